@@ -1,0 +1,73 @@
+/* err.c — see err.h. */
+#include "err.h"
+
+#include <openssl/err.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *td_err_name(int code)
+{
+    switch (code) {
+    case TD_OK: return "TD_OK";
+#define TD__NAME(name, en, vi) case TD_E##name: return "TD_E" #name;
+    TD_ERR_MAP(TD__NAME)
+#undef TD__NAME
+    default: return "TD_E?";
+    }
+}
+
+const char *td_err_str(int code)
+{
+    switch (code) {
+    case TD_OK: return "ok";
+#define TD__STR(name, en, vi) case TD_E##name: return en;
+    TD_ERR_MAP(TD__STR)
+#undef TD__STR
+    default: return "unknown error";
+    }
+}
+
+const char *td_err_vi(int code)
+{
+    switch (code) {
+    case TD_OK: return "thành công";
+#define TD__VI(name, en, vi) case TD_E##name: return vi;
+    TD_ERR_MAP(TD__VI)
+#undef TD__VI
+    default: return "lỗi không xác định";
+    }
+}
+
+int td_error_set(td_error *e, int code, const char *fmt, ...)
+{
+    if (e) {
+        va_list ap;
+        e->code = code;
+        va_start(ap, fmt);
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+void td_error_clear(td_error *e)
+{
+    if (e) {
+        e->code = TD_OK;
+        e->msg[0] = '\0';
+    }
+}
+
+int td_error_set_ssl(td_error *e, int code, const char *what)
+{
+    unsigned long err = ERR_peek_error();
+    char buf[256];
+    if (err) {
+        ERR_error_string_n(err, buf, sizeof buf);
+    } else {
+        snprintf(buf, sizeof buf, "no OpenSSL error recorded");
+    }
+    ERR_clear_error();
+    return td_error_set(e, code, "%s: %s", what, buf);
+}

@@ -1,0 +1,41 @@
+/* main.c — tiendo-server: dispatch to a subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+
+static void usage(FILE *f)
+{
+    fputs("Cách dùng: tiendo-server LỆNH [tham số]\n"
+          "\n"
+          "Máy chủ trung tâm của tiendo (Sở Khoa học và Công nghệ).\n"
+          "\n"
+          "Lệnh:\n"
+          "  serve     chạy máy chủ TLS (xem: tiendo-server serve --help)\n"
+          "  plan      nhập, xem, xuất kế hoạch (xem: tiendo-server plan --help)\n"
+          "  agency    danh mục cơ quan, đổi tên, sáp nhập, chia tách\n"
+          "  version   in phiên bản\n",
+          f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+        printf("tiendo-server %s\n", TD_VERSION);
+        return 0;
+    }
+    if (!strcmp(argv[1], "serve")) return tds_cmd_serve(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "plan")) return tds_cmd_plan(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "agency")) return tds_cmd_agency(argc - 1, argv + 1);
+    fprintf(stderr, "tiendo-server: lệnh không tồn tại: \"%s\"\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
