@@ -1,9 +1,369 @@
-/* PLACEHOLDER: replaced by its owner before this lands. */
+/*
+ * cmd_init.c — `tiendo init`: enrol this device with the provincial CA
+ * (DESIGN §3).  Three forms, all into one device directory (mode 0700):
+ *
+ *   1. --agency SLUG --device NAME
+ *        make device.key (Ed25519, 0600, never overwritten) and device.csr
+ *        for the CA officer to sign (`tiendo-pki sign`);
+ *   2. --cert CERTFILE --ca CAFILE --server HOST:PORT
+ *        install the signed certificate: it must carry device.key's public
+ *        key and chain to CAFILE; writes device.crt, ca.crt and config;
+ *   3. --bundle FILE [--server HOST:PORT]
+ *        import a one-file bundle from `tiendo-pki bundle` (key made by the
+ *        CA) into the same layout.
+ *
+ * Device directory (--dir, else $TIENDO_HOME, else ~/.tiendo; device.h):
+ *   device.key  Ed25519 private key, PEM PKCS#8, mode 0600
+ *   device.csr  the request (form 1 only), 0644
+ *   device.crt  this device's certificate, 0644
+ *   ca.crt      the provincial CA certificate, 0644
+ *   config      `key = value` (conf.h): server, agency, device, role
+ *
+ * config is written last: its presence means "enrolled".  Exit codes: 0
+ * done, 1 refused or failed, 2 bad usage.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <openssl/x509v3.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cmds.h"
+#include "conf.h"
+#include "device.h"
+#include "identity.h"
+#include "x509util.h"
+
+/* The request is ours alone; the other names come from device.h. */
+#define TDC_FILE_CSR "device.csr"
+/* "dd/mm/yyyy" and NUL, with room to spare. */
+#define TDC_DATE_MAX 16
+
+/* The device directory's paths (device.h) plus the request's. */
+typedef struct tdc_paths {
+    tdc_device dev;
+    char csr[sizeof ((tdc_device *)0)->key_path];
+} tdc_paths;
+
+static int tdc__fail(const char *action, const char *vi, const td_error *e)
+{
+    fprintf(stderr, "tiendo: %s: %s (%s)\n", action, vi ? vi : td_err_vi(e->code), e->msg);
+    return 1;
+}
+
+static int tdc__usage_err(const char *msg, const char *arg)
+{
+    fprintf(stderr, "tiendo init: %s%s\nXem: tiendo init --help\n", msg, arg ? arg : "");
+    return 2;
+}
+
+static void tdc__help(FILE *f)
+{
+    fputs("Cách dùng:\n"
+          "  tiendo init [--dir THƯ_MỤC] --agency MÃ_CƠ_QUAN --device TÊN_THIẾT_BỊ\n"
+          "      Bước 1: tạo khóa bí mật của thiết bị (device.key, quyền 0600) và yêu cầu cấp\n"
+          "      chứng thư (device.csr).  Gửi device.csr cho Sở KH&CN để ký.  Không ghi đè khóa có sẵn.\n"
+          "  tiendo init [--dir THƯ_MỤC] --cert TỆP_CHỨNG_THƯ --ca TỆP_CA --server MÁY_CHỦ:CỔNG\n"
+          "      Bước 2: cài chứng thư Sở KH&CN đã ký.  Chứng thư phải khớp với khóa của thiết bị\n"
+          "      và do CA trong TỆP_CA cấp.\n"
+          "  tiendo init [--dir THƯ_MỤC] --bundle TỆP_GÓI [--server MÁY_CHỦ:CỔNG]\n"
+          "      Nhập gói đăng ký một tệp do Sở KH&CN tạo (khi không làm được hai bước trên).\n"
+          "      Sau khi nhập, hãy xóa tệp gói: nó chứa khóa bí mật.\n"
+          "\n"
+          "  --agency MÃ    mã cơ quan, ví dụ so-khcn, ubnd-chi-linh (chữ thường không dấu, số, '-')\n"
+          "  --device TÊN   tên thiết bị, ví dụ may-01 (chữ không dấu, số và . _ -)\n"
+          "\n"
+          "  --dir THƯ_MỤC  thư mục thiết bị (mặc định $TIENDO_HOME, nếu không có thì ~/.tiendo)\n"
+          "\n"
+          "Thư mục thiết bị (quyền 0700): device.key, device.csr, device.crt, ca.crt, config.\n",
+          f);
+}
+
+/* dir NULL: $TIENDO_HOME, else ~/.tiendo (tdc_device_paths). */
+static int tdc__paths(const char *dir, tdc_paths *p, td_error *err)
+{
+    tdc_device_paths(&p->dev, dir);
+    if (strlen(p->dev.dir) + 1 >= sizeof p->dev.dir ||
+        (size_t)snprintf(p->csr, sizeof p->csr, "%s/%s", p->dev.dir, TDC_FILE_CSR) >= sizeof p->csr)
+        return td_error_set(err, TD_ETOOBIG, "%s: directory path too long", p->dev.dir);
+    return TD_OK;
+}
+
+/* Create dir 0700, or tighten an existing one to 0700: it holds the key. */
+static int tdc__mkdir(const char *dir, td_error *err)
+{
+    struct stat st;
+    if (mkdir(dir, 0700) == 0) return TD_OK;
+    if (errno != EEXIST) return td_error_set(err, TD_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return td_error_set(err, TD_EIO, "%s: exists and is not a directory", dir);
+    if ((st.st_mode & 077) && chmod(dir, 0700) != 0)
+        return td_error_set(err, TD_EIO, "%s: cannot set mode 0700: %s", dir, strerror(errno));
+    return TD_OK;
+}
+
+static void tdc__date(const ASN1_TIME *t, char out[TDC_DATE_MAX])
+{
+    int64_t u;
+    time_t tt;
+    struct tm tm;
+    if (td_x509_time_unix(t, &u, NULL)) {
+        snprintf(out, TDC_DATE_MAX, "?");
+        return;
+    }
+    tt = (time_t)u;
+    if (!localtime_r(&tt, &tm) || !strftime(out, TDC_DATE_MAX, "%d/%m/%Y", &tm)) snprintf(out, TDC_DATE_MAX, "?");
+}
+
+/* "a1b2c3d4e5f60718": the first bytes of the public key, to compare by phone with the CA officer. */
+static void tdc__key_id(EVP_PKEY *key, char out[17])
+{
+    unsigned char pk[32];
+    size_t len = sizeof pk;
+    if (EVP_PKEY_get_raw_public_key(key, pk, &len) == 1 && len == sizeof pk)
+        td_key_short_hex(pk, out);
+    else
+        snprintf(out, 17, "?");
+}
+
+/*
+ * The checks shared by forms 2 and 3: cert carries key, chains to ca for
+ * client authentication (dates checked unless check_time is 0), and has a
+ * tiendo subject.  Prints and returns 1 on failure.
+ */
+static int tdc__check_cert(const char *action, X509 *cert, EVP_PKEY *key, X509 *ca, int check_time,
+                           td_subject *sub)
+{
+    td_error e;
+    td_error_clear(&e);
+    if (td_x509_cert_matches_key(cert, key, &e))
+        return tdc__fail(action, "chứng thư không khớp với khóa của thiết bị", &e);
+    if (td_x509_verify(cert, ca, X509_PURPOSE_SSL_CLIENT, check_time, &e))
+        return tdc__fail(action,
+                         e.code == TD_EEXPIRED ? "chứng thư đã hết hạn"
+                                               : "chứng thư không do CA này cấp hoặc không dùng được cho thiết bị",
+                         &e);
+    if (td_subject_from_cert(cert, sub, &e))
+        return tdc__fail(action, "chứng thư không ghi đúng cơ quan, thiết bị, vai trò", &e);
+    return 0;
+}
+
+/* Write device.crt, ca.crt and, last, config. */
+static int tdc__install(const char *action, const tdc_paths *p, X509 *cert, X509 *ca, const char *server,
+                        const td_subject *sub)
+{
+    const char *keys[] = {"server", "agency", "device", "role"};
+    const char *values[] = {server, sub->agency, sub->device, td_role_name(sub->role)};
+    td_error e;
+    td_error_clear(&e);
+    if (td_x509_write_cert(p->dev.cert_path, cert, 0, &e) || td_x509_write_cert(p->dev.ca_path, ca, 0, &e) ||
+        td_conf_write(p->dev.config_path, keys, values, sizeof keys / sizeof keys[0], 0644, &e))
+        return tdc__fail(action, "không ghi được tệp trong thư mục thiết bị", &e);
+    return 0;
+}
+
+static void tdc__done(const char *dir, const td_subject *sub, X509 *cert, const char *server)
+{
+    char d[TDC_DATE_MAX];
+    tdc__date(X509_get0_notAfter(cert), d);
+    printf("Đã đăng ký thiết bị trong %s\n"
+           "  Cơ quan:       %s\n"
+           "  Thiết bị:      %s\n"
+           "  Vai trò:       %s (%s)\n"
+           "  Hiệu lực đến:  %s\n"
+           "  Máy chủ:       %s\n",
+           dir, sub->agency, sub->device, td_role_name(sub->role), td_role_vi(sub->role), d, server);
+}
+
+/* Form 1: key and CSR. */
+static int tdc__make_csr(const char *dir, const char *agency, const char *device)
+{
+    const char *action = "không tạo được khóa thiết bị";
+    EVP_PKEY *key = NULL;
+    X509_REQ *req = NULL;
+    tdc_paths p;
+    td_error e;
+    char id[17];
+    int rc = 1;
+
+    td_error_clear(&e);
+    if (!td_slug_valid(agency)) {
+        td_error_set(&e, TD_EARG, "agency \"%s\" is not a slug", agency);
+        return tdc__fail(action, "mã cơ quan không hợp lệ: chỉ gồm chữ thường không dấu, số và dấu '-'", &e);
+    }
+    if (!td_device_name_valid(device)) {
+        td_error_set(&e, TD_EARG, "device name \"%s\" is not valid", device);
+        return tdc__fail(action, "tên thiết bị không hợp lệ: chỉ gồm chữ không dấu, số và . _ -", &e);
+    }
+    if (tdc__paths(dir, &p, &e) || tdc__mkdir(p.dev.dir, &e)) return tdc__fail(action, NULL, &e);
+    if (access(p.dev.key_path, F_OK) == 0) {
+        td_error_set(&e, TD_EEXISTS, "%s: already exists, not overwritten", p.dev.key_path);
+        return tdc__fail(action, "thiết bị đã có khóa, không ghi đè", &e);
+    }
+    if (td_x509_keygen(&key, &e) ||
+        td_x509_make_csr(key, agency, device, TD_ROLE_OFFICE, &req, &e)) {
+        tdc__fail(action, NULL, &e);
+        goto out;
+    }
+    if (td_x509_write_key(p.dev.key_path, key, &e)) {
+        tdc__fail(action, e.code == TD_EEXISTS ? "thiết bị đã có khóa, không ghi đè" : NULL, &e);
+        goto out;
+    }
+    if (td_x509_write_csr(p.csr, req, 0, &e)) {
+        tdc__fail("không ghi được yêu cầu cấp chứng thư", NULL, &e);
+        goto out;
+    }
+    tdc__key_id(key, id);
+    printf("Đã tạo khóa thiết bị %s (quyền 0600) và yêu cầu cấp chứng thư %s\n"
+           "  Cơ quan:   %s\n"
+           "  Thiết bị:  %s\n"
+           "  Mã khóa:   %s\n"
+           "Gửi tệp %s cho Sở KH&CN.  Khi nhận được chứng thư, chạy:\n"
+           "  tiendo init --dir %s --cert TỆP_CHỨNG_THƯ --ca TỆP_CA --server MÁY_CHỦ:CỔNG\n",
+           p.dev.key_path, p.csr, agency, device, id, p.csr, p.dev.dir);
+    rc = 0;
+out:
+    X509_REQ_free(req);
+    EVP_PKEY_free(key);
+    return rc;
+}
+
+/* Form 2: install a signed certificate for the existing key. */
+static int tdc__install_cert(const char *dir, const char *cert_path, const char *ca_path, const char *server,
+                             int check_time)
+{
+    const char *action = "không cài được chứng thư";
+    EVP_PKEY *key = NULL;
+    X509 *cert = NULL, *ca = NULL;
+    td_subject sub;
+    tdc_paths p;
+    td_error e;
+    int rc = 1;
+
+    td_error_clear(&e);
+    if (!td_x509_hostport_valid(server)) {
+        td_error_set(&e, TD_EARG, "server \"%s\" is not host:port", server);
+        return tdc__fail(action, "địa chỉ máy chủ phải có dạng MÁY_CHỦ:CỔNG", &e);
+    }
+    if (tdc__paths(dir, &p, &e)) return tdc__fail(action, NULL, &e);
+    if (td_x509_read_key(p.dev.key_path, &key, &e)) {
+        tdc__fail(action,
+                  e.code == TD_EIO ? "chưa có khóa thiết bị: chạy \"tiendo init --agency ... --device ...\" trước"
+                                   : "không dùng được khóa thiết bị",
+                  &e);
+        goto out;
+    }
+    if (td_x509_read_cert(cert_path, &cert, &e)) {
+        tdc__fail(action, e.code == TD_EIO ? "không đọc được tệp chứng thư" : "tệp chứng thư hỏng", &e);
+        goto out;
+    }
+    if (td_x509_read_cert(ca_path, &ca, &e)) {
+        tdc__fail(action, e.code == TD_EIO ? "không đọc được tệp chứng thư CA" : "tệp chứng thư CA hỏng", &e);
+        goto out;
+    }
+    if (tdc__check_cert(action, cert, key, ca, check_time, &sub) ||
+        tdc__install(action, &p, cert, ca, server, &sub))
+        goto out;
+    tdc__done(p.dev.dir, &sub, cert, server);
+    rc = 0;
+out:
+    X509_free(ca);
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    return rc;
+}
+
+/* Form 3: import a bundle. */
+static int tdc__import_bundle(const char *dir, const char *bundle_path, const char *server, int check_time)
+{
+    const char *action = "không nhập được gói đăng ký";
+    td_bundle b;
+    td_subject sub;
+    tdc_paths p;
+    td_error e;
+    int rc = 1;
+
+    td_error_clear(&e);
+    if (server && !td_x509_hostport_valid(server)) {
+        td_error_set(&e, TD_EARG, "server \"%s\" is not host:port", server);
+        return tdc__fail(action, "địa chỉ máy chủ phải có dạng MÁY_CHỦ:CỔNG", &e);
+    }
+    if (tdc__paths(dir, &p, &e)) return tdc__fail(action, NULL, &e);
+    if (td_bundle_read(bundle_path, &b, &e))
+        return tdc__fail(action, e.code == TD_EIO ? "không đọc được tệp gói" : "tệp gói đăng ký không hợp lệ", &e);
+    if (!server) server = b.server;
+    if (tdc__check_cert(action, b.cert, b.key, b.ca, check_time, &sub)) goto out;
+    if (tdc__mkdir(p.dev.dir, &e)) {
+        tdc__fail(action, NULL, &e);
+        goto out;
+    }
+    if (td_x509_write_key(p.dev.key_path, b.key, &e)) {
+        tdc__fail(action, e.code == TD_EEXISTS ? "thiết bị đã có khóa, không ghi đè" : NULL, &e);
+        goto out;
+    }
+    if (tdc__install(action, &p, b.cert, b.ca, server, &sub)) {
+        unlink(p.dev.key_path);   /* so that a second attempt is not refused for the key */
+        goto out;
+    }
+    tdc__done(p.dev.dir, &sub, b.cert, server);
+    printf("Hãy xóa tệp gói %s: nó chứa khóa bí mật, nay đã nằm trong %s.\n", bundle_path, p.dev.key_path);
+    rc = 0;
+out:
+    td_bundle_free(&b);
+    return rc;
+}
+
 int tdc_cmd_init(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    fputs("chưa có\n", stderr);
-    return 1;
+    static const struct option opts[] = {
+        {"dir", required_argument, NULL, 'd'},    {"agency", required_argument, NULL, 'a'},
+        {"device", required_argument, NULL, 'n'}, {"cert", required_argument, NULL, 'c'},
+        {"ca", required_argument, NULL, 'C'},     {"server", required_argument, NULL, 's'},
+        {"bundle", required_argument, NULL, 'b'},
+        /* Testing aid, not in --help: install a certificate that has expired,
+         * so that server tests can present one. */
+        {"accept-expired", no_argument, NULL, 'X'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    const char *dir = NULL, *agency = NULL, *device = NULL, *cert = NULL, *ca = NULL, *server = NULL,
+               *bundle = NULL;
+    int c, check_time = 1;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': dir = optarg; break;
+        case 'a': agency = optarg; break;
+        case 'n': device = optarg; break;
+        case 'c': cert = optarg; break;
+        case 'C': ca = optarg; break;
+        case 's': server = optarg; break;
+        case 'b': bundle = optarg; break;
+        case 'X': check_time = 0; break;
+        case 'h': tdc__help(stdout); return 0;
+        case ':': return tdc__usage_err("tùy chọn cần một giá trị: ", argv[optind - 1]);
+        default: return tdc__usage_err("tùy chọn không hợp lệ: ", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return tdc__usage_err("tham số thừa: ", argv[optind]);
+    if (bundle) {
+        if (agency || device || cert || ca)
+            return tdc__usage_err("--bundle không dùng cùng --agency, --device, --cert, --ca", NULL);
+        return tdc__import_bundle(dir, bundle, server, check_time);
+    }
+    if (cert || ca) {
+        if (!cert || !ca || !server) return tdc__usage_err("cài chứng thư cần đủ --cert, --ca và --server", NULL);
+        if (agency || device) return tdc__usage_err("--cert không dùng cùng --agency, --device", NULL);
+        return tdc__install_cert(dir, cert, ca, server, check_time);
+    }
+    if (agency || device) {
+        if (!agency || !device) return tdc__usage_err("tạo khóa cần đủ --agency và --device", NULL);
+        if (server) return tdc__usage_err("--server dùng ở bước cài chứng thư (--cert) hoặc với --bundle", NULL);
+        return tdc__make_csr(dir, agency, device);
+    }
+    return tdc__usage_err("cần --agency và --device, hoặc --cert, --ca và --server, hoặc --bundle", NULL);
 }

@@ -1,9 +1,139 @@
-/* PLACEHOLDER: replaced by its owner before this lands. */
+/*
+ * cmd_ping.c — `tiendo ping`: connect, complete the handshake, print who the
+ * server is, the negotiated protocol version and the round-trip time.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "cmds.h"
+#include "frame.h"
+#include "link.h"
+#include "log.h"
+
+/* Pings averaged for the round-trip figure. */
+#define TDC_PING_COUNT 3
+
+static double tdc__now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void tdc__ping_usage(FILE *f)
+{
+    fputs("Cách dùng: tiendo ping [--dir THƯ_MỤC] [--server MÁY:CỔNG] [--count N]\n"
+          "\n"
+          "Kết nối tới máy chủ, bắt tay TLS 1.3, in danh tính máy chủ, phiên bản giao thức\n"
+          "và thời gian khứ hồi.\n"
+          "\n"
+          "  --dir DIR          thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
+          "  --server H:P       địa chỉ máy chủ (mặc định lấy từ tệp config)\n"
+          "  --count N          số lần đo (mặc định 3)\n"
+          "  --alpn NAME        (kiểm thử) giao thức ALPN gửi đi\n"
+          "  --proto-max N      (kiểm thử) phiên bản giao thức cao nhất\n",
+          f);
+}
+
 int tdc_cmd_ping(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    fputs("chưa có\n", stderr);
-    return 1;
+    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
+                                         {"server", required_argument, 0, 's'},
+                                         {"count", required_argument, 0, 'n'},
+                                         {"alpn", required_argument, 0, 'a'},
+                                         {"proto-max", required_argument, 0, 'p'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *dir = NULL, *server = NULL, *alpn = NULL;
+    int count = TDC_PING_COUNT, opt;
+    uint32_t proto_max = 0;
+    tdc_device dev;
+    tdc_link_opts lo;
+    tdc_link *l;
+    td_error err;
+    double t0, best = 1e18, sum = 0;
+    const Tiendo__Welcome *w;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'd': dir = optarg; break;
+        case 's': server = optarg; break;
+        case 'a': alpn = optarg; break;
+        case 'n':
+            count = atoi(optarg);
+            if (count < 1 || count > 1000) {
+                fprintf(stderr, "tiendo ping: --count phải từ 1 đến 1000\n");
+                return 2;
+            }
+            break;
+        case 'p': proto_max = (uint32_t)strtoul(optarg, NULL, 10); break;
+        case 'h': tdc__ping_usage(stdout); return 0;
+        default: tdc__ping_usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "tiendo ping: tham số thừa \"%s\"\n", argv[optind]);
+        return 2;
+    }
+    if (tdc_device_load(&dev, dir, &err)) {
+        fprintf(stderr, "tiendo ping: thiết bị chưa được đăng ký hoặc thiếu tệp: %s\n"
+                        "Hãy chạy `tiendo init` trước.\n", err.msg);
+        return 1;
+    }
+    memset(&lo, 0, sizeof lo);
+    lo.dev = &dev;
+    lo.server = server;
+    lo.alpn = alpn;
+    lo.max_version = proto_max;
+    if (proto_max) lo.min_version = proto_max;
+    t0 = tdc__now();
+    l = tdc_link_open(&lo, &err);
+    if (!l) {
+        fprintf(stderr, "tiendo ping: không kết nối được tới %s: %s.\n  (chi tiết: %s)\n",
+                server ? server : dev.server, tdc_link_vi(&err), err.msg);
+        return 1;
+    }
+    {
+        double handshake = tdc__now() - t0;
+        w = tdc_link_welcome(l);
+        printf("Đã kết nối tới máy chủ %s (%s)\n", server ? server : dev.server,
+               w->server_name && *w->server_name ? w->server_name : "?");
+        printf("  Phần mềm máy chủ: %s\n", w->software ? w->software : "?");
+        printf("  Phiên bản giao thức: %u\n", w->version);
+        printf("  Thiết bị được nhận là: cơ quan %s, vai trò %s\n", w->agency ? w->agency : "?",
+               w->role ? w->role : "?");
+        printf("  Bắt tay TLS 1.3 + chào hỏi: %.1f ms\n", handshake);
+    }
+    for (int i = 0; i < count; i++) {
+        Tiendo__Frame f = TIENDO__FRAME__INIT, *reply = NULL;
+        Tiendo__Ping p = TIENDO__PING__INIT;
+        double t, rtt;
+        p.nonce = (uint64_t)i + 1;
+        f.body_case = TIENDO__FRAME__BODY_PING;
+        f.ping = &p;
+        t = tdc__now();
+        if (tdc_link_send(l, &f, &err) || tdc_link_recv(l, &reply, 0, &err)) {
+            fprintf(stderr, "tiendo ping: mất kết nối: %s (%s)\n", tdc_link_vi(&err), err.msg);
+            tdc_link_close(l);
+            return 1;
+        }
+        rtt = tdc__now() - t;
+        if (reply->body_case != TIENDO__FRAME__BODY_PONG || reply->pong->nonce != p.nonce) {
+            fprintf(stderr, "tiendo ping: máy chủ trả lời sai (%s)\n", td_frame_name(reply));
+            td_frame_free(reply);
+            tdc_link_close(l);
+            return 1;
+        }
+        td_frame_free(reply);
+        sum += rtt;
+        if (rtt < best) best = rtt;
+    }
+    printf("  Thời gian khứ hồi: trung bình %.2f ms, nhỏ nhất %.2f ms (%d lần)\n", sum / count, best,
+           count);
+    tdc_link_close(l);
+    return 0;
 }

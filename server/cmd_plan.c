@@ -1,9 +1,572 @@
-/* PLACEHOLDER: replaced by its owner before this lands. */
+/*
+ * cmd_plan.c — `tiendo-server plan`: import, show and export the master
+ * plan (issue: the master plan, point 6).  Output for people is Vietnamese;
+ * the plan is stored only through planstore.c.
+ */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
 #include "cmds.h"
+#include "plan.h"
+#include "plan_csv.h"
+#include "plan_text.h"
+#include "planstore.h"
+#include "utf8.h"
+
+/* Characters of a title in the task list: a line of a 120-column terminal. */
+#define TDS_TITLE_SHORT 60
+/* Largest file read by `plan import`: the bigger of the importers' bounds. */
+#define TDS_IMPORT_MAX TD_PLAN_TEXT_MAX
+/* Files one `plan import` takes (tasks CSV + indicators CSV, or one text). */
+#define TDS_IMPORT_FILES_MAX 8
+
+static void tds__plan_usage(FILE *f)
+{
+    fputs("Cách dùng:\n"
+          "  tiendo-server plan import TỆP... [--apply] [--aliases TỆP] [--format text|csv] [--data THƯ_MỤC]\n"
+          "  tiendo-server plan show [SỐ_NHIỆM_VỤ] [--data THƯ_MỤC]\n"
+          "  tiendo-server plan export --csv|--indicators [--out TỆP] [--data THƯ_MỤC]\n"
+          "\n"
+          "Nhập, xem và xuất Kế hoạch (danh mục nhiệm vụ và chỉ tiêu).\n"
+          "\n"
+          "  import    đọc kế hoạch từ văn bản công bố (.txt: Phụ lục I chỉ tiêu, Phụ lục II\n"
+          "            nhiệm vụ) hoặc từ CSV (bảng nhiệm vụ và/hoặc bảng chỉ tiêu); in những gì\n"
+          "            sẽ được nhập hoặc thay đổi.  Không lưu gì nếu không có --apply.\n"
+          "            Mọi tên cơ quan không xác định được đều được liệt kê (nhiệm vụ, dòng);\n"
+          "            khi còn tên chưa xác định, kế hoạch không được nhập.\n"
+          "  show      liệt kê nhiệm vụ; với SỐ_NHIỆM_VỤ: xem đầy đủ một nhiệm vụ\n"
+          "  export    --csv: xuất bảng nhiệm vụ; --indicators: xuất bảng chỉ tiêu\n"
+          "            (CSV UTF-8 có BOM, mở được bằng Excel; nhập lại được bằng import)\n"
+          "\n"
+          "Tùy chọn:\n"
+          "  --apply            lưu kế hoạch đã nhập\n"
+          "  --aliases TỆP      bổ sung ánh xạ tên cơ quan: mỗi dòng \"tên trong văn bản = slug\",\n"
+          "                     dòng bắt đầu bằng # là chú thích; xem: tiendo-server agency list\n"
+          "  --format text|csv  định dạng tệp (mặc định: theo phần mở rộng, .csv là CSV)\n"
+          "  --out TỆP          ghi ra tệp thay vì màn hình\n"
+          "  --data THƯ_MỤC     thư mục dữ liệu chứa server.db (mặc định: $TIENDO_DATA,\n"
+          "                     nếu không có thì /var/lib/tiendo)\n"
+          "\n"
+          "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
+          f);
+}
+
+static const char *tds__data_dir(const char *opt)
+{
+    const char *env = getenv("TIENDO_DATA");
+    if (opt) return opt;
+    if (env && *env) return env;
+    return "/var/lib/tiendo";
+}
+
+static int tds__today(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+/* Read a whole file; NULL with a Vietnamese message on failure. */
+static char *tds__read(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    size_t cap = 65536, len = 0, r;
+    if (!f) {
+        fprintf(stderr, "tiendo-server: không mở được tệp %s: %m\n", path);
+        return NULL;
+    }
+    if (!(buf = malloc(cap + 1))) goto oom;
+    while ((r = fread(buf + len, 1, cap - len, f)) > 0) {
+        len += r;
+        if (len == cap) {
+            char *v;
+            if (cap >= TDS_IMPORT_MAX) {
+                fprintf(stderr, "tiendo-server: %s: tệp quá lớn (trên %u byte)\n", path, TDS_IMPORT_MAX);
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            cap *= 2;
+            if (!(v = realloc(buf, cap + 1))) goto oom;
+            buf = v;
+        }
+    }
+    if (ferror(f)) {
+        fprintf(stderr, "tiendo-server: lỗi đọc tệp %s\n", path);
+        free(buf);
+        fclose(f);
+        return NULL;
+    }
+    fclose(f);
+    buf[len] = '\0';
+    *n = len;
+    return buf;
+oom:
+    fprintf(stderr, "tiendo-server: hết bộ nhớ khi đọc %s\n", path);
+    free(buf);
+    fclose(f);
+    return NULL;
+}
+
+static const char *tds__base(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static void tds__print_counts(const td_plan *p)
+{
+    char d[16];
+    td_date_vi(p->date, d, sizeof d);
+    if (p->number && *p->number)
+        printf("Kế hoạch số %s%s%s%s%s\n", p->number, *d ? " ngày " : "", d, p->issuer && *p->issuer ? " của " : "",
+               p->issuer ? p->issuer : "");
+    printf("Nhiệm vụ: %zu, trong %zu mục\n", p->n_tasks, p->n_sections);
+    for (size_t i = 0; i < p->n_sections; i++)
+        printf("  Mục %-5s %3zu nhiệm vụ\n", p->sections[i].code, td_plan_section_tasks(p, p->sections[i].code));
+    if (p->n_indicators) {
+        int hz[8], nh = 0;
+        for (size_t i = 0; i < p->n_indicators; i++) {
+            int k;
+            for (k = 0; k < nh && hz[k] != p->indicators[i].horizon; k++) {}
+            if (k == nh && nh < 8) hz[nh++] = p->indicators[i].horizon;
+        }
+        printf("Chỉ tiêu: %zu dòng\n", p->n_indicators);
+        for (int k = 0; k < nh; k++)
+            printf("  Đến năm %d: %zu chỉ tiêu đánh số; %zu chỉ tiêu có mục tiêu riêng (chỉ tiêu con tính "
+                   "riêng, chỉ tiêu nhóm không tính)\n",
+                   hz[k], td_plan_count_indicators(p, hz[k], TD_IND_TOP), td_plan_count_indicators(p, hz[k], TD_IND_MEASURED));
+    } else {
+        printf("Chỉ tiêu: không có\n");
+    }
+}
+
+/* What changes between the stored plan and the imported one. */
+static void tds__print_diff(const td_plan *old, int has_old, const td_plan *nw)
+{
+    size_t added = 0, removed = 0, changed = 0;
+    if (!has_old) {
+        printf("Chưa có kế hoạch nào được lưu: toàn bộ sẽ được nhập mới.\n");
+        return;
+    }
+    for (size_t i = 0; i < nw->n_tasks; i++) {
+        const td_task *o = td_plan_task(old, nw->tasks[i].number);
+        if (!o) {
+            if (!added++) printf("Nhiệm vụ mới:");
+            printf(" %d", nw->tasks[i].number);
+        }
+    }
+    if (added) printf("\n");
+    for (size_t i = 0; i < old->n_tasks; i++)
+        if (!td_plan_task(nw, old->tasks[i].number)) {
+            if (!removed++) printf("Nhiệm vụ bị bỏ:");
+            printf(" %d", old->tasks[i].number);
+        }
+    if (removed) printf("\n");
+    for (size_t i = 0; i < nw->n_tasks; i++) {
+        const td_task *o = td_plan_task(old, nw->tasks[i].number);
+        td_plan a, b;
+        char why[256];
+        if (!o) continue;
+        /* compare one task by wrapping it in one-task plans */
+        td_plan_init(&a);
+        td_plan_init(&b);
+        a.tasks = (td_task *)o;
+        a.n_tasks = 1;
+        b.tasks = &nw->tasks[i];
+        b.n_tasks = 1;
+        if (!td_plan_equal(&a, &b, TD_PLAN_CMP_TASKS, why, sizeof why)) {
+            if (!changed++) printf("Nhiệm vụ thay đổi:\n");
+            printf("  %d (%s)\n", nw->tasks[i].number, why);
+        }
+    }
+    if (!td_plan_equal(old, nw, TD_PLAN_CMP_INDICATORS, NULL, 0)) printf("Bảng chỉ tiêu thay đổi.\n");
+    if (!added && !removed && !changed && td_plan_equal(old, nw, TD_PLAN_CMP_ALL, NULL, 0))
+        printf("Không có gì thay đổi so với kế hoạch đã lưu.\n");
+}
+
+static int tds__import(int argc, char **argv)
+{
+    const char *files[TDS_IMPORT_FILES_MAX];
+    const char *data = NULL, *aliases = NULL, *format = NULL;
+    int nfiles = 0, apply = 0, rc = 1, has_old = 0;
+    td_planstore *st = NULL;
+    td_plan old, nw;
+    td_registry reg;
+    td_plan_issues issues = {0};
+    td_error err = {0};
+    size_t alias_mark;
+    char summary[512];
+
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            tds__plan_usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--apply")) {
+            apply = 1;
+        } else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
+            data = argv[++i];
+        } else if (!strcmp(argv[i], "--aliases") && i + 1 < argc) {
+            aliases = argv[++i];
+        } else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+            format = argv[++i];
+            if (strcmp(format, "text") && strcmp(format, "csv")) {
+                fprintf(stderr, "tiendo-server plan import: --format phải là text hoặc csv, không phải \"%s\"\n", format);
+                return 2;
+            }
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "tiendo-server plan import: tùy chọn không hợp lệ hoặc thiếu giá trị: %s\n", argv[i]);
+            return 2;
+        } else if (nfiles < TDS_IMPORT_FILES_MAX) {
+            files[nfiles++] = argv[i];
+        } else {
+            fprintf(stderr, "tiendo-server plan import: quá nhiều tệp (tối đa %d)\n", TDS_IMPORT_FILES_MAX);
+            return 2;
+        }
+    }
+    if (!nfiles) {
+        fprintf(stderr, "tiendo-server plan import: thiếu TỆP\n\n");
+        tds__plan_usage(stderr);
+        return 2;
+    }
+    if (td_planstore_open(tds__data_dir(data), &st, &err) || td_planstore_load(st, &old, &has_old, &reg, &err)) {
+        fprintf(stderr, "tiendo-server: không mở được dữ liệu kế hoạch: %s\n", err.msg);
+        td_planstore_close(st);
+        return 1;
+    }
+    alias_mark = reg.n_aliases;
+    if (aliases && td_registry_load_aliases(&reg, aliases, &err)) {
+        fprintf(stderr, "tiendo-server: tệp bí danh sai: %s\n", err.msg);
+        goto out_reg;
+    }
+    /* the new plan starts as the stored one; each file replaces its part */
+    if (td_plan_copy(&nw, &old)) {
+        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        goto out_reg;
+    }
+    for (int f = 0; f < nfiles; f++) {
+        size_t n;
+        char *buf = tds__read(files[f], &n);
+        const char *ext = strrchr(files[f], '.');
+        int csv = format ? !strcmp(format, "csv") : (ext && !strcasecmp(ext, ".csv"));
+        td_plan part;
+        int prc;
+        if (!buf) goto out_new;
+        if (!csv) {
+            prc = td_plan_text_parse(buf, n, tds__base(files[f]), &part, &err);
+            if (!prc) {
+                td_plan_free(&nw);
+                nw = part;
+            }
+        } else {
+            switch (td_csv_detect(buf, n)) {
+            case TD_CSV_TASKS:
+                prc = td_csv_import_tasks(buf, n, tds__base(files[f]), &part, &err);
+                if (!prc) {
+                    /* sections and tasks replaced; identity and indicators kept */
+                    td_section *s = nw.sections;
+                    size_t ns = nw.n_sections;
+                    td_task *t = nw.tasks;
+                    size_t nt = nw.n_tasks;
+                    nw.sections = part.sections;
+                    nw.n_sections = part.n_sections;
+                    nw.tasks = part.tasks;
+                    nw.n_tasks = part.n_tasks;
+                    part.sections = s;
+                    part.n_sections = ns;
+                    part.tasks = t;
+                    part.n_tasks = nt;
+                    td_plan_free(&part);
+                }
+                break;
+            case TD_CSV_INDICATORS:
+                for (size_t i = 0; i < nw.n_indicators; i++) td_indicator_free(&nw.indicators[i]);
+                free(nw.indicators);
+                nw.indicators = NULL;
+                nw.n_indicators = 0;
+                prc = td_csv_import_indicators(buf, n, tds__base(files[f]), &nw, &err);
+                break;
+            default:
+                prc = td_error_set(&err, TD_EPARSE,
+                                   "%s:1: header is neither the task layout (Mục, TT, Tên nhiệm vụ, ...) nor the "
+                                   "indicator layout (Mốc, Mã, Chỉ tiêu, ...)",
+                                   tds__base(files[f]));
+            }
+        }
+        free(buf);
+        if (prc) {
+            fprintf(stderr, "tiendo-server: không nhập được %s (%s): %s\n", files[f], td_err_vi(prc), err.msg);
+            goto out_new;
+        }
+    }
+    if (td_plan_resolve(&nw, &reg, &issues)) {
+        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        goto out_new;
+    }
+    printf("Nhập từ:");
+    for (int f = 0; f < nfiles; f++) printf(" %s", files[f]);
+    printf("\n");
+    tds__print_counts(&nw);
+    tds__print_diff(&old, has_old, &nw);
+    if (!nw.n_tasks) {
+        fprintf(stderr, "tiendo-server: kế hoạch không có nhiệm vụ nào; cần bảng nhiệm vụ\n");
+        goto out_new;
+    }
+    if (issues.n) {
+        printf("\nTên cơ quan chưa xác định được (%zu):\n", issues.n);
+        for (size_t i = 0; i < issues.n; i++) {
+            const td_plan_issue *is = &issues.v[i];
+            if (is->task)
+                printf("  dòng %d, nhiệm vụ %d, %s: \"%s\"\n", is->line, is->task, is->column, is->text);
+            else
+                printf("  dòng %d, chỉ tiêu %s, %s: \"%s\"\n", is->line, is->indicator ? is->indicator : "?",
+                       is->column, is->text);
+        }
+        fprintf(stderr,
+                "tiendo-server: không nhập: %zu tên cơ quan chưa xác định.  Hãy ánh xạ từng tên trong một tệp\n"
+                "bí danh (mỗi dòng: tên trong văn bản = slug; danh sách slug: tiendo-server agency list)\n"
+                "rồi chạy lại với --aliases TỆP.\n",
+                issues.n);
+        goto out_new;
+    }
+    if (!apply) {
+        printf("\nChạy thử: chưa lưu gì.  Thêm --apply để lưu kế hoạch này.\n");
+        rc = 0;
+        goto out_new;
+    }
+    /* aliases that the import relied on are part of the registry's history */
+    for (size_t i = alias_mark; i < reg.n_aliases; i++) {
+        td_agency_change ch = {0};
+        char s2[256];
+        ch.kind = TD_CHANGE_ALIAS;
+        ch.alias_text = reg.aliases[i].text;
+        ch.alias_slug = reg.aliases[i].slug;
+        snprintf(s2, sizeof s2, "bí danh: %.180s = %.60s", ch.alias_text, ch.alias_slug);
+        if (td_planstore_put_agency_change(st, &ch, s2, &err)) {
+            fprintf(stderr, "tiendo-server: không lưu được bí danh: %s\n", err.msg);
+            goto out_new;
+        }
+    }
+    snprintf(summary, sizeof summary, "nhập %s: %zu nhiệm vụ, %zu chỉ tiêu", tds__base(files[0]), nw.n_tasks,
+             nw.n_indicators);
+    if (td_planstore_put_plan(st, &nw, tds__base(files[0]), summary, &err)) {
+        fprintf(stderr, "tiendo-server: không lưu được kế hoạch: %s\n", err.msg);
+        goto out_new;
+    }
+    printf("\nĐã lưu kế hoạch (%zu nhiệm vụ, %zu dòng chỉ tiêu).\n", nw.n_tasks, nw.n_indicators);
+    rc = 0;
+out_new:
+    td_plan_free(&nw);
+out_reg:
+    td_plan_issues_free(&issues);
+    td_plan_free(&old);
+    td_registry_free(&reg);
+    td_planstore_close(st);
+    return rc;
+}
+
+/* Names of refs, comma-separated, with today's successor when it differs. */
+static void tds__print_refs(const td_registry *reg, const td_agency_ref *r, size_t n, int task, int today)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *resp = r[i].group ? NULL : td_registry_responsible(reg, r[i].slug, today, task);
+        td_group *g = r[i].group ? td_registry_group(reg, r[i].slug) : NULL;
+        printf("%s%s [%s%s]", i ? "; " : "", r[i].text, r[i].slug, g ? (g->open ? ", nhóm không nêu tên" : ", nhóm") : "");
+        if (resp && strcmp(resp, r[i].slug)) {
+            td_agency *a = td_registry_agency(reg, resp);
+            printf(" → nay là %s [%s]", a ? a->name : resp, resp);
+        }
+    }
+}
+
+static void tds__show_task(const td_plan *p, const td_registry *reg, const td_task *t)
+{
+    const td_section *s = td_plan_section(p, t->section);
+    char dl[512];
+    int today = tds__today();
+    td_deadline_vi(&t->deadline, dl, sizeof dl);
+    printf("Nhiệm vụ %d — Mục %s%s%s\n", t->number, t->section, s && s->title && *s->title ? ": " : "",
+           s && s->title ? s->title : "");
+    printf("  Tên nhiệm vụ:        %s\n", t->title);
+    printf("  Cơ quan chủ trì:     %s\n", t->lead_text);
+    printf("                       ");
+    tds__print_refs(reg, t->leads, t->n_leads, t->number, today);
+    printf("\n  Cơ quan phối hợp:    %s\n", t->partner_text && *t->partner_text ? t->partner_text : "(không)");
+    if (t->n_partners) {
+        printf("                       ");
+        tds__print_refs(reg, t->partners, t->n_partners, t->number, today);
+        printf("\n");
+    }
+    printf("  Sản phẩm:            %s\n", t->product);
+    printf("  Thời gian hoàn thành: %s\n", t->deadline.text);
+    printf("                       (%s)\n", dl);
+    if (t->line) printf("  Dòng trong văn bản:  %d\n", t->line);
+}
+
+/* Print s padded with blanks to `width` characters (not bytes: Vietnamese
+ * letters take 2-3 bytes). */
+static void tds__pad(const char *s, size_t width)
+{
+    size_t chars = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p & 0xC0) != 0x80) chars++;
+    fputs(s, stdout);
+    while (chars++ < width) putchar(' ');
+}
+
+static int tds__open_load(const char *data, td_planstore **st, td_plan *p, td_registry *reg)
+{
+    td_error err = {0};
+    int has = 0;
+    if (td_planstore_open(tds__data_dir(data), st, &err) || td_planstore_load(*st, p, &has, reg, &err)) {
+        fprintf(stderr, "tiendo-server: không mở được dữ liệu kế hoạch: %s\n", err.msg);
+        td_planstore_close(*st);
+        return 1;
+    }
+    if (!has) {
+        fprintf(stderr, "tiendo-server: chưa có kế hoạch nào (%s/server.db).  Nhập bằng: tiendo-server plan import "
+                        "TỆP --apply\n",
+                tds__data_dir(data));
+        td_plan_free(p);
+        td_registry_free(reg);
+        td_planstore_close(*st);
+        return 1;
+    }
+    return 0;
+}
+
+static int tds__show(int argc, char **argv)
+{
+    const char *data = NULL;
+    int number = 0, rc = 0;
+    td_planstore *st = NULL;
+    td_plan p;
+    td_registry reg;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            tds__plan_usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
+            data = argv[++i];
+        } else if (!number && argv[i][0] >= '1' && argv[i][0] <= '9' && strspn(argv[i], "0123456789") == strlen(argv[i]) &&
+                   strlen(argv[i]) <= 6) {
+            number = atoi(argv[i]);
+        } else {
+            fprintf(stderr, "tiendo-server plan show: tham số không hợp lệ: %s\n", argv[i]);
+            return 2;
+        }
+    }
+    if (tds__open_load(data, &st, &p, &reg)) return 1;
+    if (number) {
+        const td_task *t = td_plan_task(&p, number);
+        if (!t) {
+            fprintf(stderr, "tiendo-server: kế hoạch không có nhiệm vụ số %d (có %zu nhiệm vụ)\n", number, p.n_tasks);
+            rc = 1;
+        } else {
+            tds__show_task(&p, &reg, t);
+        }
+    } else {
+        char d[16];
+        td_date_vi(p.date, d, sizeof d);
+        printf("Kế hoạch số %s%s%s — %zu nhiệm vụ\n", p.number && *p.number ? p.number : "(không số)",
+               *d ? " ngày " : "", d, p.n_tasks);
+        for (size_t s = 0; s < p.n_sections; s++) {
+            const td_section *sec = &p.sections[s];
+            char *st2 = td_plan_short(sec->title, 90);
+            printf("\n%s. %s\n", sec->code, st2 ? st2 : "");
+            free(st2);
+            for (size_t i = 0; i < p.n_tasks; i++) {
+                const td_task *t = &p.tasks[i];
+                char dl[256], *title, *lead;
+                if (strcmp(t->section, sec->code)) continue;
+                td_deadline_vi(&t->deadline, dl, sizeof dl);
+                title = td_plan_short(t->title, TDS_TITLE_SHORT);
+                lead = td_plan_short(t->lead_text, 40);
+                printf("%4d  ", t->number);
+                tds__pad(title ? title : "", TDS_TITLE_SHORT + 1);
+                printf(" | %s | %s\n", lead ? lead : "", dl);
+                free(title);
+                free(lead);
+            }
+        }
+    }
+    td_plan_free(&p);
+    td_registry_free(&reg);
+    td_planstore_close(st);
+    return rc;
+}
+
+static int tds__export(int argc, char **argv)
+{
+    const char *data = NULL, *out = NULL;
+    int what = 0, rc = 0;
+    td_planstore *st = NULL;
+    td_plan p;
+    td_registry reg;
+    char *buf = NULL;
+    size_t n = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            tds__plan_usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
+            data = argv[++i];
+        } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+            out = argv[++i];
+        } else if (!strcmp(argv[i], "--csv") && !what) {
+            what = 1;
+        } else if (!strcmp(argv[i], "--indicators") && !what) {
+            what = 2;
+        } else {
+            fprintf(stderr, "tiendo-server plan export: tham số không hợp lệ: %s\n", argv[i]);
+            return 2;
+        }
+    }
+    if (!what) {
+        fprintf(stderr, "tiendo-server plan export: cần --csv (nhiệm vụ) hoặc --indicators (chỉ tiêu)\n");
+        return 2;
+    }
+    if (tds__open_load(data, &st, &p, &reg)) return 1;
+    if ((what == 1 ? td_csv_export_tasks(&p, &buf, &n) : td_csv_export_indicators(&p, &buf, &n))) {
+        fprintf(stderr, "tiendo-server: hết bộ nhớ khi xuất\n");
+        rc = 1;
+    } else if (out) {
+        FILE *f = fopen(out, "wb");
+        if (!f || fwrite(buf, 1, n, f) != n || fclose(f) != 0) {
+            fprintf(stderr, "tiendo-server: không ghi được %s: %m\n", out);
+            rc = 1;
+        } else {
+            fprintf(stderr, "Đã ghi %s (%zu byte).\n", out, n);
+        }
+    } else if (fwrite(buf, 1, n, stdout) != n) {
+        rc = 1;
+    }
+    free(buf);
+    td_plan_free(&p);
+    td_registry_free(&reg);
+    td_planstore_close(st);
+    return rc;
+}
+
 int tds_cmd_plan(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    fputs("chưa có\n", stderr);
-    return 1;
+    if (argc < 2) {
+        tds__plan_usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        tds__plan_usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "import")) return tds__import(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "show")) return tds__show(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "export")) return tds__export(argc - 1, argv + 1);
+    fprintf(stderr, "tiendo-server plan: lệnh con không tồn tại: \"%s\"\n\n", argv[1]);
+    tds__plan_usage(stderr);
+    return 2;
 }

@@ -1,9 +1,567 @@
-/* PLACEHOLDER: replaced by its owner before this lands. */
+/*
+ * serve.c — `tiendo-server serve`: the TLS listener on libuv.
+ *
+ * Binds td_conn (transport) to tds_session (protocol) through a td_framer.
+ * Bounds every peer can hit: handshake timeout, idle timeout, frame size,
+ * connection count.  SIGINT/SIGTERM: stop accepting, say Bye and send
+ * close_notify to every open session, wait (bounded) for them to drain,
+ * exit 0.  SIGHUP: reload the CRL (and certificate) for new connections.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
 #include "cmds.h"
+#include "conf.h"
+#include "conn.h"
+#include "frame.h"
+#include "identity.h"
+#include "log.h"
+#include "netaddr.h"
+#include "session.h"
+#include "tls.h"
+
+/* Defaults; each can be changed by flag or config file. */
+#define TDS_DEFAULT_LISTEN "127.0.0.1:7443"
+/* A TLS 1.3 handshake is two round trips; 10 s covers a bad rural link. */
+#define TDS_DEFAULT_HANDSHAKE_MS 10000
+/* Offices ping every 60 s during long syncs; 5 min of silence is dead. */
+#define TDS_DEFAULT_IDLE_MS 300000
+/* Each session costs ~100 KiB (TLS buffers, framer); 1000 fit easily. */
+#define TDS_DEFAULT_MAX_CONNS 1000
+/* Listen backlog: 200 offices reconnecting at once after an outage. */
+#define TDS_BACKLOG 511
+/* After SIGTERM, how long open sessions get to drain before we exit. */
+#define TDS_SHUTDOWN_GRACE_MS 5000
+
+typedef struct tds_config {
+    char listen[300];
+    char *ca, *cert, *key, *crl, *data, *port_file;
+    uint64_t handshake_ms, idle_ms;
+    uint32_t max_frame;
+    int max_conns;
+} tds_config;
+
+typedef struct tds_server tds_server;
+
+typedef struct tds_client {
+    tds_server *srv;
+    td_conn *conn;
+    td_framer framer;
+    tds_session sess;
+    int opened;
+    uint64_t id;
+    struct tds_client *prev, *next;
+} tds_client;
+
+struct tds_server {
+    uv_loop_t *loop;
+    uv_tcp_t listener;
+    uv_signal_t sigint, sigterm, sighup;
+    uv_timer_t grace;
+    SSL_CTX *ctx;
+    tds_config cfg;
+    char server_name[TD_DEVICE_MAX + 64];
+    tds_client *clients;
+    int nclients;
+    int stopping;
+    uint64_t next_id;
+    uint64_t accepted, refused_busy;
+};
+
+/* ---- protocol <-> transport glue ------------------------------------- */
+
+static int tds__send(void *arg, const Tiendo__Frame *f)
+{
+    tds_client *cl = arg;
+    uint8_t *buf;
+    size_t n;
+    td_error err;
+    int rc = td_frame_pack(f, cl->srv->cfg.max_frame, &buf, &n, &err);
+    if (rc) {
+        td_log_error("client #%llu: cannot send %s: %s", (unsigned long long)cl->id,
+                     td_frame_name(f), err.msg);
+        return rc;
+    }
+    rc = td_conn_write(cl->conn, buf, n);
+    free(buf);
+    return rc;
+}
+
+static void tds__end(void *arg)
+{
+    tds_client *cl = arg;
+    td_conn_shutdown(cl->conn);
+}
+
+static int tds__on_frame(void *arg, const uint8_t *body, size_t len)
+{
+    tds_client *cl = arg;
+    int rc = tds_session_on_frame(&cl->sess, body, len);
+    if (cl->sess.state != TDS_ENDED) td_conn_set_timer(cl->conn, cl->srv->cfg.idle_ms);
+    return rc ? 1 : 0;
+}
+
+static void tds__on_open(td_conn *c)
+{
+    tds_client *cl = td_conn_data(c);
+    td_tls *t = td_conn_tls(c);
+    X509 *cert = td_tls_peer_cert(t);
+    td_subject subj;
+    unsigned char pk[32];
+    char alpn[64], keyhex[17];
+    td_error err;
+    tds_session_io io = {tds__send, tds__end, cl};
+
+    td_tls_alpn(t, alpn, sizeof alpn);
+    if (strcmp(alpn, TD_ALPN) != 0) {
+        /* A client that offers no ALPN at all gets here: refuse. */
+        td_log_warn("client #%llu %s: refused: ALPN \"%s\", expected \"%s\"",
+                    (unsigned long long)cl->id, td_conn_peer(c), alpn, TD_ALPN);
+        td_conn_close(c, TD_EPROTO, "wrong ALPN");
+        return;
+    }
+    if (!cert || td_subject_from_cert(cert, &subj, &err) || td_cert_ed25519_pk(cert, pk, &err)) {
+        td_log_warn("client #%llu %s: refused: %s", (unsigned long long)cl->id, td_conn_peer(c),
+                    cert ? err.msg : "no verified certificate");
+        tds_session_init(&cl->sess, &(td_subject){.agency = "?", .device = "?"}, (unsigned char[32]){0},
+                         cl->srv->server_name, &io);
+        cl->opened = 1;
+        tds_session_fail(&cl->sess, TIENDO__ERROR_CODE__ERR_AUTH, TD_ECERT,
+                         cert ? err.msg : "no verified certificate",
+                         "Chứng thư số của thiết bị không đúng quy định (agency/role).");
+        return;
+    }
+    cl->opened = 1;
+    tds_session_init(&cl->sess, &subj, pk, cl->srv->server_name, &io);
+    td_key_short_hex(pk, keyhex);
+    td_log_info("client #%llu %s: handshake ok: agency=%s device=%s role=%s key=%s",
+                (unsigned long long)cl->id, td_conn_peer(c), subj.agency, subj.device,
+                td_role_name(subj.role), keyhex);
+    td_conn_set_timer(c, cl->srv->cfg.idle_ms);
+}
+
+static void tds__on_data(td_conn *c, const uint8_t *data, size_t len)
+{
+    tds_client *cl = td_conn_data(c);
+    td_error err;
+    int rc;
+
+    if (!cl->opened || cl->sess.state == TDS_ENDED) return;
+    rc = td_framer_feed(&cl->framer, data, len, tds__on_frame, cl, &err);
+    if (rc == TD_ETOOBIG)
+        tds_session_fail(&cl->sess, TIENDO__ERROR_CODE__ERR_TOO_BIG, TD_ETOOBIG, err.msg,
+                         "Gói dữ liệu vượt quá giới hạn cho phép.");
+    else if (rc < 0 && rc != TD_ECLOSED)
+        tds_session_fail(&cl->sess, TIENDO__ERROR_CODE__ERR_INTERNAL, rc, err.msg, NULL);
+}
+
+static void tds__on_timer(td_conn *c)
+{
+    tds_client *cl = td_conn_data(c);
+    if (!cl->opened) {
+        td_log_warn("client #%llu %s: handshake timeout after %llu ms", (unsigned long long)cl->id,
+                    td_conn_peer(c), (unsigned long long)cl->srv->cfg.handshake_ms);
+        td_conn_close(c, TD_ETIMEOUT, "handshake timeout");
+        return;
+    }
+    tds_session_fail(&cl->sess, TIENDO__ERROR_CODE__ERR_TIMEOUT, TD_ETIMEOUT, "idle timeout",
+                     "Phiên làm việc bị đóng vì không hoạt động quá lâu.");
+}
+
+static void tds__maybe_finish(tds_server *srv);
+
+static void tds__on_close(td_conn *c, const td_error *why)
+{
+    tds_client *cl = td_conn_data(c);
+    tds_server *srv = cl->srv;
+
+    if (!cl->opened)
+        td_log_warn("client #%llu %s: TLS handshake failed: %s", (unsigned long long)cl->id,
+                    td_conn_peer(c), why->msg);
+    else
+        td_log_info("client #%llu %s/%s: session closed (%s), %llu frames", (unsigned long long)cl->id,
+                    cl->sess.peer.agency, cl->sess.peer.device,
+                    why->code == TD_OK ? "by server" : why->msg,
+                    (unsigned long long)cl->sess.frames_in);
+    td_framer_free(&cl->framer);
+    if (cl->prev) cl->prev->next = cl->next; else srv->clients = cl->next;
+    if (cl->next) cl->next->prev = cl->prev;
+    srv->nclients--;
+    free(cl);
+    tds__maybe_finish(srv);
+}
+
+static const td_conn_cbs tds__conn_cbs = {tds__on_open, tds__on_data, tds__on_close, tds__on_timer};
+
+/* ---- listener -------------------------------------------------------- */
+
+static void tds__close_cb_free_nothing(uv_handle_t *h) { (void)h; }
+
+static void tds__on_connection(uv_stream_t *server, int status)
+{
+    tds_server *srv = server->data;
+    tds_client *cl;
+    td_error err;
+
+    if (status < 0) {
+        td_log_warn("accept failed: %s", uv_strerror(status));
+        return;
+    }
+    if (srv->stopping) return;
+    if (srv->nclients >= srv->cfg.max_conns) {
+        /* Accept and close at once: leaving it in the backlog would stall the peer. */
+        uv_tcp_t *t = malloc(sizeof *t);
+        if (!t) return;
+        uv_tcp_init(srv->loop, t);
+        if (uv_accept(server, (uv_stream_t *)t) == 0) srv->refused_busy++;
+        uv_close((uv_handle_t *)t, (uv_close_cb)free);
+        if (srv->refused_busy % 100 == 1)
+            td_log_warn("refusing connection: %d sessions open (max-conns %d)", srv->nclients,
+                        srv->cfg.max_conns);
+        return;
+    }
+    cl = calloc(1, sizeof *cl);
+    if (!cl) return;
+    cl->srv = srv;
+    cl->id = ++srv->next_id;
+    td_framer_init(&cl->framer, srv->cfg.max_frame);
+    cl->conn = td_conn_new(srv->loop, srv->ctx, 1, NULL, &tds__conn_cbs, cl, &err);
+    if (!cl->conn) {
+        td_log_error("cannot create connection: %s", err.msg);
+        free(cl);
+        return;
+    }
+    cl->next = srv->clients;
+    if (srv->clients) srv->clients->prev = cl;
+    srv->clients = cl;
+    srv->nclients++;
+    srv->accepted++;
+    if (uv_accept(server, (uv_stream_t *)td_conn_tcp(cl->conn)) != 0) {
+        td_conn_close(cl->conn, TD_EIO, "accept failed");
+        return;
+    }
+    td_conn_set_timer(cl->conn, srv->cfg.handshake_ms);
+    td_conn_start(cl->conn);
+}
+
+static void tds__maybe_finish(tds_server *srv)
+{
+    if (!srv->stopping || srv->nclients > 0) return;
+    if (!uv_is_closing((uv_handle_t *)&srv->grace)) {
+        uv_timer_stop(&srv->grace);
+        uv_close((uv_handle_t *)&srv->grace, tds__close_cb_free_nothing);
+    }
+}
+
+static void tds__on_grace(uv_timer_t *t)
+{
+    tds_server *srv = t->data;
+    td_log_warn("shutdown: %d sessions did not close in time; closing them", srv->nclients);
+    for (tds_client *cl = srv->clients, *next; cl; cl = next) {
+        next = cl->next;
+        td_conn_close(cl->conn, TD_OK, "server shutdown");
+    }
+}
+
+static void tds__stop(tds_server *srv, const char *why)
+{
+    if (srv->stopping) return;
+    srv->stopping = 1;
+    td_log_info("shutting down (%s): %d open sessions", why, srv->nclients);
+    uv_close((uv_handle_t *)&srv->listener, tds__close_cb_free_nothing);
+    uv_close((uv_handle_t *)&srv->sigint, tds__close_cb_free_nothing);
+    uv_close((uv_handle_t *)&srv->sigterm, tds__close_cb_free_nothing);
+    uv_close((uv_handle_t *)&srv->sighup, tds__close_cb_free_nothing);
+    uv_timer_start(&srv->grace, tds__on_grace, TDS_SHUTDOWN_GRACE_MS, 0);
+    for (tds_client *cl = srv->clients, *next; cl; cl = next) {
+        next = cl->next;
+        if (cl->opened && cl->sess.state != TDS_ENDED) {
+            Tiendo__Frame f = TIENDO__FRAME__INIT;
+            Tiendo__Bye bye = TIENDO__BYE__INIT;
+            bye.reason = "server shutting down";
+            f.body_case = TIENDO__FRAME__BODY_BYE;
+            f.bye = &bye;
+            tds__send(cl, &f);
+            cl->sess.state = TDS_ENDED;
+        }
+        td_conn_shutdown(cl->conn);   /* close_notify; before the handshake it just closes */
+    }
+    tds__maybe_finish(srv);
+}
+
+static SSL_CTX *tds__make_ctx(tds_server *srv, td_error *err)
+{
+    td_tls_ctx_opts o = {srv->cfg.ca, srv->cfg.cert, srv->cfg.key, srv->cfg.crl, NULL};
+    return td_tls_ctx_server(&o, err);
+}
+
+static void tds__on_signal(uv_signal_t *h, int signum)
+{
+    tds_server *srv = h->data;
+    if (signum == SIGHUP) {
+        td_error err;
+        SSL_CTX *ctx = tds__make_ctx(srv, &err);
+        if (!ctx) {
+            td_log_error("SIGHUP: reload failed, keeping the old CRL and certificate: %s", err.msg);
+            return;
+        }
+        SSL_CTX_free(srv->ctx);   /* live sessions hold their own reference */
+        srv->ctx = ctx;
+        td_log_info("SIGHUP: reloaded certificate, CA and CRL");
+        return;
+    }
+    tds__stop(srv, signum == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+/* ---- configuration --------------------------------------------------- */
+
+static void tds__usage(FILE *f)
+{
+    fputs("Cách dùng: tiendo-server serve [tham số]\n"
+          "\n"
+          "Chạy máy chủ TLS 1.3 (xác thực hai chiều bằng chứng thư số do CA của tỉnh cấp).\n"
+          "\n"
+          "  --config FILE            tệp cấu hình (mỗi dòng: khóa = giá trị; khóa giống tên tham số)\n"
+          "  --listen HOST:PORT       địa chỉ lắng nghe (mặc định " TDS_DEFAULT_LISTEN ")\n"
+          "  --ca FILE                chứng thư CA của tỉnh (bắt buộc)\n"
+          "  --cert FILE              chứng thư của máy chủ (bắt buộc)\n"
+          "  --key FILE               khóa riêng của máy chủ, quyền 0600 (bắt buộc)\n"
+          "  --crl FILE               danh sách thu hồi (CRL); SIGHUP để nạp lại\n"
+          "  --data DIR               thư mục dữ liệu (mặc định $TIENDO_DATA hoặc /var/lib/tiendo)\n"
+          "  --max-conns N            số kết nối tối đa (mặc định 1000)\n"
+          "  --max-frame BYTES        kích thước gói tối đa (mặc định 4194304)\n"
+          "  --handshake-timeout S    thời gian chờ bắt tay TLS, giây (mặc định 10)\n"
+          "  --idle-timeout S         đóng phiên không hoạt động sau S giây (mặc định 300)\n"
+          "  --port-file FILE         ghi cổng thực tế vào FILE (dùng với cổng 0)\n"
+          "  --log-level LEVEL        error|warn|info|debug\n",
+          f);
+}
+
+/* Apply one setting (from flag or file); where names the source for errors. */
+static int tds__set(tds_config *cfg, const char *key, const char *val, const char *where)
+{
+    char *end;
+    unsigned long long n;
+#define TDS_STR(k, field) if (!strcmp(key, k)) { free(cfg->field); cfg->field = strdup(val); return 0; }
+    TDS_STR("ca", ca) TDS_STR("cert", cert) TDS_STR("key", key) TDS_STR("crl", crl)
+    TDS_STR("data", data) TDS_STR("port-file", port_file)
+#undef TDS_STR
+    if (!strcmp(key, "listen")) {
+        char host[TD_HOST_MAX + 1];
+        int port;
+        td_error err;
+        if (td_hostport_parse(val, host, &port, &err)) {
+            fprintf(stderr, "tiendo-server: %s: listen: %s\n", where, err.msg);
+            return -1;
+        }
+        snprintf(cfg->listen, sizeof cfg->listen, "%s", val);
+        return 0;
+    }
+    if (!strcmp(key, "log-level")) {
+        int l = td_log_level_parse(val);
+        if (l < 0) {
+            fprintf(stderr, "tiendo-server: %s: log-level phải là error|warn|info|debug, không phải \"%s\"\n",
+                    where, val);
+            return -1;
+        }
+        td_log_set_level(l);
+        return 0;
+    }
+    errno = 0;
+    n = strtoull(val, &end, 10);
+    if (!*val || *end || errno) {
+        fprintf(stderr, "tiendo-server: %s: %s cần một số nguyên dương, không phải \"%s\"\n", where,
+                key, val);
+        return -1;
+    }
+    if (!strcmp(key, "max-conns") && n >= 1 && n <= 100000) { cfg->max_conns = (int)n; return 0; }
+    if (!strcmp(key, "max-frame") && n >= 1024 && n <= TD_FRAME_MAX_CEILING) { cfg->max_frame = (uint32_t)n; return 0; }
+    if (!strcmp(key, "handshake-timeout") && n >= 1 && n <= 3600) { cfg->handshake_ms = n * 1000; return 0; }
+    if (!strcmp(key, "idle-timeout") && n >= 1 && n <= 86400) { cfg->idle_ms = n * 1000; return 0; }
+    if (!strcmp(key, "max-conns") || !strcmp(key, "max-frame") || !strcmp(key, "handshake-timeout") ||
+        !strcmp(key, "idle-timeout")) {
+        fprintf(stderr, "tiendo-server: %s: %s = %llu nằm ngoài giới hạn cho phép\n", where, key, n);
+        return -1;
+    }
+    fprintf(stderr, "tiendo-server: %s: không có tham số \"%s\"\n", where, key);
+    return -1;
+}
+
+static void tds__config_free(tds_config *cfg)
+{
+    free(cfg->ca);
+    free(cfg->cert);
+    free(cfg->key);
+    free(cfg->crl);
+    free(cfg->data);
+    free(cfg->port_file);
+}
+
+static int tds__write_port_file(const char *path, int port)
+{
+    char tmp[4096];
+    FILE *f;
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    f = fopen(tmp, "w");
+    if (!f) return -1;
+    fprintf(f, "%d\n", port);
+    if (fclose(f) != 0) return -1;
+    return rename(tmp, path);
+}
+
 int tds_cmd_serve(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    fputs("chưa có\n", stderr);
-    return 1;
+    static const struct option opts[] = {
+        {"config", required_argument, 0, 'C'}, {"listen", required_argument, 0, 'l'},
+        {"ca", required_argument, 0, 1},       {"cert", required_argument, 0, 2},
+        {"key", required_argument, 0, 3},      {"crl", required_argument, 0, 4},
+        {"data", required_argument, 0, 5},     {"max-conns", required_argument, 0, 6},
+        {"max-frame", required_argument, 0, 7}, {"handshake-timeout", required_argument, 0, 8},
+        {"idle-timeout", required_argument, 0, 9}, {"port-file", required_argument, 0, 10},
+        {"log-level", required_argument, 0, 11}, {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    tds_server srv;
+    tds_config *cfg = &srv.cfg;
+    const char *config_file = NULL;
+    char host[TD_HOST_MAX + 1];
+    int port, rc, opt, exit_code = 1;
+    td_error err;
+    struct sockaddr_storage addr;
+
+    memset(&srv, 0, sizeof srv);
+    snprintf(cfg->listen, sizeof cfg->listen, "%s", TDS_DEFAULT_LISTEN);
+    cfg->handshake_ms = TDS_DEFAULT_HANDSHAKE_MS;
+    cfg->idle_ms = TDS_DEFAULT_IDLE_MS;
+    cfg->max_conns = TDS_DEFAULT_MAX_CONNS;
+    cfg->max_frame = TD_FRAME_MAX_DEFAULT;
+
+    /* First pass: find --config and --help; the file is applied before flags. */
+    optind = 1;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (opt == 'C') config_file = optarg;
+        if (opt == 'h') {
+            tds__usage(stdout);
+            return 0;
+        }
+    }
+    if (config_file) {
+        td_conf conf;
+        if (td_conf_load(&conf, config_file, &err)) {
+            fprintf(stderr, "tiendo-server: không đọc được tệp cấu hình: %s\n", err.msg);
+            return 1;
+        }
+        for (size_t i = 0; i < conf.n; i++) {
+            char where[600];
+            snprintf(where, sizeof where, "%s:%d", config_file, conf.items[i].line);
+            if (tds__set(cfg, conf.items[i].key, conf.items[i].value, where)) {
+                td_conf_free(&conf);
+                tds__config_free(cfg);
+                return 1;
+            }
+        }
+        td_conf_free(&conf);
+    }
+    optind = 1;
+    opterr = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        const char *name = NULL;
+        for (const struct option *o = opts; o->name; o++)
+            if (o->val == opt) name = o->name;
+        if (opt == 'C' || opt == 'h') continue;
+        if (opt == '?' || !name) {
+            tds__usage(stderr);
+            tds__config_free(cfg);
+            return 2;
+        }
+        if (tds__set(cfg, name, optarg, "tham số dòng lệnh")) {
+            tds__config_free(cfg);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "tiendo-server serve: tham số thừa \"%s\"\n", argv[optind]);
+        tds__config_free(cfg);
+        return 2;
+    }
+    if (!cfg->ca || !cfg->cert || !cfg->key) {
+        fprintf(stderr, "tiendo-server serve: cần --ca, --cert và --key (hoặc các khóa ca, cert, key "
+                        "trong tệp cấu hình)\n");
+        tds__config_free(cfg);
+        return 2;
+    }
+    if (!cfg->data) {
+        const char *d = getenv("TIENDO_DATA");
+        cfg->data = strdup(d ? d : "/var/lib/tiendo");
+    }
+    td_hostport_parse(cfg->listen, host, &port, &err);
+
+    signal(SIGPIPE, SIG_IGN);
+    srv.ctx = tds__make_ctx(&srv, &err);
+    if (!srv.ctx) {
+        fprintf(stderr, "tiendo-server: cấu hình TLS không hợp lệ: %s\n", err.msg);
+        tds__config_free(cfg);
+        return 1;
+    }
+    if (!cfg->crl) td_log_warn("no --crl given: revoked certificates will NOT be refused");
+    {
+        X509 *mine = SSL_CTX_get0_certificate(srv.ctx);
+        X509_NAME *n = mine ? X509_get_subject_name(mine) : NULL;
+        srv.server_name[0] = '\0';
+        if (n) X509_NAME_get_text_by_NID(n, NID_commonName, srv.server_name, sizeof srv.server_name);
+    }
+
+    srv.loop = uv_default_loop();
+    uv_tcp_init(srv.loop, &srv.listener);
+    srv.listener.data = &srv;
+    if (uv_ip4_addr(host, port, (struct sockaddr_in *)&addr) != 0 &&
+        uv_ip6_addr(host, port, (struct sockaddr_in6 *)&addr) != 0) {
+        fprintf(stderr, "tiendo-server: địa chỉ lắng nghe phải là địa chỉ IP: \"%s\"\n", host);
+        goto out_loop;
+    }
+    if ((rc = uv_tcp_bind(&srv.listener, (struct sockaddr *)&addr, 0)) != 0 ||
+        (rc = uv_listen((uv_stream_t *)&srv.listener, TDS_BACKLOG, tds__on_connection)) != 0) {
+        fprintf(stderr, "tiendo-server: không lắng nghe được trên %s: %s\n", cfg->listen, uv_strerror(rc));
+        goto out_loop;
+    }
+    {
+        struct sockaddr_storage bound;
+        int len = sizeof bound;
+        uv_tcp_getsockname(&srv.listener, (struct sockaddr *)&bound, &len);
+        port = ntohs(bound.ss_family == AF_INET ? ((struct sockaddr_in *)&bound)->sin_port
+                                                : ((struct sockaddr_in6 *)&bound)->sin6_port);
+    }
+    uv_signal_init(srv.loop, &srv.sigint);
+    uv_signal_init(srv.loop, &srv.sigterm);
+    uv_signal_init(srv.loop, &srv.sighup);
+    srv.sigint.data = srv.sigterm.data = srv.sighup.data = &srv;
+    uv_signal_start(&srv.sigint, tds__on_signal, SIGINT);
+    uv_signal_start(&srv.sigterm, tds__on_signal, SIGTERM);
+    uv_signal_start(&srv.sighup, tds__on_signal, SIGHUP);
+    uv_timer_init(srv.loop, &srv.grace);
+    srv.grace.data = &srv;
+    if (cfg->port_file && tds__write_port_file(cfg->port_file, port) != 0) {
+        fprintf(stderr, "tiendo-server: không ghi được %s: %s\n", cfg->port_file, strerror(errno));
+        tds__stop(&srv, "port file");
+        uv_run(srv.loop, UV_RUN_DEFAULT);
+        goto out_loop;
+    }
+    td_log_info("tiendo-server %s listening on %s:%d (TLS 1.3, ALPN %s, max %d sessions, frame <= %u B)",
+                TD_VERSION, host, port, TD_ALPN, cfg->max_conns, cfg->max_frame);
+    uv_run(srv.loop, UV_RUN_DEFAULT);
+    td_log_info("stopped: %llu connections accepted, %llu refused (busy)",
+                (unsigned long long)srv.accepted, (unsigned long long)srv.refused_busy);
+    exit_code = 0;
+out_loop:
+    if (!uv_is_closing((uv_handle_t *)&srv.listener)) uv_close((uv_handle_t *)&srv.listener, NULL);
+    uv_run(srv.loop, UV_RUN_DEFAULT);
+    uv_loop_close(srv.loop);
+    SSL_CTX_free(srv.ctx);
+    tds__config_free(cfg);
+    return exit_code;
 }

@@ -1,0 +1,46 @@
+/* device.c — see device.h. */
+#include "device.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+
+void tdc_device_paths(tdc_device *d, const char *dir)
+{
+    memset(d, 0, sizeof *d);
+    if (!dir) dir = getenv("TIENDO_HOME");
+    if (dir) {
+        snprintf(d->dir, sizeof d->dir, "%s", dir);
+    } else {
+        const char *home = getenv("HOME");
+        snprintf(d->dir, sizeof d->dir, "%s/.tiendo", home ? home : ".");
+    }
+    snprintf(d->key_path, sizeof d->key_path, "%s/device.key", d->dir);
+    snprintf(d->cert_path, sizeof d->cert_path, "%s/device.crt", d->dir);
+    snprintf(d->ca_path, sizeof d->ca_path, "%s/ca.crt", d->dir);
+    snprintf(d->config_path, sizeof d->config_path, "%s/config", d->dir);
+}
+
+int tdc_device_load(tdc_device *d, const char *dir, td_error *err)
+{
+    td_conf conf;
+    const char *server;
+
+    tdc_device_paths(d, dir);
+    if (access(d->config_path, R_OK) != 0 || access(d->cert_path, R_OK) != 0)
+        return td_error_set(err, TD_ENOTFOUND,
+                            "%s: device not enrolled (no config or device.crt); run `tiendo init`",
+                            d->dir);
+    if (td_conf_load(&conf, d->config_path, err)) return err ? err->code : TD_EPARSE;
+    server = td_conf_get(&conf, "server");
+    if (!server) {
+        td_conf_free(&conf);
+        return td_error_set(err, TD_EPARSE, "%s: no \"server = host:port\" line", d->config_path);
+    }
+    snprintf(d->server, sizeof d->server, "%s", server);
+    td_conf_free(&conf);
+    return TD_OK;
+}

@@ -1,0 +1,32 @@
+/*
+ * device.h — the device directory of an office client (DEVDIR):
+ *   device.key  Ed25519 private key, mode 0600 (made by `tiendo init`)
+ *   device.csr  certificate request, until enrolment
+ *   device.crt  certificate signed by the provincial CA
+ *   ca.crt      the provincial CA certificate
+ *   config      key = value: server = HOST:PORT, agency, device, role
+ * The directory is --dir, else $TIENDO_HOME, else ~/.tiendo.
+ */
+#ifndef TDC_DEVICE_H
+#define TDC_DEVICE_H
+
+#include <limits.h>
+
+#include "err.h"
+#include "netaddr.h"
+
+typedef struct tdc_device {
+    char dir[PATH_MAX];
+    char key_path[PATH_MAX + 16];
+    char cert_path[PATH_MAX + 16];
+    char ca_path[PATH_MAX + 16];
+    char config_path[PATH_MAX + 16];
+    char server[TD_HOST_MAX + 8];   /* "host:port" from config (may be overridden) */
+} tdc_device;
+
+/* Resolve the directory (dir may be NULL) and fill the paths. */
+void tdc_device_paths(tdc_device *d, const char *dir);
+/* Paths + read config; TD_ENOTFOUND with a hint if not enrolled yet. */
+int tdc_device_load(tdc_device *d, const char *dir, td_error *err);
+
+#endif

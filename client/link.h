@@ -1,0 +1,55 @@
+/*
+ * link.h — the client's session with the server, as blocking calls.
+ *
+ * A CLI runs one exchange after another, so the link runs its own libuv
+ * loop inside each call until the awaited event (handshake, frame, close)
+ * or a timeout.  Transport (td_conn) below, protocol decisions (what to send,
+ * what an answer means) above in the commands.
+ *
+ * tdc_link_open connects, completes TLS 1.3, sends Hello and waits for
+ * Welcome.  Every failure fills err with an English detail; tdc_link_vi
+ * turns the last failure into a Vietnamese sentence for the clerk.
+ */
+#ifndef TDC_LINK_H
+#define TDC_LINK_H
+
+#include <stdint.h>
+
+#include "device.h"
+#include "err.h"
+#include "tiendo.pb-c.h"
+
+/* Connect + TLS handshake + Hello/Welcome on a bad rural link. */
+#define TDC_CONNECT_TIMEOUT_MS 20000
+/* One request/response. */
+#define TDC_CALL_TIMEOUT_MS 60000
+
+typedef struct tdc_link tdc_link;
+
+typedef struct tdc_link_opts {
+    const tdc_device *dev;
+    const char *server;           /* "host:port"; NULL = dev->server */
+    const char *alpn;             /* NULL = "tiendo/1" (tests probe others) */
+    uint32_t min_version, max_version; /* 0 = ours */
+    uint64_t cursor;              /* Hello.cursor */
+    uint64_t timeout_ms;          /* 0 = TDC_CONNECT_TIMEOUT_MS */
+} tdc_link_opts;
+
+/* NULL on failure (err filled). */
+tdc_link *tdc_link_open(const tdc_link_opts *o, td_error *err);
+/* The server's Welcome (owned by the link). */
+const Tiendo__Welcome *tdc_link_welcome(const tdc_link *l);
+int tdc_link_send(tdc_link *l, const Tiendo__Frame *f, td_error *err);
+/* Wait for the next frame; *out is the caller's (td_frame_free).  An Error
+ * frame from the server is returned as TD_EPROTO/TD_EVERSION... with its text. */
+int tdc_link_recv(tdc_link *l, Tiendo__Frame **out, uint64_t timeout_ms, td_error *err);
+/* Bye + close_notify, wait (bounded) for the close, free everything. */
+void tdc_link_close(tdc_link *l);
+/* Wire bytes so far (ciphertext). */
+uint64_t tdc_link_bytes_out(const tdc_link *l);
+uint64_t tdc_link_bytes_in(const tdc_link *l);
+
+/* Vietnamese sentence for a failure from this module (never NULL). */
+const char *tdc_link_vi(const td_error *err);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * conn.h — one TLS connection on a libuv TCP handle (transport only).
+ *
+ * The protocol layers above see plaintext bytes and three events: open
+ * (handshake done, peer verified), data, and close (exactly once).  They
+ * never see sockets or OpenSSL.
+ *
+ * Ownership (libuv rules, STYLE.md): the td_conn owns its uv_tcp_t and
+ * uv_timer_t; its memory is freed only after both close callbacks have run,
+ * and after on_close has been called.  The owner may call td_conn_close or
+ * td_conn_shutdown from inside any callback; the conn stays valid until the
+ * callback returns (closing is deferred by libuv).  Ciphertext buffers are
+ * owned by their write request and freed in the write callback.
+ *
+ * Backpressure: when more than TD_CONN_WRITE_HIGH bytes wait in the socket's
+ * write queue, the conn stops reading from the peer, and resumes below
+ * TD_CONN_WRITE_LOW, so a peer that does not read cannot make us buffer
+ * without bound.
+ */
+#ifndef TD_CONN_H
+#define TD_CONN_H
+
+#include <uv.h>
+
+#include "err.h"
+#include "tls.h"
+
+/* Stop reading above this much unsent ciphertext (a few batches). */
+#define TD_CONN_WRITE_HIGH (8u * 1024 * 1024)
+#define TD_CONN_WRITE_LOW (1u * 1024 * 1024)
+/* After close_notify, wait this long for the write queue to drain. */
+#define TD_CONN_LINGER_MS 3000
+
+typedef struct td_conn td_conn;
+
+typedef struct td_conn_cbs {
+    /* Handshake complete and peer certificate verified. */
+    void (*on_open)(td_conn *c);
+    /* Decrypted bytes; valid during the call. */
+    void (*on_data)(td_conn *c, const uint8_t *data, size_t len);
+    /* Called exactly once.  code TD_OK for an orderly close we asked for,
+     * TD_ECLOSED when the peer closed, else the failure with err->msg. */
+    void (*on_close)(td_conn *c, const td_error *why);
+    /* Timer set with td_conn_set_timer fired. */
+    void (*on_timer)(td_conn *c);
+} td_conn_cbs;
+
+/* Allocate; init the TCP and timer handles on loop.  NULL on failure. */
+td_conn *td_conn_new(uv_loop_t *loop, SSL_CTX *ctx, int is_server, const char *server_name,
+                     const td_conn_cbs *cbs, void *data, td_error *err);
+/* The TCP handle, to pass to uv_accept or uv_tcp_connect. */
+uv_tcp_t *td_conn_tcp(td_conn *c);
+/* After accept/connect succeeded: start reading and the handshake. */
+int td_conn_start(td_conn *c);
+/* Send plaintext (queued until the handshake ends).  TD_ECLOSED if closing. */
+int td_conn_write(td_conn *c, const void *data, size_t len);
+/* Orderly close: close_notify, flush, then close (bounded by LINGER). */
+void td_conn_shutdown(td_conn *c);
+/* Immediate close; queued ciphertext (e.g. an alert) is still attempted. */
+void td_conn_close(td_conn *c, int code, const char *msg);
+/* One-shot timer; 0 cancels.  Re-arming replaces the previous deadline. */
+void td_conn_set_timer(td_conn *c, uint64_t ms);
+
+void *td_conn_data(td_conn *c);
+void td_conn_set_data(td_conn *c, void *data);
+td_tls *td_conn_tls(td_conn *c);
+/* "127.0.0.1:51234" of the peer (empty before connect). */
+const char *td_conn_peer(td_conn *c);
+int td_conn_is_open(td_conn *c);
+/* Bytes received / sent on the wire (ciphertext), for benchmarks. */
+uint64_t td_conn_bytes_in(td_conn *c);
+uint64_t td_conn_bytes_out(td_conn *c);
+
+#endif

@@ -1,0 +1,530 @@
+/* plan_csv.c — see plan_csv.h. */
+#include "plan_csv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+/* --- reading records ------------------------------------------------------- */
+
+typedef struct {
+    const char *p, *end;
+    int line;       /* line of the next byte */
+    char sep;
+} td__csv;
+
+typedef struct {
+    char *f[TD_CSV_FIELDS_MAX];
+    int n;
+    int line;       /* first line of the record */
+} td__rec;
+
+static void td__rec_free(td__rec *r)
+{
+    for (int i = 0; i < r->n; i++) free(r->f[i]);
+    r->n = 0;
+}
+
+/* Growing field buffer. */
+typedef struct { char *p; size_t n, cap; } td__fb;
+
+static int td__fb_put(td__fb *b, char c)
+{
+    if (b->n + 2 > b->cap) {
+        size_t nc = b->cap ? b->cap * 2 : 64;
+        char *v;
+        if (nc > TD_PLAN_CELL_MAX * 2) nc = TD_PLAN_CELL_MAX * 2;
+        if (b->n + 2 > nc) return TD_ETOOBIG;
+        if (!(v = realloc(b->p, nc))) return TD_ENOMEM;
+        b->p = v;
+        b->cap = nc;
+    }
+    b->p[b->n++] = c;
+    b->p[b->n] = '\0';
+    return 0;
+}
+
+/*
+ * Next record.  1 = a record, 0 = end of input, < 0 = error (err filled).
+ */
+static int td__next(td__csv *c, td__rec *r, const char *name, td_error *err)
+{
+    td__fb b = {0};
+    int rc;
+    memset(r, 0, sizeof *r);
+    if (c->p >= c->end) return 0;
+    r->line = c->line;
+    for (;;) {
+        int quoted = 0;
+        b.n = 0;
+        if (!b.p && (rc = td__fb_put(&b, 'x'))) goto fail;
+        b.n = 0;
+        b.p[0] = '\0';
+        if (c->p < c->end && *c->p == '"') {
+            quoted = 1;
+            c->p++;
+            for (;;) {
+                if (c->p >= c->end) {
+                    rc = td_error_set(err, TD_EPARSE, "%s:%d: quoted field never closed", name, r->line);
+                    goto fail;
+                }
+                if (*c->p == '"') {
+                    if (c->p + 1 < c->end && c->p[1] == '"') {
+                        if ((rc = td__fb_put(&b, '"'))) goto put_fail;
+                        c->p += 2;
+                        continue;
+                    }
+                    c->p++;
+                    break;
+                }
+                if (*c->p == '\n') c->line++;
+                if ((rc = td__fb_put(&b, *c->p++))) goto put_fail;
+            }
+        }
+        while (c->p < c->end && *c->p != c->sep && *c->p != '\n' && *c->p != '\r') {
+            if (quoted || *c->p == '"') {
+                rc = td_error_set(err, TD_EPARSE, "%s:%d: stray quote or text after a quoted field", name, c->line);
+                goto fail;
+            }
+            if ((rc = td__fb_put(&b, *c->p++))) goto put_fail;
+        }
+        if (r->n >= TD_CSV_FIELDS_MAX) {
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: more than %d fields", name, r->line, TD_CSV_FIELDS_MAX);
+            goto fail;
+        }
+        if (!td_utf8_valid(b.p, b.n, NULL)) {
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: field %d is not valid UTF-8", name, r->line, r->n + 1);
+            goto fail;
+        }
+        if (!(r->f[r->n] = td_text_clean(b.p))) {
+            rc = td_error_set(err, TD_ENOMEM, "out of memory");
+            goto fail;
+        }
+        r->n++;
+        if (c->p >= c->end) break;
+        if (*c->p == c->sep) {
+            c->p++;
+            continue;
+        }
+        if (*c->p == '\r') c->p++;
+        if (c->p < c->end && *c->p == '\n') c->p++;
+        c->line++;
+        break;
+    }
+    free(b.p);
+    return 1;
+put_fail:
+    rc = td_error_set(err, rc, "%s:%d: field longer than %d bytes", name, r->line, TD_PLAN_CELL_MAX);
+fail:
+    free(b.p);
+    td__rec_free(r);
+    return rc;
+}
+
+static int td__blank_rec(const td__rec *r)
+{
+    for (int i = 0; i < r->n; i++)
+        if (*r->f[i]) return 0;
+    return 1;
+}
+
+/* Set up the reader: BOM, separator from the header line. */
+static void td__csv_init(td__csv *c, const char *buf, size_t n)
+{
+    const char *e;
+    int q = 0, commas = 0, semis = 0;
+    if (n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) buf += 3, n -= 3;
+    c->p = buf;
+    c->end = buf + n;
+    c->line = 1;
+    for (e = buf; e < buf + n && (q || *e != '\n'); e++) {
+        if (*e == '"') q = !q;
+        else if (!q && *e == ',') commas++;
+        else if (!q && *e == ';') semis++;
+    }
+    c->sep = commas == 0 && semis > 0 ? ';' : ',';
+}
+
+/* Column positions from the header, by key. */
+typedef struct {
+    const char *name;   /* Vietnamese header */
+    int required;
+} td__col;
+
+static int td__header(const td__rec *h, const td__col *cols, int ncols, int *pos, const char *name, td_error *err)
+{
+    char *keys[TD_CSV_FIELDS_MAX] = {0};
+    int rc = 0;
+    for (int k = 0; k < ncols; k++) pos[k] = -1;
+    for (int i = 0; i < h->n; i++)
+        if (!(keys[i] = td_vi_key(h->f[i]))) {
+            rc = td_error_set(err, TD_ENOMEM, "out of memory");
+            goto done;
+        }
+    for (int i = 0; i < h->n; i++) {
+        int found = 0;
+        for (int k = 0; k < ncols; k++) {
+            char *ck = td_vi_key(cols[k].name);
+            if (!ck) {
+                rc = td_error_set(err, TD_ENOMEM, "out of memory");
+                goto done;
+            }
+            if (!strcmp(ck, keys[i])) {
+                if (pos[k] >= 0) {
+                    free(ck);
+                    rc = td_error_set(err, TD_EPARSE, "%s:%d: column \"%s\" appears twice", name, h->line, cols[k].name);
+                    goto done;
+                }
+                pos[k] = i;
+                found = 1;
+            }
+            free(ck);
+        }
+        if (!found) {
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: unknown column \"%.80s\"", name, h->line, h->f[i]);
+            goto done;
+        }
+    }
+    for (int k = 0; k < ncols; k++)
+        if (pos[k] < 0 && cols[k].required) {
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: missing column \"%s\"", name, h->line, cols[k].name);
+            goto done;
+        }
+done:
+    for (int i = 0; i < h->n; i++) free(keys[i]);
+    return rc;
+}
+
+enum { TC_SECTION, TC_TT, TC_TITLE, TC_LEAD, TC_PARTNER, TC_PRODUCT, TC_DEADLINE, TC_N };
+static const td__col td__task_cols[TC_N] = {
+    {"Mục", 1}, {"TT", 1}, {"Tên nhiệm vụ", 1}, {"Cơ quan chủ trì", 1},
+    {"Cơ quan phối hợp", 1}, {"Sản phẩm", 1}, {"Thời gian hoàn thành", 1},
+};
+enum { IC_HORIZON, IC_CODE, IC_NAME, IC_UNIT, IC_TARGET, IC_MONITOR, IC_N };
+static const td__col td__ind_cols[IC_N] = {
+    {"Mốc", 1}, {"Mã", 1}, {"Chỉ tiêu", 1}, {"Đơn vị", 1}, {"Kết quả", 1},
+    {"Cơ quan chủ trì theo dõi, đánh giá", 1},
+};
+
+td_csv_kind td_csv_detect(const char *buf, size_t n)
+{
+    td__csv c;
+    td__rec h;
+    int pos[TC_N];
+    td_csv_kind k = TD_CSV_UNKNOWN;
+    td__csv_init(&c, buf, n);
+    if (td__next(&c, &h, "", NULL) != 1) return k;
+    if (!td__header(&h, td__task_cols, TC_N, pos, "", NULL)) k = TD_CSV_TASKS;
+    else if (!td__header(&h, td__ind_cols, IC_N, pos, "", NULL)) k = TD_CSV_INDICATORS;
+    td__rec_free(&h);
+    return k;
+}
+
+/* "12" or "12." -> 12; 0 if not a task number. */
+static int td__task_number(const char *s)
+{
+    long v = 0;
+    size_t i = 0;
+    while (s[i] >= '0' && s[i] <= '9' && i < 6) v = v * 10 + (s[i++] - '0');
+    if (!i || (s[i] == '.' ? s[i + 1] : s[i])) return 0;
+    return v > 0 && v <= TD_PLAN_TASK_NUMBER_MAX ? (int)v : 0;
+}
+
+static char *td__field(const td__rec *r, int pos)
+{
+    return strdup(pos >= 0 && pos < r->n ? r->f[pos] : "");
+}
+
+int td_csv_import_tasks(const char *buf, size_t n, const char *name, td_plan *out, td_error *err)
+{
+    td__csv c;
+    td__rec r = {0};
+    int pos[TC_N], rc, nh;
+    char *cur = NULL;
+
+    td_plan_init(out);
+    if (!name) name = "(csv)";
+    if (n > TD_CSV_MAX) return td_error_set(err, TD_ETOOBIG, "%s: larger than %u bytes", name, TD_CSV_MAX);
+    td__csv_init(&c, buf, n);
+    if ((rc = td__next(&c, &r, name, err)) <= 0)
+        return rc ? rc : td_error_set(err, TD_EPARSE, "%s: empty file, expected a header line", name);
+    rc = td__header(&r, td__task_cols, TC_N, pos, name, err);
+    nh = r.n;
+    td__rec_free(&r);
+    if (rc) return rc;
+    while ((rc = td__next(&c, &r, name, err)) == 1) {
+        const char *tt = r.f[pos[TC_TT]];
+        if (td__blank_rec(&r)) {
+            td__rec_free(&r);
+            continue;
+        }
+        if (r.n != nh) {
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: %d fields, the header has %d", name, r.line, r.n, nh);
+            goto fail;
+        }
+        if (td_plan_roman(tt)) {
+            td_section s = {0};
+            td_error e2 = {0};
+            const char *sec = r.f[pos[TC_SECTION]];
+            if (*sec && strcmp(sec, tt)) {
+                rc = td_error_set(err, TD_EPARSE, "%s:%d: section row %s has Mục \"%.20s\"", name, r.line, tt, sec);
+                goto fail;
+            }
+            s.code = strdup(tt);
+            s.title = td__field(&r, pos[TC_TITLE]);
+            s.line = r.line;
+            if (!s.code || !s.title) {
+                free(s.code);
+                free(s.title);
+                rc = td_error_set(err, TD_ENOMEM, "out of memory");
+                goto fail;
+            }
+            if ((rc = td_plan_add_section(out, &s, &e2))) {
+                rc = td_error_set(err, rc == TD_EEXISTS ? TD_EPARSE : rc, "%s:%d: %s", name, r.line, e2.msg);
+                goto fail;
+            }
+            cur = out->sections[out->n_sections - 1].code;
+        } else {
+            td_task t = {0};
+            td_error e2 = {0};
+            const char *sec = r.f[pos[TC_SECTION]];
+            t.number = td__task_number(tt);
+            t.line = r.line;
+            if (!t.number) {
+                rc = td_error_set(err, TD_EPARSE, "%s:%d: TT \"%.20s\" is not a task number or section numeral", name,
+                                  r.line, tt);
+                goto fail;
+            }
+            if (!*sec && !cur) {
+                rc = td_error_set(err, TD_EPARSE, "%s:%d: task %d has no section (Mục)", name, r.line, t.number);
+                goto fail;
+            }
+            if (*sec && !td_plan_section(out, sec)) {
+                /* a spreadsheet may name sections only in the Mục column */
+                td_section s = {0};
+                if (!td_plan_roman(sec)) {
+                    rc = td_error_set(err, TD_EPARSE, "%s:%d: task %d: Mục \"%.20s\" is not a roman numeral", name,
+                                      r.line, t.number, sec);
+                    goto fail;
+                }
+                s.code = strdup(sec);
+                s.title = strdup("");
+                s.line = r.line;
+                if (!s.code || !s.title || td_plan_add_section(out, &s, &e2)) {
+                    free(s.code);
+                    free(s.title);
+                    rc = td_error_set(err, TD_ENOMEM, "out of memory");
+                    goto fail;
+                }
+            }
+            t.section = strdup(*sec ? sec : cur);
+            t.title = td__field(&r, pos[TC_TITLE]);
+            t.lead_text = td__field(&r, pos[TC_LEAD]);
+            t.partner_text = td__field(&r, pos[TC_PARTNER]);
+            t.product = td__field(&r, pos[TC_PRODUCT]);
+            if (!t.section || !t.title || !t.lead_text || !t.partner_text || !t.product) {
+                td_task_free(&t);
+                rc = td_error_set(err, TD_ENOMEM, "out of memory");
+                goto fail;
+            }
+            if (!*t.title) {
+                rc = td_error_set(err, TD_EPARSE, "%s:%d: task %d has no title", name, r.line, t.number);
+                td_task_free(&t);
+                goto fail;
+            }
+            if ((rc = td_deadline_parse(r.f[pos[TC_DEADLINE]], &t.deadline, &e2))) {
+                rc = td_error_set(err, rc, "%s:%d: task %d: %s", name, r.line, t.number, e2.msg);
+                td_task_free(&t);
+                goto fail;
+            }
+            if ((rc = td_plan_add_task(out, &t, &e2))) {
+                rc = td_error_set(err, rc == TD_EEXISTS ? TD_EPARSE : rc, "%s:%d: %s", name, r.line, e2.msg);
+                goto fail;
+            }
+        }
+        td__rec_free(&r);
+    }
+    if (rc < 0) goto fail;
+    if (!out->n_tasks) {
+        rc = td_error_set(err, TD_EPARSE, "%s: no tasks", name);
+        goto fail;
+    }
+    return 0;
+fail:
+    td__rec_free(&r);
+    td_plan_free(out);
+    return rc;
+}
+
+int td_csv_import_indicators(const char *buf, size_t n, const char *name, td_plan *plan, td_error *err)
+{
+    td__csv c;
+    td__rec r = {0};
+    int pos[IC_N], rc, nh;
+
+    if (!name) name = "(csv)";
+    if (plan->n_indicators) return td_error_set(err, TD_EARG, "%s: the plan already has indicators", name);
+    if (n > TD_CSV_MAX) return td_error_set(err, TD_ETOOBIG, "%s: larger than %u bytes", name, TD_CSV_MAX);
+    td__csv_init(&c, buf, n);
+    if ((rc = td__next(&c, &r, name, err)) <= 0)
+        return rc ? rc : td_error_set(err, TD_EPARSE, "%s: empty file, expected a header line", name);
+    rc = td__header(&r, td__ind_cols, IC_N, pos, name, err);
+    nh = r.n;
+    td__rec_free(&r);
+    if (rc) return rc;
+    while ((rc = td__next(&c, &r, name, err)) == 1) {
+        td_indicator ind = {0};
+        td_error e2 = {0};
+        const char *h, *code;
+        if (td__blank_rec(&r)) {
+            td__rec_free(&r);
+            continue;
+        }
+        if (r.n != nh) {
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: %d fields, the header has %d", name, r.line, r.n, nh);
+            goto fail;
+        }
+        h = r.f[pos[IC_HORIZON]];
+        code = r.f[pos[IC_CODE]];
+        if (strlen(h) != 4 || h[0] != '2' || h[1] != '0' || h[2] < '0' || h[2] > '9' || h[3] < '0' || h[3] > '9') {
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: Mốc \"%.20s\" is not a year such as 2030", name, r.line, h);
+            goto fail;
+        }
+        if (!*code || strlen(code) > 32 || strspn(code, "0123456789.IVXLCDM") != strlen(code)) {
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: Mã \"%.40s\" is not an indicator code such as 7.1", name, r.line,
+                              code);
+            goto fail;
+        }
+        ind.horizon = atoi(h);
+        ind.line = r.line;
+        ind.code = strdup(code);
+        ind.name = td__field(&r, pos[IC_NAME]);
+        ind.unit = td__field(&r, pos[IC_UNIT]);
+        ind.monitor_text = td__field(&r, pos[IC_MONITOR]);
+        if (!ind.code || !ind.name || !ind.unit || !ind.monitor_text) {
+            td_indicator_free(&ind);
+            rc = td_error_set(err, TD_ENOMEM, "out of memory");
+            goto fail;
+        }
+        if ((rc = td_target_parse(r.f[pos[IC_TARGET]], &ind.target, &e2))) {
+            rc = td_error_set(err, rc, "%s:%d: indicator %s: %s", name, r.line, ind.code, e2.msg);
+            td_indicator_free(&ind);
+            goto fail;
+        }
+        if ((rc = td_plan_add_indicator(plan, &ind, &e2))) {
+            rc = td_error_set(err, rc == TD_EEXISTS ? TD_EPARSE : rc, "%s:%d: %s", name, r.line, e2.msg);
+            goto fail;
+        }
+        td__rec_free(&r);
+    }
+    if (rc < 0) goto fail;
+    td_plan_mark_headings(plan);
+    return 0;
+fail:
+    td__rec_free(&r);
+    for (size_t i = 0; i < plan->n_indicators; i++) td_indicator_free(&plan->indicators[i]);
+    free(plan->indicators);
+    plan->indicators = NULL;
+    plan->n_indicators = 0;
+    return rc;
+}
+
+/* --- writing ------------------------------------------------------------------ */
+
+typedef struct { char *p; size_t n, cap; int oom; } td__out;
+
+static void td__w(td__out *o, const char *s, size_t n)
+{
+    if (o->oom) return;
+    if (o->n + n + 1 > o->cap) {
+        size_t nc = o->cap ? o->cap : 4096;
+        char *v;
+        while (o->n + n + 1 > nc) nc *= 2;
+        if (!(v = realloc(o->p, nc))) {
+            o->oom = 1;
+            return;
+        }
+        o->p = v;
+        o->cap = nc;
+    }
+    memcpy(o->p + o->n, s, n);
+    o->n += n;
+    o->p[o->n] = '\0';
+}
+
+/* One field, quoted when it holds a separator, quote, CR/LF or edge blanks (RFC 4180 §2). */
+static void td__field_out(td__out *o, const char *s, int last)
+{
+    if (!s) s = "";
+    if (strpbrk(s, ",;\"\r\n") || (*s && (s[0] == ' ' || s[strlen(s) - 1] == ' '))) {
+        td__w(o, "\"", 1);
+        for (const char *q = s; *q; q++) {
+            if (*q == '"') td__w(o, "\"\"", 2);
+            else td__w(o, q, 1);
+        }
+        td__w(o, "\"", 1);
+    } else {
+        td__w(o, s, strlen(s));
+    }
+    td__w(o, last ? "\r\n" : ",", last ? 2 : 1);
+}
+
+static int td__finish(td__out *o, char **out, size_t *n)
+{
+    if (o->oom) {
+        free(o->p);
+        return TD_ENOMEM;
+    }
+    *out = o->p;
+    *n = o->n;
+    return 0;
+}
+
+int td_csv_export_tasks(const td_plan *p, char **out, size_t *n)
+{
+    td__out o = {0};
+    char num[16];
+    td__w(&o, "\xEF\xBB\xBF", 3);
+    for (int k = 0; k < TC_N; k++) td__field_out(&o, td__task_cols[k].name, k == TC_N - 1);
+    for (size_t s = 0; s < p->n_sections; s++) {
+        const td_section *sec = &p->sections[s];
+        td__field_out(&o, sec->code, 0);
+        td__field_out(&o, sec->code, 0);
+        td__field_out(&o, sec->title, 0);
+        for (int k = TC_LEAD; k < TC_N; k++) td__field_out(&o, "", k == TC_N - 1);
+        for (size_t i = 0; i < p->n_tasks; i++) {
+            const td_task *t = &p->tasks[i];
+            if (!t->section || strcmp(t->section, sec->code)) continue;
+            snprintf(num, sizeof num, "%d", t->number);
+            td__field_out(&o, t->section, 0);
+            td__field_out(&o, num, 0);
+            td__field_out(&o, t->title, 0);
+            td__field_out(&o, t->lead_text, 0);
+            td__field_out(&o, t->partner_text, 0);
+            td__field_out(&o, t->product, 0);
+            td__field_out(&o, t->deadline.text, 1);
+        }
+    }
+    return td__finish(&o, out, n);
+}
+
+int td_csv_export_indicators(const td_plan *p, char **out, size_t *n)
+{
+    td__out o = {0};
+    char h[16];
+    td__w(&o, "\xEF\xBB\xBF", 3);
+    for (int k = 0; k < IC_N; k++) td__field_out(&o, td__ind_cols[k].name, k == IC_N - 1);
+    for (size_t i = 0; i < p->n_indicators; i++) {
+        const td_indicator *ind = &p->indicators[i];
+        snprintf(h, sizeof h, "%d", ind->horizon);
+        td__field_out(&o, h, 0);
+        td__field_out(&o, ind->code, 0);
+        td__field_out(&o, ind->name, 0);
+        td__field_out(&o, ind->unit, 0);
+        td__field_out(&o, ind->target.text, 0);
+        td__field_out(&o, ind->monitor_text, 1);
+    }
+    return td__finish(&o, out, n);
+}

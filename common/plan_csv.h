@@ -1,0 +1,61 @@
+/*
+ * plan_csv.h — the plan as CSV (issue: the master plan, point 5): a plan
+ * typed into a spreadsheet can be loaded, and the plan can be exported,
+ * edited in Excel and imported back.
+ *
+ * Format: RFC 4180 (fields separated by ',', or by ';' when the header has
+ * no ',' — Excel in a Vietnamese locale saves with ';'; fields quoted with
+ * '"', '""' inside quotes; CRLF or LF; quoted fields may span lines), UTF-8
+ * with or without BOM.  The first record is the header; columns are found
+ * by name (case and tone placement do not matter), in any order; a missing
+ * or unknown column is an error.
+ *
+ * Tasks:  Mục, TT, Tên nhiệm vụ, Cơ quan chủ trì, Cơ quan phối hợp, Sản phẩm,
+ *         Thời gian hoàn thành.
+ *         A row whose TT is a roman numeral defines a section (its title in
+ *         "Tên nhiệm vụ"); a task row names its section in "Mục", or, left
+ *         empty, belongs to the section row above it.
+ * Indicators: Mốc (2030, 2045), Mã ("7.1", "II.3"), Chỉ tiêu, Đơn vị, Kết quả,
+ *         Cơ quan chủ trì theo dõi, đánh giá.
+ *
+ * Export writes a BOM (so Excel reads UTF-8), CRLF line ends, the header,
+ * and quotes every field that needs it; the wording kept in the plan
+ * (deadline and target texts, names as written) is what is written, so
+ * export then import gives the same plan (td_plan_equal, without META:
+ * the plan's number, title, date and issuer are not in the CSV).
+ *
+ * Errors carry "name:line:" of the record (its first line).
+ */
+#ifndef TD_PLAN_CSV_H
+#define TD_PLAN_CSV_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "plan.h"
+
+/* Largest CSV accepted. */
+#define TD_CSV_MAX (16u * 1024 * 1024)
+/* Most fields in one record: the layouts have 7; a few spare columns are
+ * reported by name, a thousand is a wrong file. */
+#define TD_CSV_FIELDS_MAX 64
+
+typedef enum { TD_CSV_UNKNOWN = 0, TD_CSV_TASKS = 1, TD_CSV_INDICATORS = 2 } td_csv_kind;
+
+/* Which layout buf holds, from its header. */
+td_csv_kind td_csv_detect(const char *buf, size_t n);
+
+/*
+ * Tasks CSV -> *out (sections and tasks; refs unresolved).  TD_EPARSE with
+ * the line for a wrong field count, bad UTF-8, unknown deadline, duplicate
+ * task number, bad row number, unterminated quote.  *out empty on failure.
+ */
+int td_csv_import_tasks(const char *buf, size_t n, const char *name, td_plan *out, td_error *err);
+/* Indicators CSV -> appended to plan (which must have no indicators). */
+int td_csv_import_indicators(const char *buf, size_t n, const char *name, td_plan *plan, td_error *err);
+
+/* Export to a malloc'd buffer (*out, *n; caller frees).  0 or TD_ENOMEM. */
+int td_csv_export_tasks(const td_plan *p, char **out, size_t *n);
+int td_csv_export_indicators(const td_plan *p, char **out, size_t *n);
+
+#endif

@@ -1,0 +1,820 @@
+/*
+ * cmds.c — the subcommands of tiendo-pki: parse options, call ca.c, and tell
+ * the CA officer in Vietnamese what happened.  Errors go to stderr as
+ *   tiendo-pki: <what failed>: <why, Vietnamese> (<English detail>)
+ * Exit codes: 0 done, 1 refused or failed, 2 bad usage (unknown option,
+ * missing option or argument, a number that is not one).
+ */
+#include "pki.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <openssl/bn.h>
+#include <openssl/x509v3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "x509util.h"
+
+/* How many --dns / --ip a server certificate may carry: a few names for one host. */
+#define TDP_SAN_MAX 16
+/* "dd/mm/yyyy" plus NUL, with room to spare for a five-digit year. */
+#define TDP_DATE_MAX 16
+/* Column widths of `list`, in characters (not bytes: the headings have diacritics). */
+#define TDP_COL_SERIAL 32
+#define TDP_COL_AGENCY 18
+#define TDP_COL_DEVICE 18
+#define TDP_COL_ROLE 10
+#define TDP_COL_STATUS 15
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static int tdp__fail(const char *action, const char *vi, const td_error *e)
+{
+    fprintf(stderr, "tiendo-pki: %s: %s (%s)\n", action, vi ? vi : td_err_vi(e->code), e->msg);
+    return 1;
+}
+
+static int tdp__usage_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int tdp__usage_err(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "tiendo-pki %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nXem: tiendo-pki %s --help\n", cmd);
+    return 2;
+}
+
+/* getopt_long's '?' and ':' results as a Vietnamese usage error. */
+static int tdp__bad_option(const char *cmd, int c, char **argv)
+{
+    const char *opt = argv[optind - 1];
+    if (c == ':') return tdp__usage_err(cmd, "tùy chọn %s cần một giá trị", opt);
+    return tdp__usage_err(cmd, "tùy chọn không hợp lệ: %s", opt);
+}
+
+static int tdp__parse_days(const char *cmd, const char *opt, const char *s, int *out)
+{
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 0 || v > TDP_DAYS_MAX)
+        return tdp__usage_err(cmd, "%s phải là số ngày từ 0 đến %d, không phải \"%s\"", opt, TDP_DAYS_MAX, s);
+    *out = (int)v;
+    return 0;
+}
+
+/* --days 0 only makes sense with --backdate-days (a testing aid). */
+static int tdp__check_validity(const char *cmd, tdp_validity v)
+{
+    if (v.days == 0 && v.backdate_days == 0) return tdp__usage_err(cmd, "--days phải lớn hơn 0");
+    return 0;
+}
+
+static void tdp__date(int64_t t, char out[TDP_DATE_MAX])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!localtime_r(&tt, &tm) || !strftime(out, TDP_DATE_MAX, "%d/%m/%Y", &tm))
+        snprintf(out, TDP_DATE_MAX, "?");
+}
+
+static void tdp__cert_date(const ASN1_TIME *t, char out[TDP_DATE_MAX])
+{
+    int64_t u = 0;
+    if (td_x509_time_unix(t, &u, NULL)) {
+        snprintf(out, TDP_DATE_MAX, "?");
+        return;
+    }
+    tdp__date(u, out);
+}
+
+/* Open the CA; need_current: also refuse an expired CA.  Prints and returns 1 on failure. */
+static int tdp__open_ca(tdp_ca *ca, const char *dir, const char *action, int need_current)
+{
+    td_error e;
+    td_error_clear(&e);
+    if (tdp_ca_open(ca, dir, &e)) {
+        char vi[TDP_MSG_MAX];
+        snprintf(vi, sizeof vi, "không mở được CA trong thư mục %s", dir);
+        return tdp__fail(action, vi, &e);
+    }
+    if (need_current && tdp_ca_check_current(ca, &e)) {
+        char vi[TDP_MSG_MAX], d[TDP_DATE_MAX];
+        tdp__cert_date(X509_get0_notAfter(ca->cert), d);
+        if (X509_cmp_current_time(X509_get0_notAfter(ca->cert)) <= 0)
+            snprintf(vi, sizeof vi, "chứng thư CA đã hết hạn ngày %s, cần tạo CA mới", d);
+        else
+            snprintf(vi, sizeof vi, "chứng thư CA chưa đến ngày có hiệu lực (kiểm tra đồng hồ máy)");
+        tdp_ca_close(ca);
+        return tdp__fail(action, vi, &e);
+    }
+    return 0;
+}
+
+/* Role from the command line; prints and returns 1 if unknown. */
+static int tdp__role(const char *action, const char *s, td_role *out)
+{
+    *out = td_role_parse(s);
+    if (*out == TD_ROLE_NONE) {
+        td_error e;
+        td_error_set(&e, TD_EARG, "unknown role \"%s\"", s);
+        return tdp__fail(action, "vai trò không hợp lệ, phải là office, central hoặc inspector", &e);
+    }
+    return 0;
+}
+
+static int tdp__agency(const char *action, const char *s)
+{
+    if (!td_slug_valid(s)) {
+        td_error e;
+        td_error_set(&e, TD_EARG, "agency \"%s\" is not a slug", s);
+        return tdp__fail(action,
+                         "mã cơ quan không hợp lệ: chỉ gồm chữ thường không dấu, số và dấu '-' (ví dụ so-khcn)",
+                         &e);
+    }
+    return 0;
+}
+
+static int tdp__device(const char *action, const char *s)
+{
+    if (!td_device_name_valid(s)) {
+        td_error e;
+        td_error_set(&e, TD_EARG, "device name \"%s\" is not valid", s);
+        return tdp__fail(action, "tên thiết bị không hợp lệ: chỉ gồm chữ không dấu, số và . _ -", &e);
+    }
+    return 0;
+}
+
+/* Number of characters of a UTF-8 string (bytes that do not continue a sequence). */
+static size_t tdp__utf8_len(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xc0) != 0x80) n++;
+    return n;
+}
+
+/* Print s left-aligned in a column of width characters, then a space. */
+static void tdp__col(const char *s, size_t width)
+{
+    size_t n = tdp__utf8_len(s);
+    fputs(s, stdout);
+    while (n++ < width) putchar(' ');
+    putchar(' ');
+}
+
+static void tdp__serial_of(X509 *cert, char out[TDP_SERIAL_HEX_MAX + 1])
+{
+    BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
+    char *h = bn ? BN_bn2hex(bn) : NULL;
+    snprintf(out, TDP_SERIAL_HEX_MAX + 1, "%s", h ? h : "?");
+    OPENSSL_free(h);
+    BN_free(bn);
+}
+
+/* ---- init ---------------------------------------------------------------- */
+
+static void tdp__help_init(FILE *f)
+{
+    fprintf(f,
+            "Cách dùng: tiendo-pki init --dir THƯ_MỤC_CA [--name \"TÊN CA\"] [--days SỐ_NGÀY]\n"
+            "\n"
+            "Tạo CA cấp tỉnh (khóa Ed25519, chứng thư tự ký) trong THƯ_MỤC_CA (quyền 0700):\n"
+            "  ca.key    khóa bí mật của CA (quyền 0600) — giữ kín, sao lưu ngoại tuyến\n"
+            "  ca.crt    chứng thư CA, gửi cho máy chủ và các đơn vị\n"
+            "  index.db  sổ các chứng thư đã cấp\n"
+            "  crl.pem   danh sách thu hồi (CRL) đầu tiên\n"
+            "Không ghi đè: nếu thư mục đã có CA thì từ chối.\n"
+            "\n"
+            "  --name TÊN     tên CA (mặc định \"%s\")\n"
+            "  --days N       thời hạn, số ngày (mặc định %d)\n",
+            TDP_CA_NAME_DEFAULT, TDP_CA_DAYS_DEFAULT);
+}
+
+int tdp_cmd_init(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"dir", required_argument, NULL, 'd'},  {"name", required_argument, NULL, 'n'},
+        {"days", required_argument, NULL, 'D'}, {"backdate-days", required_argument, NULL, 'B'},
+        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+    const char *action = "không tạo được CA";
+    const char *dir = NULL, *name = TDP_CA_NAME_DEFAULT;
+    tdp_validity v = {TDP_CA_DAYS_DEFAULT, 0};
+    td_error e;
+    tdp_ca ca;
+    char d[TDP_DATE_MAX];
+    int c;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': dir = optarg; break;
+        case 'n': name = optarg; break;
+        case 'D': if (tdp__parse_days("init", "--days", optarg, &v.days)) return 2; break;
+        case 'B': if (tdp__parse_days("init", "--backdate-days", optarg, &v.backdate_days)) return 2; break;
+        case 'h': tdp__help_init(stdout); return 0;
+        default: return tdp__bad_option("init", c, argv);
+        }
+    }
+    if (optind < argc) return tdp__usage_err("init", "tham số thừa: %s", argv[optind]);
+    if (!dir) return tdp__usage_err("init", "thiếu --dir");
+    if (tdp__check_validity("init", v)) return 2;
+    if (name[0] == '\0' || tdp__utf8_len(name) > TDP_CA_NAME_MAX) {
+        td_error_set(&e, TD_EARG, "CA name must be 1..%d characters", TDP_CA_NAME_MAX);
+        return tdp__fail(action, "tên CA không hợp lệ", &e);
+    }
+    td_error_clear(&e);
+    if (tdp_ca_create(dir, name, v, &e))
+        return tdp__fail(action, e.code == TD_EEXISTS ? "thư mục đã có CA, không ghi đè" : NULL, &e);
+    if (tdp__open_ca(&ca, dir, action, 0)) return 1;
+    tdp__cert_date(X509_get0_notAfter(ca.cert), d);
+    printf("Đã tạo CA \"%s\" trong %s\n"
+           "  Chứng thư CA:  %s (hiệu lực đến %s)\n"
+           "  Khóa bí mật:   %s (giữ kín, sao lưu ngoại tuyến)\n"
+           "  Sổ chứng thư:  %s\n"
+           "  CRL:           %s\n",
+           name, dir, ca.cert_path, d, ca.key_path, ca.db_path, ca.crl_path);
+    tdp_ca_close(&ca);
+    return 0;
+}
+
+/* ---- issue-server --------------------------------------------------------- */
+
+static void tdp__help_issue_server(FILE *f)
+{
+    fprintf(f,
+            "Cách dùng: tiendo-pki issue-server --dir THƯ_MỤC_CA --name TÊN [--dns TÊN_MIỀN]... [--ip ĐỊA_CHỈ]...\n"
+            "                                   --out-key TỆP_KHÓA --out-cert TỆP_CHỨNG_THƯ [--days N]\n"
+            "\n"
+            "Tạo khóa và chứng thư cho máy chủ tiendo (serverAuth).  Không có --dns/--ip thì dùng\n"
+            "localhost và 127.0.0.1.  Tệp khóa được tạo với quyền 0600 và không ghi đè tệp có sẵn.\n"
+            "\n"
+            "  --name TÊN     tên máy chủ (CN), gồm chữ không dấu, số và . _ -\n"
+            "  --dns TÊN      tên miền trong subjectAltName (lặp lại được, tối đa %d)\n"
+            "  --ip ĐỊA_CHỈ   địa chỉ IP trong subjectAltName (lặp lại được, tối đa %d)\n"
+            "  --days N       thời hạn, số ngày (mặc định %d)\n",
+            TDP_SAN_MAX, TDP_SAN_MAX, TDP_SERVER_DAYS_DEFAULT);
+}
+
+int tdp_cmd_issue_server(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"dir", required_argument, NULL, 'd'},      {"name", required_argument, NULL, 'n'},
+        {"dns", required_argument, NULL, 'N'},      {"ip", required_argument, NULL, 'I'},
+        {"out-key", required_argument, NULL, 'k'},  {"out-cert", required_argument, NULL, 'c'},
+        {"days", required_argument, NULL, 'D'},     {"backdate-days", required_argument, NULL, 'B'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    static const char *const default_dns[] = {"localhost"};
+    static const char *const default_ip[] = {"127.0.0.1"};
+    const char *action = "không cấp được chứng thư máy chủ";
+    const char *dir = NULL, *name = NULL, *out_key = NULL, *out_cert = NULL;
+    const char *dns[TDP_SAN_MAX], *ips[TDP_SAN_MAX];
+    size_t ndns = 0, nips = 0;
+    tdp_validity v = {TDP_SERVER_DAYS_DEFAULT, 0};
+    tdp_issue req;
+    tdp_ca ca;
+    EVP_PKEY *key = NULL;
+    X509 *cert = NULL;
+    td_error e;
+    char d[TDP_DATE_MAX], serial[TDP_SERIAL_HEX_MAX + 1];
+    int c, rc = 1;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': dir = optarg; break;
+        case 'n': name = optarg; break;
+        case 'N':
+            if (ndns == TDP_SAN_MAX) return tdp__usage_err("issue-server", "quá %d --dns", TDP_SAN_MAX);
+            dns[ndns++] = optarg;
+            break;
+        case 'I':
+            if (nips == TDP_SAN_MAX) return tdp__usage_err("issue-server", "quá %d --ip", TDP_SAN_MAX);
+            ips[nips++] = optarg;
+            break;
+        case 'k': out_key = optarg; break;
+        case 'c': out_cert = optarg; break;
+        case 'D': if (tdp__parse_days("issue-server", "--days", optarg, &v.days)) return 2; break;
+        case 'B':
+            if (tdp__parse_days("issue-server", "--backdate-days", optarg, &v.backdate_days)) return 2;
+            break;
+        case 'h': tdp__help_issue_server(stdout); return 0;
+        default: return tdp__bad_option("issue-server", c, argv);
+        }
+    }
+    if (optind < argc) return tdp__usage_err("issue-server", "tham số thừa: %s", argv[optind]);
+    if (!dir || !name || !out_key || !out_cert)
+        return tdp__usage_err("issue-server", "cần đủ --dir, --name, --out-key và --out-cert");
+    if (tdp__check_validity("issue-server", v)) return 2;
+    if (tdp__device(action, name)) return 1;
+    if (tdp__open_ca(&ca, dir, action, 1)) return 1;
+
+    memset(&req, 0, sizeof req);
+    req.kind = TDP_KIND_SERVER;
+    req.name = name;
+    req.dns = ndns || nips ? dns : default_dns;
+    req.ndns = ndns || nips ? ndns : 1;
+    req.ips = ndns || nips ? ips : default_ip;
+    req.nips = ndns || nips ? nips : 1;
+    req.v = v;
+    td_error_clear(&e);
+    if (td_x509_keygen(&key, &e)) {
+        tdp__fail(action, NULL, &e);
+        goto out;
+    }
+    req.pub = key;
+    /* The key first, never over an existing file: if it cannot be written
+     * no certificate is issued for it. */
+    if (td_x509_write_key(out_key, key, &e)) {
+        tdp__fail(action, e.code == TD_EEXISTS ? "tệp khóa đã có, không ghi đè" : "không ghi được tệp khóa", &e);
+        goto out;
+    }
+    if (tdp_ca_issue(&ca, &req, &cert, &e) || td_x509_write_cert(out_cert, cert, 0, &e)) {
+        unlink(out_key);
+        tdp__fail(action, e.code == TD_EARG ? "tên miền hoặc địa chỉ IP không hợp lệ" : NULL, &e);
+        goto out;
+    }
+    tdp__cert_date(X509_get0_notAfter(cert), d);
+    tdp__serial_of(cert, serial);
+    printf("Đã cấp chứng thư máy chủ \"%s\"\n"
+           "  Số sê-ri:     %s\n"
+           "  Hiệu lực đến: %s\n"
+           "  Khóa:         %s (quyền 0600)\n"
+           "  Chứng thư:    %s\n",
+           name, serial, d, out_key, out_cert);
+    rc = 0;
+out:
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    tdp_ca_close(&ca);
+    return rc;
+}
+
+/* ---- sign ----------------------------------------------------------------- */
+
+static void tdp__help_sign(FILE *f)
+{
+    fprintf(f,
+            "Cách dùng: tiendo-pki sign --dir THƯ_MỤC_CA --agency MÃ_CƠ_QUAN --role VAI_TRÒ TỆP_CSR\n"
+            "                           --out TỆP_CHỨNG_THƯ [--days N]\n"
+            "\n"
+            "Ký yêu cầu cấp chứng thư (CSR) do lệnh \"tiendo init\" tạo ở đơn vị.  CA quyết định\n"
+            "cơ quan (O) và vai trò (OU); tên thiết bị (CN) lấy từ CSR.  CSR phải có chữ ký hợp lệ\n"
+            "và khóa Ed25519.\n"
+            "\n"
+            "  --agency MÃ    mã cơ quan, ví dụ so-khcn, ubnd-chi-linh\n"
+            "  --role VAI_TRÒ office (đơn vị báo cáo), central (Sở KH&CN) hoặc inspector (thanh tra)\n"
+            "  --out TỆP      nơi ghi chứng thư (PEM)\n"
+            "  --days N       thời hạn, số ngày (mặc định %d)\n",
+            TDP_DEVICE_DAYS_DEFAULT);
+}
+
+/* The CN of a request, as UTF-8 in out; 0 if absent or too long. */
+static int tdp__csr_cn(X509_REQ *req, char *out, size_t outsz)
+{
+    X509_NAME *name = X509_REQ_get_subject_name(req);
+    int idx = name ? X509_NAME_get_index_by_NID(name, NID_commonName, -1) : -1;
+    unsigned char *utf8 = NULL;
+    int len;
+
+    if (idx < 0 || X509_NAME_get_index_by_NID(name, NID_commonName, idx) >= 0) return 0;
+    len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx)));
+    if (len < 0) return 0;
+    if ((size_t)len >= outsz || memchr(utf8, '\0', (size_t)len)) {
+        OPENSSL_free(utf8);
+        return 0;
+    }
+    memcpy(out, utf8, (size_t)len);
+    out[len] = '\0';
+    OPENSSL_free(utf8);
+    return 1;
+}
+
+int tdp_cmd_sign(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"dir", required_argument, NULL, 'd'},  {"agency", required_argument, NULL, 'a'},
+        {"role", required_argument, NULL, 'r'}, {"out", required_argument, NULL, 'o'},
+        {"days", required_argument, NULL, 'D'}, {"backdate-days", required_argument, NULL, 'B'},
+        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+    const char *action = "không ký được";
+    const char *dir = NULL, *agency = NULL, *role_s = NULL, *out_path = NULL, *csr_path;
+    tdp_validity v = {TDP_DEVICE_DAYS_DEFAULT, 0};
+    char cn[TD_DEVICE_MAX + 2], d[TDP_DATE_MAX], serial[TDP_SERIAL_HEX_MAX + 1], key_id[17] = "?";
+    X509_REQ *csr = NULL;
+    X509 *cert = NULL;
+    tdp_issue req;
+    td_role role;
+    tdp_ca ca;
+    td_error e;
+    int c, rc = 1;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': dir = optarg; break;
+        case 'a': agency = optarg; break;
+        case 'r': role_s = optarg; break;
+        case 'o': out_path = optarg; break;
+        case 'D': if (tdp__parse_days("sign", "--days", optarg, &v.days)) return 2; break;
+        case 'B': if (tdp__parse_days("sign", "--backdate-days", optarg, &v.backdate_days)) return 2; break;
+        case 'h': tdp__help_sign(stdout); return 0;
+        default: return tdp__bad_option("sign", c, argv);
+        }
+    }
+    if (argc - optind != 1) return tdp__usage_err("sign", "cần đúng một TỆP_CSR");
+    csr_path = argv[optind];
+    if (!dir || !agency || !role_s || !out_path)
+        return tdp__usage_err("sign", "cần đủ --dir, --agency, --role và --out");
+    if (tdp__check_validity("sign", v)) return 2;
+    if (tdp__role(action, role_s, &role) || tdp__agency(action, agency)) return 1;
+    td_error_clear(&e);
+    if (td_x509_read_csr(csr_path, &csr, &e)) {
+        char vi[TDP_MSG_MAX];
+        snprintf(vi, sizeof vi, "%s", e.code == TD_EIO ? "không đọc được tệp CSR" : "tệp CSR hỏng");
+        return tdp__fail(action, vi, &e);
+    }
+    if (td_x509_csr_check(csr, csr_path, &e)) {
+        X509_REQ_free(csr);
+        return tdp__fail(action,
+                         e.code == TD_ESIG ? "CSR không hợp lệ, chữ ký không khớp"
+                                           : "khóa trong CSR không phải Ed25519",
+                         &e);
+    }
+    if (!tdp__csr_cn(csr, cn, sizeof cn) || !td_device_name_valid(cn)) {
+        X509_REQ_free(csr);
+        td_error_set(&e, TD_EARG, "CSR subject CN is missing, repeated or not a device name: %s", csr_path);
+        return tdp__fail(action, "tên thiết bị (CN) trong CSR không hợp lệ", &e);
+    }
+    if (tdp__open_ca(&ca, dir, action, 1)) {
+        X509_REQ_free(csr);
+        return 1;
+    }
+    memset(&req, 0, sizeof req);
+    req.kind = TDP_KIND_CLIENT;
+    req.pub = X509_REQ_get0_pubkey(csr);
+    req.agency = agency;
+    req.name = cn;
+    req.role = role;
+    req.v = v;
+    if (tdp_ca_issue(&ca, &req, &cert, &e)) {
+        tdp__fail(action, NULL, &e);
+        goto out;
+    }
+    tdp__serial_of(cert, serial);
+    {
+        unsigned char pk[32];
+        if (td_cert_ed25519_pk(cert, pk, &e) == TD_OK) td_key_short_hex(pk, key_id);
+    }
+    if (td_x509_write_cert(out_path, cert, 0, &e)) {
+        char vi[TDP_MSG_MAX];
+        snprintf(vi, sizeof vi, "không ghi được tệp chứng thư (đã ghi sổ, số sê-ri %s)", serial);
+        tdp__fail(action, vi, &e);
+        goto out;
+    }
+    tdp__cert_date(X509_get0_notAfter(cert), d);
+    printf("Đã ký chứng thư cho thiết bị \"%s\" của cơ quan %s, vai trò %s (%s)\n"
+           "  Số sê-ri:     %s\n"
+           "  Mã khóa:      %s (đối chiếu với mã khóa \"tiendo init\" in ra ở đơn vị)\n"
+           "  Hiệu lực đến: %s\n"
+           "  Tệp:          %s\n"
+           "Gửi tệp này cùng chứng thư CA (%s) cho đơn vị để chạy \"tiendo init --cert\".\n",
+           cn, agency, td_role_name(role), td_role_vi(role), serial, key_id, d, out_path, ca.cert_path);
+    rc = 0;
+out:
+    X509_free(cert);
+    X509_REQ_free(csr);
+    tdp_ca_close(&ca);
+    return rc;
+}
+
+/* ---- bundle --------------------------------------------------------------- */
+
+static void tdp__help_bundle(FILE *f)
+{
+    fprintf(f,
+            "Cách dùng: tiendo-pki bundle --dir THƯ_MỤC_CA --agency MÃ_CƠ_QUAN --device TÊN_THIẾT_BỊ\n"
+            "                             --role VAI_TRÒ --server MÁY_CHỦ:CỔNG --out TỆP [--days N]\n"
+            "\n"
+            "Cho đơn vị không gửi CSR được: CA tạo khóa và chứng thư, ghi một tệp gói đăng ký\n"
+            "(quyền 0600) gồm chứng thư CA, khóa bí mật, chứng thư thiết bị và địa chỉ máy chủ.\n"
+            "Đơn vị nhập bằng \"tiendo init --dir THƯ_MỤC --bundle TỆP\".\n"
+            "Tệp chứa khóa bí mật: chuyển qua kênh an toàn và xóa sau khi đơn vị đã nhập.\n"
+            "\n"
+            "  --role VAI_TRÒ office, central hoặc inspector\n"
+            "  --server H:P   địa chỉ máy chủ tiendo, ví dụ tiendo.haiduong.gov.vn:7443\n"
+            "  --days N       thời hạn, số ngày (mặc định %d)\n",
+            TDP_DEVICE_DAYS_DEFAULT);
+}
+
+int tdp_cmd_bundle(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"dir", required_argument, NULL, 'd'},    {"agency", required_argument, NULL, 'a'},
+        {"device", required_argument, NULL, 'n'}, {"role", required_argument, NULL, 'r'},
+        {"server", required_argument, NULL, 's'}, {"out", required_argument, NULL, 'o'},
+        {"days", required_argument, NULL, 'D'},   {"backdate-days", required_argument, NULL, 'B'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    const char *action = "không tạo được gói đăng ký";
+    const char *dir = NULL, *agency = NULL, *device = NULL, *role_s = NULL, *server = NULL, *out_path = NULL;
+    tdp_validity v = {TDP_DEVICE_DAYS_DEFAULT, 0};
+    char d[TDP_DATE_MAX], serial[TDP_SERIAL_HEX_MAX + 1];
+    td_bundle b;
+    tdp_issue req;
+    td_role role;
+    tdp_ca ca;
+    td_error e;
+    int c, rc = 1;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': dir = optarg; break;
+        case 'a': agency = optarg; break;
+        case 'n': device = optarg; break;
+        case 'r': role_s = optarg; break;
+        case 's': server = optarg; break;
+        case 'o': out_path = optarg; break;
+        case 'D': if (tdp__parse_days("bundle", "--days", optarg, &v.days)) return 2; break;
+        case 'B': if (tdp__parse_days("bundle", "--backdate-days", optarg, &v.backdate_days)) return 2; break;
+        case 'h': tdp__help_bundle(stdout); return 0;
+        default: return tdp__bad_option("bundle", c, argv);
+        }
+    }
+    if (optind < argc) return tdp__usage_err("bundle", "tham số thừa: %s", argv[optind]);
+    if (!dir || !agency || !device || !role_s || !server || !out_path)
+        return tdp__usage_err("bundle", "cần đủ --dir, --agency, --device, --role, --server và --out");
+    if (tdp__check_validity("bundle", v)) return 2;
+    if (tdp__role(action, role_s, &role) || tdp__agency(action, agency) || tdp__device(action, device))
+        return 1;
+    if (!td_x509_hostport_valid(server)) {
+        td_error_set(&e, TD_EARG, "server \"%s\" is not host:port", server);
+        return tdp__fail(action, "địa chỉ máy chủ phải có dạng MÁY_CHỦ:CỔNG", &e);
+    }
+    /* Refuse before issuing, so that no certificate is recorded for a bundle never written. */
+    if (access(out_path, F_OK) == 0) {
+        td_error_set(&e, TD_EEXISTS, "%s: already exists, not overwritten", out_path);
+        return tdp__fail(action, "tệp gói đăng ký đã có, không ghi đè", &e);
+    }
+    if (tdp__open_ca(&ca, dir, action, 1)) return 1;
+    memset(&b, 0, sizeof b);
+    td_error_clear(&e);
+    if (td_x509_keygen(&b.key, &e)) {
+        tdp__fail(action, NULL, &e);
+        goto out;
+    }
+    memset(&req, 0, sizeof req);
+    req.kind = TDP_KIND_CLIENT;
+    req.pub = b.key;
+    req.agency = agency;
+    req.name = device;
+    req.role = role;
+    req.v = v;
+    if (tdp_ca_issue(&ca, &req, &b.cert, &e)) {
+        tdp__fail(action, NULL, &e);
+        goto out;
+    }
+    b.ca = X509_dup(ca.cert);
+    snprintf(b.server, sizeof b.server, "%s", server);
+    tdp__serial_of(b.cert, serial);
+    if (!b.ca || td_bundle_write(out_path, &b, &e)) {
+        char vi[TDP_MSG_MAX];
+        if (!b.ca) td_error_set(&e, TD_ENOMEM, "out of memory");
+        snprintf(vi, sizeof vi, "không ghi được tệp gói đăng ký (chứng thư %s đã ghi sổ, nên thu hồi)", serial);
+        tdp__fail(action, vi, &e);
+        goto out;
+    }
+    tdp__cert_date(X509_get0_notAfter(b.cert), d);
+    printf("Đã tạo gói đăng ký cho thiết bị \"%s\" của cơ quan %s, vai trò %s (%s)\n"
+           "  Số sê-ri:     %s\n"
+           "  Hiệu lực đến: %s\n"
+           "  Máy chủ:      %s\n"
+           "  Tệp:          %s (quyền 0600)\n"
+           "Tệp chứa khóa bí mật: chuyển cho đơn vị qua kênh an toàn, xóa sau khi đơn vị đã nhập.\n",
+           device, agency, td_role_name(role), td_role_vi(role), serial, d, server, out_path);
+    rc = 0;
+out:
+    td_bundle_free(&b);
+    tdp_ca_close(&ca);
+    return rc;
+}
+
+/* ---- revoke --------------------------------------------------------------- */
+
+static void tdp__help_revoke(FILE *f)
+{
+    fputs("Cách dùng: tiendo-pki revoke --dir THƯ_MỤC_CA --serial SỐ_SÊ_RI [--reason LÝ_DO]\n"
+          "\n"
+          "Thu hồi một chứng thư (số sê-ri dạng hex, như \"tiendo-pki list\" in ra).\n"
+          "Sau đó chạy \"tiendo-pki crl\" để phát hành CRL mới cho máy chủ.\n"
+          "\n"
+          "  --reason LÝ_DO keyCompromise (lộ khóa), superseded (đã cấp chứng thư mới),\n"
+          "                 affiliationChanged (đổi cơ quan), cessationOfOperation (ngừng hoạt động),\n"
+          "                 privilegeWithdrawn (rút quyền), cACompromise, unspecified\n",
+          f);
+}
+
+int tdp_cmd_revoke(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"dir", required_argument, NULL, 'd'},    {"serial", required_argument, NULL, 's'},
+        {"reason", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *action = "không thu hồi được";
+    const char *dir = NULL, *serial_in = NULL, *reason_s = NULL;
+    char serial[TDP_SERIAL_HEX_MAX + 1];
+    int reason = -1, c, rc;
+    tdp_ca ca;
+    td_error e;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': dir = optarg; break;
+        case 's': serial_in = optarg; break;
+        case 'r': reason_s = optarg; break;
+        case 'h': tdp__help_revoke(stdout); return 0;
+        default: return tdp__bad_option("revoke", c, argv);
+        }
+    }
+    if (optind < argc) return tdp__usage_err("revoke", "tham số thừa: %s", argv[optind]);
+    if (!dir || !serial_in) return tdp__usage_err("revoke", "cần đủ --dir và --serial");
+    td_error_clear(&e);
+    if (tdp_serial_normalise(serial_in, serial, &e))
+        return tdp__fail(action, "số sê-ri phải là số hex", &e);
+    if (reason_s && (reason = tdp_reason_parse(reason_s)) < -1) {
+        td_error_set(&e, TD_EARG, "unknown revocation reason \"%s\"", reason_s);
+        return tdp__fail(action, "lý do thu hồi không hợp lệ (xem --help)", &e);
+    }
+    /* An expired CA may still record a revocation: the record outlives the CA. */
+    if (tdp__open_ca(&ca, dir, action, 0)) return 1;
+    rc = tdp_index_revoke(ca.db, serial, (int64_t)time(NULL), reason, &e);
+    if (rc) {
+        tdp__fail(action,
+                  rc == TD_ENOTFOUND ? "không có chứng thư với số sê-ri này trong sổ"
+                  : rc == TD_EEXISTS ? "chứng thư đã bị thu hồi trước đó"
+                                     : NULL,
+                  &e);
+    } else {
+        printf("Đã thu hồi chứng thư số sê-ri %s%s%s.\n"
+               "Chạy \"tiendo-pki crl --dir %s\" để phát hành CRL mới cho máy chủ.\n",
+               serial, reason > 0 ? ", lý do " : "", reason > 0 ? tdp_reason_name(reason) : "", dir);
+    }
+    tdp_ca_close(&ca);
+    return rc ? 1 : 0;
+}
+
+/* ---- crl ------------------------------------------------------------------ */
+
+static void tdp__help_crl(FILE *f)
+{
+    fprintf(f,
+            "Cách dùng: tiendo-pki crl --dir THƯ_MỤC_CA [--days N] [--out TỆP]\n"
+            "\n"
+            "Phát hành danh sách thu hồi (CRL) do CA ký, gồm mọi chứng thư đã thu hồi và ngày thu hồi,\n"
+            "có số thứ tự CRL tăng dần.  Mặc định ghi THƯ_MỤC_CA/crl.pem.\n"
+            "Máy chủ từ chối CRL đã quá hạn: phát hành lại trước khi hết hạn.\n"
+            "\n"
+            "  --days N       thời hạn của CRL, số ngày (mặc định %d)\n"
+            "  --out TỆP      nơi ghi CRL (PEM)\n",
+            TDP_CRL_DAYS_DEFAULT);
+}
+
+int tdp_cmd_crl(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"dir", required_argument, NULL, 'd'},  {"out", required_argument, NULL, 'o'},
+        {"days", required_argument, NULL, 'D'}, {"backdate-days", required_argument, NULL, 'B'},
+        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+    const char *action = "không phát hành được CRL";
+    const char *dir = NULL, *out_path = NULL;
+    tdp_validity v = {TDP_CRL_DAYS_DEFAULT, 0};
+    X509_CRL *crl = NULL;
+    ASN1_INTEGER *num;
+    tdp_ca ca;
+    td_error e;
+    char d[TDP_DATE_MAX];
+    int c, rc = 1;
+    long number = -1;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': dir = optarg; break;
+        case 'o': out_path = optarg; break;
+        case 'D': if (tdp__parse_days("crl", "--days", optarg, &v.days)) return 2; break;
+        case 'B': if (tdp__parse_days("crl", "--backdate-days", optarg, &v.backdate_days)) return 2; break;
+        case 'h': tdp__help_crl(stdout); return 0;
+        default: return tdp__bad_option("crl", c, argv);
+        }
+    }
+    if (optind < argc) return tdp__usage_err("crl", "tham số thừa: %s", argv[optind]);
+    if (!dir) return tdp__usage_err("crl", "thiếu --dir");
+    if (tdp__check_validity("crl", v)) return 2;
+    if (tdp__open_ca(&ca, dir, action, 1)) return 1;
+    if (!out_path) out_path = ca.crl_path;
+    td_error_clear(&e);
+    if (tdp_ca_make_crl(&ca, v, &crl, &e) || td_x509_write_crl(out_path, crl, &e)) {
+        tdp__fail(action, NULL, &e);
+        goto out;
+    }
+    num = X509_CRL_get_ext_d2i(crl, NID_crl_number, NULL, NULL);
+    if (num) number = ASN1_INTEGER_get(num);
+    ASN1_INTEGER_free(num);
+    tdp__cert_date(X509_CRL_get0_nextUpdate(crl), d);
+    printf("Đã phát hành CRL số %ld: %d chứng thư đã thu hồi, hiệu lực đến %s\n"
+           "  Tệp: %s\n",
+           number, sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)), d, out_path);
+    rc = 0;
+out:
+    X509_CRL_free(crl);
+    tdp_ca_close(&ca);
+    return rc;
+}
+
+/* ---- list ----------------------------------------------------------------- */
+
+static void tdp__help_list(FILE *f)
+{
+    fputs("Cách dùng: tiendo-pki list --dir THƯ_MỤC_CA\n"
+          "\n"
+          "In bảng các chứng thư đã cấp: số sê-ri, cơ quan, thiết bị, vai trò, trạng thái\n"
+          "(còn hiệu lực / đã thu hồi / hết hạn) và ngày hết hạn.\n",
+          f);
+}
+
+int tdp_cmd_list(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"dir", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    static const char *const status_vi[] = {
+        [TDP_STATUS_VALID] = "còn hiệu lực", [TDP_STATUS_REVOKED] = "đã thu hồi", [TDP_STATUS_EXPIRED] = "hết hạn"};
+    const char *action = "không liệt kê được";
+    const char *dir = NULL;
+    tdp_entry *list = NULL;
+    size_t n = 0, count[TDP_STATUS_COUNT] = {0};
+    int64_t now = (int64_t)time(NULL);
+    tdp_ca ca;
+    td_error e;
+    int c;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': dir = optarg; break;
+        case 'h': tdp__help_list(stdout); return 0;
+        default: return tdp__bad_option("list", c, argv);
+        }
+    }
+    if (optind < argc) return tdp__usage_err("list", "tham số thừa: %s", argv[optind]);
+    if (!dir) return tdp__usage_err("list", "thiếu --dir");
+    if (tdp__open_ca(&ca, dir, action, 0)) return 1;
+    td_error_clear(&e);
+    if (tdp_index_list(ca.db, &list, &n, &e)) {
+        tdp_ca_close(&ca);
+        return tdp__fail(action, NULL, &e);
+    }
+    if (n == 0) {
+        printf("Chưa cấp chứng thư nào.\n");
+    } else {
+        tdp__col("SỐ SÊ-RI", TDP_COL_SERIAL);
+        tdp__col("CƠ QUAN", TDP_COL_AGENCY);
+        tdp__col("THIẾT BỊ", TDP_COL_DEVICE);
+        tdp__col("VAI TRÒ", TDP_COL_ROLE);
+        tdp__col("TRẠNG THÁI", TDP_COL_STATUS);
+        printf("HẾT HẠN\n");
+        for (size_t i = 0; i < n; i++) {
+            tdp_status s = tdp_entry_status(&list[i], now);
+            char d[TDP_DATE_MAX];
+            tdp__date(list[i].not_after, d);
+            count[s]++;
+            tdp__col(list[i].serial, TDP_COL_SERIAL);
+            tdp__col(list[i].agency[0] ? list[i].agency : "-", TDP_COL_AGENCY);
+            tdp__col(list[i].device, TDP_COL_DEVICE);
+            tdp__col(strcmp(list[i].role, "server") ? list[i].role : "máy chủ", TDP_COL_ROLE);
+            tdp__col(status_vi[s], TDP_COL_STATUS);
+            printf("%s\n", d);
+        }
+        printf("\nTổng: %zu chứng thư (%zu còn hiệu lực, %zu đã thu hồi, %zu hết hạn)\n", n,
+               count[TDP_STATUS_VALID], count[TDP_STATUS_REVOKED], count[TDP_STATUS_EXPIRED]);
+    }
+    free(list);
+    tdp_ca_close(&ca);
+    return 0;
+}

@@ -1,0 +1,147 @@
+/* session.c — see session.h. */
+#include "session.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "frame.h"
+#include "log.h"
+#include "proto_ver.h"
+
+void tds_session_init(tds_session *s, const td_subject *peer, const unsigned char pk[32],
+                      const char *server_name, const tds_session_io *io)
+{
+    memset(s, 0, sizeof *s);
+    s->peer = *peer;
+    memcpy(s->peer_pk, pk, 32);
+    s->server_name = server_name;
+    s->io = *io;
+    s->state = TDS_AWAIT_HELLO;
+}
+
+int tds_session_fail(tds_session *s, Tiendo__ErrorCode code, int td_code, const char *msg,
+                     const char *msg_vi)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT;
+    Tiendo__Error e = TIENDO__ERROR__INIT;
+
+    if (s->state == TDS_ENDED) return td_code;
+    td_log_warn("session %s/%s: ending: %s", s->peer.agency, s->peer.device, msg);
+    e.code = code;
+    e.message = (char *)msg;
+    e.message_vi = (char *)(msg_vi ? msg_vi : "");
+    f.body_case = TIENDO__FRAME__BODY_ERROR;
+    f.error = &e;
+    s->io.send(s->io.arg, &f);
+    s->state = TDS_ENDED;
+    s->io.end(s->io.arg);
+    return td_code;
+}
+
+static uint64_t td__now_ms(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
+}
+
+static int tds__on_hello(tds_session *s, const Tiendo__Hello *h)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT;
+    Tiendo__Welcome w = TIENDO__WELCOME__INIT;
+    uint32_t v = td_proto_negotiate(h->min_version, h->max_version, TD_PROTO_MIN, TD_PROTO_MAX);
+    char msg[256];
+
+    if (v == 0) {
+        if (h->max_version < TD_PROTO_MIN) {
+            snprintf(msg, sizeof msg,
+                     "client speaks protocol %u..%u, server needs %u..%u: client too old",
+                     h->min_version, h->max_version, TD_PROTO_MIN, TD_PROTO_MAX);
+            return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_VERSION, TD_EVERSION, msg,
+                                    "Phần mềm tiendo của đơn vị đã quá cũ so với máy chủ; "
+                                    "hãy cập nhật phiên bản mới rồi đồng bộ lại.");
+        }
+        snprintf(msg, sizeof msg,
+                 "client speaks protocol %u..%u, server only %u..%u: server too old",
+                 h->min_version, h->max_version, TD_PROTO_MIN, TD_PROTO_MAX);
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_VERSION, TD_EVERSION, msg,
+                                "Máy chủ chưa hỗ trợ phiên bản giao thức của phần mềm này; "
+                                "hãy báo Sở Khoa học và Công nghệ.");
+    }
+    s->version = v;
+    s->state = TDS_OPEN;
+    w.version = v;
+    w.software = "tiendo-server " TD_VERSION;
+    w.server_name = (char *)(s->server_name ? s->server_name : "");
+    w.agency = s->peer.agency;
+    w.role = (char *)td_role_name(s->peer.role);
+    w.server_time_ms = td__now_ms();
+    f.body_case = TIENDO__FRAME__BODY_WELCOME;
+    f.welcome = &w;
+    td_log_info("session %s/%s: hello from \"%s\", protocol %u", s->peer.agency, s->peer.device,
+                h->software ? h->software : "", v);
+    return s->io.send(s->io.arg, &f);
+}
+
+int tds_session_on_frame(tds_session *s, const uint8_t *body, size_t len)
+{
+    td_error err;
+    Tiendo__Frame *f;
+    int rc = TD_OK;
+    char msg[300];
+
+    if (s->state == TDS_ENDED) return TD_ECLOSED;
+    s->frames_in++;
+    f = td_frame_unpack(body, len, &err);
+    if (!f)
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BAD_FRAME, TD_EPARSE, err.msg,
+                                "Dữ liệu nhận được không đúng định dạng giao thức.");
+    if (s->state == TDS_AWAIT_HELLO && f->body_case != TIENDO__FRAME__BODY_HELLO) {
+        snprintf(msg, sizeof msg, "expected hello first, got %s", td_frame_name(f));
+        td_frame_free(f);
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_UNEXPECTED, TD_EPROTO, msg,
+                                "Sai trình tự giao thức: phải chào (Hello) trước.");
+    }
+    switch (f->body_case) {
+    case TIENDO__FRAME__BODY_HELLO:
+        if (s->state != TDS_AWAIT_HELLO) {
+            rc = tds_session_fail(s, TIENDO__ERROR_CODE__ERR_UNEXPECTED, TD_EPROTO,
+                                  "hello sent twice", "Sai trình tự giao thức: chào hai lần.");
+            break;
+        }
+        rc = tds__on_hello(s, f->hello);
+        break;
+    case TIENDO__FRAME__BODY_PING: {
+        Tiendo__Frame out = TIENDO__FRAME__INIT;
+        Tiendo__Pong pong = TIENDO__PONG__INIT;
+        pong.nonce = f->ping->nonce;
+        out.body_case = TIENDO__FRAME__BODY_PONG;
+        out.pong = &pong;
+        rc = s->io.send(s->io.arg, &out);
+        break;
+    }
+    case TIENDO__FRAME__BODY_BYE:
+        td_log_info("session %s/%s: bye (%s)", s->peer.agency, s->peer.device,
+                    f->bye->reason ? f->bye->reason : "");
+        s->state = TDS_ENDED;
+        s->io.end(s->io.arg);
+        rc = TD_ECLOSED;
+        break;
+    case TIENDO__FRAME__BODY_ERROR:
+        td_log_warn("session %s/%s: client reported error %d: %s", s->peer.agency, s->peer.device,
+                    (int)f->error->code, f->error->message ? f->error->message : "");
+        s->state = TDS_ENDED;
+        s->io.end(s->io.arg);
+        rc = TD_ECLOSED;
+        break;
+    default:
+        snprintf(msg, sizeof msg, "%s is not accepted from a client in protocol %u",
+                 td_frame_name(f), s->version);
+        rc = tds_session_fail(s, TIENDO__ERROR_CODE__ERR_UNEXPECTED, TD_EPROTO, msg,
+                              "Máy chủ không chấp nhận thông điệp này.");
+        break;
+    }
+    td_frame_free(f);
+    return rc;
+}
