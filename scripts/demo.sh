@@ -1,0 +1,75 @@
+#!/bin/bash
+# demo.sh — the demo command of README.md.  In a temporary directory:
+# create the provincial CA, the server certificate and one office device
+# (key and CSR on the device, signed by the CA officer), start the server,
+# check the link with `tiendo ping`, import Kế hoạch 726 and show a few
+# tasks, then stop the server.  Set TD_DEMO_KEEP=1 to keep the directory.
+set -euo pipefail
+TD_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$TD_ROOT/scripts/deps.sh"
+td_install_deps
+if [ ! -x "$TD_ROOT/build/tiendo-server" ] || [ -n "$(find "$TD_ROOT/common" "$TD_ROOT/server" "$TD_ROOT/client" "$TD_ROOT/pki" "$TD_ROOT/proto" -newer "$TD_ROOT/build/tiendo-server" 2>/dev/null | head -1)" ]; then
+    echo "== biên dịch"
+    td_build "$TD_ROOT/build"
+fi
+B=$TD_ROOT/build
+W=$(mktemp -d /tmp/tiendo-demo-XXXXXX)
+SERVER_PID=
+cleanup() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID"
+        wait "$SERVER_PID" || true
+    fi
+    if [ -z "${TD_DEMO_KEEP:-}" ]; then rm -rf "$W"; else echo "(giữ lại thư mục $W)"; fi
+}
+trap cleanup EXIT
+export TZ=Asia/Ho_Chi_Minh
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "1. Cán bộ CA của Sở KH&CN tạo CA của tỉnh"
+"$B/tiendo-pki" init --dir "$W/ca" --name "CA tỉnh Hải Dương (demo)"
+
+step "2. Cấp chứng thư cho máy chủ (127.0.0.1)"
+"$B/tiendo-pki" issue-server --dir "$W/ca" --name tiendo-server --ip 127.0.0.1 \
+    --out-key "$W/server.key" --out-cert "$W/server.crt"
+
+step "3. Máy chủ: nhập Kế hoạch 726/KH-UBND (chạy thử, rồi lưu)"
+"$B/tiendo-server" plan import "$TD_ROOT/data/plans/726-KH-UBND.txt" --data "$W/data" | head -20
+"$B/tiendo-server" plan import "$TD_ROOT/data/plans/726-KH-UBND.txt" --data "$W/data" --apply | tail -3
+
+step "4. Khởi động máy chủ"
+"$B/tiendo-server" serve --listen 127.0.0.1:0 --port-file "$W/port" --ca "$W/ca/ca.crt" \
+    --cert "$W/server.crt" --key "$W/server.key" --crl "$W/ca/crl.pem" --data "$W/data" \
+    2>"$W/server.log" &
+SERVER_PID=$!
+for _ in $(seq 100); do [ -s "$W/port" ] && break; sleep 0.05; done
+PORT=$(cat "$W/port")
+echo "Máy chủ đang chạy trên 127.0.0.1:$PORT (PID $SERVER_PID)"
+
+step "5. Văn thư UBND TP Chí Linh: tạo khóa và yêu cầu cấp chứng thư trên máy của mình"
+"$B/tiendo" init --dir "$W/chi-linh" --agency ubnd-chi-linh --device vanthu-01
+
+step "6. Cán bộ CA ký yêu cầu, đơn vị cài chứng thư"
+"$B/tiendo-pki" sign --dir "$W/ca" --agency ubnd-chi-linh --role office "$W/chi-linh/device.csr" \
+    --out "$W/vanthu-01.crt"
+"$B/tiendo" init --dir "$W/chi-linh" --cert "$W/vanthu-01.crt" --ca "$W/ca/ca.crt" \
+    --server "127.0.0.1:$PORT"
+
+step "7. Kiểm tra kết nối: tiendo ping"
+"$B/tiendo" ping --dir "$W/chi-linh"
+
+step "8. Danh sách chứng thư đã cấp"
+"$B/tiendo-pki" list --dir "$W/ca"
+
+step "9. Một vài nhiệm vụ của kế hoạch"
+"$B/tiendo-server" plan show --data "$W/data" | head -12
+echo "..."
+"$B/tiendo-server" plan show 34 --data "$W/data"
+
+step "10. Dừng máy chủ (SIGTERM)"
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID" && echo "Máy chủ đã dừng."
+SERVER_PID=
+echo
+echo "Nhật ký máy chủ (tiếng Anh, cho kỹ thuật viên):"
+sed 's/^/  /' "$W/server.log"

@@ -1,0 +1,35 @@
+#!/bin/bash
+# test.sh — the test command of README.md: install missing packages, build
+# the normal and the sanitizer (ASan+UBSan) configurations, run every test in
+# each (ctest), then build the libFuzzer targets with clang and run each
+# briefly.  Long modes run when asked:
+#   TD_FUZZ_SECONDS=600   longer fuzzing per target
+#   TD_SKIP_SANITIZE=1    only the normal build
+#   TD_SKIP_FUZZ=1        no fuzz build
+set -euo pipefail
+TD_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$TD_ROOT/scripts/deps.sh"
+td_install_deps
+J=$(nproc)
+
+echo "== build (normal)"
+td_build "$TD_ROOT/build"
+echo "== tests (normal)"
+(cd "$TD_ROOT/build" && ctest --output-on-failure -j"$J")
+
+if [ -z "${TD_SKIP_SANITIZE:-}" ]; then
+    echo "== build (ASan + UBSan)"
+    td_build "$TD_ROOT/build-asan" -DTD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+    echo "== tests (ASan + UBSan)"
+    (cd "$TD_ROOT/build-asan" &&
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        ctest --output-on-failure -j"$J")
+fi
+
+if [ -z "${TD_SKIP_FUZZ:-}" ]; then
+    echo "== build (libFuzzer, clang)"
+    CC=clang td_build "$TD_ROOT/build-fuzz" -DTD_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug
+    echo "== fuzz (${TD_FUZZ_SECONDS:-20} s per target)"
+    (cd "$TD_ROOT/build-fuzz" && ctest --output-on-failure -R '^fuzz/')
+fi
+echo "== tất cả kiểm thử đều đạt"
