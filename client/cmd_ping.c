@@ -93,8 +93,11 @@ int tdc_cmd_ping(int argc, char **argv)
     t0 = tdc__now();
     l = tdc_link_open(&lo, &err);
     if (!l) {
-        fprintf(stderr, "tiendo ping: không kết nối được tới %s: %s.\n  (chi tiết: %s)\n",
-                server ? server : dev.server, tdc_link_vi(&err), err.msg);
+        const char *vi = tdc_link_vi(&err);
+        size_t n = strlen(vi);
+        /* The server's own Vietnamese text already ends with a full stop. */
+        fprintf(stderr, "tiendo ping: không kết nối được tới %s: %s%s\n  (chi tiết: %s)\n",
+                server ? server : dev.server, vi, n && vi[n - 1] == '.' ? "" : ".", err.msg);
         return 1;
     }
     {

@@ -1,0 +1,164 @@
+/* entry.c — see entry.h. */
+#include "entry.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+int td_entry_kind_known(int kind)
+{
+    switch (kind) {
+    case TIENDO__ENTRY_KIND__ENTRY_CERT:
+    case TIENDO__ENTRY_KIND__ENTRY_REVOCATION:
+    case TIENDO__ENTRY_KIND__ENTRY_PLAN:
+    case TIENDO__ENTRY_KIND__ENTRY_AGENCY:
+    case TIENDO__ENTRY_KIND__ENTRY_REPORT:
+    case TIENDO__ENTRY_KIND__ENTRY_INDICATOR:
+    case TIENDO__ENTRY_KIND__ENTRY_REVIEW:
+    case TIENDO__ENTRY_KIND__ENTRY_CONDITION:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+const char *td_entry_kind_name(int kind)
+{
+    switch (kind) {
+    case TIENDO__ENTRY_KIND__ENTRY_CERT: return "cert";
+    case TIENDO__ENTRY_KIND__ENTRY_REVOCATION: return "revocation";
+    case TIENDO__ENTRY_KIND__ENTRY_PLAN: return "plan";
+    case TIENDO__ENTRY_KIND__ENTRY_AGENCY: return "agency";
+    case TIENDO__ENTRY_KIND__ENTRY_REPORT: return "report";
+    case TIENDO__ENTRY_KIND__ENTRY_INDICATOR: return "indicator";
+    case TIENDO__ENTRY_KIND__ENTRY_REVIEW: return "review";
+    case TIENDO__ENTRY_KIND__ENTRY_CONDITION: return "condition";
+    default: return "unknown";
+    }
+}
+
+const char *td_entry_kind_vi(int kind)
+{
+    switch (kind) {
+    case TIENDO__ENTRY_KIND__ENTRY_CERT: return "chứng thư thiết bị";
+    case TIENDO__ENTRY_KIND__ENTRY_REVOCATION: return "thu hồi chứng thư";
+    case TIENDO__ENTRY_KIND__ENTRY_PLAN: return "thay đổi kế hoạch";
+    case TIENDO__ENTRY_KIND__ENTRY_AGENCY: return "thay đổi cơ quan";
+    case TIENDO__ENTRY_KIND__ENTRY_REPORT: return "báo cáo tiến độ";
+    case TIENDO__ENTRY_KIND__ENTRY_INDICATOR: return "giá trị chỉ tiêu";
+    case TIENDO__ENTRY_KIND__ENTRY_REVIEW: return "thẩm định";
+    case TIENDO__ENTRY_KIND__ENTRY_CONDITION: return "điều kiện đã đáp ứng";
+    default: return "không xác định";
+    }
+}
+
+uint64_t td_hlc_next(uint64_t last, int64_t now_ms)
+{
+    uint64_t wall = now_ms > 0 ? (uint64_t)now_ms << 16 : 0;
+    return wall > last ? wall : last + 1;
+}
+
+uint64_t td_hlc_observe(uint64_t last, uint64_t seen)
+{
+    return seen > last ? seen : last;
+}
+
+int td_entry_sign_raw(const unsigned char pk[32], const unsigned char sk[64], const td_entry_fields *f,
+                      uint8_t **out, size_t *outlen, td_error *err)
+{
+    Tiendo__Entry e = TIENDO__ENTRY__INIT;
+    Tiendo__SignedEntry se = TIENDO__SIGNED_ENTRY__INIT;
+    uint8_t *body, *buf;
+    unsigned char sig[crypto_sign_BYTES];
+    size_t blen, n;
+
+    if (f->seq == 0) return td_error_set(err, TD_EARG, "entry seq must be >= 1");
+    if (f->payload_len > TD_ENTRY_PAYLOAD_MAX)
+        return td_error_set(err, TD_ETOOBIG, "entry payload of %zu bytes exceeds %u", f->payload_len,
+                            TD_ENTRY_PAYLOAD_MAX);
+    e.kind = (Tiendo__EntryKind)f->kind;
+    e.author.data = (uint8_t *)pk;
+    e.author.len = 32;
+    e.seq = f->seq;
+    e.hlc = f->hlc;
+    e.device_time_ms = f->device_time_ms;
+    e.agency = (char *)(f->agency ? f->agency : "");
+    e.payload.data = (uint8_t *)f->payload;
+    e.payload.len = f->payload_len;
+    blen = tiendo__entry__get_packed_size(&e);
+    body = malloc(blen ? blen : 1);
+    if (!body) return td_error_set(err, TD_ENOMEM, "entry body");
+    tiendo__entry__pack(&e, body);
+    crypto_sign_detached(sig, NULL, body, blen, sk);
+    se.body.data = body;
+    se.body.len = blen;
+    se.sig.data = sig;
+    se.sig.len = sizeof sig;
+    n = tiendo__signed_entry__get_packed_size(&se);
+    buf = malloc(n);
+    if (!buf) {
+        free(body);
+        return td_error_set(err, TD_ENOMEM, "signed entry");
+    }
+    tiendo__signed_entry__pack(&se, buf);
+    free(body);
+    *out = buf;
+    *outlen = n;
+    return TD_OK;
+}
+
+int td_entry_sign(const td_identity *id, const td_entry_fields *f, uint8_t **out, size_t *outlen,
+                  td_error *err)
+{
+    return td_entry_sign_raw(id->pk, id->sk, f, out, outlen, err);
+}
+
+int td_entry_decode(const uint8_t *buf, size_t len, td_entry *out, td_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (len > TD_ENTRY_MAX)
+        return td_error_set(err, TD_ETOOBIG, "signed entry of %zu bytes exceeds %u", len, TD_ENTRY_MAX);
+    out->signed_entry = tiendo__signed_entry__unpack(NULL, len, buf);
+    if (!out->signed_entry) return td_error_set(err, TD_EPARSE, "signed entry does not decode");
+    if (out->signed_entry->sig.len != crypto_sign_BYTES) {
+        td_entry_free(out);
+        return td_error_set(err, TD_EPARSE, "signature is %zu bytes, expected %d",
+                            out->signed_entry ? out->signed_entry->sig.len : 0, crypto_sign_BYTES);
+    }
+    out->e = tiendo__entry__unpack(NULL, out->signed_entry->body.len, out->signed_entry->body.data);
+    if (!out->e) {
+        td_entry_free(out);
+        return td_error_set(err, TD_EPARSE, "entry body does not decode");
+    }
+    if (out->e->author.len != 32) {
+        size_t al = out->e->author.len;
+        td_entry_free(out);
+        return td_error_set(err, TD_EPARSE, "author key is %zu bytes, expected 32", al);
+    }
+    if (out->e->seq == 0) {
+        td_entry_free(out);
+        return td_error_set(err, TD_EPARSE, "entry seq is 0 (sequence numbers start at 1)");
+    }
+    if (out->e->payload.len > TD_ENTRY_PAYLOAD_MAX) {
+        td_entry_free(out);
+        return td_error_set(err, TD_ETOOBIG, "entry payload exceeds %u bytes", TD_ENTRY_PAYLOAD_MAX);
+    }
+    return TD_OK;
+}
+
+int td_entry_verify(const td_entry *en, td_error *err)
+{
+    if (crypto_sign_verify_detached(en->signed_entry->sig.data, en->signed_entry->body.data,
+                                    en->signed_entry->body.len, en->e->author.data) != 0)
+        return td_error_set(err, TD_ESIG, "signature does not verify (author seq %llu)",
+                            (unsigned long long)en->e->seq);
+    return TD_OK;
+}
+
+void td_entry_free(td_entry *en)
+{
+    if (en->e) tiendo__entry__free_unpacked(en->e, NULL);
+    if (en->signed_entry) tiendo__signed_entry__free_unpacked(en->signed_entry, NULL);
+    en->e = NULL;
+    en->signed_entry = NULL;
+}

@@ -1,0 +1,83 @@
+/*
+ * entry.h — signed log entries (DESIGN §4).
+ *
+ * An entry is identified by (author key, seq).  The author serializes an
+ * Entry once and signs exactly those bytes with Ed25519 (libsodium
+ * crypto_sign_detached, the device key's seed); SignedEntry carries the bytes
+ * and the signature.  Nobody re-serializes an Entry to verify it, so there is
+ * no canonical-encoding problem.  The bytes of a SignedEntry are what the log
+ * stores, hashes (RFC 6962 leaf) and sends.
+ */
+#ifndef TD_ENTRY_H
+#define TD_ENTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "identity.h"
+#include "tiendo.pb-c.h"
+
+/* Largest payload of one entry: a report with its text fits in a few KiB;
+ * a whole plan (PlanChange) is ~60 KiB.  1 MiB leaves room and keeps a Push
+ * batch bounded. */
+#define TD_ENTRY_PAYLOAD_MAX (1u << 20)
+
+/* Largest SignedEntry on the wire and in the store. */
+#define TD_ENTRY_MAX (TD_ENTRY_PAYLOAD_MAX + 4096)
+
+/* Is kind one this version knows?  Unknown kinds are refused at push. */
+int td_entry_kind_known(int kind);
+/* "report", "plan", ... for logs; "unknown" otherwise. */
+const char *td_entry_kind_name(int kind);
+/* Vietnamese label for people ("báo cáo tiến độ"). */
+const char *td_entry_kind_vi(int kind);
+
+/* Hybrid logical clock: (ms << 16) | counter.  The next value after `last`
+ * at wall time now_ms, never going back even if the clock does. */
+uint64_t td_hlc_next(uint64_t last, int64_t now_ms);
+/* Fold a clock seen from another device into ours (on pull). */
+uint64_t td_hlc_observe(uint64_t last, uint64_t seen);
+/* Wall-clock ms part of an HLC value. */
+static inline int64_t td_hlc_ms(uint64_t hlc) { return (int64_t)(hlc >> 16); }
+
+/* Fields of an entry to sign. */
+typedef struct td_entry_fields {
+    int kind;                    /* TIENDO__ENTRY_KIND__* */
+    uint64_t seq;                /* >= 1 */
+    uint64_t hlc;
+    int64_t device_time_ms;
+    const char *agency;          /* author's agency slug */
+    const uint8_t *payload;      /* serialized payload message */
+    size_t payload_len;
+} td_entry_fields;
+
+/*
+ * Serialize an Entry with the identity's key as author, sign it, and return
+ * the serialized SignedEntry in a new malloc'd buffer (*out, *outlen).
+ */
+int td_entry_sign(const td_identity *id, const td_entry_fields *f, uint8_t **out, size_t *outlen,
+                  td_error *err);
+
+/* Same, with a raw libsodium key pair (pk 32, sk 64): for tools and tests. */
+int td_entry_sign_raw(const unsigned char pk[32], const unsigned char sk[64], const td_entry_fields *f,
+                      uint8_t **out, size_t *outlen, td_error *err);
+
+/* A decoded SignedEntry: both protobuf trees are owned. */
+typedef struct td_entry {
+    Tiendo__SignedEntry *signed_entry;  /* body bytes and sig */
+    Tiendo__Entry *e;                   /* decoded from signed_entry->body */
+} td_entry;
+
+/*
+ * Decode a serialized SignedEntry and check its form: the body decodes, the
+ * author key is 32 bytes, the signature 64 bytes, seq >= 1, payload within
+ * bounds.  Does not check the signature (td_entry_verify does).  TD_EPARSE
+ * with a message saying which field is wrong.
+ */
+int td_entry_decode(const uint8_t *buf, size_t len, td_entry *out, td_error *err);
+/* Ed25519 check of sig over body with the entry's author key: TD_ESIG if bad. */
+int td_entry_verify(const td_entry *en, td_error *err);
+void td_entry_free(td_entry *en);
+
+#endif

@@ -1,0 +1,224 @@
+# tdtest.sh — helpers shared by the integration scripts that start a real
+# tiendo-server on loopback (handshake.sh, hostile.sh).  Source it after
+# `set -euo pipefail`; it makes the work dir $W (removed on exit), starts and
+# stops servers, runs commands with a timeout and checks what they say.
+#
+# Every process the scripts start in the background is remembered (BG_PIDS)
+# and only those are killed on exit.  On failure the tail of every server log
+# is printed.
+#
+# TD_VALGRIND=1 runs each tiendo-server under
+#   valgrind --leak-check=full --error-exitcode=99
+# (timeouts are stretched by TD_SLOW, 10 under valgrind); a valgrind error
+# makes the server's exit status 99, which stop_server reports.
+# This file is not a test: tests/CMakeLists.txt only globs integration/*.sh.
+
+: "${TIENDO_SERVER:?path of tiendo-server}" "${TIENDO:?path of tiendo}" "${TIENDO_PKI:?path of tiendo-pki}"
+SRV_BIN=$TIENDO_SERVER
+TD=$TIENDO
+PKI=$TIENDO_PKI
+PEER=${TD_TOOL_td_peer:-}
+
+VG=()
+TD_SLOW=${TD_SLOW:-1}
+if [ "${TD_VALGRIND:-0}" = 1 ]; then
+    VG=(valgrind --leak-check=full --error-exitcode=99 --track-fds=no)
+    TD_SLOW=10
+fi
+
+W=$(mktemp -d)
+SCRIPT=$(basename "$0")
+BG_PIDS=()
+declare -A SRV_PID SRV_LOG
+checks=0
+fails=0
+OUT=""   # stdout of the last run_*
+ERR=""   # stderr of the last run_*
+RC=0     # exit status of the last run_*
+
+td_cleanup() {
+    local rc=$?
+    for p in "${BG_PIDS[@]}"; do
+        kill "$p" 2>/dev/null || true
+    done
+    for p in "${BG_PIDS[@]}"; do
+        wait "$p" 2>/dev/null || true
+    done
+    if [ "$rc" -ne 0 ] || [ "$fails" -ne 0 ]; then
+        for name in "${!SRV_LOG[@]}"; do
+            echo "---- tail of server log \"$name\" (${SRV_LOG[$name]}) ----" >&2
+            tail -n 25 "${SRV_LOG[$name]}" >&2 || true
+        done
+        for f in "$W"/vg-*.log; do
+            [ -s "$f" ] || continue
+            echo "---- $f ----" >&2
+            tail -n 40 "$f" >&2
+        done
+    fi
+    rm -rf "$W"
+    exit "$rc"
+}
+trap td_cleanup EXIT
+cd "$W"
+
+say() { echo "[$SCRIPT] $*"; }
+pass() { checks=$((checks + 1)); echo "  ok:   $*"; }
+fail() {
+    checks=$((checks + 1))
+    fails=$((fails + 1))
+    echo "  FAIL: $*" >&2
+}
+# die MSG: a setup step failed; nothing after it can be trusted.
+die() {
+    echo "[$SCRIPT] FATAL: $*" >&2
+    exit 1
+}
+
+# check DESC CMD...: CMD must succeed.
+check() {
+    local desc=$1
+    shift
+    if "$@" >/dev/null 2>&1; then pass "$desc"; else fail "$desc"; fi
+}
+
+# run WANT DESC CMD...: run CMD under a timeout, stdout in OUT, stderr in ERR.
+# WANT is 0, a number, or "nonzero".  A timeout (124) always fails.
+run() {
+    local want=$1 desc=$2
+    shift 2
+    RC=0
+    timeout $((30 * TD_SLOW)) "$@" >"$W/.out" 2>"$W/.err" || RC=$?
+    OUT=$(cat "$W/.out")
+    ERR=$(cat "$W/.err")
+    if [ "$RC" -eq 124 ]; then
+        fail "$desc: timed out: $*"
+    elif [ "$want" = nonzero ] && [ "$RC" -ne 0 ]; then
+        pass "$desc (exit $RC)"
+    elif [ "$want" != nonzero ] && [ "$RC" -eq "$want" ]; then
+        pass "$desc (exit $RC)"
+    else
+        fail "$desc: exit $RC, expected $want
+    stdout: $OUT
+    stderr: $ERR"
+    fi
+}
+
+# expect_out / expect_err DESC WORD: the last run's stdout / stderr holds WORD.
+expect_out() {
+    if grep -qF -- "$2" <<<"$OUT"; then pass "$1: stdout says \"$2\""; else fail "$1: \"$2\" not in stdout: $OUT"; fi
+}
+expect_err() {
+    if grep -qF -- "$2" <<<"$ERR"; then pass "$1: stderr says \"$2\""; else fail "$1: \"$2\" not in stderr: $ERR"; fi
+}
+# expect_in DESC FILE WORD: FILE holds WORD (fixed string).
+expect_in() {
+    if grep -qF -- "$3" "$2"; then pass "$1: $(basename "$2") says \"$3\""; else fail "$1: \"$3\" not in $2"; fi
+}
+
+# ---- servers ------------------------------------------------------------------
+
+# start_server NAME ARGS...: tiendo-server serve on 127.0.0.1:0 in the background;
+# waits for its port file and sets PORT.  Log in $W/NAME.log.
+# start_server NAME --config FILE: listen, port-file ($W/NAME.port) and data
+# come from FILE alone.
+start_server() {
+    local name=$1 pid i flags
+    shift
+    SRV_LOG[$name]=$W/$name.log
+    rm -f "$W/$name.port"
+    flags=(--listen 127.0.0.1:0 --port-file "$W/$name.port" --data "$W/data-$name")
+    [ "$1" = --config ] && flags=()
+    "${VG[@]}" ${VG:+--log-file="$W/vg-$name.log"} "$SRV_BIN" serve "${flags[@]}" "$@" \
+        >"$W/$name.log" 2>&1 &
+    pid=$!
+    BG_PIDS+=("$pid")
+    SRV_PID[$name]=$pid
+    for ((i = 0; i < 100 * TD_SLOW; i++)); do
+        [ -s "$W/$name.port" ] && break
+        kill -0 "$pid" 2>/dev/null || die "server $name exited at start: $(cat "$W/$name.log")"
+        sleep 0.05
+    done
+    [ -s "$W/$name.port" ] || die "server $name wrote no port file"
+    PORT=$(cat "$W/$name.port")
+    say "server $name (pid $pid) listening on 127.0.0.1:$PORT"
+}
+
+# srv_alive NAME: the server process still runs.
+srv_alive() { kill -0 "${SRV_PID[$1]}" 2>/dev/null; }
+
+# stop_server NAME [SECONDS]: SIGTERM; it must exit 0 within SECONDS (default 5)
+# and log its shutdown.  Sets STOP_MS.
+stop_server() {
+    local name=$1 secs=${2:-5} pid rc=0 t0 i
+    pid=${SRV_PID[$name]}
+    t0=$(date +%s%N)
+    kill -TERM "$pid"
+    for ((i = 0; i < secs * 20 * TD_SLOW; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        fail "server $name still running ${secs}s after SIGTERM"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" || rc=$?
+    STOP_MS=$((($(date +%s%N) - t0) / 1000000))
+    if [ "$rc" -eq 0 ]; then
+        pass "server $name exits 0 on SIGTERM (${STOP_MS} ms)"
+    elif [ "$rc" -eq 99 ]; then
+        fail "server $name: valgrind reported errors (see $W/vg-$name.log)"
+    else
+        fail "server $name exit $rc after SIGTERM, expected 0"
+    fi
+    expect_in "server $name shutdown" "${SRV_LOG[$name]}" "shutting down (SIGTERM)"
+    expect_in "server $name shutdown" "${SRV_LOG[$name]}" "stopped:"
+}
+
+# mark_log NAME: later log_has calls look only at lines written after this.
+declare -A LOG_MARK
+mark_log() { LOG_MARK[$1]=$(stat -c %s "${SRV_LOG[$1]}"); }
+
+# log_has NAME DESC WORD: the server log (since mark_log) gets WORD within a
+# few seconds (the server may log a refusal just after the client gave up).
+log_has() {
+    local name=$1 desc=$2 word=$3 i off=${LOG_MARK[$1]:-0}
+    for ((i = 0; i < 60 * TD_SLOW; i++)); do
+        if tail -c +$((off + 1)) "${SRV_LOG[$name]}" | grep -qF -- "$word"; then
+            pass "$desc: server log says \"$word\""
+            return 0
+        fi
+        sleep 0.05
+    done
+    fail "$desc: server log (since mark) lacks \"$word\": $(tail -c +$((off + 1)) "${SRV_LOG[$name]}" | tail -n 5)"
+}
+
+# log_count NAME WORD: lines of the whole server log holding WORD.
+log_count() { grep -cF -- "$2" "${SRV_LOG[$1]}" || true; }
+
+# ---- PKI ---------------------------------------------------------------------
+
+# make_ca DIR: a CA.   make_server_cert CADIR: srv.key/srv.crt for 127.0.0.1.
+make_ca() { "$PKI" init --dir "$1" >/dev/null || die "tiendo-pki init $1"; }
+make_server_cert() {
+    "$PKI" issue-server --dir "$1" --name tiendo-srv --ip 127.0.0.1 --out-key "$W/srv.key" \
+        --out-cert "$W/srv.crt" >/dev/null || die "tiendo-pki issue-server"
+}
+
+# enrol DEVDIR CADIR AGENCY DEVICE PORT [sign options...]: CSR, sign, install.
+# The device trusts CADIR's CA.
+enrol() {
+    local dir=$1 ca=$2 agency=$3 device=$4 port=$5 extra=()
+    shift 5
+    "$TD" init --dir "$dir" --agency "$agency" --device "$device" >/dev/null || die "tiendo init $dir"
+    "$PKI" sign --dir "$ca" --agency "$agency" --role office "$@" "$dir/device.csr" \
+        --out "$dir.crt" >/dev/null || die "tiendo-pki sign $dir"
+    case " $* " in *" --days 0 "*) extra=(--accept-expired) ;; esac
+    "$TD" init --dir "$dir" --cert "$dir.crt" --ca "$ca/ca.crt" --server "127.0.0.1:$port" \
+        "${extra[@]}" >/dev/null || die "tiendo init --cert $dir"
+}
+
+# finish: the summary line and the exit status.
+finish() {
+    echo "$SCRIPT: $checks checks, $fails failed, ${SECONDS}s"
+    [ "$fails" -eq 0 ]
+}
