@@ -26,6 +26,8 @@ if [ "${TD_VALGRIND:-0}" = 1 ]; then
     TD_SLOW=10
 fi
 
+TD_SAN_RE='ERROR: [A-Za-z]+Sanitizer|runtime error:'
+
 W=$(mktemp -d)
 SCRIPT=$(basename "$0")
 BG_PIDS=()
@@ -90,6 +92,11 @@ run() {
     timeout $((30 * TD_SLOW)) "$@" >"$W/.out" 2>"$W/.err" || RC=$?
     OUT=$(cat "$W/.out")
     ERR=$(cat "$W/.err")
+    # A sanitizer report must not hide behind an expected non-zero exit.
+    if grep -qE "$TD_SAN_RE" "$W/.err"; then
+        fail "$desc: sanitizer report: $ERR"
+        return 0
+    fi
     if [ "$RC" -eq 124 ]; then
         fail "$desc: timed out: $*"
     elif [ "$want" = nonzero ] && [ "$RC" -ne 0 ]; then
@@ -172,6 +179,7 @@ stop_server() {
     fi
     expect_in "server $name shutdown" "${SRV_LOG[$name]}" "shutting down (SIGTERM)"
     expect_in "server $name shutdown" "${SRV_LOG[$name]}" "stopped:"
+    if grep -qE "$TD_SAN_RE" "${SRV_LOG[$name]}"; then fail "server $name: sanitizer report in its log"; fi
 }
 
 # mark_log NAME: later log_has calls look only at lines written after this.

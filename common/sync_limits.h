@@ -1,9 +1,9 @@
 /*
- * limits.h — bounds of the sync protocol that both sides must agree on
+ * sync_limits.h — bounds of the sync protocol that both sides must agree on
  * (DESIGN §5, §6).  Each is a named constant with the reason for its value.
  */
-#ifndef TD_LIMITS_H
-#define TD_LIMITS_H
+#ifndef TD_SYNC_LIMITS_H
+#define TD_SYNC_LIMITS_H
 
 /* A Push carries at most this many entries: one SQLite transaction of 500
  * inserts commits in a few ms, and a cut link loses at most one batch. */
