@@ -8,7 +8,7 @@
 # Needs TIENDO_SERVER, TIENDO, TIENDO_PKI (set by ctest); TD_VALGRIND=1 runs
 # the servers under valgrind (see lib/tdtest.sh).
 set -euo pipefail
-# shellcheck source=lib/tdtest.sh
+# shellcheck source=tests/integration/lib/tdtest.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdtest.sh"
 
 # ---- PKI: the provincial CA, a second CA, the server ---------------------------

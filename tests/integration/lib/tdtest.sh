@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tdtest.sh — helpers shared by the integration scripts that start a real
 # tiendo-server on loopback (handshake.sh, hostile.sh).  Source it after
 # `set -euo pipefail`; it makes the work dir $W (removed on exit), starts and
@@ -17,6 +18,7 @@
 SRV_BIN=$TIENDO_SERVER
 TD=$TIENDO
 PKI=$TIENDO_PKI
+# shellcheck disable=SC2034 # used by the sourcing scripts
 PEER=${TD_TOOL_td_peer:-}
 
 VG=()
@@ -39,12 +41,19 @@ ERR=""   # stderr of the last run_*
 RC=0     # exit status of the last run_*
 
 td_cleanup() {
-    local rc=$?
+    local rc=$? live p
+    # Only our background jobs not yet reaped: a PID already waited for may
+    # belong to someone else by now.
+    live=" $(jobs -p | tr '\n' ' ') "
     for p in "${BG_PIDS[@]}"; do
-        kill "$p" 2>/dev/null || true
+        case "$live" in *" $p "*) kill "$p" 2>/dev/null || true ;; esac
     done
     for p in "${BG_PIDS[@]}"; do
-        wait "$p" 2>/dev/null || true
+        case "$live" in *" $p "*) wait "$p" 2>/dev/null || true ;; esac
+    done
+    for f in "$W"/vg-*.log; do
+        [ -s "$f" ] || continue
+        echo "valgrind $(basename "$f" .log): $(grep -hE "ERROR SUMMARY|definitely lost|in use at exit" "$f" | sed 's/^==[0-9]*== *//' | tr '\n' ';')"
     done
     if [ "$rc" -ne 0 ] || [ "$fails" -ne 0 ]; then
         for name in "${!SRV_LOG[@]}"; do
@@ -61,7 +70,7 @@ td_cleanup() {
     exit "$rc"
 }
 trap td_cleanup EXIT
-cd "$W"
+cd "$W" || exit 1
 
 say() { echo "[$SCRIPT] $*"; }
 pass() { checks=$((checks + 1)); echo "  ok:   $*"; }
