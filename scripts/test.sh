@@ -5,6 +5,7 @@
 # briefly.  Long modes run when asked:
 #   TD_FUZZ_SECONDS=600   longer fuzzing per target
 #   TD_SKIP_SANITIZE=1    only the normal build
+#   TD_SKIP_VALGRIND=1    no valgrind stage
 #   TD_SKIP_FUZZ=1        no fuzz build
 set -euo pipefail
 TD_ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,6 +17,14 @@ echo "== build (normal)"
 td_build "$TD_ROOT/build"
 echo "== tests (normal)"
 (cd "$TD_ROOT/build" && ctest --output-on-failure -j"$J")
+
+if [ -z "${TD_SKIP_VALGRIND:-}" ]; then
+    # The integration tests whose scripts honour TD_VALGRIND run the server
+    # under valgrind --leak-check=full --error-exitcode=99.
+    echo "== integration tests with the server under valgrind"
+    (cd "$TD_ROOT/build" && TD_VALGRIND=1 ctest --output-on-failure -R "$(cd "$TD_ROOT/tests/integration" &&
+        grep -l TD_VALGRIND ./*.sh lib/*.sh 2>/dev/null | grep -v '^lib/' | sed 's|^\./||; s|\.sh$||' | paste -sd'|')")
+fi
 
 if [ -z "${TD_SKIP_SANITIZE:-}" ]; then
     echo "== build (ASan + UBSan)"
