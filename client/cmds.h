@@ -6,7 +6,43 @@
 #ifndef TDC_CMDS_H
 #define TDC_CMDS_H
 
-int tdc_cmd_init(int argc, char **argv);   /* cmd_init.c */
-int tdc_cmd_ping(int argc, char **argv);   /* cmd_ping.c */
+#include <openssl/x509.h>
+#include <stdint.h>
+
+#include "device.h"
+#include "identity.h"
+#include "replica.h"
+
+int tdc_cmd_init(int argc, char **argv);       /* cmd_init.c */
+int tdc_cmd_ping(int argc, char **argv);       /* cmd_ping.c */
+int tdc_cmd_report(int argc, char **argv);     /* cmd_report.c */
+int tdc_cmd_indicator(int argc, char **argv);  /* cmd_report.c */
+int tdc_cmd_sync(int argc, char **argv);       /* cmd_sync.c */
+int tdc_cmd_status(int argc, char **argv);     /* cmd_status.c */
+
+/*
+ * What the replica commands (report, indicator, sync, status) open: the
+ * device directory, its identity (key + certificate), the CA certificate
+ * and the replica with its derived state.  Implemented in cmd_report.c.
+ */
+typedef struct tdc_ctx {
+    tdc_device dev;
+    td_identity id;
+    X509 *ca;
+    tdc_replica *rep;
+    char db_path[PATH_MAX + 16];
+} tdc_ctx;
+
+/* Open everything; on failure print a Vietnamese message prefixed by
+ * "tiendo CMD: " on stderr, release what was opened and return 1. */
+int tdc_ctx_open(tdc_ctx *c, const char *dir, const char *cmd);
+void tdc_ctx_close(tdc_ctx *c);
+
+/* Wall clock, ms since the epoch. */
+int64_t tdc_now_ms(void);
+/* Use Asia/Ho_Chi_Minh for dates shown to people unless TZ is set (DESIGN §8). */
+void tdc_tz_default(void);
+/* "dd/mm/yyyy hh:mm" in local time; "chưa bao giờ" for 0. */
+void tdc_fmt_time(int64_t ms, char *buf, size_t n);
 
 #endif

@@ -1,4 +1,5 @@
 /* main.c — tiendo: the office client; dispatch to a subcommand. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,10 @@ static void usage(FILE *f)
           "Lệnh:\n"
           "  init      tạo khóa và yêu cầu cấp chứng thư (CSR), hoặc nhập gói đăng ký\n"
           "  ping      kiểm tra kết nối tới máy chủ\n"
+          "  report    ghi báo cáo tiến độ một nhiệm vụ (không cần mạng)\n"
+          "  indicator ghi giá trị một chỉ tiêu (không cần mạng)\n"
+          "  sync      đồng bộ với máy chủ (--watch: liên tục)\n"
+          "  status    tình trạng bản sao: chờ gửi, bị từ chối, xung đột\n"
           "  version   in phiên bản\n"
           "\n"
           "Mỗi lệnh có --help.\n",
@@ -21,6 +26,8 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* A cut link must be an error return from write, not a dead process. */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return 2;
@@ -35,6 +42,10 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "init")) return tdc_cmd_init(argc - 1, argv + 1);
     if (!strcmp(argv[1], "ping")) return tdc_cmd_ping(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "report")) return tdc_cmd_report(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "indicator")) return tdc_cmd_indicator(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "sync")) return tdc_cmd_sync(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "status")) return tdc_cmd_status(argc - 1, argv + 1);
     fprintf(stderr, "tiendo: lệnh không tồn tại: \"%s\"\n\n", argv[1]);
     usage(stderr);
     return 2;

@@ -9,33 +9,83 @@
  * the state after n equals folding 1..n+1 from scratch.
  *
  * Every entry handed to td_state_apply is either APPLIED or REFUSED with a
- * reason; refusals are part of the state (the inspector sees attempts):
- *   - author unknown (no ENTRY_CERT for its key earlier in the log);
- *   - Entry.agency differs from the author certificate's agency;
- *   - signed (device time) outside the certificate's validity, or at/after
- *     the certificate's revocation;
+ * reason; refusals are part of the state (the inspector sees attempts).
+ * Reasons are one English line starting "author <short hex> seq <n>: ".
+ * Checks, in this order (the first that fails is the reason):
+ *   0. the entry decodes (td_entry_decode) and its kind is known;
+ *   generic, for every kind (the log's first ENTRY_CERT, the server
+ *   introducing itself, skips 1-5: nobody is known yet):
+ *   1. author unknown (no ENTRY_CERT for its key earlier in the log);
+ *   2. Entry.agency differs from the author certificate's agency ("" for
+ *      the server);
+ *   3. device time outside the certificate's validity (notBefore..notAfter);
+ *   4. device time at/after the author's revocation ("signed after
+ *      revocation at <iso time>");
+ *   5. seq not after the author's last seq in the log ("seq N not after M"):
+ *      replays and reorders are refused; gaps are NOT (a replica sees only
+ *      part of the log).  The author's last_seq advances when 1-5 pass,
+ *      even if the kind's own checks then refuse the entry;
+ *   then by kind:
+ *   - any kind written by an inspector device (inspectors change nothing);
  *   - ENTRY_PLAN / ENTRY_AGENCY / ENTRY_REVIEW / ENTRY_CONDITION from an
  *     author that is not central (role central, or the server);
  *   - ENTRY_CERT / ENTRY_REVOCATION from anyone but the server (the first
- *     ENTRY_CERT, the server's own, is self-authored), or a certificate that
- *     does not chain to the CA;
- *   - a report on a task where the author's agency is neither lead nor
- *     partner (successor links followed), or an unknown task;
- *   - an indicator value from an agency that does not monitor it (central
- *     may write any);
- *   - a review of a report that is not in the state, or whose task/agency
- *     do not match;
+ *     ENTRY_CERT, the server's own, is self-authored: its key must be the
+ *     entry's author, its subject OU=server, Entry.agency ""), a certificate
+ *     that does not chain to the CA at the entry's device time, a second
+ *     server key, or a key already bound to another agency/role/device
+ *     (the same subject again is a renewal: the validity is replaced);
+ *     a revocation of a key with no certificate in the log;
+ *   - ENTRY_AGENCY: a CHANGE_SEED after other agency entries, or a change
+ *     td_registry_apply refuses.  REGISTRY BEFORE ANY AGENCY ENTRY: the
+ *     built-in one (td_registry_init_builtin).  A CHANGE_SEED as the first
+ *     agency entry REPLACES it (folded into an empty registry, as
+ *     server/planstore.c did); any other first change applies on top of it;
+ *   - ENTRY_PLAN: the whole plan is replaced by the decoded one; its
+ *     agency refs are kept as resolved at import (like planstore.c did), and
+ *     successor links are followed at query time;
+ *   - a report on an unknown task, for an agency other than the author's,
+ *     with a period that is not "YYYY-MM" (year 2000..2100, month 1..12),
+ *     percent > 100, a state outside ReportState (0 = unspecified is
+ *     accepted), or on a task where the author's agency is neither lead nor
+ *     partner — groups expanded and successor links followed AS OF THE
+ *     ENTRY'S DEVICE DATE (Asia/Ho_Chi_Minh), so the fold is a pure function
+ *     of the log (never of today);
+ *   - an indicator value on an unknown indicator, with a bad period, or from
+ *     an agency that does not monitor it (as of the device date; central may
+ *     write any, for any agency slug; others only for their own agency);
+ *   - a review whose report (author, seq) is not a report applied earlier,
+ *     whose task/agency do not match it, or of a report that is no longer
+ *     the current one for its key ("review of a superseded report (index N)");
+ *   - a condition on an unknown task or one whose deadline is not
+ *     conditional, with an invalid met_date, or a due month that is neither
+ *     0/0 nor a real month;
  *   - a payload that does not decode.
  * The fold does NOT check signatures: whoever admits an entry into a log
  * (the server at push, the inspector when re-verifying) calls
- * td_entry_verify first.  The fold checks everything else.
+ * td_entry_verify first.  The fold checks everything else.  Revocations act
+ * from their place in the log onward: an entry applied before the
+ * ENTRY_REVOCATION stays applied (incrementality forbids rewriting the past).
  *
- * Concurrency (DESIGN §4): two reports on the same (task, agency, period)
- * from different authors both stay; the one with the larger (hlc, author
- * key) is current, and the pair is flagged as a conflict.
+ * Concurrency (DESIGN §4): every applied report for (task, agency, period)
+ * is a version; the current one is the largest (hlc, author key memcmp,
+ * seq): a pure maximum, so the winner does not depend on log order.  When a
+ * version arrives from an author other than the current version's, the pair
+ * is recorded as a td_conflict (winner, loser: by that order) and
+ * conflict_index on the report names the other entry.  The same author
+ * re-reporting simply supersedes.  A review belongs to one report entry: a
+ * new current version resets review to 0 (pending).  Indicator values and
+ * conditions: the largest (hlc, author key, seq) per key is current.
  *
  * Ownership: the state owns everything it returns; pointers stay valid until
- * the next td_state_apply or td_state_free.
+ * the next td_state_apply or td_state_free.  The sorted views are built
+ * lazily and cached until the next apply, so the const accessors are not
+ * safe to call from two threads at once on one state.
+ *
+ * Cost: hash tables for authors, reports, report entries and indicator
+ * values; a report costs about a microsecond (its three protobuf decodes
+ * dominate: ~1M report entries/s in tests/unit/test_derive.c), whatever
+ * the size of the state.
  */
 #ifndef TD_DERIVE_H
 #define TD_DERIVE_H
@@ -62,7 +112,7 @@ typedef struct td_author {
     int64_t not_before_ms, not_after_ms;
     int64_t revoked_ms;                  /* 0 = not revoked */
     uint64_t cert_index;                 /* log index of its ENTRY_CERT */
-    uint64_t last_seq;                   /* highest seq seen in the log */
+    uint64_t last_seq;                   /* highest seq that passed the generic checks */
 } td_author;
 
 /* The current report of one (task, agency, period). */
@@ -83,27 +133,34 @@ typedef struct td_report {
     int review;
     char *review_comment;                /* owned, never NULL */
     uint64_t review_index;
-    /* other entries for the same key (older, or lost the tie-break) */
-    uint64_t conflict_index;             /* 0 = no conflict; else the other entry's index */
-    unsigned n_versions;                 /* entries seen for this key */
+    /* a version from another device of the agency was seen for this key:
+     * the index of the other entry of the last such pair (td_conflict has
+     * every pair); kept when the same author later supersedes */
+    uint64_t conflict_index;             /* 0 = no conflict */
+    unsigned n_versions;                 /* applied entries seen for this key */
 } td_report;
 
 typedef struct td_indicator_value {
-    char code[16];
+    char code[32];
     char agency[TD_AGENCY_MAX + 1];
     char period[8];
     double value;
     int has_value;
     char *text;                          /* owned, never NULL */
     uint64_t index;
-    int64_t device_time_ms;
+    int64_t device_time_ms, received_ms;
+    unsigned char author[32];            /* current version: its author, seq, hlc */
+    uint64_t seq, hlc;
+    unsigned n_versions;
 } td_indicator_value;
 
 typedef struct td_condition {
     uint32_t task;
-    int32_t met_date, due_year, due_month;
-    char *note;
+    int32_t met_date, due_year, due_month;   /* due 0/0: met, no date yet */
+    char *note;                              /* owned, never NULL */
     uint64_t index;
+    unsigned char author[32];
+    uint64_t seq, hlc;
 } td_condition;
 
 typedef struct td_refusal {
@@ -111,7 +168,8 @@ typedef struct td_refusal {
     int kind;
     unsigned char author[32];
     uint64_t seq;
-    char agency[TD_AGENCY_MAX + 1];
+    char agency[TD_AGENCY_MAX + 1];      /* Entry.agency */
+    uint32_t task;                       /* as td_apply_result.task */
     char reason[256];                    /* English, one line */
 } td_refusal;
 
@@ -127,10 +185,12 @@ typedef struct td_apply_result {
     int refused;                         /* 0 applied, 1 refused */
     char reason[256];
     int kind;
-    uint32_t task;                       /* task concerned (report/review/condition), else 0 */
+    uint32_t task;                       /* task concerned (report/review/condition), else 0;
+                                            set when the payload decoded, refused or not */
 } td_apply_result;
 
-/* ca: the provincial CA certificate (borrowed; must outlive the state). */
+/* ca: the provincial CA certificate (borrowed; must outlive the state).
+ * NULL on out of memory. */
 td_state *td_state_new(X509 *ca);
 void td_state_free(td_state *st);
 
@@ -170,9 +230,17 @@ const td_conflict *td_state_conflicts(const td_state *st, size_t *n);
 
 /*
  * Is `agency` lead or partner of task `task` in the current plan, with
- * successor links followed as of today?  (Groups expanded.)
+ * successor links followed as of today (Asia/Ho_Chi_Minh)?  (Groups
+ * expanded.)  0 for an unknown task or on out of memory.
  */
 int td_state_agency_on_task(const td_state *st, uint32_t task, const char *agency);
+/* The same as of day `date` (yyyymmdd): what the fold uses, with the
+ * entry's device date. */
+int td_state_agency_on_task_at(const td_state *st, uint32_t task, const char *agency, int date);
+
+/* yyyymmdd of a time in ms since the epoch, in Asia/Ho_Chi_Minh (UTC+7, no
+ * daylight saving): the "device date" of an entry. */
+int td_state_device_date(int64_t ms);
 
 /*
  * Visibility (DESIGN §5): may a device of (agency, role) see the log entry

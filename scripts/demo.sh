@@ -3,7 +3,8 @@
 # create the provincial CA, the server certificate and one office device
 # (key and CSR on the device, signed by the CA officer), start the server,
 # check the link with `tiendo ping`, import Kế hoạch 726 and show a few
-# tasks, then stop the server.  Set TD_DEMO_KEEP=1 to keep the directory.
+# tasks; two offices record reports (one syncs at once, the other stays
+# offline until the end, then syncs), then stop the server.  Set TD_DEMO_KEEP=1 to keep the directory.
 set -euo pipefail
 TD_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$TD_ROOT/scripts/deps.sh"
@@ -35,7 +36,9 @@ step "2. Cấp chứng thư cho máy chủ (127.0.0.1)"
 
 step "3. Máy chủ: nhập Kế hoạch 726/KH-UBND (chạy thử, rồi lưu)"
 "$B/tiendo-server" plan import "$TD_ROOT/data/plans/726-KH-UBND.txt" --data "$W/data" | head -20
-"$B/tiendo-server" plan import "$TD_ROOT/data/plans/726-KH-UBND.txt" --data "$W/data" --apply | tail -3
+# --apply signs the plan entry with the server's key (the same key as its TLS certificate)
+"$B/tiendo-server" plan import "$TD_ROOT/data/plans/726-KH-UBND.txt" --data "$W/data" --apply \
+    --ca "$W/ca/ca.crt" --cert "$W/server.crt" --key "$W/server.key" | tail -3
 
 step "4. Khởi động máy chủ"
 "$B/tiendo-server" serve --listen 127.0.0.1:0 --port-file "$W/port" --ca "$W/ca/ca.crt" \
@@ -62,11 +65,46 @@ step "8. Danh sách chứng thư đã cấp"
 "$B/tiendo-pki" list --dir "$W/ca"
 
 step "9. Một vài nhiệm vụ của kế hoạch"
-"$B/tiendo-server" plan show --data "$W/data" | head -12
+# head closes the pipe early: plan show then dies of SIGPIPE, which pipefail would report.
+"$B/tiendo-server" plan show --data "$W/data" | head -12 || true
 echo "..."
 "$B/tiendo-server" plan show 34 --data "$W/data"
 
-step "10. Dừng máy chủ (SIGTERM)"
+step "10. Sở Y tế nhận gói đăng ký một tệp (không gửi CSR được): khóa và chứng thư do CA tạo"
+"$B/tiendo-pki" bundle --dir "$W/ca" --agency so-y-te --device vanthu-yt --role office \
+    --server "127.0.0.1:$PORT" --out "$W/so-y-te.bundle"
+"$B/tiendo" init --dir "$W/so-y-te" --bundle "$W/so-y-te.bundle"
+rm -f "$W/so-y-te.bundle"
+
+step "11. UBND TP Chí Linh: đồng bộ (nhận kế hoạch), báo cáo nhiệm vụ 26 (phối hợp), đồng bộ ngay"
+"$B/tiendo" sync --dir "$W/chi-linh"
+"$B/tiendo" report --dir "$W/chi-linh" --task 26 --period 2025-05 --state dang --percent 60 \
+    --result "Đã rà soát 312 thủ tục hành chính, 85% cung cấp trực tuyến toàn trình" \
+    --difficulties "Một số xã thiếu máy quét tài liệu" --evidence "Báo cáo số 45/BC-UBND ngày 15/05/2025"
+"$B/tiendo" report --dir "$W/chi-linh" --task 999 --period 2025-05 || echo "(đúng: nhiệm vụ 999 không có trong kế hoạch nên bị từ chối ngay trên máy)"
+"$B/tiendo" sync --dir "$W/chi-linh"
+
+step "12. Sở Y tế làm việc không có mạng: ghi báo cáo nhiệm vụ 22 và 27 (chủ trì) vào hộp thư đi"
+"$B/tiendo" report --dir "$W/so-y-te" --task 22 --period 2025-05 --state xong --done-date 16/05/2025 \
+    --result "100% thủ tục hành chính của ngành y tế liên quan đến doanh nghiệp đã thực hiện trực tuyến" \
+    --evidence "Quyết định số 210/QĐ-SYT"
+"$B/tiendo" report --dir "$W/so-y-te" --task 27 --period 2025-05 --state dang --percent 70 \
+    --result "Đã số hóa 70% hồ sơ khám chữa bệnh" --proposals "Bổ sung kinh phí số hóa năm 2025"
+"$B/tiendo" status --dir "$W/so-y-te"
+
+step "13. Trong lúc đó, trên máy UBND TP Chí Linh: không còn gì chờ gửi"
+"$B/tiendo" status --dir "$W/chi-linh"
+
+step "14. Sở Y tế có mạng trở lại: một lần tiendo sync gửi hết hộp thư đi và nhận kế hoạch"
+"$B/tiendo" sync --dir "$W/so-y-te"
+"$B/tiendo" status --dir "$W/so-y-te"
+
+step "15. Máy chủ: trạng thái tổng hợp từ sổ nhật ký; bản sao của Sở Y tế khớp với phần máy chủ cho Sở Y tế xem"
+"$B/tiendo-server" state --data "$W/data"
+echo "Bản sao Sở Y tế:        $("$B/tiendo" status --dir "$W/so-y-te" --digest)"
+echo "Máy chủ (phần Sở Y tế): $("$B/tiendo-server" state --data "$W/data" --agency so-y-te --digest | grep '^digest:')"
+
+step "16. Dừng máy chủ (SIGTERM)"
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID" && echo "Máy chủ đã dừng."
 SERVER_PID=

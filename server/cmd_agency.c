@@ -1,7 +1,9 @@
 /*
  * cmd_agency.c — `tiendo-server agency`: the agency registry and its
  * history (issue: the master plan, point 4).  Changes are validated by
- * td_registry_apply and stored through planstore.c.
+ * td_registry_apply on a copy of the registry derived from the log, then
+ * appended to the log as one ENTRY_AGENCY (AgencyChange) signed with the
+ * server key; list reads the derived registry.
  *
  * Split semantics: the successors are given in order with --into; every
  * task whose lead (or partner) was the split agency goes to the FIRST
@@ -14,7 +16,7 @@
 
 #include "cmds.h"
 #include "plan.h"
-#include "planstore.h"
+#include "plan_pb.h"
 
 /* Successors one split may name, and task assignments it may carry. */
 #define TDS_SPLIT_MAX 16
@@ -24,12 +26,12 @@
 
 static void tds__agency_usage(FILE *f)
 {
-    fputs("Cách dùng:\n"
-          "  tiendo-server agency list [--at dd/mm/yyyy] [--data THƯ_MỤC]\n"
-          "  tiendo-server agency rename SLUG_CŨ SLUG_MỚI \"Tên mới\" --date dd/mm/yyyy [--data THƯ_MỤC]\n"
-          "  tiendo-server agency merge A B [...] --into C [\"Tên C\"] --date dd/mm/yyyy [--data THƯ_MỤC]\n"
+    fprintf(f, "Cách dùng:\n"
+          "  tiendo-server agency list [--at dd/mm/yyyy] [--config TỆP | --data THƯ_MỤC]\n"
+          "  tiendo-server agency rename SLUG_CŨ SLUG_MỚI \"Tên mới\" --date dd/mm/yyyy [--config TỆP | --data ...]\n"
+          "  tiendo-server agency merge A B [...] --into C [\"Tên C\"] --date dd/mm/yyyy [--config TỆP | --data ...]\n"
           "  tiendo-server agency split A --into B \"Tên B\" --into C \"Tên C\" [--task SỐ=SLUG ...]\n"
-          "                             --date dd/mm/yyyy [--data THƯ_MỤC]\n"
+          "                             --date dd/mm/yyyy [--config TỆP | --data ...]\n"
           "\n"
           "Danh mục cơ quan (slug, tên chính thức, loại, thời gian hiệu lực, cơ quan kế nhiệm).\n"
           "\n"
@@ -46,46 +48,32 @@ static void tds__agency_usage(FILE *f)
           "  --date dd/mm/yyyy  ngày tổ chức mới bắt đầu (cơ quan cũ ngừng từ ngày này)\n"
           "  --kind LOẠI        loại của cơ quan mới: dept, provincial, district, central\n"
           "                     (mặc định: loại của cơ quan cũ)\n"
-          "  --data THƯ_MỤC     thư mục dữ liệu chứa server.db (mặc định: $TIENDO_DATA,\n"
-          "                     nếu không có thì /var/lib/tiendo)\n"
+          "%s"
+          "\n"
+          "rename, merge, split ghi vào sổ nhật ký, ký bằng khóa của máy chủ: cần --cert, --key\n"
+          "(và --ca lần đầu) hoặc --config TỆP của máy chủ.\n"
           "\n"
           "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
-          f);
-}
-
-static const char *tds__data_dir(const char *opt)
-{
-    const char *env = getenv("TIENDO_DATA");
-    if (opt) return opt;
-    if (env && *env) return env;
-    return "/var/lib/tiendo";
-}
-
-static int tds__load(const char *data, td_planstore **st, td_plan *p, int *has, td_registry *reg)
-{
-    td_error err = {0};
-    if (td_planstore_open(tds__data_dir(data), st, &err) || td_planstore_load(*st, p, has, reg, &err)) {
-        fprintf(stderr, "tiendo-server: không mở được dữ liệu: %s\n", err.msg);
-        td_planstore_close(*st);
-        *st = NULL;
-        return 1;
-    }
-    return 0;
+          tds_config_usage_common);
 }
 
 static int tds__list(int argc, char **argv)
 {
-    const char *data = NULL;
-    int at = 0, has = 0;
-    td_planstore *st = NULL;
-    td_plan p;
-    td_registry reg;
+    int at = 0;
+    tds_config cfg;
+    tds_ledger *lg = NULL;
+    const td_registry *rp;
+    tds_config_init(&cfg, "tiendo-server agency list");
     for (int i = 1; i < argc; i++) {
+        int t;
+        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
+        if (t) {
+            i--;
+            continue;
+        }
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             tds__agency_usage(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
-            data = argv[++i];
         } else if (!strcmp(argv[i], "--at") && i + 1 < argc) {
             if (td_date_parse_vi(argv[++i], &at)) {
                 fprintf(stderr, "tiendo-server agency list: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)\n", argv[i]);
@@ -96,7 +84,12 @@ static int tds__list(int argc, char **argv)
             return 2;
         }
     }
-    if (tds__load(data, &st, &p, &has, &reg)) return 1;
+    if (tds_config_finish(&cfg) || tds_cmd_open_ledger(&cfg, 0, &lg)) {
+        tds_config_free(&cfg);
+        return 1;
+    }
+    rp = tds_ledger_registry(lg);
+#define reg (*rp)
     if (at) {
         char d[16];
         td_date_vi(at, d, sizeof d);
@@ -129,9 +122,9 @@ static int tds__list(int argc, char **argv)
         const td_group *g = &reg.groups[i];
         printf("  %-20s %s%s\n", g->slug, g->name, g->open ? " (không nêu tên thành viên)" : "");
     }
-    td_plan_free(&p);
-    td_registry_free(&reg);
-    td_planstore_close(st);
+#undef reg
+    tds_ledger_close(lg);
+    tds_config_free(&cfg);
     return 0;
 }
 
@@ -162,28 +155,35 @@ static void tds__print_moves(const td_plan *p, const td_registry *reg, const td_
 
 static int tds__change(int argc, char **argv, td_change_kind kind)
 {
-    const char *data = NULL;
     char *pos[TDS_MERGE_MAX + 3];
     int npos = 0, date = 0, kind_opt = -1, rc = 1, has = 0;
+    tds_config cfg;
+    tds_ledger *lg = NULL;
+    tds_own_entry own;
+    uint8_t *payload = NULL;
     td_agency into[TDS_SPLIT_MAX];
     size_t ninto = 0;
     td_task_assign assign[TDS_SPLIT_MAX > 0 ? TDS_ASSIGN_MAX : 1];
     size_t nassign = 0;
     td_agency_change ch = {0};
-    td_planstore *st = NULL;
-    td_plan p;
+    const td_plan *pp;
     td_registry reg;
     td_error err = {0};
     char summary[512], d[16];
     const char *cmd = kind == TD_CHANGE_RENAME ? "rename" : kind == TD_CHANGE_MERGE ? "merge" : "split";
 
     memset(into, 0, sizeof into);
+    tds_config_init(&cfg, "tiendo-server agency");
     for (int i = 1; i < argc; i++) {
+        int t;
+        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
+        if (t) {
+            i--;
+            continue;
+        }
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             tds__agency_usage(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
-            data = argv[++i];
         } else if (!strcmp(argv[i], "--date") && i + 1 < argc) {
             if (td_date_parse_vi(argv[++i], &date)) {
                 fprintf(stderr, "tiendo-server agency %s: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)\n", cmd, argv[i]);
@@ -262,7 +262,28 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
     ch.assign = assign;
     ch.n_assign = nassign;
 
-    if (tds__load(data, &st, &p, &has, &reg)) return 1;
+    if ((rc = tds_config_finish(&cfg))) {
+        tds_config_free(&cfg);
+        return rc;
+    }
+    rc = 1;
+    if (!cfg.key || !cfg.cert) {
+        fprintf(stderr, "tiendo-server agency %s: cần khóa và chứng thư của máy chủ để ký thay đổi:\n"
+                        "  --key TỆP --cert TỆP (và --ca TỆP lần đầu), hoặc --config TỆP của máy chủ\n", cmd);
+        tds_config_free(&cfg);
+        return 2;
+    }
+    if (tds_cmd_open_ledger(&cfg, 1, &lg)) {
+        tds_config_free(&cfg);
+        return 1;
+    }
+    pp = tds_ledger_plan(lg, &has);
+    if (tds_registry_copy(&reg, tds_ledger_registry(lg))) {
+        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        tds_ledger_close(lg);
+        tds_config_free(&cfg);
+        return 1;
+    }
     if (kind == TD_CHANGE_MERGE && !td_registry_agency(&reg, into[0].slug) && !into[0].name) {
         fprintf(stderr, "tiendo-server agency merge: %s là cơ quan mới, cần tên: --into %s \"Tên\"\n", into[0].slug,
                 into[0].slug);
@@ -287,17 +308,31 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
         snprintf(summary, sizeof summary, "sáp nhập %d cơ quan vào %s từ %s", npos, into[0].slug, d);
     else
         snprintf(summary, sizeof summary, "chia tách %s thành %zu cơ quan từ %s", pos[0], ninto, d);
-    if (td_planstore_put_agency_change(st, &ch, summary, &err)) {
-        fprintf(stderr, "tiendo-server: không lưu được thay đổi: %s\n", err.msg);
+    memset(&own, 0, sizeof own);
+    if (td_agency_change_pb_encode(&ch, &payload, &own.len)) {
+        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
         goto out;
     }
-    printf("Đã lưu: %s.\n", summary);
-    if (has) tds__print_moves(&p, &reg, &ch);
+    own.kind = TIENDO__ENTRY_KIND__ENTRY_AGENCY;
+    own.payload = payload;
+    if (tds_ledger_append_own(lg, &own, 1, &err)) {
+        fprintf(stderr, "tiendo-server: không lưu được thay đổi (%s): %s\n", td_err_vi(err.code), err.msg);
+        goto out;
+    }
+    if (own.res.refused) {
+        fprintf(stderr, "tiendo-server: bản ghi số %llu bị từ chối khi suy ra trạng thái: %s\n",
+                (unsigned long long)own.index, own.res.reason);
+        goto out;
+    }
+    printf("Đã lưu: %s (bản ghi số %llu của sổ nhật ký).\n", summary, (unsigned long long)own.index);
+    pp = tds_ledger_plan(lg, &has);   /* the fold may have moved it */
+    if (has) tds__print_moves(pp, &reg, &ch);
     rc = 0;
 out:
-    td_plan_free(&p);
+    free(payload);
     td_registry_free(&reg);
-    td_planstore_close(st);
+    tds_ledger_close(lg);
+    tds_config_free(&cfg);
     return rc;
 }
 

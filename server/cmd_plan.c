@@ -1,7 +1,10 @@
 /*
  * cmd_plan.c — `tiendo-server plan`: import, show and export the master
- * plan (issue: the master plan, point 6).  Output for people is Vietnamese;
- * the plan is stored only through planstore.c.
+ * plan.  Output for people is Vietnamese.  The plan lives in the log only:
+ * `import --apply` appends one ENTRY_PLAN (the whole plan as a PlanChange,
+ * signed with the server key) when something changed, and ENTRY_AGENCY alias
+ * records for the aliases the import relied on; show and export read the
+ * plan derived from the log (ledger.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +15,8 @@
 #include "cmds.h"
 #include "plan.h"
 #include "plan_csv.h"
+#include "plan_pb.h"
 #include "plan_text.h"
-#include "planstore.h"
 #include "utf8.h"
 
 /* Characters of a title in the task list: a line of a 120-column terminal. */
@@ -25,10 +28,11 @@
 
 static void tds__plan_usage(FILE *f)
 {
-    fputs("Cách dùng:\n"
-          "  tiendo-server plan import TỆP... [--apply] [--aliases TỆP] [--format text|csv] [--data THƯ_MỤC]\n"
-          "  tiendo-server plan show [SỐ_NHIỆM_VỤ] [--data THƯ_MỤC]\n"
-          "  tiendo-server plan export --csv|--indicators [--out TỆP] [--data THƯ_MỤC]\n"
+    fprintf(f, "Cách dùng:\n"
+          "  tiendo-server plan import TỆP... [--apply] [--aliases TỆP] [--format text|csv]\n"
+          "                                 [--config TỆP | --data THƯ_MỤC --ca TỆP --cert TỆP --key TỆP]\n"
+          "  tiendo-server plan show [SỐ_NHIỆM_VỤ] [--config TỆP | --data THƯ_MỤC]\n"
+          "  tiendo-server plan export --csv|--indicators [--out TỆP] [--config TỆP | --data THƯ_MỤC]\n"
           "\n"
           "Nhập, xem và xuất Kế hoạch (danh mục nhiệm vụ và chỉ tiêu).\n"
           "\n"
@@ -42,24 +46,17 @@ static void tds__plan_usage(FILE *f)
           "            (CSV UTF-8 có BOM, mở được bằng Excel; nhập lại được bằng import)\n"
           "\n"
           "Tùy chọn:\n"
-          "  --apply            lưu kế hoạch đã nhập\n"
+          "  --apply            lưu kế hoạch đã nhập: ghi vào sổ nhật ký một bản ghi kế hoạch, ký bằng\n"
+          "                     khóa của máy chủ (cần --ca, --cert, --key hoặc --config); nhập lại\n"
+          "                     một kế hoạch không đổi thì không ghi gì\n"
           "  --aliases TỆP      bổ sung ánh xạ tên cơ quan: mỗi dòng \"tên trong văn bản = slug\",\n"
           "                     dòng bắt đầu bằng # là chú thích; xem: tiendo-server agency list\n"
           "  --format text|csv  định dạng tệp (mặc định: theo phần mở rộng, .csv là CSV)\n"
           "  --out TỆP          ghi ra tệp thay vì màn hình\n"
-          "  --data THƯ_MỤC     thư mục dữ liệu chứa server.db (mặc định: $TIENDO_DATA,\n"
-          "                     nếu không có thì /var/lib/tiendo)\n"
+          "%s"
           "\n"
           "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
-          f);
-}
-
-static const char *tds__data_dir(const char *opt)
-{
-    const char *env = getenv("TIENDO_DATA");
-    if (opt) return opt;
-    if (env && *env) return env;
-    return "/var/lib/tiendo";
+          tds_config_usage_common);
 }
 
 static int tds__today(void)
@@ -181,8 +178,11 @@ static void tds__print_diff(const td_plan *old, int has_old, const td_plan *nw)
         b.tasks = &nw->tasks[i];
         b.n_tasks = 1;
         if (!td_plan_equal(&a, &b, TD_PLAN_CMP_TASKS, why, sizeof why)) {
+            const char *od = o->deadline.text ? o->deadline.text : "", *nd = nw->tasks[i].deadline.text;
             if (!changed++) printf("Nhiệm vụ thay đổi:\n");
             printf("  %d (%s)\n", nw->tasks[i].number, why);
+            if (strcmp(od, nd ? nd : ""))
+                printf("      nhiệm vụ %d, thời hạn: \"%s\" → \"%s\"\n", nw->tasks[i].number, od, nd ? nd : "");
         }
     }
     if (!td_plan_equal(old, nw, TD_PLAN_CMP_INDICATORS, NULL, 0)) printf("Bảng chỉ tiêu thay đổi.\n");
@@ -193,24 +193,30 @@ static void tds__print_diff(const td_plan *old, int has_old, const td_plan *nw)
 static int tds__import(int argc, char **argv)
 {
     const char *files[TDS_IMPORT_FILES_MAX];
-    const char *data = NULL, *aliases = NULL, *format = NULL;
-    int nfiles = 0, apply = 0, rc = 1, has_old = 0;
-    td_planstore *st = NULL;
+    const char *aliases = NULL, *format = NULL;
+    int nfiles = 0, apply = 0, rc = 1, has_old = 0, changed;
+    tds_config cfg;
+    tds_ledger *lg = NULL;
     td_plan old, nw;
     td_registry reg;
     td_plan_issues issues = {0};
     td_error err = {0};
-    size_t alias_mark;
-    char summary[512];
+    size_t alias_mark, n_new_aliases = 0;
+    tds_own_entry *own = NULL;
+    uint8_t **payloads = NULL;
+    size_t nown = 0;
 
-    for (int i = 1; i < argc; i++) {
+    tds_config_init(&cfg, "tiendo-server plan import");
+    for (int i = 1; i < argc;) {
+        int t;
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             tds__plan_usage(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--apply")) {
+        }
+        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
+        if (t) continue;
+        if (!strcmp(argv[i], "--apply")) {
             apply = 1;
-        } else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
-            data = argv[++i];
         } else if (!strcmp(argv[i], "--aliases") && i + 1 < argc) {
             aliases = argv[++i];
         } else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
@@ -228,15 +234,32 @@ static int tds__import(int argc, char **argv)
             fprintf(stderr, "tiendo-server plan import: quá nhiều tệp (tối đa %d)\n", TDS_IMPORT_FILES_MAX);
             return 2;
         }
+        i++;
     }
     if (!nfiles) {
         fprintf(stderr, "tiendo-server plan import: thiếu TỆP\n\n");
         tds__plan_usage(stderr);
         return 2;
     }
-    if (td_planstore_open(tds__data_dir(data), &st, &err) || td_planstore_load(st, &old, &has_old, &reg, &err)) {
-        fprintf(stderr, "tiendo-server: không mở được dữ liệu kế hoạch: %s\n", err.msg);
-        td_planstore_close(st);
+    if ((rc = tds_config_finish(&cfg))) {
+        tds_config_free(&cfg);
+        return rc;
+    }
+    rc = 1;
+    if (apply && (!cfg.key || !cfg.cert)) {
+        fprintf(stderr, "tiendo-server plan import: --apply cần khóa và chứng thư của máy chủ để ký bản ghi kế hoạch:\n"
+                        "  --key TỆP --cert TỆP (và --ca TỆP lần đầu), hoặc --config TỆP của máy chủ\n");
+        tds_config_free(&cfg);
+        return 2;
+    }
+    if (tds_cmd_open_ledger(&cfg, apply, &lg)) {
+        tds_config_free(&cfg);
+        return 1;
+    }
+    if (td_plan_copy(&old, tds_ledger_plan(lg, &has_old)) || tds_registry_copy(&reg, tds_ledger_registry(lg))) {
+        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        tds_ledger_close(lg);
+        tds_config_free(&cfg);
         return 1;
     }
     alias_mark = reg.n_aliases;
@@ -334,39 +357,73 @@ static int tds__import(int argc, char **argv)
                 issues.n);
         goto out_new;
     }
+    changed = !has_old || !td_plan_equal(&old, &nw, TD_PLAN_CMP_ALL, NULL, 0);
+    n_new_aliases = reg.n_aliases - alias_mark;
+    if (!changed && !n_new_aliases) {
+        printf("\nKhông có thay đổi: không ghi gì vào sổ nhật ký.\n");
+        rc = 0;
+        goto out_new;
+    }
     if (!apply) {
         printf("\nChạy thử: chưa lưu gì.  Thêm --apply để lưu kế hoạch này.\n");
         rc = 0;
         goto out_new;
     }
-    /* aliases that the import relied on are part of the registry's history */
-    for (size_t i = alias_mark; i < reg.n_aliases; i++) {
+    /* One transaction: the aliases the import relied on (part of the
+     * registry's history), then the plan if it changed. */
+    own = calloc(n_new_aliases + 1, sizeof *own);
+    payloads = calloc(n_new_aliases + 1, sizeof *payloads);
+    if (!own || !payloads) {
+        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        goto out_new;
+    }
+    for (size_t i = alias_mark; i < reg.n_aliases; i++, nown++) {
         td_agency_change ch = {0};
-        char s2[256];
         ch.kind = TD_CHANGE_ALIAS;
         ch.alias_text = reg.aliases[i].text;
         ch.alias_slug = reg.aliases[i].slug;
-        snprintf(s2, sizeof s2, "bí danh: %.180s = %.60s", ch.alias_text, ch.alias_slug);
-        if (td_planstore_put_agency_change(st, &ch, s2, &err)) {
-            fprintf(stderr, "tiendo-server: không lưu được bí danh: %s\n", err.msg);
+        if (td_agency_change_pb_encode(&ch, &payloads[nown], &own[nown].len)) {
+            fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
             goto out_new;
         }
+        own[nown].kind = TIENDO__ENTRY_KIND__ENTRY_AGENCY;
+        own[nown].payload = payloads[nown];
     }
-    snprintf(summary, sizeof summary, "nhập %s: %zu nhiệm vụ, %zu chỉ tiêu", tds__base(files[0]), nw.n_tasks,
-             nw.n_indicators);
-    if (td_planstore_put_plan(st, &nw, tds__base(files[0]), summary, &err)) {
-        fprintf(stderr, "tiendo-server: không lưu được kế hoạch: %s\n", err.msg);
+    if (changed) {
+        if (td_plan_pb_encode(&nw, tds__base(files[0]), &payloads[nown], &own[nown].len)) {
+            fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+            goto out_new;
+        }
+        own[nown].kind = TIENDO__ENTRY_KIND__ENTRY_PLAN;
+        own[nown].payload = payloads[nown];
+        nown++;
+    }
+    if (tds_ledger_append_own(lg, own, nown, &err)) {
+        fprintf(stderr, "tiendo-server: không lưu được kế hoạch (%s): %s\n", td_err_vi(err.code), err.msg);
         goto out_new;
     }
-    printf("\nĐã lưu kế hoạch (%zu nhiệm vụ, %zu dòng chỉ tiêu).\n", nw.n_tasks, nw.n_indicators);
+    for (size_t i = 0; i < nown; i++)
+        if (own[i].res.refused) {
+            fprintf(stderr, "tiendo-server: bản ghi số %llu (%s) bị từ chối khi suy ra trạng thái: %s\n",
+                    (unsigned long long)own[i].index, td_entry_kind_vi(own[i].kind), own[i].res.reason);
+            goto out_new;
+        }
+    if (n_new_aliases) printf("\nĐã lưu %zu bí danh cơ quan.\n", n_new_aliases);
+    if (changed)
+        printf("\nĐã lưu kế hoạch (%zu nhiệm vụ, %zu dòng chỉ tiêu): bản ghi số %llu của sổ nhật ký.\n", nw.n_tasks,
+               nw.n_indicators, (unsigned long long)own[nown - 1].index);
     rc = 0;
 out_new:
     td_plan_free(&nw);
 out_reg:
+    for (size_t i = 0; payloads && i <= n_new_aliases; i++) free(payloads[i]);
+    free(payloads);
+    free(own);
     td_plan_issues_free(&issues);
     td_plan_free(&old);
     td_registry_free(&reg);
-    td_planstore_close(st);
+    tds_ledger_close(lg);
+    tds_config_free(&cfg);
     return rc;
 }
 
@@ -419,22 +476,19 @@ static void tds__pad(const char *s, size_t width)
     while (chars++ < width) putchar(' ');
 }
 
-static int tds__open_load(const char *data, td_planstore **st, td_plan *p, td_registry *reg)
+/* Open the log read-only and check there is a plan; 1 (message printed) if not. */
+static int tds__open_load(const tds_config *cfg, tds_ledger **lg, const td_plan **p, const td_registry **reg)
 {
-    td_error err = {0};
     int has = 0;
-    if (td_planstore_open(tds__data_dir(data), st, &err) || td_planstore_load(*st, p, &has, reg, &err)) {
-        fprintf(stderr, "tiendo-server: không mở được dữ liệu kế hoạch: %s\n", err.msg);
-        td_planstore_close(*st);
-        return 1;
-    }
+    if (tds_cmd_open_ledger(cfg, 0, lg)) return 1;
+    *p = tds_ledger_plan(*lg, &has);
+    *reg = tds_ledger_registry(*lg);
     if (!has) {
         fprintf(stderr, "tiendo-server: chưa có kế hoạch nào (%s/server.db).  Nhập bằng: tiendo-server plan import "
                         "TỆP --apply\n",
-                tds__data_dir(data));
-        td_plan_free(p);
-        td_registry_free(reg);
-        td_planstore_close(*st);
+                cfg->data);
+        tds_ledger_close(*lg);
+        *lg = NULL;
         return 1;
     }
     return 0;
@@ -442,17 +496,22 @@ static int tds__open_load(const char *data, td_planstore **st, td_plan *p, td_re
 
 static int tds__show(int argc, char **argv)
 {
-    const char *data = NULL;
     int number = 0, rc = 0;
-    td_planstore *st = NULL;
-    td_plan p;
-    td_registry reg;
+    tds_config cfg;
+    tds_ledger *lg = NULL;
+    const td_plan *pp;
+    const td_registry *rp;
+    tds_config_init(&cfg, "tiendo-server plan show");
     for (int i = 1; i < argc; i++) {
+        int t;
+        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
+        if (t) {
+            i--;
+            continue;
+        }
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             tds__plan_usage(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
-            data = argv[++i];
         } else if (!number && argv[i][0] >= '1' && argv[i][0] <= '9' && strspn(argv[i], "0123456789") == strlen(argv[i]) &&
                    strlen(argv[i]) <= 6) {
             number = atoi(argv[i]);
@@ -461,16 +520,20 @@ static int tds__show(int argc, char **argv)
             return 2;
         }
     }
-    if (tds__open_load(data, &st, &p, &reg)) return 1;
+    if (tds_config_finish(&cfg) || tds__open_load(&cfg, &lg, &pp, &rp)) {
+        tds_config_free(&cfg);
+        return 1;
+    }
     if (number) {
-        const td_task *t = td_plan_task(&p, number);
+        const td_task *t = td_plan_task(pp, number);
         if (!t) {
-            fprintf(stderr, "tiendo-server: kế hoạch không có nhiệm vụ số %d (có %zu nhiệm vụ)\n", number, p.n_tasks);
+            fprintf(stderr, "tiendo-server: kế hoạch không có nhiệm vụ số %d (có %zu nhiệm vụ)\n", number, pp->n_tasks);
             rc = 1;
         } else {
-            tds__show_task(&p, &reg, t);
+            tds__show_task(pp, rp, t);
         }
     } else {
+        const td_plan p = *pp;
         char d[16];
         td_date_vi(p.date, d, sizeof d);
         printf("Kế hoạch số %s%s%s — %zu nhiệm vụ\n", p.number && *p.number ? p.number : "(không số)",
@@ -495,27 +558,32 @@ static int tds__show(int argc, char **argv)
             }
         }
     }
-    td_plan_free(&p);
-    td_registry_free(&reg);
-    td_planstore_close(st);
+    tds_ledger_close(lg);
+    tds_config_free(&cfg);
     return rc;
 }
 
 static int tds__export(int argc, char **argv)
 {
-    const char *data = NULL, *out = NULL;
+    const char *out = NULL;
     int what = 0, rc = 0;
-    td_planstore *st = NULL;
-    td_plan p;
-    td_registry reg;
+    tds_config cfg;
+    tds_ledger *lg = NULL;
+    const td_plan *pp;
+    const td_registry *rp;
     char *buf = NULL;
     size_t n = 0;
+    tds_config_init(&cfg, "tiendo-server plan export");
     for (int i = 1; i < argc; i++) {
+        int t;
+        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
+        if (t) {
+            i--;
+            continue;
+        }
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             tds__plan_usage(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
-            data = argv[++i];
         } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
             out = argv[++i];
         } else if (!strcmp(argv[i], "--csv") && !what) {
@@ -531,8 +599,11 @@ static int tds__export(int argc, char **argv)
         fprintf(stderr, "tiendo-server plan export: cần --csv (nhiệm vụ) hoặc --indicators (chỉ tiêu)\n");
         return 2;
     }
-    if (tds__open_load(data, &st, &p, &reg)) return 1;
-    if ((what == 1 ? td_csv_export_tasks(&p, &buf, &n) : td_csv_export_indicators(&p, &buf, &n))) {
+    if (tds_config_finish(&cfg) || tds__open_load(&cfg, &lg, &pp, &rp)) {
+        tds_config_free(&cfg);
+        return 1;
+    }
+    if ((what == 1 ? td_csv_export_tasks(pp, &buf, &n) : td_csv_export_indicators(pp, &buf, &n))) {
         fprintf(stderr, "tiendo-server: hết bộ nhớ khi xuất\n");
         rc = 1;
     } else if (out) {
@@ -547,9 +618,8 @@ static int tds__export(int argc, char **argv)
         rc = 1;
     }
     free(buf);
-    td_plan_free(&p);
-    td_registry_free(&reg);
-    td_planstore_close(st);
+    tds_ledger_close(lg);
+    tds_config_free(&cfg);
     return rc;
 }
 

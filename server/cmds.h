@@ -9,5 +9,16 @@
 int tds_cmd_serve(int argc, char **argv);   /* serve.c */
 int tds_cmd_plan(int argc, char **argv);    /* cmd_plan.c */
 int tds_cmd_agency(int argc, char **argv);  /* cmd_agency.c */
+int tds_cmd_state(int argc, char **argv);   /* cmd_state.c */
+
+/* Shared by the commands that open the log (cmd_state.c). */
+#include "config.h"
+#include "ledger.h"
+
+/*
+ * Open the ledger the config names (data dir, CA, and the server key when
+ * write is set).  Prints a Vietnamese message and returns 1 on failure.
+ */
+int tds_cmd_open_ledger(const tds_config *cfg, int write, tds_ledger **out);
 
 #endif

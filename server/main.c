@@ -14,6 +14,7 @@ static void usage(FILE *f)
           "  serve     chạy máy chủ TLS (xem: tiendo-server serve --help)\n"
           "  plan      nhập, xem, xuất kế hoạch (xem: tiendo-server plan --help)\n"
           "  agency    danh mục cơ quan, đổi tên, sáp nhập, chia tách\n"
+          "  state     trạng thái suy ra từ sổ nhật ký (xem: tiendo-server state --help)\n"
           "  version   in phiên bản\n",
           f);
 }
@@ -35,6 +36,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "serve")) return tds_cmd_serve(argc - 1, argv + 1);
     if (!strcmp(argv[1], "plan")) return tds_cmd_plan(argc - 1, argv + 1);
     if (!strcmp(argv[1], "agency")) return tds_cmd_agency(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "state")) return tds_cmd_state(argc - 1, argv + 1);
     fprintf(stderr, "tiendo-server: lệnh không tồn tại: \"%s\"\n\n", argv[1]);
     usage(stderr);
     return 2;

@@ -5,10 +5,15 @@
  * Bounds every peer can hit: handshake timeout, idle timeout, frame size,
  * connection count.  SIGINT/SIGTERM: stop accepting, say Bye and send
  * close_notify to every open session, wait (bounded) for them to drain,
- * exit 0.  SIGHUP: reload the CRL (and certificate) for new connections.
+ * exit 0.  SIGHUP: reload the CRL (and certificate) for new connections,
+ * and record newly revoked certificates in the log.
+ *
+ * Storage: one tds_ledger (the log + derived state), opened at start; every
+ * session reaches it through tds_backend.  Pushes commit synchronously on
+ * the event loop (one transaction per batch, fsync'd): simple, and SQLite's
+ * commit is milliseconds.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,35 +21,20 @@
 #include <uv.h>
 
 #include "cmds.h"
-#include "conf.h"
+#include "config.h"
 #include "conn.h"
 #include "frame.h"
 #include "identity.h"
+#include "ledger.h"
 #include "log.h"
 #include "netaddr.h"
 #include "session.h"
 #include "tls.h"
 
-/* Defaults; each can be changed by flag or config file. */
-#define TDS_DEFAULT_LISTEN "127.0.0.1:7443"
-/* A TLS 1.3 handshake is two round trips; 10 s covers a bad rural link. */
-#define TDS_DEFAULT_HANDSHAKE_MS 10000
-/* Offices ping every 60 s during long syncs; 5 min of silence is dead. */
-#define TDS_DEFAULT_IDLE_MS 300000
-/* Each session costs ~100 KiB (TLS buffers, framer); 1000 fit easily. */
-#define TDS_DEFAULT_MAX_CONNS 1000
 /* Listen backlog: 200 offices reconnecting at once after an outage. */
 #define TDS_BACKLOG 511
 /* After SIGTERM, how long open sessions get to drain before we exit. */
 #define TDS_SHUTDOWN_GRACE_MS 5000
-
-typedef struct tds_config {
-    char listen[300];
-    char *ca, *cert, *key, *crl, *data, *port_file;
-    uint64_t handshake_ms, idle_ms;
-    uint32_t max_frame;
-    int max_conns;
-} tds_config;
 
 typedef struct tds_server tds_server;
 
@@ -53,6 +43,7 @@ typedef struct tds_client {
     td_conn *conn;
     td_framer framer;
     tds_session sess;
+    uint8_t *cert_der;            /* owned: the peer certificate, for the log */
     int opened;
     uint64_t id;
     struct tds_client *prev, *next;
@@ -65,6 +56,7 @@ struct tds_server {
     uv_timer_t grace;
     SSL_CTX *ctx;
     tds_config cfg;
+    tds_ledger *ledger;
     char server_name[TD_DEVICE_MAX + 64];
     tds_client *clients;
     int nclients;
@@ -138,6 +130,19 @@ static void tds__on_open(td_conn *c)
     }
     cl->opened = 1;
     tds_session_init(&cl->sess, &subj, pk, cl->srv->server_name, &io);
+    {
+        int n = i2d_X509(cert, NULL);
+        unsigned char *q;
+        if (n > 0 && (cl->cert_der = malloc((size_t)n))) {
+            q = cl->cert_der;
+            i2d_X509(cert, &q);
+            tds_session_set_backend(&cl->sess, tds_ledger_backend(cl->srv->ledger), cl->cert_der, (size_t)n);
+        } else {
+            tds_session_fail(&cl->sess, TIENDO__ERROR_CODE__ERR_BUSY, TD_ENOMEM, "out of memory",
+                             "Máy chủ đang quá tải; hãy thử lại sau.");
+            return;
+        }
+    }
     td_key_short_hex(pk, keyhex);
     td_log_info("client #%llu %s: handshake ok: agency=%s device=%s role=%s key=%s",
                 (unsigned long long)cl->id, td_conn_peer(c), subj.agency, subj.device,
@@ -189,6 +194,7 @@ static void tds__on_close(td_conn *c, const td_error *why)
                     why->code == TD_OK ? "by server" : why->msg,
                     (unsigned long long)cl->sess.frames_in);
     td_framer_free(&cl->framer);
+    free(cl->cert_der);
     if (cl->prev) cl->prev->next = cl->next; else srv->clients = cl->next;
     if (cl->next) cl->next->prev = cl->prev;
     srv->nclients--;
@@ -300,6 +306,18 @@ static SSL_CTX *tds__make_ctx(tds_server *srv, td_error *err)
     return td_tls_ctx_server(&o, err);
 }
 
+/* Record the CRL's revocations of certificates in the log (once each). */
+static void tds__sync_crl(tds_server *srv)
+{
+    size_t n = 0;
+    td_error err = {0};
+    if (!srv->cfg.crl) return;
+    if (tds_ledger_sync_crl(srv->ledger, srv->cfg.crl, &n, &err))
+        td_log_error("CRL %s: revocations not recorded: %s", srv->cfg.crl, err.msg);
+    else if (n)
+        td_log_info("CRL %s: %zu revocation(s) recorded in the log", srv->cfg.crl, n);
+}
+
 static void tds__on_signal(uv_signal_t *h, int signum)
 {
     tds_server *srv = h->data;
@@ -313,6 +331,7 @@ static void tds__on_signal(uv_signal_t *h, int signum)
         SSL_CTX_free(srv->ctx);   /* live sessions hold their own reference */
         srv->ctx = ctx;
         td_log_info("SIGHUP: reloaded certificate, CA and CRL");
+        tds__sync_crl(srv);
         return;
     }
     tds__stop(srv, signum == SIGINT ? "SIGINT" : "SIGTERM");
@@ -342,66 +361,6 @@ static void tds__usage(FILE *f)
           f);
 }
 
-/* Apply one setting (from flag or file); where names the source for errors. */
-static int tds__set(tds_config *cfg, const char *key, const char *val, const char *where)
-{
-    char *end;
-    unsigned long long n;
-#define TDS_STR(k, field) if (!strcmp(key, k)) { free(cfg->field); cfg->field = strdup(val); return 0; }
-    TDS_STR("ca", ca) TDS_STR("cert", cert) TDS_STR("key", key) TDS_STR("crl", crl)
-    TDS_STR("data", data) TDS_STR("port-file", port_file)
-#undef TDS_STR
-    if (!strcmp(key, "listen")) {
-        char host[TD_HOST_MAX + 1];
-        int port;
-        td_error err;
-        if (td_hostport_parse(val, host, &port, &err)) {
-            fprintf(stderr, "tiendo-server: %s: listen: %s\n", where, err.msg);
-            return -1;
-        }
-        snprintf(cfg->listen, sizeof cfg->listen, "%s", val);
-        return 0;
-    }
-    if (!strcmp(key, "log-level")) {
-        int l = td_log_level_parse(val);
-        if (l < 0) {
-            fprintf(stderr, "tiendo-server: %s: log-level phải là error|warn|info|debug, không phải \"%s\"\n",
-                    where, val);
-            return -1;
-        }
-        td_log_set_level(l);
-        return 0;
-    }
-    errno = 0;
-    n = strtoull(val, &end, 10);
-    if (!*val || *end || errno) {
-        fprintf(stderr, "tiendo-server: %s: %s cần một số nguyên dương, không phải \"%s\"\n", where,
-                key, val);
-        return -1;
-    }
-    if (!strcmp(key, "max-conns") && n >= 1 && n <= 100000) { cfg->max_conns = (int)n; return 0; }
-    if (!strcmp(key, "max-frame") && n >= 1024 && n <= TD_FRAME_MAX_CEILING) { cfg->max_frame = (uint32_t)n; return 0; }
-    if (!strcmp(key, "handshake-timeout") && n >= 1 && n <= 3600) { cfg->handshake_ms = n * 1000; return 0; }
-    if (!strcmp(key, "idle-timeout") && n >= 1 && n <= 86400) { cfg->idle_ms = n * 1000; return 0; }
-    if (!strcmp(key, "max-conns") || !strcmp(key, "max-frame") || !strcmp(key, "handshake-timeout") ||
-        !strcmp(key, "idle-timeout")) {
-        fprintf(stderr, "tiendo-server: %s: %s = %llu nằm ngoài giới hạn cho phép\n", where, key, n);
-        return -1;
-    }
-    fprintf(stderr, "tiendo-server: %s: không có tham số \"%s\"\n", where, key);
-    return -1;
-}
-
-static void tds__config_free(tds_config *cfg)
-{
-    free(cfg->ca);
-    free(cfg->cert);
-    free(cfg->key);
-    free(cfg->crl);
-    free(cfg->data);
-    free(cfg->port_file);
-}
-
 static int tds__write_port_file(const char *path, int port)
 {
     char tmp[4096];
@@ -416,88 +375,40 @@ static int tds__write_port_file(const char *path, int port)
 
 int tds_cmd_serve(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, 0, 'C'}, {"listen", required_argument, 0, 'l'},
-        {"ca", required_argument, 0, 1},       {"cert", required_argument, 0, 2},
-        {"key", required_argument, 0, 3},      {"crl", required_argument, 0, 4},
-        {"data", required_argument, 0, 5},     {"max-conns", required_argument, 0, 6},
-        {"max-frame", required_argument, 0, 7}, {"handshake-timeout", required_argument, 0, 8},
-        {"idle-timeout", required_argument, 0, 9}, {"port-file", required_argument, 0, 10},
-        {"log-level", required_argument, 0, 11}, {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
     tds_server srv;
     tds_config *cfg = &srv.cfg;
-    const char *config_file = NULL;
     char host[TD_HOST_MAX + 1];
-    int port, rc, opt, exit_code = 1;
+    int port, rc, exit_code = 1;
     td_error err;
     struct sockaddr_storage addr;
 
     memset(&srv, 0, sizeof srv);
-    snprintf(cfg->listen, sizeof cfg->listen, "%s", TDS_DEFAULT_LISTEN);
-    cfg->handshake_ms = TDS_DEFAULT_HANDSHAKE_MS;
-    cfg->idle_ms = TDS_DEFAULT_IDLE_MS;
-    cfg->max_conns = TDS_DEFAULT_MAX_CONNS;
-    cfg->max_frame = TD_FRAME_MAX_DEFAULT;
-
-    /* First pass: find --config and --help; the file is applied before flags. */
-    optind = 1;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (opt == 'C') config_file = optarg;
-        if (opt == 'h') {
+    tds_config_init(cfg, "tiendo-server serve");
+    for (int i = 1; i < argc;) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             tds__usage(stdout);
             return 0;
         }
-    }
-    if (config_file) {
-        td_conf conf;
-        if (td_conf_load(&conf, config_file, &err)) {
-            fprintf(stderr, "tiendo-server: không đọc được tệp cấu hình: %s\n", err.msg);
-            return 1;
-        }
-        for (size_t i = 0; i < conf.n; i++) {
-            char where[600];
-            snprintf(where, sizeof where, "%s:%d", config_file, conf.items[i].line);
-            if (tds__set(cfg, conf.items[i].key, conf.items[i].value, where)) {
-                td_conf_free(&conf);
-                tds__config_free(cfg);
-                return 1;
-            }
-        }
-        td_conf_free(&conf);
-    }
-    optind = 1;
-    opterr = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        const char *name = NULL;
-        for (const struct option *o = opts; o->name; o++)
-            if (o->val == opt) name = o->name;
-        if (opt == 'C' || opt == 'h') continue;
-        if (opt == '?' || !name) {
+        rc = tds_config_take(cfg, argc, argv, &i, 1);
+        if (rc < 0) return 2;
+        if (rc == 0) {
+            if (argv[i][0] == '-')
+                fprintf(stderr, "tiendo-server serve: tham số không hợp lệ: %s\n\n", argv[i]);
+            else
+                fprintf(stderr, "tiendo-server serve: tham số thừa \"%s\"\n", argv[i]);
             tds__usage(stderr);
-            tds__config_free(cfg);
-            return 2;
-        }
-        if (tds__set(cfg, name, optarg, "tham số dòng lệnh")) {
-            tds__config_free(cfg);
             return 2;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "tiendo-server serve: tham số thừa \"%s\"\n", argv[optind]);
-        tds__config_free(cfg);
-        return 2;
+    if ((rc = tds_config_finish(cfg))) {
+        tds_config_free(cfg);
+        return rc;
     }
     if (!cfg->ca || !cfg->cert || !cfg->key) {
         fprintf(stderr, "tiendo-server serve: cần --ca, --cert và --key (hoặc các khóa ca, cert, key "
                         "trong tệp cấu hình)\n");
-        tds__config_free(cfg);
+        tds_config_free(cfg);
         return 2;
-    }
-    if (!cfg->data) {
-        const char *d = getenv("TIENDO_DATA");
-        cfg->data = strdup(d ? d : "/var/lib/tiendo");
     }
     td_hostport_parse(cfg->listen, host, &port, &err);
 
@@ -505,10 +416,23 @@ int tds_cmd_serve(int argc, char **argv)
     srv.ctx = tds__make_ctx(&srv, &err);
     if (!srv.ctx) {
         fprintf(stderr, "tiendo-server: cấu hình TLS không hợp lệ: %s\n", err.msg);
-        tds__config_free(cfg);
+        tds_config_free(cfg);
         return 1;
     }
     if (!cfg->crl) td_log_warn("no --crl given: revoked certificates will NOT be refused");
+    {
+        tds_ledger_opts lo = {cfg->data, cfg->ca, cfg->key, cfg->cert};
+        if (tds_ledger_open(&lo, &srv.ledger, &err) || tds_ledger_start(srv.ledger, &err)) {
+            fprintf(stderr, "tiendo-server: không mở được sổ nhật ký (%s): %s\n", td_err_vi(err.code), err.msg);
+            tds_ledger_close(srv.ledger);
+            SSL_CTX_free(srv.ctx);
+            tds_config_free(cfg);
+            return 1;
+        }
+        td_log_info("log %s/server.db: %llu entries folded", cfg->data,
+                    (unsigned long long)td_state_count(tds_ledger_state(srv.ledger)));
+        tds__sync_crl(&srv);
+    }
     {
         X509 *mine = SSL_CTX_get0_certificate(srv.ctx);
         X509_NAME *n = mine ? X509_get_subject_name(mine) : NULL;
@@ -562,6 +486,7 @@ out_loop:
     uv_run(srv.loop, UV_RUN_DEFAULT);
     uv_loop_close(srv.loop);
     SSL_CTX_free(srv.ctx);
-    tds__config_free(cfg);
+    tds_ledger_close(srv.ledger);
+    tds_config_free(cfg);
     return exit_code;
 }

@@ -2,12 +2,14 @@
 #include "session.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 
 #include "frame.h"
 #include "log.h"
 #include "proto_ver.h"
+#include "sync_limits.h"
 
 void tds_session_init(tds_session *s, const td_subject *peer, const unsigned char pk[32],
                       const char *server_name, const tds_session_io *io)
@@ -18,6 +20,15 @@ void tds_session_init(tds_session *s, const td_subject *peer, const unsigned cha
     s->server_name = server_name;
     s->io = *io;
     s->state = TDS_AWAIT_HELLO;
+    s->pk_peer.subj = *peer;
+    memcpy(s->pk_peer.pk, pk, 32);
+}
+
+void tds_session_set_backend(tds_session *s, const tds_backend *be, const uint8_t *cert_der, size_t cert_len)
+{
+    s->be = be;
+    s->pk_peer.cert_der = cert_der;
+    s->pk_peer.cert_der_len = cert_len;
 }
 
 int tds_session_fail(tds_session *s, Tiendo__ErrorCode code, int td_code, const char *msg,
@@ -77,11 +88,113 @@ static int tds__on_hello(tds_session *s, const Tiendo__Hello *h)
     w.agency = s->peer.agency;
     w.role = (char *)td_role_name(s->peer.role);
     w.server_time_ms = td__now_ms();
+    if (s->be) {
+        td_error err = {0};
+        int has_new = 0, rc;
+        uint64_t size = 0;
+        if ((rc = s->be->welcome(s->be->ctx, &s->pk_peer, h->cursor, &has_new, &size, &err)))
+            return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_INTERNAL, rc, err.msg,
+                                    "Máy chủ đang gặp sự cố khi đọc dữ liệu; hãy đồng bộ lại sau.");
+        w.has_new = has_new != 0;
+        w.log_size = size;
+    }
     f.body_case = TIENDO__FRAME__BODY_WELCOME;
     f.welcome = &w;
     td_log_info("session %s/%s: hello from \"%s\", protocol %u", s->peer.agency, s->peer.device,
                 h->software ? h->software : "", v);
     return s->io.send(s->io.arg, &f);
+}
+
+static int tds__on_push(tds_session *s, const Tiendo__Push *p)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT;
+    Tiendo__PushAck pa = TIENDO__PUSH_ACK__INIT;
+    tds_ack *acks = NULL;
+    Tiendo__Ack *av = NULL, **ap = NULL;
+    td_error err = {0};
+    size_t bytes = 0, stored = 0;
+    char msg[256];
+    int rc;
+
+    if (p->n_entries > TD_PUSH_MAX_ENTRIES) {
+        snprintf(msg, sizeof msg, "push of %zu entries exceeds TD_PUSH_MAX_ENTRIES (%d)", p->n_entries,
+                 TD_PUSH_MAX_ENTRIES);
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_TOO_BIG, TD_ETOOBIG, msg,
+                                "Lô dữ liệu gửi lên có quá nhiều bản ghi.");
+    }
+    for (size_t i = 0; i < p->n_entries; i++)
+        if (p->entries[i]) bytes += p->entries[i]->body.len + p->entries[i]->sig.len;
+    if (bytes > TD_PUSH_MAX_BYTES) {
+        snprintf(msg, sizeof msg, "push of %zu bytes exceeds TD_PUSH_MAX_BYTES (%u)", bytes, TD_PUSH_MAX_BYTES);
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_TOO_BIG, TD_ETOOBIG, msg,
+                                "Lô dữ liệu gửi lên quá lớn.");
+    }
+    if (!s->be)
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_INTERNAL, TD_EINTERNAL, "push: this server has no log",
+                                "Máy chủ chưa sẵn sàng nhận dữ liệu.");
+    if (p->n_entries) {
+        acks = calloc(p->n_entries, sizeof *acks);
+        av = calloc(p->n_entries, sizeof *av);
+        ap = calloc(p->n_entries, sizeof *ap);
+        if (!acks || !av || !ap) {
+            free(acks);
+            free(av);
+            free(ap);
+            return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_ENOMEM, "out of memory for a push",
+                                    "Máy chủ đang quá tải; hãy thử lại sau.");
+        }
+    }
+    /* The backend returns only after the batch is durably committed. */
+    rc = s->be->push(s->be->ctx, &s->pk_peer, p->entries, p->n_entries, acks, &err);
+    if (rc) {
+        free(acks);
+        free(av);
+        free(ap);
+        return tds_session_fail(s, rc == TD_EBUSY ? TIENDO__ERROR_CODE__ERR_BUSY : TIENDO__ERROR_CODE__ERR_INTERNAL,
+                                rc, err.msg, "Máy chủ chưa lưu được dữ liệu; hãy đồng bộ lại sau.");
+    }
+    for (size_t i = 0; i < p->n_entries; i++) {
+        tiendo__ack__init(&av[i]);
+        av[i].seq = acks[i].seq;
+        av[i].status = acks[i].status;
+        av[i].index = acks[i].index;
+        av[i].reason = acks[i].reason;
+        ap[i] = &av[i];
+        if (acks[i].status == TIENDO__ACK_STATUS__ACK_STORED) stored++;
+    }
+    pa.acks = ap;
+    pa.n_acks = p->n_entries;
+    f.body_case = TIENDO__FRAME__BODY_PUSH_ACK;
+    f.push_ack = &pa;
+    s->pushed += stored;
+    td_log_debug("session %s/%s: push of %zu entries, %zu stored", s->peer.agency, s->peer.device,
+                 p->n_entries, stored);
+    rc = s->io.send(s->io.arg, &f);
+    free(acks);
+    free(av);
+    free(ap);
+    return rc;
+}
+
+static int tds__on_pull(tds_session *s, const Tiendo__Pull *p)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT;
+    Tiendo__Entries e = TIENDO__ENTRIES__INIT;
+    td_error err = {0};
+    int rc;
+
+    if (!s->be)
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_INTERNAL, TD_EINTERNAL, "pull: this server has no log",
+                                "Máy chủ chưa sẵn sàng gửi dữ liệu.");
+    if ((rc = s->be->pull(s->be->ctx, &s->pk_peer, p->since, p->limit, &e, &err)))
+        return tds_session_fail(s, rc == TD_EBUSY ? TIENDO__ERROR_CODE__ERR_BUSY : TIENDO__ERROR_CODE__ERR_INTERNAL,
+                                rc, err.msg, "Máy chủ đang gặp sự cố khi đọc dữ liệu; hãy đồng bộ lại sau.");
+    f.body_case = TIENDO__FRAME__BODY_ENTRIES;
+    f.entries = &e;
+    s->pulled += e.n_batch;
+    rc = s->io.send(s->io.arg, &f);
+    s->be->pull_free(s->be->ctx, &e);
+    return rc;
 }
 
 int tds_session_on_frame(tds_session *s, const uint8_t *body, size_t len)
@@ -121,6 +234,12 @@ int tds_session_on_frame(tds_session *s, const uint8_t *body, size_t len)
         rc = s->io.send(s->io.arg, &out);
         break;
     }
+    case TIENDO__FRAME__BODY_PUSH:
+        rc = tds__on_push(s, f->push);
+        break;
+    case TIENDO__FRAME__BODY_PULL:
+        rc = tds__on_pull(s, f->pull);
+        break;
     case TIENDO__FRAME__BODY_BYE:
         td_log_info("session %s/%s: bye (%s)", s->peer.agency, s->peer.device,
                     f->bye->reason ? f->bye->reason : "");

@@ -1,11 +1,26 @@
 /*
  * test_session.c — the server's protocol state machine, fed frames without
  * any socket: order rules, version negotiation, ping, errors that name the
- * problem.  The server sources are compiled in (they are not a library).
+ * problem; then Push and Pull through the real storage (server/ledger.h on a
+ * logstore in a temp dir, derive.c folding), with real signed entries and
+ * certificates: every refusal reason without losing the rest of the batch,
+ * duplicates acked with the original index, the peer's certificate recorded
+ * first, pull filtered per agency, and the batch bounds.
  */
+#include <sodium.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "entry.h"
 #include "frame.h"
+#include "ledger.h"
 #include "log.h"
+#include "log.pb-c.h"
+#include "plan_fixture.h"
+#include "plan_pb.h"
 #include "session.h"
+#include "sync_limits.h"
+#include "testcerts.h"
 #include "tt.h"
 
 typedef struct out {
@@ -21,7 +36,7 @@ static int cap_send(void *arg, const Tiendo__Frame *f)
     td_error err;
     o->sent++;
     td_frame_free(o->last);
-    TT_EQ_INT(td_frame_pack(f, 0, &buf, &n, &err), 0);
+    TT_EQ_INT(td_frame_pack(f, TD_FRAME_MAX_CEILING, &buf, &n, &err), 0);
     o->last = td_frame_unpack(buf + 4, n - 4, &err);
     free(buf);
     return 0;
@@ -43,12 +58,12 @@ static void start(void)
 
 static int feed(const Tiendo__Frame *f)
 {
-    uint8_t *buf;
-    size_t n;
-    td_error err;
+    /* packed without the frame limit: the bounds tests send big pushes */
+    size_t n = tiendo__frame__get_packed_size(f);
+    uint8_t *buf = malloc(n ? n : 1);
     int rc;
-    td_frame_pack(f, 0, &buf, &n, &err);
-    rc = tds_session_on_frame(&S, buf + 4, n - 4);
+    tiendo__frame__pack(f, buf);
+    rc = tds_session_on_frame(&S, buf, n);
     free(buf);
     return rc;
 }
@@ -141,6 +156,499 @@ static void test_server_only_messages_refused(void)
     TT_CHECK(strstr(O.last->error->message, "welcome is not accepted") != NULL);
 }
 
+/* ---- push and pull with real storage ------------------------------------ */
+
+typedef struct dev {
+    td_subject subj;
+    unsigned char pk[32], sk[64];
+    uint8_t *der;
+    size_t der_len;
+    uint64_t seq;
+} dev;
+
+static char dir[] = "/tmp/td-session-XXXXXX";
+static char ca_path[300], srv_key[300], srv_crt[300];
+static dev A, B, C;            /* office so-tu-phap, office (other agency), central */
+static tds_ledger *L;
+static X509 *CA;               /* kept to sign a CRL */
+static EVP_PKEY *CAK;
+static uint32_t TA, TB;        /* a task of A's agency only, a task of B's agency only */
+
+static void mkdev(dev *d, EVP_PKEY *cak, X509 *ca, const char *agency, const char *device, const char *role)
+{
+    EVP_PKEY *k = tc_keygen();
+    X509 *x = tc_cert(k, ca, cak, device, agency, role, NULL, 0, -1, 30);
+    unsigned char seed[32], *p;
+    td_error e;
+    memset(d, 0, sizeof *d);
+    snprintf(d->subj.agency, sizeof d->subj.agency, "%s", agency);
+    snprintf(d->subj.device, sizeof d->subj.device, "%s", device);
+    d->subj.role = td_role_parse(role);
+    TT_EQ_INT(td_key_ed25519_seed(k, seed, &e), 0);
+    crypto_sign_seed_keypair(d->pk, d->sk, seed);
+    d->der_len = (size_t)i2d_X509(x, NULL);
+    d->der = malloc(d->der_len);
+    p = d->der;
+    i2d_X509(x, &p);
+    X509_free(x);
+    EVP_PKEY_free(k);
+}
+
+static void setup_pki(void)
+{
+    EVP_PKEY *cak = tc_keygen(), *sk = tc_keygen();
+    X509 *ca = tc_cert(cak, NULL, NULL, "Test CA", "test", NULL, NULL, 1, -1, 30);
+    X509 *srv = tc_cert(sk, ca, cak, "tiendo-server", NULL, "server", "IP:127.0.0.1", 0, -1, 30);
+    snprintf(ca_path, sizeof ca_path, "%s/ca.crt", dir);
+    snprintf(srv_key, sizeof srv_key, "%s/server.key", dir);
+    snprintf(srv_crt, sizeof srv_crt, "%s/server.crt", dir);
+    tc_write_cert(ca_path, ca);
+    tc_write_cert(srv_crt, srv);
+    tc_write_key(srv_key, sk);
+    mkdev(&A, cak, ca, "so-tu-phap", "pc-a", "office");
+    mkdev(&B, cak, ca, "so-y-te", "pc-b", "office");
+    mkdev(&C, cak, ca, "so-khcn", "pc-c", "central");
+    CA = ca;
+    CAK = cak;
+    X509_free(srv);
+    EVP_PKEY_free(sk);
+}
+
+static int open_ledger(tds_ledger **l)
+{
+    tds_ledger_opts o = {0};
+    td_error e = {0};
+    char data[400];
+    int rc;
+    snprintf(data, sizeof data, "%s/data", dir);
+    o.datadir = data;
+    o.ca_path = ca_path;
+    o.key_path = srv_key;
+    o.cert_path = srv_crt;
+    rc = tds_ledger_open(&o, l, &e);
+    if (rc) fprintf(stderr, "ledger: %s\n", e.msg);
+    return rc;
+}
+
+/* A signed report by d (Entry fields overridable), serialized SignedEntry. */
+static uint8_t *report(const dev *d, uint64_t seq, uint32_t task, const char *agency, int kind, const char *text,
+                       size_t *n)
+{
+    Tiendo__ReportPayload rp = TIENDO__REPORT_PAYLOAD__INIT;
+    td_entry_fields f = {0};
+    uint8_t *pl, *signed_buf = NULL;
+    td_error e;
+    struct timeval tv;
+    rp.task = task;
+    rp.agency = (char *)d->subj.agency;
+    rp.period = "2025-05";
+    rp.state = TIENDO__REPORT_STATE__REPORT_IN_PROGRESS;
+    rp.percent = 40;
+    rp.result = (char *)text;
+    pl = malloc(tiendo__report_payload__get_packed_size(&rp));
+    f.payload_len = tiendo__report_payload__pack(&rp, pl);
+    gettimeofday(&tv, NULL);
+    f.kind = kind;
+    f.seq = seq;
+    f.device_time_ms = (int64_t)tv.tv_sec * 1000;
+    f.hlc = td_hlc_next(0, f.device_time_ms) + seq;
+    f.agency = agency ? agency : d->subj.agency;
+    f.payload = pl;
+    TT_EQ_INT(td_entry_sign_raw(d->pk, d->sk, &f, &signed_buf, n, &e), 0);
+    free(pl);
+    return signed_buf;
+}
+
+static void start_dev(const dev *d)
+{
+    tds_session_io io = {cap_send, cap_end, &O};
+    td_frame_free(O.last);
+    memset(&O, 0, sizeof O);
+    tds_session_init(&S, &d->subj, d->pk, "test-server", &io);
+    tds_session_set_backend(&S, tds_ledger_backend(L), d->der, d->der_len);
+}
+
+/* Push the serialized entries; O.last holds the answer. */
+static int push(uint8_t **bufs, size_t *lens, size_t n)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT;
+    Tiendo__Push p = TIENDO__PUSH__INIT;
+    Tiendo__SignedEntry **v = calloc(n ? n : 1, sizeof *v);
+    int rc;
+    for (size_t i = 0; i < n; i++) v[i] = tiendo__signed_entry__unpack(NULL, lens[i], bufs[i]);
+    p.entries = v;
+    p.n_entries = n;
+    f.body_case = TIENDO__FRAME__BODY_PUSH;
+    f.push = &p;
+    rc = feed(&f);
+    for (size_t i = 0; i < n; i++) tiendo__signed_entry__free_unpacked(v[i], NULL);
+    free(v);
+    return rc;
+}
+
+static int pull(uint64_t since, uint32_t limit)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT;
+    Tiendo__Pull p = TIENDO__PULL__INIT;
+    p.since = since;
+    p.limit = limit;
+    f.body_case = TIENDO__FRAME__BODY_PULL;
+    f.pull = &p;
+    return feed(&f);
+}
+
+static int hello_cursor(uint64_t cursor)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT;
+    Tiendo__Hello h = TIENDO__HELLO__INIT;
+    h.min_version = 1;
+    h.max_version = 1;
+    h.cursor = cursor;
+    f.body_case = TIENDO__FRAME__BODY_HELLO;
+    f.hello = &h;
+    return feed(&f);
+}
+
+static uint64_t log_size(void)
+{
+    uint64_t n = 0;
+    td_error e;
+    tds_logstore_last_index(tds_ledger_store(L), &n, &e);
+    return n;
+}
+
+static void test_ledger_setup_plan(void)
+{
+    td_plan P;
+    td_registry R;
+    td_plan_issues is = {0};
+    tds_own_entry own = {0};
+    uint8_t *pl;
+    td_error e = {0};
+    const td_state *st;
+    TT_EQ_INT(open_ledger(&L), 0);
+    TT_EQ_INT(tds_ledger_start(L, &e), 0);
+    TT_EQ_INT(log_size(), 1);     /* the server's own certificate */
+    TT_EQ_INT(fixture_plan(&P, &R, &is), 0);
+    TT_EQ_INT(td_plan_pb_encode(&P, "726-KH-UBND.txt", &pl, &own.len), 0);
+    own.kind = TIENDO__ENTRY_KIND__ENTRY_PLAN;
+    own.payload = pl;
+    TT_EQ_INT(tds_ledger_append_own(L, &own, 1, &e), 0);
+    TT_EQ_INT(own.index, 2);
+    TT_EQ_INT(own.res.refused, 0);
+    free(pl);
+    td_plan_free(&P);
+    td_registry_free(&R);
+    td_plan_issues_free(&is);
+    st = tds_ledger_state(L);
+    TT_CHECK(td_state_has_plan(st));
+    for (uint32_t t = 1; t <= 81; t++) {
+        int a = td_state_agency_on_task(st, t, A.subj.agency), b = td_state_agency_on_task(st, t, B.subj.agency);
+        if (a && !b && !TA) TA = t;
+        if (b && !a && !TB) TB = t;
+    }
+    TT_CHECK(TA && TB);
+}
+
+static void test_push_refusals_keep_the_rest(void)
+{
+    uint8_t *b[10];
+    size_t n[10];
+    Tiendo__PushAck *pa;
+    uint64_t first;
+    start_dev(&A);
+    TT_EQ_INT(hello_cursor(0), 0);
+    TT_EQ_INT(O.last->welcome->log_size, 2);
+    TT_CHECK(O.last->welcome->has_new);
+    b[0] = report(&A, 1, TA, NULL, TIENDO__ENTRY_KIND__ENTRY_REPORT, "một", &n[0]);            /* stored */
+    b[1] = report(&A, 2, TA, NULL, TIENDO__ENTRY_KIND__ENTRY_REPORT, "hai", &n[1]);            /* forged below */
+    b[1][n[1] - 5] ^= 0x40;                                                                      /* in the signature */
+    b[2] = report(&A, 2, TA, NULL, TIENDO__ENTRY_KIND__ENTRY_REPORT, "hai", &n[2]);            /* stored */
+    b[3] = report(&B, 3, TB, A.subj.agency, TIENDO__ENTRY_KIND__ENTRY_REPORT, "khác", &n[3]); /* author != peer */
+    b[4] = report(&A, 5, TA, NULL, TIENDO__ENTRY_KIND__ENTRY_REPORT, "năm", &n[4]);            /* gap */
+    b[5] = report(&A, 3, TA, NULL, 99, "lạ", &n[5]);                                             /* unknown kind */
+    b[6] = report(&A, 3, TA, NULL, TIENDO__ENTRY_KIND__ENTRY_REPORT, "ba", &n[6]);             /* stored */
+    b[7] = report(&A, 1, TA, NULL, TIENDO__ENTRY_KIND__ENTRY_REPORT, "một", &n[7]);            /* duplicate */
+    memcpy(b[7], b[0], n[0]);
+    n[7] = n[0];
+    b[8] = report(&A, 2, TA, NULL, TIENDO__ENTRY_KIND__ENTRY_REPORT, "hai khác", &n[8]);       /* equivocation */
+    b[9] = report(&A, 4, TA, B.subj.agency, TIENDO__ENTRY_KIND__ENTRY_REPORT, "bốn", &n[9]);  /* wrong agency */
+    TT_EQ_INT(push(b, n, 10), 0);
+    TT_EQ_INT(O.last->body_case, TIENDO__FRAME__BODY_PUSH_ACK);
+    pa = O.last->push_ack;
+    TT_EQ_INT(pa->n_acks, 10);
+    /* the peer's certificate went in first (index 3), then its entries */
+    first = 4;
+    TT_EQ_INT(pa->acks[0]->status, TIENDO__ACK_STATUS__ACK_STORED);
+    TT_EQ_INT(pa->acks[0]->index, first);
+    TT_EQ_INT(pa->acks[1]->status, TIENDO__ACK_STATUS__ACK_REFUSED);
+    TT_CHECK(strstr(pa->acks[1]->reason, "bad signature") != NULL);
+    TT_EQ_INT(pa->acks[2]->status, TIENDO__ACK_STATUS__ACK_STORED);
+    TT_EQ_INT(pa->acks[2]->index, first + 1);
+    TT_EQ_INT(pa->acks[3]->status, TIENDO__ACK_STATUS__ACK_REFUSED);
+    TT_CHECK(strstr(pa->acks[3]->reason, "author key differs from the TLS peer") != NULL);
+    TT_EQ_INT(pa->acks[4]->status, TIENDO__ACK_STATUS__ACK_REFUSED);
+    TT_CHECK(strstr(pa->acks[4]->reason, "sequence gap: expected 3") != NULL);
+    TT_EQ_INT(pa->acks[5]->status, TIENDO__ACK_STATUS__ACK_REFUSED);
+    TT_CHECK(strstr(pa->acks[5]->reason, "unknown entry kind 99") != NULL);
+    TT_EQ_INT(pa->acks[6]->status, TIENDO__ACK_STATUS__ACK_STORED);
+    TT_EQ_INT(pa->acks[6]->index, first + 2);
+    TT_EQ_INT(pa->acks[7]->status, TIENDO__ACK_STATUS__ACK_DUPLICATE);
+    TT_EQ_INT(pa->acks[7]->index, first);
+    TT_EQ_INT(pa->acks[8]->status, TIENDO__ACK_STATUS__ACK_REFUSED);
+    TT_CHECK(strstr(pa->acks[8]->reason, "equivocation") != NULL);
+    TT_EQ_INT(pa->acks[9]->status, TIENDO__ACK_STATUS__ACK_REFUSED);
+    TT_CHECK(strstr(pa->acks[9]->reason, "not the peer certificate's agency") != NULL);
+    TT_EQ_INT(pa->acks[9]->seq, 4);
+    TT_EQ_INT(log_size(), 6);
+    TT_EQ_INT(O.ended, 0);
+    /* the fold knows the device and applied its reports */
+    TT_CHECK(td_state_author(tds_ledger_state(L), A.pk) != NULL);
+    TT_CHECK(td_state_report(tds_ledger_state(L), TA, A.subj.agency, "2025-05") != NULL);
+    /* an entry that does not decode is refused too, the session goes on */
+    {
+        uint8_t junk[] = {0x0a, 0x02, 0xff, 0xff, 0x12, 0x00};
+        uint8_t *jb = junk;
+        size_t jn = sizeof junk;
+        TT_EQ_INT(push(&jb, &jn, 1), 0);
+        TT_EQ_INT(O.last->push_ack->acks[0]->status, TIENDO__ACK_STATUS__ACK_REFUSED);
+        TT_CHECK(strstr(O.last->push_ack->acks[0]->reason, "does not decode") != NULL);
+    }
+    /* a re-sent batch (after a lost ack) is all duplicates with the original indexes */
+    TT_EQ_INT(push(b + 6, n + 6, 1), 0);
+    TT_EQ_INT(O.last->push_ack->acks[0]->status, TIENDO__ACK_STATUS__ACK_DUPLICATE);
+    TT_EQ_INT(O.last->push_ack->acks[0]->index, first + 2);
+    TT_EQ_INT(log_size(), 6);
+    for (int i = 0; i < 10; i++) free(b[i]);
+}
+
+static void test_pull_filtered_per_agency(void)
+{
+    uint8_t *b;
+    size_t n;
+    Tiendo__Entries *es;
+    int saw_b_report = 0, saw_a_report = 0;
+    /* B reports on its own task */
+    start_dev(&B);
+    TT_EQ_INT(hello_cursor(0), 0);
+    b = report(&B, 1, TB, NULL, TIENDO__ENTRY_KIND__ENTRY_REPORT, "của B", &n);
+    TT_EQ_INT(push(&b, &n, 1), 0);
+    TT_EQ_INT(O.last->push_ack->acks[0]->status, TIENDO__ACK_STATUS__ACK_STORED);
+    TT_EQ_INT(O.last->push_ack->acks[0]->index, 8);   /* B's certificate at 7 */
+    free(b);
+    TT_EQ_INT(log_size(), 8);
+    /* A pulls everything it may see: certificates, the plan, its own reports; not B's report */
+    start_dev(&A);
+    TT_EQ_INT(hello_cursor(1), 0);
+    TT_EQ_INT(pull(1, 0), 0);
+    es = O.last->entries;
+    TT_EQ_INT(es->n_batch, 7);
+    for (size_t i = 0; i < es->n_batch; i++) {
+        if (es->batch[i]->index == 8) saw_b_report = 1;
+        if (es->batch[i]->index == 4) saw_a_report = 1;
+        TT_CHECK(i == 0 || es->batch[i]->index > es->batch[i - 1]->index);
+        TT_CHECK(es->batch[i]->received_ms > 0);
+    }
+    TT_EQ_INT(saw_b_report, 0);
+    TT_EQ_INT(saw_a_report, 1);
+    TT_EQ_INT(es->next, 9);      /* past the invisible row: skipped for good */
+    TT_EQ_INT(es->more, 0);
+    /* a pulled entry is the stored SignedEntry, byte for byte a valid signature */
+    {
+        td_entry en;
+        td_error e;
+        size_t k = tiendo__signed_entry__get_packed_size(es->batch[3]->entry);
+        uint8_t *buf = malloc(k);
+        tiendo__signed_entry__pack(es->batch[3]->entry, buf);
+        TT_EQ_INT(td_entry_decode(buf, k, &en, &e), 0);
+        TT_EQ_INT(td_entry_verify(&en, &e), 0);
+        td_entry_free(&en);
+        free(buf);
+    }
+    /* nothing new for A after its cursor: B's report is invisible */
+    start_dev(&A);
+    TT_EQ_INT(hello_cursor(8), 0);
+    TT_EQ_INT(O.last->welcome->has_new, 0);
+    TT_EQ_INT(O.last->welcome->log_size, 8);
+    start_dev(&A);
+    TT_EQ_INT(hello_cursor(9), 0);
+    TT_EQ_INT(O.last->welcome->has_new, 0);
+    /* B at the same cursor has news; central sees everything */
+    start_dev(&B);
+    TT_EQ_INT(hello_cursor(8), 0);
+    TT_EQ_INT(O.last->welcome->has_new, 1);
+    start_dev(&C);
+    TT_EQ_INT(hello_cursor(1), 0);
+    TT_EQ_INT(pull(1, 0), 0);
+    TT_EQ_INT(O.last->entries->n_batch, 8);
+    /* limit: two at a time, next and more say where to go on */
+    TT_EQ_INT(pull(1, 2), 0);
+    TT_EQ_INT(O.last->entries->n_batch, 2);
+    TT_EQ_INT(O.last->entries->next, 3);
+    TT_EQ_INT(O.last->entries->more, 1);
+    TT_EQ_INT(pull(8, 2), 0);
+    TT_EQ_INT(O.last->entries->n_batch, 1);
+    TT_EQ_INT(O.last->entries->more, 0);
+    TT_EQ_INT(pull(100, 2), 0);
+    TT_EQ_INT(O.last->entries->n_batch, 0);
+    TT_EQ_INT(O.last->entries->more, 0);
+}
+
+static void test_bounds(void)
+{
+    static uint8_t *b[TD_PUSH_MAX_ENTRIES + 1];
+    static size_t n[TD_PUSH_MAX_ENTRIES + 1];
+    char *big = malloc(900 * 1024 + 1);
+    uint64_t before = log_size();
+    memset(big, 'x', 900 * 1024);
+    big[900 * 1024] = 0;
+    /* one entry too many: the session ends, naming the bound; nothing stored */
+    start_dev(&A);
+    TT_EQ_INT(hello_cursor(1), 0);
+    for (int i = 0; i <= TD_PUSH_MAX_ENTRIES; i++)
+        b[i] = report(&A, 4 + (uint64_t)i, TA, NULL, TIENDO__ENTRY_KIND__ENTRY_REPORT, "r", &n[i]);
+    TT_EQ_INT(push(b, n, TD_PUSH_MAX_ENTRIES + 1), TD_ETOOBIG);
+    TT_EQ_INT(O.last->body_case, TIENDO__FRAME__BODY_ERROR);
+    TT_EQ_INT(O.last->error->code, TIENDO__ERROR_CODE__ERR_TOO_BIG);
+    TT_CHECK(strstr(O.last->error->message, "TD_PUSH_MAX_ENTRIES") != NULL);
+    TT_EQ_INT(O.ended, 1);
+    TT_EQ_INT(log_size(), before);
+    /* exactly the bound is fine */
+    start_dev(&A);
+    TT_EQ_INT(hello_cursor(1), 0);
+    TT_EQ_INT(push(b, n, TD_PUSH_MAX_ENTRIES), 0);
+    TT_EQ_INT(O.last->push_ack->n_acks, TD_PUSH_MAX_ENTRIES);
+    TT_EQ_INT(O.last->push_ack->acks[TD_PUSH_MAX_ENTRIES - 1]->status, TIENDO__ACK_STATUS__ACK_STORED);
+    TT_EQ_INT(log_size(), before + TD_PUSH_MAX_ENTRIES);
+    for (int i = 0; i <= TD_PUSH_MAX_ENTRIES; i++) free(b[i]);
+    /* too many bytes: three entries of 900 KiB */
+    before = log_size();
+    for (int i = 0; i < 3; i++)
+        b[i] = report(&C, 1 + (uint64_t)i, TA, NULL, TIENDO__ENTRY_KIND__ENTRY_REPORT, big, &n[i]);
+    start_dev(&C);
+    TT_EQ_INT(hello_cursor(1), 0);
+    TT_EQ_INT(push(b, n, 3), TD_ETOOBIG);
+    TT_CHECK(strstr(O.last->error->message, "TD_PUSH_MAX_BYTES") != NULL);
+    TT_EQ_INT(log_size(), before);
+    /* two fit; the pull then cuts its reply by bytes: one big entry per reply after the first */
+    start_dev(&C);
+    TT_EQ_INT(hello_cursor(1), 0);
+    TT_EQ_INT(push(b, n, 2), 0);
+    TT_EQ_INT(push(b + 2, n + 2, 1), 0);
+    TT_EQ_INT(O.last->push_ack->acks[0]->status, TIENDO__ACK_STATUS__ACK_STORED);
+    TT_EQ_INT(pull(before + 1, 0), 0);
+    {
+        size_t bytes = 0;
+        for (size_t i = 0; i < O.last->entries->n_batch; i++)
+            bytes += tiendo__signed_entry__get_packed_size(O.last->entries->batch[i]->entry);
+        TT_CHECK(bytes <= TD_PULL_MAX_BYTES);
+        TT_CHECK(O.last->entries->n_batch >= 1 && O.last->entries->n_batch < 4);
+        TT_EQ_INT(O.last->entries->more, 1);
+    }
+    for (int i = 0; i < 3; i++) free(b[i]);
+    free(big);
+}
+
+static void test_crl_revocation(void)
+{
+    X509_CRL *crl = X509_CRL_new();
+    X509_REVOKED *r = X509_REVOKED_new(), *r2 = X509_REVOKED_new();
+    const unsigned char *p = A.der;
+    X509 *xa = d2i_X509(NULL, &p, (long)A.der_len);
+    ASN1_TIME *t = ASN1_TIME_set(NULL, time(NULL) - 60), *t2 = ASN1_TIME_set(NULL, time(NULL) + 86400);
+    ASN1_ENUMERATED *reason = ASN1_ENUMERATED_new();
+    ASN1_INTEGER *other = ASN1_INTEGER_new();
+    char path[400];
+    FILE *f;
+    size_t n = 9;
+    uint64_t before = log_size();
+    td_error e = {0};
+    const td_author *a;
+    X509_CRL_set_version(crl, 1);
+    X509_CRL_set_issuer_name(crl, X509_get_subject_name(CA));
+    X509_CRL_set1_lastUpdate(crl, t);
+    X509_CRL_set1_nextUpdate(crl, t2);
+    X509_REVOKED_set_serialNumber(r, (ASN1_INTEGER *)X509_get0_serialNumber(xa));
+    X509_REVOKED_set_revocationDate(r, t);
+    ASN1_ENUMERATED_set(reason, 1);   /* keyCompromise */
+    X509_REVOKED_add1_ext_i2d(r, NID_crl_reason, reason, 0, 0);
+    X509_CRL_add0_revoked(crl, r);
+    ASN1_INTEGER_set(other, 424242);  /* a certificate the log never saw */
+    X509_REVOKED_set_serialNumber(r2, other);
+    X509_REVOKED_set_revocationDate(r2, t);
+    X509_CRL_add0_revoked(crl, r2);
+    X509_CRL_sort(crl);
+    TT_CHECK(X509_CRL_sign(crl, CAK, NULL) > 0);
+    snprintf(path, sizeof path, "%s/crl.pem", dir);
+    f = fopen(path, "w");
+    PEM_write_X509_CRL(f, crl);
+    fclose(f);
+    TT_EQ_INT(tds_ledger_sync_crl(L, path, &n, &e), 0);
+    TT_EQ_INT(n, 1);
+    TT_EQ_INT(log_size(), before + 1);
+    a = td_state_author(tds_ledger_state(L), A.pk);
+    TT_CHECK(a && a->revoked_ms == (int64_t)(time(NULL) - 60) * 1000);
+    /* reloading the same CRL (SIGHUP) records nothing twice */
+    TT_EQ_INT(tds_ledger_sync_crl(L, path, &n, &e), 0);
+    TT_EQ_INT(n, 0);
+    TT_EQ_INT(log_size(), before + 1);
+    /* a CRL not signed by the CA is refused */
+    {
+        EVP_PKEY *k = tc_keygen();
+        TT_CHECK(X509_CRL_sign(crl, k, NULL) > 0);
+        f = fopen(path, "w");
+        PEM_write_X509_CRL(f, crl);
+        fclose(f);
+        TT_EQ_INT(tds_ledger_sync_crl(L, path, &n, &e), TD_ECERT);
+        EVP_PKEY_free(k);
+    }
+    ASN1_TIME_free(t);
+    ASN1_TIME_free(t2);
+    ASN1_ENUMERATED_free(reason);
+    ASN1_INTEGER_free(other);
+    X509_free(xa);
+    X509_CRL_free(crl);
+}
+
+static void test_durable_and_shared(void)
+{
+    tds_ledger *l2;
+    uint64_t n2 = 0, n1 = log_size();
+    td_error e;
+    tds_own_entry own = {0};
+    Tiendo__ConditionPayload cp = TIENDO__CONDITION_PAYLOAD__INIT;
+    uint8_t buf[64];
+    /* what was acked is on disk: a second opener (another process) folds the same log */
+    TT_EQ_INT(open_ledger(&l2), 0);
+    tds_logstore_last_index(tds_ledger_store(l2), &n2, &e);
+    TT_EQ_INT(n2, n1);
+    TT_EQ_INT(td_state_count(tds_ledger_state(l2)), n1);
+    {
+        unsigned char d1[32], d2[32];
+        td_state_digest(tds_ledger_state(L), d1);
+        td_state_digest(tds_ledger_state(l2), d2);
+        TT_CHECK(memcmp(d1, d2, 32) == 0);
+    }
+    /* it appends (plan import while serve runs); the server's seq continues and the first ledger catches up */
+    cp.task = TA;
+    cp.met_date = 20250601;
+    own.kind = TIENDO__ENTRY_KIND__ENTRY_CONDITION;
+    own.len = tiendo__condition_payload__pack(&cp, buf);
+    own.payload = buf;
+    TT_EQ_INT(tds_ledger_append_own(l2, &own, 1, &e), 0);
+    TT_EQ_INT(own.index, n1 + 1);
+    tds_ledger_close(l2);
+    start_dev(&C);
+    TT_EQ_INT(hello_cursor(n1 + 1), 0);
+    TT_EQ_INT(O.last->welcome->log_size, n1 + 1);
+    TT_EQ_INT(O.last->welcome->has_new, 1);
+    TT_EQ_INT(td_state_last_index(tds_ledger_state(L)), n1 + 1);
+    /* the row carries the task of the payload (visibility without decoding) */
+    TT_EQ_INT(tds_ledger_payload_task(TIENDO__ENTRY_KIND__ENTRY_CONDITION, buf, own.len), TA);
+    tds_ledger_close(L);
+    L = NULL;
+}
+
 int main(void)
 {
     td_log_set_level(TD_LOG_ERROR);
@@ -149,6 +657,29 @@ int main(void)
     TT_RUN(test_version_too_old_and_too_new);
     TT_RUN(test_garbage_and_double_hello);
     TT_RUN(test_server_only_messages_refused);
+    (void)tc_pki_make;   /* this test builds its own PKI (more devices) */
+    (void)tc_pki_remove;
+    if (!mkdtemp(dir)) return 1;
+    setup_pki();
+    TT_RUN(test_ledger_setup_plan);
+    if (L && TA && TB) {
+        TT_RUN(test_push_refusals_keep_the_rest);
+        TT_RUN(test_pull_filtered_per_agency);
+        TT_RUN(test_bounds);
+        TT_RUN(test_crl_revocation);
+        TT_RUN(test_durable_and_shared);
+    }
+    tds_ledger_close(L);
     td_frame_free(O.last);
+    X509_free(CA);
+    EVP_PKEY_free(CAK);
+    free(A.der);
+    free(B.der);
+    free(C.der);
+    {
+        char cmd[300];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    }
     return tt_report();
 }

@@ -1,0 +1,174 @@
+/*
+ * cmd_status.c — `tiendo status`: what the replica knows, fully offline:
+ * the last successful sync, the entries waiting to be sent, entries refused
+ * (by the server at push, and by the fold for this device's entries), the
+ * conflicts involving this agency, how much of the log was pulled and
+ * whether the plan is loaded.  `--digest` prints only `digest: <hex>`, the
+ * SHA-256 of the derived state (td_state_digest), which the integration
+ * tests compare with `tiendo-server state --agency X --digest`.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "derive.h"
+#include "entry.h"
+
+/* Pending entries listed one by one; beyond, only the count. */
+#define TDC_STATUS_LIST_MAX 10
+/* Refusals and conflicts listed one by one. */
+#define TDC_STATUS_ISSUES_MAX 50
+
+static void tdc__status_usage(FILE *f)
+{
+    fputs("Cách dùng: tiendo status [--dir THƯ_MỤC] [--digest]\n"
+          "\n"
+          "Tình trạng bản sao dữ liệu trên thiết bị (không cần mạng): lần đồng bộ thành công gần\n"
+          "nhất, các mục chờ gửi, các mục bị từ chối và lý do, các xung đột báo cáo của cơ quan,\n"
+          "số mục đã nhận và kế hoạch đã có hay chưa.\n"
+          "\n"
+          "  --dir DIR      thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
+          "  --digest       chỉ in \"digest: <hex>\": mã băm SHA-256 của trạng thái tổng hợp, để\n"
+          "                 so với máy chủ (tiendo-server state --agency MÃ --digest)\n"
+          "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp.\n",
+          f);
+}
+
+static void tdc__period_vi(const char *p, char *out, size_t n)
+{
+    if (strlen(p) == 7 && p[4] == '-') snprintf(out, n, "%.2s/%.4s", p + 5, p);
+    else snprintf(out, n, "%s", p);
+}
+
+static int tdc__print_outbox(tdc_ctx *c, const tdc_replica_meta *m)
+{
+    tdc_outbox_item *v;
+    size_t n;
+    td_error e;
+    char when[32];
+
+    printf("Chờ gửi: %llu mục\n", (unsigned long long)m->n_pending);
+    if (m->n_pending) {
+        if (tdc_replica_outbox_list(c->rep, TDC_OUT_PENDING, TDC_STATUS_LIST_MAX, &v, &n, &e)) goto dberr;
+        for (size_t i = 0; i < n; i++) {
+            tdc_fmt_time(v[i].created_ms, when, sizeof when);
+            printf("  - số %llu, ghi lúc %s: %s\n", (unsigned long long)v[i].seq, when,
+                   *v[i].summary ? v[i].summary : td_entry_kind_vi(v[i].kind));
+        }
+        if (m->n_pending > n) printf("  ... và %llu mục khác\n", (unsigned long long)(m->n_pending - n));
+        tdc_outbox_items_free(v, n);
+    }
+    printf("Đã gửi và được máy chủ lưu: %llu mục\n", (unsigned long long)(m->n_stored + m->n_duplicate));
+    printf("Bị máy chủ từ chối: %llu mục\n", (unsigned long long)m->n_refused);
+    if (m->n_refused) {
+        if (tdc_replica_outbox_list(c->rep, TDC_OUT_REFUSED, TDC_STATUS_ISSUES_MAX, &v, &n, &e)) goto dberr;
+        for (size_t i = 0; i < n; i++)
+            printf("  - số %llu (%s): lý do: %s\n", (unsigned long long)v[i].seq,
+                   *v[i].summary ? v[i].summary : td_entry_kind_vi(v[i].kind), v[i].reason);
+        tdc_outbox_items_free(v, n);
+    }
+    return 0;
+dberr:
+    fprintf(stderr, "tiendo status: không đọc được hộp thư đi: %s (%s)\n", td_err_vi(e.code), e.msg);
+    return 1;
+}
+
+static void tdc__print_state(tdc_ctx *c)
+{
+    const td_state *st = tdc_replica_state(c->rep);
+    const td_refusal *rf;
+    const td_conflict *cf;
+    size_t n, shown = 0, mine = 0;
+
+    rf = td_state_refusals(st, &n);
+    for (size_t i = 0; i < n; i++)
+        if (!memcmp(rf[i].author, c->id.pk, 32)) mine++;
+    printf("Bị từ chối khi tổng hợp (mục của thiết bị này trong nhật ký): %zu mục\n", mine);
+    for (size_t i = 0; i < n && shown < TDC_STATUS_ISSUES_MAX; i++) {
+        if (memcmp(rf[i].author, c->id.pk, 32)) continue;
+        printf("  - mục nhật ký %llu (%s, số %llu): lý do: %s\n", (unsigned long long)rf[i].index,
+               td_entry_kind_vi(rf[i].kind), (unsigned long long)rf[i].seq, rf[i].reason);
+        shown++;
+    }
+
+    cf = td_state_conflicts(st, &n);
+    mine = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(cf[i].agency, c->id.subject.agency)) mine++;
+    printf("Xung đột (hai thiết bị cùng báo cáo một nhiệm vụ, một kỳ): %zu\n", mine);
+    shown = 0;
+    for (size_t i = 0; i < n && shown < TDC_STATUS_ISSUES_MAX; i++) {
+        char pvi[16];
+        if (strcmp(cf[i].agency, c->id.subject.agency)) continue;
+        tdc__period_vi(cf[i].period, pvi, sizeof pvi);
+        printf("  - nhiệm vụ %u, kỳ %s: báo cáo ở mục nhật ký %llu được dùng, mục %llu bị thay; cần người xem lại\n",
+               cf[i].task, pvi, (unsigned long long)cf[i].winner_index, (unsigned long long)cf[i].loser_index);
+        shown++;
+    }
+}
+
+int tdc_cmd_status(int argc, char **argv)
+{
+    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
+                                         {"digest", no_argument, 0, 'g'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *dir = NULL;
+    int digest = 0, opt, rc = 0;
+    tdc_ctx c;
+    tdc_replica_meta m;
+    td_error e;
+    const td_state *st;
+    char when[32];
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'd': dir = optarg; break;
+        case 'g': digest = 1; break;
+        case 'h': tdc__status_usage(stdout); return 0;
+        default: tdc__status_usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "tiendo status: tham số thừa \"%s\"\nXem: tiendo status --help\n", argv[optind]);
+        return 2;
+    }
+    tdc_tz_default();
+    if (tdc_ctx_open(&c, dir, "status")) return 1;
+    st = tdc_replica_state(c.rep);
+    if (digest) {
+        unsigned char d[32];
+        char hex[65];
+        td_state_digest(st, d);
+        sodium_bin2hex(hex, sizeof hex, d, sizeof d);
+        printf("digest: %s\n", hex);
+        tdc_ctx_close(&c);
+        return 0;
+    }
+    if (tdc_replica_meta_get(c.rep, &m, &e)) {
+        fprintf(stderr, "tiendo status: không đọc được bản sao dữ liệu: %s (%s)\n", td_err_vi(e.code), e.msg);
+        tdc_ctx_close(&c);
+        return 1;
+    }
+    printf("Thiết bị %s của cơ quan %s (%s), máy chủ %s\n", c.id.subject.device, c.id.subject.agency,
+           td_role_vi(c.id.subject.role), c.dev.server);
+    tdc_fmt_time(m.last_sync_ms, when, sizeof when);
+    printf("Lần đồng bộ thành công gần nhất: %s\n", when);
+    if (td_state_has_plan(st)) {
+        const td_plan *p = td_state_plan(st);
+        printf("Kế hoạch: %s (%zu nhiệm vụ, %zu chỉ tiêu)\n", p->number ? p->number : "(không số)", p->n_tasks,
+               p->n_indicators);
+    } else {
+        printf("Kế hoạch: chưa có (hãy chạy tiendo sync)\n");
+    }
+    printf("Đã nhận từ máy chủ: %llu mục nhật ký (đến mục %llu; máy chủ có %llu mục ở lần đồng bộ gần nhất)\n",
+           (unsigned long long)m.n_pulled, (unsigned long long)(m.cursor ? m.cursor - 1 : 0),
+           (unsigned long long)m.log_size);
+    rc = tdc__print_outbox(&c, &m);
+    if (!rc) tdc__print_state(&c);
+    tdc_ctx_close(&c);
+    return rc;
+}

@@ -1,0 +1,266 @@
+/*
+ * cmd_sync.c — `tiendo sync`: one sync with the server (push the outbox,
+ * pull what is new), or with --watch a sync every --interval seconds that
+ * retries failures with exponential back-off and full jitter (DESIGN §6).
+ * The protocol is in sync.c; this file wires it to a tdc_link and speaks to
+ * the clerk.  Exit codes: 0 success (watch: stopped by SIGINT/SIGTERM),
+ * 1 failure, 2 bad usage.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmds.h"
+#include "link.h"
+#include "sync.h"
+#include "sync_limits.h"
+
+/* Watch mode: wait between successful syncs (a month's reports trickle in;
+ * a minute is prompt and costs one round trip when nothing is new). */
+#define TDC_WATCH_INTERVAL_S 60
+/* Back-off after a failure: first retry within 1 s, doubling... */
+#define TDC_BACKOFF_BASE_MS 1000
+/* ...up to 5 minutes, so a server back after an outage hears from every
+ * office within minutes, but a dead link is not hammered. */
+#define TDC_BACKOFF_CAP_S 300
+/* Upper bound accepted for --interval and --max-backoff: one day. */
+#define TDC_WATCH_MAX_S 86400
+/* Show pull progress only when more than one batch may come. */
+#define TDC_PROGRESS_MIN TD_PULL_MAX_ENTRIES
+/* Sleep slice, so SIGINT/SIGTERM end a wait promptly. */
+#define TDC_SLEEP_SLICE_MS 100
+
+static volatile sig_atomic_t tdc__stop;
+
+static void tdc__on_signal(int sig)
+{
+    (void)sig;
+    tdc__stop = 1;
+}
+
+static void tdc__sync_usage(FILE *f)
+{
+    fputs("Cách dùng: tiendo sync [--dir THƯ_MỤC] [--server MÁY:CỔNG] [--watch] [--interval GIÂY]\n"
+          "                   [--max-backoff GIÂY] [--quiet]\n"
+          "\n"
+          "Đồng bộ với máy chủ: gửi các mục trong hộp thư đi (báo cáo, chỉ tiêu) rồi nhận các mục\n"
+          "mới (kế hoạch, báo cáo của các cơ quan cùng nhiệm vụ, kết quả thẩm định). Bị ngắt giữa\n"
+          "chừng thì phần đã nhận vẫn được giữ; lần sau tiếp tục từ chỗ dừng.\n"
+          "\n"
+          "  --dir DIR          thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
+          "  --server H:P       địa chỉ máy chủ (mặc định lấy từ tệp config)\n"
+          "  --watch            đồng bộ liên tục; lỗi thì thử lại, chờ tăng dần (1 giây, gấp đôi,\n"
+          "                     ngẫu nhiên hóa) tới --max-backoff; dừng bằng Ctrl-C\n"
+          "  --interval S       --watch: nghỉ S giây giữa hai lần đồng bộ thành công (mặc định 60)\n"
+          "  --max-backoff S    --watch: thời gian chờ tối đa trước khi thử lại (mặc định 300)\n"
+          "  --quiet            không in tiến độ và dòng tổng kết (vẫn in lỗi)\n"
+          "\n"
+          "Mã thoát: 0 thành công, 1 lỗi (không kết nối được, bị ngắt...), 2 sai cú pháp.\n",
+          f);
+}
+
+typedef struct tdc__run {
+    tdc_ctx *c;
+    const char *server;
+    int quiet;
+    int printed_pull;   /* a progress line was printed */
+} tdc__run;
+
+static int tdc__io_send(void *arg, const Tiendo__Frame *f, td_error *err) { return tdc_link_send(arg, f, err); }
+static int tdc__io_recv(void *arg, Tiendo__Frame **out, td_error *err) { return tdc_link_recv(arg, out, 0, err); }
+
+static void tdc__progress(void *arg, tdc_sync_phase phase, uint64_t done, uint64_t total)
+{
+    tdc__run *run = arg;
+    if (run->quiet) return;
+    if (phase == TDC_SYNC_PUSH) {
+        if (total > TD_PUSH_MAX_ENTRIES)
+            fprintf(stderr, "Đã gửi %llu/%llu mục\n", (unsigned long long)done, (unsigned long long)total);
+    } else if (total > TDC_PROGRESS_MIN) {
+        fprintf(stderr, "Đang nhận: %llu mục...\n", (unsigned long long)done);
+        run->printed_pull = 1;
+    }
+}
+
+static void tdc__clock(int64_t ms, char *buf, size_t n)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    tdc_tz_default();
+    localtime_r(&t, &tm);
+    strftime(buf, n, "%H:%M:%S %d/%m/%Y", &tm);
+}
+
+/* One attempt.  Returns 0 or 1; prints the summary or the failure. */
+static int tdc__attempt(tdc__run *run, td_error *why)
+{
+    tdc_ctx *c = run->c;
+    tdc_link_opts lo;
+    tdc_link *l;
+    tdc_sync_io io;
+    tdc_sync_opts so;
+    tdc_sync_stats s;
+    const Tiendo__Welcome *w;
+    int rc;
+
+    memset(&lo, 0, sizeof lo);
+    lo.dev = &c->dev;
+    lo.server = run->server;
+    lo.cursor = tdc_replica_cursor(c->rep);
+    l = tdc_link_open(&lo, why);
+    if (!l) return 1;
+    w = tdc_link_welcome(l);
+    io.arg = l;
+    io.send = tdc__io_send;
+    io.recv = tdc__io_recv;
+    memset(&so, 0, sizeof so);
+    so.agency = c->id.subject.agency;
+    so.progress = tdc__progress;
+    so.progress_arg = run;
+    rc = tdc_sync_run(c->rep, w, &io, &so, &s, why);
+    if (rc == TD_OK) {
+        /* The log grew by what we pushed after the Welcome counted it. */
+        uint64_t seen = tdc_replica_cursor(c->rep) - 1;
+        rc = tdc_replica_sync_done(c->rep, tdc_now_ms(), w->log_size > seen ? w->log_size : seen, why);
+    }
+    tdc_link_close(l);
+    if (rc) {
+        if (s.pulled || s.stored || s.duplicate || s.refused)
+            fprintf(stderr, "(trước khi gián đoạn đã gửi %llu, nhận %llu mục: đã được lưu)\n",
+                    (unsigned long long)(s.stored + s.duplicate), (unsigned long long)s.pulled);
+        return 1;
+    }
+    if (!run->quiet) {
+        printf("Đồng bộ xong: gửi %llu, nhận %llu, bị từ chối %llu.\n", (unsigned long long)(s.stored + s.duplicate),
+               (unsigned long long)s.pulled, (unsigned long long)s.refused);
+        if (s.refused) printf("Xem lý do bị từ chối: tiendo status\n");
+    }
+    return 0;
+}
+
+static void tdc__print_failure(const tdc__run *run, const td_error *why)
+{
+    const char *vi = tdc_link_vi(why);
+    size_t n = strlen(vi);
+    fprintf(stderr, "tiendo sync: đồng bộ với %s không thành công: %s%s\n  (chi tiết: %s)\n",
+            run->server ? run->server : run->c->dev.server, vi, n && vi[n - 1] == '.' ? "" : ".", why->msg);
+}
+
+/* Sleep ms, or less if asked to stop. */
+static void tdc__sleep(uint64_t ms)
+{
+    while (ms && !tdc__stop) {
+        uint64_t slice = ms < TDC_SLEEP_SLICE_MS ? ms : TDC_SLEEP_SLICE_MS;
+        struct timespec ts = {(time_t)(slice / 1000), (long)(slice % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        ms -= slice;
+    }
+}
+
+static int tdc__watch(tdc__run *run, uint64_t interval_s, uint64_t max_backoff_s)
+{
+    struct sigaction sa;
+    unsigned failures = 0;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = tdc__on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    while (!tdc__stop) {
+        td_error why;
+        td_error_clear(&why);
+        if (tdc__attempt(run, &why) == 0) {
+            failures = 0;
+            tdc__sleep(interval_s * 1000);
+        } else {
+            uint64_t wait = tdc_sync_backoff_ms(failures, TDC_BACKOFF_BASE_MS, max_backoff_s * 1000, NULL);
+            char when[40];
+            failures++;
+            tdc__print_failure(run, &why);
+            tdc__clock(tdc_now_ms() + (int64_t)wait, when, sizeof when);
+            fprintf(stderr, "  Thử lại lúc %s (sau %.1f giây; lần lỗi liên tiếp thứ %u).\n", when, wait / 1000.0,
+                    failures);
+            tdc__sleep(wait);
+        }
+    }
+    if (!run->quiet) printf("Đã dừng đồng bộ liên tục.\n");
+    return 0;
+}
+
+static int tdc__parse_secs(const char *opt, const char *s, uint64_t min, uint64_t *out)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s || *end || *s == '-' || v < min || v > TDC_WATCH_MAX_S) {
+        fprintf(stderr, "tiendo sync: %s phải là số giây từ %llu đến %d: \"%s\"\nXem: tiendo sync --help\n", opt,
+                (unsigned long long)min, TDC_WATCH_MAX_S, s);
+        return 2;
+    }
+    *out = v;
+    return 0;
+}
+
+int tdc_cmd_sync(int argc, char **argv)
+{
+    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
+                                         {"server", required_argument, 0, 's'},
+                                         {"watch", no_argument, 0, 'w'},
+                                         {"interval", required_argument, 0, 'i'},
+                                         {"max-backoff", required_argument, 0, 'm'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *dir = NULL;
+    uint64_t interval = TDC_WATCH_INTERVAL_S, max_backoff = TDC_BACKOFF_CAP_S;
+    int watch = 0, opt, rc, timing = 0;
+    tdc__run run;
+    tdc_ctx c;
+
+    memset(&run, 0, sizeof run);
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'd': dir = optarg; break;
+        case 's': run.server = optarg; break;
+        case 'w': watch = 1; break;
+        case 'i':
+            if (tdc__parse_secs("--interval", optarg, 0, &interval)) return 2;
+            timing = 1;
+            break;
+        case 'm':
+            if (tdc__parse_secs("--max-backoff", optarg, 1, &max_backoff)) return 2;
+            timing = 1;
+            break;
+        case 'q': run.quiet = 1; break;
+        case 'h': tdc__sync_usage(stdout); return 0;
+        default: tdc__sync_usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "tiendo sync: tham số thừa \"%s\"\nXem: tiendo sync --help\n", argv[optind]);
+        return 2;
+    }
+    if (timing && !watch) {
+        fprintf(stderr, "tiendo sync: --interval và --max-backoff chỉ dùng với --watch\n");
+        return 2;
+    }
+    if (tdc_ctx_open(&c, dir, "sync")) return 1;
+    run.c = &c;
+    if (watch) {
+        rc = tdc__watch(&run, interval, max_backoff);
+    } else {
+        td_error why;
+        td_error_clear(&why);
+        rc = tdc__attempt(&run, &why);
+        if (rc) {
+            tdc__print_failure(&run, &why);
+            fprintf(stderr, "  Phần đã gửi, đã nhận được giữ lại; chạy lại `tiendo sync` để tiếp tục.\n");
+        }
+    }
+    tdc_ctx_close(&c);
+    return rc;
+}

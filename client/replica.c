@@ -1,0 +1,546 @@
+/* replica.c — see replica.h.  All SQL of the replica lives in this file. */
+#include "replica.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entry.h"
+#include "log.h"
+
+/* How long a writer waits for another process holding the database (a
+ * `tiendo report` while `tiendo sync --watch` commits a batch). */
+#define TDC_REPLICA_BUSY_MS 10000
+
+struct tdc_replica {
+    sqlite3 *db;
+    char *path;
+    td_state *st;        /* NULL when opened without a CA */
+    uint64_t cursor;     /* mirror of meta.cursor */
+};
+
+/* ---- schema ------------------------------------------------------------- */
+
+/* Migration N brings user_version from N-1 to N.  Never edit a migration
+ * that has shipped: add the next one. */
+static const char *const tdc__migrations[] = {
+    /* 1: the first schema */
+    "CREATE TABLE pulled("
+    "  idx INTEGER PRIMARY KEY,"          /* server log index */
+    "  body BLOB NOT NULL,"               /* serialized SignedEntry */
+    "  received_ms INTEGER NOT NULL);"    /* server receive time */
+    "CREATE TABLE outbox("
+    "  seq INTEGER PRIMARY KEY,"          /* author seq, 1, 2, 3 ... */
+    "  kind INTEGER NOT NULL,"
+    "  body BLOB NOT NULL,"               /* serialized SignedEntry */
+    "  created_ms INTEGER NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'pending'"
+    "    CHECK (status IN ('pending','stored','duplicate','refused')),"
+    "  idx INTEGER,"                      /* log index once acked */
+    "  reason TEXT,"                      /* why refused */
+    "  summary TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX outbox_by_status ON outbox(status, seq);"
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
+    "INSERT INTO meta(key, value) VALUES ('cursor', 1), ('hlc', 0), ('last_sync_ms', 0),"
+    "  ('log_size', 0);",
+};
+#define TDC_SCHEMA_VERSION ((int)(sizeof tdc__migrations / sizeof tdc__migrations[0]))
+
+static const char *const tdc__status_names[] = {"pending", "stored", "duplicate", "refused"};
+
+const char *tdc_out_status_name(tdc_out_status s)
+{
+    return (unsigned)s < 4 ? tdc__status_names[s] : "?";
+}
+
+static tdc_out_status tdc__status_parse(const char *s)
+{
+    for (int i = 0; i < 4; i++)
+        if (s && !strcmp(s, tdc__status_names[i])) return (tdc_out_status)i;
+    return TDC_OUT_PENDING;
+}
+
+static int tdc__dberr(tdc_replica *r, td_error *err, const char *what)
+{
+    return td_error_set(err, TD_EDB, "%s: %s: %s", r->path, what, sqlite3_errmsg(r->db));
+}
+
+static int tdc__exec(tdc_replica *r, const char *sql, td_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(r->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        td_error_set(err, TD_EDB, "%s: %s: %s", r->path, sql, msg ? msg : "?");
+        sqlite3_free(msg);
+        return TD_EDB;
+    }
+    return TD_OK;
+}
+
+static int tdc__prepare(tdc_replica *r, const char *sql, sqlite3_stmt **st, td_error *err)
+{
+    if (sqlite3_prepare_v2(r->db, sql, -1, st, NULL) != SQLITE_OK) return tdc__dberr(r, err, sql);
+    return TD_OK;
+}
+
+static void tdc__rollback(tdc_replica *r)
+{
+    if (!sqlite3_get_autocommit(r->db)) sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ---- meta --------------------------------------------------------------- */
+
+static int tdc__meta_read(tdc_replica *r, const char *key, int64_t *v, td_error *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    if ((rc = tdc__prepare(r, "SELECT value FROM meta WHERE key = ?1", &st, err))) return rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *v = sqlite3_column_int64(st, 0);
+        rc = TD_OK;
+    } else if (rc == SQLITE_DONE) {
+        *v = 0;
+        rc = TD_OK;
+    } else {
+        rc = tdc__dberr(r, err, "reading meta");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int tdc__meta_write(tdc_replica *r, const char *key, int64_t v, td_error *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    if ((rc = tdc__prepare(r, "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           &st, err)))
+        return rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, v);
+    rc = sqlite3_step(st) == SQLITE_DONE ? TD_OK : tdc__dberr(r, err, "writing meta");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- open --------------------------------------------------------------- */
+
+static int tdc__migrate(tdc_replica *r, td_error *err)
+{
+    sqlite3_stmt *st;
+    int version, rc;
+    if ((rc = tdc__prepare(r, "PRAGMA user_version", &st, err))) return rc;
+    version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (version < 0) return tdc__dberr(r, err, "reading user_version");
+    if (version > TDC_SCHEMA_VERSION)
+        return td_error_set(err, TD_EDB, "%s: schema version %d is newer than this program's %d", r->path,
+                            version, TDC_SCHEMA_VERSION);
+    while (version < TDC_SCHEMA_VERSION) {
+        char pragma[64];
+        /* Each migration and its version bump commit together, so a kill
+         * between migrations resumes at the right one. */
+        if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version + 1);
+        if ((rc = tdc__exec(r, tdc__migrations[version], err)) || (rc = tdc__exec(r, pragma, err)) ||
+            (rc = tdc__exec(r, "COMMIT", err))) {
+            tdc__rollback(r);
+            return rc;
+        }
+        td_log_debug("%s: migrated to schema %d", r->path, version + 1);
+        version++;
+    }
+    return TD_OK;
+}
+
+/* Fold every pulled entry, in index order, into a new state. */
+static int tdc__rebuild(tdc_replica *r, X509 *ca, td_error *err)
+{
+    sqlite3_stmt *st;
+    int rc, step;
+    r->st = td_state_new(ca);
+    if (!r->st) return td_error_set(err, TD_ENOMEM, "%s: derived state", r->path);
+    if ((rc = tdc__prepare(r, "SELECT idx, body, received_ms FROM pulled ORDER BY idx", &st, err))) return rc;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        td_apply_result res;
+        uint64_t idx = (uint64_t)sqlite3_column_int64(st, 0);
+        const uint8_t *body = sqlite3_column_blob(st, 1);
+        size_t len = (size_t)sqlite3_column_bytes(st, 1);
+        if ((rc = td_state_apply(r->st, idx, body, len, sqlite3_column_int64(st, 2), &res, err))) {
+            sqlite3_finalize(st);
+            return rc;
+        }
+    }
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE) return tdc__dberr(r, err, "reading pulled entries");
+    return TD_OK;
+}
+
+int tdc_replica_open(tdc_replica **out, const char *path, X509 *ca, td_error *err)
+{
+    tdc_replica *r = calloc(1, sizeof *r);
+    int64_t cursor;
+    int rc;
+    *out = NULL;
+    if (!r || !(r->path = strdup(path))) {
+        free(r);
+        return td_error_set(err, TD_ENOMEM, "replica %s", path);
+    }
+    if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        rc = r->db ? tdc__dberr(r, err, "open") : td_error_set(err, TD_ENOMEM, "%s: open", path);
+        goto fail;
+    }
+    sqlite3_busy_timeout(r->db, TDC_REPLICA_BUSY_MS);
+    /* WAL: a reader (`tiendo status`) never blocks the sync's commit; FULL:
+     * a committed batch with its cursor survives power loss, not only a
+     * killed process (DESIGN §6). */
+    if ((rc = tdc__exec(r, "PRAGMA journal_mode = WAL", err)) ||
+        (rc = tdc__exec(r, "PRAGMA synchronous = FULL", err)) || (rc = tdc__migrate(r, err)) ||
+        (rc = tdc__meta_read(r, "cursor", &cursor, err)))
+        goto fail;
+    r->cursor = cursor > 0 ? (uint64_t)cursor : TDC_REPLICA_CURSOR_START;
+    if (ca && (rc = tdc__rebuild(r, ca, err))) goto fail;
+    *out = r;
+    return TD_OK;
+fail:
+    tdc_replica_close(r);
+    return rc;
+}
+
+void tdc_replica_close(tdc_replica *r)
+{
+    if (!r) return;
+    if (r->db) sqlite3_close_v2(r->db);
+    if (r->st) td_state_free(r->st);
+    free(r->path);
+    free(r);
+}
+
+const td_state *tdc_replica_state(const tdc_replica *r) { return r->st; }
+uint64_t tdc_replica_cursor(const tdc_replica *r) { return r->cursor; }
+
+/* ---- pulled ------------------------------------------------------------- */
+
+int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint64_t next, td_error *err)
+{
+    sqlite3_stmt *ins = NULL;
+    int64_t hlc, cursor_db;
+    uint64_t prev = 0, seen = 0;
+    int rc;
+
+    if (next < r->cursor)
+        return td_error_set(err, TD_EPROTO, "%s: cursor would go back from %llu to %llu", r->path,
+                            (unsigned long long)r->cursor, (unsigned long long)next);
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].index < r->cursor || v[i].index <= prev || v[i].index >= next)
+            return td_error_set(err, TD_EPROTO,
+                                "%s: pulled entry index %llu out of order (cursor %llu, next %llu)", r->path,
+                                (unsigned long long)v[i].index, (unsigned long long)r->cursor,
+                                (unsigned long long)next);
+        prev = v[i].index;
+    }
+    if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
+    /* Another process (a second `tiendo sync`) may have committed a batch
+     * since we read the cursor: its entries are in, ours would duplicate. */
+    if ((rc = tdc__meta_read(r, "cursor", &cursor_db, err))) goto fail;
+    if ((uint64_t)cursor_db != r->cursor) {
+        rc = td_error_set(err, TD_EBUSY, "%s: replica changed by another process (cursor %lld, expected %llu)",
+                          r->path, (long long)cursor_db, (unsigned long long)r->cursor);
+        goto fail;
+    }
+    if ((rc = tdc__meta_read(r, "hlc", &hlc, err))) goto fail;
+    if ((rc = tdc__prepare(r, "INSERT INTO pulled(idx, body, received_ms) VALUES (?1, ?2, ?3)", &ins, err)))
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        td_entry en;
+        sqlite3_bind_int64(ins, 1, (int64_t)v[i].index);
+        sqlite3_bind_blob(ins, 2, v[i].body, (int)v[i].len, SQLITE_STATIC);
+        sqlite3_bind_int64(ins, 3, v[i].received_ms);
+        if (sqlite3_step(ins) != SQLITE_DONE) {
+            rc = tdc__dberr(r, err, "storing a pulled entry");
+            goto fail;
+        }
+        sqlite3_reset(ins);
+        /* An entry that does not decode is still stored (the fold records
+         * it as refused); it just has no clock to observe. */
+        if (td_entry_decode(v[i].body, v[i].len, &en, NULL) == TD_OK) {
+            if (en.e->hlc > seen) seen = en.e->hlc;
+            td_entry_free(&en);
+        }
+    }
+    sqlite3_finalize(ins);
+    ins = NULL;
+    if ((rc = tdc__meta_write(r, "hlc", (int64_t)td_hlc_observe((uint64_t)hlc, seen), err)) ||
+        (rc = tdc__meta_write(r, "cursor", (int64_t)next, err)) || (rc = tdc__exec(r, "COMMIT", err)))
+        goto fail;
+    r->cursor = next;
+    if (r->st) {
+        for (size_t i = 0; i < n; i++) {
+            td_apply_result res;
+            if ((rc = td_state_apply(r->st, v[i].index, v[i].body, v[i].len, v[i].received_ms, &res, err)))
+                return rc;
+        }
+    }
+    return TD_OK;
+fail:
+    sqlite3_finalize(ins);
+    tdc__rollback(r);
+    return rc;
+}
+
+/* ---- outbox ------------------------------------------------------------- */
+
+void tdc_outbox_items_free(tdc_outbox_item *v, size_t n)
+{
+    if (!v) return;
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].reason);
+        free(v[i].summary);
+        free(v[i].body);
+    }
+    free(v);
+}
+
+int tdc_replica_outbox_add(tdc_replica *r, const td_identity *id, int kind, const uint8_t *payload,
+                           size_t payload_len, const char *summary, int64_t now_ms, uint64_t floor_seq,
+                           uint64_t *seq_out, td_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    td_entry_fields f;
+    uint8_t *body = NULL;
+    size_t len = 0;
+    int64_t hlc, last = 0;
+    uint64_t seq;
+    int rc;
+
+    if (!id->cert) return td_error_set(err, TD_EARG, "device identity has no certificate");
+    /* IMMEDIATE: two `tiendo report` at once must not take the same seq. */
+    if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
+    if ((rc = tdc__prepare(r, "SELECT COALESCE(MAX(seq), 0) FROM outbox", &st, err))) goto fail;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = tdc__dberr(r, err, "reading the last outbox seq");
+        goto fail;
+    }
+    last = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    st = NULL;
+    if ((rc = tdc__meta_read(r, "hlc", &hlc, err))) goto fail;
+    seq = ((uint64_t)last > floor_seq ? (uint64_t)last : floor_seq) + 1;
+
+    memset(&f, 0, sizeof f);
+    f.kind = kind;
+    f.seq = seq;
+    f.hlc = td_hlc_next((uint64_t)hlc, now_ms);
+    f.device_time_ms = now_ms;
+    f.agency = id->subject.agency;
+    f.payload = payload;
+    f.payload_len = payload_len;
+    if ((rc = td_entry_sign(id, &f, &body, &len, err))) goto fail;
+
+    if ((rc = tdc__prepare(r, "INSERT INTO outbox(seq, kind, body, created_ms, status, summary) "
+                              "VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
+                           &st, err)))
+        goto fail;
+    sqlite3_bind_int64(st, 1, (int64_t)seq);
+    sqlite3_bind_int(st, 2, kind);
+    sqlite3_bind_blob(st, 3, body, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, now_ms);
+    sqlite3_bind_text(st, 5, summary ? summary : "", -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        rc = tdc__dberr(r, err, "queueing an entry");
+        goto fail;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if ((rc = tdc__meta_write(r, "hlc", (int64_t)f.hlc, err)) || (rc = tdc__exec(r, "COMMIT", err))) goto fail;
+    free(body);
+    if (seq_out) *seq_out = seq;
+    return TD_OK;
+fail:
+    sqlite3_finalize(st);
+    free(body);
+    tdc__rollback(r);
+    return rc;
+}
+
+/* Read rows (seq, kind, created_ms, status, idx, reason, summary[, body]). */
+static int tdc__read_items(tdc_replica *r, sqlite3_stmt *st, int with_body, size_t max_n, size_t max_bytes,
+                           tdc_outbox_item **items, size_t *n, td_error *err)
+{
+    tdc_outbox_item *v = NULL;
+    size_t cap = 0, cnt = 0, bytes = 0;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        tdc_outbox_item *it;
+        const char *reason = (const char *)sqlite3_column_text(st, 5);
+        const char *summary = (const char *)sqlite3_column_text(st, 6);
+        size_t blen = with_body ? (size_t)sqlite3_column_bytes(st, 7) : 0;
+        if (max_n && cnt >= max_n) break;
+        /* Always at least one: a single large entry must still go out. */
+        if (with_body && max_bytes && cnt > 0 && bytes + blen > max_bytes) break;
+        if (cnt == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            tdc_outbox_item *nv = realloc(v, nc * sizeof *nv);
+            if (!nv) goto nomem;
+            v = nv;
+            cap = nc;
+        }
+        it = &v[cnt];
+        memset(it, 0, sizeof *it);
+        cnt++;
+        it->seq = (uint64_t)sqlite3_column_int64(st, 0);
+        it->kind = sqlite3_column_int(st, 1);
+        it->created_ms = sqlite3_column_int64(st, 2);
+        it->status = tdc__status_parse((const char *)sqlite3_column_text(st, 3));
+        it->index = (uint64_t)sqlite3_column_int64(st, 4);
+        it->reason = strdup(reason ? reason : "");
+        it->summary = strdup(summary ? summary : "");
+        if (!it->reason || !it->summary) goto nomem;
+        if (with_body) {
+            it->body = malloc(blen ? blen : 1);
+            if (!it->body) goto nomem;
+            if (blen) memcpy(it->body, sqlite3_column_blob(st, 7), blen);
+            it->len = blen;
+            bytes += blen;
+        }
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+        tdc_outbox_items_free(v, cnt);
+        return tdc__dberr(r, err, "reading the outbox");
+    }
+    *items = v;
+    *n = cnt;
+    return TD_OK;
+nomem:
+    tdc_outbox_items_free(v, cnt);
+    return td_error_set(err, TD_ENOMEM, "%s: reading the outbox", r->path);
+}
+
+int tdc_replica_outbox_pending(tdc_replica *r, uint64_t after_seq, size_t max_n, size_t max_bytes,
+                               tdc_outbox_item **items, size_t *n, td_error *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    *items = NULL;
+    *n = 0;
+    if ((rc = tdc__prepare(r, "SELECT seq, kind, created_ms, status, idx, reason, summary, body FROM outbox "
+                              "WHERE status = 'pending' AND seq > ?1 ORDER BY seq",
+                           &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)after_seq);
+    rc = tdc__read_items(r, st, 1, max_n, max_bytes, items, n, err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int tdc_replica_outbox_list(tdc_replica *r, int status, size_t limit, tdc_outbox_item **items, size_t *n,
+                            td_error *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    *items = NULL;
+    *n = 0;
+    if ((rc = tdc__prepare(r, "SELECT seq, kind, created_ms, status, idx, reason, summary FROM outbox "
+                              "WHERE ?1 IS NULL OR status = ?1 ORDER BY seq",
+                           &st, err)))
+        return rc;
+    if (status >= 0) sqlite3_bind_text(st, 1, tdc_out_status_name((tdc_out_status)status), -1, SQLITE_STATIC);
+    rc = tdc__read_items(r, st, 0, limit, 0, items, n, err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int tdc_replica_outbox_ack(tdc_replica *r, const tdc_ack *acks, size_t n, td_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+    if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
+    if ((rc = tdc__prepare(r, "UPDATE outbox SET status = ?2, idx = ?3, reason = ?4 WHERE seq = ?1", &st, err)))
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        const tdc_ack *a = &acks[i];
+        char reason[TDC_REASON_MAX];
+        if (a->status != TDC_OUT_STORED && a->status != TDC_OUT_DUPLICATE && a->status != TDC_OUT_REFUSED) {
+            rc = td_error_set(err, TD_EARG, "ack for seq %llu has no final status", (unsigned long long)a->seq);
+            goto fail;
+        }
+        snprintf(reason, sizeof reason, "%s", a->reason ? a->reason : "");
+        sqlite3_bind_int64(st, 1, (int64_t)a->seq);
+        sqlite3_bind_text(st, 2, tdc_out_status_name(a->status), -1, SQLITE_STATIC);
+        if (a->status == TDC_OUT_REFUSED) {
+            sqlite3_bind_null(st, 3);
+            sqlite3_bind_text(st, 4, reason, -1, SQLITE_TRANSIENT);
+        } else {
+            sqlite3_bind_int64(st, 3, (int64_t)a->index);
+            sqlite3_bind_null(st, 4);
+        }
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            rc = tdc__dberr(r, err, "recording an ack");
+            goto fail;
+        }
+        if (sqlite3_changes(r->db) != 1) {
+            rc = td_error_set(err, TD_EPROTO, "%s: ack for seq %llu, which is not in the outbox", r->path,
+                              (unsigned long long)a->seq);
+            goto fail;
+        }
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if ((rc = tdc__exec(r, "COMMIT", err))) goto fail;
+    return TD_OK;
+fail:
+    sqlite3_finalize(st);
+    tdc__rollback(r);
+    return rc;
+}
+
+/* ---- meta --------------------------------------------------------------- */
+
+int tdc_replica_meta_get(tdc_replica *r, tdc_replica_meta *m, td_error *err)
+{
+    sqlite3_stmt *st;
+    int64_t v;
+    int rc, step;
+    memset(m, 0, sizeof *m);
+    /* One read transaction, so the figures agree with each other. */
+    if ((rc = tdc__exec(r, "BEGIN", err))) return rc;
+    if ((rc = tdc__meta_read(r, "last_sync_ms", &m->last_sync_ms, err))) goto out;
+    if ((rc = tdc__meta_read(r, "hlc", &v, err))) goto out;
+    m->hlc = (uint64_t)v;
+    if ((rc = tdc__meta_read(r, "log_size", &v, err))) goto out;
+    m->log_size = (uint64_t)v;
+    if ((rc = tdc__meta_read(r, "cursor", &v, err))) goto out;
+    m->cursor = (uint64_t)v;
+    if ((rc = tdc__prepare(r, "SELECT COUNT(*) FROM pulled", &st, err))) goto out;
+    if (sqlite3_step(st) == SQLITE_ROW) m->n_pulled = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if ((rc = tdc__prepare(r, "SELECT status, COUNT(*) FROM outbox GROUP BY status", &st, err))) goto out;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        uint64_t c = (uint64_t)sqlite3_column_int64(st, 1);
+        switch (tdc__status_parse((const char *)sqlite3_column_text(st, 0))) {
+        case TDC_OUT_PENDING: m->n_pending = c; break;
+        case TDC_OUT_STORED: m->n_stored = c; break;
+        case TDC_OUT_DUPLICATE: m->n_duplicate = c; break;
+        case TDC_OUT_REFUSED: m->n_refused = c; break;
+        }
+    }
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE) rc = tdc__dberr(r, err, "counting the outbox");
+out:
+    tdc__rollback(r);
+    return rc;
+}
+
+int tdc_replica_sync_done(tdc_replica *r, int64_t now_ms, uint64_t log_size, td_error *err)
+{
+    int rc;
+    if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
+    if ((rc = tdc__meta_write(r, "last_sync_ms", now_ms, err)) ||
+        (rc = tdc__meta_write(r, "log_size", (int64_t)log_size, err)) || (rc = tdc__exec(r, "COMMIT", err))) {
+        tdc__rollback(r);
+        return rc;
+    }
+    return TD_OK;
+}

@@ -1,0 +1,164 @@
+/*
+ * replica.h — the office device's replica (DESIGN §6, issue point 6), in
+ * SQLite at DEVDIR/replica.db:
+ *   - the pulled slice of the server's log (log index, SignedEntry bytes,
+ *     server receive time) and the pull cursor, always committed together
+ *     in one transaction: a cut at any byte, or kill -9 at any instruction,
+ *     leaves either the whole batch with its cursor or neither;
+ *   - the device's outbox: its own signed entries, seq 1, 2, 3 ... without
+ *     gaps, each pending until the server acknowledges it (stored or
+ *     duplicate, with its log index) or refuses it (with the reason);
+ *   - meta: last successful sync, the device's hybrid logical clock, the
+ *     server's log size seen at the last sync.
+ * The derived state (common/derive.h) is not stored: it is rebuilt at open
+ * by folding the pulled entries in index order, and each pulled batch is
+ * folded in after its commit.  Since the state is a pure function of the
+ * pulled entries, nothing can make it disagree with them.
+ *
+ * All SQL of the replica is in replica.c, with bound parameters only;
+ * schema changes are numbered migrations (PRAGMA user_version).
+ *
+ * Ownership: tdc_replica owns its database handle and its state; pointers
+ * returned by tdc_replica_state stay valid until the next store_batch or
+ * close.  Outbox items returned in arrays are the caller's
+ * (tdc_outbox_items_free).  Every function returns 0 or a negative TD_E*
+ * code with err filled (English, naming the database file).
+ */
+#ifndef TDC_REPLICA_H
+#define TDC_REPLICA_H
+
+#include <openssl/x509.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "derive.h"
+#include "err.h"
+#include "identity.h"
+
+/* File name of the replica inside DEVDIR. */
+#define TDC_REPLICA_FILE "replica.db"
+
+/* The cursor of an empty replica: log indexes count from 1, and the
+ * cursor is "the log index of the next entry it lacks" (Hello.cursor). */
+#define TDC_REPLICA_CURSOR_START 1
+
+/* Longest reason kept for a refused entry (the server's Ack.reason is one
+ * line; longer text is cut, not refused). */
+#define TDC_REASON_MAX 512
+
+typedef struct tdc_replica tdc_replica;
+
+/* Outbox status of an entry (stored in the database as text). */
+typedef enum {
+    TDC_OUT_PENDING = 0,     /* waiting to be sent (or for its ack) */
+    TDC_OUT_STORED = 1,      /* acked: appended to the server's log */
+    TDC_OUT_DUPLICATE = 2,   /* acked: was already in the log */
+    TDC_OUT_REFUSED = 3,     /* refused by the server, reason kept */
+} tdc_out_status;
+
+/* "pending", "stored", ... (database text); "?" if out of range. */
+const char *tdc_out_status_name(tdc_out_status s);
+
+typedef struct tdc_outbox_item {
+    uint64_t seq;
+    int kind;                /* TIENDO__ENTRY_KIND__* */
+    int64_t created_ms;
+    tdc_out_status status;
+    uint64_t index;          /* log index once acked, else 0 */
+    char *reason;            /* owned, never NULL ("" if none) */
+    char *summary;           /* owned, never NULL: Vietnamese one-liner */
+    uint8_t *body;           /* owned serialized SignedEntry (NULL when listed without bodies) */
+    size_t len;
+} tdc_outbox_item;
+
+void tdc_outbox_items_free(tdc_outbox_item *v, size_t n);
+
+/* One pulled log entry (borrowed buffers). */
+typedef struct tdc_pulled {
+    uint64_t index;
+    const uint8_t *body;     /* serialized SignedEntry */
+    size_t len;
+    int64_t received_ms;
+} tdc_pulled;
+
+/* One acknowledgement to record. */
+typedef struct tdc_ack {
+    uint64_t seq;
+    tdc_out_status status;   /* STORED, DUPLICATE or REFUSED */
+    uint64_t index;          /* when STORED / DUPLICATE */
+    const char *reason;      /* when REFUSED (may be NULL) */
+} tdc_ack;
+
+typedef struct tdc_replica_meta {
+    int64_t last_sync_ms;    /* 0 = never synced */
+    uint64_t hlc;            /* highest clock value issued or seen */
+    uint64_t log_size;       /* server log size at the last successful sync */
+    uint64_t cursor;
+    uint64_t n_pulled;
+    uint64_t n_pending, n_stored, n_duplicate, n_refused;
+} tdc_replica_meta;
+
+/*
+ * Open (creating and migrating if needed) the replica at path.  ca is the
+ * provincial CA certificate (borrowed; must outlive the replica): when not
+ * NULL the derived state is rebuilt by folding every pulled entry; when
+ * NULL the replica has no state (tdc_replica_state returns NULL) — for
+ * tools that only look at the tables.  TD_EDB if the file is not a replica
+ * or is from a newer version (user_version above ours).
+ */
+int tdc_replica_open(tdc_replica **out, const char *path, X509 *ca, td_error *err);
+void tdc_replica_close(tdc_replica *r);
+
+/* The derived state, or NULL if opened without a CA. */
+const td_state *tdc_replica_state(const tdc_replica *r);
+/* The pull cursor (Hello.cursor / Pull.since). */
+uint64_t tdc_replica_cursor(const tdc_replica *r);
+
+/*
+ * Store one pulled batch and move the cursor to `next`, in ONE transaction
+ * (synchronous=FULL): either all of it is durable or none.  Entries must
+ * have increasing indexes >= the cursor; an index already stored fails the
+ * whole batch (TD_EDB) and nothing changes.  The device clock observes the
+ * entries' hlc values (so new entries sort after what was seen).  After
+ * the commit, the batch is folded into the state; refusals by the fold are
+ * part of the state, not failures.
+ */
+int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint64_t next, td_error *err);
+
+/*
+ * Create, sign and queue a new entry of this device, in one transaction:
+ * seq = max(last outbox seq, floor_seq) + 1, hlc = td_hlc_next(max(meta
+ * hlc, clocks seen in pulled entries), now_ms), device time = now_ms,
+ * agency = the identity's agency.  floor_seq is the highest seq of this
+ * author already in the pulled log (a device whose replica was recreated
+ * must not reuse numbers); pass 0 if unknown.  summary is a Vietnamese
+ * one-liner for `tiendo status`.  *seq_out (if not NULL) gets the seq.
+ */
+int tdc_replica_outbox_add(tdc_replica *r, const td_identity *id, int kind, const uint8_t *payload,
+                           size_t payload_len, const char *summary, int64_t now_ms, uint64_t floor_seq,
+                           uint64_t *seq_out, td_error *err);
+
+/*
+ * Pending entries with seq > after_seq, in seq order, at most max_n of
+ * them and at most max_bytes of bodies (but always at least one if any is
+ * pending, so that one large entry cannot block the outbox).  *items is a
+ * new array (NULL when *n == 0).
+ */
+int tdc_replica_outbox_pending(tdc_replica *r, uint64_t after_seq, size_t max_n, size_t max_bytes,
+                               tdc_outbox_item **items, size_t *n, td_error *err);
+
+/* Entries with the given status (or all when status < 0), newest last,
+ * at most limit (0 = no limit), without bodies. */
+int tdc_replica_outbox_list(tdc_replica *r, int status, size_t limit, tdc_outbox_item **items, size_t *n,
+                            td_error *err);
+
+/* Record acks in one transaction.  An ack for an unknown seq is TD_EPROTO
+ * and nothing is recorded. */
+int tdc_replica_outbox_ack(tdc_replica *r, const tdc_ack *acks, size_t n, td_error *err);
+
+/* Meta and counts. */
+int tdc_replica_meta_get(tdc_replica *r, tdc_replica_meta *m, td_error *err);
+/* Record a successful sync at now_ms with the server's log size. */
+int tdc_replica_sync_done(tdc_replica *r, int64_t now_ms, uint64_t log_size, td_error *err);
+
+#endif

@@ -1,0 +1,1563 @@
+/* derive.c — see derive.h.  The fold of the log into state. */
+#include "derive.h"
+
+#include <openssl/err.h>
+#include <openssl/x509_vfy.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "deadline.h"
+#include "log.pb-c.h"
+#include "plan.pb-c.h"
+#include "plan_pb.h"
+#include "x509util.h"
+
+/* Asia/Ho_Chi_Minh is UTC+7 all year (no daylight saving since 1975). */
+#define TD__TZ_OFFSET_MS (7LL * 3600 * 1000)
+/* The on-task cache holds (task, agency, day) answers; a log spanning years
+ * of daily reports by every agency stays far below this, and past it the
+ * cache simply starts again. */
+#define TD__ONTASK_CACHE_MAX 65536
+/* Largest key hashed: (task, agency, period) or (code, agency, period). */
+#define TD__KEY_MAX 160
+
+/* ------------------------------------------------------------------------ */
+/* A small open-addressing hash table: 64-bit hash -> index into an array   */
+/* owned by the state.  Keys are compared through a callback on the item,   */
+/* so each table stores only (hash, index).  No deletion: items are never   */
+/* removed (caches are cleared whole).                                       */
+
+typedef struct td__slot {
+    uint64_t h;
+    uint32_t v;   /* index + 1; 0 = empty */
+} td__slot;
+
+typedef struct td__map {
+    td__slot *s;
+    size_t cap, n;   /* cap a power of two; load kept <= 70% */
+} td__map;
+
+typedef int (*td__eq_fn)(const td_state *st, uint32_t idx, const void *key);
+
+static void td__map_free(td__map *m)
+{
+    free(m->s);
+    memset(m, 0, sizeof *m);
+}
+
+static void td__map_put_raw(td__slot *s, size_t cap, uint64_t h, uint32_t v)
+{
+    size_t i = (size_t)h & (cap - 1);
+    while (s[i].v) i = (i + 1) & (cap - 1);
+    s[i].h = h;
+    s[i].v = v;
+}
+
+/* Room for `more` insertions without failing: the only allocation. */
+static int td__map_reserve(td__map *m, size_t more)
+{
+    size_t need = m->n + more, nc;
+    td__slot *ns;
+    if (m->cap && need * 10 <= m->cap * 7) return 0;
+    nc = m->cap ? m->cap : 16;
+    while (need * 10 > nc * 7) nc *= 2;
+    if (!(ns = calloc(nc, sizeof *ns))) return TD_ENOMEM;
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->s[i].v) td__map_put_raw(ns, nc, m->s[i].h, m->s[i].v);
+    free(m->s);
+    m->s = ns;
+    m->cap = nc;
+    return 0;
+}
+
+/* Caller reserved room first. */
+static void td__map_put(td__map *m, uint64_t h, uint32_t idx)
+{
+    td__map_put_raw(m->s, m->cap, h, idx + 1);
+    m->n++;
+}
+
+static long td__map_find(const td__map *m, uint64_t h, td__eq_fn eq, const td_state *st, const void *key)
+{
+    size_t i;
+    if (!m->cap) return -1;
+    for (i = (size_t)h & (m->cap - 1); m->s[i].v; i = (i + 1) & (m->cap - 1))
+        if (m->s[i].h == h && eq(st, m->s[i].v - 1, key)) return (long)(m->s[i].v - 1);
+    return -1;
+}
+
+static void td__map_clear(td__map *m)
+{
+    if (m->cap) memset(m->s, 0, m->cap * sizeof *m->s);
+    m->n = 0;
+}
+
+/* Growable array of fixed-size items. */
+static int td__grow(void **v, size_t *cap, size_t n, size_t more, size_t size)
+{
+    size_t nc;
+    void *nv;
+    if (n + more <= *cap) return 0;
+    nc = *cap ? *cap * 2 : 64;
+    while (nc < n + more) nc *= 2;
+    if (!(nv = realloc(*v, nc * size))) return TD_ENOMEM;
+    *v = nv;
+    *cap = nc;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+
+/* One applied report entry (a version), by (author, seq): what a review names. */
+typedef struct td__rent {
+    unsigned char author[32];
+    uint64_t seq;
+    uint64_t index;
+    uint32_t report;   /* index into st->reports */
+} td__rent;
+
+/* A cached td_state_agency_on_task_at answer. */
+typedef struct td__ontask {
+    uint32_t task;
+    int date;
+    int yes;
+    char agency[TD_AGENCY_MAX + 1];
+} td__ontask;
+
+struct td_state {
+    X509 *ca;
+    X509_STORE *store;
+    unsigned char hkey[crypto_shorthash_KEYBYTES];   /* random per state: hash order never shows */
+    uint64_t last_index, count;
+
+    td_plan plan;
+    int has_plan;
+    td__map task_map;          /* task number -> index in plan.tasks */
+    td_registry reg;
+    size_t n_agency_entries;   /* ENTRY_AGENCY applied */
+
+    unsigned char server_key[32];
+    int has_server;
+
+    td_author *authors;
+    size_t n_authors, cap_authors;
+    td__map author_map;
+
+    td_report *reports;
+    size_t n_reports, cap_reports;
+    td__map report_map;
+
+    td__rent *rents;
+    size_t n_rents, cap_rents;
+    td__map rent_map;
+
+    td_indicator_value *ivals;
+    size_t n_ivals, cap_ivals;
+    td__map ival_map;
+
+    td_condition *conds;
+    size_t n_conds, cap_conds;
+    td__map cond_map;
+
+    td_refusal *refusals;
+    size_t n_refusals, cap_refusals;
+    td_conflict *conflicts;
+    size_t n_conflicts, cap_conflicts;
+
+    td__ontask *ontask;
+    size_t n_ontask, cap_ontask;
+    td__map ontask_map;
+
+    /* sorted views, built lazily, dropped at each apply */
+    td_report *v_reports;
+    int v_reports_ok;
+    td_indicator_value *v_ivals;
+    int v_ivals_ok;
+    td_condition *v_conds;
+    int v_conds_ok;
+};
+
+/* Empty strings are shared, so that the many empty text fields of reports
+ * cost no allocation.  "owned, never NULL" holds: td__sfree skips it. */
+static char td__empty[1];
+
+static char *td__sdup(const char *s)
+{
+    size_t n;
+    char *d;
+    if (!s || !*s) return td__empty;
+    n = strlen(s);
+    if (!(d = malloc(n + 1))) return NULL;
+    memcpy(d, s, n + 1);
+    return d;
+}
+
+static void td__sfree(char *s)
+{
+    if (s && s != td__empty) free(s);
+}
+
+static uint64_t td__hash(const td_state *st, const void *p, size_t n)
+{
+    unsigned char out[crypto_shorthash_BYTES];
+    uint64_t h;
+    crypto_shorthash(out, p, n, st->hkey);
+    memcpy(&h, out, sizeof h);
+    return h;
+}
+
+/* Copy s into a fixed buffer; 0 if it does not fit. */
+static int td__scpy(char *dst, size_t n, const char *s)
+{
+    size_t l = strlen(s);
+    if (l >= n) return 0;
+    memcpy(dst, s, l + 1);
+    return 1;
+}
+
+/* --- keys ---------------------------------------------------------------- */
+
+static int td__author_eq(const td_state *st, uint32_t i, const void *key)
+{
+    return !memcmp(st->authors[i].key, key, 32);
+}
+
+static td_author *td__author_find(const td_state *st, const unsigned char key[32])
+{
+    long i = td__map_find(&st->author_map, td__hash(st, key, 32), td__author_eq, st, key);
+    return i < 0 ? NULL : &st->authors[i];
+}
+
+typedef struct td__tap {     /* (task, agency, period) */
+    uint32_t task;
+    const char *agency, *period;
+} td__tap;
+
+static uint64_t td__tap_hash(const td_state *st, uint32_t task, const char *a, const char *b)
+{
+    unsigned char k[TD__KEY_MAX];
+    size_t la = strlen(a), lb = strlen(b);
+    if (4 + la + 1 + lb > sizeof k) return 0;   /* defensive: callers bound the fields */
+    memcpy(k, &task, 4);
+    memcpy(k + 4, a, la + 1);
+    memcpy(k + 5 + la, b, lb);
+    return td__hash(st, k, 5 + la + lb);
+}
+
+static int td__report_eq(const td_state *st, uint32_t i, const void *key)
+{
+    const td__tap *k = key;
+    const td_report *r = &st->reports[i];
+    return r->task == k->task && !strcmp(r->agency, k->agency) && !strcmp(r->period, k->period);
+}
+
+typedef struct td__cap {     /* (code, agency, period) */
+    const char *code, *agency, *period;
+} td__cap;
+
+static uint64_t td__cap_hash(const td_state *st, const td__cap *k)
+{
+    unsigned char b[TD__KEY_MAX];
+    size_t lc = strlen(k->code), la = strlen(k->agency), lp = strlen(k->period);
+    if (lc + la + lp + 2 > sizeof b) return 0;   /* defensive: callers bound the fields */
+    memcpy(b, k->code, lc + 1);
+    memcpy(b + lc + 1, k->agency, la + 1);
+    memcpy(b + lc + la + 2, k->period, lp);
+    return td__hash(st, b, lc + la + lp + 2);
+}
+
+static int td__ival_eq(const td_state *st, uint32_t i, const void *key)
+{
+    const td__cap *k = key;
+    const td_indicator_value *v = &st->ivals[i];
+    return !strcmp(v->code, k->code) && !strcmp(v->agency, k->agency) && !strcmp(v->period, k->period);
+}
+
+typedef struct td__as {      /* (author, seq) */
+    const unsigned char *author;
+    uint64_t seq;
+} td__as;
+
+static uint64_t td__as_hash(const td_state *st, const unsigned char *author, uint64_t seq)
+{
+    unsigned char b[40];
+    memcpy(b, author, 32);
+    memcpy(b + 32, &seq, 8);
+    return td__hash(st, b, sizeof b);
+}
+
+static int td__rent_eq(const td_state *st, uint32_t i, const void *key)
+{
+    const td__as *k = key;
+    return st->rents[i].seq == k->seq && !memcmp(st->rents[i].author, k->author, 32);
+}
+
+static int td__cond_eq(const td_state *st, uint32_t i, const void *key)
+{
+    return st->conds[i].task == *(const uint32_t *)key;
+}
+
+static int td__task_eq(const td_state *st, uint32_t i, const void *key)
+{
+    return st->plan.tasks[i].number == *(const int *)key;
+}
+
+static const td_task *td__task(const td_state *st, uint32_t number)
+{
+    int n = (int)number;
+    long i;
+    if (number > TD_PLAN_TASK_NUMBER_MAX) return NULL;
+    i = td__map_find(&st->task_map, td__hash(st, &n, sizeof n), td__task_eq, st, &n);
+    return i < 0 ? NULL : &st->plan.tasks[i];
+}
+
+static int td__ontask_eq(const td_state *st, uint32_t i, const void *key)
+{
+    const td__ontask *k = key;
+    const td__ontask *o = &st->ontask[i];
+    return o->task == k->task && o->date == k->date && !strcmp(o->agency, k->agency);
+}
+
+static uint64_t td__ontask_hash(const td_state *st, const td__ontask *k)
+{
+    unsigned char b[8 + TD_AGENCY_MAX + 1];
+    size_t la = strlen(k->agency);
+    memcpy(b, &k->task, 4);
+    memcpy(b + 4, &k->date, 4);
+    memcpy(b + 8, k->agency, la);
+    return td__hash(st, b, 8 + la);
+}
+
+/* (hlc, author key, seq) order: the deterministic winner (DESIGN §4). */
+static int td__version_cmp(uint64_t h1, const unsigned char *a1, uint64_t s1, uint64_t h2, const unsigned char *a2,
+                           uint64_t s2)
+{
+    int c;
+    if (h1 != h2) return h1 < h2 ? -1 : 1;
+    if ((c = memcmp(a1, a2, 32))) return c < 0 ? -1 : 1;
+    if (s1 != s2) return s1 < s2 ? -1 : 1;
+    return 0;
+}
+
+/* --- life cycle ----------------------------------------------------------- */
+
+td_state *td_state_new(X509 *ca)
+{
+    td_state *st;
+    td_error e = {0};
+    if (sodium_init() < 0) return NULL;
+    if (!(st = calloc(1, sizeof *st))) return NULL;
+    randombytes_buf(st->hkey, sizeof st->hkey);
+    st->ca = ca;
+    td_plan_init(&st->plan);
+    if (td_registry_init_builtin(&st->reg, &e)) {
+        free(st);
+        return NULL;
+    }
+    if (!(st->store = X509_STORE_new()) || (ca && X509_STORE_add_cert(st->store, ca) != 1)) {
+        X509_STORE_free(st->store);
+        td_registry_free(&st->reg);
+        free(st);
+        return NULL;
+    }
+    return st;
+}
+
+static void td__drop_views(td_state *st)
+{
+    free(st->v_reports);
+    free(st->v_ivals);
+    free(st->v_conds);
+    st->v_reports = NULL;
+    st->v_ivals = NULL;
+    st->v_conds = NULL;
+    st->v_reports_ok = st->v_ivals_ok = st->v_conds_ok = 0;
+}
+
+void td_state_free(td_state *st)
+{
+    if (!st) return;
+    td__drop_views(st);
+    X509_STORE_free(st->store);
+    td_plan_free(&st->plan);
+    td_registry_free(&st->reg);
+    td__map_free(&st->task_map);
+    free(st->authors);
+    td__map_free(&st->author_map);
+    for (size_t i = 0; i < st->n_reports; i++) {
+        td_report *r = &st->reports[i];
+        td__sfree(r->result);
+        td__sfree(r->difficulties);
+        td__sfree(r->proposals);
+        td__sfree(r->review_comment);
+    }
+    free(st->reports);
+    td__map_free(&st->report_map);
+    free(st->rents);
+    td__map_free(&st->rent_map);
+    for (size_t i = 0; i < st->n_ivals; i++) td__sfree(st->ivals[i].text);
+    free(st->ivals);
+    td__map_free(&st->ival_map);
+    for (size_t i = 0; i < st->n_conds; i++) td__sfree(st->conds[i].note);
+    free(st->conds);
+    td__map_free(&st->cond_map);
+    free(st->refusals);
+    free(st->conflicts);
+    free(st->ontask);
+    td__map_free(&st->ontask_map);
+    free(st);
+}
+
+/* --- time ------------------------------------------------------------------ */
+
+int td_state_device_date(int64_t ms)
+{
+    struct tm tm;
+    time_t t;
+    int64_t s = (ms + TD__TZ_OFFSET_MS) / 1000;
+    if (ms + TD__TZ_OFFSET_MS < 0 && (ms + TD__TZ_OFFSET_MS) % 1000) s--;
+    t = (time_t)s;
+    if (!gmtime_r(&t, &tm)) return 0;
+    if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) return 0;
+    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+/* "2025-05-01T12:00:00Z" for reasons (UTC, so every replica writes the same). */
+static void td__iso(int64_t ms, char *buf, size_t n)
+{
+    struct tm tm;
+    time_t t = (time_t)(ms / 1000);
+    if (!gmtime_r(&t, &tm) || !strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm)) snprintf(buf, n, "%lld ms", (long long)ms);
+}
+
+/* "YYYY-MM" with a plausible year and month 1..12. */
+static int td__period_ok(const char *p)
+{
+    int y, m;
+    if (strlen(p) != 7 || p[4] != '-') return 0;
+    for (int i = 0; i < 7; i++)
+        if (i != 4 && (p[i] < '0' || p[i] > '9')) return 0;
+    y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+    m = (p[5] - '0') * 10 + (p[6] - '0');
+    return y >= TD_DEADLINE_YEAR_MIN && y <= TD_DEADLINE_YEAR_MAX && m >= 1 && m <= 12;
+}
+
+/* --- on task --------------------------------------------------------------- */
+
+static int td__refs_contain(const td_state *st, const td_agency_ref *refs, size_t n, uint32_t task, const char *agency,
+                            int date)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char **v;
+        size_t nv;
+        int yes = 0;
+        if (td_registry_expand(&st->reg, &refs[i], date, (int)task, &v, &nv)) return TD_ENOMEM;
+        for (size_t k = 0; !yes && k < nv; k++) yes = !strcmp(v[k], agency);
+        free(v);
+        if (yes) return 1;
+    }
+    return 0;
+}
+
+/* 1 / 0, or TD_ENOMEM.  Answers are cached until the plan or the registry
+ * changes: expanding groups walks the registry, and a benchmark of 100k
+ * reports asks the same few questions again and again. */
+static int td__on_task(const td_state *cst, uint32_t task, const char *agency, int date)
+{
+    td_state *st = (td_state *)cst;   /* the cache is not part of the state */
+    const td_task *t;
+    td__ontask k = {0};
+    uint64_t h;
+    long i;
+    int yes;
+    if (!agency || !*agency || !(t = td__task(st, task))) return 0;
+    k.task = task;
+    k.date = date;
+    if (!td__scpy(k.agency, sizeof k.agency, agency)) return 0;
+    h = td__ontask_hash(st, &k);
+    if ((i = td__map_find(&st->ontask_map, h, td__ontask_eq, st, &k)) >= 0) return st->ontask[i].yes;
+    yes = td__refs_contain(st, t->leads, t->n_leads, task, agency, date);
+    if (yes == 0) yes = td__refs_contain(st, t->partners, t->n_partners, task, agency, date);
+    if (yes < 0) return yes;
+    if (st->n_ontask >= TD__ONTASK_CACHE_MAX) {
+        st->n_ontask = 0;
+        td__map_clear(&st->ontask_map);
+    }
+    /* a cache that cannot grow is no error: the answer stands */
+    if (td__grow((void **)&st->ontask, &st->cap_ontask, st->n_ontask, 1, sizeof *st->ontask) ||
+        td__map_reserve(&st->ontask_map, 1))
+        return yes;
+    k.yes = yes;
+    st->ontask[st->n_ontask] = k;
+    td__map_put(&st->ontask_map, h, (uint32_t)st->n_ontask);
+    st->n_ontask++;
+    return yes;
+}
+
+static void td__ontask_reset(td_state *st)
+{
+    st->n_ontask = 0;
+    td__map_clear(&st->ontask_map);
+}
+
+int td_state_agency_on_task_at(const td_state *st, uint32_t task, const char *agency, int date)
+{
+    return td__on_task(st, task, agency, date) == 1;
+}
+
+int td_state_agency_on_task(const td_state *st, uint32_t task, const char *agency)
+{
+    int64_t now = (int64_t)time(NULL) * 1000;
+    return td_state_agency_on_task_at(st, task, agency, td_state_device_date(now));
+}
+
+int td_state_visible(const td_state *st, int kind, const char *entry_agency, uint32_t task, const char *agency,
+                     td_role role)
+{
+    if (role == TD_ROLE_CENTRAL || role == TD_ROLE_INSPECTOR) return 1;
+    if (role != TD_ROLE_OFFICE || !agency || !*agency) return 0;
+    switch (kind) {
+    case TIENDO__ENTRY_KIND__ENTRY_CERT:
+    case TIENDO__ENTRY_KIND__ENTRY_REVOCATION:
+    case TIENDO__ENTRY_KIND__ENTRY_PLAN:
+    case TIENDO__ENTRY_KIND__ENTRY_AGENCY:
+        return 1;
+    default:
+        break;
+    }
+    if (entry_agency && !strcmp(entry_agency, agency)) return 1;
+    return task != 0 && td_state_agency_on_task(st, task, agency);
+}
+
+/* --- one apply ------------------------------------------------------------- */
+
+typedef struct td__ctx {
+    td_state *st;
+    uint64_t index;
+    int64_t received_ms;
+    const Tiendo__Entry *e;
+    td_author *a;               /* known author, after the generic checks */
+    td_apply_result *res;
+    char prefix[64];            /* "author 0123456789abcdef seq 5: " */
+} td__ctx;
+
+__attribute__((format(printf, 2, 3))) static int td__refuse(td__ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    size_t l;
+    c->res->refused = 1;
+    l = (size_t)snprintf(c->res->reason, sizeof c->res->reason, "%s", c->prefix);
+    if (l >= sizeof c->res->reason) return 0;
+    va_start(ap, fmt);
+    vsnprintf(c->res->reason + l, sizeof c->res->reason - l, fmt, ap);
+    va_end(ap);
+    return 0;
+}
+
+static int td__is_central(const td_author *a)
+{
+    return a->is_server || a->role == TD_ROLE_CENTRAL;
+}
+
+static int td__need_central(td__ctx *c, const char *what)
+{
+    if (td__is_central(c->a)) return 1;
+    td__refuse(c, "%s from a non-central author (role %s, agency %s)", what, td_role_name(c->a->role), c->a->agency);
+    return 0;
+}
+
+static int td__need_server(td__ctx *c, const char *what)
+{
+    if (c->a->is_server) return 1;
+    td__refuse(c, "%s entries are written by the server only (author is %s/%s)", what, c->a->agency, c->a->device);
+    return 0;
+}
+
+/* OU of a certificate subject into buf; 0 if absent. */
+static int td__cert_ou(X509 *x, char *buf, int n)
+{
+    X509_NAME *name = X509_get_subject_name(x);
+    return name && X509_NAME_get_text_by_NID(name, NID_organizationalUnitName, buf, n) > 0;
+}
+
+static int td__add_author(td_state *st, const td_author *a)
+{
+    uint64_t h = td__hash(st, a->key, 32);
+    if (td__grow((void **)&st->authors, &st->cap_authors, st->n_authors, 1, sizeof *st->authors) ||
+        td__map_reserve(&st->author_map, 1))
+        return TD_ENOMEM;
+    st->authors[st->n_authors] = *a;
+    td__map_put(&st->author_map, h, (uint32_t)st->n_authors);
+    st->n_authors++;
+    return 0;
+}
+
+/* ENTRY_CERT.  self: the log's first certificate, the server introducing
+ * itself (c->a is NULL then). */
+static int td__apply_cert(td__ctx *c, int self)
+{
+    td_state *st = c->st;
+    const Tiendo__Entry *e = c->e;
+    Tiendo__CertPayload *p;
+    const unsigned char *der;
+    X509 *x = NULL;
+    X509_STORE_CTX *vc = NULL;
+    td_author na;
+    td_error e2 = {0};
+    char ou[32] = "", hex[17], hex2[17];
+    int rc = 0, server_cert;
+    int64_t nb, na_s;
+
+    if (!self && !td__need_server(c, "certificate")) return 0;
+    if (!(p = tiendo__cert_payload__unpack(NULL, e->payload.len, e->payload.data)))
+        return td__refuse(c, "certificate payload does not decode as tiendo.CertPayload");
+    der = p->der.data;
+    x = d2i_X509(NULL, &der, (long)p->der.len);
+    if (!x || der != p->der.data + p->der.len) {
+        ERR_clear_error();
+        td__refuse(c, "certificate DER does not parse");
+        goto done;
+    }
+    if (!(vc = X509_STORE_CTX_new()) || X509_STORE_CTX_init(vc, st->store, x, NULL) != 1) {
+        rc = TD_ENOMEM;
+        goto done;
+    }
+    /* the chain is judged at the time the server wrote the entry */
+    X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(vc), (time_t)(e->device_time_ms / 1000));
+    if (X509_verify_cert(vc) != 1) {
+        td__refuse(c, "certificate does not chain to the CA: %s",
+                   X509_verify_cert_error_string(X509_STORE_CTX_get_error(vc)));
+        ERR_clear_error();
+        goto done;
+    }
+    memset(&na, 0, sizeof na);
+    if (td_cert_ed25519_pk(x, na.key, &e2)) {
+        ERR_clear_error();
+        td__refuse(c, "certificate key is not Ed25519");
+        goto done;
+    }
+    if (td_x509_time_unix(X509_get0_notBefore(x), &nb, &e2) || td_x509_time_unix(X509_get0_notAfter(x), &na_s, &e2)) {
+        td__refuse(c, "certificate validity unreadable: %s", e2.msg);
+        goto done;
+    }
+    na.not_before_ms = nb * 1000;
+    na.not_after_ms = na_s * 1000;
+    na.cert_index = c->index;
+    server_cert = td__cert_ou(x, ou, sizeof ou) && !strcmp(ou, "server");
+    if (server_cert) {
+        X509_NAME *name = X509_get_subject_name(x);
+        char cn[TD_DEVICE_MAX + 1] = "";
+        if (!name || X509_NAME_get_text_by_NID(name, NID_commonName, cn, sizeof cn) <= 0) {
+            ERR_clear_error();
+            td__refuse(c, "server certificate has no CN");
+            goto done;
+        }
+        snprintf(na.device, sizeof na.device, "%s", cn);
+        na.is_server = 1;
+        na.role = TD_ROLE_CENTRAL;
+    } else {
+        td_subject sub;
+        if (td_subject_from_cert(x, &sub, &e2)) {
+            ERR_clear_error();
+            td__refuse(c, "certificate subject: %s", e2.msg);
+            goto done;
+        }
+        memcpy(na.agency, sub.agency, sizeof na.agency);
+        memcpy(na.device, sub.device, sizeof na.device);
+        na.role = sub.role;
+    }
+    td_key_short_hex(na.key, hex);
+    if (self) {
+        if (!server_cert) {
+            td__refuse(c, "the log must begin with the server's own certificate (OU=server), not OU=%s",
+                       *ou ? ou : "(none)");
+            goto done;
+        }
+        if (memcmp(na.key, e->author.data, 32)) {
+            td__refuse(c, "server certificate key %s differs from the entry's author", hex);
+            goto done;
+        }
+        if (*e->agency) {
+            td__refuse(c, "server entry agency \"%s\" must be empty", e->agency);
+            goto done;
+        }
+        if (e->device_time_ms < na.not_before_ms || e->device_time_ms > na.not_after_ms) {
+            td__refuse(c, "signed outside the server certificate's validity");
+            goto done;
+        }
+        na.last_seq = e->seq;
+        if ((rc = td__add_author(st, &na))) goto done;
+        memcpy(st->server_key, na.key, 32);
+        st->has_server = 1;
+        goto done;
+    }
+    {
+        td_author *old = td__author_find(st, na.key);
+        if (server_cert && memcmp(na.key, st->server_key, 32)) {
+            td_key_short_hex(st->server_key, hex2);
+            td__refuse(c, "a second server certificate (key %s) while the server's key is %s", hex, hex2);
+            goto done;
+        }
+        if (old) {
+            if (strcmp(old->agency, na.agency) || old->role != na.role || strcmp(old->device, na.device) ||
+                old->is_server != na.is_server) {
+                td__refuse(c, "key %s already has a certificate for %s/%s (%s)", hex, old->agency, old->device,
+                           td_role_name(old->role));
+                goto done;
+            }
+            /* the same subject again: a renewal */
+            old->not_before_ms = na.not_before_ms;
+            old->not_after_ms = na.not_after_ms;
+            goto done;
+        }
+        rc = td__add_author(st, &na);
+    }
+done:
+    X509_STORE_CTX_free(vc);
+    X509_free(x);
+    tiendo__cert_payload__free_unpacked(p, NULL);
+    return rc;
+}
+
+static int td__apply_revocation(td__ctx *c)
+{
+    Tiendo__RevocationPayload *p;
+    td_author *a;
+    char hex[17];
+    if (!td__need_server(c, "revocation")) return 0;
+    if (!(p = tiendo__revocation_payload__unpack(NULL, c->e->payload.len, c->e->payload.data)))
+        return td__refuse(c, "revocation payload does not decode as tiendo.RevocationPayload");
+    if (p->key.len != 32) {
+        td__refuse(c, "revoked key is %zu bytes, expected 32", p->key.len);
+    } else if (p->revoked_ms <= 0) {
+        td__refuse(c, "revocation time %lld is not a time", (long long)p->revoked_ms);
+    } else if (!(a = td__author_find(c->st, p->key.data))) {
+        td_key_short_hex(p->key.data, hex);
+        td__refuse(c, "revocation of key %s, which has no certificate in the log", hex);
+    } else if (!a->revoked_ms || p->revoked_ms < a->revoked_ms) {
+        a->revoked_ms = p->revoked_ms;   /* the earliest revocation counts */
+    }
+    tiendo__revocation_payload__free_unpacked(p, NULL);
+    return 0;
+}
+
+static int td__task_map_build(td_state *st)
+{
+    td__map m = {0};
+    if (td__map_reserve(&m, st->plan.n_tasks ? st->plan.n_tasks : 1)) return TD_ENOMEM;
+    for (size_t i = 0; i < st->plan.n_tasks; i++) {
+        int n = st->plan.tasks[i].number;
+        uint64_t h = td__hash(st, &n, sizeof n);
+        if (td__map_find(&m, h, td__task_eq, st, &n) < 0) td__map_put(&m, h, (uint32_t)i);   /* first wins, as td_plan_task */
+    }
+    td__map_free(&st->task_map);
+    st->task_map = m;
+    return 0;
+}
+
+static int td__apply_plan(td__ctx *c)
+{
+    td_state *st = c->st;
+    td_plan np, old;
+    td_error e2 = {0};
+    int rc;
+    if (!td__need_central(c, "plan change")) return 0;
+    if ((rc = td_plan_pb_decode(c->e->payload.data, c->e->payload.len, &np, NULL, &e2))) {
+        if (rc == TD_ENOMEM) return rc;
+        return td__refuse(c, "plan change does not decode: %s", e2.msg);
+    }
+    old = st->plan;
+    st->plan = np;
+    if (td__task_map_build(st)) {
+        st->plan = old;   /* the old map was kept: it still fits the old plan */
+        td_plan_free(&np);
+        return TD_ENOMEM;
+    }
+    td_plan_free(&old);
+    st->has_plan = 1;
+    td__ontask_reset(st);
+    return 0;
+}
+
+static int td__apply_agency(td__ctx *c)
+{
+    td_state *st = c->st;
+    Tiendo__AgencyChange *m;
+    td_error e2 = {0};
+    int seed, rc;
+    if (!td__need_central(c, "agency change")) return 0;
+    if (!(m = tiendo__agency_change__unpack(NULL, c->e->payload.len, c->e->payload.data)))
+        return td__refuse(c, "agency change does not decode as tiendo.AgencyChange");
+    seed = m->kind == TIENDO__AGENCY_CHANGE_KIND__CHANGE_SEED;
+    tiendo__agency_change__free_unpacked(m, NULL);
+    if (seed) {
+        td_registry nr;
+        if (st->n_agency_entries)
+            return td__refuse(c, "registry seed after %zu agency change(s): a seed comes first", st->n_agency_entries);
+        td_registry_init_empty(&nr);
+        if ((rc = td_registry_apply_pb(&nr, c->e->payload.data, c->e->payload.len, &e2))) {
+            td_registry_free(&nr);
+            if (rc == TD_ENOMEM) return rc;
+            return td__refuse(c, "registry seed refused: %s", e2.msg);
+        }
+        td_registry_free(&st->reg);
+        st->reg = nr;
+    } else if ((rc = td_registry_apply_pb(&st->reg, c->e->payload.data, c->e->payload.len, &e2))) {
+        if (rc == TD_ENOMEM) return rc;
+        return td__refuse(c, "agency change refused: %s", e2.msg);
+    }
+    st->n_agency_entries++;
+    td__ontask_reset(st);
+    return 0;
+}
+
+/* A new conflict pair; room reserved by the caller. */
+static void td__conflict(td_state *st, const td_report *r, uint64_t winner, uint64_t loser)
+{
+    td_conflict *k = &st->conflicts[st->n_conflicts++];
+    memset(k, 0, sizeof *k);
+    k->task = r->task;
+    memcpy(k->agency, r->agency, sizeof k->agency);
+    memcpy(k->period, r->period, sizeof k->period);
+    k->winner_index = winner;
+    k->loser_index = loser;
+}
+
+static int td__apply_report(td__ctx *c)
+{
+    td_state *st = c->st;
+    const Tiendo__Entry *e = c->e;
+    Tiendo__ReportPayload *p;
+    td__tap key;
+    uint64_t h;
+    long ri;
+    int date, on, rc = 0;
+    char *result = NULL, *diff = NULL, *prop = NULL;
+    char dbuf[16];
+
+    if (!(p = tiendo__report_payload__unpack(NULL, e->payload.len, e->payload.data)))
+        return td__refuse(c, "report payload does not decode as tiendo.ReportPayload");
+    c->res->task = p->task;
+    date = td_state_device_date(e->device_time_ms);
+    if (!td__task(st, p->task)) {
+        td__refuse(c, "report on unknown task %u", p->task);
+        goto done;
+    }
+    if (strcmp(p->agency, c->a->agency)) {
+        td__refuse(c, "report for agency \"%.64s\" by a device of \"%s\"", p->agency, c->a->agency);
+        goto done;
+    }
+    if (!td__period_ok(p->period)) {
+        td__refuse(c, "report period \"%.16s\" is not YYYY-MM", p->period);
+        goto done;
+    }
+    if (p->percent > 100) {
+        td__refuse(c, "report percent %u exceeds 100", p->percent);
+        goto done;
+    }
+    if ((int)p->state < TIENDO__REPORT_STATE__REPORT_UNSPECIFIED || (int)p->state > TIENDO__REPORT_STATE__REPORT_DONE) {
+        td__refuse(c, "report state %d is not a ReportState", (int)p->state);
+        goto done;
+    }
+    if ((on = td__on_task(st, p->task, p->agency, date)) < 0) {
+        rc = on;
+        goto done;
+    }
+    if (!on) {
+        td_date_vi(date, dbuf, sizeof dbuf);
+        td__refuse(c, "agency %s is neither lead nor partner of task %u (as of %s)", p->agency, p->task, dbuf);
+        goto done;
+    }
+
+    /* everything that can fail is allocated before the state changes */
+    if (!(result = td__sdup(p->result)) || !(diff = td__sdup(p->difficulties)) || !(prop = td__sdup(p->proposals)) ||
+        td__grow((void **)&st->reports, &st->cap_reports, st->n_reports, 1, sizeof *st->reports) ||
+        td__grow((void **)&st->rents, &st->cap_rents, st->n_rents, 1, sizeof *st->rents) ||
+        td__grow((void **)&st->conflicts, &st->cap_conflicts, st->n_conflicts, 1, sizeof *st->conflicts) ||
+        td__map_reserve(&st->report_map, 1) || td__map_reserve(&st->rent_map, 1)) {
+        rc = TD_ENOMEM;
+        goto done;
+    }
+    key.task = p->task;
+    key.agency = p->agency;
+    key.period = p->period;
+    h = td__tap_hash(st, p->task, p->agency, p->period);
+    ri = td__map_find(&st->report_map, h, td__report_eq, st, &key);
+    {
+        td_report *r;
+        int take;
+        if (ri < 0) {
+            ri = (long)st->n_reports++;
+            r = &st->reports[ri];
+            memset(r, 0, sizeof *r);
+            r->task = p->task;
+            memcpy(r->agency, c->a->agency, sizeof r->agency);
+            memcpy(r->period, p->period, 8);
+            r->result = r->difficulties = r->proposals = r->review_comment = td__empty;
+            td__map_put(&st->report_map, h, (uint32_t)ri);
+            take = 1;
+        } else {
+            int newer;
+            r = &st->reports[ri];
+            newer = td__version_cmp(e->hlc, e->author.data, e->seq, r->hlc, r->author, r->seq) > 0;
+            if (memcmp(r->author, e->author.data, 32)) {
+                /* two devices of one agency on one key: both kept, the pair flagged */
+                uint64_t other = r->index;
+                td__conflict(st, r, newer ? c->index : other, newer ? other : c->index);
+                r->conflict_index = newer ? other : c->index;
+            }
+            take = newer;
+        }
+        r->n_versions++;
+        if (take) {
+            td__sfree(r->result);
+            td__sfree(r->difficulties);
+            td__sfree(r->proposals);
+            td__sfree(r->review_comment);
+            r->result = result;
+            r->difficulties = diff;
+            r->proposals = prop;
+            result = diff = prop = NULL;
+            r->index = c->index;
+            memcpy(r->author, e->author.data, 32);
+            r->seq = e->seq;
+            r->hlc = e->hlc;
+            r->device_time_ms = e->device_time_ms;
+            r->received_ms = c->received_ms;
+            r->state = (int)p->state;
+            r->percent = p->percent;
+            r->done_date = p->done_date;
+            /* a review belongs to the entry it reviewed */
+            r->review = 0;
+            r->review_comment = td__empty;
+            r->review_index = 0;
+        }
+        {
+            td__rent *v = &st->rents[st->n_rents];
+            memcpy(v->author, e->author.data, 32);
+            v->seq = e->seq;
+            v->index = c->index;
+            v->report = (uint32_t)ri;
+            td__map_put(&st->rent_map, td__as_hash(st, e->author.data, e->seq), (uint32_t)st->n_rents);
+            st->n_rents++;
+        }
+    }
+done:
+    td__sfree(result);
+    td__sfree(diff);
+    td__sfree(prop);
+    tiendo__report_payload__free_unpacked(p, NULL);
+    return rc;
+}
+
+static int td__apply_indicator(td__ctx *c)
+{
+    td_state *st = c->st;
+    const Tiendo__Entry *e = c->e;
+    Tiendo__IndicatorPayload *p;
+    const td_indicator *ind;
+    td__cap key;
+    uint64_t h;
+    long vi;
+    int rc = 0, date;
+    char *text = NULL;
+
+    if (!(p = tiendo__indicator_payload__unpack(NULL, e->payload.len, e->payload.data)))
+        return td__refuse(c, "indicator payload does not decode as tiendo.IndicatorPayload");
+    date = td_state_device_date(e->device_time_ms);
+    if (strlen(p->code) >= sizeof st->ivals->code || !(ind = td_plan_indicator(&st->plan, p->code))) {
+        td__refuse(c, "value of unknown indicator \"%.32s\"", p->code);
+        goto done;
+    }
+    if (!td__period_ok(p->period)) {
+        td__refuse(c, "indicator period \"%.16s\" is not YYYY-MM", p->period);
+        goto done;
+    }
+    if (td__is_central(c->a)) {
+        if (!td_slug_valid(p->agency)) {
+            td__refuse(c, "indicator value for agency \"%.64s\", which is not a slug", p->agency);
+            goto done;
+        }
+    } else {
+        int yes;
+        if (strcmp(p->agency, c->a->agency)) {
+            td__refuse(c, "indicator value for agency \"%.64s\" by a device of \"%s\"", p->agency, c->a->agency);
+            goto done;
+        }
+        if ((yes = td__refs_contain(st, ind->monitors, ind->n_monitors, 0, p->agency, date)) < 0) {
+            rc = yes;
+            goto done;
+        }
+        if (!yes) {
+            td__refuse(c, "agency %s does not monitor indicator %s", p->agency, p->code);
+            goto done;
+        }
+    }
+    if (!(text = td__sdup(p->text)) ||
+        td__grow((void **)&st->ivals, &st->cap_ivals, st->n_ivals, 1, sizeof *st->ivals) ||
+        td__map_reserve(&st->ival_map, 1)) {
+        rc = TD_ENOMEM;
+        goto done;
+    }
+    key.code = p->code;
+    key.agency = p->agency;
+    key.period = p->period;
+    h = td__cap_hash(st, &key);
+    vi = td__map_find(&st->ival_map, h, td__ival_eq, st, &key);
+    {
+        td_indicator_value *v;
+        if (vi < 0) {
+            vi = (long)st->n_ivals++;
+            v = &st->ivals[vi];
+            memset(v, 0, sizeof *v);
+            memcpy(v->code, p->code, strlen(p->code) + 1);
+            memcpy(v->agency, p->agency, strlen(p->agency) + 1);
+            memcpy(v->period, p->period, 8);
+            v->text = td__empty;
+            td__map_put(&st->ival_map, h, (uint32_t)vi);
+        } else {
+            v = &st->ivals[vi];
+            if (td__version_cmp(e->hlc, e->author.data, e->seq, v->hlc, v->author, v->seq) < 0) {
+                v->n_versions++;
+                goto done;
+            }
+        }
+        v->n_versions++;
+        td__sfree(v->text);
+        v->text = text;
+        text = NULL;
+        v->value = p->value;
+        v->has_value = p->has_value;
+        v->index = c->index;
+        v->device_time_ms = e->device_time_ms;
+        v->received_ms = c->received_ms;
+        memcpy(v->author, e->author.data, 32);
+        v->seq = e->seq;
+        v->hlc = e->hlc;
+    }
+done:
+    td__sfree(text);
+    tiendo__indicator_payload__free_unpacked(p, NULL);
+    return rc;
+}
+
+static int td__apply_review(td__ctx *c)
+{
+    td_state *st = c->st;
+    Tiendo__ReviewPayload *p;
+    td__as key;
+    long i;
+    char *comment;
+    char hex[17];
+    td_report *r;
+    const td__rent *v;
+
+    if (!(p = tiendo__review_payload__unpack(NULL, c->e->payload.len, c->e->payload.data)))
+        return td__refuse(c, "review payload does not decode as tiendo.ReviewPayload");
+    c->res->task = p->task;
+    if (!td__need_central(c, "review")) goto out;
+    if (p->report_author.len != 32) {
+        td__refuse(c, "review names a report author of %zu bytes, expected 32", p->report_author.len);
+        goto out;
+    }
+    td_key_short_hex(p->report_author.data, hex);
+    key.author = p->report_author.data;
+    key.seq = p->report_seq;
+    i = td__map_find(&st->rent_map, td__as_hash(st, key.author, key.seq), td__rent_eq, st, &key);
+    if (i < 0) {
+        td__refuse(c, "review of report %s seq %llu: no such report in the state", hex,
+                   (unsigned long long)p->report_seq);
+        goto out;
+    }
+    v = &st->rents[i];
+    r = &st->reports[v->report];
+    if (p->task != r->task || strcmp(p->agency, r->agency)) {
+        td__refuse(c, "review names task %u agency \"%.64s\" but report %s seq %llu is task %u agency %s", p->task,
+                   p->agency, hex, (unsigned long long)p->report_seq, r->task, r->agency);
+        goto out;
+    }
+    if (r->index != v->index) {
+        td__refuse(c, "review of a superseded report (index %llu; current is index %llu)",
+                   (unsigned long long)v->index, (unsigned long long)r->index);
+        goto out;
+    }
+    if (!(comment = td__sdup(p->comment))) {
+        tiendo__review_payload__free_unpacked(p, NULL);
+        return TD_ENOMEM;
+    }
+    td__sfree(r->review_comment);
+    r->review_comment = comment;
+    r->review = p->accept ? 1 : -1;
+    r->review_index = c->index;
+out:
+    tiendo__review_payload__free_unpacked(p, NULL);
+    return 0;
+}
+
+static int td__apply_condition(td__ctx *c)
+{
+    td_state *st = c->st;
+    const Tiendo__Entry *e = c->e;
+    Tiendo__ConditionPayload *p;
+    const td_task *t;
+    td_condition *k;
+    uint32_t task;
+    uint64_t h;
+    long i;
+    int rc = 0;
+    char *note = NULL;
+
+    if (!(p = tiendo__condition_payload__unpack(NULL, e->payload.len, e->payload.data)))
+        return td__refuse(c, "condition payload does not decode as tiendo.ConditionPayload");
+    task = p->task;
+    c->res->task = task;
+    if (!td__need_central(c, "condition")) goto done;
+    if (!(t = td__task(st, task))) {
+        td__refuse(c, "condition on unknown task %u", task);
+        goto done;
+    }
+    if (t->deadline.kind != TD_DEADLINE_CONDITIONAL) {
+        td__refuse(c, "task %u has no conditional deadline (its deadline is %s)", task,
+                   td_deadline_kind_name(t->deadline.kind));
+        goto done;
+    }
+    if (!td_date_valid(p->met_date)) {
+        td__refuse(c, "condition met_date %d is not a date", (int)p->met_date);
+        goto done;
+    }
+    if (!(p->due_year == 0 && p->due_month == 0) &&
+        (p->due_year < TD_DEADLINE_YEAR_MIN || p->due_year > TD_DEADLINE_YEAR_MAX || p->due_month < 1 ||
+         p->due_month > 12)) {
+        td__refuse(c, "condition due month %d/%d is not a month", (int)p->due_month, (int)p->due_year);
+        goto done;
+    }
+    if (!(note = td__sdup(p->note)) ||
+        td__grow((void **)&st->conds, &st->cap_conds, st->n_conds, 1, sizeof *st->conds) ||
+        td__map_reserve(&st->cond_map, 1)) {
+        rc = TD_ENOMEM;
+        goto done;
+    }
+    h = td__hash(st, &task, sizeof task);
+    if ((i = td__map_find(&st->cond_map, h, td__cond_eq, st, &task)) < 0) {
+        i = (long)st->n_conds++;
+        k = &st->conds[i];
+        memset(k, 0, sizeof *k);
+        k->task = task;
+        k->note = td__empty;
+        td__map_put(&st->cond_map, h, (uint32_t)i);
+    } else {
+        k = &st->conds[i];
+        if (td__version_cmp(e->hlc, e->author.data, e->seq, k->hlc, k->author, k->seq) < 0) goto done;
+    }
+    td__sfree(k->note);
+    k->note = note;
+    note = NULL;
+    k->met_date = p->met_date;
+    k->due_year = p->due_year;
+    k->due_month = p->due_month;
+    k->index = c->index;
+    memcpy(k->author, e->author.data, 32);
+    k->seq = e->seq;
+    k->hlc = e->hlc;
+done:
+    td__sfree(note);
+    tiendo__condition_payload__free_unpacked(p, NULL);
+    return rc;
+}
+
+/* The generic checks of derive.h (1-5), then the kind. */
+static int td__apply_entry(td__ctx *c)
+{
+    td_state *st = c->st;
+    const Tiendo__Entry *e = c->e;
+    td_author *a;
+    char t1[32], t2[32], t3[32];
+    int kind = (int)e->kind;
+
+    if (!td_entry_kind_known(kind)) return td__refuse(c, "unknown entry kind %d", kind);
+    if (!st->has_server && kind == TIENDO__ENTRY_KIND__ENTRY_CERT && !td__author_find(st, e->author.data))
+        return td__apply_cert(c, 1);
+    if (!(a = td__author_find(st, e->author.data)))
+        return td__refuse(c, "unknown author (no certificate for this key earlier in the log)");
+    if (strcmp(e->agency, a->agency))
+        return td__refuse(c, "entry agency \"%.64s\" differs from the certificate's \"%s\"", e->agency, a->agency);
+    if (e->device_time_ms < a->not_before_ms || e->device_time_ms > a->not_after_ms) {
+        td__iso(e->device_time_ms, t1, sizeof t1);
+        td__iso(a->not_before_ms, t2, sizeof t2);
+        td__iso(a->not_after_ms, t3, sizeof t3);
+        return td__refuse(c, "signed at %s, outside the certificate's validity (%s to %s)", t1, t2, t3);
+    }
+    if (a->revoked_ms && e->device_time_ms >= a->revoked_ms) {
+        td__iso(a->revoked_ms, t1, sizeof t1);
+        return td__refuse(c, "signed after revocation at %s", t1);
+    }
+    if (e->seq <= a->last_seq)
+        return td__refuse(c, "seq %llu not after %llu", (unsigned long long)e->seq, (unsigned long long)a->last_seq);
+    a->last_seq = e->seq;
+    c->a = a;
+    if (a->role == TD_ROLE_INSPECTOR)
+        return td__refuse(c, "%s entry from an inspector device: inspectors change nothing", td_entry_kind_name(kind));
+    switch (kind) {
+    case TIENDO__ENTRY_KIND__ENTRY_CERT: return td__apply_cert(c, 0);
+    case TIENDO__ENTRY_KIND__ENTRY_REVOCATION: return td__apply_revocation(c);
+    case TIENDO__ENTRY_KIND__ENTRY_PLAN: return td__apply_plan(c);
+    case TIENDO__ENTRY_KIND__ENTRY_AGENCY: return td__apply_agency(c);
+    case TIENDO__ENTRY_KIND__ENTRY_REPORT: return td__apply_report(c);
+    case TIENDO__ENTRY_KIND__ENTRY_INDICATOR: return td__apply_indicator(c);
+    case TIENDO__ENTRY_KIND__ENTRY_REVIEW: return td__apply_review(c);
+    case TIENDO__ENTRY_KIND__ENTRY_CONDITION: return td__apply_condition(c);
+    default: return td__refuse(c, "unknown entry kind %d", kind);   /* defensive: td_entry_kind_known said yes */
+    }
+}
+
+int td_state_apply(td_state *st, uint64_t index, const uint8_t *buf, size_t len, int64_t received_ms,
+                   td_apply_result *res, td_error *err)
+{
+    td_entry en;
+    td_error e2 = {0};
+    td__ctx c;
+    td_refusal *rf;
+    uint64_t last_seq = 0;
+    td_author *a0 = NULL;
+    int rc;
+
+    if (!st || !res || (!buf && len)) return td_error_set(err, TD_EARG, "td_state_apply: missing argument");
+    if (index <= st->last_index)
+        return td_error_set(err, TD_EARG, "log index %llu is not after the last applied %llu",
+                            (unsigned long long)index, (unsigned long long)st->last_index);
+    memset(res, 0, sizeof *res);
+    /* a refusal can always be recorded */
+    if (td__grow((void **)&st->refusals, &st->cap_refusals, st->n_refusals, 1, sizeof *st->refusals))
+        return td_error_set(err, TD_ENOMEM, "out of memory applying log index %llu", (unsigned long long)index);
+    memset(&c, 0, sizeof c);
+    c.st = st;
+    c.index = index;
+    c.received_ms = received_ms;
+    c.res = res;
+    if ((rc = td_entry_decode(buf, len, &en, &e2))) {
+        res->refused = 1;
+        snprintf(res->reason, sizeof res->reason, "entry does not decode: %.200s", e2.msg);
+        rf = &st->refusals[st->n_refusals++];
+        memset(rf, 0, sizeof *rf);
+        rf->index = index;
+        memcpy(rf->reason, res->reason, sizeof rf->reason);
+    } else {
+        char hex[17];
+        c.e = en.e;
+        res->kind = (int)en.e->kind;
+        td_key_short_hex(en.e->author.data, hex);
+        snprintf(c.prefix, sizeof c.prefix, "author %s seq %llu: ", hex, (unsigned long long)en.e->seq);
+        /* the generic checks advance last_seq before the kind runs: undo on failure */
+        if ((a0 = td__author_find(st, en.e->author.data))) last_seq = a0->last_seq;
+        if ((rc = td__apply_entry(&c))) {
+            if (a0) a0->last_seq = last_seq;
+            td_entry_free(&en);
+            memset(res, 0, sizeof *res);
+            return td_error_set(err, rc, "%s applying log index %llu", td_err_str(rc), (unsigned long long)index);
+        }
+        if (res->refused) {
+            rf = &st->refusals[st->n_refusals++];
+            memset(rf, 0, sizeof *rf);
+            rf->index = index;
+            rf->kind = res->kind;
+            memcpy(rf->author, en.e->author.data, 32);
+            rf->seq = en.e->seq;
+            snprintf(rf->agency, sizeof rf->agency, "%s", en.e->agency);
+            rf->task = res->task;
+            memcpy(rf->reason, res->reason, sizeof rf->reason);
+        }
+        td_entry_free(&en);
+    }
+    st->last_index = index;
+    st->count++;
+    td__drop_views(st);
+    return TD_OK;
+}
+
+/* --- accessors ------------------------------------------------------------- */
+
+uint64_t td_state_last_index(const td_state *st) { return st->last_index; }
+uint64_t td_state_count(const td_state *st) { return st->count; }
+const td_plan *td_state_plan(const td_state *st) { return &st->plan; }
+int td_state_has_plan(const td_state *st) { return st->has_plan; }
+const td_registry *td_state_registry(const td_state *st) { return &st->reg; }
+
+const td_author *td_state_author(const td_state *st, const unsigned char key[32])
+{
+    return td__author_find(st, key);
+}
+
+const unsigned char *td_state_server_key(const td_state *st)
+{
+    return st->has_server ? st->server_key : NULL;
+}
+
+static int td__report_cmp(const void *x, const void *y)
+{
+    const td_report *a = x, *b = y;
+    int c;
+    if (a->task != b->task) return a->task < b->task ? -1 : 1;
+    if ((c = strcmp(a->agency, b->agency))) return c;
+    return strcmp(a->period, b->period);
+}
+
+static int td__ival_cmp(const void *x, const void *y)
+{
+    const td_indicator_value *a = x, *b = y;
+    int c;
+    if ((c = strcmp(a->code, b->code))) return c;
+    if ((c = strcmp(a->agency, b->agency))) return c;
+    return strcmp(a->period, b->period);
+}
+
+static int td__cond_cmp(const void *x, const void *y)
+{
+    const td_condition *a = x, *b = y;
+    return a->task < b->task ? -1 : a->task > b->task;
+}
+
+/* A sorted shallow copy (the strings stay owned by the primary array).  On
+ * out of memory the primary array is returned unsorted: never NULL data. */
+static const void *td__view(const void *src, size_t n, size_t size, int (*cmp)(const void *, const void *),
+                            void **cache, int *ok)
+{
+    if (*ok) return *cache;
+    if (!n) return src;
+    if (!(*cache = malloc(n * size))) return src;
+    memcpy(*cache, src, n * size);
+    qsort(*cache, n, size, cmp);
+    *ok = 1;
+    return *cache;
+}
+
+const td_report *td_state_reports(const td_state *cst, size_t *n)
+{
+    td_state *st = (td_state *)cst;
+    *n = st->n_reports;
+    return td__view(st->reports, st->n_reports, sizeof *st->reports, td__report_cmp, (void **)&st->v_reports,
+                    &st->v_reports_ok);
+}
+
+const td_report *td_state_report(const td_state *st, uint32_t task, const char *agency, const char *period)
+{
+    td__tap k = {task, agency, period};
+    long i;
+    if (!agency || !period || strlen(agency) > TD_AGENCY_MAX || strlen(period) > 7) return NULL;
+    i = td__map_find(&st->report_map, td__tap_hash(st, task, agency, period), td__report_eq, st, &k);
+    return i < 0 ? NULL : &st->reports[i];
+}
+
+const td_indicator_value *td_state_indicator_values(const td_state *cst, size_t *n)
+{
+    td_state *st = (td_state *)cst;
+    *n = st->n_ivals;
+    return td__view(st->ivals, st->n_ivals, sizeof *st->ivals, td__ival_cmp, (void **)&st->v_ivals, &st->v_ivals_ok);
+}
+
+const td_condition *td_state_conditions(const td_state *cst, size_t *n)
+{
+    td_state *st = (td_state *)cst;
+    *n = st->n_conds;
+    return td__view(st->conds, st->n_conds, sizeof *st->conds, td__cond_cmp, (void **)&st->v_conds, &st->v_conds_ok);
+}
+
+const td_refusal *td_state_refusals(const td_state *st, size_t *n)
+{
+    *n = st->n_refusals;
+    return st->refusals;
+}
+
+const td_conflict *td_state_conflicts(const td_state *st, size_t *n)
+{
+    *n = st->n_conflicts;
+    return st->conflicts;
+}
+
+/* --- digest ---------------------------------------------------------------- */
+/* Canonical form: every number big-endian 8 bytes, every string or byte run
+ * length-prefixed, collections in a defined order (sorted, or log order),
+ * each section tagged.  Nothing depends on hash order or on the machine. */
+
+static void td__h_u64(crypto_hash_sha256_state *h, uint64_t v)
+{
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (56 - 8 * i));
+    crypto_hash_sha256_update(h, b, 8);
+}
+
+static void td__h_bytes(crypto_hash_sha256_state *h, const void *p, size_t n)
+{
+    td__h_u64(h, n);
+    if (n) crypto_hash_sha256_update(h, p, n);
+}
+
+static void td__h_str(crypto_hash_sha256_state *h, const char *s)
+{
+    td__h_bytes(h, s ? s : "", s ? strlen(s) : 0);
+}
+
+static void td__h_tag(crypto_hash_sha256_state *h, const char *tag, size_t n)
+{
+    td__h_str(h, tag);
+    td__h_u64(h, n);
+}
+
+void td_state_digest(const td_state *st, unsigned char out[32])
+{
+    crypto_hash_sha256_state h;
+    const td_report *r;
+    const td_indicator_value *iv;
+    const td_condition *cd;
+    const td_author **au;
+    size_t n;
+    uint8_t *buf;
+    size_t blen;
+
+    crypto_hash_sha256_init(&h);
+    td__h_tag(&h, "tiendo-state-v1", 0);
+
+    td__h_tag(&h, "plan", (size_t)st->has_plan);
+    if (st->has_plan) {
+        if (td_plan_pb_encode(&st->plan, NULL, &buf, &blen) == 0) {
+            td__h_bytes(&h, buf, blen);
+            free(buf);
+        } else {
+            td__h_str(&h, "(out of memory)");   /* never equal to a real encoding */
+        }
+    }
+
+    td__h_tag(&h, "registry", st->reg.n_changes);
+    if (td_registry_seed_pb_encode(&st->reg, &buf, &blen) == 0) {
+        td__h_bytes(&h, buf, blen);
+        free(buf);
+    } else {
+        td__h_str(&h, "(out of memory)");
+    }
+    for (size_t i = 0; i < st->reg.n_changes; i++) {
+        if (td_agency_change_pb_encode(&st->reg.changes[i], &buf, &blen) == 0) {
+            td__h_bytes(&h, buf, blen);
+            free(buf);
+        } else {
+            td__h_str(&h, "(out of memory)");
+        }
+    }
+    td__h_u64(&h, st->n_agency_entries);
+
+    td__h_tag(&h, "server", (size_t)st->has_server);
+    if (st->has_server) td__h_bytes(&h, st->server_key, 32);
+
+    /* authors by key */
+    td__h_tag(&h, "authors", st->n_authors);
+    au = st->n_authors ? malloc(st->n_authors * sizeof *au) : NULL;
+    if (st->n_authors && !au) {
+        td__h_str(&h, "(out of memory)");
+    } else {
+        for (size_t i = 0; i < st->n_authors; i++) au[i] = &st->authors[i];
+        for (size_t i = 1; i < st->n_authors; i++)   /* insertion sort: authors are few */
+            for (size_t k = i; k > 0 && memcmp(au[k - 1]->key, au[k]->key, 32) > 0; k--) {
+                const td_author *t = au[k];
+                au[k] = au[k - 1];
+                au[k - 1] = t;
+            }
+        for (size_t i = 0; i < st->n_authors; i++) {
+            const td_author *a = au[i];
+            td__h_bytes(&h, a->key, 32);
+            td__h_str(&h, a->agency);
+            td__h_str(&h, a->device);
+            td__h_u64(&h, (uint64_t)a->is_server);
+            td__h_u64(&h, (uint64_t)a->role);
+            td__h_u64(&h, (uint64_t)a->not_before_ms);
+            td__h_u64(&h, (uint64_t)a->not_after_ms);
+            td__h_u64(&h, (uint64_t)a->revoked_ms);
+            td__h_u64(&h, a->cert_index);
+            td__h_u64(&h, a->last_seq);
+        }
+        free(au);
+    }
+
+    r = td_state_reports(st, &n);
+    td__h_tag(&h, "reports", n);
+    for (size_t i = 0; i < n; i++, r++) {
+        td__h_u64(&h, r->task);
+        td__h_str(&h, r->agency);
+        td__h_str(&h, r->period);
+        td__h_u64(&h, r->index);
+        td__h_bytes(&h, r->author, 32);
+        td__h_u64(&h, r->seq);
+        td__h_u64(&h, r->hlc);
+        td__h_u64(&h, (uint64_t)r->device_time_ms);
+        td__h_u64(&h, (uint64_t)r->received_ms);
+        td__h_u64(&h, (uint64_t)(int64_t)r->state);
+        td__h_u64(&h, r->percent);
+        td__h_str(&h, r->result);
+        td__h_str(&h, r->difficulties);
+        td__h_str(&h, r->proposals);
+        td__h_u64(&h, (uint64_t)(int64_t)r->done_date);
+        td__h_u64(&h, (uint64_t)(int64_t)r->review);
+        td__h_str(&h, r->review_comment);
+        td__h_u64(&h, r->review_index);
+        td__h_u64(&h, r->conflict_index);
+        td__h_u64(&h, r->n_versions);
+    }
+
+    iv = td_state_indicator_values(st, &n);
+    td__h_tag(&h, "indicators", n);
+    for (size_t i = 0; i < n; i++, iv++) {
+        uint64_t bits;
+        memcpy(&bits, &iv->value, sizeof bits);   /* IEEE 754 bits: the same on every machine we run on */
+        td__h_str(&h, iv->code);
+        td__h_str(&h, iv->agency);
+        td__h_str(&h, iv->period);
+        td__h_u64(&h, bits);
+        td__h_u64(&h, (uint64_t)iv->has_value);
+        td__h_str(&h, iv->text);
+        td__h_u64(&h, iv->index);
+        td__h_u64(&h, (uint64_t)iv->device_time_ms);
+        td__h_u64(&h, (uint64_t)iv->received_ms);
+        td__h_bytes(&h, iv->author, 32);
+        td__h_u64(&h, iv->seq);
+        td__h_u64(&h, iv->hlc);
+        td__h_u64(&h, iv->n_versions);
+    }
+
+    cd = td_state_conditions(st, &n);
+    td__h_tag(&h, "conditions", n);
+    for (size_t i = 0; i < n; i++, cd++) {
+        td__h_u64(&h, cd->task);
+        td__h_u64(&h, (uint64_t)(int64_t)cd->met_date);
+        td__h_u64(&h, (uint64_t)(int64_t)cd->due_year);
+        td__h_u64(&h, (uint64_t)(int64_t)cd->due_month);
+        td__h_str(&h, cd->note);
+        td__h_u64(&h, cd->index);
+        td__h_bytes(&h, cd->author, 32);
+        td__h_u64(&h, cd->seq);
+        td__h_u64(&h, cd->hlc);
+    }
+
+    td__h_tag(&h, "conflicts", st->n_conflicts);
+    for (size_t i = 0; i < st->n_conflicts; i++) {
+        const td_conflict *k = &st->conflicts[i];
+        td__h_u64(&h, k->task);
+        td__h_str(&h, k->agency);
+        td__h_str(&h, k->period);
+        td__h_u64(&h, k->winner_index);
+        td__h_u64(&h, k->loser_index);
+    }
+
+    td__h_tag(&h, "refusals", st->n_refusals);
+    for (size_t i = 0; i < st->n_refusals; i++) {
+        const td_refusal *f = &st->refusals[i];
+        td__h_u64(&h, f->index);
+        td__h_u64(&h, (uint64_t)(int64_t)f->kind);
+        td__h_bytes(&h, f->author, 32);
+        td__h_u64(&h, f->seq);
+        td__h_str(&h, f->agency);
+        td__h_u64(&h, f->task);
+        td__h_str(&h, f->reason);
+    }
+    crypto_hash_sha256_final(&h, out);
+}

@@ -1,0 +1,208 @@
+/*
+ * cmd_state.c — `tiendo-server state`: what the server derives from its log
+ * (DESIGN §4), for people (Vietnamese) and for tests: --digest prints the
+ * state digest that a replica of the same view must match
+ * (`tiendo status --digest`).  With --agency, the view of that agency: only
+ * the entries it may see (visibility decided by the full state's current
+ * plan), folded into a fresh state, as its replica would.
+ *
+ * Also the shared helper that opens the ledger for a command.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "entry.h"
+#include "log.pb-c.h"
+
+int tds_cmd_open_ledger(const tds_config *cfg, int write, tds_ledger **out)
+{
+    tds_ledger_opts o = {cfg->data, cfg->ca, write ? cfg->key : NULL, write ? cfg->cert : NULL};
+    td_error err = {0};
+    if (tds_ledger_open(&o, out, &err)) {
+        fprintf(stderr, "%s: không mở được sổ nhật ký ở %s (%s): %s\n", cfg->prog, cfg->data, td_err_vi(err.code),
+                err.msg);
+        *out = NULL;
+        return 1;
+    }
+    return 0;
+}
+
+static void tds__state_usage(FILE *f)
+{
+    fprintf(f,
+            "Cách dùng: tiendo-server state [--config TỆP | --data THƯ_MỤC] [--agency SLUG [--role VAI_TRÒ]]\n"
+            "                                [--digest] [--refused] [--conflicts]\n"
+            "\n"
+            "Tóm tắt trạng thái suy ra từ sổ nhật ký của máy chủ: số bản ghi, thiết bị (tác giả),\n"
+            "báo cáo, bản ghi bị từ chối (kèm lý do) và xung đột.\n"
+            "\n"
+            "  --agency SLUG      chỉ những bản ghi cơ quan SLUG được xem (như bản sao của cơ quan đó)\n"
+            "  --role VAI_TRÒ     office (mặc định), central hoặc inspector\n"
+            "  --digest           in dòng \"digest: <hex>\": mã băm của trạng thái (so với tiendo status --digest)\n"
+            "  --refused          liệt kê từng bản ghi bị từ chối và lý do\n"
+            "  --conflicts        liệt kê từng cặp báo cáo xung đột\n"
+            "%s"
+            "\n"
+            "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
+            tds_config_usage_common);
+}
+
+typedef struct tds_author_list {
+    const td_state *st;
+    size_t n;
+} tds_author_list;
+
+/* Print each author known from an ENTRY_CERT row. */
+static int tds__author_cb(void *arg, const tds_logrow *r)
+{
+    tds_author_list *al = arg;
+    td_entry en;
+    td_error e2;
+    Tiendo__CertPayload *cp;
+    if (td_entry_decode(r->body, r->len, &en, &e2)) return 0;
+    cp = tiendo__cert_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
+    if (cp) {
+        const unsigned char *p = cp->der.data;
+        X509 *x = d2i_X509(NULL, &p, (long)cp->der.len);
+        unsigned char pk[32];
+        const td_author *a;
+        if (x && td_cert_ed25519_pk(x, pk, &e2) == 0 && (a = td_state_author(al->st, pk)) &&
+            a->cert_index == r->idx) {
+            char hex[17];
+            td_key_short_hex(pk, hex);
+            printf("  %-16s %-24s %-10s bản ghi số %llu, seq cuối %llu%s\n", hex,
+                   a->is_server ? "(máy chủ)" : a->agency, a->is_server ? "" : a->device,
+                   (unsigned long long)a->cert_index, (unsigned long long)a->last_seq,
+                   a->revoked_ms ? ", ĐÃ THU HỒI" : "");
+            al->n++;
+        }
+        X509_free(x);
+    }
+    tiendo__cert_payload__free_unpacked(cp, NULL);
+    td_entry_free(&en);
+    return 0;
+}
+
+int tds_cmd_state(int argc, char **argv)
+{
+    tds_config cfg;
+    tds_ledger *lg = NULL;
+    td_state *view = NULL;
+    const td_state *st;
+    const char *agency = NULL;
+    td_role role = TD_ROLE_OFFICE;
+    int digest = 0, refused = 0, conflicts = 0, rc = 1;
+    size_t n_rep, n_ind, n_cond, n_ref, n_con;
+    uint64_t log_n = 0;
+    td_error err = {0};
+
+    tds_config_init(&cfg, "tiendo-server state");
+    for (int i = 1; i < argc; i++) {
+        int t;
+        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
+        if (t) {
+            i--;
+            continue;
+        }
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            tds__state_usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--agency") && i + 1 < argc) {
+            agency = argv[++i];
+            if (!td_slug_valid(agency)) {
+                fprintf(stderr, "tiendo-server state: \"%s\" không phải slug cơ quan hợp lệ\n", agency);
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "--role") && i + 1 < argc) {
+            role = td_role_parse(argv[++i]);
+            if (role == TD_ROLE_NONE) {
+                fprintf(stderr, "tiendo-server state: --role phải là office, central hoặc inspector\n");
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "--digest")) {
+            digest = 1;
+        } else if (!strcmp(argv[i], "--refused")) {
+            refused = 1;
+        } else if (!strcmp(argv[i], "--conflicts")) {
+            conflicts = 1;
+        } else {
+            fprintf(stderr, "tiendo-server state: tham số không hợp lệ: %s\n\n", argv[i]);
+            tds__state_usage(stderr);
+            return 2;
+        }
+    }
+    if ((rc = tds_config_finish(&cfg))) {
+        tds_config_free(&cfg);
+        return rc;
+    }
+    rc = 1;
+    if (tds_cmd_open_ledger(&cfg, 0, &lg)) goto out;
+    if (!tds_ledger_state(lg)) {
+        printf("Sổ nhật ký trống (%s/server.db).\n", cfg.data);
+        rc = 0;
+        goto out;
+    }
+    if (agency && tds_ledger_view(lg, agency, role, &view, &err)) {
+        fprintf(stderr, "tiendo-server state: không dựng được góc nhìn của %s: %s\n", agency, err.msg);
+        goto out;
+    }
+    st = view ? view : tds_ledger_state(lg);
+    tds_logstore_count(tds_ledger_store(lg), &log_n, &err);
+    td_state_reports(st, &n_rep);
+    td_state_indicator_values(st, &n_ind);
+    td_state_conditions(st, &n_cond);
+    td_state_refusals(st, &n_ref);
+    td_state_conflicts(st, &n_con);
+
+    printf("Sổ nhật ký %s/server.db: %llu bản ghi\n", cfg.data, (unsigned long long)log_n);
+    if (agency)
+        printf("Góc nhìn của %s (%s): %llu bản ghi được xem\n", agency, td_role_vi(role),
+               (unsigned long long)td_state_count(st));
+    else
+        printf("Trạng thái suy ra từ %llu bản ghi (bản ghi cuối: số %llu)\n", (unsigned long long)td_state_count(st),
+               (unsigned long long)td_state_last_index(st));
+    if (td_state_has_plan(st))
+        printf("Kế hoạch: %s, %zu nhiệm vụ\n", td_state_plan(st)->number ? td_state_plan(st)->number : "(không số)",
+               td_state_plan(st)->n_tasks);
+    else
+        printf("Kế hoạch: chưa có\n");
+    printf("Thiết bị (tác giả) đã đăng ký chứng thư:\n");
+    {
+        tds_author_list al = {st, 0};
+        tds_logstore_scan(tds_ledger_store(lg), 1, 0, TIENDO__ENTRY_KIND__ENTRY_CERT, tds__author_cb, &al, &err);
+        if (!al.n) printf("  (chưa có)\n");
+    }
+    printf("Báo cáo tiến độ hiện hành: %zu\n", n_rep);
+    printf("Giá trị chỉ tiêu: %zu\n", n_ind);
+    printf("Điều kiện đã đáp ứng: %zu\n", n_cond);
+    printf("Bản ghi bị từ chối: %zu\n", n_ref);
+    if (refused) {
+        const td_refusal *r = td_state_refusals(st, &n_ref);
+        for (size_t i = 0; i < n_ref; i++)
+            printf("  bản ghi số %llu (%s, cơ quan %s, seq %llu): %s\n", (unsigned long long)r[i].index,
+                   td_entry_kind_vi(r[i].kind), *r[i].agency ? r[i].agency : "máy chủ", (unsigned long long)r[i].seq,
+                   r[i].reason);
+    }
+    printf("Xung đột (hai thiết bị cùng báo cáo một nhiệm vụ, cơ quan, kỳ): %zu\n", n_con);
+    if (conflicts) {
+        const td_conflict *c = td_state_conflicts(st, &n_con);
+        for (size_t i = 0; i < n_con; i++)
+            printf("  nhiệm vụ %u, %s, kỳ %s: bản ghi số %llu thắng, số %llu thua\n", c[i].task, c[i].agency,
+                   c[i].period, (unsigned long long)c[i].winner_index, (unsigned long long)c[i].loser_index);
+    }
+    if (digest) {
+        unsigned char d[32];
+        char hex[65];
+        td_state_digest(st, d);
+        for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
+        printf("digest: %s\n", hex);
+    }
+    rc = 0;
+out:
+    if (view) td_state_free(view);
+    tds_ledger_close(lg);
+    tds_config_free(&cfg);
+    return rc;
+}

@@ -1,0 +1,182 @@
+/* config.c — see config.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "err.h"
+#include "frame.h"
+#include "log.h"
+#include "netaddr.h"
+
+const char tds_config_usage_common[] =
+    "  --config TỆP       tệp cấu hình (mỗi dòng: khóa = giá trị; khóa giống tên tham số)\n"
+    "  --data THƯ_MỤC     thư mục dữ liệu chứa server.db (mặc định: $TIENDO_DATA,\n"
+    "                     nếu không có thì " TDS_DEFAULT_DATA ")\n"
+    "  --ca TỆP           chứng thư CA của tỉnh\n"
+    "  --cert TỆP         chứng thư của máy chủ\n"
+    "  --key TỆP          khóa riêng của máy chủ (quyền 0600): khóa ký các bản ghi của máy chủ\n"
+    "  --crl TỆP          danh sách thu hồi (CRL)\n";
+
+/* Keys every command understands, and those only serve needs. */
+static const char *const tds__keys_common[] = {"ca", "cert", "key", "crl", "data", "log-level", NULL};
+static const char *const tds__keys_serve[] = {"listen", "port-file", "max-conns", "max-frame",
+                                              "handshake-timeout", "idle-timeout", NULL};
+
+void tds_config_init(tds_config *cfg, const char *prog)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->prog = prog;
+    snprintf(cfg->listen, sizeof cfg->listen, "%s", TDS_DEFAULT_LISTEN);
+    cfg->handshake_ms = TDS_DEFAULT_HANDSHAKE_MS;
+    cfg->idle_ms = TDS_DEFAULT_IDLE_MS;
+    cfg->max_conns = TDS_DEFAULT_MAX_CONNS;
+    cfg->max_frame = TD_FRAME_MAX_DEFAULT;
+}
+
+void tds_config_free(tds_config *cfg)
+{
+    free(cfg->ca);
+    free(cfg->cert);
+    free(cfg->key);
+    free(cfg->crl);
+    free(cfg->data);
+    free(cfg->port_file);
+    cfg->ca = cfg->cert = cfg->key = cfg->crl = cfg->data = cfg->port_file = NULL;
+}
+
+static int tds__in(const char *const *keys, const char *k, size_t n)
+{
+    for (; *keys; keys++)
+        if (strlen(*keys) == n && !strncmp(*keys, k, n)) return 1;
+    return 0;
+}
+
+int tds_config_take(tds_config *cfg, int argc, char **argv, int *i, int serve_keys)
+{
+    const char *a = argv[*i], *name, *eq, *val;
+    size_t n;
+    if (strncmp(a, "--", 2) != 0) return 0;
+    name = a + 2;
+    eq = strchr(name, '=');
+    n = eq ? (size_t)(eq - name) : strlen(name);
+    if (!(n == 6 && !strncmp(name, "config", 6)) && !tds__in(tds__keys_common, name, n) &&
+        !(serve_keys && tds__in(tds__keys_serve, name, n)))
+        return 0;
+    if (eq) {
+        val = eq + 1;
+    } else if (*i + 1 < argc) {
+        val = argv[++*i];
+    } else {
+        fprintf(stderr, "%s: %s cần một giá trị\n", cfg->prog, a);
+        return -1;
+    }
+    if (n == 6 && !strncmp(name, "config", 6)) {
+        cfg->file = val;
+        (*i)++;
+        return 1;
+    }
+    if (cfg->nflags >= TDS_CONFIG_FLAGS_MAX) {
+        fprintf(stderr, "%s: quá nhiều tham số\n", cfg->prog);
+        return -1;
+    }
+    /* the key is looked up again in the tables, so it can point at them */
+    for (const char *const *t = tds__keys_common; *t; t++)
+        if (strlen(*t) == n && !strncmp(*t, name, n)) cfg->flags[cfg->nflags].key = *t;
+    for (const char *const *t = tds__keys_serve; *t; t++)
+        if (strlen(*t) == n && !strncmp(*t, name, n)) cfg->flags[cfg->nflags].key = *t;
+    cfg->flags[cfg->nflags++].val = val;
+    (*i)++;
+    return 1;
+}
+
+/* Apply one setting (from flag or file); where names the source for errors. */
+static int tds__set(tds_config *cfg, const char *key, const char *val, const char *where)
+{
+    char *end;
+    unsigned long long n;
+#define TDS_STR(k, field)                    \
+    if (!strcmp(key, k)) {                   \
+        free(cfg->field);                    \
+        if (!(cfg->field = strdup(val))) {   \
+            fprintf(stderr, "%s: hết bộ nhớ\n", cfg->prog); \
+            return -1;                       \
+        }                                    \
+        return 0;                            \
+    }
+    TDS_STR("ca", ca) TDS_STR("cert", cert) TDS_STR("key", key) TDS_STR("crl", crl)
+    TDS_STR("data", data) TDS_STR("port-file", port_file)
+#undef TDS_STR
+    if (!strcmp(key, "listen")) {
+        char host[TD_HOST_MAX + 1];
+        int port;
+        td_error err;
+        if (td_hostport_parse(val, host, &port, &err)) {
+            fprintf(stderr, "%s: %s: listen: %s\n", cfg->prog, where, err.msg);
+            return -1;
+        }
+        snprintf(cfg->listen, sizeof cfg->listen, "%s", val);
+        return 0;
+    }
+    if (!strcmp(key, "log-level")) {
+        int l = td_log_level_parse(val);
+        if (l < 0) {
+            fprintf(stderr, "%s: %s: log-level phải là error|warn|info|debug, không phải \"%s\"\n", cfg->prog,
+                    where, val);
+            return -1;
+        }
+        td_log_set_level(l);
+        return 0;
+    }
+    errno = 0;
+    n = strtoull(val, &end, 10);
+    if (!*val || *end || errno || *val == '-') {
+        fprintf(stderr, "%s: %s: %s cần một số nguyên dương, không phải \"%s\"\n", cfg->prog, where, key, val);
+        return -1;
+    }
+    if (!strcmp(key, "max-conns") && n >= 1 && n <= 100000) { cfg->max_conns = (int)n; return 0; }
+    if (!strcmp(key, "max-frame") && n >= 1024 && n <= TD_FRAME_MAX_CEILING) { cfg->max_frame = (uint32_t)n; return 0; }
+    if (!strcmp(key, "handshake-timeout") && n >= 1 && n <= 3600) { cfg->handshake_ms = n * 1000; return 0; }
+    if (!strcmp(key, "idle-timeout") && n >= 1 && n <= 86400) { cfg->idle_ms = n * 1000; return 0; }
+    if (!strcmp(key, "max-conns") || !strcmp(key, "max-frame") || !strcmp(key, "handshake-timeout") ||
+        !strcmp(key, "idle-timeout")) {
+        fprintf(stderr, "%s: %s: %s = %llu nằm ngoài giới hạn cho phép\n", cfg->prog, where, key, n);
+        return -1;
+    }
+    fprintf(stderr, "%s: %s: không có tham số \"%s\"\n", cfg->prog, where, key);
+    return -1;
+}
+
+int tds_config_finish(tds_config *cfg)
+{
+    if (cfg->file) {
+        td_conf conf;
+        td_error err;
+        if (td_conf_load(&conf, cfg->file, &err)) {
+            fprintf(stderr, "%s: không đọc được tệp cấu hình: %s\n", cfg->prog, err.msg);
+            return 1;
+        }
+        for (size_t i = 0; i < conf.n; i++) {
+            char where[600];
+            snprintf(where, sizeof where, "%s:%d", cfg->file, conf.items[i].line);
+            if (tds__set(cfg, conf.items[i].key, conf.items[i].value, where)) {
+                td_conf_free(&conf);
+                return 1;
+            }
+        }
+        td_conf_free(&conf);
+    }
+    for (int i = 0; i < cfg->nflags; i++)
+        if (tds__set(cfg, cfg->flags[i].key, cfg->flags[i].val, "tham số dòng lệnh")) return 2;
+    if (!cfg->data) {
+        const char *d = getenv("TIENDO_DATA");
+        if (!(cfg->data = strdup(d && *d ? d : TDS_DEFAULT_DATA))) {
+            fprintf(stderr, "%s: hết bộ nhớ\n", cfg->prog);
+            return 1;
+        }
+    }
+    return 0;
+}

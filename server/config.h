@@ -1,0 +1,65 @@
+/*
+ * config.h — the server's settings, shared by `serve` and the commands that
+ * open the log (`plan`, `agency`, `state`): the same flags and the same
+ * config-file keys everywhere (--config FILE; keys = flag names without the
+ * dashes).  Flags override the file; the file is read first whatever the
+ * order on the command line.
+ *
+ * Use: tds_config_init; for each argv word, tds_config_take (it says whether
+ * the word was one of ours); then tds_config_finish, which reads the config
+ * file, applies the flags over it and fills the defaults.  Messages for
+ * people are Vietnamese on stderr, prefixed with the program name given to
+ * init.  Owned strings are freed by tds_config_free.
+ */
+#ifndef TDS_CONFIG_H
+#define TDS_CONFIG_H
+
+#include <stdint.h>
+
+/* Defaults; each can be changed by flag or config file. */
+#define TDS_DEFAULT_LISTEN "127.0.0.1:7443"
+/* A TLS 1.3 handshake is two round trips; 10 s covers a bad rural link. */
+#define TDS_DEFAULT_HANDSHAKE_MS 10000
+/* Offices ping every 60 s during long syncs; 5 min of silence is dead. */
+#define TDS_DEFAULT_IDLE_MS 300000
+/* Each session costs ~100 KiB (TLS buffers, framer); 1000 fit easily. */
+#define TDS_DEFAULT_MAX_CONNS 1000
+/* Where the log lives when neither --data nor $TIENDO_DATA says. */
+#define TDS_DEFAULT_DATA "/var/lib/tiendo"
+/* Flags given on one command line (each is a key and a value). */
+#define TDS_CONFIG_FLAGS_MAX 32
+
+typedef struct tds_config {
+    char listen[300];
+    char *ca, *cert, *key, *crl, *data, *port_file;
+    uint64_t handshake_ms, idle_ms;
+    uint32_t max_frame;
+    int max_conns;
+    /* private: flags seen, applied over the file by finish */
+    const char *prog;
+    const char *file;
+    struct { const char *key, *val; } flags[TDS_CONFIG_FLAGS_MAX];
+    int nflags;
+} tds_config;
+
+/* prog: "tiendo-server serve" etc., for messages. */
+void tds_config_init(tds_config *cfg, const char *prog);
+void tds_config_free(tds_config *cfg);
+
+/*
+ * Is argv[*i] a config flag ("--ca FILE", "--ca=FILE", "--config FILE" ...)?
+ * Returns 1 and advances *i past its value if so, 0 if not ours, -1 (message
+ * printed) if its value is missing or the table of flags is full.  serve_keys:
+ * also accept the listener's keys (listen, port-file, max-conns, ...).
+ */
+int tds_config_take(tds_config *cfg, int argc, char **argv, int *i, int serve_keys);
+
+/* Read the config file (if any), apply the flags, fill defaults (data:
+ * $TIENDO_DATA, else TDS_DEFAULT_DATA).  0, or the exit code with a message
+ * printed: 1 if the config file is wrong, 2 if a flag is. */
+int tds_config_finish(tds_config *cfg);
+
+/* Usage lines of the shared flags, for --help texts. */
+extern const char tds_config_usage_common[];
+
+#endif

@@ -1,0 +1,1031 @@
+/* ledger.c — see ledger.h. */
+#include "ledger.h"
+
+#include <openssl/bn.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "entry.h"
+#include "identity.h"
+#include "log.h"
+#include "log.pb-c.h"
+#include "sync_limits.h"
+#include "x509util.h"
+
+struct tds_ledger {
+    tds_logstore *store;
+    td_state *st;                 /* NULL: no CA and an empty log */
+    X509 *ca;                     /* owned */
+    int writable;
+    td_identity id;               /* server key (when writable) */
+    X509 *cert;                   /* server certificate (when writable) */
+    uint8_t *cert_der;
+    size_t cert_der_len;
+    uint64_t last_hlc;            /* the server's clock, never going back */
+    tds_backend be;
+    td_plan empty_plan;           /* for a ledger without state */
+    td_registry builtin;          /* idem */
+    int builtin_ok;
+};
+
+static int64_t tds__now_ms(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+uint32_t tds_ledger_payload_task(int kind, const uint8_t *payload, size_t len)
+{
+    uint32_t task = 0;
+    switch (kind) {
+    case TIENDO__ENTRY_KIND__ENTRY_REPORT: {
+        Tiendo__ReportPayload *p = tiendo__report_payload__unpack(NULL, len, payload);
+        if (p) task = p->task;
+        tiendo__report_payload__free_unpacked(p, NULL);
+        break;
+    }
+    case TIENDO__ENTRY_KIND__ENTRY_REVIEW: {
+        Tiendo__ReviewPayload *p = tiendo__review_payload__unpack(NULL, len, payload);
+        if (p) task = p->task;
+        tiendo__review_payload__free_unpacked(p, NULL);
+        break;
+    }
+    case TIENDO__ENTRY_KIND__ENTRY_CONDITION: {
+        Tiendo__ConditionPayload *p = tiendo__condition_payload__unpack(NULL, len, payload);
+        if (p) task = p->task;
+        tiendo__condition_payload__free_unpacked(p, NULL);
+        break;
+    }
+    default:
+        break;
+    }
+    return task;
+}
+
+/* ---- folding ---------------------------------------------------------- */
+
+static int tds__apply_row(tds_ledger *l, const tds_logrow *r, td_apply_result *res, td_error *err)
+{
+    td_apply_result tmp;
+    int rc;
+    if (!l->st) return td_error_set(err, TD_EARG, "%s: the log has entries but no CA is known: give --ca",
+                                    tds_logstore_path(l->store));
+    if (!res) res = &tmp;
+    rc = td_state_apply(l->st, r->idx, r->body, r->len, r->received_ms, res, err);
+    if (rc) return rc;
+    if (res->refused)
+        td_log_debug("log index %llu (%s) refused by the fold: %s", (unsigned long long)r->idx,
+                     td_entry_kind_name(r->kind), res->reason);
+    return 0;
+}
+
+static int tds__fold_cb(void *arg, const tds_logrow *r)
+{
+    tds_ledger *l = arg;
+    td_error e2 = {0};
+    int rc = tds__apply_row(l, r, NULL, &e2);
+    if (rc) td_log_error("folding log index %llu: %s", (unsigned long long)r->idx, e2.msg);
+    return rc;
+}
+
+int tds_ledger_catch_up(tds_ledger *l, td_error *err)
+{
+    uint64_t last = 0, have = l->st ? td_state_last_index(l->st) : 0;
+    int rc;
+    if ((rc = tds_logstore_last_index(l->store, &last, err))) return rc;
+    if (last <= have) return 0;
+    rc = tds_logstore_scan(l->store, have + 1, 0, 0, tds__fold_cb, l, err);
+    if (rc > 0 || (rc < 0 && err && !err->msg[0]))
+        return td_error_set(err, TD_EINTERNAL, "%s: folding the log failed (see the log)",
+                            tds_logstore_path(l->store));
+    return rc;
+}
+
+/* ---- open / close ----------------------------------------------------- */
+
+static int tds__load_ca(tds_ledger *l, const char *ca_path, td_error *err)
+{
+    uint8_t *der = NULL, *stored = NULL;
+    size_t storedn = 0;
+    int found = 0, rc, n;
+    if ((rc = tds_logstore_meta_get(l->store, "ca_der", &found, &stored, &storedn, err))) return rc;
+    if (ca_path) {
+        unsigned char *p;
+        if ((rc = td_x509_read_cert(ca_path, &l->ca, err))) goto out;
+        n = i2d_X509(l->ca, NULL);
+        if (n <= 0 || !(der = malloc((size_t)n))) {
+            rc = td_error_set(err, TD_ENOMEM, "out of memory encoding the CA");
+            goto out;
+        }
+        p = der;
+        i2d_X509(l->ca, &p);
+        if (found && (storedn != (size_t)n || memcmp(stored, der, storedn) != 0)) {
+            rc = td_error_set(err, TD_ECERT, "%s: this log is anchored on another CA certificate than %s",
+                              tds_logstore_path(l->store), ca_path);
+            goto out;
+        }
+        if (!found) rc = tds_logstore_meta_put(l->store, "ca_der", der, (size_t)n, err);
+    } else if (found) {
+        const unsigned char *p = stored;
+        if (!(l->ca = d2i_X509(NULL, &p, (long)storedn)))
+            rc = td_error_set(err, TD_EDB, "%s: the recorded CA certificate does not decode",
+                              tds_logstore_path(l->store));
+    }
+out:
+    free(der);
+    free(stored);
+    return rc;
+}
+
+static int tds__load_identity(tds_ledger *l, const tds_ledger_opts *o, td_error *err)
+{
+    int rc, n;
+    unsigned char *p;
+    if (!o->cert_path)
+        return td_error_set(err, TD_EARG, "the server key needs its certificate too (--cert)");
+    /* The server certificate has OU=server and no O, so it is not a device
+     * subject: load the key alone, then check the certificate against it. */
+    if ((rc = td_identity_load(&l->id, o->key_path, NULL, err))) return rc;
+    if ((rc = td_x509_read_cert(o->cert_path, &l->cert, err))) return rc;
+    if ((rc = td_x509_cert_matches_key(l->cert, l->id.key, err))) return rc;
+    n = i2d_X509(l->cert, NULL);
+    if (n <= 0 || !(l->cert_der = malloc((size_t)n))) return td_error_set(err, TD_ENOMEM, "out of memory");
+    p = l->cert_der;
+    i2d_X509(l->cert, &p);
+    l->cert_der_len = (size_t)n;
+    l->writable = 1;
+    return 0;
+}
+
+/* The server's clock continues from its last entry, so it never goes back. */
+static int tds__load_server_clock(tds_ledger *l, td_error *err)
+{
+    uint64_t seq = 0;
+    uint8_t *body = NULL;
+    size_t n = 0;
+    int found = 0, rc;
+    td_entry en;
+    td_error e2;
+    if ((rc = tds_logstore_last_seq(l->store, l->id.pk, &seq, err)) || seq == 0) return rc;
+    if ((rc = tds_logstore_lookup(l->store, l->id.pk, seq, &found, NULL, &body, &n, err))) return rc;
+    if (found && td_entry_decode(body, n, &en, &e2) == 0) {
+        l->last_hlc = en.e->hlc;
+        td_entry_free(&en);
+    }
+    free(body);
+    return 0;
+}
+
+static int tds__backend_welcome(void *ctx, const tds_peer *peer, uint64_t cursor, int *has_new,
+                                uint64_t *log_size, td_error *err)
+{
+    return tds_ledger_welcome(ctx, peer, cursor, has_new, log_size, err);
+}
+static int tds__backend_push(void *ctx, const tds_peer *peer, Tiendo__SignedEntry *const *entries, size_t n,
+                             tds_ack *acks, td_error *err)
+{
+    return tds_ledger_push(ctx, peer, entries, n, acks, err);
+}
+static int tds__backend_pull(void *ctx, const tds_peer *peer, uint64_t since, uint32_t limit,
+                             Tiendo__Entries *out, td_error *err)
+{
+    return tds_ledger_pull(ctx, peer, since, limit, out, err);
+}
+static void tds__backend_pull_free(void *ctx, Tiendo__Entries *out)
+{
+    (void)ctx;
+    tds_ledger_pull_free(out);
+}
+
+int tds_ledger_open(const tds_ledger_opts *o, tds_ledger **out, td_error *err)
+{
+    tds_ledger *l;
+    uint64_t last = 0;
+    int rc;
+    *out = NULL;
+    if (!(l = calloc(1, sizeof *l))) return td_error_set(err, TD_ENOMEM, "out of memory");
+    td_plan_init(&l->empty_plan);
+    l->be.welcome = tds__backend_welcome;
+    l->be.push = tds__backend_push;
+    l->be.pull = tds__backend_pull;
+    l->be.pull_free = tds__backend_pull_free;
+    l->be.ctx = l;
+    if ((rc = tds_logstore_open(o->datadir, &l->store, err))) goto fail;
+    if ((rc = tds__load_ca(l, o->ca_path, err))) goto fail;
+    if (o->key_path && (rc = tds__load_identity(l, o, err))) goto fail;
+    if ((rc = tds_logstore_last_index(l->store, &last, err))) goto fail;
+    if (l->ca) {
+        if (!(l->st = td_state_new(l->ca))) {
+            rc = td_error_set(err, TD_ENOMEM, "out of memory");
+            goto fail;
+        }
+    } else if (last > 0) {
+        rc = td_error_set(err, TD_EARG, "%s: the log has %llu entries but no CA certificate is recorded: give --ca",
+                          tds_logstore_path(l->store), (unsigned long long)last);
+        goto fail;
+    }
+    if ((rc = tds_ledger_catch_up(l, err))) goto fail;
+    if (l->writable && (rc = tds__load_server_clock(l, err))) goto fail;
+    if (l->st && l->writable && td_state_server_key(l->st) &&
+        memcmp(td_state_server_key(l->st), l->id.pk, 32) != 0) {
+        char a[17], b[17];
+        td_key_short_hex(td_state_server_key(l->st), a);
+        td_key_short_hex(l->id.pk, b);
+        rc = td_error_set(err, TD_EAUTH, "%s: the log belongs to server key %s, not to %s (%s)",
+                          tds_logstore_path(l->store), a, b, o->key_path);
+        goto fail;
+    }
+    *out = l;
+    return 0;
+fail:
+    tds_ledger_close(l);
+    return rc;
+}
+
+void tds_ledger_close(tds_ledger *l)
+{
+    if (!l) return;
+    td_state_free(l->st);
+    tds_logstore_close(l->store);
+    X509_free(l->ca);
+    X509_free(l->cert);
+    free(l->cert_der);
+    td_identity_free(&l->id);
+    td_plan_free(&l->empty_plan);
+    if (l->builtin_ok) td_registry_free(&l->builtin);
+    free(l);
+}
+
+const td_state *tds_ledger_state(const tds_ledger *l) { return l->st; }
+tds_logstore *tds_ledger_store(tds_ledger *l) { return l->store; }
+X509 *tds_ledger_ca(const tds_ledger *l) { return l->ca; }
+const unsigned char *tds_ledger_server_pk(const tds_ledger *l) { return l->writable ? l->id.pk : NULL; }
+const tds_backend *tds_ledger_backend(tds_ledger *l) { return &l->be; }
+
+const td_plan *tds_ledger_plan(const tds_ledger *l, int *has)
+{
+    if (has) *has = l->st ? td_state_has_plan(l->st) : 0;
+    return l->st ? td_state_plan(l->st) : &l->empty_plan;
+}
+
+const td_registry *tds_ledger_registry(const tds_ledger *l)
+{
+    tds_ledger *m = (tds_ledger *)l;
+    if (l->st) return td_state_registry(l->st);
+    if (!m->builtin_ok) {
+        td_error e2;
+        if (td_registry_init_builtin(&m->builtin, &e2) == 0)
+            m->builtin_ok = 1;
+        else
+            td_registry_init_empty(&m->builtin), m->builtin_ok = 1;
+    }
+    return &m->builtin;
+}
+
+/* ---- server-authored entries ------------------------------------------ */
+
+/* Inside a transaction: sign one server entry with the next seq and insert it. */
+static int tds__insert_own(tds_ledger *l, int kind, const uint8_t *payload, size_t len, tds_logrow *row,
+                           uint8_t **body, td_error *err)
+{
+    td_entry_fields f;
+    uint64_t seq = 0;
+    int64_t now = tds__now_ms();
+    size_t n;
+    int rc;
+    *body = NULL;
+    if ((rc = tds_logstore_last_seq(l->store, l->id.pk, &seq, err))) return rc;
+    memset(&f, 0, sizeof f);
+    f.kind = kind;
+    f.seq = seq + 1;
+    f.hlc = l->last_hlc = td_hlc_next(l->last_hlc, now);
+    f.device_time_ms = now;
+    f.agency = "";
+    f.payload = payload;
+    f.payload_len = len;
+    if ((rc = td_entry_sign_raw(l->id.pk, l->id.sk, &f, body, &n, err))) return rc;
+    memset(row, 0, sizeof *row);
+    memcpy(row->author, l->id.pk, 32);
+    row->seq = f.seq;
+    row->kind = kind;
+    row->agency = "";
+    row->task = tds_ledger_payload_task(kind, payload, len);
+    row->body = *body;
+    row->len = n;
+    row->received_ms = now;
+    if ((rc = tds_logstore_insert(l->store, row, err))) {
+        free(*body);
+        *body = NULL;
+    }
+    return rc;
+}
+
+static int tds__cert_payload(const uint8_t *der, size_t n, uint8_t **out, size_t *outn)
+{
+    Tiendo__CertPayload cp = TIENDO__CERT_PAYLOAD__INIT;
+    cp.der.data = (uint8_t *)der;
+    cp.der.len = n;
+    *outn = tiendo__cert_payload__get_packed_size(&cp);
+    if (!(*out = malloc(*outn ? *outn : 1))) return TD_ENOMEM;
+    tiendo__cert_payload__pack(&cp, *out);
+    return 0;
+}
+
+/* A batch of rows inserted in the current transaction, folded after COMMIT. */
+typedef struct tds_pending {
+    tds_logrow row;
+    uint8_t *body;                /* owned */
+} tds_pending;
+
+/* Inside a transaction: the server's ENTRY_CERT if the log is empty. */
+static int tds__ensure_server_cert(tds_ledger *l, tds_pending *p, size_t *np, td_error *err)
+{
+    uint64_t last = 0;
+    uint8_t *pl;
+    size_t pn;
+    int rc;
+    if ((rc = tds_logstore_last_index(l->store, &last, err)) || last > 0) return rc;
+    if (tds__cert_payload(l->cert_der, l->cert_der_len, &pl, &pn)) return td_error_set(err, TD_ENOMEM, "out of memory");
+    rc = tds__insert_own(l, TIENDO__ENTRY_KIND__ENTRY_CERT, pl, pn, &p[*np].row, &p[*np].body, err);
+    free(pl);
+    if (!rc) {
+        char hex[17];
+        td_key_short_hex(l->id.pk, hex);
+        td_log_info("log started: index %llu is the server's certificate (key %s)",
+                    (unsigned long long)p[*np].row.idx, hex);
+        (*np)++;
+    }
+    return rc;
+}
+
+static void tds__pending_free(tds_pending *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(p[i].body);
+    free(p);
+}
+
+/* After COMMIT: fold the new rows, in order. */
+static void tds__fold_pending(tds_ledger *l, tds_pending *p, size_t n, td_apply_result *res_for)
+{
+    for (size_t i = 0; i < n; i++) {
+        td_error e2 = {0};
+        td_apply_result res;
+        memset(&res, 0, sizeof res);
+        if (tds__apply_row(l, &p[i].row, &res, &e2))
+            td_log_error("folding new log index %llu: %s", (unsigned long long)p[i].row.idx, e2.msg);
+        if (res_for) res_for[i] = res;
+    }
+}
+
+int tds_ledger_append_own(tds_ledger *l, tds_own_entry *e, size_t n, td_error *err)
+{
+    tds_pending *p;
+    td_apply_result *res;
+    size_t np = 0;
+    int rc;
+    if (!l->writable)
+        return td_error_set(err, TD_EAUTH, "writing to the log needs the server key (--key and --cert)");
+    if (!l->st) return td_error_set(err, TD_EARG, "writing to the log needs the CA certificate (--ca)");
+    if (!(p = calloc(n + 1, sizeof *p)) || !(res = calloc(n + 1, sizeof *res))) {
+        free(p);
+        return td_error_set(err, TD_ENOMEM, "out of memory");
+    }
+    if ((rc = tds_logstore_begin(l->store, err))) goto out;
+    if ((rc = tds_ledger_catch_up(l, err)) || (rc = tds__ensure_server_cert(l, p, &np, err))) goto fail;
+    for (size_t i = 0; i < n; i++, np++)
+        if ((rc = tds__insert_own(l, e[i].kind, e[i].payload, e[i].len, &p[np].row, &p[np].body, err))) goto fail;
+    if ((rc = tds_logstore_commit(l->store, err))) goto out;
+    tds__fold_pending(l, p, np, res);
+    for (size_t i = 0; i < n; i++) {
+        e[i].index = p[np - n + i].row.idx;
+        e[i].res = res[np - n + i];
+    }
+    goto out;
+fail:
+    tds_logstore_rollback(l->store);
+out:
+    tds__pending_free(p, np);
+    free(res);
+    return rc;
+}
+
+int tds_ledger_start(tds_ledger *l, td_error *err)
+{
+    uint64_t last = 0;
+    int rc;
+    if ((rc = tds_logstore_last_index(l->store, &last, err)) || last > 0) return rc;
+    return tds_ledger_append_own(l, NULL, 0, err);
+}
+
+/* ---- push --------------------------------------------------------------- */
+
+static void tds__refuse(tds_ack *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tds__refuse(tds_ack *a, const char *fmt, ...)
+{
+    va_list ap;
+    a->status = TIENDO__ACK_STATUS__ACK_REFUSED;
+    va_start(ap, fmt);
+    vsnprintf(a->reason, sizeof a->reason, fmt, ap);
+    va_end(ap);
+}
+
+/* Pack SignedEntry{body, sig} without any unknown fields: the bytes the log
+ * stores are exactly the author's body and signature. */
+static uint8_t *tds__canonical(const Tiendo__SignedEntry *in, size_t *n)
+{
+    Tiendo__SignedEntry se = TIENDO__SIGNED_ENTRY__INIT;
+    uint8_t *buf;
+    se.body = in->body;
+    se.sig = in->sig;
+    *n = tiendo__signed_entry__get_packed_size(&se);
+    if (!(buf = malloc(*n ? *n : 1))) return NULL;
+    tiendo__signed_entry__pack(&se, buf);
+    return buf;
+}
+
+typedef struct tds_cert_find {
+    const uint8_t *der;
+    size_t len;
+    int found;
+} tds_cert_find;
+
+static int tds__cert_find_cb(void *arg, const tds_logrow *r)
+{
+    tds_cert_find *cf = arg;
+    td_entry en;
+    td_error e2;
+    Tiendo__CertPayload *cp;
+    if (td_entry_decode(r->body, r->len, &en, &e2)) return 0;
+    cp = tiendo__cert_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
+    if (cp && cp->der.len == cf->len && memcmp(cp->der.data, cf->der, cf->len) == 0) cf->found = 1;
+    tiendo__cert_payload__free_unpacked(cp, NULL);
+    td_entry_free(&en);
+    return cf->found;
+}
+
+/* Inside the push transaction: the peer's ENTRY_CERT unless the log knows it. */
+static int tds__ensure_peer_cert(tds_ledger *l, const tds_peer *peer, tds_pending *p, size_t *np, td_error *err)
+{
+    tds_cert_find cf = {peer->cert_der, peer->cert_der_len, 0};
+    uint8_t *pl;
+    size_t pn;
+    int rc;
+    if (td_state_author(l->st, peer->pk)) return 0;
+    if (!peer->cert_der || !peer->cert_der_len)
+        return td_error_set(err, TD_ECERT, "push from %s/%s: no certificate to record", peer->subj.agency,
+                            peer->subj.device);
+    /* the fold may have refused an earlier copy: never append the same one twice */
+    rc = tds_logstore_scan(l->store, 1, 0, TIENDO__ENTRY_KIND__ENTRY_CERT, tds__cert_find_cb, &cf, err);
+    if (rc < 0) return rc;
+    if (cf.found) return 0;
+    if (tds__cert_payload(peer->cert_der, peer->cert_der_len, &pl, &pn))
+        return td_error_set(err, TD_ENOMEM, "out of memory");
+    rc = tds__insert_own(l, TIENDO__ENTRY_KIND__ENTRY_CERT, pl, pn, &p[*np].row, &p[*np].body, err);
+    free(pl);
+    if (!rc) {
+        td_log_info("device %s/%s: certificate recorded at log index %llu", peer->subj.agency, peer->subj.device,
+                    (unsigned long long)p[*np].row.idx);
+        (*np)++;
+    }
+    return rc;
+}
+
+int tds_ledger_push(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEntry *const *entries, size_t n,
+                    tds_ack *acks, td_error *err)
+{
+    td_entry *en = NULL;
+    uint8_t **bytes = NULL;
+    size_t *lens = NULL, np = 0, nok = 0;
+    tds_pending *p = NULL;
+    int64_t now = tds__now_ms();
+    int rc = 0;
+
+    if (!l->writable || !l->st)
+        return td_error_set(err, TD_EINTERNAL, "the server log is open read-only");
+    if (n == 0) return 0;
+    en = calloc(n, sizeof *en);
+    bytes = calloc(n, sizeof *bytes);
+    lens = calloc(n, sizeof *lens);
+    p = calloc(n + 2, sizeof *p);
+    if (!en || !bytes || !lens || !p) {
+        rc = td_error_set(err, TD_ENOMEM, "out of memory for a push of %zu entries", n);
+        goto out;
+    }
+    /* Stateless checks first, outside the write lock: form, kind, signature,
+     * author and agency against the TLS peer. */
+    for (size_t i = 0; i < n; i++) {
+        tds_ack *a = &acks[i];
+        td_error e2 = {0};
+        memset(a, 0, sizeof *a);
+        if (!entries[i]) {
+            tds__refuse(a, "empty entry");
+            continue;
+        }
+        if (entries[i]->body.len + entries[i]->sig.len > TD_ENTRY_MAX) {
+            tds__refuse(a, "entry of %zu bytes exceeds TD_ENTRY_MAX (%u)", entries[i]->body.len + entries[i]->sig.len, TD_ENTRY_MAX);
+            continue;
+        }
+        if (!(bytes[i] = tds__canonical(entries[i], &lens[i]))) {
+            rc = td_error_set(err, TD_ENOMEM, "out of memory");
+            goto out;
+        }
+        if (td_entry_decode(bytes[i], lens[i], &en[i], &e2)) {
+            tds__refuse(a, "does not decode: %.200s", e2.msg);
+            continue;
+        }
+        a->seq = en[i].e->seq;
+        if (!td_entry_kind_known((int)en[i].e->kind)) {
+            tds__refuse(a, "unknown entry kind %d", (int)en[i].e->kind);
+        } else if (td_entry_verify(&en[i], &e2)) {
+            tds__refuse(a, "bad signature: %.200s", e2.msg);
+        } else if (memcmp(en[i].e->author.data, peer->pk, 32) != 0) {
+            tds__refuse(a, "author key differs from the TLS peer's key");
+        } else if (strcmp(en[i].e->agency ? en[i].e->agency : "", peer->subj.agency) != 0) {
+            tds__refuse(a, "entry agency \"%.64s\" is not the peer certificate's agency \"%s\"",
+                        en[i].e->agency ? en[i].e->agency : "", peer->subj.agency);
+        } else {
+            a->status = TIENDO__ACK_STATUS__ACK_UNSPECIFIED;   /* passed so far */
+            nok++;
+        }
+    }
+    if (!nok) goto out;
+
+    if ((rc = tds_logstore_begin(l->store, err))) goto out;
+    if ((rc = tds_ledger_catch_up(l, err)) || (rc = tds__ensure_server_cert(l, p, &np, err)) ||
+        (rc = tds__ensure_peer_cert(l, peer, p, &np, err)))
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        tds_ack *a = &acks[i];
+        uint64_t last = 0, seq, idx = 0;
+        uint8_t *old = NULL;
+        size_t oldn = 0;
+        int found = 0;
+        if (a->status != TIENDO__ACK_STATUS__ACK_UNSPECIFIED) continue;
+        seq = en[i].e->seq;
+        if ((rc = tds_logstore_last_seq(l->store, peer->pk, &last, err))) goto fail;
+        if (seq <= last) {
+            if ((rc = tds_logstore_lookup(l->store, peer->pk, seq, &found, &idx, &old, &oldn, err))) goto fail;
+            if (found && oldn == lens[i] && memcmp(old, bytes[i], oldn) == 0) {
+                a->status = TIENDO__ACK_STATUS__ACK_DUPLICATE;
+                a->index = idx;
+            } else if (found) {
+                tds__refuse(a, "equivocation: another entry with seq %llu is at log index %llu",
+                            (unsigned long long)seq, (unsigned long long)idx);
+            } else {
+                /* below the last seq but absent: impossible while pushes are gap-free */
+                tds__refuse(a, "seq %llu already passed but not in the log", (unsigned long long)seq);
+            }
+            free(old);
+            continue;
+        }
+        if (seq > last + 1) {
+            tds__refuse(a, "sequence gap: expected %llu, got %llu", (unsigned long long)(last + 1),
+                        (unsigned long long)seq);
+            continue;
+        }
+        memset(&p[np].row, 0, sizeof p[np].row);
+        memcpy(p[np].row.author, peer->pk, 32);
+        p[np].row.seq = seq;
+        p[np].row.kind = (int)en[i].e->kind;
+        p[np].row.agency = peer->subj.agency;
+        p[np].row.task = tds_ledger_payload_task((int)en[i].e->kind, en[i].e->payload.data, en[i].e->payload.len);
+        p[np].row.body = bytes[i];
+        p[np].row.len = lens[i];
+        p[np].row.received_ms = now;
+        if ((rc = tds_logstore_insert(l->store, &p[np].row, err))) goto fail;
+        p[np].body = bytes[i];    /* ownership moves to the pending list */
+        bytes[i] = NULL;
+        a->status = TIENDO__ACK_STATUS__ACK_STORED;
+        a->index = p[np].row.idx;
+        np++;
+    }
+    /* Durable before any Ack leaves (DESIGN §6). */
+    /* on failure the rows are gone with the rollback, and no ack is sent */
+    if ((rc = tds_logstore_commit(l->store, err))) goto out_pending;
+    tds__fold_pending(l, p, np, NULL);
+    goto out_pending;
+fail:
+    tds_logstore_rollback(l->store);
+out_pending:
+    if (rc) {
+        /* nothing was stored: no ack may say otherwise */
+        for (size_t i = 0; i < n; i++)
+            if (acks[i].status == TIENDO__ACK_STATUS__ACK_STORED) acks[i].status = TIENDO__ACK_STATUS__ACK_UNSPECIFIED;
+    }
+out:
+    for (size_t i = 0; en && i < n; i++) {
+        td_entry_free(&en[i]);
+        if (bytes) free(bytes[i]);
+    }
+    if (p) tds__pending_free(p, np);
+    free(en);
+    free(bytes);
+    free(lens);
+    return rc;
+}
+
+/* ---- pull and welcome ----------------------------------------------------- */
+
+static int tds__visible(const tds_ledger *l, const tds_peer *peer, const tds_logrow *r)
+{
+    return td_state_visible(l->st, r->kind, r->agency, r->task, peer->subj.agency, peer->subj.role);
+}
+
+typedef struct tds_welcome_scan {
+    const tds_ledger *l;
+    const tds_peer *peer;
+    int found;
+} tds_welcome_scan;
+
+static int tds__welcome_cb(void *arg, const tds_logrow *r)
+{
+    tds_welcome_scan *w = arg;
+    if (tds__visible(w->l, w->peer, r)) w->found = 1;
+    return w->found;
+}
+
+int tds_ledger_welcome(tds_ledger *l, const tds_peer *peer, uint64_t cursor, int *has_new, uint64_t *log_size,
+                       td_error *err)
+{
+    tds_welcome_scan w = {l, peer, 0};
+    uint64_t last = 0;
+    int rc;
+    *has_new = 0;
+    *log_size = 0;
+    if ((rc = tds_ledger_catch_up(l, err)) || (rc = tds_logstore_last_index(l->store, &last, err))) return rc;
+    *log_size = last;
+    if (cursor == 0) cursor = 1;
+    if (cursor > last || !l->st) return 0;
+    rc = tds_logstore_scan(l->store, cursor, TDS_WELCOME_SCAN_MAX, 0, tds__welcome_cb, &w, err);
+    if (rc < 0) return rc;
+    /* past the scan bound without a verdict: say yes, the Pull scans on */
+    *has_new = w.found || last - cursor + 1 > TDS_WELCOME_SCAN_MAX;
+    return 0;
+}
+
+typedef struct tds_pull_scan {
+    const tds_ledger *l;
+    const tds_peer *peer;
+    uint32_t limit;
+    size_t bytes;
+    uint64_t next;
+    Tiendo__LogEntry **v;
+    size_t n;
+    int oom;
+} tds_pull_scan;
+
+static int tds__pull_cb(void *arg, const tds_logrow *r)
+{
+    tds_pull_scan *ps = arg;
+    Tiendo__LogEntry *le;
+    if (!tds__visible(ps->l, ps->peer, r)) {
+        ps->next = r->idx + 1;   /* skipped for good */
+        return 0;
+    }
+    if (ps->n >= ps->limit || (ps->n > 0 && ps->bytes + r->len > TD_PULL_MAX_BYTES)) return 1;
+    if (!(le = malloc(sizeof *le))) {
+        ps->oom = 1;
+        return 1;
+    }
+    tiendo__log_entry__init(le);
+    le->index = r->idx;
+    le->received_ms = r->received_ms;
+    le->entry = tiendo__signed_entry__unpack(NULL, r->len, r->body);
+    if (!le->entry) {
+        /* the store only holds entries that decoded at push: a damaged row */
+        td_log_error("log index %llu does not decode; skipped in pull", (unsigned long long)r->idx);
+        free(le);
+        ps->next = r->idx + 1;
+        return 0;
+    }
+    ps->v[ps->n++] = le;
+    ps->bytes += r->len;
+    ps->next = r->idx + 1;
+    return 0;
+}
+
+int tds_ledger_pull(tds_ledger *l, const tds_peer *peer, uint64_t since, uint32_t limit, Tiendo__Entries *out,
+                    td_error *err)
+{
+    tds_pull_scan ps;
+    uint64_t last = 0;
+    int rc;
+    tiendo__entries__init(out);
+    if ((rc = tds_ledger_catch_up(l, err)) || (rc = tds_logstore_last_index(l->store, &last, err))) return rc;
+    if (since == 0) since = 1;
+    memset(&ps, 0, sizeof ps);
+    ps.l = l;
+    ps.peer = peer;
+    ps.limit = limit == 0 || limit > TD_PULL_MAX_ENTRIES ? TD_PULL_MAX_ENTRIES : limit;
+    ps.next = since;
+    if (l->st && since <= last) {
+        if (!(ps.v = calloc(ps.limit, sizeof *ps.v))) return td_error_set(err, TD_ENOMEM, "out of memory");
+        rc = tds_logstore_scan(l->store, since, TDS_PULL_SCAN_MAX, 0, tds__pull_cb, &ps, err);
+        if (rc < 0 || ps.oom) {
+            out->batch = ps.v;
+            out->n_batch = ps.n;
+            tds_ledger_pull_free(out);
+            return rc < 0 ? rc : td_error_set(err, TD_ENOMEM, "out of memory");
+        }
+    } else if (since > last + 1) {
+        ps.next = since;
+    }
+    out->batch = ps.v;
+    out->n_batch = ps.n;
+    out->next = ps.next;
+    out->more = ps.next <= last;
+    return 0;
+}
+
+void tds_ledger_pull_free(Tiendo__Entries *out)
+{
+    for (size_t i = 0; i < out->n_batch; i++) {
+        tiendo__signed_entry__free_unpacked(out->batch[i]->entry, NULL);
+        free(out->batch[i]);
+    }
+    free(out->batch);
+    out->batch = NULL;
+    out->n_batch = 0;
+}
+
+/* ---- CRL ------------------------------------------------------------------ */
+
+typedef struct tds_crl_scan {
+    X509_CRL *crl;
+    /* certificates in the log matching a revoked serial */
+    struct tds_rev {
+        uint8_t serial[64];
+        size_t serial_len;
+        unsigned char key[32];
+        int64_t revoked_ms;
+        int reason;
+        int recorded;
+    } *v;
+    size_t n, cap;
+    int oom;
+} tds_crl_scan;
+
+static size_t tds__serial_bytes(const ASN1_INTEGER *ai, uint8_t *out, size_t cap)
+{
+    BIGNUM *bn = ASN1_INTEGER_to_BN(ai, NULL);
+    int n;
+    if (!bn) return 0;
+    n = BN_num_bytes(bn);
+    if (n <= 0 || (size_t)n > cap) {
+        BN_free(bn);
+        return 0;
+    }
+    BN_bn2bin(bn, out);
+    BN_free(bn);
+    return (size_t)n;
+}
+
+static int tds__crl_cert_cb(void *arg, const tds_logrow *r)
+{
+    tds_crl_scan *cs = arg;
+    td_entry en;
+    td_error e2;
+    Tiendo__CertPayload *cp;
+    X509 *x = NULL;
+    X509_REVOKED *rev = NULL;
+    if (td_entry_decode(r->body, r->len, &en, &e2)) return 0;
+    cp = tiendo__cert_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
+    if (cp) {
+        const unsigned char *p = cp->der.data;
+        x = d2i_X509(NULL, &p, (long)cp->der.len);
+    }
+    if (x && X509_CRL_get0_by_serial(cs->crl, &rev, X509_get0_serialNumber(x)) == 1 && rev) {
+        struct tds_rev *t;
+        ASN1_ENUMERATED *reason;
+        if (cs->n == cs->cap) {
+            size_t nc = cs->cap ? cs->cap * 2 : 8;
+            void *nv = realloc(cs->v, nc * sizeof *cs->v);
+            if (!nv) {
+                cs->oom = 1;
+                goto done;
+            }
+            cs->v = nv;
+            cs->cap = nc;
+        }
+        t = &cs->v[cs->n];
+        memset(t, 0, sizeof *t);
+        t->serial_len = tds__serial_bytes(X509_get0_serialNumber(x), t->serial, sizeof t->serial);
+        if (t->serial_len && td_cert_ed25519_pk(x, t->key, &e2) == 0 &&
+            td_x509_time_unix(X509_REVOKED_get0_revocationDate(rev), &t->revoked_ms, &e2) == 0) {
+            t->revoked_ms *= 1000;
+            reason = X509_REVOKED_get_ext_d2i(rev, NID_crl_reason, NULL, NULL);
+            t->reason = reason ? (int)ASN1_ENUMERATED_get(reason) : 0;
+            ASN1_ENUMERATED_free(reason);
+            cs->n++;
+        }
+    }
+done:
+    X509_free(x);
+    tiendo__cert_payload__free_unpacked(cp, NULL);
+    td_entry_free(&en);
+    return cs->oom;
+}
+
+static int tds__crl_rev_cb(void *arg, const tds_logrow *r)
+{
+    tds_crl_scan *cs = arg;
+    td_entry en;
+    td_error e2;
+    Tiendo__RevocationPayload *rp;
+    if (td_entry_decode(r->body, r->len, &en, &e2)) return 0;
+    rp = tiendo__revocation_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
+    for (size_t i = 0; rp && i < cs->n; i++)
+        if (rp->serial.len == cs->v[i].serial_len && !memcmp(rp->serial.data, cs->v[i].serial, rp->serial.len))
+            cs->v[i].recorded = 1;
+    tiendo__revocation_payload__free_unpacked(rp, NULL);
+    td_entry_free(&en);
+    return 0;
+}
+
+int tds_ledger_sync_crl(tds_ledger *l, const char *crl_path, size_t *appended, td_error *err)
+{
+    tds_crl_scan cs;
+    FILE *f;
+    EVP_PKEY *capk;
+    tds_own_entry *own = NULL;
+    uint8_t **pls = NULL;
+    size_t nown = 0;
+    int rc = 0;
+
+    *appended = 0;
+    memset(&cs, 0, sizeof cs);
+    if (!l->writable || !l->st) return td_error_set(err, TD_EAUTH, "recording revocations needs the server key");
+    if (!(f = fopen(crl_path, "r"))) return td_error_set(err, TD_EIO, "%s: cannot open the CRL: %m", crl_path);
+    cs.crl = PEM_read_X509_CRL(f, NULL, NULL, NULL);
+    fclose(f);
+    if (!cs.crl) return td_error_set_ssl(err, TD_EPARSE, crl_path);
+    capk = X509_get0_pubkey(l->ca);
+    if (!capk || X509_CRL_verify(cs.crl, capk) != 1) {
+        X509_CRL_free(cs.crl);
+        return td_error_set(err, TD_ECERT, "%s: the CRL is not signed by the CA", crl_path);
+    }
+    if ((rc = tds_ledger_catch_up(l, err))) goto out;
+    rc = tds_logstore_scan(l->store, 1, 0, TIENDO__ENTRY_KIND__ENTRY_CERT, tds__crl_cert_cb, &cs, err);
+    if (rc < 0) goto out;
+    if (cs.oom) {
+        rc = td_error_set(err, TD_ENOMEM, "out of memory");
+        goto out;
+    }
+    rc = tds_logstore_scan(l->store, 1, 0, TIENDO__ENTRY_KIND__ENTRY_REVOCATION, tds__crl_rev_cb, &cs, err);
+    if (rc < 0) goto out;
+    rc = 0;
+    own = calloc(cs.n + 1, sizeof *own);
+    pls = calloc(cs.n + 1, sizeof *pls);
+    if (!own || !pls) {
+        rc = td_error_set(err, TD_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < cs.n; i++) {
+        Tiendo__RevocationPayload rp = TIENDO__REVOCATION_PAYLOAD__INIT;
+        size_t n;
+        int dup = 0;
+        if (cs.v[i].recorded) continue;
+        /* the same certificate may appear twice in the log (renewal with the same serial cannot, but be safe) */
+        for (size_t k = 0; k < i; k++)
+            if (cs.v[k].serial_len == cs.v[i].serial_len && !memcmp(cs.v[k].serial, cs.v[i].serial, cs.v[i].serial_len))
+                dup = 1;
+        if (dup) continue;
+        rp.serial.data = cs.v[i].serial;
+        rp.serial.len = cs.v[i].serial_len;
+        rp.key.data = cs.v[i].key;
+        rp.key.len = 32;
+        rp.revoked_ms = cs.v[i].revoked_ms;
+        rp.reason = cs.v[i].reason;
+        n = tiendo__revocation_payload__get_packed_size(&rp);
+        if (!(pls[nown] = malloc(n ? n : 1))) {
+            rc = td_error_set(err, TD_ENOMEM, "out of memory");
+            goto out;
+        }
+        tiendo__revocation_payload__pack(&rp, pls[nown]);
+        own[nown].kind = TIENDO__ENTRY_KIND__ENTRY_REVOCATION;
+        own[nown].payload = pls[nown];
+        own[nown].len = n;
+        nown++;
+    }
+    if (nown && (rc = tds_ledger_append_own(l, own, nown, err)) == 0) {
+        *appended = nown;
+        for (size_t i = 0; i < nown; i++)
+            td_log_info("revocation recorded at log index %llu", (unsigned long long)own[i].index);
+    }
+out:
+    for (size_t i = 0; pls && i < nown; i++) free(pls[i]);
+    free(pls);
+    free(own);
+    free(cs.v);
+    X509_CRL_free(cs.crl);
+    return rc;
+}
+
+/* ---- views ------------------------------------------------------------------ */
+
+typedef struct tds_view_scan {
+    tds_ledger *l;
+    tds_peer peer;
+    td_state *view;
+    int failed;
+} tds_view_scan;
+
+static int tds__view_cb(void *arg, const tds_logrow *r)
+{
+    tds_view_scan *vs = arg;
+    td_apply_result res;
+    td_error e2;
+    if (!tds__visible(vs->l, &vs->peer, r)) return 0;
+    if (td_state_apply(vs->view, r->idx, r->body, r->len, r->received_ms, &res, &e2)) {
+        td_log_error("view: log index %llu: %s", (unsigned long long)r->idx, e2.msg);
+        vs->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+int tds_ledger_view(tds_ledger *l, const char *agency, td_role role, td_state **out, td_error *err)
+{
+    tds_view_scan vs;
+    int rc;
+    *out = NULL;
+    if (!l->st) return td_error_set(err, TD_EARG, "no state: the log is empty and no CA is known");
+    if ((rc = tds_ledger_catch_up(l, err))) return rc;
+    memset(&vs, 0, sizeof vs);
+    vs.l = l;
+    snprintf(vs.peer.subj.agency, sizeof vs.peer.subj.agency, "%s", agency);
+    vs.peer.subj.role = role;
+    if (!(vs.view = td_state_new(l->ca))) return td_error_set(err, TD_ENOMEM, "out of memory");
+    rc = tds_logstore_scan(l->store, 1, 0, 0, tds__view_cb, &vs, err);
+    if (rc < 0 || vs.failed) {
+        td_state_free(vs.view);
+        return rc < 0 ? rc : td_error_set(err, TD_EINTERNAL, "folding the view of %s failed", agency);
+    }
+    *out = vs.view;
+    return 0;
+}
+
+/* ---- registry copy ------------------------------------------------------- */
+
+static char *tds__dup(const char *s) { return s ? strdup(s) : NULL; }
+
+int tds_registry_copy(td_registry *dst, const td_registry *src)
+{
+    td_registry_init_empty(dst);
+    if (src->n_agencies && !(dst->agencies = calloc(src->n_agencies, sizeof *dst->agencies))) goto oom;
+    for (size_t i = 0; i < src->n_agencies; i++, dst->n_agencies++) {
+        dst->agencies[i] = src->agencies[i];
+        dst->agencies[i].slug = tds__dup(src->agencies[i].slug);
+        dst->agencies[i].name = tds__dup(src->agencies[i].name);
+        if (!dst->agencies[i].slug || !dst->agencies[i].name) {
+            dst->n_agencies++;
+            goto oom;
+        }
+    }
+    if (src->n_groups && !(dst->groups = calloc(src->n_groups, sizeof *dst->groups))) goto oom;
+    for (size_t i = 0; i < src->n_groups; i++, dst->n_groups++) {
+        const td_group *g = &src->groups[i];
+        td_group *d = &dst->groups[i];
+        *d = *g;
+        d->members = NULL;
+        d->n_members = 0;
+        d->slug = tds__dup(g->slug);
+        d->name = tds__dup(g->name);
+        if (g->n_members && !(d->members = calloc(g->n_members, sizeof *d->members))) {
+            dst->n_groups++;
+            goto oom;
+        }
+        for (size_t k = 0; k < g->n_members; k++, d->n_members++)
+            if (!(d->members[k] = tds__dup(g->members[k]))) {
+                dst->n_groups++;
+                goto oom;
+            }
+        if (!d->slug || !d->name) {
+            dst->n_groups++;
+            goto oom;
+        }
+    }
+    if (src->n_aliases && !(dst->aliases = calloc(src->n_aliases, sizeof *dst->aliases))) goto oom;
+    for (size_t i = 0; i < src->n_aliases; i++, dst->n_aliases++) {
+        dst->aliases[i].text = tds__dup(src->aliases[i].text);
+        dst->aliases[i].key = tds__dup(src->aliases[i].key);
+        dst->aliases[i].slug = tds__dup(src->aliases[i].slug);
+        if (!dst->aliases[i].text || !dst->aliases[i].key || !dst->aliases[i].slug) {
+            dst->n_aliases++;
+            goto oom;
+        }
+    }
+    if (src->n_changes && !(dst->changes = calloc(src->n_changes, sizeof *dst->changes))) goto oom;
+    for (size_t i = 0; i < src->n_changes; i++, dst->n_changes++)
+        if (td_agency_change_copy(&dst->changes[i], &src->changes[i])) goto oom;
+    return 0;
+oom:
+    td_registry_free(dst);
+    return TD_ENOMEM;
+}

@@ -1,0 +1,136 @@
+/*
+ * ledger.h — the server's log and the state derived from it: the storage
+ * behind a session (tds_backend) and behind the plan, agency and state
+ * commands.  It joins logstore.h (SQL), derive.h (the fold) and the server's
+ * identity (its TLS key is its signing key; DESIGN §3, §4).
+ *
+ * Open = read the log and fold every row with td_state_apply.  After each
+ * appended batch the new rows are applied to the state (incremental).  Rows
+ * appended by another process on the same file (an operator's `plan import`
+ * while `serve` runs) are folded in before each operation (catch-up), so the
+ * state always covers the whole committed log.
+ *
+ * Writes authored by the server (its ENTRY_CERT, device certificates,
+ * revocations, plan and agency changes) are signed with the server key and
+ * continue its seq from the last one in the log.  The first entry of an
+ * empty log is always the server's own ENTRY_CERT (self-authored).
+ *
+ * Anchor: the CA certificate the log is checked against is recorded in the
+ * database (meta "ca_der") the first time a command gives --ca; later
+ * commands may omit --ca, and a different --ca is refused.
+ *
+ * Push validation (refused entries are not stored; the Ack says why):
+ * does not decode; unknown kind; bad signature; author != TLS peer key;
+ * Entry.agency != peer's agency; same (author, seq) with identical bytes ->
+ * DUPLICATE with its index; with different bytes -> "equivocation";
+ * seq > last + 1 -> "sequence gap: expected N".  At a device's first push,
+ * its certificate (from the TLS handshake) is appended as ENTRY_CERT before
+ * its entries, in the same transaction.  The Ack is filled only after COMMIT.
+ *
+ * Errors: TD_E* with err naming what and where.  Single-threaded: one ledger
+ * is used from one thread (serve's event loop, or a command).
+ */
+#ifndef TDS_LEDGER_H
+#define TDS_LEDGER_H
+
+#include <openssl/x509.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "agency.h"
+#include "derive.h"
+#include "err.h"
+#include "logstore.h"
+#include "plan.h"
+#include "session.h"
+
+/* Rows a Pull may scan past without finding a visible one before it answers
+ * (with more = true): an office far behind the log makes progress in bounded
+ * work per round trip instead of one long scan. */
+#define TDS_PULL_SCAN_MAX 50000
+/* Rows Welcome scans from the client's cursor for a visible one; past this,
+ * has_new is answered true (the Pull then does the bounded scanning). */
+#define TDS_WELCOME_SCAN_MAX 20000
+
+typedef struct tds_ledger tds_ledger;
+
+typedef struct tds_ledger_opts {
+    const char *datadir;          /* required */
+    const char *ca_path;          /* NULL: the CA recorded in the log */
+    const char *key_path;         /* NULL: read-only (no server-authored writes) */
+    const char *cert_path;        /* with key_path */
+} tds_ledger_opts;
+
+/*
+ * Open and fold.  Without a CA (none given, none recorded) an EMPTY log opens
+ * with no state (plan empty, built-in registry); a non-empty one fails
+ * (TD_EARG: "give --ca").  With a key, a server certificate that does not
+ * match it fails (TD_ECERT).
+ */
+int tds_ledger_open(const tds_ledger_opts *o, tds_ledger **out, td_error *err);
+void tds_ledger_close(tds_ledger *l);
+
+/* The derived state (NULL only when opened without any CA on an empty log). */
+const td_state *tds_ledger_state(const tds_ledger *l);
+/* Current plan (empty when none; *has = 0) and registry (built-in when no state). */
+const td_plan *tds_ledger_plan(const tds_ledger *l, int *has);
+const td_registry *tds_ledger_registry(const tds_ledger *l);
+tds_logstore *tds_ledger_store(tds_ledger *l);
+X509 *tds_ledger_ca(const tds_ledger *l);
+/* The server's own key (after open with a key). */
+const unsigned char *tds_ledger_server_pk(const tds_ledger *l);
+/* Fold rows appended by others since the last look. */
+int tds_ledger_catch_up(tds_ledger *l, td_error *err);
+
+/* A server-authored entry to append. */
+typedef struct tds_own_entry {
+    int kind;                     /* TIENDO__ENTRY_KIND__* */
+    const uint8_t *payload;
+    size_t len;
+    uint64_t index;               /* out */
+    td_apply_result res;          /* out: the fold's verdict */
+} tds_own_entry;
+
+/*
+ * Sign e[0..n) with the server key and append them in ONE transaction (the
+ * server's ENTRY_CERT first if the log is empty), then fold them.  TD_EAUTH
+ * if opened read-only.
+ */
+int tds_ledger_append_own(tds_ledger *l, tds_own_entry *e, size_t n, td_error *err);
+/* Append the server's ENTRY_CERT if the log is empty (serve at start). */
+int tds_ledger_start(tds_ledger *l, td_error *err);
+
+/* The session interface (tds_backend) over this ledger. */
+const tds_backend *tds_ledger_backend(tds_ledger *l);
+/* Its three operations, callable directly (tests). */
+int tds_ledger_welcome(tds_ledger *l, const tds_peer *peer, uint64_t cursor, int *has_new, uint64_t *log_size,
+                       td_error *err);
+int tds_ledger_push(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEntry *const *entries, size_t n,
+                    tds_ack *acks, td_error *err);
+int tds_ledger_pull(tds_ledger *l, const tds_peer *peer, uint64_t since, uint32_t limit, Tiendo__Entries *out,
+                    td_error *err);
+void tds_ledger_pull_free(Tiendo__Entries *out);
+
+/*
+ * CRL (DESIGN §3): verify the CRL at path against the CA, and append one
+ * ENTRY_REVOCATION {serial, key, revoked_ms, reason} for each revoked serial
+ * that matches an ENTRY_CERT in the log and has none yet.  *appended counts
+ * them.  Needs the server key.
+ */
+int tds_ledger_sync_crl(tds_ledger *l, const char *crl_path, size_t *appended, td_error *err);
+
+/*
+ * The view of (agency, role): a fresh state folded from the rows visible to
+ * it (visibility decided by the full state's current plan), as a replica of
+ * that agency would hold.  Caller frees with td_state_free.
+ */
+int tds_ledger_view(tds_ledger *l, const char *agency, td_role role, td_state **out, td_error *err);
+
+/* The task a payload concerns (report, review, condition), else 0: what the
+ * log row records for visibility without re-decoding. */
+uint32_t tds_ledger_payload_task(int kind, const uint8_t *payload, size_t len);
+
+/* A deep copy of a registry (for changes tried before they are written). */
+int tds_registry_copy(td_registry *dst, const td_registry *src);
+
+#endif

@@ -1,0 +1,383 @@
+/* logstore.c — see logstore.h.  All SQL on the log and meta tables is here. */
+#include "logstore.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Numbered migrations: index i brings user_version from i to i+1. */
+static const char *const tds__migrations[] = {
+    /* 1: the log, append-only, and its meta table. */
+    "CREATE TABLE log("
+    "  idx INTEGER PRIMARY KEY,"
+    "  author BLOB NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  agency TEXT NOT NULL,"
+    "  task INTEGER NOT NULL DEFAULT 0,"
+    "  body BLOB NOT NULL,"
+    "  received_ms INTEGER NOT NULL,"
+    "  UNIQUE(author, seq));"
+    "CREATE INDEX log_kind ON log(kind, idx) WHERE kind IN (1, 2);"
+    "CREATE TRIGGER log_no_update BEFORE UPDATE ON log"
+    "  BEGIN SELECT RAISE(ABORT, 'log is append-only'); END;"
+    "CREATE TRIGGER log_no_delete BEFORE DELETE ON log"
+    "  BEGIN SELECT RAISE(ABORT, 'log is append-only'); END;"
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+    "CREATE TRIGGER meta_no_update BEFORE UPDATE ON meta"
+    "  BEGIN SELECT RAISE(ABORT, 'meta is append-only'); END;"
+    "CREATE TRIGGER meta_no_delete BEFORE DELETE ON meta"
+    "  BEGIN SELECT RAISE(ABORT, 'meta is append-only'); END;",
+};
+#define TDS__NMIG ((int)(sizeof tds__migrations / sizeof tds__migrations[0]))
+
+enum {
+    Q_BEGIN,
+    Q_COMMIT,
+    Q_ROLLBACK,
+    Q_INSERT,
+    Q_LAST_SEQ,
+    Q_LOOKUP,
+    Q_LAST_INDEX,
+    Q_COUNT,
+    Q_SCAN,
+    Q_SCAN_KIND,
+    Q_META_GET,
+    Q_META_PUT,
+    Q__N
+};
+
+static const char *const tds__sql[Q__N] = {
+    [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_COMMIT] = "COMMIT",
+    [Q_ROLLBACK] = "ROLLBACK",
+    [Q_INSERT] = "INSERT INTO log(author, seq, kind, agency, task, body, received_ms) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_LAST_SEQ] = "SELECT max(seq) FROM log WHERE author = ?1",
+    [Q_LOOKUP] = "SELECT idx, body FROM log WHERE author = ?1 AND seq = ?2",
+    [Q_LAST_INDEX] = "SELECT max(idx) FROM log",
+    [Q_COUNT] = "SELECT count(*) FROM log",
+    [Q_SCAN] = "SELECT idx, author, seq, kind, agency, task, body, received_ms FROM log "
+               "WHERE idx >= ?1 ORDER BY idx LIMIT ?2",
+    [Q_SCAN_KIND] = "SELECT idx, author, seq, kind, agency, task, body, received_ms FROM log "
+                    "WHERE kind = ?3 AND idx >= ?1 ORDER BY idx LIMIT ?2",
+    [Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+    [Q_META_PUT] = "INSERT INTO meta(key, value) VALUES (?1, ?2)",
+};
+
+struct tds_logstore {
+    sqlite3 *db;
+    char *path;
+    sqlite3_stmt *q[Q__N];
+    int in_tx;
+};
+
+static int tds__dberr(tds_logstore *s, td_error *err, const char *what)
+{
+    int code = sqlite3_errcode(s->db);
+    int td = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? TD_EBUSY
+             : (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE) ? TD_EEXISTS
+                                                                                : TD_EDB;
+    return td_error_set(err, td, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+static int tds__exec(tds_logstore *s, const char *sql, td_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        int rc = td_error_set(err, TD_EDB, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return rc;
+    }
+    return 0;
+}
+
+static int tds__migrate(tds_logstore *s, td_error *err)
+{
+    sqlite3_stmt *st;
+    int v = 0, rc;
+    if ((rc = tds__exec(s, "BEGIN IMMEDIATE", err))) return rc;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
+        rc = tds__dberr(s, err, "reading the schema version");
+        goto fail;
+    }
+    v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (v > TDS__NMIG) {
+        rc = td_error_set(err, TD_EDB, "%s: schema version %d is newer than this program (%d)", s->path, v,
+                          TDS__NMIG);
+        goto fail;
+    }
+    for (; v < TDS__NMIG; v++) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        if ((rc = tds__exec(s, tds__migrations[v], err)) || (rc = tds__exec(s, pragma, err))) goto fail;
+    }
+    return tds__exec(s, "COMMIT", err);
+fail:
+    tds__exec(s, "ROLLBACK", NULL);
+    return rc;
+}
+
+int tds_logstore_open(const char *datadir, tds_logstore **out, td_error *err)
+{
+    tds_logstore *s;
+    int rc;
+    size_t n;
+    *out = NULL;
+    if (mkdir(datadir, 0700) != 0 && errno != EEXIST)
+        return td_error_set(err, TD_EIO, "%s: cannot create the data directory: %s", datadir, strerror(errno));
+    if (!(s = calloc(1, sizeof *s))) return td_error_set(err, TD_ENOMEM, "out of memory");
+    n = strlen(datadir) + sizeof "/server.db";
+    if (!(s->path = malloc(n))) {
+        free(s);
+        return td_error_set(err, TD_ENOMEM, "out of memory");
+    }
+    snprintf(s->path, n, "%s/server.db", datadir);
+    if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        rc = s->db ? tds__dberr(s, err, "cannot open") : td_error_set(err, TD_ENOMEM, "out of memory");
+        goto fail;
+    }
+    sqlite3_busy_timeout(s->db, TDS_LOGSTORE_BUSY_MS);
+    /* synchronous=FULL: a COMMIT in WAL mode fsyncs the WAL, so an entry is
+     * on disk before its Ack is sent (DESIGN §6). */
+    if ((rc = tds__exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL", err))) goto fail;
+    if ((rc = tds__migrate(s, err))) goto fail;
+    for (int i = 0; i < Q__N; i++)
+        if (sqlite3_prepare_v3(s->db, tds__sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL) != SQLITE_OK) {
+            rc = tds__dberr(s, err, "preparing a statement");
+            goto fail;
+        }
+    *out = s;
+    return 0;
+fail:
+    tds_logstore_close(s);
+    return rc;
+}
+
+void tds_logstore_close(tds_logstore *s)
+{
+    if (!s) return;
+    if (s->in_tx) tds_logstore_rollback(s);
+    for (int i = 0; i < Q__N; i++) sqlite3_finalize(s->q[i]);
+    sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+const char *tds_logstore_path(const tds_logstore *s) { return s->path; }
+
+/* Run a statement without results; reset it whatever happens. */
+static int tds__step_done(tds_logstore *s, sqlite3_stmt *st, td_error *err, const char *what)
+{
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : tds__dberr(s, err, what);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+int tds_logstore_begin(tds_logstore *s, td_error *err)
+{
+    int rc;
+    if (s->in_tx) return td_error_set(err, TD_EINTERNAL, "%s: transaction already open", s->path);
+    if ((rc = tds__step_done(s, s->q[Q_BEGIN], err, "beginning a write transaction"))) return rc;
+    s->in_tx = 1;
+    return 0;
+}
+
+int tds_logstore_commit(tds_logstore *s, td_error *err)
+{
+    int rc;
+    if (!s->in_tx) return td_error_set(err, TD_EINTERNAL, "%s: commit without a transaction", s->path);
+    if ((rc = tds__step_done(s, s->q[Q_COMMIT], err, "committing"))) {
+        tds_logstore_rollback(s);
+        return rc;
+    }
+    s->in_tx = 0;
+    return 0;
+}
+
+void tds_logstore_rollback(tds_logstore *s)
+{
+    if (!s->in_tx) return;
+    /* A failed COMMIT may already have rolled back; then this fails harmlessly. */
+    if (sqlite3_get_autocommit(s->db) == 0) tds__step_done(s, s->q[Q_ROLLBACK], NULL, "rolling back");
+    s->in_tx = 0;
+}
+
+int tds_logstore_insert(tds_logstore *s, tds_logrow *row, td_error *err)
+{
+    sqlite3_stmt *st = s->q[Q_INSERT];
+    int rc;
+    if (!s->in_tx) return td_error_set(err, TD_EINTERNAL, "%s: insert outside a transaction", s->path);
+    if (row->len > INT32_MAX || row->seq > INT64_MAX)
+        return td_error_set(err, TD_ETOOBIG, "%s: entry too large or seq out of range", s->path);
+    sqlite3_bind_blob(st, 1, row->author, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)row->seq);
+    sqlite3_bind_int(st, 3, row->kind);
+    sqlite3_bind_text(st, 4, row->agency ? row->agency : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, row->task);
+    /* a zero-length blob would bind NULL with a NULL pointer: NOT NULL refuses it */
+    sqlite3_bind_blob(st, 6, row->body ? (const void *)row->body : (const void *)"", (int)row->len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, row->received_ms);
+    if ((rc = tds__step_done(s, st, err, "appending to the log"))) return rc;
+    row->idx = (uint64_t)sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+int tds_logstore_append(tds_logstore *s, tds_logrow *rows, size_t n, td_error *err)
+{
+    int rc;
+    if ((rc = tds_logstore_begin(s, err))) return rc;
+    for (size_t i = 0; i < n; i++)
+        if ((rc = tds_logstore_insert(s, &rows[i], err))) {
+            tds_logstore_rollback(s);
+            return rc;
+        }
+    return tds_logstore_commit(s, err);
+}
+
+/* One integer from a one-row query (NULL reads as 0). */
+static int tds__one_u64(tds_logstore *s, sqlite3_stmt *st, uint64_t *out, td_error *err, const char *what)
+{
+    int step = sqlite3_step(st), rc = 0;
+    if (step == SQLITE_ROW)
+        *out = (uint64_t)sqlite3_column_int64(st, 0);
+    else
+        rc = tds__dberr(s, err, what);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+int tds_logstore_last_seq(tds_logstore *s, const unsigned char author[32], uint64_t *seq, td_error *err)
+{
+    sqlite3_bind_blob(s->q[Q_LAST_SEQ], 1, author, 32, SQLITE_STATIC);
+    return tds__one_u64(s, s->q[Q_LAST_SEQ], seq, err, "reading an author's last seq");
+}
+
+int tds_logstore_last_index(tds_logstore *s, uint64_t *idx, td_error *err)
+{
+    return tds__one_u64(s, s->q[Q_LAST_INDEX], idx, err, "reading the log size");
+}
+
+int tds_logstore_count(tds_logstore *s, uint64_t *n, td_error *err)
+{
+    return tds__one_u64(s, s->q[Q_COUNT], n, err, "counting the log");
+}
+
+int tds_logstore_lookup(tds_logstore *s, const unsigned char author[32], uint64_t seq, int *found,
+                        uint64_t *idx, uint8_t **body, size_t *len, td_error *err)
+{
+    sqlite3_stmt *st = s->q[Q_LOOKUP];
+    int step, rc = 0;
+    *found = 0;
+    if (body) *body = NULL;
+    if (len) *len = 0;
+    if (seq > INT64_MAX) return 0;
+    sqlite3_bind_blob(st, 1, author, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *found = 1;
+        if (idx) *idx = (uint64_t)sqlite3_column_int64(st, 0);
+        if (body) {
+            size_t n = (size_t)sqlite3_column_bytes(st, 1);
+            const void *p = sqlite3_column_blob(st, 1);
+            if (!(*body = malloc(n ? n : 1))) {
+                rc = td_error_set(err, TD_ENOMEM, "out of memory");
+                *found = 0;
+            } else {
+                if (n) memcpy(*body, p, n);
+                if (len) *len = n;
+            }
+        }
+    } else if (step != SQLITE_DONE) {
+        rc = tds__dberr(s, err, "looking up an entry");
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+int tds_logstore_scan(tds_logstore *s, uint64_t since, uint64_t max_rows, int kind_filter,
+                      tds_logstore_cb cb, void *arg, td_error *err)
+{
+    sqlite3_stmt *st = s->q[kind_filter > 0 ? Q_SCAN_KIND : Q_SCAN];
+    int step, rc = 0;
+    if (since > INT64_MAX) return 0;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
+    sqlite3_bind_int64(st, 2, max_rows && max_rows <= INT64_MAX ? (sqlite3_int64)max_rows : -1);
+    if (kind_filter > 0) sqlite3_bind_int(st, 3, kind_filter);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        tds_logrow r;
+        const void *a = sqlite3_column_blob(st, 1);
+        memset(&r, 0, sizeof r);
+        r.idx = (uint64_t)sqlite3_column_int64(st, 0);
+        if (a && sqlite3_column_bytes(st, 1) == 32) memcpy(r.author, a, 32);
+        r.seq = (uint64_t)sqlite3_column_int64(st, 2);
+        r.kind = sqlite3_column_int(st, 3);
+        r.agency = (const char *)sqlite3_column_text(st, 4);
+        if (!r.agency) r.agency = "";
+        r.task = (uint32_t)sqlite3_column_int64(st, 5);
+        r.body = sqlite3_column_blob(st, 6);
+        r.len = (size_t)sqlite3_column_bytes(st, 6);
+        r.received_ms = sqlite3_column_int64(st, 7);
+        if ((rc = cb(arg, &r)) != 0) break;
+    }
+    if (!rc && step != SQLITE_DONE) rc = tds__dberr(s, err, "reading the log");
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+int tds_logstore_meta_get(tds_logstore *s, const char *key, int *found, uint8_t **val, size_t *len,
+                          td_error *err)
+{
+    sqlite3_stmt *st = s->q[Q_META_GET];
+    int step, rc = 0;
+    *found = 0;
+    *val = NULL;
+    *len = 0;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        const void *p = sqlite3_column_blob(st, 0);
+        if (!(*val = malloc(n + 1))) {
+            rc = td_error_set(err, TD_ENOMEM, "out of memory");
+        } else {
+            if (n) memcpy(*val, p, n);
+            (*val)[n] = 0;
+            *len = n;
+            *found = 1;
+        }
+    } else if (step != SQLITE_DONE) {
+        rc = tds__dberr(s, err, "reading meta");
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+int tds_logstore_meta_put(tds_logstore *s, const char *key, const uint8_t *val, size_t len, td_error *err)
+{
+    sqlite3_stmt *st = s->q[Q_META_PUT];
+    uint8_t *old;
+    size_t oldn;
+    int found, rc;
+    if ((rc = tds_logstore_meta_get(s, key, &found, &old, &oldn, err))) return rc;
+    if (found) {
+        int same = oldn == len && (len == 0 || memcmp(old, val, len) == 0);
+        free(old);
+        if (same) return 0;
+        return td_error_set(err, TD_EEXISTS, "%s: meta \"%s\" is already set to another value", s->path, key);
+    }
+    if (len > INT32_MAX) return td_error_set(err, TD_ETOOBIG, "%s: meta value too large", s->path);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, len ? (const void *)val : (const void *)"", (int)len, SQLITE_STATIC);
+    return tds__step_done(s, st, err, "writing meta");
+}

@@ -1,0 +1,1268 @@
+/* test_derive.c — the fold of the log into state (common/derive.c) with
+ * real Ed25519 keys, real certificates from a throwaway CA, and the real
+ * plan 726 imported from its text: every refusal reason, latest-wins,
+ * conflicts, reviews, agency changes, visibility, the incremental property,
+ * the digest, and a fold-speed figure. */
+#include <sodium.h>
+#include <string.h>
+#include <time.h>
+
+#include "derive.h"
+#include "log.pb-c.h"
+#include "plan_fixture.h"
+#include "plan_pb.h"
+#pragma GCC diagnostic ignored "-Wunused-function"   /* testcerts.h: the file-based PKI is not used here */
+#include "testcerts.h"
+#include "tt.h"
+
+/* Entries in the incremental-property log. */
+#define T_MIXED_N 300
+/* Report entries folded by the speed figure (TD_DERIVE_BENCH_N overrides,
+ * e.g. for a valgrind run). */
+#define T_BENCH_N 100000
+/* Growth step of a test log. */
+#define T_LOG_STEP 256
+
+static EVP_PKEY *CAK;
+static X509 *CA;
+static int64_t NOW;            /* ms: every device signs around now, inside its certificate */
+static td_plan PLAN;           /* 726, parsed and resolved against the built-in registry */
+static uint8_t *PLAN_PB, *SEED_PB;
+static size_t PLAN_PB_N, SEED_PB_N;
+
+/* --- devices --------------------------------------------------------------- */
+
+typedef struct dev {
+    EVP_PKEY *k;
+    X509 *x;
+    unsigned char pk[32], sk[64];
+    uint64_t seq, hlc;
+    char agency[TD_AGENCY_MAX + 1];
+} dev;
+
+static dev SRV, CEN, YTE, YTE2, CL, XD, INS;
+
+static void dev_make(dev *d, const char *cn, const char *o, const char *ou, X509 *ca, EVP_PKEY *cak)
+{
+    unsigned char seed[32];
+    td_error e = {0};
+    memset(d, 0, sizeof *d);
+    d->k = tc_keygen();
+    d->x = tc_cert(d->k, ca, cak, cn, o, ou, NULL, 0, -1, 30);
+    if (td_key_ed25519_seed(d->k, seed, &e)) {
+        fprintf(stderr, "seed: %s\n", e.msg);
+        exit(1);
+    }
+    crypto_sign_seed_keypair(d->pk, d->sk, seed);
+    snprintf(d->agency, sizeof d->agency, "%s", o && strcmp(ou, "server") ? o : "");
+}
+
+static void dev_free(dev *d)
+{
+    EVP_PKEY_free(d->k);
+    X509_free(d->x);
+}
+
+/* A signed entry with every field chosen. */
+static uint8_t *sign_ex(const dev *d, int kind, uint64_t seq, uint64_t hlc, int64_t t, const char *agency,
+                        const void *payload, size_t pn, size_t *n)
+{
+    td_entry_fields f = {kind, seq, hlc, t, agency, payload, pn};
+    uint8_t *out;
+    td_error e = {0};
+    if (td_entry_sign_raw(d->pk, d->sk, &f, &out, n, &e)) {
+        fprintf(stderr, "sign: %s\n", e.msg);
+        exit(1);
+    }
+    return out;
+}
+
+/* The device's next entry, signed at time t. */
+static uint8_t *sign_at(dev *d, int kind, const void *payload, size_t pn, int64_t t, size_t *n)
+{
+    d->seq++;
+    d->hlc = td_hlc_next(d->hlc, t);
+    return sign_ex(d, kind, d->seq, d->hlc, t, d->agency, payload, pn, n);
+}
+
+static uint8_t *sign_now(dev *d, int kind, const void *payload, size_t pn, size_t *n)
+{
+    return sign_at(d, kind, payload, pn, NOW, n);
+}
+
+/* --- payloads -------------------------------------------------------------- */
+
+static uint8_t *pack_cert(X509 *x, size_t *n)
+{
+    Tiendo__CertPayload p = TIENDO__CERT_PAYLOAD__INIT;
+    unsigned char *der = NULL;
+    uint8_t *out;
+    int len = i2d_X509(x, &der);
+    p.der.data = der;
+    p.der.len = (size_t)len;
+    *n = tiendo__cert_payload__get_packed_size(&p);
+    out = malloc(*n);
+    tiendo__cert_payload__pack(&p, out);
+    OPENSSL_free(der);
+    return out;
+}
+
+static uint8_t *pack_report(uint32_t task, const char *agency, const char *period, int state, uint32_t pct,
+                            const char *result, size_t *n)
+{
+    Tiendo__ReportPayload p = TIENDO__REPORT_PAYLOAD__INIT;
+    uint8_t *out;
+    p.task = task;
+    p.agency = (char *)agency;
+    p.period = (char *)period;
+    p.state = (Tiendo__ReportState)state;
+    p.percent = pct;
+    p.result = (char *)result;
+    *n = tiendo__report_payload__get_packed_size(&p);
+    out = malloc(*n ? *n : 1);
+    tiendo__report_payload__pack(&p, out);
+    return out;
+}
+
+static uint8_t *pack_indicator(const char *code, const char *agency, const char *period, double v, size_t *n)
+{
+    Tiendo__IndicatorPayload p = TIENDO__INDICATOR_PAYLOAD__INIT;
+    uint8_t *out;
+    p.code = (char *)code;
+    p.agency = (char *)agency;
+    p.period = (char *)period;
+    p.value = v;
+    p.has_value = 1;
+    *n = tiendo__indicator_payload__get_packed_size(&p);
+    out = malloc(*n ? *n : 1);
+    tiendo__indicator_payload__pack(&p, out);
+    return out;
+}
+
+static uint8_t *pack_review(const unsigned char *author, uint64_t seq, uint32_t task, const char *agency, int accept,
+                            const char *comment, size_t *n)
+{
+    Tiendo__ReviewPayload p = TIENDO__REVIEW_PAYLOAD__INIT;
+    uint8_t *out;
+    p.report_author.data = (uint8_t *)author;
+    p.report_author.len = 32;
+    p.report_seq = seq;
+    p.task = task;
+    p.agency = (char *)agency;
+    p.accept = accept;
+    p.comment = (char *)comment;
+    *n = tiendo__review_payload__get_packed_size(&p);
+    out = malloc(*n ? *n : 1);
+    tiendo__review_payload__pack(&p, out);
+    return out;
+}
+
+static uint8_t *pack_condition(uint32_t task, int met, int y, int m, size_t *n)
+{
+    Tiendo__ConditionPayload p = TIENDO__CONDITION_PAYLOAD__INIT;
+    uint8_t *out;
+    p.task = task;
+    p.met_date = met;
+    p.due_year = y;
+    p.due_month = m;
+    p.note = "Nghị định 01/2025/NĐ-CP";
+    *n = tiendo__condition_payload__get_packed_size(&p);
+    out = malloc(*n ? *n : 1);
+    tiendo__condition_payload__pack(&p, out);
+    return out;
+}
+
+static uint8_t *pack_revocation(const unsigned char *key, int64_t when, size_t *n)
+{
+    Tiendo__RevocationPayload p = TIENDO__REVOCATION_PAYLOAD__INIT;
+    uint8_t serial = 7, *out;
+    p.serial.data = &serial;
+    p.serial.len = 1;
+    p.key.data = (uint8_t *)key;
+    p.key.len = 32;
+    p.revoked_ms = when;
+    p.reason = 1;
+    *n = tiendo__revocation_payload__get_packed_size(&p);
+    out = malloc(*n);
+    tiendo__revocation_payload__pack(&p, out);
+    return out;
+}
+
+/* RENAME from -> to on `date`. */
+static uint8_t *pack_rename(const char *from, const char *to, const char *name, int date, size_t *n)
+{
+    char *fv[1] = {(char *)from};
+    td_agency a = {(char *)to, (char *)name, TD_AGENCY_DEPT, 0, 0};
+    td_agency_change ch = {0};
+    uint8_t *out;
+    ch.kind = TD_CHANGE_RENAME;
+    ch.date = date;
+    ch.from = fv;
+    ch.n_from = 1;
+    ch.to = &a;
+    ch.n_to = 1;
+    if (td_agency_change_pb_encode(&ch, &out, n)) exit(1);
+    return out;
+}
+
+/* --- logs ------------------------------------------------------------------ */
+
+typedef struct tlog {
+    uint8_t **b;
+    size_t *n;
+    size_t len, cap;
+} tlog;
+
+/* Takes ownership of b. */
+static size_t L_add(tlog *l, uint8_t *b, size_t n)
+{
+    if (l->len == l->cap) {
+        l->cap += T_LOG_STEP;
+        l->b = realloc(l->b, l->cap * sizeof *l->b);
+        l->n = realloc(l->n, l->cap * sizeof *l->n);
+    }
+    l->b[l->len] = b;
+    l->n[l->len] = n;
+    return ++l->len;   /* its log index */
+}
+
+/* n by pointer: read after the signing call in the same expression set it. */
+static size_t L_addp(tlog *l, uint8_t *b, const size_t *n)
+{
+    return L_add(l, b, *n);
+}
+
+static void L_free(tlog *l)
+{
+    for (size_t i = 0; i < l->len; i++) free(l->b[i]);
+    free(l->b);
+    free(l->n);
+    memset(l, 0, sizeof *l);
+}
+
+/* Entry `kind` with payload p (freed), signed by d now.  pn by pointer:
+ * callers pack the payload in the same expression. */
+static size_t L_sign(tlog *l, dev *d, int kind, uint8_t *p, const size_t *pn)
+{
+    size_t n;
+    uint8_t *b = sign_now(d, kind, p, *pn, &n);
+    free(p);
+    return L_add(l, b, n);
+}
+
+/* The server appends the certificate of d. */
+static size_t L_cert(tlog *l, const dev *d)
+{
+    size_t pn;
+    uint8_t *p = pack_cert(d->x, &pn);
+    return L_sign(l, &SRV, TIENDO__ENTRY_KIND__ENTRY_CERT, p, &pn);
+}
+
+static size_t L_report(tlog *l, dev *d, uint32_t task, const char *period, uint32_t pct)
+{
+    size_t pn;
+    uint8_t *p = pack_report(task, d->agency, period, TIENDO__REPORT_STATE__REPORT_IN_PROGRESS, pct, "đã triển khai", &pn);
+    return L_sign(l, d, TIENDO__ENTRY_KIND__ENTRY_REPORT, p, &pn);
+}
+
+static void reset_devs(void)
+{
+    dev *all[] = {&SRV, &CEN, &YTE, &YTE2, &CL, &XD, &INS};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) all[i]->seq = all[i]->hlc = 0;
+}
+
+/* The opening of every test log: server certificate (self-introduced),
+ * registry seed, plan 726, then the certificates of every device. */
+static void L_base(tlog *l)
+{
+    size_t n;
+    uint8_t *b;
+    reset_devs();
+    memset(l, 0, sizeof *l);
+    L_cert(l, &SRV);
+    b = sign_now(&SRV, TIENDO__ENTRY_KIND__ENTRY_AGENCY, SEED_PB, SEED_PB_N, &n);
+    L_add(l, b, n);
+    b = sign_now(&SRV, TIENDO__ENTRY_KIND__ENTRY_PLAN, PLAN_PB, PLAN_PB_N, &n);
+    L_add(l, b, n);
+    L_cert(l, &CEN);
+    L_cert(l, &YTE);
+    L_cert(l, &YTE2);
+    L_cert(l, &CL);
+    L_cert(l, &XD);
+    L_cert(l, &INS);
+}
+
+/* Apply entries [from, to) (0-based) of l to st, with index = position + 1. */
+static void fold_range(td_state *st, const tlog *l, size_t from, size_t to)
+{
+    td_apply_result r;
+    td_error e = {0};
+    for (size_t i = from; i < to; i++)
+        if (td_state_apply(st, i + 1, l->b[i], l->n[i], NOW + 1000 + (int64_t)i, &r, &e)) {
+            fprintf(stderr, "apply %zu: %s\n", i + 1, e.msg);
+            exit(1);
+        }
+}
+
+static td_state *fold(const tlog *l, size_t upto)
+{
+    td_state *st = td_state_new(CA);
+    if (!st) exit(1);
+    fold_range(st, l, 0, upto);
+    return st;
+}
+
+/* The refusal recorded at log index idx, or NULL. */
+static const td_refusal *refusal_at(const td_state *st, size_t idx)
+{
+    size_t n;
+    const td_refusal *r = td_state_refusals(st, &n);
+    for (size_t i = 0; i < n; i++)
+        if (r[i].index == idx) return &r[i];
+    return NULL;
+}
+
+/* Check that entry idx was refused with a reason containing `want`. */
+#define T_REFUSED(st, idx, want) do { const td_refusal *tr_ = refusal_at((st), (idx)); TT_CHECK(tr_ != NULL); \
+    if (tr_ && !strstr(tr_->reason, (want))) { tt__fail++; fprintf(stderr, "%s:%d: [%s] reason \"%s\" lacks \"%s\"\n", \
+    __FILE__, __LINE__, tt__current, tr_->reason, (want)); } } while (0)
+#define T_APPLIED(st, idx) do { const td_refusal *tr_ = refusal_at((st), (idx)); TT_CHECK(tr_ == NULL); \
+    if (tr_) fprintf(stderr, "   refused: %s\n", tr_->reason); } while (0)
+
+/* --- tests ----------------------------------------------------------------- */
+
+static void test_base(void)
+{
+    tlog l;
+    td_state *st;
+    size_t n;
+    const td_author *a;
+    char today[16];
+    L_base(&l);
+    st = fold(&l, l.len);
+    td_state_refusals(st, &n);
+    TT_EQ_INT(n, 0);
+    TT_EQ_INT(td_state_count(st), l.len);
+    TT_EQ_INT(td_state_last_index(st), l.len);
+    TT_CHECK(td_state_has_plan(st));
+    TT_EQ_INT(td_state_plan(st)->n_tasks, 81);
+    TT_CHECK(td_state_server_key(st) && !memcmp(td_state_server_key(st), SRV.pk, 32));
+    a = td_state_author(st, SRV.pk);
+    TT_CHECK(a && a->is_server && a->role == TD_ROLE_CENTRAL && !strcmp(a->agency, "") && a->cert_index == 1);
+    a = td_state_author(st, YTE.pk);
+    TT_CHECK(a && !a->is_server && a->role == TD_ROLE_OFFICE);
+    if (a) {
+        TT_EQ_STR(a->agency, "so-y-te");
+        TT_EQ_STR(a->device, "yte-01");
+        TT_CHECK(a->not_before_ms < NOW && a->not_after_ms > NOW + 29LL * 86400 * 1000);
+        TT_EQ_INT(a->cert_index, 5);
+    }
+    TT_CHECK(td_state_registry(st)->n_agencies > 30);
+    /* on-task answers: 49 is so-y-te's; ubnd-chi-linh is partner of 33 only among these */
+    TT_CHECK(td_state_agency_on_task(st, 49, "so-y-te"));
+    TT_CHECK(!td_state_agency_on_task(st, 49, "ubnd-chi-linh"));
+    TT_CHECK(td_state_agency_on_task(st, 33, "ubnd-chi-linh"));
+    TT_CHECK(!td_state_agency_on_task(st, 33, "so-y-te"));
+    TT_CHECK(td_state_agency_on_task(st, 13, "ubnd-chi-linh"));   /* partner through the group "tất cả" */
+    TT_CHECK(!td_state_agency_on_task(st, 999, "so-y-te"));
+    td_date_vi(td_state_device_date(NOW), today, sizeof today);
+    TT_CHECK(strlen(today) == 10);
+    TT_EQ_INT(td_state_device_date(0), 19700101);
+    TT_EQ_INT(td_state_device_date(17LL * 3600 * 1000 - 1), 19700101);   /* 23:59:59.999 in Hà Nội */
+    TT_EQ_INT(td_state_device_date(17LL * 3600 * 1000), 19700102);
+    td_state_free(st);
+    L_free(&l);
+}
+
+/* Without any ENTRY_AGENCY, the registry is the built-in one. */
+static void test_no_seed(void)
+{
+    tlog l = {0};
+    td_state *st;
+    size_t n;
+    uint8_t *b;
+    reset_devs();
+    L_cert(&l, &SRV);
+    b = sign_now(&SRV, TIENDO__ENTRY_KIND__ENTRY_PLAN, PLAN_PB, PLAN_PB_N, &n);
+    L_add(&l, b, n);
+    L_cert(&l, &YTE);
+    L_report(&l, &YTE, 49, "2025-05", 30);
+    st = fold(&l, l.len);
+    td_state_refusals(st, &n);
+    TT_EQ_INT(n, 0);
+    TT_CHECK(td_state_report(st, 49, "so-y-te", "2025-05") != NULL);
+    TT_CHECK(td_registry_agency(td_state_registry(st), "so-y-te") != NULL);
+    td_state_free(st);
+    L_free(&l);
+}
+
+static void test_refuse_decode_and_kind(void)
+{
+    tlog l;
+    td_state *st;
+    size_t i1, i2, i3, pn, n;
+    uint8_t junk[] = {0xff, 0x01, 0x02, 0x03};
+    uint8_t *b = malloc(sizeof junk), *p;
+    td_apply_result r;
+    td_error e = {0};
+    L_base(&l);
+    memcpy(b, junk, sizeof junk);
+    i1 = L_add(&l, b, sizeof junk);
+    pn = 0;
+    i2 = L_sign(&l, &YTE, 99, malloc(1), &pn);
+    p = malloc(3);
+    memcpy(p, "\xff\xff\xff", 3);
+    pn = 3;
+    i3 = L_sign(&l, &YTE, TIENDO__ENTRY_KIND__ENTRY_REPORT, p, &pn);
+    st = fold(&l, l.len);
+    T_REFUSED(st, i1, "entry does not decode");
+    T_REFUSED(st, i2, "unknown entry kind 99");
+    T_REFUSED(st, i3, "does not decode as tiendo.ReportPayload");
+    td_state_refusals(st, &n);
+    TT_EQ_INT(n, 3);
+    /* a broken call: index not after the last */
+    TT_EQ_INT(td_state_apply(st, i3, l.b[i3 - 1], l.n[i3 - 1], NOW, &r, &e), TD_EARG);
+    TT_CHECK(strstr(e.msg, "not after the last applied") != NULL);
+    TT_EQ_INT(td_state_count(st), l.len);
+    /* the reason names the author and the seq */
+    {
+        const td_refusal *f = refusal_at(st, i2);
+        char hex[17], want[64];
+        td_key_short_hex(YTE.pk, hex);
+        snprintf(want, sizeof want, "author %s seq 1: ", hex);
+        TT_CHECK(f && !strncmp(f->reason, want, strlen(want)));
+        TT_CHECK(f && !memcmp(f->author, YTE.pk, 32) && f->seq == 1 && f->kind == 99);
+        TT_EQ_STR(f ? f->agency : NULL, "so-y-te");
+    }
+    td_state_free(st);
+    L_free(&l);
+}
+
+static void test_refuse_unknown_author(void)
+{
+    tlog l;
+    td_state *st;
+    dev stranger;
+    size_t i;
+    L_base(&l);
+    dev_make(&stranger, "yte-09", "so-y-te", "office", CA, CAK);
+    i = L_report(&l, &stranger, 49, "2025-05", 10);
+    st = fold(&l, l.len);
+    T_REFUSED(st, i, "unknown author (no certificate for this key earlier in the log)");
+    TT_CHECK(td_state_report(st, 49, "so-y-te", "2025-05") == NULL);
+    td_state_free(st);
+    L_free(&l);
+    dev_free(&stranger);
+}
+
+static void test_refuse_agency_mismatch(void)
+{
+    tlog l;
+    td_state *st;
+    size_t i, n, pn;
+    uint8_t *p, *b;
+    L_base(&l);
+    p = pack_report(49, "so-y-te", "2025-05", 2, 10, "", &pn);
+    YTE.seq++;
+    b = sign_ex(&YTE, TIENDO__ENTRY_KIND__ENTRY_REPORT, YTE.seq, td_hlc_next(0, NOW), NOW, "so-tai-chinh", p, pn, &n);
+    free(p);
+    i = L_add(&l, b, n);
+    st = fold(&l, l.len);
+    T_REFUSED(st, i, "entry agency \"so-tai-chinh\" differs from the certificate's \"so-y-te\"");
+    td_state_free(st);
+    L_free(&l);
+}
+
+static void test_refuse_validity(void)
+{
+    tlog l;
+    td_state *st;
+    size_t i, j, pn, n;
+    uint8_t *p;
+    L_base(&l);
+    p = pack_report(49, "so-y-te", "2025-05", 2, 10, "", &pn);
+    i = L_addp(&l, sign_at(&YTE, TIENDO__ENTRY_KIND__ENTRY_REPORT, p, pn, NOW + 40LL * 86400 * 1000, &n), &n);
+    j = L_addp(&l, sign_at(&YTE, TIENDO__ENTRY_KIND__ENTRY_REPORT, p, pn, NOW - 3LL * 86400 * 1000, &n), &n);
+    free(p);
+    st = fold(&l, l.len);
+    T_REFUSED(st, i, "outside the certificate's validity");
+    T_REFUSED(st, j, "outside the certificate's validity");
+    td_state_free(st);
+    L_free(&l);
+}
+
+static void test_refuse_revoked(void)
+{
+    tlog l;
+    td_state *st;
+    size_t before, rev, after, pn, n;
+    uint8_t *p;
+    char iso[32], want[80];
+    time_t t;
+    struct tm tm;
+    int64_t when = NOW - 60000;
+    L_base(&l);
+    before = L_report(&l, &YTE, 49, "2025-04", 10);   /* applied: revocations do not rewrite the past */
+    rev = L_sign(&l, &SRV, TIENDO__ENTRY_KIND__ENTRY_REVOCATION, pack_revocation(YTE.pk, when, &pn), &pn);
+    after = L_report(&l, &YTE, 49, "2025-05", 10);
+    p = pack_report(49, "so-y-te", "2025-06", 2, 10, "", &pn);
+    /* signed before the revocation time, appended after the revocation: applied */
+    n = L_addp(&l, sign_at(&YTE, TIENDO__ENTRY_KIND__ENTRY_REPORT, p, pn, when - 1000, &n), &n);
+    free(p);
+    st = fold(&l, l.len);
+    T_APPLIED(st, before);
+    T_APPLIED(st, rev);
+    t = (time_t)(when / 1000);
+    gmtime_r(&t, &tm);
+    strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(want, sizeof want, "signed after revocation at %s", iso);
+    T_REFUSED(st, after, want);
+    T_APPLIED(st, n);
+    TT_EQ_INT(td_state_author(st, YTE.pk)->revoked_ms, when);
+    TT_CHECK(td_state_report(st, 49, "so-y-te", "2025-04") != NULL);
+    TT_CHECK(td_state_report(st, 49, "so-y-te", "2025-05") == NULL);
+    td_state_free(st);
+    L_free(&l);
+}
+
+static void test_refuse_seq(void)
+{
+    tlog l;
+    td_state *st;
+    size_t a, b, c, d, pn, n;
+    uint8_t *p;
+    L_base(&l);
+    p = pack_report(49, "so-y-te", "2025-05", 2, 10, "", &pn);
+    a = L_addp(&l, sign_ex(&YTE, TIENDO__ENTRY_KIND__ENTRY_REPORT, 5, td_hlc_next(0, NOW), NOW, "so-y-te", p, pn, &n), &n);
+    b = L_addp(&l, sign_ex(&YTE, TIENDO__ENTRY_KIND__ENTRY_REPORT, 5, td_hlc_next(0, NOW) + 1, NOW, "so-y-te", p, pn, &n), &n);
+    c = L_addp(&l, sign_ex(&YTE, TIENDO__ENTRY_KIND__ENTRY_REPORT, 4, td_hlc_next(0, NOW) + 2, NOW, "so-y-te", p, pn, &n), &n);
+    d = L_addp(&l, sign_ex(&YTE, TIENDO__ENTRY_KIND__ENTRY_REPORT, 9, td_hlc_next(0, NOW) + 3, NOW, "so-y-te", p, pn, &n), &n);
+    free(p);
+    st = fold(&l, l.len);
+    T_APPLIED(st, a);               /* a replica's view may start anywhere: gaps are no reason */
+    T_REFUSED(st, b, "seq 5 not after 5");
+    T_REFUSED(st, c, "seq 4 not after 5");
+    T_APPLIED(st, d);
+    TT_EQ_INT(td_state_author(st, YTE.pk)->last_seq, 9);
+    TT_EQ_INT(td_state_report(st, 49, "so-y-te", "2025-05")->seq, 9);
+    td_state_free(st);
+    L_free(&l);
+}
+
+static void test_refuse_not_central(void)
+{
+    tlog l;
+    td_state *st;
+    size_t plan, agency, review, cond, rep, pn;
+    L_base(&l);
+    rep = L_report(&l, &YTE, 49, "2025-05", 10);
+    {
+        uint8_t *p = malloc(PLAN_PB_N);
+        memcpy(p, PLAN_PB, PLAN_PB_N);
+        plan = L_sign(&l, &YTE, TIENDO__ENTRY_KIND__ENTRY_PLAN, p, &PLAN_PB_N);
+    }
+    agency = L_sign(&l, &YTE, TIENDO__ENTRY_KIND__ENTRY_AGENCY,
+                    pack_rename("so-y-te", "so-y-te-2", "Sở Y tế 2", td_state_device_date(NOW), &pn), &pn);
+    review = L_sign(&l, &YTE2, TIENDO__ENTRY_KIND__ENTRY_REVIEW, pack_review(YTE.pk, YTE.seq - 2, 49, "so-y-te", 1, "", &pn),
+                    &pn);
+    cond = L_sign(&l, &YTE, TIENDO__ENTRY_KIND__ENTRY_CONDITION, pack_condition(14, 20250301, 2025, 12, &pn), &pn);
+    st = fold(&l, l.len);
+    T_APPLIED(st, rep);
+    T_REFUSED(st, plan, "plan change from a non-central author (role office, agency so-y-te)");
+    T_REFUSED(st, agency, "agency change from a non-central author");
+    T_REFUSED(st, review, "review from a non-central author");
+    T_REFUSED(st, cond, "condition from a non-central author");
+    TT_CHECK(td_registry_agency(td_state_registry(st), "so-y-te-2") == NULL);
+    td_state_free(st);
+    L_free(&l);
+}
+
+static void test_refuse_certificates(void)
+{
+    tlog l;
+    td_state *st;
+    size_t by_cen, foreign, rev_by_cen, rev_unknown, second_srv, rebind, pn;
+    EVP_PKEY *k2 = tc_keygen();
+    X509 *ca2 = tc_cert(k2, NULL, NULL, "Other CA", "other", NULL, NULL, 1, -1, 30);
+    dev alien, srv2, clash;
+    L_base(&l);
+    dev_make(&alien, "pc-77", "so-y-te", "office", ca2, k2);
+    dev_make(&srv2, "other-server", NULL, "server", CA, CAK);
+    /* the same key as YTE, another agency */
+    memset(&clash, 0, sizeof clash);
+    clash.x = tc_cert(YTE.k, CA, CAK, "yte-01", "so-tai-chinh", "office", NULL, 0, -1, 30);
+    by_cen = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_CERT, pack_cert(alien.x, &pn), &pn);
+    foreign = L_cert(&l, &alien);
+    rev_by_cen = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_REVOCATION, pack_revocation(YTE.pk, NOW, &pn), &pn);
+    rev_unknown = L_sign(&l, &SRV, TIENDO__ENTRY_KIND__ENTRY_REVOCATION, pack_revocation(alien.pk, NOW, &pn), &pn);
+    second_srv = L_cert(&l, &srv2);
+    rebind = L_cert(&l, &clash);
+    st = fold(&l, l.len);
+    T_REFUSED(st, by_cen, "certificate entries are written by the server only (author is so-khcn/khcn-01)");
+    T_REFUSED(st, foreign, "certificate does not chain to the CA");
+    T_REFUSED(st, rev_by_cen, "revocation entries are written by the server only");
+    T_REFUSED(st, rev_unknown, "which has no certificate in the log");
+    T_REFUSED(st, second_srv, "a second server certificate");
+    T_REFUSED(st, rebind, "already has a certificate for so-y-te/yte-01 (office)");
+    TT_CHECK(td_state_author(st, alien.pk) == NULL);
+    TT_EQ_INT(td_state_author(st, YTE.pk)->revoked_ms, 0);
+    td_state_free(st);
+    L_free(&l);
+
+    /* the log must open with the server's own certificate */
+    {
+        tlog m = {0};
+        size_t a, b, pn2, n;
+        uint8_t *p;
+        reset_devs();
+        a = L_sign(&m, &YTE, TIENDO__ENTRY_KIND__ENTRY_CERT, pack_cert(YTE.x, &pn2), &pn2);
+        p = pack_cert(srv2.x, &pn2);   /* a server certificate, but not the author's key */
+        b = L_addp(&m, sign_now(&SRV, TIENDO__ENTRY_KIND__ENTRY_CERT, p, pn2, &n), &n);
+        free(p);
+        L_cert(&m, &SRV);
+        st = fold(&m, m.len);
+        T_REFUSED(st, a, "the log must begin with the server's own certificate (OU=server), not OU=office");
+        T_REFUSED(st, b, "differs from the entry's author");
+        TT_CHECK(td_state_server_key(st) && !memcmp(td_state_server_key(st), SRV.pk, 32));
+        td_state_free(st);
+        L_free(&m);
+    }
+    dev_free(&alien);
+    dev_free(&srv2);
+    X509_free(clash.x);
+    X509_free(ca2);
+    EVP_PKEY_free(k2);
+}
+
+static void test_refuse_reports(void)
+{
+    tlog l;
+    td_state *st;
+    size_t off, unknown, other, period, month, pct, state, ok, pn;
+    L_base(&l);
+    off = L_report(&l, &CL, 49, "2025-05", 10);
+    unknown = L_report(&l, &YTE, 999, "2025-05", 10);
+    other = L_sign(&l, &YTE, TIENDO__ENTRY_KIND__ENTRY_REPORT, pack_report(49, "so-tai-chinh", "2025-05", 2, 1, "", &pn),
+                   &pn);
+    period = L_sign(&l, &YTE, TIENDO__ENTRY_KIND__ENTRY_REPORT, pack_report(49, "so-y-te", "05/2025", 2, 1, "", &pn), &pn);
+    month = L_sign(&l, &YTE, TIENDO__ENTRY_KIND__ENTRY_REPORT, pack_report(49, "so-y-te", "2025-13", 2, 1, "", &pn), &pn);
+    pct = L_sign(&l, &YTE, TIENDO__ENTRY_KIND__ENTRY_REPORT, pack_report(49, "so-y-te", "2025-05", 2, 101, "", &pn), &pn);
+    state = L_sign(&l, &YTE, TIENDO__ENTRY_KIND__ENTRY_REPORT, pack_report(49, "so-y-te", "2025-05", 7, 1, "", &pn), &pn);
+    ok = L_report(&l, &CL, 33, "2025-05", 10);
+    st = fold(&l, l.len);
+    T_REFUSED(st, off, "agency ubnd-chi-linh is neither lead nor partner of task 49 (as of ");
+    T_REFUSED(st, unknown, "report on unknown task 999");
+    T_REFUSED(st, other, "report for agency \"so-tai-chinh\" by a device of \"so-y-te\"");
+    T_REFUSED(st, period, "report period \"05/2025\" is not YYYY-MM");
+    T_REFUSED(st, month, "report period \"2025-13\" is not YYYY-MM");
+    T_REFUSED(st, pct, "report percent 101 exceeds 100");
+    T_REFUSED(st, state, "report state 7 is not a ReportState");
+    T_APPLIED(st, ok);
+    TT_EQ_INT(refusal_at(st, off)->task, 49);
+    {
+        size_t n;
+        td_state_reports(st, &n);
+        TT_EQ_INT(n, 1);
+    }
+    td_state_free(st);
+    L_free(&l);
+}
+
+static void test_indicators(void)
+{
+    tlog l;
+    td_state *st;
+    size_t own, not_mon, unknown, central, newer, older, pn, n, i;
+    const td_indicator_value *v;
+    L_base(&l);
+    own = L_sign(&l, &YTE, TIENDO__ENTRY_KIND__ENTRY_INDICATOR, pack_indicator("25", "so-y-te", "2025-05", 12.5, &pn), &pn);
+    not_mon = L_sign(&l, &YTE, TIENDO__ENTRY_KIND__ENTRY_INDICATOR, pack_indicator("8", "so-y-te", "2025-05", 1, &pn), &pn);
+    unknown = L_sign(&l, &YTE, TIENDO__ENTRY_KIND__ENTRY_INDICATOR, pack_indicator("99.9", "so-y-te", "2025-05", 1, &pn),
+                     &pn);
+    central = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_INDICATOR, pack_indicator("8", "nhnn-tinh", "2025-05", 3, &pn), &pn);
+    newer = L_sign(&l, &YTE, TIENDO__ENTRY_KIND__ENTRY_INDICATOR, pack_indicator("25", "so-y-te", "2025-05", 13.5, &pn), &pn);
+    /* YTE2 signs with an older clock: it does not replace the newer value */
+    {
+        uint8_t *p = pack_indicator("25", "so-y-te", "2025-05", 99, &pn);
+        uint8_t *b;
+        YTE2.seq++;
+        b = sign_ex(&YTE2, TIENDO__ENTRY_KIND__ENTRY_INDICATOR, YTE2.seq, 5, NOW, "so-y-te", p, pn, &n);
+        free(p);
+        older = L_add(&l, b, n);
+    }
+    st = fold(&l, l.len);
+    T_APPLIED(st, own);
+    T_REFUSED(st, not_mon, "agency so-y-te does not monitor indicator 8");
+    T_REFUSED(st, unknown, "value of unknown indicator \"99.9\"");
+    T_APPLIED(st, central);
+    T_APPLIED(st, newer);
+    T_APPLIED(st, older);
+    v = td_state_indicator_values(st, &n);
+    TT_EQ_INT(n, 2);
+    for (i = 0; i < n; i++)
+        if (!strcmp(v[i].code, "25")) {
+            TT_CHECK(v[i].value == 13.5);
+            TT_EQ_INT(v[i].index, newer);
+            TT_EQ_INT(v[i].n_versions, 3);
+        }
+    TT_EQ_STR(v[0].code, "25");   /* sorted by code: "25" < "8" */
+    TT_EQ_STR(v[1].agency, "nhnn-tinh");
+    td_state_free(st);
+    L_free(&l);
+}
+
+static void test_latest_wins(void)
+{
+    tlog l;
+    td_state *st;
+    size_t a, b, n;
+    const td_report *r;
+    L_base(&l);
+    a = L_report(&l, &YTE, 49, "2025-05", 10);
+    b = L_report(&l, &YTE, 49, "2025-05", 40);
+    L_report(&l, &YTE, 49, "2025-06", 50);
+    L_report(&l, &YTE, 47, "2025-05", 5);
+    st = fold(&l, l.len);
+    r = td_state_report(st, 49, "so-y-te", "2025-05");
+    TT_CHECK(r != NULL);
+    if (r) {
+        TT_EQ_INT(r->percent, 40);
+        TT_EQ_INT(r->index, b);
+        TT_EQ_INT(r->n_versions, 2);
+        TT_EQ_INT(r->conflict_index, 0);
+        TT_EQ_STR(r->result, "đã triển khai");
+        TT_EQ_STR(r->difficulties, "");
+        TT_EQ_INT(r->state, TIENDO__REPORT_STATE__REPORT_IN_PROGRESS);
+        TT_EQ_INT(r->received_ms, NOW + 1000 + (int64_t)b - 1);
+    }
+    td_state_conflicts(st, &n);
+    TT_EQ_INT(n, 0);
+    r = td_state_reports(st, &n);
+    TT_EQ_INT(n, 3);
+    /* sorted by (task, agency, period) */
+    TT_EQ_INT(r[0].task, 47);
+    TT_EQ_INT(r[1].task, 49);
+    TT_EQ_STR(r[1].period, "2025-05");
+    TT_EQ_STR(r[2].period, "2025-06");
+    (void)a;
+    td_state_free(st);
+    L_free(&l);
+}
+
+/* Two devices of so-y-te on one key: both kept, one deterministic winner,
+ * the pair flagged — whichever comes first in the log. */
+static void test_conflict(void)
+{
+    for (int hl = 0; hl < 2; hl++) {
+        uint8_t *ea, *eb, *p;
+        size_t na, nb, pn;
+        uint64_t h = td_hlc_next(0, NOW);
+        /* hl 0: YTE2's clock is later; hl 1: equal clocks, the larger key wins */
+        uint64_t ha = h, hb = hl ? h : h + 7;
+        const unsigned char *want = hl ? (memcmp(YTE.pk, YTE2.pk, 32) > 0 ? YTE.pk : YTE2.pk) : YTE2.pk;
+        p = pack_report(49, "so-y-te", "2025-05", 2, 20, "máy 1", &pn);
+        ea = sign_ex(&YTE, TIENDO__ENTRY_KIND__ENTRY_REPORT, 1, ha, NOW, "so-y-te", p, pn, &na);
+        free(p);
+        p = pack_report(49, "so-y-te", "2025-05", 2, 30, "máy 2", &pn);
+        eb = sign_ex(&YTE2, TIENDO__ENTRY_KIND__ENTRY_REPORT, 1, hb, NOW, "so-y-te", p, pn, &nb);
+        free(p);
+        for (int order = 0; order < 2; order++) {
+            tlog l;
+            td_state *st;
+            size_t ia, ib, n;
+            const td_report *r;
+            const td_conflict *k;
+            uint8_t *ca = malloc(na), *cb = malloc(nb);
+            memcpy(ca, ea, na);
+            memcpy(cb, eb, nb);
+            L_base(&l);
+            if (order == 0) {
+                ia = L_add(&l, ca, na);
+                ib = L_add(&l, cb, nb);
+            } else {
+                ib = L_add(&l, cb, nb);
+                ia = L_add(&l, ca, na);
+            }
+            st = fold(&l, l.len);
+            T_APPLIED(st, ia);
+            T_APPLIED(st, ib);
+            r = td_state_report(st, 49, "so-y-te", "2025-05");
+            TT_CHECK(r && !memcmp(r->author, want, 32));
+            if (r) {
+                size_t wi = want == YTE.pk ? ia : ib, li = want == YTE.pk ? ib : ia;
+                TT_EQ_INT(r->index, wi);
+                TT_EQ_INT(r->conflict_index, li);
+                TT_EQ_INT(r->n_versions, 2);
+                TT_EQ_STR(r->result, want == YTE.pk ? "máy 1" : "máy 2");
+                k = td_state_conflicts(st, &n);
+                TT_EQ_INT(n, 1);
+                if (n == 1) {
+                    TT_EQ_INT(k[0].winner_index, wi);
+                    TT_EQ_INT(k[0].loser_index, li);
+                    TT_EQ_INT(k[0].task, 49);
+                    TT_EQ_STR(k[0].agency, "so-y-te");
+                    TT_EQ_STR(k[0].period, "2025-05");
+                }
+            }
+            td_state_free(st);
+            L_free(&l);
+        }
+        free(ea);
+        free(eb);
+    }
+}
+
+static void test_reviews(void)
+{
+    tlog l;
+    td_state *st;
+    size_t r1, rv1, r2, rv_old, rv_none, rv_mismatch, rv2, pn;
+    uint64_t s1, s2;
+    const td_report *r;
+    L_base(&l);
+    r1 = L_report(&l, &YTE, 49, "2025-05", 100);
+    s1 = YTE.seq;
+    rv1 = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_REVIEW, pack_review(YTE.pk, s1, 49, "so-y-te", 1, "Đạt", &pn), &pn);
+    {
+        td_state *mid = fold(&l, l.len);
+        r = td_state_report(mid, 49, "so-y-te", "2025-05");
+        TT_CHECK(r && r->review == 1 && r->review_index == rv1 && !strcmp(r->review_comment, "Đạt"));
+        td_state_free(mid);
+    }
+    r2 = L_report(&l, &YTE, 49, "2025-05", 90);
+    s2 = YTE.seq;
+    rv_old = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_REVIEW, pack_review(YTE.pk, s1, 49, "so-y-te", 0, "", &pn), &pn);
+    rv_none = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_REVIEW, pack_review(YTE.pk, 77, 49, "so-y-te", 1, "", &pn), &pn);
+    rv_mismatch = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_REVIEW, pack_review(YTE.pk, s2, 47, "so-y-te", 1, "", &pn), &pn);
+    st = fold(&l, l.len);
+    r = td_state_report(st, 49, "so-y-te", "2025-05");
+    TT_CHECK(r != NULL);
+    if (r) {
+        TT_EQ_INT(r->index, r2);
+        TT_EQ_INT(r->review, 0);            /* a new version waits for its own review */
+        TT_EQ_STR(r->review_comment, "");
+        TT_EQ_INT(r->review_index, 0);
+    }
+    {
+        char want[80];
+        snprintf(want, sizeof want, "review of a superseded report (index %zu; current is index %zu)", r1, r2);
+        T_REFUSED(st, rv_old, want);
+    }
+    T_REFUSED(st, rv_none, "seq 77: no such report in the state");
+    T_REFUSED(st, rv_mismatch, "review names task 47 agency \"so-y-te\" but report");
+    TT_EQ_INT(refusal_at(st, rv_old)->task, 49);
+    td_state_free(st);
+    rv2 = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_REVIEW,
+                 pack_review(YTE.pk, s2, 49, "so-y-te", 0, "Bổ sung minh chứng", &pn), &pn);
+    st = fold(&l, l.len);
+    r = td_state_report(st, 49, "so-y-te", "2025-05");
+    TT_CHECK(r && r->review == -1 && r->review_index == rv2 && !strcmp(r->review_comment, "Bổ sung minh chứng"));
+    td_state_free(st);
+    L_free(&l);
+}
+
+static void test_conditions(void)
+{
+    tlog l;
+    td_state *st;
+    size_t ok, notcond, bad_date, bad_due, unknown, later, pn, n;
+    const td_condition *c;
+    L_base(&l);
+    ok = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_CONDITION, pack_condition(14, 20250301, 2025, 12, &pn), &pn);
+    notcond = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_CONDITION, pack_condition(49, 20250301, 2025, 12, &pn), &pn);
+    bad_date = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_CONDITION, pack_condition(30, 20250231, 0, 0, &pn), &pn);
+    bad_due = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_CONDITION, pack_condition(30, 20250301, 2025, 13, &pn), &pn);
+    unknown = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_CONDITION, pack_condition(500, 20250301, 0, 0, &pn), &pn);
+    later = L_sign(&l, &SRV, TIENDO__ENTRY_KIND__ENTRY_CONDITION, pack_condition(75, 20250401, 0, 0, &pn), &pn);
+    st = fold(&l, l.len);
+    T_APPLIED(st, ok);
+    T_REFUSED(st, notcond, "task 49 has no conditional deadline (its deadline is month)");
+    T_REFUSED(st, bad_date, "condition met_date 20250231 is not a date");
+    T_REFUSED(st, bad_due, "condition due month 13/2025 is not a month");
+    T_REFUSED(st, unknown, "condition on unknown task 500");
+    T_APPLIED(st, later);
+    c = td_state_conditions(st, &n);
+    TT_EQ_INT(n, 2);
+    if (n == 2) {
+        TT_EQ_INT(c[0].task, 14);
+        TT_EQ_INT(c[0].due_month, 12);
+        TT_EQ_INT(c[0].index, ok);
+        TT_EQ_STR(c[0].note, "Nghị định 01/2025/NĐ-CP");
+        TT_EQ_INT(c[1].task, 75);
+        TT_EQ_INT(c[1].met_date, 20250401);
+    }
+    td_state_free(st);
+    L_free(&l);
+}
+
+static void test_inspector(void)
+{
+    tlog l;
+    td_state *st;
+    size_t i;
+    L_base(&l);
+    i = L_report(&l, &INS, 10, "2025-05", 10);
+    st = fold(&l, l.len);
+    T_REFUSED(st, i, "report entry from an inspector device: inspectors change nothing");
+    td_state_free(st);
+    L_free(&l);
+}
+
+/* so-y-te is renamed today: its successor inherits task 49; the old
+ * agency's devices no longer report on it; old reports keep their agency. */
+static void test_agency_change(void)
+{
+    tlog l;
+    td_state *st;
+    dev ym;
+    size_t old, change, moved, stale, seed2, pn;
+    int today = td_state_device_date(NOW);
+    L_base(&l);
+    dev_make(&ym, "ym-01", "so-y-te-moi", "office", CA, CAK);
+    old = L_report(&l, &YTE, 49, "2025-04", 50);
+    change = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_AGENCY, pack_rename("so-y-te", "so-y-te-moi", "Sở Y tế (mới)", today, &pn),
+                    &pn);
+    L_cert(&l, &ym);
+    moved = L_report(&l, &ym, 49, "2025-05", 60);
+    stale = L_report(&l, &YTE, 49, "2025-05", 70);
+    {
+        uint8_t *p = malloc(SEED_PB_N);
+        memcpy(p, SEED_PB, SEED_PB_N);
+        seed2 = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_AGENCY, p, &SEED_PB_N);
+    }
+    st = fold(&l, l.len);
+    T_APPLIED(st, old);
+    T_APPLIED(st, change);
+    T_APPLIED(st, moved);
+    T_REFUSED(st, stale, "agency so-y-te is neither lead nor partner of task 49");
+    T_REFUSED(st, seed2, "registry seed after 2 agency change(s)");
+    TT_CHECK(td_state_report(st, 49, "so-y-te", "2025-04") != NULL);
+    TT_CHECK(td_state_report(st, 49, "so-y-te-moi", "2025-05") != NULL);
+    TT_CHECK(td_state_agency_on_task(st, 49, "so-y-te-moi"));
+    TT_CHECK(!td_state_agency_on_task(st, 49, "so-y-te"));
+    TT_CHECK(td_state_agency_on_task_at(st, 49, "so-y-te", 20250101));   /* before the change */
+    td_state_free(st);
+    L_free(&l);
+    dev_free(&ym);
+}
+
+static void test_visibility(void)
+{
+    tlog l;
+    td_state *st;
+    td_apply_result r;
+    td_error e = {0};
+    size_t yi, ci;
+    L_base(&l);
+    st = fold(&l, l.len);
+    yi = L_report(&l, &YTE, 49, "2025-05", 10);
+    TT_EQ_INT(td_state_apply(st, yi, l.b[yi - 1], l.n[yi - 1], NOW, &r, &e), 0);
+    TT_EQ_INT(r.refused, 0);
+    TT_EQ_INT(r.kind, TIENDO__ENTRY_KIND__ENTRY_REPORT);
+    TT_EQ_INT(r.task, 49);
+    /* ubnd-chi-linh is not on task 49: it does not see so-y-te's report */
+    TT_CHECK(!td_state_visible(st, r.kind, "so-y-te", r.task, "ubnd-chi-linh", TD_ROLE_OFFICE));
+    TT_CHECK(td_state_visible(st, r.kind, "so-y-te", r.task, "so-y-te", TD_ROLE_OFFICE));
+    TT_CHECK(td_state_visible(st, r.kind, "so-y-te", r.task, "so-khcn", TD_ROLE_CENTRAL));
+    TT_CHECK(td_state_visible(st, r.kind, "so-y-te", r.task, "thanh-tra", TD_ROLE_INSPECTOR));
+    TT_CHECK(!td_state_visible(st, r.kind, "so-y-te", r.task, "ubnd-chi-linh", TD_ROLE_NONE));
+    /* so-xay-dung leads 33, where ubnd-chi-linh is partner: visible to it */
+    ci = L_report(&l, &XD, 33, "2025-05", 10);
+    TT_EQ_INT(td_state_apply(st, ci, l.b[ci - 1], l.n[ci - 1], NOW, &r, &e), 0);
+    TT_EQ_INT(r.refused, 0);
+    TT_CHECK(td_state_visible(st, r.kind, "so-xay-dung", r.task, "ubnd-chi-linh", TD_ROLE_OFFICE));
+    TT_CHECK(!td_state_visible(st, r.kind, "so-xay-dung", r.task, "so-y-te", TD_ROLE_OFFICE));
+    /* plan, agency, certificates, revocations: everyone */
+    TT_CHECK(td_state_visible(st, TIENDO__ENTRY_KIND__ENTRY_PLAN, "", 0, "ubnd-chi-linh", TD_ROLE_OFFICE));
+    TT_CHECK(td_state_visible(st, TIENDO__ENTRY_KIND__ENTRY_AGENCY, "", 0, "ubnd-chi-linh", TD_ROLE_OFFICE));
+    TT_CHECK(td_state_visible(st, TIENDO__ENTRY_KIND__ENTRY_CERT, "", 0, "ubnd-chi-linh", TD_ROLE_OFFICE));
+    TT_CHECK(td_state_visible(st, TIENDO__ENTRY_KIND__ENTRY_REVOCATION, "", 0, "ubnd-chi-linh", TD_ROLE_OFFICE));
+    /* an indicator value of another agency: not visible; its own: visible */
+    TT_CHECK(!td_state_visible(st, TIENDO__ENTRY_KIND__ENTRY_INDICATOR, "so-y-te", 0, "ubnd-chi-linh", TD_ROLE_OFFICE));
+    TT_CHECK(td_state_visible(st, TIENDO__ENTRY_KIND__ENTRY_INDICATOR, "so-y-te", 0, "so-y-te", TD_ROLE_OFFICE));
+    /* a refused attempt is on its task too: so-y-te sees ubnd-chi-linh's try on 49 */
+    ci = L_report(&l, &CL, 49, "2025-05", 10);
+    TT_EQ_INT(td_state_apply(st, ci, l.b[ci - 1], l.n[ci - 1], NOW, &r, &e), 0);
+    TT_EQ_INT(r.refused, 1);
+    TT_EQ_INT(r.task, 49);
+    TT_CHECK(td_state_visible(st, r.kind, "ubnd-chi-linh", r.task, "so-y-te", TD_ROLE_OFFICE));
+    td_state_free(st);
+    L_free(&l);
+}
+
+static void digest_of(const tlog *l, unsigned char out[32])
+{
+    td_state *st = fold(l, l->len);
+    td_state_digest(st, out);
+    td_state_free(st);
+}
+
+/* Equal logs give equal digests (with different hash-table keys); a log
+ * that differs in one report field gives another digest. */
+static void test_digest(void)
+{
+    unsigned char d0[32], d1[32], d2[32], d3[32], d4[32];
+    tlog a, b;
+    size_t pn;
+    L_base(&a);
+    L_report(&a, &YTE, 49, "2025-05", 50);
+    L_report(&a, &CL, 33, "2025-05", 20);
+    digest_of(&a, d0);
+    digest_of(&a, d1);
+    TT_CHECK(!memcmp(d0, d1, 32));
+    /* one percent differs */
+    L_base(&b);
+    L_report(&b, &YTE, 49, "2025-05", 51);
+    L_report(&b, &CL, 33, "2025-05", 20);
+    digest_of(&b, d2);
+    TT_CHECK(memcmp(d0, d2, 32) != 0);
+    L_free(&b);
+    /* one text differs */
+    L_base(&b);
+    L_report(&b, &YTE, 49, "2025-05", 50);
+    L_sign(&b, &CL, TIENDO__ENTRY_KIND__ENTRY_REPORT,
+           pack_report(33, "ubnd-chi-linh", "2025-05", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS, 20, "đã triển khaj", &pn), &pn);
+    digest_of(&b, d3);
+    TT_CHECK(memcmp(d0, d3, 32) != 0);
+    /* a review changes it too */
+    L_sign(&b, &CEN, TIENDO__ENTRY_KIND__ENTRY_REVIEW, pack_review(CL.pk, CL.seq, 33, "ubnd-chi-linh", 1, "", &pn), &pn);
+    digest_of(&b, d4);
+    TT_CHECK(memcmp(d3, d4, 32) != 0);
+    L_free(&b);
+    L_free(&a);
+}
+
+/* A deterministic generator for the mixed log. */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+static uint32_t rng(uint32_t n)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state % n);
+}
+
+typedef struct made {
+    const dev *d;
+    uint64_t seq;
+    uint32_t task;
+} made;
+
+/* ~300 entries of every kind, including refused ones, conflicts, reviews,
+ * superseded reviews, an agency change and a re-imported plan. */
+static void mixed_log(tlog *l)
+{
+    static const uint32_t yte_tasks[] = {47, 48, 49, 68, 27};
+    static const uint32_t cl_tasks[] = {33, 13, 24, 49};   /* 49 is refused */
+    static const char *periods[] = {"2025-03", "2025-04", "2025-05", "2025-06"};
+    made reps[T_MIXED_N];
+    size_t nrep = 0, pn, n;
+    L_base(l);
+    while (l->len < T_MIXED_N) {
+        uint32_t op = rng(100);
+        int64_t t = NOW + (int64_t)l->len * 1000;
+        uint8_t *p;
+        if (op < 55) {
+            dev *d = rng(3) == 0 ? &CL : (rng(2) ? &YTE : &YTE2);
+            uint32_t task = d == &CL ? cl_tasks[rng(4)] : yte_tasks[rng(5)];
+            p = pack_report(task, d->agency, periods[rng(4)], (int)rng(4), rng(101), rng(2) ? "kết quả" : "", &pn);
+            L_addp(l, sign_at(d, TIENDO__ENTRY_KIND__ENTRY_REPORT, p, pn, t, &n), &n);
+            free(p);
+            reps[nrep].d = d;
+            reps[nrep].seq = d->seq;
+            reps[nrep].task = task;
+            nrep++;
+        } else if (op < 75 && nrep) {
+            made *m = &reps[rng((uint32_t)nrep)];
+            p = pack_review(m->d->pk, m->seq, m->task, m->d->agency, (int)rng(2), rng(2) ? "ghi chú" : "", &pn);
+            L_addp(l, sign_at(&CEN, TIENDO__ENTRY_KIND__ENTRY_REVIEW, p, pn, t, &n), &n);
+            free(p);
+        } else if (op < 85) {
+            dev *d = rng(2) ? &YTE : &CEN;
+            p = pack_indicator(rng(2) ? "25" : "7.2", d == &YTE ? "so-y-te" : "vp-ubnd", periods[rng(4)], rng(1000) / 10.0,
+                               &pn);
+            L_addp(l, sign_at(d, TIENDO__ENTRY_KIND__ENTRY_INDICATOR, p, pn, t, &n), &n);
+            free(p);
+        } else if (op < 90) {
+            static const uint32_t ct[] = {14, 30, 75, 49};
+            p = pack_condition(ct[rng(4)], 20250301 + (int)rng(20), 2025, 1 + (int)rng(12), &pn);
+            L_addp(l, sign_at(&CEN, TIENDO__ENTRY_KIND__ENTRY_CONDITION, p, pn, t, &n), &n);
+            free(p);
+        } else if (op < 93) {
+            /* the office tries what only central may do */
+            p = pack_condition(14, 20250301, 2025, 6, &pn);
+            L_addp(l, sign_at(&YTE2, TIENDO__ENTRY_KIND__ENTRY_CONDITION, p, pn, t, &n), &n);
+            free(p);
+        } else if (op < 95) {
+            L_addp(l, sign_at(&SRV, TIENDO__ENTRY_KIND__ENTRY_PLAN, PLAN_PB, PLAN_PB_N, t, &n), &n);
+        } else if (op < 97) {
+            /* a replay: an old seq again */
+            L_addp(l, sign_ex(&XD, TIENDO__ENTRY_KIND__ENTRY_REPORT, 1, 1, t, "so-xay-dung", NULL, 0, &n), &n);
+        } else {
+            /* so-nn-mt renamed (once applies; later ones are refused: it no longer exists) */
+            p = pack_rename("so-nn-mt", "so-nnmt-moi", "Sở Nông nghiệp và Môi trường (mới)", td_state_device_date(NOW), &pn);
+            L_addp(l, sign_at(&CEN, TIENDO__ENTRY_KIND__ENTRY_AGENCY, p, pn, t, &n), &n);
+            free(p);
+        }
+    }
+}
+
+/* Applying entry n+1 to the state after n equals folding 1..n+1 afresh. */
+static void test_incremental(void)
+{
+    tlog l;
+    td_state *inc;
+    unsigned char a[32], b[32];
+    size_t n, nref, ncon, nrep;
+    int mismatches = 0;
+    mixed_log(&l);
+    inc = td_state_new(CA);
+    for (size_t k = 1; k <= l.len; k++) {
+        td_state *fresh;
+        fold_range(inc, &l, k - 1, k);
+        td_state_digest(inc, a);
+        fresh = fold(&l, k);
+        td_state_digest(fresh, b);
+        if (memcmp(a, b, 32)) {
+            if (!mismatches) fprintf(stderr, "first digest mismatch after %zu entries\n", k);
+            mismatches++;
+        }
+        td_state_free(fresh);
+    }
+    TT_EQ_INT(mismatches, 0);
+    TT_EQ_INT(td_state_count(inc), T_MIXED_N);
+    /* the log exercised what it should */
+    td_state_refusals(inc, &nref);
+    td_state_conflicts(inc, &ncon);
+    td_state_reports(inc, &nrep);
+    td_state_indicator_values(inc, &n);
+    fprintf(stderr, "   mixed log: %zu reports, %zu conflicts, %zu refusals, %zu indicator values\n", nrep, ncon, nref,
+            n);
+    TT_CHECK(nref >= 10);
+    TT_CHECK(ncon >= 3);
+    TT_CHECK(nrep >= 20);
+    TT_CHECK(n >= 4);
+    {
+        size_t i, reviewed = 0;
+        const td_report *r = td_state_reports(inc, &n);
+        for (i = 0; i < n; i++) reviewed += r[i].review != 0;
+        TT_CHECK(reviewed >= 1);
+    }
+    td_state_free(inc);
+    L_free(&l);
+}
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Not asserted: the pull target (100k entries at >= 50k entries/s) needs
+ * the fold well under 10 us per report. */
+static void test_bench(void)
+{
+    static const uint32_t yte_tasks[] = {47, 48, 49, 68, 27};
+    const char *env = getenv("TD_DERIVE_BENCH_N");
+    size_t N = env ? (size_t)strtoul(env, NULL, 10) : T_BENCH_N, base, pn, n;
+    tlog l;
+    td_state *st;
+    double t0, t1;
+    char period[8];
+    size_t nrep, nref;
+    L_base(&l);
+    base = l.len;
+    for (size_t i = 0; i < N; i++) {
+        dev *d = i % 3 == 0 ? &YTE : i % 3 == 1 ? &YTE2 : &CL;
+        uint32_t task = d == &CL ? 33 : yte_tasks[i % 5];
+        uint8_t *p;
+        snprintf(period, sizeof period, "%04d-%02d", 2025 + (int)(i / 7 % 6), 1 + (int)(i % 12));
+        p = pack_report(task, d->agency, period, TIENDO__REPORT_STATE__REPORT_IN_PROGRESS, (uint32_t)(i % 101),
+                        "Đã ban hành văn bản hướng dẫn triển khai; đang tổng hợp số liệu từ các đơn vị.", &pn);
+        L_addp(&l, sign_now(d, TIENDO__ENTRY_KIND__ENTRY_REPORT, p, pn, &n), &n);
+        free(p);
+    }
+    st = fold(&l, base);
+    t0 = mono();
+    fold_range(st, &l, base, l.len);
+    t1 = mono();
+    td_state_reports(st, &nrep);
+    td_state_refusals(st, &nref);
+    TT_EQ_INT(nref, 0);
+    TT_EQ_INT(td_state_count(st), l.len);
+    fprintf(stderr, "   fold speed: %zu report entries in %.3f s = %.0f entries/s (%.2f us/entry); %zu current reports\n",
+            N, t1 - t0, (double)N / (t1 - t0), (t1 - t0) * 1e6 / (double)(N ? N : 1), nrep);
+    t0 = mono();
+    {
+        unsigned char d[32];
+        td_state_digest(st, d);
+    }
+    t1 = mono();
+    fprintf(stderr, "   digest of that state: %.3f s\n", t1 - t0);
+    td_state_free(st);
+    L_free(&l);
+}
+
+int main(void)
+{
+    td_plan_issues is = {0};
+    td_registry reg;
+    td_error e = {0};
+    if (sodium_init() < 0) return 1;
+    NOW = (int64_t)time(NULL) * 1000;
+    CAK = tc_keygen();
+    CA = tc_cert(CAK, NULL, NULL, "Test CA", "test", NULL, NULL, 1, -1, 30);
+    if (fixture_plan(&PLAN, &reg, &is)) return 1;
+    if (td_plan_pb_encode(&PLAN, "726-KH-UBND.txt", &PLAN_PB, &PLAN_PB_N) ||
+        td_registry_seed_pb_encode(&reg, &SEED_PB, &SEED_PB_N)) {
+        fprintf(stderr, "encode: %s\n", e.msg);
+        return 1;
+    }
+    dev_make(&SRV, "tiendo-server", NULL, "server", CA, CAK);
+    dev_make(&CEN, "khcn-01", "so-khcn", "central", CA, CAK);
+    dev_make(&YTE, "yte-01", "so-y-te", "office", CA, CAK);
+    dev_make(&YTE2, "yte-02", "so-y-te", "office", CA, CAK);
+    dev_make(&CL, "cl-01", "ubnd-chi-linh", "office", CA, CAK);
+    dev_make(&XD, "xd-01", "so-xay-dung", "office", CA, CAK);
+    dev_make(&INS, "tt-01", "thanh-tra", "inspector", CA, CAK);
+
+    TT_RUN(test_base);
+    TT_RUN(test_no_seed);
+    TT_RUN(test_refuse_decode_and_kind);
+    TT_RUN(test_refuse_unknown_author);
+    TT_RUN(test_refuse_agency_mismatch);
+    TT_RUN(test_refuse_validity);
+    TT_RUN(test_refuse_revoked);
+    TT_RUN(test_refuse_seq);
+    TT_RUN(test_refuse_not_central);
+    TT_RUN(test_refuse_certificates);
+    TT_RUN(test_refuse_reports);
+    TT_RUN(test_indicators);
+    TT_RUN(test_latest_wins);
+    TT_RUN(test_conflict);
+    TT_RUN(test_reviews);
+    TT_RUN(test_conditions);
+    TT_RUN(test_inspector);
+    TT_RUN(test_agency_change);
+    TT_RUN(test_visibility);
+    TT_RUN(test_digest);
+    TT_RUN(test_incremental);
+    TT_RUN(test_bench);
+
+    dev_free(&SRV);
+    dev_free(&CEN);
+    dev_free(&YTE);
+    dev_free(&YTE2);
+    dev_free(&CL);
+    dev_free(&XD);
+    dev_free(&INS);
+    free(PLAN_PB);
+    free(SEED_PB);
+    td_plan_free(&PLAN);
+    td_plan_issues_free(&is);
+    td_registry_free(&reg);
+    X509_free(CA);
+    EVP_PKEY_free(CAK);
+    return tt_report();
+}

@@ -1,0 +1,412 @@
+/*
+ * test_sync.c — the client's sync state machine (client/sync.h) driven
+ * without sockets: a scripted in-memory server answers Push and Pull as the
+ * protocol says (stores once per (author, seq), acks duplicates with their
+ * index, refuses gaps, serves Entries in batches with next/more).  The
+ * transport can lose a request or a reply at any call, which is what a cut
+ * link does to the client; the next run must finish the job with every
+ * entry on the server exactly once and the replica holding the whole log.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "entry.h"
+#include "frame.h"
+#include "replica.h"
+#include "sync.h"
+#include "testcerts.h"
+#include "tt.h"
+
+#define FS_MAX 256
+
+typedef struct fake_server {
+    uint8_t *body[FS_MAX];      /* log, index i+1 */
+    size_t len[FS_MAX];
+    unsigned char author[FS_MAX][32];
+    uint64_t seq[FS_MAX];
+    size_t n;
+    Tiendo__Frame *reply;       /* answer to the last request */
+    int calls;                  /* send calls so far */
+    int cut_at;                 /* 0 = never; else the send call that fails */
+    int lose_reply;             /* 1: the request is processed, the reply lost */
+    int wrong_reply;            /* answer Push with Entries */
+    int sent_frames;
+} fake_server;
+
+static tc_pki pki;
+static td_identity me;
+static char dbdir[64], dbpath[128];
+
+static void fresh_db(void)
+{
+    char p[160];
+    snprintf(p, sizeof p, "%s-wal", dbpath);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", dbpath);
+    unlink(p);
+    unlink(dbpath);
+}
+
+static void fs_append(fake_server *s, const uint8_t *b, size_t len)
+{
+    td_entry en;
+    if (s->n == FS_MAX || td_entry_decode(b, len, &en, NULL)) abort();
+    s->body[s->n] = malloc(len);
+    memcpy(s->body[s->n], b, len);
+    s->len[s->n] = len;
+    memcpy(s->author[s->n], en.e->author.data, 32);
+    s->seq[s->n] = en.e->seq;
+    s->n++;
+    td_entry_free(&en);
+}
+
+static void fs_free(fake_server *s)
+{
+    for (size_t i = 0; i < s->n; i++) free(s->body[i]);
+    if (s->reply) td_frame_free(s->reply);
+    memset(s, 0, sizeof *s);
+}
+
+/* Copy a frame we build on the stack into an owned one (pack + unpack), so
+ * that the client frees it with td_frame_free as it would a received one. */
+static Tiendo__Frame *fs_own(const Tiendo__Frame *f)
+{
+    size_t n = tiendo__frame__get_packed_size(f);
+    uint8_t *buf = malloc(n ? n : 1);
+    Tiendo__Frame *out;
+    tiendo__frame__pack(f, buf);
+    out = td_frame_unpack(buf, n, NULL);
+    free(buf);
+    return out;
+}
+
+static Tiendo__Frame *fs_push(fake_server *s, const Tiendo__Push *p)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT, *out;
+    Tiendo__PushAck pa = TIENDO__PUSH_ACK__INIT;
+    Tiendo__Ack *acks = calloc(p->n_entries, sizeof *acks), **ap = calloc(p->n_entries, sizeof *ap);
+    for (size_t i = 0; i < p->n_entries; i++) {
+        size_t len = tiendo__signed_entry__get_packed_size(p->entries[i]);
+        uint8_t *b = malloc(len);
+        td_entry en;
+        uint64_t last = 0, dup = 0;
+        tiendo__signed_entry__pack(p->entries[i], b);
+        tiendo__ack__init(&acks[i]);
+        ap[i] = &acks[i];
+        if (td_entry_decode(b, len, &en, NULL) || td_entry_verify(&en, NULL)) abort();
+        for (size_t k = 0; k < s->n; k++) {
+            if (memcmp(s->author[k], en.e->author.data, 32)) continue;
+            if (s->seq[k] > last) last = s->seq[k];
+            if (s->seq[k] == en.e->seq) dup = k + 1;
+        }
+        acks[i].seq = en.e->seq;
+        if (dup) {
+            acks[i].status = TIENDO__ACK_STATUS__ACK_DUPLICATE;
+            acks[i].index = dup;
+        } else if (en.e->seq == last + 1) {
+            fs_append(s, b, len);
+            acks[i].status = TIENDO__ACK_STATUS__ACK_STORED;
+            acks[i].index = s->n;
+        } else {
+            acks[i].status = TIENDO__ACK_STATUS__ACK_REFUSED;
+            acks[i].reason = "sequence gap";
+        }
+        td_entry_free(&en);
+        free(b);
+    }
+    pa.n_acks = p->n_entries;
+    pa.acks = ap;
+    f.body_case = TIENDO__FRAME__BODY_PUSH_ACK;
+    f.push_ack = &pa;
+    out = fs_own(&f);
+    free(acks);
+    free(ap);
+    return out;
+}
+
+static Tiendo__Frame *fs_pull(fake_server *s, const Tiendo__Pull *p)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT, *out;
+    Tiendo__Entries es = TIENDO__ENTRIES__INIT;
+    Tiendo__LogEntry les[FS_MAX], *lp[FS_MAX];
+    Tiendo__SignedEntry *ses[FS_MAX];
+    size_t k = 0;
+    uint64_t i = p->since ? p->since : 1;
+    for (; i <= s->n && k < p->limit; i++, k++) {
+        tiendo__log_entry__init(&les[k]);
+        les[k].index = i;
+        les[k].received_ms = (int64_t)(5000 + i);
+        ses[k] = tiendo__signed_entry__unpack(NULL, s->len[i - 1], s->body[i - 1]);
+        les[k].entry = ses[k];
+        lp[k] = &les[k];
+    }
+    es.n_batch = k;
+    es.batch = lp;
+    es.next = i;
+    es.more = i <= s->n;
+    f.body_case = TIENDO__FRAME__BODY_ENTRIES;
+    f.entries = &es;
+    out = fs_own(&f);
+    for (size_t j = 0; j < k; j++) tiendo__signed_entry__free_unpacked(ses[j], NULL);
+    return out;
+}
+
+static int fs_send(void *arg, const Tiendo__Frame *f, td_error *err)
+{
+    fake_server *s = arg;
+    s->calls++;
+    s->sent_frames++;
+    if (s->cut_at == s->calls && !s->lose_reply) return td_error_set(err, TD_ECLOSED, "cut before request");
+    if (f->body_case == TIENDO__FRAME__BODY_PUSH)
+        s->reply = s->wrong_reply ? fs_pull(s, &(Tiendo__Pull){PROTOBUF_C_MESSAGE_INIT(&tiendo__pull__descriptor), 1, 10})
+                                  : fs_push(s, f->push);
+    else if (f->body_case == TIENDO__FRAME__BODY_PULL)
+        s->reply = fs_pull(s, f->pull);
+    else
+        abort();
+    return TD_OK;
+}
+
+static int fs_recv(void *arg, Tiendo__Frame **out, td_error *err)
+{
+    fake_server *s = arg;
+    *out = s->reply;
+    s->reply = NULL;
+    if (s->cut_at == s->calls && s->lose_reply) {
+        td_frame_free(*out);
+        *out = NULL;
+        return td_error_set(err, TD_ECLOSED, "cut before reply");
+    }
+    return *out ? TD_OK : td_error_set(err, TD_ECLOSED, "no reply");
+}
+
+/* The Welcome the server would send for this cursor. */
+static void fs_welcome(const fake_server *s, uint64_t cursor, const char *agency, Tiendo__Welcome *w)
+{
+    tiendo__welcome__init(w);
+    w->agency = (char *)agency;
+    w->role = "office";
+    w->log_size = s->n;
+    w->has_new = cursor <= s->n;
+}
+
+/* Entries by another office, already on the server. */
+static void fs_seed_other(fake_server *s, size_t n)
+{
+    unsigned char pk[32], sk[64];
+    crypto_sign_keypair(pk, sk);
+    for (size_t i = 0; i < n; i++) {
+        td_entry_fields f = {TIENDO__ENTRY_KIND__ENTRY_REPORT, i + 1, ((uint64_t)1748736000000 + i) << 16,
+                             1748736000000, "ubnd-gia-loc", (const uint8_t *)"\x08\x01", 2};
+        uint8_t *b;
+        size_t len;
+        if (td_entry_sign_raw(pk, sk, &f, &b, &len, NULL)) abort();
+        fs_append(s, b, len);
+        free(b);
+    }
+}
+
+static void queue(tdc_replica *r, int n)
+{
+    td_error e;
+    for (int i = 0; i < n; i++)
+        if (tdc_replica_outbox_add(r, &me, TIENDO__ENTRY_KIND__ENTRY_REPORT, (const uint8_t *)"\x08\x22", 2, NULL,
+                                   1748736000000 + i, 0, NULL, &e))
+            abort();
+}
+
+static int run_once(tdc_replica *r, fake_server *s, const tdc_sync_opts *o, tdc_sync_stats *st, td_error *e)
+{
+    Tiendo__Welcome w;
+    tdc_sync_io io = {s, fs_send, fs_recv};
+    fs_welcome(s, tdc_replica_cursor(r), "ubnd-chi-linh", &w);
+    return tdc_sync_run(r, &w, &io, o, st, e);
+}
+
+static void test_nothing_new(void)
+{
+    fake_server s;
+    tdc_replica *r;
+    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 0, 0, 0};
+    tdc_sync_stats st;
+    td_error e;
+    memset(&s, 0, sizeof s);
+    fresh_db();
+    TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+    /* Empty server, empty outbox: the Welcome is the whole sync. */
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
+    TT_EQ_INT(s.sent_frames, 0);
+    TT_EQ_INT(st.round_trips, 0);
+    /* After pulling everything, again nothing is sent. */
+    fs_seed_other(&s, 3);
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
+    TT_EQ_INT(st.pulled, 3);
+    TT_EQ_INT(st.round_trips, 1);
+    s.sent_frames = 0;
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
+    TT_EQ_INT(s.sent_frames, 0);
+    TT_EQ_INT(st.round_trips, 0);
+    /* Wrong agency: refused before anything is sent. */
+    {
+        Tiendo__Welcome w;
+        tdc_sync_io io = {&s, fs_send, fs_recv};
+        queue(r, 1);
+        fs_welcome(&s, tdc_replica_cursor(r), "ubnd-gia-loc", &w);
+        TT_EQ_INT(tdc_sync_run(r, &w, &io, &o, &st, &e), TD_EAUTH);
+        TT_CHECK(strstr(e.msg, "ubnd-gia-loc") != NULL);
+        TT_EQ_INT(s.sent_frames, 0);
+    }
+    /* An answer of the wrong type is a protocol error, nothing recorded. */
+    s.wrong_reply = 1;
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), TD_EPROTO);
+    TT_CHECK(strstr(e.msg, "push_ack") != NULL);
+    {
+        tdc_replica_meta m;
+        TT_EQ_INT(tdc_replica_meta_get(r, &m, &e), 0);
+        TT_EQ_INT(m.n_pending, 1);
+    }
+    tdc_replica_close(r);
+    fs_free(&s);
+}
+
+static void test_batches(void)
+{
+    fake_server s;
+    tdc_replica *r;
+    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2};
+    tdc_sync_stats st;
+    tdc_replica_meta m;
+    tdc_outbox_item *v;
+    size_t n;
+    td_error e;
+    memset(&s, 0, sizeof s);
+    fresh_db();
+    fs_seed_other(&s, 3);
+    TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+    queue(r, 5);
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
+    TT_EQ_INT(st.stored, 5);
+    TT_EQ_INT(st.pushed, 5);
+    TT_EQ_INT(st.pulled, 8);
+    /* 3 pushes of at most 2, then 4 pulls of at most 2 (8 entries, the
+     * last pull says more = false). */
+    TT_EQ_INT(st.round_trips, 3 + 4);
+    TT_EQ_INT(tdc_replica_cursor(r), 9);
+    TT_EQ_INT(tdc_replica_meta_get(r, &m, &e), 0);
+    TT_EQ_INT(m.n_pending, 0);
+    TT_EQ_INT(m.n_stored, 5);
+    TT_EQ_INT(m.n_pulled, 8);
+    TT_EQ_INT(tdc_replica_outbox_list(r, -1, 0, &v, &n, &e), 0);
+    for (size_t i = 0; i < n; i++) TT_EQ_INT(v[i].index, 4 + i);   /* after the 3 seeded */
+    tdc_outbox_items_free(v, n);
+    tdc_replica_close(r);
+    fs_free(&s);
+}
+
+/* Lose a request or a reply at every call of a sync; the next run must
+ * complete it. */
+static void test_cut_sweep(void)
+{
+    int total_calls;
+    /* Count the calls of an uncut run first. */
+    {
+        fake_server s;
+        tdc_replica *r;
+        tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2};
+        td_error e;
+        memset(&s, 0, sizeof s);
+        fresh_db();
+        fs_seed_other(&s, 3);
+        TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+        queue(r, 5);
+        TT_EQ_INT(run_once(r, &s, &o, NULL, &e), 0);
+        total_calls = s.calls;
+        tdc_replica_close(r);
+        fs_free(&s);
+    }
+    TT_EQ_INT(total_calls, 7);
+    for (int mode = 0; mode < 2; mode++) {
+        for (int cut = 1; cut <= total_calls; cut++) {
+            fake_server s;
+            tdc_replica *r;
+            tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2};
+            tdc_replica_meta m;
+            tdc_outbox_item *v;
+            size_t n, mine = 0;
+            td_error e;
+            memset(&s, 0, sizeof s);
+            fresh_db();
+            fs_seed_other(&s, 3);
+            TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+            queue(r, 5);
+            s.cut_at = cut;
+            s.lose_reply = mode;
+            TT_EQ_INT(run_once(r, &s, &o, NULL, &e), TD_ECLOSED);
+            /* The device is killed and restarted: reopen, sync again. */
+            tdc_replica_close(r);
+            TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+            s.cut_at = 0;
+            TT_EQ_INT(run_once(r, &s, &o, NULL, &e), 0);
+            /* Each of our 5 entries is on the server once, in seq order. */
+            for (size_t k = 0; k < s.n; k++)
+                if (!memcmp(s.author[k], me.pk, 32)) TT_EQ_INT(s.seq[k], ++mine);
+            TT_EQ_INT(mine, 5);
+            TT_EQ_INT(s.n, 8);
+            TT_EQ_INT(tdc_replica_meta_get(r, &m, &e), 0);
+            TT_EQ_INT(m.n_pending, 0);
+            TT_EQ_INT(m.n_refused, 0);
+            TT_EQ_INT(m.n_pulled, 8);
+            TT_EQ_INT(m.cursor, 9);
+            TT_EQ_INT(tdc_replica_outbox_list(r, -1, 0, &v, &n, &e), 0);
+            for (size_t k = 0; k < n; k++) TT_EQ_INT(s.seq[v[k].index - 1], v[k].seq);
+            tdc_outbox_items_free(v, n);
+            tdc_replica_close(r);
+            fs_free(&s);
+        }
+    }
+}
+
+static uint64_t draw_max(uint64_t bound) { return bound; }
+static uint64_t draw_zero(uint64_t bound) { return 0; }
+
+static void test_backoff(void)
+{
+    TT_EQ_INT(tdc_sync_backoff_ms(0, 1000, 300000, draw_max), 1000);
+    TT_EQ_INT(tdc_sync_backoff_ms(1, 1000, 300000, draw_max), 2000);
+    TT_EQ_INT(tdc_sync_backoff_ms(5, 1000, 300000, draw_max), 32000);
+    TT_EQ_INT(tdc_sync_backoff_ms(8, 1000, 300000, draw_max), 256000);
+    TT_EQ_INT(tdc_sync_backoff_ms(9, 1000, 300000, draw_max), 300000);
+    TT_EQ_INT(tdc_sync_backoff_ms(4000, 1000, 300000, draw_max), 300000);   /* no overflow */
+    TT_EQ_INT(tdc_sync_backoff_ms(3, 1000, 300000, draw_zero), 0);
+    {
+        int below_half = 0;
+        for (int i = 0; i < 200; i++) {
+            uint64_t v = tdc_sync_backoff_ms(3, 1000, 300000, NULL);
+            TT_CHECK(v <= 8000);
+            if (v < 4000) below_half++;
+        }
+        /* Full jitter: the draws spread over the range, not near the cap. */
+        TT_CHECK(below_half > 40 && below_half < 160);
+    }
+}
+
+int main(void)
+{
+    td_error e;
+    if (sodium_init() < 0 || tc_pki_make(&pki)) return 1;
+    snprintf(dbdir, sizeof dbdir, "/tmp/tdsync-XXXXXX");
+    if (!mkdtemp(dbdir)) return 1;
+    snprintf(dbpath, sizeof dbpath, "%s/%s", dbdir, TDC_REPLICA_FILE);
+    if (td_identity_load(&me, pki.cli_key, pki.cli_crt, &e)) return 1;
+    TT_RUN(test_nothing_new);
+    TT_RUN(test_batches);
+    TT_RUN(test_cut_sweep);
+    TT_RUN(test_backoff);
+    td_identity_free(&me);
+    fresh_db();
+    rmdir(dbdir);
+    tc_pki_remove(&pki);
+    return tt_report();
+}
