@@ -1,0 +1,96 @@
+/* test_entry.c — signing, decoding, verification (single and batch), HLC. */
+#include <sodium.h>
+
+#include "entry.h"
+#include "tt.h"
+
+static unsigned char pk[32], sk[64];
+
+static uint8_t *make(uint64_t seq, int kind, size_t *len)
+{
+    td_entry_fields f = {kind, seq, td_hlc_next(seq, 1700000000000 + (int64_t)seq), 1700000000000, "so-y-te",
+                         (const uint8_t *)"payload", 7};
+    uint8_t *buf = NULL;
+    td_error err;
+    TT_EQ_INT(td_entry_sign_raw(pk, sk, &f, &buf, len, &err), 0);
+    return buf;
+}
+
+static void test_sign_decode_verify(void)
+{
+    size_t len;
+    uint8_t *buf = make(5, TIENDO__ENTRY_KIND__ENTRY_REPORT, &len);
+    td_entry en;
+    td_error err;
+    TT_EQ_INT(td_entry_decode(buf, len, &en, &err), 0);
+    TT_EQ_INT(en.e->seq, 5);
+    TT_EQ_STR(en.e->agency, "so-y-te");
+    TT_CHECK(memcmp(en.e->author.data, pk, 32) == 0);
+    TT_EQ_INT(td_entry_verify(&en, &err), 0);
+    /* one flipped bit of the body: refused */
+    en.signed_entry->body.data[en.signed_entry->body.len - 1] ^= 1;
+    TT_EQ_INT(td_entry_verify(&en, &err), TD_ESIG);
+    td_entry_free(&en);
+    /* garbage and truncation are decode errors, not crashes */
+    TT_EQ_INT(td_entry_decode(buf, len / 2, &en, &err), TD_EPARSE);
+    free(buf);
+    {
+        td_entry_fields f = {TIENDO__ENTRY_KIND__ENTRY_REPORT, 0, 1, 1, "x", NULL, 0};
+        uint8_t *b2;
+        size_t l2;
+        TT_EQ_INT(td_entry_sign_raw(pk, sk, &f, &b2, &l2, &err), TD_EARG);   /* seq 0 */
+    }
+}
+
+static void test_verify_batch(void)
+{
+    enum { N = 300 };
+    static td_entry en[N];
+    static unsigned char ok[N];
+    td_error err;
+    for (size_t i = 0; i < N; i++) {
+        size_t len;
+        uint8_t *buf = make(i + 1, TIENDO__ENTRY_KIND__ENTRY_REPORT, &len);
+        TT_EQ_INT(td_entry_decode(buf, len, &en[i], &err), 0);
+        free(buf);
+    }
+    /* corrupt a few, spread over the ranges the threads take */
+    en[0].signed_entry->sig.data[0] ^= 0x40;
+    en[151].signed_entry->sig.data[10] ^= 0x01;
+    en[N - 1].signed_entry->body.data[3] ^= 0x80;
+    td_entry_free(&en[77]);   /* an undecoded slot */
+    memset(ok, 0xAA, sizeof ok);
+    td_entry_verify_batch(en, N, ok);
+    for (size_t i = 0; i < N; i++) {
+        int expect = !(i == 0 || i == 151 || i == N - 1 || i == 77);
+        if (ok[i] != expect) TT_EQ_INT(ok[i] * 1000 + i, expect * 1000 + i);
+    }
+    TT_EQ_INT(ok[0], 0);
+    TT_EQ_INT(ok[1], 1);
+    /* small batch path (on the calling thread) agrees */
+    td_entry_verify_batch(en, 3, ok);
+    TT_EQ_INT(ok[0], 0);
+    TT_EQ_INT(ok[2], 1);
+    for (size_t i = 0; i < N; i++) td_entry_free(&en[i]);
+}
+
+static void test_hlc(void)
+{
+    uint64_t h = td_hlc_next(0, 1000);
+    TT_EQ_INT(td_hlc_ms(h), 1000);
+    /* clock going back: still increases */
+    TT_CHECK(td_hlc_next(h, 500) > h);
+    TT_CHECK(td_hlc_next(h, 2000) > td_hlc_next(h, 500));
+    TT_EQ_INT(td_hlc_observe(h, h + 5), h + 5);
+    TT_EQ_INT(td_hlc_observe(h + 5, h), h + 5);
+}
+
+int main(void)
+{
+    if (sodium_init() < 0) return 1;
+    crypto_sign_keypair(pk, sk);
+    TT_RUN(test_sign_decode_verify);
+    TT_RUN(test_verify_batch);
+    TT_RUN(test_hlc);
+    return tt_report();
+}
