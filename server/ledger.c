@@ -496,6 +496,9 @@ static int tds__ensure_peer_cert(tds_ledger *l, const tds_peer *peer, tds_pendin
     return rc;
 }
 
+/* Refused entries logged one per line per push; the rest are counted. */
+#define TDS_LOG_REFUSALS 5
+
 int tds_ledger_push(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEntry *const *entries, size_t n,
                     tds_ack *acks, td_error *err)
 {
@@ -636,6 +639,20 @@ out_pending:
             if (acks[i].status == TIENDO__ACK_STATUS__ACK_STORED) acks[i].status = TIENDO__ACK_STATUS__ACK_UNSPECIFIED;
     }
 out:
+    if (rc == 0) {
+        /* Operators see refusals (the Ack tells the device); a hostile peer
+         * cannot flood the log: at most TDS_LOG_REFUSALS lines a push. */
+        size_t refused = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (acks[i].status != TIENDO__ACK_STATUS__ACK_REFUSED) continue;
+            if (refused++ < TDS_LOG_REFUSALS)
+                td_log_warn("device %s/%s: entry seq %llu refused: %s", peer->subj.agency, peer->subj.device,
+                            (unsigned long long)acks[i].seq, acks[i].reason);
+        }
+        if (refused > TDS_LOG_REFUSALS)
+            td_log_warn("device %s/%s: %zu more entries of this push refused", peer->subj.agency,
+                        peer->subj.device, refused - TDS_LOG_REFUSALS);
+    }
     for (size_t i = 0; en && i < n; i++) {
         td_entry_free(&en[i]);
         if (bytes) free(bytes[i]);
