@@ -128,6 +128,10 @@ const char *td_frame_name(const Tiendo__Frame *frame)
     case TIENDO__FRAME__BODY_PING: return "ping";
     case TIENDO__FRAME__BODY_PONG: return "pong";
     case TIENDO__FRAME__BODY_BYE: return "bye";
+    case TIENDO__FRAME__BODY_PROOF_REQUEST: return "proof_request";
+    case TIENDO__FRAME__BODY_PROOF: return "proof";
+    case TIENDO__FRAME__BODY_COSIGN: return "cosign";
+    case TIENDO__FRAME__BODY_COSIGN_ACK: return "cosign_ack";
     default: return "unknown";
     }
 }
