@@ -31,7 +31,7 @@ if [ -z "${TD_SKIP_SANITIZE:-}" ]; then
     echo "== tests (ASan + UBSan)"
     (cd "$TD_ROOT/build-asan" &&
         ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        ctest --output-on-failure -j"$J")
+        TD_SLOW=3 ctest --output-on-failure -j"$J")   # sanitizers run 2-3x slower: stretch the scripts' timeouts
 fi
 
 if [ -z "${TD_SKIP_FUZZ:-}" ]; then
