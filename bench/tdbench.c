@@ -586,9 +586,16 @@ static int tb_replica_sync(const char *dir, const char *server, double *open_s, 
     {
         tdc_sync_io io = {l, tb_io_send, tb_io_recv};
         tdc_sync_opts so;
+        unsigned char server_pk[32];
         memset(&so, 0, sizeof so);
         so.agency = id.subject.agency;
         memset(st, 0, sizeof *st);
+        /* The replica verifies the server's checkpoint with its TLS key. */
+        if (tdc_link_peer(l, server_pk, NULL, &err)) {
+            fprintf(stderr, "tdbench: server key: %s\n", err.msg);
+            goto out;
+        }
+        so.server_pk = server_pk;
         if (tdc_sync_run(r, tdc_link_welcome(l), &io, &so, st, &err)) {
             fprintf(stderr, "tdbench: sync: %s\n", err.msg);
             goto out;

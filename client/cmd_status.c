@@ -23,7 +23,7 @@
 
 static void tdc__status_usage(FILE *f)
 {
-    fputs("Cách dùng: tiendo status [--dir THƯ_MỤC] [--digest]\n"
+    fputs("Cách dùng: tiendo status [--dir THƯ_MỤC] [--digest] [--clear-alarm SỐ]\n"
           "\n"
           "Tình trạng bản sao dữ liệu trên thiết bị (không cần mạng): lần đồng bộ thành công gần\n"
           "nhất, các mục chờ gửi, các mục bị từ chối và lý do, các xung đột báo cáo của cơ quan,\n"
@@ -32,6 +32,8 @@ static void tdc__status_usage(FILE *f)
           "  --dir DIR      thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
           "  --digest       chỉ in \"digest: <hex>\": mã băm SHA-256 của trạng thái tổng hợp, để\n"
           "                 so với máy chủ (tiendo-server state --agency MÃ --digest)\n"
+          "  --clear-alarm N  đánh dấu đã xử lý cảnh báo số N về nhật ký máy chủ (bằng chứng vẫn được\n"
+          "                 giữ lại trong bản sao)\n"
           "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp.\n",
           f);
 }
@@ -109,13 +111,91 @@ static void tdc__print_state(tdc_ctx *c)
     }
 }
 
+/* What an alarm kind means, for the clerk. */
+static const char *tdc__alarm_vi(const char *kind)
+{
+    if (!strcmp(kind, TDC_ALARM_INCONSISTENT))
+        return "máy chủ đưa ra lịch sử nhật ký không nhất quán với lịch sử đã xác minh (có thể đã bị sửa hoặc xóa)";
+    if (!strcmp(kind, TDC_ALARM_ROLLBACK)) return "nhật ký máy chủ ngắn hơn lần đã xác minh (bị cắt bớt)";
+    if (!strcmp(kind, TDC_ALARM_SIGNATURE)) return "điểm kiểm tra không có chữ ký hợp lệ của máy chủ";
+    if (!strcmp(kind, TDC_ALARM_ORIGIN)) return "điểm kiểm tra mang tên nhật ký khác với tên đã xác minh";
+    if (!strcmp(kind, TDC_ALARM_MISSING)) return "máy chủ không đưa điểm kiểm tra dù trước đây đã đưa";
+    if (!strcmp(kind, TDC_ALARM_SERVER_KEY)) return "khóa của máy chủ khác khóa đã ký mục đầu tiên của nhật ký";
+    return "kiểm tra nhật ký máy chủ không đạt";
+}
+
+/* Unacknowledged alarms first: they matter more than anything below. */
+static int tdc__print_audit(tdc_ctx *c)
+{
+    tdc_alarm *v;
+    tdc_checkpoint_row row;
+    size_t n;
+    uint64_t cosigned = 0;
+    int found;
+    td_error e;
+    char when[32];
+
+    if (tdc_replica_alarm_list(c->rep, 0, &v, &n, &e)) goto dberr;
+    if (n) {
+        printf("CẢNH BÁO: %zu cảnh báo về nhật ký máy chủ chưa được xử lý:\n", n);
+        for (size_t i = 0; i < n; i++) {
+            tdc_fmt_time(v[i].at_ms, when, sizeof when);
+            printf("  - cảnh báo số %lld, lúc %s: %s; điểm kiểm tra đã xác minh có %llu mục, máy chủ đưa ra %llu "
+                   "mục.\n",
+                   (long long)v[i].id, when, tdc__alarm_vi(v[i].kind), (unsigned long long)v[i].old_size,
+                   (unsigned long long)v[i].new_size);
+            printf("    (chi tiết: %s)\n", v[i].detail ? v[i].detail : "");
+        }
+        printf("  Bằng chứng được lưu trong bản sao. Báo cho thanh tra, sau đó: tiendo status --clear-alarm SỐ\n");
+    }
+    tdc_alarms_free(v, n);
+    if (tdc_replica_checkpoint_get(c->rep, 0, &row, &found, &e)) goto dberr;
+    if (found) {
+        tdc_fmt_time(row.verified_ms, when, sizeof when);
+        printf("Điểm kiểm tra nhật ký đã xác minh gần nhất: %llu mục (lúc %s)\n", (unsigned long long)row.size, when);
+        tdc_checkpoint_row_free(&row);
+    } else {
+        printf("Điểm kiểm tra nhật ký: chưa xác minh lần nào\n");
+    }
+    if (tdc_replica_cosigned_get(c->rep, &cosigned, &e)) goto dberr;
+    if (cosigned) printf("Đã đồng ký điểm kiểm tra đến cỡ %llu\n", (unsigned long long)cosigned);
+    return 0;
+dberr:
+    fprintf(stderr, "tiendo status: không đọc được bản sao dữ liệu: %s (%s)\n", td_err_vi(e.code), e.msg);
+    return 1;
+}
+
+static int tdc__clear_alarm(tdc_ctx *c, const char *arg)
+{
+    char *end;
+    long long id = strtoll(arg, &end, 10);
+    td_error e;
+    int rc;
+    if (end == arg || *end || id <= 0) {
+        fprintf(stderr, "tiendo status: số cảnh báo không hợp lệ: \"%s\"\n", arg);
+        return 2;
+    }
+    rc = tdc_replica_alarm_ack(c->rep, id, tdc_now_ms(), &e);
+    if (rc == TD_ENOTFOUND) {
+        fprintf(stderr, "tiendo status: không có cảnh báo số %lld chưa xử lý\n", id);
+        return 1;
+    }
+    if (rc) {
+        fprintf(stderr, "tiendo status: không ghi được: %s (%s)\n", td_err_vi(e.code), e.msg);
+        return 1;
+    }
+    printf("Đã đánh dấu xử lý cảnh báo số %lld; bằng chứng vẫn được giữ trong bản sao.\n", id);
+    return 0;
+}
+
 int tdc_cmd_status(int argc, char **argv)
 {
     static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
                                          {"digest", no_argument, 0, 'g'},
+                                         {"clear-alarm", required_argument, 0, 'a'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *dir = NULL;
+    const char *dir = NULL, *clear = NULL;
     int digest = 0, opt, rc = 0;
     tdc_ctx c;
     tdc_replica_meta m;
@@ -128,6 +208,7 @@ int tdc_cmd_status(int argc, char **argv)
         switch (opt) {
         case 'd': dir = optarg; break;
         case 'g': digest = 1; break;
+        case 'a': clear = optarg; break;
         case 'h': tdc__status_usage(stdout); return 0;
         default: tdc__status_usage(stderr); return 2;
         }
@@ -138,6 +219,11 @@ int tdc_cmd_status(int argc, char **argv)
     }
     tdc_tz_default();
     if (tdc_ctx_open(&c, dir, "status")) return 1;
+    if (clear) {
+        rc = tdc__clear_alarm(&c, clear);
+        tdc_ctx_close(&c);
+        return rc;
+    }
     st = tdc_replica_state(c.rep);
     if (digest) {
         unsigned char d[32];
@@ -155,6 +241,10 @@ int tdc_cmd_status(int argc, char **argv)
     }
     printf("Thiết bị %s của cơ quan %s (%s), máy chủ %s\n", c.id.subject.device, c.id.subject.agency,
            td_role_vi(c.id.subject.role), c.dev.server);
+    if (tdc__print_audit(&c)) {
+        tdc_ctx_close(&c);
+        return 1;
+    }
     tdc_fmt_time(m.last_sync_ms, when, sizeof when);
     printf("Lần đồng bộ thành công gần nhất: %s\n", when);
     if (td_state_has_plan(st)) {

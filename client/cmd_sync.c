@@ -68,6 +68,7 @@ typedef struct tdc__run {
     const char *server;
     int quiet;
     int printed_pull;   /* a progress line was printed */
+    int64_t alarm_id;   /* an alarm was raised: stop, do not retry */
 } tdc__run;
 
 static int tdc__io_send(void *arg, const Tiendo__Frame *f, td_error *err) { return tdc_link_send(arg, f, err); }
@@ -107,12 +108,28 @@ static int tdc__attempt(tdc__run *run, td_error *why)
     const Tiendo__Welcome *w;
     int rc;
 
+    tdc_checkpoint_row head_row;
+    Tiendo__TreeHead head;
+    unsigned char server_pk[32];
+    int have_head;
+
+    memset(&s, 0, sizeof s);
+    memset(&head_row, 0, sizeof head_row);
     memset(&lo, 0, sizeof lo);
     lo.dev = &c->dev;
     lo.server = run->server;
     lo.cursor = tdc_replica_cursor(c->rep);
+    /* Hello carries the last verified checkpoint: the server proves the
+     * new one consistent with it. */
+    if ((have_head = tdc_sync_hello_head(c->rep, &head_row, &head, why)) < 0) return 1;
+    if (have_head) lo.tree_head = &head;
     l = tdc_link_open(&lo, why);
+    tdc_checkpoint_row_free(&head_row);
     if (!l) return 1;
+    if (tdc_link_peer(l, server_pk, NULL, why)) {
+        tdc_link_close(l);
+        return 1;
+    }
     w = tdc_link_welcome(l);
     io.arg = l;
     io.send = tdc__io_send;
@@ -121,7 +138,10 @@ static int tdc__attempt(tdc__run *run, td_error *why)
     so.agency = c->id.subject.agency;
     so.progress = tdc__progress;
     so.progress_arg = run;
+    so.server_pk = server_pk;
+    so.id = &c->id;
     rc = tdc_sync_run(c->rep, w, &io, &so, &s, why);
+    if (s.alarm_id) run->alarm_id = s.alarm_id;
     if (rc == TD_OK) {
         /* The log grew by what we pushed after the Welcome counted it. */
         uint64_t seen = tdc_replica_cursor(c->rep) - 1;
@@ -138,12 +158,29 @@ static int tdc__attempt(tdc__run *run, td_error *why)
         printf("Đồng bộ xong: gửi %llu, nhận %llu, bị từ chối %llu.\n", (unsigned long long)(s.stored + s.duplicate),
                (unsigned long long)s.pulled, (unsigned long long)s.refused);
         if (s.refused) printf("Xem lý do bị từ chối: tiendo status\n");
+        if (s.cosigned_size) printf("Đã đồng ký điểm kiểm tra cỡ %llu.\n", (unsigned long long)s.cosigned_size);
     }
     return 0;
 }
 
+/* The clerk's message for a checkpoint that failed verification. */
+static void tdc__print_alarm(const tdc__run *run, const td_error *why)
+{
+    fprintf(stderr,
+            "tiendo sync: CẢNH BÁO: máy chủ đưa ra lịch sử nhật ký không nhất quán với lần đồng bộ trước "
+            "(cảnh báo số %lld).\n"
+            "  Đồng bộ đã dừng, không gửi và không nhận gì. Bằng chứng (hai điểm kiểm tra và bằng chứng\n"
+            "  nhất quán) đã được lưu. Hãy báo cho bộ phận thanh tra; xem: tiendo status\n"
+            "  (chi tiết: %s)\n",
+            (long long)run->alarm_id, why->msg);
+}
+
 static void tdc__print_failure(const tdc__run *run, const td_error *why)
 {
+    if (run->alarm_id) {
+        tdc__print_alarm(run, why);
+        return;
+    }
     const char *vi = tdc_link_vi(why);
     size_t n = strlen(vi);
     fprintf(stderr, "tiendo sync: đồng bộ với %s không thành công: %s%s\n  (chi tiết: %s)\n",
@@ -181,6 +218,7 @@ static int tdc__watch(tdc__run *run, uint64_t interval_s, uint64_t max_backoff_s
             char when[40];
             failures++;
             tdc__print_failure(run, &why);
+            if (run->alarm_id) return 1;   /* evidence of a lying server: retrying would not help */
             tdc__clock(tdc_now_ms() + (int64_t)wait, when, sizeof when);
             fprintf(stderr, "  Thử lại lúc %s (sau %.1f giây; lần lỗi liên tiếp thứ %u).\n", when, wait / 1000.0,
                     failures);

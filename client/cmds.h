@@ -19,6 +19,8 @@ int tdc_cmd_report(int argc, char **argv);     /* cmd_report.c */
 int tdc_cmd_indicator(int argc, char **argv);  /* cmd_report.c */
 int tdc_cmd_sync(int argc, char **argv);       /* cmd_sync.c */
 int tdc_cmd_status(int argc, char **argv);     /* cmd_status.c */
+int tdc_cmd_receipt(int argc, char **argv);    /* cmd_receipt.c */
+int tdc_cmd_audit(int argc, char **argv);      /* cmd_audit.c */
 
 /*
  * What the replica commands (report, indicator, sync, status) open: the

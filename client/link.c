@@ -1,11 +1,13 @@
 /* link.c — see link.h. */
 #include "link.h"
 
+#include <openssl/x509.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conn.h"
 #include "frame.h"
+#include "identity.h"
 #include "log.h"
 #include "proto_ver.h"
 #include "tls.h"
@@ -27,6 +29,12 @@ struct tdc_link {
     td_error why;           /* first failure seen */
     Tiendo__Frame *welcome_frame;
     uint64_t bytes_in, bytes_out;
+    /* The verified TLS peer's key and CN, read at the handshake (the conn
+     * and its certificate are gone after a close). */
+    int have_peer;
+    unsigned char peer_pk[32];
+    char peer_cn[TDC_PEER_CN_MAX + 1];
+    td_error peer_why;
 };
 
 static void tdc__fail(tdc_link *l, const td_error *e)
@@ -59,7 +67,17 @@ static int tdc__on_frame(void *arg, const uint8_t *body, size_t len)
 static void tdc__on_open(td_conn *c)
 {
     tdc_link *l = td_conn_data(c);
+    X509 *x = td_tls_peer_cert(td_conn_tls(c));
     l->opened = 1;
+    td_error_clear(&l->peer_why);
+    if (!x) {
+        td_error_set(&l->peer_why, TD_ECERT, "server presented no certificate");
+    } else if (td_cert_ed25519_pk(x, l->peer_pk, &l->peer_why) == TD_OK) {
+        int n = X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, l->peer_cn,
+                                          (int)sizeof l->peer_cn);
+        if (n <= 0) td_error_set(&l->peer_why, TD_ECERT, "server certificate has no CN");
+        else l->have_peer = 1;
+    }
 }
 
 static void tdc__on_data(td_conn *c, const uint8_t *data, size_t len)
@@ -240,6 +258,7 @@ tdc_link *tdc_link_open(const tdc_link_opts *o, td_error *err)
     h.max_version = o->max_version ? o->max_version : TD_PROTO_MAX;
     h.software = "tiendo " TD_VERSION;
     h.cursor = o->cursor;
+    h.tree_head = (Tiendo__TreeHead *)o->tree_head;
     f.body_case = TIENDO__FRAME__BODY_HELLO;
     f.hello = &h;
     if ((rc = tdc_link_send(l, &f, err))) goto fail;
@@ -301,4 +320,16 @@ const char *tdc_link_vi(const td_error *err)
     if (alert) return alert;
     if (strstr(err->msg, "| ")) return strstr(err->msg, "| ") + 2;   /* server's own Vietnamese */
     return td_err_vi(err->code);
+}
+
+int tdc_link_peer(const tdc_link *l, unsigned char pk[32], char cn[TDC_PEER_CN_MAX + 1], td_error *err)
+{
+    if (!l->have_peer) {
+        if (err) *err = l->peer_why.code ? l->peer_why : (td_error){0};
+        return l->peer_why.code ? l->peer_why.code
+                                : td_error_set(err, TD_ECERT, "no verified server certificate (handshake not done)");
+    }
+    if (pk) memcpy(pk, l->peer_pk, 32);
+    if (cn) memcpy(cn, l->peer_cn, sizeof l->peer_cn);
+    return TD_OK;
 }

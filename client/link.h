@@ -33,6 +33,7 @@ typedef struct tdc_link_opts {
     uint32_t min_version, max_version; /* 0 = ours */
     uint64_t cursor;              /* Hello.cursor */
     uint64_t timeout_ms;          /* 0 = TDC_CONNECT_TIMEOUT_MS */
+    const Tiendo__TreeHead *tree_head; /* Hello.tree_head: last verified checkpoint (NULL = none) */
 } tdc_link_opts;
 
 /* NULL on failure (err filled). */
@@ -48,6 +49,18 @@ void tdc_link_close(tdc_link *l);
 /* Wire bytes so far (ciphertext). */
 uint64_t tdc_link_bytes_out(const tdc_link *l);
 uint64_t tdc_link_bytes_in(const tdc_link *l);
+
+/* Longest certificate CN kept (X.509 ub-common-name is 64 characters,
+ * up to 4 bytes each in UTF-8). */
+#define TDC_PEER_CN_MAX 255
+
+/*
+ * The verified server certificate's Ed25519 public key and subject CN, as
+ * read at the TLS handshake (the key that signs the log's checkpoints).
+ * pk / cn may be NULL.  TD_ECERT if the certificate is not Ed25519 or has
+ * no CN.
+ */
+int tdc_link_peer(const tdc_link *l, unsigned char pk[32], char cn[TDC_PEER_CN_MAX + 1], td_error *err);
 
 /* Vietnamese sentence for a failure from this module (never NULL). */
 const char *tdc_link_vi(const td_error *err);

@@ -17,7 +17,9 @@ static void usage(FILE *f)
           "  report    ghi báo cáo tiến độ một nhiệm vụ (không cần mạng)\n"
           "  indicator ghi giá trị một chỉ tiêu (không cần mạng)\n"
           "  sync      đồng bộ với máy chủ (--watch: liên tục)\n"
-          "  status    tình trạng bản sao: chờ gửi, bị từ chối, xung đột\n"
+          "  status    tình trạng bản sao: chờ gửi, bị từ chối, xung đột, cảnh báo nhật ký\n"
+          "  receipt   lấy và kiểm tra biên nhận của một mục trong nhật ký máy chủ\n"
+          "  audit     kiểm toán nhật ký (thanh tra): verify, history\n"
           "  version   in phiên bản\n"
           "\n"
           "Mỗi lệnh có --help.\n",
@@ -46,6 +48,8 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "indicator")) return tdc_cmd_indicator(argc - 1, argv + 1);
     if (!strcmp(argv[1], "sync")) return tdc_cmd_sync(argc - 1, argv + 1);
     if (!strcmp(argv[1], "status")) return tdc_cmd_status(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "receipt")) return tdc_cmd_receipt(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "audit")) return tdc_cmd_audit(argc - 1, argv + 1);
     fprintf(stderr, "tiendo: lệnh không tồn tại: \"%s\"\n\n", argv[1]);
     usage(stderr);
     return 2;

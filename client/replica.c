@@ -43,6 +43,31 @@ static const char *const tdc__migrations[] = {
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
     "INSERT INTO meta(key, value) VALUES ('cursor', 1), ('hlc', 0), ('last_sync_ms', 0),"
     "  ('log_size', 0);",
+    /* 2: the audit tables (DESIGN §7).  checkpoint holds every server
+     * checkpoint this replica verified (signature, origin, consistency with
+     * the previous one), so each row is consistent with all earlier rows;
+     * alarm keeps the evidence of a failed verification for ever: an
+     * acknowledgement only sets acked_ms. */
+    "CREATE TABLE checkpoint("
+    "  size INTEGER PRIMARY KEY,"         /* tree size */
+    "  root BLOB NOT NULL,"               /* 32-byte RFC 6962 root */
+    "  note TEXT NOT NULL,"               /* the signed note, as received */
+    "  verified_ms INTEGER NOT NULL);"
+    "CREATE TABLE alarm("
+    "  id INTEGER PRIMARY KEY,"
+    "  at_ms INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"               /* TDC_ALARM_* */
+    "  old_note TEXT,"                    /* last verified checkpoint (NULL if none) */
+    "  new_note TEXT,"                    /* the checkpoint that failed */
+    "  proof BLOB,"                       /* the consistency proof, 32-byte hashes */
+    "  detail TEXT NOT NULL DEFAULT '',"  /* what failed (English) */
+    "  old_size INTEGER NOT NULL DEFAULT 0,"
+    "  new_size INTEGER NOT NULL DEFAULT 0,"
+    "  acked_ms INTEGER);"                /* NULL until `tiendo status --clear-alarm` */
+    "CREATE TRIGGER alarm_keep BEFORE DELETE ON alarm BEGIN"
+    "  SELECT RAISE(ABORT, 'alarm evidence is kept');"
+    " END;"
+    "INSERT INTO meta(key, value) VALUES ('cosigned_size', 0);",
 };
 #define TDC_SCHEMA_VERSION ((int)(sizeof tdc__migrations / sizeof tdc__migrations[0]))
 
@@ -543,4 +568,231 @@ int tdc_replica_sync_done(tdc_replica *r, int64_t now_ms, uint64_t log_size, td_
         return rc;
     }
     return TD_OK;
+}
+
+/* ---- checkpoints and alarms (migration 2) ------------------------------- */
+
+void tdc_checkpoint_row_free(tdc_checkpoint_row *c)
+{
+    if (!c) return;
+    free(c->note);
+    memset(c, 0, sizeof *c);
+}
+
+static int tdc__read_checkpoint(tdc_replica *r, sqlite3_stmt *st, tdc_checkpoint_row *out, int *found,
+                                td_error *err)
+{
+    int step = sqlite3_step(st);
+    *found = 0;
+    if (step == SQLITE_DONE) return TD_OK;
+    if (step != SQLITE_ROW) return tdc__dberr(r, err, "reading checkpoint");
+    if (sqlite3_column_bytes(st, 1) != TDC_ROOT_LEN)
+        return td_error_set(err, TD_EDB, "%s: checkpoint of size %lld has a root of %d bytes", r->path,
+                            (long long)sqlite3_column_int64(st, 0), sqlite3_column_bytes(st, 1));
+    out->size = (uint64_t)sqlite3_column_int64(st, 0);
+    memcpy(out->root, sqlite3_column_blob(st, 1), TDC_ROOT_LEN);
+    out->note = strdup((const char *)(sqlite3_column_text(st, 2) ? sqlite3_column_text(st, 2) : (const unsigned char *)""));
+    out->verified_ms = sqlite3_column_int64(st, 3);
+    if (!out->note) return td_error_set(err, TD_ENOMEM, "%s: checkpoint note", r->path);
+    *found = 1;
+    return TD_OK;
+}
+
+int tdc_replica_checkpoint_get(tdc_replica *r, uint64_t size, tdc_checkpoint_row *out, int *found, td_error *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    memset(out, 0, sizeof *out);
+    *found = 0;
+    if (size == 0)
+        rc = tdc__prepare(r, "SELECT size, root, note, verified_ms FROM checkpoint ORDER BY size DESC LIMIT 1", &st,
+                          err);
+    else
+        rc = tdc__prepare(r, "SELECT size, root, note, verified_ms FROM checkpoint WHERE size = ?1", &st, err);
+    if (rc) return rc;
+    if (size) sqlite3_bind_int64(st, 1, (int64_t)size);
+    rc = tdc__read_checkpoint(r, st, out, found, err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int tdc_replica_checkpoint_put(tdc_replica *r, uint64_t size, const unsigned char root[TDC_ROOT_LEN],
+                               const char *note, int64_t now_ms, td_error *err)
+{
+    sqlite3_stmt *st;
+    int rc, step;
+    if (size > INT64_MAX) return td_error_set(err, TD_EARG, "%s: checkpoint size %llu", r->path, (unsigned long long)size);
+    /* The same size twice is the same verified checkpoint (the caller
+     * checked roots are equal): keep the first verification time. */
+    if ((rc = tdc__prepare(r, "INSERT INTO checkpoint(size, root, note, verified_ms) VALUES (?1, ?2, ?3, ?4) "
+                              "ON CONFLICT(size) DO NOTHING",
+                           &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)size);
+    sqlite3_bind_blob(st, 2, root, TDC_ROOT_LEN, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, now_ms);
+    step = sqlite3_step(st);
+    rc = step == SQLITE_DONE ? TD_OK : tdc__dberr(r, err, "storing checkpoint");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int tdc_replica_checkpoint_count(tdc_replica *r, uint64_t *n, td_error *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    if ((rc = tdc__prepare(r, "SELECT count(*) FROM checkpoint", &st, err))) return rc;
+    if (sqlite3_step(st) == SQLITE_ROW) *n = (uint64_t)sqlite3_column_int64(st, 0);
+    else rc = tdc__dberr(r, err, "counting checkpoints");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int tdc_replica_alarm_add(tdc_replica *r, const tdc_alarm *a, int64_t *id_out, td_error *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    if ((rc = tdc__prepare(r, "INSERT INTO alarm(at_ms, kind, old_note, new_note, proof, detail, old_size, new_size) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                           &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, a->at_ms);
+    sqlite3_bind_text(st, 2, a->kind ? a->kind : "?", -1, SQLITE_STATIC);
+    if (a->old_note) sqlite3_bind_text(st, 3, a->old_note, -1, SQLITE_STATIC);
+    if (a->new_note) sqlite3_bind_text(st, 4, a->new_note, -1, SQLITE_STATIC);
+    if (a->proof_len) sqlite3_bind_blob(st, 5, a->proof, (int)a->proof_len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, a->detail ? a->detail : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, (int64_t)a->old_size);
+    sqlite3_bind_int64(st, 8, (int64_t)a->new_size);
+    rc = sqlite3_step(st) == SQLITE_DONE ? TD_OK : tdc__dberr(r, err, "storing alarm");
+    sqlite3_finalize(st);
+    if (rc == TD_OK && id_out) *id_out = sqlite3_last_insert_rowid(r->db);
+    return rc;
+}
+
+static char *tdc__col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? strdup((const char *)t) : NULL;
+}
+
+void tdc_alarms_free(tdc_alarm *v, size_t n)
+{
+    if (!v) return;
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].kind);
+        free(v[i].old_note);
+        free(v[i].new_note);
+        free(v[i].proof);
+        free(v[i].detail);
+    }
+    free(v);
+}
+
+int tdc_replica_alarm_list(tdc_replica *r, int include_acked, tdc_alarm **out, size_t *n, td_error *err)
+{
+    sqlite3_stmt *st;
+    tdc_alarm *v = NULL;
+    size_t cap = 0, k = 0;
+    int rc = TD_OK, step;
+    *out = NULL;
+    *n = 0;
+    if ((rc = tdc__prepare(r, "SELECT id, at_ms, kind, old_note, new_note, proof, detail, old_size, new_size, "
+                              "acked_ms FROM alarm WHERE ?1 OR acked_ms IS NULL ORDER BY id",
+                           &st, err)))
+        return rc;
+    sqlite3_bind_int(st, 1, include_acked ? 1 : 0);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        tdc_alarm *a;
+        if (k == cap) {
+            tdc_alarm *nv = realloc(v, (cap ? cap * 2 : 4) * sizeof *nv);
+            if (!nv) {
+                rc = td_error_set(err, TD_ENOMEM, "%s: alarms", r->path);
+                break;
+            }
+            v = nv;
+            cap = cap ? cap * 2 : 4;
+        }
+        a = &v[k++];
+        memset(a, 0, sizeof *a);
+        a->id = sqlite3_column_int64(st, 0);
+        a->at_ms = sqlite3_column_int64(st, 1);
+        a->kind = tdc__col_dup(st, 2);
+        a->old_note = tdc__col_dup(st, 3);
+        a->new_note = tdc__col_dup(st, 4);
+        a->proof_len = (size_t)sqlite3_column_bytes(st, 5);
+        if (a->proof_len) {
+            a->proof = malloc(a->proof_len);
+            if (a->proof) memcpy(a->proof, sqlite3_column_blob(st, 5), a->proof_len);
+            else a->proof_len = 0;
+        }
+        a->detail = tdc__col_dup(st, 6);
+        a->old_size = (uint64_t)sqlite3_column_int64(st, 7);
+        a->new_size = (uint64_t)sqlite3_column_int64(st, 8);
+        a->acked_ms = sqlite3_column_type(st, 9) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 9);
+    }
+    if (rc == TD_OK && step != SQLITE_DONE) rc = tdc__dberr(r, err, "reading alarms");
+    sqlite3_finalize(st);
+    if (rc) {
+        tdc_alarms_free(v, k);
+        return rc;
+    }
+    *out = v;
+    *n = k;
+    return TD_OK;
+}
+
+int tdc_replica_alarm_ack(tdc_replica *r, int64_t id, int64_t now_ms, td_error *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    if ((rc = tdc__prepare(r, "UPDATE alarm SET acked_ms = ?2 WHERE id = ?1 AND acked_ms IS NULL", &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, now_ms);
+    if (sqlite3_step(st) != SQLITE_DONE) rc = tdc__dberr(r, err, "acknowledging alarm");
+    else if (sqlite3_changes(r->db) == 0)
+        rc = td_error_set(err, TD_ENOTFOUND, "%s: no unacknowledged alarm %lld", r->path, (long long)id);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int tdc_replica_cosigned_get(tdc_replica *r, uint64_t *size, td_error *err)
+{
+    int64_t v;
+    int rc = tdc__meta_read(r, "cosigned_size", &v, err);
+    *size = rc ? 0 : (uint64_t)v;
+    return rc;
+}
+
+int tdc_replica_cosigned_set(tdc_replica *r, uint64_t size, td_error *err)
+{
+    return tdc__meta_write(r, "cosigned_size", (int64_t)size, err);
+}
+
+int tdc_replica_pulled_get(tdc_replica *r, uint64_t index, uint8_t **body, size_t *len, int *found, td_error *err)
+{
+    sqlite3_stmt *st;
+    int rc, step;
+    *body = NULL;
+    *len = 0;
+    *found = 0;
+    if ((rc = tdc__prepare(r, "SELECT body FROM pulled WHERE idx = ?1", &st, err))) return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)index);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        *body = malloc(n ? n : 1);
+        if (!*body) rc = td_error_set(err, TD_ENOMEM, "%s: entry %llu", r->path, (unsigned long long)index);
+        else {
+            if (n) memcpy(*body, sqlite3_column_blob(st, 0), n);
+            *len = n;
+            *found = 1;
+        }
+    } else if (step != SQLITE_DONE) {
+        rc = tdc__dberr(r, err, "reading pulled entry");
+    }
+    sqlite3_finalize(st);
+    return rc;
 }

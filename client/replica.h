@@ -161,4 +161,68 @@ int tdc_replica_meta_get(tdc_replica *r, tdc_replica_meta *m, td_error *err);
 /* Record a successful sync at now_ms with the server's log size. */
 int tdc_replica_sync_done(tdc_replica *r, int64_t now_ms, uint64_t log_size, td_error *err);
 
+/* ---- audit (migration 2, DESIGN §7) -------------------------------------- */
+
+#define TDC_ROOT_LEN 32   /* RFC 6962 SHA-256 root */
+
+/* Alarm kinds (database text). */
+#define TDC_ALARM_SIGNATURE   "signature"    /* checkpoint not signed by the server's key */
+#define TDC_ALARM_ORIGIN      "origin"       /* origin differs from the verified one */
+#define TDC_ALARM_ROLLBACK    "rollback"     /* tree smaller than the verified one */
+#define TDC_ALARM_INCONSISTENT "inconsistent" /* consistency proof fails: history rewritten */
+#define TDC_ALARM_MISSING     "missing"      /* no checkpoint from a server that gave one before */
+#define TDC_ALARM_SERVER_KEY  "server-key"   /* TLS key differs from the log's first entry's author */
+
+/* One verified checkpoint. */
+typedef struct tdc_checkpoint_row {
+    uint64_t size;
+    unsigned char root[TDC_ROOT_LEN];
+    char *note;              /* owned: the signed note text */
+    int64_t verified_ms;
+} tdc_checkpoint_row;
+
+void tdc_checkpoint_row_free(tdc_checkpoint_row *c);
+
+/* The checkpoint of tree size `size`, or with size 0 the largest verified
+ * one.  *found = 0 (and out zeroed) if there is none. */
+int tdc_replica_checkpoint_get(tdc_replica *r, uint64_t size, tdc_checkpoint_row *out, int *found, td_error *err);
+/* Store a checkpoint the caller verified (one row per size; storing a size
+ * again keeps the first row).  note is NUL-terminated. */
+int tdc_replica_checkpoint_put(tdc_replica *r, uint64_t size, const unsigned char root[TDC_ROOT_LEN],
+                               const char *note, int64_t now_ms, td_error *err);
+int tdc_replica_checkpoint_count(tdc_replica *r, uint64_t *n, td_error *err);
+
+/* An alarm: evidence of a server presenting a checkpoint that does not
+ * verify.  Rows are never deleted (a trigger refuses it). */
+typedef struct tdc_alarm {
+    int64_t id;
+    int64_t at_ms;
+    char *kind;              /* TDC_ALARM_* */
+    char *old_note;          /* may be NULL */
+    char *new_note;          /* may be NULL */
+    unsigned char *proof;    /* consistency proof hashes, may be NULL */
+    size_t proof_len;
+    char *detail;            /* English, what failed */
+    uint64_t old_size, new_size;
+    int64_t acked_ms;        /* 0 = not acknowledged */
+} tdc_alarm;
+
+/* Store a (borrowed) alarm; *id_out (may be NULL) gets its id. */
+int tdc_replica_alarm_add(tdc_replica *r, const tdc_alarm *a, int64_t *id_out, td_error *err);
+/* Alarms in id order: unacknowledged only, or all with include_acked. */
+int tdc_replica_alarm_list(tdc_replica *r, int include_acked, tdc_alarm **v, size_t *n, td_error *err);
+void tdc_alarms_free(tdc_alarm *v, size_t n);
+/* Mark alarm id acknowledged (evidence kept); TD_ENOTFOUND if there is no
+ * unacknowledged alarm with that id. */
+int tdc_replica_alarm_ack(tdc_replica *r, int64_t id, int64_t now_ms, td_error *err);
+
+/* Witness: the tree size of the last checkpoint this device cosigned
+ * (0 = none); it is one of the stored verified checkpoints. */
+int tdc_replica_cosigned_get(tdc_replica *r, uint64_t *size, td_error *err);
+int tdc_replica_cosigned_set(tdc_replica *r, uint64_t size, td_error *err);
+
+/* A copy of the pulled entry at a log index (*body malloc'd, caller frees);
+ * *found = 0 if the replica does not hold it. */
+int tdc_replica_pulled_get(tdc_replica *r, uint64_t index, uint8_t **body, size_t *len, int *found, td_error *err);
+
 #endif

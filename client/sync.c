@@ -2,12 +2,311 @@
 #include "sync.h"
 
 #include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/time.h>
+
+#include "entry.h"
 #include "frame.h"
 #include "log.h"
+#include "merkle.h"
+#include "note.h"
 #include "sync_limits.h"
+
+static int64_t tdc__now(const tdc_sync_opts *o)
+{
+    struct timeval tv;
+    if (o && o->now_ms) return o->now_ms;
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* ---- checkpoint verification (DESIGN §7) -------------------------------- */
+
+/* A NUL-terminated copy of a note from the wire; NULL if too large. */
+static char *tdc__note_dup(const ProtobufCBinaryData *b)
+{
+    char *s;
+    if (b->len > TD_NOTE_MAX) return NULL;
+    s = malloc(b->len + 1);
+    if (!s) return NULL;
+    if (b->len) memcpy(s, b->data, b->len);
+    s[b->len] = 0;
+    return s;
+}
+
+/* The origin line of a signed note, unverified (for choosing the key name
+ * and for comparing with the verified origin). */
+static int tdc__note_origin(const char *note, size_t len, char origin[TD_CHECKPOINT_ORIGIN_MAX + 1],
+                            uint64_t *size, td_error *err)
+{
+    td_note n;
+    td_checkpoint c;
+    int rc;
+    memset(&n, 0, sizeof n);
+    memset(&c, 0, sizeof c);
+    if ((rc = td_note_parse(note, len, &n, err))) return rc;
+    rc = td_checkpoint_parse(n.text, n.text_len, &c, err);
+    if (rc == TD_OK) {
+        memcpy(origin, c.origin, sizeof c.origin);
+        if (size) *size = c.size;
+    }
+    td_checkpoint_free(&c);
+    td_note_free(&n);
+    return rc;
+}
+
+typedef struct tdc__alarm_ctx {
+    tdc_replica *r;
+    const char *old_note;
+    uint64_t old_size;
+    const char *new_note;
+    uint64_t new_size;
+    const unsigned char *proof;
+    size_t proof_len;
+    int64_t now_ms;
+    int64_t *alarm_id;
+} tdc__alarm_ctx;
+
+/* Store the alarm and fill err; returns TD_ESIG (or the database failure). */
+static int tdc__raise(const tdc__alarm_ctx *a, const char *kind, td_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int tdc__raise(const tdc__alarm_ctx *a, const char *kind, td_error *err, const char *fmt, ...)
+{
+    char detail[TD_ERRMSG_MAX];
+    tdc_alarm al;
+    td_error dberr;
+    int64_t id = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    memset(&al, 0, sizeof al);
+    al.at_ms = a->now_ms;
+    al.kind = (char *)kind;
+    al.old_note = (char *)a->old_note;
+    al.new_note = (char *)a->new_note;
+    al.proof = (unsigned char *)a->proof;
+    al.proof_len = a->proof_len;
+    al.detail = detail;
+    al.old_size = a->old_size;
+    al.new_size = a->new_size;
+    if (tdc_replica_alarm_add(a->r, &al, &id, &dberr)) {
+        td_log_error("cannot store the alarm (%s): %s", detail, dberr.msg);
+        if (err) *err = dberr;
+        return dberr.code;
+    }
+    if (a->alarm_id) *a->alarm_id = id;
+    td_log_error("ALARM %lld (%s): %s", (long long)id, kind, detail);
+    return td_error_set(err, TD_ESIG, "checkpoint refused (alarm %lld, %s): %s", (long long)id, kind, detail);
+}
+
+/* The log's first entry is the server certificate, authored by the server
+ * key: once the replica holds it, the checkpoint key must be that author. */
+static int tdc__check_log_key(tdc_replica *r, const unsigned char *pk, int *mismatch, td_error *err)
+{
+    uint8_t *body;
+    size_t len;
+    int found, rc;
+    td_entry en;
+    *mismatch = 0;
+    if ((rc = tdc_replica_pulled_get(r, 1, &body, &len, &found, err)) || !found) return rc;
+    if (td_entry_decode(body, len, &en, NULL) == TD_OK) {
+        if (en.e->kind == TIENDO__ENTRY_KIND__ENTRY_CERT && en.e->author.len == 32 &&
+            memcmp(en.e->author.data, pk, 32))
+            *mismatch = 1;
+        td_entry_free(&en);
+    }
+    free(body);
+    return TD_OK;
+}
+
+/*
+ * Verify a signed tree head against the last verified checkpoint.  With
+ * store = 1 a verified head is stored; out (may be NULL) receives the opened
+ * checkpoint and note (caller frees).  Entries heads are checked against the
+ * Welcome head with equal_or_larger_ok: a larger head cannot be proven
+ * consistent without a proof, so it is checked for its signature only and
+ * not stored.
+ */
+static int tdc__verify(tdc_replica *r, const Tiendo__TreeHead *th, const unsigned char *proof, size_t n_hashes,
+                       const unsigned char *server_pk, int64_t now_ms, int store, uint64_t *size_out,
+                       int64_t *alarm_id, td_checkpoint *cp_out, td_note *note_out, td_error *err)
+{
+    tdc_checkpoint_row last;
+    tdc__alarm_ctx a;
+    td_note_verifier v;
+    td_checkpoint cp;
+    td_note n;
+    char origin[TD_CHECKPOINT_ORIGIN_MAX + 1], new_origin[TD_CHECKPOINT_ORIGIN_MAX + 1];
+    char *note = NULL;
+    uint64_t unverified_size = 0;
+    int found, rc, mismatch;
+
+    memset(&cp, 0, sizeof cp);
+    memset(&n, 0, sizeof n);
+    if (size_out) *size_out = 0;
+    if (alarm_id) *alarm_id = 0;
+    if ((rc = tdc_replica_checkpoint_get(r, 0, &last, &found, err))) return rc;
+    memset(&a, 0, sizeof a);
+    a.r = r;
+    a.old_note = found ? last.note : NULL;
+    a.old_size = found ? last.size : 0;
+    a.proof = proof;
+    a.proof_len = n_hashes * TD_MERKLE_HASH_LEN;
+    a.now_ms = now_ms;
+    a.alarm_id = alarm_id;
+
+    if (!th || th->checkpoint.len == 0) {
+        /* Every server log starts with a signed checkpoint (its own
+         * certificate entry), so a Welcome without one is never accepted:
+         * otherwise a lying server could skip checkpoints for new devices. */
+        if (found)
+            rc = tdc__raise(&a, TDC_ALARM_MISSING, err,
+                            "server sent no checkpoint; the replica verified one of size %llu before",
+                            (unsigned long long)last.size);
+        else
+            rc = tdc__raise(&a, TDC_ALARM_MISSING, err, "server sent no checkpoint: its history cannot be verified");
+        goto out;
+    }
+    note = tdc__note_dup(&th->checkpoint);
+    if (!note) {
+        rc = tdc__raise(&a, TDC_ALARM_SIGNATURE, err, "checkpoint of %zu bytes is too large or out of memory",
+                        th->checkpoint.len);
+        goto out;
+    }
+    a.new_note = note;
+    a.new_size = th->size;
+    if (!server_pk) {
+        rc = td_error_set(err, TD_EARG, "no server key to verify the checkpoint with");
+        goto out;
+    }
+    if ((rc = tdc__check_log_key(r, server_pk, &mismatch, err))) goto out;
+    if (mismatch) {
+        rc = tdc__raise(&a, TDC_ALARM_SERVER_KEY, err,
+                        "the server's TLS key is not the author of log entry 1 (the server certificate)");
+        goto out;
+    }
+    if ((rc = tdc__note_origin(note, th->checkpoint.len, new_origin, &unverified_size, err))) {
+        rc = tdc__raise(&a, TDC_ALARM_SIGNATURE, err, "checkpoint does not parse: %s", err->msg);
+        goto out;
+    }
+    a.new_size = unverified_size;
+    if (found) {
+        if ((rc = tdc__note_origin(last.note, strlen(last.note), origin, NULL, err))) goto out;
+        if (strcmp(origin, new_origin)) {
+            rc = tdc__raise(&a, TDC_ALARM_ORIGIN, err, "checkpoint origin \"%s\" differs from the verified \"%s\"",
+                            new_origin, origin);
+            goto out;
+        }
+    } else {
+        memcpy(origin, new_origin, sizeof origin);
+    }
+    if ((rc = td_note_verifier_init(&v, origin, TD_NOTE_TYPE_ED25519, server_pk, err))) {
+        rc = tdc__raise(&a, TDC_ALARM_ORIGIN, err, "origin \"%s\" is not a valid key name", origin);
+        goto out;
+    }
+    if ((rc = td_checkpoint_open(note, th->checkpoint.len, &v, origin, &cp, &n, err))) {
+        rc = tdc__raise(&a, TDC_ALARM_SIGNATURE, err, "checkpoint of size %llu is not signed by the server key: %s",
+                        (unsigned long long)unverified_size, err->msg);
+        goto out;
+    }
+    if (th->size != cp.size || (th->root.len && (th->root.len != TDC_ROOT_LEN || memcmp(th->root.data, cp.root, TDC_ROOT_LEN)))) {
+        rc = tdc__raise(&a, TDC_ALARM_INCONSISTENT, err,
+                        "tree head says size %llu, its signed checkpoint says size %llu or another root",
+                        (unsigned long long)th->size, (unsigned long long)cp.size);
+        goto out;
+    }
+    if (found) {
+        if (cp.size < last.size) {
+            rc = tdc__raise(&a, TDC_ALARM_ROLLBACK, err, "checkpoint size %llu is below the verified size %llu",
+                            (unsigned long long)cp.size, (unsigned long long)last.size);
+            goto out;
+        }
+        if (cp.size == last.size) {
+            if (memcmp(cp.root, last.root, TDC_ROOT_LEN)) {
+                rc = tdc__raise(&a, TDC_ALARM_INCONSISTENT, err,
+                                "two signed checkpoints of size %llu have different roots",
+                                (unsigned long long)cp.size);
+                goto out;
+            }
+        } else if (store && last.size > 0) {
+            td_error perr;
+            if (td_merkle_verify_consistency(last.size, last.root, cp.size, cp.root, proof, n_hashes, &perr)) {
+                rc = tdc__raise(&a, TDC_ALARM_INCONSISTENT, err,
+                                "checkpoint of size %llu does not extend the verified one of size %llu "
+                                "(consistency proof of %zu hashes: %s)",
+                                (unsigned long long)cp.size, (unsigned long long)last.size, n_hashes, perr.msg);
+                goto out;
+            }
+        }
+    }
+    if (store && (rc = tdc_replica_checkpoint_put(r, cp.size, cp.root, note, now_ms, err))) goto out;
+    if (size_out) *size_out = cp.size;
+    rc = TD_OK;
+out:
+    if (rc == TD_OK && cp_out) {
+        *cp_out = cp;
+        memset(&cp, 0, sizeof cp);
+    }
+    if (rc == TD_OK && note_out) {
+        *note_out = n;
+        memset(&n, 0, sizeof n);
+    }
+    td_checkpoint_free(&cp);
+    td_note_free(&n);
+    free(note);
+    if (found) tdc_checkpoint_row_free(&last);
+    return rc;
+}
+
+/* Concatenate Welcome.consistency into one buffer of 32-byte hashes. */
+static int tdc__proof_flat(ProtobufCBinaryData *h, size_t n, unsigned char **out, int *bad, td_error *err)
+{
+    *out = NULL;
+    *bad = 0;
+    if (n > TD_MERKLE_MAX_PROOF) {
+        *bad = 1;
+        n = TD_MERKLE_MAX_PROOF;
+    }
+    if (!n) return TD_OK;
+    *out = malloc(n * TD_MERKLE_HASH_LEN);
+    if (!*out) return td_error_set(err, TD_ENOMEM, "consistency proof");
+    for (size_t i = 0; i < n; i++) {
+        if (h[i].len != TD_MERKLE_HASH_LEN) {
+            *bad = 1;
+            memset(*out + i * TD_MERKLE_HASH_LEN, 0, TD_MERKLE_HASH_LEN);
+        } else {
+            memcpy(*out + i * TD_MERKLE_HASH_LEN, h[i].data, TD_MERKLE_HASH_LEN);
+        }
+    }
+    return TD_OK;
+}
+
+int tdc_sync_verify_head(tdc_replica *r, const Tiendo__TreeHead *th, const unsigned char *proof, size_t n_hashes,
+                         const unsigned char *server_pk, int64_t now_ms, uint64_t *size_out, int64_t *alarm_id,
+                         td_error *err)
+{
+    return tdc__verify(r, th, proof, n_hashes, server_pk, now_ms ? now_ms : tdc__now(NULL), 1, size_out, alarm_id,
+                       NULL, NULL, err);
+}
+
+int tdc_sync_hello_head(tdc_replica *r, tdc_checkpoint_row *row, Tiendo__TreeHead *th, td_error *err)
+{
+    int found, rc;
+    tiendo__tree_head__init(th);
+    if ((rc = tdc_replica_checkpoint_get(r, 0, row, &found, err))) return rc;
+    if (!found) return 0;
+    th->size = row->size;
+    th->root.data = row->root;
+    th->root.len = TDC_ROOT_LEN;
+    th->checkpoint.data = (uint8_t *)row->note;
+    th->checkpoint.len = strlen(row->note);
+    return 1;
+}
 
 static int tdc__call(const tdc_sync_io *io, const Tiendo__Frame *req, Tiendo__Frame **reply,
                      Tiendo__Frame__BodyCase want, tdc_sync_stats *s, td_error *err)
@@ -19,7 +318,10 @@ static int tdc__call(const tdc_sync_io *io, const Tiendo__Frame *req, Tiendo__Fr
     s->round_trips++;
     if ((*reply)->body_case != want) {
         rc = td_error_set(err, TD_EPROTO, "expected %s, server sent %s",
-                          want == TIENDO__FRAME__BODY_PUSH_ACK ? "push_ack" : "entries", td_frame_name(*reply));
+                          want == TIENDO__FRAME__BODY_PUSH_ACK ? "push_ack"
+                          : want == TIENDO__FRAME__BODY_COSIGN_ACK ? "cosign_ack"
+                          : want == TIENDO__FRAME__BODY_PROOF ? "proof" : "entries",
+                          td_frame_name(*reply));
         td_frame_free(*reply);
         *reply = NULL;
         return rc;
@@ -172,6 +474,14 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
         if ((rc = tdc__call(io, &f, &reply, TIENDO__FRAME__BODY_ENTRIES, s, err))) return rc;
         es = reply->entries;
         n = es->n_batch;
+        /* The head the batch was cut from must be signed by the same key
+         * and must not contradict the Welcome's (checked before storing). */
+        if (es->tree_head && es->tree_head->checkpoint.len &&
+            (rc = tdc__verify(r, es->tree_head, NULL, 0, o->server_pk, tdc__now(o), 0, NULL, &s->alarm_id, NULL,
+                              NULL, err))) {
+            td_frame_free(reply);
+            return rc;
+        }
         if (n) {
             v = calloc(n, sizeof *v);
             bufs = calloc(n, sizeof *bufs);
@@ -213,6 +523,57 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
     return TD_OK;
 }
 
+/* Name of this device as a witness (DESIGN §7). */
+#define TDC_WITNESS_PREFIX "tiendo-witness/"
+
+/*
+ * Witness: cosign a checkpoint just verified and stored, if it is larger
+ * than the last one this device cosigned.  Every stored checkpoint was
+ * proven consistent with the one stored before it, so a stored checkpoint
+ * larger than the last cosigned one (which is stored too) is consistent
+ * with it.  A refusal by the server is logged, not fatal to the sync.
+ */
+static int tdc__cosign(tdc_replica *r, const Tiendo__TreeHead *th, const td_checkpoint *cp, const td_note *n,
+                       const tdc_sync_io *io, const tdc_sync_opts *o, tdc_sync_stats *s, td_error *err)
+{
+    char name[TD_NOTE_NAME_MAX + 1], line[TD_COSIG_LINE_MAX];
+    td_note_signer signer;
+    tdc_checkpoint_row prev;
+    Tiendo__Frame f = TIENDO__FRAME__INIT, *reply = NULL;
+    Tiendo__Cosign cs = TIENDO__COSIGN__INIT;
+    uint64_t cosigned;
+    int rc, found;
+
+    if ((rc = tdc_replica_cosigned_get(r, &cosigned, err))) return rc;
+    if (cp->size <= cosigned) return TD_OK;
+    if (cosigned) {
+        if ((rc = tdc_replica_checkpoint_get(r, cosigned, &prev, &found, err))) return rc;
+        if (!found)
+            return td_error_set(err, TD_EDB, "the last cosigned checkpoint (size %llu) is not among the verified ones",
+                                (unsigned long long)cosigned);
+        tdc_checkpoint_row_free(&prev);
+    }
+    snprintf(name, sizeof name, "%s%s", TDC_WITNESS_PREFIX, o->id->subject.device);
+    if ((rc = td_note_signer_from_identity(&signer, name, TD_NOTE_TYPE_COSIG_V1, o->id, err))) return rc;
+    rc = td_cosig_line(&signer, n->text, n->text_len, (uint64_t)(tdc__now(o) / 1000), line, err);
+    td_note_signer_wipe(&signer);
+    if (rc) return rc;
+    cs.checkpoint = th->checkpoint;
+    cs.cosignature = line;
+    f.body_case = TIENDO__FRAME__BODY_COSIGN;
+    f.cosign = &cs;
+    if ((rc = tdc__call(io, &f, &reply, TIENDO__FRAME__BODY_COSIGN_ACK, s, err))) return rc;
+    if (reply->cosign_ack->stored) {
+        rc = tdc_replica_cosigned_set(r, cp->size, err);
+        if (rc == TD_OK) s->cosigned_size = cp->size;
+    } else {
+        td_log_warn("server did not store the cosignature of size %llu: %s", (unsigned long long)cp->size,
+                    reply->cosign_ack->reason ? reply->cosign_ack->reason : "(no reason)");
+    }
+    td_frame_free(reply);
+    return rc;
+}
+
 int tdc_sync_run(tdc_replica *r, const Tiendo__Welcome *w, const tdc_sync_io *io, const tdc_sync_opts *o,
                  tdc_sync_stats *stats, td_error *err)
 {
@@ -226,6 +587,23 @@ int tdc_sync_run(tdc_replica *r, const Tiendo__Welcome *w, const tdc_sync_io *io
     if (o->agency && strcmp(w->agency ? w->agency : "", o->agency))
         return td_error_set(err, TD_EAUTH, "server took this device for agency \"%s\", its certificate says \"%s\"",
                             w->agency ? w->agency : "", o->agency);
+    {
+        unsigned char *proof = NULL;
+        td_checkpoint cp;
+        td_note note;
+        int bad;
+        memset(&cp, 0, sizeof cp);
+        memset(&note, 0, sizeof note);
+        if ((rc = tdc__proof_flat(w->consistency, w->n_consistency, &proof, &bad, err))) return rc;
+        rc = tdc__verify(r, w->tree_head, proof, bad ? 0 : w->n_consistency, o->server_pk, tdc__now(o), 1,
+                         &stats->verified_size, &stats->alarm_id, &cp, &note, err);
+        free(proof);
+        if (rc == TD_OK && stats->verified_size && o->id && w->role && !strcmp(w->role, "inspector"))
+            rc = tdc__cosign(r, w->tree_head, &cp, &note, io, o, stats, err);
+        td_checkpoint_free(&cp);
+        td_note_free(&note);
+        if (rc) return rc;
+    }
     if ((rc = tdc_replica_meta_get(r, &m, err))) return rc;
     if (!w->has_new && m.n_pending == 0) return TD_OK;   /* one round trip: Hello/Welcome */
     if (m.n_pending && (rc = tdc__push_all(r, io, o, stats, err))) return rc;

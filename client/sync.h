@@ -7,6 +7,17 @@
  *
  * One run, after the handshake:
  *   1. check Welcome.agency is the device's agency (TD_EAUTH otherwise);
+ *      verify Welcome.tree_head (DESIGN §7, before anything is pushed or
+ *      pulled): the checkpoint is signed by the server key (the TLS peer's
+ *      certificate; once the replica holds the log's first entry, its
+ *      author must be that key), its origin equals the one verified
+ *      before, its size is >= the last verified size, and Welcome.
+ *      consistency proves that it extends the last verified checkpoint.
+ *      Success stores it (the next Hello carries it); failure stores an
+ *      alarm with both notes and the proof and ends the run (TD_ESIG,
+ *      stats->alarm_id set) before any frame is sent.  A device with role
+ *      inspector then cosigns it (Cosign / CosignAck) if it is larger than
+ *      the last one it cosigned;
  *   2. push the outbox's pending entries in seq order, in batches bounded
  *      by TD_PUSH_MAX_ENTRIES and TD_PUSH_MAX_BYTES; each PushAck is
  *      recorded in one transaction (stored / duplicate with the log index,
@@ -14,7 +25,12 @@
  *   3. if Welcome.has_new, or anything was pushed (our own entries are now
  *      in the log for us to pull), Pull{since = cursor} until more = false,
  *      each Entries batch committed with its cursor in one transaction and
- *      folded into the replica's state.
+ *      folded into the replica's state.  Before a batch is stored, its
+ *      Entries.tree_head is checked against the Welcome's: signed by the
+ *      same key under the same origin, not smaller, and of the same root if
+ *      of the same size (an alarm otherwise).  A larger head (the log grew
+ *      during the session) cannot be proven consistent without a proof, so
+ *      it is not stored: the next Welcome proves it.
  * With nothing pending and has_new false, no frame is sent at all: the sync
  * took one round trip after the handshake (Hello/Welcome).
  *
@@ -55,6 +71,14 @@ typedef struct tdc_sync_opts {
     size_t push_max_entries;     /* 0 = TD_PUSH_MAX_ENTRIES (tests use smaller) */
     size_t push_max_bytes;       /* 0 = TD_PUSH_MAX_BYTES */
     uint32_t pull_limit;         /* 0 = TD_PULL_MAX_ENTRIES */
+    /* The TLS peer's Ed25519 key (tdc_link_peer): the key the checkpoints
+     * must be signed with.  NULL only when the server sends no checkpoint
+     * (a Welcome with one is then refused). */
+    const unsigned char *server_pk;
+    /* The device identity, for witness cosignatures (Welcome.role
+     * "inspector"); NULL = never cosign. */
+    const td_identity *id;
+    int64_t now_ms;              /* 0 = wall clock (verification and alarm times) */
 } tdc_sync_opts;
 
 typedef struct tdc_sync_stats {
@@ -62,6 +86,9 @@ typedef struct tdc_sync_stats {
     uint64_t stored, duplicate, refused;
     uint64_t pulled;             /* entries received and committed */
     uint64_t round_trips;        /* request/response pairs after Welcome */
+    uint64_t verified_size;      /* tree size of the checkpoint verified (0 = none sent) */
+    uint64_t cosigned_size;      /* witness: size cosigned and stored by the server, else 0 */
+    int64_t alarm_id;            /* alarm stored by this run (then rc = TD_ESIG), else 0 */
 } tdc_sync_stats;
 
 /*
@@ -73,6 +100,24 @@ typedef struct tdc_sync_stats {
  */
 int tdc_sync_run(tdc_replica *r, const Tiendo__Welcome *w, const tdc_sync_io *io, const tdc_sync_opts *o,
                  tdc_sync_stats *stats, td_error *err);
+
+/*
+ * Verify a tree head served by the server against the replica's last
+ * verified checkpoint (the steps of point 1 above) and store it.  proof is
+ * the consistency proof (n 32-byte hashes, concatenated).  On a failure an
+ * alarm is stored (*alarm_id set, may be NULL) and TD_ESIG returned; other
+ * negative codes are local failures (database, memory).  A NULL or empty
+ * head is accepted only while the replica has no verified checkpoint (a
+ * server before the audit issue); *size_out gets the verified size (0 for
+ * none).  Used by sync and by `tiendo receipt`.
+ */
+int tdc_sync_verify_head(tdc_replica *r, const Tiendo__TreeHead *th, const unsigned char *proof, size_t n_hashes,
+                         const unsigned char *server_pk, int64_t now_ms, uint64_t *size_out, int64_t *alarm_id,
+                         td_error *err);
+
+/* Hello.tree_head for the replica's last verified checkpoint: fills th
+ * (whose fields point into row) and returns 1, or 0 if there is none. */
+int tdc_sync_hello_head(tdc_replica *r, tdc_checkpoint_row *row, Tiendo__TreeHead *th, td_error *err);
 
 /*
  * Back-off before retry number `attempt` (0 for the first retry) in watch

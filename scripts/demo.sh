@@ -104,7 +104,29 @@ step "15. Máy chủ: trạng thái tổng hợp từ sổ nhật ký; bản sao
 echo "Bản sao Sở Y tế:        $("$B/tiendo" status --dir "$W/so-y-te" --digest)"
 echo "Máy chủ (phần Sở Y tế): $("$B/tiendo-server" state --data "$W/data" --agency so-y-te --digest | grep '^digest:')"
 
-step "16. Dừng máy chủ (SIGTERM)"
+step "16. Sở Y tế lấy biên nhận: bằng chứng (Merkle) rằng báo cáo của mình nằm trong nhật ký đã ký"
+"$B/tiendo" receipt --dir "$W/so-y-te" --seq 2
+
+step "17. Thanh tra tỉnh: thiết bị thanh tra (CSR, vai trò inspector) nhận toàn bộ nhật ký, kiểm tra điểm kiểm tra và đồng ký"
+"$B/tiendo" init --dir "$W/thanh-tra" --agency thanh-tra --device thanhtra-01 >/dev/null
+"$B/tiendo-pki" sign --dir "$W/ca" --agency thanh-tra --role inspector "$W/thanh-tra/device.csr" \
+    --out "$W/thanhtra-01.crt" >/dev/null
+"$B/tiendo" init --dir "$W/thanh-tra" --cert "$W/thanhtra-01.crt" --ca "$W/ca/ca.crt" \
+    --server "127.0.0.1:$PORT" >/dev/null
+"$B/tiendo" sync --dir "$W/thanh-tra"
+"$B/tiendo-server" checkpoint --data "$W/data"
+
+step "18. Thanh tra kiểm toán độc lập: chữ ký từng mục, cây Merkle, điểm kiểm tra đã ký, trạng thái suy ra lại"
+"$B/tiendo" audit verify --dir "$W/thanh-tra"
+echo
+echo "Kiểm toán trên bản sao cơ sở dữ liệu của máy chủ (không cần tin người vận hành máy chủ):"
+sqlite3 "$W/data/server.db" ".backup '$W/server-copy.db'"   # a consistent copy of the live database
+"$B/tiendo" audit verify --db "$W/server-copy.db" --ca "$W/ca/ca.crt" --witness-cert "$W/thanhtra-01.crt"
+
+step "19. Thanh tra: ai đã ghi gì, khi nào, về nhiệm vụ 27"
+"$B/tiendo" audit history --dir "$W/thanh-tra" --task 27
+
+step "20. Dừng máy chủ (SIGTERM)"
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID" && echo "Máy chủ đã dừng."
 SERVER_PID=

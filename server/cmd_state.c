@@ -18,7 +18,7 @@
 
 int tds_cmd_open_ledger(const tds_config *cfg, int write, tds_ledger **out)
 {
-    tds_ledger_opts o = {cfg->data, cfg->ca, write ? cfg->key : NULL, write ? cfg->cert : NULL};
+    tds_ledger_opts o = {cfg->data, cfg->ca, write ? cfg->key : NULL, write ? cfg->cert : NULL, cfg->origin};
     td_error err = {0};
     if (tds_ledger_open(&o, out, &err)) {
         fprintf(stderr, "%s: không mở được sổ nhật ký ở %s (%s): %s\n", cfg->prog, cfg->data, td_err_vi(err.code),

@@ -19,10 +19,12 @@ const char tds_config_usage_common[] =
     "  --ca TỆP           chứng thư CA của tỉnh\n"
     "  --cert TỆP         chứng thư của máy chủ\n"
     "  --key TỆP          khóa riêng của máy chủ (quyền 0600): khóa ký các bản ghi của máy chủ\n"
-    "  --crl TỆP          danh sách thu hồi (CRL)\n";
+    "  --crl TỆP          danh sách thu hồi (CRL)\n"
+    "  --origin TÊN       tên nguồn (origin) của các điểm kiểm (checkpoint) của sổ nhật ký\n"
+    "                     (mặc định: tên đang dùng, nếu chưa có thì tiendo/<CN của máy chủ>)\n";
 
 /* Keys every command understands, and those only serve needs. */
-static const char *const tds__keys_common[] = {"ca", "cert", "key", "crl", "data", "log-level", NULL};
+static const char *const tds__keys_common[] = {"ca", "cert", "key", "crl", "data", "log-level", "origin", NULL};
 static const char *const tds__keys_serve[] = {"listen", "port-file", "max-conns", "max-frame",
                                               "handshake-timeout", "idle-timeout", NULL};
 
@@ -45,7 +47,8 @@ void tds_config_free(tds_config *cfg)
     free(cfg->crl);
     free(cfg->data);
     free(cfg->port_file);
-    cfg->ca = cfg->cert = cfg->key = cfg->crl = cfg->data = cfg->port_file = NULL;
+    free(cfg->origin);
+    cfg->ca = cfg->cert = cfg->key = cfg->crl = cfg->data = cfg->port_file = cfg->origin = NULL;
 }
 
 static int tds__in(const char *const *keys, const char *k, size_t n)
@@ -108,7 +111,7 @@ static int tds__set(tds_config *cfg, const char *key, const char *val, const cha
         return 0;                            \
     }
     TDS_STR("ca", ca) TDS_STR("cert", cert) TDS_STR("key", key) TDS_STR("crl", crl)
-    TDS_STR("data", data) TDS_STR("port-file", port_file)
+    TDS_STR("data", data) TDS_STR("port-file", port_file) TDS_STR("origin", origin)
 #undef TDS_STR
     if (!strcmp(key, "listen")) {
         char host[TD_HOST_MAX + 1];

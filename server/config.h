@@ -32,6 +32,7 @@
 typedef struct tds_config {
     char listen[300];
     char *ca, *cert, *key, *crl, *data, *port_file;
+    char *origin;                     /* checkpoint origin (NULL: the ledger's default) */
     uint64_t handshake_ms, idle_ms;
     uint32_t max_frame;
     int max_conns;

@@ -4,6 +4,7 @@
 #include <openssl/bn.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
 #include "identity.h"
 #include "log.h"
 #include "log.pb-c.h"
+#include "merkle.h"
+#include "note.h"
 #include "sync_limits.h"
 #include "x509util.h"
 
@@ -31,7 +34,15 @@ struct tds_ledger {
     td_plan empty_plan;           /* for a ledger without state */
     td_registry builtin;          /* idem */
     int builtin_ok;
+    char origin[TD_CHECKPOINT_ORIGIN_MAX + 1];   /* checkpoint origin; "" read-only without one */
+    td_note_signer signer;        /* the server key as note signer (when writable) */
+    td_note_verifier verifier;
+    uint64_t signed_size;         /* the largest checkpoint size known stored */
+    int64_t last_sign_ms;         /* when this process last signed one */
 };
+
+static int tds__sign_latest(tds_ledger *l, td_error *err);
+static int tds__audit_open(tds_ledger *l, const tds_ledger_opts *o, td_error *err);
 
 static int64_t tds__now_ms(void)
 {
@@ -202,6 +213,20 @@ static void tds__backend_pull_free(void *ctx, Tiendo__Entries *out)
     (void)ctx;
     tds_ledger_pull_free(out);
 }
+static int tds__backend_head(void *ctx, const tds_peer *peer, uint64_t have_size, tds_head *out, td_error *err)
+{
+    return tds_ledger_head(ctx, peer, have_size, out, err);
+}
+static int tds__backend_proof(void *ctx, const tds_peer *peer, uint64_t index, uint64_t tree_size, tds_proof *out,
+                              td_error *err)
+{
+    return tds_ledger_proof(ctx, peer, index, tree_size, out, err);
+}
+static int tds__backend_cosign(void *ctx, const tds_peer *peer, const char *note, size_t len, const char *line,
+                               tds_cosign_result *out, td_error *err)
+{
+    return tds_ledger_cosign(ctx, peer, note, len, line, out, err);
+}
 
 int tds_ledger_open(const tds_ledger_opts *o, tds_ledger **out, td_error *err)
 {
@@ -215,6 +240,9 @@ int tds_ledger_open(const tds_ledger_opts *o, tds_ledger **out, td_error *err)
     l->be.push = tds__backend_push;
     l->be.pull = tds__backend_pull;
     l->be.pull_free = tds__backend_pull_free;
+    l->be.head = tds__backend_head;
+    l->be.proof = tds__backend_proof;
+    l->be.cosign = tds__backend_cosign;
     l->be.ctx = l;
     if ((rc = tds_logstore_open(o->datadir, &l->store, err))) goto fail;
     if ((rc = tds__load_ca(l, o->ca_path, err))) goto fail;
@@ -241,6 +269,7 @@ int tds_ledger_open(const tds_ledger_opts *o, tds_ledger **out, td_error *err)
                           tds_logstore_path(l->store), a, b, o->key_path);
         goto fail;
     }
+    if ((rc = tds__audit_open(l, o, err))) goto fail;
     *out = l;
     return 0;
 fail:
@@ -257,6 +286,7 @@ void tds_ledger_close(tds_ledger *l)
     X509_free(l->cert);
     free(l->cert_der);
     td_identity_free(&l->id);
+    td_note_signer_wipe(&l->signer);
     td_plan_free(&l->empty_plan);
     if (l->builtin_ok) td_registry_free(&l->builtin);
     free(l);
@@ -406,6 +436,8 @@ int tds_ledger_append_own(tds_ledger *l, tds_own_entry *e, size_t n, td_error *e
         e[i].index = p[np - n + i].row.idx;
         e[i].res = res[np - n + i];
     }
+    /* the checkpoint of the new size, stored before anyone sees the rows */
+    rc = tds__sign_latest(l, err);
     goto out;
 fail:
     tds_logstore_rollback(l->store);
@@ -419,8 +451,11 @@ int tds_ledger_start(tds_ledger *l, td_error *err)
 {
     uint64_t last = 0;
     int rc;
-    if ((rc = tds_logstore_last_index(l->store, &last, err)) || last > 0) return rc;
-    return tds_ledger_append_own(l, NULL, 0, err);
+    if ((rc = tds_logstore_last_index(l->store, &last, err))) return rc;
+    if (last == 0) return tds_ledger_append_own(l, NULL, 0, err);
+    /* a log migrated from version 1, or a crash between a commit and its
+     * checkpoint: sign the current size now */
+    return tds_ledger_sign(l, err);
 }
 
 /* ---- push --------------------------------------------------------------- */
@@ -495,6 +530,10 @@ static int tds__ensure_peer_cert(tds_ledger *l, const tds_peer *peer, tds_pendin
     }
     return rc;
 }
+
+/* Most often a push signs a checkpoint: a busy server signs about once a
+ * second; a quiet one signs at the first push after a pause. */
+#define TDS_CHECKPOINT_INTERVAL_MS 1000
 
 /* Refused entries logged one per line per push; the rest are counted. */
 #define TDS_LOG_REFUSALS 5
@@ -629,12 +668,20 @@ int tds_ledger_push(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEntry *co
     /* on failure the rows are gone with the rollback, and no ack is sent */
     if ((rc = tds_logstore_commit(l->store, err))) goto out_pending;
     tds__fold_pending(l, p, np, NULL);
+    /* Checkpoints after pushes are signed at most every
+     * TDS_CHECKPOINT_INTERVAL_MS: each carries the digest of the whole state
+     * (O(state)), so signing per 500-entry batch made ingest quadratic.  The
+     * Ack needs only the durable commit (DESIGN §6); a Welcome, receipt or
+     * proof request signs at once when the log has grown, so what a client
+     * is shown always covers the whole log. */
+    if (np && tds__now_ms() - l->last_sign_ms >= TDS_CHECKPOINT_INTERVAL_MS) rc = tds__sign_latest(l, err);
     goto out_pending;
 fail:
     tds_logstore_rollback(l->store);
 out_pending:
     if (rc) {
-        /* nothing was stored: no ack may say otherwise */
+        /* nothing was stored, or no checkpoint covers it yet: no ack may say
+         * STORED (the device pushes again and gets DUPLICATE) */
         for (size_t i = 0; i < n; i++)
             if (acks[i].status == TIENDO__ACK_STATUS__ACK_STORED) acks[i].status = TIENDO__ACK_STATUS__ACK_UNSPECIFIED;
     }
@@ -775,6 +822,31 @@ int tds_ledger_pull(tds_ledger *l, const tds_peer *peer, uint64_t since, uint32_
     out->n_batch = ps.n;
     out->next = ps.next;
     out->more = ps.next <= last;
+    /* the head the batch was cut from: signed (by the catch-up above) at a
+     * size covering every entry in it */
+    {
+        tds_tree_head th;
+        Tiendo__TreeHead *t;
+        if ((rc = tds_ledger_checkpoint(l, &th, err))) {
+            tds_ledger_pull_free(out);
+            return rc;
+        }
+        if (th.note) {
+            if (!(t = malloc(sizeof *t + sizeof th.root))) {
+                tds_tree_head_free(&th);
+                tds_ledger_pull_free(out);
+                return td_error_set(err, TD_ENOMEM, "out of memory");
+            }
+            tiendo__tree_head__init(t);
+            t->size = th.size;
+            t->root.data = (uint8_t *)(t + 1);
+            memcpy(t->root.data, th.root, sizeof th.root);
+            t->root.len = sizeof th.root;
+            t->checkpoint.data = (uint8_t *)th.note;   /* freed by pull_free */
+            t->checkpoint.len = th.note_len;
+            out->tree_head = t;
+        }
+    }
     return 0;
 }
 
@@ -787,6 +859,11 @@ void tds_ledger_pull_free(Tiendo__Entries *out)
     free(out->batch);
     out->batch = NULL;
     out->n_batch = 0;
+    if (out->tree_head) {
+        free(out->tree_head->checkpoint.data);
+        free(out->tree_head);
+        out->tree_head = NULL;
+    }
 }
 
 /* ---- CRL ------------------------------------------------------------------ */
@@ -1004,6 +1081,510 @@ int tds_ledger_view(tds_ledger *l, const char *agency, td_role role, td_state **
     }
     *out = vs.view;
     return 0;
+}
+
+/* ---- audit: checkpoints, proofs, cosignatures (DESIGN §7) ------------------ */
+
+void tds_tree_head_free(tds_tree_head *th)
+{
+    if (!th) return;
+    free(th->note);
+    memset(th, 0, sizeof *th);
+}
+
+void tds_head_free(tds_head *h)
+{
+    if (!h) return;
+    tds_tree_head_free(&h->th);
+    for (size_t i = 0; i < h->n_cosigs; i++) free(h->cosigs[i]);
+    free(h->cosigs);
+    memset(h, 0, sizeof *h);
+}
+
+void tds_proof_free(tds_proof *p)
+{
+    if (!p) return;
+    tds_tree_head_free(&p->th);
+    free(p->entry);
+    memset(p, 0, sizeof *p);
+}
+
+/* The origin line of a stored signed checkpoint (no signature check). */
+static int tds__note_checkpoint(const char *note, size_t len, td_checkpoint *c, td_error *err)
+{
+    td_note n;
+    int rc;
+    memset(c, 0, sizeof *c);
+    if ((rc = td_note_parse(note, len, &n, err))) return rc;
+    rc = td_checkpoint_parse(n.text, n.text_len, c, err);
+    td_note_free(&n);
+    return rc;
+}
+
+typedef struct tds_recompute {
+    td_merkle_mem m;
+    td_merkle_store st;
+    uint64_t n;
+    uint64_t bad_level, bad_index;
+    int bad;
+} tds_recompute;
+
+static int tds__recompute_cb(void *arg, const tds_logrow *r)
+{
+    tds_recompute *t = arg;
+    unsigned char leaf[TD_MERKLE_HASH_LEN];
+    td_merkle_leaf_hash(r->body, r->len, leaf);
+    if (r->idx != t->n + 1 || td_merkle_append(&t->st, t->n, leaf, NULL, NULL)) return 1;
+    t->n++;
+    return 0;
+}
+
+static int tds__tree_cmp_cb(void *arg, unsigned level, uint64_t index, const unsigned char h[TD_MERKLE_HASH_LEN])
+{
+    tds_recompute *t = arg;
+    unsigned char want[TD_MERKLE_HASH_LEN];
+    if (t->st.get(t->st.arg, level, index, want) != 0 || sodium_memcmp(want, h, TD_MERKLE_HASH_LEN) != 0) {
+        t->bad = 1;
+        t->bad_level = level;
+        t->bad_index = index;
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * At open: the tree is recomputed from the log rows (O(n) hashing, the same
+ * order of work as the fold that open already does) and must equal the
+ * stored tree hash for hash, and reproduce the root of the last checkpoint;
+ * the checkpoint must be signed by this server's key with this origin.
+ * Anything else means the database was changed behind the server's back:
+ * refuse to go on rather than sign a tree that contradicts what clients
+ * already verified.
+ */
+static int tds__audit_open(tds_ledger *l, const tds_ledger_opts *o, td_error *err)
+{
+    tds_checkpoint_row cp;
+    tds_recompute t;
+    uint64_t last = 0, leaves = 0;
+    unsigned char root[TD_MERKLE_HASH_LEN];
+    td_checkpoint c;
+    const char *path = tds_logstore_path(l->store);
+    int found = 0, rc;
+
+    memset(&c, 0, sizeof c);
+    memset(&cp, 0, sizeof cp);
+    memset(&t, 0, sizeof t);
+    td_merkle_mem_init(&t.m);
+    t.st = td_merkle_mem_store(&t.m);
+    if ((rc = tds_logstore_last_index(l->store, &last, err)) || (rc = tds_logstore_tree_size(l->store, &leaves, err)))
+        goto out;
+    if (leaves != last) {
+        rc = td_error_set(err, TD_EDB, "%s: the Merkle tree has %llu leaves but the log %llu entries: refusing to start",
+                          path, (unsigned long long)leaves, (unsigned long long)last);
+        td_log_error("%s", err ? err->msg : "tree and log differ");
+        goto out;
+    }
+    rc = tds_logstore_scan(l->store, 1, 0, 0, tds__recompute_cb, &t, err);
+    if (rc < 0) goto out;
+    if (rc > 0 || t.n != last) {
+        rc = td_error_set(err, TD_EDB, "%s: recomputing the Merkle tree stopped at log index %llu: refusing to start",
+                          path, (unsigned long long)(t.n + 1));
+        td_log_error("%s", err ? err->msg : "tree recompute failed");
+        goto out;
+    }
+    rc = tds_logstore_tree_scan(l->store, tds__tree_cmp_cb, &t, err);
+    if (rc < 0) goto out;
+    if (t.bad) {
+        rc = td_error_set(err, TD_EDB, "%s: the stored tree hash (level %llu, index %llu) differs from the one "
+                          "recomputed from the log: refusing to start", path, (unsigned long long)t.bad_level,
+                          (unsigned long long)t.bad_index);
+        td_log_error("%s", err ? err->msg : "tree differs");
+        goto out;
+    }
+    rc = 0;
+    if ((rc = tds_logstore_checkpoint_latest(l->store, &found, &cp, err))) goto out;
+    if (found) {
+        if (cp.size > last) {
+            rc = td_error_set(err, TD_EDB, "%s: the last checkpoint has size %llu but the log only %llu entries: "
+                              "refusing to start", path, (unsigned long long)cp.size, (unsigned long long)last);
+        } else if ((rc = td_merkle_root(&t.st, cp.size, root, err)) == 0 &&
+                   sodium_memcmp(root, cp.root, TD_MERKLE_HASH_LEN) != 0) {
+            rc = td_error_set(err, TD_EDB, "%s: the log's root at size %llu differs from the signed checkpoint of "
+                              "that size: the log was changed; refusing to start", path, (unsigned long long)cp.size);
+        } else if (!rc && (rc = tds__note_checkpoint(cp.note, cp.note_len, &c, err)) == 0 &&
+                   (c.size != cp.size || memcmp(c.root, cp.root, TD_MERKLE_HASH_LEN) != 0)) {
+            rc = td_error_set(err, TD_EDB, "%s: the checkpoint note of size %llu does not match its row: refusing to start",
+                              path, (unsigned long long)cp.size);
+        }
+        if (rc) {
+            td_log_error("%s", err ? err->msg : "checkpoint check failed");
+            goto out;
+        }
+        l->signed_size = cp.size;
+    }
+    /* origin: the flag, else the one already in use, else tiendo/<server CN> */
+    if (o->origin && *o->origin) {
+        if (!td_note_name_valid(o->origin, strlen(o->origin)) || strlen(o->origin) > TD_CHECKPOINT_ORIGIN_MAX) {
+            rc = td_error_set(err, TD_EARG, "origin \"%s\" is not a valid checkpoint origin (no spaces, no '+')",
+                              o->origin);
+            goto out;
+        }
+        if (found && strcmp(c.origin, o->origin) != 0) {
+            rc = td_error_set(err, TD_EARG, "%s: the log's checkpoints have origin \"%s\", not \"%s\": "
+                              "changing it would break every client's verification", path, c.origin, o->origin);
+            goto out;
+        }
+        snprintf(l->origin, sizeof l->origin, "%s", o->origin);
+    } else if (found) {
+        snprintf(l->origin, sizeof l->origin, "%s", c.origin);
+    } else if (l->writable) {
+        char cn[128] = "";
+        X509_NAME_get_text_by_NID(X509_get_subject_name(l->cert), NID_commonName, cn, sizeof cn);
+        snprintf(l->origin, sizeof l->origin, "tiendo/%s", cn[0] ? cn : "server");
+        for (char *q = l->origin; *q; q++)
+            if (*q == ' ' || *q == '+') *q = '-';
+    }
+    if (l->writable) {
+        if ((rc = td_note_signer_from_identity(&l->signer, l->origin, TD_NOTE_TYPE_ED25519, &l->id, err))) goto out;
+        td_note_signer_verifier(&l->signer, &l->verifier);
+        if (found) {
+            td_checkpoint chk;
+            if ((rc = td_checkpoint_open(cp.note, cp.note_len, &l->verifier, l->origin, &chk, NULL, err))) {
+                td_log_error("%s: the last checkpoint (size %llu) is not signed by this server's key: %s", path,
+                             (unsigned long long)cp.size, err ? err->msg : "");
+                goto out;
+            }
+            td_checkpoint_free(&chk);
+        }
+    }
+out:
+    td_merkle_mem_free(&t.m);
+    td_checkpoint_free(&c);
+    tds_checkpoint_row_free(&cp);
+    return rc;
+}
+
+/*
+ * Sign a checkpoint for the size the state covers, if larger than the last
+ * one stored, and insert it (committed) before anyone is shown it.  The size
+ * is read again inside a write transaction, so two processes sharing the
+ * file (serve and `plan import`) never sign sizes out of order, and the tree
+ * is the stored one, so every checkpoint is consistent with every other.
+ */
+static int tds__sign_latest(tds_ledger *l, td_error *err)
+{
+    tds_checkpoint_row cp;
+    td_checkpoint c;
+    td_merkle_store ms = tds_logstore_merkle(l->store);
+    unsigned char digest[32];
+    char ext[sizeof "tiendo-state " + 64 + 1];
+    char *note = NULL;
+    size_t note_len = 0;
+    uint64_t size;
+    int found = 0, rc;
+
+    if (!l->writable || !l->st) return 0;
+    size = td_state_last_index(l->st);
+    if (size == 0 || size <= l->signed_size) return 0;
+    if ((rc = tds_logstore_begin(l->store, err))) return rc;
+    if ((rc = tds_logstore_checkpoint_latest(l->store, &found, &cp, err))) goto fail;
+    if (found && cp.size >= size) {
+        /* signed meanwhile by another process sharing the file */
+        l->signed_size = cp.size;
+        tds_checkpoint_row_free(&cp);
+        tds_logstore_rollback(l->store);
+        return 0;
+    }
+    tds_checkpoint_row_free(&cp);
+    memset(&c, 0, sizeof c);
+    snprintf(c.origin, sizeof c.origin, "%s", l->origin);
+    c.size = size;
+    if ((rc = td_merkle_root(&ms, size, c.root, err))) goto fail;
+    td_state_digest(l->st, digest);
+    memcpy(ext, "tiendo-state ", 13);
+    sodium_bin2hex(ext + 13, 65, digest, sizeof digest);
+    ext[13 + 64] = '\n';
+    ext[13 + 65] = 0;
+    c.ext = ext;
+    c.ext_len = 13 + 65;
+    if ((rc = td_checkpoint_sign(&c, &l->signer, &note, &note_len, err))) goto fail;
+    if ((rc = tds_logstore_checkpoint_put(l->store, size, c.root, note, note_len, tds__now_ms(), err))) goto fail;
+    if ((rc = tds_logstore_commit(l->store, err))) goto out;
+    l->signed_size = size;
+    l->last_sign_ms = tds__now_ms();
+    td_log_debug("checkpoint signed at size %llu", (unsigned long long)size);
+    goto out;
+fail:
+    tds_logstore_rollback(l->store);
+out:
+    free(note);
+    return rc;
+}
+
+int tds_ledger_sign(tds_ledger *l, td_error *err)
+{
+    int rc;
+    if ((rc = tds_ledger_catch_up(l, err))) return rc;
+    return tds__sign_latest(l, err);
+}
+
+const char *tds_ledger_origin(const tds_ledger *l) { return l->origin; }
+const td_note_verifier *tds_ledger_verifier(const tds_ledger *l) { return l->writable ? &l->verifier : NULL; }
+
+int tds_ledger_checkpoint(tds_ledger *l, tds_tree_head *out, td_error *err)
+{
+    tds_checkpoint_row cp;
+    int found = 0, rc;
+    memset(out, 0, sizeof *out);
+    if ((rc = tds_ledger_sign(l, err))) return rc;
+    if ((rc = tds_logstore_checkpoint_latest(l->store, &found, &cp, err)) || !found) return rc;
+    out->size = cp.size;
+    memcpy(out->root, cp.root, sizeof out->root);
+    out->note = cp.note;
+    out->note_len = cp.note_len;
+    return 0;
+}
+
+int tds_ledger_consistency(tds_ledger *l, uint64_t size1, uint64_t size2, unsigned char proof[TD_MERKLE_PROOF_BYTES],
+                           size_t *n, td_error *err)
+{
+    td_merkle_store ms = tds_logstore_merkle(l->store);
+    uint64_t leaves = 0;
+    int rc;
+    *n = 0;
+    if ((rc = tds_logstore_tree_size(l->store, &leaves, err))) return rc;
+    if (size1 == 0 || size1 > size2 || size2 > leaves)
+        return td_error_set(err, TD_EARG, "no consistency proof from size %llu to %llu (tree of %llu)",
+                            (unsigned long long)size1, (unsigned long long)size2, (unsigned long long)leaves);
+    return td_merkle_consistency_proof(&ms, size1, size2, proof, n, err);
+}
+
+int tds_ledger_inclusion(tds_ledger *l, uint64_t index, uint64_t size, unsigned char proof[TD_MERKLE_PROOF_BYTES],
+                         size_t *n, td_error *err)
+{
+    td_merkle_store ms = tds_logstore_merkle(l->store);
+    uint64_t leaves = 0;
+    int rc;
+    *n = 0;
+    if ((rc = tds_logstore_tree_size(l->store, &leaves, err))) return rc;
+    if (index == 0 || index > size || size > leaves)
+        return td_error_set(err, TD_EARG, "log index %llu is not in a tree of size %llu (the log has %llu)",
+                            (unsigned long long)index, (unsigned long long)size, (unsigned long long)leaves);
+    return td_merkle_inclusion_proof(&ms, index - 1, size, proof, n, err);
+}
+
+typedef struct tds_cosig_collect {
+    char **v;
+    size_t n, cap;
+    int oom;
+} tds_cosig_collect;
+
+static int tds__cosig_collect_cb(void *arg, const tds_cosig_row *r)
+{
+    tds_cosig_collect *cc = arg;
+    if (cc->n == cc->cap) {
+        size_t nc = cc->cap ? cc->cap * 2 : 4;
+        char **nv = realloc(cc->v, nc * sizeof *nv);
+        if (!nv) return cc->oom = 1;
+        cc->v = nv;
+        cc->cap = nc;
+    }
+    if (!(cc->v[cc->n] = strdup(r->line))) return cc->oom = 1;
+    cc->n++;
+    return 0;
+}
+
+int tds_ledger_head(tds_ledger *l, const tds_peer *peer, uint64_t have_size, tds_head *out, td_error *err)
+{
+    tds_cosig_collect cc;
+    int rc;
+    (void)peer;
+    memset(out, 0, sizeof *out);
+    if ((rc = tds_ledger_checkpoint(l, &out->th, err)) || !out->th.note) return rc;
+    if (have_size > 0 && have_size <= out->th.size) {
+        if ((rc = tds_ledger_consistency(l, have_size, out->th.size, out->proof, &out->n_proof, err))) goto fail;
+        out->has_proof = 1;
+    }
+    memset(&cc, 0, sizeof cc);
+    rc = tds_logstore_cosigs(l->store, out->th.size, tds__cosig_collect_cb, &cc, err);
+    out->cosigs = cc.v;
+    out->n_cosigs = cc.n;
+    if (rc < 0) goto fail;
+    if (cc.oom) {
+        rc = td_error_set(err, TD_ENOMEM, "out of memory");
+        goto fail;
+    }
+    return 0;
+fail:
+    tds_head_free(out);
+    return rc;
+}
+
+typedef struct tds_row_get {
+    uint64_t idx;
+    int found;
+    int kind;
+    char agency[64];
+    uint32_t task;
+    uint8_t *body;
+    size_t len;
+    int64_t received_ms;
+    int oom;
+} tds_row_get;
+
+static int tds__row_get_cb(void *arg, const tds_logrow *r)
+{
+    tds_row_get *g = arg;
+    if (r->idx != g->idx) return 1;
+    g->found = 1;
+    g->kind = r->kind;
+    snprintf(g->agency, sizeof g->agency, "%s", r->agency);
+    g->task = r->task;
+    g->received_ms = r->received_ms;
+    g->len = r->len;
+    if (!(g->body = malloc(r->len ? r->len : 1))) return g->oom = 1;
+    if (r->len) memcpy(g->body, r->body, r->len);
+    return 1;
+}
+
+int tds_ledger_proof(tds_ledger *l, const tds_peer *peer, uint64_t index, uint64_t tree_size, tds_proof *out,
+                     td_error *err)
+{
+    tds_row_get g;
+    int rc, found = 0;
+    memset(out, 0, sizeof *out);
+    out->index = index;
+    if (!l->st) return td_error_set(err, TD_EARG, "log index %llu: the log is empty", (unsigned long long)index);
+    if (tree_size == 0) {
+        if ((rc = tds_ledger_checkpoint(l, &out->th, err))) return rc;
+        if (!out->th.note) return td_error_set(err, TD_EARG, "log index %llu: no checkpoint signed yet",
+                                               (unsigned long long)index);
+    } else {
+        tds_checkpoint_row cp;
+        if ((rc = tds_ledger_sign(l, err)) || (rc = tds_logstore_checkpoint_get(l->store, tree_size, &found, &cp, err)))
+            return rc;
+        if (!found)
+            return td_error_set(err, TD_EARG, "tree size %llu: no checkpoint of that size was signed",
+                                (unsigned long long)tree_size);
+        out->th.size = cp.size;
+        memcpy(out->th.root, cp.root, sizeof cp.root);
+        out->th.note = cp.note;
+        out->th.note_len = cp.note_len;
+    }
+    if (index == 0 || index > out->th.size) {
+        rc = td_error_set(err, TD_EARG, "log index %llu is out of range: the checkpoint covers 1..%llu",
+                          (unsigned long long)index, (unsigned long long)out->th.size);
+        goto fail;
+    }
+    memset(&g, 0, sizeof g);
+    g.idx = index;
+    rc = tds_logstore_scan(l->store, index, 1, 0, tds__row_get_cb, &g, err);
+    if (rc < 0) goto fail;
+    if (g.oom || !g.found) {
+        free(g.body);
+        rc = g.oom ? td_error_set(err, TD_ENOMEM, "out of memory")
+                   : td_error_set(err, TD_EARG, "log index %llu is not in the log", (unsigned long long)index);
+        goto fail;
+    }
+    if (!td_state_visible(l->st, g.kind, g.agency, g.task, peer->subj.agency, peer->subj.role)) {
+        free(g.body);
+        rc = td_error_set(err, TD_EAUTH, "log index %llu is not visible to agency %s", (unsigned long long)index,
+                          peer->subj.agency);
+        goto fail;
+    }
+    out->entry = g.body;
+    out->entry_len = g.len;
+    out->received_ms = g.received_ms;
+    if ((rc = tds_ledger_inclusion(l, index, out->th.size, out->hashes, &out->n, err))) goto fail;
+    return 0;
+fail:
+    tds_proof_free(out);
+    return rc;
+}
+
+static int tds__witnessed_cb(void *arg, const tds_cosig_row *r)
+{
+    uint64_t *max = arg;
+    if (r->size > *max) *max = r->size;
+    return 0;
+}
+
+int tds_ledger_witnessed_size(tds_ledger *l, uint64_t *size, td_error *err)
+{
+    int rc;
+    *size = 0;
+    rc = tds_logstore_witnesses(l->store, tds__witnessed_cb, size, err);
+    return rc < 0 ? rc : 0;
+}
+
+/* The witness key name an inspector device must cosign under. */
+#define TDS_WITNESS_PREFIX "tiendo-witness/"
+
+int tds_ledger_cosign(tds_ledger *l, const tds_peer *peer, const char *note, size_t len, const char *line,
+                      tds_cosign_result *out, td_error *err)
+{
+    td_note n, mine;
+    td_note_sig sig;
+    td_note_verifier v;
+    td_checkpoint c;
+    tds_checkpoint_row cp;
+    td_error e2 = {0};
+    char name[TD_NOTE_NAME_MAX + 1], *ln = NULL;
+    size_t lnn;
+    uint64_t ts = 0;
+    int found = 0, inserted = 0, rc = 0;
+
+    memset(out, 0, sizeof *out);
+    memset(&n, 0, sizeof n);
+    memset(&mine, 0, sizeof mine);
+    memset(&sig, 0, sizeof sig);
+    memset(&c, 0, sizeof c);
+    memset(&cp, 0, sizeof cp);
+    if (peer->subj.role != TD_ROLE_INSPECTOR)
+        return td_error_set(err, TD_EAUTH, "cosign from %s/%s: only inspector devices witness checkpoints",
+                            peer->subj.agency, peer->subj.device);
+#define TDS__REFUSE(...) do { snprintf(out->reason, sizeof out->reason, __VA_ARGS__); goto done; } while (0)
+    if (td_note_parse(note, len, &n, &e2) || td_checkpoint_parse(n.text, n.text_len, &c, &e2))
+        TDS__REFUSE("the checkpoint does not parse: %.200s", e2.msg);
+    if ((rc = tds_logstore_checkpoint_get(l->store, c.size, &found, &cp, err))) goto done;
+    if (!found) TDS__REFUSE("this server signed no checkpoint of size %llu", (unsigned long long)c.size);
+    if ((rc = td_note_parse(cp.note, cp.note_len, &mine, err))) goto done;
+    if (mine.text_len != n.text_len || memcmp(mine.text, n.text, n.text_len) != 0)
+        TDS__REFUSE("the checkpoint of size %llu differs from the one this server signed", (unsigned long long)c.size);
+    lnn = strlen(line);
+    if (!(ln = malloc(lnn + 2))) {
+        rc = td_error_set(err, TD_ENOMEM, "out of memory");
+        goto done;
+    }
+    memcpy(ln, line, lnn);
+    if (lnn == 0 || ln[lnn - 1] != '\n') ln[lnn++] = '\n';
+    ln[lnn] = 0;
+    if (td_note_sig_parse(ln, lnn, &sig, &e2)) TDS__REFUSE("the cosignature line does not parse: %.200s", e2.msg);
+    snprintf(name, sizeof name, TDS_WITNESS_PREFIX "%s", peer->subj.device);
+    if (strcmp(sig.name, name) != 0)
+        TDS__REFUSE("the cosignature is named \"%.40s\"; device %.20s/%.20s cosigns as \"%.60s\"", sig.name,
+                    peer->subj.agency, peer->subj.device, name);
+    if (td_note_verifier_init(&v, name, TD_NOTE_TYPE_COSIG_V1, peer->pk, &e2))
+        TDS__REFUSE("witness name: %.200s", e2.msg);
+    if (td_cosig_verify(&v, n.text, n.text_len, &sig, &ts, &e2))
+        TDS__REFUSE("the cosignature does not verify with the certificate key of %.20s/%.20s: %.100s",
+                    peer->subj.agency, peer->subj.device, e2.msg);
+    if ((rc = tds_logstore_cosig_put(l->store, c.size, name, ln, tds__now_ms(), &inserted, err))) goto done;
+    out->stored = 1;
+    if (inserted)
+        td_log_info("witness %s cosigned the checkpoint of size %llu", name, (unsigned long long)c.size);
+#undef TDS__REFUSE
+done:
+    if (!rc && !out->stored)
+        td_log_warn("cosign from %s/%s refused: %s", peer->subj.agency, peer->subj.device, out->reason);
+    if (!rc) rc = tds_ledger_witnessed_size(l, &out->witnessed_size, err);
+    free(ln);
+    td_note_sig_free(&sig);
+    td_note_free(&n);
+    td_note_free(&mine);
+    td_checkpoint_free(&c);
+    tds_checkpoint_row_free(&cp);
+    return rc;
 }
 
 /* ---- registry copy ------------------------------------------------------- */

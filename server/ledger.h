@@ -41,6 +41,8 @@
 #include "derive.h"
 #include "err.h"
 #include "logstore.h"
+#include "merkle.h"
+#include "note.h"
 #include "plan.h"
 #include "session.h"
 
@@ -59,9 +61,24 @@ typedef struct tds_ledger_opts {
     const char *ca_path;          /* NULL: the CA recorded in the log */
     const char *key_path;         /* NULL: read-only (no server-authored writes) */
     const char *cert_path;        /* with key_path */
+    const char *origin;           /* checkpoint origin; NULL: the one in use, else "tiendo/" + server CN */
 } tds_ledger_opts;
 
 /*
+ * Audit (DESIGN §7).  Every appended row's leaf enters the Merkle tree in
+ * the row's transaction (logstore.h).  After each committed batch (push,
+ * server-authored entries: plan, agency, certificates, revocations) the
+ * ledger signs a C2SP checkpoint for the size its state covers and inserts
+ * it, committed, before the batch's ack or any Welcome/Entries shows it:
+ *   <origin>\n<size>\n<base64 root>\ntiendo-state <hex td_state_digest>\n
+ * signed (note type Ed25519) with the server key under the name <origin>.
+ * Only sizes above the last stored one are signed, from the stored tree, so
+ * any two checkpoints are consistent.  Open refuses (TD_EDB, logged) a
+ * database whose tree does not have one leaf per log row, whose tree root
+ * at the last checkpoint's size differs from that checkpoint's, or (with
+ * the key) whose last checkpoint is not signed by this key and origin; and
+ * refuses (TD_EARG) an origin option different from the one in use.
+ *
  * Open and fold.  Without a CA (none given, none recorded) an EMPTY log opens
  * with no state (plan empty, built-in registry); a non-empty one fails
  * (TD_EARG: "give --ca").  With a key, a server certificate that does not
@@ -129,6 +146,38 @@ int tds_ledger_view(tds_ledger *l, const char *agency, td_role role, td_state **
 /* The task a payload concerns (report, review, condition), else 0: what the
  * log row records for visibility without re-decoding. */
 uint32_t tds_ledger_payload_task(int kind, const uint8_t *payload, size_t len);
+
+/* Sign the current size if no checkpoint covers it (writable ledgers; a
+ * no-op otherwise).  tds_ledger_start does it too. */
+int tds_ledger_sign(tds_ledger *l, td_error *err);
+/* The checkpoint origin ("" for a read-only ledger on a log with none). */
+const char *tds_ledger_origin(const tds_ledger *l);
+/* The server key as a note verifier (NULL when read-only). */
+const td_note_verifier *tds_ledger_verifier(const tds_ledger *l);
+/* The latest checkpoint (signing first if needed); out->note NULL if none.
+ * Free with tds_tree_head_free. */
+int tds_ledger_checkpoint(tds_ledger *l, tds_tree_head *out, td_error *err);
+/* RFC 6962 proofs from the stored tree: consistency size1 -> size2
+ * (0 < size1 <= size2 <= log size), inclusion of log index (1-based) in the
+ * tree of size.  TD_EARG out of range; *n hashes in proof. */
+int tds_ledger_consistency(tds_ledger *l, uint64_t size1, uint64_t size2, unsigned char proof[TD_MERKLE_PROOF_BYTES],
+                           size_t *n, td_error *err);
+int tds_ledger_inclusion(tds_ledger *l, uint64_t index, uint64_t size, unsigned char proof[TD_MERKLE_PROOF_BYTES],
+                         size_t *n, td_error *err);
+/* The backend's audit operations (session.h), callable directly. */
+int tds_ledger_head(tds_ledger *l, const tds_peer *peer, uint64_t have_size, tds_head *out, td_error *err);
+int tds_ledger_proof(tds_ledger *l, const tds_peer *peer, uint64_t index, uint64_t tree_size, tds_proof *out,
+                     td_error *err);
+/* A witness cosignature: peer must be an inspector (TD_EAUTH otherwise);
+ * the line must be named "tiendo-witness/<device CN>", verify with the
+ * peer's certificate key over the body of a checkpoint this server signed
+ * (note text equal to the stored one of that size).  Refusals: rc 0,
+ * out->stored 0 and out->reason.  A witness's second line on the same size
+ * keeps the first (stored = 1). */
+int tds_ledger_cosign(tds_ledger *l, const tds_peer *peer, const char *note, size_t len, const char *line,
+                      tds_cosign_result *out, td_error *err);
+/* The largest tree size any witness cosigned (0: none). */
+int tds_ledger_witnessed_size(tds_ledger *l, uint64_t *size, td_error *err);
 
 /* A deep copy of a registry (for changes tried before they are written). */
 int tds_registry_copy(td_registry *dst, const td_registry *src);

@@ -1,6 +1,8 @@
 /* logstore.c — see logstore.h.  All SQL on the log and meta tables is here. */
 #include "logstore.h"
 
+#include "log.h"
+
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -31,7 +33,46 @@ static const char *const tds__migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'meta is append-only'); END;"
     "CREATE TRIGGER meta_no_delete BEFORE DELETE ON meta"
     "  BEGIN SELECT RAISE(ABORT, 'meta is append-only'); END;",
+    /* 2: the Merkle tree over the log (RFC 6962 complete subtree hashes,
+     * common/merkle.h), the signed checkpoints and the witnesses'
+     * cosignatures.  All append-only; a checkpoint never goes back in size.
+     * The tree of rows already in the log is filled in by tds__backfill in
+     * the same transaction. */
+    "CREATE TABLE tree("
+    "  level INTEGER NOT NULL,"
+    "  idx INTEGER NOT NULL,"
+    "  hash BLOB NOT NULL,"
+    "  PRIMARY KEY(level, idx)) WITHOUT ROWID;"
+    "CREATE TRIGGER tree_no_update BEFORE UPDATE ON tree"
+    "  BEGIN SELECT RAISE(ABORT, 'tree is append-only'); END;"
+    "CREATE TRIGGER tree_no_delete BEFORE DELETE ON tree"
+    "  BEGIN SELECT RAISE(ABORT, 'tree is append-only'); END;"
+    "CREATE TABLE checkpoint("
+    "  size INTEGER PRIMARY KEY,"
+    "  root BLOB NOT NULL,"
+    "  note TEXT NOT NULL,"
+    "  signed_ms INTEGER NOT NULL);"
+    "CREATE TRIGGER checkpoint_no_update BEFORE UPDATE ON checkpoint"
+    "  BEGIN SELECT RAISE(ABORT, 'checkpoint is append-only'); END;"
+    "CREATE TRIGGER checkpoint_no_delete BEFORE DELETE ON checkpoint"
+    "  BEGIN SELECT RAISE(ABORT, 'checkpoint is append-only'); END;"
+    "CREATE TRIGGER checkpoint_grows BEFORE INSERT ON checkpoint"
+    "  WHEN NEW.size <= (SELECT coalesce(max(size), 0) FROM checkpoint)"
+    "  BEGIN SELECT RAISE(ABORT, 'checkpoint size must grow'); END;"
+    "CREATE TABLE cosig("
+    "  size INTEGER NOT NULL,"
+    "  witness TEXT NOT NULL,"
+    "  line TEXT NOT NULL,"
+    "  received_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY(size, witness));"
+    "CREATE TRIGGER cosig_no_update BEFORE UPDATE ON cosig"
+    "  BEGIN SELECT RAISE(ABORT, 'cosig is append-only'); END;"
+    "CREATE TRIGGER cosig_no_delete BEFORE DELETE ON cosig"
+    "  BEGIN SELECT RAISE(ABORT, 'cosig is append-only'); END;",
 };
+/* The migration whose end needs the tree of the existing rows (index into
+ * tds__migrations of "2"). */
+#define TDS__MIG_TREE 1
 #define TDS__NMIG ((int)(sizeof tds__migrations / sizeof tds__migrations[0]))
 
 enum {
@@ -47,6 +88,17 @@ enum {
     Q_SCAN_KIND,
     Q_META_GET,
     Q_META_PUT,
+    Q_TREE_GET,
+    Q_TREE_PUT,
+    Q_TREE_LEAVES,
+    Q_TREE_SCAN,
+    Q_CP_PUT,
+    Q_CP_LATEST,
+    Q_CP_GET,
+    Q_COSIG_GET,
+    Q_COSIG_PUT,
+    Q_COSIG_LIST,
+    Q_COSIG_WITNESSES,
     Q__N
 };
 
@@ -66,6 +118,18 @@ static const char *const tds__sql[Q__N] = {
                     "WHERE kind = ?3 AND idx >= ?1 ORDER BY idx LIMIT ?2",
     [Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [Q_META_PUT] = "INSERT INTO meta(key, value) VALUES (?1, ?2)",
+    [Q_TREE_GET] = "SELECT hash FROM tree WHERE level = ?1 AND idx = ?2",
+    [Q_TREE_PUT] = "INSERT INTO tree(level, idx, hash) VALUES (?1, ?2, ?3) ON CONFLICT(level, idx) DO NOTHING",
+    [Q_TREE_LEAVES] = "SELECT coalesce(max(idx) + 1, 0) FROM tree WHERE level = 0",
+    [Q_TREE_SCAN] = "SELECT level, idx, hash FROM tree ORDER BY level, idx",
+    [Q_CP_PUT] = "INSERT INTO checkpoint(size, root, note, signed_ms) VALUES (?1, ?2, ?3, ?4)",
+    [Q_CP_LATEST] = "SELECT size, root, note, signed_ms FROM checkpoint ORDER BY size DESC LIMIT 1",
+    [Q_CP_GET] = "SELECT size, root, note, signed_ms FROM checkpoint WHERE size = ?1",
+    [Q_COSIG_GET] = "SELECT line FROM cosig WHERE size = ?1 AND witness = ?2",
+    [Q_COSIG_PUT] = "INSERT INTO cosig(size, witness, line, received_ms) VALUES (?1, ?2, ?3, ?4)",
+    [Q_COSIG_LIST] = "SELECT size, witness, line, received_ms FROM cosig WHERE size = ?1 ORDER BY witness",
+    [Q_COSIG_WITNESSES] = "SELECT max(size), witness, line, received_ms FROM cosig GROUP BY witness "
+                          "ORDER BY 1 DESC, witness",
 };
 
 struct tds_logstore {
@@ -95,10 +159,60 @@ static int tds__exec(tds_logstore *s, const char *sql, td_error *err)
     return 0;
 }
 
-static int tds__migrate(tds_logstore *s, td_error *err)
+/* Tree store callbacks over the prepared statements (defined below). */
+static int tds__tree_get(void *arg, unsigned level, uint64_t index, unsigned char out[TD_MERKLE_HASH_LEN]);
+static int tds__tree_put(void *arg, unsigned level, uint64_t index, const unsigned char h[TD_MERKLE_HASH_LEN]);
+
+typedef struct tds_backfill {
+    tds_logstore *s;
+    td_merkle_store st;
+    uint64_t next;                /* the index the next row must have */
+    td_error *err;
+    int rc;
+} tds_backfill;
+
+static int tds__backfill_cb(void *arg, const tds_logrow *r)
+{
+    tds_backfill *b = arg;
+    unsigned char leaf[TD_MERKLE_HASH_LEN];
+    if (r->idx != b->next) {
+        b->rc = td_error_set(b->err, TD_EDB, "%s: log index %llu follows %llu: the log has a hole",
+                             b->s->path, (unsigned long long)r->idx, (unsigned long long)(b->next - 1));
+        return 1;
+    }
+    td_merkle_leaf_hash(r->body, r->len, leaf);
+    if ((b->rc = td_merkle_append(&b->st, r->idx - 1, leaf, NULL, b->err))) return 1;
+    b->next++;
+    return 0;
+}
+
+/* Migration 2 on a log that already has rows: the tree of those rows, in the
+ * migration's transaction (the checkpoint needs the key: the ledger signs it
+ * at its next start). */
+static int tds__backfill(tds_logstore *s, td_error *err)
+{
+    tds_backfill b;
+    int rc;
+    memset(&b, 0, sizeof b);
+    b.s = s;
+    b.st = tds_logstore_merkle(s);
+    b.next = 1;
+    b.err = err;
+    rc = tds_logstore_scan(s, 1, 0, 0, tds__backfill_cb, &b, err);
+    if (b.rc) return b.rc;
+    if (rc) return rc < 0 ? rc : td_error_set(err, TD_EDB, "%s: building the tree of the log failed", s->path);
+    if (b.next > 1)
+        td_log_info("%s: Merkle tree built for the %llu entries already in the log", s->path,
+                    (unsigned long long)(b.next - 1));
+    return 0;
+}
+
+/* Migrate, prepare the statements and, after migration 2, build the tree of
+ * the rows already there: all in one transaction. */
+static int tds__migrate_prepare(tds_logstore *s, td_error *err)
 {
     sqlite3_stmt *st;
-    int v = 0, rc;
+    int v = 0, rc, backfill = 0;
     if ((rc = tds__exec(s, "BEGIN IMMEDIATE", err))) return rc;
     if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
         rc = tds__dberr(s, err, "reading the schema version");
@@ -115,7 +229,14 @@ static int tds__migrate(tds_logstore *s, td_error *err)
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
         if ((rc = tds__exec(s, tds__migrations[v], err)) || (rc = tds__exec(s, pragma, err))) goto fail;
+        if (v == TDS__MIG_TREE) backfill = 1;
     }
+    for (int i = 0; i < Q__N; i++)
+        if (sqlite3_prepare_v3(s->db, tds__sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL) != SQLITE_OK) {
+            rc = tds__dberr(s, err, "preparing a statement");
+            goto fail;
+        }
+    if (backfill && (rc = tds__backfill(s, err))) goto fail;
     return tds__exec(s, "COMMIT", err);
 fail:
     tds__exec(s, "ROLLBACK", NULL);
@@ -145,12 +266,7 @@ int tds_logstore_open(const char *datadir, tds_logstore **out, td_error *err)
     /* synchronous=FULL: a COMMIT in WAL mode fsyncs the WAL, so an entry is
      * on disk before its Ack is sent (DESIGN §6). */
     if ((rc = tds__exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL", err))) goto fail;
-    if ((rc = tds__migrate(s, err))) goto fail;
-    for (int i = 0; i < Q__N; i++)
-        if (sqlite3_prepare_v3(s->db, tds__sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL) != SQLITE_OK) {
-            rc = tds__dberr(s, err, "preparing a statement");
-            goto fail;
-        }
+    if ((rc = tds__migrate_prepare(s, err))) goto fail;
     *out = s;
     return 0;
 fail:
@@ -225,6 +341,15 @@ int tds_logstore_insert(tds_logstore *s, tds_logrow *row, td_error *err)
     sqlite3_bind_int64(st, 7, row->received_ms);
     if ((rc = tds__step_done(s, st, err, "appending to the log"))) return rc;
     row->idx = (uint64_t)sqlite3_last_insert_rowid(s->db);
+    /* The leaf, in the same transaction: the tree never lags the log.  Log
+     * index i is leaf i - 1, and the tree holds exactly idx - 1 leaves
+     * (idx is contiguous, and every insert went through here). */
+    {
+        unsigned char leaf[TD_MERKLE_HASH_LEN];
+        td_merkle_store ms = tds_logstore_merkle(s);
+        td_merkle_leaf_hash(row->body, row->len, leaf);
+        if ((rc = td_merkle_append(&ms, row->idx - 1, leaf, NULL, err))) return rc;
+    }
     return 0;
 }
 
@@ -380,4 +505,207 @@ int tds_logstore_meta_put(tds_logstore *s, const char *key, const uint8_t *val, 
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, len ? (const void *)val : (const void *)"", (int)len, SQLITE_STATIC);
     return tds__step_done(s, st, err, "writing meta");
+}
+
+/* ---- the Merkle tree ------------------------------------------------------ */
+
+static int tds__tree_get(void *arg, unsigned level, uint64_t index, unsigned char out[TD_MERKLE_HASH_LEN])
+{
+    tds_logstore *s = arg;
+    sqlite3_stmt *st = s->q[Q_TREE_GET];
+    int step, rc = 0;
+    if (index > INT64_MAX) return TD_ENOTFOUND;
+    sqlite3_bind_int(st, 1, (int)level);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) == TD_MERKLE_HASH_LEN)
+            memcpy(out, sqlite3_column_blob(st, 0), TD_MERKLE_HASH_LEN);
+        else
+            rc = TD_EDB;   /* a damaged row: the tree cannot be trusted */
+    } else {
+        rc = step == SQLITE_DONE ? TD_ENOTFOUND : TD_EDB;
+    }
+    if (rc == TD_EDB) td_log_error("%s: reading tree hash (%u, %llu): %s", s->path, level,
+                                   (unsigned long long)index, step == SQLITE_ROW ? "not 32 bytes" : sqlite3_errmsg(s->db));
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+static int tds__tree_put(void *arg, unsigned level, uint64_t index, const unsigned char h[TD_MERKLE_HASH_LEN])
+{
+    tds_logstore *s = arg;
+    sqlite3_stmt *st = s->q[Q_TREE_PUT];
+    unsigned char old[TD_MERKLE_HASH_LEN];
+    int rc;
+    if (index > INT64_MAX) return TD_EARG;
+    sqlite3_bind_int(st, 1, (int)level);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
+    sqlite3_bind_blob(st, 3, h, TD_MERKLE_HASH_LEN, SQLITE_STATIC);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : TD_EDB;
+    if (rc) td_log_error("%s: writing tree hash (%u, %llu): %s", s->path, level, (unsigned long long)index,
+                         sqlite3_errmsg(s->db));
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc || sqlite3_changes(s->db) == 1) return rc;
+    /* already there: the same hash again is a no-op (merkle.h: append may
+     * be retried), another one is refused */
+    if ((rc = tds__tree_get(s, level, index, old))) return rc;
+    return memcmp(old, h, TD_MERKLE_HASH_LEN) == 0 ? 0 : TD_EEXISTS;
+}
+
+td_merkle_store tds_logstore_merkle(tds_logstore *s)
+{
+    td_merkle_store st = {tds__tree_get, tds__tree_put, s};
+    return st;
+}
+
+int tds_logstore_tree_size(tds_logstore *s, uint64_t *leaves, td_error *err)
+{
+    return tds__one_u64(s, s->q[Q_TREE_LEAVES], leaves, err, "reading the tree size");
+}
+
+int tds_logstore_tree_scan(tds_logstore *s, tds_tree_cb cb, void *arg, td_error *err)
+{
+    sqlite3_stmt *st = s->q[Q_TREE_SCAN];
+    int step, rc = 0;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        unsigned char h[TD_MERKLE_HASH_LEN];
+        int ok = sqlite3_column_bytes(st, 2) == TD_MERKLE_HASH_LEN;
+        if (ok) memcpy(h, sqlite3_column_blob(st, 2), TD_MERKLE_HASH_LEN);
+        else memset(h, 0, sizeof h);   /* a damaged row: no hash matches all zeros */
+        if ((rc = cb(arg, (unsigned)sqlite3_column_int(st, 0), (uint64_t)sqlite3_column_int64(st, 1), h)) != 0)
+            break;
+    }
+    if (!rc && step != SQLITE_DONE) rc = tds__dberr(s, err, "reading the tree");
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* ---- checkpoints ------------------------------------------------------------ */
+
+void tds_checkpoint_row_free(tds_checkpoint_row *c)
+{
+    if (!c) return;
+    free(c->note);
+    memset(c, 0, sizeof *c);
+}
+
+static int tds__cp_read(tds_logstore *s, sqlite3_stmt *st, int *found, tds_checkpoint_row *c, td_error *err)
+{
+    int step, rc = 0;
+    *found = 0;
+    memset(c, 0, sizeof *c);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        const char *note = (const char *)sqlite3_column_text(st, 2);
+        size_t n = (size_t)sqlite3_column_bytes(st, 2);
+        c->size = (uint64_t)sqlite3_column_int64(st, 0);
+        c->signed_ms = sqlite3_column_int64(st, 3);
+        if (sqlite3_column_bytes(st, 1) != TD_MERKLE_HASH_LEN) {
+            rc = td_error_set(err, TD_EDB, "%s: checkpoint of size %llu: root is not 32 bytes", s->path,
+                              (unsigned long long)c->size);
+        } else if (!(c->note = malloc(n + 1))) {
+            rc = td_error_set(err, TD_ENOMEM, "out of memory");
+        } else {
+            memcpy(c->root, sqlite3_column_blob(st, 1), TD_MERKLE_HASH_LEN);
+            if (n) memcpy(c->note, note, n);
+            c->note[n] = 0;
+            c->note_len = n;
+            *found = 1;
+        }
+    } else if (step != SQLITE_DONE) {
+        rc = tds__dberr(s, err, "reading checkpoints");
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc) tds_checkpoint_row_free(c);
+    return rc;
+}
+
+int tds_logstore_checkpoint_latest(tds_logstore *s, int *found, tds_checkpoint_row *c, td_error *err)
+{
+    return tds__cp_read(s, s->q[Q_CP_LATEST], found, c, err);
+}
+
+int tds_logstore_checkpoint_get(tds_logstore *s, uint64_t size, int *found, tds_checkpoint_row *c, td_error *err)
+{
+    if (size > INT64_MAX) {
+        *found = 0;
+        memset(c, 0, sizeof *c);
+        return 0;
+    }
+    sqlite3_bind_int64(s->q[Q_CP_GET], 1, (sqlite3_int64)size);
+    return tds__cp_read(s, s->q[Q_CP_GET], found, c, err);
+}
+
+int tds_logstore_checkpoint_put(tds_logstore *s, uint64_t size, const unsigned char root[32], const char *note,
+                                size_t note_len, int64_t signed_ms, td_error *err)
+{
+    sqlite3_stmt *st = s->q[Q_CP_PUT];
+    if (size > INT64_MAX || note_len > INT32_MAX)
+        return td_error_set(err, TD_ETOOBIG, "%s: checkpoint out of range", s->path);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+    sqlite3_bind_blob(st, 2, root, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, note, (int)note_len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, signed_ms);
+    return tds__step_done(s, st, err, "recording a checkpoint");
+}
+
+/* ---- cosignatures ------------------------------------------------------------- */
+
+int tds_logstore_cosig_put(tds_logstore *s, uint64_t size, const char *witness, const char *line,
+                           int64_t received_ms, int *inserted, td_error *err)
+{
+    sqlite3_stmt *st = s->q[Q_COSIG_GET];
+    int step, rc;
+    *inserted = 0;
+    if (size > INT64_MAX) return td_error_set(err, TD_EARG, "%s: cosignature size out of range", s->path);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+    sqlite3_bind_text(st, 2, witness, -1, SQLITE_STATIC);
+    step = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (step == SQLITE_ROW) return 0;      /* the first one is kept (append-only) */
+    if (step != SQLITE_DONE) return tds__dberr(s, err, "reading cosignatures");
+    st = s->q[Q_COSIG_PUT];
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+    sqlite3_bind_text(st, 2, witness, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, line, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, received_ms);
+    if ((rc = tds__step_done(s, st, err, "recording a cosignature"))) return rc;
+    *inserted = 1;
+    return 0;
+}
+
+static int tds__cosig_rows(tds_logstore *s, sqlite3_stmt *st, tds_cosig_cb cb, void *arg, td_error *err)
+{
+    int step, rc = 0;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        tds_cosig_row r;
+        r.size = (uint64_t)sqlite3_column_int64(st, 0);
+        r.witness = (const char *)sqlite3_column_text(st, 1);
+        r.line = (const char *)sqlite3_column_text(st, 2);
+        r.received_ms = sqlite3_column_int64(st, 3);
+        if (!r.witness) r.witness = "";
+        if (!r.line) r.line = "";
+        if ((rc = cb(arg, &r)) != 0) break;
+    }
+    if (!rc && step != SQLITE_DONE) rc = tds__dberr(s, err, "reading cosignatures");
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+int tds_logstore_cosigs(tds_logstore *s, uint64_t size, tds_cosig_cb cb, void *arg, td_error *err)
+{
+    if (size > INT64_MAX) return 0;
+    sqlite3_bind_int64(s->q[Q_COSIG_LIST], 1, (sqlite3_int64)size);
+    return tds__cosig_rows(s, s->q[Q_COSIG_LIST], cb, arg, err);
+}
+
+int tds_logstore_witnesses(tds_logstore *s, tds_cosig_cb cb, void *arg, td_error *err)
+{
+    return tds__cosig_rows(s, s->q[Q_COSIG_WITNESSES], cb, arg, err);
 }

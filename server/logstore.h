@@ -37,6 +37,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "merkle.h"
 
 /* Wait this long for another writer (serve vs. an operator's command) before
  * giving up with TD_EBUSY: a batch commit takes milliseconds. */
@@ -76,6 +77,7 @@ int tds_logstore_append(tds_logstore *s, tds_logrow *rows, size_t n, td_error *e
  * durable, rollback forgets it.
  */
 int tds_logstore_begin(tds_logstore *s, td_error *err);
+/* insert also appends the row's leaf to the tree (same transaction). */
 int tds_logstore_insert(tds_logstore *s, tds_logrow *row, td_error *err);
 int tds_logstore_commit(tds_logstore *s, td_error *err);
 void tds_logstore_rollback(tds_logstore *s);
@@ -109,5 +111,59 @@ int tds_logstore_scan(tds_logstore *s, uint64_t since, uint64_t max_rows, int ki
 int tds_logstore_meta_get(tds_logstore *s, const char *key, int *found, uint8_t **val, size_t *len,
                           td_error *err);
 int tds_logstore_meta_put(tds_logstore *s, const char *key, const uint8_t *val, size_t len, td_error *err);
+
+/* ---- the Merkle tree (migration 2) ---- */
+
+/* The tree table as a merkle.h store (get/put on prepared statements).  A
+ * put of an identical hash is a no-op, of a different one TD_EEXISTS.  Valid
+ * while s is open. */
+td_merkle_store tds_logstore_merkle(tds_logstore *s);
+/* Leaves in the tree (= the log size, unless the database was damaged). */
+int tds_logstore_tree_size(tds_logstore *s, uint64_t *leaves, td_error *err);
+
+/* Every stored tree hash, by level then index (the ledger's check at open).
+ * cb returns non-zero to stop (returned). */
+typedef int (*tds_tree_cb)(void *arg, unsigned level, uint64_t index, const unsigned char h[TD_MERKLE_HASH_LEN]);
+int tds_logstore_tree_scan(tds_logstore *s, tds_tree_cb cb, void *arg, td_error *err);
+
+/* ---- checkpoints ---- */
+
+typedef struct tds_checkpoint_row {
+    uint64_t size;
+    unsigned char root[32];
+    char *note;                  /* malloc'd signed note, NUL-terminated */
+    size_t note_len;
+    int64_t signed_ms;
+} tds_checkpoint_row;
+
+void tds_checkpoint_row_free(tds_checkpoint_row *c);
+/* The largest stored checkpoint (*found = 0: none yet). */
+int tds_logstore_checkpoint_latest(tds_logstore *s, int *found, tds_checkpoint_row *c, td_error *err);
+/* The checkpoint of exactly that size (*found = 0: none). */
+int tds_logstore_checkpoint_get(tds_logstore *s, uint64_t size, int *found, tds_checkpoint_row *c, td_error *err);
+/* Insert one; TD_EDB if its size does not exceed the largest stored (the
+ * trigger), so a caller reads the latest in the same transaction first. */
+int tds_logstore_checkpoint_put(tds_logstore *s, uint64_t size, const unsigned char root[32], const char *note,
+                                size_t note_len, int64_t signed_ms, td_error *err);
+
+/* ---- witness cosignatures ---- */
+
+typedef struct tds_cosig_row {
+    uint64_t size;
+    const char *witness;         /* the cosigner's key name */
+    const char *line;            /* "— name base64\n" */
+    int64_t received_ms;
+} tds_cosig_row;
+typedef int (*tds_cosig_cb)(void *arg, const tds_cosig_row *r);
+
+/* Store witness's line on the checkpoint of size; if that witness already
+ * has one there, the first is kept and *inserted = 0. */
+int tds_logstore_cosig_put(tds_logstore *s, uint64_t size, const char *witness, const char *line,
+                           int64_t received_ms, int *inserted, td_error *err);
+/* The lines on the checkpoint of size, by witness name. */
+int tds_logstore_cosigs(tds_logstore *s, uint64_t size, tds_cosig_cb cb, void *arg, td_error *err);
+/* One row per witness: its largest cosigned size (with that line), largest
+ * first.  cb returns non-zero to stop. */
+int tds_logstore_witnesses(tds_logstore *s, tds_cosig_cb cb, void *arg, td_error *err);
 
 #endif

@@ -421,7 +421,7 @@ int tds_cmd_serve(int argc, char **argv)
     }
     if (!cfg->crl) td_log_warn("no --crl given: revoked certificates will NOT be refused");
     {
-        tds_ledger_opts lo = {cfg->data, cfg->ca, cfg->key, cfg->cert};
+        tds_ledger_opts lo = {cfg->data, cfg->ca, cfg->key, cfg->cert, cfg->origin};
         if (tds_ledger_open(&lo, &srv.ledger, &err) || tds_ledger_start(srv.ledger, &err)) {
             fprintf(stderr, "tiendo-server: không mở được sổ nhật ký (%s): %s\n", td_err_vi(err.code), err.msg);
             tds_ledger_close(srv.ledger);

@@ -57,10 +57,31 @@ static uint64_t td__now_ms(void)
     return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
 }
 
+/* A TreeHead message over th (borrowed; valid while th is). */
+static void tds__tree_head_msg(Tiendo__TreeHead *t, const tds_tree_head *th)
+{
+    tiendo__tree_head__init(t);
+    t->size = th->size;
+    t->root.data = (uint8_t *)th->root;
+    t->root.len = sizeof th->root;
+    t->checkpoint.data = (uint8_t *)th->note;
+    t->checkpoint.len = th->note_len;
+}
+
+static int tds__fail_backend(tds_session *s, int rc, const td_error *err)
+{
+    return tds_session_fail(s, rc == TD_EBUSY ? TIENDO__ERROR_CODE__ERR_BUSY : TIENDO__ERROR_CODE__ERR_INTERNAL, rc,
+                            err->msg, "Máy chủ đang gặp sự cố khi đọc dữ liệu; hãy đồng bộ lại sau.");
+}
+
 static int tds__on_hello(tds_session *s, const Tiendo__Hello *h)
 {
     Tiendo__Frame f = TIENDO__FRAME__INIT;
     Tiendo__Welcome w = TIENDO__WELCOME__INIT;
+    Tiendo__TreeHead th = TIENDO__TREE_HEAD__INIT;
+    ProtobufCBinaryData cons[TD_MERKLE_MAX_PROOF];
+    tds_head head;
+    int rc;
     uint32_t v = td_proto_negotiate(h->min_version, h->max_version, TD_PROTO_MIN, TD_PROTO_MAX);
     char msg[256];
 
@@ -88,20 +109,128 @@ static int tds__on_hello(tds_session *s, const Tiendo__Hello *h)
     w.agency = s->peer.agency;
     w.role = (char *)td_role_name(s->peer.role);
     w.server_time_ms = td__now_ms();
+    memset(&head, 0, sizeof head);
     if (s->be) {
         td_error err = {0};
-        int has_new = 0, rc;
+        int has_new = 0;
         uint64_t size = 0;
         if ((rc = s->be->welcome(s->be->ctx, &s->pk_peer, h->cursor, &has_new, &size, &err)))
             return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_INTERNAL, rc, err.msg,
                                     "Máy chủ đang gặp sự cố khi đọc dữ liệu; hãy đồng bộ lại sau.");
         w.has_new = has_new != 0;
         w.log_size = size;
+        /* The tree head, and the proof that it extends the client's: a
+         * client ahead of us (have > latest) gets no proof and alarms. */
+        if (s->be->head) {
+            uint64_t have = h->tree_head ? h->tree_head->size : 0;
+            if ((rc = s->be->head(s->be->ctx, &s->pk_peer, have, &head, &err))) return tds__fail_backend(s, rc, &err);
+            if (head.th.note) {
+                tds__tree_head_msg(&th, &head.th);
+                w.tree_head = &th;
+                if (head.has_proof) {
+                    for (size_t i = 0; i < head.n_proof; i++) {
+                        cons[i].data = head.proof + i * TD_MERKLE_HASH_LEN;
+                        cons[i].len = TD_MERKLE_HASH_LEN;
+                    }
+                    w.consistency = cons;
+                    w.n_consistency = head.n_proof;
+                }
+                w.cosignatures = head.cosigs;
+                w.n_cosignatures = head.n_cosigs;
+            }
+            if (have > head.th.size)
+                td_log_warn("session %s/%s: the client has verified a tree of size %llu, larger than the latest "
+                            "checkpoint (%llu)", s->peer.agency, s->peer.device, (unsigned long long)have,
+                            (unsigned long long)head.th.size);
+        }
     }
     f.body_case = TIENDO__FRAME__BODY_WELCOME;
     f.welcome = &w;
     td_log_info("session %s/%s: hello from \"%s\", protocol %u", s->peer.agency, s->peer.device,
                 h->software ? h->software : "", v);
+    rc = s->io.send(s->io.arg, &f);
+    tds_head_free(&head);
+    return rc;
+}
+
+static int tds__on_proof_request(tds_session *s, const Tiendo__ProofRequest *q)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT;
+    Tiendo__Proof p = TIENDO__PROOF__INIT;
+    Tiendo__TreeHead th = TIENDO__TREE_HEAD__INIT;
+    Tiendo__LogEntry le = TIENDO__LOG_ENTRY__INIT;
+    ProtobufCBinaryData hs[TD_MERKLE_MAX_PROOF];
+    tds_proof pr;
+    td_error err = {0};
+    int rc;
+
+    if (!s->be || !s->be->proof)
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_INTERNAL, TD_EINTERNAL, "proof: this server has no log",
+                                "Máy chủ chưa sẵn sàng cung cấp bằng chứng.");
+    if ((rc = s->be->proof(s->be->ctx, &s->pk_peer, q->index, q->tree_size, &pr, &err))) {
+        if (rc == TD_EAUTH)
+            return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_AUTH, rc, err.msg,
+                                    "Bản ghi này không thuộc phạm vi đơn vị được xem.");
+        if (rc == TD_EARG)
+            return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_UNEXPECTED, rc, err.msg,
+                                    "Số thứ tự bản ghi hoặc kích thước cây không có trên máy chủ.");
+        return tds__fail_backend(s, rc, &err);
+    }
+    le.index = pr.index;
+    le.received_ms = pr.received_ms;
+    if (!(le.entry = tiendo__signed_entry__unpack(NULL, pr.entry_len, pr.entry))) {
+        tds_proof_free(&pr);
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_INTERNAL, TD_EDB, "proof: the stored entry does not decode",
+                                "Máy chủ đang gặp sự cố khi đọc dữ liệu.");
+    }
+    for (size_t i = 0; i < pr.n; i++) {
+        hs[i].data = pr.hashes + i * TD_MERKLE_HASH_LEN;
+        hs[i].len = TD_MERKLE_HASH_LEN;
+    }
+    tds__tree_head_msg(&th, &pr.th);
+    p.index = pr.index;
+    p.tree_size = pr.th.size;
+    p.entry = &le;
+    p.hashes = hs;
+    p.n_hashes = pr.n;
+    p.tree_head = &th;
+    f.body_case = TIENDO__FRAME__BODY_PROOF;
+    f.proof = &p;
+    rc = s->io.send(s->io.arg, &f);
+    tiendo__signed_entry__free_unpacked(le.entry, NULL);
+    tds_proof_free(&pr);
+    return rc;
+}
+
+static int tds__on_cosign(tds_session *s, const Tiendo__Cosign *c)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT;
+    Tiendo__CosignAck a = TIENDO__COSIGN_ACK__INIT;
+    tds_cosign_result res;
+    td_error err = {0};
+    char msg[256];
+    int rc;
+
+    if (s->peer.role != TD_ROLE_INSPECTOR) {
+        snprintf(msg, sizeof msg, "cosign from %s/%s (role %s): only inspector devices witness checkpoints",
+                 s->peer.agency, s->peer.device, td_role_name(s->peer.role));
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_AUTH, TD_EAUTH, msg,
+                                "Chỉ thiết bị của thanh tra mới được ký xác nhận (cosign) điểm kiểm của sổ nhật ký.");
+    }
+    if (!s->be || !s->be->cosign)
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_INTERNAL, TD_EINTERNAL, "cosign: this server has no log",
+                                "Máy chủ chưa sẵn sàng nhận chữ ký xác nhận.");
+    rc = s->be->cosign(s->be->ctx, &s->pk_peer, (const char *)c->checkpoint.data, c->checkpoint.len,
+                       c->cosignature ? c->cosignature : "", &res, &err);
+    if (rc == TD_EAUTH)
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_AUTH, rc, err.msg,
+                                "Chỉ thiết bị của thanh tra mới được ký xác nhận (cosign) điểm kiểm của sổ nhật ký.");
+    if (rc) return tds__fail_backend(s, rc, &err);
+    a.stored = res.stored != 0;
+    a.reason = res.reason;
+    a.witnessed_size = res.witnessed_size;
+    f.body_case = TIENDO__FRAME__BODY_COSIGN_ACK;
+    f.cosign_ack = &a;
     return s->io.send(s->io.arg, &f);
 }
 
@@ -239,6 +368,12 @@ int tds_session_on_frame(tds_session *s, const uint8_t *body, size_t len)
         break;
     case TIENDO__FRAME__BODY_PULL:
         rc = tds__on_pull(s, f->pull);
+        break;
+    case TIENDO__FRAME__BODY_PROOF_REQUEST:
+        rc = tds__on_proof_request(s, f->proof_request);
+        break;
+    case TIENDO__FRAME__BODY_COSIGN:
+        rc = tds__on_cosign(s, f->cosign);
         break;
     case TIENDO__FRAME__BODY_BYE:
         td_log_info("session %s/%s: bye (%s)", s->peer.agency, s->peer.device,

@@ -15,7 +15,12 @@
  * asks it for has_new and the log size, Push hands it the batch and sends
  * the PushAck it fills (the backend returns only after a durable commit),
  * Pull asks it for an Entries reply.  Without a backend, Push and Pull are
- * refused.  A Push above TD_PUSH_MAX_ENTRIES entries or TD_PUSH_MAX_BYTES
+ * refused.  Audit (DESIGN §7): Welcome carries the latest checkpoint, its
+ * witness cosignatures and a consistency proof from Hello.tree_head (when
+ * 0 < its size <= the latest; a client ahead of the server gets the latest
+ * and no proof, and raises the alarm itself); ProofRequest -> Proof for an
+ * entry visible to the peer; Cosign is accepted from inspector devices only
+ * (others: Error ERR_AUTH) -> CosignAck.  A Push above TD_PUSH_MAX_ENTRIES entries or TD_PUSH_MAX_BYTES
  * bytes ends the session with an Error naming the bound (sync_limits.h).
  */
 #ifndef TDS_SESSION_H
@@ -25,6 +30,7 @@
 #include <stdint.h>
 
 #include "identity.h"
+#include "merkle.h"
 #include "tiendo.pb-c.h"
 
 typedef enum { TDS_AWAIT_HELLO = 0, TDS_OPEN, TDS_ENDED } tds_state;
@@ -45,6 +51,46 @@ typedef struct tds_ack {
     char reason[256];                 /* REFUSED: English, one line */
 } tds_ack;
 
+/* A signed tree head as stored: note NULL when none was signed yet. */
+typedef struct tds_tree_head {
+    uint64_t size;
+    unsigned char root[TD_MERKLE_HASH_LEN];
+    char *note;                       /* malloc'd C2SP signed checkpoint, or NULL */
+    size_t note_len;
+} tds_tree_head;
+
+/* What Welcome carries about the tree (audit, DESIGN §7). */
+typedef struct tds_head {
+    tds_tree_head th;                 /* the latest checkpoint */
+    int has_proof;                    /* consistency from the client's head */
+    unsigned char proof[TD_MERKLE_PROOF_BYTES];
+    size_t n_proof;                   /* hashes in proof (0 when size1 == size2) */
+    char **cosigs;                    /* malloc'd witness lines on th */
+    size_t n_cosigs;
+} tds_head;
+
+/* A receipt: the entry, its audit path, the checkpoint it is proved in. */
+typedef struct tds_proof {
+    uint64_t index;                   /* log index (leaf index + 1) */
+    tds_tree_head th;
+    uint8_t *entry;                   /* malloc'd serialized SignedEntry */
+    size_t entry_len;
+    int64_t received_ms;
+    unsigned char hashes[TD_MERKLE_PROOF_BYTES];
+    size_t n;
+} tds_proof;
+
+/* The verdict on a Cosign (becomes a CosignAck). */
+typedef struct tds_cosign_result {
+    int stored;
+    char reason[256];                 /* English, when not stored */
+    uint64_t witnessed_size;
+} tds_cosign_result;
+
+void tds_tree_head_free(tds_tree_head *th);
+void tds_head_free(tds_head *h);
+void tds_proof_free(tds_proof *p);
+
 /*
  * Storage as the session sees it.  Each returns 0, or a TD_E* code with err
  * filled when the server cannot answer (database down): the session then
@@ -62,6 +108,20 @@ typedef struct tds_backend {
     int (*pull)(void *ctx, const tds_peer *peer, uint64_t since, uint32_t limit, Tiendo__Entries *out,
                 td_error *err);
     void (*pull_free)(void *ctx, Tiendo__Entries *out);
+    /* Audit (may be NULL: Welcome then carries no tree head, and
+     * ProofRequest and Cosign are refused with ERR_INTERNAL).
+     * head: the latest checkpoint, its cosignatures, and the consistency
+     * proof from (have_size) when 0 < have_size <= its size.
+     * proof: index (1-based) in tree_size (0 = the latest checkpoint); TD_EARG
+     * when index or tree_size are out of range, TD_EAUTH when the entry is
+     * not visible to peer, err naming which.
+     * cosign: check and store a witness's cosignature line on a checkpoint
+     * (note, len); refusals go in out->reason with rc 0. */
+    int (*head)(void *ctx, const tds_peer *peer, uint64_t have_size, tds_head *out, td_error *err);
+    int (*proof)(void *ctx, const tds_peer *peer, uint64_t index, uint64_t tree_size, tds_proof *out,
+                 td_error *err);
+    int (*cosign)(void *ctx, const tds_peer *peer, const char *note, size_t len, const char *line,
+                  tds_cosign_result *out, td_error *err);
     void *ctx;
 } tds_backend;
 

@@ -2,13 +2,18 @@
  * test_logstore.c — the server's SQLite log (server/logstore.h): append in
  * one transaction, (author, seq) unique, triggers that refuse UPDATE and
  * DELETE when tried with real SQL, migration of an empty file, a future
- * schema refused, reopen, scans, meta.
+ * schema refused, reopen, scans, meta.  Migration 2: the Merkle tree table
+ * as a merkle.h store (roots and proofs equal td_merkle_mem's for every size
+ * up to a few hundred, across a reopen), its triggers and those of the
+ * checkpoint and cosig tables, and a version-1 database with entries whose
+ * tree is built by the migration.
  */
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "logstore.h"
+#include "merkle.h"
 #include "tt.h"
 
 static char dir[] = "/tmp/td-logstore-XXXXXX";
@@ -162,7 +167,7 @@ static void test_triggers_refuse_update_delete(void)
     sqlite3_finalize(st);
     TT_EQ_INT(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
     TT_EQ_INT(sqlite3_step(st), SQLITE_ROW);
-    TT_EQ_INT(sqlite3_column_int(st, 0), 1);
+    TT_EQ_INT(sqlite3_column_int(st, 0), 2);
     sqlite3_finalize(st);
     TT_EQ_INT(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
     TT_EQ_INT(sqlite3_step(st), SQLITE_ROW);
@@ -219,6 +224,247 @@ static void test_migrate_empty_file_and_future_schema(void)
     TT_CHECK(strstr(e.msg, "/proc/td-no/such") != NULL);
 }
 
+/* ---- migration 2: the tree -------------------------------------------- */
+
+#define TREE_N 300
+
+static void body_of(uint64_t i, char *buf, size_t cap) { snprintf(buf, cap, "entry-%llu-%llx", (unsigned long long)i, (unsigned long long)(i * 2654435761u)); }
+
+/* Roots of every size and a sample of proofs from the SQL store equal the
+ * in-memory store's. */
+static void check_tree_against_mem(tds_logstore *s, uint64_t n)
+{
+    td_merkle_mem m;
+    td_merkle_store ms, ss = tds_logstore_merkle(s);
+    td_error e = {0};
+    unsigned char a[32], b[32], p1[TD_MERKLE_PROOF_BYTES], p2[TD_MERKLE_PROOF_BYTES];
+    size_t n1, n2;
+    uint64_t leaves = 0;
+    int bad = 0;
+    td_merkle_mem_init(&m);
+    ms = td_merkle_mem_store(&m);
+    for (uint64_t i = 1; i <= n; i++) {
+        char buf[64];
+        unsigned char leaf[32];
+        body_of(i, buf, sizeof buf);
+        td_merkle_leaf_hash(buf, strlen(buf), leaf);
+        TT_EQ_INT(td_merkle_append(&ms, i - 1, leaf, NULL, &e), 0);
+    }
+    TT_EQ_INT(tds_logstore_tree_size(s, &leaves, &e), 0);
+    TT_EQ_INT(leaves, n);
+    for (uint64_t k = 0; k <= n; k++) {
+        if (td_merkle_root(&ss, k, a, &e) || td_merkle_root(&ms, k, b, &e) || memcmp(a, b, 32)) bad++;
+        if (k >= 1 && k % 7 == 1) {
+            uint64_t j = (k * 31) % k;
+            if (td_merkle_inclusion_proof(&ss, j, k, p1, &n1, &e) || td_merkle_inclusion_proof(&ms, j, k, p2, &n2, &e) ||
+                n1 != n2 || memcmp(p1, p2, n1 * 32))
+                bad++;
+            if (td_merkle_consistency_proof(&ss, k, n, p1, &n1, &e) ||
+                td_merkle_consistency_proof(&ms, k, n, p2, &n2, &e) || n1 != n2 || memcmp(p1, p2, n1 * 32))
+                bad++;
+        }
+    }
+    TT_EQ_INT(bad, 0);
+    /* one leaf past the end is not there */
+    TT_EQ_INT(td_merkle_root(&ss, n + 1, a, &e), TD_ENOTFOUND);
+    td_merkle_mem_free(&m);
+}
+
+static void test_tree_store(void)
+{
+    char d2[400];
+    tds_logstore *s;
+    td_error e = {0};
+    td_merkle_store ss;
+    unsigned char h[32], h2[32];
+    snprintf(d2, sizeof d2, "%s/tree", dir);
+    TT_EQ_INT(tds_logstore_open(d2, &s, &e), 0);
+    check_tree_against_mem(s, 0);
+    /* rows inserted one by one, in batches: each insert appends its leaf */
+    for (uint64_t i = 1; i <= TREE_N;) {
+        TT_EQ_INT(tds_logstore_begin(s, &e), 0);
+        for (uint64_t k = 0; k < 1 + i % 5 && i <= TREE_N; k++, i++) {
+            char buf[64];
+            tds_logrow r;
+            body_of(i, buf, sizeof buf);
+            r = row((unsigned char)(1 + i % 3), i, 5, "so-x", 0, buf);
+            TT_EQ_INT(tds_logstore_insert(s, &r, &e), 0);
+            TT_EQ_INT(r.idx, i);
+        }
+        TT_EQ_INT(tds_logstore_commit(s, &e), 0);
+    }
+    check_tree_against_mem(s, TREE_N);
+    /* a rolled-back insert leaves neither the row nor its leaf */
+    {
+        tds_logrow r = row(9, 1, 5, "so-x", 0, "rolled back");
+        uint64_t leaves = 0;
+        TT_EQ_INT(tds_logstore_begin(s, &e), 0);
+        TT_EQ_INT(tds_logstore_insert(s, &r, &e), 0);
+        tds_logstore_rollback(s);
+        TT_EQ_INT(tds_logstore_tree_size(s, &leaves, &e), 0);
+        TT_EQ_INT(leaves, TREE_N);
+    }
+    /* put: the same hash again is a no-op, another is refused */
+    ss = tds_logstore_merkle(s);
+    TT_EQ_INT(ss.get(ss.arg, 0, 5, h), 0);
+    TT_EQ_INT(ss.put(ss.arg, 0, 5, h), 0);
+    memcpy(h2, h, 32);
+    h2[0] ^= 1;
+    TT_EQ_INT(ss.put(ss.arg, 0, 5, h2), TD_EEXISTS);
+    TT_EQ_INT(ss.get(ss.arg, 0, TREE_N, h), TD_ENOTFOUND);
+    TT_EQ_INT(ss.get(ss.arg, 8, 0, h), 0);           /* the complete subtree of leaves 0..255 */
+    TT_EQ_INT(ss.get(ss.arg, 8, 1, h), TD_ENOTFOUND); /* 256..511 is not complete */
+    tds_logstore_close(s);
+    /* reopen: the same tree */
+    TT_EQ_INT(tds_logstore_open(d2, &s, &e), 0);
+    check_tree_against_mem(s, TREE_N);
+    tds_logstore_close(s);
+}
+
+static int exec_fails_with(sqlite3 *db, const char *sql, const char *want)
+{
+    char *msg = NULL;
+    int ok = sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK && msg && strstr(msg, want);
+    if (!ok) fprintf(stderr, "  %s: %s\n", sql, msg ? msg : "(succeeded)");
+    sqlite3_free(msg);
+    return ok;
+}
+
+static void test_audit_tables_append_only(void)
+{
+    char d2[400], path[450];
+    tds_logstore *s;
+    td_error e = {0};
+    sqlite3 *db;
+    unsigned char root[32] = {7};
+    tds_checkpoint_row c;
+    int found = 0, ins = 0;
+    snprintf(d2, sizeof d2, "%s/tree", dir);
+    TT_EQ_INT(tds_logstore_open(d2, &s, &e), 0);
+    /* checkpoints: sizes only grow */
+    TT_EQ_INT(tds_logstore_checkpoint_put(s, 10, root, "note 10\n", 8, 1, &e), 0);
+    TT_EQ_INT(tds_logstore_checkpoint_put(s, 20, root, "note 20\n", 8, 2, &e), 0);
+    TT_CHECK(tds_logstore_checkpoint_put(s, 15, root, "note 15\n", 8, 3, &e) != 0);
+    TT_CHECK(strstr(e.msg, "checkpoint size must grow") != NULL);
+    TT_CHECK(tds_logstore_checkpoint_put(s, 20, root, "again\n", 6, 3, &e) != 0);
+    TT_EQ_INT(tds_logstore_checkpoint_latest(s, &found, &c, &e), 0);
+    TT_CHECK(found && c.size == 20 && !strcmp(c.note, "note 20\n") && c.signed_ms == 2);
+    tds_checkpoint_row_free(&c);
+    TT_EQ_INT(tds_logstore_checkpoint_get(s, 10, &found, &c, &e), 0);
+    TT_CHECK(found && c.size == 10 && !memcmp(c.root, root, 32));
+    tds_checkpoint_row_free(&c);
+    TT_EQ_INT(tds_logstore_checkpoint_get(s, 11, &found, &c, &e), 0);
+    TT_EQ_INT(found, 0);
+    /* cosignatures: the first line of a witness on a size is kept */
+    TT_EQ_INT(tds_logstore_cosig_put(s, 10, "w1", "— w1 AAA\n", 5, &ins, &e), 0);
+    TT_EQ_INT(ins, 1);
+    TT_EQ_INT(tds_logstore_cosig_put(s, 10, "w1", "— w1 BBB\n", 6, &ins, &e), 0);
+    TT_EQ_INT(ins, 0);
+    TT_EQ_INT(tds_logstore_cosig_put(s, 20, "w2", "— w2 CCC\n", 7, &ins, &e), 0);
+    tds_logstore_close(s);
+    snprintf(path, sizeof path, "%s/server.db", d2);
+    TT_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    TT_CHECK(exec_fails_with(db, "UPDATE tree SET hash = zeroblob(32) WHERE level = 0 AND idx = 3", "tree is append-only"));
+    TT_CHECK(exec_fails_with(db, "DELETE FROM tree WHERE level = 0 AND idx = 299", "tree is append-only"));
+    TT_CHECK(exec_fails_with(db, "UPDATE checkpoint SET note = 'x' WHERE size = 20", "checkpoint is append-only"));
+    TT_CHECK(exec_fails_with(db, "DELETE FROM checkpoint", "checkpoint is append-only"));
+    TT_CHECK(exec_fails_with(db, "INSERT INTO checkpoint VALUES (5, zeroblob(32), 'old', 0)", "must grow"));
+    TT_CHECK(exec_fails_with(db, "UPDATE cosig SET line = 'x'", "cosig is append-only"));
+    TT_CHECK(exec_fails_with(db, "DELETE FROM cosig WHERE size = 10", "cosig is append-only"));
+    sqlite3_close(db);
+    TT_EQ_INT(tds_logstore_open(d2, &s, &e), 0);
+    TT_EQ_INT(tds_logstore_cosig_put(s, 10, "w1", "— w1 DDD\n", 8, &ins, &e), 0);
+    TT_EQ_INT(ins, 0);
+    check_tree_against_mem(s, TREE_N);
+    tds_logstore_close(s);
+}
+
+typedef struct wit {
+    int n;
+    uint64_t size[4];
+    char name[4][16];
+} wit;
+
+static int wit_cb(void *arg, const tds_cosig_row *r)
+{
+    wit *w = arg;
+    if (w->n < 4) {
+        w->size[w->n] = r->size;
+        snprintf(w->name[w->n], sizeof w->name[0], "%s", r->witness);
+    }
+    w->n++;
+    return 0;
+}
+
+static void test_witnesses(void)
+{
+    char d2[400];
+    tds_logstore *s;
+    td_error e = {0};
+    wit w;
+    snprintf(d2, sizeof d2, "%s/tree", dir);
+    TT_EQ_INT(tds_logstore_open(d2, &s, &e), 0);
+    memset(&w, 0, sizeof w);
+    TT_EQ_INT(tds_logstore_witnesses(s, wit_cb, &w, &e), 0);
+    TT_EQ_INT(w.n, 2);
+    TT_CHECK(w.size[0] == 20 && !strcmp(w.name[0], "w2"));
+    TT_CHECK(w.size[1] == 10 && !strcmp(w.name[1], "w1"));
+    memset(&w, 0, sizeof w);
+    TT_EQ_INT(tds_logstore_cosigs(s, 10, wit_cb, &w, &e), 0);
+    TT_EQ_INT(w.n, 1);
+    tds_logstore_close(s);
+}
+
+/* The schema of version 1, as the previous program created it. */
+static const char v1_schema[] =
+    "CREATE TABLE log(idx INTEGER PRIMARY KEY, author BLOB NOT NULL, seq INTEGER NOT NULL,"
+    "  kind INTEGER NOT NULL, agency TEXT NOT NULL, task INTEGER NOT NULL DEFAULT 0, body BLOB NOT NULL,"
+    "  received_ms INTEGER NOT NULL, UNIQUE(author, seq));"
+    "CREATE INDEX log_kind ON log(kind, idx) WHERE kind IN (1, 2);"
+    "CREATE TRIGGER log_no_update BEFORE UPDATE ON log BEGIN SELECT RAISE(ABORT, 'log is append-only'); END;"
+    "CREATE TRIGGER log_no_delete BEFORE DELETE ON log BEGIN SELECT RAISE(ABORT, 'log is append-only'); END;"
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+    "PRAGMA user_version = 1;";
+
+static void test_migrate_v1_with_entries(void)
+{
+    char d2[400], path[450];
+    tds_logstore *s;
+    td_error e = {0};
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    snprintf(d2, sizeof d2, "%s/v1", dir);
+    mkdir(d2, 0700);
+    snprintf(path, sizeof path, "%s/server.db", d2);
+    TT_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    TT_EQ_INT(sqlite3_exec(db, v1_schema, NULL, NULL, NULL), SQLITE_OK);
+    TT_EQ_INT(sqlite3_prepare_v2(db, "INSERT INTO log(author, seq, kind, agency, body, received_ms) "
+                                     "VALUES (randomblob(32), ?1, 5, 'so-x', ?2, 0)", -1, &st, NULL), SQLITE_OK);
+    for (int i = 1; i <= 137; i++) {
+        char buf[64];
+        body_of((uint64_t)i, buf, sizeof buf);
+        sqlite3_bind_int(st, 1, i);
+        sqlite3_bind_blob(st, 2, buf, (int)strlen(buf), SQLITE_TRANSIENT);
+        TT_EQ_INT(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    TT_EQ_INT(tds_logstore_open(d2, &s, &e), 0);
+    check_tree_against_mem(s, 137);
+    /* and the next insert continues the tree */
+    {
+        char buf[64];
+        tds_logrow r;
+        body_of(138, buf, sizeof buf);
+        r = row(3, 1, 5, "so-x", 0, buf);
+        TT_EQ_INT(tds_logstore_append(s, &r, 1, &e), 0);
+        TT_EQ_INT(r.idx, 138);
+    }
+    check_tree_against_mem(s, 138);
+    tds_logstore_close(s);
+}
+
 int main(void)
 {
     char cmd[300];
@@ -228,6 +474,10 @@ int main(void)
     TT_RUN(test_triggers_refuse_update_delete);
     TT_RUN(test_reopen);
     TT_RUN(test_migrate_empty_file_and_future_schema);
+    TT_RUN(test_tree_store);
+    TT_RUN(test_audit_tables_append_only);
+    TT_RUN(test_witnesses);
+    TT_RUN(test_migrate_v1_with_entries);
     rc = tt_report();
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);

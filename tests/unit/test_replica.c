@@ -99,13 +99,13 @@ static void test_migrate_empty(void)
     TT_EQ_INT(m.n_pulled, 0);
     TT_EQ_INT(m.n_pending, 0);
     tdc_replica_close(r);
-    TT_EQ_INT(db_int("PRAGMA user_version"), 1);
-    TT_EQ_INT(db_int("SELECT COUNT(*) FROM meta"), 4);
+    TT_EQ_INT(db_int("PRAGMA user_version"), 2);
+    TT_EQ_INT(db_int("SELECT COUNT(*) FROM meta"), 5);
     TT_EQ_INT(db_int("PRAGMA journal_mode = WAL") >= 0, 1);
     /* Opening again does not migrate twice. */
     TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
     tdc_replica_close(r);
-    TT_EQ_INT(db_int("SELECT COUNT(*) FROM meta"), 4);
+    TT_EQ_INT(db_int("SELECT COUNT(*) FROM meta"), 5);
     /* A database from a newer version is refused, not damaged. */
     TT_EQ_INT(db_exec("PRAGMA user_version = 99"), SQLITE_OK);
     TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), TD_EDB);
@@ -396,6 +396,114 @@ static void test_state_rebuild(void)
     X509_free(ca);
 }
 
+/* A schema-1 replica (before the audit tables) migrates to 2 keeping its
+ * rows; the new tables hold checkpoints and alarms; alarm evidence cannot
+ * be deleted and an acknowledgement only marks it. */
+static void test_audit_tables(void)
+{
+    tdc_replica *r;
+    tdc_checkpoint_row row;
+    tdc_alarm al, *v;
+    size_t n;
+    int found;
+    int64_t id = 0, id2 = 0;
+    uint64_t cnt, cs;
+    unsigned char root[TDC_ROOT_LEN];
+    td_error e;
+
+    fresh_db();
+    /* Schema 1, written as the previous version did. */
+    TT_EQ_INT(db_exec("CREATE TABLE pulled(idx INTEGER PRIMARY KEY, body BLOB NOT NULL, received_ms INTEGER NOT NULL);"
+                      "CREATE TABLE outbox(seq INTEGER PRIMARY KEY, kind INTEGER NOT NULL, body BLOB NOT NULL,"
+                      " created_ms INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'pending'"
+                      " CHECK (status IN ('pending','stored','duplicate','refused')), idx INTEGER, reason TEXT,"
+                      " summary TEXT NOT NULL DEFAULT '');"
+                      "CREATE INDEX outbox_by_status ON outbox(status, seq);"
+                      "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
+                      "INSERT INTO meta(key, value) VALUES ('cursor', 7), ('hlc', 0), ('last_sync_ms', 42),"
+                      " ('log_size', 6);"
+                      "PRAGMA user_version = 1;"),
+              SQLITE_OK);
+    TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+    TT_EQ_INT(tdc_replica_cursor(r), 7);
+    TT_EQ_INT(db_int("PRAGMA user_version"), 2);
+    TT_EQ_INT(tdc_replica_checkpoint_get(r, 0, &row, &found, &e), 0);
+    TT_EQ_INT(found, 0);
+    TT_EQ_INT(tdc_replica_cosigned_get(r, &cs, &e), 0);
+    TT_EQ_INT(cs, 0);
+
+    memset(root, 0xab, sizeof root);
+    TT_EQ_INT(tdc_replica_checkpoint_put(r, 5, root, "note five\n", 1000, &e), 0);
+    root[0] = 1;
+    TT_EQ_INT(tdc_replica_checkpoint_put(r, 9, root, "note nine\n", 2000, &e), 0);
+    /* The same size again keeps the first row. */
+    TT_EQ_INT(tdc_replica_checkpoint_put(r, 9, root, "other\n", 3000, &e), 0);
+    TT_EQ_INT(tdc_replica_checkpoint_count(r, &cnt, &e), 0);
+    TT_EQ_INT(cnt, 2);
+    TT_EQ_INT(tdc_replica_checkpoint_get(r, 0, &row, &found, &e), 0);
+    TT_EQ_INT(found, 1);
+    TT_EQ_INT(row.size, 9);
+    TT_EQ_STR(row.note, "note nine\n");
+    TT_EQ_INT(row.verified_ms, 2000);
+    TT_EQ_INT(row.root[0], 1);
+    tdc_checkpoint_row_free(&row);
+    TT_EQ_INT(tdc_replica_checkpoint_get(r, 5, &row, &found, &e), 0);
+    TT_EQ_INT(found, 1);
+    TT_EQ_INT(row.root[0], 0xab);
+    tdc_checkpoint_row_free(&row);
+    TT_EQ_INT(tdc_replica_checkpoint_get(r, 6, &row, &found, &e), 0);
+    TT_EQ_INT(found, 0);
+
+    memset(&al, 0, sizeof al);
+    al.at_ms = 5000;
+    al.kind = TDC_ALARM_INCONSISTENT;
+    al.old_note = "old\n";
+    al.new_note = "new\n";
+    al.proof = root;
+    al.proof_len = sizeof root;
+    al.detail = "proof fails";
+    al.old_size = 9;
+    al.new_size = 12;
+    TT_EQ_INT(tdc_replica_alarm_add(r, &al, &id, &e), 0);
+    TT_CHECK(id > 0);
+    al.kind = TDC_ALARM_ROLLBACK;
+    al.proof = NULL;
+    al.proof_len = 0;
+    TT_EQ_INT(tdc_replica_alarm_add(r, &al, &id2, &e), 0);
+    TT_EQ_INT(tdc_replica_alarm_list(r, 0, &v, &n, &e), 0);
+    TT_EQ_INT(n, 2);
+    if (n == 2) {
+        TT_EQ_STR(v[0].kind, "inconsistent");
+        TT_EQ_STR(v[0].old_note, "old\n");
+        TT_EQ_STR(v[0].new_note, "new\n");
+        TT_EQ_INT(v[0].proof_len, 32);
+        TT_EQ_INT(v[0].proof[0], 1);
+        TT_EQ_INT(v[0].old_size, 9);
+        TT_EQ_INT(v[0].new_size, 12);
+        TT_EQ_INT(v[0].acked_ms, 0);
+        TT_CHECK(v[1].proof == NULL);
+    }
+    tdc_alarms_free(v, n);
+    TT_EQ_INT(tdc_replica_alarm_ack(r, id, 6000, &e), 0);
+    TT_EQ_INT(tdc_replica_alarm_ack(r, id, 6000, &e), TD_ENOTFOUND);
+    TT_EQ_INT(tdc_replica_alarm_ack(r, 999, 6000, &e), TD_ENOTFOUND);
+    TT_EQ_INT(tdc_replica_alarm_list(r, 0, &v, &n, &e), 0);
+    TT_EQ_INT(n, 1);
+    if (n == 1) TT_EQ_INT(v[0].id, id2);
+    tdc_alarms_free(v, n);
+    TT_EQ_INT(tdc_replica_alarm_list(r, 1, &v, &n, &e), 0);
+    TT_EQ_INT(n, 2);
+    if (n == 2) TT_EQ_INT(v[0].acked_ms, 6000);
+    tdc_alarms_free(v, n);
+    TT_EQ_INT(tdc_replica_cosigned_set(r, 9, &e), 0);
+    TT_EQ_INT(tdc_replica_cosigned_get(r, &cs, &e), 0);
+    TT_EQ_INT(cs, 9);
+    tdc_replica_close(r);
+    /* Evidence is kept: deleting an alarm is refused by the database. */
+    TT_CHECK(db_exec("DELETE FROM alarm") != SQLITE_OK);
+    TT_EQ_INT(db_int("SELECT COUNT(*) FROM alarm"), 2);
+}
+
 int main(void)
 {
     td_error e;
@@ -413,6 +521,7 @@ int main(void)
     TT_RUN(test_acks);
     TT_RUN(test_pull_atomic);
     TT_RUN(test_state_rebuild);
+    TT_RUN(test_audit_tables);
     td_identity_free(&me);
     fresh_db();
     rmdir(dbdir);

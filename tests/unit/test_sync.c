@@ -14,6 +14,8 @@
 
 #include "entry.h"
 #include "frame.h"
+#include "merkle.h"
+#include "note.h"
 #include "replica.h"
 #include "sync.h"
 #include "testcerts.h"
@@ -33,10 +35,23 @@ typedef struct fake_server {
     int lose_reply;             /* 1: the request is processed, the reply lost */
     int wrong_reply;            /* answer Push with Entries */
     int sent_frames;
+    /* Checkpoints (DESIGN §7): the fake signs the tree over its log. */
+    int no_checkpoint;          /* 1: Welcome without a tree head (old server) */
+    size_t forge;               /* k > 0: leaf k-1 hashed from altered bytes (history rewritten) */
+    int other_key;              /* 1: checkpoints signed by a key that is not the server's */
+    const char *origin;         /* NULL = FS_ORIGIN */
+    char *note[2];              /* signed notes handed out (Welcome, last Entries) */
+    unsigned char proof[TD_MERKLE_PROOF_BYTES];
+    ProtobufCBinaryData cons[TD_MERKLE_MAX_PROOF];
+    Tiendo__TreeHead th;
+    unsigned char root[32];
+    int cosigns;                /* Cosign frames received and verified */
 } fake_server;
 
+#define FS_ORIGIN "tiendo/test-server"
+static unsigned char srv_pk[32], srv_sk[64], rogue_pk[32], rogue_sk[64];
+
 static tc_pki pki;
-static td_identity me;
 static char dbdir[64], dbpath[128];
 
 static void fresh_db(void)
@@ -62,8 +77,57 @@ static void fs_append(fake_server *s, const uint8_t *b, size_t len)
     td_entry_free(&en);
 }
 
+/* Sign the checkpoint of the whole log into s->note[slot]; with
+ * from_size > 0 also the consistency proof from that size into s->proof.
+ * Returns the number of proof hashes. */
+static size_t fs_sign_head(fake_server *s, int slot, uint64_t from_size, Tiendo__TreeHead *th)
+{
+    td_merkle_mem m;
+    td_merkle_store st;
+    td_note_signer signer;
+    td_checkpoint cp;
+    size_t np = 0, len;
+    const char *origin = s->origin ? s->origin : FS_ORIGIN;
+    td_merkle_mem_init(&m);
+    st = td_merkle_mem_store(&m);
+    for (size_t i = 0; i < s->n; i++) {
+        unsigned char leaf[32];
+        if (s->forge == i + 1) {
+            uint8_t *b = malloc(s->len[i]);
+            memcpy(b, s->body[i], s->len[i]);
+            b[s->len[i] - 1] ^= 1;
+            td_merkle_leaf_hash(b, s->len[i], leaf);
+            free(b);
+        } else {
+            td_merkle_leaf_hash(s->body[i], s->len[i], leaf);
+        }
+        if (td_merkle_append(&st, i, leaf, NULL, NULL)) abort();
+    }
+    memset(&cp, 0, sizeof cp);
+    snprintf(cp.origin, sizeof cp.origin, "%s", origin);
+    cp.size = s->n;
+    if (td_merkle_root(&st, s->n, cp.root, NULL)) abort();
+    memcpy(s->root, cp.root, 32);
+    if (from_size && from_size <= s->n && td_merkle_consistency_proof(&st, from_size, s->n, s->proof, &np, NULL))
+        abort();
+    td_merkle_mem_free(&m);
+    if (td_note_signer_init(&signer, origin, TD_NOTE_TYPE_ED25519, s->other_key ? rogue_sk : srv_sk, NULL)) abort();
+    free(s->note[slot]);
+    if (td_checkpoint_sign(&cp, &signer, &s->note[slot], &len, NULL)) abort();
+    td_note_signer_wipe(&signer);
+    tiendo__tree_head__init(th);
+    th->size = cp.size;
+    th->root.data = s->root;
+    th->root.len = 32;
+    th->checkpoint.data = (uint8_t *)s->note[slot];
+    th->checkpoint.len = len;
+    return np;
+}
+
 static void fs_free(fake_server *s)
 {
+    free(s->note[0]);
+    free(s->note[1]);
     for (size_t i = 0; i < s->n; i++) free(s->body[i]);
     if (s->reply) td_frame_free(s->reply);
     memset(s, 0, sizeof *s);
@@ -146,11 +210,60 @@ static Tiendo__Frame *fs_pull(fake_server *s, const Tiendo__Pull *p)
     es.batch = lp;
     es.next = i;
     es.more = i <= s->n;
+    if (!s->no_checkpoint) {
+        Tiendo__TreeHead th;
+        fs_sign_head(s, 1, 0, &th);
+        es.tree_head = &th;
+        f.body_case = TIENDO__FRAME__BODY_ENTRIES;
+        f.entries = &es;
+        out = fs_own(&f);
+        for (size_t j = 0; j < k; j++) tiendo__signed_entry__free_unpacked(ses[j], NULL);
+        return out;
+    }
     f.body_case = TIENDO__FRAME__BODY_ENTRIES;
     f.entries = &es;
     out = fs_own(&f);
     for (size_t j = 0; j < k; j++) tiendo__signed_entry__free_unpacked(ses[j], NULL);
     return out;
+}
+
+static td_identity me;
+
+/* The witness side of the server: the line must verify with the device's
+ * key under its witness name, over the checkpoint the server signed. */
+static Tiendo__Frame *fs_cosign(fake_server *s, const Tiendo__Cosign *c)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT;
+    Tiendo__CosignAck ack = TIENDO__COSIGN_ACK__INIT;
+    td_note_verifier v, lk;
+    td_note_sig sig;
+    td_checkpoint cp;
+    td_note n;
+    size_t ll = strlen(c->cosignature);
+    char line[TD_COSIG_LINE_MAX + 2];
+    if (td_note_verifier_init(&v, "tiendo-witness/pc-01", TD_NOTE_TYPE_COSIG_V1, me.pk, NULL)) abort();
+    if (td_note_verifier_init(&lk, FS_ORIGIN, TD_NOTE_TYPE_ED25519, srv_pk, NULL)) abort();
+    memset(&cp, 0, sizeof cp);
+    memset(&n, 0, sizeof n);
+    snprintf(line, sizeof line, "%s%s", c->cosignature, ll && c->cosignature[ll - 1] == '\n' ? "" : "\n");
+    ack.stored = td_checkpoint_open((const char *)c->checkpoint.data, c->checkpoint.len, &lk, FS_ORIGIN, &cp, &n,
+                                    NULL) == 0 &&
+                 td_note_sig_parse(line, strlen(line), &sig, NULL) == 0;
+    if (ack.stored) {
+        ack.stored = td_cosig_verify(&v, n.text, n.text_len, &sig, NULL, NULL) == 0;
+        td_note_sig_free(&sig);
+    }
+    if (ack.stored) {
+        s->cosigns++;
+        ack.witnessed_size = cp.size;
+    } else {
+        ack.reason = "bad cosignature";
+    }
+    td_checkpoint_free(&cp);
+    td_note_free(&n);
+    f.body_case = TIENDO__FRAME__BODY_COSIGN_ACK;
+    f.cosign_ack = &ack;
+    return fs_own(&f);
 }
 
 static int fs_send(void *arg, const Tiendo__Frame *f, td_error *err)
@@ -164,6 +277,8 @@ static int fs_send(void *arg, const Tiendo__Frame *f, td_error *err)
                                   : fs_push(s, f->push);
     else if (f->body_case == TIENDO__FRAME__BODY_PULL)
         s->reply = fs_pull(s, f->pull);
+    else if (f->body_case == TIENDO__FRAME__BODY_COSIGN)
+        s->reply = fs_cosign(s, f->cosign);
     else
         abort();
     return TD_OK;
@@ -183,13 +298,32 @@ static int fs_recv(void *arg, Tiendo__Frame **out, td_error *err)
 }
 
 /* The Welcome the server would send for this cursor. */
-static void fs_welcome(const fake_server *s, uint64_t cursor, const char *agency, Tiendo__Welcome *w)
+static void fs_welcome(fake_server *s, tdc_replica *r, const char *agency, Tiendo__Welcome *w)
 {
+    uint64_t cursor = tdc_replica_cursor(r);
+    tdc_checkpoint_row row;
+    Tiendo__TreeHead hello;
+    int have;
     tiendo__welcome__init(w);
     w->agency = (char *)agency;
     w->role = "office";
     w->log_size = s->n;
     w->has_new = cursor <= s->n;
+    if (s->no_checkpoint) return;
+    /* What the client's Hello.tree_head would say. */
+    have = tdc_sync_hello_head(r, &row, &hello, NULL);
+    if (have < 0) abort();
+    {
+        size_t np = fs_sign_head(s, 0, have ? row.size : 0, &s->th);
+        for (size_t i = 0; i < np; i++) {
+            s->cons[i].data = s->proof + 32 * i;
+            s->cons[i].len = 32;
+        }
+        w->tree_head = &s->th;
+        w->n_consistency = np;
+        w->consistency = s->cons;
+    }
+    if (have) tdc_checkpoint_row_free(&row);
 }
 
 /* Entries by another office, already on the server. */
@@ -221,7 +355,7 @@ static int run_once(tdc_replica *r, fake_server *s, const tdc_sync_opts *o, tdc_
 {
     Tiendo__Welcome w;
     tdc_sync_io io = {s, fs_send, fs_recv};
-    fs_welcome(s, tdc_replica_cursor(r), "ubnd-chi-linh", &w);
+    fs_welcome(s, r, "ubnd-chi-linh", &w);
     return tdc_sync_run(r, &w, &io, o, st, e);
 }
 
@@ -229,7 +363,7 @@ static void test_nothing_new(void)
 {
     fake_server s;
     tdc_replica *r;
-    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 0, 0, 0};
+    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 0, 0, 0, srv_pk, NULL, 0};
     tdc_sync_stats st;
     td_error e;
     memset(&s, 0, sizeof s);
@@ -253,7 +387,7 @@ static void test_nothing_new(void)
         Tiendo__Welcome w;
         tdc_sync_io io = {&s, fs_send, fs_recv};
         queue(r, 1);
-        fs_welcome(&s, tdc_replica_cursor(r), "ubnd-gia-loc", &w);
+        fs_welcome(&s, r, "ubnd-gia-loc", &w);
         TT_EQ_INT(tdc_sync_run(r, &w, &io, &o, &st, &e), TD_EAUTH);
         TT_CHECK(strstr(e.msg, "ubnd-gia-loc") != NULL);
         TT_EQ_INT(s.sent_frames, 0);
@@ -275,7 +409,7 @@ static void test_batches(void)
 {
     fake_server s;
     tdc_replica *r;
-    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2};
+    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0};
     tdc_sync_stats st;
     tdc_replica_meta m;
     tdc_outbox_item *v;
@@ -314,7 +448,7 @@ static void test_cut_sweep(void)
     {
         fake_server s;
         tdc_replica *r;
-        tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2};
+        tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0};
         td_error e;
         memset(&s, 0, sizeof s);
         fresh_db();
@@ -331,7 +465,7 @@ static void test_cut_sweep(void)
         for (int cut = 1; cut <= total_calls; cut++) {
             fake_server s;
             tdc_replica *r;
-            tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2};
+            tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0};
             tdc_replica_meta m;
             tdc_outbox_item *v;
             size_t n, mine = 0;
@@ -368,6 +502,172 @@ static void test_cut_sweep(void)
     }
 }
 
+/* Checkpoints: verified and stored; extended consistently; a rewritten
+ * history, a rollback, a foreign key, a changed origin or a missing
+ * checkpoint each stop the sync before any frame is sent, with an alarm
+ * that keeps both notes and the proof. */
+static void test_checkpoints(void)
+{
+    fake_server s;
+    tdc_replica *r;
+    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0};
+    tdc_sync_stats st;
+    tdc_replica_meta m;
+    tdc_checkpoint_row row;
+    tdc_alarm *v;
+    size_t n;
+    uint64_t cnt;
+    int found;
+    td_error e;
+
+    memset(&s, 0, sizeof s);
+    fresh_db();
+    fs_seed_other(&s, 3);
+    TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
+    TT_EQ_INT(st.verified_size, 3);
+    TT_EQ_INT(st.alarm_id, 0);
+    TT_EQ_INT(tdc_replica_checkpoint_get(r, 0, &row, &found, &e), 0);
+    TT_EQ_INT(found, 1);
+    TT_EQ_INT(row.size, 3);
+    TT_CHECK(strstr(row.note, FS_ORIGIN "\n3\n") == row.note);
+    tdc_checkpoint_row_free(&row);
+    /* More entries: the proof from size 3 to size 6 verifies. */
+    fs_seed_other(&s, 3);
+    queue(r, 2);
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
+    TT_EQ_INT(st.verified_size, 6);
+    TT_EQ_INT(tdc_replica_checkpoint_count(r, &cnt, &e), 0);
+    TT_EQ_INT(cnt, 2);
+    TT_EQ_INT(tdc_replica_cursor(r), 9);
+
+    /* The server rewrites entry 2 and grows: the proof from 6 cannot hold. */
+    fs_seed_other(&s, 1);
+    queue(r, 1);
+    s.forge = 2;
+    s.sent_frames = 0;
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), TD_ESIG);
+    TT_CHECK(st.alarm_id > 0);
+    TT_CHECK(strstr(e.msg, "inconsistent") != NULL);
+    TT_EQ_INT(s.sent_frames, 0);                   /* nothing pushed, nothing pulled */
+    TT_EQ_INT(tdc_replica_cursor(r), 9);
+    TT_EQ_INT(tdc_replica_meta_get(r, &m, &e), 0);
+    TT_EQ_INT(m.n_pending, 1);
+    TT_EQ_INT(tdc_replica_checkpoint_count(r, &cnt, &e), 0);
+    TT_EQ_INT(cnt, 2);                             /* the bad checkpoint is not stored */
+    TT_EQ_INT(tdc_replica_alarm_list(r, 0, &v, &n, &e), 0);
+    TT_EQ_INT(n, 1);
+    if (n == 1) {
+        TT_EQ_STR(v[0].kind, TDC_ALARM_INCONSISTENT);
+        TT_EQ_INT(v[0].old_size, 6);
+        TT_EQ_INT(v[0].new_size, 9);          /* 3 + 3 + our 2 + 1 */
+        TT_CHECK(v[0].old_note && strstr(v[0].old_note, "\n6\n") != NULL);
+        TT_CHECK(v[0].new_note && strstr(v[0].new_note, "\n9\n") != NULL);
+        TT_CHECK(v[0].proof_len > 0 && v[0].proof_len % 32 == 0);
+        TT_EQ_INT(v[0].id, st.alarm_id);
+    }
+    tdc_alarms_free(v, n);
+    /* A second attempt against the same server raises a second alarm. */
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), TD_ESIG);
+    TT_EQ_INT(tdc_replica_alarm_list(r, 0, &v, &n, &e), 0);
+    TT_EQ_INT(n, 2);
+    tdc_alarms_free(v, n);
+
+    /* A checkpoint by another key. */
+    s.forge = 0;
+    s.other_key = 1;
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), TD_ESIG);
+    TT_CHECK(strstr(e.msg, TDC_ALARM_SIGNATURE) != NULL);
+    /* Another origin. */
+    s.other_key = 0;
+    s.origin = "tiendo/elsewhere";
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), TD_ESIG);
+    TT_CHECK(strstr(e.msg, TDC_ALARM_ORIGIN) != NULL);
+    s.origin = NULL;
+    /* No checkpoint from a server that gave one before. */
+    s.no_checkpoint = 1;
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), TD_ESIG);
+    TT_CHECK(strstr(e.msg, TDC_ALARM_MISSING) != NULL);
+    s.no_checkpoint = 0;
+    TT_EQ_INT(s.sent_frames, 0);
+    /* The honest server again: consistent, the sync goes through. */
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
+    TT_EQ_INT(st.verified_size, 9);
+    TT_EQ_INT(tdc_replica_meta_get(r, &m, &e), 0);
+    TT_EQ_INT(m.n_pending, 0);
+    TT_EQ_INT(tdc_replica_alarm_list(r, 0, &v, &n, &e), 0);
+    TT_EQ_INT(n, 5);
+    tdc_alarms_free(v, n);
+    tdc_replica_close(r);
+    fs_free(&s);
+
+    /* Rollback: a replica that verified size 9 meets a log of size 2. */
+    {
+        fake_server small;
+        memset(&small, 0, sizeof small);
+        fs_seed_other(&small, 2);
+        TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+        TT_EQ_INT(run_once(r, &small, &o, &st, &e), TD_ESIG);
+        TT_CHECK(strstr(e.msg, TDC_ALARM_ROLLBACK) != NULL);
+        tdc_replica_close(r);
+        fs_free(&small);
+    }
+}
+
+/* Witness: an inspector cosigns a verified checkpoint once per new size. */
+static void test_witness(void)
+{
+    fake_server s;
+    tdc_replica *r;
+    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, &me, 0};
+    tdc_sync_stats st;
+    Tiendo__Welcome w;
+    tdc_sync_io io = {&s, fs_send, fs_recv};
+    uint64_t cs;
+    td_error e;
+
+    memset(&s, 0, sizeof s);
+    fresh_db();
+    fs_seed_other(&s, 4);
+    TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+    fs_welcome(&s, r, "ubnd-chi-linh", &w);
+    w.role = "inspector";
+    TT_EQ_INT(tdc_sync_run(r, &w, &io, &o, &st, &e), 0);
+    TT_EQ_INT(s.cosigns, 1);
+    TT_EQ_INT(st.cosigned_size, 4);
+    TT_EQ_INT(tdc_replica_cosigned_get(r, &cs, &e), 0);
+    TT_EQ_INT(cs, 4);
+    /* Same size: nothing to cosign, no frame. */
+    s.sent_frames = 0;
+    fs_welcome(&s, r, "ubnd-chi-linh", &w);
+    w.role = "inspector";
+    TT_EQ_INT(tdc_sync_run(r, &w, &io, &o, &st, &e), 0);
+    TT_EQ_INT(s.sent_frames, 0);
+    TT_EQ_INT(st.cosigned_size, 0);
+    /* An office never cosigns. */
+    fs_seed_other(&s, 2);
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
+    TT_EQ_INT(s.cosigns, 1);
+    /* Inspector again, larger: cosigned. */
+    fs_seed_other(&s, 1);
+    fs_welcome(&s, r, "ubnd-chi-linh", &w);
+    w.role = "inspector";
+    TT_EQ_INT(tdc_sync_run(r, &w, &io, &o, &st, &e), 0);
+    TT_EQ_INT(s.cosigns, 2);
+    TT_EQ_INT(st.cosigned_size, 7);
+    /* An inconsistent checkpoint is never cosigned. */
+    fs_seed_other(&s, 1);
+    s.forge = 1;
+    fs_welcome(&s, r, "ubnd-chi-linh", &w);
+    w.role = "inspector";
+    TT_EQ_INT(tdc_sync_run(r, &w, &io, &o, &st, &e), TD_ESIG);
+    TT_EQ_INT(s.cosigns, 2);
+    TT_EQ_INT(tdc_replica_cosigned_get(r, &cs, &e), 0);
+    TT_EQ_INT(cs, 7);
+    tdc_replica_close(r);
+    fs_free(&s);
+}
+
 static uint64_t draw_max(uint64_t bound) { return bound; }
 static uint64_t draw_zero(uint64_t bound) { return 0; }
 
@@ -400,9 +700,13 @@ int main(void)
     if (!mkdtemp(dbdir)) return 1;
     snprintf(dbpath, sizeof dbpath, "%s/%s", dbdir, TDC_REPLICA_FILE);
     if (td_identity_load(&me, pki.cli_key, pki.cli_crt, &e)) return 1;
+    crypto_sign_keypair(srv_pk, srv_sk);
+    crypto_sign_keypair(rogue_pk, rogue_sk);
     TT_RUN(test_nothing_new);
     TT_RUN(test_batches);
     TT_RUN(test_cut_sweep);
+    TT_RUN(test_checkpoints);
+    TT_RUN(test_witness);
     TT_RUN(test_backoff);
     td_identity_free(&me);
     fresh_db();

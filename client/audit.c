@@ -1,0 +1,761 @@
+/* audit.c — see audit.h.  The SQL reading the server's tables and the
+ * replica's for the audit lives here (read-only). */
+#include "audit.h"
+
+#include <inttypes.h>
+#include <openssl/evp.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "entry.h"
+#include "log.pb-c.h"
+
+/* Growth step of the per-author table (a log has tens to hundreds of
+ * devices; linear search with a last-hit cache is enough). */
+#define TDA_AUTHORS_STEP 64
+/* Prefix of the checkpoint extension line carrying the state digest. */
+#define TDA_STATE_EXT "tiendo-state "
+/* Witness key names: "tiendo-witness/" + the inspector device's CN. */
+#define TDA_WITNESS_PREFIX "tiendo-witness/"
+
+void tda_cps_free(tda_cp *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) free(v[i].note);
+    free(v);
+}
+
+void tda_cosigs_free(tda_cosig *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        free(v[i].witness);
+        free(v[i].line);
+    }
+    free(v);
+}
+
+/* ---- the verifier -------------------------------------------------------- */
+
+typedef struct tda_seq {
+    unsigned char key[32];
+    uint64_t last;
+} tda_seq;
+
+/* A certificate key seen applied in the log (for witnesses and the count). */
+typedef struct tda_certkey {
+    unsigned char key[32];
+    char cn[TD_NOTE_NAME_MAX + 1];
+    int inspector;
+} tda_certkey;
+
+typedef struct tda_run {
+    X509 *ca;
+    const tda_witness_key *wk;
+    size_t n_wk;
+    const char *origin_arg;
+    tda_result *res;
+    td_state *st;
+    td_merkle_mem mem;
+    td_merkle_store ms;
+    tda_cp *cps;
+    size_t n_cps, next_cp;
+    tda_seq *seqs;
+    size_t n_seqs, cap_seqs, hit;
+    tda_certkey *certs;
+    size_t n_certs, cap_certs;
+    uint64_t expect;                 /* next index expected */
+    unsigned char empty_digest[32];
+    int fatal;                       /* a source error inside the callback */
+    td_error *err;
+} tda_run;
+
+/* Stop code the row callback returns at the first discrepancy. */
+#define TDA_STOP 1
+
+static void tda__hex(const unsigned char *b, size_t n, char *out)
+{
+    static const char d[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = d[b[i] >> 4];
+        out[2 * i + 1] = d[b[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+/* Record the first discrepancy; returns TDA_STOP for the callback. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static int tda__bad(tda_run *r, uint64_t idx, uint64_t cp_size, const char *fmt, ...)
+{
+    va_list ap;
+    r->res->ok = 0;
+    r->res->bad_index = idx;
+    r->res->bad_checkpoint = cp_size;
+    va_start(ap, fmt);
+    vsnprintf(r->res->what, sizeof r->res->what, fmt, ap);
+    va_end(ap);
+    return TDA_STOP;
+}
+
+static tda_seq *tda__seq(tda_run *r, const unsigned char key[32])
+{
+    if (r->hit < r->n_seqs && !memcmp(r->seqs[r->hit].key, key, 32)) return &r->seqs[r->hit];
+    for (size_t i = 0; i < r->n_seqs; i++)
+        if (!memcmp(r->seqs[i].key, key, 32)) {
+            r->hit = i;
+            return &r->seqs[i];
+        }
+    if (r->n_seqs == r->cap_seqs) {
+        tda_seq *v = realloc(r->seqs, (r->cap_seqs + TDA_AUTHORS_STEP) * sizeof *v);
+        if (!v) return NULL;
+        r->seqs = v;
+        r->cap_seqs += TDA_AUTHORS_STEP;
+    }
+    memcpy(r->seqs[r->n_seqs].key, key, 32);
+    r->seqs[r->n_seqs].last = 0;
+    r->hit = r->n_seqs;
+    return &r->seqs[r->n_seqs++];
+}
+
+/* After an applied ENTRY_CERT: remember its key, CN and role. */
+static int tda__note_cert(tda_run *r, const Tiendo__Entry *e)
+{
+    Tiendo__CertPayload *p = tiendo__cert_payload__unpack(NULL, e->payload.len, e->payload.data);
+    const unsigned char *der;
+    X509 *x = NULL;
+    EVP_PKEY *pk;
+    unsigned char key[32];
+    size_t kl = sizeof key;
+    char ou[64] = "";
+    tda_certkey *c = NULL;
+    if (!p) return 0;
+    der = p->der.data;
+    x = d2i_X509(NULL, &der, (long)p->der.len);
+    tiendo__cert_payload__free_unpacked(p, NULL);
+    if (!x) return 0;
+    pk = X509_get0_pubkey(x);
+    if (!pk || EVP_PKEY_get_raw_public_key(pk, key, &kl) != 1 || kl != 32) goto out;
+    for (size_t i = 0; i < r->n_certs; i++)
+        if (!memcmp(r->certs[i].key, key, 32)) c = &r->certs[i];
+    if (!c) {
+        if (r->n_certs == r->cap_certs) {
+            tda_certkey *v = realloc(r->certs, (r->cap_certs + TDA_AUTHORS_STEP) * sizeof *v);
+            if (!v) {
+                X509_free(x);
+                return TD_ENOMEM;
+            }
+            r->certs = v;
+            r->cap_certs += TDA_AUTHORS_STEP;
+        }
+        c = &r->certs[r->n_certs++];
+        memset(c, 0, sizeof *c);
+        memcpy(c->key, key, 32);
+    }
+    X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, c->cn, sizeof c->cn);
+    X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_organizationalUnitName, ou, sizeof ou);
+    c->inspector = !strcmp(ou, "inspector");
+out:
+    X509_free(x);
+    return 0;
+}
+
+/* The "tiendo-state <hex>" line of a checkpoint's extensions: 1 found, 0 not. */
+static int tda__state_ext(const td_checkpoint *c, unsigned char out[32])
+{
+    const char *p = c->ext, *end = c->ext ? c->ext + c->ext_len : NULL;
+    size_t pl = strlen(TDA_STATE_EXT);
+    while (p && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (ll == pl + 64 && !memcmp(p, TDA_STATE_EXT, pl)) {
+            size_t bl = 0;
+            if (sodium_hex2bin(out, 32, p + pl, 64, NULL, &bl, NULL) == 0 && bl == 32) return 1;
+            return -1;
+        }
+        p = nl ? nl + 1 : end;
+    }
+    return 0;
+}
+
+/* Check checkpoint cp against the tree and state of its size (which the run
+ * has just reached).  Returns 0 if it holds, TDA_STOP on a discrepancy. */
+static int tda__check_cp(tda_run *r, const tda_cp *cp)
+{
+    const unsigned char *skey = td_state_server_key(r->st);
+    td_note_verifier v;
+    td_checkpoint c = {0};
+    unsigned char root[32], digest[32], want[32];
+    char h1[65], h2[65];
+    td_error e = {0};
+    int rc, ext;
+    uint64_t at = cp->size;
+    if (!skey)
+        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": không có khóa máy chủ (mục 1 không phải chứng thư của máy chủ)", at);
+    if (!r->res->origin[0]) {
+        /* origin from the first checkpoint's first line, if not given */
+        const char *nl = strchr(cp->note, '\n');
+        size_t ol = nl ? (size_t)(nl - cp->note) : 0;
+        if (!ol || ol > TD_CHECKPOINT_ORIGIN_MAX)
+            return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": không đọc được dòng nguồn gốc (origin)", at);
+        memcpy(r->res->origin, cp->note, ol);
+        r->res->origin[ol] = '\0';
+    }
+    if (td_note_verifier_init(&v, r->res->origin, TD_NOTE_TYPE_ED25519, skey, &e))
+        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": nguồn gốc \"%s\" không dùng được làm tên khóa (%s)", at,
+                        r->res->origin, e.msg);
+    rc = td_checkpoint_open(cp->note, strlen(cp->note), &v, r->res->origin, &c, NULL, &e);
+    if (rc == TD_ENOTFOUND)
+        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": không có chữ ký của khóa máy chủ trong nhật ký (ký bằng khóa khác?) (%s)", at, e.msg);
+    if (rc == TD_ESIG)
+        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": chữ ký của máy chủ không hợp lệ (nội dung đã bị sửa?) (%s)", at, e.msg);
+    if (rc == TD_EAUTH)
+        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": nguồn gốc khác \"%s\" (%s)", at, r->res->origin, e.msg);
+    if (rc)
+        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": không đọc được (%s)", at, e.msg);
+    if (c.size != cp->size) {
+        td_checkpoint_free(&c);
+        return tda__bad(r, at, at, "checkpoint ghi kích thước %" PRIu64 " trong bảng nhưng %" PRIu64 " trong nội dung đã ký", at, c.size);
+    }
+    if (cp->has_root && memcmp(cp->root, c.root, 32)) {
+        tda__hex(cp->root, 32, h1);
+        tda__hex(c.root, 32, h2);
+        td_checkpoint_free(&c);
+        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": cột root %s khác gốc trong nội dung đã ký %s", at, h1, h2);
+    }
+    if ((rc = td_merkle_root(&r->ms, at, root, &e))) {
+        td_checkpoint_free(&c);
+        r->fatal = td_error_set(r->err, rc, "audit: tree root of size %" PRIu64 ": %s", at, e.msg);
+        return TDA_STOP;
+    }
+    if (memcmp(root, c.root, 32)) {
+        tda__hex(root, 32, h1);
+        tda__hex(c.root, 32, h2);
+        td_checkpoint_free(&c);
+        return tda__bad(r, at, at, "gốc cây Merkle tính lại của %" PRIu64 " mục đầu là %s, checkpoint đã ký ghi %s", at, h1, h2);
+    }
+    ext = tda__state_ext(&c, want);
+    td_checkpoint_free(&c);
+    if (ext <= 0)
+        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": %s dòng \"tiendo-state <hex>\"", at,
+                        ext ? "sai định dạng" : "thiếu");
+    if (at == 0) memcpy(digest, r->empty_digest, 32);
+    else td_state_digest(r->st, digest);
+    if (memcmp(digest, want, 32)) {
+        tda__hex(digest, 32, h1);
+        tda__hex(want, 32, h2);
+        return tda__bad(r, at, at, "trạng thái tổng hợp lại sau %" PRIu64 " mục có mã băm %s, máy chủ ghi trong checkpoint %s", at,
+                        h1, h2);
+    }
+    r->res->n_checkpoints_ok++;
+    r->res->max_size = at;
+    memcpy(r->res->max_root, root, 32);
+    return 0;
+}
+
+static int tda__row(void *arg, const tda_row *row)
+{
+    tda_run *r = arg;
+    tda_result *res = r->res;
+    td_entry en = {0};
+    td_error e = {0};
+    td_apply_result ar;
+    tda_seq *sq;
+    unsigned char leaf[32];
+    uint64_t i = row->idx;
+    int rc;
+
+    if (i != r->expect) {
+        if (i > r->expect) {
+            if (i == r->expect + 1) return tda__bad(r, r->expect, 0, "mục %" PRIu64 " bị thiếu (sau mục %" PRIu64 " là mục %" PRIu64 ")", r->expect, r->expect - 1, i);
+            return tda__bad(r, r->expect, 0, "các mục %" PRIu64 "..%" PRIu64 " bị thiếu (sau mục %" PRIu64 " là mục %" PRIu64 ")",
+                            r->expect, i - 1, r->expect - 1, i);
+        }
+        return tda__bad(r, i, 0, "chỉ số %" PRIu64 " không theo thứ tự (đang chờ mục %" PRIu64 ")", i, r->expect);
+    }
+    if (td_entry_decode(row->body, row->len, &en, &e))
+        return tda__bad(r, i, 0, "nội dung mục không giải mã được (%s)", e.msg);
+    res->has_entry = 1;
+    td_key_short_hex(en.e->author.data, res->author_hex);
+    res->seq = en.e->seq;
+    res->kind = en.e->kind;
+    if (!td_entry_kind_known(en.e->kind)) {
+        td_entry_free(&en);
+        return tda__bad(r, i, 0, "loại mục không xác định (%d): máy chủ không bao giờ lưu", res->kind);
+    }
+    if (td_entry_verify(&en, &e)) {
+        td_entry_free(&en);
+        return tda__bad(r, i, 0, "chữ ký không hợp lệ với khóa tác giả (nội dung đã bị sửa hoặc giả mạo)");
+    }
+    if (row->has_cols) {
+        if (!row->author || memcmp(row->author, en.e->author.data, 32) || row->seq != en.e->seq || row->kind != (int)en.e->kind) {
+            char ah[17] = "?";
+            if (row->author) td_key_short_hex(row->author, ah);
+            td_entry_free(&en);
+            return tda__bad(r, i, 0, "các cột của bảng log (tác giả %s, số %" PRIu64 ", loại %d) khác nội dung đã ký", ah, row->seq,
+                            row->kind);
+        }
+    }
+    if (i > 1 && !td_state_author(r->st, en.e->author.data)) {
+        td_entry_free(&en);
+        return tda__bad(r, i, 0, "tác giả không có chứng thư hợp lệ nào trước đó trong nhật ký (máy chủ không bao giờ lưu mục như vậy: mục giả mạo?)");
+    }
+    if (!(sq = tda__seq(r, en.e->author.data))) {
+        td_entry_free(&en);
+        r->fatal = td_error_set(r->err, TD_ENOMEM, "audit: author table");
+        return TDA_STOP;
+    }
+    if (en.e->seq != sq->last + 1) {
+        uint64_t last = sq->last;
+        td_entry_free(&en);
+        if (res->seq <= last)
+            return tda__bad(r, i, 0, "số thứ tự %" PRIu64 " không sau số %" PRIu64 " đã có của tác giả (lặp lại hoặc đảo thứ tự)", res->seq, last);
+        return tda__bad(r, i, 0, "số thứ tự nhảy từ %" PRIu64 " lên %" PRIu64 " (thiếu các số ở giữa)", last, res->seq);
+    }
+    sq->last = en.e->seq;
+    if ((rc = td_state_apply(r->st, i, row->body, row->len, row->received_ms, &ar, &e))) {
+        td_entry_free(&en);
+        r->fatal = td_error_set(r->err, rc, "audit: fold of index %" PRIu64 ": %s", i, e.msg);
+        return TDA_STOP;
+    }
+    if (ar.refused) {
+        if (res->n_refusals_listed < TDA_REFUSALS_LIST_MAX) {
+            size_t k = res->n_refusals_listed++;
+            res->refusals[k].index = i;
+            memcpy(res->refusals[k].author_hex, res->author_hex, sizeof res->author_hex);
+            res->refusals[k].kind = ar.kind;
+            snprintf(res->refusals[k].reason, sizeof res->refusals[k].reason, "%s", ar.reason);
+        }
+        res->n_refused++;
+    } else if (en.e->kind == TIENDO__ENTRY_KIND__ENTRY_CERT && (rc = tda__note_cert(r, en.e))) {
+        td_entry_free(&en);
+        r->fatal = td_error_set(r->err, rc, "audit: certificate table");
+        return TDA_STOP;
+    }
+    td_entry_free(&en);
+    td_merkle_leaf_hash(row->body, row->len, leaf);
+    if ((rc = td_merkle_append(&r->ms, i - 1, leaf, NULL, &e))) {
+        r->fatal = td_error_set(r->err, rc, "audit: tree append at %" PRIu64 ": %s", i, e.msg);
+        return TDA_STOP;
+    }
+    res->n_entries = i;
+    r->expect = i + 1;
+    res->has_entry = 0;   /* what follows is about checkpoints, not this entry */
+    while (r->next_cp < r->n_cps && r->cps[r->next_cp].size <= i) {
+        if (tda__check_cp(r, &r->cps[r->next_cp])) return TDA_STOP;
+        r->next_cp++;
+    }
+    return 0;
+}
+
+/* Cosignatures: list them and verify each with its witness's certificate. */
+static void tda__witness(tda_run *r, tda_cosig *v, size_t n)
+{
+    tda_result *res = r->res;
+    res->n_witness = n;
+    for (size_t i = 0; i < n; i++) {
+        const tda_cp *cp = NULL;
+        const unsigned char *wk = NULL;
+        td_note_sig s = {0};
+        td_note_verifier w;
+        td_error e = {0};
+        int verified = -1;
+        const char *name = v[i].witness;
+        for (size_t k = 0; k < r->n_cps; k++)
+            if (r->cps[k].size == v[i].size) cp = &r->cps[k];
+        if (!strncmp(name, TDA_WITNESS_PREFIX, strlen(TDA_WITNESS_PREFIX)))
+            for (size_t k = 0; k < r->n_certs; k++)
+                if (r->certs[k].inspector && !strcmp(r->certs[k].cn, name + strlen(TDA_WITNESS_PREFIX))) wk = r->certs[k].key;
+        for (size_t k = 0; !wk && k < r->n_wk; k++)
+            if (!strcmp(r->wk[k].name, name)) wk = r->wk[k].pk;
+        if (cp && wk && v[i].size <= res->max_size) {
+            const char *body_end = strstr(cp->note, "\n\n");
+            verified = 0;
+            if (body_end && !td_note_verifier_init(&w, name, TD_NOTE_TYPE_COSIG_V1, wk, &e) &&
+                !td_note_sig_parse(v[i].line, strlen(v[i].line), &s, &e)) {
+                if (!td_cosig_verify(&w, cp->note, (size_t)(body_end - cp->note) + 1, &s, NULL, &e)) verified = 1;
+                td_note_sig_free(&s);
+            }
+        }
+        if (verified == 1 && v[i].size > res->max_witnessed) res->max_witnessed = v[i].size;
+        if (res->n_witness_listed < TDA_WITNESS_LIST_MAX) {
+            size_t k = res->n_witness_listed++;
+            res->witness[k].size = v[i].size;
+            snprintf(res->witness[k].witness, sizeof res->witness[k].witness, "%s", name);
+            res->witness[k].verified = verified;
+        }
+    }
+}
+
+int tda_witness_key_from_cert(X509 *cert, X509 *ca, tda_witness_key *out, td_error *err)
+{
+    X509_STORE *store = X509_STORE_new();
+    X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+    td_subject sub;
+    int ok = 0, rc;
+    memset(out, 0, sizeof *out);
+    if (!store || !ctx || X509_STORE_add_cert(store, ca) != 1 || X509_STORE_CTX_init(ctx, store, cert, NULL) != 1) {
+        rc = td_error_set(err, TD_ENOMEM, "audit: certificate store");
+        goto out;
+    }
+    ok = X509_verify_cert(ctx) == 1;
+    if (!ok) {
+        rc = td_error_set(err, TD_ECERT, "witness certificate does not chain to the CA: %s",
+                          X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
+        goto out;
+    }
+    if ((rc = td_subject_from_cert(cert, &sub, err))) goto out;
+    if (sub.role != TD_ROLE_INSPECTOR) {
+        rc = td_error_set(err, TD_ECERT, "witness certificate of %s/%s: role is not inspector", sub.agency, sub.device);
+        goto out;
+    }
+    if ((rc = td_cert_ed25519_pk(cert, out->pk, err))) goto out;
+    snprintf(out->name, sizeof out->name, "%s%s", TDA_WITNESS_PREFIX, sub.device);
+out:
+    X509_STORE_CTX_free(ctx);
+    X509_STORE_free(store);
+    return rc;
+}
+
+int tda_verify(const tda_source *src, X509 *ca, const char *origin, const tda_witness_key *wk, size_t n_wk,
+               tda_result *res, td_error *err)
+{
+    tda_run r;
+    int rc;
+    memset(res, 0, sizeof *res);
+    memset(&r, 0, sizeof r);
+    res->ok = 1;
+    r.ca = ca;
+    r.wk = wk;
+    r.n_wk = n_wk;
+    r.res = res;
+    r.err = err;
+    r.expect = 1;
+    if (origin) {
+        if (strlen(origin) > TD_CHECKPOINT_ORIGIN_MAX || !*origin)
+            return td_error_set(err, TD_EARG, "audit: origin must be 1..%d bytes", TD_CHECKPOINT_ORIGIN_MAX);
+        snprintf(res->origin, sizeof res->origin, "%s", origin);
+    }
+    if (!(r.st = td_state_new(ca))) return td_error_set(err, TD_ENOMEM, "audit: state");
+    td_state_digest(r.st, r.empty_digest);
+    td_merkle_mem_init(&r.mem);
+    r.ms = td_merkle_mem_store(&r.mem);
+    if ((rc = src->checkpoints(src->arg, &r.cps, &r.n_cps, err))) goto done;
+    res->n_checkpoints = r.n_cps;
+    rc = src->scan(src->arg, tda__row, &r, err);
+    if (r.fatal) {
+        rc = r.fatal;
+        goto done;
+    }
+    if (rc < 0) goto done;
+    rc = 0;
+    if (res->ok) {
+        /* checkpoints beyond the end of the log: the log was cut */
+        if (r.next_cp < r.n_cps) {
+            const tda_cp *cp = &r.cps[r.n_cps - 1];
+            if (r.cps[r.next_cp].size == 0 && r.n_cps - r.next_cp == 1) {
+                /* an empty log with a checkpoint of size 0: nothing to cut */
+            } else {
+                tda__bad(&r, res->n_entries + 1, cp->size,
+                         "nhật ký bị cắt: checkpoint kích thước %" PRIu64 " đã được ký, nhật ký chỉ có %" PRIu64 " mục", cp->size,
+                         res->n_entries);
+            }
+        }
+    }
+    if (res->ok) {
+        size_t n_refs;
+        td_state_refusals(r.st, &n_refs);
+        res->n_authors = r.n_certs;
+        td_state_digest(r.st, res->state_digest);
+        if (src->cosigs) {
+            tda_cosig *cv = NULL;
+            size_t cn = 0;
+            if ((rc = src->cosigs(src->arg, &cv, &cn, err))) goto done;
+            tda__witness(&r, cv, cn);
+            tda_cosigs_free(cv, cn);
+        }
+    }
+done:
+    tda_cps_free(r.cps, r.n_cps);
+    free(r.seqs);
+    free(r.certs);
+    td_merkle_mem_free(&r.mem);
+    td_state_free(r.st);
+    return rc;
+}
+
+void tda_result_print(const tda_result *res, FILE *f)
+{
+    char h[65];
+    if (!res->ok) {
+        fprintf(f, "KHÔNG KHỚP tại mục %" PRIu64, res->bad_index);
+        if (res->bad_checkpoint) fprintf(f, " (checkpoint kích thước %" PRIu64 ")", res->bad_checkpoint);
+        if (res->has_entry)
+            fprintf(f, ": tác giả %s, số %" PRIu64 ", loại %s", res->author_hex, res->seq, td_entry_kind_vi(res->kind));
+        fprintf(f, ": %s\n", res->what);
+        fprintf(f, "Đã kiểm tra hợp lệ %" PRIu64 " mục và %" PRIu64 " checkpoint trước chỗ không khớp.\n", res->n_entries,
+                res->n_checkpoints_ok);
+        return;
+    }
+    fprintf(f, "Nhật ký hợp lệ: %" PRIu64 " mục, %" PRIu64 " tác giả có chứng thư.\n", res->n_entries, res->n_authors);
+    fprintf(f, "Mọi chữ ký mục đều đúng; chỉ số liên tục từ 1; số thứ tự của từng tác giả liên tục.\n");
+    if (!res->n_checkpoints) {
+        fprintf(f, "CẢNH BÁO: không có checkpoint nào để đối chiếu: cây Merkle và trạng thái chưa được so với máy chủ.\n");
+    } else {
+        tda__hex(res->max_root, 32, h);
+        fprintf(f, "Checkpoint: %" PRIu64 " đã đối chiếu (chữ ký, gốc cây Merkle, trạng thái tổng hợp), nguồn gốc \"%s\".\n",
+                res->n_checkpoints_ok, res->origin);
+        fprintf(f, "Kích thước cây lớn nhất: %" PRIu64 ", gốc %s\n", res->max_size, h);
+        if (res->max_size < res->n_entries)
+            fprintf(f, "Lưu ý: %" PRIu64 " mục cuối chưa có checkpoint (chưa được máy chủ ký).\n", res->n_entries - res->max_size);
+    }
+    tda__hex(res->state_digest, 32, h);
+    fprintf(f, "Mã băm trạng thái tổng hợp: %s\n", h);
+    fprintf(f, "Mục bị từ chối khi tổng hợp (vẫn được lưu, không phải sai lệch): %" PRIu64 "\n", res->n_refused);
+    for (size_t i = 0; i < res->n_refusals_listed; i++)
+        fprintf(f, "  - mục %" PRIu64 " (%s, tác giả %s): %s\n", res->refusals[i].index, td_entry_kind_vi(res->refusals[i].kind),
+                res->refusals[i].author_hex, res->refusals[i].reason);
+    if (res->n_refused > res->n_refusals_listed)
+        fprintf(f, "  ... và %" PRIu64 " mục khác\n", res->n_refused - res->n_refusals_listed);
+    if (res->n_witness) {
+        fprintf(f, "Chứng kiến (witness): %zu chữ ký đồng ký; kích thước lớn nhất được chứng kiến hợp lệ: %" PRIu64 "\n",
+                res->n_witness, res->max_witnessed);
+        for (size_t i = 0; i < res->n_witness_listed; i++)
+            fprintf(f, "  - kích thước %" PRIu64 ", %s: %s\n", res->witness[i].size, res->witness[i].witness,
+                    res->witness[i].verified == 1 ? "hợp lệ"
+                    : res->witness[i].verified == 0 ? "KHÔNG hợp lệ"
+                                                    : "không kiểm được (không có chứng thư thanh tra tương ứng: dùng --witness-cert)");
+    }
+}
+
+/* ---- SQLite sources -------------------------------------------------------- */
+
+struct tda_db {
+    sqlite3 *db;
+    char *path;
+    int replica;
+};
+
+static int tda__dberr(tda_db *d, td_error *err, const char *what)
+{
+    return td_error_set(err, TD_EDB, "%s: %s: %s", d->path, what, sqlite3_errmsg(d->db));
+}
+
+/* "file:PATH?mode=ro[&immutable=1]" with '?', '#' and '%' of PATH escaped
+ * as %HH (SQLite URI rules); sqlite3_free it. */
+static char *tda__uri(const char *path, int immutable)
+{
+    static const char hx[] = "0123456789ABCDEF";
+    size_t n = strlen(path);
+    char *esc = malloc(3 * n + 1), *q = esc, *uri;
+    if (!esc) return NULL;
+    for (const char *p = path; *p; p++) {
+        if (*p == '?' || *p == '#' || *p == '%') {
+            *q++ = '%';
+            *q++ = hx[(unsigned char)*p >> 4];
+            *q++ = hx[(unsigned char)*p & 15];
+        } else {
+            *q++ = *p;
+        }
+    }
+    *q = '\0';
+    uri = sqlite3_mprintf("file:%s?mode=ro%s", esc, immutable ? "&immutable=1" : "");
+    free(esc);
+    return uri;
+}
+
+static int tda__open(const char *path, int replica, tda_db **out, td_error *err)
+{
+    tda_db *d;
+    char *uri;
+    char wal[4096];
+    struct stat sb;
+    int immutable;
+    *out = NULL;
+    if (stat(path, &sb)) return td_error_set(err, TD_ENOTFOUND, "%s: no such database", path);
+    /* immutable ignores a -wal file: use it only when there is none with content */
+    if ((size_t)snprintf(wal, sizeof wal, "%s-wal", path) >= sizeof wal) immutable = 0;
+    else immutable = stat(wal, &sb) != 0 || sb.st_size == 0;
+    if (!(d = calloc(1, sizeof *d)) || !(d->path = strdup(path))) {
+        free(d);
+        return td_error_set(err, TD_ENOMEM, "%s: open", path);
+    }
+    d->replica = replica;
+    uri = tda__uri(path, immutable);
+    if (!uri) {
+        tda_db_close(d);
+        return td_error_set(err, TD_ENOMEM, "%s: open", path);
+    }
+    if (sqlite3_open_v2(uri, &d->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+        int rc = tda__dberr(d, err, "open read-only");
+        sqlite3_free(uri);
+        tda_db_close(d);
+        return rc;
+    }
+    sqlite3_free(uri);
+    /* the table every source needs: fail now, with its name */
+    if (sqlite3_exec(d->db, replica ? "SELECT 1 FROM pulled LIMIT 1" : "SELECT 1 FROM log LIMIT 1", NULL, NULL, NULL) !=
+        SQLITE_OK) {
+        int rc = tda__dberr(d, err, replica ? "not a tiendo replica (table pulled)" : "not a tiendo server database (table log)");
+        tda_db_close(d);
+        return rc;
+    }
+    *out = d;
+    return TD_OK;
+}
+
+int tda_db_open_server(const char *path, tda_db **out, td_error *err)
+{
+    return tda__open(path, 0, out, err);
+}
+
+int tda_db_open_replica(const char *path, tda_db **out, td_error *err)
+{
+    return tda__open(path, 1, out, err);
+}
+
+void tda_db_close(tda_db *d)
+{
+    if (!d) return;
+    sqlite3_close(d->db);
+    free(d->path);
+    free(d);
+}
+
+int tda_db_is_replica(const tda_db *d)
+{
+    return d->replica;
+}
+
+static int tda__has_table(tda_db *d, const char *name)
+{
+    sqlite3_stmt *st;
+    int found = 0;
+    if (sqlite3_prepare_v2(d->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
+static int tda__scan(void *arg, tda_row_cb cb, void *cb_arg, td_error *err)
+{
+    tda_db *d = arg;
+    sqlite3_stmt *st;
+    int step, rc = 0;
+    const char *sql = d->replica ? "SELECT idx, body, received_ms FROM pulled ORDER BY idx"
+                                 : "SELECT idx, body, received_ms, author, seq, kind FROM log ORDER BY idx";
+    if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK) return tda__dberr(d, err, "reading the log");
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        tda_row row = {0};
+        sqlite3_int64 idx = sqlite3_column_int64(st, 0);
+        row.idx = idx > 0 ? (uint64_t)idx : 0;
+        row.body = sqlite3_column_blob(st, 1);
+        row.len = (size_t)sqlite3_column_bytes(st, 1);
+        if (!row.body) row.body = (const uint8_t *)"";
+        row.received_ms = sqlite3_column_int64(st, 2);
+        if (!d->replica) {
+            row.has_cols = 1;
+            row.author = sqlite3_column_bytes(st, 3) == 32 ? sqlite3_column_blob(st, 3) : NULL;
+            row.seq = (uint64_t)sqlite3_column_int64(st, 4);
+            row.kind = sqlite3_column_int(st, 5);
+        }
+        if ((rc = cb(cb_arg, &row))) break;
+    }
+    if (!rc && step != SQLITE_DONE) rc = tda__dberr(d, err, "reading the log");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int tda__checkpoints(void *arg, tda_cp **out, size_t *n_out, td_error *err)
+{
+    tda_db *d = arg;
+    sqlite3_stmt *st;
+    tda_cp *v = NULL;
+    size_t n = 0, cap = 0;
+    int step;
+    *out = NULL;
+    *n_out = 0;
+    if (!tda__has_table(d, "checkpoint")) return TD_OK;
+    if (sqlite3_prepare_v2(d->db, "SELECT size, root, note FROM checkpoint ORDER BY size", -1, &st, NULL) != SQLITE_OK)
+        return tda__dberr(d, err, "reading checkpoints");
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *note = (const char *)sqlite3_column_text(st, 2);
+        if (n == cap) {
+            tda_cp *nv = realloc(v, (cap ? cap * 2 : 16) * sizeof *nv);
+            if (!nv) goto nomem;
+            v = nv;
+            cap = cap ? cap * 2 : 16;
+        }
+        memset(&v[n], 0, sizeof v[n]);
+        v[n].size = (uint64_t)sqlite3_column_int64(st, 0);
+        if (sqlite3_column_bytes(st, 1) == 32) {
+            memcpy(v[n].root, sqlite3_column_blob(st, 1), 32);
+            v[n].has_root = 1;
+        }
+        if (!(v[n].note = strdup(note ? note : ""))) goto nomem;
+        n++;
+    }
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE) {
+        tda_cps_free(v, n);
+        return tda__dberr(d, err, "reading checkpoints");
+    }
+    *out = v;
+    *n_out = n;
+    return TD_OK;
+nomem:
+    sqlite3_finalize(st);
+    tda_cps_free(v, n);
+    return td_error_set(err, TD_ENOMEM, "%s: checkpoints", d->path);
+}
+
+static int tda__cosigs(void *arg, tda_cosig **out, size_t *n_out, td_error *err)
+{
+    tda_db *d = arg;
+    sqlite3_stmt *st;
+    tda_cosig *v = NULL;
+    size_t n = 0, cap = 0;
+    int step;
+    *out = NULL;
+    *n_out = 0;
+    if (d->replica || !tda__has_table(d, "cosig")) return TD_OK;
+    if (sqlite3_prepare_v2(d->db, "SELECT size, witness, line FROM cosig ORDER BY size, witness", -1, &st, NULL) != SQLITE_OK)
+        return tda__dberr(d, err, "reading cosignatures");
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *w = (const char *)sqlite3_column_text(st, 1), *l = (const char *)sqlite3_column_text(st, 2);
+        if (n == cap) {
+            tda_cosig *nv = realloc(v, (cap ? cap * 2 : 16) * sizeof *nv);
+            if (!nv) goto nomem;
+            v = nv;
+            cap = cap ? cap * 2 : 16;
+        }
+        v[n].size = (uint64_t)sqlite3_column_int64(st, 0);
+        v[n].witness = strdup(w ? w : "");
+        v[n].line = strdup(l ? l : "");
+        n++;
+        if (!v[n - 1].witness || !v[n - 1].line) goto nomem;
+    }
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE) {
+        tda_cosigs_free(v, n);
+        return tda__dberr(d, err, "reading cosignatures");
+    }
+    *out = v;
+    *n_out = n;
+    return TD_OK;
+nomem:
+    sqlite3_finalize(st);
+    tda_cosigs_free(v, n);
+    return td_error_set(err, TD_ENOMEM, "%s: cosignatures", d->path);
+}
+
+tda_source tda_db_source(tda_db *d)
+{
+    tda_source s = {tda__scan, tda__checkpoints, tda__cosigs, d};
+    return s;
+}

@@ -1,0 +1,140 @@
+/*
+ * cmd_checkpoint.c — `tiendo-server checkpoint`: the latest signed
+ * checkpoint of the log (C2SP tlog-checkpoint, DESIGN §7) and how far the
+ * witnesses (the inspectorate's devices) have cosigned it, for operators
+ * (Vietnamese).  Read-only: it opens the log without the server key.
+ * --note prints the signed note alone, byte for byte, for other tools.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "cmds.h"
+
+static void tds__checkpoint_usage(FILE *f)
+{
+    fprintf(f,
+            "Cách dùng: tiendo-server checkpoint [--config TỆP | --data THƯ_MỤC] [--note]\n"
+            "\n"
+            "In điểm kiểm (checkpoint) mới nhất của sổ nhật ký: ghi chú đã ký (định dạng C2SP),\n"
+            "kích thước cây Merkle, mã băm gốc; và kích thước lớn nhất đã được nhân chứng\n"
+            "(thiết bị của thanh tra) ký xác nhận, kèm tên từng nhân chứng.\n"
+            "\n"
+            "  --note             chỉ in nguyên văn ghi chú đã ký (cho công cụ khác)\n"
+            "%s"
+            "\n"
+            "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
+            tds_config_usage_common);
+}
+
+/* dd/mm/yyyy hh:mm, local time, for people. */
+static void tds__fmt_time(int64_t ms, char *out, size_t cap)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    if (ms <= 0 || !localtime_r(&t, &tm) || !strftime(out, cap, "%d/%m/%Y %H:%M", &tm)) snprintf(out, cap, "?");
+}
+
+static int tds__witness_cb(void *arg, const tds_cosig_row *r)
+{
+    char when[32];
+    size_t *n = arg;
+    tds__fmt_time(r->received_ms, when, sizeof when);
+    printf("  %-40s tới kích thước %llu (nhận lúc %s)\n", r->witness, (unsigned long long)r->size, when);
+    (*n)++;
+    return 0;
+}
+
+int tds_cmd_checkpoint(int argc, char **argv)
+{
+    tds_config cfg;
+    tds_ledger *lg = NULL;
+    tds_tree_head th;
+    td_error err = {0};
+    uint64_t witnessed = 0, log_n = 0;
+    size_t nw = 0;
+    int note_only = 0, rc = 1;
+
+    memset(&th, 0, sizeof th);
+    tds_config_init(&cfg, "tiendo-server checkpoint");
+    for (int i = 1; i < argc; i++) {
+        int t;
+        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
+        if (t) {
+            i--;
+            continue;
+        }
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            tds__checkpoint_usage(stdout);
+            tds_config_free(&cfg);
+            return 0;
+        } else if (!strcmp(argv[i], "--note")) {
+            note_only = 1;
+        } else {
+            fprintf(stderr, "tiendo-server checkpoint: tham số không hợp lệ: \"%s\"\n\n", argv[i]);
+            tds__checkpoint_usage(stderr);
+            tds_config_free(&cfg);
+            return 2;
+        }
+    }
+    if ((rc = tds_config_finish(&cfg))) {
+        tds_config_free(&cfg);
+        return rc;
+    }
+    rc = 1;
+    if (tds_cmd_open_ledger(&cfg, 0, &lg)) goto out;
+    if (tds_ledger_checkpoint(lg, &th, &err) || tds_ledger_witnessed_size(lg, &witnessed, &err) ||
+        tds_logstore_last_index(tds_ledger_store(lg), &log_n, &err)) {
+        fprintf(stderr, "tiendo-server checkpoint: không đọc được điểm kiểm ở %s (%s): %s\n", cfg.data,
+                td_err_vi(err.code), err.msg);
+        goto out;
+    }
+    if (!th.note) {
+        if (note_only) {
+            fprintf(stderr, "tiendo-server checkpoint: sổ nhật ký ở %s chưa có điểm kiểm nào\n", cfg.data);
+            goto out;
+        }
+        printf("Sổ nhật ký ở %s chưa có điểm kiểm nào (%llu bản ghi).\n"
+               "Máy chủ ký điểm kiểm đầu tiên khi khởi động (tiendo-server serve) hoặc khi ghi bản ghi mới.\n",
+               cfg.data, (unsigned long long)log_n);
+        rc = 0;
+        goto out;
+    }
+    if (note_only) {
+        fwrite(th.note, 1, th.note_len, stdout);
+        rc = 0;
+        goto out;
+    }
+    {
+        char hex[65];
+        sodium_bin2hex(hex, sizeof hex, th.root, sizeof th.root);
+        printf("Điểm kiểm mới nhất của sổ nhật ký (%s):\n", cfg.data);
+        printf("  nguồn (origin):        %s\n", tds_ledger_origin(lg));
+        printf("  kích thước cây:        %llu bản ghi (sổ nhật ký có %llu)\n", (unsigned long long)th.size,
+               (unsigned long long)log_n);
+        printf("  mã băm gốc (SHA-256):  %s\n", hex);
+        printf("  ghi chú đã ký:\n");
+        fwrite(th.note, 1, th.note_len, stdout);
+        if (th.note_len && th.note[th.note_len - 1] != '\n') putchar('\n');
+    }
+    if (witnessed == 0) {
+        printf("Chưa có nhân chứng nào ký xác nhận điểm kiểm.\n");
+    } else {
+        printf("Kích thước lớn nhất đã được nhân chứng ký xác nhận: %llu%s\n", (unsigned long long)witnessed,
+               witnessed == th.size ? " (điểm kiểm mới nhất)" : "");
+        printf("Nhân chứng:\n");
+        if (tds_logstore_witnesses(tds_ledger_store(lg), tds__witness_cb, &nw, &err) < 0) {
+            fprintf(stderr, "tiendo-server checkpoint: %s\n", err.msg);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    tds_tree_head_free(&th);
+    tds_ledger_close(lg);
+    tds_config_free(&cfg);
+    return rc;
+}
