@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static EVP_PKEY *tc_keygen(void)
+static inline EVP_PKEY *tc_keygen(void)
 {
     EVP_PKEY *k = NULL;
     EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, NULL);
@@ -26,7 +26,7 @@ static EVP_PKEY *tc_keygen(void)
     return k;
 }
 
-static void tc_ext(X509 *cert, X509 *issuer, int nid, const char *value)
+static inline void tc_ext(X509 *cert, X509 *issuer, int nid, const char *value)
 {
     X509V3_CTX ctx;
     X509_EXTENSION *ex;
@@ -37,7 +37,7 @@ static void tc_ext(X509 *cert, X509 *issuer, int nid, const char *value)
 }
 
 /* Certificate for key, signed by (issuer, ikey) or self-signed if issuer is NULL. */
-static X509 *tc_cert(EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey, const char *cn, const char *o,
+static inline X509 *tc_cert(EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey, const char *cn, const char *o,
                      const char *ou, const char *san, int ca, long days_from, long days_to)
 {
     static long serial = 1;
@@ -63,7 +63,7 @@ static X509 *tc_cert(EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey, const char *cn
     return x;
 }
 
-static void tc_write_key(const char *path, EVP_PKEY *k)
+static inline void tc_write_key(const char *path, EVP_PKEY *k)
 {
     FILE *f;
     umask(077);
@@ -73,7 +73,7 @@ static void tc_write_key(const char *path, EVP_PKEY *k)
     chmod(path, 0600);
 }
 
-static void tc_write_cert(const char *path, X509 *x)
+static inline void tc_write_cert(const char *path, X509 *x)
 {
     FILE *f = fopen(path, "w");
     PEM_write_X509(f, x);
@@ -86,7 +86,7 @@ typedef struct tc_pki {
 } tc_pki;
 
 /* Make CA, server (127.0.0.1) and one office client in a new temp dir. */
-static int tc_pki_make(tc_pki *p)
+static inline int tc_pki_make(tc_pki *p)
 {
     EVP_PKEY *cak, *sk, *ck;
     X509 *ca, *s, *c;
@@ -113,7 +113,7 @@ static int tc_pki_make(tc_pki *p)
     return 0;
 }
 
-static void tc_pki_remove(tc_pki *p)
+static inline void tc_pki_remove(tc_pki *p)
 {
     unlink(p->ca); unlink(p->srv_crt); unlink(p->srv_key); unlink(p->cli_crt); unlink(p->cli_key);
     rmdir(p->dir);
