@@ -16,6 +16,7 @@ static void usage(FILE *f)
           "  ping      kiểm tra kết nối tới máy chủ\n"
           "  report    ghi báo cáo tiến độ một nhiệm vụ (không cần mạng)\n"
           "  indicator ghi giá trị một chỉ tiêu (không cần mạng)\n"
+          /* usage lines of new commands: one line each, above this comment */
           "  sync      đồng bộ với máy chủ (--watch: liên tục)\n"
           "  status    tình trạng bản sao: chờ gửi, bị từ chối, xung đột, cảnh báo nhật ký\n"
           "  receipt   lấy và kiểm tra biên nhận của một mục trong nhật ký máy chủ\n"
@@ -50,6 +51,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "status")) return tdc_cmd_status(argc - 1, argv + 1);
     if (!strcmp(argv[1], "receipt")) return tdc_cmd_receipt(argc - 1, argv + 1);
     if (!strcmp(argv[1], "audit")) return tdc_cmd_audit(argc - 1, argv + 1);
+    /* dispatch of new commands: one line each, above this comment */
     fprintf(stderr, "tiendo: lệnh không tồn tại: \"%s\"\n\n", argv[1]);
     usage(stderr);
     return 2;

@@ -68,6 +68,27 @@ static const char *const tdc__migrations[] = {
     "  SELECT RAISE(ABORT, 'alarm evidence is kept');"
     " END;"
     "INSERT INTO meta(key, value) VALUES ('cosigned_size', 0);",
+    /* 3: the office workflow.  draft holds reports being written: NOT
+     * signed, editable, deleted when submitted (the signed entry then sits
+     * in the outbox); one draft per (kind, key), key e.g. "27/2025-06".
+     * blob holds attachment bytes by SHA-256, checked against the hash
+     * before insert; uploaded_ms is set once the server has the whole file
+     * (client/draft.c and client/blob.c own the SQL of these tables). */
+    "CREATE TABLE draft("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind INTEGER NOT NULL,"             /* TIENDO__ENTRY_KIND__* it will become */
+    "  key TEXT NOT NULL,"                 /* "TASK/YYYY-MM" or "CODE/YYYY-MM" */
+    "  payload BLOB NOT NULL,"             /* the serialized payload, unsigned */
+    "  created_ms INTEGER NOT NULL,"
+    "  updated_ms INTEGER NOT NULL,"
+    "  UNIQUE(kind, key));"
+    "CREATE TABLE blob("
+    "  sha256 BLOB PRIMARY KEY CHECK (length(sha256) = 32),"
+    "  mime TEXT NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  data BLOB NOT NULL,"
+    "  added_ms INTEGER NOT NULL,"
+    "  uploaded_ms INTEGER) WITHOUT ROWID;",
 };
 #define TDC_SCHEMA_VERSION ((int)(sizeof tdc__migrations / sizeof tdc__migrations[0]))
 
@@ -240,6 +261,16 @@ void tdc_replica_close(tdc_replica *r)
     if (r->st) td_state_free(r->st);
     free(r->path);
     free(r);
+}
+
+sqlite3 *tdc_replica_db(tdc_replica *r)
+{
+    return r->db;
+}
+
+const char *tdc_replica_path(const tdc_replica *r)
+{
+    return r->path;
 }
 
 const td_state *tdc_replica_state(const tdc_replica *r) { return r->st; }

@@ -15,7 +15,8 @@
  * folded in after its commit.  Since the state is a pure function of the
  * pulled entries, nothing can make it disagree with them.
  *
- * All SQL of the replica is in replica.c, with bound parameters only;
+ * All SQL of the replica is in replica.c (except the tables of migration 3,
+ * whose SQL is in client/draft.c and client/blob.c), with bound parameters only;
  * schema changes are numbered migrations (PRAGMA user_version).
  *
  * Ownership: tdc_replica owns its database handle and its state; pointers
@@ -108,6 +109,14 @@ typedef struct tdc_replica_meta {
  */
 int tdc_replica_open(tdc_replica **out, const char *path, X509 *ca, td_error *err);
 void tdc_replica_close(tdc_replica *r);
+
+/* The database handle, for the modules that own the SQL of the workflow
+ * tables of migration 3 (client/draft.c: draft; client/blob.c: blob).
+ * Borrowed; valid until close. */
+struct sqlite3;
+struct sqlite3 *tdc_replica_db(tdc_replica *r);
+/* The database file's path (for messages). */
+const char *tdc_replica_path(const tdc_replica *r);
 
 /* The derived state, or NULL if opened without a CA. */
 const td_state *tdc_replica_state(const tdc_replica *r);

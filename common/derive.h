@@ -41,9 +41,21 @@
  *     built-in one (td_registry_init_builtin).  A CHANGE_SEED as the first
  *     agency entry REPLACES it (folded into an empty registry, as
  *     server/planstore.c did); any other first change applies on top of it;
- *   - ENTRY_PLAN: the whole plan is replaced by the decoded one; its
- *     agency refs are kept as resolved at import (like planstore.c did), and
- *     successor links are followed at query time;
+ *   - ENTRY_PLAN with a plan: the whole plan is replaced by the decoded
+ *     one; its agency refs are kept as resolved at import (like
+ *     planstore.c did), and successor links are followed at query time;
+ *     every task whose deadline changed is recorded (td_deadline_change);
+ *   - ENTRY_PLAN without a plan, with PlanChange.deadlines (a deadline
+ *     edit, gia hạn): refused before any plan, with no edits, with more
+ *     than TD_DEADLINE_EDITS_MAX, an unknown task, a wording that
+ *     td_deadline_parse does not classify, or an empty reason; else each
+ *     task's deadline is replaced and the change recorded;
+ *   - a report with evidence out of bounds: more than TD_REPORT_EVIDENCE_MAX
+ *     references or documents, a document date that is not a date, more
+ *     than TD_ATTACH_PER_REPORT_MAX attachments, an attachment whose hash is
+ *     not 32 bytes, whose size exceeds TD_ATTACH_MAX_BYTES, whose type is
+ *     not one td_attach_type_known accepts, or whose name is empty or longer
+ *     than TD_ATTACH_NAME_MAX;
  *   - a report on an unknown task, for an agency other than the author's,
  *     with a period that is not "YYYY-MM" (year 2000..2100, month 1..12),
  *     percent > 100, a state outside ReportState (0 = unspecified is
@@ -100,6 +112,11 @@
 #include "identity.h"
 #include "plan.h"
 
+/* Bounds on one report's evidence: a month's report cites a few documents. */
+#define TD_REPORT_EVIDENCE_MAX 32
+/* A deadline edit names a few tasks; more is a whole-plan import. */
+#define TD_DEADLINE_EDITS_MAX 100
+
 typedef struct td_state td_state;
 
 /* An author known from an ENTRY_CERT. */
@@ -113,7 +130,54 @@ typedef struct td_author {
     int64_t revoked_ms;                  /* 0 = not revoked */
     uint64_t cert_index;                 /* log index of its ENTRY_CERT */
     uint64_t last_seq;                   /* highest seq that passed the generic checks */
+    int64_t last_device_ms;              /* largest signed device time among those entries */
 } td_author;
+
+/*
+ * Signed time and its plausibility (DESIGN §4, §8).  Lateness is judged on
+ * the signed device time, but a signed time is a claim: the fold compares
+ * it with what the log proves and flags what does not fit.  The EFFECTIVE
+ * time is the earliest time the log allows the entry to have been signed:
+ *   - FUTURE: signed more than TD_TIME_SKEW_MS after the server received
+ *     it; effective = received time (it existed then, no later);
+ *   - BACKWARDS: signed more than TD_TIME_SKEW_MS before an earlier entry
+ *     (lower seq) of the same device; effective = that entry's signed time
+ *     (a device's clock set back to look on time);
+ *   - CLOCK_BEHIND: the entry's own hybrid clock is more than
+ *     TD_TIME_HLC_SLACK_MS ahead of its signed time (the device had already
+ *     seen later entries); effective = the clock's time, capped at receipt;
+ *   - LATE_ARRIVAL: received more than TD_TIME_LATE_ARRIVAL_MS after it was
+ *     signed (offline for over a month: plausible, but a person should see it).
+ * Flags are bits of time_flags; effective_ms == device_time_ms when none of
+ * the first three is set.
+ */
+#define TD_TIME_SKEW_MS (10LL * 60 * 1000)                  /* NTP-less office PCs drift minutes, not more */
+#define TD_TIME_HLC_SLACK_MS (24LL * 3600 * 1000)           /* other devices' fast clocks leak into the HLC */
+#define TD_TIME_LATE_ARRIVAL_MS (35LL * 24 * 3600 * 1000)   /* a month offline plus the reporting window */
+enum {
+    TD_TIMEF_FUTURE = 1,
+    TD_TIMEF_BACKWARDS = 2,
+    TD_TIMEF_CLOCK_BEHIND = 4,
+    TD_TIMEF_LATE_ARRIVAL = 8,
+};
+/* Vietnamese explanation of the flags ("giờ ký sau giờ máy chủ nhận; ..."),
+ * "" when none.  snprintf result. */
+int td_time_flags_vi(int flags, char *buf, size_t n);
+
+/* A document cited as evidence (số hiệu văn bản, ngày ban hành). */
+typedef struct td_evidence_doc {
+    char *number;                        /* owned, never NULL: "123/QĐ-UBND" */
+    int32_t date;                        /* yyyymmdd, 0 if not given */
+    char *title;                         /* owned, never NULL (trích yếu) */
+} td_evidence_doc;
+
+/* A file attached to a report, by content hash (common/attach.h). */
+typedef struct td_attachment_ref {
+    unsigned char sha256[32];
+    char *name;                          /* owned, never NULL: file name as given */
+    char *mime;                          /* owned, never NULL: one of td_attach types */
+    uint64_t size;
+} td_attachment_ref;
 
 /* The current report of one (task, agency, period). */
 typedef struct td_report {
@@ -138,7 +202,66 @@ typedef struct td_report {
      * every pair); kept when the same author later supersedes */
     uint64_t conflict_index;             /* 0 = no conflict */
     unsigned n_versions;                 /* applied entries seen for this key */
+    /* signed-time plausibility of the current entry (see TD_TIMEF_*) */
+    int time_flags;
+    int64_t effective_ms;
+    /* evidence of the current entry */
+    char **evidence;                     /* owned: free-text references */
+    size_t n_evidence;
+    td_evidence_doc *docs;               /* owned */
+    size_t n_docs;
+    td_attachment_ref *attachments;      /* owned */
+    size_t n_attachments;
 } td_report;
+
+/*
+ * Every applied report entry (a version), in log order: the history that
+ * status at a past date (common/status.h) replays.  Texts are not kept
+ * (they are in the log; td_report has the current ones).
+ */
+typedef struct td_report_version {
+    uint32_t task;
+    char agency[TD_AGENCY_MAX + 1];
+    char period[8];
+    uint64_t index;                      /* log index of this entry */
+    unsigned char author[32];
+    uint64_t seq, hlc;
+    int64_t device_time_ms, received_ms, effective_ms;
+    int time_flags;
+    int state;                           /* TIENDO__REPORT_STATE__* */
+    uint32_t percent;
+    int32_t done_date;
+} td_report_version;
+
+/* Every applied review, in log order (a review of a version that was
+ * current when the review was applied). */
+typedef struct td_review_event {
+    uint64_t index;                      /* log index of the review entry */
+    uint64_t report_index;               /* log index of the report version reviewed */
+    uint32_t task;
+    char agency[TD_AGENCY_MAX + 1];
+    char period[8];
+    int accept;                          /* 1 accepted, 0 returned */
+    char *comment;                       /* owned, never NULL */
+    unsigned char author[32];
+    int64_t device_time_ms, received_ms;
+} td_review_event;
+
+/*
+ * A change of one task's deadline, in log order: from a new whole plan
+ * (ENTRY_PLAN with a plan: every task whose deadline differs from the
+ * previous plan's) or a deadline edit (ENTRY_PLAN with PlanChange.deadlines
+ * and no plan: gia hạn, with PlanChange.reason).  Status at a date before
+ * received_ms uses `before`.
+ */
+typedef struct td_deadline_change {
+    uint32_t task;
+    uint64_t index;
+    unsigned char author[32];
+    int64_t device_time_ms, received_ms;
+    td_deadline before, after;           /* owned */
+    char *reason;                        /* owned, never NULL */
+} td_deadline_change;
 
 typedef struct td_indicator_value {
     char code[32];
@@ -161,6 +284,7 @@ typedef struct td_condition {
     uint64_t index;
     unsigned char author[32];
     uint64_t seq, hlc;
+    int64_t device_time_ms, received_ms;
 } td_condition;
 
 typedef struct td_refusal {
@@ -228,6 +352,22 @@ const td_condition *td_state_conditions(const td_state *st, size_t *n);
 const td_refusal *td_state_refusals(const td_state *st, size_t *n);
 const td_conflict *td_state_conflicts(const td_state *st, size_t *n);
 
+/* History (see the types above); arrays in log order. */
+const td_report_version *td_state_report_versions(const td_state *st, size_t *n);
+const td_review_event *td_state_reviews(const td_state *st, size_t *n);
+const td_deadline_change *td_state_deadline_changes(const td_state *st, size_t *n);
+
+/*
+ * The agencies responsible on `date` (yyyymmdd) for task `task` as lead
+ * (which = TD_TASK_LEADS) or partner (TD_TASK_PARTNERS), groups expanded and
+ * successors followed, without duplicates, in plan order.  *v is a malloc'd
+ * array of slugs borrowed from the state (free only the array; valid until
+ * the next apply); NULL when *n == 0.  0, or TD_ENOMEM; an unknown task
+ * gives none.
+ */
+enum { TD_TASK_LEADS = 1, TD_TASK_PARTNERS = 2 };
+int td_state_task_agencies(const td_state *st, uint32_t task, int date, int which, const char ***v, size_t *n);
+
 /*
  * Is `agency` lead or partner of task `task` in the current plan, with
  * successor links followed as of today (Asia/Ho_Chi_Minh)?  (Groups
@@ -241,6 +381,9 @@ int td_state_agency_on_task_at(const td_state *st, uint32_t task, const char *ag
 /* yyyymmdd of a time in ms since the epoch, in Asia/Ho_Chi_Minh (UTC+7, no
  * daylight saving): the "device date" of an entry. */
 int td_state_device_date(int64_t ms);
+/* The first ms after day yyyymmdd ends in Asia/Ho_Chi_Minh (so "known by
+ * the end of day d" is received_ms < td_state_day_end_ms(d)). */
+int64_t td_state_day_end_ms(int yyyymmdd);
 
 /*
  * Visibility (DESIGN §5): may a device of (agency, role) see the log entry
