@@ -34,4 +34,39 @@ typedef struct tdc_blob_info {
  */
 int tdc_blob_add_file(tdc_replica *r, const char *path, tdc_blob_info *out, td_error *err);
 
+/* A Vietnamese sentence for the clerk about a failure of tdc_blob_add_file
+ * on path (rc, err as it returned): what was wrong with the file (too big,
+ * empty, what it seems to be and which types are accepted, unreadable) and
+ * what to do.  Always fills buf. */
+void tdc_blob_explain_vi(const char *path, int rc, const td_error *err, char *buf, size_t n);
+
+/* Store bytes already checked by the caller against sha (a download):
+ * verified again here (TD_ESIG if p does not hash to sha), type from
+ * td_attach_sniff with name.  uploaded_ms is set (the server has them). */
+int tdc_blob_put_verified(tdc_replica *r, const unsigned char sha[32], const uint8_t *p, size_t n, const char *name,
+                          int64_t now_ms, td_error *err);
+
+/* What the replica holds of sha: *found = 0 if nothing. */
+typedef struct tdc_blob_row {
+    char mime[TD_ATTACH_MIME_MAX + 1];
+    uint64_t size;
+    int64_t added_ms;
+    int64_t uploaded_ms;          /* 0 = not known to be on the server */
+} tdc_blob_row;
+int tdc_blob_get(tdc_replica *r, const unsigned char sha[32], int *found, tdc_blob_row *row, td_error *err);
+/* The bytes (malloc'd, caller frees; *n = size).  TD_ENOTFOUND if absent. */
+int tdc_blob_load(tdc_replica *r, const unsigned char sha[32], uint8_t **p, size_t *n, td_error *err);
+/* Mark sha as held by the server. */
+int tdc_blob_set_uploaded(tdc_replica *r, const unsigned char sha[32], int64_t now_ms, td_error *err);
+
+/* Hex of a hash (65 bytes with the NUL); parse a full 64-digit hex (0 ok,
+ * TD_EARG otherwise). */
+void tdc_blob_hex(const unsigned char sha[32], char out[65]);
+int tdc_blob_unhex(const char *hex, unsigned char sha[32]);
+
+/* The attachments a serialized SignedEntry cites (reports only): *out is a
+ * new array of *n hashes (32 bytes each, NULL when none); names/sizes/types
+ * are not needed by sync.  Entries that do not decode cite nothing. */
+int tdc_blob_entry_refs(const uint8_t *body, size_t len, unsigned char (**out)[32], size_t *n, td_error *err);
+
 #endif

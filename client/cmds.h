@@ -21,6 +21,15 @@ int tdc_cmd_sync(int argc, char **argv);       /* cmd_sync.c */
 int tdc_cmd_status(int argc, char **argv);     /* cmd_status.c */
 int tdc_cmd_receipt(int argc, char **argv);    /* cmd_receipt.c */
 int tdc_cmd_audit(int argc, char **argv);      /* cmd_audit.c */
+int tdc_cmd_tasks(int argc, char **argv);      /* cmd_tasks.c */
+int tdc_cmd_task(int argc, char **argv);       /* cmd_tasks.c */
+int tdc_cmd_todo(int argc, char **argv);       /* cmd_tasks.c */
+int tdc_cmd_review(int argc, char **argv);     /* cmd_central.c */
+int tdc_cmd_condition(int argc, char **argv);  /* cmd_central.c */
+int tdc_cmd_extend(int argc, char **argv);     /* cmd_central.c */
+int tdc_cmd_draft(int argc, char **argv);     /* cmd_report.c */
+int tdc_cmd_attachment(int argc, char **argv); /* cmd_attachment.c */
+int tdc_cmd_report_all(int argc, char **argv); /* cmd_report_all.c */
 /* new commands: one line each, above this comment */
 
 /*
@@ -43,6 +52,10 @@ void tdc_ctx_close(tdc_ctx *c);
 
 /* Wall clock, ms since the epoch. */
 int64_t tdc_now_ms(void);
+/* Today as yyyymmdd in Asia/Ho_Chi_Minh; the environment variable
+ * TIENDO_TODAY=yyyymmdd overrides it (tests; `--date dd/mm/yyyy` of the
+ * commands sets it).  Implemented in cmd_report.c. */
+int tdc_today(void);
 /* Use Asia/Ho_Chi_Minh for dates shown to people unless TZ is set (DESIGN §8). */
 void tdc_tz_default(void);
 /* "dd/mm/yyyy hh:mm" in local time; "chưa bao giờ" for 0. */

@@ -9,11 +9,14 @@
 
 #include <sys/time.h>
 
+#include "attach.h"
+#include "blob.h"
 #include "entry.h"
 #include "frame.h"
 #include "log.h"
 #include "merkle.h"
 #include "note.h"
+#include "proto_ver.h"
 #include "sync_limits.h"
 
 static int64_t tdc__now(const tdc_sync_opts *o)
@@ -317,11 +320,9 @@ static int tdc__call(const tdc_sync_io *io, const Tiendo__Frame *req, Tiendo__Fr
     if ((rc = io->recv(io->arg, reply, err))) return rc;
     s->round_trips++;
     if ((*reply)->body_case != want) {
-        rc = td_error_set(err, TD_EPROTO, "expected %s, server sent %s",
-                          want == TIENDO__FRAME__BODY_PUSH_ACK ? "push_ack"
-                          : want == TIENDO__FRAME__BODY_COSIGN_ACK ? "cosign_ack"
-                          : want == TIENDO__FRAME__BODY_PROOF ? "proof" : "entries",
-                          td_frame_name(*reply));
+        Tiendo__Frame w = TIENDO__FRAME__INIT;
+        w.body_case = want;
+        rc = td_error_set(err, TD_EPROTO, "expected %s, server sent %s", td_frame_name(&w), td_frame_name(*reply));
         td_frame_free(*reply);
         *reply = NULL;
         return rc;
@@ -409,8 +410,9 @@ out:
     return rc;
 }
 
+/* Push pending entries with seq < limit_seq (0 = all). */
 static int tdc__push_all(tdc_replica *r, const tdc_sync_io *io, const tdc_sync_opts *o, tdc_sync_stats *s,
-                         td_error *err)
+                         uint64_t limit_seq, td_error *err)
 {
     size_t max_n = o->push_max_entries ? o->push_max_entries : TD_PUSH_MAX_ENTRIES;
     size_t max_b = o->push_max_bytes ? o->push_max_bytes : TD_PUSH_MAX_BYTES;
@@ -426,6 +428,23 @@ static int tdc__push_all(tdc_replica *r, const tdc_sync_io *io, const tdc_sync_o
          * stays pending (it cannot, unless the database refuses the ack)
          * is not sent twice in one session. */
         if ((rc = tdc_replica_outbox_pending(r, after, max_n, max_b, &items, &n, err))) return rc;
+        /* entries whose attachments the server lacks wait (point 2a) */
+        if (limit_seq) {
+            size_t keep = 0;
+            while (keep < n && items[keep].seq < limit_seq) keep++;
+            if (keep < n) {
+                for (size_t i = keep; i < n; i++) {
+                    free(items[i].reason);
+                    free(items[i].summary);
+                    free(items[i].body);
+                }
+                n = keep;
+            }
+            if (n == 0) {
+                free(items);
+                break;
+            }
+        }
         if (n == 0) break;
         after = items[n - 1].seq;
         rc = tdc__push_batch(r, io, items, n, s, err);
@@ -574,11 +593,211 @@ static int tdc__cosign(tdc_replica *r, const Tiendo__TreeHead *th, const td_chec
     return rc;
 }
 
+/* ---- attachments (point 2a) ------------------------------------------------ */
+
+/* Why an entry waits: set by the upload phase, reported after the push. */
+typedef struct tdc__block {
+    int rc;                      /* 0: nothing blocks */
+    uint64_t seq;                /* first entry that must wait */
+    int quota;                   /* the server refused for quota: retry after pushing */
+    td_error err;
+} tdc__block;
+
+static int tdc__status_call(const tdc_sync_io *io, const Tiendo__Frame *f, const unsigned char sha[32],
+                            Tiendo__Frame **reply, tdc_sync_stats *s, td_error *err)
+{
+    int rc = tdc__call(io, f, reply, TIENDO__FRAME__BODY_BLOB_STATUS, s, err);
+    if (rc) return rc;
+    if ((*reply)->blob_status->sha256.len != 32 || memcmp((*reply)->blob_status->sha256.data, sha, 32)) {
+        td_frame_free(*reply);
+        *reply = NULL;
+        return td_error_set(err, TD_EPROTO, "blob_status for another file than the one sent");
+    }
+    return 0;
+}
+
+/* Upload one file cited by entry seq.  0: the server holds it whole;
+ * a block (b->rc set, returns 0 too); a negative code: the session failed. */
+static int tdc__blob_upload(tdc_replica *r, const tdc_sync_io *io, const unsigned char sha[32], uint64_t seq,
+                            tdc_sync_stats *s, tdc__block *b, td_error *err)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT, *reply = NULL;
+    Tiendo__BlobOffer off = TIENDO__BLOB_OFFER__INIT;
+    Tiendo__BlobChunk ch = TIENDO__BLOB_CHUNK__INIT;
+    tdc_blob_row row;
+    uint8_t *p = NULL;
+    size_t n = 0;
+    uint64_t have;
+    char hex[65];
+    int found, rc, first = 1;
+
+    tdc_blob_hex(sha, hex);
+    if ((rc = tdc_blob_get(r, sha, &found, &row, err))) return rc;
+    if (!found) {
+        b->rc = td_error_set(&b->err, TD_ENOTFOUND,
+                             "attachment %s cited by outbox entry seq %llu is not in the replica | Báo cáo số thứ tự "
+                             "%llu trong hộp thư đi có tệp đính kèm (mã %.12s…) không còn trong bản sao dữ liệu của "
+                             "máy này nên chưa gửi được; hãy chép lại bản sao dữ liệu (replica.db) từ bản lưu, hoặc "
+                             "báo cho cán bộ quản trị",
+                             hex, (unsigned long long)seq, (unsigned long long)seq, hex);
+        b->seq = seq;
+        return 0;
+    }
+    if ((rc = tdc_blob_load(r, sha, &p, &n, err))) return rc;
+    off.sha256.data = (uint8_t *)sha;
+    off.sha256.len = 32;
+    off.size = n;
+    off.mime = row.mime;
+    f.body_case = TIENDO__FRAME__BODY_BLOB_OFFER;
+    f.blob_offer = &off;
+    s->blobs_offered++;
+    if ((rc = tdc__status_call(io, &f, sha, &reply, s, err))) goto out;
+    for (;;) {
+        const Tiendo__BlobStatus *st = reply->blob_status;
+        if (st->refused && *st->refused) {
+            b->rc = td_error_set(&b->err, TD_EAUTH, "server refused attachment %.12s... of entry seq %llu: %s | %s",
+                                 hex, (unsigned long long)seq, st->refused,
+                                 st->refused_vi && *st->refused_vi ? st->refused_vi : "Máy chủ không nhận tệp đính kèm");
+            b->seq = seq;
+            b->quota = !strncmp(st->refused, "quota", 5);
+            break;
+        }
+        if (st->complete) {
+            s->blobs_completed++;
+            rc = tdc_blob_set_uploaded(r, sha, tdc__now(NULL), err);
+            break;
+        }
+        have = st->have;
+        if (have >= n) {
+            rc = td_error_set(err, TD_EPROTO, "server holds %llu of %zu bytes of %.12s... but says it is not complete",
+                              (unsigned long long)have, n, hex);
+            break;
+        }
+        if (first) s->blob_bytes_resumed += have;
+        first = 0;
+        ch.sha256.data = (uint8_t *)sha;
+        ch.sha256.len = 32;
+        ch.offset = have;
+        ch.data.data = p + have;
+        ch.data.len = n - have < TD_BLOB_CHUNK_MAX ? n - have : TD_BLOB_CHUNK_MAX;
+        f.body_case = TIENDO__FRAME__BODY_BLOB_CHUNK;
+        f.blob_chunk = &ch;
+        td_frame_free(reply);
+        reply = NULL;
+        if ((rc = tdc__status_call(io, &f, sha, &reply, s, err))) break;
+        s->blob_bytes_sent += ch.data.len;
+        if (!reply->blob_status->complete && !(reply->blob_status->refused && *reply->blob_status->refused) &&
+            reply->blob_status->have != have + ch.data.len) {
+            rc = td_error_set(err, TD_EPROTO, "server acknowledged %llu bytes after a chunk ending at %llu",
+                              (unsigned long long)reply->blob_status->have,
+                              (unsigned long long)(have + ch.data.len));
+            break;
+        }
+    }
+out:
+    td_frame_free(reply);
+    free(p);
+    return rc;
+}
+
+/* Upload the files of pending entries in seq order, until one blocks. */
+static int tdc__upload_pending(tdc_replica *r, const Tiendo__Welcome *w, const tdc_sync_io *io, tdc_sync_stats *s,
+                               tdc__block *b, td_error *err)
+{
+    uint64_t after = 0;
+    int rc = 0;
+    memset(b, 0, sizeof *b);
+    for (;;) {
+        tdc_outbox_item *items;
+        size_t n;
+        if ((rc = tdc_replica_outbox_pending(r, after, TD_PUSH_MAX_ENTRIES, TD_PUSH_MAX_BYTES, &items, &n, err)))
+            return rc;
+        if (n == 0) return 0;
+        after = items[n - 1].seq;
+        for (size_t i = 0; i < n && !rc && !b->rc; i++) {
+            unsigned char (*refs)[32] = NULL;
+            size_t nr = 0;
+            if ((rc = tdc_blob_entry_refs(items[i].body, items[i].len, &refs, &nr, err))) break;
+            if (nr && w->version < TD_PROTO_BLOB) {
+                b->rc = td_error_set(&b->err, TD_EVERSION,
+                                     "server speaks protocol %u; attachments need %d (entry seq %llu waits) | Máy chủ "
+                                     "chưa hỗ trợ tệp đính kèm nên báo cáo có tệp đính kèm (và các mục ghi sau nó) "
+                                     "chưa được gửi; các mục trước đó đã gửi. Hãy báo Sở Khoa học và Công nghệ cập "
+                                     "nhật máy chủ",
+                                     w->version, TD_PROTO_BLOB, (unsigned long long)items[i].seq);
+                b->seq = items[i].seq;
+            }
+            for (size_t j = 0; j < nr && !rc && !b->rc; j++)
+                rc = tdc__blob_upload(r, io, refs[j], items[i].seq, s, b, err);
+            free(refs);
+        }
+        tdc_outbox_items_free(items, n);
+        if (rc || b->rc) return rc;
+    }
+}
+
+int tdc_sync_blob_fetch(const tdc_sync_io *io, const unsigned char sha[32], uint8_t **out, size_t *n,
+                        char mime[128], td_error *err)
+{
+    tdc_sync_stats s;
+    uint8_t *buf = NULL;
+    uint64_t size = 0, off = 0;
+    unsigned char got[32];
+    int rc = 0;
+    *out = NULL;
+    *n = 0;
+    memset(&s, 0, sizeof s);
+    do {
+        Tiendo__Frame f = TIENDO__FRAME__INIT, *reply = NULL;
+        Tiendo__BlobGet g = TIENDO__BLOB_GET__INIT;
+        const Tiendo__BlobChunk *c;
+        g.sha256.data = (uint8_t *)sha;
+        g.sha256.len = 32;
+        g.offset = off;
+        f.body_case = TIENDO__FRAME__BODY_BLOB_GET;
+        f.blob_get = &g;
+        if ((rc = tdc__call(io, &f, &reply, TIENDO__FRAME__BODY_BLOB_CHUNK, &s, err))) break;
+        c = reply->blob_chunk;
+        if (!buf) {
+            size = c->size;
+            if (size == 0 || size > TD_ATTACH_MAX_BYTES)
+                rc = td_error_set(err, TD_EPROTO, "server announces an attachment of %llu bytes",
+                                  (unsigned long long)size);
+            else if (!(buf = malloc(size)))
+                rc = td_error_set(err, TD_ENOMEM, "out of memory for %llu bytes", (unsigned long long)size);
+            if (!rc) snprintf(mime, 128, "%s", c->mime ? c->mime : "");
+        }
+        if (!rc && (c->sha256.len != 32 || memcmp(c->sha256.data, sha, 32) || c->offset != off || c->size != size ||
+                    c->data.len == 0 || c->data.len > size - off))
+            rc = td_error_set(err, TD_EPROTO, "blob_chunk at %llu (%zu bytes) does not continue the download at %llu "
+                              "of %llu", (unsigned long long)c->offset, c->data.len, (unsigned long long)off,
+                              (unsigned long long)size);
+        if (!rc) {
+            memcpy(buf + off, c->data.data, c->data.len);
+            off += c->data.len;
+        }
+        td_frame_free(reply);
+    } while (!rc && off < size);
+    if (!rc) {
+        crypto_hash_sha256(got, buf, size);
+        if (sodium_memcmp(got, sha, 32) != 0)
+            rc = td_error_set(err, TD_ESIG, "downloaded attachment does not hash to the requested SHA-256");
+    }
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *n = size;
+    return 0;
+}
+
 int tdc_sync_run(tdc_replica *r, const Tiendo__Welcome *w, const tdc_sync_io *io, const tdc_sync_opts *o,
                  tdc_sync_stats *stats, td_error *err)
 {
     tdc_sync_stats local;
     tdc_replica_meta m;
+    tdc__block block;
     int rc;
     if (!stats) stats = &local;
     memset(stats, 0, sizeof *stats);
@@ -606,10 +825,22 @@ int tdc_sync_run(tdc_replica *r, const Tiendo__Welcome *w, const tdc_sync_io *io
     }
     if ((rc = tdc_replica_meta_get(r, &m, err))) return rc;
     if (!w->has_new && m.n_pending == 0) return TD_OK;   /* one round trip: Hello/Welcome */
-    if (m.n_pending && (rc = tdc__push_all(r, io, o, stats, err))) return rc;
+    block.rc = 0;
+    while (m.n_pending) {
+        /* files first, then the entries citing them (point 2a) */
+        uint64_t before = stats->stored + stats->duplicate + stats->refused;
+        if ((rc = tdc__upload_pending(r, w, io, stats, &block, err))) return rc;
+        if ((rc = tdc__push_all(r, io, o, stats, block.rc ? block.seq : 0, err))) return rc;
+        /* a quota refusal clears once the pushed entries cite the files */
+        if (!block.rc || !block.quota || stats->stored + stats->duplicate + stats->refused == before) break;
+    }
     /* What we just stored is new to us too: pull it back, so that the
      * replica's state includes our own entries as the server folded them. */
-    if (w->has_new || stats->stored || stats->duplicate) return tdc__pull_all(r, w, io, o, stats, err);
+    if ((w->has_new || stats->stored || stats->duplicate) && (rc = tdc__pull_all(r, w, io, o, stats, err))) return rc;
+    if (block.rc) {
+        *err = block.err;
+        return block.rc;
+    }
     return TD_OK;
 }
 

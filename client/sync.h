@@ -18,6 +18,19 @@
  *      stats->alarm_id set) before any frame is sent.  A device with role
  *      inspector then cosigns it (Cosign / CosignAck) if it is larger than
  *      the last one it cosigned;
+ *   2a. attachments first (protocol version >= TD_PROTO_BLOB): for each
+ *      pending report in seq order, each file it cites is offered
+ *      (BlobOffer -> BlobStatus{have}) and sent in TD_BLOB_CHUNK_MAX chunks
+ *      from `have` (so a cut upload resumes where the server's durable copy
+ *      ends), until BlobStatus.complete; the replica marks it uploaded.
+ *      An entry is pushed only once all files it cites are complete on the
+ *      server: the first entry whose file is missing from the replica
+ *      (TD_ENOTFOUND), refused by the server (TD_EAUTH... with the
+ *      server's reason), or that a version-1 server cannot take
+ *      (TD_EVERSION), stops the push there — entries before it are pushed
+ *      and pulled as usual, then the run fails with err "English | Vietnamese"
+ *      (tdc_link_vi shows the Vietnamese part).  A refusal for quota first
+ *      pushes what is ready (citing frees quota) and tries again;
  *   2. push the outbox's pending entries in seq order, in batches bounded
  *      by TD_PUSH_MAX_ENTRIES and TD_PUSH_MAX_BYTES; each PushAck is
  *      recorded in one transaction (stored / duplicate with the log index,
@@ -89,6 +102,11 @@ typedef struct tdc_sync_stats {
     uint64_t verified_size;      /* tree size of the checkpoint verified (0 = none sent) */
     uint64_t cosigned_size;      /* witness: size cosigned and stored by the server, else 0 */
     int64_t alarm_id;            /* alarm stored by this run (then rc = TD_ESIG), else 0 */
+    /* attachments (point 2a) */
+    uint64_t blobs_offered;      /* files offered to the server */
+    uint64_t blobs_completed;    /* files the server now holds whole */
+    uint64_t blob_bytes_sent;    /* chunk bytes sent */
+    uint64_t blob_bytes_resumed; /* bytes the server already had at the offer (not re-sent) */
 } tdc_sync_stats;
 
 /*
@@ -118,6 +136,17 @@ int tdc_sync_verify_head(tdc_replica *r, const Tiendo__TreeHead *th, const unsig
 /* Hello.tree_head for the replica's last verified checkpoint: fills th
  * (whose fields point into row) and returns 1, or 0 if there is none. */
 int tdc_sync_hello_head(tdc_replica *r, tdc_checkpoint_row *row, Tiendo__TreeHead *th, td_error *err);
+
+/*
+ * Download one attachment over io (a session at version >= TD_PROTO_BLOB):
+ * BlobGet from offset 0 in TD_BLOB_CHUNK_MAX chunks into a malloc'd buffer
+ * (*out, caller frees; at most TD_ATTACH_MAX_BYTES), checked against sha
+ * (TD_ESIG if it does not hash to it).  mime gets the server's type.
+ * TD_EAUTH (from the server's Error) when the file is not held or not
+ * visible to this device.
+ */
+int tdc_sync_blob_fetch(const tdc_sync_io *io, const unsigned char sha[32], uint8_t **out, size_t *n,
+                        char mime[128], td_error *err);
 
 /*
  * Back-off before retry number `attempt` (0 for the first retry) in watch

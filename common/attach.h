@@ -59,4 +59,44 @@ int td_attach_name_ok(const char *name);
 /* Short Vietnamese label of a type ("PDF", "ảnh JPEG", "Word (.docx)"). */
 const char *td_attach_type_vi(const char *mime);
 
+/*
+ * Streaming form of td_attach_sniff, for a holder that never has the whole
+ * file in memory (the server checks an upload chunk by chunk): feed the
+ * bytes in order with update, then final gives exactly what td_attach_sniff
+ * gives on the concatenation.  This works because every rule needs only
+ * the first TD_ATTACH_SNIFF_HEAD bytes (magic numbers; a ZIP's local
+ * headers, where ODF's "mimetype" member must be first), the last
+ * TD_ATTACH_SNIFF_TAIL bytes (a ZIP's central directory, which lists every
+ * member of an OOXML file) and a running UTF-8 check (text/plain).  The
+ * struct is ~128 KiB: allocate it, do not put it on a small stack.
+ */
+#define TD_ATTACH_SNIFF_HEAD (64u * 1024)
+#define TD_ATTACH_SNIFF_TAIL (64u * 1024)
+typedef struct td_attach_sniffer {
+    uint64_t total;                       /* bytes fed */
+    uint8_t head[TD_ATTACH_SNIFF_HEAD];
+    size_t head_n;
+    uint8_t tail[TD_ATTACH_SNIFF_TAIL];   /* the last tail_n bytes fed, in order */
+    size_t tail_n;
+    int utf8_bad;                         /* a NUL or malformed sequence was seen */
+    unsigned utf8_need;                   /* continuation bytes still expected */
+    uint8_t utf8_lo, utf8_hi;             /* range of the next continuation byte */
+} td_attach_sniffer;
+void td_attach_sniffer_init(td_attach_sniffer *s);
+void td_attach_sniffer_update(td_attach_sniffer *s, const uint8_t *p, size_t n);
+const char *td_attach_sniffer_final(const td_attach_sniffer *s, const char *name, td_error *err);
+
+/* What a refused file seems to be, in Vietnamese, for the clerk ("tệp
+ * chương trình Windows (.exe)", "tệp nén ZIP"...); NULL when it is accepted
+ * or nothing more specific can be said.  Looks at the first bytes only. */
+const char *td_attach_seen_vi(const uint8_t *p, size_t n);
+
+/* The list of accepted types, in Vietnamese, for messages. */
+#define TD_ATTACH_ACCEPTED_VI "PDF, ảnh JPEG/PNG, Word (.doc, .docx), Excel (.xls, .xlsx), OpenDocument (.odt, .ods), văn bản .txt"
+
+/* A file name that td_attach_sniff classifies as mime (".doc" for
+ * application/msword, ".xls", ".txt", else "file"): what a holder that
+ * knows only the type (the server) passes as name. */
+const char *td_attach_name_for(const char *mime);
+
 #endif

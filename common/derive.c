@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "attach.h"
 #include "deadline.h"
 #include "log.pb-c.h"
 #include "plan.pb-c.h"
@@ -154,6 +155,13 @@ struct td_state {
     td__rent *rents;
     size_t n_rents, cap_rents;
     td__map rent_map;
+    td_report_version *versions;   /* parallel to rents: versions[i] is rents[i]'s entry */
+    size_t cap_versions;
+
+    td_review_event *reviews;
+    size_t n_reviews, cap_reviews;
+    td_deadline_change *dchanges;
+    size_t n_dchanges, cap_dchanges;
 
     td_indicator_value *ivals;
     size_t n_ivals, cap_ivals;
@@ -343,6 +351,31 @@ static int td__version_cmp(uint64_t h1, const unsigned char *a1, uint64_t s1, ui
     return 0;
 }
 
+/* Evidence of one report version (all owned; strings may be td__empty). */
+static void td__evidence_free(char **ev, size_t n_ev, td_evidence_doc *docs, size_t n_docs, td_attachment_ref *att,
+                              size_t n_att)
+{
+    for (size_t i = 0; i < n_ev; i++) td__sfree(ev[i]);
+    free(ev);
+    for (size_t i = 0; i < n_docs; i++) {
+        td__sfree(docs[i].number);
+        td__sfree(docs[i].title);
+    }
+    free(docs);
+    for (size_t i = 0; i < n_att; i++) {
+        td__sfree(att[i].name);
+        td__sfree(att[i].mime);
+    }
+    free(att);
+}
+
+static void td__dchange_free(td_deadline_change *d)
+{
+    td_deadline_free(&d->before);
+    td_deadline_free(&d->after);
+    td__sfree(d->reason);
+}
+
 /* --- life cycle ----------------------------------------------------------- */
 
 td_state *td_state_new(X509 *ca)
@@ -394,8 +427,14 @@ void td_state_free(td_state *st)
         td__sfree(r->difficulties);
         td__sfree(r->proposals);
         td__sfree(r->review_comment);
+        td__evidence_free(r->evidence, r->n_evidence, r->docs, r->n_docs, r->attachments, r->n_attachments);
     }
     free(st->reports);
+    free(st->versions);
+    for (size_t i = 0; i < st->n_reviews; i++) td__sfree(st->reviews[i].comment);
+    free(st->reviews);
+    for (size_t i = 0; i < st->n_dchanges; i++) td__dchange_free(&st->dchanges[i]);
+    free(st->dchanges);
     td__map_free(&st->report_map);
     free(st->rents);
     td__map_free(&st->rent_map);
@@ -424,6 +463,66 @@ int td_state_device_date(int64_t ms)
     if (!gmtime_r(&t, &tm)) return 0;
     if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) return 0;
     return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+int64_t td_state_day_end_ms(int yyyymmdd)
+{
+    struct tm tm;
+    int64_t days;
+    memset(&tm, 0, sizeof tm);
+    tm.tm_year = yyyymmdd / 10000 - 1900;
+    tm.tm_mon = yyyymmdd / 100 % 100 - 1;
+    tm.tm_mday = yyyymmdd % 100 + 1;   /* the next day's midnight; timegm normalises */
+    days = (int64_t)timegm(&tm) / 86400;
+    return days * 86400 * 1000 - TD__TZ_OFFSET_MS;
+}
+
+int td_time_flags_vi(int flags, char *buf, size_t n)
+{
+    static const struct {
+        int bit;
+        const char *vi;
+    } w[] = {
+        {TD_TIMEF_FUTURE, "giờ ký muộn hơn lúc máy chủ nhận (đồng hồ thiết bị chạy nhanh)"},
+        {TD_TIMEF_BACKWARDS, "giờ ký sớm hơn mục trước của cùng thiết bị (đồng hồ bị chỉnh lùi)"},
+        {TD_TIMEF_CLOCK_BEHIND, "giờ ký sớm hơn những gì thiết bị đã nhận (đồng hồ bị chỉnh lùi)"},
+        {TD_TIMEF_LATE_ARRIVAL, "máy chủ nhận sau hơn 35 ngày kể từ khi ký"},
+    };
+    size_t l = 0;
+    int r = 0;
+    if (n) buf[0] = 0;
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
+        if (!(flags & w[i].bit)) continue;
+        r = snprintf(buf + l, n > l ? n - l : 0, "%s%s", l ? "; " : "", w[i].vi);
+        if (r < 0) return r;
+        l += (size_t)r;
+    }
+    return (int)l;
+}
+
+/* Plausibility of a signed time (derive.h TD_TIMEF_*): flags and the
+ * effective time.  prev_ms: the author's largest signed time before this
+ * entry (0 if none); received_ms 0 = unknown (no receipt checks). */
+static int64_t td__effective(int64_t dev, uint64_t hlc, int64_t prev_ms, int64_t received_ms, int *flags)
+{
+    int64_t eff = dev, hm = td_hlc_ms(hlc);
+    int f = 0;
+    if (received_ms > 0 && dev > received_ms + TD_TIME_SKEW_MS) {
+        f |= TD_TIMEF_FUTURE;
+        eff = received_ms;
+    }
+    if (prev_ms > 0 && dev < prev_ms - TD_TIME_SKEW_MS) {
+        f |= TD_TIMEF_BACKWARDS;
+        if (prev_ms > eff) eff = prev_ms;
+    }
+    if (hm > dev + TD_TIME_HLC_SLACK_MS) {
+        f |= TD_TIMEF_CLOCK_BEHIND;
+        if (hm > eff) eff = hm;
+    }
+    if (received_ms > 0 && eff > received_ms) eff = received_ms;   /* it existed when the server got it */
+    if (received_ms > 0 && received_ms - dev > TD_TIME_LATE_ARRIVAL_MS) f |= TD_TIMEF_LATE_ARRIVAL;
+    *flags = f;
+    return eff;
 }
 
 /* "2025-05-01T12:00:00Z" for reasons (UTC, so every replica writes the same). */
@@ -543,6 +642,8 @@ typedef struct td__ctx {
     td_author *a;               /* known author, after the generic checks */
     td_apply_result *res;
     char prefix[64];            /* "author 0123456789abcdef seq 5: " */
+    int64_t effective_ms;       /* signed time as the log allows it (derive.h TD_TIMEF_*) */
+    int time_flags;
 } td__ctx;
 
 __attribute__((format(printf, 2, 3))) static int td__refuse(td__ctx *c, const char *fmt, ...)
@@ -759,22 +860,132 @@ static int td__task_map_build(td_state *st)
     return 0;
 }
 
+/* Record that task t's deadline went from `before` to `after` (copies). */
+static int td__dchange_add(td__ctx *c, uint32_t task, const td_deadline *before, const td_deadline *after,
+                           const char *reason)
+{
+    td_state *st = c->st;
+    td_deadline_change *d;
+    if (td__grow((void **)&st->dchanges, &st->cap_dchanges, st->n_dchanges, 1, sizeof *st->dchanges))
+        return TD_ENOMEM;
+    d = &st->dchanges[st->n_dchanges];
+    memset(d, 0, sizeof *d);
+    if (td_deadline_copy(&d->before, before) || td_deadline_copy(&d->after, after) || !(d->reason = td__sdup(reason))) {
+        td__dchange_free(d);
+        return TD_ENOMEM;
+    }
+    d->task = task;
+    d->index = c->index;
+    memcpy(d->author, c->e->author.data, 32);
+    d->device_time_ms = c->e->device_time_ms;
+    d->received_ms = c->received_ms;
+    st->n_dchanges++;
+    return 0;
+}
+
+/* A deadline edit (PlanChange without a plan): all tasks or none. */
+static int td__apply_deadline_edit(td__ctx *c, const Tiendo__PlanChange *m)
+{
+    td_state *st = c->st;
+    td_deadline *nd;
+    td_error e2 = {0};
+    size_t n = m->n_deadlines, done = 0;
+    int rc = 0;
+    size_t n0 = st->n_dchanges;
+
+    if (!st->has_plan) return td__refuse(c, "deadline edit before any plan");
+    if (n == 0) return td__refuse(c, "plan change has neither a plan nor deadline edits");
+    if (n > TD_DEADLINE_EDITS_MAX)
+        return td__refuse(c, "deadline edit of %zu tasks; at most %d (import a plan instead)", n, TD_DEADLINE_EDITS_MAX);
+    if (!m->reason || !*m->reason) return td__refuse(c, "deadline edit without a reason");
+    if (!(nd = calloc(n, sizeof *nd))) return TD_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const Tiendo__TaskDeadline *td = m->deadlines[i];
+        const td_task *t = td__task(st, td->task);
+        if (!t) {
+            td__refuse(c, "deadline edit of unknown task %u", td->task);
+            goto out;
+        }
+        for (size_t k = 0; k < i; k++)
+            if (m->deadlines[k]->task == td->task) {
+                td__refuse(c, "deadline edit names task %u twice", td->task);
+                goto out;
+            }
+        if ((rc = td_deadline_parse(td->deadline_text ? td->deadline_text : "", &nd[i], &e2))) {
+            if (rc != TD_ENOMEM) {
+                rc = 0;
+                td__refuse(c, "deadline edit of task %u: %.160s", td->task, e2.msg);
+            }
+            goto out;
+        }
+        done = i + 1;
+        if (td_deadline_equal(&t->deadline, &nd[i])) {
+            td__refuse(c, "deadline edit of task %u does not change its deadline (\"%.80s\")", td->task,
+                       t->deadline.text);
+            goto out;
+        }
+    }
+    /* record the changes (may fail for memory: then nothing changed) */
+    for (size_t i = 0; i < n; i++) {
+        const td_task *t = td__task(st, m->deadlines[i]->task);
+        if ((rc = td__dchange_add(c, m->deadlines[i]->task, &t->deadline, &nd[i], m->reason))) {
+            while (st->n_dchanges > n0) td__dchange_free(&st->dchanges[--st->n_dchanges]);
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        td_task *t = (td_task *)td__task(st, m->deadlines[i]->task);
+        td_deadline_free(&t->deadline);
+        t->deadline = nd[i];
+        memset(&nd[i], 0, sizeof nd[i]);
+    }
+out:
+    for (size_t i = 0; i < done; i++) td_deadline_free(&nd[i]);
+    free(nd);
+    return rc;
+}
+
 static int td__apply_plan(td__ctx *c)
 {
     td_state *st = c->st;
     td_plan np, old;
     td_error e2 = {0};
+    Tiendo__PlanChange *m;
+    size_t n0 = st->n_dchanges;
     int rc;
     if (!td__need_central(c, "plan change")) return 0;
+    if (!(m = tiendo__plan_change__unpack(NULL, c->e->payload.len, c->e->payload.data)))
+        return td__refuse(c, "plan change does not decode as tiendo.PlanChange");
+    if (!m->plan) {
+        rc = td__apply_deadline_edit(c, m);
+        tiendo__plan_change__free_unpacked(m, NULL);
+        return rc;
+    }
     if ((rc = td_plan_pb_decode(c->e->payload.data, c->e->payload.len, &np, NULL, &e2))) {
+        tiendo__plan_change__free_unpacked(m, NULL);
         if (rc == TD_ENOMEM) return rc;
         return td__refuse(c, "plan change does not decode: %s", e2.msg);
     }
+    /* deadlines that a new plan changes are recorded like edits */
+    if (st->has_plan)
+        for (size_t i = 0; i < np.n_tasks; i++) {
+            const td_task *t = td__task(st, (uint32_t)np.tasks[i].number);
+            if (!t || td_deadline_equal(&t->deadline, &np.tasks[i].deadline)) continue;
+            if (td__dchange_add(c, (uint32_t)np.tasks[i].number, &t->deadline, &np.tasks[i].deadline,
+                                m->reason ? m->reason : "")) {
+                while (st->n_dchanges > n0) td__dchange_free(&st->dchanges[--st->n_dchanges]);
+                td_plan_free(&np);
+                tiendo__plan_change__free_unpacked(m, NULL);
+                return TD_ENOMEM;
+            }
+        }
+    tiendo__plan_change__free_unpacked(m, NULL);
     old = st->plan;
     st->plan = np;
     if (td__task_map_build(st)) {
         st->plan = old;   /* the old map was kept: it still fits the old plan */
         td_plan_free(&np);
+        while (st->n_dchanges > n0) td__dchange_free(&st->dchanges[--st->n_dchanges]);
         return TD_ENOMEM;
     }
     td_plan_free(&old);
@@ -838,6 +1049,10 @@ static int td__apply_report(td__ctx *c)
     int date, on, rc = 0;
     char *result = NULL, *diff = NULL, *prop = NULL;
     char dbuf[16];
+    char **ev = NULL;
+    td_evidence_doc *docs = NULL;
+    td_attachment_ref *att = NULL;
+    size_t n_ev = 0, n_docs = 0, n_att = 0;
 
     if (!(p = tiendo__report_payload__unpack(NULL, e->payload.len, e->payload.data)))
         return td__refuse(c, "report payload does not decode as tiendo.ReportPayload");
@@ -863,6 +1078,40 @@ static int td__apply_report(td__ctx *c)
         td__refuse(c, "report state %d is not a ReportState", (int)p->state);
         goto done;
     }
+    if (p->n_evidence > TD_REPORT_EVIDENCE_MAX || p->n_documents > TD_REPORT_EVIDENCE_MAX) {
+        td__refuse(c, "report cites %zu references and %zu documents; at most %d each", p->n_evidence,
+                   p->n_documents, TD_REPORT_EVIDENCE_MAX);
+        goto done;
+    }
+    for (size_t i = 0; i < p->n_documents; i++)
+        if (p->documents[i]->date && !td_date_valid(p->documents[i]->date)) {
+            td__refuse(c, "report document %zu has date %d, which is not a date", i + 1, (int)p->documents[i]->date);
+            goto done;
+        }
+    if (p->n_attachments > TD_ATTACH_PER_REPORT_MAX) {
+        td__refuse(c, "report has %zu attachments; at most %d", p->n_attachments, TD_ATTACH_PER_REPORT_MAX);
+        goto done;
+    }
+    for (size_t i = 0; i < p->n_attachments; i++) {
+        const Tiendo__Attachment *a = p->attachments[i];
+        if (a->sha256.len != 32) {
+            td__refuse(c, "report attachment %zu has a hash of %zu bytes, expected 32", i + 1, a->sha256.len);
+            goto done;
+        }
+        if (a->size == 0 || a->size > TD_ATTACH_MAX_BYTES) {
+            td__refuse(c, "report attachment %zu has size %llu; allowed 1..%u bytes", i + 1,
+                       (unsigned long long)a->size, TD_ATTACH_MAX_BYTES);
+            goto done;
+        }
+        if (!td_attach_type_known(a->mime)) {
+            td__refuse(c, "report attachment %zu has type \"%.64s\", which is not accepted", i + 1, a->mime);
+            goto done;
+        }
+        if (!td_attach_name_ok(a->name)) {
+            td__refuse(c, "report attachment %zu has an unacceptable file name", i + 1);
+            goto done;
+        }
+    }
     if ((on = td__on_task(st, p->task, p->agency, date)) < 0) {
         rc = on;
         goto done;
@@ -874,9 +1123,44 @@ static int td__apply_report(td__ctx *c)
     }
 
     /* everything that can fail is allocated before the state changes */
+    if ((p->n_evidence && !(ev = calloc(p->n_evidence, sizeof *ev))) ||
+        (p->n_documents && !(docs = calloc(p->n_documents, sizeof *docs))) ||
+        (p->n_attachments && !(att = calloc(p->n_attachments, sizeof *att)))) {
+        rc = TD_ENOMEM;
+        goto done;
+    }
+    for (; n_ev < p->n_evidence; n_ev++)
+        if (!(ev[n_ev] = td__sdup(p->evidence[n_ev]))) {
+            rc = TD_ENOMEM;
+            goto done;
+        }
+    for (; n_docs < p->n_documents; n_docs++) {
+        td_evidence_doc *d = &docs[n_docs];
+        d->date = p->documents[n_docs]->date;
+        d->number = td__sdup(p->documents[n_docs]->number);
+        d->title = td__sdup(p->documents[n_docs]->title);
+        if (!d->number || !d->title) {
+            n_docs++;
+            rc = TD_ENOMEM;
+            goto done;
+        }
+    }
+    for (; n_att < p->n_attachments; n_att++) {
+        td_attachment_ref *a = &att[n_att];
+        memcpy(a->sha256, p->attachments[n_att]->sha256.data, 32);
+        a->size = p->attachments[n_att]->size;
+        a->name = td__sdup(p->attachments[n_att]->name);
+        a->mime = td__sdup(p->attachments[n_att]->mime);
+        if (!a->name || !a->mime) {
+            n_att++;
+            rc = TD_ENOMEM;
+            goto done;
+        }
+    }
     if (!(result = td__sdup(p->result)) || !(diff = td__sdup(p->difficulties)) || !(prop = td__sdup(p->proposals)) ||
         td__grow((void **)&st->reports, &st->cap_reports, st->n_reports, 1, sizeof *st->reports) ||
         td__grow((void **)&st->rents, &st->cap_rents, st->n_rents, 1, sizeof *st->rents) ||
+        td__grow((void **)&st->versions, &st->cap_versions, st->n_rents, 1, sizeof *st->versions) ||
         td__grow((void **)&st->conflicts, &st->cap_conflicts, st->n_conflicts, 1, sizeof *st->conflicts) ||
         td__map_reserve(&st->report_map, 1) || td__map_reserve(&st->rent_map, 1)) {
         rc = TD_ENOMEM;
@@ -898,6 +1182,9 @@ static int td__apply_report(td__ctx *c)
             memcpy(r->agency, c->a->agency, sizeof r->agency);
             memcpy(r->period, p->period, 8);
             r->result = r->difficulties = r->proposals = r->review_comment = td__empty;
+            r->evidence = NULL;
+            r->docs = NULL;
+            r->attachments = NULL;
             td__map_put(&st->report_map, h, (uint32_t)ri);
             take = 1;
         } else {
@@ -922,6 +1209,19 @@ static int td__apply_report(td__ctx *c)
             r->difficulties = diff;
             r->proposals = prop;
             result = diff = prop = NULL;
+            td__evidence_free(r->evidence, r->n_evidence, r->docs, r->n_docs, r->attachments, r->n_attachments);
+            r->evidence = ev;
+            r->n_evidence = n_ev;
+            r->docs = docs;
+            r->n_docs = n_docs;
+            r->attachments = att;
+            r->n_attachments = n_att;
+            ev = NULL;
+            docs = NULL;
+            att = NULL;
+            n_ev = n_docs = n_att = 0;
+            r->time_flags = c->time_flags;
+            r->effective_ms = c->effective_ms;
             r->index = c->index;
             memcpy(r->author, e->author.data, 32);
             r->seq = e->seq;
@@ -943,6 +1243,24 @@ static int td__apply_report(td__ctx *c)
             v->index = c->index;
             v->report = (uint32_t)ri;
             td__map_put(&st->rent_map, td__as_hash(st, e->author.data, e->seq), (uint32_t)st->n_rents);
+            {
+                td_report_version *w = &st->versions[st->n_rents];
+                memset(w, 0, sizeof *w);
+                w->task = p->task;
+                memcpy(w->agency, c->a->agency, sizeof w->agency);
+                memcpy(w->period, p->period, 8);
+                w->index = c->index;
+                memcpy(w->author, e->author.data, 32);
+                w->seq = e->seq;
+                w->hlc = e->hlc;
+                w->device_time_ms = e->device_time_ms;
+                w->received_ms = c->received_ms;
+                w->effective_ms = c->effective_ms;
+                w->time_flags = c->time_flags;
+                w->state = (int)p->state;
+                w->percent = p->percent;
+                w->done_date = p->done_date;
+            }
             st->n_rents++;
         }
     }
@@ -950,6 +1268,7 @@ done:
     td__sfree(result);
     td__sfree(diff);
     td__sfree(prop);
+    td__evidence_free(ev, n_ev, docs, n_docs, att, n_att);
     tiendo__report_payload__free_unpacked(p, NULL);
     return rc;
 }
@@ -1085,9 +1404,32 @@ static int td__apply_review(td__ctx *c)
                    (unsigned long long)v->index, (unsigned long long)r->index);
         goto out;
     }
-    if (!(comment = td__sdup(p->comment))) {
-        tiendo__review_payload__free_unpacked(p, NULL);
-        return TD_ENOMEM;
+    {
+        char *ecomment;
+        td_review_event *ev;
+        if (!(comment = td__sdup(p->comment))) {
+            tiendo__review_payload__free_unpacked(p, NULL);
+            return TD_ENOMEM;
+        }
+        if (!(ecomment = td__sdup(p->comment)) ||
+            td__grow((void **)&st->reviews, &st->cap_reviews, st->n_reviews, 1, sizeof *st->reviews)) {
+            td__sfree(comment);
+            td__sfree(ecomment);
+            tiendo__review_payload__free_unpacked(p, NULL);
+            return TD_ENOMEM;
+        }
+        ev = &st->reviews[st->n_reviews++];
+        memset(ev, 0, sizeof *ev);
+        ev->index = c->index;
+        ev->report_index = v->index;
+        ev->task = r->task;
+        memcpy(ev->agency, r->agency, sizeof ev->agency);
+        memcpy(ev->period, r->period, sizeof ev->period);
+        ev->accept = p->accept ? 1 : 0;
+        ev->comment = ecomment;
+        memcpy(ev->author, c->e->author.data, 32);
+        ev->device_time_ms = c->e->device_time_ms;
+        ev->received_ms = c->received_ms;
     }
     td__sfree(r->review_comment);
     r->review_comment = comment;
@@ -1163,6 +1505,8 @@ static int td__apply_condition(td__ctx *c)
     memcpy(k->author, e->author.data, 32);
     k->seq = e->seq;
     k->hlc = e->hlc;
+    k->device_time_ms = e->device_time_ms;
+    k->received_ms = c->received_ms;
 done:
     td__sfree(note);
     tiendo__condition_payload__free_unpacked(p, NULL);
@@ -1198,6 +1542,8 @@ static int td__apply_entry(td__ctx *c)
     if (e->seq <= a->last_seq)
         return td__refuse(c, "seq %llu not after %llu", (unsigned long long)e->seq, (unsigned long long)a->last_seq);
     a->last_seq = e->seq;
+    c->effective_ms = td__effective(e->device_time_ms, e->hlc, a->last_device_ms, c->received_ms, &c->time_flags);
+    if (c->effective_ms > a->last_device_ms) a->last_device_ms = c->effective_ms;
     c->a = a;
     if (a->role == TD_ROLE_INSPECTOR)
         return td__refuse(c, "%s entry from an inspector device: inspectors change nothing", td_entry_kind_name(kind));
@@ -1222,6 +1568,7 @@ int td_state_apply(td_state *st, uint64_t index, const uint8_t *buf, size_t len,
     td__ctx c;
     td_refusal *rf;
     uint64_t last_seq = 0;
+    int64_t last_dev = 0;
     td_author *a0 = NULL;
     int rc;
 
@@ -1252,9 +1599,15 @@ int td_state_apply(td_state *st, uint64_t index, const uint8_t *buf, size_t len,
         td_key_short_hex(en.e->author.data, hex);
         snprintf(c.prefix, sizeof c.prefix, "author %s seq %llu: ", hex, (unsigned long long)en.e->seq);
         /* the generic checks advance last_seq before the kind runs: undo on failure */
-        if ((a0 = td__author_find(st, en.e->author.data))) last_seq = a0->last_seq;
+        if ((a0 = td__author_find(st, en.e->author.data))) {
+            last_seq = a0->last_seq;
+            last_dev = a0->last_device_ms;
+        }
         if ((rc = td__apply_entry(&c))) {
-            if (a0) a0->last_seq = last_seq;
+            if (a0) {
+                a0->last_seq = last_seq;
+                a0->last_device_ms = last_dev;
+            }
             td_entry_free(&en);
             memset(res, 0, sizeof *res);
             return td_error_set(err, rc, "%s applying log index %llu", td_err_str(rc), (unsigned long long)index);
@@ -1363,6 +1716,61 @@ const td_condition *td_state_conditions(const td_state *cst, size_t *n)
     td_state *st = (td_state *)cst;
     *n = st->n_conds;
     return td__view(st->conds, st->n_conds, sizeof *st->conds, td__cond_cmp, (void **)&st->v_conds, &st->v_conds_ok);
+}
+
+const td_report_version *td_state_report_versions(const td_state *st, size_t *n)
+{
+    *n = st->n_rents;
+    return st->versions;
+}
+
+const td_review_event *td_state_reviews(const td_state *st, size_t *n)
+{
+    *n = st->n_reviews;
+    return st->reviews;
+}
+
+const td_deadline_change *td_state_deadline_changes(const td_state *st, size_t *n)
+{
+    *n = st->n_dchanges;
+    return st->dchanges;
+}
+
+int td_state_task_agencies(const td_state *st, uint32_t task, int date, int which, const char ***out, size_t *n)
+{
+    const td_task *t = td__task(st, task);
+    const td_agency_ref *refs;
+    size_t nrefs, cap = 0;
+    const char **v = NULL;
+    *out = NULL;
+    *n = 0;
+    if (!t) return 0;
+    refs = which == TD_TASK_PARTNERS ? t->partners : t->leads;
+    nrefs = which == TD_TASK_PARTNERS ? t->n_partners : t->n_leads;
+    for (size_t i = 0; i < nrefs; i++) {
+        const char **x;
+        size_t nx;
+        if (td_registry_expand(&st->reg, &refs[i], date, (int)task, &x, &nx)) {
+            free(v);
+            *n = 0;
+            return TD_ENOMEM;
+        }
+        for (size_t k = 0; k < nx; k++) {
+            int dup = 0;
+            for (size_t j = 0; !dup && j < *n; j++) dup = !strcmp(v[j], x[k]);
+            if (dup) continue;
+            if (td__grow((void **)&v, &cap, *n, 1, sizeof *v)) {
+                free(x);
+                free(v);
+                *n = 0;
+                return TD_ENOMEM;
+            }
+            v[(*n)++] = x[k];
+        }
+        free(x);
+    }
+    *out = v;
+    return 0;
 }
 
 const td_refusal *td_state_refusals(const td_state *st, size_t *n)
@@ -1475,6 +1883,7 @@ void td_state_digest(const td_state *st, unsigned char out[32])
             td__h_u64(&h, (uint64_t)a->revoked_ms);
             td__h_u64(&h, a->cert_index);
             td__h_u64(&h, a->last_seq);
+            td__h_u64(&h, (uint64_t)a->last_device_ms);
         }
         free(au);
     }
@@ -1502,6 +1911,49 @@ void td_state_digest(const td_state *st, unsigned char out[32])
         td__h_u64(&h, r->review_index);
         td__h_u64(&h, r->conflict_index);
         td__h_u64(&h, r->n_versions);
+        td__h_u64(&h, (uint64_t)(int64_t)r->time_flags);
+        td__h_u64(&h, (uint64_t)r->effective_ms);
+        td__h_u64(&h, r->n_evidence);
+        for (size_t k = 0; k < r->n_evidence; k++) td__h_str(&h, r->evidence[k]);
+        td__h_u64(&h, r->n_docs);
+        for (size_t k = 0; k < r->n_docs; k++) {
+            td__h_str(&h, r->docs[k].number);
+            td__h_u64(&h, (uint64_t)(int64_t)r->docs[k].date);
+            td__h_str(&h, r->docs[k].title);
+        }
+        td__h_u64(&h, r->n_attachments);
+        for (size_t k = 0; k < r->n_attachments; k++) {
+            td__h_bytes(&h, r->attachments[k].sha256, 32);
+            td__h_str(&h, r->attachments[k].name);
+            td__h_str(&h, r->attachments[k].mime);
+            td__h_u64(&h, r->attachments[k].size);
+        }
+    }
+
+    /* history: versions, reviews, deadline changes (log order: the same on
+     * every replica holding the same entries) */
+    td__h_tag(&h, "versions", st->n_rents);
+    for (size_t i = 0; i < st->n_rents; i++) {
+        const td_report_version *w = &st->versions[i];
+        td__h_u64(&h, w->index);
+        td__h_u64(&h, (uint64_t)w->effective_ms);
+        td__h_u64(&h, (uint64_t)(int64_t)w->time_flags);
+    }
+    td__h_tag(&h, "reviews", st->n_reviews);
+    for (size_t i = 0; i < st->n_reviews; i++) {
+        td__h_u64(&h, st->reviews[i].index);
+        td__h_u64(&h, st->reviews[i].report_index);
+        td__h_u64(&h, (uint64_t)st->reviews[i].accept);
+        td__h_str(&h, st->reviews[i].comment);
+    }
+    td__h_tag(&h, "deadline-changes", st->n_dchanges);
+    for (size_t i = 0; i < st->n_dchanges; i++) {
+        const td_deadline_change *d = &st->dchanges[i];
+        td__h_u64(&h, d->task);
+        td__h_u64(&h, d->index);
+        td__h_str(&h, d->before.text);
+        td__h_str(&h, d->after.text);
+        td__h_str(&h, d->reason);
     }
 
     iv = td_state_indicator_values(st, &n);
@@ -1536,6 +1988,7 @@ void td_state_digest(const td_state *st, unsigned char out[32])
         td__h_bytes(&h, cd->author, 32);
         td__h_u64(&h, cd->seq);
         td__h_u64(&h, cd->hlc);
+        td__h_u64(&h, (uint64_t)cd->received_ms);
     }
 
     td__h_tag(&h, "conflicts", st->n_conflicts);

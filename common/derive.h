@@ -130,7 +130,7 @@ typedef struct td_author {
     int64_t revoked_ms;                  /* 0 = not revoked */
     uint64_t cert_index;                 /* log index of its ENTRY_CERT */
     uint64_t last_seq;                   /* highest seq that passed the generic checks */
-    int64_t last_device_ms;              /* largest signed device time among those entries */
+    int64_t last_device_ms;              /* largest effective signed time among those entries */
 } td_author;
 
 /*
@@ -140,9 +140,9 @@ typedef struct td_author {
  * time is the earliest time the log allows the entry to have been signed:
  *   - FUTURE: signed more than TD_TIME_SKEW_MS after the server received
  *     it; effective = received time (it existed then, no later);
- *   - BACKWARDS: signed more than TD_TIME_SKEW_MS before an earlier entry
- *     (lower seq) of the same device; effective = that entry's signed time
- *     (a device's clock set back to look on time);
+ *   - BACKWARDS: signed more than TD_TIME_SKEW_MS before the effective
+ *     time of an earlier entry (lower seq) of the same device; effective =
+ *     that time (a device's clock set back to look on time);
  *   - CLOCK_BEHIND: the entry's own hybrid clock is more than
  *     TD_TIME_HLC_SLACK_MS ahead of its signed time (the device had already
  *     seen later entries); effective = the clock's time, capped at receipt;

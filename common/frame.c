@@ -132,6 +132,10 @@ const char *td_frame_name(const Tiendo__Frame *frame)
     case TIENDO__FRAME__BODY_PROOF: return "proof";
     case TIENDO__FRAME__BODY_COSIGN: return "cosign";
     case TIENDO__FRAME__BODY_COSIGN_ACK: return "cosign_ack";
+    case TIENDO__FRAME__BODY_BLOB_OFFER: return "blob_offer";
+    case TIENDO__FRAME__BODY_BLOB_STATUS: return "blob_status";
+    case TIENDO__FRAME__BODY_BLOB_CHUNK: return "blob_chunk";
+    case TIENDO__FRAME__BODY_BLOB_GET: return "blob_get";
     default: return "unknown";
     }
 }

@@ -9,7 +9,14 @@
 #include <stdint.h>
 
 #define TD_PROTO_MIN 1
-#define TD_PROTO_MAX 1
+/* 2: attachments (Blob* frames, tiendo.proto).  Bumped rather than sent
+ * blindly in a version-1 session: a version-1 server ends a session on a
+ * frame it cannot decode (ERR_BAD_FRAME), whereas Welcome.version tells the
+ * client beforehand, so it can say in words that the server cannot take
+ * attachments yet and still sync everything else. */
+#define TD_PROTO_MAX 2
+/* Lowest version with the Blob* frames. */
+#define TD_PROTO_BLOB 2
 
 /* Highest common version of [amin, amax] and [bmin, bmax]; 0 if none. */
 static inline uint32_t td_proto_negotiate(uint32_t amin, uint32_t amax, uint32_t bmin, uint32_t bmax)

@@ -26,8 +26,11 @@
  * "Done" needs central's acceptance of a DONE version that is still the
  * current version of its (task, agency, period) at D.  Completion date =
  * the earliest such version's effective date.  A returned report (the
- * lead's latest report is returned) is not done: ONGOING_* with
- * returned = 1 and the comment; its DONE claim no longer counts.
+ * current version of the lead's latest period is returned) is not done:
+ * ONGOING_* (or DUE_SOON inside the window) with returned = 1 and the
+ * comment; its DONE claim no longer counts.  Exception: for MONTH +
+ * THEN_RECURRING, once the dated part was accepted a returned report of
+ * the recurring part does not reopen it (returned = 1 is still shown).
  *
  * Deadline kinds (deadline.h) and the due date judged against:
  *   MONTH (and THEN_LATER_YEARS)  td_deadline_due: last day of the month
@@ -67,7 +70,7 @@
  *
  * Reporting obligations of a period P ("YYYY-MM"): every lead (as of P's
  * due date) of every task that (a) recurs (RECURRING, MONTH+THEN_RECURRING,
- * ROADMAP) or (b) is not done for that lead as of the day before P begins,
+ * ROADMAP) or (b) is not done for that lead as of the day before P begins (knowing what was received by then, never after D, so a period's list does not shrink when later entries arrive),
  * except conditional tasks whose condition is not met by P's due date.
  * Due on opts.report_due_day of P's month (clamped to the month's length).
  * At date D each obligation is ON_TIME (the current report for (task,
@@ -124,7 +127,9 @@ typedef struct td_lead_status {
     const char *agency;          /* slug (borrowed from the state) */
     td_status status;
     int due_date;                /* yyyymmdd judged against; 0 = no due date */
-    int overdue;                 /* not done and D > due_date */
+    int overdue;                 /* late at D: ONGOING_LATE, or AWAITING_REVIEW whose DONE claim was
+                                    signed after due_date (a claim signed in time and reviewed after
+                                    the date is not overdue; nor a recurring period reported in time) */
     int no_report;               /* no report from this lead (recurring: for the period) known at D */
     int returned;                /* the lead's latest report was returned */
     const char *return_comment;  /* borrowed, "" unless returned */

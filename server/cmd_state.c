@@ -33,7 +33,7 @@ static void tds__state_usage(FILE *f)
 {
     fprintf(f,
             "Cách dùng: tiendo-server state [--config TỆP | --data THƯ_MỤC] [--agency SLUG [--role VAI_TRÒ]]\n"
-            "                                [--digest] [--refused] [--conflicts]\n"
+            "                                [--digest] [--refused] [--conflicts] [--report SỐ/CƠ_QUAN/YYYY-MM]\n"
             "\n"
             "Tóm tắt trạng thái suy ra từ sổ nhật ký của máy chủ: số bản ghi, thiết bị (tác giả),\n"
             "báo cáo, bản ghi bị từ chối (kèm lý do) và xung đột.\n"
@@ -43,6 +43,7 @@ static void tds__state_usage(FILE *f)
             "  --digest           in dòng \"digest: <hex>\": mã băm của trạng thái (so với tiendo status --digest)\n"
             "  --refused          liệt kê từng bản ghi bị từ chối và lý do\n"
             "  --conflicts        liệt kê từng cặp báo cáo xung đột\n"
+            "  --report T/CQ/KỲ   in nguyên văn báo cáo hiện hành của nhiệm vụ T, cơ quan CQ, kỳ KỲ\n"
             "%s"
             "\n"
             "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
@@ -85,13 +86,38 @@ static int tds__author_cb(void *arg, const tds_logrow *r)
     return 0;
 }
 
+/* --report TASK/AGENCY/YYYY-MM: the current report's texts verbatim, with
+ * the labels of `tiendo report show`, so that a test can compare bytes. */
+static void tds__print_report(const td_state *st, const char *key)
+{
+    char agency[TD_AGENCY_MAX + 1] = "", period[8] = "";
+    unsigned task = 0;
+    const td_report *r;
+    if (sscanf(key, "%u/%64[^/]/%7s", &task, agency, period) != 3 ||
+        !(r = td_state_report(st, task, agency, period))) {
+        printf("Báo cáo %s: không có\n", key);
+        return;
+    }
+    printf("Báo cáo %s: bản ghi số %llu, trạng thái %d, %u%%\n", key, (unsigned long long)r->index, r->state,
+           r->percent);
+    printf("  Kết quả thực hiện: %s\n", r->result);
+    printf("  Khó khăn, vướng mắc: %s\n", r->difficulties);
+    printf("  Đề xuất, kiến nghị: %s\n", r->proposals);
+    for (size_t i = 0; i < r->n_evidence; i++) printf("  Minh chứng: %s\n", r->evidence[i]);
+    for (size_t i = 0; i < r->n_docs; i++)
+        printf("  Văn bản: %s|%d|%s\n", r->docs[i].number, (int)r->docs[i].date, r->docs[i].title);
+    for (size_t i = 0; i < r->n_attachments; i++)
+        printf("  Tệp đính kèm: %s|%s|%llu\n", r->attachments[i].name, r->attachments[i].mime,
+               (unsigned long long)r->attachments[i].size);
+}
+
 int tds_cmd_state(int argc, char **argv)
 {
     tds_config cfg;
     tds_ledger *lg = NULL;
     td_state *view = NULL;
     const td_state *st;
-    const char *agency = NULL;
+    const char *agency = NULL, *report_key = NULL;
     td_role role = TD_ROLE_OFFICE;
     int digest = 0, refused = 0, conflicts = 0, rc = 1;
     size_t n_rep, n_ind, n_cond, n_ref, n_con;
@@ -127,6 +153,8 @@ int tds_cmd_state(int argc, char **argv)
             refused = 1;
         } else if (!strcmp(argv[i], "--conflicts")) {
             conflicts = 1;
+        } else if (!strcmp(argv[i], "--report") && i + 1 < argc) {
+            report_key = argv[++i];
         } else {
             fprintf(stderr, "tiendo-server state: tham số không hợp lệ: %s\n\n", argv[i]);
             tds__state_usage(stderr);
@@ -192,6 +220,7 @@ int tds_cmd_state(int argc, char **argv)
             printf("  nhiệm vụ %u, %s, kỳ %s: bản ghi số %llu thắng, số %llu thua\n", c[i].task, c[i].agency,
                    c[i].period, (unsigned long long)c[i].winner_index, (unsigned long long)c[i].loser_index);
     }
+    if (report_key) tds__print_report(st, report_key);
     if (digest) {
         unsigned char d[32];
         char hex[65];

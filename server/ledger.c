@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/time.h>
 
+#include "blobstore.h"
 #include "entry.h"
 #include "identity.h"
 #include "log.h"
@@ -243,6 +244,9 @@ int tds_ledger_open(const tds_ledger_opts *o, tds_ledger **out, td_error *err)
     l->be.head = tds__backend_head;
     l->be.proof = tds__backend_proof;
     l->be.cosign = tds__backend_cosign;
+    l->be.blob_offer = tds_blob_offer;     /* attachments: blobstore.c */
+    l->be.blob_chunk = tds_blob_chunk;
+    l->be.blob_get = tds_blob_get;
     l->be.ctx = l;
     if ((rc = tds_logstore_open(o->datadir, &l->store, err))) goto fail;
     if ((rc = tds__load_ca(l, o->ca_path, err))) goto fail;
@@ -658,6 +662,10 @@ int tds_ledger_push(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEntry *co
         p[np].row.len = lens[i];
         p[np].row.received_ms = now;
         if ((rc = tds_logstore_insert(l->store, &p[np].row, err))) goto fail;
+        /* the files it cites, in the same transaction (download permission) */
+        if ((rc = tds_blob_note_refs(l->store, p[np].row.idx, p[np].row.kind, en[i].e->payload.data,
+                                     en[i].e->payload.len, err)))
+            goto fail;
         p[np].body = bytes[i];    /* ownership moves to the pending list */
         bytes[i] = NULL;
         a->status = TIENDO__ACK_STATUS__ACK_STORED;

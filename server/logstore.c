@@ -69,6 +69,56 @@ static const char *const tds__migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'cosig is append-only'); END;"
     "CREATE TRIGGER cosig_no_delete BEFORE DELETE ON cosig"
     "  BEGIN SELECT RAISE(ABORT, 'cosig is append-only'); END;",
+    /* 3: attachments (issue: office workflow).  Self-contained: only
+     * tables and triggers of its own.
+     *   blob: complete files, verified (SHA-256, type from content) before
+     *     insert; kept for ever, like the log (the entries that cite them are
+     *     signed and permanent).  rowid table: big values and incremental
+     *     blob I/O (sqlite3_blob_*), which WITHOUT ROWID cannot do.
+     *   blob_upload / blob_part: unfinished uploads per device, one row per
+     *     received chunk (appending to one growing value would rewrite it at
+     *     every chunk: quadratic); forgotten when untouched too long.
+     *   blob_ref: which log entries cite which file (download permission),
+     *     written in the transaction that appends the citing entry.
+     * IF NOT EXISTS: a database whose user_version was set back by hand
+     * (a forger re-running migration 2 in audit_sync.sh) keeps these. */
+    "CREATE TABLE IF NOT EXISTS blob("
+    "  id INTEGER PRIMARY KEY,"
+    "  sha256 BLOB NOT NULL UNIQUE CHECK (length(sha256) = 32),"
+    "  mime TEXT NOT NULL,"
+    "  size INTEGER NOT NULL CHECK (size > 0),"
+    "  data BLOB NOT NULL,"
+    "  uploader BLOB NOT NULL,"
+    "  stored_ms INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS blob_uploader ON blob(uploader);"
+    "CREATE TRIGGER IF NOT EXISTS blob_no_update BEFORE UPDATE ON blob"
+    "  BEGIN SELECT RAISE(ABORT, 'blob is append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS blob_no_delete BEFORE DELETE ON blob"
+    "  BEGIN SELECT RAISE(ABORT, 'blob is append-only'); END;"
+    "CREATE TABLE IF NOT EXISTS blob_upload("
+    "  owner BLOB NOT NULL,"
+    "  sha256 BLOB NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  mime TEXT NOT NULL,"
+    "  have INTEGER NOT NULL,"
+    "  started_ms INTEGER NOT NULL,"
+    "  touched_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY(owner, sha256)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS blob_upload_touched ON blob_upload(touched_ms);"
+    "CREATE TABLE IF NOT EXISTS blob_part("
+    "  owner BLOB NOT NULL,"
+    "  sha256 BLOB NOT NULL,"
+    "  off INTEGER NOT NULL,"
+    "  data BLOB NOT NULL,"
+    "  PRIMARY KEY(owner, sha256, off));"
+    "CREATE TABLE IF NOT EXISTS blob_ref("
+    "  sha256 BLOB NOT NULL,"
+    "  idx INTEGER NOT NULL,"
+    "  PRIMARY KEY(sha256, idx)) WITHOUT ROWID;"
+    "CREATE TRIGGER IF NOT EXISTS blob_ref_no_update BEFORE UPDATE ON blob_ref"
+    "  BEGIN SELECT RAISE(ABORT, 'blob_ref is append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS blob_ref_no_delete BEFORE DELETE ON blob_ref"
+    "  BEGIN SELECT RAISE(ABORT, 'blob_ref is append-only'); END;",
 };
 /* The migration whose end needs the tree of the existing rows (index into
  * tds__migrations of "2"). */
@@ -132,10 +182,52 @@ static const char *const tds__sql[Q__N] = {
                           "ORDER BY 1 DESC, witness",
 };
 
+/* Statements of the attachment tables (migration 3), apart from the log's. */
+enum {
+    B_FIND,
+    B_INSERT,
+    B_UP_GET,
+    B_UP_START,
+    B_RESERVED,
+    B_PART_PUT,
+    B_UP_HAVE,
+    B_PART_SCAN,
+    B_PART_DEL,
+    B_UP_DEL,
+    B_EXP_PART,
+    B_EXP_UP,
+    B_REF_PUT,
+    B_REF_LIST,
+    B__N
+};
+
+static const char *const tds__blob_sql[B__N] = {
+    [B_FIND] = "SELECT id, mime, size FROM blob WHERE sha256 = ?1",
+    [B_INSERT] = "INSERT INTO blob(sha256, mime, size, data, uploader, stored_ms) "
+                 "VALUES (?1, ?2, ?3, zeroblob(?3), ?4, ?5)",
+    [B_UP_GET] = "SELECT size, mime, have, touched_ms FROM blob_upload WHERE owner = ?1 AND sha256 = ?2",
+    [B_UP_START] = "INSERT INTO blob_upload(owner, sha256, size, mime, have, started_ms, touched_ms) "
+                   "VALUES (?1, ?2, ?3, ?4, 0, ?5, ?5)",
+    [B_RESERVED] = "SELECT coalesce((SELECT sum(size) FROM blob_upload WHERE owner = ?1 AND sha256 <> ?2), 0)"
+                   " + coalesce((SELECT sum(size) FROM blob WHERE uploader = ?1 AND NOT EXISTS"
+                   " (SELECT 1 FROM blob_ref r WHERE r.sha256 = blob.sha256)), 0)",
+    [B_PART_PUT] = "INSERT INTO blob_part(owner, sha256, off, data) VALUES (?1, ?2, ?3, ?4)",
+    [B_UP_HAVE] = "UPDATE blob_upload SET have = ?3, touched_ms = ?4 WHERE owner = ?1 AND sha256 = ?2",
+    [B_PART_SCAN] = "SELECT off, data FROM blob_part WHERE owner = ?1 AND sha256 = ?2 ORDER BY off",
+    [B_PART_DEL] = "DELETE FROM blob_part WHERE owner = ?1 AND sha256 = ?2",
+    [B_UP_DEL] = "DELETE FROM blob_upload WHERE owner = ?1 AND sha256 = ?2",
+    [B_EXP_PART] = "DELETE FROM blob_part WHERE (owner, sha256) IN "
+                   "(SELECT owner, sha256 FROM blob_upload WHERE touched_ms < ?1)",
+    [B_EXP_UP] = "DELETE FROM blob_upload WHERE touched_ms < ?1",
+    [B_REF_PUT] = "INSERT INTO blob_ref(sha256, idx) VALUES (?1, ?2) ON CONFLICT(sha256, idx) DO NOTHING",
+    [B_REF_LIST] = "SELECT idx FROM blob_ref WHERE sha256 = ?1 ORDER BY idx",
+};
+
 struct tds_logstore {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *q[Q__N];
+    sqlite3_stmt *b[B__N];
     int in_tx;
 };
 
@@ -236,6 +328,11 @@ static int tds__migrate_prepare(tds_logstore *s, td_error *err)
             rc = tds__dberr(s, err, "preparing a statement");
             goto fail;
         }
+    for (int i = 0; i < B__N; i++)
+        if (sqlite3_prepare_v3(s->db, tds__blob_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->b[i], NULL) != SQLITE_OK) {
+            rc = tds__dberr(s, err, "preparing a statement");
+            goto fail;
+        }
     if (backfill && (rc = tds__backfill(s, err))) goto fail;
     return tds__exec(s, "COMMIT", err);
 fail:
@@ -279,6 +376,7 @@ void tds_logstore_close(tds_logstore *s)
     if (!s) return;
     if (s->in_tx) tds_logstore_rollback(s);
     for (int i = 0; i < Q__N; i++) sqlite3_finalize(s->q[i]);
+    for (int i = 0; i < B__N; i++) sqlite3_finalize(s->b[i]);
     sqlite3_close(s->db);
     free(s->path);
     free(s);
@@ -708,4 +806,257 @@ int tds_logstore_cosigs(tds_logstore *s, uint64_t size, tds_cosig_cb cb, void *a
 int tds_logstore_witnesses(tds_logstore *s, tds_cosig_cb cb, void *arg, td_error *err)
 {
     return tds__cosig_rows(s, s->q[Q_COSIG_WITNESSES], cb, arg, err);
+}
+
+/* ---- attachments (migration 3) ------------------------------------------ */
+
+static void tds__bind_key(sqlite3_stmt *st, const unsigned char owner[32], const unsigned char sha[32])
+{
+    sqlite3_bind_blob(st, 1, owner, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, sha, 32, SQLITE_STATIC);
+}
+
+static void tds__done(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+static void tds__copy_mime(char dst[TDS_BLOB_MIME_MAX + 1], const unsigned char *src)
+{
+    snprintf(dst, TDS_BLOB_MIME_MAX + 1, "%s", src ? (const char *)src : "");
+}
+
+int tds_logstore_blob_find(tds_logstore *s, const unsigned char sha[32], int *found, tds_blob_meta *out,
+                           td_error *err)
+{
+    sqlite3_stmt *st = s->b[B_FIND];
+    int step, rc = 0;
+    *found = 0;
+    memset(out, 0, sizeof *out);
+    sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *found = 1;
+        out->id = sqlite3_column_int64(st, 0);
+        tds__copy_mime(out->mime, sqlite3_column_text(st, 1));
+        out->size = (uint64_t)sqlite3_column_int64(st, 2);
+    } else if (step != SQLITE_DONE) {
+        rc = tds__dberr(s, err, "looking up an attachment");
+    }
+    tds__done(st);
+    return rc;
+}
+
+int tds_logstore_blob_read(tds_logstore *s, const tds_blob_meta *b, uint64_t off, uint8_t *buf, size_t n,
+                           td_error *err)
+{
+    sqlite3_blob *h = NULL;
+    int rc = 0;
+    if (off > b->size || n > b->size - off || n > INT32_MAX)
+        return td_error_set(err, TD_EARG, "%s: read of %zu bytes at %llu outside an attachment of %llu bytes",
+                            s->path, n, (unsigned long long)off, (unsigned long long)b->size);
+    if (n == 0) return 0;
+    /* incremental I/O: reads the pages of [off, off+n) only */
+    if (sqlite3_blob_open(s->db, "main", "blob", "data", b->id, 0, &h) != SQLITE_OK ||
+        sqlite3_blob_read(h, buf, (int)n, (int)off) != SQLITE_OK)
+        rc = tds__dberr(s, err, "reading an attachment");
+    sqlite3_blob_close(h);
+    return rc;
+}
+
+int tds_logstore_upload_get(tds_logstore *s, const unsigned char owner[32], const unsigned char sha[32],
+                            int *found, tds_upload *out, td_error *err)
+{
+    sqlite3_stmt *st = s->b[B_UP_GET];
+    int step, rc = 0;
+    *found = 0;
+    memset(out, 0, sizeof *out);
+    tds__bind_key(st, owner, sha);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *found = 1;
+        out->size = (uint64_t)sqlite3_column_int64(st, 0);
+        tds__copy_mime(out->mime, sqlite3_column_text(st, 1));
+        out->have = (uint64_t)sqlite3_column_int64(st, 2);
+        out->touched_ms = sqlite3_column_int64(st, 3);
+    } else if (step != SQLITE_DONE) {
+        rc = tds__dberr(s, err, "reading an upload");
+    }
+    tds__done(st);
+    return rc;
+}
+
+/* End a transaction begun by the caller: commit if the body succeeded. */
+static int tds__in_tx(tds_logstore *s, int rc_body, td_error *err)
+{
+    if (rc_body) {
+        tds_logstore_rollback(s);
+        return rc_body;
+    }
+    return tds_logstore_commit(s, err);
+}
+
+int tds_logstore_upload_start(tds_logstore *s, const unsigned char owner[32], const unsigned char sha[32],
+                              uint64_t size, const char *mime, int64_t now_ms, td_error *err)
+{
+    sqlite3_stmt *st = s->b[B_UP_START];
+    int rc;
+    if (size > INT64_MAX) return td_error_set(err, TD_ETOOBIG, "%s: upload size out of range", s->path);
+    if ((rc = tds_logstore_begin(s, err))) return rc;
+    tds__bind_key(st, owner, sha);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)size);
+    sqlite3_bind_text(st, 4, mime, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, now_ms);
+    return tds__in_tx(s, tds__step_done(s, st, err, "recording an upload"), err);
+}
+
+int tds_logstore_upload_reserved(tds_logstore *s, const unsigned char owner[32], const unsigned char sha[32],
+                                 uint64_t *bytes, td_error *err)
+{
+    tds__bind_key(s->b[B_RESERVED], owner, sha);
+    return tds__one_u64(s, s->b[B_RESERVED], bytes, err, "summing a device's uploads");
+}
+
+int tds_logstore_upload_chunk(tds_logstore *s, const unsigned char owner[32], const unsigned char sha[32],
+                              uint64_t off, const uint8_t *data, size_t n, int64_t now_ms, td_error *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    if (n == 0 || n > INT32_MAX || off > INT64_MAX - n)
+        return td_error_set(err, TD_EARG, "%s: chunk of %zu bytes at %llu out of range", s->path, n,
+                            (unsigned long long)off);
+    if ((rc = tds_logstore_begin(s, err))) return rc;
+    st = s->b[B_PART_PUT];
+    tds__bind_key(st, owner, sha);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)off);
+    sqlite3_bind_blob(st, 4, data, (int)n, SQLITE_STATIC);
+    rc = tds__step_done(s, st, err, "storing a chunk");
+    if (!rc) {
+        st = s->b[B_UP_HAVE];
+        tds__bind_key(st, owner, sha);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)(off + n));
+        sqlite3_bind_int64(st, 4, now_ms);
+        rc = tds__step_done(s, st, err, "recording a chunk");
+    }
+    return tds__in_tx(s, rc, err);
+}
+
+static int tds__upload_delete(tds_logstore *s, const unsigned char owner[32], const unsigned char sha[32],
+                              td_error *err)
+{
+    int rc;
+    tds__bind_key(s->b[B_PART_DEL], owner, sha);
+    if ((rc = tds__step_done(s, s->b[B_PART_DEL], err, "dropping chunks"))) return rc;
+    tds__bind_key(s->b[B_UP_DEL], owner, sha);
+    return tds__step_done(s, s->b[B_UP_DEL], err, "dropping an upload");
+}
+
+int tds_logstore_upload_drop(tds_logstore *s, const unsigned char owner[32], const unsigned char sha[32],
+                             td_error *err)
+{
+    int rc;
+    if ((rc = tds_logstore_begin(s, err))) return rc;
+    return tds__in_tx(s, tds__upload_delete(s, owner, sha, err), err);
+}
+
+int tds_logstore_upload_finish(tds_logstore *s, const unsigned char owner[32], const unsigned char sha[32],
+                               int64_t now_ms, tds_chunk_check check, void *arg, td_error *err)
+{
+    tds_upload u;
+    tds_blob_meta have;
+    sqlite3_blob *h = NULL;
+    sqlite3_stmt *st;
+    uint64_t expect = 0;
+    int found, step, rc, verdict = 0;
+
+    if ((rc = tds_logstore_begin(s, err))) return rc;
+    if ((rc = tds_logstore_upload_get(s, owner, sha, &found, &u, err))) goto fail;
+    if (!found || u.have != u.size) {
+        rc = td_error_set(err, TD_EARG, "%s: no finished upload to store", s->path);
+        goto fail;
+    }
+    if ((rc = tds_logstore_blob_find(s, sha, &found, &have, err))) goto fail;
+    if (found) return tds__in_tx(s, tds__upload_delete(s, owner, sha, err), err);
+    st = s->b[B_INSERT];
+    sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, u.mime, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)u.size);
+    sqlite3_bind_blob(st, 4, owner, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, now_ms);
+    if ((rc = tds__step_done(s, st, err, "storing an attachment"))) goto fail;
+    if (sqlite3_blob_open(s->db, "main", "blob", "data", sqlite3_last_insert_rowid(s->db), 1, &h) != SQLITE_OK) {
+        rc = tds__dberr(s, err, "opening an attachment for writing");
+        goto fail;
+    }
+    /* One chunk row at a time: memory stays at one chunk. */
+    st = s->b[B_PART_SCAN];
+    tds__bind_key(st, owner, sha);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        uint64_t off = (uint64_t)sqlite3_column_int64(st, 0);
+        const uint8_t *p = sqlite3_column_blob(st, 1);
+        size_t n = (size_t)sqlite3_column_bytes(st, 1);
+        if (off != expect || n == 0 || n > u.size - off) {
+            rc = td_error_set(err, TD_EDB, "%s: the chunks of an upload do not line up at %llu", s->path,
+                              (unsigned long long)expect);
+            break;
+        }
+        if ((verdict = check(arg, p, n)) != 0) break;
+        if (sqlite3_blob_write(h, p, (int)n, (int)off) != SQLITE_OK) {
+            rc = tds__dberr(s, err, "writing an attachment");
+            break;
+        }
+        expect = off + n;
+    }
+    if (!rc && !verdict && step != SQLITE_DONE && step != SQLITE_ROW) rc = tds__dberr(s, err, "reading chunks");
+    tds__done(st);
+    if (!rc && !verdict && expect != u.size)
+        rc = td_error_set(err, TD_EDB, "%s: an upload's chunks end at %llu of %llu bytes", s->path,
+                          (unsigned long long)expect, (unsigned long long)u.size);
+    if (!rc && !verdict) verdict = check(arg, NULL, 0);
+    if (sqlite3_blob_close(h) != SQLITE_OK && !rc && !verdict) rc = tds__dberr(s, err, "writing an attachment");
+    h = NULL;
+    if (rc || verdict) goto fail;
+    return tds__in_tx(s, tds__upload_delete(s, owner, sha, err), err);
+fail:
+    if (h) sqlite3_blob_close(h);
+    tds_logstore_rollback(s);
+    return rc ? rc : verdict;
+}
+
+int tds_logstore_upload_expire(tds_logstore *s, int64_t before_ms, uint64_t *n, td_error *err)
+{
+    int rc;
+    if (n) *n = 0;
+    if ((rc = tds_logstore_begin(s, err))) return rc;
+    sqlite3_bind_int64(s->b[B_EXP_PART], 1, before_ms);
+    rc = tds__step_done(s, s->b[B_EXP_PART], err, "expiring chunks");
+    if (!rc) {
+        sqlite3_bind_int64(s->b[B_EXP_UP], 1, before_ms);
+        rc = tds__step_done(s, s->b[B_EXP_UP], err, "expiring uploads");
+        if (!rc && n) *n = (uint64_t)sqlite3_changes(s->db);
+    }
+    return tds__in_tx(s, rc, err);
+}
+
+int tds_logstore_blob_ref_put(tds_logstore *s, const unsigned char sha[32], uint64_t idx, td_error *err)
+{
+    sqlite3_stmt *st = s->b[B_REF_PUT];
+    if (!s->in_tx) return td_error_set(err, TD_EINTERNAL, "%s: blob reference outside a transaction", s->path);
+    if (idx > INT64_MAX) return td_error_set(err, TD_EARG, "%s: log index out of range", s->path);
+    sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
+    return tds__step_done(s, st, err, "recording an attachment reference");
+}
+
+int tds_logstore_blob_refs(tds_logstore *s, const unsigned char sha[32], tds_ref_cb cb, void *arg, td_error *err)
+{
+    sqlite3_stmt *st = s->b[B_REF_LIST];
+    int step, rc = 0;
+    sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        if ((rc = cb(arg, (uint64_t)sqlite3_column_int64(st, 0))) != 0) break;
+    if (!rc && step != SQLITE_DONE) rc = tds__dberr(s, err, "reading attachment references");
+    tds__done(st);
+    return rc;
 }

@@ -166,4 +166,77 @@ int tds_logstore_cosigs(tds_logstore *s, uint64_t size, tds_cosig_cb cb, void *a
  * first.  cb returns non-zero to stop. */
 int tds_logstore_witnesses(tds_logstore *s, tds_cosig_cb cb, void *arg, td_error *err);
 
+/* ---- attachments (migration 3) ----
+ *
+ * Complete files (blob) are written once and kept; unfinished uploads
+ * (blob_upload + one blob_part row per chunk) belong to the uploading
+ * device's key (owner).  Memory: no function here holds a whole file; a
+ * read or a check goes one chunk (one row, or one sqlite3_blob_read) at a
+ * time.  Each write function that is not said to run inside the caller's
+ * transaction runs its own (BEGIN IMMEDIATE ... COMMIT), durable on return.
+ */
+
+/* Longest type string kept (attach.h TD_ATTACH_MIME_MAX). */
+#define TDS_BLOB_MIME_MAX 127
+
+typedef struct tds_blob_meta {
+    int64_t id;                  /* rowid, for reads */
+    char mime[TDS_BLOB_MIME_MAX + 1];
+    uint64_t size;
+} tds_blob_meta;
+
+typedef struct tds_upload {
+    uint64_t size;               /* offered size */
+    char mime[TDS_BLOB_MIME_MAX + 1];
+    uint64_t have;               /* contiguous bytes received, from 0 */
+    int64_t touched_ms;
+} tds_upload;
+
+/* The complete file with this hash (*found = 0: none). */
+int tds_logstore_blob_find(tds_logstore *s, const unsigned char sha[32], int *found, tds_blob_meta *out,
+                           td_error *err);
+/* Copy n bytes at off of a complete file into buf (off + n <= size). */
+int tds_logstore_blob_read(tds_logstore *s, const tds_blob_meta *b, uint64_t off, uint8_t *buf, size_t n,
+                           td_error *err);
+
+/* owner's unfinished upload of sha (*found = 0: none). */
+int tds_logstore_upload_get(tds_logstore *s, const unsigned char owner[32], const unsigned char sha[32],
+                            int *found, tds_upload *out, td_error *err);
+/* Record an offer (have = 0). */
+int tds_logstore_upload_start(tds_logstore *s, const unsigned char owner[32], const unsigned char sha[32],
+                              uint64_t size, const char *mime, int64_t now_ms, td_error *err);
+/* Bytes owner holds against its quota: offered sizes of its unfinished
+ * uploads other than sha, plus complete files it uploaded that no log entry
+ * cites yet. */
+int tds_logstore_upload_reserved(tds_logstore *s, const unsigned char owner[32], const unsigned char sha[32],
+                                 uint64_t *bytes, td_error *err);
+/* Store one chunk at off (= the upload's have) and set have = off + n, in
+ * one durable transaction. */
+int tds_logstore_upload_chunk(tds_logstore *s, const unsigned char owner[32], const unsigned char sha[32],
+                              uint64_t off, const uint8_t *data, size_t n, int64_t now_ms, td_error *err);
+/*
+ * Turn a finished upload (have = size) into the complete file: in one
+ * transaction, copy the chunks in order into a new blob row, calling
+ * check(arg, chunk, n) for each and finally check(arg, NULL, 0); a non-zero
+ * return from check rolls everything back and is returned (> 0: refused,
+ * the upload is left for the caller to drop).  0: stored durably and the
+ * upload removed.  A complete file with that hash already there: the upload
+ * is just removed.
+ */
+typedef int (*tds_chunk_check)(void *arg, const uint8_t *p, size_t n);
+int tds_logstore_upload_finish(tds_logstore *s, const unsigned char owner[32], const unsigned char sha[32],
+                               int64_t now_ms, tds_chunk_check check, void *arg, td_error *err);
+/* Forget owner's upload of sha (its chunks too). */
+int tds_logstore_upload_drop(tds_logstore *s, const unsigned char owner[32], const unsigned char sha[32],
+                             td_error *err);
+/* Forget every upload untouched since before_ms; *n (may be NULL) counts them. */
+int tds_logstore_upload_expire(tds_logstore *s, int64_t before_ms, uint64_t *n, td_error *err);
+
+/* Inside the caller's transaction (the push that appends log index idx):
+ * idx cites sha. */
+int tds_logstore_blob_ref_put(tds_logstore *s, const unsigned char sha[32], uint64_t idx, td_error *err);
+/* The log indexes citing sha, in order; cb returns non-zero to stop. */
+typedef int (*tds_ref_cb)(void *arg, uint64_t idx);
+int tds_logstore_blob_refs(tds_logstore *s, const unsigned char sha[32], tds_ref_cb cb, void *arg, td_error *err);
+
 #endif

@@ -15,6 +15,7 @@ static void usage(FILE *f)
           "  plan      nhập, xem, xuất kế hoạch (xem: tiendo-server plan --help)\n"
           "  agency    danh mục cơ quan, đổi tên, sáp nhập, chia tách\n"
           "  state     trạng thái suy ra từ sổ nhật ký (xem: tiendo-server state --help)\n"
+          "  report    báo cáo tổng hợp tháng: màn hình, CSV, HTML (xem: tiendo-server report --help)\n"
           "  checkpoint  điểm kiểm đã ký mới nhất và các nhân chứng (xem: tiendo-server checkpoint --help)\n"
           "  version   in phiên bản\n",
           f);
@@ -38,6 +39,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "plan")) return tds_cmd_plan(argc - 1, argv + 1);
     if (!strcmp(argv[1], "agency")) return tds_cmd_agency(argc - 1, argv + 1);
     if (!strcmp(argv[1], "state")) return tds_cmd_state(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "report")) return tds_cmd_report(argc - 1, argv + 1);
     if (!strcmp(argv[1], "checkpoint")) return tds_cmd_checkpoint(argc - 1, argv + 1);
     fprintf(stderr, "tiendo-server: lệnh không tồn tại: \"%s\"\n\n", argv[1]);
     usage(stderr);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/time.h>
 
+#include "attach.h"
 #include "frame.h"
 #include "log.h"
 #include "proto_ver.h"
@@ -326,6 +327,145 @@ static int tds__on_pull(tds_session *s, const Tiendo__Pull *p)
     return rc;
 }
 
+/* ---- attachments (protocol version 2) ------------------------------------ */
+
+/* The form checks every Blob* frame shares: version, backend, hash length.
+ * Returns 0 to go on, else the session has ended with that code. */
+static int tds__blob_form(tds_session *s, const char *what, const ProtobufCBinaryData *sha)
+{
+    char msg[200];
+    if (s->version < TD_PROTO_BLOB) {
+        snprintf(msg, sizeof msg, "%s is not accepted in protocol %u (attachments need %d)", what, s->version,
+                 TD_PROTO_BLOB);
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_UNEXPECTED, TD_EPROTO, msg,
+                                "Phiên làm việc này không hỗ trợ tệp đính kèm; hãy cập nhật phần mềm tiendo.");
+    }
+    if (!s->be || !s->be->blob_offer || !s->be->blob_chunk || !s->be->blob_get) {
+        snprintf(msg, sizeof msg, "%s: this server stores no attachments", what);
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_INTERNAL, TD_EINTERNAL, msg,
+                                "Máy chủ chưa sẵn sàng nhận tệp đính kèm.");
+    }
+    if (sha->len != 32) {
+        snprintf(msg, sizeof msg, "%s: sha256 of %zu bytes, expected 32", what, sha->len);
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BAD_FRAME, TD_EPROTO, msg,
+                                "Mã băm của tệp đính kèm không hợp lệ.");
+    }
+    return 0;
+}
+
+static int tds__blob_status(tds_session *s, const unsigned char sha[32], const tds_blob_status *st)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT;
+    Tiendo__BlobStatus bs = TIENDO__BLOB_STATUS__INIT;
+    bs.sha256.data = (uint8_t *)sha;
+    bs.sha256.len = 32;
+    bs.have = st->have;
+    bs.complete = st->complete != 0;
+    bs.refused = (char *)st->refused;
+    bs.refused_vi = (char *)st->refused_vi;
+    f.body_case = TIENDO__FRAME__BODY_BLOB_STATUS;
+    f.blob_status = &bs;
+    if (st->refused[0])
+        td_log_warn("session %s/%s: attachment refused: %s", s->peer.agency, s->peer.device, st->refused);
+    return s->io.send(s->io.arg, &f);
+}
+
+static int tds__blob_fail(tds_session *s, int rc, const td_error *err)
+{
+    if (rc == TD_EPROTO)
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_UNEXPECTED, rc, err->msg,
+                                "Dữ liệu tệp đính kèm gửi lên sai trình tự; hãy đồng bộ lại.");
+    return tds__fail_backend(s, rc, err);
+}
+
+static int tds__on_blob_offer(tds_session *s, const Tiendo__BlobOffer *o)
+{
+    tds_blob_status st;
+    td_error err = {0};
+    int rc;
+    if ((rc = tds__blob_form(s, "blob_offer", &o->sha256))) return rc;
+    memset(&st, 0, sizeof st);
+    /* Bounds of attach.h first: nothing is reserved for a file that could
+     * never be kept. */
+    if (o->size == 0 || o->size > TD_ATTACH_MAX_BYTES) {
+        snprintf(st.refused, sizeof st.refused, "offered file of %llu bytes: must be 1..%u (TD_ATTACH_MAX_BYTES)",
+                 (unsigned long long)o->size, TD_ATTACH_MAX_BYTES);
+        snprintf(st.refused_vi, sizeof st.refused_vi, "Tệp đính kèm rỗng hoặc lớn hơn %u MB.",
+                 TD_ATTACH_MAX_BYTES / (1024 * 1024));
+        return tds__blob_status(s, o->sha256.data, &st);
+    }
+    if (!td_attach_type_known(o->mime)) {
+        snprintf(st.refused, sizeof st.refused, "offered file of type \"%.100s\": not an accepted type",
+                 o->mime ? o->mime : "");
+        snprintf(st.refused_vi, sizeof st.refused_vi, "Loại tệp đính kèm không được nhận (chỉ nhận %s).",
+                 TD_ATTACH_ACCEPTED_VI);
+        return tds__blob_status(s, o->sha256.data, &st);
+    }
+    if ((rc = s->be->blob_offer(s->be->ctx, &s->pk_peer, o->sha256.data, o->size, o->mime, &st, &err)))
+        return tds__blob_fail(s, rc, &err);
+    return tds__blob_status(s, o->sha256.data, &st);
+}
+
+static int tds__on_blob_chunk(tds_session *s, const Tiendo__BlobChunk *c)
+{
+    tds_blob_status st;
+    td_error err = {0};
+    char msg[200];
+    int rc;
+    if ((rc = tds__blob_form(s, "blob_chunk", &c->sha256))) return rc;
+    if (c->data.len == 0 || c->data.len > TD_BLOB_CHUNK_MAX) {
+        snprintf(msg, sizeof msg, "blob_chunk of %zu bytes: must be 1..%u (TD_BLOB_CHUNK_MAX)", c->data.len,
+                 TD_BLOB_CHUNK_MAX);
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_TOO_BIG, TD_ETOOBIG, msg,
+                                "Một phần tệp đính kèm gửi lên có kích thước không hợp lệ.");
+    }
+    memset(&st, 0, sizeof st);
+    if ((rc = s->be->blob_chunk(s->be->ctx, &s->pk_peer, c->sha256.data, c->offset, c->data.data, c->data.len, &st,
+                                &err)))
+        return tds__blob_fail(s, rc, &err);
+    return tds__blob_status(s, c->sha256.data, &st);
+}
+
+static int tds__on_blob_get(tds_session *s, const Tiendo__BlobGet *g)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT;
+    Tiendo__BlobChunk c = TIENDO__BLOB_CHUNK__INIT;
+    td_error err = {0};
+    uint8_t *buf;
+    size_t n = 0;
+    uint64_t size = 0;
+    char mime[128] = "";
+    int rc;
+    if ((rc = tds__blob_form(s, "blob_get", &g->sha256))) return rc;
+    /* one chunk, freed before the next frame is read */
+    if (!(buf = malloc(TD_BLOB_CHUNK_MAX)))
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_ENOMEM, "out of memory for a blob_get",
+                                "Máy chủ đang quá tải; hãy thử lại sau.");
+    rc = s->be->blob_get(s->be->ctx, &s->pk_peer, g->sha256.data, g->offset, buf, TD_BLOB_CHUNK_MAX, &n, &size,
+                         mime, &err);
+    if (rc) {
+        free(buf);
+        if (rc == TD_EAUTH)
+            return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_AUTH, rc, err.msg,
+                                    "Tệp đính kèm này không có trên máy chủ hoặc không thuộc phạm vi đơn vị được xem.");
+        if (rc == TD_EARG)
+            return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_UNEXPECTED, rc, err.msg,
+                                    "Vị trí đọc tệp đính kèm vượt quá kích thước tệp.");
+        return tds__fail_backend(s, rc, &err);
+    }
+    c.sha256 = g->sha256;
+    c.offset = g->offset;
+    c.data.data = buf;
+    c.data.len = n;
+    c.size = size;
+    c.mime = mime;
+    f.body_case = TIENDO__FRAME__BODY_BLOB_CHUNK;
+    f.blob_chunk = &c;
+    rc = s->io.send(s->io.arg, &f);
+    free(buf);
+    return rc;
+}
+
 int tds_session_on_frame(tds_session *s, const uint8_t *body, size_t len)
 {
     td_error err;
@@ -374,6 +514,15 @@ int tds_session_on_frame(tds_session *s, const uint8_t *body, size_t len)
         break;
     case TIENDO__FRAME__BODY_COSIGN:
         rc = tds__on_cosign(s, f->cosign);
+        break;
+    case TIENDO__FRAME__BODY_BLOB_OFFER:
+        rc = tds__on_blob_offer(s, f->blob_offer);
+        break;
+    case TIENDO__FRAME__BODY_BLOB_CHUNK:
+        rc = tds__on_blob_chunk(s, f->blob_chunk);
+        break;
+    case TIENDO__FRAME__BODY_BLOB_GET:
+        rc = tds__on_blob_get(s, f->blob_get);
         break;
     case TIENDO__FRAME__BODY_BYE:
         td_log_info("session %s/%s: bye (%s)", s->peer.agency, s->peer.device,

@@ -22,6 +22,16 @@
  * entry visible to the peer; Cosign is accepted from inspector devices only
  * (others: Error ERR_AUTH) -> CosignAck.  A Push above TD_PUSH_MAX_ENTRIES entries or TD_PUSH_MAX_BYTES
  * bytes ends the session with an Error naming the bound (sync_limits.h).
+ *
+ * Attachments (version >= TD_PROTO_BLOB; tiendo.proto "Attachments"):
+ * BlobOffer -> BlobStatus, BlobChunk -> BlobStatus, BlobGet -> BlobChunk.
+ * In a version-1 session they end it with ERR_UNEXPECTED.  A hash not of
+ * 32 bytes, an empty chunk or one above TD_BLOB_CHUNK_MAX (ERR_TOO_BIG), a
+ * chunk with no upload, at the wrong offset or past the offered size
+ * (ERR_UNEXPECTED), a BlobGet of a file not visible (ERR_AUTH) end the
+ * session with an Error naming the problem; an offer of an empty file, one
+ * above TD_ATTACH_MAX_BYTES or of an unknown type gets BlobStatus.refused
+ * and the session goes on.  The session holds no file data between frames.
  */
 #ifndef TDS_SESSION_H
 #define TDS_SESSION_H
@@ -87,6 +97,14 @@ typedef struct tds_cosign_result {
     uint64_t witnessed_size;
 } tds_cosign_result;
 
+/* The answer to a BlobOffer or BlobChunk (becomes a BlobStatus). */
+typedef struct tds_blob_status {
+    uint64_t have;
+    int complete;
+    char refused[256];                /* English, "" when not refused */
+    char refused_vi[256];             /* Vietnamese */
+} tds_blob_status;
+
 void tds_tree_head_free(tds_tree_head *th);
 void tds_head_free(tds_head *h);
 void tds_proof_free(tds_proof *p);
@@ -122,6 +140,27 @@ typedef struct tds_backend {
                  td_error *err);
     int (*cosign)(void *ctx, const tds_peer *peer, const char *note, size_t len, const char *line,
                   tds_cosign_result *out, td_error *err);
+    /* Attachments (protocol version 2; may be NULL: Blob* frames are then
+     * refused with ERR_INTERNAL).  The session has checked the frame's form
+     * (hash of 32 bytes, chunk of 1..TD_BLOB_CHUNK_MAX bytes, offered size
+     * and type within attach.h's bounds) before calling.
+     * blob_offer: the state of peer's upload of sha (starting one if none,
+     *   within TD_BLOB_DEVICE_QUOTA, else out->refused).
+     * blob_chunk: append data at offset; TD_EPROTO (err naming the problem)
+     *   when there is no upload of sha, offset != have, or it runs past the
+     *   offered size: the session then ends.  When the last byte arrives the
+     *   file is checked (SHA-256, type from the content = the offered type)
+     *   and stored durably before out->complete is set; a failed check
+     *   drops the upload and fills out->refused.
+     * blob_get: up to cap bytes of sha at offset into buf (*n), with its
+     *   size and type; TD_EAUTH when the file is not held or not visible to
+     *   peer (one answer for both), TD_EARG when offset > size. */
+    int (*blob_offer)(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t size, const char *mime,
+                      tds_blob_status *out, td_error *err);
+    int (*blob_chunk)(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t offset,
+                      const uint8_t *data, size_t n, tds_blob_status *out, td_error *err);
+    int (*blob_get)(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t offset, uint8_t *buf,
+                    size_t cap, size_t *n, uint64_t *size, char mime[128], td_error *err);
     void *ctx;
 } tds_backend;
 

@@ -38,8 +38,8 @@ run 0 "tdbench --push-only $N entries" "$BENCH" --push-only --server "127.0.0.1:
     --devices "$(IFS=,; echo "${DEVS[*]}")" -n "$N" --text-bytes 120
 enrol_as yte so-y-te yte-01 office "127.0.0.1:$PORT"
 report yte 49 2025-05 --percent 40 --result "Đã ban hành kế hoạch"
-report yte 49 2025-06 --percent 60
-report yte 33 2025-06 --percent 10   # not so-y-te's task: stored, refused by the fold
+report yte 49 2025-06 --percent 60 --result "Đã tổ chức tập huấn"
+report yte 33 2025-06 --percent 10 --result "x"   # not so-y-te's task: stored, refused by the fold
 tsync yte
 eq "the office's sync" "$SYNC_RC" 0
 enrol_as ins thanh-tra tt-01 inspector "127.0.0.1:$PORT"

@@ -15,6 +15,8 @@
 set -euo pipefail
 # shellcheck source=lib/tdsync.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
+# reports for periods years ahead: "today" for the client's future-period check
+export TIENDO_TODAY=20991231
 
 SEED=${TD_SEED:-$((RANDOM * 32768 + RANDOM))}
 RANDOM=$SEED

@@ -26,7 +26,7 @@ say "offline: 5 reports and 1 indicator value into the outbox"
 report dev 1 2025-03 --state dang --percent 30 --result "Đã ban hành kế hoạch tuyên truyền"
 report dev 1 2025-04 --state dang --percent 60 --result "Đã tổ chức 3 hội nghị"
 report dev 2 2025-02 --state xong --done-date 20/02/2025 --result "Kế hoạch số 12/KH-SKHCN"
-report dev 26 2025-03 --state dang --percent 10 --difficulties "Thiếu kinh phí"
+report dev 26 2025-03 --state dang --percent 10 --result "Đang xây dựng dự toán" --difficulties "Thiếu kinh phí"
 report dev 27 2025-05 --state chua
 run 0 "indicator value offline" "$TD" indicator --dir dev --code 7.1 --period 2025-06 --value 42,5
 run 0 "status offline" "$TD" status --dir dev

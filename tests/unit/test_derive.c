@@ -7,8 +7,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "attach.h"
 #include "derive.h"
 #include "log.pb-c.h"
+#include "plan.pb-c.h"
 #include "plan_fixture.h"
 #include "plan_pb.h"
 #pragma GCC diagnostic ignored "-Wunused-function"   /* testcerts.h: the file-based PKI is not used here */
@@ -1152,6 +1154,255 @@ static void test_incremental(void)
     L_free(&l);
 }
 
+
+/* --- office workflow: history, evidence, signed-time plausibility, deadline edits --- */
+
+static uint8_t *pack_deadline_edit(uint32_t task, const char *text, const char *reason, size_t *n)
+{
+    Tiendo__PlanChange m = TIENDO__PLAN_CHANGE__INIT;
+    Tiendo__TaskDeadline d = TIENDO__TASK_DEADLINE__INIT, *dv[1] = {&d};
+    uint8_t *out;
+    d.task = task;
+    d.deadline_text = (char *)text;
+    m.reason = (char *)reason;
+    m.n_deadlines = text ? 1 : 0;
+    m.deadlines = dv;
+    *n = tiendo__plan_change__get_packed_size(&m);
+    out = malloc(*n ? *n : 1);
+    tiendo__plan_change__pack(&m, out);
+    return out;
+}
+
+static uint8_t *pack_report_ev(uint32_t task, const char *agency, const char *period, size_t hash_len,
+                               const char *mime, uint64_t size, size_t *n)
+{
+    Tiendo__ReportPayload p = TIENDO__REPORT_PAYLOAD__INIT;
+    Tiendo__EvidenceDoc doc = TIENDO__EVIDENCE_DOC__INIT, *docs[1] = {&doc};
+    Tiendo__Attachment att = TIENDO__ATTACHMENT__INIT, *atts[1] = {&att};
+    char *ev[2] = {"https://haiduong.gov.vn/van-ban/123", "Biên bản họp"};
+    unsigned char h[32];
+    uint8_t *out;
+    memset(h, 0xab, sizeof h);
+    p.task = task;
+    p.agency = (char *)agency;
+    p.period = (char *)period;
+    p.state = TIENDO__REPORT_STATE__REPORT_IN_PROGRESS;
+    p.percent = 40;
+    p.result = "Đã ban hành quyết định";
+    p.n_evidence = 2;
+    p.evidence = ev;
+    doc.number = "123/QĐ-UBND";
+    doc.date = 20250615;
+    doc.title = "Quyết định phê duyệt";
+    p.n_documents = 1;
+    p.documents = docs;
+    att.sha256.data = h;
+    att.sha256.len = hash_len;
+    att.name = "quyet-dinh.pdf";
+    att.mime = (char *)mime;
+    att.size = size;
+    p.n_attachments = 1;
+    p.attachments = atts;
+    *n = tiendo__report_payload__get_packed_size(&p);
+    out = malloc(*n);
+    tiendo__report_payload__pack(&p, out);
+    return out;
+}
+
+static void test_workflow_history(void)
+{
+    tlog l;
+    td_state *st;
+    size_t pn, n, r1, r2, rv, bad_hash, bad_mime, bad_size, e_ok, e_noreason, e_unknown, e_wording, e_same, e_office;
+    const td_report *r;
+    const td_report_version *vv;
+    const td_review_event *re;
+    const td_deadline_change *dc;
+    const td_task *t49;
+    char old_dl[256];
+
+    L_base(&l);
+    r1 = L_sign(&l, &YTE, TIENDO__ENTRY_KIND__ENTRY_REPORT,
+                pack_report_ev(49, "so-y-te", "2025-06", 32, "application/pdf", 12345, &pn), &pn);
+    bad_hash = L_sign(&l, &YTE, TIENDO__ENTRY_KIND__ENTRY_REPORT,
+                      pack_report_ev(49, "so-y-te", "2025-07", 20, "application/pdf", 12345, &pn), &pn);
+    bad_mime = L_sign(&l, &YTE, TIENDO__ENTRY_KIND__ENTRY_REPORT,
+                      pack_report_ev(49, "so-y-te", "2025-07", 32, "application/x-msdownload", 12345, &pn), &pn);
+    bad_size = L_sign(&l, &YTE, TIENDO__ENTRY_KIND__ENTRY_REPORT,
+                      pack_report_ev(49, "so-y-te", "2025-07", 32, "image/png", TD_ATTACH_MAX_BYTES + 1ull, &pn), &pn);
+    r2 = L_report(&l, &YTE, 49, "2025-07", 60);
+    rv = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_REVIEW,
+                pack_review(YTE.pk, YTE.seq, 49, "so-y-te", 0, "Thiếu minh chứng", &pn), &pn);
+    st = fold(&l, l.len);
+    T_APPLIED(st, r1);
+    T_REFUSED(st, bad_hash, "hash of 20 bytes");
+    T_REFUSED(st, bad_mime, "is not accepted");
+    T_REFUSED(st, bad_size, "has size");
+    r = td_state_report(st, 49, "so-y-te", "2025-06");
+    TT_CHECK(r != NULL);
+    if (r) {
+        TT_EQ_INT(r->n_evidence, 2);
+        TT_EQ_STR(r->evidence[1], "Biên bản họp");
+        TT_EQ_INT(r->n_docs, 1);
+        TT_EQ_STR(r->docs[0].number, "123/QĐ-UBND");
+        TT_EQ_INT(r->docs[0].date, 20250615);
+        TT_EQ_INT(r->n_attachments, 1);
+        TT_EQ_STR(r->attachments[0].mime, "application/pdf");
+        TT_EQ_INT(r->attachments[0].size, 12345);
+        TT_EQ_INT(r->time_flags, 0);
+        TT_CHECK(r->effective_ms == NOW);
+    }
+    vv = td_state_report_versions(st, &n);
+    TT_EQ_INT(n, 2);   /* the refused ones are no versions */
+    if (n == 2) {
+        TT_EQ_INT(vv[0].index, r1);
+        TT_EQ_INT(vv[1].index, r2);
+        TT_EQ_STR(vv[1].period, "2025-07");
+        TT_EQ_INT(vv[1].percent, 60);
+    }
+    re = td_state_reviews(st, &n);
+    TT_EQ_INT(n, 1);
+    if (n == 1) {
+        TT_EQ_INT(re[0].index, rv);
+        TT_EQ_INT(re[0].report_index, r2);
+        TT_EQ_INT(re[0].accept, 0);
+        TT_EQ_STR(re[0].comment, "Thiếu minh chứng");
+        TT_EQ_STR(re[0].period, "2025-07");
+    }
+    td_state_free(st);
+
+    /* deadline edits */
+    st = fold(&l, l.len);
+    t49 = td_plan_task(td_state_plan(st), 49);
+    snprintf(old_dl, sizeof old_dl, "%s", t49 ? t49->deadline.text : "");
+    td_state_free(st);
+    e_ok = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_PLAN,
+                  pack_deadline_edit(49, "12/2026", "Công văn 55/UBND-VP ngày 02/6/2025", &pn), &pn);
+    e_noreason = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_PLAN, pack_deadline_edit(49, "6/2027", "", &pn), &pn);
+    e_unknown = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_PLAN, pack_deadline_edit(999, "6/2027", "lý do", &pn), &pn);
+    e_wording = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_PLAN, pack_deadline_edit(49, "sớm nhất có thể", "lý do", &pn), &pn);
+    e_same = L_sign(&l, &CEN, TIENDO__ENTRY_KIND__ENTRY_PLAN, pack_deadline_edit(49, "12/2026", "lý do", &pn), &pn);
+    e_office = L_sign(&l, &YTE, TIENDO__ENTRY_KIND__ENTRY_PLAN, pack_deadline_edit(49, "6/2027", "lý do", &pn), &pn);
+    st = fold(&l, l.len);
+    T_APPLIED(st, e_ok);
+    T_REFUSED(st, e_noreason, "without a reason");
+    T_REFUSED(st, e_unknown, "unknown task 999");
+    T_REFUSED(st, e_wording, "deadline edit of task 49");
+    T_REFUSED(st, e_same, "does not change");
+    T_REFUSED(st, e_office, "non-central");
+    t49 = td_plan_task(td_state_plan(st), 49);
+    TT_CHECK(t49 && t49->deadline.kind == TD_DEADLINE_MONTH && t49->deadline.year == 2026 && t49->deadline.month == 12);
+    dc = td_state_deadline_changes(st, &n);
+    TT_EQ_INT(n, 1);
+    if (n == 1) {
+        TT_EQ_INT(dc[0].task, 49);
+        TT_EQ_INT(dc[0].index, e_ok);
+        TT_EQ_STR(dc[0].before.text, old_dl);
+        TT_EQ_STR(dc[0].after.text, "12/2026");
+        TT_EQ_STR(dc[0].reason, "Công văn 55/UBND-VP ngày 02/6/2025");
+    }
+    td_state_free(st);
+
+    /* re-importing the original plan records the change back, with the plan's reason ("") */
+    {
+        uint8_t *b = sign_now(&SRV, TIENDO__ENTRY_KIND__ENTRY_PLAN, PLAN_PB, PLAN_PB_N, &pn);
+        size_t ix = L_add(&l, b, pn);
+        st = fold(&l, l.len);
+        T_APPLIED(st, ix);
+        dc = td_state_deadline_changes(st, &n);
+        TT_EQ_INT(n, 2);
+        if (n == 2) {
+            TT_EQ_STR(dc[1].before.text, "12/2026");
+            TT_EQ_STR(dc[1].after.text, old_dl);
+        }
+        td_state_free(st);
+    }
+    L_free(&l);
+}
+
+/* A report by d on task/period signed at device time t. */
+static size_t L_signed_at(tlog *l, dev *d, uint32_t task, const char *period, int64_t t)
+{
+    size_t pn, n;
+    uint8_t *p = pack_report(task, d->agency, period, TIENDO__REPORT_STATE__REPORT_IN_PROGRESS, 20, "x", &pn);
+    uint8_t *b = sign_at(d, TIENDO__ENTRY_KIND__ENTRY_REPORT, p, pn, t, &n);
+    free(p);
+    return L_add(l, b, n);
+}
+
+static void test_signed_time(void)
+{
+    tlog l;
+    td_state *st;
+    size_t n, ok, fut, back, behind;
+    const td_report_version *vv;
+    int64_t recv_fut, recv_back;
+    L_base(&l);
+    ok = L_report(&l, &YTE, 49, "2025-05", 10);
+    /* clock two hours fast */
+    fut = L_signed_at(&l, &YTE, 49, "2025-06", NOW + 7200000);
+    /* clock set back three hours (below the last entry's effective time) */
+    back = L_signed_at(&l, &YTE, 49, "2025-07", NOW - 3 * 3600000);
+    /* a device whose hybrid clock is two days ahead of its signed time */
+    YTE2.hlc = td_hlc_next(YTE2.hlc, NOW + 2 * 86400000LL);
+    behind = L_signed_at(&l, &YTE2, 49, "2025-08", NOW);
+    st = fold(&l, l.len);
+    recv_fut = NOW + 1000 + (int64_t)fut - 1;     /* fold() receives entry i at NOW + 1000 + (i - 1) */
+    recv_back = NOW + 1000 + (int64_t)back - 1;
+    vv = td_state_report_versions(st, &n);
+    TT_EQ_INT(n, 4);
+    if (n == 4) {
+        TT_EQ_INT(vv[0].index, ok);
+        TT_EQ_INT(vv[0].time_flags, 0);
+        TT_CHECK(vv[0].effective_ms == NOW);
+        TT_EQ_INT(vv[1].time_flags, TD_TIMEF_FUTURE);
+        TT_CHECK(vv[1].effective_ms == recv_fut);
+        TT_EQ_INT(vv[2].time_flags, TD_TIMEF_BACKWARDS);
+        TT_CHECK(vv[2].effective_ms == recv_fut);   /* the previous entry's effective time */
+        TT_CHECK(vv[2].effective_ms <= recv_back);
+        TT_EQ_INT(vv[3].index, behind);
+        TT_EQ_INT(vv[3].time_flags, TD_TIMEF_CLOCK_BEHIND);
+        TT_CHECK(vv[3].effective_ms == NOW + 1000 + (int64_t)behind - 1);   /* capped at receipt */
+    }
+    {
+        char buf[512];
+        td_time_flags_vi(TD_TIMEF_FUTURE | TD_TIMEF_LATE_ARRIVAL, buf, sizeof buf);
+        TT_CHECK(strstr(buf, "đồng hồ thiết bị chạy nhanh") && strstr(buf, "35 ngày"));
+        TT_EQ_INT(td_time_flags_vi(0, buf, sizeof buf), 0);
+    }
+    /* day ends in Asia/Ho_Chi_Minh: 18/06/2025 ends at 18/06 17:00 UTC */
+    TT_CHECK(td_state_day_end_ms(20250618) == 1750266000000LL);
+    TT_EQ_INT(td_state_device_date(td_state_day_end_ms(20250618) - 1), 20250618);
+    TT_EQ_INT(td_state_device_date(td_state_day_end_ms(20250618)), 20250619);
+    TT_EQ_INT(td_state_device_date(td_state_day_end_ms(20241231)), 20250101);
+    td_state_free(st);
+    L_free(&l);
+}
+
+static void test_task_agencies(void)
+{
+    tlog l;
+    td_state *st;
+    const char **v;
+    size_t n;
+    int found = 0;
+    L_base(&l);
+    st = fold(&l, l.len);
+    /* task 1: lead Sở KH&CN (726) */
+    TT_EQ_INT(td_state_task_agencies(st, 1, 20250601, TD_TASK_LEADS, &v, &n), 0);
+    TT_CHECK(n >= 1);
+    for (size_t i = 0; i < n; i++) found |= !strcmp(v[i], "so-khcn");
+    TT_CHECK(found);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = i + 1; k < n; k++) TT_CHECK(strcmp(v[i], v[k]) != 0);   /* no duplicates */
+    free(v);
+    TT_EQ_INT(td_state_task_agencies(st, 9999, 20250601, TD_TASK_LEADS, &v, &n), 0);
+    TT_EQ_INT(n, 0);
+    TT_CHECK(v == NULL);
+    td_state_free(st);
+    L_free(&l);
+}
+
 static double mono(void)
 {
     struct timespec ts;
@@ -1247,6 +1498,9 @@ int main(void)
     TT_RUN(test_agency_change);
     TT_RUN(test_visibility);
     TT_RUN(test_digest);
+    TT_RUN(test_workflow_history);
+    TT_RUN(test_signed_time);
+    TT_RUN(test_task_agencies);
     TT_RUN(test_incremental);
     TT_RUN(test_bench);
 

@@ -27,6 +27,7 @@
 #include "ledger.h"
 #include "log.h"
 #include "log.pb-c.h"
+#include "proto_ver.h"
 #include "merkle.h"
 #include "note.h"
 #include "plan_fixture.h"
@@ -101,7 +102,7 @@ static void test_hello_welcome_ping(void)
     TT_EQ_INT(hello(1, 5), 0);
     TT_EQ_INT(S.state, TDS_OPEN);
     TT_EQ_INT(O.last->body_case, TIENDO__FRAME__BODY_WELCOME);
-    TT_EQ_INT(O.last->welcome->version, 1);
+    TT_EQ_INT(O.last->welcome->version, TD_PROTO_MAX);
     TT_EQ_STR(O.last->welcome->agency, "so-tu-phap");
     TT_EQ_STR(O.last->welcome->role, "office");
     TT_EQ_STR(O.last->welcome->server_name, "test-server");
@@ -140,7 +141,7 @@ static void test_version_too_old_and_too_new(void)
     TT_CHECK(strstr(O.last->error->message, "client too old") != NULL);
     TT_CHECK(strstr(O.last->error->message_vi, "quá cũ") != NULL);
     start();
-    TT_EQ_INT(hello(2, 3), TD_EVERSION);
+    TT_EQ_INT(hello(TD_PROTO_MAX + 1, TD_PROTO_MAX + 2), TD_EVERSION);
     TT_CHECK(strstr(O.last->error->message, "server too old") != NULL);
 }
 

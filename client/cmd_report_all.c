@@ -1,0 +1,75 @@
+/*
+ * cmd_report_all.c — `tiendo report-all`: the consolidated monthly report
+ * (issue 7; common/mreport.h) from this device's replica, for central (Sở
+ * KH&CN) and the inspectorate, who hold the whole log.  An office's replica
+ * holds only the entries it may see (DESIGN §5): a report built from it
+ * would be silently wrong, so offices are refused.  Fully offline; the
+ * output equals `tiendo-server report` on the same log prefix, byte for
+ * byte (same options, same code: common/mreport_cli.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "mreport.h"
+
+static void tdc__report_all_usage(FILE *f)
+{
+    fprintf(f,
+            "Cách dùng: tiendo report-all --period YYYY-MM [--as-of dd/mm/yyyy] [--format text|csv|html]\n"
+            "                             [--out TỆP] [--dir THƯ_MỤC]\n"
+            "\n"
+            "Báo cáo tổng hợp tiến độ tháng (như tiendo-server report) lập từ bản sao trên thiết bị này, không\n"
+            "cần mạng.  Chỉ thiết bị của Sở KH&CN (trung tâm) hoặc Thanh tra tỉnh dùng được: bản sao của\n"
+            "văn phòng đơn vị chỉ có một phần sổ nhật ký.  Đồng bộ trước (tiendo sync) để có số liệu mới nhất.\n"
+            "\n"
+            "%s"
+            "  --dir THƯ_MỤC        thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
+            "\n"
+            "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
+            td_mreport_usage_options);
+}
+
+int tdc_cmd_report_all(int argc, char **argv)
+{
+    const char *prog = "tiendo report-all", *dir = NULL;
+    td_mreport_args a;
+    tdc_ctx c;
+    int rc;
+
+    td_mreport_args_init(&a);
+    for (int i = 1; i < argc; i++) {
+        int t;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            tdc__report_all_usage(stdout);
+            return 0;
+        }
+        if ((t = td_mreport_args_take(&a, prog, argc, argv, &i)) < 0) return 2;
+        if (t) continue;
+        if (!strcmp(argv[i], "--dir") && i + 1 < argc) {
+            dir = argv[++i];
+        } else if (!strncmp(argv[i], "--dir=", 6)) {
+            dir = argv[i] + 6;
+        } else {
+            fprintf(stderr, "%s: tham số không hợp lệ: %s. Xem: %s --help.\n", prog, argv[i], prog);
+            return 2;
+        }
+    }
+    if (!a.period) {
+        fprintf(stderr, "%s: thiếu --period. Hãy ghi kỳ báo cáo, ví dụ --period 2025-06.\n", prog);
+        return 2;
+    }
+    if (tdc_ctx_open(&c, dir, "report-all")) return 1;
+    if (c.id.subject.role != TD_ROLE_CENTRAL && c.id.subject.role != TD_ROLE_INSPECTOR) {
+        fprintf(stderr,
+                "%s: thiết bị này thuộc %s (%s): bản sao của văn phòng đơn vị chỉ có phần sổ nhật ký cơ quan "
+                "được xem, nên không lập được báo cáo tổng hợp. Hãy chạy lệnh trên thiết bị của Sở KH&CN hoặc "
+                "Thanh tra tỉnh, hoặc dùng tiendo-server report trên máy chủ.\n",
+                prog, c.id.subject.agency, td_role_vi(c.id.subject.role));
+        tdc_ctx_close(&c);
+        return 1;
+    }
+    rc = td_mreport_run(tdc_replica_state(c.rep), prog, &a);
+    tdc_ctx_close(&c);
+    return rc;
+}

@@ -1,0 +1,1127 @@
+/*
+ * cmd_tasks.c — what an office reads, fully offline, from its replica:
+ *   tiendo tasks    the tasks where the office's agency is lead (chủ trì) or
+ *                   partner (phối hợp), with status and last report;
+ *   tiendo task N   everything the replica knows about one task: the plan's
+ *                   words, the agencies as resolved, deadline changes,
+ *                   condition, status per lead, every report version with
+ *                   its reviews, the current texts, and this device's
+ *                   entries still waiting in the outbox ("chờ gửi");
+ *   tiendo todo     the clerk's first screen: what the office still owes
+ *                   this month, what was returned, what is near or past its
+ *                   deadline, the outbox, and the next step.
+ * Status is never computed here: common/status.h is THE status computation
+ * (DESIGN §8); this file only chooses what to show and how.
+ *
+ * "Today" is the date in Asia/Ho_Chi_Minh, TIENDO_TODAY=yyyymmdd for tests,
+ * or --date dd/mm/yyyy.  Status at a date D counts only what the server had
+ * received by the end of D (status.h), so a date before the last sync hides
+ * later entries: that is the point of --date (what was known then).
+ *
+ * Output is for a terminal: columns are measured in characters (code
+ * points, combining marks taking no cell), never in bytes, so Vietnamese
+ * text lines up.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmds.h"
+#include "derive.h"
+#include "entry.h"
+#include "log.pb-c.h"
+#include "plan.pb-c.h"
+#include "status.h"
+#include "utf8.h"
+
+/* Column widths of `tiendo tasks`, in terminal cells: the whole row fits a
+ * 120-column terminal (an old office PC's maximised console). */
+#define TDC_COL_SECTION 5    /* "VIII" + blank */
+#define TDC_COL_TT 3         /* 81 tasks; 999 is plenty */
+#define TDC_COL_TITLE 36
+#define TDC_COL_ROLE 8       /* "Phối hợp" */
+#define TDC_COL_DEADLINE 20
+#define TDC_COL_STATUS 24    /* "Đang thực hiện trong hạn" */
+#define TDC_COL_DATE 10      /* dd/mm/yyyy */
+
+/* `tiendo todo` lists at most this many lines per heading: it is a first
+ * screen, the rest is one command away (tiendo tasks). */
+#define TDC_TODO_LIST_MAX 8
+/* `tiendo task N` names at most this many resolved agencies per role
+ * ("Các sở, ban, ngành ..." expands to dozens). */
+#define TDC_TASK_AGENCIES_MAX 12
+/* Outbox entries decoded for "chờ gửi" markers; an office writes a few
+ * dozen a month, so this is far above a real backlog. */
+#define TDC_PENDING_MAX 10000
+#define TDC_PENDING_BYTES (256u << 20)
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static int tdc__usage_err(const char *cmd, const char *msg, const char *arg)
+{
+    fprintf(stderr, "tiendo %s: %s%s\nXem: tiendo %s --help\n", cmd, msg, arg ? arg : "", cmd);
+    return 2;
+}
+
+/* "2025-05" -> "05/2025" for people. */
+static void tdc__period_vi(const char *p, char *out, size_t n)
+{
+    if (strlen(p) == 7 && p[4] == '-') snprintf(out, n, "%.2s/%.4s", p + 5, p);
+    else snprintf(out, n, "%s", p);
+}
+
+static void tdc__date_ms(int64_t ms, char *buf, size_t n)
+{
+    if (ms <= 0) snprintf(buf, n, "—");
+    else td_date_vi(td_state_device_date(ms), buf, n);
+}
+
+static const char *tdc__state_vi(int state)
+{
+    switch (state) {
+    case TIENDO__REPORT_STATE__REPORT_NOT_STARTED: return "chưa triển khai";
+    case TIENDO__REPORT_STATE__REPORT_IN_PROGRESS: return "đang thực hiện";
+    case TIENDO__REPORT_STATE__REPORT_DONE: return "đã hoàn thành";
+    default: return "không ghi trạng thái";
+    }
+}
+
+/* The agency's name from the registry, or the slug. */
+static const char *tdc__agency_name(const td_state *st, const char *slug)
+{
+    const td_agency *a = td_registry_agency(td_state_registry(st), slug);
+    return a && a->name && *a->name ? a->name : slug;
+}
+
+/* Cells a code point takes: combining marks (an NFD tone or hat) none. */
+static int tdc__cp_cells(uint32_t cp)
+{
+    if ((cp >= 0x300 && cp <= 0x36F) || cp == 0x200B) return 0;
+    return 1;
+}
+
+static size_t tdc__width(const char *s)
+{
+    size_t i = 0, n = strlen(s), w = 0;
+    while (i < n) {
+        uint32_t cp;
+        i += (size_t)td_utf8_decode(s + i, n - i, &cp);
+        w += (size_t)tdc__cp_cells(cp);
+    }
+    return w;
+}
+
+/*
+ * Print s in a column of w cells: cut at a character boundary with "…"
+ * when longer, padded with blanks when shorter (not after the last column).
+ * Newlines and tabs inside plan cells would break the row: shown as blanks.
+ */
+static void tdc__col(const char *s, size_t w, int last)
+{
+    size_t i = 0, n = strlen(s), cells = 0, total = tdc__width(s), end = 0;
+    size_t room = total > w ? w - 1 : w;
+    while (i < n) {
+        uint32_t cp;
+        size_t k = (size_t)td_utf8_decode(s + i, n - i, &cp);
+        int c = tdc__cp_cells(cp);
+        if (cells + (size_t)c > room) break;
+        cells += (size_t)c;
+        i += k;
+        end = i;
+    }
+    if (total > w)   /* no blank before the ellipsis */
+        while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == ',')) {
+            end--;
+            cells--;
+        }
+    for (i = 0; i < end; i++) putchar(s[i] == '\n' || s[i] == '\t' || s[i] == '\r' ? ' ' : s[i]);
+    if (total > w) {
+        fputs("…", stdout);
+        cells++;
+    }
+    if (!last)
+        for (; cells < w; cells++) putchar(' ');
+}
+
+/* Right-aligned number in a column. */
+static void tdc__col_num(unsigned v, size_t w)
+{
+    printf("%*u", (int)w, v);
+}
+
+static int tdc__in(const char **v, size_t n, const char *slug)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v[i], slug)) return 1;
+    return 0;
+}
+
+/* Role of agency on task at date: 1 lead, 2 partner, 0 none; -1 on OOM. */
+static int tdc__role(const td_state *st, uint32_t task, int date, const char *agency)
+{
+    const char **v = NULL;
+    size_t n = 0;
+    int hit;
+    if (td_state_task_agencies(st, task, date, TD_TASK_LEADS, &v, &n)) return -1;
+    hit = tdc__in(v, n, agency);
+    free(v);
+    if (hit) return 1;
+    v = NULL;
+    n = 0;
+    if (td_state_task_agencies(st, task, date, TD_TASK_PARTNERS, &v, &n)) return -1;
+    hit = tdc__in(v, n, agency);
+    free(v);
+    return hit ? 2 : 0;
+}
+
+static const char *tdc__role_vi(int role)
+{
+    return role == 1 ? "Chủ trì" : role == 2 ? "Phối hợp" : "";
+}
+
+static const td_lead_status *tdc__lead(const td_task_status *ts, const char *agency)
+{
+    for (size_t i = 0; i < ts->n_leads; i++)
+        if (!strcmp(ts->leads[i].agency, agency)) return &ts->leads[i];
+    return NULL;
+}
+
+/*
+ * The latest report version (by effective signed time) on task, from agency
+ * (NULL: any) for period (NULL: any) that the server had received by the
+ * end of date.  NULL if none.
+ */
+static const td_report_version *tdc__last_version(const td_state *st, uint32_t task, const char *agency,
+                                                  const char *period, int date)
+{
+    size_t n;
+    const td_report_version *v = td_state_report_versions(st, &n), *best = NULL;
+    int64_t end = td_state_day_end_ms(date);
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].task != task || v[i].received_ms >= end) continue;
+        if (agency && strcmp(v[i].agency, agency)) continue;
+        if (period && strcmp(v[i].period, period)) continue;
+        if (!best || v[i].effective_ms >= best->effective_ms) best = &v[i];
+    }
+    return best;
+}
+
+/*
+ * The deadline of task t as it stood at the end of date: the "before" of
+ * the first change received after that day, else the current one (the
+ * status at date is judged against the same deadline: status.h).
+ */
+static const td_deadline *tdc__deadline_at(const td_state *st, const td_task *t, int date)
+{
+    size_t n;
+    const td_deadline_change *dc = td_state_deadline_changes(st, &n);
+    int64_t end = td_state_day_end_ms(date);
+    for (size_t i = 0; i < n; i++)
+        if (dc[i].task == (uint32_t)t->number && dc[i].received_ms >= end) return &dc[i].before;
+    return &t->deadline;
+}
+
+/* ---- this device's entries still in the outbox ---------------------------- */
+
+/* What a pending entry is about (one per task a deadline edit names). */
+typedef struct tdc_pending {
+    uint64_t seq;
+    int kind;
+    uint32_t task;                       /* 0 if not about a task */
+    char agency[TD_AGENCY_MAX + 1];      /* report/review: the report's agency */
+    char period[8];                      /* report: its period */
+    int state;                           /* report: ReportState */
+    const char *summary;                 /* borrowed from the items */
+} tdc_pending;
+
+typedef struct tdc_pending_set {
+    tdc_outbox_item *items;
+    size_t n_items;
+    tdc_pending *v;
+    size_t n;
+} tdc_pending_set;
+
+static void tdc__pending_free(tdc_pending_set *p)
+{
+    tdc_outbox_items_free(p->items, p->n_items);
+    free(p->v);
+    memset(p, 0, sizeof *p);
+}
+
+static int tdc__pending_push(tdc_pending_set *p, size_t *cap, const tdc_pending *x)
+{
+    if (p->n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        tdc_pending *nv = realloc(p->v, nc * sizeof *nv);
+        if (!nv) return TD_ENOMEM;
+        p->v = nv;
+        *cap = nc;
+    }
+    p->v[p->n++] = *x;
+    return 0;
+}
+
+/*
+ * Decode the device's pending outbox entries (signed by this device, not yet
+ * acknowledged): which task, agency and period each is about.  An entry that
+ * does not decode is kept with task 0 (it is still waiting; `tiendo status`
+ * lists it).  0, or a TD_E* code with err filled.
+ */
+static int tdc__pending_load(tdc_replica *rep, tdc_pending_set *p, td_error *err)
+{
+    size_t cap = 0;
+    memset(p, 0, sizeof *p);
+    if (tdc_replica_outbox_pending(rep, 0, TDC_PENDING_MAX, TDC_PENDING_BYTES, &p->items, &p->n_items, err))
+        return err->code ? err->code : TD_EDB;
+    for (size_t i = 0; i < p->n_items; i++) {
+        const tdc_outbox_item *it = &p->items[i];
+        tdc_pending x;
+        td_entry en;
+        td_error e2;
+        int rc = 0;
+        memset(&x, 0, sizeof x);
+        x.seq = it->seq;
+        x.kind = it->kind;
+        x.summary = it->summary;
+        if (!it->body || td_entry_decode(it->body, it->len, &en, &e2)) {
+            if (tdc__pending_push(p, &cap, &x)) goto oom;
+            continue;
+        }
+        if (en.e->kind == TIENDO__ENTRY_KIND__ENTRY_REPORT) {
+            Tiendo__ReportPayload *rp =
+                tiendo__report_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
+            if (rp) {
+                x.task = rp->task;
+                snprintf(x.agency, sizeof x.agency, "%s", rp->agency ? rp->agency : "");
+                snprintf(x.period, sizeof x.period, "%s", rp->period ? rp->period : "");
+                x.state = rp->state;
+                tiendo__report_payload__free_unpacked(rp, NULL);
+            }
+            rc = tdc__pending_push(p, &cap, &x);
+        } else if (en.e->kind == TIENDO__ENTRY_KIND__ENTRY_REVIEW) {
+            Tiendo__ReviewPayload *rv =
+                tiendo__review_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
+            if (rv) {
+                x.task = rv->task;
+                snprintf(x.agency, sizeof x.agency, "%s", rv->agency ? rv->agency : "");
+                tiendo__review_payload__free_unpacked(rv, NULL);
+            }
+            rc = tdc__pending_push(p, &cap, &x);
+        } else if (en.e->kind == TIENDO__ENTRY_KIND__ENTRY_CONDITION) {
+            Tiendo__ConditionPayload *cp =
+                tiendo__condition_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
+            if (cp) {
+                x.task = cp->task;
+                tiendo__condition_payload__free_unpacked(cp, NULL);
+            }
+            rc = tdc__pending_push(p, &cap, &x);
+        } else if (en.e->kind == TIENDO__ENTRY_KIND__ENTRY_PLAN) {
+            Tiendo__PlanChange *pc = tiendo__plan_change__unpack(NULL, en.e->payload.len, en.e->payload.data);
+            if (pc && !pc->plan && pc->n_deadlines) {
+                for (size_t k = 0; k < pc->n_deadlines && !rc; k++) {
+                    x.task = pc->deadlines[k]->task;
+                    rc = tdc__pending_push(p, &cap, &x);
+                }
+            } else {
+                rc = tdc__pending_push(p, &cap, &x);
+            }
+            if (pc) tiendo__plan_change__free_unpacked(pc, NULL);
+        } else {
+            rc = tdc__pending_push(p, &cap, &x);
+        }
+        td_entry_free(&en);
+        if (rc) goto oom;
+    }
+    return 0;
+oom:
+    tdc__pending_free(p);
+    td_error_set(err, TD_ENOMEM, "pending outbox entries: out of memory");
+    return TD_ENOMEM;
+}
+
+/* A pending report of this device on (task, agency, period)? */
+static const tdc_pending *tdc__pending_report(const tdc_pending_set *p, uint32_t task, const char *agency,
+                                              const char *period)
+{
+    const tdc_pending *hit = NULL;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->v[i].kind == TIENDO__ENTRY_KIND__ENTRY_REPORT && p->v[i].task == task &&
+            !strcmp(p->v[i].agency, agency) && (!period || !strcmp(p->v[i].period, period)))
+            hit = &p->v[i];   /* the last written wins, as in the log */
+    return hit;
+}
+
+/* Common option: --date dd/mm/yyyy. */
+static int tdc__parse_date(const char *cmd, const char *s, int *d)
+{
+    if (td_date_parse_vi(s, d) || !td_date_valid(*d)) {
+        tdc__usage_err(cmd, "--date phải là ngày dd/mm/yyyy: ", s);
+        return 0;
+    }
+    return 1;
+}
+
+/* Open the context and require a plan in the replica. */
+static int tdc__open(tdc_ctx *c, const char *dir, const char *cmd)
+{
+    if (tdc_ctx_open(c, dir, cmd)) return 1;
+    if (!td_state_has_plan(tdc_replica_state(c->rep))) {
+        fprintf(stderr, "tiendo %s: bản sao trên thiết bị chưa có kế hoạch. Hãy đồng bộ trước: tiendo sync\n", cmd);
+        tdc_ctx_close(c);
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- tiendo tasks --------------------------------------------------------- */
+
+static void tdc__tasks_usage(FILE *f)
+{
+    fputs("Cách dùng: tiendo tasks [--all] [--period YYYY-MM] [--status TRẠNG_THÁI] [--section MỤC]\n"
+          "                    [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
+          "\n"
+          "Danh sách nhiệm vụ mà cơ quan mình chủ trì hoặc phối hợp, theo dữ liệu trên thiết bị (không\n"
+          "cần mạng): mục, số thứ tự (TT), tên rút gọn, vai trò, thời hạn như kế hoạch ghi, trạng thái\n"
+          "và ngày báo cáo gần nhất. Thiết bị của Sở KH&CN (trung tâm) và thanh tra xem mọi nhiệm vụ.\n"
+          "\n"
+          "  --all              mọi nhiệm vụ của kế hoạch\n"
+          "  --period YYYY-MM   xét theo kỳ: trạng thái vào cuối tháng đó, cột báo cáo là báo cáo của kỳ\n"
+          "  --status TT        chỉ nhiệm vụ có trạng thái này: done-on-time, done-late, ongoing,\n"
+          "                     ongoing-late, not-started, due-soon, awaiting-review (hoặc tên tiếng\n"
+          "                     Việt, ví dụ \"Chờ thẩm định\")\n"
+          "  --section MỤC      chỉ các nhiệm vụ của mục (số La Mã I..X)\n"
+          "  --date NGÀY        xét trạng thái tại ngày này (mặc định hôm nay)\n"
+          "  --dir DIR          thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
+          "\n"
+          "Trạng thái của nhiệm vụ mình chủ trì là trạng thái của riêng cơ quan mình; với nhiệm vụ phối\n"
+          "hợp (và --all) là trạng thái chung của nhiệm vụ.\n"
+          "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp.\n",
+          f);
+}
+
+int tdc_cmd_tasks(int argc, char **argv)
+{
+    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
+                                         {"all", no_argument, 0, 'a'},
+                                         {"period", required_argument, 0, 'p'},
+                                         {"status", required_argument, 0, 's'},
+                                         {"section", required_argument, 0, 'S'},
+                                         {"date", required_argument, 0, 'D'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *cmd = "tasks";
+    const char *dir = NULL, *period = NULL, *section = NULL;
+    int all = 0, date = 0, opt, rc = 0, today = tdc_today();
+    td_status want = TD_ST_NONE;
+    td_status_opts so;
+    td_task_status *ts = NULL;
+    size_t n_ts = 0, shown = 0, n_lead = 0, n_partner = 0;
+    td_error e;
+    tdc_ctx c;
+    const td_state *st;
+    const td_plan *plan;
+    const char *me;
+    char dbuf[16], pvi[16];
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'd': dir = optarg; break;
+        case 'a': all = 1; break;
+        case 'p': period = optarg; break;
+        case 's':
+            want = td_status_parse(optarg);
+            if (want == TD_ST_NONE)
+                return tdc__usage_err(cmd,
+                                      "--status không rõ; dùng done-on-time, done-late, ongoing, ongoing-late, "
+                                      "not-started, due-soon hoặc awaiting-review: ",
+                                      optarg);
+            break;
+        case 'S': section = optarg; break;
+        case 'D':
+            if (!tdc__parse_date(cmd, optarg, &date)) return 2;
+            break;
+        case 'h': tdc__tasks_usage(stdout); return 0;
+        default: tdc__tasks_usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) return tdc__usage_err(cmd, "tham số thừa: ", argv[optind]);
+    if (period) {
+        int y, m;
+        char cur[8];
+        if (td_period_parse(period, &y, &m)) return tdc__usage_err(cmd, "--period phải có dạng YYYY-MM: ", period);
+        td_period_of_date(today, cur);
+        if (strcmp(period, cur) > 0)
+            return tdc__usage_err(cmd, "--period sau tháng hiện tại; chọn kỳ đến tháng này: ", period);
+        /* judged at the end of the period's month, or today for this month */
+        if (!date) {
+            int next_first = m == 12 ? (y + 1) * 10000 + 101 : y * 10000 + (m + 1) * 100 + 1;
+            int last = td_date_add_days(next_first, -1);
+            date = last < today ? last : today;
+        }
+    }
+    if (!date) date = today;
+
+    if (tdc__open(&c, dir, cmd)) return 1;
+    st = tdc_replica_state(c.rep);
+    plan = td_state_plan(st);
+    me = c.id.subject.agency;
+    if (section) {
+        int ok = 0;
+        for (size_t i = 0; i < plan->n_sections; i++)
+            if (!strcasecmp(plan->sections[i].code, section)) ok = 1;
+        if (!ok) {
+            fprintf(stderr, "tiendo tasks: kế hoạch không có mục \"%s\". Các mục:", section);
+            for (size_t i = 0; i < plan->n_sections; i++) fprintf(stderr, " %s", plan->sections[i].code);
+            fputs(".\n", stderr);
+            tdc_ctx_close(&c);
+            return 2;
+        }
+    }
+    /* central and the inspectorate follow every task (DESIGN §1) */
+    if (c.id.subject.role == TD_ROLE_CENTRAL || c.id.subject.role == TD_ROLE_INSPECTOR) all = 1;
+
+    td_status_opts_default(&so);
+    if (td_status_all(st, date, &so, &ts, &n_ts, &e)) {
+        fprintf(stderr, "tiendo tasks: không tính được trạng thái: %s (%s)\n", td_err_vi(e.code), e.msg);
+        tdc_ctx_close(&c);
+        return 1;
+    }
+
+    td_date_vi(date, dbuf, sizeof dbuf);
+    if (period) tdc__period_vi(period, pvi, sizeof pvi);
+    printf("Nhiệm vụ %s — cơ quan %s (%s) — trạng thái tại ngày %s%s%s\n\n",
+           all ? "của kế hoạch" : "chủ trì, phối hợp", me, tdc__agency_name(st, me), dbuf,
+           period ? ", kỳ " : "", period ? pvi : "");
+    tdc__col("Mục", TDC_COL_SECTION, 0);
+    fputs("  ", stdout);
+    tdc__col("TT", TDC_COL_TT, 0);
+    fputs("  ", stdout);
+    tdc__col("Nhiệm vụ", TDC_COL_TITLE, 0);
+    fputs("  ", stdout);
+    tdc__col("Vai trò", TDC_COL_ROLE, 0);
+    fputs("  ", stdout);
+    tdc__col("Thời hạn", TDC_COL_DEADLINE, 0);
+    fputs("  ", stdout);
+    tdc__col("Trạng thái", TDC_COL_STATUS, 0);
+    fputs("  ", stdout);
+    tdc__col(period ? "Báo cáo kỳ" : "Báo cáo", TDC_COL_DATE, 1);
+    putchar('\n');
+    for (size_t i = 0; i < TDC_COL_SECTION + TDC_COL_TT + TDC_COL_TITLE + TDC_COL_ROLE + TDC_COL_DEADLINE +
+                                TDC_COL_STATUS + TDC_COL_DATE + 12;
+         i++)
+        fputs("─", stdout);
+    putchar('\n');
+
+    for (size_t i = 0; i < n_ts; i++) {
+        const td_task *t = td_plan_task(plan, (int)ts[i].task);
+        const td_lead_status *ls;
+        int role, rdate = 0;
+        td_status s;
+        char rbuf[16];
+        if (!t) continue;
+        if (section && (!t->section || strcasecmp(t->section, section))) continue;
+        role = tdc__role(st, ts[i].task, date, me);
+        if (role < 0) {
+            rc = 1;
+            fprintf(stderr, "tiendo tasks: %s\n", td_err_vi(TD_ENOMEM));
+            break;
+        }
+        if (!role && !all) continue;
+        ls = role == 1 ? tdc__lead(&ts[i], me) : NULL;
+        s = ls ? ls->status : ts[i].overall;
+        if (want != TD_ST_NONE && s != want) continue;
+        if (period) {
+            const td_report_version *v = tdc__last_version(st, ts[i].task, role ? me : NULL, period, date);
+            rdate = v ? td_state_device_date(v->effective_ms) : 0;
+        } else if (ls) {
+            rdate = ls->last_report_date;
+        } else if (role == 2) {
+            const td_report_version *v = tdc__last_version(st, ts[i].task, me, NULL, date);
+            rdate = v ? td_state_device_date(v->effective_ms) : 0;
+        } else {
+            rdate = ts[i].last_report_date;
+        }
+        td_date_vi(rdate, rbuf, sizeof rbuf);
+        tdc__col(t->section ? t->section : "", TDC_COL_SECTION, 0);
+        fputs("  ", stdout);
+        tdc__col_num((unsigned)t->number, TDC_COL_TT);
+        fputs("  ", stdout);
+        tdc__col(t->title ? t->title : "", TDC_COL_TITLE, 0);
+        fputs("  ", stdout);
+        tdc__col(tdc__role_vi(role), TDC_COL_ROLE, 0);
+        fputs("  ", stdout);
+        {
+            const td_deadline *dl = tdc__deadline_at(st, t, date);
+            tdc__col(dl->text ? dl->text : "", TDC_COL_DEADLINE, 0);
+        }
+        fputs("  ", stdout);
+        tdc__col(td_status_vi(s), TDC_COL_STATUS, 0);
+        fputs("  ", stdout);
+        tdc__col(rdate ? rbuf : "—", TDC_COL_DATE, 1);
+        putchar('\n');
+        shown++;
+        if (role == 1) n_lead++;
+        else if (role == 2) n_partner++;
+    }
+    if (!rc) {
+        putchar('\n');
+        if (!shown)
+            printf("Không có nhiệm vụ nào phù hợp%s.\n",
+                   all ? "" : " (cơ quan không chủ trì, phối hợp nhiệm vụ nào thỏa điều kiện lọc; xem mọi "
+                              "nhiệm vụ: tiendo tasks --all)");
+        else
+            printf("%zu nhiệm vụ (chủ trì %zu, phối hợp %zu). Chi tiết một nhiệm vụ: tiendo task SỐ\n", shown,
+                   n_lead, n_partner);
+    }
+    td_status_all_free(ts, n_ts);
+    tdc_ctx_close(&c);
+    return rc;
+}
+
+/* ---- tiendo task N -------------------------------------------------------- */
+
+static void tdc__task_usage(FILE *f)
+{
+    fputs("Cách dùng: tiendo task SỐ [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
+          "\n"
+          "Toàn bộ thông tin về một nhiệm vụ trên thiết bị (không cần mạng): tên, sản phẩm, cơ quan chủ\n"
+          "trì và phối hợp (như kế hoạch ghi và theo tổ chức hiện nay), thời hạn và các lần gia hạn, điều\n"
+          "kiện, trạng thái của từng cơ quan chủ trì, lịch sử mọi báo cáo và ý kiến thẩm định, nội dung\n"
+          "báo cáo hiện hành, và các mục của thiết bị này đang chờ gửi.\n"
+          "\n"
+          "  SỐ             số thứ tự (TT) của nhiệm vụ trong kế hoạch\n"
+          "  --date NGÀY    trạng thái tại ngày này (mặc định hôm nay)\n"
+          "  --dir DIR      thư mục thiết bị\n"
+          "Mã thoát: 0 thành công, 1 lỗi (nhiệm vụ không có trong kế hoạch), 2 sai cú pháp.\n",
+          f);
+}
+
+/* "a; b; c ... và N cơ quan khác" of the resolved agencies. */
+static void tdc__print_agencies(const td_state *st, uint32_t task, int date, int which)
+{
+    const char **v = NULL;
+    size_t n = 0;
+    if (td_state_task_agencies(st, task, date, which, &v, &n)) {
+        printf("(%s)\n", td_err_vi(TD_ENOMEM));
+        return;
+    }
+    if (!n) printf("không có (nhóm mở hoặc không xác định)\n");
+    for (size_t i = 0; i < n && i < TDC_TASK_AGENCIES_MAX; i++)
+        printf("%s%s", i ? "; " : "", tdc__agency_name(st, v[i]));
+    if (n > TDC_TASK_AGENCIES_MAX) printf(" và %zu cơ quan khác", n - TDC_TASK_AGENCIES_MAX);
+    if (n) printf(" (%zu)\n", n);
+    free(v);
+}
+
+static void tdc__print_text(const char *label, const char *s)
+{
+    if (!s || !*s) return;
+    printf("      %s: %s\n", label, s);
+}
+
+static void tdc__print_deadline(const td_deadline *d)
+{
+    char vi[256];
+    td_deadline_vi(d, vi, sizeof vi);
+    printf("\"%s\" (%s)", d->text ? d->text : "", vi);
+}
+
+int tdc_cmd_task(int argc, char **argv)
+{
+    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
+                                         {"date", required_argument, 0, 'D'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *cmd = "task";
+    const char *dir = NULL;
+    long num = 0;
+    int date = 0, opt, role;
+    tdc_ctx c;
+    const td_state *st;
+    const td_plan *plan;
+    const td_task *t;
+    const td_section *sec;
+    td_task_status ts;
+    td_status_opts so;
+    td_error e;
+    tdc_pending_set pend;
+    char dbuf[16], dbuf2[16], pvi[16], when[32];
+    size_t n, k;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'd': dir = optarg; break;
+        case 'D':
+            if (!tdc__parse_date(cmd, optarg, &date)) return 2;
+            break;
+        case 'h': tdc__task_usage(stdout); return 0;
+        default: tdc__task_usage(stderr); return 2;
+        }
+    }
+    if (optind >= argc) return tdc__usage_err(cmd, "thiếu số thứ tự nhiệm vụ", NULL);
+    {
+        char *end;
+        num = strtol(argv[optind], &end, 10);
+        if (*end || end == argv[optind] || num < 1 || num > TD_PLAN_TASK_NUMBER_MAX)
+            return tdc__usage_err(cmd, "số thứ tự nhiệm vụ phải là số nguyên dương: ", argv[optind]);
+    }
+    if (optind + 1 < argc) return tdc__usage_err(cmd, "tham số thừa: ", argv[optind + 1]);
+    if (!date) date = tdc_today();
+
+    if (tdc__open(&c, dir, cmd)) return 1;
+    st = tdc_replica_state(c.rep);
+    plan = td_state_plan(st);
+    t = td_plan_task(plan, (int)num);
+    if (!t) {
+        fprintf(stderr, "tiendo task: nhiệm vụ số %ld không có trong kế hoạch %s (%zu nhiệm vụ). "
+                        "Xem danh sách: tiendo tasks --all\n",
+                num, plan->number ? plan->number : "", plan->n_tasks);
+        tdc_ctx_close(&c);
+        return 1;
+    }
+    td_status_opts_default(&so);
+    if (td_status_task(st, (uint32_t)num, date, &so, &ts, &e)) {
+        fprintf(stderr, "tiendo task: không tính được trạng thái: %s (%s)\n", td_err_vi(e.code), e.msg);
+        tdc_ctx_close(&c);
+        return 1;
+    }
+    if (tdc__pending_load(c.rep, &pend, &e)) {
+        fprintf(stderr, "tiendo task: không đọc được hộp thư đi: %s (%s)\n", td_err_vi(e.code), e.msg);
+        td_task_status_free(&ts);
+        tdc_ctx_close(&c);
+        return 1;
+    }
+    role = tdc__role(st, (uint32_t)num, date, c.id.subject.agency);
+    sec = t->section ? td_plan_section(plan, t->section) : NULL;
+
+    td_date_vi(date, dbuf, sizeof dbuf);
+    printf("Nhiệm vụ %d — kế hoạch %s\n", t->number, plan->number ? plan->number : "");
+    printf("Mục %s%s%s\n", t->section ? t->section : "?", sec && sec->title ? ": " : "",
+           sec && sec->title ? sec->title : "");
+    printf("Tên nhiệm vụ: %s\n", t->title ? t->title : "");
+    if (t->product && *t->product) printf("Sản phẩm: %s\n", t->product);
+    printf("Cơ quan chủ trì (theo kế hoạch): %s\n", t->lead_text ? t->lead_text : "");
+    printf("  theo tổ chức tại ngày %s: ", dbuf);
+    tdc__print_agencies(st, (uint32_t)num, date, TD_TASK_LEADS);
+    printf("Cơ quan phối hợp (theo kế hoạch): %s\n", t->partner_text ? t->partner_text : "");
+    printf("  theo tổ chức tại ngày %s: ", dbuf);
+    tdc__print_agencies(st, (uint32_t)num, date, TD_TASK_PARTNERS);
+    printf("Vai trò của %s: %s\n", c.id.subject.agency,
+           role == 1 ? "chủ trì" : role == 2 ? "phối hợp" : "không chủ trì, không phối hợp");
+    {
+        const td_deadline *dl = tdc__deadline_at(st, t, date);
+        printf("Thời hạn%s: ", dl != &t->deadline ? " tại ngày đang xét" : "");
+        tdc__print_deadline(dl);
+        if (dl != &t->deadline) {
+            fputs("; hiện nay: ", stdout);
+            tdc__print_deadline(&t->deadline);
+        }
+        putchar('\n');
+    }
+
+    /* deadline changes (gia hạn) with their reasons */
+    {
+        const td_deadline_change *dc = td_state_deadline_changes(st, &n);
+        for (size_t i = 0; i < n; i++) {
+            if (dc[i].task != (uint32_t)num) continue;
+            tdc__date_ms(dc[i].received_ms, dbuf2, sizeof dbuf2);
+            printf("  Thay đổi thời hạn ngày %s (mục nhật ký %llu): ", dbuf2, (unsigned long long)dc[i].index);
+            tdc__print_deadline(&dc[i].before);
+            fputs(" → ", stdout);
+            tdc__print_deadline(&dc[i].after);
+            putchar('\n');
+            printf("    Lý do: %s\n", *dc[i].reason ? dc[i].reason : "(kế hoạch mới được nhập)");
+        }
+    }
+    /* condition */
+    if (t->deadline.kind == TD_DEADLINE_CONDITIONAL || ts.kind == TD_DEADLINE_CONDITIONAL) {
+        const td_condition *cd = td_state_conditions(st, &n);
+        int found = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (cd[i].task != (uint32_t)num) continue;
+            found = 1;
+            td_date_vi(cd[i].met_date, dbuf2, sizeof dbuf2);
+            printf("Điều kiện: đã đáp ứng ngày %s", dbuf2);
+            if (cd[i].due_year) printf("; hạn hoàn thành: tháng %02d/%04d", cd[i].due_month, cd[i].due_year);
+            else printf("; chưa có hạn hoàn thành");
+            tdc__date_ms(cd[i].received_ms, dbuf2, sizeof dbuf2);
+            printf(" (Sở KH&CN ghi nhận ngày %s)\n", dbuf2);
+            if (*cd[i].note) printf("  Ghi chú: %s\n", cd[i].note);
+        }
+        if (!found) printf("Điều kiện: chưa được Sở KH&CN ghi nhận là đã đáp ứng (chưa có hạn hoàn thành)\n");
+    }
+
+    /* status at the date */
+    printf("\nTrạng thái tại ngày %s: %s\n", dbuf, td_status_vi(ts.overall));
+    for (size_t i = 0; i < ts.n_leads; i++) {
+        const td_lead_status *ls = &ts.leads[i];
+        printf("  - %s (%s): %s", ls->agency, tdc__agency_name(st, ls->agency), td_status_vi(ls->status));
+        if (ls->due_date) {
+            td_date_vi(ls->due_date, dbuf2, sizeof dbuf2);
+            printf("; hạn %s", dbuf2);
+        } else {
+            printf("; chưa có hạn");
+        }
+        if (*ls->period) {
+            tdc__period_vi(ls->period, pvi, sizeof pvi);
+            printf("; kỳ %s", pvi);
+        }
+        if (ls->last_report_date) {
+            td_date_vi(ls->last_report_date, dbuf2, sizeof dbuf2);
+            printf("; báo cáo gần nhất ký ngày %s (%s, %u%%)", dbuf2, tdc__state_vi(ls->report_state), ls->percent);
+        } else {
+            printf("; chưa báo cáo");
+        }
+        if (ls->done_date) {
+            td_date_vi(ls->done_date, dbuf2, sizeof dbuf2);
+            printf("; hoàn thành ngày %s", dbuf2);
+        }
+        putchar('\n');
+        if (ls->returned)
+            printf("      Bị trả lại, lý do: %s\n", ls->return_comment && *ls->return_comment ? ls->return_comment
+                                                                                            : "(không ghi)");
+    }
+
+    /* history: every report version visible here, with its reviews */
+    {
+        const td_report_version *v = td_state_report_versions(st, &n);
+        size_t nr;
+        const td_review_event *rv = td_state_reviews(st, &nr);
+        size_t count = 0;
+        for (size_t i = 0; i < n; i++)
+            if (v[i].task == (uint32_t)num) count++;
+        printf("\nLịch sử báo cáo (%zu phiên bản trên thiết bị này):\n", count);
+        for (size_t i = 0; i < n; i++) {
+            const td_report *cur;
+            char flags[512];
+            if (v[i].task != (uint32_t)num) continue;
+            cur = td_state_report(st, v[i].task, v[i].agency, v[i].period);
+            tdc__period_vi(v[i].period, pvi, sizeof pvi);
+            printf("  - Kỳ %s, %s: %s, %u%% (mục nhật ký %llu%s)\n", pvi, v[i].agency, tdc__state_vi(v[i].state),
+                   v[i].percent, (unsigned long long)v[i].index,
+                   cur && cur->index == v[i].index ? ", hiện hành" : ", đã được thay");
+            tdc_fmt_time(v[i].device_time_ms, when, sizeof when);
+            tdc__date_ms(v[i].received_ms, dbuf2, sizeof dbuf2);
+            printf("      Ký lúc %s; máy chủ nhận ngày %s\n", when, dbuf2);
+            if (v[i].time_flags) {
+                td_time_flags_vi(v[i].time_flags, flags, sizeof flags);
+                tdc__date_ms(v[i].effective_ms, dbuf2, sizeof dbuf2);
+                printf("      Lưu ý giờ ký: %s; ngày ký được tính là %s\n", flags, dbuf2);
+            }
+            for (k = 0; k < nr; k++) {
+                if (rv[k].report_index != v[i].index) continue;
+                tdc__date_ms(rv[k].received_ms, dbuf2, sizeof dbuf2);
+                printf("      Thẩm định ngày %s: %s%s%s\n", dbuf2, rv[k].accept ? "chấp nhận" : "TRẢ LẠI",
+                       *rv[k].comment ? ". Ý kiến: " : "", rv[k].comment);
+            }
+        }
+        if (!count) printf("  (chưa có báo cáo nào)\n");
+    }
+
+    /* current texts: per agency, its latest period's current report */
+    {
+        const td_report *r = td_state_reports(st, &n);
+        int any = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (r[i].task != (uint32_t)num) continue;
+            if (i + 1 < n && r[i + 1].task == r[i].task && !strcmp(r[i + 1].agency, r[i].agency)) continue;
+            if (!any) printf("\nNội dung báo cáo hiện hành (kỳ gần nhất của mỗi cơ quan):\n");
+            any = 1;
+            tdc__period_vi(r[i].period, pvi, sizeof pvi);
+            printf("  - %s, kỳ %s: %s, %u%%", r[i].agency, pvi, tdc__state_vi(r[i].state), r[i].percent);
+            if (r[i].done_date) {
+                td_date_vi(r[i].done_date, dbuf2, sizeof dbuf2);
+                printf(", hoàn thành ngày %s", dbuf2);
+            }
+            printf("; %s\n", r[i].review > 0 ? "đã được chấp nhận" : r[i].review < 0 ? "bị trả lại" : "chưa thẩm định");
+            tdc__print_text("Kết quả", r[i].result);
+            tdc__print_text("Khó khăn, vướng mắc", r[i].difficulties);
+            tdc__print_text("Đề xuất, kiến nghị", r[i].proposals);
+            for (k = 0; k < r[i].n_evidence; k++) tdc__print_text("Minh chứng", r[i].evidence[k]);
+            for (k = 0; k < r[i].n_docs; k++) {
+                td_date_vi(r[i].docs[k].date, dbuf2, sizeof dbuf2);
+                printf("      Văn bản: %s%s%s%s%s\n", r[i].docs[k].number, *dbuf2 ? " ngày " : "", dbuf2,
+                       *r[i].docs[k].title ? " — " : "", r[i].docs[k].title);
+            }
+            for (k = 0; k < r[i].n_attachments; k++) {
+                char hex[17];
+                for (int b = 0; b < 8; b++) snprintf(hex + 2 * b, 3, "%02x", r[i].attachments[k].sha256[b]);
+                printf("      Tệp đính kèm: %s (%s, %llu byte, %s…)\n", r[i].attachments[k].name,
+                       r[i].attachments[k].mime, (unsigned long long)r[i].attachments[k].size, hex);
+            }
+            if (r[i].review < 0 && *r[i].review_comment) tdc__print_text("Lý do trả lại", r[i].review_comment);
+        }
+    }
+
+    /* this device's entries on the task still in the outbox */
+    {
+        size_t shown = 0;
+        for (size_t i = 0; i < pend.n; i++) {
+            if (pend.v[i].task != (uint32_t)num) continue;
+            if (!shown) printf("\nTrên thiết bị này, chưa đồng bộ:\n");
+            printf("  - số %llu: %s — chờ gửi\n", (unsigned long long)pend.v[i].seq,
+                   *pend.v[i].summary ? pend.v[i].summary : td_entry_kind_vi(pend.v[i].kind));
+            shown++;
+        }
+        if (shown) printf("Gửi bằng: tiendo sync\n");
+    }
+    tdc__pending_free(&pend);
+    td_task_status_free(&ts);
+    tdc_ctx_close(&c);
+    return 0;
+}
+
+/* ---- tiendo todo ---------------------------------------------------------- */
+
+static void tdc__todo_usage(FILE *f)
+{
+    fputs("Cách dùng: tiendo todo [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
+          "\n"
+          "Việc cần làm của cơ quan (không cần mạng): các báo cáo còn nợ trong tháng, báo cáo bị trả lại\n"
+          "và lý do, nhiệm vụ sắp đến hạn hoặc đã quá hạn, các mục chờ gửi, lần đồng bộ gần nhất và\n"
+          "việc nên làm tiếp theo.\n"
+          "\n"
+          "  --date NGÀY    xét tại ngày này (mặc định hôm nay)\n"
+          "  --dir DIR      thư mục thiết bị\n"
+          "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp.\n",
+          f);
+}
+
+/* The short title of a task for one line. */
+static void tdc__todo_task(const td_plan *plan, uint32_t task, char *out, size_t n)
+{
+    const td_task *t = td_plan_task(plan, (int)task);
+    char *s = td_plan_short(t && t->title ? t->title : "", 48);
+    snprintf(out, n, "NV %u %s", task, s ? s : "");
+    free(s);
+}
+
+int tdc_cmd_todo(int argc, char **argv)
+{
+    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
+                                         {"date", required_argument, 0, 'D'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *cmd = "todo";
+    const char *dir = NULL, *me;
+    int date = 0, opt, rc = 0;
+    tdc_ctx c;
+    const td_state *st;
+    const td_plan *plan;
+    td_status_opts so;
+    td_obligation *ob = NULL;
+    td_task_status *ts = NULL;
+    size_t n_ob = 0, n_ts = 0;
+    tdc_pending_set pend;
+    tdc_replica_meta meta;
+    td_error e;
+    char period[8], pvi[16], dbuf[16], dbuf2[16], line[256], when[32];
+    char next[160] = "";
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'd': dir = optarg; break;
+        case 'D':
+            if (!tdc__parse_date(cmd, optarg, &date)) return 2;
+            break;
+        case 'h': tdc__todo_usage(stdout); return 0;
+        default: tdc__todo_usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) return tdc__usage_err(cmd, "tham số thừa: ", argv[optind]);
+    if (!date) date = tdc_today();
+
+    if (tdc_ctx_open(&c, dir, cmd)) return 1;
+    st = tdc_replica_state(c.rep);
+    plan = td_state_plan(st);
+    me = c.id.subject.agency;
+    if (tdc_replica_meta_get(c.rep, &meta, &e) || tdc__pending_load(c.rep, &pend, &e)) {
+        fprintf(stderr, "tiendo todo: không đọc được bản sao: %s (%s)\n", td_err_vi(e.code), e.msg);
+        tdc_ctx_close(&c);
+        return 1;
+    }
+    td_date_vi(date, dbuf, sizeof dbuf);
+    printf("Việc cần làm — %s (%s), ngày %s\n", tdc__agency_name(st, me), me, dbuf);
+
+    if (!td_state_has_plan(st)) {
+        printf("\nThiết bị chưa có kế hoạch: hãy đồng bộ (tiendo sync) để nhận danh sách nhiệm vụ.\n");
+        snprintf(next, sizeof next, "tiendo sync");
+        goto outbox;
+    }
+    td_status_opts_default(&so);
+    td_period_of_date(date, period);
+    tdc__period_vi(period, pvi, sizeof pvi);
+    if (td_status_obligations(st, period, date, &so, me, &ob, &n_ob, &e) ||
+        td_status_all(st, date, &so, &ts, &n_ts, &e)) {
+        fprintf(stderr, "tiendo todo: không tính được trạng thái: %s (%s)\n", td_err_vi(e.code), e.msg);
+        rc = 1;
+        goto done;
+    }
+
+    /* central and the inspectorate follow the whole plan: one line of counts */
+    if (c.id.subject.role != TD_ROLE_OFFICE) {
+        size_t count[TD_STATUS_COUNT] = {0};
+        int first = 1;
+        for (size_t i = 0; i < n_ts; i++)
+            if ((unsigned)ts[i].overall < TD_STATUS_COUNT) count[ts[i].overall]++;
+        printf("\nToàn kế hoạch (%zu nhiệm vụ):", n_ts);
+        for (int s = 1; s < TD_STATUS_COUNT; s++) {
+            if (!count[s]) continue;
+            printf("%s %s %zu", first ? "" : ";", td_status_vi((td_status)s), count[s]);
+            first = 0;
+        }
+        printf("\n");
+    }
+    /* an inspector device writes nothing (DESIGN §1): no obligations of its own */
+    if (c.id.subject.role == TD_ROLE_INSPECTOR) {
+        size_t nrf;
+        td_state_refusals(st, &nrf);
+        printf("Mục bị từ chối trong nhật ký (mọi cơ quan): %zu\n", nrf);
+        printf("Thiết bị thanh tra chỉ xem, không ghi báo cáo.\n");
+        snprintf(next, sizeof next, "tiendo audit verify (kiểm tra toàn bộ nhật ký); tiendo tasks");
+        goto outbox;
+    }
+
+    /* 1. reports owed this period: sent, written but not sent, missing */
+    {
+        size_t missing = 0, written = 0, sent = 0, late = 0, shown = 0;
+        for (size_t i = 0; i < n_ob; i++) {
+            if (ob[i].state != TD_OWED_MISSING) {
+                sent++;
+                if (ob[i].state == TD_OWED_LATE) late++;
+            } else if (tdc__pending_report(&pend, ob[i].task, me, ob[i].period)) {
+                written++;
+            } else {
+                missing++;
+            }
+        }
+        td_date_vi(n_ob ? ob[0].due_date : td_period_due(period, so.report_due_day), dbuf2, sizeof dbuf2);
+        printf("\nBáo cáo kỳ %s (hạn %s): %zu nhiệm vụ phải báo cáo; đã gửi %zu", pvi, dbuf2, n_ob, sent);
+        if (late) printf(" (muộn %zu)", late);
+        printf("; đã ghi, chờ gửi %zu; còn thiếu %zu\n", written, missing);
+        if (written) {
+            printf("  Đã ghi, chờ gửi:");
+            for (size_t i = 0, k = 0; i < n_ob; i++)
+                if (ob[i].state == TD_OWED_MISSING && tdc__pending_report(&pend, ob[i].task, me, ob[i].period))
+                    printf("%s%u", k++ ? ", " : " NV ", ob[i].task);
+            printf("\n");
+        }
+        if (missing) printf("  Còn thiếu:\n");
+        for (size_t i = 0; i < n_ob && shown < TDC_TODO_LIST_MAX; i++) {
+            if (ob[i].state != TD_OWED_MISSING || tdc__pending_report(&pend, ob[i].task, me, ob[i].period)) continue;
+            tdc__todo_task(plan, ob[i].task, line, sizeof line);
+            printf("  - %s: %s\n", line, td_owed_vi(ob[i].state));
+            if (!*next) snprintf(next, sizeof next, "tiendo report %u --period %s", ob[i].task, period);
+            shown++;
+        }
+        if (missing > shown) printf("  ... và %zu nhiệm vụ khác\n", missing - shown);
+        if (!missing && !written && n_ob) printf("  Đã báo cáo đủ.\n");
+    }
+
+    /* 2. returned reports (the lead's latest report was returned) */
+    {
+        size_t count = 0;
+        for (size_t i = 0; i < n_ts; i++) {
+            const td_lead_status *ls = tdc__lead(&ts[i], me);
+            if (!ls || !ls->returned) continue;
+            if (!count) printf("\nBị trả lại, cần sửa và báo cáo lại:\n");
+            count++;
+            if (count > TDC_TODO_LIST_MAX) continue;
+            tdc__todo_task(plan, ts[i].task, line, sizeof line);
+            printf("  - %s\n      Lý do: %s\n", line,
+                   ls->return_comment && *ls->return_comment ? ls->return_comment : "(không ghi)");
+            if (!tdc__pending_report(&pend, ts[i].task, me, NULL)) {
+                const td_report_version *v = NULL;
+                size_t nv;
+                const td_report_version *all = td_state_report_versions(st, &nv);
+                for (size_t k = 0; k < nv; k++)
+                    if (all[k].index == ls->report_index) v = &all[k];
+                snprintf(next, sizeof next, "tiendo report %u --period %s", ts[i].task, v ? v->period : period);
+            } else {
+                printf("      (đã ghi báo cáo sửa, chờ gửi)\n");
+            }
+        }
+        if (count > TDC_TODO_LIST_MAX) printf("  ... và %zu nhiệm vụ khác\n", count - TDC_TODO_LIST_MAX);
+    }
+
+    /* 3. near or past the deadline */
+    {
+        size_t soon = 0, late = 0, shown = 0;
+        for (size_t i = 0; i < n_ts; i++) {
+            const td_lead_status *ls = tdc__lead(&ts[i], me);
+            if (!ls) continue;
+            if (ls->status == TD_ST_DUE_SOON) soon++;
+            if (ls->status == TD_ST_ONGOING_LATE) late++;
+        }
+        if (soon || late) printf("\nSắp đến hạn: %zu; quá hạn chưa hoàn thành: %zu\n", soon, late);
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t i = 0; i < n_ts && shown < TDC_TODO_LIST_MAX; i++) {
+                const td_lead_status *ls = tdc__lead(&ts[i], me);
+                if (!ls || ls->status != (pass ? TD_ST_ONGOING_LATE : TD_ST_DUE_SOON)) continue;
+                tdc__todo_task(plan, ts[i].task, line, sizeof line);
+                td_date_vi(ls->due_date, dbuf2, sizeof dbuf2);
+                printf("  - %s: %s%s%s%s\n", line, td_status_vi(ls->status), ls->due_date ? ", hạn " : "", dbuf2,
+                       tdc__pending_report(&pend, ts[i].task, me, NULL) ? " (đã ghi báo cáo, chờ gửi)" : "");
+                shown++;
+            }
+        if (soon + late > shown)
+            printf("  ... và %zu nhiệm vụ khác (tiendo tasks --status ongoing-late)\n", soon + late - shown);
+    }
+
+    /* 4. central: DONE reports not reviewed by the end of the date; the
+     * review comes first in central's next step (DESIGN §1: the 23rd's
+     * meeting needs them) */
+    if (c.id.subject.role == TD_ROLE_CENTRAL) {
+        size_t nr, nrv, waiting = 0;
+        const td_report *r = td_state_reports(st, &nr);
+        const td_review_event *rv = td_state_reviews(st, &nrv);
+        int64_t end = td_state_day_end_ms(date);
+        for (size_t i = 0; i < nr; i++) {
+            int reviewed = 0;
+            if (r[i].state != TIENDO__REPORT_STATE__REPORT_DONE || r[i].received_ms >= end) continue;
+            for (size_t k = 0; k < nrv && !reviewed; k++)
+                if (rv[k].report_index == r[i].index && rv[k].received_ms < end) reviewed = 1;
+            if (reviewed) continue;
+            if (!waiting) {
+                printf("\nBáo cáo hoàn thành chờ thẩm định:\n");
+                snprintf(next, sizeof next, "tiendo review %u --agency %s --period %s --accept (hoặc --return \"lý do\")",
+                         r[i].task, r[i].agency, r[i].period);
+            }
+            waiting++;
+            if (waiting <= TDC_TODO_LIST_MAX) {
+                tdc__period_vi(r[i].period, pvi, sizeof pvi);
+                tdc__todo_task(plan, r[i].task, line, sizeof line);
+                printf("  - %s — %s, kỳ %s\n", line, r[i].agency, pvi);
+            }
+        }
+        if (waiting > TDC_TODO_LIST_MAX) printf("  ... và %zu báo cáo khác\n", waiting - TDC_TODO_LIST_MAX);
+        printf("%sBáo cáo hoàn thành chờ thẩm định: %zu\n", waiting ? "" : "\n", waiting);
+    }
+
+outbox:
+    {
+        size_t n_rep = 0;
+        for (size_t i = 0; i < pend.n_items; i++)
+            if (pend.items[i].kind == TIENDO__ENTRY_KIND__ENTRY_REPORT) n_rep++;
+        tdc_fmt_time(meta.last_sync_ms, when, sizeof when);
+        printf("\nChờ gửi: %zu mục", pend.n_items);
+        if (n_rep) printf(" (%zu báo cáo)", n_rep);
+        printf("; đồng bộ lần cuối: %s\n", when);
+        if (meta.n_refused)
+            printf("Bị máy chủ từ chối: %llu mục (xem lý do: tiendo status)\n", (unsigned long long)meta.n_refused);
+        if (!*next && pend.n_items) snprintf(next, sizeof next, "tiendo sync");
+        printf("Việc tiếp theo: %s%s\n", *next ? next : "không còn việc nào trong kỳ này",
+               *next && pend.n_items && strcmp(next, "tiendo sync") ? "; rồi gửi đi: tiendo sync" : "");
+    }
+done:
+    free(ob);
+    td_status_all_free(ts, n_ts);
+    tdc__pending_free(&pend);
+    tdc_ctx_close(&c);
+    return rc;
+}

@@ -1,0 +1,184 @@
+/*
+ * mreport_cli.c — the options and the run of the monthly report, shared by
+ * `tiendo-server report` (server/cmd_report.c) and `tiendo report-all`
+ * (client/cmd_report_all.c): one parser and one writer, so the two
+ * commands accept the same words and write the same bytes.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "mreport.h"
+
+/* Longest due-soon window accepted: a quarter's warning is already noise. */
+#define TD_MR_DUE_SOON_MAX 92
+
+const char td_mreport_usage_options[] =
+    "  --period YYYY-MM     kỳ báo cáo (tháng), bắt buộc, ví dụ 2025-06\n"
+    "  --as-of dd/mm/yyyy   ngày chốt số liệu (mặc định: ngày 23 của tháng báo cáo — ngày họp giao ban —\n"
+    "                       hoặc hôm nay nếu hôm nay sớm hơn); biến môi trường TIENDO_TODAY=yyyymmdd thay hôm nay\n"
+    "  --format F           text (màn hình, mặc định), csv (Excel/LibreOffice, UTF-8 có BOM) hoặc html\n"
+    "                       (một tệp tự chứa, biểu đồ SVG, in khổ A4 ngang)\n"
+    "  --out TỆP            ghi vào TỆP thay vì màn hình\n"
+    "  --due-soon-days N    số ngày cảnh báo \"sắp đến hạn\" (mặc định 7)\n"
+    "  --report-day N       ngày hạn nộp báo cáo trong tháng (mặc định 18)\n";
+
+void td_mreport_args_init(td_mreport_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->format = TD_MR_TEXT;
+    td_mreport_opts_default(&a->opts);
+}
+
+/* "--name VALUE" or "--name=VALUE": the value, or NULL if argv[*i] is not
+ * --name.  *missing = 1 when --name has no value. */
+static const char *td__opt(const char *name, int argc, char **argv, int *i, int *missing)
+{
+    size_t n = strlen(name);
+    *missing = 0;
+    if (strncmp(argv[*i], name, n)) return NULL;
+    if (argv[*i][n] == '=') return argv[*i] + n + 1;
+    if (argv[*i][n]) return NULL;
+    if (*i + 1 >= argc) {
+        *missing = 1;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static int td__int_arg(const char *s, int lo, int hi, int *out)
+{
+    char *e;
+    long v;
+    errno = 0;
+    v = strtol(s, &e, 10);
+    if (errno || e == s || *e || v < lo || v > hi) return -1;
+    *out = (int)v;
+    return 0;
+}
+
+int td_mreport_args_take(td_mreport_args *a, const char *prog, int argc, char **argv, int *i)
+{
+    static const char *const names[] = {"--period", "--as-of", "--format", "--out", "--due-soon-days",
+                                        "--report-day"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        int missing;
+        const char *v = td__opt(names[k], argc, argv, i, &missing);
+        if (missing) {
+            fprintf(stderr, "%s: thiếu giá trị sau %s. Xem: %s --help.\n", prog, names[k], prog);
+            return -1;
+        }
+        if (!v) continue;
+        switch (k) {
+        case 0:
+            if (td_period_parse(v, NULL, NULL)) {
+                fprintf(stderr, "%s: kỳ \"%s\" không hợp lệ. Hãy ghi kỳ dạng YYYY-MM, ví dụ --period 2025-06.\n",
+                        prog, v);
+                return -1;
+            }
+            a->period = v;
+            return 1;
+        case 1:
+            if (td_date_parse_vi(v, &a->as_of)) {
+                fprintf(stderr, "%s: ngày \"%s\" không hợp lệ. Hãy ghi ngày dạng dd/mm/yyyy, ví dụ --as-of "
+                                "23/06/2025.\n",
+                        prog, v);
+                return -1;
+            }
+            return 1;
+        case 2:
+            if (!(a->format = td_mreport_format_parse(v))) {
+                fprintf(stderr, "%s: định dạng \"%s\" không có. Hãy chọn --format text, csv hoặc html.\n", prog, v);
+                return -1;
+            }
+            return 1;
+        case 3:
+            if (!*v) {
+                fprintf(stderr, "%s: --out cần tên tệp.\n", prog);
+                return -1;
+            }
+            a->out = v;
+            return 1;
+        case 4:
+            if (td__int_arg(v, 0, TD_MR_DUE_SOON_MAX, &a->opts.status.due_soon_days)) {
+                fprintf(stderr, "%s: --due-soon-days phải là số ngày từ 0 đến %d (được \"%s\").\n", prog,
+                        TD_MR_DUE_SOON_MAX, v);
+                return -1;
+            }
+            return 1;
+        case 5:
+            if (td__int_arg(v, 1, 31, &a->opts.status.report_due_day)) {
+                fprintf(stderr, "%s: --report-day phải là ngày từ 1 đến 31 (được \"%s\").\n", prog, v);
+                return -1;
+            }
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int td_mreport_run(const td_state *st, const char *prog, const td_mreport_args *a)
+{
+    td_mreport r;
+    td_error err = {0};
+    int as_of = a->as_of, today = td_mreport_today(), rc;
+    char tmp[4096];
+    FILE *f = stdout;
+
+    if (!a->period) {
+        fprintf(stderr, "%s: thiếu --period. Hãy ghi kỳ báo cáo, ví dụ --period 2025-06.\n", prog);
+        return 2;
+    }
+    if (!as_of && td_mreport_default_as_of(a->period, today, &as_of, &err)) {
+        char td[16];
+        td_date_vi(today, td, sizeof td);
+        fprintf(stderr, "%s: kỳ %s chưa bắt đầu (hôm nay là %s). Hãy chọn một kỳ đã qua hoặc kỳ hiện tại, hoặc ghi "
+                        "ngày chốt số liệu bằng --as-of.\n",
+                prog, a->period, td);
+        return 2;
+    }
+    if (as_of < td_period_due(a->period, 1)) {
+        char d[16];
+        td_date_vi(as_of, d, sizeof d);
+        fprintf(stderr, "%s: ngày chốt số liệu %s trước khi kỳ %s bắt đầu. Hãy chọn --as-of trong hoặc sau kỳ.\n",
+                prog, d, a->period);
+        return 2;
+    }
+    if (!st || !td_state_has_plan(st)) {
+        fprintf(stderr, "%s: sổ nhật ký chưa có kế hoạch nên chưa lập được báo cáo. Hãy nhập kế hoạch trước "
+                        "(tiendo-server plan import) hoặc đồng bộ (tiendo sync).\n",
+                prog);
+        return 1;
+    }
+    if ((rc = td_mreport_build(st, a->period, as_of, &a->opts, &r, &err))) {
+        fprintf(stderr, "%s: không lập được báo cáo: %s (%s).\n", prog, td_err_vi(rc), err.msg);
+        return 1;
+    }
+    if (a->out) {
+        snprintf(tmp, sizeof tmp, "%s.tmp%ld", a->out, (long)getpid());
+        if (!(f = fopen(tmp, "wb"))) {
+            fprintf(stderr, "%s: không ghi được tệp %s: %s. Hãy kiểm tra thư mục và quyền ghi.\n", prog, a->out,
+                    strerror(errno));
+            td_mreport_free(&r);
+            return 1;
+        }
+    }
+    rc = td_mreport_render(&r, a->format, f);
+    td_mreport_free(&r);
+    if (a->out) {
+        if (fflush(f) || ferror(f)) rc = TD_EIO;
+        if (fclose(f)) rc = TD_EIO;
+        if (!rc && rename(tmp, a->out)) rc = TD_EIO;
+        if (rc) {
+            fprintf(stderr, "%s: không ghi được tệp %s: %s.\n", prog, a->out, strerror(errno));
+            unlink(tmp);
+            return 1;
+        }
+    } else if (fflush(stdout) || rc) {
+        fprintf(stderr, "%s: lỗi khi ghi báo cáo ra màn hình.\n", prog);
+        return 1;
+    }
+    return 0;
+}

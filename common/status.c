@@ -1,0 +1,777 @@
+/* status.c — see status.h.
+ *
+ * Every call replays the history kept by the fold (derive.h: report
+ * versions, reviews, deadline changes, conditions) as it stood at the end
+ * of day D, so that a status at a past date never depends on what arrived
+ * later.  The replay is an index built per call: the versions known at D
+ * are sorted by (task, agency, period, hlc, author, seq); the last of each
+ * key is its current version (the fold's own maximum); reviews known at D
+ * are then attached to the version they name when that version is still
+ * current.  A year of a whole plan (~32k versions) sorts in a few ms, so
+ * nothing is cached in the state.
+ *
+ * Readings of status.h where its words leave a choice:
+ *  - "the lead's latest report" is the current version of the lead's
+ *    latest period (periods, not clocks: a May correction filed in July
+ *    does not hide June's report);
+ *  - overdue means "late at D": ONGOING_LATE, or AWAITING_REVIEW whose DONE
+ *    claim was itself signed after the due date (accepting it makes it
+ *    DONE_LATE).  A claim signed in time that central reviews after the
+ *    date is not overdue, nor is a recurring period reported in time;
+ *  - a returned lead that is not late but due within the window is
+ *    DUE_SOON (the warning matters more than the plain ONGOING_ON_TIME);
+ *  - obligations: "not done as of the day before P begins" is the status at
+ *    that day, knowing what was received by then (and never after D), so a
+ *    period's list does not shrink when later entries arrive.
+ */
+#include "status.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deadline.h"
+#include "log.pb-c.h"
+#include "utf8.h"
+
+/* ---- dates and periods --------------------------------------------------- */
+
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian; H. Hinnant's
+ * algorithm: exact for every year, no tables). */
+static long td__days_from_civil(int y, int m, int d)
+{
+    long era, yoe, doy, doe;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int td__civil_from_days(long z)
+{
+    long era, doe, yoe, y, doy, mp, d, m;
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    y = yoe + era * 400;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    return (int)(y * 10000 + m * 100 + d);
+}
+
+static int td__last_day(int y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2) return (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28;
+    return days[(m - 1) % 12];
+}
+
+int td_date_add_days(int d, int days)
+{
+    if (d <= 0) return 0;
+    return td__civil_from_days(td__days_from_civil(d / 10000, d / 100 % 100, d % 100) + days);
+}
+
+int td_date_diff_days(int a, int b)
+{
+    return (int)(td__days_from_civil(a / 10000, a / 100 % 100, a % 100) -
+                 td__days_from_civil(b / 10000, b / 100 % 100, b % 100));
+}
+
+int td_period_parse(const char *p, int *year, int *month)
+{
+    int y = 0, m = 0;
+    if (!p || strlen(p) != 7 || p[4] != '-') return TD_EARG;
+    for (int i = 0; i < 7; i++) {
+        if (i == 4) continue;
+        if (p[i] < '0' || p[i] > '9') return TD_EARG;
+        if (i < 4) y = y * 10 + (p[i] - '0');
+        else m = m * 10 + (p[i] - '0');
+    }
+    if (y < TD_DEADLINE_YEAR_MIN || y > TD_DEADLINE_YEAR_MAX || m < 1 || m > 12) return TD_EARG;
+    if (year) *year = y;
+    if (month) *month = m;
+    return 0;
+}
+
+/* "YYYY-MM" without snprintf (whose truncation warnings cannot see that
+ * the year has four digits). */
+static void td__period_fmt(int y, int m, char out[8])
+{
+    if (y < 0 || y > 9999 || m < 1 || m > 12) {
+        out[0] = '\0';
+        return;
+    }
+    out[0] = (char)('0' + y / 1000);
+    out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10);
+    out[3] = (char)('0' + y % 10);
+    out[4] = '-';
+    out[5] = (char)('0' + m / 10);
+    out[6] = (char)('0' + m % 10);
+    out[7] = '\0';
+}
+
+void td_period_of_date(int d, char out[8])
+{
+    td__period_fmt(d / 10000, d / 100 % 100, out);
+}
+
+void td_period_prev(const char *p, char out[8])
+{
+    int y, m;
+    if (td_period_parse(p, &y, &m)) {
+        out[0] = '\0';
+        return;
+    }
+    if (--m == 0) {
+        m = 12;
+        y--;
+    }
+    td__period_fmt(y, m, out);
+}
+
+int td_period_due(const char *p, int due_day)
+{
+    int y, m, last;
+    if (td_period_parse(p, &y, &m)) return 0;
+    last = td__last_day(y, m);
+    if (due_day < 1) due_day = 1;
+    if (due_day > last) due_day = last;
+    return y * 10000 + m * 100 + due_day;
+}
+
+/* ---- names ---------------------------------------------------------------- */
+
+static const char *const td__status_vi[TD_STATUS_COUNT] = {
+    "",
+    "Đã hoàn thành đúng hạn",
+    "Đã hoàn thành quá hạn",
+    "Đang thực hiện trong hạn",
+    "Đang thực hiện quá hạn",
+    "Chưa thực hiện",
+    "Sắp đến hạn",
+    "Chờ thẩm định",
+};
+
+static const char *const td__status_name[TD_STATUS_COUNT] = {
+    "", "done-on-time", "done-late", "ongoing", "ongoing-late", "not-started", "due-soon", "awaiting-review",
+};
+
+const char *td_status_vi(td_status s)
+{
+    return (unsigned)s < TD_STATUS_COUNT ? td__status_vi[s] : "";
+}
+
+const char *td_status_name(td_status s)
+{
+    return (unsigned)s < TD_STATUS_COUNT ? td__status_name[s] : "";
+}
+
+td_status td_status_parse(const char *s)
+{
+    char *k, *kl;
+    td_status found = TD_ST_NONE;
+    if (!s || !(k = td_vi_key(s))) return TD_ST_NONE;
+    if (!*k) {
+        free(k);
+        return TD_ST_NONE;
+    }
+    for (int i = 1; i < TD_STATUS_COUNT && !found; i++) {
+        if (!strcmp(k, td__status_name[i])) found = (td_status)i;
+        else if ((kl = td_vi_key(td__status_vi[i]))) {
+            if (!strcmp(k, kl)) found = (td_status)i;
+            free(kl);
+        }
+    }
+    free(k);
+    return found;
+}
+
+int td_status_is_done(td_status s)
+{
+    return s == TD_ST_DONE_ON_TIME || s == TD_ST_DONE_LATE;
+}
+
+const char *td_owed_vi(td_owed o)
+{
+    switch (o) {
+    case TD_OWED_ON_TIME: return "đúng hạn";
+    case TD_OWED_LATE: return "muộn";
+    default: return "chưa báo cáo";
+    }
+}
+
+void td_status_opts_default(td_status_opts *o)
+{
+    o->due_soon_days = TD_STATUS_DUE_SOON_DAYS;
+    o->report_due_day = TD_STATUS_REPORT_DUE_DAY;
+}
+
+/* ---- the replay index ----------------------------------------------------- */
+
+/* The current version at D of one (task, agency, period), with the review
+ * that counts for it at D. */
+typedef struct td__cur {
+    const td_report_version *v;
+    int review;                /* 0 none, 1 accepted, -1 returned */
+    const char *comment;       /* "" unless reviewed */
+    int eff_date;              /* yyyymmdd of v->effective_ms */
+} td__cur;
+
+typedef struct td__ctx {
+    const td_state *st;
+    int date;                  /* D: the day judged */
+    int64_t end_ms;            /* knowledge cut-off: received_ms < end_ms */
+    td_status_opts o;
+    td__cur *cur;              /* sorted by (task, agency, period) */
+    size_t n_cur;
+} td__ctx;
+
+static int td__key_cmp(uint32_t ta, const char *aa, const char *pa, uint32_t tb, const char *ab, const char *pb)
+{
+    int c;
+    if (ta != tb) return ta < tb ? -1 : 1;
+    if ((c = strcmp(aa, ab))) return c;
+    return strcmp(pa, pb);
+}
+
+/* Sort by key, then by the fold's order (derive.h "Concurrency"): the last
+ * of each key is its current version. */
+static int td__ver_cmp(const void *x, const void *y)
+{
+    const td_report_version *a = *(const td_report_version *const *)x, *b = *(const td_report_version *const *)y;
+    int c = td__key_cmp(a->task, a->agency, a->period, b->task, b->agency, b->period);
+    if (c) return c;
+    if (a->hlc != b->hlc) return a->hlc < b->hlc ? -1 : 1;
+    if ((c = memcmp(a->author, b->author, 32))) return c;
+    if (a->seq != b->seq) return a->seq < b->seq ? -1 : 1;
+    return 0;
+}
+
+/* First current version with key >= (task, agency, period). */
+static size_t td__lower(const td__ctx *c, uint32_t task, const char *agency, const char *period)
+{
+    size_t lo = 0, hi = c->n_cur;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const td_report_version *v = c->cur[mid].v;
+        if (td__key_cmp(v->task, v->agency, v->period, task, agency, period) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static td__cur *td__find(const td__ctx *c, uint32_t task, const char *agency, const char *period)
+{
+    size_t i = td__lower(c, task, agency, period);
+    if (i < c->n_cur && !td__key_cmp(c->cur[i].v->task, c->cur[i].v->agency, c->cur[i].v->period, task, agency,
+                                     period))
+        return &c->cur[i];
+    return NULL;
+}
+
+static int td__check_args(int date, const td_status_opts *in, td_status_opts *o, td_error *err)
+{
+    if (in) *o = *in;
+    else td_status_opts_default(o);
+    if (!td_date_valid(date)) return td_error_set(err, TD_EARG, "status: %d is not a date (yyyymmdd)", date);
+    if (o->due_soon_days < 0)
+        return td_error_set(err, TD_EARG, "status: due_soon_days %d is negative", o->due_soon_days);
+    if (o->report_due_day < 1 || o->report_due_day > 31)
+        return td_error_set(err, TD_EARG, "status: report_due_day %d is not 1..31", o->report_due_day);
+    return 0;
+}
+
+/*
+ * Build the index for day `date`, knowing what was received before
+ * end_ms, of task `task` only (0: every task).
+ */
+static int td__ctx_build(td__ctx *c, const td_state *st, int date, int64_t end_ms, const td_status_opts *o,
+                         uint32_t task, td_error *err)
+{
+    size_t nv, nr, k = 0;
+    const td_report_version *vs = td_state_report_versions(st, &nv);
+    const td_review_event *rs = td_state_reviews(st, &nr);
+    const td_report_version **tmp;
+    memset(c, 0, sizeof *c);
+    c->st = st;
+    c->date = date;
+    c->end_ms = end_ms;
+    c->o = *o;
+    if (nv == 0) return 0;
+    if (!(tmp = malloc(nv * sizeof *tmp))) return td_error_set(err, TD_ENOMEM, "status: index of %zu versions", nv);
+    for (size_t i = 0; i < nv; i++)
+        if (vs[i].received_ms < end_ms && (!task || vs[i].task == task)) tmp[k++] = &vs[i];
+    if (k == 0) {
+        free(tmp);
+        return 0;
+    }
+    qsort(tmp, k, sizeof *tmp, td__ver_cmp);
+    if (!(c->cur = malloc(k * sizeof *c->cur))) {
+        free(tmp);
+        return td_error_set(err, TD_ENOMEM, "status: index of %zu versions", k);
+    }
+    for (size_t i = 0; i < k; i++) {
+        const td_report_version *v = tmp[i];
+        if (i + 1 < k && !td__key_cmp(v->task, v->agency, v->period, tmp[i + 1]->task, tmp[i + 1]->agency,
+                                      tmp[i + 1]->period))
+            continue;   /* superseded at D */
+        c->cur[c->n_cur].v = v;
+        c->cur[c->n_cur].review = 0;
+        c->cur[c->n_cur].comment = "";
+        c->cur[c->n_cur].eff_date = td_state_device_date(v->effective_ms);
+        c->n_cur++;
+    }
+    free(tmp);
+    /* Reviews in log order: the last one that counts for a version wins. */
+    for (size_t i = 0; i < nr; i++) {
+        td__cur *cu;
+        if (rs[i].received_ms >= end_ms || (task && rs[i].task != task)) continue;
+        cu = td__find(c, rs[i].task, rs[i].agency, rs[i].period);
+        if (!cu || cu->v->index != rs[i].report_index) continue;   /* of a version superseded at D */
+        cu->review = rs[i].accept ? 1 : -1;
+        cu->comment = rs[i].comment ? rs[i].comment : "";
+    }
+    return 0;
+}
+
+static void td__ctx_free(td__ctx *c)
+{
+    free(c->cur);
+    c->cur = NULL;
+    c->n_cur = 0;
+}
+
+/* ---- deadlines at D -------------------------------------------------------- */
+
+/* The deadline of `t` in force for what was received before end_ms: the
+ * plan's current one with later changes undone, newest first. */
+static const td_deadline *td__deadline_at(const td_state *st, const td_task *t, int64_t end_ms, int *changed)
+{
+    size_t n;
+    const td_deadline_change *ch = td_state_deadline_changes(st, &n);
+    const td_deadline *d = &t->deadline;
+    *changed = 0;
+    for (size_t i = n; i-- > 0;) {
+        if (ch[i].task != (uint32_t)t->number) continue;
+        if (ch[i].received_ms >= end_ms) d = &ch[i].before;
+        else if (ch[i].before.kind != TD_DEADLINE_NONE) *changed = 1;   /* a task that is new has no change */
+    }
+    return d;
+}
+
+static const td_condition *td__condition_at(const td_state *st, uint32_t task, int64_t end_ms)
+{
+    size_t n;
+    const td_condition *c = td_state_conditions(st, &n);
+    for (size_t i = 0; i < n; i++)
+        if (c[i].task == task) return c[i].received_ms < end_ms ? &c[i] : NULL;
+    return NULL;
+}
+
+/* What a task's deadline asks at day `date`. */
+typedef struct td__judge {
+    td_deadline_kind kind;      /* of the deadline in force */
+    int due;                    /* yyyymmdd, 0 = none */
+    int per_period;             /* RECURRING: judged on one period's report */
+    char period[8];             /* per_period: the period */
+    int yearly;                 /* judged on the reports of one year */
+    int year_lo, year_hi;       /* periods counted: years year_lo..year_hi */
+    int recurs;                 /* owes a report every period (obligations) */
+    int stays_done;             /* MONTH + THEN_RECURRING: a later return does not reopen */
+    int condition_met;
+    int waits;                  /* conditional, condition not met: owes nothing */
+    int changed;
+} td__judge;
+
+static void td__judge_at(const td_state *st, const td_task *t, int date, int64_t end_ms, const td_status_opts *o,
+                         td__judge *j)
+{
+    const td_deadline *d = td__deadline_at(st, t, end_ms, &j->changed);
+    int year = date / 10000, due;
+    const td_condition *cond;
+    j->kind = d->kind;
+    j->due = 0;
+    j->per_period = j->yearly = j->recurs = j->stays_done = j->condition_met = j->waits = 0;
+    j->period[0] = '\0';
+    j->year_lo = 0;
+    j->year_hi = 9999;
+    switch (d->kind) {
+    case TD_DEADLINE_MONTH:
+        if (d->then == TD_THEN_EVERY_YEAR && year > d->year) {
+            td_deadline y = *d;   /* shallow: td_deadline_due reads only the numbers */
+            y.kind = TD_DEADLINE_YEARLY;
+            if (!td_deadline_due(&y, year, &due)) j->due = due;
+            j->yearly = 1;
+            j->year_lo = j->year_hi = year;
+        } else if (!td_deadline_due(d, year, &due)) {
+            j->due = due;
+        }
+        j->recurs = j->stays_done = d->then == TD_THEN_RECURRING;
+        break;
+    case TD_DEADLINE_YEARLY:
+        if (!td_deadline_due(d, year, &due)) j->due = due;
+        j->yearly = 1;
+        j->year_lo = j->year_hi = year;
+        break;
+    case TD_DEADLINE_RECURRING:
+        j->per_period = 1;
+        j->recurs = 1;
+        td_period_of_date(date, j->period);
+        j->due = td_period_due(j->period, o->report_due_day);
+        break;
+    case TD_DEADLINE_CONDITIONAL:
+        if ((cond = td__condition_at(st, (uint32_t)t->number, end_ms))) {
+            j->condition_met = 1;
+            if (cond->due_year >= TD_DEADLINE_YEAR_MIN && cond->due_year <= TD_DEADLINE_YEAR_MAX &&
+                cond->due_month >= 1 && cond->due_month <= 12)
+                j->due = cond->due_year * 10000 + cond->due_month * 100 + td__last_day(cond->due_year, cond->due_month);
+        } else {
+            j->waits = 1;
+        }
+        break;
+    case TD_DEADLINE_ROADMAP:
+        j->recurs = 1;
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- one lead --------------------------------------------------------------- */
+
+static int td__period_year(const char *p)
+{
+    return (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+}
+
+/*
+ * Status of (task, agency) at c->date under judgement j.
+ *
+ * "Latest report" = the current version of the lead's latest period (the
+ * fields report_index .. time_flags and returned describe it, whatever the
+ * kind).  The status itself is judged on the reports in scope: the period
+ * (RECURRING), the year (YEARLY), or every period.
+ */
+static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const td__judge *j, td_lead_status *ls)
+{
+    size_t i = td__lower(c, task, agency, "");
+    const td__cur *latest = NULL, *scope_latest = NULL, *prev = NULL;
+    int started = 0, done_date = 0, late;
+    char prevp[8] = "";
+    const int d = c->date;
+
+    memset(ls, 0, sizeof *ls);
+    ls->agency = agency;
+    ls->return_comment = "";
+    ls->due_date = j->due;
+    if (j->per_period) {
+        memcpy(ls->period, j->period, sizeof ls->period);
+        td_period_prev(j->period, prevp);
+    }
+    for (; i < c->n_cur && c->cur[i].v->task == task && !strcmp(c->cur[i].v->agency, agency); i++) {
+        const td__cur *cu = &c->cur[i];
+        const td_report_version *v = cu->v;
+        latest = cu;   /* periods ascend */
+        if (j->per_period) {
+            if (!strcmp(v->period, j->period)) scope_latest = cu;
+            else if (!strcmp(v->period, prevp)) prev = cu;
+            if (strcmp(v->period, j->period)) continue;
+        } else {
+            int y = td__period_year(v->period);
+            if (y < j->year_lo || y > j->year_hi) continue;
+            scope_latest = cu;
+        }
+        if (v->state != TIENDO__REPORT_STATE__REPORT_NOT_STARTED) started = 1;
+        if (v->state == TIENDO__REPORT_STATE__REPORT_DONE && cu->review == 1 &&
+            (!done_date || cu->eff_date < done_date))
+            done_date = cu->eff_date;
+    }
+    if (latest) {
+        ls->report_index = latest->v->index;
+        ls->report_state = latest->v->state;
+        ls->percent = latest->v->percent;
+        ls->last_report_date = latest->eff_date;
+        ls->time_flags = latest->v->time_flags;
+        if (latest->review == -1) {
+            ls->returned = 1;
+            ls->return_comment = latest->comment;
+        }
+    }
+    ls->no_report = scope_latest == NULL;
+
+    /* A returned report reopens (DESIGN §8): its DONE claim, and any
+     * earlier accepted one in scope, no longer count -- except after the
+     * month of "M/YYYY và thực hiện thường xuyên", where the returned
+     * report is of the recurring part and done stays done (status.h). */
+    if (scope_latest && scope_latest->review == -1 && !j->stays_done) done_date = 0;
+    if (done_date) {
+        ls->done_date = done_date;
+        ls->status = j->due && done_date > j->due ? TD_ST_DONE_LATE : TD_ST_DONE_ON_TIME;
+        return;
+    }
+    if (scope_latest && scope_latest->v->state == TIENDO__REPORT_STATE__REPORT_DONE && scope_latest->review == 0) {
+        ls->status = TD_ST_AWAITING_REVIEW;
+        /* late only if accepting it now would make it late */
+        ls->overdue = j->due && d > j->due && scope_latest->eff_date > j->due;
+        return;
+    }
+    if (j->per_period && scope_latest) {
+        /* the period's report is in: on time or late by its signed date */
+        late = j->due && scope_latest->eff_date > j->due;
+        ls->overdue = late;
+        ls->status = late ? TD_ST_ONGOING_LATE : TD_ST_ONGOING_ON_TIME;
+        return;
+    }
+    if (j->due && d > j->due) {
+        ls->overdue = 1;
+        ls->status = TD_ST_ONGOING_LATE;
+    } else if (j->due && td_date_diff_days(j->due, d) <= c->o.due_soon_days) {
+        ls->status = TD_ST_DUE_SOON;
+    } else if (j->per_period) {
+        ls->status = prev ? TD_ST_ONGOING_ON_TIME : TD_ST_NOT_STARTED;
+    } else if (started || (scope_latest && scope_latest->review == -1)) {
+        ls->status = TD_ST_ONGOING_ON_TIME;
+    } else {
+        ls->status = TD_ST_NOT_STARTED;
+    }
+}
+
+static td_status td__overall(const td_lead_status *l, size_t n)
+{
+    size_t done = 0, late_done = 0, awaiting = 0, not_started = 0;
+    int any_late = 0, any_soon = 0;
+    if (n == 0) return TD_ST_NOT_STARTED;
+    for (size_t i = 0; i < n; i++) {
+        switch (l[i].status) {
+        case TD_ST_DONE_LATE: late_done++; done++; break;
+        case TD_ST_DONE_ON_TIME: done++; break;
+        case TD_ST_ONGOING_LATE: any_late = 1; break;
+        case TD_ST_DUE_SOON: any_soon = 1; break;
+        case TD_ST_AWAITING_REVIEW: awaiting++; break;
+        case TD_ST_NOT_STARTED: not_started++; break;
+        default: break;
+        }
+    }
+    if (done == n) return late_done ? TD_ST_DONE_LATE : TD_ST_DONE_ON_TIME;
+    if (any_late) return TD_ST_ONGOING_LATE;
+    if (any_soon) return TD_ST_DUE_SOON;
+    if (awaiting == n - done) return TD_ST_AWAITING_REVIEW;
+    if (not_started == n) return TD_ST_NOT_STARTED;
+    return TD_ST_ONGOING_ON_TIME;
+}
+
+/* ---- tasks ------------------------------------------------------------------- */
+
+static int td__task(const td__ctx *c, const td_task *t, td_task_status *out, td_error *err)
+{
+    td__judge j;
+    const char **leads = NULL;
+    size_t nl = 0;
+    memset(out, 0, sizeof *out);
+    out->task = (uint32_t)t->number;
+    out->date = c->date;
+    td__judge_at(c->st, t, c->date, c->end_ms, &c->o, &j);
+    out->due_date = j.due;
+    out->kind = j.kind;
+    out->condition_met = j.condition_met;
+    out->deadline_changed = j.changed;
+    if (td_state_task_agencies(c->st, (uint32_t)t->number, c->date, TD_TASK_LEADS, &leads, &nl))
+        return td_error_set(err, TD_ENOMEM, "status: leads of task %d", t->number);
+    if (nl) {
+        if (!(out->leads = calloc(nl, sizeof *out->leads))) {
+            free(leads);
+            return td_error_set(err, TD_ENOMEM, "status: leads of task %d", t->number);
+        }
+        out->n_leads = nl;
+        for (size_t i = 0; i < nl; i++) {
+            td__lead(c, (uint32_t)t->number, leads[i], &j, &out->leads[i]);
+            if (out->leads[i].last_report_date > out->last_report_date)
+                out->last_report_date = out->leads[i].last_report_date;
+        }
+    }
+    free(leads);
+    out->overall = td__overall(out->leads, out->n_leads);
+    return 0;
+}
+
+int td_status_task(const td_state *st, uint32_t task, int date, const td_status_opts *o, td_task_status *out,
+                   td_error *err)
+{
+    td_status_opts opts;
+    td__ctx c;
+    const td_task *t;
+    int rc;
+    memset(out, 0, sizeof *out);
+    if ((rc = td__check_args(date, o, &opts, err))) return rc;
+    if (task > TD_PLAN_TASK_NUMBER_MAX || !(t = td_plan_task(td_state_plan(st), (int)task)))
+        return td_error_set(err, TD_ENOTFOUND, "status: task %u is not in the plan", task);
+    if ((rc = td__ctx_build(&c, st, date, td_state_day_end_ms(date), &opts, task, err))) return rc;
+    rc = td__task(&c, t, out, err);
+    td__ctx_free(&c);
+    if (rc) td_task_status_free(out);
+    return rc;
+}
+
+void td_task_status_free(td_task_status *ts)
+{
+    if (!ts) return;
+    free(ts->leads);
+    ts->leads = NULL;
+    ts->n_leads = 0;
+}
+
+int td_status_all(const td_state *st, int date, const td_status_opts *o, td_task_status **v, size_t *n,
+                  td_error *err)
+{
+    td_status_opts opts;
+    td__ctx c;
+    const td_plan *p = td_state_plan(st);
+    td_task_status *out;
+    int rc;
+    *v = NULL;
+    *n = 0;
+    if ((rc = td__check_args(date, o, &opts, err))) return rc;
+    if (p->n_tasks == 0) return 0;
+    if (!(out = calloc(p->n_tasks, sizeof *out)))
+        return td_error_set(err, TD_ENOMEM, "status: %zu tasks", p->n_tasks);
+    if ((rc = td__ctx_build(&c, st, date, td_state_day_end_ms(date), &opts, 0, err))) {
+        free(out);
+        return rc;
+    }
+    for (size_t i = 0; i < p->n_tasks; i++) {
+        if ((rc = td__task(&c, &p->tasks[i], &out[i], err))) {
+            td__ctx_free(&c);
+            td_status_all_free(out, i + 1);
+            return rc;
+        }
+    }
+    td__ctx_free(&c);
+    *v = out;
+    *n = p->n_tasks;
+    return 0;
+}
+
+void td_status_all_free(td_task_status *v, size_t n)
+{
+    if (!v) return;
+    for (size_t i = 0; i < n; i++) td_task_status_free(&v[i]);
+    free(v);
+}
+
+/* ---- obligations ------------------------------------------------------------- */
+
+static int td__obl_cmp(const void *x, const void *y)
+{
+    const td_obligation *a = x, *b = y;
+    int c = strcmp(a->agency, b->agency);
+    if (c) return c;
+    return a->task < b->task ? -1 : a->task > b->task;
+}
+
+/* Grow *v to hold one more. */
+static int td__obl_push(td_obligation **v, size_t *n, size_t *cap, const td_obligation *ob)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        td_obligation *nv = realloc(*v, nc * sizeof *nv);
+        if (!nv) return TD_ENOMEM;
+        *v = nv;
+        *cap = nc;
+    }
+    (*v)[(*n)++] = *ob;
+    return 0;
+}
+
+int td_status_obligations(const td_state *st, const char *period, int date, const td_status_opts *o,
+                          const char *agency, td_obligation **v, size_t *n, td_error *err)
+{
+    td_status_opts opts;
+    td__ctx at_d, before;
+    const td_plan *p = td_state_plan(st);
+    int y, m, due, first, day_before, rc = 0;
+    int64_t end_d, end_due, end_before;
+    td_obligation *out = NULL;
+    size_t nout = 0, cap = 0;
+    *v = NULL;
+    *n = 0;
+    if ((rc = td__check_args(date, o, &opts, err))) return rc;
+    if (td_period_parse(period, &y, &m))
+        return td_error_set(err, TD_EARG, "obligations: period \"%s\" is not YYYY-MM", period ? period : "(null)");
+    due = td_period_due(period, opts.report_due_day);
+    first = y * 10000 + m * 100 + 1;
+    day_before = td_date_add_days(first, -1);
+    /* What was known at D, never later: a pure function of (state, D). */
+    end_d = td_state_day_end_ms(date);
+    end_due = td_state_day_end_ms(due);
+    end_before = td_state_day_end_ms(day_before);
+    if (end_due > end_d) end_due = end_d;
+    if (end_before > end_d) end_before = end_d;
+    if ((rc = td__ctx_build(&at_d, st, date, end_d, &opts, 0, err))) return rc;
+    if ((rc = td__ctx_build(&before, st, day_before, end_before, &opts, 0, err))) {
+        td__ctx_free(&at_d);
+        return rc;
+    }
+    for (size_t ti = 0; ti < p->n_tasks && !rc; ti++) {
+        const td_task *t = &p->tasks[ti];
+        td__judge jd, jb;
+        const char **leads = NULL;
+        size_t nl = 0;
+        td__judge_at(st, t, due, end_due, &opts, &jd);
+        if (!jd.recurs && jd.waits) continue;
+        td__judge_at(st, t, day_before, end_before, &opts, &jb);
+        if (td_state_task_agencies(st, (uint32_t)t->number, due, TD_TASK_LEADS, &leads, &nl)) {
+            rc = td_error_set(err, TD_ENOMEM, "obligations: leads of task %d", t->number);
+            break;
+        }
+        for (size_t li = 0; li < nl; li++) {
+            td_obligation ob;
+            const td__cur *cu;
+            if (agency && strcmp(agency, leads[li])) continue;
+            if (!jd.recurs) {
+                td_lead_status ls;
+                /* A yearly task starts again with the year: December's
+                 * completion does not cover January's year. */
+                int new_year = jb.yearly && day_before / 10000 != y;
+                td__lead(&before, (uint32_t)t->number, leads[li], &jb, &ls);
+                if (!new_year && td_status_is_done(ls.status)) continue;
+            }
+            memset(&ob, 0, sizeof ob);
+            ob.task = (uint32_t)t->number;
+            ob.agency = leads[li];
+            memcpy(ob.period, period, 8);
+            ob.due_date = due;
+            ob.recurring = jd.recurs;
+            ob.state = TD_OWED_MISSING;
+            if ((cu = td__find(&at_d, ob.task, ob.agency, period))) {
+                ob.report_index = cu->v->index;
+                ob.report_date = cu->eff_date;
+                ob.time_flags = cu->v->time_flags;
+                ob.returned = cu->review == -1;
+                ob.state = cu->eff_date <= due ? TD_OWED_ON_TIME : TD_OWED_LATE;
+            }
+            if (td__obl_push(&out, &nout, &cap, &ob)) {
+                rc = td_error_set(err, TD_ENOMEM, "obligations: %zu entries", nout);
+                break;
+            }
+        }
+        free(leads);
+    }
+    td__ctx_free(&at_d);
+    td__ctx_free(&before);
+    if (rc) {
+        free(out);
+        return rc;
+    }
+    if (nout) qsort(out, nout, sizeof *out, td__obl_cmp);
+    *v = out;
+    *n = nout;
+    return 0;
+}

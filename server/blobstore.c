@@ -1,0 +1,259 @@
+/* blobstore.c — see blobstore.h. */
+#include "blobstore.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "attach.h"
+#include "ledger.h"
+#include "log.h"
+#include "log.pb-c.h"
+#include "sync_limits.h"
+#include "tiendo.pb-c.h"
+
+static int64_t tds__blob_now(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* First 8 bytes of a hash in hex, for messages. */
+static void tds__short(const unsigned char sha[32], char out[17])
+{
+    static const char hx[] = "0123456789abcdef";
+    for (int i = 0; i < 8; i++) {
+        out[2 * i] = hx[sha[i] >> 4];
+        out[2 * i + 1] = hx[sha[i] & 15];
+    }
+    out[16] = 0;
+}
+
+static void tds__refuse(tds_blob_status *st, const char *vi, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void tds__refuse(tds_blob_status *st, const char *vi, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(st->refused, sizeof st->refused, fmt, ap);
+    va_end(ap);
+    snprintf(st->refused_vi, sizeof st->refused_vi, "%s", vi);
+}
+
+int tds_blob_offer(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t size, const char *mime,
+                   tds_blob_status *out, td_error *err)
+{
+    tds_logstore *s = tds_ledger_store(ctx);
+    tds_blob_meta b;
+    tds_upload u;
+    uint64_t reserved = 0;
+    int64_t now = tds__blob_now();
+    char h[17];
+    int found, rc;
+
+    memset(out, 0, sizeof *out);
+    tds__short(sha, h);
+    if ((rc = tds_logstore_upload_expire(s, now - TD_BLOB_PARTIAL_TTL_MS, NULL, err))) return rc;
+    if ((rc = tds_logstore_blob_find(s, sha, &found, &b, err))) return rc;
+    if (found) {
+        if (b.size != size) {
+            tds__refuse(out, "Kích thước tệp đính kèm không khớp với tệp cùng mã băm đã có trên máy chủ.",
+                        "file %s... is stored with %llu bytes, offered with %llu", h, (unsigned long long)b.size,
+                        (unsigned long long)size);
+            return 0;
+        }
+        out->have = size;
+        out->complete = 1;
+        return 0;
+    }
+    if ((rc = tds_logstore_upload_get(s, peer->pk, sha, &found, &u, err))) return rc;
+    if (found && (u.size != size || strcmp(u.mime, mime))) {
+        /* the same hash with another size or type: the earlier offer was
+         * wrong; start again rather than mix the two */
+        if ((rc = tds_logstore_upload_drop(s, peer->pk, sha, err))) return rc;
+        found = 0;
+    }
+    if (found) {
+        out->have = u.have;
+        return 0;
+    }
+    if ((rc = tds_logstore_upload_reserved(s, peer->pk, sha, &reserved, err))) return rc;
+    if (reserved + size > TD_BLOB_DEVICE_QUOTA) {
+        tds__refuse(out,
+                    "Thiết bị đã gửi lên quá nhiều tệp đính kèm chưa gắn với báo cáo nào; hãy đồng bộ các báo cáo "
+                    "đã ghi rồi gửi tiếp.",
+                    "quota: device %s/%s holds %llu bytes of uncited uploads; %llu more exceeds "
+                    "TD_BLOB_DEVICE_QUOTA (%llu)",
+                    peer->subj.agency, peer->subj.device, (unsigned long long)reserved, (unsigned long long)size,
+                    (unsigned long long)TD_BLOB_DEVICE_QUOTA);
+        return 0;
+    }
+    if ((rc = tds_logstore_upload_start(s, peer->pk, sha, size, mime, now, err))) return rc;
+    td_log_debug("device %s/%s: upload of %s... (%llu bytes, %s) started", peer->subj.agency, peer->subj.device, h,
+                 (unsigned long long)size, mime);
+    return 0;
+}
+
+/* The check streamed over the chunks when a file is finished. */
+typedef struct tds__finish {
+    crypto_hash_sha256_state hs;
+    td_attach_sniffer *sn;
+    const unsigned char *sha;
+    const char *mime;
+    int why;                          /* 1 wrong hash, 2 wrong type */
+    char detail[TD_ERRMSG_MAX];
+} tds__finish;
+
+enum { TDS__BAD_HASH = 1, TDS__BAD_TYPE = 2 };
+
+static int tds__finish_cb(void *arg, const uint8_t *p, size_t n)
+{
+    tds__finish *f = arg;
+    unsigned char got[32];
+    const char *t;
+    td_error e2 = {0};
+    if (p) {
+        crypto_hash_sha256_update(&f->hs, p, n);
+        td_attach_sniffer_update(f->sn, p, n);
+        return 0;
+    }
+    crypto_hash_sha256_final(&f->hs, got);
+    if (sodium_memcmp(got, f->sha, 32) != 0) return f->why = TDS__BAD_HASH;
+    t = td_attach_sniffer_final(f->sn, td_attach_name_for(f->mime), &e2);
+    if (!t || strcmp(t, f->mime)) {
+        snprintf(f->detail, sizeof f->detail, "%s", t ? t : e2.msg);
+        return f->why = TDS__BAD_TYPE;
+    }
+    return 0;
+}
+
+int tds_blob_chunk(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t offset,
+                   const uint8_t *data, size_t n, tds_blob_status *out, td_error *err)
+{
+    tds_logstore *s = tds_ledger_store(ctx);
+    tds_blob_meta b;
+    tds_upload u;
+    tds__finish fin;
+    int64_t now = tds__blob_now();
+    char h[17];
+    int found, rc;
+
+    memset(out, 0, sizeof *out);
+    tds__short(sha, h);
+    if ((rc = tds_logstore_upload_get(s, peer->pk, sha, &found, &u, err))) return rc;
+    if (!found) {
+        /* finished meanwhile by another device: nothing more is needed */
+        if ((rc = tds_logstore_blob_find(s, sha, &found, &b, err))) return rc;
+        if (found) {
+            out->have = b.size;
+            out->complete = 1;
+            return 0;
+        }
+        return td_error_set(err, TD_EPROTO, "blob_chunk for %s...: no upload offered (or it expired); send "
+                            "blob_offer first", h);
+    }
+    if (offset != u.have)
+        return td_error_set(err, TD_EPROTO, "blob_chunk for %s... at offset %llu, expected %llu", h,
+                            (unsigned long long)offset, (unsigned long long)u.have);
+    if (n > u.size - offset)
+        return td_error_set(err, TD_EPROTO, "blob_chunk for %s... runs to %llu, past the offered size %llu", h,
+                            (unsigned long long)(offset + n), (unsigned long long)u.size);
+    if ((rc = tds_logstore_upload_chunk(s, peer->pk, sha, offset, data, n, now, err))) return rc;
+    out->have = offset + n;
+    if (out->have < u.size) return 0;
+
+    /* The last byte: check and store, one chunk at a time. */
+    memset(&fin, 0, sizeof fin);
+    if (!(fin.sn = malloc(sizeof *fin.sn))) return td_error_set(err, TD_ENOMEM, "out of memory finishing an upload");
+    td_attach_sniffer_init(fin.sn);
+    crypto_hash_sha256_init(&fin.hs);
+    fin.sha = sha;
+    fin.mime = u.mime;
+    rc = tds_logstore_upload_finish(s, peer->pk, sha, now, tds__finish_cb, &fin, err);
+    free(fin.sn);
+    if (rc < 0) return rc;
+    if (rc > 0) {
+        if (fin.why == TDS__BAD_HASH)
+            tds__refuse(out, "Nội dung tệp đính kèm không khớp với mã băm đã khai; tệp đã bị loại, hãy đồng bộ lại.",
+                        "file %s...: the %llu bytes received do not hash to the offered SHA-256", h,
+                        (unsigned long long)u.size);
+        else
+            tds__refuse(out, "Nội dung tệp đính kèm không đúng loại tệp đã khai; tệp đã bị loại.",
+                        "file %s...: offered as %s, content is %.150s", h, u.mime, fin.detail);
+        out->have = 0;
+        return tds_logstore_upload_drop(s, peer->pk, sha, err);
+    }
+    out->complete = 1;
+    td_log_info("device %s/%s: attachment %s... stored (%llu bytes, %s)", peer->subj.agency, peer->subj.device, h,
+                (unsigned long long)u.size, u.mime);
+    return 0;
+}
+
+typedef struct tds__vis {
+    tds_ledger *l;
+    const tds_peer *peer;
+    int visible;
+    td_error *err;                    /* for a failed read */
+} tds__vis;
+
+static int tds__row_cb(void *arg, const tds_logrow *r)
+{
+    tds__vis *v = arg;
+    v->visible = td_state_visible(tds_ledger_state(v->l), r->kind, r->agency, r->task, v->peer->subj.agency,
+                                  v->peer->subj.role);
+    return 1;   /* one row */
+}
+
+static int tds__ref_cb(void *arg, uint64_t idx)
+{
+    tds__vis *v = arg;
+    int rc = tds_logstore_scan(tds_ledger_store(v->l), idx, 1, 0, tds__row_cb, v, v->err);
+    return rc < 0 ? rc : v->visible;
+}
+
+int tds_blob_get(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t offset, uint8_t *buf,
+                 size_t cap, size_t *n, uint64_t *size, char mime[128], td_error *err)
+{
+    tds_ledger *l = ctx;
+    tds_logstore *s = tds_ledger_store(l);
+    tds_blob_meta b;
+    tds__vis v = {l, peer, 0, err};
+    char h[17];
+    int found, rc;
+
+    *n = 0;
+    tds__short(sha, h);
+    if ((rc = tds_logstore_blob_find(s, sha, &found, &b, err))) return rc;
+    if (found && peer->subj.role != TD_ROLE_CENTRAL && peer->subj.role != TD_ROLE_INSPECTOR) {
+        if (!tds_ledger_state(l)) found = 0;
+        else if ((rc = tds_ledger_catch_up(l, err))) return rc;
+        else if ((rc = tds_logstore_blob_refs(s, sha, tds__ref_cb, &v, err)) < 0) return rc;
+        else found = v.visible;
+    }
+    if (!found)
+        return td_error_set(err, TD_EAUTH, "attachment %s... requested by %s/%s: not held, or cited by no entry "
+                            "visible to agency %s", h, peer->subj.agency, peer->subj.device, peer->subj.agency);
+    if (offset > b.size)
+        return td_error_set(err, TD_EARG, "blob_get of %s... at offset %llu, past its %llu bytes", h,
+                            (unsigned long long)offset, (unsigned long long)b.size);
+    *n = b.size - offset < cap ? (size_t)(b.size - offset) : cap;
+    *size = b.size;
+    snprintf(mime, 128, "%s", b.mime);
+    return tds_logstore_blob_read(s, &b, offset, buf, *n, err);
+}
+
+int tds_blob_note_refs(tds_logstore *s, uint64_t idx, int kind, const uint8_t *payload, size_t len, td_error *err)
+{
+    Tiendo__ReportPayload *p;
+    int rc = 0;
+    if (kind != TIENDO__ENTRY_KIND__ENTRY_REPORT) return 0;
+    if (!(p = tiendo__report_payload__unpack(NULL, len, payload))) return 0;
+    for (size_t i = 0; i < p->n_attachments && !rc; i++)
+        if (p->attachments[i] && p->attachments[i]->sha256.len == 32)
+            rc = tds_logstore_blob_ref_put(s, p->attachments[i]->sha256.data, idx, err);
+    tiendo__report_payload__free_unpacked(p, NULL);
+    return rc;
+}

@@ -1,0 +1,83 @@
+/*
+ * cmd_report.c — `tiendo-server report`: the consolidated monthly report
+ * (issue 7; common/mreport.h) from the server's own log, folded the way
+ * every server command folds it (tds_cmd_open_ledger, read-only).  The
+ * same report, byte for byte, comes from `tiendo report-all` on a central
+ * or inspector replica holding the same log prefix.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "mreport.h"
+
+static void tds__report_usage(FILE *f)
+{
+    fprintf(f,
+            "Cách dùng: tiendo-server report --period YYYY-MM [--as-of dd/mm/yyyy] [--format text|csv|html]\n"
+            "                                [--out TỆP] [--config TỆP | --data THƯ_MỤC]\n"
+            "\n"
+            "Báo cáo tổng hợp tiến độ tháng cho cuộc họp giao ban ngày 23: số nhiệm vụ theo trạng thái (toàn\n"
+            "kế hoạch và theo phần, so với kỳ trước), từng nhiệm vụ, báo cáo của các cơ quan (đúng hạn, muộn,\n"
+            "thiếu) và xếp hạng thi đua, nhiệm vụ quá hạn / sắp đến hạn / bị trả lại, chỉ tiêu so với mục tiêu,\n"
+            "báo cáo có thời gian ký bất thường.  Chỉ đọc sổ nhật ký, không ghi gì.\n"
+            "\n"
+            "%s"
+            "%s"
+            "\n"
+            "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
+            td_mreport_usage_options, tds_config_usage_common);
+}
+
+int tds_cmd_report(int argc, char **argv)
+{
+    const char *prog = "tiendo-server report";
+    tds_config cfg;
+    tds_ledger *lg = NULL;
+    td_mreport_args a;
+    int rc;
+
+    td_mreport_args_init(&a);
+    tds_config_init(&cfg, prog);
+    for (int i = 1; i < argc; i++) {
+        int t;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            tds__report_usage(stdout);
+            tds_config_free(&cfg);
+            return 0;
+        }
+        if ((t = td_mreport_args_take(&a, prog, argc, argv, &i)) < 0) {
+            tds_config_free(&cfg);
+            return 2;
+        }
+        if (t) continue;
+        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) {
+            tds_config_free(&cfg);
+            return 2;
+        }
+        if (t) {
+            i--;
+            continue;
+        }
+        fprintf(stderr, "%s: tham số không hợp lệ: %s. Xem: %s --help.\n", prog, argv[i], prog);
+        tds_config_free(&cfg);
+        return 2;
+    }
+    if (!a.period) {
+        fprintf(stderr, "%s: thiếu --period. Hãy ghi kỳ báo cáo, ví dụ --period 2025-06.\n", prog);
+        tds_config_free(&cfg);
+        return 2;
+    }
+    if ((rc = tds_config_finish(&cfg))) {
+        tds_config_free(&cfg);
+        return rc;
+    }
+    if (tds_cmd_open_ledger(&cfg, 0, &lg)) {
+        tds_config_free(&cfg);
+        return 1;
+    }
+    rc = td_mreport_run(tds_ledger_state(lg), prog, &a);
+    tds_ledger_close(lg);
+    tds_config_free(&cfg);
+    return rc;
+}

@@ -1,0 +1,186 @@
+/*
+ * td_blobpeer — a hostile (or curious) attachment peer for attachments.sh,
+ * over a real TLS session with a valid device certificate (client/link.h).
+ *
+ *   td_blobpeer MODE --dir DEVDIR --server H:P [--sha HEX]
+ *
+ * MODE:
+ *   bigchunk   offer a file, send a chunk of TD_BLOB_CHUNK_MAX + 1 bytes
+ *   badoffset  offer a file, send its first chunk at offset 1000
+ *   badhash    offer 70000 bytes under a hash they do not have, send them
+ *              all; then ping (the session must go on)
+ *   quota      offer 10 MiB files under distinct made-up hashes until the
+ *              server refuses, then send a chunk of the refused one
+ *   get        fetch --sha; prints "got N bytes" or the server's Error
+ * Prints one line per server answer ("status have=H complete=C refused=R",
+ * "error CODE: MESSAGE", "pong", "offers accepted K") and exits 0 when the
+ * exchange went as the mode expects: an Error for bigchunk, badoffset and
+ * the quota's last chunk; a refusal then a pong for badhash.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "attach.h"
+#include "blob.h"
+#include "device.h"
+#include "frame.h"
+#include "link.h"
+#include "log.h"
+#include "sync.h"
+#include "sync_limits.h"
+
+static tdc_link *L;
+
+/* Send f, print the answer; returns its body case (0 on transport
+ * failure, -1 for an Error frame). */
+static int call(const Tiendo__Frame *f)
+{
+    Tiendo__Frame *r = NULL;
+    td_error err = {0};
+    int bc;
+    if (tdc_link_send(L, f, &err) || tdc_link_recv(L, &r, 0, &err)) {
+        printf("error %d: %s\n", err.code, err.msg);
+        return -1;
+    }
+    bc = (int)r->body_case;
+    if (r->body_case == TIENDO__FRAME__BODY_BLOB_STATUS)
+        printf("status have=%llu complete=%d refused=%s\n", (unsigned long long)r->blob_status->have,
+               r->blob_status->complete, r->blob_status->refused ? r->blob_status->refused : "");
+    else if (r->body_case == TIENDO__FRAME__BODY_PONG) printf("pong\n");
+    else if (r->body_case == TIENDO__FRAME__BODY_BLOB_CHUNK)
+        printf("chunk offset=%llu len=%zu size=%llu\n", (unsigned long long)r->blob_chunk->offset,
+               r->blob_chunk->data.len, (unsigned long long)r->blob_chunk->size);
+    else printf("%s\n", td_frame_name(r));
+    td_frame_free(r);
+    return bc;
+}
+
+static int offer(const unsigned char sha[32], uint64_t size, const char *mime, const char **refused)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT, *r = NULL;
+    Tiendo__BlobOffer o = TIENDO__BLOB_OFFER__INIT;
+    td_error err = {0};
+    int rc = 0;
+    static char why[300];
+    o.sha256.data = (uint8_t *)sha;
+    o.sha256.len = 32;
+    o.size = size;
+    o.mime = (char *)mime;
+    f.body_case = TIENDO__FRAME__BODY_BLOB_OFFER;
+    f.blob_offer = &o;
+    *refused = NULL;
+    if (tdc_link_send(L, &f, &err) || tdc_link_recv(L, &r, 0, &err)) {
+        printf("error %d: %s\n", err.code, err.msg);
+        return -1;
+    }
+    if (r->body_case != TIENDO__FRAME__BODY_BLOB_STATUS) rc = -1;
+    else if (r->blob_status->refused && *r->blob_status->refused) {
+        snprintf(why, sizeof why, "%s", r->blob_status->refused);
+        *refused = why;
+    }
+    td_frame_free(r);
+    return rc;
+}
+
+static int chunk(const unsigned char sha[32], uint64_t off, const uint8_t *p, size_t n)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT;
+    Tiendo__BlobChunk c = TIENDO__BLOB_CHUNK__INIT;
+    c.sha256.data = (uint8_t *)sha;
+    c.sha256.len = 32;
+    c.offset = off;
+    c.data.data = (uint8_t *)p;
+    c.data.len = n;
+    f.body_case = TIENDO__FRAME__BODY_BLOB_CHUNK;
+    f.blob_chunk = &c;
+    return call(&f);
+}
+
+static int tdp_send(void *arg, const Tiendo__Frame *f, td_error *err) { return tdc_link_send(arg, f, err); }
+static int tdp_recv(void *arg, Tiendo__Frame **out, td_error *err) { return tdc_link_recv(arg, out, 0, err); }
+
+int main(int argc, char **argv)
+{
+    const char *mode = argc > 1 ? argv[1] : "", *dir = NULL, *server = NULL, *hex = NULL, *refused;
+    tdc_device dev;
+    tdc_link_opts lo;
+    td_error err = {0};
+    size_t big = TD_BLOB_CHUNK_MAX + 1;
+    uint8_t *p = calloc(1, big + 70000);
+    unsigned char sha[32];
+    int ok = 0;
+
+    for (int i = 2; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--dir")) dir = argv[i + 1];
+        else if (!strcmp(argv[i], "--server")) server = argv[i + 1];
+        else if (!strcmp(argv[i], "--sha")) hex = argv[i + 1];
+    }
+    td_log_set_level(TD_LOG_ERROR);
+    if (!dir || !server || sodium_init() < 0 || tdc_device_load(&dev, dir, &err)) {
+        fprintf(stderr, "td_blobpeer: usage, or device: %s\n", err.msg);
+        return 2;
+    }
+    memset(&lo, 0, sizeof lo);
+    lo.dev = &dev;
+    lo.server = server;
+    if (!(L = tdc_link_open(&lo, &err))) {
+        fprintf(stderr, "td_blobpeer: %s\n", err.msg);
+        return 1;
+    }
+    memcpy(p, "%PDF-1.4\n", 9);
+    for (size_t i = 9; i < big + 70000; i++) p[i] = (uint8_t)(i * 13 + 5);
+    crypto_hash_sha256(sha, p, big + 10);
+    if (!strcmp(mode, "bigchunk")) {
+        ok = offer(sha, big + 10, "application/pdf", &refused) == 0 && chunk(sha, 0, p, big) == -1;
+    } else if (!strcmp(mode, "badoffset")) {
+        ok = offer(sha, big + 10, "application/pdf", &refused) == 0 && chunk(sha, 1000, p, 1000) == -1;
+    } else if (!strcmp(mode, "badhash")) {
+        Tiendo__Frame f = TIENDO__FRAME__INIT;
+        Tiendo__Ping pg = TIENDO__PING__INIT;
+        unsigned char wrong[32];
+        memcpy(wrong, sha, 32);
+        wrong[31] ^= 0x5a;
+        ok = offer(wrong, 70000, "application/pdf", &refused) == 0 && !refused &&
+             chunk(wrong, 0, p, TD_BLOB_CHUNK_MAX) == TIENDO__FRAME__BODY_BLOB_STATUS &&
+             chunk(wrong, TD_BLOB_CHUNK_MAX, p + TD_BLOB_CHUNK_MAX, 70000 - TD_BLOB_CHUNK_MAX) ==
+                 TIENDO__FRAME__BODY_BLOB_STATUS;
+        f.body_case = TIENDO__FRAME__BODY_PING;
+        f.ping = &pg;
+        ok = ok && call(&f) == TIENDO__FRAME__BODY_PONG;
+    } else if (!strcmp(mode, "quota")) {
+        int k;
+        for (k = 0; k < 100; k++) {
+            unsigned char s[32];
+            memset(s, 0, sizeof s);
+            s[0] = 0xEE;
+            s[1] = (unsigned char)k;
+            if (offer(s, TD_ATTACH_MAX_BYTES, "application/pdf", &refused)) break;
+            if (refused) {
+                printf("offers accepted %d\nrefused: %s\n", k, refused);
+                ok = chunk(s, 0, p, 100) == -1;
+                break;
+            }
+        }
+    } else if (!strcmp(mode, "get") && hex) {
+        tdc_sync_io io = {L, tdp_send, tdp_recv};
+        unsigned char want[32];
+        uint8_t *got = NULL;
+        size_t n = 0;
+        char mime[128];
+        if (tdc_blob_unhex(hex, want) == 0) {
+            int rc = tdc_sync_blob_fetch(&io, want, &got, &n, mime, &err);
+            if (rc) printf("error %d: %s\n", rc, err.msg);
+            else printf("got %zu bytes\n", n);
+            ok = rc == 0;
+            free(got);
+        }
+    } else {
+        fprintf(stderr, "td_blobpeer: unknown mode \"%s\"\n", mode);
+    }
+    tdc_link_close(L);
+    free(p);
+    return ok ? 0 : 1;
+}
