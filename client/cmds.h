@@ -21,6 +21,7 @@ int tdc_cmd_sync(int argc, char **argv);       /* cmd_sync.c */
 int tdc_cmd_status(int argc, char **argv);     /* cmd_status.c */
 int tdc_cmd_receipt(int argc, char **argv);    /* cmd_receipt.c */
 int tdc_cmd_audit(int argc, char **argv);      /* cmd_audit.c */
+int tdc_cmd_renew(int argc, char **argv);      /* cmd_renew.c */
 
 /*
  * What the replica commands (report, indicator, sync, status) open: the

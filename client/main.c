@@ -20,6 +20,7 @@ static void usage(FILE *f)
           "  status    tình trạng bản sao: chờ gửi, bị từ chối, xung đột, cảnh báo nhật ký\n"
           "  receipt   lấy và kiểm tra biên nhận của một mục trong nhật ký máy chủ\n"
           "  audit     kiểm toán nhật ký (thanh tra): verify, history\n"
+          "  renew     cấp lại chứng thư số (khóa mới), trực tuyến hoặc qua cán bộ CA\n"
           "  version   in phiên bản\n"
           "\n"
           "Mỗi lệnh có --help.\n",
@@ -50,6 +51,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "status")) return tdc_cmd_status(argc - 1, argv + 1);
     if (!strcmp(argv[1], "receipt")) return tdc_cmd_receipt(argc - 1, argv + 1);
     if (!strcmp(argv[1], "audit")) return tdc_cmd_audit(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "renew")) return tdc_cmd_renew(argc - 1, argv + 1);
     fprintf(stderr, "tiendo: lệnh không tồn tại: \"%s\"\n\n", argv[1]);
     usage(stderr);
     return 2;

@@ -29,6 +29,7 @@
 #include "ledger.h"
 #include "log.h"
 #include "netaddr.h"
+#include "renew.h"
 #include "session.h"
 #include "tls.h"
 
@@ -65,6 +66,7 @@ struct tds_server {
     uint64_t next_id;
     uint64_t accepted, refused_busy;
     int lock_fd;                  /* DATADIR/serve.lock, held while serving */
+    tds_renewer *renewer;         /* online renewals (renew-ca-dir), or NULL */
 };
 
 /* ---- protocol <-> transport glue ------------------------------------- */
@@ -360,6 +362,11 @@ static void tds__usage(FILE *f)
           "  --idle-timeout S         đóng phiên không hoạt động sau S giây (mặc định 300)\n"
           "  --port-file FILE         ghi cổng thực tế vào FILE (dùng với cổng 0)\n"
           "  --origin NAME            tên nguồn (origin) của các điểm kiểm đã ký\n"
+          "  --renew-ca-dir DIR       thư mục CA (tiendo-pki) để cấp lại chứng thư trực tuyến\n"
+          "                           (không có: mọi yêu cầu cấp lại qua cán bộ quản lý CA)\n"
+          "  --renew-roles LIST       vai trò được cấp lại trực tuyến (mặc định office)\n"
+          "  --renew-window DAYS      chỉ cấp lại khi chứng thư còn dưới DAYS ngày (mặc định 60)\n"
+          "  --renew-days DAYS        thời hạn chứng thư mới (mặc định 730)\n"
           "  --log-level LEVEL        error|warn|info|debug\n"
           "\n"
           "Tín hiệu: SIGTERM/SIGINT dừng có trật tự; SIGHUP nạp lại chứng thư, CA và CRL.\n"
@@ -449,6 +456,20 @@ int tds_cmd_serve(int argc, char **argv)
             tds_config_free(cfg);
             return 1;
         }
+        if (cfg->renew_ca_dir) {
+            tds_renew_opts ro = {cfg->renew_ca_dir, cfg->renew_days, cfg->renew_window, cfg->renew_roles};
+            if (tds_renewer_open(&ro, &srv.renewer, &err)) {
+                fprintf(stderr, "tiendo-server: renew-ca-dir %s không dùng được: %s\n", cfg->renew_ca_dir, err.msg);
+                tds_ledger_close(srv.ledger);
+                tds_datalock_release(srv.lock_fd);
+                SSL_CTX_free(srv.ctx);
+                tds_config_free(cfg);
+                return 1;
+            }
+            tds_ledger_set_renewer(srv.ledger, srv.renewer);
+            td_log_info("online certificate renewal on (CA %s, %d days, within %d days of expiry)",
+                        cfg->renew_ca_dir, cfg->renew_days, cfg->renew_window);
+        }
         td_log_info("log %s/server.db: %llu entries folded", cfg->data,
                     (unsigned long long)td_state_count(tds_ledger_state(srv.ledger)));
         tds__sync_crl(&srv);
@@ -507,6 +528,7 @@ out_loop:
     uv_loop_close(srv.loop);
     SSL_CTX_free(srv.ctx);
     tds_ledger_close(srv.ledger);
+    tds_renewer_close(srv.renewer);
     tds_datalock_release(srv.lock_fd);
     tds_config_free(cfg);
     return exit_code;
