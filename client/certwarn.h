@@ -5,6 +5,8 @@
  * renew-warn-days, default TDC_RENEW_WARN_DAYS) it prints a warning with
  * the date (dd/mm/yyyy) and the command to renew; after it, a message that
  * says the outbox is kept and which commands recover the device.
+ * Testing aid: $TIENDO_TEST_NOW (seconds since the epoch) replaces now_s,
+ * so tests see the expiry paths without waiting for a certificate to expire.
  */
 #ifndef TDC_CERTWARN_H
 #define TDC_CERTWARN_H
