@@ -59,8 +59,12 @@ mkdir -p "$ROOT/tmp/debs"
 cp "$BUILD"/*.deb "$ROOT/tmp/debs/"
 echo "deb $MIRROR bookworm main" >"$ROOT/etc/apt/sources.list"
 in_root apt-get update -qq
-in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq /tmp/debs/tiendo-server_*.deb \
-    /tmp/debs/tiendo-client_*.deb >"$ROOT/tmp/apt.log" 2>&1 || { tail -n 20 "$ROOT/tmp/apt.log"; exit 1; }
+DEBS=()
+for f in "$ROOT"/tmp/debs/*.deb; do DEBS+=("/tmp/debs/$(basename "$f")"); done
+in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${DEBS[@]}" >"$ROOT/tmp/apt.log" 2>&1 ||
+    { tail -n 20 "$ROOT/tmp/apt.log"; exit 1; }
+grep -E "^(Setting up|Unpacking) (tiendo|libuv1|libprotobuf-c1|libsodium23|libsqlite3-0|libssl3|adduser)" \
+    "$ROOT/tmp/apt.log" | sed 's/^/  /' || true
 in_root dpkg -s tiendo-server tiendo-client | grep -E '^(Package|Status|Version|Depends)'
 in_root getent passwd tiendo
 in_root stat -c '%U:%G %a %n' /etc/tiendo /etc/tiendo/server.conf /var/lib/tiendo
