@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "certwarn.h"
 #include "cmds.h"
 #include "derive.h"
 #include "entry.h"
@@ -241,6 +242,7 @@ int tdc_cmd_status(int argc, char **argv)
     }
     printf("Thiết bị %s của cơ quan %s (%s), máy chủ %s\n", c.id.subject.device, c.id.subject.agency,
            td_role_vi(c.id.subject.role), c.dev.server);
+    tdc_cert_check(&c.dev, c.id.cert, (long long)(tdc_now_ms() / 1000), m.n_pending, stdout, "status");
     if (tdc__print_audit(&c)) {
         tdc_ctx_close(&c);
         return 1;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "certwarn.h"
 #include "cmds.h"
 #include "link.h"
 #include "sync.h"
@@ -288,6 +289,18 @@ int tdc_cmd_sync(int argc, char **argv)
     }
     if (tdc_ctx_open(&c, dir, "sync")) return 1;
     run.c = &c;
+    {
+        /* issue 10: warn before the certificate expires; after, the server
+         * would refuse the handshake: say how to recover instead */
+        tdc_replica_meta m0;
+        td_error e0;
+        memset(&m0, 0, sizeof m0);
+        tdc_replica_meta_get(c.rep, &m0, &e0);
+        if (tdc_cert_check(&c.dev, c.id.cert, (long long)(tdc_now_ms() / 1000), m0.n_pending, stderr, "sync")) {
+            tdc_ctx_close(&c);
+            return 1;
+        }
+    }
     if (watch) {
         rc = tdc__watch(&run, interval, max_backoff);
     } else {

@@ -810,9 +810,12 @@ static int td__apply_cert(td__ctx *c, int self)
                            td_role_name(old->role));
                 goto done;
             }
-            /* the same subject again: a renewal */
-            old->not_before_ms = na.not_before_ms;
-            old->not_after_ms = na.not_after_ms;
+            /* the same subject again: a renewal of the same key.  The key's
+             * validity is the union of its certificates' (issue 10): an
+             * entry signed under the first certificate and pushed after
+             * the renewal was recorded stays valid. */
+            if (na.not_before_ms < old->not_before_ms) old->not_before_ms = na.not_before_ms;
+            if (na.not_after_ms > old->not_after_ms) old->not_after_ms = na.not_after_ms;
             goto done;
         }
         rc = td__add_author(st, &na);
@@ -2013,4 +2016,13 @@ void td_state_digest(const td_state *st, unsigned char out[32])
         td__h_str(&h, f->reason);
     }
     crypto_hash_sha256_final(&h, out);
+}
+
+/* ---- authors by position (issue 10: the keys of one renewed device) ---- */
+
+size_t td_state_author_count(const td_state *st) { return st ? st->n_authors : 0; }
+
+const td_author *td_state_author_at(const td_state *st, size_t i)
+{
+    return st && i < st->n_authors ? &st->authors[i] : NULL;
 }

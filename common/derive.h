@@ -34,7 +34,7 @@
  *     entry's author, its subject OU=server, Entry.agency ""), a certificate
  *     that does not chain to the CA at the entry's device time, a second
  *     server key, or a key already bound to another agency/role/device
- *     (the same subject again is a renewal: the validity is replaced);
+ *     (the same subject again is a renewal: the validity becomes the union);
  *     a revocation of a key with no certificate in the log;
  *   - ENTRY_AGENCY: a CHANGE_SEED after other agency entries, or a change
  *     td_registry_apply refuses.  REGISTRY BEFORE ANY AGENCY ENTRY: the
@@ -341,6 +341,11 @@ const td_registry *td_state_registry(const td_state *st);
 
 /* Author by key, or NULL. */
 const td_author *td_state_author(const td_state *st, const unsigned char key[32]);
+/* Every author in order of its first ENTRY_CERT: count, and the i-th (NULL
+ * out of range).  A device that renewed with a new key has one author per
+ * key, all with the same agency, device and role. */
+size_t td_state_author_count(const td_state *st);
+const td_author *td_state_author_at(const td_state *st, size_t i);
 /* The server's key (the first ENTRY_CERT's author), or NULL before it. */
 const unsigned char *td_state_server_key(const td_state *st);
 

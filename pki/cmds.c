@@ -818,3 +818,158 @@ int tdp_cmd_list(int argc, char **argv)
     tdp_ca_close(&ca);
     return 0;
 }
+
+/* ---- renew (issue 10) ------------------------------------------------------ */
+
+static void tdp__help_renew(FILE *f)
+{
+    fprintf(f,
+            "Cách dùng: tiendo-pki renew --dir THƯ_MỤC_CA --cert CHỨNG_THƯ_CŨ --out TỆP_CHỨNG_THƯ\n"
+            "                            [--csr TỆP_CSR] [--days N] [--revoke-old]\n"
+            "\n"
+            "Cấp lại chứng thư cho một thiết bị: cùng cơ quan (O), thiết bị (CN) và vai trò (OU) như\n"
+            "CHỨNG_THƯ_CŨ (có thể đã hết hạn), thời hạn mới.  Với --csr: cho khóa mới trong CSR\n"
+            "(\"tiendo renew --csr-out\" ở đơn vị); không có --csr: cho chính khóa cũ.  Chứng thư cũ\n"
+            "phải do CA này cấp, có trong sổ (index.db) và chưa bị thu hồi.  Sổ được cập nhật.\n"
+            "\n"
+            "  --cert TỆP     chứng thư hiện tại của thiết bị (tệp device.crt của đơn vị)\n"
+            "  --csr TỆP      yêu cầu cấp chứng thư cho khóa mới\n"
+            "  --out TỆP      nơi ghi chứng thư mới (PEM); gửi cho đơn vị: tiendo renew --import TỆP\n"
+            "  --days N       thời hạn, số ngày (mặc định %d)\n"
+            "  --revoke-old   thu hồi chứng thư cũ (lý do superseded) từ bây giờ; sau đó chạy\n"
+            "                 tiendo-pki crl và chép CRL cho máy chủ.  Bản ghi đã ký bằng khóa cũ\n"
+            "                 trước lúc thu hồi vẫn hợp lệ.\n"
+            "\n"
+            "Mã thoát: 0 đã cấp, 1 từ chối hoặc lỗi, 2 sai cú pháp lệnh.\n",
+            TDP_DEVICE_DAYS_DEFAULT);
+}
+
+int tdp_cmd_renew(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"dir", required_argument, NULL, 'd'},  {"cert", required_argument, NULL, 'c'},
+        {"csr", required_argument, NULL, 'r'},  {"out", required_argument, NULL, 'o'},
+        {"days", required_argument, NULL, 'D'}, {"backdate-days", required_argument, NULL, 'B'},
+        {"revoke-old", no_argument, NULL, 'R'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *action = "không cấp lại được";
+    const char *dir = NULL, *old_path = NULL, *csr_path = NULL, *out_path = NULL;
+    tdp_validity v = {TDP_DEVICE_DAYS_DEFAULT, 0};
+    char old_serial[TDP_SERIAL_HEX_MAX + 1], serial[TDP_SERIAL_HEX_MAX + 1], d[TDP_DATE_MAX], key_id[17] = "?";
+    X509 *old = NULL, *cert = NULL;
+    X509_REQ *csr = NULL;
+    tdp_entry *list = NULL;
+    size_t nlist = 0;
+    td_subject sub;
+    tdp_issue req;
+    tdp_ca ca;
+    td_error e;
+    int c, rc = 1, revoke_old = 0, ca_open = 0, found = 0;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': dir = optarg; break;
+        case 'c': old_path = optarg; break;
+        case 'r': csr_path = optarg; break;
+        case 'o': out_path = optarg; break;
+        case 'D': if (tdp__parse_days("renew", "--days", optarg, &v.days)) return 2; break;
+        case 'B': if (tdp__parse_days("renew", "--backdate-days", optarg, &v.backdate_days)) return 2; break;
+        case 'R': revoke_old = 1; break;
+        case 'h': tdp__help_renew(stdout); return 0;
+        default: return tdp__bad_option("renew", c, argv);
+        }
+    }
+    if (argc != optind) return tdp__usage_err("renew", "tham số thừa: %s", argv[optind]);
+    if (!dir || !old_path || !out_path) return tdp__usage_err("renew", "cần đủ --dir, --cert và --out");
+    if (tdp__check_validity("renew", v)) return 2;
+    td_error_clear(&e);
+    if (td_x509_read_cert(old_path, &old, &e)) return tdp__fail(action, "không đọc được chứng thư cũ", &e);
+    if (td_subject_from_cert(old, &sub, &e)) {
+        tdp__fail(action, "chứng thư cũ không phải chứng thư thiết bị (cơ quan, thiết bị, vai trò)", &e);
+        goto out;
+    }
+    if (csr_path) {
+        if (td_x509_read_csr(csr_path, &csr, &e)) {
+            tdp__fail(action, "không đọc được tệp CSR", &e);
+            goto out;
+        }
+        if (td_x509_csr_check(csr, csr_path, &e)) {
+            tdp__fail(action, "CSR không hợp lệ (chữ ký hoặc loại khóa)", &e);
+            goto out;
+        }
+    }
+    if (tdp__open_ca(&ca, dir, action, 1)) goto out;
+    ca_open = 1;
+    /* issued by this CA (expired is fine: that is why one renews) */
+    if (td_x509_verify(old, ca.cert, 0, 0, &e)) {
+        tdp__fail(action, "chứng thư cũ không do CA này cấp", &e);
+        goto out;
+    }
+    tdp__serial_of(old, old_serial);
+    if (tdp_index_list(ca.db, &list, &nlist, &e)) {
+        tdp__fail(action, "không đọc được sổ chứng thư", &e);
+        goto out;
+    }
+    for (size_t i = 0; i < nlist; i++) {
+        if (strcmp(list[i].serial, old_serial)) continue;
+        found = 1;
+        if (list[i].revoked_at) {
+            td_error_set(&e, TD_EREVOKED, "serial %s was revoked", old_serial);
+            tdp__fail(action, "chứng thư cũ đã bị thu hồi: thiết bị phải đăng ký lại (tiendo-pki sign), "
+                              "không cấp lại", &e);
+            goto out;
+        }
+    }
+    if (!found) {
+        td_error_set(&e, TD_ENOTFOUND, "serial %s is not in %s", old_serial, ca.db_path);
+        tdp__fail(action, "chứng thư cũ không có trong sổ của CA này", &e);
+        goto out;
+    }
+    memset(&req, 0, sizeof req);
+    req.kind = TDP_KIND_CLIENT;
+    req.pub = csr ? X509_REQ_get0_pubkey(csr) : X509_get0_pubkey(old);
+    req.agency = sub.agency;
+    req.name = sub.device;
+    req.role = sub.role;
+    req.v = v;
+    if (tdp_ca_issue(&ca, &req, &cert, &e)) {
+        tdp__fail(action, NULL, &e);
+        goto out;
+    }
+    tdp__serial_of(cert, serial);
+    {
+        unsigned char pk[32];
+        if (td_cert_ed25519_pk(cert, pk, &e) == TD_OK) td_key_short_hex(pk, key_id);
+    }
+    if (td_x509_write_cert(out_path, cert, 0, &e)) {
+        char vi[TDP_MSG_MAX];
+        snprintf(vi, sizeof vi, "không ghi được tệp chứng thư (đã ghi sổ, số sê-ri %s)", serial);
+        tdp__fail(action, vi, &e);
+        goto out;
+    }
+    if (revoke_old && tdp_index_revoke(ca.db, old_serial, (int64_t)time(NULL), 4 /* superseded */, &e)) {
+        tdp__fail("không thu hồi được chứng thư cũ", NULL, &e);
+        goto out;
+    }
+    tdp__cert_date(X509_get0_notAfter(cert), d);
+    printf("Đã cấp lại chứng thư cho thiết bị \"%s\" của cơ quan %s, vai trò %s (%s)\n"
+           "  Chứng thư cũ:  số sê-ri %s%s\n"
+           "  Số sê-ri mới:  %s\n"
+           "  Khóa:          %s (%s)\n"
+           "  Hiệu lực đến:  %s\n"
+           "  Tệp:          %s\n"
+           "Gửi tệp này cho đơn vị để chạy \"tiendo renew --import %s\".\n",
+           sub.device, sub.agency, td_role_name(sub.role), td_role_vi(sub.role), old_serial,
+           revoke_old ? " (đã thu hồi: chạy tiendo-pki crl)" : "", serial, key_id,
+           csr ? "khóa mới từ CSR" : "giữ khóa cũ", d, out_path, out_path);
+    rc = 0;
+out:
+    free(list);
+    X509_free(cert);
+    X509_free(old);
+    X509_REQ_free(csr);
+    if (ca_open) tdp_ca_close(&ca);
+    return rc;
+}

@@ -13,7 +13,7 @@ static const struct {
 } tdp__cmds[] = {
     {"init", tdp_cmd_init},   {"issue-server", tdp_cmd_issue_server}, {"sign", tdp_cmd_sign},
     {"bundle", tdp_cmd_bundle}, {"revoke", tdp_cmd_revoke},           {"crl", tdp_cmd_crl},
-    {"list", tdp_cmd_list},
+    {"list", tdp_cmd_list},   {"renew", tdp_cmd_renew},
 };
 
 static void tdp__usage(FILE *f)
@@ -27,6 +27,7 @@ static void tdp__usage(FILE *f)
           "  init          tạo CA mới\n"
           "  issue-server  cấp khóa và chứng thư cho máy chủ\n"
           "  sign          ký yêu cầu cấp chứng thư (CSR) của một thiết bị\n"
+          "  renew         cấp lại chứng thư cho thiết bị (cùng khóa hoặc khóa mới), thời hạn mới\n"
           "  bundle        tạo gói đăng ký một tệp (khóa + chứng thư) cho đơn vị\n"
           "  revoke        thu hồi một chứng thư\n"
           "  crl           phát hành danh sách thu hồi (CRL)\n"

@@ -146,5 +146,6 @@ int tdp_cmd_bundle(int argc, char **argv);
 int tdp_cmd_revoke(int argc, char **argv);
 int tdp_cmd_crl(int argc, char **argv);
 int tdp_cmd_list(int argc, char **argv);
+int tdp_cmd_renew(int argc, char **argv);
 
 #endif

@@ -12,6 +12,8 @@ int tds_cmd_agency(int argc, char **argv);  /* cmd_agency.c */
 int tds_cmd_state(int argc, char **argv);   /* cmd_state.c */
 int tds_cmd_checkpoint(int argc, char **argv); /* cmd_checkpoint.c */
 int tds_cmd_report(int argc, char **argv);  /* cmd_report.c */
+int tds_cmd_backup(int argc, char **argv);  /* cmd_backup.c */
+int tds_cmd_restore(int argc, char **argv); /* cmd_backup.c */
 
 /* Shared by the commands that open the log (cmd_state.c). */
 #include "config.h"

@@ -11,6 +11,7 @@
 #include "frame.h"
 #include "log.h"
 #include "netaddr.h"
+#include "renew.h"
 
 const char tds_config_usage_common[] =
     "  --config TỆP       tệp cấu hình (mỗi dòng: khóa = giá trị; khóa giống tên tham số)\n"
@@ -26,7 +27,8 @@ const char tds_config_usage_common[] =
 /* Keys every command understands, and those only serve needs. */
 static const char *const tds__keys_common[] = {"ca", "cert", "key", "crl", "data", "log-level", "origin", NULL};
 static const char *const tds__keys_serve[] = {"listen", "port-file", "max-conns", "max-frame",
-                                              "handshake-timeout", "idle-timeout", NULL};
+                                              "handshake-timeout", "idle-timeout", "renew-ca-dir",
+                                              "renew-days", "renew-window", "renew-roles", NULL};
 
 void tds_config_init(tds_config *cfg, const char *prog)
 {
@@ -37,6 +39,9 @@ void tds_config_init(tds_config *cfg, const char *prog)
     cfg->idle_ms = TDS_DEFAULT_IDLE_MS;
     cfg->max_conns = TDS_DEFAULT_MAX_CONNS;
     cfg->max_frame = TD_FRAME_MAX_DEFAULT;
+    cfg->renew_days = TDS_RENEW_DAYS_DEFAULT;
+    cfg->renew_window = TDS_RENEW_WINDOW_DAYS_DEFAULT;
+    cfg->renew_roles = 1u << TD_ROLE_OFFICE;
 }
 
 void tds_config_free(tds_config *cfg)
@@ -48,7 +53,9 @@ void tds_config_free(tds_config *cfg)
     free(cfg->data);
     free(cfg->port_file);
     free(cfg->origin);
+    free(cfg->renew_ca_dir);
     cfg->ca = cfg->cert = cfg->key = cfg->crl = cfg->data = cfg->port_file = cfg->origin = NULL;
+    cfg->renew_ca_dir = NULL;
 }
 
 static int tds__in(const char *const *keys, const char *k, size_t n)
@@ -112,6 +119,7 @@ static int tds__set(tds_config *cfg, const char *key, const char *val, const cha
     }
     TDS_STR("ca", ca) TDS_STR("cert", cert) TDS_STR("key", key) TDS_STR("crl", crl)
     TDS_STR("data", data) TDS_STR("port-file", port_file) TDS_STR("origin", origin)
+    TDS_STR("renew-ca-dir", renew_ca_dir)
 #undef TDS_STR
     if (!strcmp(key, "listen")) {
         char host[TD_HOST_MAX + 1];
@@ -122,6 +130,14 @@ static int tds__set(tds_config *cfg, const char *key, const char *val, const cha
             return -1;
         }
         snprintf(cfg->listen, sizeof cfg->listen, "%s", val);
+        return 0;
+    }
+    if (!strcmp(key, "renew-roles")) {
+        if (tds_renew_roles_parse(val, &cfg->renew_roles)) {
+            fprintf(stderr, "%s: %s: renew-roles là danh sách office, central, inspector, không phải \"%s\"\n",
+                    cfg->prog, where, val);
+            return -1;
+        }
         return 0;
     }
     if (!strcmp(key, "log-level")) {
@@ -144,8 +160,10 @@ static int tds__set(tds_config *cfg, const char *key, const char *val, const cha
     if (!strcmp(key, "max-frame") && n >= 1024 && n <= TD_FRAME_MAX_CEILING) { cfg->max_frame = (uint32_t)n; return 0; }
     if (!strcmp(key, "handshake-timeout") && n >= 1 && n <= 3600) { cfg->handshake_ms = n * 1000; return 0; }
     if (!strcmp(key, "idle-timeout") && n >= 1 && n <= 86400) { cfg->idle_ms = n * 1000; return 0; }
+    if (!strcmp(key, "renew-days") && n >= 1 && n <= 36500) { cfg->renew_days = (int)n; return 0; }
+    if (!strcmp(key, "renew-window") && n <= 36500) { cfg->renew_window = (int)n; return 0; }
     if (!strcmp(key, "max-conns") || !strcmp(key, "max-frame") || !strcmp(key, "handshake-timeout") ||
-        !strcmp(key, "idle-timeout")) {
+        !strcmp(key, "idle-timeout") || !strcmp(key, "renew-days") || !strcmp(key, "renew-window")) {
         fprintf(stderr, "%s: %s: %s = %llu nằm ngoài giới hạn cho phép\n", cfg->prog, where, key, n);
         return -1;
     }

@@ -20,6 +20,7 @@
 #include "note.h"
 #include "sync_limits.h"
 #include "x509util.h"
+#include "renew.h"
 
 struct tds_ledger {
     tds_logstore *store;
@@ -40,6 +41,7 @@ struct tds_ledger {
     td_note_verifier verifier;
     uint64_t signed_size;         /* the largest checkpoint size known stored */
     int64_t last_sign_ms;         /* when this process last signed one */
+    struct tds_renewer *renewer;  /* borrowed: online renewals (NULL: none) */
 };
 
 static int tds__sign_latest(tds_ledger *l, td_error *err);
@@ -229,6 +231,12 @@ static int tds__backend_cosign(void *ctx, const tds_peer *peer, const char *note
     return tds_ledger_cosign(ctx, peer, note, len, line, out, err);
 }
 
+static int tds__backend_renew(void *ctx, const tds_peer *peer, const uint8_t *csr, size_t len, tds_renew_result *out,
+                              td_error *err)
+{
+    return tds_ledger_renew(ctx, peer, csr, len, out, err);
+}
+
 int tds_ledger_open(const tds_ledger_opts *o, tds_ledger **out, td_error *err)
 {
     tds_ledger *l;
@@ -248,6 +256,7 @@ int tds_ledger_open(const tds_ledger_opts *o, tds_ledger **out, td_error *err)
     l->be.blob_chunk = tds_blob_chunk;
     l->be.blob_get = tds_blob_get;
     l->be.ctx = l;
+    l->be.renew = tds__backend_renew;
     if ((rc = tds_logstore_open(o->datadir, &l->store, err))) goto fail;
     if ((rc = tds__load_ca(l, o->ca_path, err))) goto fail;
     if (o->key_path && (rc = tds__load_identity(l, o, err))) goto fail;
@@ -417,6 +426,65 @@ static void tds__fold_pending(tds_ledger *l, tds_pending *p, size_t n, td_apply_
     }
 }
 
+void tds_ledger_set_renewer(tds_ledger *l, struct tds_renewer *r) { l->renewer = r; }
+
+int tds_ledger_renew(tds_ledger *l, const tds_peer *peer, const uint8_t *csr, size_t len, tds_renew_result *out,
+                     td_error *err)
+{
+    X509 *cert = NULL;
+    uint8_t *pl = NULL;
+    size_t pn = 0;
+    unsigned char *q;
+    int n, rc;
+    tds_own_entry e;
+
+    memset(out, 0, sizeof *out);
+    if (!l->renewer || !l->writable) {
+        snprintf(out->reason, sizeof out->reason, "online renewal is not configured on this server (renew-ca-dir)");
+        snprintf(out->reason_vi, sizeof out->reason_vi,
+                 "Máy chủ này không cấp lại chứng thư trực tuyến; hãy dùng \"tiendo renew --csr-out TỆP\" "
+                 "và gửi tệp cho cán bộ quản lý CA.");
+        return 0;
+    }
+    if ((rc = tds_renewer_issue(l->renewer, peer, csr, len, &cert, out->reason, out->reason_vi, err))) return rc;
+    if (!cert) return 0;
+    n = i2d_X509(cert, NULL);
+    if (n <= 0 || !(out->cert_der = malloc((size_t)n))) {
+        X509_free(cert);
+        return td_error_set(err, TD_ENOMEM, "out of memory");
+    }
+    q = out->cert_der;
+    i2d_X509(cert, &q);
+    out->cert_len = (size_t)n;
+    X509_free(cert);
+    if (tds__cert_payload(out->cert_der, out->cert_len, &pl, &pn)) {
+        rc = td_error_set(err, TD_ENOMEM, "out of memory");
+        goto fail;
+    }
+    memset(&e, 0, sizeof e);
+    e.kind = TIENDO__ENTRY_KIND__ENTRY_CERT;
+    e.payload = pl;
+    e.len = pn;
+    rc = tds_ledger_append_own(l, &e, 1, err);
+    free(pl);
+    if (rc) goto fail;
+    if (e.res.refused)
+        td_log_warn("renewal of %s/%s: the fold refused the new certificate at index %llu: %s", peer->subj.agency,
+                    peer->subj.device, (unsigned long long)e.index, e.res.reason);
+    td_log_info("renewal of %s/%s: new certificate recorded at log index %llu", peer->subj.agency, peer->subj.device,
+                (unsigned long long)e.index);
+    out->index = e.index;
+    out->issued = 1;
+    return 0;
+fail:
+    /* issued in the CA's index but not recorded: the device is told to
+     * retry; the certificate reaches the log at its first push anyway */
+    free(out->cert_der);
+    out->cert_der = NULL;
+    out->cert_len = 0;
+    return rc;
+}
+
 int tds_ledger_append_own(tds_ledger *l, tds_own_entry *e, size_t n, td_error *err)
 {
     tds_pending *p;
@@ -535,6 +603,36 @@ static int tds__ensure_peer_cert(tds_ledger *l, const tds_peer *peer, tds_pendin
     return rc;
 }
 
+/* Renewal with a new key (issue 10): key is an earlier key of the peer's
+ * device — a certificate in the log with the same agency, device and role
+ * (not the server's).  Its entries, signed while its certificate was valid,
+ * may be pushed over a session of the device's new certificate; the fold
+ * still judges each against the certificate of the key that signed it. */
+static int tds__earlier_key(const tds_ledger *l, const tds_peer *peer, const unsigned char *key)
+{
+    const td_author *a = l->st ? td_state_author(l->st, key) : NULL;
+    return a && !a->is_server && a->role == peer->subj.role && !strcmp(a->agency, peer->subj.agency) &&
+           !strcmp(a->device, peer->subj.device);
+}
+
+/* The seq after the highest one of every other key of the peer's device
+ * (0 if it has none): where a renewed device's new key may start. */
+static uint64_t tds__device_next_seq(const tds_ledger *l, const tds_peer *peer, const unsigned char *key)
+{
+    uint64_t best = 0;
+    size_t n = td_state_author_count(l->st);
+    for (size_t i = 0; i < n; i++) {
+        const td_author *a = td_state_author_at(l->st, i);
+        uint64_t last = 0;
+        if (!memcmp(a->key, key, 32) || a->is_server || a->role != peer->subj.role ||
+            strcmp(a->agency, peer->subj.agency) || strcmp(a->device, peer->subj.device))
+            continue;
+        /* from the store: rows of this very push (not folded yet) count */
+        if (tds_logstore_last_seq(l->store, a->key, &last, NULL) == 0 && last > best) best = last;
+    }
+    return best ? best + 1 : 0;
+}
+
 /* Most often a push signs a checkpoint: a busy server signs about once a
  * second; a quiet one signs at the first push after a pause. */
 #define TDS_CHECKPOINT_INTERVAL_MS 1000
@@ -607,8 +705,9 @@ int tds_ledger_push(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEntry *co
         } else if (!ok[i]) {
             tds__refuse(a, "bad signature: signature does not verify (author seq %llu)",
                         (unsigned long long)en[i].e->seq);
-        } else if (memcmp(en[i].e->author.data, peer->pk, 32) != 0) {
-            tds__refuse(a, "author key differs from the TLS peer's key");
+        } else if (memcmp(en[i].e->author.data, peer->pk, 32) != 0 &&
+                   !tds__earlier_key(l, peer, en[i].e->author.data)) {
+            tds__refuse(a, "author key differs from the TLS peer's key (and is not an earlier key of this device)");
         } else if (strcmp(en[i].e->agency ? en[i].e->agency : "", peer->subj.agency) != 0) {
             tds__refuse(a, "entry agency \"%.64s\" is not the peer certificate's agency \"%s\"",
                         en[i].e->agency ? en[i].e->agency : "", peer->subj.agency);
@@ -626,14 +725,16 @@ int tds_ledger_push(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEntry *co
     for (size_t i = 0; i < n; i++) {
         tds_ack *a = &acks[i];
         uint64_t last = 0, seq, idx = 0;
+        const unsigned char *author;
         uint8_t *old = NULL;
         size_t oldn = 0;
         int found = 0;
         if (a->status != TIENDO__ACK_STATUS__ACK_UNSPECIFIED) continue;
         seq = en[i].e->seq;
-        if ((rc = tds_logstore_last_seq(l->store, peer->pk, &last, err))) goto fail;
+        author = en[i].e->author.data;
+        if ((rc = tds_logstore_last_seq(l->store, author, &last, err))) goto fail;
         if (seq <= last) {
-            if ((rc = tds_logstore_lookup(l->store, peer->pk, seq, &found, &idx, &old, &oldn, err))) goto fail;
+            if ((rc = tds_logstore_lookup(l->store, author, seq, &found, &idx, &old, &oldn, err))) goto fail;
             if (found && oldn == lens[i] && memcmp(old, bytes[i], oldn) == 0) {
                 a->status = TIENDO__ACK_STATUS__ACK_DUPLICATE;
                 a->index = idx;
@@ -647,13 +748,15 @@ int tds_ledger_push(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEntry *co
             free(old);
             continue;
         }
-        if (seq > last + 1) {
+        /* A device's new key (renewal) may continue the numbering of its
+         * earlier keys: the device's outbox is one sequence (issue 10). */
+        if (seq > last + 1 && !(last == 0 && seq == tds__device_next_seq(l, peer, author))) {
             tds__refuse(a, "sequence gap: expected %llu, got %llu", (unsigned long long)(last + 1),
                         (unsigned long long)seq);
             continue;
         }
         memset(&p[np].row, 0, sizeof p[np].row);
-        memcpy(p[np].row.author, peer->pk, 32);
+        memcpy(p[np].row.author, author, 32);
         p[np].row.seq = seq;
         p[np].row.kind = (int)en[i].e->kind;
         p[np].row.agency = peer->subj.agency;

@@ -179,6 +179,16 @@ int tds_ledger_cosign(tds_ledger *l, const tds_peer *peer, const char *note, siz
 /* The largest tree size any witness cosigned (0: none). */
 int tds_ledger_witnessed_size(tds_ledger *l, uint64_t *size, td_error *err);
 
+/* ---- online certificate renewal (issue 10, renew.h) ---- */
+struct tds_renewer;
+/* Let this ledger's backend sign renewals with r (borrowed; NULL: none). */
+void tds_ledger_set_renewer(tds_ledger *l, struct tds_renewer *r);
+/* Issue a renewal for peer (renew.h rules) and append the new certificate
+ * as an ENTRY_CERT, so the log knows the new key before it signs anything.
+ * Refusals: rc 0, out->issued 0.  out->cert_der is the caller's (free). */
+int tds_ledger_renew(tds_ledger *l, const tds_peer *peer, const uint8_t *csr, size_t len, tds_renew_result *out,
+                     td_error *err);
+
 /* A deep copy of a registry (for changes tried before they are written). */
 int tds_registry_copy(td_registry *dst, const td_registry *src);
 

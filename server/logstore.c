@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 /* Numbered migrations: index i brings user_version from i to i+1. */
 static const char *const tds__migrations[] = {
@@ -313,8 +315,10 @@ static int tds__migrate_prepare(tds_logstore *s, td_error *err)
     v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
     if (v > TDS__NMIG) {
-        rc = td_error_set(err, TD_EDB, "%s: schema version %d is newer than this program (%d)", s->path, v,
-                          TDS__NMIG);
+        rc = td_error_set(err, TD_EDB,
+                          "%s: schema version %d is newer than this program (%d): it was written by a newer "
+                          "tiendo-server; install that version (or newer) instead of downgrading",
+                          s->path, v, TDS__NMIG);
         goto fail;
     }
     for (; v < TDS__NMIG; v++) {
@@ -342,19 +346,30 @@ fail:
 
 int tds_logstore_open(const char *datadir, tds_logstore **out, td_error *err)
 {
-    tds_logstore *s;
-    int rc;
+    char *path;
     size_t n;
+    int rc;
     *out = NULL;
     if (mkdir(datadir, 0700) != 0 && errno != EEXIST)
         return td_error_set(err, TD_EIO, "%s: cannot create the data directory: %s", datadir, strerror(errno));
-    if (!(s = calloc(1, sizeof *s))) return td_error_set(err, TD_ENOMEM, "out of memory");
     n = strlen(datadir) + sizeof "/server.db";
-    if (!(s->path = malloc(n))) {
+    if (!(path = malloc(n))) return td_error_set(err, TD_ENOMEM, "out of memory");
+    snprintf(path, n, "%s/server.db", datadir);
+    rc = tds_logstore_open_file(path, out, err);
+    free(path);
+    return rc;
+}
+
+int tds_logstore_open_file(const char *path, tds_logstore **out, td_error *err)
+{
+    tds_logstore *s;
+    int rc;
+    *out = NULL;
+    if (!(s = calloc(1, sizeof *s))) return td_error_set(err, TD_ENOMEM, "out of memory");
+    if (!(s->path = strdup(path))) {
         free(s);
         return td_error_set(err, TD_ENOMEM, "out of memory");
     }
-    snprintf(s->path, n, "%s/server.db", datadir);
     if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         rc = s->db ? tds__dberr(s, err, "cannot open") : td_error_set(err, TD_ENOMEM, "out of memory");
         goto fail;
@@ -1059,4 +1074,171 @@ int tds_logstore_blob_refs(tds_logstore *s, const unsigned char sha[32], tds_ref
     if (!rc && step != SQLITE_DONE) rc = tds__dberr(s, err, "reading attachment references");
     tds__done(st);
     return rc;
+}
+/* ---- backup and verification (issue 10) ------------------------------- */
+
+int tds_logstore_backup(tds_logstore *s, const char *dest, const tds_backup_opts *o, tds_backup_stats *stats,
+                        td_error *err)
+{
+    sqlite3 *dst = NULL;
+    sqlite3_backup *b = NULL;
+    int step_pages = o && o->step_pages > 0 ? o->step_pages : TDS_BACKUP_STEP_PAGES;
+    int pause_ms = o && o->pause_ms >= 0 ? o->pause_ms : TDS_BACKUP_PAUSE_MS;
+    uint64_t steps = 0, budget;
+    int rc = 0, step, fd;
+
+    memset(stats, 0, sizeof *stats);
+    /* O_EXCL: a backup never overwrites anything; 0600 like the database. */
+    fd = open(dest, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) return td_error_set(err, errno == EEXIST ? TD_EEXISTS : TD_EIO, "%s: %s", dest, strerror(errno));
+    close(fd);
+    if (sqlite3_open_v2(dest, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        rc = td_error_set(err, TD_EDB, "%s: cannot open: %s", dest, dst ? sqlite3_errmsg(dst) : "out of memory");
+        goto out;
+    }
+    if (!(b = sqlite3_backup_init(dst, "main", s->db, "main"))) {
+        rc = td_error_set(err, TD_EDB, "%s: backup of %s cannot start: %s", dest, s->path, sqlite3_errmsg(dst));
+        goto out;
+    }
+    /* Steps of step_pages pages, each a short read transaction on the
+     * source: the server's writers are never blocked (WAL readers do not
+     * block writers anyway), and a commit by the server between two steps
+     * makes SQLite restart the copy from page 1 so that the copy is always
+     * one consistent snapshot.  A log that grows faster than the copy
+     * advances would restart for ever: after `budget` steps the rest is
+     * copied in one step (one read transaction, which in WAL mode still
+     * does not block the server's writes). */
+    budget = 0;
+    for (;;) {
+        step = sqlite3_backup_step(b, budget && steps >= budget ? -1 : step_pages);
+        steps++;
+        if (!budget) {
+            int total = sqlite3_backup_pagecount(b);
+            budget = (uint64_t)(total / step_pages + 1) * TDS_BACKUP_RESTART_FACTOR + 16;
+        }
+        if (step == SQLITE_DONE) break;
+        if (step == SQLITE_OK || step == SQLITE_BUSY || step == SQLITE_LOCKED) {
+            if (pause_ms) sqlite3_sleep(pause_ms);
+            continue;
+        }
+        rc = td_error_set(err, TD_EDB, "%s: backup step failed: %s", dest, sqlite3_errstr(step));
+        goto out;
+    }
+    stats->pages = (uint64_t)sqlite3_backup_pagecount(b);
+    stats->steps = steps;
+    if (sqlite3_backup_finish(b) != SQLITE_OK) {
+        b = NULL;
+        rc = td_error_set(err, TD_EDB, "%s: backup did not finish: %s", dest, sqlite3_errmsg(dst));
+        goto out;
+    }
+    b = NULL;
+    /* The copy stands alone as one file: no -wal beside it. */
+    {
+        char *msg = NULL;
+        if (sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, &msg) != SQLITE_OK) {
+            rc = td_error_set(err, TD_EDB, "%s: %s", dest, msg ? msg : "journal_mode");
+            sqlite3_free(msg);
+            goto out;
+        }
+    }
+out:
+    if (b) sqlite3_backup_finish(b);
+    if (dst && sqlite3_close(dst) != SQLITE_OK) rc = rc ? rc : td_error_set(err, TD_EDB, "%s: close failed", dest);
+    if (rc) unlink(dest);
+    return rc;
+}
+
+int tds_logstore_integrity(tds_logstore *s, td_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = 0, step;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK)
+        return tds__dberr(s, err, "integrity_check");
+    step = sqlite3_step(st);
+    if (step != SQLITE_ROW) {
+        rc = tds__dberr(s, err, "integrity_check");
+    } else {
+        const char *r = (const char *)sqlite3_column_text(st, 0);
+        if (!r || strcmp(r, "ok") != 0)
+            rc = td_error_set(err, TD_EDB, "%s: integrity_check: %.300s", s->path, r ? r : "(null)");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+typedef struct tds_verify {
+    tds_logstore *s;
+    td_merkle_store st;
+    uint64_t next;
+    td_error *err;
+    int rc;
+} tds_verify;
+
+static int tds__verify_cb(void *arg, const tds_logrow *r)
+{
+    tds_verify *v = arg;
+    unsigned char leaf[TD_MERKLE_HASH_LEN], stored[TD_MERKLE_HASH_LEN];
+    if (r->idx != v->next) {
+        v->rc = td_error_set(v->err, TD_EDB, "%s: log index %llu follows %llu: the log has a hole", v->s->path,
+                             (unsigned long long)r->idx, (unsigned long long)(v->next - 1));
+        return 1;
+    }
+    td_merkle_leaf_hash(r->body, r->len, leaf);
+    if ((v->rc = v->st.get(v->st.arg, 0, r->idx - 1, stored))) {
+        td_error_set(v->err, TD_EDB, "%s: no tree leaf for log index %llu", v->s->path, (unsigned long long)r->idx);
+        return 1;
+    }
+    if (memcmp(leaf, stored, sizeof leaf)) {
+        v->rc = td_error_set(v->err, TD_EDB, "%s: log index %llu: its bytes do not hash to the stored leaf",
+                             v->s->path, (unsigned long long)r->idx);
+        return 1;
+    }
+    v->next++;
+    return 0;
+}
+
+int tds_logstore_verify(tds_logstore *s, tds_logstore_summary *out, td_error *err)
+{
+    tds_verify v;
+    tds_checkpoint_row cp;
+    uint64_t leaves = 0;
+    int rc, found = 0;
+
+    memset(out, 0, sizeof *out);
+    memset(&v, 0, sizeof v);
+    v.s = s;
+    v.st = tds_logstore_merkle(s);
+    v.next = 1;
+    v.err = err;
+    rc = tds_logstore_scan(s, 1, 0, 0, tds__verify_cb, &v, err);
+    if (v.rc) return v.rc;
+    if (rc) return rc < 0 ? rc : td_error_set(err, TD_EDB, "%s: reading the log failed", s->path);
+    out->size = v.next - 1;
+    if ((rc = tds_logstore_tree_size(s, &leaves, err))) return rc;
+    if (leaves != out->size)
+        return td_error_set(err, TD_EDB, "%s: the tree has %llu leaves but the log %llu entries", s->path,
+                            (unsigned long long)leaves, (unsigned long long)out->size);
+    if ((rc = td_merkle_root(&v.st, out->size, out->root, err))) return rc;
+    memset(&cp, 0, sizeof cp);
+    if ((rc = tds_logstore_checkpoint_latest(s, &found, &cp, err))) return rc;
+    if (found) {
+        unsigned char at[TD_MERKLE_HASH_LEN];
+        out->cp_size = cp.size;
+        if (cp.size > out->size) {
+            rc = td_error_set(err, TD_EDB, "%s: checkpoint of size %llu but only %llu entries", s->path,
+                              (unsigned long long)cp.size, (unsigned long long)out->size);
+        } else if ((rc = td_merkle_root(&v.st, cp.size, at, err)) == 0 && memcmp(at, cp.root, sizeof at)) {
+            rc = td_error_set(err, TD_EDB, "%s: the root of the first %llu entries differs from the signed checkpoint's",
+                              s->path, (unsigned long long)cp.size);
+        }
+        memcpy(out->cp_root, cp.root, sizeof out->cp_root);
+        tds_checkpoint_row_free(&cp);
+    }
+    return rc;
+}
+
+int tds_logstore_root_at(tds_logstore *s, uint64_t size, unsigned char root[TD_MERKLE_HASH_LEN], td_error *err)
+{
+    td_merkle_store st = tds_logstore_merkle(s);
+    return td_merkle_root(&st, size, root, err);
 }

@@ -58,8 +58,12 @@ typedef struct tds_logrow {
     int64_t received_ms;
 } tds_logrow;
 
-/* Open (creating DATADIR 0700 and the database if needed) and migrate. */
+/* Open (creating DATADIR 0700 and the database if needed) and migrate.
+ * A database of a newer schema than this program is refused (TD_EDB,
+ * "schema version N is newer"): nothing is changed in it. */
 int tds_logstore_open(const char *datadir, tds_logstore **out, td_error *err);
+/* The same on a database file at path (a backup being checked). */
+int tds_logstore_open_file(const char *path, tds_logstore **out, td_error *err);
 void tds_logstore_close(tds_logstore *s);
 /* The database file path (borrowed). */
 const char *tds_logstore_path(const tds_logstore *s);
@@ -238,5 +242,53 @@ int tds_logstore_blob_ref_put(tds_logstore *s, const unsigned char sha[32], uint
 /* The log indexes citing sha, in order; cb returns non-zero to stop. */
 typedef int (*tds_ref_cb)(void *arg, uint64_t idx);
 int tds_logstore_blob_refs(tds_logstore *s, const unsigned char sha[32], tds_ref_cb cb, void *arg, td_error *err);
+/* ---- backup and verification (issue 10) ---- */
+
+/* Pages copied per step of the online backup: 1024 pages of 4 KiB = 4 MiB,
+ * a few milliseconds of reading, between which the server commits freely. */
+#define TDS_BACKUP_STEP_PAGES 1024
+/* Pause between steps, so that a backup on a busy server yields the disk. */
+#define TDS_BACKUP_PAUSE_MS 5
+/* After this many times the steps a quiet copy needs (the copy restarts at
+ * each commit by the server), the rest is copied in one read transaction. */
+#define TDS_BACKUP_RESTART_FACTOR 8
+
+typedef struct tds_backup_opts {
+    int step_pages;               /* <= 0: TDS_BACKUP_STEP_PAGES */
+    int pause_ms;                 /* < 0: TDS_BACKUP_PAUSE_MS */
+} tds_backup_opts;
+
+typedef struct tds_backup_stats {
+    uint64_t pages, steps;
+} tds_backup_stats;
+
+/*
+ * Copy the open database to a NEW file dest (TD_EEXISTS if it exists; mode
+ * 0600) with SQLite's online backup API while other processes (serve) keep
+ * writing; the copy is one consistent snapshot, in rollback-journal mode
+ * (a single self-contained file).  On failure dest is removed.  o may be
+ * NULL.
+ */
+int tds_logstore_backup(tds_logstore *s, const char *dest, const tds_backup_opts *o, tds_backup_stats *stats,
+                        td_error *err);
+/* PRAGMA integrity_check: TD_EDB with SQLite's first complaint. */
+int tds_logstore_integrity(tds_logstore *s, td_error *err);
+
+typedef struct tds_logstore_summary {
+    uint64_t size;                          /* entries (= tree leaves) */
+    unsigned char root[TD_MERKLE_HASH_LEN]; /* RFC 6962 root of all of them */
+    uint64_t cp_size;                       /* latest checkpoint's size (0: none) */
+    unsigned char cp_root[TD_MERKLE_HASH_LEN];
+} tds_logstore_summary;
+
+/*
+ * Re-hash every log row and compare with the stored leaves (no hole, one
+ * leaf per row), compute the root, and check the latest signed checkpoint's
+ * root against the tree at its size.  TD_EDB naming the first difference.
+ * (The checkpoint's signature is the ledger's business: tds_ledger_open.)
+ */
+int tds_logstore_verify(tds_logstore *s, tds_logstore_summary *out, td_error *err);
+/* The root of the first size entries from the stored tree. */
+int tds_logstore_root_at(tds_logstore *s, uint64_t size, unsigned char root[TD_MERKLE_HASH_LEN], td_error *err);
 
 #endif

@@ -17,7 +17,12 @@ static void usage(FILE *f)
           "  state     trạng thái suy ra từ sổ nhật ký (xem: tiendo-server state --help)\n"
           "  report    báo cáo tổng hợp tháng: màn hình, CSV, HTML (xem: tiendo-server report --help)\n"
           "  checkpoint  điểm kiểm đã ký mới nhất và các nhân chứng (xem: tiendo-server checkpoint --help)\n"
-          "  version   in phiên bản\n",
+          "  backup    sao lưu sổ nhật ký khi máy chủ đang chạy (xem: tiendo-server backup --help)\n"
+          "  restore   khôi phục sổ nhật ký từ bản sao lưu (xem: tiendo-server restore --help)\n"
+          "  version   in phiên bản\n"
+          "\n"
+          "Tệp cấu hình mặc định khi cài bằng gói: /etc/tiendo/server.conf (--config).\n"
+          "Mỗi lệnh có --help. Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
           f);
 }
 
@@ -41,6 +46,8 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "state")) return tds_cmd_state(argc - 1, argv + 1);
     if (!strcmp(argv[1], "report")) return tds_cmd_report(argc - 1, argv + 1);
     if (!strcmp(argv[1], "checkpoint")) return tds_cmd_checkpoint(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "backup")) return tds_cmd_backup(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "restore")) return tds_cmd_restore(argc - 1, argv + 1);
     fprintf(stderr, "tiendo-server: lệnh không tồn tại: \"%s\"\n\n", argv[1]);
     usage(stderr);
     return 2;

@@ -23,11 +23,13 @@
 #include "cmds.h"
 #include "config.h"
 #include "conn.h"
+#include "datalock.h"
 #include "frame.h"
 #include "identity.h"
 #include "ledger.h"
 #include "log.h"
 #include "netaddr.h"
+#include "renew.h"
 #include "session.h"
 #include "tls.h"
 
@@ -63,6 +65,8 @@ struct tds_server {
     int stopping;
     uint64_t next_id;
     uint64_t accepted, refused_busy;
+    int lock_fd;                  /* DATADIR/serve.lock, held while serving */
+    tds_renewer *renewer;         /* online renewals (renew-ca-dir), or NULL */
 };
 
 /* ---- protocol <-> transport glue ------------------------------------- */
@@ -357,7 +361,17 @@ static void tds__usage(FILE *f)
           "  --handshake-timeout S    thời gian chờ bắt tay TLS, giây (mặc định 10)\n"
           "  --idle-timeout S         đóng phiên không hoạt động sau S giây (mặc định 300)\n"
           "  --port-file FILE         ghi cổng thực tế vào FILE (dùng với cổng 0)\n"
-          "  --log-level LEVEL        error|warn|info|debug\n",
+          "  --origin NAME            tên nguồn (origin) của các điểm kiểm đã ký\n"
+          "  --renew-ca-dir DIR       thư mục CA (tiendo-pki) để cấp lại chứng thư trực tuyến\n"
+          "                           (không có: mọi yêu cầu cấp lại qua cán bộ quản lý CA)\n"
+          "  --renew-roles LIST       vai trò được cấp lại trực tuyến (mặc định office)\n"
+          "  --renew-window DAYS      chỉ cấp lại khi chứng thư còn dưới DAYS ngày (mặc định 60)\n"
+          "  --renew-days DAYS        thời hạn chứng thư mới (mặc định 730)\n"
+          "  --log-level LEVEL        error|warn|info|debug\n"
+          "\n"
+          "Tín hiệu: SIGTERM/SIGINT dừng có trật tự; SIGHUP nạp lại chứng thư, CA và CRL.\n"
+          "Chỉ một máy chủ dùng một thư mục dữ liệu (khóa DIR/serve.lock).\n"
+          "Mã thoát: 0 dừng bình thường, 1 lỗi, 2 sai cú pháp lệnh.\n",
           f);
 }
 
@@ -383,6 +397,7 @@ int tds_cmd_serve(int argc, char **argv)
     struct sockaddr_storage addr;
 
     memset(&srv, 0, sizeof srv);
+    srv.lock_fd = -1;
     tds_config_init(cfg, "tiendo-server serve");
     for (int i = 1; i < argc;) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -421,13 +436,39 @@ int tds_cmd_serve(int argc, char **argv)
     }
     if (!cfg->crl) td_log_warn("no --crl given: revoked certificates will NOT be refused");
     {
+        /* one server per data directory; `restore` waits for it (datalock.h) */
+        long holder = 0;
+        if (tds_datalock_take(cfg->data, &srv.lock_fd, &holder, &err)) {
+            fprintf(stderr, "tiendo-server: thư mục dữ liệu %s đang được dùng bởi một máy chủ khác (pid %ld) "
+                            "hoặc không khóa được: %s\n", cfg->data, holder, err.msg);
+            SSL_CTX_free(srv.ctx);
+            tds_config_free(cfg);
+            return 1;
+        }
+    }
+    {
         tds_ledger_opts lo = {cfg->data, cfg->ca, cfg->key, cfg->cert, cfg->origin};
         if (tds_ledger_open(&lo, &srv.ledger, &err) || tds_ledger_start(srv.ledger, &err)) {
             fprintf(stderr, "tiendo-server: không mở được sổ nhật ký (%s): %s\n", td_err_vi(err.code), err.msg);
             tds_ledger_close(srv.ledger);
+            tds_datalock_release(srv.lock_fd);
             SSL_CTX_free(srv.ctx);
             tds_config_free(cfg);
             return 1;
+        }
+        if (cfg->renew_ca_dir) {
+            tds_renew_opts ro = {cfg->renew_ca_dir, cfg->renew_days, cfg->renew_window, cfg->renew_roles};
+            if (tds_renewer_open(&ro, &srv.renewer, &err)) {
+                fprintf(stderr, "tiendo-server: renew-ca-dir %s không dùng được: %s\n", cfg->renew_ca_dir, err.msg);
+                tds_ledger_close(srv.ledger);
+                tds_datalock_release(srv.lock_fd);
+                SSL_CTX_free(srv.ctx);
+                tds_config_free(cfg);
+                return 1;
+            }
+            tds_ledger_set_renewer(srv.ledger, srv.renewer);
+            td_log_info("online certificate renewal on (CA %s, %d days, within %d days of expiry)",
+                        cfg->renew_ca_dir, cfg->renew_days, cfg->renew_window);
         }
         td_log_info("log %s/server.db: %llu entries folded", cfg->data,
                     (unsigned long long)td_state_count(tds_ledger_state(srv.ledger)));
@@ -487,6 +528,8 @@ out_loop:
     uv_loop_close(srv.loop);
     SSL_CTX_free(srv.ctx);
     tds_ledger_close(srv.ledger);
+    tds_renewer_close(srv.renewer);
+    tds_datalock_release(srv.lock_fd);
     tds_config_free(cfg);
     return exit_code;
 }

@@ -524,6 +524,9 @@ int tds_session_on_frame(tds_session *s, const uint8_t *body, size_t len)
     case TIENDO__FRAME__BODY_BLOB_GET:
         rc = tds__on_blob_get(s, f->blob_get);
         break;
+    case TIENDO__FRAME__BODY_RENEW_REQUEST:   /* issue 10: session_renew.c */
+        rc = tds_session_on_renew(s, f->renew_request);
+        break;
     case TIENDO__FRAME__BODY_BYE:
         td_log_info("session %s/%s: bye (%s)", s->peer.agency, s->peer.device,
                     f->bye->reason ? f->bye->reason : "");

@@ -109,6 +109,15 @@ void tds_tree_head_free(tds_tree_head *th);
 void tds_head_free(tds_head *h);
 void tds_proof_free(tds_proof *p);
 
+/* The outcome of a RenewRequest (becomes a RenewResponse). */
+typedef struct tds_renew_result {
+    int issued;
+    uint8_t *cert_der;                /* malloc'd when issued */
+    size_t cert_len;
+    uint64_t index;                   /* log index of its ENTRY_CERT */
+    char reason[256], reason_vi[256]; /* when not issued */
+} tds_renew_result;
+
 /*
  * Storage as the session sees it.  Each returns 0, or a TD_E* code with err
  * filled when the server cannot answer (database down): the session then
@@ -162,7 +171,15 @@ typedef struct tds_backend {
     int (*blob_get)(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t offset, uint8_t *buf,
                     size_t cap, size_t *n, uint64_t *size, char mime[128], td_error *err);
     void *ctx;
+    /* Certificate renewal (issue 10, server/renew.h; may be NULL: refused
+     * in words).  Refusals: rc 0, out->issued 0 and the reasons. */
+    int (*renew)(void *ctx, const tds_peer *peer, const uint8_t *csr, size_t len, tds_renew_result *out,
+                 td_error *err);
 } tds_backend;
+
+/* RenewRequest -> RenewResponse (session_renew.c). */
+struct tds_session;
+int tds_session_on_renew(struct tds_session *s, const Tiendo__RenewRequest *r);
 
 typedef struct tds_session_io {
     /* Serialize and send f; returns 0 or a TD_E* code. */

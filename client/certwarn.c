@@ -1,0 +1,73 @@
+/* certwarn.c — see certwarn.h. */
+#include "certwarn.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conf.h"
+#include "x509util.h"
+
+int tdc_cert_warn_days(const tdc_device *dev)
+{
+    td_conf conf;
+    const char *v;
+    int days = TDC_RENEW_WARN_DAYS;
+    if (td_conf_load(&conf, dev->config_path, NULL)) return days;
+    if ((v = td_conf_get(&conf, "renew-warn-days"))) {
+        char *end;
+        long n = strtol(v, &end, 10);
+        if (*v && !*end && n >= 0 && n <= 3650) days = (int)n;
+    }
+    td_conf_free(&conf);
+    return days;
+}
+
+static void tdc__date(long long s, char out[16])
+{
+    time_t t = (time_t)s;
+    struct tm tm;
+    if (!localtime_r(&t, &tm) || !strftime(out, 16, "%d/%m/%Y", &tm)) snprintf(out, 16, "?");
+}
+
+int tdc_cert_check(const tdc_device *dev, X509 *cert, long long now_s, unsigned long long pending, FILE *f,
+                   const char *cmd)
+{
+    int64_t nb = 0, na = 0;
+    char d[16];
+    int days;
+    const char *fake = getenv("TIENDO_TEST_NOW");
+    /* a testing aid (certwarn.h): the clerk's clock without waiting months */
+    if (fake && *fake) now_s = strtoll(fake, NULL, 10);
+    if (!cert || td_x509_time_unix(X509_get0_notAfter(cert), &na, NULL) ||
+        td_x509_time_unix(X509_get0_notBefore(cert), &nb, NULL))
+        return 0;
+    tdc__date(na, d);
+    if (now_s > na || now_s < nb) {
+        if (now_s < nb) tdc__date(nb, d);
+        fprintf(f,
+                "tiendo %s: chứng thư số của thiết bị %s ngày %s: máy chủ sẽ không nhận kết nối.\n"
+                "  Dữ liệu không bị mất: %llu bản ghi chưa gửi vẫn nằm trong hộp thư đi và sẽ được gửi\n"
+                "  sau khi có chứng thư mới (các bản ghi đã ký khi chứng thư còn hạn vẫn hợp lệ).\n"
+                "  Cách khôi phục:\n"
+                "    1. tiendo renew --dir %s --csr-out yeu-cau-cap-lai.csr\n"
+                "    2. gửi tệp yeu-cau-cap-lai.csr cho cán bộ quản lý CA của Sở KH&CN, người chạy:\n"
+                "         tiendo-pki renew --dir THƯ_MỤC_CA --cert %s --csr yeu-cau-cap-lai.csr --out moi.crt\n"
+                "       (gửi kèm tệp %s)\n"
+                "    3. tiendo renew --dir %s --import moi.crt\n"
+                "    4. tiendo sync --dir %s\n",
+                cmd, now_s < nb ? "chưa có hiệu lực tới" : "đã hết hạn từ", d, pending, dev->dir, "device.crt",
+                dev->cert_path, dev->dir, dev->dir);
+        return 1;
+    }
+    days = tdc_cert_warn_days(dev);
+    if (na - now_s <= (long long)days * 86400) {
+        long long left = (na - now_s) / 86400;
+        fprintf(f,
+                "tiendo %s: CHÚ Ý: chứng thư số của thiết bị hết hạn ngày %s (còn %lld ngày).\n"
+                "  Hãy cấp lại trước ngày đó: tiendo renew --dir %s\n"
+                "  (nếu máy chủ không cấp trực tuyến: tiendo renew --dir %s --csr-out TỆP và gửi TỆP cho cán bộ CA).\n",
+                cmd, d, left, dev->dir, dev->dir);
+    }
+    return 0;
+}

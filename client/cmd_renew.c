@@ -1,0 +1,355 @@
+/*
+ * cmd_renew.c — `tiendo renew`: a new certificate for this device (issue 10).
+ *
+ * The device makes a NEW key (DEVDIR/renew.key, 0600, kept until a
+ * certificate for it is installed, so that a renewal interrupted at any
+ * point is simply run again with the same key) and a request for it, then:
+ *   - online (default): sends the request over the mutual-TLS session of
+ *     the current, still valid certificate (RenewRequest); a server
+ *     configured to renew signs it with the same agency, device and role and
+ *     records the new certificate in the log (ENTRY_CERT);
+ *   - --csr-out FILE: writes the request for the CA officer (tiendo-pki
+ *     renew); the answer is installed with --import CERT.  This is the only
+ *     way for a device whose certificate has already expired.
+ * Installing checks that the certificate chains to the device's CA, carries
+ * the same agency, device and role as the current one, and the key of
+ * renew.key (or, for a re-issue of the same key, the current key).  The old
+ * key and certificate are kept as device.key.old-STAMP / device.crt.old-STAMP.
+ *
+ * The outbox is untouched: its entries were signed with the old key while
+ * its certificate was valid, they stay valid, and the server accepts them
+ * over the new certificate's session (an earlier key of the same device);
+ * the new key continues the device's numbering (seq), which the server
+ * accepts for a renewed device.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include "certwarn.h"
+#include "cmds.h"
+#include "device.h"
+#include "frame.h"
+#include "link.h"
+#include "x509util.h"
+
+#define TDC_RENEW_KEY "renew.key"
+
+static void tdc__renew_usage(FILE *f)
+{
+    fputs("Cách dùng: tiendo renew [--dir THƯ_MỤC] [--server MÁY:CỔNG]\n"
+          "           tiendo renew [--dir THƯ_MỤC] --csr-out TỆP\n"
+          "           tiendo renew [--dir THƯ_MỤC] --import TỆP_CHỨNG_THƯ\n"
+          "\n"
+          "Cấp lại chứng thư số cho thiết bị với một khóa mới (tạo ngay trên thiết bị).\n"
+          "\n"
+          "  (không tham số)     gửi yêu cầu qua kết nối bảo mật tới máy chủ; nếu máy chủ được phép\n"
+          "                      cấp lại trực tuyến, chứng thư mới được cài ngay và ghi vào nhật ký\n"
+          "  --csr-out TỆP       ghi yêu cầu cấp chứng thư (CSR) vào TỆP để gửi cán bộ quản lý CA\n"
+          "                      (cán bộ chạy: tiendo-pki renew --cert device.crt --csr TỆP ...);\n"
+          "                      dùng cách này khi chứng thư đã hết hạn\n"
+          "  --import TỆP        cài chứng thư cán bộ CA trả về\n"
+          "  --server MÁY:CỔNG   máy chủ khác với tệp cấu hình\n"
+          "  --dir THƯ_MỤC       thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
+          "\n"
+          "Hộp thư đi được giữ nguyên: các bản ghi đã ký bằng khóa cũ khi chứng thư còn hạn vẫn hợp lệ\n"
+          "và được gửi ở lần đồng bộ sau. Khóa và chứng thư cũ được giữ lại với đuôi .old-NGÀYGIỜ.\n"
+          "Cảnh báo hết hạn: khóa renew-warn-days trong tệp config của thiết bị (mặc định 30 ngày).\n"
+          "\n"
+          "Mã thoát: 0 thành công, 1 lỗi hoặc bị từ chối, 2 sai cú pháp lệnh.\n",
+          f);
+}
+
+static void tdc__date(const ASN1_TIME *t, char out[16])
+{
+    int64_t s;
+    time_t tt;
+    struct tm tm;
+    if (td_x509_time_unix(t, &s, NULL)) {
+        snprintf(out, 16, "?");
+        return;
+    }
+    tt = (time_t)s;
+    if (!localtime_r(&tt, &tm) || !strftime(out, 16, "%d/%m/%Y", &tm)) snprintf(out, 16, "?");
+}
+
+/* The pending key: DEVDIR/renew.key, made now if it does not exist. */
+static int tdc__pending_key(const tdc_device *dev, EVP_PKEY **key, int *made, td_error *err)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/%s", dev->dir, TDC_RENEW_KEY);
+    *made = 0;
+    if (access(path, F_OK) == 0) return td_x509_read_key(path, key, err);
+    if (td_x509_keygen(key, err)) return err->code;
+    if (td_x509_write_key(path, *key, err)) {
+        EVP_PKEY_free(*key);
+        *key = NULL;
+        return err->code;
+    }
+    *made = 1;
+    return 0;
+}
+
+/*
+ * Check cert against the device (CA, same subject, key = renew.key or the
+ * current key) and install it, keeping the old files.  Prints; 0 or 1.
+ */
+static int tdc__install(const tdc_device *dev, X509 *cert)
+{
+    td_identity cur;
+    EVP_PKEY *newkey = NULL;
+    X509 *ca = NULL;
+    td_subject sub;
+    td_error e;
+    char renew_path[PATH_MAX + 32], stamp[32], old_key[PATH_MAX + 64], old_crt[PATH_MAX + 64], d[16];
+    int same_key = 0, rc = 1;
+    time_t now = time(NULL);
+    struct tm tm;
+
+    td_error_clear(&e);
+    memset(&cur, 0, sizeof cur);
+    snprintf(renew_path, sizeof renew_path, "%s/%s", dev->dir, TDC_RENEW_KEY);
+    if (td_identity_load(&cur, dev->key_path, dev->cert_path, &e)) {
+        fprintf(stderr, "tiendo renew: không đọc được khóa/chứng thư hiện tại: %s\n", e.msg);
+        return 1;
+    }
+    if (td_x509_read_cert(dev->ca_path, &ca, &e)) {
+        fprintf(stderr, "tiendo renew: không đọc được chứng thư CA %s: %s\n", dev->ca_path, e.msg);
+        goto out;
+    }
+    if (td_x509_verify(cert, ca, X509_PURPOSE_SSL_CLIENT, 1, &e)) {
+        fprintf(stderr, "tiendo renew: chứng thư mới %s: %s\n",
+                e.code == TD_EEXPIRED ? "đã hết hạn hoặc chưa có hiệu lực" : "không do CA của tỉnh cấp", e.msg);
+        goto out;
+    }
+    if (td_subject_from_cert(cert, &sub, &e) || strcmp(sub.agency, cur.subject.agency) ||
+        strcmp(sub.device, cur.subject.device) || sub.role != cur.subject.role) {
+        fprintf(stderr, "tiendo renew: chứng thư mới không cùng cơ quan/thiết bị/vai trò với chứng thư hiện tại "
+                        "(%s/%s, %s)\n", cur.subject.agency, cur.subject.device, td_role_name(cur.subject.role));
+        goto out;
+    }
+    if (td_x509_cert_matches_key(cert, cur.key, NULL) == 0) {
+        same_key = 1;
+    } else if (access(renew_path, F_OK) != 0 || td_x509_read_key(renew_path, &newkey, &e) ||
+               td_x509_cert_matches_key(cert, newkey, &e)) {
+        fprintf(stderr, "tiendo renew: chứng thư mới không khớp với khóa đang chờ (%s) hay khóa hiện tại; "
+                        "chạy lại \"tiendo renew --csr-out\" và gửi yêu cầu mới cho cán bộ CA\n", renew_path);
+        goto out;
+    }
+    localtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    snprintf(old_key, sizeof old_key, "%s.old-%s", dev->key_path, stamp);
+    snprintf(old_crt, sizeof old_crt, "%s.old-%s", dev->cert_path, stamp);
+    /* keep the old certificate (and key), then put the new ones in place;
+     * a crash in between leaves renew.key and the old files: run again */
+    if (rename(dev->cert_path, old_crt) != 0) {
+        fprintf(stderr, "tiendo renew: không giữ lại được %s: %s\n", dev->cert_path, strerror(errno));
+        goto out;
+    }
+    if (!same_key && (rename(dev->key_path, old_key) != 0 || rename(renew_path, dev->key_path) != 0)) {
+        fprintf(stderr, "tiendo renew: không thay được khóa: %s (khóa cũ: %s)\n", strerror(errno), old_key);
+        goto out;
+    }
+    if (td_x509_write_cert(dev->cert_path, cert, 0, &e)) {
+        fprintf(stderr, "tiendo renew: không ghi được %s: %s\n", dev->cert_path, e.msg);
+        goto out;
+    }
+    tdc__date(X509_get0_notAfter(cert), d);
+    printf("Đã cài chứng thư mới cho thiết bị %s của cơ quan %s, hiệu lực đến %s.\n", sub.device, sub.agency, d);
+    if (same_key)
+        printf("Khóa không đổi; chứng thư cũ giữ ở %s.\n", old_crt);
+    else
+        printf("Khóa mới đã thay khóa cũ; khóa và chứng thư cũ giữ ở %s và %s.\n", old_key, old_crt);
+    printf("Hộp thư đi giữ nguyên. Chạy \"tiendo sync --dir %s\" để gửi các bản ghi chờ.\n", dev->dir);
+    rc = 0;
+out:
+    EVP_PKEY_free(newkey);
+    X509_free(ca);
+    td_identity_free(&cur);
+    return rc;
+}
+
+static int tdc__csr_out(const tdc_device *dev, const char *out)
+{
+    td_identity cur;
+    EVP_PKEY *key = NULL;
+    X509_REQ *req = NULL;
+    td_error e;
+    int made = 0, rc = 1;
+    unsigned char pk[32];
+    size_t pl = sizeof pk;
+    char id[17];
+
+    td_error_clear(&e);
+    if (td_identity_load(&cur, dev->key_path, dev->cert_path, &e)) {
+        fprintf(stderr, "tiendo renew: không đọc được khóa/chứng thư hiện tại: %s\n", e.msg);
+        return 1;
+    }
+    if (tdc__pending_key(dev, &key, &made, &e) ||
+        td_x509_make_csr(key, cur.subject.agency, cur.subject.device, cur.subject.role, &req, &e) ||
+        td_x509_write_csr(out, req, 0, &e)) {
+        fprintf(stderr, "tiendo renew: không tạo được yêu cầu cấp lại: %s\n", e.msg);
+        goto out;
+    }
+    EVP_PKEY_get_raw_public_key(key, pk, &pl);
+    td_key_short_hex(pk, id);
+    printf("%s khóa mới %s/%s (mã khóa %s) và ghi yêu cầu cấp lại vào %s.\n", made ? "Đã tạo" : "Dùng lại",
+           dev->dir, TDC_RENEW_KEY, id, out);
+    printf("Gửi %s và %s cho cán bộ quản lý CA; cán bộ chạy:\n"
+           "  tiendo-pki renew --dir THƯ_MỤC_CA --cert device.crt --csr %s --out moi.crt\n"
+           "Khi nhận được moi.crt: tiendo renew --dir %s --import moi.crt\n",
+           out, dev->cert_path, out, dev->dir);
+    rc = 0;
+out:
+    X509_REQ_free(req);
+    EVP_PKEY_free(key);
+    td_identity_free(&cur);
+    return rc;
+}
+
+static int tdc__online(const tdc_device *dev, const char *server)
+{
+    td_identity cur;
+    EVP_PKEY *key = NULL;
+    X509_REQ *req = NULL;
+    X509 *cert = NULL;
+    tdc_link *l = NULL;
+    tdc_link_opts lo;
+    Tiendo__Frame f = TIENDO__FRAME__INIT, *reply = NULL;
+    Tiendo__RenewRequest rq = TIENDO__RENEW_REQUEST__INIT;
+    unsigned char *der = NULL;
+    td_error e;
+    int made = 0, rc = 1, n;
+
+    td_error_clear(&e);
+    if (td_identity_load(&cur, dev->key_path, dev->cert_path, &e)) {
+        fprintf(stderr, "tiendo renew: không đọc được khóa/chứng thư hiện tại: %s\n", e.msg);
+        return 1;
+    }
+    if (tdc_cert_check(dev, cur.cert, (long long)time(NULL), 0, stderr, "renew")) {
+        fprintf(stderr, "tiendo renew: chứng thư đã hết hạn nên không cấp lại trực tuyến được; làm theo các bước trên.\n");
+        goto out;
+    }
+    if (tdc__pending_key(dev, &key, &made, &e) ||
+        td_x509_make_csr(key, cur.subject.agency, cur.subject.device, cur.subject.role, &req, &e)) {
+        fprintf(stderr, "tiendo renew: không tạo được khóa/yêu cầu: %s\n", e.msg);
+        goto out;
+    }
+    if ((n = i2d_X509_REQ(req, &der)) <= 0) {
+        fprintf(stderr, "tiendo renew: không mã hóa được yêu cầu\n");
+        goto out;
+    }
+    memset(&lo, 0, sizeof lo);
+    lo.dev = dev;
+    lo.server = server;
+    lo.cursor = 1;
+    if (!(l = tdc_link_open(&lo, &e))) {
+        fprintf(stderr, "tiendo renew: không kết nối được tới máy chủ: %s\n  (chi tiết: %s)\n"
+                        "  Có thể làm ngoại tuyến: tiendo renew --dir %s --csr-out TỆP\n",
+                tdc_link_vi(&e), e.msg, dev->dir);
+        goto out;
+    }
+    rq.csr.data = der;
+    rq.csr.len = (size_t)n;
+    f.body_case = TIENDO__FRAME__BODY_RENEW_REQUEST;
+    f.renew_request = &rq;
+    if (tdc_link_send(l, &f, &e) || tdc_link_recv(l, &reply, TDC_CALL_TIMEOUT_MS, &e)) {
+        fprintf(stderr, "tiendo renew: máy chủ không trả lời yêu cầu cấp lại: %s\n  (chi tiết: %s)\n",
+                tdc_link_vi(&e), e.msg);
+        goto out;
+    }
+    if (reply->body_case != TIENDO__FRAME__BODY_RENEW_RESPONSE) {
+        fprintf(stderr, "tiendo renew: máy chủ trả lời không đúng giao thức (khung %d); máy chủ có thể quá cũ\n",
+                (int)reply->body_case);
+        goto out;
+    }
+    if (!reply->renew_response->issued) {
+        fprintf(stderr, "tiendo renew: máy chủ không cấp lại: %s\n  (chi tiết: %s)\n"
+                        "  Cách khác: tiendo renew --dir %s --csr-out TỆP rồi gửi TỆP cho cán bộ CA.\n",
+                reply->renew_response->reason_vi && *reply->renew_response->reason_vi
+                    ? reply->renew_response->reason_vi : "không rõ lý do",
+                reply->renew_response->reason ? reply->renew_response->reason : "", dev->dir);
+        goto out;
+    }
+    {
+        const unsigned char *p = reply->renew_response->cert.data;
+        cert = d2i_X509(NULL, &p, (long)reply->renew_response->cert.len);
+    }
+    if (!cert) {
+        fprintf(stderr, "tiendo renew: chứng thư máy chủ gửi về bị hỏng\n");
+        goto out;
+    }
+    tdc_link_close(l);
+    l = NULL;
+    if (tdc__install(dev, cert) == 0) {
+        printf("Máy chủ đã ghi chứng thư mới vào nhật ký (mục số %llu).\n",
+               (unsigned long long)reply->renew_response->cert_index);
+        rc = 0;
+    }
+out:
+    if (reply) td_frame_free(reply);
+    if (l) tdc_link_close(l);
+    OPENSSL_free(der);
+    X509_free(cert);
+    X509_REQ_free(req);
+    EVP_PKEY_free(key);
+    td_identity_free(&cur);
+    return rc;
+}
+
+int tdc_cmd_renew(int argc, char **argv)
+{
+    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
+                                         {"server", required_argument, 0, 's'},
+                                         {"csr-out", required_argument, 0, 'c'},
+                                         {"import", required_argument, 0, 'i'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *dir = NULL, *server = NULL, *csr_out = NULL, *import = NULL;
+    tdc_device dev;
+    td_error e;
+    int opt;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'd': dir = optarg; break;
+        case 's': server = optarg; break;
+        case 'c': csr_out = optarg; break;
+        case 'i': import = optarg; break;
+        case 'h': tdc__renew_usage(stdout); return 0;
+        default: tdc__renew_usage(stderr); return 2;
+        }
+    }
+    if (optind < argc || (csr_out && import)) {
+        fprintf(stderr, "tiendo renew: %s\nXem: tiendo renew --help\n",
+                optind < argc ? "tham số thừa" : "--csr-out và --import không dùng cùng nhau");
+        return 2;
+    }
+    td_error_clear(&e);
+    if (tdc_device_load(&dev, dir, &e)) {
+        fprintf(stderr, "tiendo renew: thiết bị chưa được đăng ký: %s\n", e.msg);
+        return 1;
+    }
+    tdc_tz_default();
+    if (csr_out) return tdc__csr_out(&dev, csr_out);
+    if (import) {
+        X509 *cert = NULL;
+        int rc;
+        if (td_x509_read_cert(import, &cert, &e)) {
+            fprintf(stderr, "tiendo renew: không đọc được chứng thư %s: %s\n", import, e.msg);
+            return 1;
+        }
+        rc = tdc__install(&dev, cert);
+        X509_free(cert);
+        return rc;
+    }
+    return tdc__online(&dev, server);
+}

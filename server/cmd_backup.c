@@ -1,0 +1,412 @@
+/*
+ * cmd_backup.c — `tiendo-server backup DEST` and `tiendo-server restore SRC`
+ * (issue 10).
+ *
+ * backup: SQLite's online backup API (logstore.h tds_logstore_backup) copies
+ * the log while `serve` keeps appending; the copy is then checked on its
+ * own: PRAGMA integrity_check, every entry re-hashed against its stored
+ * leaf, the root of the copy equal to the source's root at the copy's size
+ * (the source only grows, so its tree at that size is fixed), and the
+ * latest signed checkpoint in the copy equal to the tree at its size.
+ *
+ * restore: refuses while a server holds the data directory (datalock.h) and
+ * holds that lock itself, so no server starts in the middle.  The backup is
+ * copied next to the database, migrated if it is older, checked like a
+ * backup, and only then put in place; the previous database (and its -wal)
+ * is kept aside as server.db.before-restore-YYYYmmdd-HHMMSS.
+ *
+ * What a restore means for the offices (the point of the issue).  Clients
+ * hold signed checkpoints: a backup that is older than the latest
+ * checkpoint any client verified makes every such client refuse the
+ * restored server with a rollback alarm (tree smaller than the one it
+ * verified), and, once the log grows past its size again, an
+ * "inconsistent" alarm: the server would then have signed two different
+ * histories, which the audit design forbids.  restore therefore compares
+ * with the database it replaces: if that one had a larger checkpoint, it
+ * refuses without --force and says which size the clients may hold; it
+ * always says the backup's size, so that the operator can compare with the
+ * offices.  What an older backup lost is still held by the devices: each
+ * device's own entries that the server had acknowledged are in its replica,
+ * and a central or inspector replica holds every entry.  The procedure
+ * (README, "Sao lưu và khôi phục") is to restore the most recent backup
+ * and to bring the lost entries back before offices sync; entries that
+ * were still in an office's outbox were never acknowledged and are simply
+ * sent again by its next sync.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "datalock.h"
+#include "logstore.h"
+
+/* Copy buffer of a file copy (the backup file into the data directory). */
+#define TDS_COPY_BUF 65536
+
+static void tds__hex(const unsigned char *h, size_t n, char *out)
+{
+    static const char d[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = d[h[i] >> 4];
+        out[2 * i + 1] = d[h[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+static int64_t tds__now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Parse a non-negative int option value; -1 if bad. */
+static int tds__int(const char *s, int max)
+{
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (!*s || *end || errno || v < 0 || v > max) return -1;
+    return (int)v;
+}
+
+/* Open a database file and check it as a backup: integrity and tree. */
+static int tds__check_copy(const char *path, tds_logstore_summary *sum, td_error *err)
+{
+    tds_logstore *c = NULL;
+    int rc = tds_logstore_open_file(path, &c, err);
+    if (!rc) rc = tds_logstore_integrity(c, err);
+    if (!rc) rc = tds_logstore_verify(c, sum, err);
+    tds_logstore_close(c);
+    return rc;
+}
+
+/* ---- backup ------------------------------------------------------------ */
+
+static void tds__backup_usage(FILE *f)
+{
+    fprintf(f,
+            "Cách dùng: tiendo-server backup ĐÍCH [--config TỆP | --data THƯ_MỤC]\n"
+            "                                [--step-pages N] [--pause-ms N]\n"
+            "\n"
+            "Sao lưu sổ nhật ký (THƯ_MỤC/server.db) vào tệp mới ĐÍCH trong khi máy chủ vẫn chạy\n"
+            "(API sao lưu trực tuyến của SQLite, chép từng bước, không chặn máy chủ). Sau khi chép,\n"
+            "bản sao được kiểm tra: integrity_check, băm lại từng mục so với cây Merkle, gốc Merkle\n"
+            "của bản sao bằng gốc của máy chủ ở cùng kích thước, điểm kiểm đã ký khớp với cây.\n"
+            "ĐÍCH không được tồn tại trước (không bao giờ ghi đè). Quyền của tệp: 0600.\n"
+            "\n"
+            "  --step-pages N     số trang chép mỗi bước (mặc định %d)\n"
+            "  --pause-ms N       nghỉ giữa hai bước, mili giây (mặc định %d)\n"
+            "%s"
+            "\n"
+            "Mã thoát: 0 bản sao đã kiểm tra tốt, 1 lỗi (bản sao hỏng bị xóa), 2 sai cú pháp lệnh.\n",
+            TDS_BACKUP_STEP_PAGES, TDS_BACKUP_PAUSE_MS, tds_config_usage_common);
+}
+
+int tds_cmd_backup(int argc, char **argv)
+{
+    tds_config cfg;
+    tds_backup_opts o = {0, -1};
+    tds_backup_stats bs;
+    tds_logstore *src = NULL;
+    tds_logstore_summary sum;
+    unsigned char at[TD_MERKLE_HASH_LEN];
+    char srcpath[4096], hex[2 * TD_MERKLE_HASH_LEN + 1];
+    const char *dest = NULL;
+    td_error err = {0};
+    int64_t t0;
+    int rc = 1;
+
+    tds_config_init(&cfg, "tiendo-server backup");
+    for (int i = 1; i < argc; i++) {
+        int t;
+        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
+        if (t) {
+            i--;
+            continue;
+        }
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            tds__backup_usage(stdout);
+            return 0;
+        } else if ((!strcmp(argv[i], "--step-pages") || !strcmp(argv[i], "--pause-ms")) && i + 1 < argc) {
+            int v = tds__int(argv[i + 1], 1 << 20);
+            if (v < 0 || (argv[i][2] == 's' && v == 0)) {
+                fprintf(stderr, "tiendo-server backup: %s cần một số nguyên không âm, không phải \"%s\"\n", argv[i],
+                        argv[i + 1]);
+                return 2;
+            }
+            if (argv[i][2] == 's')
+                o.step_pages = v;
+            else
+                o.pause_ms = v;
+            i++;
+        } else if (argv[i][0] != '-' && !dest) {
+            dest = argv[i];
+        } else {
+            fprintf(stderr, "tiendo-server backup: tham số không hợp lệ: \"%s\"\n\n", argv[i]);
+            tds__backup_usage(stderr);
+            return 2;
+        }
+    }
+    if (!dest) {
+        fprintf(stderr, "tiendo-server backup: thiếu tệp đích (ĐÍCH)\n\n");
+        tds__backup_usage(stderr);
+        return 2;
+    }
+    if ((rc = tds_config_finish(&cfg))) return rc;
+    rc = 1;
+    snprintf(srcpath, sizeof srcpath, "%s/server.db", cfg.data);
+    if (access(srcpath, R_OK) != 0) {
+        fprintf(stderr, "tiendo-server backup: không có sổ nhật ký %s (%s); kiểm tra --data hoặc tệp cấu hình\n",
+                srcpath, strerror(errno));
+        goto out;
+    }
+    if (access(dest, F_OK) == 0) {
+        fprintf(stderr, "tiendo-server backup: %s đã tồn tại; hãy chọn tên tệp mới (không ghi đè bản sao cũ)\n",
+                dest);
+        goto out;
+    }
+    if (tds_logstore_open(cfg.data, &src, &err)) {
+        fprintf(stderr, "tiendo-server backup: không mở được %s (%s): %s\n", srcpath, td_err_vi(err.code), err.msg);
+        goto out;
+    }
+    t0 = tds__now_ms();
+    if (tds_logstore_backup(src, dest, &o, &bs, &err)) {
+        fprintf(stderr, "tiendo-server backup: sao lưu thất bại (%s): %s\n", td_err_vi(err.code), err.msg);
+        goto out;
+    }
+    if (tds__check_copy(dest, &sum, &err)) {
+        fprintf(stderr, "tiendo-server backup: bản sao %s KHÔNG đạt kiểm tra, đã xóa: %s\n", dest, err.msg);
+        unlink(dest);
+        goto out;
+    }
+    /* the source's tree at the copy's size: the same history */
+    if (tds_logstore_root_at(src, sum.size, at, &err) || memcmp(at, sum.root, sizeof at)) {
+        fprintf(stderr, "tiendo-server backup: gốc Merkle của bản sao khác gốc của máy chủ ở kích thước %llu, "
+                        "đã xóa bản sao: %s\n", (unsigned long long)sum.size, err.msg);
+        unlink(dest);
+        goto out;
+    }
+    tds__hex(sum.root, sizeof sum.root, hex);
+    printf("Đã sao lưu %s vào %s (%llu trang, %llu bước, %lld ms).\n", srcpath, dest, (unsigned long long)bs.pages,
+           (unsigned long long)bs.steps, (long long)(tds__now_ms() - t0));
+    printf("Bản sao có %llu mục; gốc Merkle %s\n", (unsigned long long)sum.size, hex);
+    printf("Điểm kiểm đã ký mới nhất trong bản sao: kích thước %llu.\n", (unsigned long long)sum.cp_size);
+    printf("Kiểm tra: integrity_check tốt; mọi mục khớp cây Merkle; gốc bằng gốc của máy chủ ở kích thước %llu.\n",
+           (unsigned long long)sum.size);
+    rc = 0;
+out:
+    tds_logstore_close(src);
+    tds_config_free(&cfg);
+    return rc;
+}
+
+/* ---- restore ----------------------------------------------------------- */
+
+static void tds__restore_usage(FILE *f)
+{
+    fprintf(f,
+            "Cách dùng: tiendo-server restore NGUỒN [--config TỆP | --data THƯ_MỤC] [--force]\n"
+            "\n"
+            "Khôi phục sổ nhật ký từ bản sao lưu NGUỒN (tệp do tiendo-server backup tạo).\n"
+            "Máy chủ phải đang dừng (systemctl stop tiendo-server): lệnh từ chối nếu một máy chủ\n"
+            "đang giữ THƯ_MỤC/serve.lock. Bản sao được kiểm tra (và nâng cấp lược đồ nếu cũ hơn)\n"
+            "trước khi thay thế; cơ sở dữ liệu hiện có được giữ lại với tên\n"
+            "server.db.before-restore-NĂMTHÁNGNGÀY-GIỜPHÚTGIÂY.\n"
+            "\n"
+            "Nếu cơ sở dữ liệu hiện có đã ký điểm kiểm lớn hơn bản sao lưu, các đơn vị có thể đang\n"
+            "giữ điểm kiểm đó và sẽ báo động \"lùi lịch sử\" khi đồng bộ: lệnh từ chối, trừ khi có\n"
+            "--force (xem README, mục \"Sao lưu và khôi phục\").\n"
+            "\n"
+            "  --force            khôi phục cả khi bản sao lưu cũ hơn dữ liệu hiện có\n"
+            "%s"
+            "\n"
+            "Mã thoát: 0 đã khôi phục, 1 từ chối hoặc lỗi (không thay đổi gì), 2 sai cú pháp lệnh.\n",
+            tds_config_usage_common);
+}
+
+/* Copy a closed SQLite file byte for byte, fsync'd. */
+static int tds__copy_file(const char *from, const char *to, td_error *err)
+{
+    char buf[TDS_COPY_BUF];
+    int in, out, rc = 0;
+    ssize_t n;
+    if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0) return td_error_set(err, TD_EIO, "%s: %s", from, strerror(errno));
+    if ((out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+        rc = td_error_set(err, TD_EIO, "%s: %s", to, strerror(errno));
+        close(in);
+        return rc;
+    }
+    while ((n = read(in, buf, sizeof buf)) > 0) {
+        char *p = buf;
+        while (n > 0) {
+            ssize_t w = write(out, p, (size_t)n);
+            if (w < 0) {
+                if (errno == EINTR) continue;
+                rc = td_error_set(err, TD_EIO, "%s: %s", to, strerror(errno));
+                goto done;
+            }
+            p += w;
+            n -= w;
+        }
+    }
+    if (n < 0) rc = td_error_set(err, TD_EIO, "%s: %s", from, strerror(errno));
+    else if (fsync(out) != 0) rc = td_error_set(err, TD_EIO, "%s: fsync: %s", to, strerror(errno));
+done:
+    close(in);
+    if (close(out) != 0 && !rc) rc = td_error_set(err, TD_EIO, "%s: %s", to, strerror(errno));
+    return rc;
+}
+
+/* Rename path+suffix to aside+suffix if it exists. */
+static int tds__move_aside(const char *path, const char *aside, const char *suffix, td_error *err)
+{
+    char a[4200], b[4200];
+    snprintf(a, sizeof a, "%s%s", path, suffix);
+    snprintf(b, sizeof b, "%s%s", aside, suffix);
+    if (access(a, F_OK) != 0) return 0;
+    if (rename(a, b) != 0) return td_error_set(err, TD_EIO, "rename %s -> %s: %s", a, b, strerror(errno));
+    return 0;
+}
+
+int tds_cmd_restore(int argc, char **argv)
+{
+    tds_config cfg;
+    tds_logstore_summary got, cur;
+    char dbpath[4096], tmp[4200], aside[4200], stamp[32], hex[2 * TD_MERKLE_HASH_LEN + 1], walp[4200];
+    const char *src = NULL;
+    td_error err = {0};
+    int force = 0, rc = 1, lock = -1, have_cur = 0, dirfd;
+    long holder = 0;
+    struct stat dst;
+
+    tds_config_init(&cfg, "tiendo-server restore");
+    for (int i = 1; i < argc; i++) {
+        int t;
+        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
+        if (t) {
+            i--;
+            continue;
+        }
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            tds__restore_usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--force")) {
+            force = 1;
+        } else if (argv[i][0] != '-' && !src) {
+            src = argv[i];
+        } else {
+            fprintf(stderr, "tiendo-server restore: tham số không hợp lệ: \"%s\"\n\n", argv[i]);
+            tds__restore_usage(stderr);
+            return 2;
+        }
+    }
+    if (!src) {
+        fprintf(stderr, "tiendo-server restore: thiếu tệp bản sao lưu (NGUỒN)\n\n");
+        tds__restore_usage(stderr);
+        return 2;
+    }
+    if ((rc = tds_config_finish(&cfg))) return rc;
+    rc = 1;
+    if (access(src, R_OK) != 0) {
+        fprintf(stderr, "tiendo-server restore: không đọc được %s: %s\n", src, strerror(errno));
+        goto out;
+    }
+    snprintf(walp, sizeof walp, "%s-wal", src);
+    if (access(walp, F_OK) == 0) {
+        fprintf(stderr, "tiendo-server restore: %s có tệp %s đi kèm: đó là cơ sở dữ liệu đang dùng, không phải bản "
+                        "sao lưu; hãy tạo bản sao bằng tiendo-server backup\n", src, walp);
+        goto out;
+    }
+    if (tds_datalock_take(cfg.data, &lock, &holder, &err)) {
+        if (err.code == TD_EBUSY)
+            fprintf(stderr, "tiendo-server restore: máy chủ đang chạy trên %s (pid %ld); hãy dừng nó trước "
+                            "(systemctl stop tiendo-server), không thay đổi gì\n", cfg.data, holder);
+        else
+            fprintf(stderr, "tiendo-server restore: %s\n", err.msg);
+        goto out;
+    }
+    snprintf(dbpath, sizeof dbpath, "%s/server.db", cfg.data);
+    snprintf(tmp, sizeof tmp, "%s.restoring", dbpath);
+    unlink(tmp);
+    if (tds__copy_file(src, tmp, &err) || tds__check_copy(tmp, &got, &err)) {
+        fprintf(stderr, "tiendo-server restore: bản sao lưu %s không dùng được, không thay đổi gì: %s\n", src,
+                err.msg);
+        unlink(tmp);
+        goto out;
+    }
+    /* What the database being replaced had signed: the clients may hold it. */
+    memset(&cur, 0, sizeof cur);
+    if (access(dbpath, F_OK) == 0) {
+        td_error e2 = {0};
+        if (tds__check_copy(dbpath, &cur, &e2) == 0) {
+            have_cur = 1;
+        } else {
+            fprintf(stderr, "tiendo-server restore: cơ sở dữ liệu hiện có không đọc/kiểm tra được (%s); "
+                            "nó sẽ được giữ lại bên cạnh\n", e2.msg);
+        }
+    }
+    if (have_cur && cur.cp_size > got.size) {
+        fprintf(stderr,
+                "tiendo-server restore: bản sao lưu CŨ HƠN dữ liệu hiện có: nó có %llu mục, còn máy chủ đã ký "
+                "điểm kiểm tới kích thước %llu.\n"
+                "Các đơn vị đã đồng bộ có thể đang giữ điểm kiểm lớn tới %llu: với dữ liệu khôi phục, họ sẽ báo "
+                "động \"lùi lịch sử\" (rollback) và ngừng đồng bộ.\n",
+                (unsigned long long)got.size, (unsigned long long)cur.cp_size, (unsigned long long)cur.cp_size);
+        if (!force) {
+            fprintf(stderr, "Không thay đổi gì. Hãy dùng bản sao lưu mới hơn; nếu không có, chạy lại với --force và "
+                            "làm theo README, mục \"Sao lưu và khôi phục\".\n");
+            unlink(tmp);
+            goto out;
+        }
+        fprintf(stderr, "--force: vẫn khôi phục.\n");
+    }
+    {
+        time_t now = time(NULL);
+        struct tm tm;
+        localtime_r(&now, &tm);
+        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    }
+    snprintf(aside, sizeof aside, "%s.before-restore-%s", dbpath, stamp);
+    if (access(dbpath, F_OK) == 0 &&
+        (tds__move_aside(dbpath, aside, "-wal", &err) || tds__move_aside(dbpath, aside, "-shm", &err) ||
+         tds__move_aside(dbpath, aside, "", &err))) {
+        fprintf(stderr, "tiendo-server restore: không giữ lại được dữ liệu cũ: %s\n", err.msg);
+        unlink(tmp);
+        goto out;
+    }
+    /* run as root for a server that runs as its own user: the file goes to
+     * the owner of the data directory */
+    if (geteuid() == 0 && stat(cfg.data, &dst) == 0 && chown(tmp, dst.st_uid, dst.st_gid) != 0)
+        fprintf(stderr, "tiendo-server restore: cảnh báo: không đổi được chủ sở hữu của %s: %s\n", tmp,
+                strerror(errno));
+    if (rename(tmp, dbpath) != 0) {
+        fprintf(stderr, "tiendo-server restore: không đặt được %s vào chỗ: %s\n", dbpath, strerror(errno));
+        goto out;
+    }
+    if ((dirfd = open(cfg.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+        fsync(dirfd);
+        close(dirfd);
+    }
+    tds__hex(got.root, sizeof got.root, hex);
+    printf("Đã khôi phục %s từ %s: %llu mục, gốc Merkle %s, điểm kiểm đã ký mới nhất: kích thước %llu.\n", dbpath,
+           src, (unsigned long long)got.size, hex, (unsigned long long)got.cp_size);
+    if (access(aside, F_OK) == 0) printf("Dữ liệu trước khi khôi phục được giữ ở %s.\n", aside);
+    printf("Lưu ý: đơn vị nào đã xác minh điểm kiểm lớn hơn %llu sẽ báo động \"lùi lịch sử\" khi đồng bộ.\n"
+           "Trước khi mở lại cho các đơn vị, so sánh với điểm kiểm các đơn vị đang giữ (tiendo status)\n"
+           "và làm theo README, mục \"Sao lưu và khôi phục\". Các bản ghi còn trong hộp thư đi của đơn vị\n"
+           "sẽ được gửi lại ở lần đồng bộ sau.\n",
+           (unsigned long long)got.size);
+    rc = 0;
+out:
+    tds_datalock_release(lock);
+    tds_config_free(&cfg);
+    return rc;
+}

@@ -1,0 +1,117 @@
+/* renew.c — see renew.h. */
+#include "renew.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/err.h>
+
+#include "log.h"
+#include "pki.h"
+#include "x509util.h"
+
+struct tds_renewer {
+    tds_renew_opts o;
+    char *dir;
+};
+
+int tds_renew_roles_parse(const char *s, unsigned *mask)
+{
+    char buf[128], *save = NULL, *w;
+    *mask = 0;
+    snprintf(buf, sizeof buf, "%s", s);
+    for (w = strtok_r(buf, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
+        td_role r = td_role_parse(w);
+        if (r == TD_ROLE_NONE) return -1;
+        *mask |= 1u << r;
+    }
+    return 0;
+}
+
+int tds_renewer_open(const tds_renew_opts *o, tds_renewer **out, td_error *err)
+{
+    tds_renewer *r;
+    tdp_ca ca;
+    int rc;
+    *out = NULL;
+    /* open once now, so that a wrong directory fails at start, not at the
+     * first renewal months later */
+    if ((rc = tdp_ca_open(&ca, o->ca_dir, err))) return rc;
+    tdp_ca_close(&ca);
+    if (!(r = calloc(1, sizeof *r)) || !(r->dir = strdup(o->ca_dir))) {
+        free(r);
+        return td_error_set(err, TD_ENOMEM, "out of memory");
+    }
+    r->o = *o;
+    r->o.ca_dir = r->dir;
+    *out = r;
+    return 0;
+}
+
+void tds_renewer_close(tds_renewer *r)
+{
+    if (!r) return;
+    free(r->dir);
+    free(r);
+}
+
+#define TDS__REFUSE(en, vi, ...)                                  \
+    do {                                                          \
+        snprintf(reason, 256, en, __VA_ARGS__);                   \
+        snprintf(reason_vi, 256, "%s", vi);                       \
+        goto out;                                                 \
+    } while (0)
+
+int tds_renewer_issue(tds_renewer *r, const tds_peer *peer, const uint8_t *csr, size_t len, X509 **cert,
+                      char reason[256], char reason_vi[256], td_error *err)
+{
+    const unsigned char *p = csr, *cp = peer->cert_der;
+    X509_REQ *req = NULL;
+    X509 *old = NULL;
+    tdp_ca ca;
+    tdp_issue is;
+    td_error e2 = {0};
+    int64_t not_after = 0;
+    int rc = 0, ca_open = 0;
+
+    *cert = NULL;
+    reason[0] = reason_vi[0] = '\0';
+    if (!(r->o.roles & (1u << peer->subj.role)))
+        TDS__REFUSE("online renewal is not allowed for role %s on this server", 
+                    "Máy chủ không cấp lại chứng thư trực tuyến cho vai trò này; hãy dùng "
+                    "\"tiendo renew --csr-out TỆP\" và gửi tệp cho cán bộ quản lý CA.",
+                    td_role_name(peer->subj.role));
+    if (len == 0 || len > TDS_RENEW_CSR_MAX || !(req = d2i_X509_REQ(NULL, &p, (long)len)) || p != csr + len)
+        TDS__REFUSE("the request is not one DER PKCS#10 CSR of at most %d bytes%s", 
+                    "Yêu cầu cấp chứng thư (CSR) gửi lên bị hỏng.", TDS_RENEW_CSR_MAX, "");
+    if (td_x509_csr_check(req, "renewal request", &e2))
+        TDS__REFUSE("%.200s", "Yêu cầu cấp chứng thư không hợp lệ (chữ ký hoặc loại khóa).", e2.msg);
+    if (!cp || !(old = d2i_X509(NULL, &cp, (long)peer->cert_der_len)) ||
+        td_x509_time_unix(X509_get0_notAfter(old), &not_after, &e2))
+        TDS__REFUSE("%s", "Không đọc được chứng thư hiện tại của thiết bị.", "the session's certificate is unreadable");
+    if (not_after - (int64_t)time(NULL) > (int64_t)r->o.window_days * 86400)
+        TDS__REFUSE("the current certificate is valid for more than %d days: renew later", 
+                    "Chứng thư hiện tại còn hạn dài; chỉ cấp lại khi còn dưới số ngày máy chủ quy định.",
+                    r->o.window_days);
+    if ((rc = tdp_ca_open(&ca, r->dir, err))) goto out;
+    ca_open = 1;
+    if ((rc = tdp_ca_check_current(&ca, err))) goto out;
+    memset(&is, 0, sizeof is);
+    is.kind = TDP_KIND_CLIENT;
+    is.pub = X509_REQ_get0_pubkey(req);
+    is.agency = peer->subj.agency;
+    is.name = peer->subj.device;
+    is.role = peer->subj.role;
+    is.v.days = r->o.days;
+    if ((rc = tdp_ca_issue(&ca, &is, cert, err))) goto out;
+    td_log_info("renewal: issued a certificate for %s/%s (%s), %d days", peer->subj.agency, peer->subj.device,
+                td_role_name(peer->subj.role), r->o.days);
+out:
+    if (ca_open) tdp_ca_close(&ca);
+    X509_REQ_free(req);
+    X509_free(old);
+    ERR_clear_error();
+    return rc;
+}
