@@ -105,6 +105,14 @@ static unsigned opt_window = 1;
 static pthread_barrier_t tb_barrier;
 static double t_push0;
 
+/* Figures gathered for the one-line summary (bench/peers/run.sh reads the
+ * "RESULT tiendo" line; the other lines are for people). */
+static struct {
+    double push_s, push_wire, payload, signed_sz, pull_s, pull_rate, pull_wire, nn_ms, verify;
+    unsigned push_rts, pull_rts;
+    uint64_t nn_bytes;
+} tb_res;
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -359,6 +367,11 @@ static double tb_push(char **dirs, size_t m, const char *server, size_t n, tb_cl
     }
     *out_clients = cl;
     if (bad) return -1;
+    tb_res.push_s = t1 - t_push0;
+    tb_res.push_rts = batches + (unsigned)m;
+    tb_res.push_wire = (double)(bout + bin) / n;
+    tb_res.payload = (double)tot_payload / n;
+    tb_res.signed_sz = (double)tot_signed / n;
     printf("push:   %zu entries (%zu stored, %zu duplicate) by %zu clients in %.3f s = %.0f entries/s\n", n,
            tot_stored, tot_dup, m, t1 - t_push0, (double)n / (t1 - t_push0));
     printf("push:   round trips: %u Push/PushAck (batches of <= %u entries, window %u) + %zu handshakes\n",
@@ -518,6 +531,8 @@ static int tb_nothing_new(const char *dir, const char *server, uint64_t cursor, 
     }
     *has_new = tdc_link_welcome(l)->has_new;
     *ms = (now_s() - t0) * 1e3;
+    /* the whole sync with nothing new: TLS handshake + Hello/Welcome */
+    tb_res.nn_bytes = tdc_link_bytes_in(l) + tdc_link_bytes_out(l);
     tdc_link_close(l);
     return 0;
 }
@@ -829,6 +844,7 @@ int main(int argc, char **argv)
         push_rate = tb_push(dirs, m, e.server, opt_n, &cl);
         if (push_rate < 0) goto out;
         vrate = tb_verify_rate(cl, m, 0);
+        tb_res.verify = vrate;
         printf("verify: libsodium Ed25519 crypto_sign_verify_detached on one core, %.0f-byte bodies: %.0f entries/s\n",
                (double)cl[0].signed_bytes / (cl[0].n ? cl[0].n : 1) - 64, vrate);
         printf("verify: the same with the Entry decode the server also does: %.0f entries/s\n",
@@ -855,6 +871,10 @@ int main(int argc, char **argv)
                    "%llu round trips after Hello/Welcome, %.1f wire B/entry\n",
                    (unsigned long long)st.pulled, sync_s, (double)st.pulled / sync_s,
                    (unsigned long long)st.round_trips, st.pulled ? (double)rwire / st.pulled : 0.0);
+            tb_res.pull_s = sync_s;
+            tb_res.pull_rate = (double)st.pulled / sync_s;
+            tb_res.pull_rts = (unsigned)st.round_trips + 1;
+            tb_res.pull_wire = st.pulled ? (double)rwire / st.pulled : 0.0;
             if ((long)st.pulled != got) {
                 fprintf(stderr, "tdbench: the replica pulled %llu entries, the raw pull %ld\n",
                         (unsigned long long)st.pulled, got);
@@ -881,6 +901,14 @@ int main(int argc, char **argv)
                has_new ? "true" : "false", has_new ? 2 : 1, nn_ms);
         hwm = tb_vmhwm_kb(e.server_pid);
         printf("server: peak RSS (VmHWM) %.1f MiB\n", hwm / 1024.0);
+        /* One line for bench/peers/run.sh: key=value, times in s, sizes in
+         * bytes per entry, the pull being the client replica's (store+fold). */
+        printf("RESULT tiendo n=%zu m=%zu push_s=%.3f push_rate=%.0f push_rts=%u push_wire=%.1f payload=%.1f "
+               "record=%.1f pull_s=%.3f pull_rate=%.0f pull_rts=%u pull_wire=%.1f nn_ms=%.1f nn_rts=%d "
+               "nn_bytes=%llu rss_mib=%.1f verify=%.0f\n",
+               opt_n, opt_m, tb_res.push_s, push_rate, tb_res.push_rts, tb_res.push_wire, tb_res.payload,
+               tb_res.signed_sz, tb_res.pull_s, tb_res.pull_rate, tb_res.pull_rts, tb_res.pull_wire, nn_ms,
+               has_new ? 2 : 1, (unsigned long long)tb_res.nn_bytes, hwm / 1024.0, tb_res.verify);
         rc = has_new ? 1 : 0;
         if (has_new) fprintf(stderr, "tdbench: the server says has_new with the cursor at the end of the log\n");
     }

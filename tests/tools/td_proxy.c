@@ -4,7 +4,7 @@
  *
  *   td_proxy --listen 127.0.0.1:0 --port-file F --to 127.0.0.1:PORT
  *            [--cut-after N] [--direction both|up|down] [--once]
- *            [--delay-ms D] [--trace]
+ *            [--delay-ms D] [--rate-bps R] [--trace]
  *
  * Each accepted connection gets its own upstream connection to --to, and
  * bytes are forwarded both ways.  "up" is client -> server, "down" is
@@ -17,6 +17,13 @@
  * --cut-after nothing is cut.
  *
  * --delay-ms D holds every chunk D ms before forwarding it (order kept).
+ * --rate-bps R shapes each direction of each connection to R bits/s (the
+ * slow-link scenario of issue 8: 64000 with --delay-ms 150 is a 64 kbit/s
+ * link with 300 ms round trips): a chunk leaves when the previous one of
+ * the same direction has been "transmitted" (len * 8 / R s after it could
+ * start), then waits the --delay-ms propagation delay.  Like a store-and-
+ * forward link with an unbounded queue: the sender is not slowed by TCP
+ * back-pressure, but bytes arrive no faster than R allows.
  * --trace prints each forwarded chunk as "chunk CONN up|down OFFSET+LEN",
  * OFFSET being the total bytes of the connection (both directions) before
  * it, so a script can aim cuts at record boundaries.
@@ -65,6 +72,7 @@ struct pconn {
     uv_connect_t creq;
     uint64_t id;
     uint64_t n_up, n_down;        /* bytes forwarded */
+    double busy_up, busy_down;    /* --rate-bps: when each direction's link is free (ms, hrtime) */
     uint64_t counted;             /* bytes counted towards the cut */
     int cut_armed;                /* this connection may be cut */
     int cutting;                  /* the cut is decided; no more forwarding */
@@ -92,6 +100,7 @@ static struct sockaddr_in to_addr;
 static uint64_t cut_after = UINT64_MAX;
 static int direction = DIR_BOTH, once, trace;
 static uint64_t delay_ms;
+static double rate_bps;           /* 0: not shaped */
 static uint64_t n_conns, n_cut;
 static pconn *conns;
 static int stopping;
@@ -276,7 +285,7 @@ static void forward(side *src, const char *data, size_t len, int last)
     k->c = c;
     k->dst = dst;
     k->last = last;
-    k->refs = delay_ms ? 2 : 1;
+    k->refs = delay_ms || rate_bps > 0 ? 2 : 1;
     k->len = len;
     if (len) memcpy(k->data, data, len);
     if (trace && len) {
@@ -286,7 +295,18 @@ static void forward(side *src, const char *data, size_t len, int last)
     if (src->is_client) c->n_up += len;
     else c->n_down += len;
     c->pending++;
-    if (delay_ms) {
+    if (rate_bps > 0) {
+        /* Serialise on this direction's link, then propagate.  Due times
+         * only grow, and libuv runs timers due together in start order, so
+         * the stream keeps its order. */
+        double now = (double)uv_hrtime() / 1e6;
+        double *busy = src->is_client ? &c->busy_up : &c->busy_down;
+        double start = *busy > now ? *busy : now;
+        *busy = start + (double)len * 8.0 * 1000.0 / rate_bps;
+        k->t.data = k;
+        uv_timer_init(loop, &k->t);
+        uv_timer_start(&k->t, on_delay, (uint64_t)(*busy - now + 0.5) + delay_ms, 0);
+    } else if (delay_ms) {
         k->t.data = k;
         uv_timer_init(loop, &k->t);
         uv_timer_start(&k->t, on_delay, delay_ms, 0);
@@ -433,7 +453,7 @@ static int parse_u64(const char *s, uint64_t *out)
 static void usage(void)
 {
     fprintf(stderr, "usage: td_proxy --listen H:P --to H:P [--port-file F] [--cut-after N]\n"
-                    "                [--direction both|up|down] [--once] [--delay-ms D] [--trace]\n");
+                    "                [--direction both|up|down] [--once] [--delay-ms D] [--rate-bps R] [--trace]\n");
 }
 
 int main(int argc, char **argv)
@@ -454,6 +474,11 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--port-file")) port_file = v;
         else if (!strcmp(a, "--cut-after")) { if (parse_u64(v, &cut_after)) { usage(); return 2; } }
         else if (!strcmp(a, "--delay-ms")) { if (parse_u64(v, &delay_ms)) { usage(); return 2; } }
+        else if (!strcmp(a, "--rate-bps")) {
+            uint64_t r;
+            if (parse_u64(v, &r) || r == 0) { usage(); return 2; }
+            rate_bps = (double)r;
+        }
         else if (!strcmp(a, "--direction")) {
             if (!strcmp(v, "both")) direction = DIR_BOTH;
             else if (!strcmp(v, "up")) direction = DIR_UP;
