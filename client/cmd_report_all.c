@@ -60,6 +60,13 @@ int tdc_cmd_report_all(int argc, char **argv)
         return 2;
     }
     if (tdc_ctx_open(&c, dir, "report-all")) return 1;
+    {
+        /* the device config's report-day / due-soon-days, unless given here */
+        td_status_opts so;
+        tdc_device_status_opts(&c.dev, &so);
+        if (!a.due_soon_given) a.opts.status.due_soon_days = so.due_soon_days;
+        if (!a.report_day_given) a.opts.status.report_due_day = so.report_due_day;
+    }
     if (c.id.subject.role != TD_ROLE_CENTRAL && c.id.subject.role != TD_ROLE_INSPECTOR) {
         fprintf(stderr,
                 "%s: thiết bị này thuộc %s (%s): bản sao của văn phòng đơn vị chỉ có phần sổ nhật ký cơ quan "

@@ -483,7 +483,7 @@ int tdc_cmd_tasks(int argc, char **argv)
     /* central and the inspectorate follow every task (DESIGN §1) */
     if (c.id.subject.role == TD_ROLE_CENTRAL || c.id.subject.role == TD_ROLE_INSPECTOR) all = 1;
 
-    td_status_opts_default(&so);
+    tdc_device_status_opts(&c.dev, &so);
     if (td_status_all(st, date, &so, &ts, &n_ts, &e)) {
         fprintf(stderr, "tiendo tasks: không tính được trạng thái: %s (%s)\n", td_err_vi(e.code), e.msg);
         tdc_ctx_close(&c);
@@ -683,7 +683,7 @@ int tdc_cmd_task(int argc, char **argv)
         tdc_ctx_close(&c);
         return 1;
     }
-    td_status_opts_default(&so);
+    tdc_device_status_opts(&c.dev, &so);
     if (td_status_task(st, (uint32_t)num, date, &so, &ts, &e)) {
         fprintf(stderr, "tiendo task: không tính được trạng thái: %s (%s)\n", td_err_vi(e.code), e.msg);
         tdc_ctx_close(&c);
@@ -953,7 +953,7 @@ int tdc_cmd_todo(int argc, char **argv)
         snprintf(next, sizeof next, "tiendo sync");
         goto outbox;
     }
-    td_status_opts_default(&so);
+    tdc_device_status_opts(&c.dev, &so);
     td_period_of_date(date, period);
     tdc__period_vi(period, pvi, sizeof pvi);
     if (td_status_obligations(st, period, date, &so, me, &ob, &n_ob, &e) ||

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "status.h"
 
 void tdc_device_paths(tdc_device *d, const char *dir)
 {
@@ -43,4 +44,30 @@ int tdc_device_load(tdc_device *d, const char *dir, td_error *err)
     snprintf(d->server, sizeof d->server, "%s", server);
     td_conf_free(&conf);
     return TD_OK;
+}
+
+/* One integer key of the config within [lo, hi]; *v unchanged when absent or bad. */
+static void tdc__conf_int(const td_conf *conf, const char *path, const char *key, int lo, int hi, int *v)
+{
+    const char *s = td_conf_get(conf, key);
+    char *end;
+    long n;
+    if (!s) return;
+    n = strtol(s, &end, 10);
+    if (end == s || *end || n < lo || n > hi) {
+        fprintf(stderr, "tiendo: %s: %s phải là số nguyên từ %d đến %d, không phải \"%s\"; dùng mặc định %d.\n",
+                path, key, lo, hi, s, *v);
+        return;
+    }
+    *v = (int)n;
+}
+
+void tdc_device_status_opts(const tdc_device *d, td_status_opts *o)
+{
+    td_conf conf;
+    td_status_opts_default(o);
+    if (td_conf_load(&conf, d->config_path, NULL)) return;
+    tdc__conf_int(&conf, d->config_path, "report-day", 1, 31, &o->report_due_day);
+    tdc__conf_int(&conf, d->config_path, "due-soon-days", 0, TD_STATUS_DUE_SOON_MAX, &o->due_soon_days);
+    td_conf_free(&conf);
 }

@@ -29,4 +29,16 @@ void tdc_device_paths(tdc_device *d, const char *dir);
 /* Paths + read config; TD_ENOTFOUND with a hint if not enrolled yet. */
 int tdc_device_load(tdc_device *d, const char *dir, td_error *err);
 
+/*
+ * Status options (common/status.h) from the device config: keys
+ * `report-day` (reports due on this day of the period's month, 1..31,
+ * default 18) and `due-soon-days` (the "Sắp đến hạn" window, 0..90,
+ * default 7) — the same keys as the server's config and the report
+ * commands' flags, so that an office's `tiendo todo` and central's monthly
+ * report judge alike.  A bad value is reported on stderr (with the file)
+ * and the default kept.
+ */
+struct td_status_opts;
+void tdc_device_status_opts(const tdc_device *d, struct td_status_opts *o);
+
 #endif

@@ -223,6 +223,7 @@ typedef struct td_mreport_args {
     td_mreport_format format;    /* --format; default text */
     const char *out;             /* --out FILE; NULL = stdout */
     td_mreport_opts opts;        /* --due-soon-days N, --report-day N */
+    int due_soon_given, report_day_given;   /* set on the command line (they beat a config file) */
 } td_mreport_args;
 void td_mreport_args_init(td_mreport_args *a);
 /*

@@ -13,7 +13,7 @@
 #include "mreport.h"
 
 /* Longest due-soon window accepted: a quarter's warning is already noise. */
-#define TD_MR_DUE_SOON_MAX 92
+#define TD_MR_DUE_SOON_MAX TD_STATUS_DUE_SOON_MAX
 
 const char td_mreport_usage_options[] =
     "  --period YYYY-MM     kỳ báo cáo (tháng), bắt buộc, ví dụ 2025-06\n"
@@ -107,12 +107,14 @@ int td_mreport_args_take(td_mreport_args *a, const char *prog, int argc, char **
                         TD_MR_DUE_SOON_MAX, v);
                 return -1;
             }
+            a->due_soon_given = 1;
             return 1;
         case 5:
             if (td__int_arg(v, 1, 31, &a->opts.status.report_due_day)) {
                 fprintf(stderr, "%s: --report-day phải là ngày từ 1 đến 31 (được \"%s\").\n", prog, v);
                 return -1;
             }
+            a->report_day_given = 1;
             return 1;
         }
     }

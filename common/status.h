@@ -114,6 +114,7 @@ td_status td_status_parse(const char *s);
 int td_status_is_done(td_status s);
 
 #define TD_STATUS_DUE_SOON_DAYS 7   /* a week's warning: a clerk acts within the week */
+#define TD_STATUS_DUE_SOON_MAX 90   /* longer than a quarter is noise, not a warning */
 #define TD_STATUS_REPORT_DUE_DAY 18 /* DESIGN §1: offices report by the 18th */
 
 typedef struct td_status_opts {

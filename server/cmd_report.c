@@ -76,6 +76,8 @@ int tds_cmd_report(int argc, char **argv)
         tds_config_free(&cfg);
         return 1;
     }
+    if (!a.report_day_given) a.opts.status.report_due_day = cfg.report_day;
+    if (!a.due_soon_given) a.opts.status.due_soon_days = cfg.due_soon_days;
     rc = td_mreport_run(tds_ledger_state(lg), prog, &a);
     tds_ledger_close(lg);
     tds_config_free(&cfg);

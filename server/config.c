@@ -11,6 +11,7 @@
 #include "frame.h"
 #include "log.h"
 #include "netaddr.h"
+#include "status.h"
 #include "renew.h"
 
 const char tds_config_usage_common[] =
@@ -25,7 +26,8 @@ const char tds_config_usage_common[] =
     "                     (mặc định: tên đang dùng, nếu chưa có thì tiendo/<CN của máy chủ>)\n";
 
 /* Keys every command understands, and those only serve needs. */
-static const char *const tds__keys_common[] = {"ca", "cert", "key", "crl", "data", "log-level", "origin", NULL};
+static const char *const tds__keys_common[] = {"ca", "cert", "key", "crl", "data", "log-level", "origin",
+                                               "report-day", "due-soon-days", NULL};
 static const char *const tds__keys_serve[] = {"listen", "port-file", "max-conns", "max-frame",
                                               "handshake-timeout", "idle-timeout", "renew-ca-dir",
                                               "renew-days", "renew-window", "renew-roles", NULL};
@@ -42,6 +44,8 @@ void tds_config_init(tds_config *cfg, const char *prog)
     cfg->renew_days = TDS_RENEW_DAYS_DEFAULT;
     cfg->renew_window = TDS_RENEW_WINDOW_DAYS_DEFAULT;
     cfg->renew_roles = 1u << TD_ROLE_OFFICE;
+    cfg->report_day = TD_STATUS_REPORT_DUE_DAY;
+    cfg->due_soon_days = TD_STATUS_DUE_SOON_DAYS;
 }
 
 void tds_config_free(tds_config *cfg)
@@ -162,8 +166,11 @@ static int tds__set(tds_config *cfg, const char *key, const char *val, const cha
     if (!strcmp(key, "idle-timeout") && n >= 1 && n <= 86400) { cfg->idle_ms = n * 1000; return 0; }
     if (!strcmp(key, "renew-days") && n >= 1 && n <= 36500) { cfg->renew_days = (int)n; return 0; }
     if (!strcmp(key, "renew-window") && n <= 36500) { cfg->renew_window = (int)n; return 0; }
+    if (!strcmp(key, "report-day") && n >= 1 && n <= 31) { cfg->report_day = (int)n; return 0; }
+    if (!strcmp(key, "due-soon-days") && n <= TD_STATUS_DUE_SOON_MAX) { cfg->due_soon_days = (int)n; return 0; }
     if (!strcmp(key, "max-conns") || !strcmp(key, "max-frame") || !strcmp(key, "handshake-timeout") ||
-        !strcmp(key, "idle-timeout") || !strcmp(key, "renew-days") || !strcmp(key, "renew-window")) {
+        !strcmp(key, "idle-timeout") || !strcmp(key, "renew-days") || !strcmp(key, "renew-window") ||
+        !strcmp(key, "report-day") || !strcmp(key, "due-soon-days")) {
         fprintf(stderr, "%s: %s: %s = %llu nằm ngoài giới hạn cho phép\n", cfg->prog, where, key, n);
         return -1;
     }

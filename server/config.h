@@ -40,6 +40,9 @@ typedef struct tds_config {
     uint64_t handshake_ms, idle_ms;
     uint32_t max_frame;
     int max_conns;
+    /* status policy (common/status.h): reports due on this day of the month;
+     * the "Sắp đến hạn" window in days.  Used by `report`. */
+    int report_day, due_soon_days;
     /* private: flags seen, applied over the file by finish */
     const char *prog;
     const char *file;

@@ -34,7 +34,7 @@ say "expiry warning"
 "$TD" init --dir soon --agency so-tai-chinh --device may-02 >/dev/null
 "$PKI" sign --dir "$W/ca" --agency so-tai-chinh --role office soon/device.csr --out soon.crt --days 10 >/dev/null
 "$TD" init --dir soon --cert soon.crt --ca "$W/ca/ca.crt" --server "127.0.0.1:$P" >/dev/null
-EXP=$(date -d "@$(( $(date +%s) + 10 * 86400 ))" +%d/%m/%Y)
+EXP=$(TZ=Asia/Ho_Chi_Minh date -d "@$(( $(date +%s) + 10 * 86400 ))" +%d/%m/%Y)
 run 0 "status of a device 10 days from expiry" "$TD" status --dir soon
 expect_out "warns with the date" "hết hạn ngày $EXP"
 expect_out "says how" "tiendo renew"

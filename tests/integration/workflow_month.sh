@@ -25,6 +25,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 
 AG=so-khcn
+# what a person in Hải Dương sees: the test machine may be on UTC
+export TZ=Asia/Ho_Chi_Minh
 TODAY_VI=$(date +%d/%m/%Y)
 P=$(date +%Y-%m)
 P_VI=$(date +%m/%Y)
@@ -233,6 +235,16 @@ fi
 expect_out "task 37: the history keeps the return" "$RET_REASON"
 run 0 "todo at the end" "$TD" todo --dir dev
 if grep -q "Bị trả lại" <<<"$OUT"; then fail "todo still shows a returned report"; else pass "todo: nothing returned any more"; fi
+say "the reporting day is configurable (device config report-day; server.conf the same key)"
+echo "report-day = 25" >>dev/config
+run 0 "todo with report-day = 25" "$TD" todo --dir dev
+expect_out "todo: due the 25th" "(hạn 25/$P_VI)"
+sed -i '/^report-day/d' dev/config
+echo "report-day = 40" >>dev/config
+run 0 "todo with a bad report-day" "$TD" todo --dir dev
+expect_err "bad report-day explained" "report-day phải là số nguyên từ 1 đến 31"
+expect_out "bad report-day: the 18th kept" "(hạn 18/$P_VI)"
+sed -i '/^report-day/d' dev/config
 run 1 "task 999" "$TD" task 999 --dir dev
 expect_err "unknown task" "không có trong kế hoạch"
 
