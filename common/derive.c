@@ -183,6 +183,8 @@ struct td_state {
     /* sorted views, built lazily, dropped at each apply */
     td_report *v_reports;
     int v_reports_ok;
+    const td_report_version **v_vers;
+    int v_vers_ok;
     td_indicator_value *v_ivals;
     int v_ivals_ok;
     td_condition *v_conds;
@@ -403,6 +405,9 @@ td_state *td_state_new(X509 *ca)
 static void td__drop_views(td_state *st)
 {
     free(st->v_reports);
+    free(st->v_vers);
+    st->v_vers = NULL;
+    st->v_vers_ok = 0;
     free(st->v_ivals);
     free(st->v_conds);
     st->v_reports = NULL;
@@ -1774,6 +1779,32 @@ int td_state_task_agencies(const td_state *st, uint32_t task, int date, int whic
     }
     *out = v;
     return 0;
+}
+
+static int td__vers_cmp(const void *x, const void *y)
+{
+    const td_report_version *a = *(const td_report_version *const *)x, *b = *(const td_report_version *const *)y;
+    int c;
+    if (a->task != b->task) return a->task < b->task ? -1 : 1;
+    if ((c = strcmp(a->agency, b->agency))) return c;
+    if ((c = strcmp(a->period, b->period))) return c;
+    return td__version_cmp(a->hlc, a->author, a->seq, b->hlc, b->author, b->seq);
+}
+
+const td_report_version *const *td_state_report_versions_by_key(const td_state *cst, size_t *n)
+{
+    td_state *st = (td_state *)cst;   /* the view is a cache, not state */
+    static const td_report_version *const td__none[1];
+    *n = 0;
+    if (!st->n_rents) return td__none;
+    if (!st->v_vers_ok) {
+        if (!(st->v_vers = malloc(st->n_rents * sizeof *st->v_vers))) return NULL;
+        for (size_t i = 0; i < st->n_rents; i++) st->v_vers[i] = &st->versions[i];
+        qsort(st->v_vers, st->n_rents, sizeof *st->v_vers, td__vers_cmp);
+        st->v_vers_ok = 1;
+    }
+    *n = st->n_rents;
+    return st->v_vers;
 }
 
 const td_refusal *td_state_refusals(const td_state *st, size_t *n)

@@ -361,6 +361,14 @@ const td_conflict *td_state_conflicts(const td_state *st, size_t *n);
 const td_report_version *td_state_report_versions(const td_state *st, size_t *n);
 const td_review_event *td_state_reviews(const td_state *st, size_t *n);
 const td_deadline_change *td_state_deadline_changes(const td_state *st, size_t *n);
+/*
+ * The report versions sorted by (task, agency, period), then in the fold's
+ * order (hlc, author key, seq): within a key the last one is the current
+ * version.  Pointers into td_state_report_versions; built lazily, cached
+ * until the next apply (status at many dates sorts once).  *n = number of
+ * versions; NULL only when out of memory (with *n = 0).
+ */
+const td_report_version *const *td_state_report_versions_by_key(const td_state *st, size_t *n);
 
 /*
  * The agencies responsible on `date` (yyyymmdd) for task `task` as lead

@@ -242,19 +242,6 @@ static int td__key_cmp(uint32_t ta, const char *aa, const char *pa, uint32_t tb,
     return strcmp(pa, pb);
 }
 
-/* Sort by key, then by the fold's order (derive.h "Concurrency"): the last
- * of each key is its current version. */
-static int td__ver_cmp(const void *x, const void *y)
-{
-    const td_report_version *a = *(const td_report_version *const *)x, *b = *(const td_report_version *const *)y;
-    int c = td__key_cmp(a->task, a->agency, a->period, b->task, b->agency, b->period);
-    if (c) return c;
-    if (a->hlc != b->hlc) return a->hlc < b->hlc ? -1 : 1;
-    if ((c = memcmp(a->author, b->author, 32))) return c;
-    if (a->seq != b->seq) return a->seq < b->seq ? -1 : 1;
-    return 0;
-}
-
 /* First current version with key >= (task, agency, period). */
 static size_t td__lower(const td__ctx *c, uint32_t task, const char *agency, const char *period)
 {
@@ -296,48 +283,52 @@ static int td__check_args(int date, const td_status_opts *in, td_status_opts *o,
 static int td__ctx_build(td__ctx *c, const td_state *st, int date, int64_t end_ms, const td_status_opts *o,
                          uint32_t task, td_error *err)
 {
-    size_t nv, nr, k = 0;
-    const td_report_version *vs = td_state_report_versions(st, &nv);
+    size_t nv, nr, i = 0;
+    const td_report_version *const *sv = td_state_report_versions_by_key(st, &nv);
     const td_review_event *rs = td_state_reviews(st, &nr);
-    const td_report_version **tmp;
     memset(c, 0, sizeof *c);
     c->st = st;
     c->date = date;
     c->end_ms = end_ms;
     c->o = *o;
+    if (!sv) return td_error_set(err, TD_ENOMEM, "status: sorting the report versions");
     if (nv == 0) return 0;
-    if (!(tmp = malloc(nv * sizeof *tmp))) return td_error_set(err, TD_ENOMEM, "status: index of %zu versions", nv);
-    for (size_t i = 0; i < nv; i++)
-        if (vs[i].received_ms < end_ms && (!task || vs[i].task == task)) tmp[k++] = &vs[i];
-    if (k == 0) {
-        free(tmp);
-        return 0;
+    if (task) {   /* the task's versions are one run of the sorted view */
+        size_t lo = 0, hi = nv;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (sv[mid]->task < task) lo = mid + 1;
+            else hi = mid;
+        }
+        i = lo;
     }
-    qsort(tmp, k, sizeof *tmp, td__ver_cmp);
-    if (!(c->cur = malloc(k * sizeof *c->cur))) {
-        free(tmp);
-        return td_error_set(err, TD_ENOMEM, "status: index of %zu versions", k);
+    if (!(c->cur = malloc(nv * sizeof *c->cur))) return td_error_set(err, TD_ENOMEM, "status: index of %zu versions", nv);
+    /* One pass: within a key the view is in the fold's order, so the last
+     * version received by the cut-off is the current one at D. */
+    for (const td_report_version *last = NULL; i < nv; i++) {
+        const td_report_version *v = sv[i];
+        if (task && v->task != task) break;
+        if (v->received_ms < end_ms) last = v;
+        if (last && (i + 1 == nv || td__key_cmp(v->task, v->agency, v->period, sv[i + 1]->task, sv[i + 1]->agency,
+                                                 sv[i + 1]->period))) {
+            c->cur[c->n_cur].v = last;
+            c->cur[c->n_cur].review = 0;
+            c->cur[c->n_cur].comment = "";
+            c->cur[c->n_cur].eff_date = td_state_device_date(last->effective_ms);
+            c->n_cur++;
+        }
+        if (i + 1 < nv && td__key_cmp(v->task, v->agency, v->period, sv[i + 1]->task, sv[i + 1]->agency,
+                                      sv[i + 1]->period))
+            last = NULL;   /* the next key starts */
     }
-    for (size_t i = 0; i < k; i++) {
-        const td_report_version *v = tmp[i];
-        if (i + 1 < k && !td__key_cmp(v->task, v->agency, v->period, tmp[i + 1]->task, tmp[i + 1]->agency,
-                                      tmp[i + 1]->period))
-            continue;   /* superseded at D */
-        c->cur[c->n_cur].v = v;
-        c->cur[c->n_cur].review = 0;
-        c->cur[c->n_cur].comment = "";
-        c->cur[c->n_cur].eff_date = td_state_device_date(v->effective_ms);
-        c->n_cur++;
-    }
-    free(tmp);
     /* Reviews in log order: the last one that counts for a version wins. */
-    for (size_t i = 0; i < nr; i++) {
+    for (size_t r = 0; r < nr; r++) {
         td__cur *cu;
-        if (rs[i].received_ms >= end_ms || (task && rs[i].task != task)) continue;
-        cu = td__find(c, rs[i].task, rs[i].agency, rs[i].period);
-        if (!cu || cu->v->index != rs[i].report_index) continue;   /* of a version superseded at D */
-        cu->review = rs[i].accept ? 1 : -1;
-        cu->comment = rs[i].comment ? rs[i].comment : "";
+        if (rs[r].received_ms >= end_ms || (task && rs[r].task != task)) continue;
+        cu = td__find(c, rs[r].task, rs[r].agency, rs[r].period);
+        if (!cu || cu->v->index != rs[r].report_index) continue;   /* of a version superseded at D */
+        cu->review = rs[r].accept ? 1 : -1;
+        cu->comment = rs[r].comment ? rs[r].comment : "";
     }
     return 0;
 }
