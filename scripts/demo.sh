@@ -4,7 +4,10 @@
 # (key and CSR on the device, signed by the CA officer), start the server,
 # check the link with `tiendo ping`, import Kế hoạch 726 and show a few
 # tasks; two offices record reports (one syncs at once, the other stays
-# offline until the end, then syncs), then stop the server.  Set TD_DEMO_KEEP=1 to keep the directory.
+# offline until the end, then syncs); a month of work (todo, reports with
+# evidence, central returns one, the office corrects it, central accepts,
+# a deadline extension); the monthly report in HTML; the inspector's audit;
+# then stop the server.  Set TD_DEMO_KEEP=1 to keep the directory.
 set -euo pipefail
 TD_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$TD_ROOT/scripts/deps.sh"
@@ -107,7 +110,68 @@ echo "Máy chủ (phần Sở Y tế): $("$B/tiendo-server" state --data "$W/dat
 step "16. Sở Y tế lấy biên nhận: bằng chứng (Merkle) rằng báo cáo của mình nằm trong nhật ký đã ký"
 "$B/tiendo" receipt --dir "$W/so-y-te" --seq 2
 
-step "17. Thanh tra tỉnh: thiết bị thanh tra (CSR, vai trò inspector) nhận toàn bộ nhật ký, kiểm tra điểm kiểm tra và đồng ký"
+# ---- a month of work: reports, a return and a correction, an acceptance ----
+CUR=$(date +%Y-%m)          # this month: reports for it are due on the 18th
+CUR_VI=$(date +%m/%Y)
+
+step "17. Sở KH&CN (vai trò central, thẩm định báo cáo): đăng ký thiết bị"
+"$B/tiendo" init --dir "$W/so-khcn" --agency so-khcn --device thamdinh-01 >/dev/null
+"$B/tiendo-pki" sign --dir "$W/ca" --agency so-khcn --role central "$W/so-khcn/device.csr" \
+    --out "$W/thamdinh-01.crt" >/dev/null
+"$B/tiendo" init --dir "$W/so-khcn" --cert "$W/thamdinh-01.crt" --ca "$W/ca/ca.crt" \
+    --server "127.0.0.1:$PORT" >/dev/null
+"$B/tiendo" sync --dir "$W/so-khcn" --quiet
+
+step "18. Văn thư Sở Y tế mở máy đầu tháng: tiendo todo — việc còn phải làm kỳ $CUR_VI"
+"$B/tiendo" todo --dir "$W/so-y-te" | head -30 || true
+
+step "19. Sở Y tế báo cáo kỳ $CUR_VI (không cần mạng), kèm văn bản và tệp minh chứng, rồi đồng bộ"
+printf '%%PDF-1.4\n%% Biên bản nghiệm thu hệ thống bệnh án điện tử (bản chụp, demo)\n%%%%EOF\n' >"$W/bien-ban.pdf"
+"$B/tiendo" report 22 --dir "$W/so-y-te" --period "$CUR" --state xong --no-prompt \
+    --result "Hoàn thành kết nối liên thông dữ liệu khám chữa bệnh của 12 bệnh viện tuyến huyện" \
+    --attach "$W/bien-ban.pdf"
+"$B/tiendo" report 27 --dir "$W/so-y-te" --period "$CUR" --state dang --percent 85 --no-prompt \
+    --result "Đã số hóa 85% hồ sơ khám chữa bệnh" --difficulties "Thiếu nhân lực công nghệ thông tin" \
+    --doc "312/BC-SYT,$(date +%d/%m/%Y),Báo cáo tiến độ chuyển đổi số ngành y tế"
+"$B/tiendo" indicator set 25 --dir "$W/so-y-te" --period "$CUR" --value 130 \
+    || echo "(đúng: chỉ tiêu tính bằng % không thể là 130)"
+"$B/tiendo" sync --dir "$W/so-y-te"
+
+step "20. Sở KH&CN nhận báo cáo, thẩm định: trả lại nhiệm vụ 22 (thiếu văn bản), chấp nhận nhiệm vụ 27; gia hạn nhiệm vụ 27"
+"$B/tiendo" sync --dir "$W/so-khcn" --quiet
+"$B/tiendo" todo --dir "$W/so-khcn" | head -20 || true
+"$B/tiendo" review 22 --dir "$W/so-khcn" --agency so-y-te --period "$CUR" \
+    --return "Đề nghị bổ sung số hiệu và ngày của quyết định nghiệm thu"
+"$B/tiendo" review 27 --dir "$W/so-khcn" --agency so-y-te --period "$CUR" --accept --comment "Đạt tiến độ"
+"$B/tiendo" extend 27 --dir "$W/so-khcn" --deadline "12/$(( $(date +%Y) + 1 ))" \
+    --reason "Công văn 55/UBND-VP: lùi thời hạn do chờ kinh phí số hóa"
+"$B/tiendo" sync --dir "$W/so-khcn" --quiet
+
+step "21. Văn thư Sở Y tế đồng bộ: thấy báo cáo bị trả lại và lý do, sửa và gửi lại"
+"$B/tiendo" sync --dir "$W/so-y-te" --quiet
+"$B/tiendo" todo --dir "$W/so-y-te" | head -30 || true
+"$B/tiendo" report 22 --dir "$W/so-y-te" --period "$CUR" --state xong --no-prompt \
+    --result "Hoàn thành kết nối liên thông dữ liệu khám chữa bệnh của 12 bệnh viện tuyến huyện" \
+    --doc "415/QĐ-SYT,$(date +%d/%m/%Y),Quyết định nghiệm thu hệ thống bệnh án điện tử" \
+    --attach "$W/bien-ban.pdf"
+"$B/tiendo" sync --dir "$W/so-y-te" --quiet
+
+step "22. Sở KH&CN chấp nhận báo cáo đã sửa; Sở Y tế xem trạng thái các nhiệm vụ của mình"
+"$B/tiendo" sync --dir "$W/so-khcn" --quiet
+"$B/tiendo" review 22 --dir "$W/so-khcn" --agency so-y-te --period "$CUR" --accept --comment "Đạt"
+"$B/tiendo" sync --dir "$W/so-khcn" --quiet
+"$B/tiendo" sync --dir "$W/so-y-te" --quiet
+"$B/tiendo" tasks --dir "$W/so-y-te" | head -25 || true
+"$B/tiendo" task 22 --dir "$W/so-y-te"
+
+step "23. Báo cáo tổng hợp tháng $CUR_VI cho cuộc họp ngày 23 (văn bản, và HTML để in khổ A4 ngang)"
+REPORT_HTML=${TD_DEMO_REPORT:-$PWD/tiendo-bao-cao-thang-$(date +%m-%Y).html}
+"$B/tiendo-server" report --data "$W/data" --period "$CUR" --as-of "$(date +%d/%m/%Y)" | head -40 || true
+"$B/tiendo-server" report --data "$W/data" --period "$CUR" --as-of "$(date +%d/%m/%Y)" --format html \
+    --out "$REPORT_HTML"
+echo "Báo cáo tổng hợp (HTML, mở bằng trình duyệt): $REPORT_HTML"
+
+step "24. Thanh tra tỉnh: thiết bị thanh tra (CSR, vai trò inspector) nhận toàn bộ nhật ký, kiểm tra điểm kiểm tra và đồng ký"
 "$B/tiendo" init --dir "$W/thanh-tra" --agency thanh-tra --device thanhtra-01 >/dev/null
 "$B/tiendo-pki" sign --dir "$W/ca" --agency thanh-tra --role inspector "$W/thanh-tra/device.csr" \
     --out "$W/thanhtra-01.crt" >/dev/null
@@ -116,17 +180,17 @@ step "17. Thanh tra tỉnh: thiết bị thanh tra (CSR, vai trò inspector) nh�
 "$B/tiendo" sync --dir "$W/thanh-tra"
 "$B/tiendo-server" checkpoint --data "$W/data"
 
-step "18. Thanh tra kiểm toán độc lập: chữ ký từng mục, cây Merkle, điểm kiểm tra đã ký, trạng thái suy ra lại"
+step "25. Thanh tra kiểm toán độc lập: chữ ký từng mục, cây Merkle, điểm kiểm tra đã ký, trạng thái suy ra lại"
 "$B/tiendo" audit verify --dir "$W/thanh-tra"
 echo
 echo "Kiểm toán trên bản sao cơ sở dữ liệu của máy chủ (không cần tin người vận hành máy chủ):"
 sqlite3 "$W/data/server.db" ".backup '$W/server-copy.db'"   # a consistent copy of the live database
 "$B/tiendo" audit verify --db "$W/server-copy.db" --ca "$W/ca/ca.crt" --witness-cert "$W/thanhtra-01.crt"
 
-step "19. Thanh tra: ai đã ghi gì, khi nào, về nhiệm vụ 27"
-"$B/tiendo" audit history --dir "$W/thanh-tra" --task 27
+step "26. Thanh tra: ai đã ghi gì, khi nào, về nhiệm vụ 22"
+"$B/tiendo" audit history --dir "$W/thanh-tra" --task 22
 
-step "20. Dừng máy chủ (SIGTERM)"
+step "27. Dừng máy chủ (SIGTERM)"
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID" && echo "Máy chủ đã dừng."
 SERVER_PID=
