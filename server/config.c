@@ -26,7 +26,8 @@ const char tds_config_usage_common[] =
 /* Keys every command understands, and those only serve needs. */
 static const char *const tds__keys_common[] = {"ca", "cert", "key", "crl", "data", "log-level", "origin", NULL};
 static const char *const tds__keys_serve[] = {"listen", "port-file", "max-conns", "max-frame",
-                                              "handshake-timeout", "idle-timeout", NULL};
+                                              "handshake-timeout", "idle-timeout", "stall-timeout",
+                                              "push-rate", "push-burst", NULL};
 
 void tds_config_init(tds_config *cfg, const char *prog)
 {
@@ -37,6 +38,9 @@ void tds_config_init(tds_config *cfg, const char *prog)
     cfg->idle_ms = TDS_DEFAULT_IDLE_MS;
     cfg->max_conns = TDS_DEFAULT_MAX_CONNS;
     cfg->max_frame = TD_FRAME_MAX_DEFAULT;
+    cfg->stall_ms = TDS_DEFAULT_STALL_MS;
+    cfg->push_rate = TDS_DEFAULT_PUSH_RATE;
+    cfg->push_burst = TDS_DEFAULT_PUSH_BURST;
 }
 
 void tds_config_free(tds_config *cfg)
@@ -144,8 +148,12 @@ static int tds__set(tds_config *cfg, const char *key, const char *val, const cha
     if (!strcmp(key, "max-frame") && n >= 1024 && n <= TD_FRAME_MAX_CEILING) { cfg->max_frame = (uint32_t)n; return 0; }
     if (!strcmp(key, "handshake-timeout") && n >= 1 && n <= 3600) { cfg->handshake_ms = n * 1000; return 0; }
     if (!strcmp(key, "idle-timeout") && n >= 1 && n <= 86400) { cfg->idle_ms = n * 1000; return 0; }
+    if (!strcmp(key, "stall-timeout") && n >= 1 && n <= 3600) { cfg->stall_ms = n * 1000; return 0; }
+    if (!strcmp(key, "push-rate") && n <= 10000000) { cfg->push_rate = (uint32_t)n; return 0; }
+    if (!strcmp(key, "push-burst") && n >= 1 && n <= 100000000) { cfg->push_burst = (uint32_t)n; return 0; }
     if (!strcmp(key, "max-conns") || !strcmp(key, "max-frame") || !strcmp(key, "handshake-timeout") ||
-        !strcmp(key, "idle-timeout")) {
+        !strcmp(key, "idle-timeout") || !strcmp(key, "stall-timeout") || !strcmp(key, "push-rate") ||
+        !strcmp(key, "push-burst")) {
         fprintf(stderr, "%s: %s: %s = %llu nằm ngoài giới hạn cho phép\n", cfg->prog, where, key, n);
         return -1;
     }
