@@ -5,7 +5,7 @@
  *
  *   td_proxy --listen 127.0.0.1:0 --port-file F --to 127.0.0.1:PORT
  *            [--cut-after N] [--direction both|up|down] [--once]
- *            [--delay-ms D] [--trace]
+ *            [--delay-ms D] [--rate-bps B] [--trace]
  *            [--chaos SEED [--chaos-delay-max MS] [--chaos-cut PCT]
  *             [--chaos-cut-max BYTES] [--chaos-stall PCT] [--chaos-stall-max MS]]
  *
@@ -20,6 +20,9 @@
  * --cut-after nothing is cut.
  *
  * --delay-ms D holds every chunk D ms before forwarding it (order kept).
+ * --rate-bps B forwards at most B bytes per second in each direction of a
+ * connection (a slow link: crash.sh stretches a push or a pull over many
+ * batches so that a kill lands inside it).
  *
  * --chaos SEED (xorshift, reproducible for one schedule of arrivals): every
  * chunk is held a random 0..--chaos-delay-max ms (default 20; order kept:
@@ -112,6 +115,7 @@ static int direction = DIR_BOTH, once, trace;
 static uint64_t delay_ms;
 static uint64_t n_conns, n_cut, n_stalled, n_reset;
 static int chaos;
+static uint64_t rate_bps;
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 static uint64_t chaos_delay_max = 20, chaos_cut_pct = 30, chaos_cut_max = 200000;
 static uint64_t chaos_stall_pct = 20, chaos_stall_max = 3000;
@@ -309,7 +313,7 @@ static void forward(side *src, const char *data, size_t len, int last)
     k->c = c;
     k->dst = dst;
     k->last = last;
-    k->refs = delay_ms || chaos ? 2 : 1;
+    k->refs = delay_ms || chaos || rate_bps ? 2 : 1;
     k->len = len;
     if (len) memcpy(k->data, data, len);
     if (trace && len) {
@@ -319,13 +323,14 @@ static void forward(side *src, const char *data, size_t len, int last)
     if (src->is_client) c->n_up += len;
     else c->n_down += len;
     c->pending++;
-    if (chaos) {
+    if (chaos || rate_bps) {
         /* A random hold, never before the chunk ahead in this direction
          * (timers due together run in start order); a stall pushes both
-         * directions back. */
-        uint64_t now = uv_now(loop), r = now + rnd(chaos_delay_max + 1);
+         * directions back; --rate-bps spaces chunks by their size. */
+        uint64_t now = uv_now(loop), r = now + delay_ms + (chaos ? rnd(chaos_delay_max + 1) : 0);
         int d = src->is_client ? 0 : 1;
         if (r < c->rel[d]) r = c->rel[d];
+        if (rate_bps) r += (uint64_t)len * 1000 / rate_bps;
         if (c->stall_armed && c->n_up + c->n_down >= c->stall_at) {
             c->stall_armed = 0;
             c->stalled = 1;
@@ -496,7 +501,7 @@ static int parse_u64(const char *s, uint64_t *out)
 static void usage(void)
 {
     fprintf(stderr, "usage: td_proxy --listen H:P --to H:P [--port-file F] [--cut-after N]\n"
-                    "                [--direction both|up|down] [--once] [--delay-ms D] [--trace]\n"
+                    "                [--direction both|up|down] [--once] [--delay-ms D] [--rate-bps B] [--trace]\n"
                     "                [--chaos SEED [--chaos-delay-max MS] [--chaos-cut PCT] [--chaos-cut-max BYTES]\n"
                     "                 [--chaos-stall PCT] [--chaos-stall-max MS]]\n");
 }
@@ -529,6 +534,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--port-file")) port_file = v;
         else if (!strcmp(a, "--cut-after")) { if (parse_u64(v, &cut_after)) { usage(); return 2; } }
         else if (!strcmp(a, "--delay-ms")) { if (parse_u64(v, &delay_ms)) { usage(); return 2; } }
+        else if (!strcmp(a, "--rate-bps")) { if (parse_u64(v, &rate_bps)) { usage(); return 2; } }
         else if (!strcmp(a, "--direction")) {
             if (!strcmp(v, "both")) direction = DIR_BOTH;
             else if (!strcmp(v, "up")) direction = DIR_UP;
