@@ -50,16 +50,22 @@ static void td__handle_closed(uv_handle_t *h)
     free(c);
 }
 
-static void td__conn_do_close(td_conn *c)
+/* reset: RST instead of FIN, dropping what the kernel still holds for the
+ * peer (a peer that does not read would never get the FIN behind it, and
+ * the kernel would keep its megabytes). */
+static void td__conn_close_how(td_conn *c, int reset)
 {
     if (c->closing) return;
     c->closing = 1;
     uv_timer_stop(&c->timer);
     uv_timer_stop(&c->stall);
-    uv_close((uv_handle_t *)&c->tcp, td__handle_closed);
+    if (!reset || uv_tcp_close_reset(&c->tcp, td__handle_closed) != 0)
+        uv_close((uv_handle_t *)&c->tcp, td__handle_closed);
     uv_close((uv_handle_t *)&c->timer, td__handle_closed);
     uv_close((uv_handle_t *)&c->stall, td__handle_closed);
 }
+
+static void td__conn_do_close(td_conn *c) { td__conn_close_how(c, 0); }
 
 /* Reading stopped: the peer has stall_ms to take some of the queue. */
 static void td__on_stall(uv_timer_t *t)
@@ -75,7 +81,7 @@ static void td__on_stall(uv_timer_t *t)
     }
     td_error_set(&c->why, TD_ETIMEOUT, "%s took none of %zu queued bytes in %llu ms: peer not reading", c->peer, q,
                  (unsigned long long)c->stall_ms);
-    td__conn_do_close(c);
+    td__conn_close_how(c, 1);
 }
 
 /* Backpressure: stop reading the peer until its queue drains. */
@@ -164,7 +170,7 @@ static int td__conn_flush(td_conn *c)
         if (q > TD_CONN_WRITE_MAX) {   /* see conn.h: replies to pipelined requests of a non-reader */
             td_error_set(&c->why, TD_ETOOBIG, "%s: %zu bytes queued, above TD_CONN_WRITE_MAX (%u): peer not reading",
                          c->peer, q, TD_CONN_WRITE_MAX);
-            td__conn_do_close(c);
+            td__conn_close_how(c, 1);
             return UV_ENOBUFS;
         }
     }

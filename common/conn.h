@@ -20,7 +20,8 @@
  * TD_CONN_WRITE_MAX queued bytes the conn is closed at once; and while
  * reading is stopped, a peer that takes none of the queued bytes for the
  * stall time (td_conn_set_stall_ms, default TD_CONN_STALL_MS) is closed
- * (on_close gets TD_ETIMEOUT, err naming the queued bytes).  A well-behaved
+ * (on_close gets TD_ETIMEOUT, err naming the queued bytes).  Both close by
+ * RST, so the kernel drops the queued bytes too.  A well-behaved
  * peer does one request at a time and never reaches TD_CONN_WRITE_HIGH.
  */
 #ifndef TD_CONN_H

@@ -45,6 +45,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,10 +95,16 @@ static void flood_connect(void);
 
 static double now_ms(void);
 static int is_many(void) { return !strcmp(mode, "slowloris") || !strcmp(mode, "idle"); }
+/* slowloris/idle: handshakes in flight at once (a thousand at once would
+ * only measure the handshake timeout); the next starts as one settles. */
+#define MANY_WAVE 64
+static int n_started;
+static void start_peer(int i);
 
 /* Every peer is up or failed: say so once. */
 static void settled(void)
 {
+    if (n_started < n_peers && !stopping) start_peer(n_started);
     if (++n_settled == n_peers) {
         printf("established=%d of %d in %.0f ms\n", n_established, n_peers, now_ms() - t_start);
         fflush(stdout);
@@ -111,7 +118,7 @@ static void end_all(void)
     uv_close((uv_handle_t *)&tick, NULL);
     uv_close((uv_handle_t *)&stop_timer, NULL);
     for (int i = 0; i < n_peers; i++)
-        if (!all_peers[i].closed) td_conn_close(all_peers[i].conn, TD_OK, "hold time over");
+        if (all_peers[i].conn && !all_peers[i].closed) td_conn_close(all_peers[i].conn, TD_OK, "hold time over");
 }
 
 static void on_stop(uv_timer_t *t)
@@ -339,6 +346,17 @@ static void on_close(td_conn *c, const td_error *why)
 static const td_conn_cbs cbs = {on_open, on_data, on_close, NULL};
 static void on_connect(uv_connect_t *r, int status);
 
+static void start_peer(int i)
+{
+    td_error err;
+    peer *p = &all_peers[i];
+    n_started++;
+    td_framer_init(&p->framer, 0);
+    p->conn = td_conn_new(uv_default_loop(), peer_ctx, 0, host_s, &cbs, p, &err);
+    p->req.data = p;
+    uv_tcp_connect(&p->req, td_conn_tcp(p->conn), (struct sockaddr *)&addr, on_connect);
+}
+
 /* flood: one more session (the peer is freed in on_close). */
 static void flood_connect(void)
 {
@@ -381,7 +399,7 @@ static int raw_mode(int garbage, int hold_s)
         perror("td_peer: connect");
         return 1;
     }
-    if (garbage) {
+    if (garbage == 1) {
         for (size_t i = 0; i < sizeof buf; i++) buf[i] = (char)rand();
         if (write(fd, buf, sizeof buf) < 0) perror("td_peer: write");
     }
@@ -522,6 +540,7 @@ int main(int argc, char **argv)
         }
     }
     srand((unsigned)time(NULL));
+    signal(SIGPIPE, SIG_IGN);   /* a server that dropped us must not kill the peer on its next write */
     td_log_set_level(TD_LOG_ERROR);
     if (!server || td_hostport_parse(server, host, &port, &err) || uv_ip4_addr(host, port, &addr)) {
         fprintf(stderr, "td_peer: need --server IPv4:PORT\n");
@@ -580,13 +599,9 @@ int main(int argc, char **argv)
         uv_timer_start(&stop_timer, on_stop, (uint64_t)hold * 1000, 0);
         if (!strcmp(mode, "slowloris")) uv_timer_start(&tick, on_tick, 1000, 1000);
     }
-    for (int i = 0; i < n; i++) {
-        peer *p = &peers[i];
-        td_framer_init(&p->framer, 0);
-        p->conn = td_conn_new(loop, ctx, 0, host, &cbs, p, &err);
-        p->req.data = p;
-        uv_tcp_connect(&p->req, td_conn_tcp(p->conn), (struct sockaddr *)&addr, on_connect);
-    }
+    peer_ctx = ctx;
+    snprintf(host_s, sizeof host_s, "%s", host);
+    for (int i = 0; i < n && (!is_many() || i < MANY_WAVE); i++) start_peer(i);
     {
         double t0 = now_ms();
         uv_run(loop, UV_RUN_DEFAULT);
