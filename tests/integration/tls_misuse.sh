@@ -74,6 +74,6 @@ n=$(grep -c 'handshake ok: agency=so-y-te device=may-0[23]' "$W/main.log" || tru
 check "no session for any refused peer ($n)" test "$n" -eq 0
 n=$(grep -c 'handshake ok:' "$W/main.log" || true)
 check "exactly one session so far, the valid one ($n)" test "$n" -eq 1
-run 0 "the server still serves tiendo" "$TD" ping --dir good --count 1
+run 0 "the server still serves tiendo" "$TD" ping --dir good --server "$SRV" --count 1
 stop_server main
 finish
