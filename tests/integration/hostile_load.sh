@@ -29,6 +29,9 @@ BENCH=${TD_BUILD_DIR:?}/tdbench
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 IDLE_N=${TD_HOSTILE_IDLE:-1000}
+# Under valgrind the server is ~50x slower and serialises its threads:
+# fewer idle sessions, and latencies are printed but not judged.
+[ "${TD_VALGRIND:-0}" = 1 ] && IDLE_N=${TD_HOSTILE_IDLE:-200}
 HT=$((3 * TD_SLOW))   # handshake timeout
 IT=$((8 * TD_SLOW))   # idle timeout
 ST=$((3 * TD_SLOW))   # stall timeout
@@ -98,6 +101,10 @@ measure() {
 # within LABEL: the latencies measured now are near the baseline.
 within() {
     local lim_p lim_s
+    if [ "${TD_VALGRIND:-0}" = 1 ]; then
+        say "$1: latency not judged under valgrind"
+        return 0
+    fi
     lim_p=$(awk -v b="$BASE_PING" 'BEGIN { printf "%.2f", 3 * b + 30 }')
     lim_s=$((3 * BASE_SYNC + 150))
     if awk -v a="$PING_MS" -v l="$lim_p" 'BEGIN { exit !(a <= l) }'; then pass "$1: ping ${PING_MS} ms <= $lim_p ms"; else fail "$1: ping ${PING_MS} ms > $lim_p ms (before: $BASE_PING)"; fi
