@@ -9,11 +9,14 @@
 struct td_conn {
     uv_tcp_t tcp;
     uv_timer_t timer;
+    uv_timer_t stall;      /* armed while reading is stopped by backpressure */
+    uint64_t stall_ms;
+    size_t stall_q;        /* queue size when the stall timer was (re)armed */
     uv_loop_t *loop;
     td_tls tls;
     td_conn_cbs cbs;
     void *data;
-    int handles_open;      /* handles not yet closed (tcp, timer) */
+    int handles_open;      /* handles not yet closed (tcp, timer, stall) */
     int opened;            /* handshake done */
     int closing;           /* uv_close called */
     int shutting;          /* close_notify sent, waiting for drain */
@@ -47,13 +50,49 @@ static void td__handle_closed(uv_handle_t *h)
     free(c);
 }
 
-static void td__conn_do_close(td_conn *c)
+/* reset: RST instead of FIN, dropping what the kernel still holds for the
+ * peer (a peer that does not read would never get the FIN behind it, and
+ * the kernel would keep its megabytes). */
+static void td__conn_close_how(td_conn *c, int reset)
 {
     if (c->closing) return;
     c->closing = 1;
     uv_timer_stop(&c->timer);
-    uv_close((uv_handle_t *)&c->tcp, td__handle_closed);
+    uv_timer_stop(&c->stall);
+    if (!reset || uv_tcp_close_reset(&c->tcp, td__handle_closed) != 0)
+        uv_close((uv_handle_t *)&c->tcp, td__handle_closed);
     uv_close((uv_handle_t *)&c->timer, td__handle_closed);
+    uv_close((uv_handle_t *)&c->stall, td__handle_closed);
+}
+
+static void td__conn_do_close(td_conn *c) { td__conn_close_how(c, 0); }
+
+/* Reading stopped: the peer has stall_ms to take some of the queue. */
+static void td__on_stall(uv_timer_t *t)
+{
+    td_conn *c = t->data;
+    size_t q;
+    if (c->closing || c->reading) return;
+    q = uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp);
+    if (q < c->stall_q) {   /* some progress: a slow reader, not a dead one */
+        c->stall_q = q;
+        uv_timer_start(&c->stall, td__on_stall, c->stall_ms, 0);
+        return;
+    }
+    td_error_set(&c->why, TD_ETIMEOUT, "%s took none of %zu queued bytes in %llu ms: peer not reading", c->peer, q,
+                 (unsigned long long)c->stall_ms);
+    td__conn_close_how(c, 1);
+}
+
+/* Backpressure: stop reading the peer until its queue drains. */
+static void td__conn_pause(td_conn *c)
+{
+    if (!c->reading || c->closing) return;
+    uv_read_stop((uv_stream_t *)&c->tcp);
+    c->reading = 0;
+    if (c->shutting) return;   /* the linger timer bounds a closing conn */
+    c->stall_q = uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp);
+    uv_timer_start(&c->stall, td__on_stall, c->stall_ms, 0);
 }
 
 static void td__on_timer(uv_timer_t *t);
@@ -124,6 +163,16 @@ static int td__conn_flush(td_conn *c)
         free(w);
         td_error_set(&c->why, TD_EIO, "write to %s failed: %s", c->peer, uv_strerror(rc));
         td__conn_do_close(c);
+        return rc;
+    }
+    {
+        size_t q = uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp);
+        if (q > TD_CONN_WRITE_MAX) {   /* see conn.h: replies to pipelined requests of a non-reader */
+            td_error_set(&c->why, TD_ETOOBIG, "%s: %zu bytes queued, above TD_CONN_WRITE_MAX (%u): peer not reading",
+                         c->peer, q, TD_CONN_WRITE_MAX);
+            td__conn_close_how(c, 1);
+            return UV_ENOBUFS;
+        }
     }
     return rc;
 }
@@ -195,15 +244,13 @@ static void td__on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         td__conn_close_after_drain(c);
         return;
     }
-    if (!c->shutting && uv_stream_get_write_queue_size(s) > TD_CONN_WRITE_HIGH) {
-        uv_read_stop(s);
-        c->reading = 0;
-    }
+    if (!c->shutting && uv_stream_get_write_queue_size(s) > TD_CONN_WRITE_HIGH) td__conn_pause(c);
 }
 
 static void td__conn_resume(td_conn *c)
 {
     if (c->closing || c->reading) return;
+    uv_timer_stop(&c->stall);
     if (uv_read_start((uv_stream_t *)&c->tcp, td__alloc, td__on_read) == 0) c->reading = 1;
 }
 
@@ -237,9 +284,12 @@ td_conn *td_conn_new(uv_loop_t *loop, SSL_CTX *ctx, int is_server, const char *s
     c->data = data;
     uv_tcp_init(loop, &c->tcp);
     uv_timer_init(loop, &c->timer);
+    uv_timer_init(loop, &c->stall);
     c->tcp.data = c;
     c->timer.data = c;
-    c->handles_open = 2;
+    c->stall.data = c;
+    c->stall_ms = TD_CONN_STALL_MS;
+    c->handles_open = 3;
     td_error_set(&c->why, TD_OK, "closed");
     return c;
 }
@@ -314,6 +364,8 @@ void td_conn_close(td_conn *c, int code, const char *msg)
     td__conn_flush(c);
     td__conn_do_close(c);
 }
+
+void td_conn_set_stall_ms(td_conn *c, uint64_t ms) { c->stall_ms = ms ? ms : TD_CONN_STALL_MS; }
 
 void td_conn_set_timer(td_conn *c, uint64_t ms)
 {

@@ -5,8 +5,8 @@
  * (handshake done, peer verified), data, and close (exactly once).  They
  * never see sockets or OpenSSL.
  *
- * Ownership (libuv rules, STYLE.md): the td_conn owns its uv_tcp_t and
- * uv_timer_t; its memory is freed only after both close callbacks have run,
+ * Ownership (libuv rules, STYLE.md): the td_conn owns its uv_tcp_t and two
+ * uv_timer_t; its memory is freed only after all three close callbacks have run,
  * and after on_close has been called.  The owner may call td_conn_close or
  * td_conn_shutdown from inside any callback; the conn stays valid until the
  * callback returns (closing is deferred by libuv).  Ciphertext buffers are
@@ -15,7 +15,14 @@
  * Backpressure: when more than TD_CONN_WRITE_HIGH bytes wait in the socket's
  * write queue, the conn stops reading from the peer, and resumes below
  * TD_CONN_WRITE_LOW, so a peer that does not read cannot make us buffer
- * without bound.
+ * without bound.  Two more bounds (issue 9, a peer that never reads): the
+ * frames already read when reading stops can still queue replies, so above
+ * TD_CONN_WRITE_MAX queued bytes the conn is closed at once; and while
+ * reading is stopped, a peer that takes none of the queued bytes for the
+ * stall time (td_conn_set_stall_ms, default TD_CONN_STALL_MS) is closed
+ * (on_close gets TD_ETIMEOUT, err naming the queued bytes).  Both close by
+ * RST, so the kernel drops the queued bytes too.  A well-behaved
+ * peer does one request at a time and never reaches TD_CONN_WRITE_HIGH.
  */
 #ifndef TD_CONN_H
 #define TD_CONN_H
@@ -28,6 +35,13 @@
 /* Stop reading above this much unsent ciphertext (a few batches). */
 #define TD_CONN_WRITE_HIGH (8u * 1024 * 1024)
 #define TD_CONN_WRITE_LOW (1u * 1024 * 1024)
+/* Hard cap on queued ciphertext: pipelined requests read before reading
+ * stopped (a 64 KiB read holds thousands of tiny Pulls, each answered with
+ * up to 2 MiB) must not queue gigabytes.  Eight Entries replies. */
+#define TD_CONN_WRITE_MAX (64u * 1024 * 1024)
+/* Reading stopped and not one queued byte taken for this long: the peer is
+ * not reading.  A slow rural link still takes some bytes every few seconds. */
+#define TD_CONN_STALL_MS 60000
 /* After close_notify, wait this long for the write queue to drain. */
 #define TD_CONN_LINGER_MS 3000
 
@@ -58,6 +72,8 @@ int td_conn_write(td_conn *c, const void *data, size_t len);
 void td_conn_shutdown(td_conn *c);
 /* Immediate close; queued ciphertext (e.g. an alert) is still attempted. */
 void td_conn_close(td_conn *c, int code, const char *msg);
+/* Stall bound while reading is stopped by backpressure (0 = default). */
+void td_conn_set_stall_ms(td_conn *c, uint64_t ms);
 /* One-shot timer; 0 cancels.  Re-arming replaces the previous deadline. */
 void td_conn_set_timer(td_conn *c, uint64_t ms);
 

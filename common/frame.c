@@ -44,7 +44,8 @@ int td_framer_feed(td_framer *f, const uint8_t *data, size_t len, td_frame_cb cb
             }
             f->body_have = 0;
             /* +1 so that a zero-length body still has a valid pointer */
-            f->body = malloc((size_t)f->body_len + 1);
+            f->body_cap = (f->body_len < TD_FRAME_GROW_MIN ? f->body_len : TD_FRAME_GROW_MIN) + 1;
+            f->body = malloc(f->body_cap);
             if (!f->body) {
                 f->failed = 1;
                 return td_error_set(err, TD_ENOMEM, "cannot allocate frame of %u bytes", f->body_len);
@@ -54,6 +55,19 @@ int td_framer_feed(td_framer *f, const uint8_t *data, size_t len, td_frame_cb cb
             size_t take = f->body_len - f->body_have;
             int rc;
             if (take > len) take = len;
+            if (f->body_have + take + 1 > f->body_cap) {   /* grow with what arrived, up to body_len + 1 */
+                size_t cap = f->body_cap;
+                uint8_t *nb;
+                while (cap < f->body_have + take + 1) cap *= 2;
+                if (cap > (size_t)f->body_len + 1) cap = (size_t)f->body_len + 1;
+                nb = realloc(f->body, cap);
+                if (!nb) {
+                    f->failed = 1;
+                    return td_error_set(err, TD_ENOMEM, "cannot allocate frame of %u bytes", f->body_len);
+                }
+                f->body = nb;
+                f->body_cap = cap;
+            }
             memcpy(f->body + f->body_have, data, take);
             f->body_have += (uint32_t)take;
             data += take;
@@ -64,6 +78,7 @@ int td_framer_feed(td_framer *f, const uint8_t *data, size_t len, td_frame_cb cb
                 uint8_t *body = f->body;
                 uint32_t blen = f->body_len;
                 f->body = NULL;
+                f->body_cap = 0;
                 f->hdr_have = 0;
                 f->body_have = 0;
                 f->body_len = 0;

@@ -6,7 +6,10 @@
  * The decoder is fed arbitrary byte slices (a TLS record may hold half a
  * frame or several frames) and hands out whole frames.  It never buffers more
  * than 4 + max bytes: a length above the limit is reported at once, before
- * the body arrives, so a hostile peer cannot make us allocate it.
+ * the body arrives, so a hostile peer cannot make us allocate it.  Below the
+ * limit the body buffer grows with the bytes that actually arrive (from
+ * TD_FRAME_GROW_MIN, doubling), so a slowloris announcing 4 MiB and sending
+ * one byte a second holds kilobytes, not megabytes (issue 9).
  */
 #ifndef TD_FRAME_H
 #define TD_FRAME_H
@@ -24,12 +27,16 @@
  * nothing we send needs more). */
 #define TD_FRAME_MAX_CEILING (64u * 1024 * 1024)
 #define TD_FRAME_HDR 4
+/* First allocation for a frame body: most frames (Hello, Pull, Ping, acks)
+ * fit; larger ones double from here as their bytes arrive. */
+#define TD_FRAME_GROW_MIN (16u * 1024)
 
 typedef struct td_framer {
     uint32_t max;          /* largest accepted body */
     uint8_t hdr[TD_FRAME_HDR];
     size_t hdr_have;       /* bytes of hdr received */
-    uint8_t *body;         /* owned; allocated once the length is known */
+    uint8_t *body;         /* owned; grows as the body arrives */
+    size_t body_cap;       /* bytes allocated at body */
     uint32_t body_len;
     uint32_t body_have;
     int failed;            /* sticky: once an error is reported, feed refuses */

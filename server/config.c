@@ -29,7 +29,8 @@ const char tds_config_usage_common[] =
 static const char *const tds__keys_common[] = {"ca", "cert", "key", "crl", "data", "log-level", "origin",
                                                "report-day", "due-soon-days", NULL};
 static const char *const tds__keys_serve[] = {"listen", "port-file", "max-conns", "max-frame",
-                                              "handshake-timeout", "idle-timeout", "renew-ca-dir",
+                                              "handshake-timeout", "idle-timeout", "stall-timeout",
+                                              "push-rate", "push-burst", "renew-ca-dir",
                                               "renew-days", "renew-window", "renew-roles", NULL};
 
 void tds_config_init(tds_config *cfg, const char *prog)
@@ -46,6 +47,9 @@ void tds_config_init(tds_config *cfg, const char *prog)
     cfg->renew_roles = 1u << TD_ROLE_OFFICE;
     cfg->report_day = TD_STATUS_REPORT_DUE_DAY;
     cfg->due_soon_days = TD_STATUS_DUE_SOON_DAYS;
+    cfg->stall_ms = TDS_DEFAULT_STALL_MS;
+    cfg->push_rate = TDS_DEFAULT_PUSH_RATE;
+    cfg->push_burst = TDS_DEFAULT_PUSH_BURST;
 }
 
 void tds_config_free(tds_config *cfg)
@@ -168,9 +172,13 @@ static int tds__set(tds_config *cfg, const char *key, const char *val, const cha
     if (!strcmp(key, "renew-window") && n <= 36500) { cfg->renew_window = (int)n; return 0; }
     if (!strcmp(key, "report-day") && n >= 1 && n <= 31) { cfg->report_day = (int)n; return 0; }
     if (!strcmp(key, "due-soon-days") && n <= TD_STATUS_DUE_SOON_MAX) { cfg->due_soon_days = (int)n; return 0; }
+    if (!strcmp(key, "stall-timeout") && n >= 1 && n <= 3600) { cfg->stall_ms = n * 1000; return 0; }
+    if (!strcmp(key, "push-rate") && n <= 10000000) { cfg->push_rate = (uint32_t)n; return 0; }
+    if (!strcmp(key, "push-burst") && n >= 1 && n <= 100000000) { cfg->push_burst = (uint32_t)n; return 0; }
     if (!strcmp(key, "max-conns") || !strcmp(key, "max-frame") || !strcmp(key, "handshake-timeout") ||
         !strcmp(key, "idle-timeout") || !strcmp(key, "renew-days") || !strcmp(key, "renew-window") ||
-        !strcmp(key, "report-day") || !strcmp(key, "due-soon-days")) {
+        !strcmp(key, "report-day") || !strcmp(key, "due-soon-days") || !strcmp(key, "stall-timeout") ||
+        !strcmp(key, "push-rate") || !strcmp(key, "push-burst")) {
         fprintf(stderr, "%s: %s: %s = %llu nằm ngoài giới hạn cho phép\n", cfg->prog, where, key, n);
         return -1;
     }

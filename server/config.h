@@ -24,6 +24,15 @@
 #define TDS_DEFAULT_IDLE_MS 300000
 /* Each session costs ~100 KiB (TLS buffers, framer); 1000 fit easily. */
 #define TDS_DEFAULT_MAX_CONNS 1000
+/* Issue 9, a client flooding pushes: entries per second per device, and
+ * the burst it may send at once.  An office back after weeks offline sends
+ * a few thousand; tdbench pushes 12,500 per device as fast as it can.  So
+ * the burst is generous and the rate still lets a backlog through at four
+ * full batches a second. */
+#define TDS_DEFAULT_PUSH_RATE 2000
+#define TDS_DEFAULT_PUSH_BURST 100000
+/* Issue 9, a peer that never reads: see TD_CONN_STALL_MS (conn.h). */
+#define TDS_DEFAULT_STALL_MS 60000
 /* Where the log lives when neither --data nor $TIENDO_DATA says. */
 #define TDS_DEFAULT_DATA "/var/lib/tiendo"
 /* Flags given on one command line (each is a key and a value). */
@@ -37,8 +46,9 @@ typedef struct tds_config {
     char *renew_ca_dir;
     int renew_days, renew_window;     /* days */
     unsigned renew_roles;             /* bit (1 << td_role) per role */
-    uint64_t handshake_ms, idle_ms;
+    uint64_t handshake_ms, idle_ms, stall_ms;
     uint32_t max_frame;
+    uint32_t push_rate, push_burst;   /* per device; rate 0 = no limit */
     int max_conns;
     /* status policy (common/status.h): reports due on this day of the month;
      * the "Sắp đến hạn" window in days.  Used by `report`. */

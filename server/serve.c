@@ -30,6 +30,7 @@
 #include "log.h"
 #include "netaddr.h"
 #include "renew.h"
+#include "ratelimit.h"
 #include "session.h"
 #include "tls.h"
 
@@ -59,6 +60,7 @@ struct tds_server {
     SSL_CTX *ctx;
     tds_config cfg;
     tds_ledger *ledger;
+    tds_ratelimit *push_rl;       /* issue 9: per-device push buckets (NULL: no limit) */
     char server_name[TD_DEVICE_MAX + 64];
     tds_client *clients;
     int nclients;
@@ -134,6 +136,7 @@ static void tds__on_open(td_conn *c)
     }
     cl->opened = 1;
     tds_session_init(&cl->sess, &subj, pk, cl->srv->server_name, &io);
+    cl->sess.push_rl = cl->srv->push_rl;
     {
         int n = i2d_X509(cert, NULL);
         unsigned char *q;
@@ -162,9 +165,8 @@ static void tds__on_data(td_conn *c, const uint8_t *data, size_t len)
 
     if (!cl->opened || cl->sess.state == TDS_ENDED) return;
     rc = td_framer_feed(&cl->framer, data, len, tds__on_frame, cl, &err);
-    if (rc == TD_ETOOBIG)
-        tds_session_fail(&cl->sess, TIENDO__ERROR_CODE__ERR_TOO_BIG, TD_ETOOBIG, err.msg,
-                         "Gói dữ liệu vượt quá giới hạn cho phép.");
+    if (rc == TD_ETOOBIG)   /* a frame above --max-frame: refused from its header, never buffered */
+        tds_session_refuse_oversized(&cl->sess, "frame", cl->framer.body_len, cl->srv->cfg.max_frame);
     else if (rc < 0 && rc != TD_ECLOSED)
         tds_session_fail(&cl->sess, TIENDO__ERROR_CODE__ERR_INTERNAL, rc, err.msg, NULL);
 }
@@ -256,6 +258,7 @@ static void tds__on_connection(uv_stream_t *server, int status)
         return;
     }
     td_conn_set_timer(cl->conn, srv->cfg.handshake_ms);
+    td_conn_set_stall_ms(cl->conn, srv->cfg.stall_ms);
     td_conn_start(cl->conn);
 }
 
@@ -360,6 +363,10 @@ static void tds__usage(FILE *f)
           "  --max-frame BYTES        kích thước gói tối đa (mặc định 4194304)\n"
           "  --handshake-timeout S    thời gian chờ bắt tay TLS, giây (mặc định 10)\n"
           "  --idle-timeout S         đóng phiên không hoạt động sau S giây (mặc định 300)\n"
+          "  --stall-timeout S        đóng phiên khi máy khách không nhận dữ liệu đang chờ gửi\n"
+          "                           (hàng đợi vượt ngưỡng) trong S giây (mặc định 60)\n"
+          "  --push-rate N            mỗi thiết bị gửi tối đa N mục/giây (0: không giới hạn; mặc định 2000)\n"
+          "  --push-burst N           ...nhưng được gửi dồn tới N mục một lúc (mặc định 100000)\n"
           "  --port-file FILE         ghi cổng thực tế vào FILE (dùng với cổng 0)\n"
           "  --origin NAME            tên nguồn (origin) của các điểm kiểm đã ký\n"
           "  --renew-ca-dir DIR       thư mục CA (tiendo-pki) để cấp lại chứng thư trực tuyến\n"
@@ -474,6 +481,11 @@ int tds_cmd_serve(int argc, char **argv)
                     (unsigned long long)td_state_count(tds_ledger_state(srv.ledger)));
         tds__sync_crl(&srv);
     }
+    srv.push_rl = tds_rl_new(cfg->push_rate, cfg->push_burst);
+    if (cfg->push_rate)
+        td_log_info("push rate limit: %u entries/s per device, burst %u", cfg->push_rate, cfg->push_burst);
+    else
+        td_log_warn("push-rate 0: pushes are not rate-limited");
     {
         X509 *mine = SSL_CTX_get0_certificate(srv.ctx);
         X509_NAME *n = mine ? X509_get_subject_name(mine) : NULL;
@@ -530,6 +542,7 @@ out_loop:
     tds_ledger_close(srv.ledger);
     tds_renewer_close(srv.renewer);
     tds_datalock_release(srv.lock_fd);
+    tds_rl_free(srv.push_rl);
     tds_config_free(cfg);
     return exit_code;
 }

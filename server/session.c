@@ -10,6 +10,7 @@
 #include "frame.h"
 #include "log.h"
 #include "proto_ver.h"
+#include "ratelimit.h"
 #include "sync_limits.h"
 
 void tds_session_init(tds_session *s, const td_subject *peer, const unsigned char pk[32],
@@ -49,6 +50,16 @@ int tds_session_fail(tds_session *s, Tiendo__ErrorCode code, int td_code, const 
     s->state = TDS_ENDED;
     s->io.end(s->io.arg);
     return td_code;
+}
+
+int tds_session_refuse_oversized(tds_session *s, const char *what, uint64_t size, uint64_t limit)
+{
+    char msg[256], vi[256];
+    snprintf(msg, sizeof msg, "%s of %llu bytes exceeds the limit of %llu bytes", what, (unsigned long long)size,
+             (unsigned long long)limit);
+    snprintf(vi, sizeof vi, "Dữ liệu gửi lên (%s, %llu byte) vượt quá giới hạn %llu byte; hãy giảm kích thước rồi gửi lại.",
+             what, (unsigned long long)size, (unsigned long long)limit);
+    return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_TOO_BIG, TD_ETOOBIG, msg, vi);
 }
 
 static uint64_t td__now_ms(void)
@@ -262,6 +273,19 @@ static int tds__on_push(tds_session *s, const Tiendo__Push *p)
     if (!s->be)
         return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_INTERNAL, TD_EINTERNAL, "push: this server has no log",
                                 "Máy chủ chưa sẵn sàng nhận dữ liệu.");
+    if (s->push_rl) {   /* issue 9: a device flooding pushes gets ERR_BUSY, not the event loop */
+        uint32_t cost = p->n_entries > TDS_RL_PUSH_MIN_COST ? (uint32_t)p->n_entries : TDS_RL_PUSH_MIN_COST;
+        uint64_t wait_ms = tds_rl_take(s->push_rl, s->peer_pk, cost, 0);
+        if (wait_ms) {
+            char vi[256];
+            s->rate_limited++;
+            snprintf(msg, sizeof msg, "push rate limit: %s/%s pushes faster than push-rate allows; retry in %llu ms",
+                     s->peer.agency, s->peer.device, (unsigned long long)wait_ms);
+            snprintf(vi, sizeof vi, "Thiết bị gửi dữ liệu lên quá nhanh, vượt giới hạn của máy chủ; "
+                     "hãy đồng bộ lại sau khoảng %llu giây.", (unsigned long long)(wait_ms + 999) / 1000);
+            return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_EBUSY, msg, vi);
+        }
+    }
     if (p->n_entries) {
         acks = calloc(p->n_entries, sizeof *acks);
         av = calloc(p->n_entries, sizeof *av);

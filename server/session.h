@@ -200,6 +200,11 @@ typedef struct tds_session {
     const tds_backend *be;            /* borrowed; NULL: no storage */
     tds_peer pk_peer;                 /* subject, key and certificate for the backend */
     uint64_t pushed, pulled;          /* entries acked as stored / sent, for logs */
+    /* Issue 9: per-device push rate limit (server-wide buckets, borrowed;
+     * NULL = none).  A Push over the limit ends the session with ERR_BUSY,
+     * saying when to retry, before the backend sees it. */
+    struct tds_ratelimit *push_rl;
+    uint64_t rate_limited;            /* pushes refused by push_rl, for logs */
 } tds_session;
 
 void tds_session_init(tds_session *s, const td_subject *peer, const unsigned char pk[32],
@@ -214,6 +219,14 @@ void tds_session_set_backend(tds_session *s, const tds_backend *be, const uint8_
  * TD_E* code once it has ended (the Error frame has been sent).
  */
 int tds_session_on_frame(tds_session *s, const uint8_t *body, size_t len);
+
+/*
+ * Hook for oversized payloads (issue 9): end the session with ERR_TOO_BIG
+ * naming what (e.g. "attachment"), its size and the limit, in English and
+ * Vietnamese.  serve.c uses it for a frame above --max-frame; the attachment
+ * frames (being added) call it for an attachment above their own limit.
+ */
+int tds_session_refuse_oversized(tds_session *s, const char *what, uint64_t size, uint64_t limit);
 
 /* Send an Error frame (code, English message, Vietnamese message) and end. */
 int tds_session_fail(tds_session *s, Tiendo__ErrorCode code, int td_code, const char *msg,

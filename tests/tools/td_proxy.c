@@ -1,10 +1,13 @@
 /*
  * td_proxy — a loopback TCP proxy that cuts connections after N bytes, for
- * the fault tests (sync_cut.sh).
+ * the fault tests (sync_cut.sh), or, with --chaos, delays, stalls, cuts and
+ * resets them at random (chaos.sh, issue 9).
  *
  *   td_proxy --listen 127.0.0.1:0 --port-file F --to 127.0.0.1:PORT
  *            [--cut-after N] [--direction both|up|down] [--once]
  *            [--delay-ms D] [--rate-bps R] [--trace]
+ *            [--chaos SEED [--chaos-delay-max MS] [--chaos-cut PCT]
+ *             [--chaos-cut-max BYTES] [--chaos-stall PCT] [--chaos-stall-max MS]]
  *
  * Each accepted connection gets its own upstream connection to --to, and
  * bytes are forwarded both ways.  "up" is client -> server, "down" is
@@ -17,19 +20,28 @@
  * --cut-after nothing is cut.
  *
  * --delay-ms D holds every chunk D ms before forwarding it (order kept).
- * --rate-bps R shapes each direction of each connection to R bits/s (the
- * slow-link scenario of issue 8: 64000 with --delay-ms 150 is a 64 kbit/s
- * link with 300 ms round trips): a chunk leaves when the previous one of
- * the same direction has been "transmitted" (len * 8 / R s after it could
- * start), then waits the --delay-ms propagation delay.  Like a store-and-
- * forward link with an unbounded queue: the sender is not slowed by TCP
- * back-pressure, but bytes arrive no faster than R allows.
+ * --rate-bps R shapes each direction of each connection to R bits/s: a
+ * chunk leaves len * 8 / R s after the previous one of the same direction
+ * (after the --delay-ms propagation delay), like a store-and-forward link.
+ * The slow-link scenario of issue 8 is 64000 with --delay-ms 150 (64 kbit/s,
+ * 300 ms round trips); crash.sh stretches a push or a pull over many batches
+ * so that a kill lands inside it.
+ *
+ * --chaos SEED (xorshift, reproducible for one schedule of arrivals): every
+ * chunk is held a random 0..--chaos-delay-max ms (default 20; order kept:
+ * a chunk is never released before the one ahead of it); PCT % of the
+ * connections (--chaos-cut, default 30) are cut at a random byte offset in
+ * 1..--chaos-cut-max (default 200000, both directions counted), half of
+ * them by a reset (RST) and half by a plain close (FIN); --chaos-stall PCT
+ * % (default 20) stall once, at a random offset, for a random time up to
+ * --chaos-stall-max ms (default 3000) in both directions.  The cut and the
+ * stall apply whatever --direction says.
  * --trace prints each forwarded chunk as "chunk CONN up|down OFFSET+LEN",
  * OFFSET being the total bytes of the connection (both directions) before
  * it, so a script can aim cuts at record boundaries.
  *
  * When a connection ends it prints one line on stdout:
- *   conn K: up=U down=D total=T cut|closed
+ *   conn K: up=U down=D total=T cut|closed [reset] [stalled S ms]
  * SIGTERM / SIGINT: stop listening, close everything, exit 0.
  *
  * Ownership (libuv rules): a pconn owns its two TCP handles and is freed
@@ -72,9 +84,13 @@ struct pconn {
     uv_connect_t creq;
     uint64_t id;
     uint64_t n_up, n_down;        /* bytes forwarded */
-    double busy_up, busy_down;    /* --rate-bps: when each direction's link is free (ms, hrtime) */
     uint64_t counted;             /* bytes counted towards the cut */
     int cut_armed;                /* this connection may be cut */
+    uint64_t cut_at;              /* ...when counted reaches this */
+    int cut_reset;                /* cut by RST (else FIN) */
+    uint64_t rel[2];              /* chaos: release time of the last chunk up / down */
+    uint64_t stall_at, stall_ms;  /* chaos: stall once when the total reaches stall_at */
+    int stall_armed, stalled;
     int cutting;                  /* the cut is decided; no more forwarding */
     int closing;
     int handles_left;             /* close callbacks still to come */
@@ -100,8 +116,21 @@ static struct sockaddr_in to_addr;
 static uint64_t cut_after = UINT64_MAX;
 static int direction = DIR_BOTH, once, trace;
 static uint64_t delay_ms;
-static double rate_bps;           /* 0: not shaped */
-static uint64_t n_conns, n_cut;
+static uint64_t n_conns, n_cut, n_stalled, n_reset;
+static int chaos;
+static uint64_t rate_bps;
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static uint64_t chaos_delay_max = 20, chaos_cut_pct = 30, chaos_cut_max = 200000;
+static uint64_t chaos_stall_pct = 20, chaos_stall_max = 3000;
+
+/* xorshift64*: a uniform value in [0, n) (n > 0). */
+static uint64_t rnd(uint64_t n)
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return (rng_state * 0x2545f4914f6cdd1dull) % n;
+}
 static pconn *conns;
 static int stopping;
 
@@ -140,8 +169,10 @@ static void px_close(pconn *c, int reset)
 {
     if (c->closing) return;
     c->closing = 1;
-    printf("conn %" PRIu64 ": up=%" PRIu64 " down=%" PRIu64 " total=%" PRIu64 " %s\n", c->id, c->n_up,
-           c->n_down, c->n_up + c->n_down, c->cutting ? "cut" : "closed");
+    printf("conn %" PRIu64 ": up=%" PRIu64 " down=%" PRIu64 " total=%" PRIu64 " %s%s", c->id, c->n_up,
+           c->n_down, c->n_up + c->n_down, c->cutting ? "cut" : "closed", c->cutting && !reset ? " fin" : "");
+    if (c->stalled) printf(" stalled %" PRIu64 " ms", c->stall_ms);
+    printf("\n");
     fflush(stdout);
     side_close(&c->cl, reset);
     side_close(&c->up, reset);
@@ -205,7 +236,7 @@ static void on_written(uv_write_t *w, int status)
     if (status < 0) {
         px_close(c, 1);
     } else if (k->last) {
-        px_close(c, 1);
+        px_close(c, c->cut_reset);
     } else if (!c->closing && uv_stream_get_write_queue_size((uv_stream_t *)&k->dst->tcp) < PX_WRITE_HIGH / 2) {
         side_read_start(src);
     }
@@ -285,7 +316,7 @@ static void forward(side *src, const char *data, size_t len, int last)
     k->c = c;
     k->dst = dst;
     k->last = last;
-    k->refs = delay_ms || rate_bps > 0 ? 2 : 1;
+    k->refs = delay_ms || chaos || rate_bps ? 2 : 1;
     k->len = len;
     if (len) memcpy(k->data, data, len);
     if (trace && len) {
@@ -295,17 +326,25 @@ static void forward(side *src, const char *data, size_t len, int last)
     if (src->is_client) c->n_up += len;
     else c->n_down += len;
     c->pending++;
-    if (rate_bps > 0) {
-        /* Serialise on this direction's link, then propagate.  Due times
-         * only grow, and libuv runs timers due together in start order, so
-         * the stream keeps its order. */
-        double now = (double)uv_hrtime() / 1e6;
-        double *busy = src->is_client ? &c->busy_up : &c->busy_down;
-        double start = *busy > now ? *busy : now;
-        *busy = start + (double)len * 8.0 * 1000.0 / rate_bps;
+    if (chaos || rate_bps) {
+        /* A random hold, never before the chunk ahead in this direction
+         * (timers due together run in start order); a stall pushes both
+         * directions back; --rate-bps spaces chunks by their size. */
+        uint64_t now = uv_now(loop), r = now + delay_ms + (chaos ? rnd(chaos_delay_max + 1) : 0);
+        int d = src->is_client ? 0 : 1;
+        if (r < c->rel[d]) r = c->rel[d];
+        if (rate_bps) r += (uint64_t)len * 8 * 1000 / rate_bps;   /* serialisation at rate_bps bits/s */
+        if (c->stall_armed && c->n_up + c->n_down >= c->stall_at) {
+            c->stall_armed = 0;
+            c->stalled = 1;
+            n_stalled++;
+            r += c->stall_ms;
+            if (c->rel[!d] < r) c->rel[!d] = r;
+        }
+        c->rel[d] = r;
         k->t.data = k;
         uv_timer_init(loop, &k->t);
-        uv_timer_start(&k->t, on_delay, (uint64_t)(*busy - now + 0.5) + delay_ms, 0);
+        uv_timer_start(&k->t, on_delay, r - now, 0);
     } else if (delay_ms) {
         k->t.data = k;
         uv_timer_init(loop, &k->t);
@@ -347,12 +386,13 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
     {
         size_t n = (size_t)nread;
         int counts = direction == DIR_BOTH || (direction == DIR_UP) == s->is_client;
-        if (c->cut_armed && counts && c->counted + n >= cut_after) {
-            size_t part = (size_t)(cut_after - c->counted);
-            c->counted = cut_after;
+        if (c->cut_armed && counts && c->counted + n >= c->cut_at) {
+            size_t part = (size_t)(c->cut_at - c->counted);
+            c->counted = c->cut_at;
             cut_now(c);
+            if (c->cut_reset) n_reset++;
             if (part > 0) forward(s, buf->base, part, 1);
-            else px_close(c, 1);
+            else px_close(c, c->cut_reset);
         } else {
             if (counts) c->counted += n;
             forward(s, buf->base, n, 0);
@@ -386,6 +426,17 @@ static void on_accept(uv_stream_t *server, int status)
     if (!c) return;
     c->id = ++n_conns;
     c->cut_armed = cut_after != UINT64_MAX && !(once && n_cut > 0);
+    c->cut_at = cut_after;
+    c->cut_reset = 1;
+    if (chaos) {
+        c->cut_armed = rnd(100) < chaos_cut_pct;
+        c->cut_at = 1 + rnd(chaos_cut_max);
+        c->cut_reset = (int)rnd(2);
+        if ((c->stall_armed = rnd(100) < chaos_stall_pct)) {
+            c->stall_at = rnd(chaos_cut_max);
+            c->stall_ms = 1 + rnd(chaos_stall_max);
+        }
+    }
     c->cl.c = c->up.c = c;
     c->cl.is_client = 1;
     c->cl.tcp.data = &c->cl;
@@ -403,7 +454,7 @@ static void on_accept(uv_stream_t *server, int status)
     uv_tcp_init(loop, &c->up.tcp);
     c->up.open = 1;
     c->handles_left = 2;
-    if (c->cut_armed && cut_after == 0) {
+    if (c->cut_armed && c->cut_at == 0) {
         cut_now(c);
         px_close(c, 1);
         return;
@@ -453,7 +504,9 @@ static int parse_u64(const char *s, uint64_t *out)
 static void usage(void)
 {
     fprintf(stderr, "usage: td_proxy --listen H:P --to H:P [--port-file F] [--cut-after N]\n"
-                    "                [--direction both|up|down] [--once] [--delay-ms D] [--rate-bps R] [--trace]\n");
+                    "                [--direction both|up|down] [--once] [--delay-ms D] [--rate-bps R] [--trace]\n"
+                    "                [--chaos SEED [--chaos-delay-max MS] [--chaos-cut PCT] [--chaos-cut-max BYTES]\n"
+                    "                 [--chaos-stall PCT] [--chaos-stall-max MS]]\n");
 }
 
 int main(int argc, char **argv)
@@ -470,15 +523,21 @@ int main(int argc, char **argv)
         if (!v) { usage(); return 2; }
         i++;
         if (!strcmp(a, "--listen")) listen_s = v;
+        else if (!strcmp(a, "--chaos")) {
+            if (parse_u64(v, &rng_state)) { usage(); return 2; }
+            rng_state = rng_state * 0x9e3779b97f4a7c15ull + 1;   /* never 0 */
+            chaos = 1;
+        }
+        else if (!strcmp(a, "--chaos-delay-max")) { if (parse_u64(v, &chaos_delay_max)) { usage(); return 2; } }
+        else if (!strcmp(a, "--chaos-cut")) { if (parse_u64(v, &chaos_cut_pct)) { usage(); return 2; } }
+        else if (!strcmp(a, "--chaos-cut-max")) { if (parse_u64(v, &chaos_cut_max) || !chaos_cut_max) { usage(); return 2; } }
+        else if (!strcmp(a, "--chaos-stall")) { if (parse_u64(v, &chaos_stall_pct)) { usage(); return 2; } }
+        else if (!strcmp(a, "--chaos-stall-max")) { if (parse_u64(v, &chaos_stall_max)) { usage(); return 2; } }
         else if (!strcmp(a, "--to")) to_s = v;
         else if (!strcmp(a, "--port-file")) port_file = v;
         else if (!strcmp(a, "--cut-after")) { if (parse_u64(v, &cut_after)) { usage(); return 2; } }
         else if (!strcmp(a, "--delay-ms")) { if (parse_u64(v, &delay_ms)) { usage(); return 2; } }
-        else if (!strcmp(a, "--rate-bps")) {
-            uint64_t r;
-            if (parse_u64(v, &r) || r == 0) { usage(); return 2; }
-            rate_bps = (double)r;
-        }
+        else if (!strcmp(a, "--rate-bps")) { if (parse_u64(v, &rate_bps)) { usage(); return 2; } }
         else if (!strcmp(a, "--direction")) {
             if (!strcmp(v, "both")) direction = DIR_BOTH;
             else if (!strcmp(v, "up")) direction = DIR_UP;
@@ -519,7 +578,7 @@ int main(int argc, char **argv)
     uv_signal_start(&sig_int, on_signal, SIGINT);
     uv_run(loop, UV_RUN_DEFAULT);
     rc = uv_loop_close(loop);
-    fprintf(stderr, "td_proxy: stopped: %" PRIu64 " connections, %" PRIu64 " cut%s\n", n_conns, n_cut,
-            rc ? " (loop not closed cleanly)" : "");
+    fprintf(stderr, "td_proxy: stopped: %" PRIu64 " connections, %" PRIu64 " cut (%" PRIu64 " by reset), %" PRIu64
+            " stalled%s\n", n_conns, n_cut, n_reset, n_stalled, rc ? " (loop not closed cleanly)" : "");
     return rc ? 1 : 0;
 }

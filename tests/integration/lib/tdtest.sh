@@ -200,7 +200,9 @@ mark_log() { LOG_MARK[$1]=$(stat -c %s "${SRV_LOG[$1]}"); }
 log_has() {
     local name=$1 desc=$2 word=$3 i off=${LOG_MARK[$1]:-0}
     for ((i = 0; i < 60 * TD_SLOW; i++)); do
-        if tail -c +$((off + 1)) "${SRV_LOG[$name]}" | grep -qF -- "$word"; then
+        # grep without -q reads to the end: with -q, tail could die of SIGPIPE
+        # on a long log and pipefail would turn the match into a failure.
+        if tail -c +$((off + 1)) "${SRV_LOG[$name]}" | grep -F -- "$word" >/dev/null; then
             pass "$desc: server log says \"$word\""
             return 0
         fi
