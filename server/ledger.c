@@ -705,6 +705,10 @@ static uint64_t tds__device_next_seq(const tds_ledger *l, const tds_peer *peer, 
  * the server's memory to a few pipelined batches (TD_PUSH_MAX_BYTES each)
  * whatever the number of sessions pushing at the same time. */
 #define TDS_GROUP_MAX_BYTES (8u * 1024 * 1024)
+/* Pushes a group may hold (each keeps its acks, up to TD_PUSH_MAX_ENTRIES of
+ * them): bounds the memory of many small or duplicate pushes read in one
+ * iteration, which add few bytes of rows. */
+#define TDS_GROUP_MAX_PUSHES 256
 
 /* Fail every waiter of the group (rolled back or never begun). */
 static void tds__group_fail(tds_ledger *l, int rc, const td_error *err)
@@ -757,7 +761,7 @@ void tds_ledger_group_flush(tds_ledger *l)
          * failure to sign is logged: the rows are committed, and the next
          * Welcome signs. */
         if (g->nrows && tds__now_ms() - l->last_sign_ms >= TDS_CHECKPOINT_INTERVAL_MS &&
-            tds__sign_latest(l, &err))
+            (rc = tds__sign_latest(l, &err)))
             td_log_error("signing a checkpoint after a push: %s", err.msg);
     }
     tds__pending_free(g->rows, g->nrows);
@@ -768,7 +772,16 @@ void tds_ledger_group_flush(tds_ledger *l)
     nw = g->nw;
     g->w = NULL;
     g->nw = g->capw = 0;
-    for (size_t i = 0; i < nw; i++) w[i].done(w[i].arg, 0, NULL);
+    /* A failed signature fails the pushes as before group commit: their
+     * rows are committed, and the device's re-send is acked DUPLICATE once
+     * a checkpoint covers them. */
+    for (size_t i = 0; i < nw; i++) {
+        if (rc)
+            for (size_t k = 0; k < w[i].n; k++)
+                if (w[i].acks[k].status == TIENDO__ACK_STATUS__ACK_STORED)
+                    w[i].acks[k].status = TIENDO__ACK_STATUS__ACK_UNSPECIFIED;
+        w[i].done(w[i].arg, rc, rc ? &err : NULL);
+    }
     free(w);
 }
 
@@ -918,7 +931,6 @@ static int tds__push_append(tds_ledger *l, const tds_peer *peer, size_t n, tds_a
             return rc;
         p->body = bytes[i];       /* ownership moves to the group */
         bytes[i] = NULL;
-        g->bytes += lens[i];
         a->status = TIENDO__ACK_STATUS__ACK_STORED;
         a->index = p->row.idx;
         g->nrows++;
@@ -981,6 +993,9 @@ void tds_ledger_push_defer(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEn
     }
     g->w[g->nw++] = (tds_group_waiter){acks, n, done, arg};
     g->pushes++;
+    /* every byte received counts against the cap, stored or not */
+    for (size_t i = 0; i < n; i++)
+        if (entries[i]) g->bytes += entries[i]->body.len + entries[i]->sig.len;
     if (nok && (rc = tds__push_append(l, peer, n, acks, en, bytes, lens, &err))) {
         tds__group_fail(l, rc, &err);
         goto out;
@@ -988,7 +1003,7 @@ void tds_ledger_push_defer(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEn
     tds__log_refusals(peer, acks, n);
     /* Without an open transaction (everything refused or empty) nothing
      * waits for a commit, except the order behind earlier pushes. */
-    if (!g->open || g->bytes >= TDS_GROUP_MAX_BYTES) tds_ledger_group_flush(l);
+    if (!g->open || g->bytes >= TDS_GROUP_MAX_BYTES || g->nw >= TDS_GROUP_MAX_PUSHES) tds_ledger_group_flush(l);
 out:
     for (size_t i = 0; en && i < n; i++) {
         td_entry_free(&en[i]);

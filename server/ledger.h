@@ -124,7 +124,10 @@ const tds_backend *tds_ledger_backend(tds_ledger *l);
  * flush (session.h): pushes are appended to one open transaction and
  * committed together by tds_ledger_group_flush — the owner calls it once
  * per event-loop iteration — or at once when the group holds
- * TDS_GROUP_MAX_BYTES of entries.  Every other ledger operation commits
+ * TDS_GROUP_MAX_BYTES of entries received or TDS_GROUP_MAX_PUSHES pushes
+ * (ledger.c).  A checkpoint signature that fails after the commit fails the
+ * group's pushes (rows kept; re-sends are acked DUPLICATE), as a per-push
+ * commit did.  Every other ledger operation commits
  * an open group before it touches the store (so nothing reads uncommitted
  * rows and no second transaction is begun); tds_ledger_close does too.
  * Acks are handed over only after the commit; a failed commit fails every
