@@ -25,7 +25,8 @@
  * its share before the clock starts; pushing is timed from a barrier after
  * every client's handshake to the last PushAck.  Batches respect
  * TD_PUSH_MAX_ENTRIES / TD_PUSH_MAX_BYTES; W batches may be in flight per
- * link (default 1, as the client's sync does).
+ * link (default TDC_PUSH_WINDOW, as the client's sync does since issue 8;
+ * --window 1 is the stop-and-wait push of before).
  *
  * Figures: push entries/s; wire bytes per entry (link counters, handshake
  * excluded) against the SignedEntry and Entry.payload sizes; round trips;
@@ -101,7 +102,7 @@ typedef struct tb_client {
 } tb_client;
 
 static size_t opt_n = 20000, opt_m = 4, opt_text = 300;
-static unsigned opt_window = 1;
+static unsigned opt_window = TDC_PUSH_WINDOW;
 static pthread_barrier_t tb_barrier;
 static double t_push0;
 

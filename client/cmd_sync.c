@@ -17,6 +17,7 @@
 #include "certwarn.h"
 #include "cmds.h"
 #include "link.h"
+#include "log.h"
 #include "sync.h"
 #include "sync_limits.h"
 
@@ -120,6 +121,14 @@ static int tdc__attempt(tdc__run *run, td_error *why)
     lo.dev = &c->dev;
     lo.server = run->server;
     lo.cursor = tdc_replica_cursor(c->rep);
+    /* Interoperability and fault tests (not for people): play an older
+     * client (TIENDO_PROTO_MAX=2: no own-entry omission), or push in small
+     * batches so that a short outbox fills the pipelined window
+     * (TIENDO_PUSH_BATCH=N entries per Push). */
+    {
+        const char *pm = getenv("TIENDO_PROTO_MAX");
+        if (pm && *pm) lo.max_version = (uint32_t)strtoul(pm, NULL, 10);
+    }
     /* Hello carries the last verified checkpoint: the server proves the
      * new one consistent with it. */
     if ((have_head = tdc_sync_hello_head(c->rep, &head_row, &head, why)) < 0) return 1;
@@ -138,6 +147,10 @@ static int tdc__attempt(tdc__run *run, td_error *why)
     memset(&so, 0, sizeof so);
     so.agency = c->id.subject.agency;
     so.progress = tdc__progress;
+    {
+        const char *pb = getenv("TIENDO_PUSH_BATCH");
+        if (pb && *pb) so.push_max_entries = (size_t)strtoul(pb, NULL, 10);
+    }
     so.progress_arg = run;
     so.server_pk = server_pk;
     so.id = &c->id;
@@ -155,6 +168,9 @@ static int tdc__attempt(tdc__run *run, td_error *why)
                     (unsigned long long)(s.stored + s.duplicate), (unsigned long long)s.pulled);
         return 1;
     }
+    if (s.own_rebuilt || s.own_fallbacks)
+        td_log_info("own entries: %llu rebuilt from the outbox (no body on the wire), %llu batches pulled again "
+                    "with bodies", (unsigned long long)s.own_rebuilt, (unsigned long long)s.own_fallbacks);
     if (!run->quiet) {
         printf("Đồng bộ xong: gửi %llu, nhận %llu, bị từ chối %llu.\n", (unsigned long long)(s.stored + s.duplicate),
                (unsigned long long)s.pulled, (unsigned long long)s.refused);

@@ -490,6 +490,47 @@ int tdc_replica_outbox_pending(tdc_replica *r, uint64_t after_seq, size_t max_n,
     return rc;
 }
 
+int tdc_replica_outbox_get(tdc_replica *r, uint64_t seq, tdc_outbox_item *out, int *found, td_error *err)
+{
+    sqlite3_stmt *st;
+    tdc_outbox_item *v = NULL;
+    size_t n = 0;
+    int rc;
+    *found = 0;
+    memset(out, 0, sizeof *out);
+    if ((rc = tdc__prepare(r, "SELECT seq, kind, created_ms, status, idx, reason, summary, body FROM outbox "
+                              "WHERE seq = ?1",
+                           &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)seq);
+    rc = tdc__read_items(r, st, 1, 1, 0, &v, &n, err);
+    sqlite3_finalize(st);
+    if (rc) return rc;
+    if (n == 1) {
+        *out = v[0];
+        *found = 1;
+    }
+    free(v);
+    return TD_OK;
+}
+
+int tdc_replica_outbox_own_from(tdc_replica *r, uint64_t min_index, uint64_t *seq, td_error *err)
+{
+    sqlite3_stmt *st;
+    int rc, step;
+    *seq = 0;
+    if ((rc = tdc__prepare(r, "SELECT COALESCE(MIN(seq), 0) FROM outbox "
+                              "WHERE status IN ('stored', 'duplicate') AND idx >= ?1",
+                           &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)min_index);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) *seq = (uint64_t)sqlite3_column_int64(st, 0);
+    else rc = tdc__dberr(r, err, "reading the outbox");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int tdc_replica_outbox_list(tdc_replica *r, int status, size_t limit, tdc_outbox_item **items, size_t *n,
                             td_error *err)
 {

@@ -156,6 +156,13 @@ int tdc_replica_outbox_add(tdc_replica *r, const td_identity *id, int kind, cons
 int tdc_replica_outbox_pending(tdc_replica *r, uint64_t after_seq, size_t max_n, size_t max_bytes,
                                tdc_outbox_item **items, size_t *n, td_error *err);
 
+/* The outbox entry seq, with its body (out is the caller's: free its
+ * reason, summary and body, or tdc_outbox_items_free on a copy); *found = 0
+ * when the outbox has no such seq. */
+int tdc_replica_outbox_get(tdc_replica *r, uint64_t seq, tdc_outbox_item *out, int *found, td_error *err);
+/* Lowest seq of an acknowledged (stored or duplicate) outbox entry whose log
+ * index is >= min_index, 0 if none: Pull.own_from_seq (issue 8). */
+int tdc_replica_outbox_own_from(tdc_replica *r, uint64_t min_index, uint64_t *seq, td_error *err);
 /* Entries with the given status (or all when status < 0), newest last,
  * at most limit (0 = no limit), without bodies. */
 int tdc_replica_outbox_list(tdc_replica *r, int status, size_t limit, tdc_outbox_item **items, size_t *n,

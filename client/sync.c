@@ -330,21 +330,16 @@ static int tdc__call(const tdc_sync_io *io, const Tiendo__Frame *req, Tiendo__Fr
     return TD_OK;
 }
 
-/* Send one batch of pending entries and record the acks. */
-static int tdc__push_batch(tdc_replica *r, const tdc_sync_io *io, tdc_outbox_item *items, size_t n,
-                           tdc_sync_stats *s, td_error *err)
+/* Send one batch of pending entries (a Push frame). */
+static int tdc__push_send(const tdc_sync_io *io, const tdc_outbox_item *items, size_t n, tdc_sync_stats *s,
+                          td_error *err)
 {
     Tiendo__SignedEntry **ses = calloc(n, sizeof *ses);
-    tdc_ack *acks = calloc(n, sizeof *acks);
-    Tiendo__Frame f = TIENDO__FRAME__INIT, *reply = NULL;
+    Tiendo__Frame f = TIENDO__FRAME__INIT;
     Tiendo__Push push = TIENDO__PUSH__INIT;
-    Tiendo__PushAck *pa;
     int rc = TD_OK;
 
-    if (!ses || !acks) {
-        rc = td_error_set(err, TD_ENOMEM, "push batch of %zu", n);
-        goto out;
-    }
+    if (!ses) return td_error_set(err, TD_ENOMEM, "push batch of %zu", n);
     for (size_t i = 0; i < n; i++) {
         ses[i] = tiendo__signed_entry__unpack(NULL, items[i].len, items[i].body);
         if (!ses[i]) {
@@ -357,8 +352,33 @@ static int tdc__push_batch(tdc_replica *r, const tdc_sync_io *io, tdc_outbox_ite
     push.entries = ses;
     f.body_case = TIENDO__FRAME__BODY_PUSH;
     f.push = &push;
-    if ((rc = tdc__call(io, &f, &reply, TIENDO__FRAME__BODY_PUSH_ACK, s, err))) goto out;
+    if ((rc = io->send(io->arg, &f, err))) goto out;
     s->pushed += n;
+out:
+    for (size_t i = 0; i < n; i++)
+        if (ses[i]) tiendo__signed_entry__free_unpacked(ses[i], NULL);
+    free(ses);
+    return rc;
+}
+
+/* Receive the PushAck of the oldest batch in flight and record it. */
+static int tdc__push_recv(tdc_replica *r, const tdc_sync_io *io, const tdc_outbox_item *items, size_t n,
+                          tdc_sync_stats *s, td_error *err)
+{
+    tdc_ack *acks = calloc(n ? n : 1, sizeof *acks);
+    Tiendo__Frame *reply = NULL;
+    Tiendo__PushAck *pa;
+    int rc = TD_OK;
+
+    if (!acks) return td_error_set(err, TD_ENOMEM, "push batch of %zu", n);
+    if ((rc = io->recv(io->arg, &reply, err))) goto out;
+    s->round_trips++;
+    if (reply->body_case != TIENDO__FRAME__BODY_PUSH_ACK) {
+        Tiendo__Frame w = TIENDO__FRAME__INIT;
+        w.body_case = TIENDO__FRAME__BODY_PUSH_ACK;
+        rc = td_error_set(err, TD_EPROTO, "expected %s, server sent %s", td_frame_name(&w), td_frame_name(reply));
+        goto out;
+    }
     pa = reply->push_ack;
     if (pa->n_acks != n) {
         rc = td_error_set(err, TD_EPROTO, "pushed %zu entries, server acknowledged %zu", n, pa->n_acks);
@@ -402,37 +422,56 @@ static int tdc__push_batch(tdc_replica *r, const tdc_sync_io *io, tdc_outbox_ite
     }
 out:
     td_frame_free(reply);
-    if (ses)
-        for (size_t i = 0; i < n; i++)
-            if (ses[i]) tiendo__signed_entry__free_unpacked(ses[i], NULL);
-    free(ses);
     free(acks);
     return rc;
 }
 
-/* Push pending entries with seq < limit_seq (0 = all). */
+/* One batch in flight. */
+typedef struct tdc__inflight {
+    tdc_outbox_item *items;
+    size_t n;
+} tdc__inflight;
+
+/*
+ * Push pending entries with seq < limit_seq (0 = all), pipelined: up to
+ * `window` Push frames are sent before the oldest PushAck is read (acks
+ * come back in order; session.h).  A stop-and-wait push left the link and
+ * the server idle for a round trip and a commit per batch (issue 8).
+ *
+ * Cuts: each PushAck is recorded in its own transaction; what was sent but
+ * not acked stays pending and is sent again by the next session, where the
+ * server answers DUPLICATE for what it had stored.  The server's sequence
+ * rule cannot refuse a batch because an earlier one of the window was lost:
+ * a cut or a server failure ends the session, so no later batch of it is
+ * handled; a refused entry refuses the later ones for a gap, as it did
+ * without the window.
+ */
 static int tdc__push_all(tdc_replica *r, const tdc_sync_io *io, const tdc_sync_opts *o, tdc_sync_stats *s,
                          uint64_t limit_seq, td_error *err)
 {
     size_t max_n = o->push_max_entries ? o->push_max_entries : TD_PUSH_MAX_ENTRIES;
     size_t max_b = o->push_max_bytes ? o->push_max_bytes : TD_PUSH_MAX_BYTES;
+    size_t window = o->push_window ? o->push_window : TDC_PUSH_WINDOW;
+    tdc__inflight q[TDC_PUSH_WINDOW_MAX];
+    size_t head = 0, nq = 0;
     tdc_replica_meta m;
     uint64_t after = 0, done = 0;
-    int rc;
+    int rc, exhausted = 0;
 
+    if (window > TDC_PUSH_WINDOW_MAX) window = TDC_PUSH_WINDOW_MAX;
     if ((rc = tdc_replica_meta_get(r, &m, err))) return rc;
     for (;;) {
-        tdc_outbox_item *items;
-        size_t n;
-        /* Strictly after the last seq sent in this run: an entry that
-         * stays pending (it cannot, unless the database refuses the ack)
-         * is not sent twice in one session. */
-        if ((rc = tdc_replica_outbox_pending(r, after, max_n, max_b, &items, &n, err))) return rc;
-        /* entries whose attachments the server lacks wait (point 2a) */
-        if (limit_seq) {
-            size_t keep = 0;
-            while (keep < n && items[keep].seq < limit_seq) keep++;
-            if (keep < n) {
+        while (!exhausted && nq < window) {
+            tdc_outbox_item *items;
+            size_t n;
+            /* Strictly after the last seq sent in this run: an entry that
+             * stays pending (it cannot, unless the database refuses the ack)
+             * is not sent twice in one session. */
+            if ((rc = tdc_replica_outbox_pending(r, after, max_n, max_b, &items, &n, err))) goto out;
+            /* entries whose attachments the server lacks wait (point 2a) */
+            if (limit_seq) {
+                size_t keep = 0;
+                while (keep < n && items[keep].seq < limit_seq) keep++;
                 for (size_t i = keep; i < n; i++) {
                     free(items[i].reason);
                     free(items[i].summary);
@@ -442,18 +481,32 @@ static int tdc__push_all(tdc_replica *r, const tdc_sync_io *io, const tdc_sync_o
             }
             if (n == 0) {
                 free(items);
+                exhausted = 1;
                 break;
             }
+            after = items[n - 1].seq;
+            if ((rc = tdc__push_send(io, items, n, s, err))) {
+                tdc_outbox_items_free(items, n);
+                goto out;
+            }
+            q[(head + nq) % TDC_PUSH_WINDOW_MAX] = (tdc__inflight){items, n};
+            nq++;
         }
-        if (n == 0) break;
-        after = items[n - 1].seq;
-        rc = tdc__push_batch(r, io, items, n, s, err);
-        tdc_outbox_items_free(items, n);
-        if (rc) return rc;
-        done += n;
+        if (nq == 0) break;
+        {
+            tdc__inflight *b = &q[head];
+            rc = tdc__push_recv(r, io, b->items, b->n, s, err);
+            done += b->n;
+            tdc_outbox_items_free(b->items, b->n);
+            head = (head + 1) % TDC_PUSH_WINDOW_MAX;
+            nq--;
+            if (rc) goto out;
+        }
         if (o->progress) o->progress(o->progress_arg, TDC_SYNC_PUSH, done, m.n_pending > done ? m.n_pending : done);
     }
-    return TD_OK;
+out:
+    for (; nq; nq--, head = (head + 1) % TDC_PUSH_WINDOW_MAX) tdc_outbox_items_free(q[head].items, q[head].n);
+    return rc;
 }
 
 /* Serialize one LogEntry's SignedEntry (the bytes the server stores: the
@@ -470,11 +523,63 @@ static int tdc__pack_entry(const Tiendo__LogEntry *le, uint8_t **out, size_t *le
     return TD_OK;
 }
 
+/*
+ * Rebuild the SignedEntry of our own entry sent without body (LogEntry.
+ * own_seq, protocol >= TD_PROTO_OWN) from the outbox: the row of that seq
+ * must be acknowledged at exactly this log index, so the bytes are those
+ * the server acknowledged storing there (the leaf the tree hashes).  They
+ * are re-packed as tdc__pack_entry does for a body from the wire.  Returns
+ * 0 and *out (malloc'd), or 1 with why filled when the outbox cannot vouch
+ * for it (the caller pulls the range again with bodies), or a negative code.
+ */
+static int tdc__own_rebuild(tdc_replica *r, const Tiendo__LogEntry *le, uint8_t **out, size_t *len, char *why,
+                            size_t why_len, td_error *err)
+{
+    tdc_outbox_item it;
+    Tiendo__SignedEntry *se = NULL;
+    Tiendo__Entry *e = NULL;
+    int found, rc;
+    *out = NULL;
+    if ((rc = tdc_replica_outbox_get(r, le->own_seq, &it, &found, err))) return rc;
+    if (!found) {
+        snprintf(why, why_len, "log index %llu is our seq %llu, which the outbox does not hold",
+                 (unsigned long long)le->index, (unsigned long long)le->own_seq);
+        return 1;
+    }
+    rc = 1;
+    if ((it.status != TDC_OUT_STORED && it.status != TDC_OUT_DUPLICATE) || it.index != le->index) {
+        snprintf(why, why_len, "log index %llu is our seq %llu, which the outbox has as %s at index %llu",
+                 (unsigned long long)le->index, (unsigned long long)le->own_seq, tdc_out_status_name(it.status),
+                 (unsigned long long)it.index);
+    } else if (!(se = tiendo__signed_entry__unpack(NULL, it.len, it.body)) ||
+               !(e = tiendo__entry__unpack(NULL, se->body.len, se->body.data)) || e->seq != le->own_seq) {
+        snprintf(why, why_len, "outbox seq %llu does not decode to that seq", (unsigned long long)le->own_seq);
+    } else {
+        Tiendo__SignedEntry c = TIENDO__SIGNED_ENTRY__INIT;
+        c.body = se->body;
+        c.sig = se->sig;
+        *len = tiendo__signed_entry__get_packed_size(&c);
+        if (!(*out = malloc(*len ? *len : 1))) rc = td_error_set(err, TD_ENOMEM, "log entry %llu", (unsigned long long)le->index);
+        else {
+            tiendo__signed_entry__pack(&c, *out);
+            rc = 0;
+        }
+    }
+    if (e) tiendo__entry__free_unpacked(e, NULL);
+    if (se) tiendo__signed_entry__free_unpacked(se, NULL);
+    free(it.reason);
+    free(it.summary);
+    free(it.body);
+    return rc;
+}
+
 static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_sync_io *io, const tdc_sync_opts *o,
                          tdc_sync_stats *s, td_error *err)
 {
     uint32_t limit = o->pull_limit ? o->pull_limit : TD_PULL_MAX_ENTRIES;
     uint64_t total_hint = w->log_size >= tdc_replica_cursor(r) ? w->log_size - tdc_replica_cursor(r) + 1 : 0;
+    /* our own acknowledged entries come back without their bodies (issue 8) */
+    int own_ok = w->version >= TD_PROTO_OWN && !o->no_own_omit;
     int rc;
 
     for (;;) {
@@ -483,11 +588,15 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
         Tiendo__Entries *es;
         tdc_pulled *v = NULL;
         uint8_t **bufs = NULL;
-        uint64_t since = tdc_replica_cursor(r), next;
+        uint64_t since = tdc_replica_cursor(r), next, own_from = 0, rebuilt = 0;
         size_t n = 0;
+        int again = 0;
+        char why[256];
 
+        if (own_ok && (rc = tdc_replica_outbox_own_from(r, since, &own_from, err))) return rc;
         pull.since = since;
         pull.limit = limit;
+        pull.own_from_seq = own_from;
         f.body_case = TIENDO__FRAME__BODY_PULL;
         f.pull = &pull;
         if ((rc = tdc__call(io, &f, &reply, TIENDO__FRAME__BODY_ENTRIES, s, err))) return rc;
@@ -511,7 +620,36 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
         }
         for (size_t i = 0; i < n; i++) {
             const Tiendo__LogEntry *le = es->batch[i];
-            if ((rc = tdc__pack_entry(le, &bufs[i], &v[i].len, err))) goto batch_done;
+            if (le->own_seq && !le->entry) {
+                if (!own_from) {
+                    snprintf(why, sizeof why, "log index %llu came without its body, which was not asked for",
+                             (unsigned long long)le->index);
+                    rc = 1;
+                } else {
+                    rc = tdc__own_rebuild(r, le, &bufs[i], &v[i].len, why, sizeof why, err);
+                }
+                if (rc > 0) {
+                    /* Never store what the outbox cannot vouch for: pull this
+                     * range again with every body (a second refusal of the
+                     * server to send bodies is a protocol error). */
+                    if (!own_from) {
+                        rc = td_error_set(err, TD_EPROTO, "server sent no body for log index %llu: %s",
+                                          (unsigned long long)le->index, why);
+                        goto batch_done;
+                    }
+                    td_log_warn("own entries: %s; pulling from log index %llu again with every body", why,
+                                (unsigned long long)since);
+                    s->own_fallbacks++;
+                    own_ok = 0;
+                    again = 1;
+                    rc = 0;
+                    goto batch_done;
+                }
+                if (rc) goto batch_done;
+                rebuilt++;
+            } else if ((rc = tdc__pack_entry(le, &bufs[i], &v[i].len, err))) {
+                goto batch_done;
+            }
             v[i].index = le->index;
             v[i].body = bufs[i];
             v[i].received_ms = le->received_ms;
@@ -526,6 +664,7 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
         }
         if ((rc = tdc_replica_store_batch(r, v, n, next, err))) goto batch_done;
         s->pulled += n;
+        s->own_rebuilt += rebuilt;
         if (o->progress) o->progress(o->progress_arg, TDC_SYNC_PULL, s->pulled, total_hint);
     batch_done:
         if (bufs)
@@ -536,7 +675,7 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
             int more = es->more;
             td_frame_free(reply);
             if (rc) return rc;
-            if (!more) break;
+            if (!more && !again) break;
         }
     }
     return TD_OK;

@@ -35,6 +35,9 @@
  *      by TD_PUSH_MAX_ENTRIES and TD_PUSH_MAX_BYTES; each PushAck is
  *      recorded in one transaction (stored / duplicate with the log index,
  *      refused with the reason);
+ *      Up to TDC_PUSH_WINDOW batches are in flight (sent before the oldest
+ *      PushAck is read); acks are recorded in order, one batch per
+ *      transaction; after a cut, what was not acked is sent again;
  *   3. if Welcome.has_new, or anything was pushed (our own entries are now
  *      in the log for us to pull), Pull{since = cursor} until more = false,
  *      each Entries batch committed with its cursor in one transaction and
@@ -44,6 +47,15 @@
  *      of the same size (an alarm otherwise).  A larger head (the log grew
  *      during the session) cannot be proven consistent without a proof, so
  *      it is not stored: the next Welcome proves it.
+ *      At protocol >= TD_PROTO_OWN (issue 8) each Pull carries own_from_seq
+ *      (tdc_replica_outbox_own_from: the lowest outbox seq acknowledged at
+ *      an index >= the cursor), and the server sends our own entries from
+ *      it without body; each is rebuilt from the outbox row of its seq,
+ *      which must be acknowledged at exactly that log index (the bytes the
+ *      server acknowledged: the same leaf).  When the outbox cannot vouch
+ *      for one (no row, another index, undecodable) nothing of the batch is
+ *      stored and the range is pulled again with every body
+ *      (stats->own_fallbacks).
  * With nothing pending and has_new false, no frame is sent at all: the sync
  * took one round trip after the handshake (Hello/Welcome).
  *
@@ -60,6 +72,13 @@
 #include "err.h"
 #include "replica.h"
 #include "tiendo.pb-c.h"
+
+/* Push batches in flight before the oldest PushAck is read (issue 8).  4
+ * keeps the server's verify threads and the link busy while a commit runs,
+ * and bounds what a cut sends again to 4 batches (TD_PUSH_MAX_BYTES each);
+ * acks are small, so a blocking peer cannot deadlock on them. */
+#define TDC_PUSH_WINDOW 4
+#define TDC_PUSH_WINDOW_MAX 16
 
 /* The transport: blocking calls.  recv hands over a frame the caller frees
  * with td_frame_free; an Error frame from the server is a negative return
@@ -92,6 +111,8 @@ typedef struct tdc_sync_opts {
      * "inspector"); NULL = never cosign. */
     const td_identity *id;
     int64_t now_ms;              /* 0 = wall clock (verification and alarm times) */
+    size_t push_window;          /* Push frames in flight; 0 = TDC_PUSH_WINDOW, at most TDC_PUSH_WINDOW_MAX */
+    int no_own_omit;             /* 1: pull every body, even with a version-3 server (tests, comparisons) */
 } tdc_sync_opts;
 
 typedef struct tdc_sync_stats {
@@ -107,6 +128,9 @@ typedef struct tdc_sync_stats {
     uint64_t blobs_completed;    /* files the server now holds whole */
     uint64_t blob_bytes_sent;    /* chunk bytes sent */
     uint64_t blob_bytes_resumed; /* bytes the server already had at the offer (not re-sent) */
+    /* own entries (protocol >= TD_PROTO_OWN, issue 8) */
+    uint64_t own_rebuilt;        /* pulled entries rebuilt from the outbox (no body on the wire) */
+    uint64_t own_fallbacks;      /* batches pulled again with bodies: the outbox could not vouch */
 } tdc_sync_stats;
 
 /*

@@ -14,9 +14,17 @@
  * frame it cannot decode (ERR_BAD_FRAME), whereas Welcome.version tells the
  * client beforehand, so it can say in words that the server cannot take
  * attachments yet and still sync everything else. */
-#define TD_PROTO_MAX 2
+/* 3: Pull.own_from_seq / LogEntry.own_seq (issue 8: on a slow link a
+ * device no longer pulls back the bodies of the entries it just pushed).
+ * Bumped although a version-2 peer would ignore the new fields: a version-2
+ * client that happened to send own_from_seq cannot exist, but a server must
+ * not leave bodies out for a client that cannot rebuild them, so it does so
+ * only in sessions negotiated at 3. */
+#define TD_PROTO_MAX 3
 /* Lowest version with the Blob* frames. */
 #define TD_PROTO_BLOB 2
+/* Lowest version where Pull may ask to leave out the puller's own bodies. */
+#define TD_PROTO_OWN 3
 
 /* Highest common version of [amin, amax] and [bmin, bmax]; 0 if none. */
 static inline uint32_t td_proto_negotiate(uint32_t amin, uint32_t amax, uint32_t bmin, uint32_t bmax)

@@ -119,13 +119,32 @@ int tds_ledger_start(tds_ledger *l, td_error *err);
 
 /* The session interface (tds_backend) over this ledger. */
 const tds_backend *tds_ledger_backend(tds_ledger *l);
+/*
+ * Group commit (issue 8).  With on = 1 the backend gains push_defer and
+ * flush (session.h): pushes are appended to one open transaction and
+ * committed together by tds_ledger_group_flush — the owner calls it once
+ * per event-loop iteration — or at once when the group holds
+ * TDS_GROUP_MAX_BYTES of entries received or TDS_GROUP_MAX_PUSHES pushes
+ * (ledger.c).  A checkpoint signature that fails after the commit fails the
+ * group's pushes (rows kept; re-sends are acked DUPLICATE), as a per-push
+ * commit did.  Every other ledger operation commits
+ * an open group before it touches the store (so nothing reads uncommitted
+ * rows and no second transaction is begun); tds_ledger_close does too.
+ * Acks are handed over only after the commit; a failed commit fails every
+ * push of the group (none stored).
+ */
+void tds_ledger_set_group_commit(tds_ledger *l, int on);
+void tds_ledger_group_flush(tds_ledger *l);
+/* Defer one push (tds_backend.push_defer). */
+void tds_ledger_push_defer(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEntry *const *entries, size_t n,
+                           tds_ack *acks, void (*done)(void *arg, int rc, const td_error *err), void *arg);
 /* Its three operations, callable directly (tests). */
 int tds_ledger_welcome(tds_ledger *l, const tds_peer *peer, uint64_t cursor, int *has_new, uint64_t *log_size,
                        td_error *err);
 int tds_ledger_push(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEntry *const *entries, size_t n,
                     tds_ack *acks, td_error *err);
-int tds_ledger_pull(tds_ledger *l, const tds_peer *peer, uint64_t since, uint32_t limit, Tiendo__Entries *out,
-                    td_error *err);
+int tds_ledger_pull(tds_ledger *l, const tds_peer *peer, uint64_t since, uint32_t limit, uint64_t own_from_seq,
+                    Tiendo__Entries *out, td_error *err);
 void tds_ledger_pull_free(Tiendo__Entries *out);
 
 /*

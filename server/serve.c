@@ -9,9 +9,16 @@
  * and record newly revoked certificates in the log.
  *
  * Storage: one tds_ledger (the log + derived state), opened at start; every
- * session reaches it through tds_backend.  Pushes commit synchronously on
- * the event loop (one transaction per batch, fsync'd): simple, and SQLite's
- * commit is milliseconds.
+ * session reaches it through tds_backend.  Pushes are group-committed
+ * (issue 8): every Push frame read in one event-loop iteration, from any
+ * session, is validated and appended to one transaction, and a uv_check
+ * handle (which runs after the iteration's read callbacks) commits it —
+ * one fsync — and then sends each PushAck.  Any other frame commits the
+ * group first (session.c), so acks still follow the durable commit and
+ * each session's answers stay in order.
+ *
+ * TIENDO_PROTO_MAX (environment, interoperability tests only): offer at
+ * most this protocol version, to play an older server.
  */
 #include <errno.h>
 #include <signal.h>
@@ -57,6 +64,8 @@ struct tds_server {
     uv_tcp_t listener;
     uv_signal_t sigint, sigterm, sighup;
     uv_timer_t grace;
+    uv_check_t group;             /* commits the push group once per loop iteration */
+    uint32_t proto_max;           /* TIENDO_PROTO_MAX, 0 = ours */
     SSL_CTX *ctx;
     tds_config cfg;
     tds_ledger *ledger;
@@ -137,6 +146,7 @@ static void tds__on_open(td_conn *c)
     cl->opened = 1;
     tds_session_init(&cl->sess, &subj, pk, cl->srv->server_name, &io);
     cl->sess.push_rl = cl->srv->push_rl;
+    cl->sess.max_version = cl->srv->proto_max;
     {
         int n = i2d_X509(cert, NULL);
         unsigned char *q;
@@ -199,6 +209,12 @@ static void tds__on_close(td_conn *c, const td_error *why)
                     cl->sess.peer.agency, cl->sess.peer.device,
                     why->code == TD_OK ? "by server" : why->msg,
                     (unsigned long long)cl->sess.frames_in);
+    if (cl->opened && cl->sess.deferred) {
+        /* its pushes are in the open group: commit them (the entries are
+         * kept, the acks go nowhere) before the session's memory goes */
+        cl->sess.state = TDS_ENDED;
+        tds_ledger_group_flush(srv->ledger);
+    }
     td_framer_free(&cl->framer);
     free(cl->cert_der);
     if (cl->prev) cl->prev->next = cl->next; else srv->clients = cl->next;
@@ -281,10 +297,19 @@ static void tds__on_grace(uv_timer_t *t)
     }
 }
 
+static void tds__on_check(uv_check_t *h)
+{
+    tds_server *srv = h->data;
+    tds_ledger_group_flush(srv->ledger);
+}
+
 static void tds__stop(tds_server *srv, const char *why)
 {
     if (srv->stopping) return;
     srv->stopping = 1;
+    tds_ledger_group_flush(srv->ledger);   /* acks of what was read before the Bye */
+    uv_check_stop(&srv->group);
+    uv_close((uv_handle_t *)&srv->group, tds__close_cb_free_nothing);
     td_log_info("shutting down (%s): %d open sessions", why, srv->nclients);
     uv_close((uv_handle_t *)&srv->listener, tds__close_cb_free_nothing);
     uv_close((uv_handle_t *)&srv->sigint, tds__close_cb_free_nothing);
@@ -522,6 +547,19 @@ int tds_cmd_serve(int argc, char **argv)
     uv_signal_start(&srv.sighup, tds__on_signal, SIGHUP);
     uv_timer_init(srv.loop, &srv.grace);
     srv.grace.data = &srv;
+    uv_check_init(srv.loop, &srv.group);
+    srv.group.data = &srv;
+    uv_check_start(&srv.group, tds__on_check);
+    uv_unref((uv_handle_t *)&srv.group);   /* it alone does not keep the server running */
+    tds_ledger_set_group_commit(srv.ledger, 1);
+    {
+        const char *pm = getenv("TIENDO_PROTO_MAX");
+        if (pm && *pm) {
+            srv.proto_max = (uint32_t)strtoul(pm, NULL, 10);
+            td_log_warn("TIENDO_PROTO_MAX=%u: offering protocol versions up to %u only (interoperability tests)",
+                        srv.proto_max, srv.proto_max);
+        }
+    }
     if (cfg->port_file && tds__write_port_file(cfg->port_file, port) != 0) {
         fprintf(stderr, "tiendo-server: không ghi được %s: %s\n", cfg->port_file, strerror(errno));
         tds__stop(&srv, "port file");
@@ -536,6 +574,7 @@ int tds_cmd_serve(int argc, char **argv)
     exit_code = 0;
 out_loop:
     if (!uv_is_closing((uv_handle_t *)&srv.listener)) uv_close((uv_handle_t *)&srv.listener, NULL);
+    if (srv.group.loop && !uv_is_closing((uv_handle_t *)&srv.group)) uv_close((uv_handle_t *)&srv.group, NULL);
     uv_run(srv.loop, UV_RUN_DEFAULT);
     uv_loop_close(srv.loop);
     SSL_CTX_free(srv.ctx);

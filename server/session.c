@@ -94,21 +94,22 @@ static int tds__on_hello(tds_session *s, const Tiendo__Hello *h)
     ProtobufCBinaryData cons[TD_MERKLE_MAX_PROOF];
     tds_head head;
     int rc;
-    uint32_t v = td_proto_negotiate(h->min_version, h->max_version, TD_PROTO_MIN, TD_PROTO_MAX);
+    uint32_t vmax = s->max_version && s->max_version < TD_PROTO_MAX ? s->max_version : TD_PROTO_MAX;
+    uint32_t v = td_proto_negotiate(h->min_version, h->max_version, TD_PROTO_MIN, vmax);
     char msg[256];
 
     if (v == 0) {
         if (h->max_version < TD_PROTO_MIN) {
             snprintf(msg, sizeof msg,
                      "client speaks protocol %u..%u, server needs %u..%u: client too old",
-                     h->min_version, h->max_version, TD_PROTO_MIN, TD_PROTO_MAX);
+                     h->min_version, h->max_version, TD_PROTO_MIN, vmax);
             return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_VERSION, TD_EVERSION, msg,
                                     "Phần mềm tiendo của đơn vị đã quá cũ so với máy chủ; "
                                     "hãy cập nhật phiên bản mới rồi đồng bộ lại.");
         }
         snprintf(msg, sizeof msg,
                  "client speaks protocol %u..%u, server only %u..%u: server too old",
-                 h->min_version, h->max_version, TD_PROTO_MIN, TD_PROTO_MAX);
+                 h->min_version, h->max_version, TD_PROTO_MIN, vmax);
         return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_VERSION, TD_EVERSION, msg,
                                 "Máy chủ chưa hỗ trợ phiên bản giao thức của phần mềm này; "
                                 "hãy báo Sở Khoa học và Công nghệ.");
@@ -246,14 +247,79 @@ static int tds__on_cosign(tds_session *s, const Tiendo__Cosign *c)
     return s->io.send(s->io.arg, &f);
 }
 
-static int tds__on_push(tds_session *s, const Tiendo__Push *p)
+/* Send the PushAck for acks[0..n) (the batch is durably committed). */
+static int tds__send_push_ack(tds_session *s, const tds_ack *acks, size_t n)
 {
     Tiendo__Frame f = TIENDO__FRAME__INIT;
     Tiendo__PushAck pa = TIENDO__PUSH_ACK__INIT;
-    tds_ack *acks = NULL;
     Tiendo__Ack *av = NULL, **ap = NULL;
+    size_t stored = 0;
+    int rc;
+    if (n) {
+        av = calloc(n, sizeof *av);
+        ap = calloc(n, sizeof *ap);
+        if (!av || !ap) {
+            free(av);
+            free(ap);
+            return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_ENOMEM, "out of memory for a push ack",
+                                    "Máy chủ đang quá tải; hãy thử lại sau.");
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        tiendo__ack__init(&av[i]);
+        av[i].seq = acks[i].seq;
+        av[i].status = acks[i].status;
+        av[i].index = acks[i].index;
+        av[i].reason = (char *)acks[i].reason;
+        ap[i] = &av[i];
+        if (acks[i].status == TIENDO__ACK_STATUS__ACK_STORED) stored++;
+    }
+    pa.acks = ap;
+    pa.n_acks = n;
+    f.body_case = TIENDO__FRAME__BODY_PUSH_ACK;
+    f.push_ack = &pa;
+    s->pushed += stored;
+    td_log_debug("session %s/%s: push of %zu entries, %zu stored", s->peer.agency, s->peer.device, n, stored);
+    rc = s->io.send(s->io.arg, &f);
+    free(av);
+    free(ap);
+    return rc;
+}
+
+static int tds__push_failed(tds_session *s, int rc, const td_error *err)
+{
+    return tds_session_fail(s, rc == TD_EBUSY ? TIENDO__ERROR_CODE__ERR_BUSY : TIENDO__ERROR_CODE__ERR_INTERNAL, rc,
+                            err && err->msg[0] ? err->msg : "push not stored",
+                            "Máy chủ chưa lưu được dữ liệu; hãy đồng bộ lại sau.");
+}
+
+/* A push waiting for the group commit (tds_backend.push_defer). */
+typedef struct tds__deferred {
+    tds_session *s;
+    size_t n;
+    tds_ack acks[];               /* filled by the backend */
+} tds__deferred;
+
+static void tds__push_done(void *arg, int rc, const td_error *err)
+{
+    tds__deferred *d = arg;
+    tds_session *s = d->s;
+    s->deferred--;
+    /* A session that ended meanwhile (its peer cut, a protocol error) gets
+     * nothing: its entries are stored or not, and the next session's
+     * re-send is answered DUPLICATE. */
+    if (s->state == TDS_OPEN) {
+        if (rc) tds__push_failed(s, rc, err);
+        else tds__send_push_ack(s, d->acks, d->n);
+    }
+    free(d);
+}
+
+static int tds__on_push(tds_session *s, const Tiendo__Push *p)
+{
+    tds_ack *acks = NULL;
     td_error err = {0};
-    size_t bytes = 0, stored = 0;
+    size_t bytes = 0;
     char msg[256];
     int rc;
 
@@ -286,47 +352,30 @@ static int tds__on_push(tds_session *s, const Tiendo__Push *p)
             return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_EBUSY, msg, vi);
         }
     }
-    if (p->n_entries) {
-        acks = calloc(p->n_entries, sizeof *acks);
-        av = calloc(p->n_entries, sizeof *av);
-        ap = calloc(p->n_entries, sizeof *ap);
-        if (!acks || !av || !ap) {
-            free(acks);
-            free(av);
-            free(ap);
+    if (s->be->push_defer && s->be->flush) {
+        /* Group commit: the ack leaves from tds__push_done, after the
+         * commit that covers this batch (DESIGN §6). */
+        tds__deferred *d = calloc(1, sizeof *d + p->n_entries * sizeof(tds_ack));
+        if (!d)
             return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_ENOMEM, "out of memory for a push",
                                     "Máy chủ đang quá tải; hãy thử lại sau.");
-        }
+        d->s = s;
+        d->n = p->n_entries;
+        s->deferred++;
+        s->be->push_defer(s->be->ctx, &s->pk_peer, p->entries, p->n_entries, d->acks, tds__push_done, d);
+        return s->state == TDS_ENDED ? TD_ECLOSED : TD_OK;
     }
+    if (p->n_entries && !(acks = calloc(p->n_entries, sizeof *acks)))
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_ENOMEM, "out of memory for a push",
+                                "Máy chủ đang quá tải; hãy thử lại sau.");
     /* The backend returns only after the batch is durably committed. */
     rc = s->be->push(s->be->ctx, &s->pk_peer, p->entries, p->n_entries, acks, &err);
     if (rc) {
         free(acks);
-        free(av);
-        free(ap);
-        return tds_session_fail(s, rc == TD_EBUSY ? TIENDO__ERROR_CODE__ERR_BUSY : TIENDO__ERROR_CODE__ERR_INTERNAL,
-                                rc, err.msg, "Máy chủ chưa lưu được dữ liệu; hãy đồng bộ lại sau.");
+        return tds__push_failed(s, rc, &err);
     }
-    for (size_t i = 0; i < p->n_entries; i++) {
-        tiendo__ack__init(&av[i]);
-        av[i].seq = acks[i].seq;
-        av[i].status = acks[i].status;
-        av[i].index = acks[i].index;
-        av[i].reason = acks[i].reason;
-        ap[i] = &av[i];
-        if (acks[i].status == TIENDO__ACK_STATUS__ACK_STORED) stored++;
-    }
-    pa.acks = ap;
-    pa.n_acks = p->n_entries;
-    f.body_case = TIENDO__FRAME__BODY_PUSH_ACK;
-    f.push_ack = &pa;
-    s->pushed += stored;
-    td_log_debug("session %s/%s: push of %zu entries, %zu stored", s->peer.agency, s->peer.device,
-                 p->n_entries, stored);
-    rc = s->io.send(s->io.arg, &f);
+    rc = tds__send_push_ack(s, acks, p->n_entries);
     free(acks);
-    free(av);
-    free(ap);
     return rc;
 }
 
@@ -340,7 +389,10 @@ static int tds__on_pull(tds_session *s, const Tiendo__Pull *p)
     if (!s->be)
         return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_INTERNAL, TD_EINTERNAL, "pull: this server has no log",
                                 "Máy chủ chưa sẵn sàng gửi dữ liệu.");
-    if ((rc = s->be->pull(s->be->ctx, &s->pk_peer, p->since, p->limit, &e, &err)))
+    /* own_from_seq means something only to a client that can rebuild the
+     * bodies: one that negotiated TD_PROTO_OWN. */
+    if ((rc = s->be->pull(s->be->ctx, &s->pk_peer, p->since, p->limit,
+                          s->version >= TD_PROTO_OWN ? p->own_from_seq : 0, &e, &err)))
         return tds_session_fail(s, rc == TD_EBUSY ? TIENDO__ERROR_CODE__ERR_BUSY : TIENDO__ERROR_CODE__ERR_INTERNAL,
                                 rc, err.msg, "Máy chủ đang gặp sự cố khi đọc dữ liệu; hãy đồng bộ lại sau.");
     f.body_case = TIENDO__FRAME__BODY_ENTRIES;
@@ -508,6 +560,16 @@ int tds_session_on_frame(tds_session *s, const uint8_t *body, size_t len)
         td_frame_free(f);
         return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_UNEXPECTED, TD_EPROTO, msg,
                                 "Sai trình tự giao thức: phải chào (Hello) trước.");
+    }
+    /* Whatever follows a deferred push is answered after its PushAck and
+     * sees its entries, and nothing reads the store while a group (of any
+     * session) is uncommitted: commit the group first (session.h). */
+    if (f->body_case != TIENDO__FRAME__BODY_PUSH && s->be && s->be->flush) {
+        s->be->flush(s->be->ctx);
+        if (s->state == TDS_ENDED) {
+            td_frame_free(f);
+            return TD_ECLOSED;
+        }
     }
     switch (f->body_case) {
     case TIENDO__FRAME__BODY_HELLO:

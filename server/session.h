@@ -23,6 +23,15 @@
  * (others: Error ERR_AUTH) -> CosignAck.  A Push above TD_PUSH_MAX_ENTRIES entries or TD_PUSH_MAX_BYTES
  * bytes ends the session with an Error naming the bound (sync_limits.h).
  *
+ * Pipelined pushes (issue 8): a client may send several Push frames before
+ * reading their PushAcks; they are answered in order.  With a backend that
+ * has push_defer, pushes wait for the group commit (see tds_backend).
+ *
+ * Own entries (version >= TD_PROTO_OWN): Pull.own_from_seq is passed to the
+ * backend, which leaves out the bodies of the peer's own entries from that
+ * seq (tiendo.proto LogEntry.own_seq); in a session below that version it
+ * is ignored (0).
+ *
  * Attachments (version >= TD_PROTO_BLOB; tiendo.proto "Attachments"):
  * BlobOffer -> BlobStatus, BlobChunk -> BlobStatus, BlobGet -> BlobChunk.
  * In a version-1 session they end it with ERR_UNEXPECTED.  A hash not of
@@ -131,9 +140,12 @@ typedef struct tds_backend {
     int (*push)(void *ctx, const tds_peer *peer, Tiendo__SignedEntry *const *entries, size_t n, tds_ack *acks,
                 td_error *err);
     /* Fill out (initialised by the caller) with entries visible to peer from
-     * since, at most limit (capped); release with pull_free. */
-    int (*pull)(void *ctx, const tds_peer *peer, uint64_t since, uint32_t limit, Tiendo__Entries *out,
-                td_error *err);
+     * since, at most limit (capped); release with pull_free.  own_from_seq
+     * > 0 (sessions at version >= TD_PROTO_OWN only): entries authored by
+     * peer->pk with seq >= own_from_seq go without their body (LogEntry.
+     * own_seq set, entry NULL). */
+    int (*pull)(void *ctx, const tds_peer *peer, uint64_t since, uint32_t limit, uint64_t own_from_seq,
+                Tiendo__Entries *out, td_error *err);
     void (*pull_free)(void *ctx, Tiendo__Entries *out);
     /* Audit (may be NULL: Welcome then carries no tree head, and
      * ProofRequest and Cosign are refused with ERR_INTERNAL).
@@ -171,6 +183,22 @@ typedef struct tds_backend {
     int (*blob_get)(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t offset, uint8_t *buf,
                     size_t cap, size_t *n, uint64_t *size, char mime[128], td_error *err);
     void *ctx;
+    /* Group commit (issue 8; both NULL: every Push is committed by push
+     * above before its PushAck).  push_defer validates entries[0..n) and
+     * appends the good ones to the open group transaction, or refuses them,
+     * filling acks[0..n) (which must stay valid until done); it does not
+     * commit.  done(arg, 0, NULL) is called once the group is durably
+     * committed, or done(arg, rc, err) when it failed (nothing of the group
+     * is stored): the PushAck may leave only from done.  Deferred pushes
+     * complete in the order they were deferred; done may be called before
+     * push_defer returns (the group reached its byte cap).  flush commits
+     * the open group now and calls every done; a no-op without one.  The
+     * session flushes before any frame that is not a Push, so that what it
+     * sends next (Entries, Pong, ...) follows the PushAck and sees the
+     * entries. */
+    void (*push_defer)(void *ctx, const tds_peer *peer, Tiendo__SignedEntry *const *entries, size_t n,
+                       tds_ack *acks, void (*done)(void *arg, int rc, const td_error *err), void *arg);
+    void (*flush)(void *ctx);
     /* Certificate renewal (issue 10, server/renew.h; may be NULL: refused
      * in words).  Refusals: rc 0, out->issued 0 and the reasons. */
     int (*renew)(void *ctx, const tds_peer *peer, const uint8_t *csr, size_t len, tds_renew_result *out,
@@ -194,6 +222,8 @@ typedef struct tds_session {
     td_subject peer;                  /* from the verified certificate */
     unsigned char peer_pk[32];
     uint32_t version;                 /* negotiated */
+    uint32_t max_version;             /* highest offered; 0 = TD_PROTO_MAX (interop tests lower it) */
+    uint32_t deferred;                /* pushes waiting for the group commit */
     const char *server_name;          /* borrowed: the server certificate's CN */
     tds_session_io io;
     uint64_t frames_in;

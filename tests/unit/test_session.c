@@ -37,9 +37,13 @@
 #include "testcerts.h"
 #include "tt.h"
 
+#define OUT_KINDS 32
+
 typedef struct out {
     int sent, ended;
     Tiendo__Frame *last;
+    int kinds[OUT_KINDS];        /* body case of each frame sent, in order */
+    uint64_t first_index[OUT_KINDS];   /* PushAck: index of its first ack */
 } out;
 
 static int cap_send(void *arg, const Tiendo__Frame *f)
@@ -48,6 +52,11 @@ static int cap_send(void *arg, const Tiendo__Frame *f)
     uint8_t *buf;
     size_t n;
     td_error err;
+    if (o->sent < OUT_KINDS) {
+        o->kinds[o->sent] = (int)f->body_case;
+        if (f->body_case == TIENDO__FRAME__BODY_PUSH_ACK && f->push_ack->n_acks)
+            o->first_index[o->sent] = f->push_ack->acks[0]->index;
+    }
     o->sent++;
     td_frame_free(o->last);
     TT_EQ_INT(td_frame_pack(f, TD_FRAME_MAX_CEILING, &buf, &n, &err), 0);
@@ -1120,6 +1129,110 @@ static void test_v1_log_signed_at_start(void)
     tds_ledger_close(l2);
 }
 
+static int hello_v(uint32_t max, uint64_t cursor)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT;
+    Tiendo__Hello h = TIENDO__HELLO__INIT;
+    h.min_version = 1;
+    h.max_version = max;
+    h.cursor = cursor;
+    f.body_case = TIENDO__FRAME__BODY_HELLO;
+    f.hello = &h;
+    return feed(&f);
+}
+
+static int pull_own(uint64_t since, uint64_t own_from)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT;
+    Tiendo__Pull p = TIENDO__PULL__INIT;
+    p.since = since;
+    p.own_from_seq = own_from;
+    f.body_case = TIENDO__FRAME__BODY_PULL;
+    f.pull = &p;
+    return feed(&f);
+}
+
+/* Issue 8: group commit — pipelined pushes wait for one commit, their
+ * acks leave in order before the answer to the next frame, which sees the
+ * entries; Pull.own_from_seq leaves out the peer's own bodies at version 3
+ * only; a session capped at version 2 (TIENDO_PROTO_MAX) ignores it. */
+static void test_group_commit_and_own(void)
+{
+    uint8_t *b[3];
+    size_t n[3];
+    uint64_t last = 0, before = log_size(), first;
+    td_error e;
+    Tiendo__Entries *es;
+    int own = 0, bodies = 0;
+    TT_EQ_INT(tds_logstore_last_seq(tds_ledger_store(L), B.pk, &last, &e), 0);
+    for (int i = 0; i < 3; i++) b[i] = report(&B, last + 1 + (uint64_t)i, TB, NULL, TIENDO__ENTRY_KIND__ENTRY_REPORT,
+                                               "lô gộp", &n[i]);
+    tds_ledger_set_group_commit(L, 1);
+    start_dev(&B);
+    TT_EQ_INT(hello_v(TD_PROTO_MAX, before + 1), 0);
+    TT_EQ_INT(O.last->welcome->version, TD_PROTO_OWN);
+    TT_EQ_INT(push(&b[0], &n[0], 2), 0);
+    TT_EQ_INT(push(&b[2], &n[2], 1), 0);
+    TT_EQ_INT(O.sent, 1);                   /* no ack before the commit */
+    TT_EQ_INT(S.deferred, 2);
+    /* the Pull commits the group first: ack, ack, then the entries */
+    TT_EQ_INT(pull_own(before + 1, last + 1), 0);
+    TT_EQ_INT(S.deferred, 0);
+    TT_EQ_INT(O.sent, 4);
+    TT_EQ_INT(O.kinds[1], TIENDO__FRAME__BODY_PUSH_ACK);
+    TT_EQ_INT(O.kinds[2], TIENDO__FRAME__BODY_PUSH_ACK);
+    TT_EQ_INT(O.kinds[3], TIENDO__FRAME__BODY_ENTRIES);
+    first = O.first_index[1];
+    TT_CHECK(first > before);
+    TT_EQ_INT(O.first_index[2], first + 2);
+    TT_EQ_INT(log_size(), first + 2);
+    es = O.last->entries;
+    for (size_t i = 0; i < es->n_batch; i++) {
+        if (es->batch[i]->index < first) continue;
+        if (es->batch[i]->own_seq) {
+            own++;
+            TT_CHECK(es->batch[i]->entry == NULL);
+            TT_EQ_INT(es->batch[i]->own_seq, last + 1 + (es->batch[i]->index - first));
+        } else {
+            bodies++;
+        }
+    }
+    TT_EQ_INT(own, 3);
+    TT_EQ_INT(bodies, 0);
+    /* without own_from_seq, or in a version-2 session: every body */
+    TT_EQ_INT(pull_own(first, 0), 0);
+    TT_EQ_INT(O.last->entries->n_batch, 3);
+    for (size_t i = 0; i < O.last->entries->n_batch; i++) TT_CHECK(O.last->entries->batch[i]->entry != NULL);
+    start_dev(&B);
+    TT_EQ_INT(hello_v(2, first), 0);
+    TT_EQ_INT(O.last->welcome->version, 2);
+    TT_EQ_INT(pull_own(first, last + 1), 0);
+    TT_EQ_INT(O.last->entries->n_batch, 3);
+    for (size_t i = 0; i < O.last->entries->n_batch; i++) {
+        TT_CHECK(O.last->entries->batch[i]->entry != NULL);
+        TT_EQ_INT(O.last->entries->batch[i]->own_seq, 0);
+    }
+    /* a server capped at version 2 negotiates 2 with a version-3 client */
+    start_dev(&B);
+    S.max_version = 2;
+    TT_EQ_INT(hello_v(TD_PROTO_MAX, first), 0);
+    TT_EQ_INT(O.last->welcome->version, 2);
+    TT_EQ_INT(pull_own(first, last + 1), 0);
+    TT_CHECK(O.last->entries->n_batch == 3 && O.last->entries->batch[0]->entry != NULL);
+    /* a re-sent batch after a cut: duplicates with the same indexes */
+    start_dev(&B);
+    TT_EQ_INT(hello_v(TD_PROTO_MAX, first + 3), 0);
+    TT_EQ_INT(push(&b[0], &n[0], 3), 0);
+    TT_EQ_INT(O.sent, 1);
+    tds_ledger_group_flush(L);
+    TT_EQ_INT(O.sent, 2);
+    TT_EQ_INT(O.last->push_ack->acks[0]->status, TIENDO__ACK_STATUS__ACK_DUPLICATE);
+    TT_EQ_INT(O.last->push_ack->acks[0]->index, first);
+    TT_EQ_INT(O.last->push_ack->acks[2]->index, first + 2);
+    tds_ledger_set_group_commit(L, 0);
+    for (int i = 0; i < 3; i++) free(b[i]);
+}
+
 static void test_durable_and_shared(void)
 {
     tds_ledger *l2;
@@ -1183,6 +1296,7 @@ int main(void)
         TT_RUN(test_cosign);
         TT_RUN(test_tamper_refused_at_open);
         TT_RUN(test_v1_log_signed_at_start);
+        TT_RUN(test_group_commit_and_own);
         TT_RUN(test_durable_and_shared);
     }
     tds_ledger_close(L);

@@ -12,16 +12,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "entry.h"
 #include "frame.h"
 #include "merkle.h"
 #include "note.h"
+#include "proto_ver.h"
 #include "replica.h"
 #include "sync.h"
 #include "testcerts.h"
 #include "tt.h"
 
 #define FS_MAX 256
+#define FS_QMAX 32
 
 typedef struct fake_server {
     uint8_t *body[FS_MAX];      /* log, index i+1 */
@@ -29,10 +33,16 @@ typedef struct fake_server {
     unsigned char author[FS_MAX][32];
     uint64_t seq[FS_MAX];
     size_t n;
-    Tiendo__Frame *reply;       /* answer to the last request */
+    Tiendo__Frame *q[FS_QMAX];  /* answers not yet received, oldest first (pipelined pushes) */
+    size_t qh, qn;
+    int dead;                   /* the link was cut: nothing more is processed or answered */
     int calls;                  /* send calls so far */
     int cut_at;                 /* 0 = never; else the send call that fails */
-    int lose_reply;             /* 1: the request is processed, the reply lost */
+    int lose_reply;             /* 1: the request is processed, the reply lost, the link dies */
+    int max_inflight;           /* most answers waiting at once (pipelining seen) */
+    uint32_t version;           /* Welcome.version (0: an old fake, like 2 for own entries) */
+    uint64_t own_asked;         /* largest Pull.own_from_seq received */
+    size_t omitted;             /* LogEntries sent without body */
     int wrong_reply;            /* answer Push with Entries */
     int sent_frames;
     /* Checkpoints (DESIGN §7): the fake signs the tree over its log. */
@@ -52,6 +62,7 @@ typedef struct fake_server {
 static unsigned char srv_pk[32], srv_sk[64], rogue_pk[32], rogue_sk[64];
 
 static tc_pki pki;
+static td_identity me;
 static char dbdir[64], dbpath[128];
 
 static void fresh_db(void)
@@ -129,7 +140,7 @@ static void fs_free(fake_server *s)
     free(s->note[0]);
     free(s->note[1]);
     for (size_t i = 0; i < s->n; i++) free(s->body[i]);
-    if (s->reply) td_frame_free(s->reply);
+    for (; s->qn; s->qn--, s->qh = (s->qh + 1) % FS_QMAX) td_frame_free(s->q[s->qh]);
     memset(s, 0, sizeof *s);
 }
 
@@ -198,13 +209,22 @@ static Tiendo__Frame *fs_pull(fake_server *s, const Tiendo__Pull *p)
     Tiendo__SignedEntry *ses[FS_MAX];
     size_t k = 0;
     uint64_t i = p->since ? p->since : 1;
+    if (p->own_from_seq > s->own_asked) s->own_asked = p->own_from_seq;
     for (; i <= s->n && k < p->limit; i++, k++) {
         tiendo__log_entry__init(&les[k]);
         les[k].index = i;
         les[k].received_ms = (int64_t)(5000 + i);
+        lp[k] = &les[k];
+        ses[k] = NULL;
+        /* like the server: only at version >= 3, only the puller's own */
+        if (s->version >= TD_PROTO_OWN && p->own_from_seq && s->seq[i - 1] >= p->own_from_seq &&
+            !memcmp(s->author[i - 1], me.pk, 32)) {
+            les[k].own_seq = s->seq[i - 1];
+            s->omitted++;
+            continue;
+        }
         ses[k] = tiendo__signed_entry__unpack(NULL, s->len[i - 1], s->body[i - 1]);
         les[k].entry = ses[k];
-        lp[k] = &les[k];
     }
     es.n_batch = k;
     es.batch = lp;
@@ -217,17 +237,17 @@ static Tiendo__Frame *fs_pull(fake_server *s, const Tiendo__Pull *p)
         f.body_case = TIENDO__FRAME__BODY_ENTRIES;
         f.entries = &es;
         out = fs_own(&f);
-        for (size_t j = 0; j < k; j++) tiendo__signed_entry__free_unpacked(ses[j], NULL);
+        for (size_t j = 0; j < k; j++)
+            if (ses[j]) tiendo__signed_entry__free_unpacked(ses[j], NULL);
         return out;
     }
     f.body_case = TIENDO__FRAME__BODY_ENTRIES;
     f.entries = &es;
     out = fs_own(&f);
-    for (size_t j = 0; j < k; j++) tiendo__signed_entry__free_unpacked(ses[j], NULL);
+    for (size_t j = 0; j < k; j++)
+        if (ses[j]) tiendo__signed_entry__free_unpacked(ses[j], NULL);
     return out;
 }
-
-static td_identity me;
 
 /* The witness side of the server: the line must verify with the device's
  * key under its witness name, over the checkpoint the server signed. */
@@ -269,32 +289,45 @@ static Tiendo__Frame *fs_cosign(fake_server *s, const Tiendo__Cosign *c)
 static int fs_send(void *arg, const Tiendo__Frame *f, td_error *err)
 {
     fake_server *s = arg;
+    Tiendo__Frame *reply;
     s->calls++;
     s->sent_frames++;
-    if (s->cut_at == s->calls && !s->lose_reply) return td_error_set(err, TD_ECLOSED, "cut before request");
+    if (s->dead) return TD_OK;   /* written into a dead link: never processed */
+    if (s->cut_at == s->calls && !s->lose_reply) {
+        s->dead = 1;
+        return td_error_set(err, TD_ECLOSED, "cut before request");
+    }
     if (f->body_case == TIENDO__FRAME__BODY_PUSH)
-        s->reply = s->wrong_reply ? fs_pull(s, &(Tiendo__Pull){PROTOBUF_C_MESSAGE_INIT(&tiendo__pull__descriptor), 1, 10})
-                                  : fs_push(s, f->push);
+        reply = s->wrong_reply ? fs_pull(s, &(Tiendo__Pull){PROTOBUF_C_MESSAGE_INIT(&tiendo__pull__descriptor), 1, 10, 0})
+                               : fs_push(s, f->push);
     else if (f->body_case == TIENDO__FRAME__BODY_PULL)
-        s->reply = fs_pull(s, f->pull);
+        reply = fs_pull(s, f->pull);
     else if (f->body_case == TIENDO__FRAME__BODY_COSIGN)
-        s->reply = fs_cosign(s, f->cosign);
+        reply = fs_cosign(s, f->cosign);
     else
         abort();
+    if (s->cut_at == s->calls) {
+        /* processed, then the link died before the answer left */
+        td_frame_free(reply);
+        s->dead = 1;
+        return TD_OK;
+    }
+    if (s->qn == FS_QMAX) abort();
+    s->q[(s->qh + s->qn) % FS_QMAX] = reply;
+    s->qn++;
+    if ((int)s->qn > s->max_inflight) s->max_inflight = (int)s->qn;
     return TD_OK;
 }
 
 static int fs_recv(void *arg, Tiendo__Frame **out, td_error *err)
 {
     fake_server *s = arg;
-    *out = s->reply;
-    s->reply = NULL;
-    if (s->cut_at == s->calls && s->lose_reply) {
-        td_frame_free(*out);
-        *out = NULL;
-        return td_error_set(err, TD_ECLOSED, "cut before reply");
-    }
-    return *out ? TD_OK : td_error_set(err, TD_ECLOSED, "no reply");
+    *out = NULL;
+    if (!s->qn) return td_error_set(err, TD_ECLOSED, s->dead ? "cut before reply" : "no reply");
+    *out = s->q[s->qh];
+    s->qh = (s->qh + 1) % FS_QMAX;
+    s->qn--;
+    return TD_OK;
 }
 
 /* The Welcome the server would send for this cursor. */
@@ -308,6 +341,7 @@ static void fs_welcome(fake_server *s, tdc_replica *r, const char *agency, Tiend
     w->agency = (char *)agency;
     w->role = "office";
     w->log_size = s->n;
+    w->version = s->version;
     w->has_new = cursor <= s->n;
     if (s->no_checkpoint) return;
     /* What the client's Hello.tree_head would say. */
@@ -355,6 +389,9 @@ static int run_once(tdc_replica *r, fake_server *s, const tdc_sync_opts *o, tdc_
 {
     Tiendo__Welcome w;
     tdc_sync_io io = {s, fs_send, fs_recv};
+    /* a new session: a new link, no answers left from the last one */
+    for (; s->qn; s->qn--, s->qh = (s->qh + 1) % FS_QMAX) td_frame_free(s->q[s->qh]);
+    s->dead = 0;
     fs_welcome(s, r, "ubnd-chi-linh", &w);
     return tdc_sync_run(r, &w, &io, o, st, e);
 }
@@ -363,7 +400,7 @@ static void test_nothing_new(void)
 {
     fake_server s;
     tdc_replica *r;
-    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 0, 0, 0, srv_pk, NULL, 0};
+    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 0, 0, 0, srv_pk, NULL, 0, 0, 0};
     tdc_sync_stats st;
     td_error e;
     memset(&s, 0, sizeof s);
@@ -409,7 +446,7 @@ static void test_batches(void)
 {
     fake_server s;
     tdc_replica *r;
-    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0};
+    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0, 0, 0};
     tdc_sync_stats st;
     tdc_replica_meta m;
     tdc_outbox_item *v;
@@ -448,7 +485,7 @@ static void test_cut_sweep(void)
     {
         fake_server s;
         tdc_replica *r;
-        tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0};
+        tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0, 0, 0};
         td_error e;
         memset(&s, 0, sizeof s);
         fresh_db();
@@ -465,7 +502,7 @@ static void test_cut_sweep(void)
         for (int cut = 1; cut <= total_calls; cut++) {
             fake_server s;
             tdc_replica *r;
-            tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0};
+            tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0, 0, 0};
             tdc_replica_meta m;
             tdc_outbox_item *v;
             size_t n, mine = 0;
@@ -502,6 +539,144 @@ static void test_cut_sweep(void)
     }
 }
 
+/* Pipelined push (issue 8): several Push frames go out before the first
+ * PushAck is read, the acks are recorded in order; a window of 1 is
+ * stop-and-wait. */
+static void test_pipelined(void)
+{
+    for (size_t window = 1; window <= 3; window++) {
+        fake_server s;
+        tdc_replica *r;
+        tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0, window, 0};
+        tdc_sync_stats st;
+        tdc_outbox_item *v;
+        size_t n;
+        td_error e;
+        memset(&s, 0, sizeof s);
+        fresh_db();
+        TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+        queue(r, 7);   /* 4 batches of at most 2 */
+        TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
+        TT_EQ_INT(st.stored, 7);
+        TT_EQ_INT(s.max_inflight, (int)window);
+        TT_EQ_INT(tdc_replica_outbox_list(r, -1, 0, &v, &n, &e), 0);
+        TT_EQ_INT(n, 7);
+        for (size_t i = 0; i < n; i++) {
+            TT_EQ_INT(v[i].status, TDC_OUT_STORED);
+            TT_EQ_INT(v[i].index, i + 1);
+        }
+        tdc_outbox_items_free(v, n);
+        tdc_replica_close(r);
+        fs_free(&s);
+    }
+}
+
+/* The pulled slice holds exactly the server's bytes at each index. */
+static void check_pulled_as_server(tdc_replica *r, const fake_server *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        uint8_t *b = NULL;
+        size_t len = 0;
+        int found = 0;
+        TT_EQ_INT(tdc_replica_pulled_get(r, i + 1, &b, &len, &found, NULL), 0);
+        TT_EQ_INT(found, 1);
+        TT_EQ_INT(len, s->len[i]);
+        TT_CHECK(found && len == s->len[i] && !memcmp(b, s->body[i], len));
+        free(b);
+    }
+}
+
+/* Own entries without bodies (protocol 3, issue 8): rebuilt from the
+ * outbox, byte for byte the server's; a version-2 server gets no
+ * own_from_seq; an outbox that lost a row or disagrees on an index makes
+ * the client pull the range again with bodies. */
+static void test_own_entries(void)
+{
+    /* version 3: our 5 entries come back without body, rebuilt */
+    {
+        fake_server s;
+        tdc_replica *r;
+        tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 3, srv_pk, NULL, 0, 0, 0};
+        tdc_sync_stats st;
+        td_error e;
+        memset(&s, 0, sizeof s);
+        s.version = TD_PROTO_OWN;
+        fresh_db();
+        fs_seed_other(&s, 3);
+        TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+        queue(r, 5);
+        TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
+        TT_EQ_INT(st.pulled, 8);
+        TT_EQ_INT(st.own_rebuilt, 5);
+        TT_EQ_INT(st.own_fallbacks, 0);
+        TT_EQ_INT(s.omitted, 5);
+        TT_EQ_INT(s.own_asked, 4);   /* the last Pull (since 7): our seq 4 is at index 7 */
+        check_pulled_as_server(r, &s);
+        tdc_replica_close(r);
+        fs_free(&s);
+    }
+    /* version 2, or the option off: every body on the wire */
+    for (int mode = 0; mode < 2; mode++) {
+        fake_server s;
+        tdc_replica *r;
+        tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 3, srv_pk, NULL, 0, 0, mode};
+        tdc_sync_stats st;
+        td_error e;
+        memset(&s, 0, sizeof s);
+        s.version = mode ? TD_PROTO_OWN : TD_PROTO_OWN - 1;
+        fresh_db();
+        fs_seed_other(&s, 3);
+        TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+        queue(r, 5);
+        TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
+        TT_EQ_INT(st.pulled, 8);
+        TT_EQ_INT(st.own_rebuilt, 0);
+        TT_EQ_INT(s.own_asked, 0);
+        TT_EQ_INT(s.omitted, 0);
+        check_pulled_as_server(r, &s);
+        tdc_replica_close(r);
+        fs_free(&s);
+    }
+    /* the outbox lost a row / has another index: pulled again with bodies */
+    for (int mode = 0; mode < 2; mode++) {
+        fake_server s;
+        tdc_replica *r;
+        tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 100, srv_pk, NULL, 0, 0, 0};
+        tdc_sync_stats st;
+        tdc_replica_meta m;
+        sqlite3 *db;
+        td_error e;
+        memset(&s, 0, sizeof s);
+        s.version = TD_PROTO_OWN;
+        fresh_db();
+        fs_seed_other(&s, 3);
+        TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+        queue(r, 5);
+        /* pushed and acked (3 pushes), cut before the first Pull */
+        s.cut_at = 4;
+        TT_EQ_INT(run_once(r, &s, &o, &st, &e), TD_ECLOSED);
+        TT_EQ_INT(st.stored, 5);
+        tdc_replica_close(r);
+        TT_EQ_INT(sqlite3_open(dbpath, &db), SQLITE_OK);
+        TT_EQ_INT(sqlite3_exec(db, mode ? "UPDATE outbox SET idx = idx + 1 WHERE seq = 4"
+                                        : "DELETE FROM outbox WHERE seq = 3",
+                               NULL, NULL, NULL),
+                  SQLITE_OK);
+        sqlite3_close(db);
+        TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+        s.cut_at = 0;
+        TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
+        TT_EQ_INT(st.own_fallbacks, 1);
+        TT_EQ_INT(st.own_rebuilt, 0);   /* the one batch was pulled again whole */
+        TT_EQ_INT(st.pulled, 8);
+        TT_EQ_INT(tdc_replica_meta_get(r, &m, &e), 0);
+        TT_EQ_INT(m.cursor, 9);
+        check_pulled_as_server(r, &s);
+        tdc_replica_close(r);
+        fs_free(&s);
+    }
+}
+
 /* Checkpoints: verified and stored; extended consistently; a rewritten
  * history, a rollback, a foreign key, a changed origin or a missing
  * checkpoint each stop the sync before any frame is sent, with an alarm
@@ -510,7 +685,7 @@ static void test_checkpoints(void)
 {
     fake_server s;
     tdc_replica *r;
-    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0};
+    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0, 0, 0};
     tdc_sync_stats st;
     tdc_replica_meta m;
     tdc_checkpoint_row row;
@@ -619,7 +794,7 @@ static void test_witness(void)
 {
     fake_server s;
     tdc_replica *r;
-    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, &me, 0};
+    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, &me, 0, 0, 0};
     tdc_sync_stats st;
     Tiendo__Welcome w;
     tdc_sync_io io = {&s, fs_send, fs_recv};
@@ -705,6 +880,8 @@ int main(void)
     TT_RUN(test_nothing_new);
     TT_RUN(test_batches);
     TT_RUN(test_cut_sweep);
+    TT_RUN(test_pipelined);
+    TT_RUN(test_own_entries);
     TT_RUN(test_checkpoints);
     TT_RUN(test_witness);
     TT_RUN(test_backoff);
