@@ -49,7 +49,9 @@ eq "outbox filled" "$(sq dev/replica.db "SELECT COUNT(*) FROM outbox WHERE statu
 say "recorded in $((SECONDS - t0))s"
 
 px_start pxk "$P" --delay-ms 150
-"$TD" sync --dir dev --server "127.0.0.1:$PX_PORT" >"$W/kill-sync.out" 2>&1 &
+# small batches: with 4 pipelined through a 150 ms link, the push lasts
+# ~10 round trips, so the kill lands inside it
+TIENDO_PUSH_BATCH=50 "$TD" sync --dir dev --server "127.0.0.1:$PX_PORT" >"$W/kill-sync.out" 2>&1 &
 SYNC_PID=$!
 BG_PIDS+=("$SYNC_PID")
 acked() { sq dev/replica.db "SELECT COUNT(*) FROM outbox WHERE status IN ('stored','duplicate');" 2>/dev/null || echo 0; }
