@@ -32,18 +32,6 @@
 /* Longest comment, reason or note: a paragraph or two; a page is a mistake. */
 #define TDC_CENTRAL_TEXT_MAX 4096
 
-static int tdc__usage_err(const char *cmd, const char *msg, const char *arg)
-{
-    fprintf(stderr, "tiendo %s: %s%s\nXem: tiendo %s --help\n", cmd, msg, arg ? arg : "", cmd);
-    return 2;
-}
-
-static void tdc__period_vi(const char *p, char *out, size_t n)
-{
-    if (strlen(p) == 7 && p[4] == '-') snprintf(out, n, "%.2s/%.4s", p + 5, p);
-    else snprintf(out, n, "%s", p);
-}
-
 /*
  * Validate and normalise one text argument: UTF-8, bounded, NFC, blanks
  * trimmed.  *out is malloc'd (caller frees).  Prints the message and
@@ -100,16 +88,16 @@ static int tdc__task_arg(const char *cmd, int argc, char **argv, long *num)
 {
     char *end;
     if (optind >= argc) {
-        tdc__usage_err(cmd, "thiếu số thứ tự nhiệm vụ", NULL);
+        tdc_usage_err(cmd, "thiếu số thứ tự nhiệm vụ", NULL);
         return 0;
     }
     *num = strtol(argv[optind], &end, 10);
     if (*end || end == argv[optind] || *num < 1 || *num > TD_PLAN_TASK_NUMBER_MAX) {
-        tdc__usage_err(cmd, "số thứ tự nhiệm vụ phải là số nguyên dương: ", argv[optind]);
+        tdc_usage_err(cmd, "số thứ tự nhiệm vụ phải là số nguyên dương: ", argv[optind]);
         return 0;
     }
     if (optind + 1 < argc) {
-        tdc__usage_err(cmd, "tham số thừa: ", argv[optind + 1]);
+        tdc_usage_err(cmd, "tham số thừa: ", argv[optind + 1]);
         return 0;
     }
     return 1;
@@ -126,23 +114,13 @@ static const td_task *tdc__task(tdc_ctx *c, const char *cmd, long num)
     return t;
 }
 
-/*
- * Sign and queue one entry in the outbox, as cmd_report.c does: the seq
- * floor is this author's last seq already in the pulled log, so a device
- * whose replica was recreated never reuses a number.  Returns the exit code.
- */
+/* Sign and queue one entry in the outbox (tdc_queue_entry) and say so.
+ * Returns the exit code. */
 static int tdc__queue(tdc_ctx *c, const char *cmd, int kind, const uint8_t *payload, size_t len,
                       const char *summary, const char *what_vi)
 {
-    const td_state *st = tdc_replica_state(c->rep);
-    const td_author *me = st ? td_state_author(st, c->id.pk) : NULL;
     uint64_t seq;
-    td_error e;
-    if (tdc_replica_outbox_add(c->rep, &c->id, kind, payload, len, summary, tdc_now_ms(), me ? me->last_seq : 0,
-                               &seq, &e)) {
-        fprintf(stderr, "tiendo %s: không ghi được vào hộp thư đi: %s (%s)\n", cmd, td_err_vi(e.code), e.msg);
-        return 1;
-    }
+    if (tdc_queue_entry(c, cmd, kind, payload, len, summary, &seq)) return 1;
     printf("Đã ghi %s vào hộp thư đi; sẽ gửi khi đồng bộ (tiendo sync). Số thứ tự của thiết bị: %llu.\n", what_vi,
            (unsigned long long)seq);
     return 0;
@@ -234,16 +212,16 @@ int tdc_cmd_review(int argc, char **argv)
         }
     }
     if (!tdc__task_arg(cmd, argc, argv, &num)) return 2;
-    if (!agency || !*agency) return tdc__usage_err(cmd, "thiếu --agency (mã cơ quan đã báo cáo)", NULL);
-    if (strlen(agency) > TD_AGENCY_MAX) return tdc__usage_err(cmd, "mã cơ quan quá dài: ", agency);
-    if (!period) return tdc__usage_err(cmd, "thiếu --period", NULL);
-    if (td_period_parse(period, &y, &m)) return tdc__usage_err(cmd, "--period phải có dạng YYYY-MM: ", period);
-    if (accept && ret_s) return tdc__usage_err(cmd, "chỉ chọn một trong --accept và --return", NULL);
-    if (!accept && !ret_s) return tdc__usage_err(cmd, "cần --accept (chấp nhận) hoặc --return \"lý do\" (trả lại)", NULL);
+    if (!agency || !*agency) return tdc_usage_err(cmd, "thiếu --agency (mã cơ quan đã báo cáo)", NULL);
+    if (strlen(agency) > TD_AGENCY_MAX) return tdc_usage_err(cmd, "mã cơ quan quá dài: ", agency);
+    if (!period) return tdc_usage_err(cmd, "thiếu --period", NULL);
+    if (td_period_parse(period, &y, &m)) return tdc_usage_err(cmd, "--period phải có dạng YYYY-MM: ", period);
+    if (accept && ret_s) return tdc_usage_err(cmd, "chỉ chọn một trong --accept và --return", NULL);
+    if (!accept && !ret_s) return tdc_usage_err(cmd, "cần --accept (chấp nhận) hoặc --return \"lý do\" (trả lại)", NULL);
     if (ret_s && !tdc__text(cmd, "--return", ret_s, &reason)) return 2;
     if (reason && !*reason) {
         free(reason);
-        return tdc__usage_err(cmd, "trả lại báo cáo cần lý do: --return \"lý do\" không được để trống", NULL);
+        return tdc_usage_err(cmd, "trả lại báo cáo cần lý do: --return \"lý do\" không được để trống", NULL);
     }
     if (comment_s && !tdc__text(cmd, "--comment", comment_s, &comment)) {
         free(reason);
@@ -268,7 +246,7 @@ int tdc_cmd_review(int argc, char **argv)
         return 1;
     }
     st = tdc_replica_state(c.rep);
-    tdc__period_vi(period, pvi, sizeof pvi);
+    tdc_period_vi(period, pvi, sizeof pvi);
     if (!tdc__task(&c, cmd, num)) {
         rc = 1;
         goto out;
@@ -361,11 +339,11 @@ int tdc_cmd_condition(int argc, char **argv)
         case 'd': dir = optarg; break;
         case 'm':
             if (td_date_parse_vi(optarg, &met) || !td_date_valid(met))
-                return tdc__usage_err(cmd, "--met phải là ngày dd/mm/yyyy: ", optarg);
+                return tdc_usage_err(cmd, "--met phải là ngày dd/mm/yyyy: ", optarg);
             break;
         case 'u':
             if (tdc__month_parse(optarg, &due_y, &due_m))
-                return tdc__usage_err(cmd, "--due phải là tháng MM/YYYY, ví dụ 12/2026: ", optarg);
+                return tdc_usage_err(cmd, "--due phải là tháng MM/YYYY, ví dụ 12/2026: ", optarg);
             break;
         case 'n': note_s = optarg; break;
         case 'h': tdc__condition_usage(stdout); return 0;
@@ -373,14 +351,14 @@ int tdc_cmd_condition(int argc, char **argv)
         }
     }
     if (!tdc__task_arg(cmd, argc, argv, &num)) return 2;
-    if (!met) return tdc__usage_err(cmd, "thiếu --met (ngày điều kiện được đáp ứng)", NULL);
+    if (!met) return tdc_usage_err(cmd, "thiếu --met (ngày điều kiện được đáp ứng)", NULL);
     if (met > tdc_today()) {
         td_date_vi(met, mbuf, sizeof mbuf);
-        return tdc__usage_err(cmd, "ngày đáp ứng điều kiện ở tương lai: ", mbuf);
+        return tdc_usage_err(cmd, "ngày đáp ứng điều kiện ở tương lai: ", mbuf);
     }
     if (due_y && due_y * 100 + due_m < met / 100) {
         td_date_vi(met, mbuf, sizeof mbuf);
-        return tdc__usage_err(cmd, "tháng hoàn thành (--due) trước ngày đáp ứng điều kiện ", mbuf);
+        return tdc_usage_err(cmd, "tháng hoàn thành (--due) trước ngày đáp ứng điều kiện ", mbuf);
     }
     if (note_s && !tdc__text(cmd, "--note", note_s, &note)) return 2;
 
@@ -483,9 +461,9 @@ int tdc_cmd_extend(int argc, char **argv)
         }
     }
     if (!tdc__task_arg(cmd, argc, argv, &num)) return 2;
-    if (!deadline_s) return tdc__usage_err(cmd, "thiếu --deadline (thời hạn mới)", NULL);
-    if (!reason_s) return tdc__usage_err(cmd, "thiếu --reason: gia hạn phải có lý do", NULL);
-    if (strlen(deadline_s) > TD_DEADLINE_TEXT_MAX) return tdc__usage_err(cmd, "--deadline quá dài", NULL);
+    if (!deadline_s) return tdc_usage_err(cmd, "thiếu --deadline (thời hạn mới)", NULL);
+    if (!reason_s) return tdc_usage_err(cmd, "thiếu --reason: gia hạn phải có lý do", NULL);
+    if (strlen(deadline_s) > TD_DEADLINE_TEXT_MAX) return tdc_usage_err(cmd, "--deadline quá dài", NULL);
     if (!tdc__text(cmd, "--deadline", deadline_s, &wording)) return 2;
     if (!tdc__text(cmd, "--reason", reason_s, &reason)) {
         free(wording);
@@ -494,7 +472,7 @@ int tdc_cmd_extend(int argc, char **argv)
     if (!*reason) {
         free(wording);
         free(reason);
-        return tdc__usage_err(cmd, "--reason không được để trống: gia hạn phải có lý do", NULL);
+        return tdc_usage_err(cmd, "--reason không được để trống: gia hạn phải có lý do", NULL);
     }
     if (td_deadline_parse(wording, &dl, &e)) {
         if (e.code == TD_ENOMEM) fprintf(stderr, "tiendo extend: %s\n", td_err_vi(TD_ENOMEM));

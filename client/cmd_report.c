@@ -199,10 +199,10 @@ static int tdc__period_norm(const char *in, char out[8])
     return 0;
 }
 
-/* "2025-05" -> "05/2025" for people. */
-static void tdc__period_vi(const char *p, char out[8])
+void tdc_period_vi(const char *p, char *out, size_t n)
 {
-    snprintf(out, 8, "%.2s/%.4s", p + 5, p);
+    if (strlen(p) == 7 && p[4] == '-') snprintf(out, n, "%.2s/%.4s", p + 5, p);
+    else snprintf(out, n, "%s", p);
 }
 
 /* Is period after the month of today?  Then it has not begun: refuse. */
@@ -212,7 +212,7 @@ static int tdc__period_future(const char *p, int today)
     return y * 100 + m > today / 100;
 }
 
-static int tdc__usage_err(const char *cmd, const char *msg, const char *arg)
+int tdc_usage_err(const char *cmd, const char *msg, const char *arg)
 {
     fprintf(stderr, "tiendo %s: %s%s\nXem: tiendo %s --help\n", cmd, msg, arg ? arg : "", cmd);
     return 2;
@@ -246,8 +246,8 @@ static int tdc__int(const char *s, long *out)
 }
 
 /* Sign and queue; *seq gets the device seq.  Prints the failure. */
-static int tdc__queue(tdc_ctx *c, const char *cmd, int kind, const uint8_t *payload, size_t len,
-                      const char *summary, uint64_t *seq)
+int tdc_queue_entry(tdc_ctx *c, const char *cmd, int kind, const uint8_t *payload, size_t len,
+                    const char *summary, uint64_t *seq)
 {
     const td_state *st = tdc_replica_state(c->rep);
     const td_author *me = st ? td_state_author(st, c->id.pk) : NULL;
@@ -742,7 +742,7 @@ static int tdc__rep_check_plan(const td_state *st, const char *agency, int today
 {
     char pvi[8], dvi[16];
     if (tdc__period_future(r->period, today)) {
-        tdc__period_vi(r->period, pvi);
+        tdc_period_vi(r->period, pvi, sizeof pvi);
         td_date_vi(today, dvi, sizeof dvi);
         snprintf(msg, n,
                  "kỳ %s chưa đến (hôm nay là %s): chỉ báo cáo được tháng này hoặc các tháng trước. "
@@ -1031,7 +1031,7 @@ static int tdc__rep_ask(tdc_rep *r, int given_state, int given_percent, int give
                         int given_diff, int given_prop, int today)
 {
     char line[256], ctx[128], pvi[8], prompt[512], dvi[16];
-    tdc__period_vi(r->period, pvi);
+    tdc_period_vi(r->period, pvi, sizeof pvi);
     snprintf(ctx, sizeof ctx, "Báo cáo nhiệm vụ %u, kỳ %s", r->task, pvi);
     if (!given_state) {
         for (;;) {
@@ -1174,7 +1174,7 @@ static void tdc__report_usage(FILE *f)
 static void tdc__rep_summary(const tdc_rep *r, char *buf, size_t n)
 {
     char pvi[8];
-    tdc__period_vi(r->period, pvi);
+    tdc_period_vi(r->period, pvi, sizeof pvi);
     snprintf(buf, n, "báo cáo nhiệm vụ %u, kỳ %s: %s, %d%%", r->task, pvi, tdc__state_vi(r->state), r->percent);
 }
 
@@ -1190,14 +1190,14 @@ static int tdc__rep_sign(tdc_ctx *c, const char *cmd, const tdc_rep *r, int verb
         return 1;
     }
     tdc__rep_summary(r, summary, sizeof summary);
-    if (tdc__queue(c, cmd, TIENDO__ENTRY_KIND__ENTRY_REPORT, buf, len, summary, &seq)) {
+    if (tdc_queue_entry(c, cmd, TIENDO__ENTRY_KIND__ENTRY_REPORT, buf, len, summary, &seq)) {
         free(buf);
         return 1;
     }
     free(buf);
     if (seq_out) *seq_out = seq;
     if (verbose) {
-        tdc__period_vi(r->period, pvi);
+        tdc_period_vi(r->period, pvi, sizeof pvi);
         printf("Đã ghi báo cáo nhiệm vụ %u kỳ %s của %s vào hộp thư đi; sẽ gửi khi đồng bộ (tiendo sync). "
                "Số thứ tự của thiết bị: %llu.\n",
                r->task, pvi, c->id.subject.agency, (unsigned long long)seq);
@@ -1721,7 +1721,7 @@ report:
             goto out;
         }
         n_ok++;
-        tdc__period_vi(reps[k].period, pvi);
+        tdc_period_vi(reps[k].period, pvi, sizeof pvi);
         printf("  dòng %d: nhiệm vụ %u, kỳ %s: %s, %d%% (số thứ tự %llu)\n", rep_line[k], reps[k].task, pvi,
                tdc__state_vi(reps[k].state), reps[k].percent, (unsigned long long)seq);
     }
@@ -1764,7 +1764,7 @@ static int tdc__report_show(int argc, char **argv)
         case 't': task_s = optarg; break;
         case 'p':
             if (!tdc__period_norm(optarg, period))
-                return tdc__usage_err("report", "--period phải có dạng YYYY-MM: ", optarg);
+                return tdc_usage_err("report", "--period phải có dạng YYYY-MM: ", optarg);
             break;
         case 'a': agency = optarg; break;
         case 'h': tdc__report_usage(stdout); return 0;
@@ -1772,15 +1772,15 @@ static int tdc__report_show(int argc, char **argv)
         }
     }
     if (optind < argc) task_s = argv[optind++];
-    if (optind < argc) return tdc__usage_err("report", "tham số thừa: ", argv[optind]);
+    if (optind < argc) return tdc_usage_err("report", "tham số thừa: ", argv[optind]);
     if (!task_s || !tdc__int(task_s, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX)
-        return tdc__usage_err("report", "report show cần số thứ tự nhiệm vụ: tiendo report show SỐ --period YYYY-MM",
+        return tdc_usage_err("report", "report show cần số thứ tự nhiệm vụ: tiendo report show SỐ --period YYYY-MM",
                               NULL);
-    if (!period[0]) return tdc__usage_err("report", "thiếu --period", NULL);
+    if (!period[0]) return tdc_usage_err("report", "thiếu --period", NULL);
     if (tdc_ctx_open(&c, dir, cmd)) return 1;
     st = tdc_replica_state(c.rep);
     if (!agency) agency = c.id.subject.agency;
-    tdc__period_vi(period, pvi);
+    tdc_period_vi(period, pvi, sizeof pvi);
     rep = st ? td_state_report(st, (uint32_t)task, agency, period) : NULL;
     if (!rep) {
         fprintf(stderr, "tiendo report show: bản sao chưa có báo cáo của %s về nhiệm vụ %ld kỳ %s. "
@@ -1874,14 +1874,14 @@ int tdc_cmd_report(int argc, char **argv)
         case 't': task_s = optarg; break;
         case 'p':
             if (!tdc__period_norm(optarg, cli.period)) {
-                rc = tdc__usage_err(cmd, "--period phải có dạng YYYY-MM (ví dụ 2025-06): ", optarg);
+                rc = tdc_usage_err(cmd, "--period phải có dạng YYYY-MM (ví dụ 2025-06): ", optarg);
                 goto out_free;
             }
             break;
         case 's':
             n_field_opts++;
             if (!(cli.state = tdc__state_parse(optarg))) {
-                rc = tdc__usage_err(cmd, "--state phải là chua, dang hoặc xong (hoặc \"chưa triển khai\", "
+                rc = tdc_usage_err(cmd, "--state phải là chua, dang hoặc xong (hoặc \"chưa triển khai\", "
                                          "\"đang thực hiện\", \"đã hoàn thành\"): ", optarg);
                 goto out_free;
             }
@@ -1925,7 +1925,7 @@ int tdc_cmd_report(int argc, char **argv)
         case 'o':
             n_field_opts++;
             if (n_docs_raw == TDC_EVIDENCE_MAX) {
-                rc = tdc__usage_err(cmd, "quá nhiều --doc (tối đa 32)", NULL);
+                rc = tdc_usage_err(cmd, "quá nhiều --doc (tối đa 32)", NULL);
                 goto out_free;
             }
             docs_raw[n_docs_raw++] = optarg;
@@ -1933,7 +1933,7 @@ int tdc_cmd_report(int argc, char **argv)
         case 'A':
             n_field_opts++;
             if (n_atts_raw == TD_ATTACH_PER_REPORT_MAX) {
-                rc = tdc__usage_err(cmd, "quá nhiều --attach (tối đa 8 tệp mỗi báo cáo)", NULL);
+                rc = tdc_usage_err(cmd, "quá nhiều --attach (tối đa 8 tệp mỗi báo cáo)", NULL);
                 goto out_free;
             }
             atts_raw[n_atts_raw++] = optarg;
@@ -1941,7 +1941,7 @@ int tdc_cmd_report(int argc, char **argv)
         case 'n':
             n_field_opts++;
             if (td_date_parse_vi(optarg, &cli.done_date) || !td_date_valid(cli.done_date)) {
-                rc = tdc__usage_err(cmd, "--done-date phải là ngày dd/mm/yyyy: ", optarg);
+                rc = tdc_usage_err(cmd, "--done-date phải là ngày dd/mm/yyyy: ", optarg);
                 goto out_free;
             }
             break;
@@ -1959,22 +1959,22 @@ int tdc_cmd_report(int argc, char **argv)
     }
     if (optind < argc) {
         if (task_s && strcmp(task_s, argv[optind])) {
-            rc = tdc__usage_err(cmd, "số nhiệm vụ ghi hai lần khác nhau: ", argv[optind]);
+            rc = tdc_usage_err(cmd, "số nhiệm vụ ghi hai lần khác nhau: ", argv[optind]);
             goto out_free;
         }
         task_s = argv[optind++];
     }
     if (optind < argc) {
-        rc = tdc__usage_err(cmd, "tham số thừa: ", argv[optind]);
+        rc = tdc_usage_err(cmd, "tham số thừa: ", argv[optind]);
         goto out_free;
     }
     if (force_prompt && no_prompt) {
-        rc = tdc__usage_err(cmd, "--prompt và --no-prompt không dùng cùng nhau", NULL);
+        rc = tdc_usage_err(cmd, "--prompt và --no-prompt không dùng cùng nhau", NULL);
         goto out_free;
     }
     if (from_file) {
         if (task_s || cli.period[0] || n_field_opts || want_draft || force_prompt) {
-            rc = tdc__usage_err(cmd, "--from-file lấy mọi thứ từ tệp: không dùng cùng số nhiệm vụ, --period, "
+            rc = tdc_usage_err(cmd, "--from-file lấy mọi thứ từ tệp: không dùng cùng số nhiệm vụ, --period, "
                                      "các mục báo cáo, --draft hay --prompt", NULL);
             goto out_free;
         }
@@ -1984,17 +1984,17 @@ int tdc_cmd_report(int argc, char **argv)
         goto out_free;
     }
     if (!task_s) {
-        rc = tdc__usage_err(cmd, "thiếu số nhiệm vụ: tiendo report SỐ --period YYYY-MM (xem các nhiệm vụ: tiendo tasks)",
+        rc = tdc_usage_err(cmd, "thiếu số nhiệm vụ: tiendo report SỐ --period YYYY-MM (xem các nhiệm vụ: tiendo tasks)",
                             NULL);
         goto out_free;
     }
     if (!tdc__int(task_s, &v) || v < 1 || v > TD_PLAN_TASK_NUMBER_MAX) {
-        rc = tdc__usage_err(cmd, "số nhiệm vụ phải là số thứ tự (số nguyên dương) của nhiệm vụ: ", task_s);
+        rc = tdc_usage_err(cmd, "số nhiệm vụ phải là số thứ tự (số nguyên dương) của nhiệm vụ: ", task_s);
         goto out_free;
     }
     cli.task = (uint32_t)v;
     if (!cli.period[0]) {
-        rc = tdc__usage_err(cmd, "thiếu --period YYYY-MM (kỳ báo cáo, ví dụ 2025-06)", NULL);
+        rc = tdc_usage_err(cmd, "thiếu --period YYYY-MM (kỳ báo cáo, ví dụ 2025-06)", NULL);
         goto out_free;
     }
     today = tdc_today();
@@ -2039,7 +2039,7 @@ int tdc_cmd_report(int argc, char **argv)
     tdc__rep_merge(&r, &cli);
     r.task = cli.task;
     memcpy(r.period, cli.period, sizeof r.period);
-    tdc__period_vi(r.period, pvi);
+    tdc_period_vi(r.period, pvi, sizeof pvi);
 
     if (want_draft) {
         uint8_t *buf = NULL;
@@ -2138,7 +2138,7 @@ int tdc_cmd_draft(int argc, char **argv)
     }
     sub = argv[1];
     if (strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "submit") && strcmp(sub, "delete"))
-        return tdc__usage_err(cmd, "lệnh con phải là list, show, submit hoặc delete: ", sub);
+        return tdc_usage_err(cmd, "lệnh con phải là list, show, submit hoặc delete: ", sub);
     argc--;
     argv++;
     optind = 1;
@@ -2147,7 +2147,7 @@ int tdc_cmd_draft(int argc, char **argv)
         case 'd': dir = optarg; break;
         case 't': task_s = optarg; break;
         case 'p':
-            if (!tdc__period_norm(optarg, period)) return tdc__usage_err(cmd, "--period phải có dạng YYYY-MM: ", optarg);
+            if (!tdc__period_norm(optarg, period)) return tdc_usage_err(cmd, "--period phải có dạng YYYY-MM: ", optarg);
             break;
         case 'T':
             if (tdc__date_opt(cmd, optarg)) return 2;
@@ -2157,13 +2157,13 @@ int tdc_cmd_draft(int argc, char **argv)
         }
     }
     if (optind < argc && !task_s) task_s = argv[optind++];
-    if (optind < argc) return tdc__usage_err(cmd, "tham số thừa: ", argv[optind]);
+    if (optind < argc) return tdc_usage_err(cmd, "tham số thừa: ", argv[optind]);
     if (strcmp(sub, "list")) {
         if (!task_s || !tdc__int(task_s, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX)
-            return tdc__usage_err(cmd, "cần số nhiệm vụ: tiendo draft ", sub);
-        if (!period[0]) return tdc__usage_err(cmd, "thiếu --period YYYY-MM", NULL);
+            return tdc_usage_err(cmd, "cần số nhiệm vụ: tiendo draft ", sub);
+        if (!period[0]) return tdc_usage_err(cmd, "thiếu --period YYYY-MM", NULL);
         tdc_draft_key((uint32_t)task, period, key);
-        tdc__period_vi(period, pvi);
+        tdc_period_vi(period, pvi, sizeof pvi);
     }
     if (tdc_ctx_open(&c, dir, cmd)) return 1;
     memset(&dr, 0, sizeof dr);
@@ -2186,7 +2186,7 @@ int tdc_cmd_draft(int argc, char **argv)
                 printf("  %s: (hỏng, không đọc được; xóa bằng tiendo draft delete)\n", v[i].key);
                 continue;
             }
-            tdc__period_vi(x.period, pvi);
+            tdc_period_vi(x.period, pvi, sizeof pvi);
             printf("  nhiệm vụ %u, kỳ %s: %s", x.task, pvi, tdc__state_vi(x.state));
             if (x.state) printf(", %d%%", x.percent < 0 ? 0 : x.percent);
             printf(" — sửa lần cuối %s\n", t);
@@ -2472,12 +2472,12 @@ int tdc_cmd_indicator(int argc, char **argv)
         case 'c': code = optarg; break;
         case 'p':
             if (!tdc__period_norm(optarg, period))
-                return tdc__usage_err(cmd, "--period phải có dạng YYYY-MM (ví dụ 2025-06): ", optarg);
+                return tdc_usage_err(cmd, "--period phải có dạng YYYY-MM (ví dụ 2025-06): ", optarg);
             break;
         case 'v': value_s = optarg; break;
         case 't':
         case 'n':
-            if (text_in) return tdc__usage_err(cmd, "--text và --note là một mục: chỉ ghi một lần", NULL);
+            if (text_in) return tdc_usage_err(cmd, "--text và --note là một mục: chỉ ghi một lần", NULL);
             text_in = optarg;
             break;
         case 'T':
@@ -2488,25 +2488,25 @@ int tdc_cmd_indicator(int argc, char **argv)
         }
     }
     if (optind < argc && is_set && !code) code = argv[optind++];
-    if (optind < argc) return tdc__usage_err(cmd, "tham số thừa: ", argv[optind]);
+    if (optind < argc) return tdc_usage_err(cmd, "tham số thừa: ", argv[optind]);
     if (!code || !*code)
-        return tdc__usage_err(cmd, "thiếu mã chỉ tiêu: tiendo indicator set MÃ --period YYYY-MM --value SỐ", NULL);
+        return tdc_usage_err(cmd, "thiếu mã chỉ tiêu: tiendo indicator set MÃ --period YYYY-MM --value SỐ", NULL);
     if (strlen(code) >= sizeof ((td_indicator_value *)0)->code)
-        return tdc__usage_err(cmd, "mã chỉ tiêu quá dài: ", code);
-    if (!period[0]) return tdc__usage_err(cmd, "thiếu --period YYYY-MM", NULL);
-    if (!value_s && !text_in) return tdc__usage_err(cmd, "cần --value SỐ (hoặc --text cho chỉ tiêu định tính)", NULL);
+        return tdc_usage_err(cmd, "mã chỉ tiêu quá dài: ", code);
+    if (!period[0]) return tdc_usage_err(cmd, "thiếu --period YYYY-MM", NULL);
+    if (!value_s && !text_in) return tdc_usage_err(cmd, "cần --value SỐ (hoặc --text cho chỉ tiêu định tính)", NULL);
     if (value_s && tdc__parse_value(value_s, &value, &why)) {
         fprintf(stderr, "tiendo indicator: --value \"%s\" không hợp lệ: %s. Ví dụ: --value 42,5\n", value_s, why);
         return 2;
     }
-    if (!(code_n = tdc__nfc(code, 64, &why))) return tdc__usage_err(cmd, "mã chỉ tiêu không hợp lệ: ", code);
+    if (!(code_n = tdc__nfc(code, 64, &why))) return tdc_usage_err(cmd, "mã chỉ tiêu không hợp lệ: ", code);
     if (text_in && !(text = tdc__nfc(text_in, TDC_TEXT_MAX, &why))) {
         fprintf(stderr, "tiendo indicator: --text/--note: %s (tối đa %d byte)\n", why, TDC_TEXT_MAX);
         free(code_n);
         return 2;
     }
     today = tdc_today();
-    tdc__period_vi(period, pvi);
+    tdc_period_vi(period, pvi, sizeof pvi);
     if (tdc__period_future(period, today)) {
         char dvi[16];
         td_date_vi(today, dvi, sizeof dvi);
@@ -2625,7 +2625,7 @@ int tdc_cmd_indicator(int argc, char **argv)
     } else {
         snprintf(summary, sizeof summary, "chỉ tiêu %s, kỳ %s: %.60s", code_n, pvi, text);
     }
-    if (tdc__queue(&c, cmd, TIENDO__ENTRY_KIND__ENTRY_INDICATOR, buf, len, summary, &seq)) goto out;
+    if (tdc_queue_entry(&c, cmd, TIENDO__ENTRY_KIND__ENTRY_INDICATOR, buf, len, summary, &seq)) goto out;
     printf("Đã ghi giá trị chỉ tiêu %s kỳ %s của %s vào hộp thư đi; sẽ gửi khi đồng bộ (tiendo sync). "
            "Số thứ tự của thiết bị: %llu.\n", code_n, pvi, c.id.subject.agency, (unsigned long long)seq);
     if (value_s) printf("  Giá trị: %s\n", vbuf);

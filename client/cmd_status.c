@@ -39,12 +39,6 @@ static void tdc__status_usage(FILE *f)
           f);
 }
 
-static void tdc__period_vi(const char *p, char *out, size_t n)
-{
-    if (strlen(p) == 7 && p[4] == '-') snprintf(out, n, "%.2s/%.4s", p + 5, p);
-    else snprintf(out, n, "%s", p);
-}
-
 static int tdc__print_outbox(tdc_ctx *c, const tdc_replica_meta *m)
 {
     tdc_outbox_item *v;
@@ -105,7 +99,7 @@ static void tdc__print_state(tdc_ctx *c)
     for (size_t i = 0; i < n && shown < TDC_STATUS_ISSUES_MAX; i++) {
         char pvi[16];
         if (strcmp(cf[i].agency, c->id.subject.agency)) continue;
-        tdc__period_vi(cf[i].period, pvi, sizeof pvi);
+        tdc_period_vi(cf[i].period, pvi, sizeof pvi);
         printf("  - nhiệm vụ %u, kỳ %s: báo cáo ở mục nhật ký %llu được dùng, mục %llu bị thay; cần người xem lại\n",
                cf[i].task, pvi, (unsigned long long)cf[i].winner_index, (unsigned long long)cf[i].loser_index);
         shown++;

@@ -59,19 +59,6 @@
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static int tdc__usage_err(const char *cmd, const char *msg, const char *arg)
-{
-    fprintf(stderr, "tiendo %s: %s%s\nXem: tiendo %s --help\n", cmd, msg, arg ? arg : "", cmd);
-    return 2;
-}
-
-/* "2025-05" -> "05/2025" for people. */
-static void tdc__period_vi(const char *p, char *out, size_t n)
-{
-    if (strlen(p) == 7 && p[4] == '-') snprintf(out, n, "%.2s/%.4s", p + 5, p);
-    else snprintf(out, n, "%s", p);
-}
-
 static void tdc__date_ms(int64_t ms, char *buf, size_t n)
 {
     if (ms <= 0) snprintf(buf, n, "—");
@@ -357,7 +344,7 @@ static const tdc_pending *tdc__pending_report(const tdc_pending_set *p, uint32_t
 static int tdc__parse_date(const char *cmd, const char *s, int *d)
 {
     if (td_date_parse_vi(s, d) || !td_date_valid(*d)) {
-        tdc__usage_err(cmd, "--date phải là ngày dd/mm/yyyy: ", s);
+        tdc_usage_err(cmd, "--date phải là ngày dd/mm/yyyy: ", s);
         return 0;
     }
     return 1;
@@ -434,7 +421,7 @@ int tdc_cmd_tasks(int argc, char **argv)
         case 's':
             want = td_status_parse(optarg);
             if (want == TD_ST_NONE)
-                return tdc__usage_err(cmd,
+                return tdc_usage_err(cmd,
                                       "--status không rõ; dùng done-on-time, done-late, ongoing, ongoing-late, "
                                       "not-started, due-soon hoặc awaiting-review: ",
                                       optarg);
@@ -447,14 +434,14 @@ int tdc_cmd_tasks(int argc, char **argv)
         default: tdc__tasks_usage(stderr); return 2;
         }
     }
-    if (optind < argc) return tdc__usage_err(cmd, "tham số thừa: ", argv[optind]);
+    if (optind < argc) return tdc_usage_err(cmd, "tham số thừa: ", argv[optind]);
     if (period) {
         int y, m;
         char cur[8];
-        if (td_period_parse(period, &y, &m)) return tdc__usage_err(cmd, "--period phải có dạng YYYY-MM: ", period);
+        if (td_period_parse(period, &y, &m)) return tdc_usage_err(cmd, "--period phải có dạng YYYY-MM: ", period);
         td_period_of_date(today, cur);
         if (strcmp(period, cur) > 0)
-            return tdc__usage_err(cmd, "--period sau tháng hiện tại; chọn kỳ đến tháng này: ", period);
+            return tdc_usage_err(cmd, "--period sau tháng hiện tại; chọn kỳ đến tháng này: ", period);
         /* judged at the end of the period's month, or today for this month */
         if (!date) {
             int next_first = m == 12 ? (y + 1) * 10000 + 101 : y * 10000 + (m + 1) * 100 + 1;
@@ -491,7 +478,7 @@ int tdc_cmd_tasks(int argc, char **argv)
     }
 
     td_date_vi(date, dbuf, sizeof dbuf);
-    if (period) tdc__period_vi(period, pvi, sizeof pvi);
+    if (period) tdc_period_vi(period, pvi, sizeof pvi);
     printf("Nhiệm vụ %s — cơ quan %s (%s) — trạng thái tại ngày %s%s%s\n\n",
            all ? "của kế hoạch" : "chủ trì, phối hợp", me, tdc__agency_name(st, me), dbuf,
            period ? ", kỳ " : "", period ? pvi : "");
@@ -662,14 +649,14 @@ int tdc_cmd_task(int argc, char **argv)
         default: tdc__task_usage(stderr); return 2;
         }
     }
-    if (optind >= argc) return tdc__usage_err(cmd, "thiếu số thứ tự nhiệm vụ", NULL);
+    if (optind >= argc) return tdc_usage_err(cmd, "thiếu số thứ tự nhiệm vụ", NULL);
     {
         char *end;
         num = strtol(argv[optind], &end, 10);
         if (*end || end == argv[optind] || num < 1 || num > TD_PLAN_TASK_NUMBER_MAX)
-            return tdc__usage_err(cmd, "số thứ tự nhiệm vụ phải là số nguyên dương: ", argv[optind]);
+            return tdc_usage_err(cmd, "số thứ tự nhiệm vụ phải là số nguyên dương: ", argv[optind]);
     }
-    if (optind + 1 < argc) return tdc__usage_err(cmd, "tham số thừa: ", argv[optind + 1]);
+    if (optind + 1 < argc) return tdc_usage_err(cmd, "tham số thừa: ", argv[optind + 1]);
     if (!date) date = tdc_today();
 
     if (tdc__open(&c, dir, cmd)) return 1;
@@ -767,7 +754,7 @@ int tdc_cmd_task(int argc, char **argv)
             printf("; chưa có hạn");
         }
         if (*ls->period) {
-            tdc__period_vi(ls->period, pvi, sizeof pvi);
+            tdc_period_vi(ls->period, pvi, sizeof pvi);
             printf("; kỳ %s", pvi);
         }
         if (ls->last_report_date) {
@@ -800,7 +787,7 @@ int tdc_cmd_task(int argc, char **argv)
             char flags[512];
             if (v[i].task != (uint32_t)num) continue;
             cur = td_state_report(st, v[i].task, v[i].agency, v[i].period);
-            tdc__period_vi(v[i].period, pvi, sizeof pvi);
+            tdc_period_vi(v[i].period, pvi, sizeof pvi);
             printf("  - Kỳ %s, %s: %s, %u%% (mục nhật ký %llu%s)\n", pvi, v[i].agency, tdc__state_vi(v[i].state),
                    v[i].percent, (unsigned long long)v[i].index,
                    cur && cur->index == v[i].index ? ", hiện hành" : ", đã được thay");
@@ -831,7 +818,7 @@ int tdc_cmd_task(int argc, char **argv)
             if (i + 1 < n && r[i + 1].task == r[i].task && !strcmp(r[i + 1].agency, r[i].agency)) continue;
             if (!any) printf("\nNội dung báo cáo hiện hành (kỳ gần nhất của mỗi cơ quan):\n");
             any = 1;
-            tdc__period_vi(r[i].period, pvi, sizeof pvi);
+            tdc_period_vi(r[i].period, pvi, sizeof pvi);
             printf("  - %s, kỳ %s: %s, %u%%", r[i].agency, pvi, tdc__state_vi(r[i].state), r[i].percent);
             if (r[i].done_date) {
                 td_date_vi(r[i].done_date, dbuf2, sizeof dbuf2);
@@ -933,7 +920,7 @@ int tdc_cmd_todo(int argc, char **argv)
         default: tdc__todo_usage(stderr); return 2;
         }
     }
-    if (optind < argc) return tdc__usage_err(cmd, "tham số thừa: ", argv[optind]);
+    if (optind < argc) return tdc_usage_err(cmd, "tham số thừa: ", argv[optind]);
     if (!date) date = tdc_today();
 
     if (tdc_ctx_open(&c, dir, cmd)) return 1;
@@ -955,7 +942,7 @@ int tdc_cmd_todo(int argc, char **argv)
     }
     tdc_device_status_opts(&c.dev, &so);
     td_period_of_date(date, period);
-    tdc__period_vi(period, pvi, sizeof pvi);
+    tdc_period_vi(period, pvi, sizeof pvi);
     if (td_status_obligations(st, period, date, &so, me, &ob, &n_ob, &e) ||
         td_status_all(st, date, &so, &ts, &n_ts, &e)) {
         fprintf(stderr, "tiendo todo: không tính được trạng thái: %s (%s)\n", td_err_vi(e.code), e.msg);
@@ -1094,7 +1081,7 @@ int tdc_cmd_todo(int argc, char **argv)
             }
             waiting++;
             if (waiting <= TDC_TODO_LIST_MAX) {
-                tdc__period_vi(r[i].period, pvi, sizeof pvi);
+                tdc_period_vi(r[i].period, pvi, sizeof pvi);
                 tdc__todo_task(plan, r[i].task, line, sizeof line);
                 printf("  - %s — %s, kỳ %s\n", line, r[i].agency, pvi);
             }

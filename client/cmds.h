@@ -51,6 +51,17 @@ typedef struct tdc_ctx {
 int tdc_ctx_open(tdc_ctx *c, const char *dir, const char *cmd);
 void tdc_ctx_close(tdc_ctx *c);
 
+/* Helpers shared by the replica commands (cmd_report.c). */
+/* "tiendo CMD: MSG ARG" and "Xem: tiendo CMD --help" on stderr; returns 2 (bad usage). */
+int tdc_usage_err(const char *cmd, const char *msg, const char *arg);
+/* "2025-05" -> "05/2025" for people (anything else copied as is). */
+void tdc_period_vi(const char *p, char *out, size_t n);
+/* Sign an entry of this device and queue it in the outbox: seq after the
+ * outbox's and this author's last seq in the pulled log (a recreated replica
+ * never reuses a number).  On failure prints "tiendo CMD: ..." and returns 1. */
+int tdc_queue_entry(tdc_ctx *c, const char *cmd, int kind, const uint8_t *payload, size_t len, const char *summary,
+                    uint64_t *seq);
+
 /* Wall clock, ms since the epoch. */
 int64_t tdc_now_ms(void);
 /* Today as yyyymmdd in Asia/Ho_Chi_Minh; the environment variable
