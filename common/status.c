@@ -451,13 +451,52 @@ static int td__period_year(const char *p)
  * kind).  The status itself is judged on the reports in scope: the period
  * (RECURRING), the year (YEARLY), or every period.
  */
+/* Later of two current versions of one lead's reports: by period, then by
+ * effective signed time, then log index (several agencies' runs merge when
+ * a successor inherits its predecessors' reports). */
+static const td__cur *td__later(const td__cur *a, const td__cur *b)
+{
+    int c;
+    if (!a) return b;
+    if ((c = strcmp(b->v->period, a->v->period))) return c > 0 ? b : a;
+    if (b->v->effective_ms != a->v->effective_ms) return b->v->effective_ms > a->v->effective_ms ? b : a;
+    return b->v->index > a->v->index ? b : a;
+}
+
+/* Most predecessors one lead inherits from (a merge of a dozen districts). */
+#define TD__PRED_MAX 32
+
+/*
+ * The agencies whose reports count for `agency` on `task` at day d: itself,
+ * and every agency that no longer exists at d and whose responsibility for
+ * the task has passed to `agency` (renames, merges, splits followed:
+ * td_registry_responsible).  DESIGN §3: old reports stay attributed to the
+ * agency that made them; the successor inherits the open tasks -- and what
+ * was already done on them.
+ */
+static size_t td__heirs_of(const td__ctx *c, uint32_t task, const char *agency, const char **who)
+{
+    const td_registry *reg = td_state_registry(c->st);
+    size_t n = 0;
+    who[n++] = agency;
+    for (size_t a = 0; a < reg->n_agencies && n < TD__PRED_MAX + 1; a++) {
+        const td_agency *ag = &reg->agencies[a];
+        const char *r;
+        if (!ag->valid_to || ag->valid_to > c->date || !strcmp(ag->slug, agency)) continue;
+        r = td_registry_responsible(reg, ag->slug, c->date, (int)task);
+        if (r && !strcmp(r, agency)) who[n++] = ag->slug;
+    }
+    return n;
+}
+
 static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const td__judge *j, td_lead_status *ls)
 {
-    size_t i = td__lower(c, task, agency, "");
     const td__cur *latest = NULL, *scope_latest = NULL, *prev = NULL;
     int started = 0, done_date = 0, late;
     char prevp[8] = "";
     const int d = c->date;
+    const char *who[TD__PRED_MAX + 1];
+    size_t n_who;
 
     memset(ls, 0, sizeof *ls);
     ls->agency = agency;
@@ -467,24 +506,27 @@ static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const 
         memcpy(ls->period, j->period, sizeof ls->period);
         td_period_prev(j->period, prevp);
     }
-    for (; i < c->n_cur && c->cur[i].v->task == task && !strcmp(c->cur[i].v->agency, agency); i++) {
-        const td__cur *cu = &c->cur[i];
-        const td_report_version *v = cu->v;
-        latest = cu;   /* periods ascend */
-        if (j->per_period) {
-            if (!strcmp(v->period, j->period)) scope_latest = cu;
-            else if (!strcmp(v->period, prevp)) prev = cu;
-            if (strcmp(v->period, j->period)) continue;
-        } else {
-            int y = td__period_year(v->period);
-            if (y < j->year_lo || y > j->year_hi) continue;
-            scope_latest = cu;
+    n_who = td__heirs_of(c, task, agency, who);
+    for (size_t w = 0; w < n_who; w++)
+        for (size_t i = td__lower(c, task, who[w], "");
+             i < c->n_cur && c->cur[i].v->task == task && !strcmp(c->cur[i].v->agency, who[w]); i++) {
+            const td__cur *cu = &c->cur[i];
+            const td_report_version *v = cu->v;
+            latest = td__later(latest, cu);
+            if (j->per_period) {
+                if (!strcmp(v->period, j->period)) scope_latest = td__later(scope_latest, cu);
+                else if (!strcmp(v->period, prevp)) prev = td__later(prev, cu);
+                if (strcmp(v->period, j->period)) continue;
+            } else {
+                int y = td__period_year(v->period);
+                if (y < j->year_lo || y > j->year_hi) continue;
+                scope_latest = td__later(scope_latest, cu);
+            }
+            if (v->state != TIENDO__REPORT_STATE__REPORT_NOT_STARTED) started = 1;
+            if (v->state == TIENDO__REPORT_STATE__REPORT_DONE && cu->review == 1 &&
+                (!done_date || cu->eff_date < done_date))
+                done_date = cu->eff_date;
         }
-        if (v->state != TIENDO__REPORT_STATE__REPORT_NOT_STARTED) started = 1;
-        if (v->state == TIENDO__REPORT_STATE__REPORT_DONE && cu->review == 1 &&
-            (!done_date || cu->eff_date < done_date))
-            done_date = cu->eff_date;
-    }
     if (latest) {
         ls->report_index = latest->v->index;
         ls->report_state = latest->v->state;

@@ -14,7 +14,13 @@
  * reviewed it.  A pure function of (state, D, options).
  *
  * Per (task, lead agency) — leads as of D, groups expanded, successors
- * followed (td_state_task_agencies) — the status is one of:
+ * followed (td_state_task_agencies) — the status is one of the list below.
+ * A lead's reports are its own and those of every agency that no longer
+ * exists at D and whose responsibility for the task passed to it (renames,
+ * merges, splits: td_registry_responsible): the successor inherits the task
+ * with what was already done on it, while each report stays attributed to
+ * the agency that made it (DESIGN §3).  Obligations count only the lead's
+ * own reports for the period.
  *   DONE_ON_TIME    Đã hoàn thành đúng hạn   a DONE report accepted by central, signed by the due date
  *   DONE_LATE       Đã hoàn thành quá hạn    the same, signed after it
  *   AWAITING_REVIEW Chờ thẩm định            the lead's latest report says DONE, central has not reviewed it

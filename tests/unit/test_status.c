@@ -1275,6 +1275,63 @@ static void test_year_of_data(void)
     td_registry_free(&reg);
 }
 
+/* DESIGN §3: an agency renamed (or merged) keeps its reports attributed to
+ * itself, and its successor inherits the task with what was already done. */
+static void test_successor_inherits(void)
+{
+    tlog l2 = {0};
+    td_state *st;
+    ref r;
+    size_t n;
+    uint8_t *out;
+    char *from[1] = {"ubnd-chi-linh"};
+    td_agency to = {"tp-chi-linh-moi", "Thành phố Chí Linh (sau sắp xếp)", TD_AGENCY_DISTRICT, 0, 0};
+    td_agency_change ch = {0};
+    for (size_t i = 0; i < LOG.len; i++) {
+        uint8_t *b = malloc(LOG.n[i]);
+        if (!b) exit(1);
+        memcpy(b, LOG.b[i], LOG.n[i]);
+        L_add(&l2, b, LOG.n[i], LOG.rcv[i]);
+    }
+    /* Chí Linh finishes task 14 (roadmap) and central accepts, in February 2026 */
+    r = L_report(&l2, &CL, 14, "2026-02", TIENDO__REPORT_STATE__REPORT_DONE, 100, T(20260202, 9), T(20260202, 9));
+    L_review(&l2, r, 1, "Đạt", T(20260203, 9));
+    /* then the district is renamed on 01/03/2026 (recorded on 05/02) */
+    ch.kind = TD_CHANGE_RENAME;
+    ch.date = 20260301;
+    ch.from = from;
+    ch.n_from = 1;
+    ch.to = &to;
+    ch.n_to = 1;
+    if (td_agency_change_pb_encode(&ch, &out, &n)) exit(1);
+    L_sign(&l2, &SRV, TIENDO__ENTRY_KIND__ENTRY_AGENCY, out, n, T(20260205, 9), T(20260205, 9));
+    st = fold_until(&l2, INT64_MAX);
+    {
+        size_t nr;
+        td_state_refusals(st, &nr);
+        TT_EQ_INT(nr, 0);
+        if (nr) print_refusals(st);
+    }
+    /* before the rename: the district itself, done */
+    ST_AT(st, 14, 20260210);
+    TT_EQ_STR(td_status_name(LEAD("ubnd-chi-linh")->status), "done-on-time");
+    TT_EQ_INT(LEAD("ubnd-chi-linh")->done_date, 20260202);
+    /* after it: the successor leads, and the predecessor's accepted report counts */
+    ST_AT(st, 14, 20260310);
+    TT_EQ_INT(TS.n_leads, 1);
+    TT_EQ_STR(TS.n_leads ? TS.leads[0].agency : "", "tp-chi-linh-moi");
+    TT_EQ_STR(td_status_name(LEAD("tp-chi-linh-moi")->status), "done-on-time");
+    TT_EQ_INT(LEAD("tp-chi-linh-moi")->done_date, 20260202);
+    TT_EQ_INT(LEAD("tp-chi-linh-moi")->last_report_date, 20260202);
+    TT_EQ_STR(td_status_name(TS.overall), "done-on-time");
+    /* the report itself stays attributed to the agency that made it */
+    TT_CHECK(td_state_report(st, 14, "ubnd-chi-linh", "2026-02") != NULL);
+    TT_CHECK(td_state_report(st, 14, "tp-chi-linh-moi", "2026-02") == NULL);
+    td_task_status_free(&TS);
+    td_state_free(st);
+    L_free(&l2);
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
@@ -1306,6 +1363,7 @@ int main(void)
     TT_RUN(test_all_matches_task);
     TT_RUN(test_as_of);
     TT_RUN(test_year_of_data);
+    TT_RUN(test_successor_inherits);   /* last: it signs more entries with the script's devices */
 
     td_task_status_free(&TS);
     td_state_free(ST);
