@@ -1,4 +1,5 @@
 /* blob.c — see blob.h.  All SQL of the replica's blob table is here. */
+#include "clock.h"
 #include "blob.h"
 
 #include <errno.h>
@@ -15,12 +16,7 @@
 #include "tiendo.pb-c.h"
 #include "utf8.h"
 
-static int64_t tdc__blob_now(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
+static int64_t tdc__blob_now(void) { return td_clock_now_ms(); }
 
 static int tdc__dberr(tdc_replica *r, td_error *err, const char *what)
 {

@@ -1,4 +1,5 @@
 /* certwarn.c — see certwarn.h. */
+#include "clock.h"
 #include "certwarn.h"
 
 #include <stdlib.h>
@@ -25,9 +26,7 @@ int tdc_cert_warn_days(const tdc_device *dev)
 
 static void tdc__date(long long s, char out[16])
 {
-    time_t t = (time_t)s;
-    struct tm tm;
-    if (!localtime_r(&t, &tm) || !strftime(out, 16, "%d/%m/%Y", &tm)) snprintf(out, 16, "?");
+    td_clock_fmt_date(s * 1000, out, 16);
 }
 
 int tdc_cert_check(const tdc_device *dev, X509 *cert, long long now_s, unsigned long long pending, FILE *f,

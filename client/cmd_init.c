@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "cmds.h"
 #include "conf.h"
 #include "device.h"
@@ -109,14 +110,11 @@ static int tdc__mkdir(const char *dir, td_error *err)
 static void tdc__date(const ASN1_TIME *t, char out[TDC_DATE_MAX])
 {
     int64_t u;
-    time_t tt;
-    struct tm tm;
     if (td_x509_time_unix(t, &u, NULL)) {
         snprintf(out, TDC_DATE_MAX, "?");
         return;
     }
-    tt = (time_t)u;
-    if (!localtime_r(&tt, &tm) || !strftime(out, TDC_DATE_MAX, "%d/%m/%Y", &tm)) snprintf(out, TDC_DATE_MAX, "?");
+    td_clock_fmt_date(u * 1000, out, TDC_DATE_MAX);
 }
 
 /* "a1b2c3d4e5f60718": the first bytes of the public key, to compare by phone with the CA officer. */

@@ -33,6 +33,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include "clock.h"
 #include "certwarn.h"
 #include "cmds.h"
 #include "device.h"
@@ -70,14 +71,11 @@ static void tdc__renew_usage(FILE *f)
 static void tdc__date(const ASN1_TIME *t, char out[16])
 {
     int64_t s;
-    time_t tt;
-    struct tm tm;
     if (td_x509_time_unix(t, &s, NULL)) {
         snprintf(out, 16, "?");
         return;
     }
-    tt = (time_t)s;
-    if (!localtime_r(&tt, &tm) || !strftime(out, 16, "%d/%m/%Y", &tm)) snprintf(out, 16, "?");
+    td_clock_fmt_date(s * 1000, out, 16);
 }
 
 /* The pending key: DEVDIR/renew.key, made now if it does not exist. */
@@ -110,8 +108,7 @@ static int tdc__install(const tdc_device *dev, X509 *cert)
     td_error e;
     char renew_path[PATH_MAX + 32], stamp[32], old_key[PATH_MAX + 64], old_crt[PATH_MAX + 64], d[16];
     int same_key = 0, rc = 1;
-    time_t now = time(NULL);
-    struct tm tm;
+    int64_t now = td_clock_now_ms();
 
     td_error_clear(&e);
     memset(&cur, 0, sizeof cur);
@@ -143,8 +140,11 @@ static int tdc__install(const tdc_device *dev, X509 *cert)
                         "chạy lại \"tiendo renew --csr-out\" và gửi yêu cầu mới cho cán bộ CA\n", renew_path);
         goto out;
     }
-    localtime_r(&now, &tm);
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    {
+        int64_t s = (now + TD_CLOCK_VN_OFFSET_MS) / 1000 % 86400;
+        snprintf(stamp, sizeof stamp, "%08d-%02d%02d%02d", td_clock_date_of(now), (int)(s / 3600),
+                 (int)(s / 60 % 60), (int)(s % 60));
+    }
     snprintf(old_key, sizeof old_key, "%s.old-%s", dev->key_path, stamp);
     snprintf(old_crt, sizeof old_crt, "%s.old-%s", dev->cert_path, stamp);
     /* keep the old certificate (and key), then put the new ones in place;
@@ -233,7 +233,7 @@ static int tdc__online(const tdc_device *dev, const char *server)
         fprintf(stderr, "tiendo renew: không đọc được khóa/chứng thư hiện tại: %s\n", e.msg);
         return 1;
     }
-    if (tdc_cert_check(dev, cur.cert, (long long)time(NULL), 0, stderr, "renew")) {
+    if (tdc_cert_check(dev, cur.cert, (long long)(td_clock_now_ms() / 1000), 0, stderr, "renew")) {
         fprintf(stderr, "tiendo renew: chứng thư đã hết hạn nên không cấp lại trực tuyến được; làm theo các bước trên.\n");
         goto out;
     }

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "blob.h"
 #include "cmds.h"
 #include "derive.h"
@@ -58,12 +59,7 @@
 
 /* ---- context shared by the replica commands ----------------------------- */
 
-int64_t tdc_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+int64_t tdc_now_ms(void) { return td_clock_now_ms(); }
 
 void tdc_tz_default(void)
 {
@@ -73,15 +69,11 @@ void tdc_tz_default(void)
 
 void tdc_fmt_time(int64_t ms, char *buf, size_t n)
 {
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
     if (ms <= 0) {
         snprintf(buf, n, "chưa bao giờ");
         return;
     }
-    tdc_tz_default();
-    localtime_r(&t, &tm);
-    strftime(buf, n, "%d/%m/%Y %H:%M", &tm);
+    td_clock_fmt(ms, buf, n);
 }
 
 int tdc_ctx_open(tdc_ctx *c, const char *dir, const char *cmd)
@@ -130,39 +122,19 @@ void tdc_ctx_close(tdc_ctx *c)
 
 /* ---- today ---------------------------------------------------------------- */
 
-/* TIENDO_TODAY=yyyymmdd (tests, demos, `--date`) or the clock in
- * Asia/Ho_Chi_Minh (DESIGN §8). */
-int tdc_today(void)
-{
-    const char *e = getenv("TIENDO_TODAY");
-    time_t t;
-    struct tm tm;
-    if (e && *e) {
-        char *end;
-        long v = strtol(e, &end, 10);
-        if (!*end && strlen(e) == 8 && v <= INT_MAX && td_date_valid((int)v)) return (int)v;
-        static int warned;
-        if (!warned++)
-            fprintf(stderr, "tiendo: TIENDO_TODAY=\"%s\" không phải ngày dạng yyyymmdd; dùng đồng hồ của máy.\n", e);
-    }
-    t = time(NULL);
-    tdc_tz_default();
-    localtime_r(&t, &tm);
-    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
+/* Today in Asia/Ho_Chi_Minh from the project's clock (common/clock.h). */
+int tdc_today(void) { return td_clock_today(); }
 
 /* `--date dd/mm/yyyy`: today for this command (and whatever it calls). */
 static int tdc__date_opt(const char *cmd, const char *arg)
 {
     int d;
-    char buf[16];
     if (td_date_parse_vi(arg, &d) || !td_date_valid(d)) {
         fprintf(stderr, "tiendo %s: --date phải là ngày dd/mm/yyyy (nhận được \"%s\").\nXem: tiendo %s --help\n", cmd,
                 arg, cmd);
         return 2;
     }
-    snprintf(buf, sizeof buf, "%08d", d);
-    setenv("TIENDO_TODAY", buf, 1);
+    td_clock_set_today(d);
     return 0;
 }
 

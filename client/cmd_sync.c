@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "certwarn.h"
 #include "cmds.h"
 #include "link.h"
@@ -91,11 +92,10 @@ static void tdc__progress(void *arg, tdc_sync_phase phase, uint64_t done, uint64
 
 static void tdc__clock(int64_t ms, char *buf, size_t n)
 {
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    tdc_tz_default();
-    localtime_r(&t, &tm);
-    strftime(buf, n, "%H:%M:%S %d/%m/%Y", &tm);
+    int d = td_clock_date_of(ms);
+    int64_t s = (ms + TD_CLOCK_VN_OFFSET_MS) / 1000 % 86400;
+    snprintf(buf, n, "%02d:%02d:%02d %02d/%02d/%04d", (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60), d % 100,
+             d / 100 % 100, d / 10000);
 }
 
 /* One attempt.  Returns 0 or 1; prints the summary or the failure. */

@@ -1,4 +1,5 @@
 /* sync.c — see sync.h. */
+#include "clock.h"
 #include "sync.h"
 
 #include <sodium.h>
@@ -21,10 +22,8 @@
 
 static int64_t tdc__now(const tdc_sync_opts *o)
 {
-    struct timeval tv;
     if (o && o->now_ms) return o->now_ms;
-    gettimeofday(&tv, NULL);
-    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+    return td_clock_now_ms();
 }
 
 /* ---- checkpoint verification (DESIGN §7) -------------------------------- */

@@ -14,6 +14,8 @@ static int64_t td__clock_offset_ms;
 static const char *td__clock_override;
 static int td__clock_today_set;
 static int td__clock_today_env;
+static int td__clock_frozen;
+static int64_t td__clock_frozen_ms;
 
 static int64_t td__real_ms(void)
 {
@@ -98,6 +100,12 @@ int td_clock_parse_override(const char *v, int64_t real_ms, int64_t *offset_ms)
             }
         }
     }
+    if (*p == '!' && !p[1]) {
+        int64_t target = td_clock_ms_of(y * 10000 + mo * 100 + d, hh, mi, ss);
+        if (target == INT64_MIN) return -1;
+        *offset_ms = target - real_ms;
+        return 1;
+    }
     if (*p == '@') {
         char *end;
         anchor = strtoll(p + 1, &end, 10);
@@ -116,12 +124,18 @@ static void td__clock_init(void)
     const char *v = getenv("TIENDO_TEST_CLOCK");
     int64_t off;
     if (v && *v) {
-        if (td_clock_parse_override(v, td__real_ms(), &off)) {
+        int64_t real = td__real_ms();
+        int r = td_clock_parse_override(v, real, &off);
+        if (r < 0) {
             fprintf(stderr, "tiendo: TIENDO_TEST_CLOCK=\"%s\" không hiểu được (dạng \"yyyy-mm-dd hh:mm[@giây]\" "
                             "hoặc yyyymmdd); dùng đồng hồ của máy.\n", v);
         } else {
             td__clock_offset_ms = off;
             td__clock_override = "TIENDO_TEST_CLOCK";
+            if (r == 1) {
+                td__clock_frozen = 1;
+                td__clock_frozen_ms = real + off;
+            }
         }
     }
     v = getenv("TIENDO_TODAY");
@@ -152,6 +166,7 @@ static void td__clock_ensure(void)
 int64_t td_clock_now_ms(void)
 {
     td__clock_ensure();
+    if (td__clock_frozen) return td__clock_frozen_ms;
     return td__real_ms() + td__clock_offset_ms;
 }
 

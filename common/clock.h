@@ -13,6 +13,8 @@
  *   "2025-06-17 23:59[:ss]@EPOCH"      it read this when the real clock read
  *                                      EPOCH (seconds): every process of one
  *                                      test then shares one running clock;
+ *   "2025-06-17 23:59:30!"             the clock stands still at this instant
+ *                                      (a test at 23:59 must not cross midnight);
  *   "20250617"                         that date at 12:00, as above.
  * TIENDO_TODAY=yyyymmdd sets only today (what `--date` does), not now.
  * Using either override logs a warning once per process.  `--date dd/mm/yyyy` of the
@@ -50,7 +52,8 @@ void td_clock_fmt_date(int64_t ms, char *buf, size_t n);
 /* Today for the rest of this process (`--date`); 0 undoes it. */
 void td_clock_set_today(int yyyymmdd);
 /* Parse a TIENDO_TEST_CLOCK value into the offset to add to the real clock
- * (real_ms is the real clock now); 0 ok, -1 not understood. */
+ * (real_ms is the real clock now); 0 a running clock, 1 a clock that stands
+ * still at real_ms + offset, -1 not understood. */
 int td_clock_parse_override(const char *v, int64_t real_ms, int64_t *offset_ms);
 
 #endif

@@ -1,4 +1,5 @@
 /* derive.c — see derive.h.  The fold of the log into state. */
+#include "clock.h"
 #include "derive.h"
 
 #include <openssl/err.h>
@@ -615,8 +616,7 @@ int td_state_agency_on_task_at(const td_state *st, uint32_t task, const char *ag
 
 int td_state_agency_on_task(const td_state *st, uint32_t task, const char *agency)
 {
-    int64_t now = (int64_t)time(NULL) * 1000;
-    return td_state_agency_on_task_at(st, task, agency, td_state_device_date(now));
+    return td_state_agency_on_task_at(st, task, agency, td_clock_today());
 }
 
 int td_state_visible(const td_state *st, int kind, const char *entry_agency, uint32_t task, const char *agency,

@@ -3,6 +3,7 @@
  * a view over the derived state and status.h, built once, rendered by
  * mreport_text.c, mreport_csv.c and mreport_html.c.
  */
+#include "clock.h"
 #include "mreport.h"
 
 #include <math.h>
@@ -80,17 +81,7 @@ int td_mreport_render(const td_mreport *r, td_mreport_format fmt, FILE *f)
 
 /* ---- dates ------------------------------------------------------------------ */
 
-int td_mreport_today(void)
-{
-    const char *env = getenv("TIENDO_TODAY");
-    struct timeval tv;
-    if (env && strlen(env) == 8) {
-        int d = atoi(env);
-        if (td_date_valid(d)) return d;
-    }
-    gettimeofday(&tv, NULL);
-    return td_state_device_date((int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000);
-}
+int td_mreport_today(void) { return td_clock_today(); }
 
 int td_mreport_default_as_of(const char *period, int today, int *as_of, td_error *err)
 {

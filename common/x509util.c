@@ -1,4 +1,5 @@
 /* x509util.c — see x509util.h. */
+#include "clock.h"
 #include "x509util.h"
 
 #include <errno.h>
@@ -340,6 +341,7 @@ int td_x509_verify(X509 *cert, X509 *ca, int purpose, int check_time, td_error *
         goto out;
     }
     if (!check_time) X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_CHECK_TIME);
+    else X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), (time_t)(td_clock_now_ms() / 1000));
     if (purpose && X509_STORE_CTX_set_purpose(ctx, purpose) != 1) {
         rc = td_error_set_ssl(err, TD_EINTERNAL, "setting verification purpose");
         goto out;

@@ -1,4 +1,5 @@
 /* ca.c — the provincial CA: create it, sign certificates, revoke, make CRLs.  See pki.h. */
+#include "clock.h"
 #include "pki.h"
 
 #include <errno.h>
@@ -137,8 +138,9 @@ static int tdp__ext(X509 *cert, X509V3_CTX *ctx, int nid, const char *value, td_
 /* The validity window of v, clamped to not_after_max (if not NULL). */
 static int tdp__validity(X509 *cert, tdp_validity v, const ASN1_TIME *not_after_max, td_error *err)
 {
-    if (!X509_time_adj_ex(X509_getm_notBefore(cert), -v.backdate_days, 0, NULL) ||
-        !X509_time_adj_ex(X509_getm_notAfter(cert), v.days - v.backdate_days, 0, NULL))
+    time_t now = (time_t)(td_clock_now_ms() / 1000);
+    if (!X509_time_adj_ex(X509_getm_notBefore(cert), -v.backdate_days, 0, &now) ||
+        !X509_time_adj_ex(X509_getm_notAfter(cert), v.days - v.backdate_days, 0, &now))
         return td_error_set_ssl(err, TD_EINTERNAL, "setting validity");
     /* A certificate that outlives its CA would fail verification anyway;
      * clamp so that what `list` shows is what a verifier will enforce. */
@@ -273,11 +275,11 @@ static void tdp__iso(const ASN1_TIME *t, char *out, size_t outsz)
 int tdp_ca_check_current(const tdp_ca *ca, td_error *err)
 {
     char when[32];
-    if (X509_cmp_current_time(X509_get0_notAfter(ca->cert)) <= 0) {
+    if (X509_cmp_time(X509_get0_notAfter(ca->cert), &(time_t){(time_t)(td_clock_now_ms() / 1000)}) <= 0) {
         tdp__iso(X509_get0_notAfter(ca->cert), when, sizeof when);
         return td_error_set(err, TD_EEXPIRED, "CA certificate expired %s: %s", when, ca->cert_path);
     }
-    if (X509_cmp_current_time(X509_get0_notBefore(ca->cert)) >= 0) {
+    if (X509_cmp_time(X509_get0_notBefore(ca->cert), &(time_t){(time_t)(td_clock_now_ms() / 1000)}) >= 0) {
         tdp__iso(X509_get0_notBefore(ca->cert), when, sizeof when);
         return td_error_set(err, TD_EEXPIRED, "CA certificate not valid before %s: %s", when, ca->cert_path);
     }
@@ -398,7 +400,7 @@ int tdp_ca_issue(tdp_ca *ca, const tdp_issue *req, X509 **out, td_error *err)
         if ((rc = td_x509_time_unix(X509_get0_notBefore(cert), &e.not_before, err)) ||
             (rc = td_x509_time_unix(X509_get0_notAfter(cert), &e.not_after, err)))
             goto out;
-        e.issued_at = (int64_t)time(NULL);
+        e.issued_at = td_clock_now_ms() / 1000;
         pem = BIO_new(BIO_s_mem());
         if (!pem || PEM_write_bio_X509(pem, cert) != 1 || BIO_write(pem, "", 1) != 1) {
             rc = td_error_set_ssl(err, TD_ENOMEM, "certificate PEM");
@@ -497,8 +499,9 @@ int tdp_ca_make_crl(tdp_ca *ca, tdp_validity v, X509_CRL **out, td_error *err)
     if (!crl) return td_error_set_ssl(err, TD_ENOMEM, "CRL");
     if ((rc = tdp_index_list(ca->db, &list, &n, err))) goto out;
     if ((rc = tdp_index_next_crl_number(ca->db, &num, err))) goto out;
-    last = X509_time_adj_ex(NULL, -v.backdate_days, 0, NULL);
-    next = X509_time_adj_ex(NULL, v.days - v.backdate_days, 0, NULL);
+    time_t now = (time_t)(td_clock_now_ms() / 1000);
+    last = X509_time_adj_ex(NULL, -v.backdate_days, 0, &now);
+    next = X509_time_adj_ex(NULL, v.days - v.backdate_days, 0, &now);
     number = ASN1_INTEGER_new();
     if (!last || !next || !number || ASN1_INTEGER_set_int64(number, num) != 1 ||
         X509_CRL_set_version(crl, X509_CRL_VERSION_2) != 1 ||

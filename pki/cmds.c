@@ -5,6 +5,7 @@
  * Exit codes: 0 done, 1 refused or failed, 2 bad usage (unknown option,
  * missing option or argument, a number that is not one).
  */
+#include "clock.h"
 #include "pki.h"
 
 #include <errno.h>
@@ -81,10 +82,7 @@ static int tdp__check_validity(const char *cmd, tdp_validity v)
 
 static void tdp__date(int64_t t, char out[TDP_DATE_MAX])
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!localtime_r(&tt, &tm) || !strftime(out, TDP_DATE_MAX, "%d/%m/%Y", &tm))
-        snprintf(out, TDP_DATE_MAX, "?");
+    td_clock_fmt_date(t * 1000, out, TDP_DATE_MAX);
 }
 
 static void tdp__cert_date(const ASN1_TIME *t, char out[TDP_DATE_MAX])
@@ -110,7 +108,7 @@ static int tdp__open_ca(tdp_ca *ca, const char *dir, const char *action, int nee
     if (need_current && tdp_ca_check_current(ca, &e)) {
         char vi[TDP_MSG_MAX], d[TDP_DATE_MAX];
         tdp__cert_date(X509_get0_notAfter(ca->cert), d);
-        if (X509_cmp_current_time(X509_get0_notAfter(ca->cert)) <= 0)
+        if (X509_cmp_time(X509_get0_notAfter(ca->cert), &(time_t){(time_t)(td_clock_now_ms() / 1000)}) <= 0)
             snprintf(vi, sizeof vi, "chứng thư CA đã hết hạn ngày %s, cần tạo CA mới", d);
         else
             snprintf(vi, sizeof vi, "chứng thư CA chưa đến ngày có hiệu lực (kiểm tra đồng hồ máy)");
@@ -662,7 +660,7 @@ int tdp_cmd_revoke(int argc, char **argv)
     }
     /* An expired CA may still record a revocation: the record outlives the CA. */
     if (tdp__open_ca(&ca, dir, action, 0)) return 1;
-    rc = tdp_index_revoke(ca.db, serial, (int64_t)time(NULL), reason, &e);
+    rc = tdp_index_revoke(ca.db, serial, td_clock_now_ms() / 1000, reason, &e);
     if (rc) {
         tdp__fail(action,
                   rc == TD_ENOTFOUND ? "không có chứng thư với số sê-ri này trong sổ"
@@ -768,7 +766,7 @@ int tdp_cmd_list(int argc, char **argv)
     const char *dir = NULL;
     tdp_entry *list = NULL;
     size_t n = 0, count[TDP_STATUS_COUNT] = {0};
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = td_clock_now_ms() / 1000;
     tdp_ca ca;
     td_error e;
     int c;
@@ -949,7 +947,7 @@ int tdp_cmd_renew(int argc, char **argv)
         tdp__fail(action, vi, &e);
         goto out;
     }
-    if (revoke_old && tdp_index_revoke(ca.db, old_serial, (int64_t)time(NULL), 4 /* superseded */, &e)) {
+    if (revoke_old && tdp_index_revoke(ca.db, old_serial, td_clock_now_ms() / 1000, 4 /* superseded */, &e)) {
         tdp__fail("không thu hồi được chứng thư cũ", NULL, &e);
         goto out;
     }

@@ -1,4 +1,5 @@
 /* blobstore.c — see blobstore.h. */
+#include "clock.h"
 #include "blobstore.h"
 
 #include <sodium.h>
@@ -15,12 +16,7 @@
 #include "sync_limits.h"
 #include "tiendo.pb-c.h"
 
-static int64_t tds__blob_now(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
+static int64_t tds__blob_now(void) { return td_clock_now_ms(); }
 
 /* First 8 bytes of a hash in hex, for messages. */
 static void tds__short(const unsigned char sha[32], char out[17])

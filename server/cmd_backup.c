@@ -42,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "cmds.h"
 #include "datalock.h"
 #include "logstore.h"
@@ -59,12 +60,7 @@ static void tds__hex(const unsigned char *h, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
-static int64_t tds__now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+static int64_t tds__now_ms(void) { return td_clock_now_ms(); }
 
 /* Parse a non-negative int option value; -1 if bad. */
 static int tds__int(const char *s, int max)
@@ -369,10 +365,10 @@ int tds_cmd_restore(int argc, char **argv)
         fprintf(stderr, "--force: vẫn khôi phục.\n");
     }
     {
-        time_t now = time(NULL);
-        struct tm tm;
-        localtime_r(&now, &tm);
-        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+        int64_t now = td_clock_now_ms();
+        int d = td_clock_date_of(now);
+        int64_t s = (now + TD_CLOCK_VN_OFFSET_MS) / 1000 % 86400;
+        snprintf(stamp, sizeof stamp, "%08d-%02d%02d%02d", d, (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
     }
     snprintf(aside, sizeof aside, "%s.before-restore-%s", dbpath, stamp);
     if (access(dbpath, F_OK) == 0 &&

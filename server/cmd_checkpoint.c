@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "clock.h"
 #include "cmds.h"
 
 static void tds__checkpoint_usage(FILE *f)
@@ -31,12 +32,7 @@ static void tds__checkpoint_usage(FILE *f)
 }
 
 /* dd/mm/yyyy hh:mm, local time, for people. */
-static void tds__fmt_time(int64_t ms, char *out, size_t cap)
-{
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    if (ms <= 0 || !localtime_r(&t, &tm) || !strftime(out, cap, "%d/%m/%Y %H:%M", &tm)) snprintf(out, cap, "?");
-}
+static void tds__fmt_time(int64_t ms, char *out, size_t cap) { td_clock_fmt(ms, out, cap); }
 
 static int tds__witness_cb(void *arg, const tds_cosig_row *r)
 {

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "clock.h"
 #include "cmds.h"
 #include "plan.h"
 #include "plan_csv.h"
@@ -59,13 +60,7 @@ static void tds__plan_usage(FILE *f)
           tds_config_usage_common);
 }
 
-static int tds__today(void)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-}
+static int tds__today(void) { return td_clock_today(); }
 
 /* Read a whole file; NULL with a Vietnamese message on failure. */
 static char *tds__read(const char *path, size_t *n)

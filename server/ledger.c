@@ -1,4 +1,5 @@
 /* ledger.c — see ledger.h. */
+#include "clock.h"
 #include "ledger.h"
 
 #include <openssl/bn.h>
@@ -72,12 +73,7 @@ struct tds_ledger {
 static int tds__sign_latest(tds_ledger *l, td_error *err);
 static int tds__audit_open(tds_ledger *l, const tds_ledger_opts *o, td_error *err);
 
-static int64_t tds__now_ms(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
+static int64_t tds__now_ms(void) { return td_clock_now_ms(); }
 
 uint32_t tds_ledger_payload_task(int kind, const uint8_t *payload, size_t len)
 {
@@ -760,7 +756,7 @@ void tds_ledger_group_flush(tds_ledger *l)
          * grown, so what a client is shown always covers the whole log.  A
          * failure to sign is logged: the rows are committed, and the next
          * Welcome signs. */
-        if (g->nrows && tds__now_ms() - l->last_sign_ms >= TDS_CHECKPOINT_INTERVAL_MS &&
+        if (g->nrows && td_clock_mono_ms() - l->last_sign_ms >= TDS_CHECKPOINT_INTERVAL_MS &&
             (rc = tds__sign_latest(l, &err)))
             td_log_error("signing a checkpoint after a push: %s", err.msg);
     }
@@ -1650,7 +1646,7 @@ static int tds__sign_latest(tds_ledger *l, td_error *err)
     if ((rc = tds_logstore_checkpoint_put(l->store, size, c.root, note, note_len, tds__now_ms(), err))) goto fail;
     if ((rc = tds_logstore_commit(l->store, err))) goto out;
     l->signed_size = size;
-    l->last_sign_ms = tds__now_ms();
+    l->last_sign_ms = td_clock_mono_ms(); /* intervals: the monotonic clock */
     td_log_debug("checkpoint signed at size %llu", (unsigned long long)size);
     goto out;
 fail:

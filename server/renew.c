@@ -1,4 +1,5 @@
 /* renew.c — see renew.h. */
+#include "clock.h"
 #include "renew.h"
 
 #include <stdio.h>
@@ -91,7 +92,7 @@ int tds_renewer_issue(tds_renewer *r, const tds_peer *peer, const uint8_t *csr, 
     if (!cp || !(old = d2i_X509(NULL, &cp, (long)peer->cert_der_len)) ||
         td_x509_time_unix(X509_get0_notAfter(old), &not_after, &e2))
         TDS__REFUSE("%s", "Không đọc được chứng thư hiện tại của thiết bị.", "the session's certificate is unreadable");
-    if (not_after - (int64_t)time(NULL) > (int64_t)r->o.window_days * 86400)
+    if (not_after - td_clock_now_ms() / 1000 > (int64_t)r->o.window_days * 86400)
         TDS__REFUSE("the current certificate is valid for more than %d days: renew later", 
                     "Chứng thư hiện tại còn hạn dài; chỉ cấp lại khi còn dưới số ngày máy chủ quy định.",
                     r->o.window_days);

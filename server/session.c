@@ -1,4 +1,5 @@
 /* session.c — see session.h. */
+#include "clock.h"
 #include "session.h"
 
 #include <stdio.h>
@@ -62,12 +63,7 @@ int tds_session_refuse_oversized(tds_session *s, const char *what, uint64_t size
     return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_TOO_BIG, TD_ETOOBIG, msg, vi);
 }
 
-static uint64_t td__now_ms(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
-}
+static uint64_t td__now_ms(void) { return (uint64_t)td_clock_now_ms(); }
 
 /* A TreeHead message over th (borrowed; valid while th is). */
 static void tds__tree_head_msg(Tiendo__TreeHead *t, const tds_tree_head *th)

@@ -7,6 +7,7 @@
 #ifndef TESTCERTS_H
 #define TESTCERTS_H
 
+#include "clock.h"
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -45,8 +46,9 @@ static inline X509 *tc_cert(EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey, const c
     X509_NAME *n = X509_NAME_new();
     X509_set_version(x, 2);
     ASN1_INTEGER_set(X509_get_serialNumber(x), serial++);
-    X509_gmtime_adj(X509_getm_notBefore(x), days_from * 86400);
-    X509_gmtime_adj(X509_getm_notAfter(x), days_to * 86400);
+    time_t tc_now = (time_t)(td_clock_now_ms() / 1000);
+    X509_time_adj_ex(X509_getm_notBefore(x), (int)days_from, 0, &tc_now);
+    X509_time_adj_ex(X509_getm_notAfter(x), (int)days_to, 0, &tc_now);
     if (o) X509_NAME_add_entry_by_txt(n, "O", MBSTRING_UTF8, (const unsigned char *)o, -1, -1, 0);
     if (ou) X509_NAME_add_entry_by_txt(n, "OU", MBSTRING_UTF8, (const unsigned char *)ou, -1, -1, 0);
     X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0);

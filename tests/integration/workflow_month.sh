@@ -15,24 +15,31 @@
 #     the new version; the final statuses are asserted with `tiendo tasks`;
 #   - an office device running `tiendo review` / `extend` / `condition` is
 #     refused, and the central commands refuse bad input with a message.
-# Dates: the server's receive time is the real time, and status at date D
-# counts only entries received by the end of D, so every period and status
-# query here uses today's real date (Asia/Ho_Chi_Minh); deadlines that must
-# be "on time" are moved to next year.  (A run that crosses midnight or the
-# end of a month may see the day change in the middle: not worth faking.)
+# Dates: every process reads the test's clock (td_use_clock: TD_TEST_DATE,
+# or the machine's date); status at date D counts only entries received by
+# the end of D, so every period and status query uses the clock's date
+# (Asia/Ho_Chi_Minh); deadlines that must be "on time" are moved to next
+# year.  The clock stands still, so a run at 23:59 stays on its day.
 set -euo pipefail
 # shellcheck source=lib/tdsync.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 
 AG=so-khcn
-# what a person in Hải Dương sees: the test machine may be on UTC
-export TZ=Asia/Ho_Chi_Minh
-TODAY_VI=$(date +%d/%m/%Y)
-P=$(date +%Y-%m)
-P_VI=$(date +%m/%Y)
-Y=$(date +%Y)
+td_use_clock "!"
+TODAY_VI=$(td_date %d/%m/%Y)
+P=$(td_date %Y-%m)
+P_VI=$(td_date %m/%Y)
+Y=$(td_date %Y)
 NEXT_Y=$((Y + 1))
-unset TIENDO_TODAY
+DAY=$((10#$(td_date %d)))
+# The period's obligations are judged by what was known on its due day (the
+# 18th): task 75's condition, recorded today, makes it owed this period only
+# while today is on or before the 18th; reports sent after the 18th are late.
+if [ "$DAY" -le 18 ]; then
+    OWED_WRITTEN=5 OWED_LIST="1, 26, 32, 37, 75" SENT_NOTE="đã gửi 5; đã ghi, chờ gửi 0"
+else
+    OWED_WRITTEN=4 OWED_LIST="1, 26, 32, 37" SENT_NOTE="đã gửi 4 (muộn 4); đã ghi, chờ gửi 0"
+fi
 
 # No terminal: the report command must never wait for interactive input.
 exec </dev/null
@@ -118,9 +125,9 @@ run 0 "todo offline" "$TD" todo --dir dev
 say "todo (offline):"
 echo "$OUT"
 expect_out "todo: period" "Báo cáo kỳ $P_VI"
-expect_out "todo: written, not sent" "đã gửi 0; đã ghi, chờ gửi 4; còn thiếu"
-if grep -qE "Đã ghi, chờ gửi: NV 1, 26, 32, 37$" <<<"$OUT"; then pass "todo lists the 4 owed reports written offline"; else
-    fail "todo does not list tasks 1, 26, 32, 37 as written, not sent"
+expect_out "todo: written, not sent" "đã gửi 0; đã ghi, chờ gửi $OWED_WRITTEN; còn thiếu"
+if grep -qE "Đã ghi, chờ gửi: NV $OWED_LIST$" <<<"$OUT"; then pass "todo lists the $OWED_WRITTEN owed reports written offline"; else
+    fail "todo does not list tasks $OWED_LIST as written, not sent"
 fi
 expect_out "todo: outbox" "Chờ gửi: 8 mục (5 báo cáo)"
 expect_out "todo: never synced? no: synced before" "đồng bộ lần cuối"
@@ -134,7 +141,7 @@ sv_start main "127.0.0.1:$SP"
 run 0 "office: sync" "$TD" sync --dir dev
 run 0 "todo after the sync" "$TD" todo --dir dev
 expect_out "todo: nothing waiting" "Chờ gửi: 0 mục"
-expect_out "todo: the 4 owed reports count as sent" "đã gửi 4 (muộn 4); đã ghi, chờ gửi 0"
+expect_out "todo: the owed reports count as sent" "$SENT_NOTE"
 if grep -q "Đã ghi, chờ gửi:" <<<"$OUT"; then fail "todo still lists written-not-sent after the sync"; else pass "todo: nothing written-not-sent after the sync"; fi
 DB=$W/data-main/server.db
 eq "server: 5 reports of $AG" "$(sq "$DB" "SELECT COUNT(*) FROM log WHERE agency='$AG' AND kind=20;")" 5
@@ -217,7 +224,7 @@ run 2 "tasks --section XX" "$TD" tasks --dir dev --section XX
 run 2 "tasks --status nonsense" "$TD" tasks --dir dev --status nonsense
 run 0 "tasks --period $P" "$TD" tasks --dir dev --period "$P"
 row_has "tasks --period: this period's report" 26 "$TODAY_VI"
-YESTERDAY_VI=$(date -d yesterday +%d/%m/%Y)
+YESTERDAY_VI=$(td_date %d/%m/%Y -1)
 run 0 "tasks --date yesterday: what was known then" "$TD" tasks --dir dev --date "$YESTERDAY_VI"
 row_has "yesterday: task 32 had its old deadline" 32 "12/2025"
 row_has "yesterday: task 32 was late, not done" 32 "Đang thực hiện quá hạn"

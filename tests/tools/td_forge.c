@@ -36,6 +36,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "device.h"
 #include "entry.h"
 #include "frame.h"
@@ -60,12 +61,7 @@ static fg_item items[FG_MAX];
 static int n_items;
 static uint64_t hlc;
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+static int64_t now_ms(void) { return td_clock_now_ms(); }
 
 /* A report payload on (task, agency, period), serialized into buf. */
 static size_t report_payload(uint32_t task, const char *agency, const char *period, const char *text,

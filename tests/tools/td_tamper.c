@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "entry.h"
 #include "log.pb-c.h"
 #include "note.h"
@@ -37,7 +38,7 @@ static int forge(int argc, char **argv)
     td_error e = {0};
     const char *agency = "so-y-te", *period = "2025-06";
     unsigned long task = 1, seq = 1;
-    int64_t now = (int64_t)time(NULL) * 1000;
+    int64_t now = td_clock_now_ms();
     for (int i = 1; i < argc; i++) {
         if (i + 1 >= argc) return 2;
         if (!strcmp(argv[i], "--agency")) agency = argv[++i];

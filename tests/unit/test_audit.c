@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "audit.h"
 #include "log.pb-c.h"
 #include "plan_fixture.h"
@@ -718,7 +719,7 @@ int main(void)
     td_plan_issues is = {0};
     td_registry reg;
     if (sodium_init() < 0) return 1;
-    NOW = (int64_t)time(NULL) * 1000;
+    NOW = td_clock_now_ms();
     CAK = tc_keygen();
     CA = tc_cert(CAK, NULL, NULL, "Test CA", "test", NULL, NULL, 1, -1, 30);
     if (fixture_plan(&plan, &reg, &is)) return 1;

@@ -15,6 +15,7 @@
 #include <sodium.h>
 #include <sys/time.h>
 
+#include "clock.h"
 #include "attach.h"
 #include "entry.h"
 #include "frame.h"
@@ -421,7 +422,7 @@ static uint8_t *report_citing(const dev *d, uint64_t seq, uint32_t task, const u
     rp.n_attachments = 1;
     pl = malloc(tiendo__report_payload__get_packed_size(&rp));
     f.payload_len = tiendo__report_payload__pack(&rp, pl);
-    gettimeofday(&tv, NULL);
+    tv.tv_sec = (time_t)(td_clock_now_ms() / 1000);
     f.kind = TIENDO__ENTRY_KIND__ENTRY_REPORT;
     f.seq = seq;
     f.device_time_ms = (int64_t)tv.tv_sec * 1000;

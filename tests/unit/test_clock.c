@@ -46,6 +46,9 @@ static void test_override_parse(void)
     TT_EQ_INT(td_clock_parse_override("tomorrow", real, &off), -1);
     TT_EQ_INT(td_clock_parse_override("2025-06-17 10:00@x", real, &off), -1);
     TT_EQ_INT(td_clock_parse_override("", real, &off), -1);
+    TT_EQ_INT(td_clock_parse_override("2026-12-31 23:59:59!", real, &off), 1);
+    TT_EQ_INT(real + off, td_clock_ms_of(20261231, 23, 59, 59));
+    TT_EQ_INT(td_clock_parse_override("2026-12-31 23:59:59!x", real, &off), -1);
 }
 
 /* The override in this process: set before the first use of the clock. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "attach.h"
 #include "derive.h"
 #include "log.pb-c.h"
@@ -1461,7 +1462,7 @@ int main(void)
     td_registry reg;
     td_error e = {0};
     if (sodium_init() < 0) return 1;
-    NOW = (int64_t)time(NULL) * 1000;
+    NOW = td_clock_now_ms();
     CAK = tc_keygen();
     CA = tc_cert(CAK, NULL, NULL, "Test CA", "test", NULL, NULL, 1, -1, 30);
     if (fixture_plan(&PLAN, &reg, &is)) return 1;

@@ -22,6 +22,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "clock.h"
 #include "entry.h"
 #include "frame.h"
 #include "ledger.h"
@@ -271,7 +272,7 @@ static uint8_t *report(const dev *d, uint64_t seq, uint32_t task, const char *ag
     rp.result = (char *)text;
     pl = malloc(tiendo__report_payload__get_packed_size(&rp));
     f.payload_len = tiendo__report_payload__pack(&rp, pl);
-    gettimeofday(&tv, NULL);
+    tv.tv_sec = (time_t)(td_clock_now_ms() / 1000);
     f.kind = kind;
     f.seq = seq;
     f.device_time_ms = (int64_t)tv.tv_sec * 1000;
@@ -579,7 +580,7 @@ static void test_crl_revocation(void)
     X509_REVOKED *r = X509_REVOKED_new(), *r2 = X509_REVOKED_new();
     const unsigned char *p = A.der;
     X509 *xa = d2i_X509(NULL, &p, (long)A.der_len);
-    time_t revoked_at = time(NULL) - 60;   /* read once: the check below must not race a second boundary */
+    time_t revoked_at = (time_t)(td_clock_now_ms() / 1000) - 60;   /* read once: the check below must not race a second boundary */
     ASN1_TIME *t = ASN1_TIME_set(NULL, revoked_at), *t2 = ASN1_TIME_set(NULL, revoked_at + 60 + 86400);
     ASN1_ENUMERATED *reason = ASN1_ENUMERATED_new();
     ASN1_INTEGER *other = ASN1_INTEGER_new();
@@ -963,7 +964,7 @@ static void test_cosign(void)
     note[len] = 0;
     TT_EQ_INT(td_note_parse(note, len, &n, &e), 0);
     TT_EQ_INT(td_note_signer_init(&w, "tiendo-witness/pc-i", TD_NOTE_TYPE_COSIG_V1, I.sk, &e), 0);
-    TT_EQ_INT(td_cosig_line(&w, n.text, n.text_len, (uint64_t)time(NULL), line, &e), 0);
+    TT_EQ_INT(td_cosig_line(&w, n.text, n.text_len, (uint64_t)(td_clock_now_ms() / 1000), line, &e), 0);
     /* an office may not cosign */
     start_dev(&A);
     TT_EQ_INT(hello_cursor(0), 0);

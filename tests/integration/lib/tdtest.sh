@@ -241,3 +241,40 @@ finish() {
     echo "$SCRIPT: $checks checks, $fails failed, ${SECONDS}s"
     [ "$fails" -eq 0 ]
 }
+
+# ---- the test's clock (common/clock.h) ----------------------------------------
+# td_use_clock [WHEN]: every process this test starts reads one clock.
+#   WHEN = "yyyy-mm-dd hh:mm[:ss]" (Asia/Ho_Chi_Minh) starts it there and lets
+#   it run; a trailing "!" (or "!" alone) stops it (a test at 23:59 must not
+#   cross midnight while it runs).  TD_TEST_DATE, when set, replaces the date
+#   of WHEN: scripts/test.sh reruns the date-sensitive tests at fixed dates.
+#   Without either, the clock is the machine's (under faketime, the faked one):
+#   this is the one place a test reads the wall clock, and it says so here.
+# It exports TIENDO_TEST_CLOCK and sets TD_CLOCK_EPOCH (the clock's reading at
+# the start, seconds) for td_date.
+td_use_clock() {
+    local when=${1:-} frozen=""
+    unset TIENDO_TODAY
+    if [ "${when%!}" != "$when" ]; then frozen="!"; when=${when%!}; fi
+    if [ -n "${TD_TEST_DATE:-}" ]; then when=${TD_TEST_DATE%!}; fi
+    if [ -z "$when" ]; then
+        when=$(TZ=Asia/Ho_Chi_Minh date +'%Y-%m-%d %H:%M:%S')
+    fi
+    TD_CLOCK_EPOCH=$(TZ=Asia/Ho_Chi_Minh date -d "$when" +%s) || { echo "td_use_clock: bad date \"$when\"" >&2; exit 2; }
+    TD_CLOCK_FROZEN=$frozen
+    TD_CLOCK_ANCHOR=$(date +%s)
+    if [ -n "$frozen" ]; then
+        export TIENDO_TEST_CLOCK="$when!"
+    else
+        export TIENDO_TEST_CLOCK="$when@$TD_CLOCK_ANCHOR"
+    fi
+    say "clock: $TIENDO_TEST_CLOCK (Asia/Ho_Chi_Minh), TZ=${TZ:-unset}"
+}
+
+# td_date FORMAT [DAYS]: the test clock's time now in Asia/Ho_Chi_Minh, in
+# date(1)'s FORMAT, moved by DAYS whole days (Hà Nội has no daylight saving).
+td_date() {
+    local now=$TD_CLOCK_EPOCH
+    [ -z "$TD_CLOCK_FROZEN" ] && now=$((TD_CLOCK_EPOCH + $(date +%s) - TD_CLOCK_ANCHOR))
+    TZ=Asia/Ho_Chi_Minh date -d "@$((now + ${2:-0} * 86400))" +"$1"
+}
