@@ -5,8 +5,8 @@
  * renew-warn-days, default TDC_RENEW_WARN_DAYS) it prints a warning with
  * the date (dd/mm/yyyy) and the command to renew; after it, a message that
  * says the outbox is kept and which commands recover the device.
- * Testing aid: $TIENDO_TEST_NOW (seconds since the epoch) replaces now_s,
- * so tests see the expiry paths without waiting for a certificate to expire.
+ * now_s comes from the project's clock (common/clock.h), which tests move
+ * with TIENDO_TEST_CLOCK to see the expiry paths without waiting months.
  */
 #ifndef TDC_CERTWARN_H
 #define TDC_CERTWARN_H

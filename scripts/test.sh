@@ -11,6 +11,16 @@
 #                         (servers and proxies under valgrind; ~15-25 min)
 #   TD_CHAOS=1            long modes (chaos.sh: 1,000 sessions; crash.sh,
 #                         sync_*.sh: more kills and cut points)
+#   TD_SKIP_DATES=1       no reruns at fixed dates
+#   TD_FAKETIME="2027-01-01 00:01:00"   the date of the faketime stage
+#
+# Time is an input (common/clock.h).  The normal stage runs on today's date;
+# the date stage reruns the tests whose outcome depends on the date at fixed
+# dates and time zones (TD_TEST_DATE, read by td_use_clock in
+# tests/integration/lib/tdtest.sh), and the faketime stage runs the whole
+# normal suite under Debian's faketime at another date.  The whole command
+# also passes under faketime itself: `faketime '2026-12-31 23:59' bash
+# scripts/test.sh` (ASan then needs verify_asan_link_order=0, set below).
 set -euo pipefail
 TD_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$TD_ROOT/scripts/deps.sh"
@@ -21,6 +31,36 @@ echo "== build (normal)"
 td_build "$TD_ROOT/build"
 echo "== tests (normal)"
 (cd "$TD_ROOT/build" && ctest --output-on-failure -j"$J")
+
+if [ -z "${TD_SKIP_DATES:-}" ]; then
+    # The 1st, the 17th/18th/19th (the reporting day), the 23rd (the meeting),
+    # the last day of a month, 31/12 -> 01/01, 23:59 and 00:01 in Hà Nội,
+    # with TZ set to UTC and to zones on either side of it.
+    DATE_TESTS='^(integration/workflow_month|integration/monthly_report|unit/test_status|unit/test_clock|unit/test_mreport|unit/test_deadline)$'
+    while IFS='|' read -r tz when; do
+        echo "== date-sensitive tests at $when (Asia/Ho_Chi_Minh), TZ=$tz"
+        (cd "$TD_ROOT/build" && TZ=$tz TD_TEST_DATE=$when ctest --output-on-failure -j"$J" -R "$DATE_TESTS")
+    done <<'DATES'
+UTC|2026-12-01 00:01
+Asia/Ho_Chi_Minh|2027-03-17 10:00
+America/Los_Angeles|2027-03-18 23:59:30
+Europe/Berlin|2027-03-19 00:01
+UTC|2027-03-23 08:30
+Asia/Tokyo|2027-02-28 23:59:30
+America/New_York|2026-12-31 23:59:30
+UTC|2027-01-01 00:01
+DATES
+    if command -v faketime >/dev/null; then
+        FT=${TD_FAKETIME:-2027-01-01 00:01:00}
+        echo "== the normal suite under faketime '$FT' (TZ=UTC)"
+        (cd "$TD_ROOT/build" && TZ=UTC faketime "$FT" ctest --output-on-failure -j"$J" -E '^integration/(scale_smoke|bench_smoke|slowlink_smoke)$')
+    fi
+fi
+
+# Under faketime (LD_PRELOAD) the sanitizer runtime is not first in the
+# library list: tell ASan that this is expected.
+ASAN_EXTRA=""
+case "${LD_PRELOAD:-}" in *faketime*) ASAN_EXTRA=":verify_asan_link_order=0" ;; esac
 
 if [ -z "${TD_SKIP_VALGRIND:-}" ]; then
     # The integration tests run every server (and proxy) they start under
@@ -40,7 +80,7 @@ if [ -z "${TD_SKIP_SANITIZE:-}" ]; then
     td_build "$TD_ROOT/build-asan" -DTD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
     echo "== tests (ASan + UBSan)"
     (cd "$TD_ROOT/build-asan" &&
-        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1$ASAN_EXTRA UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         TD_SLOW=3 ctest --output-on-failure -j"$J")   # sanitizers run 2-3x slower: stretch the scripts' timeouts
 fi
 

@@ -8,7 +8,7 @@
 #     with the OLD key before the renewal and still in the outbox is stored
 #     afterwards, the new key continues the device's numbering; digests agree;
 #   - a role the server does not renew online is refused in words;
-#   - an expired device (clock moved with TIENDO_TEST_NOW): sync refuses to
+#   - an expired device (clock moved with TIENDO_TEST_CLOCK): sync refuses to
 #     connect, keeps the outbox and prints the recovery commands; the CA
 #     officer's path (renew --csr-out, tiendo-pki renew, renew --import)
 #     recovers it and the outbox goes out;
@@ -34,6 +34,8 @@ say "expiry warning"
 "$TD" init --dir soon --agency so-tai-chinh --device may-02 >/dev/null
 "$PKI" sign --dir "$W/ca" --agency so-tai-chinh --role office soon/device.csr --out soon.crt --days 10 >/dev/null
 "$TD" init --dir soon --cert soon.crt --ca "$W/ca/ca.crt" --server "127.0.0.1:$P" >/dev/null
+# The certificates are issued on the machine's clock (this test sets none):
+# the expiry date is read from the same clock, in Asia/Ho_Chi_Minh.
 EXP=$(TZ=Asia/Ho_Chi_Minh date -d "@$(( $(date +%s) + 10 * 86400 ))" +%d/%m/%Y)
 run 0 "status of a device 10 days from expiry" "$TD" status --dir soon
 expect_out "warns with the date" "hết hạn ngày $EXP"
@@ -84,14 +86,15 @@ report off 1 2025-03 --state dang --percent 10 --result "Đang triển khai"
 run 0 "off syncs once" "$TD" sync --dir off
 report off 1 2025-04 --state dang --percent 20 --result "Đang triển khai"
 report off 1 2025-05 --state dang --percent 30 --result "Đang triển khai"
-LATER=$(( $(date +%s) + 800 * 86400 ))
-run 1 "sync with an expired certificate" env TIENDO_TEST_NOW=$LATER "$TD" sync --dir off
+# 800 days on from the machine's clock, past the certificate's end
+LATER="$(TZ=Asia/Ho_Chi_Minh date -d "@$(( $(date +%s) + 800 * 86400 ))" +'%Y-%m-%d %H:%M')!"
+run 1 "sync with an expired certificate" env TIENDO_TEST_CLOCK="$LATER" "$TD" sync --dir off
 expect_err "says expired" "đã hết hạn từ"
 expect_err "outbox kept" "2 bản ghi chưa gửi vẫn nằm trong hộp thư đi"
 expect_err "shows the commands" "tiendo renew --dir off --csr-out"
 expect_err "and the CA officer's" "tiendo-pki renew"
 eq "outbox untouched" "$(sq off/replica.db "SELECT count(*) FROM outbox WHERE status = 'pending';")" 2
-run 1 "online renew refused when expired" env TIENDO_TEST_NOW=$LATER "$TD" renew --dir off
+run 1 "online renew refused when expired" env TIENDO_TEST_CLOCK="$LATER" "$TD" renew --dir off
 run 0 "renew --csr-out" "$TD" renew --dir off --csr-out off-renew.csr
 expect_out "names the file" "off-renew.csr"
 run 0 "tiendo-pki renew with the CSR" "$PKI" renew --dir "$W/ca" --cert off/device.crt --csr off-renew.csr --out off-new.crt

@@ -84,6 +84,7 @@ run 0 "the office's first sync (plan and its tasks)" "$TD" sync --dir "$W/good"
 
 rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$SPID/status"; }
 hwm_kb() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$SPID/status"; }
+# elapsed times only (the machine's clock; no date is judged)
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # measure LABEL: PING_MS (ping average of 10) and SYNC_MS (median of 3

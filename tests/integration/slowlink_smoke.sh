@@ -33,7 +33,7 @@ done
 pending=$(sq "$W/dev/office/replica.db" "SELECT count(*) FROM outbox WHERE status='pending'")
 eq "reports waiting in the outbox" "$pending" "$R"
 px_start slow "$PORT" --rate-bps "$BPS" --delay-ms "$DELAY"
-t0=$(date +%s.%N)
+t0=$(date +%s.%N)   # an elapsed time, printed; no date is judged
 tsync "$W/dev/office" --server "127.0.0.1:$PX_PORT"
 t1=$(date +%s.%N)
 eq "sync through the slow link" "$SYNC_RC" 0
