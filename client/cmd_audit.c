@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "audit.h"
 #include "cmds.h"
 #include "entry.h"
@@ -312,17 +313,12 @@ static void tda__describe(const Tiendo__Entry *e, const tda_opts *o, char *perio
     snprintf(sum, sn, "%s", td_entry_kind_vi(e->kind));
 }
 
-/* CSV field: quoted, quotes doubled. */
+/* One cell of the history CSV (common/csv.h: quoted, no formula). */
 static void tda__csv_field(FILE *f, const char *s, int last)
 {
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        if (*s == '\r' || *s == '\n') fputc(' ', f);
-        else fputc(*s, f);
-    }
-    fputc('"', f);
-    fputs(last ? "\r\n" : ",", f);
+    td_csv_text(f, s);
+    if (last) td_csv_eol(f);
+    else td_csv_sep(f);
 }
 
 static int tda__hist_row(void *arg, const tda_row *row)

@@ -1,11 +1,12 @@
 /* log.c — see log.h. */
 #include "log.h"
 
+#include "clock.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 
 static int td__log_level = -1;
@@ -35,17 +36,19 @@ void td_log(int level, const char *fmt, ...)
 {
     static const char *names[] = {"ERROR", "WARN ", "INFO ", "DEBUG"};
     char line[2048];
-    struct timeval tv;
     struct tm tm;
     va_list ap;
     int n;
+    int64_t ms;
+    time_t s;
 
     if (!td_log_enabled(level)) return;
-    gettimeofday(&tv, NULL);
-    gmtime_r(&tv.tv_sec, &tm);
+    ms = td_clock_now_ms();
+    s = (time_t)(ms / 1000);
+    gmtime_r(&s, &tm);
     n = snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ %s ",
                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                 tm.tm_min, tm.tm_sec, (int)(tv.tv_usec / 1000),
+                 tm.tm_min, tm.tm_sec, (int)(ms % 1000),
                  names[level < 0 ? 0 : level > 3 ? 3 : level]);
     va_start(ap, fmt);
     vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);

@@ -17,23 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "deadline.h"
 #include "mreport.h"
 
-static void td__txt(FILE *f, const char *s)
-{
-    if (!s) s = "";
-    fputc('"', f);
-    if (*s == '=' || *s == '+' || *s == '-' || *s == '@') fputc('\'', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void td__sep(FILE *f) { fputc(',', f); }
-static void td__eol(FILE *f) { fputs("\r\n", f); }
+static void td__txt(FILE *f, const char *s) { td_csv_text(f, s); }
+static void td__sep(FILE *f) { td_csv_sep(f); }
+static void td__eol(FILE *f) { td_csv_eol(f); }
 
 static void td__uint(FILE *f, unsigned long long v) { fprintf(f, "%llu", v); }
 static void td__int(FILE *f, long long v) { fprintf(f, "%lld", v); }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "utf8.h"
 
 /* --- reading records ------------------------------------------------------- */
@@ -234,7 +235,9 @@ static int td__task_number(const char *s)
 
 static char *td__field(const td__rec *r, int pos)
 {
-    return strdup(pos >= 0 && pos < r->n ? r->f[pos] : "");
+    char *v = strdup(pos >= 0 && pos < r->n ? r->f[pos] : "");
+    td_csv_unneutralise(v);
+    return v;
 }
 
 int td_csv_import_tasks(const char *buf, size_t n, const char *name, td_plan *out, td_error *err)
@@ -433,47 +436,28 @@ fail:
 
 /* --- writing ------------------------------------------------------------------ */
 
-typedef struct { char *p; size_t n, cap; int oom; } td__out;
+/* Rows into a memory buffer, cells through csv.h (one CSV writer). */
+typedef struct { FILE *f; char *p; size_t n; } td__out;
 
-static void td__w(td__out *o, const char *s, size_t n)
+static int td__open(td__out *o)
 {
-    if (o->oom) return;
-    if (o->n + n + 1 > o->cap) {
-        size_t nc = o->cap ? o->cap : 4096;
-        char *v;
-        while (o->n + n + 1 > nc) nc *= 2;
-        if (!(v = realloc(o->p, nc))) {
-            o->oom = 1;
-            return;
-        }
-        o->p = v;
-        o->cap = nc;
-    }
-    memcpy(o->p + o->n, s, n);
-    o->n += n;
-    o->p[o->n] = '\0';
+    memset(o, 0, sizeof *o);
+    if (!(o->f = open_memstream(&o->p, &o->n))) return TD_ENOMEM;
+    fputs(TD_CSV_BOM, o->f);
+    return 0;
 }
 
-/* One field, quoted when it holds a separator, quote, CR/LF or edge blanks (RFC 4180 §2). */
 static void td__field_out(td__out *o, const char *s, int last)
 {
-    if (!s) s = "";
-    if (strpbrk(s, ",;\"\r\n") || (*s && (s[0] == ' ' || s[strlen(s) - 1] == ' '))) {
-        td__w(o, "\"", 1);
-        for (const char *q = s; *q; q++) {
-            if (*q == '"') td__w(o, "\"\"", 2);
-            else td__w(o, q, 1);
-        }
-        td__w(o, "\"", 1);
-    } else {
-        td__w(o, s, strlen(s));
-    }
-    td__w(o, last ? "\r\n" : ",", last ? 2 : 1);
+    td_csv_text_min(o->f, s);
+    if (last) td_csv_eol(o->f);
+    else td_csv_sep(o->f);
 }
 
 static int td__finish(td__out *o, char **out, size_t *n)
 {
-    if (o->oom) {
+    int bad = ferror(o->f);
+    if (fclose(o->f) || bad) {
         free(o->p);
         return TD_ENOMEM;
     }
@@ -484,9 +468,9 @@ static int td__finish(td__out *o, char **out, size_t *n)
 
 int td_csv_export_tasks(const td_plan *p, char **out, size_t *n)
 {
-    td__out o = {0};
+    td__out o;
     char num[16];
-    td__w(&o, "\xEF\xBB\xBF", 3);
+    if (td__open(&o)) return TD_ENOMEM;
     for (int k = 0; k < TC_N; k++) td__field_out(&o, td__task_cols[k].name, k == TC_N - 1);
     for (size_t s = 0; s < p->n_sections; s++) {
         const td_section *sec = &p->sections[s];
@@ -512,9 +496,9 @@ int td_csv_export_tasks(const td_plan *p, char **out, size_t *n)
 
 int td_csv_export_indicators(const td_plan *p, char **out, size_t *n)
 {
-    td__out o = {0};
+    td__out o;
     char h[16];
-    td__w(&o, "\xEF\xBB\xBF", 3);
+    if (td__open(&o)) return TD_ENOMEM;
     for (int k = 0; k < IC_N; k++) td__field_out(&o, td__ind_cols[k].name, k == IC_N - 1);
     for (size_t i = 0; i < p->n_indicators; i++) {
         const td_indicator *ind = &p->indicators[i];

@@ -150,6 +150,27 @@ static void test_indicators_malformed(void)
     td_plan_free(&q);
 }
 
+/* A title that Excel would run as a formula leaves as text ('=...) and
+ * comes back unchanged through the importer. */
+static void test_formula_neutralised(void)
+{
+    char *tasks = NULL, *old;
+    size_t nt = 0;
+    td_plan q;
+    td_error e = {0};
+    td_task *t = td_plan_task(&P, 5);
+    old = t->title;
+    t->title = "=HYPERLINK(\"http://x\",\"bấm\")";
+    TT_EQ_INT(td_csv_export_tasks(&P, &tasks, &nt), 0);
+    t->title = old;
+    TT_CHECK(tasks && strstr(tasks, ",\"'=HYPERLINK(") != NULL);
+    TT_CHECK(tasks && strstr(tasks, ",=HYPERLINK(") == NULL);
+    TT_EQ_INT(td_csv_import_tasks(tasks, nt, "tasks.csv", &q, &e), 0);
+    TT_EQ_STR(td_plan_task(&q, 5)->title, "=HYPERLINK(\"http://x\",\"bấm\")");
+    td_plan_free(&q);
+    free(tasks);
+}
+
 int main(void)
 {
     td_plan_issues is = {0};
@@ -160,6 +181,7 @@ int main(void)
     TT_RUN(test_spreadsheet_forms);
     TT_RUN(test_unresolved_reported);
     TT_RUN(test_indicators_malformed);
+    TT_RUN(test_formula_neutralised);
     td_plan_free(&P);
     td_registry_free(&R);
     return tt_report();
