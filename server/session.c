@@ -747,8 +747,11 @@ static int tds__dispatch(tds_session *s, Tiendo__Frame *f)
 
     /* Whatever follows a deferred push is answered after its PushAck and
      * sees its entries, and nothing reads the store while a group (of any
-     * session) is uncommitted: commit the group first (session.h). */
-    if (f->body_case != TIENDO__FRAME__BODY_PUSH && s->be && s->be->flush) {
+     * session) is uncommitted: commit the group first (session.h).  A Ping
+     * reads nothing: it waits for a commit only behind this session's own
+     * pushes (its Pong follows their PushAcks), not for other sessions'. */
+    if (f->body_case != TIENDO__FRAME__BODY_PUSH && s->be && s->be->flush &&
+        (f->body_case != TIENDO__FRAME__BODY_PING || s->deferred)) {
         s->be->flush(s->be->ctx);
         if (s->state == TDS_ENDED) {
             td_frame_free(f);
