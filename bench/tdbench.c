@@ -4,7 +4,7 @@
  * fresh replica pulls them all.
  *
  *   tdbench --bin-dir BUILD_DIR [--plan FILE] [-n N] [-m M] [--text-bytes B]
- *           [--window W] [--work DIR] [--keep] [--push-only --server H:P
+ *           [--window W] [--work DIR] [--keep] [--ping] [--push-only --server H:P
  *            --devices D1,D2,...]
  *
  * Default mode sets everything up in a temporary directory with the real
@@ -13,6 +13,11 @@
  * 726-KH-UBND.txt), M office devices of different agencies and one central
  * reader; starts the server (posix_spawn), runs, prints the figures, stops
  * the server and removes the directory (unless --keep).
+ *
+ * --ping: an idle honest session (the central reader) pings the server
+ * (Ping/Pong, one at a time, TB_PING_GAP_US apart) alone before the push,
+ * then while the M clients push; prints p50/p99/max of the round trip in
+ * both phases and their ratio: the event loop's latency under a push flood.
  *
  * --push-only pushes N entries through existing device directories to a
  * running server and prints the push figures only (sync_kill.sh uses it to
@@ -327,6 +332,119 @@ static void *tb_push_thread(void *arg)
     return NULL;
 }
 
+/* ---- ping of an idle session (--ping) ---------------------------------------- */
+
+#define TB_PING_GAP_US 2000
+#define TB_PING_MAX 200000
+
+static int opt_ping;
+static volatile int tb_push_running, tb_ping_stop;
+
+typedef struct tb_pinger {
+    pthread_t th;
+    const char *dir, *server;
+    double *idle, *load;          /* round trips (ms) before the push, during it */
+    size_t n_idle, n_load, lost;
+    int failed;
+    char why[600];
+} tb_pinger;
+
+static int tb_ping_once(tdc_link *l, uint64_t nonce, double *ms, char *why, size_t cap)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT, *r = NULL;
+    Tiendo__Ping p = TIENDO__PING__INIT;
+    td_error err;
+    double t0 = now_s();
+    p.nonce = nonce;
+    f.body_case = TIENDO__FRAME__BODY_PING;
+    f.ping = &p;
+    if (tdc_link_send(l, &f, &err) || tdc_link_recv(l, &r, TDC_CALL_TIMEOUT_MS, &err)) {
+        snprintf(why, cap, "ping: %.500s", err.msg);
+        return -1;
+    }
+    *ms = (now_s() - t0) * 1e3;
+    if (r->body_case != TIENDO__FRAME__BODY_PONG || r->pong->nonce != nonce) {
+        snprintf(why, cap, "ping: expected Pong %llu, got frame %d", (unsigned long long)nonce, (int)r->body_case);
+        td_frame_free(r);
+        return -1;
+    }
+    td_frame_free(r);
+    return 0;
+}
+
+static void *tb_ping_thread(void *arg)
+{
+    tb_pinger *pg = arg;
+    tdc_device dev;
+    tdc_link_opts lo;
+    tdc_link *l;
+    td_error err;
+    uint64_t nonce = 0;
+    if (tdc_device_load(&dev, pg->dir, &err)) {
+        snprintf(pg->why, sizeof pg->why, "%.500s", err.msg);
+        pg->failed = 1;
+        return NULL;
+    }
+    memset(&lo, 0, sizeof lo);
+    lo.dev = &dev;
+    lo.server = pg->server;
+    lo.cursor = 1;
+    if (!(l = tdc_link_open(&lo, &err))) {
+        snprintf(pg->why, sizeof pg->why, "connect: %.500s", err.msg);
+        pg->failed = 1;
+        return NULL;
+    }
+    while (!tb_ping_stop) {
+        double ms;
+        int during = tb_push_running;
+        if (tb_ping_once(l, ++nonce, &ms, pg->why, sizeof pg->why)) {
+            pg->failed = 1;
+            break;
+        }
+        /* a round trip counts where it started and ended */
+        if (during && tb_push_running) {
+            if (pg->n_load < TB_PING_MAX) pg->load[pg->n_load++] = ms;
+        } else if (!during && !tb_push_running && pg->n_load == 0) {
+            if (pg->n_idle < TB_PING_MAX) pg->idle[pg->n_idle++] = ms;
+        }
+        usleep(TB_PING_GAP_US);
+    }
+    tdc_link_close(l);
+    return NULL;
+}
+
+static int tb_cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double tb_pct(double *v, size_t n, double q)
+{
+    size_t k;
+    if (!n) return 0;
+    k = (size_t)(q * (double)(n - 1) + 0.5);
+    return v[k < n ? k : n - 1];
+}
+
+static void tb_ping_report(tb_pinger *pg, size_t m)
+{
+    double i50, i99, l50, l99;
+    qsort(pg->idle, pg->n_idle, sizeof *pg->idle, tb_cmp_double);
+    qsort(pg->load, pg->n_load, sizeof *pg->load, tb_cmp_double);
+    i50 = tb_pct(pg->idle, pg->n_idle, 0.50);
+    i99 = tb_pct(pg->idle, pg->n_idle, 0.99);
+    l50 = tb_pct(pg->load, pg->n_load, 0.50);
+    l99 = tb_pct(pg->load, pg->n_load, 0.99);
+    printf("ping:   idle session alone: %zu pings, p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", pg->n_idle, i50, i99,
+           pg->n_idle ? pg->idle[pg->n_idle - 1] : 0.0);
+    printf("ping:   idle session while %zu sessions push: %zu pings, p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", m,
+           pg->n_load, l50, l99, pg->n_load ? pg->load[pg->n_load - 1] : 0.0);
+    printf("ping:   under push / alone: p50 x%.1f, p99 x%.1f\n", i50 > 0 ? l50 / i50 : 0.0, i99 > 0 ? l99 / i99 : 0.0);
+    printf("RESULT ping m=%zu idle_p50=%.2f idle_p99=%.2f push_p50=%.2f push_p99=%.2f push_max=%.2f n=%zu\n", m, i50,
+           i99, l50, l99, pg->n_load ? pg->load[pg->n_load - 1] : 0.0, pg->n_load);
+}
+
 /* Push phase: returns entries/s, or a negative value on failure. */
 static double tb_push(char **dirs, size_t m, const char *server, size_t n, tb_client **out_clients)
 {
@@ -346,7 +464,9 @@ static double tb_push(char **dirs, size_t m, const char *server, size_t n, tb_cl
     }
     pthread_barrier_wait(&tb_barrier);
     t_push0 = now_s();
+    tb_push_running = 1;
     for (size_t j = 0; j < m; j++) pthread_join(cl[j].th, NULL);
+    tb_push_running = 0;
     t1 = now_s();
     pthread_barrier_destroy(&tb_barrier);
     for (size_t j = 0; j < m; j++) {
@@ -751,7 +871,7 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: tdbench --bin-dir BUILD_DIR [--plan FILE] [-n N] [-m M] [--text-bytes B] [--window W]\n"
-            "               [--work DIR] [--keep]\n"
+            "               [--work DIR] [--keep] [--ping]\n"
             "       tdbench --push-only --server H:P --devices D1,D2,... [-n N] [--text-bytes B] [--window W]\n");
 }
 
@@ -764,12 +884,16 @@ int main(int argc, char **argv)
     size_t m = 0;
     tb_client *cl = NULL;
     char plan_buf[PATH_MAX];
+    tb_pinger pinger;
+    int ping_started = 0;
 
     memset(&e, 0, sizeof e);
+    memset(&pinger, 0, sizeof pinger);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--keep")) { keep = 1; continue; }
         if (!strcmp(a, "--push-only")) { push_only = 1; continue; }
+        if (!strcmp(a, "--ping")) { opt_ping = 1; continue; }
         if (!v) { usage(); return 2; }
         i++;
         if (!strcmp(a, "--bin-dir")) bin = v;
@@ -838,7 +962,27 @@ int main(int argc, char **argv)
         snprintf(reader, sizeof reader, "%s/central", e.work);
         if (tb_enrol(&e, reader, "so-khcn", "bench-central", "central")) goto out;
 
+        if (opt_ping) {
+            pinger.dir = reader;
+            pinger.server = e.server;
+            pinger.idle = calloc(TB_PING_MAX, sizeof(double));
+            pinger.load = calloc(TB_PING_MAX, sizeof(double));
+            if (!pinger.idle || !pinger.load || pthread_create(&pinger.th, NULL, tb_ping_thread, &pinger)) goto out;
+            ping_started = 1;
+            /* the idle figures first: a second of pings alone */
+            usleep(1000000);
+        }
         push_rate = tb_push(dirs, m, e.server, opt_n, &cl);
+        if (ping_started) {
+            tb_ping_stop = 1;
+            pthread_join(pinger.th, NULL);
+            ping_started = 0;
+            if (pinger.failed) {
+                fprintf(stderr, "tdbench: pinging session: %s\n", pinger.why);
+                goto out;
+            }
+            if (push_rate >= 0) tb_ping_report(&pinger, m);
+        }
         if (push_rate < 0) goto out;
         vrate = tb_verify_rate(cl, m, 0);
         tb_res.verify = vrate;
@@ -910,6 +1054,12 @@ int main(int argc, char **argv)
         if (has_new) fprintf(stderr, "tdbench: the server says has_new with the cursor at the end of the log\n");
     }
 out:
+    if (ping_started) {
+        tb_ping_stop = 1;
+        pthread_join(pinger.th, NULL);
+    }
+    free(pinger.idle);
+    free(pinger.load);
     tb_stop_server(&e);
     tb_clients_free(cl, m);
     for (size_t j = 0; j < m; j++) free(dirs[j]);

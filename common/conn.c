@@ -21,6 +21,7 @@ struct td_conn {
     int closing;           /* uv_close called */
     int shutting;          /* close_notify sent, waiting for drain */
     int reading;
+    int held;              /* td_conn_hold: the owner asked not to read */
     int close_reported;
     int in_cb;             /* depth of user callbacks running */
     td_error why;
@@ -249,7 +250,7 @@ static void td__on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 
 static void td__conn_resume(td_conn *c)
 {
-    if (c->closing || c->reading) return;
+    if (c->closing || c->reading || c->held) return;
     uv_timer_stop(&c->stall);
     if (uv_read_start((uv_stream_t *)&c->tcp, td__alloc, td__on_read) == 0) c->reading = 1;
 }
@@ -363,6 +364,26 @@ void td_conn_close(td_conn *c, int code, const char *msg)
     if (msg) td_error_set(&c->why, code, "%s", msg);
     td__conn_flush(c);
     td__conn_do_close(c);
+}
+
+void td_conn_hold(td_conn *c, int on)
+{
+    c->held = on != 0;
+    if (c->closing || c->shutting) return;
+    if (c->held) {
+        if (c->reading) {
+            uv_read_stop((uv_stream_t *)&c->tcp);
+            c->reading = 0;
+        }
+    } else if (!c->reading) {
+        size_t q = uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp);
+        if (q <= TD_CONN_WRITE_HIGH) {
+            td__conn_resume(c);
+        } else {   /* the write queue holds it now: its stall bound applies */
+            c->stall_q = q;
+            uv_timer_start(&c->stall, td__on_stall, c->stall_ms, 0);
+        }
+    }
 }
 
 void td_conn_set_stall_ms(td_conn *c, uint64_t ms) { c->stall_ms = ms ? ms : TD_CONN_STALL_MS; }

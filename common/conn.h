@@ -72,6 +72,11 @@ int td_conn_write(td_conn *c, const void *data, size_t len);
 void td_conn_shutdown(td_conn *c);
 /* Immediate close; queued ciphertext (e.g. an alert) is still attempted. */
 void td_conn_close(td_conn *c, int code, const char *msg);
+/* The owner's own backpressure: stop reading the peer (on = 1) while the
+ * owner cannot take more (work queued for the frames already read), resume
+ * (0).  Reading resumes only when neither this nor the write queue holds
+ * it; the stall bound does not apply to a hold (the owner's work ends it). */
+void td_conn_hold(td_conn *c, int on);
 /* Stall bound while reading is stopped by backpressure (0 = default). */
 void td_conn_set_stall_ms(td_conn *c, uint64_t ms);
 /* One-shot timer; 0 cancels.  Re-arming replaces the previous deadline. */

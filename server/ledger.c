@@ -248,11 +248,24 @@ static void tds__backend_push_defer(void *ctx, const tds_peer *peer, Tiendo__Sig
     tds_ledger_push_defer(ctx, peer, entries, n, acks, done, arg);
 }
 static void tds__backend_flush(void *ctx) { tds_ledger_group_flush(ctx); }
+static void *tds__backend_push_prepare(Tiendo__SignedEntry *const *entries, size_t n, tds_ack *acks)
+{
+    return tds_ledger_push_prepare(entries, n, acks);
+}
+static void tds__backend_push_defer_prepared(void *ctx, const tds_peer *peer, void *prep, tds_ack *acks,
+                                             void (*done)(void *arg, int rc, const td_error *err), void *arg)
+{
+    tds_ledger_push_defer_prepared(ctx, peer, prep, acks, done, arg);
+}
+static void tds__backend_push_prep_free(void *prep) { tds_push_prep_free(prep); }
 
 void tds_ledger_set_group_commit(tds_ledger *l, int on)
 {
     l->be.push_defer = on ? tds__backend_push_defer : NULL;
     l->be.flush = on ? tds__backend_flush : NULL;
+    l->be.push_prepare = on ? tds__backend_push_prepare : NULL;
+    l->be.push_defer_prepared = on ? tds__backend_push_defer_prepared : NULL;
+    l->be.push_prep_free = on ? tds__backend_push_prep_free : NULL;
 }
 static void tds__backend_pull_free(void *ctx, Tiendo__Entries *out)
 {
@@ -781,24 +794,32 @@ void tds_ledger_group_flush(tds_ledger *l)
     free(w);
 }
 
+/* What tds_ledger_push_prepare hands to tds_ledger_push_defer_prepared. */
+struct tds_push_prep {
+    size_t n;
+    size_t recv_bytes;            /* body + signature bytes received (the group's cap counts them) */
+    td_entry *en;                 /* decoded; en[i].e NULL when refused before decoding */
+    uint8_t **bytes;              /* canonical SignedEntry (owned until the group takes it) */
+    size_t *lens;
+};
+
 /*
- * Stateless checks of a push, outside any transaction: form, kind,
- * signature (verified in parallel: the ingest bottleneck), author and agency
- * against the TLS peer.  Fills acks (REFUSED, or UNSPECIFIED = passed so
- * far), en and bytes (canonical SignedEntry); *nok counts the passed.
+ * The checks of a push that read no ledger state: form, decode, kind,
+ * signature (verified in parallel: the ingest bottleneck).  Safe on any
+ * thread.  Fills acks (REFUSED, or UNSPECIFIED = passed so far), en and
+ * bytes (canonical SignedEntry).
  */
-static int tds__push_check(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEntry *const *entries, size_t n,
-                           tds_ack *acks, td_entry *en, uint8_t **bytes, size_t *lens, size_t *nok, td_error *err)
+static int tds__push_verify(Tiendo__SignedEntry *const *entries, size_t n, tds_ack *acks, td_entry *en,
+                            uint8_t **bytes, size_t *lens)
 {
-    unsigned char *ok = calloc(n, 1);
+    unsigned char *ok = calloc(n ? n : 1, 1);
     td_error decode_err;
-    *nok = 0;
-    if (!ok) return td_error_set(err, TD_ENOMEM, "out of memory for a push of %zu entries", n);
+    if (!ok) return TD_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         if (!entries[i] || entries[i]->body.len + entries[i]->sig.len > TD_ENTRY_MAX) continue;
         if (!(bytes[i] = tds__canonical(entries[i], &lens[i]))) {
             free(ok);
-            return td_error_set(err, TD_ENOMEM, "out of memory");
+            return TD_ENOMEM;
         }
         if (td_entry_decode(bytes[i], lens[i], &en[i], &decode_err)) memset(&en[i], 0, sizeof en[i]);
     }
@@ -828,19 +849,62 @@ static int tds__push_check(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEn
         } else if (!ok[i]) {
             tds__refuse(a, "bad signature: signature does not verify (author seq %llu)",
                         (unsigned long long)en[i].e->seq);
-        } else if (memcmp(en[i].e->author.data, peer->pk, 32) != 0 &&
-                   !tds__earlier_key(l, peer, en[i].e->author.data)) {
+        } else {
+            a->status = TIENDO__ACK_STATUS__ACK_UNSPECIFIED;   /* passed so far */
+        }
+    }
+    free(ok);
+    return 0;
+}
+
+/* The checks against the TLS peer (they read the state: earlier keys):
+ * author and agency.  *nok counts the entries still passing. */
+static void tds__push_check_peer(const tds_ledger *l, const tds_peer *peer, size_t n, tds_ack *acks,
+                                 const td_entry *en, size_t *nok)
+{
+    *nok = 0;
+    for (size_t i = 0; i < n; i++) {
+        tds_ack *a = &acks[i];
+        if (a->status != TIENDO__ACK_STATUS__ACK_UNSPECIFIED) continue;
+        if (memcmp(en[i].e->author.data, peer->pk, 32) != 0 && !tds__earlier_key(l, peer, en[i].e->author.data)) {
             tds__refuse(a, "author key differs from the TLS peer's key (and is not an earlier key of this device)");
         } else if (strcmp(en[i].e->agency ? en[i].e->agency : "", peer->subj.agency) != 0) {
             tds__refuse(a, "entry agency \"%.64s\" is not the peer certificate's agency \"%s\"",
                         en[i].e->agency ? en[i].e->agency : "", peer->subj.agency);
         } else {
-            a->status = TIENDO__ACK_STATUS__ACK_UNSPECIFIED;   /* passed so far */
             (*nok)++;
         }
     }
-    free(ok);
-    return 0;
+}
+
+void tds_push_prep_free(tds_push_prep *p)
+{
+    if (!p) return;
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->en) td_entry_free(&p->en[i]);
+        if (p->bytes) free(p->bytes[i]);
+    }
+    free(p->en);
+    free(p->bytes);
+    free(p->lens);
+    free(p);
+}
+
+tds_push_prep *tds_ledger_push_prepare(Tiendo__SignedEntry *const *entries, size_t n, tds_ack *acks)
+{
+    tds_push_prep *p = calloc(1, sizeof *p);
+    if (!p) return NULL;
+    p->n = n;
+    p->en = calloc(n ? n : 1, sizeof *p->en);
+    p->bytes = calloc(n ? n : 1, sizeof *p->bytes);
+    p->lens = calloc(n ? n : 1, sizeof *p->lens);
+    if (!p->en || !p->bytes || !p->lens || tds__push_verify(entries, n, acks, p->en, p->bytes, p->lens)) {
+        tds_push_prep_free(p);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (entries[i]) p->recv_bytes += entries[i]->body.len + entries[i]->sig.len;
+    return p;
 }
 
 /* Room for k more rows in the group. */
@@ -954,60 +1018,61 @@ static void tds__log_refusals(const tds_peer *peer, const tds_ack *acks, size_t 
 void tds_ledger_push_defer(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEntry *const *entries, size_t n,
                            tds_ack *acks, void (*done)(void *arg, int rc, const td_error *err), void *arg)
 {
+    tds_push_prep *p;
+    td_error err = {0};
+    if (!l->writable || !l->st) {
+        td_error_set(&err, TD_EINTERNAL, "the server log is open read-only");
+        done(arg, TD_EINTERNAL, &err);
+        return;
+    }
+    if (!(p = tds_ledger_push_prepare(entries, n, acks))) {
+        td_error_set(&err, TD_ENOMEM, "out of memory for a push of %zu entries", n);
+        done(arg, TD_ENOMEM, &err);
+        return;
+    }
+    tds_ledger_push_defer_prepared(l, peer, p, acks, done, arg);
+}
+
+void tds_ledger_push_defer_prepared(tds_ledger *l, const tds_peer *peer, tds_push_prep *p, tds_ack *acks,
+                                    void (*done)(void *arg, int rc, const td_error *err), void *arg)
+{
     struct tds_group *g = &l->grp;
-    td_entry *en = NULL;
-    uint8_t **bytes = NULL;
-    size_t *lens = NULL, nok = 0;
+    size_t nok = 0;
     td_error err = {0};
     int rc = 0;
 
     if (!l->writable || !l->st) {
         td_error_set(&err, TD_EINTERNAL, "the server log is open read-only");
         done(arg, TD_EINTERNAL, &err);
-        return;
-    }
-    if (n) {
-        en = calloc(n, sizeof *en);
-        bytes = calloc(n, sizeof *bytes);
-        lens = calloc(n, sizeof *lens);
-        if (!en || !bytes || !lens) rc = td_error_set(&err, TD_ENOMEM, "out of memory for a push of %zu entries", n);
-        else rc = tds__push_check(l, peer, entries, n, acks, en, bytes, lens, &nok, &err);
-    }
-    if (!rc && g->nw == g->capw) {
-        size_t nc = g->capw ? 2 * g->capw : 16;
-        tds_group_waiter *nw = realloc(g->w, nc * sizeof *nw);
-        if (!nw) rc = td_error_set(&err, TD_ENOMEM, "out of memory for a push");
-        else {
-            g->w = nw;
-            g->capw = nc;
-        }
-    }
-    if (rc) {
-        /* nothing of this push is in the group: fail it alone */
-        done(arg, rc, &err);
         goto out;
     }
-    g->w[g->nw++] = (tds_group_waiter){acks, n, done, arg};
+    tds__push_check_peer(l, peer, p->n, acks, p->en, &nok);
+    if (g->nw == g->capw) {
+        size_t nc = g->capw ? 2 * g->capw : 16;
+        tds_group_waiter *nw = realloc(g->w, nc * sizeof *nw);
+        if (!nw) {
+            /* nothing of this push is in the group: fail it alone */
+            td_error_set(&err, TD_ENOMEM, "out of memory for a push");
+            done(arg, TD_ENOMEM, &err);
+            goto out;
+        }
+        g->w = nw;
+        g->capw = nc;
+    }
+    g->w[g->nw++] = (tds_group_waiter){acks, p->n, done, arg};
     g->pushes++;
     /* every byte received counts against the cap, stored or not */
-    for (size_t i = 0; i < n; i++)
-        if (entries[i]) g->bytes += entries[i]->body.len + entries[i]->sig.len;
-    if (nok && (rc = tds__push_append(l, peer, n, acks, en, bytes, lens, &err))) {
+    g->bytes += p->recv_bytes;
+    if (nok && (rc = tds__push_append(l, peer, p->n, acks, p->en, p->bytes, p->lens, &err))) {
         tds__group_fail(l, rc, &err);
         goto out;
     }
-    tds__log_refusals(peer, acks, n);
+    tds__log_refusals(peer, acks, p->n);
     /* Without an open transaction (everything refused or empty) nothing
      * waits for a commit, except the order behind earlier pushes. */
     if (!g->open || g->bytes >= TDS_GROUP_MAX_BYTES || g->nw >= TDS_GROUP_MAX_PUSHES) tds_ledger_group_flush(l);
 out:
-    for (size_t i = 0; en && i < n; i++) {
-        td_entry_free(&en[i]);
-        if (bytes) free(bytes[i]);
-    }
-    free(en);
-    free(bytes);
-    free(lens);
+    tds_push_prep_free(p);
 }
 
 typedef struct tds_push_sync {

@@ -28,7 +28,8 @@
  * its entries, in the same transaction.  The Ack is filled only after COMMIT.
  *
  * Errors: TD_E* with err naming what and where.  Single-threaded: one ledger
- * is used from one thread (serve's event loop, or a command).
+ * is used from one thread (serve's event loop, or a command); only
+ * tds_ledger_push_prepare (which takes no ledger) runs on other threads.
  */
 #ifndef TDS_LEDGER_H
 #define TDS_LEDGER_H
@@ -138,6 +139,24 @@ void tds_ledger_group_flush(tds_ledger *l);
 /* Defer one push (tds_backend.push_defer). */
 void tds_ledger_push_defer(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEntry *const *entries, size_t n,
                            tds_ack *acks, void (*done)(void *arg, int rc, const td_error *err), void *arg);
+/*
+ * A push in two steps, so that signature verification runs off the event
+ * loop (serve.c hands it to libuv's thread pool).  tds_ledger_push_prepare
+ * does the checks that read no ledger state — form, decode, kind, Ed25519
+ * signature — filling acks[i] (REFUSED, or UNSPECIFIED = passed so far);
+ * it touches no ledger and may run on any thread; entries need to stay
+ * valid during the call only; NULL when out of memory.
+ * tds_ledger_push_defer_prepared (ledger thread) does the rest as
+ * tds_ledger_push_defer does (author and agency against the peer, sequence
+ * rules, append to the group) and frees prep; tds_push_prep_free frees a
+ * prep never handed on (its session closed meanwhile).
+ * tds_ledger_push_defer = prepare + defer_prepared.
+ */
+typedef struct tds_push_prep tds_push_prep;
+tds_push_prep *tds_ledger_push_prepare(Tiendo__SignedEntry *const *entries, size_t n, tds_ack *acks);
+void tds_ledger_push_defer_prepared(tds_ledger *l, const tds_peer *peer, tds_push_prep *prep, tds_ack *acks,
+                                    void (*done)(void *arg, int rc, const td_error *err), void *arg);
+void tds_push_prep_free(tds_push_prep *prep);
 /* Its three operations, callable directly (tests). */
 int tds_ledger_welcome(tds_ledger *l, const tds_peer *peer, uint64_t cursor, int *has_new, uint64_t *log_size,
                        td_error *err);

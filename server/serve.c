@@ -15,7 +15,10 @@
  * handle (which runs after the iteration's read callbacks) commits it —
  * one fsync — and then sends each PushAck.  Any other frame commits the
  * group first (session.c), so acks still follow the durable commit and
- * each session's answers stay in order.
+ * each session's answers stay in order.  The Ed25519 verification of a
+ * Push runs on libuv's thread pool (uv_queue_work, session.h io.offload),
+ * so the loop keeps serving other sessions while a batch verifies; a
+ * session closed meanwhile keeps its memory until the work has returned.
  *
  * TIENDO_PROTO_MAX (environment, interoperability tests only): offer at
  * most this protocol version, to play an older server.
@@ -55,6 +58,7 @@ typedef struct tds_client {
     tds_session sess;
     uint8_t *cert_der;            /* owned: the peer certificate, for the log */
     int opened;
+    int gone;                     /* closed while jobs were on the thread pool: freed by the last */
     uint64_t id;
     struct tds_client *prev, *next;
 } tds_client;
@@ -105,6 +109,57 @@ static void tds__end(void *arg)
     td_conn_shutdown(cl->conn);
 }
 
+/* Signature verification on libuv's thread pool (session.h io.offload):
+ * the loop goes on serving every other session meanwhile. */
+typedef struct tds_work {
+    uv_work_t req;
+    void (*work)(void *job);
+    void (*after)(void *job);
+    void *job;
+    tds_client *cl;
+} tds_work;
+
+static void tds__work_cb(uv_work_t *r)
+{
+    tds_work *w = r->data;
+    w->work(w->job);
+}
+
+static void tds__after_work_cb(uv_work_t *r, int status)
+{
+    tds_work *w = r->data;
+    tds_client *cl = w->cl;
+    if (status == UV_ECANCELED) w->work(w->job);   /* never cancelled; the job still needs its work */
+    w->after(w->job);
+    free(w);
+    /* a client closed while its pushes were verified: its session memory
+     * was kept for this after */
+    if (cl->gone && cl->sess.offloaded == 0) free(cl);
+}
+
+static int tds__offload(void *arg, void (*work)(void *job), void (*after)(void *job), void *job)
+{
+    tds_client *cl = arg;
+    tds_work *w = malloc(sizeof *w);
+    if (!w) return -1;
+    w->work = work;
+    w->after = after;
+    w->job = job;
+    w->cl = cl;
+    w->req.data = w;
+    if (uv_queue_work(cl->srv->loop, &w->req, tds__work_cb, tds__after_work_cb) != 0) {
+        free(w);
+        return -1;
+    }
+    return 0;
+}
+
+static void tds__hold(void *arg, int on)
+{
+    tds_client *cl = arg;
+    td_conn_hold(cl->conn, on);
+}
+
 static int tds__on_frame(void *arg, const uint8_t *body, size_t len)
 {
     tds_client *cl = arg;
@@ -122,7 +177,7 @@ static void tds__on_open(td_conn *c)
     unsigned char pk[32];
     char alpn[64], keyhex[17];
     td_error err;
-    tds_session_io io = {tds__send, tds__end, cl};
+    tds_session_io io = {.send = tds__send, .end = tds__end, .arg = cl, .offload = tds__offload, .hold = tds__hold};
 
     td_tls_alpn(t, alpn, sizeof alpn);
     if (strcmp(alpn, TD_ALPN) != 0) {
@@ -209,18 +264,21 @@ static void tds__on_close(td_conn *c, const td_error *why)
                     cl->sess.peer.agency, cl->sess.peer.device,
                     why->code == TD_OK ? "by server" : why->msg,
                     (unsigned long long)cl->sess.frames_in);
+    if (cl->opened) tds_session_close(&cl->sess);   /* frames waiting behind a push are dropped */
     if (cl->opened && cl->sess.deferred) {
         /* its pushes are in the open group: commit them (the entries are
          * kept, the acks go nowhere) before the session's memory goes */
-        cl->sess.state = TDS_ENDED;
         tds_ledger_group_flush(srv->ledger);
     }
     td_framer_free(&cl->framer);
     free(cl->cert_der);
+    cl->cert_der = NULL;
     if (cl->prev) cl->prev->next = cl->next; else srv->clients = cl->next;
     if (cl->next) cl->next->prev = cl->prev;
     srv->nclients--;
-    free(cl);
+    /* a push still being verified on the thread pool: its after frees cl */
+    if (cl->opened && cl->sess.offloaded) cl->gone = 1;
+    else free(cl);
     tds__maybe_finish(srv);
 }
 

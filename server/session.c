@@ -311,13 +311,12 @@ static void tds__push_done(void *arg, int rc, const td_error *err)
     free(d);
 }
 
-static int tds__on_push(tds_session *s, const Tiendo__Push *p)
+/* The bounds, the backend and the rate limit, before any work on a push:
+ * 0, or the session has ended with that code. */
+static int tds__push_admit(tds_session *s, const Tiendo__Push *p)
 {
-    tds_ack *acks = NULL;
-    td_error err = {0};
     size_t bytes = 0;
     char msg[256];
-    int rc;
 
     if (p->n_entries > TD_PUSH_MAX_ENTRIES) {
         snprintf(msg, sizeof msg, "push of %zu entries exceeds TD_PUSH_MAX_ENTRIES (%d)", p->n_entries,
@@ -348,6 +347,16 @@ static int tds__on_push(tds_session *s, const Tiendo__Push *p)
             return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_EBUSY, msg, vi);
         }
     }
+    return 0;
+}
+
+static int tds__on_push(tds_session *s, const Tiendo__Push *p)
+{
+    tds_ack *acks = NULL;
+    td_error err = {0};
+    int rc;
+
+    if ((rc = tds__push_admit(s, p))) return rc;
     if (s->be->push_defer && s->be->flush) {
         /* Group commit: the ack leaves from tds__push_done, after the
          * commit that covers this batch (DESIGN §6). */
@@ -538,11 +547,162 @@ static int tds__on_blob_get(tds_session *s, const Tiendo__BlobGet *g)
     return rc;
 }
 
+/* ---- pushes verified off the event loop ---------------------------------
+ *
+ * With a backend that has push_prepare, a Push is admitted (bounds, rate
+ * limit) at once, then its verification (push_prepare) is handed to
+ * io.offload, and the frame waits in the session's queue.  Every frame read
+ * after it waits behind it, so the session's frames are handled in the
+ * order they came: the head of the queue is handled once it is ready (a
+ * frame that is not a Push always is; a Push once its verification has
+ * returned), through push_defer_prepared and the group commit like any
+ * push.  Above TDS_SESSION_QUEUE_MAX frames waiting, the session asks its
+ * transport to stop reading (io.hold) until the queue drains.
+ */
+
+typedef struct tds__job {
+    struct tds__job *next;
+    tds_session *s;
+    Tiendo__Frame *f;             /* owned */
+    tds__deferred *d;             /* a Push: its acks (NULL for other frames) */
+    void *prep;                   /* the backend's verified push, once work ran */
+    /* copied from the backend: a worker never reads the session */
+    void *(*prepare)(Tiendo__SignedEntry *const *entries, size_t n, tds_ack *acks);
+    void (*prep_free)(void *prep);
+    int running;                  /* handed to io.offload, after not yet called */
+    int orphan;                   /* the session closed while running: after frees it */
+} tds__job;
+
+static int tds__dispatch(tds_session *s, Tiendo__Frame *f);
+
+static void tds__job_free(tds__job *j)
+{
+    if (j->prep) j->prep_free(j->prep);
+    free(j->d);
+    td_frame_free(j->f);
+    free(j);
+}
+
+/* Off the event loop: only the frame and the acks of this job. */
+static void tds__job_work(void *arg)
+{
+    tds__job *j = arg;
+    j->prep = j->prepare(j->f->push->entries, j->f->push->n_entries, j->d->acks);
+}
+
+static void tds__queue_add(tds_session *s, tds__job *j)
+{
+    if (s->q_tail) s->q_tail->next = j;
+    else s->q_head = j;
+    s->q_tail = j;
+    if (++s->queued >= TDS_SESSION_QUEUE_MAX && !s->held && s->io.hold) {
+        s->held = 1;
+        s->io.hold(s->io.arg, 1);
+    }
+}
+
+/* Handle the ready frames at the head of the queue, in order. */
+static void tds__drain(tds_session *s)
+{
+    while (s->q_head && !s->q_head->running && s->state != TDS_ENDED) {
+        tds__job *j = s->q_head;
+        if (!(s->q_head = j->next)) s->q_tail = NULL;
+        s->queued--;
+        if (!j->d) {
+            Tiendo__Frame *f = j->f;
+            j->f = NULL;
+            tds__job_free(j);
+            tds__dispatch(s, f);
+            continue;
+        }
+        if (!j->prep) {
+            tds__job_free(j);
+            tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_ENOMEM, "out of memory for a push",
+                             "Máy chủ đang quá tải; hãy thử lại sau.");
+            break;
+        }
+        {
+            tds__deferred *d = j->d;
+            void *prep = j->prep;
+            j->d = NULL;
+            j->prep = NULL;
+            tds__job_free(j);
+            /* the ack leaves from tds__push_done, after the group commit */
+            s->deferred++;
+            s->be->push_defer_prepared(s->be->ctx, &s->pk_peer, prep, d->acks, tds__push_done, d);
+        }
+    }
+    if (s->held && s->queued < TDS_SESSION_QUEUE_MAX / 2 && s->state != TDS_ENDED) {
+        s->held = 0;
+        s->io.hold(s->io.arg, 0);
+    }
+}
+
+/* Back on the loop thread. */
+static void tds__job_after(void *arg)
+{
+    tds__job *j = arg;
+    tds_session *s = j->s;
+    j->running = 0;
+    s->offloaded--;
+    if (j->orphan) {
+        tds__job_free(j);
+        return;
+    }
+    tds__drain(s);
+}
+
+/* A Push for verification off the loop (takes f). */
+static int tds__push_offload(tds_session *s, Tiendo__Frame *f)
+{
+    const Tiendo__Push *p = f->push;
+    tds__job *j;
+    int rc;
+    if ((rc = tds__push_admit(s, p))) {
+        td_frame_free(f);
+        return rc;
+    }
+    j = calloc(1, sizeof *j);
+    if (!j || !(j->d = calloc(1, sizeof *j->d + p->n_entries * sizeof(tds_ack)))) {
+        free(j);
+        td_frame_free(f);
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_ENOMEM, "out of memory for a push",
+                                "Máy chủ đang quá tải; hãy thử lại sau.");
+    }
+    j->s = s;
+    j->f = f;
+    j->d->s = s;
+    j->d->n = p->n_entries;
+    j->prepare = s->be->push_prepare;
+    j->prep_free = s->be->push_prep_free;
+    j->running = 1;
+    s->offloaded++;
+    tds__queue_add(s, j);
+    if (!s->io.offload || s->io.offload(s->io.arg, tds__job_work, tds__job_after, j) != 0) {
+        tds__job_work(j);   /* no worker (tests, or none available): here */
+        tds__job_after(j);
+    }
+    return s->state == TDS_ENDED ? TD_ECLOSED : TD_OK;
+}
+
+void tds_session_close(tds_session *s)
+{
+    tds__job *j = s->q_head, *next;
+    s->state = TDS_ENDED;
+    s->q_head = s->q_tail = NULL;
+    s->queued = 0;
+    for (; j; j = next) {
+        next = j->next;
+        j->next = NULL;
+        if (j->running) j->orphan = 1;
+        else tds__job_free(j);
+    }
+}
+
 int tds_session_on_frame(tds_session *s, const uint8_t *body, size_t len)
 {
     td_error err;
     Tiendo__Frame *f;
-    int rc = TD_OK;
     char msg[300];
 
     if (s->state == TDS_ENDED) return TD_ECLOSED;
@@ -557,10 +717,37 @@ int tds_session_on_frame(tds_session *s, const uint8_t *body, size_t len)
         return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_UNEXPECTED, TD_EPROTO, msg,
                                 "Sai trình tự giao thức: phải chào (Hello) trước.");
     }
+    if (f->body_case == TIENDO__FRAME__BODY_PUSH && s->be && s->be->push_prepare && s->be->push_defer_prepared &&
+        s->be->push_prep_free && s->be->flush)
+        return tds__push_offload(s, f);
+    if (s->q_head) {   /* behind a push being verified */
+        tds__job *j = calloc(1, sizeof *j);
+        if (!j) {
+            td_frame_free(f);
+            return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_ENOMEM, "out of memory for a frame",
+                                    "Máy chủ đang quá tải; hãy thử lại sau.");
+        }
+        j->s = s;
+        j->f = f;
+        tds__queue_add(s, j);
+        return TD_OK;
+    }
+    return tds__dispatch(s, f);
+}
+
+/* Handle one decoded frame (takes f). */
+static int tds__dispatch(tds_session *s, Tiendo__Frame *f)
+{
+    int rc = TD_OK;
+    char msg[300];
+
     /* Whatever follows a deferred push is answered after its PushAck and
      * sees its entries, and nothing reads the store while a group (of any
-     * session) is uncommitted: commit the group first (session.h). */
-    if (f->body_case != TIENDO__FRAME__BODY_PUSH && s->be && s->be->flush) {
+     * session) is uncommitted: commit the group first (session.h).  A Ping
+     * reads nothing: it waits for a commit only behind this session's own
+     * pushes (its Pong follows their PushAcks), not for other sessions'. */
+    if (f->body_case != TIENDO__FRAME__BODY_PUSH && s->be && s->be->flush &&
+        (f->body_case != TIENDO__FRAME__BODY_PING || s->deferred)) {
         s->be->flush(s->be->ctx);
         if (s->state == TDS_ENDED) {
             td_frame_free(f);

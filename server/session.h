@@ -25,7 +25,10 @@
  *
  * Pipelined pushes (issue 8): a client may send several Push frames before
  * reading their PushAcks; they are answered in order.  With a backend that
- * has push_defer, pushes wait for the group commit (see tds_backend).
+ * has push_defer, pushes wait for the group commit (see tds_backend).  With
+ * push_prepare too, a Push's signatures are verified through io.offload
+ * (another thread, in serve) while the frames after it wait in the
+ * session, handled in order once it is back (session.c).
  *
  * Own entries (version >= TD_PROTO_OWN): Pull.own_from_seq is passed to the
  * backend, which leaves out the bodies of the peer's own entries from that
@@ -199,6 +202,18 @@ typedef struct tds_backend {
     void (*push_defer)(void *ctx, const tds_peer *peer, Tiendo__SignedEntry *const *entries, size_t n,
                        tds_ack *acks, void (*done)(void *arg, int rc, const td_error *err), void *arg);
     void (*flush)(void *ctx);
+    /* Verification off the event loop (may be NULL; needs flush): a push
+     * in two steps.  push_prepare does the checks that read no storage
+     * (form, decode, signature), filling acks[0..n) (REFUSED, or
+     * UNSPECIFIED = passed so far) and returning what push_defer_prepared
+     * takes, or NULL when out of memory; it has no ctx and may run on any
+     * thread (entries and acks stay valid during the call).
+     * push_defer_prepared is push_defer on prepared work (consumes prep);
+     * push_prep_free frees a prep never handed on. */
+    void *(*push_prepare)(Tiendo__SignedEntry *const *entries, size_t n, tds_ack *acks);
+    void (*push_defer_prepared)(void *ctx, const tds_peer *peer, void *prep, tds_ack *acks,
+                                void (*done)(void *arg, int rc, const td_error *err), void *arg);
+    void (*push_prep_free)(void *prep);
     /* Certificate renewal (issue 10, server/renew.h; may be NULL: refused
      * in words).  Refusals: rc 0, out->issued 0 and the reasons. */
     int (*renew)(void *ctx, const tds_peer *peer, const uint8_t *csr, size_t len, tds_renew_result *out,
@@ -215,7 +230,18 @@ typedef struct tds_session_io {
     /* Orderly end after what was sent (close_notify). */
     void (*end)(void *arg);
     void *arg;
+    /* Optional (NULL: the session does the work itself, at once).
+     * offload: run work(job) on another thread, then after(job) on the
+     * session's thread; 0, or nonzero when it cannot (the session then
+     * runs both itself).  hold: stop (on = 1) or resume (0) reading the
+     * peer while frames wait behind a push being verified. */
+    int (*offload)(void *arg, void (*work)(void *job), void (*after)(void *job), void *job);
+    void (*hold)(void *arg, int on);
 } tds_session_io;
+
+/* Frames a session may hold waiting behind pushes being verified before it
+ * asks its transport to stop reading (io.hold). */
+#define TDS_SESSION_QUEUE_MAX 4
 
 typedef struct tds_session {
     tds_state state;
@@ -235,6 +261,11 @@ typedef struct tds_session {
      * saying when to retry, before the backend sees it. */
     struct tds_ratelimit *push_rl;
     uint64_t rate_limited;            /* pushes refused by push_rl, for logs */
+    /* Frames waiting behind a push verified off the loop (session.c). */
+    struct tds__job *q_head, *q_tail;
+    uint32_t queued;                  /* frames in that queue */
+    uint32_t offloaded;               /* jobs given to io.offload whose after has not run */
+    int held;                         /* io.hold(1) in force */
 } tds_session;
 
 void tds_session_init(tds_session *s, const td_subject *peer, const unsigned char pk[32],
@@ -257,6 +288,14 @@ int tds_session_on_frame(tds_session *s, const uint8_t *body, size_t len);
  * frames (being added) call it for an attachment above their own limit.
  */
 int tds_session_refuse_oversized(tds_session *s, const char *what, uint64_t size, uint64_t limit);
+
+/*
+ * The transport is gone: the session ends and frees the frames waiting.  A
+ * job still on a worker is freed by its after; the owner keeps s (and
+ * calls after for every offloaded job) until s->offloaded is 0, then frees
+ * it without further calls.
+ */
+void tds_session_close(tds_session *s);
 
 /* Send an Error frame (code, English message, Vietnamese message) and end. */
 int tds_session_fail(tds_session *s, Tiendo__ErrorCode code, int td_code, const char *msg,

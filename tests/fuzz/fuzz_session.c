@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz z;
     td_subject subj = {.agency = "so-y-te", .device = "fuzz", .role = TD_ROLE_OFFICE};
     unsigned char pk[32] = {7};
-    tds_session_io io = {fz_send, fz_end, &z};
+    tds_session_io io = {.send = fz_send, .end = fz_end, .arg = &z};
     td_error err;
     size_t off = 0;
 

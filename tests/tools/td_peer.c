@@ -34,6 +34,11 @@
  *       a new one on each PushAck; when the server ends the session it
  *       reconnects at once, until --hold.  Prints "pushes=P acked=A
  *       sessions=N busy=B" and the last Error frame; exit 0 iff B > 0.
+ *   td_peer pushcut --dir D --server H:P -n N  N sessions one after the
+ *       other: Hello, then on Welcome two Pushes of 100 signed entries and
+ *       at once close_notify, without waiting for the PushAcks (the server
+ *       sees the close while it verifies the batches).  Prints
+ *       "sessions=N pushes=P"; exit 0 iff all N sessions were opened.
  *   td_peer bigframe --dir D --server H:P  a whole 5 MiB frame after TLS:
  *       as toobig (Error frame, then closed).
  *   td_peer bigentry --dir D --server H:P  Hello, then a Push of one entry
@@ -186,7 +191,14 @@ static int on_frame(void *arg, const uint8_t *body, size_t len)
     td_error err;
     Tiendo__Frame *f = td_frame_unpack(body, len, &err);
     if (!f) return 1;
-    if (!strcmp(mode, "flood") && f->body_case != TIENDO__FRAME__BODY_ERROR) {
+    if (!strcmp(mode, "pushcut")) {
+        if (f->body_case == TIENDO__FRAME__BODY_WELCOME) {
+            p->established = 1;
+            flood_push(p);
+            flood_push(p);
+            td_conn_shutdown(p->conn);
+        }
+    } else if (!strcmp(mode, "flood") && f->body_case != TIENDO__FRAME__BODY_ERROR) {
         if (f->body_case == TIENDO__FRAME__BODY_WELCOME) {
             /* resume after what the server holds (acks of the last session may be lost) */
             for (int i = 0; i < FLOOD_WINDOW; i++) flood_push(p);
@@ -267,7 +279,8 @@ static int on_frame(void *arg, const uint8_t *body, size_t len)
 static void on_open(td_conn *c)
 {
     peer *p = td_conn_data(c);
-    if (!strcmp(mode, "swarm") || is_many() || !strcmp(mode, "bigentry") || !strcmp(mode, "flood")) {
+    if (!strcmp(mode, "swarm") || is_many() || !strcmp(mode, "bigentry") || !strcmp(mode, "flood") ||
+        !strcmp(mode, "pushcut")) {
         Tiendo__Frame f = TIENDO__FRAME__INIT;
         Tiendo__Hello h = TIENDO__HELLO__INIT;
         h.min_version = TD_PROTO_MIN;
@@ -325,6 +338,13 @@ static void on_close(td_conn *c, const td_error *why)
         td_framer_free(&p->framer);
         free(p);
         if (now_ms() < flood_end) flood_connect();
+        return;
+    }
+    if (!strcmp(mode, "pushcut")) {
+        if (p->established) n_established++;
+        td_framer_free(&p->framer);
+        free(p);
+        if ((int)n_sessions < n_peers) flood_connect();
         return;
     }
     if (is_many()) {
@@ -564,7 +584,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "td_peer: %s\n", err.msg);
         return 1;
     }
-    if (!strcmp(mode, "flood")) {
+    if (!strcmp(mode, "flood") || !strcmp(mode, "pushcut")) {
         int rc;
         if (td_identity_load(&flood_id, dev.key_path, dev.cert_path, &err)) {
             fprintf(stderr, "td_peer: %s\n", err.msg);
@@ -573,11 +593,17 @@ int main(int argc, char **argv)
         peer_ctx = ctx;
         snprintf(host_s, sizeof host_s, "%s", host);
         flood_end = now_ms() + hold * 1000.0;
+        n_peers = n;
         flood_connect();
         uv_run(loop, UV_RUN_DEFAULT);
-        printf("pushes=%llu acked=%llu sessions=%llu busy=%llu\n", (unsigned long long)n_pushes,
-               (unsigned long long)n_acked, (unsigned long long)n_sessions, (unsigned long long)n_busy);
-        rc = n_busy > 0 ? 0 : 1;
+        if (!strcmp(mode, "pushcut")) {
+            printf("sessions=%d pushes=%llu\n", n_established, (unsigned long long)n_pushes);
+            rc = n_established == n ? 0 : 1;
+        } else {
+            printf("pushes=%llu acked=%llu sessions=%llu busy=%llu\n", (unsigned long long)n_pushes,
+                   (unsigned long long)n_acked, (unsigned long long)n_sessions, (unsigned long long)n_busy);
+            rc = n_busy > 0 ? 0 : 1;
+        }
         td_identity_free(&flood_id);
         SSL_CTX_free(ctx);
         uv_loop_close(loop);

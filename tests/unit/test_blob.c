@@ -151,7 +151,7 @@ static void session(const dev *d, uint32_t v)
 {
     Tiendo__Frame f = TIENDO__FRAME__INIT;
     Tiendo__Hello h = TIENDO__HELLO__INIT;
-    tds_session_io io = {cap_send, cap_end, &O};
+    tds_session_io io = {.send = cap_send, .end = cap_end, .arg = &O};
     td_frame_free(O.last);
     memset(&O, 0, sizeof O);
     tds_session_init(&S, &d->subj, d->pk, "test-server", &io);

@@ -17,6 +17,7 @@
  * version-1 log gets its first checkpoint at start.
  */
 #include <sodium.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -74,7 +75,7 @@ static void start(void)
 {
     td_subject subj = {.agency = "so-tu-phap", .device = "pc-7", .role = TD_ROLE_OFFICE};
     unsigned char pk[32] = {1};
-    tds_session_io io = {cap_send, cap_end, &O};
+    tds_session_io io = {.send = cap_send, .end = cap_end, .arg = &O};
     td_frame_free(O.last);
     memset(&O, 0, sizeof O);
     tds_session_init(&S, &subj, pk, "test-server", &io);
@@ -286,7 +287,7 @@ static uint8_t *report(const dev *d, uint64_t seq, uint32_t task, const char *ag
 
 static void start_dev(const dev *d)
 {
-    tds_session_io io = {cap_send, cap_end, &O};
+    tds_session_io io = {.send = cap_send, .end = cap_end, .arg = &O};
     td_frame_free(O.last);
     memset(&O, 0, sizeof O);
     tds_session_init(&S, &d->subj, d->pk, "test-server", &io);
@@ -1234,6 +1235,164 @@ static void test_group_commit_and_own(void)
     for (int i = 0; i < 3; i++) free(b[i]);
 }
 
+/* A thread pool played by hand: jobs handed to io.offload wait here; the
+ * test runs each one's work on a thread of its own, then its after. */
+typedef struct manual_job {
+    void (*work)(void *job);
+    void (*after)(void *job);
+    void *job;
+} manual_job;
+static manual_job MJ[16];
+static int n_mj, n_hold_on, n_hold_off;
+
+static int manual_offload(void *arg, void (*work)(void *job), void (*after)(void *job), void *job)
+{
+    (void)arg;
+    if (n_mj == 16) return -1;
+    MJ[n_mj++] = (manual_job){work, after, job};
+    return 0;
+}
+static void manual_hold(void *arg, int on)
+{
+    (void)arg;
+    if (on) n_hold_on++;
+    else n_hold_off++;
+}
+static void *manual_thread(void *arg)
+{
+    manual_job *j = arg;
+    j->work(j->job);
+    return NULL;
+}
+/* Work of job i on another thread, then its after here. */
+static void manual_run(int i)
+{
+    pthread_t th;
+    TT_EQ_INT(pthread_create(&th, NULL, manual_thread, &MJ[i]), 0);
+    pthread_join(th, NULL);
+    MJ[i].after(MJ[i].job);
+}
+
+static void start_dev_offload(const dev *d)
+{
+    tds_session_io io = {.send = cap_send, .end = cap_end, .arg = &O, .offload = manual_offload, .hold = manual_hold};
+    td_frame_free(O.last);
+    memset(&O, 0, sizeof O);
+    n_mj = n_hold_on = n_hold_off = 0;
+    tds_session_init(&S, &d->subj, d->pk, "test-server", &io);
+    tds_session_set_backend(&S, tds_ledger_backend(L), d->der, d->der_len);
+}
+
+static int ping(uint64_t nonce)
+{
+    Tiendo__Frame f = TIENDO__FRAME__INIT;
+    Tiendo__Ping pg = TIENDO__PING__INIT;
+    pg.nonce = nonce;
+    f.body_case = TIENDO__FRAME__BODY_PING;
+    f.ping = &pg;
+    return feed(&f);
+}
+
+/* Verification off the loop: pushes verified out of order are appended in
+ * the order they came, the frames after a push wait behind it, reading is
+ * held while too many wait, and a session closed while its push is on a
+ * worker frees it when the work returns (ASan/valgrind see the rest). */
+static void test_verify_offloaded(void)
+{
+    uint8_t *b[8];
+    size_t n[8];
+    uint64_t last = 0, before, first;
+    td_error e;
+    TT_EQ_INT(tds_logstore_last_seq(tds_ledger_store(L), B.pk, &last, &e), 0);
+    for (int i = 0; i < 8; i++)
+        b[i] = report(&B, last + 1 + (uint64_t)i, TB, NULL, TIENDO__ENTRY_KIND__ENTRY_REPORT, "kiểm tra song song", &n[i]);
+    tds_ledger_set_group_commit(L, 1);
+    start_dev_offload(&B);
+    before = log_size();
+    TT_EQ_INT(hello_v(TD_PROTO_MAX, before + 1), 0);
+    TT_EQ_INT(O.sent, 1);
+    /* push 1 (2 entries), ping, push 2 (1 entry): nothing answered yet */
+    TT_EQ_INT(push(&b[0], &n[0], 2), 0);
+    TT_EQ_INT(ping(41), 0);
+    TT_EQ_INT(push(&b[2], &n[2], 1), 0);
+    TT_EQ_INT(n_mj, 2);
+    TT_EQ_INT(S.offloaded, 2);
+    TT_EQ_INT(S.queued, 3);
+    TT_EQ_INT(O.sent, 1);
+    /* the second push's verification returns first: it waits for the first */
+    manual_run(1);
+    TT_EQ_INT(O.sent, 1);
+    TT_EQ_INT(log_size(), before);
+    TT_EQ_INT(S.queued, 3);
+    /* the first returns: push 1 is appended, the ping commits it (ack then
+     * pong), push 2 is appended behind it */
+    manual_run(0);
+    TT_EQ_INT(S.offloaded, 0);
+    TT_EQ_INT(S.queued, 0);
+    TT_EQ_INT(O.sent, 3);
+    TT_EQ_INT(O.kinds[1], TIENDO__FRAME__BODY_PUSH_ACK);
+    TT_EQ_INT(O.kinds[2], TIENDO__FRAME__BODY_PONG);
+    TT_EQ_INT(O.last->pong->nonce, 41);
+    tds_ledger_group_flush(L);
+    TT_EQ_INT(O.sent, 4);
+    TT_EQ_INT(O.kinds[3], TIENDO__FRAME__BODY_PUSH_ACK);
+    first = O.first_index[1];
+    TT_CHECK(first > before);
+    TT_EQ_INT(O.first_index[3], first + 2);
+    TT_EQ_INT(O.last->push_ack->acks[0]->status, TIENDO__ACK_STATUS__ACK_STORED);
+
+    /* TDS_SESSION_QUEUE_MAX frames waiting: reading is held, then resumed */
+    n_mj = 0;
+    TT_EQ_INT(push(&b[3], &n[3], 1), 0);
+    for (int i = 0; i < TDS_SESSION_QUEUE_MAX - 1; i++) TT_EQ_INT(ping(100 + (uint64_t)i), 0);
+    TT_EQ_INT(S.queued, TDS_SESSION_QUEUE_MAX);
+    TT_EQ_INT(n_hold_on, 1);
+    TT_EQ_INT(S.held, 1);
+    manual_run(0);
+    TT_EQ_INT(n_hold_off, 1);
+    TT_EQ_INT(S.held, 0);
+    TT_EQ_INT(S.queued, 0);
+    TT_EQ_INT(O.kinds[4], TIENDO__FRAME__BODY_PUSH_ACK);
+    TT_EQ_INT(O.sent, 4 + TDS_SESSION_QUEUE_MAX);
+    TT_EQ_INT(O.last->pong->nonce, 100 + TDS_SESSION_QUEUE_MAX - 2);
+    TT_EQ_INT(log_size(), first + 3);
+
+    /* closed while its push (and a ping behind it) wait: nothing is sent,
+     * nothing stored; the job is freed by its after */
+    n_mj = 0;
+    TT_EQ_INT(push(&b[4], &n[4], 2), 0);
+    TT_EQ_INT(ping(7), 0);
+    {
+        int sent = O.sent;
+        tds_session_close(&S);
+        TT_EQ_INT(S.queued, 0);
+        TT_EQ_INT(S.offloaded, 1);
+        manual_run(0);
+        TT_EQ_INT(S.offloaded, 0);
+        tds_ledger_group_flush(L);
+        TT_EQ_INT(O.sent, sent);
+        TT_EQ_INT(log_size(), first + 3);
+    }
+    /* the device re-sends on its next session: stored then */
+    start_dev_offload(&B);
+    TT_EQ_INT(hello_v(TD_PROTO_MAX, first + 3), 0);
+    TT_EQ_INT(push(&b[4], &n[4], 2), 0);
+    manual_run(0);
+    tds_ledger_group_flush(L);
+    TT_EQ_INT(O.last->push_ack->acks[1]->status, TIENDO__ACK_STATUS__ACK_STORED);
+    TT_EQ_INT(log_size(), first + 5);
+    /* a bad signature is refused by the worker's checks, the rest stored */
+    b[6][n[6] - 1] ^= 1;
+    TT_EQ_INT(push(&b[6], &n[6], 1), 0);
+    manual_run(1);
+    tds_ledger_group_flush(L);
+    TT_EQ_INT(O.last->push_ack->acks[0]->status, TIENDO__ACK_STATUS__ACK_REFUSED);
+    TT_CHECK(strstr(O.last->push_ack->acks[0]->reason, "bad signature") != NULL);
+    tds_session_close(&S);
+    tds_ledger_set_group_commit(L, 0);
+    for (int i = 0; i < 8; i++) free(b[i]);
+}
+
 static void test_durable_and_shared(void)
 {
     tds_ledger *l2;
@@ -1298,6 +1457,7 @@ int main(void)
         TT_RUN(test_tamper_refused_at_open);
         TT_RUN(test_v1_log_signed_at_start);
         TT_RUN(test_group_commit_and_own);
+        TT_RUN(test_verify_offloaded);
         TT_RUN(test_durable_and_shared);
     }
     tds_ledger_close(L);

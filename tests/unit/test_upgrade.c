@@ -327,7 +327,7 @@ static int hello(uint32_t lo, uint32_t hi)
 {
     td_subject subj = {.agency = "so-tu-phap", .device = "pc-7", .role = TD_ROLE_OFFICE};
     unsigned char pk[32] = {1};
-    tds_session_io io = {cap_send, cap_end, &C};
+    tds_session_io io = {.send = cap_send, .end = cap_end, .arg = &C};
     tds_session s;
     Tiendo__Frame f = TIENDO__FRAME__INIT;
     Tiendo__Hello h = TIENDO__HELLO__INIT;
