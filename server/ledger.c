@@ -67,6 +67,7 @@ struct tds_ledger {
     int64_t last_sign_ms;         /* when this process last signed one */
     struct tds_renewer *renewer;  /* borrowed: online renewals (NULL: none) */
     struct tds_group grp;         /* pushes appended, not yet committed (group commit) */
+    int fold_tx;                  /* catch-up opened a transaction for attachment references */
 };
 
 static int tds__sign_latest(tds_ledger *l, td_error *err);
@@ -121,6 +122,15 @@ static int tds__apply_row(tds_ledger *l, const tds_logrow *r, td_apply_result *r
     if (res->refused)
         td_log_debug("log index %llu (%s) refused by the fold: %s", (unsigned long long)r->idx,
                      td_entry_kind_name(r->kind), res->reason);
+    else if (l->writable && r->kind == TIENDO__ENTRY_KIND__ENTRY_REPORT) {
+        /* download permission for the files an accepted report cites, in
+         * the caller's transaction or one opened for this catch-up */
+        if (!tds_logstore_in_tx(l->store)) {
+            if ((rc = tds_logstore_begin(l->store, err))) return rc;
+            l->fold_tx = 1;
+        }
+        return tds_blob_note_accepted(l, r, err);
+    }
     return 0;
 }
 
@@ -130,6 +140,16 @@ static int tds__fold_cb(void *arg, const tds_logrow *r)
     td_error e2 = {0};
     int rc = tds__apply_row(l, r, NULL, &e2);
     if (rc) td_log_error("folding log index %llu: %s", (unsigned long long)r->idx, e2.msg);
+    return rc;
+}
+
+/* End the transaction tds__apply_row opened for attachment references. */
+static int tds__fold_tx_end(tds_ledger *l, int rc, td_error *err)
+{
+    if (!l->fold_tx) return rc;
+    l->fold_tx = 0;
+    if (rc) tds_logstore_rollback(l->store);
+    else rc = tds_logstore_commit(l->store, err);
     return rc;
 }
 
@@ -150,6 +170,7 @@ static int tds__catch_up(tds_ledger *l, td_error *err)
     if ((rc = tds_logstore_last_index(l->store, &last, err))) return rc;
     if (last <= have) return 0;
     rc = tds_logstore_scan(l->store, have + 1, 0, 0, tds__fold_cb, l, err);
+    rc = tds__fold_tx_end(l, rc, err);
     if (rc > 0 || (rc < 0 && err && !err->msg[0]))
         return td_error_set(err, TD_EINTERNAL, "%s: folding the log failed (see the log)",
                             tds_logstore_path(l->store));
@@ -469,6 +490,10 @@ static void tds__fold_pending(tds_ledger *l, tds_pending *p, size_t n, td_apply_
         if (tds__apply_row(l, &p[i].row, &res, &e2))
             td_log_error("folding new log index %llu: %s", (unsigned long long)p[i].row.idx, e2.msg);
         if (res_for) res_for[i] = res;
+    }
+    {
+        td_error e2 = {0};
+        if (tds__fold_tx_end(l, 0, &e2)) td_log_error("recording attachment references: %s", e2.msg);
     }
 }
 
@@ -925,10 +950,8 @@ static int tds__push_append(tds_ledger *l, const tds_peer *peer, size_t n, tds_a
         p->row.len = lens[i];
         p->row.received_ms = now;
         if ((rc = tds_logstore_insert(l->store, &p->row, err))) return rc;
-        /* the files it cites, in the same transaction (download permission) */
-        if ((rc = tds_blob_note_refs(l->store, p->row.idx, p->row.kind, en[i].e->payload.data,
-                                     en[i].e->payload.len, err)))
-            return rc;
+        /* the files it cites get their references when the fold accepts it
+         * (tds__apply_row), not here */
         p->body = bytes[i];       /* ownership moves to the group */
         bytes[i] = NULL;
         a->status = TIENDO__ACK_STATUS__ACK_STORED;
