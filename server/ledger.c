@@ -499,6 +499,37 @@ static void tds__fold_pending(tds_ledger *l, tds_pending *p, size_t n, td_apply_
 
 void tds_ledger_set_renewer(tds_ledger *l, struct tds_renewer *r) { l->renewer = r; }
 
+static size_t tds__serial_bytes(const ASN1_INTEGER *ai, uint8_t *out, size_t cap);
+
+int tds_ledger_peer_revoked(const tds_ledger *l, const tds_peer *peer)
+{
+    const td_author *a = l->st ? td_state_author(l->st, peer->pk) : NULL;
+    return a && a->revoked_ms && tds__now_ms() >= a->revoked_ms;
+}
+
+/* The log entry saying the session's certificate is superseded by a
+ * renewal (RevocationPayload, reason superseded); *pl malloc'd. */
+static int tds__superseded_payload(const tds_peer *peer, uint8_t **pl, size_t *pn)
+{
+    Tiendo__RevocationPayload rp = TIENDO__REVOCATION_PAYLOAD__INIT;
+    const unsigned char *cp = peer->cert_der;
+    X509 *old = cp ? d2i_X509(NULL, &cp, (long)peer->cert_der_len) : NULL;
+    uint8_t serial[32];
+    size_t sn = old ? tds__serial_bytes(X509_get0_serialNumber(old), serial, sizeof serial) : 0;
+    X509_free(old);
+    if (!sn) return -1;
+    rp.serial.data = serial;
+    rp.serial.len = sn;
+    rp.key.data = (uint8_t *)peer->pk;
+    rp.key.len = 32;
+    rp.revoked_ms = tds__now_ms();
+    rp.reason = 4;   /* superseded (RFC 5280 CRLReason) */
+    *pn = tiendo__revocation_payload__get_packed_size(&rp);
+    if (!(*pl = malloc(*pn ? *pn : 1))) return -1;
+    tiendo__revocation_payload__pack(&rp, *pl);
+    return 0;
+}
+
 int tds_ledger_renew(tds_ledger *l, const tds_peer *peer, const uint8_t *csr, size_t len, tds_renew_result *out,
                      td_error *err)
 {
@@ -507,7 +538,9 @@ int tds_ledger_renew(tds_ledger *l, const tds_peer *peer, const uint8_t *csr, si
     size_t pn = 0;
     unsigned char *q;
     int n, rc;
-    tds_own_entry e;
+    tds_own_entry e[2];
+    uint8_t *rpl = NULL;
+    size_t rpn = 0, ne = 1;
 
     memset(out, 0, sizeof *out);
     if (!l->renewer || !l->writable) {
@@ -515,6 +548,14 @@ int tds_ledger_renew(tds_ledger *l, const tds_peer *peer, const uint8_t *csr, si
         snprintf(out->reason_vi, sizeof out->reason_vi,
                  "Máy chủ này không cấp lại chứng thư trực tuyến; hãy dùng \"tiendo renew --csr-out TỆP\" "
                  "và gửi tệp cho cán bộ quản lý CA.");
+        return 0;
+    }
+    if ((rc = tds_ledger_catch_up(l, err))) return rc;
+    if (tds_ledger_peer_revoked(l, peer)) {
+        snprintf(out->reason, sizeof out->reason, "the session's certificate is revoked in the log (revoked, or "
+                 "renewed already)");
+        snprintf(out->reason_vi, sizeof out->reason_vi,
+                 "Chứng thư hiện tại đã bị thu hồi hoặc đã được cấp lại; không cấp lại nữa.");
         return 0;
     }
     if ((rc = tds_renewer_issue(l->renewer, peer, csr, len, &cert, out->reason, out->reason_vi, err))) return rc;
@@ -532,19 +573,31 @@ int tds_ledger_renew(tds_ledger *l, const tds_peer *peer, const uint8_t *csr, si
         rc = td_error_set(err, TD_ENOMEM, "out of memory");
         goto fail;
     }
-    memset(&e, 0, sizeof e);
-    e.kind = TIENDO__ENTRY_KIND__ENTRY_CERT;
-    e.payload = pl;
-    e.len = pn;
-    rc = tds_ledger_append_own(l, &e, 1, err);
+    memset(e, 0, sizeof e);
+    e[0].kind = TIENDO__ENTRY_KIND__ENTRY_CERT;
+    e[0].payload = pl;
+    e[0].len = pn;
+    /* and the old certificate superseded, in the same commit: its later
+     * sessions are refused, its later entries refused by the fold */
+    if (tds__superseded_payload(peer, &rpl, &rpn) == 0) {
+        e[1].kind = TIENDO__ENTRY_KIND__ENTRY_REVOCATION;
+        e[1].payload = rpl;
+        e[1].len = rpn;
+        ne = 2;
+    }
+    rc = tds_ledger_append_own(l, e, ne, err);
     free(pl);
+    free(rpl);
     if (rc) goto fail;
-    if (e.res.refused)
+    if (e[0].res.refused)
         td_log_warn("renewal of %s/%s: the fold refused the new certificate at index %llu: %s", peer->subj.agency,
-                    peer->subj.device, (unsigned long long)e.index, e.res.reason);
+                    peer->subj.device, (unsigned long long)e[0].index, e[0].res.reason);
+    if (ne == 2 && e[1].res.refused)
+        td_log_warn("renewal of %s/%s: the old certificate's supersession at index %llu refused by the fold: %s",
+                    peer->subj.agency, peer->subj.device, (unsigned long long)e[1].index, e[1].res.reason);
     td_log_info("renewal of %s/%s: new certificate recorded at log index %llu", peer->subj.agency, peer->subj.device,
-                (unsigned long long)e.index);
-    out->index = e.index;
+                (unsigned long long)e[0].index);
+    out->index = e[0].index;
     out->issued = 1;
     return 0;
 fail:
@@ -1095,6 +1148,9 @@ int tds_ledger_welcome(tds_ledger *l, const tds_peer *peer, uint64_t cursor, int
     *log_size = 0;
     if ((rc = tds_ledger_catch_up(l, err)) || (rc = tds_logstore_last_index(l->store, &last, err))) return rc;
     *log_size = last;
+    if (tds_ledger_peer_revoked(l, peer))
+        return td_error_set(err, TD_EREVOKED, "the certificate of %s/%s is revoked in the log (revoked, or "
+                            "superseded by a renewal)", peer->subj.agency, peer->subj.device);
     if (cursor == 0) cursor = 1;
     if (cursor > last || !l->st) return 0;
     rc = tds_logstore_scan(l->store, cursor, TDS_WELCOME_SCAN_MAX, 0, tds__welcome_cb, &w, err);

@@ -14,6 +14,12 @@
  *   get        fetch --sha; prints "got N bytes" or the server's Error
  *   offer      offer --sha with --size bytes (application/pdf) and print the
  *              answer, nothing more: the probe of whether a hash is stored
+ *   holdrenew  keep the session alive with a Ping every 200 ms until the
+ *              file --until exists (at most 60 s), then send RenewRequest
+ *              with the DER CSR in --csr; prints "pong" per Ping, then
+ *              "renew issued index=I" or "renew refused: R", or the
+ *              server's Error ("error CODE: MESSAGE") when it ended the
+ *              session; exit 0 iff the server answered something
  *   cite       push one report of the device's agency on --task for
  *              --period (seq --seq, default 1) citing --sha (--size bytes)
  *              as an attachment it never uploaded; prints "ack STATUS
@@ -26,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -115,7 +122,7 @@ static int tdp_recv(void *arg, Tiendo__Frame **out, td_error *err) { return tdc_
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "", *dir = NULL, *server = NULL, *hex = NULL, *refused;
-    const char *period = "2025-06";
+    const char *period = "2025-06", *until = NULL, *csr_path = NULL;
     uint64_t size = 1000, seq = 1;
     uint32_t task = 0;
     tdc_device dev;
@@ -134,7 +141,10 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--seq")) seq = strtoull(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--task")) task = (uint32_t)strtoul(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--period")) period = argv[i + 1];
+        else if (!strcmp(argv[i], "--until")) until = argv[i + 1];
+        else if (!strcmp(argv[i], "--csr")) csr_path = argv[i + 1];
     }
+    setvbuf(stdout, NULL, _IOLBF, 0);   /* scripts read it while it runs */
     td_log_set_level(TD_LOG_ERROR);
     if (!dir || !server || sodium_init() < 0 || tdc_device_load(&dev, dir, &err)) {
         fprintf(stderr, "td_blobpeer: usage, or device: %s\n", err.msg);
@@ -207,6 +217,49 @@ int main(int argc, char **argv)
             f.blob_offer = &o;
             ok = call(&f) == TIENDO__FRAME__BODY_BLOB_STATUS;
         }
+    } else if (!strcmp(mode, "holdrenew") && until && csr_path) {
+        Tiendo__Frame f = TIENDO__FRAME__INIT, *r = NULL;
+        Tiendo__Ping pg = TIENDO__PING__INIT;
+        Tiendo__RenewRequest rq = TIENDO__RENEW_REQUEST__INIT;
+        uint8_t der[8192];
+        size_t dn = 0;
+        FILE *cf = fopen(csr_path, "rb");
+        int alive = 1;
+        if (cf) {
+            dn = fread(der, 1, sizeof der, cf);
+            fclose(cf);
+        }
+        f.body_case = TIENDO__FRAME__BODY_PING;
+        f.ping = &pg;
+        for (int k = 0; k < 300 && alive; k++) {
+            FILE *u = fopen(until, "r");
+            if (u) {
+                fclose(u);
+                break;
+            }
+            alive = call(&f) == TIENDO__FRAME__BODY_PONG;
+            if (alive) {
+                struct timespec ts = {0, 200 * 1000000L};
+                nanosleep(&ts, NULL);
+            }
+        }
+        if (alive) {
+            rq.csr.data = der;
+            rq.csr.len = dn;
+            f.body_case = TIENDO__FRAME__BODY_RENEW_REQUEST;
+            f.renew_request = &rq;
+            if (tdc_link_send(L, &f, &err) || tdc_link_recv(L, &r, 0, &err)) {
+                printf("error %d: %s\n", err.code, err.msg);
+            } else if (r->body_case == TIENDO__FRAME__BODY_RENEW_RESPONSE) {
+                if (r->renew_response->issued)
+                    printf("renew issued index=%llu\n", (unsigned long long)r->renew_response->cert_index);
+                else printf("renew refused: %s\n", r->renew_response->reason);
+            } else if (r->body_case == TIENDO__FRAME__BODY_ERROR) {
+                printf("error %d: %s\n", (int)r->error->code, r->error->message);
+            } else printf("%s\n", td_frame_name(r));
+            td_frame_free(r);
+        }
+        ok = 1;
     } else if (!strcmp(mode, "cite") && hex && task) {
         Tiendo__ReportPayload r = TIENDO__REPORT_PAYLOAD__INIT;
         Tiendo__Attachment a = TIENDO__ATTACHMENT__INIT, *as[1] = {&a};
