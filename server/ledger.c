@@ -12,6 +12,7 @@
 #include <sys/time.h>
 
 #include "blobstore.h"
+#include "clock.h"
 #include "entry.h"
 #include "identity.h"
 #include "log.h"
@@ -874,6 +875,7 @@ static int tds__push_check(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEn
 {
     unsigned char *ok = calloc(n, 1);
     td_error decode_err;
+    int64_t now = td_clock_now_ms();
     *nok = 0;
     if (!ok) return td_error_set(err, TD_ENOMEM, "out of memory for a push of %zu entries", n);
     for (size_t i = 0; i < n; i++) {
@@ -916,6 +918,11 @@ static int tds__push_check(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEn
         } else if (strcmp(en[i].e->agency ? en[i].e->agency : "", peer->subj.agency) != 0) {
             tds__refuse(a, "entry agency \"%.64s\" is not the peer certificate's agency \"%s\"",
                         en[i].e->agency ? en[i].e->agency : "", peer->subj.agency);
+        } else if (en[i].e->hlc > td_hlc_limit(now)) {
+            char t[40];
+            td_clock_fmt(td_hlc_ms(en[i].e->hlc), t, sizeof t);
+            tds__refuse(a, "hybrid clock %llu (%s) is beyond the server's clock + TD_HLC_MAX_SKEW_MS (%lld h)",
+                        (unsigned long long)en[i].e->hlc, t, (long long)(TD_HLC_MAX_SKEW_MS / 3600000));
         } else {
             a->status = TIENDO__ACK_STATUS__ACK_UNSPECIFIED;   /* passed so far */
             (*nok)++;

@@ -23,7 +23,9 @@
  *   cite       push one report of the device's agency on --task for
  *              --period (seq --seq, default 1) citing --sha (--size bytes)
  *              as an attachment it never uploaded; prints "ack STATUS
- *              index=I reason=R"; exit 0 iff the server answered
+ *              index=I reason=R"; exit 0 iff the server answered.
+ *              --hlc-ms MS: sign with the hybrid clock of wall time MS
+ *              (a clock far ahead: year 3000 is 32503680000000)
  * Prints one line per server answer ("status have=H complete=C refused=R",
  * "error CODE: MESSAGE", "pong", "offers accepted K") and exits 0 when the
  * exchange went as the mode expects: an Error for bigchunk, badoffset and
@@ -123,7 +125,7 @@ int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "", *dir = NULL, *server = NULL, *hex = NULL, *refused;
     const char *period = "2025-06", *until = NULL, *csr_path = NULL;
-    uint64_t size = 1000, seq = 1;
+    uint64_t size = 1000, seq = 1, hlc_ms = 0;
     uint32_t task = 0;
     tdc_device dev;
     tdc_link_opts lo;
@@ -142,6 +144,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--task")) task = (uint32_t)strtoul(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--period")) period = argv[i + 1];
         else if (!strcmp(argv[i], "--until")) until = argv[i + 1];
+        else if (!strcmp(argv[i], "--hlc-ms")) hlc_ms = strtoull(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--csr")) csr_path = argv[i + 1];
     }
     setvbuf(stdout, NULL, _IOLBF, 0);   /* scripts read it while it runs */
@@ -287,8 +290,8 @@ int main(int argc, char **argv)
             r.n_attachments = 1;
             r.attachments = as;
             pn = tiendo__report_payload__pack(&r, pl);
-            ef = (td_entry_fields){TIENDO__ENTRY_KIND__ENTRY_REPORT, seq, td_hlc_next(0, now), now,
-                                   id.subject.agency, pl, pn};
+            ef = (td_entry_fields){TIENDO__ENTRY_KIND__ENTRY_REPORT, seq,
+                                   hlc_ms ? hlc_ms << 16 : td_hlc_next(0, now), now, id.subject.agency, pl, pn};
             if (td_entry_sign(&id, &ef, &buf, &len, &err) == 0 && (se = tiendo__signed_entry__unpack(NULL, len, buf))) {
                 pu.n_entries = 1;
                 pu.entries = &se;
