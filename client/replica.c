@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "entry.h"
 #include "log.h"
 
@@ -170,6 +171,22 @@ static int tdc__meta_write(tdc_replica *r, const char *key, int64_t v, td_error 
     return rc;
 }
 
+/* meta key = max(its value, v), in one statement. */
+static int tdc__meta_raise(tdc_replica *r, const char *key, int64_t v, td_error *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    if ((rc = tdc__prepare(r, "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+                              "ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)",
+                           &st, err)))
+        return rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, v);
+    rc = sqlite3_step(st) == SQLITE_DONE ? TD_OK : tdc__dberr(r, err, "writing meta");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* ---- open --------------------------------------------------------------- */
 
 static int tdc__migrate(tdc_replica *r, td_error *err)
@@ -281,7 +298,7 @@ uint64_t tdc_replica_cursor(const tdc_replica *r) { return r->cursor; }
 int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint64_t next, td_error *err)
 {
     sqlite3_stmt *ins = NULL;
-    int64_t hlc, cursor_db;
+    int64_t cursor_db;
     uint64_t prev = 0, seen = 0;
     int rc;
 
@@ -305,11 +322,9 @@ int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint6
                           r->path, (long long)cursor_db, (unsigned long long)r->cursor);
         goto fail;
     }
-    if ((rc = tdc__meta_read(r, "hlc", &hlc, err))) goto fail;
     if ((rc = tdc__prepare(r, "INSERT INTO pulled(idx, body, received_ms) VALUES (?1, ?2, ?3)", &ins, err)))
         goto fail;
     for (size_t i = 0; i < n; i++) {
-        td_entry en;
         sqlite3_bind_int64(ins, 1, (int64_t)v[i].index);
         sqlite3_bind_blob(ins, 2, v[i].body, (int)v[i].len, SQLITE_STATIC);
         sqlite3_bind_int64(ins, 3, v[i].received_ms);
@@ -318,25 +333,30 @@ int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint6
             goto fail;
         }
         sqlite3_reset(ins);
-        /* An entry that does not decode is still stored (the fold records
-         * it as refused); it just has no clock to observe. */
-        if (td_entry_decode(v[i].body, v[i].len, &en, NULL) == TD_OK) {
-            if (en.e->hlc > seen) seen = en.e->hlc;
-            td_entry_free(&en);
-        }
     }
     sqlite3_finalize(ins);
     ins = NULL;
-    if ((rc = tdc__meta_write(r, "hlc", (int64_t)td_hlc_observe((uint64_t)hlc, seen), err)) ||
-        (rc = tdc__meta_write(r, "cursor", (int64_t)next, err)) || (rc = tdc__exec(r, "COMMIT", err)))
+    if ((rc = tdc__meta_write(r, "cursor", (int64_t)next, err)) || (rc = tdc__exec(r, "COMMIT", err)))
         goto fail;
     r->cursor = next;
     if (r->st) {
+        /* Only entries the fold accepted move our clock, and only within
+         * the bound (entry.h TD_HLC_MAX_SKEW_MS); a refused one, or one
+         * that does not decode, is evidence about its author only. */
+        int64_t now = td_clock_now_ms();
         for (size_t i = 0; i < n; i++) {
             td_apply_result res;
+            td_entry en;
             if ((rc = td_state_apply(r->st, v[i].index, v[i].body, v[i].len, v[i].received_ms, &res, err)))
                 return rc;
+            if (!res.refused && td_entry_decode(v[i].body, v[i].len, &en, NULL) == TD_OK) {
+                uint64_t h = td_hlc_observe(seen, en.e->hlc, now);
+                if (h > seen) seen = h;
+                td_entry_free(&en);
+            }
         }
+        /* max in SQL: a `tiendo report` may have moved it meanwhile */
+        if (seen && (rc = tdc__meta_raise(r, "hlc", (int64_t)seen, err))) return rc;
     }
     return TD_OK;
 fail:

@@ -188,6 +188,9 @@ int tdc_replica_sync_done(tdc_replica *r, int64_t now_ms, uint64_t log_size, td_
 #define TDC_ALARM_INCONSISTENT "inconsistent" /* consistency proof fails: history rewritten */
 #define TDC_ALARM_MISSING     "missing"      /* no checkpoint from a server that gave one before */
 #define TDC_ALARM_SERVER_KEY  "server-key"   /* TLS key differs from the log's first entry's author */
+#define TDC_ALARM_ENTRIES     "entries"      /* pulled entries do not extend the verified tree: a gap, an
+                                                index or cursor beyond the signed head, leaves that do
+                                                not hash to the checkpoint's root */
 
 /* One verified checkpoint. */
 typedef struct tdc_checkpoint_row {

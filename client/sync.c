@@ -572,9 +572,83 @@ static int tdc__own_rebuild(tdc_replica *r, const Tiendo__LogEntry *le, uint8_t 
     return rc;
 }
 
+/* An alarm about pulled entries (TDC_ALARM_ENTRIES) against the latest
+ * verified checkpoint, with the detail as evidence; returns TD_ESIG. */
+static int tdc__entries_alarm(tdc_replica *r, const tdc_sync_opts *o, tdc_sync_stats *s, td_error *err,
+                              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int tdc__entries_alarm(tdc_replica *r, const tdc_sync_opts *o, tdc_sync_stats *s, td_error *err,
+                              const char *fmt, ...)
+{
+    tdc_checkpoint_row last;
+    tdc__alarm_ctx a;
+    char detail[TD_ERRMSG_MAX];
+    int found = 0, rc;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    if ((rc = tdc_replica_checkpoint_get(r, 0, &last, &found, err))) return rc;
+    memset(&a, 0, sizeof a);
+    a.r = r;
+    a.new_note = found ? last.note : NULL;
+    a.new_size = found ? last.size : 0;
+    a.now_ms = tdc__now(o);
+    a.alarm_id = &s->alarm_id;
+    rc = tdc__raise(&a, TDC_ALARM_ENTRIES, err, "%s", detail);
+    if (found) tdc_checkpoint_row_free(&last);
+    return rc;
+}
+
+/*
+ * A replica that sees the whole log (central, inspector) holds every leaf:
+ * the leaves 1..size it holds must hash to the latest verified checkpoint's
+ * root (RFC 6962, computed with a stack of perfect subtrees: memory
+ * O(log n)).  Checked when the cursor has passed that size.
+ */
+static int tdc__check_leaves(tdc_replica *r, const tdc_sync_opts *o, tdc_sync_stats *s, td_error *err)
+{
+    unsigned char stack[TD_MERKLE_MAX_LEVELS][TD_MERKLE_HASH_LEN], root[TD_MERKLE_HASH_LEN];
+    tdc_checkpoint_row last;
+    size_t top = 0;
+    int found = 0, rc = TD_OK;
+    if ((rc = tdc_replica_checkpoint_get(r, 0, &last, &found, err)) || !found) return rc;
+    if (last.size == 0 || tdc_replica_cursor(r) <= last.size) goto out;
+    for (uint64_t i = 1; i <= last.size; i++) {
+        uint8_t *body = NULL;
+        size_t len = 0;
+        int have = 0;
+        if ((rc = tdc_replica_pulled_get(r, i, &body, &len, &have, err))) goto out;
+        if (!have) {
+            rc = tdc__entries_alarm(r, o, s, err, "log index %llu is missing from the replica, which sees the whole "
+                                    "log; the verified checkpoint has size %llu", (unsigned long long)i,
+                                    (unsigned long long)last.size);
+            goto out;
+        }
+        td_merkle_leaf_hash(body, len, stack[top]);
+        free(body);
+        top++;
+        /* merge the perfect subtrees that leaf i completed (i's trailing 1s) */
+        for (uint64_t k = i; (k & 1) == 0 && top >= 2; k >>= 1, top--)
+            td_merkle_node_hash(stack[top - 2], stack[top - 1], stack[top - 2]);
+    }
+    memcpy(root, stack[top - 1], sizeof root);
+    while (--top > 0) td_merkle_node_hash(stack[top - 1], root, root);
+    if (memcmp(root, last.root, TD_MERKLE_HASH_LEN))
+        rc = tdc__entries_alarm(r, o, s, err, "the %llu pulled entries do not hash to the root of the verified "
+                                "checkpoint of that size: an entry was altered, dropped or replaced",
+                                (unsigned long long)last.size);
+out:
+    tdc_checkpoint_row_free(&last);
+    return rc;
+}
+
 static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_sync_io *io, const tdc_sync_opts *o,
                          tdc_sync_stats *s, td_error *err)
 {
+    /* central and inspector see every entry: their pulls are gap-free */
+    int whole = w->role && (!strcmp(w->role, "central") || !strcmp(w->role, "inspector"));
+    /* the largest signed size seen: no index or cursor may go beyond it */
+    uint64_t bound = s->verified_size;
     uint32_t limit = o->pull_limit ? o->pull_limit : TD_PULL_MAX_ENTRIES;
     uint64_t total_hint = w->log_size >= tdc_replica_cursor(r) ? w->log_size - tdc_replica_cursor(r) + 1 : 0;
     /* our own acknowledged entries come back without their bodies (issue 8) */
@@ -603,11 +677,42 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
         n = es->n_batch;
         /* The head the batch was cut from must be signed by the same key
          * and must not contradict the Welcome's (checked before storing). */
-        if (es->tree_head && es->tree_head->checkpoint.len &&
-            (rc = tdc__verify(r, es->tree_head, NULL, 0, o->server_pk, tdc__now(o), 0, NULL, &s->alarm_id, NULL,
-                              NULL, err))) {
-            td_frame_free(reply);
-            return rc;
+        if (es->tree_head && es->tree_head->checkpoint.len) {
+            uint64_t hs = 0;
+            if ((rc = tdc__verify(r, es->tree_head, NULL, 0, o->server_pk, tdc__now(o), 0, &hs, &s->alarm_id, NULL,
+                                  NULL, err))) {
+                td_frame_free(reply);
+                return rc;
+            }
+            if (hs > bound) bound = hs;
+        }
+        /* every index and the cursor within the signed tree, in order;
+         * gap-free for a replica that sees the whole log */
+        if (bound) {   /* a server before signed checkpoints gives no tree to check against */
+            uint64_t expect = since, last_i = since ? since - 1 : 0;
+            const char *bad = NULL;
+            uint64_t at = 0;
+            for (size_t i = 0; i < n && !bad; i++) {
+                uint64_t ix = es->batch[i] ? es->batch[i]->index : 0;
+                at = ix;
+                if (!es->batch[i] || ix < since || ix <= last_i || ix > bound) bad = "out of order or beyond the signed tree";
+                else if (whole && ix != expect) bad = "after a gap";
+                last_i = ix;
+                expect = ix + 1;
+            }
+            if (!bad && es->next) {
+                at = es->next;
+                if (es->next > bound + 1 && es->next > since) bad = "cursor beyond the signed tree";
+                else if (n && es->next <= last_i) bad = "cursor behind the entries sent";
+                else if (whole && es->next > expect && expect <= bound) bad = "cursor skipping entries";
+            }
+            if (bad) {
+                rc = tdc__entries_alarm(r, o, s, err, "Entries from log index %llu: index or cursor %llu %s "
+                                        "(signed tree size %llu, %zu entries)", (unsigned long long)since,
+                                        (unsigned long long)at, bad, (unsigned long long)bound, n);
+                td_frame_free(reply);
+                return rc;
+            }
         }
         if (n) {
             v = calloc(n, sizeof *v);
@@ -677,7 +782,7 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
             if (!more && !again) break;
         }
     }
-    return TD_OK;
+    return whole ? tdc__check_leaves(r, o, s, err) : TD_OK;
 }
 
 /* Name of this device as a witness (DESIGN §7). */

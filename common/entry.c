@@ -54,15 +54,26 @@ const char *td_entry_kind_vi(int kind)
     }
 }
 
-uint64_t td_hlc_next(uint64_t last, int64_t now_ms)
+#define TD__HLC_MS_MAX ((int64_t)((1ULL << 48) - 1))
+
+uint64_t td_hlc_limit(int64_t now_ms)
 {
-    uint64_t wall = now_ms > 0 ? (uint64_t)now_ms << 16 : 0;
-    return wall > last ? wall : last + 1;
+    int64_t ms = now_ms < 0 ? 0 : now_ms;
+    if (ms > TD__HLC_MS_MAX - TD_HLC_MAX_SKEW_MS) ms = TD__HLC_MS_MAX - TD_HLC_MAX_SKEW_MS;
+    return ((uint64_t)(ms + TD_HLC_MAX_SKEW_MS) << 16) | 0xFFFFu;
 }
 
-uint64_t td_hlc_observe(uint64_t last, uint64_t seen)
+uint64_t td_hlc_next(uint64_t last, int64_t now_ms)
 {
-    return seen > last ? seen : last;
+    int64_t ms = now_ms < 0 ? 0 : now_ms > TD__HLC_MS_MAX ? TD__HLC_MS_MAX : now_ms;
+    uint64_t wall = (uint64_t)ms << 16;
+    if (last > td_hlc_limit(now_ms)) last = 0;   /* beyond the bound: not continued */
+    return wall > last ? wall : last + 1;        /* last <= limit < 2^64 - 1: no wrap */
+}
+
+uint64_t td_hlc_observe(uint64_t last, uint64_t seen, int64_t now_ms)
+{
+    return seen > last && seen <= td_hlc_limit(now_ms) ? seen : last;
 }
 
 int td_entry_sign_raw(const unsigned char pk[32], const unsigned char sk[64], const td_entry_fields *f,

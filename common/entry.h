@@ -33,11 +33,30 @@ const char *td_entry_kind_name(int kind);
 /* Vietnamese label for people ("báo cáo tiến độ"). */
 const char *td_entry_kind_vi(int kind);
 
-/* Hybrid logical clock: (ms << 16) | counter.  The next value after `last`
- * at wall time now_ms, never going back even if the clock does. */
+/*
+ * Hybrid logical clock: (ms << 16) | counter, ms < 2^48.
+ *
+ * Bounded skew: a clock value more than TD_HLC_MAX_SKEW_MS ahead of the
+ * local physical time (td_hlc_limit) is never adopted: it is evidence about
+ * its author only (the fold flags it, derive.h TD_TIME_HLC_SLACK_MS, the
+ * same 24 hours).  So a replica ignores such a value seen in a pulled entry,
+ * a device's own stored clock beyond the bound (adopted before this rule)
+ * is dropped rather than continued, the counter never wraps (last + 1 is at
+ * most the limit + 1), and the server refuses at push an entry whose clock
+ * is beyond its own time + the bound.  24 hours: office PCs without NTP
+ * drift minutes; a wrong day or time zone stays within it.
+ */
+#define TD_HLC_MAX_SKEW_MS (24LL * 3600 * 1000)
+/* The largest clock value adopted at physical time now_ms. */
+uint64_t td_hlc_limit(int64_t now_ms);
+/* The next value after `last` at wall time now_ms, never going back even
+ * if the clock does (within the bound: a last beyond td_hlc_limit is
+ * dropped). */
 uint64_t td_hlc_next(uint64_t last, int64_t now_ms);
-/* Fold a clock seen from another device into ours (on pull). */
-uint64_t td_hlc_observe(uint64_t last, uint64_t seen);
+/* Fold a clock seen from another device into ours (on pull, only from
+ * entries the fold accepted): adopted if larger and within
+ * td_hlc_limit(now_ms). */
+uint64_t td_hlc_observe(uint64_t last, uint64_t seen, int64_t now_ms);
 /* Wall-clock ms part of an HLC value. */
 static inline int64_t td_hlc_ms(uint64_t hlc) { return (int64_t)(hlc >> 16); }
 

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "x509util.h"
 
 #define TDP_FILE_KEY "ca.key"
@@ -534,4 +535,33 @@ out:
     free(list);
     X509_CRL_free(crl);
     return rc;
+}
+
+int tdp_ca_renewable(tdp_ca *ca, X509 *old, char serial[TDP_SERIAL_HEX_MAX + 1], td_error *err)
+{
+    BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(old), NULL);
+    char *h = bn ? BN_bn2hex(bn) : NULL;
+    tdp_entry *list = NULL;
+    size_t n = 0;
+    int rc, found = 0;
+    snprintf(serial, TDP_SERIAL_HEX_MAX + 1, "%s", h ? h : "?");
+    OPENSSL_free(h);
+    BN_free(bn);
+    if ((rc = td_x509_verify(old, ca->cert, 0, 0, err))) return rc == TD_ENOMEM ? rc : TD_ECERT;
+    if ((rc = tdp_index_list(ca->db, &list, &n, err))) return rc;
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (strcmp(list[i].serial, serial)) continue;
+        found = 1;
+        if (list[i].revoked_at)
+            rc = td_error_set(err, TD_EREVOKED, "serial %s was revoked (%s)", serial,
+                              list[i].reason == 4 ? "superseded: already renewed" : tdp_reason_name(list[i].reason));
+    }
+    free(list);
+    if (!rc && !found) rc = td_error_set(err, TD_ENOTFOUND, "serial %s is not in %s", serial, ca->db_path);
+    return rc;
+}
+
+int tdp_ca_supersede(tdp_ca *ca, const char *serial, td_error *err)
+{
+    return tdp_index_revoke(ca->db, serial, td_clock_now_ms() / 1000, 4 /* superseded */, err);
 }

@@ -856,13 +856,11 @@ int tdp_cmd_renew(int argc, char **argv)
     char old_serial[TDP_SERIAL_HEX_MAX + 1], serial[TDP_SERIAL_HEX_MAX + 1], d[TDP_DATE_MAX], key_id[17] = "?";
     X509 *old = NULL, *cert = NULL;
     X509_REQ *csr = NULL;
-    tdp_entry *list = NULL;
-    size_t nlist = 0;
     td_subject sub;
     tdp_issue req;
     tdp_ca ca;
     td_error e;
-    int c, rc = 1, revoke_old = 0, ca_open = 0, found = 0;
+    int c, rc = 1, revoke_old = 0, ca_open = 0;
 
     optind = 0;
     opterr = 0;
@@ -900,29 +898,20 @@ int tdp_cmd_renew(int argc, char **argv)
     }
     if (tdp__open_ca(&ca, dir, action, 1)) goto out;
     ca_open = 1;
-    /* issued by this CA (expired is fine: that is why one renews) */
-    if (td_x509_verify(old, ca.cert, 0, 0, &e)) {
+    switch (tdp_ca_renewable(&ca, old, old_serial, &e)) {
+    case 0: break;
+    case TD_ECERT:
         tdp__fail(action, "chứng thư cũ không do CA này cấp", &e);
         goto out;
-    }
-    tdp__serial_of(old, old_serial);
-    if (tdp_index_list(ca.db, &list, &nlist, &e)) {
-        tdp__fail(action, "không đọc được sổ chứng thư", &e);
+    case TD_EREVOKED:
+        tdp__fail(action, "chứng thư cũ đã bị thu hồi (hoặc đã được cấp lại): thiết bị phải đăng ký lại "
+                          "(tiendo-pki sign), không cấp lại", &e);
         goto out;
-    }
-    for (size_t i = 0; i < nlist; i++) {
-        if (strcmp(list[i].serial, old_serial)) continue;
-        found = 1;
-        if (list[i].revoked_at) {
-            td_error_set(&e, TD_EREVOKED, "serial %s was revoked", old_serial);
-            tdp__fail(action, "chứng thư cũ đã bị thu hồi: thiết bị phải đăng ký lại (tiendo-pki sign), "
-                              "không cấp lại", &e);
-            goto out;
-        }
-    }
-    if (!found) {
-        td_error_set(&e, TD_ENOTFOUND, "serial %s is not in %s", old_serial, ca.db_path);
+    case TD_ENOTFOUND:
         tdp__fail(action, "chứng thư cũ không có trong sổ của CA này", &e);
+        goto out;
+    default:
+        tdp__fail(action, "không đọc được sổ chứng thư", &e);
         goto out;
     }
     memset(&req, 0, sizeof req);
@@ -947,7 +936,7 @@ int tdp_cmd_renew(int argc, char **argv)
         tdp__fail(action, vi, &e);
         goto out;
     }
-    if (revoke_old && tdp_index_revoke(ca.db, old_serial, td_clock_now_ms() / 1000, 4 /* superseded */, &e)) {
+    if (revoke_old && tdp_ca_supersede(&ca, old_serial, &e)) {
         tdp__fail("không thu hồi được chứng thư cũ", NULL, &e);
         goto out;
     }
@@ -964,7 +953,6 @@ int tdp_cmd_renew(int argc, char **argv)
            csr ? "khóa mới từ CSR" : "giữ khóa cũ", d, out_path, out_path);
     rc = 0;
 out:
-    free(list);
     X509_free(cert);
     X509_free(old);
     X509_REQ_free(csr);

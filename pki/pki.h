@@ -128,6 +128,18 @@ typedef struct tdp_issue {
  * notAfter is clamped to the CA's.  TD_EARG for a bad subject or SAN value.
  */
 int tdp_ca_issue(tdp_ca *ca, const tdp_issue *req, X509 **out, td_error *err);
+/*
+ * May the device certificate old be renewed?  It must be issued by this CA
+ * (expired is fine: that is why one renews), listed in the index and not
+ * revoked there; a certificate already renewed is revoked as superseded
+ * (tdp_ca_supersede), so each certificate is renewed at most once.
+ * serial receives old's serial (hex).  TD_ECERT: not this CA's;
+ * TD_ENOTFOUND: not in the index; TD_EREVOKED: revoked (or superseded).
+ */
+int tdp_ca_renewable(tdp_ca *ca, X509 *old, char serial[TDP_SERIAL_HEX_MAX + 1], td_error *err);
+/* Record in the index that serial was renewed: revoked, reason superseded,
+ * from now on (the next CRL lists it). */
+int tdp_ca_supersede(tdp_ca *ca, const char *serial, td_error *err);
 /* "keyCompromise" -> 1 ...; -2 if unknown. */
 int tdp_reason_parse(const char *s);
 const char *tdp_reason_name(int reason);

@@ -10,6 +10,7 @@
 #include <sys/time.h>
 
 #include "attach.h"
+#include "entry.h"
 #include "ledger.h"
 #include "log.h"
 #include "log.pb-c.h"
@@ -39,6 +40,74 @@ static void tds__refuse(tds_blob_status *st, const char *vi, const char *fmt, ..
     snprintf(st->refused_vi, sizeof st->refused_vi, "%s", vi);
 }
 
+typedef struct tds__vis {
+    tds_ledger *l;
+    const char *agency;               /* whose view */
+    td_role role;
+    int visible;
+    td_error *err;                    /* for a failed read */
+} tds__vis;
+
+/* Was log index idx refused by the fold?  (Refusals are in index order.) */
+static int tds__refused(const td_state *st, uint64_t idx)
+{
+    size_t n = 0, lo = 0, hi;
+    const td_refusal *r = td_state_refusals(st, &n);
+    hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r[mid].index == idx) return 1;
+        if (r[mid].index < idx) lo = mid + 1;
+        else hi = mid;
+    }
+    return 0;
+}
+
+static int tds__ref_cb(void *arg, uint64_t idx, int kind, const char *agency, uint32_t task)
+{
+    tds__vis *v = arg;
+    const td_state *st = tds_ledger_state(v->l);
+    if (idx > td_state_last_index(st)) return 0;   /* not folded yet */
+    /* a reference from a refused entry (recorded by servers before the
+     * fold decided references) grants nothing */
+    v->visible = !tds__refused(st, idx) && td_state_visible(st, kind, agency, task, v->agency, v->role);
+    return v->visible;
+}
+
+/* Same device: the same key, or two keys of one agency's one device (a
+ * renewal between upload and report). */
+static int tds__same_device(const td_state *st, const unsigned char a[32], const unsigned char b[32])
+{
+    const td_author *x, *y;
+    if (!memcmp(a, b, 32)) return 1;
+    x = td_state_author(st, a);
+    y = td_state_author(st, b);
+    return x && y && !x->is_server && !strcmp(x->agency, y->agency) && !strcmp(x->device, y->device);
+}
+
+/*
+ * *yes: the device key (of agency, role) may use the stored file sha:
+ * central and inspector devices see every file; a device that uploaded it
+ * (or sent its whole content again: a holder) holds it; otherwise only a
+ * file cited by a fold-accepted entry visible to agency.  Everything else
+ * is answered as if the file did not exist.  The fold is not caught up here.
+ */
+static int tds__can_use(tds_ledger *l, const unsigned char key[32], const char *agency, td_role role,
+                        const unsigned char sha[32], const tds_blob_meta *b, int *yes, td_error *err)
+{
+    tds_logstore *s = tds_ledger_store(l);
+    const td_state *st = tds_ledger_state(l);
+    tds__vis v = {l, agency, role, 0, err};
+    int rc;
+    *yes = 0;
+    if (role == TD_ROLE_CENTRAL || role == TD_ROLE_INSPECTOR) return *yes = 1, 0;
+    if (st && tds__same_device(st, b->uploader, key)) return *yes = 1, 0;
+    if ((rc = tds_logstore_blob_held(s, key, sha, yes, err)) || *yes || !st) return rc;
+    if ((rc = tds_logstore_blob_refs(s, sha, tds__ref_cb, &v, err)) < 0) return rc;
+    *yes = v.visible;
+    return 0;
+}
+
 int tds_blob_offer(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t size, const char *mime,
                    tds_blob_status *out, td_error *err)
 {
@@ -54,16 +123,20 @@ int tds_blob_offer(void *ctx, const tds_peer *peer, const unsigned char sha[32],
     tds__short(sha, h);
     if ((rc = tds_logstore_upload_expire(s, now - TD_BLOB_PARTIAL_TTL_MS, NULL, err))) return rc;
     if ((rc = tds_logstore_blob_find(s, sha, &found, &b, err))) return rc;
-    if (found) {
-        if (b.size != size) {
-            tds__refuse(out, "Kích thước tệp đính kèm không khớp với tệp cùng mã băm đã có trên máy chủ.",
-                        "file %s... is stored with %llu bytes, offered with %llu", h, (unsigned long long)b.size,
-                        (unsigned long long)size);
+    /* A stored file the device may not use, or offered with another size,
+     * is answered as one that does not exist: the offer starts an upload,
+     * whose content must then hash to sha (nothing tells whether, or with
+     * which size, a hash is stored). */
+    if (found && b.size == size) {
+        int yes = 0;
+        if ((rc = tds_ledger_catch_up(ctx, err)) ||
+            (rc = tds__can_use(ctx, peer->pk, peer->subj.agency, peer->subj.role, sha, &b, &yes, err)))
+            return rc;
+        if (yes) {
+            out->have = size;
+            out->complete = 1;
             return 0;
         }
-        out->have = size;
-        out->complete = 1;
-        return 0;
     }
     if ((rc = tds_logstore_upload_get(s, peer->pk, sha, &found, &u, err))) return rc;
     if (found && (u.size != size || strcmp(u.mime, mime))) {
@@ -142,8 +215,11 @@ int tds_blob_chunk(void *ctx, const tds_peer *peer, const unsigned char sha[32],
     if ((rc = tds_logstore_upload_get(s, peer->pk, sha, &found, &u, err))) return rc;
     if (!found) {
         /* finished meanwhile by another device: nothing more is needed */
+        int yes = 0;
         if ((rc = tds_logstore_blob_find(s, sha, &found, &b, err))) return rc;
-        if (found) {
+        if (found && (rc = tds__can_use(ctx, peer->pk, peer->subj.agency, peer->subj.role, sha, &b, &yes, err)))
+            return rc;
+        if (yes) {
             out->have = b.size;
             out->complete = 1;
             return 0;
@@ -188,35 +264,12 @@ int tds_blob_chunk(void *ctx, const tds_peer *peer, const unsigned char sha[32],
     return 0;
 }
 
-typedef struct tds__vis {
-    tds_ledger *l;
-    const tds_peer *peer;
-    int visible;
-    td_error *err;                    /* for a failed read */
-} tds__vis;
-
-static int tds__row_cb(void *arg, const tds_logrow *r)
-{
-    tds__vis *v = arg;
-    v->visible = td_state_visible(tds_ledger_state(v->l), r->kind, r->agency, r->task, v->peer->subj.agency,
-                                  v->peer->subj.role);
-    return 1;   /* one row */
-}
-
-static int tds__ref_cb(void *arg, uint64_t idx)
-{
-    tds__vis *v = arg;
-    int rc = tds_logstore_scan(tds_ledger_store(v->l), idx, 1, 0, tds__row_cb, v, v->err);
-    return rc < 0 ? rc : v->visible;
-}
-
 int tds_blob_get(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t offset, uint8_t *buf,
                  size_t cap, size_t *n, uint64_t *size, char mime[128], td_error *err)
 {
     tds_ledger *l = ctx;
     tds_logstore *s = tds_ledger_store(l);
     tds_blob_meta b;
-    tds__vis v = {l, peer, 0, err};
     char h[17];
     int found, rc;
 
@@ -224,10 +277,9 @@ int tds_blob_get(void *ctx, const tds_peer *peer, const unsigned char sha[32], u
     tds__short(sha, h);
     if ((rc = tds_logstore_blob_find(s, sha, &found, &b, err))) return rc;
     if (found && peer->subj.role != TD_ROLE_CENTRAL && peer->subj.role != TD_ROLE_INSPECTOR) {
-        if (!tds_ledger_state(l)) found = 0;
-        else if ((rc = tds_ledger_catch_up(l, err))) return rc;
-        else if ((rc = tds_logstore_blob_refs(s, sha, tds__ref_cb, &v, err)) < 0) return rc;
-        else found = v.visible;
+        if ((rc = tds_ledger_catch_up(l, err)) ||
+            (rc = tds__can_use(l, peer->pk, peer->subj.agency, peer->subj.role, sha, &b, &found, err)))
+            return rc;
     }
     if (!found)
         return td_error_set(err, TD_EAUTH, "attachment %s... requested by %s/%s: not held, or cited by no entry "
@@ -241,15 +293,41 @@ int tds_blob_get(void *ctx, const tds_peer *peer, const unsigned char sha[32], u
     return tds_logstore_blob_read(s, &b, offset, buf, *n, err);
 }
 
-int tds_blob_note_refs(tds_logstore *s, uint64_t idx, int kind, const uint8_t *payload, size_t len, td_error *err)
+int tds_blob_note_accepted(struct tds_ledger *l, const tds_logrow *r, td_error *err)
 {
+    tds_logstore *s = tds_ledger_store(l);
+    const td_state *st = tds_ledger_state(l);
+    const td_author *au;
     Tiendo__ReportPayload *p;
+    td_entry en;
+    td_error e2 = {0};
     int rc = 0;
-    if (kind != TIENDO__ENTRY_KIND__ENTRY_REPORT) return 0;
-    if (!(p = tiendo__report_payload__unpack(NULL, len, payload))) return 0;
-    for (size_t i = 0; i < p->n_attachments && !rc; i++)
-        if (p->attachments[i] && p->attachments[i]->sha256.len == 32)
-            rc = tds_logstore_blob_ref_put(s, p->attachments[i]->sha256.data, idx, err);
+    if (r->kind != TIENDO__ENTRY_KIND__ENTRY_REPORT || !st) return 0;
+    if (td_entry_decode(r->body, r->len, &en, &e2)) return 0;
+    au = td_state_author(st, en.e->author.data);
+    if (!au || !(p = tiendo__report_payload__unpack(NULL, en.e->payload.len, en.e->payload.data))) {
+        td_entry_free(&en);
+        return 0;
+    }
+    for (size_t i = 0; i < p->n_attachments && !rc; i++) {
+        const unsigned char *sha;
+        tds_blob_meta b;
+        int found = 0, yes = 0;
+        char h[17];
+        if (!p->attachments[i] || p->attachments[i]->sha256.len != 32) continue;
+        sha = p->attachments[i]->sha256.data;
+        if ((rc = tds_logstore_blob_find(s, sha, &found, &b, err)) || !found) continue;
+        if ((rc = tds__can_use(l, au->key, au->agency, au->role, sha, &b, &yes, err))) break;
+        tds__short(sha, h);
+        if (!yes) {
+            td_log_warn("log index %llu (report by %s/%s) cites file %s... that its device neither uploaded nor "
+                        "can see: no download permission recorded", (unsigned long long)r->idx, au->agency,
+                        au->device, h);
+            continue;
+        }
+        rc = tds_logstore_blob_ref_put(s, sha, r->idx, err);
+    }
     tiendo__report_payload__free_unpacked(p, NULL);
+    td_entry_free(&en);
     return rc;
 }

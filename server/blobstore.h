@@ -15,7 +15,9 @@
  * sniffer (~128 KiB) while a file is finished.
  *
  * Download: central and inspector devices may fetch any stored file; an
- * office only one cited by a log entry visible to it (td_state_visible).
+ * office one its device uploaded, or one cited by a fold-accepted log entry
+ * visible to it (td_state_visible).  For anything else BlobOffer and BlobGet
+ * answer exactly as for a hash that is not stored.
  */
 #ifndef TDS_BLOBSTORE_H
 #define TDS_BLOBSTORE_H
@@ -38,11 +40,14 @@ int tds_blob_get(void *ctx, const tds_peer *peer, const unsigned char sha[32], u
                  size_t cap, size_t *n, uint64_t *size, char mime[128], td_error *err);
 
 /*
- * Inside the transaction appending log index idx (an entry of kind with
- * that payload): record the files it cites (reports' attachments with a
- * 32-byte hash; other kinds cite none).  A payload that does not decode
- * cites nothing (the fold refuses it anyway).
+ * Log index r, just accepted by the fold (inside the transaction the
+ * caller opened): record the stored files it cites (a report's attachments
+ * with a 32-byte hash) that its author's device may use: uploaded (or sent
+ * whole again) by that device, or already visible to its agency; a file
+ * not stored, or not the author's, gets no reference (logged).  Refused
+ * entries are never passed here: a reference grants download to whoever
+ * sees the entry, and frees the uploader's quota.
  */
-int tds_blob_note_refs(tds_logstore *s, uint64_t idx, int kind, const uint8_t *payload, size_t len, td_error *err);
+int tds_blob_note_accepted(struct tds_ledger *l, const tds_logrow *r, td_error *err);
 
 #endif

@@ -13,6 +13,7 @@
 #include <sys/time.h>
 
 #include "blobstore.h"
+#include "clock.h"
 #include "entry.h"
 #include "identity.h"
 #include "log.h"
@@ -68,6 +69,7 @@ struct tds_ledger {
     int64_t last_sign_ms;         /* when this process last signed one */
     struct tds_renewer *renewer;  /* borrowed: online renewals (NULL: none) */
     struct tds_group grp;         /* pushes appended, not yet committed (group commit) */
+    int fold_tx;                  /* catch-up opened a transaction for attachment references */
 };
 
 static int tds__sign_latest(tds_ledger *l, td_error *err);
@@ -117,6 +119,15 @@ static int tds__apply_row(tds_ledger *l, const tds_logrow *r, td_apply_result *r
     if (res->refused)
         td_log_debug("log index %llu (%s) refused by the fold: %s", (unsigned long long)r->idx,
                      td_entry_kind_name(r->kind), res->reason);
+    else if (l->writable && r->kind == TIENDO__ENTRY_KIND__ENTRY_REPORT) {
+        /* download permission for the files an accepted report cites, in
+         * the caller's transaction or one opened for this catch-up */
+        if (!tds_logstore_in_tx(l->store)) {
+            if ((rc = tds_logstore_begin(l->store, err))) return rc;
+            l->fold_tx = 1;
+        }
+        return tds_blob_note_accepted(l, r, err);
+    }
     return 0;
 }
 
@@ -126,6 +137,16 @@ static int tds__fold_cb(void *arg, const tds_logrow *r)
     td_error e2 = {0};
     int rc = tds__apply_row(l, r, NULL, &e2);
     if (rc) td_log_error("folding log index %llu: %s", (unsigned long long)r->idx, e2.msg);
+    return rc;
+}
+
+/* End the transaction tds__apply_row opened for attachment references. */
+static int tds__fold_tx_end(tds_ledger *l, int rc, td_error *err)
+{
+    if (!l->fold_tx) return rc;
+    l->fold_tx = 0;
+    if (rc) tds_logstore_rollback(l->store);
+    else rc = tds_logstore_commit(l->store, err);
     return rc;
 }
 
@@ -146,6 +167,7 @@ static int tds__catch_up(tds_ledger *l, td_error *err)
     if ((rc = tds_logstore_last_index(l->store, &last, err))) return rc;
     if (last <= have) return 0;
     rc = tds_logstore_scan(l->store, have + 1, 0, 0, tds__fold_cb, l, err);
+    rc = tds__fold_tx_end(l, rc, err);
     if (rc > 0 || (rc < 0 && err && !err->msg[0]))
         return td_error_set(err, TD_EINTERNAL, "%s: folding the log failed (see the log)",
                             tds_logstore_path(l->store));
@@ -479,9 +501,44 @@ static void tds__fold_pending(tds_ledger *l, tds_pending *p, size_t n, td_apply_
             td_log_error("folding new log index %llu: %s", (unsigned long long)p[i].row.idx, e2.msg);
         if (res_for) res_for[i] = res;
     }
+    {
+        td_error e2 = {0};
+        if (tds__fold_tx_end(l, 0, &e2)) td_log_error("recording attachment references: %s", e2.msg);
+    }
 }
 
 void tds_ledger_set_renewer(tds_ledger *l, struct tds_renewer *r) { l->renewer = r; }
+
+static size_t tds__serial_bytes(const ASN1_INTEGER *ai, uint8_t *out, size_t cap);
+
+int tds_ledger_peer_revoked(const tds_ledger *l, const tds_peer *peer)
+{
+    const td_author *a = l->st ? td_state_author(l->st, peer->pk) : NULL;
+    return a && a->revoked_ms && tds__now_ms() >= a->revoked_ms;
+}
+
+/* The log entry saying the session's certificate is superseded by a
+ * renewal (RevocationPayload, reason superseded); *pl malloc'd. */
+static int tds__superseded_payload(const tds_peer *peer, uint8_t **pl, size_t *pn)
+{
+    Tiendo__RevocationPayload rp = TIENDO__REVOCATION_PAYLOAD__INIT;
+    const unsigned char *cp = peer->cert_der;
+    X509 *old = cp ? d2i_X509(NULL, &cp, (long)peer->cert_der_len) : NULL;
+    uint8_t serial[32];
+    size_t sn = old ? tds__serial_bytes(X509_get0_serialNumber(old), serial, sizeof serial) : 0;
+    X509_free(old);
+    if (!sn) return -1;
+    rp.serial.data = serial;
+    rp.serial.len = sn;
+    rp.key.data = (uint8_t *)peer->pk;
+    rp.key.len = 32;
+    rp.revoked_ms = tds__now_ms();
+    rp.reason = 4;   /* superseded (RFC 5280 CRLReason) */
+    *pn = tiendo__revocation_payload__get_packed_size(&rp);
+    if (!(*pl = malloc(*pn ? *pn : 1))) return -1;
+    tiendo__revocation_payload__pack(&rp, *pl);
+    return 0;
+}
 
 int tds_ledger_renew(tds_ledger *l, const tds_peer *peer, const uint8_t *csr, size_t len, tds_renew_result *out,
                      td_error *err)
@@ -491,7 +548,9 @@ int tds_ledger_renew(tds_ledger *l, const tds_peer *peer, const uint8_t *csr, si
     size_t pn = 0;
     unsigned char *q;
     int n, rc;
-    tds_own_entry e;
+    tds_own_entry e[2];
+    uint8_t *rpl = NULL;
+    size_t rpn = 0, ne = 1;
 
     memset(out, 0, sizeof *out);
     if (!l->renewer || !l->writable) {
@@ -499,6 +558,14 @@ int tds_ledger_renew(tds_ledger *l, const tds_peer *peer, const uint8_t *csr, si
         snprintf(out->reason_vi, sizeof out->reason_vi,
                  "Máy chủ này không cấp lại chứng thư trực tuyến; hãy dùng \"tiendo renew --csr-out TỆP\" "
                  "và gửi tệp cho cán bộ quản lý CA.");
+        return 0;
+    }
+    if ((rc = tds_ledger_catch_up(l, err))) return rc;
+    if (tds_ledger_peer_revoked(l, peer)) {
+        snprintf(out->reason, sizeof out->reason, "the session's certificate is revoked in the log (revoked, or "
+                 "renewed already)");
+        snprintf(out->reason_vi, sizeof out->reason_vi,
+                 "Chứng thư hiện tại đã bị thu hồi hoặc đã được cấp lại; không cấp lại nữa.");
         return 0;
     }
     if ((rc = tds_renewer_issue(l->renewer, peer, csr, len, &cert, out->reason, out->reason_vi, err))) return rc;
@@ -516,19 +583,31 @@ int tds_ledger_renew(tds_ledger *l, const tds_peer *peer, const uint8_t *csr, si
         rc = td_error_set(err, TD_ENOMEM, "out of memory");
         goto fail;
     }
-    memset(&e, 0, sizeof e);
-    e.kind = TIENDO__ENTRY_KIND__ENTRY_CERT;
-    e.payload = pl;
-    e.len = pn;
-    rc = tds_ledger_append_own(l, &e, 1, err);
+    memset(e, 0, sizeof e);
+    e[0].kind = TIENDO__ENTRY_KIND__ENTRY_CERT;
+    e[0].payload = pl;
+    e[0].len = pn;
+    /* and the old certificate superseded, in the same commit: its later
+     * sessions are refused, its later entries refused by the fold */
+    if (tds__superseded_payload(peer, &rpl, &rpn) == 0) {
+        e[1].kind = TIENDO__ENTRY_KIND__ENTRY_REVOCATION;
+        e[1].payload = rpl;
+        e[1].len = rpn;
+        ne = 2;
+    }
+    rc = tds_ledger_append_own(l, e, ne, err);
     free(pl);
+    free(rpl);
     if (rc) goto fail;
-    if (e.res.refused)
+    if (e[0].res.refused)
         td_log_warn("renewal of %s/%s: the fold refused the new certificate at index %llu: %s", peer->subj.agency,
-                    peer->subj.device, (unsigned long long)e.index, e.res.reason);
+                    peer->subj.device, (unsigned long long)e[0].index, e[0].res.reason);
+    if (ne == 2 && e[1].res.refused)
+        td_log_warn("renewal of %s/%s: the old certificate's supersession at index %llu refused by the fold: %s",
+                    peer->subj.agency, peer->subj.device, (unsigned long long)e[1].index, e[1].res.reason);
     td_log_info("renewal of %s/%s: new certificate recorded at log index %llu", peer->subj.agency, peer->subj.device,
-                (unsigned long long)e.index);
-    out->index = e.index;
+                (unsigned long long)e[0].index);
+    out->index = e[0].index;
     out->issued = 1;
     return 0;
 fail:
@@ -862,6 +941,7 @@ static int tds__push_verify(Tiendo__SignedEntry *const *entries, size_t n, tds_a
 static void tds__push_check_peer(const tds_ledger *l, const tds_peer *peer, size_t n, tds_ack *acks,
                                  const td_entry *en, size_t *nok)
 {
+    int64_t now = td_clock_now_ms();
     *nok = 0;
     for (size_t i = 0; i < n; i++) {
         tds_ack *a = &acks[i];
@@ -871,6 +951,11 @@ static void tds__push_check_peer(const tds_ledger *l, const tds_peer *peer, size
         } else if (strcmp(en[i].e->agency ? en[i].e->agency : "", peer->subj.agency) != 0) {
             tds__refuse(a, "entry agency \"%.64s\" is not the peer certificate's agency \"%s\"",
                         en[i].e->agency ? en[i].e->agency : "", peer->subj.agency);
+        } else if (en[i].e->hlc > td_hlc_limit(now)) {
+            char t[40];
+            td_clock_fmt(td_hlc_ms(en[i].e->hlc), t, sizeof t);
+            tds__refuse(a, "hybrid clock %llu (%s) is beyond the server's clock + TD_HLC_MAX_SKEW_MS (%lld h)",
+                        (unsigned long long)en[i].e->hlc, t, (long long)(TD_HLC_MAX_SKEW_MS / 3600000));
         } else {
             (*nok)++;
         }
@@ -985,10 +1070,8 @@ static int tds__push_append(tds_ledger *l, const tds_peer *peer, size_t n, tds_a
         p->row.len = lens[i];
         p->row.received_ms = now;
         if ((rc = tds_logstore_insert(l->store, &p->row, err))) return rc;
-        /* the files it cites, in the same transaction (download permission) */
-        if ((rc = tds_blob_note_refs(l->store, p->row.idx, p->row.kind, en[i].e->payload.data,
-                                     en[i].e->payload.len, err)))
-            return rc;
+        /* the files it cites get their references when the fold accepts it
+         * (tds__apply_row), not here */
         p->body = bytes[i];       /* ownership moves to the group */
         bytes[i] = NULL;
         a->status = TIENDO__ACK_STATUS__ACK_STORED;
@@ -1133,6 +1216,9 @@ int tds_ledger_welcome(tds_ledger *l, const tds_peer *peer, uint64_t cursor, int
     *log_size = 0;
     if ((rc = tds_ledger_catch_up(l, err)) || (rc = tds_logstore_last_index(l->store, &last, err))) return rc;
     *log_size = last;
+    if (tds_ledger_peer_revoked(l, peer))
+        return td_error_set(err, TD_EREVOKED, "the certificate of %s/%s is revoked in the log (revoked, or "
+                            "superseded by a renewal)", peer->subj.agency, peer->subj.device);
     if (cursor == 0) cursor = 1;
     if (cursor > last || !l->st) return 0;
     rc = tds_logstore_scan(l->store, cursor, TDS_WELCOME_SCAN_MAX, 0, tds__welcome_cb, &w, err);

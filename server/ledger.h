@@ -218,6 +218,11 @@ int tds_ledger_cosign(tds_ledger *l, const tds_peer *peer, const char *note, siz
 int tds_ledger_witnessed_size(tds_ledger *l, uint64_t *size, td_error *err);
 
 /* ---- online certificate renewal (issue 10, renew.h) ---- */
+/* Is the peer's key revoked in the log (a CRL revocation recorded, or
+ * superseded by an online renewal), from now on?  Such a peer gets no
+ * Welcome (TD_EREVOKED) and no renewal. */
+int tds_ledger_peer_revoked(const tds_ledger *l, const tds_peer *peer);
+
 struct tds_renewer;
 /* Let this ledger's backend sign renewals with r (borrowed; NULL: none). */
 void tds_ledger_set_renewer(tds_ledger *l, struct tds_renewer *r);

@@ -121,6 +121,13 @@ static const char *const tds__migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'blob_ref is append-only'); END;"
     "CREATE TRIGGER IF NOT EXISTS blob_ref_no_delete BEFORE DELETE ON blob_ref"
     "  BEGIN SELECT RAISE(ABORT, 'blob_ref is append-only'); END;",
+    /* 4: blob_holder: devices (keys) other than the first uploader that
+     * sent a stored file's whole content again, checked against its hash:
+     * they hold it, and may cite it (blobstore.h). */
+    "CREATE TABLE IF NOT EXISTS blob_holder("
+    "  sha256 BLOB NOT NULL,"
+    "  owner BLOB NOT NULL,"
+    "  PRIMARY KEY(sha256, owner)) WITHOUT ROWID;",
 };
 /* The migration whose end needs the tree of the existing rows (index into
  * tds__migrations of "2"). */
@@ -200,11 +207,13 @@ enum {
     B_EXP_UP,
     B_REF_PUT,
     B_REF_LIST,
+    B_HOLDER_PUT,
+    B_HOLDER_HAS,
     B__N
 };
 
 static const char *const tds__blob_sql[B__N] = {
-    [B_FIND] = "SELECT id, mime, size FROM blob WHERE sha256 = ?1",
+    [B_FIND] = "SELECT id, mime, size, uploader FROM blob WHERE sha256 = ?1",
     [B_INSERT] = "INSERT INTO blob(sha256, mime, size, data, uploader, stored_ms) "
                  "VALUES (?1, ?2, ?3, zeroblob(?3), ?4, ?5)",
     [B_UP_GET] = "SELECT size, mime, have, touched_ms FROM blob_upload WHERE owner = ?1 AND sha256 = ?2",
@@ -222,7 +231,11 @@ static const char *const tds__blob_sql[B__N] = {
                    "(SELECT owner, sha256 FROM blob_upload WHERE touched_ms < ?1)",
     [B_EXP_UP] = "DELETE FROM blob_upload WHERE touched_ms < ?1",
     [B_REF_PUT] = "INSERT INTO blob_ref(sha256, idx) VALUES (?1, ?2) ON CONFLICT(sha256, idx) DO NOTHING",
-    [B_REF_LIST] = "SELECT idx FROM blob_ref WHERE sha256 = ?1 ORDER BY idx",
+    [B_REF_LIST] = "SELECT r.idx, l.kind, l.agency, l.task FROM blob_ref r JOIN log l ON l.idx = r.idx"
+                   " WHERE r.sha256 = ?1 ORDER BY r.idx",
+    [B_HOLDER_PUT] = "INSERT INTO blob_holder(owner, sha256) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+    [B_HOLDER_HAS] = "SELECT (SELECT count(*) FROM blob WHERE sha256 = ?2 AND uploader = ?1)"
+                     " + (SELECT count(*) FROM blob_holder WHERE sha256 = ?2 AND owner = ?1)",
 };
 
 struct tds_logstore {
@@ -856,6 +869,7 @@ int tds_logstore_blob_find(tds_logstore *s, const unsigned char sha[32], int *fo
         out->id = sqlite3_column_int64(st, 0);
         tds__copy_mime(out->mime, sqlite3_column_text(st, 1));
         out->size = (uint64_t)sqlite3_column_int64(st, 2);
+        if (sqlite3_column_bytes(st, 3) == 32) memcpy(out->uploader, sqlite3_column_blob(st, 3), 32);
     } else if (step != SQLITE_DONE) {
         rc = tds__dberr(s, err, "looking up an attachment");
     }
@@ -992,17 +1006,20 @@ int tds_logstore_upload_finish(tds_logstore *s, const unsigned char owner[32], c
         goto fail;
     }
     if ((rc = tds_logstore_blob_find(s, sha, &found, &have, err))) goto fail;
-    if (found) return tds__in_tx(s, tds__upload_delete(s, owner, sha, err), err);
-    st = s->b[B_INSERT];
-    sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, u.mime, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)u.size);
-    sqlite3_bind_blob(st, 4, owner, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, now_ms);
-    if ((rc = tds__step_done(s, st, err, "storing an attachment"))) goto fail;
-    if (sqlite3_blob_open(s->db, "main", "blob", "data", sqlite3_last_insert_rowid(s->db), 1, &h) != SQLITE_OK) {
-        rc = tds__dberr(s, err, "opening an attachment for writing");
-        goto fail;
+    /* Already stored (another device's upload): the content is checked all
+     * the same, and then only its holder recorded. */
+    if (!found) {
+        st = s->b[B_INSERT];
+        sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, u.mime, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)u.size);
+        sqlite3_bind_blob(st, 4, owner, 32, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 5, now_ms);
+        if ((rc = tds__step_done(s, st, err, "storing an attachment"))) goto fail;
+        if (sqlite3_blob_open(s->db, "main", "blob", "data", sqlite3_last_insert_rowid(s->db), 1, &h) != SQLITE_OK) {
+            rc = tds__dberr(s, err, "opening an attachment for writing");
+            goto fail;
+        }
     }
     /* One chunk row at a time: memory stays at one chunk. */
     st = s->b[B_PART_SCAN];
@@ -1017,7 +1034,7 @@ int tds_logstore_upload_finish(tds_logstore *s, const unsigned char owner[32], c
             break;
         }
         if ((verdict = check(arg, p, n)) != 0) break;
-        if (sqlite3_blob_write(h, p, (int)n, (int)off) != SQLITE_OK) {
+        if (h && sqlite3_blob_write(h, p, (int)n, (int)off) != SQLITE_OK) {
             rc = tds__dberr(s, err, "writing an attachment");
             break;
         }
@@ -1029,8 +1046,13 @@ int tds_logstore_upload_finish(tds_logstore *s, const unsigned char owner[32], c
         rc = td_error_set(err, TD_EDB, "%s: an upload's chunks end at %llu of %llu bytes", s->path,
                           (unsigned long long)expect, (unsigned long long)u.size);
     if (!rc && !verdict) verdict = check(arg, NULL, 0);
-    if (sqlite3_blob_close(h) != SQLITE_OK && !rc && !verdict) rc = tds__dberr(s, err, "writing an attachment");
+    if (h && sqlite3_blob_close(h) != SQLITE_OK && !rc && !verdict) rc = tds__dberr(s, err, "writing an attachment");
     h = NULL;
+    if (!rc && !verdict && found) {
+        st = s->b[B_HOLDER_PUT];
+        tds__bind_key(st, owner, sha);
+        rc = tds__step_done(s, st, err, "recording an attachment's holder");
+    }
     if (rc || verdict) goto fail;
     return tds__in_tx(s, tds__upload_delete(s, owner, sha, err), err);
 fail:
@@ -1064,13 +1086,30 @@ int tds_logstore_blob_ref_put(tds_logstore *s, const unsigned char sha[32], uint
     return tds__step_done(s, st, err, "recording an attachment reference");
 }
 
+int tds_logstore_blob_held(tds_logstore *s, const unsigned char owner[32], const unsigned char sha[32], int *held,
+                           td_error *err)
+{
+    uint64_t n = 0;
+    int rc;
+    tds__bind_key(s->b[B_HOLDER_HAS], owner, sha);
+    rc = tds__one_u64(s, s->b[B_HOLDER_HAS], &n, err, "looking up an attachment's holders");
+    *held = !rc && n > 0;
+    return rc;
+}
+
+int tds_logstore_in_tx(const tds_logstore *s) { return s->in_tx; }
+
 int tds_logstore_blob_refs(tds_logstore *s, const unsigned char sha[32], tds_ref_cb cb, void *arg, td_error *err)
 {
     sqlite3_stmt *st = s->b[B_REF_LIST];
     int step, rc = 0;
     sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW)
-        if ((rc = cb(arg, (uint64_t)sqlite3_column_int64(st, 0))) != 0) break;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *ag = sqlite3_column_text(st, 2);
+        if ((rc = cb(arg, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
+                     ag ? (const char *)ag : "", (uint32_t)sqlite3_column_int64(st, 3))) != 0)
+            break;
+    }
     if (!rc && step != SQLITE_DONE) rc = tds__dberr(s, err, "reading attachment references");
     tds__done(st);
     return rc;

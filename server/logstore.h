@@ -187,6 +187,7 @@ typedef struct tds_blob_meta {
     int64_t id;                  /* rowid, for reads */
     char mime[TDS_BLOB_MIME_MAX + 1];
     uint64_t size;
+    unsigned char uploader[32];  /* key of the device whose upload stored it */
 } tds_blob_meta;
 
 typedef struct tds_upload {
@@ -224,8 +225,9 @@ int tds_logstore_upload_chunk(tds_logstore *s, const unsigned char owner[32], co
  * check(arg, chunk, n) for each and finally check(arg, NULL, 0); a non-zero
  * return from check rolls everything back and is returned (> 0: refused,
  * the upload is left for the caller to drop).  0: stored durably and the
- * upload removed.  A complete file with that hash already there: the upload
- * is just removed.
+ * upload removed.  A complete file with that hash already there: the chunks
+ * are checked all the same; passed, owner is recorded as a holder of the
+ * file (blob_holder) and the upload removed.
  */
 typedef int (*tds_chunk_check)(void *arg, const uint8_t *p, size_t n);
 int tds_logstore_upload_finish(tds_logstore *s, const unsigned char owner[32], const unsigned char sha[32],
@@ -236,11 +238,18 @@ int tds_logstore_upload_drop(tds_logstore *s, const unsigned char owner[32], con
 /* Forget every upload untouched since before_ms; *n (may be NULL) counts them. */
 int tds_logstore_upload_expire(tds_logstore *s, int64_t before_ms, uint64_t *n, td_error *err);
 
-/* Inside the caller's transaction (the push that appends log index idx):
- * idx cites sha. */
+/* Inside the caller's transaction: log index idx, accepted by the fold,
+ * cites sha. */
 int tds_logstore_blob_ref_put(tds_logstore *s, const unsigned char sha[32], uint64_t idx, td_error *err);
-/* The log indexes citing sha, in order; cb returns non-zero to stop. */
-typedef int (*tds_ref_cb)(void *arg, uint64_t idx);
+/* *held: owner uploaded sha's stored file, or sent its whole content again
+ * (a holder). */
+int tds_logstore_blob_held(tds_logstore *s, const unsigned char owner[32], const unsigned char sha[32], int *held,
+                           td_error *err);
+/* Is a transaction open (tds_logstore_begin)? */
+int tds_logstore_in_tx(const tds_logstore *s);
+/* The log indexes citing sha, in order, with the citing row's kind, agency
+ * and task (one statement: callable inside a tds_logstore_scan callback); cb returns non-zero to stop. */
+typedef int (*tds_ref_cb)(void *arg, uint64_t idx, int kind, const char *agency, uint32_t task);
 int tds_logstore_blob_refs(tds_logstore *s, const unsigned char sha[32], tds_ref_cb cb, void *arg, td_error *err);
 /* ---- backup and verification (issue 10) ---- */
 

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 
 #include "log.h"
 #include "pki.h"
@@ -15,7 +16,7 @@
 
 struct tds_renewer {
     tds_renew_opts o;
-    char *dir;
+    char *dir, *crl;
 };
 
 int tds_renew_roles_parse(const char *s, unsigned *mask)
@@ -41,12 +42,15 @@ int tds_renewer_open(const tds_renew_opts *o, tds_renewer **out, td_error *err)
      * first renewal months later */
     if ((rc = tdp_ca_open(&ca, o->ca_dir, err))) return rc;
     tdp_ca_close(&ca);
-    if (!(r = calloc(1, sizeof *r)) || !(r->dir = strdup(o->ca_dir))) {
+    if (!(r = calloc(1, sizeof *r)) || !(r->dir = strdup(o->ca_dir)) ||
+        (o->crl_path && !(r->crl = strdup(o->crl_path)))) {
+        if (r) free(r->dir);
         free(r);
         return td_error_set(err, TD_ENOMEM, "out of memory");
     }
     r->o = *o;
     r->o.ca_dir = r->dir;
+    r->o.crl_path = r->crl;
     *out = r;
     return 0;
 }
@@ -55,7 +59,24 @@ void tds_renewer_close(tds_renewer *r)
 {
     if (!r) return;
     free(r->dir);
+    free(r->crl);
     free(r);
+}
+
+/* Is cert listed in the CRL file?  (Unreadable CRL: the TLS layer already
+ * refuses to start without it; here it counts as not listed.) */
+static int tds__in_crl(const char *path, X509 *cert)
+{
+    X509_REVOKED *rev = NULL;
+    X509_CRL *crl;
+    FILE *f = fopen(path, "r");
+    int in;
+    if (!f) return 0;
+    crl = PEM_read_X509_CRL(f, NULL, NULL, NULL);
+    fclose(f);
+    in = crl && X509_CRL_get0_by_cert(crl, &rev, cert) == 1;
+    X509_CRL_free(crl);
+    return in;
 }
 
 #define TDS__REFUSE(en, vi, ...)                                  \
@@ -69,6 +90,7 @@ int tds_renewer_issue(tds_renewer *r, const tds_peer *peer, const uint8_t *csr, 
                       char reason[256], char reason_vi[256], td_error *err)
 {
     const unsigned char *p = csr, *cp = peer->cert_der;
+    char old_serial[TDP_SERIAL_HEX_MAX + 1];
     X509_REQ *req = NULL;
     X509 *old = NULL;
     tdp_ca ca;
@@ -96,9 +118,27 @@ int tds_renewer_issue(tds_renewer *r, const tds_peer *peer, const uint8_t *csr, 
         TDS__REFUSE("the current certificate is valid for more than %d days: renew later", 
                     "Chứng thư hiện tại còn hạn dài; chỉ cấp lại khi còn dưới số ngày máy chủ quy định.",
                     r->o.window_days);
+    if (r->o.crl_path && tds__in_crl(r->o.crl_path, old))
+        TDS__REFUSE("%s", "Chứng thư hiện tại của thiết bị đã bị thu hồi; không cấp lại được. Thiết bị phải đăng "
+                    "ký lại với cán bộ quản lý CA.", "the session's certificate is revoked in the CRL");
     if ((rc = tdp_ca_open(&ca, r->dir, err))) goto out;
     ca_open = 1;
     if ((rc = tdp_ca_check_current(&ca, err))) goto out;
+    /* the same check as tiendo-pki renew: this CA's, in its index, not
+     * revoked there and not renewed already (superseded) */
+    switch (tdp_ca_renewable(&ca, old, old_serial, &e2)) {
+    case 0: break;
+    case TD_EREVOKED:
+        TDS__REFUSE("%.200s", "Chứng thư hiện tại đã bị thu hồi hoặc đã được cấp lại một lần; không cấp lại nữa. "
+                    "Nếu chưa nhận được chứng thư mới, hãy liên hệ cán bộ quản lý CA.", e2.msg);
+    case TD_ENOTFOUND:
+    case TD_ECERT:
+        TDS__REFUSE("%.200s", "Chứng thư hiện tại không có trong sổ của CA cấp lại; hãy liên hệ cán bộ quản lý CA.",
+                    e2.msg);
+    default:
+        rc = td_error_set(err, e2.code ? e2.code : TD_EINTERNAL, "%s", e2.msg);
+        goto out;
+    }
     memset(&is, 0, sizeof is);
     is.kind = TDP_KIND_CLIENT;
     is.pub = X509_REQ_get0_pubkey(req);
@@ -107,6 +147,14 @@ int tds_renewer_issue(tds_renewer *r, const tds_peer *peer, const uint8_t *csr, 
     is.role = peer->subj.role;
     is.v.days = r->o.days;
     if ((rc = tdp_ca_issue(&ca, &is, cert, err))) goto out;
+    /* at most one renewal per certificate: the new one supersedes it */
+    if ((rc = tdp_ca_supersede(&ca, old_serial, err))) {
+        td_log_error("renewal of %s/%s: a certificate was issued but the old serial %s could not be marked "
+                     "superseded; not delivered", peer->subj.agency, peer->subj.device, old_serial);
+        X509_free(*cert);
+        *cert = NULL;
+        goto out;
+    }
     td_log_info("renewal: issued a certificate for %s/%s (%s), %d days", peer->subj.agency, peer->subj.device,
                 td_role_name(peer->subj.role), r->o.days);
 out:

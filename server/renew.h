@@ -19,6 +19,12 @@
  * without renew-ca-dir every renewal goes through the CA officer
  * (`tiendo renew --csr-out`, `tiendo-pki renew`, `tiendo renew --import`).
  *
+ * Refused besides: a certificate revoked in the CA's index, in the
+ * server's CRL (crl_path) or in the log (ledger.c), and one renewed already:
+ * each certificate is renewed at most once, the new one superseding it
+ * (revoked in the index with reason superseded, and in the log by the
+ * ledger, so that the old certificate opens no session any more).
+ *
  * Refusals are not errors: rc 0 with *cert NULL and the reasons filled.
  */
 #ifndef TDS_RENEW_H
@@ -43,6 +49,7 @@ typedef struct tds_renew_opts {
     int days;                     /* validity of the new certificate */
     int window_days;              /* renew only within this many days of expiry */
     unsigned roles;               /* bit (1 << td_role) per allowed role */
+    const char *crl_path;         /* the server's CRL (may be NULL): a listed certificate is not renewed */
 } tds_renew_opts;
 
 /* Parse "office,inspector" into a role mask; -1 if a word is not a role. */

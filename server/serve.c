@@ -23,6 +23,7 @@
  * TIENDO_PROTO_MAX (environment, interoperability tests only): offer at
  * most this protocol version, to play an older server.
  */
+#include <openssl/pem.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -408,6 +409,37 @@ static void tds__sync_crl(tds_server *srv)
         td_log_info("CRL %s: %zu revocation(s) recorded in the log", srv->cfg.crl, n);
 }
 
+/* After SIGHUP: end the open sessions whose certificate is now revoked, in
+ * the reloaded CRL or in the log (a renewal superseded it). */
+static void tds__end_revoked(tds_server *srv)
+{
+    X509_CRL *crl = NULL;
+    FILE *f = srv->cfg.crl ? fopen(srv->cfg.crl, "r") : NULL;
+    int ended = 0;
+    if (f) {
+        crl = PEM_read_X509_CRL(f, NULL, NULL, NULL);
+        fclose(f);
+    }
+    for (tds_client *cl = srv->clients; cl; cl = cl->next) {
+        const unsigned char *p = cl->cert_der;
+        X509 *x;
+        X509_REVOKED *rev = NULL;
+        int revoked;
+        if (!cl->opened || cl->sess.state == TDS_ENDED || !p) continue;
+        x = d2i_X509(NULL, &p, (long)cl->sess.pk_peer.cert_der_len);
+        revoked = (x && crl && X509_CRL_get0_by_cert(crl, &rev, x) == 1) ||
+                  tds_ledger_peer_revoked(srv->ledger, &cl->sess.pk_peer);
+        X509_free(x);
+        if (!revoked) continue;
+        tds_session_fail(&cl->sess, TIENDO__ERROR_CODE__ERR_AUTH, TD_EREVOKED,
+                         "the session's certificate is revoked (reloaded CRL or log)",
+                         "Chứng thư của thiết bị đã bị thu hồi; phiên làm việc kết thúc.");
+        ended++;
+    }
+    X509_CRL_free(crl);
+    if (ended) td_log_info("SIGHUP: %d session(s) with a revoked certificate ended", ended);
+}
+
 static void tds__on_signal(uv_signal_t *h, int signum)
 {
     tds_server *srv = h->data;
@@ -422,6 +454,7 @@ static void tds__on_signal(uv_signal_t *h, int signum)
         srv->ctx = ctx;
         td_log_info("SIGHUP: reloaded certificate, CA and CRL");
         tds__sync_crl(srv);
+        tds__end_revoked(srv);
         return;
     }
     tds__stop(srv, signum == SIGINT ? "SIGINT" : "SIGTERM");
@@ -547,7 +580,7 @@ int tds_cmd_serve(int argc, char **argv)
             return 1;
         }
         if (cfg->renew_ca_dir) {
-            tds_renew_opts ro = {cfg->renew_ca_dir, cfg->renew_days, cfg->renew_window, cfg->renew_roles};
+            tds_renew_opts ro = {cfg->renew_ca_dir, cfg->renew_days, cfg->renew_window, cfg->renew_roles, cfg->crl};
             if (tds_renewer_open(&ro, &srv.renewer, &err)) {
                 fprintf(stderr, "tiendo-server: renew-ca-dir %s không dùng được: %s\n", cfg->renew_ca_dir, err.msg);
                 tds_ledger_close(srv.ledger);

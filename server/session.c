@@ -123,7 +123,11 @@ static int tds__on_hello(tds_session *s, const Tiendo__Hello *h)
         td_error err = {0};
         int has_new = 0;
         uint64_t size = 0;
-        if ((rc = s->be->welcome(s->be->ctx, &s->pk_peer, h->cursor, &has_new, &size, &err)))
+        if ((rc = s->be->welcome(s->be->ctx, &s->pk_peer, h->cursor, &has_new, &size, &err)) == TD_EREVOKED)
+            return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_AUTH, rc, err.msg,
+                                    "Chứng thư của thiết bị đã bị thu hồi hoặc đã được thay bằng chứng thư mới; "
+                                    "hãy dùng chứng thư mới hoặc liên hệ cán bộ quản lý CA.");
+        if (rc)
             return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_INTERNAL, rc, err.msg,
                                     "Máy chủ đang gặp sự cố khi đọc dữ liệu; hãy đồng bộ lại sau.");
         w.has_new = has_new != 0;

@@ -172,6 +172,55 @@ expect_err "unrelated office: Vietnamese refusal" "không cho tải"
 run 1 "hostile get by a so-y-te device" "$BLOBPEER" get --dir yte --server "127.0.0.1:$P" --sha "$PDF_SHA"
 expect_out "get refused by the server" "not held, or cited by no entry visible to agency so-y-te"
 
+say "so-y-te cites the PDF in its own report on task $TASK (no role there): no download gained"
+run 0 "offer of the PDF's hash with its true size" "$BLOBPEER" offer --dir yte --server "127.0.0.1:$P" \
+    --sha "$PDF_SHA" --size "$PDF_N"
+PROBE_TRUE=$OUT
+run 0 "offer of the PDF's hash with a wrong size" "$BLOBPEER" offer --dir yte --server "127.0.0.1:$P" \
+    --sha "$PDF_SHA" --size 89
+PROBE_WRONG=$OUT
+NOSHA=$(printf 'no such file' | sha256sum | cut -c1-64)
+run 0 "offer of a hash not stored, true size" "$BLOBPEER" offer --dir yte --server "127.0.0.1:$P" \
+    --sha "$NOSHA" --size "$PDF_N"
+eq "offer: stored-but-not-yours answers as not stored" "$PROBE_TRUE" "$OUT"
+run 0 "offer of a hash not stored, wrong size" "$BLOBPEER" offer --dir yte --server "127.0.0.1:$P" \
+    --sha "$NOSHA" --size 89
+eq "offer with a wrong size: answers as not stored, says no size" "$PROBE_WRONG" "$OUT"
+eq "offer: no \"is stored with\" oracle" "$(grep -c 'stored with' <<<"$PROBE_WRONG$PROBE_TRUE")" 0
+run 1 "get of a hash not stored" "$BLOBPEER" get --dir yte --server "127.0.0.1:$P" --sha "$NOSHA"
+NOGET=$(sed "s/${NOSHA:0:16}/HASH/" <<<"$OUT")
+run 0 "so-y-te pushes a report on task $TASK citing the PDF" "$BLOBPEER" cite --dir yte --server "127.0.0.1:$P" \
+    --sha "$PDF_SHA" --size "$PDF_N" --task "$TASK" --period "$PER"
+expect_out "the entry is stored (the log keeps it; the fold refuses it)" "ack STORED"
+CIDX=$(sed -n 's/^ack STORED index=\([0-9]*\).*/\1/p' <<<"$OUT")
+run 1 "get of the PDF after the citing report" "$BLOBPEER" get --dir yte --server "127.0.0.1:$P" --sha "$PDF_SHA"
+expect_out "still refused" "not held, or cited by no entry visible to agency so-y-te"
+eq "get: not-yours answers exactly as not-stored" "$(sed "s/${PDF_SHA:0:16}/HASH/" <<<"$OUT")" "$NOGET"
+eq "no reference recorded for the refused report" \
+    "$(sq "$W/data-main/server.db" "SELECT COUNT(*) FROM blob_ref WHERE idx = ${CIDX:-0};")" 0
+run 0 "so-y-te cites the PDF in an accepted report on its own task 27" "$BLOBPEER" cite --dir yte \
+    --server "127.0.0.1:$P" --sha "$PDF_SHA" --size "$PDF_N" --task 27 --period "$PER" --seq 2
+expect_out "the own-task report is stored" "ack STORED"
+AIDX=$(sed -n 's/^ack STORED index=\([0-9]*\).*/\1/p' <<<"$OUT")
+run 1 "get of the PDF after the accepted citing report" "$BLOBPEER" get --dir yte --server "127.0.0.1:$P" \
+    --sha "$PDF_SHA"
+expect_out "citing a file one cannot see grants nothing" "not held, or cited by no entry visible to agency so-y-te"
+eq "no reference recorded for a file its device neither uploaded nor saw" \
+    "$(sq "$W/data-main/server.db" "SELECT COUNT(*) FROM blob_ref WHERE idx = ${AIDX:-0};")" 0
+log_has main "the unseen citation is logged" "neither uploaded nor can see"
+eq "the so-khcn report's references are kept" \
+    "$(sq "$W/data-main/server.db" "SELECT COUNT(*) FROM blob_ref WHERE idx = $RIDX;")" 2
+run 0 "the server still serves others: central syncs" "$TD" sync --dir cen
+sv_stop main
+# a reference from a refused entry, as servers before this rule recorded it
+sq "$W/data-main/server.db" "INSERT INTO blob_ref(sha256, idx) VALUES (x'$PDF_SHA', ${CIDX:-0});"
+sv_start main "127.0.0.1:$P"
+run 1 "get with an old reference from the refused report" "$BLOBPEER" get --dir yte --server "127.0.0.1:$P" \
+    --sha "$PDF_SHA"
+expect_out "an old reference from a refused entry grants nothing" "not held, or cited by no entry visible"
+run 0 "central still fetches the PDF" "$TD" attachment get "$PDF_SHA" --dir cen --out "$W/cen2.pdf"
+if cmp -s "$W/cen2.pdf" "$W/bien-ban-hop.pdf"; then pass "central got the PDF"; else fail "central PDF differs"; fi
+
 say "a hostile peer with a valid certificate"
 run 0 "chunk above TD_BLOB_CHUNK_MAX" "$BLOBPEER" bigchunk --dir yte --server "127.0.0.1:$P"
 expect_out "bigchunk: error names the bound" "TD_BLOB_CHUNK_MAX"

@@ -70,10 +70,58 @@ eq "old-key entry (seq 2, signed before the renewal) in the server log under the
 eq "new-key entry (seq 3) under the new key" \
     "$(sq "$W/data-main/server.db" "SELECT count(*) FROM log WHERE seq = 3 AND lower(hex(author)) = '$NEWPK';")" 1
 run 0 "server state" "$SRV_BIN" state --data "$W/data-main"
-eq "the fold knows both keys of dev: old up to seq 2, new from seq 3" \
-    "$(grep -E "vanthu-01 .*seq cuối" <<<"$OUT" | sed 's/.*seq cuối //' | tr '\n' ' ')" "2 3 "
+eq "the fold knows both keys of dev: old up to seq 2 (superseded: revoked), new from seq 3" \
+    "$(grep -E "vanthu-01 .*seq cuối" <<<"$OUT" | sed 's/.*seq cuối //' | tr '\n' ' ')" "2, ĐÃ THU HỒI 3 "
 check_digest "dev after renewal" main dev so-khcn
 eq "no alarm" "$(sq dev/replica.db "SELECT count(*) FROM alarm;")" 0
+
+say "the superseded certificate: no second renewal, no session"
+BLOBPEER=${TD_TOOL_td_blobpeer:?path of td_blobpeer}
+cp -a dev olddev
+mv "$(ls olddev/device.key.old-* | head -n 1)" olddev/device.key
+mv "$(ls olddev/device.crt.old-* | head -n 1)" olddev/device.crt
+eq "CA index: the renewed certificate superseded (revoked), the new one valid" \
+    "$("$PKI" list --dir "$W/ca" | grep vanthu-01 | grep -c "đã thu hồi")" 1
+eq "the log records the supersession (ENTRY_REVOCATION)" \
+    "$(sq "$W/data-main/server.db" "SELECT count(*) FROM log WHERE kind = 2 AND idx > $LOG0;")" 1
+run 1 "a session with the superseded certificate is refused at Hello" "$BLOBPEER" offer --dir olddev \
+    --server "127.0.0.1:$P" --sha "$(printf '%064d' 0)"
+expect_err "refused: revoked in the log" "revoked in the log"
+run 1 "tiendo-pki renew of the superseded certificate is refused" "$PKI" renew --dir "$W/ca" \
+    --cert olddev/device.crt --out again.crt
+expect_err "says revoked or renewed" "đã bị thu hồi"
+run 0 "the renewed device still syncs" "$TD" sync --dir dev
+
+say "renewal from a certificate revoked in the CA index (CRL not yet published)"
+enrol_as rvi so-tai-chinh vanthu-12 office "127.0.0.1:$P"
+"$PKI" revoke --dir "$W/ca" --serial "$(openssl x509 -in rvi/device.crt -noout -serial | cut -d= -f2)" >/dev/null
+run 1 "online renewal refused" "$TD" renew --dir rvi
+expect_err "refused in Vietnamese" "đã bị thu hồi"
+eq "no certificate issued for it" "$("$PKI" list --dir "$W/ca" | grep -c vanthu-12)" 1
+
+say "a session kept alive with Pings over its revocation, CRL and SIGHUP"
+enrol_as rv so-tai-chinh vanthu-11 office "127.0.0.1:$P"
+run 0 "rv syncs (its certificate in the log)" "$TD" sync --dir rv
+openssl genpkey -algorithm ed25519 -out rv-new.key 2>/dev/null
+openssl req -new -key rv-new.key -subj "/O=so-tai-chinh/OU=central/CN=vanthu-11" -outform DER -out rv.csr 2>/dev/null
+"$BLOBPEER" holdrenew --dir rv --server "127.0.0.1:$P" --until "$W/go" --csr rv.csr >"$W/hold.out" 2>&1 &
+HPID=$!
+BG_PIDS+=("$HPID")
+for ((i = 0; i < 100 * TD_SLOW; i++)); do grep -q pong "$W/hold.out" && break; sleep 0.1; done
+eq "the session is alive (pongs)" "$(grep -c pong "$W/hold.out" | awk '{print ($1 > 0)}')" 1
+"$PKI" revoke --dir "$W/ca" --serial "$(openssl x509 -in rv/device.crt -noout -serial | cut -d= -f2)" >/dev/null
+"$PKI" crl --dir "$W/ca" >/dev/null
+mark_log main
+kill -HUP "${SRV_PID[main]}"
+log_has main "SIGHUP ends the revoked session" "session(s) with a revoked certificate ended"
+touch "$W/go"
+wait "$HPID" || true
+say "holdrenew: $(tail -n 1 "$W/hold.out")"
+if grep -q "renew issued" "$W/hold.out"; then fail "a revoked certificate was renewed"; else pass "no renewal"; fi
+expect_in "the session ended with the reason" "$W/hold.out" "revoked"
+eq "no certificate issued for vanthu-11 besides its first" "$("$PKI" list --dir "$W/ca" | grep -c vanthu-11)" 1
+run 1 "the revoked device cannot open a session" "$TD" sync --dir rv
+run 0 "the server still serves others" "$TD" sync --dir dev
 
 say "a role the server does not renew online"
 run 1 "central renew refused" "$TD" renew --dir cen

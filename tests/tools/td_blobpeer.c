@@ -12,6 +12,20 @@
  *   quota      offer 10 MiB files under distinct made-up hashes until the
  *              server refuses, then send a chunk of the refused one
  *   get        fetch --sha; prints "got N bytes" or the server's Error
+ *   offer      offer --sha with --size bytes (application/pdf) and print the
+ *              answer, nothing more: the probe of whether a hash is stored
+ *   holdrenew  keep the session alive with a Ping every 200 ms until the
+ *              file --until exists (at most 60 s), then send RenewRequest
+ *              with the DER CSR in --csr; prints "pong" per Ping, then
+ *              "renew issued index=I" or "renew refused: R", or the
+ *              server's Error ("error CODE: MESSAGE") when it ended the
+ *              session; exit 0 iff the server answered something
+ *   cite       push one report of the device's agency on --task for
+ *              --period (seq --seq, default 1) citing --sha (--size bytes)
+ *              as an attachment it never uploaded; prints "ack STATUS
+ *              index=I reason=R"; exit 0 iff the server answered.
+ *              --hlc-ms MS: sign with the hybrid clock of wall time MS
+ *              (a clock far ahead: year 3000 is 32503680000000)
  * Prints one line per server answer ("status have=H complete=C refused=R",
  * "error CODE: MESSAGE", "pong", "offers accepted K") and exits 0 when the
  * exchange went as the mode expects: an Error for bigchunk, badoffset and
@@ -20,15 +34,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
 #include "attach.h"
 #include "blob.h"
+#include "clock.h"
 #include "device.h"
+#include "entry.h"
+#include "identity.h"
 #include "frame.h"
 #include "link.h"
 #include "log.h"
+#include "log.pb-c.h"
 #include "sync.h"
 #include "sync_limits.h"
 
@@ -105,6 +124,9 @@ static int tdp_recv(void *arg, Tiendo__Frame **out, td_error *err) { return tdc_
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "", *dir = NULL, *server = NULL, *hex = NULL, *refused;
+    const char *period = "2025-06", *until = NULL, *csr_path = NULL;
+    uint64_t size = 1000, seq = 1, hlc_ms = 0;
+    uint32_t task = 0;
     tdc_device dev;
     tdc_link_opts lo;
     td_error err = {0};
@@ -117,7 +139,15 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--dir")) dir = argv[i + 1];
         else if (!strcmp(argv[i], "--server")) server = argv[i + 1];
         else if (!strcmp(argv[i], "--sha")) hex = argv[i + 1];
+        else if (!strcmp(argv[i], "--size")) size = strtoull(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--seq")) seq = strtoull(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--task")) task = (uint32_t)strtoul(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--period")) period = argv[i + 1];
+        else if (!strcmp(argv[i], "--until")) until = argv[i + 1];
+        else if (!strcmp(argv[i], "--hlc-ms")) hlc_ms = strtoull(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--csr")) csr_path = argv[i + 1];
     }
+    setvbuf(stdout, NULL, _IOLBF, 0);   /* scripts read it while it runs */
     td_log_set_level(TD_LOG_ERROR);
     if (!dir || !server || sodium_init() < 0 || tdc_device_load(&dev, dir, &err)) {
         fprintf(stderr, "td_blobpeer: usage, or device: %s\n", err.msg);
@@ -177,6 +207,113 @@ int main(int argc, char **argv)
             ok = rc == 0;
             free(got);
         }
+    } else if (!strcmp(mode, "offer") && hex) {
+        Tiendo__Frame f = TIENDO__FRAME__INIT;
+        Tiendo__BlobOffer o = TIENDO__BLOB_OFFER__INIT;
+        unsigned char want[32];
+        if (tdc_blob_unhex(hex, want) == 0) {
+            o.sha256.data = want;
+            o.sha256.len = 32;
+            o.size = size;
+            o.mime = "application/pdf";
+            f.body_case = TIENDO__FRAME__BODY_BLOB_OFFER;
+            f.blob_offer = &o;
+            ok = call(&f) == TIENDO__FRAME__BODY_BLOB_STATUS;
+        }
+    } else if (!strcmp(mode, "holdrenew") && until && csr_path) {
+        Tiendo__Frame f = TIENDO__FRAME__INIT, *r = NULL;
+        Tiendo__Ping pg = TIENDO__PING__INIT;
+        Tiendo__RenewRequest rq = TIENDO__RENEW_REQUEST__INIT;
+        uint8_t der[8192];
+        size_t dn = 0;
+        FILE *cf = fopen(csr_path, "rb");
+        int alive = 1;
+        if (cf) {
+            dn = fread(der, 1, sizeof der, cf);
+            fclose(cf);
+        }
+        f.body_case = TIENDO__FRAME__BODY_PING;
+        f.ping = &pg;
+        for (int k = 0; k < 300 && alive; k++) {
+            FILE *u = fopen(until, "r");
+            if (u) {
+                fclose(u);
+                break;
+            }
+            alive = call(&f) == TIENDO__FRAME__BODY_PONG;
+            if (alive) {
+                struct timespec ts = {0, 200 * 1000000L};
+                nanosleep(&ts, NULL);
+            }
+        }
+        if (alive) {
+            rq.csr.data = der;
+            rq.csr.len = dn;
+            f.body_case = TIENDO__FRAME__BODY_RENEW_REQUEST;
+            f.renew_request = &rq;
+            if (tdc_link_send(L, &f, &err) || tdc_link_recv(L, &r, 0, &err)) {
+                printf("error %d: %s\n", err.code, err.msg);
+            } else if (r->body_case == TIENDO__FRAME__BODY_RENEW_RESPONSE) {
+                if (r->renew_response->issued)
+                    printf("renew issued index=%llu\n", (unsigned long long)r->renew_response->cert_index);
+                else printf("renew refused: %s\n", r->renew_response->reason);
+            } else if (r->body_case == TIENDO__FRAME__BODY_ERROR) {
+                printf("error %d: %s\n", (int)r->error->code, r->error->message);
+            } else printf("%s\n", td_frame_name(r));
+            td_frame_free(r);
+        }
+        ok = 1;
+    } else if (!strcmp(mode, "cite") && hex && task) {
+        Tiendo__ReportPayload r = TIENDO__REPORT_PAYLOAD__INIT;
+        Tiendo__Attachment a = TIENDO__ATTACHMENT__INIT, *as[1] = {&a};
+        Tiendo__Frame f = TIENDO__FRAME__INIT, *ack = NULL;
+        Tiendo__Push pu = TIENDO__PUSH__INIT;
+        Tiendo__SignedEntry *se = NULL;
+        td_identity id;
+        td_entry_fields ef;
+        unsigned char want[32];
+        uint8_t pl[1024], *buf = NULL;
+        size_t pn, len = 0;
+        int64_t now = td_clock_now_ms();
+        if (tdc_blob_unhex(hex, want) == 0 && td_identity_load(&id, dev.key_path, dev.cert_path, &err) == 0) {
+            a.sha256.data = want;
+            a.sha256.len = 32;
+            a.name = "bien-ban.pdf";
+            a.mime = "application/pdf";
+            a.size = size;
+            r.task = task;
+            r.agency = id.subject.agency;
+            r.period = (char *)period;
+            r.state = TIENDO__REPORT_STATE__REPORT_IN_PROGRESS;
+            r.percent = 10;
+            r.result = "Báo cáo kèm tệp của cơ quan khác";
+            r.n_attachments = 1;
+            r.attachments = as;
+            pn = tiendo__report_payload__pack(&r, pl);
+            ef = (td_entry_fields){TIENDO__ENTRY_KIND__ENTRY_REPORT, seq,
+                                   hlc_ms ? hlc_ms << 16 : td_hlc_next(0, now), now, id.subject.agency, pl, pn};
+            if (td_entry_sign(&id, &ef, &buf, &len, &err) == 0 && (se = tiendo__signed_entry__unpack(NULL, len, buf))) {
+                pu.n_entries = 1;
+                pu.entries = &se;
+                f.body_case = TIENDO__FRAME__BODY_PUSH;
+                f.push = &pu;
+                if (tdc_link_send(L, &f, &err) || tdc_link_recv(L, &ack, 0, &err))
+                    printf("error %d: %s\n", err.code, err.msg);
+                else if (ack->body_case == TIENDO__FRAME__BODY_PUSH_ACK && ack->push_ack->n_acks == 1) {
+                    const Tiendo__Ack *k = ack->push_ack->acks[0];
+                    printf("ack %s index=%llu reason=%s\n",
+                           k->status == TIENDO__ACK_STATUS__ACK_STORED ? "STORED"
+                           : k->status == TIENDO__ACK_STATUS__ACK_REFUSED ? "REFUSED" : "OTHER",
+                           (unsigned long long)k->index, k->reason ? k->reason : "");
+                    ok = 1;
+                } else printf("%s\n", td_frame_name(ack));
+                td_frame_free(ack);
+                tiendo__signed_entry__free_unpacked(se, NULL);
+            }
+            free(buf);
+            td_identity_free(&id);
+        }
+        if (!ok && err.msg[0]) printf("error %d: %s\n", err.code, err.msg);
     } else {
         fprintf(stderr, "td_blobpeer: unknown mode \"%s\"\n", mode);
     }

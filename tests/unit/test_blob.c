@@ -281,10 +281,18 @@ static void test_upload_resumes_and_stores_once(void)
     TT_EQ_STR(m.mime, "application/pdf");
     TT_EQ_INT(tds_logstore_blob_read(tds_ledger_store(L), &m, CH - 50, back, 100, &e), 0);
     TT_CHECK(memcmp(back, P1 + CH - 50, 100) == 0);
-    /* offered again (another device, or a retry): complete at once */
-    session(&B, TD_PROTO_MAX);
+    /* offered again by its uploader (a retry): complete at once */
+    session(&A, TD_PROTO_MAX);
     TT_EQ_INT(offer(SHA_P1, 32, PDF_N, "application/pdf"), 0);
     TT_CHECK((st = status()) && st->complete && st->have == PDF_N);
+    /* by another office, that may not see it: answered as a file not
+     * stored (an upload starts at 0), with the wrong size too */
+    session(&B, TD_PROTO_MAX);
+    TT_EQ_INT(offer(SHA_P1, 32, PDF_N, "application/pdf"), 0);
+    TT_CHECK((st = status()) && !st->complete && st->have == 0 && !*st->refused);
+    TT_EQ_INT(offer(SHA_P1, 32, 89, "application/pdf"), 0);
+    TT_CHECK((st = status()) && !st->complete && st->have == 0 && !*st->refused);
+    TT_EQ_INT(tds_logstore_upload_drop(tds_ledger_store(L), B.pk, SHA_P1, &e), 0);
 }
 
 static void test_chunk_violations_end_the_session(void)
@@ -442,8 +450,10 @@ static void test_download_permission(void)
     uint8_t *body;
     size_t len;
     const Tiendo__BlobChunk *c;
-    /* not cited yet: even the uploader's agency may not fetch it */
+    /* not cited yet: only its uploading device (and central) may fetch it */
     session(&A, TD_PROTO_MAX);
+    TT_EQ_INT(get(SHA_P1, 0), 0);
+    session(&B, TD_PROTO_MAX);
     TT_EQ_INT(get(SHA_P1, 0), TD_EAUTH);
     TT_CHECK(error_is(TIENDO__ERROR_CODE__ERR_AUTH, "not held, or cited by no entry"));
     /* A's report on its task cites it */
@@ -478,6 +488,33 @@ static void test_download_permission(void)
     session(&C, TD_PROTO_MAX);
     TT_EQ_INT(get(SHA_P1, CH), 0);
     TT_CHECK(O.last->body_case == TIENDO__FRAME__BODY_BLOB_CHUNK && O.last->blob_chunk->data.len == CH);
+    /* B's own report on A's task (no role there) cites it: stored, refused
+     * by the fold, and grants B nothing */
+    session(&B, TD_PROTO_MAX);
+    body = report_citing(&B, 1, TA, SHA_P1, PDF_N, &len);
+    se = tiendo__signed_entry__unpack(NULL, len, body);
+    p.entries = &se;
+    TT_EQ_INT(feed(&f), 0);
+    TT_CHECK(O.last->body_case == TIENDO__FRAME__BODY_PUSH_ACK &&
+             O.last->push_ack->acks[0]->status == TIENDO__ACK_STATUS__ACK_STORED);
+    tiendo__signed_entry__free_unpacked(se, NULL);
+    free(body);
+    TT_EQ_INT(get(SHA_P1, 0), TD_EAUTH);
+    TT_CHECK(error_is(TIENDO__ERROR_CODE__ERR_AUTH, "cited by no entry visible to agency so-y-te"));
+    /* B sends the whole content again: it holds the file, may use it */
+    {
+        const Tiendo__BlobStatus *st;
+        session(&B, TD_PROTO_MAX);   /* the refusal ended the session */
+        TT_EQ_INT(offer(SHA_P1, 32, PDF_N, "application/pdf"), 0);
+        TT_CHECK((st = status()) && !*st->refused && st->have == 0);
+        TT_EQ_INT(chunk(SHA_P1, 0, P1, CH), 0);
+        TT_EQ_INT(chunk(SHA_P1, CH, P1 + CH, CH), 0);
+        TT_EQ_INT(chunk(SHA_P1, 2 * CH, P1 + 2 * CH, PDF_N - 2 * CH), 0);
+        st = status();
+        TT_CHECK(st && st->complete && !*st->refused);
+        TT_EQ_INT(get(SHA_P1, 0), 0);
+        TT_CHECK(O.last->body_case == TIENDO__FRAME__BODY_BLOB_CHUNK);
+    }
 }
 
 int main(void)

@@ -81,8 +81,32 @@ static void test_hlc(void)
     /* clock going back: still increases */
     TT_CHECK(td_hlc_next(h, 500) > h);
     TT_CHECK(td_hlc_next(h, 2000) > td_hlc_next(h, 500));
-    TT_EQ_INT(td_hlc_observe(h, h + 5), h + 5);
-    TT_EQ_INT(td_hlc_observe(h + 5, h), h + 5);
+    TT_EQ_INT(td_hlc_observe(h, h + 5, 1000), h + 5);
+    TT_EQ_INT(td_hlc_observe(h + 5, h, 1000), h + 5);
+}
+
+/* Bounded skew (entry.h TD_HLC_MAX_SKEW_MS): no adoption beyond it, no wrap. */
+static void test_hlc_bounded(void)
+{
+    const int64_t now = 1750000000000;   /* 2025-06-15 */
+    uint64_t h = td_hlc_next(0, now);
+    uint64_t y3000 = (uint64_t)32503680000000 << 16;
+    uint64_t near = td_hlc_next(0, now + TD_HLC_MAX_SKEW_MS - 1000);
+    /* a clock in the year 3000 is not adopted; one within the bound is */
+    TT_EQ_INT(td_hlc_observe(h, y3000, now), h);
+    TT_EQ_INT(td_hlc_observe(h, near, now), near);
+    TT_EQ_INT(td_hlc_observe(h, UINT64_MAX, now), h);
+    TT_CHECK(td_hlc_limit(now) < td_hlc_next(0, now + TD_HLC_MAX_SKEW_MS + 1));
+    /* a stored clock beyond the bound (adopted before the rule) is dropped:
+     * the next value is the wall clock, not year 3000 + 1 */
+    TT_EQ_INT(td_hlc_ms(td_hlc_next(y3000, now)), now);
+    /* 2^64 - 1 does not wrap to 0 */
+    TT_EQ_INT(td_hlc_ms(td_hlc_next(UINT64_MAX, now)), now);
+    TT_CHECK(td_hlc_next(td_hlc_limit(now), now) > td_hlc_limit(now));
+    /* absurd physical times stay in range */
+    TT_CHECK(td_hlc_next(0, INT64_MAX) > 0);
+    TT_CHECK(td_hlc_limit(INT64_MAX) >= td_hlc_next(0, INT64_MAX));
+    TT_EQ_INT(td_hlc_next(0, -5), 1);
 }
 
 int main(void)
@@ -92,5 +116,6 @@ int main(void)
     TT_RUN(test_sign_decode_verify);
     TT_RUN(test_verify_batch);
     TT_RUN(test_hlc);
+    TT_RUN(test_hlc_bounded);
     return tt_report();
 }

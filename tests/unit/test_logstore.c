@@ -167,7 +167,7 @@ static void test_triggers_refuse_update_delete(void)
     sqlite3_finalize(st);
     TT_EQ_INT(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
     TT_EQ_INT(sqlite3_step(st), SQLITE_ROW);
-    TT_EQ_INT(sqlite3_column_int(st, 0), 3);   /* migration 3: attachments */
+    TT_EQ_INT(sqlite3_column_int(st, 0), 4);   /* migration 3: attachments, 4: their holders */
     sqlite3_finalize(st);
     TT_EQ_INT(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
     TT_EQ_INT(sqlite3_step(st), SQLITE_ROW);

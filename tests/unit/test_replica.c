@@ -167,10 +167,11 @@ static void test_outbox_alloc(void)
     TT_EQ_INT(seq, 43);
     tdc_replica_close(r);
 
-    /* Reopen: the next seq continues, the clock does not go back. */
+    /* Reopen: the next seq continues, the clock does not go back (the
+     * wall clock back by an hour: within TD_HLC_MAX_SKEW_MS). */
     TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
-    TT_EQ_INT(tdc_replica_outbox_add(r, &me, TIENDO__ENTRY_KIND__ENTRY_INDICATOR, (const uint8_t *)"", 0, NULL, 1000,
-                                     0, &seq, &e), 0);
+    TT_EQ_INT(tdc_replica_outbox_add(r, &me, TIENDO__ENTRY_KIND__ENTRY_INDICATOR, (const uint8_t *)"", 0, NULL,
+                                     clocks[2], 0, &seq, &e), 0);
     TT_EQ_INT(seq, 44);
     TT_EQ_INT(tdc_replica_outbox_list(r, TDC_OUT_PENDING, 0, &v, &n, &e), 0);
     TT_EQ_INT(n, 8);
@@ -316,15 +317,16 @@ static void test_pull_atomic(void)
     TT_EQ_INT(tdc_replica_store_batch(r, b, 3, 9, &e), 0);
     TT_EQ_INT(tdc_replica_cursor(r), 9);
     TT_EQ_INT(db_int("SELECT COUNT(*) FROM pulled"), 6);
-    /* The clock observed entry 8: our next entry sorts after it even
-     * though our wall clock is in 2025. */
+    /* Entry 8's clock (year 2100) is beyond the bound (entry.h
+     * TD_HLC_MAX_SKEW_MS): not adopted, our next entry keeps our 2025 clock
+     * (and a replica without the fold observes nothing). */
     TT_EQ_INT(tdc_replica_outbox_add(r, &me, TIENDO__ENTRY_KIND__ENTRY_REPORT, (const uint8_t *)"x", 1, NULL,
                                      1748736000000, 0, &seq, &e), 0);
     TT_EQ_INT(tdc_replica_outbox_pending(r, 0, 0, 0, &v, &n, &e), 0);
     if (n == 1) {
         td_entry en;
         TT_EQ_INT(td_entry_decode(v[0].body, v[0].len, &en, &e), 0);
-        TT_CHECK(en.e->hlc > far_hlc);
+        TT_CHECK(en.e->hlc < far_hlc && td_hlc_ms(en.e->hlc) == 1748736000000);
         td_entry_free(&en);
     }
     tdc_outbox_items_free(v, n);

@@ -615,6 +615,11 @@ static void test_crl_revocation(void)
     TT_EQ_INT(log_size(), before + 1);
     a = td_state_author(tds_ledger_state(L), A.pk);
     TT_CHECK(a && a->revoked_ms == (int64_t)revoked_at * 1000);
+    /* a session of the revoked certificate gets no Welcome */
+    start_dev(&A);
+    TT_EQ_INT(hello_cursor(0), TD_EREVOKED);
+    TT_CHECK(O.last && O.last->body_case == TIENDO__FRAME__BODY_ERROR &&
+             O.last->error->code == TIENDO__ERROR_CODE__ERR_AUTH && strstr(O.last->error->message, "revoked"));
     /* reloading the same CRL (SIGHUP) records nothing twice */
     TT_EQ_INT(tds_ledger_sync_crl(L, path, &n, &e), 0);
     TT_EQ_INT(n, 0);
@@ -1449,11 +1454,11 @@ int main(void)
         TT_RUN(test_push_refusals_keep_the_rest);
         TT_RUN(test_pull_filtered_per_agency);
         TT_RUN(test_bounds);
-        TT_RUN(test_crl_revocation);
         TT_RUN(test_checkpoints_signed_per_commit);
         TT_RUN(test_welcome_consistency);
         TT_RUN(test_proof_request);
         TT_RUN(test_cosign);
+        TT_RUN(test_crl_revocation);   /* after A's sessions: A is revoked from then on */
         TT_RUN(test_tamper_refused_at_open);
         TT_RUN(test_v1_log_signed_at_start);
         TT_RUN(test_group_commit_and_own);

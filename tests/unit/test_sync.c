@@ -56,6 +56,10 @@ typedef struct fake_server {
     Tiendo__TreeHead th;
     unsigned char root[32];
     int cosigns;                /* Cosign frames received and verified */
+    const char *role;           /* Welcome.role; NULL = "office" */
+    uint64_t drop_index;        /* > 0: left out of Entries (a MITM holding the server key) */
+    uint64_t next_override;     /* > 0: Entries.next */
+    size_t alter;               /* k > 0: entry k served with one byte flipped, the tree over the true bytes */
 } fake_server;
 
 #define FS_ORIGIN "tiendo/test-server"
@@ -211,6 +215,10 @@ static Tiendo__Frame *fs_pull(fake_server *s, const Tiendo__Pull *p)
     uint64_t i = p->since ? p->since : 1;
     if (p->own_from_seq > s->own_asked) s->own_asked = p->own_from_seq;
     for (; i <= s->n && k < p->limit; i++, k++) {
+        if (i == s->drop_index) {
+            k--;
+            continue;
+        }
         tiendo__log_entry__init(&les[k]);
         les[k].index = i;
         les[k].received_ms = (int64_t)(5000 + i);
@@ -224,11 +232,12 @@ static Tiendo__Frame *fs_pull(fake_server *s, const Tiendo__Pull *p)
             continue;
         }
         ses[k] = tiendo__signed_entry__unpack(NULL, s->len[i - 1], s->body[i - 1]);
+        if (s->alter == i && ses[k]->sig.len) ses[k]->sig.data[0] ^= 1;
         les[k].entry = ses[k];
     }
     es.n_batch = k;
     es.batch = lp;
-    es.next = i;
+    es.next = s->next_override ? s->next_override : i;
     es.more = i <= s->n;
     if (!s->no_checkpoint) {
         Tiendo__TreeHead th;
@@ -339,7 +348,7 @@ static void fs_welcome(fake_server *s, tdc_replica *r, const char *agency, Tiend
     int have;
     tiendo__welcome__init(w);
     w->agency = (char *)agency;
-    w->role = "office";
+    w->role = (char *)(s->role ? s->role : "office");
     w->log_size = s->n;
     w->version = s->version;
     w->has_new = cursor <= s->n;
@@ -789,6 +798,74 @@ static void test_checkpoints(void)
     }
 }
 
+/* Pulled entries must extend the verified tree: a central replica (the
+ * whole log) alarms on a dropped entry, an altered one, a cursor beyond
+ * the signed head; an office replica on an index or cursor beyond it. */
+static void test_pulled_proven(void)
+{
+    fake_server s;
+    tdc_replica *r;
+    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 3, 0, 3, srv_pk, NULL, 0, 0, 0};
+    tdc_sync_stats st;
+    tdc_alarm *v;
+    size_t n;
+    td_error e;
+
+    memset(&s, 0, sizeof s);
+    fresh_db();
+    fs_seed_other(&s, 8);
+    s.role = "central";
+    TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+    /* index 4 dropped from Entries: the sync stops with an alarm */
+    s.drop_index = 4;
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), TD_ESIG);
+    TT_CHECK(strstr(e.msg, TDC_ALARM_ENTRIES) != NULL && strstr(e.msg, "gap") != NULL);
+    TT_CHECK(st.alarm_id > 0);
+    TT_CHECK(tdc_replica_cursor(r) <= 4);
+    /* a hostile cursor: nothing is skipped */
+    s.drop_index = 0;
+    s.next_override = UINT64_MAX;
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), TD_ESIG);
+    TT_CHECK(strstr(e.msg, "beyond the signed tree") != NULL);
+    TT_CHECK(tdc_replica_cursor(r) <= 4);
+    s.next_override = 0;
+    /* an entry served altered (the signed tree has the true bytes): the
+     * leaves do not hash to the checkpoint's root */
+    s.alter = 6;
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), TD_ESIG);
+    TT_CHECK(strstr(e.msg, "do not hash to the root") != NULL);
+    TT_EQ_INT(tdc_replica_alarm_list(r, 0, &v, &n, &e), 0);
+    TT_EQ_INT(n, 3);
+    if (n == 3) TT_EQ_STR(v[2].kind, TDC_ALARM_ENTRIES);
+    tdc_alarms_free(v, n);
+    tdc_replica_close(r);
+
+    /* an honest server: a fresh central replica syncs, the leaves check */
+    s.alter = 0;
+    fresh_db();
+    TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
+    TT_EQ_INT(st.alarm_id, 0);
+    TT_EQ_INT(tdc_replica_cursor(r), 9);
+    tdc_replica_close(r);
+
+    /* an office replica (filtered pulls): a dropped entry cannot be told
+     * from one it may not see, but the cursor cannot leave the signed tree */
+    s.role = NULL;
+    fresh_db();
+    TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+    s.next_override = UINT64_MAX;
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), TD_ESIG);
+    TT_CHECK(strstr(e.msg, "beyond the signed tree") != NULL);
+    TT_EQ_INT(tdc_replica_cursor(r), 1);
+    s.next_override = 0;
+    s.drop_index = 4;
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
+    TT_EQ_INT(tdc_replica_cursor(r), 9);
+    tdc_replica_close(r);
+    fs_free(&s);
+}
+
 /* Witness: an inspector cosigns a verified checkpoint once per new size. */
 static void test_witness(void)
 {
@@ -884,6 +961,7 @@ int main(void)
     TT_RUN(test_own_entries);
     TT_RUN(test_checkpoints);
     TT_RUN(test_witness);
+    TT_RUN(test_pulled_proven);
     TT_RUN(test_backoff);
     td_identity_free(&me);
     fresh_db();
