@@ -17,6 +17,9 @@ struct tdc_replica {
     char *path;
     td_state *st;        /* NULL when opened without a CA */
     uint64_t cursor;     /* mirror of meta.cursor */
+    uint64_t rescan_until; /* mirror of meta.rescan_until: 0, or re-pulling [1, it) (tdc_replica_visibility) */
+    int refold;          /* a rescan inserted entries below ones folded: fold again from scratch */
+    X509 *ca;            /* borrowed: the state's anchor */
 };
 
 /* ---- schema ------------------------------------------------------------- */
@@ -246,6 +249,9 @@ int tdc_replica_open(tdc_replica **out, const char *path, X509 *ca, td_error *er
         (rc = tdc__meta_read(r, "cursor", &cursor, err)))
         goto fail;
     r->cursor = cursor > 0 ? (uint64_t)cursor : TDC_REPLICA_CURSOR_START;
+    if ((rc = tdc__meta_read(r, "rescan_until", &cursor, err))) goto fail;
+    r->rescan_until = cursor > 0 ? (uint64_t)cursor : 0;
+    r->ca = ca;
     if (ca && (rc = tdc__rebuild(r, ca, err))) goto fail;
     *out = r;
     return TD_OK;
@@ -278,12 +284,18 @@ uint64_t tdc_replica_cursor(const tdc_replica *r) { return r->cursor; }
 
 /* ---- pulled ------------------------------------------------------------- */
 
+/* meta.vis_sig: the first 8 bytes of td_state_visibility_sig of the rule the
+ * pulled rows reflect; TDC__VIS_FIRST after a new replica's first batch (no
+ * rule recorded yet, nothing behind the cursor pulled under another); 0 in
+ * a replica older than the rule (rescanned once). */
+#define TDC__VIS_FIRST 1
+
 int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint64_t next, td_error *err)
 {
     sqlite3_stmt *ins = NULL;
     int64_t hlc, cursor_db;
     uint64_t prev = 0, seen = 0;
-    int rc;
+    int rc, refold = 0;
 
     if (next < r->cursor)
         return td_error_set(err, TD_EPROTO, "%s: cursor would go back from %llu to %llu", r->path,
@@ -306,7 +318,11 @@ int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint6
         goto fail;
     }
     if ((rc = tdc__meta_read(r, "hlc", &hlc, err))) goto fail;
-    if ((rc = tdc__prepare(r, "INSERT INTO pulled(idx, body, received_ms) VALUES (?1, ?2, ?3)", &ins, err)))
+    /* A rescan (tdc_replica_visibility) pulls again what is held: kept. */
+    if ((rc = tdc__prepare(r,
+                           r->rescan_until ? "INSERT OR IGNORE INTO pulled(idx, body, received_ms) VALUES (?1, ?2, ?3)"
+                                           : "INSERT INTO pulled(idx, body, received_ms) VALUES (?1, ?2, ?3)",
+                           &ins, err)))
         goto fail;
     for (size_t i = 0; i < n; i++) {
         td_entry en;
@@ -317,6 +333,7 @@ int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint6
             rc = tdc__dberr(r, err, "storing a pulled entry");
             goto fail;
         }
+        if (r->rescan_until && sqlite3_changes(r->db) > 0) refold = 1;
         sqlite3_reset(ins);
         /* An entry that does not decode is still stored (the fold records
          * it as refused); it just has no clock to observe. */
@@ -327,10 +344,33 @@ int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint6
     }
     sqlite3_finalize(ins);
     ins = NULL;
+    if (r->rescan_until && next >= r->rescan_until && (rc = tdc__meta_write(r, "rescan_until", 0, err))) goto fail;
+    /* the first batch of a new replica: pulled under the server's current
+     * rule, nothing behind it to rescan (tdc_replica_visibility) */
+    if (r->cursor == TDC_REPLICA_CURSOR_START && !r->rescan_until && n) {
+        int64_t sig;
+        if ((rc = tdc__meta_read(r, "vis_sig", &sig, err)) ||
+            (!sig && (rc = tdc__meta_write(r, "vis_sig", TDC__VIS_FIRST, err))))
+            goto fail;
+    }
     if ((rc = tdc__meta_write(r, "hlc", (int64_t)td_hlc_observe((uint64_t)hlc, seen), err)) ||
         (rc = tdc__meta_write(r, "cursor", (int64_t)next, err)) || (rc = tdc__exec(r, "COMMIT", err)))
         goto fail;
     r->cursor = next;
+    if (r->rescan_until) {
+        /* entries may have gone in below ones already folded: the state
+         * is folded again from scratch once the rescan is through */
+        r->refold |= refold;
+        if (next < r->rescan_until) return TD_OK;
+        r->rescan_until = 0;
+        if (r->st && r->refold) {
+            td_state_free(r->st);
+            r->st = NULL;
+            r->refold = 0;
+            return tdc__rebuild(r, r->ca, err);
+        }
+        return TD_OK;
+    }
     if (r->st) {
         for (size_t i = 0; i < n; i++) {
             td_apply_result res;
@@ -341,6 +381,106 @@ int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint6
     return TD_OK;
 fail:
     sqlite3_finalize(ins);
+    tdc__rollback(r);
+    return rc;
+}
+
+/* ---- visibility --------------------------------------------------------- */
+
+
+static int64_t tdc__vis_value(const unsigned char sig[32])
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v = v << 8 | sig[i];
+    v |= 2;   /* never 0 nor TDC__VIS_FIRST */
+    return (int64_t)(v & INT64_MAX);
+}
+
+int tdc_replica_visibility(tdc_replica *r, const char *agency, td_role role, int *rescan, td_error *err)
+{
+    unsigned char sig[32];
+    int64_t stored, now, cursor_db;
+    sqlite3_stmt *sel = NULL, *del = NULL;
+    uint64_t *gone = NULL;
+    size_t n_gone = 0, cap = 0;
+    int rc, step, again;
+
+    *rescan = 0;
+    if (!r->st || role != TD_ROLE_OFFICE) return TD_OK;
+    td_state_visibility_sig(r->st, agency, role, sig);
+    now = tdc__vis_value(sig);
+    if ((rc = tdc__meta_read(r, "vis_sig", &stored, err))) return rc;
+    if (stored == now) return TD_OK;
+    again = stored != TDC__VIS_FIRST && r->cursor > TDC_REPLICA_CURSOR_START;
+    if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
+    if ((rc = tdc__meta_read(r, "cursor", &cursor_db, err))) goto fail;
+    if ((uint64_t)cursor_db != r->cursor) {
+        rc = td_error_set(err, TD_EBUSY, "%s: replica changed by another process (cursor %lld, expected %llu)",
+                          r->path, (long long)cursor_db, (unsigned long long)r->cursor);
+        goto fail;
+    }
+    /* drop what the rule no longer shows this agency */
+    if ((rc = tdc__prepare(r, "SELECT idx, body FROM pulled ORDER BY idx", &sel, err))) goto fail;
+    while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+        const uint8_t *body = sqlite3_column_blob(sel, 1);
+        size_t len = (size_t)sqlite3_column_bytes(sel, 1);
+        if (td_state_entry_visible(r->st, body, len, agency, role)) continue;
+        if (n_gone == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            uint64_t *g = realloc(gone, nc * sizeof *g);
+            if (!g) {
+                rc = td_error_set(err, TD_ENOMEM, "%s: entries no longer visible", r->path);
+                goto fail;
+            }
+            gone = g;
+            cap = nc;
+        }
+        gone[n_gone++] = (uint64_t)sqlite3_column_int64(sel, 0);
+    }
+    if (step != SQLITE_DONE) {
+        rc = tdc__dberr(r, err, "reading pulled entries");
+        goto fail;
+    }
+    sqlite3_finalize(sel);
+    sel = NULL;
+    if ((rc = tdc__prepare(r, "DELETE FROM pulled WHERE idx = ?1", &del, err))) goto fail;
+    for (size_t i = 0; i < n_gone; i++) {
+        sqlite3_bind_int64(del, 1, (int64_t)gone[i]);
+        if (sqlite3_step(del) != SQLITE_DONE) {
+            rc = tdc__dberr(r, err, "dropping an entry no longer visible");
+            goto fail;
+        }
+        sqlite3_reset(del);
+    }
+    sqlite3_finalize(del);
+    del = NULL;
+    /* what became visible behind the cursor: pull again from the start */
+    if (again) {
+        uint64_t until = r->rescan_until > r->cursor ? r->rescan_until : r->cursor;
+        if ((rc = tdc__meta_write(r, "rescan_until", (int64_t)until, err)) ||
+            (rc = tdc__meta_write(r, "cursor", TDC_REPLICA_CURSOR_START, err)))
+            goto fail;
+    }
+    if ((rc = tdc__meta_write(r, "vis_sig", now, err)) || (rc = tdc__exec(r, "COMMIT", err))) goto fail;
+    if (again) {
+        r->rescan_until = r->rescan_until > r->cursor ? r->rescan_until : r->cursor;
+        r->cursor = TDC_REPLICA_CURSOR_START;
+        r->refold = 1;
+    }
+    td_log_info("replica %s: visible set of %s changed; %zu entries dropped%s", r->path, agency, n_gone,
+                again ? ", pulling again from the start of the log" : "");
+    free(gone);
+    *rescan = again;
+    if (n_gone && !again) {
+        td_state_free(r->st);
+        r->st = NULL;
+        return tdc__rebuild(r, r->ca, err);
+    }
+    return TD_OK;
+fail:
+    sqlite3_finalize(sel);
+    sqlite3_finalize(del);
+    free(gone);
     tdc__rollback(r);
     return rc;
 }

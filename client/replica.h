@@ -135,6 +135,21 @@ uint64_t tdc_replica_cursor(const tdc_replica *r);
 int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint64_t next, td_error *err);
 
 /*
+ * Visibility (derive.h, the visibility rule): call after a complete pull.
+ * When the rule's answer for (agency, role office) differs from the one the
+ * pulled rows reflect (meta vis_sig: a plan re-import changed roles, an
+ * agency changed), the entries it no longer shows are dropped, and if
+ * entries behind the cursor may have become visible the cursor goes back to
+ * the start (*rescan = 1) with meta rescan_until = the old cursor: the next
+ * pulls keep what is held (INSERT OR IGNORE) and the state is folded again
+ * from scratch once the cursor passes rescan_until.  One transaction;
+ * central and inspector (who see everything) never change.  Cost: a
+ * rescan re-sends every entry visible to the agency (bounded work per
+ * round trip on the server); the state is rebuilt once.
+ */
+int tdc_replica_visibility(tdc_replica *r, const char *agency, td_role role, int *rescan, td_error *err);
+
+/*
  * Create, sign and queue a new entry of this device, in one transaction:
  * seq = max(last outbox seq, floor_seq) + 1, hlc = td_hlc_next(max(meta
  * hlc, clocks seen in pulled entries), now_ms), device time = now_ms,

@@ -931,6 +931,28 @@ int tdc_sync_blob_fetch(const tdc_sync_io *io, const unsigned char sha[32], uint
     return 0;
 }
 
+/*
+ * Pull until the replica holds what the visibility rule (derive.h) shows
+ * its agency: after each complete pull, a change of the visible set (a plan
+ * re-import changing roles, an agency change) drops what stopped being
+ * visible and pulls again from the start of the log, keeping what is held
+ * (tdc_replica_visibility).  Bounded: a log that keeps changing the rule
+ * during the session is caught up by the next sync.
+ */
+static int tdc__pull_visible(tdc_replica *r, const Tiendo__Welcome *w, const tdc_sync_io *io,
+                             const tdc_sync_opts *o, tdc_sync_stats *s, td_error *err)
+{
+    td_role role = w->role && *w->role ? td_role_parse(w->role) : TD_ROLE_OFFICE;
+    int rc, again = 0;
+    for (int round = 0; round < 4; round++) {
+        if ((rc = tdc__pull_all(r, w, io, o, s, err))) return rc;
+        if (!o->agency || (rc = tdc_replica_visibility(r, o->agency, role, &again, err))) return rc;
+        if (!again) return TD_OK;
+        s->rescans++;
+    }
+    return TD_OK;
+}
+
 int tdc_sync_run(tdc_replica *r, const Tiendo__Welcome *w, const tdc_sync_io *io, const tdc_sync_opts *o,
                  tdc_sync_stats *stats, td_error *err)
 {
@@ -975,7 +997,8 @@ int tdc_sync_run(tdc_replica *r, const Tiendo__Welcome *w, const tdc_sync_io *io
     }
     /* What we just stored is new to us too: pull it back, so that the
      * replica's state includes our own entries as the server folded them. */
-    if ((w->has_new || stats->stored || stats->duplicate) && (rc = tdc__pull_all(r, w, io, o, stats, err))) return rc;
+    if ((w->has_new || stats->stored || stats->duplicate) && (rc = tdc__pull_visible(r, w, io, o, stats, err)))
+        return rc;
     if (block.rc) {
         *err = block.err;
         return block.rc;

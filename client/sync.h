@@ -131,6 +131,7 @@ typedef struct tdc_sync_stats {
     /* own entries (protocol >= TD_PROTO_OWN, issue 8) */
     uint64_t own_rebuilt;        /* pulled entries rebuilt from the outbox (no body on the wire) */
     uint64_t own_fallbacks;      /* batches pulled again with bodies: the outbox could not vouch */
+    uint64_t rescans;            /* pulls from the start after the visible set changed (tdc_replica_visibility) */
 } tdc_sync_stats;
 
 /*

@@ -615,8 +615,9 @@ int td_state_agency_on_task_at(const td_state *st, uint32_t task, const char *ag
 
 int td_state_agency_on_task(const td_state *st, uint32_t task, const char *agency)
 {
-    int64_t now = (int64_t)time(NULL) * 1000;
-    return td_state_agency_on_task_at(st, task, agency, td_state_device_date(now));
+    /* the visibility rule (derive.h): every agency change in the log is in
+     * effect, whatever its date; never the wall clock */
+    return td_state_agency_on_task_at(st, task, agency, TD_VISIBILITY_DATE);
 }
 
 int td_state_visible(const td_state *st, int kind, const char *entry_agency, uint32_t task, const char *agency,
@@ -635,6 +636,68 @@ int td_state_visible(const td_state *st, int kind, const char *entry_agency, uin
     }
     if (entry_agency && !strcmp(entry_agency, agency)) return 1;
     return task != 0 && td_state_agency_on_task(st, task, agency);
+}
+
+/* The task a report, review or condition payload concerns, else 0. */
+static uint32_t td__payload_task(int kind, const uint8_t *payload, size_t len)
+{
+    uint32_t task = 0;
+    switch (kind) {
+    case TIENDO__ENTRY_KIND__ENTRY_REPORT: {
+        Tiendo__ReportPayload *p = tiendo__report_payload__unpack(NULL, len, payload);
+        if (p) task = p->task;
+        tiendo__report_payload__free_unpacked(p, NULL);
+        break;
+    }
+    case TIENDO__ENTRY_KIND__ENTRY_REVIEW: {
+        Tiendo__ReviewPayload *p = tiendo__review_payload__unpack(NULL, len, payload);
+        if (p) task = p->task;
+        tiendo__review_payload__free_unpacked(p, NULL);
+        break;
+    }
+    case TIENDO__ENTRY_KIND__ENTRY_CONDITION: {
+        Tiendo__ConditionPayload *p = tiendo__condition_payload__unpack(NULL, len, payload);
+        if (p) task = p->task;
+        tiendo__condition_payload__free_unpacked(p, NULL);
+        break;
+    }
+    default:
+        break;
+    }
+    return task;
+}
+
+int td_state_entry_visible(const td_state *st, const uint8_t *buf, size_t len, const char *agency, td_role role)
+{
+    td_entry en;
+    int yes;
+    if (role == TD_ROLE_CENTRAL || role == TD_ROLE_INSPECTOR) return 1;
+    if (td_entry_decode(buf, len, &en, NULL) != TD_OK) return 1;   /* kept: the fold records it refused */
+    yes = td_state_visible(st, (int)en.e->kind, en.e->agency,
+                           td__payload_task((int)en.e->kind, en.e->payload.data, en.e->payload.len), agency, role);
+    td_entry_free(&en);
+    return yes;
+}
+
+void td_state_visibility_sig(const td_state *st, const char *agency, td_role role, unsigned char out[32])
+{
+    crypto_hash_sha256_state h;
+    unsigned char b[4];
+    crypto_hash_sha256_init(&h);
+    crypto_hash_sha256_update(&h, (const unsigned char *)"tiendo-visibility-1", 19);
+    if (role == TD_ROLE_OFFICE && agency && *agency) {
+        const td_plan *p = td_state_plan(st);
+        for (size_t i = 0; i < p->n_tasks; i++) {
+            uint32_t t = (uint32_t)p->tasks[i].number;
+            if (!td_state_agency_on_task(st, t, agency)) continue;
+            b[0] = (unsigned char)(t >> 24);
+            b[1] = (unsigned char)(t >> 16);
+            b[2] = (unsigned char)(t >> 8);
+            b[3] = (unsigned char)t;
+            crypto_hash_sha256_update(&h, b, 4);
+        }
+    }
+    crypto_hash_sha256_final(&h, out);
 }
 
 /* --- one apply ------------------------------------------------------------- */
