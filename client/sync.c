@@ -332,7 +332,7 @@ static int tdc__call(const tdc_sync_io *io, const Tiendo__Frame *req, Tiendo__Fr
 
 /* Send one batch of pending entries (a Push frame). */
 static int tdc__push_send(const tdc_sync_io *io, const tdc_outbox_item *items, size_t n, tdc_sync_stats *s,
-                          td_error *err)
+                          const tdc_sync_opts *o, td_error *err)
 {
     Tiendo__SignedEntry **ses = calloc(n, sizeof *ses);
     Tiendo__Frame f = TIENDO__FRAME__INIT;
@@ -350,6 +350,20 @@ static int tdc__push_send(const tdc_sync_io *io, const tdc_outbox_item *items, s
     }
     push.n_entries = n;
     push.entries = ses;
+    /* key continuity: entries signed with an earlier key of this device
+     * travel with its certificate (the server may never have seen it) */
+    if (o->id && o->n_earlier_certs)
+        for (size_t i = 0; i < n; i++)
+            if (ses[i]->body.len) {
+                Tiendo__Entry *e = tiendo__entry__unpack(NULL, ses[i]->body.len, ses[i]->body.data);
+                int other = e && e->author.len == 32 && memcmp(e->author.data, o->id->pk, 32);
+                tiendo__entry__free_unpacked(e, NULL);
+                if (other) {
+                    push.n_earlier_certs = o->n_earlier_certs;
+                    push.earlier_certs = (ProtobufCBinaryData *)o->earlier_certs;
+                    break;
+                }
+            }
     f.body_case = TIENDO__FRAME__BODY_PUSH;
     f.push = &push;
     if ((rc = io->send(io->arg, &f, err))) goto out;
@@ -485,7 +499,7 @@ static int tdc__push_all(tdc_replica *r, const tdc_sync_io *io, const tdc_sync_o
                 break;
             }
             after = items[n - 1].seq;
-            if ((rc = tdc__push_send(io, items, n, s, err))) {
+            if ((rc = tdc__push_send(io, items, n, s, o, err))) {
                 tdc_outbox_items_free(items, n);
                 goto out;
             }

@@ -113,6 +113,11 @@ typedef struct tdc_sync_opts {
     int64_t now_ms;              /* 0 = wall clock (verification and alarm times) */
     size_t push_window;          /* Push frames in flight; 0 = TDC_PUSH_WINDOW, at most TDC_PUSH_WINDOW_MAX */
     int no_own_omit;             /* 1: pull every body, even with a version-3 server (tests, comparisons) */
+    /* DER certificates of this device's earlier keys (kept by `tiendo
+     * renew`): sent with a Push holding entries signed by a key other than
+     * id's (Push.earlier_certs: key continuity).  Borrowed. */
+    const ProtobufCBinaryData *earlier_certs;
+    size_t n_earlier_certs;
 } tdc_sync_opts;
 
 typedef struct tdc_sync_stats {

@@ -795,8 +795,16 @@ static int td__apply_cert(td__ctx *c, int self)
         rc = TD_ENOMEM;
         goto done;
     }
-    /* the chain is judged at the time the server wrote the entry */
-    X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(vc), (time_t)(e->device_time_ms / 1000));
+    /* the chain is judged at the time the server wrote the entry, or at the
+     * end of the certificate's validity if that is earlier: an earlier key
+     * of a renewed device, recorded when its entries (signed while it was
+     * valid) reach the server (key continuity); its entries are still judged
+     * against its validity (check 3) */
+    {
+        int64_t t = e->device_time_ms / 1000, end;
+        if (!self && !td_x509_time_unix(X509_get0_notAfter(x), &end, NULL) && end - 1 < t) t = end - 1;
+        X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(vc), (time_t)t);
+    }
     if (X509_verify_cert(vc) != 1) {
         td__refuse(c, "certificate does not chain to the CA: %s",
                    X509_verify_cert_error_string(X509_STORE_CTX_get_error(vc)));

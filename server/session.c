@@ -352,6 +352,10 @@ static int tds__on_push(tds_session *s, const Tiendo__Push *p)
             return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_EBUSY, msg, vi);
         }
     }
+    /* the earlier certificates travel with this push only */
+    tds_peer pp = s->pk_peer;
+    pp.earlier = p->earlier_certs;
+    pp.n_earlier = p->n_earlier_certs;
     if (s->be->push_defer && s->be->flush) {
         /* Group commit: the ack leaves from tds__push_done, after the
          * commit that covers this batch (DESIGN §6). */
@@ -362,14 +366,14 @@ static int tds__on_push(tds_session *s, const Tiendo__Push *p)
         d->s = s;
         d->n = p->n_entries;
         s->deferred++;
-        s->be->push_defer(s->be->ctx, &s->pk_peer, p->entries, p->n_entries, d->acks, tds__push_done, d);
+        s->be->push_defer(s->be->ctx, &pp, p->entries, p->n_entries, d->acks, tds__push_done, d);
         return s->state == TDS_ENDED ? TD_ECLOSED : TD_OK;
     }
     if (p->n_entries && !(acks = calloc(p->n_entries, sizeof *acks)))
         return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_ENOMEM, "out of memory for a push",
                                 "Máy chủ đang quá tải; hãy thử lại sau.");
     /* The backend returns only after the batch is durably committed. */
-    rc = s->be->push(s->be->ctx, &s->pk_peer, p->entries, p->n_entries, acks, &err);
+    rc = s->be->push(s->be->ctx, &pp, p->entries, p->n_entries, acks, &err);
     if (rc) {
         free(acks);
         return tds__push_failed(s, rc, &err);
