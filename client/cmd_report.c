@@ -249,11 +249,10 @@ static int tdc__int(const char *s, long *out)
 int tdc_queue_entry(tdc_ctx *c, const char *cmd, int kind, const uint8_t *payload, size_t len,
                     const char *summary, uint64_t *seq)
 {
-    const td_state *st = tdc_replica_state(c->rep);
-    const td_author *me = st ? td_state_author(st, c->id.pk) : NULL;
     td_error e;
-    if (tdc_replica_outbox_add(c->rep, &c->id, kind, payload, len, summary, tdc_now_ms(), me ? me->last_seq : 0,
-                               seq, &e)) {
+    /* after every seq of this device (any of its keys) the pulled log holds */
+    if (tdc_replica_outbox_add(c->rep, &c->id, kind, payload, len, summary, tdc_now_ms(),
+                               tdc_replica_device_last_seq(c->rep, &c->id), seq, &e)) {
         fprintf(stderr, "tiendo %s: không ghi được vào hộp thư đi: %s (%s)\n", cmd, td_err_vi(e.code), e.msg);
         return 1;
     }

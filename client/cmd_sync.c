@@ -207,6 +207,10 @@ static int tdc__attempt(tdc__run *run, td_error *why)
     if (!run->quiet) {
         printf("Đồng bộ xong: gửi %llu, nhận %llu, bị từ chối %llu.\n", (unsigned long long)(s.stored + s.duplicate),
                (unsigned long long)s.pulled, (unsigned long long)s.refused);
+        if (s.resigned)
+            printf("Đã ký lại %llu mục máy chủ chưa nhận vì trùng số thứ tự (thiết bị được cài đặt lại): nội dung giữ "
+                   "nguyên, đã gửi lại với số thứ tự mới.\n",
+                   (unsigned long long)s.resigned);
         if (s.refused) printf("Xem lý do bị từ chối: tiendo status\n");
         if (s.cosigned_size) printf("Đã đồng ký điểm kiểm tra cỡ %llu.\n", (unsigned long long)s.cosigned_size);
     }

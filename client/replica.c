@@ -498,9 +498,10 @@ void tdc_outbox_items_free(tdc_outbox_item *v, size_t n)
     free(v);
 }
 
-int tdc_replica_outbox_add(tdc_replica *r, const td_identity *id, int kind, const uint8_t *payload,
-                           size_t payload_len, const char *summary, int64_t now_ms, uint64_t floor_seq,
-                           uint64_t *seq_out, td_error *err)
+/* The body of tdc_replica_outbox_add, inside the caller's transaction. */
+static int tdc__outbox_insert(tdc_replica *r, const td_identity *id, int kind, const uint8_t *payload,
+                              size_t payload_len, const char *summary, int64_t now_ms, uint64_t floor_seq,
+                              uint64_t *seq_out, td_error *err)
 {
     sqlite3_stmt *st = NULL;
     td_entry_fields f;
@@ -510,9 +511,6 @@ int tdc_replica_outbox_add(tdc_replica *r, const td_identity *id, int kind, cons
     uint64_t seq;
     int rc;
 
-    if (!id->cert) return td_error_set(err, TD_EARG, "device identity has no certificate");
-    /* IMMEDIATE: two `tiendo report` at once must not take the same seq. */
-    if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
     if ((rc = tdc__prepare(r, "SELECT COALESCE(MAX(seq), 0) FROM outbox", &st, err))) goto fail;
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = tdc__dberr(r, err, "reading the last outbox seq");
@@ -549,13 +547,97 @@ int tdc_replica_outbox_add(tdc_replica *r, const td_identity *id, int kind, cons
     }
     sqlite3_finalize(st);
     st = NULL;
-    if ((rc = tdc__meta_write(r, "hlc", (int64_t)f.hlc, err)) || (rc = tdc__exec(r, "COMMIT", err))) goto fail;
+    if ((rc = tdc__meta_write(r, "hlc", (int64_t)f.hlc, err))) goto fail;
     free(body);
     if (seq_out) *seq_out = seq;
     return TD_OK;
 fail:
     sqlite3_finalize(st);
     free(body);
+    return rc;
+}
+
+int tdc_replica_outbox_add(tdc_replica *r, const td_identity *id, int kind, const uint8_t *payload,
+                           size_t payload_len, const char *summary, int64_t now_ms, uint64_t floor_seq,
+                           uint64_t *seq_out, td_error *err)
+{
+    int rc;
+    if (!id->cert) return td_error_set(err, TD_EARG, "device identity has no certificate");
+    /* IMMEDIATE: two `tiendo report` at once must not take the same seq. */
+    if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
+    if ((rc = tdc__outbox_insert(r, id, kind, payload, payload_len, summary, now_ms, floor_seq, seq_out, err)) ||
+        (rc = tdc__exec(r, "COMMIT", err))) {
+        tdc__rollback(r);
+        return rc;
+    }
+    return TD_OK;
+}
+
+uint64_t tdc_replica_device_last_seq(const tdc_replica *r, const td_identity *id)
+{
+    uint64_t best = 0;
+    size_t n;
+    if (!r->st) return 0;
+    n = td_state_author_count(r->st);
+    for (size_t i = 0; i < n; i++) {
+        const td_author *a = td_state_author_at(r->st, i);
+        if (!memcmp(a->key, id->pk, 32) ||
+            (!a->is_server && a->role == id->subject.role && !strcmp(a->agency, id->subject.agency) &&
+             !strcmp(a->device, id->subject.device)))
+            if (a->last_seq > best) best = a->last_seq;
+    }
+    return best;
+}
+
+int tdc_replica_outbox_resign(tdc_replica *r, const td_identity *id, int64_t now_ms, size_t *n_resigned,
+                              td_error *err)
+{
+    sqlite3_stmt *sel = NULL, *upd = NULL;
+    uint64_t floor_seq = tdc_replica_device_last_seq(r, id);
+    int rc, step;
+
+    *n_resigned = 0;
+    if (!id->cert) return TD_OK;
+    if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
+    if ((rc = tdc__prepare(r, "SELECT seq, body, summary, reason FROM outbox WHERE status = 'refused' AND ("
+                              "reason LIKE 'equivocation:%' OR reason LIKE 'sequence gap:%' OR "
+                              "reason LIKE 'seq % already passed but not in the log%') ORDER BY seq",
+                           &sel, err)) ||
+        (rc = tdc__prepare(r, "UPDATE outbox SET reason = ?2 WHERE seq = ?1", &upd, err)))
+        goto fail;
+    while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+        uint64_t old = (uint64_t)sqlite3_column_int64(sel, 0), seq = 0;
+        const char *summary = (const char *)sqlite3_column_text(sel, 2);
+        const char *reason = (const char *)sqlite3_column_text(sel, 3);
+        char why[TDC_REASON_MAX + 64];
+        td_entry en;
+        if (td_entry_decode(sqlite3_column_blob(sel, 1), (size_t)sqlite3_column_bytes(sel, 1), &en, NULL)) continue;
+        rc = tdc__outbox_insert(r, id, (int)en.e->kind, en.e->payload.data, en.e->payload.len, summary, now_ms,
+                                floor_seq, &seq, err);
+        td_entry_free(&en);
+        if (rc) goto fail;
+        snprintf(why, sizeof why, "%s%llu: %s", TDC_RESIGNED_PREFIX, (unsigned long long)seq, reason ? reason : "");
+        sqlite3_bind_int64(upd, 1, (int64_t)old);
+        sqlite3_bind_text(upd, 2, why, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(upd) != SQLITE_DONE) {
+            rc = tdc__dberr(r, err, "marking a re-signed entry");
+            goto fail;
+        }
+        sqlite3_reset(upd);
+        td_log_info("outbox seq %llu (refused: %s) re-signed as seq %llu", (unsigned long long)old,
+                    reason ? reason : "", (unsigned long long)seq);
+        (*n_resigned)++;
+    }
+    if (step != SQLITE_DONE) {
+        rc = tdc__dberr(r, err, "reading refused entries");
+        goto fail;
+    }
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
+    return tdc__exec(r, "COMMIT", err);
+fail:
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
     tdc__rollback(r);
     return rc;
 }

@@ -162,6 +162,25 @@ int tdc_replica_outbox_add(tdc_replica *r, const td_identity *id, int kind, cons
                            size_t payload_len, const char *summary, int64_t now_ms, uint64_t floor_seq,
                            uint64_t *seq_out, td_error *err);
 
+/* The highest seq of this device in the pulled log: over its current key
+ * and every earlier key of the same agency, device and role (renewals). */
+uint64_t tdc_replica_device_last_seq(const tdc_replica *r, const td_identity *id);
+
+/*
+ * Seq recovery (a replica made again from an existing key: a reinstalled
+ * PC).  Every outbox entry the server refused because of its seq alone
+ * ("equivocation: another entry with seq N ...", "sequence gap: ...", "seq
+ * N already passed ...": the server stored NOT this entry) is signed again,
+ * same kind and payload, with the next seq after both the outbox and the
+ * device's last seq in the pulled log (call after a pull), as a new pending
+ * entry; the refused row keeps its text and its reason becomes
+ * TDC_RESIGNED_PREFIX "<new seq>: <old reason>" (shown to the clerk, never
+ * re-signed twice).  One transaction; *n_resigned counts them.
+ */
+#define TDC_RESIGNED_PREFIX "re-signed as seq "
+int tdc_replica_outbox_resign(tdc_replica *r, const td_identity *id, int64_t now_ms, size_t *n_resigned,
+                              td_error *err);
+
 /*
  * Pending entries with seq > after_seq, in seq order, at most max_n of
  * them and at most max_bytes of bodies (but always at least one if any is

@@ -10,6 +10,7 @@
 #include <sys/time.h>
 
 #include "attach.h"
+#include "clock.h"
 #include "blob.h"
 #include "entry.h"
 #include "frame.h"
@@ -1013,6 +1014,18 @@ int tdc_sync_run(tdc_replica *r, const Tiendo__Welcome *w, const tdc_sync_io *io
      * replica's state includes our own entries as the server folded them. */
     if ((w->has_new || stats->stored || stats->duplicate) && (rc = tdc__pull_visible(r, w, io, o, stats, err)))
         return rc;
+    /* seq recovery: what was refused for its seq alone is signed again after
+     * the device's last seq now pulled, and sent (tdc_replica_outbox_resign) */
+    if (o->id) {
+        size_t k = 0;
+        if ((rc = tdc_replica_outbox_resign(r, o->id, o->now_ms ? o->now_ms : td_clock_now_ms(), &k, err)))
+            return rc;
+        if (k) {
+            stats->resigned += k;
+            if ((rc = tdc__push_all(r, io, o, stats, 0, err)) || (rc = tdc__pull_visible(r, w, io, o, stats, err)))
+                return rc;
+        }
+    }
     if (block.rc) {
         *err = block.err;
         return block.rc;

@@ -137,6 +137,7 @@ typedef struct tdc_sync_stats {
     uint64_t own_rebuilt;        /* pulled entries rebuilt from the outbox (no body on the wire) */
     uint64_t own_fallbacks;      /* batches pulled again with bodies: the outbox could not vouch */
     uint64_t rescans;            /* pulls from the start after the visible set changed (tdc_replica_visibility) */
+    uint64_t resigned;           /* refused for their seq alone and signed again (tdc_replica_outbox_resign) */
 } tdc_sync_stats;
 
 /*
