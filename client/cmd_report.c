@@ -2597,10 +2597,16 @@ int tdc_cmd_indicator(int argc, char **argv)
                 break;
             }
         }
-        if (c.id.subject.role == TD_ROLE_OFFICE && !tdc__monitors(st, ind, c.id.subject.agency))
-            fprintf(stderr, "tiendo indicator: cảnh báo: cơ quan %s không theo dõi chỉ tiêu %s theo kế hoạch (theo "
-                            "dõi: %s); máy chủ có thể từ chối giá trị này.\n", c.id.subject.agency, code_n,
-                    ind->monitor_text ? ind->monitor_text : "");
+        /* the fold refuses it (derive.h: an agency that does not monitor
+         * the indicator): say so before signing, never after */
+        if (c.id.subject.role == TD_ROLE_OFFICE && !tdc__monitors(st, ind, c.id.subject.agency)) {
+            fprintf(stderr, "tiendo indicator: không ghi: cơ quan %s không theo dõi chỉ tiêu %s theo kế hoạch (theo "
+                            "dõi: %s), giá trị sẽ bị từ chối khi tổng hợp.\n"
+                            "  Cần làm: chỉ nhập chỉ tiêu do cơ quan mình theo dõi; nếu kế hoạch đã giao cho cơ quan, "
+                            "đồng bộ (tiendo sync) rồi ghi lại; nếu kế hoạch sai, báo Sở KH&CN.\n",
+                    c.id.subject.agency, code_n, ind->monitor_text ? ind->monitor_text : "");
+            goto out;
+        }
     } else {
         snprintf(unit_note, sizeof unit_note,
                  "Lưu ý: bản sao chưa có kế hoạch nên chưa kiểm tra được mã và đơn vị của chỉ tiêu %s; máy chủ sẽ "

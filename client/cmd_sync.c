@@ -186,6 +186,7 @@ static int tdc__attempt(tdc__run *run, td_error *why)
     ProtobufCBinaryData earlier[TD_PUSH_EARLIER_CERTS_MAX];
     so.n_earlier_certs = tdc__earlier_certs(c->dev.cert_path, earlier);
     so.earlier_certs = earlier;
+    size_t fold_refused0 = tdc_fold_refusals_mine(tdc_replica_state(c->rep), &c->id);
     rc = tdc_sync_run(c->rep, w, &io, &so, &s, why);
     for (size_t i = 0; i < so.n_earlier_certs; i++) OPENSSL_free(earlier[i].data);
     if (s.alarm_id) run->alarm_id = s.alarm_id;
@@ -205,13 +206,22 @@ static int tdc__attempt(tdc__run *run, td_error *why)
         td_log_info("own entries: %llu rebuilt from the outbox (no body on the wire), %llu batches pulled again "
                     "with bodies", (unsigned long long)s.own_rebuilt, (unsigned long long)s.own_fallbacks);
     if (!run->quiet) {
+        /* refused: by the server at push (less those signed again with a
+         * new seq), and by the fold among this device's entries pulled */
+        size_t fold_refused = tdc_fold_refusals_mine(tdc_replica_state(c->rep), &c->id);
+        unsigned long long refused = (s.refused > s.resigned ? s.refused - s.resigned : 0) +
+                                     (fold_refused > fold_refused0 ? fold_refused - fold_refused0 : 0);
         printf("Đồng bộ xong: gửi %llu, nhận %llu, bị từ chối %llu.\n", (unsigned long long)(s.stored + s.duplicate),
-               (unsigned long long)s.pulled, (unsigned long long)s.refused);
+               (unsigned long long)s.pulled, refused);
         if (s.resigned)
             printf("Đã ký lại %llu mục máy chủ chưa nhận vì trùng số thứ tự (thiết bị được cài đặt lại): nội dung giữ "
                    "nguyên, đã gửi lại với số thứ tự mới.\n",
                    (unsigned long long)s.resigned);
-        if (s.refused) printf("Xem lý do bị từ chối: tiendo status\n");
+        if (refused) {
+            size_t total = 0;
+            printf("Các mục bị từ chối và việc cần làm:\n");
+            tdc_print_refusals(c, 10, &total);
+        }
         if (s.cosigned_size) printf("Đã đồng ký điểm kiểm tra cỡ %llu.\n", (unsigned long long)s.cosigned_size);
     }
     return 0;

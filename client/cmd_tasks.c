@@ -1099,8 +1099,15 @@ outbox:
         printf("\nChờ gửi: %zu mục", pend.n_items);
         if (n_rep) printf(" (%zu báo cáo)", n_rep);
         printf("; đồng bộ lần cuối: %s\n", when);
-        if (meta.n_refused)
-            printf("Bị máy chủ từ chối: %llu mục (xem lý do: tiendo status)\n", (unsigned long long)meta.n_refused);
+        {
+            /* refused by the server or by the fold, any key of this device */
+            size_t nrf = 0;
+            if (meta.n_refused || tdc_fold_refusals_mine(st, &c.id)) {
+                printf("Bị từ chối:\n");
+                if (tdc_print_refusals(&c, TDC_TODO_LIST_MAX, &nrf) == 0 && nrf)
+                    printf("Số mục bị từ chối: %zu (cần ghi lại theo hướng dẫn trên)\n", nrf);
+            }
+        }
         if (!*next && pend.n_items) snprintf(next, sizeof next, "tiendo sync");
         printf("Việc tiếp theo: %s%s\n", *next ? next : "không còn việc nào trong kỳ này",
                *next && pend.n_items && strcmp(next, "tiendo sync") ? "; rồi gửi đi: tiendo sync" : "");

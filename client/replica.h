@@ -35,6 +35,7 @@
 #include "derive.h"
 #include "err.h"
 #include "identity.h"
+#include "refusal.h"
 
 /* File name of the replica inside DEVDIR. */
 #define TDC_REPLICA_FILE "replica.db"
@@ -177,7 +178,7 @@ uint64_t tdc_replica_device_last_seq(const tdc_replica *r, const td_identity *id
  * TDC_RESIGNED_PREFIX "<new seq>: <old reason>" (shown to the clerk, never
  * re-signed twice).  One transaction; *n_resigned counts them.
  */
-#define TDC_RESIGNED_PREFIX "re-signed as seq "
+#define TDC_RESIGNED_PREFIX TD_REFUSAL_RESIGNED_PREFIX
 int tdc_replica_outbox_resign(tdc_replica *r, const td_identity *id, int64_t now_ms, size_t *n_resigned,
                               td_error *err);
 
