@@ -169,6 +169,8 @@ struct td_state {
 
     td_condition *conds;
     size_t n_conds, cap_conds;
+    td_condition *cond_hist;     /* every applied condition, in log order (notes owned) */
+    size_t n_cond_hist, cap_cond_hist;
     td__map cond_map;
 
     td_refusal *refusals;
@@ -448,6 +450,8 @@ void td_state_free(td_state *st)
     td__map_free(&st->ival_map);
     for (size_t i = 0; i < st->n_conds; i++) td__sfree(st->conds[i].note);
     free(st->conds);
+    for (size_t i = 0; i < st->n_cond_hist; i++) td__sfree(st->cond_hist[i].note);
+    free(st->cond_hist);
     td__map_free(&st->cond_map);
     free(st->refusals);
     free(st->conflicts);
@@ -1562,6 +1566,28 @@ static int td__apply_condition(td__ctx *c)
         rc = TD_ENOMEM;
         goto done;
     }
+    /* the history first: status at a past date uses what was known then */
+    if (td__grow((void **)&st->cond_hist, &st->cap_cond_hist, st->n_cond_hist, 1, sizeof *st->cond_hist)) {
+        rc = TD_ENOMEM;
+        goto done;
+    }
+    k = &st->cond_hist[st->n_cond_hist];
+    memset(k, 0, sizeof *k);
+    if (!(k->note = td__sdup(p->note))) {
+        rc = TD_ENOMEM;
+        goto done;
+    }
+    st->n_cond_hist++;
+    k->task = task;
+    k->met_date = p->met_date;
+    k->due_year = p->due_year;
+    k->due_month = p->due_month;
+    k->index = c->index;
+    memcpy(k->author, e->author.data, 32);
+    k->seq = e->seq;
+    k->hlc = e->hlc;
+    k->device_time_ms = e->device_time_ms;
+    k->received_ms = c->received_ms;
     h = td__hash(st, &task, sizeof task);
     if ((i = td__map_find(&st->cond_map, h, td__cond_eq, st, &task)) < 0) {
         i = (long)st->n_conds++;
@@ -1795,6 +1821,12 @@ const td_condition *td_state_conditions(const td_state *cst, size_t *n)
     td_state *st = (td_state *)cst;
     *n = st->n_conds;
     return td__view(st->conds, st->n_conds, sizeof *st->conds, td__cond_cmp, (void **)&st->v_conds, &st->v_conds_ok);
+}
+
+const td_condition *td_state_condition_history(const td_state *st, size_t *n)
+{
+    *n = st->n_cond_hist;
+    return st->cond_hist;
 }
 
 const td_report_version *td_state_report_versions(const td_state *st, size_t *n)

@@ -361,6 +361,11 @@ const td_conflict *td_state_conflicts(const td_state *st, size_t *n);
 const td_report_version *td_state_report_versions(const td_state *st, size_t *n);
 const td_review_event *td_state_reviews(const td_state *st, size_t *n);
 const td_deadline_change *td_state_deadline_changes(const td_state *st, size_t *n);
+/* Every applied condition, in log order (td_state_conditions has the current
+ * one per task): status at a past date takes, among those received by then,
+ * the largest (hlc, author key, seq), so a later condition entry never
+ * changes what an earlier date shows. */
+const td_condition *td_state_condition_history(const td_state *st, size_t *n);
 /*
  * The report versions sorted by (task, agency, period), then in the fold's
  * order (hlc, author key, seq): within a key the last one is the current
