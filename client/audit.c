@@ -469,6 +469,23 @@ int tda_verify(const tda_source *src, X509 *ca, const char *origin, const tda_wi
         size_t n_refs;
         td_state_refusals(r.st, &n_refs);
         res->n_authors = r.n_certs;
+        {
+            size_t nv;
+            const td_report_version *v = td_state_report_versions(r.st, &nv);
+            for (size_t i = 0; i < nv; i++) {
+                size_t k;
+                if (!v[i].time_flags) continue;
+                res->n_time_flagged++;
+                if ((k = res->n_time_listed) >= TDA_REFUSALS_LIST_MAX) continue;
+                res->n_time_listed++;
+                res->time_flagged[k].index = v[i].index;
+                res->time_flagged[k].task = v[i].task;
+                snprintf(res->time_flagged[k].agency, sizeof res->time_flagged[k].agency, "%s", v[i].agency);
+                res->time_flagged[k].flags = v[i].time_flags;
+                res->time_flagged[k].device_time_ms = v[i].device_time_ms;
+                res->time_flagged[k].received_ms = v[i].received_ms;
+            }
+        }
         td_state_digest(r.st, res->state_digest);
         if (src->cosigs) {
             tda_cosig *cv = NULL;
@@ -520,6 +537,19 @@ void tda_result_print(const tda_result *res, FILE *f)
                 res->refusals[i].author_hex, res->refusals[i].reason);
     if (res->n_refused > res->n_refusals_listed)
         fprintf(f, "  ... và %" PRIu64 " mục khác\n", res->n_refused - res->n_refusals_listed);
+    fprintf(f, "Báo cáo có giờ ký không khớp với nhật ký (đồng hồ máy sai?): %" PRIu64 "\n", res->n_time_flagged);
+    for (size_t i = 0; i < res->n_time_listed; i++) {
+        char why[256];
+        long long gap = (res->time_flagged[i].device_time_ms - res->time_flagged[i].received_ms) / 86400000LL;
+        td_time_flags_vi(res->time_flagged[i].flags, why, sizeof why);
+        fprintf(f, "  - mục %" PRIu64 " (nhiệm vụ %u, %s): %s", res->time_flagged[i].index, res->time_flagged[i].task,
+                res->time_flagged[i].agency, why);
+        if (gap > 0) fprintf(f, " (ký sau khi máy chủ nhận %lld ngày)", gap);
+        else if (gap < 0) fprintf(f, " (máy chủ nhận sau khi ký %lld ngày)", -gap);
+        fputc('\n', f);
+    }
+    if (res->n_time_flagged > res->n_time_listed)
+        fprintf(f, "  ... và %" PRIu64 " mục khác\n", res->n_time_flagged - res->n_time_listed);
     if (res->n_witness) {
         fprintf(f, "Chứng kiến (witness): %zu chữ ký đồng ký; kích thước lớn nhất được chứng kiến hợp lệ: %" PRIu64 "\n",
                 res->n_witness, res->max_witnessed);

@@ -125,6 +125,18 @@ typedef struct tda_result {
         int kind;
         char reason[256];
     } refusals[TDA_REFUSALS_LIST_MAX];
+    /* report versions whose signed time the log contradicts (derive.h
+     * TD_TIMEF_*: signed after the server received it, clock set back,
+     * hybrid clock ahead, or late arrival): not a discrepancy, listed */
+    uint64_t n_time_flagged;
+    size_t n_time_listed;
+    struct {
+        uint64_t index;
+        uint32_t task;
+        char agency[TD_AGENCY_MAX + 1];
+        int flags;
+        int64_t device_time_ms, received_ms;
+    } time_flagged[TDA_REFUSALS_LIST_MAX];
     size_t n_witness;                    /* cosignature rows held */
     size_t n_witness_listed;
     struct {

@@ -39,8 +39,23 @@ int tdc_cert_check(const tdc_device *dev, X509 *cert, long long now_s, unsigned 
         td_x509_time_unix(X509_get0_notBefore(cert), &nb, NULL))
         return 0;
     tdc__date(na, d);
-    if (now_s > na || now_s < nb) {
-        if (now_s < nb) tdc__date(nb, d);
+    if (now_s < nb) {
+        /* A certificate is installed right after it is issued: "not yet
+         * valid" on the device means the PC's clock is behind, a clock
+         * fault that a new certificate would not cure. */
+        char today[16];
+        tdc__date(nb, d);
+        tdc__date(now_s, today);
+        fprintf(f,
+                "tiendo %s: LỖI ĐỒNG HỒ MÁY TÍNH: ngày giờ của máy đang là %s, sớm hơn ngày chứng thư số của thiết\n"
+                "  bị bắt đầu có hiệu lực (%s): đồng hồ máy tính đang chạy chậm. Chứng thư không có lỗi, không cần\n"
+                "  cấp lại. Máy chủ sẽ không nhận kết nối và các bản ghi ký lúc này mang ngày sai.\n"
+                "  Cách sửa: chỉnh ngày giờ của máy tính cho đúng (hoặc bật \"đồng bộ giờ tự động\"), rồi chạy lại\n"
+                "  lệnh. %llu bản ghi chưa gửi vẫn nằm trong hộp thư đi.\n",
+                cmd, today, d, pending);
+        return 1;
+    }
+    if (now_s > na) {
         fprintf(f,
                 "tiendo %s: chứng thư số của thiết bị %s ngày %s: máy chủ sẽ không nhận kết nối.\n"
                 "  Dữ liệu không bị mất: %llu bản ghi chưa gửi vẫn nằm trong hộp thư đi và sẽ được gửi\n"
@@ -52,7 +67,7 @@ int tdc_cert_check(const tdc_device *dev, X509 *cert, long long now_s, unsigned 
                 "       (gửi kèm tệp %s)\n"
                 "    3. tiendo renew --dir %s --import moi.crt\n"
                 "    4. tiendo sync --dir %s\n",
-                cmd, now_s < nb ? "chưa có hiệu lực tới" : "đã hết hạn từ", d, pending, dev->dir, "device.crt",
+                cmd, "đã hết hạn từ", d, pending, dev->dir, "device.crt",
                 dev->cert_path, dev->dir, dev->dir);
         return 1;
     }

@@ -221,11 +221,10 @@ static int tdc__int(const char *s, long *out)
 int tdc_queue_entry(tdc_ctx *c, const char *cmd, int kind, const uint8_t *payload, size_t len,
                     const char *summary, uint64_t *seq)
 {
-    const td_state *st = tdc_replica_state(c->rep);
-    const td_author *me = st ? td_state_author(st, c->id.pk) : NULL;
     td_error e;
-    if (tdc_replica_outbox_add(c->rep, &c->id, kind, payload, len, summary, tdc_now_ms(), me ? me->last_seq : 0,
-                               seq, &e)) {
+    /* after every seq of this device (any of its keys) the pulled log holds */
+    if (tdc_replica_outbox_add(c->rep, &c->id, kind, payload, len, summary, tdc_now_ms(),
+                               tdc_replica_device_last_seq(c->rep, &c->id), seq, &e)) {
         fprintf(stderr, "tiendo %s: không ghi được vào hộp thư đi: %s (%s)\n", cmd, td_err_vi(e.code), e.msg);
         return 1;
     }
@@ -2570,10 +2569,16 @@ int tdc_cmd_indicator(int argc, char **argv)
                 break;
             }
         }
-        if (c.id.subject.role == TD_ROLE_OFFICE && !tdc__monitors(st, ind, c.id.subject.agency))
-            fprintf(stderr, "tiendo indicator: cảnh báo: cơ quan %s không theo dõi chỉ tiêu %s theo kế hoạch (theo "
-                            "dõi: %s); máy chủ có thể từ chối giá trị này.\n", c.id.subject.agency, code_n,
-                    ind->monitor_text ? ind->monitor_text : "");
+        /* the fold refuses it (derive.h: an agency that does not monitor
+         * the indicator): say so before signing, never after */
+        if (c.id.subject.role == TD_ROLE_OFFICE && !tdc__monitors(st, ind, c.id.subject.agency)) {
+            fprintf(stderr, "tiendo indicator: không ghi: cơ quan %s không theo dõi chỉ tiêu %s theo kế hoạch (theo "
+                            "dõi: %s), giá trị sẽ bị từ chối khi tổng hợp.\n"
+                            "  Cần làm: chỉ nhập chỉ tiêu do cơ quan mình theo dõi; nếu kế hoạch đã giao cho cơ quan, "
+                            "đồng bộ (tiendo sync) rồi ghi lại; nếu kế hoạch sai, báo Sở KH&CN.\n",
+                    c.id.subject.agency, code_n, ind->monitor_text ? ind->monitor_text : "");
+            goto out;
+        }
     } else {
         snprintf(unit_note, sizeof unit_note,
                  "Lưu ý: bản sao chưa có kế hoạch nên chưa kiểm tra được mã và đơn vị của chỉ tiêu %s; máy chủ sẽ "

@@ -16,6 +16,7 @@
 #include "cmds.h"
 #include "derive.h"
 #include "entry.h"
+#include "refusal.h"
 
 /* Pending entries listed one by one; beyond, only the count. */
 #define TDC_STATUS_LIST_MAX 10
@@ -39,6 +40,68 @@ static void tdc__status_usage(FILE *f)
           f);
 }
 
+/* Is key one of this device's keys (its current one, or an earlier one of
+ * the same agency, device and role: renewals)? */
+static int tdc__my_key(const td_state *st, const td_identity *id, const unsigned char *key)
+{
+    const td_author *a;
+    if (!memcmp(key, id->pk, 32)) return 1;
+    a = st ? td_state_author(st, key) : NULL;
+    return a && !a->is_server && a->role == id->subject.role && !strcmp(a->agency, id->subject.agency) &&
+           !strcmp(a->device, id->subject.device);
+}
+
+size_t tdc_fold_refusals_mine(const td_state *st, const td_identity *id)
+{
+    const td_refusal *rf;
+    size_t n, mine = 0;
+    if (!st) return 0;
+    rf = td_state_refusals(st, &n);
+    for (size_t i = 0; i < n; i++)
+        if (tdc__my_key(st, id, rf[i].author)) mine++;
+    return mine;
+}
+
+int tdc_print_refusals(tdc_ctx *c, size_t max, size_t *total)
+{
+    const td_state *st = tdc_replica_state(c->rep);
+    tdc_outbox_item *v = NULL;
+    size_t n = 0, shown = 0, nrf = 0;
+    const td_refusal *rf = st ? td_state_refusals(st, &nrf) : NULL;
+    char vi[768];
+    td_error e;
+
+    *total = 0;
+    if (tdc_replica_outbox_list(c->rep, TDC_OUT_REFUSED, 0, &v, &n, &e)) {
+        fprintf(stderr, "tiendo: không đọc được hộp thư đi: %s (%s)\n", td_err_vi(e.code), e.msg);
+        return 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int resigned = td_refusal_classify(v[i].reason) == TD_RF_RESIGNED;
+        if (!resigned) (*total)++;
+        if (shown >= max) continue;
+        td_refusal_vi(v[i].reason, vi, sizeof vi);
+        printf("  - %s số %llu (%s): %s%s\n", resigned ? "đã ký lại:" : "máy chủ từ chối", (unsigned long long)v[i].seq,
+               *v[i].summary ? v[i].summary : td_entry_kind_vi(v[i].kind), vi, resigned ? "" : "");
+        printf("      (chi tiết: %s)\n", v[i].reason);
+        shown++;
+    }
+    tdc_outbox_items_free(v, n);
+    for (size_t i = 0; i < nrf; i++) {
+        if (!tdc__my_key(st, &c->id, rf[i].author)) continue;
+        (*total)++;
+        if (shown >= max) continue;
+        td_refusal_vi(rf[i].reason, vi, sizeof vi);
+        printf("  - không được tính khi tổng hợp: %s, số %llu (mục nhật ký %llu", td_entry_kind_vi(rf[i].kind),
+               (unsigned long long)rf[i].seq, (unsigned long long)rf[i].index);
+        if (rf[i].task) printf(", nhiệm vụ %u", rf[i].task);
+        printf("): %s\n      (chi tiết: %s)\n", vi, rf[i].reason);
+        shown++;
+    }
+    if (*total + 0 > shown && shown >= max) printf("  ... và các mục khác: tiendo status\n");
+    return 0;
+}
+
 static int tdc__print_outbox(tdc_ctx *c, const tdc_replica_meta *m)
 {
     tdc_outbox_item *v;
@@ -58,13 +121,13 @@ static int tdc__print_outbox(tdc_ctx *c, const tdc_replica_meta *m)
         tdc_outbox_items_free(v, n);
     }
     printf("Đã gửi và được máy chủ lưu: %llu mục\n", (unsigned long long)(m->n_stored + m->n_duplicate));
-    printf("Bị máy chủ từ chối: %llu mục\n", (unsigned long long)m->n_refused);
-    if (m->n_refused) {
-        if (tdc_replica_outbox_list(c->rep, TDC_OUT_REFUSED, TDC_STATUS_ISSUES_MAX, &v, &n, &e)) goto dberr;
-        for (size_t i = 0; i < n; i++)
-            printf("  - số %llu (%s): lý do: %s\n", (unsigned long long)v[i].seq,
-                   *v[i].summary ? v[i].summary : td_entry_kind_vi(v[i].kind), v[i].reason);
-        tdc_outbox_items_free(v, n);
+    {
+        size_t total = 0;
+        /* refused by the server at push, and by the fold, over every key
+         * of this device, with what to do (refusal.h) */
+        printf("Bị từ chối (máy chủ không nhận, hoặc không được tính khi tổng hợp):\n");
+        if (tdc_print_refusals(c, TDC_STATUS_ISSUES_MAX, &total)) return 1;
+        printf("Tổng số mục bị từ chối: %zu\n", total);
     }
     return 0;
 dberr:
@@ -79,16 +142,9 @@ static void tdc__print_state(tdc_ctx *c)
     const td_conflict *cf;
     size_t n, shown = 0, mine = 0;
 
-    rf = td_state_refusals(st, &n);
-    for (size_t i = 0; i < n; i++)
-        if (!memcmp(rf[i].author, c->id.pk, 32)) mine++;
-    printf("Bị từ chối khi tổng hợp (mục của thiết bị này trong nhật ký): %zu mục\n", mine);
-    for (size_t i = 0; i < n && shown < TDC_STATUS_ISSUES_MAX; i++) {
-        if (memcmp(rf[i].author, c->id.pk, 32)) continue;
-        printf("  - mục nhật ký %llu (%s, số %llu): lý do: %s\n", (unsigned long long)rf[i].index,
-               td_entry_kind_vi(rf[i].kind), (unsigned long long)rf[i].seq, rf[i].reason);
-        shown++;
-    }
+    (void)rf;
+    printf("Bị từ chối khi tổng hợp (mục của thiết bị này trong nhật ký, mọi khóa): %zu mục\n",
+           tdc_fold_refusals_mine(st, &c->id));
 
     cf = td_state_conflicts(st, &n);
     mine = 0;

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "log.h"
 #include "sync.h"
 #include "sync_limits.h"
+#include "x509util.h"
 
 /* Watch mode: wait between successful syncs (a month's reports trickle in;
  * a minute is prompt and costs one round trip when nothing is new). */
@@ -98,6 +100,33 @@ static void tdc__clock(int64_t ms, char *buf, size_t n)
              d / 100 % 100, d / 10000);
 }
 
+/* The certificates of this device's earlier keys, kept by `tiendo renew` as
+ * CERT.old-STAMP (the newest TD_PUSH_EARLIER_CERTS_MAX), as DER for
+ * Push.earlier_certs: a device that renewed before its first push proves
+ * the key its outbox was signed with.  Unreadable files are skipped. */
+static size_t tdc__earlier_certs(const char *cert_path, ProtobufCBinaryData v[TD_PUSH_EARLIER_CERTS_MAX])
+{
+    char pat[PATH_MAX + 32];
+    glob_t g;
+    size_t n = 0;
+    snprintf(pat, sizeof pat, "%s.old-*", cert_path);
+    if (glob(pat, 0, NULL, &g) != 0) return 0;
+    for (size_t i = g.gl_pathc; i > 0 && n < TD_PUSH_EARLIER_CERTS_MAX; i--) {
+        X509 *x = NULL;
+        unsigned char *der = NULL;
+        int len;
+        if (td_x509_read_cert(g.gl_pathv[i - 1], &x, NULL)) continue;
+        len = i2d_X509(x, &der);
+        X509_free(x);
+        if (len <= 0) continue;
+        v[n].data = der;
+        v[n].len = (size_t)len;
+        n++;
+    }
+    globfree(&g);
+    return n;
+}
+
 /* One attempt.  Returns 0 or 1; prints the summary or the failure. */
 static int tdc__attempt(tdc__run *run, td_error *why)
 {
@@ -154,7 +183,12 @@ static int tdc__attempt(tdc__run *run, td_error *why)
     so.progress_arg = run;
     so.server_pk = server_pk;
     so.id = &c->id;
+    ProtobufCBinaryData earlier[TD_PUSH_EARLIER_CERTS_MAX];
+    so.n_earlier_certs = tdc__earlier_certs(c->dev.cert_path, earlier);
+    so.earlier_certs = earlier;
+    size_t fold_refused0 = tdc_fold_refusals_mine(tdc_replica_state(c->rep), &c->id);
     rc = tdc_sync_run(c->rep, w, &io, &so, &s, why);
+    for (size_t i = 0; i < so.n_earlier_certs; i++) OPENSSL_free(earlier[i].data);
     if (s.alarm_id) run->alarm_id = s.alarm_id;
     if (rc == TD_OK) {
         /* The log grew by what we pushed after the Welcome counted it. */
@@ -172,9 +206,22 @@ static int tdc__attempt(tdc__run *run, td_error *why)
         td_log_info("own entries: %llu rebuilt from the outbox (no body on the wire), %llu batches pulled again "
                     "with bodies", (unsigned long long)s.own_rebuilt, (unsigned long long)s.own_fallbacks);
     if (!run->quiet) {
+        /* refused: by the server at push (less those signed again with a
+         * new seq), and by the fold among this device's entries pulled */
+        size_t fold_refused = tdc_fold_refusals_mine(tdc_replica_state(c->rep), &c->id);
+        unsigned long long refused = (s.refused > s.resigned ? s.refused - s.resigned : 0) +
+                                     (fold_refused > fold_refused0 ? fold_refused - fold_refused0 : 0);
         printf("Đồng bộ xong: gửi %llu, nhận %llu, bị từ chối %llu.\n", (unsigned long long)(s.stored + s.duplicate),
-               (unsigned long long)s.pulled, (unsigned long long)s.refused);
-        if (s.refused) printf("Xem lý do bị từ chối: tiendo status\n");
+               (unsigned long long)s.pulled, refused);
+        if (s.resigned)
+            printf("Đã ký lại %llu mục máy chủ chưa nhận vì trùng số thứ tự (thiết bị được cài đặt lại): nội dung giữ "
+                   "nguyên, đã gửi lại với số thứ tự mới.\n",
+                   (unsigned long long)s.resigned);
+        if (refused) {
+            size_t total = 0;
+            printf("Các mục bị từ chối và việc cần làm:\n");
+            tdc_print_refusals(c, 10, &total);
+        }
         if (s.cosigned_size) printf("Đã đồng ký điểm kiểm tra cỡ %llu.\n", (unsigned long long)s.cosigned_size);
     }
     return 0;

@@ -726,13 +726,19 @@ int tdc_cmd_task(int argc, char **argv)
     }
     /* condition */
     if (t->deadline.kind == TD_DEADLINE_CONDITIONAL || ts.kind == TD_DEADLINE_CONDITIONAL) {
-        const td_condition *cd = td_state_conditions(st, &n);
+        /* every condition entry, in log order: the last printed one
+         * without "(thay bằng ghi nhận sau)" is in force */
+        const td_condition *cur = NULL, *cd = td_state_conditions(st, &n);
         int found = 0;
+        for (size_t i = 0; i < n; i++)
+            if (cd[i].task == (uint32_t)num) cur = &cd[i];
+        cd = td_state_condition_history(st, &n);
         for (size_t i = 0; i < n; i++) {
             if (cd[i].task != (uint32_t)num) continue;
             found = 1;
             td_date_vi(cd[i].met_date, dbuf2, sizeof dbuf2);
-            printf("Điều kiện: đã đáp ứng ngày %s", dbuf2);
+            printf("Điều kiện%s: đã đáp ứng ngày %s", cur && cur->index == cd[i].index ? "" : " (thay bằng ghi nhận sau)",
+                   dbuf2);
             if (cd[i].due_year) printf("; hạn hoàn thành: tháng %02d/%04d", cd[i].due_month, cd[i].due_year);
             else printf("; chưa có hạn hoàn thành");
             tdc__date_ms(cd[i].received_ms, dbuf2, sizeof dbuf2);
@@ -1099,8 +1105,15 @@ outbox:
         printf("\nChờ gửi: %zu mục", pend.n_items);
         if (n_rep) printf(" (%zu báo cáo)", n_rep);
         printf("; đồng bộ lần cuối: %s\n", when);
-        if (meta.n_refused)
-            printf("Bị máy chủ từ chối: %llu mục (xem lý do: tiendo status)\n", (unsigned long long)meta.n_refused);
+        {
+            /* refused by the server or by the fold, any key of this device */
+            size_t nrf = 0;
+            if (meta.n_refused || tdc_fold_refusals_mine(st, &c.id)) {
+                printf("Bị từ chối:\n");
+                if (tdc_print_refusals(&c, TDC_TODO_LIST_MAX, &nrf) == 0 && nrf)
+                    printf("Số mục bị từ chối: %zu (cần ghi lại theo hướng dẫn trên)\n", nrf);
+            }
+        }
         if (!*next && pend.n_items) snprintf(next, sizeof next, "tiendo sync");
         printf("Việc tiếp theo: %s%s\n", *next ? next : "không còn việc nào trong kỳ này",
                *next && pend.n_items && strcmp(next, "tiendo sync") ? "; rồi gửi đi: tiendo sync" : "");

@@ -64,6 +64,14 @@ int tdc_queue_entry(tdc_ctx *c, const char *cmd, int kind, const uint8_t *payloa
 
 /* Wall clock, ms since the epoch. */
 int64_t tdc_now_ms(void);
+/* Refusals of this device's entries (cmd_status.c): by the server at push
+ * (outbox) and by the fold, over every key of the device, each in
+ * Vietnamese with what to do (common/refusal.h), at most max lines;
+ * *total counts them (entries signed again with a new seq excluded).  0, or
+ * 1 on a database error (printed). */
+int tdc_print_refusals(tdc_ctx *c, size_t max, size_t *total);
+/* Fold refusals of entries signed by any key of this device. */
+size_t tdc_fold_refusals_mine(const td_state *st, const td_identity *id);
 /* Today as yyyymmdd in Asia/Ho_Chi_Minh; the environment variable
  * TIENDO_TODAY=yyyymmdd overrides it (tests; `--date dd/mm/yyyy` of the
  * commands sets it).  Implemented in cmd_report.c. */

@@ -18,6 +18,9 @@ struct tdc_replica {
     char *path;
     td_state *st;        /* NULL when opened without a CA */
     uint64_t cursor;     /* mirror of meta.cursor */
+    uint64_t rescan_until; /* mirror of meta.rescan_until: 0, or re-pulling [1, it) (tdc_replica_visibility) */
+    int refold;          /* a rescan inserted entries below ones folded: fold again from scratch */
+    X509 *ca;            /* borrowed: the state's anchor */
 };
 
 /* ---- schema ------------------------------------------------------------- */
@@ -263,6 +266,9 @@ int tdc_replica_open(tdc_replica **out, const char *path, X509 *ca, td_error *er
         (rc = tdc__meta_read(r, "cursor", &cursor, err)))
         goto fail;
     r->cursor = cursor > 0 ? (uint64_t)cursor : TDC_REPLICA_CURSOR_START;
+    if ((rc = tdc__meta_read(r, "rescan_until", &cursor, err))) goto fail;
+    r->rescan_until = cursor > 0 ? (uint64_t)cursor : 0;
+    r->ca = ca;
     if (ca && (rc = tdc__rebuild(r, ca, err))) goto fail;
     *out = r;
     return TD_OK;
@@ -295,12 +301,18 @@ uint64_t tdc_replica_cursor(const tdc_replica *r) { return r->cursor; }
 
 /* ---- pulled ------------------------------------------------------------- */
 
+/* meta.vis_sig: the first 8 bytes of td_state_visibility_sig of the rule the
+ * pulled rows reflect; TDC__VIS_FIRST after a new replica's first batch (no
+ * rule recorded yet, nothing behind the cursor pulled under another); 0 in
+ * a replica older than the rule (rescanned once). */
+#define TDC__VIS_FIRST 1
+
 int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint64_t next, td_error *err)
 {
     sqlite3_stmt *ins = NULL;
     int64_t cursor_db;
     uint64_t prev = 0, seen = 0;
-    int rc;
+    int rc, refold = 0;
 
     if (next < r->cursor)
         return td_error_set(err, TD_EPROTO, "%s: cursor would go back from %llu to %llu", r->path,
@@ -322,7 +334,11 @@ int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint6
                           r->path, (long long)cursor_db, (unsigned long long)r->cursor);
         goto fail;
     }
-    if ((rc = tdc__prepare(r, "INSERT INTO pulled(idx, body, received_ms) VALUES (?1, ?2, ?3)", &ins, err)))
+    /* A rescan (tdc_replica_visibility) pulls again what is held: kept. */
+    if ((rc = tdc__prepare(r,
+                           r->rescan_until ? "INSERT OR IGNORE INTO pulled(idx, body, received_ms) VALUES (?1, ?2, ?3)"
+                                           : "INSERT INTO pulled(idx, body, received_ms) VALUES (?1, ?2, ?3)",
+                           &ins, err)))
         goto fail;
     for (size_t i = 0; i < n; i++) {
         sqlite3_bind_int64(ins, 1, (int64_t)v[i].index);
@@ -332,13 +348,37 @@ int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint6
             rc = tdc__dberr(r, err, "storing a pulled entry");
             goto fail;
         }
+        if (r->rescan_until && sqlite3_changes(r->db) > 0) refold = 1;
         sqlite3_reset(ins);
     }
     sqlite3_finalize(ins);
     ins = NULL;
+    if (r->rescan_until && next >= r->rescan_until && (rc = tdc__meta_write(r, "rescan_until", 0, err))) goto fail;
+    /* the first batch of a new replica: pulled under the server's current
+     * rule, nothing behind it to rescan (tdc_replica_visibility) */
+    if (r->cursor == TDC_REPLICA_CURSOR_START && !r->rescan_until && n) {
+        int64_t sig;
+        if ((rc = tdc__meta_read(r, "vis_sig", &sig, err)) ||
+            (!sig && (rc = tdc__meta_write(r, "vis_sig", TDC__VIS_FIRST, err))))
+            goto fail;
+    }
     if ((rc = tdc__meta_write(r, "cursor", (int64_t)next, err)) || (rc = tdc__exec(r, "COMMIT", err)))
         goto fail;
     r->cursor = next;
+    if (r->rescan_until) {
+        /* entries may have gone in below ones already folded: the state
+         * is folded again from scratch once the rescan is through */
+        r->refold |= refold;
+        if (next < r->rescan_until) return TD_OK;
+        r->rescan_until = 0;
+        if (r->st && r->refold) {
+            td_state_free(r->st);
+            r->st = NULL;
+            r->refold = 0;
+            return tdc__rebuild(r, r->ca, err);
+        }
+        return TD_OK;
+    }
     if (r->st) {
         /* Only entries the fold accepted move our clock, and only within
          * the bound (entry.h TD_HLC_MAX_SKEW_MS); a refused one, or one
@@ -365,6 +405,106 @@ fail:
     return rc;
 }
 
+/* ---- visibility --------------------------------------------------------- */
+
+
+static int64_t tdc__vis_value(const unsigned char sig[32])
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v = v << 8 | sig[i];
+    v |= 2;   /* never 0 nor TDC__VIS_FIRST */
+    return (int64_t)(v & INT64_MAX);
+}
+
+int tdc_replica_visibility(tdc_replica *r, const char *agency, td_role role, int *rescan, td_error *err)
+{
+    unsigned char sig[32];
+    int64_t stored, now, cursor_db;
+    sqlite3_stmt *sel = NULL, *del = NULL;
+    uint64_t *gone = NULL;
+    size_t n_gone = 0, cap = 0;
+    int rc, step, again;
+
+    *rescan = 0;
+    if (!r->st || role != TD_ROLE_OFFICE) return TD_OK;
+    td_state_visibility_sig(r->st, agency, role, sig);
+    now = tdc__vis_value(sig);
+    if ((rc = tdc__meta_read(r, "vis_sig", &stored, err))) return rc;
+    if (stored == now) return TD_OK;
+    again = stored != TDC__VIS_FIRST && r->cursor > TDC_REPLICA_CURSOR_START;
+    if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
+    if ((rc = tdc__meta_read(r, "cursor", &cursor_db, err))) goto fail;
+    if ((uint64_t)cursor_db != r->cursor) {
+        rc = td_error_set(err, TD_EBUSY, "%s: replica changed by another process (cursor %lld, expected %llu)",
+                          r->path, (long long)cursor_db, (unsigned long long)r->cursor);
+        goto fail;
+    }
+    /* drop what the rule no longer shows this agency */
+    if ((rc = tdc__prepare(r, "SELECT idx, body FROM pulled ORDER BY idx", &sel, err))) goto fail;
+    while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+        const uint8_t *body = sqlite3_column_blob(sel, 1);
+        size_t len = (size_t)sqlite3_column_bytes(sel, 1);
+        if (td_state_entry_visible(r->st, body, len, agency, role)) continue;
+        if (n_gone == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            uint64_t *g = realloc(gone, nc * sizeof *g);
+            if (!g) {
+                rc = td_error_set(err, TD_ENOMEM, "%s: entries no longer visible", r->path);
+                goto fail;
+            }
+            gone = g;
+            cap = nc;
+        }
+        gone[n_gone++] = (uint64_t)sqlite3_column_int64(sel, 0);
+    }
+    if (step != SQLITE_DONE) {
+        rc = tdc__dberr(r, err, "reading pulled entries");
+        goto fail;
+    }
+    sqlite3_finalize(sel);
+    sel = NULL;
+    if ((rc = tdc__prepare(r, "DELETE FROM pulled WHERE idx = ?1", &del, err))) goto fail;
+    for (size_t i = 0; i < n_gone; i++) {
+        sqlite3_bind_int64(del, 1, (int64_t)gone[i]);
+        if (sqlite3_step(del) != SQLITE_DONE) {
+            rc = tdc__dberr(r, err, "dropping an entry no longer visible");
+            goto fail;
+        }
+        sqlite3_reset(del);
+    }
+    sqlite3_finalize(del);
+    del = NULL;
+    /* what became visible behind the cursor: pull again from the start */
+    if (again) {
+        uint64_t until = r->rescan_until > r->cursor ? r->rescan_until : r->cursor;
+        if ((rc = tdc__meta_write(r, "rescan_until", (int64_t)until, err)) ||
+            (rc = tdc__meta_write(r, "cursor", TDC_REPLICA_CURSOR_START, err)))
+            goto fail;
+    }
+    if ((rc = tdc__meta_write(r, "vis_sig", now, err)) || (rc = tdc__exec(r, "COMMIT", err))) goto fail;
+    if (again) {
+        r->rescan_until = r->rescan_until > r->cursor ? r->rescan_until : r->cursor;
+        r->cursor = TDC_REPLICA_CURSOR_START;
+        r->refold = 1;
+    }
+    td_log_info("replica %s: visible set of %s changed; %zu entries dropped%s", r->path, agency, n_gone,
+                again ? ", pulling again from the start of the log" : "");
+    free(gone);
+    *rescan = again;
+    if (n_gone && !again) {
+        td_state_free(r->st);
+        r->st = NULL;
+        return tdc__rebuild(r, r->ca, err);
+    }
+    return TD_OK;
+fail:
+    sqlite3_finalize(sel);
+    sqlite3_finalize(del);
+    free(gone);
+    tdc__rollback(r);
+    return rc;
+}
+
 /* ---- outbox ------------------------------------------------------------- */
 
 void tdc_outbox_items_free(tdc_outbox_item *v, size_t n)
@@ -378,9 +518,10 @@ void tdc_outbox_items_free(tdc_outbox_item *v, size_t n)
     free(v);
 }
 
-int tdc_replica_outbox_add(tdc_replica *r, const td_identity *id, int kind, const uint8_t *payload,
-                           size_t payload_len, const char *summary, int64_t now_ms, uint64_t floor_seq,
-                           uint64_t *seq_out, td_error *err)
+/* The body of tdc_replica_outbox_add, inside the caller's transaction. */
+static int tdc__outbox_insert(tdc_replica *r, const td_identity *id, int kind, const uint8_t *payload,
+                              size_t payload_len, const char *summary, int64_t now_ms, uint64_t floor_seq,
+                              uint64_t *seq_out, td_error *err)
 {
     sqlite3_stmt *st = NULL;
     td_entry_fields f;
@@ -390,9 +531,6 @@ int tdc_replica_outbox_add(tdc_replica *r, const td_identity *id, int kind, cons
     uint64_t seq;
     int rc;
 
-    if (!id->cert) return td_error_set(err, TD_EARG, "device identity has no certificate");
-    /* IMMEDIATE: two `tiendo report` at once must not take the same seq. */
-    if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
     if ((rc = tdc__prepare(r, "SELECT COALESCE(MAX(seq), 0) FROM outbox", &st, err))) goto fail;
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = tdc__dberr(r, err, "reading the last outbox seq");
@@ -429,13 +567,97 @@ int tdc_replica_outbox_add(tdc_replica *r, const td_identity *id, int kind, cons
     }
     sqlite3_finalize(st);
     st = NULL;
-    if ((rc = tdc__meta_write(r, "hlc", (int64_t)f.hlc, err)) || (rc = tdc__exec(r, "COMMIT", err))) goto fail;
+    if ((rc = tdc__meta_write(r, "hlc", (int64_t)f.hlc, err))) goto fail;
     free(body);
     if (seq_out) *seq_out = seq;
     return TD_OK;
 fail:
     sqlite3_finalize(st);
     free(body);
+    return rc;
+}
+
+int tdc_replica_outbox_add(tdc_replica *r, const td_identity *id, int kind, const uint8_t *payload,
+                           size_t payload_len, const char *summary, int64_t now_ms, uint64_t floor_seq,
+                           uint64_t *seq_out, td_error *err)
+{
+    int rc;
+    if (!id->cert) return td_error_set(err, TD_EARG, "device identity has no certificate");
+    /* IMMEDIATE: two `tiendo report` at once must not take the same seq. */
+    if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
+    if ((rc = tdc__outbox_insert(r, id, kind, payload, payload_len, summary, now_ms, floor_seq, seq_out, err)) ||
+        (rc = tdc__exec(r, "COMMIT", err))) {
+        tdc__rollback(r);
+        return rc;
+    }
+    return TD_OK;
+}
+
+uint64_t tdc_replica_device_last_seq(const tdc_replica *r, const td_identity *id)
+{
+    uint64_t best = 0;
+    size_t n;
+    if (!r->st) return 0;
+    n = td_state_author_count(r->st);
+    for (size_t i = 0; i < n; i++) {
+        const td_author *a = td_state_author_at(r->st, i);
+        if (!memcmp(a->key, id->pk, 32) ||
+            (!a->is_server && a->role == id->subject.role && !strcmp(a->agency, id->subject.agency) &&
+             !strcmp(a->device, id->subject.device)))
+            if (a->last_seq > best) best = a->last_seq;
+    }
+    return best;
+}
+
+int tdc_replica_outbox_resign(tdc_replica *r, const td_identity *id, int64_t now_ms, size_t *n_resigned,
+                              td_error *err)
+{
+    sqlite3_stmt *sel = NULL, *upd = NULL;
+    uint64_t floor_seq = tdc_replica_device_last_seq(r, id);
+    int rc, step;
+
+    *n_resigned = 0;
+    if (!id->cert) return TD_OK;
+    if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
+    if ((rc = tdc__prepare(r, "SELECT seq, body, summary, reason FROM outbox WHERE status = 'refused' AND ("
+                              "reason LIKE 'equivocation:%' OR reason LIKE 'sequence gap:%' OR "
+                              "reason LIKE 'seq % already passed but not in the log%') ORDER BY seq",
+                           &sel, err)) ||
+        (rc = tdc__prepare(r, "UPDATE outbox SET reason = ?2 WHERE seq = ?1", &upd, err)))
+        goto fail;
+    while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+        uint64_t old = (uint64_t)sqlite3_column_int64(sel, 0), seq = 0;
+        const char *summary = (const char *)sqlite3_column_text(sel, 2);
+        const char *reason = (const char *)sqlite3_column_text(sel, 3);
+        char why[TDC_REASON_MAX + 64];
+        td_entry en;
+        if (td_entry_decode(sqlite3_column_blob(sel, 1), (size_t)sqlite3_column_bytes(sel, 1), &en, NULL)) continue;
+        rc = tdc__outbox_insert(r, id, (int)en.e->kind, en.e->payload.data, en.e->payload.len, summary, now_ms,
+                                floor_seq, &seq, err);
+        td_entry_free(&en);
+        if (rc) goto fail;
+        snprintf(why, sizeof why, "%s%llu: %s", TDC_RESIGNED_PREFIX, (unsigned long long)seq, reason ? reason : "");
+        sqlite3_bind_int64(upd, 1, (int64_t)old);
+        sqlite3_bind_text(upd, 2, why, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(upd) != SQLITE_DONE) {
+            rc = tdc__dberr(r, err, "marking a re-signed entry");
+            goto fail;
+        }
+        sqlite3_reset(upd);
+        td_log_info("outbox seq %llu (refused: %s) re-signed as seq %llu", (unsigned long long)old,
+                    reason ? reason : "", (unsigned long long)seq);
+        (*n_resigned)++;
+    }
+    if (step != SQLITE_DONE) {
+        rc = tdc__dberr(r, err, "reading refused entries");
+        goto fail;
+    }
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
+    return tdc__exec(r, "COMMIT", err);
+fail:
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
     tdc__rollback(r);
     return rc;
 }

@@ -35,6 +35,7 @@
 #include "derive.h"
 #include "err.h"
 #include "identity.h"
+#include "refusal.h"
 
 /* File name of the replica inside DEVDIR. */
 #define TDC_REPLICA_FILE "replica.db"
@@ -135,6 +136,21 @@ uint64_t tdc_replica_cursor(const tdc_replica *r);
 int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint64_t next, td_error *err);
 
 /*
+ * Visibility (derive.h, the visibility rule): call after a complete pull.
+ * When the rule's answer for (agency, role office) differs from the one the
+ * pulled rows reflect (meta vis_sig: a plan re-import changed roles, an
+ * agency changed), the entries it no longer shows are dropped, and if
+ * entries behind the cursor may have become visible the cursor goes back to
+ * the start (*rescan = 1) with meta rescan_until = the old cursor: the next
+ * pulls keep what is held (INSERT OR IGNORE) and the state is folded again
+ * from scratch once the cursor passes rescan_until.  One transaction;
+ * central and inspector (who see everything) never change.  Cost: a
+ * rescan re-sends every entry visible to the agency (bounded work per
+ * round trip on the server); the state is rebuilt once.
+ */
+int tdc_replica_visibility(tdc_replica *r, const char *agency, td_role role, int *rescan, td_error *err);
+
+/*
  * Create, sign and queue a new entry of this device, in one transaction:
  * seq = max(last outbox seq, floor_seq) + 1, hlc = td_hlc_next(max(meta
  * hlc, clocks seen in pulled entries), now_ms), device time = now_ms,
@@ -146,6 +162,25 @@ int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint6
 int tdc_replica_outbox_add(tdc_replica *r, const td_identity *id, int kind, const uint8_t *payload,
                            size_t payload_len, const char *summary, int64_t now_ms, uint64_t floor_seq,
                            uint64_t *seq_out, td_error *err);
+
+/* The highest seq of this device in the pulled log: over its current key
+ * and every earlier key of the same agency, device and role (renewals). */
+uint64_t tdc_replica_device_last_seq(const tdc_replica *r, const td_identity *id);
+
+/*
+ * Seq recovery (a replica made again from an existing key: a reinstalled
+ * PC).  Every outbox entry the server refused because of its seq alone
+ * ("equivocation: another entry with seq N ...", "sequence gap: ...", "seq
+ * N already passed ...": the server stored NOT this entry) is signed again,
+ * same kind and payload, with the next seq after both the outbox and the
+ * device's last seq in the pulled log (call after a pull), as a new pending
+ * entry; the refused row keeps its text and its reason becomes
+ * TDC_RESIGNED_PREFIX "<new seq>: <old reason>" (shown to the clerk, never
+ * re-signed twice).  One transaction; *n_resigned counts them.
+ */
+#define TDC_RESIGNED_PREFIX TD_REFUSAL_RESIGNED_PREFIX
+int tdc_replica_outbox_resign(tdc_replica *r, const td_identity *id, int64_t now_ms, size_t *n_resigned,
+                              td_error *err);
 
 /*
  * Pending entries with seq > after_seq, in seq order, at most max_n of

@@ -11,6 +11,7 @@
 #include <sys/time.h>
 
 #include "attach.h"
+#include "clock.h"
 #include "blob.h"
 #include "entry.h"
 #include "frame.h"
@@ -331,7 +332,7 @@ static int tdc__call(const tdc_sync_io *io, const Tiendo__Frame *req, Tiendo__Fr
 
 /* Send one batch of pending entries (a Push frame). */
 static int tdc__push_send(const tdc_sync_io *io, const tdc_outbox_item *items, size_t n, tdc_sync_stats *s,
-                          td_error *err)
+                          const tdc_sync_opts *o, td_error *err)
 {
     Tiendo__SignedEntry **ses = calloc(n, sizeof *ses);
     Tiendo__Frame f = TIENDO__FRAME__INIT;
@@ -349,6 +350,20 @@ static int tdc__push_send(const tdc_sync_io *io, const tdc_outbox_item *items, s
     }
     push.n_entries = n;
     push.entries = ses;
+    /* key continuity: entries signed with an earlier key of this device
+     * travel with its certificate (the server may never have seen it) */
+    if (o->id && o->n_earlier_certs)
+        for (size_t i = 0; i < n; i++)
+            if (ses[i]->body.len) {
+                Tiendo__Entry *e = tiendo__entry__unpack(NULL, ses[i]->body.len, ses[i]->body.data);
+                int other = e && e->author.len == 32 && memcmp(e->author.data, o->id->pk, 32);
+                tiendo__entry__free_unpacked(e, NULL);
+                if (other) {
+                    push.n_earlier_certs = o->n_earlier_certs;
+                    push.earlier_certs = (ProtobufCBinaryData *)o->earlier_certs;
+                    break;
+                }
+            }
     f.body_case = TIENDO__FRAME__BODY_PUSH;
     f.push = &push;
     if ((rc = io->send(io->arg, &f, err))) goto out;
@@ -484,7 +499,7 @@ static int tdc__push_all(tdc_replica *r, const tdc_sync_io *io, const tdc_sync_o
                 break;
             }
             after = items[n - 1].seq;
-            if ((rc = tdc__push_send(io, items, n, s, err))) {
+            if ((rc = tdc__push_send(io, items, n, s, o, err))) {
                 tdc_outbox_items_free(items, n);
                 goto out;
             }
@@ -1035,6 +1050,28 @@ int tdc_sync_blob_fetch(const tdc_sync_io *io, const unsigned char sha[32], uint
     return 0;
 }
 
+/*
+ * Pull until the replica holds what the visibility rule (derive.h) shows
+ * its agency: after each complete pull, a change of the visible set (a plan
+ * re-import changing roles, an agency change) drops what stopped being
+ * visible and pulls again from the start of the log, keeping what is held
+ * (tdc_replica_visibility).  Bounded: a log that keeps changing the rule
+ * during the session is caught up by the next sync.
+ */
+static int tdc__pull_visible(tdc_replica *r, const Tiendo__Welcome *w, const tdc_sync_io *io,
+                             const tdc_sync_opts *o, tdc_sync_stats *s, td_error *err)
+{
+    td_role role = w->role && *w->role ? td_role_parse(w->role) : TD_ROLE_OFFICE;
+    int rc, again = 0;
+    for (int round = 0; round < 4; round++) {
+        if ((rc = tdc__pull_all(r, w, io, o, s, err))) return rc;
+        if (!o->agency || (rc = tdc_replica_visibility(r, o->agency, role, &again, err))) return rc;
+        if (!again) return TD_OK;
+        s->rescans++;
+    }
+    return TD_OK;
+}
+
 int tdc_sync_run(tdc_replica *r, const Tiendo__Welcome *w, const tdc_sync_io *io, const tdc_sync_opts *o,
                  tdc_sync_stats *stats, td_error *err)
 {
@@ -1079,7 +1116,20 @@ int tdc_sync_run(tdc_replica *r, const Tiendo__Welcome *w, const tdc_sync_io *io
     }
     /* What we just stored is new to us too: pull it back, so that the
      * replica's state includes our own entries as the server folded them. */
-    if ((w->has_new || stats->stored || stats->duplicate) && (rc = tdc__pull_all(r, w, io, o, stats, err))) return rc;
+    if ((w->has_new || stats->stored || stats->duplicate) && (rc = tdc__pull_visible(r, w, io, o, stats, err)))
+        return rc;
+    /* seq recovery: what was refused for its seq alone is signed again after
+     * the device's last seq now pulled, and sent (tdc_replica_outbox_resign) */
+    if (o->id) {
+        size_t k = 0;
+        if ((rc = tdc_replica_outbox_resign(r, o->id, o->now_ms ? o->now_ms : td_clock_now_ms(), &k, err)))
+            return rc;
+        if (k) {
+            stats->resigned += k;
+            if ((rc = tdc__push_all(r, io, o, stats, 0, err)) || (rc = tdc__pull_visible(r, w, io, o, stats, err)))
+                return rc;
+        }
+    }
     if (block.rc) {
         *err = block.err;
         return block.rc;

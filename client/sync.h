@@ -113,6 +113,11 @@ typedef struct tdc_sync_opts {
     int64_t now_ms;              /* 0 = wall clock (verification and alarm times) */
     size_t push_window;          /* Push frames in flight; 0 = TDC_PUSH_WINDOW, at most TDC_PUSH_WINDOW_MAX */
     int no_own_omit;             /* 1: pull every body, even with a version-3 server (tests, comparisons) */
+    /* DER certificates of this device's earlier keys (kept by `tiendo
+     * renew`): sent with a Push holding entries signed by a key other than
+     * id's (Push.earlier_certs: key continuity).  Borrowed. */
+    const ProtobufCBinaryData *earlier_certs;
+    size_t n_earlier_certs;
 } tdc_sync_opts;
 
 typedef struct tdc_sync_stats {
@@ -131,6 +136,8 @@ typedef struct tdc_sync_stats {
     /* own entries (protocol >= TD_PROTO_OWN, issue 8) */
     uint64_t own_rebuilt;        /* pulled entries rebuilt from the outbox (no body on the wire) */
     uint64_t own_fallbacks;      /* batches pulled again with bodies: the outbox could not vouch */
+    uint64_t rescans;            /* pulls from the start after the visible set changed (tdc_replica_visibility) */
+    uint64_t resigned;           /* refused for their seq alone and signed again (tdc_replica_outbox_resign) */
 } tdc_sync_stats;
 
 /*

@@ -170,6 +170,8 @@ struct td_state {
 
     td_condition *conds;
     size_t n_conds, cap_conds;
+    td_condition *cond_hist;     /* every applied condition, in log order (notes owned) */
+    size_t n_cond_hist, cap_cond_hist;
     td__map cond_map;
 
     td_refusal *refusals;
@@ -449,6 +451,8 @@ void td_state_free(td_state *st)
     td__map_free(&st->ival_map);
     for (size_t i = 0; i < st->n_conds; i++) td__sfree(st->conds[i].note);
     free(st->conds);
+    for (size_t i = 0; i < st->n_cond_hist; i++) td__sfree(st->cond_hist[i].note);
+    free(st->cond_hist);
     td__map_free(&st->cond_map);
     free(st->refusals);
     free(st->conflicts);
@@ -616,7 +620,9 @@ int td_state_agency_on_task_at(const td_state *st, uint32_t task, const char *ag
 
 int td_state_agency_on_task(const td_state *st, uint32_t task, const char *agency)
 {
-    return td_state_agency_on_task_at(st, task, agency, td_clock_today());
+    /* the visibility rule (derive.h): every agency change in the log is in
+     * effect, whatever its date; never the wall clock */
+    return td_state_agency_on_task_at(st, task, agency, TD_VISIBILITY_DATE);
 }
 
 int td_state_visible(const td_state *st, int kind, const char *entry_agency, uint32_t task, const char *agency,
@@ -635,6 +641,68 @@ int td_state_visible(const td_state *st, int kind, const char *entry_agency, uin
     }
     if (entry_agency && !strcmp(entry_agency, agency)) return 1;
     return task != 0 && td_state_agency_on_task(st, task, agency);
+}
+
+/* The task a report, review or condition payload concerns, else 0. */
+static uint32_t td__payload_task(int kind, const uint8_t *payload, size_t len)
+{
+    uint32_t task = 0;
+    switch (kind) {
+    case TIENDO__ENTRY_KIND__ENTRY_REPORT: {
+        Tiendo__ReportPayload *p = tiendo__report_payload__unpack(NULL, len, payload);
+        if (p) task = p->task;
+        tiendo__report_payload__free_unpacked(p, NULL);
+        break;
+    }
+    case TIENDO__ENTRY_KIND__ENTRY_REVIEW: {
+        Tiendo__ReviewPayload *p = tiendo__review_payload__unpack(NULL, len, payload);
+        if (p) task = p->task;
+        tiendo__review_payload__free_unpacked(p, NULL);
+        break;
+    }
+    case TIENDO__ENTRY_KIND__ENTRY_CONDITION: {
+        Tiendo__ConditionPayload *p = tiendo__condition_payload__unpack(NULL, len, payload);
+        if (p) task = p->task;
+        tiendo__condition_payload__free_unpacked(p, NULL);
+        break;
+    }
+    default:
+        break;
+    }
+    return task;
+}
+
+int td_state_entry_visible(const td_state *st, const uint8_t *buf, size_t len, const char *agency, td_role role)
+{
+    td_entry en;
+    int yes;
+    if (role == TD_ROLE_CENTRAL || role == TD_ROLE_INSPECTOR) return 1;
+    if (td_entry_decode(buf, len, &en, NULL) != TD_OK) return 1;   /* kept: the fold records it refused */
+    yes = td_state_visible(st, (int)en.e->kind, en.e->agency,
+                           td__payload_task((int)en.e->kind, en.e->payload.data, en.e->payload.len), agency, role);
+    td_entry_free(&en);
+    return yes;
+}
+
+void td_state_visibility_sig(const td_state *st, const char *agency, td_role role, unsigned char out[32])
+{
+    crypto_hash_sha256_state h;
+    unsigned char b[4];
+    crypto_hash_sha256_init(&h);
+    crypto_hash_sha256_update(&h, (const unsigned char *)"tiendo-visibility-1", 19);
+    if (role == TD_ROLE_OFFICE && agency && *agency) {
+        const td_plan *p = td_state_plan(st);
+        for (size_t i = 0; i < p->n_tasks; i++) {
+            uint32_t t = (uint32_t)p->tasks[i].number;
+            if (!td_state_agency_on_task(st, t, agency)) continue;
+            b[0] = (unsigned char)(t >> 24);
+            b[1] = (unsigned char)(t >> 16);
+            b[2] = (unsigned char)(t >> 8);
+            b[3] = (unsigned char)t;
+            crypto_hash_sha256_update(&h, b, 4);
+        }
+    }
+    crypto_hash_sha256_final(&h, out);
 }
 
 /* --- one apply ------------------------------------------------------------- */
@@ -732,8 +800,16 @@ static int td__apply_cert(td__ctx *c, int self)
         rc = TD_ENOMEM;
         goto done;
     }
-    /* the chain is judged at the time the server wrote the entry */
-    X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(vc), (time_t)(e->device_time_ms / 1000));
+    /* the chain is judged at the time the server wrote the entry, or at the
+     * end of the certificate's validity if that is earlier: an earlier key
+     * of a renewed device, recorded when its entries (signed while it was
+     * valid) reach the server (key continuity); its entries are still judged
+     * against its validity (check 3) */
+    {
+        int64_t t = e->device_time_ms / 1000, end;
+        if (!self && !td_x509_time_unix(X509_get0_notAfter(x), &end, NULL) && end - 1 < t) t = end - 1;
+        X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(vc), (time_t)t);
+    }
     if (X509_verify_cert(vc) != 1) {
         td__refuse(c, "certificate does not chain to the CA: %s",
                    X509_verify_cert_error_string(X509_STORE_CTX_get_error(vc)));
@@ -1491,6 +1567,28 @@ static int td__apply_condition(td__ctx *c)
         rc = TD_ENOMEM;
         goto done;
     }
+    /* the history first: status at a past date uses what was known then */
+    if (td__grow((void **)&st->cond_hist, &st->cap_cond_hist, st->n_cond_hist, 1, sizeof *st->cond_hist)) {
+        rc = TD_ENOMEM;
+        goto done;
+    }
+    k = &st->cond_hist[st->n_cond_hist];
+    memset(k, 0, sizeof *k);
+    if (!(k->note = td__sdup(p->note))) {
+        rc = TD_ENOMEM;
+        goto done;
+    }
+    st->n_cond_hist++;
+    k->task = task;
+    k->met_date = p->met_date;
+    k->due_year = p->due_year;
+    k->due_month = p->due_month;
+    k->index = c->index;
+    memcpy(k->author, e->author.data, 32);
+    k->seq = e->seq;
+    k->hlc = e->hlc;
+    k->device_time_ms = e->device_time_ms;
+    k->received_ms = c->received_ms;
     h = td__hash(st, &task, sizeof task);
     if ((i = td__map_find(&st->cond_map, h, td__cond_eq, st, &task)) < 0) {
         i = (long)st->n_conds++;
@@ -1724,6 +1822,12 @@ const td_condition *td_state_conditions(const td_state *cst, size_t *n)
     td_state *st = (td_state *)cst;
     *n = st->n_conds;
     return td__view(st->conds, st->n_conds, sizeof *st->conds, td__cond_cmp, (void **)&st->v_conds, &st->v_conds_ok);
+}
+
+const td_condition *td_state_condition_history(const td_state *st, size_t *n)
+{
+    *n = st->n_cond_hist;
+    return st->cond_hist;
 }
 
 const td_report_version *td_state_report_versions(const td_state *st, size_t *n)

@@ -361,6 +361,11 @@ const td_conflict *td_state_conflicts(const td_state *st, size_t *n);
 const td_report_version *td_state_report_versions(const td_state *st, size_t *n);
 const td_review_event *td_state_reviews(const td_state *st, size_t *n);
 const td_deadline_change *td_state_deadline_changes(const td_state *st, size_t *n);
+/* Every applied condition, in log order (td_state_conditions has the current
+ * one per task): status at a past date takes, among those received by then,
+ * the largest (hlc, author key, seq), so a later condition entry never
+ * changes what an earlier date shows. */
+const td_condition *td_state_condition_history(const td_state *st, size_t *n);
 /*
  * The report versions sorted by (task, agency, period), then in the fold's
  * order (hlc, author key, seq): within a key the last one is the current
@@ -382,9 +387,22 @@ enum { TD_TASK_LEADS = 1, TD_TASK_PARTNERS = 2 };
 int td_state_task_agencies(const td_state *st, uint32_t task, int date, int which, const char ***v, size_t *n);
 
 /*
- * Is `agency` lead or partner of task `task` in the current plan, with
- * successor links followed as of today (Asia/Ho_Chi_Minh)?  (Groups
- * expanded.)  0 for an unknown task or on out of memory.
+ * VISIBILITY RULE (decided from the log alone, never the wall clock): an
+ * office sees an entry on a task when its agency is lead or partner of the
+ * task in the CURRENT plan (the last ENTRY_PLAN folded), groups expanded
+ * and successor links followed with EVERY agency change folded so far in
+ * effect, whatever the change's date.  So a dated rename/merge/split takes
+ * effect for visibility at the log position where it was appended (a merge
+ * dated tomorrow changes who sees what as soon as it is in the log, not
+ * tomorrow), and a plan re-import at its own position.  The fold's checks
+ * of an entry (on task AS OF THE ENTRY'S DEVICE DATE) are unchanged: this
+ * date only decides who sees what.  Any replica holding the plan and agency
+ * entries (every office does) computes the same answer as the server.
+ */
+#define TD_VISIBILITY_DATE 99991231
+/*
+ * Is `agency` lead or partner of task `task` under the visibility rule
+ * above?  (Groups expanded.)  0 for an unknown task or on out of memory.
  */
 int td_state_agency_on_task(const td_state *st, uint32_t task, const char *agency);
 /* The same as of day `date` (yyyymmdd): what the fold uses, with the
@@ -403,10 +421,23 @@ int64_t td_state_day_end_ms(int yyyymmdd);
  * that td_state_apply described as (kind, author agency, task)?  Central and
  * inspector see everything; an office sees plan, agency, certificate and
  * revocation entries, its own agency's entries, and entries on tasks where
- * its agency is lead or partner (in the current plan).
+ * its agency is lead or partner (the visibility rule above).
  */
 int td_state_visible(const td_state *st, int kind, const char *entry_agency, uint32_t task,
                      const char *agency, td_role role);
+
+/* td_state_visible for a serialized SignedEntry (kind, Entry.agency and
+ * the payload's task decoded here); an entry that does not decode counts as
+ * visible (the fold records it refused). */
+int td_state_entry_visible(const td_state *st, const uint8_t *buf, size_t len, const char *agency, td_role role);
+/*
+ * A digest of what decides an office's visible set under the rule above:
+ * the plan's tasks on which (agency, role) is lead or partner.  When it
+ * changes (plan re-import, agency change), entries behind the replica's
+ * cursor may have become visible or stopped being visible (client/replica.h
+ * tdc_replica_visibility).  Central and inspector: a constant.
+ */
+void td_state_visibility_sig(const td_state *st, const char *agency, td_role role, unsigned char out[32]);
 
 /*
  * SHA-256 over a canonical serialization of the state: plan, registry,

@@ -562,7 +562,11 @@ static int td__build_flagged(td_mreport *r, td_error *err)
     for (size_t i = 0; i < n; i++) {
         td_mr_flagged *nv;
         if (!rep[i].time_flags || rep[i].received_ms >= end_ms) continue;
-        if (strcmp(rep[i].period, r->periods[0]) < 0 || strcmp(rep[i].period, r->period) > 0) continue;
+        /* a report signed after the server received it (a PC clock ahead)
+         * claims a later period than the meeting's: flagged all the same */
+        if (strcmp(rep[i].period, r->periods[0]) < 0 ||
+            (strcmp(rep[i].period, r->period) > 0 && !(rep[i].time_flags & TD_TIMEF_FUTURE)))
+            continue;
         if (!(nv = realloc(r->flagged, (r->n_flagged + 1) * sizeof *nv)))
             return td_error_set(err, TD_ENOMEM, "out of memory");
         r->flagged = nv;

@@ -358,13 +358,22 @@ static const td_deadline *td__deadline_at(const td_state *st, const td_task *t, 
     return d;
 }
 
+/* The condition of task in force at end_ms: among the condition entries
+ * received before it, the current one by the fold's order (hlc, author key,
+ * seq); NULL if none.  History, so a later entry never changes the past. */
 static const td_condition *td__condition_at(const td_state *st, uint32_t task, int64_t end_ms)
 {
     size_t n;
-    const td_condition *c = td_state_conditions(st, &n);
-    for (size_t i = 0; i < n; i++)
-        if (c[i].task == task) return c[i].received_ms < end_ms ? &c[i] : NULL;
-    return NULL;
+    const td_condition *c = td_state_condition_history(st, &n), *best = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (c[i].task != task || c[i].received_ms >= end_ms) continue;
+        if (best) {
+            int k = c[i].hlc != best->hlc ? (c[i].hlc > best->hlc ? 1 : -1) : memcmp(c[i].author, best->author, 32);
+            if (k < 0 || (k == 0 && c[i].seq < best->seq)) continue;
+        }
+        best = &c[i];
+    }
+    return best;
 }
 
 /* What a task's deadline asks at day `date`. */

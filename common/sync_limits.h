@@ -8,6 +8,8 @@
 /* A Push carries at most this many entries: one SQLite transaction of 500
  * inserts commits in a few ms, and a cut link loses at most one batch. */
 #define TD_PUSH_MAX_ENTRIES 500
+/* Push.earlier_certs looked at (a device renews a few times in its life). */
+#define TD_PUSH_EARLIER_CERTS_MAX 4
 /* ...and at most this many bytes of SignedEntry, well under the 4 MiB frame
  * limit even with protobuf overhead. */
 #define TD_PUSH_MAX_BYTES (2u * 1024 * 1024)

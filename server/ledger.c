@@ -3,6 +3,8 @@
 #include "ledger.h"
 
 #include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/x509_vfy.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 #include <sodium.h>
@@ -750,12 +752,82 @@ static int tds__earlier_key(const tds_ledger *l, const tds_peer *peer, const uns
            !strcmp(a->device, peer->subj.device);
 }
 
+/*
+ * Key continuity for a device that renewed before its first push: is key
+ * the key of a certificate in Push.earlier_certs (peer->earlier) with the
+ * peer's agency, device and role, chaining to the CA at a time it was
+ * valid (its notAfter, or now if earlier)?  Its index in peer->earlier, or
+ * -1.  The certificate is then recorded (ENTRY_CERT) before the entries.
+ */
+static long tds__earlier_supplied(const tds_ledger *l, const tds_peer *peer, const unsigned char *key)
+{
+    for (size_t i = 0; i < peer->n_earlier && i < TD_PUSH_EARLIER_CERTS_MAX; i++) {
+        const unsigned char *der = peer->earlier[i].data;
+        X509 *x = d2i_X509(NULL, &der, (long)peer->earlier[i].len);
+        X509_STORE *xs = NULL;
+        X509_STORE_CTX *vc = NULL;
+        unsigned char pk[32];
+        td_subject sub;
+        int64_t na = 0;
+        int ok = 0;
+        if (x && der == peer->earlier[i].data + peer->earlier[i].len && !td_cert_ed25519_pk(x, pk, NULL) &&
+            !memcmp(pk, key, 32) && !td_subject_from_cert(x, &sub, NULL) && sub.role == peer->subj.role &&
+            !strcmp(sub.agency, peer->subj.agency) && !strcmp(sub.device, peer->subj.device) &&
+            !td_x509_time_unix(X509_get0_notAfter(x), &na, NULL) && tds_ledger_ca(l) &&
+            (xs = X509_STORE_new()) && X509_STORE_add_cert(xs, tds_ledger_ca(l)) == 1 &&
+            (vc = X509_STORE_CTX_new()) && X509_STORE_CTX_init(vc, xs, x, NULL) == 1) {
+            int64_t now = tds__now_ms() / 1000;
+            X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(vc), (time_t)(na - 1 < now ? na - 1 : now));
+            ok = X509_verify_cert(vc) == 1;
+        }
+        ERR_clear_error();
+        X509_STORE_CTX_free(vc);
+        X509_STORE_free(xs);
+        X509_free(x);
+        if (ok) return (long)i;
+    }
+    return -1;
+}
+
+/* Inside the push transaction: the ENTRY_CERT of each earlier key that
+ * signs an entry of this push and that the log does not know yet. */
+static int tds__ensure_peer_cert(tds_ledger *l, const tds_peer *peer, tds_pending *p, size_t *np, td_error *err);
+static int tds__ensure_earlier_certs(tds_ledger *l, const tds_peer *peer, const td_entry *en, const tds_ack *acks,
+                                     size_t n, tds_pending *p, size_t *np, td_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        tds_peer old = *peer;
+        long k;
+        int rc;
+        if (acks[i].status != TIENDO__ACK_STATUS__ACK_UNSPECIFIED || !en[i].e) continue;
+        if (!memcmp(en[i].e->author.data, peer->pk, 32) || td_state_author(l->st, en[i].e->author.data)) continue;
+        if ((k = tds__earlier_supplied(l, peer, en[i].e->author.data)) < 0) continue;
+        memcpy(old.pk, en[i].e->author.data, 32);
+        old.cert_der = peer->earlier[k].data;
+        old.cert_der_len = peer->earlier[k].len;
+        if ((rc = tds__ensure_peer_cert(l, &old, p, np, err))) return rc;
+    }
+    return 0;
+}
+
 /* The seq after the highest one of every other key of the peer's device
  * (0 if it has none): where a renewed device's new key may start. */
 static uint64_t tds__device_next_seq(const tds_ledger *l, const tds_peer *peer, const unsigned char *key)
 {
     uint64_t best = 0;
     size_t n = td_state_author_count(l->st);
+    /* earlier keys recorded by this very push (not folded yet) */
+    for (size_t i = 0; i < peer->n_earlier && i < TD_PUSH_EARLIER_CERTS_MAX; i++) {
+        const unsigned char *der = peer->earlier[i].data;
+        X509 *x = d2i_X509(NULL, &der, (long)peer->earlier[i].len);
+        unsigned char pk[32];
+        uint64_t last = 0;
+        if (x && !td_cert_ed25519_pk(x, pk, NULL) && memcmp(pk, key, 32) && tds__earlier_supplied(l, peer, pk) >= 0 &&
+            tds_logstore_last_seq(l->store, pk, &last, NULL) == 0 && last > best)
+            best = last;
+        ERR_clear_error();
+        X509_free(x);
+    }
     for (size_t i = 0; i < n; i++) {
         const td_author *a = td_state_author_at(l->st, i);
         uint64_t last = 0;
@@ -946,7 +1018,8 @@ static void tds__push_check_peer(const tds_ledger *l, const tds_peer *peer, size
     for (size_t i = 0; i < n; i++) {
         tds_ack *a = &acks[i];
         if (a->status != TIENDO__ACK_STATUS__ACK_UNSPECIFIED) continue;
-        if (memcmp(en[i].e->author.data, peer->pk, 32) != 0 && !tds__earlier_key(l, peer, en[i].e->author.data)) {
+        if (memcmp(en[i].e->author.data, peer->pk, 32) != 0 && !tds__earlier_key(l, peer, en[i].e->author.data) &&
+            tds__earlier_supplied(l, peer, en[i].e->author.data) < 0) {
             tds__refuse(a, "author key differs from the TLS peer's key (and is not an earlier key of this device)");
         } else if (strcmp(en[i].e->agency ? en[i].e->agency : "", peer->subj.agency) != 0) {
             tds__refuse(a, "entry agency \"%.64s\" is not the peer certificate's agency \"%s\"",
@@ -1019,13 +1092,15 @@ static int tds__push_append(tds_ledger *l, const tds_peer *peer, size_t n, tds_a
     struct tds_group *g = &l->grp;
     int64_t now = tds__now_ms();
     int rc;
-    if (tds__group_reserve(g, n + 2)) return td_error_set(err, TD_ENOMEM, "out of memory for a push of %zu", n);
+    if (tds__group_reserve(g, n + 2 + TD_PUSH_EARLIER_CERTS_MAX)) return td_error_set(err, TD_ENOMEM, "out of memory for a push of %zu", n);
     if (!g->open) {
         if ((rc = tds_logstore_begin(l->store, err))) return rc;
         g->open = 1;
         if ((rc = tds__catch_up(l, err)) || (rc = tds__ensure_server_cert(l, g->rows, &g->nrows, err))) return rc;
     }
-    if ((rc = tds__ensure_peer_cert(l, peer, g->rows, &g->nrows, err))) return rc;
+    if ((rc = tds__ensure_peer_cert(l, peer, g->rows, &g->nrows, err)) ||
+        (rc = tds__ensure_earlier_certs(l, peer, en, acks, n, g->rows, &g->nrows, err)))
+        return rc;
     for (size_t i = 0; i < n; i++) {
         tds_ack *a = &acks[i];
         tds_pending *p = &g->rows[g->nrows];

@@ -354,13 +354,25 @@ static int tds__push_admit(tds_session *s, const Tiendo__Push *p)
     return 0;
 }
 
+/* The session's peer, with the earlier certificates that travel with this
+ * push only (a device that renewed before its first push). */
+static tds_peer tds__push_peer(const tds_session *s, const Tiendo__Push *p)
+{
+    tds_peer pp = s->pk_peer;
+    pp.earlier = p->earlier_certs;
+    pp.n_earlier = p->n_earlier_certs;
+    return pp;
+}
+
 static int tds__on_push(tds_session *s, const Tiendo__Push *p)
 {
     tds_ack *acks = NULL;
     td_error err = {0};
+    tds_peer pp;
     int rc;
 
     if ((rc = tds__push_admit(s, p))) return rc;
+    pp = tds__push_peer(s, p);
     if (s->be->push_defer && s->be->flush) {
         /* Group commit: the ack leaves from tds__push_done, after the
          * commit that covers this batch (DESIGN §6). */
@@ -371,14 +383,14 @@ static int tds__on_push(tds_session *s, const Tiendo__Push *p)
         d->s = s;
         d->n = p->n_entries;
         s->deferred++;
-        s->be->push_defer(s->be->ctx, &s->pk_peer, p->entries, p->n_entries, d->acks, tds__push_done, d);
+        s->be->push_defer(s->be->ctx, &pp, p->entries, p->n_entries, d->acks, tds__push_done, d);
         return s->state == TDS_ENDED ? TD_ECLOSED : TD_OK;
     }
     if (p->n_entries && !(acks = calloc(p->n_entries, sizeof *acks)))
         return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_ENOMEM, "out of memory for a push",
                                 "Máy chủ đang quá tải; hãy thử lại sau.");
     /* The backend returns only after the batch is durably committed. */
-    rc = s->be->push(s->be->ctx, &s->pk_peer, p->entries, p->n_entries, acks, &err);
+    rc = s->be->push(s->be->ctx, &pp, p->entries, p->n_entries, acks, &err);
     if (rc) {
         free(acks);
         return tds__push_failed(s, rc, &err);
@@ -628,12 +640,13 @@ static void tds__drain(tds_session *s)
         {
             tds__deferred *d = j->d;
             void *prep = j->prep;
+            tds_peer pp = tds__push_peer(s, j->f->push);   /* borrows j->f until the call returns */
             j->d = NULL;
             j->prep = NULL;
-            tds__job_free(j);
             /* the ack leaves from tds__push_done, after the group commit */
             s->deferred++;
-            s->be->push_defer_prepared(s->be->ctx, &s->pk_peer, prep, d->acks, tds__push_done, d);
+            s->be->push_defer_prepared(s->be->ctx, &pp, prep, d->acks, tds__push_done, d);
+            tds__job_free(j);
         }
     }
     if (s->held && s->queued < TDS_SESSION_QUEUE_MAX / 2 && s->state != TDS_ENDED) {

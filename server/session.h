@@ -63,6 +63,10 @@ typedef struct tds_peer {
     unsigned char pk[32];
     const uint8_t *cert_der;          /* borrowed; DER of the peer certificate */
     size_t cert_der_len;
+    /* Push.earlier_certs of the push being handled (borrowed; else NULL/0):
+     * certificates of earlier keys of this device (key continuity) */
+    const ProtobufCBinaryData *earlier;
+    size_t n_earlier;
 } tds_peer;
 
 /* The verdict on one pushed entry (becomes an Ack). */

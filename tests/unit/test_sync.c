@@ -409,7 +409,7 @@ static void test_nothing_new(void)
 {
     fake_server s;
     tdc_replica *r;
-    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 0, 0, 0, srv_pk, NULL, 0, 0, 0};
+    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 0, 0, 0, srv_pk, NULL, 0, 0, 0, NULL, 0};
     tdc_sync_stats st;
     td_error e;
     memset(&s, 0, sizeof s);
@@ -455,7 +455,7 @@ static void test_batches(void)
 {
     fake_server s;
     tdc_replica *r;
-    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0, 0, 0};
+    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0, 0, 0, NULL, 0};
     tdc_sync_stats st;
     tdc_replica_meta m;
     tdc_outbox_item *v;
@@ -494,7 +494,7 @@ static void test_cut_sweep(void)
     {
         fake_server s;
         tdc_replica *r;
-        tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0, 0, 0};
+        tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0, 0, 0, NULL, 0};
         td_error e;
         memset(&s, 0, sizeof s);
         fresh_db();
@@ -511,7 +511,7 @@ static void test_cut_sweep(void)
         for (int cut = 1; cut <= total_calls; cut++) {
             fake_server s;
             tdc_replica *r;
-            tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0, 0, 0};
+            tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0, 0, 0, NULL, 0};
             tdc_replica_meta m;
             tdc_outbox_item *v;
             size_t n, mine = 0;
@@ -556,7 +556,7 @@ static void test_pipelined(void)
     for (size_t window = 1; window <= 3; window++) {
         fake_server s;
         tdc_replica *r;
-        tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0, window, 0};
+        tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0, window, 0, NULL, 0};
         tdc_sync_stats st;
         tdc_outbox_item *v;
         size_t n;
@@ -605,7 +605,7 @@ static void test_own_entries(void)
     {
         fake_server s;
         tdc_replica *r;
-        tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 3, srv_pk, NULL, 0, 0, 0};
+        tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 3, srv_pk, NULL, 0, 0, 0, NULL, 0};
         tdc_sync_stats st;
         td_error e;
         memset(&s, 0, sizeof s);
@@ -628,7 +628,7 @@ static void test_own_entries(void)
     for (int mode = 0; mode < 2; mode++) {
         fake_server s;
         tdc_replica *r;
-        tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 3, srv_pk, NULL, 0, 0, mode};
+        tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 3, srv_pk, NULL, 0, 0, mode, NULL, 0};
         tdc_sync_stats st;
         td_error e;
         memset(&s, 0, sizeof s);
@@ -650,7 +650,7 @@ static void test_own_entries(void)
     for (int mode = 0; mode < 2; mode++) {
         fake_server s;
         tdc_replica *r;
-        tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 100, srv_pk, NULL, 0, 0, 0};
+        tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 100, srv_pk, NULL, 0, 0, 0, NULL, 0};
         tdc_sync_stats st;
         tdc_replica_meta m;
         sqlite3 *db;
@@ -694,7 +694,7 @@ static void test_checkpoints(void)
 {
     fake_server s;
     tdc_replica *r;
-    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0, 0, 0};
+    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, NULL, 0, 0, 0, NULL, 0};
     tdc_sync_stats st;
     tdc_replica_meta m;
     tdc_checkpoint_row row;
@@ -805,7 +805,7 @@ static void test_pulled_proven(void)
 {
     fake_server s;
     tdc_replica *r;
-    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 3, 0, 3, srv_pk, NULL, 0, 0, 0};
+    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 3, 0, 3, srv_pk, NULL, 0, 0, 0, NULL, 0};
     tdc_sync_stats st;
     tdc_alarm *v;
     size_t n;
@@ -871,7 +871,7 @@ static void test_witness(void)
 {
     fake_server s;
     tdc_replica *r;
-    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, &me, 0, 0, 0};
+    tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 2, srv_pk, &me, 0, 0, 0, NULL, 0};
     tdc_sync_stats st;
     Tiendo__Welcome w;
     tdc_sync_io io = {&s, fs_send, fs_recv};

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# converge_renew.sh — key continuity: a device that renews its key through
+# the CA officer BEFORE its first push (two reports in the outbox, signed
+# with the old key) syncs: both old-key entries are stored (the old
+# certificate travels with the push, Push.earlier_certs), a report written
+# after the renewal continues the sequence (seq 3), nothing is refused and
+# the outbox is empty; the replica equals the server's view and a fresh
+# device's.  Then a second renewal after pushes: the next entries continue.
+set -euo pipefail
+# shellcheck source=lib/tdsync.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
+export TZ=Asia/Ho_Chi_Minh
+exec </dev/null
+PER=$(date +%Y-%m)
+cd "$W"
+
+sync_pki
+plan_import main
+sv_start main
+P=$PORT
+enrol_as "$W/yte" so-y-te pc-01 office "127.0.0.1:$P"
+
+say "renewal before the first push"
+report "$W/yte" 47 "$PER" --state dang --percent 20 --result "Trước khi đổi khóa 1"
+report "$W/yte" 27 "$PER" --state dang --percent 30 --result "Trước khi đổi khóa 2"
+run 0 "renew --csr-out" "$TD" renew --dir "$W/yte" --csr-out "$W/yte-renew.csr"
+run 0 "tiendo-pki renew" "$PKI" renew --dir "$W/ca" --cert "$W/yte/device.crt" --csr "$W/yte-renew.csr" --out "$W/yte-new.crt"
+run 0 "renew --import" "$TD" renew --dir "$W/yte" --import "$W/yte-new.crt"
+report "$W/yte" 1 "$PER" --state dang --percent 40 --result "Sau khi đổi khóa"
+tsync "$W/yte"
+eq "sync after the renewal succeeds" "$SYNC_RC" 0
+grep -q "bị từ chối 0" "$W/.sync.out" && pass "sync summary: nothing refused" || fail "sync summary: $(cat "$W/.sync.out")"
+eq "outbox: nothing refused" "$(sq "$W/yte/replica.db" "SELECT COUNT(*) FROM outbox WHERE status='refused';")" 0
+eq "outbox: nothing pending" "$(sq "$W/yte/replica.db" "SELECT COUNT(*) FROM outbox WHERE status='pending';")" 0
+eq "outbox: three entries stored, seq 1..3" "$(sq "$W/yte/replica.db" "SELECT group_concat(seq) FROM outbox WHERE status='stored' ORDER BY seq;")" "1,2,3"
+check_digest "after the renewal" main "$W/yte" so-y-te
+enrol_as "$W/fresh" so-y-te fresh-01 office "127.0.0.1:$P"
+tsync "$W/fresh"
+eq "fresh device = renewed device" "$(cli_digest "$W/fresh")" "$(cli_digest "$W/yte")"
+
+say "second renewal after pushes"
+report "$W/yte" 47 "$PER" --state dang --percent 50 --result "Trước lần đổi khóa thứ hai"
+run 0 "renew --csr-out (2)" "$TD" renew --dir "$W/yte" --csr-out "$W/yte-renew2.csr"
+run 0 "tiendo-pki renew (2)" "$PKI" renew --dir "$W/ca" --cert "$W/yte/device.crt" --csr "$W/yte-renew2.csr" --out "$W/yte-new2.crt"
+run 0 "renew --import (2)" "$TD" renew --dir "$W/yte" --import "$W/yte-new2.crt"
+report "$W/yte" 47 "$PER" --state dang --percent 60 --result "Sau lần đổi khóa thứ hai"
+tsync "$W/yte"
+eq "sync after the second renewal succeeds" "$SYNC_RC" 0
+eq "outbox: nothing refused (2)" "$(sq "$W/yte/replica.db" "SELECT COUNT(*) FROM outbox WHERE status='refused';")" 0
+eq "outbox: nothing pending (2)" "$(sq "$W/yte/replica.db" "SELECT COUNT(*) FROM outbox WHERE status='pending';")" 0
+check_digest "after the second renewal" main "$W/yte" so-y-te
+
+sv_stop main
+finish
