@@ -609,6 +609,83 @@ uint64_t tdc_replica_device_last_seq(const tdc_replica *r, const td_identity *id
     return best;
 }
 
+/* Entries refused at push for a hybrid clock beyond the server's: the server
+ * stored none of them, so each is signed again in place, same seq and
+ * content, with the corrected time; the entries after the first of them that
+ * were refused only for the gap it left go back to pending. */
+static int tdc__resign_clock(tdc_replica *r, const td_identity *id, int64_t now_ms, size_t *n, td_error *err)
+{
+    sqlite3_stmt *sel = NULL, *upd = NULL;
+    int64_t first = -1, hlc = 0;
+    int rc, step;
+    if ((rc = tdc__meta_read(r, "hlc", &hlc, err)) ||
+        (rc = tdc__prepare(r, "SELECT seq, body FROM outbox WHERE status = 'refused' AND "
+                              "reason LIKE '%is beyond the server''s clock%' ORDER BY seq", &sel, err)) ||
+        (rc = tdc__prepare(r, "UPDATE outbox SET body = ?2, status = 'pending', reason = NULL WHERE seq = ?1", &upd,
+                           err)))
+        goto out;
+    while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+        td_entry en;
+        td_entry_fields f;
+        uint8_t *body = NULL;
+        size_t len = 0;
+        int64_t seq = sqlite3_column_int64(sel, 0);
+        if (td_entry_decode(sqlite3_column_blob(sel, 1), (size_t)sqlite3_column_bytes(sel, 1), &en, NULL)) continue;
+        memset(&f, 0, sizeof f);
+        f.kind = (int)en.e->kind;
+        f.seq = en.e->seq;
+        f.hlc = td_hlc_next((uint64_t)hlc, now_ms);
+        f.device_time_ms = now_ms;
+        f.agency = id->subject.agency;
+        f.payload = en.e->payload.data;
+        f.payload_len = en.e->payload.len;
+        rc = td_entry_sign(id, &f, &body, &len, err);
+        td_entry_free(&en);
+        if (rc) goto out;
+        hlc = (int64_t)f.hlc;
+        sqlite3_bind_int64(upd, 1, seq);
+        sqlite3_bind_blob(upd, 2, body, (int)len, SQLITE_TRANSIENT);
+        step = sqlite3_step(upd);
+        sqlite3_reset(upd);
+        free(body);
+        if (step != SQLITE_DONE) {
+            rc = tdc__dberr(r, err, "signing again an entry refused for the clock");
+            goto out;
+        }
+        td_log_info("outbox seq %lld (refused: clock beyond the server's) signed again with the corrected time",
+                    (long long)seq);
+        if (first < 0) first = seq;
+        (*n)++;
+    }
+    if (first >= 0) {
+        char sql[200];
+        snprintf(sql, sizeof sql,
+                 "UPDATE outbox SET status = 'pending', reason = NULL WHERE status = 'refused' AND seq > %lld AND "
+                 "reason LIKE 'sequence gap:%%'", (long long)first);
+        if ((rc = tdc__exec(r, sql, err)) || (rc = tdc__meta_write(r, "hlc", hlc, err))) goto out;
+    }
+    rc = TD_OK;
+out:
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
+    return rc;
+}
+
+int tdc_replica_outbox_resign_clock(tdc_replica *r, const td_identity *id, int64_t now_ms, size_t *n_resigned,
+                                    td_error *err)
+{
+    int rc;
+    *n_resigned = 0;
+    if (!id->cert) return TD_OK;
+    if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
+    if ((rc = tdc__resign_clock(r, id, now_ms, n_resigned, err)) || (rc = tdc__exec(r, "COMMIT", err))) {
+        tdc__rollback(r);
+        *n_resigned = 0;
+        return rc;
+    }
+    return TD_OK;
+}
+
 int tdc_replica_outbox_resign(tdc_replica *r, const td_identity *id, int64_t now_ms, size_t *n_resigned,
                               td_error *err)
 {
@@ -619,8 +696,10 @@ int tdc_replica_outbox_resign(tdc_replica *r, const td_identity *id, int64_t now
     *n_resigned = 0;
     if (!id->cert) return TD_OK;
     if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
+    /* a gap left by an entry refused at push is not a reason to re-number:
+     * the entries behind it wait for it (tdc__resign_clock) */
     if ((rc = tdc__prepare(r, "SELECT seq, body, summary, reason FROM outbox WHERE status = 'refused' AND ("
-                              "reason LIKE 'equivocation:%' OR reason LIKE 'sequence gap:%' OR "
+                              "reason LIKE 'equivocation:%' OR "
                               "reason LIKE 'seq % already passed but not in the log%') ORDER BY seq",
                            &sel, err)) ||
         (rc = tdc__prepare(r, "UPDATE outbox SET reason = ?2 WHERE seq = ?1", &upd, err)))

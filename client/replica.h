@@ -181,6 +181,16 @@ uint64_t tdc_replica_device_last_seq(const tdc_replica *r, const td_identity *id
 #define TDC_RESIGNED_PREFIX TD_REFUSAL_RESIGNED_PREFIX
 int tdc_replica_outbox_resign(tdc_replica *r, const td_identity *id, int64_t now_ms, size_t *n_resigned,
                               td_error *err);
+/*
+ * Entries refused at push for a hybrid clock beyond the server's (this PC's
+ * clock ran fast): the server stored none of them, so once the caller has
+ * found this PC's clock in step with the server's again, each is signed
+ * again in place, same seq and content, with the corrected time, and the
+ * entries behind it that were refused only for the gap go back to pending.
+ * One transaction; *n_resigned counts them.
+ */
+int tdc_replica_outbox_resign_clock(tdc_replica *r, const td_identity *id, int64_t now_ms, size_t *n_resigned,
+                                    td_error *err);
 
 /*
  * Pending entries with seq > after_seq, in seq order, at most max_n of

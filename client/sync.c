@@ -1103,6 +1103,17 @@ int tdc_sync_run(tdc_replica *r, const Tiendo__Welcome *w, const tdc_sync_io *io
         td_note_free(&note);
         if (rc) return rc;
     }
+    if (o->id) {
+        /* entries refused for a fast PC clock are signed again once this
+         * PC's clock is in step with the server's (Welcome.server_time_ms) */
+        int64_t now = o->now_ms ? o->now_ms : td_clock_now_ms();
+        size_t k = 0;
+        if (w->server_time_ms && now <= (int64_t)w->server_time_ms + TD_HLC_MAX_SKEW_MS / 2 &&
+            now >= (int64_t)w->server_time_ms - TD_HLC_MAX_SKEW_MS / 2 &&
+            (rc = tdc_replica_outbox_resign_clock(r, o->id, now, &k, err)))
+            return rc;
+        stats->resigned += k;
+    }
     if ((rc = tdc_replica_meta_get(r, &m, err))) return rc;
     if (!w->has_new && m.n_pending == 0) return TD_OK;   /* one round trip: Hello/Welcome */
     block.rc = 0;

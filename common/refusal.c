@@ -39,6 +39,7 @@ static const struct {
     {TD_RF_INSPECTOR, "inspectors change nothing"},
     {TD_RF_NO_CONDITIONAL, " has no conditional deadline"},
     {TD_RF_BAD_SIGNATURE, "bad signature"},
+    {TD_RF_CLOCK_AHEAD, "is beyond the server's clock"},
     {TD_RF_FORM, "is not YYYY-MM"},
     {TD_RF_FORM, "exceeds 100"},
     {TD_RF_FORM, "does not decode"},
@@ -90,6 +91,10 @@ int td_refusal_vi(const char *reason, char *buf, size_t n)
     case TD_RF_REVOKED:
         return snprintf(buf, n, "ký sau khi chứng thư số của thiết bị đã bị thu hồi. Cần làm: liên hệ cán bộ "
                                 "quản lý CA (Sở KH&CN) để được cấp chứng thư mới, rồi ghi lại nội dung.");
+    case TD_RF_CLOCK_AHEAD:
+        return snprintf(buf, n, "LỖI ĐỒNG HỒ MÁY TÍNH: mục được ký khi đồng hồ máy tính chạy nhanh hơn giờ máy chủ "
+                                "quá 24 giờ, nên máy chủ không nhận. Nội dung không bị mất. Cần làm: chỉnh lại ngày "
+                                "giờ của máy tính, rồi chạy tiendo sync: mục sẽ được ký lại với giờ đúng và gửi đi.");
     case TD_RF_CERT_VALIDITY:
         return snprintf(buf, n, "ký ngoài thời hạn hiệu lực của chứng thư số (chứng thư hết hạn, hoặc đồng hồ "
                                 "máy tính sai). Cần làm: kiểm tra ngày giờ máy tính; nếu chứng thư hết hạn, "

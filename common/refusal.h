@@ -39,6 +39,7 @@ typedef enum td_refusal_code {
     TD_RF_NO_CONDITIONAL,     /* condition on a task without a conditional deadline */
     TD_RF_BAD_SIGNATURE,
     TD_RF_FORM,               /* malformed entry (period, percent, evidence bounds ...) */
+    TD_RF_CLOCK_AHEAD,        /* signed by a PC clock beyond the server's + TD_HLC_MAX_SKEW_MS, refused at push */
 } td_refusal_code;
 
 /* The code of an English refusal reason (with or without the fold's
