@@ -189,6 +189,7 @@ int tdc_cmd_review(int argc, char **argv)
                                          {0, 0, 0, 0}};
     const char *cmd = "review";
     const char *dir = NULL, *agency = NULL, *period = NULL, *ret_s = NULL, *comment_s = NULL;
+    char period_buf[8];
     int accept = 0, opt, rc, y, m;
     long num = 0;
     char *reason = NULL, *comment = NULL, *text = NULL;
@@ -215,7 +216,9 @@ int tdc_cmd_review(int argc, char **argv)
     if (!agency || !*agency) return tdc_usage_err(cmd, "thiếu --agency (mã cơ quan đã báo cáo)", NULL);
     if (strlen(agency) > TD_AGENCY_MAX) return tdc_usage_err(cmd, "mã cơ quan quá dài: ", agency);
     if (!period) return tdc_usage_err(cmd, "thiếu --period", NULL);
-    if (td_period_parse(period, &y, &m)) return tdc_usage_err(cmd, "--period phải có dạng YYYY-MM: ", period);
+    if (td_period_norm(period, period_buf) || td_period_parse(period_buf, &y, &m))
+        return tdc_usage_err(cmd, "--period phải có dạng MM/YYYY hoặc YYYY-MM: ", period);
+    period = period_buf;
     if (accept && ret_s) return tdc_usage_err(cmd, "chỉ chọn một trong --accept và --return", NULL);
     if (!accept && !ret_s) return tdc_usage_err(cmd, "cần --accept (chấp nhận) hoặc --return \"lý do\" (trả lại)", NULL);
     if (ret_s && !tdc__text(cmd, "--return", ret_s, &reason)) return 2;

@@ -39,6 +39,7 @@
 #include "entry.h"
 #include "log.pb-c.h"
 #include "utf8.h"
+#include "status.h"
 
 /* Free-text references per report (--evidence) and cited documents
  * (--doc): the fold refuses more than TD_REPORT_EVIDENCE_MAX of each. */
@@ -168,35 +169,11 @@ static int tdc__date_opt(const char *cmd, const char *arg)
 
 /* ---- helpers -------------------------------------------------------------- */
 
-/* "YYYY-MM" with a real month. */
-static int tdc__period_valid(const char *p)
-{
-    int y, m;
-    char tail;
-    if (strlen(p) != 7 || p[4] != '-') return 0;
-    for (int i = 0; i < 7; i++)
-        if (i != 4 && (p[i] < '0' || p[i] > '9')) return 0;
-    if (sscanf(p, "%4d-%2d%c", &y, &m, &tail) != 2) return 0;
-    return y >= 2000 && y <= 2100 && m >= 1 && m <= 12;
-}
-
-/* A period as people and Excel write it: "2025-06", "06/2025", "6/2025",
- * "2025-06-01" (Excel turned it into a date) -> "2025-06".  0 if not. */
+/* A period in the one syntax of every command (td_period_norm) -> "2025-06".
+ * 0 if not. */
 static int tdc__period_norm(const char *in, char out[8])
 {
-    int y, m, d, n = 0;
-    size_t len = strlen(in);
-    if (len == 7 && tdc__period_valid(in)) {
-        memcpy(out, in, 8);
-        return 1;
-    }
-    if ((sscanf(in, "%2d/%4d%n", &m, &y, &n) == 2 && (size_t)n == len) ||
-        (sscanf(in, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && (size_t)n == len && d == 1)) {
-        if (y < 2000 || y > 2100 || m < 1 || m > 12) return 0;
-        snprintf(out, 8, "%04d-%02d", y, m);
-        return 1;
-    }
-    return 0;
+    return td_period_norm(in, out) == 0;
 }
 
 void tdc_period_vi(const char *p, char *out, size_t n)
@@ -1764,7 +1741,7 @@ static int tdc__report_show(int argc, char **argv)
         case 't': task_s = optarg; break;
         case 'p':
             if (!tdc__period_norm(optarg, period))
-                return tdc_usage_err("report", "--period phải có dạng YYYY-MM: ", optarg);
+                return tdc_usage_err("report", "--period phải có dạng MM/YYYY (hoặc YYYY-MM): ", optarg);
             break;
         case 'a': agency = optarg; break;
         case 'h': tdc__report_usage(stdout); return 0;
@@ -1874,7 +1851,7 @@ int tdc_cmd_report(int argc, char **argv)
         case 't': task_s = optarg; break;
         case 'p':
             if (!tdc__period_norm(optarg, cli.period)) {
-                rc = tdc_usage_err(cmd, "--period phải có dạng YYYY-MM (ví dụ 2025-06): ", optarg);
+                rc = tdc_usage_err(cmd, "--period phải có dạng MM/YYYY hoặc YYYY-MM (ví dụ 06/2025): ", optarg);
                 goto out_free;
             }
             break;
@@ -2147,7 +2124,7 @@ int tdc_cmd_draft(int argc, char **argv)
         case 'd': dir = optarg; break;
         case 't': task_s = optarg; break;
         case 'p':
-            if (!tdc__period_norm(optarg, period)) return tdc_usage_err(cmd, "--period phải có dạng YYYY-MM: ", optarg);
+            if (!tdc__period_norm(optarg, period)) return tdc_usage_err(cmd, "--period phải có dạng MM/YYYY (hoặc YYYY-MM): ", optarg);
             break;
         case 'T':
             if (tdc__date_opt(cmd, optarg)) return 2;
@@ -2472,7 +2449,7 @@ int tdc_cmd_indicator(int argc, char **argv)
         case 'c': code = optarg; break;
         case 'p':
             if (!tdc__period_norm(optarg, period))
-                return tdc_usage_err(cmd, "--period phải có dạng YYYY-MM (ví dụ 2025-06): ", optarg);
+                return tdc_usage_err(cmd, "--period phải có dạng MM/YYYY hoặc YYYY-MM (ví dụ 06/2025): ", optarg);
             break;
         case 'v': value_s = optarg; break;
         case 't':

@@ -366,7 +366,7 @@ static int tdc__open(tdc_ctx *c, const char *dir, const char *cmd)
 
 static void tdc__tasks_usage(FILE *f)
 {
-    fputs("Cách dùng: tiendo tasks [--all] [--period YYYY-MM] [--status TRẠNG_THÁI] [--section MỤC]\n"
+    fputs("Cách dùng: tiendo tasks [--all] [--period MM/YYYY] [--status TRẠNG_THÁI] [--section MỤC]\n"
           "                    [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
           "\n"
           "Danh sách nhiệm vụ mà cơ quan mình chủ trì hoặc phối hợp, theo dữ liệu trên thiết bị (không\n"
@@ -374,7 +374,7 @@ static void tdc__tasks_usage(FILE *f)
           "và ngày báo cáo gần nhất. Thiết bị của Sở KH&CN (trung tâm) và thanh tra xem mọi nhiệm vụ.\n"
           "\n"
           "  --all              mọi nhiệm vụ của kế hoạch\n"
-          "  --period YYYY-MM   xét theo kỳ: trạng thái vào cuối tháng đó, cột báo cáo là báo cáo của kỳ\n"
+          "  --period MM/YYYY   xét theo kỳ: trạng thái vào cuối tháng đó, cột báo cáo là báo cáo của kỳ\n"
           "  --status TT        chỉ nhiệm vụ có trạng thái này: done-on-time, done-late, ongoing,\n"
           "                     ongoing-late, not-started, due-soon, awaiting-review (hoặc tên tiếng\n"
           "                     Việt, ví dụ \"Chờ thẩm định\")\n"
@@ -400,6 +400,7 @@ int tdc_cmd_tasks(int argc, char **argv)
                                          {0, 0, 0, 0}};
     const char *cmd = "tasks";
     const char *dir = NULL, *period = NULL, *section = NULL;
+    char period_buf[8];
     int all = 0, date = 0, opt, rc = 0, today = tdc_today();
     td_status want = TD_ST_NONE;
     td_status_opts so;
@@ -438,7 +439,9 @@ int tdc_cmd_tasks(int argc, char **argv)
     if (period) {
         int y, m;
         char cur[8];
-        if (td_period_parse(period, &y, &m)) return tdc_usage_err(cmd, "--period phải có dạng YYYY-MM: ", period);
+        if (td_period_norm(period, period_buf) || td_period_parse(period_buf, &y, &m))
+            return tdc_usage_err(cmd, "--period phải có dạng MM/YYYY hoặc YYYY-MM: ", period);
+        period = period_buf;
         td_period_of_date(today, cur);
         if (strcmp(period, cur) > 0)
             return tdc_usage_err(cmd, "--period sau tháng hiện tại; chọn kỳ đến tháng này: ", period);

@@ -218,7 +218,8 @@ int td_mreport_render(const td_mreport *r, td_mreport_format fmt, FILE *f);
 /* ---- the command line shared by `tiendo-server report` and `tiendo report-all` ---- */
 
 typedef struct td_mreport_args {
-    const char *period;          /* --period YYYY-MM (required) */
+    const char *period;          /* --period, canonical "YYYY-MM" (required) */
+    char period_buf[8];          /* what period points to once parsed */
     int as_of;                   /* --as-of dd/mm/yyyy; 0 = default */
     td_mreport_format format;    /* --format; default text */
     const char *out;             /* --out FILE; NULL = stdout */

@@ -118,6 +118,52 @@ static void td__period_fmt(int y, int m, char out[8])
     out[7] = '\0';
 }
 
+int td_period_norm(const char *in, char out[8])
+{
+    /* MM/YYYY, M/YYYY, YYYY-MM, YYYY-M, and YYYY-MM-01 (a spreadsheet turned
+     * the period into the first day of its month) */
+    int a = 0, b = 0, c = 0, na = 0, nb = 0, nc = 0, y, m;
+    char sep = 0;
+    const char *q = in;
+    if (!in) return TD_EARG;
+    while (*q >= '0' && *q <= '9' && na < 5) a = a * 10 + (*q++ - '0'), na++;
+    if (*q != '/' && *q != '-') return TD_EARG;
+    sep = *q++;
+    while (*q >= '0' && *q <= '9' && nb < 5) b = b * 10 + (*q++ - '0'), nb++;
+    if (sep == '-' && *q == '-') {
+        q++;
+        while (*q >= '0' && *q <= '9' && nc < 3) c = c * 10 + (*q++ - '0'), nc++;
+        if (nc != 2 || c != 1) return TD_EARG;
+    }
+    if (*q) return TD_EARG;
+    if (sep == '/' && (na == 1 || na == 2) && nb == 4) {
+        m = a;
+        y = b;
+    } else if (sep == '-' && na == 4 && (nb == 1 || nb == 2)) {
+        y = a;
+        m = b;
+    } else {
+        return TD_EARG;
+    }
+    if (y < TD_DEADLINE_YEAR_MIN || y > TD_DEADLINE_YEAR_MAX || m < 1 || m > 12) return TD_EARG;
+    if (out) td__period_fmt(y, m, out);
+    return 0;
+}
+
+void td_period_vi(const char *p, char out[8])
+{
+    int y, m;
+    if (td_period_parse(p, &y, &m)) {
+        snprintf(out, 8, "%.7s", p ? p : "");
+        return;
+    }
+    out[0] = (char)('0' + m / 10);
+    out[1] = (char)('0' + m % 10);
+    out[2] = '/';
+    memcpy(out + 3, p, 4);
+    out[7] = '\0';
+}
+
 void td_period_of_date(int d, char out[8])
 {
     td__period_fmt(d / 10000, d / 100 % 100, out);

@@ -1128,6 +1128,23 @@ static void test_dates(void)
     TT_EQ_INT(td_period_parse("2025/06", NULL, NULL), TD_EARG);
     TT_EQ_INT(td_period_parse("2025-06x", NULL, NULL), TD_EARG);
     TT_EQ_INT(td_period_parse("", NULL, NULL), TD_EARG);
+    /* the one syntax of every command */
+    {
+        static const char *const ok[][2] = {{"12/2026", "2026-12"}, {"5/2025", "2025-05"}, {"05/2025", "2025-05"},
+                                            {"2025-5", "2025-05"},  {"2025-05", "2025-05"}, {"2025-06-01", "2025-06"}};
+        static const char *const bad[] = {"13/2025", "0/2025", "2025-13", "2025-0", "5/25", "2025/5", "05-2025",
+                                          "2025-06-02", "12/2026x", "", "/2025", "2025-", "123/2025", "1/1999"};
+        for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+            char o[8] = "";
+            TT_EQ_INT(td_period_norm(ok[i][0], o), 0);
+            TT_EQ_STR(o, ok[i][1]);
+        }
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) TT_EQ_INT(td_period_norm(bad[i], NULL), TD_EARG);
+        td_period_vi("2026-12", p);
+        TT_EQ_STR(p, "12/2026");
+        td_period_vi("2025-05", p);
+        TT_EQ_STR(p, "05/2025");
+    }
     td_period_of_date(20250617, p);
     TT_EQ_STR(p, "2025-06");
     td_period_of_date(20251231, p);
