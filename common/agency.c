@@ -228,6 +228,19 @@ td_group *td_registry_group(const td_registry *reg, const char *slug)
     return NULL;
 }
 
+int td_agency_slug_near(const char *a, const char *b)
+{
+    if (!a || !b || !strcmp(a, b)) return 0;
+    for (;;) {
+        while (*a == '-') a++;
+        while (*b == '-') b++;
+        if (*a != *b) return 0;
+        if (!*a) return 1;
+        a++;
+        b++;
+    }
+}
+
 int td_agency_valid_at(const td_agency *a, int d)
 {
     return (a->valid_from == 0 || a->valid_from <= d) && (a->valid_to == 0 || d < a->valid_to);

@@ -140,6 +140,9 @@ int td_agency_kind_parse(const char *s);
 /* "dept, provincial, ..." for usage and error messages. */
 #define TD_AGENCY_KINDS_TEXT "dept, provincial, central, district, commune, org"
 
+/* 1 if slugs a and b differ only by '-' (so-yte / so-y-te): a likely typo. */
+int td_agency_slug_near(const char *a, const char *b);
+
 /* Borrowed pointer, or NULL. */
 td_agency *td_registry_agency(const td_registry *reg, const char *slug);
 td_group *td_registry_group(const td_registry *reg, const char *slug);

@@ -593,6 +593,12 @@ int td_csv_import_agencies(const char *buf, size_t n, const char *name, td_agenc
                               r.line, kind);
             break;
         }
+        if (pos[AC_TO] >= 0 && pos[AC_TO] < r.n && *r.f[pos[AC_TO]] &&
+            td_date_parse_vi(r.f[pos[AC_TO]], &a.valid_to)) {
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: ngày ngừng \"%.40s\" không hợp lệ (cần dd/mm/yyyy)", name,
+                              r.line, r.f[pos[AC_TO]]);
+            break;
+        }
         if (*from && td_date_parse_vi(from, &a.valid_from)) {
             rc = td_error_set(err, TD_EPARSE, "%s:%d: ngày \"%.40s\" không hợp lệ (cần dd/mm/yyyy)", name, r.line,
                               from);

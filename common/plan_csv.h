@@ -61,8 +61,8 @@ int td_csv_export_indicators(const td_plan *p, char **out, size_t *n);
 /*
  * The agency registry as CSV: "Mã" (slug), "Tên", "Loại" (a kind name such
  * as commune or its Vietnamese label), optional "Từ ngày" (dd/mm/yyyy),
- * "Đến ngày" and "Kế nhiệm" (written by export, ignored by import).  Import
- * gives the rows as agencies (*out malloc'd, strings owned: free each slug
+ * "Đến ngày" and "Kế nhiệm" (written by export; import reads "Đến ngày" into
+ * valid_to and ignores "Kế nhiệm").  Import gives the rows as agencies (*out malloc'd, strings owned: free each slug
  * and name, then the array); a row with a bad slug, empty name, unknown kind
  * or bad date is TD_EPARSE "name:line: ..." in Vietnamese; a slug twice too.
  */

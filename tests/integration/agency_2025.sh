@@ -94,4 +94,40 @@ if [ "$n" = 64 ]; then pass "64 communes exist on 01/07/2025"; else fail "commun
 run 0 "list at 30/06/2025" "$SRV_BIN" agency list --at 30/06/2025 --data "$D"
 if grep -qF "xa-hd-01" <<<"$OUT"; then fail "commune exists before 01/07/2025"; else pass "no commune before 01/07/2025"; fi
 
+say "the CA signs only agencies the registry knows"
+openssl genpkey -algorithm ed25519 -out "$W/dev.key" 2>/dev/null || die "openssl genpkey"
+openssl req -new -key "$W/dev.key" -subj "/CN=may-01" -out "$W/dev.csr" 2>/dev/null || die "openssl req"
+run 1 "sign so-yte (typo) without a registry file: refused" \
+    "$PKI" sign --dir "$W/ca" --agency so-yte --role office "$W/dev.csr" --out "$W/x.crt"
+expect_err "names the nearest slug" "Có phải là so-y-te?"
+expect_err "says how to get the registry" "tiendo-server agency export --out registry.csv"
+check "nothing written" test ! -e "$W/x.crt"
+run 1 "sign of a new commune without the registry: refused" \
+    "$PKI" sign --dir "$W/ca" --agency xa-hd-01 --role office "$W/dev.csr" --out "$W/x.crt"
+run 0 "agency export" "$SRV_BIN" agency export --data "$D" --out "$W/registry.csv"
+expect_err "export tells whom to give it to" "tiendo-pki sign --registry"
+run 1 "sign so-yte with the registry: refused" \
+    "$PKI" sign --dir "$W/ca" --registry "$W/registry.csv" --agency so-yte --role office "$W/dev.csr" --out "$W/x.crt"
+expect_err "typo" "cơ quan \"so-yte\" không có trong danh mục cơ quan"
+TODAY_CLOCK="2025-08-01 09:00@$(date +%s)"
+run 1 "sign so-y-te after its rename: refused with the successor" env TIENDO_TEST_CLOCK="$TODAY_CLOCK" \
+    "$PKI" sign --dir "$W/ca" --registry "$W/registry.csv" --agency so-y-te --role office "$W/dev.csr" --out "$W/x.crt"
+expect_err "ended" "đã ngừng hoạt động từ 01/07/2025"
+run 0 "sign a new commune with the registry" env TIENDO_TEST_CLOCK="$TODAY_CLOCK" \
+    "$PKI" sign --dir "$W/ca" --registry "$W/registry.csv" --agency xa-hd-01 --role office "$W/dev.csr" --out "$W/x.crt"
+cp "$W/registry.csv" "$W/ca/registry.csv"
+run 0 "the CA dir's registry.csv is used without --registry" env TIENDO_TEST_CLOCK="$TODAY_CLOCK" \
+    "$PKI" sign --dir "$W/ca" --agency so-y-te-hp --role office "$W/dev.csr" --out "$W/y.crt"
+run 1 "bundle refuses a typo too" \
+    "$PKI" bundle --dir "$W/ca" --agency so-yte --device may-02 --role office --server 127.0.0.1:1 --out "$W/b.tdb"
+check "no bundle written" test ! -e "$W/b.tdb"
+
+say "one period syntax"
+run 0 "server report --period 12/2025" "$SRV_BIN" report --data "$D" --period 12/2025 --as-of 23/12/2025
+expect_out "printed MM/YYYY" "tháng 12/2025"
+run 0 "server report --period 2025-5" "$SRV_BIN" report --data "$D" --period 2025-5 --as-of 23/05/2025
+expect_out "2025-5 is May" "tháng 05/2025"
+run 2 "server report --period 13/2025 is usage" "$SRV_BIN" report --data "$D" --period 13/2025
+expect_err "says the syntax" "MM/YYYY"
+
 finish
