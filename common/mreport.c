@@ -394,6 +394,15 @@ static td_mr_agency *td__agency_slot(td_mreport *r, const char *slug)
     return nv;
 }
 
+/* Remember that agency a carries pred's record (a few names at most). */
+static int td__note_pred(td_mr_agency *a, const char *pred)
+{
+    for (size_t i = 0; i < a->n_preds; i++)
+        if (!strcmp(a->preds[i], pred)) return 0;
+    if (a->n_preds < TD_MR_PREDS_MAX) a->preds[a->n_preds++] = pred;
+    return 0;
+}
+
 static const td_registry *td__cmp_reg;
 static int td__cmp_agency(const void *a, const void *b)
 {
@@ -432,9 +441,17 @@ static int td__build_agencies(td_mreport *r, td_error *err)
         if ((rc = td_status_obligations(r->st, r->periods[m], r->as_of, &r->opts.status, NULL, &ob, &n, err)))
             return rc;
         for (size_t i = 0; i < n; i++) {
-            td_mr_agency *a = td__agency_slot(r, ob[i].agency);
+            /* an agency renamed, merged or split since: its months count for
+             * the agency responsible at as_of, which carries its record */
+            const char *who = td_registry_responsible(td_state_registry(r->st), ob[i].agency, r->as_of,
+                                                      (int)ob[i].task);
+            td_mr_agency *a = td__agency_slot(r, who ? who : ob[i].agency);
             td_mr_owed *o;
             if (!a) {
+                free(ob);
+                return td_error_set(err, TD_ENOMEM, "out of memory");
+            }
+            if (who && strcmp(who, ob[i].agency) && td__note_pred(a, ob[i].agency)) {
                 free(ob);
                 return td_error_set(err, TD_ENOMEM, "out of memory");
             }

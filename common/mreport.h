@@ -126,8 +126,13 @@ typedef struct td_mr_owed {
     unsigned owed, on_time, late, missing, returned;
 } td_mr_owed;
 
+/* Predecessors named on one agency's row (a merge of many lists the first). */
+#define TD_MR_PREDS_MAX 8
+
 typedef struct td_mr_agency {
     const char *slug, *name;     /* borrowed */
+    const char *preds[TD_MR_PREDS_MAX];   /* borrowed slugs of predecessors whose months this row carries */
+    size_t n_preds;
     td_mr_owed now;              /* the report's period, at as_of */
     td_mr_owed months[TD_MREPORT_MONTHS];   /* heat map: [0] oldest .. [MONTHS-1] = the period */
     unsigned rank;               /* 1-based competition rank; 0 = not ranked (nothing owed) */

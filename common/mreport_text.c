@@ -241,8 +241,22 @@ static void td__agencies(const td_mreport *r, FILE *f)
             }
         if (any) fputc('\n', f);
     }
+    /* a successor's row carries its predecessors' record: say so */
+    for (size_t i = 0; i < r->n_agencies; i++) {
+        const td_mr_agency *ag = &r->agencies[i];
+        if (!ag->n_preds) continue;
+        fprintf(f, "Số liệu của %s gồm cả của cơ quan tiền nhiệm: ", ag->name);
+        for (size_t k = 0; k < ag->n_preds; k++) {
+            const td_agency *p = td_registry_agency(td_state_registry(r->st), ag->preds[k]);
+            char until[16] = "";
+            if (p && p->valid_to) td_date_vi(td_date_add_days(p->valid_to, -1), until, sizeof until);
+            fprintf(f, "%s%s%s%s%s", k ? "; " : "", td_mreport_agency_name(r, ag->preds[k]), *until ? " (đến " : "",
+                    until, *until ? ")" : "");
+        }
+        fputs(".\n", f);
+    }
     fprintf(f, "\nTuân thủ báo cáo %d tháng (%s..%s): ", TD_MREPORT_MONTHS, r->periods[0], r->period);
-    fputs("+ đủ, đúng hạn; ~ có báo cáo muộn; x có báo cáo thiếu; . không phải nộp\n", f);
+    fputs("+ đủ, đúng hạn; ~ có báo cáo muộn; x có báo cáo thiếu; . không phải nộp; - chưa đến hạn nộp\n", f);
     td__cell(f, "", 44, 0);
     for (int m = 0; m < TD_MREPORT_MONTHS; m++) fprintf(f, " %.2s", r->periods[m] + 5);
     fputc('\n', f);
@@ -251,7 +265,14 @@ static void td__agencies(const td_mreport *r, FILE *f)
         td__cell(f, ag->name, 44, 0);
         for (int m = 0; m < TD_MREPORT_MONTHS; m++) {
             const td_mr_owed *o = &ag->months[m];
-            fputs(!o->owed ? "  ." : o->missing ? "  x" : o->late ? "  ~" : "  +", f);
+            int open = r->as_of < td_period_due(r->periods[m], r->opts.status.report_due_day);
+            /* before the due day a missing report is not yet missing */
+            fputs(!o->owed                 ? "  ."
+                  : o->missing && !open   ? "  x"
+                  : o->late               ? "  ~"
+                  : o->missing            ? "  -"
+                                          : "  +",
+                  f);
         }
         fputc('\n', f);
     }

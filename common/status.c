@@ -274,6 +274,7 @@ typedef struct td__cur {
 typedef struct td__ctx {
     const td_state *st;
     int date;                  /* D: the day judged */
+    int succ_date;             /* successions followed up to this day (>= date; 0 = date) */
     int64_t end_ms;            /* knowledge cut-off: received_ms < end_ms */
     td_status_opts o;
     td__cur *cur;              /* sorted by (task, agency, period) */
@@ -523,13 +524,14 @@ static const td__cur *td__later(const td__cur *a, const td__cur *b)
 static size_t td__heirs_of(const td__ctx *c, uint32_t task, const char *agency, const char **who)
 {
     const td_registry *reg = td_state_registry(c->st);
+    const int sd = c->succ_date > c->date ? c->succ_date : c->date;
     size_t n = 0;
     who[n++] = agency;
     for (size_t a = 0; a < reg->n_agencies && n < TD__PRED_MAX + 1; a++) {
         const td_agency *ag = &reg->agencies[a];
         const char *r;
-        if (!ag->valid_to || ag->valid_to > c->date || !strcmp(ag->slug, agency)) continue;
-        r = td_registry_responsible(reg, ag->slug, c->date, (int)task);
+        if (!ag->valid_to || ag->valid_to > sd || !strcmp(ag->slug, agency)) continue;
+        r = td_registry_responsible(reg, ag->slug, sd, (int)task);
         if (r && !strcmp(r, agency)) who[n++] = ag->slug;
     }
     return n;
@@ -798,6 +800,11 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
         td__ctx_free(&at_d);
         return rc;
     }
+    /* The lead owing period P is the one responsible on its due day; what its
+     * predecessors reported or completed before counts for it (a task done
+     * and accepted under the old name owes nothing after a rename). */
+    at_d.succ_date = due;
+    before.succ_date = due;
     for (size_t ti = 0; ti < p->n_tasks && !rc; ti++) {
         const td_task *t = &p->tasks[ti];
         td__judge jd, jb;
@@ -829,7 +836,16 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
             ob.due_date = due;
             ob.recurring = jd.recurs;
             ob.state = TD_OWED_MISSING;
-            if ((cu = td__find(&at_d, ob.task, ob.agency, period))) {
+            cu = td__find(&at_d, ob.task, ob.agency, period);
+            if (!cu) {
+                const char *who[TD__PRED_MAX + 1];
+                size_t nw = td__heirs_of(&at_d, ob.task, ob.agency, who);
+                for (size_t w = 1; w < nw; w++) {
+                    const td__cur *h = td__find(&at_d, ob.task, who[w], period);
+                    if (h) cu = (td__cur *)td__later(cu, h);
+                }
+            }
+            if (cu) {
                 ob.report_index = cu->v->index;
                 ob.report_date = cu->eff_date;
                 ob.time_flags = cu->v->time_flags;
