@@ -742,6 +742,11 @@ static int tdc__rep_check_plan(const td_state *st, const char *agency, int today
         if (!td_state_agency_on_task_at(st, r->task, agency, today)) {
             char leads[768];
             tdc__leads_vi(st, t, today, leads, sizeof leads);
+            /* the device of an agency renamed, merged or split: say what happened */
+            if (td_registry_ended_note(td_state_registry(st), agency, today, msg, n)) {
+                *field = "task";
+                return 1;
+            }
             snprintf(msg, n,
                      "cơ quan %s không chủ trì cũng không phối hợp nhiệm vụ %u (chủ trì: %s), nên không báo cáo "
                      "được nhiệm vụ này. Xem các nhiệm vụ của cơ quan mình bằng `tiendo tasks`.",

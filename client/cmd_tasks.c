@@ -177,7 +177,7 @@ static const td_lead_status *tdc__lead(const td_task_status *ts, const char *age
 
 /*
  * The latest report version (by effective signed time) on task, from agency
- * (NULL: any) for period (NULL: any) that the server had received by the
+ * or one of its predecessors (NULL: any) for period (NULL: any) that the server had received by the
  * end of date.  NULL if none.
  */
 static const td_report_version *tdc__last_version(const td_state *st, uint32_t task, const char *agency,
@@ -188,7 +188,11 @@ static const td_report_version *tdc__last_version(const td_state *st, uint32_t t
     int64_t end = td_state_day_end_ms(date);
     for (size_t i = 0; i < n; i++) {
         if (v[i].task != task || v[i].received_ms >= end) continue;
-        if (agency && strcmp(v[i].agency, agency)) continue;
+        /* a successor's column shows its predecessors' reports too (each
+         * version keeps the agency that signed it) */
+        if (agency && strcmp(v[i].agency, agency) &&
+            !td_registry_is_predecessor(td_state_registry(st), v[i].agency, agency))
+            continue;
         if (period && strcmp(v[i].period, period)) continue;
         if (!best || v[i].effective_ms >= best->effective_ms) best = &v[i];
     }
@@ -458,6 +462,10 @@ int tdc_cmd_tasks(int argc, char **argv)
     st = tdc_replica_state(c.rep);
     plan = td_state_plan(st);
     me = c.id.subject.agency;
+    {
+        char note[1536];
+        if (td_registry_ended_note(td_state_registry(st), me, today, note, sizeof note)) printf("%s\n\n", note);
+    }
     if (section) {
         int ok = 0;
         for (size_t i = 0; i < plan->n_sections; i++)
@@ -937,6 +945,10 @@ int tdc_cmd_todo(int argc, char **argv)
     }
     td_date_vi(date, dbuf, sizeof dbuf);
     printf("Việc cần làm — %s (%s), ngày %s\n", tdc__agency_name(st, me), me, dbuf);
+    {
+        char note[1536];
+        if (td_registry_ended_note(td_state_registry(st), me, date, note, sizeof note)) printf("\n%s\n", note);
+    }
 
     if (!td_state_has_plan(st)) {
         printf("\nThiết bị chưa có kế hoạch: hãy đồng bộ (tiendo sync) để nhận danh sách nhiệm vụ.\n");

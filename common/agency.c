@@ -878,3 +878,54 @@ oom:
     free(v);
     return TD_ENOMEM;
 }
+
+int td_registry_ended_note(const td_registry *reg, const char *slug, int date, char *out, size_t n)
+{
+    const td_agency *a = td_registry_agency(reg, slug);
+    const td_agency_change *c;
+    const char *now, *ca;
+    const td_agency *na, *caa;
+    char d[16], tos[512] = "";
+    size_t used = 0;
+    if (!a || !a->valid_to || date < a->valid_to || !(c = td__ended_by(reg, slug))) return 0;
+    td_date_vi(a->valid_to, d, sizeof d);
+    for (size_t k = 0; k < c->n_to && used < sizeof tos; k++) {
+        const td_agency *t = td_registry_agency(reg, c->to[k].slug);
+        int w = snprintf(tos + used, sizeof tos - used, "%s%s (%s)", k ? ", " : "", t ? t->name : c->to[k].slug,
+                         c->to[k].slug);
+        if (w < 0) break;
+        used += (size_t)w;
+    }
+    now = td_registry_responsible(reg, slug, date, 0);
+    na = now ? td_registry_agency(reg, now) : NULL;
+    /* the CA office: Sở KH&CN, or whoever carries it now */
+    ca = td_registry_responsible(reg, "so-khcn", date, 0);
+    caa = ca ? td_registry_agency(reg, ca) : NULL;
+    snprintf(out, n,
+             "Cơ quan %s (%s) không còn từ ngày %s: %s %s. Nhiệm vụ và báo cáo của %s nay do %s (%s) tiếp tục; "
+             "các báo cáo đã nộp vẫn ghi tên cơ quan cũ và được tính cho cơ quan kế nhiệm. Thiết bị này mang chứng "
+             "thư của %s nên không báo cáo được nữa: đề nghị %s cấp chứng thư của %s cho đơn vị (tiendo init, gửi "
+             "yêu cầu cấp chứng thư), rồi báo cáo từ thiết bị mang chứng thư mới.",
+             slug, a->name, d,
+             c->kind == TD_CHANGE_RENAME  ? "đã đổi tên thành"
+             : c->kind == TD_CHANGE_MERGE ? "đã được sáp nhập vào"
+                                          : "đã được chia tách thành",
+             tos, slug, na ? na->name : (now ? now : "?"), now ? now : "?", slug,
+             caa ? caa->name : "Sở Khoa học và Công nghệ", now ? now : "cơ quan kế nhiệm");
+    return 1;
+}
+
+static int td__reaches(const td_registry *reg, const char *from, const char *agency, int depth)
+{
+    const td_agency_change *c;
+    if (depth > TD_AGENCY_CHAIN_MAX || !(c = td__ended_by(reg, from))) return 0;
+    for (size_t k = 0; k < c->n_to; k++)
+        if (!strcmp(c->to[k].slug, agency) || td__reaches(reg, c->to[k].slug, agency, depth + 1)) return 1;
+    return 0;
+}
+
+int td_registry_is_predecessor(const td_registry *reg, const char *pred, const char *agency)
+{
+    if (!pred || !agency || !strcmp(pred, agency)) return 0;
+    return td__reaches(reg, pred, agency, 0);
+}

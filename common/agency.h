@@ -216,6 +216,20 @@ const char *td_registry_issuer(const td_registry *reg, int date, const char *fal
 const td_agency_change *td_registry_ended_by(const td_registry *reg, const char *slug);
 
 /*
+ * 1 if `pred` is a predecessor of `agency`: an ended agency whose successors
+ * (any branch of a split), followed through later changes, reach `agency`.
+ */
+int td_registry_is_predecessor(const td_registry *reg, const char *pred, const char *agency);
+
+/*
+ * What the device of an ended agency must be told: if `slug` no longer exists
+ * on `date`, a Vietnamese explanation in out (what happened, when, who
+ * carries its tasks now, and to ask the CA office -- Sở KH&CN or its
+ * successor -- for a certificate of the successor) and 1; else 0.
+ */
+int td_registry_ended_note(const td_registry *reg, const char *slug, int date, char *out, size_t n);
+
+/*
  * The agency responsible on day `date` for what `slug` was responsible for
  * (task number `task`, 0 if none): slug itself while it exists, else its
  * successor, followed through renames, merges and splits (a split gives the
