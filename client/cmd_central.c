@@ -155,7 +155,7 @@ static int tdc__queue_msg(tdc_ctx *c, const char *cmd, int kind, const ProtobufC
 
 static void tdc__review_usage(FILE *f)
 {
-    fputs("Cách dùng: tiendo review SỐ --agency MÃ --period YYYY-MM (--accept | --return \"lý do\")\n"
+    fputs("Cách dùng: tiendo review SỐ --agency MÃ --period MM/YYYY (--accept | --return \"lý do\")\n"
           "                     [--comment VĂN_BẢN] [--dir THƯ_MỤC]\n"
           "\n"
           "Thẩm định báo cáo hiện hành của một cơ quan về một nhiệm vụ trong một kỳ: chấp nhận, hoặc trả\n"
@@ -164,7 +164,7 @@ static void tdc__review_usage(FILE *f)
           "\n"
           "  SỐ                 số thứ tự (TT) của nhiệm vụ\n"
           "  --agency MÃ        mã cơ quan đã báo cáo, ví dụ so-khcn\n"
-          "  --period YYYY-MM   kỳ báo cáo\n"
+          "  --period MM/YYYY   kỳ báo cáo\n"
           "  --accept           chấp nhận báo cáo (báo cáo \"đã hoàn thành\" được chấp nhận thì nhiệm vụ\n"
           "                     được tính là hoàn thành)\n"
           "  --return LÝ_DO     trả lại báo cáo; lý do là bắt buộc\n"
