@@ -23,6 +23,11 @@ const td_status td_mreport_status_order[7] = {
     TD_ST_DUE_SOON,     TD_ST_ONGOING_LATE, TD_ST_NOT_STARTED,
 };
 
+int td_mreport_task_silent(const td_mr_task *t)
+{
+    return t->ts->overall == TD_ST_ONGOING_LATE && !t->ts->last_report_date;
+}
+
 const char *td_iverdict_vi(td_iverdict v)
 {
     switch (v) {
@@ -286,10 +291,12 @@ static int td__build_tasks(td_mreport *r, td_error *err)
         t->task = td_plan_task(r->plan, (int)ts->task);
         t->result = t->difficulties = t->proposals = "";
         t->prev_overall = TD_ST_NONE;
-        if (i < r->n_prev && r->prev[i].task == ts->task) t->prev_overall = r->prev[i].overall;
-        else
-            for (size_t j = 0; j < r->n_prev; j++)
-                if (r->prev[j].task == ts->task) t->prev_overall = r->prev[j].overall;
+        for (size_t j = i < r->n_prev && r->prev[i].task == ts->task ? i : 0; j < r->n_prev; j++)
+            if (r->prev[j].task == ts->task) {
+                t->prev_overall = r->prev[j].overall;
+                t->prev_silent = r->prev[j].overall == TD_ST_ONGOING_LATE && !r->prev[j].last_report_date;
+                break;
+            }
         if (ts->n_leads && !(t->leads = calloc(ts->n_leads, sizeof *t->leads))) {
             rc = td_error_set(err, TD_ENOMEM, "out of memory");
             goto out;
@@ -362,11 +369,15 @@ static int td__build_sections(td_mreport *r, td_error *err)
                 r->sections[s].n_tasks++;
                 r->sections[s].cur[t->ts->overall]++;
                 r->sections[s].prev[t->prev_overall]++;
+                r->sections[s].silent_cur += td_mreport_task_silent(t);
+                r->sections[s].silent_prev += (unsigned)t->prev_silent;
                 break;
             }
         tot->n_tasks++;
         tot->cur[t->ts->overall]++;
         tot->prev[t->prev_overall]++;
+        tot->silent_cur += td_mreport_task_silent(t);
+        tot->silent_prev += (unsigned)t->prev_silent;
     }
     return 0;
 }

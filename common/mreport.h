@@ -108,6 +108,7 @@ typedef struct td_mr_task {
     const td_task *task;         /* borrowed from the plan */
     const td_task_status *ts;    /* borrowed from the model's status array */
     td_status prev_overall;      /* at prev_as_of (TD_ST_NONE if the task did not exist) */
+    int prev_silent;             /* at prev_as_of: overdue and no lead had ever reported */
     td_mr_lead *leads;           /* n = ts->n_leads */
     unsigned percent;            /* mean of the leads' latest percents (no report = 0), rounded */
     const char *result, *difficulties, *proposals;  /* of the latest lead report; "" if none */
@@ -120,7 +121,16 @@ typedef struct td_mr_section {
     const char *code, *title;    /* borrowed */
     unsigned n_tasks;
     unsigned cur[TD_STATUS_COUNT], prev[TD_STATUS_COUNT];
+    /* of cur/prev[TD_ST_ONGOING_LATE]: overdue tasks no lead has ever reported
+     * on (TD_MREPORT_SILENT_VI), as against overdue ones reported in progress */
+    unsigned silent_cur, silent_prev;
 } td_mr_section;
+/* The label of those tasks in every rendering. */
+#define TD_MREPORT_SILENT_VI "Quá hạn, chưa báo cáo"
+#define TD_MREPORT_REPORTED_LATE_VI "Quá hạn, có báo cáo"
+
+/* 1 if the task is overdue and no lead has ever reported on it. */
+int td_mreport_task_silent(const td_mr_task *t);
 
 typedef struct td_mr_owed {
     unsigned owed, on_time, late, missing, returned;

@@ -437,11 +437,16 @@ static void td__items(const td_mreport *r, FILE *f)
 
 static void td__chart_indicators(const td_mreport *r, FILE *f)
 {
-    size_t rows = 0;
+    size_t rows = 0, empty = 0;
     int x0 = TD_H_LABEL + 150, bw = TD_H_WIDTH - x0 - 170, h, y;
+    /* only indicators with a value are drawn; those without data are one
+     * line under the chart, not rows of empty bars */
     for (size_t i = 0; i < r->n_indicators; i++) {
-        td_target_kind k = r->indicators[i].ind->target.kind;
-        if (k == TD_TARGET_VALUE || k == TD_TARGET_RANGE) rows++;
+        const td_mr_indicator *mi = &r->indicators[i];
+        td_target_kind k = mi->ind->target.kind;
+        if (k != TD_TARGET_VALUE && k != TD_TARGET_RANGE) continue;
+        if (mi->v && mi->v->has_value) rows++;
+        else empty++;
     }
     h = 30 + (int)rows * TD_H_IND_ROW + 30;
     fprintf(f,
@@ -458,6 +463,7 @@ static void td__chart_indicators(const td_mreport *r, FILE *f)
         double top, ref;
         char a[256];
         if (t->kind != TD_TARGET_VALUE && t->kind != TD_TARGET_RANGE) continue;
+        if (!mi->v || !mi->v->has_value) continue;
         ref = t->kind == TD_TARGET_RANGE ? t->hi : t->lo;
         top = fabs(ref) * 1.25;
         if (mi->v && mi->v->has_value && fabs(mi->v->value) * 1.05 > top) top = fabs(mi->v->value) * 1.05;
@@ -512,6 +518,18 @@ static void td__chart_indicators(const td_mreport *r, FILE *f)
         y += TD_H_IND_ROW;
     }
     fputs("</svg>\n", f);
+    if (empty) {
+        size_t k = 0;
+        fprintf(f, "<p class=\"ind-no-data\">Chưa có số liệu: <b>%zu</b> chỉ tiêu định lượng (mã ", empty);
+        for (size_t i = 0; i < r->n_indicators; i++) {
+            const td_mr_indicator *mi = &r->indicators[i];
+            td_target_kind kd = mi->ind->target.kind;
+            if ((kd != TD_TARGET_VALUE && kd != TD_TARGET_RANGE) || (mi->v && mi->v->has_value)) continue;
+            if (k++) fputs(", ", f);
+            td__esc(f, mi->ind->code);
+        }
+        fputs(").</p>\n", f);
+    }
 }
 
 static void td__indicators(const td_mreport *r, FILE *f)

@@ -103,6 +103,22 @@ static void td__summary(const td_mreport *r, FILE *f)
         td__cell(f, b, 17, 1);
         td__cell(f, c, 11, 1);
         fputc('\n', f);
+        if (s == TD_ST_ONGOING_LATE) {
+            /* a leader acts differently on silence and on a late report */
+            static const char *const sub[2] = {"  - " TD_MREPORT_REPORTED_LATE_VI, "  - " TD_MREPORT_SILENT_VI};
+            for (int k = 0; k < 2; k++) {
+                unsigned cu = k ? tot->silent_cur : tot->cur[s] - tot->silent_cur;
+                unsigned pr = k ? tot->silent_prev : tot->prev[s] - tot->silent_prev;
+                snprintf(a, sizeof a, "%u", cu);
+                snprintf(b, sizeof b, "%u", pr);
+                td_mreport_diff((int)cu - (int)pr, c, sizeof c);
+                td__cell(f, sub[k], 28, 0);
+                td__cell(f, a, 17, 1);
+                td__cell(f, b, 17, 1);
+                td__cell(f, c, 11, 1);
+                fputc('\n', f);
+            }
+        }
     }
     td__cell(f, "Tổng số nhiệm vụ", 28, 0);
     snprintf(a, sizeof a, "%u", tot->n_tasks);
@@ -278,6 +294,14 @@ static void td__agencies(const td_mreport *r, FILE *f)
     }
 }
 
+/* Is one of the task's leads, as the plan wrote it, a group? */
+static int td__group_led(const td_mr_task *t)
+{
+    for (size_t k = 0; t->task && k < t->task->n_leads; k++)
+        if (t->task->leads[k].group) return 1;
+    return 0;
+}
+
 static void td__items(FILE *f, const char *title, const td_mr_item *v, size_t n, int what)
 {
     char d[16], line[2048];
@@ -289,7 +313,26 @@ static void td__items(FILE *f, const char *title, const td_mr_item *v, size_t n,
     for (size_t i = 0; i < n; i++) {
         const td_mr_task *t = v[i].t;
         const td_mr_lead *l = v[i].l;
+        size_t j = i + 1;
         td_date_vi(l->ls->due_date, d, sizeof d);
+        while (j < n && v[j].t == t) j++;
+        if (what != 2 && j - i > 1 && td__group_led(t)) {
+            /* a task led by a group ("Các sở, ban, ngành") once, with the
+             * agencies behind it, not once per agency */
+            size_t used, silent = 0;
+            for (size_t k = i; k < j; k++) silent += !v[k].l->ls->last_report_date;
+            used = (size_t)snprintf(line, sizeof line, "NV %u — %s: %zu cơ quan — hạn %s (%s)", t->ts->task,
+                                    t->task->lead_text, j - i, *d ? d : "không có", t->task->deadline.text);
+            if (what == 0 && used < sizeof line)
+                used += (size_t)snprintf(line + used, sizeof line - used, " — %zu chưa báo cáo, %zu có báo cáo", silent,
+                                         j - i - silent);
+            for (size_t k = i; k < j && used < sizeof line; k++)
+                used += (size_t)snprintf(line + used, sizeof line - used, "%s%s", k == i ? ": " : "; ",
+                                         v[k].l->name);
+            td__line(f, "  ", line, TD_MRT_NOTE_MAX * 4);
+            i = j - 1;
+            continue;
+        }
         if (what == 2) {
             char rd[16];
             td_date_vi(l->review_date, rd, sizeof rd);
@@ -298,7 +341,8 @@ static void td__items(FILE *f, const char *title, const td_mr_item *v, size_t n,
         } else {
             snprintf(line, sizeof line, "NV %u — %s — hạn %s (%s)%s", t->ts->task, l->name, *d ? d : "không có",
                      t->task ? t->task->deadline.text : "",
-                     l->ls->no_report ? ", chưa có báo cáo" : "");
+                     what == 0 ? (l->ls->last_report_date ? " — " TD_MREPORT_REPORTED_LATE_VI : " — " TD_MREPORT_SILENT_VI)
+                     : l->ls->no_report ? ", chưa có báo cáo" : "");
         }
         td__line(f, "  ", line, TD_MRT_NOTE_MAX + 20);
     }

@@ -101,6 +101,20 @@ if grep -qE "^ *[0-9]+ +Sở Y tế +[0-9]" <<<"$OUT"; then fail "the ended Sở
     pass "the ended Sở Y tế is not ranked on its own"; fi
 row=$(grep -E "^ *[0-9]+ +Sở Y tế thành phố Hải Phòng" <<<"$OUT" | head -n 1 || true)
 if [ -n "$row" ]; then pass "the successor is ranked: $row"; else fail "the successor is not ranked"; fi
+say "the monthly report read by a leader"
+n=$(sed -n 's/^  - Quá hạn, chưa báo cáo *\([0-9]*\) .*/\1/p' <<<"$OUT" | head -n 1)
+ge "overdue tasks never reported are counted apart" "${n:-0}" 10
+n21=$(grep -cE "^  NV 21 — " <<<"$OUT" || true)
+eq "task 21 (led by Các sở, ban, ngành) appears once in the overdue list" "$n21" 1
+expect_out "with the number of agencies behind it" "NV 21 — Các sở, ban, ngành:"
+DAY=$((10#$(date +%d)))
+if [ "$DAY" -lt 18 ]; then
+    expect_out "heat map legend" "- chưa đến hạn nộp"
+    hrow=$(grep -E "^Sở Y tế thành phố Hải Phòng +[.+~x -]+$" <<<"$OUT" | head -n 1 || true)
+    case "$hrow" in *" x") fail "the open month is judged missing before the due day: $hrow" ;;
+    *) pass "the open month is not judged before its due day: ${hrow: -12}" ;; esac
+fi
 run 0 "server report CSV" "$SRV_BIN" report --data "$W/data-main" --period "$P_ALT" --as-of "$TODAY_VI" --format csv --out "$W/r.csv"
 if grep -q "so-y-te," "$W/r.csv"; then fail "CSV has a row of the ended so-y-te"; else pass "CSV: no row of the ended so-y-te"; fi
+expect_in "CSV has the column of overdue tasks never reported" "$W/r.csv" "Quá hạn, chưa báo cáo (kỳ này)"
 finish
