@@ -125,6 +125,11 @@ typedef struct td_mr_section {
      * on (TD_MREPORT_SILENT_VI), as against overdue ones reported in progress */
     unsigned silent_cur, silent_prev;
 } td_mr_section;
+/* Said above the ranking when as_of is before the period's due day (two
+ * dates, dd/mm/yyyy: as_of, due): nothing of the period is missing yet. */
+#define TD_MREPORT_OPEN_VI                                                                                    \
+    "Lưu ý: số liệu đến ngày %s, trước hạn nộp kỳ này (%s): báo cáo chưa nộp chưa bị coi là thiếu; tỷ lệ "   \
+    "đúng hạn và xếp hạng kỳ này chỉ có ý nghĩa sau hạn nộp."
 /* The label of those tasks in every rendering. */
 #define TD_MREPORT_SILENT_VI "Quá hạn, chưa báo cáo"
 #define TD_MREPORT_REPORTED_LATE_VI "Quá hạn, có báo cáo"

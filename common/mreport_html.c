@@ -352,6 +352,12 @@ static void td__agencies(const td_mreport *r, FILE *f)
             pv, d);
     fputs("<p class=\"rule\" id=\"rank-rule\">", f);
     td__esc(f, TD_MREPORT_RANK_RULE);
+    if (r->as_of < r->due_date) {
+        char msg[512];
+        snprintf(msg, sizeof msg, TD_MREPORT_OPEN_VI, ad, d);
+        fputs("</p>\n<p class=\"open-period\">", f);
+        td__esc(f, msg);
+    }
     fputs("</p>\n<table class=\"ranking\"><thead><tr><th>Hạng</th><th>Cơ quan</th><th>Phải nộp</th><th>Đúng hạn"
           "</th><th>Muộn</th><th>Thiếu</th><th>Bị trả lại</th><th>Tỷ lệ đúng hạn</th></tr></thead><tbody>\n",
           f);

@@ -215,6 +215,12 @@ static void td__agencies(const td_mreport *r, FILE *f)
     snprintf(a, sizeof a, "3. BÁO CÁO CỦA CÁC CƠ QUAN KỲ %s (HẠN %s)", pv, d);
     td__heading(f, a);
     td__line(f, "", TD_MREPORT_RANK_RULE, 100000);
+    if (r->as_of < r->due_date) {
+        char ad[16], msg[512];
+        td_date_vi(r->as_of, ad, sizeof ad);
+        snprintf(msg, sizeof msg, TD_MREPORT_OPEN_VI, ad, d);
+        td__line(f, "", msg, 100000);
+    }
     fputc('\n', f);
     td__cell(f, "Hạng", 5, 1);
     fputc(' ', f);
