@@ -273,11 +273,19 @@ static void td__tasks(const td_mreport *r, FILE *f)
 
 /* ---- agencies, ranking, heat map ---------------------------------------------- */
 
-static void td__heat_cell(FILE *f, const td_mr_owed *o, int x, int y, int w)
+static void td__heat_cell(FILE *f, const td_mr_owed *o, int x, int y, int w, int open)
 {
     const char *fill, *fg = "#000";
     if (!o->owed) fill = "#eeeeee";
-    else if (o->missing) {
+    else if (o->missing && open && !o->late) {
+        /* before the due day a report not yet sent is not missing */
+        fprintf(f,
+                "<rect class=\"cell open\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#e3f2fd\" "
+                "stroke=\"#fff\"><title>chưa đến hạn: đúng hạn %u / %u</title></rect>"
+                "<text x=\"%d\" y=\"%d\" font-size=\"9\" text-anchor=\"middle\">chưa đến hạn</text>\n",
+                x, y, w, TD_H_HEAT_ROW, o->on_time, o->owed, x + w / 2, y + 11);
+        return;
+    } else if (o->missing) {
         double share = (double)o->missing / o->owed;
         fill = share > 0.5 ? "#c62828" : share > 0.25 ? "#e53935" : "#ef9a9a";
         if (share > 0.25) fg = "#fff";
@@ -317,7 +325,9 @@ static void td__chart_heat(const td_mreport *r, FILE *f)
         fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">", TD_H_HEAT_NAME - 6, y + 11);
         td__esc(f, a->name);
         fputs("</text>\n", f);
-        for (int m = 0; m < TD_MREPORT_MONTHS; m++) td__heat_cell(f, &a->months[m], TD_H_HEAT_NAME + m * cw, y, cw);
+        for (int m = 0; m < TD_MREPORT_MONTHS; m++)
+            td__heat_cell(f, &a->months[m], TD_H_HEAT_NAME + m * cw, y, cw,
+                          r->as_of < td_period_due(r->periods[m], r->opts.status.report_due_day));
     }
     {
         static const struct {
