@@ -88,6 +88,19 @@ expect_err "says rename" "đổi tên là lệnh rename"
 printf 'Mã,Tên,Loại\nxa-b,Xã B,làng\n' >"$W/badkind.csv"
 run 1 "an unknown kind names the line" "$SRV_BIN" agency import "$W/badkind.csv" "${K[@]}"
 expect_err "line" "badkind.csv:2: loại \"làng\" không rõ"
+say "a district split into communes, one of them absorbed into a commune that exists"
+run 0 "split ubnd-thanh-ha into two communes" "$SRV_BIN" agency split ubnd-thanh-ha \
+    --into xa-thanh-ha "Xã Thanh Hà" --into xa-ha-dong "Xã Hà Đông" --kind commune --date 01/07/2025 "${K[@]}"
+expect_out "split summary" "chia tách ubnd-thanh-ha thành 2 cơ quan từ 01/07/2025"
+if grep -qE "so-y-te|ubnd-chi-linh|so-gddt" <<<"$OUT"; then fail "split reprints older changes: $OUT"; else
+    pass "split shows only itself"; fi
+run 0 "xa-ha-dong absorbed into xa-hd-01 (01/01/2026)" "$SRV_BIN" agency merge xa-ha-dong --into xa-hd-01 \
+    --date 01/01/2026 "${K[@]}"
+expect_out "absorbed commune" "sáp nhập xa-ha-dong vào xa-hd-01 (tiếp tục hoạt động) từ 01/01/2026"
+run 0 "list" "$SRV_BIN" agency list --data "$D"
+expect_out "the split district kept, with its successors" "ngừng từ 01/07/2025; kế nhiệm: xa-thanh-ha, xa-ha-dong"
+expect_out "new communes are communes" "Xã Thanh Hà (xã, phường, đặc khu), từ 01/07/2025"
+expect_out "the absorbed commune points to the one that continues" "ngừng từ 01/01/2026; kế nhiệm: xa-hd-01"
 run 0 "list at 01/07/2025" "$SRV_BIN" agency list --at 01/07/2025 --data "$D"
 n=$(grep -cE "^  xa-hd-[0-9]+ " <<<"$OUT" || true)
 if [ "$n" = 64 ]; then pass "64 communes exist on 01/07/2025"; else fail "communes on 01/07/2025: $n"; fi
