@@ -753,8 +753,10 @@ int td_registry_apply(td_registry *reg, const td_agency_change *ch, td_error *er
     for (size_t k = 0; k < ch->n_to; k++) {
         td_agency n = ch->to[k];
         if (td_registry_agency(reg, n.slug)) continue;
-        if ((n.kind < TD_AGENCY_DEPT || n.kind > TD_AGENCY_KIND_MAX) && ch->n_from)
+        if ((n.kind < TD_AGENCY_DEPT || n.kind > TD_AGENCY_KIND_MAX) && ch->n_from) {
             n.kind = td_registry_agency(reg, ch->from[0])->kind;
+            if (n.kind == TD_AGENCY_DISTRICT && ch->date >= TD_AGENCY_DISTRICT_END) n.kind = TD_AGENCY_COMMUNE;
+        }
         n.valid_from = ch->date;
         n.valid_to = 0;
         if ((rc = td_registry_add_agency(reg, &n, err))) goto undo;

@@ -48,6 +48,10 @@ typedef enum {
     TD_AGENCY_ORG = 6,         /* enterprise or organisation (Bưu điện, doanh nghiệp, hội) */
 } td_agency_kind;
 #define TD_AGENCY_KIND_MAX TD_AGENCY_ORG
+/* The district level ended on this day (two-level local government from
+ * 01/07/2025): a successor of a district on or after it, given no kind, is a
+ * commune-level unit, not a district. */
+#define TD_AGENCY_DISTRICT_END 20250701
 
 #define TD_KIND_BIT(k) (1u << (k))
 

@@ -261,6 +261,14 @@ static void test_2025(void)
         if (!strcmp(v[i], "xa-gia-loc")) found = 1;
     TT_CHECK(found);
     free(v);
+    /* a district's successor after the district level ended is a commune-level unit */
+    {
+        char *cl[] = {"ubnd-chi-linh"};
+        td_agency pcl = {"phuong-chi-linh", "Phường Chí Linh", 0, 0, 0};
+        td_agency_change rn = {TD_CHANGE_RENAME, 20250701, cl, 1, &pcl, 1, NULL, 0, NULL, NULL};
+        TT_EQ_INT(td_registry_apply(&r, &rn, &e), 0);
+        TT_EQ_INT(td_registry_agency(&r, "phuong-chi-linh")->kind, TD_AGENCY_COMMUNE);
+    }
     /* the province's new name from 01/07/2025 */
     TT_EQ_STR(td_registry_issuer(&r, 20250630, "UBND tỉnh Hải Dương"), "UBND tỉnh Hải Dương");
     TT_EQ_INT(td_registry_apply(&r, &iss, &e), 0);
