@@ -428,6 +428,13 @@ int td_mreport_text(const td_mreport *r, FILE *f)
     td__rule(f, td_mreport_width(title));
     fprintf(f, "Số liệu đến hết ngày %s (so sánh với ngày %s); hạn báo cáo của kỳ: %s.\n", d1, d2, d3);
     fprintf(f, "Tổng hợp từ sổ nhật ký đến bản ghi số %llu.\n", (unsigned long long)r->last_index);
+    {
+        /* the province reorganised: who carries the plan now */
+        const char *was = r->plan && r->plan->issuer ? r->plan->issuer : "";
+        const char *now = td_registry_issuer(td_state_registry(r->st), r->as_of, was);
+        if (strcmp(now, was))
+            fprintf(f, "Cơ quan chủ trì kế hoạch: %s (kế hoạch do %s ban hành).\n", now, *was ? was : "cơ quan trước");
+    }
     td__summary(r, f);
     td__tasks(r, f);
     td__agencies(r, f);

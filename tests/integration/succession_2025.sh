@@ -101,6 +101,7 @@ if grep -qE "^ *[0-9]+ +Sở Y tế +[0-9]" <<<"$OUT"; then fail "the ended Sở
     pass "the ended Sở Y tế is not ranked on its own"; fi
 row=$(grep -E "^ *[0-9]+ +Sở Y tế thành phố Hải Phòng" <<<"$OUT" | head -n 1 || true)
 if [ -n "$row" ]; then pass "the successor is ranked: $row"; else fail "the successor is not ranked"; fi
+expect_out "the province's new name heads the report" "Cơ quan chủ trì kế hoạch: UBND thành phố Hải Phòng (kế hoạch do ỦY BAN NHÂN DÂN TỈNH HẢI DƯƠNG ban hành)"
 say "the monthly report read by a leader"
 n=$(sed -n 's/^  - Quá hạn, chưa báo cáo *\([0-9]*\) .*/\1/p' <<<"$OUT" | head -n 1)
 ge "overdue tasks never reported are counted apart" "${n:-0}" 10
