@@ -269,6 +269,23 @@ static void test_2025(void)
         TT_EQ_INT(td_registry_apply(&r, &rn, &e), 0);
         TT_EQ_INT(td_registry_agency(&r, "phuong-chi-linh")->kind, TD_AGENCY_COMMUNE);
     }
+    /* what an ended agency's device is told; predecessors followed */
+    {
+        char note[1024];
+        TT_EQ_INT(td_registry_ended_note(&r, "ubnd-gia-loc", 20250630, note, sizeof note), 0);
+        TT_EQ_INT(td_registry_ended_note(&r, "ubnd-tp-hai-duong", 20250801, note, sizeof note), 0);
+        TT_EQ_INT(td_registry_ended_note(&r, "ubnd-gia-loc", 20250701, note, sizeof note), 1);
+        TT_CHECK(strstr(note, "ubnd-gia-loc (UBND huyện Gia Lộc) không còn từ ngày 01/07/2025: đã được sáp nhập vào "
+                              "UBND thành phố Hải Dương (ubnd-tp-hai-duong)") != NULL);
+        TT_CHECK(strstr(note, "đề nghị Sở Khoa học và Công nghệ cấp chứng thư của ubnd-tp-hai-duong") != NULL);
+        TT_EQ_INT(td_registry_is_predecessor(&r, "ubnd-gia-loc", "ubnd-tp-hai-duong"), 1);
+        TT_EQ_INT(td_registry_is_predecessor(&r, "ubnd-tp-hai-duong", "ubnd-gia-loc"), 0);
+        TT_EQ_INT(td_registry_is_predecessor(&r, "so-gddt", "so-noi-vu"), 1);
+        TT_EQ_INT(td_registry_is_predecessor(&r, "so-noi-vu", "so-noi-vu"), 0);
+        TT_EQ_INT(td_agency_slug_near("so-yte", "so-y-te"), 1);
+        TT_EQ_INT(td_agency_slug_near("so-y-te", "so-y-te"), 0);
+        TT_EQ_INT(td_agency_slug_near("so-yt", "so-y-te"), 0);
+    }
     /* the province's new name from 01/07/2025 */
     TT_EQ_STR(td_registry_issuer(&r, 20250630, "UBND tỉnh Hải Dương"), "UBND tỉnh Hải Dương");
     TT_EQ_INT(td_registry_apply(&r, &iss, &e), 0);
