@@ -94,6 +94,8 @@ ge "the successor's own entry listed" "$n" 1
 
 say "the monthly report"
 sv_stop main
+run 0 "server state --report in MM/YYYY" "$SRV_BIN" state --data "$W/data-main" "${SRV_KEYS[@]}" --report "47/so-y-te/$P_VI"
+expect_out "the predecessor's report, under its author" "Kết quả thực hiện: Đã ban hành quy chế"
 run 0 "server report $P_VI" "$SRV_BIN" report --data "$W/data-main" --period "$P_VI" --as-of "$TODAY_VI"
 expect_out "successor carries its predecessor" "Số liệu của Sở Y tế thành phố Hải Phòng gồm cả của cơ quan tiền nhiệm: Sở Y tế (đến $LAST_OF_PREV)"
 expect_out "absorbing agency carries the absorbed" "Số liệu của Sở Nội vụ gồm cả của cơ quan tiền nhiệm: Sở Giáo dục và Đào tạo (đến $LAST_OF_PREV)"
