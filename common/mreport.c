@@ -23,6 +23,13 @@ const td_status td_mreport_status_order[7] = {
     TD_ST_DUE_SOON,     TD_ST_ONGOING_LATE, TD_ST_NOT_STARTED,
 };
 
+int td_mreport_task_group_led(const td_mr_task *t)
+{
+    for (size_t k = 0; t->task && k < t->task->n_leads; k++)
+        if (t->task->leads[k].group) return 1;
+    return 0;
+}
+
 int td_mreport_task_silent(const td_mr_task *t)
 {
     return t->ts->overall == TD_ST_ONGOING_LATE && !t->ts->last_report_date;

@@ -134,6 +134,9 @@ typedef struct td_mr_section {
 #define TD_MREPORT_SILENT_VI "Quá hạn, chưa báo cáo"
 #define TD_MREPORT_REPORTED_LATE_VI "Quá hạn, có báo cáo"
 
+/* 1 if one of the task's leads, as the plan wrote it, is a group ("Các sở,
+ * ban, ngành"): the lists show such a task once, with the agencies behind. */
+int td_mreport_task_group_led(const td_mr_task *t);
 /* 1 if the task is overdue and no lead has ever reported on it. */
 int td_mreport_task_silent(const td_mr_task *t);
 

@@ -425,6 +425,29 @@ static void td__items(const td_mreport *r, FILE *f)
                 ids[k], k == 2 ? "Ngày trả lại — lý do" : "Trạng thái");
         for (size_t i = 0; i < ns[k]; i++) {
             const td_mr_item *it = &lists[k][i];
+            size_t j = i + 1, silent = 0;
+            while (j < ns[k] && lists[k][j].t == it->t) j++;
+            if (k != 2 && j - i > 1 && td_mreport_task_group_led(it->t)) {
+                /* a group-led task once, with the agencies behind it */
+                fputs("<tr class=\"group\">", f);
+                td__td_uint(f, it->t->ts->task);
+                td__el(f, "td", "note", it->t->task->title);
+                fputs("<td>", f);
+                td__esc(f, it->t->task->lead_text);
+                fprintf(f, ": %zu cơ quan<br><span class=\"note\">", j - i);
+                for (size_t q = i; q < j; q++) {
+                    if (q > i) fputs("; ", f);
+                    td__esc(f, lists[k][q].l->name);
+                    silent += !lists[k][q].l->ls->last_report_date;
+                }
+                fputs("</span></td>", f);
+                td__el(f, "td", "note", it->t->task->deadline.text);
+                td__td_date(f, it->l->ls->due_date);
+                if (k == 0) fprintf(f, "<td>%zu chưa báo cáo, %zu có báo cáo</td></tr>\n", silent, j - i - silent);
+                else fprintf(f, "<td>%zu cơ quan</td></tr>\n", j - i);
+                i = j - 1;
+                continue;
+            }
             fputs("<tr>", f);
             td__td_uint(f, it->t->ts->task);
             td__el(f, "td", "note", it->t->task ? it->t->task->title : "");
@@ -440,7 +463,9 @@ static void td__items(const td_mreport *r, FILE *f)
                 td__esc(f, it->l->review_comment);
             } else {
                 td__status_span(f, it->l->ls->status);
-                if (it->l->ls->no_report) fputs(" (chưa có báo cáo)", f);
+                if (k == 0) fputs(it->l->ls->last_report_date ? " (" TD_MREPORT_REPORTED_LATE_VI ")"
+                                                                : " (" TD_MREPORT_SILENT_VI ")", f);
+                else if (it->l->ls->no_report) fputs(" (chưa có báo cáo)", f);
             }
             fputs("</td></tr>\n", f);
         }

@@ -300,14 +300,6 @@ static void td__agencies(const td_mreport *r, FILE *f)
     }
 }
 
-/* Is one of the task's leads, as the plan wrote it, a group? */
-static int td__group_led(const td_mr_task *t)
-{
-    for (size_t k = 0; t->task && k < t->task->n_leads; k++)
-        if (t->task->leads[k].group) return 1;
-    return 0;
-}
-
 static void td__items(FILE *f, const char *title, const td_mr_item *v, size_t n, int what)
 {
     char d[16], line[2048];
@@ -322,7 +314,7 @@ static void td__items(FILE *f, const char *title, const td_mr_item *v, size_t n,
         size_t j = i + 1;
         td_date_vi(l->ls->due_date, d, sizeof d);
         while (j < n && v[j].t == t) j++;
-        if (what != 2 && j - i > 1 && td__group_led(t)) {
+        if (what != 2 && j - i > 1 && td_mreport_task_group_led(t)) {
             /* a task led by a group ("Các sở, ban, ngành") once, with the
              * agencies behind it, not once per agency */
             size_t used, silent = 0;

@@ -117,6 +117,10 @@ if [ "$DAY" -lt 18 ]; then
     case "$hrow" in *" x") fail "the open month is judged missing before the due day: $hrow" ;;
     *) pass "the open month is not judged before its due day: ${hrow: -12}" ;; esac
 fi
+run 0 "server report HTML" "$SRV_BIN" report --data "$W/data-main" --period "$P_VI" --as-of "$TODAY_VI" --format html --out "$W/r.html"
+n=$(grep -c '<tr class="group">' "$W/r.html" || true)
+ge "HTML lists group-led tasks once (rows of class group)" "$n" 1
+expect_in "HTML group row names the group and its count" "$W/r.html" "Các sở, ban, ngành: "
 run 0 "server report CSV" "$SRV_BIN" report --data "$W/data-main" --period "$P_ALT" --as-of "$TODAY_VI" --format csv --out "$W/r.csv"
 if grep -q "so-y-te," "$W/r.csv"; then fail "CSV has a row of the ended so-y-te"; else pass "CSV: no row of the ended so-y-te"; fi
 expect_in "CSV has the column of overdue tasks never reported" "$W/r.csv" "Quá hạn, chưa báo cáo (kỳ này)"
