@@ -226,6 +226,7 @@ out:
 typedef struct tda_hist {
     const tda_opts *o;
     td_state *st;
+    const td_registry *pre;      /* the whole log's registry: predecessors of o->agency */
     uint64_t n_rows;
     int fatal;
     td_error *err;
@@ -259,9 +260,17 @@ static void tda__excerpt(const char *s, size_t max, char *out, size_t n)
     snprintf(out, n, "%.*s…", (int)max, s);
 }
 
+/* Is slug o->agency, or one of its predecessors (renamed, merged or split
+ * into it): a successor's history carries theirs, each entry under its author. */
+static int tda__mine(const tda_opts *o, const td_registry *pre, const char *slug)
+{
+    if (!o->agency || !slug) return 0;
+    return !strcmp(slug, o->agency) || (pre && td_registry_is_predecessor(pre, slug, o->agency));
+}
+
 /* Agency, period and summary of an entry; *matches: concerns o->agency. */
-static void tda__describe(const Tiendo__Entry *e, const tda_opts *o, char *period, size_t pn, char *sum, size_t sn,
-                          int *about_agency)
+static void tda__describe(const Tiendo__Entry *e, const tda_opts *o, const td_registry *pre, char *period, size_t pn,
+                          char *sum, size_t sn, int *about_agency)
 {
     char ex[TDA_EXCERPT_MAX * 2];
     *period = *sum = '\0';
@@ -273,7 +282,7 @@ static void tda__describe(const Tiendo__Entry *e, const tda_opts *o, char *perio
         tda__excerpt(p->result, TDA_EXCERPT_MAX, ex, sizeof ex);
         snprintf(sum, sn, "nhiệm vụ %u, %s: %s, %u%%%s%s", p->task, p->agency, tda__state_vi(p->state), p->percent,
                  *ex ? "; kết quả: " : "", ex);
-        *about_agency = o->agency && !strcmp(p->agency, o->agency);
+        *about_agency = tda__mine(o, pre, p->agency);
         tiendo__report_payload__free_unpacked(p, NULL);
         return;
     }
@@ -284,7 +293,7 @@ static void tda__describe(const Tiendo__Entry *e, const tda_opts *o, char *perio
         tda__excerpt(p->text, TDA_EXCERPT_MAX, ex, sizeof ex);
         if (p->has_value) snprintf(sum, sn, "chỉ tiêu %s, %s: %g%s%s", p->code, p->agency, p->value, *ex ? "; " : "", ex);
         else snprintf(sum, sn, "chỉ tiêu %s, %s: %s", p->code, p->agency, ex);
-        *about_agency = o->agency && !strcmp(p->agency, o->agency);
+        *about_agency = tda__mine(o, pre, p->agency);
         tiendo__indicator_payload__free_unpacked(p, NULL);
         return;
     }
@@ -296,7 +305,7 @@ static void tda__describe(const Tiendo__Entry *e, const tda_opts *o, char *perio
         tda__excerpt(p->comment, TDA_EXCERPT_MAX, ex, sizeof ex);
         snprintf(sum, sn, "nhiệm vụ %u, %s: %s báo cáo (tác giả %s, số %" PRIu64 ")%s%s", p->task, p->agency,
                  p->accept ? "chấp nhận" : "trả lại", ah, p->report_seq, *ex ? "; ý kiến: " : "", ex);
-        *about_agency = o->agency && !strcmp(p->agency, o->agency);
+        *about_agency = tda__mine(o, pre, p->agency);
         tiendo__review_payload__free_unpacked(p, NULL);
         return;
     }
@@ -342,9 +351,9 @@ static int tda__hist_row(void *arg, const tda_row *row)
         h->fatal = td_error_set(h->err, rc, "audit history: index %" PRIu64 ": %s", row->idx, e.msg);
         return 1;
     }
-    tda__describe(en.e, o, period, sizeof period, sum, sizeof sum, &about);
+    tda__describe(en.e, o, h->pre, period, sizeof period, sum, sizeof sum, &about);
     if (o->task >= 0) show = ar.task == (uint32_t)o->task;
-    else show = about || !strcmp(en.e->agency, o->agency);
+    else show = about || tda__mine(o, h->pre, en.e->agency);
     if (show) {
         tdc_fmt_time(en.e->device_time_ms, signed_at, sizeof signed_at);
         tdc_fmt_time(row->received_ms, recv_at, sizeof recv_at);
@@ -379,6 +388,7 @@ static int tda__history(int argc, char **argv)
     tda_source src;
     tda_hist h = {0};
     td_error e = {0};
+    td_state *pre_st = NULL;
     int rc = tda__parse(argc, argv, &o);
     if (rc >= 0) return rc;
     if ((o.task >= 0) == (o.agency != NULL)) {
@@ -399,6 +409,41 @@ static int tda__history(int argc, char **argv)
         rc = 1;
         goto out;
     }
+    if (o.agency) {
+        /* a first pass for the registry as the whole log leaves it: the
+         * predecessors of o.agency are known before their entries scroll by */
+        tda_hist pre = {0};
+        tda_opts none = o;
+        none.agency = NULL;
+        none.task = -2;   /* matches no task: nothing printed */
+        pre.o = &none;
+        pre.err = &e;
+        if (!(pre.st = td_state_new(ca))) {
+            fprintf(stderr, "tiendo audit history: %s\n", td_err_vi(TD_ENOMEM));
+            rc = 1;
+            goto out;
+        }
+        rc = src.scan(src.arg, tda__hist_row, &pre, &e);
+        if (pre.fatal || rc < 0) {
+            td_state_free(pre.st);
+            fprintf(stderr, "tiendo audit history: không đọc hết được nhật ký: %s (%s)\n", td_err_vi(e.code), e.msg);
+            rc = 1;
+            goto out;
+        }
+        pre_st = pre.st;
+        h.pre = td_state_registry(pre_st);
+        if (!o.csv) printf("Lịch sử cơ quan %s:\n", o.agency);
+        {
+            int any = 0;
+            for (size_t i = 0; i < h.pre->n_agencies; i++)
+                if (td_registry_is_predecessor(h.pre, h.pre->agencies[i].slug, o.agency)) {
+                    if (!o.csv) printf("%s%s (%s)", any ? ", " : "Gồm cả cơ quan tiền nhiệm: ", h.pre->agencies[i].slug,
+                                       h.pre->agencies[i].name);
+                    any = 1;
+                }
+            if (any && !o.csv) printf(" — mỗi mục ghi tên cơ quan và thiết bị đã ký.\n");
+        }
+    }
     if (o.csv) {
         fputs("\xEF\xBB\xBF", stdout);   /* BOM: Excel then reads UTF-8 */
         fputs("\"Chỉ số mục\",\"Thời điểm ký\",\"Thời điểm máy chủ nhận\",\"Cơ quan\",\"Thiết bị\",\"Loại\",\"Kỳ\","
@@ -406,8 +451,6 @@ static int tda__history(int argc, char **argv)
               stdout);
     } else if (o.task >= 0) {
         printf("Lịch sử nhiệm vụ số %lld:\n", o.task);
-    } else {
-        printf("Lịch sử cơ quan %s:\n", o.agency);
     }
     rc = src.scan(src.arg, tda__hist_row, &h, &e);
     if (h.fatal || rc < 0) {
@@ -419,6 +462,7 @@ static int tda__history(int argc, char **argv)
     rc = fflush(stdout) ? 1 : 0;
 out:
     td_state_free(h.st);
+    td_state_free(pre_st);
     tda_db_close(db);
     X509_free(ca);
     return rc;

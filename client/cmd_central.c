@@ -155,7 +155,7 @@ static int tdc__queue_msg(tdc_ctx *c, const char *cmd, int kind, const ProtobufC
 
 static void tdc__review_usage(FILE *f)
 {
-    fputs("Cách dùng: tiendo review SỐ --agency MÃ --period YYYY-MM (--accept | --return \"lý do\")\n"
+    fputs("Cách dùng: tiendo review SỐ --agency MÃ --period MM/YYYY (--accept | --return \"lý do\")\n"
           "                     [--comment VĂN_BẢN] [--dir THƯ_MỤC]\n"
           "\n"
           "Thẩm định báo cáo hiện hành của một cơ quan về một nhiệm vụ trong một kỳ: chấp nhận, hoặc trả\n"
@@ -164,7 +164,7 @@ static void tdc__review_usage(FILE *f)
           "\n"
           "  SỐ                 số thứ tự (TT) của nhiệm vụ\n"
           "  --agency MÃ        mã cơ quan đã báo cáo, ví dụ so-khcn\n"
-          "  --period YYYY-MM   kỳ báo cáo\n"
+          "  --period MM/YYYY   kỳ báo cáo\n"
           "  --accept           chấp nhận báo cáo (báo cáo \"đã hoàn thành\" được chấp nhận thì nhiệm vụ\n"
           "                     được tính là hoàn thành)\n"
           "  --return LÝ_DO     trả lại báo cáo; lý do là bắt buộc\n"
@@ -189,6 +189,7 @@ int tdc_cmd_review(int argc, char **argv)
                                          {0, 0, 0, 0}};
     const char *cmd = "review";
     const char *dir = NULL, *agency = NULL, *period = NULL, *ret_s = NULL, *comment_s = NULL;
+    char period_buf[8];
     int accept = 0, opt, rc, y, m;
     long num = 0;
     char *reason = NULL, *comment = NULL, *text = NULL;
@@ -215,7 +216,9 @@ int tdc_cmd_review(int argc, char **argv)
     if (!agency || !*agency) return tdc_usage_err(cmd, "thiếu --agency (mã cơ quan đã báo cáo)", NULL);
     if (strlen(agency) > TD_AGENCY_MAX) return tdc_usage_err(cmd, "mã cơ quan quá dài: ", agency);
     if (!period) return tdc_usage_err(cmd, "thiếu --period", NULL);
-    if (td_period_parse(period, &y, &m)) return tdc_usage_err(cmd, "--period phải có dạng YYYY-MM: ", period);
+    if (td_period_norm(period, period_buf) || td_period_parse(period_buf, &y, &m))
+        return tdc_usage_err(cmd, "--period phải có dạng MM/YYYY hoặc YYYY-MM: ", period);
+    period = period_buf;
     if (accept && ret_s) return tdc_usage_err(cmd, "chỉ chọn một trong --accept và --return", NULL);
     if (!accept && !ret_s) return tdc_usage_err(cmd, "cần --accept (chấp nhận) hoặc --return \"lý do\" (trả lại)", NULL);
     if (ret_s && !tdc__text(cmd, "--return", ret_s, &reason)) return 2;

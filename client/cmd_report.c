@@ -40,6 +40,7 @@
 #include "entry.h"
 #include "log.pb-c.h"
 #include "utf8.h"
+#include "status.h"
 
 /* Free-text references per report (--evidence) and cited documents
  * (--doc): the fold refuses more than TD_REPORT_EVIDENCE_MAX of each. */
@@ -140,35 +141,11 @@ static int tdc__date_opt(const char *cmd, const char *arg)
 
 /* ---- helpers -------------------------------------------------------------- */
 
-/* "YYYY-MM" with a real month. */
-static int tdc__period_valid(const char *p)
-{
-    int y, m;
-    char tail;
-    if (strlen(p) != 7 || p[4] != '-') return 0;
-    for (int i = 0; i < 7; i++)
-        if (i != 4 && (p[i] < '0' || p[i] > '9')) return 0;
-    if (sscanf(p, "%4d-%2d%c", &y, &m, &tail) != 2) return 0;
-    return y >= 2000 && y <= 2100 && m >= 1 && m <= 12;
-}
-
-/* A period as people and Excel write it: "2025-06", "06/2025", "6/2025",
- * "2025-06-01" (Excel turned it into a date) -> "2025-06".  0 if not. */
+/* A period in the one syntax of every command (td_period_norm) -> "2025-06".
+ * 0 if not. */
 static int tdc__period_norm(const char *in, char out[8])
 {
-    int y, m, d, n = 0;
-    size_t len = strlen(in);
-    if (len == 7 && tdc__period_valid(in)) {
-        memcpy(out, in, 8);
-        return 1;
-    }
-    if ((sscanf(in, "%2d/%4d%n", &m, &y, &n) == 2 && (size_t)n == len) ||
-        (sscanf(in, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && (size_t)n == len && d == 1)) {
-        if (y < 2000 || y > 2100 || m < 1 || m > 12) return 0;
-        snprintf(out, 8, "%04d-%02d", y, m);
-        return 1;
-    }
-    return 0;
+    return td_period_norm(in, out) == 0;
 }
 
 void tdc_period_vi(const char *p, char *out, size_t n)
@@ -717,7 +694,7 @@ static int tdc__rep_check_plan(const td_state *st, const char *agency, int today
         td_date_vi(today, dvi, sizeof dvi);
         snprintf(msg, n,
                  "kỳ %s chưa đến (hôm nay là %s): chỉ báo cáo được tháng này hoặc các tháng trước. "
-                 "Hãy kiểm tra kỳ báo cáo (YYYY-MM).",
+                 "Hãy kiểm tra kỳ báo cáo (MM/YYYY).",
                  pvi, dvi);
         *field = "period";
         return 1;
@@ -736,6 +713,11 @@ static int tdc__rep_check_plan(const td_state *st, const char *agency, int today
         if (!td_state_agency_on_task_at(st, r->task, agency, today)) {
             char leads[768];
             tdc__leads_vi(st, t, today, leads, sizeof leads);
+            /* the device of an agency renamed, merged or split: say what happened */
+            if (td_registry_ended_note(td_state_registry(st), agency, today, msg, n)) {
+                *field = "task";
+                return 1;
+            }
             snprintf(msg, n,
                      "cơ quan %s không chủ trì cũng không phối hợp nhiệm vụ %u (chủ trì: %s), nên không báo cáo "
                      "được nhiệm vụ này. Xem các nhiệm vụ của cơ quan mình bằng `tiendo tasks`.",
@@ -1074,20 +1056,20 @@ eof:
 
 static void tdc__report_usage(FILE *f)
 {
-    fputs("Cách dùng: tiendo report SỐ --period YYYY-MM [--state chua|dang|xong] [--percent P]\n"
+    fputs("Cách dùng: tiendo report SỐ --period MM/YYYY [--state chua|dang|xong] [--percent P]\n"
           "                     [--result VB] [--difficulties VB] [--proposals VB]\n"
           "                     [--evidence VB]... [--doc \"SỐ HIỆU[,dd/mm/yyyy[,trích yếu]]\"]...\n"
           "                     [--attach TỆP]... [--done-date dd/mm/yyyy]\n"
           "                     [--draft] [--prompt | --no-prompt] [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
           "           tiendo report --from-file TỆP.csv [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
-          "           tiendo report show SỐ --period YYYY-MM [--agency MÃ] [--dir THƯ_MỤC]\n"
+          "           tiendo report show SỐ --period MM/YYYY [--agency MÃ] [--dir THƯ_MỤC]\n"
           "\n"
           "Ghi báo cáo tiến độ tháng của cơ quan mình về một nhiệm vụ vào hộp thư đi, ký bằng khóa\n"
           "thiết bị. Không cần mạng: báo cáo được gửi ở lần đồng bộ sau (tiendo sync).\n"
           "(--task SỐ vẫn dùng được thay cho SỐ.)\n"
           "\n"
           "  SỐ                   số thứ tự (TT) của nhiệm vụ trong kế hoạch (xem: tiendo tasks)\n"
-          "  --period YYYY-MM     kỳ báo cáo (tháng), ví dụ 2025-06; không được sau tháng hiện tại\n"
+          "  --period MM/YYYY     kỳ báo cáo (tháng), ví dụ 06/2025 (hoặc 2025-06); không được sau tháng hiện tại\n"
           "  --state TRẠNG_THÁI   chua | dang | xong, hoặc \"chưa triển khai\", \"đang thực hiện\",\n"
           "                       \"đã hoàn thành\" (xong: chờ Sở KH&CN thẩm định)\n"
           "  --percent P          phần trăm hoàn thành, số nguyên 0..100\n"
@@ -1735,7 +1717,7 @@ static int tdc__report_show(int argc, char **argv)
         case 't': task_s = optarg; break;
         case 'p':
             if (!tdc__period_norm(optarg, period))
-                return tdc_usage_err("report", "--period phải có dạng YYYY-MM: ", optarg);
+                return tdc_usage_err("report", "--period phải có dạng MM/YYYY (hoặc YYYY-MM): ", optarg);
             break;
         case 'a': agency = optarg; break;
         case 'h': tdc__report_usage(stdout); return 0;
@@ -1745,7 +1727,7 @@ static int tdc__report_show(int argc, char **argv)
     if (optind < argc) task_s = argv[optind++];
     if (optind < argc) return tdc_usage_err("report", "tham số thừa: ", argv[optind]);
     if (!task_s || !tdc__int(task_s, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX)
-        return tdc_usage_err("report", "report show cần số thứ tự nhiệm vụ: tiendo report show SỐ --period YYYY-MM",
+        return tdc_usage_err("report", "report show cần số thứ tự nhiệm vụ: tiendo report show SỐ --period MM/YYYY",
                               NULL);
     if (!period[0]) return tdc_usage_err("report", "thiếu --period", NULL);
     if (tdc_ctx_open(&c, dir, cmd)) return 1;
@@ -1845,7 +1827,7 @@ int tdc_cmd_report(int argc, char **argv)
         case 't': task_s = optarg; break;
         case 'p':
             if (!tdc__period_norm(optarg, cli.period)) {
-                rc = tdc_usage_err(cmd, "--period phải có dạng YYYY-MM (ví dụ 2025-06): ", optarg);
+                rc = tdc_usage_err(cmd, "--period phải có dạng MM/YYYY hoặc YYYY-MM (ví dụ 06/2025): ", optarg);
                 goto out_free;
             }
             break;
@@ -1955,7 +1937,7 @@ int tdc_cmd_report(int argc, char **argv)
         goto out_free;
     }
     if (!task_s) {
-        rc = tdc_usage_err(cmd, "thiếu số nhiệm vụ: tiendo report SỐ --period YYYY-MM (xem các nhiệm vụ: tiendo tasks)",
+        rc = tdc_usage_err(cmd, "thiếu số nhiệm vụ: tiendo report SỐ --period MM/YYYY (xem các nhiệm vụ: tiendo tasks)",
                             NULL);
         goto out_free;
     }
@@ -1965,7 +1947,7 @@ int tdc_cmd_report(int argc, char **argv)
     }
     cli.task = (uint32_t)v;
     if (!cli.period[0]) {
-        rc = tdc_usage_err(cmd, "thiếu --period YYYY-MM (kỳ báo cáo, ví dụ 2025-06)", NULL);
+        rc = tdc_usage_err(cmd, "thiếu --period MM/YYYY (kỳ báo cáo, ví dụ 2025-06)", NULL);
         goto out_free;
     }
     today = tdc_today();
@@ -2068,9 +2050,9 @@ out_free:
 static void tdc__draft_usage(FILE *f)
 {
     fputs("Cách dùng: tiendo draft list [--dir THƯ_MỤC]\n"
-          "           tiendo draft show SỐ --period YYYY-MM [--dir THƯ_MỤC]\n"
-          "           tiendo draft submit SỐ --period YYYY-MM [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
-          "           tiendo draft delete SỐ --period YYYY-MM [--dir THƯ_MỤC]\n"
+          "           tiendo draft show SỐ --period MM/YYYY [--dir THƯ_MỤC]\n"
+          "           tiendo draft submit SỐ --period MM/YYYY [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
+          "           tiendo draft delete SỐ --period MM/YYYY [--dir THƯ_MỤC]\n"
           "\n"
           "Bản nháp báo cáo: lưu bằng `tiendo report SỐ --period KỲ ... --draft`. Bản nháp nằm trên máy,\n"
           "CHƯA được ký và không được gửi đi; mỗi nhiệm vụ mỗi kỳ một bản nháp (lưu lại thì thay).\n"
@@ -2118,7 +2100,7 @@ int tdc_cmd_draft(int argc, char **argv)
         case 'd': dir = optarg; break;
         case 't': task_s = optarg; break;
         case 'p':
-            if (!tdc__period_norm(optarg, period)) return tdc_usage_err(cmd, "--period phải có dạng YYYY-MM: ", optarg);
+            if (!tdc__period_norm(optarg, period)) return tdc_usage_err(cmd, "--period phải có dạng MM/YYYY (hoặc YYYY-MM): ", optarg);
             break;
         case 'T':
             if (tdc__date_opt(cmd, optarg)) return 2;
@@ -2132,7 +2114,7 @@ int tdc_cmd_draft(int argc, char **argv)
     if (strcmp(sub, "list")) {
         if (!task_s || !tdc__int(task_s, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX)
             return tdc_usage_err(cmd, "cần số nhiệm vụ: tiendo draft ", sub);
-        if (!period[0]) return tdc_usage_err(cmd, "thiếu --period YYYY-MM", NULL);
+        if (!period[0]) return tdc_usage_err(cmd, "thiếu --period MM/YYYY", NULL);
         tdc_draft_key((uint32_t)task, period, key);
         tdc_period_vi(period, pvi, sizeof pvi);
     }
@@ -2163,7 +2145,7 @@ int tdc_cmd_draft(int argc, char **argv)
             printf(" — sửa lần cuối %s\n", t);
             tdc__rep_free(&x);
         }
-        if (n) printf("Nộp một bản nháp: tiendo draft submit SỐ --period YYYY-MM\n");
+        if (n) printf("Nộp một bản nháp: tiendo draft submit SỐ --period MM/YYYY\n");
         tdc_drafts_free(v, n);
         rc = 0;
         goto out;
@@ -2232,15 +2214,15 @@ out:
 
 static void tdc__indicator_usage(FILE *f)
 {
-    fputs("Cách dùng: tiendo indicator set MÃ --period YYYY-MM (--value SỐ [--note VB] | --text VB)\n"
+    fputs("Cách dùng: tiendo indicator set MÃ --period MM/YYYY (--value SỐ [--note VB] | --text VB)\n"
           "                              [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
-          "           tiendo indicator --code MÃ --period YYYY-MM (--value SỐ | --text VB) ...  (cách cũ)\n"
+          "           tiendo indicator --code MÃ --period MM/YYYY (--value SỐ | --text VB) ...  (cách cũ)\n"
           "\n"
           "Ghi giá trị một chỉ tiêu (Phụ lục I của kế hoạch) cho một kỳ vào hộp thư đi, ký bằng khóa\n"
           "thiết bị; gửi ở lần đồng bộ sau (tiendo sync).\n"
           "\n"
           "  MÃ                   mã chỉ tiêu, ví dụ 7.1 hoặc II.3\n"
-          "  --period YYYY-MM     kỳ (tháng); không được sau tháng hiện tại\n"
+          "  --period MM/YYYY     kỳ (tháng); không được sau tháng hiện tại\n"
           "  --value SỐ           giá trị số; dấu thập phân là ',' hoặc '.' (42,5 hoặc 42.5)\n"
           "  --note VB            ghi chú kèm giá trị\n"
           "  --text VB            giá trị của chỉ tiêu định tính (hoặc ghi chú, như --note)\n"
@@ -2443,7 +2425,7 @@ int tdc_cmd_indicator(int argc, char **argv)
         case 'c': code = optarg; break;
         case 'p':
             if (!tdc__period_norm(optarg, period))
-                return tdc_usage_err(cmd, "--period phải có dạng YYYY-MM (ví dụ 2025-06): ", optarg);
+                return tdc_usage_err(cmd, "--period phải có dạng MM/YYYY hoặc YYYY-MM (ví dụ 06/2025): ", optarg);
             break;
         case 'v': value_s = optarg; break;
         case 't':
@@ -2461,10 +2443,10 @@ int tdc_cmd_indicator(int argc, char **argv)
     if (optind < argc && is_set && !code) code = argv[optind++];
     if (optind < argc) return tdc_usage_err(cmd, "tham số thừa: ", argv[optind]);
     if (!code || !*code)
-        return tdc_usage_err(cmd, "thiếu mã chỉ tiêu: tiendo indicator set MÃ --period YYYY-MM --value SỐ", NULL);
+        return tdc_usage_err(cmd, "thiếu mã chỉ tiêu: tiendo indicator set MÃ --period MM/YYYY --value SỐ", NULL);
     if (strlen(code) >= sizeof ((td_indicator_value *)0)->code)
         return tdc_usage_err(cmd, "mã chỉ tiêu quá dài: ", code);
-    if (!period[0]) return tdc_usage_err(cmd, "thiếu --period YYYY-MM", NULL);
+    if (!period[0]) return tdc_usage_err(cmd, "thiếu --period MM/YYYY", NULL);
     if (!value_s && !text_in) return tdc_usage_err(cmd, "cần --value SỐ (hoặc --text cho chỉ tiêu định tính)", NULL);
     if (value_s && tdc__parse_value(value_s, &value, &why)) {
         fprintf(stderr, "tiendo indicator: --value \"%s\" không hợp lệ: %s. Ví dụ: --value 42,5\n", value_s, why);
@@ -2482,7 +2464,7 @@ int tdc_cmd_indicator(int argc, char **argv)
         char dvi[16];
         td_date_vi(today, dvi, sizeof dvi);
         fprintf(stderr, "tiendo indicator: kỳ %s chưa đến (hôm nay là %s): chỉ ghi được tháng này hoặc các tháng "
-                        "trước. Hãy kiểm tra kỳ (YYYY-MM).\n", pvi, dvi);
+                        "trước. Hãy kiểm tra kỳ (MM/YYYY).\n", pvi, dvi);
         free(code_n);
         free(text);
         return 1;

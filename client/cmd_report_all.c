@@ -16,7 +16,7 @@
 static void tdc__report_all_usage(FILE *f)
 {
     fprintf(f,
-            "Cách dùng: tiendo report-all --period YYYY-MM [--as-of dd/mm/yyyy] [--format text|csv|html]\n"
+            "Cách dùng: tiendo report-all --period MM/YYYY [--as-of dd/mm/yyyy] [--format text|csv|html]\n"
             "                             [--out TỆP] [--dir THƯ_MỤC]\n"
             "\n"
             "Báo cáo tổng hợp tiến độ tháng (như tiendo-server report) lập từ bản sao trên thiết bị này, không\n"

@@ -177,7 +177,7 @@ static const td_lead_status *tdc__lead(const td_task_status *ts, const char *age
 
 /*
  * The latest report version (by effective signed time) on task, from agency
- * (NULL: any) for period (NULL: any) that the server had received by the
+ * or one of its predecessors (NULL: any) for period (NULL: any) that the server had received by the
  * end of date.  NULL if none.
  */
 static const td_report_version *tdc__last_version(const td_state *st, uint32_t task, const char *agency,
@@ -188,7 +188,11 @@ static const td_report_version *tdc__last_version(const td_state *st, uint32_t t
     int64_t end = td_state_day_end_ms(date);
     for (size_t i = 0; i < n; i++) {
         if (v[i].task != task || v[i].received_ms >= end) continue;
-        if (agency && strcmp(v[i].agency, agency)) continue;
+        /* a successor's column shows its predecessors' reports too (each
+         * version keeps the agency that signed it) */
+        if (agency && strcmp(v[i].agency, agency) &&
+            !td_registry_is_predecessor(td_state_registry(st), v[i].agency, agency))
+            continue;
         if (period && strcmp(v[i].period, period)) continue;
         if (!best || v[i].effective_ms >= best->effective_ms) best = &v[i];
     }
@@ -366,7 +370,7 @@ static int tdc__open(tdc_ctx *c, const char *dir, const char *cmd)
 
 static void tdc__tasks_usage(FILE *f)
 {
-    fputs("Cách dùng: tiendo tasks [--all] [--period YYYY-MM] [--status TRẠNG_THÁI] [--section MỤC]\n"
+    fputs("Cách dùng: tiendo tasks [--all] [--period MM/YYYY] [--status TRẠNG_THÁI] [--section MỤC]\n"
           "                    [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
           "\n"
           "Danh sách nhiệm vụ mà cơ quan mình chủ trì hoặc phối hợp, theo dữ liệu trên thiết bị (không\n"
@@ -374,7 +378,7 @@ static void tdc__tasks_usage(FILE *f)
           "và ngày báo cáo gần nhất. Thiết bị của Sở KH&CN (trung tâm) và thanh tra xem mọi nhiệm vụ.\n"
           "\n"
           "  --all              mọi nhiệm vụ của kế hoạch\n"
-          "  --period YYYY-MM   xét theo kỳ: trạng thái vào cuối tháng đó, cột báo cáo là báo cáo của kỳ\n"
+          "  --period MM/YYYY   xét theo kỳ: trạng thái vào cuối tháng đó, cột báo cáo là báo cáo của kỳ\n"
           "  --status TT        chỉ nhiệm vụ có trạng thái này: done-on-time, done-late, ongoing,\n"
           "                     ongoing-late, not-started, due-soon, awaiting-review (hoặc tên tiếng\n"
           "                     Việt, ví dụ \"Chờ thẩm định\")\n"
@@ -400,6 +404,7 @@ int tdc_cmd_tasks(int argc, char **argv)
                                          {0, 0, 0, 0}};
     const char *cmd = "tasks";
     const char *dir = NULL, *period = NULL, *section = NULL;
+    char period_buf[8];
     int all = 0, date = 0, opt, rc = 0, today = tdc_today();
     td_status want = TD_ST_NONE;
     td_status_opts so;
@@ -438,7 +443,9 @@ int tdc_cmd_tasks(int argc, char **argv)
     if (period) {
         int y, m;
         char cur[8];
-        if (td_period_parse(period, &y, &m)) return tdc_usage_err(cmd, "--period phải có dạng YYYY-MM: ", period);
+        if (td_period_norm(period, period_buf) || td_period_parse(period_buf, &y, &m))
+            return tdc_usage_err(cmd, "--period phải có dạng MM/YYYY hoặc YYYY-MM: ", period);
+        period = period_buf;
         td_period_of_date(today, cur);
         if (strcmp(period, cur) > 0)
             return tdc_usage_err(cmd, "--period sau tháng hiện tại; chọn kỳ đến tháng này: ", period);
@@ -455,6 +462,10 @@ int tdc_cmd_tasks(int argc, char **argv)
     st = tdc_replica_state(c.rep);
     plan = td_state_plan(st);
     me = c.id.subject.agency;
+    {
+        char note[1536];
+        if (td_registry_ended_note(td_state_registry(st), me, today, note, sizeof note)) printf("%s\n\n", note);
+    }
     if (section) {
         int ok = 0;
         for (size_t i = 0; i < plan->n_sections; i++)
@@ -940,6 +951,10 @@ int tdc_cmd_todo(int argc, char **argv)
     }
     td_date_vi(date, dbuf, sizeof dbuf);
     printf("Việc cần làm — %s (%s), ngày %s\n", tdc__agency_name(st, me), me, dbuf);
+    {
+        char note[1536];
+        if (td_registry_ended_note(td_state_registry(st), me, date, note, sizeof note)) printf("\n%s\n", note);
+    }
 
     if (!td_state_has_plan(st)) {
         printf("\nThiết bị chưa có kế hoạch: hãy đồng bộ (tiendo sync) để nhận danh sách nhiệm vụ.\n");

@@ -80,10 +80,12 @@ static const struct {
 } td__builtin_groups[] = {
     {"so-ban-nganh", "Các sở, ban, ngành", TD_KIND_BIT(TD_AGENCY_DEPT) | TD_KIND_BIT(TD_AGENCY_PROVINCIAL), 0,
      {"Các sở, ngành", "Các sở, ban, ngành tỉnh", "Sở, ban, ngành", NULL}},
-    {"dia-phuong", "Các địa phương", TD_KIND_BIT(TD_AGENCY_DISTRICT), 0,
+    {"dia-phuong", "Các địa phương", TD_KIND_BIT(TD_AGENCY_DISTRICT) | TD_KIND_BIT(TD_AGENCY_COMMUNE), 0,
      {"UBND các huyện, thị xã, thành phố", "Các huyện, thị xã, thành phố", "UBND cấp huyện", NULL}},
     {"tat-ca", "Các sở, ban, ngành, cơ quan, đơn vị, địa phương",
-     TD_KIND_BIT(TD_AGENCY_DEPT) | TD_KIND_BIT(TD_AGENCY_PROVINCIAL) | TD_KIND_BIT(TD_AGENCY_DISTRICT), 0,
+     TD_KIND_BIT(TD_AGENCY_DEPT) | TD_KIND_BIT(TD_AGENCY_PROVINCIAL) | TD_KIND_BIT(TD_AGENCY_DISTRICT) |
+         TD_KIND_BIT(TD_AGENCY_COMMUNE),
+     0,
      {"Các sở, ban, ngành, địa phương", "Các sở, ngành, địa phương", "Các cơ quan, đơn vị, địa phương",
       "Các sở, ban, ngành, UBND các huyện, thị xã, thành phố", NULL}},
     {"lien-quan", "Các đơn vị liên quan", 0, 1,
@@ -102,6 +104,8 @@ const char *td_agency_kind_vi(td_agency_kind k)
     case TD_AGENCY_PROVINCIAL: return "cơ quan khác cấp tỉnh";
     case TD_AGENCY_DISTRICT: return "đơn vị cấp huyện";
     case TD_AGENCY_CENTRAL: return "cơ quan Trung ương";
+    case TD_AGENCY_COMMUNE: return "xã, phường, đặc khu";
+    case TD_AGENCY_ORG: return "doanh nghiệp, tổ chức";
     default: return "không xác định";
     }
 }
@@ -113,15 +117,27 @@ const char *td_agency_kind_name(td_agency_kind k)
     case TD_AGENCY_PROVINCIAL: return "provincial";
     case TD_AGENCY_DISTRICT: return "district";
     case TD_AGENCY_CENTRAL: return "central";
+    case TD_AGENCY_COMMUNE: return "commune";
+    case TD_AGENCY_ORG: return "org";
     default: return "none";
     }
 }
 
 int td_agency_kind_parse(const char *s)
 {
-    for (int k = TD_AGENCY_DEPT; k <= TD_AGENCY_CENTRAL; k++)
-        if (s && !strcmp(s, td_agency_kind_name((td_agency_kind)k))) return k;
-    return -1;
+    char *key;
+    int found = -1;
+    if (!s) return -1;
+    for (int k = TD_AGENCY_DEPT; k <= TD_AGENCY_KIND_MAX; k++)
+        if (!strcmp(s, td_agency_kind_name((td_agency_kind)k))) return k;
+    if (!(key = td_vi_key(s))) return -1;
+    for (int k = TD_AGENCY_DEPT; k <= TD_AGENCY_KIND_MAX && found < 0; k++) {
+        char *l = td_vi_key(td_agency_kind_vi((td_agency_kind)k));
+        if (l && !strcmp(l, key)) found = k;
+        free(l);
+    }
+    free(key);
+    return found;
 }
 
 void td_registry_init_empty(td_registry *reg)
@@ -212,6 +228,19 @@ td_group *td_registry_group(const td_registry *reg, const char *slug)
     return NULL;
 }
 
+int td_agency_slug_near(const char *a, const char *b)
+{
+    if (!a || !b || !strcmp(a, b)) return 0;
+    for (;;) {
+        while (*a == '-') a++;
+        while (*b == '-') b++;
+        if (*a != *b) return 0;
+        if (!*a) return 1;
+        a++;
+        b++;
+    }
+}
+
 int td_agency_valid_at(const td_agency *a, int d)
 {
     return (a->valid_from == 0 || a->valid_from <= d) && (a->valid_to == 0 || d < a->valid_to);
@@ -219,11 +248,11 @@ int td_agency_valid_at(const td_agency *a, int d)
 
 static int td__check_name(const char *name, td_error *err)
 {
-    if (!name || !*name) return td_error_set(err, TD_EARG, "empty agency name");
+    if (!name || !*name) return td_error_set(err, TD_EARG, "tên cơ quan trống");
     if (strlen(name) > TD_AGENCY_NAME_MAX)
-        return td_error_set(err, TD_EARG, "agency name longer than %d bytes", TD_AGENCY_NAME_MAX);
+        return td_error_set(err, TD_EARG, "tên cơ quan dài quá %d byte", TD_AGENCY_NAME_MAX);
     if (!td_utf8_valid(name, strlen(name), NULL))
-        return td_error_set(err, TD_EARG, "agency name is not valid UTF-8");
+        return td_error_set(err, TD_EARG, "tên cơ quan không phải UTF-8 hợp lệ");
     return 0;
 }
 
@@ -233,8 +262,8 @@ int td_registry_add_agency(td_registry *reg, const td_agency *a, td_error *err)
     int rc;
     if (!td_slug_valid(a->slug)) return td_error_set(err, TD_EARG, "\"%.80s\" is not a valid slug", a->slug);
     if ((rc = td__check_name(a->name, err))) return rc;
-    if (a->kind < TD_AGENCY_DEPT || a->kind > TD_AGENCY_CENTRAL)
-        return td_error_set(err, TD_EARG, "agency %s: unknown kind %d", a->slug, (int)a->kind);
+    if (a->kind < TD_AGENCY_DEPT || a->kind > TD_AGENCY_KIND_MAX)
+        return td_error_set(err, TD_EARG, "cơ quan %s: loại không xác định (%d)", a->slug, (int)a->kind);
     if (td_registry_agency(reg, a->slug) || td_registry_group(reg, a->slug))
         return td_error_set(err, TD_EEXISTS, "agency slug %s is already taken", a->slug);
     n = *a;
@@ -615,7 +644,7 @@ static const td_agency_change *td__ended_by(const td_registry *reg, const char *
 {
     for (size_t i = 0; i < reg->n_changes; i++) {
         const td_agency_change *c = &reg->changes[i];
-        if (c->kind == TD_CHANGE_ALIAS) continue;
+        if (c->kind != TD_CHANGE_RENAME && c->kind != TD_CHANGE_MERGE && c->kind != TD_CHANGE_SPLIT) continue;
         for (size_t k = 0; k < c->n_from; k++)
             if (!strcmp(c->from[k], slug)) return c;
     }
@@ -633,73 +662,101 @@ int td_registry_apply(td_registry *reg, const td_agency_change *ch, td_error *er
     td_date_vi(ch->date, d, sizeof d);
 
     if (ch->kind == TD_CHANGE_ALIAS) {
-        if (!ch->alias_text || !ch->alias_slug) return td_error_set(err, TD_EARG, "alias change without text or slug");
+        if (!ch->alias_text || !ch->alias_slug) return td_error_set(err, TD_EARG, "thay đổi tên gọi thiếu tên hoặc slug");
         if ((rc = td_registry_add_alias(reg, ch->alias_text, ch->alias_slug, err))) return rc;
         goto record;
     }
-    if (ch->kind < TD_CHANGE_RENAME || ch->kind > TD_CHANGE_SPLIT)
-        return td_error_set(err, TD_EARG, "unknown agency change kind %d", (int)ch->kind);
-    if (!td_date_valid(ch->date))
-        return td_error_set(err, TD_EARG, "agency change needs a valid date");
-    if (ch->n_from < 1 || ch->n_to < 1)
-        return td_error_set(err, TD_EARG, "agency change needs old and new agencies");
+    if (ch->kind == TD_CHANGE_ISSUER) {
+        if (!td_date_valid(ch->date)) return td_error_set(err, TD_EARG, "đổi cơ quan ban hành cần ngày hợp lệ");
+        if ((rc = td__check_name(ch->alias_text, err))) return rc;
+        if (ch->n_from || ch->n_to) return td_error_set(err, TD_EARG, "đổi cơ quan ban hành không kèm cơ quan");
+        goto record;
+    }
+    if (ch->kind == TD_CHANGE_ADD) {
+        if (ch->date && !td_date_valid(ch->date)) return td_error_set(err, TD_EARG, "ngày bắt đầu không hợp lệ");
+        if (ch->n_from || ch->n_to < 1 || ch->n_assign)
+            return td_error_set(err, TD_EARG, "thêm cơ quan: cần ít nhất một cơ quan mới và không có cơ quan cũ");
+    } else {
+        if (ch->kind < TD_CHANGE_RENAME || ch->kind > TD_CHANGE_SPLIT)
+            return td_error_set(err, TD_EARG, "loại thay đổi không xác định (%d)", (int)ch->kind);
+        if (!td_date_valid(ch->date)) return td_error_set(err, TD_EARG, "thay đổi cần ngày hợp lệ");
+        if (ch->n_from < 1 || ch->n_to < 1)
+            return td_error_set(err, TD_EARG, "thay đổi cần cơ quan cũ và cơ quan mới");
+    }
     if (ch->kind == TD_CHANGE_RENAME && (ch->n_from != 1 || ch->n_to != 1))
-        return td_error_set(err, TD_EARG, "rename takes one old and one new agency");
-    if (ch->kind == TD_CHANGE_MERGE && (ch->n_from < 2 || ch->n_to != 1))
-        return td_error_set(err, TD_EARG, "merge takes two or more old agencies and one successor");
+        return td_error_set(err, TD_EARG, "đổi tên: cần đúng một cơ quan cũ và một cơ quan mới");
+    if (ch->kind == TD_CHANGE_MERGE && ch->n_to != 1)
+        return td_error_set(err, TD_EARG, "sáp nhập: cần đúng một cơ quan kế nhiệm");
+    if (ch->kind == TD_CHANGE_MERGE && ch->n_from < 2 && !td_registry_agency(reg, ch->to[0].slug))
+        return td_error_set(err, TD_EARG,
+                            "sáp nhập vào cơ quan mới %s cần hai cơ quan cũ trở lên (một cơ quan là đổi tên: rename)",
+                            ch->to[0].slug);
     if (ch->kind == TD_CHANGE_SPLIT && (ch->n_from != 1 || ch->n_to < 2))
-        return td_error_set(err, TD_EARG, "split takes one old agency and two or more successors");
+        return td_error_set(err, TD_EARG, "chia tách: cần một cơ quan cũ và hai cơ quan mới trở lên");
     for (size_t i = 0; i < ch->n_from; i++) {
         td_agency *a = td_registry_agency(reg, ch->from[i]);
-        if (!a) return td_error_set(err, TD_ENOTFOUND, "no agency %s", ch->from[i]);
+        if (!a) return td_error_set(err, TD_ENOTFOUND, "không có cơ quan %s trong danh mục", ch->from[i]);
         if (a->valid_to) {
             char e[16];
             td_date_vi(a->valid_to, e, sizeof e);
-            return td_error_set(err, TD_EARG, "agency %s already ended on %s", a->slug, e);
+            return td_error_set(err, TD_EARG, "cơ quan %s đã ngừng từ %s", a->slug, e);
         }
-        if (a->valid_from && ch->date <= a->valid_from)
-            return td_error_set(err, TD_EARG, "agency %s only began on or after %s", a->slug, d);
+        if (a->valid_from && ch->date <= a->valid_from) {
+            char b2[16];
+            td_date_vi(a->valid_from, b2, sizeof b2);
+            return td_error_set(err, TD_EARG, "cơ quan %s chỉ bắt đầu từ %s, không ngừng được từ %s", a->slug, b2, d);
+        }
         for (size_t k = 0; k < i; k++)
             if (!strcmp(ch->from[k], ch->from[i]))
-                return td_error_set(err, TD_EARG, "agency %s named twice", a->slug);
+                return td_error_set(err, TD_EARG, "cơ quan %s được ghi hai lần", a->slug);
         for (size_t k = 0; k < ch->n_to; k++)
             if (!strcmp(ch->to[k].slug, ch->from[i]))
-                return td_error_set(err, TD_EARG, "agency %s cannot succeed itself", a->slug);
+                return td_error_set(err, TD_EARG,
+                                    "cơ quan %s vừa ngừng vừa kế nhiệm; cơ quan tiếp nhận (tiếp tục hoạt động) chỉ ghi "
+                                    "ở --into",
+                                    a->slug);
     }
     for (size_t k = 0; k < ch->n_to; k++) {
         td_agency *a = td_registry_agency(reg, ch->to[k].slug);
         for (size_t j = 0; j < k; j++)
             if (!strcmp(ch->to[j].slug, ch->to[k].slug))
-                return td_error_set(err, TD_EARG, "successor %s named twice", ch->to[k].slug);
+                return td_error_set(err, TD_EARG, "cơ quan %s được ghi hai lần", ch->to[k].slug);
         if (a) {
             if (ch->kind != TD_CHANGE_MERGE)
-                return td_error_set(err, TD_EEXISTS, "agency %s already exists; a %s creates new agencies",
-                                    a->slug, ch->kind == TD_CHANGE_RENAME ? "rename" : "split");
+                return td_error_set(err, TD_EEXISTS, "cơ quan %s đã có trong danh mục; %s tạo cơ quan mới", a->slug,
+                                    ch->kind == TD_CHANGE_RENAME ? "đổi tên"
+                                    : ch->kind == TD_CHANGE_ADD  ? "thêm"
+                                                                 : "chia tách");
             if (!td_agency_valid_at(a, ch->date))
-                return td_error_set(err, TD_EARG, "merge target %s does not exist on %s", a->slug, d);
+                return td_error_set(err, TD_EARG, "cơ quan tiếp nhận %s không tồn tại vào ngày %s", a->slug, d);
         } else {
             if (td_registry_group(reg, ch->to[k].slug))
-                return td_error_set(err, TD_EEXISTS, "slug %s names a group", ch->to[k].slug);
+                return td_error_set(err, TD_EEXISTS, "%s là tên một nhóm cơ quan", ch->to[k].slug);
             if (!td_slug_valid(ch->to[k].slug))
-                return td_error_set(err, TD_EARG, "\"%.80s\" is not a valid slug", ch->to[k].slug);
+                return td_error_set(err, TD_EARG, "\"%.80s\" không phải slug hợp lệ (chữ thường, số, dấu -)",
+                                    ch->to[k].slug);
             if ((rc = td__check_name(ch->to[k].name, err))) return rc;
+            if (ch->kind == TD_CHANGE_ADD && (ch->to[k].kind < TD_AGENCY_DEPT || ch->to[k].kind > TD_AGENCY_KIND_MAX))
+                return td_error_set(err, TD_EARG, "cơ quan %s cần loại (" TD_AGENCY_KINDS_TEXT ")", ch->to[k].slug);
         }
     }
     for (size_t i = 0; i < ch->n_assign; i++) {
         size_t k;
-        if (ch->kind != TD_CHANGE_SPLIT) return td_error_set(err, TD_EARG, "task assignments belong to a split");
+        if (ch->kind != TD_CHANGE_SPLIT) return td_error_set(err, TD_EARG, "giao nhiệm vụ chỉ có khi chia tách");
         for (k = 0; k < ch->n_to; k++)
             if (!strcmp(ch->to[k].slug, ch->assign[i].slug)) break;
         if (k == ch->n_to)
-            return td_error_set(err, TD_EARG, "task %d assigned to %s, which is not a successor",
+            return td_error_set(err, TD_EARG, "nhiệm vụ %d giao cho %s, không phải cơ quan kế nhiệm",
                                 ch->assign[i].task, ch->assign[i].slug);
     }
     /* valid: create successors, end predecessors */
     for (size_t k = 0; k < ch->n_to; k++) {
         td_agency n = ch->to[k];
         if (td_registry_agency(reg, n.slug)) continue;
-        if (n.kind < TD_AGENCY_DEPT || n.kind > TD_AGENCY_CENTRAL)
+        if ((n.kind < TD_AGENCY_DEPT || n.kind > TD_AGENCY_KIND_MAX) && ch->n_from) {
             n.kind = td_registry_agency(reg, ch->from[0])->kind;
+            if (n.kind == TD_AGENCY_DISTRICT && ch->date >= TD_AGENCY_DISTRICT_END) n.kind = TD_AGENCY_COMMUNE;
+        }
         n.valid_from = ch->date;
         n.valid_to = 0;
         if ((rc = td_registry_add_agency(reg, &n, err))) goto undo;
@@ -738,6 +795,25 @@ undo:
         reg->n_agencies--;
     }
     return rc;
+}
+
+const td_agency_change *td_registry_ended_by(const td_registry *reg, const char *slug)
+{
+    return slug ? td__ended_by(reg, slug) : NULL;
+}
+
+const char *td_registry_issuer(const td_registry *reg, int date, const char *fallback)
+{
+    const char *name = fallback;
+    int best = 0;
+    for (size_t i = 0; i < reg->n_changes; i++) {
+        const td_agency_change *c = &reg->changes[i];
+        if (c->kind == TD_CHANGE_ISSUER && c->alias_text && c->date <= date && c->date >= best) {
+            best = c->date;
+            name = c->alias_text;
+        }
+    }
+    return name;
 }
 
 const char *td_registry_responsible(const td_registry *reg, const char *slug, int date, int task)
@@ -803,4 +879,55 @@ int td_registry_expand(const td_registry *reg, const td_agency_ref *ref, int dat
 oom:
     free(v);
     return TD_ENOMEM;
+}
+
+int td_registry_ended_note(const td_registry *reg, const char *slug, int date, char *out, size_t n)
+{
+    const td_agency *a = td_registry_agency(reg, slug);
+    const td_agency_change *c;
+    const char *now, *ca;
+    const td_agency *na, *caa;
+    char d[16], tos[512] = "";
+    size_t used = 0;
+    if (!a || !a->valid_to || date < a->valid_to || !(c = td__ended_by(reg, slug))) return 0;
+    td_date_vi(a->valid_to, d, sizeof d);
+    for (size_t k = 0; k < c->n_to && used < sizeof tos; k++) {
+        const td_agency *t = td_registry_agency(reg, c->to[k].slug);
+        int w = snprintf(tos + used, sizeof tos - used, "%s%s (%s)", k ? ", " : "", t ? t->name : c->to[k].slug,
+                         c->to[k].slug);
+        if (w < 0) break;
+        used += (size_t)w;
+    }
+    now = td_registry_responsible(reg, slug, date, 0);
+    na = now ? td_registry_agency(reg, now) : NULL;
+    /* the CA office: Sở KH&CN, or whoever carries it now */
+    ca = td_registry_responsible(reg, "so-khcn", date, 0);
+    caa = ca ? td_registry_agency(reg, ca) : NULL;
+    snprintf(out, n,
+             "Cơ quan %s (%s) không còn từ ngày %s: %s %s. Nhiệm vụ và báo cáo của %s nay do %s (%s) tiếp tục; "
+             "các báo cáo đã nộp vẫn ghi tên cơ quan cũ và được tính cho cơ quan kế nhiệm. Thiết bị này mang chứng "
+             "thư của %s nên không báo cáo được nữa: đề nghị %s cấp chứng thư của %s cho đơn vị (tiendo init, gửi "
+             "yêu cầu cấp chứng thư), rồi báo cáo từ thiết bị mang chứng thư mới.",
+             slug, a->name, d,
+             c->kind == TD_CHANGE_RENAME  ? "đã đổi tên thành"
+             : c->kind == TD_CHANGE_MERGE ? "đã được sáp nhập vào"
+                                          : "đã được chia tách thành",
+             tos, slug, na ? na->name : (now ? now : "?"), now ? now : "?", slug,
+             caa ? caa->name : "Sở Khoa học và Công nghệ", now ? now : "cơ quan kế nhiệm");
+    return 1;
+}
+
+static int td__reaches(const td_registry *reg, const char *from, const char *agency, int depth)
+{
+    const td_agency_change *c;
+    if (depth > TD_AGENCY_CHAIN_MAX || !(c = td__ended_by(reg, from))) return 0;
+    for (size_t k = 0; k < c->n_to; k++)
+        if (!strcmp(c->to[k].slug, agency) || td__reaches(reg, c->to[k].slug, agency, depth + 1)) return 1;
+    return 0;
+}
+
+int td_registry_is_predecessor(const td_registry *reg, const char *pred, const char *agency)
+{
+    if (!pred || !agency || !strcmp(pred, agency)) return 0;
+    return td__reaches(reg, pred, agency, 0);
 }

@@ -44,7 +44,14 @@ typedef enum {
     TD_AGENCY_PROVINCIAL = 2,  /* other provincial body (Công an tỉnh, Cục Thuế ...) */
     TD_AGENCY_DISTRICT = 3,    /* district-level unit (UBND huyện, thị xã, thành phố) */
     TD_AGENCY_CENTRAL = 4,     /* central body (Bộ Y tế, C06 - Bộ Công an) */
+    TD_AGENCY_COMMUNE = 5,     /* commune-level unit: xã, phường, đặc khu (from 01/07/2025) */
+    TD_AGENCY_ORG = 6,         /* enterprise or organisation (Bưu điện, doanh nghiệp, hội) */
 } td_agency_kind;
+#define TD_AGENCY_KIND_MAX TD_AGENCY_ORG
+/* The district level ended on this day (two-level local government from
+ * 01/07/2025): a successor of a district on or after it, given no kind, is a
+ * commune-level unit, not a district. */
+#define TD_AGENCY_DISTRICT_END 20250701
 
 #define TD_KIND_BIT(k) (1u << (k))
 
@@ -76,6 +83,9 @@ typedef enum {
     TD_CHANGE_MERGE = 2,    /* from[0..n) end; to[0] (new or existing) succeeds them all */
     TD_CHANGE_SPLIT = 3,    /* from[0] ends; to[0..n) succeed it; tasks go to to[0] unless assigned */
     TD_CHANGE_ALIAS = 4,    /* alias_text now names alias_slug */
+    /* 5 is the seed of the registry (plan.proto CHANGE_SEED), not a change */
+    TD_CHANGE_ADD = 6,      /* to[0..n) are new agencies (kind given), from `date` (0: since before the records) */
+    TD_CHANGE_ISSUER = 7,   /* from `date` the plan's issuer (the province) is alias_text */
 } td_change_kind;
 
 typedef struct td_task_assign {
@@ -127,8 +137,15 @@ void td_registry_init_empty(td_registry *reg);
 void td_registry_free(td_registry *reg);
 
 const char *td_agency_kind_vi(td_agency_kind k);
-const char *td_agency_kind_name(td_agency_kind k);   /* "dept", "provincial", "district", "central" */
-int td_agency_kind_parse(const char *s);              /* -1 if unknown */
+/* "dept", "provincial", "district", "central", "commune", "org" */
+const char *td_agency_kind_name(td_agency_kind k);
+/* A kind by its name or its Vietnamese label (td_vi_key compare); -1 if unknown. */
+int td_agency_kind_parse(const char *s);
+/* "dept, provincial, ..." for usage and error messages. */
+#define TD_AGENCY_KINDS_TEXT "dept, provincial, central, district, commune, org"
+
+/* 1 if slugs a and b differ only by '-' (so-yte / so-y-te): a likely typo. */
+int td_agency_slug_near(const char *a, const char *b);
 
 /* Borrowed pointer, or NULL. */
 td_agency *td_registry_agency(const td_registry *reg, const char *slug);
@@ -176,15 +193,45 @@ int td_registry_load_aliases(td_registry *reg, const char *path, td_error *err);
  * Validate a change against the registry and apply it (the change is copied
  * and appended to reg->changes).  Rules: every `from` agency exists and
  * exists on `date`, after its valid_from; RENAME has 1 from and 1 new to;
- * MERGE has >= 2 from and 1 to, which may be an existing agency that exists
- * on `date`; SPLIT has 1 from and >= 2 new to, and each assignment names one
- * of them.  New agencies start on `date`; the from agencies end on `date`.
- * TD_EARG / TD_ENOTFOUND / TD_EEXISTS with a message; the registry is
- * unchanged on failure.
+ * MERGE has 1 to and either >= 2 from into a new agency, or >= 1 from into
+ * an existing agency that exists on `date` and continues (absorption: "sáp
+ * nhập vào"); SPLIT has 1 from and >= 2 new to, and each assignment names
+ * one of them; ADD has no from and >= 1 new to, each with its kind; ISSUER
+ * has a name in alias_text.  New agencies start on `date`; the from
+ * agencies end on `date`.  TD_EARG / TD_ENOTFOUND / TD_EEXISTS with a
+ * Vietnamese message (it is shown to the operator who typed the change);
+ * the registry is unchanged on failure.
  */
 int td_registry_apply(td_registry *reg, const td_agency_change *ch, td_error *err);
 void td_agency_change_free(td_agency_change *ch);
 int td_agency_change_copy(td_agency_change *dst, const td_agency_change *src);
+
+/*
+ * The issuer of the plan (the province's people's committee) on `date`: the
+ * last ISSUER change that began on or before it, else `fallback` (the plan's
+ * own issuer).  Borrowed.
+ */
+const char *td_registry_issuer(const td_registry *reg, int date, const char *fallback);
+
+/*
+ * The change that ended agency `slug` (rename, merge, split), or NULL while it
+ * exists.  Borrowed.
+ */
+const td_agency_change *td_registry_ended_by(const td_registry *reg, const char *slug);
+
+/*
+ * 1 if `pred` is a predecessor of `agency`: an ended agency whose successors
+ * (any branch of a split), followed through later changes, reach `agency`.
+ */
+int td_registry_is_predecessor(const td_registry *reg, const char *pred, const char *agency);
+
+/*
+ * What the device of an ended agency must be told: if `slug` no longer exists
+ * on `date`, a Vietnamese explanation in out (what happened, when, who
+ * carries its tasks now, and to ask the CA office -- Sở KH&CN or its
+ * successor -- for a certificate of the successor) and 1; else 0.
+ */
+int td_registry_ended_note(const td_registry *reg, const char *slug, int date, char *out, size_t n);
 
 /*
  * The agency responsible on day `date` for what `slug` was responsible for

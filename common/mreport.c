@@ -24,6 +24,18 @@ const td_status td_mreport_status_order[7] = {
     TD_ST_DUE_SOON,     TD_ST_ONGOING_LATE, TD_ST_NOT_STARTED,
 };
 
+int td_mreport_task_group_led(const td_mr_task *t)
+{
+    for (size_t k = 0; t->task && k < t->task->n_leads; k++)
+        if (t->task->leads[k].group) return 1;
+    return 0;
+}
+
+int td_mreport_task_silent(const td_mr_task *t)
+{
+    return t->ts->overall == TD_ST_ONGOING_LATE && !t->ts->last_report_date;
+}
+
 const char *td_iverdict_vi(td_iverdict v)
 {
     switch (v) {
@@ -277,10 +289,12 @@ static int td__build_tasks(td_mreport *r, td_error *err)
         t->task = td_plan_task(r->plan, (int)ts->task);
         t->result = t->difficulties = t->proposals = "";
         t->prev_overall = TD_ST_NONE;
-        if (i < r->n_prev && r->prev[i].task == ts->task) t->prev_overall = r->prev[i].overall;
-        else
-            for (size_t j = 0; j < r->n_prev; j++)
-                if (r->prev[j].task == ts->task) t->prev_overall = r->prev[j].overall;
+        for (size_t j = i < r->n_prev && r->prev[i].task == ts->task ? i : 0; j < r->n_prev; j++)
+            if (r->prev[j].task == ts->task) {
+                t->prev_overall = r->prev[j].overall;
+                t->prev_silent = r->prev[j].overall == TD_ST_ONGOING_LATE && !r->prev[j].last_report_date;
+                break;
+            }
         if (ts->n_leads && !(t->leads = calloc(ts->n_leads, sizeof *t->leads))) {
             rc = td_error_set(err, TD_ENOMEM, "out of memory");
             goto out;
@@ -353,11 +367,15 @@ static int td__build_sections(td_mreport *r, td_error *err)
                 r->sections[s].n_tasks++;
                 r->sections[s].cur[t->ts->overall]++;
                 r->sections[s].prev[t->prev_overall]++;
+                r->sections[s].silent_cur += td_mreport_task_silent(t);
+                r->sections[s].silent_prev += (unsigned)t->prev_silent;
                 break;
             }
         tot->n_tasks++;
         tot->cur[t->ts->overall]++;
         tot->prev[t->prev_overall]++;
+        tot->silent_cur += td_mreport_task_silent(t);
+        tot->silent_prev += (unsigned)t->prev_silent;
     }
     return 0;
 }
@@ -383,6 +401,15 @@ static td_mr_agency *td__agency_slot(td_mreport *r, const char *slug)
     nv->slug = slug;
     nv->name = td_mreport_agency_name(r, slug);
     return nv;
+}
+
+/* Remember that agency a carries pred's record (a few names at most). */
+static int td__note_pred(td_mr_agency *a, const char *pred)
+{
+    for (size_t i = 0; i < a->n_preds; i++)
+        if (!strcmp(a->preds[i], pred)) return 0;
+    if (a->n_preds < TD_MR_PREDS_MAX) a->preds[a->n_preds++] = pred;
+    return 0;
 }
 
 static const td_registry *td__cmp_reg;
@@ -423,9 +450,17 @@ static int td__build_agencies(td_mreport *r, td_error *err)
         if ((rc = td_status_obligations(r->st, r->periods[m], r->as_of, &r->opts.status, NULL, &ob, &n, err)))
             return rc;
         for (size_t i = 0; i < n; i++) {
-            td_mr_agency *a = td__agency_slot(r, ob[i].agency);
+            /* an agency renamed, merged or split since: its months count for
+             * the agency responsible at as_of, which carries its record */
+            const char *who = td_registry_responsible(td_state_registry(r->st), ob[i].agency, r->as_of,
+                                                      (int)ob[i].task);
+            td_mr_agency *a = td__agency_slot(r, who ? who : ob[i].agency);
             td_mr_owed *o;
             if (!a) {
+                free(ob);
+                return td_error_set(err, TD_ENOMEM, "out of memory");
+            }
+            if (who && strcmp(who, ob[i].agency) && td__note_pred(a, ob[i].agency)) {
                 free(ob);
                 return td_error_set(err, TD_ENOMEM, "out of memory");
             }

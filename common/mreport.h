@@ -108,6 +108,7 @@ typedef struct td_mr_task {
     const td_task *task;         /* borrowed from the plan */
     const td_task_status *ts;    /* borrowed from the model's status array */
     td_status prev_overall;      /* at prev_as_of (TD_ST_NONE if the task did not exist) */
+    int prev_silent;             /* at prev_as_of: overdue and no lead had ever reported */
     td_mr_lead *leads;           /* n = ts->n_leads */
     unsigned percent;            /* mean of the leads' latest percents (no report = 0), rounded */
     const char *result, *difficulties, *proposals;  /* of the latest lead report; "" if none */
@@ -120,14 +121,36 @@ typedef struct td_mr_section {
     const char *code, *title;    /* borrowed */
     unsigned n_tasks;
     unsigned cur[TD_STATUS_COUNT], prev[TD_STATUS_COUNT];
+    /* of cur/prev[TD_ST_ONGOING_LATE]: overdue tasks no lead has ever reported
+     * on (TD_MREPORT_SILENT_VI), as against overdue ones reported in progress */
+    unsigned silent_cur, silent_prev;
 } td_mr_section;
+/* Said above the ranking when as_of is before the period's due day (two
+ * dates, dd/mm/yyyy: as_of, due): nothing of the period is missing yet. */
+#define TD_MREPORT_OPEN_VI                                                                                    \
+    "Lưu ý: số liệu đến ngày %s, trước hạn nộp kỳ này (%s): báo cáo chưa nộp chưa bị coi là thiếu; tỷ lệ "   \
+    "đúng hạn và xếp hạng kỳ này chỉ có ý nghĩa sau hạn nộp."
+/* The label of those tasks in every rendering. */
+#define TD_MREPORT_SILENT_VI "Quá hạn, chưa báo cáo"
+#define TD_MREPORT_REPORTED_LATE_VI "Quá hạn, có báo cáo"
+
+/* 1 if one of the task's leads, as the plan wrote it, is a group ("Các sở,
+ * ban, ngành"): the lists show such a task once, with the agencies behind. */
+int td_mreport_task_group_led(const td_mr_task *t);
+/* 1 if the task is overdue and no lead has ever reported on it. */
+int td_mreport_task_silent(const td_mr_task *t);
 
 typedef struct td_mr_owed {
     unsigned owed, on_time, late, missing, returned;
 } td_mr_owed;
 
+/* Predecessors named on one agency's row (a merge of many lists the first). */
+#define TD_MR_PREDS_MAX 8
+
 typedef struct td_mr_agency {
     const char *slug, *name;     /* borrowed */
+    const char *preds[TD_MR_PREDS_MAX];   /* borrowed slugs of predecessors whose months this row carries */
+    size_t n_preds;
     td_mr_owed now;              /* the report's period, at as_of */
     td_mr_owed months[TD_MREPORT_MONTHS];   /* heat map: [0] oldest .. [MONTHS-1] = the period */
     unsigned rank;               /* 1-based competition rank; 0 = not ranked (nothing owed) */
@@ -218,7 +241,8 @@ int td_mreport_render(const td_mreport *r, td_mreport_format fmt, FILE *f);
 /* ---- the command line shared by `tiendo-server report` and `tiendo report-all` ---- */
 
 typedef struct td_mreport_args {
-    const char *period;          /* --period YYYY-MM (required) */
+    const char *period;          /* --period, canonical "YYYY-MM" (required) */
+    char period_buf[8];          /* what period points to once parsed */
     int as_of;                   /* --as-of dd/mm/yyyy; 0 = default */
     td_mreport_format format;    /* --format; default text */
     const char *out;             /* --out FILE; NULL = stdout */

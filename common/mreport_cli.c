@@ -16,7 +16,7 @@
 #define TD_MR_DUE_SOON_MAX TD_STATUS_DUE_SOON_MAX
 
 const char td_mreport_usage_options[] =
-    "  --period YYYY-MM     kỳ báo cáo (tháng), bắt buộc, ví dụ 2025-06\n"
+    "  --period MM/YYYY     kỳ báo cáo (tháng), bắt buộc, ví dụ 2025-06\n"
     "  --as-of dd/mm/yyyy   ngày chốt số liệu (mặc định: ngày 23 của tháng báo cáo — ngày họp giao ban —\n"
     "                       hoặc hôm nay nếu hôm nay sớm hơn); biến môi trường TIENDO_TODAY=yyyymmdd thay hôm nay\n"
     "  --format F           text (màn hình, mặc định), csv (Excel/LibreOffice, UTF-8 có BOM) hoặc html\n"
@@ -73,12 +73,13 @@ int td_mreport_args_take(td_mreport_args *a, const char *prog, int argc, char **
         if (!v) continue;
         switch (k) {
         case 0:
-            if (td_period_parse(v, NULL, NULL)) {
-                fprintf(stderr, "%s: kỳ \"%s\" không hợp lệ. Hãy ghi kỳ dạng YYYY-MM, ví dụ --period 2025-06.\n",
+            if (td_period_norm(v, a->period_buf)) {
+                fprintf(stderr, "%s: kỳ \"%s\" không hợp lệ. Hãy ghi kỳ dạng MM/YYYY hoặc YYYY-MM, ví dụ --period "
+                                "06/2025.\n",
                         prog, v);
                 return -1;
             }
-            a->period = v;
+            a->period = a->period_buf;
             return 1;
         case 1:
             if (td_date_parse_vi(v, &a->as_of)) {

@@ -85,6 +85,10 @@ static void td__summary(const td_mreport *r, FILE *f)
         snprintf(h, sizeof h, "%s (tăng/giảm)", s);
         td__sep(f), td__txt(f, h);
     }
+    /* of "Đang thực hiện quá hạn": the tasks no lead has ever reported on */
+    td__sep(f), td__txt(f, TD_MREPORT_SILENT_VI " (kỳ này)");
+    td__sep(f), td__txt(f, TD_MREPORT_SILENT_VI " (kỳ trước)");
+    td__sep(f), td__txt(f, TD_MREPORT_SILENT_VI " (tăng/giảm)");
     td__eol(f);
     for (size_t s = 0; s < r->n_sections; s++) {
         const td_mr_section *sec = &r->sections[s];
@@ -99,6 +103,9 @@ static void td__summary(const td_mreport *r, FILE *f)
             td__sep(f), td__uint(f, sec->prev[st]);
             td__sep(f), td__int(f, (long long)sec->cur[st] - (long long)sec->prev[st]);
         }
+        td__sep(f), td__uint(f, sec->silent_cur);
+        td__sep(f), td__uint(f, sec->silent_prev);
+        td__sep(f), td__int(f, (long long)sec->silent_cur - (long long)sec->silent_prev);
         td__eol(f);
     }
 }
@@ -151,7 +158,9 @@ static void td__tasks(const td_mreport *r, FILE *f)
             td__task_cols(r, t, f);
             td__sep(f), td__txt(f, l->slug);
             td__sep(f), td__txt(f, l->name);
-            td__sep(f), td__txt(f, td_status_vi(l->ls->status));
+            td__sep(f), td__txt(f, l->ls->status == TD_ST_ONGOING_LATE && !l->ls->last_report_date
+                                       ? TD_MREPORT_SILENT_VI
+                                       : td_status_vi(l->ls->status));
             td__sep(f), td__uint(f, l->ls->report_index ? l->ls->percent : 0);
             td__sep(f), td__date(f, l->ls->last_report_date);
             td__sep(f), td__txt(f, td_review_state_vi(l->review));

@@ -273,11 +273,19 @@ static void td__tasks(const td_mreport *r, FILE *f)
 
 /* ---- agencies, ranking, heat map ---------------------------------------------- */
 
-static void td__heat_cell(FILE *f, const td_mr_owed *o, int x, int y, int w)
+static void td__heat_cell(FILE *f, const td_mr_owed *o, int x, int y, int w, int open)
 {
     const char *fill, *fg = "#000";
     if (!o->owed) fill = "#eeeeee";
-    else if (o->missing) {
+    else if (o->missing && open && !o->late) {
+        /* before the due day a report not yet sent is not missing */
+        fprintf(f,
+                "<rect class=\"cell open\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#e3f2fd\" "
+                "stroke=\"#fff\"><title>chưa đến hạn: đúng hạn %u / %u</title></rect>"
+                "<text x=\"%d\" y=\"%d\" font-size=\"9\" text-anchor=\"middle\">chưa đến hạn</text>\n",
+                x, y, w, TD_H_HEAT_ROW, o->on_time, o->owed, x + w / 2, y + 11);
+        return;
+    } else if (o->missing) {
         double share = (double)o->missing / o->owed;
         fill = share > 0.5 ? "#c62828" : share > 0.25 ? "#e53935" : "#ef9a9a";
         if (share > 0.25) fg = "#fff";
@@ -317,7 +325,9 @@ static void td__chart_heat(const td_mreport *r, FILE *f)
         fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">", TD_H_HEAT_NAME - 6, y + 11);
         td__esc(f, a->name);
         fputs("</text>\n", f);
-        for (int m = 0; m < TD_MREPORT_MONTHS; m++) td__heat_cell(f, &a->months[m], TD_H_HEAT_NAME + m * cw, y, cw);
+        for (int m = 0; m < TD_MREPORT_MONTHS; m++)
+            td__heat_cell(f, &a->months[m], TD_H_HEAT_NAME + m * cw, y, cw,
+                          r->as_of < td_period_due(r->periods[m], r->opts.status.report_due_day));
     }
     {
         static const struct {
@@ -352,6 +362,12 @@ static void td__agencies(const td_mreport *r, FILE *f)
             pv, d);
     fputs("<p class=\"rule\" id=\"rank-rule\">", f);
     td__esc(f, TD_MREPORT_RANK_RULE);
+    if (r->as_of < r->due_date) {
+        char msg[512];
+        snprintf(msg, sizeof msg, TD_MREPORT_OPEN_VI, ad, d);
+        fputs("</p>\n<p class=\"open-period\">", f);
+        td__esc(f, msg);
+    }
     fputs("</p>\n<table class=\"ranking\"><thead><tr><th>Hạng</th><th>Cơ quan</th><th>Phải nộp</th><th>Đúng hạn"
           "</th><th>Muộn</th><th>Thiếu</th><th>Bị trả lại</th><th>Tỷ lệ đúng hạn</th></tr></thead><tbody>\n",
           f);
@@ -409,6 +425,29 @@ static void td__items(const td_mreport *r, FILE *f)
                 ids[k], k == 2 ? "Ngày trả lại — lý do" : "Trạng thái");
         for (size_t i = 0; i < ns[k]; i++) {
             const td_mr_item *it = &lists[k][i];
+            size_t j = i + 1, silent = 0;
+            while (j < ns[k] && lists[k][j].t == it->t) j++;
+            if (k != 2 && j - i > 1 && td_mreport_task_group_led(it->t)) {
+                /* a group-led task once, with the agencies behind it */
+                fputs("<tr class=\"group\">", f);
+                td__td_uint(f, it->t->ts->task);
+                td__el(f, "td", "note", it->t->task->title);
+                fputs("<td>", f);
+                td__esc(f, it->t->task->lead_text);
+                fprintf(f, ": %zu cơ quan<br><span class=\"note\">", j - i);
+                for (size_t q = i; q < j; q++) {
+                    if (q > i) fputs("; ", f);
+                    td__esc(f, lists[k][q].l->name);
+                    silent += !lists[k][q].l->ls->last_report_date;
+                }
+                fputs("</span></td>", f);
+                td__el(f, "td", "note", it->t->task->deadline.text);
+                td__td_date(f, it->l->ls->due_date);
+                if (k == 0) fprintf(f, "<td>%zu chưa báo cáo, %zu có báo cáo</td></tr>\n", silent, j - i - silent);
+                else fprintf(f, "<td>%zu cơ quan</td></tr>\n", j - i);
+                i = j - 1;
+                continue;
+            }
             fputs("<tr>", f);
             td__td_uint(f, it->t->ts->task);
             td__el(f, "td", "note", it->t->task ? it->t->task->title : "");
@@ -424,7 +463,9 @@ static void td__items(const td_mreport *r, FILE *f)
                 td__esc(f, it->l->review_comment);
             } else {
                 td__status_span(f, it->l->ls->status);
-                if (it->l->ls->no_report) fputs(" (chưa có báo cáo)", f);
+                if (k == 0) fputs(it->l->ls->last_report_date ? " (" TD_MREPORT_REPORTED_LATE_VI ")"
+                                                                : " (" TD_MREPORT_SILENT_VI ")", f);
+                else if (it->l->ls->no_report) fputs(" (chưa có báo cáo)", f);
             }
             fputs("</td></tr>\n", f);
         }
@@ -437,11 +478,16 @@ static void td__items(const td_mreport *r, FILE *f)
 
 static void td__chart_indicators(const td_mreport *r, FILE *f)
 {
-    size_t rows = 0;
+    size_t rows = 0, empty = 0;
     int x0 = TD_H_LABEL + 150, bw = TD_H_WIDTH - x0 - 170, h, y;
+    /* only indicators with a value are drawn; those without data are one
+     * line under the chart, not rows of empty bars */
     for (size_t i = 0; i < r->n_indicators; i++) {
-        td_target_kind k = r->indicators[i].ind->target.kind;
-        if (k == TD_TARGET_VALUE || k == TD_TARGET_RANGE) rows++;
+        const td_mr_indicator *mi = &r->indicators[i];
+        td_target_kind k = mi->ind->target.kind;
+        if (k != TD_TARGET_VALUE && k != TD_TARGET_RANGE) continue;
+        if (mi->v && mi->v->has_value) rows++;
+        else empty++;
     }
     h = 30 + (int)rows * TD_H_IND_ROW + 30;
     fprintf(f,
@@ -458,6 +504,7 @@ static void td__chart_indicators(const td_mreport *r, FILE *f)
         double top, ref;
         char a[256];
         if (t->kind != TD_TARGET_VALUE && t->kind != TD_TARGET_RANGE) continue;
+        if (!mi->v || !mi->v->has_value) continue;
         ref = t->kind == TD_TARGET_RANGE ? t->hi : t->lo;
         top = fabs(ref) * 1.25;
         if (mi->v && mi->v->has_value && fabs(mi->v->value) * 1.05 > top) top = fabs(mi->v->value) * 1.05;
@@ -512,6 +559,18 @@ static void td__chart_indicators(const td_mreport *r, FILE *f)
         y += TD_H_IND_ROW;
     }
     fputs("</svg>\n", f);
+    if (empty) {
+        size_t k = 0;
+        fprintf(f, "<p class=\"ind-no-data\">Chưa có số liệu: <b>%zu</b> chỉ tiêu định lượng (mã ", empty);
+        for (size_t i = 0; i < r->n_indicators; i++) {
+            const td_mr_indicator *mi = &r->indicators[i];
+            td_target_kind kd = mi->ind->target.kind;
+            if ((kd != TD_TARGET_VALUE && kd != TD_TARGET_RANGE) || (mi->v && mi->v->has_value)) continue;
+            if (k++) fputs(", ", f);
+            td__esc(f, mi->ind->code);
+        }
+        fputs(").</p>\n", f);
+    }
 }
 
 static void td__indicators(const td_mreport *r, FILE *f)

@@ -103,6 +103,22 @@ static void td__summary(const td_mreport *r, FILE *f)
         td__cell(f, b, 17, 1);
         td__cell(f, c, 11, 1);
         fputc('\n', f);
+        if (s == TD_ST_ONGOING_LATE) {
+            /* a leader acts differently on silence and on a late report */
+            static const char *const sub[2] = {"  - " TD_MREPORT_REPORTED_LATE_VI, "  - " TD_MREPORT_SILENT_VI};
+            for (int k = 0; k < 2; k++) {
+                unsigned cu = k ? tot->silent_cur : tot->cur[s] - tot->silent_cur;
+                unsigned pr = k ? tot->silent_prev : tot->prev[s] - tot->silent_prev;
+                snprintf(a, sizeof a, "%u", cu);
+                snprintf(b, sizeof b, "%u", pr);
+                td_mreport_diff((int)cu - (int)pr, c, sizeof c);
+                td__cell(f, sub[k], 28, 0);
+                td__cell(f, a, 17, 1);
+                td__cell(f, b, 17, 1);
+                td__cell(f, c, 11, 1);
+                fputc('\n', f);
+            }
+        }
     }
     td__cell(f, "Tổng số nhiệm vụ", 28, 0);
     snprintf(a, sizeof a, "%u", tot->n_tasks);
@@ -199,6 +215,12 @@ static void td__agencies(const td_mreport *r, FILE *f)
     snprintf(a, sizeof a, "3. BÁO CÁO CỦA CÁC CƠ QUAN KỲ %s (HẠN %s)", pv, d);
     td__heading(f, a);
     td__line(f, "", TD_MREPORT_RANK_RULE, 100000);
+    if (r->as_of < r->due_date) {
+        char ad[16], msg[512];
+        td_date_vi(r->as_of, ad, sizeof ad);
+        snprintf(msg, sizeof msg, TD_MREPORT_OPEN_VI, ad, d);
+        td__line(f, "", msg, 100000);
+    }
     fputc('\n', f);
     td__cell(f, "Hạng", 5, 1);
     fputc(' ', f);
@@ -241,8 +263,22 @@ static void td__agencies(const td_mreport *r, FILE *f)
             }
         if (any) fputc('\n', f);
     }
+    /* a successor's row carries its predecessors' record: say so */
+    for (size_t i = 0; i < r->n_agencies; i++) {
+        const td_mr_agency *ag = &r->agencies[i];
+        if (!ag->n_preds) continue;
+        fprintf(f, "Số liệu của %s gồm cả của cơ quan tiền nhiệm: ", ag->name);
+        for (size_t k = 0; k < ag->n_preds; k++) {
+            const td_agency *p = td_registry_agency(td_state_registry(r->st), ag->preds[k]);
+            char until[16] = "";
+            if (p && p->valid_to) td_date_vi(td_date_add_days(p->valid_to, -1), until, sizeof until);
+            fprintf(f, "%s%s%s%s%s", k ? "; " : "", td_mreport_agency_name(r, ag->preds[k]), *until ? " (đến " : "",
+                    until, *until ? ")" : "");
+        }
+        fputs(".\n", f);
+    }
     fprintf(f, "\nTuân thủ báo cáo %d tháng (%s..%s): ", TD_MREPORT_MONTHS, r->periods[0], r->period);
-    fputs("+ đủ, đúng hạn; ~ có báo cáo muộn; x có báo cáo thiếu; . không phải nộp\n", f);
+    fputs("+ đủ, đúng hạn; ~ có báo cáo muộn; x có báo cáo thiếu; . không phải nộp; - chưa đến hạn nộp\n", f);
     td__cell(f, "", 44, 0);
     for (int m = 0; m < TD_MREPORT_MONTHS; m++) fprintf(f, " %.2s", r->periods[m] + 5);
     fputc('\n', f);
@@ -251,7 +287,14 @@ static void td__agencies(const td_mreport *r, FILE *f)
         td__cell(f, ag->name, 44, 0);
         for (int m = 0; m < TD_MREPORT_MONTHS; m++) {
             const td_mr_owed *o = &ag->months[m];
-            fputs(!o->owed ? "  ." : o->missing ? "  x" : o->late ? "  ~" : "  +", f);
+            int open = r->as_of < td_period_due(r->periods[m], r->opts.status.report_due_day);
+            /* before the due day a missing report is not yet missing */
+            fputs(!o->owed                 ? "  ."
+                  : o->missing && !open   ? "  x"
+                  : o->late               ? "  ~"
+                  : o->missing            ? "  -"
+                                          : "  +",
+                  f);
         }
         fputc('\n', f);
     }
@@ -268,7 +311,26 @@ static void td__items(FILE *f, const char *title, const td_mr_item *v, size_t n,
     for (size_t i = 0; i < n; i++) {
         const td_mr_task *t = v[i].t;
         const td_mr_lead *l = v[i].l;
+        size_t j = i + 1;
         td_date_vi(l->ls->due_date, d, sizeof d);
+        while (j < n && v[j].t == t) j++;
+        if (what != 2 && j - i > 1 && td_mreport_task_group_led(t)) {
+            /* a task led by a group ("Các sở, ban, ngành") once, with the
+             * agencies behind it, not once per agency */
+            size_t used, silent = 0;
+            for (size_t k = i; k < j; k++) silent += !v[k].l->ls->last_report_date;
+            used = (size_t)snprintf(line, sizeof line, "NV %u — %s: %zu cơ quan — hạn %s (%s)", t->ts->task,
+                                    t->task->lead_text, j - i, *d ? d : "không có", t->task->deadline.text);
+            if (what == 0 && used < sizeof line)
+                used += (size_t)snprintf(line + used, sizeof line - used, " — %zu chưa báo cáo, %zu có báo cáo", silent,
+                                         j - i - silent);
+            for (size_t k = i; k < j && used < sizeof line; k++)
+                used += (size_t)snprintf(line + used, sizeof line - used, "%s%s", k == i ? ": " : "; ",
+                                         v[k].l->name);
+            td__line(f, "  ", line, TD_MRT_NOTE_MAX * 4);
+            i = j - 1;
+            continue;
+        }
         if (what == 2) {
             char rd[16];
             td_date_vi(l->review_date, rd, sizeof rd);
@@ -277,7 +339,8 @@ static void td__items(FILE *f, const char *title, const td_mr_item *v, size_t n,
         } else {
             snprintf(line, sizeof line, "NV %u — %s — hạn %s (%s)%s", t->ts->task, l->name, *d ? d : "không có",
                      t->task ? t->task->deadline.text : "",
-                     l->ls->no_report ? ", chưa có báo cáo" : "");
+                     what == 0 ? (l->ls->last_report_date ? " — " TD_MREPORT_REPORTED_LATE_VI : " — " TD_MREPORT_SILENT_VI)
+                     : l->ls->no_report ? ", chưa có báo cáo" : "");
         }
         td__line(f, "  ", line, TD_MRT_NOTE_MAX + 20);
     }
@@ -357,6 +420,13 @@ int td_mreport_text(const td_mreport *r, FILE *f)
     td__rule(f, td_mreport_width(title));
     fprintf(f, "Số liệu đến hết ngày %s (so sánh với ngày %s); hạn báo cáo của kỳ: %s.\n", d1, d2, d3);
     fprintf(f, "Tổng hợp từ sổ nhật ký đến bản ghi số %llu.\n", (unsigned long long)r->last_index);
+    {
+        /* the province reorganised: who carries the plan now */
+        const char *was = r->plan && r->plan->issuer ? r->plan->issuer : "";
+        const char *now = td_registry_issuer(td_state_registry(r->st), r->as_of, was);
+        if (strcmp(now, was))
+            fprintf(f, "Cơ quan chủ trì kế hoạch: %s (kế hoạch do %s ban hành).\n", now, *was ? was : "cơ quan trước");
+    }
     td__summary(r, f);
     td__tasks(r, f);
     td__agencies(r, f);

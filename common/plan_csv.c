@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "csv.h"
+#include "deadline.h"
+#include "identity.h"
 #include "utf8.h"
 
 /* --- reading records ------------------------------------------------------- */
@@ -509,6 +511,135 @@ int td_csv_export_indicators(const td_plan *p, char **out, size_t *n)
         td__field_out(&o, ind->unit, 0);
         td__field_out(&o, ind->target.text, 0);
         td__field_out(&o, ind->monitor_text, 1);
+    }
+    return td__finish(&o, out, n);
+}
+
+/* --- the agency registry --------------------------------------------------------- */
+
+enum { AC_SLUG, AC_NAME, AC_KIND, AC_FROM, AC_TO, AC_NEXT, AC_N };
+static const td__col td__agency_cols[AC_N] = {
+    {"Mã", 1}, {"Tên", 1}, {"Loại", 1}, {"Từ ngày", 0}, {"Đến ngày", 0}, {"Kế nhiệm", 0},
+};
+
+void td_csv_agencies_free(td_agency *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].slug);
+        free(v[i].name);
+    }
+    free(v);
+}
+
+int td_csv_import_agencies(const char *buf, size_t n, const char *name, td_agency **out, size_t *n_out,
+                           td_error *err)
+{
+    td__csv c;
+    td__rec r = {0};
+    int pos[AC_N], rc;
+    td_agency *v = NULL;
+    size_t nv = 0;
+
+    *out = NULL;
+    *n_out = 0;
+    if (!name) name = "(csv)";
+    if (n > TD_CSV_MAX) return td_error_set(err, TD_ETOOBIG, "%s: lớn hơn %u byte", name, TD_CSV_MAX);
+    td__csv_init(&c, buf, n);
+    if ((rc = td__next(&c, &r, name, err)) <= 0)
+        return rc ? rc : td_error_set(err, TD_EPARSE, "%s: tệp trống, cần dòng tiêu đề Mã,Tên,Loại,Từ ngày", name);
+    rc = td__header(&r, td__agency_cols, AC_N, pos, name, err);
+    td__rec_free(&r);
+    if (rc) return rc;
+    while ((rc = td__next(&c, &r, name, err)) == 1) {
+        td_agency a = {0};
+        const char *slug, *nm, *kind, *from;
+        td_agency *g;
+        int k;
+        if (td__blank_rec(&r)) {
+            td__rec_free(&r);
+            continue;
+        }
+        slug = pos[AC_SLUG] < r.n ? r.f[pos[AC_SLUG]] : "";
+        nm = pos[AC_NAME] < r.n ? r.f[pos[AC_NAME]] : "";
+        kind = pos[AC_KIND] < r.n ? r.f[pos[AC_KIND]] : "";
+        from = pos[AC_FROM] >= 0 && pos[AC_FROM] < r.n ? r.f[pos[AC_FROM]] : "";
+        if (!td_slug_valid(slug)) {
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: mã \"%.80s\" không hợp lệ (chữ thường không dấu, số, dấu -)",
+                              name, r.line, slug);
+            break;
+        }
+        if (!*nm) {
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: %s thiếu tên", name, r.line, slug);
+            break;
+        }
+        if ((k = td_agency_kind_parse(kind)) < 0) {
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: loại \"%.80s\" không rõ (" TD_AGENCY_KINDS_TEXT ")", name,
+                              r.line, kind);
+            break;
+        }
+        if (pos[AC_TO] >= 0 && pos[AC_TO] < r.n && *r.f[pos[AC_TO]] &&
+            td_date_parse_vi(r.f[pos[AC_TO]], &a.valid_to)) {
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: ngày ngừng \"%.40s\" không hợp lệ (cần dd/mm/yyyy)", name,
+                              r.line, r.f[pos[AC_TO]]);
+            break;
+        }
+        if (*from && td_date_parse_vi(from, &a.valid_from)) {
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: ngày \"%.40s\" không hợp lệ (cần dd/mm/yyyy)", name, r.line,
+                              from);
+            break;
+        }
+        for (size_t i = 0; i < nv && rc == 1; i++)
+            if (!strcmp(v[i].slug, slug))
+                rc = td_error_set(err, TD_EPARSE, "%s:%d: mã %s đã có ở dòng trên", name, r.line, slug);
+        if (rc != 1) break;
+        a.kind = (td_agency_kind)k;
+        if (!(g = realloc(v, (nv + 1) * sizeof *v))) {
+            rc = td_error_set(err, TD_ENOMEM, "out of memory");
+            break;
+        }
+        v = g;
+        a.slug = strdup(slug);
+        a.name = strdup(nm);
+        v[nv++] = a;
+        if (!a.slug || !a.name) {
+            rc = td_error_set(err, TD_ENOMEM, "out of memory");
+            break;
+        }
+        td__rec_free(&r);
+    }
+    td__rec_free(&r);
+    if (rc) {
+        td_csv_agencies_free(v, nv);
+        return rc;
+    }
+    *out = v;
+    *n_out = nv;
+    return 0;
+}
+
+int td_csv_export_registry(const td_registry *reg, char **out, size_t *n)
+{
+    td__out o;
+    if (td__open(&o)) return TD_ENOMEM;
+    for (int k = 0; k < AC_N; k++) td__field_out(&o, td__agency_cols[k].name, k == AC_N - 1);
+    for (size_t i = 0; i < reg->n_agencies; i++) {
+        const td_agency *a = &reg->agencies[i];
+        const td_agency_change *c = td_registry_ended_by(reg, a->slug);
+        char from[16] = "", to[16] = "", next[1024] = "";
+        size_t used = 0;
+        if (a->valid_from) td_date_vi(a->valid_from, from, sizeof from);
+        if (a->valid_to) td_date_vi(a->valid_to, to, sizeof to);
+        for (size_t k = 0; c && k < c->n_to && used < sizeof next; k++) {
+            int w = snprintf(next + used, sizeof next - used, "%s%s", k ? " " : "", c->to[k].slug);
+            if (w < 0) break;
+            used += (size_t)w;
+        }
+        td__field_out(&o, a->slug, 0);
+        td__field_out(&o, a->name, 0);
+        td__field_out(&o, td_agency_kind_name(a->kind), 0);
+        td__field_out(&o, from, 0);
+        td__field_out(&o, to, 0);
+        td__field_out(&o, next, 1);
     }
     return td__finish(&o, out, n);
 }

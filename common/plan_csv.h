@@ -58,4 +58,18 @@ int td_csv_import_indicators(const char *buf, size_t n, const char *name, td_pla
 int td_csv_export_tasks(const td_plan *p, char **out, size_t *n);
 int td_csv_export_indicators(const td_plan *p, char **out, size_t *n);
 
+/*
+ * The agency registry as CSV: "Mã" (slug), "Tên", "Loại" (a kind name such
+ * as commune or its Vietnamese label), optional "Từ ngày" (dd/mm/yyyy),
+ * "Đến ngày" and "Kế nhiệm" (written by export; import reads "Đến ngày" into
+ * valid_to and ignores "Kế nhiệm").  Import gives the rows as agencies (*out malloc'd, strings owned: free each slug
+ * and name, then the array); a row with a bad slug, empty name, unknown kind
+ * or bad date is TD_EPARSE "name:line: ..." in Vietnamese; a slug twice too.
+ */
+int td_csv_import_agencies(const char *buf, size_t n, const char *name, td_agency **out, size_t *n_out,
+                           td_error *err);
+void td_csv_agencies_free(td_agency *v, size_t n);
+/* Every agency of reg (ended ones too, with their end and successors). */
+int td_csv_export_registry(const td_registry *reg, char **out, size_t *n);
+
 #endif

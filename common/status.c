@@ -118,6 +118,52 @@ static void td__period_fmt(int y, int m, char out[8])
     out[7] = '\0';
 }
 
+int td_period_norm(const char *in, char out[8])
+{
+    /* MM/YYYY, M/YYYY, YYYY-MM, YYYY-M, and YYYY-MM-01 (a spreadsheet turned
+     * the period into the first day of its month) */
+    int a = 0, b = 0, c = 0, na = 0, nb = 0, nc = 0, y, m;
+    char sep = 0;
+    const char *q = in;
+    if (!in) return TD_EARG;
+    while (*q >= '0' && *q <= '9' && na < 5) a = a * 10 + (*q++ - '0'), na++;
+    if (*q != '/' && *q != '-') return TD_EARG;
+    sep = *q++;
+    while (*q >= '0' && *q <= '9' && nb < 5) b = b * 10 + (*q++ - '0'), nb++;
+    if (sep == '-' && *q == '-') {
+        q++;
+        while (*q >= '0' && *q <= '9' && nc < 3) c = c * 10 + (*q++ - '0'), nc++;
+        if (nc != 2 || c != 1) return TD_EARG;
+    }
+    if (*q) return TD_EARG;
+    if (sep == '/' && (na == 1 || na == 2) && nb == 4) {
+        m = a;
+        y = b;
+    } else if (sep == '-' && na == 4 && (nb == 1 || nb == 2)) {
+        y = a;
+        m = b;
+    } else {
+        return TD_EARG;
+    }
+    if (y < TD_DEADLINE_YEAR_MIN || y > TD_DEADLINE_YEAR_MAX || m < 1 || m > 12) return TD_EARG;
+    if (out) td__period_fmt(y, m, out);
+    return 0;
+}
+
+void td_period_vi(const char *p, char out[8])
+{
+    int y, m;
+    if (td_period_parse(p, &y, &m)) {
+        snprintf(out, 8, "%.7s", p ? p : "");
+        return;
+    }
+    out[0] = (char)('0' + m / 10);
+    out[1] = (char)('0' + m % 10);
+    out[2] = '/';
+    memcpy(out + 3, p, 4);
+    out[7] = '\0';
+}
+
 void td_period_of_date(int d, char out[8])
 {
     td__period_fmt(d / 10000, d / 100 % 100, out);
@@ -228,6 +274,7 @@ typedef struct td__cur {
 typedef struct td__ctx {
     const td_state *st;
     int date;                  /* D: the day judged */
+    int succ_date;             /* successions followed up to this day (>= date; 0 = date) */
     int64_t end_ms;            /* knowledge cut-off: received_ms < end_ms */
     td_status_opts o;
     td__cur *cur;              /* sorted by (task, agency, period) */
@@ -486,13 +533,14 @@ static const td__cur *td__later(const td__cur *a, const td__cur *b)
 static size_t td__heirs_of(const td__ctx *c, uint32_t task, const char *agency, const char **who)
 {
     const td_registry *reg = td_state_registry(c->st);
+    const int sd = c->succ_date > c->date ? c->succ_date : c->date;
     size_t n = 0;
     who[n++] = agency;
     for (size_t a = 0; a < reg->n_agencies && n < TD__PRED_MAX + 1; a++) {
         const td_agency *ag = &reg->agencies[a];
         const char *r;
-        if (!ag->valid_to || ag->valid_to > c->date || !strcmp(ag->slug, agency)) continue;
-        r = td_registry_responsible(reg, ag->slug, c->date, (int)task);
+        if (!ag->valid_to || ag->valid_to > sd || !strcmp(ag->slug, agency)) continue;
+        r = td_registry_responsible(reg, ag->slug, sd, (int)task);
         if (r && !strcmp(r, agency)) who[n++] = ag->slug;
     }
     return n;
@@ -761,6 +809,11 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
         td__ctx_free(&at_d);
         return rc;
     }
+    /* The lead owing period P is the one responsible on its due day; what its
+     * predecessors reported or completed before counts for it (a task done
+     * and accepted under the old name owes nothing after a rename). */
+    at_d.succ_date = due;
+    before.succ_date = due;
     for (size_t ti = 0; ti < p->n_tasks && !rc; ti++) {
         const td_task *t = &p->tasks[ti];
         td__judge jd, jb;
@@ -792,7 +845,16 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
             ob.due_date = due;
             ob.recurring = jd.recurs;
             ob.state = TD_OWED_MISSING;
-            if ((cu = td__find(&at_d, ob.task, ob.agency, period))) {
+            cu = td__find(&at_d, ob.task, ob.agency, period);
+            if (!cu) {
+                const char *who[TD__PRED_MAX + 1];
+                size_t nw = td__heirs_of(&at_d, ob.task, ob.agency, who);
+                for (size_t w = 1; w < nw; w++) {
+                    const td__cur *h = td__find(&at_d, ob.task, who[w], period);
+                    if (h) cu = (td__cur *)td__later(cu, h);
+                }
+            }
+            if (cu) {
                 ob.report_index = cu->v->index;
                 ob.report_date = cu->eff_date;
                 ob.time_flags = cu->v->time_flags;

@@ -200,7 +200,13 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
                           const char *agency, td_obligation **v, size_t *n, td_error *err);
 
 /* Helpers on periods and dates (yyyymmdd). */
-int td_period_parse(const char *p, int *year, int *month);   /* 0 or TD_EARG */
+int td_period_parse(const char *p, int *year, int *month);   /* 0 or TD_EARG; "YYYY-MM" only */
+/* The one period syntax of every command: "MM/YYYY", "M/YYYY", "YYYY-MM",
+ * "YYYY-M" (and "YYYY-MM-01", a spreadsheet's date) -> canonical "YYYY-MM"
+ * in out (may be NULL).  0 or TD_EARG. */
+int td_period_norm(const char *in, char out[8]);
+/* "2025-06" -> "06/2025", as people read a period. */
+void td_period_vi(const char *p, char out[8]);
 void td_period_of_date(int yyyymmdd, char out[8]);          /* 20250617 -> "2025-06" */
 void td_period_prev(const char *p, char out[8]);             /* "2025-01" -> "2024-12" */
 int td_period_due(const char *p, int due_day);               /* "2025-06", 18 -> 20250618 */

@@ -20,6 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agency.h"
+#include "clock.h"
+#include "deadline.h"
+#include "plan_csv.h"
 #include "x509util.h"
 
 /* How many --dns / --ip a server certificate may carry: a few names for one host. */
@@ -140,6 +144,82 @@ static int tdp__agency(const char *action, const char *s)
                          &e);
     }
     return 0;
+}
+
+/* Where the registry the server exported may be: --registry, else the CA
+ * directory's registry.csv. */
+#define TDP_REGISTRY_FILE "registry.csv"
+
+/* The agency must be one the registry knows and that has not ended: the
+ * server's export (--registry FILE or DIR/registry.csv), else the built-in
+ * registry of the plan.  A typo is refused with the nearest slug; an ended
+ * agency with its successor; 0 or 1 (message printed). */
+static int tdp__agency_known(const char *action, const char *dir, const char *registry, const char *slug)
+{
+    char path[PATH_MAX], *buf = NULL, d[16];
+    const char *src = registry;
+    td_agency *rows = NULL;
+    size_t nrows = 0, n = 0;
+    td_error e;
+    const td_agency *hit = NULL;
+    const char *near = NULL;
+    td_registry reg;
+    int rc = 1, today = td_clock_today();
+
+    td_error_clear(&e);
+    td_registry_init_empty(&reg);
+    if (!src && dir && (size_t)snprintf(path, sizeof path, "%s/" TDP_REGISTRY_FILE, dir) < sizeof path &&
+        access(path, R_OK) == 0)
+        src = path;
+    if (src) {
+        FILE *f = fopen(src, "rb");
+        if (!f) {
+            td_error_set(&e, TD_EIO, "%s: %s", src, strerror(errno));
+            return tdp__fail(action, "không đọc được tệp danh mục cơ quan", &e);
+        }
+        if ((buf = malloc((size_t)TD_CSV_MAX + 1))) n = fread(buf, 1, (size_t)TD_CSV_MAX + 1, f);
+        fclose(f);
+        if (!buf || n > TD_CSV_MAX || td_csv_import_agencies(buf, n, src, &rows, &nrows, &e)) {
+            free(buf);
+            if (!e.code) td_error_set(&e, TD_ETOOBIG, "%s: unreadable or too large", src);
+            return tdp__fail(action, "tệp danh mục cơ quan hỏng (cần tệp do tiendo-server agency export ghi)", &e);
+        }
+        free(buf);
+        for (size_t i = 0; i < nrows; i++) {
+            if (!strcmp(rows[i].slug, slug)) hit = &rows[i];
+            else if (td_agency_slug_near(rows[i].slug, slug)) near = rows[i].slug;
+        }
+    } else {
+        if (td_registry_init_builtin(&reg, &e)) return tdp__fail(action, NULL, &e);
+        hit = td_registry_agency(&reg, slug);
+        for (size_t i = 0; !hit && i < reg.n_agencies; i++)
+            if (td_agency_slug_near(reg.agencies[i].slug, slug)) near = reg.agencies[i].slug;
+    }
+    if (!hit) {
+        fprintf(stderr, "tiendo-pki: %s: cơ quan \"%s\" không có trong danh mục cơ quan%s%s.\n", action, slug,
+                src ? " " : " dựng sẵn của kế hoạch", src ? src : "");
+        if (near) fprintf(stderr, "  Có phải là %s?\n", near);
+        if (!src)
+            fprintf(stderr, "  Cơ quan mới (sau sắp xếp, sáp nhập) chỉ có trong danh mục của máy chủ. Lấy danh mục:\n"
+                            "    tiendo-server agency export --out registry.csv   (trên máy chủ)\n"
+                            "  rồi chép vào %s/" TDP_REGISTRY_FILE " hoặc ghi --registry registry.csv.\n",
+                    dir ? dir : "THƯ_MỤC_CA");
+        else
+            fprintf(stderr, "  Nếu cơ quan mới được thêm gần đây, xuất lại danh mục: tiendo-server agency export "
+                            "--out registry.csv\n");
+        goto out;
+    }
+    if (hit->valid_to && hit->valid_to <= today) {
+        td_date_vi(hit->valid_to, d, sizeof d);
+        fprintf(stderr, "tiendo-pki: %s: cơ quan %s (%s) đã ngừng hoạt động từ %s.\n", action, slug, hit->name, d);
+        fprintf(stderr, "  Cấp chứng thư cho cơ quan kế nhiệm (xem cột Kế nhiệm của %s).\n", src ? src : "danh mục");
+        goto out;
+    }
+    rc = 0;
+out:
+    td_csv_agencies_free(rows, nrows);
+    td_registry_free(&reg);
+    return rc;
 }
 
 static int tdp__device(const char *action, const char *s)
@@ -371,7 +451,10 @@ static void tdp__help_sign(FILE *f)
             "cơ quan (O) và vai trò (OU); tên thiết bị (CN) lấy từ CSR.  CSR phải có chữ ký hợp lệ\n"
             "và khóa Ed25519.\n"
             "\n"
-            "  --agency MÃ    mã cơ quan, ví dụ so-khcn, ubnd-chi-linh\n"
+            "  --agency MÃ    mã cơ quan, ví dụ so-khcn, ubnd-chi-linh; phải có trong danh mục cơ quan\n"
+            "                 và chưa ngừng hoạt động\n"
+            "  --registry TỆP danh mục cơ quan do máy chủ xuất (tiendo-server agency export --out TỆP);\n"
+            "                 mặc định THƯ_MỤC_CA/registry.csv nếu có, nếu không: danh mục dựng sẵn\n"
             "  --role VAI_TRÒ office (đơn vị báo cáo), central (Sở KH&CN) hoặc inspector (thanh tra)\n"
             "  --out TỆP      nơi ghi chứng thư (PEM)\n"
             "  --days N       thời hạn, số ngày (mặc định %d)\n",
@@ -405,9 +488,9 @@ int tdp_cmd_sign(int argc, char **argv)
         {"dir", required_argument, NULL, 'd'},  {"agency", required_argument, NULL, 'a'},
         {"role", required_argument, NULL, 'r'}, {"out", required_argument, NULL, 'o'},
         {"days", required_argument, NULL, 'D'}, {"backdate-days", required_argument, NULL, 'B'},
-        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+        {"registry", required_argument, NULL, 'G'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *action = "không ký được";
-    const char *dir = NULL, *agency = NULL, *role_s = NULL, *out_path = NULL, *csr_path;
+    const char *dir = NULL, *agency = NULL, *role_s = NULL, *out_path = NULL, *csr_path, *registry = NULL;
     tdp_validity v = {TDP_DEVICE_DAYS_DEFAULT, 0};
     char cn[TD_DEVICE_MAX + 2], d[TDP_DATE_MAX], serial[TDP_SERIAL_HEX_MAX + 1], key_id[17] = "?";
     X509_REQ *csr = NULL;
@@ -428,6 +511,7 @@ int tdp_cmd_sign(int argc, char **argv)
         case 'o': out_path = optarg; break;
         case 'D': if (tdp__parse_days("sign", "--days", optarg, &v.days)) return 2; break;
         case 'B': if (tdp__parse_days("sign", "--backdate-days", optarg, &v.backdate_days)) return 2; break;
+        case 'G': registry = optarg; break;
         case 'h': tdp__help_sign(stdout); return 0;
         default: return tdp__bad_option("sign", c, argv);
         }
@@ -437,7 +521,9 @@ int tdp_cmd_sign(int argc, char **argv)
     if (!dir || !agency || !role_s || !out_path)
         return tdp__usage_err("sign", "cần đủ --dir, --agency, --role và --out");
     if (tdp__check_validity("sign", v)) return 2;
-    if (tdp__role(action, role_s, &role) || tdp__agency(action, agency)) return 1;
+    if (tdp__role(action, role_s, &role) || tdp__agency(action, agency) ||
+        tdp__agency_known(action, dir, registry, agency))
+        return 1;
     td_error_clear(&e);
     if (td_x509_read_csr(csr_path, &csr, &e)) {
         char vi[TDP_MSG_MAX];
@@ -512,6 +598,7 @@ static void tdp__help_bundle(FILE *f)
             "Tệp chứa khóa bí mật: chuyển qua kênh an toàn và xóa sau khi đơn vị đã nhập.\n"
             "\n"
             "  --role VAI_TRÒ office, central hoặc inspector\n"
+            "  --registry TỆP danh mục cơ quan do máy chủ xuất (mặc định THƯ_MỤC_CA/registry.csv nếu có)\n"
             "  --server H:P   địa chỉ máy chủ tiendo, ví dụ tiendo.haiduong.gov.vn:7443\n"
             "  --days N       thời hạn, số ngày (mặc định %d)\n",
             TDP_DEVICE_DAYS_DEFAULT);
@@ -524,9 +611,10 @@ int tdp_cmd_bundle(int argc, char **argv)
         {"device", required_argument, NULL, 'n'}, {"role", required_argument, NULL, 'r'},
         {"server", required_argument, NULL, 's'}, {"out", required_argument, NULL, 'o'},
         {"days", required_argument, NULL, 'D'},   {"backdate-days", required_argument, NULL, 'B'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+        {"registry", required_argument, NULL, 'G'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *action = "không tạo được gói đăng ký";
     const char *dir = NULL, *agency = NULL, *device = NULL, *role_s = NULL, *server = NULL, *out_path = NULL;
+    const char *registry = NULL;
     tdp_validity v = {TDP_DEVICE_DAYS_DEFAULT, 0};
     char d[TDP_DATE_MAX], serial[TDP_SERIAL_HEX_MAX + 1];
     td_bundle b;
@@ -548,6 +636,7 @@ int tdp_cmd_bundle(int argc, char **argv)
         case 'o': out_path = optarg; break;
         case 'D': if (tdp__parse_days("bundle", "--days", optarg, &v.days)) return 2; break;
         case 'B': if (tdp__parse_days("bundle", "--backdate-days", optarg, &v.backdate_days)) return 2; break;
+        case 'G': registry = optarg; break;
         case 'h': tdp__help_bundle(stdout); return 0;
         default: return tdp__bad_option("bundle", c, argv);
         }
@@ -556,7 +645,8 @@ int tdp_cmd_bundle(int argc, char **argv)
     if (!dir || !agency || !device || !role_s || !server || !out_path)
         return tdp__usage_err("bundle", "cần đủ --dir, --agency, --device, --role, --server và --out");
     if (tdp__check_validity("bundle", v)) return 2;
-    if (tdp__role(action, role_s, &role) || tdp__agency(action, agency) || tdp__device(action, device))
+    if (tdp__role(action, role_s, &role) || tdp__agency(action, agency) || tdp__device(action, device) ||
+        tdp__agency_known(action, dir, registry, agency))
         return 1;
     if (!td_x509_hostport_valid(server)) {
         td_error_set(&e, TD_EARG, "server \"%s\" is not host:port", server);

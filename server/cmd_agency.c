@@ -16,6 +16,7 @@
 
 #include "cmds.h"
 #include "plan.h"
+#include "plan_csv.h"
 #include "plan_pb.h"
 
 /* Successors one split may name, and task assignments it may carry. */
@@ -28,29 +29,47 @@ static void tds__agency_usage(FILE *f)
 {
     fprintf(f, "Cách dùng:\n"
           "  tiendo-server agency list [--at dd/mm/yyyy] [--config TỆP | --data THƯ_MỤC]\n"
+          "  tiendo-server agency add SLUG \"Tên\" --kind LOẠI [--date dd/mm/yyyy] [--config TỆP | --data ...]\n"
+          "  tiendo-server agency import TỆP.csv [--apply] [--date dd/mm/yyyy] [--config TỆP | --data ...]\n"
+          "  tiendo-server agency export [--out TỆP] [--config TỆP | --data THƯ_MỤC]\n"
           "  tiendo-server agency rename SLUG_CŨ SLUG_MỚI \"Tên mới\" --date dd/mm/yyyy [--config TỆP | --data ...]\n"
-          "  tiendo-server agency merge A B [...] --into C [\"Tên C\"] --date dd/mm/yyyy [--config TỆP | --data ...]\n"
+          "  tiendo-server agency merge A [B ...] --into C [\"Tên C\"] --date dd/mm/yyyy [--config TỆP | --data ...]\n"
           "  tiendo-server agency split A --into B \"Tên B\" --into C \"Tên C\" [--task SỐ=SLUG ...]\n"
           "                             --date dd/mm/yyyy [--config TỆP | --data ...]\n"
+          "  tiendo-server agency issuer \"Tên cơ quan ban hành\" --date dd/mm/yyyy [--config TỆP | --data ...]\n"
           "\n"
           "Danh mục cơ quan (slug, tên chính thức, loại, thời gian hiệu lực, cơ quan kế nhiệm).\n"
           "\n"
           "  list     liệt kê mọi cơ quan và nhóm; với --at: chỉ các cơ quan tồn tại vào ngày đó\n"
+          "  add      thêm một cơ quan mới (ví dụ xã, phường mới từ 01/07/2025)\n"
+          "  import   thêm nhiều cơ quan từ tệp CSV (cột Mã, Tên, Loại, Từ ngày) trong một bản ghi;\n"
+          "           không có --apply: chỉ cho biết sẽ thay đổi gì, chưa lưu gì\n"
+          "  export   xuất danh mục ra CSV (cùng các cột, thêm Đến ngày, Kế nhiệm); tệp này dùng cho\n"
+          "           tiendo-pki sign --registry TỆP\n"
           "  rename   đổi tên: SLUG_CŨ ngừng từ ngày --date, SLUG_MỚI (mới) kế nhiệm\n"
-          "  merge    sáp nhập A, B, ... vào C; C có thể là cơ quan mới (cần tên) hoặc đã có\n"
+          "  merge    sáp nhập A, B, ... vào C; C là cơ quan mới (cần tên, từ hai cơ quan cũ) hoặc cơ quan\n"
+          "           đã có, tiếp tục hoạt động và tiếp nhận A, B, ... (sáp nhập vào; một cơ quan cũ là đủ)\n"
           "  split    chia tách A thành B, C, ...; nhiệm vụ của A chuyển cho cơ quan --into ĐẦU TIÊN,\n"
           "           trừ các nhiệm vụ ghi bằng --task SỐ=SLUG (chuyển cho SLUG)\n"
+          "  issuer   từ ngày --date, cơ quan ban hành kế hoạch (tỉnh) mang tên mới, ví dụ\n"
+          "           \"UBND thành phố Hải Phòng\" sau khi hợp nhất tỉnh\n"
           "\n"
           "Không xóa gì: cơ quan cũ giữ slug, tên và thời gian hiệu lực; nhiệm vụ giữ tên cơ quan\n"
           "như kế hoạch đã viết, còn cơ quan chịu trách nhiệm theo liên kết kế nhiệm.\n"
           "\n"
           "Tùy chọn:\n"
           "  --date dd/mm/yyyy  ngày tổ chức mới bắt đầu (cơ quan cũ ngừng từ ngày này)\n"
-          "  --kind LOẠI        loại của cơ quan mới: dept, provincial, district, central\n"
-          "                     (mặc định: loại của cơ quan cũ)\n"
+          "  --kind LOẠI        loại của cơ quan mới (add: bắt buộc; khác: mặc định loại của cơ quan cũ,\n"
+          "                     kế nhiệm đơn vị cấp huyện từ 01/07/2025 là commune):\n"
+          "                       dept        sở, ban, ngành tỉnh\n"
+          "                       provincial  cơ quan khác cấp tỉnh, cơ quan Trung ương đóng trên địa bàn\n"
+          "                       central     cơ quan Trung ương\n"
+          "                       district    đơn vị cấp huyện (đến 30/06/2025)\n"
+          "                       commune     xã, phường, đặc khu\n"
+          "                       org         doanh nghiệp, tổ chức\n"
           "%s"
           "\n"
-          "rename, merge, split ghi vào sổ nhật ký, ký bằng khóa của máy chủ: cần --cert, --key\n"
+          "add, import --apply, rename, merge, split, issuer ghi vào sổ nhật ký, ký bằng khóa của máy chủ: cần --cert, --key\n"
           "(và --ca lần đầu) hoặc --config TỆP của máy chủ.\n"
           "\n"
           "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
@@ -117,6 +136,12 @@ static int tds__list(int argc, char **argv)
         }
         printf("\n");
     }
+    for (size_t c = 0; c < reg.n_changes; c++)
+        if (reg.changes[c].kind == TD_CHANGE_ISSUER) {
+            char d[16];
+            td_date_vi(reg.changes[c].date, d, sizeof d);
+            printf("Cơ quan ban hành kế hoạch từ %s: %s\n", d, reg.changes[c].alias_text);
+        }
     printf("Nhóm:\n");
     for (size_t i = 0; i < reg.n_groups; i++) {
         const td_group *g = &reg.groups[i];
@@ -128,7 +153,8 @@ static int tds__list(int argc, char **argv)
     return 0;
 }
 
-/* Tasks whose lead or partner (as resolved) changes hands on `date`. */
+/* Tasks whose lead or partner (as resolved) passes from one of this change's
+ * old agencies to another on its date; earlier changes are not repeated. */
 static void tds__print_moves(const td_plan *p, const td_registry *reg, const td_agency_change *ch)
 {
     int before = ch->date - 1;   /* any day before the change; the exact day does not matter */
@@ -141,9 +167,12 @@ static void tds__print_moves(const td_plan *p, const td_registry *reg, const td_
             for (size_t k = 0; k < n; k++) {
                 const char *old, *now;
                 if (r[k].group) continue;
+                int ours = 0;
                 old = td_registry_responsible(reg, r[k].slug, before, t->number);
                 now = td_registry_responsible(reg, r[k].slug, ch->date, t->number);
-                if (old && now && strcmp(old, now)) {
+                for (size_t f = 0; old && f < ch->n_from; f++)
+                    if (!strcmp(old, ch->from[f])) ours = 1;
+                if (ours && now && strcmp(old, now)) {
                     if (!moved++) printf("Nhiệm vụ chuyển cơ quan chịu trách nhiệm:\n");
                     printf("  nhiệm vụ %d (%s): %s → %s\n", t->number, side ? "phối hợp" : "chủ trì", old, now);
                 }
@@ -153,14 +182,49 @@ static void tds__print_moves(const td_plan *p, const td_registry *reg, const td_
     if (!moved) printf("Không nhiệm vụ nào của kế hoạch đã lưu do cơ quan cũ phụ trách.\n");
 }
 
+/* Sign the change with the server key and append it; prints the result.
+ * 0 or 1 (message printed). */
+static int tds__store(tds_ledger *lg, const td_agency_change *ch, const char *summary)
+{
+    tds_own_entry own;
+    uint8_t *payload = NULL;
+    td_error err = {0};
+    int rc = 1;
+    memset(&own, 0, sizeof own);
+    if (td_agency_change_pb_encode(ch, &payload, &own.len)) {
+        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        return 1;
+    }
+    own.kind = TIENDO__ENTRY_KIND__ENTRY_AGENCY;
+    own.payload = payload;
+    if (tds_ledger_append_own(lg, &own, 1, &err)) {
+        fprintf(stderr, "tiendo-server: không lưu được thay đổi (%s): %s\n", td_err_vi(err.code), err.msg);
+    } else if (own.res.refused) {
+        fprintf(stderr, "tiendo-server: bản ghi số %llu bị từ chối khi suy ra trạng thái: %s\n",
+                (unsigned long long)own.index, own.res.reason);
+    } else {
+        printf("Đã lưu: %s (bản ghi số %llu của sổ nhật ký).\n", summary, (unsigned long long)own.index);
+        rc = 0;
+    }
+    free(payload);
+    return rc;
+}
+
+/* Key and certificate present?  Else the usage message; 2. */
+static int tds__need_key(const tds_config *cfg, const char *cmd)
+{
+    if (cfg->key && cfg->cert) return 0;
+    fprintf(stderr, "tiendo-server agency %s: cần khóa và chứng thư của máy chủ để ký thay đổi:\n"
+                    "  --key TỆP --cert TỆP (và --ca TỆP lần đầu), hoặc --config TỆP của máy chủ\n", cmd);
+    return 2;
+}
+
 static int tds__change(int argc, char **argv, td_change_kind kind)
 {
     char *pos[TDS_MERGE_MAX + 3];
     int npos = 0, date = 0, kind_opt = -1, rc = 1, has = 0;
     tds_config cfg;
     tds_ledger *lg = NULL;
-    tds_own_entry own;
-    uint8_t *payload = NULL;
     td_agency into[TDS_SPLIT_MAX];
     size_t ninto = 0;
     td_task_assign assign[TDS_SPLIT_MAX > 0 ? TDS_ASSIGN_MAX : 1];
@@ -169,8 +233,13 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
     const td_plan *pp;
     td_registry reg;
     td_error err = {0};
-    char summary[512], d[16];
-    const char *cmd = kind == TD_CHANGE_RENAME ? "rename" : kind == TD_CHANGE_MERGE ? "merge" : "split";
+    char summary[768], d[16];
+    const char *absorbed_into = NULL;
+    const char *cmd = kind == TD_CHANGE_RENAME ? "rename"
+                      : kind == TD_CHANGE_MERGE ? "merge"
+                      : kind == TD_CHANGE_SPLIT ? "split"
+                      : kind == TD_CHANGE_ADD   ? "add"
+                                                : "issuer";
 
     memset(into, 0, sizeof into);
     tds_config_init(&cfg, "tiendo-server agency");
@@ -189,13 +258,14 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
                 fprintf(stderr, "tiendo-server agency %s: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)\n", cmd, argv[i]);
                 return 2;
             }
-        } else if (!strcmp(argv[i], "--kind") && i + 1 < argc) {
+        } else if (!strcmp(argv[i], "--kind") && i + 1 < argc && kind != TD_CHANGE_ISSUER) {
             if ((kind_opt = td_agency_kind_parse(argv[++i])) < 0) {
-                fprintf(stderr, "tiendo-server agency %s: loại không hợp lệ \"%s\" (dept, provincial, district, central)\n",
+                fprintf(stderr, "tiendo-server agency %s: loại không hợp lệ \"%s\" (" TD_AGENCY_KINDS_TEXT ")\n",
                         cmd, argv[i]);
                 return 2;
             }
-        } else if (!strcmp(argv[i], "--into") && i + 1 < argc && kind != TD_CHANGE_RENAME) {
+        } else if (!strcmp(argv[i], "--into") && i + 1 < argc &&
+                   (kind == TD_CHANGE_MERGE || kind == TD_CHANGE_SPLIT)) {
             if (ninto >= (kind == TD_CHANGE_MERGE ? 1 : TDS_SPLIT_MAX)) {
                 fprintf(stderr, "tiendo-server agency %s: quá nhiều --into\n", cmd);
                 return 2;
@@ -223,7 +293,7 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
             return 2;
         }
     }
-    if (!date) {
+    if (!date && kind != TD_CHANGE_ADD) {
         fprintf(stderr, "tiendo-server agency %s: thiếu --date dd/mm/yyyy\n", cmd);
         return 2;
     }
@@ -236,9 +306,42 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
         into[0].name = pos[2];
         ninto = 1;
         npos = 1;
+    } else if (kind == TD_CHANGE_ADD) {
+        if (npos != 2) {
+            fprintf(stderr, "tiendo-server agency add: cần SLUG \"Tên\" --kind LOẠI\n");
+            return 2;
+        }
+        if (kind_opt < 0) {
+            fprintf(stderr, "tiendo-server agency add: thiếu --kind LOẠI (" TD_AGENCY_KINDS_TEXT ")\n");
+            return 2;
+        }
+        into[0].slug = pos[0];
+        into[0].name = pos[1];
+        ninto = 1;
+        npos = 0;
+    } else if (kind == TD_CHANGE_ISSUER) {
+        if (npos != 1) {
+            fprintf(stderr, "tiendo-server agency issuer: cần \"Tên cơ quan ban hành\" --date dd/mm/yyyy\n");
+            return 2;
+        }
+        ch.alias_text = pos[0];
+        npos = 0;
     } else if (kind == TD_CHANGE_MERGE) {
-        if (npos < 2 || ninto != 1 || npos > TDS_MERGE_MAX) {
-            fprintf(stderr, "tiendo-server agency merge: cần hai cơ quan trở lên và một --into\n");
+        if (ninto != 1) {
+            fprintf(stderr, "tiendo-server agency merge: cần một --into (cơ quan tiếp nhận hoặc cơ quan mới)\n");
+            return 2;
+        }
+        /* "merge A B --into B": B continues and takes A in; it is not ended */
+        for (int k = 0; k < npos; k++)
+            if (!strcmp(pos[k], into[0].slug)) {
+                absorbed_into = into[0].slug;
+                memmove(&pos[k], &pos[k + 1], (size_t)(npos - k - 1) * sizeof pos[0]);
+                npos--;
+                k--;
+            }
+        if (npos < 1 || npos > TDS_MERGE_MAX) {
+            fprintf(stderr, "tiendo-server agency merge: cần ít nhất một cơ quan được sáp nhập vào %s\n",
+                    into[0].slug);
             return 2;
         }
     } else {
@@ -257,7 +360,7 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
     ch.date = date;
     ch.from = pos;
     ch.n_from = (size_t)npos;
-    ch.to = into;
+    ch.to = ninto ? into : NULL;
     ch.n_to = ninto;
     ch.assign = assign;
     ch.n_assign = nassign;
@@ -266,29 +369,35 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
         tds_config_free(&cfg);
         return rc;
     }
-    rc = 1;
-    if (!cfg.key || !cfg.cert) {
-        fprintf(stderr, "tiendo-server agency %s: cần khóa và chứng thư của máy chủ để ký thay đổi:\n"
-                        "  --key TỆP --cert TỆP (và --ca TỆP lần đầu), hoặc --config TỆP của máy chủ\n", cmd);
+    if ((rc = tds__need_key(&cfg, cmd))) {
         tds_config_free(&cfg);
-        return 2;
+        return rc;
     }
+    rc = 1;
     if (tds_cmd_open_ledger(&cfg, 1, &lg)) {
         tds_config_free(&cfg);
         return 1;
     }
-    pp = tds_ledger_plan(lg, &has);
     if (tds_registry_copy(&reg, tds_ledger_registry(lg))) {
         fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
         tds_ledger_close(lg);
         tds_config_free(&cfg);
         return 1;
     }
-    if (kind == TD_CHANGE_MERGE && !td_registry_agency(&reg, into[0].slug) && !into[0].name) {
-        fprintf(stderr, "tiendo-server agency merge: %s là cơ quan mới, cần tên: --into %s \"Tên\"\n", into[0].slug,
-                into[0].slug);
-        rc = 2;
-        goto out;
+    if (kind == TD_CHANGE_MERGE && !td_registry_agency(&reg, into[0].slug)) {
+        if (absorbed_into) {
+            fprintf(stderr, "tiendo-server agency merge: không có cơ quan %s trong danh mục để tiếp nhận\n",
+                    into[0].slug);
+            goto out;
+        }
+        if (!into[0].name) {
+            fprintf(stderr, "tiendo-server agency merge: %s là cơ quan mới, cần tên: --into %s \"Tên\"\n"
+                            "  (nếu định sáp nhập vào một cơ quan đã có, hãy ghi đúng slug của nó; xem: "
+                            "tiendo-server agency list)\n",
+                    into[0].slug, into[0].slug);
+            rc = 2;
+            goto out;
+        }
     }
     if (kind == TD_CHANGE_MERGE && td_registry_agency(&reg, into[0].slug) && into[0].name &&
         strcmp(into[0].name, td_registry_agency(&reg, into[0].slug)->name)) {
@@ -297,40 +406,255 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
         goto out;
     }
     if (kind == TD_CHANGE_MERGE && !into[0].name) into[0].name = td_registry_agency(&reg, into[0].slug)->name;
+    if (kind == TD_CHANGE_MERGE && td_registry_agency(&reg, into[0].slug)) absorbed_into = into[0].slug;
     if (td_registry_apply(&reg, &ch, &err)) {
         fprintf(stderr, "tiendo-server agency %s: không thực hiện được (%s): %s\n", cmd, td_err_vi(err.code), err.msg);
         goto out;
     }
     td_date_vi(date, d, sizeof d);
-    if (kind == TD_CHANGE_RENAME)
+    if (kind == TD_CHANGE_RENAME) {
         snprintf(summary, sizeof summary, "đổi tên %s thành %s (%s) từ %s", pos[0], into[0].slug, into[0].name, d);
-    else if (kind == TD_CHANGE_MERGE)
-        snprintf(summary, sizeof summary, "sáp nhập %d cơ quan vào %s từ %s", npos, into[0].slug, d);
-    else
+    } else if (kind == TD_CHANGE_MERGE && absorbed_into) {
+        size_t used = (size_t)snprintf(summary, sizeof summary, "sáp nhập");
+        for (int k = 0; k < npos && used < sizeof summary; k++)
+            used += (size_t)snprintf(summary + used, sizeof summary - used, "%s %s", k ? "," : "", pos[k]);
+        if (used < sizeof summary)
+            snprintf(summary + used, sizeof summary - used, " vào %s (tiếp tục hoạt động) từ %s", into[0].slug, d);
+    } else if (kind == TD_CHANGE_MERGE) {
+        snprintf(summary, sizeof summary, "sáp nhập %d cơ quan thành %s từ %s", npos, into[0].slug, d);
+    } else if (kind == TD_CHANGE_SPLIT) {
         snprintf(summary, sizeof summary, "chia tách %s thành %zu cơ quan từ %s", pos[0], ninto, d);
-    memset(&own, 0, sizeof own);
-    if (td_agency_change_pb_encode(&ch, &payload, &own.len)) {
+    } else if (kind == TD_CHANGE_ADD) {
+        snprintf(summary, sizeof summary, "thêm %s %s (%s)%s%s", into[0].slug, into[0].name,
+                 td_agency_kind_vi(td_registry_agency(&reg, into[0].slug)->kind), date ? " từ " : "", date ? d : "");
+    } else {
+        snprintf(summary, sizeof summary, "cơ quan ban hành kế hoạch từ %s: %s", d, ch.alias_text);
+    }
+    if (tds__store(lg, &ch, summary)) goto out;
+    pp = tds_ledger_plan(lg, &has);   /* the fold may have moved it */
+    if (has && ch.n_from) tds__print_moves(pp, &reg, &ch);
+    rc = 0;
+out:
+    td_registry_free(&reg);
+    tds_ledger_close(lg);
+    tds_config_free(&cfg);
+    return rc;
+}
+
+/* A whole file, at most TD_CSV_MAX bytes; NULL with a message. */
+static char *tds__slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    if (!f) {
+        fprintf(stderr, "tiendo-server: không mở được tệp %s: %m\n", path);
+        return NULL;
+    }
+    if (!(buf = malloc((size_t)TD_CSV_MAX + 1))) {
+        fclose(f);
+        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        return NULL;
+    }
+    *n = fread(buf, 1, (size_t)TD_CSV_MAX + 1, f);
+    if (ferror(f) || *n > TD_CSV_MAX) {
+        fprintf(stderr, "tiendo-server: %s: %s\n", path, ferror(f) ? "lỗi đọc tệp" : "tệp quá lớn");
+        free(buf);
+        fclose(f);
+        return NULL;
+    }
+    fclose(f);
+    return buf;
+}
+
+/* `agency import FILE.csv [--apply] [--date D]`: the new agencies of the file
+ * as one ADD change; rows already in the registry with the same name and kind
+ * are unchanged, a known slug with another name or kind is an error. */
+static int tds__import(int argc, char **argv)
+{
+    const char *file = NULL;
+    int apply = 0, date = 0, rc = 1;
+    tds_config cfg;
+    tds_ledger *lg = NULL;
+    td_agency *rows = NULL, *add = NULL;
+    size_t nrows = 0, nadd = 0, same = 0, conflicts = 0;
+    char *buf = NULL;
+    size_t n = 0;
+    td_error err = {0};
+    td_registry reg;
+    int have_reg = 0;
+
+    tds_config_init(&cfg, "tiendo-server agency import");
+    for (int i = 1; i < argc; i++) {
+        int t;
+        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
+        if (t) {
+            i--;
+            continue;
+        }
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            tds__agency_usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--apply")) {
+            apply = 1;
+        } else if (!strcmp(argv[i], "--date") && i + 1 < argc) {
+            if (td_date_parse_vi(argv[++i], &date)) {
+                fprintf(stderr, "tiendo-server agency import: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)\n", argv[i]);
+                return 2;
+            }
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "tiendo-server agency import: tùy chọn không hợp lệ hoặc thiếu giá trị: %s\n", argv[i]);
+            return 2;
+        } else if (!file) {
+            file = argv[i];
+        } else {
+            fprintf(stderr, "tiendo-server agency import: chỉ nhận một tệp CSV\n");
+            return 2;
+        }
+    }
+    if (!file) {
+        fprintf(stderr, "tiendo-server agency import: thiếu TỆP.csv (cột Mã, Tên, Loại, Từ ngày)\n");
+        return 2;
+    }
+    if ((rc = tds_config_finish(&cfg))) {
+        tds_config_free(&cfg);
+        return rc;
+    }
+    if (apply && (rc = tds__need_key(&cfg, "import"))) {
+        tds_config_free(&cfg);
+        return rc;
+    }
+    rc = 1;
+    if (!(buf = tds__slurp(file, &n))) goto out;
+    if (td_csv_import_agencies(buf, n, file, &rows, &nrows, &err)) {
+        fprintf(stderr, "tiendo-server agency import: %s\n", err.msg);
+        goto out;
+    }
+    if (tds_cmd_open_ledger(&cfg, apply, &lg)) goto out;
+    if (tds_registry_copy(&reg, tds_ledger_registry(lg))) {
         fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
         goto out;
     }
-    own.kind = TIENDO__ENTRY_KIND__ENTRY_AGENCY;
-    own.payload = payload;
-    if (tds_ledger_append_own(lg, &own, 1, &err)) {
-        fprintf(stderr, "tiendo-server: không lưu được thay đổi (%s): %s\n", td_err_vi(err.code), err.msg);
+    have_reg = 1;
+    if (nrows && !(add = calloc(nrows, sizeof *add))) {
+        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
         goto out;
     }
-    if (own.res.refused) {
-        fprintf(stderr, "tiendo-server: bản ghi số %llu bị từ chối khi suy ra trạng thái: %s\n",
-                (unsigned long long)own.index, own.res.reason);
+    for (size_t i = 0; i < nrows; i++) {
+        const td_agency *old = td_registry_agency(&reg, rows[i].slug);
+        int from = rows[i].valid_from ? rows[i].valid_from : date;
+        if (old && !strcmp(old->name, rows[i].name) && old->kind == rows[i].kind) {
+            same++;
+            continue;
+        }
+        if (old) {
+            fprintf(stderr, "  %s: đã có trong danh mục là \"%s\" (%s); tệp ghi \"%s\" (%s) — đổi tên là lệnh rename\n",
+                    rows[i].slug, old->name, td_agency_kind_vi(old->kind), rows[i].name,
+                    td_agency_kind_vi(rows[i].kind));
+            conflicts++;
+            continue;
+        }
+        if (nadd && from != add[0].valid_from) {
+            fprintf(stderr, "  %s: ngày bắt đầu khác các dòng trên; mỗi lần nhập một ngày (tách tệp)\n", rows[i].slug);
+            conflicts++;
+            continue;
+        }
+        add[nadd] = rows[i];
+        add[nadd++].valid_from = from;
+    }
+    if (conflicts) {
+        fprintf(stderr, "tiendo-server agency import: %zu dòng không nhập được (xem trên); không lưu gì\n", conflicts);
         goto out;
     }
-    printf("Đã lưu: %s (bản ghi số %llu của sổ nhật ký).\n", summary, (unsigned long long)own.index);
-    pp = tds_ledger_plan(lg, &has);   /* the fold may have moved it */
-    if (has) tds__print_moves(pp, &reg, &ch);
-    rc = 0;
+    printf("Tệp %s: %zu cơ quan; %zu đã có (không đổi), %zu mới.\n", file, nrows, same, nadd);
+    for (size_t i = 0; i < nadd; i++) {
+        char d[16] = "";
+        if (add[i].valid_from) td_date_vi(add[i].valid_from, d, sizeof d);
+        printf("  + %-24s %s (%s)%s%s\n", add[i].slug, add[i].name, td_agency_kind_vi(add[i].kind),
+               *d ? ", từ " : "", d);
+    }
+    if (!nadd) {
+        printf("Không có gì thay đổi: không ghi gì.\n");
+        rc = 0;
+        goto out;
+    }
+    {
+        td_agency_change ch = {0};
+        char summary[128];
+        ch.kind = TD_CHANGE_ADD;
+        ch.date = add[0].valid_from;
+        ch.to = add;
+        ch.n_to = nadd;
+        if (td_registry_apply(&reg, &ch, &err)) {
+            fprintf(stderr, "tiendo-server agency import: không thực hiện được (%s): %s\n", td_err_vi(err.code),
+                    err.msg);
+            goto out;
+        }
+        if (!apply) {
+            printf("Chạy thử: chưa lưu gì. Lưu bằng: tiendo-server agency import %s --apply\n", file);
+            rc = 0;
+            goto out;
+        }
+        snprintf(summary, sizeof summary, "thêm %zu cơ quan từ %s", nadd, file);
+        rc = tds__store(lg, &ch, summary);
+    }
 out:
-    free(payload);
-    td_registry_free(&reg);
+    free(add);   /* its strings belong to rows */
+    td_csv_agencies_free(rows, nrows);
+    free(buf);
+    if (have_reg) td_registry_free(&reg);
+    if (lg) tds_ledger_close(lg);
+    tds_config_free(&cfg);
+    return rc;
+}
+
+/* `agency export [--out FILE]`: the registry as CSV (for tiendo-pki sign --registry). */
+static int tds__export(int argc, char **argv)
+{
+    const char *out = NULL;
+    tds_config cfg;
+    tds_ledger *lg = NULL;
+    char *buf = NULL;
+    size_t n = 0;
+    int rc = 0;
+    tds_config_init(&cfg, "tiendo-server agency export");
+    for (int i = 1; i < argc; i++) {
+        int t;
+        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
+        if (t) {
+            i--;
+            continue;
+        }
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            tds__agency_usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+            out = argv[++i];
+        } else {
+            fprintf(stderr, "tiendo-server agency export: tham số không hợp lệ: %s\n", argv[i]);
+            return 2;
+        }
+    }
+    if (tds_config_finish(&cfg) || tds_cmd_open_ledger(&cfg, 0, &lg)) {
+        tds_config_free(&cfg);
+        return 1;
+    }
+    if (td_csv_export_registry(tds_ledger_registry(lg), &buf, &n)) {
+        fprintf(stderr, "tiendo-server: hết bộ nhớ khi xuất\n");
+        rc = 1;
+    } else if (out) {
+        FILE *f = fopen(out, "wb");
+        if (!f || fwrite(buf, 1, n, f) != n || fclose(f) != 0) {
+            fprintf(stderr, "tiendo-server: không ghi được %s: %m\n", out);
+            rc = 1;
+        } else {
+            fprintf(stderr, "Đã ghi danh mục %zu cơ quan vào %s; trao tệp này cho cán bộ CA: tiendo-pki sign "
+                            "--registry %s\n",
+                    tds_ledger_registry(lg)->n_agencies, out, out);
+        }
+    } else if (fwrite(buf, 1, n, stdout) != n) {
+        rc = 1;
+    }
+    free(buf);
     tds_ledger_close(lg);
     tds_config_free(&cfg);
     return rc;
@@ -350,6 +674,10 @@ int tds_cmd_agency(int argc, char **argv)
     if (!strcmp(argv[1], "rename")) return tds__change(argc - 1, argv + 1, TD_CHANGE_RENAME);
     if (!strcmp(argv[1], "merge")) return tds__change(argc - 1, argv + 1, TD_CHANGE_MERGE);
     if (!strcmp(argv[1], "split")) return tds__change(argc - 1, argv + 1, TD_CHANGE_SPLIT);
+    if (!strcmp(argv[1], "add")) return tds__change(argc - 1, argv + 1, TD_CHANGE_ADD);
+    if (!strcmp(argv[1], "issuer")) return tds__change(argc - 1, argv + 1, TD_CHANGE_ISSUER);
+    if (!strcmp(argv[1], "import")) return tds__import(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "export")) return tds__export(argc - 1, argv + 1);
     fprintf(stderr, "tiendo-server agency: lệnh con không tồn tại: \"%s\"\n\n", argv[1]);
     tds__agency_usage(stderr);
     return 2;

@@ -14,7 +14,7 @@
 static void tds__report_usage(FILE *f)
 {
     fprintf(f,
-            "Cách dùng: tiendo-server report --period YYYY-MM [--as-of dd/mm/yyyy] [--format text|csv|html]\n"
+            "Cách dùng: tiendo-server report --period MM/YYYY [--as-of dd/mm/yyyy] [--format text|csv|html]\n"
             "                                [--out TỆP] [--config TỆP | --data THƯ_MỤC]\n"
             "\n"
             "Báo cáo tổng hợp tiến độ tháng cho cuộc họp giao ban ngày 23: số nhiệm vụ theo trạng thái (toàn\n"

@@ -15,6 +15,7 @@
 #include "cmds.h"
 #include "entry.h"
 #include "log.pb-c.h"
+#include "status.h"
 
 int tds_cmd_open_ledger(const tds_config *cfg, int write, tds_ledger **out)
 {
@@ -86,14 +87,15 @@ static int tds__author_cb(void *arg, const tds_logrow *r)
     return 0;
 }
 
-/* --report TASK/AGENCY/YYYY-MM: the current report's texts verbatim, with
+/* --report TASK/AGENCY/PERIOD (YYYY-MM or MM/YYYY): the current report's texts verbatim, with
  * the labels of `tiendo report show`, so that a test can compare bytes. */
 static void tds__print_report(const td_state *st, const char *key)
 {
-    char agency[TD_AGENCY_MAX + 1] = "", period[8] = "";
+    char agency[TD_AGENCY_MAX + 1] = "", raw[16] = "", period[8] = "";
     unsigned task = 0;
     const td_report *r;
-    if (sscanf(key, "%u/%64[^/]/%7s", &task, agency, period) != 3 ||
+    /* the period in any of the one syntax's forms (td_period_norm), 12/2026 too */
+    if (sscanf(key, "%u/%64[^/]/%15s", &task, agency, raw) != 3 || td_period_norm(raw, period) ||
         !(r = td_state_report(st, task, agency, period))) {
         printf("Báo cáo %s: không có\n", key);
         return;

@@ -18,13 +18,13 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 
 AG=so-khcn
-say "PKI, plan import, an office of $AG and an office of so-tc"
+say "PKI, plan import, an office of $AG and an office of so-tai-chinh"
 sync_pki
 plan_import main
 sv_start main
 P=$PORT
 enrol_as dev "$AG" vanthu-01 office "127.0.0.1:$P"
-enrol_as dev2 so-tc vanthu-02 office "127.0.0.1:$P"
+enrol_as dev2 so-tai-chinh vanthu-02 office "127.0.0.1:$P"
 
 say "first sync: the checkpoint is verified and stored"
 report dev 1 2025-03 --state dang --percent 30 --result "ALPHA-REPORT bản gốc"
@@ -104,7 +104,7 @@ sv_start fake
 FP=$PORT
 # A new office device (no checkpoint verified before) works with the
 # rewritten server: its log grows past the office's verified size.
-enrol_as dev3 so-tc vanthu-03 office "127.0.0.1:$FP"
+enrol_as dev3 so-tai-chinh vanthu-03 office "127.0.0.1:$FP"
 report dev3 27 2025-05 --state chua
 run 0 "a new device syncs with the rewritten server" "$TD" sync --dir dev3
 report dev 27 2025-06 --state chua

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "plan_fixture.h"
+#include "plan_csv.h"
 #include "tt.h"
 #include "utf8.h"
 
@@ -200,6 +201,125 @@ static void test_history(void)
     td_plan_free(&p);
 }
 
+/* 2025: absorption into an existing agency, new communes, the province's new
+ * issuer, and the registry as CSV. */
+static void test_2025(void)
+{
+    td_registry r;
+    td_error e = {0};
+    char *gl[] = {"ubnd-gia-loc"}, *gd[] = {"so-gddt"}, *self[] = {"so-gddt", "so-noi-vu"};
+    td_agency hd = {"ubnd-tp-hai-duong", "UBND thành phố Hải Dương", 0, 0, 0};
+    td_agency nv = {"so-noi-vu", "Sở Nội vụ", 0, 0, 0};
+    td_agency nw = {"so-moi", "Sở Mới", 0, 0, 0};
+    td_agency xa[] = {{"xa-gia-loc", "Xã Gia Lộc", TD_AGENCY_COMMUNE, 0, 0},
+                      {"dac-khu-bach-long-vi", "Đặc khu Bạch Long Vĩ", TD_AGENCY_COMMUNE, 0, 0}};
+    td_agency nokind = {"xa-khong-loai", "Xã Không Loại", 0, 0, 0};
+    td_agency_change absorb = {TD_CHANGE_MERGE, 20250701, gl, 1, &hd, 1, NULL, 0, NULL, NULL};
+    td_agency_change absorb2 = {TD_CHANGE_MERGE, 20250301, gd, 1, &nv, 1, NULL, 0, NULL, NULL};
+    td_agency_change selfm = {TD_CHANGE_MERGE, 20250301, self, 2, &nv, 1, NULL, 0, NULL, NULL};
+    td_agency_change onenew = {TD_CHANGE_MERGE, 20250301, gd, 1, &nw, 1, NULL, 0, NULL, NULL};
+    td_agency_change add = {TD_CHANGE_ADD, 20250701, NULL, 0, xa, 2, NULL, 0, NULL, NULL};
+    td_agency_change addbad = {TD_CHANGE_ADD, 20250701, NULL, 0, &nokind, 1, NULL, 0, NULL, NULL};
+    td_agency_change iss = {TD_CHANGE_ISSUER, 20250701, NULL, 0, NULL, 0, NULL, 0, "UBND thành phố Hải Phòng", NULL};
+    const char *ref_slugs[] = {"dia-phuong"};
+    td_agency_ref ref = {(char *)ref_slugs[0], 1, (char *)"Các địa phương"};
+    const char **v;
+    size_t nv2, nrows;
+    char *csv;
+    size_t ncsv;
+    td_agency *rows;
+    int found = 0;
+
+    if (td_registry_init_builtin(&r, &e)) exit(1);
+    /* absorption: one old agency into an existing one, which continues */
+    TT_EQ_INT(td_registry_apply(&r, &absorb, &e), 0);
+    TT_EQ_INT(td_registry_agency(&r, "ubnd-gia-loc")->valid_to, 20250701);
+    TT_EQ_INT(td_registry_agency(&r, "ubnd-tp-hai-duong")->valid_to, 0);
+    TT_EQ_STR(td_registry_responsible(&r, "ubnd-gia-loc", 20250701, 1), "ubnd-tp-hai-duong");
+    TT_EQ_STR(td_registry_responsible(&r, "ubnd-gia-loc", 20250630, 1), "ubnd-gia-loc");
+    /* the target named among the old ones is refused with a Vietnamese reason */
+    TT_EQ_INT(td_registry_apply(&r, &selfm, &e), TD_EARG);
+    TT_CHECK(strstr(e.msg, "vừa ngừng vừa kế nhiệm") != NULL);
+    /* one old agency into a NEW one is a rename, not a merge */
+    TT_EQ_INT(td_registry_apply(&r, &onenew, &e), TD_EARG);
+    TT_CHECK(strstr(e.msg, "rename") != NULL);
+    TT_EQ_INT(td_registry_apply(&r, &absorb2, &e), 0);
+    TT_EQ_STR(td_registry_responsible(&r, "so-gddt", 20250301, 27), "so-noi-vu");
+    /* new communes, with their kind; a new agency without a kind is refused */
+    TT_EQ_INT(td_registry_apply(&r, &addbad, &e), TD_EARG);
+    TT_EQ_INT(td_registry_apply(&r, &add, &e), 0);
+    TT_EQ_INT(td_registry_agency(&r, "xa-gia-loc")->kind, TD_AGENCY_COMMUNE);
+    TT_EQ_INT(td_registry_agency(&r, "xa-gia-loc")->valid_from, 20250701);
+    TT_EQ_STR(td_agency_kind_vi(TD_AGENCY_COMMUNE), "xã, phường, đặc khu");
+    TT_EQ_INT(td_agency_kind_parse("commune"), TD_AGENCY_COMMUNE);
+    TT_EQ_INT(td_agency_kind_parse("Xã, phường, đặc khu"), TD_AGENCY_COMMUNE);
+    TT_EQ_INT(td_agency_kind_parse("org"), TD_AGENCY_ORG);
+    TT_EQ_INT(td_agency_kind_parse("xa"), -1);
+    /* "Các địa phương" after 01/07/2025: the communes */
+    TT_EQ_INT(td_registry_expand(&r, &ref, 20250701, 1, &v, &nv2), 0);
+    for (size_t i = 0; i < nv2; i++)
+        if (!strcmp(v[i], "xa-gia-loc")) found = 1;
+    TT_CHECK(found);
+    free(v);
+    /* a district's successor after the district level ended is a commune-level unit */
+    {
+        char *cl[] = {"ubnd-chi-linh"};
+        td_agency pcl = {"phuong-chi-linh", "Phường Chí Linh", 0, 0, 0};
+        td_agency_change rn = {TD_CHANGE_RENAME, 20250701, cl, 1, &pcl, 1, NULL, 0, NULL, NULL};
+        TT_EQ_INT(td_registry_apply(&r, &rn, &e), 0);
+        TT_EQ_INT(td_registry_agency(&r, "phuong-chi-linh")->kind, TD_AGENCY_COMMUNE);
+    }
+    /* what an ended agency's device is told; predecessors followed */
+    {
+        char note[1024];
+        TT_EQ_INT(td_registry_ended_note(&r, "ubnd-gia-loc", 20250630, note, sizeof note), 0);
+        TT_EQ_INT(td_registry_ended_note(&r, "ubnd-tp-hai-duong", 20250801, note, sizeof note), 0);
+        TT_EQ_INT(td_registry_ended_note(&r, "ubnd-gia-loc", 20250701, note, sizeof note), 1);
+        TT_CHECK(strstr(note, "ubnd-gia-loc (UBND huyện Gia Lộc) không còn từ ngày 01/07/2025: đã được sáp nhập vào "
+                              "UBND thành phố Hải Dương (ubnd-tp-hai-duong)") != NULL);
+        TT_CHECK(strstr(note, "đề nghị Sở Khoa học và Công nghệ cấp chứng thư của ubnd-tp-hai-duong") != NULL);
+        TT_EQ_INT(td_registry_is_predecessor(&r, "ubnd-gia-loc", "ubnd-tp-hai-duong"), 1);
+        TT_EQ_INT(td_registry_is_predecessor(&r, "ubnd-tp-hai-duong", "ubnd-gia-loc"), 0);
+        TT_EQ_INT(td_registry_is_predecessor(&r, "so-gddt", "so-noi-vu"), 1);
+        TT_EQ_INT(td_registry_is_predecessor(&r, "so-noi-vu", "so-noi-vu"), 0);
+        TT_EQ_INT(td_agency_slug_near("so-yte", "so-y-te"), 1);
+        TT_EQ_INT(td_agency_slug_near("so-y-te", "so-y-te"), 0);
+        TT_EQ_INT(td_agency_slug_near("so-yt", "so-y-te"), 0);
+    }
+    /* the province's new name from 01/07/2025 */
+    TT_EQ_STR(td_registry_issuer(&r, 20250630, "UBND tỉnh Hải Dương"), "UBND tỉnh Hải Dương");
+    TT_EQ_INT(td_registry_apply(&r, &iss, &e), 0);
+    TT_EQ_STR(td_registry_issuer(&r, 20250701, "UBND tỉnh Hải Dương"), "UBND thành phố Hải Phòng");
+    TT_EQ_STR(td_registry_issuer(&r, 20250630, "UBND tỉnh Hải Dương"), "UBND tỉnh Hải Dương");
+    /* export, then read back: every agency, with kind and start */
+    TT_EQ_INT(td_csv_export_registry(&r, &csv, &ncsv), 0);
+    TT_EQ_INT(td_csv_import_agencies(csv, ncsv, "reg.csv", &rows, &nrows, &e), 0);
+    TT_EQ_INT(nrows, r.n_agencies);
+    for (size_t i = 0; i < nrows; i++)
+        if (!strcmp(rows[i].slug, "dac-khu-bach-long-vi")) {
+            TT_EQ_INT(rows[i].kind, TD_AGENCY_COMMUNE);
+            TT_EQ_INT(rows[i].valid_from, 20250701);
+        }
+    td_csv_agencies_free(rows, nrows);
+    free(csv);
+    {
+        static const char bad1[] = "Mã,Tên,Loại\nxa-a,Xã A,commune\nxa-a,Xã A2,commune\n";
+        static const char bad2[] = "Mã;Tên;Loại;Từ ngày\nxa-a;Xã A;làng;01/07/2025\n";
+        static const char bad3[] = "Mã,Tên,Loại,Từ ngày\nXa A,Xã A,commune,01/07/2025\n";
+        static const char ok[] = "\xEF\xBB\xBFMã;Tên;Loại;Từ ngày\r\nxa-a;Xã A;commune;01/07/2025\r\n";
+        TT_EQ_INT(td_csv_import_agencies(bad1, sizeof bad1 - 1, "a.csv", &rows, &nrows, &e), TD_EPARSE);
+        TT_CHECK(strstr(e.msg, "a.csv:3:") != NULL);
+        TT_EQ_INT(td_csv_import_agencies(bad2, sizeof bad2 - 1, "b.csv", &rows, &nrows, &e), TD_EPARSE);
+        TT_CHECK(strstr(e.msg, "b.csv:2: loại") != NULL);
+        TT_EQ_INT(td_csv_import_agencies(bad3, sizeof bad3 - 1, "c.csv", &rows, &nrows, &e), TD_EPARSE);
+        TT_EQ_INT(td_csv_import_agencies(ok, sizeof ok - 1, "d.csv", &rows, &nrows, &e), 0);
+        TT_EQ_INT(nrows, 1);
+        TT_EQ_STR(rows[0].name, "Xã A");
+        td_csv_agencies_free(rows, nrows);
+    }
+    td_registry_free(&r);
+}
+
 int main(void)
 {
     td_error e = {0};
@@ -210,6 +330,7 @@ int main(void)
     TT_RUN(test_groups_expand);
     TT_RUN(test_aliases_added);
     TT_RUN(test_history);
+    TT_RUN(test_2025);
     td_registry_free(&R);
     return tt_report();
 }

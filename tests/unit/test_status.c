@@ -1128,6 +1128,23 @@ static void test_dates(void)
     TT_EQ_INT(td_period_parse("2025/06", NULL, NULL), TD_EARG);
     TT_EQ_INT(td_period_parse("2025-06x", NULL, NULL), TD_EARG);
     TT_EQ_INT(td_period_parse("", NULL, NULL), TD_EARG);
+    /* the one syntax of every command */
+    {
+        static const char *const ok[][2] = {{"12/2026", "2026-12"}, {"5/2025", "2025-05"}, {"05/2025", "2025-05"},
+                                            {"2025-5", "2025-05"},  {"2025-05", "2025-05"}, {"2025-06-01", "2025-06"}};
+        static const char *const bad[] = {"13/2025", "0/2025", "2025-13", "2025-0", "5/25", "2025/5", "05-2025",
+                                          "2025-06-02", "12/2026x", "", "/2025", "2025-", "123/2025", "1/1999"};
+        for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+            char o[8] = "";
+            TT_EQ_INT(td_period_norm(ok[i][0], o), 0);
+            TT_EQ_STR(o, ok[i][1]);
+        }
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) TT_EQ_INT(td_period_norm(bad[i], NULL), TD_EARG);
+        td_period_vi("2026-12", p);
+        TT_EQ_STR(p, "12/2026");
+        td_period_vi("2025-05", p);
+        TT_EQ_STR(p, "05/2025");
+    }
     td_period_of_date(20250617, p);
     TT_EQ_STR(p, "2025-06");
     td_period_of_date(20251231, p);
@@ -1332,6 +1349,51 @@ static void test_successor_inherits(void)
     L_free(&l2);
 }
 
+/* A rename between a month's first day and its due day: the successor owes
+ * exactly what the old agency would have owed, no task done and accepted
+ * under the old name is owed again, and reports of the old agency for the
+ * month count for the successor. */
+static void test_successor_obligations(void)
+{
+    tlog l2 = {0};
+    td_state *st;
+    size_t n, nold = 0, nnew = 0;
+    uint8_t *out;
+    char *from[1] = {"so-y-te"};
+    td_agency to = {"so-y-te-moi", "Sở Y tế (sau sắp xếp)", TD_AGENCY_DEPT, 0, 0};
+    td_agency_change ch = {0};
+    td_obligation *ob_old = NULL, *ob_new = NULL;
+    td_error e = {0};
+    for (size_t i = 0; i < LOG.len; i++) {
+        uint8_t *b = malloc(LOG.n[i]);
+        if (!b) exit(1);
+        memcpy(b, LOG.b[i], LOG.n[i]);
+        L_add(&l2, b, LOG.n[i], LOG.rcv[i]);
+    }
+    ch.kind = TD_CHANGE_RENAME;
+    ch.date = 20250801;
+    ch.from = from;
+    ch.n_from = 1;
+    ch.to = &to;
+    ch.n_to = 1;
+    if (td_agency_change_pb_encode(&ch, &out, &n)) exit(1);
+    L_sign(&l2, &SRV, TIENDO__ENTRY_KIND__ENTRY_AGENCY, out, n, T(20260301, 9), T(20260301, 9));
+    st = fold_until(&l2, INT64_MAX);
+    TT_EQ_INT(td_status_obligations(ST, "2025-08", 20260310, NULL, "so-y-te", &ob_old, &nold, &e), 0);
+    TT_EQ_INT(td_status_obligations(st, "2025-08", 20260310, NULL, "so-y-te-moi", &ob_new, &nnew, &e), 0);
+    TT_CHECK(nold > 0);
+    TT_EQ_INT(nnew, nold);
+    for (size_t i = 0; i < nold && i < nnew; i++) {
+        TT_EQ_INT(ob_new[i].task, ob_old[i].task);
+        TT_EQ_INT(ob_new[i].state, ob_old[i].state);
+        TT_EQ_INT(ob_new[i].report_index, ob_old[i].report_index);
+    }
+    free(ob_old);
+    free(ob_new);
+    td_state_free(st);
+    L_free(&l2);
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
@@ -1363,7 +1425,8 @@ int main(void)
     TT_RUN(test_all_matches_task);
     TT_RUN(test_as_of);
     TT_RUN(test_year_of_data);
-    TT_RUN(test_successor_inherits);   /* last: it signs more entries with the script's devices */
+    TT_RUN(test_successor_inherits);   /* these two last: they sign more entries with the script's devices */
+    TT_RUN(test_successor_obligations);
 
     td_task_status_free(&TS);
     td_state_free(ST);

@@ -11,6 +11,7 @@ LABEL = {
     "done-on-time": "Đã hoàn thành đúng hạn", "done-late": "Đã hoàn thành quá hạn",
     "awaiting-review": "Chờ thẩm định", "ongoing": "Đang thực hiện trong hạn",
     "due-soon": "Sắp đến hạn", "ongoing-late": "Đang thực hiện quá hạn", "not-started": "Chưa thực hiện",
+    "silent": "Quá hạn, chưa báo cáo",
 }
 VERDICT = {"met": "Đạt", "not-met": "Chưa đạt", "no-data": "Chưa có số liệu", "to-assess": "Chờ đánh giá"}
 

@@ -2,7 +2,9 @@
 # (issue 7), from what tests/tools/td_history scripted (truth.tsv), written
 # from the rules of DESIGN §8 and common/status.h without any of its code.
 # Prints:
-#   S cur|prev STATUS N        tasks by overall status at as_of / prev_as_of
+#   S cur|prev STATUS N        tasks by overall status at as_of / prev_as_of;
+#                              STATUS "silent": of ongoing-late, those no lead
+#                              has any report on (received by that date)
 #   O AGENCY PERIOD OWED ON_TIME LATE MISSING   obligations judged at as_of
 #   I VERDICT N                indicators: met, not-met, no-data, to-assess
 # STATUS is status.h's td_status_name.
@@ -90,6 +92,11 @@ function overall(t, x,   n, k, s, ndone, nlate_done, nol, nsoon, naw, nns, a) {
     if (nns == n) return "not-started"
     return "ongoing"
 }
+function any_report(t, x,   n, a, k, j) {
+    n = split(LEADS[t], a, ",")
+    for (k = 1; k <= n; k++) for (j = 1; j <= NR_TA[t, a[k]]; j++) if (RRECV[R_TA[t, a[k], j]] <= x) return 1
+    return 0
+}
 $1 == "D" { ASOF = $2; PREV = $3; PER = $4; DUEDAY = $5; SOON = $6 }
 $1 == "W" { WIN[++NW] = $2 }
 $1 == "T" { T[++NT] = $2; CLS[$2] = $4; DUE[$2] = $5; DUEP[$2] = $6; RECURS[$2] = $7; COND[$2] = $8; LEADS[$2] = $9 }
@@ -100,9 +107,13 @@ $1 == "I" { IC[++NI] = $2; IKIND[$2] = $3; IOP[$2] = $4; ILO[$2] = $5 + 0; IHI[$
 $1 == "X" { if ($3 <= PER && $6 <= ASOF && (!($2 in XPER) || $3 > XPER[$2])) {
                 XPER[$2] = $3; XHAS[$2] = $4; XVAL[$2] = $5 + 0; XCEN[$2] = $7 } }
 END {
-    for (i = 1; i <= NT; i++) { CUR[overall(T[i], ASOF)]++; PRV[overall(T[i], PREV)]++ }
+    for (i = 1; i <= NT; i++) {
+        s = overall(T[i], ASOF); CUR[s]++; if (s == "ongoing-late" && !any_report(T[i], ASOF)) CUR["silent"]++
+        s = overall(T[i], PREV); PRV[s]++; if (s == "ongoing-late" && !any_report(T[i], PREV)) PRV["silent"]++
+    }
     split("done-on-time done-late awaiting-review ongoing due-soon ongoing-late not-started", SN, " ")
-    for (i = 1; i <= 7; i++) printf "S cur %s %d\nS prev %s %d\n", SN[i], CUR[SN[i]] + 0, SN[i], PRV[SN[i]] + 0
+    SN[8] = "silent"
+    for (i = 1; i <= 8; i++) printf "S cur %s %d\nS prev %s %d\n", SN[i], CUR[SN[i]] + 0, SN[i], PRV[SN[i]] + 0
     for (w = 1; w <= NW; w++) {
         p = WIN[w]
         for (i = 1; i <= NT; i++) {
