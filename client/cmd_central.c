@@ -390,7 +390,7 @@ int tdc_cmd_condition(int argc, char **argv)
                  due_m, due_y);
     else
         snprintf(summary, sizeof summary, "điều kiện nhiệm vụ %ld đáp ứng ngày %s, chưa có hạn", num, mbuf);
-    snprintf(what, sizeof what, "ghi nhận điều kiện của nhiệm vụ %ld", num);
+    snprintf(what, sizeof what, "xác nhận điều kiện của nhiệm vụ %ld đã được đáp ứng", num);
     rc = tdc__queue_msg(&c, cmd, TIENDO__ENTRY_KIND__ENTRY_CONDITION, &cp.base, summary, what);
 out:
     free(note);
