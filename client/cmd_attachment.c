@@ -17,6 +17,7 @@
 
 #include "attach.h"
 #include "blob.h"
+#include "cli.h"
 #include "cmds.h"
 #include "entry.h"
 #include "frame.h"
@@ -359,7 +360,7 @@ int tdc_cmd_attachment(int argc, char **argv)
         return 2;
     }
     optind = 1;
-    while ((opt = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc - 1, argv + 1, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 'o': out = optarg; break;
@@ -375,7 +376,7 @@ int tdc_cmd_attachment(int argc, char **argv)
             break;
         }
         case 'h': tdc__att_usage(stdout); return 0;
-        default: tdc__att_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "attachment", opt, argv + 1);
         }
     }
     if (!strcmp(sub, "list")) {

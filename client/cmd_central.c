@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "cmds.h"
 #include "deadline.h"
 #include "derive.h"
@@ -199,7 +200,7 @@ int tdc_cmd_review(int argc, char **argv)
     tdc_ctx c;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 'a': agency = optarg; break;
@@ -208,7 +209,7 @@ int tdc_cmd_review(int argc, char **argv)
         case 'R': ret_s = optarg; break;
         case 'c': comment_s = optarg; break;
         case 'h': tdc__review_usage(stdout); return 0;
-        default: tdc__review_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "review", opt, argv);
         }
     }
     if (!tdc__task_arg(cmd, argc, argv, &num)) return 2;
@@ -334,7 +335,7 @@ int tdc_cmd_condition(int argc, char **argv)
     tdc_ctx c;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 'm':
@@ -347,7 +348,7 @@ int tdc_cmd_condition(int argc, char **argv)
             break;
         case 'n': note_s = optarg; break;
         case 'h': tdc__condition_usage(stdout); return 0;
-        default: tdc__condition_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "condition", opt, argv);
         }
     }
     if (!tdc__task_arg(cmd, argc, argv, &num)) return 2;
@@ -451,13 +452,13 @@ int tdc_cmd_extend(int argc, char **argv)
     tdc_ctx c;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 'D': deadline_s = optarg; break;
         case 'r': reason_s = optarg; break;
         case 'h': tdc__extend_usage(stdout); return 0;
-        default: tdc__extend_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "extend", opt, argv);
         }
     }
     if (!tdc__task_arg(cmd, argc, argv, &num)) return 2;

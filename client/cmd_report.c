@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "blob.h"
+#include "cli.h"
 #include "cmds.h"
 #include "derive.h"
 #include "draft.h"
@@ -1793,7 +1794,7 @@ static int tdc__report_show(int argc, char **argv)
     tdc_rep r;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 't': task_s = optarg; break;
@@ -1803,7 +1804,7 @@ static int tdc__report_show(int argc, char **argv)
             break;
         case 'a': agency = optarg; break;
         case 'h': tdc__report_usage(stdout); return 0;
-        default: tdc__report_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "report show", opt, argv);
         }
     }
     if (optind < argc) task_s = argv[optind++];
@@ -1903,7 +1904,7 @@ int tdc_cmd_report(int argc, char **argv)
     tdc__rep_init(&r);
     memset(&dr, 0, sizeof dr);
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 't': task_s = optarg; break;
@@ -1989,7 +1990,7 @@ int tdc_cmd_report(int argc, char **argv)
             rc = 1;
             break;
         case 'h': tdc__report_usage(stdout); rc = 0; goto out_free;
-        default: tdc__report_usage(stderr); rc = 2; goto out_free;
+        default: rc = td_cli_opt_err("tiendo", "report", opt, argv); goto out_free;
         }
     }
     if (optind < argc) {
@@ -2177,7 +2178,7 @@ int tdc_cmd_draft(int argc, char **argv)
     argc--;
     argv++;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 't': task_s = optarg; break;
@@ -2188,7 +2189,7 @@ int tdc_cmd_draft(int argc, char **argv)
             if (tdc__date_opt(cmd, optarg)) return 2;
             break;
         case 'h': tdc__draft_usage(stdout); return 0;
-        default: tdc__draft_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "draft", opt, argv);
         }
     }
     if (optind < argc && !task_s) task_s = argv[optind++];
@@ -2501,7 +2502,7 @@ int tdc_cmd_indicator(int argc, char **argv)
         argv++;
     }
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 'c': code = optarg; break;
@@ -2519,7 +2520,7 @@ int tdc_cmd_indicator(int argc, char **argv)
             if (tdc__date_opt(cmd, optarg)) return 2;
             break;
         case 'h': tdc__indicator_usage(stdout); return 0;
-        default: tdc__indicator_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "indicator", opt, argv);
         }
     }
     if (optind < argc && is_set && !code) code = argv[optind++];

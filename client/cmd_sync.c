@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "certwarn.h"
+#include "cli.h"
 #include "cmds.h"
 #include "link.h"
 #include "log.h"
@@ -277,7 +278,7 @@ int tdc_cmd_sync(int argc, char **argv)
 
     memset(&run, 0, sizeof run);
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 's': run.server = optarg; break;
@@ -292,7 +293,7 @@ int tdc_cmd_sync(int argc, char **argv)
             break;
         case 'q': run.quiet = 1; break;
         case 'h': tdc__sync_usage(stdout); return 0;
-        default: tdc__sync_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "sync", opt, argv);
         }
     }
     if (optind < argc) {

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cli.h"
 #include "cmds.h"
 #include "derive.h"
 #include "entry.h"
@@ -413,7 +414,7 @@ int tdc_cmd_tasks(int argc, char **argv)
     char dbuf[16], pvi[16];
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 'a': all = 1; break;
@@ -431,7 +432,7 @@ int tdc_cmd_tasks(int argc, char **argv)
             if (!tdc__parse_date(cmd, optarg, &date)) return 2;
             break;
         case 'h': tdc__tasks_usage(stdout); return 0;
-        default: tdc__tasks_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "tasks", opt, argv);
         }
     }
     if (optind < argc) return tdc_usage_err(cmd, "tham số thừa: ", argv[optind]);
@@ -639,14 +640,14 @@ int tdc_cmd_task(int argc, char **argv)
     size_t n, k;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 'D':
             if (!tdc__parse_date(cmd, optarg, &date)) return 2;
             break;
         case 'h': tdc__task_usage(stdout); return 0;
-        default: tdc__task_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "task", opt, argv);
         }
     }
     if (optind >= argc) return tdc_usage_err(cmd, "thiếu số thứ tự nhiệm vụ", NULL);
@@ -910,14 +911,14 @@ int tdc_cmd_todo(int argc, char **argv)
     char next[160] = "";
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 'D':
             if (!tdc__parse_date(cmd, optarg, &date)) return 2;
             break;
         case 'h': tdc__todo_usage(stdout); return 0;
-        default: tdc__todo_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "todo", opt, argv);
         }
     }
     if (optind < argc) return tdc_usage_err(cmd, "tham số thừa: ", argv[optind]);

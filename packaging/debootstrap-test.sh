@@ -59,6 +59,7 @@ if [ -z "$MIRROR" ]; then
     exit 1
 fi
 ROOT=${TD_ROOT:-$(mktemp -d /var/tmp/tiendo-$SUITE.XXXXXX)}
+chmod 755 "$ROOT"   # mktemp's 0700 would keep the server's user tiendo out of its own root
 T0=$SECONDS
 step() { echo "[debootstrap-test $((SECONDS - T0))s] $*"; }
 
@@ -98,7 +99,7 @@ DBS=$!
 
 step "build the packages in $BUILD"
 cmake -S "$SRC" -B "$BUILD" -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-nice cmake --build "$BUILD" -j"$(nproc)" --target tiendo tiendo-server tiendo-pki >/dev/null
+nice cmake --build "$BUILD" -j"$(nproc)" --target tiendo tiendo-server tiendo-pki man >/dev/null
 rm -f "$BUILD"/*.deb
 (cd "$BUILD" && cpack >/dev/null)
 ls "$BUILD"/*.deb
