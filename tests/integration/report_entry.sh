@@ -199,6 +199,12 @@ printf 'ky,nhiem vu,ty le,Trang Thai,ket qua,minh chung,ngay hoan thanh,van ban\
     >"$W/asciihdr.csv"
 run 0 "a CSV with Vietnamese column names without diacritics" "$TD" report --dir yte --from-file "$W/asciihdr.csv"
 eq "both queued" "$(pending yte)" $((BEFORE + 2))
+BEFORE=$(pending yte)
+# a text over the limit: the message says the limit
+{ printf 'task,period,state,percent,result\n27,2025-02,dang,5,'; head -c 16400 /dev/zero | tr '\0' 'a'; printf '\n'; } \
+    >"$W/long.csv"
+run 1 "a CSV with a result over 16 KiB" "$TD" report --dir yte --from-file "$W/long.csv"
+expect_err "too long: names the limit" "quá giới hạn 16.384 byte"
 
 say "5. drafts"
 run 0 "save a draft of task 48, 2025-06" "$TD" report 48 --dir yte --period 2025-06 --state dang --percent 20 --draft

@@ -95,6 +95,8 @@ run 2 "condition: --met missing" "$TD" condition 75 --dir cen
 run 2 "condition: --due malformed" "$TD" condition 75 --dir cen --met "$TODAY_VI" --due "13/$NEXT_Y"
 run 0 "condition of task 75 met today, due 12/$NEXT_Y" "$TD" condition 75 --dir cen --met "$TODAY_VI" \
     --due "12/$NEXT_Y" --note "Hướng dẫn số 12/HD-BKHCN của Bộ Khoa học và Công nghệ"
+expect_out "condition: what was recorded" "Đã ghi xác nhận điều kiện của nhiệm vụ 75"
+if grep -q "ghi ghi" <<<"$OUT"; then fail "condition: \"ghi ghi\""; else pass "condition: no \"ghi ghi\""; fi
 run 0 "central: sync (extension, condition)" "$TD" sync --dir cen
 run 0 "office: sync (extension, condition)" "$TD" sync --dir dev
 
