@@ -99,6 +99,7 @@ int tdc_cmd_ping(int argc, char **argv)
         /* The server's own Vietnamese text already ends with a full stop. */
         fprintf(stderr, "tiendo ping: không kết nối được tới %s: %s%s\n  (chi tiết: %s)\n",
                 server ? server : dev.server, vi, n && vi[n - 1] == '.' ? "" : ".", err.msg);
+        tdc_link_advice(&err, stderr);
         return 1;
     }
     {

@@ -326,7 +326,8 @@ int tdc_cmd_sync(int argc, char **argv)
         rc = tdc__attempt(&run, &why);
         if (rc) {
             tdc__print_failure(&run, &why);
-            fprintf(stderr, "  Phần đã gửi, đã nhận được giữ lại; chạy lại `tiendo sync` để tiếp tục.\n");
+            if (!tdc_link_advice(&why, stderr))
+                fprintf(stderr, "  Phần đã gửi, đã nhận được giữ lại; chạy lại `tiendo sync` để tiếp tục.\n");
         }
     }
     tdc_ctx_close(&c);
