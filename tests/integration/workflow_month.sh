@@ -88,6 +88,24 @@ expect_err "extend without reason" "lý do"
 run 2 "extend: a blank reason is refused" "$TD" extend 32 --dir cen --deadline "12/$NEXT_Y" --reason "   "
 run 1 "extend: unknown task" "$TD" extend 999 --dir cen --deadline "12/$NEXT_Y" --reason "x"
 expect_err "extend: unknown task" "không có trong kế hoạch"
+# deadlines in the past or earlier than the current one: a typo until --yes says otherwise
+BEFORE_EXT=$(sq cen/replica.db "SELECT COUNT(*) FROM outbox;")
+run 2 "extend: a deadline years in the past is refused without --yes" "$TD" extend 22 --dir cen --deadline "12/2020" \
+    --reason "nhầm" </dev/null
+expect_err "extend past: says it is past" "đã qua"
+expect_err "extend past: says how to confirm" "--yes"
+eq "extend past: nothing queued" "$(sq cen/replica.db "SELECT COUNT(*) FROM outbox;")" "$BEFORE_EXT"
+run 0 "extend: the forms officials write: Quý II/$NEXT_Y" "$TD" extend 22 --dir cen --deadline "Quý II/$NEXT_Y" \
+    --reason "$EXT_REASON"
+expect_out "extend: quarter as the end of its last month" "tháng 06/$NEXT_Y"
+run 0 "central: sync (task 22 due end of June $NEXT_Y)" "$TD" sync --dir cen
+run 2 "extend: earlier than the current deadline is refused without --yes" "$TD" extend 22 --dir cen \
+    --deadline "31/01/$NEXT_Y" --reason "x" </dev/null
+expect_err "extend earlier: says so" "sớm hơn thời hạn hiện tại"
+run 0 "extend: earlier, confirmed with --yes" "$TD" extend 22 --dir cen --deadline "31/03/$NEXT_Y" --reason "x" --yes
+expect_out "extend: a day" "ngày 31/03/$NEXT_Y"
+run 0 "extend: 6 tháng đầu năm" "$TD" extend 23 --dir cen --deadline "6 tháng đầu năm $NEXT_Y" --reason "$EXT_REASON"
+run 0 "extend: cuối năm" "$TD" extend 24 --dir cen --deadline "cuối năm $NEXT_Y" --reason "$EXT_REASON"
 run 0 "extend task 32 to 12/$NEXT_Y" "$TD" extend 32 --dir cen --deadline "12/$NEXT_Y" --reason "$EXT_REASON"
 run 1 "condition on a task whose deadline is not conditional" "$TD" condition 32 --dir cen --met "$TODAY_VI"
 expect_err "condition refusal names the deadline" "không phải thời hạn có điều kiện"
