@@ -164,7 +164,7 @@ say "central reviews: accept 32, 75, 1, 26; return 37"
 run 0 "central: sync" "$TD" sync --dir cen
 run 0 "central: todo" "$TD" todo --dir cen
 expect_out "central todo: reports waiting for review" "Báo cáo hoàn thành chờ thẩm định: 4"
-run 0 "central: tasks (all)" "$TD" tasks --dir cen --status awaiting-review
+run 0 "central: tasks (all)" "$TD" tasks --dir cen --status awaiting-review --wide
 row_has "central sees 32 awaiting review" 32 "Chờ thẩm định"
 run 2 "review: neither --accept nor --return" "$TD" review 37 --dir cen --agency "$AG" --period "$P"
 run 2 "review: both --accept and --return" "$TD" review 37 --dir cen --agency "$AG" --period "$P" --accept --return "x"
@@ -218,7 +218,7 @@ run 0 "central: sync" "$TD" sync --dir cen
 run 0 "office: sync" "$TD" sync --dir dev
 
 say "final statuses"
-run 0 "tasks" "$TD" tasks --dir dev
+run 0 "tasks --wide" "$TD" tasks --dir dev --wide
 say "tasks:"
 echo "$OUT"
 row_has "final" 32 "Đã hoàn thành đúng hạn"
@@ -229,16 +229,28 @@ row_has "final" 26 "Đang thực hiện quá hạn"
 row_has "final: role" 37 "Chủ trì"
 row_has "final: last report date" 37 "$TODAY_VI"
 row_has "partner task" 6 "Phối hợp"
-run 0 "tasks --status done-on-time" "$TD" tasks --dir dev --status done-on-time
+say "tasks: the 80-column table"
+run 0 "tasks (80 columns)" "$TD" tasks --dir dev
+widest=$(printf '%s\n' "$OUT" | LC_ALL=C.UTF-8 wc -L)
+if [ "$widest" -le 80 ]; then pass "every line fits 80 columns ($widest)"; else
+    fail "a line is wider than 80 columns ($widest): $(while IFS= read -r l; do
+        [ "$(printf '%s' "$l" | LC_ALL=C.UTF-8 wc -L)" -gt 80 ] && echo "[$l]"; done <<<"$OUT")"; fi
+t123=$(grep -E '^ *[123] ' <<<"$OUT" | LC_ALL=C.UTF-8 cut -c5-32)
+eq "tasks 1, 2, 3: three different titles shown ($(tr '\n' '|' <<<"$t123"))" "$(sort -u <<<"$t123" | wc -l)" 3
+grep -qE '^ *2 …' <<<"$OUT" && pass "task 2: the shared beginning gives way to what differs" ||
+    fail "task 2: $(grep -E '^ *2 ' <<<"$OUT")"
+grep -qE '^ *37 .*Chủ trì .*Quá hạn|^ *37 .*Xong quá hạn' <<<"$OUT" && pass "task 37: role and short status" ||
+    fail "task 37: $(grep -E '^ *37 ' <<<"$OUT")"
+run 0 "tasks --status done-on-time" "$TD" tasks --dir dev --status done-on-time --wide
 eq "tasks --status done-on-time: 2 rows" "$(grep -cE '^[IVX]+ +[0-9]+  ' <<<"$OUT")" 2
-run 0 "tasks --section IV" "$TD" tasks --dir dev --section IV
+run 0 "tasks --section IV" "$TD" tasks --dir dev --section IV --wide
 if grep -E '^[IVX]+ +[0-9]+  ' <<<"$OUT" | grep -qvE '^IV '; then fail "--section IV shows other sections"; else pass "--section IV only"; fi
 run 2 "tasks --section XX" "$TD" tasks --dir dev --section XX
 run 2 "tasks --status nonsense" "$TD" tasks --dir dev --status nonsense
-run 0 "tasks --period $P" "$TD" tasks --dir dev --period "$P"
+run 0 "tasks --period $P" "$TD" tasks --dir dev --period "$P" --wide
 row_has "tasks --period: this period's report" 26 "$TODAY_VI"
 YESTERDAY_VI=$(date -d yesterday +%d/%m/%Y)
-run 0 "tasks --date yesterday: what was known then" "$TD" tasks --dir dev --date "$YESTERDAY_VI"
+run 0 "tasks --date yesterday: what was known then" "$TD" tasks --dir dev --date "$YESTERDAY_VI" --wide
 row_has "yesterday: task 32 had its old deadline" 32 "12/2025"
 row_has "yesterday: task 32 was late, not done" 32 "Đang thực hiện quá hạn"
 row_has "yesterday: no report known" 32 "—"
