@@ -1183,6 +1183,56 @@ int tdc_cmd_todo(int argc, char **argv)
         if (count > TDC_TODO_LIST_MAX) printf("  ... và %zu nhiệm vụ khác\n", count - TDC_TODO_LIST_MAX);
     }
 
+    /* 2b. conflicts: two devices of the agency reported the same task and
+     * period, each not knowing the other's version.  The last pair of a
+     * task and period is settled when its current version was written
+     * after the other one had reached the server (a deliberate replacement,
+     * e.g. the report that settles the conflict). */
+    {
+        size_t ncf, nv, count = 0;
+        const td_conflict *cf = td_state_conflicts(st, &ncf);
+        const td_report_version *all = td_state_report_versions(st, &nv);
+        for (size_t i = 0; i < ncf; i++) {
+            const td_report_version *ver[2] = {NULL, NULL};
+            uint64_t idx[2] = {cf[i].winner_index, cf[i].loser_index};
+            int dup = 0;
+            if (strcmp(cf[i].agency, me)) continue;
+            for (size_t k = i + 1; k < ncf && !dup; k++)   /* one line per task and period: its last pair */
+                dup = cf[k].task == cf[i].task && !strcmp(cf[k].agency, me) && !strcmp(cf[k].period, cf[i].period);
+            if (dup) continue;
+            for (size_t k = 0; k < nv; k++)
+                for (int j = 0; j < 2; j++)
+                    if (all[k].index == idx[j]) ver[j] = &all[k];
+            if (!ver[0] || !ver[1]) continue;
+            {
+                const td_report *cur = td_state_report(st, cf[i].task, cf[i].agency, cf[i].period);
+                if (cur && cur->index != idx[0]) continue;   /* a later version of the same device replaced it */
+            }
+            if (ver[0]->device_time_ms > ver[1]->received_ms) continue;   /* settled */
+            if (!count)
+                printf("\nXung đột báo cáo (hai thiết bị cùng báo cáo một nhiệm vụ, một kỳ):\n");
+            count++;
+            if (count > TDC_TODO_LIST_MAX) continue;
+            tdc__todo_task(plan, cf[i].task, line, sizeof line);
+            tdc_period_vi(cf[i].period, pvi, sizeof pvi);
+            printf("  - %s, kỳ %s:\n", line, pvi);
+            for (int j = 0; j < 2; j++) {
+                const td_author *au = td_state_author(st, ver[j]->author);
+                char at[32];
+                tdc_fmt_time(ver[j]->device_time_ms, at, sizeof at);
+                printf("      %s thiết bị %s%s, ghi lúc %s: %s, %u%% (mục nhật ký %llu)\n",
+                       j == 0 ? "đang dùng:" : "bị thay: ", au ? au->device : "?",
+                       au && !memcmp(au->key, c.id.pk, 32) ? " (máy này)" : "", at, tdc__state_vi(ver[j]->state),
+                       ver[j]->percent, (unsigned long long)ver[j]->index);
+            }
+            printf("      Cách giải quyết: thống nhất nội dung giữa hai thiết bị, rồi ghi lại báo cáo trên một\n"
+                   "      thiết bị: tiendo report %u --period %s (bản mới thay cả hai); xem: tiendo task %u\n",
+                   cf[i].task, cf[i].period, cf[i].task);
+            if (!*next) snprintf(next, sizeof next, "tiendo report %u --period %s", cf[i].task, cf[i].period);
+        }
+        if (count > TDC_TODO_LIST_MAX) printf("  ... và %zu xung đột khác\n", count - TDC_TODO_LIST_MAX);
+    }
+
     /* 3. near or past the deadline */
     {
         size_t soon = 0, late = 0, shown = 0;
