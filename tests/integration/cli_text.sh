@@ -118,4 +118,14 @@ grep -q "chưa có tệp config hoặc device.crt" "$W/err" && pass "not enrolle
     fail "not enrolled: $(cat "$W/err")"
 found=$(english_words <"$W/err")
 [ -z "$found" ] || fail "not enrolled: English words: $found"
+say "enrolment of a central device: its role, once"
+make_ca "$W/ca"
+"$TD" init --dir "$W/cen" --agency so-khcn --device may-01 >/dev/null || die "tiendo init"
+"$PKI" sign --dir "$W/ca" --agency so-khcn --role central "$W/cen/device.csr" --out "$W/cen.crt" >/dev/null ||
+    die "tiendo-pki sign"
+run 0 "tiendo init --cert (central)" "$TD" init --dir "$W/cen" --cert "$W/cen.crt" --ca "$W/ca/ca.crt" \
+    --server 127.0.0.1:7443
+expect_out "role in Vietnamese" "Vai trò:       trung tâm, Sở KH&CN"
+if grep -qE "central|\(.*\(" <<<"$(grep "Vai trò" <<<"$OUT")"; then fail "role: $(grep "Vai trò" <<<"$OUT")"; else
+    pass "role: no English name, no nested parentheses"; fi
 finish
