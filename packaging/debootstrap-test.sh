@@ -67,6 +67,7 @@ MOUNTS=()
 DBS= SRV=
 cleanup() {
     local rc=$? pid m i
+    [ -n "$DBS" ] && { kill -- "-$DBS" 2>/dev/null || kill "$DBS" 2>/dev/null || true; }
     for pid in $DBS $SRV; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     # Any process still running inside the root (a daemon a maintainer script
     # started, the server's children): found by its root directory, ended by PID.
@@ -94,7 +95,8 @@ trap 'exit 130' INT TERM
 
 step "debootstrap --variant=minbase $SUITE into $ROOT from $MIRROR (in the background)"
 [ -x "$ROOT/usr/bin/apt-get" ] && { echo "debootstrap-test: $ROOT không trống" >&2; exit 1; }
-debootstrap --variant=minbase "$SUITE" "$ROOT" "$MIRROR" >"$ROOT.debootstrap.log" 2>&1 &
+# its own session, so that its downloads and chrooted installs end with it (kill -- -PID)
+setsid debootstrap --variant=minbase "$SUITE" "$ROOT" "$MIRROR" >"$ROOT.debootstrap.log" 2>&1 &
 DBS=$!
 
 step "build the packages in $BUILD"
