@@ -108,6 +108,7 @@ for d in devlost devidx; do
 done
 sq "$W/devlost/replica.db" "DELETE FROM outbox WHERE seq=5;"
 sq "$W/devidx/replica.db" "UPDATE outbox SET idx = idx + 1 WHERE seq = 7;"
+cp -a "$W/devidx" "$W/devverb"   # the same, synced with --verbose below
 for d in devlost devidx; do
     tsync "$W/$d" --server "127.0.0.1:$PORT"
     eq "$d: sync" "$SYNC_RC" 0
@@ -122,5 +123,12 @@ for d in devlost devidx; do
     check_digest "$d" main "$W/$d" "$AG"
     eq "$d: pulled slice = protocol 3" "$(pulled "$W/$d" | md5sum)" "$(md5sum <<<"$P3")"
 done
+# --verbose (anywhere on the line) shows the operator log on the terminal
+tsync "$W/devverb" --verbose --server "127.0.0.1:$PORT"
+eq "sync --verbose" "$SYNC_RC" 0
+grep -qE "Z WARN  own entries: .* again with every body" "$W/.sync.err" && pass "--verbose: log lines on the terminal" ||
+    fail "--verbose: no log line on the terminal ($(head -c 200 "$W/.sync.err"))"
+if grep -q "own entries" "$W/devverb/tiendo.log" 2>/dev/null; then fail "--verbose: also in the log file"; else
+    pass "--verbose: the terminal instead of the log file"; fi
 sv_stop main
 finish
