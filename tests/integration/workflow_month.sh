@@ -102,6 +102,20 @@ run 0 "central: sync (task 22 due end of June $NEXT_Y)" "$TD" sync --dir cen
 run 2 "extend: earlier than the current deadline is refused without --yes" "$TD" extend 22 --dir cen \
     --deadline "31/01/$NEXT_Y" --reason "x" </dev/null
 expect_err "extend earlier: says so" "sớm hơn thời hạn hiện tại"
+if command -v script >/dev/null 2>&1; then
+    # on a terminal the question is asked: Enter declines, "có" confirms
+    printf '\n' >"$W/no"
+    run 2 "extend earlier on a terminal, declined" script -qec \
+        "'$TD' extend 22 --dir cen --deadline '31/01/$NEXT_Y' --reason x" /dev/null <"$W/no"
+    expect_out "terminal: the question" "Vẫn ghi thay đổi này?"
+    eq "declined: nothing queued" "$(sq cen/replica.db "SELECT COUNT(*) FROM outbox;")" $((BEFORE_EXT + 1))
+    printf 'có\n' >"$W/yes"
+    run 0 "extend earlier on a terminal, confirmed" script -qec \
+        "'$TD' extend 22 --dir cen --deadline '28/02/$NEXT_Y' --reason x" /dev/null <"$W/yes"
+    eq "confirmed: queued" "$(sq cen/replica.db "SELECT COUNT(*) FROM outbox;")" $((BEFORE_EXT + 2))
+else
+    say "(util-linux script not found: terminal path not tested)"
+fi
 run 0 "extend: earlier, confirmed with --yes" "$TD" extend 22 --dir cen --deadline "31/03/$NEXT_Y" --reason "x" --yes
 expect_out "extend: a day" "ngày 31/03/$NEXT_Y"
 run 0 "extend: 6 tháng đầu năm" "$TD" extend 23 --dir cen --deadline "6 tháng đầu năm $NEXT_Y" --reason "$EXT_REASON"
