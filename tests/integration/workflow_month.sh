@@ -245,6 +245,7 @@ row_has "final: last report date" 37 "$TODAY_VI"
 row_has "partner task" 6 "Phối hợp"
 say "tasks: the 80-column table"
 run 0 "tasks (80 columns)" "$TD" tasks --dir dev
+head -n 14 <<<"$OUT" | sed 's/^/    | /'
 widest=$(printf '%s\n' "$OUT" | LC_ALL=C.UTF-8 wc -L)
 if [ "$widest" -le 80 ]; then pass "every line fits 80 columns ($widest)"; else
     fail "a line is wider than 80 columns ($widest): $(while IFS= read -r l; do
