@@ -17,6 +17,7 @@
 
 #include "attach.h"
 #include "blob.h"
+#include "cli.h"
 #include "cmds.h"
 #include "entry.h"
 #include "frame.h"
@@ -25,6 +26,7 @@
 #include "proto_ver.h"
 #include "sync.h"
 #include "tiendo.pb-c.h"
+#include "utf8.h"
 
 /* Shortest hash prefix accepted for `get` (hex digits): 8 digits = 32 bits,
  * unambiguous among the few thousand files of a province. */
@@ -140,6 +142,16 @@ static void tdc__size_vi(uint64_t n, char *buf, size_t len)
     else snprintf(buf, len, "%llu byte", (unsigned long long)n);
 }
 
+/* One column of the list, padded to w terminal columns and two blanks
+ * (a Vietnamese letter takes one column but two or three bytes, and
+ * printf's %-Ns counts bytes). */
+static void tdc__att_col(const char *s, size_t w)
+{
+    size_t n = td_utf8_width(s);
+    fputs(s, stdout);
+    for (; n < w + 2; n++) putchar(' ');
+}
+
 static int tdc__list(tdc_ctx *c, uint32_t task)
 {
     tdc__atts a = {0};
@@ -155,7 +167,12 @@ static int tdc__list(tdc_ctx *c, uint32_t task)
         free(a.v);
         return 0;
     }
-    printf("%-16s  %-4s %-7s  %-9s  %-26s  %s\n", "MÃ BĂM (đầu)", "NV", "KỲ", "CỠ", "CÓ Ở", "TÊN (LOẠI)");
+    tdc__att_col("MÃ BĂM (đầu)", 16);
+    tdc__att_col("NV", 4);
+    tdc__att_col("KỲ", 7);
+    tdc__att_col("CỠ", 9);
+    tdc__att_col("CÓ Ở", 18);
+    printf("TÊN (LOẠI)\n");
     for (size_t i = 0; i < a.n; i++) {
         tdc_blob_row row;
         int found = 0;
@@ -170,8 +187,15 @@ static int tdc__list(tdc_ctx *c, uint32_t task)
         /* "2025-06" shown MM/YYYY */
         if (strlen(a.v[i].period) == 7) snprintf(period, sizeof period, "%.2s/%.4s", a.v[i].period + 5, a.v[i].period);
         else snprintf(period, sizeof period, "%s", a.v[i].period);
-        printf("%.16s  %-4u %-7s  %-9s  %-26s  %s (%s)\n", hex, a.v[i].task, period, sz, where, a.v[i].name,
-               td_attach_type_vi(a.v[i].mime));
+        char nv[16];
+        hex[16] = 0;
+        snprintf(nv, sizeof nv, "%u", a.v[i].task);
+        tdc__att_col(hex, 16);
+        tdc__att_col(nv, 4);
+        tdc__att_col(period, 7);
+        tdc__att_col(sz, 9);
+        tdc__att_col(where, 18);
+        printf("%s (%s)\n", a.v[i].name, td_attach_type_vi(a.v[i].mime));
     }
     free(a.v);
     return 0;
@@ -266,8 +290,10 @@ static int tdc__fetch(tdc_ctx *c, const char *server, const unsigned char sha[32
         return 1;
     }
     if (rc) {
-        fprintf(stderr, "tiendo attachment get: tải tệp từ máy chủ không thành công: %s.\n  (chi tiết: %s)\n",
-                tdc_link_vi(&err), err.msg);
+        const char *vi = tdc_link_vi(&err);
+        size_t k = strlen(vi);
+        fprintf(stderr, "tiendo attachment get: tải tệp từ máy chủ không thành công: %s%s\n  (chi tiết: %s)\n", vi,
+                k && vi[k - 1] == '.' ? "" : ".", err.msg);
         return 1;
     }
     if (tdc_blob_put_verified(c->rep, sha, *p, *n, name && *name ? name : td_attach_name_for(mime), tdc_now_ms(),
@@ -334,7 +360,7 @@ int tdc_cmd_attachment(int argc, char **argv)
         return 2;
     }
     optind = 1;
-    while ((opt = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc - 1, argv + 1, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 'o': out = optarg; break;
@@ -350,7 +376,7 @@ int tdc_cmd_attachment(int argc, char **argv)
             break;
         }
         case 'h': tdc__att_usage(stdout); return 0;
-        default: tdc__att_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "attachment", opt, argv + 1);
         }
     }
     if (!strcmp(sub, "list")) {

@@ -16,6 +16,7 @@
 
 #include "csv.h"
 #include "audit.h"
+#include "cli.h"
 #include "cmds.h"
 #include "entry.h"
 #include "log.pb-c.h"
@@ -77,7 +78,7 @@ static int tda__parse(int argc, char **argv, tda_opts *o)
     memset(o, 0, sizeof *o);
     o->task = -1;
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
         switch (ch) {
         case 'd': o->dir = optarg; break;
         case 'b': o->db = optarg; break;
@@ -100,7 +101,7 @@ static int tda__parse(int argc, char **argv, tda_opts *o)
             o->witness_certs[o->n_witness_certs++] = optarg;
             break;
         case 'h': tda__usage(stdout); return 0;
-        default: tda__usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "audit", ch, argv);
         }
     }
     if (optind != argc) {

@@ -19,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "cli.h"
 #include "cmds.h"
 #include "deadline.h"
 #include "derive.h"
@@ -200,7 +202,7 @@ int tdc_cmd_review(int argc, char **argv)
     tdc_ctx c;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 'a': agency = optarg; break;
@@ -209,7 +211,7 @@ int tdc_cmd_review(int argc, char **argv)
         case 'R': ret_s = optarg; break;
         case 'c': comment_s = optarg; break;
         case 'h': tdc__review_usage(stdout); return 0;
-        default: tdc__review_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "review", opt, argv);
         }
     }
     if (!tdc__task_arg(cmd, argc, argv, &num)) return 2;
@@ -337,7 +339,7 @@ int tdc_cmd_condition(int argc, char **argv)
     tdc_ctx c;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 'm':
@@ -350,7 +352,7 @@ int tdc_cmd_condition(int argc, char **argv)
             break;
         case 'n': note_s = optarg; break;
         case 'h': tdc__condition_usage(stdout); return 0;
-        default: tdc__condition_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "condition", opt, argv);
         }
     }
     if (!tdc__task_arg(cmd, argc, argv, &num)) return 2;
@@ -393,7 +395,7 @@ int tdc_cmd_condition(int argc, char **argv)
                  due_m, due_y);
     else
         snprintf(summary, sizeof summary, "điều kiện nhiệm vụ %ld đáp ứng ngày %s, chưa có hạn", num, mbuf);
-    snprintf(what, sizeof what, "ghi nhận điều kiện của nhiệm vụ %ld", num);
+    snprintf(what, sizeof what, "xác nhận điều kiện của nhiệm vụ %ld đã được đáp ứng", num);
     rc = tdc__queue_msg(&c, cmd, TIENDO__ENTRY_KIND__ENTRY_CONDITION, &cp.base, summary, what);
 out:
     free(note);
@@ -406,7 +408,11 @@ out:
 /* The wordings td_deadline_parse classifies (deadline.h), for people. */
 static const char tdc__deadline_forms[] =
     "Các cách ghi thời hạn được chấp nhận:\n"
+    "  \"31/12/2026\", \"ngày 31/12/2026\"                       một ngày\n"
     "  \"12/2026\", \"tháng 3/2026\", \"trước 12/2026\"           một tháng\n"
+    "  \"Quý II/2026\", \"Quý 2/2026\"                          hết quý (30/06/2026)\n"
+    "  \"6 tháng đầu năm 2026\", \"6 tháng cuối năm 2026\"       hết tháng 6, hết tháng 12\n"
+    "  \"năm 2026\", \"cuối năm 2026\"                          hết năm (31/12/2026)\n"
     "  \"6/2026 và thực hiện thường xuyên\"                    một tháng, sau đó thường xuyên\n"
     "  \"12/2026 và các năm tiếp theo\"                        một tháng, rồi hằng năm\n"
     "  \"Thường xuyên\"                                        thường xuyên (xét theo từng kỳ)\n"
@@ -414,9 +420,51 @@ static const char tdc__deadline_forms[] =
     "  \"Theo lộ trình\"                                       theo lộ trình (không có hạn)\n"
     "  \"Tháng 01 hàng năm\", \"Trước tháng 10 hàng năm\"        hằng năm\n";
 
+/*
+ * A new deadline already past, or earlier than the task's current one, is
+ * most likely a typo ("12/2020" for "12/2026"): ask on a terminal, refuse
+ * otherwise (--yes says it is meant).  1 go on, 0 refused (message printed).
+ */
+static int tdc__deadline_confirm(long num, const td_deadline *old, const td_deadline *nw, const char *vi_old,
+                                 const char *vi_new)
+{
+    int today = tdc_today(), due_new = 0, due_old = 0;
+    char d_today[16], d_new[16], d_old[16], why[700], ans[32];
+    if (td_deadline_due(nw, today / 10000, &due_new)) return 1;   /* no date: nothing to compare */
+    if (nw->kind != TD_DEADLINE_MONTH) return 1;
+    td_date_vi(today, d_today, sizeof d_today);
+    td_date_vi(due_new, d_new, sizeof d_new);
+    if (due_new < today) {
+        snprintf(why, sizeof why, "thời hạn mới \"%s\" (hết ngày %s) đã qua: hôm nay là %s", vi_new, d_new, d_today);
+    } else if (old->kind == TD_DEADLINE_MONTH && !td_deadline_due(old, today / 10000, &due_old) && due_new < due_old) {
+        td_date_vi(due_old, d_old, sizeof d_old);
+        snprintf(why, sizeof why, "thời hạn mới \"%s\" (%s) sớm hơn thời hạn hiện tại \"%s\" (%s)", vi_new, d_new,
+                 vi_old, d_old);
+    } else {
+        return 1;
+    }
+    if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
+        fprintf(stderr, "tiendo extend: nhiệm vụ %ld: %s.\nVẫn ghi thay đổi này? Gõ \"có\" để ghi, Enter để thôi: ", num,
+                why);
+        if (fgets(ans, sizeof ans, stdin)) {
+            char *a = td_vi_ascii(ans);
+            int ok = a && (!strcmp(td_trim(a), "co") || !strcmp(a, "c"));
+            free(a);
+            if (ok) return 1;
+        }
+        fprintf(stderr, "tiendo extend: không ghi gì.\n");
+        return 0;
+    }
+    fprintf(stderr,
+            "tiendo extend: nhiệm vụ %ld: %s.\n"
+            "Nếu đúng là như vậy, chạy lại lệnh với --yes; nếu ghi nhầm, hãy sửa --deadline. Không ghi gì.\n",
+            num, why);
+    return 0;
+}
+
 static void tdc__extend_usage(FILE *f)
 {
-    fputs("Cách dùng: tiendo extend SỐ --deadline \"THỜI_HẠN\" --reason \"lý do\" [--dir THƯ_MỤC]\n"
+    fputs("Cách dùng: tiendo extend SỐ --deadline \"THỜI_HẠN\" --reason \"lý do\" [--yes] [--dir THƯ_MỤC]\n"
           "\n"
           "Gia hạn (thay đổi thời hạn hoàn thành) một nhiệm vụ, kèm lý do, ví dụ văn bản cho phép gia hạn.\n"
           "Ghi thành một thay đổi kế hoạch được ký; mọi cơ quan thấy thời hạn mới và lý do sau khi đồng\n"
@@ -425,6 +473,8 @@ static void tdc__extend_usage(FILE *f)
           "  SỐ                  số thứ tự (TT) của nhiệm vụ\n"
           "  --deadline VB       thời hạn mới, ghi như trong kế hoạch\n"
           "  --reason VB         lý do (bắt buộc), ví dụ \"Công văn 55/UBND-VP ngày 02/6/2025\"\n"
+          "  --yes               đồng ý trước: thời hạn mới đã qua hoặc sớm hơn thời hạn hiện tại\n"
+          "                      (không có --yes thì hỏi lại ở màn hình dòng lệnh, hoặc từ chối)\n"
           "  --dir DIR           thư mục thiết bị\n"
           "\n",
           f);
@@ -437,9 +487,11 @@ int tdc_cmd_extend(int argc, char **argv)
     static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
                                          {"deadline", required_argument, 0, 'D'},
                                          {"reason", required_argument, 0, 'r'},
+                                         {"yes", no_argument, 0, 'y'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *cmd = "extend";
+    int yes = 0;
     const char *dir = NULL, *deadline_s = NULL, *reason_s = NULL;
     int opt, rc;
     long num = 0;
@@ -454,13 +506,14 @@ int tdc_cmd_extend(int argc, char **argv)
     tdc_ctx c;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 'D': deadline_s = optarg; break;
         case 'r': reason_s = optarg; break;
+        case 'y': yes = 1; break;
         case 'h': tdc__extend_usage(stdout); return 0;
-        default: tdc__extend_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "extend", opt, argv);
         }
     }
     if (!tdc__task_arg(cmd, argc, argv, &num)) return 2;
@@ -503,6 +556,10 @@ int tdc_cmd_extend(int argc, char **argv)
         fprintf(stderr, "tiendo extend: nhiệm vụ %ld đã có thời hạn \"%s\" (%s); không có gì thay đổi.\n", num,
                 t->deadline.text ? t->deadline.text : "", vi_old);
         rc = 1;
+        goto out;
+    }
+    if (!yes && !tdc__deadline_confirm(num, &t->deadline, &dl, vi_old, vi_new)) {
+        rc = 2;
         goto out;
     }
     tdl.task = (uint32_t)num;

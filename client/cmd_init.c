@@ -171,10 +171,10 @@ static void tdc__done(const char *dir, const td_subject *sub, X509 *cert, const 
     printf("Đã đăng ký thiết bị trong %s\n"
            "  Cơ quan:       %s\n"
            "  Thiết bị:      %s\n"
-           "  Vai trò:       %s (%s)\n"
+           "  Vai trò:       %s\n"
            "  Hiệu lực đến:  %s\n"
            "  Máy chủ:       %s\n",
-           dir, sub->agency, sub->device, td_role_name(sub->role), td_role_vi(sub->role), d, server);
+           dir, sub->agency, sub->device, td_role_vi(sub->role), d, server);
 }
 
 /* Form 1: key and CSR. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "cmds.h"
 #include "frame.h"
 #include "link.h"
@@ -58,7 +59,7 @@ int tdc_cmd_ping(int argc, char **argv)
     const Tiendo__Welcome *w;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 's': server = optarg; break;
@@ -72,7 +73,7 @@ int tdc_cmd_ping(int argc, char **argv)
             break;
         case 'p': proto_max = (uint32_t)strtoul(optarg, NULL, 10); break;
         case 'h': tdc__ping_usage(stdout); return 0;
-        default: tdc__ping_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "ping", opt, argv);
         }
     }
     if (optind < argc) {
@@ -98,6 +99,7 @@ int tdc_cmd_ping(int argc, char **argv)
         /* The server's own Vietnamese text already ends with a full stop. */
         fprintf(stderr, "tiendo ping: không kết nối được tới %s: %s%s\n  (chi tiết: %s)\n",
                 server ? server : dev.server, vi, n && vi[n - 1] == '.' ? "" : ".", err.msg);
+        tdc_link_advice(&err, stderr);
         return 1;
     }
     {

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "cmds.h"
 #include "entry.h"
 #include "frame.h"
@@ -279,7 +280,7 @@ int tdc_cmd_receipt(int argc, char **argv)
     tdc_ctx c;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 's': server = optarg; break;
@@ -290,7 +291,7 @@ int tdc_cmd_receipt(int argc, char **argv)
             if (tdc__parse_u64("--index", optarg, &index)) return 2;
             break;
         case 'h': tdc__receipt_usage(stdout); return 0;
-        default: tdc__receipt_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "receipt", opt, argv);
         }
     }
     if (optind < argc) {

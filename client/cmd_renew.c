@@ -35,6 +35,7 @@
 
 #include "clock.h"
 #include "certwarn.h"
+#include "cli.h"
 #include "cmds.h"
 #include "device.h"
 #include "frame.h"
@@ -318,14 +319,14 @@ int tdc_cmd_renew(int argc, char **argv)
     int opt;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 's': server = optarg; break;
         case 'c': csr_out = optarg; break;
         case 'i': import = optarg; break;
         case 'h': tdc__renew_usage(stdout); return 0;
-        default: tdc__renew_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "renew", opt, argv);
         }
     }
     if (optind < argc || (csr_out && import)) {

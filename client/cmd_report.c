@@ -34,6 +34,7 @@
 
 #include "clock.h"
 #include "blob.h"
+#include "cli.h"
 #include "cmds.h"
 #include "derive.h"
 #include "draft.h"
@@ -173,7 +174,18 @@ static char *tdc__nfc(const char *s, size_t max, const char **why)
     size_t n = strlen(s);
     char *r;
     if (n > max) {
-        *why = "dài quá giới hạn";
+        /* the limit as people write numbers: 16.384 byte */
+        static char msg[160];
+        char num[32];
+        size_t k = 0, d = (size_t)snprintf(num, sizeof num, "%zu", max);
+        char grp[48];
+        for (size_t i = 0; i < d; i++) {
+            if (i && (d - i) % 3 == 0) grp[k++] = '.';
+            grp[k++] = num[i];
+        }
+        grp[k] = 0;
+        snprintf(msg, sizeof msg, "dài %zu byte, quá giới hạn %s byte", n, grp);
+        *why = msg;
         return NULL;
     }
     if (!td_utf8_valid(s, n, NULL)) {
@@ -431,7 +443,10 @@ static int tdc__add_att(tdc_rep *r, tdc_ctx *c, const char *path, char *why_buf,
     }
     memset(&bi, 0, sizeof bi);
     if ((rc = tdc_blob_add_file(c->rep, path, &bi, &e))) {
+        size_t k;
         tdc_blob_explain_vi(path, rc, &e, why_buf, why_n);
+        /* the callers end the sentence themselves: no ".." */
+        for (k = strlen(why_buf); k && why_buf[k - 1] == '.'; k--) why_buf[k - 1] = 0;
         return -1;
     }
     if (!(nv = realloc(r->atts, (r->n_atts + 1) * sizeof *nv))) {
@@ -1514,14 +1529,35 @@ static int tdc__batch(tdc_ctx *c, const char *cmd, const char *path, int today)
         td_trim(h);
         for (int q = 0; q < TDC_COL_N; q++)
             if (!strcmp(h, tdc__col_names[q])) found = q;
+        if (found < 0) {
+            /* The Vietnamese names, with or without diacritics, any case:
+             * matched on the ASCII fold with blanks and '_' dropped. */
+            static const struct { const char *key; int col; } vi[] = {
+                {"nhiemvu", TDC_COL_TASK},      {"tt", TDC_COL_TASK},           {"ky", TDC_COL_PERIOD},
+                {"kybaocao", TDC_COL_PERIOD},   {"trangthai", TDC_COL_STATE},   {"tyle", TDC_COL_PERCENT},
+                {"tile", TDC_COL_PERCENT},      {"ketqua", TDC_COL_RESULT},     {"khokhan", TDC_COL_DIFF},
+                {"kiennghi", TDC_COL_PROP},     {"dexuat", TDC_COL_PROP},       {"minhchung", TDC_COL_EVIDENCE},
+                {"vanban", TDC_COL_DOC},        {"ngayhoanthanh", TDC_COL_DONE}, {"tepdinhkem", TDC_COL_ATTACH},
+                {"dinhkem", TDC_COL_ATTACH},
+            };
+            char *a = td_vi_ascii(h), *w = a;
+            if (!a) { free(h); goto nomem; }
+            for (char *r = a; *r; r++)
+                if (*r != ' ' && *r != '_' && *r != '\t' && *r != '(' && *r != ')' && *r != '%') *w++ = *r;
+            *w = 0;
+            for (size_t q = 0; q < sizeof vi / sizeof vi[0]; q++)
+                if (!strcmp(a, vi[q].key)) found = vi[q].col;
+            free(a);
+        }
         if (!*h && k + 1 == rows[0].n) {
             free(h);   /* a trailing separator: an empty last column */
             continue;
         }
         if (found < 0) {
             snprintf(msg, sizeof msg,
-                     "tên cột \"%s\" không hợp lệ; các cột: task, period, state, percent, result, difficulties, "
-                     "proposals, evidence, doc, done_date, attach", h);
+                     "tên cột \"%s\" không hợp lệ; các cột: Nhiệm vụ, Kỳ, Trạng thái, Tỷ lệ, Kết quả, Khó khăn, "
+                     "Kiến nghị, Minh chứng, Văn bản, Ngày hoàn thành, Tệp đính kèm (hoặc task, period, state, "
+                     "percent, result, difficulties, proposals, evidence, doc, done_date, attach)", h);
             tdc__batch_err(&b, rows[0].line, NULL, msg);
         } else if (col[found] >= 0) {
             snprintf(msg, sizeof msg, "cột \"%s\" có hai lần", h);
@@ -1711,7 +1747,7 @@ static int tdc__report_show(int argc, char **argv)
     tdc_rep r;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 't': task_s = optarg; break;
@@ -1721,7 +1757,7 @@ static int tdc__report_show(int argc, char **argv)
             break;
         case 'a': agency = optarg; break;
         case 'h': tdc__report_usage(stdout); return 0;
-        default: tdc__report_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "report show", opt, argv);
         }
     }
     if (optind < argc) task_s = argv[optind++];
@@ -1821,7 +1857,7 @@ int tdc_cmd_report(int argc, char **argv)
     tdc__rep_init(&r);
     memset(&dr, 0, sizeof dr);
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 't': task_s = optarg; break;
@@ -1907,7 +1943,7 @@ int tdc_cmd_report(int argc, char **argv)
             rc = 1;
             break;
         case 'h': tdc__report_usage(stdout); rc = 0; goto out_free;
-        default: tdc__report_usage(stderr); rc = 2; goto out_free;
+        default: rc = td_cli_opt_err("tiendo", "report", opt, argv); goto out_free;
         }
     }
     if (optind < argc) {
@@ -2095,7 +2131,7 @@ int tdc_cmd_draft(int argc, char **argv)
     argc--;
     argv++;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 't': task_s = optarg; break;
@@ -2106,7 +2142,7 @@ int tdc_cmd_draft(int argc, char **argv)
             if (tdc__date_opt(cmd, optarg)) return 2;
             break;
         case 'h': tdc__draft_usage(stdout); return 0;
-        default: tdc__draft_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "draft", opt, argv);
         }
     }
     if (optind < argc && !task_s) task_s = argv[optind++];
@@ -2419,7 +2455,7 @@ int tdc_cmd_indicator(int argc, char **argv)
         argv++;
     }
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 'c': code = optarg; break;
@@ -2437,7 +2473,7 @@ int tdc_cmd_indicator(int argc, char **argv)
             if (tdc__date_opt(cmd, optarg)) return 2;
             break;
         case 'h': tdc__indicator_usage(stdout); return 0;
-        default: tdc__indicator_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "indicator", opt, argv);
         }
     }
     if (optind < argc && is_set && !code) code = argv[optind++];

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "certwarn.h"
+#include "cli.h"
 #include "cmds.h"
 #include "derive.h"
 #include "entry.h"
@@ -255,13 +256,13 @@ int tdc_cmd_status(int argc, char **argv)
     char when[32];
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 'g': digest = 1; break;
         case 'a': clear = optarg; break;
         case 'h': tdc__status_usage(stdout); return 0;
-        default: tdc__status_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "status", opt, argv);
         }
     }
     if (optind < argc) {

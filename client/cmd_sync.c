@@ -17,6 +17,7 @@
 
 #include "clock.h"
 #include "certwarn.h"
+#include "cli.h"
 #include "cmds.h"
 #include "link.h"
 #include "log.h"
@@ -324,7 +325,7 @@ int tdc_cmd_sync(int argc, char **argv)
 
     memset(&run, 0, sizeof run);
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 's': run.server = optarg; break;
@@ -339,7 +340,7 @@ int tdc_cmd_sync(int argc, char **argv)
             break;
         case 'q': run.quiet = 1; break;
         case 'h': tdc__sync_usage(stdout); return 0;
-        default: tdc__sync_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "sync", opt, argv);
         }
     }
     if (optind < argc) {
@@ -372,7 +373,8 @@ int tdc_cmd_sync(int argc, char **argv)
         rc = tdc__attempt(&run, &why);
         if (rc) {
             tdc__print_failure(&run, &why);
-            fprintf(stderr, "  Phần đã gửi, đã nhận được giữ lại; chạy lại `tiendo sync` để tiếp tục.\n");
+            if (!tdc_link_advice(&why, stderr))
+                fprintf(stderr, "  Phần đã gửi, đã nhận được giữ lại; chạy lại `tiendo sync` để tiếp tục.\n");
         }
     }
     tdc_ctx_close(&c);

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cli.h"
 #include "cmds.h"
 #include "derive.h"
 #include "entry.h"
@@ -366,18 +367,183 @@ static int tdc__open(tdc_ctx *c, const char *dir, const char *cmd)
     return 0;
 }
 
+/* One row of `tiendo tasks`. */
+typedef struct tdc__row {
+    const td_task *t;
+    const td_deadline *dl;
+    int role;
+    td_status status;
+    int rdate;
+} tdc__row;
+
+/* The full table (--wide): 118 columns. */
+static void tdc__tasks_wide(const tdc__row *rows, size_t n, int period)
+{
+    tdc__col("Mục", TDC_COL_SECTION, 0);
+    fputs("  ", stdout);
+    tdc__col("TT", TDC_COL_TT, 0);
+    fputs("  ", stdout);
+    tdc__col("Nhiệm vụ", TDC_COL_TITLE, 0);
+    fputs("  ", stdout);
+    tdc__col("Vai trò", TDC_COL_ROLE, 0);
+    fputs("  ", stdout);
+    tdc__col("Thời hạn", TDC_COL_DEADLINE, 0);
+    fputs("  ", stdout);
+    tdc__col("Trạng thái", TDC_COL_STATUS, 0);
+    fputs("  ", stdout);
+    tdc__col(period ? "Báo cáo kỳ" : "Báo cáo", TDC_COL_DATE, 1);
+    putchar('\n');
+    for (size_t i = 0; i < TDC_COL_SECTION + TDC_COL_TT + TDC_COL_TITLE + TDC_COL_ROLE + TDC_COL_DEADLINE +
+                                TDC_COL_STATUS + TDC_COL_DATE + 12;
+         i++)
+        fputs("─", stdout);
+    putchar('\n');
+    for (size_t i = 0; i < n; i++) {
+        const td_task *t = rows[i].t;
+        char rbuf[16];
+        td_date_vi(rows[i].rdate, rbuf, sizeof rbuf);
+        tdc__col(t->section ? t->section : "", TDC_COL_SECTION, 0);
+        fputs("  ", stdout);
+        tdc__col_num((unsigned)t->number, TDC_COL_TT);
+        fputs("  ", stdout);
+        tdc__col(t->title ? t->title : "", TDC_COL_TITLE, 0);
+        fputs("  ", stdout);
+        tdc__col(tdc__role_vi(rows[i].role), TDC_COL_ROLE, 0);
+        fputs("  ", stdout);
+        tdc__col(rows[i].dl->text ? rows[i].dl->text : "", TDC_COL_DEADLINE, 0);
+        fputs("  ", stdout);
+        tdc__col(td_status_vi(rows[i].status), TDC_COL_STATUS, 0);
+        fputs("  ", stdout);
+        tdc__col(rows[i].rdate ? rbuf : "—", TDC_COL_DATE, 1);
+        putchar('\n');
+    }
+}
+
+/* The 80-column table: TT, title, role, due date, short status, report date. */
+#define TDC_N_TT 3
+#define TDC_N_ROLE 8
+#define TDC_N_DUE 12
+#define TDC_N_STATUS 14
+#define TDC_N_DATE 10
+#define TDC_N_WIDTH 80
+#define TDC_N_TITLE (TDC_N_WIDTH - TDC_N_TT - TDC_N_ROLE - TDC_N_DUE - TDC_N_STATUS - TDC_N_DATE - 5)
+
+static const char *tdc__status_short(td_status s)
+{
+    switch (s) {
+    case TD_ST_DONE_ON_TIME: return "Xong đúng hạn";
+    case TD_ST_DONE_LATE: return "Xong quá hạn";
+    case TD_ST_ONGOING_ON_TIME: return "Đang thực hiện";
+    case TD_ST_ONGOING_LATE: return "Quá hạn";
+    case TD_ST_NOT_STARTED: return "Chưa thực hiện";
+    case TD_ST_DUE_SOON: return "Sắp đến hạn";
+    case TD_ST_AWAITING_REVIEW: return "Chờ thẩm định";
+    default: return td_status_vi(s);
+    }
+}
+
+/* A deadline in at most 12 columns: its due date, or its kind. */
+static void tdc__due_short(const td_deadline *d, char *buf, size_t n)
+{
+    int due = 0;
+    switch (d->kind) {
+    case TD_DEADLINE_MONTH:
+        if (!td_deadline_due(d, 0, &due)) td_date_vi(due, buf, n);
+        else snprintf(buf, n, "%s", d->text ? d->text : "");
+        return;
+    case TD_DEADLINE_RECURRING: snprintf(buf, n, "Thường xuyên"); return;
+    case TD_DEADLINE_ROADMAP: snprintf(buf, n, "Theo lộ trình"); return;
+    case TD_DEADLINE_CONDITIONAL: snprintf(buf, n, "Có điều kiện"); return;
+    case TD_DEADLINE_YEARLY: snprintf(buf, n, "%sT%d hằng năm", d->before ? "<" : "", d->month); return;
+    default: snprintf(buf, n, "%s", d->text ? d->text : ""); return;
+    }
+}
+
+/* Bytes of the leading words that a and b share (up to a blank), 0 if none. */
+static size_t tdc__common_words(const char *a, const char *b)
+{
+    size_t i = 0, last = 0;
+    if (!a || !b) return 0;
+    while (a[i] && a[i] == b[i]) {
+        if (a[i] == ' ') last = i + 1;
+        i++;
+    }
+    if (!a[i] && (b[i] == ' ' || !b[i])) last = i;
+    return last;
+}
+
+/*
+ * The title as far as it fits, from the words that tell it apart: when it
+ * is too long and shares at least its first 3 words with the task above or
+ * below ("Xây dựng, trình UBND tỉnh ban hành ..."), those words give way to
+ * "…" so the rest shows.
+ */
+static void tdc__title_short(const tdc__row *rows, size_t n, size_t i, char *buf, size_t bn)
+{
+    const char *title = rows[i].t->title ? rows[i].t->title : "";
+    size_t cut = 0, words = 0;
+    if (tdc__width(title) > TDC_N_TITLE) {
+        size_t a = i > 0 ? tdc__common_words(title, rows[i - 1].t->title) : 0;
+        size_t b = i + 1 < n ? tdc__common_words(title, rows[i + 1].t->title) : 0;
+        cut = a > b ? a : b;
+        for (size_t k = 0; k < cut; k++) words += title[k] == ' ';
+        if (words < 3 || !title[cut]) cut = 0;
+    }
+    snprintf(buf, bn, "%s%s", cut ? "…" : "", title + cut);
+}
+
+static void tdc__tasks_narrow(const tdc__row *rows, size_t n, int period)
+{
+    tdc__col("TT", TDC_N_TT, 0);
+    putchar(' ');
+    tdc__col("Nhiệm vụ", TDC_N_TITLE, 0);
+    putchar(' ');
+    tdc__col("Vai trò", TDC_N_ROLE, 0);
+    putchar(' ');
+    tdc__col("Hạn", TDC_N_DUE, 0);
+    putchar(' ');
+    tdc__col("Trạng thái", TDC_N_STATUS, 0);
+    putchar(' ');
+    tdc__col(period ? "Báo cáo kỳ" : "Báo cáo", TDC_N_DATE, 1);
+    putchar('\n');
+    for (size_t i = 0; i < TDC_N_WIDTH; i++) fputs("─", stdout);
+    putchar('\n');
+    for (size_t i = 0; i < n; i++) {
+        char title[2048], due[64], rbuf[16];
+        tdc__title_short(rows, n, i, title, sizeof title);
+        tdc__due_short(rows[i].dl, due, sizeof due);
+        td_date_vi(rows[i].rdate, rbuf, sizeof rbuf);
+        tdc__col_num((unsigned)rows[i].t->number, TDC_N_TT);
+        putchar(' ');
+        tdc__col(title, TDC_N_TITLE, 0);
+        putchar(' ');
+        tdc__col(tdc__role_vi(rows[i].role), TDC_N_ROLE, 0);
+        putchar(' ');
+        tdc__col(due, TDC_N_DUE, 0);
+        putchar(' ');
+        tdc__col(tdc__status_short(rows[i].status), TDC_N_STATUS, 0);
+        putchar(' ');
+        tdc__col(rows[i].rdate ? rbuf : "—", TDC_N_DATE, 1);
+        putchar('\n');
+    }
+    printf("(Bảng rút gọn 80 cột; bảng đầy đủ: tiendo tasks --wide)\n");
+}
+
 /* ---- tiendo tasks --------------------------------------------------------- */
 
 static void tdc__tasks_usage(FILE *f)
 {
     fputs("Cách dùng: tiendo tasks [--all] [--period MM/YYYY] [--status TRẠNG_THÁI] [--section MỤC]\n"
-          "                    [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
+          "                    [--wide] [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
           "\n"
           "Danh sách nhiệm vụ mà cơ quan mình chủ trì hoặc phối hợp, theo dữ liệu trên thiết bị (không\n"
           "cần mạng): mục, số thứ tự (TT), tên rút gọn, vai trò, thời hạn như kế hoạch ghi, trạng thái\n"
           "và ngày báo cáo gần nhất. Thiết bị của Sở KH&CN (trung tâm) và thanh tra xem mọi nhiệm vụ.\n"
           "\n"
           "  --all              mọi nhiệm vụ của kế hoạch\n"
+          "  --wide             bảng đầy đủ (118 cột: mục, thời hạn như kế hoạch ghi, trạng thái đầy\n"
+          "                     đủ); mặc định bảng vừa 80 cột: tên nhiệm vụ bỏ phần đầu giống các nhiệm\n"
+          "                     vụ liền kề (\"…\") để thấy chỗ khác nhau, thời hạn là ngày đến hạn\n"
           "  --period MM/YYYY   xét theo kỳ: trạng thái vào cuối tháng đó, cột báo cáo là báo cáo của kỳ\n"
           "  --status TT        chỉ nhiệm vụ có trạng thái này: done-on-time, done-late, ongoing,\n"
           "                     ongoing-late, not-started, due-soon, awaiting-review (hoặc tên tiếng\n"
@@ -400,9 +566,13 @@ int tdc_cmd_tasks(int argc, char **argv)
                                          {"status", required_argument, 0, 's'},
                                          {"section", required_argument, 0, 'S'},
                                          {"date", required_argument, 0, 'D'},
+                                         {"wide", no_argument, 0, 'w'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *cmd = "tasks";
+    int wide = 0;
+    tdc__row *rows = NULL;
+    size_t n_rows = 0;
     const char *dir = NULL, *period = NULL, *section = NULL;
     char period_buf[8];
     int all = 0, date = 0, opt, rc = 0, today = tdc_today();
@@ -418,7 +588,7 @@ int tdc_cmd_tasks(int argc, char **argv)
     char dbuf[16], pvi[16];
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 'a': all = 1; break;
@@ -432,11 +602,12 @@ int tdc_cmd_tasks(int argc, char **argv)
                                       optarg);
             break;
         case 'S': section = optarg; break;
+        case 'w': wide = 1; break;
         case 'D':
             if (!tdc__parse_date(cmd, optarg, &date)) return 2;
             break;
         case 'h': tdc__tasks_usage(stdout); return 0;
-        default: tdc__tasks_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "tasks", opt, argv);
         }
     }
     if (optind < argc) return tdc_usage_err(cmd, "tham số thừa: ", argv[optind]);
@@ -490,35 +661,20 @@ int tdc_cmd_tasks(int argc, char **argv)
 
     td_date_vi(date, dbuf, sizeof dbuf);
     if (period) tdc_period_vi(period, pvi, sizeof pvi);
-    printf("Nhiệm vụ %s — cơ quan %s (%s) — trạng thái tại ngày %s%s%s\n\n",
+    printf("Nhiệm vụ %s — cơ quan %s (%s)\nTrạng thái tại ngày %s%s%s\n\n",
            all ? "của kế hoạch" : "chủ trì, phối hợp", me, tdc__agency_name(st, me), dbuf,
            period ? ", kỳ " : "", period ? pvi : "");
-    tdc__col("Mục", TDC_COL_SECTION, 0);
-    fputs("  ", stdout);
-    tdc__col("TT", TDC_COL_TT, 0);
-    fputs("  ", stdout);
-    tdc__col("Nhiệm vụ", TDC_COL_TITLE, 0);
-    fputs("  ", stdout);
-    tdc__col("Vai trò", TDC_COL_ROLE, 0);
-    fputs("  ", stdout);
-    tdc__col("Thời hạn", TDC_COL_DEADLINE, 0);
-    fputs("  ", stdout);
-    tdc__col("Trạng thái", TDC_COL_STATUS, 0);
-    fputs("  ", stdout);
-    tdc__col(period ? "Báo cáo kỳ" : "Báo cáo", TDC_COL_DATE, 1);
-    putchar('\n');
-    for (size_t i = 0; i < TDC_COL_SECTION + TDC_COL_TT + TDC_COL_TITLE + TDC_COL_ROLE + TDC_COL_DEADLINE +
-                                TDC_COL_STATUS + TDC_COL_DATE + 12;
-         i++)
-        fputs("─", stdout);
-    putchar('\n');
-
+    if (!(rows = calloc(n_ts ? n_ts : 1, sizeof *rows))) {
+        fprintf(stderr, "tiendo tasks: %s\n", td_err_vi(TD_ENOMEM));
+        td_status_all_free(ts, n_ts);
+        tdc_ctx_close(&c);
+        return 1;
+    }
     for (size_t i = 0; i < n_ts; i++) {
         const td_task *t = td_plan_task(plan, (int)ts[i].task);
         const td_lead_status *ls;
         int role, rdate = 0;
         td_status s;
-        char rbuf[16];
         if (!t) continue;
         if (section && (!t->section || strcasecmp(t->section, section))) continue;
         role = tdc__role(st, ts[i].task, date, me);
@@ -542,28 +698,19 @@ int tdc_cmd_tasks(int argc, char **argv)
         } else {
             rdate = ts[i].last_report_date;
         }
-        td_date_vi(rdate, rbuf, sizeof rbuf);
-        tdc__col(t->section ? t->section : "", TDC_COL_SECTION, 0);
-        fputs("  ", stdout);
-        tdc__col_num((unsigned)t->number, TDC_COL_TT);
-        fputs("  ", stdout);
-        tdc__col(t->title ? t->title : "", TDC_COL_TITLE, 0);
-        fputs("  ", stdout);
-        tdc__col(tdc__role_vi(role), TDC_COL_ROLE, 0);
-        fputs("  ", stdout);
-        {
-            const td_deadline *dl = tdc__deadline_at(st, t, date);
-            tdc__col(dl->text ? dl->text : "", TDC_COL_DEADLINE, 0);
-        }
-        fputs("  ", stdout);
-        tdc__col(td_status_vi(s), TDC_COL_STATUS, 0);
-        fputs("  ", stdout);
-        tdc__col(rdate ? rbuf : "—", TDC_COL_DATE, 1);
-        putchar('\n');
+        rows[n_rows].t = t;
+        rows[n_rows].dl = tdc__deadline_at(st, t, date);
+        rows[n_rows].role = role;
+        rows[n_rows].status = s;
+        rows[n_rows].rdate = rdate;
+        n_rows++;
         shown++;
         if (role == 1) n_lead++;
         else if (role == 2) n_partner++;
     }
+    if (!rc && wide) tdc__tasks_wide(rows, n_rows, period != NULL);
+    else if (!rc) tdc__tasks_narrow(rows, n_rows, period != NULL);
+    free(rows);
     if (!rc) {
         putchar('\n');
         if (!shown)
@@ -650,14 +797,14 @@ int tdc_cmd_task(int argc, char **argv)
     size_t n, k;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 'D':
             if (!tdc__parse_date(cmd, optarg, &date)) return 2;
             break;
         case 'h': tdc__task_usage(stdout); return 0;
-        default: tdc__task_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "task", opt, argv);
         }
     }
     if (optind >= argc) return tdc_usage_err(cmd, "thiếu số thứ tự nhiệm vụ", NULL);
@@ -927,14 +1074,14 @@ int tdc_cmd_todo(int argc, char **argv)
     char next[160] = "";
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 'D':
             if (!tdc__parse_date(cmd, optarg, &date)) return 2;
             break;
         case 'h': tdc__todo_usage(stdout); return 0;
-        default: tdc__todo_usage(stderr); return 2;
+        default: return td_cli_opt_err("tiendo", "todo", opt, argv);
         }
     }
     if (optind < argc) return tdc_usage_err(cmd, "tham số thừa: ", argv[optind]);
@@ -1055,6 +1202,56 @@ int tdc_cmd_todo(int argc, char **argv)
             }
         }
         if (count > TDC_TODO_LIST_MAX) printf("  ... và %zu nhiệm vụ khác\n", count - TDC_TODO_LIST_MAX);
+    }
+
+    /* 2b. conflicts: two devices of the agency reported the same task and
+     * period, each not knowing the other's version.  The last pair of a
+     * task and period is settled when its current version was written
+     * after the other one had reached the server (a deliberate replacement,
+     * e.g. the report that settles the conflict). */
+    {
+        size_t ncf, nv, count = 0;
+        const td_conflict *cf = td_state_conflicts(st, &ncf);
+        const td_report_version *all = td_state_report_versions(st, &nv);
+        for (size_t i = 0; i < ncf; i++) {
+            const td_report_version *ver[2] = {NULL, NULL};
+            uint64_t idx[2] = {cf[i].winner_index, cf[i].loser_index};
+            int dup = 0;
+            if (strcmp(cf[i].agency, me)) continue;
+            for (size_t k = i + 1; k < ncf && !dup; k++)   /* one line per task and period: its last pair */
+                dup = cf[k].task == cf[i].task && !strcmp(cf[k].agency, me) && !strcmp(cf[k].period, cf[i].period);
+            if (dup) continue;
+            for (size_t k = 0; k < nv; k++)
+                for (int j = 0; j < 2; j++)
+                    if (all[k].index == idx[j]) ver[j] = &all[k];
+            if (!ver[0] || !ver[1]) continue;
+            {
+                const td_report *cur = td_state_report(st, cf[i].task, cf[i].agency, cf[i].period);
+                if (cur && cur->index != idx[0]) continue;   /* a later version of the same device replaced it */
+            }
+            if (ver[0]->device_time_ms > ver[1]->received_ms) continue;   /* settled */
+            if (!count)
+                printf("\nXung đột báo cáo (hai thiết bị cùng báo cáo một nhiệm vụ, một kỳ):\n");
+            count++;
+            if (count > TDC_TODO_LIST_MAX) continue;
+            tdc__todo_task(plan, cf[i].task, line, sizeof line);
+            tdc_period_vi(cf[i].period, pvi, sizeof pvi);
+            printf("  - %s, kỳ %s:\n", line, pvi);
+            for (int j = 0; j < 2; j++) {
+                const td_author *au = td_state_author(st, ver[j]->author);
+                char at[32];
+                tdc_fmt_time(ver[j]->device_time_ms, at, sizeof at);
+                printf("      %s thiết bị %s%s, ghi lúc %s: %s, %u%% (mục nhật ký %llu)\n",
+                       j == 0 ? "đang dùng:" : "bị thay: ", au ? au->device : "?",
+                       au && !memcmp(au->key, c.id.pk, 32) ? " (máy này)" : "", at, tdc__state_vi(ver[j]->state),
+                       ver[j]->percent, (unsigned long long)ver[j]->index);
+            }
+            printf("      Cách giải quyết: thống nhất nội dung giữa hai thiết bị, rồi ghi lại báo cáo trên một\n"
+                   "      thiết bị: tiendo report %u --period %s (bản mới thay cả hai); xem: tiendo task %u\n",
+                   cf[i].task, cf[i].period, cf[i].task);
+            if (!*next) snprintf(next, sizeof next, "tiendo report %u --period %s", cf[i].task, cf[i].period);
+        }
+        if (count > TDC_TODO_LIST_MAX) printf("  ... và %zu xung đột khác\n", count - TDC_TODO_LIST_MAX);
     }
 
     /* 3. near or past the deadline */

@@ -1,6 +1,8 @@
 /* device.c — see device.h. */
 #include "device.h"
 
+#include "log.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,30 @@ void tdc_device_paths(tdc_device *d, const char *dir)
     snprintf(d->config_path, sizeof d->config_path, "%s/config", d->dir);
 }
 
+/* Operator logs (English) on the terminal only when asked for. */
+static int tdc__log_terminal;
+
+void tdc_log_setup(int *argc, char **argv)
+{
+    int j = 1;
+    const char *env = getenv("TIENDO_LOG");
+    tdc__log_terminal = env && *env;
+    for (int i = 1; i < *argc; i++) {
+        if (!strcmp(argv[i], "--")) {
+            for (; i < *argc; i++) argv[j++] = argv[i];
+            break;
+        }
+        if (!strcmp(argv[i], "--verbose")) {
+            tdc__log_terminal = 1;
+            continue;
+        }
+        argv[j++] = argv[i];
+    }
+    argv[j] = NULL;
+    *argc = j;
+    if (!tdc__log_terminal) td_log_set_path(NULL);   /* until the device directory is known */
+}
+
 int tdc_device_load(tdc_device *d, const char *dir, td_error *err)
 {
     td_conf conf;
@@ -33,16 +59,21 @@ int tdc_device_load(tdc_device *d, const char *dir, td_error *err)
     tdc_device_paths(d, dir);
     if (access(d->config_path, R_OK) != 0 || access(d->cert_path, R_OK) != 0)
         return td_error_set(err, TD_ENOTFOUND,
-                            "%s: device not enrolled (no config or device.crt); run `tiendo init`",
+                            "thư mục %s chưa có tệp config hoặc device.crt",
                             d->dir);
     if (td_conf_load(&conf, d->config_path, err)) return err ? err->code : TD_EPARSE;
     server = td_conf_get(&conf, "server");
     if (!server) {
         td_conf_free(&conf);
-        return td_error_set(err, TD_EPARSE, "%s: no \"server = host:port\" line", d->config_path);
+        return td_error_set(err, TD_EPARSE, "%s: thiếu dòng \"server = MÁY:CỔNG\"", d->config_path);
     }
     snprintf(d->server, sizeof d->server, "%s", server);
     td_conf_free(&conf);
+    if (!tdc__log_terminal) {
+        char path[sizeof d->dir + 16];
+        snprintf(path, sizeof path, "%s/%s", d->dir, TDC_LOG_FILE);
+        td_log_set_path(path);
+    }
     return TD_OK;
 }
 

@@ -5,6 +5,7 @@
  *   device.crt  certificate signed by the provincial CA
  *   ca.crt      the provincial CA certificate
  *   config      key = value: server = HOST:PORT, agency, device, role
+ *   tiendo.log  operator log lines (English) of the commands run on it
  * The directory is --dir, else $TIENDO_HOME, else ~/.tiendo.
  */
 #ifndef TDC_DEVICE_H
@@ -26,6 +27,13 @@ typedef struct tdc_device {
 
 /* Resolve the directory (dir may be NULL) and fill the paths. */
 void tdc_device_paths(tdc_device *d, const char *dir);
+#define TDC_LOG_FILE "tiendo.log"
+
+/* Operator logs go to DEVDIR/tiendo.log (once tdc_device_load knew the
+ * directory), or to the terminal with the global option --verbose (taken
+ * out of argv here) or TIENDO_LOG=level set. */
+void tdc_log_setup(int *argc, char **argv);
+
 /* Paths + read config; TD_ENOTFOUND with a hint if not enrolled yet. */
 int tdc_device_load(tdc_device *d, const char *dir, td_error *err);
 

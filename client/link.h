@@ -13,6 +13,8 @@
 #ifndef TDC_LINK_H
 #define TDC_LINK_H
 
+#include <stdio.h>
+
 #include <stdint.h>
 
 #include "device.h"
@@ -64,5 +66,10 @@ int tdc_link_peer(const tdc_link *l, unsigned char pk[32], char cn[TDC_PEER_CN_M
 
 /* Vietnamese sentence for a failure from this module (never NULL). */
 const char *tdc_link_vi(const td_error *err);
+/* What the person can do after a failure that trying again cannot mend (the
+ * device's certificate revoked: a new certificate from the Sở KH&CN CA
+ * officer, and how), printed to f; 1 if printed, 0 for a failure where
+ * running the command again is the advice. */
+int tdc_link_advice(const td_error *err, FILE *f);
 
 #endif

@@ -1,78 +1,47 @@
-/* main.c — tiendo: the office client; dispatch to a subcommand. */
+/* main.c — tiendo: the office client; the table of its commands (cli.h). */
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
 
+#include "cli.h"
 #include "cmds.h"
 
-static void usage(FILE *f)
-{
-    fputs("Cách dùng: tiendo LỆNH [tham số]\n"
-          "\n"
-          "Phần mềm theo dõi tiến độ thực hiện kế hoạch, dùng tại đơn vị.\n"
-          "\n"
-          "Lệnh:\n"
-          "  init      tạo khóa và yêu cầu cấp chứng thư (CSR), hoặc nhập gói đăng ký\n"
-          "  ping      kiểm tra kết nối tới máy chủ\n"
-          "  report    ghi báo cáo tiến độ một nhiệm vụ (không cần mạng)\n"
-          "  indicator ghi giá trị một chỉ tiêu (không cần mạng)\n"
-          "  todo      việc cần làm của cơ quan: còn nợ báo cáo, bị trả lại, sắp đến hạn\n"
-          "  tasks     danh sách nhiệm vụ cơ quan chủ trì, phối hợp, với trạng thái\n"
-          "  task      chi tiết và lịch sử một nhiệm vụ\n"
-          "  review    (Sở KH&CN) thẩm định báo cáo: chấp nhận hoặc trả lại\n"
-          "  condition (Sở KH&CN) ghi nhận điều kiện của nhiệm vụ có điều kiện đã đáp ứng\n"
-          "  extend    (Sở KH&CN) gia hạn, thay đổi thời hạn một nhiệm vụ, kèm lý do\n"
-          "  draft     bản nháp báo cáo (chưa ký): list, show, submit, delete\n"
-          "  attachment tệp đính kèm của báo cáo: liệt kê, tải về (list, get)\n"
-          "  report-all (Sở KH&CN, thanh tra) báo cáo tổng hợp tháng: màn hình, CSV, HTML\n"
-          /* usage lines of new commands: one line each, above this comment */
-          "  sync      đồng bộ với máy chủ (--watch: liên tục)\n"
-          "  status    tình trạng bản sao: chờ gửi, bị từ chối, xung đột, cảnh báo nhật ký\n"
-          "  receipt   lấy và kiểm tra biên nhận của một mục trong nhật ký máy chủ\n"
-          "  audit     kiểm toán nhật ký (thanh tra): verify, history\n"
-          "  renew     cấp lại chứng thư số (khóa mới), trực tuyến hoặc qua cán bộ CA\n"
-          "  version   in phiên bản\n"
-          "\n"
-          "Mỗi lệnh có --help.\n",
-          f);
-}
+/* One row per command: dispatch, `tiendo --help` and the man page tiendo.1. */
+static const td_cli_cmd tdc__cmds[] = {
+    {"init", tdc_cmd_init, "tạo khóa và yêu cầu cấp chứng thư (CSR), hoặc nhập gói đăng ký"},
+    {"ping", tdc_cmd_ping, "kiểm tra kết nối tới máy chủ"},
+    {"report", tdc_cmd_report, "ghi báo cáo tiến độ một nhiệm vụ (không cần mạng)"},
+    {"indicator", tdc_cmd_indicator, "ghi giá trị một chỉ tiêu (không cần mạng)"},
+    {"todo", tdc_cmd_todo, "việc cần làm của cơ quan: còn nợ báo cáo, bị trả lại, sắp đến hạn, xung đột"},
+    {"tasks", tdc_cmd_tasks, "danh sách nhiệm vụ cơ quan chủ trì, phối hợp, với trạng thái"},
+    {"task", tdc_cmd_task, "chi tiết và lịch sử một nhiệm vụ"},
+    {"review", tdc_cmd_review, "(Sở KH&CN) thẩm định báo cáo: chấp nhận hoặc trả lại"},
+    {"condition", tdc_cmd_condition, "(Sở KH&CN) ghi nhận điều kiện của nhiệm vụ có điều kiện đã đáp ứng"},
+    {"extend", tdc_cmd_extend, "(Sở KH&CN) gia hạn, thay đổi thời hạn một nhiệm vụ, kèm lý do"},
+    {"draft", tdc_cmd_draft, "bản nháp báo cáo (chưa ký): list, show, submit, delete"},
+    {"attachment", tdc_cmd_attachment, "tệp đính kèm của báo cáo: liệt kê, tải về (list, get)"},
+    {"report-all", tdc_cmd_report_all, "(Sở KH&CN, thanh tra) báo cáo tổng hợp tháng: màn hình, CSV, HTML"},
+    {"sync", tdc_cmd_sync, "đồng bộ với máy chủ (--watch: liên tục)"},
+    {"status", tdc_cmd_status, "tình trạng bản sao: chờ gửi, bị từ chối, xung đột, cảnh báo nhật ký"},
+    {"receipt", tdc_cmd_receipt, "lấy và kiểm tra biên nhận của một mục trong nhật ký máy chủ"},
+    {"audit", tdc_cmd_audit, "kiểm toán nhật ký (thanh tra): verify, history"},
+    {"renew", tdc_cmd_renew, "cấp lại chứng thư số (khóa mới), trực tuyến hoặc qua cán bộ CA"},
+    /* new commands: one row each, above this comment */
+};
+
+static const td_cli_prog tdc__prog = {
+    .name = "tiendo",
+    .section = "1",
+    .about = "Phần mềm theo dõi tiến độ thực hiện kế hoạch, dùng tại đơn vị.",
+    .footer = "Tùy chọn chung: --verbose in nhật ký vận hành (tiếng Anh) ra màn hình; mặc định nhật ký\n"
+              "được ghi vào tệp tiendo.log trong thư mục thiết bị.\n",
+    .cmds = tdc__cmds,
+    .n_cmds = sizeof tdc__cmds / sizeof tdc__cmds[0],
+};
 
 int main(int argc, char **argv)
 {
     /* A cut link must be an error return from write, not a dead process. */
     signal(SIGPIPE, SIG_IGN);
-    if (argc < 2) {
-        usage(stderr);
-        return 2;
-    }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        usage(stdout);
-        return 0;
-    }
-    if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
-        printf("tiendo %s\n", TD_VERSION);
-        return 0;
-    }
-    if (!strcmp(argv[1], "init")) return tdc_cmd_init(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "ping")) return tdc_cmd_ping(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "report")) return tdc_cmd_report(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "indicator")) return tdc_cmd_indicator(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "sync")) return tdc_cmd_sync(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "status")) return tdc_cmd_status(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "receipt")) return tdc_cmd_receipt(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "audit")) return tdc_cmd_audit(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "tasks")) return tdc_cmd_tasks(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "task")) return tdc_cmd_task(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "todo")) return tdc_cmd_todo(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "review")) return tdc_cmd_review(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "condition")) return tdc_cmd_condition(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "extend")) return tdc_cmd_extend(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "draft")) return tdc_cmd_draft(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "attachment")) return tdc_cmd_attachment(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "report-all")) return tdc_cmd_report_all(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "renew")) return tdc_cmd_renew(argc - 1, argv + 1);
-    /* dispatch of new commands: one line each, above this comment */
-    fprintf(stderr, "tiendo: lệnh không tồn tại: \"%s\"\n\n", argv[1]);
-    usage(stderr);
-    return 2;
+    tdc_log_setup(&argc, argv);
+    return td_cli_main(&tdc__prog, argc, argv);
 }

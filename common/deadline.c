@@ -64,6 +64,78 @@ static const char *td__end(const char *p)
 static const char *const td__yearly[] = {"hàng năm", "hằng năm", NULL};
 static const char *const td__recurring[] = {"thực hiện thường xuyên", "thường xuyên", NULL};
 
+/*
+ * The forms officials write for a one-off deadline, at q (after
+ * "hoàn thành", "trước", "trong"): a day "31/12/2027" (or "ngày ..."), a
+ * quarter "quý II/2027", "quý 2/2027", "quý II năm 2027" (its last month),
+ * "6 tháng đầu năm 2027" (June; 3 and 9 too), "6 tháng cuối năm 2027",
+ * "năm 2027", "cuối năm 2027" (December).  1 parsed into d, 0 not one of
+ * these forms, -1 one of them with an impossible number.
+ */
+static int td__forms(const char *q, td_deadline *d)
+{
+    const char *r;
+    int a, b, y;
+    /* a day */
+    r = td__eat(q, "ngày");
+    if ((r = td__num(r ? r : q, &a)) && *r == '/' && (r = td__num(r + 1, &b)) && *r == '/' &&
+        (r = td__num(r + 1, &y))) {
+        if (!td__end(r)) return 0;
+        if (!td_date_valid(y * 10000 + b * 100 + a)) return -1;
+        d->kind = TD_DEADLINE_MONTH;
+        d->year = y;
+        d->month = b;
+        d->day = a;
+        return 1;
+    }
+    /* a quarter */
+    if ((r = td__eat(q, "quý"))) {
+        static const char *const roman[] = {"iv", "iii", "ii", "i", NULL};
+        static const int rv[] = {4, 3, 2, 1};
+        const char *t = td__skip(r);
+        a = 0;
+        for (int i = 0; roman[i]; i++)
+            if (!strncmp(t, roman[i], strlen(roman[i])) && (t[strlen(roman[i])] == '/' || t[strlen(roman[i])] == ' ')) {
+                a = rv[i];
+                t += strlen(roman[i]);
+                break;
+            }
+        if (!a && !(t = td__num(t, &a))) return 0;
+        t = td__skip(t);
+        if (*t == '/') t++;
+        else if (!(t = td__eat(t, "năm"))) return 0;
+        if (!(t = td__num(t, &y)) || !td__end(t)) return 0;
+        if (a < 1 || a > 4 || y < TD_DEADLINE_YEAR_MIN || y > TD_DEADLINE_YEAR_MAX) return -1;
+        d->kind = TD_DEADLINE_MONTH;
+        d->year = y;
+        d->month = a * 3;
+        return 1;
+    }
+    /* months of a year: "6 tháng đầu năm 2027", "6 tháng cuối năm 2027" */
+    if ((r = td__num(q, &a)) && (r = td__eat(r, "tháng"))) {
+        const char *t;
+        if ((t = td__eat(r, "đầu năm"))) b = a;
+        else if ((t = td__eat(r, "cuối năm"))) b = a == 6 ? 12 : 0;
+        else return 0;
+        if (!(t = td__num(t, &y)) || !td__end(t)) return 0;
+        if (b < 1 || b > 12 || y < TD_DEADLINE_YEAR_MIN || y > TD_DEADLINE_YEAR_MAX) return -1;
+        d->kind = TD_DEADLINE_MONTH;
+        d->year = y;
+        d->month = b;
+        return 1;
+    }
+    /* a year: "năm 2027", "cuối năm 2027" */
+    r = td__eat(q, "cuối");
+    if ((r = td__eat(r ? r : q, "năm")) && (r = td__num(r, &y)) && td__end(r)) {
+        if (y < TD_DEADLINE_YEAR_MIN || y > TD_DEADLINE_YEAR_MAX) return -1;
+        d->kind = TD_DEADLINE_MONTH;
+        d->year = y;
+        d->month = 12;
+        return 1;
+    }
+    return 0;
+}
+
 /* Parse lower-case text into d (kind and numbers only). 0 or -1. */
 static int td__parse(const char *s, td_deadline *d, const char **scope_b, const char **scope_e)
 {
@@ -128,6 +200,11 @@ static int td__parse(const char *s, td_deadline *d, const char **scope_b, const 
         if ((r = td__eat(q, "hoàn thành"))) q = r;
         if ((r = td__eat(q, "trước"))) { q = r; d->before = 1; }
         else if ((r = td__eat(q, "trong"))) q = r;
+        switch (td__forms(q, d)) {
+        case 1: return 0;
+        case -1: return -1;
+        default: break;
+        }
         if ((r = td__eat(q, "tháng"))) q = r;
         if (!(q = td__num(q, &m)) || *q != '/' || !(q = td__num(q + 1, &y))) return -1;
         if (m < 1 || m > 12 || y < TD_DEADLINE_YEAR_MIN || y > TD_DEADLINE_YEAR_MAX) return -1;
@@ -252,7 +329,8 @@ static int td__streq(const char *a, const char *b)
 
 int td_deadline_equal(const td_deadline *a, const td_deadline *b)
 {
-    return a->kind == b->kind && a->year == b->year && a->month == b->month && a->before == b->before &&
+    return a->kind == b->kind && a->year == b->year && a->month == b->month && a->day == b->day &&
+           a->before == b->before &&
            a->cond == b->cond && a->then == b->then && a->review_year == b->review_year &&
            td__streq(a->scope, b->scope) && td__streq(a->text, b->text);
 }
@@ -262,7 +340,10 @@ int td_deadline_vi(const td_deadline *d, char *buf, size_t n)
     char head[96];
     switch (d->kind) {
     case TD_DEADLINE_MONTH:
-        snprintf(head, sizeof head, "%stháng %02d/%04d", d->before ? "trước " : "", d->month, d->year);
+        if (d->day)
+            snprintf(head, sizeof head, "%sngày %02d/%02d/%04d", d->before ? "trước " : "", d->day, d->month, d->year);
+        else
+            snprintf(head, sizeof head, "%stháng %02d/%04d", d->before ? "trước " : "", d->month, d->year);
         switch (d->then) {
         case TD_THEN_RECURRING: return snprintf(buf, n, "%s, sau đó thực hiện thường xuyên", head);
         case TD_THEN_EVERY_YEAR: return snprintf(buf, n, "%s và các năm tiếp theo", head);
@@ -306,6 +387,19 @@ int td_deadline_due(const td_deadline *d, int year, int *yyyymmdd)
     else return TD_ENOTFOUND;
     m = d->month;
     if (m < 1 || m > 12) return TD_ENOTFOUND;
+    if (d->kind == TD_DEADLINE_MONTH && d->day) {
+        int day = d->day;
+        if (day < 1 || day > td__last_day(y, m)) return TD_ENOTFOUND;
+        if (d->before && --day == 0) {   /* "trước ngày D": the day before */
+            if (--m == 0) {
+                m = 12;
+                y--;
+            }
+            day = td__last_day(y, m);
+        }
+        *yyyymmdd = y * 10000 + m * 100 + day;
+        return 0;
+    }
     if (d->before) {
         /* before month m begins: the last day of the month before */
         if (--m == 0) {

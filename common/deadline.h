@@ -13,6 +13,11 @@
  *                  "và các năm tiếp theo"                           -> then EVERY_YEAR
  *                  "(scope). Đối với các địa bàn khác hoàn thành trong những
  *                   năm tiếp theo"                                  -> then LATER_YEARS
+ *                also the forms officials write for a one-off deadline:
+ *                "31/12/2027", "ngày 31/12/2027" (day set), "Quý II/2027",
+ *                "Quý 2/2027", "quý II năm 2027" (the quarter's last month),
+ *                "6 tháng đầu năm 2027" (month 6; 3, 9 likewise), "6 tháng
+ *                cuối năm 2027", "năm 2027", "cuối năm 2027" (month 12)
  *   RECURRING    "Thường xuyên", "Thực hiện thường xuyên"
  *   CONDITIONAL  "Sau khi Trung ương ban hành", "Sau khi Bộ, ngành Trung ương
  *                ban hành" (cond CENTRAL_ISSUES); "Sau khi Đề án, Chương trình
@@ -64,6 +69,7 @@ typedef struct td_deadline {
     td_deadline_kind kind;
     int year;          /* MONTH: the year */
     int month;         /* MONTH: 1..12; YEARLY: the month each year */
+    int day;           /* MONTH: the day when the wording names one ("31/12/2027"), else 0 (end of month) */
     int before;        /* 1: due before the month begins ("trước") */
     td_deadline_cond cond;
     td_deadline_then then;
@@ -92,8 +98,9 @@ int td_deadline_equal(const td_deadline *a, const td_deadline *b);
 int td_deadline_vi(const td_deadline *d, char *buf, size_t n);
 
 /*
- * The due date (yyyymmdd) of the occurrence in `year`: MONTH -> the last day
- * of its month (or of the month before, when "trước"), whatever `year` is;
+ * The due date (yyyymmdd) of the occurrence in `year`: MONTH -> its day, or
+ * the last day of its month (or of the month before, when "trước"; the day
+ * before, for "trước ngày D"), whatever `year` is;
  * YEARLY -> that day in `year`.  TD_ENOTFOUND for kinds without a date
  * (recurring, conditional, roadmap).
  */

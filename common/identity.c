@@ -30,7 +30,7 @@ const char *td_role_vi(td_role r)
 {
     switch (r) {
     case TD_ROLE_OFFICE: return "đơn vị báo cáo";
-    case TD_ROLE_CENTRAL: return "trung tâm (Sở KH&CN)";
+    case TD_ROLE_CENTRAL: return "trung tâm, Sở KH&CN";
     case TD_ROLE_INSPECTOR: return "thanh tra";
     default: return "không xác định";
     }

@@ -7,9 +7,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 
 static int td__log_level = -1;
+static int td__log_sink;          /* 0 stderr, 1 the file td__log_path, 2 nowhere */
+static char td__log_path[4096];
+
+/* A log file past this size is moved to PATH.1 (one old file kept). */
+#define TD_LOG_FILE_MAX (1024 * 1024)
+
+void td_log_set_path(const char *path)
+{
+    if (!path) {
+        td__log_sink = 2;
+        return;
+    }
+    snprintf(td__log_path, sizeof td__log_path, "%s", path);
+    td__log_sink = 1;
+}
 
 int td_log_level_parse(const char *s)
 {
@@ -55,6 +73,23 @@ void td_log(int level, const char *fmt, ...)
     va_end(ap);
     /* One write per line so lines from concurrent processes do not interleave. */
     strcat(line, "\n");
+    if (td__log_sink == 2) return;
+    if (td__log_sink == 1) {
+        struct stat sb;
+        int fd;
+        if (!stat(td__log_path, &sb) && sb.st_size > TD_LOG_FILE_MAX) {
+            char old[sizeof td__log_path + 4];
+            snprintf(old, sizeof old, "%s.1", td__log_path);
+            (void)rename(td__log_path, old);
+        }
+        fd = open(td__log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            ssize_t w = write(fd, line, strlen(line));
+            (void)w;   /* a log line that cannot be written is dropped, never shown to people */
+            close(fd);
+        }
+        return;
+    }
     fputs(line, stderr);
     fflush(stderr);
 }

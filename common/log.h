@@ -11,6 +11,11 @@
 enum { TD_LOG_ERROR = 0, TD_LOG_WARN, TD_LOG_INFO, TD_LOG_DEBUG };
 
 void td_log_set_level(int level);
+/* Where lines go: stderr by default (the servers); td_log_set_path(FILE)
+ * appends them to FILE (0600; moved to FILE.1 past 1 MiB), NULL drops
+ * them.  The office client logs to its device directory and shows logs on
+ * the terminal only with --verbose or TIENDO_LOG. */
+void td_log_set_path(const char *path);
 /* Parse "error", "warn", "info", "debug"; returns -1 if unknown. */
 int td_log_level_parse(const char *s);
 int td_log_enabled(int level);

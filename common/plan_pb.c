@@ -106,6 +106,7 @@ int td_plan_pb_encode(const td_plan *p, const char *source, uint8_t **out, size_
         d->kind = (Tiendo__DeadlineKind)t->deadline.kind;
         d->year = t->deadline.year;
         d->month = t->deadline.month;
+        d->day = t->deadline.day;
         d->before = t->deadline.before != 0;
         d->condition = (Tiendo__DeadlineCondition)t->deadline.cond;
         d->then = (Tiendo__DeadlineThen)t->deadline.then;
@@ -231,6 +232,7 @@ int td_plan_pb_decode(const uint8_t *buf, size_t n, td_plan *out, char **source,
             t->deadline.kind = (td_deadline_kind)d->kind;
             t->deadline.year = d->year;
             t->deadline.month = d->month;
+            t->deadline.day = d->day;
             t->deadline.before = d->before;
             t->deadline.cond = (td_deadline_cond)d->condition;
             t->deadline.then = (td_deadline_then)d->then;

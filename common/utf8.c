@@ -217,10 +217,12 @@ static char *td__done(td__buf *b)
 /*
  * The common walk: each Vietnamese vowel (precomposed or followed by
  * combining marks) is decoded into (row, tone, upper); mode selects what is
- * written.  mode 0 = NFC, 1 = lower-case NFC.
+ * written.  mode 0 = NFC, 1 = lower-case NFC, 2 = lower-case ASCII (the base
+ * letter without tone or quality marks, đ as d).
  */
-static char *td__vi_map(const char *s, int lower)
+static char *td__vi_map(const char *s, int mode)
 {
+    int lower = mode >= 1;
     td__buf b = {0};
     size_t n = strlen(s), i = 0;
     while (i < n) {
@@ -239,11 +241,13 @@ static char *td__vi_map(const char *s, int lower)
                 else break;
                 j += (size_t)ml;
             }
-            td__putcp(&b, td__vi_make(row, tone, upper && !lower));
+            if (mode == 2) td__putcp(&b, (uint32_t)"aaaeeiooouuy"[row]);
+            else td__putcp(&b, td__vi_make(row, tone, upper && !lower));
             i = j;
             continue;
         }
         if (lower && cp == 0x110) cp = 0x111;                 /* Đ -> đ */
+        if (mode == 2 && cp == 0x111) cp = 'd';
         else if (lower && cp >= 'A' && cp <= 'Z') cp += 32;
         if (cp == 0xFFFD) td__put(&b, s + i, (size_t)len);  /* bad byte: copy through */
         else td__putcp(&b, cp);
@@ -254,6 +258,18 @@ static char *td__vi_map(const char *s, int lower)
 
 char *td_vi_nfc(const char *s) { return td__vi_map(s, 0); }
 char *td_vi_lower(const char *s) { return td__vi_map(s, 1); }
+char *td_vi_ascii(const char *s) { return td__vi_map(s, 2); }
+
+size_t td_utf8_width(const char *s)
+{
+    size_t n = strlen(s), i = 0, w = 0;
+    while (i < n) {
+        uint32_t cp;
+        i += (size_t)td_utf8_decode(s + i, n - i, &cp);
+        if (!(cp >= 0x300 && cp <= 0x36F)) w++;   /* combining marks take no column */
+    }
+    return w;
+}
 
 static int td__is_word_cp(uint32_t cp)
 {

@@ -40,6 +40,13 @@ int td_utf8_encode(uint32_t cp, char out[4]);
 char *td_vi_nfc(const char *s);
 /* Lower-case (ASCII and Vietnamese letters), NFC output; other text kept. */
 char *td_vi_lower(const char *s);
+/* Lower-case ASCII: each Vietnamese letter as its base letter without marks
+ * ("Tỷ lệ" -> "ty le", "Đ" -> "d"); for matching what people may type
+ * with or without diacritics.  Other text kept. */
+char *td_vi_ascii(const char *s);
+/* Terminal columns of a UTF-8 string: code points, combining marks (NFD
+ * tone marks) taking none.  For aligning Vietnamese text in columns. */
+size_t td_utf8_width(const char *s);
 
 /*
  * The matching key of a name: lower case; the tone of each word moved to

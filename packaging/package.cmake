@@ -23,9 +23,9 @@ set(TD_SYSTEMD_UNITDIR "${CMAKE_INSTALL_PREFIX}/lib/systemd/system" CACHE PATH
 install(TARGETS tiendo-server tiendo-pki RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT server)
 install(TARGETS tiendo RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT client)
 
-install(FILES ${CMAKE_SOURCE_DIR}/man/tiendo-server.8 ${CMAKE_SOURCE_DIR}/man/tiendo-pki.8
+install(FILES ${CMAKE_BINARY_DIR}/man/tiendo-server.8 ${CMAKE_BINARY_DIR}/man/tiendo-pki.8
         DESTINATION ${CMAKE_INSTALL_MANDIR}/man8 COMPONENT server)
-install(FILES ${CMAKE_SOURCE_DIR}/man/tiendo.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT client)
+install(FILES ${CMAKE_BINARY_DIR}/man/tiendo.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT client)
 foreach(comp server client)
   install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/packaging/debian/copyright
           DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/tiendo-${comp} COMPONENT ${comp})

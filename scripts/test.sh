@@ -7,6 +7,9 @@
 #   TD_SKIP_SANITIZE=1    only the normal build
 #   TD_SKIP_VALGRIND=1    no valgrind stage
 #   TD_SKIP_FUZZ=1        no fuzz build
+#   TD_SKIP_DEBOOTSTRAP=1 no Debian package stage (it runs as root only: a
+#                         fresh bookworm root by debootstrap, the .debs
+#                         installed there, server and office run; ~3 min)
 #   TD_VALGRIND_ALL=1     the valgrind stage runs EVERY integration test
 #                         (servers and proxies under valgrind; ~15-25 min)
 #   TD_CHAOS=1            long modes (chaos.sh: 1,000 sessions; crash.sh,
@@ -31,6 +34,16 @@ echo "== build (normal)"
 td_build "$TD_ROOT/build"
 echo "== tests (normal)"
 (cd "$TD_ROOT/build" && ctest --output-on-failure -j"$J")
+
+if [ -n "${TD_SKIP_DEBOOTSTRAP:-}" ]; then
+    echo "== bỏ qua kiểm thử gói Debian (TD_SKIP_DEBOOTSTRAP=1)"
+elif [ "$(id -u)" != 0 ]; then
+    echo "== bỏ qua kiểm thử gói Debian: cần quyền root (debootstrap, chroot); chạy lại bằng root để kiểm"
+else
+    echo "== Debian packages in a fresh debootstrap root (packaging/debootstrap-test.sh)"
+    TD_DEBOOTSTRAP=1 bash "$TD_ROOT/packaging/debootstrap-test.sh"
+fi
+
 
 if [ -z "${TD_SKIP_DATES:-}" ]; then
     # The 1st, the 17th/18th/19th (the reporting day), the 23rd (the meeting),

@@ -57,6 +57,7 @@ run 1 "a Windows program named .pdf is refused" "$TD" report "$TASK" --dir dev -
     --percent 50 --result "Đã họp" --attach "$W/bien-ban.pdf" --no-prompt
 expect_err "refused type: says what it is" "chương trình Windows"
 expect_err "refused type: lists what is accepted" "PDF"
+if grep -q '\.\.$' <<<"$ERR"; then fail "refused type: the sentence ends with '..'"; else pass "no '..' at the end"; fi
 eq "nothing signed by the refusals" "$(sq dev/replica.db "SELECT COUNT(*) FROM outbox WHERE status='pending';")" 0
 eq "no blob kept by the refusals" "$(sq dev/replica.db "SELECT COUNT(*) FROM blob;")" 0
 
@@ -70,6 +71,19 @@ eq "replica holds both files by hash" \
 run 0 "attachment list before the sync" "$TD" attachment list --dir dev
 expect_out "list: the PDF, not yet sent" "bien-ban-hop.pdf"
 expect_out "list: availability" "chưa gửi"
+# columns aligned by characters (Vietnamese letters are 2-3 bytes): the file
+# name starts at the same column on the header and on every row
+name_cols=$(while IFS= read -r l; do
+    case "$l" in
+    *"TÊN (LOẠI)"*) p=${l%%"TÊN (LOẠI)"*} ;;
+    *bien-ban-hop.pdf*) p=${l%%bien-ban-hop.pdf*} ;;
+    *anh-hien-truong.jpg*) p=${l%%anh-hien-truong.jpg*} ;;
+    *) continue ;;
+    esac
+    printf '%s' "$p" | LC_ALL=C.UTF-8 wc -m
+done <<<"$OUT" | sort -u)
+eq "list: the name column starts at one character position on all 3 lines ($(echo $name_cols))" \
+    "$(wc -l <<<"$name_cols")" 1
 cp -a dev "$W/devtpl"
 
 # fresh NAME: server data and device as they were before the upload

@@ -70,6 +70,13 @@ run nonzero "ping with a revoked certificate is refused" "$TD" ping --dir dev-re
 expect_err "revoked, client side (Vietnamese)" "thu hồi"
 expect_err "revoked, client side (alert)" "certificate revoked"
 log_has main "revoked" "client certificate refused: certificate revoked"
+expect_err "revoked: ping says to ask Sở KH&CN for a new certificate" "liên hệ"
+run nonzero "sync with a revoked certificate is refused" "$TD" sync --dir dev-revoked
+expect_err "revoked: sync says so" "thu hồi"
+expect_err "revoked: sync tells whom to contact" "Sở KH&CN (cán bộ quản lý CA)"
+expect_err "revoked: sync tells how" "tiendo renew --csr-out"
+if grep -q "chạy lại .tiendo sync" <<<"$ERR"; then fail "revoked: sync still says to run tiendo sync again"; else
+    pass "revoked: not told to run tiendo sync again"; fi
 run 0 "an unrevoked device is still served after SIGHUP" "$TD" ping --dir dev --count 1
 
 say "expired certificate"

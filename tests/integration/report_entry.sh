@@ -190,6 +190,21 @@ eq "nothing queued from the bad CSV (line 2 was good)" "$(pending yte)" "$BEFORE
 printf 'task,period,colour\n27,2025-04,đỏ\n' >"$W/badhdr.csv"
 run 1 "a CSV with an unknown column" "$TD" report --dir yte --from-file "$W/badhdr.csv"
 expect_err "unknown column" "badhdr.csv:1: tên cột \"colour\""
+BEFORE=$(pending yte)
+# Vietnamese column names, any order and case, with and without diacritics.
+printf 'Kỳ,NHIỆM VỤ,Tỷ lệ,trạng thái,Kết quả,Khó khăn,Kiến nghị\n2025-03,27,25,dang,Đã khảo sát,Thiếu kinh phí,Bổ sung vốn\n' \
+    >"$W/vihdr.csv"
+run 0 "a CSV with Vietnamese column names" "$TD" report --dir yte --from-file "$W/vihdr.csv"
+printf 'ky,nhiem vu,ty le,Trang Thai,ket qua,minh chung,ngay hoan thanh,van ban\n2025-03,47,100,xong,Xong,Biên bản,15/03/2025,\n' \
+    >"$W/asciihdr.csv"
+run 0 "a CSV with Vietnamese column names without diacritics" "$TD" report --dir yte --from-file "$W/asciihdr.csv"
+eq "both queued" "$(pending yte)" $((BEFORE + 2))
+BEFORE=$(pending yte)
+# a text over the limit: the message says the limit
+{ printf 'task,period,state,percent,result\n27,2025-02,dang,5,'; head -c 16400 /dev/zero | tr '\0' 'a'; printf '\n'; } \
+    >"$W/long.csv"
+run 1 "a CSV with a result over 16 KiB" "$TD" report --dir yte --from-file "$W/long.csv"
+expect_err "too long: names the limit" "quá giới hạn 16.384 byte"
 
 say "5. drafts"
 run 0 "save a draft of task 48, 2025-06" "$TD" report 48 --dir yte --period 2025-06 --state dang --percent 20 --draft

@@ -108,16 +108,27 @@ for d in devlost devidx; do
 done
 sq "$W/devlost/replica.db" "DELETE FROM outbox WHERE seq=5;"
 sq "$W/devidx/replica.db" "UPDATE outbox SET idx = idx + 1 WHERE seq = 7;"
+cp -a "$W/devidx" "$W/devverb"   # the same, synced with --verbose below
 for d in devlost devidx; do
     tsync "$W/$d" --server "127.0.0.1:$PORT"
     eq "$d: sync" "$SYNC_RC" 0
-    if grep -q "pulling from log index .* again with every body" "$W/.sync.err"; then
-        pass "$d: the client noticed and pulled again: $(grep -o 'own entries: .*' "$W/.sync.err" | head -c 160)"
+    # operator logs go to the device's log file, never to the clerk's terminal
+    if grep -q "pulling from log index .* again with every body" "$W/$d/tiendo.log"; then
+        pass "$d: the client noticed and pulled again: $(grep -o 'own entries: .*' "$W/$d/tiendo.log" | head -c 160)"
     else
-        fail "$d: no fall-back message ($(head -c 300 "$W/.sync.err"))"
+        fail "$d: no fall-back message ($(tail -c 300 "$W/$d/tiendo.log"))"
     fi
+    if grep -q "own entries" "$W/.sync.err"; then fail "$d: an operator log line on the terminal"; else
+        pass "$d: no operator log line on the terminal"; fi
     check_digest "$d" main "$W/$d" "$AG"
     eq "$d: pulled slice = protocol 3" "$(pulled "$W/$d" | md5sum)" "$(md5sum <<<"$P3")"
 done
+# --verbose (anywhere on the line) shows the operator log on the terminal
+tsync "$W/devverb" --verbose --server "127.0.0.1:$PORT"
+eq "sync --verbose" "$SYNC_RC" 0
+grep -qE "Z WARN  own entries: .* again with every body" "$W/.sync.err" && pass "--verbose: log lines on the terminal" ||
+    fail "--verbose: no log line on the terminal ($(head -c 200 "$W/.sync.err"))"
+if grep -q "own entries" "$W/devverb/tiendo.log" 2>/dev/null; then fail "--verbose: also in the log file"; else
+    pass "--verbose: the terminal instead of the log file"; fi
 sv_stop main
 finish

@@ -92,5 +92,22 @@ for d in devA devA2; do
     check_digest "$d after the conflict" main "$d" so-y-te
 done
 eq "both devices derive the same state" "$(cli_digest devA)" "$(cli_digest devA2)"
+say "tiendo todo shows the conflict: versions, devices, what to do"
+for d in devA devA2; do
+    run 0 "todo of $d" "$TD" todo --dir "$d"
+    expect_out "$d todo: the conflict" "Xung đột báo cáo"
+    expect_out "$d todo: the task and period" "NV 27"
+    expect_out "$d todo: device A's version" "$(sed -n 's/^device *= *//p' devA/config | head -n 1)"
+    expect_out "$d todo: device A2's version" "$(sed -n 's/^device *= *//p' devA2/config | head -n 1)"
+    expect_out "$d todo: percent of each" "55%"
+    expect_out "$d todo: the command to settle it" "tiendo report 27 --period 2025-07"
+done
+grep -A5 "Xung đột báo cáo" <<<"$OUT" | sed 's/^/    | /'
+
+report devA 27 2025-07 --percent 60 --result "Thống nhất: 60%"
+run 0 "sync A (the settling report)" "$TD" sync --dir devA
+run 0 "todo of A after the settling report" "$TD" todo --dir devA
+if grep -q "Xung đột báo cáo" <<<"$OUT"; then fail "the conflict is still shown after a newer report"; else
+    pass "settled: a report newer than both versions closes the conflict"; fi
 stop_server main
 finish

@@ -95,6 +95,38 @@ expect_err "extend without reason" "lý do"
 run 2 "extend: a blank reason is refused" "$TD" extend 32 --dir cen --deadline "12/$NEXT_Y" --reason "   "
 run 1 "extend: unknown task" "$TD" extend 999 --dir cen --deadline "12/$NEXT_Y" --reason "x"
 expect_err "extend: unknown task" "không có trong kế hoạch"
+# deadlines in the past or earlier than the current one: a typo until --yes says otherwise
+BEFORE_EXT=$(sq cen/replica.db "SELECT COUNT(*) FROM outbox;")
+run 2 "extend: a deadline years in the past is refused without --yes" "$TD" extend 22 --dir cen --deadline "12/2020" \
+    --reason "nhầm" </dev/null
+expect_err "extend past: says it is past" "đã qua"
+expect_err "extend past: says how to confirm" "--yes"
+eq "extend past: nothing queued" "$(sq cen/replica.db "SELECT COUNT(*) FROM outbox;")" "$BEFORE_EXT"
+run 0 "extend: the forms officials write: Quý II/$NEXT_Y" "$TD" extend 22 --dir cen --deadline "Quý II/$NEXT_Y" \
+    --reason "$EXT_REASON"
+expect_out "extend: quarter as the end of its last month" "tháng 06/$NEXT_Y"
+run 0 "central: sync (task 22 due end of June $NEXT_Y)" "$TD" sync --dir cen
+run 2 "extend: earlier than the current deadline is refused without --yes" "$TD" extend 22 --dir cen \
+    --deadline "31/01/$NEXT_Y" --reason "x" </dev/null
+expect_err "extend earlier: says so" "sớm hơn thời hạn hiện tại"
+if command -v script >/dev/null 2>&1; then
+    # on a terminal the question is asked: Enter declines, "có" confirms
+    printf '\n' >"$W/no"
+    run 2 "extend earlier on a terminal, declined" script -qec \
+        "'$TD' extend 22 --dir cen --deadline '31/01/$NEXT_Y' --reason x" /dev/null <"$W/no"
+    expect_out "terminal: the question" "Vẫn ghi thay đổi này?"
+    eq "declined: nothing queued" "$(sq cen/replica.db "SELECT COUNT(*) FROM outbox;")" $((BEFORE_EXT + 1))
+    printf 'có\n' >"$W/yes"
+    run 0 "extend earlier on a terminal, confirmed" script -qec \
+        "'$TD' extend 22 --dir cen --deadline '28/02/$NEXT_Y' --reason x" /dev/null <"$W/yes"
+    eq "confirmed: queued" "$(sq cen/replica.db "SELECT COUNT(*) FROM outbox;")" $((BEFORE_EXT + 2))
+else
+    say "(util-linux script not found: terminal path not tested)"
+fi
+run 0 "extend: earlier, confirmed with --yes" "$TD" extend 22 --dir cen --deadline "31/03/$NEXT_Y" --reason "x" --yes
+expect_out "extend: a day" "ngày 31/03/$NEXT_Y"
+run 0 "extend: 6 tháng đầu năm" "$TD" extend 23 --dir cen --deadline "6 tháng đầu năm $NEXT_Y" --reason "$EXT_REASON"
+run 0 "extend: cuối năm" "$TD" extend 24 --dir cen --deadline "cuối năm $NEXT_Y" --reason "$EXT_REASON"
 run 0 "extend task 32 to 12/$NEXT_Y" "$TD" extend 32 --dir cen --deadline "12/$NEXT_Y" --reason "$EXT_REASON"
 run 1 "condition on a task whose deadline is not conditional" "$TD" condition 32 --dir cen --met "$TODAY_VI"
 expect_err "condition refusal names the deadline" "không phải thời hạn có điều kiện"
@@ -102,6 +134,8 @@ run 2 "condition: --met missing" "$TD" condition 75 --dir cen
 run 2 "condition: --due malformed" "$TD" condition 75 --dir cen --met "$TODAY_VI" --due "13/$NEXT_Y"
 run 0 "condition of task 75 met today, due 12/$NEXT_Y" "$TD" condition 75 --dir cen --met "$TODAY_VI" \
     --due "12/$NEXT_Y" --note "Hướng dẫn số 12/HD-BKHCN của Bộ Khoa học và Công nghệ"
+expect_out "condition: what was recorded" "Đã ghi xác nhận điều kiện của nhiệm vụ 75"
+if grep -q "ghi ghi" <<<"$OUT"; then fail "condition: \"ghi ghi\""; else pass "condition: no \"ghi ghi\""; fi
 run 0 "central: sync (extension, condition)" "$TD" sync --dir cen
 run 0 "office: sync (extension, condition)" "$TD" sync --dir dev
 
@@ -151,7 +185,7 @@ say "central reviews: accept 32, 75, 1, 26; return 37"
 run 0 "central: sync" "$TD" sync --dir cen
 run 0 "central: todo" "$TD" todo --dir cen
 expect_out "central todo: reports waiting for review" "Báo cáo hoàn thành chờ thẩm định: 4"
-run 0 "central: tasks (all)" "$TD" tasks --dir cen --status awaiting-review
+run 0 "central: tasks (all)" "$TD" tasks --dir cen --status awaiting-review --wide
 row_has "central sees 32 awaiting review" 32 "Chờ thẩm định"
 run 2 "review: neither --accept nor --return" "$TD" review 37 --dir cen --agency "$AG" --period "$P"
 run 2 "review: both --accept and --return" "$TD" review 37 --dir cen --agency "$AG" --period "$P" --accept --return "x"
@@ -205,7 +239,7 @@ run 0 "central: sync" "$TD" sync --dir cen
 run 0 "office: sync" "$TD" sync --dir dev
 
 say "final statuses"
-run 0 "tasks" "$TD" tasks --dir dev
+run 0 "tasks --wide" "$TD" tasks --dir dev --wide
 say "tasks:"
 echo "$OUT"
 row_has "final" 32 "Đã hoàn thành đúng hạn"
@@ -216,16 +250,29 @@ row_has "final" 26 "Đang thực hiện quá hạn"
 row_has "final: role" 37 "Chủ trì"
 row_has "final: last report date" 37 "$TODAY_VI"
 row_has "partner task" 6 "Phối hợp"
-run 0 "tasks --status done-on-time" "$TD" tasks --dir dev --status done-on-time
+say "tasks: the 80-column table"
+run 0 "tasks (80 columns)" "$TD" tasks --dir dev
+head -n 14 <<<"$OUT" | sed 's/^/    | /'
+widest=$(printf '%s\n' "$OUT" | LC_ALL=C.UTF-8 wc -L)
+if [ "$widest" -le 80 ]; then pass "every line fits 80 columns ($widest)"; else
+    fail "a line is wider than 80 columns ($widest): $(while IFS= read -r l; do
+        [ "$(printf '%s' "$l" | LC_ALL=C.UTF-8 wc -L)" -gt 80 ] && echo "[$l]"; done <<<"$OUT")"; fi
+t123=$(grep -E '^ *[123] ' <<<"$OUT" | LC_ALL=C.UTF-8 cut -c5-32)
+eq "tasks 1, 2, 3: three different titles shown ($(tr '\n' '|' <<<"$t123"))" "$(sort -u <<<"$t123" | wc -l)" 3
+grep -qE '^ *2 …' <<<"$OUT" && pass "task 2: the shared beginning gives way to what differs" ||
+    fail "task 2: $(grep -E '^ *2 ' <<<"$OUT")"
+grep -qE '^ *37 .*Chủ trì .*Quá hạn|^ *37 .*Xong quá hạn' <<<"$OUT" && pass "task 37: role and short status" ||
+    fail "task 37: $(grep -E '^ *37 ' <<<"$OUT")"
+run 0 "tasks --status done-on-time" "$TD" tasks --dir dev --status done-on-time --wide
 eq "tasks --status done-on-time: 2 rows" "$(grep -cE '^[IVX]+ +[0-9]+  ' <<<"$OUT")" 2
-run 0 "tasks --section IV" "$TD" tasks --dir dev --section IV
+run 0 "tasks --section IV" "$TD" tasks --dir dev --section IV --wide
 if grep -E '^[IVX]+ +[0-9]+  ' <<<"$OUT" | grep -qvE '^IV '; then fail "--section IV shows other sections"; else pass "--section IV only"; fi
 run 2 "tasks --section XX" "$TD" tasks --dir dev --section XX
 run 2 "tasks --status nonsense" "$TD" tasks --dir dev --status nonsense
-run 0 "tasks --period $P" "$TD" tasks --dir dev --period "$P"
+run 0 "tasks --period $P" "$TD" tasks --dir dev --period "$P" --wide
 row_has "tasks --period: this period's report" 26 "$TODAY_VI"
 YESTERDAY_VI=$(td_date %d/%m/%Y -1)
-run 0 "tasks --date yesterday: what was known then" "$TD" tasks --dir dev --date "$YESTERDAY_VI"
+run 0 "tasks --date yesterday: what was known then" "$TD" tasks --dir dev --date "$YESTERDAY_VI" --wide
 row_has "yesterday: task 32 had its old deadline" 32 "12/2025"
 row_has "yesterday: task 32 was late, not done" 32 "Đang thực hiện quá hạn"
 row_has "yesterday: no report known" 32 "—"

@@ -112,6 +112,55 @@ static void test_rejects(void)
     TT_CHECK(strstr(e.msg, "unknown deadline \"Sớm\"") != NULL);
 }
 
+/* The forms officials write: a day, a quarter, half a year, a year. */
+static void test_official_forms(void)
+{
+    static const struct { const char *text; int due; const char *vi; } ok[] = {
+        {"31/12/2027", 20271231, "ngày 31/12/2027"},
+        {"ngày 15/3/2027", 20270315, "ngày 15/03/2027"},
+        {"Hoàn thành trước ngày 01/07/2027", 20270630, "trước ngày 01/07/2027"},
+        {"Quý II/2027", 20270630, "tháng 06/2027"},
+        {"quý 2/2027", 20270630, "tháng 06/2027"},
+        {"Quý IV năm 2027", 20271231, "tháng 12/2027"},
+        {"Quý I/2028", 20280331, "tháng 03/2028"},
+        {"6 tháng đầu năm 2027", 20270630, "tháng 06/2027"},
+        {"6 tháng cuối năm 2027", 20271231, "tháng 12/2027"},
+        {"9 tháng đầu năm 2027", 20270930, "tháng 09/2027"},
+        {"năm 2027", 20271231, "tháng 12/2027"},
+        {"Cuối năm 2027.", 20271231, "tháng 12/2027"},
+        {"trong năm 2027", 20271231, "tháng 12/2027"},
+    };
+    static const char *const bad[] = {"31/02/2027", "Quý V/2027", "Quý 0/2027", "7 tháng cuối năm 2027",
+                                      "13 tháng đầu năm 2027", "năm 27", "Quý II", "31/12/2027 và sau đó"};
+    td_error e = {0};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        int due = 0;
+        char vi[128];
+        if (parse(ok[i].text)) fprintf(stderr, "refused: \"%s\"\n", ok[i].text);
+        TT_EQ_INT(D.kind, TD_DEADLINE_MONTH);
+        TT_EQ_INT(td_deadline_due(&D, 0, &due), 0);
+        TT_EQ_INT(due, ok[i].due);
+        td_deadline_vi(&D, vi, sizeof vi);
+        TT_EQ_STR(vi, ok[i].vi);
+        TT_EQ_STR(D.text, ok[i].text);
+    }
+    td_deadline_free(&D);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = td_deadline_parse(bad[i], &D, &e);
+        if (rc != TD_EPARSE) fprintf(stderr, "accepted: \"%s\"\n", bad[i]);
+        TT_EQ_INT(rc, TD_EPARSE);
+    }
+    /* a day-precise deadline differs from its month */
+    {
+        td_deadline a, b;
+        TT_EQ_INT(td_deadline_parse("30/06/2027", &a, &e), 0);
+        TT_EQ_INT(td_deadline_parse("6/2027", &b, &e), 0);
+        TT_CHECK(!td_deadline_equal(&a, &b));
+        td_deadline_free(&a);
+        td_deadline_free(&b);
+    }
+}
+
 static void test_dates(void)
 {
     int d = 0;
@@ -133,6 +182,7 @@ int main(void)
     TT_RUN(test_yearly);
     TT_RUN(test_compounds);
     TT_RUN(test_rejects);
+    TT_RUN(test_official_forms);
     TT_RUN(test_dates);
     td_deadline_free(&D);
     return tt_report();

@@ -1,0 +1,48 @@
+/*
+ * cli.h — the command line of the three programs (tiendo, tiendo-server,
+ * tiendo-pki), one style for all: each program is a table of commands
+ * {name, function, one-line help}; the table gives the program's --help,
+ * the dispatch, and its man page (the hidden `--man TEMPLATE` output, which
+ * the build writes to man/<program>.<section>), so help and man page
+ * cannot drift.  Option errors of getopt_long are Vietnamese (opterr = 0,
+ * optstring starting with ':').
+ */
+#ifndef TD_CLI_H
+#define TD_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct td_cli_cmd {
+    const char *name;
+    int (*fn)(int argc, char **argv); /* argv[0] is the command name; returns the exit code */
+    const char *help;                 /* one line, Vietnamese */
+} td_cli_cmd;
+
+typedef struct td_cli_prog {
+    const char *name;    /* "tiendo" */
+    const char *section; /* man section: "1", "8" */
+    const char *about;   /* what the program is, one or more lines (help and man page) */
+    const char *footer;  /* after the command list in --help (may be NULL) */
+    const td_cli_cmd *cmds;
+    size_t n_cmds;
+} td_cli_prog;
+
+/*
+ * The program's main: no command or an unknown one -> usage on stderr, 2;
+ * --help/-h/help -> usage on stdout, 0; version/--version; `--man TEMPLATE`
+ * -> the man page (TEMPLATE with its line "@COMMANDS@" replaced by each
+ * command's one-line help and --help text); otherwise the command.
+ */
+int td_cli_main(const td_cli_prog *p, int argc, char **argv);
+/* The usage text of the program (the command table). */
+void td_cli_usage(const td_cli_prog *p, FILE *f);
+
+/*
+ * A getopt_long error ('?' unknown option, ':' missing value) as
+ * "PROG CMD: tùy chọn không hợp lệ: --hlep" + "Xem: PROG CMD --help" on
+ * stderr.  argv is what was given to getopt_long.  Returns 2 (bad usage).
+ */
+int td_cli_opt_err(const char *prog, const char *cmd, int c, char *const *argv);
+
+#endif

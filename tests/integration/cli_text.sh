@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# cli_text.sh — every word a person reads from the three programs is
+# Vietnamese, and help and man page come from one table (common/cli.h):
+#   1. each command of tiendo, tiendo-server and tiendo-pki appears in the
+#      program's --help and in its man page (built from the same table), with
+#      its own --help text in the man page;
+#   2. each command given a wrong option (--hlep) exits 2 and says so in
+#      Vietnamese, never getopt's English "unrecognized option";
+#   3. every help text (program and commands) and man page has no English
+#      word outside a short allow-list (command names, formats, protocols);
+#   4. `tiendo` on a device directory that is not enrolled says so in
+#      Vietnamese; operator logs (English) stay off the terminal.
+set -euo pipefail
+# shellcheck source=lib/tdtest.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/tdtest.sh"
+MAN_DIR=${TD_BUILD_DIR:?}/man
+
+# Words that stay as they are in Vietnamese text: names of the programs,
+# their commands and literal values a person types (option values, CSV
+# column names, config keys, log levels), file formats, protocols, units,
+# and a few technical terms given in parentheses after their Vietnamese.
+ALLOW_CMDS="tiendo server pki sync status report todo tasks task review extend condition draft attachment init ping
+ indicator receipt audit renew version verify history list get show submit delete serve plan agency state
+ checkpoint backup restore import export issue sign bundle revoke crl rename merge split systemctl stop reload
+ enable man apt deb"
+ALLOW_VALUES="task period state percent result difficulties proposals evidence doc done_date attach text value note
+ config server agency device role origin digest slug dept provincial district central office inspector none
+ ongoing late started due soon awaiting done on time not error warn info debug watch quiet verbose prompt wide
+ dir help"
+ALLOW_TERMS="csv pdf html tls csr json utf bom excel word opendocument jpeg png sqlite ed sha merkle alpn ca url
+ byte mib kib mb kb gb ms mili utc ip systemd root http https tcp x509 pem der openssl txt xls ods odt docx xlsx
+ dd mm yyyy hh ss yyyymmdd editor visual alt enter tab ctrl asia ho chi minh rfc iso stdout stderr cosignature
+ checkpoint hex localhost subjectaltname serverauth
+ unspecified keycompromise cacompromise affiliationchanged superseded cessationofoperation privilegewithdrawn"
+ALLOW=" $(echo $ALLOW_CMDS $ALLOW_VALUES $ALLOW_TERMS) "
+
+# A word in plain ASCII letters that cannot be a Vietnamese syllable
+# written without its marks (onset + nucleus + coda) is English.
+VI_SYL='^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x)?(uye|uya|ieu|yeu|uoi|oai|oay|uay|oeo|ia|ie|ua|uo|ye|ai|ao|au|ay|eo|eu|iu|oa|oe|oi|ui|uy|ue|ưu|a|e|i|o|u|y)(ch|ng|nh|c|m|n|p|t|i|y|o|u)?$'
+english_words() {   # stdin: text; stdout: the English words found, with counts
+    set +o pipefail   # a text without any ASCII word is fine
+    tr -s ' \t\r' '\n\n\n' | sed -e 's/^[[("'"'"'`*]*//' -e 's/[])"'"'"'`,;:.!?*]*$//' |
+        grep -E '^[A-Za-z]+$' | grep -vE '^[A-Z0-9_]+$' | tr 'A-Z' 'a-z' | grep -vE "$VI_SYL" |
+        while read -r w; do case "$ALLOW" in *" $w "*) ;; *) echo "$w" ;; esac; done | sort | uniq -c | sort -rn
+    set -o pipefail
+}
+
+commands_of() { "$1" --help | awk '/^Lệnh:/ { f = 1; next } f && /^  [a-z]/ { print $1 } f && /^$/ { exit }'; }
+
+for prog in "$TD:tiendo:1" "$SRV_BIN:tiendo-server:8" "$PKI:tiendo-pki:8"; do
+    IFS=: read -r bin name sec <<<"$prog"
+    man=$MAN_DIR/$name.$sec
+    say "$name: commands in --help and in $man"
+    [ -s "$man" ] || die "no man page $man (built by the target man)"
+    mapfile -t cmds < <(commands_of "$bin")
+    [ "${#cmds[@]}" -ge 5 ] || fail "$name --help lists ${#cmds[@]} commands"
+    for c in "${cmds[@]}"; do
+        grep -qx "\.B $c" "$man" || fail "$name $c: not in the command list of $name.$sec"
+        [ "$c" = version ] && continue
+        grep -qx "\.SS $name $c" "$man" || fail "$name $c: its --help is not in $name.$sec"
+    done
+    # every command of the man page is in --help (the other direction)
+    while read -r c; do
+        printf '%s\n' "${cmds[@]}" | grep -qx "$c" || fail "$name.$sec has $c, $name --help does not"
+    done < <(sed -n 's/^\.SS [^ ]* \([a-z-]*\)$/\1/p' "$man")
+    pass "$name: ${#cmds[@]} commands in both --help and $name.$sec"
+
+    say "$name: a wrong option to each command is refused in Vietnamese"
+    for c in "${cmds[@]}"; do
+        [ "$c" = version ] && continue
+        set +e
+        "$bin" "$c" --hlep >"$W/out" 2>"$W/err" </dev/null
+        rc=$?
+        set -e
+        all=$(cat "$W/out" "$W/err")
+        if [ "$rc" != 2 ]; then fail "$name $c --hlep: exit $rc, not 2"; continue; fi
+        if grep -qiE "unrecognized|invalid option|unknown|usage:|requires an argument" <<<"$all"; then
+            fail "$name $c --hlep: English: $(head -c 200 <<<"$all")"
+        elif ! grep -q -- "--hlep" <<<"$all" || ! grep -qE "không hợp lệ|không tồn tại|lệnh con" <<<"$all"; then
+            fail "$name $c --hlep: does not name the wrong option in Vietnamese: $(head -c 200 <<<"$all")"
+        else
+            pass "$name $c --hlep: $(head -n 1 <<<"$all")"
+        fi
+        found=$(english_words <<<"$all")
+        [ -z "$found" ] || fail "$name $c --hlep: English words: $(tr '\n' ' ' <<<"$found")"
+    done
+    # a wrong option before any command
+    set +e
+    "$bin" --hlep >"$W/out" 2>"$W/err"
+    rc=$?
+    set -e
+    [ "$rc" = 2 ] && pass "$name --hlep: exit 2" || fail "$name --hlep: exit $rc, not 2"
+    grep -q "tùy chọn không hợp lệ: --hlep" "$W/err" && pass "$name --hlep: Vietnamese" ||
+        fail "$name --hlep: $(head -c 200 "$W/err")"
+
+    say "$name: no English word in --help texts and the man page"
+    { "$bin" --help; for c in "${cmds[@]}"; do [ "$c" = version ] || "$bin" "$c" --help; done; } >"$W/help.txt" 2>&1 || true
+    found=$(english_words <"$W/help.txt")
+    [ -z "$found" ] && pass "$name: help texts Vietnamese ($(wc -l <"$W/help.txt") lines)" ||
+        fail "$name: English words in help texts: $(head -n 20 <<<"$found" | tr -s ' \n' ' ')"
+    # the man page as a person reads it (man renders it; comments are not read)
+    if command -v man >/dev/null; then
+        MANWIDTH=200 man -l "$man" 2>/dev/null | col -b >"$W/man.txt" || true
+    else
+        grep -v '^\.\\"' "$man" | sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' -e 's/^\.[A-Z]* *//' >"$W/man.txt"
+    fi
+    found=$(english_words <"$W/man.txt")
+    [ -z "$found" ] && pass "$name: man page Vietnamese" ||
+        fail "$name: English words in $name.$sec: $(head -n 20 <<<"$found" | tr -s ' \n' ' ')"
+done
+
+say "tiendo on a device directory that is not enrolled"
+mkdir -p "$W/empty"
+set +e
+"$TD" status --dir "$W/empty" >"$W/out" 2>"$W/err"
+set -e
+grep -q "chưa có tệp config hoặc device.crt" "$W/err" && pass "not enrolled: $(head -n 1 "$W/err")" ||
+    fail "not enrolled: $(cat "$W/err")"
+found=$(english_words <"$W/err")
+[ -z "$found" ] || fail "not enrolled: English words: $found"
+say "enrolment of a central device: its role, once"
+make_ca "$W/ca"
+"$TD" init --dir "$W/cen" --agency so-khcn --device may-01 >/dev/null || die "tiendo init"
+"$PKI" sign --dir "$W/ca" --agency so-khcn --role central "$W/cen/device.csr" --out "$W/cen.crt" >/dev/null ||
+    die "tiendo-pki sign"
+run 0 "tiendo init --cert (central)" "$TD" init --dir "$W/cen" --cert "$W/cen.crt" --ca "$W/ca/ca.crt" \
+    --server 127.0.0.1:7443
+expect_out "role in Vietnamese" "Vai trò:       trung tâm, Sở KH&CN"
+if grep -qE "central|\(.*\(" <<<"$(grep "Vai trò" <<<"$OUT")"; then fail "role: $(grep "Vai trò" <<<"$OUT")"; else
+    pass "role: no English name, no nested parentheses"; fi
+finish
