@@ -22,9 +22,9 @@ MAN_DIR=${TD_BUILD_DIR:?}/man
 ALLOW_CMDS="tiendo server pki sync status report todo tasks task review extend condition draft attachment init ping
  indicator receipt audit renew version verify history list get show submit delete serve plan agency state
  checkpoint backup restore import export issue sign bundle revoke crl rename merge split systemctl stop reload
- enable man apt deb"
+ enable man apt deb add issuer ui"
 ALLOW_VALUES="task period state percent result difficulties proposals evidence doc done_date attach text value note
- config server agency device role origin digest slug dept provincial district central office inspector none
+ config server agency device role origin digest slug dept provincial district commune org central office inspector none
  ongoing late started due soon awaiting done on time not error warn info debug watch quiet verbose prompt wide
  dir help"
 ALLOW_TERMS="csv pdf html tls csr json utf bom excel word opendocument jpeg png sqlite ed sha merkle alpn ca url

@@ -17,6 +17,8 @@ exec </dev/null
 LIBFT=$(ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 2>/dev/null | head -n 1 || true)
 [ -n "$LIBFT" ] || die "libfaketime is not installed (package faketime)"
 unset TIENDO_TEST_CLOCK
+# this test moves the PC clock with libfaketime and TIENDO_TEST_CLOCK itself:
+# the period is the machine's month
 PER=$(date +%Y-%m)
 
 sync_pki

@@ -11,7 +11,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 export TZ=Asia/Ho_Chi_Minh
 exec </dev/null
-PER=$(date +%Y-%m)
+td_use_clock
+PER=$(td_date %Y-%m)
 cd "$W"
 
 sync_pki

@@ -17,19 +17,25 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 export TZ=Asia/Ho_Chi_Minh
 exec </dev/null
-PER=$(date +%Y-%m)
+td_use_clock
+PER=$(td_date %Y-%m)
 
-# fresh_eq DESC DIR AGENCY: DIR's digest == a fresh device of AGENCY synced
-# once == the server's view of AGENCY.
+# fresh_eq DESC DIR AGENCY [FRESHDIR]: DIR's digest == a fresh device of
+# AGENCY synced once == the server's view of AGENCY.  FRESHDIR: a device
+# enrolled earlier and never synced (the CA signs no certificate for an
+# agency that has ended).
 FRESH=0
 fresh_eq() {
-    local desc=$1 dir=$2 ag=$3 a b c
+    local desc=$1 dir=$2 ag=$3 fd=${4:-} a b c
     FRESH=$((FRESH + 1))
-    enrol_as "$W/fresh-$FRESH" "$ag" "fresh-$FRESH" office "127.0.0.1:$P"
-    tsync "$W/fresh-$FRESH"
+    if [ -z "$fd" ]; then
+        fd="$W/fresh-$FRESH"
+        enrol_as "$fd" "$ag" "fresh-$FRESH" office "127.0.0.1:$P"
+    fi
+    tsync "$fd"
     eq "$desc: fresh $ag device syncs" "$SYNC_RC" 0
     a=$(cli_digest "$dir")
-    b=$(cli_digest "$W/fresh-$FRESH")
+    b=$(cli_digest "$fd")
     c=$(srv_digest main "$ag")
     if [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" = "$c" ]; then
         pass "$desc: old device = fresh device = server view (${a:0:16}…)"
@@ -83,6 +89,7 @@ eq "central pushes the return" "$SYNC_RC" 0
 tsync "$W/yte"
 eq "so-y-te pulls the return" "$SYNC_RC" 0
 tsync "$W/tp"
+enrol_as "$W/fresh-yte" so-y-te fresh-yte office "127.0.0.1:$P"
 run 0 "agency merge dated 01/06/2025" "$SRV_BIN" agency merge so-y-te so-vhttdl --into so-tu-phap --date 01/06/2025 \
     --data "$W/data-main" "${SRV_KEYS[@]}"
 tsync "$W/tp"
@@ -93,10 +100,10 @@ if grep -q "Thiếu danh sách bệnh viện" "$W/tp-47d.txt"; then pass "succes
 fresh_eq "merge, successor" "$W/tp" so-tu-phap
 tsync "$W/yte"
 eq "so-y-te's old device syncs after the merge" "$SYNC_RC" 0
-fresh_eq "merge, merged agency" "$W/yte" so-y-te
+fresh_eq "merge, merged agency" "$W/yte" so-y-te "$W/fresh-yte"
 
 say "future-dated rename: visibility from its log position, never the wall clock"
-TOMORROW=$(date -d tomorrow +%d/%m/%Y)
+TOMORROW=$(td_date %d/%m/%Y 1)
 enrol_as "$W/gd" so-gddt pc-01 office "127.0.0.1:$P"
 report "$W/tp" 27 "$PER" --state dang --percent 10 --result "Chuyển đổi số tư pháp"
 tsync "$W/tp"

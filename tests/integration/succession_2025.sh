@@ -76,11 +76,11 @@ run 0 "successor: todo" "$TD" todo --dir yhp
 if grep -qE "(^|[^0-9])4[78]([^0-9]|$).*(chưa báo cáo|thiếu)" <<<"$OUT"; then
     fail "todo lists done tasks 47/48 as missing: $OUT"; else pass "todo does not ask again for 47 and 48"; fi
 expect_out "todo lists 49" "49"
-run 0 "successor: tasks --period $P_VI" "$TD" tasks --dir yhp --period "$P_VI"
+run 0 "successor: tasks --period $P_VI" "$TD" tasks --dir yhp --period "$P_VI" --wide
 echo "$OUT" >"$W/tasks-03.txt"
 row=$(grep -E "^ *[IVX]+ +47 " <<<"$OUT" || true)
 if grep -qF "Đã hoàn thành" <<<"$row"; then pass "task 47 done for the successor"; else fail "task 47 row: $row"; fi
-run 0 "successor: tasks --period $P_ALT (the same)" "$TD" tasks --dir yhp --period "$P_ALT"
+run 0 "successor: tasks --period $P_ALT (the same)" "$TD" tasks --dir yhp --period "$P_ALT" --wide
 row2=$(grep -E "^ *[IVX]+ +47 " <<<"$OUT" || true)
 eq "the same row with YYYY-M" "$row2" "$row"
 run 0 "successor: report 49" "$TD" report 49 --dir yhp --period "$P_VI" --state dang --percent 60 --result "Tiếp tục" --no-prompt

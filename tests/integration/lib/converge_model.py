@@ -101,6 +101,10 @@ class History:
     def enrol(self, name, agency, role):
         d = f"{self.dir}/{name}"
         run([TD, "init", "--dir", d, "--agency", agency, "--device", name])
+        # the CA officer signs against the server's registry (agencies added,
+        # renamed or merged since the plan)
+        if os.path.exists(f"{self.data}/server.db"):
+            run([SRV, "agency", "export", "--data", self.data, "--out", f"{W}/ca/registry.csv"])
         run([PKI, "sign", "--dir", f"{W}/ca", "--agency", agency, "--role", role, f"{d}/device.csr", "--out", f"{d}.crt"])
         run([TD, "init", "--dir", d, "--cert", f"{d}.crt", "--ca", f"{W}/ca/ca.crt", "--server", f"127.0.0.1:{self.port}"])
         self.devices[name] = {"dir": d, "agency": agency, "role": role, "pushed": False}

@@ -117,6 +117,15 @@ enrol_as() {
     local dir=$1 agency=$2 device=$3 role=$4 server=$5
     "$TD" init --dir "$dir" --agency "$agency" --device "$device" >/dev/null 2>"$W/.enrol.err" ||
         die "tiendo init $dir: $(cat "$W/.enrol.err")"
+    # the CA officer signs against the server's registry (agencies added,
+    # renamed or merged since the plan): tiendo-server agency export
+    local data
+    for data in "$W"/data-*; do
+        [ -f "$data/server.db" ] || continue
+        "$SRV_BIN" agency export --data "$data" --out "$W/ca/registry.csv" >/dev/null 2>"$W/.enrol.err" ||
+            die "agency export from $data: $(cat "$W/.enrol.err")"
+        break
+    done
     "$PKI" sign --dir "$W/ca" --agency "$agency" --role "$role" "$dir/device.csr" --out "$dir.crt" \
         >/dev/null 2>"$W/.enrol.err" || die "tiendo-pki sign $dir: $(cat "$W/.enrol.err")"
     "$TD" init --dir "$dir" --cert "$dir.crt" --ca "$W/ca/ca.crt" --server "$server" >/dev/null 2>"$W/.enrol.err" ||
