@@ -82,8 +82,8 @@ int tdc_print_refusals(tdc_ctx *c, size_t max, size_t *total)
         if (!resigned) (*total)++;
         if (shown >= max) continue;
         td_refusal_vi(v[i].reason, vi, sizeof vi);
-        printf("  - %s số %llu (%s): %s%s\n", resigned ? "đã ký lại:" : "máy chủ từ chối", (unsigned long long)v[i].seq,
-               *v[i].summary ? v[i].summary : td_entry_kind_vi(v[i].kind), vi, resigned ? "" : "");
+        printf("  - %s số %llu (%s): %s\n", resigned ? "đã ký lại:" : "máy chủ từ chối", (unsigned long long)v[i].seq,
+               *v[i].summary ? v[i].summary : td_entry_kind_vi(v[i].kind), vi);
         printf("      (chi tiết: %s)\n", v[i].reason);
         shown++;
     }
@@ -99,7 +99,7 @@ int tdc_print_refusals(tdc_ctx *c, size_t max, size_t *total)
         printf("): %s\n      (chi tiết: %s)\n", vi, rf[i].reason);
         shown++;
     }
-    if (*total + 0 > shown && shown >= max) printf("  ... và các mục khác: tiendo status\n");
+    if (*total > shown && shown >= max) printf("  ... và các mục khác: tiendo status\n");
     return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "entry.h"
 #include "log.h"
+#include "sync_limits.h"
 
 /* How long a writer waits for another process holding the database (a
  * `tiendo report` while `tiendo sync --watch` commits a batch). */
@@ -21,7 +22,52 @@ struct tdc_replica {
     uint64_t rescan_until; /* mirror of meta.rescan_until: 0, or re-pulling [1, it) (tdc_replica_visibility) */
     int refold;          /* a rescan inserted entries below ones folded: fold again from scratch */
     X509 *ca;            /* borrowed: the state's anchor */
+    /* visibility tracking of one sync (tdc_replica_visibility_begin): the
+     * tasks shown under every rule the server may have filtered this run's
+     * pulls with (intersection), and the rescan's task filter */
+    char vis_agency[TD_AGENCY_MAX + 1];
+    int vis_track, vis_before_ok;
+    uint32_t *vis_inter;
+    size_t n_vis_inter;
+    uint32_t *rescan_tasks;
+    size_t n_rescan_tasks;
 };
+
+/* The plan's tasks on which agency is lead or partner under the visibility
+ * rule (derive.h), in plan order; *v malloc'd (NULL when none). */
+static int tdc__vis_tasks(const td_state *st, const char *agency, uint32_t **v, size_t *n)
+{
+    const td_plan *p = td_state_plan(st);
+    *v = NULL;
+    *n = 0;
+    if (!p->n_tasks) return 0;
+    if (!(*v = malloc(p->n_tasks * sizeof **v))) return TD_ENOMEM;
+    for (size_t i = 0; i < p->n_tasks; i++)
+        if (td_state_agency_on_task(st, (uint32_t)p->tasks[i].number, agency)) (*v)[(*n)++] = (uint32_t)p->tasks[i].number;
+    return 0;
+}
+
+static int tdc__has_task(const uint32_t *v, size_t n, uint32_t t)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == t) return 1;
+    return 0;
+}
+
+/* vis_inter = vis_inter ∩ (tasks shown now). */
+static void tdc__vis_intersect(tdc_replica *r)
+{
+    uint32_t *now;
+    size_t n, k = 0;
+    if (tdc__vis_tasks(r->st, r->vis_agency, &now, &n)) {
+        r->vis_before_ok = 0;   /* out of memory: fall back to a full rescan */
+        return;
+    }
+    for (size_t i = 0; i < r->n_vis_inter; i++)
+        if (tdc__has_task(now, n, r->vis_inter[i])) r->vis_inter[k++] = r->vis_inter[i];
+    r->n_vis_inter = k;
+    free(now);
+}
 
 /* ---- schema ------------------------------------------------------------- */
 
@@ -280,6 +326,8 @@ fail:
 void tdc_replica_close(tdc_replica *r)
 {
     if (!r) return;
+    free(r->vis_inter);
+    free(r->rescan_tasks);
     if (r->db) sqlite3_close_v2(r->db);
     if (r->st) td_state_free(r->st);
     free(r->path);
@@ -394,6 +442,10 @@ int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint6
                 if (h > seen) seen = h;
                 td_entry_free(&en);
             }
+            /* the server may have filtered later batches with this rule */
+            if (r->vis_track && !res.refused &&
+                (res.kind == TIENDO__ENTRY_KIND__ENTRY_PLAN || res.kind == TIENDO__ENTRY_KIND__ENTRY_AGENCY))
+                tdc__vis_intersect(r);
         }
         /* max in SQL: a `tiendo report` may have moved it meanwhile */
         if (seen && (rc = tdc__meta_raise(r, "hlc", (int64_t)seen, err))) return rc;
@@ -416,6 +468,32 @@ static int64_t tdc__vis_value(const unsigned char sig[32])
     return (int64_t)(v & INT64_MAX);
 }
 
+int tdc_replica_visibility_begin(tdc_replica *r, const char *agency, td_role role, td_error *err)
+{
+    unsigned char sig[32];
+    int64_t stored;
+    int rc;
+    free(r->vis_inter);
+    r->vis_inter = NULL;
+    r->n_vis_inter = 0;
+    r->vis_track = r->vis_before_ok = 0;
+    if (!r->st || role != TD_ROLE_OFFICE || r->rescan_until) return TD_OK;
+    if ((rc = tdc__meta_read(r, "vis_sig", &stored, err))) return rc;
+    td_state_visibility_sig(r->st, agency, role, sig);
+    snprintf(r->vis_agency, sizeof r->vis_agency, "%s", agency);
+    if (tdc__vis_tasks(r->st, agency, &r->vis_inter, &r->n_vis_inter)) return TD_OK;   /* no tracking */
+    r->vis_track = 1;
+    /* the rows reflect the rule the state shows now */
+    r->vis_before_ok = stored == tdc__vis_value(sig);
+    return TD_OK;
+}
+
+void tdc_replica_rescan_tasks(const tdc_replica *r, const uint32_t **v, size_t *n)
+{
+    *v = r->rescan_until ? r->rescan_tasks : NULL;
+    *n = r->rescan_until ? r->n_rescan_tasks : 0;
+}
+
 int tdc_replica_visibility(tdc_replica *r, const char *agency, td_role role, int *rescan, td_error *err)
 {
     unsigned char sig[32];
@@ -430,8 +508,35 @@ int tdc_replica_visibility(tdc_replica *r, const char *agency, td_role role, int
     td_state_visibility_sig(r->st, agency, role, sig);
     now = tdc__vis_value(sig);
     if ((rc = tdc__meta_read(r, "vis_sig", &stored, err))) return rc;
-    if (stored == now) return TD_OK;
+    if (stored == now) {
+        r->vis_track = 0;
+        return TD_OK;
+    }
     again = stored != TDC__VIS_FIRST && r->cursor > TDC_REPLICA_CURSOR_START;
+    /* what became visible: the tasks shown now that some rule of this run
+     * did not show (cost proportional to the change); unknown when the
+     * rows did not reflect the state's rule at the start: everything */
+    free(r->rescan_tasks);
+    r->rescan_tasks = NULL;
+    r->n_rescan_tasks = 0;
+    if (again && r->vis_track && r->vis_before_ok) {
+        uint32_t *v;
+        size_t nv, k = 0;
+        if (!tdc__vis_tasks(r->st, agency, &v, &nv)) {
+            for (size_t i = 0; i < nv; i++)
+                if (!tdc__has_task(r->vis_inter, r->n_vis_inter, v[i])) v[k++] = v[i];
+            if (k == 0) {
+                again = 0;      /* only removals: nothing to fetch */
+                free(v);
+            } else if (k <= TD_PULL_RESCAN_TASKS_MAX) {
+                r->rescan_tasks = v;
+                r->n_rescan_tasks = k;
+            } else {
+                free(v);
+            }
+        }
+    }
+    r->vis_track = 0;
     if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
     if ((rc = tdc__meta_read(r, "cursor", &cursor_db, err))) goto fail;
     if ((uint64_t)cursor_db != r->cursor) {

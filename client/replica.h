@@ -149,6 +149,19 @@ int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint6
  * round trip on the server); the state is rebuilt once.
  */
 int tdc_replica_visibility(tdc_replica *r, const char *agency, td_role role, int *rescan, td_error *err);
+/*
+ * Before a sync's pulls: note the tasks the state shows agency now, then,
+ * as pulled plan and agency entries are folded, keep only those every rule
+ * of the run showed (the server filtered each batch with one of them).
+ * tdc_replica_visibility then pulls again only the tasks shown now that one
+ * of those rules did not (Pull.rescan_tasks; none at all when the set only
+ * shrank), or everything when the rows did not reflect the state's rule at
+ * the start (a rescan cut short, a replica from before the rule).
+ */
+int tdc_replica_visibility_begin(tdc_replica *r, const char *agency, td_role role, td_error *err);
+/* The task filter of a rescan in progress (Pull.rescan_tasks), else none;
+ * forgotten when the process ends (a rescan resumed later fetches all). */
+void tdc_replica_rescan_tasks(const tdc_replica *r, const uint32_t **v, size_t *n);
 
 /*
  * Create, sign and queue a new entry of this device, in one transaction:

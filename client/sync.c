@@ -685,6 +685,13 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
         pull.since = since;
         pull.limit = limit;
         pull.own_from_seq = own_from;
+        {
+            const uint32_t *rt;
+            size_t nrt;
+            tdc_replica_rescan_tasks(r, &rt, &nrt);
+            pull.rescan_tasks = (uint32_t *)rt;
+            pull.n_rescan_tasks = nrt;
+        }
         f.body_case = TIENDO__FRAME__BODY_PULL;
         f.pull = &pull;
         if ((rc = tdc__call(io, &f, &reply, TIENDO__FRAME__BODY_ENTRIES, s, err))) return rc;
@@ -1063,6 +1070,7 @@ static int tdc__pull_visible(tdc_replica *r, const Tiendo__Welcome *w, const tdc
 {
     td_role role = w->role && *w->role ? td_role_parse(w->role) : TD_ROLE_OFFICE;
     int rc, again = 0;
+    if (o->agency && (rc = tdc_replica_visibility_begin(r, o->agency, role, err))) return rc;
     for (int round = 0; round < 4; round++) {
         if ((rc = tdc__pull_all(r, w, io, o, s, err))) return rc;
         if (!o->agency || (rc = tdc_replica_visibility(r, o->agency, role, &again, err))) return rc;

@@ -10,6 +10,8 @@
 #define TD_PUSH_MAX_ENTRIES 500
 /* Push.earlier_certs looked at (a device renews a few times in its life). */
 #define TD_PUSH_EARLIER_CERTS_MAX 4
+/* Pull.rescan_tasks looked at (a plan has about a hundred tasks). */
+#define TD_PULL_RESCAN_TASKS_MAX 1024
 /* ...and at most this many bytes of SignedEntry, well under the 4 MiB frame
  * limit even with protobuf overhead. */
 #define TD_PUSH_MAX_BYTES (2u * 1024 * 1024)

@@ -1303,6 +1303,15 @@ int tds_ledger_welcome(tds_ledger *l, const tds_peer *peer, uint64_t cursor, int
     return 0;
 }
 
+/* Pull.rescan_tasks: with a list, only entries on one of its tasks. */
+static int tds__rescan_wanted(const tds_peer *peer, const tds_logrow *r)
+{
+    if (!peer->n_rescan_tasks) return 1;
+    for (size_t i = 0; i < peer->n_rescan_tasks; i++)
+        if (r->task && r->task == peer->rescan_tasks[i]) return 1;
+    return 0;
+}
+
 typedef struct tds_pull_scan {
     const tds_ledger *l;
     const tds_peer *peer;
@@ -1319,7 +1328,7 @@ static int tds__pull_cb(void *arg, const tds_logrow *r)
 {
     tds_pull_scan *ps = arg;
     Tiendo__LogEntry *le;
-    if (!tds__visible(ps->l, ps->peer, r)) {
+    if (!tds__visible(ps->l, ps->peer, r) || !tds__rescan_wanted(ps->peer, r)) {
         ps->next = r->idx + 1;   /* skipped for good */
         return 0;
     }

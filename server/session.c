@@ -412,7 +412,10 @@ static int tds__on_pull(tds_session *s, const Tiendo__Pull *p)
                                 "Máy chủ chưa sẵn sàng gửi dữ liệu.");
     /* own_from_seq means something only to a client that can rebuild the
      * bodies: one that negotiated TD_PROTO_OWN. */
-    if ((rc = s->be->pull(s->be->ctx, &s->pk_peer, p->since, p->limit,
+    tds_peer pp = s->pk_peer;   /* the rescan filter travels with this pull only */
+    pp.rescan_tasks = p->rescan_tasks;
+    pp.n_rescan_tasks = p->n_rescan_tasks < TD_PULL_RESCAN_TASKS_MAX ? p->n_rescan_tasks : TD_PULL_RESCAN_TASKS_MAX;
+    if ((rc = s->be->pull(s->be->ctx, &pp, p->since, p->limit,
                           s->version >= TD_PROTO_OWN ? p->own_from_seq : 0, &e, &err)))
         return tds_session_fail(s, rc == TD_EBUSY ? TIENDO__ERROR_CODE__ERR_BUSY : TIENDO__ERROR_CODE__ERR_INTERNAL,
                                 rc, err.msg, "Máy chủ đang gặp sự cố khi đọc dữ liệu; hãy đồng bộ lại sau.");

@@ -67,6 +67,10 @@ typedef struct tds_peer {
      * certificates of earlier keys of this device (key continuity) */
     const ProtobufCBinaryData *earlier;
     size_t n_earlier;
+    /* Pull.rescan_tasks of the pull being handled (borrowed; else NULL/0):
+     * only entries on these tasks are sent */
+    const uint32_t *rescan_tasks;
+    size_t n_rescan_tasks;
 } tds_peer;
 
 /* The verdict on one pushed entry (becomes an Ack). */

@@ -6,8 +6,8 @@
 # renewals before/after the first push, reinstalls, syncs cut short); after
 # every sync the device's replica digest equals the server's view; at the
 # end every office equals a fresh device of its agency and every written
-# entry is on the server or refused visibly.  Default: TD_HISTORIES=20
-# histories of TD_OPS=16 operations (about 90 s); TD_CHAOS=1: 10,000 histories.
+# entry is on the server or refused visibly.  Default: TD_HISTORIES=10
+# histories of TD_OPS=16 operations (about 2 min); TD_CHAOS=1: 10,000 histories.
 # TD_SEED fixes the base seed (printed).
 set -euo pipefail
 # shellcheck source=lib/tdsync.sh
@@ -16,7 +16,7 @@ export TZ=Asia/Ho_Chi_Minh
 exec </dev/null
 SEED=${TD_SEED:-$((RANDOM * 32768 + RANDOM))}
 say "base seed $SEED (TD_SEED=$SEED reproduces the run)"
-if [ "$TD_CHAOS" = 1 ]; then : "${TD_HISTORIES:=10000}"; else : "${TD_HISTORIES:=20}"; fi
+if [ "$TD_CHAOS" = 1 ]; then : "${TD_HISTORIES:=10000}"; else : "${TD_HISTORIES:=10}"; fi
 sync_pki
 "$PKI" crl --dir "$W/ca" >/dev/null 2>&1 || true
 [ -s "$W/ca/crl.pem" ] || die "no CRL"

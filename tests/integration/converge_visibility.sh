@@ -66,6 +66,11 @@ grep -q "Sở Tư pháp, các ngân hàng" "$W/plan2.txt" || die "plan edit did 
 run 0 "plan re-import with so-tu-phap partner of 47" "$SRV_BIN" plan import "$W/plan2.txt" --apply --data "$W/data-main" "${SRV_KEYS[@]}"
 tsync "$W/tp"
 eq "so-tu-phap syncs after the plan change" "$SYNC_RC" 0
+# the back-fill is the change only: the new plan and the one report on task
+# 47 (Pull.rescan_tasks), not every entry visible to so-tu-phap again
+got=$(sed -n 's/.*nhận \([0-9]*\),.*/\1/p' "$W/.sync.out")
+if [ -n "$got" ] && [ "$got" -le 3 ]; then pass "back-fill after the plan change: $got entries pulled"
+else fail "back-fill pulled \"$got\" entries: $(cat "$W/.sync.out")"; fi
 "$TD" task 47 --dir "$W/tp" >"$W/tp-47b.txt" 2>&1 || true
 if grep -q "KIOSK y tế tại 12" "$W/tp-47b.txt"; then pass "so-tu-phap's old device now has the Sở Y tế report"; else
     fail "so-tu-phap's old device lacks the report: $(head -c 400 "$W/tp-47b.txt")"; fi

@@ -307,7 +307,7 @@ static int fs_send(void *arg, const Tiendo__Frame *f, td_error *err)
         return td_error_set(err, TD_ECLOSED, "cut before request");
     }
     if (f->body_case == TIENDO__FRAME__BODY_PUSH)
-        reply = s->wrong_reply ? fs_pull(s, &(Tiendo__Pull){PROTOBUF_C_MESSAGE_INIT(&tiendo__pull__descriptor), 1, 10, 0})
+        reply = s->wrong_reply ? fs_pull(s, &(Tiendo__Pull){PROTOBUF_C_MESSAGE_INIT(&tiendo__pull__descriptor), 1, 10, 0, 0, NULL})
                                : fs_push(s, f->push);
     else if (f->body_case == TIENDO__FRAME__BODY_PULL)
         reply = fs_pull(s, f->pull);

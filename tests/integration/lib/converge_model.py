@@ -34,7 +34,7 @@ PKI = os.environ["TIENDO_PKI"]
 W = os.environ["W"]
 PLAN = os.environ["PLAN"]
 SEED = int(os.environ.get("TD_SEED", "1"))
-HISTORIES = int(os.environ.get("TD_HISTORIES", "20"))
+HISTORIES = int(os.environ.get("TD_HISTORIES", "10"))
 OPS = int(os.environ.get("TD_OPS", "16"))
 KEYS = ["--ca", f"{W}/ca/ca.crt", "--cert", f"{W}/srv.crt", "--key", f"{W}/srv.key"]
 PERIOD = time.strftime("%Y-%m")
@@ -67,6 +67,7 @@ class History:
         self.plan_b = False
         self.proc = None
         self.checks = 0
+        self.reported = []    # (agency, task) of reports written
 
     def note(self, s):
         self.log.append(s)
@@ -157,22 +158,36 @@ class History:
     def offices(self):
         return [n for n, d in self.devices.items() if d["role"] == "office"]
 
-    def op_report(self):
-        name = self.rng.choice(self.offices())
+    def report(self, name):
         dev = self.devices[name]
         task = self.rng.choice(TASKS.get(dev["agency"], [1, 27]))
         p = run([TD, "report", "--dir", dev["dir"], "--task", str(task), "--period", PERIOD, "--state", "dang",
                  "--percent", str(self.rng.randint(0, 99)), "--result", f"h{self.idx} {name} {len(self.log)}"],
                 check=False)
         self.note(f"report {name} task {task} rc={p.returncode}")
+        if p.returncode == 0:
+            self.reported.append((dev["agency"], task))
+
+    def op_report(self):
+        # a report, often sent at once (what others see later depends on it)
+        name = self.rng.choice(self.offices())
+        self.report(name)
+        if self.rng.random() < 0.6:
+            self.sync(name)
 
     def op_review(self):
-        ag = self.rng.choice(OFFICES)
-        task = self.rng.choice(TASKS[ag])
+        # central reviews a report it has (or a newer version it has not seen)
+        if not self.reported:
+            return
+        ag, task = self.rng.choice(self.reported)
+        if self.rng.random() < 0.7:
+            self.sync("central")
         how = ["--accept"] if self.rng.random() < 0.5 else ["--return", "Cần bổ sung số liệu"]
         p = run([TD, "review", str(task), "--dir", self.devices["central"]["dir"], "--agency", ag, "--period",
                  PERIOD] + how, check=False)
         self.note(f"review {ag} {task} {how[0]} rc={p.returncode}")
+        if self.rng.random() < 0.6:
+            self.sync("central")
 
     def op_extend(self):
         task = self.rng.choice([47, 23, 70, 60])
@@ -189,6 +204,8 @@ class History:
         self.plan_b = not self.plan_b
         run([SRV, "plan", "import", f"{W}/plan-b.txt" if self.plan_b else PLAN, "--apply", "--data", self.data] + KEYS)
         self.note(f"plan {'b' if self.plan_b else 'a'}")
+        if self.rng.random() < 0.5:
+            self.sync(self.rng.choice(self.offices()))
 
     def op_agency(self):
         past = self.rng.random() < 0.5
@@ -212,6 +229,8 @@ class History:
     def op_renew(self):
         name = self.rng.choice(self.offices())
         d = self.devices[name]["dir"]
+        if self.rng.random() < 0.7:
+            self.report(name)     # entries signed with the old key wait in the outbox
         run([TD, "renew", "--dir", d, "--csr-out", f"{d}-renew.csr"])
         run([PKI, "renew", "--dir", f"{W}/ca", "--cert", f"{d}/device.crt", "--csr", f"{d}-renew.csr", "--out",
              f"{d}-renew.crt"])
@@ -235,6 +254,8 @@ class History:
         self.devices[name + "-old" + str(len(self.log))] = dict(dev, retired=True)
         self.devices[name] = dict(dev, dir=new, pushed=False)
         self.note(f"reinstall {name}")
+        if self.rng.random() < 0.7:
+            self.report(name)     # the clerk writes before the first sync
 
     def live(self):
         return [n for n, d in self.devices.items() if not d.get("retired")]
@@ -245,10 +266,15 @@ class History:
             self.enrol(f"o{i}", ag, "office")
         self.enrol("central", "so-khcn", "central")
         self.enrol("insp", "thanh-tra", "inspector")
-        ops = [(self.op_report, 30), (lambda: self.sync(self.rng.choice(self.live())), 25),
-               (lambda: self.sync(self.rng.choice(self.live()), cut=True), 5), (self.op_review, 8),
-               (self.op_extend, 3), (self.op_condition, 3), (self.op_plan, 6), (self.op_agency, 4),
-               (self.op_renew, 5), (self.op_reinstall, 3)]
+        # every device holds the plan (nothing pushed yet: a renewal may
+        # still come before the first push)
+        for name in list(self.devices):
+            self.sync(name)
+            self.devices[name]["pushed"] = False
+        ops = [(self.op_report, 30), (lambda: self.sync(self.rng.choice(self.live())), 15),
+               (lambda: self.sync(self.rng.choice(self.live()), cut=True), 5), (self.op_review, 12),
+               (self.op_extend, 3), (self.op_condition, 3), (self.op_plan, 10), (self.op_agency, 6),
+               (self.op_renew, 6), (self.op_reinstall, 5)]
         total = sum(w for _, w in ops)
         for _ in range(OPS):
             r = self.rng.uniform(0, total)
@@ -304,6 +330,8 @@ def main():
             print("        operations: " + "; ".join(h.log[-40:]))
         finally:
             h.stop()
+        if os.environ.get("TD_MODEL_VERBOSE"):
+            print(f"  history {i} (seed {seed}): " + "; ".join(h.log))
         if not failed:
             shutil.rmtree(h.dir, ignore_errors=True)
     print(f"  {'ok:  ' if not failed else 'FAIL:'} {HISTORIES - failed}/{HISTORIES} histories of {OPS} operations "
