@@ -1,0 +1,217 @@
+/*
+ * app.c — the client's application context (app.h): open the device and its
+ * replica, today's date, sign and queue an entry.  Nothing here prints
+ * except the command-line wrappers (tdc_ctx_open, tdc_queue_entry,
+ * tdc_usage_err, tdc_date_opt).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <openssl/pem.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "clock.h"
+#include "derive.h"
+#include "plan.h"
+#include "utf8.h"
+
+int64_t tdc_now_ms(void)
+{
+    return td_clock_now_ms();
+}
+
+void tdc_tz_default(void)
+{
+    setenv("TZ", "Asia/Ho_Chi_Minh", 0);
+    tzset();
+}
+
+void tdc_fmt_time(int64_t ms, char *buf, size_t n)
+{
+    if (ms <= 0) {
+        snprintf(buf, n, "chưa bao giờ");
+        return;
+    }
+    td_clock_fmt(ms, buf, n);
+}
+
+int tdc_app_open(tdc_ctx *c, const char *dir, td_error *e)
+{
+    td_error x;
+    FILE *f;
+    memset(c, 0, sizeof *c);
+    td_error_clear(e);
+    if (tdc_device_load(&c->dev, dir, &x))
+        return td_error_set(e, x.code ? x.code : TD_ENOTFOUND,
+                            "thiết bị chưa được đăng ký hoặc thiếu tệp: %s\nHãy chạy `tiendo init` trước.", x.msg);
+    if (td_identity_load(&c->id, c->dev.key_path, c->dev.cert_path, &x))
+        return td_error_set(e, x.code, "không đọc được khóa hoặc chứng thư của thiết bị: %s (%s)", td_err_vi(x.code),
+                            x.msg);
+    f = fopen(c->dev.ca_path, "r");
+    if (f) {
+        c->ca = PEM_read_X509(f, NULL, NULL, NULL);
+        fclose(f);
+    }
+    if (!c->ca) {
+        td_error_set(e, TD_ECERT, "không đọc được chứng thư CA %s", c->dev.ca_path);
+        td_identity_free(&c->id);
+        memset(c, 0, sizeof *c);
+        return TD_ECERT;
+    }
+    snprintf(c->db_path, sizeof c->db_path, "%s/%s", c->dev.dir, TDC_REPLICA_FILE);
+    if (tdc_replica_open(&c->rep, c->db_path, c->ca, &x)) {
+        X509_free(c->ca);
+        td_identity_free(&c->id);
+        memset(c, 0, sizeof *c);
+        return td_error_set(e, x.code, "không mở được bản sao dữ liệu: %s (%s)", td_err_vi(x.code), x.msg);
+    }
+    return 0;
+}
+
+int tdc_ctx_open(tdc_ctx *c, const char *dir, const char *cmd)
+{
+    td_error e;
+    if (tdc_app_open(c, dir, &e)) {
+        fprintf(stderr, "tiendo %s: %s\n", cmd, e.msg);
+        return 1;
+    }
+    return 0;
+}
+
+void tdc_ctx_close(tdc_ctx *c)
+{
+    tdc_replica_close(c->rep);
+    X509_free(c->ca);
+    td_identity_free(&c->id);
+    memset(c, 0, sizeof *c);
+}
+
+/* ---- today ---------------------------------------------------------------- */
+
+int tdc_today(void)
+{
+    return td_clock_today();
+}
+
+int tdc_date_opt(const char *cmd, const char *arg)
+{
+    int d;
+    char buf[16];
+    if (td_date_parse_vi(arg, &d) || !td_date_valid(d)) {
+        fprintf(stderr, "tiendo %s: --date phải là ngày dd/mm/yyyy (nhận được \"%s\").\nXem: tiendo %s --help\n", cmd,
+                arg, cmd);
+        return 2;
+    }
+    td_clock_set_today(d);
+    /* commands this one runs (an editor's hooks, tests) see the same day */
+    snprintf(buf, sizeof buf, "%08d", d);
+    setenv("TIENDO_TODAY", buf, 1);
+    return 0;
+}
+
+/* ---- helpers -------------------------------------------------------------- */
+
+/* "YYYY-MM" with a real month. */
+static int tdc__period_valid(const char *p)
+{
+    int y, m;
+    char tail;
+    if (strlen(p) != 7 || p[4] != '-') return 0;
+    for (int i = 0; i < 7; i++)
+        if (i != 4 && (p[i] < '0' || p[i] > '9')) return 0;
+    if (sscanf(p, "%4d-%2d%c", &y, &m, &tail) != 2) return 0;
+    return y >= 2000 && y <= 2100 && m >= 1 && m <= 12;
+}
+
+/* A period as people and Excel write it: "2025-06", "06/2025", "6/2025",
+ * "2025-06-01" (Excel turned it into a date) -> "2025-06".  0 if not. */
+int tdc_period_norm(const char *in, char out[8])
+{
+    int y, m, d, n = 0;
+    size_t len = strlen(in);
+    if (len == 7 && tdc__period_valid(in)) {
+        memcpy(out, in, 8);
+        return 1;
+    }
+    if ((sscanf(in, "%2d/%4d%n", &m, &y, &n) == 2 && (size_t)n == len) ||
+        (sscanf(in, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && (size_t)n == len && d == 1)) {
+        if (y < 2000 || y > 2100 || m < 1 || m > 12) return 0;
+        snprintf(out, 8, "%04d-%02d", y, m);
+        return 1;
+    }
+    return 0;
+}
+
+void tdc_period_vi(const char *p, char *out, size_t n)
+{
+    if (strlen(p) == 7 && p[4] == '-') snprintf(out, n, "%.2s/%.4s", p + 5, p);
+    else snprintf(out, n, "%s", p);
+}
+
+/* Is period after the month of today?  Then it has not begun: refuse. */
+int tdc_period_future(const char *p, int today)
+{
+    int y = atoi(p), m = atoi(p + 5);
+    return y * 100 + m > today / 100;
+}
+
+int tdc_usage_err(const char *cmd, const char *msg, const char *arg)
+{
+    fprintf(stderr, "tiendo %s: %s%s\nXem: tiendo %s --help\n", cmd, msg, arg ? arg : "", cmd);
+    return 2;
+}
+
+/* A copy of s as NFC, or NULL with *why set: not UTF-8, too long, no memory. */
+char *tdc_nfc(const char *s, size_t max, const char **why)
+{
+    size_t n = strlen(s);
+    char *r;
+    if (n > max) {
+        *why = "dài quá giới hạn";
+        return NULL;
+    }
+    if (!td_utf8_valid(s, n, NULL)) {
+        *why = "không phải văn bản UTF-8 hợp lệ (hãy lưu tệp/ghi bằng mã UTF-8)";
+        return NULL;
+    }
+    if (!(r = td_vi_nfc(s))) *why = "hết bộ nhớ";
+    return r;
+}
+
+/* strtol of a whole string; 0 if not an integer. */
+int tdc_int(const char *s, long *out)
+{
+    char *end;
+    if (!*s) return 0;
+    errno = 0;
+    *out = strtol(s, &end, 10);
+    return !*end && !errno;
+}
+
+
+int tdc_app_queue(tdc_ctx *c, int kind, const uint8_t *payload, size_t len, const char *summary, uint64_t *seq,
+                  td_error *e)
+{
+    const td_state *st = tdc_replica_state(c->rep);
+    const td_author *me = st ? td_state_author(st, c->id.pk) : NULL;
+    td_error x;
+    td_error_clear(e);
+    if (tdc_replica_outbox_add(c->rep, &c->id, kind, payload, len, summary, tdc_now_ms(), me ? me->last_seq : 0, seq,
+                               &x))
+        return td_error_set(e, x.code, "không ghi được vào hộp thư đi: %s (%s)", td_err_vi(x.code), x.msg);
+    return 0;
+}
+
+int tdc_queue_entry(tdc_ctx *c, const char *cmd, int kind, const uint8_t *payload, size_t len, const char *summary,
+                    uint64_t *seq)
+{
+    td_error e;
+    if (tdc_app_queue(c, kind, payload, len, summary, seq, &e)) {
+        fprintf(stderr, "tiendo %s: %s\n", cmd, e.msg);
+        return 1;
+    }
+    return 0;
+}
