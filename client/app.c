@@ -16,6 +16,8 @@
 #include "clock.h"
 #include "derive.h"
 #include "plan.h"
+#include "link.h"
+#include "log.h"
 #include "utf8.h"
 
 int64_t tdc_now_ms(void)
@@ -214,4 +216,86 @@ int tdc_queue_entry(tdc_ctx *c, const char *cmd, int kind, const uint8_t *payloa
         return 1;
     }
     return 0;
+}
+
+/* ---- sync ------------------------------------------------------------------- */
+
+static int tdc__io_send(void *arg, const Tiendo__Frame *f, td_error *err) { return tdc_link_send(arg, f, err); }
+static int tdc__io_recv(void *arg, Tiendo__Frame **out, td_error *err) { return tdc_link_recv(arg, out, 0, err); }
+
+static int tdc__sync_once(tdc_ctx *c, const char *server, tdc_sync_progress_fn progress, void *progress_arg,
+                          tdc_sync_stats *sp, td_error *why)
+{
+    tdc_link_opts lo;
+    tdc_link *l;
+    tdc_sync_io io;
+    tdc_sync_opts so;
+#define s (*sp)
+    const Tiendo__Welcome *w;
+    int rc;
+
+    tdc_checkpoint_row head_row;
+    Tiendo__TreeHead head;
+    unsigned char server_pk[32];
+    int have_head;
+
+    memset(&s, 0, sizeof s);
+    memset(&head_row, 0, sizeof head_row);
+    memset(&lo, 0, sizeof lo);
+    lo.dev = &c->dev;
+    lo.server = server;
+    lo.cursor = tdc_replica_cursor(c->rep);
+    /* Interoperability and fault tests (not for people): play an older
+     * client (TIENDO_PROTO_MAX=2: no own-entry omission), or push in small
+     * batches so that a short outbox fills the pipelined window
+     * (TIENDO_PUSH_BATCH=N entries per Push). */
+    {
+        const char *pm = getenv("TIENDO_PROTO_MAX");
+        if (pm && *pm) lo.max_version = (uint32_t)strtoul(pm, NULL, 10);
+    }
+    /* Hello carries the last verified checkpoint: the server proves the
+     * new one consistent with it. */
+    if ((have_head = tdc_sync_hello_head(c->rep, &head_row, &head, why)) < 0) return why->code ? why->code : TD_EDB;
+    if (have_head) lo.tree_head = &head;
+    l = tdc_link_open(&lo, why);
+    tdc_checkpoint_row_free(&head_row);
+    if (!l) return why->code ? why->code : TD_ECONNECT;
+    if (tdc_link_peer(l, server_pk, NULL, why)) {
+        tdc_link_close(l);
+        return why->code ? why->code : TD_ETLS;
+    }
+    w = tdc_link_welcome(l);
+    io.arg = l;
+    io.send = tdc__io_send;
+    io.recv = tdc__io_recv;
+    memset(&so, 0, sizeof so);
+    so.agency = c->id.subject.agency;
+    so.progress = progress;
+    {
+        const char *pb = getenv("TIENDO_PUSH_BATCH");
+        if (pb && *pb) so.push_max_entries = (size_t)strtoul(pb, NULL, 10);
+    }
+    so.progress_arg = progress_arg;
+    so.server_pk = server_pk;
+    so.id = &c->id;
+    rc = tdc_sync_run(c->rep, w, &io, &so, &s, why);
+    if (rc == TD_OK) {
+        /* The log grew by what we pushed after the Welcome counted it. */
+        uint64_t seen = tdc_replica_cursor(c->rep) - 1;
+        rc = tdc_replica_sync_done(c->rep, tdc_now_ms(), w->log_size > seen ? w->log_size : seen, why);
+    }
+    tdc_link_close(l);
+    if (!rc && (s.own_rebuilt || s.own_fallbacks))
+        td_log_info("own entries: %llu rebuilt from the outbox (no body on the wire), %llu batches pulled again "
+                    "with bodies", (unsigned long long)s.own_rebuilt, (unsigned long long)s.own_fallbacks);
+    return rc;
+#undef s
+}
+
+int tdc_app_sync(tdc_ctx *c, const char *server, tdc_sync_progress_fn progress, void *progress_arg,
+                 tdc_sync_stats *stats, td_error *why)
+{
+    tdc_sync_stats local;
+    td_error_clear(why);
+    return tdc__sync_once(c, server, progress, progress_arg, stats ? stats : &local, why);
 }

@@ -21,6 +21,7 @@
 #include "err.h"
 #include "identity.h"
 #include "replica.h"
+#include "sync.h"
 
 typedef struct tdc_ctx {
     tdc_device dev;
@@ -38,6 +39,15 @@ int tdc_app_open(tdc_ctx *c, const char *dir, td_error *e);
  * never reuses a number).  0, or a TD_E* code with e->msg in Vietnamese. */
 int tdc_app_queue(tdc_ctx *c, int kind, const uint8_t *payload, size_t len, const char *summary, uint64_t *seq,
                   td_error *e);
+
+/* One sync with the server (server NULL: the device's): push the outbox,
+ * pull what is new (sync.h).  *stats (may be NULL) counts what was done,
+ * also on failure (stats->alarm_id: a checkpoint failed verification;
+ * retrying will not help).  0, or a TD_E* code with why->msg "English |
+ * Vietnamese" (tdc_link_vi gives the Vietnamese part).  progress may be
+ * NULL. */
+int tdc_app_sync(tdc_ctx *c, const char *server, tdc_sync_progress_fn progress, void *progress_arg,
+                 tdc_sync_stats *stats, td_error *why);
 
 /* The command line's forms of the above: on failure print "tiendo CMD: ..."
  * on stderr and return 1. */
