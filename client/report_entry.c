@@ -1088,3 +1088,36 @@ nomem:
     free(rep_line);
     return TD_ENOMEM;
 }
+
+/* ---- review (central) ------------------------------------------------------------ */
+
+int tdc_review_sign(tdc_ctx *c, const td_report *r, int accept, const char *text, uint64_t *seq, td_error *e)
+{
+    Tiendo__ReviewPayload rv = TIENDO__REVIEW_PAYLOAD__INIT;
+    char summary[256], pvi[16];
+    uint8_t *buf;
+    size_t len;
+    int rc;
+    if (!accept && (!text || !*text))
+        return td_error_set(e, TD_EARG, "trả lại báo cáo cần lý do: hãy ghi lý do để cơ quan biết cần sửa gì");
+    tdc_period_vi(r->period, pvi, sizeof pvi);
+    rv.report_author.data = (uint8_t *)r->author;
+    rv.report_author.len = sizeof r->author;
+    rv.report_seq = r->seq;
+    rv.task = r->task;
+    rv.agency = (char *)r->agency;
+    rv.accept = accept;
+    rv.comment = (char *)(text ? text : "");
+    if (accept)
+        snprintf(summary, sizeof summary, "thẩm định nhiệm vụ %u, %s, kỳ %s: chấp nhận%s%.80s", r->task, r->agency,
+                 pvi, *rv.comment ? ": " : "", rv.comment);
+    else
+        snprintf(summary, sizeof summary, "thẩm định nhiệm vụ %u, %s, kỳ %s: trả lại: %.80s", r->task, r->agency, pvi,
+                 rv.comment);
+    len = tiendo__review_payload__get_packed_size(&rv);
+    if (!(buf = malloc(len ? len : 1))) return td_error_set(e, TD_ENOMEM, "%s", td_err_vi(TD_ENOMEM));
+    tiendo__review_payload__pack(&rv, buf);
+    rc = tdc_app_queue(c, TIENDO__ENTRY_KIND__ENTRY_REVIEW, buf, len, summary, seq, e);
+    free(buf);
+    return rc;
+}

@@ -146,6 +146,11 @@ int tdc_rep_draft_save(tdc_ctx *c, const tdc_rep *r, td_error *e);
  * TD_E* code (TD_EPARSE: the draft does not decode). */
 int tdc_rep_draft_load(tdc_ctx *c, uint32_t task, const char *period, tdc_rep *r, int *found, td_error *e);
 
+/* Central's review of report version r (td_state_report): accept, or
+ * return with a reason (text; required for a return), signed and queued.
+ * 0 or a TD_E* code with e->msg in Vietnamese. */
+int tdc_review_sign(tdc_ctx *c, const td_report *r, int accept, const char *text, uint64_t *seq, td_error *e);
+
 /* One error of a CSV file: line (0: the message names it), column or NULL. */
 typedef struct tdc_csv_err {
     int line;
