@@ -16,7 +16,10 @@
 #include "clock.h"
 #include "derive.h"
 #include "plan.h"
+#include "entry.h"
 #include "link.h"
+#include "log.pb-c.h"
+#include "plan.pb-c.h"
 #include "log.h"
 #include "utf8.h"
 
@@ -299,3 +302,121 @@ int tdc_app_sync(tdc_ctx *c, const char *server, tdc_sync_progress_fn progress, 
     td_error_clear(why);
     return tdc__sync_once(c, server, progress, progress_arg, stats ? stats : &local, why);
 }
+
+/* ---- this device's entries still in the outbox ---------------------------- */
+
+/* Outbox entries decoded for "chờ gửi" markers; an office writes a few
+ * dozen a month, so this is far above a real backlog. */
+#define TDC_PENDING_MAX 10000
+#define TDC_PENDING_BYTES (256u << 20)
+
+void tdc_pending_free(tdc_pending_set *p)
+{
+    tdc_outbox_items_free(p->items, p->n_items);
+    free(p->v);
+    memset(p, 0, sizeof *p);
+}
+
+static int tdc__pending_push(tdc_pending_set *p, size_t *cap, const tdc_pending *x)
+{
+    if (p->n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        tdc_pending *nv = realloc(p->v, nc * sizeof *nv);
+        if (!nv) return TD_ENOMEM;
+        p->v = nv;
+        *cap = nc;
+    }
+    p->v[p->n++] = *x;
+    return 0;
+}
+
+/*
+ * Decode the device's pending outbox entries (signed by this device, not yet
+ * acknowledged): which task, agency and period each is about.  An entry that
+ * does not decode is kept with task 0 (it is still waiting; `tiendo status`
+ * lists it).  0, or a TD_E* code with err filled.
+ */
+int tdc_app_pending_load(tdc_replica *rep, tdc_pending_set *p, td_error *err)
+{
+    size_t cap = 0;
+    memset(p, 0, sizeof *p);
+    if (tdc_replica_outbox_pending(rep, 0, TDC_PENDING_MAX, TDC_PENDING_BYTES, &p->items, &p->n_items, err))
+        return err->code ? err->code : TD_EDB;
+    for (size_t i = 0; i < p->n_items; i++) {
+        const tdc_outbox_item *it = &p->items[i];
+        tdc_pending x;
+        td_entry en;
+        td_error e2;
+        int rc = 0;
+        memset(&x, 0, sizeof x);
+        x.seq = it->seq;
+        x.kind = it->kind;
+        x.summary = it->summary;
+        if (!it->body || td_entry_decode(it->body, it->len, &en, &e2)) {
+            if (tdc__pending_push(p, &cap, &x)) goto oom;
+            continue;
+        }
+        if (en.e->kind == TIENDO__ENTRY_KIND__ENTRY_REPORT) {
+            Tiendo__ReportPayload *rp =
+                tiendo__report_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
+            if (rp) {
+                x.task = rp->task;
+                snprintf(x.agency, sizeof x.agency, "%s", rp->agency ? rp->agency : "");
+                snprintf(x.period, sizeof x.period, "%s", rp->period ? rp->period : "");
+                x.state = rp->state;
+                tiendo__report_payload__free_unpacked(rp, NULL);
+            }
+            rc = tdc__pending_push(p, &cap, &x);
+        } else if (en.e->kind == TIENDO__ENTRY_KIND__ENTRY_REVIEW) {
+            Tiendo__ReviewPayload *rv =
+                tiendo__review_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
+            if (rv) {
+                x.task = rv->task;
+                snprintf(x.agency, sizeof x.agency, "%s", rv->agency ? rv->agency : "");
+                tiendo__review_payload__free_unpacked(rv, NULL);
+            }
+            rc = tdc__pending_push(p, &cap, &x);
+        } else if (en.e->kind == TIENDO__ENTRY_KIND__ENTRY_CONDITION) {
+            Tiendo__ConditionPayload *cp =
+                tiendo__condition_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
+            if (cp) {
+                x.task = cp->task;
+                tiendo__condition_payload__free_unpacked(cp, NULL);
+            }
+            rc = tdc__pending_push(p, &cap, &x);
+        } else if (en.e->kind == TIENDO__ENTRY_KIND__ENTRY_PLAN) {
+            Tiendo__PlanChange *pc = tiendo__plan_change__unpack(NULL, en.e->payload.len, en.e->payload.data);
+            if (pc && !pc->plan && pc->n_deadlines) {
+                for (size_t k = 0; k < pc->n_deadlines && !rc; k++) {
+                    x.task = pc->deadlines[k]->task;
+                    rc = tdc__pending_push(p, &cap, &x);
+                }
+            } else {
+                rc = tdc__pending_push(p, &cap, &x);
+            }
+            if (pc) tiendo__plan_change__free_unpacked(pc, NULL);
+        } else {
+            rc = tdc__pending_push(p, &cap, &x);
+        }
+        td_entry_free(&en);
+        if (rc) goto oom;
+    }
+    return 0;
+oom:
+    tdc_pending_free(p);
+    td_error_set(err, TD_ENOMEM, "pending outbox entries: out of memory");
+    return TD_ENOMEM;
+}
+
+/* A pending report of this device on (task, agency, period)? */
+const tdc_pending *tdc_pending_report(const tdc_pending_set *p, uint32_t task, const char *agency,
+                                              const char *period)
+{
+    const tdc_pending *hit = NULL;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->v[i].kind == TIENDO__ENTRY_KIND__ENTRY_REPORT && p->v[i].task == task &&
+            !strcmp(p->v[i].agency, agency) && (!period || !strcmp(p->v[i].period, period)))
+            hit = &p->v[i];   /* the last written wins, as in the log */
+    return hit;
+}
+

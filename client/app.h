@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "device.h"
+#include "derive.h"
 #include "err.h"
 #include "identity.h"
 #include "replica.h"
@@ -48,6 +49,37 @@ int tdc_app_queue(tdc_ctx *c, int kind, const uint8_t *payload, size_t len, cons
  * NULL. */
 int tdc_app_sync(tdc_ctx *c, const char *server, tdc_sync_progress_fn progress, void *progress_arg,
                  tdc_sync_stats *stats, td_error *why);
+
+/* ---- this device's entries still in the outbox ---- */
+
+/* What a pending entry is about (one per task a deadline edit names). */
+typedef struct tdc_pending {
+    uint64_t seq;
+    int kind;
+    uint32_t task;                       /* 0 if not about a task */
+    char agency[TD_AGENCY_MAX + 1];      /* report/review: the report's agency */
+    char period[8];                      /* report: its period */
+    int state;                           /* report: ReportState */
+    const char *summary;                 /* borrowed from the items */
+} tdc_pending;
+
+typedef struct tdc_pending_set {
+    tdc_outbox_item *items;
+    size_t n_items;
+    tdc_pending *v;
+    size_t n;
+} tdc_pending_set;
+
+/* Decode the device's pending outbox entries (signed by this device, not
+ * yet acknowledged): which task, agency and period each is about.  An
+ * entry that does not decode is kept with task 0.  0, or a TD_E* code with
+ * err filled (English). */
+int tdc_app_pending_load(tdc_replica *rep, tdc_pending_set *p, td_error *err);
+void tdc_pending_free(tdc_pending_set *p);
+/* The last pending report of this device on (task, agency, period; NULL:
+ * any period), or NULL. */
+const tdc_pending *tdc_pending_report(const tdc_pending_set *p, uint32_t task, const char *agency,
+                                      const char *period);
 
 /* The command line's forms of the above: on failure print "tiendo CMD: ..."
  * on stderr and return 1. */
