@@ -31,6 +31,7 @@ int tdc_cmd_draft(int argc, char **argv);     /* cmd_report.c */
 int tdc_cmd_attachment(int argc, char **argv); /* cmd_attachment.c */
 int tdc_cmd_report_all(int argc, char **argv); /* cmd_report_all.c */
 int tdc_cmd_renew(int argc, char **argv);      /* cmd_renew.c */
+int tdc_cmd_ui(int argc, char **argv);          /* ui.c */
 /* new commands: one line each, above this comment */
 
 /* The context every replica command opens, today's date, signing and

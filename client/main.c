@@ -31,6 +31,7 @@ static void usage(FILE *f)
           "  receipt   lấy và kiểm tra biên nhận của một mục trong nhật ký máy chủ\n"
           "  audit     kiểm toán nhật ký (thanh tra): verify, history\n"
           "  renew     cấp lại chứng thư số (khóa mới), trực tuyến hoặc qua cán bộ CA\n"
+          "  ui        giao diện web trên máy này (việc cần làm, nhập báo cáo, thẩm định)\n"
           "  version   in phiên bản\n"
           "\n"
           "Mỗi lệnh có --help.\n",
@@ -71,6 +72,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "attachment")) return tdc_cmd_attachment(argc - 1, argv + 1);
     if (!strcmp(argv[1], "report-all")) return tdc_cmd_report_all(argc - 1, argv + 1);
     if (!strcmp(argv[1], "renew")) return tdc_cmd_renew(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "ui")) return tdc_cmd_ui(argc - 1, argv + 1);
     /* dispatch of new commands: one line each, above this comment */
     fprintf(stderr, "tiendo: lệnh không tồn tại: \"%s\"\n\n", argv[1]);
     usage(stderr);
