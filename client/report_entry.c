@@ -357,6 +357,9 @@ int tdc_rep_unpack(const uint8_t *p, size_t n, tdc_rep *r)
      * directly ("xong" with 40 % is refused at submit, not signed 100 %). */
     r->percent = (int)(rp->percent > 100 ? 100 : rp->percent);
     r->percent_cli = r->state != 0;
+    /* no state and 0 %: nothing was given (what tdc_rep_draft_save stores
+     * for a draft begun with only texts) */
+    if (!r->state && !r->percent) r->percent = -1;
     if (tdc_rep_set_text(&r->result, rp->result, &why) || tdc_rep_set_text(&r->difficulties, rp->difficulties, &why) ||
         tdc_rep_set_text(&r->proposals, rp->proposals, &why))
         goto out;

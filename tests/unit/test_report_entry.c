@@ -138,6 +138,30 @@ static void test_csv(void)
     tdc_csv_reports_free(&out);
 }
 
+/* A draft begun with only a text: no percent comes back (the form's
+ * percent box stays empty and "xong" is not refused as "0 %"). */
+static void test_draft_text_only(void)
+{
+    tdc_rep d, back;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    char msg[1024];
+    const char *field, *why;
+    tdc_rep_init(&d);
+    d.task = 49;
+    memcpy(d.period, "2026-12", 8);
+    TT_EQ_INT(tdc_rep_set_text(&d.result, "Đang gõ dở", &why), 0);
+    TT_EQ_INT(tdc_rep_pack(&d, "so-y-te", &buf, &len), 0);
+    TT_EQ_INT(tdc_rep_unpack(buf, len, &back), 0);
+    TT_EQ_INT(back.percent, -1);
+    back.state = TIENDO__REPORT_STATE__REPORT_DONE;
+    TT_EQ_INT(tdc_rep_check(NULL, "so-y-te", 20261215, &back, TDC_HOW_FORM, msg, sizeof msg, &field), 0);
+    TT_EQ_INT(back.percent, 100);
+    tdc_rep_free(&back);
+    tdc_rep_free(&d);
+    free(buf);
+}
+
 static void test_parse(void)
 {
     TT_EQ_INT(tdc_rep_percent_parse("40%"), 40);
@@ -155,6 +179,7 @@ int main(void)
     TT_RUN(test_draft_check_is_the_direct_check);
     TT_RUN(test_merge_state);
     TT_RUN(test_csv);
+    TT_RUN(test_draft_text_only);
     TT_RUN(test_parse);
     return tt_report();
 }
