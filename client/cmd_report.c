@@ -1150,152 +1150,6 @@ static void tdc__indicator_usage(FILE *f)
           f);
 }
 
-/* Does agency monitor indicator ind (groups and successors expanded)? */
-static int tdc__monitors(const td_state *st, const td_indicator *ind, const char *agency)
-{
-    for (size_t i = 0; i < ind->n_monitors; i++) {
-        const char **v = NULL;
-        size_t n = 0;
-        int hit = 0;
-        if (td_registry_expand(td_state_registry(st), &ind->monitors[i], tdc_today(), 0, &v, &n)) continue;
-        for (size_t k = 0; k < n; k++)
-            if (!strcmp(v[k], agency)) hit = 1;
-        free(v);
-        if (hit) return 1;
-    }
-    return 0;
-}
-
-/* What a unit allows. */
-typedef enum {
-    TDC_UNIT_UNKNOWN = 0,   /* only a finite number */
-    TDC_UNIT_PERCENT,       /* 0..100 */
-    TDC_UNIT_RATE,          /* a growth rate: any finite number */
-    TDC_UNIT_COUNT,         /* integer >= 0 */
-    TDC_UNIT_RANK,          /* integer >= 1 */
-    TDC_UNIT_INDEX01,       /* 0..1 */
-    TDC_UNIT_NONNEG,        /* ratios, money: >= 0 */
-} tdc_unit_class;
-
-/*
- * Units of Appendix I of Kế hoạch 726 ("%", "% GRDP", "% tổng chi NSNN",
- * "%/năm", "% dân số", "Thứ bậc", "Tổ chức", "Người/vạn dân", "Thành phố,
- * Thị xã", "Trung tâm dữ liệu", "Số doanh nghiệp/1000 dân", "Doanh
- * nghiệp", "Chỉ số phát triển con người (HDI)") and what other plans of the
- * kind use.  Matched on the lower-cased NFC unit.
- */
-static const char *const tdc__count_units[] = {
-    "doanh nghiệp", "sản phẩm", "người", "hồ sơ", "bài báo", "sáng chế", "tổ chức", "thành phố", "thị xã",
-    "trung tâm dữ liệu", "trung tâm", "đơn vị", "cơ quan", "xã", "huyện", "tỉnh", "dự án", "đề tài", "nhiệm vụ",
-    "mô hình", "sáng kiến", "văn bằng", "giải pháp", "lượt", "lượt người", "hội nghị", "lớp", "khóa", "cuộc",
-    "ứng dụng", "hệ thống", "cơ sở dữ liệu", "nền tảng", "điểm", "trạm", "thủ tục", "dịch vụ", "chương trình",
-    "văn bản", "sự kiện", "phòng thí nghiệm", "khu", "cụm", "hợp tác xã", "trường", "bệnh viện", "tài khoản",
-    "hộ", "hộ gia đình", "bộ", "cái", "chiếc", "giao dịch", "nhà khoa học", "chuyên gia", "công trình",
-};
-
-static int tdc__is_count_word(const char *w)
-{
-    for (size_t i = 0; i < sizeof tdc__count_units / sizeof tdc__count_units[0]; i++)
-        if (!strcmp(w, tdc__count_units[i])) return 1;
-    return 0;
-}
-
-static tdc_unit_class tdc__unit_class(const char *unit, int target_percent)
-{
-    char *low, *u, *w;
-    tdc_unit_class k = TDC_UNIT_UNKNOWN;
-    if (!unit || !(low = td_vi_lower(unit))) return target_percent ? TDC_UNIT_PERCENT : TDC_UNIT_UNKNOWN;
-    u = td_trim(low);
-    w = u;   /* collapse blanks */
-    for (char *p = u; *p; p++) {
-        if (*p == ' ' || *p == '\t' || *p == '\n') {
-            if (w > u && w[-1] == ' ') continue;
-            *w++ = ' ';
-        } else {
-            *w++ = *p;
-        }
-    }
-    *w = 0;
-    if (!*u) k = target_percent ? TDC_UNIT_PERCENT : TDC_UNIT_UNKNOWN;
-    else if (u[0] == '%' && strstr(u, "năm")) k = TDC_UNIT_RATE;   /* "%/năm": growth, may be negative */
-    else if (u[0] == '%' || !strncmp(u, "phần trăm", strlen("phần trăm"))) k = TDC_UNIT_PERCENT;
-    else if (!strcmp(u, "thứ bậc") || !strcmp(u, "xếp hạng") || !strcmp(u, "hạng") || !strcmp(u, "thứ hạng"))
-        k = TDC_UNIT_RANK;
-    else if (strstr(u, "hdi")) k = TDC_UNIT_INDEX01;
-    else if (strchr(u, '/') || strstr(u, "đồng") || strstr(u, "usd") || strstr(u, "tỷ") || strstr(u, "triệu"))
-        k = TDC_UNIT_NONNEG;
-    else {
-        /* "Doanh nghiệp", or a list "Thành phố, Thị xã": every piece a count */
-        char *save = NULL, *tok;
-        int all = 1, any = 0;
-        for (tok = strtok_r(u, ",;", &save); tok; tok = strtok_r(NULL, ",;", &save)) {
-            td_trim(tok);
-            if (!*tok) continue;
-            any = 1;
-            if (!tdc__is_count_word(tok)) all = 0;
-        }
-        if (any && all) k = TDC_UNIT_COUNT;
-        else if (target_percent) k = TDC_UNIT_PERCENT;
-    }
-    free(low);
-    return k;
-}
-
-/* A number as clerks type it: "42,5", "42.5", "-3", "1e3" refused?  Plain
- * decimals only; one decimal mark; no thousands separators (ambiguous:
- * "1.234" is 1,234 to a Vietnamese reader and 1.234 to a program).
- * 0, or -1 with why. */
-static int tdc__parse_value(const char *s, double *out, const char **why)
-{
-    char tmp[64], *end;
-    int marks = 0, digits = 0;
-    if (strlen(s) >= sizeof tmp) {
-        *why = "quá dài";
-        return -1;
-    }
-    snprintf(tmp, sizeof tmp, "%s", s);
-    td_trim(tmp);
-    for (char *p = tmp; *p; p++) {
-        if (*p == ',' || *p == '.') {
-            *p = '.';
-            marks++;
-        } else if (*p >= '0' && *p <= '9') {
-            digits++;
-        } else if (!((*p == '-' || *p == '+') && p == tmp)) {
-            *why = "chỉ gồm chữ số, một dấu thập phân (',' hoặc '.') và dấu '-' ở đầu nếu âm";
-            return -1;
-        }
-    }
-    if (!digits) {
-        *why = "không có chữ số";
-        return -1;
-    }
-    if (marks > 1) {
-        *why = "có nhiều hơn một dấu thập phân; đừng dùng dấu phân cách hàng nghìn (viết 1234,5 chứ không 1.234,5)";
-        return -1;
-    }
-    errno = 0;
-    *out = strtod(tmp, &end);
-    if (*end || end == tmp || errno || !isfinite(*out)) {
-        *why = "không phải là số";
-        return -1;
-    }
-    return 0;
-}
-
-/* "42,5" with a decimal comma, no trailing zeros. */
-static void tdc__value_vi(double v, char *buf, size_t n)
-{
-    char *p;
-    snprintf(buf, n, "%.6f", v);
-    if (strchr(buf, '.')) {
-        p = buf + strlen(buf) - 1;
-        while (*p == '0') *p-- = 0;
-        if (*p == '.') *p = 0;
-    }
-    if ((p = strchr(buf, '.'))) *p = ',';
-}
-
 int tdc_cmd_indicator(int argc, char **argv)
 {
     static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
@@ -1309,12 +1163,9 @@ int tdc_cmd_indicator(int argc, char **argv)
                                          {0, 0, 0, 0}};
     const char *cmd = "indicator";
     const char *dir = NULL, *code = NULL, *text_in = NULL, *value_s = NULL, *why;
-    char period[8] = "", pvi[8], summary[256], vbuf[64], unit_note[512] = "";
-    Tiendo__IndicatorPayload ip = TIENDO__INDICATOR_PAYLOAD__INIT;
+    char period[8] = "", pvi[8], vbuf[64], unit_note[512] = "", msg[1024], warn[1024] = "";
     double value = 0;
     int opt, rc = 1, is_set = 0, today;
-    uint8_t *buf = NULL;
-    size_t len;
     char *text = NULL, *code_n = NULL;
     tdc_ctx c;
     const td_state *st;
@@ -1355,7 +1206,7 @@ int tdc_cmd_indicator(int argc, char **argv)
         return tdc_usage_err(cmd, "mã chỉ tiêu quá dài: ", code);
     if (!period[0]) return tdc_usage_err(cmd, "thiếu --period YYYY-MM", NULL);
     if (!value_s && !text_in) return tdc_usage_err(cmd, "cần --value SỐ (hoặc --text cho chỉ tiêu định tính)", NULL);
-    if (value_s && tdc__parse_value(value_s, &value, &why)) {
+    if (value_s && tdc_ind_parse_value(value_s, &value, &why)) {
         fprintf(stderr, "tiendo indicator: --value \"%s\" không hợp lệ: %s. Ví dụ: --value 42,5\n", value_s, why);
         return 2;
     }
@@ -1367,125 +1218,26 @@ int tdc_cmd_indicator(int argc, char **argv)
     }
     today = tdc_today();
     tdc_period_vi(period, pvi, sizeof pvi);
-    if (tdc_period_future(period, today)) {
-        char dvi[16];
-        td_date_vi(today, dvi, sizeof dvi);
-        fprintf(stderr, "tiendo indicator: kỳ %s chưa đến (hôm nay là %s): chỉ ghi được tháng này hoặc các tháng "
-                        "trước. Hãy kiểm tra kỳ (YYYY-MM).\n", pvi, dvi);
-        free(code_n);
-        free(text);
-        return 1;
-    }
-
     if (tdc_ctx_open(&c, dir, cmd)) {
         free(code_n);
         free(text);
         return 1;
     }
     st = tdc_replica_state(c.rep);
-    if (td_state_has_plan(st)) {
-        const td_indicator *ind = td_plan_indicator(td_state_plan(st), code_n);
-        const char *unit;
-        char tv[160];
-        if (!ind) {
-            fprintf(stderr, "tiendo indicator: chỉ tiêu mã \"%s\" không có trong kế hoạch. "
-                            "Hãy kiểm tra mã chỉ tiêu (Phụ lục I của kế hoạch, ví dụ 7.1 hoặc II.3).\n", code_n);
-            goto out;
-        }
-        unit = ind->unit && *ind->unit ? ind->unit : "";
-        td_target_vi(&ind->target, tv, sizeof tv);
-        if (ind->heading && ind->target.kind == TD_TARGET_NONE) {
-            fprintf(stderr, "tiendo indicator: chỉ tiêu %s là nhóm chỉ tiêu (gồm %s.1, %s.2, ...), không có giá trị "
-                            "riêng: hãy ghi cho từng chỉ tiêu con.\n", code_n, code_n, code_n);
-            goto out;
-        }
-        if (ind->target.kind == TD_TARGET_TEXT) {
-            if (value_s) {
-                fprintf(stderr, "tiendo indicator: chỉ tiêu %s là chỉ tiêu định tính (mục tiêu: \"%s\"): ghi kết quả "
-                                "bằng --text \"...\", không có --value.\n", code_n, tv);
-                goto out;
-            }
-        } else {
-            tdc_unit_class k = tdc__unit_class(unit, ind->target.percent);
-            char vv[64];
-            if (!value_s) {
-                fprintf(stderr, "tiendo indicator: chỉ tiêu %s (đơn vị %s, mục tiêu %s) cần giá trị số: thêm --value "
-                                "SỐ (ghi chú thì dùng thêm --note).\n", code_n, *unit ? unit : "không ghi", tv);
-                goto out;
-            }
-            tdc__value_vi(value, vv, sizeof vv);
-            switch (k) {
-            case TDC_UNIT_PERCENT:
-                if (value < 0 || value > 100) {
-                    fprintf(stderr, "tiendo indicator: chỉ tiêu %s tính bằng %s: giá trị phải từ 0 đến 100; %s nằm "
-                                    "ngoài khoảng đó. Hãy ghi số phần trăm, ví dụ --value 42,5.\n", code_n, unit, vv);
-                    goto out;
-                }
-                break;
-            case TDC_UNIT_COUNT:
-                if (value < 0 || value != floor(value)) {
-                    fprintf(stderr, "tiendo indicator: chỉ tiêu %s đếm bằng \"%s\": giá trị phải là số nguyên không "
-                                    "âm (nhận được %s). Ví dụ: --value 3.\n", code_n, unit, vv);
-                    goto out;
-                }
-                break;
-            case TDC_UNIT_RANK:
-                if (value < 1 || value != floor(value)) {
-                    fprintf(stderr, "tiendo indicator: chỉ tiêu %s là thứ bậc (xếp hạng): giá trị phải là số nguyên "
-                                    "từ 1 trở lên (nhận được %s). Ví dụ: --value 12.\n", code_n, vv);
-                    goto out;
-                }
-                break;
-            case TDC_UNIT_INDEX01:
-                if (value < 0 || value > 1) {
-                    fprintf(stderr, "tiendo indicator: chỉ tiêu %s (%s) là chỉ số từ 0 đến 1 (nhận được %s). "
-                                    "Ví dụ: --value 0,8.\n", code_n, unit, vv);
-                    goto out;
-                }
-                break;
-            case TDC_UNIT_NONNEG:
-                if (value < 0) {
-                    fprintf(stderr, "tiendo indicator: chỉ tiêu %s (đơn vị %s) không thể âm (nhận được %s).\n", code_n,
-                            unit, vv);
-                    goto out;
-                }
-                break;
-            case TDC_UNIT_RATE: break;
-            case TDC_UNIT_UNKNOWN:
-                snprintf(unit_note, sizeof unit_note,
-                         "Lưu ý: đơn vị \"%s\" của chỉ tiêu %s chưa có trong bảng phân loại đơn vị; chỉ kiểm tra được "
-                         "giá trị là một số.\n", unit, code_n);
-                break;
-            }
-        }
-        if (c.id.subject.role == TD_ROLE_OFFICE && !tdc__monitors(st, ind, c.id.subject.agency))
-            fprintf(stderr, "tiendo indicator: cảnh báo: cơ quan %s không theo dõi chỉ tiêu %s theo kế hoạch (theo "
-                            "dõi: %s); máy chủ có thể từ chối giá trị này.\n", c.id.subject.agency, code_n,
-                    ind->monitor_text ? ind->monitor_text : "");
-    } else {
-        snprintf(unit_note, sizeof unit_note,
-                 "Lưu ý: bản sao chưa có kế hoạch nên chưa kiểm tra được mã và đơn vị của chỉ tiêu %s; máy chủ sẽ "
-                 "kiểm tra khi đồng bộ.\n", code_n);
-    }
-    ip.code = code_n;
-    ip.agency = c.id.subject.agency;
-    ip.period = period;
-    ip.has_value = value_s != NULL;
-    ip.value = value;
-    ip.text = text ? text : "";
-    len = tiendo__indicator_payload__get_packed_size(&ip);
-    if (!(buf = malloc(len ? len : 1))) {
-        fprintf(stderr, "tiendo indicator: %s\n", td_err_vi(TD_ENOMEM));
+    if (tdc_ind_check(st, c.id.subject.agency, c.id.subject.role, today, code_n, period, value_s != NULL, value, msg,
+                      sizeof msg, unit_note, sizeof unit_note, warn, sizeof warn)) {
+        fprintf(stderr, "tiendo indicator: %s\n", msg);
         goto out;
     }
-    tiendo__indicator_payload__pack(&ip, buf);
-    if (value_s) {
-        tdc__value_vi(value, vbuf, sizeof vbuf);
-        snprintf(summary, sizeof summary, "chỉ tiêu %s, kỳ %s: %s", code_n, pvi, vbuf);
-    } else {
-        snprintf(summary, sizeof summary, "chỉ tiêu %s, kỳ %s: %.60s", code_n, pvi, text);
+    if (*warn) fprintf(stderr, "tiendo indicator: cảnh báo: %s\n", warn);
+    {
+        td_error e;
+        if (tdc_ind_sign(&c, code_n, period, value_s != NULL, value, text, &seq, &e)) {
+            fprintf(stderr, "tiendo indicator: %s\n", e.msg);
+            goto out;
+        }
     }
-    if (tdc_queue_entry(&c, cmd, TIENDO__ENTRY_KIND__ENTRY_INDICATOR, buf, len, summary, &seq)) goto out;
+    if (value_s) tdc_ind_value_vi(value, vbuf, sizeof vbuf);
     printf("Đã ghi giá trị chỉ tiêu %s kỳ %s của %s vào hộp thư đi; sẽ gửi khi đồng bộ (tiendo sync). "
            "Số thứ tự của thiết bị: %llu.\n", code_n, pvi, c.id.subject.agency, (unsigned long long)seq);
     if (value_s) printf("  Giá trị: %s\n", vbuf);
@@ -1494,7 +1246,6 @@ int tdc_cmd_indicator(int argc, char **argv)
     fputs(tdc__next_step, stdout);
     rc = 0;
 out:
-    free(buf);
     free(code_n);
     free(text);
     tdc_ctx_close(&c);

@@ -5,11 +5,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "blob.h"
+#include "clock.h"
 #include "derive.h"
 #include "draft.h"
 #include "entry.h"
@@ -1121,6 +1123,284 @@ int tdc_review_sign(tdc_ctx *c, const td_report *r, int accept, const char *text
     if (!(buf = malloc(len ? len : 1))) return td_error_set(e, TD_ENOMEM, "%s", td_err_vi(TD_ENOMEM));
     tiendo__review_payload__pack(&rv, buf);
     rc = tdc_app_queue(c, TIENDO__ENTRY_KIND__ENTRY_REVIEW, buf, len, summary, seq, e);
+    free(buf);
+    return rc;
+}
+
+/* ---- indicator helpers ---------------------------------------------------------- */
+
+/* Does agency monitor indicator ind (groups and successors expanded)? */
+static int tdc__monitors(const td_state *st, const td_indicator *ind, const char *agency, int today)
+{
+    for (size_t i = 0; i < ind->n_monitors; i++) {
+        const char **v = NULL;
+        size_t n = 0;
+        int hit = 0;
+        if (td_registry_expand(td_state_registry(st), &ind->monitors[i], today, 0, &v, &n)) continue;
+        for (size_t k = 0; k < n; k++)
+            if (!strcmp(v[k], agency)) hit = 1;
+        free(v);
+        if (hit) return 1;
+    }
+    return 0;
+}
+
+/* What a unit allows. */
+typedef enum {
+    TDC_UNIT_UNKNOWN = 0,   /* only a finite number */
+    TDC_UNIT_PERCENT,       /* 0..100 */
+    TDC_UNIT_RATE,          /* a growth rate: any finite number */
+    TDC_UNIT_COUNT,         /* integer >= 0 */
+    TDC_UNIT_RANK,          /* integer >= 1 */
+    TDC_UNIT_INDEX01,       /* 0..1 */
+    TDC_UNIT_NONNEG,        /* ratios, money: >= 0 */
+} tdc_unit_class;
+
+/*
+ * Units of Appendix I of Kế hoạch 726 ("%", "% GRDP", "% tổng chi NSNN",
+ * "%/năm", "% dân số", "Thứ bậc", "Tổ chức", "Người/vạn dân", "Thành phố,
+ * Thị xã", "Trung tâm dữ liệu", "Số doanh nghiệp/1000 dân", "Doanh
+ * nghiệp", "Chỉ số phát triển con người (HDI)") and what other plans of the
+ * kind use.  Matched on the lower-cased NFC unit.
+ */
+static const char *const tdc__count_units[] = {
+    "doanh nghiệp", "sản phẩm", "người", "hồ sơ", "bài báo", "sáng chế", "tổ chức", "thành phố", "thị xã",
+    "trung tâm dữ liệu", "trung tâm", "đơn vị", "cơ quan", "xã", "huyện", "tỉnh", "dự án", "đề tài", "nhiệm vụ",
+    "mô hình", "sáng kiến", "văn bằng", "giải pháp", "lượt", "lượt người", "hội nghị", "lớp", "khóa", "cuộc",
+    "ứng dụng", "hệ thống", "cơ sở dữ liệu", "nền tảng", "điểm", "trạm", "thủ tục", "dịch vụ", "chương trình",
+    "văn bản", "sự kiện", "phòng thí nghiệm", "khu", "cụm", "hợp tác xã", "trường", "bệnh viện", "tài khoản",
+    "hộ", "hộ gia đình", "bộ", "cái", "chiếc", "giao dịch", "nhà khoa học", "chuyên gia", "công trình",
+};
+
+static int tdc__is_count_word(const char *w)
+{
+    for (size_t i = 0; i < sizeof tdc__count_units / sizeof tdc__count_units[0]; i++)
+        if (!strcmp(w, tdc__count_units[i])) return 1;
+    return 0;
+}
+
+static tdc_unit_class tdc__unit_class(const char *unit, int target_percent)
+{
+    char *low, *u, *w;
+    tdc_unit_class k = TDC_UNIT_UNKNOWN;
+    if (!unit || !(low = td_vi_lower(unit))) return target_percent ? TDC_UNIT_PERCENT : TDC_UNIT_UNKNOWN;
+    u = td_trim(low);
+    w = u;   /* collapse blanks */
+    for (char *p = u; *p; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n') {
+            if (w > u && w[-1] == ' ') continue;
+            *w++ = ' ';
+        } else {
+            *w++ = *p;
+        }
+    }
+    *w = 0;
+    if (!*u) k = target_percent ? TDC_UNIT_PERCENT : TDC_UNIT_UNKNOWN;
+    else if (u[0] == '%' && strstr(u, "năm")) k = TDC_UNIT_RATE;   /* "%/năm": growth, may be negative */
+    else if (u[0] == '%' || !strncmp(u, "phần trăm", strlen("phần trăm"))) k = TDC_UNIT_PERCENT;
+    else if (!strcmp(u, "thứ bậc") || !strcmp(u, "xếp hạng") || !strcmp(u, "hạng") || !strcmp(u, "thứ hạng"))
+        k = TDC_UNIT_RANK;
+    else if (strstr(u, "hdi")) k = TDC_UNIT_INDEX01;
+    else if (strchr(u, '/') || strstr(u, "đồng") || strstr(u, "usd") || strstr(u, "tỷ") || strstr(u, "triệu"))
+        k = TDC_UNIT_NONNEG;
+    else {
+        /* "Doanh nghiệp", or a list "Thành phố, Thị xã": every piece a count */
+        char *save = NULL, *tok;
+        int all = 1, any = 0;
+        for (tok = strtok_r(u, ",;", &save); tok; tok = strtok_r(NULL, ",;", &save)) {
+            td_trim(tok);
+            if (!*tok) continue;
+            any = 1;
+            if (!tdc__is_count_word(tok)) all = 0;
+        }
+        if (any && all) k = TDC_UNIT_COUNT;
+        else if (target_percent) k = TDC_UNIT_PERCENT;
+    }
+    free(low);
+    return k;
+}
+
+/* A number as clerks type it: "42,5", "42.5", "-3", "1e3" refused?  Plain
+ * decimals only; one decimal mark; no thousands separators (ambiguous:
+ * "1.234" is 1,234 to a Vietnamese reader and 1.234 to a program).
+ * 0, or -1 with why. */
+int tdc_ind_parse_value(const char *s, double *out, const char **why)
+{
+    char tmp[64], *end;
+    int marks = 0, digits = 0;
+    if (strlen(s) >= sizeof tmp) {
+        *why = "quá dài";
+        return -1;
+    }
+    snprintf(tmp, sizeof tmp, "%s", s);
+    td_trim(tmp);
+    for (char *p = tmp; *p; p++) {
+        if (*p == ',' || *p == '.') {
+            *p = '.';
+            marks++;
+        } else if (*p >= '0' && *p <= '9') {
+            digits++;
+        } else if (!((*p == '-' || *p == '+') && p == tmp)) {
+            *why = "chỉ gồm chữ số, một dấu thập phân (',' hoặc '.') và dấu '-' ở đầu nếu âm";
+            return -1;
+        }
+    }
+    if (!digits) {
+        *why = "không có chữ số";
+        return -1;
+    }
+    if (marks > 1) {
+        *why = "có nhiều hơn một dấu thập phân; đừng dùng dấu phân cách hàng nghìn (viết 1234,5 chứ không 1.234,5)";
+        return -1;
+    }
+    errno = 0;
+    *out = strtod(tmp, &end);
+    if (*end || end == tmp || errno || !isfinite(*out)) {
+        *why = "không phải là số";
+        return -1;
+    }
+    return 0;
+}
+
+/* "42,5" with a decimal comma, no trailing zeros. */
+void tdc_ind_value_vi(double v, char *buf, size_t n)
+{
+    char *p;
+    snprintf(buf, n, "%.6f", v);
+    if (strchr(buf, '.')) {
+        p = buf + strlen(buf) - 1;
+        while (*p == '0') *p-- = 0;
+        if (*p == '.') *p = 0;
+    }
+    if ((p = strchr(buf, '.'))) *p = ',';
+}
+
+
+/* ---- indicator values ------------------------------------------------------------ */
+
+int tdc_ind_check(const td_state *st, const char *agency, int role, int today, const char *code_n, const char *period,
+                  int has_value, double value, char *msg, size_t n, char *note, size_t nn, char *warn, size_t wn)
+{
+    if (tdc_period_future(period, today)) {
+        char pvi[16], dvi[16];
+        tdc_period_vi(period, pvi, sizeof pvi);
+        td_date_vi(today, dvi, sizeof dvi);
+        snprintf(msg, n, "kỳ %s chưa đến (hôm nay là %s): chỉ ghi được tháng này hoặc các tháng trước. Hãy kiểm tra "
+                         "kỳ (YYYY-MM).", pvi, dvi);
+        return 1;
+    }
+    if (st && td_state_has_plan(st)) {
+        const td_indicator *ind = td_plan_indicator(td_state_plan(st), code_n);
+        const char *unit;
+        char tv[160];
+        if (!ind) {
+            snprintf(msg, n, "chỉ tiêu mã \"%s\" không có trong kế hoạch. "
+                            "Hãy kiểm tra mã chỉ tiêu (Phụ lục I của kế hoạch, ví dụ 7.1 hoặc II.3).", code_n);
+            return 1;
+        }
+        unit = ind->unit && *ind->unit ? ind->unit : "";
+        td_target_vi(&ind->target, tv, sizeof tv);
+        if (ind->heading && ind->target.kind == TD_TARGET_NONE) {
+            snprintf(msg, n, "chỉ tiêu %s là nhóm chỉ tiêu (gồm %s.1, %s.2, ...), không có giá trị "
+                            "riêng: hãy ghi cho từng chỉ tiêu con.", code_n, code_n, code_n);
+            return 1;
+        }
+        if (ind->target.kind == TD_TARGET_TEXT) {
+            if (has_value) {
+                snprintf(msg, n, "chỉ tiêu %s là chỉ tiêu định tính (mục tiêu: \"%s\"): ghi kết quả "
+                                "bằng --text \"...\", không có --value.", code_n, tv);
+                return 1;
+            }
+        } else {
+            tdc_unit_class k = tdc__unit_class(unit, ind->target.percent);
+            char vv[64];
+            if (!has_value) {
+                snprintf(msg, n, "chỉ tiêu %s (đơn vị %s, mục tiêu %s) cần giá trị số: thêm --value "
+                                "SỐ (ghi chú thì dùng thêm --note).", code_n, *unit ? unit : "không ghi", tv);
+                return 1;
+            }
+            tdc_ind_value_vi(value, vv, sizeof vv);
+            switch (k) {
+            case TDC_UNIT_PERCENT:
+                if (value < 0 || value > 100) {
+                    snprintf(msg, n, "chỉ tiêu %s tính bằng %s: giá trị phải từ 0 đến 100; %s nằm "
+                                    "ngoài khoảng đó. Hãy ghi số phần trăm, ví dụ --value 42,5.", code_n, unit, vv);
+                    return 1;
+                }
+                break;
+            case TDC_UNIT_COUNT:
+                if (value < 0 || value != floor(value)) {
+                    snprintf(msg, n, "chỉ tiêu %s đếm bằng \"%s\": giá trị phải là số nguyên không "
+                                    "âm (nhận được %s). Ví dụ: --value 3.", code_n, unit, vv);
+                    return 1;
+                }
+                break;
+            case TDC_UNIT_RANK:
+                if (value < 1 || value != floor(value)) {
+                    snprintf(msg, n, "chỉ tiêu %s là thứ bậc (xếp hạng): giá trị phải là số nguyên "
+                                    "từ 1 trở lên (nhận được %s). Ví dụ: --value 12.", code_n, vv);
+                    return 1;
+                }
+                break;
+            case TDC_UNIT_INDEX01:
+                if (value < 0 || value > 1) {
+                    snprintf(msg, n, "chỉ tiêu %s (%s) là chỉ số từ 0 đến 1 (nhận được %s). "
+                                    "Ví dụ: --value 0,8.", code_n, unit, vv);
+                    return 1;
+                }
+                break;
+            case TDC_UNIT_NONNEG:
+                if (value < 0) {
+                    snprintf(msg, n, "chỉ tiêu %s (đơn vị %s) không thể âm (nhận được %s).", code_n,
+                            unit, vv);
+                    return 1;
+                }
+                break;
+            case TDC_UNIT_RATE: break;
+            case TDC_UNIT_UNKNOWN:
+                snprintf(note, nn,
+                         "Lưu ý: đơn vị \"%s\" của chỉ tiêu %s chưa có trong bảng phân loại đơn vị; chỉ kiểm tra được "
+                         "giá trị là một số.\n", unit, code_n);
+                break;
+            }
+        }
+        if (role == TD_ROLE_OFFICE && !tdc__monitors(st, ind, agency, today))
+            snprintf(warn, wn, "cơ quan %s không theo dõi chỉ tiêu %s theo kế hoạch (theo "
+                            "dõi: %s); máy chủ có thể từ chối giá trị này.", agency, code_n,
+                    ind->monitor_text ? ind->monitor_text : "");
+    } else {
+        snprintf(note, nn,
+                 "Lưu ý: bản sao chưa có kế hoạch nên chưa kiểm tra được mã và đơn vị của chỉ tiêu %s; máy chủ sẽ "
+                 "kiểm tra khi đồng bộ.\n", code_n);
+    }
+    return 0;
+}
+
+int tdc_ind_sign(tdc_ctx *c, const char *code_n, const char *period, int has_value, double value, const char *text,
+                 uint64_t *seq, td_error *e)
+{
+    Tiendo__IndicatorPayload ip = TIENDO__INDICATOR_PAYLOAD__INIT;
+    char summary[256], pvi[16], vbuf[64];
+    uint8_t *buf;
+    size_t len;
+    int rc;
+    tdc_period_vi(period, pvi, sizeof pvi);
+    ip.code = (char *)code_n;
+    ip.agency = c->id.subject.agency;
+    ip.period = (char *)period;
+    ip.has_value = has_value;
+    ip.value = value;
+    ip.text = (char *)(text ? text : "");
+    len = tiendo__indicator_payload__get_packed_size(&ip);
+    if (!(buf = malloc(len ? len : 1))) return td_error_set(e, TD_ENOMEM, "%s", td_err_vi(TD_ENOMEM));
+    tiendo__indicator_payload__pack(&ip, buf);
+    if (has_value) {
+        tdc_ind_value_vi(value, vbuf, sizeof vbuf);
+        snprintf(summary, sizeof summary, "chỉ tiêu %s, kỳ %s: %s", code_n, pvi, vbuf);
+    } else {
+        snprintf(summary, sizeof summary, "chỉ tiêu %s, kỳ %s: %.60s", code_n, pvi, ip.text);
+    }
+    rc = tdc_app_queue(c, TIENDO__ENTRY_KIND__ENTRY_INDICATOR, buf, len, summary, seq, e);
     free(buf);
     return rc;
 }

@@ -151,6 +151,29 @@ int tdc_rep_draft_load(tdc_ctx *c, uint32_t task, const char *period, tdc_rep *r
  * 0 or a TD_E* code with e->msg in Vietnamese. */
 int tdc_review_sign(tdc_ctx *c, const td_report *r, int accept, const char *text, uint64_t *seq, td_error *e);
 
+/* An indicator value as clerks type it: "42,5", "42.5", "-3"; one decimal
+ * mark, no thousands separators.  0, or -1 with why. */
+int tdc_ind_parse_value(const char *s, double *out, const char **why);
+/* "42,5": a decimal comma, no trailing zeros. */
+void tdc_ind_value_vi(double v, char *buf, size_t n);
+/*
+ * THE check of an indicator value (code NFC; has_value: a number was
+ * given, else a text), in a period not after today's month, against the
+ * plan in st: the code exists, is not a
+ * heading, a qualitative indicator takes a text and a numeric one a number
+ * within its unit (% 0..100, counts integers >= 0, ranks >= 1, HDI 0..1,
+ * money and ratios >= 0).  1 with msg when refused; 0 otherwise, with note
+ * (a unit not classified, no plan yet) and warn (the agency does not
+ * monitor it: the server may refuse) possibly set.
+ */
+int tdc_ind_check(const td_state *st, const char *agency, int role, int today, const char *code_n, const char *period,
+                  int has_value, double value, char *msg, size_t n, char *note, size_t nn, char *warn, size_t wn);
+/* Sign and queue an indicator value of this device's agency (IndicatorPayload;
+ * text: the result of a qualitative indicator, or a note).  0 or a TD_E*
+ * code with e->msg in Vietnamese. */
+int tdc_ind_sign(tdc_ctx *c, const char *code_n, const char *period, int has_value, double value, const char *text,
+                 uint64_t *seq, td_error *e);
+
 /* One error of a CSV file: line (0: the message names it), column or NULL. */
 typedef struct tdc_csv_err {
     int line;

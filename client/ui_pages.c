@@ -118,6 +118,7 @@ static void tdc__head(tdc_ui *ui, FILE *f, const char *title, const char *active
     } nav[] = {
         {"/", "Việc cần làm", "todo", 1},
         {"/tasks", "Nhiệm vụ", "tasks", 1},
+        {"/indicator", "Chỉ tiêu", "indicator", ui->ctx.id.subject.role == TD_ROLE_OFFICE},
         {"/review", "Thẩm định", "review", central},
         {"/missing", "Chưa báo cáo", "missing", central},
         {"/mreport", "Báo cáo tháng", "mreport", 1},
@@ -180,10 +181,11 @@ static void tdc__sync_box(tdc_ui *ui, FILE *f, int full)
     fprintf(f, "<p>Đồng bộ lần cuối: %s</p>", when);
     if (s.running) fprintf(f, "<p>Đang đồng bộ…</p>");
     else if (!s.last_ok && s.last_attempt_ms) {
+        size_t el = strlen(s.last_error);
         fprintf(f, "<p class=\"err\">Chưa gửi được: ");
         tdc_ui_esc(f, s.last_error);
         td_clock_fmt(s.next_ms, next, sizeof next);
-        fprintf(f, " Thử lại lúc %s.</p>", next);
+        fprintf(f, "%s Thử lại lúc %s.</p>", el && s.last_error[el - 1] == '.' ? "" : ".", next);
     }
     if (s.alarm_id)
         fprintf(f, "<p class=\"err\" role=\"alert\">CẢNH BÁO: máy chủ đưa ra lịch sử nhật ký không nhất quán (cảnh báo "
@@ -1122,6 +1124,100 @@ static void tdc__page_mreport(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
     td_mreport_free(&m);
 }
 
+/* ---- indicator values -------------------------------------------------------------- */
+
+static void tdc__indicator_form(tdc_ui *ui, FILE *f, const tdc_ui_form *q, const char *msg, const char *okmsg)
+{
+    const td_state *st = tdc_replica_state(ui->ctx.rep);
+    const char *code = tdc_ui_form_get(q, "code"), *value = tdc_ui_form_get(q, "value"),
+               *text = tdc_ui_form_get(q, "text"), *ps = tdc_ui_form_get(q, "period");
+    char period[8];
+    if (!ps || !tdc_period_norm(ps, period)) td_clock_period(period);
+    tdc__head(ui, f, "Giá trị chỉ tiêu", "indicator");
+    if (msg) {
+        fprintf(f, "<div class=\"err\" role=\"alert\"><p><strong>Chưa ghi được:</strong> ");
+        tdc_ui_esc(f, msg);
+        fprintf(f, "</p></div>");
+    }
+    if (okmsg) {
+        fprintf(f, "<p class=\"ok\" role=\"status\">");
+        tdc_ui_esc(f, okmsg);
+        fprintf(f, "</p>");
+    }
+    fprintf(f, "<form method=\"post\" action=\"/indicator\">");
+    tdc__csrf_field(ui, f);
+    fprintf(f, "<div class=\"field\"><label for=\"code\">Chỉ tiêu</label><select id=\"code\" name=\"code\">");
+    if (st && td_state_has_plan(st)) {
+        const td_plan *plan = td_state_plan(st);
+        for (size_t i = 0; i < plan->n_indicators; i++) {
+            const td_indicator *ind = &plan->indicators[i];
+            fprintf(f, "<option value=\"");
+            tdc_ui_esc(f, ind->code);
+            fprintf(f, "\"%s>", code && !strcmp(code, ind->code) ? " selected" : "");
+            tdc_ui_esc(f, ind->code);
+            fprintf(f, " — ");
+            tdc_ui_esc(f, ind->name ? ind->name : "");
+            if (ind->unit && *ind->unit) {
+                fprintf(f, " (");
+                tdc_ui_esc(f, ind->unit);
+                fprintf(f, ")");
+            }
+            fprintf(f, "</option>");
+        }
+    }
+    fprintf(f, "</select></div><div class=\"field\"><label for=\"period\">Kỳ (YYYY-MM)</label><input id=\"period\" "
+               "name=\"period\" size=\"8\" value=\"%s\"></div>", period);
+    fprintf(f, "<div class=\"field\"><label for=\"value\">Giá trị (số; dấu thập phân là dấu phẩy, ví dụ 42,5)</label>"
+               "<input id=\"value\" name=\"value\" size=\"12\" value=\"");
+    tdc_ui_esc(f, value ? value : "");
+    fprintf(f, "\"></div>");
+    tdc__textarea(f, "text", "Kết quả (chỉ tiêu định tính) hoặc ghi chú", NULL, text, 3, NULL, NULL);
+    fprintf(f, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">Ký và đưa vào hộp thư đi</button>"
+               "</div></form>");
+    tdc__foot(f);
+}
+
+static void tdc__page_indicator_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out)
+{
+    tdc_ctx *c = &ui->ctx;
+    const char *code = tdc_ui_form_get(q, "code"), *value_s = tdc_ui_form_get(q, "value"),
+               *text_in = tdc_ui_form_get(q, "text"), *ps = tdc_ui_form_get(q, "period"), *why;
+    char period[8], msg[1024] = "", note[512] = "", warn[1024] = "", done[1024];
+    char *code_n = NULL, *text = NULL;
+    double value = 0;
+    int has_value = value_s && *td_trim((char *)value_s);
+    uint64_t seq = 0;
+    td_error e;
+    if (c->id.subject.role != TD_ROLE_OFFICE) snprintf(msg, sizeof msg, "chỉ thiết bị của cơ quan mới ghi giá trị chỉ tiêu");
+    else if (!code || !*code || !(code_n = tdc_nfc(code, 64, &why))) snprintf(msg, sizeof msg, "hãy chọn chỉ tiêu");
+    else if (!ps || !tdc_period_norm(ps, period)) snprintf(msg, sizeof msg, "kỳ phải có dạng YYYY-MM");
+    else if (has_value && tdc_ind_parse_value(value_s, &value, &why))
+        snprintf(msg, sizeof msg, "giá trị \"%.60s\" không hợp lệ: %s", value_s, why);
+    else if (text_in && *text_in && !(text = tdc_nfc(text_in, TDC_TEXT_MAX, &why)))
+        snprintf(msg, sizeof msg, "kết quả/ghi chú: %s", why);
+    else if (!has_value && !text) snprintf(msg, sizeof msg, "cần giá trị số, hoặc kết quả cho chỉ tiêu định tính");
+    else if (!tdc_ind_check(tdc_replica_state(c->rep), c->id.subject.agency, c->id.subject.role, tdc_today(), code_n,
+                            period, has_value, value, msg, sizeof msg, note, sizeof note, warn, sizeof warn)) {
+        if (tdc_ind_sign(c, code_n, period, has_value, value, text, &seq, &e)) {
+            snprintf(msg, sizeof msg, "%s", e.msg);
+        } else {
+            snprintf(done, sizeof done, "Đã ký giá trị chỉ tiêu %s (số thứ tự %llu); chờ gửi. %s%s", code_n,
+                     (unsigned long long)seq, warn, note);
+            pthread_mutex_lock(&ui->lock);
+            ui->sync_now = 1;
+            pthread_mutex_unlock(&ui->lock);
+            tdc__indicator_form(ui, f, q, NULL, done);
+            free(code_n);
+            free(text);
+            return;
+        }
+    }
+    out->status = 422;
+    tdc__indicator_form(ui, f, q, msg, NULL);
+    free(code_n);
+    free(text);
+}
+
 /* ---- routing ---------------------------------------------------------------------- */
 
 void tdc_ui_route(tdc_ui *ui, const char *method, const char *path, const tdc_ui_form *q, tdc_ui_resp *out)
@@ -1139,6 +1235,8 @@ void tdc_ui_route(tdc_ui *ui, const char *method, const char *path, const tdc_ui
     else if (!post && !strcmp(path, "/report")) tdc__page_report_get(ui, q, f, out);
     else if (post && !strcmp(path, "/report")) tdc__page_report_post(ui, q, f, out, 0);
     else if (post && !strcmp(path, "/report/autosave")) tdc__page_report_post(ui, q, f, out, 1);
+    else if (!post && !strcmp(path, "/indicator")) tdc__indicator_form(ui, f, q, NULL, NULL);
+    else if (post && !strcmp(path, "/indicator")) tdc__page_indicator_post(ui, q, f, out);
     else if (!post && !strcmp(path, "/review")) tdc__page_review(ui, q, f);
     else if (post && !strcmp(path, "/review")) tdc__page_review_post(ui, q, f, out);
     else if (!post && !strcmp(path, "/missing")) tdc__page_missing(ui, q, f, out, 0);

@@ -143,6 +143,18 @@ done
 eq "central's replica: the corrected report is accepted" "$ok_accepted" 1
 run 0 "central's replica: the corrected text" "$TD" report show 49 --dir cen --period $P --agency so-y-te
 expect_out "corrected result" "$NEW"
+say "indicator values through the same check as \`tiendo indicator\`"
+URL=$(cat "$W/yte.url")
+BASE=${URL%%/\?token=*}
+curl -s -o /dev/null -c "$W/jar" "$URL"
+CSRF=$(curl -s -b "$W/jar" "$BASE/indicator" | grep -o 'name="csrf" content="[0-9a-f]*"' | sed 's/.*content="//;s/"$//')
+eq "indicator 25 = 120 refused" "$(curl -s -o "$W/ind.html" -w '%{http_code}' -b "$W/jar" --data-urlencode "csrf=$CSRF" \
+    -d "code=25&period=$P&value=120" "$BASE/indicator")" 422
+grep -q "giá trị phải từ 0 đến 100" "$W/ind.html" && pass "the unit's rule, as on the command line" || fail "no unit message"
+eq "indicator 25 = 42,5 signed" "$(curl -s -o "$W/ind.html" -w '%{http_code}' -b "$W/jar" --data-urlencode "csrf=$CSRF" \
+    --data-urlencode "value=42,5" -d "code=25&period=$P" "$BASE/indicator")" 200
+grep -q "Đã ký giá trị chỉ tiêu 25" "$W/ind.html" && pass "indicator signed" || fail "indicator not signed"
+eq "outbox summary (decimal comma)" "$(sq yte/replica.db "SELECT summary FROM outbox WHERE kind=21;")" "chỉ tiêu 25, kỳ 12/2026: 42,5"
 ui_stop cen
 ui_stop yte
 run 0 "server: nothing refused" "$SRV_BIN" state --data "$W/data-main" "${SRV_KEYS[@]}" --refused

@@ -164,6 +164,19 @@ static void test_draft_text_only(void)
 
 static void test_parse(void)
 {
+    double v = 0;
+    const char *why = NULL;
+    char msg[1024], note[512] = "", warn[512] = "";
+    TT_EQ_INT(tdc_ind_parse_value("42,5", &v, &why), 0);
+    TT_CHECK(v == 42.5);
+    TT_CHECK(tdc_ind_parse_value("1.234,5", &v, &why) < 0 && strstr(why, "nhiều hơn một dấu thập phân"));
+    /* the indicator check without a plan: only the period, and a note */
+    TT_EQ_INT(tdc_ind_check(NULL, "so-y-te", 0, 20261215, "25", "2027-01", 1, 5, msg, sizeof msg, note, sizeof note, warn,
+                            sizeof warn), 1);
+    TT_CHECK(strstr(msg, "chưa đến") != NULL);
+    TT_EQ_INT(tdc_ind_check(NULL, "so-y-te", 0, 20261215, "25", "2026-12", 1, 5, msg, sizeof msg, note, sizeof note, warn,
+                            sizeof warn), 0);
+    TT_CHECK(strstr(note, "chưa có kế hoạch") != NULL);
     TT_EQ_INT(tdc_rep_percent_parse("40%"), 40);
     TT_EQ_INT(tdc_rep_percent_parse(" 100 "), 100);
     TT_EQ_INT(tdc_rep_percent_parse("101"), -1);
