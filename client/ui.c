@@ -103,7 +103,16 @@ typedef struct tdc__req {
     tdc_ui_form form;
     struct MHD_PostProcessor *pp;
     int too_big;
+    /* files uploaded (multipart field "attach"), kept in a private
+     * temporary directory under their own names until the request ends */
+    char tmpdir[PATH_MAX];
+    FILE *upload;
+    uint64_t upload_bytes;
 } tdc__req;
+
+/* One uploaded file: the attachment limit (blob.c checks it exactly) with
+ * room for the check to say "too big" rather than the upload failing. */
+#define TDC_UI_UPLOAD_MAX (16u * 1024 * 1024)
 
 const char *tdc_ui_form_get(const tdc_ui_form *f, const char *key)
 {
@@ -160,9 +169,42 @@ static enum MHD_Result tdc__post_it(void *cls, enum MHD_ValueKind kind, const ch
 {
     tdc__req *r = cls;
     (void)kind;
-    (void)filename;
     (void)content_type;
     (void)transfer_encoding;
+    if (filename) {
+        if (strcmp(key, "attach") || !*filename) return MHD_YES;   /* an empty file input */
+        if (off == 0) {
+            char path[PATH_MAX + 300], name[256];
+            const char *base = strrchr(filename, '/');
+            if (r->upload) fclose(r->upload);
+            r->upload = NULL;
+            if (!r->tmpdir[0]) {
+                const char *t = getenv("TMPDIR");
+                snprintf(r->tmpdir, sizeof r->tmpdir, "%s/tiendo-ui-XXXXXX", t && *t ? t : "/tmp");
+                if (!mkdtemp(r->tmpdir)) {
+                    r->tmpdir[0] = 0;
+                    r->too_big = 1;
+                    return MHD_NO;
+                }
+            }
+            /* the name the clerk's file had (a browser may send a path) */
+            snprintf(name, sizeof name, "%s", base ? base + 1 : filename);
+            for (char *p = name; *p; p++)
+                if (*p == '\\' || *p == '/') *p = '_';
+            if (!strcmp(name, ".") || !strcmp(name, "..")) snprintf(name, sizeof name, "tep");
+            snprintf(path, sizeof path, "%s/%s", r->tmpdir, name);
+            if (!(r->upload = fopen(path, "wbx")) || tdc__form_add(&r->form, "attach_file", path, strlen(path), 0)) {
+                r->too_big = 1;
+                return MHD_NO;
+            }
+            r->upload_bytes = 0;
+        }
+        if (!r->upload || (r->upload_bytes += size) > TDC_UI_UPLOAD_MAX || fwrite(data, 1, size, r->upload) != size) {
+            r->too_big = 1;
+            return MHD_NO;
+        }
+        return MHD_YES;
+    }
     if (r->form.bytes + size > TDC_UI_FORM_MAX || tdc__form_add(&r->form, key, data, size, off > 0)) {
         r->too_big = 1;
         return MHD_NO;
@@ -185,6 +227,10 @@ static void tdc__req_done(void *cls, struct MHD_Connection *c, void **con_cls, e
     (void)toe;
     if (!r) return;
     if (r->pp) MHD_destroy_post_processor(r->pp);
+    if (r->upload) fclose(r->upload);
+    for (size_t i = 0; i < r->form.n; i++)
+        if (!strcmp(r->form.v[i].key, "attach_file")) unlink(r->form.v[i].val);
+    if (r->tmpdir[0]) rmdir(r->tmpdir);
     tdc__form_free(&r->form);
     free(r);
     *con_cls = NULL;
@@ -307,6 +353,10 @@ static enum MHD_Result tdc__handler(void *cls, struct MHD_Connection *conn, cons
         if (!a) return tdc__refuse(conn, MHD_HTTP_NOT_FOUND, "Không tìm thấy", "Không có tệp này.");
         if (!(copy = strdup(a))) return MHD_NO;
         return tdc__send(conn, MHD_HTTP_OK, type, copy, strlen(copy), NULL, NULL, NULL, NULL);
+    }
+    if (r->upload) {
+        fclose(r->upload);
+        r->upload = NULL;
     }
     /* 3. the secret: from the printed URL once, then the cookie */
     token = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "token");

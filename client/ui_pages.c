@@ -655,7 +655,7 @@ static void tdc__report_form(tdc_ui *ui, FILE *f, const tdc_rep *r, const td_rep
     }
     if (saved) fprintf(f, "<p class=\"ok\" role=\"status\">Đã lưu bản nháp (chưa ký, chưa gửi).</p>");
     fprintf(f, "<div class=\"report-layout\"><form method=\"post\" action=\"/report\" id=\"report-form\" "
-               "data-autosave=\"/report/autosave\">");
+               "enctype=\"multipart/form-data\" data-autosave=\"/report/autosave\">");
     tdc__csrf_field(ui, f);
     fprintf(f, "<input type=\"hidden\" name=\"task\" value=\"%u\"><input type=\"hidden\" name=\"period\" value=\"%s\">",
             r->task, r->period);
@@ -705,7 +705,7 @@ static void tdc__report_form(tdc_ui *ui, FILE *f, const tdc_rep *r, const td_rep
         free(ev);
     }
     if (r->n_atts) {
-        fprintf(f, "<p>Tệp đính kèm (giữ nguyên):</p><ul>");
+        fprintf(f, "<p>Tệp đính kèm đã có (giữ nguyên):</p><ul class=\"attachments\">");
         for (size_t i = 0; i < r->n_atts; i++) {
             fprintf(f, "<li>");
             tdc_ui_esc(f, r->atts[i].name);
@@ -713,6 +713,10 @@ static void tdc__report_form(tdc_ui *ui, FILE *f, const tdc_rep *r, const td_rep
         }
         fprintf(f, "</ul>");
     }
+    fprintf(f, "<div class=\"field\"><label for=\"attach\">Thêm tệp đính kèm (PDF, ảnh, Word, Excel, "
+               "OpenDocument, .txt; tối đa 10 MB, 8 tệp)</label>");
+    tdc__field_err(f, field, "attach", msg);
+    fprintf(f, "<input type=\"file\" id=\"attach\" name=\"attach\" multiple></div>");
     fprintf(f, "<p class=\"hint\" id=\"autosave-status\" aria-live=\"polite\"></p>"
                "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"draft\">Lưu nháp</button>"
                "<button type=\"submit\" name=\"action\" value=\"submit\" class=\"primary\">Ký và đưa vào hộp thư đi"
@@ -823,6 +827,45 @@ static void tdc__page_report_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc
         else tdc__report_form(ui, f, &r, NULL, 0, msg, field, 0);
         tdc_rep_free(&r);
         return;
+    }
+    /* attachments: the draft's (or the signed report's) stay; uploads are added */
+    {
+        tdc_rep prev;
+        int found = 0;
+        if (!tdc_rep_draft_load(c, r.task, r.period, &prev, &found, &e) && found && prev.n_atts) {
+            r.atts = prev.atts;
+            r.n_atts = prev.n_atts;
+            prev.atts = NULL;
+            prev.n_atts = 0;
+        } else if (!found) {
+            const td_report *cur = td_state_report(st, r.task, c->id.subject.agency, r.period);
+            for (size_t i = 0; cur && i < cur->n_attachments && i < TD_ATTACH_PER_REPORT_MAX; i++) {
+                tdc_att *nv = realloc(r.atts, (r.n_atts + 1) * sizeof *nv);
+                if (!nv) break;
+                r.atts = nv;
+                memset(&r.atts[r.n_atts], 0, sizeof r.atts[0]);
+                memcpy(r.atts[r.n_atts].sha256, cur->attachments[i].sha256, 32);
+                snprintf(r.atts[r.n_atts].name, sizeof r.atts[0].name, "%s", cur->attachments[i].name);
+                snprintf(r.atts[r.n_atts].mime, sizeof r.atts[0].mime, "%s", cur->attachments[i].mime);
+                r.atts[r.n_atts].size = cur->attachments[i].size;
+                r.n_atts++;
+            }
+        }
+        if (found) tdc_rep_free(&prev);
+        r.has_atts = 1;
+        for (size_t i = 0; i < q->n; i++) {
+            char why[768];
+            if (strcmp(q->v[i].key, "attach_file")) continue;
+            if (tdc_rep_add_att(&r, c->rep, q->v[i].val, why, sizeof why)) {
+                snprintf(msg, sizeof msg, "tệp đính kèm: %s", why);
+                tdc_rep_draft_save(c, &r, &e);
+                out->status = 422;
+                if (autosave) fprintf(f, "%s", msg);
+                else tdc__report_form(ui, f, &r, NULL, 1, msg, "attach", 0);
+                tdc_rep_free(&r);
+                return;
+            }
+        }
     }
     if (autosave || !action || strcmp(action, "submit")) {
         if (tdc_rep_draft_save(c, &r, &e)) {

@@ -155,6 +155,25 @@ eq "indicator 25 = 42,5 signed" "$(curl -s -o "$W/ind.html" -w '%{http_code}' -b
     --data-urlencode "value=42,5" -d "code=25&period=$P" "$BASE/indicator")" 200
 grep -q "Đã ký giá trị chỉ tiêu 25" "$W/ind.html" && pass "indicator signed" || fail "indicator not signed"
 eq "outbox summary (decimal comma)" "$(sq yte/replica.db "SELECT summary FROM outbox WHERE kind=21;")" "chỉ tiêu 25, kỳ 12/2026: 42,5"
+say "attachments uploaded with the report form (multipart), kept with the draft"
+printf '%%PDF-1.4\n%% biên bản\n1 0 obj << >> endobj\ntrailer << >>\n%%%%EOF\n' >"$W/bien-ban.pdf"
+eq "draft with an attachment saved" "$(curl -s -o /dev/null -w '%{http_code}' -b "$W/jar" -F "csrf=$CSRF" -F task=48 \
+    -F period=$P -F state=2 -F percent=10 -F "result=Đang thu thập" -F action=draft -F "attach=@$W/bien-ban.pdf" \
+    "$BASE/report")" 303
+run 0 "the draft holds the file" "$TD" draft show 48 --dir yte --period $P
+expect_out "attachment in the draft" "Tệp đính kèm: bien-ban.pdf (application/pdf"
+eq "an autosave keeps the draft's attachment" "$(curl -s -o /dev/null -w '%{http_code}' -b "$W/jar" \
+    --data-urlencode "csrf=$CSRF" -d "task=48&period=$P&state=2&percent=20" --data-urlencode "result=Đang thu thập số liệu" \
+    "$BASE/report/autosave")" 200
+run 0 "still there after the autosave" "$TD" draft show 48 --dir yte --period $P
+expect_out "attachment kept" "Tệp đính kèm: bien-ban.pdf"
+expect_out "autosaved text" "Đang thu thập số liệu"
+printf 'MZ not a document' >"$W/virus.exe"
+eq "a file of a refused type is refused" "$(curl -s -o "$W/att.html" -w '%{http_code}' -b "$W/jar" -F "csrf=$CSRF" \
+    -F task=48 -F period=$P -F state=2 -F "result=x" -F action=draft -F "attach=@$W/virus.exe" "$BASE/report")" 422
+grep -q "tệp đính kèm:" "$W/att.html" && pass "the refusal says why" || fail "no attachment refusal text"
+[ -z "$(ls -d "${TMPDIR:-/tmp}"/tiendo-ui-* 2>/dev/null)" ] && pass "uploads' temporary files removed" ||
+    fail "temporary upload files left: $(ls -d "${TMPDIR:-/tmp}"/tiendo-ui-*)"
 ui_stop cen
 ui_stop yte
 run 0 "server: nothing refused" "$SRV_BIN" state --data "$W/data-main" "${SRV_KEYS[@]}" --refused

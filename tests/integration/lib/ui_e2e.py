@@ -31,9 +31,10 @@ import sys
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -61,6 +62,21 @@ def browser(profile):
     d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
     d.set_page_load_timeout(30)
     return d
+
+
+def body_after(d, text, limit_s=15):
+    """The page's text once it holds text (a navigation may be under way)."""
+    end = time.monotonic() + limit_s
+    body = ""
+    while time.monotonic() < end:
+        try:
+            body = d.find_element(By.TAG_NAME, "body").text
+            if text in body:
+                return body
+        except (StaleElementReferenceException, NoSuchElementException):
+            pass
+        time.sleep(0.2)
+    return body
 
 
 def base_of(url):
@@ -119,11 +135,17 @@ def active_id(d):
     return d.switch_to.active_element.get_attribute("id") or d.switch_to.active_element.get_attribute("name") or ""
 
 
+def keys(d, *k):
+    """Keys typed on the keyboard, to whatever has the focus (not sent to an
+    element: a file input would take them as a path)."""
+    ActionChains(d).send_keys(*k).perform()
+
+
 def tab_to(d, want, limit=40):
     for _ in range(limit):
         if active_id(d) == want:
             return
-        d.switch_to.active_element.send_keys(Keys.TAB)
+        keys(d, Keys.TAB)
     fail(f"Tab never reached #{want} (at {active_id(d)})")
 
 
@@ -161,26 +183,25 @@ def step_submit(url, shots, task, period, text):
         # keyboard alone: from the page's start, Tab to the state, arrows
         # to "đã hoàn thành", Tab through, add to the result, Tab to the
         # submit button, Enter.
-        d.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        keys(d, Keys.TAB)
         tab_to(d, "state")
         for _ in range(3):
-            d.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+            keys(d, Keys.ARROW_DOWN)
         sel = d.find_element(By.ID, "state")
         if sel.get_attribute("value") != "3":
             fail("arrow keys did not choose 'đã hoàn thành': " + sel.get_attribute("value"))
         tab_to(d, "result")
-        d.switch_to.active_element.send_keys(Keys.END, " — đã nghiệm thu")
+        keys(d, Keys.END, " — đã nghiệm thu")
         tab_to(d, "docs")
-        d.switch_to.active_element.send_keys("12/UBND,02/12/2026,Quyết định nghiệm thu")
+        keys(d, "12/UBND,02/12/2026,Quyết định nghiệm thu")
         for _ in range(8):
-            d.switch_to.active_element.send_keys(Keys.TAB)
+            keys(d, Keys.TAB)
             if d.switch_to.active_element.get_attribute("value") == "submit":
                 break
         else:
             fail("Tab never reached the submit button")
-        d.switch_to.active_element.send_keys(Keys.ENTER)
-        time.sleep(0.5)
-        body = d.find_element(By.TAG_NAME, "body").text
+        keys(d, Keys.ENTER)
+        body = body_after(d, "Đã ký báo cáo nhiệm vụ %s" % task)
         if "Đã ký báo cáo nhiệm vụ %s" % task not in body:
             fail("submit with the keyboard did not sign: " + body[:800])
         ok("the report form was completed and signed with the keyboard alone")
@@ -226,7 +247,7 @@ def step_review(url, shots, task, action, reason=None):
         login(d, url)
         base = base_of(url)
         review_row(d, base, task, action, reason)
-        body = d.find_element(By.TAG_NAME, "body").text
+        body = body_after(d, "Đã ghi 1 ý kiến thẩm định")
         if "Đã ghi 1 ý kiến thẩm định" not in body:
             fail("review not recorded: " + body[:600])
         ok(f"central: {action} of task {task} recorded from the review queue")
@@ -258,7 +279,7 @@ def step_returned(url, shots, task, period, reason, old, new):
         area.clear()
         area.send_keys(new)
         d.find_element(By.CSS_SELECTOR, "button[value=submit]").click()
-        body = d.find_element(By.TAG_NAME, "body").text
+        body = body_after(d, "Đã ký báo cáo nhiệm vụ %s" % task)
         if "Đã ký báo cáo nhiệm vụ %s" % task not in body:
             fail("the corrected report was not signed: " + body[:600])
         ok("the corrected report was signed")
