@@ -1225,7 +1225,7 @@ static void tdc__page_indicator_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, 
     tdc_ctx *c = &ui->ctx;
     const char *code = tdc_ui_form_get(q, "code"), *value_s = tdc_ui_form_get(q, "value"),
                *text_in = tdc_ui_form_get(q, "text"), *ps = tdc_ui_form_get(q, "period"), *why;
-    char period[8], msg[1024] = "", note[512] = "", warn[1024] = "", done[1024];
+    char period[8], msg[1024] = "", note[512] = "", warn[1024] = "", done[4096];
     char *code_n = NULL, *text = NULL;
     double value = 0;
     int has_value = value_s && *td_trim((char *)value_s);
