@@ -23,6 +23,7 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "report_entry.h"
 #include "deadline.h"
 #include "derive.h"
 #include "entry.h"
@@ -195,8 +196,7 @@ int tdc_cmd_review(int argc, char **argv)
     int accept = 0, opt, rc, y, m;
     long num = 0;
     char *reason = NULL, *comment = NULL, *text = NULL;
-    char pvi[16], summary[256], what[160];
-    Tiendo__ReviewPayload rv = TIENDO__REVIEW_PAYLOAD__INIT;
+    char pvi[16];
     const td_report *r;
     const td_state *st;
     tdc_ctx c;
@@ -271,21 +271,19 @@ int tdc_cmd_review(int argc, char **argv)
         fprintf(stderr, "tiendo review: lưu ý: báo cáo này chưa báo \"đã hoàn thành\" (%u%%); chấp nhận không làm "
                         "nhiệm vụ thành hoàn thành.\n", r->percent);
 
-    rv.report_author.data = (uint8_t *)r->author;
-    rv.report_author.len = sizeof r->author;
-    rv.report_seq = r->seq;
-    rv.task = (uint32_t)num;
-    rv.agency = (char *)agency;
-    rv.accept = accept;
-    rv.comment = text;
-    if (accept)
-        snprintf(summary, sizeof summary, "thẩm định nhiệm vụ %ld, %s, kỳ %s: chấp nhận%s%.80s", num, agency, pvi,
-                 *text ? ": " : "", text);
-    else
-        snprintf(summary, sizeof summary, "thẩm định nhiệm vụ %ld, %s, kỳ %s: trả lại: %.80s", num, agency, pvi, text);
-    snprintf(what, sizeof what, "ý kiến %s báo cáo nhiệm vụ %ld của %s kỳ %s", accept ? "chấp nhận" : "trả lại", num,
-             agency, pvi);
-    rc = tdc__queue_msg(&c, cmd, TIENDO__ENTRY_KIND__ENTRY_REVIEW, &rv.base, summary, what);
+    {
+        uint64_t seq = 0;
+        td_error e;
+        if (tdc_review_sign(&c, r, accept, text, &seq, &e)) {
+            fprintf(stderr, "tiendo review: %s\n", e.msg);
+            rc = 1;
+            goto out;
+        }
+        printf("Đã ghi ý kiến %s báo cáo nhiệm vụ %ld của %s kỳ %s vào hộp thư đi; sẽ gửi khi đồng bộ (tiendo sync). "
+               "Số thứ tự của thiết bị: %llu.\n", accept ? "chấp nhận" : "trả lại", num, agency, pvi,
+               (unsigned long long)seq);
+        rc = 0;
+    }
 out:
     free(text);
     tdc_ctx_close(&c);

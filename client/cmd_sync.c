@@ -77,9 +77,6 @@ typedef struct tdc__run {
     int64_t alarm_id;   /* an alarm was raised: stop, do not retry */
 } tdc__run;
 
-static int tdc__io_send(void *arg, const Tiendo__Frame *f, td_error *err) { return tdc_link_send(arg, f, err); }
-static int tdc__io_recv(void *arg, Tiendo__Frame **out, td_error *err) { return tdc_link_recv(arg, out, 0, err); }
-
 static void tdc__progress(void *arg, tdc_sync_phase phase, uint64_t done, uint64_t total)
 {
     tdc__run *run = arg;
@@ -101,111 +98,21 @@ static void tdc__clock(int64_t ms, char *buf, size_t n)
              d / 100 % 100, d / 10000);
 }
 
-/* The certificates of this device's earlier keys, kept by `tiendo renew` as
- * CERT.old-STAMP (the newest TD_PUSH_EARLIER_CERTS_MAX), as DER for
- * Push.earlier_certs: a device that renewed before its first push proves
- * the key its outbox was signed with.  Unreadable files are skipped. */
-static size_t tdc__earlier_certs(const char *cert_path, ProtobufCBinaryData v[TD_PUSH_EARLIER_CERTS_MAX])
-{
-    char pat[PATH_MAX + 32];
-    glob_t g;
-    size_t n = 0;
-    snprintf(pat, sizeof pat, "%s.old-*", cert_path);
-    if (glob(pat, 0, NULL, &g) != 0) return 0;
-    for (size_t i = g.gl_pathc; i > 0 && n < TD_PUSH_EARLIER_CERTS_MAX; i--) {
-        X509 *x = NULL;
-        unsigned char *der = NULL;
-        int len;
-        if (td_x509_read_cert(g.gl_pathv[i - 1], &x, NULL)) continue;
-        len = i2d_X509(x, &der);
-        X509_free(x);
-        if (len <= 0) continue;
-        v[n].data = der;
-        v[n].len = (size_t)len;
-        n++;
-    }
-    globfree(&g);
-    return n;
-}
-
-/* One attempt.  Returns 0 or 1; prints the summary or the failure. */
+/* One attempt (app.c: tdc_app_sync).  Returns 0 or 1; prints the summary. */
 static int tdc__attempt(tdc__run *run, td_error *why)
 {
-    tdc_ctx *c = run->c;
-    tdc_link_opts lo;
-    tdc_link *l;
-    tdc_sync_io io;
-    tdc_sync_opts so;
     tdc_sync_stats s;
-    const Tiendo__Welcome *w;
-    int rc;
-
-    tdc_checkpoint_row head_row;
-    Tiendo__TreeHead head;
-    unsigned char server_pk[32];
-    int have_head;
-
-    memset(&s, 0, sizeof s);
-    memset(&head_row, 0, sizeof head_row);
-    memset(&lo, 0, sizeof lo);
-    lo.dev = &c->dev;
-    lo.server = run->server;
-    lo.cursor = tdc_replica_cursor(c->rep);
-    /* Interoperability and fault tests (not for people): play an older
-     * client (TIENDO_PROTO_MAX=2: no own-entry omission), or push in small
-     * batches so that a short outbox fills the pipelined window
-     * (TIENDO_PUSH_BATCH=N entries per Push). */
-    {
-        const char *pm = getenv("TIENDO_PROTO_MAX");
-        if (pm && *pm) lo.max_version = (uint32_t)strtoul(pm, NULL, 10);
-    }
-    /* Hello carries the last verified checkpoint: the server proves the
-     * new one consistent with it. */
-    if ((have_head = tdc_sync_hello_head(c->rep, &head_row, &head, why)) < 0) return 1;
-    if (have_head) lo.tree_head = &head;
-    l = tdc_link_open(&lo, why);
-    tdc_checkpoint_row_free(&head_row);
-    if (!l) return 1;
-    if (tdc_link_peer(l, server_pk, NULL, why)) {
-        tdc_link_close(l);
-        return 1;
-    }
-    w = tdc_link_welcome(l);
-    io.arg = l;
-    io.send = tdc__io_send;
-    io.recv = tdc__io_recv;
-    memset(&so, 0, sizeof so);
-    so.agency = c->id.subject.agency;
-    so.progress = tdc__progress;
-    {
-        const char *pb = getenv("TIENDO_PUSH_BATCH");
-        if (pb && *pb) so.push_max_entries = (size_t)strtoul(pb, NULL, 10);
-    }
-    so.progress_arg = run;
-    so.server_pk = server_pk;
-    so.id = &c->id;
-    ProtobufCBinaryData earlier[TD_PUSH_EARLIER_CERTS_MAX];
-    so.n_earlier_certs = tdc__earlier_certs(c->dev.cert_path, earlier);
-    so.earlier_certs = earlier;
+    tdc_ctx *c = run->c;
+    /* the fold's refusals of this device's entries before the sync: the
+     * summary counts the new ones */
     size_t fold_refused0 = tdc_fold_refusals_mine(tdc_replica_state(c->rep), &c->id);
-    rc = tdc_sync_run(c->rep, w, &io, &so, &s, why);
-    for (size_t i = 0; i < so.n_earlier_certs; i++) OPENSSL_free(earlier[i].data);
-    if (s.alarm_id) run->alarm_id = s.alarm_id;
-    if (rc == TD_OK) {
-        /* The log grew by what we pushed after the Welcome counted it. */
-        uint64_t seen = tdc_replica_cursor(c->rep) - 1;
-        rc = tdc_replica_sync_done(c->rep, tdc_now_ms(), w->log_size > seen ? w->log_size : seen, why);
-    }
-    tdc_link_close(l);
-    if (rc) {
+    if (tdc_app_sync(run->c, run->server, tdc__progress, run, &s, why)) {
+        if (s.alarm_id) run->alarm_id = s.alarm_id;
         if (s.pulled || s.stored || s.duplicate || s.refused)
             fprintf(stderr, "(trước khi gián đoạn đã gửi %llu, nhận %llu mục: đã được lưu)\n",
                     (unsigned long long)(s.stored + s.duplicate), (unsigned long long)s.pulled);
         return 1;
     }
-    if (s.own_rebuilt || s.own_fallbacks)
-        td_log_info("own entries: %llu rebuilt from the outbox (no body on the wire), %llu batches pulled again "
-                    "with bodies", (unsigned long long)s.own_rebuilt, (unsigned long long)s.own_fallbacks);
     if (!run->quiet) {
         /* refused: by the server at push (less those signed again with a
          * new seq), and by the fold among this device's entries pulled */

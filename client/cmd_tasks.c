@@ -53,10 +53,6 @@
 /* `tiendo task N` names at most this many resolved agencies per role
  * ("Các sở, ban, ngành ..." expands to dozens). */
 #define TDC_TASK_AGENCIES_MAX 12
-/* Outbox entries decoded for "chờ gửi" markers; an office writes a few
- * dozen a month, so this is far above a real backlog. */
-#define TDC_PENDING_MAX 10000
-#define TDC_PENDING_BYTES (256u << 20)
 
 /* ---- small helpers ------------------------------------------------------- */
 
@@ -213,136 +209,6 @@ static const td_deadline *tdc__deadline_at(const td_state *st, const td_task *t,
     for (size_t i = 0; i < n; i++)
         if (dc[i].task == (uint32_t)t->number && dc[i].received_ms >= end) return &dc[i].before;
     return &t->deadline;
-}
-
-/* ---- this device's entries still in the outbox ---------------------------- */
-
-/* What a pending entry is about (one per task a deadline edit names). */
-typedef struct tdc_pending {
-    uint64_t seq;
-    int kind;
-    uint32_t task;                       /* 0 if not about a task */
-    char agency[TD_AGENCY_MAX + 1];      /* report/review: the report's agency */
-    char period[8];                      /* report: its period */
-    int state;                           /* report: ReportState */
-    const char *summary;                 /* borrowed from the items */
-} tdc_pending;
-
-typedef struct tdc_pending_set {
-    tdc_outbox_item *items;
-    size_t n_items;
-    tdc_pending *v;
-    size_t n;
-} tdc_pending_set;
-
-static void tdc__pending_free(tdc_pending_set *p)
-{
-    tdc_outbox_items_free(p->items, p->n_items);
-    free(p->v);
-    memset(p, 0, sizeof *p);
-}
-
-static int tdc__pending_push(tdc_pending_set *p, size_t *cap, const tdc_pending *x)
-{
-    if (p->n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-        tdc_pending *nv = realloc(p->v, nc * sizeof *nv);
-        if (!nv) return TD_ENOMEM;
-        p->v = nv;
-        *cap = nc;
-    }
-    p->v[p->n++] = *x;
-    return 0;
-}
-
-/*
- * Decode the device's pending outbox entries (signed by this device, not yet
- * acknowledged): which task, agency and period each is about.  An entry that
- * does not decode is kept with task 0 (it is still waiting; `tiendo status`
- * lists it).  0, or a TD_E* code with err filled.
- */
-static int tdc__pending_load(tdc_replica *rep, tdc_pending_set *p, td_error *err)
-{
-    size_t cap = 0;
-    memset(p, 0, sizeof *p);
-    if (tdc_replica_outbox_pending(rep, 0, TDC_PENDING_MAX, TDC_PENDING_BYTES, &p->items, &p->n_items, err))
-        return err->code ? err->code : TD_EDB;
-    for (size_t i = 0; i < p->n_items; i++) {
-        const tdc_outbox_item *it = &p->items[i];
-        tdc_pending x;
-        td_entry en;
-        td_error e2;
-        int rc = 0;
-        memset(&x, 0, sizeof x);
-        x.seq = it->seq;
-        x.kind = it->kind;
-        x.summary = it->summary;
-        if (!it->body || td_entry_decode(it->body, it->len, &en, &e2)) {
-            if (tdc__pending_push(p, &cap, &x)) goto oom;
-            continue;
-        }
-        if (en.e->kind == TIENDO__ENTRY_KIND__ENTRY_REPORT) {
-            Tiendo__ReportPayload *rp =
-                tiendo__report_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
-            if (rp) {
-                x.task = rp->task;
-                snprintf(x.agency, sizeof x.agency, "%s", rp->agency ? rp->agency : "");
-                snprintf(x.period, sizeof x.period, "%s", rp->period ? rp->period : "");
-                x.state = rp->state;
-                tiendo__report_payload__free_unpacked(rp, NULL);
-            }
-            rc = tdc__pending_push(p, &cap, &x);
-        } else if (en.e->kind == TIENDO__ENTRY_KIND__ENTRY_REVIEW) {
-            Tiendo__ReviewPayload *rv =
-                tiendo__review_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
-            if (rv) {
-                x.task = rv->task;
-                snprintf(x.agency, sizeof x.agency, "%s", rv->agency ? rv->agency : "");
-                tiendo__review_payload__free_unpacked(rv, NULL);
-            }
-            rc = tdc__pending_push(p, &cap, &x);
-        } else if (en.e->kind == TIENDO__ENTRY_KIND__ENTRY_CONDITION) {
-            Tiendo__ConditionPayload *cp =
-                tiendo__condition_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
-            if (cp) {
-                x.task = cp->task;
-                tiendo__condition_payload__free_unpacked(cp, NULL);
-            }
-            rc = tdc__pending_push(p, &cap, &x);
-        } else if (en.e->kind == TIENDO__ENTRY_KIND__ENTRY_PLAN) {
-            Tiendo__PlanChange *pc = tiendo__plan_change__unpack(NULL, en.e->payload.len, en.e->payload.data);
-            if (pc && !pc->plan && pc->n_deadlines) {
-                for (size_t k = 0; k < pc->n_deadlines && !rc; k++) {
-                    x.task = pc->deadlines[k]->task;
-                    rc = tdc__pending_push(p, &cap, &x);
-                }
-            } else {
-                rc = tdc__pending_push(p, &cap, &x);
-            }
-            if (pc) tiendo__plan_change__free_unpacked(pc, NULL);
-        } else {
-            rc = tdc__pending_push(p, &cap, &x);
-        }
-        td_entry_free(&en);
-        if (rc) goto oom;
-    }
-    return 0;
-oom:
-    tdc__pending_free(p);
-    td_error_set(err, TD_ENOMEM, "pending outbox entries: out of memory");
-    return TD_ENOMEM;
-}
-
-/* A pending report of this device on (task, agency, period)? */
-static const tdc_pending *tdc__pending_report(const tdc_pending_set *p, uint32_t task, const char *agency,
-                                              const char *period)
-{
-    const tdc_pending *hit = NULL;
-    for (size_t i = 0; i < p->n; i++)
-        if (p->v[i].kind == TIENDO__ENTRY_KIND__ENTRY_REPORT && p->v[i].task == task &&
-            !strcmp(p->v[i].agency, agency) && (!period || !strcmp(p->v[i].period, period)))
-            hit = &p->v[i];   /* the last written wins, as in the log */
-    return hit;
 }
 
 /* Common option: --date dd/mm/yyyy. */
@@ -834,7 +700,7 @@ int tdc_cmd_task(int argc, char **argv)
         tdc_ctx_close(&c);
         return 1;
     }
-    if (tdc__pending_load(c.rep, &pend, &e)) {
+    if (tdc_app_pending_load(c.rep, &pend, &e)) {
         fprintf(stderr, "tiendo task: không đọc được hộp thư đi: %s (%s)\n", td_err_vi(e.code), e.msg);
         td_task_status_free(&ts);
         tdc_ctx_close(&c);
@@ -1020,7 +886,7 @@ int tdc_cmd_task(int argc, char **argv)
         }
         if (shown) printf("Gửi bằng: tiendo sync\n");
     }
-    tdc__pending_free(&pend);
+    tdc_pending_free(&pend);
     td_task_status_free(&ts);
     tdc_ctx_close(&c);
     return 0;
@@ -1091,7 +957,7 @@ int tdc_cmd_todo(int argc, char **argv)
     st = tdc_replica_state(c.rep);
     plan = td_state_plan(st);
     me = c.id.subject.agency;
-    if (tdc_replica_meta_get(c.rep, &meta, &e) || tdc__pending_load(c.rep, &pend, &e)) {
+    if (tdc_replica_meta_get(c.rep, &meta, &e) || tdc_app_pending_load(c.rep, &pend, &e)) {
         fprintf(stderr, "tiendo todo: không đọc được bản sao: %s (%s)\n", td_err_vi(e.code), e.msg);
         tdc_ctx_close(&c);
         return 1;
@@ -1149,7 +1015,7 @@ int tdc_cmd_todo(int argc, char **argv)
             if (ob[i].state != TD_OWED_MISSING) {
                 sent++;
                 if (ob[i].state == TD_OWED_LATE) late++;
-            } else if (tdc__pending_report(&pend, ob[i].task, me, ob[i].period)) {
+            } else if (tdc_pending_report(&pend, ob[i].task, me, ob[i].period)) {
                 written++;
             } else {
                 missing++;
@@ -1162,13 +1028,13 @@ int tdc_cmd_todo(int argc, char **argv)
         if (written) {
             printf("  Đã ghi, chờ gửi:");
             for (size_t i = 0, k = 0; i < n_ob; i++)
-                if (ob[i].state == TD_OWED_MISSING && tdc__pending_report(&pend, ob[i].task, me, ob[i].period))
+                if (ob[i].state == TD_OWED_MISSING && tdc_pending_report(&pend, ob[i].task, me, ob[i].period))
                     printf("%s%u", k++ ? ", " : " NV ", ob[i].task);
             printf("\n");
         }
         if (missing) printf("  Còn thiếu:\n");
         for (size_t i = 0; i < n_ob && shown < TDC_TODO_LIST_MAX; i++) {
-            if (ob[i].state != TD_OWED_MISSING || tdc__pending_report(&pend, ob[i].task, me, ob[i].period)) continue;
+            if (ob[i].state != TD_OWED_MISSING || tdc_pending_report(&pend, ob[i].task, me, ob[i].period)) continue;
             tdc__todo_task(plan, ob[i].task, line, sizeof line);
             printf("  - %s: %s\n", line, td_owed_vi(ob[i].state));
             if (!*next) snprintf(next, sizeof next, "tiendo report %u --period %s", ob[i].task, period);
@@ -1190,7 +1056,7 @@ int tdc_cmd_todo(int argc, char **argv)
             tdc__todo_task(plan, ts[i].task, line, sizeof line);
             printf("  - %s\n      Lý do: %s\n", line,
                    ls->return_comment && *ls->return_comment ? ls->return_comment : "(không ghi)");
-            if (!tdc__pending_report(&pend, ts[i].task, me, NULL)) {
+            if (!tdc_pending_report(&pend, ts[i].task, me, NULL)) {
                 const td_report_version *v = NULL;
                 size_t nv;
                 const td_report_version *all = td_state_report_versions(st, &nv);
@@ -1271,7 +1137,7 @@ int tdc_cmd_todo(int argc, char **argv)
                 tdc__todo_task(plan, ts[i].task, line, sizeof line);
                 td_date_vi(ls->due_date, dbuf2, sizeof dbuf2);
                 printf("  - %s: %s%s%s%s\n", line, td_status_vi(ls->status), ls->due_date ? ", hạn " : "", dbuf2,
-                       tdc__pending_report(&pend, ts[i].task, me, NULL) ? " (đã ghi báo cáo, chờ gửi)" : "");
+                       tdc_pending_report(&pend, ts[i].task, me, NULL) ? " (đã ghi báo cáo, chờ gửi)" : "");
                 shown++;
             }
         if (soon + late > shown)
@@ -1333,7 +1199,7 @@ outbox:
 done:
     free(ob);
     td_status_all_free(ts, n_ts);
-    tdc__pending_free(&pend);
+    tdc_pending_free(&pend);
     tdc_ctx_close(&c);
     return rc;
 }

@@ -31,39 +31,14 @@ int tdc_cmd_draft(int argc, char **argv);     /* cmd_report.c */
 int tdc_cmd_attachment(int argc, char **argv); /* cmd_attachment.c */
 int tdc_cmd_report_all(int argc, char **argv); /* cmd_report_all.c */
 int tdc_cmd_renew(int argc, char **argv);      /* cmd_renew.c */
+int tdc_cmd_ui(int argc, char **argv);          /* ui.c */
 /* new commands: one line each, above this comment */
 
-/*
- * What the replica commands (report, indicator, sync, status) open: the
- * device directory, its identity (key + certificate), the CA certificate
- * and the replica with its derived state.  Implemented in cmd_report.c.
- */
-typedef struct tdc_ctx {
-    tdc_device dev;
-    td_identity id;
-    X509 *ca;
-    tdc_replica *rep;
-    char db_path[PATH_MAX + 16];
-} tdc_ctx;
+/* The context every replica command opens, today's date, signing and
+ * queueing (tdc_ctx_open, tdc_today, tdc_queue_entry, tdc_usage_err ...)
+ * are the application layer's: app.h. */
+#include "app.h"
 
-/* Open everything; on failure print a Vietnamese message prefixed by
- * "tiendo CMD: " on stderr, release what was opened and return 1. */
-int tdc_ctx_open(tdc_ctx *c, const char *dir, const char *cmd);
-void tdc_ctx_close(tdc_ctx *c);
-
-/* Helpers shared by the replica commands (cmd_report.c). */
-/* "tiendo CMD: MSG ARG" and "Xem: tiendo CMD --help" on stderr; returns 2 (bad usage). */
-int tdc_usage_err(const char *cmd, const char *msg, const char *arg);
-/* "2025-05" -> "05/2025" for people (anything else copied as is). */
-void tdc_period_vi(const char *p, char *out, size_t n);
-/* Sign an entry of this device and queue it in the outbox: seq after the
- * outbox's and this author's last seq in the pulled log (a recreated replica
- * never reuses a number).  On failure prints "tiendo CMD: ..." and returns 1. */
-int tdc_queue_entry(tdc_ctx *c, const char *cmd, int kind, const uint8_t *payload, size_t len, const char *summary,
-                    uint64_t *seq);
-
-/* Wall clock, ms since the epoch. */
-int64_t tdc_now_ms(void);
 /* Refusals of this device's entries (cmd_status.c): by the server at push
  * (outbox) and by the fold, over every key of the device, each in
  * Vietnamese with what to do (common/refusal.h), at most max lines;
@@ -72,13 +47,5 @@ int64_t tdc_now_ms(void);
 int tdc_print_refusals(tdc_ctx *c, size_t max, size_t *total);
 /* Fold refusals of entries signed by any key of this device. */
 size_t tdc_fold_refusals_mine(const td_state *st, const td_identity *id);
-/* Today as yyyymmdd in Asia/Ho_Chi_Minh; the environment variable
- * TIENDO_TODAY=yyyymmdd overrides it (tests; `--date dd/mm/yyyy` of the
- * commands sets it).  Implemented in cmd_report.c. */
-int tdc_today(void);
-/* Use Asia/Ho_Chi_Minh for dates shown to people unless TZ is set (DESIGN §8). */
-void tdc_tz_default(void);
-/* "dd/mm/yyyy hh:mm" in local time; "chưa bao giờ" for 0. */
-void tdc_fmt_time(int64_t ms, char *buf, size_t n);
 
 #endif

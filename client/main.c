@@ -25,6 +25,7 @@ static const td_cli_cmd tdc__cmds[] = {
     {"receipt", tdc_cmd_receipt, "lấy và kiểm tra biên nhận của một mục trong nhật ký máy chủ"},
     {"audit", tdc_cmd_audit, "kiểm toán nhật ký (thanh tra): verify, history"},
     {"renew", tdc_cmd_renew, "cấp lại chứng thư số (khóa mới), trực tuyến hoặc qua cán bộ CA"},
+    {"ui", tdc_cmd_ui, "giao diện web trên máy này (trình duyệt là màn hình), đồng bộ nền"},
     /* new commands: one row each, above this comment */
 };
 

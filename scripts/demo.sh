@@ -190,7 +190,27 @@ sqlite3 "$W/data/server.db" ".backup '$W/server-copy.db'"   # a consistent copy 
 step "26. Thanh tra: ai đã ghi gì, khi nào, về nhiệm vụ 22"
 "$B/tiendo" audit history --dir "$W/thanh-tra" --task 22
 
-step "27. Dừng máy chủ (SIGTERM)"
+step "27. Giao diện web của Sở Y tế (tiendo ui): địa chỉ, và ảnh trang \"Việc cần làm\""
+"$B/tiendo" ui --dir "$W/so-y-te" --port 0 --no-browser --url-file "$W/ui.url" --interval 5 >"$W/ui.log" 2>&1 &
+UI_PID=$!
+for _ in $(seq 100); do [ -s "$W/ui.url" ] && break; sleep 0.1; done
+UI_URL=$(cat "$W/ui.url")
+echo "Mở trình duyệt tại: $UI_URL"
+SHOT=${TD_DEMO_SHOT:-$TD_ROOT/build/demo-viec-can-lam.png}
+CHROME=$(command -v chromium || true)
+if [ -n "$CHROME" ]; then
+    # the first request carries the token, the redirect sets the cookie, then "/" is drawn
+    HOME="$W" "$CHROME" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync --user-data-dir="$W/chromium" \
+        --window-size=1366,768 --screenshot="$SHOT" "$UI_URL" >/dev/null 2>&1 &&
+        echo "Ảnh trang Việc cần làm: $SHOT" || echo "(chromium không chụp được ảnh)"
+else
+    echo "(không có chromium: bỏ qua ảnh)"
+fi
+kill -TERM "$UI_PID"
+wait "$UI_PID" || true
+
+step "28. Dừng máy chủ (SIGTERM)"
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID" && echo "Máy chủ đã dừng."
 SERVER_PID=

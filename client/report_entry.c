@@ -1,0 +1,1440 @@
+/*
+ * report_entry.c — a report being entered (report_entry.h): fields, the one
+ * check, payload, drafts, the report CSV.  Prints nothing.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blob.h"
+#include "clock.h"
+#include "derive.h"
+#include "draft.h"
+#include "entry.h"
+#include "log.pb-c.h"
+#include "report_entry.h"
+#include "utf8.h"
+
+/* Names of agencies quoted when refusing a task: "Các sở, ban, ngành"
+ * expands to twenty; the first few tell the clerk enough. */
+#define TDC_LEADS_SHOWN 6
+
+void tdc_rep_free(tdc_rep *r)
+{
+    free(r->result);
+    free(r->difficulties);
+    free(r->proposals);
+    for (size_t i = 0; i < r->n_evidence; i++) free(r->evidence[i]);
+    free(r->evidence);
+    for (size_t i = 0; i < r->n_docs; i++) {
+        free(r->docs[i].number);
+        free(r->docs[i].title);
+    }
+    free(r->docs);
+    free(r->atts);
+    memset(r, 0, sizeof *r);
+    r->percent = -1;
+}
+
+void tdc_rep_init(tdc_rep *r)
+{
+    memset(r, 0, sizeof *r);
+    r->percent = -1;
+}
+
+const char *tdc_rep_state_vi(int s)
+{
+    switch (s) {
+    case TIENDO__REPORT_STATE__REPORT_NOT_STARTED: return "chưa triển khai";
+    case TIENDO__REPORT_STATE__REPORT_IN_PROGRESS: return "đang thực hiện";
+    case TIENDO__REPORT_STATE__REPORT_DONE: return "đã hoàn thành";
+    default: return "(chưa chọn)";
+    }
+}
+
+/* "chua" / "dang" / "xong", 1 / 2 / 3, or the Vietnamese words with or
+ * without diacritics, any case -> TIENDO__REPORT_STATE__*; 0 if none. */
+int tdc_rep_state_parse(const char *s)
+{
+    static const struct {
+        const char *w;
+        int st;
+    } words[] = {
+        {"chua", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
+        {"1", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
+        {"chưa", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
+        {"chưa triển khai", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
+        {"chua trien khai", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
+        {"chưa thực hiện", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
+        {"chua thuc hien", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
+        {"dang", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
+        {"2", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
+        {"đang", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
+        {"đang thực hiện", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
+        {"dang thuc hien", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
+        {"đang triển khai", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
+        {"dang trien khai", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
+        {"xong", TIENDO__REPORT_STATE__REPORT_DONE},
+        {"3", TIENDO__REPORT_STATE__REPORT_DONE},
+        {"đã hoàn thành", TIENDO__REPORT_STATE__REPORT_DONE},
+        {"da hoan thanh", TIENDO__REPORT_STATE__REPORT_DONE},
+        {"hoàn thành", TIENDO__REPORT_STATE__REPORT_DONE},
+        {"hoan thanh", TIENDO__REPORT_STATE__REPORT_DONE},
+    };
+    char *low, *t, *w;
+    int st = 0;
+    if (!td_utf8_valid(s, strlen(s), NULL) || !(low = td_vi_lower(s))) return 0;
+    t = td_trim(low);
+    /* collapse runs of blanks: "đang  thực hiện" */
+    w = t;
+    for (char *p = t; *p; p++) {
+        if (*p == ' ' || *p == '\t') {
+            if (w > t && w[-1] == ' ') continue;
+            *w++ = ' ';
+        } else {
+            *w++ = *p;
+        }
+    }
+    *w = 0;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (!strcmp(t, words[i].w)) st = words[i].st;
+    free(low);
+    return st;
+}
+
+int tdc_rep_set_text(char **dst, const char *s, const char **why)
+{
+    char *n = tdc_nfc(s, TDC_TEXT_MAX, why);
+    if (!n) return -1;
+    free(*dst);
+    *dst = n;
+    return 0;
+}
+
+int tdc_rep_add_evidence(tdc_rep *r, const char *s, const char **why)
+{
+    char *n, **nv;
+    if (r->n_evidence >= TDC_EVIDENCE_MAX) {
+        *why = "quá nhiều minh chứng (tối đa 32)";
+        return -1;
+    }
+    if (!(n = tdc_nfc(s, TDC_TEXT_MAX, why))) return -1;
+    if (!(nv = realloc(r->evidence, (r->n_evidence + 1) * sizeof *nv))) {
+        free(n);
+        *why = "hết bộ nhớ";
+        return -1;
+    }
+    r->evidence = nv;
+    r->evidence[r->n_evidence++] = n;
+    r->has_evidence = 1;
+    return 0;
+}
+
+/* "SỐ HIỆU[,dd/mm/yyyy[,trích yếu]]" (the title may contain commas). */
+int tdc_rep_add_doc(tdc_rep *r, const char *s, int today, const char **why)
+{
+    char *all, *p, *date_s = NULL, *title = NULL;
+    tdc_doc d = {0}, *nv;
+    if (r->n_docs >= TDC_EVIDENCE_MAX) {
+        *why = "quá nhiều văn bản (tối đa 32)";
+        return -1;
+    }
+    if (!(all = tdc_nfc(s, TDC_TEXT_MAX, why))) return -1;
+    if ((p = strchr(all, ','))) {
+        *p = 0;
+        date_s = p + 1;
+        if ((p = strchr(date_s, ','))) {
+            *p = 0;
+            title = p + 1;
+        }
+    }
+    td_trim(all);
+    if (!*all) {
+        *why = "thiếu số hiệu văn bản; dạng đúng: \"SỐ HIỆU,dd/mm/yyyy,trích yếu\", ví dụ \"12/KH-SKHCN,05/06/2025,Kế hoạch tuyên truyền\"";
+        free(all);
+        return -1;
+    }
+    if (date_s && *td_trim(date_s)) {
+        if (td_date_parse_vi(date_s, &d.date) || !td_date_valid(d.date)) {
+            *why = "ngày ban hành của văn bản phải có dạng dd/mm/yyyy, ví dụ \"12/KH-SKHCN,05/06/2025\"";
+            free(all);
+            return -1;
+        }
+        if (today && d.date > today) {
+            *why = "ngày ban hành của văn bản ở sau hôm nay; hãy kiểm tra lại ngày";
+            free(all);
+            return -1;
+        }
+    }
+    d.number = strdup(all);
+    /* no title: an owned "" (a literal would be written by td_trim and,
+     * later, freed) */
+    d.title = strdup(title ? td_trim(title) : "");
+    free(all);
+    if (!d.number || !d.title || !(nv = realloc(r->docs, (r->n_docs + 1) * sizeof *nv))) {
+        free(d.number);
+        free(d.title);
+        *why = "hết bộ nhớ";
+        return -1;
+    }
+    r->docs = nv;
+    r->docs[r->n_docs++] = d;
+    r->has_docs = 1;
+    return 0;
+}
+
+/*
+ * A file attached: checked (type from the content, size) and stored by
+ * hash in the replica by blob.c; the report signs its hash.  The bytes are
+ * kept even if the report is never signed (content-addressed: harmless,
+ * and the same file attached again costs nothing).
+ */
+int tdc_rep_add_att(tdc_rep *r, tdc_replica *rep, const char *path, char *why_buf, size_t why_n)
+{
+    tdc_blob_info bi;
+    td_error e = {0};
+    tdc_att *nv;
+    int rc;
+    if (r->n_atts >= TD_ATTACH_PER_REPORT_MAX) {
+        snprintf(why_buf, why_n, "quá nhiều tệp đính kèm (tối đa %d)", TD_ATTACH_PER_REPORT_MAX);
+        return -1;
+    }
+    memset(&bi, 0, sizeof bi);
+    if ((rc = tdc_blob_add_file(rep, path, &bi, &e))) {
+        size_t k;
+        tdc_blob_explain_vi(path, rc, &e, why_buf, why_n);
+        /* the callers end the sentence themselves: no ".." */
+        for (k = strlen(why_buf); k && why_buf[k - 1] == '.'; k--) why_buf[k - 1] = 0;
+        return -1;
+    }
+    if (!(nv = realloc(r->atts, (r->n_atts + 1) * sizeof *nv))) {
+        snprintf(why_buf, why_n, "hết bộ nhớ");
+        return -1;
+    }
+    r->atts = nv;
+    memset(&r->atts[r->n_atts], 0, sizeof r->atts[0]);
+    memcpy(r->atts[r->n_atts].sha256, bi.sha256, 32);
+    snprintf(r->atts[r->n_atts].name, sizeof r->atts[0].name, "%s", bi.name);
+    snprintf(r->atts[r->n_atts].mime, sizeof r->atts[0].mime, "%s", bi.mime);
+    r->atts[r->n_atts].size = bi.size;
+    r->n_atts++;
+    r->has_atts = 1;
+    return 0;
+}
+
+/* Move src's given fields over dst's (src is emptied of what moved). */
+void tdc_rep_merge(tdc_rep *dst, tdc_rep *src)
+{
+#define TDC_TAKE(f)          \
+    if (src->f) {            \
+        free(dst->f);        \
+        dst->f = src->f;     \
+        src->f = NULL;       \
+    }
+    if (src->task) dst->task = src->task;
+    if (src->period[0]) memcpy(dst->period, src->period, sizeof dst->period);
+    if (src->state && src->percent < 0 && src->state != dst->state &&
+        ((dst->state == TIENDO__REPORT_STATE__REPORT_DONE && dst->percent == 100) ||
+         (dst->state == TIENDO__REPORT_STATE__REPORT_NOT_STARTED && dst->percent == 0))) {
+        /* another state without a percent, and the old percent was only the
+         * old state's (xong 100, chua 0): the new state's default */
+        dst->percent = -1;
+        dst->percent_cli = 0;
+    }
+    if (src->state) dst->state = src->state;
+    if (src->percent >= 0) {
+        dst->percent = src->percent;
+        dst->percent_cli = src->percent_cli;
+    }
+    TDC_TAKE(result)
+    TDC_TAKE(difficulties)
+    TDC_TAKE(proposals)
+#undef TDC_TAKE
+    if (src->done_date) dst->done_date = src->done_date;
+    if (src->has_evidence) {
+        tdc_rep tmp;
+        tdc_rep_init(&tmp);
+        tmp.evidence = dst->evidence;
+        tmp.n_evidence = dst->n_evidence;
+        tdc_rep_free(&tmp);
+        dst->evidence = src->evidence;
+        dst->n_evidence = src->n_evidence;
+        dst->has_evidence = 1;
+        src->evidence = NULL;
+        src->n_evidence = 0;
+    }
+    if (src->has_docs) {
+        tdc_rep tmp;
+        tdc_rep_init(&tmp);
+        tmp.docs = dst->docs;
+        tmp.n_docs = dst->n_docs;
+        tdc_rep_free(&tmp);
+        dst->docs = src->docs;
+        dst->n_docs = src->n_docs;
+        dst->has_docs = 1;
+        src->docs = NULL;
+        src->n_docs = 0;
+    }
+    if (src->has_atts) {
+        free(dst->atts);
+        dst->atts = src->atts;
+        dst->n_atts = src->n_atts;
+        dst->has_atts = 1;
+        src->atts = NULL;
+        src->n_atts = 0;
+    }
+}
+
+/* The payload: ReportPayload of agency.  *buf malloc'd.  0 or TD_ENOMEM. */
+int tdc_rep_pack(const tdc_rep *r, const char *agency, uint8_t **buf, size_t *len)
+{
+    Tiendo__ReportPayload rp = TIENDO__REPORT_PAYLOAD__INIT;
+    Tiendo__EvidenceDoc *docs = NULL, **dp = NULL;
+    Tiendo__Attachment *atts = NULL, **ap = NULL;
+    int rc = TD_ENOMEM;
+    rp.task = r->task;
+    rp.agency = (char *)agency;
+    rp.period = (char *)r->period;
+    rp.state = r->state;
+    rp.percent = r->percent < 0 ? 0 : (uint32_t)r->percent;
+    rp.result = r->result ? r->result : "";
+    rp.difficulties = r->difficulties ? r->difficulties : "";
+    rp.proposals = r->proposals ? r->proposals : "";
+    rp.n_evidence = r->n_evidence;
+    rp.evidence = r->evidence;
+    rp.done_date = r->done_date;
+    if (r->n_docs) {
+        if (!(docs = calloc(r->n_docs, sizeof *docs)) || !(dp = calloc(r->n_docs, sizeof *dp))) goto out;
+        for (size_t i = 0; i < r->n_docs; i++) {
+            tiendo__evidence_doc__init(&docs[i]);
+            docs[i].number = r->docs[i].number;
+            docs[i].date = r->docs[i].date;
+            docs[i].title = r->docs[i].title;
+            dp[i] = &docs[i];
+        }
+        rp.n_documents = r->n_docs;
+        rp.documents = dp;
+    }
+    if (r->n_atts) {
+        if (!(atts = calloc(r->n_atts, sizeof *atts)) || !(ap = calloc(r->n_atts, sizeof *ap))) goto out;
+        for (size_t i = 0; i < r->n_atts; i++) {
+            tiendo__attachment__init(&atts[i]);
+            atts[i].sha256.data = (uint8_t *)r->atts[i].sha256;
+            atts[i].sha256.len = 32;
+            atts[i].name = (char *)r->atts[i].name;
+            atts[i].mime = (char *)r->atts[i].mime;
+            atts[i].size = r->atts[i].size;
+            ap[i] = &atts[i];
+        }
+        rp.n_attachments = r->n_atts;
+        rp.attachments = ap;
+    }
+    *len = tiendo__report_payload__get_packed_size(&rp);
+    if (!(*buf = malloc(*len ? *len : 1))) goto out;
+    tiendo__report_payload__pack(&rp, *buf);
+    rc = 0;
+out:
+    free(docs);
+    free(dp);
+    free(atts);
+    free(ap);
+    return rc;
+}
+
+/* A draft's payload back into a tdc_rep (every field "given").  0, or -1
+ * if it does not decode (a draft written by a broken build). */
+int tdc_rep_unpack(const uint8_t *p, size_t n, tdc_rep *r)
+{
+    Tiendo__ReportPayload *rp = tiendo__report_payload__unpack(NULL, n, p);
+    const char *why;
+    int rc = -1;
+    tdc_rep_init(r);
+    if (!rp) return -1;
+    r->task = rp->task;
+    snprintf(r->period, sizeof r->period, "%s", rp->period);
+    r->state = rp->state;
+    /* A draft holds the percent the clerk gave (tdc_rep_draft_save stores
+     * the state's default when none was): given, and checked like one typed
+     * directly ("xong" with 40 % is refused at submit, not signed 100 %). */
+    r->percent = (int)(rp->percent > 100 ? 100 : rp->percent);
+    r->percent_cli = r->state != 0;
+    /* no state and 0 %: nothing was given (what tdc_rep_draft_save stores
+     * for a draft begun with only texts) */
+    if (!r->state && !r->percent) r->percent = -1;
+    if (tdc_rep_set_text(&r->result, rp->result, &why) || tdc_rep_set_text(&r->difficulties, rp->difficulties, &why) ||
+        tdc_rep_set_text(&r->proposals, rp->proposals, &why))
+        goto out;
+    r->done_date = rp->done_date;
+    for (size_t i = 0; i < rp->n_evidence; i++)
+        if (tdc_rep_add_evidence(r, rp->evidence[i], &why)) goto out;
+    for (size_t i = 0; i < rp->n_documents && i < TDC_EVIDENCE_MAX; i++) {
+        tdc_doc d = {0}, *nv;
+        d.number = strdup(rp->documents[i]->number);
+        d.title = strdup(rp->documents[i]->title);
+        d.date = rp->documents[i]->date;
+        if (!d.number || !d.title || !(nv = realloc(r->docs, (r->n_docs + 1) * sizeof *nv))) {
+            free(d.number);
+            free(d.title);
+            goto out;
+        }
+        r->docs = nv;
+        r->docs[r->n_docs++] = d;
+    }
+    for (size_t i = 0; i < rp->n_attachments && i < TD_ATTACH_PER_REPORT_MAX; i++) {
+        const Tiendo__Attachment *a = rp->attachments[i];
+        tdc_att *nv;
+        if (a->sha256.len != 32) continue;
+        if (!(nv = realloc(r->atts, (r->n_atts + 1) * sizeof *nv))) goto out;
+        r->atts = nv;
+        memset(&r->atts[r->n_atts], 0, sizeof r->atts[0]);
+        memcpy(r->atts[r->n_atts].sha256, a->sha256.data, 32);
+        snprintf(r->atts[r->n_atts].name, sizeof r->atts[0].name, "%s", a->name);
+        snprintf(r->atts[r->n_atts].mime, sizeof r->atts[0].mime, "%s", a->mime);
+        r->atts[r->n_atts].size = a->size;
+        r->n_atts++;
+    }
+    r->has_evidence = r->has_docs = r->has_atts = 1;
+    rc = 0;
+out:
+    tiendo__report_payload__free_unpacked(rp, NULL);
+    if (rc) tdc_rep_free(r);
+    return rc;
+}
+
+
+/* ---- report: checks ----------------------------------------------------------- */
+
+
+/* The leads of a task as names, "A, B, C và 12 cơ quan khác". */
+static void tdc__leads_vi(const td_state *st, const td_task *t, int today, char *buf, size_t n)
+{
+    const char **v = NULL;
+    size_t k = 0, off = 0;
+    buf[0] = 0;
+    if (td_state_task_agencies(st, t->number, today, TD_TASK_LEADS, &v, &k) || !k) {
+        snprintf(buf, n, "%s", t->lead_text && *t->lead_text ? t->lead_text : "(không ghi)");
+        free(v);
+        return;
+    }
+    for (size_t i = 0; i < k && i < TDC_LEADS_SHOWN && off < n; i++) {
+        const td_agency *a = td_registry_agency(td_state_registry(st), v[i]);
+        off += (size_t)snprintf(buf + off, n - off, "%s%s", i ? ", " : "", a && a->name ? a->name : v[i]);
+    }
+    if (k > TDC_LEADS_SHOWN && off < n) snprintf(buf + off, n - off, " và %zu cơ quan khác", k - TDC_LEADS_SHOWN);
+    free(v);
+}
+
+/*
+ * What the plan and the date refuse (also for drafts, so that a draft on a
+ * wrong task is not kept): an unknown task, a task where the agency is
+ * neither lead nor partner, a period after the current month.  0 or 1
+ * with msg.  Without a plan in the replica only the period is checked
+ * (the server's fold decides; the caller says so).
+ */
+int tdc_rep_check_plan(const td_state *st, const char *agency, int today, const tdc_rep *r, char *msg,
+                               size_t n, const char **field)
+{
+    char pvi[8], dvi[16];
+    if (tdc_period_future(r->period, today)) {
+        tdc_period_vi(r->period, pvi, sizeof pvi);
+        td_date_vi(today, dvi, sizeof dvi);
+        snprintf(msg, n,
+                 "kỳ %s chưa đến (hôm nay là %s): chỉ báo cáo được tháng này hoặc các tháng trước. "
+                 "Hãy kiểm tra kỳ báo cáo (MM/YYYY).",
+                 pvi, dvi);
+        *field = "period";
+        return 1;
+    }
+    if (st && td_state_has_plan(st)) {
+        const td_plan *plan = td_state_plan(st);
+        const td_task *t = td_plan_task(plan, (int)r->task);
+        if (!t) {
+            snprintf(msg, n,
+                     "nhiệm vụ số %u không có trong kế hoạch %s (%zu nhiệm vụ). "
+                     "Xem các nhiệm vụ của cơ quan mình bằng `tiendo tasks` (tất cả: `tiendo tasks --all`).",
+                     r->task, plan->number ? plan->number : "", plan->n_tasks);
+            *field = "task";
+            return 1;
+        }
+        if (!td_state_agency_on_task_at(st, r->task, agency, today)) {
+            char leads[768];
+            tdc__leads_vi(st, t, today, leads, sizeof leads);
+            /* the device of an agency renamed, merged or split: say what happened */
+            if (td_registry_ended_note(td_state_registry(st), agency, today, msg, n)) {
+                *field = "task";
+                return 1;
+            }
+            snprintf(msg, n,
+                     "cơ quan %s không chủ trì cũng không phối hợp nhiệm vụ %u (chủ trì: %s), nên không báo cáo "
+                     "được nhiệm vụ này. Xem các nhiệm vụ của cơ quan mình bằng `tiendo tasks`.",
+                     agency, r->task, leads);
+            *field = "task";
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int tdc__blank(const char *s)
+{
+    if (!s) return 1;
+    for (; *s; s++)
+        if (!isspace((unsigned char)*s)) return 0;
+    return 1;
+}
+
+/*
+ * Complete a report for signing and refuse what is missing or
+ * contradictory.  Rules (also in --help):
+ *   - state: given, asked, or — when not asking — "đang thực hiện" if a
+ *     percent or a result was given (what the command always did); with
+ *     none of them it is missing;
+ *   - percent: xong is 100, chua is 0 (another value given explicitly is a
+ *     contradiction); dang: given, asked, or 0;
+ *   - result: required for dang and xong (a report without it tells
+ *     central nothing);
+ *   - done date: only with xong; default today; not after today.
+ * Returns 0, or 2 with msg (the field and how to give it).
+ */
+static int tdc__rep_complete(tdc_rep *r, int today, tdc_how how, char *msg, size_t n, const char **field)
+{
+    const char *st_how = how == TDC_HOW_FORM    ? "chọn ô Trạng thái"
+                         : how == TDC_HOW_CSV   ? "điền cột state (chua, dang hoặc xong)"
+                         : how == TDC_HOW_DRAFT ? "bổ sung vào bản nháp: tiendo report SỐ --period KỲ --state dang --draft"
+                                                : "thêm --state chua|dang|xong";
+    const char *res_how = how == TDC_HOW_FORM  ? "điền ô Kết quả thực hiện"
+                          : how == TDC_HOW_CSV ? "điền cột result"
+                          : how == TDC_HOW_DRAFT
+                              ? "bổ sung vào bản nháp: tiendo report SỐ --period KỲ --result \"...\" --draft"
+                              : "thêm --result \"...\" (hoặc chạy lệnh ở màn hình dòng lệnh để được hỏi)";
+    const char *pct_opt = how == TDC_HOW_CSV ? "cột percent" : how == TDC_HOW_FORM ? "ô Phần trăm" : "--percent";
+    if (!r->state) {
+        if (r->percent >= 0 || !tdc__blank(r->result)) {
+            r->state = TIENDO__REPORT_STATE__REPORT_IN_PROGRESS;
+        } else {
+            snprintf(msg, n, "thiếu trạng thái (chưa triển khai, đang thực hiện hay đã hoàn thành): hãy %s.", st_how);
+            *field = "state";
+            return 2;
+        }
+    }
+    switch (r->state) {
+    case TIENDO__REPORT_STATE__REPORT_DONE:
+        if (r->percent_cli && r->percent != 100) {
+            snprintf(msg, n, "báo cáo \"đã hoàn thành\" là 100%%, không phải %d%%: bỏ %s hoặc chọn trạng thái "
+                             "\"đang thực hiện\" (dang).", r->percent, pct_opt);
+            *field = "percent";
+            return 2;
+        }
+        r->percent = 100;
+        if (!r->done_date) r->done_date = today;
+        if (r->done_date > today) {
+            snprintf(msg, n, "ngày hoàn thành ở sau hôm nay: hãy ghi ngày đã hoàn thành thật (dd/mm/yyyy).");
+            *field = "done_date";
+            return 2;
+        }
+        break;
+    case TIENDO__REPORT_STATE__REPORT_NOT_STARTED:
+        if (r->percent_cli && r->percent != 0) {
+            snprintf(msg, n, "báo cáo \"chưa triển khai\" là 0%%, không phải %d%%: bỏ %s hoặc chọn trạng thái "
+                             "\"đang thực hiện\" (dang).", r->percent, pct_opt);
+            *field = "percent";
+            return 2;
+        }
+        r->percent = 0;
+        if (r->done_date) {
+            snprintf(msg, n, "ngày hoàn thành chỉ ghi khi trạng thái là \"đã hoàn thành\" (xong).");
+            *field = "done_date";
+            return 2;
+        }
+        break;
+    default:
+        if (r->percent < 0) r->percent = 0;
+        if (r->done_date) {
+            snprintf(msg, n, "ngày hoàn thành chỉ ghi khi trạng thái là \"đã hoàn thành\" (xong).");
+            *field = "done_date";
+            return 2;
+        }
+        break;
+    }
+    if (r->state != TIENDO__REPORT_STATE__REPORT_NOT_STARTED && tdc__blank(r->result)) {
+        snprintf(msg, n, "thiếu kết quả thực hiện: báo cáo \"%s\" phải nêu kết quả đã đạt được; hãy %s.",
+                 tdc_rep_state_vi(r->state), res_how);
+        *field = "result";
+        return 2;
+    }
+    return 0;
+}
+
+/* The outbox summary line (Vietnamese, shown by `tiendo status`). */
+void tdc_rep_summary(const tdc_rep *r, char *buf, size_t n)
+{
+    char pvi[8];
+    tdc_period_vi(r->period, pvi, sizeof pvi);
+    snprintf(buf, n, "báo cáo nhiệm vụ %u, kỳ %s: %s, %d%%", r->task, pvi, tdc_rep_state_vi(r->state), r->percent);
+}
+
+
+/* ---- tiendo report --from-file ---------------------------------------------- */
+
+typedef struct tdc_cell {
+    char *s;
+    int line;
+} tdc_cell;
+
+typedef struct tdc_row {
+    tdc_cell *cells;
+    size_t n;
+    int line;
+} tdc_row;
+
+static void tdc__rows_free(tdc_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < rows[i].n; k++) free(rows[i].cells[k].s);
+        free(rows[i].cells);
+    }
+    free(rows);
+}
+
+/*
+ * RFC 4180 CSV as Excel writes it: fields separated by delim, quoted
+ * fields with "" for a quote and line breaks inside, CRLF or LF.  0, or -1
+ * with msg naming the line.
+ */
+static int tdc__csv_parse(const char *s, size_t n, char delim, tdc_row **out, size_t *n_out, char *msg, size_t mn)
+{
+    tdc_row *rows = NULL, *row = NULL;
+    size_t n_rows = 0, cap_rows = 0, i = 0;
+    char *fld = NULL;
+    size_t flen = 0, fcap = 0;
+    int line = 1;
+    *out = NULL;
+    *n_out = 0;
+    while (i < n) {
+        int fline = line, quoted = 0, end_row = 0;
+        /* a new row */
+        if (!row) {
+            if (n_rows == cap_rows) {
+                size_t nc = cap_rows ? cap_rows * 2 : 64;
+                tdc_row *nr = realloc(rows, nc * sizeof *nr);
+                if (!nr) goto nomem;
+                rows = nr;
+                cap_rows = nc;
+            }
+            row = &rows[n_rows++];
+            memset(row, 0, sizeof *row);
+            row->line = line;
+        }
+        flen = 0;
+        if (s[i] == '"') {
+            quoted = 1;
+            i++;
+        }
+        for (;;) {
+            char ch;
+            if (i >= n) {
+                if (quoted) {
+                    snprintf(msg, mn, "dòng %d: thiếu dấu ngoặc kép đóng cho ô mở ở đây", fline);
+                    goto fail;
+                }
+                end_row = 1;
+                break;
+            }
+            ch = s[i];
+            if (quoted) {
+                if (ch == '"') {
+                    if (i + 1 < n && s[i + 1] == '"') {
+                        i += 2;
+                        ch = '"';
+                    } else {
+                        quoted = 0;
+                        i++;
+                        /* after the closing quote only a separator or the line end */
+                        if (i < n && s[i] != delim && s[i] != '\n' && s[i] != '\r') {
+                            snprintf(msg, mn, "dòng %d: có chữ ngay sau dấu ngoặc kép đóng ô", line);
+                            goto fail;
+                        }
+                        continue;
+                    }
+                } else {
+                    if (ch == '\n') line++;
+                    i++;
+                }
+            } else {
+                if (ch == delim) {
+                    i++;
+                    break;
+                }
+                if (ch == '\r' && i + 1 < n && s[i + 1] == '\n') {
+                    i++;
+                    continue;
+                }
+                if (ch == '\n') {
+                    i++;
+                    line++;
+                    end_row = 1;
+                    break;
+                }
+                i++;
+            }
+            if (flen + 2 > fcap) {
+                size_t nc = fcap ? fcap * 2 : 64;
+                char *nf = realloc(fld, nc);
+                if (!nf) goto nomem;
+                fld = nf;
+                fcap = nc;
+            }
+            fld[flen++] = ch;
+        }
+        {
+            tdc_cell *nc = realloc(row->cells, (row->n + 1) * sizeof *nc);
+            if (!nc) goto nomem;
+            row->cells = nc;
+            if (!(row->cells[row->n].s = td_strndup(fld ? fld : "", flen))) goto nomem;
+            /* quoted text keeps its CRs only inside; drop CR of CRLF inside cells */
+            {
+                char *w = row->cells[row->n].s;
+                for (char *p = w; *p; p++)
+                    if (!(*p == '\r' && p[1] == '\n')) *w++ = *p;
+                *w = 0;
+            }
+            row->cells[row->n].line = fline;
+            row->n++;
+        }
+        if (end_row) row = NULL;
+    }
+    free(fld);
+    *out = rows;
+    *n_out = n_rows;
+    return 0;
+nomem:
+    snprintf(msg, mn, "hết bộ nhớ");
+fail:
+    free(fld);
+    tdc__rows_free(rows, n_rows);
+    return -1;
+}
+
+enum {
+    TDC_COL_TASK, TDC_COL_PERIOD, TDC_COL_STATE, TDC_COL_PERCENT, TDC_COL_RESULT, TDC_COL_DIFF, TDC_COL_PROP,
+    TDC_COL_EVIDENCE, TDC_COL_DOC, TDC_COL_DONE, TDC_COL_ATTACH, TDC_COL_N
+};
+static const char *const tdc__col_names[TDC_COL_N] = {
+    "task", "period", "state", "percent", "result", "difficulties", "proposals", "evidence", "doc", "done_date", "attach",
+};
+
+static void tdc__batch_err(tdc_csv_reports *b, int line, const char *col, const char *msg)
+{
+    if (b->n_err < TDC_BATCH_ERRORS_SHOWN) {
+        tdc_csv_err *e = &b->errs[b->n_err];
+        e->line = line;
+        e->col = col;
+        snprintf(e->msg, sizeof e->msg, "%s", msg);
+    }
+    b->n_err++;
+}
+
+/* Split a multi-value cell at line breaks and '|'; call fn on each
+ * trimmed non-empty piece.  0 or the first non-zero fn result. */
+static int tdc__each_value(char *cell, int (*fn)(void *, const char *), void *arg)
+{
+    char *p = cell;
+    while (p && *p) {
+        char *end = p + strcspn(p, "\n|");
+        char save = *end;
+        int rc;
+        *end = 0;
+        td_trim(p);
+        rc = *p ? fn(arg, p) : 0;
+        *end = save;
+        if (rc) return rc;
+        p = save ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+typedef struct tdc_cellctx {
+    tdc_rep *r;
+    tdc_replica *rep;
+    int today;
+    const char *base_dir;
+    char why[768];
+} tdc_cellctx;
+
+static int tdc__cell_evidence(void *a, const char *v)
+{
+    tdc_cellctx *x = a;
+    const char *why;
+    if (tdc_rep_add_evidence(x->r, v, &why)) {
+        snprintf(x->why, sizeof x->why, "%s", why);
+        return -1;
+    }
+    return 0;
+}
+
+static int tdc__cell_doc(void *a, const char *v)
+{
+    tdc_cellctx *x = a;
+    const char *why;
+    if (tdc_rep_add_doc(x->r, v, x->today, &why)) {
+        snprintf(x->why, sizeof x->why, "%s", why);
+        return -1;
+    }
+    return 0;
+}
+
+static int tdc__cell_attach(void *a, const char *v)
+{
+    tdc_cellctx *x = a;
+    char path[PATH_MAX];
+    if (v[0] == '/')
+        snprintf(path, sizeof path, "%s", v);
+    else
+        snprintf(path, sizeof path, "%s/%s", x->base_dir, v);
+    if (!x->rep) {
+        snprintf(x->why, sizeof x->why, "không đính kèm được tệp ở đây (chỉ khi nhập bằng tiendo report --from-file)");
+        return -1;
+    }
+    return tdc_rep_add_att(x->r, x->rep, path, x->why, sizeof x->why);
+}
+
+
+/* ---- the one check, signing, drafts ------------------------------------------ */
+
+int tdc_rep_percent_parse(const char *s)
+{
+    char tmp[32];
+    long v;
+    if (strlen(s) >= sizeof tmp) return -1;
+    snprintf(tmp, sizeof tmp, "%s", s);
+    td_trim(tmp);
+    if (tmp[0] && tmp[strlen(tmp) - 1] == '%') tmp[strlen(tmp) - 1] = 0;
+    if (!tdc_int(td_trim(tmp), &v) || v < 0 || v > 100) return -1;
+    return (int)v;
+}
+
+int tdc_rep_check(const td_state *st, const char *agency, int today, tdc_rep *r, tdc_how how, char *msg, size_t n,
+                  const char **field)
+{
+    if (tdc_rep_check_plan(st, agency, today, r, msg, n, field)) return 1;
+    return tdc__rep_complete(r, today, how, msg, n, field);
+}
+
+int tdc_rep_sign(tdc_ctx *c, const tdc_rep *r, uint64_t *seq, td_error *e)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    char summary[256];
+    int rc;
+    if (tdc_rep_pack(r, c->id.subject.agency, &buf, &len))
+        return td_error_set(e, TD_ENOMEM, "%s", td_err_vi(TD_ENOMEM));
+    tdc_rep_summary(r, summary, sizeof summary);
+    rc = tdc_app_queue(c, TIENDO__ENTRY_KIND__ENTRY_REPORT, buf, len, summary, seq, e);
+    free(buf);
+    return rc;
+}
+
+int tdc_rep_draft_save(tdc_ctx *c, const tdc_rep *r, td_error *e)
+{
+    char key[TDC_DRAFT_KEY_MAX + 1];
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    tdc_rep tmp = *r;   /* shallow: only the percent differs */
+    td_error x;
+    /* The payload has no "not given" percent: store the state's default, so
+     * that the percent read back is what the clerk meant (tdc_rep_unpack). */
+    if (tmp.percent < 0) tmp.percent = tmp.state == TIENDO__REPORT_STATE__REPORT_DONE ? 100 : 0;
+    if (tmp.percent > 100) tmp.percent = 100;
+    tdc_draft_key(r->task, r->period, key);
+    if (tdc_rep_pack(&tmp, c->id.subject.agency, &buf, &len))
+        return td_error_set(e, TD_ENOMEM, "không lưu được bản nháp: %s", td_err_vi(TD_ENOMEM));
+    if (tdc_draft_put(c->rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, buf, len, tdc_now_ms(), &x)) {
+        free(buf);
+        return td_error_set(e, x.code, "không lưu được bản nháp: %s (%s)", td_err_vi(x.code), x.msg);
+    }
+    free(buf);
+    return 0;
+}
+
+int tdc_rep_draft_load(tdc_ctx *c, uint32_t task, const char *period, tdc_rep *r, int *found, td_error *e)
+{
+    char key[TDC_DRAFT_KEY_MAX + 1];
+    tdc_draft dr;
+    td_error x;
+    tdc_rep_init(r);
+    *found = 0;
+    tdc_draft_key(task, period, key);
+    if (tdc_draft_get(c->rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, &dr, found, &x))
+        return td_error_set(e, x.code, "không đọc được bản nháp: %s (%s)", td_err_vi(x.code), x.msg);
+    if (!*found) return 0;
+    if (tdc_rep_unpack(dr.payload, dr.len, r)) {
+        tdc_draft_free(&dr);
+        return td_error_set(e, TD_EPARSE, "bản nháp %s hỏng (không giải mã được); xóa bằng `tiendo draft delete %u "
+                            "--period %s` rồi ghi lại.", key, task, period);
+    }
+    tdc_draft_free(&dr);
+    return 0;
+}
+
+/* ---- the report CSV ------------------------------------------------------------ */
+
+void tdc_csv_reports_free(tdc_csv_reports *out)
+{
+    for (size_t k = 0; k < out->n; k++) tdc_rep_free(&out->reps[k]);
+    free(out->reps);
+    free(out->lines);
+    out->reps = NULL;
+    out->lines = NULL;
+    out->n = 0;
+}
+
+int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica *rep, const td_state *st,
+                     const char *agency, int today, tdc_csv_reports *out)
+{
+    tdc_csv_reports *b = out;
+    char msg[1024], delim = ',';
+    size_t n_rows = 0, bad;
+    tdc_row *rows = NULL;
+    int col[TDC_COL_N];
+    tdc_rep *reps = NULL;
+    int *rep_line = NULL;
+    size_t n_reps = 0;
+
+    memset(out, 0, sizeof *out);
+    if (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) {   /* Excel's "CSV UTF-8" starts with a BOM */
+        s += 3;
+        n -= 3;
+    }
+    if (!td_utf8_valid(s, n, &bad)) {
+        int line = 1;
+        for (size_t i = 0; i < bad; i++)
+            if (s[i] == '\n') line++;
+        snprintf(msg, sizeof msg, "không phải văn bản UTF-8 (byte thứ %zu). Trong Excel hãy lưu bằng \"CSV UTF-8 "
+                                  "(Comma delimited)\".", bad + 1);
+        tdc__batch_err(b, line, NULL, msg);
+        return -1;
+    }
+    {
+        /* The separator: what the header line uses most (Excel in a
+         * Vietnamese locale writes ';', since ',' is the decimal mark). */
+        size_t nc = 0, ns = 0, nt = 0;
+        for (size_t i = 0; i < n && s[i] != '\n'; i++) nc += s[i] == ',', ns += s[i] == ';', nt += s[i] == '\t';
+        if (ns > nc && ns >= nt) delim = ';';
+        else if (nt > nc && nt > ns) delim = '\t';
+    }
+    if (tdc__csv_parse(s, n, delim, &rows, &n_rows, msg, sizeof msg)) {
+        tdc__batch_err(b, 0, NULL, msg);
+        return -1;
+    }
+
+    /* header */
+    for (int k = 0; k < TDC_COL_N; k++) col[k] = -1;
+    if (!n_rows) {
+        tdc__batch_err(b, 1, NULL, "tệp trống: dòng đầu phải là tên các cột (task,period,state,...)");
+        goto report;
+    }
+    for (size_t k = 0; k < rows[0].n; k++) {
+        char *h = td_vi_lower(rows[0].cells[k].s);
+        int found = -1;
+        if (!h) goto nomem;
+        td_trim(h);
+        for (int q = 0; q < TDC_COL_N; q++)
+            if (!strcmp(h, tdc__col_names[q])) found = q;
+        if (found < 0) {
+            /* The Vietnamese names, with or without diacritics, any case:
+             * matched on the ASCII fold with blanks and '_' dropped. */
+            static const struct { const char *key; int col; } vi[] = {
+                {"nhiemvu", TDC_COL_TASK},      {"tt", TDC_COL_TASK},           {"ky", TDC_COL_PERIOD},
+                {"kybaocao", TDC_COL_PERIOD},   {"trangthai", TDC_COL_STATE},   {"tyle", TDC_COL_PERCENT},
+                {"tile", TDC_COL_PERCENT},      {"ketqua", TDC_COL_RESULT},     {"khokhan", TDC_COL_DIFF},
+                {"kiennghi", TDC_COL_PROP},     {"dexuat", TDC_COL_PROP},       {"minhchung", TDC_COL_EVIDENCE},
+                {"vanban", TDC_COL_DOC},        {"ngayhoanthanh", TDC_COL_DONE}, {"tepdinhkem", TDC_COL_ATTACH},
+                {"dinhkem", TDC_COL_ATTACH},
+            };
+            char *a = td_vi_ascii(h), *w = a;
+            if (!a) { free(h); goto nomem; }
+            for (char *r = a; *r; r++)
+                if (*r != ' ' && *r != '_' && *r != '\t' && *r != '(' && *r != ')' && *r != '%') *w++ = *r;
+            *w = 0;
+            for (size_t q = 0; q < sizeof vi / sizeof vi[0]; q++)
+                if (!strcmp(a, vi[q].key)) found = vi[q].col;
+            free(a);
+        }
+        if (!*h && k + 1 == rows[0].n) {
+            free(h);   /* a trailing separator: an empty last column */
+            continue;
+        }
+        if (found < 0) {
+            snprintf(msg, sizeof msg,
+                     "tên cột \"%s\" không hợp lệ; các cột: Nhiệm vụ, Kỳ, Trạng thái, Tỷ lệ, Kết quả, Khó khăn, "
+                     "Kiến nghị, Minh chứng, Văn bản, Ngày hoàn thành, Tệp đính kèm (hoặc task, period, state, "
+                     "percent, result, difficulties, proposals, evidence, doc, done_date, attach)", h);
+            tdc__batch_err(b, rows[0].line, NULL, msg);
+        } else if (col[found] >= 0) {
+            snprintf(msg, sizeof msg, "cột \"%s\" có hai lần", h);
+            tdc__batch_err(b, rows[0].line, NULL, msg);
+        } else {
+            col[found] = (int)k;
+        }
+        free(h);
+    }
+    if (col[TDC_COL_TASK] < 0 || col[TDC_COL_PERIOD] < 0)
+        tdc__batch_err(b, rows[0].line, NULL, "thiếu cột task hoặc period (dòng đầu phải có tên các cột)");
+    if (b->n_err) goto report;
+    if (n_rows - 1 > TDC_BATCH_MAX_RECORDS) {
+        snprintf(msg, sizeof msg, "quá %d báo cáo trong một tệp; hãy chia thành nhiều tệp", TDC_BATCH_MAX_RECORDS);
+        tdc__batch_err(b, rows[0].line, NULL, msg);
+        goto report;
+    }
+    if (!(reps = calloc(n_rows, sizeof *reps)) || !(rep_line = calloc(n_rows, sizeof *rep_line))) goto nomem;
+
+    /* every record, checked before anything is signed */
+    for (size_t ri = 1; ri < n_rows; ri++) {
+        tdc_row *row = &rows[ri];
+        tdc_rep *r = &reps[n_reps];
+        int empty = 1, row_err = b->n_err;
+        const char *field = NULL;
+        for (size_t k = 0; k < row->n; k++)
+            if (!tdc__blank(row->cells[k].s)) empty = 0;
+        if (empty) continue;   /* blank lines between records */
+        tdc_rep_init(r);
+        n_reps++;
+        rep_line[n_reps - 1] = row->line;
+        if (row->n > rows[0].n) {
+            int extra = 0;
+            for (size_t k = rows[0].n; k < row->n; k++)
+                if (!tdc__blank(row->cells[k].s)) extra = 1;
+            if (extra) {
+                snprintf(msg, sizeof msg, "dòng có %zu ô, nhiều hơn %zu cột của dòng tiêu đề (thiếu dấu ngoặc kép "
+                                          "quanh một ô có dấu phân cách?)", row->n, rows[0].n);
+                tdc__batch_err(b, row->line, NULL, msg);
+                continue;
+            }
+        }
+        for (int q = 0; q < TDC_COL_N; q++) {
+            tdc_cell *cell;
+            char *v;
+            const char *why = NULL;
+            long num;
+            tdc_cellctx x;
+            if (col[q] < 0 || (size_t)col[q] >= row->n) continue;
+            cell = &row->cells[col[q]];
+            v = cell->s;
+            if (q != TDC_COL_RESULT && q != TDC_COL_DIFF && q != TDC_COL_PROP) td_trim(v);
+            memset(&x, 0, sizeof x);
+            x.r = r;
+            x.rep = rep;
+            x.today = today;
+            x.base_dir = base_dir;
+            switch (q) {
+            case TDC_COL_TASK:
+                if (!tdc_int(v, &num) || num < 1 || num > TD_PLAN_TASK_NUMBER_MAX)
+                    why = "phải là số thứ tự nhiệm vụ (số nguyên dương), ví dụ 27";
+                else
+                    r->task = (uint32_t)num;
+                break;
+            case TDC_COL_PERIOD:
+                if (!tdc_period_norm(v, r->period))
+                    why = "kỳ phải có dạng 2025-06 hoặc 06/2025 (trong Excel, định dạng cột là Text)";
+                break;
+            case TDC_COL_STATE:
+                if (*v && !(r->state = tdc_rep_state_parse(v)))
+                    why = "trạng thái phải là chua, dang, xong (hoặc \"chưa triển khai\", \"đang thực hiện\", "
+                          "\"đã hoàn thành\")";
+                break;
+            case TDC_COL_PERCENT:
+                if (!*v) break;
+                if (v[strlen(v) - 1] == '%') v[strlen(v) - 1] = 0;
+                if (!tdc_int(td_trim(v), &num) || num < 0 || num > 100) {
+                    why = "phần trăm hoàn thành phải là số nguyên từ 0 đến 100";
+                } else {
+                    r->percent = (int)num;
+                    r->percent_cli = 1;
+                }
+                break;
+            case TDC_COL_RESULT:
+                if (!tdc__blank(v) && tdc_rep_set_text(&r->result, td_trim(v), &why)) break;
+                break;
+            case TDC_COL_DIFF:
+                if (!tdc__blank(v) && tdc_rep_set_text(&r->difficulties, td_trim(v), &why)) break;
+                break;
+            case TDC_COL_PROP:
+                if (!tdc__blank(v) && tdc_rep_set_text(&r->proposals, td_trim(v), &why)) break;
+                break;
+            case TDC_COL_EVIDENCE:
+                if (tdc__each_value(v, tdc__cell_evidence, &x)) why = x.why;
+                break;
+            case TDC_COL_DOC:
+                if (tdc__each_value(v, tdc__cell_doc, &x)) why = x.why;
+                break;
+            case TDC_COL_DONE:
+                if (*v && (td_date_parse_vi(v, &r->done_date) || !td_date_valid(r->done_date)))
+                    why = "ngày hoàn thành phải có dạng dd/mm/yyyy";
+                break;
+            case TDC_COL_ATTACH:
+                if (tdc__each_value(v, tdc__cell_attach, &x)) why = x.why;
+                break;
+            }
+            if (why) tdc__batch_err(b, cell->line, tdc__col_names[q], why);
+        }
+        if (b->n_err != row_err) continue;
+        if (!r->task) {
+            tdc__batch_err(b, row->line, "task", "thiếu số thứ tự nhiệm vụ");
+            continue;
+        }
+        if (!r->period[0]) {
+            tdc__batch_err(b, row->line, "period", "thiếu kỳ báo cáo (2025-06)");
+            continue;
+        }
+        if (tdc_rep_check(st, agency, today, r, TDC_HOW_CSV, msg, sizeof msg, &field)) {
+            tdc__batch_err(b, row->line, field, msg);
+            continue;
+        }
+        for (size_t k = 0; k + 1 < n_reps; k++)
+            if (reps[k].task == r->task && !strcmp(reps[k].period, r->period)) {
+                snprintf(msg, sizeof msg, "nhiệm vụ %u kỳ %s đã có ở dòng %d; mỗi nhiệm vụ một báo cáo mỗi kỳ",
+                         r->task, r->period, rep_line[k]);
+                tdc__batch_err(b, row->line, "task", msg);
+                break;
+            }
+    }
+    if (!b->n_err && !n_reps) tdc__batch_err(b, rows[0].line, NULL, "tệp không có báo cáo nào (chỉ có dòng tiêu đề)");
+report:
+    tdc__rows_free(rows, n_rows);
+    if (b->n_err) {
+        for (size_t k = 0; k < n_reps; k++) tdc_rep_free(&reps[k]);
+        free(reps);
+        free(rep_line);
+        return -1;
+    }
+    out->reps = reps;
+    out->lines = rep_line;
+    out->n = n_reps;
+    return 0;
+nomem:
+    tdc__rows_free(rows, n_rows);
+    for (size_t k = 0; k < n_reps; k++) tdc_rep_free(&reps[k]);
+    free(reps);
+    free(rep_line);
+    return TD_ENOMEM;
+}
+
+/* ---- review (central) ------------------------------------------------------------ */
+
+int tdc_review_sign(tdc_ctx *c, const td_report *r, int accept, const char *text, uint64_t *seq, td_error *e)
+{
+    Tiendo__ReviewPayload rv = TIENDO__REVIEW_PAYLOAD__INIT;
+    char summary[256], pvi[16];
+    uint8_t *buf;
+    size_t len;
+    int rc;
+    if (!accept && (!text || !*text))
+        return td_error_set(e, TD_EARG, "trả lại báo cáo cần lý do: hãy ghi lý do để cơ quan biết cần sửa gì");
+    tdc_period_vi(r->period, pvi, sizeof pvi);
+    rv.report_author.data = (uint8_t *)r->author;
+    rv.report_author.len = sizeof r->author;
+    rv.report_seq = r->seq;
+    rv.task = r->task;
+    rv.agency = (char *)r->agency;
+    rv.accept = accept;
+    rv.comment = (char *)(text ? text : "");
+    if (accept)
+        snprintf(summary, sizeof summary, "thẩm định nhiệm vụ %u, %s, kỳ %s: chấp nhận%s%.80s", r->task, r->agency,
+                 pvi, *rv.comment ? ": " : "", rv.comment);
+    else
+        snprintf(summary, sizeof summary, "thẩm định nhiệm vụ %u, %s, kỳ %s: trả lại: %.80s", r->task, r->agency, pvi,
+                 rv.comment);
+    len = tiendo__review_payload__get_packed_size(&rv);
+    if (!(buf = malloc(len ? len : 1))) return td_error_set(e, TD_ENOMEM, "%s", td_err_vi(TD_ENOMEM));
+    tiendo__review_payload__pack(&rv, buf);
+    rc = tdc_app_queue(c, TIENDO__ENTRY_KIND__ENTRY_REVIEW, buf, len, summary, seq, e);
+    free(buf);
+    return rc;
+}
+
+/* ---- indicator helpers ---------------------------------------------------------- */
+
+/* Does agency monitor indicator ind (groups and successors expanded)? */
+static int tdc__monitors(const td_state *st, const td_indicator *ind, const char *agency, int today)
+{
+    for (size_t i = 0; i < ind->n_monitors; i++) {
+        const char **v = NULL;
+        size_t n = 0;
+        int hit = 0;
+        if (td_registry_expand(td_state_registry(st), &ind->monitors[i], today, 0, &v, &n)) continue;
+        for (size_t k = 0; k < n; k++)
+            if (!strcmp(v[k], agency)) hit = 1;
+        free(v);
+        if (hit) return 1;
+    }
+    return 0;
+}
+
+/* What a unit allows. */
+typedef enum {
+    TDC_UNIT_UNKNOWN = 0,   /* only a finite number */
+    TDC_UNIT_PERCENT,       /* 0..100 */
+    TDC_UNIT_RATE,          /* a growth rate: any finite number */
+    TDC_UNIT_COUNT,         /* integer >= 0 */
+    TDC_UNIT_RANK,          /* integer >= 1 */
+    TDC_UNIT_INDEX01,       /* 0..1 */
+    TDC_UNIT_NONNEG,        /* ratios, money: >= 0 */
+} tdc_unit_class;
+
+/*
+ * Units of Appendix I of Kế hoạch 726 ("%", "% GRDP", "% tổng chi NSNN",
+ * "%/năm", "% dân số", "Thứ bậc", "Tổ chức", "Người/vạn dân", "Thành phố,
+ * Thị xã", "Trung tâm dữ liệu", "Số doanh nghiệp/1000 dân", "Doanh
+ * nghiệp", "Chỉ số phát triển con người (HDI)") and what other plans of the
+ * kind use.  Matched on the lower-cased NFC unit.
+ */
+static const char *const tdc__count_units[] = {
+    "doanh nghiệp", "sản phẩm", "người", "hồ sơ", "bài báo", "sáng chế", "tổ chức", "thành phố", "thị xã",
+    "trung tâm dữ liệu", "trung tâm", "đơn vị", "cơ quan", "xã", "huyện", "tỉnh", "dự án", "đề tài", "nhiệm vụ",
+    "mô hình", "sáng kiến", "văn bằng", "giải pháp", "lượt", "lượt người", "hội nghị", "lớp", "khóa", "cuộc",
+    "ứng dụng", "hệ thống", "cơ sở dữ liệu", "nền tảng", "điểm", "trạm", "thủ tục", "dịch vụ", "chương trình",
+    "văn bản", "sự kiện", "phòng thí nghiệm", "khu", "cụm", "hợp tác xã", "trường", "bệnh viện", "tài khoản",
+    "hộ", "hộ gia đình", "bộ", "cái", "chiếc", "giao dịch", "nhà khoa học", "chuyên gia", "công trình",
+};
+
+static int tdc__is_count_word(const char *w)
+{
+    for (size_t i = 0; i < sizeof tdc__count_units / sizeof tdc__count_units[0]; i++)
+        if (!strcmp(w, tdc__count_units[i])) return 1;
+    return 0;
+}
+
+static tdc_unit_class tdc__unit_class(const char *unit, int target_percent)
+{
+    char *low, *u, *w;
+    tdc_unit_class k = TDC_UNIT_UNKNOWN;
+    if (!unit || !(low = td_vi_lower(unit))) return target_percent ? TDC_UNIT_PERCENT : TDC_UNIT_UNKNOWN;
+    u = td_trim(low);
+    w = u;   /* collapse blanks */
+    for (char *p = u; *p; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n') {
+            if (w > u && w[-1] == ' ') continue;
+            *w++ = ' ';
+        } else {
+            *w++ = *p;
+        }
+    }
+    *w = 0;
+    if (!*u) k = target_percent ? TDC_UNIT_PERCENT : TDC_UNIT_UNKNOWN;
+    else if (u[0] == '%' && strstr(u, "năm")) k = TDC_UNIT_RATE;   /* "%/năm": growth, may be negative */
+    else if (u[0] == '%' || !strncmp(u, "phần trăm", strlen("phần trăm"))) k = TDC_UNIT_PERCENT;
+    else if (!strcmp(u, "thứ bậc") || !strcmp(u, "xếp hạng") || !strcmp(u, "hạng") || !strcmp(u, "thứ hạng"))
+        k = TDC_UNIT_RANK;
+    else if (strstr(u, "hdi")) k = TDC_UNIT_INDEX01;
+    else if (strchr(u, '/') || strstr(u, "đồng") || strstr(u, "usd") || strstr(u, "tỷ") || strstr(u, "triệu"))
+        k = TDC_UNIT_NONNEG;
+    else {
+        /* "Doanh nghiệp", or a list "Thành phố, Thị xã": every piece a count */
+        char *save = NULL, *tok;
+        int all = 1, any = 0;
+        for (tok = strtok_r(u, ",;", &save); tok; tok = strtok_r(NULL, ",;", &save)) {
+            td_trim(tok);
+            if (!*tok) continue;
+            any = 1;
+            if (!tdc__is_count_word(tok)) all = 0;
+        }
+        if (any && all) k = TDC_UNIT_COUNT;
+        else if (target_percent) k = TDC_UNIT_PERCENT;
+    }
+    free(low);
+    return k;
+}
+
+/* A number as clerks type it: "42,5", "42.5", "-3", "1e3" refused?  Plain
+ * decimals only; one decimal mark; no thousands separators (ambiguous:
+ * "1.234" is 1,234 to a Vietnamese reader and 1.234 to a program).
+ * 0, or -1 with why. */
+int tdc_ind_parse_value(const char *s, double *out, const char **why)
+{
+    char tmp[64], *end;
+    int marks = 0, digits = 0;
+    if (strlen(s) >= sizeof tmp) {
+        *why = "quá dài";
+        return -1;
+    }
+    snprintf(tmp, sizeof tmp, "%s", s);
+    td_trim(tmp);
+    for (char *p = tmp; *p; p++) {
+        if (*p == ',' || *p == '.') {
+            *p = '.';
+            marks++;
+        } else if (*p >= '0' && *p <= '9') {
+            digits++;
+        } else if (!((*p == '-' || *p == '+') && p == tmp)) {
+            *why = "chỉ gồm chữ số, một dấu thập phân (',' hoặc '.') và dấu '-' ở đầu nếu âm";
+            return -1;
+        }
+    }
+    if (!digits) {
+        *why = "không có chữ số";
+        return -1;
+    }
+    if (marks > 1) {
+        *why = "có nhiều hơn một dấu thập phân; đừng dùng dấu phân cách hàng nghìn (viết 1234,5 chứ không 1.234,5)";
+        return -1;
+    }
+    errno = 0;
+    *out = strtod(tmp, &end);
+    if (*end || end == tmp || errno || !isfinite(*out)) {
+        *why = "không phải là số";
+        return -1;
+    }
+    return 0;
+}
+
+/* "42,5" with a decimal comma, no trailing zeros. */
+void tdc_ind_value_vi(double v, char *buf, size_t n)
+{
+    char *p;
+    snprintf(buf, n, "%.6f", v);
+    if (strchr(buf, '.')) {
+        p = buf + strlen(buf) - 1;
+        while (*p == '0') *p-- = 0;
+        if (*p == '.') *p = 0;
+    }
+    if ((p = strchr(buf, '.'))) *p = ',';
+}
+
+
+/* ---- indicator values ------------------------------------------------------------ */
+
+int tdc_ind_check(const td_state *st, const char *agency, int role, int today, const char *code_n, const char *period,
+                  int has_value, double value, char *msg, size_t n, char *note, size_t nn, char *warn, size_t wn)
+{
+    if (tdc_period_future(period, today)) {
+        char pvi[16], dvi[16];
+        tdc_period_vi(period, pvi, sizeof pvi);
+        td_date_vi(today, dvi, sizeof dvi);
+        snprintf(msg, n, "kỳ %s chưa đến (hôm nay là %s): chỉ ghi được tháng này hoặc các tháng trước. Hãy kiểm tra "
+                         "kỳ (MM/YYYY).", pvi, dvi);
+        return 1;
+    }
+    if (st && td_state_has_plan(st)) {
+        const td_indicator *ind = td_plan_indicator(td_state_plan(st), code_n);
+        const char *unit;
+        char tv[160];
+        if (!ind) {
+            snprintf(msg, n, "chỉ tiêu mã \"%s\" không có trong kế hoạch. "
+                            "Hãy kiểm tra mã chỉ tiêu (Phụ lục I của kế hoạch, ví dụ 7.1 hoặc II.3).", code_n);
+            return 1;
+        }
+        unit = ind->unit && *ind->unit ? ind->unit : "";
+        td_target_vi(&ind->target, tv, sizeof tv);
+        if (ind->heading && ind->target.kind == TD_TARGET_NONE) {
+            snprintf(msg, n, "chỉ tiêu %s là nhóm chỉ tiêu (gồm %s.1, %s.2, ...), không có giá trị "
+                            "riêng: hãy ghi cho từng chỉ tiêu con.", code_n, code_n, code_n);
+            return 1;
+        }
+        if (ind->target.kind == TD_TARGET_TEXT) {
+            if (has_value) {
+                snprintf(msg, n, "chỉ tiêu %s là chỉ tiêu định tính (mục tiêu: \"%s\"): ghi kết quả "
+                                "bằng --text \"...\", không có --value.", code_n, tv);
+                return 1;
+            }
+        } else {
+            tdc_unit_class k = tdc__unit_class(unit, ind->target.percent);
+            char vv[64];
+            if (!has_value) {
+                snprintf(msg, n, "chỉ tiêu %s (đơn vị %s, mục tiêu %s) cần giá trị số: thêm --value "
+                                "SỐ (ghi chú thì dùng thêm --note).", code_n, *unit ? unit : "không ghi", tv);
+                return 1;
+            }
+            tdc_ind_value_vi(value, vv, sizeof vv);
+            switch (k) {
+            case TDC_UNIT_PERCENT:
+                if (value < 0 || value > 100) {
+                    snprintf(msg, n, "chỉ tiêu %s tính bằng %s: giá trị phải từ 0 đến 100; %s nằm "
+                                    "ngoài khoảng đó. Hãy ghi số phần trăm, ví dụ --value 42,5.", code_n, unit, vv);
+                    return 1;
+                }
+                break;
+            case TDC_UNIT_COUNT:
+                if (value < 0 || value != floor(value)) {
+                    snprintf(msg, n, "chỉ tiêu %s đếm bằng \"%s\": giá trị phải là số nguyên không "
+                                    "âm (nhận được %s). Ví dụ: --value 3.", code_n, unit, vv);
+                    return 1;
+                }
+                break;
+            case TDC_UNIT_RANK:
+                if (value < 1 || value != floor(value)) {
+                    snprintf(msg, n, "chỉ tiêu %s là thứ bậc (xếp hạng): giá trị phải là số nguyên "
+                                    "từ 1 trở lên (nhận được %s). Ví dụ: --value 12.", code_n, vv);
+                    return 1;
+                }
+                break;
+            case TDC_UNIT_INDEX01:
+                if (value < 0 || value > 1) {
+                    snprintf(msg, n, "chỉ tiêu %s (%s) là chỉ số từ 0 đến 1 (nhận được %s). "
+                                    "Ví dụ: --value 0,8.", code_n, unit, vv);
+                    return 1;
+                }
+                break;
+            case TDC_UNIT_NONNEG:
+                if (value < 0) {
+                    snprintf(msg, n, "chỉ tiêu %s (đơn vị %s) không thể âm (nhận được %s).", code_n,
+                            unit, vv);
+                    return 1;
+                }
+                break;
+            case TDC_UNIT_RATE: break;
+            case TDC_UNIT_UNKNOWN:
+                snprintf(note, nn,
+                         "Lưu ý: đơn vị \"%s\" của chỉ tiêu %s chưa có trong bảng phân loại đơn vị; chỉ kiểm tra được "
+                         "giá trị là một số.\n", unit, code_n);
+                break;
+            }
+        }
+        /* the fold refuses it (derive.h: an agency that does not monitor
+         * the indicator): say so before signing, never after */
+        if (role == TD_ROLE_OFFICE && !tdc__monitors(st, ind, agency, today)) {
+            snprintf(msg, n, "không ghi: cơ quan %s không theo dõi chỉ tiêu %s theo kế hoạch (theo dõi: %s), giá trị "
+                             "sẽ bị từ chối khi tổng hợp. Cần làm: chỉ nhập chỉ tiêu do cơ quan mình theo dõi; nếu "
+                             "kế hoạch đã giao cho cơ quan, đồng bộ (tiendo sync) rồi ghi lại; nếu kế hoạch sai, báo "
+                             "Sở KH&CN.", agency, code_n, ind->monitor_text ? ind->monitor_text : "");
+            return 1;
+        }
+    } else {
+        snprintf(note, nn,
+                 "Lưu ý: bản sao chưa có kế hoạch nên chưa kiểm tra được mã và đơn vị của chỉ tiêu %s; máy chủ sẽ "
+                 "kiểm tra khi đồng bộ.\n", code_n);
+    }
+    return 0;
+}
+
+int tdc_ind_sign(tdc_ctx *c, const char *code_n, const char *period, int has_value, double value, const char *text,
+                 uint64_t *seq, td_error *e)
+{
+    Tiendo__IndicatorPayload ip = TIENDO__INDICATOR_PAYLOAD__INIT;
+    char summary[256], pvi[16], vbuf[64];
+    uint8_t *buf;
+    size_t len;
+    int rc;
+    tdc_period_vi(period, pvi, sizeof pvi);
+    ip.code = (char *)code_n;
+    ip.agency = c->id.subject.agency;
+    ip.period = (char *)period;
+    ip.has_value = has_value;
+    ip.value = value;
+    ip.text = (char *)(text ? text : "");
+    len = tiendo__indicator_payload__get_packed_size(&ip);
+    if (!(buf = malloc(len ? len : 1))) return td_error_set(e, TD_ENOMEM, "%s", td_err_vi(TD_ENOMEM));
+    tiendo__indicator_payload__pack(&ip, buf);
+    if (has_value) {
+        tdc_ind_value_vi(value, vbuf, sizeof vbuf);
+        snprintf(summary, sizeof summary, "chỉ tiêu %s, kỳ %s: %s", code_n, pvi, vbuf);
+    } else {
+        snprintf(summary, sizeof summary, "chỉ tiêu %s, kỳ %s: %.60s", code_n, pvi, ip.text);
+    }
+    rc = tdc_app_queue(c, TIENDO__ENTRY_KIND__ENTRY_INDICATOR, buf, len, summary, seq, e);
+    free(buf);
+    return rc;
+}

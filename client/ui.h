@@ -1,0 +1,91 @@
+/*
+ * ui.h — `tiendo ui`: a local web interface on 127.0.0.1 (ui.c: server,
+ * security, background sync; ui_pages.c: the pages; ui_assets.c: CSS and
+ * JavaScript embedded in the binary).  The pages call the application
+ * layer (app.h, report_entry.h) as the commands do.
+ *
+ * Security (docs/ARCHITECTURE.md, "tiendo ui"):
+ *   - only loopback: the listening address and every Host header must be a
+ *     loopback name or address (DNS rebinding: 403 otherwise);
+ *   - a per-installation secret DEVDIR/ui.secret (0600), given once in the
+ *     printed URL (?token=...), then held in an HttpOnly SameSite=Strict
+ *     cookie; a request without it is refused (403);
+ *   - every state-changing request (POST) carries the CSRF token, derived
+ *     from the secret, in a form field; missing or wrong: 403;
+ *   - Content-Security-Policy without inline script; no CDN.
+ */
+#ifndef TDC_UI_H
+#define TDC_UI_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "app.h"
+
+/* What the background sync last did (guarded by tdc_ui.lock). */
+typedef struct tdc_ui_sync {
+    int running;                 /* an attempt is under way */
+    int64_t last_attempt_ms, last_ok_ms;
+    int last_ok;                 /* the last attempt succeeded */
+    unsigned failures;           /* consecutive */
+    char last_error[512];        /* Vietnamese, "" after a success */
+    uint64_t sent, pulled, refused;   /* of the last success */
+    int64_t next_ms;             /* when the next attempt is due */
+    int64_t alarm_id;            /* a checkpoint failed verification: sync stopped */
+} tdc_ui_sync;
+
+typedef struct tdc_ui {
+    const char *dir;             /* device directory (NULL: default) */
+    const char *server;          /* --server, or NULL */
+    tdc_ctx ctx;                 /* the pages' context (the HTTP thread's) */
+    unsigned seen_generation;    /* ctx reopened when the sync pulled more */
+    char secret[65];             /* hex */
+    char csrf[65];               /* hex, derived from the secret */
+    unsigned port;
+    uint64_t interval_s;
+    uint64_t max_backoff_ms;
+    /* shared with the sync thread */
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    int stop, sync_now;
+    unsigned generation;
+    tdc_ui_sync sync;
+} tdc_ui;
+
+/* One form field of a POST. */
+typedef struct tdc_ui_field {
+    char *key, *val;
+} tdc_ui_field;
+
+typedef struct tdc_ui_form {
+    tdc_ui_field *v;
+    size_t n;
+    size_t bytes;
+} tdc_ui_form;
+
+/* The value of key in the form or the query (NULL if absent). */
+const char *tdc_ui_form_get(const tdc_ui_form *f, const char *key);
+
+/* A page's answer: status, body (malloc'd), content type, a redirect. */
+typedef struct tdc_ui_resp {
+    unsigned status;
+    char *body;
+    size_t len;
+    const char *type;
+    char location[512];
+    char filename[128];          /* Content-Disposition: attachment */
+    const char *csp;             /* NULL: the strict policy (ui.c) */
+} tdc_ui_resp;
+
+/* ui_pages.c: route a request after the security checks.  method "GET" or
+ * "POST"; q holds the query arguments (GET) or the form (POST). */
+void tdc_ui_route(tdc_ui *ui, const char *method, const char *path, const tdc_ui_form *q, tdc_ui_resp *out);
+
+/* ui_assets.c */
+const char *tdc_ui_asset(const char *path, const char **type);
+
+/* HTML-escaped s on f. */
+void tdc_ui_esc(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,1302 @@
+/*
+ * ui_pages.c — the pages of `tiendo ui` (ui.h), server-rendered HTML that
+ * works without JavaScript (JS only saves drafts while the clerk types).
+ * Every page calls the application layer (app.h, report_entry.h, the
+ * derived state of common/derive.h and common/status.h), as the commands
+ * do; nothing here decides a rule of its own.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "certwarn.h"
+#include "clock.h"
+#include "deadline.h"
+#include "derive.h"
+#include "draft.h"
+#include "log.pb-c.h"
+#include "mreport.h"
+#include "report_entry.h"
+#include "status.h"
+#include "ui.h"
+#include "utf8.h"
+
+/* Rows shown per list before "... và N khác". */
+#define TDC_UI_LIST_MAX 200
+
+void tdc_ui_esc(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+/* URL-encode s (query values). */
+static void tdc__urlenc(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+            c == '.')
+            fputc(c, f);
+        else
+            fprintf(f, "%%%02X", c);
+    }
+}
+
+static const char *tdc__agency_name(const td_state *st, const char *slug)
+{
+    const td_agency *a = st ? td_registry_agency(td_state_registry(st), slug) : NULL;
+    return a && a->name && *a->name ? a->name : slug;
+}
+
+/* Lower case without diacritics, for searching "so hoa" in "Số hóa". */
+static char *tdc__fold(const char *s)
+{
+    static const struct {
+        const char *from;
+        char to;
+    } map[] = {
+        {"àáạảãâầấậẩẫăằắặẳẵ", 'a'}, {"èéẹẻẽêềếệểễ", 'e'}, {"ìíịỉĩ", 'i'},
+        {"òóọỏõôồốộổỗơờớợởỡ", 'o'}, {"ùúụủũưừứựửữ", 'u'}, {"ỳýỵỷỹ", 'y'}, {"đ", 'd'},
+    };
+    char *nfc = td_vi_nfc(s ? s : ""), *low = nfc ? td_vi_lower(nfc) : NULL, *out, *w;
+    const char *p;
+    free(nfc);
+    if (!low) return NULL;
+    if (!(out = malloc(strlen(low) + 1))) {
+        free(low);
+        return NULL;
+    }
+    for (p = low, w = out; *p;) {
+        uint32_t cp;
+        int k = td_utf8_decode(p, strlen(p), &cp);
+        char rep = 0;
+        if (k <= 0) k = 1;
+        if (k > 1)
+            for (size_t m = 0; m < sizeof map / sizeof map[0] && !rep; m++) {
+                const char *q = map[m].from;
+                while (*q) {
+                    uint32_t c2;
+                    int k2 = td_utf8_decode(q, strlen(q), &c2);
+                    if (k2 <= 0) break;
+                    if (c2 == cp) {
+                        rep = map[m].to;
+                        break;
+                    }
+                    q += k2;
+                }
+            }
+        if (rep) *w++ = rep;
+        else
+            for (int i = 0; i < k; i++) *w++ = p[i];
+        p += k;
+    }
+    *w = 0;
+    free(low);
+    return out;
+}
+
+/* ---- page frame ------------------------------------------------------------ */
+
+static void tdc__sync_box(tdc_ui *ui, FILE *f, int full);
+
+static void tdc__head(tdc_ui *ui, FILE *f, const char *title, const char *active)
+{
+    int central = ui->ctx.id.subject.role == TD_ROLE_CENTRAL;
+    const td_state *st = tdc_replica_state(ui->ctx.rep);
+    struct {
+        const char *href, *label, *key;
+        int show;
+    } nav[] = {
+        {"/", "Việc cần làm", "todo", 1},
+        {"/tasks", "Nhiệm vụ", "tasks", 1},
+        {"/indicator", "Chỉ tiêu", "indicator", ui->ctx.id.subject.role == TD_ROLE_OFFICE},
+        {"/review", "Thẩm định", "review", central},
+        {"/missing", "Chưa báo cáo", "missing", central},
+        {"/mreport", "Báo cáo tháng", "mreport", 1},
+    };
+    fprintf(f, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+               "<meta name=\"csrf\" content=\"%s\"><title>", ui->csrf);
+    tdc_ui_esc(f, title);
+    fprintf(f, " — tiendo</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
+               "<script src=\"/static/app.js\" defer></script></head><body>\n"
+               "<header><div class=\"brand\">tiendo <span>");
+    tdc_ui_esc(f, tdc__agency_name(st, ui->ctx.id.subject.agency));
+    fprintf(f, "</span></div><nav aria-label=\"Chính\"><ul>");
+    for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++) {
+        if (!nav[i].show) continue;
+        fprintf(f, "<li><a href=\"%s\"%s>%s</a></li>", nav[i].href,
+                !strcmp(active, nav[i].key) ? " aria-current=\"page\"" : "", nav[i].label);
+    }
+    fprintf(f, "</ul></nav>");
+    tdc__sync_box(ui, f, 0);
+    fprintf(f, "</header>\n<main id=\"main\">\n<h1>");
+    tdc_ui_esc(f, title);
+    fprintf(f, "</h1>\n");
+}
+
+static void tdc__foot(FILE *f)
+{
+    fprintf(f, "</main></body></html>\n");
+}
+
+static void tdc__csrf_field(tdc_ui *ui, FILE *f)
+{
+    fprintf(f, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", ui->csrf);
+}
+
+static void tdc__date(int yyyymmdd, char *buf, size_t n)
+{
+    if (yyyymmdd) td_date_vi(yyyymmdd, buf, n);
+    else snprintf(buf, n, "—");
+}
+
+/* The background sync's state, and "Gửi ngay". */
+static void tdc__sync_box(tdc_ui *ui, FILE *f, int full)
+{
+    tdc_ui_sync s;
+    tdc_replica_meta meta;
+    td_error e;
+    char when[40], next[40];
+    pthread_mutex_lock(&ui->lock);
+    s = ui->sync;
+    pthread_mutex_unlock(&ui->lock);
+    memset(&meta, 0, sizeof meta);
+    tdc_replica_meta_get(ui->ctx.rep, &meta, &e);
+    tdc_fmt_time(meta.last_sync_ms, when, sizeof when);
+    fprintf(f, "<section class=\"sync%s\" aria-label=\"Đồng bộ\" id=\"sync\">", s.last_ok || !s.last_attempt_ms ? "" : " bad");
+    if (meta.n_pending)
+        fprintf(f, "<p class=\"pending\"><strong>%llu mục chờ gửi</strong></p>", (unsigned long long)meta.n_pending);
+    else
+        fprintf(f, "<p>Không có mục chờ gửi</p>");
+    fprintf(f, "<p>Đồng bộ lần cuối: %s</p>", when);
+    if (s.running) fprintf(f, "<p>Đang đồng bộ…</p>");
+    else if (!s.last_ok && s.last_attempt_ms) {
+        size_t el = strlen(s.last_error);
+        fprintf(f, "<p class=\"err\">Chưa gửi được: ");
+        tdc_ui_esc(f, s.last_error);
+        td_clock_fmt(s.next_ms, next, sizeof next);
+        fprintf(f, "%s Thử lại lúc %s.</p>", el && s.last_error[el - 1] == '.' ? "" : ".", next);
+    }
+    if (s.alarm_id)
+        fprintf(f, "<p class=\"err\" role=\"alert\">CẢNH BÁO: máy chủ đưa ra lịch sử nhật ký không nhất quán (cảnh báo "
+                   "số %lld); đồng bộ đã dừng. Hãy báo cho thanh tra.</p>", (long long)s.alarm_id);
+    if (full && meta.n_refused)
+        fprintf(f, "<p class=\"err\">Bị máy chủ từ chối: %llu mục (xem bên dưới).</p>",
+                (unsigned long long)meta.n_refused);
+    fprintf(f, "<form method=\"post\" action=\"/sync\">");
+    tdc__csrf_field(ui, f);
+    fprintf(f, "<button type=\"submit\">Gửi ngay</button></form></section>");
+}
+
+/* ---- Việc cần làm ----------------------------------------------------------- */
+
+static void tdc__page_todo(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
+{
+    tdc_ctx *c = &ui->ctx;
+    const td_state *st = tdc_replica_state(c->rep);
+    const char *me = c->id.subject.agency;
+    int today = tdc_today();
+    char title[256], period[8], pvi[16], d1[16];
+    td_status_opts so;
+    td_obligation *ob = NULL;
+    td_task_status *ts = NULL;
+    size_t n_ob = 0, n_ts = 0;
+    tdc_pending_set pend;
+    td_error e;
+    const char *done = tdc_ui_form_get(q, "done");
+
+    td_date_vi(today, d1, sizeof d1);
+    snprintf(title, sizeof title, "Việc cần làm — ngày %s", d1);
+    tdc__head(ui, f, title, "todo");
+    if (done && *done) {
+        fprintf(f, "<p class=\"ok\" role=\"status\">");
+        tdc_ui_esc(f, done);
+        fprintf(f, "</p>");
+    }
+    /* the certificate */
+    {
+        char *w = NULL;
+        size_t wn = 0;
+        FILE *wf = open_memstream(&w, &wn);
+        tdc_replica_meta meta;
+        memset(&meta, 0, sizeof meta);
+        tdc_replica_meta_get(c->rep, &meta, &e);
+        if (wf) {
+            tdc_cert_check(&c->dev, c->id.cert, td_clock_now_ms() / 1000, meta.n_pending, wf, "ui");
+            fclose(wf);
+            if (wn) {
+                fprintf(f, "<p class=\"warn\" role=\"alert\">");
+                tdc_ui_esc(f, w);
+                fprintf(f, "</p>");
+            }
+            free(w);
+        }
+    }
+    memset(&pend, 0, sizeof pend);
+    tdc_app_pending_load(c->rep, &pend, &e);
+    if (!st || !td_state_has_plan(st)) {
+        fprintf(f, "<p>Thiết bị chưa có kế hoạch: hãy bấm <strong>Gửi ngay</strong> để đồng bộ và nhận danh sách "
+                   "nhiệm vụ.</p>");
+        goto refused;
+    }
+    tdc_device_status_opts(&c->dev, &so);
+    td_period_of_date(today, period);
+    tdc_period_vi(period, pvi, sizeof pvi);
+    if (td_status_obligations(st, period, today, &so, me, &ob, &n_ob, &e) ||
+        td_status_all(st, today, &so, &ts, &n_ts, &e)) {
+        fprintf(f, "<p class=\"err\">Không tính được trạng thái: %s</p>", td_err_vi(e.code));
+        goto refused;
+    }
+    if (c->id.subject.role == TD_ROLE_OFFICE) {
+        int due = n_ob ? ob[0].due_date : td_period_due(period, so.report_due_day);
+        td_date_vi(due, d1, sizeof d1);
+        fprintf(f, "<section aria-labelledby=\"owed\"><h2 id=\"owed\">Báo cáo kỳ %s (hạn %s)</h2>", pvi, d1);
+        if (!n_ob) fprintf(f, "<p>Kỳ này cơ quan không phải báo cáo nhiệm vụ nào.</p>");
+        else
+            fprintf(f, "<table><thead><tr><th scope=\"col\">NV</th><th scope=\"col\">Nhiệm vụ</th>"
+                       "<th scope=\"col\">Tình trạng</th><th scope=\"col\"></th></tr></thead><tbody>");
+        for (size_t i = 0; i < n_ob; i++) {
+            const td_task *t = td_plan_task(td_state_plan(st), (int)ob[i].task);
+            const tdc_pending *pd = tdc_pending_report(&pend, ob[i].task, me, ob[i].period);
+            char key[TDC_DRAFT_KEY_MAX + 1];
+            tdc_draft dr;
+            int has_draft = 0;
+            tdc_draft_key(ob[i].task, ob[i].period, key);
+            if (!tdc_draft_get(c->rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, &dr, &has_draft, &e) && has_draft)
+                tdc_draft_free(&dr);
+            fprintf(f, "<tr><td>%u</td><td>", ob[i].task);
+            tdc_ui_esc(f, t && t->title ? t->title : "");
+            fprintf(f, "</td><td>");
+            if (pd) fprintf(f, "<span class=\"badge wait\">chờ gửi</span>");
+            else if (ob[i].returned) fprintf(f, "<span class=\"badge bad\">bị trả lại</span>");
+            else if (ob[i].state == TD_OWED_MISSING) fprintf(f, "<span class=\"badge bad\">còn thiếu</span>");
+            else fprintf(f, "<span class=\"badge ok\">%s</span>", td_owed_vi(ob[i].state));
+            if (has_draft) fprintf(f, " <span class=\"badge\">có bản nháp</span>");
+            fprintf(f, "</td><td><a href=\"/report?task=%u&amp;period=%s\">%s</a></td></tr>", ob[i].task,
+                    ob[i].period, ob[i].state == TD_OWED_MISSING && !pd ? "Báo cáo" : "Xem / sửa");
+        }
+        if (n_ob) fprintf(f, "</tbody></table>");
+        fprintf(f, "</section>");
+
+        /* returned reports, with the reason */
+        {
+            size_t count = 0;
+            for (size_t i = 0; i < n_ts; i++)
+                for (size_t k = 0; k < ts[i].n_leads; k++) {
+                    const td_lead_status *ls = &ts[i].leads[k];
+                    const td_report_version *v = NULL;
+                    size_t nv;
+                    const td_report_version *all;
+                    const td_task *t;
+                    if (strcmp(ls->agency, me) || !ls->returned) continue;
+                    if (!count++)
+                        fprintf(f, "<section aria-labelledby=\"ret\"><h2 id=\"ret\">Bị trả lại, cần sửa và báo cáo "
+                                   "lại</h2><ul class=\"returned\">");
+                    all = td_state_report_versions(st, &nv);
+                    for (size_t j = 0; j < nv; j++)
+                        if (all[j].index == ls->report_index) v = &all[j];
+                    t = td_plan_task(td_state_plan(st), (int)ts[i].task);
+                    fprintf(f, "<li><strong>NV %u</strong> ", ts[i].task);
+                    tdc_ui_esc(f, t && t->title ? t->title : "");
+                    fprintf(f, "<p class=\"reason\">Lý do: ");
+                    tdc_ui_esc(f, ls->return_comment && *ls->return_comment ? ls->return_comment : "(không ghi)");
+                    fprintf(f, "</p>");
+                    if (tdc_pending_report(&pend, ts[i].task, me, NULL))
+                        fprintf(f, "<p>(đã ghi báo cáo sửa, chờ gửi)</p>");
+                    else
+                        fprintf(f, "<p><a href=\"/report?task=%u&amp;period=%s\">Sửa và báo cáo lại</a></p>",
+                                ts[i].task, v ? v->period : period);
+                    fprintf(f, "</li>");
+                }
+            if (count) fprintf(f, "</ul></section>");
+        }
+        /* near or past the deadline */
+        {
+            size_t count = 0;
+            for (size_t i = 0; i < n_ts; i++)
+                for (size_t k = 0; k < ts[i].n_leads; k++) {
+                    const td_lead_status *ls = &ts[i].leads[k];
+                    const td_task *t;
+                    if (strcmp(ls->agency, me) ||
+                        (ls->status != TD_ST_DUE_SOON && ls->status != TD_ST_ONGOING_LATE))
+                        continue;
+                    if (!count++)
+                        fprintf(f, "<section aria-labelledby=\"due\"><h2 id=\"due\">Sắp đến hạn, quá hạn</h2><ul>");
+                    t = td_plan_task(td_state_plan(st), (int)ts[i].task);
+                    tdc__date(ls->due_date, d1, sizeof d1);
+                    fprintf(f, "<li><a href=\"/task?n=%u\">NV %u</a> ", ts[i].task, ts[i].task);
+                    tdc_ui_esc(f, t && t->title ? t->title : "");
+                    fprintf(f, ": <span class=\"badge %s\">%s</span>, hạn %s</li>",
+                            ls->status == TD_ST_ONGOING_LATE ? "bad" : "wait", td_status_vi(ls->status), d1);
+                }
+            if (count) fprintf(f, "</ul></section>");
+        }
+    } else if (c->id.subject.role == TD_ROLE_CENTRAL) {
+        size_t nr, waiting = 0;
+        const td_report *r = td_state_reports(st, &nr);
+        for (size_t i = 0; i < nr; i++)
+            if (r[i].state == TIENDO__REPORT_STATE__REPORT_DONE && !r[i].review) waiting++;
+        fprintf(f, "<p>Báo cáo hoàn thành chờ thẩm định: <strong>%zu</strong>. <a href=\"/review\">Mở hàng chờ thẩm "
+                   "định</a></p><p><a href=\"/missing\">Các cơ quan chưa báo cáo kỳ %s</a></p>", waiting, pvi);
+    } else {
+        fprintf(f, "<p>Thiết bị thanh tra chỉ xem, không ghi báo cáo. Xem <a href=\"/tasks\">nhiệm vụ</a>.</p>");
+    }
+refused:
+    {
+        tdc_outbox_item *it = NULL;
+        size_t n = 0;
+        if (!tdc_replica_outbox_list(c->rep, TDC_OUT_REFUSED, 50, &it, &n, &e) && n) {
+            fprintf(f, "<section aria-labelledby=\"refused\"><h2 id=\"refused\">Bị máy chủ từ chối</h2><ul>");
+            for (size_t i = 0; i < n; i++) {
+                fprintf(f, "<li>");
+                tdc_ui_esc(f, it[i].summary);
+                fprintf(f, ": <span class=\"reason\">");
+                tdc_ui_esc(f, it[i].reason);
+                fprintf(f, "</span></li>");
+            }
+            fprintf(f, "</ul></section>");
+        }
+        tdc_outbox_items_free(it, n);
+    }
+    fprintf(f, "<section aria-labelledby=\"syncfull\"><h2 id=\"syncfull\">Đồng bộ</h2>");
+    tdc__sync_box(ui, f, 1);
+    fprintf(f, "</section>");
+    tdc__foot(f);
+    free(ob);
+    td_status_all_free(ts, n_ts);
+    tdc_pending_free(&pend);
+}
+
+/* ---- tasks ------------------------------------------------------------------ */
+
+static int tdc__role(const td_state *st, uint32_t task, int date, const char *agency)
+{
+    const char **v = NULL;
+    size_t n = 0;
+    int role = 0;
+    for (int which = 0; which < 2 && !role; which++) {
+        if (td_state_task_agencies(st, task, date, which ? TD_TASK_PARTNERS : TD_TASK_LEADS, &v, &n)) return 0;
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(v[i], agency)) role = which ? 2 : 1;
+        free(v);
+        v = NULL;
+    }
+    return role;
+}
+
+static void tdc__page_tasks(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
+{
+    tdc_ctx *c = &ui->ctx;
+    const td_state *st = tdc_replica_state(c->rep);
+    const td_plan *plan;
+    const char *qs = tdc_ui_form_get(q, "q"), *role_s = tdc_ui_form_get(q, "role"),
+               *status_s = tdc_ui_form_get(q, "status"), *section = tdc_ui_form_get(q, "section");
+    int today = tdc_today(), office = c->id.subject.role == TD_ROLE_OFFICE;
+    char *fq = qs && *qs ? tdc__fold(qs) : NULL;
+    td_status_opts so;
+    td_task_status *ts = NULL;
+    size_t n_ts = 0, shown = 0;
+    td_error e;
+    if (!role_s) role_s = office ? "mine" : "all";
+    tdc__head(ui, f, "Nhiệm vụ", "tasks");
+    if (!st || !td_state_has_plan(st)) {
+        fprintf(f, "<p>Chưa có kế hoạch: hãy đồng bộ.</p>");
+        tdc__foot(f);
+        free(fq);
+        return;
+    }
+    plan = td_state_plan(st);
+    tdc_device_status_opts(&c->dev, &so);
+    td_status_all(st, today, &so, &ts, &n_ts, &e);
+    fprintf(f, "<form method=\"get\" action=\"/tasks\" class=\"filters\" role=\"search\">"
+               "<label for=\"q\">Tìm (có dấu hoặc không dấu)</label><input id=\"q\" name=\"q\" type=\"search\" value=\"");
+    tdc_ui_esc(f, qs ? qs : "");
+    fprintf(f, "\"><label for=\"role\">Vai trò</label><select id=\"role\" name=\"role\">"
+               "<option value=\"all\"%s>Tất cả</option><option value=\"mine\"%s>Của cơ quan mình</option>"
+               "<option value=\"lead\"%s>Chủ trì</option><option value=\"partner\"%s>Phối hợp</option></select>",
+            !strcmp(role_s, "all") ? " selected" : "", !strcmp(role_s, "mine") ? " selected" : "",
+            !strcmp(role_s, "lead") ? " selected" : "", !strcmp(role_s, "partner") ? " selected" : "");
+    fprintf(f, "<label for=\"status\">Trạng thái</label><select id=\"status\" name=\"status\"><option value=\"\">Tất "
+               "cả</option>");
+    for (int s = 1; s < TD_STATUS_COUNT; s++)
+        fprintf(f, "<option value=\"%s\"%s>%s</option>", td_status_name((td_status)s),
+                status_s && !strcmp(status_s, td_status_name((td_status)s)) ? " selected" : "",
+                td_status_vi((td_status)s));
+    fprintf(f, "</select><label for=\"section\">Mục</label><input id=\"section\" name=\"section\" size=\"6\" value=\"");
+    tdc_ui_esc(f, section ? section : "");
+    fprintf(f, "\"><button type=\"submit\">Lọc</button></form>");
+    fprintf(f, "<table><thead><tr><th scope=\"col\">NV</th><th scope=\"col\">Mục</th><th scope=\"col\">Nhiệm vụ</th>"
+               "<th scope=\"col\">Vai trò</th><th scope=\"col\">Trạng thái</th><th scope=\"col\">Hạn</th></tr></thead>"
+               "<tbody>");
+    for (size_t i = 0; i < plan->n_tasks; i++) {
+        const td_task *t = &plan->tasks[i];
+        const td_task_status *s = NULL;
+        int role = tdc__role(st, (uint32_t)t->number, today, c->id.subject.agency);
+        char d[16];
+        for (size_t k = 0; k < n_ts; k++)
+            if (ts[k].task == (uint32_t)t->number) s = &ts[k];
+        if (!strcmp(role_s, "mine") && !role) continue;
+        if (!strcmp(role_s, "lead") && role != 1) continue;
+        if (!strcmp(role_s, "partner") && role != 2) continue;
+        if (status_s && *status_s && (!s || strcmp(td_status_name(s->overall), status_s))) continue;
+        if (section && *section && (!t->section || strcmp(t->section, section))) continue;
+        if (fq) {
+            char *ft = tdc__fold(t->title), num[16];
+            int hit;
+            snprintf(num, sizeof num, "%d", t->number);
+            hit = (ft && strstr(ft, fq)) || !strcmp(num, fq);
+            free(ft);
+            if (!hit) continue;
+        }
+        if (++shown > TDC_UI_LIST_MAX) continue;
+        tdc__date(s ? s->due_date : 0, d, sizeof d);
+        fprintf(f, "<tr><td><a href=\"/task?n=%d\">%d</a></td><td>", t->number, t->number);
+        tdc_ui_esc(f, t->section ? t->section : "");
+        fprintf(f, "</td><td><a href=\"/task?n=%d\">", t->number);
+        tdc_ui_esc(f, t->title ? t->title : "");
+        fprintf(f, "</a></td><td>%s</td><td>%s</td><td>%s</td></tr>",
+                role == 1 ? "Chủ trì" : role == 2 ? "Phối hợp" : "", s ? td_status_vi(s->overall) : "", d);
+    }
+    fprintf(f, "</tbody></table><p>%zu nhiệm vụ.</p>", shown);
+    tdc__foot(f);
+    td_status_all_free(ts, n_ts);
+    free(fq);
+}
+
+static void tdc__page_task(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out)
+{
+    tdc_ctx *c = &ui->ctx;
+    const td_state *st = tdc_replica_state(c->rep);
+    const char *ns = tdc_ui_form_get(q, "n");
+    long n = 0;
+    const td_task *t;
+    char title[160], buf[256], period[8];
+    size_t nv, nrv;
+    const td_report_version *v;
+    const td_review_event *rv;
+    if (!ns || !tdc_int(ns, &n) || !st || !td_state_has_plan(st) || !(t = td_plan_task(td_state_plan(st), (int)n))) {
+        out->status = 404;
+        tdc__head(ui, f, "Không tìm thấy nhiệm vụ", "tasks");
+        fprintf(f, "<p>Không có nhiệm vụ này trong kế hoạch. <a href=\"/tasks\">Danh sách nhiệm vụ</a></p>");
+        tdc__foot(f);
+        return;
+    }
+    snprintf(title, sizeof title, "Nhiệm vụ %d", t->number);
+    tdc__head(ui, f, title, "tasks");
+    fprintf(f, "<p class=\"task-title\">");
+    tdc_ui_esc(f, t->title);
+    fprintf(f, "</p><dl><dt>Chủ trì</dt><dd>");
+    tdc_ui_esc(f, t->lead_text ? t->lead_text : "");
+    fprintf(f, "</dd><dt>Phối hợp</dt><dd>");
+    tdc_ui_esc(f, t->partner_text ? t->partner_text : "");
+    fprintf(f, "</dd><dt>Sản phẩm</dt><dd>");
+    tdc_ui_esc(f, t->product ? t->product : "");
+    td_deadline_vi(&t->deadline, buf, sizeof buf);
+    fprintf(f, "</dd><dt>Thời hạn</dt><dd>");
+    tdc_ui_esc(f, buf);
+    fprintf(f, "</dd></dl>");
+    td_clock_period(period);
+    if (c->id.subject.role == TD_ROLE_OFFICE && tdc__role(st, (uint32_t)n, tdc_today(), c->id.subject.agency))
+        fprintf(f, "<p><a class=\"button\" href=\"/report?task=%ld&amp;period=%s\">Báo cáo kỳ này</a></p>", n,
+                period);
+    fprintf(f, "<h2>Lịch sử báo cáo</h2><table><thead><tr><th scope=\"col\">Cơ quan</th><th scope=\"col\">Kỳ</th>"
+               "<th scope=\"col\">Trạng thái</th><th scope=\"col\">Ký lúc</th></tr></thead><tbody>");
+    v = td_state_report_versions(st, &nv);
+    for (size_t i = 0; i < nv; i++) {
+        char pvi[16], when[40];
+        if (v[i].task != (uint32_t)n) continue;
+        tdc_period_vi(v[i].period, pvi, sizeof pvi);
+        tdc_fmt_time(v[i].device_time_ms, when, sizeof when);
+        fprintf(f, "<tr><td>");
+        tdc_ui_esc(f, tdc__agency_name(st, v[i].agency));
+        fprintf(f, "</td><td>%s</td><td>%s, %u%%</td><td>%s</td></tr>", pvi, tdc_rep_state_vi(v[i].state),
+                v[i].percent, when);
+    }
+    fprintf(f, "</tbody></table><h2>Thẩm định</h2><ul>");
+    rv = td_state_reviews(st, &nrv);
+    for (size_t i = 0; i < nrv; i++) {
+        char pvi[16];
+        if (rv[i].task != (uint32_t)n) continue;
+        tdc_period_vi(rv[i].period, pvi, sizeof pvi);
+        fprintf(f, "<li>");
+        tdc_ui_esc(f, tdc__agency_name(st, rv[i].agency));
+        fprintf(f, ", kỳ %s: %s", pvi, rv[i].accept ? "chấp nhận" : "trả lại");
+        if (*rv[i].comment) {
+            fprintf(f, " — ");
+            tdc_ui_esc(f, rv[i].comment);
+        }
+        fprintf(f, "</li>");
+    }
+    fprintf(f, "</ul>");
+    tdc__foot(f);
+}
+
+/* ---- the report form --------------------------------------------------------- */
+
+/* A form into r (fields as report_entry parses them).  0, or -1 with
+ * msg/field for what cannot be read. */
+static int tdc__form_rep(const tdc_ui_form *q, int today, tdc_rep *r, char *msg, size_t n, const char **field)
+{
+    const char *v, *why;
+    long task;
+    tdc_rep_init(r);
+    if (!(v = tdc_ui_form_get(q, "task")) || !tdc_int(v, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX) {
+        snprintf(msg, n, "số nhiệm vụ không hợp lệ");
+        *field = "task";
+        return -1;
+    }
+    r->task = (uint32_t)task;
+    if (!(v = tdc_ui_form_get(q, "period")) || !tdc_period_norm(v, r->period)) {
+        snprintf(msg, n, "kỳ báo cáo phải có dạng YYYY-MM");
+        *field = "period";
+        return -1;
+    }
+    if ((v = tdc_ui_form_get(q, "state")) && *v && !(r->state = tdc_rep_state_parse(v))) {
+        snprintf(msg, n, "trạng thái không hợp lệ");
+        *field = "state";
+        return -1;
+    }
+    if ((v = tdc_ui_form_get(q, "percent")) && *td_trim((char *)v)) {
+        if ((r->percent = tdc_rep_percent_parse(v)) < 0) {
+            snprintf(msg, n, "phần trăm hoàn thành phải là số nguyên từ 0 đến 100");
+            *field = "percent";
+            return -1;
+        }
+        r->percent_cli = 1;
+    }
+    if ((v = tdc_ui_form_get(q, "done_date")) && *td_trim((char *)v)) {
+        if (td_date_parse_vi(v, &r->done_date) || !td_date_valid(r->done_date)) {
+            snprintf(msg, n, "ngày hoàn thành phải có dạng dd/mm/yyyy");
+            *field = "done_date";
+            return -1;
+        }
+    }
+    {
+        static const char *const names[3] = {"result", "difficulties", "proposals"};
+        char **dst[3] = {&r->result, &r->difficulties, &r->proposals};
+        for (int i = 0; i < 3; i++)
+            if ((v = tdc_ui_form_get(q, names[i])) && tdc_rep_set_text(dst[i], v, &why)) {
+                snprintf(msg, n, "%s (tối đa %d byte)", why, TDC_TEXT_MAX);
+                *field = names[i];
+                return -1;
+            }
+    }
+    /* documents and evidence: one per line */
+    for (int which = 0; which < 2; which++) {
+        char *all = NULL, *p, *save = NULL;
+        if (!(v = tdc_ui_form_get(q, which ? "evidence" : "docs"))) continue;
+        if (!(all = strdup(v))) return -1;
+        for (p = strtok_r(all, "\r\n", &save); p; p = strtok_r(NULL, "\r\n", &save)) {
+            if (!*td_trim(p)) continue;
+            if (which ? tdc_rep_add_evidence(r, p, &why) : tdc_rep_add_doc(r, p, today, &why)) {
+                snprintf(msg, n, "dòng \"%.200s\": %s", p, why);
+                *field = which ? "evidence" : "docs";
+                free(all);
+                return -1;
+            }
+        }
+        free(all);
+        if (which) r->has_evidence = 1;
+        else r->has_docs = 1;
+    }
+    return 0;
+}
+
+static void tdc__field_err(FILE *f, const char *field, const char *want, const char *msg)
+{
+    if (field && msg && !strcmp(field, want)) {
+        fprintf(f, "<p class=\"field-err\" id=\"err-%s\">", want);
+        tdc_ui_esc(f, msg);
+        fprintf(f, "</p>");
+    }
+}
+
+static void tdc__textarea(FILE *f, const char *name, const char *label, const char *hint, const char *val, int rows,
+                          const char *field, const char *msg)
+{
+    fprintf(f, "<div class=\"field\"><label for=\"%s\">%s</label>", name, label);
+    if (hint) fprintf(f, "<p class=\"hint\" id=\"hint-%s\">%s</p>", name, hint);
+    tdc__field_err(f, field, name, msg);
+    fprintf(f, "<textarea id=\"%s\" name=\"%s\" rows=\"%d\"%s%s%s>", name, name, rows,
+            hint ? " aria-describedby=\"hint-" : "", hint ? name : "", hint ? "\"" : "");
+    tdc_ui_esc(f, val ? val : "");
+    fprintf(f, "</textarea></div>");
+}
+
+/* The form, pre-filled from r; msg/field: what was refused. */
+static void tdc__report_form(tdc_ui *ui, FILE *f, const tdc_rep *r, const td_report *cur, int from_draft,
+                             const char *msg, const char *field, int saved)
+{
+    const td_state *st = tdc_replica_state(ui->ctx.rep);
+    const td_task *t = st && td_state_has_plan(st) ? td_plan_task(td_state_plan(st), (int)r->task) : NULL;
+    char title[160], pvi[16], d[16], pct[16] = "";
+    tdc_period_vi(r->period, pvi, sizeof pvi);
+    snprintf(title, sizeof title, "Báo cáo nhiệm vụ %u, kỳ %s", r->task, pvi);
+    tdc__head(ui, f, title, "todo");
+    if (t) {
+        fprintf(f, "<p class=\"task-title\">");
+        tdc_ui_esc(f, t->title);
+        fprintf(f, "</p>");
+    }
+    if (msg) {
+        fprintf(f, "<div class=\"err\" role=\"alert\" id=\"form-error\"><p><strong>Chưa ký được:</strong> ");
+        tdc_ui_esc(f, msg);
+        fprintf(f, "</p><p>Nội dung đã gõ được giữ lại trong bản nháp.</p></div>");
+    }
+    if (saved) fprintf(f, "<p class=\"ok\" role=\"status\">Đã lưu bản nháp (chưa ký, chưa gửi).</p>");
+    fprintf(f, "<div class=\"report-layout\"><form method=\"post\" action=\"/report\" id=\"report-form\" "
+               "enctype=\"multipart/form-data\" data-autosave=\"/report/autosave\">");
+    tdc__csrf_field(ui, f);
+    fprintf(f, "<input type=\"hidden\" name=\"task\" value=\"%u\"><input type=\"hidden\" name=\"period\" value=\"%s\">",
+            r->task, r->period);
+    if (from_draft) fprintf(f, "<p class=\"hint\">Bắt đầu từ bản nháp đã lưu.</p>");
+    tdc__field_err(f, field, "state", msg);
+    fprintf(f, "<div class=\"field\"><label for=\"state\">Trạng thái</label><select id=\"state\" name=\"state\">"
+               "<option value=\"\"%s>(chọn)</option>", r->state ? "" : " selected");
+    for (int s = 1; s <= 3; s++)
+        fprintf(f, "<option value=\"%d\"%s>%s</option>", s, r->state == s ? " selected" : "", tdc_rep_state_vi(s));
+    fprintf(f, "</select></div>");
+    if (r->percent >= 0) snprintf(pct, sizeof pct, "%d", r->percent);
+    fprintf(f, "<div class=\"field\"><label for=\"percent\">Phần trăm hoàn thành (0–100)</label>");
+    tdc__field_err(f, field, "percent", msg);
+    fprintf(f, "<input id=\"percent\" name=\"percent\" inputmode=\"numeric\" pattern=\"[0-9]{1,3}%%?\" size=\"4\" "
+               "value=\"%s\"></div>", pct);
+    tdc__date(r->done_date, d, sizeof d);
+    fprintf(f, "<div class=\"field\"><label for=\"done_date\">Ngày hoàn thành (dd/mm/yyyy, khi đã hoàn thành)</label>");
+    tdc__field_err(f, field, "done_date", msg);
+    fprintf(f, "<input id=\"done_date\" name=\"done_date\" placeholder=\"dd/mm/yyyy\" size=\"10\" value=\"%s\"></div>",
+            r->done_date ? d : "");
+    tdc__textarea(f, "result", "Kết quả thực hiện", "Bắt buộc khi đang thực hiện hoặc đã hoàn thành.", r->result, 6,
+                  field, msg);
+    tdc__textarea(f, "difficulties", "Khó khăn, vướng mắc", NULL, r->difficulties, 3, field, msg);
+    tdc__textarea(f, "proposals", "Đề xuất, kiến nghị", NULL, r->proposals, 3, field, msg);
+    {
+        char *docs = NULL, *ev = NULL;
+        size_t dn = 0, en = 0;
+        FILE *df = open_memstream(&docs, &dn), *ef = open_memstream(&ev, &en);
+        if (df && ef) {
+            for (size_t i = 0; i < r->n_docs; i++) {
+                char dd[16] = "";
+                if (r->docs[i].date) td_date_vi(r->docs[i].date, dd, sizeof dd);
+                fprintf(df, "%s%s%s%s%s\n", r->docs[i].number, dd[0] || *r->docs[i].title ? "," : "", dd,
+                        *r->docs[i].title ? "," : "", r->docs[i].title);
+            }
+            for (size_t i = 0; i < r->n_evidence; i++) fprintf(ef, "%s\n", r->evidence[i]);
+        }
+        if (df) fclose(df);
+        if (ef) fclose(ef);
+        tdc__textarea(f, "docs", "Văn bản minh chứng",
+                      "Mỗi dòng một văn bản: số hiệu,ngày ban hành (dd/mm/yyyy),trích yếu — ví dụ "
+                      "12/KH-SKHCN,05/06/2025,Kế hoạch tuyên truyền.",
+                      docs, 3, field, msg);
+        tdc__textarea(f, "evidence", "Minh chứng khác", "Mỗi dòng một minh chứng (đường dẫn, ghi chú).", ev, 2, field,
+                      msg);
+        free(docs);
+        free(ev);
+    }
+    if (r->n_atts) {
+        fprintf(f, "<p>Tệp đính kèm đã có (giữ nguyên):</p><ul class=\"attachments\">");
+        for (size_t i = 0; i < r->n_atts; i++) {
+            fprintf(f, "<li>");
+            tdc_ui_esc(f, r->atts[i].name);
+            fprintf(f, "</li>");
+        }
+        fprintf(f, "</ul>");
+    }
+    fprintf(f, "<div class=\"field\"><label for=\"attach\">Thêm tệp đính kèm (PDF, ảnh, Word, Excel, "
+               "OpenDocument, .txt; tối đa 10 MB, 8 tệp)</label>");
+    tdc__field_err(f, field, "attach", msg);
+    fprintf(f, "<input type=\"file\" id=\"attach\" name=\"attach\" multiple></div>");
+    fprintf(f, "<p class=\"hint\" id=\"autosave-status\" aria-live=\"polite\"></p>"
+               "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"draft\">Lưu nháp</button>"
+               "<button type=\"submit\" name=\"action\" value=\"submit\" class=\"primary\">Ký và đưa vào hộp thư đi"
+               "</button></div></form>");
+    if (cur && cur->review < 0) {
+        fprintf(f, "<aside class=\"reason-box\" aria-labelledby=\"why\"><h2 id=\"why\">Lý do bị trả lại</h2><p "
+                   "class=\"reason\">");
+        tdc_ui_esc(f, cur->review_comment);
+        fprintf(f, "</p><p>Báo cáo đã gửi: %s, %u%%.</p></aside>", tdc_rep_state_vi(cur->state), cur->percent);
+    } else if (cur) {
+        fprintf(f, "<aside class=\"reason-box\"><h2>Báo cáo đã gửi</h2><p>%s, %u%%%s</p></aside>",
+                tdc_rep_state_vi(cur->state), cur->percent,
+                cur->review > 0 ? " — đã được chấp nhận" : "");
+    }
+    fprintf(f, "</div>");
+    tdc__foot(f);
+}
+
+/* A signed report (the state's) as a starting point for a corrected one. */
+static void tdc__rep_from_state(const td_report *cur, tdc_rep *r)
+{
+    const char *why;
+    tdc_rep_set_text(&r->result, cur->result, &why);
+    tdc_rep_set_text(&r->difficulties, cur->difficulties, &why);
+    tdc_rep_set_text(&r->proposals, cur->proposals, &why);
+    r->state = cur->state;
+    r->percent = (int)cur->percent;
+    r->percent_cli = 1;
+    r->done_date = cur->done_date;
+    for (size_t i = 0; i < cur->n_evidence; i++) tdc_rep_add_evidence(r, cur->evidence[i], &why);
+    for (size_t i = 0; i < cur->n_docs; i++) {
+        char line[1024], d[16] = "";
+        if (cur->docs[i].date) td_date_vi(cur->docs[i].date, d, sizeof d);
+        snprintf(line, sizeof line, "%s,%s,%s", cur->docs[i].number, d, cur->docs[i].title);
+        tdc_rep_add_doc(r, line, 0, &why);
+    }
+}
+
+static void tdc__page_report_get(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out)
+{
+    tdc_ctx *c = &ui->ctx;
+    const td_state *st = tdc_replica_state(c->rep);
+    tdc_rep r;
+    int found = 0;
+    long task;
+    char period[8];
+    const char *ts = tdc_ui_form_get(q, "task"), *ps = tdc_ui_form_get(q, "period");
+    const td_report *cur;
+    td_error e;
+    if (!ts || !tdc_int(ts, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX || !ps ||
+        !tdc_period_norm(ps, period)) {
+        out->status = 400;
+        tdc__head(ui, f, "Thiếu nhiệm vụ hoặc kỳ", "todo");
+        fprintf(f, "<p>Địa chỉ cần số nhiệm vụ và kỳ (YYYY-MM).</p>");
+        tdc__foot(f);
+        return;
+    }
+    if (tdc_rep_draft_load(c, (uint32_t)task, period, &r, &found, &e)) tdc_rep_init(&r);
+    cur = st ? td_state_report(st, (uint32_t)task, c->id.subject.agency, period) : NULL;
+    if (!found && cur) tdc__rep_from_state(cur, &r);
+    r.task = (uint32_t)task;
+    memcpy(r.period, period, sizeof r.period);
+    tdc__report_form(ui, f, &r, cur, found, NULL, NULL, tdc_ui_form_get(q, "saved") != NULL);
+    tdc_rep_free(&r);
+}
+
+static void tdc__page_report_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out, int autosave)
+{
+    tdc_ctx *c = &ui->ctx;
+    const td_state *st = tdc_replica_state(c->rep);
+    const char *action = tdc_ui_form_get(q, "action"), *field = NULL;
+    int today = tdc_today(), rc;
+    char msg[1024];
+    tdc_rep r;
+    td_error e;
+    if (c->id.subject.role != TD_ROLE_OFFICE) {
+        out->status = 403;
+        tdc__head(ui, f, "Không ghi được", "todo");
+        fprintf(f, "<p>Chỉ thiết bị của cơ quan báo cáo mới ghi báo cáo.</p>");
+        tdc__foot(f);
+        return;
+    }
+    if (tdc__form_rep(q, today, &r, msg, sizeof msg, &field)) {
+        if (autosave) {
+            out->status = 422;
+            fprintf(f, "%s", msg);
+            tdc_rep_free(&r);
+            return;
+        }
+        if (r.task && r.period[0]) {
+            out->status = 422;
+            tdc__report_form(ui, f, &r, NULL, 0, msg, field, 0);
+        } else {
+            out->status = 400;
+            tdc__head(ui, f, "Không đọc được biểu mẫu", "todo");
+            fprintf(f, "<p>");
+            tdc_ui_esc(f, msg);
+            fprintf(f, "</p>");
+            tdc__foot(f);
+        }
+        tdc_rep_free(&r);
+        return;
+    }
+    /* the plan refuses a wrong task or period before anything is kept */
+    if (tdc_rep_check_plan(st, c->id.subject.agency, today, &r, msg, sizeof msg, &field)) {
+        out->status = 422;
+        if (autosave) fprintf(f, "%s", msg);
+        else tdc__report_form(ui, f, &r, NULL, 0, msg, field, 0);
+        tdc_rep_free(&r);
+        return;
+    }
+    /* attachments: the draft's (or the signed report's) stay; uploads are added */
+    {
+        tdc_rep prev;
+        int found = 0;
+        if (!tdc_rep_draft_load(c, r.task, r.period, &prev, &found, &e) && found && prev.n_atts) {
+            r.atts = prev.atts;
+            r.n_atts = prev.n_atts;
+            prev.atts = NULL;
+            prev.n_atts = 0;
+        } else if (!found) {
+            const td_report *cur = td_state_report(st, r.task, c->id.subject.agency, r.period);
+            for (size_t i = 0; cur && i < cur->n_attachments && i < TD_ATTACH_PER_REPORT_MAX; i++) {
+                tdc_att *nv = realloc(r.atts, (r.n_atts + 1) * sizeof *nv);
+                if (!nv) break;
+                r.atts = nv;
+                memset(&r.atts[r.n_atts], 0, sizeof r.atts[0]);
+                memcpy(r.atts[r.n_atts].sha256, cur->attachments[i].sha256, 32);
+                snprintf(r.atts[r.n_atts].name, sizeof r.atts[0].name, "%s", cur->attachments[i].name);
+                snprintf(r.atts[r.n_atts].mime, sizeof r.atts[0].mime, "%s", cur->attachments[i].mime);
+                r.atts[r.n_atts].size = cur->attachments[i].size;
+                r.n_atts++;
+            }
+        }
+        if (found) tdc_rep_free(&prev);
+        r.has_atts = 1;
+        for (size_t i = 0; i < q->n; i++) {
+            char why[768];
+            if (strcmp(q->v[i].key, "attach_file")) continue;
+            if (tdc_rep_add_att(&r, c->rep, q->v[i].val, why, sizeof why)) {
+                snprintf(msg, sizeof msg, "tệp đính kèm: %s", why);
+                tdc_rep_draft_save(c, &r, &e);
+                out->status = 422;
+                if (autosave) fprintf(f, "%s", msg);
+                else tdc__report_form(ui, f, &r, NULL, 1, msg, "attach", 0);
+                tdc_rep_free(&r);
+                return;
+            }
+        }
+    }
+    if (autosave || !action || strcmp(action, "submit")) {
+        if (tdc_rep_draft_save(c, &r, &e)) {
+            out->status = 500;
+            fprintf(f, "%s", e.msg);
+        } else if (autosave) {
+            out->status = 200;
+            out->type = "text/plain; charset=utf-8";
+            fprintf(f, "Đã lưu bản nháp");
+        } else {
+            out->status = 303;
+            snprintf(out->location, sizeof out->location, "/report?task=%u&period=%s&saved=1", r.task, r.period);
+        }
+        tdc_rep_free(&r);
+        return;
+    }
+    /* sign: THE check of every report (report_entry.h) */
+    if ((rc = tdc_rep_check(st, c->id.subject.agency, today, &r, TDC_HOW_FORM, msg, sizeof msg, &field))) {
+        tdc_rep_draft_save(c, &r, &e);   /* nothing typed is lost */
+        out->status = 422;
+        tdc__report_form(ui, f, &r, td_state_report(st, r.task, c->id.subject.agency, r.period), 1, msg, field, 0);
+        tdc_rep_free(&r);
+        return;
+    }
+    {
+        uint64_t seq = 0;
+        char key[TDC_DRAFT_KEY_MAX + 1], pvi[16], done[256];
+        if (tdc_rep_sign(c, &r, &seq, &e)) {
+            tdc_rep_draft_save(c, &r, &e);
+            out->status = 500;
+            tdc__report_form(ui, f, &r, NULL, 1, e.msg, NULL, 0);
+            tdc_rep_free(&r);
+            return;
+        }
+        tdc_draft_key(r.task, r.period, key);
+        tdc_draft_delete(c->rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, NULL, &e);
+        tdc_period_vi(r.period, pvi, sizeof pvi);
+        snprintf(done, sizeof done, "Đã ký báo cáo nhiệm vụ %u kỳ %s (số thứ tự %llu); chờ gửi, sẽ gửi khi đồng bộ.",
+                 r.task, pvi, (unsigned long long)seq);
+        pthread_mutex_lock(&ui->lock);
+        ui->sync_now = 1;   /* send it now if the server is up */
+        pthread_mutex_unlock(&ui->lock);
+        {
+            char *loc = NULL;
+            size_t ln = 0;
+            FILE *lf = open_memstream(&loc, &ln);
+            if (lf) {
+                fprintf(lf, "/?done=");
+                tdc__urlenc(lf, done);
+                fclose(lf);
+                snprintf(out->location, sizeof out->location, "%s", loc);
+                free(loc);
+            }
+        }
+        out->status = 303;
+    }
+    tdc_rep_free(&r);
+}
+
+/* ---- central: review queue, missing reports ------------------------------------ */
+
+static void tdc__page_review(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
+{
+    const td_state *st = tdc_replica_state(ui->ctx.rep);
+    size_t nr, k = 0;
+    const td_report *r = st ? td_state_reports(st, &nr) : NULL;
+    const char *done = tdc_ui_form_get(q, "done");
+    tdc_pending_set pend;
+    td_error e;
+    tdc__head(ui, f, "Thẩm định báo cáo", "review");
+    if (done && *done) {
+        fprintf(f, "<p class=\"ok\" role=\"status\">");
+        tdc_ui_esc(f, done);
+        fprintf(f, "</p>");
+    }
+    memset(&pend, 0, sizeof pend);
+    tdc_app_pending_load(ui->ctx.rep, &pend, &e);
+    fprintf(f, "<p>Báo cáo \"đã hoàn thành\" chưa thẩm định. Trả lại cần lý do.</p><form method=\"post\" "
+               "action=\"/review\">");
+    tdc__csrf_field(ui, f);
+    fprintf(f, "<table><thead><tr><th scope=\"col\">Chọn</th><th scope=\"col\">NV</th><th scope=\"col\">Cơ quan</th>"
+               "<th scope=\"col\">Kỳ</th><th scope=\"col\">Kết quả</th><th scope=\"col\">Ý kiến</th></tr></thead><tbody>");
+    for (size_t i = 0; r && i < nr; i++) {
+        char pvi[16];
+        int queued = 0;
+        if (r[i].state != TIENDO__REPORT_STATE__REPORT_DONE || r[i].review) continue;
+        for (size_t p = 0; p < pend.n; p++)
+            if (pend.v[p].kind == TIENDO__ENTRY_KIND__ENTRY_REVIEW && pend.v[p].task == r[i].task &&
+                !strcmp(pend.v[p].agency, r[i].agency))
+                queued = 1;
+        tdc_period_vi(r[i].period, pvi, sizeof pvi);
+        fprintf(f, "<tr><td><input type=\"checkbox\" id=\"sel%zu\" name=\"sel\" value=\"%zu\">"
+                   "<label for=\"sel%zu\" class=\"sr\">Chọn báo cáo %zu</label>"
+                   "<input type=\"hidden\" name=\"key%zu\" value=\"%u|%s|%s\"></td><td>%u</td><td>",
+                k, k, k, k + 1, k, r[i].task, r[i].agency, r[i].period, r[i].task);
+        tdc_ui_esc(f, tdc__agency_name(st, r[i].agency));
+        fprintf(f, "</td><td>%s</td><td>", pvi);
+        tdc_ui_esc(f, r[i].result);
+        fprintf(f, "</td><td>");
+        if (queued) fprintf(f, "<span class=\"badge wait\">đã ghi ý kiến, chờ gửi</span>");
+        else
+            fprintf(f, "<label for=\"reason%zu\">Lý do trả lại</label><input id=\"reason%zu\" name=\"reason%zu\">"
+                       "<button type=\"submit\" name=\"one\" value=\"accept:%zu\">Chấp nhận</button>"
+                       "<button type=\"submit\" name=\"one\" value=\"return:%zu\">Trả lại</button>",
+                    k, k, k, k, k);
+        fprintf(f, "</td></tr>");
+        k++;
+    }
+    fprintf(f, "</tbody></table>");
+    if (!k) fprintf(f, "<p>Không có báo cáo nào chờ thẩm định.</p>");
+    else
+        fprintf(f, "<fieldset><legend>Các báo cáo đã chọn</legend><label for=\"reason_bulk\">Lý do trả lại (chung)"
+                   "</label><input id=\"reason_bulk\" name=\"reason_bulk\"><button type=\"submit\" name=\"bulk\" "
+                   "value=\"accept\">Chấp nhận các báo cáo đã chọn</button><button type=\"submit\" name=\"bulk\" "
+                   "value=\"return\">Trả lại các báo cáo đã chọn</button></fieldset>");
+    fprintf(f, "</form>");
+    tdc__foot(f);
+    tdc_pending_free(&pend);
+}
+
+static int tdc__review_one(tdc_ui *ui, const tdc_ui_form *q, const char *idx, int accept, const char *reason,
+                           char *msg, size_t n)
+{
+    char name[32], key[160], *a, *p;
+    const char *v;
+    long task;
+    const td_report *r;
+    uint64_t seq;
+    td_error e;
+    snprintf(name, sizeof name, "key%s", idx);
+    if (!(v = tdc_ui_form_get(q, name)) || strlen(v) >= sizeof key) {
+        snprintf(msg, n, "không rõ báo cáo nào");
+        return -1;
+    }
+    snprintf(key, sizeof key, "%s", v);
+    if (!(a = strchr(key, '|')) || !(p = strchr(a + 1, '|'))) {
+        snprintf(msg, n, "không rõ báo cáo nào");
+        return -1;
+    }
+    *a++ = 0;
+    *p++ = 0;
+    if (!tdc_int(key, &task) ||
+        !(r = td_state_report(tdc_replica_state(ui->ctx.rep), (uint32_t)task, a, p))) {
+        snprintf(msg, n, "bản sao không có báo cáo này; hãy đồng bộ");
+        return -1;
+    }
+    if (tdc_review_sign(&ui->ctx, r, accept, reason, &seq, &e)) {
+        snprintf(msg, n, "nhiệm vụ %ld của %s: %s", task, a, e.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static void tdc__page_review_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out)
+{
+    const char *one = tdc_ui_form_get(q, "one"), *bulk = tdc_ui_form_get(q, "bulk");
+    char msg[1024] = "", done[256];
+    int ok = 0, bad = 0;
+    if (ui->ctx.id.subject.role != TD_ROLE_CENTRAL) {
+        out->status = 403;
+        tdc__head(ui, f, "Không có quyền", "review");
+        fprintf(f, "<p>Chỉ chứng thư của Sở KH&amp;CN (central) mới thẩm định được.</p>");
+        tdc__foot(f);
+        return;
+    }
+    if (one) {
+        char idx[16], name[32];
+        int accept = !strncmp(one, "accept:", 7);
+        const char *i = strchr(one, ':');
+        snprintf(idx, sizeof idx, "%s", i ? i + 1 : "");
+        snprintf(name, sizeof name, "reason%s", idx);
+        if (tdc__review_one(ui, q, idx, accept, tdc_ui_form_get(q, name), msg, sizeof msg)) bad++;
+        else ok++;
+    } else if (bulk) {
+        int accept = !strcmp(bulk, "accept");
+        for (size_t i = 0; i < q->n; i++) {
+            if (strcmp(q->v[i].key, "sel")) continue;
+            if (tdc__review_one(ui, q, q->v[i].val, accept, tdc_ui_form_get(q, "reason_bulk"), msg, sizeof msg)) bad++;
+            else ok++;
+        }
+    }
+    if (bad) {
+        out->status = 422;
+        tdc__head(ui, f, "Thẩm định chưa xong", "review");
+        fprintf(f, "<div class=\"err\" role=\"alert\"><p>");
+        tdc_ui_esc(f, msg);
+        fprintf(f, "</p><p>Đã ghi %d ý kiến; %d chưa ghi.</p></div><p><a href=\"/review\">Quay lại hàng chờ</a></p>", ok,
+                bad);
+        tdc__foot(f);
+        return;
+    }
+    pthread_mutex_lock(&ui->lock);
+    ui->sync_now = 1;
+    pthread_mutex_unlock(&ui->lock);
+    snprintf(done, sizeof done, "Đã ghi %d ý kiến thẩm định; chờ gửi, sẽ gửi khi đồng bộ.", ok);
+    {
+        char *loc = NULL;
+        size_t ln = 0;
+        FILE *lf = open_memstream(&loc, &ln);
+        if (lf) {
+            fprintf(lf, "/review?done=");
+            tdc__urlenc(lf, done);
+            fclose(lf);
+            snprintf(out->location, sizeof out->location, "%s", loc);
+            free(loc);
+        }
+    }
+    out->status = 303;
+}
+
+static int tdc__missing(tdc_ui *ui, const char *period, td_obligation **ob, size_t *n)
+{
+    const td_state *st = tdc_replica_state(ui->ctx.rep);
+    td_status_opts so;
+    td_error e;
+    *ob = NULL;
+    *n = 0;
+    if (!st || !td_state_has_plan(st)) return -1;
+    tdc_device_status_opts(&ui->ctx.dev, &so);
+    return td_status_obligations(st, period, tdc_today(), &so, NULL, ob, n, &e);
+}
+
+static void tdc__page_missing(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out, int csv)
+{
+    const td_state *st = tdc_replica_state(ui->ctx.rep);
+    const char *ps = tdc_ui_form_get(q, "period");
+    char period[8], pvi[16], title[128];
+    td_obligation *ob;
+    size_t n, shown = 0;
+    if (!ps || !tdc_period_norm(ps, period)) td_clock_period(period);
+    tdc_period_vi(period, pvi, sizeof pvi);
+    if (tdc__missing(ui, period, &ob, &n)) n = 0;
+    if (csv) {
+        out->type = "text/csv; charset=utf-8";
+        snprintf(out->filename, sizeof out->filename, "chua-bao-cao-%s.csv", period);
+        fprintf(f, "\xEF\xBB\xBF" "co_quan,ten_co_quan,nhiem_vu,ky\r\n");
+        for (size_t i = 0; i < n; i++) {
+            const char *name = tdc__agency_name(st, ob[i].agency);
+            if (ob[i].state != TD_OWED_MISSING) continue;
+            fprintf(f, "%s,\"", ob[i].agency);
+            for (const char *p = name; *p; p++) fprintf(f, *p == '"' ? "\"\"" : "%c", *p);
+            fprintf(f, "\",%u,%s\r\n", ob[i].task, ob[i].period);
+        }
+        free(ob);
+        return;
+    }
+    snprintf(title, sizeof title, "Cơ quan chưa báo cáo kỳ %s", pvi);
+    tdc__head(ui, f, title, "missing");
+    fprintf(f, "<form method=\"get\" action=\"/missing\" class=\"filters\"><label for=\"period\">Kỳ (YYYY-MM)</label>"
+               "<input id=\"period\" name=\"period\" value=\"%s\" size=\"8\"><button type=\"submit\">Xem</button>"
+               "<a href=\"/missing.csv?period=%s\">Tải CSV</a></form>",
+            period, period);
+    fprintf(f, "<table><thead><tr><th scope=\"col\">Cơ quan</th><th scope=\"col\">NV</th><th scope=\"col\">Nhiệm vụ"
+               "</th></tr></thead><tbody>");
+    for (size_t i = 0; i < n; i++) {
+        const td_task *t;
+        if (ob[i].state != TD_OWED_MISSING) continue;
+        shown++;
+        t = td_plan_task(td_state_plan(st), (int)ob[i].task);
+        fprintf(f, "<tr><td>");
+        tdc_ui_esc(f, tdc__agency_name(st, ob[i].agency));
+        fprintf(f, "</td><td>%u</td><td>", ob[i].task);
+        tdc_ui_esc(f, t && t->title ? t->title : "");
+        fprintf(f, "</td></tr>");
+    }
+    fprintf(f, "</tbody></table><p>%zu báo cáo còn thiếu.</p>", shown);
+    tdc__foot(f);
+    free(ob);
+}
+
+/* The monthly report: common/mreport_html.c's page as is, or its CSV. */
+static void tdc__page_mreport(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out, int csv)
+{
+    const td_state *st = tdc_replica_state(ui->ctx.rep);
+    const char *ps = tdc_ui_form_get(q, "period");
+    char period[8];
+    int as_of;
+    td_mreport m;
+    td_error e;
+    memset(&m, 0, sizeof m);
+    if (!ps || !tdc_period_norm(ps, period)) td_clock_period(period);
+    if (!st || !td_state_has_plan(st) || td_mreport_default_as_of(period, tdc_today(), &as_of, &e) ||
+        td_mreport_build(st, period, as_of, NULL, &m, &e)) {
+        out->status = 422;
+        tdc__head(ui, f, "Báo cáo tháng", "mreport");
+        fprintf(f, "<p>Chưa lập được báo cáo tháng kỳ %s (chưa có kế hoạch, hoặc kỳ chưa đến).</p>", period);
+        tdc__foot(f);
+        td_mreport_free(&m);
+        return;
+    }
+    if (csv) {
+        out->type = "text/csv; charset=utf-8";
+        snprintf(out->filename, sizeof out->filename, "bao-cao-thang-%s.csv", period);
+        td_mreport_csv(&m, f);
+    } else {
+        out->csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
+        td_mreport_html(&m, f);
+    }
+    td_mreport_free(&m);
+}
+
+/* ---- indicator values -------------------------------------------------------------- */
+
+static void tdc__indicator_form(tdc_ui *ui, FILE *f, const tdc_ui_form *q, const char *msg, const char *okmsg)
+{
+    const td_state *st = tdc_replica_state(ui->ctx.rep);
+    const char *code = tdc_ui_form_get(q, "code"), *value = tdc_ui_form_get(q, "value"),
+               *text = tdc_ui_form_get(q, "text"), *ps = tdc_ui_form_get(q, "period");
+    char period[8];
+    if (!ps || !tdc_period_norm(ps, period)) td_clock_period(period);
+    tdc__head(ui, f, "Giá trị chỉ tiêu", "indicator");
+    if (msg) {
+        fprintf(f, "<div class=\"err\" role=\"alert\"><p><strong>Chưa ghi được:</strong> ");
+        tdc_ui_esc(f, msg);
+        fprintf(f, "</p></div>");
+    }
+    if (okmsg) {
+        fprintf(f, "<p class=\"ok\" role=\"status\">");
+        tdc_ui_esc(f, okmsg);
+        fprintf(f, "</p>");
+    }
+    fprintf(f, "<form method=\"post\" action=\"/indicator\">");
+    tdc__csrf_field(ui, f);
+    fprintf(f, "<div class=\"field\"><label for=\"code\">Chỉ tiêu</label><select id=\"code\" name=\"code\">");
+    if (st && td_state_has_plan(st)) {
+        const td_plan *plan = td_state_plan(st);
+        for (size_t i = 0; i < plan->n_indicators; i++) {
+            const td_indicator *ind = &plan->indicators[i];
+            fprintf(f, "<option value=\"");
+            tdc_ui_esc(f, ind->code);
+            fprintf(f, "\"%s>", code && !strcmp(code, ind->code) ? " selected" : "");
+            tdc_ui_esc(f, ind->code);
+            fprintf(f, " — ");
+            tdc_ui_esc(f, ind->name ? ind->name : "");
+            if (ind->unit && *ind->unit) {
+                fprintf(f, " (");
+                tdc_ui_esc(f, ind->unit);
+                fprintf(f, ")");
+            }
+            fprintf(f, "</option>");
+        }
+    }
+    fprintf(f, "</select></div><div class=\"field\"><label for=\"period\">Kỳ (YYYY-MM)</label><input id=\"period\" "
+               "name=\"period\" size=\"8\" value=\"%s\"></div>", period);
+    fprintf(f, "<div class=\"field\"><label for=\"value\">Giá trị (số; dấu thập phân là dấu phẩy, ví dụ 42,5)</label>"
+               "<input id=\"value\" name=\"value\" size=\"12\" value=\"");
+    tdc_ui_esc(f, value ? value : "");
+    fprintf(f, "\"></div>");
+    tdc__textarea(f, "text", "Kết quả (chỉ tiêu định tính) hoặc ghi chú", NULL, text, 3, NULL, NULL);
+    fprintf(f, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">Ký và đưa vào hộp thư đi</button>"
+               "</div></form>");
+    tdc__foot(f);
+}
+
+static void tdc__page_indicator_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out)
+{
+    tdc_ctx *c = &ui->ctx;
+    const char *code = tdc_ui_form_get(q, "code"), *value_s = tdc_ui_form_get(q, "value"),
+               *text_in = tdc_ui_form_get(q, "text"), *ps = tdc_ui_form_get(q, "period"), *why;
+    char period[8], msg[1024] = "", note[512] = "", warn[1024] = "", done[4096];
+    char *code_n = NULL, *text = NULL;
+    double value = 0;
+    int has_value = value_s && *td_trim((char *)value_s);
+    uint64_t seq = 0;
+    td_error e;
+    if (c->id.subject.role != TD_ROLE_OFFICE) snprintf(msg, sizeof msg, "chỉ thiết bị của cơ quan mới ghi giá trị chỉ tiêu");
+    else if (!code || !*code || !(code_n = tdc_nfc(code, 64, &why))) snprintf(msg, sizeof msg, "hãy chọn chỉ tiêu");
+    else if (!ps || !tdc_period_norm(ps, period)) snprintf(msg, sizeof msg, "kỳ phải có dạng YYYY-MM");
+    else if (has_value && tdc_ind_parse_value(value_s, &value, &why))
+        snprintf(msg, sizeof msg, "giá trị \"%.60s\" không hợp lệ: %s", value_s, why);
+    else if (text_in && *text_in && !(text = tdc_nfc(text_in, TDC_TEXT_MAX, &why)))
+        snprintf(msg, sizeof msg, "kết quả/ghi chú: %s", why);
+    else if (!has_value && !text) snprintf(msg, sizeof msg, "cần giá trị số, hoặc kết quả cho chỉ tiêu định tính");
+    else if (!tdc_ind_check(tdc_replica_state(c->rep), c->id.subject.agency, c->id.subject.role, tdc_today(), code_n,
+                            period, has_value, value, msg, sizeof msg, note, sizeof note, warn, sizeof warn)) {
+        if (tdc_ind_sign(c, code_n, period, has_value, value, text, &seq, &e)) {
+            snprintf(msg, sizeof msg, "%s", e.msg);
+        } else {
+            snprintf(done, sizeof done, "Đã ký giá trị chỉ tiêu %s (số thứ tự %llu); chờ gửi. %s%s", code_n,
+                     (unsigned long long)seq, warn, note);
+            pthread_mutex_lock(&ui->lock);
+            ui->sync_now = 1;
+            pthread_mutex_unlock(&ui->lock);
+            tdc__indicator_form(ui, f, q, NULL, done);
+            free(code_n);
+            free(text);
+            return;
+        }
+    }
+    out->status = 422;
+    tdc__indicator_form(ui, f, q, msg, NULL);
+    free(code_n);
+    free(text);
+}
+
+/* ---- routing ---------------------------------------------------------------------- */
+
+void tdc_ui_route(tdc_ui *ui, const char *method, const char *path, const tdc_ui_form *q, tdc_ui_resp *out)
+{
+    FILE *f = open_memstream(&out->body, &out->len);
+    int post = !strcmp(method, "POST");
+    if (!f) {
+        out->status = 500;
+        return;
+    }
+    out->status = 200;
+    if (!post && !strcmp(path, "/")) tdc__page_todo(ui, q, f);
+    else if (!post && !strcmp(path, "/tasks")) tdc__page_tasks(ui, q, f);
+    else if (!post && !strcmp(path, "/task")) tdc__page_task(ui, q, f, out);
+    else if (!post && !strcmp(path, "/report")) tdc__page_report_get(ui, q, f, out);
+    else if (post && !strcmp(path, "/report")) tdc__page_report_post(ui, q, f, out, 0);
+    else if (post && !strcmp(path, "/report/autosave")) tdc__page_report_post(ui, q, f, out, 1);
+    else if (!post && !strcmp(path, "/indicator")) tdc__indicator_form(ui, f, q, NULL, NULL);
+    else if (post && !strcmp(path, "/indicator")) tdc__page_indicator_post(ui, q, f, out);
+    else if (!post && !strcmp(path, "/review")) tdc__page_review(ui, q, f);
+    else if (post && !strcmp(path, "/review")) tdc__page_review_post(ui, q, f, out);
+    else if (!post && !strcmp(path, "/missing")) tdc__page_missing(ui, q, f, out, 0);
+    else if (!post && !strcmp(path, "/missing.csv")) tdc__page_missing(ui, q, f, out, 1);
+    else if (!post && !strcmp(path, "/mreport")) tdc__page_mreport(ui, q, f, out, 0);
+    else if (!post && !strcmp(path, "/mreport.csv")) tdc__page_mreport(ui, q, f, out, 1);
+    else if (post && !strcmp(path, "/sync")) {
+        pthread_mutex_lock(&ui->lock);
+        ui->sync_now = 1;
+        pthread_mutex_unlock(&ui->lock);
+        out->status = 303;
+        snprintf(out->location, sizeof out->location, "/");
+    } else {
+        out->status = 404;
+        tdc__head(ui, f, "Không tìm thấy trang", "");
+        fprintf(f, "<p><a href=\"/\">Về trang Việc cần làm</a></p>");
+        tdc__foot(f);
+    }
+    fclose(f);
+}
