@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# hlc_bound.sh — the bounded hybrid clock (common/entry.h TD_HLC_MAX_SKEW_MS,
-# 24 h), with a hostile office speaking the protocol (td_blobpeer cite):
+# sec_hostile.sh — hostile frames from an office with a valid certificate
+# (td_blobpeer), and the server's files.
+# The bounded hybrid clock (common/entry.h TD_HLC_MAX_SKEW_MS, 24 h):
 #   - a report whose hybrid clock is in the year 3000 is refused at push,
 #     with the reason, and is not in the log;
 #   - one 20 h ahead, on a task the office has no role on: stored, refused by
@@ -8,12 +9,15 @@
 #   - one 2 h ahead on the office's own task (accepted): adopted;
 #   - a victim office then records and syncs an honest report: no clock
 #     flag ("đồng hồ"), and the server keeps serving everyone.
+# Files: the data directory 0700 and server.db, -wal, -shm 0600, also when
+# the directory existed with looser modes.
 set -euo pipefail
 # shellcheck source=lib/tdsync.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 BLOBPEER=${TD_TOOL_td_blobpeer:?path of td_blobpeer}
 
 sync_pki
+mkdir -m 0755 "$W/data-main"
 plan_import main
 sv_start main
 P=$PORT
@@ -72,5 +76,11 @@ run 0 "victim status" "$TD" status --dir vic
 if grep -q "đồng hồ" <<<"$OUT"; then fail "the victim's report is flagged for its clock"; else pass "no clock flag"; fi
 run 0 "the server still serves: central syncs" "$TD" sync --dir cen
 srv_alive main && pass "server still running" || fail "server died"
+
+say "file modes"
+eq "data directory 0700 (it existed as 0755)" "$(stat -c %a "$W/data-main")" 700
+for f in server.db server.db-wal server.db-shm; do
+    eq "$f is 0600" "$(stat -c %a "$W/data-main/$f")" 600
+done
 sv_stop main
 finish
