@@ -416,8 +416,9 @@ static int tdc__push_recv(tdc_replica *r, const tdc_sync_io *io, const tdc_outbo
         else if (acks[i].status == TDC_OUT_DUPLICATE) s->duplicate++;
         else {
             s->refused++;
+            char q[TD_LOG_QUOTE_BUF];
             td_log_warn("entry seq %llu refused by the server: %s", (unsigned long long)acks[i].seq,
-                        acks[i].reason);
+                        td_log_quote(acks[i].reason, q, sizeof q));
         }
     }
 out:
@@ -830,8 +831,9 @@ static int tdc__cosign(tdc_replica *r, const Tiendo__TreeHead *th, const td_chec
         rc = tdc_replica_cosigned_set(r, cp->size, err);
         if (rc == TD_OK) s->cosigned_size = cp->size;
     } else {
+        char q[TD_LOG_QUOTE_BUF];
         td_log_warn("server did not store the cosignature of size %llu: %s", (unsigned long long)cp->size,
-                    reply->cosign_ack->reason ? reply->cosign_ack->reason : "(no reason)");
+                    td_log_quote(reply->cosign_ack->reason, q, sizeof q));
     }
     td_frame_free(reply);
     return rc;

@@ -1029,9 +1029,10 @@ static void tds__log_refusals(const tds_peer *peer, const tds_ack *acks, size_t 
     size_t refused = 0;
     for (size_t i = 0; i < n; i++) {
         if (acks[i].status != TIENDO__ACK_STATUS__ACK_REFUSED) continue;
+        char q[TD_LOG_QUOTE_BUF];
         if (refused++ < TDS_LOG_REFUSALS)
             td_log_warn("device %s/%s: entry seq %llu refused: %s", peer->subj.agency, peer->subj.device,
-                        (unsigned long long)acks[i].seq, acks[i].reason);
+                        (unsigned long long)acks[i].seq, td_log_quote(acks[i].reason, q, sizeof q));
     }
     if (refused > TDS_LOG_REFUSALS)
         td_log_warn("device %s/%s: %zu more entries of this push refused", peer->subj.agency, peer->subj.device,

@@ -163,8 +163,11 @@ static int tds__on_hello(tds_session *s, const Tiendo__Hello *h)
     }
     f.body_case = TIENDO__FRAME__BODY_WELCOME;
     f.welcome = &w;
-    td_log_info("session %s/%s: hello from \"%s\", protocol %u", s->peer.agency, s->peer.device,
-                h->software ? h->software : "", v);
+    {
+        char q[TD_LOG_QUOTE_BUF];
+        td_log_info("session %s/%s: hello from %s, protocol %u", s->peer.agency, s->peer.device,
+                    td_log_quote(h->software, q, sizeof q), v);
+    }
     rc = s->io.send(s->io.arg, &f);
     tds_head_free(&head);
     return rc;
@@ -619,14 +622,14 @@ int tds_session_on_frame(tds_session *s, const uint8_t *body, size_t len)
         break;
     case TIENDO__FRAME__BODY_BYE:
         td_log_info("session %s/%s: bye (%s)", s->peer.agency, s->peer.device,
-                    f->bye->reason ? f->bye->reason : "");
+                    td_log_quote(f->bye->reason, msg, sizeof msg));
         s->state = TDS_ENDED;
         s->io.end(s->io.arg);
         rc = TD_ECLOSED;
         break;
     case TIENDO__FRAME__BODY_ERROR:
         td_log_warn("session %s/%s: client reported error %d: %s", s->peer.agency, s->peer.device,
-                    (int)f->error->code, f->error->message ? f->error->message : "");
+                    (int)f->error->code, td_log_quote(f->error->message, msg, sizeof msg));
         s->state = TDS_ENDED;
         s->io.end(s->io.arg);
         rc = TD_ECLOSED;
