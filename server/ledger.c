@@ -909,6 +909,9 @@ static int tds__push_check(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEn
         a->seq = en[i].e->seq;
         if (!td_entry_kind_known((int)en[i].e->kind)) {
             tds__refuse(a, "unknown entry kind %d", (int)en[i].e->kind);
+        } else if (en[i].e->payload.len > td_entry_payload_max((int)en[i].e->kind)) {
+            tds__refuse(a, "%s payload of %zu bytes exceeds its bound of %zu bytes", td_entry_kind_name((int)en[i].e->kind),
+                        en[i].e->payload.len, td_entry_payload_max((int)en[i].e->kind));
         } else if (!ok[i]) {
             tds__refuse(a, "bad signature: signature does not verify (author seq %llu)",
                         (unsigned long long)en[i].e->seq);

@@ -260,7 +260,7 @@ static int tds__send_push_ack(tds_session *s, const tds_ack *acks, size_t n)
     Tiendo__Frame f = TIENDO__FRAME__INIT;
     Tiendo__PushAck pa = TIENDO__PUSH_ACK__INIT;
     Tiendo__Ack *av = NULL, **ap = NULL;
-    size_t stored = 0;
+    size_t stored = 0, refused = 0;
     int rc;
     if (n) {
         av = calloc(n, sizeof *av);
@@ -280,6 +280,7 @@ static int tds__send_push_ack(tds_session *s, const tds_ack *acks, size_t n)
         av[i].reason = (char *)acks[i].reason;
         ap[i] = &av[i];
         if (acks[i].status == TIENDO__ACK_STATUS__ACK_STORED) stored++;
+        else if (acks[i].status == TIENDO__ACK_STATUS__ACK_REFUSED) refused++;
     }
     pa.acks = ap;
     pa.n_acks = n;
@@ -290,6 +291,19 @@ static int tds__send_push_ack(tds_session *s, const tds_ack *acks, size_t n)
     rc = s->io.send(s->io.arg, &f);
     free(av);
     free(ap);
+    s->refused += refused;
+    if (!rc && refused && s->refuse_rl) {
+        uint64_t wait_ms = tds_rl_charge(s->refuse_rl, s->peer_pk, (uint32_t)refused, 0);
+        if (wait_ms) {
+            char msg[400], vi[256];
+            snprintf(msg, sizeof msg, "refused-entry budget spent: %s/%s had %llu entries refused in this session "
+                     "(budget %d, then %d a second); pushes refused for %llu ms", s->peer.agency, s->peer.device,
+                     (unsigned long long)s->refused, TDS_REFUSED_BURST, TDS_REFUSED_RATE, (unsigned long long)wait_ms);
+            snprintf(vi, sizeof vi, "Máy chủ đã từ chối quá nhiều bản ghi của thiết bị này; hãy kiểm tra các bản "
+                     "ghi bị từ chối và đồng bộ lại sau khoảng %llu giây.", (unsigned long long)(wait_ms + 999) / 1000);
+            return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_EBUSY, msg, vi);
+        }
+    }
     return rc;
 }
 
@@ -356,6 +370,17 @@ static int tds__on_push(tds_session *s, const Tiendo__Push *p)
                      s->peer.agency, s->peer.device, (unsigned long long)wait_ms);
             snprintf(vi, sizeof vi, "Thiết bị gửi dữ liệu lên quá nhanh, vượt giới hạn của máy chủ; "
                      "hãy đồng bộ lại sau khoảng %llu giây.", (unsigned long long)(wait_ms + 999) / 1000);
+            return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_EBUSY, msg, vi);
+        }
+    }
+    if (s->refuse_rl) {   /* a device whose refusals spent its budget waits */
+        uint64_t wait_ms = tds_rl_wait(s->refuse_rl, s->peer_pk, 0);
+        if (wait_ms) {
+            char vi[256];
+            snprintf(msg, sizeof msg, "refused-entry budget spent: %s/%s may push again in %llu ms", s->peer.agency,
+                     s->peer.device, (unsigned long long)wait_ms);
+            snprintf(vi, sizeof vi, "Máy chủ đã từ chối quá nhiều bản ghi của thiết bị này; hãy đồng bộ lại sau "
+                     "khoảng %llu giây.", (unsigned long long)(wait_ms + 999) / 1000);
             return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_EBUSY, msg, vi);
         }
     }
