@@ -545,10 +545,21 @@ static void test_bounds(void)
     TT_EQ_INT(O.last->push_ack->acks[TD_PUSH_MAX_ENTRIES - 1]->status, TIENDO__ACK_STATUS__ACK_STORED);
     TT_EQ_INT(log_size(), before + TD_PUSH_MAX_ENTRIES);
     for (int i = 0; i <= TD_PUSH_MAX_ENTRIES; i++) free(b[i]);
-    /* too many bytes: three entries of 900 KiB */
+    /* a report of 900 KiB exceeds its kind's bound (TD_ENTRY_REPORT_MAX):
+     * refused at push, nothing stored */
     before = log_size();
+    b[0] = report(&C, 1, TA, NULL, TIENDO__ENTRY_KIND__ENTRY_REPORT, big, &n[0]);
+    start_dev(&C);
+    TT_EQ_INT(hello_cursor(1), 0);
+    TT_EQ_INT(push(b, n, 1), 0);
+    TT_EQ_INT(O.last->push_ack->acks[0]->status, TIENDO__ACK_STATUS__ACK_REFUSED);
+    TT_CHECK(strstr(O.last->push_ack->acks[0]->reason, "exceeds its bound of 131072") != NULL);
+    TT_EQ_INT(log_size(), before);
+    free(b[0]);
+    /* too many bytes: three entries of 900 KiB (of a kind bounded by
+     * TD_ENTRY_PAYLOAD_MAX only: stored, refused by the fold) */
     for (int i = 0; i < 3; i++)
-        b[i] = report(&C, 1 + (uint64_t)i, TA, NULL, TIENDO__ENTRY_KIND__ENTRY_REPORT, big, &n[i]);
+        b[i] = report(&C, 1 + (uint64_t)i, TA, NULL, TIENDO__ENTRY_KIND__ENTRY_PLAN, big, &n[i]);
     start_dev(&C);
     TT_EQ_INT(hello_cursor(1), 0);
     TT_EQ_INT(push(b, n, 3), TD_ETOOBIG);
