@@ -35,6 +35,7 @@
  * exchange went as the mode expects: an Error for bigchunk, badoffset and
  * the quota's last chunk; a refusal then a pong for badhash.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--csr")) csr_path = argv[i + 1];
     }
     setvbuf(stdout, NULL, _IOLBF, 0);   /* scripts read it while it runs */
+    signal(SIGPIPE, SIG_IGN);           /* a server that ended the session must not kill us on a write */
     td_log_set_level(TD_LOG_ERROR);
     if (!dir || !server || sodium_init() < 0 || tdc_device_load(&dev, dir, &err)) {
         fprintf(stderr, "td_blobpeer: usage, or device: %s\n", err.msg);
