@@ -361,7 +361,10 @@ static void tda__witness(tda_run *r, tda_cosig *v, size_t n)
         td_note_sig s = {0};
         td_error e = {0};
         int verified = -1, parsed;
-        const char *name = v[i].witness, *body_end;
+        char name[TD_NOTE_NAME_MAX + 1];
+        const char *body_end;
+        /* the server stores "name agency key-hex" (older logs: the name) */
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(v[i].witness, " "), v[i].witness);
         size_t plen = strlen(TDA_WITNESS_PREFIX);
         for (size_t k = 0; k < r->n_cps; k++)
             if (r->cps[k].size == v[i].size) cp = &r->cps[k];
@@ -393,7 +396,7 @@ static void tda__witness(tda_run *r, tda_cosig *v, size_t n)
         if (res->n_witness_listed < TDA_WITNESS_LIST_MAX) {
             size_t k = res->n_witness_listed++;
             res->witness[k].size = v[i].size;
-            snprintf(res->witness[k].witness, sizeof res->witness[k].witness, "%s", name);
+            snprintf(res->witness[k].witness, sizeof res->witness[k].witness, "%s", v[i].witness);
             res->witness[k].verified = verified;
         }
     }
