@@ -1274,6 +1274,31 @@ int tds_ledger_pull(tds_ledger *l, const tds_peer *peer, uint64_t since, uint32_
             t->checkpoint.data = (uint8_t *)th.note;   /* freed by pull_free */
             t->checkpoint.len = th.note_len;
             out->tree_head = t;
+            /* each entry's audit path in that tree (protocol >= 4: the
+             * session leaves them out for older clients); one block per
+             * entry: the hash descriptors, then the hashes */
+            for (size_t i = 0; i < out->n_batch; i++) {
+                Tiendo__LogEntry *le = out->batch[i];
+                unsigned char pr[TD_MERKLE_PROOF_BYTES];
+                ProtobufCBinaryData *hv;
+                size_t np = 0;
+                if (le->index > t->size) continue;   /* not covered: the client refuses it anyway */
+                if ((rc = tds_ledger_inclusion(l, le->index, t->size, pr, &np, err))) {
+                    tds_ledger_pull_free(out);
+                    return rc;
+                }
+                if (!(hv = malloc((np ? np : 1) * (sizeof *hv + TD_MERKLE_HASH_LEN)))) {
+                    tds_ledger_pull_free(out);
+                    return td_error_set(err, TD_ENOMEM, "out of memory");
+                }
+                for (size_t k = 0; k < np; k++) {
+                    hv[k].data = (uint8_t *)(hv + np) + k * TD_MERKLE_HASH_LEN;
+                    hv[k].len = TD_MERKLE_HASH_LEN;
+                    memcpy(hv[k].data, pr + k * TD_MERKLE_HASH_LEN, TD_MERKLE_HASH_LEN);
+                }
+                le->inclusion = hv;
+                le->n_inclusion = np;
+            }
         }
     }
     return 0;
@@ -1283,6 +1308,7 @@ void tds_ledger_pull_free(Tiendo__Entries *out)
 {
     for (size_t i = 0; i < out->n_batch; i++) {
         if (out->batch[i]->entry) tiendo__signed_entry__free_unpacked(out->batch[i]->entry, NULL);
+        free(out->batch[i]->inclusion);
         free(out->batch[i]);
     }
     free(out->batch);

@@ -427,6 +427,9 @@ static int tds__on_pull(tds_session *s, const Tiendo__Pull *p)
                           s->version >= TD_PROTO_OWN ? p->own_from_seq : 0, &e, &err)))
         return tds_session_fail(s, rc == TD_EBUSY ? TIENDO__ERROR_CODE__ERR_BUSY : TIENDO__ERROR_CODE__ERR_INTERNAL,
                                 rc, err.msg, "Máy chủ đang gặp sự cố khi đọc dữ liệu; hãy đồng bộ lại sau.");
+    /* audit paths only for a client that reads them (pull_free frees them) */
+    if (s->version < TD_PROTO_PROOF)
+        for (size_t i = 0; i < e.n_batch; i++) e.batch[i]->n_inclusion = 0;
     f.body_case = TIENDO__FRAME__BODY_ENTRIES;
     f.entries = &e;
     s->pulled += e.n_batch;
