@@ -358,33 +358,45 @@ static void tda__witness(tda_run *r, tda_cosig *v, size_t n)
     res->n_witness = n;
     for (size_t i = 0; i < n; i++) {
         const tda_cp *cp = NULL;
-        const unsigned char *wk = NULL;
         td_note_sig s = {0};
-        td_note_verifier w;
         td_error e = {0};
-        int verified = -1;
-        const char *name = v[i].witness;
+        int verified = -1, parsed;
+        char name[TD_NOTE_NAME_MAX + 1];
+        const char *body_end;
+        /* the server stores "name agency key-hex" (older logs: the name) */
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(v[i].witness, " "), v[i].witness);
+        size_t plen = strlen(TDA_WITNESS_PREFIX);
         for (size_t k = 0; k < r->n_cps; k++)
             if (r->cps[k].size == v[i].size) cp = &r->cps[k];
-        if (!strncmp(name, TDA_WITNESS_PREFIX, strlen(TDA_WITNESS_PREFIX)))
-            for (size_t k = 0; k < r->n_certs; k++)
-                if (r->certs[k].inspector && !strcmp(r->certs[k].cn, name + strlen(TDA_WITNESS_PREFIX))) wk = r->certs[k].key;
-        for (size_t k = 0; !wk && k < r->n_wk; k++)
-            if (!strcmp(r->wk[k].name, name)) wk = r->wk[k].pk;
-        if (cp && wk && v[i].size <= res->max_size) {
-            const char *body_end = strstr(cp->note, "\n\n");
-            verified = 0;
-            if (body_end && !td_note_verifier_init(&w, name, TD_NOTE_TYPE_COSIG_V1, wk, &e) &&
-                !td_note_sig_parse(v[i].line, strlen(v[i].line), &s, &e)) {
-                if (!td_cosig_verify(&w, cp->note, (size_t)(body_end - cp->note) + 1, &s, NULL, &e)) verified = 1;
-                td_note_sig_free(&s);
+        body_end = cp ? strstr(cp->note, "\n\n") : NULL;
+        parsed = body_end && v[i].size <= res->max_size && !td_note_sig_parse(v[i].line, strlen(v[i].line), &s, &e);
+        /* Every key that may stand behind the name: each inspector
+         * certificate of that CN in the log (the keys before and after a
+         * renewal; inspectors of two agencies with one CN), then the
+         * --witness-cert keys.  The line's key hash picks the one that
+         * signed it; a name alone never decides. */
+        for (size_t k = 0; parsed && verified != 1 && k < r->n_certs + r->n_wk; k++) {
+            const unsigned char *wk = NULL;
+            td_note_verifier w;
+            if (k < r->n_certs) {
+                if (r->certs[k].inspector && !strncmp(name, TDA_WITNESS_PREFIX, plen) &&
+                    !strcmp(r->certs[k].cn, name + plen))
+                    wk = r->certs[k].key;
+            } else if (!strcmp(r->wk[k - r->n_certs].name, name)) {
+                wk = r->wk[k - r->n_certs].pk;
             }
+            if (!wk) continue;
+            verified = 0;
+            if (!td_note_verifier_init(&w, name, TD_NOTE_TYPE_COSIG_V1, wk, &e) &&
+                !td_cosig_verify(&w, cp->note, (size_t)(body_end - cp->note) + 1, &s, NULL, &e))
+                verified = 1;
         }
+        if (parsed) td_note_sig_free(&s);
         if (verified == 1 && v[i].size > res->max_witnessed) res->max_witnessed = v[i].size;
         if (res->n_witness_listed < TDA_WITNESS_LIST_MAX) {
             size_t k = res->n_witness_listed++;
             res->witness[k].size = v[i].size;
-            snprintf(res->witness[k].witness, sizeof res->witness[k].witness, "%s", name);
+            snprintf(res->witness[k].witness, sizeof res->witness[k].witness, "%s", v[i].witness);
             res->witness[k].verified = verified;
         }
     }

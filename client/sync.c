@@ -430,8 +430,9 @@ static int tdc__push_recv(tdc_replica *r, const tdc_sync_io *io, const tdc_outbo
         else if (acks[i].status == TDC_OUT_DUPLICATE) s->duplicate++;
         else {
             s->refused++;
+            char q[TD_LOG_QUOTE_BUF];
             td_log_warn("entry seq %llu refused by the server: %s", (unsigned long long)acks[i].seq,
-                        acks[i].reason);
+                        td_log_quote(acks[i].reason, q, sizeof q));
         }
     }
 out:
@@ -664,6 +665,8 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
     int whole = w->role && (!strcmp(w->role, "central") || !strcmp(w->role, "inspector"));
     /* the largest signed size seen: no index or cursor may go beyond it */
     uint64_t bound = s->verified_size;
+    /* each entry proven against its batch's signed head */
+    int proven = w->version >= TD_PROTO_PROOF;
     uint32_t limit = o->pull_limit ? o->pull_limit : TD_PULL_MAX_ENTRIES;
     uint64_t total_hint = w->log_size >= tdc_replica_cursor(r) ? w->log_size - tdc_replica_cursor(r) + 1 : 0;
     /* our own acknowledged entries come back without their bodies (issue 8) */
@@ -680,6 +683,7 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
         size_t n = 0;
         int again = 0;
         char why[256];
+        td_checkpoint head;   /* the batch's signed head (size 0: none) */
 
         if (own_ok && (rc = tdc_replica_outbox_own_from(r, since, &own_from, err))) return rc;
         pull.since = since;
@@ -699,14 +703,22 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
         n = es->n_batch;
         /* The head the batch was cut from must be signed by the same key
          * and must not contradict the Welcome's (checked before storing). */
+        memset(&head, 0, sizeof head);
         if (es->tree_head && es->tree_head->checkpoint.len) {
             uint64_t hs = 0;
-            if ((rc = tdc__verify(r, es->tree_head, NULL, 0, o->server_pk, tdc__now(o), 0, &hs, &s->alarm_id, NULL,
+            if ((rc = tdc__verify(r, es->tree_head, NULL, 0, o->server_pk, tdc__now(o), 0, &hs, &s->alarm_id, &head,
                                   NULL, err))) {
                 td_frame_free(reply);
                 return rc;
             }
             if (hs > bound) bound = hs;
+        }
+        if (proven && n && !head.size) {
+            td_checkpoint_free(&head);
+            rc = tdc__entries_alarm(r, o, s, err, "Entries from log index %llu without a signed tree head: the %zu "
+                                    "entries cannot be proven", (unsigned long long)since, n);
+            td_frame_free(reply);
+            return rc;
         }
         /* every index and the cursor within the signed tree, in order;
          * gap-free for a replica that sees the whole log */
@@ -779,6 +791,25 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
             v[i].index = le->index;
             v[i].body = bufs[i];
             v[i].received_ms = le->received_ms;
+            /* protocol >= TD_PROTO_PROOF: the entry (as received, or as
+             * rebuilt from the outbox) is leaf index - 1 of the signed head */
+            if (proven) {
+                unsigned char leaf[TD_MERKLE_HASH_LEN], *pr = NULL;
+                int bad = 0;
+                td_error perr = {0};
+                if ((rc = tdc__proof_flat(le->inclusion, le->n_inclusion, &pr, &bad, err))) goto batch_done;
+                td_merkle_leaf_hash(bufs[i], v[i].len, leaf);
+                if (bad || le->index == 0 ||
+                    td_merkle_verify_inclusion(leaf, le->index - 1, head.size, pr, le->n_inclusion, head.root, &perr)) {
+                    free(pr);
+                    rc = tdc__entries_alarm(r, o, s, err, "log index %llu is not proven in the signed tree of size "
+                                            "%llu (audit path of %zu hashes: %s)", (unsigned long long)le->index,
+                                            (unsigned long long)head.size, le->n_inclusion,
+                                            bad ? "malformed" : perr.msg);
+                    goto batch_done;
+                }
+                free(pr);
+            }
         }
         /* next is the server's cursor; an old or careless server that
          * leaves it 0 means "after the last entry sent". */
@@ -793,6 +824,7 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
         s->own_rebuilt += rebuilt;
         if (o->progress) o->progress(o->progress_arg, TDC_SYNC_PULL, s->pulled, total_hint);
     batch_done:
+        td_checkpoint_free(&head);
         if (bufs)
             for (size_t i = 0; i < n; i++) free(bufs[i]);
         free(bufs);
@@ -851,8 +883,9 @@ static int tdc__cosign(tdc_replica *r, const Tiendo__TreeHead *th, const td_chec
         rc = tdc_replica_cosigned_set(r, cp->size, err);
         if (rc == TD_OK) s->cosigned_size = cp->size;
     } else {
+        char q[TD_LOG_QUOTE_BUF];
         td_log_warn("server did not store the cosignature of size %llu: %s", (unsigned long long)cp->size,
-                    reply->cosign_ack->reason ? reply->cosign_ack->reason : "(no reason)");
+                    td_log_quote(reply->cosign_ack->reason, q, sizeof q));
     }
     td_frame_free(reply);
     return rc;

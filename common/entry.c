@@ -56,6 +56,17 @@ const char *td_entry_kind_vi(int kind)
 
 #define TD__HLC_MS_MAX ((int64_t)((1ULL << 48) - 1))
 
+size_t td_entry_payload_max(int kind)
+{
+    switch (kind) {
+    case TIENDO__ENTRY_KIND__ENTRY_REPORT: return TD_ENTRY_REPORT_MAX;
+    case TIENDO__ENTRY_KIND__ENTRY_INDICATOR:
+    case TIENDO__ENTRY_KIND__ENTRY_REVIEW:
+    case TIENDO__ENTRY_KIND__ENTRY_CONDITION: return TD_ENTRY_SMALL_MAX;
+    default: return TD_ENTRY_PAYLOAD_MAX;
+    }
+}
+
 uint64_t td_hlc_limit(int64_t now_ms)
 {
     int64_t ms = now_ms < 0 ? 0 : now_ms;

@@ -26,6 +26,18 @@
 /* Largest SignedEntry on the wire and in the store. */
 #define TD_ENTRY_MAX (TD_ENTRY_PAYLOAD_MAX + 4096)
 
+/*
+ * Largest payload of one kind, refused at push beyond it (a device's entry
+ * costs every replica that pulls it): a report 128 KiB (three texts of the
+ * client's 16 KiB, TD_REPORT_EVIDENCE_MAX documents, TD_ATTACH_PER_REPORT_MAX
+ * file references, with room), an indicator value, a review or a condition
+ * 32 KiB; other kinds (the server's, plan and agency changes)
+ * TD_ENTRY_PAYLOAD_MAX.
+ */
+#define TD_ENTRY_REPORT_MAX (128u * 1024)
+#define TD_ENTRY_SMALL_MAX (32u * 1024)
+size_t td_entry_payload_max(int kind);
+
 /* Is kind one this version knows?  Unknown kinds are refused at push. */
 int td_entry_kind_known(int kind);
 /* "report", "plan", ... for logs; "unknown" otherwise. */

@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <time.h>
 
+#include "utf8.h"
+
 static int td__log_level = -1;
 static int td__log_sink;          /* 0 stderr, 1 the file td__log_path, 2 nowhere */
 static char td__log_path[4096];
@@ -71,6 +73,8 @@ void td_log(int level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
     va_end(ap);
+    for (char *c = line + n; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = '?';
     /* One write per line so lines from concurrent processes do not interleave. */
     strcat(line, "\n");
     if (td__log_sink == 2) return;
@@ -92,4 +96,50 @@ void td_log(int level, const char *fmt, ...)
     }
     fputs(line, stderr);
     fflush(stderr);
+}
+
+const char *td_log_quote(const char *s, char *buf, size_t cap)
+{
+    static const char hx[] = "0123456789abcdef";
+    size_t o = 0, i = 0, len;
+    if (!cap) return buf;
+    if (!s) {
+        snprintf(buf, cap, "(none)");
+        return buf;
+    }
+    len = strlen(s);
+#define TD__PUT(ch) do { if (o + 1 < cap) buf[o++] = (char)(ch); } while (0)
+    TD__PUT('"');
+    while (i < len && i < TD_LOG_PEER_MAX && o + 8 < cap) {
+        unsigned char c = (unsigned char)s[i];
+        uint32_t cp = 0;
+        size_t k = (size_t)td_utf8_decode(s + i, len - i, &cp);
+        /* a whole valid UTF-8 character (Vietnamese), not a control or a
+         * line separator */
+        if (k > 1 && cp >= 0xA0 && cp != 0xFFFD && cp != 0x2028 && cp != 0x2029) {
+            for (size_t j = 0; j < k; j++) TD__PUT(s[i + j]);
+            i += k;
+            continue;
+        }
+        if (c == '"' || c == '\\') {
+            TD__PUT('\\');
+            TD__PUT(c);
+        } else if (c == '\n') {
+            TD__PUT('\\');
+            TD__PUT('n');
+        } else if (c < 0x20 || c >= 0x7f) {
+            TD__PUT('\\');
+            TD__PUT('x');
+            TD__PUT(hx[c >> 4]);
+            TD__PUT(hx[c & 15]);
+        } else {
+            TD__PUT(c);
+        }
+        i++;
+    }
+    TD__PUT('"');
+    buf[o] = 0;
+#undef TD__PUT
+    if (i < len) snprintf(buf + o, cap - o, "... (%zu bytes)", len);
+    return buf;
 }

@@ -8,6 +8,8 @@
 #ifndef TD_LOG_H
 #define TD_LOG_H
 
+#include <stddef.h>
+
 enum { TD_LOG_ERROR = 0, TD_LOG_WARN, TD_LOG_INFO, TD_LOG_DEBUG };
 
 void td_log_set_level(int level);
@@ -20,6 +22,19 @@ void td_log_set_path(const char *path);
 int td_log_level_parse(const char *s);
 int td_log_enabled(int level);
 void td_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * A string a peer sent (Hello.software, Bye and Error reasons, refusal
+ * reasons quoting entry fields ...), fit for an operator log line: in
+ * double quotes, with quote, backslash, control bytes and invalid UTF-8
+ * escaped (\n, \xNN), at most TD_LOG_PEER_MAX bytes of it, then "..." and
+ * its length.  NULL is "(none)".  Returns buf.  Every peer-supplied
+ * string goes through it; td_log also turns any control byte left in a
+ * line into '?', so one event stays one line.
+ */
+#define TD_LOG_PEER_MAX 200
+#define TD_LOG_QUOTE_BUF (4 * TD_LOG_PEER_MAX + 48)
+const char *td_log_quote(const char *s, char *buf, size_t cap);
 
 #define td_log_error(...) td_log(TD_LOG_ERROR, __VA_ARGS__)
 #define td_log_warn(...)  td_log(TD_LOG_WARN, __VA_ARGS__)

@@ -20,11 +20,16 @@
  * client that happened to send own_from_seq cannot exist, but a server must
  * not leave bodies out for a client that cannot rebuild them, so it does so
  * only in sessions negotiated at 3. */
-#define TD_PROTO_MAX 3
+/* 4: LogEntry.inclusion: each pulled entry comes with its audit path in
+ * the tree of Entries.tree_head, which the client checks before storing it
+ * (a filtered office replica cannot check a root over leaves it lacks). */
+#define TD_PROTO_MAX 4
 /* Lowest version with the Blob* frames. */
 #define TD_PROTO_BLOB 2
 /* Lowest version where Pull may ask to leave out the puller's own bodies. */
 #define TD_PROTO_OWN 3
+/* Lowest version whose Entries prove each entry (LogEntry.inclusion). */
+#define TD_PROTO_PROOF 4
 
 /* Highest common version of [amin, amax] and [bmin, bmax]; 0 if none. */
 static inline uint32_t td_proto_negotiate(uint32_t amin, uint32_t amax, uint32_t bmin, uint32_t bmax)

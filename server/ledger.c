@@ -997,6 +997,9 @@ static int tds__push_verify(Tiendo__SignedEntry *const *entries, size_t n, tds_a
         a->seq = en[i].e->seq;
         if (!td_entry_kind_known((int)en[i].e->kind)) {
             tds__refuse(a, "unknown entry kind %d", (int)en[i].e->kind);
+        } else if (en[i].e->payload.len > td_entry_payload_max((int)en[i].e->kind)) {
+            tds__refuse(a, "%s payload of %zu bytes exceeds its bound of %zu bytes", td_entry_kind_name((int)en[i].e->kind),
+                        en[i].e->payload.len, td_entry_payload_max((int)en[i].e->kind));
         } else if (!ok[i]) {
             tds__refuse(a, "bad signature: signature does not verify (author seq %llu)",
                         (unsigned long long)en[i].e->seq);
@@ -1164,9 +1167,10 @@ static void tds__log_refusals(const tds_peer *peer, const tds_ack *acks, size_t 
     size_t refused = 0;
     for (size_t i = 0; i < n; i++) {
         if (acks[i].status != TIENDO__ACK_STATUS__ACK_REFUSED) continue;
+        char q[TD_LOG_QUOTE_BUF];
         if (refused++ < TDS_LOG_REFUSALS)
             td_log_warn("device %s/%s: entry seq %llu refused: %s", peer->subj.agency, peer->subj.device,
-                        (unsigned long long)acks[i].seq, acks[i].reason);
+                        (unsigned long long)acks[i].seq, td_log_quote(acks[i].reason, q, sizeof q));
     }
     if (refused > TDS_LOG_REFUSALS)
         td_log_warn("device %s/%s: %zu more entries of this push refused", peer->subj.agency, peer->subj.device,
@@ -1415,6 +1419,31 @@ int tds_ledger_pull(tds_ledger *l, const tds_peer *peer, uint64_t since, uint32_
             t->checkpoint.data = (uint8_t *)th.note;   /* freed by pull_free */
             t->checkpoint.len = th.note_len;
             out->tree_head = t;
+            /* each entry's audit path in that tree (protocol >= 4: the
+             * session leaves them out for older clients); one block per
+             * entry: the hash descriptors, then the hashes */
+            for (size_t i = 0; i < out->n_batch; i++) {
+                Tiendo__LogEntry *le = out->batch[i];
+                unsigned char pr[TD_MERKLE_PROOF_BYTES];
+                ProtobufCBinaryData *hv;
+                size_t np = 0;
+                if (le->index > t->size) continue;   /* not covered: the client refuses it anyway */
+                if ((rc = tds_ledger_inclusion(l, le->index, t->size, pr, &np, err))) {
+                    tds_ledger_pull_free(out);
+                    return rc;
+                }
+                if (!(hv = malloc((np ? np : 1) * (sizeof *hv + TD_MERKLE_HASH_LEN)))) {
+                    tds_ledger_pull_free(out);
+                    return td_error_set(err, TD_ENOMEM, "out of memory");
+                }
+                for (size_t k = 0; k < np; k++) {
+                    hv[k].data = (uint8_t *)(hv + np) + k * TD_MERKLE_HASH_LEN;
+                    hv[k].len = TD_MERKLE_HASH_LEN;
+                    memcpy(hv[k].data, pr + k * TD_MERKLE_HASH_LEN, TD_MERKLE_HASH_LEN);
+                }
+                le->inclusion = hv;
+                le->n_inclusion = np;
+            }
         }
     }
     return 0;
@@ -1424,6 +1453,7 @@ void tds_ledger_pull_free(Tiendo__Entries *out)
 {
     for (size_t i = 0; i < out->n_batch; i++) {
         if (out->batch[i]->entry) tiendo__signed_entry__free_unpacked(out->batch[i]->entry, NULL);
+        free(out->batch[i]->inclusion);
         free(out->batch[i]);
     }
     free(out->batch);

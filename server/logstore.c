@@ -365,8 +365,25 @@ int tds_logstore_open(const char *datadir, tds_logstore **out, td_error *err)
     *out = NULL;
     if (mkdir(datadir, 0700) != 0 && errno != EEXIST)
         return td_error_set(err, TD_EIO, "%s: cannot create the data directory: %s", datadir, strerror(errno));
-    n = strlen(datadir) + sizeof "/server.db";
+    /* The log, its WAL and shared memory are the server's alone: the
+     * directory 0700 and the files 0600, whoever created them (SQLite gives
+     * -wal and -shm the mode of the database file). */
+    if (chmod(datadir, 0700) != 0)
+        return td_error_set(err, TD_EIO, "%s: cannot make the data directory private (0700): %s", datadir,
+                            strerror(errno));
+    n = strlen(datadir) + sizeof "/server.db-wal";
     if (!(path = malloc(n))) return td_error_set(err, TD_ENOMEM, "out of memory");
+    for (int k = 0; k < 3; k++) {
+        static const char *const suffix[] = {"", "-wal", "-shm"};
+        int fd;
+        snprintf(path, n, "%s/server.db%s", datadir, suffix[k]);
+        if (k == 0 && (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0) close(fd);
+        if (chmod(path, 0600) != 0 && errno != ENOENT) {
+            rc = td_error_set(err, TD_EIO, "%s: cannot make it private (0600): %s", path, strerror(errno));
+            free(path);
+            return rc;
+        }
+    }
     snprintf(path, n, "%s/server.db", datadir);
     rc = tds_logstore_open_file(path, out, err);
     free(path);

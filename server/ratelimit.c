@@ -48,14 +48,12 @@ static void tds__refill(const tds_ratelimit *rl, tds__bucket *b, uint64_t now)
     }
 }
 
-uint64_t tds_rl_take(tds_ratelimit *rl, const unsigned char key[32], uint32_t cost, uint64_t now_ms)
+/* key's bucket, refilled up to now_ms (a new one starts full). */
+static tds__bucket *tds__find(tds_ratelimit *rl, const unsigned char key[32], uint64_t now_ms)
 {
     uint64_t h = 0;
     tds__bucket *b = NULL, *victim = NULL;
-    double need;
 
-    if (!rl) return 0;
-    if (!now_ms) now_ms = tds__mono_ms();
     /* Keys are Ed25519 public keys: their bytes are already uniform. */
     memcpy(&h, key, sizeof h);
     for (unsigned i = 0; i < TDS_RL_PROBE; i++) {
@@ -81,10 +79,40 @@ uint64_t tds_rl_take(tds_ratelimit *rl, const unsigned char key[32], uint32_t co
         b->at_ms = now_ms;
     }
     tds__refill(rl, b, now_ms);
+    return b;
+}
+
+uint64_t tds_rl_take(tds_ratelimit *rl, const unsigned char key[32], uint32_t cost, uint64_t now_ms)
+{
+    tds__bucket *b;
+    double need;
+    if (!rl) return 0;
+    if (!now_ms) now_ms = tds__mono_ms();
+    b = tds__find(rl, key, now_ms);
     need = cost > rl->burst ? rl->burst : (double)cost;   /* a batch above burst waits for a full bucket */
     if (b->tokens >= need) {
         b->tokens -= need;
         return 0;
     }
     return (uint64_t)((need - b->tokens) / rl->rate) + 1;
+}
+
+uint64_t tds_rl_charge(tds_ratelimit *rl, const unsigned char key[32], uint32_t cost, uint64_t now_ms)
+{
+    tds__bucket *b;
+    if (!rl) return 0;
+    if (!now_ms) now_ms = tds__mono_ms();
+    b = tds__find(rl, key, now_ms);
+    b->tokens -= cost;
+    if (b->tokens < -rl->burst) b->tokens = -rl->burst;   /* the debt is bounded too */
+    return b->tokens >= 1 ? 0 : (uint64_t)((1 - b->tokens) / rl->rate) + 1;
+}
+
+uint64_t tds_rl_wait(tds_ratelimit *rl, const unsigned char key[32], uint64_t now_ms)
+{
+    tds__bucket *b;
+    if (!rl) return 0;
+    if (!now_ms) now_ms = tds__mono_ms();
+    b = tds__find(rl, key, now_ms);
+    return b->tokens >= 1 ? 0 : (uint64_t)((1 - b->tokens) / rl->rate) + 1;
 }

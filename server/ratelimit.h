@@ -43,5 +43,11 @@ void tds_rl_free(tds_ratelimit *rl);
  * of ms after which the same cost would be allowed (nothing taken).
  */
 uint64_t tds_rl_take(tds_ratelimit *rl, const unsigned char key[32], uint32_t cost, uint64_t now_ms);
+/* Charge cost tokens after the fact (a budget spent by what a device
+ * already did): the bucket may go into debt, at most burst tokens deep.
+ * Returns 0 while at least one token is left, else the ms until there is. */
+uint64_t tds_rl_charge(tds_ratelimit *rl, const unsigned char key[32], uint32_t cost, uint64_t now_ms);
+/* ms until key's bucket holds a token again (0: now); takes nothing. */
+uint64_t tds_rl_wait(tds_ratelimit *rl, const unsigned char key[32], uint64_t now_ms);
 
 #endif

@@ -75,6 +75,7 @@ struct tds_server {
     tds_config cfg;
     tds_ledger *ledger;
     tds_ratelimit *push_rl;       /* issue 9: per-device push buckets (NULL: no limit) */
+    tds_ratelimit *refuse_rl;     /* per-device refused-entry budgets (session.h TDS_REFUSED_*) */
     char server_name[TD_DEVICE_MAX + 64];
     tds_client *clients;
     int nclients;
@@ -202,6 +203,7 @@ static void tds__on_open(td_conn *c)
     cl->opened = 1;
     tds_session_init(&cl->sess, &subj, pk, cl->srv->server_name, &io);
     cl->sess.push_rl = cl->srv->push_rl;
+    cl->sess.refuse_rl = cl->srv->refuse_rl;
     cl->sess.max_version = cl->srv->proto_max;
     {
         int n = i2d_X509(cert, NULL);
@@ -598,6 +600,7 @@ int tds_cmd_serve(int argc, char **argv)
         tds__sync_crl(&srv);
     }
     srv.push_rl = tds_rl_new(cfg->push_rate, cfg->push_burst);
+    srv.refuse_rl = tds_rl_new(TDS_REFUSED_RATE, TDS_REFUSED_BURST);
     if (cfg->push_rate)
         td_log_info("push rate limit: %u entries/s per device, burst %u", cfg->push_rate, cfg->push_burst);
     else
@@ -673,6 +676,7 @@ out_loop:
     tds_renewer_close(srv.renewer);
     tds_datalock_release(srv.lock_fd);
     tds_rl_free(srv.push_rl);
+    tds_rl_free(srv.refuse_rl);
     tds_config_free(cfg);
     return exit_code;
 }

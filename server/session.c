@@ -159,8 +159,11 @@ static int tds__on_hello(tds_session *s, const Tiendo__Hello *h)
     }
     f.body_case = TIENDO__FRAME__BODY_WELCOME;
     f.welcome = &w;
-    td_log_info("session %s/%s: hello from \"%s\", protocol %u", s->peer.agency, s->peer.device,
-                h->software ? h->software : "", v);
+    {
+        char q[TD_LOG_QUOTE_BUF];
+        td_log_info("session %s/%s: hello from %s, protocol %u", s->peer.agency, s->peer.device,
+                    td_log_quote(h->software, q, sizeof q), v);
+    }
     rc = s->io.send(s->io.arg, &f);
     tds_head_free(&head);
     return rc;
@@ -253,7 +256,7 @@ static int tds__send_push_ack(tds_session *s, const tds_ack *acks, size_t n)
     Tiendo__Frame f = TIENDO__FRAME__INIT;
     Tiendo__PushAck pa = TIENDO__PUSH_ACK__INIT;
     Tiendo__Ack *av = NULL, **ap = NULL;
-    size_t stored = 0;
+    size_t stored = 0, refused = 0;
     int rc;
     if (n) {
         av = calloc(n, sizeof *av);
@@ -273,6 +276,7 @@ static int tds__send_push_ack(tds_session *s, const tds_ack *acks, size_t n)
         av[i].reason = (char *)acks[i].reason;
         ap[i] = &av[i];
         if (acks[i].status == TIENDO__ACK_STATUS__ACK_STORED) stored++;
+        else if (acks[i].status == TIENDO__ACK_STATUS__ACK_REFUSED) refused++;
     }
     pa.acks = ap;
     pa.n_acks = n;
@@ -283,6 +287,19 @@ static int tds__send_push_ack(tds_session *s, const tds_ack *acks, size_t n)
     rc = s->io.send(s->io.arg, &f);
     free(av);
     free(ap);
+    s->refused += refused;
+    if (!rc && refused && s->refuse_rl) {
+        uint64_t wait_ms = tds_rl_charge(s->refuse_rl, s->peer_pk, (uint32_t)refused, 0);
+        if (wait_ms) {
+            char msg[400], vi[256];
+            snprintf(msg, sizeof msg, "refused-entry budget spent: %s/%s had %llu entries refused in this session "
+                     "(budget %d, then %d a second); pushes refused for %llu ms", s->peer.agency, s->peer.device,
+                     (unsigned long long)s->refused, TDS_REFUSED_BURST, TDS_REFUSED_RATE, (unsigned long long)wait_ms);
+            snprintf(vi, sizeof vi, "Máy chủ đã từ chối quá nhiều bản ghi của thiết bị này; hãy kiểm tra các bản "
+                     "ghi bị từ chối và đồng bộ lại sau khoảng %llu giây.", (unsigned long long)(wait_ms + 999) / 1000);
+            return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_EBUSY, msg, vi);
+        }
+    }
     return rc;
 }
 
@@ -348,6 +365,17 @@ static int tds__push_admit(tds_session *s, const Tiendo__Push *p)
                      s->peer.agency, s->peer.device, (unsigned long long)wait_ms);
             snprintf(vi, sizeof vi, "Thiết bị gửi dữ liệu lên quá nhanh, vượt giới hạn của máy chủ; "
                      "hãy đồng bộ lại sau khoảng %llu giây.", (unsigned long long)(wait_ms + 999) / 1000);
+            return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_EBUSY, msg, vi);
+        }
+    }
+    if (s->refuse_rl) {   /* a device whose refusals spent its budget waits */
+        uint64_t wait_ms = tds_rl_wait(s->refuse_rl, s->peer_pk, 0);
+        if (wait_ms) {
+            char vi[256];
+            snprintf(msg, sizeof msg, "refused-entry budget spent: %s/%s may push again in %llu ms", s->peer.agency,
+                     s->peer.device, (unsigned long long)wait_ms);
+            snprintf(vi, sizeof vi, "Máy chủ đã từ chối quá nhiều bản ghi của thiết bị này; hãy đồng bộ lại sau "
+                     "khoảng %llu giây.", (unsigned long long)(wait_ms + 999) / 1000);
             return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_EBUSY, msg, vi);
         }
     }
@@ -419,6 +447,9 @@ static int tds__on_pull(tds_session *s, const Tiendo__Pull *p)
                           s->version >= TD_PROTO_OWN ? p->own_from_seq : 0, &e, &err)))
         return tds_session_fail(s, rc == TD_EBUSY ? TIENDO__ERROR_CODE__ERR_BUSY : TIENDO__ERROR_CODE__ERR_INTERNAL,
                                 rc, err.msg, "Máy chủ đang gặp sự cố khi đọc dữ liệu; hãy đồng bộ lại sau.");
+    /* audit paths only for a client that reads them (pull_free frees them) */
+    if (s->version < TD_PROTO_PROOF)
+        for (size_t i = 0; i < e.n_batch; i++) e.batch[i]->n_inclusion = 0;
     f.body_case = TIENDO__FRAME__BODY_ENTRIES;
     f.entries = &e;
     s->pulled += e.n_batch;
@@ -818,14 +849,14 @@ static int tds__dispatch(tds_session *s, Tiendo__Frame *f)
         break;
     case TIENDO__FRAME__BODY_BYE:
         td_log_info("session %s/%s: bye (%s)", s->peer.agency, s->peer.device,
-                    f->bye->reason ? f->bye->reason : "");
+                    td_log_quote(f->bye->reason, msg, sizeof msg));
         s->state = TDS_ENDED;
         s->io.end(s->io.arg);
         rc = TD_ECLOSED;
         break;
     case TIENDO__FRAME__BODY_ERROR:
         td_log_warn("session %s/%s: client reported error %d: %s", s->peer.agency, s->peer.device,
-                    (int)f->error->code, f->error->message ? f->error->message : "");
+                    (int)f->error->code, td_log_quote(f->error->message, msg, sizeof msg));
         s->state = TDS_ENDED;
         s->io.end(s->io.arg);
         rc = TD_ECLOSED;

@@ -269,12 +269,25 @@ typedef struct tds_session {
      * saying when to retry, before the backend sees it. */
     struct tds_ratelimit *push_rl;
     uint64_t rate_limited;            /* pushes refused by push_rl, for logs */
+    /* Refusals cost the device (server-wide buckets of TDS_REFUSED_BURST
+     * refused entries refilled at TDS_REFUSED_RATE a second, borrowed;
+     * NULL = none): each refused entry is charged after its PushAck; a
+     * device in debt has its session closed with ERR_BUSY, and every Push
+     * refused the same way until the bucket holds a token again. */
+    struct tds_ratelimit *refuse_rl;
+    uint64_t refused;                 /* entries refused in this session, for logs */
     /* Frames waiting behind a push verified off the loop (session.c). */
     struct tds__job *q_head, *q_tail;
     uint32_t queued;                  /* frames in that queue */
     uint32_t offloaded;               /* jobs given to io.offload whose after has not run */
     int held;                         /* io.hold(1) in force */
 } tds_session;
+
+/* The refused-entry budget of a device (see refuse_rl): 200 refused
+ * entries at once (a few honest mistakes, a replayed outbox), then one a
+ * second. */
+#define TDS_REFUSED_BURST 200
+#define TDS_REFUSED_RATE 1
 
 void tds_session_init(tds_session *s, const td_subject *peer, const unsigned char pk[32],
                       const char *server_name, const tds_session_io *io);

@@ -51,7 +51,10 @@ for d in dev3 dev2 devs2 devlost devidx; do cp -a "$W/devtpl" "$W/$d"; done
 sv_start main
 
 say "protocol 3: own entries come back without bodies"
+# at protocol 3 exactly: version 4 adds each entry's audit path (sec_hostile.sh, test_sync.c)
+export TIENDO_PROTO_MAX=3
 sync_via px3 "$W/dev3"
+unset TIENDO_PROTO_MAX
 eq "protocol-3 sync" "$SYNC_RC" 0
 W3=$WIRE
 eq "outbox acked" "$(sq "$W/dev3/replica.db" "SELECT COUNT(*) FROM outbox WHERE status='stored' AND idx > 0;")" "$NREP"

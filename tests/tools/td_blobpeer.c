@@ -25,12 +25,17 @@
  *              as an attachment it never uploaded; prints "ack STATUS
  *              index=I reason=R"; exit 0 iff the server answered.
  *              --hlc-ms MS: sign with the hybrid clock of wall time MS
- *              (a clock far ahead: year 3000 is 32503680000000)
+ *              (a clock far ahead: year 3000 is 32503680000000);
+ *              --pad N: a result text of N bytes; --count K: K such
+ *              entries (seq, seq+1, ...) in one Push, then prints "acks
+ *              stored=S refused=R" and the next frame (the server may end
+ *              the session: "error CODE: MESSAGE")
  * Prints one line per server answer ("status have=H complete=C refused=R",
  * "error CODE: MESSAGE", "pong", "offers accepted K") and exits 0 when the
  * exchange went as the mode expects: an Error for bigchunk, badoffset and
  * the quota's last chunk; a refusal then a pong for badhash.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,7 +130,7 @@ int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "", *dir = NULL, *server = NULL, *hex = NULL, *refused;
     const char *period = "2025-06", *until = NULL, *csr_path = NULL;
-    uint64_t size = 1000, seq = 1, hlc_ms = 0;
+    uint64_t size = 1000, seq = 1, hlc_ms = 0, pad = 0, count = 1;
     uint32_t task = 0;
     tdc_device dev;
     tdc_link_opts lo;
@@ -145,9 +150,12 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--period")) period = argv[i + 1];
         else if (!strcmp(argv[i], "--until")) until = argv[i + 1];
         else if (!strcmp(argv[i], "--hlc-ms")) hlc_ms = strtoull(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--pad")) pad = strtoull(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--count")) count = strtoull(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--csr")) csr_path = argv[i + 1];
     }
     setvbuf(stdout, NULL, _IOLBF, 0);   /* scripts read it while it runs */
+    signal(SIGPIPE, SIG_IGN);           /* a server that ended the session must not kill us on a write */
     td_log_set_level(TD_LOG_ERROR);
     if (!dir || !server || sodium_init() < 0 || tdc_device_load(&dev, dir, &err)) {
         fprintf(stderr, "td_blobpeer: usage, or device: %s\n", err.msg);
@@ -263,19 +271,24 @@ int main(int argc, char **argv)
             td_frame_free(r);
         }
         ok = 1;
-    } else if (!strcmp(mode, "cite") && hex && task) {
+    } else if (!strcmp(mode, "cite") && hex && task && count >= 1 && count <= 1000 && pad <= (1u << 20)) {
         Tiendo__ReportPayload r = TIENDO__REPORT_PAYLOAD__INIT;
         Tiendo__Attachment a = TIENDO__ATTACHMENT__INIT, *as[1] = {&a};
         Tiendo__Frame f = TIENDO__FRAME__INIT, *ack = NULL;
         Tiendo__Push pu = TIENDO__PUSH__INIT;
-        Tiendo__SignedEntry *se = NULL;
+        Tiendo__SignedEntry **se = calloc(count, sizeof *se);
         td_identity id;
-        td_entry_fields ef;
         unsigned char want[32];
-        uint8_t pl[1024], *buf = NULL;
-        size_t pn, len = 0;
+        char *text = malloc(pad + 64);
+        uint8_t *pl = NULL;
+        size_t pn = 0, made = 0;
         int64_t now = td_clock_now_ms();
-        if (tdc_blob_unhex(hex, want) == 0 && td_identity_load(&id, dev.key_path, dev.cert_path, &err) == 0) {
+        if (se && text && tdc_blob_unhex(hex, want) == 0 &&
+            td_identity_load(&id, dev.key_path, dev.cert_path, &err) == 0) {
+            if (pad) {
+                memset(text, 'a', pad);
+                text[pad] = 0;
+            } else snprintf(text, pad + 64, "Báo cáo kèm tệp của cơ quan khác");
             a.sha256.data = want;
             a.sha256.len = 32;
             a.name = "bien-ban.pdf";
@@ -286,33 +299,67 @@ int main(int argc, char **argv)
             r.period = (char *)period;
             r.state = TIENDO__REPORT_STATE__REPORT_IN_PROGRESS;
             r.percent = 10;
-            r.result = "Báo cáo kèm tệp của cơ quan khác";
+            r.result = text;
             r.n_attachments = 1;
             r.attachments = as;
-            pn = tiendo__report_payload__pack(&r, pl);
-            ef = (td_entry_fields){TIENDO__ENTRY_KIND__ENTRY_REPORT, seq,
-                                   hlc_ms ? hlc_ms << 16 : td_hlc_next(0, now), now, id.subject.agency, pl, pn};
-            if (td_entry_sign(&id, &ef, &buf, &len, &err) == 0 && (se = tiendo__signed_entry__unpack(NULL, len, buf))) {
-                pu.n_entries = 1;
-                pu.entries = &se;
+            pn = tiendo__report_payload__get_packed_size(&r);
+            if ((pl = malloc(pn))) tiendo__report_payload__pack(&r, pl);
+            for (made = 0; pl && made < count; made++) {
+                td_entry_fields ef = {TIENDO__ENTRY_KIND__ENTRY_REPORT, seq + made,
+                                      hlc_ms ? hlc_ms << 16 : td_hlc_next(0, now) + made, now, id.subject.agency, pl,
+                                      pn};
+                uint8_t *buf = NULL;
+                size_t len = 0;
+                if (td_entry_sign(&id, &ef, &buf, &len, &err)) break;
+                se[made] = tiendo__signed_entry__unpack(NULL, len, buf);
+                free(buf);
+                if (!se[made]) break;
+            }
+            if (made == count) {
+                pu.n_entries = count;
+                pu.entries = se;
                 f.body_case = TIENDO__FRAME__BODY_PUSH;
                 f.push = &pu;
                 if (tdc_link_send(L, &f, &err) || tdc_link_recv(L, &ack, 0, &err))
                     printf("error %d: %s\n", err.code, err.msg);
-                else if (ack->body_case == TIENDO__FRAME__BODY_PUSH_ACK && ack->push_ack->n_acks == 1) {
-                    const Tiendo__Ack *k = ack->push_ack->acks[0];
-                    printf("ack %s index=%llu reason=%s\n",
-                           k->status == TIENDO__ACK_STATUS__ACK_STORED ? "STORED"
-                           : k->status == TIENDO__ACK_STATUS__ACK_REFUSED ? "REFUSED" : "OTHER",
-                           (unsigned long long)k->index, k->reason ? k->reason : "");
+                else if (ack->body_case == TIENDO__FRAME__BODY_PUSH_ACK && ack->push_ack->n_acks == count) {
+                    size_t st = 0, rf = 0;
+                    for (size_t k = 0; k < count; k++) {
+                        const Tiendo__Ack *ak = ack->push_ack->acks[k];
+                        if (ak->status == TIENDO__ACK_STATUS__ACK_STORED) st++;
+                        if (ak->status == TIENDO__ACK_STATUS__ACK_REFUSED) rf++;
+                        if (count == 1)
+                            printf("ack %s index=%llu reason=%s\n",
+                                   ak->status == TIENDO__ACK_STATUS__ACK_STORED ? "STORED"
+                                   : ak->status == TIENDO__ACK_STATUS__ACK_REFUSED ? "REFUSED" : "OTHER",
+                                   (unsigned long long)ak->index, ak->reason ? ak->reason : "");
+                    }
+                    if (count > 1) {
+                        Tiendo__Frame *nx = NULL;
+                        printf("acks stored=%zu refused=%zu\n", st, rf);
+                        /* what follows: the server ending the session, or a pong */
+                        {
+                            Tiendo__Frame pf = TIENDO__FRAME__INIT;
+                            Tiendo__Ping pg = TIENDO__PING__INIT;
+                            pf.body_case = TIENDO__FRAME__BODY_PING;
+                            pf.ping = &pg;
+                            if (tdc_link_send(L, &pf, &err) || tdc_link_recv(L, &nx, 0, &err))
+                                printf("error %d: %s\n", err.code, err.msg);
+                            else printf("%s\n", td_frame_name(nx));
+                            td_frame_free(nx);
+                        }
+                    }
                     ok = 1;
                 } else printf("%s\n", td_frame_name(ack));
                 td_frame_free(ack);
-                tiendo__signed_entry__free_unpacked(se, NULL);
             }
-            free(buf);
             td_identity_free(&id);
         }
+        for (size_t k = 0; se && k < made && k < count; k++)
+            if (se[k]) tiendo__signed_entry__free_unpacked(se[k], NULL);
+        free(se);
+        free(pl);
+        free(text);
         if (!ok && err.msg[0]) printf("error %d: %s\n", err.code, err.msg);
     } else {
         fprintf(stderr, "td_blobpeer: unknown mode \"%s\"\n", mode);

@@ -42,7 +42,7 @@ typedef struct dev {
     char agency[TD_AGENCY_MAX + 1];
 } dev;
 
-static dev SRV, YTE, YTE2, INS, INS2, ROGUE;
+static dev SRV, YTE, YTE2, INS, INS2, INSR, ROGUE;
 
 static void dev_make(dev *d, const char *cn, const char *o, const char *ou)
 {
@@ -556,6 +556,46 @@ static void test_witness(void)
     L_free(&l);
 }
 
+/* An inspector that renewed its key (a second certificate of the same CN
+ * in the log): its cosignatures under the old key and under the new one
+ * both verify; the key hash of the line picks the key, not the name. */
+static void test_witness_renewed(void)
+{
+    tlog l;
+    td_note_signer w;
+    td_error e = {0};
+    char line[TD_COSIG_LINE_MAX];
+    const dev *by[2] = {&INS, &INSR};
+    memset(&l, 0, sizeof l);
+    SRV.seq = YTE.seq = YTE2.seq = INS.seq = INSR.seq = 0;
+    SRV.hlc = YTE.hlc = YTE2.hlc = INS.hlc = INSR.hlc = 0;
+    L_cert(&l, &SRV);
+    L_sign(&l, &SRV, TIENDO__ENTRY_KIND__ENTRY_PLAN, PLAN_PB, PLAN_PB_N);
+    L_cert(&l, &YTE);
+    L_cert(&l, &INS);
+    L_cert(&l, &INSR);
+    for (int i = 0; i < 12; i++) L_report(&l, &YTE, 49, "2025-03", (uint32_t)(i * 2));
+    L_cp(&l, 8);
+    L_cp(&l, l.len);
+    for (int k = 0; k < 2; k++) {
+        const char *body = l.cps[k].note;
+        if (td_note_signer_init(&w, "tiendo-witness/tt-01", TD_NOTE_TYPE_COSIG_V1, by[k]->sk, &e)) exit(1);
+        if (td_cosig_line(&w, body, (size_t)(strstr(body, "\n\n") - body) + 1, (uint64_t)NOW / 1000, line, &e))
+            exit(1);
+        td_note_signer_wipe(&w);
+        l.cos[k].size = l.cps[k].size;
+        l.cos[k].witness = strdup("tiendo-witness/tt-01");
+        l.cos[k].line = strdup(line);
+    }
+    l.n_cos = 2;
+    TT_EQ_INT(run(&l, &RES), 0);
+    TT_EQ_INT(RES.ok, 1);
+    TT_EQ_INT(RES.n_witness, 2);
+    TT_EQ_INT(RES.witness[0].verified, 1);   /* the old key */
+    TT_EQ_INT(RES.witness[1].verified, 1);   /* the new key */
+    L_free(&l);
+}
+
 /* A witness whose certificate is not in the log: given from outside. */
 static void test_witness_outside(void)
 {
@@ -728,6 +768,7 @@ int main(void)
     dev_make(&YTE, "yte-01", "so-y-te", "office");
     dev_make(&YTE2, "yte-02", "so-y-te", "office");
     dev_make(&INS, "tt-01", "thanh-tra", "inspector");
+    dev_make(&INSR, "tt-01", "thanh-tra", "inspector");   /* INS after a key renewal */
     dev_make(&INS2, "tt-02", "thanh-tra", "inspector");   /* never in the log: a witness known from its certificate */
     dev_make(&ROGUE, "rogue", "so-y-te", "office");   /* its certificate is never in the log */
 
@@ -741,11 +782,12 @@ int main(void)
     TT_RUN(test_truncate);
     TT_RUN(test_checkpoint_tampered);
     TT_RUN(test_witness);
+    TT_RUN(test_witness_renewed);
     TT_RUN(test_witness_outside);
     TT_RUN(test_sqlite_sources);
 
     {
-        dev *all[] = {&SRV, &YTE, &YTE2, &INS, &INS2, &ROGUE};
+        dev *all[] = {&SRV, &YTE, &YTE2, &INS, &INS2, &INSR, &ROGUE};
         for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
             EVP_PKEY_free(all[i]->k);
             X509_free(all[i]->x);

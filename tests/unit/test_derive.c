@@ -1344,9 +1344,19 @@ static void test_signed_time(void)
     fut = L_signed_at(&l, &YTE, 49, "2025-06", NOW + 7200000);
     /* clock set back three hours (below the last entry's effective time) */
     back = L_signed_at(&l, &YTE, 49, "2025-07", NOW - 3 * 3600000);
-    /* a device whose hybrid clock is two days ahead of its signed time */
-    YTE2.hlc = td_hlc_next(YTE2.hlc, NOW + 2 * 86400000LL);
-    behind = L_signed_at(&l, &YTE2, 49, "2025-08", NOW);
+    /* a device whose hybrid clock is two days ahead of its signed time (a
+     * client from before the bound adopted a fast clock; td_hlc_next no
+     * longer continues one beyond TD_HLC_MAX_SKEW_MS, so it is built here) */
+    {
+        size_t pn, bn;
+        uint8_t *p = pack_report(49, YTE2.agency, "2025-08", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS, 20, "x", &pn);
+        uint8_t *b;
+        YTE2.seq++;
+        YTE2.hlc = (uint64_t)(NOW + 2 * 86400000LL) << 16;
+        b = sign_ex(&YTE2, TIENDO__ENTRY_KIND__ENTRY_REPORT, YTE2.seq, YTE2.hlc, NOW, YTE2.agency, p, pn, &bn);
+        free(p);
+        behind = L_add(&l, b, bn);
+    }
     st = fold(&l, l.len);
     recv_fut = NOW + 1000 + (int64_t)fut - 1;     /* fold() receives entry i at NOW + 1000 + (i - 1) */
     recv_back = NOW + 1000 + (int64_t)back - 1;

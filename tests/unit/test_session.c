@@ -547,10 +547,21 @@ static void test_bounds(void)
     TT_EQ_INT(O.last->push_ack->acks[TD_PUSH_MAX_ENTRIES - 1]->status, TIENDO__ACK_STATUS__ACK_STORED);
     TT_EQ_INT(log_size(), before + TD_PUSH_MAX_ENTRIES);
     for (int i = 0; i <= TD_PUSH_MAX_ENTRIES; i++) free(b[i]);
-    /* too many bytes: three entries of 900 KiB */
+    /* a report of 900 KiB exceeds its kind's bound (TD_ENTRY_REPORT_MAX):
+     * refused at push, nothing stored */
     before = log_size();
+    b[0] = report(&C, 1, TA, NULL, TIENDO__ENTRY_KIND__ENTRY_REPORT, big, &n[0]);
+    start_dev(&C);
+    TT_EQ_INT(hello_cursor(1), 0);
+    TT_EQ_INT(push(b, n, 1), 0);
+    TT_EQ_INT(O.last->push_ack->acks[0]->status, TIENDO__ACK_STATUS__ACK_REFUSED);
+    TT_CHECK(strstr(O.last->push_ack->acks[0]->reason, "exceeds its bound of 131072") != NULL);
+    TT_EQ_INT(log_size(), before);
+    free(b[0]);
+    /* too many bytes: three entries of 900 KiB (of a kind bounded by
+     * TD_ENTRY_PAYLOAD_MAX only: stored, refused by the fold) */
     for (int i = 0; i < 3; i++)
-        b[i] = report(&C, 1 + (uint64_t)i, TA, NULL, TIENDO__ENTRY_KIND__ENTRY_REPORT, big, &n[i]);
+        b[i] = report(&C, 1 + (uint64_t)i, TA, NULL, TIENDO__ENTRY_KIND__ENTRY_PLAN, big, &n[i]);
     start_dev(&C);
     TT_EQ_INT(hello_cursor(1), 0);
     TT_EQ_INT(push(b, n, 3), TD_ETOOBIG);
@@ -1163,6 +1174,42 @@ static int pull_own(uint64_t since, uint64_t own_from)
  * acks leave in order before the answer to the next frame, which sees the
  * entries; Pull.own_from_seq leaves out the peer's own bodies at version 3
  * only; a session capped at version 2 (TIENDO_PROTO_MAX) ignores it. */
+/* Protocol 4: every pulled entry carries its audit path in the tree of
+ * Entries.tree_head (the client proves it before storing); below 4, none. */
+static void test_pull_inclusion(void)
+{
+    unsigned char root[32], leaf[32], pr[TD_MERKLE_PROOF_BYTES];
+    const Tiendo__Entries *es;
+    td_error e;
+    size_t checked = 0;
+    start_dev(&B);
+    TT_EQ_INT(hello_v(TD_PROTO_MAX, 1), 0);
+    TT_EQ_INT(pull(1, 50), 0);
+    es = O.last->entries;
+    TT_CHECK(es && es->tree_head && es->tree_head->root.len == 32 && es->n_batch > 0);
+    if (es && es->tree_head && es->tree_head->root.len == 32) {
+        memcpy(root, es->tree_head->root.data, 32);
+        for (size_t i = 0; i < es->n_batch; i++) {
+            const Tiendo__LogEntry *le = es->batch[i];
+            size_t n = tiendo__signed_entry__get_packed_size(le->entry);
+            uint8_t *b = malloc(n);
+            tiendo__signed_entry__pack(le->entry, b);
+            td_merkle_leaf_hash(b, n, leaf);
+            free(b);
+            for (size_t k = 0; k < le->n_inclusion; k++) memcpy(pr + 32 * k, le->inclusion[k].data, 32);
+            TT_EQ_INT(td_merkle_verify_inclusion(leaf, le->index - 1, es->tree_head->size, pr, le->n_inclusion, root, &e),
+                      0);
+            checked++;
+        }
+    }
+    TT_CHECK(checked > 1);
+    start_dev(&B);
+    TT_EQ_INT(hello_v(TD_PROTO_OWN, 1), 0);
+    TT_EQ_INT(pull(1, 50), 0);
+    es = O.last->entries;
+    for (size_t i = 0; es && i < es->n_batch; i++) TT_EQ_INT(es->batch[i]->n_inclusion, 0);
+}
+
 static void test_group_commit_and_own(void)
 {
     uint8_t *b[3];
@@ -1177,7 +1224,7 @@ static void test_group_commit_and_own(void)
     tds_ledger_set_group_commit(L, 1);
     start_dev(&B);
     TT_EQ_INT(hello_v(TD_PROTO_MAX, before + 1), 0);
-    TT_EQ_INT(O.last->welcome->version, TD_PROTO_OWN);
+    TT_EQ_INT(O.last->welcome->version, TD_PROTO_MAX);
     TT_EQ_INT(push(&b[0], &n[0], 2), 0);
     TT_EQ_INT(push(&b[2], &n[2], 1), 0);
     TT_EQ_INT(O.sent, 1);                   /* no ack before the commit */
@@ -1461,6 +1508,7 @@ int main(void)
         TT_RUN(test_crl_revocation);   /* after A's sessions: A is revoked from then on */
         TT_RUN(test_tamper_refused_at_open);
         TT_RUN(test_v1_log_signed_at_start);
+        TT_RUN(test_pull_inclusion);
         TT_RUN(test_group_commit_and_own);
         TT_RUN(test_verify_offloaded);
         TT_RUN(test_durable_and_shared);

@@ -235,6 +235,31 @@ static Tiendo__Frame *fs_pull(fake_server *s, const Tiendo__Pull *p)
         if (s->alter == i && ses[k]->sig.len) ses[k]->sig.data[0] ^= 1;
         les[k].entry = ses[k];
     }
+    /* protocol >= 4: each entry's audit path in the tree the head signs */
+    static unsigned char proofs[FS_MAX][TD_MERKLE_PROOF_BYTES];
+    static ProtobufCBinaryData ph[FS_MAX][TD_MERKLE_MAX_PROOF];
+    if (s->version >= TD_PROTO_PROOF) {
+        td_merkle_mem m;
+        td_merkle_store st;
+        td_merkle_mem_init(&m);
+        st = td_merkle_mem_store(&m);
+        for (size_t j = 0; j < s->n; j++) {
+            unsigned char leaf[32];
+            td_merkle_leaf_hash(s->body[j], s->len[j], leaf);
+            if (td_merkle_append(&st, j, leaf, NULL, NULL)) abort();
+        }
+        for (size_t j = 0; j < k; j++) {
+            size_t np = 0;
+            if (td_merkle_inclusion_proof(&st, les[j].index - 1, s->n, proofs[j], &np, NULL)) abort();
+            for (size_t h = 0; h < np; h++) {
+                ph[j][h].data = proofs[j] + 32 * h;
+                ph[j][h].len = 32;
+            }
+            les[j].inclusion = ph[j];
+            les[j].n_inclusion = np;
+        }
+        td_merkle_mem_free(&m);
+    }
     es.n_batch = k;
     es.batch = lp;
     es.next = s->next_override ? s->next_override : i;
@@ -848,6 +873,22 @@ static void test_pulled_proven(void)
     TT_EQ_INT(st.alarm_id, 0);
     TT_EQ_INT(tdc_replica_cursor(r), 9);
     tdc_replica_close(r);
+
+    /* protocol 4: an office replica proves each entry it pulls against the
+     * signed head, so an altered entry is caught even in a filtered pull */
+    s.role = NULL;
+    s.version = TD_PROTO_PROOF;
+    s.alter = 6;
+    fresh_db();
+    TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), TD_ESIG);
+    TT_CHECK(strstr(e.msg, "log index 6 is not proven") != NULL);
+    TT_CHECK(tdc_replica_cursor(r) <= 6);
+    s.alter = 0;
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
+    TT_EQ_INT(tdc_replica_cursor(r), 9);
+    tdc_replica_close(r);
+    s.version = 0;
 
     /* an office replica (filtered pulls): a dropped entry cannot be told
      * from one it may not see, but the cursor cannot leave the signed tree */

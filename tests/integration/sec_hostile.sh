@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# hlc_bound.sh — the bounded hybrid clock (common/entry.h TD_HLC_MAX_SKEW_MS,
-# 24 h), with a hostile office speaking the protocol (td_blobpeer cite):
+# sec_hostile.sh — hostile frames from an office with a valid certificate
+# (td_blobpeer), and the server's files.
+# The bounded hybrid clock (common/entry.h TD_HLC_MAX_SKEW_MS, 24 h):
 #   - a report whose hybrid clock is in the year 3000 is refused at push,
 #     with the reason, and is not in the log;
 #   - one 20 h ahead, on a task the office has no role on: stored, refused by
@@ -8,12 +9,20 @@
 #   - one 2 h ahead on the office's own task (accepted): adopted;
 #   - a victim office then records and syncs an honest report: no clock
 #     flag ("đồng hồ"), and the server keeps serving everyone.
+# Refusals cost the attacker: a report payload above TD_ENTRY_REPORT_MAX
+# (128 KiB) is refused at push; 250 refused entries in one Push spend the
+# device's budget (TDS_REFUSED_BURST 200, then 1 a second): the PushAck,
+# then the session is closed (ERR_BUSY), and its next Push is refused at
+# once; other devices sync meanwhile.
+# Files: the data directory 0700 and server.db, -wal, -shm 0600, also when
+# the directory existed with looser modes.
 set -euo pipefail
 # shellcheck source=lib/tdsync.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 BLOBPEER=${TD_TOOL_td_blobpeer:?path of td_blobpeer}
 
 sync_pki
+mkdir -m 0755 "$W/data-main"
 plan_import main
 sv_start main
 P=$PORT
@@ -72,5 +81,30 @@ run 0 "victim status" "$TD" status --dir vic
 if grep -q "đồng hồ" <<<"$OUT"; then fail "the victim's report is flagged for its clock"; else pass "no clock flag"; fi
 run 0 "the server still serves: central syncs" "$TD" sync --dir cen
 srv_alive main && pass "server still running" || fail "server died"
+
+say "refusals that cost the attacker"
+run 0 "a report of 140000 bytes" "$BLOBPEER" cite --dir yte --server "$S" --sha "$(printf '%064d' 0)" --task 27 \
+    --seq 3 --pad 140000
+expect_out "refused at push" "ack REFUSED"
+expect_out "names the bound" "exceeds its bound of 131072 bytes"
+run 0 "250 refused entries in one Push" "$BLOBPEER" cite --dir yte --server "$S" --sha "$(printf '%064d' 0)" \
+    --task 27 --seq 3 --count 250 --hlc-ms 32503680000000
+expect_out "all refused" "acks stored=0 refused=250"
+expect_out "then the session is closed" "refused-entry budget spent"
+log_has main "the budget is in the operator log" "refused-entry budget spent"
+run 1 "the next session's Push is refused at once" "$BLOBPEER" cite --dir yte --server "$S" \
+    --sha "$(printf '%064d' 0)" --task 27 --seq 3
+expect_out "throttled" "may push again in"
+report vic 27 2025-07 --state dang --percent 40 --result "Đang triển khai"
+tsync vic
+eq "another device of the same agency still pushes" "$SYNC_RC" 0
+run 0 "central still syncs" "$TD" sync --dir cen
+srv_alive main && pass "server still running" || fail "server died"
+
+say "file modes"
+eq "data directory 0700 (it existed as 0755)" "$(stat -c %a "$W/data-main")" 700
+for f in server.db server.db-wal server.db-shm; do
+    eq "$f is 0600" "$(stat -c %a "$W/data-main/$f")" 600
+done
 sv_stop main
 finish
