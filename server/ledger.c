@@ -952,6 +952,7 @@ struct tds_push_prep {
     td_entry *en;                 /* decoded; en[i].e NULL when refused before decoding */
     uint8_t **bytes;              /* canonical SignedEntry (owned until the group takes it) */
     size_t *lens;
+    uint32_t *task;               /* tds_ledger_payload_task of each passed entry */
 };
 
 /*
@@ -1048,6 +1049,7 @@ void tds_push_prep_free(tds_push_prep *p)
     free(p->en);
     free(p->bytes);
     free(p->lens);
+    free(p->task);
     free(p);
 }
 
@@ -1059,10 +1061,17 @@ tds_push_prep *tds_ledger_push_prepare(Tiendo__SignedEntry *const *entries, size
     p->en = calloc(n ? n : 1, sizeof *p->en);
     p->bytes = calloc(n ? n : 1, sizeof *p->bytes);
     p->lens = calloc(n ? n : 1, sizeof *p->lens);
-    if (!p->en || !p->bytes || !p->lens || tds__push_verify(entries, n, acks, p->en, p->bytes, p->lens)) {
+    p->task = calloc(n ? n : 1, sizeof *p->task);
+    if (!p->en || !p->bytes || !p->lens || !p->task ||
+        tds__push_verify(entries, n, acks, p->en, p->bytes, p->lens)) {
         tds_push_prep_free(p);
         return NULL;
     }
+    /* the payload decode for the row's task, here too: off the loop */
+    for (size_t i = 0; i < n; i++)
+        if (acks[i].status == TIENDO__ACK_STATUS__ACK_UNSPECIFIED)
+            p->task[i] = tds_ledger_payload_task((int)p->en[i].e->kind, p->en[i].e->payload.data,
+                                                 p->en[i].e->payload.len);
     for (size_t i = 0; i < n; i++)
         if (entries[i]) p->recv_bytes += entries[i]->body.len + entries[i]->sig.len;
     return p;
@@ -1090,7 +1099,7 @@ static int tds__group_reserve(struct tds_group *g, size_t k)
  * fails the whole group.
  */
 static int tds__push_append(tds_ledger *l, const tds_peer *peer, size_t n, tds_ack *acks, td_entry *en,
-                            uint8_t **bytes, size_t *lens, td_error *err)
+                            uint8_t **bytes, size_t *lens, const uint32_t *task, td_error *err)
 {
     struct tds_group *g = &l->grp;
     int64_t now = tds__now_ms();
@@ -1143,7 +1152,7 @@ static int tds__push_append(tds_ledger *l, const tds_peer *peer, size_t n, tds_a
         p->row.seq = seq;
         p->row.kind = (int)en[i].e->kind;
         p->row.agency = peer->subj.agency;
-        p->row.task = tds_ledger_payload_task((int)en[i].e->kind, en[i].e->payload.data, en[i].e->payload.len);
+        p->row.task = task[i];
         p->row.body = bytes[i];
         p->row.len = lens[i];
         p->row.received_ms = now;
@@ -1225,7 +1234,7 @@ void tds_ledger_push_defer_prepared(tds_ledger *l, const tds_peer *peer, tds_pus
     g->pushes++;
     /* every byte received counts against the cap, stored or not */
     g->bytes += p->recv_bytes;
-    if (nok && (rc = tds__push_append(l, peer, p->n, acks, p->en, p->bytes, p->lens, &err))) {
+    if (nok && (rc = tds__push_append(l, peer, p->n, acks, p->en, p->bytes, p->lens, p->task, &err))) {
         tds__group_fail(l, rc, &err);
         goto out;
     }
