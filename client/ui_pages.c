@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "certwarn.h"
 #include "clock.h"
 #include "deadline.h"
@@ -122,6 +123,7 @@ static void tdc__head(tdc_ui *ui, FILE *f, const char *title, const char *active
         {"/review", "Thẩm định", "review", central},
         {"/missing", "Chưa báo cáo", "missing", central},
         {"/mreport", "Báo cáo tháng", "mreport", 1},
+        {"/audit", "Kiểm toán", "audit", ui->ctx.id.subject.role == TD_ROLE_INSPECTOR},
     };
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -1261,6 +1263,51 @@ static void tdc__page_indicator_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, 
     free(text);
 }
 
+/* ---- inspector: audit of the replica's log ------------------------------------------- */
+
+/* `tiendo audit verify` on this device's replica (client/audit.h), its
+ * Vietnamese result as the command prints it. */
+static void tdc__page_audit(tdc_ui *ui, FILE *f, tdc_ui_resp *out)
+{
+    tda_db *db = NULL;
+    tda_source src;
+    tda_result *res = malloc(sizeof *res);
+    td_error e = {0};
+    char *txt = NULL;
+    size_t n = 0;
+    tdc__head(ui, f, "Kiểm toán nhật ký", "audit");
+    if (!res || tda_db_open_replica(ui->ctx.db_path, &db, &e)) {
+        out->status = 500;
+        fprintf(f, "<p class=\"err\">Không mở được bản sao để kiểm toán: %s</p>", td_err_vi(e.code ? e.code : TD_ENOMEM));
+        goto done;
+    }
+    src = tda_db_source(db);
+    if (tda_verify(&src, ui->ctx.ca, NULL, NULL, 0, res, &e)) {
+        out->status = 500;
+        fprintf(f, "<p class=\"err\">Không đọc hết được nhật ký: %s</p>", td_err_vi(e.code));
+        goto done;
+    }
+    {
+        FILE *tf = open_memstream(&txt, &n);
+        if (tf) {
+            tda_result_print(res, tf);
+            fclose(tf);
+        }
+    }
+    fprintf(f, "<p class=\"%s\" role=\"status\">%s</p><pre>", res->ok ? "ok" : "err",
+            res->ok ? "Nhật ký trong bản sao này nhất quán." : "Phát hiện sai lệch:");
+    tdc_ui_esc(f, txt ? txt : "");
+    fprintf(f, "</pre>");
+    if (ui->ctx.id.subject.role != TD_ROLE_INSPECTOR)
+        fprintf(f, "<p class=\"hint\">Bản sao của một cơ quan chỉ có phần nhật ký cơ quan đó được xem; kiểm toán đầy đủ "
+                   "bằng thiết bị thanh tra.</p>");
+done:
+    free(txt);
+    free(res);
+    if (db) tda_db_close(db);
+    tdc__foot(f);
+}
+
 /* ---- routing ---------------------------------------------------------------------- */
 
 void tdc_ui_route(tdc_ui *ui, const char *method, const char *path, const tdc_ui_form *q, tdc_ui_resp *out)
@@ -1285,6 +1332,7 @@ void tdc_ui_route(tdc_ui *ui, const char *method, const char *path, const tdc_ui
     else if (!post && !strcmp(path, "/missing")) tdc__page_missing(ui, q, f, out, 0);
     else if (!post && !strcmp(path, "/missing.csv")) tdc__page_missing(ui, q, f, out, 1);
     else if (!post && !strcmp(path, "/mreport")) tdc__page_mreport(ui, q, f, out, 0);
+    else if (!post && !strcmp(path, "/audit")) tdc__page_audit(ui, f, out);
     else if (!post && !strcmp(path, "/mreport.csv")) tdc__page_mreport(ui, q, f, out, 1);
     else if (post && !strcmp(path, "/sync")) {
         pthread_mutex_lock(&ui->lock);

@@ -174,6 +174,21 @@ eq "a file of a refused type is refused" "$(curl -s -o "$W/att.html" -w '%{http_
 grep -q "tệp đính kèm:" "$W/att.html" && pass "the refusal says why" || fail "no attachment refusal text"
 [ -z "$(ls -d "${TMPDIR:-/tmp}"/tiendo-ui-* 2>/dev/null)" ] && pass "uploads' temporary files removed" ||
     fail "temporary upload files left: $(ls -d "${TMPDIR:-/tmp}"/tiendo-ui-*)"
+say "inspector: audit of the log from the UI"
+enrol_as insp thanh-tra tt-01 inspector "127.0.0.1:$SPORT"
+run 0 "inspector: sync" "$TD" sync --dir insp
+ui_start insp insp
+IURL=$(cat "$W/insp.url")
+IBASE=${IURL%%/\?token=*}
+curl -s -o /dev/null -c "$W/ijar" "$IURL"
+eq "audit page" "$(curl -s -o "$W/audit.html" -w '%{http_code}' -b "$W/ijar" "$IBASE/audit")" 200
+grep -q "Nhật ký trong bản sao này nhất quán" "$W/audit.html" && pass "audit verify: consistent" ||
+    fail "audit page: $(sed 's/<[^>]*>/ /g' "$W/audit.html" | tr -s ' ' | head -c 600)"
+grep -q 'href="/audit"' "$W/audit.html" && pass "the inspector's menu has Kiểm toán" || fail "no audit link"
+eq "an inspector cannot review" "$(curl -s -o /dev/null -w '%{http_code}' -b "$W/ijar" \
+    -d "csrf=$(grep -o 'name="csrf" content="[0-9a-f]*"' "$W/audit.html" | sed 's/.*content="//;s/"$//')&one=accept:0&key0=49|so-y-te|$P" \
+    "$IBASE/review")" 403
+ui_stop insp
 ui_stop cen
 ui_stop yte
 run 0 "server: nothing refused" "$SRV_BIN" state --data "$W/data-main" "${SRV_KEYS[@]}" --refused
