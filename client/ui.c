@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "clock.h"
 #include "cmds.h"
 #include "link.h"
@@ -365,7 +366,7 @@ static enum MHD_Result tdc__handler(void *cls, struct MHD_Connection *conn, cons
         if (!tdc__eq_secret(token, ui->secret)) {
             free(empty);
             return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, "Mã truy cập sai",
-                               "Mã (token) trong địa chỉ không đúng. Hãy mở địa chỉ mà lệnh `tiendo ui` in ra.");
+                               "Mã truy cập trong địa chỉ không đúng. Hãy mở địa chỉ mà lệnh `tiendo ui` in ra.");
         }
         snprintf(set, sizeof set, "%s=%s; Path=/; HttpOnly; SameSite=Strict", TDC_UI_COOKIE, ui->secret);
         return tdc__send(conn, MHD_HTTP_SEE_OTHER, "text/plain", empty, 0, url, set, NULL, NULL);
@@ -373,7 +374,7 @@ static enum MHD_Result tdc__handler(void *cls, struct MHD_Connection *conn, cons
     cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, TDC_UI_COOKIE);
     if (!tdc__eq_secret(cookie, ui->secret))
         return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, "Cần mã truy cập",
-                           "Hãy mở giao diện bằng địa chỉ có mã truy cập (token) mà lệnh `tiendo ui` in ra khi khởi "
+                           "Hãy mở giao diện bằng địa chỉ có mã truy cập mà lệnh `tiendo ui` in ra khi khởi "
                            "động; trình duyệt sẽ nhớ mã cho các lần sau.");
     /* 4. CSRF: every state-changing request carries the token */
     if (is_post) {
@@ -501,7 +502,7 @@ static void tdc__ui_usage(FILE *f)
     fputs("Cách dùng: tiendo ui [--dir THƯ_MỤC] [--port CỔNG] [--listen ĐỊA_CHỈ] [--no-browser]\n"
           "                 [--server MÁY:CỔNG] [--interval GIÂY] [--max-backoff GIÂY] [--url-file TỆP]\n"
           "\n"
-          "Mở giao diện web trên máy này (như Syncthing): việc cần làm, danh sách nhiệm vụ, nhập báo\n"
+          "Mở giao diện web trên máy này: việc cần làm, danh sách nhiệm vụ, nhập báo\n"
           "cáo (bản nháp được lưu khi đang gõ), thẩm định (Sở KH&CN). Trong lúc chạy, dữ liệu được\n"
           "đồng bộ nền với máy chủ (như `tiendo sync --watch`); nút \"Gửi ngay\" đồng bộ ngay.\n"
           "\n"
@@ -514,7 +515,7 @@ static void tdc__ui_usage(FILE *f)
           "  --url-file TỆP     ghi địa chỉ (có mã truy cập) vào TỆP, quyền 0600 (cho tập lệnh)\n"
           "  --dir DIR          thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
           "\n"
-          "Địa chỉ in ra có mã truy cập (token) riêng của máy này (tệp ui.secret trong thư mục thiết\n"
+          "Địa chỉ in ra có mã truy cập riêng của máy này (tệp ui.secret trong thư mục thiết\n"
           "bị); đừng gửi địa chỉ đó cho người khác. Dừng bằng Ctrl-C.\n",
           f);
 }
@@ -559,7 +560,7 @@ int tdc_cmd_ui(int argc, char **argv)
 
     if (!ui) return 1;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': ui->dir = optarg; break;
         case 'p':
@@ -586,7 +587,7 @@ int tdc_cmd_ui(int argc, char **argv)
             }
             break;
         case 'h': tdc__ui_usage(stdout); free(ui); return 0;
-        default: tdc__ui_usage(stderr); free(ui); return 2;
+        default: free(ui); return td_cli_opt_err("tiendo", "ui", opt, argv);
         }
     }
     if (optind < argc) {

@@ -22,7 +22,7 @@ MAN_DIR=${TD_BUILD_DIR:?}/man
 ALLOW_CMDS="tiendo server pki sync status report todo tasks task review extend condition draft attachment init ping
  indicator receipt audit renew version verify history list get show submit delete serve plan agency state
  checkpoint backup restore import export issue sign bundle revoke crl rename merge split systemctl stop reload
- enable man apt deb add issuer ui"
+ enable man apt deb add issuer ui web"
 ALLOW_VALUES="task period state percent result difficulties proposals evidence doc done_date attach text value note
  config server agency device role origin digest slug dept provincial district commune org central office inspector none
  ongoing late started due soon awaiting done on time not error warn info debug watch quiet verbose prompt wide

@@ -90,7 +90,10 @@ expect_out "names the bound" "exceeds its bound of 131072 bytes"
 run 0 "250 refused entries in one Push" "$BLOBPEER" cite --dir yte --server "$S" --sha "$(printf '%064d' 0)" \
     --task 27 --seq 3 --count 250 --hlc-ms 32503680000000
 expect_out "all refused" "acks stored=0 refused=250"
-expect_out "then the session is closed" "refused-entry budget spent"
+# the server's Error may arrive with the PushAck (the client then finds the
+# link closed) or after it; the operator log below names the budget
+if grep -qE "refused-entry budget spent|connection already closed" <<<"$OUT"; then pass "then the session is closed"; else
+    fail "the session was not closed: $OUT"; fi
 log_has main "the budget is in the operator log" "refused-entry budget spent"
 run 1 "the next session's Push is refused at once" "$BLOBPEER" cite --dir yte --server "$S" \
     --sha "$(printf '%064d' 0)" --task 27 --seq 3
