@@ -30,7 +30,7 @@
  * its share before the clock starts; pushing is timed from a barrier after
  * every client's handshake to the last PushAck.  Batches respect
  * TD_PUSH_MAX_ENTRIES / TD_PUSH_MAX_BYTES; W batches may be in flight per
- * link (default TDC_PUSH_WINDOW, as the client's sync does since issue 8;
+ * link (default TDC_PUSH_WINDOW, as the client's sync does, docs/PROTOCOL.md §5;
  * --window 1 is the stop-and-wait push of before).
  *
  * Figures: push entries/s; wire bytes per entry (link counters, handshake

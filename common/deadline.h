@@ -1,7 +1,6 @@
 /*
- * deadline.h — a task's "Thời gian hoàn thành" as data (issue: the master
- * plan, point 2).  The plan writes deadlines in words; status judgements
- * (DESIGN §8) need to know whether a task has a date, recurs each period,
+ * deadline.h — a task's "Thời gian hoàn thành" as data.  The plan writes deadlines in words; status judgements
+ * (docs/LOG.md §12) need to know whether a task has a date, recurs each period,
  * waits for a central act, or repeats yearly.  The original wording is kept
  * beside the parsed form and is what people see first.
  *

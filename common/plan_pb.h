@@ -1,7 +1,7 @@
 /*
  * plan_pb.h — the plan and the agency changes as protobuf messages
- * (proto/plan.proto).  These bytes are what server/planstore.c stores
- * today and what the signed log will carry as entry payloads (ENTRY_PLAN:
+ * (proto/plan.proto).  These bytes are what the signed log carries as
+ * entry payloads (server/ledger.c appends them, common/derive.c folds them) (ENTRY_PLAN:
  * PlanChange, ENTRY_AGENCY: AgencyChange); every replica decodes them with
  * these functions, so the plan is derived the same way everywhere.
  *

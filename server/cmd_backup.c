@@ -1,6 +1,6 @@
 /*
  * cmd_backup.c — `tiendo-server backup DEST` and `tiendo-server restore SRC`
- * (issue 10).
+ * (docs/ARCHITECTURE.md §9).
  *
  * backup: SQLite's online backup API (logstore.h tds_logstore_backup) copies
  * the log while `serve` keeps appending; the copy is then checked on its

@@ -1292,7 +1292,7 @@ static void test_year_of_data(void)
     td_registry_free(&reg);
 }
 
-/* DESIGN §3: an agency renamed (or merged) keeps its reports attributed to
+/* docs/LOG.md §6: an agency renamed (or merged) keeps its reports attributed to
  * itself, and its successor inherits the task with what was already done. */
 static void test_successor_inherits(void)
 {
