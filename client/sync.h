@@ -157,7 +157,7 @@ int tdc_sync_run(tdc_replica *r, const Tiendo__Welcome *w, const tdc_sync_io *io
  * alarm is stored (*alarm_id set, may be NULL) and TD_ESIG returned; other
  * negative codes are local failures (database, memory).  A NULL or empty
  * head is accepted only while the replica has no verified checkpoint (a
- * server before the audit issue); *size_out gets the verified size (0 for
+ * server older than checkpoints); *size_out gets the verified size (0 for
  * none).  Used by sync and by `tiendo receipt`.
  */
 int tdc_sync_verify_head(tdc_replica *r, const Tiendo__TreeHead *th, const unsigned char *proof, size_t n_hashes,

@@ -71,7 +71,7 @@ static const char *const tds__migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'cosig is append-only'); END;"
     "CREATE TRIGGER cosig_no_delete BEFORE DELETE ON cosig"
     "  BEGIN SELECT RAISE(ABORT, 'cosig is append-only'); END;",
-    /* 3: attachments (issue: office workflow).  Self-contained: only
+    /* 3: attachments (docs/PROTOCOL.md §7).  Self-contained: only
      * tables and triggers of its own.
      *   blob: complete files, verified (SHA-256, type from content) before
      *     insert; kept for ever, like the log (the entries that cite them are

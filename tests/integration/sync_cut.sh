@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # sync_cut.sh — cut the connection at every frame boundary and in the middle
-# of frames (the signed-log issue): td_proxy sits between `tiendo sync` and
+# of frames (docs/PROTOCOL.md §11): td_proxy sits between `tiendo sync` and
 # the server and resets the connection after N bytes (both directions
 # counted); N is swept over a whole sync that pushes 30 entries and pulls the
 # plan.  For each N, from a fresh server (copy of a template data dir: plan

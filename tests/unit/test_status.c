@@ -1231,7 +1231,7 @@ static void test_year_of_data(void)
     base = fold_until(&l, INT64_MAX);
     /* every lead and partner reports on each of its tasks every month; a
      * third of them are accepted; each is corrected once (a version
-     * superseded), which makes the ~32k versions of the issue's estimate */
+     * superseded), which makes the ~32k versions estimated for a year of work */
     clk = 0;
     for (int m = 1; m <= months; m++) {
         char period[8];
