@@ -261,8 +261,8 @@ int tdc_cmd_sync(int argc, char **argv)
     if (tdc_ctx_open(&c, dir, "sync")) return 1;
     run.c = &c;
     {
-        /* warn renew-warn-days before the certificate expires (docs/ARCHITECTURE.md §9); after, the server
-         * would refuse the handshake: say how to recover instead */
+        /* warn renew-warn-days before the certificate expires
+         * (docs/ARCHITECTURE.md §9); after, the server would refuse the handshake: say how to recover instead */
         tdc_replica_meta m0;
         td_error e0;
         memset(&m0, 0, sizeof m0);

@@ -27,7 +27,7 @@ static int64_t tdc__now(const tdc_sync_opts *o)
     return td_clock_now_ms();
 }
 
-/* ---- checkpoint verification (docs/PROTOCOL.md §5; docs/LOG.md §9) ------------------------ */
+/* ---- checkpoint verification (docs/PROTOCOL.md §5; docs/LOG.md §9) ---- */
 
 /* A NUL-terminated copy of a note from the wire; NULL if too large. */
 static char *tdc__note_dup(const ProtobufCBinaryData *b)

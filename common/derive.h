@@ -43,7 +43,8 @@
  *     derive.c); any other first change applies on top of it;
  *   - ENTRY_PLAN with a plan: the whole plan is replaced by the decoded
  *     one; its agency refs are kept as resolved at import (by
- *     server/cmd_plan.c, before server/ledger.c appends the entry), and successor links are followed at query time;
+ *     server/cmd_plan.c, before server/ledger.c appends the entry), and
+ *     successor links are followed at query time;
  *     every task whose deadline changed is recorded (td_deadline_change);
  *   - ENTRY_PLAN without a plan, with PlanChange.deadlines (a deadline
  *     edit, gia hạn): refused before any plan, with no edits, with more

@@ -847,7 +847,7 @@ static uint64_t tds__device_next_seq(const tds_ledger *l, const tds_peer *peer, 
 /* Refused entries logged one per line per push; the rest are counted. */
 #define TDS_LOG_REFUSALS 5
 
-/* ---- group commit (docs/ARCHITECTURE.md §7) -------------------------------------------
+/* ---- group commit (docs/ARCHITECTURE.md §7) ---------------------------------
  *
  * Pushes are appended to one open transaction, the group, and committed
  * together: by tds_ledger_group_flush (serve calls it once per event-loop

@@ -1131,7 +1131,7 @@ int tds_logstore_blob_refs(tds_logstore *s, const unsigned char sha[32], tds_ref
     tds__done(st);
     return rc;
 }
-/* ---- backup and verification (docs/ARCHITECTURE.md §9) ------------------------------- */
+/* ---- backup and verification (docs/ARCHITECTURE.md §9) --------------- */
 
 int tds_logstore_backup(tds_logstore *s, const char *dest, const tds_backup_opts *o, tds_backup_stats *stats,
                         td_error *err)
