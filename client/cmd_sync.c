@@ -262,7 +262,8 @@ int tdc_cmd_sync(int argc, char **argv)
     run.c = &c;
     {
         /* warn renew-warn-days before the certificate expires
-         * (docs/ARCHITECTURE.md §9); after, the server would refuse the handshake: say how to recover instead */
+         * (docs/ARCHITECTURE.md §9); after, the server would refuse the
+         * handshake: say how to recover instead */
         tdc_replica_meta m0;
         td_error e0;
         memset(&m0, 0, sizeof m0);
