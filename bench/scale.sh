@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scale.sh — the full scale test of issue 8: 10,000 TLS clients connected at
+# scale.sh — the full scale test (figures in BENCHMARKS.md): 10,000 TLS clients connected at
 # once to a real tiendo-server, server RSS, p99 of a no-op sync at 1,000/s,
 # with the targets checked (TD_SCALE_CHECK=1).  It is
 # tests/integration/scale_smoke.sh with big sizes; override with the same

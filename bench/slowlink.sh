@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# slowlink.sh — the slow-link scenario of issue 8 at full size: one office
+# slowlink.sh — the slow-link scenario at full size: one office
 # syncs 100 reports through a 64 kbit/s link with 300 ms round trips.  It is
 # tests/integration/slowlink_smoke.sh with TD_SLOWLINK_REPORTS=100 (override
 # it, TD_SLOWLINK_BPS, TD_SLOWLINK_DELAY_MS).

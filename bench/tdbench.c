@@ -1,5 +1,5 @@
 /*
- * tdbench — the sync benchmark (the signed-log issue): M clients push N
+ * tdbench — the sync benchmark (figures in BENCHMARKS.md): M clients push N
  * signed entries in total to a real tiendo-server over loopback TLS, then a
  * fresh replica pulls them all.
  *
@@ -30,7 +30,7 @@
  * its share before the clock starts; pushing is timed from a barrier after
  * every client's handshake to the last PushAck.  Batches respect
  * TD_PUSH_MAX_ENTRIES / TD_PUSH_MAX_BYTES; W batches may be in flight per
- * link (default TDC_PUSH_WINDOW, as the client's sync does since issue 8;
+ * link (default TDC_PUSH_WINDOW, as the client's sync does, docs/PROTOCOL.md §5;
  * --window 1 is the stop-and-wait push of before).
  *
  * Figures: push entries/s; wire bytes per entry (link counters, handshake
@@ -43,7 +43,7 @@
  * replica); the requests of a sync with nothing new (client code, and
  * Welcome.has_new with the cursor at the end) and the time of a `tiendo
  * sync` process with nothing new; the server's peak RSS (VmHWM).  The
- * targets of the issue are printed beside the figures; the exit status does
+ * targets (BENCHMARKS.md) are printed beside the figures; the exit status does
  * not depend on them (figures vary by machine), only on every step having
  * worked and a sync with nothing new needing no request after Welcome.
  */

@@ -1,6 +1,6 @@
 /*
  * tdreport_bench.c — how long the consolidated monthly report takes
- * (issue 7: target <= 200 ms to build from the folded state, for a year of
+ * (target <= 200 ms to build from the folded state, for a year of
  * data over 81 tasks x 33 agencies).  Not a timed test: it prints figures.
  *
  *   tdreport_bench --data DIR [--period 2025-12] [--as-of dd/mm/yyyy] [--runs N]

@@ -1,5 +1,5 @@
 /*
- * audit.h — the inspector's verifier (DESIGN §7): re-checks a whole log and
+ * audit.h — the inspector's verifier (docs/LOG.md §10): re-checks a whole log and
  * its checkpoints without trusting the server that wrote them.  It does not
  * use any server/ code: the entries come from a tda_source (the inspector's
  * replica, a read-only copy of server.db, or a test's in-memory log), and

@@ -1,7 +1,7 @@
 /*
  * blob.h — attachment bytes in the replica (table `blob`, migration 3),
  * content-addressed by SHA-256, and their upload to / download from the
- * server (issue: office workflow, attachments).  All SQL of the blob table
+ * server (docs/PROTOCOL.md §7).  All SQL of the blob table
  * is in blob.c.
  *
  * A file enters the replica only after common/attach.h accepted its type

@@ -1,6 +1,6 @@
 /*
- * certwarn.h — the device certificate's expiry, told to the clerk (issue
- * 10).  `tiendo sync`, `status` (and anything that opens the device) call
+ * certwarn.h — the device certificate's expiry, told to the clerk (docs/ARCHITECTURE.md
+ * §9).  `tiendo sync`, `status` (and anything that opens the device) call
  * tdc_cert_check: N days before notAfter (DEVDIR/config key
  * renew-warn-days, default TDC_RENEW_WARN_DAYS) it prints a warning with
  * the date (dd/mm/yyyy) and the command to renew; after it, a message that

@@ -1,6 +1,6 @@
 /*
- * cmd_attachment.c — `tiendo attachment list|get` (issue: office workflow,
- * attachments).  list: the files cited by reports in the replica (pulled
+ * cmd_attachment.c — `tiendo attachment list|get` (docs/PROTOCOL.md
+ * §7).  list: the files cited by reports in the replica (pulled
  * log and outbox), with where their bytes are.  get: the bytes of one file,
  * from the replica or else from the server (BlobGet, client/sync.c),
  * checked against the hash the report signed, kept in the replica and

@@ -1,6 +1,6 @@
 /*
  * cmd_central.c — what only central (Sở KH&CN, a device with a central
- * certificate) writes (DESIGN §1, §8):
+ * certificate) writes (docs/ARCHITECTURE.md §1; docs/LOG.md §2):
  *   tiendo review N     accept or return the current report of (N, agency,
  *                       period) — ReviewPayload naming the report's author
  *                       and seq, so the review belongs to exactly that entry;

@@ -1,6 +1,6 @@
 /*
  * cmd_init.c — `tiendo init`: enrol this device with the provincial CA
- * (DESIGN §3).  Three forms, all into one device directory (mode 0700):
+ * (docs/ARCHITECTURE.md §5).  Three forms, all into one device directory (mode 0700):
  *
  *   1. --agency SLUG --device NAME
  *        make device.key (Ed25519, 0600, never overwritten) and device.csr

@@ -1,6 +1,6 @@
 /*
  * cmd_receipt.c — `tiendo receipt (--seq N | --index I)`: a verified receipt
- * that one entry is in the server's log (DESIGN §7, issue point 3).
+ * that one entry is in the server's log (docs/PROTOCOL.md §6).
  *
  * The session's Welcome checkpoint is verified first, exactly as a sync does
  * (signature by the server key, origin, size, consistency with the

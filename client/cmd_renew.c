@@ -1,5 +1,5 @@
 /*
- * cmd_renew.c — `tiendo renew`: a new certificate for this device (issue 10).
+ * cmd_renew.c — `tiendo renew`: a new certificate for this device (docs/PROTOCOL.md §8).
  *
  * The device makes a NEW key (DEVDIR/renew.key, 0600, kept until a
  * certificate for it is installed, so that a renewal interrupted at any

@@ -8,8 +8,8 @@
  *   tiendo indicator  an indicator value (IndicatorPayload), checked
  *                     against the indicator's unit
  * Each signs the entry with the device key and queues it in the replica's
- * outbox; `tiendo sync` sends it.  No network is needed (DESIGN §1: offices
- * work fully offline).  When the replica already holds the plan, what the
+ * outbox; `tiendo sync` sends it.  No network is needed (offices work fully
+ * offline: docs/ARCHITECTURE.md §3).  When the replica already holds the plan, what the
  * server's fold would refuse is refused here first, with what to do:
  * an unknown task, a task where the agency has no role, a period after the
  * current month.  All text is NFC (td_vi_nfc) before it is stored or

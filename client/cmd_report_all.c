@@ -1,8 +1,8 @@
 /*
  * cmd_report_all.c — `tiendo report-all`: the consolidated monthly report
- * (issue 7; common/mreport.h) from this device's replica, for central (Sở
+ * (docs/ARCHITECTURE.md §8; common/mreport.h) from this device's replica, for central (Sở
  * KH&CN) and the inspectorate, who hold the whole log.  An office's replica
- * holds only the entries it may see (DESIGN §5): a report built from it
+ * holds only the entries it may see (docs/LOG.md §7): a report built from it
  * would be silently wrong, so offices are refused.  Fully offline; the
  * output equals `tiendo-server report` on the same log prefix, byte for
  * byte (same options, same code: common/mreport_cli.c).

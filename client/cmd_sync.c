@@ -1,7 +1,7 @@
 /*
  * cmd_sync.c — `tiendo sync`: one sync with the server (push the outbox,
  * pull what is new), or with --watch a sync every --interval seconds that
- * retries failures with exponential back-off and full jitter (DESIGN §6).
+ * retries failures with exponential back-off and full jitter (docs/PROTOCOL.md §5).
  * The protocol is in sync.c; this file wires it to a tdc_link and speaks to
  * the clerk.  Exit codes: 0 success (watch: stopped by SIGINT/SIGTERM),
  * 1 failure, 2 bad usage.
@@ -261,8 +261,9 @@ int tdc_cmd_sync(int argc, char **argv)
     if (tdc_ctx_open(&c, dir, "sync")) return 1;
     run.c = &c;
     {
-        /* issue 10: warn before the certificate expires; after, the server
-         * would refuse the handshake: say how to recover instead */
+        /* warn renew-warn-days before the certificate expires
+         * (docs/ARCHITECTURE.md §9); after, the server would refuse the
+         * handshake: say how to recover instead */
         tdc_replica_meta m0;
         td_error e0;
         memset(&m0, 0, sizeof m0);

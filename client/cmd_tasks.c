@@ -11,7 +11,7 @@
  *                   this month, what was returned, what is near or past its
  *                   deadline, the outbox, and the next step.
  * Status is never computed here: common/status.h is THE status computation
- * (DESIGN §8); this file only chooses what to show and how.
+ * (docs/LOG.md §12); this file only chooses what to show and how.
  *
  * "Today" is the date in Asia/Ho_Chi_Minh, TIENDO_TODAY=yyyymmdd for tests,
  * or --date dd/mm/yyyy.  Status at a date D counts only what the server had
@@ -515,7 +515,7 @@ int tdc_cmd_tasks(int argc, char **argv)
             return 2;
         }
     }
-    /* central and the inspectorate follow every task (DESIGN §1) */
+    /* central and the inspectorate follow every task (docs/ARCHITECTURE.md §1) */
     if (c.id.subject.role == TD_ROLE_CENTRAL || c.id.subject.role == TD_ROLE_INSPECTOR) all = 1;
 
     tdc_device_status_opts(&c.dev, &so);
@@ -998,7 +998,8 @@ int tdc_cmd_todo(int argc, char **argv)
         }
         printf("\n");
     }
-    /* an inspector device writes nothing (DESIGN §1): no obligations of its own */
+    /* an inspector device writes nothing (the fold refuses its entries,
+     * docs/LOG.md §4): no obligations of its own */
     if (c.id.subject.role == TD_ROLE_INSPECTOR) {
         size_t nrf;
         td_state_refusals(st, &nrf);
@@ -1145,7 +1146,7 @@ int tdc_cmd_todo(int argc, char **argv)
     }
 
     /* 4. central: DONE reports not reviewed by the end of the date; the
-     * review comes first in central's next step (DESIGN §1: the 23rd's
+     * review comes first in central's next step (docs/ARCHITECTURE.md §1: the 23rd's
      * meeting needs them) */
     if (c.id.subject.role == TD_ROLE_CENTRAL) {
         size_t nr, nrv, waiting = 0;

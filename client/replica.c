@@ -93,7 +93,7 @@ static const char *const tdc__migrations[] = {
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
     "INSERT INTO meta(key, value) VALUES ('cursor', 1), ('hlc', 0), ('last_sync_ms', 0),"
     "  ('log_size', 0);",
-    /* 2: the audit tables (DESIGN §7).  checkpoint holds every server
+    /* 2: the audit tables (docs/ARCHITECTURE.md §4).  checkpoint holds every server
      * checkpoint this replica verified (signature, origin, consistency with
      * the previous one), so each row is consistent with all earlier rows;
      * alarm keeps the evidence of a failed verification for ever: an
@@ -306,7 +306,7 @@ int tdc_replica_open(tdc_replica **out, const char *path, X509 *ca, td_error *er
     sqlite3_busy_timeout(r->db, TDC_REPLICA_BUSY_MS);
     /* WAL: a reader (`tiendo status`) never blocks the sync's commit; FULL:
      * a committed batch with its cursor survives power loss, not only a
-     * killed process (DESIGN §6). */
+     * killed process (docs/PROTOCOL.md §11). */
     if ((rc = tdc__exec(r, "PRAGMA journal_mode = WAL", err)) ||
         (rc = tdc__exec(r, "PRAGMA synchronous = FULL", err)) || (rc = tdc__migrate(r, err)) ||
         (rc = tdc__meta_read(r, "cursor", &cursor, err)))

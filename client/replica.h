@@ -1,5 +1,6 @@
 /*
- * replica.h — the office device's replica (DESIGN §6, issue point 6), in
+ * replica.h — the office device's replica (docs/ARCHITECTURE.md §4;
+ * docs/PROTOCOL.md §11), in
  * SQLite at DEVDIR/replica.db:
  *   - the pulled slice of the server's log (log index, SignedEntry bytes,
  *     server receive time) and the pull cursor, always committed together
@@ -219,7 +220,7 @@ int tdc_replica_outbox_pending(tdc_replica *r, uint64_t after_seq, size_t max_n,
  * when the outbox has no such seq. */
 int tdc_replica_outbox_get(tdc_replica *r, uint64_t seq, tdc_outbox_item *out, int *found, td_error *err);
 /* Lowest seq of an acknowledged (stored or duplicate) outbox entry whose log
- * index is >= min_index, 0 if none: Pull.own_from_seq (issue 8). */
+ * index is >= min_index, 0 if none: Pull.own_from_seq (docs/PROTOCOL.md §9). */
 int tdc_replica_outbox_own_from(tdc_replica *r, uint64_t min_index, uint64_t *seq, td_error *err);
 /* Entries with the given status (or all when status < 0), newest last,
  * at most limit (0 = no limit), without bodies. */
@@ -235,7 +236,7 @@ int tdc_replica_meta_get(tdc_replica *r, tdc_replica_meta *m, td_error *err);
 /* Record a successful sync at now_ms with the server's log size. */
 int tdc_replica_sync_done(tdc_replica *r, int64_t now_ms, uint64_t log_size, td_error *err);
 
-/* ---- audit (migration 2, DESIGN §7) -------------------------------------- */
+/* ---- audit (migration 2, docs/LOG.md §9) --------------------------------- */
 
 #define TDC_ROOT_LEN 32   /* RFC 6962 SHA-256 root */
 

@@ -27,7 +27,7 @@ static int64_t tdc__now(const tdc_sync_opts *o)
     return td_clock_now_ms();
 }
 
-/* ---- checkpoint verification (DESIGN §7) -------------------------------- */
+/* ---- checkpoint verification (docs/PROTOCOL.md §5; docs/LOG.md §9) ---- */
 
 /* A NUL-terminated copy of a note from the wire; NULL if too large. */
 static char *tdc__note_dup(const ProtobufCBinaryData *b)
@@ -451,7 +451,7 @@ typedef struct tdc__inflight {
  * Push pending entries with seq < limit_seq (0 = all), pipelined: up to
  * `window` Push frames are sent before the oldest PushAck is read (acks
  * come back in order; session.h).  A stop-and-wait push left the link and
- * the server idle for a round trip and a commit per batch (issue 8).
+ * the server idle for a round trip and a commit per batch (docs/PROTOCOL.md §5).
  *
  * Cuts: each PushAck is recorded in its own transaction; what was sent but
  * not acked stays pending and is sent again by the next session, where the
@@ -669,7 +669,7 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
     int proven = w->version >= TD_PROTO_PROOF;
     uint32_t limit = o->pull_limit ? o->pull_limit : TD_PULL_MAX_ENTRIES;
     uint64_t total_hint = w->log_size >= tdc_replica_cursor(r) ? w->log_size - tdc_replica_cursor(r) + 1 : 0;
-    /* our own acknowledged entries come back without their bodies (issue 8) */
+    /* our own acknowledged entries come back without their bodies (docs/PROTOCOL.md §9) */
     int own_ok = w->version >= TD_PROTO_OWN && !o->no_own_omit;
     int rc;
 
@@ -839,7 +839,7 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
     return whole ? tdc__check_leaves(r, o, s, err) : TD_OK;
 }
 
-/* Name of this device as a witness (DESIGN §7). */
+/* Name of this device as a witness (docs/LOG.md §10). */
 #define TDC_WITNESS_PREFIX "tiendo-witness/"
 
 /*

@@ -1,5 +1,5 @@
 /*
- * sync.h — the client's side of the sync protocol (DESIGN §5, §6): what to
+ * sync.h — the client's side of the sync protocol (docs/PROTOCOL.md §5, §11): what to
  * push, when to pull, what each answer means.  It knows nothing of sockets:
  * it is given the server's Welcome and a pair of blocking calls (send one
  * frame, receive one frame), so that tests can drive it by feeding frames
@@ -7,7 +7,7 @@
  *
  * One run, after the handshake:
  *   1. check Welcome.agency is the device's agency (TD_EAUTH otherwise);
- *      verify Welcome.tree_head (DESIGN §7, before anything is pushed or
+ *      verify Welcome.tree_head (docs/LOG.md §9, before anything is pushed or
  *      pulled): the checkpoint is signed by the server key (the TLS peer's
  *      certificate; once the replica holds the log's first entry, its
  *      author must be that key), its origin equals the one verified
@@ -47,7 +47,7 @@
  *      of the same size (an alarm otherwise).  A larger head (the log grew
  *      during the session) cannot be proven consistent without a proof, so
  *      it is not stored: the next Welcome proves it.
- *      At protocol >= TD_PROTO_OWN (issue 8) each Pull carries own_from_seq
+ *      At protocol >= TD_PROTO_OWN (docs/PROTOCOL.md §9) each Pull carries own_from_seq
  *      (tdc_replica_outbox_own_from: the lowest outbox seq acknowledged at
  *      an index >= the cursor), and the server sends our own entries from
  *      it without body; each is rebuilt from the outbox row of its seq,
@@ -73,7 +73,7 @@
 #include "replica.h"
 #include "tiendo.pb-c.h"
 
-/* Push batches in flight before the oldest PushAck is read (issue 8).  4
+/* Push batches in flight before the oldest PushAck is read (docs/PROTOCOL.md §5).  4
  * keeps the server's verify threads and the link busy while a commit runs,
  * and bounds what a cut sends again to 4 batches (TD_PUSH_MAX_BYTES each);
  * acks are small, so a blocking peer cannot deadlock on them. */
@@ -133,7 +133,7 @@ typedef struct tdc_sync_stats {
     uint64_t blobs_completed;    /* files the server now holds whole */
     uint64_t blob_bytes_sent;    /* chunk bytes sent */
     uint64_t blob_bytes_resumed; /* bytes the server already had at the offer (not re-sent) */
-    /* own entries (protocol >= TD_PROTO_OWN, issue 8) */
+    /* own entries (protocol >= TD_PROTO_OWN, docs/PROTOCOL.md §9) */
     uint64_t own_rebuilt;        /* pulled entries rebuilt from the outbox (no body on the wire) */
     uint64_t own_fallbacks;      /* batches pulled again with bodies: the outbox could not vouch */
     uint64_t rescans;            /* pulls from the start after the visible set changed (tdc_replica_visibility) */
@@ -157,7 +157,7 @@ int tdc_sync_run(tdc_replica *r, const Tiendo__Welcome *w, const tdc_sync_io *io
  * alarm is stored (*alarm_id set, may be NULL) and TD_ESIG returned; other
  * negative codes are local failures (database, memory).  A NULL or empty
  * head is accepted only while the replica has no verified checkpoint (a
- * server before the audit issue); *size_out gets the verified size (0 for
+ * server older than checkpoints); *size_out gets the verified size (0 for
  * none).  Used by sync and by `tiendo receipt`.
  */
 int tdc_sync_verify_head(tdc_replica *r, const Tiendo__TreeHead *th, const unsigned char *proof, size_t n_hashes,

@@ -9,7 +9,7 @@
 #include "identity.h"
 #include "utf8.h"
 
-/* --- the initial registry (DESIGN §1) --------------------------------------
+/* --- the initial registry (docs/LOG.md §6) ---------------------------------
  * Each row: slug, kind, official name, then aliases, NULL-terminated.
  * Aliases are the wordings the plan itself uses, common abbreviations, and
  * the OCR damage seen in data/plans/726-KH-UBND.txt: they are explicit

@@ -1,7 +1,7 @@
 /*
- * agency.h — the agency registry (issue: the master plan, point 4; DESIGN §1).
+ * agency.h — the agency registry (docs/LOG.md §6).
  *
- * An agency has a stable slug (the O of its certificates, DESIGN §3), an
+ * An agency has a stable slug (the O of its certificates, docs/ARCHITECTURE.md §5), an
  * official name, a kind, and validity dates.  Agencies change: a change
  * record (rename, merge, split) ends some agencies on a date and names their
  * successors.  Nothing is deleted: an ended agency keeps its slug, name and
@@ -129,7 +129,7 @@ typedef struct td_unresolved {
     char *text;
 } td_unresolved;
 
-/* The initial registry of Kế hoạch 726 (DESIGN §1), built in: it works
+/* The initial registry of Kế hoạch 726 (docs/LOG.md §6), built in: it works
  * without any file.  0 or TD_ENOMEM. */
 int td_registry_init_builtin(td_registry *reg, td_error *err);
 /* An empty registry (for replaying stored history). */

@@ -1,5 +1,5 @@
 /*
- * attach.h — files attached to reports (issue: office workflow): what is
+ * attach.h — files attached to reports (docs/PROTOCOL.md §7): what is
  * accepted, and how a file's type is recognised.
  *
  * A report entry signs each attachment's SHA-256, name, type and size

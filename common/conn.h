@@ -5,7 +5,8 @@
  * (handshake done, peer verified), data, and close (exactly once).  They
  * never see sockets or OpenSSL.
  *
- * Ownership (libuv rules, STYLE.md): the td_conn owns its uv_tcp_t and two
+ * Ownership (libuv: memory lives until its handles' close callbacks have
+ * run): the td_conn owns its uv_tcp_t and two
  * uv_timer_t; its memory is freed only after all three close callbacks have run,
  * and after on_close has been called.  The owner may call td_conn_close or
  * td_conn_shutdown from inside any callback; the conn stays valid until the
@@ -15,7 +16,7 @@
  * Backpressure: when more than TD_CONN_WRITE_HIGH bytes wait in the socket's
  * write queue, the conn stops reading from the peer, and resumes below
  * TD_CONN_WRITE_LOW, so a peer that does not read cannot make us buffer
- * without bound.  Two more bounds (issue 9, a peer that never reads): the
+ * without bound.  Two more bounds (docs/PROTOCOL.md §10, a peer that never reads): the
  * frames already read when reading stops can still queue replies, so above
  * TD_CONN_WRITE_MAX queued bytes the conn is closed at once; and while
  * reading is stopped, a peer that takes none of the queued bytes for the

@@ -345,7 +345,7 @@ static uint64_t td__ontask_hash(const td_state *st, const td__ontask *k)
     return td__hash(st, b, 8 + la);
 }
 
-/* (hlc, author key, seq) order: the deterministic winner (DESIGN §4). */
+/* (hlc, author key, seq) order: the deterministic winner (docs/LOG.md §5). */
 static int td__version_cmp(uint64_t h1, const unsigned char *a1, uint64_t s1, uint64_t h2, const unsigned char *a2,
                            uint64_t s2)
 {
@@ -892,7 +892,7 @@ static int td__apply_cert(td__ctx *c, int self)
                 goto done;
             }
             /* the same subject again: a renewal of the same key.  The key's
-             * validity is the union of its certificates' (issue 10): an
+             * validity is the union of its certificates' (docs/LOG.md §3): an
              * entry signed under the first certificate and pushed after
              * the renewal was recorded stays valid. */
             if (na.not_before_ms < old->not_before_ms) old->not_before_ms = na.not_before_ms;
@@ -2153,7 +2153,7 @@ void td_state_digest(const td_state *st, unsigned char out[32])
     crypto_hash_sha256_final(&h, out);
 }
 
-/* ---- authors by position (issue 10: the keys of one renewed device) ---- */
+/* ---- authors by position (docs/LOG.md §3: the keys of one renewed device) */
 
 size_t td_state_author_count(const td_state *st) { return st ? st->n_authors : 0; }
 

@@ -1,5 +1,5 @@
 /*
- * derive.h — THE fold of the log into state (DESIGN §4).  Server, client and
+ * derive.h — THE fold of the log into state (docs/LOG.md §4).  Server, client and
  * inspector all derive state through this module and nothing else.
  *
  * State is a pure function of the log prefix (and the provincial CA
@@ -39,11 +39,12 @@
  *   - ENTRY_AGENCY: a CHANGE_SEED after other agency entries, or a change
  *     td_registry_apply refuses.  REGISTRY BEFORE ANY AGENCY ENTRY: the
  *     built-in one (td_registry_init_builtin).  A CHANGE_SEED as the first
- *     agency entry REPLACES it (folded into an empty registry, as
- *     server/planstore.c did); any other first change applies on top of it;
+ *     agency entry REPLACES it (folded into an empty registry, here in
+ *     derive.c); any other first change applies on top of it;
  *   - ENTRY_PLAN with a plan: the whole plan is replaced by the decoded
- *     one; its agency refs are kept as resolved at import (like
- *     planstore.c did), and successor links are followed at query time;
+ *     one; its agency refs are kept as resolved at import (by
+ *     server/cmd_plan.c, before server/ledger.c appends the entry), and
+ *     successor links are followed at query time;
  *     every task whose deadline changed is recorded (td_deadline_change);
  *   - ENTRY_PLAN without a plan, with PlanChange.deadlines (a deadline
  *     edit, gia hạn): refused before any plan, with no edits, with more
@@ -79,7 +80,7 @@
  * from their place in the log onward: an entry applied before the
  * ENTRY_REVOCATION stays applied (incrementality forbids rewriting the past).
  *
- * Concurrency (DESIGN §4): every applied report for (task, agency, period)
+ * Concurrency (docs/LOG.md §5): every applied report for (task, agency, period)
  * is a version; the current one is the largest (hlc, author key memcmp,
  * seq): a pure maximum, so the winner does not depend on log order.  When a
  * version arrives from an author other than the current version's, the pair
@@ -134,7 +135,7 @@ typedef struct td_author {
 } td_author;
 
 /*
- * Signed time and its plausibility (DESIGN §4, §8).  Lateness is judged on
+ * Signed time and its plausibility (docs/LOG.md §11).  Lateness is judged on
  * the signed device time, but a signed time is a claim: the fold compares
  * it with what the log proves and flags what does not fit.  The EFFECTIVE
  * time is the earliest time the log allows the entry to have been signed:
@@ -417,7 +418,7 @@ int td_state_device_date(int64_t ms);
 int64_t td_state_day_end_ms(int yyyymmdd);
 
 /*
- * Visibility (DESIGN §5): may a device of (agency, role) see the log entry
+ * Visibility (docs/LOG.md §7): may a device of (agency, role) see the log entry
  * that td_state_apply described as (kind, author agency, task)?  Central and
  * inspector see everything; an office sees plan, agency, certificate and
  * revocation entries, its own agency's entries, and entries on tasks where

@@ -1,5 +1,5 @@
 /*
- * entry.h — signed log entries (DESIGN §4).
+ * entry.h — signed log entries (docs/LOG.md §1).
  *
  * An entry is identified by (author key, seq).  The author serializes an
  * Entry once and signs exactly those bytes with Ed25519 (libsodium
@@ -120,7 +120,7 @@ void td_entry_free(td_entry *en);
 /*
  * Verify the signatures of n decoded entries, in parallel on the machine's
  * cores when n >= TD_VERIFY_PARALLEL_MIN (Ed25519 verification is the
- * server's ingest bottleneck: DESIGN §4, the signed-log benchmark).
+ * server's ingest bottleneck: BENCHMARKS.md, the signed-log benchmark).
  * ok[i] = 1 if en[i] verifies, 0 if not; entries with en[i].e == NULL
  * (failed to decode) get 0 and are skipped.  Blocks until all are done.
  */

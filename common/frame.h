@@ -1,5 +1,5 @@
 /*
- * frame.h — framing of the wire protocol (DESIGN §5), independent of any
+ * frame.h — framing of the wire protocol (docs/PROTOCOL.md §2), independent of any
  * transport: a 4-byte big-endian length, then that many bytes of one
  * serialized tiendo.Frame.
  *
@@ -9,7 +9,7 @@
  * the body arrives, so a hostile peer cannot make us allocate it.  Below the
  * limit the body buffer grows with the bytes that actually arrive (from
  * TD_FRAME_GROW_MIN, doubling), so a slowloris announcing 4 MiB and sending
- * one byte a second holds kilobytes, not megabytes (issue 9).
+ * one byte a second holds kilobytes, not megabytes.
  */
 #ifndef TD_FRAME_H
 #define TD_FRAME_H

@@ -1,5 +1,5 @@
 /*
- * identity.h — who a device is (DESIGN §3).
+ * identity.h — who a device is (docs/ARCHITECTURE.md §5).
  *
  * Every device has one Ed25519 key.  It is the TLS client key (X.509
  * certificate issued by the provincial CA) and the entry-signing key: the

@@ -1,5 +1,5 @@
 /*
- * merkle.h — the RFC 6962 Merkle tree of the audit log (DESIGN §7).
+ * merkle.h — the RFC 6962 Merkle tree of the audit log (docs/LOG.md §8).
  *
  * Hashes (RFC 6962 §2.1, SHA-256):
  *   leaf hash  = SHA-256(0x00 || data)

@@ -1,6 +1,6 @@
 /*
- * mreport.h — the consolidated monthly report (issue 7: "báo cáo tổng hợp"
- * for the review meeting on the 23rd; DESIGN §1, §8, §9).
+ * mreport.h — the consolidated monthly report ("báo cáo tổng hợp" for
+ * the review meeting on the 23rd; docs/ARCHITECTURE.md §1, §8; docs/LOG.md §12).
  *
  * The report is a VIEW over the derived state: it computes no status of
  * its own.  Statuses and reporting obligations come from common/status.h
@@ -14,7 +14,7 @@
  * Dates (yyyymmdd, Asia/Ho_Chi_Minh):
  *   as_of      "at date D" in the sense of status.h: what the server had
  *              received by the end of day D.  Default (td_mreport_default_as_of):
- *              the meeting day, the 23rd of the period's month (DESIGN §1), or
+ *              the meeting day, the 23rd of the period's month (docs/ARCHITECTURE.md §1), or
  *              today when today is earlier (a report for the running month).
  *   prev_as_of the same day of the previous month (clamped to its length):
  *              the previous period's "corresponding date" the summary
@@ -59,7 +59,7 @@
 #include "err.h"
 #include "status.h"
 
-/* The meeting that reviews the month's reports (DESIGN §1). */
+/* The meeting that reviews the month's reports (docs/ARCHITECTURE.md §1). */
 #define TD_MREPORT_MEETING_DAY 23
 /* Months shown in the compliance heat map: a year of emulation review. */
 #define TD_MREPORT_MONTHS 12

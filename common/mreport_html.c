@@ -1,6 +1,6 @@
 /*
  * mreport_html.c — the monthly report as ONE self-contained HTML file for
- * the meeting (mreport.h; DESIGN §9): inline CSS and inline SVG only, no
+ * the meeting (mreport.h; docs/ARCHITECTURE.md §8): inline CSS and inline SVG only, no
  * script, no font, image or style from anywhere else, so it opens offline
  * and prints the same everywhere.  A4 landscape (@page), one section per
  * printed page (break-before), table headers repeated on each page.

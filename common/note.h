@@ -1,6 +1,6 @@
 /*
  * note.h — signed notes, checkpoints and cosignatures in the public C2SP
- * formats (DESIGN §7), so that tools outside tiendo can read and check the
+ * formats (docs/LOG.md §9, §10), so that tools outside tiendo can read and check the
  * server's tree heads and the inspectorate's witness cosignatures.
  *
  *   c2sp.org/signed-note       text, a blank line, "— <name> <base64>" lines

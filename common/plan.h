@@ -1,5 +1,5 @@
 /*
- * plan.h — the master plan model (issue: the master plan, point 1): the
+ * plan.h — the master plan model (docs/LOG.md §2): the
  * plan's identity, its sections, its tasks (Appendix II) and its indicators
  * (Appendix I).  Everything else in tiendo refers to tasks by number (TT)
  * and to indicators by code ("7.1", "II.3").

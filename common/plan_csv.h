@@ -1,5 +1,5 @@
 /*
- * plan_csv.h — the plan as CSV (issue: the master plan, point 5): a plan
+ * plan_csv.h — the plan as CSV: a plan
  * typed into a spreadsheet can be loaded, and the plan can be exported,
  * edited in Excel and imported back.
  *

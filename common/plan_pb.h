@@ -1,8 +1,8 @@
 /*
  * plan_pb.h — the plan and the agency changes as protobuf messages
- * (proto/plan.proto).  These bytes are what server/planstore.c stores
- * today and what the signed log will carry as entry payloads (ENTRY_PLAN:
- * PlanChange, ENTRY_AGENCY: AgencyChange); every replica decodes them with
+ * (proto/plan.proto).  These bytes are what the signed log carries as
+ * entry payloads, appended by server/ledger.c and folded by common/derive.c
+ * (ENTRY_PLAN: PlanChange, ENTRY_AGENCY: AgencyChange); every replica decodes them with
  * these functions, so the plan is derived the same way everywhere.
  *
  * Encoders return a malloc'd buffer (*out, *n; caller frees) or TD_ENOMEM.

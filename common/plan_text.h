@@ -1,6 +1,6 @@
 /*
- * plan_text.h — import a plan from its published text (issue: the master
- * plan, point 5), as converted from the published document:
+ * plan_text.h — import a plan from its published text, as converted from
+ * the published document:
  *
  *   - the header gives the number ("Số: 726/KH-UBND"), the date ("ngày 20
  *     tháng 02 năm 2025"), the issuer (the first paragraph, "**ỦY BAN NHÂN

@@ -1,6 +1,6 @@
 /*
  * proto_ver.h — protocol versions and the negotiation rule, shared by both
- * sides (DESIGN §5).  Each side speaks a range [MIN, MAX]; the session runs
+ * sides (docs/PROTOCOL.md §9).  Each side speaks a range [MIN, MAX]; the session runs
  * at the highest version in both ranges.
  */
 #ifndef TD_PROTO_VER_H
@@ -14,7 +14,7 @@
  * frame it cannot decode (ERR_BAD_FRAME), whereas Welcome.version tells the
  * client beforehand, so it can say in words that the server cannot take
  * attachments yet and still sync everything else. */
-/* 3: Pull.own_from_seq / LogEntry.own_seq (issue 8: on a slow link a
+/* 3: Pull.own_from_seq / LogEntry.own_seq (docs/PROTOCOL.md §9: on a slow link a
  * device no longer pulls back the bodies of the entries it just pushed).
  * Bumped although a version-2 peer would ignore the new fields: a version-2
  * client that happened to send own_from_seq cannot exist, but a server must

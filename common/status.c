@@ -526,7 +526,7 @@ static const td__cur *td__later(const td__cur *a, const td__cur *b)
  * The agencies whose reports count for `agency` on `task` at day d: itself,
  * and every agency that no longer exists at d and whose responsibility for
  * the task has passed to `agency` (renames, merges, splits followed:
- * td_registry_responsible).  DESIGN §3: old reports stay attributed to the
+ * td_registry_responsible).  docs/LOG.md §6: old reports stay attributed to the
  * agency that made them; the successor inherits the open tasks -- and what
  * was already done on them.
  */
@@ -597,7 +597,7 @@ static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const 
     }
     ls->no_report = scope_latest == NULL;
 
-    /* A returned report reopens (DESIGN §8): its DONE claim, and any
+    /* A returned report reopens (docs/LOG.md §12): its DONE claim, and any
      * earlier accepted one in scope, no longer count -- except after the
      * month of "M/YYYY và thực hiện thường xuyên", where the returned
      * report is of the recurring part and done stays done (status.h). */

@@ -1,6 +1,6 @@
 /*
- * status.h — task status at a date and reporting obligations (DESIGN §8;
- * issue: office workflow).  Part of the derivation: it reads only the
+ * status.h — task status at a date and reporting obligations
+ * (docs/LOG.md §11, §12).  Part of the derivation: it reads only the
  * derived state (derive.h: plan, registry, report versions, reviews,
  * conditions, deadline changes) and is the ONE place where status is
  * computed; server, client, reports and the inspector all call it.
@@ -19,7 +19,7 @@
  * exists at D and whose responsibility for the task passed to it (renames,
  * merges, splits: td_registry_responsible): the successor inherits the task
  * with what was already done on it, while each report stays attributed to
- * the agency that made it (DESIGN §3).  Obligations count only the lead's
+ * the agency that made it (docs/LOG.md §6).  Obligations count only the lead's
  * own reports for the period.
  *   DONE_ON_TIME    Đã hoàn thành đúng hạn   a DONE report accepted by central, signed by the due date
  *   DONE_LATE       Đã hoàn thành quá hạn    the same, signed after it
@@ -121,7 +121,7 @@ int td_status_is_done(td_status s);
 
 #define TD_STATUS_DUE_SOON_DAYS 7   /* a week's warning: a clerk acts within the week */
 #define TD_STATUS_DUE_SOON_MAX 90   /* longer than a quarter is noise, not a warning */
-#define TD_STATUS_REPORT_DUE_DAY 18 /* DESIGN §1: offices report by the 18th */
+#define TD_STATUS_REPORT_DUE_DAY 18 /* offices report by the 18th (docs/ARCHITECTURE.md §1) */
 
 typedef struct td_status_opts {
     int due_soon_days;      /* >= 0 */

@@ -1,6 +1,6 @@
 /*
  * sync_limits.h — bounds of the sync protocol that both sides must agree on
- * (DESIGN §5, §6).  Each is a named constant with the reason for its value.
+ * (docs/PROTOCOL.md §10).  Each is a named constant with the reason for its value.
  */
 #ifndef TD_SYNC_LIMITS_H
 #define TD_SYNC_LIMITS_H

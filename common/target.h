@@ -1,6 +1,5 @@
 /*
- * target.h — an indicator's target ("Kết quả" in Appendix I) as data
- * (issue: the master plan, point 3).
+ * target.h — an indicator's target ("Kết quả" in Appendix I) as data.
  *
  * Forms accepted (blanks optional, decimal comma or point):
  *   comparison  "≥ 55", "≤ 20", "> 60", "< 5", "= 100", ">=", "<=",

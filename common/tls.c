@@ -59,7 +59,7 @@ static SSL_CTX *td__ctx_common(const td_tls_ctx_opts *o, int is_server, td_error
         td_error_set_ssl(err, TD_ETLS, "SSL_CTX_new");
         return NULL;
     }
-    /* TLS 1.3 only (DESIGN §5). */
+    /* TLS 1.3 only (docs/PROTOCOL.md §1). */
     SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
     SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION);
     SSL_CTX_set_num_tickets(ctx, 0);

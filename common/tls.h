@@ -2,7 +2,7 @@
  * tls.h — TLS 1.3 with OpenSSL memory BIOs, independent of any event loop.
  *
  * td_tls_ctx_* build the SSL_CTX of each side with the project's policy
- * (DESIGN §5): TLS 1.3 only, mutual authentication against the provincial
+ * (docs/PROTOCOL.md §1): TLS 1.3 only, mutual authentication against the provincial
  * CA, CRL checked when one is configured, ALPN "tiendo/1", no session
  * tickets (nothing to resume; tickets would only add a post-handshake flight).
  *
@@ -11,7 +11,7 @@
  * td_tls_write and ciphertext comes out with td_tls_take_out.  After *every*
  * call the caller must drain td_tls_take_out and send what it returns — the
  * last handshake flight, alerts and close_notify are produced by calls that
- * report success (STYLE.md, "traps").  The transport binding (conn.h) does
+ * report success.  The transport binding (conn.h) does
  * that; tests drive the engine directly.
  */
 #ifndef TD_TLS_H

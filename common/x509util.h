@@ -1,6 +1,6 @@
 /*
  * x509util.h — the OpenSSL 3 helpers that both tiendo-pki and the client's
- * `tiendo init` need (DESIGN §3): Ed25519 keys, PEM files written atomically
+ * `tiendo init` need (docs/ARCHITECTURE.md §5): Ed25519 keys, PEM files written atomically
  * with the right mode, certificate requests, checks of a certificate against
  * its key and its CA, and the one-file enrolment bundle.
  *

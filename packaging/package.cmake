@@ -1,5 +1,5 @@
 # package.cmake — installation (FHS paths, GNUInstallDirs) and the Debian
-# packages (CPack DEB, one package per component), issue 10.
+# packages (CPack DEB, one package per component); docs/ARCHITECTURE.md §9.
 #
 #   cmake -S . -B build-deb -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_BUILD_TYPE=RelWithDebInfo
 #   cmake --build build-deb -j2

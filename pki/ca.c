@@ -354,7 +354,7 @@ int tdp_ca_issue(tdp_ca *ca, const tdp_issue *req, X509 **out, td_error *err)
             rc = td_error_set(err, TD_EARG, "no role");
             goto out;
         }
-        /* DESIGN §3: O = agency, OU = role, CN = device. */
+        /* docs/ARCHITECTURE.md §5: O = agency, OU = role, CN = device. */
         if (tdp__name_add(subject, NID_organizationName, req->agency) != 1 ||
             tdp__name_add(subject, NID_organizationalUnitName, td_role_name(req->role)) != 1 ||
             tdp__name_add(subject, NID_commonName, req->name) != 1) {

@@ -907,7 +907,7 @@ int tdp_cmd_list(int argc, char **argv)
     return 0;
 }
 
-/* ---- renew (issue 10) ------------------------------------------------------ */
+/* ---- renew (docs/PROTOCOL.md §8) -------------------------------------------- */
 
 static void tdp__help_renew(FILE *f)
 {

@@ -1,6 +1,6 @@
 /*
  * pki.h — internals of tiendo-pki, the provincial CA officer's tool
- * (DESIGN §3).  Prefix tdp_.
+ * (docs/ARCHITECTURE.md §5).  Prefix tdp_.
  *
  * A CA directory (mode 0700) holds:
  *   ca.key     the CA's Ed25519 key, PEM PKCS#8, mode 0600

@@ -1,5 +1,5 @@
 /*
- * blobstore.h — attachments on the server (issue: office workflow): the
+ * blobstore.h — attachments on the server (docs/PROTOCOL.md §7): the
  * blob operations of the session backend (session.h blob_offer, blob_chunk,
  * blob_get) over the ledger, and the record of which log entries cite which
  * file.  SQL is in logstore.c (migration 3); this module decides.

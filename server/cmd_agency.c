@@ -1,6 +1,6 @@
 /*
  * cmd_agency.c — `tiendo-server agency`: the agency registry and its
- * history (issue: the master plan, point 4).  Changes are validated by
+ * history (docs/LOG.md §6).  Changes are validated by
  * td_registry_apply on a copy of the registry derived from the log, then
  * appended to the log as one ENTRY_AGENCY (AgencyChange) signed with the
  * server key; list reads the derived registry.

@@ -1,6 +1,6 @@
 /*
  * cmd_backup.c — `tiendo-server backup DEST` and `tiendo-server restore SRC`
- * (issue 10).
+ * (docs/ARCHITECTURE.md §9).
  *
  * backup: SQLite's online backup API (logstore.h tds_logstore_backup) copies
  * the log while `serve` keeps appending; the copy is then checked on its
@@ -15,7 +15,7 @@
  * backup, and only then put in place; the previous database (and its -wal)
  * is kept aside as server.db.before-restore-YYYYmmdd-HHMMSS.
  *
- * What a restore means for the offices (the point of the issue).  Clients
+ * What a restore means for the offices (docs/ARCHITECTURE.md §9).  Clients
  * hold signed checkpoints: a backup that is older than the latest
  * checkpoint any client verified makes every such client refuse the
  * restored server with a rollback alarm (tree smaller than the one it

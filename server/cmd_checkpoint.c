@@ -1,6 +1,6 @@
 /*
  * cmd_checkpoint.c — `tiendo-server checkpoint`: the latest signed
- * checkpoint of the log (C2SP tlog-checkpoint, DESIGN §7) and how far the
+ * checkpoint of the log (C2SP tlog-checkpoint, docs/LOG.md §9, §10) and how far the
  * witnesses (the inspectorate's devices) have cosigned it, for operators
  * (Vietnamese).  Read-only: it opens the log without the server key.
  * --note prints the signed note alone, byte for byte, for other tools.

@@ -1,6 +1,6 @@
 /*
  * cmd_report.c — `tiendo-server report`: the consolidated monthly report
- * (issue 7; common/mreport.h) from the server's own log, folded the way
+ * (docs/ARCHITECTURE.md §8; common/mreport.h) from the server's own log, folded the way
  * every server command folds it (tds_cmd_open_ledger, read-only).  The
  * same report, byte for byte, comes from `tiendo report-all` on a central
  * or inspector replica holding the same log prefix.

@@ -1,6 +1,6 @@
 /*
  * cmd_state.c — `tiendo-server state`: what the server derives from its log
- * (DESIGN §4), for people (Vietnamese) and for tests: --digest prints the
+ * (docs/LOG.md §4), for people (Vietnamese) and for tests: --digest prints the
  * state digest that a replica of the same view must match
  * (`tiendo status --digest`).  With --agency, the view of that agency: only
  * the entries it may see (visibility decided by the full state's current

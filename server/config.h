@@ -42,7 +42,7 @@ typedef struct tds_config {
     char listen[300];
     char *ca, *cert, *key, *crl, *data, *port_file;
     char *origin;                     /* checkpoint origin (NULL: the ledger's default) */
-    /* online certificate renewal (renew.h; issue 10): off without renew_ca_dir */
+    /* online certificate renewal (renew.h; docs/PROTOCOL.md §8): off without renew_ca_dir */
     char *renew_ca_dir;
     int renew_days, renew_window;     /* days */
     unsigned renew_roles;             /* bit (1 << td_role) per role */

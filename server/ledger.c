@@ -740,7 +740,7 @@ static int tds__ensure_peer_cert(tds_ledger *l, const tds_peer *peer, tds_pendin
     return rc;
 }
 
-/* Renewal with a new key (issue 10): key is an earlier key of the peer's
+/* Renewal with a new key (docs/LOG.md §3): key is an earlier key of the peer's
  * device — a certificate in the log with the same agency, device and role
  * (not the server's).  Its entries, signed while its certificate was valid,
  * may be pushed over a session of the device's new certificate; the fold
@@ -847,7 +847,7 @@ static uint64_t tds__device_next_seq(const tds_ledger *l, const tds_peer *peer, 
 /* Refused entries logged one per line per push; the rest are counted. */
 #define TDS_LOG_REFUSALS 5
 
-/* ---- group commit (issue 8) -------------------------------------------------
+/* ---- group commit (docs/ARCHITECTURE.md §7) ---------------------------------
  *
  * Pushes are appended to one open transaction, the group, and committed
  * together: by tds_ledger_group_flush (serve calls it once per event-loop
@@ -902,7 +902,7 @@ void tds_ledger_group_flush(tds_ledger *l)
     int rc = 0;
     if (!g->nw && !g->open) return;
     if (g->open) {
-        /* Durable before any Ack leaves (DESIGN §6); on failure the rows
+        /* Durable before any Ack leaves (docs/PROTOCOL.md §11); on failure the rows
          * are gone with the rollback, and no ack is sent. */
         if ((rc = tds_logstore_commit(l->store, &err))) {
             td_log_error("group commit of %zu pushes failed: %s", g->nw, err.msg);
@@ -915,7 +915,7 @@ void tds_ledger_group_flush(tds_ledger *l)
         /* Checkpoints after pushes are signed at most every
          * TDS_CHECKPOINT_INTERVAL_MS: each carries the digest of the whole
          * state (O(state)), so signing per 500-entry batch made ingest
-         * quadratic.  The Ack needs only the durable commit (DESIGN §6); a
+         * quadratic.  The Ack needs only the durable commit (docs/PROTOCOL.md §11); a
          * Welcome, receipt or proof request signs at once when the log has
          * grown, so what a client is shown always covers the whole log.  A
          * failure to sign is logged: the rows are committed, and the next
@@ -1141,7 +1141,7 @@ static int tds__push_append(tds_ledger *l, const tds_peer *peer, size_t n, tds_a
             continue;
         }
         /* A device's new key (renewal) may continue the numbering of its
-         * earlier keys: the device's outbox is one sequence (issue 10). */
+         * earlier keys: the device's outbox is one sequence (docs/LOG.md §3). */
         if (seq > last + 1 && !(last == 0 && seq == tds__device_next_seq(l, peer, author))) {
             tds__refuse(a, "sequence gap: expected %llu, got %llu", (unsigned long long)(last + 1),
                         (unsigned long long)seq);
@@ -1692,7 +1692,7 @@ int tds_ledger_view(tds_ledger *l, const char *agency, td_role role, td_state **
     return 0;
 }
 
-/* ---- audit: checkpoints, proofs, cosignatures (DESIGN §7) ------------------ */
+/* ---- audit: checkpoints, proofs, cosignatures (docs/LOG.md §9, §10) -------- */
 
 void tds_tree_head_free(tds_tree_head *th)
 {

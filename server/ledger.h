@@ -2,7 +2,7 @@
  * ledger.h — the server's log and the state derived from it: the storage
  * behind a session (tds_backend) and behind the plan, agency and state
  * commands.  It joins logstore.h (SQL), derive.h (the fold) and the server's
- * identity (its TLS key is its signing key; DESIGN §3, §4).
+ * identity (its TLS key is its signing key; docs/ARCHITECTURE.md §5).
  *
  * Open = read the log and fold every row with td_state_apply.  After each
  * appended batch the new rows are applied to the state (incremental).  Rows
@@ -66,7 +66,7 @@ typedef struct tds_ledger_opts {
 } tds_ledger_opts;
 
 /*
- * Audit (DESIGN §7).  Every appended row's leaf enters the Merkle tree in
+ * Audit (docs/LOG.md §9).  Every appended row's leaf enters the Merkle tree in
  * the row's transaction (logstore.h).  After each committed batch (push,
  * server-authored entries: plan, agency, certificates, revocations) the
  * ledger signs a C2SP checkpoint for the size its state covers and inserts
@@ -121,7 +121,7 @@ int tds_ledger_start(tds_ledger *l, td_error *err);
 /* The session interface (tds_backend) over this ledger. */
 const tds_backend *tds_ledger_backend(tds_ledger *l);
 /*
- * Group commit (issue 8).  With on = 1 the backend gains push_defer and
+ * Group commit (docs/ARCHITECTURE.md §7).  With on = 1 the backend gains push_defer and
  * flush (session.h): pushes are appended to one open transaction and
  * committed together by tds_ledger_group_flush — the owner calls it once
  * per event-loop iteration — or at once when the group holds
@@ -167,7 +167,7 @@ int tds_ledger_pull(tds_ledger *l, const tds_peer *peer, uint64_t since, uint32_
 void tds_ledger_pull_free(Tiendo__Entries *out);
 
 /*
- * CRL (DESIGN §3): verify the CRL at path against the CA, and append one
+ * CRL (docs/ARCHITECTURE.md §5): verify the CRL at path against the CA, and append one
  * ENTRY_REVOCATION {serial, key, revoked_ms, reason} for each revoked serial
  * that matches an ENTRY_CERT in the log and has none yet.  *appended counts
  * them.  Needs the server key.
@@ -217,7 +217,7 @@ int tds_ledger_cosign(tds_ledger *l, const tds_peer *peer, const char *note, siz
 /* The largest tree size any witness cosigned (0: none). */
 int tds_ledger_witnessed_size(tds_ledger *l, uint64_t *size, td_error *err);
 
-/* ---- online certificate renewal (issue 10, renew.h) ---- */
+/* ---- online certificate renewal (renew.h; docs/PROTOCOL.md §8) ---- */
 /* Is the peer's key revoked in the log (a CRL revocation recorded, or
  * superseded by an online renewal), from now on?  Such a peer gets no
  * Welcome (TD_EREVOKED) and no renewal. */

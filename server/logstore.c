@@ -71,7 +71,7 @@ static const char *const tds__migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'cosig is append-only'); END;"
     "CREATE TRIGGER cosig_no_delete BEFORE DELETE ON cosig"
     "  BEGIN SELECT RAISE(ABORT, 'cosig is append-only'); END;",
-    /* 3: attachments (issue: office workflow).  Self-contained: only
+    /* 3: attachments (docs/PROTOCOL.md §7).  Self-contained: only
      * tables and triggers of its own.
      *   blob: complete files, verified (SHA-256, type from content) before
      *     insert; kept for ever, like the log (the entries that cite them are
@@ -406,7 +406,7 @@ int tds_logstore_open_file(const char *path, tds_logstore **out, td_error *err)
     }
     sqlite3_busy_timeout(s->db, TDS_LOGSTORE_BUSY_MS);
     /* synchronous=FULL: a COMMIT in WAL mode fsyncs the WAL, so an entry is
-     * on disk before its Ack is sent (DESIGN §6). */
+     * on disk before its Ack is sent (docs/PROTOCOL.md §11). */
     if ((rc = tds__exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL", err))) goto fail;
     if ((rc = tds__migrate_prepare(s, err))) goto fail;
     *out = s;
@@ -1131,7 +1131,7 @@ int tds_logstore_blob_refs(tds_logstore *s, const unsigned char sha[32], tds_ref
     tds__done(st);
     return rc;
 }
-/* ---- backup and verification (issue 10) ------------------------------- */
+/* ---- backup and verification (docs/ARCHITECTURE.md §9) --------------- */
 
 int tds_logstore_backup(tds_logstore *s, const char *dest, const tds_backup_opts *o, tds_backup_stats *stats,
                         td_error *err)

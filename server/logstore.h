@@ -1,5 +1,5 @@
 /*
- * logstore.h — the server's log in SQLite (DESIGN §4, §6, §7): the ONE place
+ * logstore.h — the server's log in SQLite (docs/ARCHITECTURE.md §4; docs/LOG.md §8): the ONE place
  * the log table is read and written.  DATADIR/server.db, DATADIR mode 0700.
  *
  * The log is append-only: each row is one serialized SignedEntry with the
@@ -22,7 +22,7 @@
  *      the data directory.  Meta rows may be inserted, never changed.
  *
  * Durability: WAL journal, synchronous=FULL, so a COMMIT has reached the disk
- * when it returns; an Ack is sent only after that (DESIGN §6).  busy_timeout
+ * when it returns; an Ack is sent only after that (docs/PROTOCOL.md §11).  busy_timeout
  * lets `plan import` and `serve` share the file.
  *
  * Ownership: the store owns its prepared statements (finalized at close).
@@ -251,7 +251,7 @@ int tds_logstore_in_tx(const tds_logstore *s);
  * and task (one statement: callable inside a tds_logstore_scan callback); cb returns non-zero to stop. */
 typedef int (*tds_ref_cb)(void *arg, uint64_t idx, int kind, const char *agency, uint32_t task);
 int tds_logstore_blob_refs(tds_logstore *s, const unsigned char sha[32], tds_ref_cb cb, void *arg, td_error *err);
-/* ---- backup and verification (issue 10) ---- */
+/* ---- backup and verification (docs/ARCHITECTURE.md §9) ---- */
 
 /* Pages copied per step of the online backup: 1024 pages of 4 KiB = 4 MiB,
  * a few milliseconds of reading, between which the server commits freely. */

@@ -1,5 +1,5 @@
 /*
- * ratelimit.h — per-device token buckets for pushes (issue 9: a client that
+ * ratelimit.h — per-device token buckets for pushes (docs/PROTOCOL.md §10: a client that
  * floods pushes must not take the server from the others).
  *
  * Each device (its Ed25519 key, from the verified certificate) has a bucket

@@ -1,5 +1,5 @@
 /*
- * renew.h — certificate renewal over the mutual-TLS session (issue 10): a
+ * renew.h — certificate renewal over the mutual-TLS session (docs/PROTOCOL.md §8): a
  * server configured with a tiendo-pki CA directory (renew-ca-dir) signs a
  * device's new key (a PKCS#10 request sent in RenewRequest) with the SAME
  * agency, device and role as the certificate the session was authenticated

@@ -10,7 +10,7 @@
  *
  * Storage: one tds_ledger (the log + derived state), opened at start; every
  * session reaches it through tds_backend.  Pushes are group-committed
- * (issue 8): every Push frame read in one event-loop iteration, from any
+ * (docs/ARCHITECTURE.md §7): every Push frame read in one event-loop iteration, from any
  * session, is validated and appended to one transaction, and a uv_check
  * handle (which runs after the iteration's read callbacks) commits it —
  * one fsync — and then sends each PushAck.  Any other frame commits the
@@ -74,7 +74,7 @@ struct tds_server {
     SSL_CTX *ctx;
     tds_config cfg;
     tds_ledger *ledger;
-    tds_ratelimit *push_rl;       /* issue 9: per-device push buckets (NULL: no limit) */
+    tds_ratelimit *push_rl;       /* per-device push buckets (docs/PROTOCOL.md §10; NULL: no limit) */
     tds_ratelimit *refuse_rl;     /* per-device refused-entry budgets (session.h TDS_REFUSED_*) */
     char server_name[TD_DEVICE_MAX + 64];
     tds_client *clients;

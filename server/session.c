@@ -355,7 +355,8 @@ static int tds__push_admit(tds_session *s, const Tiendo__Push *p)
     if (!s->be)
         return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_INTERNAL, TD_EINTERNAL, "push: this server has no log",
                                 "Máy chủ chưa sẵn sàng nhận dữ liệu.");
-    if (s->push_rl) {   /* issue 9: a device flooding pushes gets ERR_BUSY, not the event loop */
+    /* per-device push limit (docs/PROTOCOL.md §10): a device flooding pushes gets ERR_BUSY, not the event loop */
+    if (s->push_rl) {
         uint32_t cost = p->n_entries > TDS_RL_PUSH_MIN_COST ? (uint32_t)p->n_entries : TDS_RL_PUSH_MIN_COST;
         uint64_t wait_ms = tds_rl_take(s->push_rl, s->peer_pk, cost, 0);
         if (wait_ms) {
@@ -403,7 +404,7 @@ static int tds__on_push(tds_session *s, const Tiendo__Push *p)
     pp = tds__push_peer(s, p);
     if (s->be->push_defer && s->be->flush) {
         /* Group commit: the ack leaves from tds__push_done, after the
-         * commit that covers this batch (DESIGN §6). */
+         * commit that covers this batch (docs/PROTOCOL.md §11). */
         tds__deferred *d = calloc(1, sizeof *d + p->n_entries * sizeof(tds_ack));
         if (!d)
             return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_BUSY, TD_ENOMEM, "out of memory for a push",
@@ -844,7 +845,7 @@ static int tds__dispatch(tds_session *s, Tiendo__Frame *f)
     case TIENDO__FRAME__BODY_BLOB_GET:
         rc = tds__on_blob_get(s, f->blob_get);
         break;
-    case TIENDO__FRAME__BODY_RENEW_REQUEST:   /* issue 10: session_renew.c */
+    case TIENDO__FRAME__BODY_RENEW_REQUEST:   /* answered in session_renew.c */
         rc = tds_session_on_renew(s, f->renew_request);
         break;
     case TIENDO__FRAME__BODY_BYE:

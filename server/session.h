@@ -9,13 +9,13 @@
  * States: AWAIT_HELLO -> OPEN -> ENDED.  Anything but Hello first, an
  * undecodable frame, or a message the server never accepts (Welcome,
  * PushAck, Entries, Pong from a client) ends the session with an Error
- * frame naming the problem (DESIGN §5).
+ * frame naming the problem (docs/PROTOCOL.md §4).
  *
  * Storage is behind tds_backend (protocol separate from storage): Welcome
  * asks it for has_new and the log size, Push hands it the batch and sends
  * the PushAck it fills (the backend returns only after a durable commit),
  * Pull asks it for an Entries reply.  Without a backend, Push and Pull are
- * refused.  Audit (DESIGN §7): Welcome carries the latest checkpoint, its
+ * refused.  Audit (docs/PROTOCOL.md §4, §6): Welcome carries the latest checkpoint, its
  * witness cosignatures and a consistency proof from Hello.tree_head (when
  * 0 < its size <= the latest; a client ahead of the server gets the latest
  * and no proof, and raises the alarm itself); ProofRequest -> Proof for an
@@ -23,7 +23,7 @@
  * (others: Error ERR_AUTH) -> CosignAck.  A Push above TD_PUSH_MAX_ENTRIES entries or TD_PUSH_MAX_BYTES
  * bytes ends the session with an Error naming the bound (sync_limits.h).
  *
- * Pipelined pushes (issue 8): a client may send several Push frames before
+ * Pipelined pushes (docs/PROTOCOL.md §5): a client may send several Push frames before
  * reading their PushAcks; they are answered in order.  With a backend that
  * has push_defer, pushes wait for the group commit (see tds_backend).  With
  * push_prepare too, a Push's signatures are verified through io.offload
@@ -89,7 +89,7 @@ typedef struct tds_tree_head {
     size_t note_len;
 } tds_tree_head;
 
-/* What Welcome carries about the tree (audit, DESIGN §7). */
+/* What Welcome carries about the tree (audit, docs/PROTOCOL.md §4). */
 typedef struct tds_head {
     tds_tree_head th;                 /* the latest checkpoint */
     int has_proof;                    /* consistency from the client's head */
@@ -194,7 +194,7 @@ typedef struct tds_backend {
     int (*blob_get)(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t offset, uint8_t *buf,
                     size_t cap, size_t *n, uint64_t *size, char mime[128], td_error *err);
     void *ctx;
-    /* Group commit (issue 8; both NULL: every Push is committed by push
+    /* Group commit (docs/ARCHITECTURE.md §7; both NULL: every Push is committed by push
      * above before its PushAck).  push_defer validates entries[0..n) and
      * appends the good ones to the open group transaction, or refuses them,
      * filling acks[0..n) (which must stay valid until done); it does not
@@ -222,7 +222,7 @@ typedef struct tds_backend {
     void (*push_defer_prepared)(void *ctx, const tds_peer *peer, void *prep, tds_ack *acks,
                                 void (*done)(void *arg, int rc, const td_error *err), void *arg);
     void (*push_prep_free)(void *prep);
-    /* Certificate renewal (issue 10, server/renew.h; may be NULL: refused
+    /* Certificate renewal (docs/PROTOCOL.md §8, server/renew.h; may be NULL: refused
      * in words).  Refusals: rc 0, out->issued 0 and the reasons. */
     int (*renew)(void *ctx, const tds_peer *peer, const uint8_t *csr, size_t len, tds_renew_result *out,
                  td_error *err);
@@ -303,7 +303,7 @@ void tds_session_set_backend(tds_session *s, const tds_backend *be, const uint8_
 int tds_session_on_frame(tds_session *s, const uint8_t *body, size_t len);
 
 /*
- * Hook for oversized payloads (issue 9): end the session with ERR_TOO_BIG
+ * Hook for oversized payloads (docs/PROTOCOL.md §10): end the session with ERR_TOO_BIG
  * naming what (e.g. "attachment"), its size and the limit, in English and
  * Vietnamese.  serve.c uses it for a frame above --max-frame; the attachment
  * frames (being added) call it for an attachment above their own limit.

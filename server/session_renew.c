@@ -1,5 +1,5 @@
 /*
- * session_renew.c — RenewRequest -> RenewResponse (issue 10), kept apart
+ * session_renew.c — RenewRequest -> RenewResponse (docs/PROTOCOL.md §8), kept apart
  * from session.c: the decision is the backend's (ledger.h tds_ledger_renew,
  * renew.h); this only carries it.  A refusal is an answer, not the end of
  * the session: the device then writes its request to a file for the CA

@@ -1,7 +1,8 @@
 /*
  * fuzz_entry — SignedEntry and Entry decoding and verification
- * (common/entry.c, issue 9), what the server does with every pushed entry
- * and a replica with every pulled one.
+ * (common/entry.c), what the server does with every pushed entry and a
+ * replica with every pulled one; the server never crashes or stalls on
+ * what a peer sends (docs/PROTOCOL.md §11).
  *   1. the input as a serialized SignedEntry: td_entry_decode never crashes
  *      or leaks; what decodes has a 32-byte author, a 64-byte signature,
  *      seq >= 1 and a bounded payload; td_entry_verify and

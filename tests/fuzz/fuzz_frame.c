@@ -1,5 +1,5 @@
 /*
- * fuzz_frame — the frame decoder alone (common/frame.c, issue 9): arbitrary
+ * fuzz_frame — the frame decoder alone (common/frame.c; docs/PROTOCOL.md §2): arbitrary
  * bytes fed to td_framer in uneven slices, each frame body decoded with
  * td_frame_unpack.  Properties (abort if broken):
  *   - the framer hands out exactly the bodies the length prefixes announce,

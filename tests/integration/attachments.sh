@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# attachments.sh — report attachments end to end (issue: office workflow):
+# attachments.sh — report attachments end to end (docs/PROTOCOL.md §7):
 # an office attaches a PDF and a JPEG to a report and syncs through
 # td_proxy cut in the middle of the upload at several points: every retry
 # resumes from the server's durable offset (bytes sent in total stay within

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# audit_sync.sh — checkpoints carried by sync (the audit issue, points 3 and
-# 5), real server and real clients over loopback TLS:
+# audit_sync.sh — checkpoints carried by sync (docs/PROTOCOL.md §4, §6;
+# docs/LOG.md §10), real server and real clients over loopback TLS:
 #   - a sync verifies and stores the server's signed checkpoint; a second
 #     sync after more entries verifies the consistency proof from it;
 #   - `tiendo receipt` verifies the inclusion of the device's own entry

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# audit_tamper.sh — the tamper matrix of the audit issue.  A real server log
+# audit_tamper.sh — the tamper matrix of the audit (docs/LOG.md §10).  A real server log
 # of a few thousand entries (plan import, tdbench --push-only from three
 # offices, a fourth office's own reports through `tiendo sync`, one of them
 # refused by the fold) with the server's checkpoints; an inspector device

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# backup_restore.sh — `tiendo-server backup` and `restore` (issue 10), real
+# backup_restore.sh — `tiendo-server backup` and `restore` (docs/ARCHITECTURE.md §9), real
 # server and real clients over loopback TLS:
 #   - a backup taken while an office keeps pushing is one consistent,
 #     verified snapshot (integrity, leaves, root = the server's root at its

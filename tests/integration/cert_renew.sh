@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cert_renew.sh — the certificate lifecycle (issue 10), real server and real
+# cert_renew.sh — the certificate lifecycle (docs/PROTOCOL.md §8), real server and real
 # clients over loopback TLS:
 #   - a certificate close to expiry is announced by `tiendo status` and
 #     `tiendo sync` in Vietnamese with the date dd/mm/yyyy;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# chaos.sh — chaos sync (issue 9): a real tiendo-server, NCLI office clients
+# chaos.sh — chaos sync (docs/PROTOCOL.md §11): a real tiendo-server, NCLI office clients
 # (the real `tiendo`, one device dir each, 10 agencies) and one central
 # reader, each talking to the server through its own td_proxy --chaos
 # (random delays, stalls, cuts at random byte offsets, by RST or FIN).

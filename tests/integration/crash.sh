@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # crash.sh — crash consistency of both SQLite files under kill -9 at random
-# points (issue 9).  sync_kill.sh kills once at a chosen point; here the
+# points (docs/PROTOCOL.md §11).  sync_kill.sh kills once at a chosen point; here the
 # points are random and repeated until the work is done.
 # 1. The server during group commits: 4 offices push their outboxes at once
 #    (batches from 4 connections interleave on the server), through

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # handshake.sh — the TLS 1.3 handshake and Hello/Welcome with the real
-# binaries over loopback (DESIGN §3, §5): a valid device is served; a missing
+# binaries over loopback (docs/PROTOCOL.md §1): a valid device is served; a missing
 # certificate, one from another CA, a revoked one, an expired one, TLS 1.2, a
 # wrong ALPN and a protocol version the server does not speak are refused
 # with a clear message on both sides.  Also the config file of

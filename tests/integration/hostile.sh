@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # hostile.sh — the server against hostile and numerous peers, real binaries
-# over loopback (DESIGN §5): garbage before and after TLS, a frame above the
+# over loopback (docs/PROTOCOL.md §2, §4): garbage before and after TLS, a frame above the
 # limit, a frame that does not decode, a message out of order and a silent
 # peer each end only their own session (with an Error frame once TLS is up)
 # while other clients are served; 200 clients at once all complete the

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # hostile_load.sh — hostile peers against a real server while a
-# well-behaved office is measured (issue 9).  For each case the server's
+# well-behaved office is measured (docs/PROTOCOL.md §10).  For each case the server's
 # memory (VmRSS, /proc) stays bounded and the office's latency stays near
 # what it was before (`tiendo ping` round trip; one report + `tiendo sync`):
 #   - slowloris before TLS (td_peer slowloris-raw: one byte a second) is

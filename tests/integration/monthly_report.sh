@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# monthly_report.sh — the consolidated monthly report (issue 7), over a
+# monthly_report.sh — the consolidated monthly report (docs/ARCHITECTURE.md §8), over a
 # generated year of work (tests/tools/td_history: a real signed log in a
 # real server database, 81 tasks, every lead agency, 12 months, returns,
 # acceptances, late and missed reports, late arrivals, fast clocks,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# pki.sh — tiendo-pki and `tiendo init` end to end (DESIGN §3): CA creation,
+# pki.sh — tiendo-pki and `tiendo init` end to end (docs/ARCHITECTURE.md §5): CA creation,
 # server and device certificates (CSR flow and one-file bundle), revocation,
 # CRLs and every refusal.  Results are checked with the openssl command, not
 # with our own code.  Needs TIENDO_PKI and TIENDO (set by ctest).

@@ -1,7 +1,7 @@
 #!/bin/bash
 # plan_cli.sh — the plan and agency commands end to end, on the real
-# tiendo-server binary and a scratch data directory (issue: the master plan;
-# since the signed log, the plan and agency changes are log entries signed
+# tiendo-server binary and a scratch data directory (since the
+# signed log, the plan and agency changes are log entries signed
 # with the server key, so the script makes a PKI with tiendo-pki first).
 # Env: TIENDO_SERVER, TIENDO_PKI, TD_SOURCE_DIR.
 set -u

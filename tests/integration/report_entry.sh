@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# report_entry.sh — how a clerk enters reports and indicator values (issue 6:
-# "how reports are entered", the refusals, NFC round trip), against a real
+# report_entry.sh — how a clerk enters reports and indicator values (docs/ARCHITECTURE.md §3:
+# how reports are entered, the refusals, NFC round trip), against a real
 # tiendo-server and real office devices over loopback TLS:
 #   1. each refusal (unknown task, task without a role, period after the
 #      current month, percent out of range, missing required field) exits

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# report_html.sh — the monthly report (issue 7) as people open it:
+# report_html.sh — the monthly report (docs/ARCHITECTURE.md §8) as people open it:
 #   - the HTML in Debian's chromium, headless (--no-sandbox --disable-gpu
 #     --disable-background-networking, private profile): a screenshot that
 #     is not blank and shows the status colours, and a DOM (--dump-dom)

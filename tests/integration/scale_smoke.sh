@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scale_smoke.sh — the scale test of issue 8, small by default: N TLS
+# scale_smoke.sh — the scale test (bench/scale.sh), small by default: N TLS
 # clients (one td_scale process, many sessions on one loop) connect to a real
 # tiendo-server at once and stay connected; then no-op syncs run at a steady
 # rate for S seconds, first as Pull on the open sessions, then as new

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# slowlink_smoke.sh — the slow-link scenario of issue 8: one office syncs a
+# slowlink_smoke.sh — the slow-link scenario (bench/slowlink.sh; figures in
+# BENCHMARKS.md): one office syncs a
 # month's reports through td_proxy shaped to 64 kbit/s with 300 ms round
 # trips (--rate-bps 64000, --delay-ms 150 each way).  The office has pulled
 # the plan before (a direct sync), then records R progress reports with

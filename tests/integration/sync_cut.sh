@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # sync_cut.sh — cut the connection at every frame boundary and in the middle
-# of frames (the signed-log issue): td_proxy sits between `tiendo sync` and
+# of frames (docs/PROTOCOL.md §11): td_proxy sits between `tiendo sync` and
 # the server and resets the connection after N bytes (both directions
 # counted); N is swept over a whole sync that pushes 30 entries and pulls the
 # plan.  For each N, from a fresh server (copy of a template data dir: plan
@@ -17,7 +17,7 @@
 # chunk), every 97th byte of the first 12,000 (handshake, Push, PushAck) and
 # 50 evenly spaced points over the rest (the pull), at most TD_CUT_POINTS
 # (default 200) of them; TD_CHAOS=1 sweeps every byte from 1 to the total.
-# Pipelined push (issue 8): the device pushes in batches of 4
+# Pipelined push (docs/PROTOCOL.md §5): the device pushes in batches of 4
 # (TIENDO_PUSH_BATCH), so its 30 entries go as 8 Push frames, up to 4 in
 # flight (TDC_PUSH_WINDOW); the dense points over the push therefore cut
 # inside a window: some batches stored and acked, some stored and not

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# sync_kill.sh — kill -9 in the middle of a sync (the signed-log issue).
+# sync_kill.sh — kill -9 in the middle of a sync (docs/PROTOCOL.md §11).
 # 1. The server, during a push of NPUSH entries (several batches): the link
 #    goes through td_proxy --delay-ms so that batches take a while; as soon as
 #    the client's outbox records the first PushAck, the server gets SIGKILL.

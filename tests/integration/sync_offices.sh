@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # sync_offices.sh — 20 offices of 20 agencies (12 departments, 8 districts),
 # each making 100 reports on tasks where it is lead or partner, each offline
-# for a random part of the test (the signed-log issue): an office syncs at
+# for a random part of the test (docs/PROTOCOL.md §11): an office syncs at
 # random points of its work (0, 1 or 2 times) while the others keep working,
 # then all 20 sync at once.  Then:
 #   - every concurrent sync succeeded;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# sync_offline.sh — an office works while the server is down (the signed-log
-# issue, first "what must hold"): 5 reports and an indicator value recorded
+# sync_offline.sh — an office works while the server is down (docs/ARCHITECTURE.md
+# §3): 5 reports and an indicator value recorded
 # offline; `tiendo sync` fails with a Vietnamese message and exit 1 and keeps
 # everything; when the server is up, ONE `tiendo sync` delivers all of them
 # and pulls the plan; `tiendo status` then shows nothing waiting; the server

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# sync_own.sh — protocol 3 (issue 8): a device pulls back its own entries
+# sync_own.sh — protocol 3 (docs/PROTOCOL.md §9): a device pulls back its own entries
 # without their bodies and rebuilds them from its outbox.  Real server, real
 # clients, through td_proxy (which counts the bytes):
 #   - an office records 12 reports and syncs (protocol 3): the replica's

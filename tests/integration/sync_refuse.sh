@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# sync_refuse.sh — refusals at push, visibility and conflicts (the signed-log
-# issue):
+# sync_refuse.sh — refusals at push, visibility and conflicts (docs/LOG.md
+# §3, §5, §7):
 #   1. td_forge pushes, in ONE Push with valid entries, a forged signature, an
 #      entry signed by another key than the TLS peer's, a sequence gap, an
 #      unknown kind (99) and an entry naming another agency: each bad one is

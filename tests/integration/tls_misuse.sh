@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tls_misuse.sh — TLS misuse by real peers (issue 9): `openssl s_client`
+# tls_misuse.sh — TLS misuse by real peers (docs/PROTOCOL.md §1, §10): `openssl s_client`
 # (Debian's openssl) against a real tiendo-server, each refused at the
 # handshake, with the alert on the peer's side and the refusal in the
 # server's log, and no session ("handshake ok") for it:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# workflow_month.sh — a clerk's full month offline (issue: office workflow,
-# "what must hold"), with a real server, the 726 plan, an office device of
+# workflow_month.sh — a clerk's full month offline (docs/ARCHITECTURE.md
+# §3), with a real server, the 726 plan, an office device of
 # Sở KH&CN (so-khcn) and a central device, over loopback TLS:
 #   - central extends task 32's deadline (with a reason) and records that
 #     task 75's condition is met; the office syncs once and goes offline;

@@ -1,6 +1,6 @@
 /*
  * td_history.c — a deterministic year of work, written as a REAL signed
- * log into a REAL server database (issue 7, the monthly report's fixture).
+ * log into a REAL server database (the monthly report's fixture).
  *
  *   td_history --plan data/plans/726-KH-UBND.txt --out DIR [--period 2025-12] [--seed N] [--all-leads]
  *

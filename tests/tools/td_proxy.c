@@ -1,7 +1,7 @@
 /*
  * td_proxy — a loopback TCP proxy that cuts connections after N bytes, for
  * the fault tests (sync_cut.sh), or, with --chaos, delays, stalls, cuts and
- * resets them at random (chaos.sh, issue 9).
+ * resets them at random (chaos.sh).
  *
  *   td_proxy --listen 127.0.0.1:0 --port-file F --to 127.0.0.1:PORT
  *            [--cut-after N] [--direction both|up|down] [--once]
@@ -23,7 +23,7 @@
  * --rate-bps R shapes each direction of each connection to R bits/s: a
  * chunk leaves len * 8 / R s after the previous one of the same direction
  * (after the --delay-ms propagation delay), like a store-and-forward link.
- * The slow-link scenario of issue 8 is 64000 with --delay-ms 150 (64 kbit/s,
+ * The slow-link scenario (bench/slowlink.sh) is 64000 with --delay-ms 150 (64 kbit/s,
  * 300 ms round trips); crash.sh stretches a push or a pull over many batches
  * so that a kill lands inside it.
  *

@@ -1,5 +1,5 @@
 /*
- * td_scale — the scale test's load generator (issue 8): many TLS clients
+ * td_scale — the scale test's load generator (bench/scale.sh): many TLS clients
  * connected at once from one process, then no-op syncs at a steady rate.
  *
  *   td_scale --dir DEVDIR --server H:P -n N [--rate R] [--seconds S]

@@ -20,7 +20,7 @@ static const char *look(const char *name, int *group)
 static void test_builtin(void)
 {
     int g;
-    /* DESIGN §1: 12 departments, 9 other provincial bodies, 12 districts */
+    /* the plan's agencies in early 2025: 12 departments, 9 other provincial bodies, 12 districts */
     size_t k[5] = {0};
     for (size_t i = 0; i < R.n_agencies; i++) k[R.agencies[i].kind]++;
     TT_EQ_INT(k[TD_AGENCY_DEPT], 12);

@@ -1,4 +1,4 @@
-/* test_ratelimit.c — per-device push buckets (issue 9), and the framer's
+/* test_ratelimit.c — per-device push buckets (docs/PROTOCOL.md §10), and the framer's
  * body buffer growing with the bytes that arrive (slowloris). */
 #include <stdlib.h>
 #include <string.h>

@@ -1231,7 +1231,7 @@ static void test_year_of_data(void)
     base = fold_until(&l, INT64_MAX);
     /* every lead and partner reports on each of its tasks every month; a
      * third of them are accepted; each is corrected once (a version
-     * superseded), which makes the ~32k versions of the issue's estimate */
+     * superseded), which makes the ~32k versions estimated for a year of work */
     clk = 0;
     for (int m = 1; m <= months; m++) {
         char period[8];
@@ -1292,7 +1292,7 @@ static void test_year_of_data(void)
     td_registry_free(&reg);
 }
 
-/* DESIGN §3: an agency renamed (or merged) keeps its reports attributed to
+/* docs/LOG.md §6: an agency renamed (or merged) keeps its reports attributed to
  * itself, and its successor inherits the task with what was already done. */
 static void test_successor_inherits(void)
 {

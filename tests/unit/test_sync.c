@@ -45,7 +45,7 @@ typedef struct fake_server {
     size_t omitted;             /* LogEntries sent without body */
     int wrong_reply;            /* answer Push with Entries */
     int sent_frames;
-    /* Checkpoints (DESIGN §7): the fake signs the tree over its log. */
+    /* Checkpoints (docs/LOG.md §9): the fake signs the tree over its log. */
     int no_checkpoint;          /* 1: Welcome without a tree head (old server) */
     size_t forge;               /* k > 0: leaf k-1 hashed from altered bytes (history rewritten) */
     int other_key;              /* 1: checkpoints signed by a key that is not the server's */
@@ -573,7 +573,7 @@ static void test_cut_sweep(void)
     }
 }
 
-/* Pipelined push (issue 8): several Push frames go out before the first
+/* Pipelined push (docs/PROTOCOL.md §5): several Push frames go out before the first
  * PushAck is read, the acks are recorded in order; a window of 1 is
  * stop-and-wait. */
 static void test_pipelined(void)
@@ -620,7 +620,7 @@ static void check_pulled_as_server(tdc_replica *r, const fake_server *s)
     }
 }
 
-/* Own entries without bodies (protocol 3, issue 8): rebuilt from the
+/* Own entries without bodies (protocol 3, docs/PROTOCOL.md §9): rebuilt from the
  * outbox, byte for byte the server's; a version-2 server gets no
  * own_from_seq; an outbox that lost a row or disagrees on an index makes
  * the client pull the range again with bodies. */

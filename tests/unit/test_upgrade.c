@@ -1,5 +1,5 @@
 /*
- * test_upgrade.c — upgrades under live data (issue 10):
+ * test_upgrade.c — upgrades under live data (docs/ARCHITECTURE.md §9):
  *   - the server log and the office replica, created at every earlier
  *     schema version from the DDL kept in tests/fixtures/schema/ (exactly
  *     as each version shipped), open with the current code: the data

@@ -142,7 +142,7 @@ static void test_keygen(void)
     TT_EQ_INT(td_x509_keygen(&k, NULL), TD_OK);
     TT_CHECK(k != NULL);
     TT_EQ_INT(EVP_PKEY_get_id(k), EVP_PKEY_ED25519);
-    /* DESIGN §3: the raw private key is the libsodium seed. */
+    /* docs/ARCHITECTURE.md §5: the raw private key is the libsodium seed. */
     TT_EQ_INT(td_key_ed25519_seed(k, seed, NULL), TD_OK);
     EVP_PKEY_free(k);
 }

@@ -94,7 +94,7 @@ for ((j = 0; j < M; j++)); do
 done
 
 # --- push: the M clones at once ---------------------------------------------------
-# `fossil sync`, as the issue asks.  It also pulls the tickets the other
+# `fossil sync`, as BENCHMARKS.md compares.  It also pulls the tickets the other
 # clones have pushed already (more work than a one-way push, an amount that
 # depends on timing), but `fossil push` (FOSSIL_PUSH=push) is not usable
 # here: with several clones pushing at once, fossil 2.21's push of a clone

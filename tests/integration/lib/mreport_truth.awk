@@ -1,6 +1,6 @@
 # mreport_truth.awk — the SECOND computation of the monthly report's counts
-# (issue 7), from what tests/tools/td_history scripted (truth.tsv), written
-# from the rules of DESIGN §8 and common/status.h without any of its code.
+# (docs/ARCHITECTURE.md §8), from what tests/tools/td_history scripted (truth.tsv), written
+# from the rules of docs/LOG.md §12 and common/status.h without any of its code.
 # Prints:
 #   S cur|prev STATUS N        tasks by overall status at as_of / prev_as_of;
 #                              STATUS "silent": of ongoing-late, those no lead
