@@ -112,7 +112,7 @@ int64_t tdc_now_ms(void);
 /* Today as yyyymmdd in Asia/Ho_Chi_Minh (common/clock.h; TIENDO_TODAY,
  * TIENDO_TEST_CLOCK and `--date` apply). */
 int tdc_today(void);
-/* Use Asia/Ho_Chi_Minh for dates shown to people unless TZ is set. */
+/* TZ for the C library when unset (Asia/Ho_Chi_Minh); the dates people read come from clock.h. */
 void tdc_tz_default(void);
 /* "dd/mm/yyyy hh:mm" in Asia/Ho_Chi_Minh; "chưa bao giờ" for 0. */
 void tdc_fmt_time(int64_t ms, char *buf, size_t n);

@@ -12,7 +12,7 @@
 
 static td_plan P;
 static td_registry R;
-static char dir[] = "/tmp/td-planstore-XXXXXX";
+static char dir[] = "/tmp/td-plan-store-XXXXXX";
 
 static void test_pb_roundtrip(void)
 {
