@@ -2,7 +2,7 @@
 # converge_clock.sh — a wrong PC clock is named and flagged:
 #   behind: a clock before the certificate's start makes `tiendo sync` say
 #           it is a clock fault (LỖI ĐỒNG HỒ), not print the renewal steps;
-#   ahead 53 days (under libfaketime): the server refuses the report at
+#   ahead 53 days (TIENDO_TEST_CLOCK on that device): the server refuses the report at
 #           push (a hybrid clock beyond its own + 24 h, entry.h); the clerk
 #           is told it is a clock fault, the text is kept, and once the clock
 #           is right again the next sync signs it again and it is stored;
@@ -14,12 +14,12 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 export TZ=Asia/Ho_Chi_Minh
 exec </dev/null
-LIBFT=$(ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 2>/dev/null | head -n 1 || true)
-[ -n "$LIBFT" ] || die "libfaketime is not installed (package faketime)"
 unset TIENDO_TEST_CLOCK
-# this test moves the PC clock with libfaketime and TIENDO_TEST_CLOCK itself:
-# the period is the machine's month
-PER=$(date +%Y-%m)
+# this test moves one PC's clock with TIENDO_TEST_CLOCK itself, relative to
+# the machine's clock (which the server and the other devices keep)
+PER=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)
+# ahead DAYS HOURS: a clock that far ahead of the machine's, standing still
+ahead() { TZ=Asia/Ho_Chi_Minh date -d "@$(($(date +%s) + $1 * 86400 + $2 * 3600))" +'%Y-%m-%d %H:%M:%S!'; }
 
 sync_pki
 plan_import main
@@ -39,10 +39,10 @@ grep -q "LỖI ĐỒNG HỒ MÁY TÍNH" "$W/behind.out" && pass "it names a cloc
 grep -q "tiendo-pki renew" "$W/behind.out" && fail "it still prints the renewal procedure" || pass "no renewal procedure for a clock fault"
 
 say "clock 53 days ahead"
-LD_PRELOAD=$LIBFT FAKETIME="+53d" "$TD" report --dir "$W/yte" --task 47 --period "$PER" \
+TIENDO_TEST_CLOCK="$(ahead 53 0)" "$TD" report --dir "$W/yte" --task 47 --period "$PER" \
     --state dang --percent 50 --result "Ký với đồng hồ nhanh 53 ngày" >"$W/ahead.out" 2>&1 || die "report with the clock ahead: $(cat "$W/ahead.out")"
-LD_PRELOAD=$LIBFT FAKETIME="+53d" tsync "$W/yte"
-LD_PRELOAD=$LIBFT FAKETIME="+53d" "$TD" status --dir "$W/yte" >"$W/st53.txt" 2>&1 || true
+TIENDO_TEST_CLOCK="$(ahead 53 0)" tsync "$W/yte"
+TIENDO_TEST_CLOCK="$(ahead 53 0)" "$TD" status --dir "$W/yte" >"$W/st53.txt" 2>&1 || true
 grep -q "LỖI ĐỒNG HỒ MÁY TÍNH" "$W/st53.txt" && pass "status names the refusal a clock fault" || fail "status: $(cat "$W/st53.txt")"
 eq "server: the report is not stored" "$(sq "$W/data-main/server.db" "SELECT COUNT(*) FROM log WHERE agency='so-y-te' AND kind=20;")" 0
 eq "the text is kept in the outbox" "$(sq "$W/yte/replica.db" "SELECT COUNT(*) FROM outbox WHERE status='refused' AND summary LIKE '%47%';")" 1
@@ -52,7 +52,7 @@ eq "office syncs" "$SYNC_RC" 0
 eq "server: the report is stored now" "$(sq "$W/data-main/server.db" "SELECT COUNT(*) FROM log WHERE agency='so-y-te' AND kind=20;")" 1
 
 say "clock 12 hours ahead (within the bound)"
-LD_PRELOAD=$LIBFT FAKETIME="+12h" "$TD" report --dir "$W/yte" --task 48 --period "$PER" \
+TIENDO_TEST_CLOCK="$(ahead 0 12)" "$TD" report --dir "$W/yte" --task 48 --period "$PER" \
     --state dang --percent 50 --result "Ký với đồng hồ nhanh 12 giờ" >"$W/ahead.out" 2>&1 || die "report with the clock ahead: $(cat "$W/ahead.out")"
 tsync "$W/yte"
 eq "office syncs" "$SYNC_RC" 0

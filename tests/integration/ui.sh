@@ -16,12 +16,13 @@
 #     corrects it; central accepts it (checked in central's replica);
 #   - screenshots of every main page (in the build dir, ui-shots/) are not
 #     blank; every input has a label; search with and without diacritics.
-# Today is 15/12/2026 (TIENDO_TODAY), never the real date.
+# The clock (every process: server, devices, tiendo ui) starts at 15/12/2026
+# 10:00 in Hà Nội (td_use_clock), never the real date.
 set -euo pipefail
 # shellcheck source=lib/tdsync.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 
-export TIENDO_TODAY=20261215
+td_use_clock "2026-12-15 10:00"
 P=2026-12
 E2E=(/usr/bin/python3 "$TD_SOURCE_DIR/tests/integration/lib/ui_e2e.py")
 SHOTS=${TD_BUILD_DIR:-$W}/ui-shots
