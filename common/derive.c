@@ -643,8 +643,7 @@ int td_state_visible(const td_state *st, int kind, const char *entry_agency, uin
     return task != 0 && td_state_agency_on_task(st, task, agency);
 }
 
-/* The task a report, review or condition payload concerns, else 0. */
-static uint32_t td__payload_task(int kind, const uint8_t *payload, size_t len)
+uint32_t td_payload_task(int kind, const uint8_t *payload, size_t len)
 {
     uint32_t task = 0;
     switch (kind) {
@@ -679,7 +678,7 @@ int td_state_entry_visible(const td_state *st, const uint8_t *buf, size_t len, c
     if (role == TD_ROLE_CENTRAL || role == TD_ROLE_INSPECTOR) return 1;
     if (td_entry_decode(buf, len, &en, NULL) != TD_OK) return 1;   /* kept: the fold records it refused */
     yes = td_state_visible(st, (int)en.e->kind, en.e->agency,
-                           td__payload_task((int)en.e->kind, en.e->payload.data, en.e->payload.len), agency, role);
+                           td_payload_task((int)en.e->kind, en.e->payload.data, en.e->payload.len), agency, role);
     td_entry_free(&en);
     return yes;
 }

@@ -427,6 +427,10 @@ int64_t td_state_day_end_ms(int yyyymmdd);
 int td_state_visible(const td_state *st, int kind, const char *entry_agency, uint32_t task,
                      const char *agency, td_role role);
 
+/* The task a report, review or condition payload concerns, else 0 (also
+ * for a payload that does not decode). */
+uint32_t td_payload_task(int kind, const uint8_t *payload, size_t len);
+
 /* td_state_visible for a serialized SignedEntry (kind, Entry.agency and
  * the payload's task decoded here); an entry that does not decode counts as
  * visible (the fold records it refused). */

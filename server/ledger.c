@@ -81,30 +81,7 @@ static int64_t tds__now_ms(void) { return td_clock_now_ms(); }
 
 uint32_t tds_ledger_payload_task(int kind, const uint8_t *payload, size_t len)
 {
-    uint32_t task = 0;
-    switch (kind) {
-    case TIENDO__ENTRY_KIND__ENTRY_REPORT: {
-        Tiendo__ReportPayload *p = tiendo__report_payload__unpack(NULL, len, payload);
-        if (p) task = p->task;
-        tiendo__report_payload__free_unpacked(p, NULL);
-        break;
-    }
-    case TIENDO__ENTRY_KIND__ENTRY_REVIEW: {
-        Tiendo__ReviewPayload *p = tiendo__review_payload__unpack(NULL, len, payload);
-        if (p) task = p->task;
-        tiendo__review_payload__free_unpacked(p, NULL);
-        break;
-    }
-    case TIENDO__ENTRY_KIND__ENTRY_CONDITION: {
-        Tiendo__ConditionPayload *p = tiendo__condition_payload__unpack(NULL, len, payload);
-        if (p) task = p->task;
-        tiendo__condition_payload__free_unpacked(p, NULL);
-        break;
-    }
-    default:
-        break;
-    }
-    return task;
+    return td_payload_task(kind, payload, len);
 }
 
 /* ---- folding ---------------------------------------------------------- */
