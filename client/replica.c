@@ -205,12 +205,15 @@ static int tdc__meta_read(tdc_replica *r, const char *key, int64_t *v, td_error 
     return rc;
 }
 
-static int tdc__meta_write(tdc_replica *r, const char *key, int64_t v, td_error *err)
+/* meta key = v (raise: max(its value, v)), in one statement. */
+static int tdc__meta_set(tdc_replica *r, const char *key, int64_t v, int raise, td_error *err)
 {
     sqlite3_stmt *st;
     int rc;
-    if ((rc = tdc__prepare(r, "INSERT INTO meta(key, value) VALUES (?1, ?2) "
-                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    if ((rc = tdc__prepare(r, raise ? "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+                                      "ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)"
+                                    : "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+                                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                            &st, err)))
         return rc;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -220,20 +223,14 @@ static int tdc__meta_write(tdc_replica *r, const char *key, int64_t v, td_error 
     return rc;
 }
 
-/* meta key = max(its value, v), in one statement. */
+static int tdc__meta_write(tdc_replica *r, const char *key, int64_t v, td_error *err)
+{
+    return tdc__meta_set(r, key, v, 0, err);
+}
+
 static int tdc__meta_raise(tdc_replica *r, const char *key, int64_t v, td_error *err)
 {
-    sqlite3_stmt *st;
-    int rc;
-    if ((rc = tdc__prepare(r, "INSERT INTO meta(key, value) VALUES (?1, ?2) "
-                              "ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)",
-                           &st, err)))
-        return rc;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, v);
-    rc = sqlite3_step(st) == SQLITE_DONE ? TD_OK : tdc__dberr(r, err, "writing meta");
-    sqlite3_finalize(st);
-    return rc;
+    return tdc__meta_set(r, key, v, 1, err);
 }
 
 /* ---- open --------------------------------------------------------------- */
