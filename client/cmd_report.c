@@ -883,6 +883,20 @@ int tdc_cmd_report(int argc, char **argv)
     }
     if (found)
         fprintf(stderr, "tiendo report: bắt đầu từ bản nháp đã lưu của nhiệm vụ %u kỳ %s.\n", cli.task, cli.period);
+    prompting = !want_draft && (force_prompt || (!no_prompt && isatty(STDIN_FILENO)));
+    if (!found && prompting && st) {
+        /* correcting a returned report starts from the version sent, with
+         * the reason in view (the web form does the same) */
+        const td_report *cur = td_state_report(st, cli.task, c.id.subject.agency, cli.period);
+        if (cur && cur->review < 0) {
+            char pv[16];
+            tdc_period_vi(cli.period, pv, sizeof pv);
+            tdc_rep_from_report(cur, &r);
+            fprintf(stderr, "tiendo report: báo cáo nhiệm vụ %u kỳ %s đã bị Sở KH&CN TRẢ LẠI.\n  Lý do: %s\n"
+                            "  Nội dung đã gửi được điền sẵn: sửa chỗ cần sửa, Enter (hoặc \".\") để giữ nguyên.\n",
+                    cli.task, pv, cur->review_comment ? cur->review_comment : "");
+        }
+    }
     tdc_rep_merge(&r, &cli);
     r.task = cli.task;
     memcpy(r.period, cli.period, sizeof r.period);
@@ -903,7 +917,6 @@ int tdc_cmd_report(int argc, char **argv)
         goto out;
     }
 
-    prompting = force_prompt || (!no_prompt && isatty(STDIN_FILENO));
     if (prompting) {
         struct sigaction sa, old_int, old_hup, old_term;
         int asked;

@@ -1305,6 +1305,25 @@ void tdc_ind_value_vi(double v, char *buf, size_t n)
 }
 
 
+void tdc_rep_from_report(const td_report *cur, tdc_rep *r)
+{
+    const char *why;
+    tdc_rep_set_text(&r->result, cur->result, &why);
+    tdc_rep_set_text(&r->difficulties, cur->difficulties, &why);
+    tdc_rep_set_text(&r->proposals, cur->proposals, &why);
+    r->state = cur->state;
+    r->percent = (int)cur->percent;
+    r->percent_cli = 1;
+    r->done_date = cur->done_date;
+    for (size_t i = 0; i < cur->n_evidence; i++) tdc_rep_add_evidence(r, cur->evidence[i], &why);
+    for (size_t i = 0; i < cur->n_docs; i++) {
+        char line[1024], d[16] = "";
+        if (cur->docs[i].date) td_date_vi(cur->docs[i].date, d, sizeof d);
+        snprintf(line, sizeof line, "%s,%s,%s", cur->docs[i].number, d, cur->docs[i].title);
+        tdc_rep_add_doc(r, line, 0, &why);
+    }
+}
+
 /* ---- indicator values ------------------------------------------------------------ */
 
 int tdc_ind_check(const td_state *st, const char *agency, int role, int today, const char *code_n, const char *period,

@@ -202,4 +202,10 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
                      const char *agency, int today, tdc_csv_reports *out);
 void tdc_csv_reports_free(tdc_csv_reports *out);
 
+/* The fields of a report already in the state (state, percent, texts,
+ * evidence, documents, completion date) copied into r: the starting point
+ * for correcting a returned report, in the CLI and the web form alike.
+ * Attachments are not copied (the new version cites its own). */
+void tdc_rep_from_report(const td_report *cur, tdc_rep *r);
+
 #endif

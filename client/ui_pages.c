@@ -738,24 +738,6 @@ static void tdc__report_form(tdc_ui *ui, FILE *f, const tdc_rep *r, const td_rep
 }
 
 /* A signed report (the state's) as a starting point for a corrected one. */
-static void tdc__rep_from_state(const td_report *cur, tdc_rep *r)
-{
-    const char *why;
-    tdc_rep_set_text(&r->result, cur->result, &why);
-    tdc_rep_set_text(&r->difficulties, cur->difficulties, &why);
-    tdc_rep_set_text(&r->proposals, cur->proposals, &why);
-    r->state = cur->state;
-    r->percent = (int)cur->percent;
-    r->percent_cli = 1;
-    r->done_date = cur->done_date;
-    for (size_t i = 0; i < cur->n_evidence; i++) tdc_rep_add_evidence(r, cur->evidence[i], &why);
-    for (size_t i = 0; i < cur->n_docs; i++) {
-        char line[1024], d[16] = "";
-        if (cur->docs[i].date) td_date_vi(cur->docs[i].date, d, sizeof d);
-        snprintf(line, sizeof line, "%s,%s,%s", cur->docs[i].number, d, cur->docs[i].title);
-        tdc_rep_add_doc(r, line, 0, &why);
-    }
-}
 
 static void tdc__page_report_get(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out)
 {
@@ -778,7 +760,7 @@ static void tdc__page_report_get(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_
     }
     if (tdc_rep_draft_load(c, (uint32_t)task, period, &r, &found, &e)) tdc_rep_init(&r);
     cur = st ? td_state_report(st, (uint32_t)task, c->id.subject.agency, period) : NULL;
-    if (!found && cur) tdc__rep_from_state(cur, &r);
+    if (!found && cur) tdc_rep_from_report(cur, &r);
     r.task = (uint32_t)task;
     memcpy(r.period, period, sizeof r.period);
     tdc__report_form(ui, f, &r, cur, found, NULL, NULL, tdc_ui_form_get(q, "saved") != NULL);

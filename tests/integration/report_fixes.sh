@@ -105,5 +105,25 @@ run 0 "Ctrl-D at the state question" "${PTY[@]}" eof -- "$TD" report 27 --dir yt
 expect_out "end of input: draft kept" "hết dữ liệu nhập"
 expect_out "exit 1 at Ctrl-D" "EXIT 1"
 
+say "5. correcting a returned report at the terminal starts from the version sent, with the reason"
+enrol_as cen so-khcn central-01 central "127.0.0.1:$PORT"
+run 0 "report 22" "$TD" report 22 --dir yte --period $P --state dang --percent 30 --result "Bản gửi lần đầu" --no-prompt
+run 0 "yte sync" "$TD" sync --dir yte
+run 0 "central sync" "$TD" sync --dir cen
+run 0 "central returns 22" "$TD" review 22 --dir cen --agency so-y-te --period $P --return "Thiếu số liệu tháng 12"
+run 0 "central sync (the return)" "$TD" sync --dir cen
+run 0 "yte sync (gets the return)" "$TD" sync --dir yte
+run 0 "the correction at a terminal" "${PTY[@]}" wait "Trạng thái=>" "Phần trăm=>60" "giữ nguyên=>." \
+    "để trống thì gõ=>." "để trống thì gõ=>." -- "$TD" report 22 --dir yte --period $P
+expect_out "the return is named" "đã bị Sở KH&CN TRẢ LẠI"
+expect_out "with its reason" "Lý do: Thiếu số liệu tháng 12"
+expect_out "the text sent is shown" "Bản gửi lần đầu"
+expect_out "the state sent is the default" "[Enter: đang thực hiện]"
+expect_out "signed" "Đã ghi báo cáo nhiệm vụ 22"
+run 0 "yte sync (the correction)" "$TD" sync --dir yte
+run 0 "the corrected version" "$TD" report show 22 --dir yte --period $P
+expect_out "result kept" "Bản gửi lần đầu"
+expect_out "percent changed" "60"
+
 stop_server main
 finish
