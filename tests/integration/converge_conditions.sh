@@ -3,26 +3,16 @@
 # 75's condition was met (received in June 2025), then a second condition
 # entry (received in July 2025).  `tiendo task 75 --date 20/06/2025` shows
 # the same status before and after the second entry (status at a past date
-# uses the conditions known then), and `tiendo task 75` lists both.  The
-# processes run under faketime (June, then July 2025): the server's receive
-# times and the certificates' validity follow.
+# uses the conditions known then), and `tiendo task 75` lists both.  Every
+# process reads the test clock (common/clock.h), set to June, then July 2025:
+# the server's receive times and the certificates' validity follow.
 set -euo pipefail
 # shellcheck source=lib/tdsync.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 export TZ=Asia/Ho_Chi_Minh
 exec </dev/null
-LIBFT=$(ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 2>/dev/null | head -n 1 || true)
-[ -n "$LIBFT" ] || die "libfaketime is not installed (package faketime)"
-unset TIENDO_TEST_CLOCK TIENDO_TODAY
-mkdir -p "$W/bin"
-# wrappers that exec the binary itself under libfaketime (signals reach it)
-for b in TD:tiendo PKI:tiendo-pki SRV_BIN:tiendo-server; do
-    var=${b%%:*}
-    printf '#!/bin/sh\nLD_PRELOAD=%s FAKETIME="@$FAKE" exec %s "$@"\n' "$LIBFT" "${!var}" >"$W/bin/${b#*:}"
-    chmod +x "$W/bin/${b#*:}"
-done
-TD=$W/bin/tiendo PKI=$W/bin/tiendo-pki SRV_BIN=$W/bin/tiendo-server
-export FAKE="2025-06-10 10:00:00"
+unset TIENDO_TODAY
+export TIENDO_TEST_CLOCK="2025-06-10 10:00:00@$(date +%s)"
 
 sync_pki
 plan_import main
@@ -39,7 +29,7 @@ sed -n '/^Trạng thái tại ngày/,/^$/p' "$W/t1.txt" >"$W/s1.txt"
 [ -s "$W/s1.txt" ] || die "no status section in: $(cat "$W/t1.txt")"
 sv_stop main
 
-export FAKE="2025-07-15 10:00:00"
+export TIENDO_TEST_CLOCK="2025-07-15 10:00:00@$(date +%s)"
 "$PKI" crl --dir "$W/ca" >/dev/null || die "tiendo-pki crl"   # the June CRL's next update has passed
 sv_start main "127.0.0.1:$P"
 run 0 "second condition of task 75 (met 05/07/2025, no due month)" "$TD" condition 75 --dir "$W/khcn" --met 05/07/2025 --note "Văn bản 2"

@@ -159,6 +159,7 @@ int main(int argc, char **argv)
     td_log_set_level(TD_LOG_ERROR);
     if (!dir || !server || sodium_init() < 0 || tdc_device_load(&dev, dir, &err)) {
         fprintf(stderr, "td_blobpeer: usage, or device: %s\n", err.msg);
+        free(p);
         return 2;
     }
     memset(&lo, 0, sizeof lo);
@@ -166,6 +167,7 @@ int main(int argc, char **argv)
     lo.server = server;
     if (!(L = tdc_link_open(&lo, &err))) {
         fprintf(stderr, "td_blobpeer: %s\n", err.msg);
+        free(p);
         return 1;
     }
     memcpy(p, "%PDF-1.4\n", 9);
