@@ -1,0 +1,88 @@
+/*
+ * ledger_int.h — what the ledger's files share (server/ledger.c open, close,
+ * fold, pull; sequencer.c validation, ordering, group commit; verifier.c the
+ * push checks off the loop; checkpointer.c tree heads, signing, proofs,
+ * cosignatures; certsync.c certificates, CRL, renewal, registry copy): the
+ * ledger's private struct and the internal functions one file calls in
+ * another.  Only those files include it; everything else goes through
+ * ledger.h.
+ */
+#ifndef TDS_LEDGER_INT_H
+#define TDS_LEDGER_INT_H
+
+#include "clock.h"
+#include "ledger.h"
+
+/* A batch of rows inserted in the current transaction, folded after COMMIT. */
+typedef struct tds_pending {
+    tds_logrow row;
+    uint8_t *body;                /* owned */
+} tds_pending;
+
+/* The open group commit (see "group commit" below). */
+typedef struct tds_group_waiter {
+    tds_ack *acks;
+    size_t n;
+    void (*done)(void *arg, int rc, const td_error *err);
+    void *arg;
+} tds_group_waiter;
+
+struct tds_group {
+    int open;                     /* a transaction is open */
+    tds_pending *rows;            /* appended rows, in index order, folded after COMMIT */
+    size_t nrows, caprows;
+    size_t bytes;
+    tds_group_waiter *w;          /* deferred pushes, in arrival order */
+    size_t nw, capw;
+    uint64_t commits, pushes;     /* for the log at close */
+};
+
+struct tds_ledger {
+    tds_logstore *store;
+    td_state *st;                 /* NULL: no CA and an empty log */
+    X509 *ca;                     /* owned */
+    int writable;
+    td_identity id;               /* server key (when writable) */
+    X509 *cert;                   /* server certificate (when writable) */
+    uint8_t *cert_der;
+    size_t cert_der_len;
+    uint64_t last_hlc;            /* the server's clock, never going back */
+    tds_backend be;
+    td_plan empty_plan;           /* for a ledger without state */
+    td_registry builtin;          /* idem */
+    int builtin_ok;
+    char origin[TD_CHECKPOINT_ORIGIN_MAX + 1];   /* checkpoint origin; "" read-only without one */
+    td_note_signer signer;        /* the server key as note signer (when writable) */
+    td_note_verifier verifier;
+    uint64_t signed_size;         /* the largest checkpoint size known stored */
+    int64_t last_sign_ms;         /* when this process last signed one */
+    struct tds_renewer *renewer;  /* borrowed: online renewals (NULL: none) */
+    struct tds_group grp;         /* pushes appended, not yet committed (group commit) */
+    int fold_tx;                  /* catch-up opened a transaction for attachment references */
+};
+
+/* What tds_ledger_push_prepare hands to tds_ledger_push_defer_prepared. */
+struct tds_push_prep {
+    size_t n;
+    size_t recv_bytes;            /* body + signature bytes received (the group's cap counts them) */
+    td_entry *en;                 /* decoded; en[i].e NULL when refused before decoding */
+    uint8_t **bytes;              /* canonical SignedEntry (owned until the group takes it) */
+    size_t *lens;
+    uint32_t *task;               /* tds_ledger_payload_task of each passed entry */
+};
+
+/* ---- internal functions (tds__: used across the ledger's files) ---- */
+
+static inline int64_t tds__now_ms(void) { return td_clock_now_ms(); }
+
+int tds__apply_row(tds_ledger *l, const tds_logrow *r, td_apply_result *res, td_error *err);
+int tds__catch_up(tds_ledger *l, td_error *err);
+int tds__insert_own(tds_ledger *l, int kind, const uint8_t *payload, size_t len, tds_logrow *row, uint8_t **body, td_error *err);
+int tds__cert_payload(const uint8_t *der, size_t n, uint8_t **out, size_t *outn);
+int tds__ensure_server_cert(tds_ledger *l, tds_pending *p, size_t *np, td_error *err);
+void tds__pending_free(tds_pending *p, size_t n);
+void tds__fold_pending(tds_ledger *l, tds_pending *p, size_t n, td_apply_result *res_for);
+void tds__refuse(tds_ack *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int tds__audit_open(tds_ledger *l, const tds_ledger_opts *o, td_error *err);
+int tds__sign_latest(tds_ledger *l, td_error *err);
+#endif
