@@ -11,7 +11,6 @@
 
 #include "attach.h"
 #include "entry.h"
-#include "ledger.h"
 #include "log.h"
 #include "log.pb-c.h"
 #include "sync_limits.h"
@@ -41,7 +40,7 @@ static void tds__refuse(tds_blob_status *st, const char *vi, const char *fmt, ..
 }
 
 typedef struct tds__vis {
-    tds_ledger *l;
+    const tds_blob_host *l;
     const char *agency;               /* whose view */
     td_role role;
     int visible;
@@ -66,7 +65,7 @@ static int tds__refused(const td_state *st, uint64_t idx)
 static int tds__ref_cb(void *arg, uint64_t idx, int kind, const char *agency, uint32_t task)
 {
     tds__vis *v = arg;
-    const td_state *st = tds_ledger_state(v->l);
+    const td_state *st = v->l->state(v->l->owner);
     if (idx > td_state_last_index(st)) return 0;   /* not folded yet */
     /* a reference from a refused entry (recorded by servers before the
      * fold decided references) grants nothing */
@@ -92,11 +91,11 @@ static int tds__same_device(const td_state *st, const unsigned char a[32], const
  * file cited by a fold-accepted entry visible to agency.  Everything else
  * is answered as if the file did not exist.  The fold is not caught up here.
  */
-static int tds__can_use(tds_ledger *l, const unsigned char key[32], const char *agency, td_role role,
+static int tds__can_use(const tds_blob_host *l, const unsigned char key[32], const char *agency, td_role role,
                         const unsigned char sha[32], const tds_blob_meta *b, int *yes, td_error *err)
 {
-    tds_logstore *s = tds_ledger_store(l);
-    const td_state *st = tds_ledger_state(l);
+    tds_logstore *s = l->store;
+    const td_state *st = l->state(l->owner);
     tds__vis v = {l, agency, role, 0, err};
     int rc;
     *yes = 0;
@@ -108,10 +107,10 @@ static int tds__can_use(tds_ledger *l, const unsigned char key[32], const char *
     return 0;
 }
 
-int tds_blob_offer(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t size, const char *mime,
+int tds_blob_offer(const tds_blob_host *host, const tds_peer *peer, const unsigned char sha[32], uint64_t size, const char *mime,
                    tds_blob_status *out, td_error *err)
 {
-    tds_logstore *s = tds_ledger_store(ctx);
+    tds_logstore *s = host->store;
     tds_blob_meta b;
     tds_upload u;
     uint64_t reserved = 0;
@@ -129,8 +128,8 @@ int tds_blob_offer(void *ctx, const tds_peer *peer, const unsigned char sha[32],
      * which size, a hash is stored). */
     if (found && b.size == size) {
         int yes = 0;
-        if ((rc = tds_ledger_catch_up(ctx, err)) ||
-            (rc = tds__can_use(ctx, peer->pk, peer->subj.agency, peer->subj.role, sha, &b, &yes, err)))
+        if ((rc = host->catch_up(host->owner, err)) ||
+            (rc = tds__can_use(host, peer->pk, peer->subj.agency, peer->subj.role, sha, &b, &yes, err)))
             return rc;
         if (yes) {
             out->have = size;
@@ -199,10 +198,10 @@ static int tds__finish_cb(void *arg, const uint8_t *p, size_t n)
     return 0;
 }
 
-int tds_blob_chunk(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t offset,
+int tds_blob_chunk(const tds_blob_host *host, const tds_peer *peer, const unsigned char sha[32], uint64_t offset,
                    const uint8_t *data, size_t n, tds_blob_status *out, td_error *err)
 {
-    tds_logstore *s = tds_ledger_store(ctx);
+    tds_logstore *s = host->store;
     tds_blob_meta b;
     tds_upload u;
     tds__finish fin;
@@ -217,7 +216,7 @@ int tds_blob_chunk(void *ctx, const tds_peer *peer, const unsigned char sha[32],
         /* finished meanwhile by another device: nothing more is needed */
         int yes = 0;
         if ((rc = tds_logstore_blob_find(s, sha, &found, &b, err))) return rc;
-        if (found && (rc = tds__can_use(ctx, peer->pk, peer->subj.agency, peer->subj.role, sha, &b, &yes, err)))
+        if (found && (rc = tds__can_use(host, peer->pk, peer->subj.agency, peer->subj.role, sha, &b, &yes, err)))
             return rc;
         if (yes) {
             out->have = b.size;
@@ -264,11 +263,10 @@ int tds_blob_chunk(void *ctx, const tds_peer *peer, const unsigned char sha[32],
     return 0;
 }
 
-int tds_blob_get(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t offset, uint8_t *buf,
+int tds_blob_get(const tds_blob_host *l, const tds_peer *peer, const unsigned char sha[32], uint64_t offset, uint8_t *buf,
                  size_t cap, size_t *n, uint64_t *size, char mime[128], td_error *err)
 {
-    tds_ledger *l = ctx;
-    tds_logstore *s = tds_ledger_store(l);
+    tds_logstore *s = l->store;
     tds_blob_meta b;
     char h[17];
     int found, rc;
@@ -277,7 +275,7 @@ int tds_blob_get(void *ctx, const tds_peer *peer, const unsigned char sha[32], u
     tds__short(sha, h);
     if ((rc = tds_logstore_blob_find(s, sha, &found, &b, err))) return rc;
     if (found && peer->subj.role != TD_ROLE_CENTRAL && peer->subj.role != TD_ROLE_INSPECTOR) {
-        if ((rc = tds_ledger_catch_up(l, err)) ||
+        if ((rc = l->catch_up(l->owner, err)) ||
             (rc = tds__can_use(l, peer->pk, peer->subj.agency, peer->subj.role, sha, &b, &found, err)))
             return rc;
     }
@@ -293,10 +291,10 @@ int tds_blob_get(void *ctx, const tds_peer *peer, const unsigned char sha[32], u
     return tds_logstore_blob_read(s, &b, offset, buf, *n, err);
 }
 
-int tds_blob_note_accepted(struct tds_ledger *l, const tds_logrow *r, td_error *err)
+int tds_blob_note_accepted(const tds_blob_host *l, const tds_logrow *r, td_error *err)
 {
-    tds_logstore *s = tds_ledger_store(l);
-    const td_state *st = tds_ledger_state(l);
+    tds_logstore *s = l->store;
+    const td_state *st = l->state(l->owner);
     const td_author *au;
     Tiendo__ReportPayload *p;
     td_entry en;

@@ -25,18 +25,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "derive.h"
 #include "err.h"
 #include "logstore.h"
 #include "session.h"
 
-struct tds_ledger;
+/* What the blob operations need of their owner (the ledger, which hands
+ * them to the session backend): its store, its state, and the fold of rows
+ * other processes appended.  A narrow interface, so that this module does
+ * not depend on the ledger. */
+typedef struct tds_blob_host {
+    tds_logstore *store;
+    const td_state *(*state)(void *owner);
+    int (*catch_up)(void *owner, td_error *err);
+    void *owner;
+} tds_blob_host;
 
-/* The backend operations; ctx is the tds_ledger. */
-int tds_blob_offer(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t size, const char *mime,
+/* The backend operations (session.h blob_offer, blob_chunk, blob_get). */
+int tds_blob_offer(const tds_blob_host *host, const tds_peer *peer, const unsigned char sha[32], uint64_t size, const char *mime,
                    tds_blob_status *out, td_error *err);
-int tds_blob_chunk(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t offset,
+int tds_blob_chunk(const tds_blob_host *host, const tds_peer *peer, const unsigned char sha[32], uint64_t offset,
                    const uint8_t *data, size_t n, tds_blob_status *out, td_error *err);
-int tds_blob_get(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t offset, uint8_t *buf,
+int tds_blob_get(const tds_blob_host *host, const tds_peer *peer, const unsigned char sha[32], uint64_t offset, uint8_t *buf,
                  size_t cap, size_t *n, uint64_t *size, char mime[128], td_error *err);
 
 /*
@@ -48,6 +58,6 @@ int tds_blob_get(void *ctx, const tds_peer *peer, const unsigned char sha[32], u
  * entries are never passed here: a reference grants download to whoever
  * sees the entry, and frees the uploader's quota.
  */
-int tds_blob_note_accepted(struct tds_ledger *l, const tds_logrow *r, td_error *err);
+int tds_blob_note_accepted(const tds_blob_host *host, const tds_logrow *r, td_error *err);
 
 #endif

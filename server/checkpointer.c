@@ -28,30 +28,6 @@
 
 /* ---- audit: checkpoints, proofs, cosignatures (docs/LOG.md §9, §10) -------- */
 
-void tds_tree_head_free(tds_tree_head *th)
-{
-    if (!th) return;
-    free(th->note);
-    memset(th, 0, sizeof *th);
-}
-
-void tds_head_free(tds_head *h)
-{
-    if (!h) return;
-    tds_tree_head_free(&h->th);
-    for (size_t i = 0; i < h->n_cosigs; i++) free(h->cosigs[i]);
-    free(h->cosigs);
-    memset(h, 0, sizeof *h);
-}
-
-void tds_proof_free(tds_proof *p)
-{
-    if (!p) return;
-    tds_tree_head_free(&p->th);
-    free(p->entry);
-    memset(p, 0, sizeof *p);
-}
-
 /* The origin line of a stored signed checkpoint (no signature check). */
 static int tds__note_checkpoint(const char *note, size_t len, td_checkpoint *c, td_error *err)
 {

@@ -52,7 +52,7 @@ int tds__apply_row(tds_ledger *l, const tds_logrow *r, td_apply_result *res, td_
             if ((rc = tds_logstore_begin(l->store, err))) return rc;
             l->fold_tx = 1;
         }
-        return tds_blob_note_accepted(l, r, err);
+        return tds_blob_note_accepted(&l->blobs, r, err);
     }
     return 0;
 }
@@ -241,6 +241,25 @@ static int tds__backend_renew(void *ctx, const tds_peer *peer, const uint8_t *cs
     return tds_ledger_renew(ctx, peer, csr, len, out, err);
 }
 
+/* Attachments (blobstore.c) reach the ledger through l->blobs only. */
+static int tds__backend_blob_offer(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t size,
+                                   const char *mime, tds_blob_status *out, td_error *err)
+{
+    return tds_blob_offer(&((tds_ledger *)ctx)->blobs, peer, sha, size, mime, out, err);
+}
+static int tds__backend_blob_chunk(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t offset,
+                                   const uint8_t *data, size_t n, tds_blob_status *out, td_error *err)
+{
+    return tds_blob_chunk(&((tds_ledger *)ctx)->blobs, peer, sha, offset, data, n, out, err);
+}
+static int tds__backend_blob_get(void *ctx, const tds_peer *peer, const unsigned char sha[32], uint64_t offset,
+                                 uint8_t *buf, size_t cap, size_t *n, uint64_t *size, char mime[128], td_error *err)
+{
+    return tds_blob_get(&((tds_ledger *)ctx)->blobs, peer, sha, offset, buf, cap, n, size, mime, err);
+}
+static const td_state *tds__blob_state(void *owner) { return tds_ledger_state(owner); }
+static int tds__blob_catch_up(void *owner, td_error *err) { return tds_ledger_catch_up(owner, err); }
+
 int tds_ledger_open(const tds_ledger_opts *o, tds_ledger **out, td_error *err)
 {
     tds_ledger *l;
@@ -256,12 +275,13 @@ int tds_ledger_open(const tds_ledger_opts *o, tds_ledger **out, td_error *err)
     l->be.head = tds__backend_head;
     l->be.proof = tds__backend_proof;
     l->be.cosign = tds__backend_cosign;
-    l->be.blob_offer = tds_blob_offer;     /* attachments: blobstore.c */
-    l->be.blob_chunk = tds_blob_chunk;
-    l->be.blob_get = tds_blob_get;
+    l->be.blob_offer = tds__backend_blob_offer;     /* attachments: blobstore.c */
+    l->be.blob_chunk = tds__backend_blob_chunk;
+    l->be.blob_get = tds__backend_blob_get;
     l->be.ctx = l;
     l->be.renew = tds__backend_renew;
     if ((rc = tds_logstore_open(o->datadir, &l->store, err))) goto fail;
+    l->blobs = (tds_blob_host){l->store, tds__blob_state, tds__blob_catch_up, l};
     if ((rc = tds__load_ca(l, o->ca_path, err))) goto fail;
     if (o->key_path && (rc = tds__load_identity(l, o, err))) goto fail;
     if ((rc = tds_logstore_last_index(l->store, &last, err))) goto fail;

@@ -126,7 +126,7 @@ const tds_backend *tds_ledger_backend(tds_ledger *l);
  * committed together by tds_ledger_group_flush — the owner calls it once
  * per event-loop iteration — or at once when the group holds
  * TDS_GROUP_MAX_BYTES of entries received or TDS_GROUP_MAX_PUSHES pushes
- * (ledger.c).  A checkpoint signature that fails after the commit fails the
+ * (sequencer.c).  A checkpoint signature that fails after the commit fails the
  * group's pushes (rows kept; re-sends are acked DUPLICATE), as a per-push
  * commit did.  Every other ledger operation commits
  * an open group before it touches the store (so nothing reads uncommitted

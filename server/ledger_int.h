@@ -10,6 +10,7 @@
 #ifndef TDS_LEDGER_INT_H
 #define TDS_LEDGER_INT_H
 
+#include "blobstore.h"
 #include "clock.h"
 #include "ledger.h"
 
@@ -59,6 +60,7 @@ struct tds_ledger {
     struct tds_renewer *renewer;  /* borrowed: online renewals (NULL: none) */
     struct tds_group grp;         /* pushes appended, not yet committed (group commit) */
     int fold_tx;                  /* catch-up opened a transaction for attachment references */
+    tds_blob_host blobs;          /* what blobstore.c sees of the ledger */
 };
 
 /* What tds_ledger_push_prepare hands to tds_ledger_push_defer_prepared. */

@@ -872,3 +872,29 @@ static int tds__dispatch(tds_session *s, Tiendo__Frame *f)
     td_frame_free(f);
     return rc;
 }
+
+/* ---- the answers' types (session.h) ------------------------------------- */
+
+void tds_tree_head_free(tds_tree_head *th)
+{
+    if (!th) return;
+    free(th->note);
+    memset(th, 0, sizeof *th);
+}
+
+void tds_head_free(tds_head *h)
+{
+    if (!h) return;
+    tds_tree_head_free(&h->th);
+    for (size_t i = 0; i < h->n_cosigs; i++) free(h->cosigs[i]);
+    free(h->cosigs);
+    memset(h, 0, sizeof *h);
+}
+
+void tds_proof_free(tds_proof *p)
+{
+    if (!p) return;
+    tds_tree_head_free(&p->th);
+    free(p->entry);
+    memset(p, 0, sizeof *p);
+}
