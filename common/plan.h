@@ -106,6 +106,8 @@ typedef struct td_plan {
  * empty).
  */
 int td_plan_merge(td_plan *out, const td_plan *plans, size_t n);
+/* The task's number within its plan: a payload's task field. */
+static inline unsigned td_task_number(unsigned key) { return key < TD_TASK_NUMBER_LIMIT ? key : key & 0xffffu; }
 
 void td_plan_init(td_plan *p);
 void td_plan_free(td_plan *p);
