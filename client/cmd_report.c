@@ -585,9 +585,10 @@ static int tdc__report_show(int argc, char **argv)
                                          {"task", required_argument, 0, 't'},
                                          {"period", required_argument, 0, 'p'},
                                          {"agency", required_argument, 0, 'a'},
+                                         {"plan", required_argument, 0, 'K'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *cmd = "report show", *dir = NULL, *agency = NULL, *task_s = NULL;
+    const char *cmd = "report show", *dir = NULL, *agency = NULL, *task_s = NULL, *plan_s = NULL;
     char period[8] = "", pvi[8], t[64];
     long task = 0;
     int opt;
@@ -606,19 +607,32 @@ static int tdc__report_show(int argc, char **argv)
                 return tdc_usage_err("report", "--period phải có dạng MM/YYYY (hoặc YYYY-MM): ", optarg);
             break;
         case 'a': agency = optarg; break;
+        case 'K': plan_s = optarg; break;
         case 'h': tdc__report_usage(stdout); return 0;
         default: return td_cli_opt_err("tiendo", "report show", opt, argv);
         }
     }
     if (optind < argc) task_s = argv[optind++];
     if (optind < argc) return tdc_usage_err("report", "tham số thừa: ", argv[optind]);
-    if (!task_s || !tdc_int(task_s, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX)
+    if (!task_s || !tdc_int(strrchr(task_s, ':') ? strrchr(task_s, ':') + 1 : task_s, &task) || task < 1 ||
+        task >= (long)TD_TASK_NUMBER_LIMIT)
         return tdc_usage_err("report", "report show cần số thứ tự nhiệm vụ: tiendo report show SỐ --period MM/YYYY",
                               NULL);
     if (!period[0]) return tdc_usage_err("report", "thiếu --period", NULL);
     if (tdc_ctx_open(&c, dir, cmd)) return 1;
     st = tdc_replica_state(c.rep);
     if (!agency) agency = c.id.subject.agency;
+    if (st) {
+        uint32_t key = 0;
+        char why[768];
+        int prc = td_state_key_parse(st, task_s, plan_s, agency, &key, why, sizeof why);
+        if (prc) {
+            fprintf(stderr, "tiendo report show: %s\n", why);
+            tdc_ctx_close(&c);
+            return prc == -2 ? 2 : 1;
+        }
+        task = (long)key;
+    }
     tdc_period_vi(period, pvi, sizeof pvi);
     rep = st ? td_state_report(st, (uint32_t)task, agency, period) : NULL;
     if (!rep) {

@@ -152,7 +152,7 @@ static void tds__print_diff(const td_plan *old, int has_old, const td_plan *nw)
 {
     size_t added = 0, removed = 0, changed = 0;
     if (!has_old) {
-        printf("Chưa có kế hoạch nào được lưu: toàn bộ sẽ được nhập mới.\n");
+        printf("Kế hoạch %s chưa có trên máy chủ: toàn bộ sẽ được nhập mới.\n", nw->number ? nw->number : "");
         return;
     }
     for (size_t i = 0; i < nw->n_tasks; i++) {
