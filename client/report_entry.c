@@ -1039,12 +1039,19 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
             x.today = today;
             x.base_dir = base_dir;
             switch (q) {
-            case TDC_COL_TASK:
-                if (!tdc_int(v, &num) || num < 1 || num > TD_PLAN_TASK_NUMBER_MAX)
+            case TDC_COL_TASK: {
+                /* SỐ, or KẾ_HOẠCH:SỐ when the replica holds several plans (docs/LOG.md §14) */
+                static char kwhy[768];
+                uint32_t key;
+                const char *ns = strrchr(v, ':') ? strrchr(v, ':') + 1 : v;
+                if (!tdc_int(ns, &num) || num < 1 || num >= (long)TD_TASK_NUMBER_LIMIT)
                     why = "phải là số thứ tự nhiệm vụ (số nguyên dương), ví dụ 27";
+                else if (st && td_state_key_parse(st, v, NULL, agency, &key, kwhy, sizeof kwhy))
+                    why = kwhy;
                 else
-                    r->task = (uint32_t)num;
+                    r->task = st ? key : (uint32_t)num;
                 break;
+            }
             case TDC_COL_PERIOD:
                 if (!tdc_period_norm(v, r->period))
                     why = "kỳ phải có dạng 2025-06 hoặc 06/2025 (trong Excel, định dạng cột là Text)";

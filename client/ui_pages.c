@@ -552,7 +552,7 @@ static int tdc__form_rep(const tdc_ui_form *q, int today, tdc_rep *r, char *msg,
     const char *v, *why;
     long task;
     tdc_rep_init(r);
-    if (!(v = tdc_ui_form_get(q, "task")) || !tdc_int(v, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX) {
+    if (!(v = tdc_ui_form_get(q, "task")) || !tdc_int(v, &task) || task < 1 || task > INT32_MAX) {
         snprintf(msg, n, "số nhiệm vụ không hợp lệ");
         *field = "task";
         return -1;
@@ -750,7 +750,7 @@ static void tdc__page_report_get(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_
     const char *ts = tdc_ui_form_get(q, "task"), *ps = tdc_ui_form_get(q, "period");
     const td_report *cur;
     td_error e;
-    if (!ts || !tdc_int(ts, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX || !ps ||
+    if (!ts || !tdc_int(ts, &task) || task < 1 || task > INT32_MAX || !ps ||
         !tdc_period_norm(ps, period)) {
         out->status = 400;
         tdc__head(ui, f, "Thiếu nhiệm vụ hoặc kỳ", "todo");
