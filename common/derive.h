@@ -41,11 +41,17 @@
  *     built-in one (td_registry_init_builtin).  A CHANGE_SEED as the first
  *     agency entry REPLACES it (folded into an empty registry, here in
  *     derive.c); any other first change applies on top of it;
- *   - ENTRY_PLAN with a plan: the whole plan is replaced by the decoded
- *     one; its agency refs are kept as resolved at import (by
+ *   - ENTRY_PLAN with a plan: the plan with the same number is replaced
+ *     by the decoded one, or it is added (docs/LOG.md §14: the first plan
+ *     is the default plan; task keys; refused: a task number not in
+ *     1..65535, a later plan without a number or whose slot another has);
+ *     its agency refs are kept as resolved at import (by
  *     server/cmd_plan.c, before server/ledger.c appends the entry), and
  *     successor links are followed at query time;
  *     every task whose deadline changed is recorded (td_deadline_change);
+ *   - a payload naming a plan (plan / plan_number fields) the log does
+ *     not have, or naming the default plan (its entries leave it empty),
+ *     or a task number not below 65536;
  *   - ENTRY_PLAN without a plan, with PlanChange.deadlines (a deadline
  *     edit, gia hạn): refused before any plan, with no edits, with more
  *     than TD_DEADLINE_EDITS_MAX, an unknown task, a wording that
@@ -462,8 +468,9 @@ int64_t td_state_day_end_ms(int yyyymmdd);
 int td_state_visible(const td_state *st, int kind, const char *entry_agency, uint32_t task,
                      const char *agency, td_role role);
 
-/* The task a report, review or condition payload concerns, else 0 (also
- * for a payload that does not decode). */
+/* The task key (docs/LOG.md §14: td_task_key of the payload's plan and
+ * task, no state needed) a report, review or condition payload concerns,
+ * else 0 (also for a payload that does not decode). */
 uint32_t td_payload_task(int kind, const uint8_t *payload, size_t len);
 
 /* td_state_visible for a serialized SignedEntry (kind, Entry.agency and
