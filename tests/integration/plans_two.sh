@@ -12,7 +12,8 @@
 #   - `audit verify` passes on the server's log, and on the single-plan log of
 #     tests/fixtures/log_v1 (written before plans were named);
 #   - a fresh device of so-khcn derives the server's view (digest);
-#   - re-importing plan 245 (edited) leaves plan 726 as it was.
+#   - re-importing plan 245 (edited) leaves plan 726 as it was;
+#   - an agency split assigns a plan-245 task by its key.
 set -euo pipefail
 # shellcheck source=lib/tdsync.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
@@ -167,4 +168,13 @@ eq "office sync after the re-import" "$SYNC_RC" 0
 check_digest "so-khcn after the re-import" main "$W/dev" so-khcn
 run 0 "report on 726:1 still there" "$TD" report show 1 --plan 726 --dir "$W/dev" --period 09/2025
 sv_stop main
+
+say "a commune split assigns a plan-245 task by its key"
+run 0 "split xa-gia-loc, task 245:16 to the second commune" "$SRV_BIN" agency split xa-gia-loc \
+    --into xa-gia-loc-a "Xã Gia Lộc A" --into xa-gia-loc-b "Xã Gia Lộc B" --task 245:16=xa-gia-loc-b --date 01/10/2025 "${K[@]}"
+expect_out "245:16 goes to the assigned commune" "nhiệm vụ 245:16 (chủ trì): xa-gia-loc → xa-gia-loc-b"
+expect_out "245:17's partner goes to the first" "nhiệm vụ 245:17 (phối hợp): xa-gia-loc → xa-gia-loc-a"
+run 2 "split --task of an unknown plan" "$SRV_BIN" agency split xa-gia-loc-a --into xa-c "Xã C" --into xa-d "Xã D" \
+    --task 99:1=xa-d --date 01/11/2025 "${K[@]}"
+expect_err "split: unknown plan" "không có kế hoạch \"99\""
 finish
