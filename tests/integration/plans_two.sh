@@ -19,7 +19,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 exec </dev/null
 unset TIENDO_TODAY
-export TIENDO_TEST_CLOCK="2025-09-10 10:00:00@$(date +%s)"
+TIENDO_TEST_CLOCK="2025-09-10 10:00:00@$(date +%s)"
+export TIENDO_TEST_CLOCK
 
 P245=$TD_SOURCE_DIR/data/plans/245-KH-UBND-HP
 K=(--data "$W/data-main" "${SRV_KEYS[@]}")
@@ -161,7 +162,7 @@ if cmp -s "$W/726-before.csv" "$W/726-after.csv"; then pass "plan 726 exported t
 expect_in "plan 245 has the new deadline" "$W/245-after.csv" "Trung tâm dữ liệu,12/2026"
 expect_in "a whole plan replaces the deadline edit of 245:20 (as for 726)" "$W/245-after.csv" "Trợ lý ảo,6/2026"
 D1=$(srv_digest main so-khcn)
-[ -n "$D1" ] && [ "$D0" != "$D1" ] && pass "the office's view changed with the new plan" || fail "digest unchanged: $D0"
+if [ -n "$D1" ] && [ "$D0" != "$D1" ]; then pass "the office's view changed with the new plan"; else fail "digest unchanged: $D0"; fi
 sv_start main "127.0.0.1:$P"
 tsync "$W/dev"
 eq "office sync after the re-import" "$SYNC_RC" 0
