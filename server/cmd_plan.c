@@ -507,7 +507,7 @@ static void tds__print_refs(const td_registry *reg, const td_agency_ref *r, size
     }
 }
 
-static void tds__show_task(const td_plan *p, const td_registry *reg, const td_task *t)
+static void tds__show_task(const td_plan *p, const td_registry *reg, const td_task *t, int key)
 {
     const td_section *s = td_plan_section(p, t->section);
     char dl[512];
@@ -518,11 +518,11 @@ static void tds__show_task(const td_plan *p, const td_registry *reg, const td_ta
     printf("  Tên nhiệm vụ:        %s\n", t->title);
     printf("  Cơ quan chủ trì:     %s\n", t->lead_text);
     printf("                       ");
-    tds__print_refs(reg, t->leads, t->n_leads, t->number, today);
+    tds__print_refs(reg, t->leads, t->n_leads, key, today);
     printf("\n  Cơ quan phối hợp:    %s\n", t->partner_text && *t->partner_text ? t->partner_text : "(không)");
     if (t->n_partners) {
         printf("                       ");
-        tds__print_refs(reg, t->partners, t->n_partners, t->number, today);
+        tds__print_refs(reg, t->partners, t->n_partners, key, today);
         printf("\n");
     }
     printf("  Sản phẩm:            %s\n", t->product);
@@ -615,7 +615,10 @@ static int tds__show(int argc, char **argv)
             fprintf(stderr, "tiendo-server: kế hoạch không có nhiệm vụ số %d (có %zu nhiệm vụ)\n", number, pp->n_tasks);
             rc = 1;
         } else {
-            tds__show_task(pp, rp, t);
+            /* successors follow the task's key (docs/LOG.md §14): a later plan's is not its number */
+            const td_state *st = tds_ledger_state(lg);
+            int later = st && td_state_plan_count(st) && pp != td_state_plan_at(st, 0);
+            tds__show_task(pp, rp, t, (int)td_task_key(later ? pp->number : "", (unsigned)t->number));
         }
     } else {
         const td_plan p = *pp;
