@@ -381,7 +381,7 @@ int tdc_app_pending_load(tdc_replica *rep, tdc_pending_set *p, td_error *err)
             Tiendo__ReportPayload *rp =
                 tiendo__report_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
             if (rp) {
-                x.task = rp->task;
+                x.task = td_task_key(rp->plan, rp->task);   /* the key (docs/LOG.md §14) */
                 snprintf(x.agency, sizeof x.agency, "%s", rp->agency ? rp->agency : "");
                 snprintf(x.period, sizeof x.period, "%s", rp->period ? rp->period : "");
                 x.state = rp->state;
@@ -392,7 +392,7 @@ int tdc_app_pending_load(tdc_replica *rep, tdc_pending_set *p, td_error *err)
             Tiendo__ReviewPayload *rv =
                 tiendo__review_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
             if (rv) {
-                x.task = rv->task;
+                x.task = td_task_key(rv->plan, rv->task);
                 snprintf(x.agency, sizeof x.agency, "%s", rv->agency ? rv->agency : "");
                 tiendo__review_payload__free_unpacked(rv, NULL);
             }
@@ -401,7 +401,7 @@ int tdc_app_pending_load(tdc_replica *rep, tdc_pending_set *p, td_error *err)
             Tiendo__ConditionPayload *cp =
                 tiendo__condition_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
             if (cp) {
-                x.task = cp->task;
+                x.task = td_task_key(cp->plan, cp->task);
                 tiendo__condition_payload__free_unpacked(cp, NULL);
             }
             rc = tdc__pending_push(p, &cap, &x);
@@ -409,7 +409,7 @@ int tdc_app_pending_load(tdc_replica *rep, tdc_pending_set *p, td_error *err)
             Tiendo__PlanChange *pc = tiendo__plan_change__unpack(NULL, en.e->payload.len, en.e->payload.data);
             if (pc && !pc->plan && pc->n_deadlines) {
                 for (size_t k = 0; k < pc->n_deadlines && !rc; k++) {
-                    x.task = pc->deadlines[k]->task;
+                    x.task = td_task_key(pc->plan_number, pc->deadlines[k]->task);
                     rc = tdc__pending_push(p, &cap, &x);
                 }
             } else {

@@ -121,8 +121,8 @@ static int tdc__collect(tdc_ctx *c, uint32_t task, tdc__atts *a, td_error *err)
         p = tiendo__report_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
         for (size_t j = 0; p && j < p->n_attachments; j++) {
             const Tiendo__Attachment *x = p->attachments[j];
-            if (!x || x->sha256.len != 32 || (task && p->task != task)) continue;
-            if (tdc__att_push(a, x->sha256.data, x->name, x->mime, x->size, p->task, p->period, 1)) {
+            if (!x || x->sha256.len != 32 || (task && td_task_key(p->plan, p->task) != task)) continue;
+            if (tdc__att_push(a, x->sha256.data, x->name, x->mime, x->size, td_task_key(p->plan, p->task), p->period, 1)) {
                 rc = td_error_set(err, TD_ENOMEM, "out of memory");
                 break;
             }

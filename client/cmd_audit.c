@@ -33,6 +33,7 @@
 typedef struct tda_opts {
     const char *dir, *db, *ca, *origin;
     long long task;          /* -1: not given */
+    char task_plan[TD_PLAN_NUMBER_MAX + 1];   /* --task KẾ_HOẠCH:SỐ: the plan, resolved as the log is read */
     const char *agency;
     int csv;
     const char *witness_certs[TDA_WITNESS_CERTS_MAX];
@@ -84,13 +85,17 @@ static int tda__parse(int argc, char **argv, tda_opts *o)
         case 'b': o->db = optarg; break;
         case 'c': o->ca = optarg; break;
         case 'o': o->origin = optarg; break;
-        case 't':
-            o->task = strtoll(optarg, &end, 10);
-            if (*end || o->task < 1 || o->task > UINT32_MAX) {
+        case 't': {
+            const char *colon = strrchr(optarg, ':');
+            if (colon && (size_t)(colon - optarg) <= TD_PLAN_NUMBER_MAX)
+                snprintf(o->task_plan, sizeof o->task_plan, "%.*s", (int)(colon - optarg), optarg);
+            o->task = strtoll(colon ? colon + 1 : optarg, &end, 10);
+            if (*end || o->task < 1 || o->task > UINT32_MAX || (colon && o->task >= (long long)TD_TASK_NUMBER_LIMIT)) {
                 fprintf(stderr, "tiendo audit: số nhiệm vụ không hợp lệ: \"%s\"\n", optarg);
                 return 2;
             }
             break;
+        }
         case 'a': o->agency = optarg; break;
         case 'v': o->csv = 1; break;
         case 'w':
@@ -353,7 +358,12 @@ static int tda__hist_row(void *arg, const tda_row *row)
         return 1;
     }
     tda__describe(en.e, o, h->pre, period, sizeof period, sum, sizeof sum, &about);
-    if (o->task >= 0) show = ar.task == (uint32_t)o->task;
+    if (o->task >= 0 && o->task_plan[0]) {
+        /* a plan named by number or short name: the key once it is in the log (docs/LOG.md §14) */
+        int pi = td_state_plan_find(h->st, o->task_plan);
+        show = pi >= 0 && ar.task == td_task_key(pi ? td_state_plan_at(h->st, (size_t)pi)->number : "",
+                                                 (unsigned)o->task);
+    } else if (o->task >= 0) show = ar.task == (uint32_t)o->task;
     else show = about || tda__mine(o, h->pre, en.e->agency);
     if (show) {
         tdc_fmt_time(en.e->device_time_ms, signed_at, sizeof signed_at);

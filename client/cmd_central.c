@@ -86,15 +86,22 @@ static int tdc__open_central(tdc_ctx *c, const char *dir, const char *cmd, const
     return 0;
 }
 
+/* The task as typed (SỐ or KẾ_HOẠCH:SỐ) and --plan: resolved against the
+ * replica's plans by tdc__task (td_state_key_parse, docs/LOG.md §14). */
+static const char *tdc__task_text, *tdc__plan_opt;
+
 /* The task number argument. */
 static int tdc__task_arg(const char *cmd, int argc, char **argv, long *num)
 {
     char *end;
+    const char *colon;
     if (optind >= argc) {
         tdc_usage_err(cmd, "thiếu số thứ tự nhiệm vụ", NULL);
         return 0;
     }
-    *num = strtol(argv[optind], &end, 10);
+    tdc__task_text = argv[optind];
+    colon = strrchr(argv[optind], ':');
+    *num = strtol(colon ? colon + 1 : argv[optind], &end, 10);
     if (*end || end == argv[optind] || *num < 1 || *num > TD_PLAN_TASK_NUMBER_MAX) {
         tdc_usage_err(cmd, "số thứ tự nhiệm vụ phải là số nguyên dương: ", argv[optind]);
         return 0;
@@ -106,10 +113,20 @@ static int tdc__task_arg(const char *cmd, int argc, char **argv, long *num)
     return 1;
 }
 
-static const td_task *tdc__task(tdc_ctx *c, const char *cmd, long num)
+static const td_task *tdc__task(tdc_ctx *c, const char *cmd, long *nump)
 {
-    const td_plan *plan = td_state_plan(tdc_replica_state(c->rep));
-    const td_task *t = td_plan_task(plan, (int)num);
+    const td_state *st = tdc_replica_state(c->rep);
+    const td_plan *plan = td_state_plan(st);
+    const td_task *t;
+    uint32_t key = 0;
+    char why[768];
+    long num = *nump;
+    if (tdc__task_text && td_state_key_parse(st, tdc__task_text, tdc__plan_opt, NULL, &key, why, sizeof why)) {
+        fprintf(stderr, "tiendo %s: %s\n", cmd, why);
+        return NULL;
+    }
+    if (key) *nump = (long)key;
+    t = td_plan_task(plan, (int)*nump);
     if (!t)
         fprintf(stderr, "tiendo %s: nhiệm vụ số %ld không có trong kế hoạch %s (%zu nhiệm vụ). "
                         "Hãy kiểm tra số thứ tự (TT): tiendo tasks --all\n",
@@ -183,6 +200,7 @@ static void tdc__review_usage(FILE *f)
 int tdc_cmd_review(int argc, char **argv)
 {
     static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
+                                         {"plan", required_argument, 0, 'P'},
                                          {"agency", required_argument, 0, 'a'},
                                          {"period", required_argument, 0, 'p'},
                                          {"accept", no_argument, 0, 'A'},
@@ -205,6 +223,7 @@ int tdc_cmd_review(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
+        case 'P': tdc__plan_opt = optarg; break;
         case 'a': agency = optarg; break;
         case 'p': period = optarg; break;
         case 'A': accept = 1; break;
@@ -252,7 +271,7 @@ int tdc_cmd_review(int argc, char **argv)
     }
     st = tdc_replica_state(c.rep);
     tdc_period_vi(period, pvi, sizeof pvi);
-    if (!tdc__task(&c, cmd, num)) {
+    if (!tdc__task(&c, cmd, &num)) {
         rc = 1;
         goto out;
     }
@@ -321,6 +340,7 @@ static int tdc__month_parse(const char *s, int *y, int *m)
 int tdc_cmd_condition(int argc, char **argv)
 {
     static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
+                                         {"plan", required_argument, 0, 'P'},
                                          {"met", required_argument, 0, 'm'},
                                          {"due", required_argument, 0, 'u'},
                                          {"note", required_argument, 0, 'n'},
@@ -340,6 +360,7 @@ int tdc_cmd_condition(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
+        case 'P': tdc__plan_opt = optarg; break;
         case 'm':
             if (td_date_parse_vi(optarg, &met) || !td_date_valid(met))
                 return tdc_usage_err(cmd, "--met phải là ngày dd/mm/yyyy: ", optarg);
@@ -369,7 +390,7 @@ int tdc_cmd_condition(int argc, char **argv)
         free(note);
         return 1;
     }
-    if (!(t = tdc__task(&c, cmd, num))) {
+    if (!(t = tdc__task(&c, cmd, &num))) {
         rc = 1;
         goto out;
     }
@@ -382,7 +403,8 @@ int tdc_cmd_condition(int argc, char **argv)
         rc = 1;
         goto out;
     }
-    cp.task = (uint32_t)num;
+    cp.task = td_task_number((uint32_t)num);
+    cp.plan = (char *)td_state_key_plan_field(tdc_replica_state(c.rep), (uint32_t)num);
     cp.met_date = met;
     cp.due_year = due_y;
     cp.due_month = due_m;
@@ -483,6 +505,7 @@ static void tdc__extend_usage(FILE *f)
 int tdc_cmd_extend(int argc, char **argv)
 {
     static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
+                                         {"plan", required_argument, 0, 'P'},
                                          {"deadline", required_argument, 0, 'D'},
                                          {"reason", required_argument, 0, 'r'},
                                          {"yes", no_argument, 0, 'y'},
@@ -507,6 +530,7 @@ int tdc_cmd_extend(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
+        case 'P': tdc__plan_opt = optarg; break;
         case 'D': deadline_s = optarg; break;
         case 'r': reason_s = optarg; break;
         case 'y': yes = 1; break;
@@ -544,7 +568,7 @@ int tdc_cmd_extend(int argc, char **argv)
         free(reason);
         return 1;
     }
-    if (!(t = tdc__task(&c, cmd, num))) {
+    if (!(t = tdc__task(&c, cmd, &num))) {
         rc = 1;
         goto out;
     }
@@ -560,7 +584,8 @@ int tdc_cmd_extend(int argc, char **argv)
         rc = 2;
         goto out;
     }
-    tdl.task = (uint32_t)num;
+    tdl.task = td_task_number((uint32_t)num);
+    pc.plan_number = (char *)td_state_key_plan_field(tdc_replica_state(c.rep), (uint32_t)num);
     tdl.deadline_text = wording;
     pc.reason = reason;
     pc.n_deadlines = 1;

@@ -585,9 +585,10 @@ static int tdc__report_show(int argc, char **argv)
                                          {"task", required_argument, 0, 't'},
                                          {"period", required_argument, 0, 'p'},
                                          {"agency", required_argument, 0, 'a'},
+                                         {"plan", required_argument, 0, 'K'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *cmd = "report show", *dir = NULL, *agency = NULL, *task_s = NULL;
+    const char *cmd = "report show", *dir = NULL, *agency = NULL, *task_s = NULL, *plan_s = NULL;
     char period[8] = "", pvi[8], t[64];
     long task = 0;
     int opt;
@@ -606,19 +607,32 @@ static int tdc__report_show(int argc, char **argv)
                 return tdc_usage_err("report", "--period phải có dạng MM/YYYY (hoặc YYYY-MM): ", optarg);
             break;
         case 'a': agency = optarg; break;
+        case 'K': plan_s = optarg; break;
         case 'h': tdc__report_usage(stdout); return 0;
         default: return td_cli_opt_err("tiendo", "report show", opt, argv);
         }
     }
     if (optind < argc) task_s = argv[optind++];
     if (optind < argc) return tdc_usage_err("report", "tham số thừa: ", argv[optind]);
-    if (!task_s || !tdc_int(task_s, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX)
+    if (!task_s || !tdc_int(strrchr(task_s, ':') ? strrchr(task_s, ':') + 1 : task_s, &task) || task < 1 ||
+        task >= (long)TD_TASK_NUMBER_LIMIT)
         return tdc_usage_err("report", "report show cần số thứ tự nhiệm vụ: tiendo report show SỐ --period MM/YYYY",
                               NULL);
     if (!period[0]) return tdc_usage_err("report", "thiếu --period", NULL);
     if (tdc_ctx_open(&c, dir, cmd)) return 1;
     st = tdc_replica_state(c.rep);
     if (!agency) agency = c.id.subject.agency;
+    if (st) {
+        uint32_t key = 0;
+        char why[768];
+        int prc = td_state_key_parse(st, task_s, plan_s, agency, &key, why, sizeof why);
+        if (prc) {
+            fprintf(stderr, "tiendo report show: %s\n", why);
+            tdc_ctx_close(&c);
+            return prc == -2 ? 2 : 1;
+        }
+        task = (long)key;
+    }
     tdc_period_vi(period, pvi, sizeof pvi);
     rep = st ? td_state_report(st, (uint32_t)task, agency, period) : NULL;
     if (!rep) {
@@ -685,6 +699,7 @@ int tdc_cmd_report(int argc, char **argv)
 {
     static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
                                          {"task", required_argument, 0, 't'},
+                                         {"plan", required_argument, 0, 'K'},
                                          {"period", required_argument, 0, 'p'},
                                          {"state", required_argument, 0, 's'},
                                          {"percent", required_argument, 0, 'P'},
@@ -703,7 +718,7 @@ int tdc_cmd_report(int argc, char **argv)
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *cmd = "report";
-    const char *dir = NULL, *from_file = NULL, *task_s = NULL, *why;
+    const char *dir = NULL, *from_file = NULL, *task_s = NULL, *why, *plan_s = NULL;
     const char *docs_raw[TDC_EVIDENCE_MAX], *atts_raw[TD_ATTACH_PER_REPORT_MAX];
     size_t n_docs_raw = 0, n_atts_raw = 0;
     int opt, rc = 1, want_draft = 0, force_prompt = 0, no_prompt = 0, today, found = 0, prompting;
@@ -725,6 +740,7 @@ int tdc_cmd_report(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
+        case 'K': plan_s = optarg; break;
         case 't': task_s = optarg; break;
         case 'p':
             if (!tdc_period_norm(optarg, cli.period)) {
@@ -842,7 +858,9 @@ int tdc_cmd_report(int argc, char **argv)
                             NULL);
         goto out_free;
     }
-    if (!tdc_int(task_s, &v) || v < 1 || v > TD_PLAN_TASK_NUMBER_MAX) {
+    /* SỐ, or KẾ_HOẠCH:SỐ; the plan is resolved once the replica is open */
+    if (!tdc_int(strrchr(task_s, ':') ? strrchr(task_s, ':') + 1 : task_s, &v) || v < 1 ||
+        v >= (long)TD_TASK_NUMBER_LIMIT) {
         rc = tdc_usage_err(cmd, "số nhiệm vụ phải là số thứ tự (số nguyên dương) của nhiệm vụ: ", task_s);
         goto out_free;
     }
@@ -867,6 +885,18 @@ int tdc_cmd_report(int argc, char **argv)
 
     if (tdc_ctx_open(&c, dir, cmd)) goto out_free;
     st = tdc_replica_state(c.rep);
+    if (st) {
+        /* which plan (docs/LOG.md §14): --plan, KẾ_HOẠCH:SỐ, or the one plan
+         * where this agency has a task of that number */
+        uint32_t k = 0;
+        int prc = td_state_key_parse(st, task_s, plan_s, c.id.subject.agency, &k, msg, sizeof msg);
+        if (prc) {
+            fprintf(stderr, "tiendo report: %s\n", msg);
+            rc = prc == -2 ? 2 : 1;
+            goto out;
+        }
+        cli.task = k;
+    }
     if ((rc = tdc__plan_refuse(cmd, st, c.id.subject.agency, today, &cli))) goto out;
     rc = 1;
     for (size_t i = 0; i < n_atts_raw; i++)

@@ -301,9 +301,11 @@ int tdc_cmd_status(int argc, char **argv)
     tdc_fmt_time(m.last_sync_ms, when, sizeof when);
     printf("Lần đồng bộ thành công gần nhất: %s\n", when);
     if (td_state_has_plan(st)) {
-        const td_plan *p = td_state_plan(st);
-        printf("Kế hoạch: %s (%zu nhiệm vụ, %zu chỉ tiêu)\n", p->number ? p->number : "(không số)", p->n_tasks,
-               p->n_indicators);
+        for (size_t i = 0; i < td_state_plan_count(st); i++) {   /* each plan (docs/LOG.md §14) */
+            const td_plan *p = td_state_plan_at(st, i);
+            printf("Kế hoạch: %s (%zu nhiệm vụ, %zu chỉ tiêu)\n", p->number ? p->number : "(không số)", p->n_tasks,
+                   p->n_indicators);
+        }
     } else {
         printf("Kế hoạch: chưa có (hãy chạy tiendo sync)\n");
     }

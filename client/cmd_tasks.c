@@ -130,9 +130,25 @@ static void tdc__col(const char *s, size_t w, int last)
 }
 
 /* Right-aligned number in a column. */
+/* The state whose plans name the task keys printed (td_state_key_fmt):
+ * set when a command has its replica open. */
+static const td_state *tdc__fmt_st;
+
+/* A task key for people ("47", or "245:18" with more than one plan); four
+ * rotating buffers, so one printf may show several. */
+static const char *tdc__k(uint32_t key)
+{
+    static char b[4][48];
+    static int i;
+    i = (i + 1) & 3;
+    if (!tdc__fmt_st) snprintf(b[i], sizeof b[i], "%u", key);
+    else td_state_key_fmt(tdc__fmt_st, key, b[i], sizeof b[i]);
+    return b[i];
+}
+
 static void tdc__col_num(unsigned v, size_t w)
 {
-    printf("%*u", (int)w, v);
+    printf("%*s", (int)w, tdc__k(v));
 }
 
 static int tdc__in(const char **v, size_t n, const char *slug)
@@ -497,6 +513,7 @@ int tdc_cmd_tasks(int argc, char **argv)
 
     if (tdc__open(&c, dir, cmd)) return 1;
     st = tdc_replica_state(c.rep);
+    tdc__fmt_st = st;
     plan = td_state_plan(st);
     me = c.id.subject.agency;
     {
@@ -643,11 +660,12 @@ static void tdc__print_deadline(const td_deadline *d)
 int tdc_cmd_task(int argc, char **argv)
 {
     static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
+                                         {"plan", required_argument, 0, 'K'},
                                          {"date", required_argument, 0, 'D'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *cmd = "task";
-    const char *dir = NULL;
+    const char *dir = NULL, *plan_s = NULL;
     long num = 0;
     int date = 0, opt, role;
     tdc_ctx c;
@@ -666,6 +684,7 @@ int tdc_cmd_task(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
+        case 'K': plan_s = optarg; break;
         case 'D':
             if (!tdc__parse_date(cmd, optarg, &date)) return 2;
             break;
@@ -676,8 +695,9 @@ int tdc_cmd_task(int argc, char **argv)
     if (optind >= argc) return tdc_usage_err(cmd, "thiếu số thứ tự nhiệm vụ", NULL);
     {
         char *end;
-        num = strtol(argv[optind], &end, 10);
-        if (*end || end == argv[optind] || num < 1 || num > TD_PLAN_TASK_NUMBER_MAX)
+        const char *ns = strrchr(argv[optind], ':') ? strrchr(argv[optind], ':') + 1 : argv[optind];
+        num = strtol(ns, &end, 10);
+        if (*end || end == ns || num < 1 || num >= (long)TD_TASK_NUMBER_LIMIT)
             return tdc_usage_err(cmd, "số thứ tự nhiệm vụ phải là số nguyên dương: ", argv[optind]);
     }
     if (optind + 1 < argc) return tdc_usage_err(cmd, "tham số thừa: ", argv[optind + 1]);
@@ -685,7 +705,19 @@ int tdc_cmd_task(int argc, char **argv)
 
     if (tdc__open(&c, dir, cmd)) return 1;
     st = tdc_replica_state(c.rep);
+    tdc__fmt_st = st;
     plan = td_state_plan(st);
+    {
+        uint32_t key = 0;
+        char why[768];
+        int prc = td_state_key_parse(st, argv[optind], plan_s, c.id.subject.agency, &key, why, sizeof why);
+        if (prc) {
+            fprintf(stderr, "tiendo task: %s\n", why);
+            tdc_ctx_close(&c);
+            return prc == -2 ? 2 : 1;
+        }
+        num = (long)key;
+    }
     t = td_plan_task(plan, (int)num);
     if (!t) {
         fprintf(stderr, "tiendo task: nhiệm vụ số %ld không có trong kế hoạch %s (%zu nhiệm vụ). "
@@ -710,7 +742,12 @@ int tdc_cmd_task(int argc, char **argv)
     sec = t->section ? td_plan_section(plan, t->section) : NULL;
 
     td_date_vi(date, dbuf, sizeof dbuf);
-    printf("Nhiệm vụ %d — kế hoạch %s\n", t->number, plan->number ? plan->number : "");
+    {
+        uint32_t pn;
+        int pi = td_state_key_plan(st, (uint32_t)t->number, &pn);
+        const td_plan *own = pi >= 0 ? td_state_plan_at(st, (size_t)pi) : NULL;
+        printf("Nhiệm vụ %u — kế hoạch %s\n", pn, own && own->number ? own->number : plan->number ? plan->number : "");
+    }
     printf("Mục %s%s%s\n", t->section ? t->section : "?", sec && sec->title ? ": " : "",
            sec && sec->title ? sec->title : "");
     printf("Tên nhiệm vụ: %s\n", t->title ? t->title : "");
@@ -913,7 +950,7 @@ static void tdc__todo_task(const td_plan *plan, uint32_t task, char *out, size_t
 {
     const td_task *t = td_plan_task(plan, (int)task);
     char *s = td_plan_short(t && t->title ? t->title : "", 48);
-    snprintf(out, n, "NV %u %s", task, s ? s : "");
+    snprintf(out, n, "NV %s %s", tdc__k(task), s ? s : "");
     free(s);
 }
 
@@ -955,6 +992,7 @@ int tdc_cmd_todo(int argc, char **argv)
 
     if (tdc_ctx_open(&c, dir, cmd)) return 1;
     st = tdc_replica_state(c.rep);
+    tdc__fmt_st = st;
     plan = td_state_plan(st);
     me = c.id.subject.agency;
     if (tdc_replica_meta_get(c.rep, &meta, &e) || tdc_app_pending_load(c.rep, &pend, &e)) {
@@ -1030,7 +1068,7 @@ int tdc_cmd_todo(int argc, char **argv)
             printf("  Đã ghi, chờ gửi:");
             for (size_t i = 0, k = 0; i < n_ob; i++)
                 if (ob[i].state == TD_OWED_MISSING && tdc_pending_report(&pend, ob[i].task, me, ob[i].period))
-                    printf("%s%u", k++ ? ", " : " NV ", ob[i].task);
+                    printf("%s%s", k++ ? ", " : " NV ", tdc__k(ob[i].task));
             printf("\n");
         }
         if (missing) printf("  Còn thiếu:\n");
@@ -1038,7 +1076,7 @@ int tdc_cmd_todo(int argc, char **argv)
             if (ob[i].state != TD_OWED_MISSING || tdc_pending_report(&pend, ob[i].task, me, ob[i].period)) continue;
             tdc__todo_task(plan, ob[i].task, line, sizeof line);
             printf("  - %s: %s\n", line, td_owed_vi(ob[i].state));
-            if (!*next) snprintf(next, sizeof next, "tiendo report %u --period %s", ob[i].task, period);
+            if (!*next) snprintf(next, sizeof next, "tiendo report %s --period %s", tdc__k(ob[i].task), period);
             shown++;
         }
         if (missing > shown) printf("  ... và %zu nhiệm vụ khác\n", missing - shown);
@@ -1063,7 +1101,7 @@ int tdc_cmd_todo(int argc, char **argv)
                 const td_report_version *all = td_state_report_versions(st, &nv);
                 for (size_t k = 0; k < nv; k++)
                     if (all[k].index == ls->report_index) v = &all[k];
-                snprintf(next, sizeof next, "tiendo report %u --period %s", ts[i].task, v ? v->period : period);
+                snprintf(next, sizeof next, "tiendo report %s --period %s", tdc__k(ts[i].task), v ? v->period : period);
             } else {
                 printf("      (đã ghi báo cáo sửa, chờ gửi)\n");
             }
@@ -1114,9 +1152,9 @@ int tdc_cmd_todo(int argc, char **argv)
                        ver[j]->percent, (unsigned long long)ver[j]->index);
             }
             printf("      Cách giải quyết: thống nhất nội dung giữa hai thiết bị, rồi ghi lại báo cáo trên một\n"
-                   "      thiết bị: tiendo report %u --period %s (bản mới thay cả hai); xem: tiendo task %u\n",
-                   cf[i].task, cf[i].period, cf[i].task);
-            if (!*next) snprintf(next, sizeof next, "tiendo report %u --period %s", cf[i].task, cf[i].period);
+                   "      thiết bị: tiendo report %s --period %s (bản mới thay cả hai); xem: tiendo task %s\n",
+                   tdc__k(cf[i].task), cf[i].period, tdc__k(cf[i].task));
+            if (!*next) snprintf(next, sizeof next, "tiendo report %s --period %s", tdc__k(cf[i].task), cf[i].period);
         }
         if (count > TDC_TODO_LIST_MAX) printf("  ... và %zu xung đột khác\n", count - TDC_TODO_LIST_MAX);
     }
@@ -1161,8 +1199,8 @@ int tdc_cmd_todo(int argc, char **argv)
             if (reviewed) continue;
             if (!waiting) {
                 printf("\nBáo cáo hoàn thành chờ thẩm định:\n");
-                snprintf(next, sizeof next, "tiendo review %u --agency %s --period %s --accept (hoặc --return \"lý do\")",
-                         r[i].task, r[i].agency, r[i].period);
+                snprintf(next, sizeof next, "tiendo review %s --agency %s --period %s --accept (hoặc --return \"lý do\")",
+                         tdc__k(r[i].task), r[i].agency, r[i].period);
             }
             waiting++;
             if (waiting <= TDC_TODO_LIST_MAX) {

@@ -296,7 +296,8 @@ int tdc_rep_pack(const tdc_rep *r, const char *agency, uint8_t **buf, size_t *le
     Tiendo__EvidenceDoc *docs = NULL, **dp = NULL;
     Tiendo__Attachment *atts = NULL, **ap = NULL;
     int rc = TD_ENOMEM;
-    rp.task = r->task;
+    rp.task = td_task_number(r->task);
+    rp.plan = (char *)r->plan;
     rp.agency = (char *)agency;
     rp.period = (char *)r->period;
     rp.state = r->state;
@@ -354,7 +355,8 @@ int tdc_rep_unpack(const uint8_t *p, size_t n, tdc_rep *r)
     int rc = -1;
     tdc_rep_init(r);
     if (!rp) return -1;
-    r->task = rp->task;
+    r->task = td_task_key(rp->plan, rp->task);
+    snprintf(r->plan, sizeof r->plan, "%s", rp->plan && strlen(rp->plan) <= TD_PLAN_NUMBER_MAX ? rp->plan : "");
     snprintf(r->period, sizeof r->period, "%s", rp->period);
     r->state = rp->state;
     /* A draft holds the percent the clerk gave (tdc_rep_draft_save stores
@@ -830,6 +832,10 @@ int tdc_rep_sign(tdc_ctx *c, const tdc_rep *r, uint64_t *seq, td_error *e)
     size_t len = 0;
     char summary[256];
     int rc;
+    tdc_rep tmp = *r;   /* shallow: the plan field from the task key */
+    if (tdc_replica_state(c->rep))
+        snprintf(tmp.plan, sizeof tmp.plan, "%s", td_state_key_plan_field(tdc_replica_state(c->rep), r->task));
+    r = &tmp;
     if (tdc_rep_pack(r, c->id.subject.agency, &buf, &len))
         return td_error_set(e, TD_ENOMEM, "%s", td_err_vi(TD_ENOMEM));
     tdc_rep_summary(r, summary, sizeof summary);
@@ -849,6 +855,8 @@ int tdc_rep_draft_save(tdc_ctx *c, const tdc_rep *r, td_error *e)
      * that the percent read back is what the clerk meant (tdc_rep_unpack). */
     if (tmp.percent < 0) tmp.percent = tmp.state == TIENDO__REPORT_STATE__REPORT_DONE ? 100 : 0;
     if (tmp.percent > 100) tmp.percent = 100;
+    if (tdc_replica_state(c->rep))
+        snprintf(tmp.plan, sizeof tmp.plan, "%s", td_state_key_plan_field(tdc_replica_state(c->rep), r->task));
     tdc_draft_key(r->task, r->period, key);
     if (tdc_rep_pack(&tmp, c->id.subject.agency, &buf, &len))
         return td_error_set(e, TD_ENOMEM, "không lưu được bản nháp: %s", td_err_vi(TD_ENOMEM));
@@ -1031,12 +1039,19 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
             x.today = today;
             x.base_dir = base_dir;
             switch (q) {
-            case TDC_COL_TASK:
-                if (!tdc_int(v, &num) || num < 1 || num > TD_PLAN_TASK_NUMBER_MAX)
+            case TDC_COL_TASK: {
+                /* SỐ, or KẾ_HOẠCH:SỐ when the replica holds several plans (docs/LOG.md §14) */
+                static char kwhy[768];
+                uint32_t key;
+                const char *ns = strrchr(v, ':') ? strrchr(v, ':') + 1 : v;
+                if (!tdc_int(ns, &num) || num < 1 || num >= (long)TD_TASK_NUMBER_LIMIT)
                     why = "phải là số thứ tự nhiệm vụ (số nguyên dương), ví dụ 27";
+                else if (st && td_state_key_parse(st, v, NULL, agency, &key, kwhy, sizeof kwhy))
+                    why = kwhy;
                 else
-                    r->task = (uint32_t)num;
+                    r->task = st ? key : (uint32_t)num;
                 break;
+            }
             case TDC_COL_PERIOD:
                 if (!tdc_period_norm(v, r->period))
                     why = "kỳ phải có dạng 2025-06 hoặc 06/2025 (trong Excel, định dạng cột là Text)";
@@ -1138,7 +1153,8 @@ int tdc_review_sign(tdc_ctx *c, const td_report *r, int accept, const char *text
     rv.report_author.data = (uint8_t *)r->author;
     rv.report_author.len = sizeof r->author;
     rv.report_seq = r->seq;
-    rv.task = r->task;
+    rv.task = td_task_number(r->task);
+    if (tdc_replica_state(c->rep)) rv.plan = (char *)td_state_key_plan_field(tdc_replica_state(c->rep), r->task);
     rv.agency = (char *)r->agency;
     rv.accept = accept;
     rv.comment = (char *)(text ? text : "");
@@ -1437,7 +1453,16 @@ int tdc_ind_sign(tdc_ctx *c, const char *code_n, const char *period, int has_val
     uint8_t *buf;
     size_t len;
     int rc;
+    char pl[TD_PLAN_NUMBER_MAX + 1] = "";
+    const char *colon = strrchr(code_n, ':');
     tdc_period_vi(period, pvi, sizeof pvi);
+    /* a later plan's indicator is "NUMBER:CODE" in the state; the payload
+     * names the plan apart (docs/LOG.md §14) */
+    if (colon && (size_t)(colon - code_n) <= TD_PLAN_NUMBER_MAX) {
+        snprintf(pl, sizeof pl, "%.*s", (int)(colon - code_n), code_n);
+        ip.plan = pl;
+        code_n = colon + 1;
+    }
     ip.code = (char *)code_n;
     ip.agency = c->id.subject.agency;
     ip.period = (char *)period;

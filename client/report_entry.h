@@ -57,7 +57,8 @@ typedef struct tdc_att {
  * draft's).  Every string is owned and NFC.
  */
 typedef struct tdc_rep {
-    uint32_t task;
+    uint32_t task;                 /* task key (docs/LOG.md §14) */
+    char plan[TD_PLAN_NUMBER_MAX + 1];   /* its plan's number as the payload names it; "" = the default plan */
     char period[8];
     int state;                     /* TIENDO__REPORT_STATE__*, 0 = not given */
     int percent;                   /* -1 = not given */

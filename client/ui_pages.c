@@ -52,6 +52,19 @@ static void tdc__urlenc(FILE *f, const char *s)
     }
 }
 
+/* A task key for people ("47", or "245:18" with several plans: docs/LOG.md
+ * §14); four rotating buffers, so one printf may show several.  Links and
+ * forms carry the key itself. */
+static const char *tdc__ui_k(const td_state *st, uint32_t key)
+{
+    static char b[4][48];
+    static int i;
+    i = (i + 1) & 3;
+    if (!st) snprintf(b[i], sizeof b[i], "%u", key);
+    else td_state_key_fmt(st, key, b[i], sizeof b[i]);
+    return b[i];
+}
+
 static const char *tdc__agency_name(const td_state *st, const char *slug)
 {
     const td_agency *a = st ? td_registry_agency(td_state_registry(st), slug) : NULL;
@@ -276,7 +289,7 @@ static void tdc__page_todo(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
             tdc_draft_key(ob[i].task, ob[i].period, key);
             if (!tdc_draft_get(c->rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, &dr, &has_draft, &e) && has_draft)
                 tdc_draft_free(&dr);
-            fprintf(f, "<tr><td>%u</td><td>", ob[i].task);
+            fprintf(f, "<tr><td>%s</td><td>", tdc__ui_k(st, ob[i].task));
             tdc_ui_esc(f, t && t->title ? t->title : "");
             fprintf(f, "</td><td>");
             if (pd) fprintf(f, "<span class=\"badge wait\">chờ gửi</span>");
@@ -308,7 +321,7 @@ static void tdc__page_todo(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
                     for (size_t j = 0; j < nv; j++)
                         if (all[j].index == ls->report_index) v = &all[j];
                     t = td_plan_task(td_state_plan(st), (int)ts[i].task);
-                    fprintf(f, "<li><strong>NV %u</strong> ", ts[i].task);
+                    fprintf(f, "<li><strong>NV %s</strong> ", tdc__ui_k(st, ts[i].task));
                     tdc_ui_esc(f, t && t->title ? t->title : "");
                     fprintf(f, "<p class=\"reason\">Lý do: ");
                     tdc_ui_esc(f, ls->return_comment && *ls->return_comment ? ls->return_comment : "(không ghi)");
@@ -336,7 +349,7 @@ static void tdc__page_todo(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
                         fprintf(f, "<section aria-labelledby=\"due\"><h2 id=\"due\">Sắp đến hạn, quá hạn</h2><ul>");
                     t = td_plan_task(td_state_plan(st), (int)ts[i].task);
                     tdc__date(ls->due_date, d1, sizeof d1);
-                    fprintf(f, "<li><a href=\"/task?n=%u\">NV %u</a> ", ts[i].task, ts[i].task);
+                    fprintf(f, "<li><a href=\"/task?n=%u\">NV %s</a> ", ts[i].task, tdc__ui_k(st, ts[i].task));
                     tdc_ui_esc(f, t && t->title ? t->title : "");
                     fprintf(f, ": <span class=\"badge %s\">%s</span>, hạn %s</li>",
                             ls->status == TD_ST_ONGOING_LATE ? "bad" : "wait", td_status_vi(ls->status), d1);
@@ -552,7 +565,7 @@ static int tdc__form_rep(const tdc_ui_form *q, int today, tdc_rep *r, char *msg,
     const char *v, *why;
     long task;
     tdc_rep_init(r);
-    if (!(v = tdc_ui_form_get(q, "task")) || !tdc_int(v, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX) {
+    if (!(v = tdc_ui_form_get(q, "task")) || !tdc_int(v, &task) || task < 1 || task > INT32_MAX) {
         snprintf(msg, n, "số nhiệm vụ không hợp lệ");
         *field = "task";
         return -1;
@@ -643,7 +656,7 @@ static void tdc__report_form(tdc_ui *ui, FILE *f, const tdc_rep *r, const td_rep
     const td_task *t = st && td_state_has_plan(st) ? td_plan_task(td_state_plan(st), (int)r->task) : NULL;
     char title[160], pvi[16], d[16], pct[16] = "";
     tdc_period_vi(r->period, pvi, sizeof pvi);
-    snprintf(title, sizeof title, "Báo cáo nhiệm vụ %u, kỳ %s", r->task, pvi);
+    snprintf(title, sizeof title, "Báo cáo nhiệm vụ %s, kỳ %s", tdc__ui_k(st, r->task), pvi);
     tdc__head(ui, f, title, "todo");
     if (t) {
         fprintf(f, "<p class=\"task-title\">");
@@ -750,7 +763,7 @@ static void tdc__page_report_get(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_
     const char *ts = tdc_ui_form_get(q, "task"), *ps = tdc_ui_form_get(q, "period");
     const td_report *cur;
     td_error e;
-    if (!ts || !tdc_int(ts, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX || !ps ||
+    if (!ts || !tdc_int(ts, &task) || task < 1 || task > INT32_MAX || !ps ||
         !tdc_period_norm(ps, period)) {
         out->status = 400;
         tdc__head(ui, f, "Thiếu nhiệm vụ hoặc kỳ", "todo");
@@ -887,8 +900,8 @@ static void tdc__page_report_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc
         tdc_draft_key(r.task, r.period, key);
         tdc_draft_delete(c->rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, NULL, &e);
         tdc_period_vi(r.period, pvi, sizeof pvi);
-        snprintf(done, sizeof done, "Đã ký báo cáo nhiệm vụ %u kỳ %s (số thứ tự %llu); chờ gửi, sẽ gửi khi đồng bộ.",
-                 r.task, pvi, (unsigned long long)seq);
+        snprintf(done, sizeof done, "Đã ký báo cáo nhiệm vụ %s kỳ %s (số thứ tự %llu); chờ gửi, sẽ gửi khi đồng bộ.",
+                 tdc__ui_k(st, r.task), pvi, (unsigned long long)seq);
         pthread_mutex_lock(&ui->lock);
         ui->sync_now = 1;   /* send it now if the server is up */
         pthread_mutex_unlock(&ui->lock);
@@ -1091,7 +1104,7 @@ static void tdc__page_missing(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
             if (ob[i].state != TD_OWED_MISSING) continue;
             fprintf(f, "%s,\"", ob[i].agency);
             for (const char *p = name; *p; p++) fprintf(f, *p == '"' ? "\"\"" : "%c", *p);
-            fprintf(f, "\",%u,%s\r\n", ob[i].task, ob[i].period);
+            fprintf(f, "\",%s,%s\r\n", tdc__ui_k(st, ob[i].task), ob[i].period);
         }
         free(ob);
         return;
@@ -1111,7 +1124,7 @@ static void tdc__page_missing(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
         t = td_plan_task(td_state_plan(st), (int)ob[i].task);
         fprintf(f, "<tr><td>");
         tdc_ui_esc(f, tdc__agency_name(st, ob[i].agency));
-        fprintf(f, "</td><td>%u</td><td>", ob[i].task);
+        fprintf(f, "</td><td>%s</td><td>", tdc__ui_k(st, ob[i].task));
         tdc_ui_esc(f, t && t->title ? t->title : "");
         fprintf(f, "</td></tr>");
     }

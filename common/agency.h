@@ -89,7 +89,7 @@ typedef enum {
 } td_change_kind;
 
 typedef struct td_task_assign {
-    int task;      /* task number (TT) */
+    int task;      /* task key (docs/LOG.md §14): the number (TT) for the default plan */
     char *slug;    /* the successor (one of to[]) that inherits it */
 } td_task_assign;
 

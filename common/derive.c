@@ -136,9 +136,12 @@ struct td_state {
     unsigned char hkey[crypto_shorthash_KEYBYTES];   /* random per state: hash order never shows */
     uint64_t last_index, count;
 
-    td_plan plan;
+    td_plan plan;              /* every plan's tasks under their keys (td_plan_merge) */
     int has_plan;
-    td__map task_map;          /* task number -> index in plan.tasks */
+    td__map task_map;          /* task key -> index in plan.tasks */
+    td_plan *plans;            /* each plan as imported (deadline edits applied), in order of first import:
+                                  plans[0] is the default plan (docs/LOG.md §14) */
+    size_t n_plans;
     td_registry reg;
     size_t n_agency_entries;   /* ENTRY_AGENCY applied */
 
@@ -323,7 +326,7 @@ static const td_task *td__task(const td_state *st, uint32_t number)
 {
     int n = (int)number;
     long i;
-    if (number > TD_PLAN_TASK_NUMBER_MAX) return NULL;
+    if (number > INT32_MAX) return NULL;
     i = td__map_find(&st->task_map, td__hash(st, &n, sizeof n), td__task_eq, st, &n);
     return i < 0 ? NULL : &st->plan.tasks[i];
 }
@@ -425,6 +428,8 @@ void td_state_free(td_state *st)
     td__drop_views(st);
     X509_STORE_free(st->store);
     td_plan_free(&st->plan);
+    for (size_t i = 0; i < st->n_plans; i++) td_plan_free(&st->plans[i]);
+    free(st->plans);
     td_registry_free(&st->reg);
     td__map_free(&st->task_map);
     free(st->authors);
@@ -649,19 +654,19 @@ uint32_t td_payload_task(int kind, const uint8_t *payload, size_t len)
     switch (kind) {
     case TIENDO__ENTRY_KIND__ENTRY_REPORT: {
         Tiendo__ReportPayload *p = tiendo__report_payload__unpack(NULL, len, payload);
-        if (p) task = p->task;
+        if (p) task = td_task_key(p->plan, p->task);
         tiendo__report_payload__free_unpacked(p, NULL);
         break;
     }
     case TIENDO__ENTRY_KIND__ENTRY_REVIEW: {
         Tiendo__ReviewPayload *p = tiendo__review_payload__unpack(NULL, len, payload);
-        if (p) task = p->task;
+        if (p) task = td_task_key(p->plan, p->task);
         tiendo__review_payload__free_unpacked(p, NULL);
         break;
     }
     case TIENDO__ENTRY_KIND__ENTRY_CONDITION: {
         Tiendo__ConditionPayload *p = tiendo__condition_payload__unpack(NULL, len, payload);
-        if (p) task = p->task;
+        if (p) task = td_task_key(p->plan, p->task);
         tiendo__condition_payload__free_unpacked(p, NULL);
         break;
     }
@@ -966,6 +971,71 @@ static int td__dchange_add(td__ctx *c, uint32_t task, const td_deadline *before,
     return 0;
 }
 
+/*
+ * The plan a payload names (docs/LOG.md §14): "" is the default plan (0);
+ * another name must be the number of a plan imported after it.  -1 after
+ * refusing (the default plan is never named: its entries leave it empty, so
+ * every replica derives the same task key from the payload alone).
+ */
+static int td__plan_named(td__ctx *c, const char *name)
+{
+    td_state *st = c->st;
+    if (!name || !*name) return 0;
+    if (strlen(name) > TD_PLAN_NUMBER_MAX) {
+        td__refuse(c, "plan name of %zu bytes; at most %d", strlen(name), TD_PLAN_NUMBER_MAX);
+        return -1;
+    }
+    if (st->n_plans && st->plans[0].number && !strcmp(name, st->plans[0].number)) {
+        td__refuse(c, "names the default plan %s, whose entries leave the plan empty", name);
+        return -1;
+    }
+    for (size_t o = 1; o < st->n_plans; o++)
+        if (!strcmp(name, st->plans[o].number)) return (int)o;
+    td__refuse(c, "unknown plan \"%.32s\"", name);
+    return -1;
+}
+
+/* *task = the key of (plan, *task), or refuse (-1): task numbers are below
+ * TD_TASK_NUMBER_LIMIT in every plan. */
+static int td__task_key_of(td__ctx *c, const char *plan, uint32_t *task)
+{
+    if (td__plan_named(c, plan) < 0) return -1;
+    if (*task >= TD_TASK_NUMBER_LIMIT) {
+        td__refuse(c, "task number %u is not below %u", *task, TD_TASK_NUMBER_LIMIT);
+        return -1;
+    }
+    *task = td_task_key(plan, *task);
+    return 0;
+}
+
+/* May np become plan o (o == n_plans: a new plan)?  0 yes, 1 refused, or
+ * TD_ENOMEM. */
+static int td__plan_admissible(td__ctx *c, const td_plan *np, size_t o)
+{
+    td_state *st = c->st;
+    const char *num = np->number ? np->number : "";
+    for (size_t i = 0; i < np->n_tasks; i++)
+        if (np->tasks[i].number < 1 || (uint32_t)np->tasks[i].number >= TD_TASK_NUMBER_LIMIT)
+            return td__refuse(c, "plan %.32s: task number %d is not in 1..%u", num, np->tasks[i].number,
+                              TD_TASK_NUMBER_LIMIT - 1),
+                   1;
+    if (o == 0) return 0;   /* the default plan: as before plans were named */
+    if (!*num || strlen(num) > TD_PLAN_NUMBER_MAX || strchr(num, ':'))
+        return td__refuse(c, "a second plan needs a number of 1..%d bytes without ':' (got \"%.40s\")",
+                          TD_PLAN_NUMBER_MAX, num),
+               1;
+    for (size_t i = 0; i < np->n_indicators; i++)
+        if (strlen(num) + 1 + strlen(np->indicators[i].code) >= sizeof st->ivals->code)
+            return td__refuse(c, "plan %s: indicator code \"%.32s\" too long", num, np->indicators[i].code), 1;
+    if (o == st->n_plans)
+        for (size_t k = 1; k < st->n_plans; k++)
+            if (td_plan_slot(st->plans[k].number) == td_plan_slot(num))
+                return td__refuse(c, "plan %s has the task keys of plan %s; it needs another number", num,
+                                  st->plans[k].number),
+                       1;
+    return 0;
+}
+
 /* A deadline edit (PlanChange without a plan): all tasks or none. */
 static int td__apply_deadline_edit(td__ctx *c, const Tiendo__PlanChange *m)
 {
@@ -973,18 +1043,25 @@ static int td__apply_deadline_edit(td__ctx *c, const Tiendo__PlanChange *m)
     td_deadline *nd;
     td_error e2 = {0};
     size_t n = m->n_deadlines, done = 0;
-    int rc = 0;
+    int rc = 0, o;
     size_t n0 = st->n_dchanges;
+    uint32_t *key;
 
     if (!st->has_plan) return td__refuse(c, "deadline edit before any plan");
+    if ((o = td__plan_named(c, m->plan_number)) < 0) return 0;
     if (n == 0) return td__refuse(c, "plan change has neither a plan nor deadline edits");
     if (n > TD_DEADLINE_EDITS_MAX)
         return td__refuse(c, "deadline edit of %zu tasks; at most %d (import a plan instead)", n, TD_DEADLINE_EDITS_MAX);
     if (!m->reason || !*m->reason) return td__refuse(c, "deadline edit without a reason");
     if (!(nd = calloc(n, sizeof *nd))) return TD_ENOMEM;
+    if (!(key = calloc(n, sizeof *key))) {
+        free(nd);
+        return TD_ENOMEM;
+    }
     for (size_t i = 0; i < n; i++) {
         const Tiendo__TaskDeadline *td = m->deadlines[i];
-        const td_task *t = td__task(st, td->task);
+        const td_task *t = td->task < TD_TASK_NUMBER_LIMIT ? td__task(st, (key[i] = td_task_key(m->plan_number, td->task)))
+                                                             : NULL;
         if (!t) {
             td__refuse(c, "deadline edit of unknown task %u", td->task);
             goto out;
@@ -1010,14 +1087,21 @@ static int td__apply_deadline_edit(td__ctx *c, const Tiendo__PlanChange *m)
     }
     /* record the changes (may fail for memory: then nothing changed) */
     for (size_t i = 0; i < n; i++) {
-        const td_task *t = td__task(st, m->deadlines[i]->task);
-        if ((rc = td__dchange_add(c, m->deadlines[i]->task, &t->deadline, &nd[i], m->reason))) {
+        const td_task *t = td__task(st, key[i]);
+        if ((rc = td__dchange_add(c, key[i], &t->deadline, &nd[i], m->reason))) {
             while (st->n_dchanges > n0) td__dchange_free(&st->dchanges[--st->n_dchanges]);
             goto out;
         }
     }
+    /* the plan as imported gets the edit too: a later import of another plan rebuilds the merged view */
     for (size_t i = 0; i < n; i++) {
-        td_task *t = (td_task *)td__task(st, m->deadlines[i]->task);
+        td_task *t = (td_task *)td__task(st, key[i]);
+        td_task *pt = td_plan_task(&st->plans[o], (int)m->deadlines[i]->task);
+        td_deadline d2;
+        if (pt && td_deadline_copy(&d2, &nd[i]) == 0) {
+            td_deadline_free(&pt->deadline);
+            pt->deadline = d2;
+        }
         td_deadline_free(&t->deadline);
         t->deadline = nd[i];
         memset(&nd[i], 0, sizeof nd[i]);
@@ -1025,17 +1109,23 @@ static int td__apply_deadline_edit(td__ctx *c, const Tiendo__PlanChange *m)
 out:
     for (size_t i = 0; i < done; i++) td_deadline_free(&nd[i]);
     free(nd);
+    free(key);
     return rc;
 }
 
+/*
+ * A whole plan (docs/LOG.md §14): it replaces the plan with the same number,
+ * or is added as a new plan.  The first plan ever imported is the default
+ * plan (keys = task numbers); a later one gets keys td_task_key(number, n).
+ */
 static int td__apply_plan(td__ctx *c)
 {
     td_state *st = c->st;
-    td_plan np, old;
+    td_plan np, old, merged;
     td_error e2 = {0};
     Tiendo__PlanChange *m;
-    size_t n0 = st->n_dchanges;
-    int rc;
+    size_t n0 = st->n_dchanges, o;
+    int rc, added = 0;
     if (!td__need_central(c, "plan change")) return 0;
     if (!(m = tiendo__plan_change__unpack(NULL, c->e->payload.len, c->e->payload.data)))
         return td__refuse(c, "plan change does not decode as tiendo.PlanChange");
@@ -1049,13 +1139,20 @@ static int td__apply_plan(td__ctx *c)
         if (rc == TD_ENOMEM) return rc;
         return td__refuse(c, "plan change does not decode: %s", e2.msg);
     }
-    /* deadlines that a new plan changes are recorded like edits */
-    if (st->has_plan)
+    for (o = 0; o < st->n_plans; o++)
+        if (!strcmp(st->plans[o].number ? st->plans[o].number : "", np.number ? np.number : "")) break;
+    if ((rc = td__plan_admissible(c, &np, o))) {
+        td_plan_free(&np);
+        tiendo__plan_change__free_unpacked(m, NULL);
+        return rc > 0 ? 0 : rc;
+    }
+    /* deadlines that a new version of a plan changes are recorded like edits */
+    if (o < st->n_plans)
         for (size_t i = 0; i < np.n_tasks; i++) {
-            const td_task *t = td__task(st, (uint32_t)np.tasks[i].number);
+            const td_task *t = td_plan_task(&st->plans[o], np.tasks[i].number);
+            uint32_t key = td_task_key(o ? np.number : "", (uint32_t)np.tasks[i].number);
             if (!t || td_deadline_equal(&t->deadline, &np.tasks[i].deadline)) continue;
-            if (td__dchange_add(c, (uint32_t)np.tasks[i].number, &t->deadline, &np.tasks[i].deadline,
-                                m->reason ? m->reason : "")) {
+            if (td__dchange_add(c, key, &t->deadline, &np.tasks[i].deadline, m->reason ? m->reason : "")) {
                 while (st->n_dchanges > n0) td__dchange_free(&st->dchanges[--st->n_dchanges]);
                 td_plan_free(&np);
                 tiendo__plan_change__free_unpacked(m, NULL);
@@ -1063,11 +1160,28 @@ static int td__apply_plan(td__ctx *c)
             }
         }
     tiendo__plan_change__free_unpacked(m, NULL);
+    if (o == st->n_plans) {
+        td_plan *v = realloc(st->plans, (st->n_plans + 1) * sizeof *v);
+        if (!v) goto oom;
+        st->plans = v;
+        td_plan_init(&st->plans[st->n_plans++]);
+        added = 1;
+    }
+    old = st->plans[o];
+    st->plans[o] = np;
+    if (td_plan_merge(&merged, st->plans, st->n_plans)) {
+        st->plans[o] = old;
+        if (added) st->n_plans--;
+        goto oom;
+    }
+    td_plan_free(&old);
     old = st->plan;
-    st->plan = np;
+    st->plan = merged;
     if (td__task_map_build(st)) {
-        st->plan = old;   /* the old map was kept: it still fits the old plan */
-        td_plan_free(&np);
+        /* the old map fits the old merged view; the plan list keeps the new
+         * plan, which only a rebuild shows: refuse the whole apply instead */
+        st->plan = old;
+        td_plan_free(&merged);
         while (st->n_dchanges > n0) td__dchange_free(&st->dchanges[--st->n_dchanges]);
         return TD_ENOMEM;
     }
@@ -1075,6 +1189,10 @@ static int td__apply_plan(td__ctx *c)
     st->has_plan = 1;
     td__ontask_reset(st);
     return 0;
+oom:
+    td_plan_free(&np);
+    while (st->n_dchanges > n0) td__dchange_free(&st->dchanges[--st->n_dchanges]);
+    return TD_ENOMEM;
 }
 
 static int td__apply_agency(td__ctx *c)
@@ -1139,6 +1257,8 @@ static int td__apply_report(td__ctx *c)
 
     if (!(p = tiendo__report_payload__unpack(NULL, e->payload.len, e->payload.data)))
         return td__refuse(c, "report payload does not decode as tiendo.ReportPayload");
+    c->res->task = p->task;
+    if (td__task_key_of(c, p->plan, &p->task)) goto done;
     c->res->task = p->task;
     date = td_state_device_date(e->device_time_ms);
     if (!td__task(st, p->task)) {
@@ -1366,11 +1486,19 @@ static int td__apply_indicator(td__ctx *c)
     uint64_t h;
     long vi;
     int rc = 0, date;
-    char *text = NULL;
+    char *text = NULL, *code0;
+    char mcode[sizeof st->ivals->code + TD_PLAN_NUMBER_MAX + 2];
 
     if (!(p = tiendo__indicator_payload__unpack(NULL, e->payload.len, e->payload.data)))
         return td__refuse(c, "indicator payload does not decode as tiendo.IndicatorPayload");
     date = td_state_device_date(e->device_time_ms);
+    /* a later plan's indicators are "NUMBER:CODE" in the merged plan (td_plan_merge) */
+    code0 = p->code;
+    if (td__plan_named(c, p->plan) < 0) goto done;
+    if (p->plan && *p->plan) {
+        snprintf(mcode, sizeof mcode, "%s:%s", p->plan, p->code);
+        p->code = mcode;
+    }
     if (strlen(p->code) >= sizeof st->ivals->code || !(ind = td_plan_indicator(&st->plan, p->code))) {
         td__refuse(c, "value of unknown indicator \"%.32s\"", p->code);
         goto done;
@@ -1443,6 +1571,7 @@ static int td__apply_indicator(td__ctx *c)
     }
 done:
     td__sfree(text);
+    p->code = code0;
     tiendo__indicator_payload__free_unpacked(p, NULL);
     return rc;
 }
@@ -1462,6 +1591,8 @@ static int td__apply_review(td__ctx *c)
         return td__refuse(c, "review payload does not decode as tiendo.ReviewPayload");
     c->res->task = p->task;
     if (!td__need_central(c, "review")) goto out;
+    if (td__task_key_of(c, p->plan, &p->task)) goto out;
+    c->res->task = p->task;
     if (p->report_author.len != 32) {
         td__refuse(c, "review names a report author of %zu bytes, expected 32", p->report_author.len);
         goto out;
@@ -1539,6 +1670,8 @@ static int td__apply_condition(td__ctx *c)
     if (!(p = tiendo__condition_payload__unpack(NULL, e->payload.len, e->payload.data)))
         return td__refuse(c, "condition payload does not decode as tiendo.ConditionPayload");
     task = p->task;
+    c->res->task = task;
+    if (td__task_key_of(c, p->plan, &task)) goto done;
     c->res->task = task;
     if (!td__need_central(c, "condition")) goto done;
     if (!(t = td__task(st, task))) {
@@ -1742,6 +1875,8 @@ uint64_t td_state_last_index(const td_state *st) { return st->last_index; }
 uint64_t td_state_count(const td_state *st) { return st->count; }
 const td_plan *td_state_plan(const td_state *st) { return &st->plan; }
 int td_state_has_plan(const td_state *st) { return st->has_plan; }
+size_t td_state_plan_count(const td_state *st) { return st->n_plans; }
+const td_plan *td_state_plan_at(const td_state *st, size_t i) { return i < st->n_plans ? &st->plans[i] : NULL; }
 const td_registry *td_state_registry(const td_state *st) { return &st->reg; }
 
 const td_author *td_state_author(const td_state *st, const unsigned char key[32])
@@ -1972,6 +2107,17 @@ void td_state_digest(const td_state *st, unsigned char out[32])
             free(buf);
         } else {
             td__h_str(&h, "(out of memory)");   /* never equal to a real encoding */
+        }
+    }
+    /* more than one plan: the later plans' own numbers and titles (their
+     * tasks are in the merged plan above); one plan hashes as before */
+    if (st->n_plans > 1) {
+        td__h_tag(&h, "plans", st->n_plans);
+        for (size_t i = 1; i < st->n_plans; i++) {
+            td__h_str(&h, st->plans[i].number ? st->plans[i].number : "");
+            td__h_str(&h, st->plans[i].title ? st->plans[i].title : "");
+            td__h_str(&h, st->plans[i].issuer ? st->plans[i].issuer : "");
+            td__h_tag(&h, "date", (size_t)(uint32_t)st->plans[i].date);
         }
     }
 

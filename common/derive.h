@@ -41,11 +41,17 @@
  *     built-in one (td_registry_init_builtin).  A CHANGE_SEED as the first
  *     agency entry REPLACES it (folded into an empty registry, here in
  *     derive.c); any other first change applies on top of it;
- *   - ENTRY_PLAN with a plan: the whole plan is replaced by the decoded
- *     one; its agency refs are kept as resolved at import (by
+ *   - ENTRY_PLAN with a plan: the plan with the same number is replaced
+ *     by the decoded one, or it is added (docs/LOG.md §14: the first plan
+ *     is the default plan; task keys; refused: a task number not in
+ *     1..65535, a later plan without a number or whose slot another has);
+ *     its agency refs are kept as resolved at import (by
  *     server/cmd_plan.c, before server/ledger.c appends the entry), and
  *     successor links are followed at query time;
  *     every task whose deadline changed is recorded (td_deadline_change);
+ *   - a payload naming a plan (plan / plan_number fields) the log does
+ *     not have, or naming the default plan (its entries leave it empty),
+ *     or a task number not below 65536;
  *   - ENTRY_PLAN without a plan, with PlanChange.deadlines (a deadline
  *     edit, gia hạn): refused before any plan, with no edits, with more
  *     than TD_DEADLINE_EDITS_MAX, an unknown task, a wording that
@@ -265,7 +271,7 @@ typedef struct td_deadline_change {
 } td_deadline_change;
 
 typedef struct td_indicator_value {
-    char code[32];
+    char code[64];                       /* a later plan's: "NUMBER:CODE" (td_plan_merge) */
     char agency[TD_AGENCY_MAX + 1];
     char period[8];
     double value;
@@ -339,6 +345,41 @@ uint64_t td_state_count(const td_state *st);
 const td_plan *td_state_plan(const td_state *st);
 int td_state_has_plan(const td_state *st);
 const td_registry *td_state_registry(const td_state *st);
+
+/*
+ * The plans (docs/LOG.md §14), in order of first import: plan 0 is the
+ * default plan.  td_state_plan is their merged view (td_plan_merge: task
+ * numbers are keys); td_state_plan_at(i) is plan i as imported, with its
+ * own task numbers and the deadline edits since.  NULL out of range.
+ */
+size_t td_state_plan_count(const td_state *st);
+const td_plan *td_state_plan_at(const td_state *st, size_t i);
+/* The plan of a task key (its index) and the task's number in it; -1 when
+ * no plan has the key's slot. */
+int td_state_key_plan(const td_state *st, uint32_t key, uint32_t *number);
+/* The plan field a payload on task `key` carries: "" for the default plan. */
+const char *td_state_key_plan_field(const td_state *st, uint32_t key);
+/* Short name of plan i for people: its number up to the first '/' ("57"),
+ * or the whole number when another plan has the same short name. */
+const char *td_state_plan_short(const td_state *st, size_t i, char *buf, size_t n);
+/* Plan index by what a person typed (whole number or short name), or -1. */
+int td_state_plan_find(const td_state *st, const char *name);
+/*
+ * A task key for people: "47" while the state has one plan, else
+ * "SHORT:NUMBER" ("726:47", "57:3").  Returns buf.
+ */
+const char *td_state_key_fmt(const td_state *st, uint32_t key, char *buf, size_t n);
+/*
+ * What a person typed for a task: "47", or "SHORT:47" / "NUMBER:47", with
+ * the plan of --plan (NULL if not given).  Without a plan and with more
+ * than one plan: the plan among those where `agency` (NULL: any) is lead or
+ * partner of a task with that number, else the one plan having that
+ * number.  0 and *key (the task may still be absent from the plan: callers
+ * say so); -1 bad text or unknown plan, -2 ambiguous: why (Vietnamese)
+ * says which and lists the choices.
+ */
+int td_state_key_parse(const td_state *st, const char *text, const char *plan, const char *agency, uint32_t *key,
+                       char *why, size_t whyn);
 
 /* Author by key, or NULL. */
 const td_author *td_state_author(const td_state *st, const unsigned char key[32]);
@@ -427,8 +468,9 @@ int64_t td_state_day_end_ms(int yyyymmdd);
 int td_state_visible(const td_state *st, int kind, const char *entry_agency, uint32_t task,
                      const char *agency, td_role role);
 
-/* The task a report, review or condition payload concerns, else 0 (also
- * for a payload that does not decode). */
+/* The task key (docs/LOG.md §14: td_task_key of the payload's plan and
+ * task, no state needed) a report, review or condition payload concerns,
+ * else 0 (also for a payload that does not decode). */
 uint32_t td_payload_task(int kind, const uint8_t *payload, size_t len);
 
 /* td_state_visible for a serialized SignedEntry (kind, Entry.agency and

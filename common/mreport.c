@@ -124,10 +124,67 @@ void td_mreport_period_vi(const char *period, char *buf, size_t n)
         snprintf(buf, n, "%s", period ? period : "");
 }
 
+const char *td_mreport_task_label(const td_mreport *r, uint32_t key, char *buf, size_t n)
+{
+    return td_state_key_fmt(r->st, key, buf, n);
+}
+
+const char *td_mreport_task_k(const td_mreport *r, uint32_t key)
+{
+    static char b[4][48];
+    static int i;
+    i = (i + 1) & 3;
+    return td_mreport_task_label(r, key, b[i], sizeof b[i]);
+}
+
+/* Is this task key / section or indicator code of the plan the report
+ * covers?  (Every plan when opts.plan is 0; a later plan's codes are
+ * "NUMBER:CODE", td_plan_merge.) */
+static int td__in_plan_key(const td_mreport *r, uint32_t key)
+{
+    return !r->opts.plan || td_state_key_plan(r->st, key, NULL) == r->opts.plan - 1;
+}
+
+static int td__in_plan_code(const td_mreport *r, const char *code)
+{
+    const char *colon;
+    int k = 0;
+    if (!r->opts.plan) return 1;
+    if (code && (colon = strchr(code, ':'))) {
+        for (size_t i = 1; i < td_state_plan_count(r->st); i++) {
+            const char *num = td_state_plan_at(r->st, i)->number;
+            if (strlen(num) == (size_t)(colon - code) && !strncmp(num, code, (size_t)(colon - code))) k = (int)i;
+        }
+    }
+    return k == r->opts.plan - 1;
+}
+
+/* Keep only the statuses of the report's plan's tasks. */
+static void td__filter_status(const td_mreport *r, td_task_status *v, size_t *n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (td__in_plan_key(r, v[i].task)) v[k++] = v[i];
+        else td_task_status_free(&v[i]);
+    }
+    *n = k;
+}
+
 void td_mreport_title(const td_mreport *r, char *buf, size_t n)
 {
     char pv[16];
     td_mreport_period_vi(r->period, pv, sizeof pv);
+    if (td_state_plan_count(r->st) > 1) {
+        /* one plan, or every plan together */
+        size_t l = 0;
+        l += (size_t)snprintf(buf, n, "Báo cáo tiến độ thực hiện %s", r->opts.plan ? "Kế hoạch " : "các Kế hoạch ");
+        for (size_t i = 0; i < td_state_plan_count(r->st) && l < n; i++)
+            if (!r->opts.plan || (size_t)r->opts.plan == i + 1)
+                l += (size_t)snprintf(buf + l, n - l, "%s%s", r->opts.plan || !i ? "" : ", ",
+                                      td_state_plan_at(r->st, i)->number);
+        if (l < n) snprintf(buf + l, n - l, " — tháng %s", pv);
+        return;
+    }
     snprintf(buf, n, "Báo cáo tiến độ thực hiện Kế hoạch %s — tháng %s",
              r->plan && r->plan->number && *r->plan->number ? r->plan->number : "(chưa có số hiệu)", pv);
 }
@@ -353,10 +410,15 @@ static int td__build_sections(td_mreport *r, td_error *err)
     size_t ns = p->n_sections;
     if (!(r->sections = calloc(ns + 1, sizeof *r->sections))) return td_error_set(err, TD_ENOMEM, "out of memory");
     r->n_sections = ns + 1;
-    for (size_t s = 0; s < ns; s++) {
-        r->sections[s].code = p->sections[s].code;
-        r->sections[s].title = p->sections[s].title ? p->sections[s].title : "";
+    for (size_t s = 0, k = 0; s < p->n_sections; s++) {
+        if (!td__in_plan_code(r, p->sections[s].code)) {
+            ns--;
+            continue;
+        }
+        r->sections[k].code = p->sections[s].code;
+        r->sections[k++].title = p->sections[s].title ? p->sections[s].title : "";
     }
+    r->n_sections = ns + 1;
     r->sections[ns].code = "";
     r->sections[ns].title = "Tổng số";
     for (size_t i = 0; i < r->n_tasks; i++) {
@@ -450,6 +512,7 @@ static int td__build_agencies(td_mreport *r, td_error *err)
         if ((rc = td_status_obligations(r->st, r->periods[m], r->as_of, &r->opts.status, NULL, &ob, &n, err)))
             return rc;
         for (size_t i = 0; i < n; i++) {
+            if (!td__in_plan_key(r, ob[i].task)) continue;
             /* an agency renamed, merged or split since: its months count for
              * the agency responsible at as_of, which carries its record */
             const char *who = td_registry_responsible(td_state_registry(r->st), ob[i].agency, r->as_of,
@@ -551,7 +614,7 @@ static int td__build_indicators(td_mreport *r, td_error *err)
         const td_indicator *ind = &p->indicators[i];
         td_mr_indicator *mi;
         const td_indicator_value *best = NULL;
-        if (ind->heading) continue;
+        if (ind->heading || !td__in_plan_code(r, ind->code)) continue;
         mi = &r->indicators[r->n_indicators++];
         mi->ind = ind;
         for (size_t k = 0; k < nv; k++) {
@@ -596,7 +659,7 @@ static int td__build_flagged(td_mreport *r, td_error *err)
     int64_t end_ms = td_state_day_end_ms(r->as_of);
     for (size_t i = 0; i < n; i++) {
         td_mr_flagged *nv;
-        if (!rep[i].time_flags || rep[i].received_ms >= end_ms) continue;
+        if (!rep[i].time_flags || rep[i].received_ms >= end_ms || !td__in_plan_key(r, rep[i].task)) continue;
         /* a report signed after the server received it (a PC clock ahead)
          * claims a later period than the meeting's: flagged all the same */
         if (strcmp(rep[i].period, r->periods[0]) < 0 ||
@@ -633,6 +696,7 @@ int td_mreport_build(const td_state *st, const char *period, int as_of, const td
     r->last_index = td_state_last_index(st);
     if ((rc = td_status_all(st, as_of, &r->opts.status, &r->cur, &r->n_cur, err)) ||
         (rc = td_status_all(st, r->prev_as_of, &r->opts.status, &r->prev, &r->n_prev, err)) ||
+        (td__filter_status(r, r->cur, &r->n_cur), td__filter_status(r, r->prev, &r->n_prev), 0) ||
         (rc = td__build_tasks(r, err)) || (rc = td__build_sections(r, err)) || (rc = td__build_agencies(r, err)) ||
         (rc = td__build_lists(r, err)) || (rc = td__build_indicators(r, err)) || (rc = td__build_flagged(r, err))) {
         td_mreport_free(r);

@@ -175,6 +175,9 @@ typedef struct td_mr_flagged {
 
 typedef struct td_mreport_opts {
     td_status_opts status;
+    /* one plan (docs/LOG.md §14): its index + 1 (td_state_plan_at order);
+     * 0 = every plan together (the plan shown per task when there are several) */
+    int plan;
 } td_mreport_opts;
 void td_mreport_opts_default(td_mreport_opts *o);
 
@@ -246,6 +249,7 @@ typedef struct td_mreport_args {
     int as_of;                   /* --as-of dd/mm/yyyy; 0 = default */
     td_mreport_format format;    /* --format; default text */
     const char *out;             /* --out FILE; NULL = stdout */
+    const char *plan;            /* --plan NUMBER (or short name): one plan; NULL = every plan */
     td_mreport_opts opts;        /* --due-soon-days N, --report-day N */
     int due_soon_given, report_day_given;   /* set on the command line (they beat a config file) */
 } td_mreport_args;
@@ -271,6 +275,12 @@ int td_mreport_run(const td_state *st, const char *prog, const td_mreport_args *
 
 /* The report's title: "Báo cáo tiến độ thực hiện Kế hoạch 726/KH-UBND — tháng 06/2025". */
 void td_mreport_title(const td_mreport *r, char *buf, size_t n);
+/* A task for people: "47", or "245:18" when the state has more than one
+ * plan (td_state_key_fmt).  Returns buf. */
+const char *td_mreport_task_label(const td_mreport *r, uint32_t key, char *buf, size_t n);
+/* The same in one of four rotating static buffers (for one printf). */
+const char *td_mreport_task_k(const td_mreport *r, uint32_t key);
+#define TD_MR_K(r, key) td_mreport_task_k((r), (key))
 /* "06/2025" */
 void td_mreport_period_vi(const char *period, char *buf, size_t n);
 /* The target shown ("≥ 55 %"), the value shown ("57,3" or the text). */

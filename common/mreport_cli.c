@@ -23,7 +23,9 @@ const char td_mreport_usage_options[] =
     "                       (một tệp tự chứa, biểu đồ SVG, in khổ A4 ngang)\n"
     "  --out TỆP            ghi vào TỆP thay vì màn hình\n"
     "  --due-soon-days N    số ngày cảnh báo \"sắp đến hạn\" (mặc định 7)\n"
-    "  --report-day N       ngày hạn nộp báo cáo trong tháng (mặc định 18)\n";
+    "  --report-day N       ngày hạn nộp báo cáo trong tháng (mặc định 18)\n"
+    "  --plan SỐ            chỉ một kế hoạch (số hiệu, ví dụ 245/KH-UBND, hoặc số ngắn 245); mặc định: mọi\n"
+    "                       kế hoạch cùng lúc, mỗi nhiệm vụ ghi kèm kế hoạch (ví dụ 245:18)\n";
 
 void td_mreport_args_init(td_mreport_args *a)
 {
@@ -62,7 +64,7 @@ static int td__int_arg(const char *s, int lo, int hi, int *out)
 int td_mreport_args_take(td_mreport_args *a, const char *prog, int argc, char **argv, int *i)
 {
     static const char *const names[] = {"--period", "--as-of", "--format", "--out", "--due-soon-days",
-                                        "--report-day"};
+                                        "--report-day", "--plan"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         int missing;
         const char *v = td__opt(names[k], argc, argv, i, &missing);
@@ -117,6 +119,9 @@ int td_mreport_args_take(td_mreport_args *a, const char *prog, int argc, char **
             }
             a->report_day_given = 1;
             return 1;
+        case 6:
+            a->plan = v;
+            return 1;
         }
     }
     return 0;
@@ -125,6 +130,7 @@ int td_mreport_args_take(td_mreport_args *a, const char *prog, int argc, char **
 int td_mreport_run(const td_state *st, const char *prog, const td_mreport_args *a)
 {
     td_mreport r;
+    td_mreport_opts opts;
     td_error err = {0};
     int as_of = a->as_of, today = td_mreport_today(), rc;
     char tmp[4096];
@@ -155,7 +161,19 @@ int td_mreport_run(const td_state *st, const char *prog, const td_mreport_args *
                 prog);
         return 1;
     }
-    if ((rc = td_mreport_build(st, a->period, as_of, &a->opts, &r, &err))) {
+    opts = a->opts;
+    if (a->plan) {
+        int k = td_state_plan_find(st, a->plan);
+        if (k < 0) {
+            fprintf(stderr, "%s: không có kế hoạch \"%s\". Các kế hoạch:", prog, a->plan);
+            for (size_t i = 0; i < td_state_plan_count(st); i++)
+                fprintf(stderr, "%s %s", i ? "," : "", td_state_plan_at(st, i)->number);
+            fprintf(stderr, ".\n");
+            return 2;
+        }
+        opts.plan = k + 1;
+    }
+    if ((rc = td_mreport_build(st, a->period, as_of, &opts, &r, &err))) {
         fprintf(stderr, "%s: không lập được báo cáo: %s (%s).\n", prog, td_err_vi(rc), err.msg);
         return 1;
     }

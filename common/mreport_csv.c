@@ -26,6 +26,13 @@ static void td__sep(FILE *f) { td_csv_sep(f); }
 static void td__eol(FILE *f) { td_csv_eol(f); }
 
 static void td__uint(FILE *f, unsigned long long v) { fprintf(f, "%llu", v); }
+/* A task: its number, or "245:18" when the state has more than one plan. */
+static void td__task(FILE *f, const td_mreport *r, uint32_t key)
+{
+    char b[48];
+    if (td_state_plan_count(r->st) > 1) td__txt(f, td_mreport_task_label(r, key, b, sizeof b));
+    else td__uint(f, key);
+}
 static void td__int(FILE *f, long long v) { fprintf(f, "%lld", v); }
 
 static void td__date(FILE *f, int d)
@@ -114,7 +121,7 @@ static void td__task_cols(const td_mreport *r, const td_mr_task *t, FILE *f)
 {
     char a[64];
     (void)r;
-    td__uint(f, t->ts->task);
+    td__task(f, r, t->ts->task);
     td__sep(f), td__txt(f, t->task ? t->task->section : "");
     td__sep(f), td__txt(f, t->task ? t->task->title : "");
     td__sep(f), td__txt(f, t->task ? t->task->lead_text : "");
@@ -245,7 +252,7 @@ static void td__items(const td_mreport *r, FILE *f)
         for (size_t i = 0; i < ns[k]; i++) {
             const td_mr_item *it = &lists[k][i];
             td__txt(f, kinds[k]);
-            td__sep(f), td__uint(f, it->t->ts->task);
+            td__sep(f), td__task(f, r, it->t->ts->task);
             td__sep(f), td__txt(f, it->t->task ? it->t->task->title : "");
             td__sep(f), td__txt(f, it->l->slug);
             td__sep(f), td__txt(f, it->l->name);
@@ -303,7 +310,7 @@ static void td__flagged(const td_mreport *r, FILE *f)
     for (size_t i = 0; i < r->n_flagged; i++) {
         const td_report *rep = r->flagged[i].r;
         td__uint(f, rep->index);
-        td__sep(f), td__uint(f, rep->task);
+        td__sep(f), td__task(f, r, rep->task);
         td__sep(f), td__txt(f, rep->agency);
         td__sep(f), td__txt(f, td_mreport_agency_name(r, rep->agency));
         td_mreport_period_vi(rep->period, pv, sizeof pv);

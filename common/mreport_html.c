@@ -58,6 +58,13 @@ static void td__el(FILE *f, const char *tag, const char *cls, const char *s)
 }
 
 static void td__td_uint(FILE *f, unsigned long long v) { fprintf(f, "<td class=\"n\">%llu</td>", v); }
+/* A task's cell: its number, or "245:18" when the state has more than one plan. */
+static void td__td_task(FILE *f, const td_mreport *r, uint32_t key)
+{
+    char b[48];
+    if (td_state_plan_count(r->st) > 1) td__el(f, "td", "n", td_mreport_task_label(r, key, b, sizeof b));
+    else td__td_uint(f, key);
+}
 
 static void td__td_date(FILE *f, int d)
 {
@@ -230,7 +237,11 @@ static void td__tasks(const td_mreport *r, FILE *f)
           f);
     for (size_t i = 0; i < r->n_tasks; i++) {
         const td_mr_task *t = &r->tasks[i];
-        fprintf(f, "<tr id=\"task-%u\"><td class=\"n\">%u</td><td>", t->ts->task, t->ts->task);
+        {
+            char b[48];
+            fprintf(f, "<tr id=\"task-%u\"><td class=\"n\">%s</td><td>", t->ts->task,
+                    td_mreport_task_label(r, t->ts->task, b, sizeof b));
+        }
         td__esc(f, t->task ? t->task->title : "");
         fputs("<br>", f);
         td__status_span(f, t->ts->overall);
@@ -430,7 +441,7 @@ static void td__items(const td_mreport *r, FILE *f)
             if (k != 2 && j - i > 1 && td_mreport_task_group_led(it->t)) {
                 /* a group-led task once, with the agencies behind it */
                 fputs("<tr class=\"group\">", f);
-                td__td_uint(f, it->t->ts->task);
+                td__td_task(f, r, it->t->ts->task);
                 td__el(f, "td", "note", it->t->task->title);
                 fputs("<td>", f);
                 td__esc(f, it->t->task->lead_text);
@@ -449,7 +460,7 @@ static void td__items(const td_mreport *r, FILE *f)
                 continue;
             }
             fputs("<tr>", f);
-            td__td_uint(f, it->t->ts->task);
+            td__td_task(f, r, it->t->ts->task);
             td__el(f, "td", "note", it->t->task ? it->t->task->title : "");
             td__el(f, "td", NULL, it->l->name);
             td__el(f, "td", "note", it->t->task ? it->t->task->deadline.text : "");
@@ -621,7 +632,7 @@ static void td__flagged(const td_mreport *r, FILE *f)
         char a[512];
         fputs("<tr>", f);
         td__td_uint(f, rep->index);
-        td__td_uint(f, rep->task);
+        td__td_task(f, r, rep->task);
         td__el(f, "td", NULL, td_mreport_agency_name(r, rep->agency));
         td_mreport_period_vi(rep->period, a, sizeof a);
         td__el(f, "td", "d", a);

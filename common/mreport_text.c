@@ -170,7 +170,7 @@ static void td__tasks(const td_mreport *r, FILE *f)
     fputs("Thẩm định\n", f);
     for (size_t i = 0; i < r->n_tasks; i++) {
         const td_mr_task *t = &r->tasks[i];
-        snprintf(a, sizeof a, "%u", t->ts->task);
+        td_mreport_task_label(r, t->ts->task, a, sizeof a);
         td__cell(f, a, 4, 1);
         fputc(' ', f);
         td__cell(f, t->task ? t->task->title : "", TD_MREPORT_TEXT_TITLE, 0);
@@ -300,7 +300,7 @@ static void td__agencies(const td_mreport *r, FILE *f)
     }
 }
 
-static void td__items(FILE *f, const char *title, const td_mr_item *v, size_t n, int what)
+static void td__items(const td_mreport *r, FILE *f, const char *title, const td_mr_item *v, size_t n, int what)
 {
     char d[16], line[2048];
     td__heading(f, title);
@@ -319,7 +319,7 @@ static void td__items(FILE *f, const char *title, const td_mr_item *v, size_t n,
              * agencies behind it, not once per agency */
             size_t used, silent = 0;
             for (size_t k = i; k < j; k++) silent += !v[k].l->ls->last_report_date;
-            used = (size_t)snprintf(line, sizeof line, "NV %u — %s: %zu cơ quan — hạn %s (%s)", t->ts->task,
+            used = (size_t)snprintf(line, sizeof line, "NV %s — %s: %zu cơ quan — hạn %s (%s)", TD_MR_K(r, t->ts->task),
                                     t->task->lead_text, j - i, *d ? d : "không có", t->task->deadline.text);
             if (what == 0 && used < sizeof line)
                 used += (size_t)snprintf(line + used, sizeof line - used, " — %zu chưa báo cáo, %zu có báo cáo", silent,
@@ -334,10 +334,10 @@ static void td__items(FILE *f, const char *title, const td_mr_item *v, size_t n,
         if (what == 2) {
             char rd[16];
             td_date_vi(l->review_date, rd, sizeof rd);
-            snprintf(line, sizeof line, "NV %u — %s — trả lại%s%s: %s", t->ts->task, l->name, *rd ? " ngày " : "", rd,
+            snprintf(line, sizeof line, "NV %s — %s — trả lại%s%s: %s", TD_MR_K(r, t->ts->task), l->name, *rd ? " ngày " : "", rd,
                      l->review_comment);
         } else {
-            snprintf(line, sizeof line, "NV %u — %s — hạn %s (%s)%s", t->ts->task, l->name, *d ? d : "không có",
+            snprintf(line, sizeof line, "NV %s — %s — hạn %s (%s)%s", TD_MR_K(r, t->ts->task), l->name, *d ? d : "không có",
                      t->task ? t->task->deadline.text : "",
                      what == 0 ? (l->ls->last_report_date ? " — " TD_MREPORT_REPORTED_LATE_VI : " — " TD_MREPORT_SILENT_VI)
                      : l->ls->no_report ? ", chưa có báo cáo" : "");
@@ -403,8 +403,8 @@ static void td__flagged(const td_mreport *r, FILE *f)
         td_mreport_time_vi(rep->device_time_ms, s1, sizeof s1);
         td_mreport_time_vi(rep->received_ms, s2, sizeof s2);
         td_mreport_period_vi(rep->period, pv, sizeof pv);
-        snprintf(line, sizeof line, "bản ghi số %llu: NV %u, %s, kỳ %s: ký %s, máy chủ nhận %s — %s",
-                 (unsigned long long)rep->index, rep->task, td_mreport_agency_name(r, rep->agency), pv, s1, s2, a);
+        snprintf(line, sizeof line, "bản ghi số %llu: NV %s, %s, kỳ %s: ký %s, máy chủ nhận %s — %s",
+                 (unsigned long long)rep->index, TD_MR_K(r, rep->task), td_mreport_agency_name(r, rep->agency), pv, s1, s2, a);
         td__line(f, "  ", line, 100000);
     }
 }
@@ -430,9 +430,9 @@ int td_mreport_text(const td_mreport *r, FILE *f)
     td__summary(r, f);
     td__tasks(r, f);
     td__agencies(r, f);
-    td__items(f, "4a. NHIỆM VỤ QUÁ HẠN (theo cơ quan chủ trì)", r->overdue, r->n_overdue, 0);
-    td__items(f, "4b. NHIỆM VỤ SẮP ĐẾN HẠN", r->due_soon, r->n_due_soon, 1);
-    td__items(f, "4c. BÁO CÁO BỊ TRẢ LẠI, CHỜ CHỈNH SỬA", r->returned, r->n_returned, 2);
+    td__items(r, f, "4a. NHIỆM VỤ QUÁ HẠN (theo cơ quan chủ trì)", r->overdue, r->n_overdue, 0);
+    td__items(r, f, "4b. NHIỆM VỤ SẮP ĐẾN HẠN", r->due_soon, r->n_due_soon, 1);
+    td__items(r, f, "4c. BÁO CÁO BỊ TRẢ LẠI, CHỜ CHỈNH SỬA", r->returned, r->n_returned, 2);
     td__indicators(r, f);
     td__flagged(r, f);
     return ferror(f) ? TD_EIO : 0;

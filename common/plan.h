@@ -31,6 +31,23 @@
 #define TD_PLAN_SECTIONS_MAX 1000
 /* Largest task number accepted. */
 #define TD_PLAN_TASK_NUMBER_MAX 99999
+/*
+ * More than one plan (docs/LOG.md §14).  A plan is identified by its number
+ * ("726/KH-UBND", at most TD_PLAN_NUMBER_MAX bytes, no ':').  The first plan
+ * a log imports is the default plan; a task is addressed everywhere by a
+ * KEY: its number in the default plan, (td_plan_slot(plan number) << 16) |
+ * number in a later one.  Task numbers are below TD_TASK_NUMBER_LIMIT.
+ */
+#define TD_PLAN_NUMBER_MAX 24
+#define TD_TASK_NUMBER_LIMIT 65536u
+/* 1..32767 from the plan number's bytes (FNV-1a): keys stay below 2^31.
+ * The fold refuses a second plan whose slot another plan has. */
+unsigned td_plan_slot(const char *number);
+/* The key of task `number` of plan `plan` as a payload names it: plan NULL
+ * or "" (the default plan) gives number itself; a named plan, the slot key
+ * (0 when number is not below TD_TASK_NUMBER_LIMIT). */
+unsigned td_task_key(const char *plan, unsigned number);
+
 /* Largest cell, in bytes (task 72's title is ~900 bytes). */
 #define TD_PLAN_CELL_MAX 16384
 
@@ -80,6 +97,17 @@ typedef struct td_plan {
     td_indicator *indicators;
     size_t n_indicators;
 } td_plan;
+
+/*
+ * The merged plan: plans[0] as it is (so one plan merges to a copy of
+ * itself), then each later plan's sections, tasks and indicators with
+ * section codes and indicator codes "NUMBER:CODE" and task numbers keys.
+ * Number, title, date and issuer are plans[0]'s.  0 or TD_ENOMEM (out
+ * empty).
+ */
+int td_plan_merge(td_plan *out, const td_plan *plans, size_t n);
+/* The task's number within its plan: a payload's task field. */
+static inline unsigned td_task_number(unsigned key) { return key < TD_TASK_NUMBER_LIMIT ? key : key & 0xffffu; }
 
 void td_plan_init(td_plan *p);
 void td_plan_free(td_plan *p);

@@ -701,7 +701,7 @@ int td_status_task(const td_state *st, uint32_t task, int date, const td_status_
     int rc;
     memset(out, 0, sizeof *out);
     if ((rc = td__check_args(date, o, &opts, err))) return rc;
-    if (task > TD_PLAN_TASK_NUMBER_MAX || !(t = td_plan_task(td_state_plan(st), (int)task)))
+    if (task > INT32_MAX || !(t = td_plan_task(td_state_plan(st), (int)task)))
         return td_error_set(err, TD_ENOTFOUND, "status: task %u is not in the plan", task);
     if ((rc = td__ctx_build(&c, st, date, td_state_day_end_ms(date), &opts, task, err))) return rc;
     rc = td__task(&c, t, out, err);

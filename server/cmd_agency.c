@@ -155,7 +155,7 @@ static int tds__list(int argc, char **argv)
 
 /* Tasks whose lead or partner (as resolved) passes from one of this change's
  * old agencies to another on its date; earlier changes are not repeated. */
-static void tds__print_moves(const td_plan *p, const td_registry *reg, const td_agency_change *ch)
+static void tds__print_moves(const td_state *st, const td_plan *p, const td_registry *reg, const td_agency_change *ch)
 {
     int before = ch->date - 1;   /* any day before the change; the exact day does not matter */
     size_t moved = 0;
@@ -174,7 +174,10 @@ static void tds__print_moves(const td_plan *p, const td_registry *reg, const td_
                     if (!strcmp(old, ch->from[f])) ours = 1;
                 if (ours && now && strcmp(old, now)) {
                     if (!moved++) printf("Nhiệm vụ chuyển cơ quan chịu trách nhiệm:\n");
-                    printf("  nhiệm vụ %d (%s): %s → %s\n", t->number, side ? "phối hợp" : "chủ trì", old, now);
+                    char kb[48];
+                    if (st) td_state_key_fmt(st, (uint32_t)t->number, kb, sizeof kb);
+                    else snprintf(kb, sizeof kb, "%d", t->number);
+                    printf("  nhiệm vụ %s (%s): %s → %s\n", kb, side ? "phối hợp" : "chủ trì", old, now);
                 }
             }
         }
@@ -228,6 +231,7 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
     td_agency into[TDS_SPLIT_MAX];
     size_t ninto = 0;
     td_task_assign assign[TDS_SPLIT_MAX > 0 ? TDS_ASSIGN_MAX : 1];
+    const char *assign_text[TDS_SPLIT_MAX > 0 ? TDS_ASSIGN_MAX : 1];   /* "SỐ" or "KẾ_HOẠCH:SỐ" as typed */
     size_t nassign = 0;
     td_agency_change ch = {0};
     const td_plan *pp;
@@ -275,13 +279,15 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
             ninto++;
         } else if (!strcmp(argv[i], "--task") && i + 1 < argc && kind == TD_CHANGE_SPLIT) {
             char *eq = strchr(argv[++i], '=');
-            int num = atoi(argv[i]);
+            const char *colon = strchr(argv[i], ':');
+            int num = atoi(colon && (!eq || colon < eq) ? colon + 1 : argv[i]);
             if (!eq || num <= 0 || nassign >= TDS_ASSIGN_MAX) {
                 fprintf(stderr, "tiendo-server agency split: --task cần dạng SỐ=SLUG, không phải \"%s\"\n", argv[i]);
                 return 2;
             }
             assign[nassign].task = num;
             assign[nassign].slug = eq + 1;
+            assign_text[nassign] = argv[i];
             nassign++;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "tiendo-server agency %s: tùy chọn không hợp lệ hoặc thiếu giá trị: %s\n", cmd, argv[i]);
@@ -384,6 +390,19 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
         tds_config_free(&cfg);
         return 1;
     }
+    /* a task of a later plan is assigned by its key (docs/LOG.md §14); the
+     * default plan's key is its number */
+    for (size_t a = 0; a < nassign && tds_ledger_state(lg); a++) {
+        char text[64], why[768];
+        uint32_t key;
+        snprintf(text, sizeof text, "%.*s", (int)(strchr(assign_text[a], '=') - assign_text[a]), assign_text[a]);
+        if (td_state_key_parse(tds_ledger_state(lg), text, NULL, NULL, &key, why, sizeof why)) {
+            fprintf(stderr, "tiendo-server agency split: --task %s: %s\n", assign_text[a], why);
+            rc = 2;
+            goto out;
+        }
+        assign[a].task = (int)key;
+    }
     if (kind == TD_CHANGE_MERGE && !td_registry_agency(&reg, into[0].slug)) {
         if (absorbed_into) {
             fprintf(stderr, "tiendo-server agency merge: không có cơ quan %s trong danh mục để tiếp nhận\n",
@@ -432,7 +451,7 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
     }
     if (tds__store(lg, &ch, summary)) goto out;
     pp = tds_ledger_plan(lg, &has);   /* the fold may have moved it */
-    if (has && ch.n_from) tds__print_moves(pp, &reg, &ch);
+    if (has && ch.n_from) tds__print_moves(tds_ledger_state(lg), pp, &reg, &ch);
     rc = 0;
 out:
     td_registry_free(&reg);

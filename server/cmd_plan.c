@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "derive.h"
 #include "cmds.h"
 #include "plan.h"
 #include "plan_csv.h"
@@ -31,9 +32,11 @@ static void tds__plan_usage(FILE *f)
 {
     fprintf(f, "Cách dùng:\n"
           "  tiendo-server plan import TỆP... [--apply] [--aliases TỆP] [--format text|csv]\n"
+          "                                 [--plan SỐ_KẾ_HOẠCH [--title TÊN] [--issuer CƠ_QUAN] [--date dd/mm/yyyy]]\n"
           "                                 [--config TỆP | --data THƯ_MỤC --ca TỆP --cert TỆP --key TỆP]\n"
-          "  tiendo-server plan show [SỐ_NHIỆM_VỤ] [--config TỆP | --data THƯ_MỤC]\n"
-          "  tiendo-server plan export --csv|--indicators [--out TỆP] [--config TỆP | --data THƯ_MỤC]\n"
+          "  tiendo-server plan show [SỐ_NHIỆM_VỤ] [--plan SỐ] [--config TỆP | --data THƯ_MỤC]\n"
+          "  tiendo-server plan export --csv|--indicators [--out TỆP] [--plan SỐ]\n"
+          "                            [--config TỆP | --data THƯ_MỤC]\n"
           "\n"
           "Nhập, xem và xuất Kế hoạch (danh mục nhiệm vụ và chỉ tiêu).\n"
           "\n"
@@ -53,6 +56,12 @@ static void tds__plan_usage(FILE *f)
           "  --aliases TỆP      bổ sung ánh xạ tên cơ quan: mỗi dòng \"tên trong văn bản = slug\",\n"
           "                     dòng bắt đầu bằng # là chú thích; xem: tiendo-server agency list\n"
           "  --format text|csv  định dạng tệp (mặc định: theo phần mở rộng, .csv là CSV)\n"
+          "  --plan SỐ          kế hoạch được nhập hoặc thay (số hiệu, ví dụ 57/KH-UBND, hoặc số ngắn 57):\n"
+          "                     một máy chủ giữ nhiều kế hoạch; kế hoạch nhập đầu tiên là kế hoạch mặc định.\n"
+          "                     Không có --plan: bảng CSV thay kế hoạch mặc định, văn bản công bố thay kế\n"
+          "                     hoạch cùng số hiệu (hoặc thêm kế hoạch mới).  Với show, export: kế hoạch\n"
+          "                     được xem/xuất (mặc định: kế hoạch mặc định)\n"
+          "  --title, --issuer, --date   tên, cơ quan ban hành, ngày của kế hoạch (bảng CSV không có)\n"
           "  --out TỆP          ghi ra tệp thay vì màn hình\n"
           "%s"
           "\n"
@@ -143,7 +152,7 @@ static void tds__print_diff(const td_plan *old, int has_old, const td_plan *nw)
 {
     size_t added = 0, removed = 0, changed = 0;
     if (!has_old) {
-        printf("Chưa có kế hoạch nào được lưu: toàn bộ sẽ được nhập mới.\n");
+        printf("Kế hoạch %s chưa có trên máy chủ: toàn bộ sẽ được nhập mới.\n", nw->number ? nw->number : "");
         return;
     }
     for (size_t i = 0; i < nw->n_tasks; i++) {
@@ -185,11 +194,40 @@ static void tds__print_diff(const td_plan *old, int has_old, const td_plan *nw)
         printf("Không có gì thay đổi so với kế hoạch đã lưu.\n");
 }
 
+static int tds__set(char **field, const char *v)
+{
+    char *s = strdup(v);
+    if (!s) return -1;
+    free(*field);
+    *field = s;
+    return 0;
+}
+
+/*
+ * The stored plan an import changes (docs/LOG.md §14): the one whose number
+ * (or short name) is `number`, else a new plan of that number; without a
+ * number, the default plan.  *old is a copy; *has_old 0 for a new plan.
+ */
+static int tds__import_target(tds_ledger *lg, const char *number, td_plan *old, int *has_old)
+{
+    const td_state *st = tds_ledger_state(lg);
+    int i;
+    td_plan_init(old);
+    *has_old = 0;
+    if (!st) return number ? tds__set(&old->number, number) : td_plan_copy(old, tds_ledger_plan(lg, has_old));
+    i = number ? td_state_plan_find(st, number) : (td_state_plan_count(st) ? 0 : -1);
+    if (i >= 0) {
+        *has_old = 1;
+        return td_plan_copy(old, td_state_plan_at(st, (size_t)i));
+    }
+    return number ? tds__set(&old->number, number) : 0;
+}
+
 static int tds__import(int argc, char **argv)
 {
     const char *files[TDS_IMPORT_FILES_MAX];
-    const char *aliases = NULL, *format = NULL;
-    int nfiles = 0, apply = 0, rc = 1, has_old = 0, changed;
+    const char *aliases = NULL, *format = NULL, *plan_no = NULL, *title = NULL, *issuer = NULL;
+    int nfiles = 0, apply = 0, rc = 1, has_old = 0, changed, date = 0;
     tds_config cfg;
     tds_ledger *lg = NULL;
     td_plan old, nw;
@@ -214,6 +252,22 @@ static int tds__import(int argc, char **argv)
             apply = 1;
         } else if (!strcmp(argv[i], "--aliases") && i + 1 < argc) {
             aliases = argv[++i];
+        } else if (!strcmp(argv[i], "--plan") && i + 1 < argc) {
+            plan_no = argv[++i];
+            if (!*plan_no || strlen(plan_no) > TD_PLAN_NUMBER_MAX || strchr(plan_no, ':')) {
+                fprintf(stderr, "tiendo-server plan import: --plan: số kế hoạch \"%s\" phải có 1..%d byte, không có ':'\n",
+                        plan_no, TD_PLAN_NUMBER_MAX);
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "--title") && i + 1 < argc) {
+            title = argv[++i];
+        } else if (!strcmp(argv[i], "--issuer") && i + 1 < argc) {
+            issuer = argv[++i];
+        } else if (!strcmp(argv[i], "--date") && i + 1 < argc) {
+            if (td_date_parse_vi(argv[++i], &date)) {
+                fprintf(stderr, "tiendo-server plan import: --date: \"%s\" không phải ngày dd/mm/yyyy\n", argv[i]);
+                return 2;
+            }
         } else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
             format = argv[++i];
             if (strcmp(format, "text") && strcmp(format, "csv")) {
@@ -251,7 +305,7 @@ static int tds__import(int argc, char **argv)
         tds_config_free(&cfg);
         return 1;
     }
-    if (td_plan_copy(&old, tds_ledger_plan(lg, &has_old)) || tds_registry_copy(&reg, tds_ledger_registry(lg))) {
+    if (tds__import_target(lg, plan_no, &old, &has_old) || tds_registry_copy(&reg, tds_ledger_registry(lg))) {
         fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
         tds_ledger_close(lg);
         tds_config_free(&cfg);
@@ -322,6 +376,23 @@ static int tds__import(int argc, char **argv)
             goto out_new;
         }
     }
+    /* a published text names its plan: another stored plan, or a new one */
+    if (!plan_no && nw.number && (!old.number || strcmp(nw.number, old.number))) {
+        td_plan tmp = nw;
+        td_plan_init(&nw);
+        td_plan_free(&old);
+        if (tds__import_target(lg, tmp.number, &old, &has_old)) {
+            td_plan_free(&tmp);
+            fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+            goto out_reg;
+        }
+        nw = tmp;
+    }
+    if ((title && tds__set(&nw.title, title)) || (issuer && tds__set(&nw.issuer, issuer))) {
+        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        goto out_new;
+    }
+    if (date) nw.date = date;
     if (td_plan_resolve(&nw, &reg, &issues)) {
         fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
         goto out_new;
@@ -436,7 +507,7 @@ static void tds__print_refs(const td_registry *reg, const td_agency_ref *r, size
     }
 }
 
-static void tds__show_task(const td_plan *p, const td_registry *reg, const td_task *t)
+static void tds__show_task(const td_plan *p, const td_registry *reg, const td_task *t, int key)
 {
     const td_section *s = td_plan_section(p, t->section);
     char dl[512];
@@ -447,11 +518,11 @@ static void tds__show_task(const td_plan *p, const td_registry *reg, const td_ta
     printf("  Tên nhiệm vụ:        %s\n", t->title);
     printf("  Cơ quan chủ trì:     %s\n", t->lead_text);
     printf("                       ");
-    tds__print_refs(reg, t->leads, t->n_leads, t->number, today);
+    tds__print_refs(reg, t->leads, t->n_leads, key, today);
     printf("\n  Cơ quan phối hợp:    %s\n", t->partner_text && *t->partner_text ? t->partner_text : "(không)");
     if (t->n_partners) {
         printf("                       ");
-        tds__print_refs(reg, t->partners, t->n_partners, t->number, today);
+        tds__print_refs(reg, t->partners, t->n_partners, key, today);
         printf("\n");
     }
     printf("  Sản phẩm:            %s\n", t->product);
@@ -472,12 +543,28 @@ static void tds__pad(const char *s, size_t width)
 }
 
 /* Open the log read-only and check there is a plan; 1 (message printed) if not. */
-static int tds__open_load(const tds_config *cfg, tds_ledger **lg, const td_plan **p, const td_registry **reg)
+static int tds__open_load(const tds_config *cfg, const char *plan_no, tds_ledger **lg, const td_plan **p,
+                          const td_registry **reg)
 {
     int has = 0;
+    const td_state *st;
     if (tds_cmd_open_ledger(cfg, 0, lg)) return 1;
     *p = tds_ledger_plan(*lg, &has);
     *reg = tds_ledger_registry(*lg);
+    /* one plan as imported: --plan's, else the default plan (docs/LOG.md §14) */
+    if (has && (st = tds_ledger_state(*lg))) {
+        int i = plan_no ? td_state_plan_find(st, plan_no) : 0;
+        if (i < 0) {
+            fprintf(stderr, "tiendo-server: không có kế hoạch \"%s\"; các kế hoạch:", plan_no);
+            for (size_t k = 0; k < td_state_plan_count(st); k++)
+                fprintf(stderr, "%s %s", k ? "," : "", td_state_plan_at(st, k)->number);
+            fprintf(stderr, "\n");
+            tds_ledger_close(*lg);
+            *lg = NULL;
+            return 1;
+        }
+        *p = td_state_plan_at(st, (size_t)i);
+    }
     if (!has) {
         fprintf(stderr, "tiendo-server: chưa có kế hoạch nào (%s/server.db).  Nhập bằng: tiendo-server plan import "
                         "TỆP --apply\n",
@@ -492,6 +579,7 @@ static int tds__open_load(const tds_config *cfg, tds_ledger **lg, const td_plan 
 static int tds__show(int argc, char **argv)
 {
     int number = 0, rc = 0;
+    const char *plan_no = NULL;
     tds_config cfg;
     tds_ledger *lg = NULL;
     const td_plan *pp;
@@ -507,6 +595,8 @@ static int tds__show(int argc, char **argv)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             tds__plan_usage(stdout);
             return 0;
+        } else if (!strcmp(argv[i], "--plan") && i + 1 < argc) {
+            plan_no = argv[++i];
         } else if (!number && argv[i][0] >= '1' && argv[i][0] <= '9' && strspn(argv[i], "0123456789") == strlen(argv[i]) &&
                    strlen(argv[i]) <= 6) {
             number = atoi(argv[i]);
@@ -515,7 +605,7 @@ static int tds__show(int argc, char **argv)
             return 2;
         }
     }
-    if (tds_config_finish(&cfg) || tds__open_load(&cfg, &lg, &pp, &rp)) {
+    if (tds_config_finish(&cfg) || tds__open_load(&cfg, plan_no, &lg, &pp, &rp)) {
         tds_config_free(&cfg);
         return 1;
     }
@@ -525,7 +615,10 @@ static int tds__show(int argc, char **argv)
             fprintf(stderr, "tiendo-server: kế hoạch không có nhiệm vụ số %d (có %zu nhiệm vụ)\n", number, pp->n_tasks);
             rc = 1;
         } else {
-            tds__show_task(pp, rp, t);
+            /* successors follow the task's key (docs/LOG.md §14): a later plan's is not its number */
+            const td_state *st = tds_ledger_state(lg);
+            int later = st && td_state_plan_count(st) && pp != td_state_plan_at(st, 0);
+            tds__show_task(pp, rp, t, (int)td_task_key(later ? pp->number : "", (unsigned)t->number));
         }
     } else {
         const td_plan p = *pp;
@@ -560,7 +653,7 @@ static int tds__show(int argc, char **argv)
 
 static int tds__export(int argc, char **argv)
 {
-    const char *out = NULL;
+    const char *out = NULL, *plan_no = NULL;
     int what = 0, rc = 0;
     tds_config cfg;
     tds_ledger *lg = NULL;
@@ -581,6 +674,8 @@ static int tds__export(int argc, char **argv)
             return 0;
         } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
             out = argv[++i];
+        } else if (!strcmp(argv[i], "--plan") && i + 1 < argc) {
+            plan_no = argv[++i];
         } else if (!strcmp(argv[i], "--csv") && !what) {
             what = 1;
         } else if (!strcmp(argv[i], "--indicators") && !what) {
@@ -594,7 +689,7 @@ static int tds__export(int argc, char **argv)
         fprintf(stderr, "tiendo-server plan export: cần --csv (nhiệm vụ) hoặc --indicators (chỉ tiêu)\n");
         return 2;
     }
-    if (tds_config_finish(&cfg) || tds__open_load(&cfg, &lg, &pp, &rp)) {
+    if (tds_config_finish(&cfg) || tds__open_load(&cfg, plan_no, &lg, &pp, &rp)) {
         tds_config_free(&cfg);
         return 1;
     }

@@ -194,8 +194,10 @@ int tds_cmd_state(int argc, char **argv)
         printf("Trạng thái suy ra từ %llu bản ghi (bản ghi cuối: số %llu)\n", (unsigned long long)td_state_count(st),
                (unsigned long long)td_state_last_index(st));
     if (td_state_has_plan(st))
-        printf("Kế hoạch: %s, %zu nhiệm vụ\n", td_state_plan(st)->number ? td_state_plan(st)->number : "(không số)",
-               td_state_plan(st)->n_tasks);
+        for (size_t i = 0; i < td_state_plan_count(st); i++)   /* each plan (docs/LOG.md §14) */
+            printf("Kế hoạch: %s, %zu nhiệm vụ%s\n",
+                   td_state_plan_at(st, i)->number ? td_state_plan_at(st, i)->number : "(không số)",
+                   td_state_plan_at(st, i)->n_tasks, i || td_state_plan_count(st) == 1 ? "" : " (kế hoạch mặc định)");
     else
         printf("Kế hoạch: chưa có\n");
     printf("Thiết bị (tác giả) đã đăng ký chứng thư:\n");

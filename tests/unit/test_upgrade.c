@@ -19,12 +19,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/pem.h>
+
+#include "derive.h"
 #include "frame.h"
 #include "logstore.h"
 #include "merkle.h"
 #include "proto_ver.h"
 #include "replica.h"
 #include "session.h"
+#include "status.h"
 #include "tt.h"
 
 static char tmpdir[256];
@@ -141,6 +145,107 @@ static int row_cb(void *arg, const tds_logrow *r)
     x->n++;
     x->last = r->idx;
     return 0;
+}
+
+
+/* Fold every row of a server log into a state. */
+typedef struct fold_arg { td_state *st; int refused, failed; } fold_arg;
+static int fold_cb(void *arg, const tds_logrow *r)
+{
+    fold_arg *f = arg;
+    td_apply_result res;
+    td_error err = {0};
+    if (td_state_apply(f->st, r->idx, r->body, r->len, r->received_ms, &res, &err)) {
+        f->failed++;
+        return 0;
+    }
+    if (res.refused) {
+        fprintf(stderr, "refused: %s\n", res.reason);
+        f->refused++;
+    }
+    return 0;
+}
+
+/*
+ * A server log written before entries named their plan (one plan,
+ * tests/fixtures/log_v1/, made by its make.sh with the binaries of that
+ * time): it opens, folds without refusals to the same v1 state digest, and
+ * the folded facts are those recorded (docs/LOG.md §14: an empty plan field
+ * is the default plan).
+ */
+static void test_single_plan_log_folds(void)
+{
+    char dir[300], path[320], hex[65], cap[1024];
+    const char *fx[] = {"../log_v1/server.sql", NULL};
+    const char *src = getenv("TD_SOURCE_DIR");
+    tds_logstore *s = NULL;
+    td_error err = {0};
+    fold_arg f = {0};
+    unsigned char d[32];
+    X509 *ca = NULL;
+    FILE *cf;
+    const td_report *r;
+    td_task_status ts;
+
+    snprintf(dir, sizeof dir, "%s/log1", tmpdir);
+    mkdir(dir, 0700);
+    snprintf(path, sizeof path, "%s/server.db", dir);
+    TT_EQ_INT(make_db(path, fx, 0), 0);
+    TT_EQ_INT(tds_logstore_open(dir, &s, &err), 0);
+    if (!s) {
+        fprintf(stderr, "%s\n", err.msg);
+        return;
+    }
+    snprintf(cap, sizeof cap, "%s/tests/fixtures/log_v1/ca.crt", src ? src : ".");
+    TT_CHECK((cf = fopen(cap, "r")) != NULL);
+    if (!cf) return;
+    ca = PEM_read_X509(cf, NULL, NULL, NULL);
+    fclose(cf);
+    TT_CHECK(ca != NULL);
+    TT_CHECK((f.st = td_state_new(ca)) != NULL);
+    TT_EQ_INT(tds_logstore_scan(s, 1, 0, 0, fold_cb, &f, &err), 0);
+    TT_EQ_INT(f.failed, 0);
+    TT_EQ_INT(f.refused, 0);
+    TT_EQ_INT(td_state_count(f.st), 12);
+    td_state_digest(f.st, d);
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    TT_EQ_STR(hex, "ae1ded0cf1d76a29e6d584d02a4e1d4724653b73830d2247279943e68bcfd033");
+    /* one plan: the default plan, keys are task numbers */
+    TT_EQ_INT(td_state_plan_count(f.st), 1);
+    TT_EQ_STR(td_state_plan_at(f.st, 0)->number, "726/KH-UBND");
+    TT_EQ_INT(td_state_plan(f.st)->n_tasks, 81);
+    TT_CHECK((r = td_state_report(f.st, 1, "so-khcn", "2025-06")) != NULL);
+    if (r) {
+        TT_EQ_INT(r->state, 3);
+        TT_EQ_INT(r->percent, 100);
+        TT_EQ_INT(r->review, 1);
+    }
+    TT_CHECK((r = td_state_report(f.st, 26, "so-khcn", "2025-06")) != NULL);
+    if (r) TT_EQ_INT(r->review, -1);
+    TT_CHECK((r = td_state_report(f.st, 37, "so-khcn", "2025-05")) != NULL);
+    if (r) TT_EQ_INT(r->percent, 10);
+    {
+        size_t n;
+        const td_condition *c = td_state_conditions(f.st, &n);
+        TT_EQ_INT(n, 1);
+        if (n) {
+            TT_EQ_INT(c[0].task, 75);
+            TT_EQ_INT(c[0].due_month, 8);
+        }
+    }
+    TT_EQ_INT(td_plan_task(td_state_plan(f.st), 32)->deadline.year, 2026);
+    TT_EQ_INT(td_plan_task(td_state_plan_at(f.st, 0), 32)->deadline.year, 2026);
+    TT_CHECK(td_registry_agency(td_state_registry(f.st), "so-y-te-hp") != NULL);
+    /* status as the single-plan binaries showed it on 10/06/2025 */
+    TT_EQ_INT(td_status_task(f.st, 1, 20250610, NULL, &ts, &err), 0);
+    TT_EQ_INT(ts.overall, TD_ST_DONE_LATE);
+    td_task_status_free(&ts);
+    TT_EQ_INT(td_status_task(f.st, 26, 20250610, NULL, &ts, &err), 0);
+    TT_EQ_INT(ts.overall, TD_ST_ONGOING_LATE);
+    td_task_status_free(&ts);
+    td_state_free(f.st);
+    X509_free(ca);
+    tds_logstore_close(s);
 }
 
 static void test_logstore_from_v1(void)
@@ -382,6 +487,7 @@ int main(void)
     snprintf(tmpdir, sizeof tmpdir, "/tmp/td-upgrade-XXXXXX");
     if (!mkdtemp(tmpdir)) return 1;
     TT_RUN(test_logstore_from_v1);
+    TT_RUN(test_single_plan_log_folds);
     TT_RUN(test_logstore_from_v2);
     TT_RUN(test_logstore_newer_refused);
     TT_RUN(test_replica_from_v1);
