@@ -15,6 +15,7 @@
 #include "certwarn.h"
 #include "cli.h"
 #include "cmds.h"
+#include "todo.h"
 #include "derive.h"
 #include "entry.h"
 #include "refusal.h"
@@ -41,65 +42,29 @@ static void tdc__status_usage(FILE *f)
           f);
 }
 
-/* Is key one of this device's keys (its current one, or an earlier one of
- * the same agency, device and role: renewals)? */
-static int tdc__my_key(const td_state *st, const td_identity *id, const unsigned char *key)
-{
-    const td_author *a;
-    if (!memcmp(key, id->pk, 32)) return 1;
-    a = st ? td_state_author(st, key) : NULL;
-    return a && !a->is_server && a->role == id->subject.role && !strcmp(a->agency, id->subject.agency) &&
-           !strcmp(a->device, id->subject.device);
-}
-
-size_t tdc_fold_refusals_mine(const td_state *st, const td_identity *id)
-{
-    const td_refusal *rf;
-    size_t n, mine = 0;
-    if (!st) return 0;
-    rf = td_state_refusals(st, &n);
-    for (size_t i = 0; i < n; i++)
-        if (tdc__my_key(st, id, rf[i].author)) mine++;
-    return mine;
-}
-
 int tdc_print_refusals(tdc_ctx *c, size_t max, size_t *total)
 {
-    const td_state *st = tdc_replica_state(c->rep);
-    tdc_outbox_item *v = NULL;
-    size_t n = 0, shown = 0, nrf = 0;
-    const td_refusal *rf = st ? td_state_refusals(st, &nrf) : NULL;
-    char vi[768];
+    tdc_todo_refusal *v = NULL;
+    size_t n = 0;
     td_error e;
-
-    *total = 0;
-    if (tdc_replica_outbox_list(c->rep, TDC_OUT_REFUSED, 0, &v, &n, &e)) {
+    if (tdc_refusals_mine(c, max, &v, &n, total, &e)) {
         fprintf(stderr, "tiendo: không đọc được hộp thư đi: %s (%s)\n", td_err_vi(e.code), e.msg);
         return 1;
     }
     for (size_t i = 0; i < n; i++) {
-        int resigned = td_refusal_classify(v[i].reason) == TD_RF_RESIGNED;
-        if (!resigned) (*total)++;
-        if (shown >= max) continue;
-        td_refusal_vi(v[i].reason, vi, sizeof vi);
-        printf("  - %s số %llu (%s): %s\n", resigned ? "đã ký lại:" : "máy chủ từ chối", (unsigned long long)v[i].seq,
-               *v[i].summary ? v[i].summary : td_entry_kind_vi(v[i].kind), vi);
+        if (!v[i].by_fold) {
+            printf("  - %s số %llu (%s): %s\n", v[i].resigned ? "đã ký lại:" : "máy chủ từ chối",
+                   (unsigned long long)v[i].seq, *v[i].summary ? v[i].summary : td_entry_kind_vi(v[i].kind), v[i].vi);
+        } else {
+            printf("  - không được tính khi tổng hợp: %s, số %llu (mục nhật ký %llu", td_entry_kind_vi(v[i].kind),
+                   (unsigned long long)v[i].seq, (unsigned long long)v[i].index);
+            if (v[i].task) printf(", nhiệm vụ %u", v[i].task);
+            printf("): %s\n", v[i].vi);
+        }
         printf("      (chi tiết: %s)\n", v[i].reason);
-        shown++;
     }
-    tdc_outbox_items_free(v, n);
-    for (size_t i = 0; i < nrf; i++) {
-        if (!tdc__my_key(st, &c->id, rf[i].author)) continue;
-        (*total)++;
-        if (shown >= max) continue;
-        td_refusal_vi(rf[i].reason, vi, sizeof vi);
-        printf("  - không được tính khi tổng hợp: %s, số %llu (mục nhật ký %llu", td_entry_kind_vi(rf[i].kind),
-               (unsigned long long)rf[i].seq, (unsigned long long)rf[i].index);
-        if (rf[i].task) printf(", nhiệm vụ %u", rf[i].task);
-        printf("): %s\n      (chi tiết: %s)\n", vi, rf[i].reason);
-        shown++;
-    }
-    if (*total > shown && shown >= max) printf("  ... và các mục khác: tiendo status\n");
+    if (*total > n && n >= max) printf("  ... và các mục khác: tiendo status\n");
+    free(v);
     return 0;
 }
 
