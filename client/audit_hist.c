@@ -9,6 +9,7 @@
 #include "app.h"
 #include "entry.h"
 #include "log.pb-c.h"
+#include "replica.h"
 
 #define TDA_EXCERPT_MAX 120
 
@@ -213,3 +214,18 @@ int tda_history(const tda_source *src, X509 *ca, uint32_t task, const char *agen
     td_state_free(pre_st);
     return rc;
 }
+
+const char *tdc_alarm_vi(const char *kind)
+{
+    if (!strcmp(kind, TDC_ALARM_INCONSISTENT))
+        return "máy chủ đưa ra lịch sử nhật ký không nhất quán với lịch sử đã xác minh (có thể đã bị sửa hoặc xóa)";
+    if (!strcmp(kind, TDC_ALARM_ROLLBACK)) return "nhật ký máy chủ ngắn hơn lần đã xác minh (bị cắt bớt)";
+    if (!strcmp(kind, TDC_ALARM_SIGNATURE)) return "điểm kiểm tra không có chữ ký hợp lệ của máy chủ";
+    if (!strcmp(kind, TDC_ALARM_ORIGIN)) return "điểm kiểm tra mang tên nhật ký khác với tên đã xác minh";
+    if (!strcmp(kind, TDC_ALARM_MISSING)) return "máy chủ không đưa điểm kiểm tra dù trước đây đã đưa";
+    if (!strcmp(kind, TDC_ALARM_SERVER_KEY)) return "khóa của máy chủ khác khóa đã ký mục đầu tiên của nhật ký";
+    if (!strcmp(kind, TDC_ALARM_ENTRIES))
+        return "các mục nhận từ máy chủ không nối tiếp cây đã xác minh (thiếu mục, hoặc không khớp gốc cây)";
+    return "kiểm tra nhật ký máy chủ không đạt";
+}
+

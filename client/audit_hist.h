@@ -42,4 +42,8 @@ int tda_history(const tda_source *src, X509 *ca, uint32_t task, const char *agen
                 void (*pre_cb)(void *arg, const char *slug, const char *name), tda_hist_cb cb, void *arg,
                 uint64_t *n_rows, td_error *err);
 
+/* An alarm kind (replica.h TDC_ALARM_*) in Vietnamese, for `tiendo status`
+ * and the inspector's page. */
+const char *tdc_alarm_vi(const char *kind);
+
 #endif

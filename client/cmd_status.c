@@ -15,6 +15,7 @@
 #include "certwarn.h"
 #include "cli.h"
 #include "cmds.h"
+#include "audit_hist.h"
 #include "todo.h"
 #include "derive.h"
 #include "entry.h"
@@ -129,18 +130,6 @@ static void tdc__print_state(tdc_ctx *c)
 }
 
 /* What an alarm kind means, for the clerk. */
-static const char *tdc__alarm_vi(const char *kind)
-{
-    if (!strcmp(kind, TDC_ALARM_INCONSISTENT))
-        return "máy chủ đưa ra lịch sử nhật ký không nhất quán với lịch sử đã xác minh (có thể đã bị sửa hoặc xóa)";
-    if (!strcmp(kind, TDC_ALARM_ROLLBACK)) return "nhật ký máy chủ ngắn hơn lần đã xác minh (bị cắt bớt)";
-    if (!strcmp(kind, TDC_ALARM_SIGNATURE)) return "điểm kiểm tra không có chữ ký hợp lệ của máy chủ";
-    if (!strcmp(kind, TDC_ALARM_ORIGIN)) return "điểm kiểm tra mang tên nhật ký khác với tên đã xác minh";
-    if (!strcmp(kind, TDC_ALARM_MISSING)) return "máy chủ không đưa điểm kiểm tra dù trước đây đã đưa";
-    if (!strcmp(kind, TDC_ALARM_SERVER_KEY)) return "khóa của máy chủ khác khóa đã ký mục đầu tiên của nhật ký";
-    return "kiểm tra nhật ký máy chủ không đạt";
-}
-
 /* Unacknowledged alarms first: they matter more than anything below. */
 static int tdc__print_audit(tdc_ctx *c)
 {
@@ -159,7 +148,7 @@ static int tdc__print_audit(tdc_ctx *c)
             tdc_fmt_time(v[i].at_ms, when, sizeof when);
             printf("  - cảnh báo số %lld, lúc %s: %s; điểm kiểm tra đã xác minh có %llu mục, máy chủ đưa ra %llu "
                    "mục.\n",
-                   (long long)v[i].id, when, tdc__alarm_vi(v[i].kind), (unsigned long long)v[i].old_size,
+                   (long long)v[i].id, when, tdc_alarm_vi(v[i].kind), (unsigned long long)v[i].old_size,
                    (unsigned long long)v[i].new_size);
             printf("    (chi tiết: %s)\n", v[i].detail ? v[i].detail : "");
         }
