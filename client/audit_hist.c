@@ -9,6 +9,7 @@
 #include "app.h"
 #include "entry.h"
 #include "log.pb-c.h"
+#include "plan.pb-c.h"
 #include "replica.h"
 
 #define TDA_EXCERPT_MAX 120
@@ -51,7 +52,7 @@ static int tda__mine(const char *agency, const td_registry *pre, const char *slu
 
 /* Agency, period and summary of an entry; *matches: concerns o->agency. */
 static void tda__describe(const Tiendo__Entry *e, const char *agency, const td_registry *pre, char *period, size_t pn,
-                          char *sum, size_t sn, int *about_agency)
+                          char *sum, size_t sn, int *about_agency, uint32_t task, int *about_task)
 {
     char ex[TDA_EXCERPT_MAX * 2];
     *period = *sum = '\0';
@@ -98,6 +99,23 @@ static void tda__describe(const Tiendo__Entry *e, const char *agency, const td_r
         tiendo__condition_payload__free_unpacked(p, NULL);
         return;
     }
+    case TIENDO__ENTRY_KIND__ENTRY_PLAN: {
+        /* a deadline edit (gia hạn): the tasks it names */
+        Tiendo__PlanChange *p = tiendo__plan_change__unpack(NULL, e->payload.len, e->payload.data);
+        size_t k = 0;
+        if (!p) break;
+        if (p->plan || !p->n_deadlines) {
+            tiendo__plan_change__free_unpacked(p, NULL);
+            break;
+        }
+        for (size_t i = 0; i < p->n_deadlines; i++)
+            if (p->deadlines[i]->task == task) k = i, *about_task = 1;
+        tda__excerpt(p->reason, TDA_EXCERPT_MAX, ex, sizeof ex);
+        snprintf(sum, sn, "gia hạn nhiệm vụ %u%s: thời hạn mới \"%.120s\"; lý do: %.120s", p->deadlines[k]->task,
+                 p->n_deadlines > 1 ? " (và các nhiệm vụ khác)" : "", p->deadlines[k]->deadline_text, ex);
+        tiendo__plan_change__free_unpacked(p, NULL);
+        return;
+    }
     default: break;
     }
     snprintf(sum, sn, "%s", td_entry_kind_vi(e->kind));
@@ -123,7 +141,7 @@ static int tda__hist_row(void *arg, const tda_row *row)
     td_apply_result ar;
     const td_author *a;
     char device[TD_DEVICE_MAX + 64], period[32], sum[TDA_SUMMARY_MAX], ah[17];
-    int about = 0, rc, show;
+    int about = 0, about_task = 0, rc, show;
     if (td_entry_decode(row->body, row->len, &en, &e)) return 0;   /* verify reports it; history shows what decodes */
     a = td_state_author(h->st, en.e->author.data);
     td_key_short_hex(en.e->author.data, ah);
@@ -139,8 +157,8 @@ static int tda__hist_row(void *arg, const tda_row *row)
         td_entry_free(&en);
         return 0;
     }
-    tda__describe(en.e, h->agency, h->pre, period, sizeof period, sum, sizeof sum, &about);
-    if (h->task) show = ar.task == h->task;
+    tda__describe(en.e, h->agency, h->pre, period, sizeof period, sum, sizeof sum, &about, h->task, &about_task);
+    if (h->task) show = ar.task == h->task || about_task;
     else show = about || tda__mine(h->agency, h->pre, en.e->agency);
     if (show) {
         tda_hist_row r;

@@ -110,14 +110,22 @@ static int tdc__no_plan(tdc_ui *ui, FILE *f, const char *title, const char *acti
 
 /* ---- deadlines: gia hạn, điều kiện ------------------------------------------------- */
 
-static void tdc__deadline_row(FILE *f, const td_state *st, const td_deadline_change *d)
+/* One row; with_task: a first cell linking to the task's page. */
+static void tdc__task_cell(FILE *f, uint32_t task, int with_task)
+{
+    fprintf(f, "<tr>");
+    if (with_task) fprintf(f, "<td><a href=\"/deadlines?n=%u\">%u</a></td>", task, task);
+}
+
+static void tdc__deadline_row(FILE *f, const td_state *st, const td_deadline_change *d, int with_task)
 {
     char b[256], a[256], when[40], recv[40];
     td_deadline_vi(&d->before, b, sizeof b);
     td_deadline_vi(&d->after, a, sizeof a);
     tdc_fmt_time(d->device_time_ms, when, sizeof when);
     tdc_fmt_time(d->received_ms, recv, sizeof recv);
-    fprintf(f, "<tr><td>");
+    tdc__task_cell(f, d->task, with_task);
+    fprintf(f, "<td>");
     tdc_ui_esc(f, d->before.text ? d->before.text : "");
     fprintf(f, "<br><span class=\"hint\">");
     tdc_ui_esc(f, b);
@@ -132,13 +140,14 @@ static void tdc__deadline_row(FILE *f, const td_state *st, const td_deadline_cha
     fprintf(f, "</td><td>%s</td><td>%s</td><td>%" PRIu64 "</td></tr>", when, recv, d->index);
 }
 
-static void tdc__condition_row(FILE *f, const td_state *st, const td_condition *c)
+static void tdc__condition_row(FILE *f, const td_state *st, const td_condition *c, int with_task)
 {
     char met[16], when[40], recv[40];
     td_date_vi(c->met_date, met, sizeof met);
     tdc_fmt_time(c->device_time_ms, when, sizeof when);
     tdc_fmt_time(c->received_ms, recv, sizeof recv);
-    fprintf(f, "<tr><td>%s</td><td>", met);
+    tdc__task_cell(f, c->task, with_task);
+    fprintf(f, "<td>%s</td><td>", met);
     if (c->due_year) fprintf(f, "tháng %02d/%04d", c->due_month, c->due_year);
     else fprintf(f, "chưa có hạn");
     fprintf(f, "</td><td>");
@@ -149,11 +158,11 @@ static void tdc__condition_row(FILE *f, const td_state *st, const td_condition *
 }
 
 static const char tdc__dl_head[] =
-    "<table><thead><tr><th scope=\"col\">Thời hạn cũ</th><th scope=\"col\">Thời hạn mới</th><th scope=\"col\">Lý do"
+    "<th scope=\"col\">Thời hạn cũ</th><th scope=\"col\">Thời hạn mới</th><th scope=\"col\">Lý do"
     "</th><th scope=\"col\">Người ký</th><th scope=\"col\">Ký lúc</th><th scope=\"col\">Máy chủ nhận</th>"
     "<th scope=\"col\">Mục nhật ký</th></tr></thead><tbody>";
 static const char tdc__cond_head[] =
-    "<table><thead><tr><th scope=\"col\">Đáp ứng ngày</th><th scope=\"col\">Hạn hoàn thành</th><th scope=\"col\">Ghi "
+    "<th scope=\"col\">Đáp ứng ngày</th><th scope=\"col\">Hạn hoàn thành</th><th scope=\"col\">Ghi "
     "chú</th><th scope=\"col\">Người ký</th><th scope=\"col\">Ký lúc</th><th scope=\"col\">Máy chủ nhận</th>"
     "<th scope=\"col\">Mục nhật ký</th></tr></thead><tbody>";
 
@@ -236,8 +245,8 @@ static void tdc__page_deadline_task(tdc_ui *ui, FILE *f, tdc_ui_resp *out, long 
     fprintf(f, ")</dd></dl><h2>Lịch sử thay đổi thời hạn</h2>");
     for (size_t i = 0; i < nd; i++) {
         if (dc[i].task != (uint32_t)n) continue;
-        if (!shown++) fputs(tdc__dl_head, f);
-        tdc__deadline_row(f, st, &dc[i]);
+        if (!shown++) fprintf(f, "<table><thead><tr>%s", tdc__dl_head);
+        tdc__deadline_row(f, st, &dc[i], 0);
     }
     fprintf(f, shown ? "</tbody></table>" : "<p>Chưa thay đổi lần nào.</p>");
     if (t->deadline.kind == TD_DEADLINE_CONDITIONAL || nc) {
@@ -245,8 +254,8 @@ static void tdc__page_deadline_task(tdc_ui *ui, FILE *f, tdc_ui_resp *out, long 
         fprintf(f, "<h2>Điều kiện</h2>");
         for (size_t i = 0; i < nc; i++) {
             if (ch[i].task != (uint32_t)n) continue;
-            if (!shown++) fputs(tdc__cond_head, f);
-            tdc__condition_row(f, st, &ch[i]);
+            if (!shown++) fprintf(f, "<table><thead><tr>%s", tdc__cond_head);
+            tdc__condition_row(f, st, &ch[i], 0);
         }
         fprintf(f, shown ? "</tbody></table>" : "<p>Chưa ghi nhận điều kiện nào.</p>");
     }
@@ -279,46 +288,15 @@ static void tdc__page_deadlines(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
     fprintf(f, "<h2>Các lần gia hạn</h2>");
     for (size_t i = 0; i < nd; i++) {
         if (!*dc[i].reason) continue;   /* a whole new plan, not a gia hạn */
-        if (!shown++)
-            fprintf(f, "<table><thead><tr><th scope=\"col\">NV</th><th scope=\"col\">Thời hạn cũ</th><th scope=\"col\">"
-                       "Thời hạn mới</th><th scope=\"col\">Lý do</th><th scope=\"col\">Người ký</th><th scope=\"col\">"
-                       "Ký lúc</th><th scope=\"col\">Máy chủ nhận</th><th scope=\"col\">Mục nhật ký</th></tr></thead>"
-                       "<tbody>");
-        fprintf(f, "<tr class=\"dl-row\"><td><a href=\"/deadlines?n=%u\">%u</a></td>", dc[i].task, dc[i].task);
-        /* the row without its leading <tr> */
-        {
-            char *row = NULL;
-            size_t rn = 0;
-            FILE *rf = open_memstream(&row, &rn);
-            if (rf) {
-                tdc__deadline_row(rf, st, &dc[i]);
-                fclose(rf);
-                if (row && rn > 4) fputs(row + 4, f);
-                free(row);
-            }
-        }
+        if (!shown++) fprintf(f, "<table><thead><tr><th scope=\"col\">NV</th>%s", tdc__dl_head);
+        tdc__deadline_row(f, st, &dc[i], 1);
     }
     fprintf(f, shown ? "</tbody></table>" : "<p>Chưa có lần gia hạn nào.</p>");
     fprintf(f, "<h2>Điều kiện đã được đáp ứng</h2>");
     shown = 0;
     for (size_t i = 0; i < nc; i++) {
-        if (!shown++)
-            fprintf(f, "<table><thead><tr><th scope=\"col\">NV</th><th scope=\"col\">Đáp ứng ngày</th><th scope=\"col\">"
-                       "Hạn hoàn thành</th><th scope=\"col\">Ghi chú</th><th scope=\"col\">Người ký</th><th scope=\"col\">"
-                       "Ký lúc</th><th scope=\"col\">Máy chủ nhận</th><th scope=\"col\">Mục nhật ký</th></tr></thead>"
-                       "<tbody>");
-        fprintf(f, "<tr><td><a href=\"/deadlines?n=%u\">%u</a></td>", ch[i].task, ch[i].task);
-        {
-            char *row = NULL;
-            size_t rn = 0;
-            FILE *rf = open_memstream(&row, &rn);
-            if (rf) {
-                tdc__condition_row(rf, st, &ch[i]);
-                fclose(rf);
-                if (row && rn > 4) fputs(row + 4, f);
-                free(row);
-            }
-        }
+        if (!shown++) fprintf(f, "<table><thead><tr><th scope=\"col\">NV</th>%s", tdc__cond_head);
+        tdc__condition_row(f, st, &ch[i], 1);
     }
     fprintf(f, shown ? "</tbody></table>" : "<p>Chưa ghi nhận điều kiện nào.</p>");
     /* tasks with a conditional deadline: where central records a condition */

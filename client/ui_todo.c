@@ -35,7 +35,7 @@ static void tdc__owed(tdc_ui *ui, FILE *f, const td_state *st, const tdc_todo *t
         fprintf(f, "<p>Kỳ này cơ quan không phải báo cáo nhiệm vụ nào.</p></section>");
         return;
     }
-    fprintf(f, "<p>%zu nhiệm vụ phải báo cáo: đã gửi %zu", t->n_owed, t->owed_sent);
+    fprintf(f, "<p>%zu nhiệm vụ phải báo cáo; đã gửi %zu", t->n_owed, t->owed_sent);
     if (t->owed_late) fprintf(f, " (muộn %zu)", t->owed_late);
     fprintf(f, "; đã ghi, chờ gửi %zu; còn thiếu %zu.</p>", t->owed_written, t->owed_missing);
     fprintf(f, "<table><thead><tr><th scope=\"col\">NV</th><th scope=\"col\">Nhiệm vụ</th>"
