@@ -71,7 +71,8 @@ grep -q "$OWED_CLI" "$W/todo.html" && pass "the UI's Việc cần làm says the 
 grep -q 'id="cert-warning"' "$W/todo.html" && grep -q "Chứng thư số của thiết bị sắp hết hạn" "$W/todo.html" &&
     pass "certificate about to expire: the office's page warns, with the date and what to run" ||
     fail "no certificate warning"
-curl -s -b "$W/yte.jar" "$BASE/tasks" | grep -q 'id="cert-warning"' && pass "the warning is on every page" ||
+curl -s -b "$W/yte.jar" "$BASE/tasks" >"$W/tasks.html"
+grep -q 'id="cert-warning"' "$W/tasks.html" && pass "the warning is on every page" ||
     fail "no certificate warning on /tasks"
 eq "office: no dashboard" "$(curl -s -o /dev/null -w '%{http_code}' -b "$W/yte.jar" "$BASE/dashboard")" 403
 eq "office: extension refused (not central)" "$(curl -s -o "$W/ext.html" -w '%{http_code}' -b "$W/yte.jar" \
