@@ -16,6 +16,8 @@
 #     checkpoint);
 #   - the office sees a certificate about to expire (renew-warn-days), and
 #     `tiendo todo` and the UI list the same owed reports (one composition);
+#   - a review the fold refuses (the office replaced the report meanwhile):
+#     `tiendo todo` and central's Việc cần làm show it, why and what to do;
 #   - with curl: the new forms refuse a POST without the CSRF token, an
 #     office cannot extend, an office has no dashboard;
 #   - screenshots of every new page (ui-central-shots/), not blank, every
@@ -82,9 +84,20 @@ grep -q "chỉ thiết bị của Sở Khoa học và Công nghệ" "$W/ext.html
     fail "no refusal text: $(sed 's/<[^>]*>/ /g' "$W/ext.html" | tr -s ' ' | head -c 400)"
 eq "office: nothing queued" "$(sq yte/replica.db "SELECT COUNT(*) FROM outbox WHERE status='pending';")" 0
 
-say "central: CSRF on the new forms"
+say "a refused entry: central's review of a report the office has since replaced"
+report yte 49 $P --state dang --percent 45 --result "Đã lắp đặt 2 máy chủ, đang cài phần mềm"
+run 0 "so-y-te: the new version sent" "$TD" sync --dir yte
+run 0 "central accepts the version its replica has" "$TD" review 49 --dir cen --agency so-y-te --period $P --accept
+run 0 "central syncs: the fold refuses the review" "$TD" sync --dir cen
+run 0 "tiendo todo (central)" "$TD" todo --dir cen
+expect_out "tiendo todo shows the refusal with what to do" "thẩm định lại"
+say "central: the refusal in the UI; CSRF on the new forms"
 ui_start cen cen
 login cen
+curl -s -b "$W/cen.jar" "$BASE/" >"$W/cen-todo.html"
+grep -q 'id="refused"' "$W/cen-todo.html" && grep -q "thẩm định lại" "$W/cen-todo.html" &&
+    pass "central's Việc cần làm shows the refused review, why and what to do (common/refusal.c)" ||
+    fail "no refusal on central's page: $(sed 's/<[^>]*>/ /g' "$W/cen-todo.html" | tr -s ' ' | tail -c 900)"
 CEN_BASE=$BASE
 CEN_CSRF=$CSRF
 eq "POST /extend without CSRF refused" "$(curl -s -o /dev/null -w '%{http_code}' -b "$W/cen.jar" -d "n=49" \
@@ -93,7 +106,7 @@ eq "POST /condition without CSRF refused" "$(curl -s -o /dev/null -w '%{http_cod
     --data-urlencode "met=10/12/2026" "$BASE/condition")" 403
 eq "POST /extend with a wrong CSRF refused" "$(curl -s -o /dev/null -w '%{http_code}' -b "$W/cen.jar" \
     -d "csrf=${CEN_CSRF/a/b}0&n=49" --data-urlencode "deadline=31/12/2027" --data-urlencode "reason=x" "$BASE/extend")" 403
-eq "the refusals queued nothing" "$(sq cen/replica.db "SELECT COUNT(*) FROM outbox;")" 0
+eq "the refusals queued nothing" "$(sq cen/replica.db "SELECT COUNT(*) FROM outbox WHERE status='pending';")" 0
 eq "an unknown wording: 422" "$(curl -s -o "$W/ext.html" -w '%{http_code}' -b "$W/cen.jar" --data-urlencode \
     "csrf=$CSRF" -d "n=49" --data-urlencode "deadline=cuối năm sau" --data-urlencode "reason=x" "$BASE/extend")" 422
 grep -q "không hiểu thời hạn" "$W/ext.html" && pass "the wording is named, as on the command line" || fail "no wording message"
@@ -104,7 +117,7 @@ eq "a condition on a task without a conditional deadline: 422" "$(curl -s -o "$W
     -b "$W/cen.jar" --data-urlencode "csrf=$CSRF" -d "n=49" --data-urlencode "met=10/12/2026" "$BASE/condition")" 422
 grep -q "không phải thời hạn có điều kiện" "$W/cond.html" && pass "the condition rule, as tiendo condition" ||
     fail "no condition message"
-eq "still nothing queued" "$(sq cen/replica.db "SELECT COUNT(*) FROM outbox;")" 0
+eq "still nothing queued" "$(sq cen/replica.db "SELECT COUNT(*) FROM outbox WHERE status='pending';")" 0
 
 say "central extends task 49 and records the condition of task 75 in the browser"
 REASON="Công văn 55/UBND-VP ngày 02/12/2026 cho phép gia hạn"
@@ -121,7 +134,7 @@ e2e "office: new deadline on the task page" office_sees yte 49 "31/12/2027"
 
 say "dashboards"
 e2e "dashboards drill down" dashboards cen
-e2e "central pages fit and are labelled" pages cen central /deadlines "/deadlines?n=75" /dashboard \
+e2e "central pages fit and are labelled" pages cen central /audit /deadlines "/deadlines?n=75" /dashboard \
     "/dashboard?by=agency" "/dashboard/agency?a=so-y-te" /
 
 say "inspector"
@@ -134,8 +147,8 @@ e2e "office pages fit and are labelled" pages yte office / /deadlines "/deadline
 ui_stop insp
 ui_stop cen
 ui_stop yte
-run 0 "server: nothing refused" "$SRV_BIN" state --data "$W/data-main" "${SRV_KEYS[@]}" --refused
-expect_out "server refused nothing" "Bản ghi bị từ chối: 0"
+run 0 "server: refusals" "$SRV_BIN" state --data "$W/data-main" "${SRV_KEYS[@]}" --refused
+expect_out "the fold refused only the superseded review" "Bản ghi bị từ chối: 1"
 N=$(ls "$SHOTS"/*.png | wc -l)
 [ "$N" -ge 15 ] && pass "$N screenshots in $SHOTS" || fail "only $N screenshots"
 stop_server main
