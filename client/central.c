@@ -51,12 +51,13 @@ int tdc_month_parse(const char *s, int *y, int *m)
 
 int tdc_central_device(tdc_ctx *c, const char *what_vi, td_error *e)
 {
-    const td_state *st = tdc_replica_state(c->rep);
+    const td_state *st;
     if (c->id.subject.role != TD_ROLE_CENTRAL)
         return td_error_set(e, TD_EAUTH,
                             "chỉ thiết bị của Sở Khoa học và Công nghệ (chứng thư vai trò trung tâm) được %s; thiết bị "
                             "này (%s/%s) có vai trò %s. Hãy thực hiện trên thiết bị của Sở KH&CN.",
                             what_vi, c->id.subject.agency, c->id.subject.device, td_role_vi(c->id.subject.role));
+    st = tdc_replica_state(c->rep);
     if (!st || !td_state_has_plan(st))
         return td_error_set(e, TD_ENOTFOUND, "bản sao trên thiết bị chưa có kế hoạch. Hãy đồng bộ trước: tiendo sync");
     return 0;
