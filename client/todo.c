@@ -196,6 +196,7 @@ int tdc_todo_build(tdc_ctx *c, int date, size_t refusals_max, tdc_todo *t, td_er
         if (!(x = tdc__add(t, &cap, TDC_TODO_OWED, ob[i].task, me, ob[i].period))) goto oom;
         x->owed = ob[i].state;
         x->due_date = ob[i].due_date;
+        x->returned = ob[i].returned;
         x->pending = tdc_pending_report(&pend, ob[i].task, me, ob[i].period) != NULL;
         if (ob[i].state != TD_OWED_MISSING) {
             t->owed_sent++;

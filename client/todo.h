@@ -47,6 +47,7 @@ typedef struct tdc_todo_item {
     td_status status;                    /* DUE: DUE_SOON or ONGOING_LATE */
     int due_date;                        /* OWED: the report's due date; DUE: the task's; else 0 */
     int pending;                         /* a report of this device on it waits in the outbox */
+    int returned;                        /* OWED: the report counted was returned (not yet replaced) */
     const char *reason;                  /* RETURNED: the reviewer's comment (borrowed from the state) */
     const td_report_version *ver[2];     /* CONFLICT: the version in use, the one replaced (borrowed) */
 } tdc_todo_item;

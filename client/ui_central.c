@@ -840,8 +840,9 @@ static void tdc__page_history(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
     else snprintf(title, sizeof title, "Lịch sử nhật ký");
     tdc_ui_head(ui, f, title, "history");
     fprintf(f, "<form method=\"get\" action=\"/audit/history\" class=\"filters\"><label for=\"h-task\">Nhiệm vụ số"
-               "</label><input id=\"h-task\" name=\"task\" size=\"5\" inputmode=\"numeric\" value=\"%s\">"
-               "<button type=\"submit\">Xem</button></form>", by_task ? ts : "");
+               "</label><input id=\"h-task\" name=\"task\" size=\"5\" inputmode=\"numeric\" value=\"");
+    if (by_task) fprintf(f, "%ld", task);
+    fprintf(f, "\"><button type=\"submit\">Xem</button></form>");
     fprintf(f, "<form method=\"get\" action=\"/audit/history\" class=\"filters\"><label for=\"h-agency\">Cơ quan</label>"
                "<select id=\"h-agency\" name=\"agency\"><option value=\"\">(chọn)</option>");
     if (st) {

@@ -53,14 +53,9 @@ static void tdc__owed(tdc_ui *ui, FILE *f, const td_state *st, const tdc_todo *t
         tdc_ui_esc(f, tdc__title(st, it->task));
         fprintf(f, "</td><td>");
         if (it->pending) fprintf(f, "<span class=\"badge wait\">chờ gửi</span>");
+        else if (it->returned) fprintf(f, "<span class=\"badge bad\">bị trả lại</span>");
         else if (it->owed == TD_OWED_MISSING) fprintf(f, "<span class=\"badge bad\">còn thiếu</span>");
         else fprintf(f, "<span class=\"badge ok\">%s</span>", td_owed_vi(it->owed));
-        if (tdc_todo_first(t, TDC_TODO_RETURNED)) {
-            for (const tdc_todo_item *r = tdc_todo_first(t, TDC_TODO_RETURNED); r;
-                 r = tdc_todo_next(t, r, TDC_TODO_RETURNED))
-                if (r->task == it->task && !strcmp(r->period, it->period) && !it->pending)
-                    fprintf(f, " <span class=\"badge bad\">bị trả lại</span>");
-        }
         if (has_draft) fprintf(f, " <span class=\"badge\">có bản nháp</span>");
         fprintf(f, "</td><td><a href=\"/report?task=%u&amp;period=%s\">%s</a></td></tr>", it->task, it->period,
                 it->owed == TD_OWED_MISSING && !it->pending ? "Báo cáo" : "Xem / sửa");
