@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
-#include "certwarn.h"
 #include "clock.h"
 #include "deadline.h"
 #include "derive.h"
