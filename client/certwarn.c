@@ -29,22 +29,41 @@ static void tdc__date(long long s, char out[16])
     td_clock_fmt_date(s * 1000, out, 16);
 }
 
+void tdc_cert_state_get(const tdc_device *dev, X509 *cert, long long now_s, tdc_cert_state *out)
+{
+    int64_t nb = 0, na = 0;
+    memset(out, 0, sizeof *out);
+    if (!cert || td_x509_time_unix(X509_get0_notAfter(cert), &na, NULL) ||
+        td_x509_time_unix(X509_get0_notBefore(cert), &nb, NULL))
+        return;
+    out->not_before_s = nb;
+    out->not_after_s = na;
+    if (now_s < nb) {
+        out->kind = TDC_CERT_NOT_YET;
+        return;
+    }
+    if (now_s > na) {
+        out->kind = TDC_CERT_EXPIRED;
+        return;
+    }
+    out->warn_days = tdc_cert_warn_days(dev);
+    out->days_left = (na - now_s) / 86400;
+    if (na - now_s <= (long long)out->warn_days * 86400) out->kind = TDC_CERT_SOON;
+}
+
 int tdc_cert_check(const tdc_device *dev, X509 *cert, long long now_s, unsigned long long pending, FILE *f,
                    const char *cmd)
 {
-    int64_t nb = 0, na = 0;
+    tdc_cert_state cs;
     char d[16];
-    int days;
-    if (!cert || td_x509_time_unix(X509_get0_notAfter(cert), &na, NULL) ||
-        td_x509_time_unix(X509_get0_notBefore(cert), &nb, NULL))
-        return 0;
-    tdc__date(na, d);
-    if (now_s < nb) {
+    tdc_cert_state_get(dev, cert, now_s, &cs);
+    tdc__date(cs.not_after_s, d);
+    if (cs.kind == TDC_CERT_NOT_YET) {
         /* A certificate is installed right after it is issued: "not yet
          * valid" on the device means the PC's clock is behind, a clock
          * fault that a new certificate would not cure. */
         char today[16];
-        tdc__date(nb, d);
+        tdc__date(cs.not_before_s, d);
         tdc__date(now_s, today);
         fprintf(f,
                 "tiendo %s: LỖI ĐỒNG HỒ MÁY TÍNH: ngày giờ của máy đang là %s, sớm hơn ngày chứng thư số của thiết\n"
@@ -55,7 +74,7 @@ int tdc_cert_check(const tdc_device *dev, X509 *cert, long long now_s, unsigned 
                 cmd, today, d, pending);
         return 1;
     }
-    if (now_s > na) {
+    if (cs.kind == TDC_CERT_EXPIRED) {
         fprintf(f,
                 "tiendo %s: chứng thư số của thiết bị %s ngày %s: máy chủ sẽ không nhận kết nối.\n"
                 "  Dữ liệu không bị mất: %llu bản ghi chưa gửi vẫn nằm trong hộp thư đi và sẽ được gửi\n"
@@ -71,14 +90,11 @@ int tdc_cert_check(const tdc_device *dev, X509 *cert, long long now_s, unsigned 
                 dev->cert_path, dev->dir, dev->dir);
         return 1;
     }
-    days = tdc_cert_warn_days(dev);
-    if (na - now_s <= (long long)days * 86400) {
-        long long left = (na - now_s) / 86400;
+    if (cs.kind == TDC_CERT_SOON)
         fprintf(f,
                 "tiendo %s: CHÚ Ý: chứng thư số của thiết bị hết hạn ngày %s (còn %lld ngày).\n"
                 "  Hãy cấp lại trước ngày đó: tiendo renew --dir %s\n"
                 "  (nếu máy chủ không cấp trực tuyến: tiendo renew --dir %s --csr-out TỆP và gửi TỆP cho cán bộ CA).\n",
-                cmd, d, left, dev->dir, dev->dir);
-    }
+                cmd, d, cs.days_left, dev->dir, dev->dir);
     return 0;
 }

@@ -12,6 +12,7 @@
 #define TDC_CERTWARN_H
 
 #include <openssl/x509.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "device.h"
@@ -21,6 +22,24 @@
 
 /* The warning threshold from DEVDIR/config (renew-warn-days), else the default. */
 int tdc_cert_warn_days(const tdc_device *dev);
+
+/* Where the certificate stands at now_s: the one decision both the
+ * printed warning below and the web UI's banner are made from. */
+typedef enum {
+    TDC_CERT_OK = 0,         /* far from expiry (or no certificate to read) */
+    TDC_CERT_SOON,           /* within the warning threshold */
+    TDC_CERT_EXPIRED,
+    TDC_CERT_NOT_YET,        /* before notBefore: the PC's clock is behind */
+} tdc_cert_kind;
+
+typedef struct tdc_cert_state {
+    tdc_cert_kind kind;
+    int64_t not_before_s, not_after_s;
+    long long days_left;     /* whole days to notAfter (SOON) */
+    int warn_days;           /* the threshold used */
+} tdc_cert_state;
+
+void tdc_cert_state_get(const tdc_device *dev, X509 *cert, long long now_s, tdc_cert_state *out);
 
 /*
  * Check cert at now_s.  Prints to f (prefixed "tiendo CMD: "): nothing while

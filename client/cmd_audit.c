@@ -16,6 +16,7 @@
 
 #include "csv.h"
 #include "audit.h"
+#include "audit_hist.h"
 #include "cli.h"
 #include "cmds.h"
 #include "entry.h"
@@ -23,9 +24,7 @@
 #include "x509util.h"
 
 /* Summary text of one history row: a state, a percent, a short excerpt. */
-#define TDA_SUMMARY_MAX 512
 /* Characters of a report's result text quoted in the summary. */
-#define TDA_EXCERPT_MAX 120
 /* --witness-cert given at most this many times (the inspectorate has a
  * handful of witness devices). */
 #define TDA_WITNESS_CERTS_MAX 16
@@ -229,105 +228,6 @@ out:
 
 /* ---- history ---------------------------------------------------------------- */
 
-typedef struct tda_hist {
-    const tda_opts *o;
-    td_state *st;
-    const td_registry *pre;      /* the whole log's registry: predecessors of o->agency */
-    uint64_t n_rows;
-    int fatal;
-    td_error *err;
-} tda_hist;
-
-static void tda__period_vi(const char *p, char *out, size_t n)
-{
-    if (strlen(p) == 7 && p[4] == '-') snprintf(out, n, "%.2s/%.4s", p + 5, p);
-    else snprintf(out, n, "%s", p);
-}
-
-static const char *tda__state_vi(int s)
-{
-    switch (s) {
-    case TIENDO__REPORT_STATE__REPORT_NOT_STARTED: return "chưa triển khai";
-    case TIENDO__REPORT_STATE__REPORT_IN_PROGRESS: return "đang thực hiện";
-    case TIENDO__REPORT_STATE__REPORT_DONE: return "đã hoàn thành";
-    default: return "không rõ";
-    }
-}
-
-/* Copy at most max bytes of s, not cutting a UTF-8 sequence, with "…" if cut. */
-static void tda__excerpt(const char *s, size_t max, char *out, size_t n)
-{
-    size_t l = strlen(s);
-    if (l <= max) {
-        snprintf(out, n, "%s", s);
-        return;
-    }
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
-    snprintf(out, n, "%.*s…", (int)max, s);
-}
-
-/* Is slug o->agency, or one of its predecessors (renamed, merged or split
- * into it): a successor's history carries theirs, each entry under its author. */
-static int tda__mine(const tda_opts *o, const td_registry *pre, const char *slug)
-{
-    if (!o->agency || !slug) return 0;
-    return !strcmp(slug, o->agency) || (pre && td_registry_is_predecessor(pre, slug, o->agency));
-}
-
-/* Agency, period and summary of an entry; *matches: concerns o->agency. */
-static void tda__describe(const Tiendo__Entry *e, const tda_opts *o, const td_registry *pre, char *period, size_t pn,
-                          char *sum, size_t sn, int *about_agency)
-{
-    char ex[TDA_EXCERPT_MAX * 2];
-    *period = *sum = '\0';
-    switch (e->kind) {
-    case TIENDO__ENTRY_KIND__ENTRY_REPORT: {
-        Tiendo__ReportPayload *p = tiendo__report_payload__unpack(NULL, e->payload.len, e->payload.data);
-        if (!p) break;
-        tda__period_vi(p->period, period, pn);
-        tda__excerpt(p->result, TDA_EXCERPT_MAX, ex, sizeof ex);
-        snprintf(sum, sn, "nhiệm vụ %u, %s: %s, %u%%%s%s", p->task, p->agency, tda__state_vi(p->state), p->percent,
-                 *ex ? "; kết quả: " : "", ex);
-        *about_agency = tda__mine(o, pre, p->agency);
-        tiendo__report_payload__free_unpacked(p, NULL);
-        return;
-    }
-    case TIENDO__ENTRY_KIND__ENTRY_INDICATOR: {
-        Tiendo__IndicatorPayload *p = tiendo__indicator_payload__unpack(NULL, e->payload.len, e->payload.data);
-        if (!p) break;
-        tda__period_vi(p->period, period, pn);
-        tda__excerpt(p->text, TDA_EXCERPT_MAX, ex, sizeof ex);
-        if (p->has_value) snprintf(sum, sn, "chỉ tiêu %s, %s: %g%s%s", p->code, p->agency, p->value, *ex ? "; " : "", ex);
-        else snprintf(sum, sn, "chỉ tiêu %s, %s: %s", p->code, p->agency, ex);
-        *about_agency = tda__mine(o, pre, p->agency);
-        tiendo__indicator_payload__free_unpacked(p, NULL);
-        return;
-    }
-    case TIENDO__ENTRY_KIND__ENTRY_REVIEW: {
-        Tiendo__ReviewPayload *p = tiendo__review_payload__unpack(NULL, e->payload.len, e->payload.data);
-        char ah[17] = "?";
-        if (!p) break;
-        if (p->report_author.len == 32) td_key_short_hex(p->report_author.data, ah);
-        tda__excerpt(p->comment, TDA_EXCERPT_MAX, ex, sizeof ex);
-        snprintf(sum, sn, "nhiệm vụ %u, %s: %s báo cáo (tác giả %s, số %" PRIu64 ")%s%s", p->task, p->agency,
-                 p->accept ? "chấp nhận" : "trả lại", ah, p->report_seq, *ex ? "; ý kiến: " : "", ex);
-        *about_agency = tda__mine(o, pre, p->agency);
-        tiendo__review_payload__free_unpacked(p, NULL);
-        return;
-    }
-    case TIENDO__ENTRY_KIND__ENTRY_CONDITION: {
-        Tiendo__ConditionPayload *p = tiendo__condition_payload__unpack(NULL, e->payload.len, e->payload.data);
-        if (!p) break;
-        snprintf(sum, sn, "nhiệm vụ %u: điều kiện đã đáp ứng ngày %02d/%02d/%04d, hạn %02d/%04d", p->task,
-                 p->met_date % 100, p->met_date / 100 % 100, p->met_date / 10000, p->due_month, p->due_year);
-        tiendo__condition_payload__free_unpacked(p, NULL);
-        return;
-    }
-    default: break;
-    }
-    snprintf(sum, sn, "%s", td_entry_kind_vi(e->kind));
-}
-
 /* One cell of the history CSV (common/csv.h: quoted, no formula). */
 static void tda__csv_field(FILE *f, const char *s, int last)
 {
@@ -336,58 +236,44 @@ static void tda__csv_field(FILE *f, const char *s, int last)
     else td_csv_sep(f);
 }
 
-static int tda__hist_row(void *arg, const tda_row *row)
+typedef struct tda__out {
+    int csv, any_pre;
+} tda__out;
+
+static void tda__pre_row(void *arg, const char *slug, const char *name)
 {
-    tda_hist *h = arg;
-    const tda_opts *o = h->o;
-    td_entry en = {0};
-    td_error e = {0};
-    td_apply_result ar;
-    const td_author *a;
-    char device[TD_DEVICE_MAX + 64], signed_at[32], recv_at[32], period[32], sum[TDA_SUMMARY_MAX], idx[24], ah[17];
-    int about = 0, rc, show;
-    if (td_entry_decode(row->body, row->len, &en, &e)) return 0;   /* verify reports it; history shows what decodes */
-    a = td_state_author(h->st, en.e->author.data);
-    td_key_short_hex(en.e->author.data, ah);
-    if (a && a->is_server) snprintf(device, sizeof device, "máy chủ (%s)", a->device);
-    else if (a) snprintf(device, sizeof device, "%s", a->device);
-    else snprintf(device, sizeof device, "không rõ (khóa %s)", ah);
-    if ((rc = td_state_apply(h->st, row->idx, row->body, row->len, row->received_ms, &ar, &e))) {
-        td_entry_free(&en);
-        h->fatal = td_error_set(h->err, rc, "audit history: index %" PRIu64 ": %s", row->idx, e.msg);
-        return 1;
+    tda__out *o = arg;
+    if (!o->csv) printf("%s%s (%s)", o->any_pre ? ", " : "Gồm cả cơ quan tiền nhiệm: ", slug, name);
+    o->any_pre = 1;
+}
+
+static int tda__print_row(void *arg, const tda_hist_row *r)
+{
+    const tda__out *o = arg;
+    char signed_at[32], recv_at[32], idx[24];
+    tdc_fmt_time(r->signed_ms, signed_at, sizeof signed_at);
+    tdc_fmt_time(r->received_ms, recv_at, sizeof recv_at);
+    snprintf(idx, sizeof idx, "%" PRIu64, r->idx);
+    if (o->any_pre == 1 && !o->csv) {
+        printf(" — mỗi mục ghi tên cơ quan và thiết bị đã ký.\n");
+        ((tda__out *)arg)->any_pre = 2;
     }
-    tda__describe(en.e, o, h->pre, period, sizeof period, sum, sizeof sum, &about);
-    if (o->task >= 0 && o->task_plan[0]) {
-        /* a plan named by number or short name: the key once it is in the log (docs/LOG.md §14) */
-        int pi = td_state_plan_find(h->st, o->task_plan);
-        show = pi >= 0 && ar.task == td_task_key(pi ? td_state_plan_at(h->st, (size_t)pi)->number : "",
-                                                 (unsigned)o->task);
-    } else if (o->task >= 0) show = ar.task == (uint32_t)o->task;
-    else show = about || tda__mine(o, h->pre, en.e->agency);
-    if (show) {
-        tdc_fmt_time(en.e->device_time_ms, signed_at, sizeof signed_at);
-        tdc_fmt_time(row->received_ms, recv_at, sizeof recv_at);
-        snprintf(idx, sizeof idx, "%" PRIu64, row->idx);
-        if (o->csv) {
-            tda__csv_field(stdout, idx, 0);
-            tda__csv_field(stdout, signed_at, 0);
-            tda__csv_field(stdout, recv_at, 0);
-            tda__csv_field(stdout, *en.e->agency ? en.e->agency : "(máy chủ)", 0);
-            tda__csv_field(stdout, device, 0);
-            tda__csv_field(stdout, td_entry_kind_vi(en.e->kind), 0);
-            tda__csv_field(stdout, period, 0);
-            tda__csv_field(stdout, sum, 0);
-            tda__csv_field(stdout, ar.refused ? ar.reason : "", 1);
-        } else {
-            printf("mục %s  ký %s  nhận %s  %s / %s  %s%s%s: %s\n", idx, signed_at, recv_at,
-                   *en.e->agency ? en.e->agency : "(máy chủ)", device, td_entry_kind_vi(en.e->kind), *period ? " kỳ " : "",
-                   period, sum);
-            if (ar.refused) printf("    BỊ TỪ CHỐI: %s\n", ar.reason);
-        }
-        h->n_rows++;
+    if (o->csv) {
+        tda__csv_field(stdout, idx, 0);
+        tda__csv_field(stdout, signed_at, 0);
+        tda__csv_field(stdout, recv_at, 0);
+        tda__csv_field(stdout, *r->agency ? r->agency : "(máy chủ)", 0);
+        tda__csv_field(stdout, r->device, 0);
+        tda__csv_field(stdout, td_entry_kind_vi(r->kind), 0);
+        tda__csv_field(stdout, r->period, 0);
+        tda__csv_field(stdout, r->summary, 0);
+        tda__csv_field(stdout, r->refused ? r->reason : "", 1);
+    } else {
+        printf("mục %s  ký %s  nhận %s  %s / %s  %s%s%s: %s\n", idx, signed_at, recv_at,
+               *r->agency ? r->agency : "(máy chủ)", r->device, td_entry_kind_vi(r->kind), *r->period ? " kỳ " : "",
+               r->period, r->summary);
+        if (r->refused) printf("    BỊ TỪ CHỐI: %s\n", r->reason);
     }
-    td_entry_free(&en);
     return 0;
 }
 
@@ -397,9 +283,9 @@ static int tda__history(int argc, char **argv)
     tda_db *db;
     X509 *ca;
     tda_source src;
-    tda_hist h = {0};
+    tda__out out = {0};
+    uint64_t n_rows = 0;
     td_error e = {0};
-    td_state *pre_st = NULL;
     int rc = tda__parse(argc, argv, &o);
     if (rc >= 0) return rc;
     if ((o.task >= 0) == (o.agency != NULL)) {
@@ -413,48 +299,7 @@ static int tda__history(int argc, char **argv)
     if (tda__open_source(&o, &db, &ca)) return 1;
     tdc_tz_default();
     src = tda_db_source(db);
-    h.o = &o;
-    h.err = &e;
-    if (!(h.st = td_state_new(ca))) {
-        fprintf(stderr, "tiendo audit history: %s\n", td_err_vi(TD_ENOMEM));
-        rc = 1;
-        goto out;
-    }
-    if (o.agency) {
-        /* a first pass for the registry as the whole log leaves it: the
-         * predecessors of o.agency are known before their entries scroll by */
-        tda_hist pre = {0};
-        tda_opts none = o;
-        none.agency = NULL;
-        none.task = -2;   /* matches no task: nothing printed */
-        pre.o = &none;
-        pre.err = &e;
-        if (!(pre.st = td_state_new(ca))) {
-            fprintf(stderr, "tiendo audit history: %s\n", td_err_vi(TD_ENOMEM));
-            rc = 1;
-            goto out;
-        }
-        rc = src.scan(src.arg, tda__hist_row, &pre, &e);
-        if (pre.fatal || rc < 0) {
-            td_state_free(pre.st);
-            fprintf(stderr, "tiendo audit history: không đọc hết được nhật ký: %s (%s)\n", td_err_vi(e.code), e.msg);
-            rc = 1;
-            goto out;
-        }
-        pre_st = pre.st;
-        h.pre = td_state_registry(pre_st);
-        if (!o.csv) printf("Lịch sử cơ quan %s:\n", o.agency);
-        {
-            int any = 0;
-            for (size_t i = 0; i < h.pre->n_agencies; i++)
-                if (td_registry_is_predecessor(h.pre, h.pre->agencies[i].slug, o.agency)) {
-                    if (!o.csv) printf("%s%s (%s)", any ? ", " : "Gồm cả cơ quan tiền nhiệm: ", h.pre->agencies[i].slug,
-                                       h.pre->agencies[i].name);
-                    any = 1;
-                }
-            if (any && !o.csv) printf(" — mỗi mục ghi tên cơ quan và thiết bị đã ký.\n");
-        }
-    }
+    out.csv = o.csv;
     if (o.csv) {
         fputs("\xEF\xBB\xBF", stdout);   /* BOM: Excel then reads UTF-8 */
         fputs("\"Chỉ số mục\",\"Thời điểm ký\",\"Thời điểm máy chủ nhận\",\"Cơ quan\",\"Thiết bị\",\"Loại\",\"Kỳ\","
@@ -462,18 +307,20 @@ static int tda__history(int argc, char **argv)
               stdout);
     } else if (o.task >= 0) {
         printf("Lịch sử nhiệm vụ số %lld:\n", o.task);
+    } else {
+        printf("Lịch sử cơ quan %s:\n", o.agency);
     }
-    rc = src.scan(src.arg, tda__hist_row, &h, &e);
-    if (h.fatal || rc < 0) {
+    rc = tda_history(&src, ca, o.task >= 0 ? (uint32_t)o.task : 0, o.task_plan, o.agency, tda__pre_row, tda__print_row, &out,
+                     &n_rows, &e);
+    if (out.any_pre == 1 && !o.csv) printf(" — mỗi mục ghi tên cơ quan và thiết bị đã ký.\n");
+    if (rc) {
         fprintf(stderr, "tiendo audit history: không đọc hết được nhật ký: %s (%s)\n", td_err_vi(e.code), e.msg);
         rc = 1;
         goto out;
     }
-    if (!o.csv) printf("Tổng cộng: %" PRIu64 " mục.\n", h.n_rows);
+    if (!o.csv) printf("Tổng cộng: %" PRIu64 " mục.\n", n_rows);
     rc = fflush(stdout) ? 1 : 0;
 out:
-    td_state_free(h.st);
-    td_state_free(pre_st);
     tda_db_close(db);
     X509_free(ca);
     return rc;

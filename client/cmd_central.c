@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "central.h"
 #include "cmds.h"
 #include "report_entry.h"
 #include "deadline.h"
@@ -32,54 +33,28 @@
 #include "status.h"
 #include "utf8.h"
 
-/* Longest comment, reason or note: a paragraph or two; a page is a mistake. */
-#define TDC_CENTRAL_TEXT_MAX 4096
-
 /*
- * Validate and normalise one text argument: UTF-8, bounded, NFC, blanks
- * trimmed.  *out is malloc'd (caller frees).  Prints the message and
- * returns 0 when it is not acceptable.
+ * Validate and normalise one text argument (tdc_central_text).  *out is
+ * malloc'd (caller frees).  Prints the message and returns 0 when it is not
+ * acceptable.
  */
 static int tdc__text(const char *cmd, const char *opt, const char *s, char **out)
 {
-    size_t n = strlen(s);
-    char *nfc;
-    *out = NULL;
-    if (n > TDC_CENTRAL_TEXT_MAX) {
-        fprintf(stderr, "tiendo %s: %s dài quá %d byte. Hãy viết ngắn lại.\n", cmd, opt, TDC_CENTRAL_TEXT_MAX);
+    td_error e;
+    if (tdc_central_text(opt, s, out, &e)) {
+        fprintf(stderr, "tiendo %s: %s\n", cmd, e.msg);
         return 0;
     }
-    if (!td_utf8_valid(s, n, NULL)) {
-        fprintf(stderr, "tiendo %s: %s không phải văn bản UTF-8 hợp lệ. Hãy kiểm tra bảng mã của thiết bị.\n",
-                cmd, opt);
-        return 0;
-    }
-    if (!(nfc = td_vi_nfc(s))) {
-        fprintf(stderr, "tiendo %s: %s\n", cmd, td_err_vi(TD_ENOMEM));
-        return 0;
-    }
-    /* td_trim works in place and returns a pointer inside the buffer */
-    {
-        char *t = td_trim(nfc);
-        if (t != nfc) memmove(nfc, t, strlen(t) + 1);
-    }
-    *out = nfc;
     return 1;
 }
 
 /* Open the context; refuse devices that are not central; require a plan. */
 static int tdc__open_central(tdc_ctx *c, const char *dir, const char *cmd, const char *what_vi)
 {
+    td_error e;
     if (tdc_ctx_open(c, dir, cmd)) return 1;
-    if (c->id.subject.role != TD_ROLE_CENTRAL) {
-        fprintf(stderr, "tiendo %s: chỉ thiết bị của Sở Khoa học và Công nghệ (chứng thư vai trò trung tâm) được %s; "
-                        "thiết bị này (%s/%s) có vai trò %s. Hãy thực hiện trên thiết bị của Sở KH&CN.\n",
-                cmd, what_vi, c->id.subject.agency, c->id.subject.device, td_role_vi(c->id.subject.role));
-        tdc_ctx_close(c);
-        return 1;
-    }
-    if (!td_state_has_plan(tdc_replica_state(c->rep))) {
-        fprintf(stderr, "tiendo %s: bản sao trên thiết bị chưa có kế hoạch. Hãy đồng bộ trước: tiendo sync\n", cmd);
+    if (tdc_central_device(c, what_vi, &e)) {
+        fprintf(stderr, "tiendo %s: %s\n", cmd, e.msg);
         tdc_ctx_close(c);
         return 1;
     }
@@ -113,62 +88,33 @@ static int tdc__task_arg(const char *cmd, int argc, char **argv, long *num)
     return 1;
 }
 
-static const td_task *tdc__task(tdc_ctx *c, const char *cmd, long *nump)
+/* The task as typed, resolved to its key in *nump (1), or 0 with the
+ * reason printed (an unknown plan, a number in several plans). */
+static int tdc__key(tdc_ctx *c, const char *cmd, long *nump)
 {
-    const td_state *st = tdc_replica_state(c->rep);
-    const td_plan *plan = td_state_plan(st);
-    const td_task *t;
     uint32_t key = 0;
     char why[768];
-    long num = *nump;
-    if (tdc__task_text && td_state_key_parse(st, tdc__task_text, tdc__plan_opt, NULL, &key, why, sizeof why)) {
+    if (tdc__task_text &&
+        td_state_key_parse(tdc_replica_state(c->rep), tdc__task_text, tdc__plan_opt, NULL, &key, why, sizeof why)) {
         fprintf(stderr, "tiendo %s: %s\n", cmd, why);
-        return NULL;
+        return 0;
     }
     if (key) *nump = (long)key;
+    return 1;
+}
+
+static const td_task *tdc__task(tdc_ctx *c, const char *cmd, long *nump)
+{
+    const td_plan *plan = td_state_plan(tdc_replica_state(c->rep));
+    const td_task *t;
+    long num = *nump;
+    if (!tdc__key(c, cmd, nump)) return NULL;
     t = td_plan_task(plan, (int)*nump);
     if (!t)
         fprintf(stderr, "tiendo %s: nhiệm vụ số %ld không có trong kế hoạch %s (%zu nhiệm vụ). "
                         "Hãy kiểm tra số thứ tự (TT): tiendo tasks --all\n",
                 cmd, num, plan->number ? plan->number : "", plan->n_tasks);
     return t;
-}
-
-/* Sign and queue one entry in the outbox (tdc_queue_entry) and say so.
- * Returns the exit code. */
-static int tdc__queue(tdc_ctx *c, const char *cmd, int kind, const uint8_t *payload, size_t len,
-                      const char *summary, const char *what_vi)
-{
-    uint64_t seq;
-    if (tdc_queue_entry(c, cmd, kind, payload, len, summary, &seq)) return 1;
-    printf("Đã ghi %s vào hộp thư đi; sẽ gửi khi đồng bộ (tiendo sync). Số thứ tự của thiết bị: %llu.\n", what_vi,
-           (unsigned long long)seq);
-    return 0;
-}
-
-/* Pack a protobuf message into a new buffer (NULL on OOM). */
-static uint8_t *tdc__pack(const ProtobufCMessage *m, size_t *len)
-{
-    uint8_t *buf;
-    *len = protobuf_c_message_get_packed_size(m);
-    if (!(buf = malloc(*len ? *len : 1))) return NULL;
-    protobuf_c_message_pack(m, buf);
-    return buf;
-}
-
-static int tdc__queue_msg(tdc_ctx *c, const char *cmd, int kind, const ProtobufCMessage *m, const char *summary,
-                          const char *what_vi)
-{
-    size_t len;
-    uint8_t *buf = tdc__pack(m, &len);
-    int rc;
-    if (!buf) {
-        fprintf(stderr, "tiendo %s: %s\n", cmd, td_err_vi(TD_ENOMEM));
-        return 1;
-    }
-    rc = tdc__queue(c, cmd, kind, buf, len, summary, what_vi);
-    free(buf);
-    return rc;
 }
 
 /* ---- tiendo review ------------------------------------------------------- */
@@ -328,13 +274,10 @@ static void tdc__condition_usage(FILE *f)
           f);
 }
 
-/* "MM/YYYY" (also "M/YYYY") -> year, month. */
-static int tdc__month_parse(const char *s, int *y, int *m)
+/* The exit code of a refused central entry: 2 for what was typed, 1 else. */
+static int tdc__central_rc(const td_error *e)
 {
-    char tail;
-    if (sscanf(s, "%2d/%4d%c", m, y, &tail) != 2) return -1;
-    if (!strchr(s, '/') || strlen(strchr(s, '/') + 1) != 4) return -1;
-    return *m >= 1 && *m <= 12 && *y >= TD_DEADLINE_YEAR_MIN && *y <= TD_DEADLINE_YEAR_MAX ? 0 : -1;
+    return e->code == TD_EARG || e->code == TD_EPARSE ? 2 : 1;
 }
 
 int tdc_cmd_condition(int argc, char **argv)
@@ -350,10 +293,10 @@ int tdc_cmd_condition(int argc, char **argv)
     const char *dir = NULL, *note_s = NULL;
     int met = 0, due_y = 0, due_m = 0, opt, rc;
     long num = 0;
-    char *note = NULL;
-    char mbuf[16], summary[256], what[160], dvi[256];
-    Tiendo__ConditionPayload cp = TIENDO__CONDITION_PAYLOAD__INIT;
-    const td_task *t;
+    char what[160], tlabel[48];
+    uint64_t seq;
+    tdc_condition_in x;
+    td_error e;
     tdc_ctx c;
 
     optind = 1;
@@ -366,7 +309,7 @@ int tdc_cmd_condition(int argc, char **argv)
                 return tdc_usage_err(cmd, "--met phải là ngày dd/mm/yyyy: ", optarg);
             break;
         case 'u':
-            if (tdc__month_parse(optarg, &due_y, &due_m))
+            if (tdc_month_parse(optarg, &due_y, &due_m))
                 return tdc_usage_err(cmd, "--due phải là tháng MM/YYYY, ví dụ 12/2026: ", optarg);
             break;
         case 'n': note_s = optarg; break;
@@ -376,96 +319,45 @@ int tdc_cmd_condition(int argc, char **argv)
     }
     if (!tdc__task_arg(cmd, argc, argv, &num)) return 2;
     if (!met) return tdc_usage_err(cmd, "thiếu --met (ngày điều kiện được đáp ứng)", NULL);
-    if (met > tdc_today()) {
-        td_date_vi(met, mbuf, sizeof mbuf);
-        return tdc_usage_err(cmd, "ngày đáp ứng điều kiện ở tương lai: ", mbuf);
-    }
-    if (due_y && due_y * 100 + due_m < met / 100) {
-        td_date_vi(met, mbuf, sizeof mbuf);
-        return tdc_usage_err(cmd, "tháng hoàn thành (--due) trước ngày đáp ứng điều kiện ", mbuf);
-    }
-    if (note_s && !tdc__text(cmd, "--note", note_s, &note)) return 2;
-
-    if (tdc__open_central(&c, dir, cmd, "ghi nhận điều kiện của nhiệm vụ")) {
-        free(note);
+    if (tdc_ctx_open(&c, dir, cmd)) return 1;
+    if (!tdc__key(&c, cmd, &num)) {
+        tdc_ctx_close(&c);
         return 1;
     }
-    if (!(t = tdc__task(&c, cmd, &num))) {
-        rc = 1;
-        goto out;
+    td_state_key_fmt(tdc_replica_state(c.rep), (uint32_t)num, tlabel, sizeof tlabel);
+    if (tdc_condition_prepare(&c, num, met, due_y, due_m, note_s, &x, &e)) {
+        fprintf(stderr, "tiendo %s: %s\n", cmd, e.msg);
+        tdc_ctx_close(&c);
+        return tdc__central_rc(&e);
     }
-    if (t->deadline.kind != TD_DEADLINE_CONDITIONAL) {
-        td_deadline_vi(&t->deadline, dvi, sizeof dvi);
-        fprintf(stderr, "tiendo condition: nhiệm vụ %ld có thời hạn \"%s\" (%s), không phải thời hạn có điều kiện; "
-                        "chỉ ghi nhận điều kiện cho nhiệm vụ có thời hạn như \"Sau khi Trung ương ban hành\". "
-                        "Muốn đổi thời hạn: tiendo extend %ld --deadline ... --reason ...\n",
-                num, t->deadline.text ? t->deadline.text : "", dvi, num);
+    if (tdc_condition_sign(&c, &x, &seq, &e)) {
+        fprintf(stderr, "tiendo %s: %s\n", cmd, e.msg);
         rc = 1;
-        goto out;
+    } else {
+        snprintf(what, sizeof what, "xác nhận điều kiện của nhiệm vụ %s đã được đáp ứng", tlabel);
+        printf("Đã ghi %s vào hộp thư đi; sẽ gửi khi đồng bộ (tiendo sync). Số thứ tự của thiết bị: %llu.\n", what,
+               (unsigned long long)seq);
+        rc = 0;
     }
-    cp.task = td_task_number((uint32_t)num);
-    cp.plan = (char *)td_state_key_plan_field(tdc_replica_state(c.rep), (uint32_t)num);
-    cp.met_date = met;
-    cp.due_year = due_y;
-    cp.due_month = due_m;
-    cp.note = note ? note : (char *)"";
-    td_date_vi(met, mbuf, sizeof mbuf);
-    if (due_y)
-        snprintf(summary, sizeof summary, "điều kiện nhiệm vụ %ld đáp ứng ngày %s, hạn tháng %02d/%04d", num, mbuf,
-                 due_m, due_y);
-    else
-        snprintf(summary, sizeof summary, "điều kiện nhiệm vụ %ld đáp ứng ngày %s, chưa có hạn", num, mbuf);
-    snprintf(what, sizeof what, "xác nhận điều kiện của nhiệm vụ %ld đã được đáp ứng", num);
-    rc = tdc__queue_msg(&c, cmd, TIENDO__ENTRY_KIND__ENTRY_CONDITION, &cp.base, summary, what);
-out:
-    free(note);
+    tdc_condition_free(&x);
     tdc_ctx_close(&c);
     return rc;
 }
 
 /* ---- tiendo extend ------------------------------------------------------- */
 
-/* The wordings td_deadline_parse classifies (deadline.h), for people. */
-static const char tdc__deadline_forms[] =
-    "Các cách ghi thời hạn được chấp nhận:\n"
-    "  \"31/12/2026\", \"ngày 31/12/2026\"                       một ngày\n"
-    "  \"12/2026\", \"tháng 3/2026\", \"trước 12/2026\"           một tháng\n"
-    "  \"Quý II/2026\", \"Quý 2/2026\"                          hết quý (30/06/2026)\n"
-    "  \"6 tháng đầu năm 2026\", \"6 tháng cuối năm 2026\"       hết tháng 6, hết tháng 12\n"
-    "  \"năm 2026\", \"cuối năm 2026\"                          hết năm (31/12/2026)\n"
-    "  \"6/2026 và thực hiện thường xuyên\"                    một tháng, sau đó thường xuyên\n"
-    "  \"12/2026 và các năm tiếp theo\"                        một tháng, rồi hằng năm\n"
-    "  \"Thường xuyên\"                                        thường xuyên (xét theo từng kỳ)\n"
-    "  \"Sau khi Trung ương ban hành\", \"Theo hướng dẫn của Trung ương\"   có điều kiện\n"
-    "  \"Theo lộ trình\"                                       theo lộ trình (không có hạn)\n"
-    "  \"Tháng 01 hàng năm\", \"Trước tháng 10 hàng năm\"        hằng năm\n";
-
 /*
- * A new deadline already past, or earlier than the task's current one, is
- * most likely a typo ("12/2020" for "12/2026"): ask on a terminal, refuse
- * otherwise (--yes says it is meant).  1 go on, 0 refused (message printed).
+ * A new deadline already past, or earlier than the task's current one
+ * (x->confirm, central.h): ask on a terminal, refuse otherwise (--yes says
+ * it is meant).  1 go on, 0 refused (message printed).
  */
-static int tdc__deadline_confirm(long num, const td_deadline *old, const td_deadline *nw, const char *vi_old,
-                                 const char *vi_new)
+static int tdc__deadline_confirm(const char *tlabel, const tdc_extend *x)
 {
-    int today = tdc_today(), due_new = 0, due_old = 0;
-    char d_today[16], d_new[16], d_old[16], why[700], ans[32];
-    if (td_deadline_due(nw, today / 10000, &due_new)) return 1;   /* no date: nothing to compare */
-    if (nw->kind != TD_DEADLINE_MONTH) return 1;
-    td_date_vi(today, d_today, sizeof d_today);
-    td_date_vi(due_new, d_new, sizeof d_new);
-    if (due_new < today) {
-        snprintf(why, sizeof why, "thời hạn mới \"%s\" (hết ngày %s) đã qua: hôm nay là %s", vi_new, d_new, d_today);
-    } else if (old->kind == TD_DEADLINE_MONTH && !td_deadline_due(old, today / 10000, &due_old) && due_new < due_old) {
-        td_date_vi(due_old, d_old, sizeof d_old);
-        snprintf(why, sizeof why, "thời hạn mới \"%s\" (%s) sớm hơn thời hạn hiện tại \"%s\" (%s)", vi_new, d_new,
-                 vi_old, d_old);
-    } else {
-        return 1;
-    }
+    char ans[32];
+    if (!*x->confirm) return 1;
     if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
-        fprintf(stderr, "tiendo extend: nhiệm vụ %ld: %s.\nVẫn ghi thay đổi này? Gõ \"có\" để ghi, Enter để thôi: ", num,
-                why);
+        fprintf(stderr, "tiendo extend: nhiệm vụ %s: %s.\nVẫn ghi thay đổi này? Gõ \"có\" để ghi, Enter để thôi: ", tlabel,
+                x->confirm);
         if (fgets(ans, sizeof ans, stdin)) {
             char *a = td_vi_ascii(ans);
             int ok = a && (!strcmp(td_trim(a), "co") || !strcmp(a, "c"));
@@ -476,9 +368,9 @@ static int tdc__deadline_confirm(long num, const td_deadline *old, const td_dead
         return 0;
     }
     fprintf(stderr,
-            "tiendo extend: nhiệm vụ %ld: %s.\n"
+            "tiendo extend: nhiệm vụ %s: %s.\n"
             "Nếu đúng là như vậy, chạy lại lệnh với --yes; nếu ghi nhầm, hãy sửa --deadline. Không ghi gì.\n",
-            num, why);
+            tlabel, x->confirm);
     return 0;
 }
 
@@ -498,7 +390,7 @@ static void tdc__extend_usage(FILE *f)
           "  --dir DIR           thư mục thiết bị\n"
           "\n",
           f);
-    fputs(tdc__deadline_forms, f);
+    fputs(tdc_deadline_forms, f);
     fputs("Mã thoát: 0 đã ghi, 1 lỗi, 2 sai cú pháp.\n", f);
 }
 
@@ -516,14 +408,10 @@ int tdc_cmd_extend(int argc, char **argv)
     const char *dir = NULL, *deadline_s = NULL, *reason_s = NULL;
     int opt, rc;
     long num = 0;
-    char *wording = NULL, *reason = NULL;
-    char summary[256], what[640], vi_old[256], vi_new[256];
-    td_deadline dl;
+    char tlabel[48];
+    uint64_t seq;
+    tdc_extend x;
     td_error e;
-    Tiendo__TaskDeadline tdl = TIENDO__TASK_DEADLINE__INIT;
-    Tiendo__TaskDeadline *tdv[1] = {&tdl};
-    Tiendo__PlanChange pc = TIENDO__PLAN_CHANGE__INIT;
-    const td_task *t;
     tdc_ctx c;
 
     optind = 1;
@@ -541,63 +429,32 @@ int tdc_cmd_extend(int argc, char **argv)
     if (!tdc__task_arg(cmd, argc, argv, &num)) return 2;
     if (!deadline_s) return tdc_usage_err(cmd, "thiếu --deadline (thời hạn mới)", NULL);
     if (!reason_s) return tdc_usage_err(cmd, "thiếu --reason: gia hạn phải có lý do", NULL);
-    if (strlen(deadline_s) > TD_DEADLINE_TEXT_MAX) return tdc_usage_err(cmd, "--deadline quá dài", NULL);
-    if (!tdc__text(cmd, "--deadline", deadline_s, &wording)) return 2;
-    if (!tdc__text(cmd, "--reason", reason_s, &reason)) {
-        free(wording);
-        return 2;
-    }
-    if (!*reason) {
-        free(wording);
-        free(reason);
-        return tdc_usage_err(cmd, "--reason không được để trống: gia hạn phải có lý do", NULL);
-    }
-    if (td_deadline_parse(wording, &dl, &e)) {
-        if (e.code == TD_ENOMEM) fprintf(stderr, "tiendo extend: %s\n", td_err_vi(TD_ENOMEM));
-        else
-            fprintf(stderr, "tiendo extend: không hiểu thời hạn \"%s\".\n%sXem: tiendo extend --help\n", wording,
-                    tdc__deadline_forms);
-        free(wording);
-        free(reason);
-        return e.code == TD_ENOMEM ? 1 : 2;
-    }
-
-    if (tdc__open_central(&c, dir, cmd, "gia hạn nhiệm vụ")) {
-        td_deadline_free(&dl);
-        free(wording);
-        free(reason);
+    if (tdc_ctx_open(&c, dir, cmd)) return 1;
+    if (!tdc__key(&c, cmd, &num)) {
+        tdc_ctx_close(&c);
         return 1;
     }
-    if (!(t = tdc__task(&c, cmd, &num))) {
-        rc = 1;
-        goto out;
+    td_state_key_fmt(tdc_replica_state(c.rep), (uint32_t)num, tlabel, sizeof tlabel);
+    if (tdc_extend_prepare(&c, num, deadline_s, reason_s, &x, &e)) {
+        if (e.code == TD_EPARSE)
+            fprintf(stderr, "tiendo extend: %s\n%sXem: tiendo extend --help\n", e.msg, tdc_deadline_forms);
+        else
+            fprintf(stderr, "tiendo extend: %s\n", e.msg);
+        tdc_ctx_close(&c);
+        return tdc__central_rc(&e);
     }
-    td_deadline_vi(&t->deadline, vi_old, sizeof vi_old);
-    td_deadline_vi(&dl, vi_new, sizeof vi_new);
-    if (td_deadline_equal(&t->deadline, &dl)) {
-        fprintf(stderr, "tiendo extend: nhiệm vụ %ld đã có thời hạn \"%s\" (%s); không có gì thay đổi.\n", num,
-                t->deadline.text ? t->deadline.text : "", vi_old);
-        rc = 1;
-        goto out;
-    }
-    if (!yes && !tdc__deadline_confirm(num, &t->deadline, &dl, vi_old, vi_new)) {
+    if (!yes && !tdc__deadline_confirm(tlabel, &x)) {
         rc = 2;
-        goto out;
+    } else if (tdc_extend_sign(&c, &x, &seq, &e)) {
+        fprintf(stderr, "tiendo extend: %s\n", e.msg);
+        rc = 1;
+    } else {
+        printf("Đã ghi thay đổi thời hạn nhiệm vụ %s (%s → %s) vào hộp thư đi; sẽ gửi khi đồng bộ (tiendo sync). "
+               "Số thứ tự của thiết bị: %llu.\n",
+               tlabel, x.vi_old, x.vi_new, (unsigned long long)seq);
+        rc = 0;
     }
-    tdl.task = td_task_number((uint32_t)num);
-    pc.plan_number = (char *)td_state_key_plan_field(tdc_replica_state(c.rep), (uint32_t)num);
-    tdl.deadline_text = wording;
-    pc.reason = reason;
-    pc.n_deadlines = 1;
-    pc.deadlines = tdv;
-    snprintf(summary, sizeof summary, "gia hạn nhiệm vụ %ld: \"%.40s\" → \"%.40s\"; lý do: %.80s", num,
-             t->deadline.text ? t->deadline.text : "", wording, reason);
-    snprintf(what, sizeof what, "thay đổi thời hạn nhiệm vụ %ld (%s → %s)", num, vi_old, vi_new);
-    rc = tdc__queue_msg(&c, cmd, TIENDO__ENTRY_KIND__ENTRY_PLAN, &pc.base, summary, what);
-out:
-    td_deadline_free(&dl);
-    free(wording);
-    free(reason);
+    tdc_extend_free(&x);
     tdc_ctx_close(&c);
     return rc;
 }

@@ -15,6 +15,8 @@
 #include "certwarn.h"
 #include "cli.h"
 #include "cmds.h"
+#include "audit_hist.h"
+#include "todo.h"
 #include "derive.h"
 #include "entry.h"
 #include "refusal.h"
@@ -41,65 +43,29 @@ static void tdc__status_usage(FILE *f)
           f);
 }
 
-/* Is key one of this device's keys (its current one, or an earlier one of
- * the same agency, device and role: renewals)? */
-static int tdc__my_key(const td_state *st, const td_identity *id, const unsigned char *key)
-{
-    const td_author *a;
-    if (!memcmp(key, id->pk, 32)) return 1;
-    a = st ? td_state_author(st, key) : NULL;
-    return a && !a->is_server && a->role == id->subject.role && !strcmp(a->agency, id->subject.agency) &&
-           !strcmp(a->device, id->subject.device);
-}
-
-size_t tdc_fold_refusals_mine(const td_state *st, const td_identity *id)
-{
-    const td_refusal *rf;
-    size_t n, mine = 0;
-    if (!st) return 0;
-    rf = td_state_refusals(st, &n);
-    for (size_t i = 0; i < n; i++)
-        if (tdc__my_key(st, id, rf[i].author)) mine++;
-    return mine;
-}
-
 int tdc_print_refusals(tdc_ctx *c, size_t max, size_t *total)
 {
-    const td_state *st = tdc_replica_state(c->rep);
-    tdc_outbox_item *v = NULL;
-    size_t n = 0, shown = 0, nrf = 0;
-    const td_refusal *rf = st ? td_state_refusals(st, &nrf) : NULL;
-    char vi[768];
+    tdc_todo_refusal *v = NULL;
+    size_t n = 0;
     td_error e;
-
-    *total = 0;
-    if (tdc_replica_outbox_list(c->rep, TDC_OUT_REFUSED, 0, &v, &n, &e)) {
+    if (tdc_refusals_mine(c, max, &v, &n, total, &e)) {
         fprintf(stderr, "tiendo: không đọc được hộp thư đi: %s (%s)\n", td_err_vi(e.code), e.msg);
         return 1;
     }
     for (size_t i = 0; i < n; i++) {
-        int resigned = td_refusal_classify(v[i].reason) == TD_RF_RESIGNED;
-        if (!resigned) (*total)++;
-        if (shown >= max) continue;
-        td_refusal_vi(v[i].reason, vi, sizeof vi);
-        printf("  - %s số %llu (%s): %s\n", resigned ? "đã ký lại:" : "máy chủ từ chối", (unsigned long long)v[i].seq,
-               *v[i].summary ? v[i].summary : td_entry_kind_vi(v[i].kind), vi);
+        if (!v[i].by_fold) {
+            printf("  - %s số %llu (%s): %s\n", v[i].resigned ? "đã ký lại:" : "máy chủ từ chối",
+                   (unsigned long long)v[i].seq, *v[i].summary ? v[i].summary : td_entry_kind_vi(v[i].kind), v[i].vi);
+        } else {
+            printf("  - không được tính khi tổng hợp: %s, số %llu (mục nhật ký %llu", td_entry_kind_vi(v[i].kind),
+                   (unsigned long long)v[i].seq, (unsigned long long)v[i].index);
+            if (v[i].task) printf(", nhiệm vụ %u", v[i].task);
+            printf("): %s\n", v[i].vi);
+        }
         printf("      (chi tiết: %s)\n", v[i].reason);
-        shown++;
     }
-    tdc_outbox_items_free(v, n);
-    for (size_t i = 0; i < nrf; i++) {
-        if (!tdc__my_key(st, &c->id, rf[i].author)) continue;
-        (*total)++;
-        if (shown >= max) continue;
-        td_refusal_vi(rf[i].reason, vi, sizeof vi);
-        printf("  - không được tính khi tổng hợp: %s, số %llu (mục nhật ký %llu", td_entry_kind_vi(rf[i].kind),
-               (unsigned long long)rf[i].seq, (unsigned long long)rf[i].index);
-        if (rf[i].task) printf(", nhiệm vụ %u", rf[i].task);
-        printf("): %s\n      (chi tiết: %s)\n", vi, rf[i].reason);
-        shown++;
-    }
-    if (*total > shown && shown >= max) printf("  ... và các mục khác: tiendo status\n");
+    if (*total > n && n >= max) printf("  ... và các mục khác: tiendo status\n");
+    free(v);
     return 0;
 }
 
@@ -164,18 +130,6 @@ static void tdc__print_state(tdc_ctx *c)
 }
 
 /* What an alarm kind means, for the clerk. */
-static const char *tdc__alarm_vi(const char *kind)
-{
-    if (!strcmp(kind, TDC_ALARM_INCONSISTENT))
-        return "máy chủ đưa ra lịch sử nhật ký không nhất quán với lịch sử đã xác minh (có thể đã bị sửa hoặc xóa)";
-    if (!strcmp(kind, TDC_ALARM_ROLLBACK)) return "nhật ký máy chủ ngắn hơn lần đã xác minh (bị cắt bớt)";
-    if (!strcmp(kind, TDC_ALARM_SIGNATURE)) return "điểm kiểm tra không có chữ ký hợp lệ của máy chủ";
-    if (!strcmp(kind, TDC_ALARM_ORIGIN)) return "điểm kiểm tra mang tên nhật ký khác với tên đã xác minh";
-    if (!strcmp(kind, TDC_ALARM_MISSING)) return "máy chủ không đưa điểm kiểm tra dù trước đây đã đưa";
-    if (!strcmp(kind, TDC_ALARM_SERVER_KEY)) return "khóa của máy chủ khác khóa đã ký mục đầu tiên của nhật ký";
-    return "kiểm tra nhật ký máy chủ không đạt";
-}
-
 /* Unacknowledged alarms first: they matter more than anything below. */
 static int tdc__print_audit(tdc_ctx *c)
 {
@@ -194,7 +148,7 @@ static int tdc__print_audit(tdc_ctx *c)
             tdc_fmt_time(v[i].at_ms, when, sizeof when);
             printf("  - cảnh báo số %lld, lúc %s: %s; điểm kiểm tra đã xác minh có %llu mục, máy chủ đưa ra %llu "
                    "mục.\n",
-                   (long long)v[i].id, when, tdc__alarm_vi(v[i].kind), (unsigned long long)v[i].old_size,
+                   (long long)v[i].id, when, tdc_alarm_vi(v[i].kind), (unsigned long long)v[i].old_size,
                    (unsigned long long)v[i].new_size);
             printf("    (chi tiết: %s)\n", v[i].detail ? v[i].detail : "");
         }

@@ -30,6 +30,7 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "todo.h"
 #include "derive.h"
 #include "entry.h"
 #include "log.pb-c.h"
@@ -954,6 +955,16 @@ static void tdc__todo_task(const td_plan *plan, uint32_t task, char *out, size_t
     free(s);
 }
 
+/* What to run next for the item the list names first (todo.h). */
+static void tdc__todo_next_cmd(const tdc_todo_item *it, char *out, size_t n)
+{
+    if (!it) *out = 0;
+    else if (it->kind == TDC_TODO_REVIEW)
+        snprintf(out, n, "tiendo review %s --agency %s --period %s --accept (hoặc --return \"lý do\")",
+                 tdc__k(it->task), it->agency, it->period);
+    else snprintf(out, n, "tiendo report %s --period %s", tdc__k(it->task), it->period);
+}
+
 int tdc_cmd_todo(int argc, char **argv)
 {
     static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
@@ -962,19 +973,15 @@ int tdc_cmd_todo(int argc, char **argv)
                                          {0, 0, 0, 0}};
     const char *cmd = "todo";
     const char *dir = NULL, *me;
-    int date = 0, opt, rc = 0;
+    int date = 0, opt;
     tdc_ctx c;
     const td_state *st;
     const td_plan *plan;
-    td_status_opts so;
-    td_obligation *ob = NULL;
-    td_task_status *ts = NULL;
-    size_t n_ob = 0, n_ts = 0;
-    tdc_pending_set pend;
-    tdc_replica_meta meta;
+    tdc_todo t;
+    const tdc_todo_item *it;
     td_error e;
-    char period[8], pvi[16], dbuf[16], dbuf2[16], line[256], when[32];
-    char next[160] = "";
+    char pvi[16], dbuf[16], dbuf2[16], line[256], when[32];
+    char next[200] = "";
 
     optind = 1;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -995,250 +1002,155 @@ int tdc_cmd_todo(int argc, char **argv)
     tdc__fmt_st = st;
     plan = td_state_plan(st);
     me = c.id.subject.agency;
-    if (tdc_replica_meta_get(c.rep, &meta, &e) || tdc_app_pending_load(c.rep, &pend, &e)) {
-        fprintf(stderr, "tiendo todo: không đọc được bản sao: %s (%s)\n", td_err_vi(e.code), e.msg);
+    if (tdc_todo_build(&c, date, TDC_TODO_LIST_MAX, &t, &e)) {
+        fprintf(stderr, "tiendo todo: không đọc được bản sao hoặc không tính được trạng thái: %s (%s)\n",
+                td_err_vi(e.code), e.msg);
         tdc_ctx_close(&c);
         return 1;
     }
     td_date_vi(date, dbuf, sizeof dbuf);
     printf("Việc cần làm — %s (%s), ngày %s\n", tdc__agency_name(st, me), me, dbuf);
-    {
-        char note[1536];
-        if (td_registry_ended_note(td_state_registry(st), me, date, note, sizeof note)) printf("\n%s\n", note);
-    }
+    if (*t.ended_note) printf("\n%s\n", t.ended_note);
 
-    if (!td_state_has_plan(st)) {
+    if (!t.has_plan) {
         printf("\nThiết bị chưa có kế hoạch: hãy đồng bộ (tiendo sync) để nhận danh sách nhiệm vụ.\n");
         snprintf(next, sizeof next, "tiendo sync");
         goto outbox;
     }
-    tdc_device_status_opts(&c.dev, &so);
-    td_period_of_date(date, period);
-    tdc_period_vi(period, pvi, sizeof pvi);
-    if (td_status_obligations(st, period, date, &so, me, &ob, &n_ob, &e) ||
-        td_status_all(st, date, &so, &ts, &n_ts, &e)) {
-        fprintf(stderr, "tiendo todo: không tính được trạng thái: %s (%s)\n", td_err_vi(e.code), e.msg);
-        rc = 1;
-        goto done;
-    }
+    tdc_period_vi(t.period, pvi, sizeof pvi);
 
     /* central and the inspectorate follow the whole plan: one line of counts */
-    if (c.id.subject.role != TD_ROLE_OFFICE) {
-        size_t count[TD_STATUS_COUNT] = {0};
+    if (t.role != TD_ROLE_OFFICE) {
         int first = 1;
-        for (size_t i = 0; i < n_ts; i++)
-            if ((unsigned)ts[i].overall < TD_STATUS_COUNT) count[ts[i].overall]++;
-        printf("\nToàn kế hoạch (%zu nhiệm vụ):", n_ts);
+        printf("\nToàn kế hoạch (%zu nhiệm vụ):", t.n_tasks);
         for (int s = 1; s < TD_STATUS_COUNT; s++) {
-            if (!count[s]) continue;
-            printf("%s %s %zu", first ? "" : ";", td_status_vi((td_status)s), count[s]);
+            if (!t.by_status[s]) continue;
+            printf("%s %s %zu", first ? "" : ";", td_status_vi((td_status)s), t.by_status[s]);
             first = 0;
         }
         printf("\n");
     }
     /* an inspector device writes nothing (the fold refuses its entries,
      * docs/LOG.md §4): no obligations of its own */
-    if (c.id.subject.role == TD_ROLE_INSPECTOR) {
-        size_t nrf;
-        td_state_refusals(st, &nrf);
-        printf("Mục bị từ chối trong nhật ký (mọi cơ quan): %zu\n", nrf);
+    if (t.role == TD_ROLE_INSPECTOR) {
+        printf("Mục bị từ chối trong nhật ký (mọi cơ quan): %zu\n", t.n_log_refusals);
         printf("Thiết bị thanh tra chỉ xem, không ghi báo cáo.\n");
         snprintf(next, sizeof next, "tiendo audit verify (kiểm tra toàn bộ nhật ký); tiendo tasks");
         goto outbox;
     }
+    tdc__todo_next_cmd(t.next, next, sizeof next);
 
     /* 1. reports owed this period: sent, written but not sent, missing */
     {
-        size_t missing = 0, written = 0, sent = 0, late = 0, shown = 0;
-        for (size_t i = 0; i < n_ob; i++) {
-            if (ob[i].state != TD_OWED_MISSING) {
-                sent++;
-                if (ob[i].state == TD_OWED_LATE) late++;
-            } else if (tdc_pending_report(&pend, ob[i].task, me, ob[i].period)) {
-                written++;
-            } else {
-                missing++;
-            }
-        }
-        td_date_vi(n_ob ? ob[0].due_date : td_period_due(period, so.report_due_day), dbuf2, sizeof dbuf2);
-        printf("\nBáo cáo kỳ %s (hạn %s): %zu nhiệm vụ phải báo cáo; đã gửi %zu", pvi, dbuf2, n_ob, sent);
-        if (late) printf(" (muộn %zu)", late);
-        printf("; đã ghi, chờ gửi %zu; còn thiếu %zu\n", written, missing);
-        if (written) {
+        size_t shown = 0;
+        td_date_vi(t.report_due, dbuf2, sizeof dbuf2);
+        printf("\nBáo cáo kỳ %s (hạn %s): %zu nhiệm vụ phải báo cáo; đã gửi %zu", pvi, dbuf2, t.n_owed, t.owed_sent);
+        if (t.owed_late) printf(" (muộn %zu)", t.owed_late);
+        printf("; đã ghi, chờ gửi %zu; còn thiếu %zu\n", t.owed_written, t.owed_missing);
+        if (t.owed_written) {
+            size_t k = 0;
             printf("  Đã ghi, chờ gửi:");
-            for (size_t i = 0, k = 0; i < n_ob; i++)
-                if (ob[i].state == TD_OWED_MISSING && tdc_pending_report(&pend, ob[i].task, me, ob[i].period))
-                    printf("%s%s", k++ ? ", " : " NV ", tdc__k(ob[i].task));
+            for (it = tdc_todo_first(&t, TDC_TODO_OWED); it; it = tdc_todo_next(&t, it, TDC_TODO_OWED))
+                if (it->owed == TD_OWED_MISSING && it->pending) printf("%s%s", k++ ? ", " : " NV ", tdc__k(it->task));
             printf("\n");
         }
-        if (missing) printf("  Còn thiếu:\n");
-        for (size_t i = 0; i < n_ob && shown < TDC_TODO_LIST_MAX; i++) {
-            if (ob[i].state != TD_OWED_MISSING || tdc_pending_report(&pend, ob[i].task, me, ob[i].period)) continue;
-            tdc__todo_task(plan, ob[i].task, line, sizeof line);
-            printf("  - %s: %s\n", line, td_owed_vi(ob[i].state));
-            if (!*next) snprintf(next, sizeof next, "tiendo report %s --period %s", tdc__k(ob[i].task), period);
+        if (t.owed_missing) printf("  Còn thiếu:\n");
+        for (it = tdc_todo_first(&t, TDC_TODO_OWED); it && shown < TDC_TODO_LIST_MAX;
+             it = tdc_todo_next(&t, it, TDC_TODO_OWED)) {
+            if (it->owed != TD_OWED_MISSING || it->pending) continue;
+            tdc__todo_task(plan, it->task, line, sizeof line);
+            printf("  - %s: %s\n", line, td_owed_vi(it->owed));
             shown++;
         }
-        if (missing > shown) printf("  ... và %zu nhiệm vụ khác\n", missing - shown);
-        if (!missing && !written && n_ob) printf("  Đã báo cáo đủ.\n");
+        if (t.owed_missing > shown) printf("  ... và %zu nhiệm vụ khác\n", t.owed_missing - shown);
+        if (!t.owed_missing && !t.owed_written && t.n_owed) printf("  Đã báo cáo đủ.\n");
     }
 
-    /* 2. returned reports (the lead's latest report was returned) */
+    /* 2. returned reports, with the reason */
     {
         size_t count = 0;
-        for (size_t i = 0; i < n_ts; i++) {
-            const td_lead_status *ls = tdc__lead(&ts[i], me);
-            if (!ls || !ls->returned) continue;
+        for (it = tdc_todo_first(&t, TDC_TODO_RETURNED); it; it = tdc_todo_next(&t, it, TDC_TODO_RETURNED)) {
             if (!count) printf("\nBị trả lại, cần sửa và báo cáo lại:\n");
-            count++;
-            if (count > TDC_TODO_LIST_MAX) continue;
-            tdc__todo_task(plan, ts[i].task, line, sizeof line);
-            printf("  - %s\n      Lý do: %s\n", line,
-                   ls->return_comment && *ls->return_comment ? ls->return_comment : "(không ghi)");
-            if (!tdc_pending_report(&pend, ts[i].task, me, NULL)) {
-                const td_report_version *v = NULL;
-                size_t nv;
-                const td_report_version *all = td_state_report_versions(st, &nv);
-                for (size_t k = 0; k < nv; k++)
-                    if (all[k].index == ls->report_index) v = &all[k];
-                snprintf(next, sizeof next, "tiendo report %s --period %s", tdc__k(ts[i].task), v ? v->period : period);
-            } else {
-                printf("      (đã ghi báo cáo sửa, chờ gửi)\n");
-            }
+            if (++count > TDC_TODO_LIST_MAX) continue;
+            tdc__todo_task(plan, it->task, line, sizeof line);
+            printf("  - %s\n      Lý do: %s\n", line, *it->reason ? it->reason : "(không ghi)");
+            if (it->pending) printf("      (đã ghi báo cáo sửa, chờ gửi)\n");
         }
         if (count > TDC_TODO_LIST_MAX) printf("  ... và %zu nhiệm vụ khác\n", count - TDC_TODO_LIST_MAX);
     }
 
     /* 2b. conflicts: two devices of the agency reported the same task and
-     * period, each not knowing the other's version.  The last pair of a
-     * task and period is settled when its current version was written
-     * after the other one had reached the server (a deliberate replacement,
-     * e.g. the report that settles the conflict). */
+     * period, each not knowing the other's version */
     {
-        size_t ncf, nv, count = 0;
-        const td_conflict *cf = td_state_conflicts(st, &ncf);
-        const td_report_version *all = td_state_report_versions(st, &nv);
-        for (size_t i = 0; i < ncf; i++) {
-            const td_report_version *ver[2] = {NULL, NULL};
-            uint64_t idx[2] = {cf[i].winner_index, cf[i].loser_index};
-            int dup = 0;
-            if (strcmp(cf[i].agency, me)) continue;
-            for (size_t k = i + 1; k < ncf && !dup; k++)   /* one line per task and period: its last pair */
-                dup = cf[k].task == cf[i].task && !strcmp(cf[k].agency, me) && !strcmp(cf[k].period, cf[i].period);
-            if (dup) continue;
-            for (size_t k = 0; k < nv; k++)
-                for (int j = 0; j < 2; j++)
-                    if (all[k].index == idx[j]) ver[j] = &all[k];
-            if (!ver[0] || !ver[1]) continue;
-            {
-                const td_report *cur = td_state_report(st, cf[i].task, cf[i].agency, cf[i].period);
-                if (cur && cur->index != idx[0]) continue;   /* a later version of the same device replaced it */
-            }
-            if (ver[0]->device_time_ms > ver[1]->received_ms) continue;   /* settled */
-            if (!count)
-                printf("\nXung đột báo cáo (hai thiết bị cùng báo cáo một nhiệm vụ, một kỳ):\n");
-            count++;
-            if (count > TDC_TODO_LIST_MAX) continue;
-            tdc__todo_task(plan, cf[i].task, line, sizeof line);
-            tdc_period_vi(cf[i].period, pvi, sizeof pvi);
+        size_t count = 0;
+        for (it = tdc_todo_first(&t, TDC_TODO_CONFLICT); it; it = tdc_todo_next(&t, it, TDC_TODO_CONFLICT)) {
+            if (!count) printf("\nXung đột báo cáo (hai thiết bị cùng báo cáo một nhiệm vụ, một kỳ):\n");
+            if (++count > TDC_TODO_LIST_MAX) continue;
+            tdc__todo_task(plan, it->task, line, sizeof line);
+            tdc_period_vi(it->period, pvi, sizeof pvi);
             printf("  - %s, kỳ %s:\n", line, pvi);
             for (int j = 0; j < 2; j++) {
-                const td_author *au = td_state_author(st, ver[j]->author);
+                const td_author *au = td_state_author(st, it->ver[j]->author);
                 char at[32];
-                tdc_fmt_time(ver[j]->device_time_ms, at, sizeof at);
+                tdc_fmt_time(it->ver[j]->device_time_ms, at, sizeof at);
                 printf("      %s thiết bị %s%s, ghi lúc %s: %s, %u%% (mục nhật ký %llu)\n",
                        j == 0 ? "đang dùng:" : "bị thay: ", au ? au->device : "?",
-                       au && !memcmp(au->key, c.id.pk, 32) ? " (máy này)" : "", at, tdc__state_vi(ver[j]->state),
-                       ver[j]->percent, (unsigned long long)ver[j]->index);
+                       au && !memcmp(au->key, c.id.pk, 32) ? " (máy này)" : "", at, tdc__state_vi(it->ver[j]->state),
+                       it->ver[j]->percent, (unsigned long long)it->ver[j]->index);
             }
             printf("      Cách giải quyết: thống nhất nội dung giữa hai thiết bị, rồi ghi lại báo cáo trên một\n"
                    "      thiết bị: tiendo report %s --period %s (bản mới thay cả hai); xem: tiendo task %s\n",
-                   tdc__k(cf[i].task), cf[i].period, tdc__k(cf[i].task));
-            if (!*next) snprintf(next, sizeof next, "tiendo report %s --period %s", tdc__k(cf[i].task), cf[i].period);
+                   tdc__k(it->task), it->period, tdc__k(it->task));
         }
         if (count > TDC_TODO_LIST_MAX) printf("  ... và %zu xung đột khác\n", count - TDC_TODO_LIST_MAX);
     }
 
     /* 3. near or past the deadline */
     {
-        size_t soon = 0, late = 0, shown = 0;
-        for (size_t i = 0; i < n_ts; i++) {
-            const td_lead_status *ls = tdc__lead(&ts[i], me);
-            if (!ls) continue;
-            if (ls->status == TD_ST_DUE_SOON) soon++;
-            if (ls->status == TD_ST_ONGOING_LATE) late++;
+        size_t shown = 0;
+        if (t.n_soon || t.n_late) printf("\nSắp đến hạn: %zu; quá hạn chưa hoàn thành: %zu\n", t.n_soon, t.n_late);
+        for (it = tdc_todo_first(&t, TDC_TODO_DUE); it && shown < TDC_TODO_LIST_MAX;
+             it = tdc_todo_next(&t, it, TDC_TODO_DUE)) {
+            tdc__todo_task(plan, it->task, line, sizeof line);
+            td_date_vi(it->due_date, dbuf2, sizeof dbuf2);
+            printf("  - %s: %s%s%s%s\n", line, td_status_vi(it->status), it->due_date ? ", hạn " : "",
+                   it->due_date ? dbuf2 : "", it->pending ? " (đã ghi báo cáo, chờ gửi)" : "");
+            shown++;
         }
-        if (soon || late) printf("\nSắp đến hạn: %zu; quá hạn chưa hoàn thành: %zu\n", soon, late);
-        for (int pass = 0; pass < 2; pass++)
-            for (size_t i = 0; i < n_ts && shown < TDC_TODO_LIST_MAX; i++) {
-                const td_lead_status *ls = tdc__lead(&ts[i], me);
-                if (!ls || ls->status != (pass ? TD_ST_ONGOING_LATE : TD_ST_DUE_SOON)) continue;
-                tdc__todo_task(plan, ts[i].task, line, sizeof line);
-                td_date_vi(ls->due_date, dbuf2, sizeof dbuf2);
-                printf("  - %s: %s%s%s%s\n", line, td_status_vi(ls->status), ls->due_date ? ", hạn " : "", dbuf2,
-                       tdc_pending_report(&pend, ts[i].task, me, NULL) ? " (đã ghi báo cáo, chờ gửi)" : "");
-                shown++;
-            }
-        if (soon + late > shown)
-            printf("  ... và %zu nhiệm vụ khác (tiendo tasks --status ongoing-late)\n", soon + late - shown);
+        if (t.n_soon + t.n_late > shown)
+            printf("  ... và %zu nhiệm vụ khác (tiendo tasks --status ongoing-late)\n", t.n_soon + t.n_late - shown);
     }
 
-    /* 4. central: DONE reports not reviewed by the end of the date; the
-     * review comes first in central's next step (docs/ARCHITECTURE.md §1: the 23rd's
-     * meeting needs them) */
-    if (c.id.subject.role == TD_ROLE_CENTRAL) {
-        size_t nr, nrv, waiting = 0;
-        const td_report *r = td_state_reports(st, &nr);
-        const td_review_event *rv = td_state_reviews(st, &nrv);
-        int64_t end = td_state_day_end_ms(date);
-        for (size_t i = 0; i < nr; i++) {
-            int reviewed = 0;
-            if (r[i].state != TIENDO__REPORT_STATE__REPORT_DONE || r[i].received_ms >= end) continue;
-            for (size_t k = 0; k < nrv && !reviewed; k++)
-                if (rv[k].report_index == r[i].index && rv[k].received_ms < end) reviewed = 1;
-            if (reviewed) continue;
-            if (!waiting) {
-                printf("\nBáo cáo hoàn thành chờ thẩm định:\n");
-                snprintf(next, sizeof next, "tiendo review %s --agency %s --period %s --accept (hoặc --return \"lý do\")",
-                         tdc__k(r[i].task), r[i].agency, r[i].period);
-            }
-            waiting++;
-            if (waiting <= TDC_TODO_LIST_MAX) {
-                tdc_period_vi(r[i].period, pvi, sizeof pvi);
-                tdc__todo_task(plan, r[i].task, line, sizeof line);
-                printf("  - %s — %s, kỳ %s\n", line, r[i].agency, pvi);
-            }
+    /* 4. central: DONE reports not reviewed by the end of the date */
+    if (t.role == TD_ROLE_CENTRAL) {
+        size_t count = 0;
+        for (it = tdc_todo_first(&t, TDC_TODO_REVIEW); it; it = tdc_todo_next(&t, it, TDC_TODO_REVIEW)) {
+            if (!count) printf("\nBáo cáo hoàn thành chờ thẩm định:\n");
+            if (++count > TDC_TODO_LIST_MAX) continue;
+            tdc_period_vi(it->period, pvi, sizeof pvi);
+            tdc__todo_task(plan, it->task, line, sizeof line);
+            printf("  - %s — %s, kỳ %s\n", line, it->agency, pvi);
         }
-        if (waiting > TDC_TODO_LIST_MAX) printf("  ... và %zu báo cáo khác\n", waiting - TDC_TODO_LIST_MAX);
-        printf("%sBáo cáo hoàn thành chờ thẩm định: %zu\n", waiting ? "" : "\n", waiting);
+        if (count > TDC_TODO_LIST_MAX) printf("  ... và %zu báo cáo khác\n", count - TDC_TODO_LIST_MAX);
+        printf("%sBáo cáo hoàn thành chờ thẩm định: %zu\n", count ? "" : "\n", t.n_review_waiting);
     }
 
 outbox:
-    {
-        size_t n_rep = 0;
-        for (size_t i = 0; i < pend.n_items; i++)
-            if (pend.items[i].kind == TIENDO__ENTRY_KIND__ENTRY_REPORT) n_rep++;
-        tdc_fmt_time(meta.last_sync_ms, when, sizeof when);
-        printf("\nChờ gửi: %zu mục", pend.n_items);
-        if (n_rep) printf(" (%zu báo cáo)", n_rep);
-        printf("; đồng bộ lần cuối: %s\n", when);
-        {
-            /* refused by the server or by the fold, any key of this device */
-            size_t nrf = 0;
-            if (meta.n_refused || tdc_fold_refusals_mine(st, &c.id)) {
-                printf("Bị từ chối:\n");
-                if (tdc_print_refusals(&c, TDC_TODO_LIST_MAX, &nrf) == 0 && nrf)
-                    printf("Số mục bị từ chối: %zu (cần ghi lại theo hướng dẫn trên)\n", nrf);
-            }
-        }
-        if (!*next && pend.n_items) snprintf(next, sizeof next, "tiendo sync");
-        printf("Việc tiếp theo: %s%s\n", *next ? next : "không còn việc nào trong kỳ này",
-               *next && pend.n_items && strcmp(next, "tiendo sync") ? "; rồi gửi đi: tiendo sync" : "");
+    tdc_fmt_time(t.last_sync_ms, when, sizeof when);
+    printf("\nChờ gửi: %zu mục", t.n_pending);
+    if (t.n_pending_reports) printf(" (%zu báo cáo)", t.n_pending_reports);
+    printf("; đồng bộ lần cuối: %s\n", when);
+    /* refused by the server or by the fold, any key of this device */
+    if (t.n_refusals) {
+        size_t nrf = 0;
+        printf("Bị từ chối:\n");
+        if (tdc_print_refusals(&c, TDC_TODO_LIST_MAX, &nrf) == 0 && nrf)
+            printf("Số mục bị từ chối: %zu (cần ghi lại theo hướng dẫn trên)\n", nrf);
     }
-done:
-    free(ob);
-    td_status_all_free(ts, n_ts);
-    tdc_pending_free(&pend);
+    if (!*next && t.n_pending) snprintf(next, sizeof next, "tiendo sync");
+    printf("Việc tiếp theo: %s%s\n", *next ? next : "không còn việc nào trong kỳ này",
+           *next && t.n_pending && strcmp(next, "tiendo sync") ? "; rồi gửi đi: tiendo sync" : "");
+    tdc_todo_free(&t);
     tdc_ctx_close(&c);
-    return rc;
+    return 0;
 }

@@ -45,7 +45,7 @@ int tdc_cmd_ui(int argc, char **argv);          /* ui.c */
  * *total counts them (entries signed again with a new seq excluded).  0, or
  * 1 on a database error (printed). */
 int tdc_print_refusals(tdc_ctx *c, size_t max, size_t *total);
-/* Fold refusals of entries signed by any key of this device. */
-size_t tdc_fold_refusals_mine(const td_state *st, const td_identity *id);
+/* tdc_fold_refusals_mine: todo.h */
+#include "todo.h"
 
 #endif

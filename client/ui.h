@@ -1,8 +1,11 @@
 /*
  * ui.h — `tiendo ui`: a local web interface on 127.0.0.1 (ui.c: server,
- * security, background sync; ui_pages.c: the pages; ui_assets.c: CSS and
+ * security, background sync; ui_pages.c: the frame and the office pages;
+ * ui_todo.c: Việc cần làm; ui_central.c: deadlines, dashboards, the
+ * inspector's pages (ui_int.h: what they share); ui_assets.c: CSS and
  * JavaScript embedded in the binary).  The pages call the application
- * layer (app.h, report_entry.h) as the commands do.
+ * layer (app.h, report_entry.h, central.h, todo.h, audit_hist.h) as the
+ * commands do.
  *
  * Security (docs/ARCHITECTURE.md, "tiendo ui"):
  *   - only loopback: the listening address and every Host header must be a

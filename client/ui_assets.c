@@ -47,6 +47,8 @@ static const char tdc__css[] =
     ".sr{position:absolute;left:-9999px}\n"
     "fieldset{margin-top:1rem;background:#fff}\n"
     "td label{font-size:.85rem}\n"
+    ".num{text-align:right}table.counts td,table.counts th{font-size:.9rem}tr.refused{background:#fff5f5}\n"
+    "table.history td{font-size:.88rem}code{overflow-wrap:anywhere}details pre{white-space:pre-wrap}\n"
     "@media print{header,.filters,form button{display:none}}\n";
 
 static const char tdc__js[] =

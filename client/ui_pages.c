@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
-#include "certwarn.h"
 #include "clock.h"
 #include "deadline.h"
 #include "derive.h"
@@ -20,6 +18,7 @@
 #include "report_entry.h"
 #include "status.h"
 #include "ui.h"
+#include "ui_int.h"
 #include "utf8.h"
 
 /* Rows shown per list before "... và N khác". */
@@ -55,7 +54,7 @@ static void tdc__urlenc(FILE *f, const char *s)
 /* A task key for people ("47", or "245:18" with several plans: docs/LOG.md
  * §14); four rotating buffers, so one printf may show several.  Links and
  * forms carry the key itself. */
-static const char *tdc__ui_k(const td_state *st, uint32_t key)
+const char *tdc_ui_k(const td_state *st, uint32_t key)
 {
     static char b[4][48];
     static int i;
@@ -135,8 +134,11 @@ static void tdc__head(tdc_ui *ui, FILE *f, const char *title, const char *active
         {"/indicator", "Chỉ tiêu", "indicator", ui->ctx.id.subject.role == TD_ROLE_OFFICE},
         {"/review", "Thẩm định", "review", central},
         {"/missing", "Chưa báo cáo", "missing", central},
+        {"/dashboard", "Tổng hợp", "dashboard", central || ui->ctx.id.subject.role == TD_ROLE_INSPECTOR},
+        {"/deadlines", "Thời hạn", "deadlines", 1},
         {"/mreport", "Báo cáo tháng", "mreport", 1},
         {"/audit", "Kiểm toán", "audit", ui->ctx.id.subject.role == TD_ROLE_INSPECTOR},
+        {"/audit/history", "Lịch sử", "history", ui->ctx.id.subject.role == TD_ROLE_INSPECTOR},
     };
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -154,7 +156,9 @@ static void tdc__head(tdc_ui *ui, FILE *f, const char *title, const char *active
     }
     fprintf(f, "</ul></nav>");
     tdc__sync_box(ui, f, 0);
-    fprintf(f, "</header>\n<main id=\"main\">\n<h1>");
+    fprintf(f, "</header>\n<main id=\"main\">\n");
+    tdc_ui_cert_banner(ui, f);
+    fprintf(f, "<h1>");
     tdc_ui_esc(f, title);
     fprintf(f, "</h1>\n");
 }
@@ -211,185 +215,6 @@ static void tdc__sync_box(tdc_ui *ui, FILE *f, int full)
     fprintf(f, "<form method=\"post\" action=\"/sync\">");
     tdc__csrf_field(ui, f);
     fprintf(f, "<button type=\"submit\">Gửi ngay</button></form></section>");
-}
-
-/* ---- Việc cần làm ----------------------------------------------------------- */
-
-static void tdc__page_todo(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
-{
-    tdc_ctx *c = &ui->ctx;
-    const td_state *st = tdc_replica_state(c->rep);
-    const char *me = c->id.subject.agency;
-    int today = tdc_today();
-    char title[256], period[8], pvi[16], d1[16];
-    td_status_opts so;
-    td_obligation *ob = NULL;
-    td_task_status *ts = NULL;
-    size_t n_ob = 0, n_ts = 0;
-    tdc_pending_set pend;
-    td_error e;
-    const char *done = tdc_ui_form_get(q, "done");
-
-    td_date_vi(today, d1, sizeof d1);
-    snprintf(title, sizeof title, "Việc cần làm — ngày %s", d1);
-    tdc__head(ui, f, title, "todo");
-    if (done && *done) {
-        fprintf(f, "<p class=\"ok\" role=\"status\">");
-        tdc_ui_esc(f, done);
-        fprintf(f, "</p>");
-    }
-    /* the certificate */
-    {
-        char *w = NULL;
-        size_t wn = 0;
-        FILE *wf = open_memstream(&w, &wn);
-        tdc_replica_meta meta;
-        memset(&meta, 0, sizeof meta);
-        tdc_replica_meta_get(c->rep, &meta, &e);
-        if (wf) {
-            tdc_cert_check(&c->dev, c->id.cert, td_clock_now_ms() / 1000, meta.n_pending, wf, "ui");
-            fclose(wf);
-            if (wn) {
-                fprintf(f, "<p class=\"warn\" role=\"alert\">");
-                tdc_ui_esc(f, w);
-                fprintf(f, "</p>");
-            }
-            free(w);
-        }
-    }
-    memset(&pend, 0, sizeof pend);
-    tdc_app_pending_load(c->rep, &pend, &e);
-    if (!st || !td_state_has_plan(st)) {
-        fprintf(f, "<p>Thiết bị chưa có kế hoạch: hãy bấm <strong>Gửi ngay</strong> để đồng bộ và nhận danh sách "
-                   "nhiệm vụ.</p>");
-        goto refused;
-    }
-    tdc_device_status_opts(&c->dev, &so);
-    td_period_of_date(today, period);
-    tdc_period_vi(period, pvi, sizeof pvi);
-    if (td_status_obligations(st, period, today, &so, me, &ob, &n_ob, &e) ||
-        td_status_all(st, today, &so, &ts, &n_ts, &e)) {
-        fprintf(f, "<p class=\"err\">Không tính được trạng thái: %s</p>", td_err_vi(e.code));
-        goto refused;
-    }
-    if (c->id.subject.role == TD_ROLE_OFFICE) {
-        int due = n_ob ? ob[0].due_date : td_period_due(period, so.report_due_day);
-        td_date_vi(due, d1, sizeof d1);
-        fprintf(f, "<section aria-labelledby=\"owed\"><h2 id=\"owed\">Báo cáo kỳ %s (hạn %s)</h2>", pvi, d1);
-        if (!n_ob) fprintf(f, "<p>Kỳ này cơ quan không phải báo cáo nhiệm vụ nào.</p>");
-        else
-            fprintf(f, "<table><thead><tr><th scope=\"col\">NV</th><th scope=\"col\">Nhiệm vụ</th>"
-                       "<th scope=\"col\">Tình trạng</th><th scope=\"col\"></th></tr></thead><tbody>");
-        for (size_t i = 0; i < n_ob; i++) {
-            const td_task *t = td_plan_task(td_state_plan(st), (int)ob[i].task);
-            const tdc_pending *pd = tdc_pending_report(&pend, ob[i].task, me, ob[i].period);
-            char key[TDC_DRAFT_KEY_MAX + 1];
-            tdc_draft dr;
-            int has_draft = 0;
-            tdc_draft_key(ob[i].task, ob[i].period, key);
-            if (!tdc_draft_get(c->rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, &dr, &has_draft, &e) && has_draft)
-                tdc_draft_free(&dr);
-            fprintf(f, "<tr><td>%s</td><td>", tdc__ui_k(st, ob[i].task));
-            tdc_ui_esc(f, t && t->title ? t->title : "");
-            fprintf(f, "</td><td>");
-            if (pd) fprintf(f, "<span class=\"badge wait\">chờ gửi</span>");
-            else if (ob[i].returned) fprintf(f, "<span class=\"badge bad\">bị trả lại</span>");
-            else if (ob[i].state == TD_OWED_MISSING) fprintf(f, "<span class=\"badge bad\">còn thiếu</span>");
-            else fprintf(f, "<span class=\"badge ok\">%s</span>", td_owed_vi(ob[i].state));
-            if (has_draft) fprintf(f, " <span class=\"badge\">có bản nháp</span>");
-            fprintf(f, "</td><td><a href=\"/report?task=%u&amp;period=%s\">%s</a></td></tr>", ob[i].task,
-                    ob[i].period, ob[i].state == TD_OWED_MISSING && !pd ? "Báo cáo" : "Xem / sửa");
-        }
-        if (n_ob) fprintf(f, "</tbody></table>");
-        fprintf(f, "</section>");
-
-        /* returned reports, with the reason */
-        {
-            size_t count = 0;
-            for (size_t i = 0; i < n_ts; i++)
-                for (size_t k = 0; k < ts[i].n_leads; k++) {
-                    const td_lead_status *ls = &ts[i].leads[k];
-                    const td_report_version *v = NULL;
-                    size_t nv;
-                    const td_report_version *all;
-                    const td_task *t;
-                    if (strcmp(ls->agency, me) || !ls->returned) continue;
-                    if (!count++)
-                        fprintf(f, "<section aria-labelledby=\"ret\"><h2 id=\"ret\">Bị trả lại, cần sửa và báo cáo "
-                                   "lại</h2><ul class=\"returned\">");
-                    all = td_state_report_versions(st, &nv);
-                    for (size_t j = 0; j < nv; j++)
-                        if (all[j].index == ls->report_index) v = &all[j];
-                    t = td_plan_task(td_state_plan(st), (int)ts[i].task);
-                    fprintf(f, "<li><strong>NV %s</strong> ", tdc__ui_k(st, ts[i].task));
-                    tdc_ui_esc(f, t && t->title ? t->title : "");
-                    fprintf(f, "<p class=\"reason\">Lý do: ");
-                    tdc_ui_esc(f, ls->return_comment && *ls->return_comment ? ls->return_comment : "(không ghi)");
-                    fprintf(f, "</p>");
-                    if (tdc_pending_report(&pend, ts[i].task, me, NULL))
-                        fprintf(f, "<p>(đã ghi báo cáo sửa, chờ gửi)</p>");
-                    else
-                        fprintf(f, "<p><a href=\"/report?task=%u&amp;period=%s\">Sửa và báo cáo lại</a></p>",
-                                ts[i].task, v ? v->period : period);
-                    fprintf(f, "</li>");
-                }
-            if (count) fprintf(f, "</ul></section>");
-        }
-        /* near or past the deadline */
-        {
-            size_t count = 0;
-            for (size_t i = 0; i < n_ts; i++)
-                for (size_t k = 0; k < ts[i].n_leads; k++) {
-                    const td_lead_status *ls = &ts[i].leads[k];
-                    const td_task *t;
-                    if (strcmp(ls->agency, me) ||
-                        (ls->status != TD_ST_DUE_SOON && ls->status != TD_ST_ONGOING_LATE))
-                        continue;
-                    if (!count++)
-                        fprintf(f, "<section aria-labelledby=\"due\"><h2 id=\"due\">Sắp đến hạn, quá hạn</h2><ul>");
-                    t = td_plan_task(td_state_plan(st), (int)ts[i].task);
-                    tdc__date(ls->due_date, d1, sizeof d1);
-                    fprintf(f, "<li><a href=\"/task?n=%u\">NV %s</a> ", ts[i].task, tdc__ui_k(st, ts[i].task));
-                    tdc_ui_esc(f, t && t->title ? t->title : "");
-                    fprintf(f, ": <span class=\"badge %s\">%s</span>, hạn %s</li>",
-                            ls->status == TD_ST_ONGOING_LATE ? "bad" : "wait", td_status_vi(ls->status), d1);
-                }
-            if (count) fprintf(f, "</ul></section>");
-        }
-    } else if (c->id.subject.role == TD_ROLE_CENTRAL) {
-        size_t nr, waiting = 0;
-        const td_report *r = td_state_reports(st, &nr);
-        for (size_t i = 0; i < nr; i++)
-            if (r[i].state == TIENDO__REPORT_STATE__REPORT_DONE && !r[i].review) waiting++;
-        fprintf(f, "<p>Báo cáo hoàn thành chờ thẩm định: <strong>%zu</strong>. <a href=\"/review\">Mở hàng chờ thẩm "
-                   "định</a></p><p><a href=\"/missing\">Các cơ quan chưa báo cáo kỳ %s</a></p>", waiting, pvi);
-    } else {
-        fprintf(f, "<p>Thiết bị thanh tra chỉ xem, không ghi báo cáo. Xem <a href=\"/tasks\">nhiệm vụ</a>.</p>");
-    }
-refused:
-    {
-        tdc_outbox_item *it = NULL;
-        size_t n = 0;
-        if (!tdc_replica_outbox_list(c->rep, TDC_OUT_REFUSED, 50, &it, &n, &e) && n) {
-            fprintf(f, "<section aria-labelledby=\"refused\"><h2 id=\"refused\">Bị máy chủ từ chối</h2><ul>");
-            for (size_t i = 0; i < n; i++) {
-                fprintf(f, "<li>");
-                tdc_ui_esc(f, it[i].summary);
-                fprintf(f, ": <span class=\"reason\">");
-                tdc_ui_esc(f, it[i].reason);
-                fprintf(f, "</span></li>");
-            }
-            fprintf(f, "</ul></section>");
-        }
-        tdc_outbox_items_free(it, n);
-    }
-    fprintf(f, "<section aria-labelledby=\"syncfull\"><h2 id=\"syncfull\">Đồng bộ</h2>");
-    tdc__sync_box(ui, f, 1);
-    fprintf(f, "</section>");
-    tdc__foot(f);
-    free(ob);
-    td_status_all_free(ts, n_ts);
-    tdc_pending_free(&pend);
 }
 
 /* ---- tasks ------------------------------------------------------------------ */
@@ -656,7 +481,7 @@ static void tdc__report_form(tdc_ui *ui, FILE *f, const tdc_rep *r, const td_rep
     const td_task *t = st && td_state_has_plan(st) ? td_plan_task(td_state_plan(st), (int)r->task) : NULL;
     char title[160], pvi[16], d[16], pct[16] = "";
     tdc_period_vi(r->period, pvi, sizeof pvi);
-    snprintf(title, sizeof title, "Báo cáo nhiệm vụ %s, kỳ %s", tdc__ui_k(st, r->task), pvi);
+    snprintf(title, sizeof title, "Báo cáo nhiệm vụ %s, kỳ %s", tdc_ui_k(st, r->task), pvi);
     tdc__head(ui, f, title, "todo");
     if (t) {
         fprintf(f, "<p class=\"task-title\">");
@@ -901,7 +726,7 @@ static void tdc__page_report_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc
         tdc_draft_delete(c->rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, NULL, &e);
         tdc_period_vi(r.period, pvi, sizeof pvi);
         snprintf(done, sizeof done, "Đã ký báo cáo nhiệm vụ %s kỳ %s (số thứ tự %llu); chờ gửi, sẽ gửi khi đồng bộ.",
-                 tdc__ui_k(st, r.task), pvi, (unsigned long long)seq);
+                 tdc_ui_k(st, r.task), pvi, (unsigned long long)seq);
         pthread_mutex_lock(&ui->lock);
         ui->sync_now = 1;   /* send it now if the server is up */
         pthread_mutex_unlock(&ui->lock);
@@ -1104,7 +929,7 @@ static void tdc__page_missing(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
             if (ob[i].state != TD_OWED_MISSING) continue;
             fprintf(f, "%s,\"", ob[i].agency);
             for (const char *p = name; *p; p++) fprintf(f, *p == '"' ? "\"\"" : "%c", *p);
-            fprintf(f, "\",%s,%s\r\n", tdc__ui_k(st, ob[i].task), ob[i].period);
+            fprintf(f, "\",%s,%s\r\n", tdc_ui_k(st, ob[i].task), ob[i].period);
         }
         free(ob);
         return;
@@ -1124,7 +949,7 @@ static void tdc__page_missing(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
         t = td_plan_task(td_state_plan(st), (int)ob[i].task);
         fprintf(f, "<tr><td>");
         tdc_ui_esc(f, tdc__agency_name(st, ob[i].agency));
-        fprintf(f, "</td><td>%s</td><td>", tdc__ui_k(st, ob[i].task));
+        fprintf(f, "</td><td>%s</td><td>", tdc_ui_k(st, ob[i].task));
         tdc_ui_esc(f, t && t->title ? t->title : "");
         fprintf(f, "</td></tr>");
     }
@@ -1258,49 +1083,32 @@ static void tdc__page_indicator_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, 
     free(text);
 }
 
-/* ---- inspector: audit of the replica's log ------------------------------------------- */
+/* ---- what the other page files share (ui_int.h) ------------------------------------- */
 
-/* `tiendo audit verify` on this device's replica (client/audit.h), its
- * Vietnamese result as the command prints it. */
-static void tdc__page_audit(tdc_ui *ui, FILE *f, tdc_ui_resp *out)
+void tdc_ui_head(tdc_ui *ui, FILE *f, const char *title, const char *active) { tdc__head(ui, f, title, active); }
+void tdc_ui_foot(FILE *f) { tdc__foot(f); }
+void tdc_ui_csrf(tdc_ui *ui, FILE *f) { tdc__csrf_field(ui, f); }
+void tdc_ui_urlenc(FILE *f, const char *s) { tdc__urlenc(f, s); }
+const char *tdc_ui_agency_name(const td_state *st, const char *slug) { return tdc__agency_name(st, slug); }
+void tdc_ui_date(int yyyymmdd, char *buf, size_t n) { tdc__date(yyyymmdd, buf, n); }
+void tdc_ui_sync_box(tdc_ui *ui, FILE *f, int full) { tdc__sync_box(ui, f, full); }
+
+void tdc_ui_redirect_done(tdc_ui *ui, tdc_ui_resp *out, const char *path, const char *msg)
 {
-    tda_db *db = NULL;
-    tda_source src;
-    tda_result *res = malloc(sizeof *res);
-    td_error e = {0};
-    char *txt = NULL;
-    size_t n = 0;
-    tdc__head(ui, f, "Kiểm toán nhật ký", "audit");
-    if (!res || tda_db_open_replica(ui->ctx.db_path, &db, &e)) {
-        out->status = 500;
-        fprintf(f, "<p class=\"err\">Không mở được bản sao để kiểm toán: %s</p>", td_err_vi(e.code ? e.code : TD_ENOMEM));
-        goto done;
+    char *loc = NULL;
+    size_t ln = 0;
+    FILE *lf = open_memstream(&loc, &ln);
+    pthread_mutex_lock(&ui->lock);
+    ui->sync_now = 1;
+    pthread_mutex_unlock(&ui->lock);
+    if (lf) {
+        fprintf(lf, "%s%cdone=", path, strchr(path, '?') ? '&' : '?');
+        tdc__urlenc(lf, msg);
+        fclose(lf);
+        snprintf(out->location, sizeof out->location, "%s", loc);
+        free(loc);
     }
-    src = tda_db_source(db);
-    if (tda_verify(&src, ui->ctx.ca, NULL, NULL, 0, res, &e)) {
-        out->status = 500;
-        fprintf(f, "<p class=\"err\">Không đọc hết được nhật ký: %s</p>", td_err_vi(e.code));
-        goto done;
-    }
-    {
-        FILE *tf = open_memstream(&txt, &n);
-        if (tf) {
-            tda_result_print(res, tf);
-            fclose(tf);
-        }
-    }
-    fprintf(f, "<p class=\"%s\" role=\"status\">%s</p><pre>", res->ok ? "ok" : "err",
-            res->ok ? "Nhật ký trong bản sao này nhất quán." : "Phát hiện sai lệch:");
-    tdc_ui_esc(f, txt ? txt : "");
-    fprintf(f, "</pre>");
-    if (ui->ctx.id.subject.role != TD_ROLE_INSPECTOR)
-        fprintf(f, "<p class=\"hint\">Bản sao của một cơ quan chỉ có phần nhật ký cơ quan đó được xem; kiểm toán đầy đủ "
-                   "bằng thiết bị thanh tra.</p>");
-done:
-    free(txt);
-    free(res);
-    if (db) tda_db_close(db);
-    tdc__foot(f);
+    out->status = 303;
 }
 
 /* ---- routing ---------------------------------------------------------------------- */
@@ -1314,7 +1122,8 @@ void tdc_ui_route(tdc_ui *ui, const char *method, const char *path, const tdc_ui
         return;
     }
     out->status = 200;
-    if (!post && !strcmp(path, "/")) tdc__page_todo(ui, q, f);
+    if (tdc_ui_central_route(ui, method, path, q, f, out)) {
+    } else if (!post && !strcmp(path, "/")) tdc_ui_page_todo(ui, q, f);
     else if (!post && !strcmp(path, "/tasks")) tdc__page_tasks(ui, q, f);
     else if (!post && !strcmp(path, "/task")) tdc__page_task(ui, q, f, out);
     else if (!post && !strcmp(path, "/report")) tdc__page_report_get(ui, q, f, out);
@@ -1327,7 +1136,6 @@ void tdc_ui_route(tdc_ui *ui, const char *method, const char *path, const tdc_ui
     else if (!post && !strcmp(path, "/missing")) tdc__page_missing(ui, q, f, out, 0);
     else if (!post && !strcmp(path, "/missing.csv")) tdc__page_missing(ui, q, f, out, 1);
     else if (!post && !strcmp(path, "/mreport")) tdc__page_mreport(ui, q, f, out, 0);
-    else if (!post && !strcmp(path, "/audit")) tdc__page_audit(ui, f, out);
     else if (!post && !strcmp(path, "/mreport.csv")) tdc__page_mreport(ui, q, f, out, 1);
     else if (post && !strcmp(path, "/sync")) {
         pthread_mutex_lock(&ui->lock);

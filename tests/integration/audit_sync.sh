@@ -10,7 +10,8 @@
 #     itself with the same key, then grown by another office) is caught by
 #     the next sync: exit 1, a Vietnamese warning, an alarm holding both
 #     checkpoints and the proof, nothing pushed or pulled; `tiendo status`
-#     shows the alarm until `--clear-alarm`, and the evidence stays;
+#     shows the alarm until `--clear-alarm`, and the evidence stays; the
+#     web UI's audit page shows it with the evidence;
 #   - an inspector device cosigns the checkpoint it verified, and
 #     `tiendo-server checkpoint` shows the witnessed size.
 set -euo pipefail
@@ -129,6 +130,19 @@ eq "nothing pushed" "$(sq dev/replica.db "SELECT COUNT(*) FROM outbox WHERE stat
 eq "nothing pulled" "$(sq dev/replica.db "SELECT value FROM meta WHERE key = 'cursor';")" "$CUR"
 eq "the rewritten server got nothing from the office" "$(sq "$FDB" "SELECT max(idx) FROM log;")" "$FLOG"
 eq "the bad checkpoint is not stored as verified" "$(sq dev/replica.db "SELECT max(size) FROM checkpoint;")" "$LAST"
+say "the alarm with its evidence on the web UI's audit page (tiendo ui, curl)"
+# shellcheck source=lib/tdui.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/tdui.sh"
+ui_start devui dev
+UURL=$(cat "$W/devui.url")
+curl -s -o /dev/null -c "$W/devui.jar" "$UURL"
+eq "audit page" "$(curl -s -o "$W/audit.html" -w '%{http_code}' -b "$W/devui.jar" "${UURL%%/\?token=*}/audit")" 200
+grep -q "Cảnh báo số $(sq dev/replica.db "SELECT id FROM alarm;")" "$W/audit.html" &&
+    grep -q "máy chủ đưa ra lịch sử nhật ký không nhất quán" "$W/audit.html" &&
+    pass "the alarm in plain words on the audit page" || fail "no alarm on the audit page: $(sed 's/<[^>]*>/ /g' "$W/audit.html" | tr -s ' ' | head -c 600)"
+grep -qF "$(sq dev/replica.db "SELECT new_note FROM alarm;" | sed -n 3p)" "$W/audit.html" &&
+    pass "the evidence (the failing checkpoint) on the page" || fail "no evidence on the audit page"
+ui_stop devui
 run 0 "status shows the alarm" "$TD" status --dir dev
 expect_out "status: the alarm in plain words" "CẢNH BÁO: 1 cảnh báo về nhật ký máy chủ chưa được xử lý"
 expect_out "status: what happened" "lịch sử nhật ký không nhất quán"

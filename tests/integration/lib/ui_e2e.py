@@ -342,4 +342,5 @@ def main():
         fail("unknown step " + step)
 
 
-main()
+if __name__ == "__main__":
+    main()

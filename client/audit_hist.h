@@ -1,0 +1,50 @@
+/*
+ * audit_hist.h — `tiendo audit history` as data, for the command line
+ * (cmd_audit.c prints it as text or CSV) and the inspector's web pages
+ * (ui_central.c): who wrote what, when, about one task or one agency, with
+ * the log index, the signed and received times, the refusal reason and the
+ * signed-time flags (derive.h TD_TIMEF_*).  The log is folded from the
+ * start (td_state_apply) so that each entry is seen as the fold saw it.
+ */
+#ifndef TDA_AUDIT_HIST_H
+#define TDA_AUDIT_HIST_H
+
+#include <stdint.h>
+
+#include "audit.h"
+
+#define TDA_SUMMARY_MAX 512
+
+/* One entry of the history (valid during the callback only). */
+typedef struct tda_hist_row {
+    uint64_t idx;
+    int64_t signed_ms, received_ms;
+    const char *agency;          /* Entry.agency, "" for the server's */
+    const char *device;          /* "máy chủ (...)", the device name, or "không rõ (khóa ...)" */
+    int kind;                    /* TIENDO__ENTRY_KIND__* */
+    const char *period;          /* "mm/yyyy" or "" */
+    const char *summary;         /* Vietnamese */
+    int refused;
+    const char *reason;          /* English, when refused */
+    int time_flags;              /* report versions: TD_TIMEF_* */
+} tda_hist_row;
+
+typedef int (*tda_hist_cb)(void *arg, const tda_hist_row *row);
+
+/*
+ * The history of task (>= 1: a task key, or with task_plan set, the number
+ * in that plan, named by number or short name), or of agency (with its predecessors: renamed,
+ * merged or split into it, each entry under its author) when task is 0.
+ * pre_cb (may be NULL) is called once per predecessor slug and name before
+ * the rows.  *n_rows counts the rows.  0, or a TD_E* code (cb's non-zero
+ * return stops the scan and is returned).
+ */
+int tda_history(const tda_source *src, X509 *ca, uint32_t task, const char *task_plan, const char *agency,
+                void (*pre_cb)(void *arg, const char *slug, const char *name), tda_hist_cb cb, void *arg,
+                uint64_t *n_rows, td_error *err);
+
+/* An alarm kind (replica.h TDC_ALARM_*) in Vietnamese, for `tiendo status`
+ * and the inspector's page. */
+const char *tdc_alarm_vi(const char *kind);
+
+#endif

@@ -1,0 +1,923 @@
+/*
+ * ui_central.c — pages of `tiendo ui` beyond the office's daily work:
+ *   /deadlines            every task whose deadline changed (gia hạn) or
+ *                         whose condition was met, with the history;
+ *   /deadlines?n=N        one task: its deadline now, every change with the
+ *                         reason and who signed it, every condition; central
+ *                         also gets the forms below;
+ *   POST /extend          a new deadline (central.h: tdc_extend_prepare, the
+ *                         same rule as `tiendo extend`; a past or earlier
+ *                         deadline needs the confirmation checkbox, as --yes);
+ *   POST /condition       a conditional deadline's condition met (as
+ *                         `tiendo condition`);
+ *   /dashboard?by=section|agency   counts by status (common/status.c), each
+ *                         count a link to the tasks behind it;
+ *   /dashboard/agency?a=SLUG       one agency: the tasks it leads with their
+ *                         status, its reports;
+ *   /audit                the inspector's checks: `tiendo audit verify` on
+ *                         the replica (checkpoints, consistency, witness
+ *                         cosignatures) and the device's alarms with evidence
+ *                         (as `tiendo status`);
+ *   /audit/history?task=N|agency=SLUG   `tiendo audit history` (audit_hist.h).
+ * Plus the certificate banner every page shows (certwarn.h).  Nothing here
+ * computes state: counts come from td_status_all, rules from central.h.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "audit_hist.h"
+#include "central.h"
+#include "certwarn.h"
+#include "clock.h"
+#include "deadline.h"
+#include "entry.h"
+#include "report_entry.h"
+#include "status.h"
+#include "ui_int.h"
+#include "utf8.h"
+
+/* ---- the certificate -------------------------------------------------------------- */
+
+void tdc_ui_cert_banner(tdc_ui *ui, FILE *f)
+{
+    tdc_cert_state cs;
+    char d[16];
+    tdc_cert_state_get(&ui->ctx.dev, ui->ctx.id.cert, td_clock_now_ms() / 1000, &cs);
+    if (cs.kind == TDC_CERT_OK) return;
+    td_clock_fmt_date((cs.kind == TDC_CERT_NOT_YET ? cs.not_before_s : cs.not_after_s) * 1000, d, sizeof d);
+    fprintf(f, "<div class=\"%s\" role=\"alert\" id=\"cert-warning\"><p><strong>", cs.kind == TDC_CERT_SOON ? "warn" : "err");
+    if (cs.kind == TDC_CERT_SOON) {
+        fprintf(f, "Chứng thư số của thiết bị sắp hết hạn: ngày %s (còn %lld ngày).</strong></p>"
+                   "<p>Hãy cấp lại trước ngày đó: trên máy này chạy <code>tiendo renew</code>; nếu máy chủ không cấp "
+                   "trực tuyến, chạy <code>tiendo renew --csr-out TỆP</code> và gửi TỆP cho cán bộ quản lý CA của Sở "
+                   "KH&amp;CN.</p>", d, cs.days_left);
+    } else if (cs.kind == TDC_CERT_EXPIRED) {
+        fprintf(f, "Chứng thư số của thiết bị đã hết hạn từ ngày %s: máy chủ sẽ không nhận kết nối.</strong></p>"
+                   "<p>Dữ liệu không bị mất: các mục chờ gửi vẫn nằm trong hộp thư đi và sẽ được gửi sau khi có chứng "
+                   "thư mới. Cách khôi phục: <code>tiendo renew --csr-out yeu-cau-cap-lai.csr</code>, gửi tệp cho cán "
+                   "bộ CA, rồi <code>tiendo renew --import moi.crt</code> và bấm Gửi ngay.</p>", d);
+    } else {
+        fprintf(f, "Lỗi đồng hồ máy tính: ngày giờ của máy sớm hơn ngày chứng thư số bắt đầu có hiệu lực (%s)."
+                   "</strong></p><p>Chứng thư không có lỗi, không cần cấp lại. Hãy chỉnh ngày giờ của máy tính cho "
+                   "đúng (hoặc bật đồng bộ giờ tự động).</p>", d);
+    }
+    fprintf(f, "</div>");
+}
+
+/* ---- small helpers ------------------------------------------------------------------ */
+
+static void tdc__msg(FILE *f, const char *cls, const char *lead, const char *msg)
+{
+    fprintf(f, "<div class=\"%s\" role=\"%s\"><p>", cls, strcmp(cls, "ok") ? "alert" : "status");
+    if (lead) fprintf(f, "<strong>%s</strong> ", lead);
+    tdc_ui_esc(f, msg);
+    fprintf(f, "</p></div>");
+}
+
+static void tdc__done(const tdc_ui_form *q, FILE *f)
+{
+    const char *done = tdc_ui_form_get(q, "done");
+    if (done && *done) tdc__msg(f, "ok", NULL, done);
+}
+
+static void tdc__author(FILE *f, const td_state *st, const unsigned char *key)
+{
+    const td_author *a = td_state_author(st, key);
+    char hex[17];
+    if (a) {
+        tdc_ui_esc(f, tdc_ui_agency_name(st, a->agency));
+        fprintf(f, " / ");
+        tdc_ui_esc(f, a->device);
+    } else {
+        td_key_short_hex(key, hex);
+        fprintf(f, "khóa %s", hex);
+    }
+}
+
+static int tdc__no_plan(tdc_ui *ui, FILE *f, const char *title, const char *active, tdc_ui_resp *out)
+{
+    const td_state *st = tdc_replica_state(ui->ctx.rep);
+    if (st && td_state_has_plan(st)) return 0;
+    out->status = 404;
+    tdc_ui_head(ui, f, title, active);
+    fprintf(f, "<p>Thiết bị chưa có kế hoạch: hãy bấm <strong>Gửi ngay</strong> để đồng bộ.</p>");
+    tdc_ui_foot(f);
+    return 1;
+}
+
+/* ---- deadlines: gia hạn, điều kiện ------------------------------------------------- */
+
+/* One row; with_task: a first cell linking to the task's page. */
+static void tdc__task_cell(FILE *f, const td_state *st, uint32_t task, int with_task)
+{
+    fprintf(f, "<tr>");
+    if (with_task) fprintf(f, "<td><a href=\"/deadlines?n=%u\">%s</a></td>", task, tdc_ui_k(st, task));
+}
+
+static void tdc__deadline_row(FILE *f, const td_state *st, const td_deadline_change *d, int with_task)
+{
+    char b[256], a[256], when[40], recv[40];
+    td_deadline_vi(&d->before, b, sizeof b);
+    td_deadline_vi(&d->after, a, sizeof a);
+    tdc_fmt_time(d->device_time_ms, when, sizeof when);
+    tdc_fmt_time(d->received_ms, recv, sizeof recv);
+    tdc__task_cell(f, st, d->task, with_task);
+    fprintf(f, "<td>");
+    tdc_ui_esc(f, d->before.text ? d->before.text : "");
+    fprintf(f, "<br><span class=\"hint\">");
+    tdc_ui_esc(f, b);
+    fprintf(f, "</span></td><td>");
+    tdc_ui_esc(f, d->after.text ? d->after.text : "");
+    fprintf(f, "<br><span class=\"hint\">");
+    tdc_ui_esc(f, a);
+    fprintf(f, "</span></td><td>");
+    tdc_ui_esc(f, *d->reason ? d->reason : "(kế hoạch mới)");
+    fprintf(f, "</td><td>");
+    tdc__author(f, st, d->author);
+    fprintf(f, "</td><td>%s</td><td>%s</td><td>%" PRIu64 "</td></tr>", when, recv, d->index);
+}
+
+static void tdc__condition_row(FILE *f, const td_state *st, const td_condition *c, int with_task)
+{
+    char met[16], when[40], recv[40];
+    td_date_vi(c->met_date, met, sizeof met);
+    tdc_fmt_time(c->device_time_ms, when, sizeof when);
+    tdc_fmt_time(c->received_ms, recv, sizeof recv);
+    tdc__task_cell(f, st, c->task, with_task);
+    fprintf(f, "<td>%s</td><td>", met);
+    if (c->due_year) fprintf(f, "tháng %02d/%04d", c->due_month, c->due_year);
+    else fprintf(f, "chưa có hạn");
+    fprintf(f, "</td><td>");
+    tdc_ui_esc(f, c->note);
+    fprintf(f, "</td><td>");
+    tdc__author(f, st, c->author);
+    fprintf(f, "</td><td>%s</td><td>%s</td><td>%" PRIu64 "</td></tr>", when, recv, c->index);
+}
+
+static const char tdc__dl_head[] =
+    "<th scope=\"col\">Thời hạn cũ</th><th scope=\"col\">Thời hạn mới</th><th scope=\"col\">Lý do"
+    "</th><th scope=\"col\">Người ký</th><th scope=\"col\">Ký lúc</th><th scope=\"col\">Máy chủ nhận</th>"
+    "<th scope=\"col\">Mục nhật ký</th></tr></thead><tbody>";
+static const char tdc__cond_head[] =
+    "<th scope=\"col\">Đáp ứng ngày</th><th scope=\"col\">Hạn hoàn thành</th><th scope=\"col\">Ghi "
+    "chú</th><th scope=\"col\">Người ký</th><th scope=\"col\">Ký lúc</th><th scope=\"col\">Máy chủ nhận</th>"
+    "<th scope=\"col\">Mục nhật ký</th></tr></thead><tbody>";
+
+/* The forms of one task (central), pre-filled from q after a refusal. */
+static void tdc__deadline_forms(tdc_ui *ui, FILE *f, const td_task *t, const tdc_ui_form *q)
+{
+    const char *dl = q ? tdc_ui_form_get(q, "deadline") : NULL, *reason = q ? tdc_ui_form_get(q, "reason") : NULL,
+               *met = q ? tdc_ui_form_get(q, "met") : NULL, *due = q ? tdc_ui_form_get(q, "due") : NULL,
+               *note = q ? tdc_ui_form_get(q, "note") : NULL;
+    char today[16];
+    td_date_vi(tdc_today(), today, sizeof today);
+    fprintf(f, "<section aria-labelledby=\"ext\"><h2 id=\"ext\">Gia hạn (thay đổi thời hạn)</h2>"
+               "<form method=\"post\" action=\"/extend\" id=\"extend-form\">");
+    tdc_ui_csrf(ui, f);
+    fprintf(f, "<input type=\"hidden\" name=\"n\" value=\"%d\">", t->number);
+    fprintf(f, "<div class=\"field\"><label for=\"deadline\">Thời hạn mới (ghi như trong kế hoạch)</label>"
+               "<p class=\"hint\" id=\"hint-deadline\">Ví dụ: 31/12/2027, Quý II/2027, 6 tháng đầu năm 2027, "
+               "12/2027, cuối năm 2027.</p><input id=\"deadline\" name=\"deadline\" size=\"40\" "
+               "aria-describedby=\"hint-deadline\" value=\"");
+    tdc_ui_esc(f, dl ? dl : "");
+    fprintf(f, "\"></div><div class=\"field\"><label for=\"reason\">Lý do (bắt buộc), ví dụ văn bản cho phép gia hạn"
+               "</label><textarea id=\"reason\" name=\"reason\" rows=\"2\">");
+    tdc_ui_esc(f, reason ? reason : "");
+    fprintf(f, "</textarea></div><div class=\"field\"><input type=\"checkbox\" id=\"confirm\" name=\"confirm\" "
+               "value=\"1\"> <label for=\"confirm\" style=\"display:inline\">Đồng ý ghi cả khi thời hạn mới đã qua "
+               "hoặc sớm hơn thời hạn hiện tại</label></div><details><summary>Các cách ghi thời hạn được chấp nhận"
+               "</summary><pre>");
+    tdc_ui_esc(f, tdc_deadline_forms);
+    fprintf(f, "</pre></details><div class=\"actions\"><button type=\"submit\" class=\"primary\">Ký và đưa vào hộp thư "
+               "đi</button></div></form></section>");
+    if (t->deadline.kind != TD_DEADLINE_CONDITIONAL) return;
+    fprintf(f, "<section aria-labelledby=\"cond\"><h2 id=\"cond\">Ghi nhận điều kiện đã được đáp ứng</h2>"
+               "<form method=\"post\" action=\"/condition\" id=\"condition-form\">");
+    tdc_ui_csrf(ui, f);
+    fprintf(f, "<input type=\"hidden\" name=\"n\" value=\"%d\">", t->number);
+    fprintf(f, "<div class=\"field\"><label for=\"met\">Ngày điều kiện được đáp ứng (dd/mm/yyyy)</label>"
+               "<input id=\"met\" name=\"met\" size=\"10\" placeholder=\"dd/mm/yyyy\" value=\"");
+    tdc_ui_esc(f, met ? met : today);
+    fprintf(f, "\"></div><div class=\"field\"><label for=\"due\">Tháng phải hoàn thành (MM/YYYY; bỏ trống: chưa có hạn)"
+               "</label><input id=\"due\" name=\"due\" size=\"8\" placeholder=\"MM/YYYY\" value=\"");
+    tdc_ui_esc(f, due ? due : "");
+    fprintf(f, "\"></div><div class=\"field\"><label for=\"note\">Ghi chú, ví dụ số hiệu văn bản của Trung ương</label>"
+               "<textarea id=\"note\" name=\"note\" rows=\"2\">");
+    tdc_ui_esc(f, note ? note : "");
+    fprintf(f, "</textarea></div><div class=\"actions\"><button type=\"submit\" class=\"primary\">Ký và đưa vào hộp thư "
+               "đi</button></div></form></section>");
+}
+
+/* One task's deadline page; err/okmsg: the result of a POST. */
+static void tdc__page_deadline_task(tdc_ui *ui, FILE *f, tdc_ui_resp *out, long n, const tdc_ui_form *q,
+                                    const char *err, const char *confirm)
+{
+    const td_state *st = tdc_replica_state(ui->ctx.rep);
+    const td_task *t = td_plan_task(td_state_plan(st), (int)n);
+    size_t nd, nc, shown = 0;
+    const td_deadline_change *dc = td_state_deadline_changes(st, &nd);
+    const td_condition *ch = td_state_condition_history(st, &nc);
+    char title[96], vi[256];
+    if (!t) {
+        out->status = 404;
+        tdc_ui_head(ui, f, "Không tìm thấy nhiệm vụ", "deadlines");
+        fprintf(f, "<p>Không có nhiệm vụ số %ld trong kế hoạch. <a href=\"/deadlines\">Danh sách thời hạn</a></p>", n);
+        tdc_ui_foot(f);
+        return;
+    }
+    snprintf(title, sizeof title, "Thời hạn nhiệm vụ %d", t->number);
+    tdc_ui_head(ui, f, title, "deadlines");
+    if (q && !err) tdc__done(q, f);
+    if (err) tdc__msg(f, "err", "Chưa ghi được:", err);
+    if (confirm)
+        tdc__msg(f, "warn", "Cần xác nhận:",
+                 confirm);
+    fprintf(f, "<p class=\"task-title\"><a href=\"/task?n=%d\">", t->number);
+    tdc_ui_esc(f, t->title ? t->title : "");
+    td_deadline_vi(&t->deadline, vi, sizeof vi);
+    fprintf(f, "</a></p><dl><dt>Thời hạn hiện tại</dt><dd id=\"deadline-now\">");
+    tdc_ui_esc(f, t->deadline.text ? t->deadline.text : "");
+    fprintf(f, " (");
+    tdc_ui_esc(f, vi);
+    fprintf(f, ")</dd></dl><h2>Lịch sử thay đổi thời hạn</h2>");
+    for (size_t i = 0; i < nd; i++) {
+        if (dc[i].task != (uint32_t)n) continue;
+        if (!shown++) fprintf(f, "<table><thead><tr>%s", tdc__dl_head);
+        tdc__deadline_row(f, st, &dc[i], 0);
+    }
+    fprintf(f, shown ? "</tbody></table>" : "<p>Chưa thay đổi lần nào.</p>");
+    if (t->deadline.kind == TD_DEADLINE_CONDITIONAL || nc) {
+        shown = 0;
+        fprintf(f, "<h2>Điều kiện</h2>");
+        for (size_t i = 0; i < nc; i++) {
+            if (ch[i].task != (uint32_t)n) continue;
+            if (!shown++) fprintf(f, "<table><thead><tr>%s", tdc__cond_head);
+            tdc__condition_row(f, st, &ch[i], 0);
+        }
+        fprintf(f, shown ? "</tbody></table>" : "<p>Chưa ghi nhận điều kiện nào.</p>");
+    }
+    if (ui->ctx.id.subject.role == TD_ROLE_CENTRAL) tdc__deadline_forms(ui, f, t, err || confirm ? q : NULL);
+    tdc_ui_foot(f);
+}
+
+static void tdc__page_deadlines(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out)
+{
+    const td_state *st = tdc_replica_state(ui->ctx.rep);
+    const char *ns = tdc_ui_form_get(q, "n");
+    long n;
+    size_t nd, nc, shown = 0;
+    const td_deadline_change *dc;
+    const td_condition *ch;
+    if (tdc__no_plan(ui, f, "Thời hạn", "deadlines", out)) return;
+    if (ns && *ns) {
+        if (!tdc_int(ns, &n)) n = 0;
+        tdc__page_deadline_task(ui, f, out, n, q, NULL, NULL);
+        return;
+    }
+    dc = td_state_deadline_changes(st, &nd);
+    ch = td_state_condition_history(st, &nc);
+    tdc_ui_head(ui, f, "Gia hạn và điều kiện", "deadlines");
+    tdc__done(q, f);
+    fprintf(f, "<form method=\"get\" action=\"/deadlines\" class=\"filters\"><label for=\"n\">Số thứ tự nhiệm vụ</label>"
+               "<input id=\"n\" name=\"n\" size=\"5\" inputmode=\"numeric\"><button type=\"submit\">Mở</button></form>");
+    if (ui->ctx.id.subject.role == TD_ROLE_CENTRAL)
+        fprintf(f, "<p class=\"hint\">Mở một nhiệm vụ để gia hạn hoặc ghi nhận điều kiện.</p>");
+    fprintf(f, "<h2>Các lần gia hạn</h2>");
+    for (size_t i = 0; i < nd; i++) {
+        if (!*dc[i].reason) continue;   /* a whole new plan, not a gia hạn */
+        if (!shown++) fprintf(f, "<table><thead><tr><th scope=\"col\">NV</th>%s", tdc__dl_head);
+        tdc__deadline_row(f, st, &dc[i], 1);
+    }
+    fprintf(f, shown ? "</tbody></table>" : "<p>Chưa có lần gia hạn nào.</p>");
+    fprintf(f, "<h2>Điều kiện đã được đáp ứng</h2>");
+    shown = 0;
+    for (size_t i = 0; i < nc; i++) {
+        if (!shown++) fprintf(f, "<table><thead><tr><th scope=\"col\">NV</th>%s", tdc__cond_head);
+        tdc__condition_row(f, st, &ch[i], 1);
+    }
+    fprintf(f, shown ? "</tbody></table>" : "<p>Chưa ghi nhận điều kiện nào.</p>");
+    /* tasks with a conditional deadline: where central records a condition */
+    {
+        const td_plan *plan = td_state_plan(st);
+        int first = 1;
+        for (size_t i = 0; i < plan->n_tasks; i++) {
+            if (plan->tasks[i].deadline.kind != TD_DEADLINE_CONDITIONAL) continue;
+            fprintf(f, "%s<li><a href=\"/deadlines?n=%d\">NV %d</a> ", first ? "<h2>Nhiệm vụ có thời hạn có điều kiện"
+                                                                               "</h2><ul>" : "",
+                    plan->tasks[i].number, plan->tasks[i].number);
+            tdc_ui_esc(f, plan->tasks[i].title ? plan->tasks[i].title : "");
+            fprintf(f, " — ");
+            tdc_ui_esc(f, plan->tasks[i].deadline.text ? plan->tasks[i].deadline.text : "");
+            fprintf(f, "</li>");
+            first = 0;
+        }
+        if (!first) fprintf(f, "</ul>");
+    }
+    tdc_ui_foot(f);
+}
+
+static int tdc__task_of(const tdc_ui_form *q, long *n)
+{
+    const char *ns = tdc_ui_form_get(q, "n");
+    return ns && tdc_int(ns, n) && *n >= 1 && *n <= TD_PLAN_TASK_NUMBER_MAX;
+}
+
+static void tdc__post_refused(tdc_ui *ui, FILE *f, tdc_ui_resp *out, long n, const tdc_ui_form *q, const char *err,
+                              const char *confirm, unsigned status)
+{
+    out->status = status;
+    if (ui->ctx.id.subject.role != TD_ROLE_CENTRAL || !td_plan_task(td_state_plan(tdc_replica_state(ui->ctx.rep)),
+                                                                    (int)n)) {
+        tdc_ui_head(ui, f, "Chưa ghi được", "deadlines");
+        tdc__msg(f, "err", "Chưa ghi được:", err);
+        fprintf(f, "<p><a href=\"/deadlines\">Quay lại</a></p>");
+        tdc_ui_foot(f);
+        return;
+    }
+    tdc__page_deadline_task(ui, f, out, n, q, err, confirm);
+}
+
+static void tdc__post_extend(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out)
+{
+    long n = 0;
+    const char *confirm = tdc_ui_form_get(q, "confirm");
+    tdc_extend x;
+    td_error e;
+    uint64_t seq;
+    char done[700], path[48], msg[1100];
+    if (!tdc__task_of(q, &n)) {
+        tdc__post_refused(ui, f, out, 0, q, "số nhiệm vụ không hợp lệ", NULL, 422);
+        return;
+    }
+    if (tdc_extend_prepare(&ui->ctx, n, tdc_ui_form_get(q, "deadline"), tdc_ui_form_get(q, "reason"), &x, &e)) {
+        tdc__post_refused(ui, f, out, n, q, e.msg, NULL, e.code == TD_EAUTH ? 403 : 422);
+        return;
+    }
+    if (*x.confirm && !(confirm && !strcmp(confirm, "1"))) {
+        snprintf(msg, sizeof msg, "nhiệm vụ %ld: %s. Nếu đúng là như vậy, đánh dấu ô \"Đồng ý ghi cả khi thời hạn mới "
+                                  "đã qua hoặc sớm hơn\" rồi ký lại; nếu ghi nhầm, hãy sửa thời hạn. Chưa ghi gì.",
+                 n, x.confirm);
+        tdc_extend_free(&x);
+        tdc__post_refused(ui, f, out, n, q, NULL, msg, 422);
+        return;
+    }
+    if (tdc_extend_sign(&ui->ctx, &x, &seq, &e)) {
+        tdc_extend_free(&x);
+        tdc__post_refused(ui, f, out, n, q, e.msg, NULL, 500);
+        return;
+    }
+    snprintf(done, sizeof done, "Đã ký thay đổi thời hạn nhiệm vụ %ld (%s → %s), số thứ tự %llu; chờ gửi, sẽ gửi khi "
+                                "đồng bộ.", n, x.vi_old, x.vi_new, (unsigned long long)seq);
+    tdc_extend_free(&x);
+    snprintf(path, sizeof path, "/deadlines?n=%ld", n);
+    tdc_ui_redirect_done(ui, out, path, done);
+}
+
+static void tdc__post_condition(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out)
+{
+    long n = 0;
+    const char *met_s = tdc_ui_form_get(q, "met"), *due_s = tdc_ui_form_get(q, "due");
+    int met = 0, due_y = 0, due_m = 0;
+    tdc_condition_in x;
+    td_error e;
+    uint64_t seq;
+    char done[300], path[48];
+    if (!tdc__task_of(q, &n)) {
+        tdc__post_refused(ui, f, out, 0, q, "số nhiệm vụ không hợp lệ", NULL, 422);
+        return;
+    }
+    if (!met_s || td_date_parse_vi(met_s, &met) || !td_date_valid(met)) {
+        tdc__post_refused(ui, f, out, n, q, "ngày điều kiện được đáp ứng phải có dạng dd/mm/yyyy", NULL, 422);
+        return;
+    }
+    if (due_s && *td_trim((char *)due_s) && tdc_month_parse(due_s, &due_y, &due_m)) {
+        tdc__post_refused(ui, f, out, n, q, "tháng hoàn thành phải có dạng MM/YYYY, ví dụ 12/2027", NULL, 422);
+        return;
+    }
+    if (tdc_condition_prepare(&ui->ctx, n, met, due_y, due_m, tdc_ui_form_get(q, "note"), &x, &e)) {
+        tdc__post_refused(ui, f, out, n, q, e.msg, NULL, e.code == TD_EAUTH ? 403 : 422);
+        return;
+    }
+    if (tdc_condition_sign(&ui->ctx, &x, &seq, &e)) {
+        tdc_condition_free(&x);
+        tdc__post_refused(ui, f, out, n, q, e.msg, NULL, 500);
+        return;
+    }
+    tdc_condition_free(&x);
+    snprintf(done, sizeof done, "Đã ký xác nhận điều kiện của nhiệm vụ %ld đã được đáp ứng, số thứ tự %llu; chờ gửi, "
+                                "sẽ gửi khi đồng bộ.", n, (unsigned long long)seq);
+    snprintf(path, sizeof path, "/deadlines?n=%ld", n);
+    tdc_ui_redirect_done(ui, out, path, done);
+}
+
+/* ---- dashboards ---------------------------------------------------------------------- */
+
+/* One row of counts: name, counts by status, each count a link (href + status). */
+static void tdc__count_cells(FILE *f, const size_t *count, const char *href_pre)
+{
+    size_t total = 0;
+    for (int s = 1; s < TD_STATUS_COUNT; s++) {
+        total += count[s];
+        if (count[s])
+            fprintf(f, "<td class=\"num\"><a href=\"%s&amp;status=%s\">%zu</a></td>", href_pre,
+                    td_status_name((td_status)s), count[s]);
+        else fprintf(f, "<td class=\"num\">0</td>");
+    }
+    fprintf(f, "<td class=\"num\"><strong>%zu</strong></td></tr>", total);
+}
+
+static void tdc__count_head(FILE *f, const char *first)
+{
+    fprintf(f, "<table class=\"counts\"><thead><tr><th scope=\"col\">%s</th>", first);
+    for (int s = 1; s < TD_STATUS_COUNT; s++) fprintf(f, "<th scope=\"col\">%s</th>", td_status_vi((td_status)s));
+    fprintf(f, "<th scope=\"col\">Tổng</th></tr></thead><tbody>");
+}
+
+static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out)
+{
+    const td_state *st = tdc_replica_state(ui->ctx.rep);
+    const char *by = tdc_ui_form_get(q, "by");
+    int by_agency = by && !strcmp(by, "agency"), today = tdc_today();
+    const td_plan *plan;
+    td_status_opts so;
+    td_task_status *ts = NULL;
+    size_t n_ts = 0;
+    td_error e;
+    char d[16];
+    if (tdc__no_plan(ui, f, "Tổng hợp", "dashboard", out)) return;
+    plan = td_state_plan(st);
+    tdc_device_status_opts(&ui->ctx.dev, &so);
+    if (td_status_all(st, today, &so, &ts, &n_ts, &e)) {
+        out->status = 500;
+        tdc_ui_head(ui, f, "Tổng hợp", "dashboard");
+        tdc__msg(f, "err", "Không tính được trạng thái:", td_err_vi(e.code));
+        tdc_ui_foot(f);
+        return;
+    }
+    td_date_vi(today, d, sizeof d);
+    tdc_ui_head(ui, f, by_agency ? "Tổng hợp theo cơ quan chủ trì" : "Tổng hợp theo mục", "dashboard");
+    fprintf(f, "<p>Trạng thái tại ngày %s. <a href=\"/dashboard?by=%s\">%s</a></p>", d, by_agency ? "section" : "agency",
+            by_agency ? "Xem theo mục" : "Xem theo cơ quan chủ trì");
+    if (!by_agency) {
+        size_t all[TD_STATUS_COUNT] = {0};
+        tdc__count_head(f, "Mục");
+        for (size_t sct = 0; sct <= plan->n_sections; sct++) {
+            /* the plan's sections in order, then tasks without one */
+            const char *code = sct < plan->n_sections ? plan->sections[sct].code : NULL;
+            size_t count[TD_STATUS_COUNT] = {0}, n = 0;
+            char *href = NULL;
+            size_t hn = 0;
+            FILE *hf;
+            for (size_t i = 0; i < n_ts; i++) {
+                const td_task *t = td_plan_task(plan, (int)ts[i].task);
+                const char *sec = t && t->section && *t->section ? t->section : NULL;
+                if (code ? !sec || strcmp(sec, code) : sec != NULL) continue;
+                if ((unsigned)ts[i].overall < TD_STATUS_COUNT) count[ts[i].overall]++;
+                n++;
+            }
+            if (!n) continue;
+            for (int s = 0; s < TD_STATUS_COUNT; s++) all[s] += count[s];
+            fprintf(f, "<tr><th scope=\"row\">");
+            if (code) {
+                tdc_ui_esc(f, code);
+                fprintf(f, ". ");
+                tdc_ui_esc(f, plan->sections[sct].title ? plan->sections[sct].title : "");
+            } else {
+                fprintf(f, "(không thuộc mục nào)");
+            }
+            fprintf(f, "</th>");
+            if (!(hf = open_memstream(&href, &hn))) continue;
+            fprintf(hf, "/tasks?role=all&amp;section=");
+            tdc_ui_urlenc(hf, code ? code : "");
+            fclose(hf);
+            tdc__count_cells(f, count, href);
+            free(href);
+        }
+        fprintf(f, "<tr><th scope=\"row\">Toàn kế hoạch</th>");
+        tdc__count_cells(f, all, "/tasks?role=all");
+        fprintf(f, "</tbody></table>");
+    } else {
+        /* each lead agency's status on each task it leads */
+        const char **slugs = NULL;
+        size_t n_slugs = 0, (*count)[TD_STATUS_COUNT] = NULL;
+        for (size_t i = 0; i < n_ts; i++)
+            for (size_t k = 0; k < ts[i].n_leads; k++) {
+                size_t j;
+                for (j = 0; j < n_slugs && strcmp(slugs[j], ts[i].leads[k].agency); j++) {
+                }
+                if (j == n_slugs) {
+                    const char **ns = realloc(slugs, (n_slugs + 1) * sizeof *ns);
+                    size_t (*nc)[TD_STATUS_COUNT] = realloc(count, (n_slugs + 1) * sizeof *nc);
+                    if (ns) slugs = ns;
+                    if (nc) count = nc;
+                    if (!ns || !nc) goto agency_done;
+                    slugs[n_slugs] = ts[i].leads[k].agency;
+                    memset(count[n_slugs], 0, sizeof count[n_slugs]);
+                    n_slugs++;
+                }
+                if ((unsigned)ts[i].leads[k].status < TD_STATUS_COUNT) count[j][ts[i].leads[k].status]++;
+            }
+        tdc__count_head(f, "Cơ quan chủ trì");
+        for (size_t j = 0; j < n_slugs; j++) {
+            char *href = NULL;
+            size_t hn = 0;
+            FILE *hf = open_memstream(&href, &hn);
+            if (!hf) continue;
+            fprintf(hf, "/dashboard/agency?a=");
+            tdc_ui_urlenc(hf, slugs[j]);
+            fclose(hf);
+            fprintf(f, "<tr><th scope=\"row\"><a href=\"%s\">", href);
+            tdc_ui_esc(f, tdc_ui_agency_name(st, slugs[j]));
+            fprintf(f, "</a></th>");
+            tdc__count_cells(f, count[j], href);
+            free(href);
+        }
+        fprintf(f, "</tbody></table><p class=\"hint\">Mỗi ô đếm nhiệm vụ mà cơ quan chủ trì, theo trạng thái của "
+                   "cơ quan đó.</p>");
+    agency_done:
+        free(slugs);
+        free(count);
+    }
+    tdc_ui_foot(f);
+    td_status_all_free(ts, n_ts);
+}
+
+static void tdc__page_agency(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out)
+{
+    const td_state *st = tdc_replica_state(ui->ctx.rep);
+    const char *slug = tdc_ui_form_get(q, "a"), *status_s = tdc_ui_form_get(q, "status");
+    td_status want = status_s && *status_s ? td_status_parse(status_s) : TD_ST_NONE;
+    const td_plan *plan;
+    td_status_opts so;
+    td_task_status *ts = NULL;
+    size_t n_ts = 0, shown = 0, nr;
+    const td_report *r;
+    td_error e;
+    char title[300];
+    if (tdc__no_plan(ui, f, "Cơ quan", "dashboard", out)) return;
+    if (!slug || !*slug || !td_registry_agency(td_state_registry(st), slug)) {
+        out->status = 404;
+        tdc_ui_head(ui, f, "Không tìm thấy cơ quan", "dashboard");
+        fprintf(f, "<p>Không có cơ quan này trong danh mục. <a href=\"/dashboard?by=agency\">Tổng hợp theo cơ quan</a>"
+                   "</p>");
+        tdc_ui_foot(f);
+        return;
+    }
+    plan = td_state_plan(st);
+    tdc_device_status_opts(&ui->ctx.dev, &so);
+    td_status_all(st, tdc_today(), &so, &ts, &n_ts, &e);
+    snprintf(title, sizeof title, "%s", tdc_ui_agency_name(st, slug));
+    tdc_ui_head(ui, f, title, "dashboard");
+    fprintf(f, "<p><a href=\"/dashboard?by=agency\">Tổng hợp theo cơ quan</a>");
+    if (ui->ctx.id.subject.role == TD_ROLE_INSPECTOR) {
+        fprintf(f, " · <a href=\"/audit/history?agency=");
+        tdc_ui_urlenc(f, slug);
+        fprintf(f, "\">Lịch sử nhật ký của cơ quan</a>");
+    }
+    fprintf(f, "</p><h2>Nhiệm vụ chủ trì%s%s</h2>", want ? ": " : "", want ? td_status_vi(want) : "");
+    fprintf(f, "<table><thead><tr><th scope=\"col\">NV</th><th scope=\"col\">Nhiệm vụ</th><th scope=\"col\">Trạng thái"
+               "</th><th scope=\"col\">Hạn</th><th scope=\"col\">Báo cáo gần nhất</th></tr></thead><tbody>");
+    for (size_t i = 0; i < n_ts; i++)
+        for (size_t k = 0; k < ts[i].n_leads; k++) {
+            const td_lead_status *ls = &ts[i].leads[k];
+            const td_task *t;
+            char d1[16], d2[16];
+            if (strcmp(ls->agency, slug) || (want && ls->status != want)) continue;
+            shown++;
+            t = td_plan_task(plan, (int)ts[i].task);
+            tdc_ui_date(ls->due_date, d1, sizeof d1);
+            tdc_ui_date(ls->last_report_date, d2, sizeof d2);
+            fprintf(f, "<tr><td><a href=\"/task?n=%u\">%s</a></td><td>", ts[i].task, tdc_ui_k(st, ts[i].task));
+            tdc_ui_esc(f, t && t->title ? t->title : "");
+            fprintf(f, "</td><td>%s%s</td><td>%s</td><td>%s", td_status_vi(ls->status),
+                    ls->returned ? " (bị trả lại)" : "", d1, d2);
+            if (ls->report_index) fprintf(f, ", %u%%", ls->percent);
+            fprintf(f, "</td></tr>");
+        }
+    fprintf(f, "</tbody></table><p>%zu nhiệm vụ.</p><h2>Báo cáo của cơ quan</h2>", shown);
+    r = td_state_reports(st, &nr);
+    shown = 0;
+    for (size_t i = nr; i-- > 0;) {
+        char pvi[16], when[40];
+        if (strcmp(r[i].agency, slug)) continue;
+        if (!shown++)
+            fprintf(f, "<table><thead><tr><th scope=\"col\">NV</th><th scope=\"col\">Kỳ</th><th scope=\"col\">Tình trạng"
+                       "</th><th scope=\"col\">Thẩm định</th><th scope=\"col\">Ký lúc</th></tr></thead><tbody>");
+        if (shown > 200) continue;
+        tdc_period_vi(r[i].period, pvi, sizeof pvi);
+        tdc_fmt_time(r[i].device_time_ms, when, sizeof when);
+        fprintf(f, "<tr><td><a href=\"/task?n=%u\">%u</a></td><td>%s</td><td>%s, %u%%</td><td>%s</td><td>%s</td></tr>",
+                r[i].task, r[i].task, pvi, tdc_rep_state_vi(r[i].state), r[i].percent,
+                r[i].review > 0 ? "chấp nhận" : r[i].review < 0 ? "trả lại" : "chưa", when);
+    }
+    fprintf(f, shown ? "</tbody></table>" : "<p>Chưa có báo cáo nào.</p>");
+    tdc_ui_foot(f);
+    td_status_all_free(ts, n_ts);
+}
+
+/* ---- the inspector: audit ------------------------------------------------------------ */
+
+static void tdc__page_audit(tdc_ui *ui, FILE *f, tdc_ui_resp *out)
+{
+    tda_db *db = NULL;
+    tda_source src;
+    tda_result *res = calloc(1, sizeof *res);
+    tda_witness_key wk;
+    size_t n_wk = 0;
+    td_error e = {0};
+    tdc_alarm *al = NULL;
+    size_t nal = 0;
+    tdc_checkpoint_row row;
+    int found = 0;
+    uint64_t cosigned = 0;
+    char when[40], hex[65];
+    tdc_ui_head(ui, f, "Kiểm toán nhật ký", "audit");
+    /* alarms first: they matter more than anything below */
+    if (!tdc_replica_alarm_list(ui->ctx.rep, 1, &al, &nal, &e) && nal) {
+        fprintf(f, "<section aria-labelledby=\"alarms\"><h2 id=\"alarms\">Cảnh báo về nhật ký máy chủ</h2>");
+        for (size_t i = 0; i < nal; i++) {
+            tdc_fmt_time(al[i].at_ms, when, sizeof when);
+            fprintf(f, "<div class=\"%s\" role=\"alert\"><p><strong>Cảnh báo số %lld</strong>, lúc %s: ",
+                    al[i].acked_ms ? "warn" : "err", (long long)al[i].id, when);
+            tdc_ui_esc(f, tdc_alarm_vi(al[i].kind));
+            fprintf(f, "; điểm kiểm tra đã xác minh có %llu mục, máy chủ đưa ra %llu mục.%s</p><p class=\"hint\">"
+                       "Chi tiết: ", (unsigned long long)al[i].old_size, (unsigned long long)al[i].new_size,
+                    al[i].acked_ms ? " (đã xử lý)" : "");
+            tdc_ui_esc(f, al[i].detail ? al[i].detail : "");
+            fprintf(f, "</p><details><summary>Bằng chứng (điểm kiểm tra cũ và mới đã ký)</summary><pre>");
+            tdc_ui_esc(f, al[i].old_note ? al[i].old_note : "(không có)");
+            fprintf(f, "\n");
+            tdc_ui_esc(f, al[i].new_note ? al[i].new_note : "(không có)");
+            fprintf(f, "</pre></details></div>");
+        }
+        fprintf(f, "</section>");
+    }
+    tdc_alarms_free(al, nal);
+    fprintf(f, "<section aria-labelledby=\"cps\"><h2 id=\"cps\">Điểm kiểm tra (checkpoint) của thiết bị</h2><dl>");
+    if (!tdc_replica_checkpoint_get(ui->ctx.rep, 0, &row, &found, &e) && found) {
+        tdc_fmt_time(row.verified_ms, when, sizeof when);
+        for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", row.root[i]);
+        fprintf(f, "<dt>Đã xác minh gần nhất</dt><dd id=\"cp-latest\">%llu mục, lúc %s</dd><dt>Gốc cây Merkle</dt>"
+                   "<dd><code>%s</code></dd>", (unsigned long long)row.size, when, hex);
+        tdc_checkpoint_row_free(&row);
+    } else {
+        fprintf(f, "<dt>Đã xác minh gần nhất</dt><dd id=\"cp-latest\">chưa xác minh lần nào</dd>");
+    }
+    if (!tdc_replica_cosigned_get(ui->ctx.rep, &cosigned, &e)) {
+        fprintf(f, "<dt>Thiết bị này đã đồng ký (chứng kiến)</dt><dd>");
+        if (cosigned) fprintf(f, "đến cỡ %llu mục</dd>", (unsigned long long)cosigned);
+        else fprintf(f, "chưa đồng ký điểm kiểm tra nào</dd>");
+    }
+    fprintf(f, "</dl></section>");
+    /* `tiendo audit verify` on the replica, with this device's own witness key */
+    if (!res || tda_db_open_replica(ui->ctx.db_path, &db, &e)) {
+        out->status = 500;
+        fprintf(f, "<p class=\"err\">Không mở được bản sao để kiểm toán: %s</p>", td_err_vi(e.code ? e.code : TD_ENOMEM));
+        goto done;
+    }
+    if (!tda_witness_key_from_cert(ui->ctx.id.cert, ui->ctx.ca, &wk, &e)) n_wk = 1;
+    src = tda_db_source(db);
+    if (tda_verify(&src, ui->ctx.ca, NULL, n_wk ? &wk : NULL, n_wk, res, &e)) {
+        out->status = 500;
+        fprintf(f, "<p class=\"err\">Không đọc hết được nhật ký: %s</p>", td_err_vi(e.code));
+        goto done;
+    }
+    fprintf(f, "<section aria-labelledby=\"verify\"><h2 id=\"verify\">Kiểm tra lại toàn bộ nhật ký trong bản sao</h2>");
+    fprintf(f, "<p class=\"%s\" role=\"status\" id=\"verify-result\">%s</p>", res->ok ? "ok" : "err",
+            res->ok ? "Nhật ký trong bản sao này nhất quán." : "Phát hiện sai lệch:");
+    if (!res->ok) {
+        fprintf(f, "<p class=\"err\">Mục nhật ký %" PRIu64, res->bad_index);
+        if (res->bad_checkpoint) fprintf(f, ", điểm kiểm tra cỡ %" PRIu64, res->bad_checkpoint);
+        if (res->has_entry) fprintf(f, ", tác giả %s, số %" PRIu64 ", %s", res->author_hex, res->seq,
+                                    td_entry_kind_vi(res->kind));
+        fprintf(f, ": ");
+        tdc_ui_esc(f, res->what);
+        fprintf(f, "</p>");
+    }
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", res->max_root[i]);
+    fprintf(f, "<dl><dt>Số mục</dt><dd>%" PRIu64 " (của %" PRIu64 " tác giả)</dd><dt>Điểm kiểm tra</dt><dd>%" PRIu64
+               " có trong bản sao, %" PRIu64 " khớp</dd><dt>Điểm kiểm tra lớn nhất đã đối chiếu</dt><dd>%" PRIu64
+               " mục, gốc <code>%s</code></dd><dt>Nguồn gốc</dt><dd>",
+            res->n_entries, res->n_authors, res->n_checkpoints, res->n_checkpoints_ok, res->max_size, hex);
+    tdc_ui_esc(f, res->origin);
+    fprintf(f, "</dd><dt>Mục bị từ chối khi tổng hợp</dt><dd>%" PRIu64 "</dd><dt>Báo cáo có giờ ký bất thường</dt><dd>%"
+               PRIu64 "</dd><dt>Chữ ký chứng kiến (cosignature)</dt><dd>%zu; lớn nhất hợp lệ: %" PRIu64 " mục</dd></dl>",
+            res->n_refused, res->n_time_flagged, res->n_witness, res->max_witnessed);
+    if (res->n_witness_listed) {
+        fprintf(f, "<h3>Chữ ký chứng kiến</h3><table><thead><tr><th scope=\"col\">Cỡ cây</th><th scope=\"col\">Người "
+                   "chứng kiến</th><th scope=\"col\">Kiểm tra</th></tr></thead><tbody>");
+        for (size_t i = 0; i < res->n_witness_listed; i++) {
+            fprintf(f, "<tr><td>%" PRIu64 "</td><td>", res->witness[i].size);
+            tdc_ui_esc(f, res->witness[i].witness);
+            fprintf(f, "</td><td>%s</td></tr>", res->witness[i].verified > 0    ? "hợp lệ"
+                                                : res->witness[i].verified == 0 ? "KHÔNG hợp lệ"
+                                                                                : "không rõ khóa");
+        }
+        fprintf(f, "</tbody></table>");
+    }
+    if (res->n_refusals_listed) {
+        fprintf(f, "<h3>Mục bị từ chối</h3><table><thead><tr><th scope=\"col\">Mục</th><th scope=\"col\">Tác giả</th>"
+                   "<th scope=\"col\">Loại</th><th scope=\"col\">Lý do</th></tr></thead><tbody>");
+        for (size_t i = 0; i < res->n_refusals_listed; i++) {
+            char vi[768];
+            td_refusal_vi(res->refusals[i].reason, vi, sizeof vi);
+            fprintf(f, "<tr><td>%" PRIu64 "</td><td>%s</td><td>%s</td><td>", res->refusals[i].index,
+                    res->refusals[i].author_hex, td_entry_kind_vi(res->refusals[i].kind));
+            tdc_ui_esc(f, vi);
+            fprintf(f, "</td></tr>");
+        }
+        fprintf(f, "</tbody></table>");
+    }
+    if (res->n_time_listed) {
+        fprintf(f, "<h3>Báo cáo có giờ ký bất thường</h3><table><thead><tr><th scope=\"col\">Mục</th><th scope=\"col\">"
+                   "NV</th><th scope=\"col\">Cơ quan</th><th scope=\"col\">Ký lúc</th><th scope=\"col\">Máy chủ nhận</th>"
+                   "<th scope=\"col\">Vì sao</th></tr></thead><tbody>");
+        for (size_t i = 0; i < res->n_time_listed; i++) {
+            char a[40], b[40], why[512];
+            tdc_fmt_time(res->time_flagged[i].device_time_ms, a, sizeof a);
+            tdc_fmt_time(res->time_flagged[i].received_ms, b, sizeof b);
+            td_time_flags_vi(res->time_flagged[i].flags, why, sizeof why);
+            fprintf(f, "<tr><td>%" PRIu64 "</td><td>%u</td><td>", res->time_flagged[i].index,
+                    res->time_flagged[i].task);
+            tdc_ui_esc(f, res->time_flagged[i].agency);
+            fprintf(f, "</td><td>%s</td><td>%s</td><td>", a, b);
+            tdc_ui_esc(f, why);
+            fprintf(f, "</td></tr>");
+        }
+        fprintf(f, "</tbody></table>");
+    }
+    fprintf(f, "</section>");
+    if (ui->ctx.id.subject.role != TD_ROLE_INSPECTOR)
+        fprintf(f, "<p class=\"hint\">Bản sao của một cơ quan chỉ có phần nhật ký cơ quan đó được xem; kiểm toán đầy đủ "
+                   "bằng thiết bị thanh tra.</p>");
+    fprintf(f, "<p><a href=\"/audit/history\">Lịch sử theo nhiệm vụ, theo cơ quan</a></p>");
+done:
+    free(res);
+    if (db) tda_db_close(db);
+    tdc_ui_foot(f);
+}
+
+typedef struct tdc__hist_html {
+    FILE *f;
+    const td_state *st;
+    uint64_t shown;
+    int any_pre;
+} tdc__hist_html;
+
+#define TDC_UI_HISTORY_MAX 2000
+
+static void tdc__hist_pre(void *arg, const char *slug, const char *name)
+{
+    tdc__hist_html *h = arg;
+    fprintf(h->f, "%s", h->any_pre++ ? ", " : "<p>Gồm cả cơ quan tiền nhiệm: ");
+    tdc_ui_esc(h->f, name && *name ? name : slug);
+    fprintf(h->f, " (");
+    tdc_ui_esc(h->f, slug);
+    fprintf(h->f, ")");
+}
+
+static int tdc__hist_row(void *arg, const tda_hist_row *r)
+{
+    tdc__hist_html *h = arg;
+    FILE *f = h->f;
+    char a[40], b[40];
+    if (h->any_pre) {
+        fprintf(f, " — mỗi mục ghi tên cơ quan và thiết bị đã ký.</p>");
+        h->any_pre = 0;
+    }
+    if (h->shown++ == 0)
+        fprintf(f, "<table class=\"history\"><thead><tr><th scope=\"col\">Mục</th><th scope=\"col\">Ký lúc</th>"
+                   "<th scope=\"col\">Máy chủ nhận</th><th scope=\"col\">Cơ quan / thiết bị</th><th scope=\"col\">Loại"
+                   "</th><th scope=\"col\">Kỳ</th><th scope=\"col\">Nội dung</th><th scope=\"col\">Ghi chú</th></tr>"
+                   "</thead><tbody>");
+    if (h->shown > TDC_UI_HISTORY_MAX) return 0;
+    tdc_fmt_time(r->signed_ms, a, sizeof a);
+    tdc_fmt_time(r->received_ms, b, sizeof b);
+    fprintf(f, "<tr%s><td>%" PRIu64 "</td><td>%s</td><td>%s</td><td>", r->refused ? " class=\"refused\"" : "", r->idx,
+            a, b);
+    tdc_ui_esc(f, *r->agency ? tdc_ui_agency_name(h->st, r->agency) : "(máy chủ)");
+    fprintf(f, " / ");
+    tdc_ui_esc(f, r->device);
+    fprintf(f, "</td><td>%s</td><td>", td_entry_kind_vi(r->kind));
+    tdc_ui_esc(f, r->period);
+    fprintf(f, "</td><td>");
+    tdc_ui_esc(f, r->summary);
+    fprintf(f, "</td><td>");
+    if (r->refused) {
+        char vi[768];
+        td_refusal_vi(r->reason, vi, sizeof vi);
+        fprintf(f, "<span class=\"badge bad\">bị từ chối</span> ");
+        tdc_ui_esc(f, vi);
+    }
+    if (r->time_flags) {
+        char why[512];
+        td_time_flags_vi(r->time_flags, why, sizeof why);
+        fprintf(f, "<span class=\"badge wait\">giờ ký bất thường</span> ");
+        tdc_ui_esc(f, why);
+    }
+    fprintf(f, "</td></tr>");
+    return 0;
+}
+
+static void tdc__page_history(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out)
+{
+    const td_state *st = tdc_replica_state(ui->ctx.rep);
+    const char *ts = tdc_ui_form_get(q, "task"), *ag = tdc_ui_form_get(q, "agency");
+    long task = 0;
+    tda_db *db = NULL;
+    tda_source src;
+    tdc__hist_html h = {f, st, 0, 0};
+    uint64_t n_rows = 0;
+    td_error e = {0};
+    char title[300];
+    int by_task = ts && *ts, by_agency = !by_task && ag && *ag;
+    if (by_task && (!tdc_int(ts, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX)) by_task = 0;
+    if (by_task) snprintf(title, sizeof title, "Lịch sử nhiệm vụ số %ld", task);
+    else if (by_agency) snprintf(title, sizeof title, "Lịch sử cơ quan %s", tdc_ui_agency_name(st, ag));
+    else snprintf(title, sizeof title, "Lịch sử nhật ký");
+    tdc_ui_head(ui, f, title, "history");
+    fprintf(f, "<form method=\"get\" action=\"/audit/history\" class=\"filters\"><label for=\"h-task\">Nhiệm vụ số"
+               "</label><input id=\"h-task\" name=\"task\" size=\"5\" inputmode=\"numeric\" value=\"");
+    if (by_task) fprintf(f, "%ld", task);
+    fprintf(f, "\"><button type=\"submit\">Xem</button></form>");
+    fprintf(f, "<form method=\"get\" action=\"/audit/history\" class=\"filters\"><label for=\"h-agency\">Cơ quan</label>"
+               "<select id=\"h-agency\" name=\"agency\"><option value=\"\">(chọn)</option>");
+    if (st) {
+        const td_registry *reg = td_state_registry(st);
+        for (size_t i = 0; i < reg->n_agencies; i++) {
+            fprintf(f, "<option value=\"");
+            tdc_ui_esc(f, reg->agencies[i].slug);
+            fprintf(f, "\"%s>", by_agency && !strcmp(ag, reg->agencies[i].slug) ? " selected" : "");
+            tdc_ui_esc(f, reg->agencies[i].name && *reg->agencies[i].name ? reg->agencies[i].name : reg->agencies[i].slug);
+            fprintf(f, "</option>");
+        }
+    }
+    fprintf(f, "</select><button type=\"submit\">Xem</button></form>");
+    if (!by_task && !by_agency) {
+        fprintf(f, "<p>Chọn một nhiệm vụ hoặc một cơ quan: ai đã ghi gì, khi nào (giờ ký và giờ máy chủ nhận), mục "
+                   "nào bị từ chối và vì sao.</p>");
+        tdc_ui_foot(f);
+        return;
+    }
+    if (tda_db_open_replica(ui->ctx.db_path, &db, &e)) {
+        out->status = 500;
+        fprintf(f, "<p class=\"err\">Không mở được bản sao: %s</p>", td_err_vi(e.code));
+        tdc_ui_foot(f);
+        return;
+    }
+    src = tda_db_source(db);
+    if (tda_history(&src, ui->ctx.ca, by_task ? (uint32_t)task : 0, NULL, by_agency ? ag : NULL, tdc__hist_pre,
+                    tdc__hist_row, &h, &n_rows, &e)) {
+        out->status = 500;
+        if (h.shown) fprintf(f, "</tbody></table>");
+        fprintf(f, "<p class=\"err\">Không đọc hết được nhật ký: %s</p>", td_err_vi(e.code));
+    } else {
+        if (h.any_pre) fprintf(f, "</p>");
+        if (h.shown) fprintf(f, "</tbody></table>");
+        if (h.shown > TDC_UI_HISTORY_MAX)
+            fprintf(f, "<p>Chỉ hiện %d mục đầu; dùng <code>tiendo audit history --csv</code> để có đủ.</p>",
+                    TDC_UI_HISTORY_MAX);
+        fprintf(f, "<p id=\"history-total\">Tổng cộng: %" PRIu64 " mục.</p>", n_rows);
+    }
+    tda_db_close(db);
+    tdc_ui_foot(f);
+}
+
+/* ---- routing -------------------------------------------------------------------------- */
+
+static void tdc__forbidden(tdc_ui *ui, FILE *f, tdc_ui_resp *out, const char *active, const char *who)
+{
+    out->status = 403;
+    tdc_ui_head(ui, f, "Không có quyền", active);
+    fprintf(f, "<p>%s</p>", who);
+    tdc_ui_foot(f);
+}
+
+int tdc_ui_central_route(tdc_ui *ui, const char *method, const char *path, const tdc_ui_form *q, FILE *f,
+                         tdc_ui_resp *out)
+{
+    int post = !strcmp(method, "POST"), role = ui->ctx.id.subject.role;
+    if (!post && !strcmp(path, "/deadlines")) tdc__page_deadlines(ui, q, f, out);
+    else if (post && !strcmp(path, "/extend")) tdc__post_extend(ui, q, f, out);
+    else if (post && !strcmp(path, "/condition")) tdc__post_condition(ui, q, f, out);
+    else if (!post && (!strcmp(path, "/dashboard") || !strcmp(path, "/dashboard/agency"))) {
+        if (role == TD_ROLE_OFFICE)
+            tdc__forbidden(ui, f, out, "dashboard",
+                           "Trang tổng hợp dành cho Sở KH&amp;CN và thanh tra; bản sao của một cơ quan chỉ có phần "
+                           "của cơ quan đó.");
+        else if (path[10]) tdc__page_agency(ui, q, f, out);
+        else tdc__page_dashboard(ui, q, f, out);
+    } else if (!post && !strcmp(path, "/audit")) {
+        tdc__page_audit(ui, f, out);
+    } else if (!post && !strcmp(path, "/audit/history")) {
+        if (role == TD_ROLE_OFFICE)
+            tdc__forbidden(ui, f, out, "history", "Lịch sử nhật ký dành cho thanh tra và Sở KH&amp;CN.");
+        else tdc__page_history(ui, q, f, out);
+    } else {
+        return 0;
+    }
+    return 1;
+}

@@ -1,0 +1,258 @@
+/*
+ * ui_todo.c — "Việc cần làm", the first page of `tiendo ui`: the list
+ * tdc_todo_build composes (todo.h, the same list `tiendo todo` prints),
+ * rendered as HTML.  Nothing here decides what is owed, returned, late or
+ * refused.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draft.h"
+#include "entry.h"
+#include "log.pb-c.h"
+#include "report_entry.h"
+#include "todo.h"
+#include "ui_int.h"
+
+/* Rows shown per section before "... và N khác". */
+#define TDC_UI_TODO_MAX 200
+
+static const char *tdc__title(const td_state *st, uint32_t task)
+{
+    const td_task *t = td_plan_task(td_state_plan(st), (int)task);
+    return t && t->title ? t->title : "";
+}
+
+static void tdc__owed(tdc_ui *ui, FILE *f, const td_state *st, const tdc_todo *t)
+{
+    char pvi[16], d[16];
+    size_t shown = 0;
+    tdc_period_vi(t->period, pvi, sizeof pvi);
+    tdc_ui_date(t->report_due, d, sizeof d);
+    fprintf(f, "<section aria-labelledby=\"owed\"><h2 id=\"owed\">Báo cáo kỳ %s (hạn %s)</h2>", pvi, d);
+    if (!t->n_owed) {
+        fprintf(f, "<p>Kỳ này cơ quan không phải báo cáo nhiệm vụ nào.</p></section>");
+        return;
+    }
+    fprintf(f, "<p>%zu nhiệm vụ phải báo cáo; đã gửi %zu", t->n_owed, t->owed_sent);
+    if (t->owed_late) fprintf(f, " (muộn %zu)", t->owed_late);
+    fprintf(f, "; đã ghi, chờ gửi %zu; còn thiếu %zu.</p>", t->owed_written, t->owed_missing);
+    fprintf(f, "<table><thead><tr><th scope=\"col\">NV</th><th scope=\"col\">Nhiệm vụ</th>"
+               "<th scope=\"col\">Tình trạng</th><th scope=\"col\"></th></tr></thead><tbody>");
+    for (const tdc_todo_item *it = tdc_todo_first(t, TDC_TODO_OWED); it; it = tdc_todo_next(t, it, TDC_TODO_OWED)) {
+        char key[TDC_DRAFT_KEY_MAX + 1];
+        tdc_draft dr;
+        td_error e;
+        int has_draft = 0;
+        if (++shown > TDC_UI_TODO_MAX) continue;
+        tdc_draft_key(it->task, it->period, key);
+        if (!tdc_draft_get(ui->ctx.rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, &dr, &has_draft, &e) && has_draft)
+            tdc_draft_free(&dr);
+        fprintf(f, "<tr><td>%s</td><td>", tdc_ui_k(st, it->task));
+        tdc_ui_esc(f, tdc__title(st, it->task));
+        fprintf(f, "</td><td>");
+        if (it->pending) fprintf(f, "<span class=\"badge wait\">chờ gửi</span>");
+        else if (it->returned) fprintf(f, "<span class=\"badge bad\">bị trả lại</span>");
+        else if (it->owed == TD_OWED_MISSING) fprintf(f, "<span class=\"badge bad\">còn thiếu</span>");
+        else fprintf(f, "<span class=\"badge ok\">%s</span>", td_owed_vi(it->owed));
+        if (has_draft) fprintf(f, " <span class=\"badge\">có bản nháp</span>");
+        fprintf(f, "</td><td><a href=\"/report?task=%u&amp;period=%s\">%s</a></td></tr>", it->task, it->period,
+                it->owed == TD_OWED_MISSING && !it->pending ? "Báo cáo" : "Xem / sửa");
+    }
+    fprintf(f, "</tbody></table>");
+    if (shown > TDC_UI_TODO_MAX) fprintf(f, "<p>... và %zu nhiệm vụ khác.</p>", shown - TDC_UI_TODO_MAX);
+    fprintf(f, "</section>");
+}
+
+static void tdc__returned(FILE *f, const td_state *st, const tdc_todo *t)
+{
+    const tdc_todo_item *it = tdc_todo_first(t, TDC_TODO_RETURNED);
+    if (!it) return;
+    fprintf(f, "<section aria-labelledby=\"ret\"><h2 id=\"ret\">Bị trả lại, cần sửa và báo cáo lại</h2>"
+               "<ul class=\"returned\">");
+    for (; it; it = tdc_todo_next(t, it, TDC_TODO_RETURNED)) {
+        fprintf(f, "<li><strong>NV %s</strong> ", tdc_ui_k(st, it->task));
+        tdc_ui_esc(f, tdc__title(st, it->task));
+        fprintf(f, "<p class=\"reason\">Lý do: ");
+        tdc_ui_esc(f, *it->reason ? it->reason : "(không ghi)");
+        fprintf(f, "</p>");
+        if (it->pending) fprintf(f, "<p>(đã ghi báo cáo sửa, chờ gửi)</p>");
+        else fprintf(f, "<p><a href=\"/report?task=%u&amp;period=%s\">Sửa và báo cáo lại</a></p>", it->task, it->period);
+        fprintf(f, "</li>");
+    }
+    fprintf(f, "</ul></section>");
+}
+
+static void tdc__conflicts(tdc_ui *ui, FILE *f, const td_state *st, const tdc_todo *t)
+{
+    const tdc_todo_item *it = tdc_todo_first(t, TDC_TODO_CONFLICT);
+    if (!it) return;
+    fprintf(f, "<section aria-labelledby=\"conf\"><h2 id=\"conf\">Xung đột báo cáo (hai thiết bị cùng báo cáo một "
+               "nhiệm vụ, một kỳ)</h2><ul>");
+    for (; it; it = tdc_todo_next(t, it, TDC_TODO_CONFLICT)) {
+        char pvi[16];
+        tdc_period_vi(it->period, pvi, sizeof pvi);
+        fprintf(f, "<li><strong>NV %s</strong> ", tdc_ui_k(st, it->task));
+        tdc_ui_esc(f, tdc__title(st, it->task));
+        fprintf(f, ", kỳ %s<ul>", pvi);
+        for (int j = 0; j < 2; j++) {
+            const td_author *au = td_state_author(st, it->ver[j]->author);
+            char at[32];
+            tdc_fmt_time(it->ver[j]->device_time_ms, at, sizeof at);
+            fprintf(f, "<li>%s thiết bị ", j == 0 ? "Đang dùng:" : "Bị thay:");
+            tdc_ui_esc(f, au ? au->device : "?");
+            fprintf(f, "%s, ghi lúc %s: %s, %u%% (mục nhật ký %llu)</li>",
+                    au && !memcmp(au->key, ui->ctx.id.pk, 32) ? " (máy này)" : "", at,
+                    tdc_rep_state_vi(it->ver[j]->state), it->ver[j]->percent,
+                    (unsigned long long)it->ver[j]->index);
+        }
+        fprintf(f, "</ul><p>Cách giải quyết: thống nhất nội dung giữa hai thiết bị, rồi <a href=\"/report?task=%u&amp;"
+                   "period=%s\">ghi lại báo cáo</a> trên một thiết bị (bản mới thay cả hai).</p></li>",
+                it->task, it->period);
+    }
+    fprintf(f, "</ul></section>");
+}
+
+static void tdc__due(FILE *f, const td_state *st, const tdc_todo *t)
+{
+    const tdc_todo_item *it = tdc_todo_first(t, TDC_TODO_DUE);
+    if (!it) return;
+    fprintf(f, "<section aria-labelledby=\"due\"><h2 id=\"due\">Sắp đến hạn: %zu; quá hạn chưa hoàn thành: %zu</h2><ul>",
+            t->n_soon, t->n_late);
+    for (; it; it = tdc_todo_next(t, it, TDC_TODO_DUE)) {
+        char d[16];
+        tdc_ui_date(it->due_date, d, sizeof d);
+        fprintf(f, "<li><a href=\"/task?n=%u\">NV %s</a> ", it->task, tdc_ui_k(st, it->task));
+        tdc_ui_esc(f, tdc__title(st, it->task));
+        fprintf(f, ": <span class=\"badge %s\">%s</span>, hạn %s%s</li>",
+                it->status == TD_ST_ONGOING_LATE ? "bad" : "wait", td_status_vi(it->status), d,
+                it->pending ? " (đã ghi báo cáo, chờ gửi)" : "");
+    }
+    fprintf(f, "</ul></section>");
+}
+
+static void tdc__review(FILE *f, const td_state *st, const tdc_todo *t)
+{
+    size_t shown = 0;
+    fprintf(f, "<section aria-labelledby=\"rv\"><h2 id=\"rv\">Báo cáo hoàn thành chờ thẩm định: %zu</h2>",
+            t->n_review_waiting);
+    if (t->n_review_waiting) {
+        fprintf(f, "<ul>");
+        for (const tdc_todo_item *it = tdc_todo_first(t, TDC_TODO_REVIEW); it;
+             it = tdc_todo_next(t, it, TDC_TODO_REVIEW)) {
+            char pvi[16];
+            if (++shown > TDC_UI_TODO_MAX) continue;
+            tdc_period_vi(it->period, pvi, sizeof pvi);
+            fprintf(f, "<li>NV %s ", tdc_ui_k(st, it->task));
+            tdc_ui_esc(f, tdc__title(st, it->task));
+            fprintf(f, " — ");
+            tdc_ui_esc(f, tdc_ui_agency_name(st, it->agency));
+            fprintf(f, ", kỳ %s</li>", pvi);
+        }
+        fprintf(f, "</ul>");
+    }
+    fprintf(f, "<p><a href=\"/review\">Mở hàng chờ thẩm định</a> · <a href=\"/missing\">Các cơ quan chưa báo cáo</a> · "
+               "<a href=\"/dashboard\">Tổng hợp theo mục, theo cơ quan</a></p></section>");
+}
+
+/* The whole plan by status (central, inspectorate). */
+static void tdc__plan_counts(FILE *f, const tdc_todo *t)
+{
+    fprintf(f, "<p>Toàn kế hoạch (%zu nhiệm vụ):", t->n_tasks);
+    for (int s = 1, first = 1; s < TD_STATUS_COUNT; s++) {
+        if (!t->by_status[s]) continue;
+        fprintf(f, "%s <a href=\"/tasks?role=all&amp;status=%s\">%s %zu</a>", first ? "" : ";",
+                td_status_name((td_status)s), td_status_vi((td_status)s), t->by_status[s]);
+        first = 0;
+    }
+    fprintf(f, "</p>");
+}
+
+/* Refused entries of this device: why, and what to do (common/refusal.h). */
+static void tdc__refusals(FILE *f, const tdc_todo *t)
+{
+    if (!t->n_refusals) return;
+    fprintf(f, "<section aria-labelledby=\"refused\"><h2 id=\"refused\">Bị từ chối (%zu mục cần ghi lại)</h2>"
+               "<ul class=\"refused\">", t->refusals_total);
+    for (size_t i = 0; i < t->n_refusals; i++) {
+        const tdc_todo_refusal *r = &t->refusals[i];
+        fprintf(f, "<li>");
+        if (!r->by_fold) {
+            fprintf(f, "<strong>%s số %llu</strong> (", r->resigned ? "Đã ký lại:" : "Máy chủ từ chối",
+                    (unsigned long long)r->seq);
+            tdc_ui_esc(f, *r->summary ? r->summary : td_entry_kind_vi(r->kind));
+            fprintf(f, ")");
+        } else {
+            fprintf(f, "<strong>Không được tính khi tổng hợp:</strong> %s, số %llu (mục nhật ký %llu",
+                    td_entry_kind_vi(r->kind), (unsigned long long)r->seq, (unsigned long long)r->index);
+            if (r->task) fprintf(f, ", nhiệm vụ %u", r->task);
+            fprintf(f, ")");
+        }
+        fprintf(f, "<p class=\"reason\">");
+        tdc_ui_esc(f, r->vi);
+        fprintf(f, "</p><p class=\"hint\">Chi tiết kỹ thuật: ");
+        tdc_ui_esc(f, r->reason);
+        fprintf(f, "</p></li>");
+    }
+    fprintf(f, "</ul>");
+    if (t->refusals_total > t->n_refusals) fprintf(f, "<p>... và các mục khác.</p>");
+    fprintf(f, "</section>");
+}
+
+void tdc_ui_page_todo(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
+{
+    tdc_ctx *c = &ui->ctx;
+    const td_state *st = tdc_replica_state(c->rep);
+    const char *done = tdc_ui_form_get(q, "done");
+    char title[256], d1[16];
+    tdc_todo t;
+    td_error e;
+    int rc = tdc_todo_build(c, 0, TDC_UI_TODO_MAX, &t, &e);
+
+    td_date_vi(rc ? tdc_today() : t.date, d1, sizeof d1);
+    snprintf(title, sizeof title, "Việc cần làm — ngày %s", d1);
+    tdc_ui_head(ui, f, title, "todo");
+    if (done && *done) {
+        fprintf(f, "<p class=\"ok\" role=\"status\">");
+        tdc_ui_esc(f, done);
+        fprintf(f, "</p>");
+    }
+    if (rc) {
+        fprintf(f, "<p class=\"err\">Không tính được việc cần làm: ");
+        tdc_ui_esc(f, e.msg);
+        fprintf(f, "</p>");
+        goto sync;
+    }
+    if (*t.ended_note) {
+        fprintf(f, "<p class=\"warn\">");
+        tdc_ui_esc(f, t.ended_note);
+        fprintf(f, "</p>");
+    }
+    if (!t.has_plan) {
+        fprintf(f, "<p>Thiết bị chưa có kế hoạch: hãy bấm <strong>Gửi ngay</strong> để đồng bộ và nhận danh sách "
+                   "nhiệm vụ.</p>");
+    } else if (t.role == TD_ROLE_OFFICE) {
+        tdc__owed(ui, f, st, &t);
+        tdc__returned(f, st, &t);
+        tdc__conflicts(ui, f, st, &t);
+        tdc__due(f, st, &t);
+    } else if (t.role == TD_ROLE_CENTRAL) {
+        tdc__plan_counts(f, &t);
+        tdc__review(f, st, &t);
+        tdc__returned(f, st, &t);
+        tdc__due(f, st, &t);
+    } else {
+        tdc__plan_counts(f, &t);
+        fprintf(f, "<p>Mục bị từ chối trong nhật ký (mọi cơ quan): %zu.</p><p>Thiết bị thanh tra chỉ xem, không ghi "
+                   "báo cáo. Xem <a href=\"/audit\">kiểm toán nhật ký</a>, <a href=\"/audit/history\">lịch sử theo "
+                   "nhiệm vụ, theo cơ quan</a>.</p>", t.n_log_refusals);
+    }
+    tdc__refusals(f, &t);
+sync:
+    fprintf(f, "<section aria-labelledby=\"syncfull\"><h2 id=\"syncfull\">Đồng bộ</h2>");
+    tdc_ui_sync_box(ui, f, 1);
+    fprintf(f, "</section>");
+    tdc_ui_foot(f);
+    if (!rc) tdc_todo_free(&t);
+}

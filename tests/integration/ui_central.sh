@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# ui_central.sh — the pages of `tiendo ui` for central and the inspectorate,
+# in Debian's chromium driven by Selenium (lib/ui_central_e2e.py), against a
+# real tiendo-server and three real devices over loopback TLS (so-y-te, an
+# office; so-khcn, central; thanh-tra, an inspector):
+#   - central records a deadline extension in the form: a past deadline is
+#     held until the confirmation box is ticked (as `tiendo extend --yes`);
+#     the extension is signed, sent by the background sync, listed with its
+#     reason; the office's UI shows the new deadline; the CLI agrees
+#     (`tiendo task`);
+#   - central records a condition (met date, due month, note);
+#   - the dashboards by section and by agency: each count drills down to
+#     the tasks behind it, the agency page to a task;
+#   - the inspector: history per agency and per task (authors, signed and
+#     received times), the checkpoint page (consistent, latest verified
+#     checkpoint);
+#   - the office sees a certificate about to expire (renew-warn-days), and
+#     `tiendo todo` and the UI list the same owed reports (one composition);
+#   - a review the fold refuses (the office replaced the report meanwhile):
+#     `tiendo todo` and central's Việc cần làm show it, why and what to do;
+#   - with curl: the new forms refuse a POST without the CSRF token, an
+#     office cannot extend, an office has no dashboard;
+#   - screenshots of every new page (ui-central-shots/), not blank, every
+#     input labelled, nothing wider than 1366 pixels.
+# The clock (every process) starts at 15/12/2026 10:00 in Hà Nội.
+set -euo pipefail
+# shellcheck source=lib/tdsync.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
+
+td_use_clock "2026-12-15 10:00"
+P=2026-12
+E2E=(/usr/bin/python3 "$TD_SOURCE_DIR/tests/integration/lib/ui_central_e2e.py")
+SHOTS=${TD_BUILD_DIR:-$W}/ui-central-shots
+rm -rf "$SHOTS"
+mkdir -p "$SHOTS"
+# shellcheck source=lib/tdui.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/tdui.sh"
+ui_need_browser
+
+# login NAME: a cookie jar $W/NAME.jar and $BASE, $CSRF for curl
+login() {
+    local url
+    url=$(cat "$W/$1.url")
+    BASE=${url%%/\?token=*}
+    curl -s -o /dev/null -c "$W/$1.jar" "$url"
+    CSRF=$(curl -s -b "$W/$1.jar" "$BASE/" | grep -o 'name="csrf" content="[0-9a-f]*"' | sed 's/.*content="//;s/"$//')
+    [ ${#CSRF} -eq 64 ] || die "no CSRF token for $1"
+}
+
+say "PKI, plan 726, server; so-y-te (office), so-khcn (central), thanh-tra (inspector)"
+sync_pki
+plan_import main
+sv_start main
+SPORT=$PORT
+enrol_as yte so-y-te yte-01 office "127.0.0.1:$SPORT"
+enrol_as cen so-khcn tonghop-01 central "127.0.0.1:$SPORT"
+enrol_as insp thanh-tra tt-01 inspector "127.0.0.1:$SPORT"
+report yte 49 $P --state dang --percent 40 --result "Đã lắp đặt 2 máy chủ"
+run 0 "so-y-te: first sync (with a report)" "$TD" sync --dir yte
+run 0 "so-khcn: first sync" "$TD" sync --dir cen
+run 0 "thanh-tra: first sync" "$TD" sync --dir insp
+
+say "one composition: tiendo todo and the UI list the same owed reports"
+echo "renew-warn-days = 3650" >>yte/config
+run 0 "tiendo todo (office)" "$TD" todo --dir yte
+OWED_CLI=$(grep -o '[0-9]* nhiệm vụ phải báo cáo; đã gửi [0-9]*' "$W/.out" || true)
+[ -n "$OWED_CLI" ] && pass "tiendo todo: $OWED_CLI" || fail "tiendo todo printed no owed line: $(cat "$W/.out")"
+ui_start yte yte
+login yte
+curl -s -b "$W/yte.jar" "$BASE/" >"$W/todo.html"
+grep -q "$OWED_CLI" "$W/todo.html" && pass "the UI's Việc cần làm says the same: $OWED_CLI" ||
+    fail "UI and CLI differ: $(sed 's/<[^>]*>/ /g' "$W/todo.html" | grep -o '[0-9]* nhiệm vụ phải báo cáo[^.]*')"
+grep -q 'id="cert-warning"' "$W/todo.html" && grep -q "Chứng thư số của thiết bị sắp hết hạn" "$W/todo.html" &&
+    pass "certificate about to expire: the office's page warns, with the date and what to run" ||
+    fail "no certificate warning"
+curl -s -b "$W/yte.jar" "$BASE/tasks" >"$W/tasks.html"
+grep -q 'id="cert-warning"' "$W/tasks.html" && pass "the warning is on every page" ||
+    fail "no certificate warning on /tasks"
+eq "office: no dashboard" "$(curl -s -o /dev/null -w '%{http_code}' -b "$W/yte.jar" "$BASE/dashboard")" 403
+eq "office: extension refused (not central)" "$(curl -s -o "$W/ext.html" -w '%{http_code}' -b "$W/yte.jar" \
+    --data-urlencode "csrf=$CSRF" -d "n=49" --data-urlencode "deadline=31/12/2027" --data-urlencode "reason=x" \
+    "$BASE/extend")" 403
+grep -q "chỉ thiết bị của Sở Khoa học và Công nghệ" "$W/ext.html" && pass "the refusal says who may extend" ||
+    fail "no refusal text: $(sed 's/<[^>]*>/ /g' "$W/ext.html" | tr -s ' ' | head -c 400)"
+eq "office: nothing queued" "$(sq yte/replica.db "SELECT COUNT(*) FROM outbox WHERE status='pending';")" 0
+
+say "a refused entry: central's review of a report the office has since replaced"
+report yte 49 $P --state dang --percent 45 --result "Đã lắp đặt 2 máy chủ, đang cài phần mềm"
+run 0 "so-y-te: the new version sent" "$TD" sync --dir yte
+run 0 "central accepts the version its replica has" "$TD" review 49 --dir cen --agency so-y-te --period $P --accept
+run 0 "central syncs: the fold refuses the review" "$TD" sync --dir cen
+run 0 "tiendo todo (central)" "$TD" todo --dir cen
+expect_out "tiendo todo shows the refusal with what to do" "thẩm định lại"
+say "central: the refusal in the UI; CSRF on the new forms"
+ui_start cen cen
+login cen
+curl -s -b "$W/cen.jar" "$BASE/" >"$W/cen-todo.html"
+grep -q 'id="refused"' "$W/cen-todo.html" && grep -q "thẩm định lại" "$W/cen-todo.html" &&
+    pass "central's Việc cần làm shows the refused review, why and what to do (common/refusal.c)" ||
+    fail "no refusal on central's page: $(sed 's/<[^>]*>/ /g' "$W/cen-todo.html" | tr -s ' ' | tail -c 900)"
+CEN_BASE=$BASE
+CEN_CSRF=$CSRF
+eq "POST /extend without CSRF refused" "$(curl -s -o /dev/null -w '%{http_code}' -b "$W/cen.jar" -d "n=49" \
+    --data-urlencode "deadline=31/12/2027" --data-urlencode "reason=x" "$BASE/extend")" 403
+eq "POST /condition without CSRF refused" "$(curl -s -o /dev/null -w '%{http_code}' -b "$W/cen.jar" -d "n=75" \
+    --data-urlencode "met=10/12/2026" "$BASE/condition")" 403
+eq "POST /extend with a wrong CSRF refused" "$(curl -s -o /dev/null -w '%{http_code}' -b "$W/cen.jar" \
+    -d "csrf=${CEN_CSRF/a/b}0&n=49" --data-urlencode "deadline=31/12/2027" --data-urlencode "reason=x" "$BASE/extend")" 403
+eq "the refusals queued nothing" "$(sq cen/replica.db "SELECT COUNT(*) FROM outbox WHERE status='pending';")" 0
+eq "an unknown wording: 422" "$(curl -s -o "$W/ext.html" -w '%{http_code}' -b "$W/cen.jar" --data-urlencode \
+    "csrf=$CSRF" -d "n=49" --data-urlencode "deadline=cuối năm sau" --data-urlencode "reason=x" "$BASE/extend")" 422
+grep -q "không hiểu thời hạn" "$W/ext.html" && pass "the wording is named, as on the command line" || fail "no wording message"
+eq "a blank reason: 422" "$(curl -s -o "$W/ext.html" -w '%{http_code}' -b "$W/cen.jar" --data-urlencode \
+    "csrf=$CSRF" -d "n=49" --data-urlencode "deadline=31/12/2027" --data-urlencode "reason=  " "$BASE/extend")" 422
+grep -q "gia hạn phải có lý do" "$W/ext.html" && pass "a reason is required" || fail "no reason message"
+eq "a condition on a task without a conditional deadline: 422" "$(curl -s -o "$W/cond.html" -w '%{http_code}' \
+    -b "$W/cen.jar" --data-urlencode "csrf=$CSRF" -d "n=49" --data-urlencode "met=10/12/2026" "$BASE/condition")" 422
+grep -q "không phải thời hạn có điều kiện" "$W/cond.html" && pass "the condition rule, as tiendo condition" ||
+    fail "no condition message"
+eq "still nothing queued" "$(sq cen/replica.db "SELECT COUNT(*) FROM outbox WHERE status='pending';")" 0
+
+say "central extends task 49 and records the condition of task 75 in the browser"
+REASON="Công văn 55/UBND-VP ngày 02/12/2026 cho phép gia hạn"
+e2e "extension: confirmation for a past deadline, then signed" extend cen 49 "31/12/2020" "31/12/2027" "$REASON"
+e2e "condition recorded" condition cen 75 "10/12/2026" "06/2027" "Hướng dẫn số 12/HD-BKHCN"
+eq "central's outbox: both sent" "$(sq cen/replica.db "SELECT COUNT(*) FROM outbox WHERE status='pending';")" 0
+run 0 "central's replica: task 49" "$TD" task 49 --dir cen
+expect_out "the CLI sees the new deadline" "31/12/2027"
+run 0 "central's replica: task 75" "$TD" task 75 --dir cen
+expect_out "the CLI sees the condition" "hạn hoàn thành: tháng 06/2027"
+
+say "the office sees the new deadline"
+e2e "office: new deadline on the task page" office_sees yte 49 "31/12/2027"
+
+say "dashboards"
+e2e "dashboards drill down" dashboards cen
+e2e "central pages fit and are labelled" pages cen central /audit /deadlines "/deadlines?n=75" /dashboard \
+    "/dashboard?by=agency" "/dashboard/agency?a=so-y-te" /
+
+say "inspector"
+ui_start insp insp
+e2e "inspector: history and checkpoints" inspector insp so-y-te 49
+e2e "inspector pages fit and are labelled" pages insp inspector /audit/history "/audit/history?task=75" \
+    /dashboard /deadlines
+e2e "office pages fit and are labelled" pages yte office / /deadlines "/deadlines?n=49"
+
+ui_stop insp
+ui_stop cen
+ui_stop yte
+run 0 "server: refusals" "$SRV_BIN" state --data "$W/data-main" "${SRV_KEYS[@]}" --refused
+expect_out "the fold refused only the superseded review" "Bản ghi bị từ chối: 1"
+N=$(ls "$SHOTS"/*.png | wc -l)
+[ "$N" -ge 15 ] && pass "$N screenshots in $SHOTS" || fail "only $N screenshots"
+stop_server main
+finish
