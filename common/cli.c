@@ -20,6 +20,19 @@ int td_cli_opt_err(const char *prog, const char *cmd, int c, char *const *argv)
     return 2;
 }
 
+int td_cli_opts_join(struct option *out, size_t cap, const struct option *const *tables, size_t n)
+{
+    size_t k = 0;
+    for (size_t t = 0; t < n; t++)
+        for (const struct option *o = tables[t]; o && o->name; o++) {
+            if (k + 1 >= cap) return -1;
+            out[k++] = *o;
+        }
+    if (k >= cap) return -1;
+    memset(&out[k], 0, sizeof out[k]);
+    return 0;
+}
+
 void td_cli_usage(const td_cli_prog *p, FILE *f)
 {
     size_t w = 0;

@@ -10,6 +10,7 @@
 #ifndef TD_CLI_H
 #define TD_CLI_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -44,5 +45,14 @@ void td_cli_usage(const td_cli_prog *p, FILE *f);
  * stderr.  argv is what was given to getopt_long.  Returns 2 (bad usage).
  */
 int td_cli_opt_err(const char *prog, const char *cmd, int c, char *const *argv);
+
+/*
+ * One option table out of several (each ended by a zero row), for a command
+ * whose options come from shared tables (the server's config flags, the
+ * monthly report's options) and its own.  Where two tables give the same
+ * name, getopt_long takes the first.  out has cap rows; returns 0, or -1 if
+ * they do not fit (a programming error).
+ */
+int td_cli_opts_join(struct option *out, size_t cap, const struct option *const *tables, size_t n);
 
 #endif

@@ -82,27 +82,23 @@ static int tds__list(int argc, char **argv)
     tds_config cfg;
     tds_ledger *lg = NULL;
     const td_registry *rp;
+    static const struct option own[] = {{"at", required_argument, 0, 'a'}, {0, 0, 0, 0}};
+    int oc;
     tds_config_init(&cfg, "tiendo-server agency list");
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) {
-            i--;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    while ((oc = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+        if (oc == 'h') {
             tds__agency_usage(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--at") && i + 1 < argc) {
-            if (td_date_parse_vi(argv[++i], &at)) {
-                fprintf(stderr, "tiendo-server agency list: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)\n", argv[i]);
+        } else if (oc == 'a') {
+            if (td_date_parse_vi(optarg, &at)) {
+                fprintf(stderr, "tiendo-server agency list: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)\n", optarg);
                 return 2;
             }
         } else {
-            fprintf(stderr, "tiendo-server agency list: tham số không hợp lệ: %s\n", argv[i]);
             return 2;
         }
     }
+    if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if (tds_config_finish(&cfg) || tds_cmd_open_ledger(&cfg, 0, &lg)) {
         tds_config_free(&cfg);
         return 1;
@@ -241,57 +237,71 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
                       : kind == TD_CHANGE_ADD   ? "add"
                                                 : "issuer";
 
+    /* each kind of change takes only its own options: --kind not for issuer,
+     * --into for merge and split, --task for split */
+    static const struct option o_issuer[] = {{"date", required_argument, 0, 'D'}, {0, 0, 0, 0}};
+    static const struct option o_plain[] = {{"date", required_argument, 0, 'D'}, {"kind", required_argument, 0, 'k'},
+                                            {0, 0, 0, 0}};
+    static const struct option o_merge[] = {{"date", required_argument, 0, 'D'}, {"kind", required_argument, 0, 'k'},
+                                            {"into", required_argument, 0, 'i'}, {0, 0, 0, 0}};
+    static const struct option o_split[] = {{"date", required_argument, 0, 'D'}, {"kind", required_argument, 0, 'k'},
+                                            {"into", required_argument, 0, 'i'}, {"task", required_argument, 0, 't'},
+                                            {0, 0, 0, 0}};
+    char prog[64];
+    int c;
+
     memset(into, 0, sizeof into);
-    tds_config_init(&cfg, "tiendo-server agency");
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) {
-            i--;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    snprintf(prog, sizeof prog, "tiendo-server agency %s", cmd);
+    tds_config_init(&cfg, prog);
+    while ((c = tds_config_getopt(&cfg, argc, argv,
+                                  kind == TD_CHANGE_ISSUER  ? o_issuer
+                                  : kind == TD_CHANGE_MERGE ? o_merge
+                                  : kind == TD_CHANGE_SPLIT ? o_split
+                                                            : o_plain,
+                                  0)) != -1) {
+        if (c == 'h') {
             tds__agency_usage(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--date") && i + 1 < argc) {
-            if (td_date_parse_vi(argv[++i], &date)) {
-                fprintf(stderr, "tiendo-server agency %s: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)\n", cmd, argv[i]);
+        } else if (c == 'D') {
+            if (td_date_parse_vi(optarg, &date)) {
+                fprintf(stderr, "tiendo-server agency %s: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)\n", cmd, optarg);
                 return 2;
             }
-        } else if (!strcmp(argv[i], "--kind") && i + 1 < argc && kind != TD_CHANGE_ISSUER) {
-            if ((kind_opt = td_agency_kind_parse(argv[++i])) < 0) {
+        } else if (c == 'k') {
+            if ((kind_opt = td_agency_kind_parse(optarg)) < 0) {
                 fprintf(stderr, "tiendo-server agency %s: loại không hợp lệ \"%s\" (" TD_AGENCY_KINDS_TEXT ")\n",
-                        cmd, argv[i]);
+                        cmd, optarg);
                 return 2;
             }
-        } else if (!strcmp(argv[i], "--into") && i + 1 < argc &&
-                   (kind == TD_CHANGE_MERGE || kind == TD_CHANGE_SPLIT)) {
+        } else if (c == 'i') {
             if (ninto >= (kind == TD_CHANGE_MERGE ? 1 : TDS_SPLIT_MAX)) {
                 fprintf(stderr, "tiendo-server agency %s: quá nhiều --into\n", cmd);
                 return 2;
             }
-            into[ninto].slug = argv[++i];
-            if (i + 1 < argc && strncmp(argv[i + 1], "--", 2)) into[ninto].name = argv[++i];
+            into[ninto].slug = optarg;
+            /* --into SLUG ["Tên mới"]: the name, when given, is the next word */
+            if (optind < argc && argv[optind][0] != '-') into[ninto].name = argv[optind++];
             ninto++;
-        } else if (!strcmp(argv[i], "--task") && i + 1 < argc && kind == TD_CHANGE_SPLIT) {
-            char *eq = strchr(argv[++i], '=');
-            int num = atoi(argv[i]);
+        } else if (c == 't') {
+            char *eq = strchr(optarg, '=');
+            int num = atoi(optarg);
             if (!eq || num <= 0 || nassign >= TDS_ASSIGN_MAX) {
-                fprintf(stderr, "tiendo-server agency split: --task cần dạng SỐ=SLUG, không phải \"%s\"\n", argv[i]);
+                fprintf(stderr, "tiendo-server agency split: --task cần dạng SỐ=SLUG, không phải \"%s\"\n", optarg);
                 return 2;
             }
             assign[nassign].task = num;
             assign[nassign].slug = eq + 1;
             nassign++;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "tiendo-server agency %s: tùy chọn không hợp lệ hoặc thiếu giá trị: %s\n", cmd, argv[i]);
-            return 2;
-        } else if (npos < (int)(sizeof pos / sizeof pos[0])) {
-            pos[npos++] = argv[i];
         } else {
+            return 2;
+        }
+    }
+    for (; optind < argc; optind++) {
+        if (npos >= (int)(sizeof pos / sizeof pos[0])) {
             fprintf(stderr, "tiendo-server agency %s: quá nhiều tham số\n", cmd);
             return 2;
         }
+        pos[npos++] = argv[optind];
     }
     if (!date && kind != TD_CHANGE_ADD) {
         fprintf(stderr, "tiendo-server agency %s: thiếu --date dd/mm/yyyy\n", cmd);
@@ -483,33 +493,29 @@ static int tds__import(int argc, char **argv)
     td_registry reg;
     int have_reg = 0;
 
+    static const struct option own[] = {{"apply", no_argument, 0, 'a'}, {"date", required_argument, 0, 'D'},
+                                        {0, 0, 0, 0}};
+    int c;
     tds_config_init(&cfg, "tiendo-server agency import");
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) {
-            i--;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+        if (c == 'h') {
             tds__agency_usage(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--apply")) {
+        } else if (c == 'a') {
             apply = 1;
-        } else if (!strcmp(argv[i], "--date") && i + 1 < argc) {
-            if (td_date_parse_vi(argv[++i], &date)) {
-                fprintf(stderr, "tiendo-server agency import: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)\n", argv[i]);
+        } else if (c == 'D') {
+            if (td_date_parse_vi(optarg, &date)) {
+                fprintf(stderr, "tiendo-server agency import: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)\n", optarg);
                 return 2;
             }
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "tiendo-server agency import: tùy chọn không hợp lệ hoặc thiếu giá trị: %s\n", argv[i]);
-            return 2;
-        } else if (!file) {
-            file = argv[i];
         } else {
-            fprintf(stderr, "tiendo-server agency import: chỉ nhận một tệp CSV\n");
             return 2;
         }
+    }
+    if (optind < argc) file = argv[optind++];
+    if (optind < argc) {
+        fprintf(stderr, "tiendo-server agency import: chỉ nhận một tệp CSV\n");
+        return 2;
     }
     if (!file) {
         fprintf(stderr, "tiendo-server agency import: thiếu TỆP.csv (cột Mã, Tên, Loại, Từ ngày)\n");
@@ -616,24 +622,20 @@ static int tds__export(int argc, char **argv)
     char *buf = NULL;
     size_t n = 0;
     int rc = 0;
+    static const struct option own[] = {{"out", required_argument, 0, 'o'}, {0, 0, 0, 0}};
+    int c;
     tds_config_init(&cfg, "tiendo-server agency export");
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) {
-            i--;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+        if (c == 'h') {
             tds__agency_usage(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
-            out = argv[++i];
+        } else if (c == 'o') {
+            out = optarg;
         } else {
-            fprintf(stderr, "tiendo-server agency export: tham số không hợp lệ: %s\n", argv[i]);
             return 2;
         }
     }
+    if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if (tds_config_finish(&cfg) || tds_cmd_open_ledger(&cfg, 0, &lg)) {
         tds_config_free(&cfg);
         return 1;

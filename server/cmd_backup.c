@@ -120,37 +120,31 @@ int tds_cmd_backup(int argc, char **argv)
     int64_t t0;
     int rc = 1;
 
+    static const struct option own[] = {{"step-pages", required_argument, 0, 's'},
+                                        {"pause-ms", required_argument, 0, 'p'}, {0, 0, 0, 0}};
+    int c;
     tds_config_init(&cfg, "tiendo-server backup");
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) {
-            i--;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+        if (c == 'h') {
             tds__backup_usage(stdout);
             return 0;
-        } else if ((!strcmp(argv[i], "--step-pages") || !strcmp(argv[i], "--pause-ms")) && i + 1 < argc) {
-            int v = tds__int(argv[i + 1], 1 << 20);
-            if (v < 0 || (argv[i][2] == 's' && v == 0)) {
-                fprintf(stderr, "tiendo-server backup: %s cần một số nguyên không âm, không phải \"%s\"\n", argv[i],
-                        argv[i + 1]);
+        } else if (c == 's' || c == 'p') {
+            int v = tds__int(optarg, 1 << 20);
+            if (v < 0 || (c == 's' && v == 0)) {
+                fprintf(stderr, "tiendo-server backup: --%s cần một số nguyên không âm, không phải \"%s\"\n",
+                        c == 's' ? "step-pages" : "pause-ms", optarg);
                 return 2;
             }
-            if (argv[i][2] == 's')
+            if (c == 's')
                 o.step_pages = v;
             else
                 o.pause_ms = v;
-            i++;
-        } else if (argv[i][0] != '-' && !dest) {
-            dest = argv[i];
         } else {
-            fprintf(stderr, "tiendo-server backup: tham số không hợp lệ: \"%s\"\n\n", argv[i]);
-            tds__backup_usage(stderr);
             return 2;
         }
     }
+    if (optind < argc) dest = argv[optind++];
+    if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if (!dest) {
         fprintf(stderr, "tiendo-server backup: thiếu tệp đích (ĐÍCH)\n\n");
         tds__backup_usage(stderr);
@@ -283,27 +277,21 @@ int tds_cmd_restore(int argc, char **argv)
     long holder = 0;
     struct stat dst;
 
+    static const struct option own[] = {{"force", no_argument, 0, 'f'}, {0, 0, 0, 0}};
+    int c;
     tds_config_init(&cfg, "tiendo-server restore");
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) {
-            i--;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+        if (c == 'h') {
             tds__restore_usage(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--force")) {
+        } else if (c == 'f') {
             force = 1;
-        } else if (argv[i][0] != '-' && !src) {
-            src = argv[i];
         } else {
-            fprintf(stderr, "tiendo-server restore: tham số không hợp lệ: \"%s\"\n\n", argv[i]);
-            tds__restore_usage(stderr);
             return 2;
         }
     }
+    if (optind < argc) src = argv[optind++];
+    if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if (!src) {
         fprintf(stderr, "tiendo-server restore: thiếu tệp bản sao lưu (NGUỒN)\n\n");
         tds__restore_usage(stderr);

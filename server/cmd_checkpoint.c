@@ -55,27 +55,20 @@ int tds_cmd_checkpoint(int argc, char **argv)
     int note_only = 0, rc = 1;
 
     memset(&th, 0, sizeof th);
+    static const struct option own[] = {{"note", no_argument, 0, 'n'}, {0, 0, 0, 0}};
+    int c;
     tds_config_init(&cfg, "tiendo-server checkpoint");
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) {
-            i--;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+        if (c == 'h') {
             tds__checkpoint_usage(stdout);
-            tds_config_free(&cfg);
             return 0;
-        } else if (!strcmp(argv[i], "--note")) {
+        } else if (c == 'n') {
             note_only = 1;
         } else {
-            fprintf(stderr, "tiendo-server checkpoint: tham số không hợp lệ: \"%s\"\n\n", argv[i]);
-            tds__checkpoint_usage(stderr);
-            tds_config_free(&cfg);
             return 2;
         }
     }
+    if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if ((rc = tds_config_finish(&cfg))) {
         tds_config_free(&cfg);
         return rc;

@@ -201,35 +201,34 @@ static int tds__import(int argc, char **argv)
     uint8_t **payloads = NULL;
     size_t nown = 0;
 
+    static const struct option opts[] = {{"apply", no_argument, 0, 'a'}, {"aliases", required_argument, 0, 'A'},
+                                        {"format", required_argument, 0, 'f'}, {0, 0, 0, 0}};
+    int oc;
     tds_config_init(&cfg, "tiendo-server plan import");
-    for (int i = 1; i < argc;) {
-        int t;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    while ((oc = tds_config_getopt(&cfg, argc, argv, opts, 0)) != -1) {
+        if (oc == 'h') {
             tds__plan_usage(stdout);
             return 0;
-        }
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) continue;
-        if (!strcmp(argv[i], "--apply")) {
+        } else if (oc == 'a') {
             apply = 1;
-        } else if (!strcmp(argv[i], "--aliases") && i + 1 < argc) {
-            aliases = argv[++i];
-        } else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-            format = argv[++i];
+        } else if (oc == 'A') {
+            aliases = optarg;
+        } else if (oc == 'f') {
+            format = optarg;
             if (strcmp(format, "text") && strcmp(format, "csv")) {
                 fprintf(stderr, "tiendo-server plan import: --format phải là text hoặc csv, không phải \"%s\"\n", format);
                 return 2;
             }
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "tiendo-server plan import: tùy chọn không hợp lệ hoặc thiếu giá trị: %s\n", argv[i]);
-            return 2;
-        } else if (nfiles < TDS_IMPORT_FILES_MAX) {
-            files[nfiles++] = argv[i];
         } else {
+            return 2;
+        }
+    }
+    for (; optind < argc; optind++) {
+        if (nfiles >= TDS_IMPORT_FILES_MAX) {
             fprintf(stderr, "tiendo-server plan import: quá nhiều tệp (tối đa %d)\n", TDS_IMPORT_FILES_MAX);
             return 2;
         }
-        i++;
+        files[nfiles++] = argv[optind];
     }
     if (!nfiles) {
         fprintf(stderr, "tiendo-server plan import: thiếu TỆP\n\n");
@@ -496,24 +495,20 @@ static int tds__show(int argc, char **argv)
     tds_ledger *lg = NULL;
     const td_plan *pp;
     const td_registry *rp;
+    int c;
     tds_config_init(&cfg, "tiendo-server plan show");
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) {
-            i--;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            tds__plan_usage(stdout);
-            return 0;
-        } else if (!number && argv[i][0] >= '1' && argv[i][0] <= '9' && strspn(argv[i], "0123456789") == strlen(argv[i]) &&
-                   strlen(argv[i]) <= 6) {
-            number = atoi(argv[i]);
-        } else {
-            fprintf(stderr, "tiendo-server plan show: tham số không hợp lệ: %s\n", argv[i]);
+    while ((c = tds_config_getopt(&cfg, argc, argv, NULL, 0)) != -1) {
+        if (c != 'h') return 2;
+        tds__plan_usage(stdout);
+        return 0;
+    }
+    for (; optind < argc; optind++) {
+        const char *w = argv[optind];
+        if (number || w[0] < '1' || w[0] > '9' || strspn(w, "0123456789") != strlen(w) || strlen(w) > 6) {
+            fprintf(stderr, "tiendo-server plan show: tham số không hợp lệ: %s (cần số thứ tự của một nhiệm vụ)\n", w);
             return 2;
         }
+        number = atoi(w);
     }
     if (tds_config_finish(&cfg) || tds__open_load(&cfg, &lg, &pp, &rp)) {
         tds_config_free(&cfg);
@@ -568,28 +563,26 @@ static int tds__export(int argc, char **argv)
     const td_registry *rp;
     char *buf = NULL;
     size_t n = 0;
+    static const struct option own[] = {{"out", required_argument, 0, 'o'}, {"csv", no_argument, 0, 'c'},
+                                        {"indicators", no_argument, 0, 'i'}, {0, 0, 0, 0}};
+    int c;
     tds_config_init(&cfg, "tiendo-server plan export");
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) {
-            i--;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+        if (c == 'h') {
             tds__plan_usage(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
-            out = argv[++i];
-        } else if (!strcmp(argv[i], "--csv") && !what) {
-            what = 1;
-        } else if (!strcmp(argv[i], "--indicators") && !what) {
-            what = 2;
+        } else if (c == 'o') {
+            out = optarg;
+        } else if ((c == 'c' || c == 'i') && !what) {
+            what = c == 'c' ? 1 : 2;
+        } else if (c == 'c' || c == 'i') {
+            fprintf(stderr, "tiendo-server plan export: chỉ một trong --csv và --indicators\n");
+            return 2;
         } else {
-            fprintf(stderr, "tiendo-server plan export: tham số không hợp lệ: %s\n", argv[i]);
             return 2;
         }
     }
+    if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if (!what) {
         fprintf(stderr, "tiendo-server plan export: cần --csv (nhiệm vụ) hoặc --indicators (chỉ tiêu)\n");
         return 2;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "conf.h"
 #include "err.h"
 #include "frame.h"
@@ -66,49 +67,71 @@ void tds_config_free(tds_config *cfg)
     cfg->renew_ca_dir = NULL;
 }
 
-static int tds__in(const char *const *keys, const char *k, size_t n)
+#define TDS__N(t) (sizeof(t) / sizeof((t)[0]) - 1)
+/* codes: TDS_OPT_CONFIG (--config), + 1 + k (common key k), + 1 + ncommon + k (serve key k) */
+static int tds__build_opts(tds_config *cfg, const struct option *own, int serve_keys)
 {
-    for (; *keys; keys++)
-        if (strlen(*keys) == n && !strncmp(*keys, k, n)) return 1;
-    return 0;
+    struct option cf[TDS__N(tds__keys_common) + TDS__N(tds__keys_serve) + 3];
+    const struct option *const tables[] = {own, cf};
+    size_t k = 0;
+    cf[k++] = (struct option){"config", required_argument, 0, TDS_OPT_CONFIG};
+    for (size_t i = 0; i < TDS__N(tds__keys_common); i++)
+        cf[k++] = (struct option){tds__keys_common[i], required_argument, 0, TDS_OPT_CONFIG + 1 + (int)i};
+    for (size_t i = 0; serve_keys && i < TDS__N(tds__keys_serve); i++)
+        cf[k++] = (struct option){tds__keys_serve[i], required_argument, 0,
+                                  TDS_OPT_CONFIG + 1 + (int)TDS__N(tds__keys_common) + (int)i};
+    cf[k++] = (struct option){"help", no_argument, 0, 'h'};
+    cf[k] = (struct option){0, 0, 0, 0};
+    return td_cli_opts_join(cfg->opts, TDS_CONFIG_OPTS_MAX, tables, 2);
 }
 
-int tds_config_take(tds_config *cfg, int argc, char **argv, int *i, int serve_keys)
+/* cfg->prog is "tiendo-server CMD": the two halves for td_cli_opt_err */
+static int tds__opt_err(const tds_config *cfg, int c, char *const *argv)
 {
-    const char *a = argv[*i], *name, *eq, *val;
-    size_t n;
-    if (strncmp(a, "--", 2) != 0) return 0;
-    name = a + 2;
-    eq = strchr(name, '=');
-    n = eq ? (size_t)(eq - name) : strlen(name);
-    if (!(n == 6 && !strncmp(name, "config", 6)) && !tds__in(tds__keys_common, name, n) &&
-        !(serve_keys && tds__in(tds__keys_serve, name, n)))
-        return 0;
-    if (eq) {
-        val = eq + 1;
-    } else if (*i + 1 < argc) {
-        val = argv[++*i];
-    } else {
-        fprintf(stderr, "%s: %s cần một giá trị\n", cfg->prog, a);
-        return -1;
+    char prog[64];
+    const char *sp = strchr(cfg->prog, ' ');
+    size_t n = sp ? (size_t)(sp - cfg->prog) : strlen(cfg->prog);
+    snprintf(prog, sizeof prog, "%.*s", (int)n, cfg->prog);
+    td_cli_opt_err(prog, sp ? sp + 1 : "", c, argv);
+    return TDS_OPT_BAD;
+}
+
+int tds_config_getopt(tds_config *cfg, int argc, char **argv, const struct option *own, int serve_keys)
+{
+    int c;
+    if (!cfg->opts_ready) {
+        if (tds__build_opts(cfg, own, serve_keys)) {
+            fprintf(stderr, "%s: quá nhiều tham số\n", cfg->prog);
+            return TDS_OPT_BAD;
+        }
+        cfg->opts_ready = 1;
+        optind = 1;
+        opterr = 0;   /* getopt's own messages are English: td_cli_opt_err says it in Vietnamese */
     }
-    if (n == 6 && !strncmp(name, "config", 6)) {
-        cfg->file = val;
-        (*i)++;
-        return 1;
+    while ((c = getopt_long(argc, argv, ":h", cfg->opts, NULL)) >= TDS_OPT_CONFIG &&
+           c <= TDS_OPT_CONFIG + (int)(TDS__N(tds__keys_common) + TDS__N(tds__keys_serve))) {
+        int k = c - TDS_OPT_CONFIG - 1;
+        if (c == TDS_OPT_CONFIG) {
+            cfg->file = optarg;
+            continue;
+        }
+        if (cfg->nflags >= TDS_CONFIG_FLAGS_MAX) {
+            fprintf(stderr, "%s: quá nhiều tham số\n", cfg->prog);
+            return TDS_OPT_BAD;
+        }
+        cfg->flags[cfg->nflags].key = k < (int)TDS__N(tds__keys_common)
+                                          ? tds__keys_common[k]
+                                          : tds__keys_serve[k - (int)TDS__N(tds__keys_common)];
+        cfg->flags[cfg->nflags++].val = optarg;
     }
-    if (cfg->nflags >= TDS_CONFIG_FLAGS_MAX) {
-        fprintf(stderr, "%s: quá nhiều tham số\n", cfg->prog);
-        return -1;
-    }
-    /* the key is looked up again in the tables, so it can point at them */
-    for (const char *const *t = tds__keys_common; *t; t++)
-        if (strlen(*t) == n && !strncmp(*t, name, n)) cfg->flags[cfg->nflags].key = *t;
-    for (const char *const *t = tds__keys_serve; *t; t++)
-        if (strlen(*t) == n && !strncmp(*t, name, n)) cfg->flags[cfg->nflags].key = *t;
-    cfg->flags[cfg->nflags++].val = val;
-    (*i)++;
-    return 1;
+    if (c == '?' || c == ':') return tds__opt_err(cfg, c, argv);
+    return c;
+}
+
+int tds_config_extra(const tds_config *cfg, const char *word)
+{
+    fprintf(stderr, "%s: tham số thừa \"%s\"\nXem: %s --help\n", cfg->prog, word, cfg->prog);
+    return 2;
 }
 
 /* Apply one setting (from flag or file); where names the source for errors. */

@@ -524,22 +524,12 @@ int tds_cmd_serve(int argc, char **argv)
     memset(&srv, 0, sizeof srv);
     srv.lock_fd = -1;
     tds_config_init(cfg, "tiendo-server serve");
-    for (int i = 1; i < argc;) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            tds__usage(stdout);
-            return 0;
-        }
-        rc = tds_config_take(cfg, argc, argv, &i, 1);
-        if (rc < 0) return 2;
-        if (rc == 0) {
-            if (argv[i][0] == '-')
-                fprintf(stderr, "tiendo-server serve: tham số không hợp lệ: %s\n\n", argv[i]);
-            else
-                fprintf(stderr, "tiendo-server serve: tham số thừa \"%s\"\n", argv[i]);
-            tds__usage(stderr);
-            return 2;
-        }
+    while ((rc = tds_config_getopt(cfg, argc, argv, NULL, 1)) != -1) {
+        if (rc != 'h') return 2;
+        tds__usage(stdout);
+        return 0;
     }
+    if (optind < argc) return tds_config_extra(cfg, argv[optind]);
     if ((rc = tds_config_finish(cfg))) {
         tds_config_free(cfg);
         return rc;

@@ -5,7 +5,9 @@
 #      program's --help and in its man page (built from the same table), with
 #      its own --help text in the man page;
 #   2. each command given a wrong option (--hlep) exits 2 and says so in
-#      Vietnamese, never getopt's English "unrecognized option";
+#      Vietnamese, never getopt's English "unrecognized option"; for
+#      tiendo-server also each subcommand (plan import, agency merge ...),
+#      a wrong option with a value, and a known option missing its value;
 #   3. every help text (program and commands) and man page has no English
 #      word outside a short allow-list (command names, formats, protocols);
 #   4. `tiendo` on a device directory that is not enrolled says so in
@@ -66,24 +68,50 @@ for prog in "$TD:tiendo:1" "$SRV_BIN:tiendo-server:8" "$PKI:tiendo-pki:8"; do
     pass "$name: ${#cmds[@]} commands in both --help and $name.$sec"
 
     say "$name: a wrong option to each command is refused in Vietnamese"
-    for c in "${cmds[@]}"; do
+    # tiendo-server's commands with subcommands: each subcommand too
+    subs=()
+    if [ "$name" = tiendo-server ]; then
+        subs=("plan import" "plan show" "plan export" "agency list" "agency add" "agency rename" "agency merge"
+              "agency split" "agency issuer" "agency import" "agency export")
+    fi
+    for c in "${cmds[@]}" "${subs[@]}"; do
         [ "$c" = version ] && continue
-        set +e
-        "$bin" "$c" --hlep >"$W/out" 2>"$W/err" </dev/null
-        rc=$?
-        set -e
-        all=$(cat "$W/out" "$W/err")
-        if [ "$rc" != 2 ]; then fail "$name $c --hlep: exit $rc, not 2"; continue; fi
-        if grep -qiE "unrecognized|invalid option|unknown|usage:|requires an argument" <<<"$all"; then
-            fail "$name $c --hlep: English: $(head -c 200 <<<"$all")"
-        elif ! grep -q -- "--hlep" <<<"$all" || ! grep -qE "không hợp lệ|không tồn tại|lệnh con" <<<"$all"; then
-            fail "$name $c --hlep: does not name the wrong option in Vietnamese: $(head -c 200 <<<"$all")"
-        else
-            pass "$name $c --hlep: $(head -n 1 <<<"$all")"
-        fi
-        found=$(english_words <<<"$all")
-        [ -z "$found" ] || fail "$name $c --hlep: English words: $(tr '\n' ' ' <<<"$found")"
+        # shellcheck disable=SC2086  # "plan import" is two words
+        for bad in --hlep "--hlep=1 x"; do
+            set +e
+            "$bin" $c $bad >"$W/out" 2>"$W/err" </dev/null
+            rc=$?
+            set -e
+            all=$(cat "$W/out" "$W/err")
+            if [ "$rc" != 2 ]; then fail "$name $c $bad: exit $rc, not 2"; continue; fi
+            if grep -qiE "unrecognized|invalid option|unknown|usage:|requires an argument" <<<"$all"; then
+                fail "$name $c $bad: English: $(head -c 200 <<<"$all")"
+            elif ! grep -q -- "--hlep" <<<"$all" || ! grep -qE "không hợp lệ|không tồn tại|lệnh con" <<<"$all"; then
+                fail "$name $c $bad: does not name the wrong option in Vietnamese: $(head -c 200 <<<"$all")"
+            else
+                pass "$name $c $bad: $(head -n 1 <<<"$all")"
+            fi
+            found=$(english_words <<<"$all")
+            [ -z "$found" ] || fail "$name $c $bad: English words: $(tr '\n' ' ' <<<"$found")"
+            [ "$name" = tiendo-server ] || break
+        done
     done
+    # a known option of tiendo-server without its value (--data at the end) is named in Vietnamese
+    if [ "$name" = tiendo-server ]; then
+        for c in "${cmds[@]}" "${subs[@]}"; do
+            case "$c" in version | plan | agency) continue ;; esac   # plan, agency: their subcommands
+            set +e
+            # shellcheck disable=SC2086
+            "$bin" $c --data >"$W/out" 2>"$W/err" </dev/null
+            rc=$?
+            set -e
+            if [ "$rc" = 2 ] && grep -q "tùy chọn --data cần một giá trị" "$W/err"; then
+                pass "$name $c --data: $(head -n 1 "$W/err")"
+            else
+                fail "$name $c --data (no value): exit $rc: $(head -c 200 "$W/err")"
+            fi
+        done
+    fi
     # a wrong option before any command
     set +e
     "$bin" --hlep >"$W/out" 2>"$W/err"
