@@ -16,6 +16,7 @@
 #include "app.h"
 #include "clock.h"
 #include "derive.h"
+#include "grow.h"
 #include "plan.h"
 #include "entry.h"
 #include "link.h"
@@ -340,13 +341,7 @@ void tdc_pending_free(tdc_pending_set *p)
 
 static int tdc__pending_push(tdc_pending_set *p, size_t *cap, const tdc_pending *x)
 {
-    if (p->n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-        tdc_pending *nv = realloc(p->v, nc * sizeof *nv);
-        if (!nv) return TD_ENOMEM;
-        p->v = nv;
-        *cap = nc;
-    }
+    if (td_grow(&p->v, cap, p->n + 1, sizeof *p->v)) return TD_ENOMEM;
     p->v[p->n++] = *x;
     return 0;
 }

@@ -21,6 +21,7 @@
 #include "cmds.h"
 #include "entry.h"
 #include "frame.h"
+#include "grow.h"
 #include "link.h"
 #include "log.pb-c.h"
 #include "proto_ver.h"
@@ -74,13 +75,7 @@ static int tdc__att_push(tdc__atts *a, const unsigned char sha[32], const char *
                          uint32_t task, const char *period, int pending)
 {
     tdc__att *x;
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 16;
-        tdc__att *v = realloc(a->v, cap * sizeof *v);
-        if (!v) return TD_ENOMEM;
-        a->v = v;
-        a->cap = cap;
-    }
+    if (TD_GROW(a->v, a->cap, a->n + 1)) return TD_ENOMEM;
     x = &a->v[a->n++];
     memset(x, 0, sizeof *x);
     memcpy(x->sha, sha, 32);

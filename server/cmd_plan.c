@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "cmds.h"
+#include "grow.h"
 #include "plan.h"
 #include "plan_csv.h"
 #include "plan_pb.h"
@@ -76,16 +77,17 @@ static char *tds__read(const char *path, size_t *n)
     while ((r = fread(buf + len, 1, cap - len, f)) > 0) {
         len += r;
         if (len == cap) {
-            char *v;
             if (cap >= TDS_IMPORT_MAX) {
                 fprintf(stderr, "tiendo-server: %s: tệp quá lớn (trên %u byte)\n", path, TDS_IMPORT_MAX);
                 free(buf);
                 fclose(f);
                 return NULL;
             }
-            cap *= 2;
-            if (!(v = realloc(buf, cap + 1))) goto oom;
-            buf = v;
+            {
+                size_t room = cap + 1;   /* cap bytes and the NUL */
+                if (TD_GROW(buf, room, 2 * cap + 1)) goto oom;
+                cap = room - 1;
+            }
         }
     }
     if (ferror(f)) {
