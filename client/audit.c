@@ -77,16 +77,6 @@ typedef struct tda_run {
 /* Stop code the row callback returns at the first discrepancy. */
 #define TDA_STOP 1
 
-static void tda__hex(const unsigned char *b, size_t n, char *out)
-{
-    static const char d[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = d[b[i] >> 4];
-        out[2 * i + 1] = d[b[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 /* Record the first discrepancy; returns TDA_STOP for the callback. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 4, 5)))
@@ -223,8 +213,8 @@ static int tda__check_cp(tda_run *r, const tda_cp *cp)
         return tda__bad(r, at, at, "checkpoint ghi kích thước %" PRIu64 " trong bảng nhưng %" PRIu64 " trong nội dung đã ký", at, c.size);
     }
     if (cp->has_root && memcmp(cp->root, c.root, 32)) {
-        tda__hex(cp->root, 32, h1);
-        tda__hex(c.root, 32, h2);
+        sodium_bin2hex(h1, sizeof h1, cp->root, 32);
+        sodium_bin2hex(h2, sizeof h2, c.root, 32);
         td_checkpoint_free(&c);
         return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": cột root %s khác gốc trong nội dung đã ký %s", at, h1, h2);
     }
@@ -234,8 +224,8 @@ static int tda__check_cp(tda_run *r, const tda_cp *cp)
         return TDA_STOP;
     }
     if (memcmp(root, c.root, 32)) {
-        tda__hex(root, 32, h1);
-        tda__hex(c.root, 32, h2);
+        sodium_bin2hex(h1, sizeof h1, root, 32);
+        sodium_bin2hex(h2, sizeof h2, c.root, 32);
         td_checkpoint_free(&c);
         return tda__bad(r, at, at, "gốc cây Merkle tính lại của %" PRIu64 " mục đầu là %s, checkpoint đã ký ghi %s", at, h1, h2);
     }
@@ -247,8 +237,8 @@ static int tda__check_cp(tda_run *r, const tda_cp *cp)
     if (at == 0) memcpy(digest, r->empty_digest, 32);
     else td_state_digest(r->st, digest);
     if (memcmp(digest, want, 32)) {
-        tda__hex(digest, 32, h1);
-        tda__hex(want, 32, h2);
+        sodium_bin2hex(h1, sizeof h1, digest, 32);
+        sodium_bin2hex(h2, sizeof h2, want, 32);
         return tda__bad(r, at, at, "trạng thái tổng hợp lại sau %" PRIu64 " mục có mã băm %s, máy chủ ghi trong checkpoint %s", at,
                         h1, h2);
     }
@@ -536,14 +526,14 @@ void tda_result_print(const tda_result *res, FILE *f)
     if (!res->n_checkpoints) {
         fprintf(f, "CẢNH BÁO: không có checkpoint nào để đối chiếu: cây Merkle và trạng thái chưa được so với máy chủ.\n");
     } else {
-        tda__hex(res->max_root, 32, h);
+        sodium_bin2hex(h, sizeof h, res->max_root, 32);
         fprintf(f, "Checkpoint: %" PRIu64 " đã đối chiếu (chữ ký, gốc cây Merkle, trạng thái tổng hợp), nguồn gốc \"%s\".\n",
                 res->n_checkpoints_ok, res->origin);
         fprintf(f, "Kích thước cây lớn nhất: %" PRIu64 ", gốc %s\n", res->max_size, h);
         if (res->max_size < res->n_entries)
             fprintf(f, "Lưu ý: %" PRIu64 " mục cuối chưa có checkpoint (chưa được máy chủ ký).\n", res->n_entries - res->max_size);
     }
-    tda__hex(res->state_digest, 32, h);
+    sodium_bin2hex(h, sizeof h, res->state_digest, 32);
     fprintf(f, "Mã băm trạng thái tổng hợp: %s\n", h);
     fprintf(f, "Mục bị từ chối khi tổng hợp (vẫn được lưu, không phải sai lệch): %" PRIu64 "\n", res->n_refused);
     for (size_t i = 0; i < res->n_refusals_listed; i++)

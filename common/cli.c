@@ -20,6 +20,24 @@ int td_cli_opt_err(const char *prog, const char *cmd, int c, char *const *argv)
     return 2;
 }
 
+int td_cli_sub_main(const char *prog, const char *cmd, const td_cli_sub *subs, size_t n, void (*usage)(FILE *),
+                    int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(argv[1], subs[i].name)) return subs[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "%s %s: lệnh con không tồn tại: \"%s\"\n\n", prog, cmd, argv[1]);
+    usage(stderr);
+    return 2;
+}
+
 int td_cli_opts_join(struct option *out, size_t cap, const struct option *const *tables, size_t n)
 {
     size_t k = 0;

@@ -47,6 +47,20 @@ void td_cli_usage(const td_cli_prog *p, FILE *f);
 int td_cli_opt_err(const char *prog, const char *cmd, int c, char *const *argv);
 
 /*
+ * A command made of subcommands (tiendo-server plan import|show|export):
+ * argv[0] is the command, argv[1] the subcommand.  None -> usage on stderr,
+ * 2; --help/-h/help -> usage on stdout, 0; an unknown one -> "PROG CMD: lệnh
+ * con không tồn tại: "X"" and the usage on stderr, 2; else the subcommand's
+ * function with argv[0] its name.
+ */
+typedef struct td_cli_sub {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+} td_cli_sub;
+int td_cli_sub_main(const char *prog, const char *cmd, const td_cli_sub *subs, size_t n, void (*usage)(FILE *),
+                    int argc, char **argv);
+
+/*
  * One option table out of several (each ended by a zero row), for a command
  * whose options come from shared tables (the server's config flags, the
  * monthly report's options) and its own.  Where two tables give the same

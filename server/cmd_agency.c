@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "cmds.h"
 #include "plan.h"
 #include "plan_csv.h"
@@ -99,10 +100,7 @@ static int tds__list(int argc, char **argv)
         }
     }
     if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
-    if (tds_config_finish(&cfg) || tds_cmd_open_ledger(&cfg, 0, &lg)) {
-        tds_config_free(&cfg);
-        return 1;
-    }
+    if ((oc = tds_cmd_ready(&cfg, 0, &lg))) return oc;
     rp = tds_ledger_registry(lg);
 #define reg (*rp)
     if (at) {
@@ -636,25 +634,14 @@ static int tds__export(int argc, char **argv)
         }
     }
     if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
-    if (tds_config_finish(&cfg) || tds_cmd_open_ledger(&cfg, 0, &lg)) {
-        tds_config_free(&cfg);
-        return 1;
-    }
+    if ((rc = tds_cmd_ready(&cfg, 0, &lg))) return rc;
     if (td_csv_export_registry(tds_ledger_registry(lg), &buf, &n)) {
         fprintf(stderr, "tiendo-server: hết bộ nhớ khi xuất\n");
         rc = 1;
-    } else if (out) {
-        FILE *f = fopen(out, "wb");
-        if (!f || fwrite(buf, 1, n, f) != n || fclose(f) != 0) {
-            fprintf(stderr, "tiendo-server: không ghi được %s: %m\n", out);
-            rc = 1;
-        } else {
-            fprintf(stderr, "Đã ghi danh mục %zu cơ quan vào %s; trao tệp này cho cán bộ CA: tiendo-pki sign "
-                            "--registry %s\n",
-                    tds_ledger_registry(lg)->n_agencies, out, out);
-        }
-    } else if (fwrite(buf, 1, n, stdout) != n) {
-        rc = 1;
+    } else if (!(rc = tds_cmd_write_out(out, buf, n)) && out) {
+        fprintf(stderr, "Đã ghi danh mục %zu cơ quan vào %s; trao tệp này cho cán bộ CA: tiendo-pki sign "
+                        "--registry %s\n",
+                tds_ledger_registry(lg)->n_agencies, out, out);
     }
     free(buf);
     tds_ledger_close(lg);
@@ -662,25 +649,17 @@ static int tds__export(int argc, char **argv)
     return rc;
 }
 
+static int tds__rename(int argc, char **argv) { return tds__change(argc, argv, TD_CHANGE_RENAME); }
+static int tds__merge(int argc, char **argv) { return tds__change(argc, argv, TD_CHANGE_MERGE); }
+static int tds__split(int argc, char **argv) { return tds__change(argc, argv, TD_CHANGE_SPLIT); }
+static int tds__add(int argc, char **argv) { return tds__change(argc, argv, TD_CHANGE_ADD); }
+static int tds__issuer(int argc, char **argv) { return tds__change(argc, argv, TD_CHANGE_ISSUER); }
+
 int tds_cmd_agency(int argc, char **argv)
 {
-    if (argc < 2) {
-        tds__agency_usage(stderr);
-        return 2;
-    }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        tds__agency_usage(stdout);
-        return 0;
-    }
-    if (!strcmp(argv[1], "list")) return tds__list(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "rename")) return tds__change(argc - 1, argv + 1, TD_CHANGE_RENAME);
-    if (!strcmp(argv[1], "merge")) return tds__change(argc - 1, argv + 1, TD_CHANGE_MERGE);
-    if (!strcmp(argv[1], "split")) return tds__change(argc - 1, argv + 1, TD_CHANGE_SPLIT);
-    if (!strcmp(argv[1], "add")) return tds__change(argc - 1, argv + 1, TD_CHANGE_ADD);
-    if (!strcmp(argv[1], "issuer")) return tds__change(argc - 1, argv + 1, TD_CHANGE_ISSUER);
-    if (!strcmp(argv[1], "import")) return tds__import(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "export")) return tds__export(argc - 1, argv + 1);
-    fprintf(stderr, "tiendo-server agency: lệnh con không tồn tại: \"%s\"\n\n", argv[1]);
-    tds__agency_usage(stderr);
-    return 2;
+    static const td_cli_sub subs[] = {{"list", tds__list},     {"rename", tds__rename}, {"merge", tds__merge},
+                                      {"split", tds__split},   {"add", tds__add},       {"issuer", tds__issuer},
+                                      {"import", tds__import}, {"export", tds__export}};
+    return td_cli_sub_main("tiendo-server", "agency", subs, sizeof subs / sizeof subs[0], tds__agency_usage, argc,
+                           argv);
 }

@@ -36,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -49,16 +50,6 @@
 
 /* Copy buffer of a file copy (the backup file into the data directory). */
 #define TDS_COPY_BUF 65536
-
-static void tds__hex(const unsigned char *h, size_t n, char *out)
-{
-    static const char d[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = d[h[i] >> 4];
-        out[2 * i + 1] = d[h[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
 
 static int64_t tds__now_ms(void) { return td_clock_now_ms(); }
 
@@ -184,7 +175,7 @@ int tds_cmd_backup(int argc, char **argv)
         unlink(dest);
         goto out;
     }
-    tds__hex(sum.root, sizeof sum.root, hex);
+    sodium_bin2hex(hex, sizeof hex, sum.root, sizeof sum.root);
     printf("Đã sao lưu %s vào %s (%llu trang, %llu bước, %lld ms).\n", srcpath, dest, (unsigned long long)bs.pages,
            (unsigned long long)bs.steps, (long long)(tds__now_ms() - t0));
     printf("Bản sao có %llu mục; gốc Merkle %s\n", (unsigned long long)sum.size, hex);
@@ -379,7 +370,7 @@ int tds_cmd_restore(int argc, char **argv)
         fsync(dirfd);
         close(dirfd);
     }
-    tds__hex(got.root, sizeof got.root, hex);
+    sodium_bin2hex(hex, sizeof hex, got.root, sizeof got.root);
     printf("Đã khôi phục %s từ %s: %llu mục, gốc Merkle %s, điểm kiểm đã ký mới nhất: kích thước %llu.\n", dbpath,
            src, (unsigned long long)got.size, hex, (unsigned long long)got.cp_size);
     if (access(aside, F_OK) == 0) printf("Dữ liệu trước khi khôi phục được giữ ở %s.\n", aside);

@@ -69,12 +69,8 @@ int tds_cmd_checkpoint(int argc, char **argv)
         }
     }
     if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
-    if ((rc = tds_config_finish(&cfg))) {
-        tds_config_free(&cfg);
-        return rc;
-    }
+    if ((rc = tds_cmd_ready(&cfg, 0, &lg))) return rc;
     rc = 1;
-    if (tds_cmd_open_ledger(&cfg, 0, &lg)) goto out;
     if (tds_ledger_checkpoint(lg, &th, &err) || tds_ledger_witnessed_size(lg, &witnessed, &err) ||
         tds_logstore_last_index(tds_ledger_store(lg), &log_n, &err)) {
         fprintf(stderr, "tiendo-server checkpoint: không đọc được điểm kiểm ở %s (%s): %s\n", cfg.data,

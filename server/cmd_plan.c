@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "cli.h"
 #include "cmds.h"
 #include "grow.h"
 #include "plan.h"
@@ -472,11 +473,12 @@ static void tds__pad(const char *s, size_t width)
     while (chars++ < width) putchar(' ');
 }
 
-/* Open the log read-only and check there is a plan; 1 (message printed) if not. */
-static int tds__open_load(const tds_config *cfg, tds_ledger **lg, const td_plan **p, const td_registry **reg)
+/* The options read: open the log read-only (tds_cmd_ready) and check there
+ * is a plan.  0, or the exit code (message printed, cfg freed). */
+static int tds__open_load(tds_config *cfg, tds_ledger **lg, const td_plan **p, const td_registry **reg)
 {
-    int has = 0;
-    if (tds_cmd_open_ledger(cfg, 0, lg)) return 1;
+    int has = 0, rc;
+    if ((rc = tds_cmd_ready(cfg, 0, lg))) return rc;
     *p = tds_ledger_plan(*lg, &has);
     *reg = tds_ledger_registry(*lg);
     if (!has) {
@@ -485,6 +487,7 @@ static int tds__open_load(const tds_config *cfg, tds_ledger **lg, const td_plan 
                 cfg->data);
         tds_ledger_close(*lg);
         *lg = NULL;
+        tds_config_free(cfg);
         return 1;
     }
     return 0;
@@ -512,10 +515,7 @@ static int tds__show(int argc, char **argv)
         }
         number = atoi(w);
     }
-    if (tds_config_finish(&cfg) || tds__open_load(&cfg, &lg, &pp, &rp)) {
-        tds_config_free(&cfg);
-        return 1;
-    }
+    if ((rc = tds__open_load(&cfg, &lg, &pp, &rp))) return rc;
     if (number) {
         const td_task *t = td_plan_task(pp, number);
         if (!t) {
@@ -589,23 +589,12 @@ static int tds__export(int argc, char **argv)
         fprintf(stderr, "tiendo-server plan export: cần --csv (nhiệm vụ) hoặc --indicators (chỉ tiêu)\n");
         return 2;
     }
-    if (tds_config_finish(&cfg) || tds__open_load(&cfg, &lg, &pp, &rp)) {
-        tds_config_free(&cfg);
-        return 1;
-    }
+    if ((rc = tds__open_load(&cfg, &lg, &pp, &rp))) return rc;
     if ((what == 1 ? td_csv_export_tasks(pp, &buf, &n) : td_csv_export_indicators(pp, &buf, &n))) {
         fprintf(stderr, "tiendo-server: hết bộ nhớ khi xuất\n");
         rc = 1;
-    } else if (out) {
-        FILE *f = fopen(out, "wb");
-        if (!f || fwrite(buf, 1, n, f) != n || fclose(f) != 0) {
-            fprintf(stderr, "tiendo-server: không ghi được %s: %m\n", out);
-            rc = 1;
-        } else {
-            fprintf(stderr, "Đã ghi %s (%zu byte).\n", out, n);
-        }
-    } else if (fwrite(buf, 1, n, stdout) != n) {
-        rc = 1;
+    } else if (!(rc = tds_cmd_write_out(out, buf, n)) && out) {
+        fprintf(stderr, "Đã ghi %s (%zu byte).\n", out, n);
     }
     free(buf);
     tds_ledger_close(lg);
@@ -615,18 +604,6 @@ static int tds__export(int argc, char **argv)
 
 int tds_cmd_plan(int argc, char **argv)
 {
-    if (argc < 2) {
-        tds__plan_usage(stderr);
-        return 2;
-    }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        tds__plan_usage(stdout);
-        return 0;
-    }
-    if (!strcmp(argv[1], "import")) return tds__import(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "show")) return tds__show(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "export")) return tds__export(argc - 1, argv + 1);
-    fprintf(stderr, "tiendo-server plan: lệnh con không tồn tại: \"%s\"\n\n", argv[1]);
-    tds__plan_usage(stderr);
-    return 2;
+    static const td_cli_sub subs[] = {{"import", tds__import}, {"show", tds__show}, {"export", tds__export}};
+    return td_cli_sub_main("tiendo-server", "plan", subs, sizeof subs / sizeof subs[0], tds__plan_usage, argc, argv);
 }

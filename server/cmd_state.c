@@ -10,6 +10,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include "cmds.h"
@@ -28,6 +29,24 @@ int tds_cmd_open_ledger(const tds_config *cfg, int write, tds_ledger **out)
         return 1;
     }
     return 0;
+}
+
+int tds_cmd_ready(tds_config *cfg, int write, tds_ledger **out)
+{
+    int rc = tds_config_finish(cfg);
+    *out = NULL;
+    if (!rc && tds_cmd_open_ledger(cfg, write, out)) rc = 1;
+    if (rc) tds_config_free(cfg);
+    return rc;
+}
+
+int tds_cmd_write_out(const char *out, const char *buf, size_t n)
+{
+    FILE *f = out ? fopen(out, "wb") : stdout;
+    int bad = !f || fwrite(buf, 1, n, f) != n;
+    if (out && f && fclose(f) != 0) bad = 1;
+    if (bad && out) fprintf(stderr, "tiendo-server: không ghi được %s: %s\n", out, strerror(errno));
+    return bad;
 }
 
 static void tds__state_usage(FILE *f)
@@ -161,12 +180,8 @@ int tds_cmd_state(int argc, char **argv)
         }
     }
     if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
-    if ((rc = tds_config_finish(&cfg))) {
-        tds_config_free(&cfg);
-        return rc;
-    }
+    if ((rc = tds_cmd_ready(&cfg, 0, &lg))) return rc;
     rc = 1;
-    if (tds_cmd_open_ledger(&cfg, 0, &lg)) goto out;
     if (!tds_ledger_state(lg)) {
         printf("Sổ nhật ký trống (%s/server.db).\n", cfg.data);
         rc = 0;
