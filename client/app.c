@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "cli.h"
 #include "clock.h"
 #include "derive.h"
 #include "grow.h"
@@ -146,8 +147,7 @@ int tdc_period_future(const char *p, int today)
 
 int tdc_usage_err(const char *cmd, const char *msg, const char *arg)
 {
-    fprintf(stderr, "tiendo %s: %s%s\nXem: tiendo %s --help\n", cmd, msg, arg ? arg : "", cmd);
-    return 2;
+    return td_cli_usage_err("tiendo", cmd, "%s%s", msg, arg ? arg : "");
 }
 
 /* A copy of s as NFC, or NULL with *why set: not UTF-8, too long, no memory. */

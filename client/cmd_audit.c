@@ -20,6 +20,7 @@
 #include "cmds.h"
 #include "entry.h"
 #include "log.pb-c.h"
+#include "msg.h"
 #include "x509util.h"
 
 /* Summary text of one history row: a state, a percent, a short excerpt. */
@@ -105,7 +106,7 @@ static int tda__parse(int argc, char **argv, tda_opts *o)
         }
     }
     if (optind != argc) {
-        fprintf(stderr, "tiendo audit: tham số thừa: \"%s\"\n", argv[optind]);
+        td_cli_extra("tiendo", "audit", argv[optind]);
         return 2;
     }
     if (o->db && o->dir) {
@@ -241,12 +242,7 @@ static void tda__period_vi(const char *p, char *out, size_t n)
 
 static const char *tda__state_vi(int s)
 {
-    switch (s) {
-    case TIENDO__REPORT_STATE__REPORT_NOT_STARTED: return "chưa triển khai";
-    case TIENDO__REPORT_STATE__REPORT_IN_PROGRESS: return "đang thực hiện";
-    case TIENDO__REPORT_STATE__REPORT_DONE: return "đã hoàn thành";
-    default: return "không rõ";
-    }
+    return td_msg_report_state(s, "không rõ");
 }
 
 /* Copy at most max bytes of s, not cutting a UTF-8 sequence, with "…" if cut. */

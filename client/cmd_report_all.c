@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cmds.h"
 #include "mreport.h"
+#include "msg.h"
 
 static void tdc__report_all_usage(FILE *f)
 {
@@ -28,7 +29,7 @@ static void tdc__report_all_usage(FILE *f)
             "%s"
             "  --dir THƯ_MỤC        thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
             "\n"
-            "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
+            TD_MSG_EXIT_CODES,
             td_mreport_usage_options);
 }
 
@@ -57,10 +58,7 @@ int tdc_cmd_report_all(int argc, char **argv)
         default: return td_cli_opt_err("tiendo", "report-all", opt, argv);
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "%s: tham số thừa \"%s\". Xem: %s --help.\n", prog, argv[optind], prog);
-        return 2;
-    }
+    if (optind < argc) return td_cli_extra("tiendo", "report-all", argv[optind]);
     if (!a.period) {
         fprintf(stderr, "%s: thiếu --period. Hãy ghi kỳ báo cáo, ví dụ --period 2025-06.\n", prog);
         return 2;

@@ -17,6 +17,7 @@
 #include "draft.h"
 #include "entry.h"
 #include "log.pb-c.h"
+#include "msg.h"
 #include "report_entry.h"
 #include "utf8.h"
 
@@ -49,12 +50,7 @@ void tdc_rep_init(tdc_rep *r)
 
 const char *tdc_rep_state_vi(int s)
 {
-    switch (s) {
-    case TIENDO__REPORT_STATE__REPORT_NOT_STARTED: return "chưa triển khai";
-    case TIENDO__REPORT_STATE__REPORT_IN_PROGRESS: return "đang thực hiện";
-    case TIENDO__REPORT_STATE__REPORT_DONE: return "đã hoàn thành";
-    default: return "(chưa chọn)";
-    }
+    return td_msg_report_state(s, "(chưa chọn)");
 }
 
 /* "chua" / "dang" / "xong", 1 / 2 / 3, or the Vietnamese words with or
@@ -68,20 +64,20 @@ int tdc_rep_state_parse(const char *s)
         {"chua", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
         {"1", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
         {"chưa", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
-        {"chưa triển khai", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
+        {TD_MSG_STATE_NOT_STARTED, TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
         {"chua trien khai", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
         {"chưa thực hiện", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
         {"chua thuc hien", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
         {"dang", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
         {"2", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
         {"đang", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
-        {"đang thực hiện", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
+        {TD_MSG_STATE_IN_PROGRESS, TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
         {"dang thuc hien", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
         {"đang triển khai", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
         {"dang trien khai", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
         {"xong", TIENDO__REPORT_STATE__REPORT_DONE},
         {"3", TIENDO__REPORT_STATE__REPORT_DONE},
-        {"đã hoàn thành", TIENDO__REPORT_STATE__REPORT_DONE},
+        {TD_MSG_STATE_DONE, TIENDO__REPORT_STATE__REPORT_DONE},
         {"da hoan thanh", TIENDO__REPORT_STATE__REPORT_DONE},
         {"hoàn thành", TIENDO__REPORT_STATE__REPORT_DONE},
         {"hoan thanh", TIENDO__REPORT_STATE__REPORT_DONE},

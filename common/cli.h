@@ -11,6 +11,7 @@
 #define TD_CLI_H
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -38,6 +39,17 @@ typedef struct td_cli_prog {
 int td_cli_main(const td_cli_prog *p, int argc, char **argv);
 /* The usage text of the program (the command table). */
 void td_cli_usage(const td_cli_prog *p, FILE *f);
+
+/*
+ * A wrong command line: "PROG CMD: <fmt...>" and "Xem: PROG CMD --help" on
+ * stderr (texts from common/msg.h).  Returns 2 (bad usage).  cmd may be ""
+ * for the program itself.
+ */
+int td_cli_usage_err(const char *prog, const char *cmd, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int td_cli_vusage_err(const char *prog, const char *cmd, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+/* A word left over after the options: td_cli_usage_err with TD_MSG_EXTRA_ARG. */
+int td_cli_extra(const char *prog, const char *cmd, const char *word);
 
 /*
  * A getopt_long error ('?' unknown option, ':' missing value) as

@@ -33,6 +33,7 @@
 #include "deadline.h"
 #include "grow.h"
 #include "log.pb-c.h"
+#include "msg.h"
 #include "utf8.h"
 
 /* ---- dates and periods --------------------------------------------------- */
@@ -204,7 +205,7 @@ static const char *const td__status_vi[TD_STATUS_COUNT] = {
     "Đang thực hiện quá hạn",
     "Chưa thực hiện",
     "Sắp đến hạn",
-    "Chờ thẩm định",
+    TD_MSG_REVIEW_PENDING,
 };
 
 static const char *const td__status_name[TD_STATUS_COUNT] = {

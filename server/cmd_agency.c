@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "msg.h"
 #include "plan.h"
 #include "plan_csv.h"
 #include "plan_pb.h"
@@ -73,7 +74,7 @@ static void tds__agency_usage(FILE *f)
           "add, import --apply, rename, merge, split, issuer ghi vào sổ nhật ký, ký bằng khóa của máy chủ: cần --cert, --key\n"
           "(và --ca lần đầu) hoặc --config TỆP của máy chủ.\n"
           "\n"
-          "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
+          TD_MSG_EXIT_CODES,
           tds_config_usage_common);
 }
 
@@ -186,7 +187,7 @@ static int tds__store(tds_ledger *lg, const td_agency_change *ch, const char *su
     int rc = 1;
     memset(&own, 0, sizeof own);
     if (td_agency_change_pb_encode(ch, &payload, &own.len)) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         return 1;
     }
     own.kind = TIENDO__ENTRY_KIND__ENTRY_AGENCY;
@@ -387,7 +388,7 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
         return 1;
     }
     if (tds_registry_copy(&reg, tds_ledger_registry(lg))) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         tds_ledger_close(lg);
         tds_config_free(&cfg);
         return 1;
@@ -460,7 +461,7 @@ static char *tds__slurp(const char *path, size_t *n)
     }
     if (!(buf = malloc((size_t)TD_CSV_MAX + 1))) {
         fclose(f);
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         return NULL;
     }
     *n = fread(buf, 1, (size_t)TD_CSV_MAX + 1, f);
@@ -535,12 +536,12 @@ static int tds__import(int argc, char **argv)
     }
     if (tds_cmd_open_ledger(&cfg, apply, &lg)) goto out;
     if (tds_registry_copy(&reg, tds_ledger_registry(lg))) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         goto out;
     }
     have_reg = 1;
     if (nrows && !(add = calloc(nrows, sizeof *add))) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         goto out;
     }
     for (size_t i = 0; i < nrows; i++) {

@@ -47,6 +47,7 @@
 #include "cmds.h"
 #include "datalock.h"
 #include "logstore.h"
+#include "msg.h"
 
 /* Copy buffer of a file copy (the backup file into the data directory). */
 #define TDS_COPY_BUF 65536
@@ -291,7 +292,7 @@ int tds_cmd_restore(int argc, char **argv)
     if ((rc = tds_config_finish(&cfg))) return rc;
     rc = 1;
     if (access(src, R_OK) != 0) {
-        fprintf(stderr, "tiendo-server restore: không đọc được %s: %s\n", src, strerror(errno));
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_FILE_READ "\n", src, strerror(errno));
         goto out;
     }
     snprintf(walp, sizeof walp, "%s-wal", src);

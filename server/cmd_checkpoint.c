@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "cmds.h"
+#include "msg.h"
 
 static void tds__checkpoint_usage(FILE *f)
 {
@@ -27,7 +28,7 @@ static void tds__checkpoint_usage(FILE *f)
             "  --note             chỉ in nguyên văn ghi chú đã ký (cho công cụ khác)\n"
             "%s"
             "\n"
-            "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
+            TD_MSG_EXIT_CODES,
             tds_config_usage_common);
 }
 

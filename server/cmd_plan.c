@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "cmds.h"
 #include "grow.h"
+#include "msg.h"
 #include "plan.h"
 #include "plan_csv.h"
 #include "plan_pb.h"
@@ -58,7 +59,7 @@ static void tds__plan_usage(FILE *f)
           "  --out TỆP          ghi ra tệp thay vì màn hình\n"
           "%s"
           "\n"
-          "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
+          TD_MSG_EXIT_CODES,
           tds_config_usage_common);
 }
 
@@ -254,7 +255,7 @@ static int tds__import(int argc, char **argv)
         return 1;
     }
     if (td_plan_copy(&old, tds_ledger_plan(lg, &has_old)) || tds_registry_copy(&reg, tds_ledger_registry(lg))) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         tds_ledger_close(lg);
         tds_config_free(&cfg);
         return 1;
@@ -266,7 +267,7 @@ static int tds__import(int argc, char **argv)
     }
     /* the new plan starts as the stored one; each file replaces its part */
     if (td_plan_copy(&nw, &old)) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         goto out_reg;
     }
     for (int f = 0; f < nfiles; f++) {
@@ -325,7 +326,7 @@ static int tds__import(int argc, char **argv)
         }
     }
     if (td_plan_resolve(&nw, &reg, &issues)) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         goto out_new;
     }
     printf("Nhập từ:");
@@ -371,7 +372,7 @@ static int tds__import(int argc, char **argv)
     own = calloc(n_new_aliases + 1, sizeof *own);
     payloads = calloc(n_new_aliases + 1, sizeof *payloads);
     if (!own || !payloads) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         goto out_new;
     }
     for (size_t i = alias_mark; i < reg.n_aliases; i++, nown++) {
@@ -380,7 +381,7 @@ static int tds__import(int argc, char **argv)
         ch.alias_text = reg.aliases[i].text;
         ch.alias_slug = reg.aliases[i].slug;
         if (td_agency_change_pb_encode(&ch, &payloads[nown], &own[nown].len)) {
-            fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+            fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
             goto out_new;
         }
         own[nown].kind = TIENDO__ENTRY_KIND__ENTRY_AGENCY;
@@ -388,7 +389,7 @@ static int tds__import(int argc, char **argv)
     }
     if (changed) {
         if (td_plan_pb_encode(&nw, tds__base(files[0]), &payloads[nown], &own[nown].len)) {
-            fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+            fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
             goto out_new;
         }
         own[nown].kind = TIENDO__ENTRY_KIND__ENTRY_PLAN;

@@ -10,6 +10,7 @@
 
 #include "cmds.h"
 #include "mreport.h"
+#include "msg.h"
 
 static void tds__report_usage(FILE *f)
 {
@@ -25,7 +26,7 @@ static void tds__report_usage(FILE *f)
             "%s"
             "%s"
             "\n"
-            "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
+            TD_MSG_EXIT_CODES,
             td_mreport_usage_options, tds_config_usage_common);
 }
 

@@ -16,6 +16,7 @@
 #include "cmds.h"
 #include "entry.h"
 #include "log.pb-c.h"
+#include "msg.h"
 #include "status.h"
 
 int tds_cmd_open_ledger(const tds_config *cfg, int write, tds_ledger **out)
@@ -45,7 +46,7 @@ int tds_cmd_write_out(const char *out, const char *buf, size_t n)
     FILE *f = out ? fopen(out, "wb") : stdout;
     int bad = !f || fwrite(buf, 1, n, f) != n;
     if (out && f && fclose(f) != 0) bad = 1;
-    if (bad && out) fprintf(stderr, "tiendo-server: không ghi được %s: %s\n", out, strerror(errno));
+    if (bad && out) fprintf(stderr, "tiendo-server: " TD_MSG_FILE_WRITE "\n", out, strerror(errno));
     return bad;
 }
 
@@ -66,7 +67,7 @@ static void tds__state_usage(FILE *f)
             "  --report T/CQ/KỲ   in nguyên văn báo cáo hiện hành của nhiệm vụ T, cơ quan CQ, kỳ KỲ\n"
             "%s"
             "\n"
-            "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
+            TD_MSG_EXIT_CODES,
             tds_config_usage_common);
 }
 

@@ -11,6 +11,7 @@
 #include "err.h"
 #include "frame.h"
 #include "log.h"
+#include "msg.h"
 #include "netaddr.h"
 #include "status.h"
 #include "renew.h"
@@ -85,14 +86,10 @@ static int tds__build_opts(tds_config *cfg, const struct option *own, int serve_
     return td_cli_opts_join(cfg->opts, TDS_CONFIG_OPTS_MAX, tables, 2);
 }
 
-/* cfg->prog is "tiendo-server CMD": the two halves for td_cli_opt_err */
+/* cfg->prog is "tiendo-server CMD" */
 static int tds__opt_err(const tds_config *cfg, int c, char *const *argv)
 {
-    char prog[64];
-    const char *sp = strchr(cfg->prog, ' ');
-    size_t n = sp ? (size_t)(sp - cfg->prog) : strlen(cfg->prog);
-    snprintf(prog, sizeof prog, "%.*s", (int)n, cfg->prog);
-    td_cli_opt_err(prog, sp ? sp + 1 : "", c, argv);
+    td_cli_opt_err(cfg->prog, "", c, argv);
     return TDS_OPT_BAD;
 }
 
@@ -101,7 +98,7 @@ int tds_config_getopt(tds_config *cfg, int argc, char **argv, const struct optio
     int c;
     if (!cfg->opts_ready) {
         if (tds__build_opts(cfg, own, serve_keys)) {
-            fprintf(stderr, "%s: quá nhiều tham số\n", cfg->prog);
+            fprintf(stderr, "%s: " TD_MSG_TOO_MANY_ARGS "\n", cfg->prog);
             return TDS_OPT_BAD;
         }
         cfg->opts_ready = 1;
@@ -116,7 +113,7 @@ int tds_config_getopt(tds_config *cfg, int argc, char **argv, const struct optio
             continue;
         }
         if (cfg->nflags >= TDS_CONFIG_FLAGS_MAX) {
-            fprintf(stderr, "%s: quá nhiều tham số\n", cfg->prog);
+            fprintf(stderr, "%s: " TD_MSG_TOO_MANY_ARGS "\n", cfg->prog);
             return TDS_OPT_BAD;
         }
         cfg->flags[cfg->nflags].key = k < (int)TDS__N(tds__keys_common)
@@ -130,8 +127,7 @@ int tds_config_getopt(tds_config *cfg, int argc, char **argv, const struct optio
 
 int tds_config_extra(const tds_config *cfg, const char *word)
 {
-    fprintf(stderr, "%s: tham số thừa \"%s\"\nXem: %s --help\n", cfg->prog, word, cfg->prog);
-    return 2;
+    return td_cli_extra(cfg->prog, "", word);
 }
 
 /* Apply one setting (from flag or file); where names the source for errors. */
@@ -143,7 +139,7 @@ static int tds__set(tds_config *cfg, const char *key, const char *val, const cha
     if (!strcmp(key, k)) {                   \
         free(cfg->field);                    \
         if (!(cfg->field = strdup(val))) {   \
-            fprintf(stderr, "%s: hết bộ nhớ\n", cfg->prog); \
+            fprintf(stderr, "%s: " TD_MSG_NOMEM "\n", cfg->prog); \
             return -1;                       \
         }                                    \
         return 0;                            \
@@ -233,7 +229,7 @@ int tds_config_finish(tds_config *cfg)
     if (!cfg->data) {
         const char *d = getenv("TIENDO_DATA");
         if (!(cfg->data = strdup(d && *d ? d : TDS_DEFAULT_DATA))) {
-            fprintf(stderr, "%s: hết bộ nhớ\n", cfg->prog);
+            fprintf(stderr, "%s: " TD_MSG_NOMEM "\n", cfg->prog);
             return 1;
         }
     }

@@ -39,6 +39,7 @@
 #include "identity.h"
 #include "ledger.h"
 #include "log.h"
+#include "msg.h"
 #include "netaddr.h"
 #include "renew.h"
 #include "ratelimit.h"
@@ -645,7 +646,7 @@ int tds_cmd_serve(int argc, char **argv)
         }
     }
     if (cfg->port_file && tds__write_port_file(cfg->port_file, port) != 0) {
-        fprintf(stderr, "tiendo-server: không ghi được %s: %s\n", cfg->port_file, strerror(errno));
+        fprintf(stderr, "tiendo-server: " TD_MSG_FILE_WRITE "\n", cfg->port_file, strerror(errno));
         tds__stop(&srv, "port file");
         uv_run(srv.loop, UV_RUN_DEFAULT);
         goto out_loop;

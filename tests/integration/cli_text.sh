@@ -11,7 +11,9 @@
 #   3. every help text (program and commands) and man page has no English
 #      word outside a short allow-list (command names, formats, protocols);
 #   4. `tiendo` on a device directory that is not enrolled says so in
-#      Vietnamese; operator logs (English) stay off the terminal.
+#      Vietnamese; operator logs (English) stay off the terminal;
+#   5. the message catalogue (common/msg.h) has no English word outside
+#      the same allow-list.
 set -euo pipefail
 # shellcheck source=lib/tdtest.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdtest.sh"
@@ -136,6 +138,17 @@ for prog in "$TD:tiendo:1" "$SRV_BIN:tiendo-server:8" "$PKI:tiendo-pki:8"; do
     [ -z "$found" ] && pass "$name: man page Vietnamese" ||
         fail "$name: English words in $name.$sec: $(head -n 20 <<<"$found" | tr -s ' \n' ' ')"
 done
+
+say "the message catalogue: every text Vietnamese"
+MSG_H=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/common/msg.h
+[ -s "$MSG_H" ] || die "no catalogue $MSG_H"
+# the literal of each "#define TD_MSG_X "..."", escapes and printf directives blanked
+sed -n 's/^#define TD_MSG_[A-Z0-9_]* *"\(.*\)"$/\1/p' "$MSG_H" | sed -e 's/\\[n"]/ /g' -e 's/%[a-z]*/ /g' >"$W/msg.txt"
+n=$(wc -l <"$W/msg.txt")
+[ "$n" -ge 20 ] || fail "catalogue: only $n texts read from $MSG_H"
+found=$(english_words <"$W/msg.txt")
+[ -z "$found" ] && pass "catalogue: $n texts, Vietnamese" ||
+    fail "catalogue: English words: $(tr -s ' \n' ' ' <<<"$found")"
 
 say "tiendo on a device directory that is not enrolled"
 mkdir -p "$W/empty"
