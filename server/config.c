@@ -16,24 +16,85 @@
 #include "status.h"
 #include "renew.h"
 
-const char tds_config_usage_common[] =
-    "  --config TỆP       tệp cấu hình (mỗi dòng: khóa = giá trị; khóa giống tên tham số)\n"
-    "  --data THƯ_MỤC     thư mục dữ liệu chứa server.db (mặc định: $TIENDO_DATA,\n"
-    "                     nếu không có thì " TDS_DEFAULT_DATA ")\n"
-    "  --ca TỆP           chứng thư CA của tỉnh\n"
-    "  --cert TỆP         chứng thư của máy chủ\n"
-    "  --key TỆP          khóa riêng của máy chủ (quyền 0600): khóa ký các bản ghi của máy chủ\n"
-    "  --crl TỆP          danh sách thu hồi (CRL)\n"
-    "  --origin TÊN       tên nguồn (origin) của các điểm kiểm (checkpoint) của sổ nhật ký\n"
-    "                     (mặc định: tên đang dùng, nếu chưa có thì tiendo/<CN của máy chủ>)\n";
+/*
+ * The flags (and config-file keys) of the server, one row each: the getopt
+ * table of every command is built from it (tds_config_getopt), and so is the
+ * part of --help that describes them (tds_config_usage_text), hence the man
+ * page.  serve: only `serve` takes it.  help NULL: a config-file key that the
+ * command line also takes, described with the options of `report`
+ * (common/mreport.h).
+ */
+typedef struct tds__flag {
+    const char *key, *arg, *help;
+    int serve;
+} tds__flag;
 
-/* Keys every command understands, and those only serve needs. */
-static const char *const tds__keys_common[] = {"ca", "cert", "key", "crl", "data", "log-level", "origin",
-                                               "report-day", "due-soon-days", NULL};
-static const char *const tds__keys_serve[] = {"listen", "port-file", "max-conns", "max-frame",
-                                              "handshake-timeout", "idle-timeout", "stall-timeout",
-                                              "push-rate", "push-burst", "renew-ca-dir",
-                                              "renew-days", "renew-window", "renew-roles", NULL};
+static const tds__flag tds__flags[] = {
+    {"config", "TỆP", "tệp cấu hình (mỗi dòng: khóa = giá trị; khóa giống tên tham số)", 0},
+    {"data", "THƯ_MỤC", "thư mục dữ liệu chứa server.db (mặc định: $TIENDO_DATA,\nnếu không có thì " TDS_DEFAULT_DATA ")",
+     0},
+    {"ca", "TỆP", "chứng thư CA của tỉnh", 0},
+    {"cert", "TỆP", "chứng thư của máy chủ", 0},
+    {"key", "TỆP", "khóa riêng của máy chủ (quyền 0600): khóa ký các bản ghi của máy chủ", 0},
+    {"crl", "TỆP", "danh sách thu hồi (CRL); máy chủ đang chạy nạp lại khi nhận SIGHUP", 0},
+    {"origin", "TÊN", "tên nguồn (origin) của các điểm kiểm (checkpoint) của sổ nhật ký\n(mặc định: tên đang dùng, "
+                      "nếu chưa có thì tiendo/<CN của máy chủ>)", 0},
+    {"log-level", "MỨC", "mức của nhật ký vận hành: error, warn, info (mặc định), debug", 0},
+    {"report-day", "N", NULL, 0},
+    {"due-soon-days", "N", NULL, 0},
+    {"listen", "MÁY:CỔNG", "địa chỉ lắng nghe (mặc định " TDS_DEFAULT_LISTEN ")", 1},
+    {"port-file", "TỆP", "ghi cổng thực tế vào TỆP (dùng với cổng 0)", 1},
+    {"max-conns", "N", "số kết nối tối đa (mặc định 1000)", 1},
+    {"max-frame", "BYTE", "kích thước gói tối đa (mặc định 4194304)", 1},
+    {"handshake-timeout", "GIÂY", "thời gian chờ bắt tay TLS (mặc định 10)", 1},
+    {"idle-timeout", "GIÂY", "đóng phiên không hoạt động sau chừng ấy giây (mặc định 300)", 1},
+    {"stall-timeout", "GIÂY", "đóng phiên khi máy khách không nhận dữ liệu đang chờ gửi (hàng đợi vượt\nngưỡng) "
+                              "trong chừng ấy giây (mặc định 60)", 1},
+    {"push-rate", "N", "mỗi thiết bị gửi tối đa N mục/giây (0: không giới hạn; mặc định 2000)", 1},
+    {"push-burst", "N", "...nhưng được gửi dồn tới N mục một lúc (mặc định 100000)", 1},
+    {"renew-ca-dir", "THƯ_MỤC", "thư mục CA (tiendo-pki) để cấp lại chứng thư trực tuyến\n(không có: mọi yêu cầu "
+                                "cấp lại qua cán bộ quản lý CA)", 1},
+    {"renew-days", "NGÀY", "thời hạn chứng thư mới (mặc định 730)", 1},
+    {"renew-window", "NGÀY", "chỉ cấp lại khi chứng thư còn dưới chừng ấy ngày (mặc định 60)", 1},
+    {"renew-roles", "DS", "vai trò được cấp lại trực tuyến: office, central, inspector (mặc định office)", 1},
+};
+#define TDS__NFLAGS (sizeof tds__flags / sizeof tds__flags[0])
+/* Column of the descriptions in --help: the commands' own options are
+ * aligned at 21, serve's longer flags at 28. */
+#define TDS__HELP_COL(serve) ((serve) ? 28 : 21)
+
+/* Width on screen of UTF-8 text: its characters (no wide ones here). */
+static size_t tds__cols(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+const char *tds_config_usage_text(int serve_keys)
+{
+    static char text[2][8192];
+    char *out = text[serve_keys ? 1 : 0];
+    size_t k = 0, col = TDS__HELP_COL(serve_keys);
+    if (*out) return out;
+    for (size_t i = 0; i < TDS__NFLAGS; i++) {
+        const tds__flag *f = &tds__flags[i];
+        char head[64];
+        size_t w;
+        if (!f->help || (f->serve && !serve_keys)) continue;
+        snprintf(head, sizeof head, "  --%s %s", f->key, f->arg);
+        w = tds__cols(head);
+        k += (size_t)snprintf(out + k, sizeof text[0] - k, "%s%*s", head, w < col ? (int)(col - w) : 1,
+                              "");
+        for (const char *h = f->help; *h && k + 40 < sizeof text[0]; h++) {
+            out[k++] = *h;
+            if (*h == '\n') k += (size_t)snprintf(out + k, sizeof text[0] - k, "%*s", (int)col, "");
+        }
+        out[k++] = '\n';
+        out[k] = 0;
+    }
+    return out;
+}
 
 void tds_config_init(tds_config *cfg, const char *prog)
 {
@@ -68,19 +129,15 @@ void tds_config_free(tds_config *cfg)
     cfg->renew_ca_dir = NULL;
 }
 
-#define TDS__N(t) (sizeof(t) / sizeof((t)[0]) - 1)
-/* codes: TDS_OPT_CONFIG (--config), + 1 + k (common key k), + 1 + ncommon + k (serve key k) */
+/* codes: TDS_OPT_CONFIG + the row of tds__flags */
 static int tds__build_opts(tds_config *cfg, const struct option *own, int serve_keys)
 {
-    struct option cf[TDS__N(tds__keys_common) + TDS__N(tds__keys_serve) + 3];
+    struct option cf[TDS__NFLAGS + 2];
     const struct option *const tables[] = {own, cf};
     size_t k = 0;
-    cf[k++] = (struct option){"config", required_argument, 0, TDS_OPT_CONFIG};
-    for (size_t i = 0; i < TDS__N(tds__keys_common); i++)
-        cf[k++] = (struct option){tds__keys_common[i], required_argument, 0, TDS_OPT_CONFIG + 1 + (int)i};
-    for (size_t i = 0; serve_keys && i < TDS__N(tds__keys_serve); i++)
-        cf[k++] = (struct option){tds__keys_serve[i], required_argument, 0,
-                                  TDS_OPT_CONFIG + 1 + (int)TDS__N(tds__keys_common) + (int)i};
+    for (size_t i = 0; i < TDS__NFLAGS; i++)
+        if (serve_keys || !tds__flags[i].serve)
+            cf[k++] = (struct option){tds__flags[i].key, required_argument, 0, TDS_OPT_CONFIG + (int)i};
     cf[k++] = (struct option){"help", no_argument, 0, 'h'};
     cf[k] = (struct option){0, 0, 0, 0};
     return td_cli_opts_join(cfg->opts, TDS_CONFIG_OPTS_MAX, tables, 2);
@@ -106,9 +163,9 @@ int tds_config_getopt(tds_config *cfg, int argc, char **argv, const struct optio
         opterr = 0;   /* getopt's own messages are English: td_cli_opt_err says it in Vietnamese */
     }
     while ((c = getopt_long(argc, argv, ":h", cfg->opts, NULL)) >= TDS_OPT_CONFIG &&
-           c <= TDS_OPT_CONFIG + (int)(TDS__N(tds__keys_common) + TDS__N(tds__keys_serve))) {
-        int k = c - TDS_OPT_CONFIG - 1;
-        if (c == TDS_OPT_CONFIG) {
+           c < TDS_OPT_CONFIG + (int)TDS__NFLAGS) {
+        const char *key = tds__flags[c - TDS_OPT_CONFIG].key;
+        if (!strcmp(key, "config")) {
             cfg->file = optarg;
             continue;
         }
@@ -116,9 +173,7 @@ int tds_config_getopt(tds_config *cfg, int argc, char **argv, const struct optio
             fprintf(stderr, "%s: " TD_MSG_TOO_MANY_ARGS "\n", cfg->prog);
             return TDS_OPT_BAD;
         }
-        cfg->flags[cfg->nflags].key = k < (int)TDS__N(tds__keys_common)
-                                          ? tds__keys_common[k]
-                                          : tds__keys_serve[k - (int)TDS__N(tds__keys_common)];
+        cfg->flags[cfg->nflags].key = key;
         cfg->flags[cfg->nflags++].val = optarg;
     }
     if (c == '?' || c == ':') return tds__opt_err(cfg, c, argv);

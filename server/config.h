@@ -94,7 +94,9 @@ int tds_config_extra(const tds_config *cfg, const char *word);
  * printed: 1 if the config file is wrong, 2 if a flag is. */
 int tds_config_finish(tds_config *cfg);
 
-/* Usage lines of the shared flags, for --help texts. */
-extern const char tds_config_usage_common[];
+/* Usage lines of the flags, for --help texts, made from the table the
+ * options are parsed with (serve_keys: the listener's too). */
+const char *tds_config_usage_text(int serve_keys);
+#define tds_config_usage_common tds_config_usage_text(0)
 
 #endif

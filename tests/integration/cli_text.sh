@@ -114,6 +114,36 @@ for prog in "$TD:tiendo:1" "$SRV_BIN:tiendo-server:8" "$PKI:tiendo-pki:8"; do
             fi
         done
     fi
+    # tiendo-server: the options a command's --help describes are those its
+    # table accepts (the config flags' lines are made from that table): each
+    # "  --name" line of the help, given alone, is not refused as unknown (for
+    # plan and agency, by at least one of their subcommands)
+    if [ "$name" = tiendo-server ]; then
+        mkdir -p "$W/nodata"
+        for c in "${cmds[@]}"; do
+            [ "$c" = version ] && continue
+            case "$c" in
+                plan) runners=("plan import" "plan show" "plan export") ;;
+                agency) runners=("agency list" "agency add" "agency rename" "agency merge" "agency split"
+                                 "agency issuer" "agency import" "agency export") ;;
+                *) runners=("$c") ;;
+            esac
+            mapfile -t opts < <("$bin" "$c" --help | sed -n 's/^  \(--[a-z][a-z-]*\).*/\1/p' | sort -u)
+            [ "${#opts[@]}" -ge 1 ] || fail "$name $c --help describes no option"
+            bad=""
+            for o in "${opts[@]}"; do
+                ok=0
+                for r in "${runners[@]}"; do
+                    # shellcheck disable=SC2086
+                    if ! TIENDO_DATA=$W/nodata timeout 20 "$bin" $r "$o" </dev/null 2>&1 |
+                        grep -q "tùy chọn không hợp lệ"; then ok=1; break; fi
+                done
+                [ "$ok" = 1 ] || bad="$bad $o"
+            done
+            [ -z "$bad" ] && pass "$name $c: the ${#opts[@]} options of its --help are all accepted" ||
+                fail "$name $c: --help describes options it refuses:$bad"
+        done
+    fi
     # a wrong option before any command
     set +e
     "$bin" --hlep >"$W/out" 2>"$W/err"
