@@ -75,24 +75,25 @@ const char *tds_config_usage_text(int serve_keys)
 {
     static char text[2][8192];
     char *out = text[serve_keys ? 1 : 0];
-    size_t k = 0, col = TDS__HELP_COL(serve_keys);
-    if (*out) return out;
+    FILE *f;
+    int col = TDS__HELP_COL(serve_keys);
+    if (*out || !(f = fmemopen(out, sizeof text[0], "w"))) return out;
+    setbuf(f, NULL);
     for (size_t i = 0; i < TDS__NFLAGS; i++) {
-        const tds__flag *f = &tds__flags[i];
+        const tds__flag *fl = &tds__flags[i];
         char head[64];
-        size_t w;
-        if (!f->help || (f->serve && !serve_keys)) continue;
-        snprintf(head, sizeof head, "  --%s %s", f->key, f->arg);
-        w = tds__cols(head);
-        k += (size_t)snprintf(out + k, sizeof text[0] - k, "%s%*s", head, w < col ? (int)(col - w) : 1,
-                              "");
-        for (const char *h = f->help; *h && k + 40 < sizeof text[0]; h++) {
-            out[k++] = *h;
-            if (*h == '\n') k += (size_t)snprintf(out + k, sizeof text[0] - k, "%*s", (int)col, "");
-        }
-        out[k++] = '\n';
-        out[k] = 0;
+        int w;
+        if (!fl->help || (fl->serve && !serve_keys)) continue;
+        snprintf(head, sizeof head, "  --%s %s", fl->key, fl->arg);
+        w = (int)tds__cols(head);
+        fprintf(f, "%s%*s", head, w < col ? col - w : 1, "");
+        for (const char *h = fl->help; *h; h++)
+            if (*h == '\n') fprintf(f, "\n%*s", col, "");
+            else fputc(*h, f);
+        fputc('\n', f);
     }
+    fclose(f);
+    out[sizeof text[0] - 1] = 0;
     return out;
 }
 
