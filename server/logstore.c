@@ -162,8 +162,8 @@ static const char *const tds__sql[Q__N] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
-    [Q_INSERT] = "INSERT INTO log(author, seq, kind, agency, task, body, received_ms) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_INSERT] = ("INSERT INTO log(author, seq, kind, agency, task, body, received_ms) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
     [Q_LAST_SEQ] = "SELECT max(seq) FROM log WHERE author = ?1",
     [Q_LOOKUP] = "SELECT idx, body FROM log WHERE author = ?1 AND seq = ?2",
     [Q_LAST_INDEX] = "SELECT max(idx) FROM log",
