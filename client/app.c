@@ -14,8 +14,10 @@
 #include <time.h>
 
 #include "app.h"
+#include "cli.h"
 #include "clock.h"
 #include "derive.h"
+#include "grow.h"
 #include "plan.h"
 #include "entry.h"
 #include "link.h"
@@ -145,8 +147,7 @@ int tdc_period_future(const char *p, int today)
 
 int tdc_usage_err(const char *cmd, const char *msg, const char *arg)
 {
-    fprintf(stderr, "tiendo %s: %s%s\nXem: tiendo %s --help\n", cmd, msg, arg ? arg : "", cmd);
-    return 2;
+    return td_cli_usage_err("tiendo", cmd, "%s%s", msg, arg ? arg : "");
 }
 
 /* A copy of s as NFC, or NULL with *why set: not UTF-8, too long, no memory. */
@@ -340,13 +341,7 @@ void tdc_pending_free(tdc_pending_set *p)
 
 static int tdc__pending_push(tdc_pending_set *p, size_t *cap, const tdc_pending *x)
 {
-    if (p->n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-        tdc_pending *nv = realloc(p->v, nc * sizeof *nv);
-        if (!nv) return TD_ENOMEM;
-        p->v = nv;
-        *cap = nc;
-    }
+    if (td_grow(&p->v, cap, p->n + 1, sizeof *p->v)) return TD_ENOMEM;
     p->v[p->n++] = *x;
     return 0;
 }

@@ -1,5 +1,6 @@
-/* audit.c — see audit.h.  The SQL reading the server's tables and the
- * replica's for the audit lives here (read-only). */
+/* audit.c — see audit.h.  A copy of server.db is read through common/logread
+ * (the one reader of the server's tables); the replica's tables are read here
+ * (read-only). */
 #include "audit.h"
 
 #include <inttypes.h>
@@ -9,10 +10,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "entry.h"
+#include "grow.h"
 #include "log.pb-c.h"
+#include "logread.h"
 
 /* Growth step of the per-author table (a log has tens to hundreds of
  * devices; linear search with a last-hit cache is enough). */
@@ -74,16 +76,6 @@ typedef struct tda_run {
 
 /* Stop code the row callback returns at the first discrepancy. */
 #define TDA_STOP 1
-
-static void tda__hex(const unsigned char *b, size_t n, char *out)
-{
-    static const char d[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = d[b[i] >> 4];
-        out[2 * i + 1] = d[b[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
 
 /* Record the first discrepancy; returns TDA_STOP for the callback. */
 #if defined(__GNUC__)
@@ -221,8 +213,8 @@ static int tda__check_cp(tda_run *r, const tda_cp *cp)
         return tda__bad(r, at, at, "checkpoint ghi kích thước %" PRIu64 " trong bảng nhưng %" PRIu64 " trong nội dung đã ký", at, c.size);
     }
     if (cp->has_root && memcmp(cp->root, c.root, 32)) {
-        tda__hex(cp->root, 32, h1);
-        tda__hex(c.root, 32, h2);
+        sodium_bin2hex(h1, sizeof h1, cp->root, 32);
+        sodium_bin2hex(h2, sizeof h2, c.root, 32);
         td_checkpoint_free(&c);
         return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": cột root %s khác gốc trong nội dung đã ký %s", at, h1, h2);
     }
@@ -232,8 +224,8 @@ static int tda__check_cp(tda_run *r, const tda_cp *cp)
         return TDA_STOP;
     }
     if (memcmp(root, c.root, 32)) {
-        tda__hex(root, 32, h1);
-        tda__hex(c.root, 32, h2);
+        sodium_bin2hex(h1, sizeof h1, root, 32);
+        sodium_bin2hex(h2, sizeof h2, c.root, 32);
         td_checkpoint_free(&c);
         return tda__bad(r, at, at, "gốc cây Merkle tính lại của %" PRIu64 " mục đầu là %s, checkpoint đã ký ghi %s", at, h1, h2);
     }
@@ -245,8 +237,8 @@ static int tda__check_cp(tda_run *r, const tda_cp *cp)
     if (at == 0) memcpy(digest, r->empty_digest, 32);
     else td_state_digest(r->st, digest);
     if (memcmp(digest, want, 32)) {
-        tda__hex(digest, 32, h1);
-        tda__hex(want, 32, h2);
+        sodium_bin2hex(h1, sizeof h1, digest, 32);
+        sodium_bin2hex(h2, sizeof h2, want, 32);
         return tda__bad(r, at, at, "trạng thái tổng hợp lại sau %" PRIu64 " mục có mã băm %s, máy chủ ghi trong checkpoint %s", at,
                         h1, h2);
     }
@@ -534,14 +526,14 @@ void tda_result_print(const tda_result *res, FILE *f)
     if (!res->n_checkpoints) {
         fprintf(f, "CẢNH BÁO: không có checkpoint nào để đối chiếu: cây Merkle và trạng thái chưa được so với máy chủ.\n");
     } else {
-        tda__hex(res->max_root, 32, h);
+        sodium_bin2hex(h, sizeof h, res->max_root, 32);
         fprintf(f, "Checkpoint: %" PRIu64 " đã đối chiếu (chữ ký, gốc cây Merkle, trạng thái tổng hợp), nguồn gốc \"%s\".\n",
                 res->n_checkpoints_ok, res->origin);
         fprintf(f, "Kích thước cây lớn nhất: %" PRIu64 ", gốc %s\n", res->max_size, h);
         if (res->max_size < res->n_entries)
             fprintf(f, "Lưu ý: %" PRIu64 " mục cuối chưa có checkpoint (chưa được máy chủ ký).\n", res->n_entries - res->max_size);
     }
-    tda__hex(res->state_digest, 32, h);
+    sodium_bin2hex(h, sizeof h, res->state_digest, 32);
     fprintf(f, "Mã băm trạng thái tổng hợp: %s\n", h);
     fprintf(f, "Mục bị từ chối khi tổng hợp (vẫn được lưu, không phải sai lệch): %" PRIu64 "\n", res->n_refused);
     for (size_t i = 0; i < res->n_refusals_listed; i++)
@@ -573,10 +565,13 @@ void tda_result_print(const tda_result *res, FILE *f)
     }
 }
 
-/* ---- SQLite sources -------------------------------------------------------- */
+/* ---- SQLite sources: a copy of server.db through common/logread (the one
+ * reader of the server's tables), or the inspector's replica (its tables
+ * pulled and checkpoint, read here) ---------------------------------------- */
 
 struct tda_db {
-    sqlite3 *db;
+    sqlite3 *db;            /* replica only */
+    td_logread *lr;         /* server.db only */
     char *path;
     int replica;
 };
@@ -586,62 +581,21 @@ static int tda__dberr(tda_db *d, td_error *err, const char *what)
     return td_error_set(err, TD_EDB, "%s: %s: %s", d->path, what, sqlite3_errmsg(d->db));
 }
 
-/* "file:PATH?mode=ro[&immutable=1]" with '?', '#' and '%' of PATH escaped
- * as %HH (SQLite URI rules); sqlite3_free it. */
-static char *tda__uri(const char *path, int immutable)
-{
-    static const char hx[] = "0123456789ABCDEF";
-    size_t n = strlen(path);
-    char *esc = malloc(3 * n + 1), *q = esc, *uri;
-    if (!esc) return NULL;
-    for (const char *p = path; *p; p++) {
-        if (*p == '?' || *p == '#' || *p == '%') {
-            *q++ = '%';
-            *q++ = hx[(unsigned char)*p >> 4];
-            *q++ = hx[(unsigned char)*p & 15];
-        } else {
-            *q++ = *p;
-        }
-    }
-    *q = '\0';
-    uri = sqlite3_mprintf("file:%s?mode=ro%s", esc, immutable ? "&immutable=1" : "");
-    free(esc);
-    return uri;
-}
-
 static int tda__open(const char *path, int replica, tda_db **out, td_error *err)
 {
     tda_db *d;
-    char *uri;
-    char wal[4096];
-    struct stat sb;
-    int immutable;
+    int rc;
     *out = NULL;
-    if (stat(path, &sb)) return td_error_set(err, TD_ENOTFOUND, "%s: no such database", path);
-    /* immutable ignores a -wal file: use it only when there is none with content */
-    if ((size_t)snprintf(wal, sizeof wal, "%s-wal", path) >= sizeof wal) immutable = 0;
-    else immutable = stat(wal, &sb) != 0 || sb.st_size == 0;
     if (!(d = calloc(1, sizeof *d)) || !(d->path = strdup(path))) {
         free(d);
         return td_error_set(err, TD_ENOMEM, "%s: open", path);
     }
     d->replica = replica;
-    uri = tda__uri(path, immutable);
-    if (!uri) {
-        tda_db_close(d);
-        return td_error_set(err, TD_ENOMEM, "%s: open", path);
-    }
-    if (sqlite3_open_v2(uri, &d->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
-        int rc = tda__dberr(d, err, "open read-only");
-        sqlite3_free(uri);
-        tda_db_close(d);
-        return rc;
-    }
-    sqlite3_free(uri);
-    /* the table every source needs: fail now, with its name */
-    if (sqlite3_exec(d->db, replica ? "SELECT 1 FROM pulled LIMIT 1" : "SELECT 1 FROM log LIMIT 1", NULL, NULL, NULL) !=
-        SQLITE_OK) {
-        int rc = tda__dberr(d, err, replica ? "not a tiendo replica (table pulled)" : "not a tiendo server database (table log)");
+    rc = replica ? td_sqlite_open_ro(path, &d->db, err) : td_logread_open(path, &d->lr, err);
+    /* the table every replica has: fail now, with its name */
+    if (!rc && replica && sqlite3_exec(d->db, "SELECT 1 FROM pulled LIMIT 1", NULL, NULL, NULL) != SQLITE_OK)
+        rc = tda__dberr(d, err, "not a tiendo replica (table pulled)");
+    if (rc) {
         tda_db_close(d);
         return rc;
     }
@@ -662,6 +616,7 @@ int tda_db_open_replica(const char *path, tda_db **out, td_error *err)
 void tda_db_close(tda_db *d)
 {
     if (!d) return;
+    td_logread_close(d->lr);
     sqlite3_close(d->db);
     free(d->path);
     free(d);
@@ -676,6 +631,7 @@ static int tda__has_table(tda_db *d, const char *name)
 {
     sqlite3_stmt *st;
     int found = 0;
+    if (d->lr) return td_logread_has_table(d->lr, name);
     if (sqlite3_prepare_v2(d->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", -1, &st, NULL) != SQLITE_OK)
         return 0;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -684,14 +640,30 @@ static int tda__has_table(tda_db *d, const char *name)
     return found;
 }
 
+struct tda__fwd {
+    tda_row_cb cb;
+    void *arg;
+};
+
+static int tda__server_row(void *arg, const td_logread_row *w)
+{
+    const struct tda__fwd *f = arg;
+    tda_row row = {w->idx, w->body, w->len, w->received_ms, 1, w->author, w->seq, w->kind};
+    return f->cb(f->arg, &row);
+}
+
 static int tda__scan(void *arg, tda_row_cb cb, void *cb_arg, td_error *err)
 {
     tda_db *d = arg;
     sqlite3_stmt *st;
     int step, rc = 0;
-    const char *sql = d->replica ? "SELECT idx, body, received_ms FROM pulled ORDER BY idx"
-                                 : "SELECT idx, body, received_ms, author, seq, kind FROM log ORDER BY idx";
-    if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK) return tda__dberr(d, err, "reading the log");
+    if (d->lr) {
+        struct tda__fwd f = {cb, cb_arg};
+        return td_logread_scan(d->lr, 0, 0, 0, tda__server_row, &f, err);
+    }
+    if (sqlite3_prepare_v2(d->db, "SELECT idx, body, received_ms FROM pulled ORDER BY idx", -1, &st, NULL) !=
+        SQLITE_OK)
+        return tda__dberr(d, err, "reading the log");
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         tda_row row = {0};
         sqlite3_int64 idx = sqlite3_column_int64(st, 0);
@@ -700,12 +672,6 @@ static int tda__scan(void *arg, tda_row_cb cb, void *cb_arg, td_error *err)
         row.len = (size_t)sqlite3_column_bytes(st, 1);
         if (!row.body) row.body = (const uint8_t *)"";
         row.received_ms = sqlite3_column_int64(st, 2);
-        if (!d->replica) {
-            row.has_cols = 1;
-            row.author = sqlite3_column_bytes(st, 3) == 32 ? sqlite3_column_blob(st, 3) : NULL;
-            row.seq = (uint64_t)sqlite3_column_int64(st, 4);
-            row.kind = sqlite3_column_int(st, 5);
-        }
         if ((rc = cb(cb_arg, &row))) break;
     }
     if (!rc && step != SQLITE_DONE) rc = tda__dberr(d, err, "reading the log");
@@ -713,87 +679,105 @@ static int tda__scan(void *arg, tda_row_cb cb, void *cb_arg, td_error *err)
     return rc;
 }
 
+/* Checkpoints collected into an array. */
+struct tda__cps {
+    tda_cp *v;
+    size_t n, cap;
+};
+
+static int tda__cp_push(struct tda__cps *a, uint64_t size, const unsigned char *root, const char *note)
+{
+    tda_cp *c;
+    if (TD_GROW(a->v, a->cap, a->n + 1)) return TD_ENOMEM;
+    c = &a->v[a->n];
+    memset(c, 0, sizeof *c);
+    c->size = size;
+    if (root) {
+        memcpy(c->root, root, 32);
+        c->has_root = 1;
+    }
+    if (!(c->note = strdup(note ? note : ""))) return TD_ENOMEM;
+    a->n++;
+    return 0;
+}
+
+static int tda__server_cp(void *arg, const td_logread_cp *c)
+{
+    return tda__cp_push(arg, c->size, c->has_root ? c->root : NULL, c->note);
+}
+
 static int tda__checkpoints(void *arg, tda_cp **out, size_t *n_out, td_error *err)
 {
     tda_db *d = arg;
-    sqlite3_stmt *st;
-    tda_cp *v = NULL;
-    size_t n = 0, cap = 0;
-    int step;
+    sqlite3_stmt *st = NULL;
+    struct tda__cps a = {0};
+    int step, rc = 0;
     *out = NULL;
     *n_out = 0;
     if (!tda__has_table(d, "checkpoint")) return TD_OK;
-    if (sqlite3_prepare_v2(d->db, "SELECT size, root, note FROM checkpoint ORDER BY size", -1, &st, NULL) != SQLITE_OK)
-        return tda__dberr(d, err, "reading checkpoints");
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *note = (const char *)sqlite3_column_text(st, 2);
-        if (n == cap) {
-            tda_cp *nv = realloc(v, (cap ? cap * 2 : 16) * sizeof *nv);
-            if (!nv) goto nomem;
-            v = nv;
-            cap = cap ? cap * 2 : 16;
+    if (d->lr) {
+        rc = td_logread_checkpoints(d->lr, tda__server_cp, &a, err);
+        if (rc == TD_ENOMEM) goto nomem;
+        if (rc) {
+            tda_cps_free(a.v, a.n);
+            return rc;
         }
-        memset(&v[n], 0, sizeof v[n]);
-        v[n].size = (uint64_t)sqlite3_column_int64(st, 0);
-        if (sqlite3_column_bytes(st, 1) == 32) {
-            memcpy(v[n].root, sqlite3_column_blob(st, 1), 32);
-            v[n].has_root = 1;
+    } else {
+        if (sqlite3_prepare_v2(d->db, "SELECT size, root, note FROM checkpoint ORDER BY size", -1, &st, NULL) !=
+            SQLITE_OK)
+            return tda__dberr(d, err, "reading checkpoints");
+        while ((step = sqlite3_step(st)) == SQLITE_ROW)
+            if (tda__cp_push(&a, (uint64_t)sqlite3_column_int64(st, 0),
+                             sqlite3_column_bytes(st, 1) == 32 ? sqlite3_column_blob(st, 1) : NULL,
+                             (const char *)sqlite3_column_text(st, 2)))
+                goto nomem;
+        sqlite3_finalize(st);
+        if (step != SQLITE_DONE) {
+            tda_cps_free(a.v, a.n);
+            return tda__dberr(d, err, "reading checkpoints");
         }
-        if (!(v[n].note = strdup(note ? note : ""))) goto nomem;
-        n++;
     }
-    sqlite3_finalize(st);
-    if (step != SQLITE_DONE) {
-        tda_cps_free(v, n);
-        return tda__dberr(d, err, "reading checkpoints");
-    }
-    *out = v;
-    *n_out = n;
+    *out = a.v;
+    *n_out = a.n;
     return TD_OK;
 nomem:
     sqlite3_finalize(st);
-    tda_cps_free(v, n);
+    tda_cps_free(a.v, a.n);
     return td_error_set(err, TD_ENOMEM, "%s: checkpoints", d->path);
+}
+
+struct tda__cosigs {
+    tda_cosig *v;
+    size_t n, cap;
+};
+
+static int tda__server_cosig(void *arg, const td_logread_cosig *c)
+{
+    struct tda__cosigs *a = arg;
+    tda_cosig *x;
+    if (TD_GROW(a->v, a->cap, a->n + 1)) return TD_ENOMEM;
+    x = &a->v[a->n++];
+    x->size = c->size;
+    x->witness = strdup(c->witness);
+    x->line = strdup(c->line);
+    return x->witness && x->line ? 0 : TD_ENOMEM;
 }
 
 static int tda__cosigs(void *arg, tda_cosig **out, size_t *n_out, td_error *err)
 {
     tda_db *d = arg;
-    sqlite3_stmt *st;
-    tda_cosig *v = NULL;
-    size_t n = 0, cap = 0;
-    int step;
+    struct tda__cosigs a = {0};
+    int rc;
     *out = NULL;
     *n_out = 0;
     if (d->replica || !tda__has_table(d, "cosig")) return TD_OK;
-    if (sqlite3_prepare_v2(d->db, "SELECT size, witness, line FROM cosig ORDER BY size, witness", -1, &st, NULL) != SQLITE_OK)
-        return tda__dberr(d, err, "reading cosignatures");
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *w = (const char *)sqlite3_column_text(st, 1), *l = (const char *)sqlite3_column_text(st, 2);
-        if (n == cap) {
-            tda_cosig *nv = realloc(v, (cap ? cap * 2 : 16) * sizeof *nv);
-            if (!nv) goto nomem;
-            v = nv;
-            cap = cap ? cap * 2 : 16;
-        }
-        v[n].size = (uint64_t)sqlite3_column_int64(st, 0);
-        v[n].witness = strdup(w ? w : "");
-        v[n].line = strdup(l ? l : "");
-        n++;
-        if (!v[n - 1].witness || !v[n - 1].line) goto nomem;
+    if ((rc = td_logread_cosigs_all(d->lr, tda__server_cosig, &a, err))) {
+        tda_cosigs_free(a.v, a.n);
+        return rc == TD_ENOMEM ? td_error_set(err, TD_ENOMEM, "%s: cosignatures", d->path) : rc;
     }
-    sqlite3_finalize(st);
-    if (step != SQLITE_DONE) {
-        tda_cosigs_free(v, n);
-        return tda__dberr(d, err, "reading cosignatures");
-    }
-    *out = v;
-    *n_out = n;
+    *out = a.v;
+    *n_out = a.n;
     return TD_OK;
-nomem:
-    sqlite3_finalize(st);
-    tda_cosigs_free(v, n);
-    return td_error_set(err, TD_ENOMEM, "%s: cosignatures", d->path);
 }
 
 tda_source tda_db_source(tda_db *d)

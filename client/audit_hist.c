@@ -9,6 +9,7 @@
 #include "app.h"
 #include "entry.h"
 #include "log.pb-c.h"
+#include "msg.h"
 #include "plan.pb-c.h"
 #include "replica.h"
 
@@ -22,12 +23,7 @@ static void tda__period_vi(const char *p, char *out, size_t n)
 
 static const char *tda__state_vi(int s)
 {
-    switch (s) {
-    case TIENDO__REPORT_STATE__REPORT_NOT_STARTED: return "chưa triển khai";
-    case TIENDO__REPORT_STATE__REPORT_IN_PROGRESS: return "đang thực hiện";
-    case TIENDO__REPORT_STATE__REPORT_DONE: return "đã hoàn thành";
-    default: return "không rõ";
-    }
+    return td_msg_report_state(s, "không rõ");
 }
 
 /* Copy at most max bytes of s, not cutting a UTF-8 sequence, with "…" if cut. */

@@ -25,12 +25,7 @@ static int tdc__dberr(tdc_replica *r, td_error *err, const char *what)
 
 void tdc_blob_hex(const unsigned char sha[32], char out[65])
 {
-    static const char hx[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
-        out[2 * i] = hx[sha[i] >> 4];
-        out[2 * i + 1] = hx[sha[i] & 15];
-    }
-    out[64] = 0;
+    sodium_bin2hex(out, 65, sha, 32);
 }
 
 int tdc_blob_unhex(const char *hex, unsigned char sha[32])

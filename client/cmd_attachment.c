@@ -21,8 +21,10 @@
 #include "cmds.h"
 #include "entry.h"
 #include "frame.h"
+#include "grow.h"
 #include "link.h"
 #include "log.pb-c.h"
+#include "msg.h"
 #include "proto_ver.h"
 #include "sync.h"
 #include "tiendo.pb-c.h"
@@ -50,7 +52,7 @@ static void tdc__att_usage(FILE *f)
           "  --dir DIR           thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
           "  --help              in hướng dẫn này\n"
           "\n"
-          "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp.\n",
+          TD_MSG_EXIT_CODES,
           f);
 }
 
@@ -74,13 +76,7 @@ static int tdc__att_push(tdc__atts *a, const unsigned char sha[32], const char *
                          uint32_t task, const char *period, int pending)
 {
     tdc__att *x;
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 16;
-        tdc__att *v = realloc(a->v, cap * sizeof *v);
-        if (!v) return TD_ENOMEM;
-        a->v = v;
-        a->cap = cap;
-    }
+    if (TD_GROW(a->v, a->cap, a->n + 1)) return TD_ENOMEM;
     x = &a->v[a->n++];
     memset(x, 0, sizeof *x);
     memcpy(x->sha, sha, 32);
@@ -268,9 +264,8 @@ static int tdc__fetch(tdc_ctx *c, const char *server, const unsigned char sha[32
     if (!(l = tdc_link_open(&lo, &err))) {
         const char *vi = tdc_link_vi(&err);
         size_t k = strlen(vi);
-        fprintf(stderr, "tiendo attachment get: tệp không có trên máy này và không kết nối được tới máy chủ %s: %s%s\n"
-                        "  (chi tiết: %s)\n", server ? server : c->dev.server, vi, k && vi[k - 1] == '.' ? "" : ".",
-                err.msg);
+        fprintf(stderr, "tiendo attachment get: tệp không có trên máy này và " TD_MSG_CONNECT "\n" TD_MSG_DETAIL,
+                server ? server : c->dev.server, vi, k && vi[k - 1] == '.' ? "" : ".", err.msg);
         return 1;
     }
     if (tdc_link_welcome(l)->version < TD_PROTO_BLOB) {
@@ -381,7 +376,7 @@ int tdc_cmd_attachment(int argc, char **argv)
     }
     if (!strcmp(sub, "list")) {
         if (optind < argc - 1) {
-            fprintf(stderr, "tiendo attachment list: tham số thừa \"%s\".\n", argv[optind + 1]);
+            td_cli_extra("tiendo", "attachment list", argv[optind + 1]);
             return 2;
         }
         if (tdc_ctx_open(&c, dir, "attachment")) return 1;

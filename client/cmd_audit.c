@@ -21,6 +21,7 @@
 #include "cmds.h"
 #include "entry.h"
 #include "log.pb-c.h"
+#include "msg.h"
 #include "x509util.h"
 
 /* Summary text of one history row: a state, a percent, a short excerpt. */
@@ -109,7 +110,7 @@ static int tda__parse(int argc, char **argv, tda_opts *o)
         }
     }
     if (optind != argc) {
-        fprintf(stderr, "tiendo audit: tham số thừa: \"%s\"\n", argv[optind]);
+        td_cli_extra("tiendo", "audit", argv[optind]);
         return 2;
     }
     if (o->db && o->dir) {
@@ -328,13 +329,6 @@ out:
 
 int tdc_cmd_audit(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        tda__usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
-    }
-    if (!strcmp(argv[1], "verify")) return tda__verify(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "history")) return tda__history(argc - 1, argv + 1);
-    fprintf(stderr, "tiendo audit: lệnh con không tồn tại: \"%s\"\n", argv[1]);
-    tda__usage(stderr);
-    return 2;
+    static const td_cli_sub subs[] = {{"verify", tda__verify}, {"history", tda__history}};
+    return td_cli_sub_main("tiendo", "audit", subs, sizeof subs / sizeof subs[0], tda__usage, argc, argv);
 }

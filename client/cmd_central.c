@@ -82,7 +82,7 @@ static int tdc__task_arg(const char *cmd, int argc, char **argv, long *num)
         return 0;
     }
     if (optind + 1 < argc) {
-        tdc_usage_err(cmd, "tham số thừa: ", argv[optind + 1]);
+        td_cli_extra("tiendo", cmd, argv[optind + 1]);
         return 0;
     }
     return 1;

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "clock.h"
 #include "cmds.h"
 #include "conf.h"
@@ -56,11 +57,7 @@ static int tdc__fail(const char *action, const char *vi, const td_error *e)
     return 1;
 }
 
-static int tdc__usage_err(const char *msg, const char *arg)
-{
-    fprintf(stderr, "tiendo init: %s%s\nXem: tiendo init --help\n", msg, arg ? arg : "");
-    return 2;
-}
+static int tdc__usage_err(const char *msg, const char *arg) { return tdc_usage_err("init", msg, arg); }
 
 static void tdc__help(FILE *f)
 {
@@ -347,7 +344,7 @@ int tdc_cmd_init(int argc, char **argv)
         default: return tdc__usage_err("tùy chọn không hợp lệ: ", argv[optind - 1]);
         }
     }
-    if (optind < argc) return tdc__usage_err("tham số thừa: ", argv[optind]);
+    if (optind < argc) return td_cli_extra("tiendo", "init", argv[optind]);
     if (bundle) {
         if (agency || device || cert || ca)
             return tdc__usage_err("--bundle không dùng cùng --agency, --device, --cert, --ca", NULL);

@@ -77,7 +77,7 @@ int tdc_cmd_ping(int argc, char **argv)
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "tiendo ping: tham số thừa \"%s\"\n", argv[optind]);
+        td_cli_extra("tiendo", "ping", argv[optind]);
         return 2;
     }
     if (tdc_device_load(&dev, dir, &err)) {
@@ -94,12 +94,7 @@ int tdc_cmd_ping(int argc, char **argv)
     t0 = tdc__now();
     l = tdc_link_open(&lo, &err);
     if (!l) {
-        const char *vi = tdc_link_vi(&err);
-        size_t n = strlen(vi);
-        /* The server's own Vietnamese text already ends with a full stop. */
-        fprintf(stderr, "tiendo ping: không kết nối được tới %s: %s%s\n  (chi tiết: %s)\n",
-                server ? server : dev.server, vi, n && vi[n - 1] == '.' ? "" : ".", err.msg);
-        tdc_link_advice(&err, stderr);
+        tdc_link_fail("tiendo ping", server ? server : dev.server, &err);
         return 1;
     }
     {

@@ -132,7 +132,7 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
     l = tdc_link_open(&lo, &e);
     tdc_checkpoint_row_free(&head_row);
     if (!l) {
-        fprintf(stderr, "tiendo receipt: không kết nối được máy chủ: %s (chi tiết: %s)\n", tdc_link_vi(&e), e.msg);
+        tdc_link_fail("tiendo receipt", server ? server : c->dev.server, &e);
         return 1;
     }
     if (tdc_link_peer(l, server_pk, NULL, &e)) {
@@ -295,7 +295,7 @@ int tdc_cmd_receipt(int argc, char **argv)
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "tiendo receipt: tham số thừa \"%s\"\nXem: tiendo receipt --help\n", argv[optind]);
+        td_cli_extra("tiendo", "receipt", argv[optind]);
         return 2;
     }
     if (!seq == !index) {

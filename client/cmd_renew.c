@@ -40,6 +40,7 @@
 #include "device.h"
 #include "frame.h"
 #include "link.h"
+#include "msg.h"
 #include "x509util.h"
 
 #define TDC_RENEW_KEY "renew.key"
@@ -159,7 +160,7 @@ static int tdc__install(const tdc_device *dev, X509 *cert)
         goto out;
     }
     if (td_x509_write_cert(dev->cert_path, cert, 0, &e)) {
-        fprintf(stderr, "tiendo renew: không ghi được %s: %s\n", dev->cert_path, e.msg);
+        fprintf(stderr, "tiendo renew: " TD_MSG_FILE_WRITE "\n", dev->cert_path, e.msg);
         goto out;
     }
     tdc__date(X509_get0_notAfter(cert), d);
@@ -252,9 +253,8 @@ static int tdc__online(const tdc_device *dev, const char *server)
     lo.server = server;
     lo.cursor = 1;
     if (!(l = tdc_link_open(&lo, &e))) {
-        fprintf(stderr, "tiendo renew: không kết nối được tới máy chủ: %s\n  (chi tiết: %s)\n"
-                        "  Có thể làm ngoại tuyến: tiendo renew --dir %s --csr-out TỆP\n",
-                tdc_link_vi(&e), e.msg, dev->dir);
+        tdc_link_fail("tiendo renew", server ? server : dev->server, &e);
+        fprintf(stderr, "  Có thể làm ngoại tuyến: tiendo renew --dir %s --csr-out TỆP\n", dev->dir);
         goto out;
     }
     rq.csr.data = der;

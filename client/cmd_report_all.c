@@ -7,11 +7,14 @@
  * output equals `tiendo-server report` on the same log prefix, byte for
  * byte (same options, same code: common/mreport_cli.c).
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "cmds.h"
 #include "mreport.h"
+#include "msg.h"
 
 static void tdc__report_all_usage(FILE *f)
 {
@@ -26,7 +29,7 @@ static void tdc__report_all_usage(FILE *f)
             "%s"
             "  --dir THƯ_MỤC        thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
             "\n"
-            "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
+            TD_MSG_EXIT_CODES,
             td_mreport_usage_options);
 }
 
@@ -37,24 +40,25 @@ int tdc_cmd_report_all(int argc, char **argv)
     tdc_ctx c;
     int rc;
 
+    static const struct option own[] = {{"dir", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const struct option *const tables[] = {td_mreport_options, own};
+    struct option opts[16];
+    int opt;
+
     td_mreport_args_init(&a);
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            tdc__report_all_usage(stdout);
-            return 0;
-        }
-        if ((t = td_mreport_args_take(&a, prog, argc, argv, &i)) < 0) return 2;
+    if (td_cli_opts_join(opts, sizeof opts / sizeof opts[0], tables, 2)) return 1;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        int t = td_mreport_args_opt(&a, prog, opt, optarg);
+        if (t < 0) return 2;
         if (t) continue;
-        if (!strcmp(argv[i], "--dir") && i + 1 < argc) {
-            dir = argv[++i];
-        } else if (!strncmp(argv[i], "--dir=", 6)) {
-            dir = argv[i] + 6;
-        } else {
-            fprintf(stderr, "%s: tham số không hợp lệ: %s. Xem: %s --help.\n", prog, argv[i], prog);
-            return 2;
+        switch (opt) {
+        case 'd': dir = optarg; break;
+        case 'h': tdc__report_all_usage(stdout); return 0;
+        default: return td_cli_opt_err("tiendo", "report-all", opt, argv);
         }
     }
+    if (optind < argc) return td_cli_extra("tiendo", "report-all", argv[optind]);
     if (!a.period) {
         fprintf(stderr, "%s: thiếu --period. Hãy ghi kỳ báo cáo, ví dụ --period 2025-06.\n", prog);
         return 2;

@@ -19,6 +19,7 @@
 #include "todo.h"
 #include "derive.h"
 #include "entry.h"
+#include "msg.h"
 #include "refusal.h"
 
 /* Pending entries listed one by one; beyond, only the count. */
@@ -39,7 +40,7 @@ static void tdc__status_usage(FILE *f)
           "                 so với máy chủ (tiendo-server state --agency MÃ --digest)\n"
           "  --clear-alarm N  đánh dấu đã xử lý cảnh báo số N về nhật ký máy chủ (bằng chứng vẫn được\n"
           "                 giữ lại trong bản sao)\n"
-          "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp.\n",
+          TD_MSG_EXIT_CODES,
           f);
 }
 
@@ -220,7 +221,7 @@ int tdc_cmd_status(int argc, char **argv)
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "tiendo status: tham số thừa \"%s\"\nXem: tiendo status --help\n", argv[optind]);
+        td_cli_extra("tiendo", "status", argv[optind]);
         return 2;
     }
     tdc_tz_default();

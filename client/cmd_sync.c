@@ -251,7 +251,7 @@ int tdc_cmd_sync(int argc, char **argv)
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "tiendo sync: tham số thừa \"%s\"\nXem: tiendo sync --help\n", argv[optind]);
+        td_cli_extra("tiendo", "sync", argv[optind]);
         return 2;
     }
     if (timing && !watch) {

@@ -34,6 +34,7 @@
 #include "derive.h"
 #include "entry.h"
 #include "log.pb-c.h"
+#include "msg.h"
 #include "plan.pb-c.h"
 #include "status.h"
 #include "utf8.h"
@@ -65,12 +66,7 @@ static void tdc__date_ms(int64_t ms, char *buf, size_t n)
 
 static const char *tdc__state_vi(int state)
 {
-    switch (state) {
-    case TIENDO__REPORT_STATE__REPORT_NOT_STARTED: return "chưa triển khai";
-    case TIENDO__REPORT_STATE__REPORT_IN_PROGRESS: return "đang thực hiện";
-    case TIENDO__REPORT_STATE__REPORT_DONE: return "đã hoàn thành";
-    default: return "không ghi trạng thái";
-    }
+    return td_msg_report_state(state, "không ghi trạng thái");
 }
 
 /* The agency's name from the registry, or the slug. */
@@ -320,7 +316,7 @@ static const char *tdc__status_short(td_status s)
     case TD_ST_ONGOING_LATE: return "Quá hạn";
     case TD_ST_NOT_STARTED: return "Chưa thực hiện";
     case TD_ST_DUE_SOON: return "Sắp đến hạn";
-    case TD_ST_AWAITING_REVIEW: return "Chờ thẩm định";
+    case TD_ST_AWAITING_REVIEW: return TD_MSG_REVIEW_PENDING;
     default: return td_status_vi(s);
     }
 }
@@ -437,7 +433,7 @@ static void tdc__tasks_usage(FILE *f)
           "\n"
           "Trạng thái của nhiệm vụ mình chủ trì là trạng thái của riêng cơ quan mình; với nhiệm vụ phối\n"
           "hợp (và --all) là trạng thái chung của nhiệm vụ.\n"
-          "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp.\n",
+          TD_MSG_EXIT_CODES,
           f);
 }
 
@@ -493,7 +489,7 @@ int tdc_cmd_tasks(int argc, char **argv)
         default: return td_cli_opt_err("tiendo", "tasks", opt, argv);
         }
     }
-    if (optind < argc) return tdc_usage_err(cmd, "tham số thừa: ", argv[optind]);
+    if (optind < argc) return td_cli_extra("tiendo", cmd, argv[optind]);
     if (period) {
         int y, m;
         char cur[8];
@@ -701,7 +697,7 @@ int tdc_cmd_task(int argc, char **argv)
         if (*end || end == ns || num < 1 || num >= (long)TD_TASK_NUMBER_LIMIT)
             return tdc_usage_err(cmd, "số thứ tự nhiệm vụ phải là số nguyên dương: ", argv[optind]);
     }
-    if (optind + 1 < argc) return tdc_usage_err(cmd, "tham số thừa: ", argv[optind + 1]);
+    if (optind + 1 < argc) return td_cli_extra("tiendo", cmd, argv[optind + 1]);
     if (!date) date = tdc_today();
 
     if (tdc__open(&c, dir, cmd)) return 1;
@@ -942,7 +938,7 @@ static void tdc__todo_usage(FILE *f)
           "\n"
           "  --date NGÀY    xét tại ngày này (mặc định hôm nay)\n"
           "  --dir DIR      thư mục thiết bị\n"
-          "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp.\n",
+          TD_MSG_EXIT_CODES,
           f);
 }
 
@@ -994,7 +990,7 @@ int tdc_cmd_todo(int argc, char **argv)
         default: return td_cli_opt_err("tiendo", "todo", opt, argv);
         }
     }
-    if (optind < argc) return tdc_usage_err(cmd, "tham số thừa: ", argv[optind]);
+    if (optind < argc) return td_cli_extra("tiendo", cmd, argv[optind]);
     if (!date) date = tdc_today();
 
     if (tdc_ctx_open(&c, dir, cmd)) return 1;

@@ -2,6 +2,7 @@
  * draft.c — the SQL of the replica's table `draft` (see draft.h).
  */
 #include "draft.h"
+#include "grow.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -109,15 +110,9 @@ int tdc_draft_list(tdc_replica *r, int kind, tdc_draft **v, size_t *n, td_error 
         return tdc__draft_dberr(r, err, "preparing the list");
     sqlite3_bind_int(st, 1, kind);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            tdc_draft *na = realloc(arr, nc * sizeof *na);
-            if (!na) {
-                rc = td_error_set(err, TD_ENOMEM, "listing drafts");
-                goto out;
-            }
-            arr = na;
-            cap = nc;
+        if (TD_GROW(arr, cap, cnt + 1)) {
+            rc = td_error_set(err, TD_ENOMEM, "listing drafts");
+            goto out;
         }
         if ((rc = tdc__draft_row(st, &arr[cnt], err))) goto out;
         cnt++;

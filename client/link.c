@@ -9,6 +9,7 @@
 #include "frame.h"
 #include "identity.h"
 #include "log.h"
+#include "msg.h"
 #include "proto_ver.h"
 #include "tls.h"
 
@@ -320,6 +321,16 @@ const char *tdc_link_vi(const td_error *err)
     if (alert) return alert;
     if (strstr(err->msg, "| ")) return strstr(err->msg, "| ") + 2;   /* server's own Vietnamese */
     return td_err_vi(err->code);
+}
+
+void tdc_link_fail(const char *prog, const char *server, const td_error *err)
+{
+    const char *vi = tdc_link_vi(err);
+    size_t n = strlen(vi);
+    /* the server's own Vietnamese text already ends with a full stop */
+    fprintf(stderr, "%s: " TD_MSG_CONNECT "\n" TD_MSG_DETAIL, prog, server ? server : "?", vi,
+            n && vi[n - 1] == '.' ? "" : ".", err->msg);
+    tdc_link_advice(err, stderr);
 }
 
 int tdc_link_advice(const td_error *err, FILE *f)

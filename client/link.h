@@ -71,5 +71,11 @@ const char *tdc_link_vi(const td_error *err);
  * officer, and how), printed to f; 1 if printed, 0 for a failure where
  * running the command again is the advice. */
 int tdc_link_advice(const td_error *err, FILE *f);
+/*
+ * A connection that failed, on stderr: "PROG: không kết nối được máy chủ
+ * SERVER: <tdc_link_vi>." (common/msg.h), the English detail on its own
+ * line, then tdc_link_advice.  prog: "tiendo ping" etc.
+ */
+void tdc_link_fail(const char *prog, const char *server, const td_error *err);
 
 #endif

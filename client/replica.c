@@ -7,6 +7,7 @@
 
 #include "clock.h"
 #include "entry.h"
+#include "grow.h"
 #include "log.h"
 #include "sync_limits.h"
 
@@ -547,15 +548,9 @@ int tdc_replica_visibility(tdc_replica *r, const char *agency, td_role role, int
         const uint8_t *body = sqlite3_column_blob(sel, 1);
         size_t len = (size_t)sqlite3_column_bytes(sel, 1);
         if (td_state_entry_visible(r->st, body, len, agency, role)) continue;
-        if (n_gone == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            uint64_t *g = realloc(gone, nc * sizeof *g);
-            if (!g) {
-                rc = td_error_set(err, TD_ENOMEM, "%s: entries no longer visible", r->path);
-                goto fail;
-            }
-            gone = g;
-            cap = nc;
+        if (TD_GROW(gone, cap, n_gone + 1)) {
+            rc = td_error_set(err, TD_ENOMEM, "%s: entries no longer visible", r->path);
+            goto fail;
         }
         gone[n_gone++] = (uint64_t)sqlite3_column_int64(sel, 0);
     }
@@ -858,13 +853,7 @@ static int tdc__read_items(tdc_replica *r, sqlite3_stmt *st, int with_body, size
         if (max_n && cnt >= max_n) break;
         /* Always at least one: a single large entry must still go out. */
         if (with_body && max_bytes && cnt > 0 && bytes + blen > max_bytes) break;
-        if (cnt == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            tdc_outbox_item *nv = realloc(v, nc * sizeof *nv);
-            if (!nv) goto nomem;
-            v = nv;
-            cap = nc;
-        }
+        if (TD_GROW(v, cap, cnt + 1)) goto nomem;
         it = &v[cnt];
         memset(it, 0, sizeof *it);
         cnt++;
@@ -1200,14 +1189,9 @@ int tdc_replica_alarm_list(tdc_replica *r, int include_acked, tdc_alarm **out, s
     sqlite3_bind_int(st, 1, include_acked ? 1 : 0);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         tdc_alarm *a;
-        if (k == cap) {
-            tdc_alarm *nv = realloc(v, (cap ? cap * 2 : 4) * sizeof *nv);
-            if (!nv) {
-                rc = td_error_set(err, TD_ENOMEM, "%s: alarms", r->path);
-                break;
-            }
-            v = nv;
-            cap = cap ? cap * 2 : 4;
+        if (TD_GROW(v, cap, k + 1)) {
+            rc = td_error_set(err, TD_ENOMEM, "%s: alarms", r->path);
+            break;
         }
         a = &v[k++];
         memset(a, 0, sizeof *a);

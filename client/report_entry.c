@@ -12,10 +12,12 @@
 
 #include "blob.h"
 #include "clock.h"
+#include "csv.h"
 #include "derive.h"
 #include "draft.h"
 #include "entry.h"
 #include "log.pb-c.h"
+#include "msg.h"
 #include "report_entry.h"
 #include "utf8.h"
 
@@ -48,12 +50,7 @@ void tdc_rep_init(tdc_rep *r)
 
 const char *tdc_rep_state_vi(int s)
 {
-    switch (s) {
-    case TIENDO__REPORT_STATE__REPORT_NOT_STARTED: return "chưa triển khai";
-    case TIENDO__REPORT_STATE__REPORT_IN_PROGRESS: return "đang thực hiện";
-    case TIENDO__REPORT_STATE__REPORT_DONE: return "đã hoàn thành";
-    default: return "(chưa chọn)";
-    }
+    return td_msg_report_state(s, "(chưa chọn)");
 }
 
 /* "chua" / "dang" / "xong", 1 / 2 / 3, or the Vietnamese words with or
@@ -67,20 +64,20 @@ int tdc_rep_state_parse(const char *s)
         {"chua", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
         {"1", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
         {"chưa", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
-        {"chưa triển khai", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
+        {TD_MSG_STATE_NOT_STARTED, TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
         {"chua trien khai", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
         {"chưa thực hiện", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
         {"chua thuc hien", TIENDO__REPORT_STATE__REPORT_NOT_STARTED},
         {"dang", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
         {"2", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
         {"đang", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
-        {"đang thực hiện", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
+        {TD_MSG_STATE_IN_PROGRESS, TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
         {"dang thuc hien", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
         {"đang triển khai", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
         {"dang trien khai", TIENDO__REPORT_STATE__REPORT_IN_PROGRESS},
         {"xong", TIENDO__REPORT_STATE__REPORT_DONE},
         {"3", TIENDO__REPORT_STATE__REPORT_DONE},
-        {"đã hoàn thành", TIENDO__REPORT_STATE__REPORT_DONE},
+        {TD_MSG_STATE_DONE, TIENDO__REPORT_STATE__REPORT_DONE},
         {"da hoan thanh", TIENDO__REPORT_STATE__REPORT_DONE},
         {"hoàn thành", TIENDO__REPORT_STATE__REPORT_DONE},
         {"hoan thanh", TIENDO__REPORT_STATE__REPORT_DONE},
@@ -582,145 +579,6 @@ void tdc_rep_summary(const tdc_rep *r, char *buf, size_t n)
 
 /* ---- tiendo report --from-file ---------------------------------------------- */
 
-typedef struct tdc_cell {
-    char *s;
-    int line;
-} tdc_cell;
-
-typedef struct tdc_row {
-    tdc_cell *cells;
-    size_t n;
-    int line;
-} tdc_row;
-
-static void tdc__rows_free(tdc_row *rows, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        for (size_t k = 0; k < rows[i].n; k++) free(rows[i].cells[k].s);
-        free(rows[i].cells);
-    }
-    free(rows);
-}
-
-/*
- * RFC 4180 CSV as Excel writes it: fields separated by delim, quoted
- * fields with "" for a quote and line breaks inside, CRLF or LF.  0, or -1
- * with msg naming the line.
- */
-static int tdc__csv_parse(const char *s, size_t n, char delim, tdc_row **out, size_t *n_out, char *msg, size_t mn)
-{
-    tdc_row *rows = NULL, *row = NULL;
-    size_t n_rows = 0, cap_rows = 0, i = 0;
-    char *fld = NULL;
-    size_t flen = 0, fcap = 0;
-    int line = 1;
-    *out = NULL;
-    *n_out = 0;
-    while (i < n) {
-        int fline = line, quoted = 0, end_row = 0;
-        /* a new row */
-        if (!row) {
-            if (n_rows == cap_rows) {
-                size_t nc = cap_rows ? cap_rows * 2 : 64;
-                tdc_row *nr = realloc(rows, nc * sizeof *nr);
-                if (!nr) goto nomem;
-                rows = nr;
-                cap_rows = nc;
-            }
-            row = &rows[n_rows++];
-            memset(row, 0, sizeof *row);
-            row->line = line;
-        }
-        flen = 0;
-        if (s[i] == '"') {
-            quoted = 1;
-            i++;
-        }
-        for (;;) {
-            char ch;
-            if (i >= n) {
-                if (quoted) {
-                    snprintf(msg, mn, "dòng %d: thiếu dấu ngoặc kép đóng cho ô mở ở đây", fline);
-                    goto fail;
-                }
-                end_row = 1;
-                break;
-            }
-            ch = s[i];
-            if (quoted) {
-                if (ch == '"') {
-                    if (i + 1 < n && s[i + 1] == '"') {
-                        i += 2;
-                        ch = '"';
-                    } else {
-                        quoted = 0;
-                        i++;
-                        /* after the closing quote only a separator or the line end */
-                        if (i < n && s[i] != delim && s[i] != '\n' && s[i] != '\r') {
-                            snprintf(msg, mn, "dòng %d: có chữ ngay sau dấu ngoặc kép đóng ô", line);
-                            goto fail;
-                        }
-                        continue;
-                    }
-                } else {
-                    if (ch == '\n') line++;
-                    i++;
-                }
-            } else {
-                if (ch == delim) {
-                    i++;
-                    break;
-                }
-                if (ch == '\r' && i + 1 < n && s[i + 1] == '\n') {
-                    i++;
-                    continue;
-                }
-                if (ch == '\n') {
-                    i++;
-                    line++;
-                    end_row = 1;
-                    break;
-                }
-                i++;
-            }
-            if (flen + 2 > fcap) {
-                size_t nc = fcap ? fcap * 2 : 64;
-                char *nf = realloc(fld, nc);
-                if (!nf) goto nomem;
-                fld = nf;
-                fcap = nc;
-            }
-            fld[flen++] = ch;
-        }
-        {
-            tdc_cell *nc = realloc(row->cells, (row->n + 1) * sizeof *nc);
-            if (!nc) goto nomem;
-            row->cells = nc;
-            if (!(row->cells[row->n].s = td_strndup(fld ? fld : "", flen))) goto nomem;
-            /* quoted text keeps its CRs only inside; drop CR of CRLF inside cells */
-            {
-                char *w = row->cells[row->n].s;
-                for (char *p = w; *p; p++)
-                    if (!(*p == '\r' && p[1] == '\n')) *w++ = *p;
-                *w = 0;
-            }
-            row->cells[row->n].line = fline;
-            row->n++;
-        }
-        if (end_row) row = NULL;
-    }
-    free(fld);
-    *out = rows;
-    *n_out = n_rows;
-    return 0;
-nomem:
-    snprintf(msg, mn, "hết bộ nhớ");
-fail:
-    free(fld);
-    tdc__rows_free(rows, n_rows);
-    return -1;
-}
-
 enum {
     TDC_COL_TASK, TDC_COL_PERIOD, TDC_COL_STATE, TDC_COL_PERCENT, TDC_COL_RESULT, TDC_COL_DIFF, TDC_COL_PROP,
     TDC_COL_EVIDENCE, TDC_COL_DOC, TDC_COL_DONE, TDC_COL_ATTACH, TDC_COL_N
@@ -904,9 +762,9 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
                      const char *agency, int today, tdc_csv_reports *out)
 {
     tdc_csv_reports *b = out;
-    char msg[1024], delim = ',';
+    char msg[1024];
     size_t n_rows = 0, bad;
-    tdc_row *rows = NULL;
+    td_csv_row *rows = NULL;
     int col[TDC_COL_N];
     tdc_rep *reps = NULL;
     int *rep_line = NULL;
@@ -927,16 +785,14 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
         return -1;
     }
     {
-        /* The separator: what the header line uses most (Excel in a
-         * Vietnamese locale writes ';', since ',' is the decimal mark). */
-        size_t nc = 0, ns = 0, nt = 0;
-        for (size_t i = 0; i < n && s[i] != '\n'; i++) nc += s[i] == ',', ns += s[i] == ';', nt += s[i] == '\t';
-        if (ns > nc && ns >= nt) delim = ';';
-        else if (nt > nc && nt > ns) delim = '\t';
-    }
-    if (tdc__csv_parse(s, n, delim, &rows, &n_rows, msg, sizeof msg)) {
-        tdc__batch_err(b, 0, NULL, msg);
-        return -1;
+        td_csv_reader rd;
+        td_error e = {0};
+        td_csv_reader_init(&rd, s, n, NULL);
+        if (td_csv_read_all(&rd, &rows, &n_rows, &e)) {
+            if (e.code == TD_ENOMEM) return TD_ENOMEM;
+            tdc__batch_err(b, 0, NULL, e.msg);
+            return -1;
+        }
     }
 
     /* header */
@@ -946,7 +802,7 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
         goto report;
     }
     for (size_t k = 0; k < rows[0].n; k++) {
-        char *h = td_vi_lower(rows[0].cells[k].s);
+        char *h = td_vi_lower(rows[0].f[k]);
         int found = -1;
         if (!h) goto nomem;
         td_trim(h);
@@ -1002,12 +858,12 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
 
     /* every record, checked before anything is signed */
     for (size_t ri = 1; ri < n_rows; ri++) {
-        tdc_row *row = &rows[ri];
+        td_csv_row *row = &rows[ri];
         tdc_rep *r = &reps[n_reps];
         int empty = 1, row_err = b->n_err;
         const char *field = NULL;
         for (size_t k = 0; k < row->n; k++)
-            if (!tdc__blank(row->cells[k].s)) empty = 0;
+            if (!tdc__blank(row->f[k])) empty = 0;
         if (empty) continue;   /* blank lines between records */
         tdc_rep_init(r);
         n_reps++;
@@ -1015,7 +871,7 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
         if (row->n > rows[0].n) {
             int extra = 0;
             for (size_t k = rows[0].n; k < row->n; k++)
-                if (!tdc__blank(row->cells[k].s)) extra = 1;
+                if (!tdc__blank(row->f[k])) extra = 1;
             if (extra) {
                 snprintf(msg, sizeof msg, "dòng có %zu ô, nhiều hơn %zu cột của dòng tiêu đề (thiếu dấu ngoặc kép "
                                           "quanh một ô có dấu phân cách?)", row->n, rows[0].n);
@@ -1024,14 +880,12 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
             }
         }
         for (int q = 0; q < TDC_COL_N; q++) {
-            tdc_cell *cell;
             char *v;
             const char *why = NULL;
             long num;
             tdc_cellctx x;
             if (col[q] < 0 || (size_t)col[q] >= row->n) continue;
-            cell = &row->cells[col[q]];
-            v = cell->s;
+            v = row->f[col[q]];
             if (q != TDC_COL_RESULT && q != TDC_COL_DIFF && q != TDC_COL_PROP) td_trim(v);
             memset(&x, 0, sizeof x);
             x.r = r;
@@ -1094,7 +948,7 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
                 if (tdc__each_value(v, tdc__cell_attach, &x)) why = x.why;
                 break;
             }
-            if (why) tdc__batch_err(b, cell->line, tdc__col_names[q], why);
+            if (why) tdc__batch_err(b, row->at[col[q]], tdc__col_names[q], why);
         }
         if (b->n_err != row_err) continue;
         if (!r->task) {
@@ -1119,7 +973,7 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
     }
     if (!b->n_err && !n_reps) tdc__batch_err(b, rows[0].line, NULL, "tệp không có báo cáo nào (chỉ có dòng tiêu đề)");
 report:
-    tdc__rows_free(rows, n_rows);
+    td_csv_rows_free(rows, n_rows);
     if (b->n_err) {
         for (size_t k = 0; k < n_reps; k++) tdc_rep_free(&reps[k]);
         free(reps);
@@ -1131,7 +985,7 @@ report:
     out->n = n_reps;
     return 0;
 nomem:
-    tdc__rows_free(rows, n_rows);
+    td_csv_rows_free(rows, n_rows);
     for (size_t k = 0; k < n_reps; k++) tdc_rep_free(&reps[k]);
     free(reps);
     free(rep_line);

@@ -592,7 +592,7 @@ int tdc_cmd_ui(int argc, char **argv)
     }
     if (optind < argc) {
         free(ui);
-        return tdc_usage_err(cmd, "tham số thừa: ", argv[optind]);
+        return td_cli_extra("tiendo", cmd, argv[optind]);
     }
     memset(&sin, 0, sizeof sin);
     memset(&sin6, 0, sizeof sin6);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "deadline.h"
+#include "grow.h"
 #include "identity.h"
 #include "utf8.h"
 
@@ -839,13 +840,7 @@ static int td__push_unique(const char ***v, size_t *n, size_t *cap, const char *
 {
     for (size_t i = 0; i < *n; i++)
         if (!strcmp((*v)[i], s)) return 0;
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-        const char **g = realloc(*v, nc * sizeof *g);
-        if (!g) return TD_ENOMEM;
-        *v = g;
-        *cap = nc;
-    }
+    if (td_grow(v, cap, *n + 1, sizeof **v)) return TD_ENOMEM;
     (*v)[(*n)++] = s;
     return 0;
 }

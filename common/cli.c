@@ -6,18 +6,70 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "msg.h"
+
+int td_cli_vusage_err(const char *prog, const char *cmd, const char *fmt, va_list ap)
+{
+    char where[160];
+    snprintf(where, sizeof where, "%s%s%s", prog, cmd && *cmd ? " " : "", cmd ? cmd : "");
+    fprintf(stderr, "%s: ", where);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n" TD_MSG_SEE_HELP "\n", where);
+    return 2;
+}
+
+int td_cli_usage_err(const char *prog, const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    td_cli_vusage_err(prog, cmd, fmt, ap);
+    va_end(ap);
+    return 2;
+}
+
+int td_cli_extra(const char *prog, const char *cmd, const char *word)
+{
+    return td_cli_usage_err(prog, cmd, TD_MSG_EXTRA_ARG, word);
+}
+
 int td_cli_opt_err(const char *prog, const char *cmd, int c, char *const *argv)
 {
     const char *arg = optind > 0 ? argv[optind - 1] : "";
     char shortopt[3] = {'-', (char)optopt, 0};
     /* "-x" inside a cluster or a short option: name it by optopt */
     if (optopt && optopt < 128 && (arg[0] != '-' || arg[1] != '-')) arg = shortopt;
-    if (c == ':')
-        fprintf(stderr, "%s %s: tùy chọn %s cần một giá trị\n", prog, cmd, arg);
-    else
-        fprintf(stderr, "%s %s: tùy chọn không hợp lệ: %s\n", prog, cmd, arg);
-    fprintf(stderr, "Xem: %s %s --help\n", prog, cmd);
+    return td_cli_usage_err(prog, cmd, c == ':' ? TD_MSG_OPT_NEEDS_VALUE : TD_MSG_OPT_BAD, arg);
+}
+
+int td_cli_sub_main(const char *prog, const char *cmd, const td_cli_sub *subs, size_t n, void (*usage)(FILE *),
+                    int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(argv[1], subs[i].name)) return subs[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "%s %s: " TD_MSG_NO_SUBCMD "\n\n", prog, cmd, argv[1]);
+    usage(stderr);
     return 2;
+}
+
+int td_cli_opts_join(struct option *out, size_t cap, const struct option *const *tables, size_t n)
+{
+    size_t k = 0;
+    for (size_t t = 0; t < n; t++)
+        for (const struct option *o = tables[t]; o && o->name; o++) {
+            if (k + 1 >= cap) return -1;
+            out[k++] = *o;
+        }
+    if (k >= cap) return -1;
+    memset(&out[k], 0, sizeof out[k]);
+    return 0;
 }
 
 void td_cli_usage(const td_cli_prog *p, FILE *f)
@@ -82,7 +134,7 @@ static int td__man(const td_cli_prog *p, const char *template_path)
     FILE *t = fopen(template_path, "r");
     char line[4096];
     if (!t) {
-        fprintf(stderr, "%s --man: không mở được tệp mẫu \"%s\"\n", p->name, template_path);
+        fprintf(stderr, "%s --man: " TD_MSG_FILE_OPEN "\n", p->name, template_path);
         return 1;
     }
     const char *base = strrchr(template_path, '/');
@@ -139,9 +191,9 @@ int td_cli_main(const td_cli_prog *p, int argc, char **argv)
     for (size_t i = 0; i < p->n_cmds; i++)
         if (!strcmp(argv[1], p->cmds[i].name)) return p->cmds[i].fn(argc - 1, argv + 1);
     if (argv[1][0] == '-')
-        fprintf(stderr, "%s: tùy chọn không hợp lệ: %s (tùy chọn đặt sau tên lệnh)\n\n", p->name, argv[1]);
+        fprintf(stderr, "%s: " TD_MSG_OPT_BAD TD_MSG_OPT_BEFORE_CMD "\n\n", p->name, argv[1]);
     else
-        fprintf(stderr, "%s: lệnh không tồn tại: \"%s\"\n\n", p->name, argv[1]);
+        fprintf(stderr, "%s: " TD_MSG_NO_CMD "\n\n", p->name, argv[1]);
     td_cli_usage(p, stderr);
     return 2;
 }

@@ -10,6 +10,8 @@
 #ifndef TD_CLI_H
 #define TD_CLI_H
 
+#include <getopt.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -39,10 +41,44 @@ int td_cli_main(const td_cli_prog *p, int argc, char **argv);
 void td_cli_usage(const td_cli_prog *p, FILE *f);
 
 /*
+ * A wrong command line: "PROG CMD: <fmt...>" and "Xem: PROG CMD --help" on
+ * stderr (texts from common/msg.h).  Returns 2 (bad usage).  cmd may be ""
+ * for the program itself.
+ */
+int td_cli_usage_err(const char *prog, const char *cmd, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int td_cli_vusage_err(const char *prog, const char *cmd, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+/* A word left over after the options: td_cli_usage_err with TD_MSG_EXTRA_ARG. */
+int td_cli_extra(const char *prog, const char *cmd, const char *word);
+
+/*
  * A getopt_long error ('?' unknown option, ':' missing value) as
  * "PROG CMD: tùy chọn không hợp lệ: --hlep" + "Xem: PROG CMD --help" on
  * stderr.  argv is what was given to getopt_long.  Returns 2 (bad usage).
  */
 int td_cli_opt_err(const char *prog, const char *cmd, int c, char *const *argv);
+
+/*
+ * A command made of subcommands (tiendo-server plan import|show|export):
+ * argv[0] is the command, argv[1] the subcommand.  None -> usage on stderr,
+ * 2; --help/-h/help -> usage on stdout, 0; an unknown one -> "PROG CMD: lệnh
+ * con không tồn tại: "X"" and the usage on stderr, 2; else the subcommand's
+ * function with argv[0] its name.
+ */
+typedef struct td_cli_sub {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+} td_cli_sub;
+int td_cli_sub_main(const char *prog, const char *cmd, const td_cli_sub *subs, size_t n, void (*usage)(FILE *),
+                    int argc, char **argv);
+
+/*
+ * One option table out of several (each ended by a zero row), for a command
+ * whose options come from shared tables (the server's config flags, the
+ * monthly report's options) and its own.  Where two tables give the same
+ * name, getopt_long takes the first.  out has cap rows; returns 0, or -1 if
+ * they do not fit (a programming error).
+ */
+int td_cli_opts_join(struct option *out, size_t cap, const struct option *const *tables, size_t n);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "attach.h"
 #include "deadline.h"
+#include "grow.h"
 #include "log.pb-c.h"
 #include "plan.pb-c.h"
 #include "plan_pb.h"
@@ -101,15 +102,8 @@ static void td__map_clear(td__map *m)
 /* Growable array of fixed-size items. */
 static int td__grow(void **v, size_t *cap, size_t n, size_t more, size_t size)
 {
-    size_t nc;
-    void *nv;
-    if (n + more <= *cap) return 0;
-    nc = *cap ? *cap * 2 : 64;
-    while (nc < n + more) nc *= 2;
-    if (!(nv = realloc(*v, nc * size))) return TD_ENOMEM;
-    *v = nv;
-    *cap = nc;
-    return 0;
+    if (more > SIZE_MAX - n) return TD_ENOMEM;
+    return td_grow(v, cap, n + more, size) ? TD_ENOMEM : 0;
 }
 
 /* ------------------------------------------------------------------------ */

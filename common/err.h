@@ -15,6 +15,8 @@
 
 #include <stddef.h>
 
+#include "msg.h"
+
 #define TD_ERR_MAP(X)                                                              \
     X(NOMEM,    "out of memory",                 "hết bộ nhớ")                      \
     X(IO,       "input/output error",            "lỗi đọc/ghi")                     \
@@ -23,8 +25,8 @@
     X(TOOBIG,   "too large",                     "dữ liệu quá lớn")                 \
     X(TLS,      "TLS failure",                   "lỗi kết nối bảo mật TLS")         \
     X(CERT,     "certificate rejected",          "chứng thư số không hợp lệ")       \
-    X(REVOKED,  "certificate revoked",           "chứng thư số đã bị thu hồi")      \
-    X(EXPIRED,  "certificate expired",           "chứng thư số đã hết hạn")         \
+    X(REVOKED,  "certificate revoked",           TD_MSG_CERT_REVOKED)               \
+    X(EXPIRED,  "certificate expired",           TD_MSG_CERT_EXPIRED)               \
     X(AUTH,     "not authorised",                "không có quyền")                  \
     X(PROTO,    "protocol violation",            "vi phạm giao thức")               \
     X(VERSION,  "unsupported protocol version",  "phiên bản giao thức không hỗ trợ")\

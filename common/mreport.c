@@ -13,6 +13,7 @@
 
 #include "deadline.h"
 #include "log.pb-c.h"
+#include "msg.h"
 #include "utf8.h"
 
 /* Relative tolerance of an "= target" comparison: values are typed by
@@ -60,7 +61,7 @@ const char *td_review_state_vi(td_review_state r)
 {
     switch (r) {
     case TD_RV_NOT_REVIEWED: return "Chưa thẩm định";
-    case TD_RV_PENDING: return "Chờ thẩm định";
+    case TD_RV_PENDING: return TD_MSG_REVIEW_PENDING;
     case TD_RV_ACCEPTED: return "Đã chấp nhận";
     case TD_RV_RETURNED: return "Trả lại";
     default: return "Chưa có báo cáo";

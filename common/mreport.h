@@ -255,11 +255,17 @@ typedef struct td_mreport_args {
 } td_mreport_args;
 void td_mreport_args_init(td_mreport_args *a);
 /*
- * Is argv[*i] one of the report's options?  1 (and *i advanced past its
- * value), 0 if not ours, -1 after printing "PROG: <what was wrong>. <what to
- * do>." on stderr (bad usage: exit 2).
+ * The report's options as rows of a getopt_long table (ended by a zero row;
+ * join it with the command's own, common/cli.h); their codes are
+ * TD_MREPORT_OPT + k.  td_mreport_args_opt takes one code returned by
+ * getopt_long and its optarg: 1 if it was one of the report's, 0 if not
+ * ours, -1 after printing "PROG: <what was wrong>. <what to do>." on stderr
+ * (bad usage: exit 2).
  */
-int td_mreport_args_take(td_mreport_args *a, const char *prog, int argc, char **argv, int *i);
+#define TD_MREPORT_OPT 0x2000
+#include <getopt.h>
+extern const struct option td_mreport_options[];
+int td_mreport_args_opt(td_mreport_args *a, const char *prog, int c, const char *v);
 /* Usage lines of those options (Vietnamese). */
 extern const char td_mreport_usage_options[];
 /*

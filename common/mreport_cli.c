@@ -34,22 +34,6 @@ void td_mreport_args_init(td_mreport_args *a)
     td_mreport_opts_default(&a->opts);
 }
 
-/* "--name VALUE" or "--name=VALUE": the value, or NULL if argv[*i] is not
- * --name.  *missing = 1 when --name has no value. */
-static const char *td__opt(const char *name, int argc, char **argv, int *i, int *missing)
-{
-    size_t n = strlen(name);
-    *missing = 0;
-    if (strncmp(argv[*i], name, n)) return NULL;
-    if (argv[*i][n] == '=') return argv[*i] + n + 1;
-    if (argv[*i][n]) return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 static int td__int_arg(const char *s, int lo, int hi, int *out)
 {
     char *e;
@@ -61,18 +45,16 @@ static int td__int_arg(const char *s, int lo, int hi, int *out)
     return 0;
 }
 
-int td_mreport_args_take(td_mreport_args *a, const char *prog, int argc, char **argv, int *i)
+const struct option td_mreport_options[] = {
+    {"period", required_argument, 0, TD_MREPORT_OPT + 0},        {"as-of", required_argument, 0, TD_MREPORT_OPT + 1},
+    {"format", required_argument, 0, TD_MREPORT_OPT + 2},        {"out", required_argument, 0, TD_MREPORT_OPT + 3},
+    {"due-soon-days", required_argument, 0, TD_MREPORT_OPT + 4}, {"report-day", required_argument, 0, TD_MREPORT_OPT + 5},
+    {"plan", required_argument, 0, TD_MREPORT_OPT + 6},          {0, 0, 0, 0}};
+
+int td_mreport_args_opt(td_mreport_args *a, const char *prog, int c, const char *v)
 {
-    static const char *const names[] = {"--period", "--as-of", "--format", "--out", "--due-soon-days",
-                                        "--report-day", "--plan"};
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-        int missing;
-        const char *v = td__opt(names[k], argc, argv, i, &missing);
-        if (missing) {
-            fprintf(stderr, "%s: thiếu giá trị sau %s. Xem: %s --help.\n", prog, names[k], prog);
-            return -1;
-        }
-        if (!v) continue;
+    {
+        int k = c - TD_MREPORT_OPT;
         switch (k) {
         case 0:
             if (td_period_norm(v, a->period_buf)) {

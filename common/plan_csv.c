@@ -10,144 +10,49 @@
 #include "identity.h"
 #include "utf8.h"
 
-/* --- reading records ------------------------------------------------------- */
+/* --- reading records: the project's one CSV reader (csv.h), fields cleaned ------ */
 
 typedef struct {
-    const char *p, *end;
-    int line;       /* line of the next byte */
-    char sep;
-} td__csv;
-
-typedef struct {
-    char *f[TD_CSV_FIELDS_MAX];
+    td_csv_row row;   /* owns the fields */
+    char **f;         /* row.f, each field through td_text_clean */
     int n;
-    int line;       /* first line of the record */
+    int line;         /* first line of the record */
 } td__rec;
 
 static void td__rec_free(td__rec *r)
 {
-    for (int i = 0; i < r->n; i++) free(r->f[i]);
+    td_csv_row_free(&r->row);
+    r->f = NULL;
     r->n = 0;
 }
 
-/* Growing field buffer. */
-typedef struct { char *p; size_t n, cap; } td__fb;
-
-static int td__fb_put(td__fb *b, char c)
+/* Next record.  1 = a record, 0 = end of input, < 0 = error (err filled). */
+static int td__next(td_csv_reader *c, td__rec *r, td_error *err)
 {
-    if (b->n + 2 > b->cap) {
-        size_t nc = b->cap ? b->cap * 2 : 64;
-        char *v;
-        if (nc > TD_PLAN_CELL_MAX * 2) nc = TD_PLAN_CELL_MAX * 2;
-        if (b->n + 2 > nc) return TD_ETOOBIG;
-        if (!(v = realloc(b->p, nc))) return TD_ENOMEM;
-        b->p = v;
-        b->cap = nc;
+    int rc = td_csv_next(c, &r->row, err);
+    r->f = r->row.f;
+    r->n = (int)r->row.n;
+    r->line = r->row.line;
+    if (rc != 1) return rc;
+    for (int i = 0; i < r->n; i++) {
+        char *t = td_text_clean(r->f[i]);
+        if (!t) {
+            td__rec_free(r);
+            return td_error_set(err, TD_ENOMEM, "out of memory");
+        }
+        free(r->f[i]);
+        r->f[i] = t;
     }
-    b->p[b->n++] = c;
-    b->p[b->n] = '\0';
-    return 0;
-}
-
-/*
- * Next record.  1 = a record, 0 = end of input, < 0 = error (err filled).
- */
-static int td__next(td__csv *c, td__rec *r, const char *name, td_error *err)
-{
-    td__fb b = {0};
-    int rc;
-    memset(r, 0, sizeof *r);
-    if (c->p >= c->end) return 0;
-    r->line = c->line;
-    for (;;) {
-        int quoted = 0;
-        b.n = 0;
-        if (!b.p && (rc = td__fb_put(&b, 'x'))) goto fail;
-        b.n = 0;
-        b.p[0] = '\0';
-        if (c->p < c->end && *c->p == '"') {
-            quoted = 1;
-            c->p++;
-            for (;;) {
-                if (c->p >= c->end) {
-                    rc = td_error_set(err, TD_EPARSE, "%s:%d: quoted field never closed", name, r->line);
-                    goto fail;
-                }
-                if (*c->p == '"') {
-                    if (c->p + 1 < c->end && c->p[1] == '"') {
-                        if ((rc = td__fb_put(&b, '"'))) goto put_fail;
-                        c->p += 2;
-                        continue;
-                    }
-                    c->p++;
-                    break;
-                }
-                if (*c->p == '\n') c->line++;
-                if ((rc = td__fb_put(&b, *c->p++))) goto put_fail;
-            }
-        }
-        while (c->p < c->end && *c->p != c->sep && *c->p != '\n' && *c->p != '\r') {
-            if (quoted || *c->p == '"') {
-                rc = td_error_set(err, TD_EPARSE, "%s:%d: stray quote or text after a quoted field", name, c->line);
-                goto fail;
-            }
-            if ((rc = td__fb_put(&b, *c->p++))) goto put_fail;
-        }
-        if (r->n >= TD_CSV_FIELDS_MAX) {
-            rc = td_error_set(err, TD_EPARSE, "%s:%d: more than %d fields", name, r->line, TD_CSV_FIELDS_MAX);
-            goto fail;
-        }
-        if (!td_utf8_valid(b.p, b.n, NULL)) {
-            rc = td_error_set(err, TD_EPARSE, "%s:%d: field %d is not valid UTF-8", name, r->line, r->n + 1);
-            goto fail;
-        }
-        if (!(r->f[r->n] = td_text_clean(b.p))) {
-            rc = td_error_set(err, TD_ENOMEM, "out of memory");
-            goto fail;
-        }
-        r->n++;
-        if (c->p >= c->end) break;
-        if (*c->p == c->sep) {
-            c->p++;
-            continue;
-        }
-        if (*c->p == '\r') c->p++;
-        if (c->p < c->end && *c->p == '\n') c->p++;
-        c->line++;
-        break;
-    }
-    free(b.p);
-    return 1;
-put_fail:
-    rc = td_error_set(err, rc, "%s:%d: field longer than %d bytes", name, r->line, TD_PLAN_CELL_MAX);
-fail:
-    free(b.p);
-    td__rec_free(r);
-    return rc;
-}
-
-static int td__blank_rec(const td__rec *r)
-{
-    for (int i = 0; i < r->n; i++)
-        if (*r->f[i]) return 0;
     return 1;
 }
 
-/* Set up the reader: BOM, separator from the header line. */
-static void td__csv_init(td__csv *c, const char *buf, size_t n)
+static int td__blank_rec(const td__rec *r) { return td_csv_row_blank(&r->row); }
+
+/* A plan cell is at most TD_PLAN_CELL_MAX once cleaned; the raw field may carry markup twice as long. */
+static void td__csv_init(td_csv_reader *c, const char *buf, size_t n, const char *name)
 {
-    const char *e;
-    int q = 0, commas = 0, semis = 0;
-    if (n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) buf += 3, n -= 3;
-    c->p = buf;
-    c->end = buf + n;
-    c->line = 1;
-    for (e = buf; e < buf + n && (q || *e != '\n'); e++) {
-        if (*e == '"') q = !q;
-        else if (!q && *e == ',') commas++;
-        else if (!q && *e == ';') semis++;
-    }
-    c->sep = commas == 0 && semis > 0 ? ';' : ',';
+    td_csv_reader_init(c, buf, n, name);
+    c->field_max = 2 * (size_t)TD_PLAN_CELL_MAX;
 }
 
 /* Column positions from the header, by key. */
@@ -213,12 +118,12 @@ static const td__col td__ind_cols[IC_N] = {
 
 td_csv_kind td_csv_detect(const char *buf, size_t n)
 {
-    td__csv c;
+    td_csv_reader c;
     td__rec h;
     int pos[TC_N];
     td_csv_kind k = TD_CSV_UNKNOWN;
-    td__csv_init(&c, buf, n);
-    if (td__next(&c, &h, "", NULL) != 1) return k;
+    td__csv_init(&c, buf, n, NULL);
+    if (td__next(&c, &h, NULL) != 1) return k;
     if (!td__header(&h, td__task_cols, TC_N, pos, "", NULL)) k = TD_CSV_TASKS;
     else if (!td__header(&h, td__ind_cols, IC_N, pos, "", NULL)) k = TD_CSV_INDICATORS;
     td__rec_free(&h);
@@ -244,7 +149,7 @@ static char *td__field(const td__rec *r, int pos)
 
 int td_csv_import_tasks(const char *buf, size_t n, const char *name, td_plan *out, td_error *err)
 {
-    td__csv c;
+    td_csv_reader c;
     td__rec r = {0};
     int pos[TC_N], rc, nh;
     char *cur = NULL;
@@ -252,14 +157,14 @@ int td_csv_import_tasks(const char *buf, size_t n, const char *name, td_plan *ou
     td_plan_init(out);
     if (!name) name = "(csv)";
     if (n > TD_CSV_MAX) return td_error_set(err, TD_ETOOBIG, "%s: larger than %u bytes", name, TD_CSV_MAX);
-    td__csv_init(&c, buf, n);
-    if ((rc = td__next(&c, &r, name, err)) <= 0)
+    td__csv_init(&c, buf, n, name);
+    if ((rc = td__next(&c, &r, err)) <= 0)
         return rc ? rc : td_error_set(err, TD_EPARSE, "%s: empty file, expected a header line", name);
     rc = td__header(&r, td__task_cols, TC_N, pos, name, err);
     nh = r.n;
     td__rec_free(&r);
     if (rc) return rc;
-    while ((rc = td__next(&c, &r, name, err)) == 1) {
+    while ((rc = td__next(&c, &r, err)) == 1) {
         const char *tt = r.f[pos[TC_TT]];
         if (td__blank_rec(&r)) {
             td__rec_free(&r);
@@ -365,21 +270,21 @@ fail:
 
 int td_csv_import_indicators(const char *buf, size_t n, const char *name, td_plan *plan, td_error *err)
 {
-    td__csv c;
+    td_csv_reader c;
     td__rec r = {0};
     int pos[IC_N], rc, nh;
 
     if (!name) name = "(csv)";
     if (plan->n_indicators) return td_error_set(err, TD_EARG, "%s: the plan already has indicators", name);
     if (n > TD_CSV_MAX) return td_error_set(err, TD_ETOOBIG, "%s: larger than %u bytes", name, TD_CSV_MAX);
-    td__csv_init(&c, buf, n);
-    if ((rc = td__next(&c, &r, name, err)) <= 0)
+    td__csv_init(&c, buf, n, name);
+    if ((rc = td__next(&c, &r, err)) <= 0)
         return rc ? rc : td_error_set(err, TD_EPARSE, "%s: empty file, expected a header line", name);
     rc = td__header(&r, td__ind_cols, IC_N, pos, name, err);
     nh = r.n;
     td__rec_free(&r);
     if (rc) return rc;
-    while ((rc = td__next(&c, &r, name, err)) == 1) {
+    while ((rc = td__next(&c, &r, err)) == 1) {
         td_indicator ind = {0};
         td_error e2 = {0};
         const char *h, *code;
@@ -534,7 +439,7 @@ void td_csv_agencies_free(td_agency *v, size_t n)
 int td_csv_import_agencies(const char *buf, size_t n, const char *name, td_agency **out, size_t *n_out,
                            td_error *err)
 {
-    td__csv c;
+    td_csv_reader c;
     td__rec r = {0};
     int pos[AC_N], rc;
     td_agency *v = NULL;
@@ -544,13 +449,13 @@ int td_csv_import_agencies(const char *buf, size_t n, const char *name, td_agenc
     *n_out = 0;
     if (!name) name = "(csv)";
     if (n > TD_CSV_MAX) return td_error_set(err, TD_ETOOBIG, "%s: lớn hơn %u byte", name, TD_CSV_MAX);
-    td__csv_init(&c, buf, n);
-    if ((rc = td__next(&c, &r, name, err)) <= 0)
+    td__csv_init(&c, buf, n, name);
+    if ((rc = td__next(&c, &r, err)) <= 0)
         return rc ? rc : td_error_set(err, TD_EPARSE, "%s: tệp trống, cần dòng tiêu đề Mã,Tên,Loại,Từ ngày", name);
     rc = td__header(&r, td__agency_cols, AC_N, pos, name, err);
     td__rec_free(&r);
     if (rc) return rc;
-    while ((rc = td__next(&c, &r, name, err)) == 1) {
+    while ((rc = td__next(&c, &r, err)) == 1) {
         td_agency a = {0};
         const char *slug, *nm, *kind, *from;
         td_agency *g;

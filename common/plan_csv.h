@@ -3,10 +3,9 @@
  * typed into a spreadsheet can be loaded, and the plan can be exported,
  * edited in Excel and imported back.
  *
- * Format: RFC 4180 (fields separated by ',', or by ';' when the header has
- * no ',' — Excel in a Vietnamese locale saves with ';'; fields quoted with
- * '"', '""' inside quotes; CRLF or LF; quoted fields may span lines), UTF-8
- * with or without BOM.  The first record is the header; columns are found
+ * Format: RFC 4180 as read by the one reader, csv.h (',' ';' or TAB — Excel
+ * in a Vietnamese locale saves with ';'; quoted fields with '""', spanning
+ * lines; CRLF or LF), UTF-8 with or without BOM.  The first record is the header; columns are found
  * by name (case and tone placement do not matter), in any order; a missing
  * or unknown column is an error.
  *
@@ -31,14 +30,12 @@
 
 #include <stddef.h>
 
+#include "csv.h"
 #include "err.h"
 #include "plan.h"
 
 /* Largest CSV accepted. */
 #define TD_CSV_MAX (16u * 1024 * 1024)
-/* Most fields in one record: the layouts have 7; a few spare columns are
- * reported by name, a thousand is a wrong file. */
-#define TD_CSV_FIELDS_MAX 64
 
 typedef enum { TD_CSV_UNKNOWN = 0, TD_CSV_TASKS = 1, TD_CSV_INDICATORS = 2 } td_csv_kind;
 

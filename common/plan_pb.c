@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "plan.pb-c.h"
 
 /* protobuf-c wants non-NULL strings in messages it packs */
@@ -24,15 +25,9 @@ static void *td__alloc(td__arena *a, size_t size)
 {
     void *p;
     if (a->oom) return NULL;
-    if (a->n == a->cap) {
-        size_t nc = a->cap ? a->cap * 2 : 256;
-        void **v = realloc(a->v, nc * sizeof *v);
-        if (!v) {
-            a->oom = 1;
-            return NULL;
-        }
-        a->v = v;
-        a->cap = nc;
+    if (TD_GROW(a->v, a->cap, a->n + 1)) {
+        a->oom = 1;
+        return NULL;
     }
     if (!(p = calloc(1, size ? size : 1))) {
         a->oom = 1;

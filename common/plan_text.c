@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "grow.h"
 #include "utf8.h"
 
 #define TD__TASK_COLS 6
@@ -498,15 +499,9 @@ int td_plan_text_parse(const char *buf, size_t n, const char *name, td_plan *out
         const char *e = memchr(buf + i, '\n', n - i);
         size_t len = e ? (size_t)(e - (buf + i)) : n - i;
         if (!e && len == 0) break;
-        if (nl == cap) {
-            size_t nc = cap ? cap * 2 : 1024;
-            td__line *v = realloc(lines, nc * sizeof *v);
-            if (!v) {
-                free(lines);
-                return td_error_set(err, TD_ENOMEM, "out of memory");
-            }
-            lines = v;
-            cap = nc;
+        if (TD_GROW(lines, cap, nl + 1)) {
+            free(lines);
+            return td_error_set(err, TD_ENOMEM, "out of memory");
         }
         lines[nl].p = buf + i;
         lines[nl].n = len && buf[i + len - 1] == '\r' ? len - 1 : len;

@@ -31,7 +31,9 @@
 #include <string.h>
 
 #include "deadline.h"
+#include "grow.h"
 #include "log.pb-c.h"
+#include "msg.h"
 #include "utf8.h"
 
 /* ---- dates and periods --------------------------------------------------- */
@@ -203,7 +205,7 @@ static const char *const td__status_vi[TD_STATUS_COUNT] = {
     "Đang thực hiện quá hạn",
     "Chưa thực hiện",
     "Sắp đến hạn",
-    "Chờ thẩm định",
+    TD_MSG_REVIEW_PENDING,
 };
 
 static const char *const td__status_name[TD_STATUS_COUNT] = {
@@ -769,13 +771,7 @@ static int td__obl_cmp(const void *x, const void *y)
 /* Grow *v to hold one more. */
 static int td__obl_push(td_obligation **v, size_t *n, size_t *cap, const td_obligation *ob)
 {
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 64;
-        td_obligation *nv = realloc(*v, nc * sizeof *nv);
-        if (!nv) return TD_ENOMEM;
-        *v = nv;
-        *cap = nc;
-    }
+    if (td_grow(v, cap, *n + 1, sizeof **v)) return TD_ENOMEM;
     (*v)[(*n)++] = *ob;
     return 0;
 }

@@ -1,5 +1,6 @@
 /* tls.c — see tls.h. */
 #include "clock.h"
+#include "msg.h"
 #include "tls.h"
 
 #include <openssl/err.h>
@@ -359,7 +360,7 @@ const char *td_tls_alert_vi(const char *m)
 {
     static const struct { const char *needle, *vi; } map[] = {
         {"certificate revoked", "chứng thư số của thiết bị đã bị thu hồi"},
-        {"certificate expired", "chứng thư số đã hết hạn"},
+        {"certificate expired", TD_MSG_CERT_EXPIRED},
         {"certificate required", "máy chủ yêu cầu chứng thư số của thiết bị"},
         {"unknown ca", "chứng thư số không do CA của tỉnh cấp"},
         {"bad certificate", "chứng thư số không hợp lệ"},

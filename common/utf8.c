@@ -1,9 +1,12 @@
 /* utf8.c — see utf8.h. */
 #include "utf8.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "grow.h"
 
 int td_utf8_decode(const char *s, size_t n, uint32_t *cp)
 {
@@ -187,14 +190,9 @@ typedef struct { char *p; size_t n, cap; int oom; } td__buf;
 static void td__put(td__buf *b, const char *s, size_t n)
 {
     if (b->oom) return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        char *p;
-        while (b->n + n + 1 > cap) cap *= 2;
-        p = realloc(b->p, cap);
-        if (!p) { b->oom = 1; return; }
-        b->p = p;
-        b->cap = cap;
+    if (n > SIZE_MAX - b->n - 1 || TD_GROW(b->p, b->cap, b->n + n + 1)) {
+        b->oom = 1;
+        return;
     }
     memcpy(b->p + b->n, s, n);
     b->n += n;

@@ -21,8 +21,10 @@
 #include <unistd.h>
 
 #include "agency.h"
+#include "cli.h"
 #include "clock.h"
 #include "deadline.h"
+#include "msg.h"
 #include "plan_csv.h"
 #include "x509util.h"
 
@@ -49,21 +51,14 @@ static int tdp__usage_err(const char *cmd, const char *fmt, ...) __attribute__((
 static int tdp__usage_err(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "tiendo-pki %s: ", cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    td_cli_vusage_err("tiendo-pki", cmd, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nXem: tiendo-pki %s --help\n", cmd);
     return 2;
 }
 
 /* getopt_long's '?' and ':' results as a Vietnamese usage error. */
-static int tdp__bad_option(const char *cmd, int c, char **argv)
-{
-    const char *opt = argv[optind - 1];
-    if (c == ':') return tdp__usage_err(cmd, "tùy chọn %s cần một giá trị", opt);
-    return tdp__usage_err(cmd, "tùy chọn không hợp lệ: %s", opt);
-}
+static int tdp__bad_option(const char *cmd, int c, char **argv) { return td_cli_opt_err("tiendo-pki", cmd, c, argv); }
 
 static int tdp__parse_days(const char *cmd, const char *opt, const char *s, int *out)
 {
@@ -304,7 +299,7 @@ int tdp_cmd_init(int argc, char **argv)
         default: return tdp__bad_option("init", c, argv);
         }
     }
-    if (optind < argc) return tdp__usage_err("init", "tham số thừa: %s", argv[optind]);
+    if (optind < argc) return tdp__usage_err("init", TD_MSG_EXTRA_ARG, argv[optind]);
     if (!dir) return tdp__usage_err("init", "thiếu --dir");
     if (tdp__check_validity("init", v)) return 2;
     if (name[0] == '\0' || tdp__utf8_len(name) > TDP_CA_NAME_MAX) {
@@ -391,7 +386,7 @@ int tdp_cmd_issue_server(int argc, char **argv)
         default: return tdp__bad_option("issue-server", c, argv);
         }
     }
-    if (optind < argc) return tdp__usage_err("issue-server", "tham số thừa: %s", argv[optind]);
+    if (optind < argc) return tdp__usage_err("issue-server", TD_MSG_EXTRA_ARG, argv[optind]);
     if (!dir || !name || !out_key || !out_cert)
         return tdp__usage_err("issue-server", "cần đủ --dir, --name, --out-key và --out-cert");
     if (tdp__check_validity("issue-server", v)) return 2;
@@ -641,7 +636,7 @@ int tdp_cmd_bundle(int argc, char **argv)
         default: return tdp__bad_option("bundle", c, argv);
         }
     }
-    if (optind < argc) return tdp__usage_err("bundle", "tham số thừa: %s", argv[optind]);
+    if (optind < argc) return tdp__usage_err("bundle", TD_MSG_EXTRA_ARG, argv[optind]);
     if (!dir || !agency || !device || !role_s || !server || !out_path)
         return tdp__usage_err("bundle", "cần đủ --dir, --agency, --device, --role, --server và --out");
     if (tdp__check_validity("bundle", v)) return 2;
@@ -739,7 +734,7 @@ int tdp_cmd_revoke(int argc, char **argv)
         default: return tdp__bad_option("revoke", c, argv);
         }
     }
-    if (optind < argc) return tdp__usage_err("revoke", "tham số thừa: %s", argv[optind]);
+    if (optind < argc) return tdp__usage_err("revoke", TD_MSG_EXTRA_ARG, argv[optind]);
     if (!dir || !serial_in) return tdp__usage_err("revoke", "cần đủ --dir và --serial");
     td_error_clear(&e);
     if (tdp_serial_normalise(serial_in, serial, &e))
@@ -811,7 +806,7 @@ int tdp_cmd_crl(int argc, char **argv)
         default: return tdp__bad_option("crl", c, argv);
         }
     }
-    if (optind < argc) return tdp__usage_err("crl", "tham số thừa: %s", argv[optind]);
+    if (optind < argc) return tdp__usage_err("crl", TD_MSG_EXTRA_ARG, argv[optind]);
     if (!dir) return tdp__usage_err("crl", "thiếu --dir");
     if (tdp__check_validity("crl", v)) return 2;
     if (tdp__open_ca(&ca, dir, action, 1)) return 1;
@@ -870,7 +865,7 @@ int tdp_cmd_list(int argc, char **argv)
         default: return tdp__bad_option("list", c, argv);
         }
     }
-    if (optind < argc) return tdp__usage_err("list", "tham số thừa: %s", argv[optind]);
+    if (optind < argc) return tdp__usage_err("list", TD_MSG_EXTRA_ARG, argv[optind]);
     if (!dir) return tdp__usage_err("list", "thiếu --dir");
     if (tdp__open_ca(&ca, dir, action, 0)) return 1;
     td_error_clear(&e);
@@ -967,7 +962,7 @@ int tdp_cmd_renew(int argc, char **argv)
         default: return tdp__bad_option("renew", c, argv);
         }
     }
-    if (argc != optind) return tdp__usage_err("renew", "tham số thừa: %s", argv[optind]);
+    if (argc != optind) return tdp__usage_err("renew", TD_MSG_EXTRA_ARG, argv[optind]);
     if (!dir || !old_path || !out_path) return tdp__usage_err("renew", "cần đủ --dir, --cert và --out");
     if (tdp__check_validity("renew", v)) return 2;
     td_error_clear(&e);

@@ -1,5 +1,6 @@
 /* index.c — the CA's certificate database; all of tiendo-pki's SQL lives here. */
 #include "pki.h"
+#include "grow.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -204,16 +205,10 @@ int tdp_index_list(sqlite3 *db, tdp_entry **out, size_t *n, td_error *err)
         return tdp__dberr(db, err, "prepare list");
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         tdp_entry *e;
-        if (len == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            tdp_entry *nv = realloc(v, ncap * sizeof *nv);
-            if (!nv) {
-                free(v);
-                sqlite3_finalize(st);
-                return td_error_set(err, TD_ENOMEM, "CA index: out of memory listing certificates");
-            }
-            v = nv;
-            cap = ncap;
+        if (TD_GROW(v, cap, len + 1)) {
+            free(v);
+            sqlite3_finalize(st);
+            return td_error_set(err, TD_ENOMEM, "CA index: out of memory listing certificates");
         }
         e = &v[len++];
         memset(e, 0, sizeof *e);

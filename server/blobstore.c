@@ -21,12 +21,7 @@ static int64_t tds__blob_now(void) { return td_clock_now_ms(); }
 /* First 8 bytes of a hash in hex, for messages. */
 static void tds__short(const unsigned char sha[32], char out[17])
 {
-    static const char hx[] = "0123456789abcdef";
-    for (int i = 0; i < 8; i++) {
-        out[2 * i] = hx[sha[i] >> 4];
-        out[2 * i + 1] = hx[sha[i] & 15];
-    }
-    out[16] = 0;
+    sodium_bin2hex(out, 17, sha, 8);
 }
 
 static void tds__refuse(tds_blob_status *st, const char *vi, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -14,7 +14,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "cmds.h"
+#include "msg.h"
 #include "plan.h"
 #include "plan_csv.h"
 #include "plan_pb.h"
@@ -72,7 +74,7 @@ static void tds__agency_usage(FILE *f)
           "add, import --apply, rename, merge, split, issuer ghi vào sổ nhật ký, ký bằng khóa của máy chủ: cần --cert, --key\n"
           "(và --ca lần đầu) hoặc --config TỆP của máy chủ.\n"
           "\n"
-          "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
+          TD_MSG_EXIT_CODES,
           tds_config_usage_common);
 }
 
@@ -82,31 +84,24 @@ static int tds__list(int argc, char **argv)
     tds_config cfg;
     tds_ledger *lg = NULL;
     const td_registry *rp;
+    static const struct option own[] = {{"at", required_argument, 0, 'a'}, {0, 0, 0, 0}};
+    int oc;
     tds_config_init(&cfg, "tiendo-server agency list");
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) {
-            i--;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    while ((oc = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+        if (oc == 'h') {
             tds__agency_usage(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--at") && i + 1 < argc) {
-            if (td_date_parse_vi(argv[++i], &at)) {
-                fprintf(stderr, "tiendo-server agency list: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)\n", argv[i]);
+        } else if (oc == 'a') {
+            if (td_date_parse_vi(optarg, &at)) {
+                fprintf(stderr, "tiendo-server agency list: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)\n", optarg);
                 return 2;
             }
         } else {
-            fprintf(stderr, "tiendo-server agency list: tham số không hợp lệ: %s\n", argv[i]);
             return 2;
         }
     }
-    if (tds_config_finish(&cfg) || tds_cmd_open_ledger(&cfg, 0, &lg)) {
-        tds_config_free(&cfg);
-        return 1;
-    }
+    if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
+    if ((oc = tds_cmd_ready(&cfg, 0, &lg))) return oc;
     rp = tds_ledger_registry(lg);
 #define reg (*rp)
     if (at) {
@@ -195,7 +190,7 @@ static int tds__store(tds_ledger *lg, const td_agency_change *ch, const char *su
     int rc = 1;
     memset(&own, 0, sizeof own);
     if (td_agency_change_pb_encode(ch, &payload, &own.len)) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         return 1;
     }
     own.kind = TIENDO__ENTRY_KIND__ENTRY_AGENCY;
@@ -245,59 +240,73 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
                       : kind == TD_CHANGE_ADD   ? "add"
                                                 : "issuer";
 
+    /* each kind of change takes only its own options: --kind not for issuer,
+     * --into for merge and split, --task for split */
+    static const struct option o_issuer[] = {{"date", required_argument, 0, 'D'}, {0, 0, 0, 0}};
+    static const struct option o_plain[] = {{"date", required_argument, 0, 'D'}, {"kind", required_argument, 0, 'k'},
+                                            {0, 0, 0, 0}};
+    static const struct option o_merge[] = {{"date", required_argument, 0, 'D'}, {"kind", required_argument, 0, 'k'},
+                                            {"into", required_argument, 0, 'i'}, {0, 0, 0, 0}};
+    static const struct option o_split[] = {{"date", required_argument, 0, 'D'}, {"kind", required_argument, 0, 'k'},
+                                            {"into", required_argument, 0, 'i'}, {"task", required_argument, 0, 't'},
+                                            {0, 0, 0, 0}};
+    char prog[64];
+    int c;
+
     memset(into, 0, sizeof into);
-    tds_config_init(&cfg, "tiendo-server agency");
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) {
-            i--;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    snprintf(prog, sizeof prog, "tiendo-server agency %s", cmd);
+    tds_config_init(&cfg, prog);
+    while ((c = tds_config_getopt(&cfg, argc, argv,
+                                  kind == TD_CHANGE_ISSUER  ? o_issuer
+                                  : kind == TD_CHANGE_MERGE ? o_merge
+                                  : kind == TD_CHANGE_SPLIT ? o_split
+                                                            : o_plain,
+                                  0)) != -1) {
+        if (c == 'h') {
             tds__agency_usage(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--date") && i + 1 < argc) {
-            if (td_date_parse_vi(argv[++i], &date)) {
-                fprintf(stderr, "tiendo-server agency %s: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)\n", cmd, argv[i]);
+        } else if (c == 'D') {
+            if (td_date_parse_vi(optarg, &date)) {
+                fprintf(stderr, "tiendo-server agency %s: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)\n", cmd, optarg);
                 return 2;
             }
-        } else if (!strcmp(argv[i], "--kind") && i + 1 < argc && kind != TD_CHANGE_ISSUER) {
-            if ((kind_opt = td_agency_kind_parse(argv[++i])) < 0) {
+        } else if (c == 'k') {
+            if ((kind_opt = td_agency_kind_parse(optarg)) < 0) {
                 fprintf(stderr, "tiendo-server agency %s: loại không hợp lệ \"%s\" (" TD_AGENCY_KINDS_TEXT ")\n",
-                        cmd, argv[i]);
+                        cmd, optarg);
                 return 2;
             }
-        } else if (!strcmp(argv[i], "--into") && i + 1 < argc &&
-                   (kind == TD_CHANGE_MERGE || kind == TD_CHANGE_SPLIT)) {
+        } else if (c == 'i') {
             if (ninto >= (kind == TD_CHANGE_MERGE ? 1 : TDS_SPLIT_MAX)) {
                 fprintf(stderr, "tiendo-server agency %s: quá nhiều --into\n", cmd);
                 return 2;
             }
-            into[ninto].slug = argv[++i];
-            if (i + 1 < argc && strncmp(argv[i + 1], "--", 2)) into[ninto].name = argv[++i];
+            into[ninto].slug = optarg;
+            /* --into SLUG ["Tên mới"]: the name, when given, is the next word */
+            if (optind < argc && argv[optind][0] != '-') into[ninto].name = argv[optind++];
             ninto++;
-        } else if (!strcmp(argv[i], "--task") && i + 1 < argc && kind == TD_CHANGE_SPLIT) {
-            char *eq = strchr(argv[++i], '=');
-            const char *colon = strchr(argv[i], ':');
-            int num = atoi(colon && (!eq || colon < eq) ? colon + 1 : argv[i]);
+        } else if (c == 't') {
+            char *eq = strchr(optarg, '=');
+            const char *colon = strchr(optarg, ':');
+            int num = atoi(colon && (!eq || colon < eq) ? colon + 1 : optarg);
             if (!eq || num <= 0 || nassign >= TDS_ASSIGN_MAX) {
-                fprintf(stderr, "tiendo-server agency split: --task cần dạng SỐ=SLUG, không phải \"%s\"\n", argv[i]);
+                fprintf(stderr, "tiendo-server agency split: --task cần dạng SỐ=SLUG, không phải \"%s\"\n", optarg);
                 return 2;
             }
             assign[nassign].task = num;
             assign[nassign].slug = eq + 1;
-            assign_text[nassign] = argv[i];
+            assign_text[nassign] = optarg;
             nassign++;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "tiendo-server agency %s: tùy chọn không hợp lệ hoặc thiếu giá trị: %s\n", cmd, argv[i]);
-            return 2;
-        } else if (npos < (int)(sizeof pos / sizeof pos[0])) {
-            pos[npos++] = argv[i];
         } else {
+            return 2;
+        }
+    }
+    for (; optind < argc; optind++) {
+        if (npos >= (int)(sizeof pos / sizeof pos[0])) {
             fprintf(stderr, "tiendo-server agency %s: quá nhiều tham số\n", cmd);
             return 2;
         }
+        pos[npos++] = argv[optind];
     }
     if (!date && kind != TD_CHANGE_ADD) {
         fprintf(stderr, "tiendo-server agency %s: thiếu --date dd/mm/yyyy\n", cmd);
@@ -385,7 +394,7 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
         return 1;
     }
     if (tds_registry_copy(&reg, tds_ledger_registry(lg))) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         tds_ledger_close(lg);
         tds_config_free(&cfg);
         return 1;
@@ -471,7 +480,7 @@ static char *tds__slurp(const char *path, size_t *n)
     }
     if (!(buf = malloc((size_t)TD_CSV_MAX + 1))) {
         fclose(f);
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         return NULL;
     }
     *n = fread(buf, 1, (size_t)TD_CSV_MAX + 1, f);
@@ -502,33 +511,29 @@ static int tds__import(int argc, char **argv)
     td_registry reg;
     int have_reg = 0;
 
+    static const struct option own[] = {{"apply", no_argument, 0, 'a'}, {"date", required_argument, 0, 'D'},
+                                        {0, 0, 0, 0}};
+    int c;
     tds_config_init(&cfg, "tiendo-server agency import");
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) {
-            i--;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+        if (c == 'h') {
             tds__agency_usage(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--apply")) {
+        } else if (c == 'a') {
             apply = 1;
-        } else if (!strcmp(argv[i], "--date") && i + 1 < argc) {
-            if (td_date_parse_vi(argv[++i], &date)) {
-                fprintf(stderr, "tiendo-server agency import: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)\n", argv[i]);
+        } else if (c == 'D') {
+            if (td_date_parse_vi(optarg, &date)) {
+                fprintf(stderr, "tiendo-server agency import: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)\n", optarg);
                 return 2;
             }
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "tiendo-server agency import: tùy chọn không hợp lệ hoặc thiếu giá trị: %s\n", argv[i]);
-            return 2;
-        } else if (!file) {
-            file = argv[i];
         } else {
-            fprintf(stderr, "tiendo-server agency import: chỉ nhận một tệp CSV\n");
             return 2;
         }
+    }
+    if (optind < argc) file = argv[optind++];
+    if (optind < argc) {
+        fprintf(stderr, "tiendo-server agency import: chỉ nhận một tệp CSV\n");
+        return 2;
     }
     if (!file) {
         fprintf(stderr, "tiendo-server agency import: thiếu TỆP.csv (cột Mã, Tên, Loại, Từ ngày)\n");
@@ -550,12 +555,12 @@ static int tds__import(int argc, char **argv)
     }
     if (tds_cmd_open_ledger(&cfg, apply, &lg)) goto out;
     if (tds_registry_copy(&reg, tds_ledger_registry(lg))) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         goto out;
     }
     have_reg = 1;
     if (nrows && !(add = calloc(nrows, sizeof *add))) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         goto out;
     }
     for (size_t i = 0; i < nrows; i++) {
@@ -635,43 +640,28 @@ static int tds__export(int argc, char **argv)
     char *buf = NULL;
     size_t n = 0;
     int rc = 0;
+    static const struct option own[] = {{"out", required_argument, 0, 'o'}, {0, 0, 0, 0}};
+    int c;
     tds_config_init(&cfg, "tiendo-server agency export");
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) {
-            i--;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+        if (c == 'h') {
             tds__agency_usage(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
-            out = argv[++i];
+        } else if (c == 'o') {
+            out = optarg;
         } else {
-            fprintf(stderr, "tiendo-server agency export: tham số không hợp lệ: %s\n", argv[i]);
             return 2;
         }
     }
-    if (tds_config_finish(&cfg) || tds_cmd_open_ledger(&cfg, 0, &lg)) {
-        tds_config_free(&cfg);
-        return 1;
-    }
+    if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
+    if ((rc = tds_cmd_ready(&cfg, 0, &lg))) return rc;
     if (td_csv_export_registry(tds_ledger_registry(lg), &buf, &n)) {
         fprintf(stderr, "tiendo-server: hết bộ nhớ khi xuất\n");
         rc = 1;
-    } else if (out) {
-        FILE *f = fopen(out, "wb");
-        if (!f || fwrite(buf, 1, n, f) != n || fclose(f) != 0) {
-            fprintf(stderr, "tiendo-server: không ghi được %s: %m\n", out);
-            rc = 1;
-        } else {
-            fprintf(stderr, "Đã ghi danh mục %zu cơ quan vào %s; trao tệp này cho cán bộ CA: tiendo-pki sign "
-                            "--registry %s\n",
-                    tds_ledger_registry(lg)->n_agencies, out, out);
-        }
-    } else if (fwrite(buf, 1, n, stdout) != n) {
-        rc = 1;
+    } else if (!(rc = tds_cmd_write_out(out, buf, n)) && out) {
+        fprintf(stderr, "Đã ghi danh mục %zu cơ quan vào %s; trao tệp này cho cán bộ CA: tiendo-pki sign "
+                        "--registry %s\n",
+                tds_ledger_registry(lg)->n_agencies, out, out);
     }
     free(buf);
     tds_ledger_close(lg);
@@ -679,25 +669,17 @@ static int tds__export(int argc, char **argv)
     return rc;
 }
 
+static int tds__rename(int argc, char **argv) { return tds__change(argc, argv, TD_CHANGE_RENAME); }
+static int tds__merge(int argc, char **argv) { return tds__change(argc, argv, TD_CHANGE_MERGE); }
+static int tds__split(int argc, char **argv) { return tds__change(argc, argv, TD_CHANGE_SPLIT); }
+static int tds__add(int argc, char **argv) { return tds__change(argc, argv, TD_CHANGE_ADD); }
+static int tds__issuer(int argc, char **argv) { return tds__change(argc, argv, TD_CHANGE_ISSUER); }
+
 int tds_cmd_agency(int argc, char **argv)
 {
-    if (argc < 2) {
-        tds__agency_usage(stderr);
-        return 2;
-    }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        tds__agency_usage(stdout);
-        return 0;
-    }
-    if (!strcmp(argv[1], "list")) return tds__list(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "rename")) return tds__change(argc - 1, argv + 1, TD_CHANGE_RENAME);
-    if (!strcmp(argv[1], "merge")) return tds__change(argc - 1, argv + 1, TD_CHANGE_MERGE);
-    if (!strcmp(argv[1], "split")) return tds__change(argc - 1, argv + 1, TD_CHANGE_SPLIT);
-    if (!strcmp(argv[1], "add")) return tds__change(argc - 1, argv + 1, TD_CHANGE_ADD);
-    if (!strcmp(argv[1], "issuer")) return tds__change(argc - 1, argv + 1, TD_CHANGE_ISSUER);
-    if (!strcmp(argv[1], "import")) return tds__import(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "export")) return tds__export(argc - 1, argv + 1);
-    fprintf(stderr, "tiendo-server agency: lệnh con không tồn tại: \"%s\"\n\n", argv[1]);
-    tds__agency_usage(stderr);
-    return 2;
+    static const td_cli_sub subs[] = {{"list", tds__list},     {"rename", tds__rename}, {"merge", tds__merge},
+                                      {"split", tds__split},   {"add", tds__add},       {"issuer", tds__issuer},
+                                      {"import", tds__import}, {"export", tds__export}};
+    return td_cli_sub_main("tiendo-server", "agency", subs, sizeof subs / sizeof subs[0], tds__agency_usage, argc,
+                           argv);
 }

@@ -36,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -46,19 +47,10 @@
 #include "cmds.h"
 #include "datalock.h"
 #include "logstore.h"
+#include "msg.h"
 
 /* Copy buffer of a file copy (the backup file into the data directory). */
 #define TDS_COPY_BUF 65536
-
-static void tds__hex(const unsigned char *h, size_t n, char *out)
-{
-    static const char d[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = d[h[i] >> 4];
-        out[2 * i + 1] = d[h[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
 
 static int64_t tds__now_ms(void) { return td_clock_now_ms(); }
 
@@ -120,37 +112,31 @@ int tds_cmd_backup(int argc, char **argv)
     int64_t t0;
     int rc = 1;
 
+    static const struct option own[] = {{"step-pages", required_argument, 0, 's'},
+                                        {"pause-ms", required_argument, 0, 'p'}, {0, 0, 0, 0}};
+    int c;
     tds_config_init(&cfg, "tiendo-server backup");
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) {
-            i--;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+        if (c == 'h') {
             tds__backup_usage(stdout);
             return 0;
-        } else if ((!strcmp(argv[i], "--step-pages") || !strcmp(argv[i], "--pause-ms")) && i + 1 < argc) {
-            int v = tds__int(argv[i + 1], 1 << 20);
-            if (v < 0 || (argv[i][2] == 's' && v == 0)) {
-                fprintf(stderr, "tiendo-server backup: %s cần một số nguyên không âm, không phải \"%s\"\n", argv[i],
-                        argv[i + 1]);
+        } else if (c == 's' || c == 'p') {
+            int v = tds__int(optarg, 1 << 20);
+            if (v < 0 || (c == 's' && v == 0)) {
+                fprintf(stderr, "tiendo-server backup: --%s cần một số nguyên không âm, không phải \"%s\"\n",
+                        c == 's' ? "step-pages" : "pause-ms", optarg);
                 return 2;
             }
-            if (argv[i][2] == 's')
+            if (c == 's')
                 o.step_pages = v;
             else
                 o.pause_ms = v;
-            i++;
-        } else if (argv[i][0] != '-' && !dest) {
-            dest = argv[i];
         } else {
-            fprintf(stderr, "tiendo-server backup: tham số không hợp lệ: \"%s\"\n\n", argv[i]);
-            tds__backup_usage(stderr);
             return 2;
         }
     }
+    if (optind < argc) dest = argv[optind++];
+    if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if (!dest) {
         fprintf(stderr, "tiendo-server backup: thiếu tệp đích (ĐÍCH)\n\n");
         tds__backup_usage(stderr);
@@ -190,7 +176,7 @@ int tds_cmd_backup(int argc, char **argv)
         unlink(dest);
         goto out;
     }
-    tds__hex(sum.root, sizeof sum.root, hex);
+    sodium_bin2hex(hex, sizeof hex, sum.root, sizeof sum.root);
     printf("Đã sao lưu %s vào %s (%llu trang, %llu bước, %lld ms).\n", srcpath, dest, (unsigned long long)bs.pages,
            (unsigned long long)bs.steps, (long long)(tds__now_ms() - t0));
     printf("Bản sao có %llu mục; gốc Merkle %s\n", (unsigned long long)sum.size, hex);
@@ -283,27 +269,21 @@ int tds_cmd_restore(int argc, char **argv)
     long holder = 0;
     struct stat dst;
 
+    static const struct option own[] = {{"force", no_argument, 0, 'f'}, {0, 0, 0, 0}};
+    int c;
     tds_config_init(&cfg, "tiendo-server restore");
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) {
-            i--;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+        if (c == 'h') {
             tds__restore_usage(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--force")) {
+        } else if (c == 'f') {
             force = 1;
-        } else if (argv[i][0] != '-' && !src) {
-            src = argv[i];
         } else {
-            fprintf(stderr, "tiendo-server restore: tham số không hợp lệ: \"%s\"\n\n", argv[i]);
-            tds__restore_usage(stderr);
             return 2;
         }
     }
+    if (optind < argc) src = argv[optind++];
+    if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if (!src) {
         fprintf(stderr, "tiendo-server restore: thiếu tệp bản sao lưu (NGUỒN)\n\n");
         tds__restore_usage(stderr);
@@ -312,7 +292,7 @@ int tds_cmd_restore(int argc, char **argv)
     if ((rc = tds_config_finish(&cfg))) return rc;
     rc = 1;
     if (access(src, R_OK) != 0) {
-        fprintf(stderr, "tiendo-server restore: không đọc được %s: %s\n", src, strerror(errno));
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_FILE_READ "\n", src, strerror(errno));
         goto out;
     }
     snprintf(walp, sizeof walp, "%s-wal", src);
@@ -391,7 +371,7 @@ int tds_cmd_restore(int argc, char **argv)
         fsync(dirfd);
         close(dirfd);
     }
-    tds__hex(got.root, sizeof got.root, hex);
+    sodium_bin2hex(hex, sizeof hex, got.root, sizeof got.root);
     printf("Đã khôi phục %s từ %s: %llu mục, gốc Merkle %s, điểm kiểm đã ký mới nhất: kích thước %llu.\n", dbpath,
            src, (unsigned long long)got.size, hex, (unsigned long long)got.cp_size);
     if (access(aside, F_OK) == 0) printf("Dữ liệu trước khi khôi phục được giữ ở %s.\n", aside);

@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "cmds.h"
+#include "msg.h"
 
 static void tds__checkpoint_usage(FILE *f)
 {
@@ -27,7 +28,7 @@ static void tds__checkpoint_usage(FILE *f)
             "  --note             chỉ in nguyên văn ghi chú đã ký (cho công cụ khác)\n"
             "%s"
             "\n"
-            "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
+            TD_MSG_EXIT_CODES,
             tds_config_usage_common);
 }
 
@@ -55,33 +56,22 @@ int tds_cmd_checkpoint(int argc, char **argv)
     int note_only = 0, rc = 1;
 
     memset(&th, 0, sizeof th);
+    static const struct option own[] = {{"note", no_argument, 0, 'n'}, {0, 0, 0, 0}};
+    int c;
     tds_config_init(&cfg, "tiendo-server checkpoint");
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) {
-            i--;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+        if (c == 'h') {
             tds__checkpoint_usage(stdout);
-            tds_config_free(&cfg);
             return 0;
-        } else if (!strcmp(argv[i], "--note")) {
+        } else if (c == 'n') {
             note_only = 1;
         } else {
-            fprintf(stderr, "tiendo-server checkpoint: tham số không hợp lệ: \"%s\"\n\n", argv[i]);
-            tds__checkpoint_usage(stderr);
-            tds_config_free(&cfg);
             return 2;
         }
     }
-    if ((rc = tds_config_finish(&cfg))) {
-        tds_config_free(&cfg);
-        return rc;
-    }
+    if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
+    if ((rc = tds_cmd_ready(&cfg, 0, &lg))) return rc;
     rc = 1;
-    if (tds_cmd_open_ledger(&cfg, 0, &lg)) goto out;
     if (tds_ledger_checkpoint(lg, &th, &err) || tds_ledger_witnessed_size(lg, &witnessed, &err) ||
         tds_logstore_last_index(tds_ledger_store(lg), &log_n, &err)) {
         fprintf(stderr, "tiendo-server checkpoint: không đọc được điểm kiểm ở %s (%s): %s\n", cfg.data,

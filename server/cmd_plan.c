@@ -13,8 +13,11 @@
 #include <time.h>
 
 #include "clock.h"
+#include "cli.h"
 #include "derive.h"
 #include "cmds.h"
+#include "grow.h"
+#include "msg.h"
 #include "plan.h"
 #include "plan_csv.h"
 #include "plan_pb.h"
@@ -65,7 +68,7 @@ static void tds__plan_usage(FILE *f)
           "  --out TỆP          ghi ra tệp thay vì màn hình\n"
           "%s"
           "\n"
-          "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
+          TD_MSG_EXIT_CODES,
           tds_config_usage_common);
 }
 
@@ -85,16 +88,17 @@ static char *tds__read(const char *path, size_t *n)
     while ((r = fread(buf + len, 1, cap - len, f)) > 0) {
         len += r;
         if (len == cap) {
-            char *v;
             if (cap >= TDS_IMPORT_MAX) {
                 fprintf(stderr, "tiendo-server: %s: tệp quá lớn (trên %u byte)\n", path, TDS_IMPORT_MAX);
                 free(buf);
                 fclose(f);
                 return NULL;
             }
-            cap *= 2;
-            if (!(v = realloc(buf, cap + 1))) goto oom;
-            buf = v;
+            {
+                size_t room = cap + 1;   /* cap bytes and the NUL */
+                if (TD_GROW(buf, room, 2 * cap + 1)) goto oom;
+                cap = room - 1;
+            }
         }
     }
     if (ferror(f)) {
@@ -239,51 +243,52 @@ static int tds__import(int argc, char **argv)
     uint8_t **payloads = NULL;
     size_t nown = 0;
 
+    static const struct option opts[] = {{"apply", no_argument, 0, 'a'},         {"aliases", required_argument, 0, 'A'},
+                                         {"format", required_argument, 0, 'f'},  {"plan", required_argument, 0, 'P'},
+                                         {"title", required_argument, 0, 'T'},   {"issuer", required_argument, 0, 'I'},
+                                         {"date", required_argument, 0, 'D'},    {0, 0, 0, 0}};
+    int oc;
     tds_config_init(&cfg, "tiendo-server plan import");
-    for (int i = 1; i < argc;) {
-        int t;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    while ((oc = tds_config_getopt(&cfg, argc, argv, opts, 0)) != -1) {
+        if (oc == 'h') {
             tds__plan_usage(stdout);
             return 0;
-        }
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) continue;
-        if (!strcmp(argv[i], "--apply")) {
+        } else if (oc == 'a') {
             apply = 1;
-        } else if (!strcmp(argv[i], "--aliases") && i + 1 < argc) {
-            aliases = argv[++i];
-        } else if (!strcmp(argv[i], "--plan") && i + 1 < argc) {
-            plan_no = argv[++i];
+        } else if (oc == 'A') {
+            aliases = optarg;
+        } else if (oc == 'P') {
+            plan_no = optarg;
             if (!*plan_no || strlen(plan_no) > TD_PLAN_NUMBER_MAX || strchr(plan_no, ':')) {
                 fprintf(stderr, "tiendo-server plan import: --plan: số kế hoạch \"%s\" phải có 1..%d byte, không có ':'\n",
                         plan_no, TD_PLAN_NUMBER_MAX);
                 return 2;
             }
-        } else if (!strcmp(argv[i], "--title") && i + 1 < argc) {
-            title = argv[++i];
-        } else if (!strcmp(argv[i], "--issuer") && i + 1 < argc) {
-            issuer = argv[++i];
-        } else if (!strcmp(argv[i], "--date") && i + 1 < argc) {
-            if (td_date_parse_vi(argv[++i], &date)) {
-                fprintf(stderr, "tiendo-server plan import: --date: \"%s\" không phải ngày dd/mm/yyyy\n", argv[i]);
+        } else if (oc == 'T') {
+            title = optarg;
+        } else if (oc == 'I') {
+            issuer = optarg;
+        } else if (oc == 'D') {
+            if (td_date_parse_vi(optarg, &date)) {
+                fprintf(stderr, "tiendo-server plan import: --date: \"%s\" không phải ngày dd/mm/yyyy\n", optarg);
                 return 2;
             }
-        } else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-            format = argv[++i];
+        } else if (oc == 'f') {
+            format = optarg;
             if (strcmp(format, "text") && strcmp(format, "csv")) {
                 fprintf(stderr, "tiendo-server plan import: --format phải là text hoặc csv, không phải \"%s\"\n", format);
                 return 2;
             }
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "tiendo-server plan import: tùy chọn không hợp lệ hoặc thiếu giá trị: %s\n", argv[i]);
-            return 2;
-        } else if (nfiles < TDS_IMPORT_FILES_MAX) {
-            files[nfiles++] = argv[i];
         } else {
+            return 2;
+        }
+    }
+    for (; optind < argc; optind++) {
+        if (nfiles >= TDS_IMPORT_FILES_MAX) {
             fprintf(stderr, "tiendo-server plan import: quá nhiều tệp (tối đa %d)\n", TDS_IMPORT_FILES_MAX);
             return 2;
         }
-        i++;
+        files[nfiles++] = argv[optind];
     }
     if (!nfiles) {
         fprintf(stderr, "tiendo-server plan import: thiếu TỆP\n\n");
@@ -306,7 +311,7 @@ static int tds__import(int argc, char **argv)
         return 1;
     }
     if (tds__import_target(lg, plan_no, &old, &has_old) || tds_registry_copy(&reg, tds_ledger_registry(lg))) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         tds_ledger_close(lg);
         tds_config_free(&cfg);
         return 1;
@@ -318,7 +323,7 @@ static int tds__import(int argc, char **argv)
     }
     /* the new plan starts as the stored one; each file replaces its part */
     if (td_plan_copy(&nw, &old)) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         goto out_reg;
     }
     for (int f = 0; f < nfiles; f++) {
@@ -394,7 +399,7 @@ static int tds__import(int argc, char **argv)
     }
     if (date) nw.date = date;
     if (td_plan_resolve(&nw, &reg, &issues)) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         goto out_new;
     }
     printf("Nhập từ:");
@@ -440,7 +445,7 @@ static int tds__import(int argc, char **argv)
     own = calloc(n_new_aliases + 1, sizeof *own);
     payloads = calloc(n_new_aliases + 1, sizeof *payloads);
     if (!own || !payloads) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         goto out_new;
     }
     for (size_t i = alias_mark; i < reg.n_aliases; i++, nown++) {
@@ -449,7 +454,7 @@ static int tds__import(int argc, char **argv)
         ch.alias_text = reg.aliases[i].text;
         ch.alias_slug = reg.aliases[i].slug;
         if (td_agency_change_pb_encode(&ch, &payloads[nown], &own[nown].len)) {
-            fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+            fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
             goto out_new;
         }
         own[nown].kind = TIENDO__ENTRY_KIND__ENTRY_AGENCY;
@@ -457,7 +462,7 @@ static int tds__import(int argc, char **argv)
     }
     if (changed) {
         if (td_plan_pb_encode(&nw, tds__base(files[0]), &payloads[nown], &own[nown].len)) {
-            fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+            fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
             goto out_new;
         }
         own[nown].kind = TIENDO__ENTRY_KIND__ENTRY_PLAN;
@@ -542,13 +547,15 @@ static void tds__pad(const char *s, size_t width)
     while (chars++ < width) putchar(' ');
 }
 
-/* Open the log read-only and check there is a plan; 1 (message printed) if not. */
-static int tds__open_load(const tds_config *cfg, const char *plan_no, tds_ledger **lg, const td_plan **p,
+/* The options read: open the log read-only (tds_cmd_ready) and check there
+ * is a plan; *p is plan_no's plan as imported, else the default plan
+ * (docs/LOG.md §14).  0, or the exit code (message printed, cfg freed). */
+static int tds__open_load(tds_config *cfg, const char *plan_no, tds_ledger **lg, const td_plan **p,
                           const td_registry **reg)
 {
-    int has = 0;
+    int has = 0, rc;
     const td_state *st;
-    if (tds_cmd_open_ledger(cfg, 0, lg)) return 1;
+    if ((rc = tds_cmd_ready(cfg, 0, lg))) return rc;
     *p = tds_ledger_plan(*lg, &has);
     *reg = tds_ledger_registry(*lg);
     /* one plan as imported: --plan's, else the default plan (docs/LOG.md §14) */
@@ -561,6 +568,7 @@ static int tds__open_load(const tds_config *cfg, const char *plan_no, tds_ledger
             fprintf(stderr, "\n");
             tds_ledger_close(*lg);
             *lg = NULL;
+            tds_config_free(cfg);
             return 1;
         }
         *p = td_state_plan_at(st, (size_t)i);
@@ -571,6 +579,7 @@ static int tds__open_load(const tds_config *cfg, const char *plan_no, tds_ledger
                 cfg->data);
         tds_ledger_close(*lg);
         *lg = NULL;
+        tds_config_free(cfg);
         return 1;
     }
     return 0;
@@ -584,31 +593,27 @@ static int tds__show(int argc, char **argv)
     tds_ledger *lg = NULL;
     const td_plan *pp;
     const td_registry *rp;
+    static const struct option own[] = {{"plan", required_argument, 0, 'P'}, {0, 0, 0, 0}};
+    int c;
     tds_config_init(&cfg, "tiendo-server plan show");
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) {
-            i--;
+    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+        if (c == 'P') {
+            plan_no = optarg;
             continue;
         }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            tds__plan_usage(stdout);
-            return 0;
-        } else if (!strcmp(argv[i], "--plan") && i + 1 < argc) {
-            plan_no = argv[++i];
-        } else if (!number && argv[i][0] >= '1' && argv[i][0] <= '9' && strspn(argv[i], "0123456789") == strlen(argv[i]) &&
-                   strlen(argv[i]) <= 6) {
-            number = atoi(argv[i]);
-        } else {
-            fprintf(stderr, "tiendo-server plan show: tham số không hợp lệ: %s\n", argv[i]);
+        if (c != 'h') return 2;
+        tds__plan_usage(stdout);
+        return 0;
+    }
+    for (; optind < argc; optind++) {
+        const char *w = argv[optind];
+        if (number || w[0] < '1' || w[0] > '9' || strspn(w, "0123456789") != strlen(w) || strlen(w) > 6) {
+            fprintf(stderr, "tiendo-server plan show: tham số không hợp lệ: %s (cần số thứ tự của một nhiệm vụ)\n", w);
             return 2;
         }
+        number = atoi(w);
     }
-    if (tds_config_finish(&cfg) || tds__open_load(&cfg, plan_no, &lg, &pp, &rp)) {
-        tds_config_free(&cfg);
-        return 1;
-    }
+    if ((rc = tds__open_load(&cfg, plan_no, &lg, &pp, &rp))) return rc;
     if (number) {
         const td_task *t = td_plan_task(pp, number);
         if (!t) {
@@ -661,51 +666,39 @@ static int tds__export(int argc, char **argv)
     const td_registry *rp;
     char *buf = NULL;
     size_t n = 0;
+    static const struct option own[] = {{"out", required_argument, 0, 'o'},        {"csv", no_argument, 0, 'c'},
+                                        {"indicators", no_argument, 0, 'i'},       {"plan", required_argument, 0, 'P'},
+                                        {0, 0, 0, 0}};
+    int c;
     tds_config_init(&cfg, "tiendo-server plan export");
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) {
-            i--;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+        if (c == 'h') {
             tds__plan_usage(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
-            out = argv[++i];
-        } else if (!strcmp(argv[i], "--plan") && i + 1 < argc) {
-            plan_no = argv[++i];
-        } else if (!strcmp(argv[i], "--csv") && !what) {
-            what = 1;
-        } else if (!strcmp(argv[i], "--indicators") && !what) {
-            what = 2;
+        } else if (c == 'o') {
+            out = optarg;
+        } else if (c == 'P') {
+            plan_no = optarg;
+        } else if ((c == 'c' || c == 'i') && !what) {
+            what = c == 'c' ? 1 : 2;
+        } else if (c == 'c' || c == 'i') {
+            fprintf(stderr, "tiendo-server plan export: chỉ một trong --csv và --indicators\n");
+            return 2;
         } else {
-            fprintf(stderr, "tiendo-server plan export: tham số không hợp lệ: %s\n", argv[i]);
             return 2;
         }
     }
+    if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if (!what) {
         fprintf(stderr, "tiendo-server plan export: cần --csv (nhiệm vụ) hoặc --indicators (chỉ tiêu)\n");
         return 2;
     }
-    if (tds_config_finish(&cfg) || tds__open_load(&cfg, plan_no, &lg, &pp, &rp)) {
-        tds_config_free(&cfg);
-        return 1;
-    }
+    if ((rc = tds__open_load(&cfg, plan_no, &lg, &pp, &rp))) return rc;
     if ((what == 1 ? td_csv_export_tasks(pp, &buf, &n) : td_csv_export_indicators(pp, &buf, &n))) {
         fprintf(stderr, "tiendo-server: hết bộ nhớ khi xuất\n");
         rc = 1;
-    } else if (out) {
-        FILE *f = fopen(out, "wb");
-        if (!f || fwrite(buf, 1, n, f) != n || fclose(f) != 0) {
-            fprintf(stderr, "tiendo-server: không ghi được %s: %m\n", out);
-            rc = 1;
-        } else {
-            fprintf(stderr, "Đã ghi %s (%zu byte).\n", out, n);
-        }
-    } else if (fwrite(buf, 1, n, stdout) != n) {
-        rc = 1;
+    } else if (!(rc = tds_cmd_write_out(out, buf, n)) && out) {
+        fprintf(stderr, "Đã ghi %s (%zu byte).\n", out, n);
     }
     free(buf);
     tds_ledger_close(lg);
@@ -715,18 +708,6 @@ static int tds__export(int argc, char **argv)
 
 int tds_cmd_plan(int argc, char **argv)
 {
-    if (argc < 2) {
-        tds__plan_usage(stderr);
-        return 2;
-    }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        tds__plan_usage(stdout);
-        return 0;
-    }
-    if (!strcmp(argv[1], "import")) return tds__import(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "show")) return tds__show(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "export")) return tds__export(argc - 1, argv + 1);
-    fprintf(stderr, "tiendo-server plan: lệnh con không tồn tại: \"%s\"\n\n", argv[1]);
-    tds__plan_usage(stderr);
-    return 2;
+    static const td_cli_sub subs[] = {{"import", tds__import}, {"show", tds__show}, {"export", tds__export}};
+    return td_cli_sub_main("tiendo-server", "plan", subs, sizeof subs / sizeof subs[0], tds__plan_usage, argc, argv);
 }

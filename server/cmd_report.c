@@ -10,6 +10,7 @@
 
 #include "cmds.h"
 #include "mreport.h"
+#include "msg.h"
 
 static void tds__report_usage(FILE *f)
 {
@@ -25,7 +26,7 @@ static void tds__report_usage(FILE *f)
             "%s"
             "%s"
             "\n"
-            "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
+            TD_MSG_EXIT_CODES,
             td_mreport_usage_options, tds_config_usage_common);
 }
 
@@ -37,32 +38,19 @@ int tds_cmd_report(int argc, char **argv)
     td_mreport_args a;
     int rc;
 
+    int c;
+
     td_mreport_args_init(&a);
     tds_config_init(&cfg, prog);
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    /* the report's own --report-day/--due-soon-days come first, so they win over the config flags' */
+    while ((c = tds_config_getopt(&cfg, argc, argv, td_mreport_options, 0)) != -1) {
+        if (c == 'h') {
             tds__report_usage(stdout);
-            tds_config_free(&cfg);
             return 0;
         }
-        if ((t = td_mreport_args_take(&a, prog, argc, argv, &i)) < 0) {
-            tds_config_free(&cfg);
-            return 2;
-        }
-        if (t) continue;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) {
-            tds_config_free(&cfg);
-            return 2;
-        }
-        if (t) {
-            i--;
-            continue;
-        }
-        fprintf(stderr, "%s: tham số không hợp lệ: %s. Xem: %s --help.\n", prog, argv[i], prog);
-        tds_config_free(&cfg);
-        return 2;
+        if (c == TDS_OPT_BAD || td_mreport_args_opt(&a, prog, c, optarg) != 1) return 2;
     }
+    if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if (!a.period) {
         fprintf(stderr, "%s: thiếu --period. Hãy ghi kỳ báo cáo, ví dụ --period 2025-06.\n", prog);
         tds_config_free(&cfg);

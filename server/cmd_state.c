@@ -10,11 +10,13 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include "cmds.h"
 #include "entry.h"
 #include "log.pb-c.h"
+#include "msg.h"
 #include "status.h"
 
 int tds_cmd_open_ledger(const tds_config *cfg, int write, tds_ledger **out)
@@ -28,6 +30,24 @@ int tds_cmd_open_ledger(const tds_config *cfg, int write, tds_ledger **out)
         return 1;
     }
     return 0;
+}
+
+int tds_cmd_ready(tds_config *cfg, int write, tds_ledger **out)
+{
+    int rc = tds_config_finish(cfg);
+    *out = NULL;
+    if (!rc && tds_cmd_open_ledger(cfg, write, out)) rc = 1;
+    if (rc) tds_config_free(cfg);
+    return rc;
+}
+
+int tds_cmd_write_out(const char *out, const char *buf, size_t n)
+{
+    FILE *f = out ? fopen(out, "wb") : stdout;
+    int bad = !f || fwrite(buf, 1, n, f) != n;
+    if (out && f && fclose(f) != 0) bad = 1;
+    if (bad && out) fprintf(stderr, "tiendo-server: " TD_MSG_FILE_WRITE "\n", out, strerror(errno));
+    return bad;
 }
 
 static void tds__state_usage(FILE *f)
@@ -47,7 +67,7 @@ static void tds__state_usage(FILE *f)
             "  --report T/CQ/KỲ   in nguyên văn báo cáo hiện hành của nhiệm vụ T, cơ quan CQ, kỳ KỲ\n"
             "%s"
             "\n"
-            "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
+            TD_MSG_EXIT_CODES,
             tds_config_usage_common);
 }
 
@@ -126,49 +146,43 @@ int tds_cmd_state(int argc, char **argv)
     uint64_t log_n = 0;
     td_error err = {0};
 
+    static const struct option own[] = {{"agency", required_argument, 0, 'a'}, {"role", required_argument, 0, 'r'},
+                                        {"digest", no_argument, 0, 'd'},         {"refused", no_argument, 0, 'R'},
+                                        {"conflicts", no_argument, 0, 'c'},      {"report", required_argument, 0, 'p'},
+                                        {0, 0, 0, 0}};
+    int oc;
     tds_config_init(&cfg, "tiendo-server state");
-    for (int i = 1; i < argc; i++) {
-        int t;
-        if ((t = tds_config_take(&cfg, argc, argv, &i, 0)) < 0) return 2;
-        if (t) {
-            i--;
-            continue;
-        }
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+    while ((oc = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+        if (oc == 'h') {
             tds__state_usage(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "--agency") && i + 1 < argc) {
-            agency = argv[++i];
+        } else if (oc == 'a') {
+            agency = optarg;
             if (!td_slug_valid(agency)) {
                 fprintf(stderr, "tiendo-server state: \"%s\" không phải slug cơ quan hợp lệ\n", agency);
                 return 2;
             }
-        } else if (!strcmp(argv[i], "--role") && i + 1 < argc) {
-            role = td_role_parse(argv[++i]);
+        } else if (oc == 'r') {
+            role = td_role_parse(optarg);
             if (role == TD_ROLE_NONE) {
                 fprintf(stderr, "tiendo-server state: --role phải là office, central hoặc inspector\n");
                 return 2;
             }
-        } else if (!strcmp(argv[i], "--digest")) {
+        } else if (oc == 'd') {
             digest = 1;
-        } else if (!strcmp(argv[i], "--refused")) {
+        } else if (oc == 'R') {
             refused = 1;
-        } else if (!strcmp(argv[i], "--conflicts")) {
+        } else if (oc == 'c') {
             conflicts = 1;
-        } else if (!strcmp(argv[i], "--report") && i + 1 < argc) {
-            report_key = argv[++i];
+        } else if (oc == 'p') {
+            report_key = optarg;
         } else {
-            fprintf(stderr, "tiendo-server state: tham số không hợp lệ: %s\n\n", argv[i]);
-            tds__state_usage(stderr);
             return 2;
         }
     }
-    if ((rc = tds_config_finish(&cfg))) {
-        tds_config_free(&cfg);
-        return rc;
-    }
+    if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
+    if ((rc = tds_cmd_ready(&cfg, 0, &lg))) return rc;
     rc = 1;
-    if (tds_cmd_open_ledger(&cfg, 0, &lg)) goto out;
     if (!tds_ledger_state(lg)) {
         printf("Sổ nhật ký trống (%s/server.db).\n", cfg.data);
         rc = 0;

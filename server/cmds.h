@@ -24,5 +24,15 @@ int tds_cmd_restore(int argc, char **argv); /* cmd_backup.c */
  * write is set).  Prints a Vietnamese message and returns 1 on failure.
  */
 int tds_cmd_open_ledger(const tds_config *cfg, int write, tds_ledger **out);
+/*
+ * After the options: tds_config_finish, then tds_cmd_open_ledger.  0, or
+ * the exit code (a message printed, cfg freed).
+ */
+int tds_cmd_ready(tds_config *cfg, int write, tds_ledger **out);
+/*
+ * An export's bytes to the file out (NULL: stdout).  0, or 1 with a
+ * Vietnamese message naming the file.
+ */
+int tds_cmd_write_out(const char *out, const char *buf, size_t n);
 
 #endif

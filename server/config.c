@@ -6,32 +6,96 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "conf.h"
 #include "err.h"
 #include "frame.h"
 #include "log.h"
+#include "msg.h"
 #include "netaddr.h"
 #include "status.h"
 #include "renew.h"
 
-const char tds_config_usage_common[] =
-    "  --config TỆP       tệp cấu hình (mỗi dòng: khóa = giá trị; khóa giống tên tham số)\n"
-    "  --data THƯ_MỤC     thư mục dữ liệu chứa server.db (mặc định: $TIENDO_DATA,\n"
-    "                     nếu không có thì " TDS_DEFAULT_DATA ")\n"
-    "  --ca TỆP           chứng thư CA của tỉnh\n"
-    "  --cert TỆP         chứng thư của máy chủ\n"
-    "  --key TỆP          khóa riêng của máy chủ (quyền 0600): khóa ký các bản ghi của máy chủ\n"
-    "  --crl TỆP          danh sách thu hồi (CRL)\n"
-    "  --origin TÊN       tên nguồn (origin) của các điểm kiểm (checkpoint) của sổ nhật ký\n"
-    "                     (mặc định: tên đang dùng, nếu chưa có thì tiendo/<CN của máy chủ>)\n";
+/*
+ * The flags (and config-file keys) of the server, one row each: the getopt
+ * table of every command is built from it (tds_config_getopt), and so is the
+ * part of --help that describes them (tds_config_usage_text), hence the man
+ * page.  serve: only `serve` takes it.  help NULL: a config-file key that the
+ * command line also takes, described with the options of `report`
+ * (common/mreport.h).
+ */
+typedef struct tds__flag {
+    const char *key, *arg, *help;
+    int serve;
+} tds__flag;
 
-/* Keys every command understands, and those only serve needs. */
-static const char *const tds__keys_common[] = {"ca", "cert", "key", "crl", "data", "log-level", "origin",
-                                               "report-day", "due-soon-days", NULL};
-static const char *const tds__keys_serve[] = {"listen", "port-file", "max-conns", "max-frame",
-                                              "handshake-timeout", "idle-timeout", "stall-timeout",
-                                              "push-rate", "push-burst", "renew-ca-dir",
-                                              "renew-days", "renew-window", "renew-roles", NULL};
+static const tds__flag tds__flags[] = {
+    {"config", "TỆP", "tệp cấu hình (mỗi dòng: khóa = giá trị; khóa giống tên tham số)", 0},
+    {"data", "THƯ_MỤC", "thư mục dữ liệu chứa server.db (mặc định: $TIENDO_DATA,\nnếu không có thì " TDS_DEFAULT_DATA ")",
+     0},
+    {"ca", "TỆP", "chứng thư CA của tỉnh", 0},
+    {"cert", "TỆP", "chứng thư của máy chủ", 0},
+    {"key", "TỆP", "khóa riêng của máy chủ (quyền 0600): khóa ký các bản ghi của máy chủ", 0},
+    {"crl", "TỆP", "danh sách thu hồi (CRL); máy chủ đang chạy nạp lại khi nhận SIGHUP", 0},
+    {"origin", "TÊN", "tên nguồn (origin) của các điểm kiểm (checkpoint) của sổ nhật ký\n(mặc định: tên đang dùng, "
+                      "nếu chưa có thì tiendo/<CN của máy chủ>)", 0},
+    {"log-level", "MỨC", "mức của nhật ký vận hành: error, warn, info (mặc định), debug", 0},
+    {"report-day", "N", NULL, 0},
+    {"due-soon-days", "N", NULL, 0},
+    {"listen", "MÁY:CỔNG", "địa chỉ lắng nghe (mặc định " TDS_DEFAULT_LISTEN ")", 1},
+    {"port-file", "TỆP", "ghi cổng thực tế vào TỆP (dùng với cổng 0)", 1},
+    {"max-conns", "N", "số kết nối tối đa (mặc định 1000)", 1},
+    {"max-frame", "BYTE", "kích thước gói tối đa (mặc định 4194304)", 1},
+    {"handshake-timeout", "GIÂY", "thời gian chờ bắt tay TLS (mặc định 10)", 1},
+    {"idle-timeout", "GIÂY", "đóng phiên không hoạt động sau chừng ấy giây (mặc định 300)", 1},
+    {"stall-timeout", "GIÂY", "đóng phiên khi máy khách không nhận dữ liệu đang chờ gửi (hàng đợi vượt\nngưỡng) "
+                              "trong chừng ấy giây (mặc định 60)", 1},
+    {"push-rate", "N", "mỗi thiết bị gửi tối đa N mục/giây (0: không giới hạn; mặc định 2000)", 1},
+    {"push-burst", "N", "...nhưng được gửi dồn tới N mục một lúc (mặc định 100000)", 1},
+    {"renew-ca-dir", "THƯ_MỤC", "thư mục CA (tiendo-pki) để cấp lại chứng thư trực tuyến\n(không có: mọi yêu cầu "
+                                "cấp lại qua cán bộ quản lý CA)", 1},
+    {"renew-days", "NGÀY", "thời hạn chứng thư mới (mặc định 730)", 1},
+    {"renew-window", "NGÀY", "chỉ cấp lại khi chứng thư còn dưới chừng ấy ngày (mặc định 60)", 1},
+    {"renew-roles", "DS", "vai trò được cấp lại trực tuyến: office, central, inspector (mặc định office)", 1},
+};
+#define TDS__NFLAGS (sizeof tds__flags / sizeof tds__flags[0])
+/* Column of the descriptions in --help: the commands' own options are
+ * aligned at 21, serve's longer flags at 28. */
+#define TDS__HELP_COL(serve) ((serve) ? 28 : 21)
+
+/* Width on screen of UTF-8 text: its characters (no wide ones here). */
+static size_t tds__cols(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+const char *tds_config_usage_text(int serve_keys)
+{
+    static char text[2][8192];
+    char *out = text[serve_keys ? 1 : 0];
+    FILE *f;
+    int col = TDS__HELP_COL(serve_keys);
+    if (*out || !(f = fmemopen(out, sizeof text[0], "w"))) return out;
+    setbuf(f, NULL);
+    for (size_t i = 0; i < TDS__NFLAGS; i++) {
+        const tds__flag *fl = &tds__flags[i];
+        char head[64];
+        int w;
+        if (!fl->help || (fl->serve && !serve_keys)) continue;
+        snprintf(head, sizeof head, "  --%s %s", fl->key, fl->arg);
+        w = (int)tds__cols(head);
+        fprintf(f, "%s%*s", head, w < col ? col - w : 1, "");
+        for (const char *h = fl->help; *h; h++)
+            if (*h == '\n') fprintf(f, "\n%*s", col, "");
+            else fputc(*h, f);
+        fputc('\n', f);
+    }
+    fclose(f);
+    out[sizeof text[0] - 1] = 0;
+    return out;
+}
 
 void tds_config_init(tds_config *cfg, const char *prog)
 {
@@ -66,49 +130,60 @@ void tds_config_free(tds_config *cfg)
     cfg->renew_ca_dir = NULL;
 }
 
-static int tds__in(const char *const *keys, const char *k, size_t n)
+/* codes: TDS_OPT_CONFIG + the row of tds__flags */
+static int tds__build_opts(tds_config *cfg, const struct option *own, int serve_keys)
 {
-    for (; *keys; keys++)
-        if (strlen(*keys) == n && !strncmp(*keys, k, n)) return 1;
-    return 0;
+    struct option cf[TDS__NFLAGS + 2];
+    const struct option *const tables[] = {own, cf};
+    size_t k = 0;
+    for (size_t i = 0; i < TDS__NFLAGS; i++)
+        if (serve_keys || !tds__flags[i].serve)
+            cf[k++] = (struct option){tds__flags[i].key, required_argument, 0, TDS_OPT_CONFIG + (int)i};
+    cf[k++] = (struct option){"help", no_argument, 0, 'h'};
+    cf[k] = (struct option){0, 0, 0, 0};
+    return td_cli_opts_join(cfg->opts, TDS_CONFIG_OPTS_MAX, tables, 2);
 }
 
-int tds_config_take(tds_config *cfg, int argc, char **argv, int *i, int serve_keys)
+/* cfg->prog is "tiendo-server CMD" */
+static int tds__opt_err(const tds_config *cfg, int c, char *const *argv)
 {
-    const char *a = argv[*i], *name, *eq, *val;
-    size_t n;
-    if (strncmp(a, "--", 2) != 0) return 0;
-    name = a + 2;
-    eq = strchr(name, '=');
-    n = eq ? (size_t)(eq - name) : strlen(name);
-    if (!(n == 6 && !strncmp(name, "config", 6)) && !tds__in(tds__keys_common, name, n) &&
-        !(serve_keys && tds__in(tds__keys_serve, name, n)))
-        return 0;
-    if (eq) {
-        val = eq + 1;
-    } else if (*i + 1 < argc) {
-        val = argv[++*i];
-    } else {
-        fprintf(stderr, "%s: %s cần một giá trị\n", cfg->prog, a);
-        return -1;
+    td_cli_opt_err(cfg->prog, "", c, argv);
+    return TDS_OPT_BAD;
+}
+
+int tds_config_getopt(tds_config *cfg, int argc, char **argv, const struct option *own, int serve_keys)
+{
+    int c;
+    if (!cfg->opts_ready) {
+        if (tds__build_opts(cfg, own, serve_keys)) {
+            fprintf(stderr, "%s: " TD_MSG_TOO_MANY_ARGS "\n", cfg->prog);
+            return TDS_OPT_BAD;
+        }
+        cfg->opts_ready = 1;
+        optind = 1;
+        opterr = 0;   /* getopt's own messages are English: td_cli_opt_err says it in Vietnamese */
     }
-    if (n == 6 && !strncmp(name, "config", 6)) {
-        cfg->file = val;
-        (*i)++;
-        return 1;
+    while ((c = getopt_long(argc, argv, ":h", cfg->opts, NULL)) >= TDS_OPT_CONFIG &&
+           c < TDS_OPT_CONFIG + (int)TDS__NFLAGS) {
+        const char *key = tds__flags[c - TDS_OPT_CONFIG].key;
+        if (!strcmp(key, "config")) {
+            cfg->file = optarg;
+            continue;
+        }
+        if (cfg->nflags >= TDS_CONFIG_FLAGS_MAX) {
+            fprintf(stderr, "%s: " TD_MSG_TOO_MANY_ARGS "\n", cfg->prog);
+            return TDS_OPT_BAD;
+        }
+        cfg->flags[cfg->nflags].key = key;
+        cfg->flags[cfg->nflags++].val = optarg;
     }
-    if (cfg->nflags >= TDS_CONFIG_FLAGS_MAX) {
-        fprintf(stderr, "%s: quá nhiều tham số\n", cfg->prog);
-        return -1;
-    }
-    /* the key is looked up again in the tables, so it can point at them */
-    for (const char *const *t = tds__keys_common; *t; t++)
-        if (strlen(*t) == n && !strncmp(*t, name, n)) cfg->flags[cfg->nflags].key = *t;
-    for (const char *const *t = tds__keys_serve; *t; t++)
-        if (strlen(*t) == n && !strncmp(*t, name, n)) cfg->flags[cfg->nflags].key = *t;
-    cfg->flags[cfg->nflags++].val = val;
-    (*i)++;
-    return 1;
+    if (c == '?' || c == ':') return tds__opt_err(cfg, c, argv);
+    return c;
+}
+
+int tds_config_extra(const tds_config *cfg, const char *word)
+{
+    return td_cli_extra(cfg->prog, "", word);
 }
 
 /* Apply one setting (from flag or file); where names the source for errors. */
@@ -120,7 +195,7 @@ static int tds__set(tds_config *cfg, const char *key, const char *val, const cha
     if (!strcmp(key, k)) {                   \
         free(cfg->field);                    \
         if (!(cfg->field = strdup(val))) {   \
-            fprintf(stderr, "%s: hết bộ nhớ\n", cfg->prog); \
+            fprintf(stderr, "%s: " TD_MSG_NOMEM "\n", cfg->prog); \
             return -1;                       \
         }                                    \
         return 0;                            \
@@ -210,7 +285,7 @@ int tds_config_finish(tds_config *cfg)
     if (!cfg->data) {
         const char *d = getenv("TIENDO_DATA");
         if (!(cfg->data = strdup(d && *d ? d : TDS_DEFAULT_DATA))) {
-            fprintf(stderr, "%s: hết bộ nhớ\n", cfg->prog);
+            fprintf(stderr, "%s: " TD_MSG_NOMEM "\n", cfg->prog);
             return 1;
         }
     }

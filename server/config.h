@@ -5,15 +5,17 @@
  * dashes).  Flags override the file; the file is read first whatever the
  * order on the command line.
  *
- * Use: tds_config_init; for each argv word, tds_config_take (it says whether
- * the word was one of ours); then tds_config_finish, which reads the config
- * file, applies the flags over it and fills the defaults.  Messages for
+ * Use: tds_config_init; tds_config_getopt in a loop (getopt_long over the
+ * command's own option table joined with the config flags, which it keeps;
+ * the command's own options come back to it); then tds_config_finish, which
+ * reads the config file, applies the flags over it and fills the defaults.  Messages for
  * people are Vietnamese on stderr, prefixed with the program name given to
  * init.  Owned strings are freed by tds_config_free.
  */
 #ifndef TDS_CONFIG_H
 #define TDS_CONFIG_H
 
+#include <getopt.h>
 #include <stdint.h>
 
 /* Defaults; each can be changed by flag or config file. */
@@ -37,6 +39,12 @@
 #define TDS_DEFAULT_DATA "/var/lib/tiendo"
 /* Flags given on one command line (each is a key and a value). */
 #define TDS_CONFIG_FLAGS_MAX 32
+/* Rows of a command's getopt_long table: its own options, the config flags, --help. */
+#define TDS_CONFIG_OPTS_MAX 64
+/* getopt_long codes of the config flags (kept by tds_config_getopt, never returned). */
+#define TDS_OPT_CONFIG 0x3000
+/* tds_config_getopt: a wrong option, already said on stderr (exit 2). */
+#define TDS_OPT_BAD (-2)
 
 typedef struct tds_config {
     char listen[300];
@@ -58,6 +66,8 @@ typedef struct tds_config {
     const char *file;
     struct { const char *key, *val; } flags[TDS_CONFIG_FLAGS_MAX];
     int nflags;
+    struct option opts[TDS_CONFIG_OPTS_MAX];   /* the command's table joined with the config flags */
+    int opts_ready;
 } tds_config;
 
 /* prog: "tiendo-server serve" etc., for messages. */
@@ -65,19 +75,28 @@ void tds_config_init(tds_config *cfg, const char *prog);
 void tds_config_free(tds_config *cfg);
 
 /*
- * Is argv[*i] a config flag ("--ca FILE", "--ca=FILE", "--config FILE" ...)?
- * Returns 1 and advances *i past its value if so, 0 if not ours, -1 (message
- * printed) if its value is missing or the table of flags is full.  serve_keys:
- * also accept the listener's keys (listen, port-file, max-conns, ...).
+ * getopt_long over argv (argv[0] is the command) with the table own (ended by
+ * a zero row; may be NULL), the config flags (--config FILE, --ca FILE ...;
+ * serve_keys: also the listener's: --listen, --port-file, --max-conns ...)
+ * and --help/-h.  Config flags are kept in cfg and skipped.  Returns the
+ * next own option's code (optarg set), 'h' for help, -1 at the end (the
+ * words that are not options are then argv[optind..argc-1]), or TDS_OPT_BAD
+ * after a Vietnamese message naming the wrong option (unknown, missing its
+ * value, too many flags).  An own option of the same name as a config flag
+ * wins.
  */
-int tds_config_take(tds_config *cfg, int argc, char **argv, int *i, int serve_keys);
+int tds_config_getopt(tds_config *cfg, int argc, char **argv, const struct option *own, int serve_keys);
+/* "PROG CMD: tham số thừa "X"" + "Xem: PROG CMD --help" on stderr; returns 2. */
+int tds_config_extra(const tds_config *cfg, const char *word);
 
 /* Read the config file (if any), apply the flags, fill defaults (data:
  * $TIENDO_DATA, else TDS_DEFAULT_DATA).  0, or the exit code with a message
  * printed: 1 if the config file is wrong, 2 if a flag is. */
 int tds_config_finish(tds_config *cfg);
 
-/* Usage lines of the shared flags, for --help texts. */
-extern const char tds_config_usage_common[];
+/* Usage lines of the flags, for --help texts, made from the table the
+ * options are parsed with (serve_keys: the listener's too). */
+const char *tds_config_usage_text(int serve_keys);
+#define tds_config_usage_common tds_config_usage_text(0)
 
 #endif

@@ -1,7 +1,10 @@
-/* logstore.c — see logstore.h.  All SQL on the log and meta tables is here. */
+/* logstore.c — see logstore.h.  All SQL on the log and meta tables is here,
+ * except the reads of the log, checkpoints and cosignatures: those are
+ * common/logread.c, shared with the inspector's audit of a copy of server.db. */
 #include "logstore.h"
 
 #include "log.h"
+#include "logread.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -143,8 +146,6 @@ enum {
     Q_LOOKUP,
     Q_LAST_INDEX,
     Q_COUNT,
-    Q_SCAN,
-    Q_SCAN_KIND,
     Q_META_GET,
     Q_META_PUT,
     Q_TREE_GET,
@@ -152,12 +153,8 @@ enum {
     Q_TREE_LEAVES,
     Q_TREE_SCAN,
     Q_CP_PUT,
-    Q_CP_LATEST,
-    Q_CP_GET,
     Q_COSIG_GET,
     Q_COSIG_PUT,
-    Q_COSIG_LIST,
-    Q_COSIG_WITNESSES,
     Q__N
 };
 
@@ -165,16 +162,12 @@ static const char *const tds__sql[Q__N] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
-    [Q_INSERT] = "INSERT INTO log(author, seq, kind, agency, task, body, received_ms) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_INSERT] = ("INSERT INTO log(author, seq, kind, agency, task, body, received_ms) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
     [Q_LAST_SEQ] = "SELECT max(seq) FROM log WHERE author = ?1",
     [Q_LOOKUP] = "SELECT idx, body FROM log WHERE author = ?1 AND seq = ?2",
     [Q_LAST_INDEX] = "SELECT max(idx) FROM log",
     [Q_COUNT] = "SELECT count(*) FROM log",
-    [Q_SCAN] = "SELECT idx, author, seq, kind, agency, task, body, received_ms FROM log "
-               "WHERE idx >= ?1 ORDER BY idx LIMIT ?2",
-    [Q_SCAN_KIND] = "SELECT idx, author, seq, kind, agency, task, body, received_ms FROM log "
-                    "WHERE kind = ?3 AND idx >= ?1 ORDER BY idx LIMIT ?2",
     [Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [Q_META_PUT] = "INSERT INTO meta(key, value) VALUES (?1, ?2)",
     [Q_TREE_GET] = "SELECT hash FROM tree WHERE level = ?1 AND idx = ?2",
@@ -182,13 +175,8 @@ static const char *const tds__sql[Q__N] = {
     [Q_TREE_LEAVES] = "SELECT coalesce(max(idx) + 1, 0) FROM tree WHERE level = 0",
     [Q_TREE_SCAN] = "SELECT level, idx, hash FROM tree ORDER BY level, idx",
     [Q_CP_PUT] = "INSERT INTO checkpoint(size, root, note, signed_ms) VALUES (?1, ?2, ?3, ?4)",
-    [Q_CP_LATEST] = "SELECT size, root, note, signed_ms FROM checkpoint ORDER BY size DESC LIMIT 1",
-    [Q_CP_GET] = "SELECT size, root, note, signed_ms FROM checkpoint WHERE size = ?1",
     [Q_COSIG_GET] = "SELECT line FROM cosig WHERE size = ?1 AND witness = ?2",
     [Q_COSIG_PUT] = "INSERT INTO cosig(size, witness, line, received_ms) VALUES (?1, ?2, ?3, ?4)",
-    [Q_COSIG_LIST] = "SELECT size, witness, line, received_ms FROM cosig WHERE size = ?1 ORDER BY witness",
-    [Q_COSIG_WITNESSES] = "SELECT max(size), witness, line, received_ms FROM cosig GROUP BY witness "
-                          "ORDER BY 1 DESC, witness",
 };
 
 /* Statements of the attachment tables (migration 3), apart from the log's. */
@@ -243,6 +231,7 @@ struct tds_logstore {
     char *path;
     sqlite3_stmt *q[Q__N];
     sqlite3_stmt *b[B__N];
+    td_logread *rd;              /* the reads of log, checkpoint, cosig */
     int in_tx;
 };
 
@@ -350,6 +339,7 @@ static int tds__migrate_prepare(tds_logstore *s, td_error *err)
             rc = tds__dberr(s, err, "preparing a statement");
             goto fail;
         }
+    if ((rc = td_logread_on(s->db, s->path, &s->rd, err))) goto fail;
     if (backfill && (rc = tds__backfill(s, err))) goto fail;
     return tds__exec(s, "COMMIT", err);
 fail:
@@ -422,6 +412,7 @@ void tds_logstore_close(tds_logstore *s)
     if (s->in_tx) tds_logstore_rollback(s);
     for (int i = 0; i < Q__N; i++) sqlite3_finalize(s->q[i]);
     for (int i = 0; i < B__N; i++) sqlite3_finalize(s->b[i]);
+    td_logread_close(s->rd);
     sqlite3_close(s->db);
     free(s->path);
     free(s);
@@ -571,35 +562,33 @@ int tds_logstore_lookup(tds_logstore *s, const unsigned char author[32], uint64_
     return rc;
 }
 
+struct tds__scan_fwd {
+    tds_logstore_cb cb;
+    void *arg;
+};
+
+static int tds__scan_row(void *arg, const td_logread_row *w)
+{
+    const struct tds__scan_fwd *f = arg;
+    tds_logrow r;
+    memset(&r, 0, sizeof r);
+    r.idx = w->idx;
+    if (w->author) memcpy(r.author, w->author, 32);
+    r.seq = w->seq;
+    r.kind = w->kind;
+    r.agency = w->agency;
+    r.task = w->task;
+    r.body = w->body;
+    r.len = w->len;
+    r.received_ms = w->received_ms;
+    return f->cb(f->arg, &r);
+}
+
 int tds_logstore_scan(tds_logstore *s, uint64_t since, uint64_t max_rows, int kind_filter,
                       tds_logstore_cb cb, void *arg, td_error *err)
 {
-    sqlite3_stmt *st = s->q[kind_filter > 0 ? Q_SCAN_KIND : Q_SCAN];
-    int step, rc = 0;
-    if (since > INT64_MAX) return 0;
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
-    sqlite3_bind_int64(st, 2, max_rows && max_rows <= INT64_MAX ? (sqlite3_int64)max_rows : -1);
-    if (kind_filter > 0) sqlite3_bind_int(st, 3, kind_filter);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        tds_logrow r;
-        const void *a = sqlite3_column_blob(st, 1);
-        memset(&r, 0, sizeof r);
-        r.idx = (uint64_t)sqlite3_column_int64(st, 0);
-        if (a && sqlite3_column_bytes(st, 1) == 32) memcpy(r.author, a, 32);
-        r.seq = (uint64_t)sqlite3_column_int64(st, 2);
-        r.kind = sqlite3_column_int(st, 3);
-        r.agency = (const char *)sqlite3_column_text(st, 4);
-        if (!r.agency) r.agency = "";
-        r.task = (uint32_t)sqlite3_column_int64(st, 5);
-        r.body = sqlite3_column_blob(st, 6);
-        r.len = (size_t)sqlite3_column_bytes(st, 6);
-        r.received_ms = sqlite3_column_int64(st, 7);
-        if ((rc = cb(arg, &r)) != 0) break;
-    }
-    if (!rc && step != SQLITE_DONE) rc = tds__dberr(s, err, "reading the log");
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc;
+    struct tds__scan_fwd f = {cb, arg};
+    return td_logread_scan(s->rd, since, max_rows, kind_filter, tds__scan_row, &f, err);
 }
 
 int tds_logstore_meta_get(tds_logstore *s, const char *key, int *found, uint8_t **val, size_t *len,
@@ -735,52 +724,38 @@ void tds_checkpoint_row_free(tds_checkpoint_row *c)
     memset(c, 0, sizeof *c);
 }
 
-static int tds__cp_read(tds_logstore *s, sqlite3_stmt *st, int *found, tds_checkpoint_row *c, td_error *err)
+/* A checkpoint read through logread; a root that is not 32 bytes is a damaged database. */
+static int tds__cp_take(tds_logstore *s, int rc, int *found, td_logread_cp *r, tds_checkpoint_row *c, td_error *err)
 {
-    int step, rc = 0;
-    *found = 0;
     memset(c, 0, sizeof *c);
-    step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        const char *note = (const char *)sqlite3_column_text(st, 2);
-        size_t n = (size_t)sqlite3_column_bytes(st, 2);
-        c->size = (uint64_t)sqlite3_column_int64(st, 0);
-        c->signed_ms = sqlite3_column_int64(st, 3);
-        if (sqlite3_column_bytes(st, 1) != TD_MERKLE_HASH_LEN) {
-            rc = td_error_set(err, TD_EDB, "%s: checkpoint of size %llu: root is not 32 bytes", s->path,
-                              (unsigned long long)c->size);
-        } else if (!(c->note = malloc(n + 1))) {
-            rc = td_error_set(err, TD_ENOMEM, "out of memory");
-        } else {
-            memcpy(c->root, sqlite3_column_blob(st, 1), TD_MERKLE_HASH_LEN);
-            if (n) memcpy(c->note, note, n);
-            c->note[n] = 0;
-            c->note_len = n;
-            *found = 1;
-        }
-    } else if (step != SQLITE_DONE) {
-        rc = tds__dberr(s, err, "reading checkpoints");
+    if (rc || !*found) return rc;
+    if (!r->has_root) {
+        rc = td_error_set(err, TD_EDB, "%s: checkpoint of size %llu: root is not 32 bytes", s->path,
+                          (unsigned long long)r->size);
+        td_logread_cp_free(r);
+        *found = 0;
+        return rc;
     }
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    if (rc) tds_checkpoint_row_free(c);
-    return rc;
+    c->size = r->size;
+    memcpy(c->root, r->root, TD_MERKLE_HASH_LEN);
+    c->note = r->note;   /* ownership passes to c */
+    c->note_len = r->note_len;
+    c->signed_ms = r->signed_ms;
+    return 0;
 }
 
 int tds_logstore_checkpoint_latest(tds_logstore *s, int *found, tds_checkpoint_row *c, td_error *err)
 {
-    return tds__cp_read(s, s->q[Q_CP_LATEST], found, c, err);
+    td_logread_cp r;
+    int rc = td_logread_checkpoint_latest(s->rd, found, &r, err);
+    return tds__cp_take(s, rc, found, &r, c, err);
 }
 
 int tds_logstore_checkpoint_get(tds_logstore *s, uint64_t size, int *found, tds_checkpoint_row *c, td_error *err)
 {
-    if (size > INT64_MAX) {
-        *found = 0;
-        memset(c, 0, sizeof *c);
-        return 0;
-    }
-    sqlite3_bind_int64(s->q[Q_CP_GET], 1, (sqlite3_int64)size);
-    return tds__cp_read(s, s->q[Q_CP_GET], found, c, err);
+    td_logread_cp r;
+    int rc = td_logread_checkpoint_get(s->rd, size, found, &r, err);
+    return tds__cp_take(s, rc, found, &r, c, err);
 }
 
 int tds_logstore_checkpoint_put(tds_logstore *s, uint64_t size, const unsigned char root[32], const char *note,
@@ -822,35 +797,14 @@ int tds_logstore_cosig_put(tds_logstore *s, uint64_t size, const char *witness, 
     return 0;
 }
 
-static int tds__cosig_rows(tds_logstore *s, sqlite3_stmt *st, tds_cosig_cb cb, void *arg, td_error *err)
-{
-    int step, rc = 0;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        tds_cosig_row r;
-        r.size = (uint64_t)sqlite3_column_int64(st, 0);
-        r.witness = (const char *)sqlite3_column_text(st, 1);
-        r.line = (const char *)sqlite3_column_text(st, 2);
-        r.received_ms = sqlite3_column_int64(st, 3);
-        if (!r.witness) r.witness = "";
-        if (!r.line) r.line = "";
-        if ((rc = cb(arg, &r)) != 0) break;
-    }
-    if (!rc && step != SQLITE_DONE) rc = tds__dberr(s, err, "reading cosignatures");
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc;
-}
-
 int tds_logstore_cosigs(tds_logstore *s, uint64_t size, tds_cosig_cb cb, void *arg, td_error *err)
 {
-    if (size > INT64_MAX) return 0;
-    sqlite3_bind_int64(s->q[Q_COSIG_LIST], 1, (sqlite3_int64)size);
-    return tds__cosig_rows(s, s->q[Q_COSIG_LIST], cb, arg, err);
+    return td_logread_cosigs_at(s->rd, size, cb, arg, err);
 }
 
 int tds_logstore_witnesses(tds_logstore *s, tds_cosig_cb cb, void *arg, td_error *err)
 {
-    return tds__cosig_rows(s, s->q[Q_COSIG_WITNESSES], cb, arg, err);
+    return td_logread_witnesses(s->rd, cb, arg, err);
 }
 
 /* ---- attachments (migration 3) ------------------------------------------ */

@@ -37,6 +37,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "logread.h"
 #include "merkle.h"
 
 /* Wait this long for another writer (serve vs. an operator's command) before
@@ -152,12 +153,8 @@ int tds_logstore_checkpoint_put(tds_logstore *s, uint64_t size, const unsigned c
 
 /* ---- witness cosignatures ---- */
 
-typedef struct tds_cosig_row {
-    uint64_t size;
-    const char *witness;         /* the cosigner's key name */
-    const char *line;            /* "— name base64\n" */
-    int64_t received_ms;
-} tds_cosig_row;
+/* size, witness (the cosigner's key name), line ("— name base64\n"), received_ms (common/logread.h) */
+typedef td_logread_cosig tds_cosig_row;
 typedef int (*tds_cosig_cb)(void *arg, const tds_cosig_row *r);
 
 /* Store witness's line on the checkpoint of size; if that witness already

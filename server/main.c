@@ -1,6 +1,7 @@
 /* main.c — tiendo-server: the table of its commands (cli.h). */
 #include "cli.h"
 #include "cmds.h"
+#include "msg.h"
 
 /* One row per command: dispatch, `tiendo-server --help` and the man page tiendo-server.8. */
 static const td_cli_cmd tds__cmds[] = {
@@ -19,7 +20,7 @@ static const td_cli_prog tds__prog = {
     .section = "8",
     .about = "Máy chủ trung tâm của tiendo (Sở Khoa học và Công nghệ).",
     .footer = "Tệp cấu hình mặc định khi cài bằng gói: /etc/tiendo/server.conf (--config).\n"
-              "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n",
+              TD_MSG_EXIT_CODES,
     .cmds = tds__cmds,
     .n_cmds = sizeof tds__cmds / sizeof tds__cmds[0],
 };

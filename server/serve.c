@@ -39,6 +39,7 @@
 #include "identity.h"
 #include "ledger.h"
 #include "log.h"
+#include "msg.h"
 #include "netaddr.h"
 #include "renew.h"
 #include "ratelimit.h"
@@ -466,38 +467,18 @@ static void tds__on_signal(uv_signal_t *h, int signum)
 
 static void tds__usage(FILE *f)
 {
-    fputs("Cách dùng: tiendo-server serve [tham số]\n"
-          "\n"
-          "Chạy máy chủ TLS 1.3 (xác thực hai chiều bằng chứng thư số do CA của tỉnh cấp).\n"
-          "\n"
-          "  --config FILE            tệp cấu hình (mỗi dòng: khóa = giá trị; khóa giống tên tham số)\n"
-          "  --listen HOST:PORT       địa chỉ lắng nghe (mặc định " TDS_DEFAULT_LISTEN ")\n"
-          "  --ca FILE                chứng thư CA của tỉnh (bắt buộc)\n"
-          "  --cert FILE              chứng thư của máy chủ (bắt buộc)\n"
-          "  --key FILE               khóa riêng của máy chủ, quyền 0600 (bắt buộc)\n"
-          "  --crl FILE               danh sách thu hồi (CRL); SIGHUP để nạp lại\n"
-          "  --data DIR               thư mục dữ liệu (mặc định $TIENDO_DATA hoặc /var/lib/tiendo)\n"
-          "  --max-conns N            số kết nối tối đa (mặc định 1000)\n"
-          "  --max-frame BYTES        kích thước gói tối đa (mặc định 4194304)\n"
-          "  --handshake-timeout S    thời gian chờ bắt tay TLS, giây (mặc định 10)\n"
-          "  --idle-timeout S         đóng phiên không hoạt động sau S giây (mặc định 300)\n"
-          "  --stall-timeout S        đóng phiên khi máy khách không nhận dữ liệu đang chờ gửi\n"
-          "                           (hàng đợi vượt ngưỡng) trong S giây (mặc định 60)\n"
-          "  --push-rate N            mỗi thiết bị gửi tối đa N mục/giây (0: không giới hạn; mặc định 2000)\n"
-          "  --push-burst N           ...nhưng được gửi dồn tới N mục một lúc (mặc định 100000)\n"
-          "  --port-file FILE         ghi cổng thực tế vào FILE (dùng với cổng 0)\n"
-          "  --origin NAME            tên nguồn (origin) của các điểm kiểm đã ký\n"
-          "  --renew-ca-dir DIR       thư mục CA (tiendo-pki) để cấp lại chứng thư trực tuyến\n"
-          "                           (không có: mọi yêu cầu cấp lại qua cán bộ quản lý CA)\n"
-          "  --renew-roles LIST       vai trò được cấp lại trực tuyến (mặc định office)\n"
-          "  --renew-window DAYS      chỉ cấp lại khi chứng thư còn dưới DAYS ngày (mặc định 60)\n"
-          "  --renew-days DAYS        thời hạn chứng thư mới (mặc định 730)\n"
-          "  --log-level LEVEL        error|warn|info|debug\n"
-          "\n"
-          "Tín hiệu: SIGTERM/SIGINT dừng có trật tự; SIGHUP nạp lại chứng thư, CA và CRL.\n"
-          "Chỉ một máy chủ dùng một thư mục dữ liệu (khóa DIR/serve.lock).\n"
-          "Mã thoát: 0 dừng bình thường, 1 lỗi, 2 sai cú pháp lệnh.\n",
-          f);
+    fprintf(f,
+            "Cách dùng: tiendo-server serve [tham số]\n"
+            "\n"
+            "Chạy máy chủ TLS 1.3 (xác thực hai chiều bằng chứng thư số do CA của tỉnh cấp).\n"
+            "--ca, --cert và --key là bắt buộc (trên dòng lệnh hoặc trong tệp cấu hình).\n"
+            "\n"
+            "%s"
+            "\n"
+            "Tín hiệu: SIGTERM/SIGINT dừng có trật tự; SIGHUP nạp lại chứng thư, CA và CRL.\n"
+            "Chỉ một máy chủ dùng một thư mục dữ liệu (khóa THƯ_MỤC/serve.lock).\n"
+            "Mã thoát: 0 dừng bình thường, 1 lỗi, 2 sai cú pháp lệnh.\n",
+            tds_config_usage_text(1));
 }
 
 static int tds__write_port_file(const char *path, int port)
@@ -524,22 +505,12 @@ int tds_cmd_serve(int argc, char **argv)
     memset(&srv, 0, sizeof srv);
     srv.lock_fd = -1;
     tds_config_init(cfg, "tiendo-server serve");
-    for (int i = 1; i < argc;) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            tds__usage(stdout);
-            return 0;
-        }
-        rc = tds_config_take(cfg, argc, argv, &i, 1);
-        if (rc < 0) return 2;
-        if (rc == 0) {
-            if (argv[i][0] == '-')
-                fprintf(stderr, "tiendo-server serve: tham số không hợp lệ: %s\n\n", argv[i]);
-            else
-                fprintf(stderr, "tiendo-server serve: tham số thừa \"%s\"\n", argv[i]);
-            tds__usage(stderr);
-            return 2;
-        }
+    while ((rc = tds_config_getopt(cfg, argc, argv, NULL, 1)) != -1) {
+        if (rc != 'h') return 2;
+        tds__usage(stdout);
+        return 0;
     }
+    if (optind < argc) return tds_config_extra(cfg, argv[optind]);
     if ((rc = tds_config_finish(cfg))) {
         tds_config_free(cfg);
         return rc;
@@ -655,7 +626,7 @@ int tds_cmd_serve(int argc, char **argv)
         }
     }
     if (cfg->port_file && tds__write_port_file(cfg->port_file, port) != 0) {
-        fprintf(stderr, "tiendo-server: không ghi được %s: %s\n", cfg->port_file, strerror(errno));
+        fprintf(stderr, "tiendo-server: " TD_MSG_FILE_WRITE "\n", cfg->port_file, strerror(errno));
         tds__stop(&srv, "port file");
         uv_run(srv.loop, UV_RUN_DEFAULT);
         goto out_loop;

@@ -5,11 +5,15 @@
 #      program's --help and in its man page (built from the same table), with
 #      its own --help text in the man page;
 #   2. each command given a wrong option (--hlep) exits 2 and says so in
-#      Vietnamese, never getopt's English "unrecognized option";
+#      Vietnamese, never getopt's English "unrecognized option"; for
+#      tiendo-server also each subcommand (plan import, agency merge ...),
+#      a wrong option with a value, and a known option missing its value;
 #   3. every help text (program and commands) and man page has no English
 #      word outside a short allow-list (command names, formats, protocols);
 #   4. `tiendo` on a device directory that is not enrolled says so in
-#      Vietnamese; operator logs (English) stay off the terminal.
+#      Vietnamese; operator logs (English) stay off the terminal;
+#   5. the message catalogue (common/msg.h) has no English word outside
+#      the same allow-list.
 set -euo pipefail
 # shellcheck source=lib/tdtest.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdtest.sh"
@@ -66,24 +70,80 @@ for prog in "$TD:tiendo:1" "$SRV_BIN:tiendo-server:8" "$PKI:tiendo-pki:8"; do
     pass "$name: ${#cmds[@]} commands in both --help and $name.$sec"
 
     say "$name: a wrong option to each command is refused in Vietnamese"
-    for c in "${cmds[@]}"; do
+    # tiendo-server's commands with subcommands: each subcommand too
+    subs=()
+    if [ "$name" = tiendo-server ]; then
+        subs=("plan import" "plan show" "plan export" "agency list" "agency add" "agency rename" "agency merge"
+              "agency split" "agency issuer" "agency import" "agency export")
+    fi
+    for c in "${cmds[@]}" "${subs[@]}"; do
         [ "$c" = version ] && continue
-        set +e
-        "$bin" "$c" --hlep >"$W/out" 2>"$W/err" </dev/null
-        rc=$?
-        set -e
-        all=$(cat "$W/out" "$W/err")
-        if [ "$rc" != 2 ]; then fail "$name $c --hlep: exit $rc, not 2"; continue; fi
-        if grep -qiE "unrecognized|invalid option|unknown|usage:|requires an argument" <<<"$all"; then
-            fail "$name $c --hlep: English: $(head -c 200 <<<"$all")"
-        elif ! grep -q -- "--hlep" <<<"$all" || ! grep -qE "không hợp lệ|không tồn tại|lệnh con" <<<"$all"; then
-            fail "$name $c --hlep: does not name the wrong option in Vietnamese: $(head -c 200 <<<"$all")"
-        else
-            pass "$name $c --hlep: $(head -n 1 <<<"$all")"
-        fi
-        found=$(english_words <<<"$all")
-        [ -z "$found" ] || fail "$name $c --hlep: English words: $(tr '\n' ' ' <<<"$found")"
+        # shellcheck disable=SC2086  # "plan import" is two words
+        for bad in --hlep "--hlep=1 x"; do
+            set +e
+            "$bin" $c $bad >"$W/out" 2>"$W/err" </dev/null
+            rc=$?
+            set -e
+            all=$(cat "$W/out" "$W/err")
+            if [ "$rc" != 2 ]; then fail "$name $c $bad: exit $rc, not 2"; continue; fi
+            if grep -qiE "unrecognized|invalid option|unknown|usage:|requires an argument" <<<"$all"; then
+                fail "$name $c $bad: English: $(head -c 200 <<<"$all")"
+            elif ! grep -q -- "--hlep" <<<"$all" || ! grep -qE "không hợp lệ|không tồn tại|lệnh con" <<<"$all"; then
+                fail "$name $c $bad: does not name the wrong option in Vietnamese: $(head -c 200 <<<"$all")"
+            else
+                pass "$name $c $bad: $(head -n 1 <<<"$all")"
+            fi
+            found=$(english_words <<<"$all")
+            [ -z "$found" ] || fail "$name $c $bad: English words: $(tr '\n' ' ' <<<"$found")"
+            [ "$name" = tiendo-server ] || break
+        done
     done
+    # a known option of tiendo-server without its value (--data at the end) is named in Vietnamese
+    if [ "$name" = tiendo-server ]; then
+        for c in "${cmds[@]}" "${subs[@]}"; do
+            case "$c" in version | plan | agency) continue ;; esac   # plan, agency: their subcommands
+            set +e
+            # shellcheck disable=SC2086
+            "$bin" $c --data >"$W/out" 2>"$W/err" </dev/null
+            rc=$?
+            set -e
+            if [ "$rc" = 2 ] && grep -q "tùy chọn --data cần một giá trị" "$W/err"; then
+                pass "$name $c --data: $(head -n 1 "$W/err")"
+            else
+                fail "$name $c --data (no value): exit $rc: $(head -c 200 "$W/err")"
+            fi
+        done
+    fi
+    # tiendo-server: the options a command's --help describes are those its
+    # table accepts (the config flags' lines are made from that table): each
+    # "  --name" line of the help, given alone, is not refused as unknown (for
+    # plan and agency, by at least one of their subcommands)
+    if [ "$name" = tiendo-server ]; then
+        mkdir -p "$W/nodata"
+        for c in "${cmds[@]}"; do
+            [ "$c" = version ] && continue
+            case "$c" in
+                plan) runners=("plan import" "plan show" "plan export") ;;
+                agency) runners=("agency list" "agency add" "agency rename" "agency merge" "agency split"
+                                 "agency issuer" "agency import" "agency export") ;;
+                *) runners=("$c") ;;
+            esac
+            mapfile -t opts < <("$bin" "$c" --help | sed -n 's/^  \(--[a-z][a-z-]*\).*/\1/p' | sort -u)
+            [ "${#opts[@]}" -ge 1 ] || fail "$name $c --help describes no option"
+            bad=""
+            for o in "${opts[@]}"; do
+                ok=0
+                for r in "${runners[@]}"; do
+                    # shellcheck disable=SC2086
+                    if ! TIENDO_DATA=$W/nodata timeout 20 "$bin" $r "$o" </dev/null 2>&1 |
+                        grep -q "tùy chọn không hợp lệ"; then ok=1; break; fi
+                done
+                [ "$ok" = 1 ] || bad="$bad $o"
+            done
+            [ -z "$bad" ] && pass "$name $c: the ${#opts[@]} options of its --help are all accepted" ||
+                fail "$name $c: --help describes options it refuses:$bad"
+        done
+    fi
     # a wrong option before any command
     set +e
     "$bin" --hlep >"$W/out" 2>"$W/err"
@@ -108,6 +168,17 @@ for prog in "$TD:tiendo:1" "$SRV_BIN:tiendo-server:8" "$PKI:tiendo-pki:8"; do
     [ -z "$found" ] && pass "$name: man page Vietnamese" ||
         fail "$name: English words in $name.$sec: $(head -n 20 <<<"$found" | tr -s ' \n' ' ')"
 done
+
+say "the message catalogue: every text Vietnamese"
+MSG_H=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/common/msg.h
+[ -s "$MSG_H" ] || die "no catalogue $MSG_H"
+# the literal of each "#define TD_MSG_X "..."", escapes and printf directives blanked
+sed -n 's/^#define TD_MSG_[A-Z0-9_]* *"\(.*\)"$/\1/p' "$MSG_H" | sed -e 's/\\[n"]/ /g' -e 's/%[a-z]*/ /g' >"$W/msg.txt"
+n=$(wc -l <"$W/msg.txt")
+[ "$n" -ge 20 ] || fail "catalogue: only $n texts read from $MSG_H"
+found=$(english_words <"$W/msg.txt")
+[ -z "$found" ] && pass "catalogue: $n texts, Vietnamese" ||
+    fail "catalogue: English words: $(tr -s ' \n' ' ' <<<"$found")"
 
 say "tiendo on a device directory that is not enrolled"
 mkdir -p "$W/empty"

@@ -379,6 +379,61 @@ static void test_audit_tables_append_only(void)
     tds_logstore_close(s);
 }
 
+/* common/logread on a copy of server.db, read-only: what the store wrote, in order. */
+typedef struct seen_ro {
+    char text[256];
+} seen_ro;
+
+static int ro_cp(void *arg, const td_logread_cp *c)
+{
+    seen_ro *o = arg;
+    size_t k = strlen(o->text);
+    snprintf(o->text + k, sizeof o->text - k, "[%llu %d %s]", (unsigned long long)c->size, c->has_root, c->note);
+    return 0;
+}
+
+static int ro_cosig(void *arg, const td_logread_cosig *c)
+{
+    seen_ro *o = arg;
+    size_t k = strlen(o->text);
+    snprintf(o->text + k, sizeof o->text - k, "[%llu %s %s]", (unsigned long long)c->size, c->witness, c->line);
+    return 0;
+}
+
+static int ro_row(void *arg, const td_logread_row *r)
+{
+    seen_ro *o = arg;
+    size_t k = strlen(o->text);
+    snprintf(o->text + k, sizeof o->text - k, "%llu:%llu,", (unsigned long long)r->idx, (unsigned long long)r->seq);
+    return r->idx >= 3;   /* the callback stops the scan */
+}
+
+static void test_logread_readonly(void)
+{
+    char d2[400], path[450], wal[460];
+    td_logread *r;
+    td_error e = {0};
+    seen_ro o = {""};
+    struct stat sb;
+    snprintf(d2, sizeof d2, "%s/tree", dir);
+    snprintf(path, sizeof path, "%s/server.db", d2);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    TT_EQ_INT(td_logread_open(path, &r, &e), 0);
+    TT_EQ_INT(td_logread_checkpoints(r, ro_cp, &o, &e), 0);
+    TT_EQ_STR(o.text, "[10 1 note 10\n][20 1 note 20\n]");
+    o.text[0] = 0;
+    TT_EQ_INT(td_logread_cosigs_all(r, ro_cosig, &o, &e), 0);
+    TT_EQ_STR(o.text, "[10 w1 — w1 AAA\n][20 w2 — w2 CCC\n]");
+    o.text[0] = 0;
+    TT_EQ_INT(td_logread_scan(r, 2, 0, 0, ro_row, &o, &e), 1);
+    TT_EQ_STR(o.text, "2:2,3:3,");
+    TT_CHECK(td_logread_has_table(r, "cosig") && !td_logread_has_table(r, "no_such"));
+    td_logread_close(r);
+    /* nothing written beside the file (immutable: no -wal made) */
+    TT_CHECK(stat(wal, &sb) != 0 || sb.st_size == 0);
+    TT_CHECK(td_logread_open("/proc/td-no/server.db", &r, &e) != 0 && r == NULL);
+}
+
 typedef struct wit {
     int n;
     uint64_t size[4];
@@ -476,6 +531,7 @@ int main(void)
     TT_RUN(test_migrate_empty_file_and_future_schema);
     TT_RUN(test_tree_store);
     TT_RUN(test_audit_tables_append_only);
+    TT_RUN(test_logread_readonly);
     TT_RUN(test_witnesses);
     TT_RUN(test_migrate_v1_with_entries);
     rc = tt_report();

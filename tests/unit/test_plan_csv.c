@@ -70,7 +70,7 @@ static void test_malformed(void)
     m = bad(HDR "I,1,Việc một,Sở Y tế,,Báo cáo,6/2025\nI,2,Việc hai,Sở Y tế,,Báo cáo\n");
     TT_EQ_STR(m, "x.csv:3: 6 fields, the header has 7");
     m = bad(HDR "I,1,Việc một,Sở Y tế,,Báo cáo,6/2025\nI,2,Vi\xC3\x28 hai,Sở Y tế,,Báo cáo,6/2025\n");
-    TT_EQ_STR(m, "x.csv:3: field 3 is not valid UTF-8");
+    TT_EQ_STR(m, "x.csv:3: cột 3: không phải văn bản UTF-8 (trong Excel hãy lưu bằng \"CSV UTF-8\")");
     m = bad(HDR "I,1,Việc một,Sở Y tế,,Báo cáo,6/2025\nI,2,Việc hai,Sở Y tế,,Báo cáo,Khi nào rảnh\n");
     TT_EQ_STR(m, "x.csv:3: task 2: unknown deadline \"Khi nào rảnh\"");
     m = bad(HDR "I,1,Việc một,Sở Y tế,,Báo cáo,6/2025\nI,1,Việc hai,Sở Y tế,,Báo cáo,6/2025\n");
@@ -78,7 +78,7 @@ static void test_malformed(void)
     m = bad(HDR "I,1,\"Việc\nhai dòng\",Sở Y tế,,Báo cáo,6/2025\nI,x,Việc,Sở Y tế,,Báo cáo,6/2025\n");
     TT_EQ_STR(m, "x.csv:4: TT \"x\" is not a task number or section numeral");
     m = bad(HDR "I,1,\"Việc chưa đóng ngoặc,Sở Y tế,,Báo cáo,6/2025\n");
-    TT_EQ_STR(m, "x.csv:2: quoted field never closed");
+    TT_EQ_STR(m, "x.csv:2: cột 3: ô mở dấu ngoặc kép ở dòng này mà không có dấu ngoặc kép đóng");
     m = bad("Mục,TT,Tên nhiệm vụ,Cơ quan chủ trì,Sản phẩm,Thời gian hoàn thành\n");
     TT_EQ_STR(m, "x.csv:1: missing column \"Cơ quan phối hợp\"");
     m = bad("Mục,TT,Tên nhiệm vụ,Cơ quan chủ trì,Cơ quan phối hợp,Sản phẩm,Thời gian hoàn thành,Ghi chú\n");

@@ -1,0 +1,29 @@
+/*
+ * grow.h — a growable array's one growth rule: room for `need` elements,
+ * the capacity doubled (from TD_GROW_FIRST), every size checked for overflow.
+ *
+ *     T *v = NULL;  size_t n = 0, cap = 0;
+ *     if (TD_GROW(v, cap, n + 1)) return TD_ENOMEM;
+ *     v[n++] = x;
+ *
+ * On failure the array, its elements and cap are as they were (the caller
+ * still owns and frees v).
+ */
+#ifndef TD_GROW_H
+#define TD_GROW_H
+
+#include <stddef.h>
+
+/* The first capacity of an empty array (elements). */
+#define TD_GROW_FIRST 8
+
+/*
+ * pp: the address of the array pointer (any T **); *cap its capacity in
+ * elements.  Nothing to do when need <= *cap.  Else reallocates to the
+ * larger of need and twice *cap (TD_GROW_FIRST at least).  0, or -1 (out of
+ * memory, or need * elem beyond SIZE_MAX).
+ */
+int td_grow(void *pp, size_t *cap, size_t need, size_t elem);
+#define TD_GROW(p, cap, need) td_grow(&(p), &(cap), (need), sizeof *(p))
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * msg.h — the catalogue of what people read that more than one program or
+ * command says: wrong arguments, memory and files, the connection to the
+ * server, certificates, the exit codes of --help, and the Vietnamese names
+ * of a report's state.  One id, one Vietnamese text, so each is written
+ * (and corrected) once.  Each text is a string literal: printf formats are
+ * checked by the compiler where they are used, and texts join other literals
+ * ("..." TD_MSG_EXIT_CODES).  Operator logs (td_log_*, English) are not here;
+ * neither are the task statuses (common/status.c, td_status_vi) nor the
+ * error codes' words (common/err.h, td_err_vi), each kept once where it is
+ * defined.  tests/integration/cli_text.sh checks that no English word is here.
+ */
+#ifndef TD_MSG_H
+#define TD_MSG_H
+
+/* ---- arguments: "PROG CMD: <text>" then TD_MSG_SEE_HELP (common/cli.h) ---- */
+#define TD_MSG_OPT_BAD "tùy chọn không hợp lệ: %s"
+#define TD_MSG_OPT_NEEDS_VALUE "tùy chọn %s cần một giá trị"
+#define TD_MSG_OPT_BEFORE_CMD " (tùy chọn đặt sau tên lệnh)"
+#define TD_MSG_EXTRA_ARG "tham số thừa \"%s\""
+#define TD_MSG_NO_CMD "lệnh không tồn tại: \"%s\""
+#define TD_MSG_NO_SUBCMD "lệnh con không tồn tại: \"%s\""
+#define TD_MSG_SEE_HELP "Xem: %s --help"
+#define TD_MSG_TOO_MANY_ARGS "quá nhiều tham số"
+/* the last lines of every --help */
+#define TD_MSG_EXIT_CODES "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n"
+
+/* ---- memory and files ---- */
+#define TD_MSG_NOMEM "hết bộ nhớ"
+#define TD_MSG_FILE_WRITE "không ghi được %s: %s"
+#define TD_MSG_FILE_READ "không đọc được %s: %s"
+#define TD_MSG_FILE_OPEN "không mở được tệp \"%s\""
+
+/* ---- the connection to the server: server address, Vietnamese reason, its full stop ---- */
+#define TD_MSG_CONNECT "không kết nối được máy chủ %s: %s%s"
+/* the English detail, on its own line */
+#define TD_MSG_DETAIL "  (chi tiết: %s)\n"
+
+/* ---- certificates ---- */
+#define TD_MSG_CERT_EXPIRED "chứng thư số đã hết hạn"
+#define TD_MSG_CERT_REVOKED "chứng thư số đã bị thu hồi"
+
+/* ---- a report's state (ReportState of proto/log.proto) ---- */
+#define TD_MSG_STATE_NOT_STARTED "chưa triển khai"
+#define TD_MSG_STATE_IN_PROGRESS "đang thực hiện"
+#define TD_MSG_STATE_DONE "đã hoàn thành"
+/* a review not yet given */
+#define TD_MSG_REVIEW_PENDING "Chờ thẩm định"
+
+/* A report state's name (TD_MSG_STATE_*), or none for any other value. */
+const char *td_msg_report_state(int state, const char *none);
+
+#endif
