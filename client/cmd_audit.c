@@ -49,7 +49,10 @@ static void tda__usage(FILE *f)
           "  verify    kiểm tra lại từng mục (chữ ký, chứng thư tác giả, số thứ tự), tính lại cây Merkle\n"
           "            và trạng thái tổng hợp, đối chiếu với mọi checkpoint máy chủ đã ký; báo chỗ không\n"
           "            khớp đầu tiên (chỉ số mục, tác giả, nội dung khác), hoặc bản tóm tắt.\n"
-          "  history   ai đã ghi gì, khi nào, về một nhiệm vụ hoặc một cơ quan, kèm chỉ số mục nhật ký.\n"
+          "  history   ai đã ghi gì, khi nào, về một nhiệm vụ hoặc một cơ quan, kèm chỉ số mục nhật ký;\n"
+          "            lịch sử một cơ quan gồm mọi mục cơ quan đó nhận được: của chính nó, của cơ quan tiền\n"
+          "            nhiệm, và về các nhiệm vụ nó chủ trì hoặc phối hợp theo kế hoạch và danh mục cơ quan\n"
+          "            hiện hành.\n"
           "\n"
           "  --dir DIR      thư mục thiết bị thanh tra (bản sao replica.db và ca.crt; mặc định\n"
           "                 $TIENDO_HOME hoặc ~/.tiendo)\n"
@@ -228,6 +231,7 @@ typedef struct tda_hist {
     const tda_opts *o;
     td_state *st;
     const td_registry *pre;      /* the whole log's registry: predecessors of o->agency */
+    const td_state *vis;         /* the whole log's state: what o->agency's office sees (visibility rule) */
     uint64_t n_rows;
     int fatal;
     td_error *err;
@@ -331,6 +335,24 @@ static void tda__csv_field(FILE *f, const char *s, int last)
     else td_csv_sep(f);
 }
 
+/* An entry on a task that o->agency's office receives under the visibility
+ * rule (docs/LOG.md §7), judged as the whole log leaves the plan and the
+ * registry, as the office's replica is after its rescan: reports, reviews
+ * and conditions on tasks it is lead or partner of, successors followed
+ * (tasks it became partner of, or took over from a predecessor).  Plan,
+ * agency, certificate and revocation entries reach every office and are
+ * not its history. */
+static int tda__office_sees(const tda_hist *h, const td_entry *en)
+{
+    int kind = (int)en->e->kind;
+    if (!h->vis || !h->o->agency) return 0;
+    if (kind != TIENDO__ENTRY_KIND__ENTRY_REPORT && kind != TIENDO__ENTRY_KIND__ENTRY_REVIEW &&
+        kind != TIENDO__ENTRY_KIND__ENTRY_CONDITION)
+        return 0;
+    return td_state_visible(h->vis, kind, en->e->agency, td_payload_task(kind, en->e->payload.data, en->e->payload.len),
+                            h->o->agency, TD_ROLE_OFFICE);
+}
+
 static int tda__hist_row(void *arg, const tda_row *row)
 {
     tda_hist *h = arg;
@@ -354,7 +376,7 @@ static int tda__hist_row(void *arg, const tda_row *row)
     }
     tda__describe(en.e, o, h->pre, period, sizeof period, sum, sizeof sum, &about);
     if (o->task >= 0) show = ar.task == (uint32_t)o->task;
-    else show = about || tda__mine(o, h->pre, en.e->agency);
+    else show = about || tda__mine(o, h->pre, en.e->agency) || tda__office_sees(h, &en);
     if (show) {
         tdc_fmt_time(en.e->device_time_ms, signed_at, sizeof signed_at);
         tdc_fmt_time(row->received_ms, recv_at, sizeof recv_at);
@@ -433,6 +455,7 @@ static int tda__history(int argc, char **argv)
         }
         pre_st = pre.st;
         h.pre = td_state_registry(pre_st);
+        h.vis = pre_st;
         if (!o.csv) printf("Lịch sử cơ quan %s:\n", o.agency);
         {
             int any = 0;
