@@ -382,9 +382,10 @@ class History:
     def op_clock(self):
         # a PC's clock jumps ahead within the server's bound (a hybrid clock
         # up to its own + 24 h is accepted, common/entry.h), or is set right
-        name = self.rng.choice(self.offices())
+        ahead = [n for n in self.offices() if self.devices[n].get("offset")]
+        name = self.rng.choice(ahead if ahead and self.rng.random() < 0.5 else self.offices())
         dev = self.devices[name]
-        if dev.get("offset") and self.rng.random() < 0.5:
+        if dev.get("offset") and self.rng.random() < 0.7:
             dev["offset"] = 0
             self.cov["clock-right"] += 1
         else:
