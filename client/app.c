@@ -295,6 +295,9 @@ static int tdc__sync_once(tdc_ctx *c, const char *server, tdc_sync_progress_fn p
     {
         const char *pb = getenv("TIENDO_PUSH_BATCH");
         if (pb && *pb) so.push_max_entries = (size_t)strtoul(pb, NULL, 10);
+        /* entries asked per Pull (tests: a rescan over many round trips) */
+        pb = getenv("TIENDO_PULL_BATCH");
+        if (pb && *pb) so.pull_limit = (uint32_t)strtoul(pb, NULL, 10);
     }
     so.progress_arg = progress_arg;
     so.server_pk = server_pk;

@@ -123,12 +123,31 @@ typedef struct tda_hist {
     const char *agency;
     td_state *st;
     const td_registry *pre;      /* the whole log's registry: predecessors of agency */
+    const td_state *vis;         /* the whole log's state: what agency's office sees (visibility rule) */
     tda_hist_cb cb;
     void *arg;
     uint64_t n_rows;
     int fatal;
     td_error *err;
 } tda_hist;
+
+/* An entry on a task that agency's office receives under the visibility
+ * rule (docs/LOG.md §7), judged as the whole log leaves the plan and the
+ * registry, as the office's replica is after its rescan: reports, reviews
+ * and conditions on tasks it is lead or partner of, successors followed
+ * (tasks it became partner of, or took over from a predecessor).  Plan,
+ * agency, certificate and revocation entries reach every office and are
+ * not its history. */
+static int tda__office_sees(const tda_hist *h, const td_entry *en)
+{
+    int kind = (int)en->e->kind;
+    if (!h->vis || !h->agency) return 0;
+    if (kind != TIENDO__ENTRY_KIND__ENTRY_REPORT && kind != TIENDO__ENTRY_KIND__ENTRY_REVIEW &&
+        kind != TIENDO__ENTRY_KIND__ENTRY_CONDITION)
+        return 0;
+    return td_state_visible(h->vis, kind, en->e->agency, td_payload_task(kind, en->e->payload.data, en->e->payload.len),
+                            h->agency, TD_ROLE_OFFICE);
+}
 
 static int tda__hist_row(void *arg, const tda_row *row)
 {
@@ -160,7 +179,7 @@ static int tda__hist_row(void *arg, const tda_row *row)
         int pi = td_state_plan_find(h->st, h->task_plan);
         show = pi >= 0 && ar.task == td_task_key(pi ? td_state_plan_at(h->st, (size_t)pi)->number : "", h->task);
     } else if (h->task) show = ar.task == h->task || about_task;
-    else show = about || tda__mine(h->agency, h->pre, en.e->agency);
+    else show = about || tda__mine(h->agency, h->pre, en.e->agency) || tda__office_sees(h, &en);
     if (show) {
         tda_hist_row r;
         memset(&r, 0, sizeof r);
@@ -212,6 +231,7 @@ int tda_history(const tda_source *src, X509 *ca, uint32_t task, const char *task
         }
         pre_st = pre.st;
         h.pre = td_state_registry(pre_st);
+        h.vis = pre_st;
         if (pre_cb)
             for (size_t i = 0; i < h.pre->n_agencies; i++)
                 if (td_registry_is_predecessor(h.pre, h.pre->agencies[i].slug, agency))

@@ -234,6 +234,53 @@ static int tdc__meta_raise(tdc_replica *r, const char *key, int64_t v, td_error 
     return tdc__meta_set(r, key, v, 1, err);
 }
 
+/*
+ * The task filter of a rescan in progress (Pull.rescan_tasks) lives in meta
+ * beside rescan_until, one row "rescan_task.N" per task: a rescan cut short
+ * resumes at its cursor with its filter, not as a pull of everything
+ * visible.  No rows: the rescan fetches everything.  Inside the caller's
+ * transaction.
+ */
+static int tdc__rescan_tasks_save(tdc_replica *r, td_error *err)
+{
+    int rc;
+    if ((rc = tdc__exec(r, "DELETE FROM meta WHERE key GLOB 'rescan_task.*'", err))) return rc;
+    for (size_t i = 0; i < r->n_rescan_tasks; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "rescan_task.%u", r->rescan_tasks[i]);
+        if ((rc = tdc__meta_write(r, key, r->rescan_tasks[i], err))) return rc;
+    }
+    return TD_OK;
+}
+
+static int tdc__rescan_tasks_load(tdc_replica *r, td_error *err)
+{
+    sqlite3_stmt *st;
+    int rc, step;
+    size_t cap = 0;
+    free(r->rescan_tasks);
+    r->rescan_tasks = NULL;
+    r->n_rescan_tasks = 0;
+    if ((rc = tdc__prepare(r, "SELECT value FROM meta WHERE key GLOB 'rescan_task.*' ORDER BY value", &st, err)))
+        return rc;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW && r->n_rescan_tasks < TD_PULL_RESCAN_TASKS_MAX) {
+        if (r->n_rescan_tasks == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            uint32_t *nv = realloc(r->rescan_tasks, nc * sizeof *nv);
+            if (!nv) {
+                sqlite3_finalize(st);
+                return td_error_set(err, TD_ENOMEM, "%s: rescan tasks", r->path);
+            }
+            r->rescan_tasks = nv;
+            cap = nc;
+        }
+        r->rescan_tasks[r->n_rescan_tasks++] = (uint32_t)sqlite3_column_int64(st, 0);
+    }
+    rc = step == SQLITE_ROW || step == SQLITE_DONE ? TD_OK : tdc__dberr(r, err, "reading the rescan tasks");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* ---- open --------------------------------------------------------------- */
 
 static int tdc__migrate(tdc_replica *r, td_error *err)
@@ -312,6 +359,7 @@ int tdc_replica_open(tdc_replica **out, const char *path, X509 *ca, td_error *er
     r->cursor = cursor > 0 ? (uint64_t)cursor : TDC_REPLICA_CURSOR_START;
     if ((rc = tdc__meta_read(r, "rescan_until", &cursor, err))) goto fail;
     r->rescan_until = cursor > 0 ? (uint64_t)cursor : 0;
+    if (r->rescan_until && (rc = tdc__rescan_tasks_load(r, err))) goto fail;
     r->ca = ca;
     if (ca && (rc = tdc__rebuild(r, ca, err))) goto fail;
     *out = r;
@@ -371,6 +419,13 @@ int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint6
                                 (unsigned long long)next);
         prev = v[i].index;
     }
+    /* A filtered rescan batch (Pull.rescan_tasks) reaching past rescan_until
+     * skipped the entries there on other tasks: keep only what is below
+     * it, and pull the rest unfiltered from there. */
+    if (r->rescan_until && r->n_rescan_tasks && next > r->rescan_until) {
+        while (n > 0 && v[n - 1].index >= r->rescan_until) n--;
+        next = r->rescan_until > r->cursor ? r->rescan_until : r->cursor;
+    }
     if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
     /* Another process (a second `tiendo sync`) may have committed a batch
      * since we read the cursor: its entries are in, ours would duplicate. */
@@ -399,7 +454,10 @@ int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint6
     }
     sqlite3_finalize(ins);
     ins = NULL;
-    if (r->rescan_until && next >= r->rescan_until && (rc = tdc__meta_write(r, "rescan_until", 0, err))) goto fail;
+    if (r->rescan_until && next >= r->rescan_until &&
+        ((rc = tdc__meta_write(r, "rescan_until", 0, err)) ||
+         (rc = tdc__exec(r, "DELETE FROM meta WHERE key GLOB 'rescan_task.*'", err))))
+        goto fail;
     /* the first batch of a new replica: pulled under the server's current
      * rule, nothing behind it to rescan (tdc_replica_visibility) */
     if (r->cursor == TDC_REPLICA_CURSOR_START && !r->rescan_until && n) {
@@ -417,6 +475,9 @@ int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint6
         r->refold |= refold;
         if (next < r->rescan_until) return TD_OK;
         r->rescan_until = 0;
+        free(r->rescan_tasks);
+        r->rescan_tasks = NULL;
+        r->n_rescan_tasks = 0;
         if (r->st && r->refold) {
             td_state_free(r->st);
             r->st = NULL;
@@ -575,7 +636,8 @@ int tdc_replica_visibility(tdc_replica *r, const char *agency, td_role role, int
     if (again) {
         uint64_t until = r->rescan_until > r->cursor ? r->rescan_until : r->cursor;
         if ((rc = tdc__meta_write(r, "rescan_until", (int64_t)until, err)) ||
-            (rc = tdc__meta_write(r, "cursor", TDC_REPLICA_CURSOR_START, err)))
+            (rc = tdc__meta_write(r, "cursor", TDC_REPLICA_CURSOR_START, err)) ||
+            (rc = tdc__rescan_tasks_save(r, err)))
             goto fail;
     }
     if ((rc = tdc__meta_write(r, "vis_sig", now, err)) || (rc = tdc__exec(r, "COMMIT", err))) goto fail;

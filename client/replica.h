@@ -161,7 +161,9 @@ int tdc_replica_visibility(tdc_replica *r, const char *agency, td_role role, int
  */
 int tdc_replica_visibility_begin(tdc_replica *r, const char *agency, td_role role, td_error *err);
 /* The task filter of a rescan in progress (Pull.rescan_tasks), else none;
- * forgotten when the process ends (a rescan resumed later fetches all). */
+ * kept in meta with rescan_until, so a rescan cut short resumes at its
+ * cursor with its filter.  A filtered batch is stored only below
+ * rescan_until (what lies past it is pulled unfiltered). */
 void tdc_replica_rescan_tasks(const tdc_replica *r, const uint32_t **v, size_t *n);
 
 /*

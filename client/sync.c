@@ -820,6 +820,8 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
             goto batch_done;
         }
         if ((rc = tdc_replica_store_batch(r, v, n, next, err))) goto batch_done;
+        /* a rescan batch kept only below rescan_until (replica.h): on from there */
+        if (tdc_replica_cursor(r) < next) again = 1;
         s->pulled += n;
         s->own_rebuilt += rebuilt;
         if (o->progress) o->progress(o->progress_arg, TDC_SYNC_PULL, s->pulled, total_hint);

@@ -28,6 +28,8 @@ static const struct {
     {TD_RF_SUPERSEDED_REVIEW, "review of a superseded report"},
     {TD_RF_NO_REPORT, ": no such report in the state"},
     {TD_RF_REVOKED, "signed after revocation"},
+    {TD_RF_REVOKED, "earlier certificate is revoked"},
+    {TD_RF_REVOKED, "earlier certificate serial "},
     {TD_RF_CERT_VALIDITY, "outside the certificate's validity"},
     {TD_RF_EQUIVOCATION, "equivocation: "},
     {TD_RF_GAP, "sequence gap: "},

@@ -27,6 +27,7 @@
 #include "renew.h"
 
 void tds_ledger_set_renewer(tds_ledger *l, struct tds_renewer *r) { l->renewer = r; }
+void tds_ledger_set_crl(tds_ledger *l, const char *crl_path) { l->crl_path = crl_path; }
 
 static size_t tds__serial_bytes(const ASN1_INTEGER *ai, uint8_t *out, size_t cap);
 

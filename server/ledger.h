@@ -226,6 +226,9 @@ int tds_ledger_peer_revoked(const tds_ledger *l, const tds_peer *peer);
 struct tds_renewer;
 /* Let this ledger's backend sign renewals with r (borrowed; NULL: none). */
 void tds_ledger_set_renewer(tds_ledger *l, struct tds_renewer *r);
+/* The CRL file (borrowed; NULL: none): earlier certificates of a push
+ * (Push.earlier_certs) are checked against it as it is at push time. */
+void tds_ledger_set_crl(tds_ledger *l, const char *crl_path);
 /* Issue a renewal for peer (renew.h rules) and append the new certificate
  * as an ENTRY_CERT, so the log knows the new key before it signs anything.
  * Refusals: rc 0, out->issued 0.  out->cert_der is the caller's (free). */

@@ -58,6 +58,7 @@ struct tds_ledger {
     uint64_t signed_size;         /* the largest checkpoint size known stored */
     int64_t last_sign_ms;         /* when this process last signed one */
     struct tds_renewer *renewer;  /* borrowed: online renewals (NULL: none) */
+    const char *crl_path;         /* borrowed: the CRL file, read again at each check of an earlier certificate */
     struct tds_group grp;         /* pushes appended, not yet committed (group commit) */
     int fold_tx;                  /* catch-up opened a transaction for attachment references */
     tds_blob_host blobs;          /* what blobstore.c sees of the ledger */

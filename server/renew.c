@@ -164,3 +164,32 @@ out:
     ERR_clear_error();
     return rc;
 }
+
+int tds_renewer_index_revoked(tds_renewer *r, X509 *x, char *why, size_t wn)
+{
+    tdp_ca ca;
+    td_error e2 = {0};
+    char serial[TDP_SERIAL_HEX_MAX + 1];
+    BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+    char *h = bn ? BN_bn2hex(bn) : NULL;
+    tdp_entry *list = NULL;
+    size_t n = 0;
+    int out = 0;
+    snprintf(serial, sizeof serial, "%s", h ? h : "?");
+    OPENSSL_free(h);
+    BN_free(bn);
+    if (tdp_ca_open(&ca, r->dir, &e2)) {
+        td_log_warn("earlier certificate %s: the CA index is not readable: %s", serial, e2.msg);
+        return 0;
+    }
+    if (tdp_index_list(ca.db, &list, &n, &e2)) td_log_warn("earlier certificate %s: the CA index: %s", serial, e2.msg);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(list[i].serial, serial) && list[i].revoked_at && list[i].reason != 4) {
+            snprintf(why, wn, "earlier certificate serial %s is revoked in the CA index (%s)", serial,
+                     tdp_reason_name(list[i].reason));
+            out = 1;
+        }
+    free(list);
+    tdp_ca_close(&ca);
+    return out;
+}

@@ -67,4 +67,9 @@ void tds_renewer_close(tds_renewer *r);
 int tds_renewer_issue(tds_renewer *r, const tds_peer *peer, const uint8_t *csr, size_t len, X509 **cert,
                       char reason[256], char reason_vi[256], td_error *err);
 
+/* Is x revoked in the CA's index for a reason other than superseded (a
+ * renewal)?  1 with why (English) filled; 0, also when the index cannot be
+ * read (logged). */
+int tds_renewer_index_revoked(tds_renewer *r, X509 *x, char *why, size_t wn);
+
 #endif

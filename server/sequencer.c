@@ -92,7 +92,42 @@ static int tds__earlier_key(const tds_ledger *l, const tds_peer *peer, const uns
  * valid (its notAfter, or now if earlier)?  Its index in peer->earlier, or
  * -1.  The certificate is then recorded (ENTRY_CERT) before the entries.
  */
-static long tds__earlier_supplied(const tds_ledger *l, const tds_peer *peer, const unsigned char *key)
+/*
+ * Is an earlier certificate revoked now, other than as superseded (its
+ * renewal: what it signed before stays valid, docs/PROTOCOL.md)?  Judged at
+ * push time against the CRL file as it is on disk (not the copy loaded at
+ * start or SIGHUP) and, with online renewal, the CA's index.  Revocations
+ * in the log concern certificates the log records, which are not earlier
+ * certificates (tds__earlier_key).  1 and why (English) filled, or 0.
+ */
+static int tds__earlier_revoked(const tds_ledger *l, X509 *x, char *why, size_t wn)
+{
+    X509_CRL *crl = NULL;
+    X509_REVOKED *rev = NULL;
+    FILE *f = l->crl_path ? fopen(l->crl_path, "r") : NULL;
+    EVP_PKEY *capk = l->ca ? X509_get0_pubkey(l->ca) : NULL;
+    int out = 0;
+    if (f) {
+        crl = PEM_read_X509_CRL(f, NULL, NULL, NULL);
+        fclose(f);
+    }
+    if (crl && capk && X509_CRL_verify(crl, capk) == 1 && X509_CRL_get0_by_cert(crl, &rev, x) == 1 && rev) {
+        ASN1_ENUMERATED *reason = X509_REVOKED_get_ext_d2i(rev, NID_crl_reason, NULL, NULL);
+        int r = reason ? (int)ASN1_ENUMERATED_get(reason) : 0;
+        ASN1_ENUMERATED_free(reason);
+        if (r != 4) {
+            snprintf(why, wn, "earlier certificate is revoked in the CRL (reason %d)", r);
+            out = 1;
+        }
+    }
+    X509_CRL_free(crl);
+    ERR_clear_error();
+    if (!out && l->renewer && tds_renewer_index_revoked(l->renewer, x, why, wn)) out = 1;
+    return out;
+}
+
+static long tds__earlier_supplied(const tds_ledger *l, const tds_peer *peer, const unsigned char *key, char *why,
+                                  size_t wn)
 {
     for (size_t i = 0; i < peer->n_earlier && i < TD_PUSH_EARLIER_CERTS_MAX; i++) {
         const unsigned char *der = peer->earlier[i].data;
@@ -112,6 +147,7 @@ static long tds__earlier_supplied(const tds_ledger *l, const tds_peer *peer, con
             int64_t now = tds__now_ms() / 1000;
             X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(vc), (time_t)(na - 1 < now ? na - 1 : now));
             ok = X509_verify_cert(vc) == 1;
+            if (ok && why && tds__earlier_revoked(l, x, why, wn)) ok = 0;
         }
         ERR_clear_error();
         X509_STORE_CTX_free(vc);
@@ -134,7 +170,7 @@ static int tds__ensure_earlier_certs(tds_ledger *l, const tds_peer *peer, const 
         int rc;
         if (acks[i].status != TIENDO__ACK_STATUS__ACK_UNSPECIFIED || !en[i].e) continue;
         if (!memcmp(en[i].e->author.data, peer->pk, 32) || td_state_author(l->st, en[i].e->author.data)) continue;
-        if ((k = tds__earlier_supplied(l, peer, en[i].e->author.data)) < 0) continue;
+        if ((k = tds__earlier_supplied(l, peer, en[i].e->author.data, NULL, 0)) < 0) continue;
         memcpy(old.pk, en[i].e->author.data, 32);
         old.cert_der = peer->earlier[k].data;
         old.cert_der_len = peer->earlier[k].len;
@@ -155,7 +191,7 @@ static uint64_t tds__device_next_seq(const tds_ledger *l, const tds_peer *peer, 
         X509 *x = d2i_X509(NULL, &der, (long)peer->earlier[i].len);
         unsigned char pk[32];
         uint64_t last = 0;
-        if (x && !td_cert_ed25519_pk(x, pk, NULL) && memcmp(pk, key, 32) && tds__earlier_supplied(l, peer, pk) >= 0 &&
+        if (x && !td_cert_ed25519_pk(x, pk, NULL) && memcmp(pk, key, 32) && tds__earlier_supplied(l, peer, pk, NULL, 0) >= 0 &&
             tds_logstore_last_seq(l->store, pk, &last, NULL) == 0 && last > best)
             best = last;
         ERR_clear_error();
@@ -287,10 +323,12 @@ static void tds__push_check_peer(const tds_ledger *l, const tds_peer *peer, size
     *nok = 0;
     for (size_t i = 0; i < n; i++) {
         tds_ack *a = &acks[i];
+        char why[160] = "";
         if (a->status != TIENDO__ACK_STATUS__ACK_UNSPECIFIED) continue;
         if (memcmp(en[i].e->author.data, peer->pk, 32) != 0 && !tds__earlier_key(l, peer, en[i].e->author.data) &&
-            tds__earlier_supplied(l, peer, en[i].e->author.data) < 0) {
-            tds__refuse(a, "author key differs from the TLS peer's key (and is not an earlier key of this device)");
+            tds__earlier_supplied(l, peer, en[i].e->author.data, why, sizeof why) < 0) {
+            if (*why) tds__refuse(a, "%s: entries signed with its key are refused", why);
+            else tds__refuse(a, "author key differs from the TLS peer's key (and is not an earlier key of this device)");
         } else if (strcmp(en[i].e->agency ? en[i].e->agency : "", peer->subj.agency) != 0) {
             tds__refuse(a, "entry agency \"%.64s\" is not the peer certificate's agency \"%s\"",
                         en[i].e->agency ? en[i].e->agency : "", peer->subj.agency);

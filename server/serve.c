@@ -552,6 +552,7 @@ int tds_cmd_serve(int argc, char **argv)
             tds_config_free(cfg);
             return 1;
         }
+        tds_ledger_set_crl(srv.ledger, cfg->crl);
         if (cfg->renew_ca_dir) {
             tds_renew_opts ro = {cfg->renew_ca_dir, cfg->renew_days, cfg->renew_window, cfg->renew_roles, cfg->crl};
             if (tds_renewer_open(&ro, &srv.renewer, &err)) {

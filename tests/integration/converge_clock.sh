@@ -14,12 +14,13 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 export TZ=Asia/Ho_Chi_Minh
 exec </dev/null
-unset TIENDO_TEST_CLOCK
-# this test moves one PC's clock with TIENDO_TEST_CLOCK itself, relative to
-# the machine's clock (which the server and the other devices keep)
-PER=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)
-# ahead DAYS HOURS: a clock that far ahead of the machine's, standing still
-ahead() { TZ=Asia/Ho_Chi_Minh date -d "@$(($(date +%s) + $1 * 86400 + $2 * 3600))" +'%Y-%m-%d %H:%M:%S!'; }
+# the test's clock (the server, the CA and the other devices keep it) runs
+# from mid-month, so "12 hours ahead" stays in the month at any real date;
+# one PC's clock is then moved relative to it with TIENDO_TEST_CLOCK
+td_use_clock "2026-06-17 10:00"
+PER=$(td_date %Y-%m)
+# ahead DAYS HOURS: a clock that far ahead of the test's, standing still
+ahead() { TZ=Asia/Ho_Chi_Minh date -d "@$(($(td_date %s) + $1 * 86400 + $2 * 3600))" +'%Y-%m-%d %H:%M:%S!'; }
 
 sync_pki
 plan_import main
@@ -31,7 +32,7 @@ enrol_as "$W/tt" thanh-tra tt-01 inspector "127.0.0.1:$P"
 
 say "clock behind"
 # 40 days before the machine's clock (the certificates were issued on it)
-BEHIND="$(TZ=Asia/Ho_Chi_Minh date -d "@$(($(date +%s) - 40 * 86400))" +'%Y-%m-%d %H:%M')!"
+BEHIND="$(td_date '%Y-%m-%d %H:%M' -40)!"
 rc=0
 TIENDO_TEST_CLOCK=$BEHIND "$TD" sync --dir "$W/yte" >"$W/behind.out" 2>&1 || rc=$?
 [ "$rc" -ne 0 ] && pass "sync with the clock 40 days behind stops (exit $rc)" || fail "sync with the clock behind succeeded"

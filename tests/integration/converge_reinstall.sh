@@ -11,7 +11,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 export TZ=Asia/Ho_Chi_Minh
 exec </dev/null
-td_use_clock
+# a fixed mid-month date: what it checks does not depend on the day it runs
+td_use_clock "2026-06-17 10:00"
 PER=$(td_date %Y-%m)
 
 sync_pki

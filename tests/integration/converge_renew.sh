@@ -6,12 +6,17 @@
 # after the renewal continues the sequence (seq 3), nothing is refused and
 # the outbox is empty; the replica equals the server's view and a fresh
 # device's.  Then a second renewal after pushes: the next entries continue.
+# Then an earlier certificate revoked (key compromise) after the entries it
+# signed were written and the device was given a new certificate: the server,
+# not reloaded (no SIGHUP), checks Push.earlier_certs against the CRL as it
+# is on disk at push time and refuses those entries with a visible reason.
 set -euo pipefail
 # shellcheck source=lib/tdsync.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 export TZ=Asia/Ho_Chi_Minh
 exec </dev/null
-td_use_clock
+# a fixed mid-month date: what it checks does not depend on the day it runs
+td_use_clock "2026-06-17 10:00"
 PER=$(td_date %Y-%m)
 cd "$W"
 
@@ -50,6 +55,25 @@ eq "sync after the second renewal succeeds" "$SYNC_RC" 0
 eq "outbox: nothing refused (2)" "$(sq "$W/yte/replica.db" "SELECT COUNT(*) FROM outbox WHERE status='refused';")" 0
 eq "outbox: nothing pending (2)" "$(sq "$W/yte/replica.db" "SELECT COUNT(*) FROM outbox WHERE status='pending';")" 0
 check_digest "after the second renewal" main "$W/yte" so-y-te
+
+say "an earlier certificate revoked: its entries are refused at push"
+enrol_as "$W/tp" so-tu-phap pc-02 office "127.0.0.1:$P"
+report "$W/tp" 23 "$PER" --state dang --percent 10 --result "Ký bằng khóa bị lộ"
+run 0 "renew --csr-out (revoked)" "$TD" renew --dir "$W/tp" --csr-out "$W/tp-renew.csr"
+SER=$(openssl x509 -in "$W/tp/device.crt" -noout -serial | cut -d= -f2)
+run 0 "tiendo-pki revoke (key compromise)" "$PKI" revoke --dir "$W/ca" --serial "$SER" --reason keyCompromise
+run 0 "tiendo-pki crl" "$PKI" crl --dir "$W/ca"
+# re-enrolled by the CA officer (a revoked certificate is not renewable)
+run 0 "tiendo-pki sign (new key)" "$PKI" sign --dir "$W/ca" --agency so-tu-phap --role office "$W/tp-renew.csr" --out "$W/tp-new.crt"
+run 0 "renew --import (revoked)" "$TD" renew --dir "$W/tp" --import "$W/tp-new.crt"
+tsync "$W/tp"
+eq "outbox: the entry signed with the revoked key is refused" \
+    "$(sq "$W/tp/replica.db" "SELECT COUNT(*) FROM outbox WHERE status='refused' AND reason LIKE '%earlier certificate%revoked%';")" 1
+eq "server: nothing of so-tu-phap stored" "$(sq "$W/data-main/server.db" "SELECT COUNT(*) FROM log WHERE agency='so-tu-phap' AND kind=20;")" 0
+run 0 "status after the refusal" "$TD" status --dir "$W/tp"
+expect_out "status names the revocation" "thu hồi"
+expect_out "status says what to do" "Cần làm"
+check_digest "after the refusal" main "$W/tp" so-tu-phap
 
 sv_stop main
 finish

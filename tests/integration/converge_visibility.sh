@@ -11,13 +11,18 @@
 #           no longer sees; both equal a fresh device and the server's view;
 #   future: a rename dated tomorrow changes visibility at its log position:
 #           the server's view digest is the same today and "tomorrow"
-#           (TIENDO_TEST_CLOCK), and equals the old and the fresh device's.
+#           (TIENDO_TEST_CLOCK), and equals the old and the fresh device's;
+#   audit:  the inspector's `tiendo audit history --agency so-tu-phap` holds
+#           the Sở Y tế report once so-tu-phap is a partner of task 47, and
+#           at each step lists the same log entries as so-tu-phap's office
+#           shows from its own replica (visibility rule, docs/LOG.md §7).
 set -euo pipefail
 # shellcheck source=lib/tdsync.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 export TZ=Asia/Ho_Chi_Minh
 exec </dev/null
-td_use_clock
+# a fixed mid-month date: what it checks does not depend on the day it runs
+td_use_clock "2026-06-17 10:00"
 PER=$(td_date %Y-%m)
 
 # fresh_eq DESC DIR AGENCY [FRESHDIR]: DIR's digest == a fresh device of
@@ -51,6 +56,19 @@ P=$PORT
 enrol_as "$W/yte" so-y-te pc-01 office "127.0.0.1:$P"
 enrol_as "$W/tp" so-tu-phap pc-01 office "127.0.0.1:$P"
 enrol_as "$W/khcn" so-khcn central-01 central "127.0.0.1:$P"
+enrol_as "$W/tt" thanh-tra tt-01 inspector "127.0.0.1:$P"
+
+# hist_idx DIR AGENCY: the log indexes `tiendo audit history --agency` lists from DIR's replica
+hist_idx() { "$TD" audit history --agency "$2" --dir "$1" 2>>"$W/hist.err" | sed -n 's/^mục \([0-9]*\) .*/\1/p' | sort -n | tr '\n' ' '; }
+# audit_eq DESC: the inspector's history of so-tu-phap = so-tu-phap's office's own
+audit_eq() {
+    local a b
+    tsync "$W/tt"
+    a=$(hist_idx "$W/tt" so-tu-phap)
+    b=$(hist_idx "$W/tp" so-tu-phap)
+    if [ ! -s "$W/hist.err" ] && [ "$a" = "$b" ]; then pass "$1: inspector's and office's audit history of so-tu-phap list the same entries ($a)"
+    else fail "$1: audit history of so-tu-phap: inspector lists \"$a\", office lists \"$b\""; fi
+}
 
 say "plan: a re-import makes so-tu-phap a partner of task 47"
 report "$W/yte" 47 "$PER" --state dang --percent 40 --result "KIOSK y tế tại 12 bệnh viện"
@@ -75,6 +93,10 @@ else fail "back-fill pulled \"$got\" entries: $(cat "$W/.sync.out")"; fi
 if grep -q "KIOSK y tế tại 12" "$W/tp-47b.txt"; then pass "so-tu-phap's old device now has the Sở Y tế report"; else
     fail "so-tu-phap's old device lacks the report: $(head -c 400 "$W/tp-47b.txt")"; fi
 fresh_eq "plan change" "$W/tp" so-tu-phap
+audit_eq "plan change"
+"$TD" audit history --agency so-tu-phap --dir "$W/tt" >"$W/tt-hist.txt" 2>&1 || true
+if grep -q "KIOSK y tế tại 12" "$W/tt-hist.txt"; then pass "inspector: so-tu-phap's history holds the report on task 47 it became partner of"
+else fail "inspector: so-tu-phap's history lacks the task 47 report: $(cat "$W/tt-hist.txt")"; fi
 
 say "plan: a re-import removes so-tu-phap again"
 run 0 "plan re-import of the original plan" "$SRV_BIN" plan import "$PLAN" --apply --data "$W/data-main" "${SRV_KEYS[@]}"
@@ -84,6 +106,7 @@ eq "so-tu-phap syncs after the removal" "$SYNC_RC" 0
 if grep -q "KIOSK y tế tại 12" "$W/tp-47c.txt"; then fail "so-tu-phap still shows a report it no longer sees"; else
     pass "so-tu-phap dropped the report it no longer sees"; fi
 fresh_eq "plan removal" "$W/tp" so-tu-phap
+audit_eq "plan removal"
 
 say "merge: so-y-te and so-vhttdl into so-tu-phap after a return"
 tsync "$W/khcn"
@@ -103,6 +126,7 @@ eq "so-tu-phap syncs after the merge" "$SYNC_RC" 0
 if grep -q "Thiếu danh sách bệnh viện" "$W/tp-47d.txt"; then pass "successor's old device shows the return"; else
     fail "successor's old device lacks the return: $(head -c 400 "$W/tp-47d.txt")"; fi
 fresh_eq "merge, successor" "$W/tp" so-tu-phap
+audit_eq "merge"
 tsync "$W/yte"
 eq "so-y-te's old device syncs after the merge" "$SYNC_RC" 0
 fresh_eq "merge, merged agency" "$W/yte" so-y-te "$W/fresh-yte"
@@ -121,11 +145,13 @@ eq "so-gddt syncs after the rename" "$SYNC_RC" 0
 if grep -q "Chuyển đổi số tư pháp" "$W/gd-27.txt"; then fail "so-gddt still shows a partner's report after its rename"; else
     pass "so-gddt no longer shows a partner's report once renamed (dated tomorrow)"; fi
 fresh_eq "rename dated tomorrow" "$W/gd" so-gddt
+tsync "$W/tp"
+audit_eq "rename dated tomorrow"
 enrol_as "$W/gdm" so-gddt-moi pc-01 office "127.0.0.1:$P"
 tsync "$W/gdm"
 check_digest "rename dated tomorrow, successor device" main "$W/gdm" so-gddt-moi
 d1=$(srv_digest main so-gddt-moi)
-d2=$(TIENDO_TEST_CLOCK="$(date -d '+2 days' '+%Y-%m-%d') 10:00@$(date +%s)" srv_digest main so-gddt-moi)
+d2=$(TIENDO_TEST_CLOCK="$(td_date %Y-%m-%d 2) 10:00@$(date +%s)" srv_digest main so-gddt-moi)
 if [ -n "$d1" ] && [ "$d1" = "$d2" ]; then pass "server view of so-gddt-moi is the same today and after the rename's date";
 else fail "server view of so-gddt-moi differs with the date: $d1 vs $d2"; fi
 
