@@ -90,6 +90,18 @@ int tdc_ctx_open(tdc_ctx *c, const char *dir, const char *cmd)
     return 0;
 }
 
+int tdc_ctx_refresh(tdc_ctx *c, td_error *e)
+{
+    char dir[PATH_MAX];
+    tdc_ctx fresh;
+    int rc;
+    snprintf(dir, sizeof dir, "%s", c->dev.dir);
+    if ((rc = tdc_app_open(&fresh, dir, e))) return rc;
+    tdc_ctx_close(c);
+    *c = fresh;
+    return 0;
+}
+
 void tdc_ctx_close(tdc_ctx *c)
 {
     tdc_replica_close(c->rep);
