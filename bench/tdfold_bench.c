@@ -168,8 +168,13 @@ int main(int argc, char **argv)
             size_t nrep, nver;
             td_state_reports(st, &nrep);
             td_state_report_versions(st, &nver);
-            printf("replica: %llu entries folded, %zu current reports, %zu report versions\n",
+            unsigned char dg[32];
+            td_state_digest(st, dg);
+            printf("replica: %llu entries folded, %zu current reports, %zu report versions, state digest ",
                    (unsigned long long)td_state_count(st), nrep, nver);
+            for (int k = 0; k < 8; k++) printf("%02x", dg[k]);
+            printf("...\n");
+            if (getenv("TDFOLD_DIGEST_ONLY")) return 0;
         }
         tdc_ctx_close(&c);
     }

@@ -182,6 +182,9 @@ struct td_state {
     td__ontask *ontask;
     size_t n_ontask, cap_ontask;
     td__map ontask_map;
+    int *ontask_days;                    /* the registry's validity bounds, sorted (td__ontask_day) */
+    size_t n_ontask_days;
+    int ontask_days_ok;
 
     /* sorted views, built lazily, dropped at each apply */
     td_report *v_reports;
@@ -457,6 +460,7 @@ void td_state_free(td_state *st)
     free(st->refusals);
     free(st->conflicts);
     free(st->ontask);
+    free(st->ontask_days);
     td__map_free(&st->ontask_map);
     free(st);
 }
@@ -572,6 +576,44 @@ static int td__refs_contain(const td_state *st, const td_agency_ref *refs, size_
     return 0;
 }
 
+static int td__int_cmp(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The registry answers "who is responsible on date d" through its agencies'
+ * validity bounds alone (valid_from <= d, d < valid_to: agency.c), so every
+ * date between two consecutive bounds gets the same answer: the cache key
+ * is the last bound <= d (1 before the first), not d.  0 on out of memory
+ * (then d itself is the key). */
+static int td__ontask_day(td_state *st, int d)
+{
+    size_t lo = 0, hi;
+    if (!st->ontask_days_ok) {
+        const td_registry *r = &st->reg;
+        size_t n = 0;
+        free(st->ontask_days);
+        st->ontask_days = NULL;
+        st->n_ontask_days = 0;
+        if (r->n_agencies && !(st->ontask_days = malloc(2 * r->n_agencies * sizeof *st->ontask_days))) return d;
+        for (size_t i = 0; i < r->n_agencies; i++) {
+            if (r->agencies[i].valid_from) st->ontask_days[n++] = r->agencies[i].valid_from;
+            if (r->agencies[i].valid_to) st->ontask_days[n++] = r->agencies[i].valid_to;
+        }
+        if (n) qsort(st->ontask_days, n, sizeof *st->ontask_days, td__int_cmp);
+        st->n_ontask_days = n;
+        st->ontask_days_ok = 1;
+    }
+    hi = st->n_ontask_days;   /* first bound > d */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (st->ontask_days[mid] <= d) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo ? st->ontask_days[lo - 1] : 1;
+}
+
 /* 1 / 0, or TD_ENOMEM.  Answers are cached until the plan or the registry
  * changes: expanding groups walks the registry, and a benchmark of 100k
  * reports asks the same few questions again and again. */
@@ -584,6 +626,7 @@ static int td__on_task(const td_state *cst, uint32_t task, const char *agency, i
     long i;
     int yes;
     if (!agency || !*agency || !(t = td__task(st, task))) return 0;
+    date = td__ontask_day(st, date);
     k.task = task;
     k.date = date;
     if (!td__scpy(k.agency, sizeof k.agency, agency)) return 0;
@@ -609,6 +652,7 @@ static int td__on_task(const td_state *cst, uint32_t task, const char *agency, i
 
 static void td__ontask_reset(td_state *st)
 {
+    st->ontask_days_ok = 0;
     st->n_ontask = 0;
     td__map_clear(&st->ontask_map);
 }
