@@ -92,13 +92,19 @@ int tdc_ctx_open(tdc_ctx *c, const char *dir, const char *cmd)
 
 int tdc_ctx_refresh(tdc_ctx *c, td_error *e)
 {
-    char dir[PATH_MAX];
-    tdc_ctx fresh;
-    int rc;
-    snprintf(dir, sizeof dir, "%s", c->dev.dir);
-    if ((rc = tdc_app_open(&fresh, dir, e))) return rc;
-    tdc_ctx_close(c);
-    *c = fresh;
+    tdc_device dev;
+    td_identity id;
+    td_error x;
+    td_error_clear(e);
+    /* the device's files as a new open reads them (a renewal replaces the
+     * certificate); the CA stays: the state is anchored on it */
+    if (tdc_device_load(&dev, c->dev.dir, &x) == 0 && td_identity_load(&id, dev.key_path, dev.cert_path, &x) == 0) {
+        td_identity_free(&c->id);
+        c->id = id;
+        c->dev = dev;
+    }
+    if (tdc_replica_refresh(c->rep, &x))
+        return td_error_set(e, x.code, "không đọc được bản sao %s: %s", c->db_path, x.msg);
     return 0;
 }
 
