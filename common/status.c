@@ -351,22 +351,24 @@ static int td__ctx_build(td__ctx *c, const td_state *st, int date, int64_t end_m
     }
     if (!(c->cur = malloc(nv * sizeof *c->cur))) return td_error_set(err, TD_ENOMEM, "status: index of %zu versions", nv);
     /* One pass: within a key the view is in the fold's order, so the last
-     * version received by the cut-off is the current one at D. */
+     * version received by the cut-off is the current one at D.  The key is
+     * compared once per version, cheapest field first. */
     for (const td_report_version *last = NULL; i < nv; i++) {
-        const td_report_version *v = sv[i];
+        const td_report_version *v = sv[i], *nx = i + 1 < nv ? sv[i + 1] : NULL;
+        int key_ends;
         if (task && v->task != task) break;
         if (v->received_ms < end_ms) last = v;
-        if (last && (i + 1 == nv || td__key_cmp(v->task, v->agency, v->period, sv[i + 1]->task, sv[i + 1]->agency,
-                                                 sv[i + 1]->period))) {
+        key_ends = !nx || nx->task != v->task || strcmp(nx->period, v->period) ||
+                   strcmp(nx->agency, v->agency);
+        if (!key_ends) continue;
+        if (last) {
             c->cur[c->n_cur].v = last;
             c->cur[c->n_cur].review = 0;
             c->cur[c->n_cur].comment = "";
             c->cur[c->n_cur].eff_date = td_state_device_date(last->effective_ms);
             c->n_cur++;
         }
-        if (i + 1 < nv && td__key_cmp(v->task, v->agency, v->period, sv[i + 1]->task, sv[i + 1]->agency,
-                                      sv[i + 1]->period))
-            last = NULL;   /* the next key starts */
+        last = NULL;   /* the next key starts */
     }
     /* Reviews in log order: the last one that counts for a version wins. */
     for (size_t r = 0; r < nr; r++) {
