@@ -22,6 +22,11 @@ struct tdc_replica {
     uint64_t rescan_until; /* mirror of meta.rescan_until: 0, or re-pulling [1, it) (tdc_replica_visibility) */
     int refold;          /* a rescan inserted entries below ones folded: fold again from scratch */
     int64_t pulled_gen;  /* meta.pulled_gen when the state was folded (tdc_replica_refresh) */
+    /* COUNT(*) of pulled reads the whole table: kept while no connection
+     * has written (PRAGMA data_version) and this one has not stored */
+    uint64_t n_pulled;
+    int64_t n_pulled_dv;
+    int n_pulled_ok;
     X509 *ca;            /* borrowed: the state's anchor */
     /* visibility tracking of one sync (tdc_replica_visibility_begin): the
      * tasks shown under every rule the server may have filtered this run's
@@ -432,6 +437,7 @@ int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint6
                                 (unsigned long long)next);
         prev = v[i].index;
     }
+    r->n_pulled_ok = 0;
     if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
     /* Another process (a second `tiendo sync`) may have committed a batch
      * since we read the cursor: its entries are in, ours would duplicate. */
@@ -597,6 +603,7 @@ int tdc_replica_visibility(tdc_replica *r, const char *agency, td_role role, int
         }
     }
     r->vis_track = 0;
+    r->n_pulled_ok = 0;
     if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
     if ((rc = tdc__meta_read(r, "cursor", &cursor_db, err))) goto fail;
     if ((uint64_t)cursor_db != r->cursor) {
@@ -1098,9 +1105,20 @@ int tdc_replica_meta_get(tdc_replica *r, tdc_replica_meta *m, td_error *err)
     m->log_size = (uint64_t)v;
     if ((rc = tdc__meta_read(r, "cursor", &v, err))) goto out;
     m->cursor = (uint64_t)v;
-    if ((rc = tdc__prepare(r, "SELECT COUNT(*) FROM pulled", &st, err))) goto out;
-    if (sqlite3_step(st) == SQLITE_ROW) m->n_pulled = (uint64_t)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    {
+        int64_t dv = -1;
+        if ((rc = tdc__prepare(r, "PRAGMA data_version", &st, err))) goto out;
+        if (sqlite3_step(st) == SQLITE_ROW) dv = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        if (!r->n_pulled_ok || dv != r->n_pulled_dv) {
+            if ((rc = tdc__prepare(r, "SELECT COUNT(*) FROM pulled", &st, err))) goto out;
+            r->n_pulled_ok = sqlite3_step(st) == SQLITE_ROW;
+            r->n_pulled = r->n_pulled_ok ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+            r->n_pulled_dv = dv;
+            sqlite3_finalize(st);
+        }
+        m->n_pulled = r->n_pulled;
+    }
     if ((rc = tdc__prepare(r, "SELECT status, COUNT(*) FROM outbox GROUP BY status", &st, err))) goto out;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         uint64_t c = (uint64_t)sqlite3_column_int64(st, 1);

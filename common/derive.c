@@ -195,6 +195,9 @@ struct td_state {
     int v_ivals_ok;
     td_condition *v_conds;
     int v_conds_ok;
+    /* readers' memos (td_state_memo_get), dropped with the views */
+    void *memo[TD_STATE_MEMO_SLOTS];
+    void (*memo_free[TD_STATE_MEMO_SLOTS])(void *);
 };
 
 /* Empty strings are shared, so that the many empty text fields of reports
@@ -420,6 +423,28 @@ static void td__drop_views(td_state *st)
     st->v_ivals = NULL;
     st->v_conds = NULL;
     st->v_reports_ok = st->v_ivals_ok = st->v_conds_ok = 0;
+    for (int i = 0; i < TD_STATE_MEMO_SLOTS; i++) {
+        if (st->memo[i] && st->memo_free[i]) st->memo_free[i](st->memo[i]);
+        st->memo[i] = NULL;
+        st->memo_free[i] = NULL;
+    }
+}
+
+void *td_state_memo_get(const td_state *st, int slot)
+{
+    return slot >= 0 && slot < TD_STATE_MEMO_SLOTS ? st->memo[slot] : NULL;
+}
+
+void td_state_memo_set(const td_state *cst, int slot, void *p, void (*free_fn)(void *))
+{
+    td_state *st = (td_state *)cst;   /* a memo is a cache, not state */
+    if (slot < 0 || slot >= TD_STATE_MEMO_SLOTS) {
+        if (p && free_fn) free_fn(p);
+        return;
+    }
+    if (st->memo[slot] && st->memo[slot] != p && st->memo_free[slot]) st->memo_free[slot](st->memo[slot]);
+    st->memo[slot] = p;
+    st->memo_free[slot] = free_fn;
 }
 
 void td_state_free(td_state *st)
