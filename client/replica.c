@@ -336,7 +336,10 @@ int tdc_replica_open(tdc_replica **out, const char *path, X509 *ca, td_error *er
      * a committed batch with its cursor survives power loss, not only a
      * killed process (docs/PROTOCOL.md §11). */
     if ((rc = tdc__exec(r, "PRAGMA journal_mode = WAL", err)) ||
-        (rc = tdc__exec(r, "PRAGMA synchronous = FULL", err)) || (rc = tdc__migrate(r, err)) ||
+        (rc = tdc__exec(r, "PRAGMA synchronous = FULL", err)) ||
+        /* the fold at open reads every pulled row: mapped, not copied by
+         * read(2) (SQLite falls back to reads where mmap is unavailable) */
+        (rc = tdc__exec(r, "PRAGMA mmap_size = 1073741824", err)) || (rc = tdc__migrate(r, err)) ||
         (rc = tdc__meta_read(r, "cursor", &cursor, err)))
         goto fail;
     r->cursor = cursor > 0 ? (uint64_t)cursor : TDC_REPLICA_CURSOR_START;
