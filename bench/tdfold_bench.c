@@ -276,16 +276,17 @@ int main(int argc, char **argv)
 
     /* the commands, as separate processes */
     {
-        char all[96], taskc[32];
+        char all[96], taskc[32], audit[48];
         const char *C[6];
         snprintf(all, sizeof all, "report-all --period %s", period);
         snprintf(taskc, sizeof taskc, "task %d", task);
+        snprintf(audit, sizeof audit, "audit history --task %d", task);
         C[0] = "status";
         C[1] = "todo";
         C[2] = "tasks";
         C[3] = taskc;
         C[4] = all;
-        C[5] = "audit history";
+        C[5] = audit;
         for (int c = 0; c < 6 && !only; c++) {
             int bad = 0;
             char name[160];

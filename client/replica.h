@@ -12,9 +12,10 @@
  *   - meta: last successful sync, the device's hybrid logical clock, the
  *     server's log size seen at the last sync.
  * The derived state (common/derive.h) is not stored: it is rebuilt at open
- * by folding the pulled entries in index order, and each pulled batch is
- * folded in after its commit.  Since the state is a pure function of the
- * pulled entries, nothing can make it disagree with them.
+ * by folding the pulled entries in index order, each pulled batch is
+ * folded in after its commit, and tdc_replica_refresh folds what other
+ * handles stored since.  Since the state is a pure function of the pulled
+ * entries, nothing can make it disagree with them.
  *
  * All SQL of the replica is in replica.c (except the tables of migration 3,
  * whose SQL is in client/draft.c and client/blob.c), with bound parameters only;

@@ -803,6 +803,11 @@ __attribute__((format(printf, 2, 3))) static int td__refuse(td__ctx *c, const ch
     va_list ap;
     size_t l;
     c->res->refused = 1;
+    if (!c->prefix[0] && c->e) {   /* written on the first refusal only: most entries have none */
+        char hex[17];
+        td_key_short_hex(c->e->author.data, hex);
+        snprintf(c->prefix, sizeof c->prefix, "author %s seq %llu: ", hex, (unsigned long long)c->e->seq);
+    }
     l = (size_t)snprintf(c->res->reason, sizeof c->res->reason, "%s", c->prefix);
     if (l >= sizeof c->res->reason) return 0;
     va_start(ap, fmt);
@@ -1778,11 +1783,9 @@ int td_state_apply(td_state *st, uint64_t index, const uint8_t *buf, size_t len,
         rf->index = index;
         memcpy(rf->reason, res->reason, sizeof rf->reason);
     } else {
-        char hex[17];
         c.e = en.e;
         res->kind = (int)en.e->kind;
-        td_key_short_hex(en.e->author.data, hex);
-        snprintf(c.prefix, sizeof c.prefix, "author %s seq %llu: ", hex, (unsigned long long)en.e->seq);
+        c.prefix[0] = 0;   /* td__refuse writes "author <key> seq <n>: " */
         /* the generic checks advance last_seq before the kind runs: undo on failure */
         if ((a0 = td__author_find(st, en.e->author.data))) {
             last_seq = a0->last_seq;
