@@ -365,6 +365,11 @@ int tdc_replica_refresh(tdc_replica *r, td_error *err)
         goto done;
     r->cursor = cursor > 0 ? (uint64_t)cursor : TDC_REPLICA_CURSOR_START;
     r->rescan_until = until > 0 ? (uint64_t)until : 0;
+    /* as after a new open: a rescan resumed fetches all, no tracking */
+    free(r->rescan_tasks);
+    r->rescan_tasks = NULL;
+    r->n_rescan_tasks = 0;
+    r->vis_track = 0;
     if (!r->st) goto done;
     if (gen != r->pulled_gen || r->refold) {
         /* rows changed below the folded ones: fold everything again */
