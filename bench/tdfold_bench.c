@@ -19,7 +19,9 @@
  *   - each CLI command: p50 and p99 of the wall time of the real program
  *     (fork + exec, stdout to /dev/null) over N runs.
  * The process's load average is printed first and last: compare figures
- * taken under similar load.
+ * taken under similar load.  --only PATH measures that page alone (no
+ * commands); TDFOLD_DIGEST_ONLY=1 in the environment prints the state's
+ * digest after the first open and stops (to compare two builds' folds).
  */
 #include <fcntl.h>
 #include <stdio.h>
