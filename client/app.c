@@ -92,6 +92,24 @@ int tdc_ctx_open(tdc_ctx *c, const char *dir, const char *cmd)
     return 0;
 }
 
+int tdc_ctx_refresh(tdc_ctx *c, td_error *e)
+{
+    tdc_device dev;
+    td_identity id;
+    td_error x;
+    td_error_clear(e);
+    /* the device's files as a new open reads them (a renewal replaces the
+     * certificate); the CA stays: the state is anchored on it */
+    if (tdc_device_load(&dev, c->dev.dir, &x) == 0 && td_identity_load(&id, dev.key_path, dev.cert_path, &x) == 0) {
+        td_identity_free(&c->id);
+        c->id = id;
+        c->dev = dev;
+    }
+    if (tdc_replica_refresh(c->rep, &x))
+        return td_error_set(e, x.code, "không đọc được bản sao %s: %s", c->db_path, x.msg);
+    return 0;
+}
+
 void tdc_ctx_close(tdc_ctx *c)
 {
     tdc_replica_close(c->rep);

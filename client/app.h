@@ -85,6 +85,9 @@ const tdc_pending *tdc_pending_report(const tdc_pending_set *p, uint32_t task, c
  * on stderr and return 1. */
 int tdc_ctx_open(tdc_ctx *c, const char *dir, const char *cmd);
 void tdc_ctx_close(tdc_ctx *c);
+/* Bring c's state up to what its replica holds now (another process, the
+ * background sync, stored entries since it was opened). */
+int tdc_ctx_refresh(tdc_ctx *c, td_error *e);
 int tdc_queue_entry(tdc_ctx *c, const char *cmd, int kind, const uint8_t *payload, size_t len, const char *summary,
                     uint64_t *seq);
 

@@ -22,6 +22,12 @@ struct tdc_replica {
     uint64_t cursor;     /* mirror of meta.cursor */
     uint64_t rescan_until; /* mirror of meta.rescan_until: 0, or re-pulling [1, it) (tdc_replica_visibility) */
     int refold;          /* a rescan inserted entries below ones folded: fold again from scratch */
+    int64_t pulled_gen;  /* meta.pulled_gen when the state was folded (tdc_replica_refresh) */
+    /* COUNT(*) of pulled reads the whole table: kept while no connection
+     * has written (PRAGMA data_version) and this one has not stored */
+    uint64_t n_pulled;
+    int64_t n_pulled_dv;
+    int n_pulled_ok;
     X509 *ca;            /* borrowed: the state's anchor */
     /* visibility tracking of one sync (tdc_replica_visibility_begin): the
      * tasks shown under every rule the server may have filtered this run's
@@ -281,6 +287,19 @@ static int tdc__rescan_tasks_load(tdc_replica *r, td_error *err)
     return rc;
 }
 
+/* meta.pulled_gen counts the transactions that changed pulled rows other
+ * than by appending above every row held: entries dropped by the visibility
+ * rule, entries a rescan put in below others.  A state folded at one value
+ * and extended by the rows above its last index equals a fold of the whole
+ * table as long as the value has not moved (tdc_replica_refresh).  Called
+ * inside the transaction that changes the rows. */
+static int tdc__gen_bump(tdc_replica *r, td_error *err)
+{
+    return tdc__exec(r, "INSERT INTO meta(key, value) VALUES ('pulled_gen', 1) "
+                        "ON CONFLICT(key) DO UPDATE SET value = value + 1",
+                     err);
+}
+
 /* ---- open --------------------------------------------------------------- */
 
 static int tdc__migrate(tdc_replica *r, td_error *err)
@@ -318,7 +337,13 @@ static int tdc__rebuild(tdc_replica *r, X509 *ca, td_error *err)
     int rc, step;
     r->st = td_state_new(ca);
     if (!r->st) return td_error_set(err, TD_ENOMEM, "%s: derived state", r->path);
-    if ((rc = tdc__prepare(r, "SELECT idx, body, received_ms FROM pulled ORDER BY idx", &st, err))) return rc;
+    /* the generation and the rows from one snapshot of the database */
+    if ((rc = tdc__exec(r, "BEGIN", err))) return rc;
+    if ((rc = tdc__meta_read(r, "pulled_gen", &r->pulled_gen, err)) ||
+        (rc = tdc__prepare(r, "SELECT idx, body, received_ms FROM pulled ORDER BY idx", &st, err))) {
+        tdc__rollback(r);
+        return rc;
+    }
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         td_apply_result res;
         uint64_t idx = (uint64_t)sqlite3_column_int64(st, 0);
@@ -326,11 +351,17 @@ static int tdc__rebuild(tdc_replica *r, X509 *ca, td_error *err)
         size_t len = (size_t)sqlite3_column_bytes(st, 1);
         if ((rc = td_state_apply(r->st, idx, body, len, sqlite3_column_int64(st, 2), &res, err))) {
             sqlite3_finalize(st);
+            tdc__rollback(r);
             return rc;
         }
     }
     sqlite3_finalize(st);
-    if (step != SQLITE_DONE) return tdc__dberr(r, err, "reading pulled entries");
+    if (step != SQLITE_DONE) {
+        rc = tdc__dberr(r, err, "reading pulled entries");
+        tdc__rollback(r);
+        return rc;
+    }
+    tdc__rollback(r);   /* a read: nothing to commit */
     return TD_OK;
 }
 
@@ -353,7 +384,10 @@ int tdc_replica_open(tdc_replica **out, const char *path, X509 *ca, td_error *er
      * a committed batch with its cursor survives power loss, not only a
      * killed process (docs/PROTOCOL.md §11). */
     if ((rc = tdc__exec(r, "PRAGMA journal_mode = WAL", err)) ||
-        (rc = tdc__exec(r, "PRAGMA synchronous = FULL", err)) || (rc = tdc__migrate(r, err)) ||
+        (rc = tdc__exec(r, "PRAGMA synchronous = FULL", err)) ||
+        /* the fold at open reads every pulled row: mapped, not copied by
+         * read(2) (SQLite falls back to reads where mmap is unavailable) */
+        (rc = tdc__exec(r, "PRAGMA mmap_size = 1073741824", err)) || (rc = tdc__migrate(r, err)) ||
         (rc = tdc__meta_read(r, "cursor", &cursor, err)))
         goto fail;
     r->cursor = cursor > 0 ? (uint64_t)cursor : TDC_REPLICA_CURSOR_START;
@@ -366,6 +400,49 @@ int tdc_replica_open(tdc_replica **out, const char *path, X509 *ca, td_error *er
     return TD_OK;
 fail:
     tdc_replica_close(r);
+    return rc;
+}
+
+int tdc_replica_refresh(tdc_replica *r, td_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t gen, cursor, until;
+    int rc, step;
+    if ((rc = tdc__exec(r, "BEGIN", err))) return rc;
+    if ((rc = tdc__meta_read(r, "pulled_gen", &gen, err)) || (rc = tdc__meta_read(r, "cursor", &cursor, err)) ||
+        (rc = tdc__meta_read(r, "rescan_until", &until, err)))
+        goto done;
+    r->cursor = cursor > 0 ? (uint64_t)cursor : TDC_REPLICA_CURSOR_START;
+    r->rescan_until = until > 0 ? (uint64_t)until : 0;
+    /* as after a new open: a rescan in progress resumes with its stored
+     * task filter, no visibility tracking */
+    free(r->rescan_tasks);
+    r->rescan_tasks = NULL;
+    r->n_rescan_tasks = 0;
+    r->vis_track = 0;
+    if (r->rescan_until && (rc = tdc__rescan_tasks_load(r, err))) goto done;
+    if (!r->st) goto done;
+    if (gen != r->pulled_gen || r->refold) {
+        /* rows changed below the folded ones: fold everything again */
+        tdc__rollback(r);
+        td_state_free(r->st);
+        r->st = NULL;
+        r->refold = 0;
+        return tdc__rebuild(r, r->ca, err);
+    }
+    if ((rc = tdc__prepare(r, "SELECT idx, body, received_ms FROM pulled WHERE idx > ?1 ORDER BY idx", &st, err)))
+        goto done;
+    sqlite3_bind_int64(st, 1, (int64_t)td_state_last_index(r->st));
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        td_apply_result res;
+        if ((rc = td_state_apply(r->st, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
+                                 (size_t)sqlite3_column_bytes(st, 1), sqlite3_column_int64(st, 2), &res, err)))
+            goto done;
+    }
+    if (step != SQLITE_DONE) rc = tdc__dberr(r, err, "reading pulled entries");
+done:
+    sqlite3_finalize(st);
+    tdc__rollback(r);   /* a read: nothing to commit */
     return rc;
 }
 
@@ -426,6 +503,7 @@ int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint6
         while (n > 0 && v[n - 1].index >= r->rescan_until) n--;
         next = r->rescan_until > r->cursor ? r->rescan_until : r->cursor;
     }
+    r->n_pulled_ok = 0;
     if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
     /* Another process (a second `tiendo sync`) may have committed a batch
      * since we read the cursor: its entries are in, ours would duplicate. */
@@ -454,6 +532,7 @@ int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint6
     }
     sqlite3_finalize(ins);
     ins = NULL;
+    if (refold && (rc = tdc__gen_bump(r, err))) goto fail;
     if (r->rescan_until && next >= r->rescan_until &&
         ((rc = tdc__meta_write(r, "rescan_until", 0, err)) ||
          (rc = tdc__exec(r, "DELETE FROM meta WHERE key GLOB 'rescan_task.*'", err))))
@@ -596,6 +675,7 @@ int tdc_replica_visibility(tdc_replica *r, const char *agency, td_role role, int
         }
     }
     r->vis_track = 0;
+    r->n_pulled_ok = 0;
     if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
     if ((rc = tdc__meta_read(r, "cursor", &cursor_db, err))) goto fail;
     if ((uint64_t)cursor_db != r->cursor) {
@@ -640,7 +720,9 @@ int tdc_replica_visibility(tdc_replica *r, const char *agency, td_role role, int
             (rc = tdc__rescan_tasks_save(r, err)))
             goto fail;
     }
-    if ((rc = tdc__meta_write(r, "vis_sig", now, err)) || (rc = tdc__exec(r, "COMMIT", err))) goto fail;
+    if ((n_gone && (rc = tdc__gen_bump(r, err))) || (rc = tdc__meta_write(r, "vis_sig", now, err)) ||
+        (rc = tdc__exec(r, "COMMIT", err)))
+        goto fail;
     if (again) {
         r->rescan_until = r->rescan_until > r->cursor ? r->rescan_until : r->cursor;
         r->cursor = TDC_REPLICA_CURSOR_START;
@@ -1084,9 +1166,20 @@ int tdc_replica_meta_get(tdc_replica *r, tdc_replica_meta *m, td_error *err)
     m->log_size = (uint64_t)v;
     if ((rc = tdc__meta_read(r, "cursor", &v, err))) goto out;
     m->cursor = (uint64_t)v;
-    if ((rc = tdc__prepare(r, "SELECT COUNT(*) FROM pulled", &st, err))) goto out;
-    if (sqlite3_step(st) == SQLITE_ROW) m->n_pulled = (uint64_t)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    {
+        int64_t dv = -1;
+        if ((rc = tdc__prepare(r, "PRAGMA data_version", &st, err))) goto out;
+        if (sqlite3_step(st) == SQLITE_ROW) dv = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        if (!r->n_pulled_ok || dv != r->n_pulled_dv) {
+            if ((rc = tdc__prepare(r, "SELECT COUNT(*) FROM pulled", &st, err))) goto out;
+            r->n_pulled_ok = sqlite3_step(st) == SQLITE_ROW;
+            r->n_pulled = r->n_pulled_ok ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+            r->n_pulled_dv = dv;
+            sqlite3_finalize(st);
+        }
+        m->n_pulled = r->n_pulled;
+    }
     if ((rc = tdc__prepare(r, "SELECT status, COUNT(*) FROM outbox GROUP BY status", &st, err))) goto out;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         uint64_t c = (uint64_t)sqlite3_column_int64(st, 1);

@@ -12,9 +12,10 @@
  *   - meta: last successful sync, the device's hybrid logical clock, the
  *     server's log size seen at the last sync.
  * The derived state (common/derive.h) is not stored: it is rebuilt at open
- * by folding the pulled entries in index order, and each pulled batch is
- * folded in after its commit.  Since the state is a pure function of the
- * pulled entries, nothing can make it disagree with them.
+ * by folding the pulled entries in index order, each pulled batch is
+ * folded in after its commit, and tdc_replica_refresh folds what other
+ * handles stored since.  Since the state is a pure function of the pulled
+ * entries, nothing can make it disagree with them.
  *
  * All SQL of the replica is in replica.c (except the tables of migration 3,
  * whose SQL is in client/draft.c and client/blob.c), with bound parameters only;
@@ -119,6 +120,17 @@ struct sqlite3;
 struct sqlite3 *tdc_replica_db(tdc_replica *r);
 /* The database file's path (for messages). */
 const char *tdc_replica_path(const tdc_replica *r);
+
+/*
+ * Bring the replica up to its database as another process (or another
+ * replica object of this process) left it: cursor, rescan mark, and the
+ * state, extended by folding only the pulled entries above its last index;
+ * folded again from scratch when rows below it were dropped or inserted
+ * since (meta pulled_gen, replica.c).  The result equals a new open's.
+ * Like store_batch, it invalidates pointers into the state (and the state
+ * itself when folded again): call tdc_replica_state afterwards.
+ */
+int tdc_replica_refresh(tdc_replica *r, td_error *err);
 
 /* The derived state, or NULL if opened without a CA. */
 const td_state *tdc_replica_state(const tdc_replica *r);

@@ -395,9 +395,13 @@ static enum MHD_Result tdc__handler(void *cls, struct MHD_Connection *conn, cons
         gen = ui->generation;
         pthread_mutex_unlock(&ui->lock);
         if (gen != ui->seen_generation) {
+            /* fold only what the sync stored (tdc_replica_refresh); open
+             * anew only if that fails */
             td_error e;
             tdc_ctx fresh;
-            if (tdc_app_open(&fresh, ui->dir, &e) == 0) {
+            if (tdc_ctx_refresh(&ui->ctx, &e) == 0) {
+                ui->seen_generation = gen;
+            } else if (tdc_app_open(&fresh, ui->dir, &e) == 0) {
                 tdc_ctx_close(&ui->ctx);
                 ui->ctx = fresh;
                 ui->seen_generation = gen;
@@ -438,6 +442,13 @@ static void tdc__sync_loop(tdc_ui *ui)
             nanosleep(&ts, NULL);
             continue;
         }
+        /* the sync's context is kept and brought up to the database
+         * (other processes, `tiendo report`) before each attempt */
+        if (have_ctx && tdc_ctx_refresh(&sc, &e)) {
+            td_log_warn("ui: sync: %s", e.msg);
+            tdc_ctx_close(&sc);
+            have_ctx = 0;
+        }
         if (!have_ctx) {
             if (tdc_app_open(&sc, ui->dir, &e)) {
                 td_log_warn("ui: sync: %s", e.msg);
@@ -454,10 +465,6 @@ static void tdc__sync_loop(tdc_ui *ui)
             tdc_sync_stats s;
             int rc = tdc_app_sync(&sc, ui->server, NULL, NULL, &s, &e);
             uint64_t wait;
-            /* the pulled entries are in the database; the sync's own
-             * context is reopened next time so that its state is fresh */
-            tdc_ctx_close(&sc);
-            have_ctx = 0;
             pthread_mutex_lock(&ui->lock);
             ui->sync.running = 0;
             if (rc == 0) {

@@ -179,6 +179,9 @@ struct td_state {
     td__ontask *ontask;
     size_t n_ontask, cap_ontask;
     td__map ontask_map;
+    int *ontask_days;                    /* the registry's validity bounds, sorted (td__ontask_day) */
+    size_t n_ontask_days;
+    int ontask_days_ok;
 
     /* sorted views, built lazily, dropped at each apply */
     td_report *v_reports;
@@ -189,6 +192,9 @@ struct td_state {
     int v_ivals_ok;
     td_condition *v_conds;
     int v_conds_ok;
+    /* readers' memos (td_state_memo_get), dropped with the views */
+    void *memo[TD_STATE_MEMO_SLOTS];
+    void (*memo_free[TD_STATE_MEMO_SLOTS])(void *);
 };
 
 /* Empty strings are shared, so that the many empty text fields of reports
@@ -414,6 +420,28 @@ static void td__drop_views(td_state *st)
     st->v_ivals = NULL;
     st->v_conds = NULL;
     st->v_reports_ok = st->v_ivals_ok = st->v_conds_ok = 0;
+    for (int i = 0; i < TD_STATE_MEMO_SLOTS; i++) {
+        if (st->memo[i] && st->memo_free[i]) st->memo_free[i](st->memo[i]);
+        st->memo[i] = NULL;
+        st->memo_free[i] = NULL;
+    }
+}
+
+void *td_state_memo_get(const td_state *st, int slot)
+{
+    return slot >= 0 && slot < TD_STATE_MEMO_SLOTS ? st->memo[slot] : NULL;
+}
+
+void td_state_memo_set(const td_state *cst, int slot, void *p, void (*free_fn)(void *))
+{
+    td_state *st = (td_state *)cst;   /* a memo is a cache, not state */
+    if (slot < 0 || slot >= TD_STATE_MEMO_SLOTS) {
+        if (p && free_fn) free_fn(p);
+        return;
+    }
+    if (st->memo[slot] && st->memo[slot] != p && st->memo_free[slot]) st->memo_free[slot](st->memo[slot]);
+    st->memo[slot] = p;
+    st->memo_free[slot] = free_fn;
 }
 
 void td_state_free(td_state *st)
@@ -456,6 +484,7 @@ void td_state_free(td_state *st)
     free(st->refusals);
     free(st->conflicts);
     free(st->ontask);
+    free(st->ontask_days);
     td__map_free(&st->ontask_map);
     free(st);
 }
@@ -464,14 +493,25 @@ void td_state_free(td_state *st)
 
 int td_state_device_date(int64_t ms)
 {
-    struct tm tm;
-    time_t t;
-    int64_t s = (ms + TD__TZ_OFFSET_MS) / 1000;
-    if (ms + TD__TZ_OFFSET_MS < 0 && (ms + TD__TZ_OFFSET_MS) % 1000) s--;
-    t = (time_t)s;
-    if (!gmtime_r(&t, &tm)) return 0;
-    if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) return 0;
-    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+    /* days since 1970-01-01 to the proleptic Gregorian date, in integers
+     * (H. Hinnant's civil_from_days): gmtime's answer without its cost,
+     * which status pays for every report at every date it judges */
+    int64_t l = ms + TD__TZ_OFFSET_MS, days, z, era, doe, yoe, y, doy, mp, d, m;
+    if (l < INT64_MIN / 2 || l > INT64_MAX / 2) return 0;
+    days = l / 86400000;
+    if (l < 0 && l % 86400000) days--;
+    z = days + 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    y = yoe + era * 400;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    if (y < 0 || y > 9999) return 0;
+    return (int)(y * 10000 + m * 100 + d);
 }
 
 int64_t td_state_day_end_ms(int yyyymmdd)
@@ -571,6 +611,44 @@ static int td__refs_contain(const td_state *st, const td_agency_ref *refs, size_
     return 0;
 }
 
+static int td__int_cmp(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The registry answers "who is responsible on date d" through its agencies'
+ * validity bounds alone (valid_from <= d, d < valid_to: agency.c), so every
+ * date between two consecutive bounds gets the same answer: the cache key
+ * is the last bound <= d (1 before the first), not d.  0 on out of memory
+ * (then d itself is the key). */
+static int td__ontask_day(td_state *st, int d)
+{
+    size_t lo = 0, hi;
+    if (!st->ontask_days_ok) {
+        const td_registry *r = &st->reg;
+        size_t n = 0;
+        free(st->ontask_days);
+        st->ontask_days = NULL;
+        st->n_ontask_days = 0;
+        if (r->n_agencies && !(st->ontask_days = malloc(2 * r->n_agencies * sizeof *st->ontask_days))) return d;
+        for (size_t i = 0; i < r->n_agencies; i++) {
+            if (r->agencies[i].valid_from) st->ontask_days[n++] = r->agencies[i].valid_from;
+            if (r->agencies[i].valid_to) st->ontask_days[n++] = r->agencies[i].valid_to;
+        }
+        if (n) qsort(st->ontask_days, n, sizeof *st->ontask_days, td__int_cmp);
+        st->n_ontask_days = n;
+        st->ontask_days_ok = 1;
+    }
+    hi = st->n_ontask_days;   /* first bound > d */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (st->ontask_days[mid] <= d) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo ? st->ontask_days[lo - 1] : 1;
+}
+
 /* 1 / 0, or TD_ENOMEM.  Answers are cached until the plan or the registry
  * changes: expanding groups walks the registry, and a benchmark of 100k
  * reports asks the same few questions again and again. */
@@ -583,6 +661,7 @@ static int td__on_task(const td_state *cst, uint32_t task, const char *agency, i
     long i;
     int yes;
     if (!agency || !*agency || !(t = td__task(st, task))) return 0;
+    date = td__ontask_day(st, date);
     k.task = task;
     k.date = date;
     if (!td__scpy(k.agency, sizeof k.agency, agency)) return 0;
@@ -608,6 +687,7 @@ static int td__on_task(const td_state *cst, uint32_t task, const char *agency, i
 
 static void td__ontask_reset(td_state *st)
 {
+    st->ontask_days_ok = 0;
     st->n_ontask = 0;
     td__map_clear(&st->ontask_map);
 }
@@ -722,6 +802,11 @@ __attribute__((format(printf, 2, 3))) static int td__refuse(td__ctx *c, const ch
     va_list ap;
     size_t l;
     c->res->refused = 1;
+    if (!c->prefix[0] && c->e) {   /* written on the first refusal only: most entries have none */
+        char hex[17];
+        td_key_short_hex(c->e->author.data, hex);
+        snprintf(c->prefix, sizeof c->prefix, "author %s seq %llu: ", hex, (unsigned long long)c->e->seq);
+    }
     l = (size_t)snprintf(c->res->reason, sizeof c->res->reason, "%s", c->prefix);
     if (l >= sizeof c->res->reason) return 0;
     va_start(ap, fmt);
@@ -1825,11 +1910,9 @@ int td_state_apply(td_state *st, uint64_t index, const uint8_t *buf, size_t len,
         rf->index = index;
         memcpy(rf->reason, res->reason, sizeof rf->reason);
     } else {
-        char hex[17];
         c.e = en.e;
         res->kind = (int)en.e->kind;
-        td_key_short_hex(en.e->author.data, hex);
-        snprintf(c.prefix, sizeof c.prefix, "author %s seq %llu: ", hex, (unsigned long long)en.e->seq);
+        c.prefix[0] = 0;   /* td__refuse writes "author <key> seq <n>: " */
         /* the generic checks advance last_seq before the kind runs: undo on failure */
         if ((a0 = td__author_find(st, en.e->author.data))) {
             last_seq = a0->last_seq;

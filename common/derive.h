@@ -487,6 +487,19 @@ int td_state_entry_visible(const td_state *st, const uint8_t *buf, size_t len, c
 void td_state_visibility_sig(const td_state *st, const char *agency, td_role role, unsigned char out[32]);
 
 /*
+ * Memos: what a reader computes from the state and may reuse until the
+ * state changes (status.c keeps its replay index in TD_STATE_MEMO_STATUS,
+ * so the pages of a long-lived `tiendo ui` do not rebuild it per request).
+ * A memo is dropped (free_fn called) at the next td_state_apply and at
+ * td_state_free; it is not part of the state nor of its digest.  Setting a
+ * slot frees what it held.  Like the state, not safe across threads.
+ */
+#define TD_STATE_MEMO_SLOTS 2
+#define TD_STATE_MEMO_STATUS 0
+void *td_state_memo_get(const td_state *st, int slot);
+void td_state_memo_set(const td_state *st, int slot, void *p, void (*free_fn)(void *));
+
+/*
  * SHA-256 over a canonical serialization of the state: plan, registry,
  * authors, reports (with reviews and conflicts), indicator values,
  * conditions, refusals.  Equal digests = equal derived state.

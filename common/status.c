@@ -281,7 +281,33 @@ typedef struct td__ctx {
     td_status_opts o;
     td__cur *cur;              /* sorted by (task, agency, period) */
     size_t n_cur;
+    int borrowed;              /* cur belongs to the state's memo (td__memo) */
 } td__ctx;
+
+/*
+ * The replay index of every task at a cut-off depends on the state and the
+ * cut-off alone: the last few built are kept in the state's memo
+ * (derive.h TD_STATE_MEMO_STATUS, dropped at the next apply), so the pages
+ * of a long-lived `tiendo ui` (todo, tasks, missing reports, the monthly
+ * report: the same cut-offs again and again) build each once per state.
+ */
+#define TD__MEMO_N 4
+typedef struct td__memo {
+    struct {
+        int64_t end_ms;
+        td__cur *cur;
+        size_t n_cur;
+        uint64_t used;
+    } e[TD__MEMO_N];
+    uint64_t tick;
+} td__memo;
+
+static void td__memo_free(void *p)
+{
+    td__memo *m = p;
+    for (int i = 0; i < TD__MEMO_N; i++) free(m->e[i].cur);
+    free(m);
+}
 
 static int td__key_cmp(uint32_t ta, const char *aa, const char *pa, uint32_t tb, const char *ab, const char *pb)
 {
@@ -342,6 +368,17 @@ static int td__ctx_build(td__ctx *c, const td_state *st, int date, int64_t end_m
     c->o = *o;
     if (!sv) return td_error_set(err, TD_ENOMEM, "status: sorting the report versions");
     if (nv == 0) return 0;
+    if (!task) {
+        td__memo *m = td_state_memo_get(st, TD_STATE_MEMO_STATUS);
+        for (int k = 0; m && k < TD__MEMO_N; k++)
+            if (m->e[k].cur && m->e[k].end_ms == end_ms) {
+                c->cur = m->e[k].cur;
+                c->n_cur = m->e[k].n_cur;
+                c->borrowed = 1;
+                m->e[k].used = ++m->tick;
+                return 0;
+            }
+    }
     if (task) {   /* the task's versions are one run of the sorted view */
         size_t lo = 0, hi = nv;
         while (lo < hi) {
@@ -353,22 +390,24 @@ static int td__ctx_build(td__ctx *c, const td_state *st, int date, int64_t end_m
     }
     if (!(c->cur = malloc(nv * sizeof *c->cur))) return td_error_set(err, TD_ENOMEM, "status: index of %zu versions", nv);
     /* One pass: within a key the view is in the fold's order, so the last
-     * version received by the cut-off is the current one at D. */
+     * version received by the cut-off is the current one at D.  The key is
+     * compared once per version, cheapest field first. */
     for (const td_report_version *last = NULL; i < nv; i++) {
-        const td_report_version *v = sv[i];
+        const td_report_version *v = sv[i], *nx = i + 1 < nv ? sv[i + 1] : NULL;
+        int key_ends;
         if (task && v->task != task) break;
         if (v->received_ms < end_ms) last = v;
-        if (last && (i + 1 == nv || td__key_cmp(v->task, v->agency, v->period, sv[i + 1]->task, sv[i + 1]->agency,
-                                                 sv[i + 1]->period))) {
+        key_ends = !nx || nx->task != v->task || strcmp(nx->period, v->period) ||
+                   strcmp(nx->agency, v->agency);
+        if (!key_ends) continue;
+        if (last) {
             c->cur[c->n_cur].v = last;
             c->cur[c->n_cur].review = 0;
             c->cur[c->n_cur].comment = "";
             c->cur[c->n_cur].eff_date = td_state_device_date(last->effective_ms);
             c->n_cur++;
         }
-        if (i + 1 < nv && td__key_cmp(v->task, v->agency, v->period, sv[i + 1]->task, sv[i + 1]->agency,
-                                      sv[i + 1]->period))
-            last = NULL;   /* the next key starts */
+        last = NULL;   /* the next key starts */
     }
     /* Reviews in log order: the last one that counts for a version wins. */
     for (size_t r = 0; r < nr; r++) {
@@ -379,12 +418,27 @@ static int td__ctx_build(td__ctx *c, const td_state *st, int date, int64_t end_m
         cu->review = rs[r].accept ? 1 : -1;
         cu->comment = rs[r].comment ? rs[r].comment : "";
     }
+    if (!task) {   /* into the memo, in place of the least recently used */
+        td__memo *m = td_state_memo_get(st, TD_STATE_MEMO_STATUS);
+        int k, old = 0;
+        if (!m && (m = calloc(1, sizeof *m))) td_state_memo_set(st, TD_STATE_MEMO_STATUS, m, td__memo_free);
+        if (m) {
+            for (k = 0; k < TD__MEMO_N; k++)
+                if (m->e[k].used < m->e[old].used) old = k;
+            free(m->e[old].cur);
+            m->e[old].end_ms = end_ms;
+            m->e[old].cur = c->cur;
+            m->e[old].n_cur = c->n_cur;
+            m->e[old].used = ++m->tick;
+            c->borrowed = 1;
+        }
+    }
     return 0;
 }
 
 static void td__ctx_free(td__ctx *c)
 {
-    free(c->cur);
+    if (!c->borrowed) free(c->cur);
     c->cur = NULL;
     c->n_cur = 0;
 }

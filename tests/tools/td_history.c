@@ -3,6 +3,12 @@
  * log into a REAL server database (the monthly report's fixture).
  *
  *   td_history --plan data/plans/726-KH-UBND.txt --out DIR [--period 2025-12] [--seed N] [--all-leads]
+ *              [--years N]
+ *
+ * --years N: a window of N years (12 N periods) ending with --period
+ * instead of one, with every condition met and a few deadline edits (gia
+ * hạn) by central each year: the load of the client's fold benchmark
+ * (bench/tdfold_bench.c); truth.tsv is written for one year only.
  *
  * --all-leads: every agency of the province leads every task (81 tasks x
  * 33 agencies: the benchmark's load, bench/tdreport_bench.c).
@@ -57,6 +63,7 @@
 #include "ledger.h"
 #include "log.pb-c.h"
 #include "logstore.h"
+#include "plan.pb-c.h"
 #include "plan_pb.h"
 #include "plan_text.h"
 #include "status.h"
@@ -78,7 +85,10 @@ typedef struct hdev {
     char name[80];                     /* file name under devices/, "" = not written */
 } hdev;
 
-enum { EV_CERT = 1, EV_PLAN, EV_REPORT, EV_REVIEW, EV_IND };
+enum { EV_CERT = 1, EV_PLAN, EV_REPORT, EV_REVIEW, EV_IND, EV_COND, EV_EXTEND };
+
+#define H_YEARS_MAX 10
+#define H_MONTHS_MAX (12 * H_YEARS_MAX)
 
 typedef struct hev {
     int type;
@@ -98,6 +108,7 @@ typedef struct hev {
     double value;
     int has_value;
     const char *text;
+    int met_date, due_year, due_month; /* EV_COND (task), EV_EXTEND (task; text = the new deadline) */
 } hev;
 
 static hdev DEVS[H_DEVS_MAX];
@@ -107,6 +118,7 @@ static size_t NEV, CAPEV;
 static uint64_t RNG;
 static EVP_PKEY *CAK;
 static X509 *CA;
+static int CERT_BACK_DAYS = 1200;      /* certificates valid from this many days ago: the whole window */
 
 static uint32_t rnd(uint32_t n)
 {
@@ -132,7 +144,7 @@ static hdev *dev_new(const char *cn, const char *o, const char *ou, const char *
     d = &DEVS[NDEV++];
     memset(d, 0, sizeof *d);
     d->k = tc_keygen();
-    d->x = tc_cert(d->k, CA, CAK, cn, o, ou, san, 0, -1200, 3650);
+    d->x = tc_cert(d->k, CA, CAK, cn, o, ou, san, 0, -CERT_BACK_DAYS, 3650);
     if (td_key_ed25519_seed(d->k, seed, &e)) die("seed", e.msg);
     crypto_sign_seed_keypair(d->pk, d->sk, seed);
     snprintf(d->agency, sizeof d->agency, "%s", strcmp(ou, "server") ? o : "");
@@ -257,7 +269,8 @@ static void monthly(office *o, uint32_t task, const char *period, unsigned pct, 
 }
 
 typedef struct window {
-    char periods[12][8];
+    char periods[H_MONTHS_MAX][8];
+    int nm;                            /* periods in the window: 12 per year */
     int as_of, prev_as_of;
 } window;
 
@@ -293,23 +306,24 @@ static void script_task(const window *w, const td_task *t, const char **leads, s
         office *o = office_of(leads[k]);
         if (!o) continue;
         if (!dated) {
-            for (int m = 0; m < 12; m++) monthly(o, (uint32_t)t->number, w->periods[m], 8u * (unsigned)(m + 1), 1);
+            for (int m = 0; m < w->nm; m++)
+                monthly(o, (uint32_t)t->number, w->periods[m], 8u * (unsigned)(m % 12 + 1), 1);
             continue;
         }
         {
-            int dm = month_idx(w, due), p = (int)rnd(100), f, prof;
+            int dm = month_idx(w, due), p = (int)rnd(100), f, prof, last = w->nm - 1;
             /* profiles: 0 on time, 1 late, 2 returned then fixed, 3 returned pending, 4 awaiting, 5 never */
             if (p < 35) prof = 0, f = dm - (int)rnd(3);
             else if (p < 55) prof = 1, f = dm + 1 + (int)rnd(3);
             else if (p < 65) prof = 2, f = dm - 1 - (int)rnd(2);
-            else if (p < 72) prof = 3, f = 11;
-            else if (p < 78 && td_date_diff_days(due, w->as_of) > TD_STATUS_DUE_SOON_DAYS) prof = 4, f = 11;
-            else prof = 5, f = 99;
-            if (prof <= 2) f = clampi(f, 1, prof == 2 ? 10 : 11);
-            for (int m = 0; m < 12 && m < f; m++)
-                monthly(o, (uint32_t)t->number, w->periods[m], 10u + 80u * (unsigned)m / (unsigned)(f < 12 ? f : 12),
-                        0);
-            if (f > 11) continue;
+            else if (p < 72) prof = 3, f = last;
+            else if (p < 78 && td_date_diff_days(due, w->as_of) > TD_STATUS_DUE_SOON_DAYS) prof = 4, f = last;
+            else prof = 5, f = H_MONTHS_MAX + 99;
+            if (prof <= 2) f = clampi(f, 1, prof == 2 ? last - 1 : last);
+            for (int m = 0; m < w->nm && m < f; m++)
+                monthly(o, (uint32_t)t->number, w->periods[m],
+                        10u + 80u * (unsigned)m / (unsigned)(f < w->nm ? f : w->nm), 0);
+            if (f > last) continue;
             {
                 int d = day_of(w->periods[f], prof == 4 ? 21 : prof == 3 ? 4 + (int)rnd(7) : 3 + (int)rnd(13));
                 int64_t s = at(d, 14, 0);
@@ -328,7 +342,7 @@ static void script_task(const window *w, const td_task *t, const char **leads, s
                     f++;
                 }
                 if (recurs && prof != 3)
-                    for (int m = f + 1; m < 12; m++) monthly(o, (uint32_t)t->number, w->periods[m], 100, 0);
+                    for (int m = f + 1; m < w->nm; m++) monthly(o, (uint32_t)t->number, w->periods[m], 100, 0);
             }
         }
     }
@@ -371,21 +385,21 @@ static void script_indicator(const window *w, const td_indicator *ind, const td_
         else if (t->op == TD_OP_LE || t->op == TD_OP_LT) fin = good ? ref * 0.9 : ref * 1.2 + 1;
         else if (t->op == TD_OP_EQ) fin = good ? ref : ref * 0.9 + (ref == 0);
         else fin = good ? ref * 1.1 + 1 : ref * 0.85;
-        for (int q = 2; q < 12; q += 3) {
+        for (int q = 2; q < w->nm; q += 3) {
             int d = day_of(w->periods[q], 12);
             hev *e = ev_new(EV_IND, by, at(d, 10, 0), at(d, 10, 0) + H_RECV_DELAY_MS);
             snprintf(e->code, sizeof e->code, "%s", ind->code);
             snprintf(e->agency, sizeof e->agency, "%s", agency);
             snprintf(e->period, sizeof e->period, "%s", w->periods[q]);
             /* round to 2 decimals: what a clerk types */
-            e->value = (double)(long long)((q == 11 ? fin : fin * (0.7 + 0.1 * q / 3)) * 100 + 0.5) / 100;
+            e->value = (double)(long long)((q % 12 == 11 ? fin : fin * (0.7 + 0.1 * (q % 12) / 3)) * 100 + 0.5) / 100;
             e->has_value = 1;
             e->text = "";
             fprintf(truth, "X\t%s\t%s\t1\t%.6f\t%d\t%d\n", e->code, e->period, e->value,
                     td_state_device_date(e->recv_ms), by == central);
         }
     } else {
-        int d = day_of(w->periods[8], 14);
+        int d = day_of(w->periods[w->nm - 4], 14);
         hev *e;
         if (p < 33) {
             e = ev_new(EV_IND, central, at(d, 10, 0), at(d, 10, 0) + H_RECV_DELAY_MS);
@@ -408,9 +422,50 @@ static void script_indicator(const window *w, const td_indicator *ind, const td_
             return;
         }
         snprintf(e->code, sizeof e->code, "%s", ind->code);
-        snprintf(e->period, sizeof e->period, "%s", w->periods[8]);
+        snprintf(e->period, sizeof e->period, "%s", w->periods[w->nm - 4]);
         fprintf(truth, "X\t%s\t%s\t%d\t%.6f\t%d\t%d\n", e->code, e->period, e->has_value, e->value,
                 td_state_device_date(e->recv_ms), e->d == central);
+    }
+}
+
+/* Over several years (--years): central records every conditional task's
+ * condition as met in the second year (due a year later), after which its
+ * leads report monthly; and each year (from the second) extends the
+ * deadline of every 9th dated task to 15/11 of the next year. */
+static void script_central(const window *w, const td_plan *plan, const td_registry *reg, hdev *central)
+{
+    for (size_t i = 0; i < plan->n_tasks; i++) {
+        const td_task *t = &plan->tasks[i];
+        if (t->deadline.kind == TD_DEADLINE_CONDITIONAL) {
+            int m0 = 12 + (int)(i % 6), d = day_of(w->periods[m0], 10);
+            hev *e = ev_new(EV_COND, central, at(d, 9, 0), at(d, 9, 0) + H_RECV_DELAY_MS);
+            e->task = (uint32_t)t->number;
+            e->met_date = d;
+            e->due_year = d / 10000 + 1;
+            e->due_month = d / 100 % 100;
+            e->text = "Công văn 12/UBND-KT: điều kiện đã đáp ứng";
+            for (size_t k = 0; k < t->n_leads; k++) {
+                const char **v = NULL;
+                size_t n = 0;
+                td_registry_expand(reg, &t->leads[k], w->as_of, t->number, &v, &n);
+                for (size_t j = 0; j < n; j++) {
+                    office *o = office_of(v[j]);
+                    if (!o) continue;
+                    for (int m = m0 + 1; m < w->nm; m++)
+                        monthly(o, (uint32_t)t->number, w->periods[m], 5u + 90u * (unsigned)(m - m0) / (unsigned)w->nm,
+                                0);
+                }
+                free(v);
+            }
+        } else if ((t->deadline.kind == TD_DEADLINE_MONTH || t->deadline.kind == TD_DEADLINE_YEARLY) && i % 9 == 0) {
+            for (int y = 1; y < w->nm / 12; y++) {
+                int d = day_of(w->periods[12 * y + 5], 8);
+                hev *e = ev_new(EV_EXTEND, central, at(d, 11, 0), at(d, 11, 0) + H_RECV_DELAY_MS);
+                e->task = (uint32_t)t->number;
+                e->due_year = d / 10000 + 1;
+                e->text = "Công văn 55/UBND-VP: gia hạn thời gian hoàn thành";
+            }
+        }
     }
 }
 
@@ -469,6 +524,33 @@ static uint8_t *pack_event(const hev *e, const uint8_t *plan_pb, size_t plan_n, 
         tiendo__review_payload__pack(&p, out);
         break;
     }
+    case EV_COND: {
+        Tiendo__ConditionPayload p = TIENDO__CONDITION_PAYLOAD__INIT;
+        p.task = e->task;
+        p.met_date = e->met_date;
+        p.due_year = e->due_year;
+        p.due_month = e->due_month;
+        p.note = (char *)e->text;
+        *n = tiendo__condition_payload__get_packed_size(&p);
+        out = malloc(*n ? *n : 1);
+        tiendo__condition_payload__pack(&p, out);
+        break;
+    }
+    case EV_EXTEND: {
+        Tiendo__PlanChange p = TIENDO__PLAN_CHANGE__INIT;
+        Tiendo__TaskDeadline td = TIENDO__TASK_DEADLINE__INIT, *tdp = &td;
+        char text[32];
+        snprintf(text, sizeof text, "15/11/%d", e->due_year);
+        td.task = e->task;
+        td.deadline_text = text;
+        p.reason = (char *)e->text;
+        p.deadlines = &tdp;
+        p.n_deadlines = 1;
+        *n = tiendo__plan_change__get_packed_size(&p);
+        out = malloc(*n ? *n : 1);
+        tiendo__plan_change__pack(&p, out);
+        break;
+    }
     case EV_IND: {
         Tiendo__IndicatorPayload p = TIENDO__INDICATOR_PAYLOAD__INIT;
         p.code = (char *)e->code;
@@ -494,6 +576,8 @@ static int kind_of(int type)
     case EV_PLAN: return TIENDO__ENTRY_KIND__ENTRY_PLAN;
     case EV_REPORT: return TIENDO__ENTRY_KIND__ENTRY_REPORT;
     case EV_REVIEW: return TIENDO__ENTRY_KIND__ENTRY_REVIEW;
+    case EV_COND: return TIENDO__ENTRY_KIND__ENTRY_CONDITION;
+    case EV_EXTEND: return TIENDO__ENTRY_KIND__ENTRY_PLAN;
     default: return TIENDO__ENTRY_KIND__ENTRY_INDICATOR;
     }
 }
@@ -524,7 +608,7 @@ static void write_file_dir(const char *dir, const char *sub)
 int main(int argc, char **argv)
 {
     const char *plan_path = NULL, *out = NULL, *period = "2025-12";
-    int all_leads = 0;
+    int all_leads = 0, years = 1;
     uint64_t seed = 726;
     window w;
     td_plan plan;
@@ -546,23 +630,28 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--period") && i + 1 < argc) period = argv[++i];
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--all-leads")) all_leads = 1;
+        else if (!strcmp(argv[i], "--years") && i + 1 < argc) years = atoi(argv[++i]);
         else {
-            fprintf(stderr, "usage: td_history --plan PLAN.txt --out DIR [--period YYYY-MM] [--seed N] [--all-leads]\n");
+            fprintf(stderr, "usage: td_history --plan PLAN.txt --out DIR [--period YYYY-MM] [--seed N] [--all-leads] "
+                            "[--years N]\n");
             return 2;
         }
     }
-    if (!plan_path || !out || td_period_parse(period, NULL, NULL)) {
-        fprintf(stderr, "usage: td_history --plan PLAN.txt --out DIR [--period YYYY-MM] [--seed N] [--all-leads]\n");
+    if (!plan_path || !out || td_period_parse(period, NULL, NULL) || years < 1 || years > H_YEARS_MAX) {
+        fprintf(stderr, "usage: td_history --plan PLAN.txt --out DIR [--period YYYY-MM] [--seed N] [--all-leads] "
+                        "[--years 1..%d]\n", H_YEARS_MAX);
         return 2;
     }
+    CERT_BACK_DAYS = 1200 + 366 * (years - 1);
     RNG = seed;
     if (sodium_init() < 0) die("libsodium", "init failed");
 
-    /* the window: 12 periods ending with `period`, judged on the 23rd */
-    snprintf(w.periods[11], 8, "%s", period);
-    for (int m = 10; m >= 0; m--) td_period_prev(w.periods[m + 1], w.periods[m]);
+    /* the window: 12 periods a year ending with `period`, judged on the 23rd */
+    w.nm = 12 * years;
+    snprintf(w.periods[w.nm - 1], 8, "%s", period);
+    for (int m = w.nm - 2; m >= 0; m--) td_period_prev(w.periods[m + 1], w.periods[m]);
     w.as_of = td_period_due(period, 23);
-    w.prev_as_of = td_period_due(w.periods[10], 23);
+    w.prev_as_of = td_period_due(w.periods[w.nm - 2], 23);
 
     /* the plan */
     {
@@ -605,7 +694,7 @@ int main(int argc, char **argv)
 
     /* PKI and devices */
     CAK = tc_keygen();
-    CA = tc_cert(CAK, NULL, NULL, "Tiendo Test CA", "test-ca", NULL, NULL, 1, -1300, 3700);
+    CA = tc_cert(CAK, NULL, NULL, "Tiendo Test CA", "test-ca", NULL, NULL, 1, -CERT_BACK_DAYS - 100, 3700);
     srv = dev_new("tiendo-srv", "so-khcn", "server", "IP:127.0.0.1,DNS:localhost", NULL);
     central = dev_new("pc-trungtam", "so-khcn", "central", NULL, "central");
     dev_new("pc-thanhtra", "thanh-tra", "inspector", NULL, "inspector");
@@ -634,7 +723,7 @@ int main(int argc, char **argv)
     if (!(truth = fopen(path, "w"))) die(path, strerror(errno));
     fprintf(truth, "D\t%d\t%d\t%s\t%d\t%d\n", w.as_of, w.prev_as_of, period, TD_STATUS_REPORT_DUE_DAY,
             TD_STATUS_DUE_SOON_DAYS);
-    for (int m = 0; m < 12; m++) fprintf(truth, "W\t%s\n", w.periods[m]);
+    for (int m = w.nm - 12; m < w.nm; m++) fprintf(truth, "W\t%s\n", w.periods[m]);
 
     for (size_t i = 0; i < plan.n_tasks; i++) {
         const char **all = NULL;
@@ -658,6 +747,7 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < plan.n_indicators; i++)
         if (!plan.indicators[i].heading) script_indicator(&w, &plan.indicators[i], &reg, central, truth);
+    if (years > 1) script_central(&w, &plan, &reg, central);
 
     /* nothing is received after as_of */
     {
@@ -775,7 +865,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "td_history: refused index %llu: %s\n", (unsigned long long)rf[i].index, rf[i].reason);
         printf("td_history: %zu entries (%zu devices, %zu offices), %zu current reports, %zu refused; window %s..%s, "
                "as of %d\n",
-               NEV, NDEV, NOFF, nrep, nref, w.periods[0], w.periods[11], w.as_of);
+               NEV, NDEV, NOFF, nrep, nref, w.periods[0], w.periods[w.nm - 1], w.as_of);
         tds_ledger_close(lg);
         if (nref) return 1;
     }

@@ -373,6 +373,32 @@ static void test_base(void)
     TT_EQ_INT(td_state_device_date(0), 19700101);
     TT_EQ_INT(td_state_device_date(17LL * 3600 * 1000 - 1), 19700101);   /* 23:59:59.999 in Hà Nội */
     TT_EQ_INT(td_state_device_date(17LL * 3600 * 1000), 19700102);
+    /* the integer calendar equals gmtime's, before and after 1970, across
+     * leap days and centuries, to the millisecond at each day's edge */
+    {
+        int64_t ms = -2208988800000LL;   /* 1900-01-01 UTC */
+        uint64_t z = 726;
+        int bad = 0;
+        for (int k = 0; k < 200000 && !bad; k++) {
+            struct tm tm;
+            time_t t;
+            int64_t lm;
+            int want;
+            z = z * 6364136223846793005ULL + 1442695040888963407ULL;
+            ms += (int64_t)(z >> 20) % (3LL * 86400 * 1000) - (k % 7 == 0 ? 86399999 : 0);
+            lm = ms + 7LL * 3600 * 1000;
+            t = (time_t)(lm / 1000 - (lm < 0 && lm % 1000));
+            gmtime_r(&t, &tm);
+            want = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+            if (td_state_device_date(ms) != want) {
+                fprintf(stderr, "device date of %lld: %d, gmtime %d\n", (long long)ms, td_state_device_date(ms), want);
+                bad = 1;
+            }
+        }
+        TT_CHECK(!bad);
+        TT_CHECK(ms > 4102444800000LL);   /* the walk reached 2100 */
+        TT_EQ_INT(td_state_device_date(951782400000LL - 7LL * 3600 * 1000), 20000229);   /* 29/02/2000 00:00 */
+    }
     td_state_free(st);
     L_free(&l);
 }

@@ -1,0 +1,308 @@
+/*
+ * tdfold_bench.c — how fast every command and every web page answers on a
+ * large replica (targets: each UI page <= 50 ms of server time at p99; each
+ * CLI command <= 150 ms of wall time).  Not a timed test: it prints figures.
+ *
+ *   tdfold_bench --dir DEVDIR [--bin build/tiendo] [--runs N] [--period YYYY-MM] [--task N]
+ *
+ * DEVDIR is a device directory (`tiendo init` + `tiendo sync`) whose replica
+ * holds the load; bench/fold.sh makes one from five years of plan 726
+ * (tests/tools/td_history --years 5 --all-leads) through a real server.
+ * Prints:
+ *   - open: tdc_app_open (the replica opened and its state folded, or
+ *     loaded from its persisted fold), median and worst of N;
+ *   - each UI page (client/ui_pages.c, called in process through
+ *     tdc_ui_route on one long-lived context, as `tiendo ui` serves it):
+ *     p50 and p99 of its server time over N requests;
+ *   - the page context after a sync that pulled nothing and after one that
+ *     pulled entries (client/ui.c refreshes its context);
+ *   - each CLI command: p50 and p99 of the wall time of the real program
+ *     (fork + exec, stdout to /dev/null) over N runs.
+ * The process's load average is printed first and last: compare figures
+ * taken under similar load.  --only PATH measures that page alone (no
+ * commands); TDFOLD_DIGEST_ONLY=1 in the environment prints the state's
+ * digest after the first open and stops (to compare two builds' folds).
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "clock.h"
+#include "deadline.h"
+#include "status.h"
+#include "ui.h"
+
+#define FB_RUNS_MAX 1000
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* CPU time of the calling thread: what a page costs whatever the load */
+static double cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* p-th percentile (nearest rank) of v[0..n) (sorted in place) */
+static double pct(double *v, int n, int p)
+{
+    int k;
+    qsort(v, (size_t)n, sizeof *v, cmp_d);
+    k = (p * n + 99) / 100 - 1;
+    return v[k < 0 ? 0 : k >= n ? n - 1 : k];
+}
+
+static void loadavg(const char *when)
+{
+    FILE *f = fopen("/proc/loadavg", "r");
+    char buf[128] = "?";
+    if (f) {
+        if (!fgets(buf, sizeof buf, f)) snprintf(buf, sizeof buf, "?\n");
+        fclose(f);
+    }
+    printf("load average %s: %s", when, buf);
+}
+
+/* One page request; returns its server time in ms, or < 0 when the page
+ * did not answer 200 (or a redirect). */
+static double page(tdc_ui *ui, const char *path, const char *query, size_t *bytes, double *cpu)
+{
+    tdc_ui_form q = {0};
+    tdc_ui_field fv[8];
+    char buf[512], *save = NULL, *kv;
+    tdc_ui_resp out;
+    double t0;
+    snprintf(buf, sizeof buf, "%s", query ? query : "");
+    for (kv = strtok_r(buf, "&", &save); kv && q.n < 8; kv = strtok_r(NULL, "&", &save)) {
+        char *eq = strchr(kv, '=');
+        if (!eq) continue;
+        *eq = 0;
+        fv[q.n].key = kv;
+        fv[q.n].val = eq + 1;
+        q.n++;
+    }
+    q.v = fv;
+    memset(&out, 0, sizeof out);
+    *cpu = cpu_ms();
+    t0 = now_ms();
+    tdc_ui_route(ui, "GET", path, &q, &out);
+    t0 = now_ms() - t0;
+    *cpu = cpu_ms() - *cpu;
+    *bytes = out.len;
+    free(out.body);
+    if (out.status && out.status != 200 && out.status != 303) return -(double)out.status;
+    return t0;
+}
+
+/* Wall time of `bin ARGS --dir dir` in ms, stdout and stderr to /dev/null;
+ * < 0 on a failed exit. */
+static double run_cli(const char *bin, const char *dir, const char *args, double *cpu_ms)
+{
+    struct rusage ru;
+    char buf[512], *argv[32], *save = NULL, *a;
+    int argc = 0, status;
+    pid_t pid;
+    double t0;
+    snprintf(buf, sizeof buf, "%s", args);
+    argv[argc++] = (char *)bin;
+    for (a = strtok_r(buf, " ", &save); a && argc < 28; a = strtok_r(NULL, " ", &save)) argv[argc++] = a;
+    argv[argc++] = "--dir";
+    argv[argc++] = (char *)dir;
+    argv[argc] = NULL;
+    t0 = now_ms();
+    pid = fork();
+    if (pid == 0) {
+        int fd = open("/dev/null", O_WRONLY);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        execv(bin, argv);
+        _exit(127);
+    }
+    if (pid < 0 || wait4(pid, &status, 0, &ru) < 0) return -1;
+    t0 = now_ms() - t0;
+    *cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? t0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = NULL, *bin = "build/tiendo", *period = "2025-12", *only = NULL;
+    int runs = 20, task = 5, cli_runs = 0;
+    static double t[FB_RUNS_MAX], u[FB_RUNS_MAX];
+    tdc_ui ui;
+    td_error e = {0};
+    char q_task[64], q_period[64], q_report[96];
+
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--dir") && i + 1 < argc) dir = argv[++i];
+        else if (!strcmp(argv[i], "--bin") && i + 1 < argc) bin = argv[++i];
+        else if (!strcmp(argv[i], "--runs") && i + 1 < argc) runs = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--cli-runs") && i + 1 < argc) cli_runs = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--period") && i + 1 < argc) period = argv[++i];
+        else if (!strcmp(argv[i], "--task") && i + 1 < argc) task = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
+        else {
+            fprintf(stderr, "usage: tdfold_bench --dir DEVDIR [--bin tiendo] [--runs N] [--cli-runs N] "
+                            "[--period YYYY-MM] [--task N]\n");
+            return 2;
+        }
+    }
+    if (!dir || runs < 1 || runs > FB_RUNS_MAX || cli_runs < 0 || cli_runs > FB_RUNS_MAX) {
+        fprintf(stderr, "usage: tdfold_bench --dir DEVDIR [--bin tiendo] [--runs N] [--cli-runs N] "
+                        "[--period YYYY-MM] [--task N]\n");
+        return 2;
+    }
+    if (!cli_runs) cli_runs = runs;
+    loadavg("at start");
+
+    /* open: what every process pays before its first output */
+    for (int i = 0; i < (runs < 5 ? runs : 5); i++) {
+        tdc_ctx c;
+        double t0 = now_ms();
+        if (tdc_app_open(&c, dir, &e)) {
+            fprintf(stderr, "tdfold_bench: %s\n", e.msg);
+            return 1;
+        }
+        t[i] = now_ms() - t0;
+        if (i == 0) {
+            const td_state *st = tdc_replica_state(c.rep);
+            size_t nrep, nver;
+            td_state_reports(st, &nrep);
+            td_state_report_versions(st, &nver);
+            unsigned char dg[32];
+            td_state_digest(st, dg);
+            printf("replica: %llu entries folded, %zu current reports, %zu report versions, state digest ",
+                   (unsigned long long)td_state_count(st), nrep, nver);
+            for (int k = 0; k < 8; k++) printf("%02x", dg[k]);
+            printf("...\n");
+            if (getenv("TDFOLD_DIGEST_ONLY")) return 0;
+        }
+        tdc_ctx_close(&c);
+    }
+    {
+        int n = runs < 5 ? runs : 5;
+        double p50 = pct(t, n, 50);
+        printf("%-34s p50 %8.1f ms  max %8.1f ms  (%d runs)\n", "open (tdc_app_open)", p50, t[n - 1], n);
+    }
+
+    /* the pages, on one context as `tiendo ui` keeps it */
+    memset(&ui, 0, sizeof ui);
+    ui.dir = dir;
+    pthread_mutex_init(&ui.lock, NULL);
+    if (tdc_app_open(&ui.ctx, dir, &e)) {
+        fprintf(stderr, "tdfold_bench: %s\n", e.msg);
+        return 1;
+    }
+    /* status.c alone, on the pages' state (CPU ms of this thread) */
+    {
+        const td_state *st = tdc_replica_state(ui.ctx.rep);
+        int today = td_clock_today();
+        td_status_opts so;
+        td_task_status *ts, one;
+        td_obligation *ob;
+        size_t n;
+        double c0;
+        td_status_opts_default(&so);
+        for (int k = 0; k < 3; k++) {
+            c0 = cpu_ms();
+            if (td_status_all(st, today, &so, &ts, &n, &e) == 0) td_status_all_free(ts, n);
+            printf("%-34s cpu %8.1f ms\n", "status.c td_status_all (today)", cpu_ms() - c0);
+        }
+        c0 = cpu_ms();
+        if (td_status_obligations(st, period, today, &so, NULL, &ob, &n, &e) == 0) free(ob);
+        printf("%-34s cpu %8.1f ms\n", "status.c td_status_obligations", cpu_ms() - c0);
+        c0 = cpu_ms();
+        if (td_status_task(st, (uint32_t)task, today, &so, &one, &e) == 0) td_task_status_free(&one);
+        printf("%-34s cpu %8.1f ms\n", "status.c td_status_task", cpu_ms() - c0);
+    }
+    snprintf(q_task, sizeof q_task, "n=%d", task);
+    snprintf(q_period, sizeof q_period, "period=%s", period);
+    snprintf(q_report, sizeof q_report, "task=%d&period=%s", task, period);
+    {
+        static const struct {
+            const char *path;
+            int q;   /* 0 none, 1 task, 2 period, 3 task+period */
+        } P[] = {{"/", 0},         {"/tasks", 0},  {"/task", 1},   {"/report", 3},      {"/review", 0},
+                 {"/missing", 2},  {"/missing.csv", 2}, {"/mreport", 2}, {"/mreport.csv", 2}, {"/indicator", 0},
+                 {"/audit", 0}};
+        for (size_t p = 0; p < sizeof P / sizeof P[0]; p++) {
+            const char *qs = P[p].q == 1 ? q_task : P[p].q == 2 ? q_period : P[p].q == 3 ? q_report : NULL;
+            size_t bytes = 0;
+            int bad = 0, n = runs;
+            char name[160];
+            if (only && strcmp(only, P[p].path)) continue;
+            /* the audit page verifies every signature and refolds the
+             * signed log on purpose (it never trusts the fast paths): once */
+            if (!strcmp(P[p].path, "/audit")) n = 1;
+            for (int i = 0; i < n; i++)
+                if ((t[i] = page(&ui, P[p].path, qs, &bytes, &u[i])) < 0) bad = (int)-t[i];
+            snprintf(name, sizeof name, "page %s%s%s", P[p].path, qs ? "?" : "", qs ? qs : "");
+            if (bad) printf("%-34s answered %d\n", name, bad);
+            else {
+                double p50 = pct(t, n, 50), p99 = pct(t, n, 99);
+                printf("%-34s p50 %8.1f ms  p99 %8.1f ms  cpu p50 %8.1f ms  (%d runs, %zu bytes)\n", name, p50, p99,
+                       pct(u, n, 50), n, bytes);
+            }
+        }
+    }
+    /* after a background sync (client/ui.c bumps the generation): the
+     * context follows the replica */
+    {
+        double t0 = now_ms();
+        if (tdc_ctx_refresh(&ui.ctx, &e)) {
+            fprintf(stderr, "tdfold_bench: refresh: %s\n", e.msg);
+            return 1;
+        }
+        printf("%-34s %8.1f ms\n", "ui context after a sync, no new", now_ms() - t0);
+    }
+    tdc_ctx_close(&ui.ctx);
+    pthread_mutex_destroy(&ui.lock);
+
+    /* the commands, as separate processes */
+    {
+        char all[96], taskc[32], audit[48];
+        const char *C[6];
+        snprintf(all, sizeof all, "report-all --period %s", period);
+        snprintf(taskc, sizeof taskc, "task %d", task);
+        snprintf(audit, sizeof audit, "audit history --task %d", task);
+        C[0] = "status";
+        C[1] = "todo";
+        C[2] = "tasks";
+        C[3] = taskc;
+        C[4] = all;
+        C[5] = audit;
+        for (int c = 0; c < 6 && !only; c++) {
+            int bad = 0;
+            char name[160];
+            for (int i = 0; i < cli_runs; i++)
+                if ((t[i] = run_cli(bin, dir, C[c], &u[i])) < 0) bad = 1;
+            snprintf(name, sizeof name, "tiendo %s", C[c]);
+            if (bad) printf("%-34s failed (run it by hand)\n", name);
+            else {
+                double p50 = pct(t, cli_runs, 50), p99 = pct(t, cli_runs, 99);
+                printf("%-34s p50 %8.1f ms  p99 %8.1f ms  cpu p50 %8.1f ms  (%d runs)\n", name, p50, p99,
+                       pct(u, cli_runs, 50), cli_runs);
+            }
+        }
+    }
+    loadavg("at end");
+    return 0;
+}

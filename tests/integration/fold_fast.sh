@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# fold_fast.sh — the replica's fast fold (client/replica.h
+# tdc_replica_refresh: a long-lived context folds only the entries stored
+# since) equals the full fold of the replica, on two generated years of
+# plan 726 (tests/tools/td_history --years 2: reports, reviews, conditions
+# met, deadline edits): tests/tools/td_foldcheck stores the log in random
+# batches through one handle, refreshes a second at random cut points and
+# compares the state digests of both with a new open's at every cut, then
+# drops rows below the folded position (the visibility rule) and checks the
+# refreshed state follows.  Three seeds.
+set -euo pipefail
+# shellcheck source=lib/tdtest.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/tdtest.sh"
+: "${TD_TOOL_td_history:?path of td_history}" "${TD_TOOL_td_foldcheck:?path of td_foldcheck}"
+
+say "two years of work (plan 726), written into a server database"
+run 0 "td_history --years 2" "$TD_TOOL_td_history" --plan "$TD_SOURCE_DIR/data/plans/726-KH-UBND.txt" \
+    --out "$W/data" --period 2025-12 --years 2
+expect_out "conditions and edits are not refused" ", 0 refused;"
+for seed in 1 2 3; do
+    mkdir -p "$W/r$seed"
+    run 0 "refresh at random cuts (seed $seed)" "$TD_TOOL_td_foldcheck" --data "$W/data" --work "$W/r$seed" \
+        --seed "$seed" --cuts 6
+    expect_out "every cut agrees (seed $seed)" "cut at 3626 entries"
+    expect_out "dropped rows refold (seed $seed)" "rows dropped (office so-y-te): refreshed = full fold"
+done
+finish

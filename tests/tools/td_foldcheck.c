@@ -1,0 +1,205 @@
+/*
+ * td_foldcheck.c — the replica's fast paths give the state of a full fold
+ * (client/replica.h: tdc_replica_refresh; the store_batch fold).
+ *
+ *   td_foldcheck --data DIR --work DIR [--seed N] [--cuts K]
+ *
+ * DIR is a server data directory (tests/tools/td_history).  Its whole log
+ * is stored, in batches of random size, into a new replica through one
+ * handle (the sync's, folding each batch as it commits) while a second
+ * handle of the same file (a `tiendo ui` page context) refreshes at K
+ * random cut points.  At every cut the digest of the refreshed state
+ * (snapshot + the tail folded) must equal the writer's and, at each cut,
+ * that of a replica opened anew (the full fold).  Then rows are dropped
+ * below the folded position (the visibility rule, as an office of
+ * so-y-te) and the refreshed state must again equal a new open's, which
+ * differs from the one before.  Exit 0 when all agree, 1 with the first
+ * difference.
+ */
+#include <openssl/pem.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "derive.h"
+#include "replica.h"
+
+typedef struct row {
+    uint64_t idx;
+    uint8_t *body;
+    size_t len;
+    int64_t recv;
+} row;
+
+static uint64_t RNG = 1;
+
+static uint64_t rnd(uint64_t n)
+{
+    uint64_t z = (RNG += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return n ? (z ^ (z >> 31)) % n : 0;
+}
+
+static void hex8(const unsigned char *d, char *out)
+{
+    for (int i = 0; i < 8; i++) snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* digest of a replica opened anew at path (the full fold) */
+static int full_digest(const char *path, X509 *ca, unsigned char out[32])
+{
+    tdc_replica *r;
+    td_error e = {0};
+    if (tdc_replica_open(&r, path, ca, &e)) {
+        fprintf(stderr, "td_foldcheck: open: %s\n", e.msg);
+        return -1;
+    }
+    td_state_digest(tdc_replica_state(r), out);
+    tdc_replica_close(r);
+    return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+    const char *data = NULL, *work = NULL;
+    int cuts = 8;
+    char path[4200];
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    row *rows = NULL;
+    size_t n = 0, cap = 0;
+    uint64_t *cut;
+    X509 *ca;
+    FILE *f;
+    tdc_replica *w, *r;
+    td_error e = {0};
+    unsigned char dw[32], dr[32], df[32], before[32];
+    char h1[17], h2[17], h3[17];
+    size_t pos = 0;
+    int bad = 0;
+
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--data") && i + 1 < argc) data = argv[++i];
+        else if (!strcmp(argv[i], "--work") && i + 1 < argc) work = argv[++i];
+        else if (!strcmp(argv[i], "--seed") && i + 1 < argc) RNG = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--cuts") && i + 1 < argc) cuts = atoi(argv[++i]);
+        else data = NULL, i = argc;
+    }
+    if (!data || !work || cuts < 1 || cuts > 1000) {
+        fprintf(stderr, "usage: td_foldcheck --data DIR --work DIR [--seed N] [--cuts K]\n");
+        return 2;
+    }
+    snprintf(path, sizeof path, "%s/ca.crt", data);
+    if (!(f = fopen(path, "r")) || !(ca = PEM_read_X509(f, NULL, NULL, NULL))) {
+        fprintf(stderr, "td_foldcheck: cannot read %s\n", path);
+        return 2;
+    }
+    fclose(f);
+    snprintf(path, sizeof path, "%s/server.db", data);
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT idx, body, received_ms FROM log ORDER BY idx", -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "td_foldcheck: %s: %s\n", path, sqlite3_errmsg(db));
+        return 2;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 4096;
+            if (!(rows = realloc(rows, cap * sizeof *rows))) return 2;
+        }
+        rows[n].idx = (uint64_t)sqlite3_column_int64(st, 0);
+        rows[n].len = (size_t)sqlite3_column_bytes(st, 1);
+        rows[n].body = malloc(rows[n].len ? rows[n].len : 1);
+        memcpy(rows[n].body, sqlite3_column_blob(st, 1), rows[n].len);
+        rows[n].recv = sqlite3_column_int64(st, 2);
+        n++;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    if (n < 10) {
+        fprintf(stderr, "td_foldcheck: %s holds %zu entries\n", path, n);
+        return 2;
+    }
+    /* the cut points: random positions in the log, sorted */
+    cut = malloc((size_t)cuts * sizeof *cut);
+    for (int i = 0; i < cuts; i++) cut[i] = 1 + rnd(n - 1);
+    qsort(cut, (size_t)cuts, sizeof *cut, cmp_u64);
+
+    snprintf(path, sizeof path, "%s/%s", work, TDC_REPLICA_FILE);
+    unlink(path);
+    if (tdc_replica_open(&w, path, ca, &e) || tdc_replica_open(&r, path, ca, &e)) {
+        fprintf(stderr, "td_foldcheck: %s\n", e.msg);
+        return 2;
+    }
+    for (int c = 0; c <= cuts && !bad; c++) {
+        size_t end = c < cuts ? (size_t)cut[c] : n;
+        /* store up to the cut in batches of 1..500 entries */
+        while (pos < end) {
+            size_t k = 1 + (size_t)rnd(500), j;
+            tdc_pulled b[500];
+            if (k > end - pos) k = end - pos;
+            for (j = 0; j < k; j++) b[j] = (tdc_pulled){rows[pos + j].idx, rows[pos + j].body, rows[pos + j].len,
+                                                       rows[pos + j].recv};
+            if (tdc_replica_store_batch(w, b, k, rows[pos + k - 1].idx + 1, &e)) {
+                fprintf(stderr, "td_foldcheck: store: %s\n", e.msg);
+                return 2;
+            }
+            pos += k;
+        }
+        if (tdc_replica_refresh(r, &e)) {
+            fprintf(stderr, "td_foldcheck: refresh: %s\n", e.msg);
+            return 2;
+        }
+        td_state_digest(tdc_replica_state(w), dw);
+        td_state_digest(tdc_replica_state(r), dr);
+        if (full_digest(path, ca, df)) return 2;
+        hex8(dw, h1);
+        hex8(dr, h2);
+        hex8(df, h3);
+        if (memcmp(dw, df, 32) || memcmp(dr, df, 32) ||
+            td_state_last_index(tdc_replica_state(r)) != rows[pos - 1].idx) {
+            fprintf(stderr, "td_foldcheck: cut at %zu entries: writer %s, refreshed %s, full fold %s\n", pos, h1, h2,
+                    h3);
+            bad = 1;
+        } else {
+            printf("cut at %zu entries (index %llu): refreshed = writer = full fold = %s\n", pos,
+                   (unsigned long long)rows[pos - 1].idx, h3);
+        }
+    }
+    /* rows dropped below the folded position: the refreshed handle must
+     * fold again, not extend */
+    if (!bad) {
+        int rescan = 0;
+        memcpy(before, dr, 32);
+        if (tdc_replica_visibility(w, "so-y-te", TD_ROLE_OFFICE, &rescan, &e) ||
+            tdc_replica_refresh(r, &e) || full_digest(path, ca, df)) {
+            fprintf(stderr, "td_foldcheck: visibility: %s\n", e.msg);
+            return 2;
+        }
+        td_state_digest(tdc_replica_state(r), dr);
+        hex8(dr, h2);
+        hex8(df, h3);
+        if (memcmp(dr, df, 32) || !memcmp(df, before, 32)) {
+            fprintf(stderr, "td_foldcheck: after dropping rows: refreshed %s, full fold %s (%s before)\n", h2, h3,
+                    memcmp(df, before, 32) ? "changed" : "unchanged");
+            bad = 1;
+        } else {
+            printf("rows dropped (office so-y-te): refreshed = full fold = %s\n", h3);
+        }
+    }
+    tdc_replica_close(r);
+    tdc_replica_close(w);
+    for (size_t i = 0; i < n; i++) free(rows[i].body);
+    free(rows);
+    free(cut);
+    X509_free(ca);
+    return bad;
+}
