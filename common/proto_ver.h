@@ -23,13 +23,20 @@
 /* 4: LogEntry.inclusion: each pulled entry comes with its audit path in
  * the tree of Entries.tree_head, which the client checks before storing it
  * (a filtered office replica cannot check a root over leaves it lacks). */
-#define TD_PROTO_MAX 4
+/* 5: several plans on one server (docs/LOG.md §14): payloads name their
+ * plan (an empty plan field is the default plan).  A peer below 5 ignores
+ * the field and would read a later plan's task 18 as the default plan's,
+ * so a server holding more than one plan refuses such sessions in words;
+ * with one plan every version keeps working. */
+#define TD_PROTO_MAX 5
 /* Lowest version with the Blob* frames. */
 #define TD_PROTO_BLOB 2
 /* Lowest version where Pull may ask to leave out the puller's own bodies. */
 #define TD_PROTO_OWN 3
 /* Lowest version whose Entries prove each entry (LogEntry.inclusion). */
 #define TD_PROTO_PROOF 4
+/* Lowest version that reads payloads' plan fields. */
+#define TD_PROTO_PLANS 5
 
 /* Highest common version of [amin, amax] and [bmin, bmax]; 0 if none. */
 static inline uint32_t td_proto_negotiate(uint32_t amin, uint32_t amax, uint32_t bmin, uint32_t bmax)

@@ -258,6 +258,11 @@ static int tds__backend_blob_get(void *ctx, const tds_peer *peer, const unsigned
     return tds_blob_get(&((tds_ledger *)ctx)->blobs, peer, sha, offset, buf, cap, n, size, mime, err);
 }
 static const td_state *tds__blob_state(void *owner) { return tds_ledger_state(owner); }
+static size_t tds__backend_plan_count(void *ctx)
+{
+    const td_state *st = tds_ledger_state(ctx);
+    return st ? td_state_plan_count(st) : 0;
+}
 static int tds__blob_catch_up(void *owner, td_error *err) { return tds_ledger_catch_up(owner, err); }
 
 int tds_ledger_open(const tds_ledger_opts *o, tds_ledger **out, td_error *err)
@@ -280,6 +285,7 @@ int tds_ledger_open(const tds_ledger_opts *o, tds_ledger **out, td_error *err)
     l->be.blob_get = tds__backend_blob_get;
     l->be.ctx = l;
     l->be.renew = tds__backend_renew;
+    l->be.plan_count = tds__backend_plan_count;
     if ((rc = tds_logstore_open(o->datadir, &l->store, err))) goto fail;
     l->blobs = (tds_blob_host){l->store, tds__blob_state, tds__blob_catch_up, l};
     if ((rc = tds__load_ca(l, o->ca_path, err))) goto fail;

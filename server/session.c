@@ -110,6 +110,14 @@ static int tds__on_hello(tds_session *s, const Tiendo__Hello *h)
                                 "Máy chủ chưa hỗ trợ phiên bản giao thức của phần mềm này; "
                                 "hãy báo Sở Khoa học và Công nghệ.");
     }
+    if (v < TD_PROTO_PLANS && s->be && s->be->plan_count && s->be->plan_count(s->be->ctx) > 1) {
+        snprintf(msg, sizeof msg,
+                 "client speaks protocol %u..%u: the log holds several plans, which need protocol %d", h->min_version,
+                 h->max_version, TD_PROTO_PLANS);
+        return tds_session_fail(s, TIENDO__ERROR_CODE__ERR_VERSION, TD_EVERSION, msg,
+                                "Máy chủ nay theo dõi nhiều kế hoạch; phần mềm tiendo của đơn vị là bản cũ, chỉ đọc "
+                                "được một kế hoạch. Hãy cập nhật phiên bản mới rồi đồng bộ lại.");
+    }
     s->version = v;
     s->state = TDS_OPEN;
     w.version = v;

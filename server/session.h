@@ -226,6 +226,9 @@ typedef struct tds_backend {
      * in words).  Refusals: rc 0, out->issued 0 and the reasons. */
     int (*renew)(void *ctx, const tds_peer *peer, const uint8_t *csr, size_t len, tds_renew_result *out,
                  td_error *err);
+    /* How many plans the log holds (may be NULL: one); a session below
+     * TD_PROTO_PLANS is refused when it is more than one. */
+    size_t (*plan_count)(void *ctx);
 } tds_backend;
 
 /* RenewRequest -> RenewResponse (session_renew.c). */

@@ -50,6 +50,12 @@ enrol_as "$W/cen" so-khcn central-01 central "127.0.0.1:$P"
 enrol_as "$W/ward" phuong-le-thanh-nghi vanthu-01 office "127.0.0.1:$P"
 for d in dev cen ward; do tsync "$W/$d"; eq "$d: first sync" "$SYNC_RC" 0; done
 
+say "a client of protocol 4 reads no plan field: refused in words while the server holds two plans"
+TIENDO_PROTO_MAX=4 tsync "$W/dev"
+if [ "$SYNC_RC" != 0 ]; then pass "protocol 4 sync refused (exit $SYNC_RC)"; else fail "protocol 4 sync accepted"; fi
+if grep -q "nhiều kế hoạch" "$W/.sync.err" "$W/.sync.out"; then pass "protocol 4: told to update"; else
+    fail "protocol 4: no word about several plans: $(head -c 400 "$W/.sync.err")"; fi
+
 say "so-khcn sees both plans"
 run 0 "tasks" "$TD" tasks --dir "$W/dev"
 expect_out "tasks: 726's task 1" "726:1 "
