@@ -4,6 +4,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +129,14 @@ static const char *const tds__migrations[] = {
     "  sha256 BLOB NOT NULL,"
     "  owner BLOB NOT NULL,"
     "  PRIMARY KEY(sha256, owner)) WITHOUT ROWID;",
+    /* 5: witnesses identified by key (docs/LOG.md §10): a cosignature row
+     * records the witness's key and agency, and its witness column is
+     * "<key name> <agency> <key hex>", so the (size, witness) key tells two
+     * inspectors of one CN in different agencies apart, and an inspector's
+     * renewed key from its earlier one (whose lines stay).  Rows from before
+     * keep their name alone and NULL key and agency. */
+    "ALTER TABLE cosig ADD COLUMN witness_key BLOB;"
+    "ALTER TABLE cosig ADD COLUMN agency TEXT;",
 };
 /* The migration whose end needs the tree of the existing rows (index into
  * tds__migrations of "2"). */
@@ -185,10 +194,12 @@ static const char *const tds__sql[Q__N] = {
     [Q_CP_LATEST] = "SELECT size, root, note, signed_ms FROM checkpoint ORDER BY size DESC LIMIT 1",
     [Q_CP_GET] = "SELECT size, root, note, signed_ms FROM checkpoint WHERE size = ?1",
     [Q_COSIG_GET] = "SELECT line FROM cosig WHERE size = ?1 AND witness = ?2",
-    [Q_COSIG_PUT] = "INSERT INTO cosig(size, witness, line, received_ms) VALUES (?1, ?2, ?3, ?4)",
-    [Q_COSIG_LIST] = "SELECT size, witness, line, received_ms FROM cosig WHERE size = ?1 ORDER BY witness",
-    [Q_COSIG_WITNESSES] = "SELECT max(size), witness, line, received_ms FROM cosig GROUP BY witness "
-                          "ORDER BY 1 DESC, witness",
+    [Q_COSIG_PUT] = "INSERT INTO cosig(size, witness, line, received_ms, witness_key, agency) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_COSIG_LIST] = "SELECT size, witness, line, received_ms, witness_key, agency FROM cosig WHERE size = ?1 "
+                     "ORDER BY witness",
+    [Q_COSIG_WITNESSES] = "SELECT max(size), witness, line, received_ms, witness_key, agency FROM cosig "
+                          "GROUP BY witness ORDER BY 1 DESC, witness",
 };
 
 /* Statements of the attachment tables (migration 3), apart from the log's. */
@@ -798,13 +809,17 @@ int tds_logstore_checkpoint_put(tds_logstore *s, uint64_t size, const unsigned c
 
 /* ---- cosignatures ------------------------------------------------------------- */
 
-int tds_logstore_cosig_put(tds_logstore *s, uint64_t size, const char *witness, const char *line,
-                           int64_t received_ms, int *inserted, td_error *err)
+int tds_logstore_cosig_put(tds_logstore *s, uint64_t size, const char *name, const unsigned char key[32],
+                           const char *agency, const char *line, int64_t received_ms, int *inserted, td_error *err)
 {
     sqlite3_stmt *st = s->q[Q_COSIG_GET];
+    char witness[TDS_WITNESS_ID_MAX], hex[65];
     int step, rc;
     *inserted = 0;
     if (size > INT64_MAX) return td_error_set(err, TD_EARG, "%s: cosignature size out of range", s->path);
+    sodium_bin2hex(hex, sizeof hex, key, 32);
+    if ((size_t)snprintf(witness, sizeof witness, "%s %s %s", name, agency, hex) >= sizeof witness)
+        return td_error_set(err, TD_EARG, "%s: witness name too long", s->path);
     sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
     sqlite3_bind_text(st, 2, witness, -1, SQLITE_STATIC);
     step = sqlite3_step(st);
@@ -817,6 +832,8 @@ int tds_logstore_cosig_put(tds_logstore *s, uint64_t size, const char *witness, 
     sqlite3_bind_text(st, 2, witness, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, line, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, received_ms);
+    sqlite3_bind_blob(st, 5, key, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, agency, -1, SQLITE_STATIC);
     if ((rc = tds__step_done(s, st, err, "recording a cosignature"))) return rc;
     *inserted = 1;
     return 0;
@@ -831,6 +848,8 @@ static int tds__cosig_rows(tds_logstore *s, sqlite3_stmt *st, tds_cosig_cb cb, v
         r.witness = (const char *)sqlite3_column_text(st, 1);
         r.line = (const char *)sqlite3_column_text(st, 2);
         r.received_ms = sqlite3_column_int64(st, 3);
+        r.key = sqlite3_column_bytes(st, 4) == 32 ? sqlite3_column_blob(st, 4) : NULL;
+        r.agency = (const char *)sqlite3_column_text(st, 5);
         if (!r.witness) r.witness = "";
         if (!r.line) r.line = "";
         if ((rc = cb(arg, &r)) != 0) break;
