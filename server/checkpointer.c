@@ -324,7 +324,8 @@ int tds__latest_head(tds_ledger *l, tds_tree_head *out, td_error *err)
     tds_checkpoint_row cp;
     int found = 0, rc;
     memset(out, 0, sizeof *out);
-    if (l->digest_version != TD_STATE_DIGEST_V2 && tds__sign_due(l) && (rc = tds__sign_latest(l, err))) return rc;
+    /* (tds_ledger_sign commits an open group and folds first) */
+    if (l->digest_version != TD_STATE_DIGEST_V2 && tds__sign_due(l) && (rc = tds_ledger_sign(l, err))) return rc;
     if ((rc = tds_logstore_checkpoint_latest(l->store, &found, &cp, err)) || !found) return rc;
     if (cp.size > l->signed_size) l->signed_size = cp.size;
     out->size = cp.size;
