@@ -21,6 +21,9 @@
 #define TDA_AUTHORS_STEP 64
 /* Prefix of the checkpoint extension line carrying the state digest. */
 #define TDA_STATE_EXT "tiendo-state "
+#define TDA_STATE_EXT_V2 "tiendo-state-v2 "
+#define TDA_STR_(x) #x
+#define TDA_STR(x) TDA_STR_(x)
 /* Witness key names: "tiendo-witness/" + the inspector device's CN. */
 #define TDA_WITNESS_PREFIX "tiendo-witness/"
 
@@ -155,18 +158,27 @@ out:
     return 0;
 }
 
-/* The "tiendo-state <hex>" line of a checkpoint's extensions: 1 found, 0 not. */
-static int tda__state_ext(const td_checkpoint *c, unsigned char out[32])
+/* The state line of a checkpoint's extensions, "tiendo-state <hex>" (v1)
+ * or "tiendo-state-v2 <hex>" (docs/LOG.md, checkpoints): 1 found (*version
+ * set), 0 not, -1 malformed. */
+static int tda__state_ext(const td_checkpoint *c, unsigned char out[32], int *version)
 {
+    static const struct {
+        const char *tag;
+        int version;
+    } tags[] = {{TDA_STATE_EXT, TD_STATE_DIGEST_V1}, {TDA_STATE_EXT_V2, TD_STATE_DIGEST_V2}};
     const char *p = c->ext, *end = c->ext ? c->ext + c->ext_len : NULL;
-    size_t pl = strlen(TDA_STATE_EXT);
     while (p && p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        if (ll == pl + 64 && !memcmp(p, TDA_STATE_EXT, pl)) {
-            size_t bl = 0;
-            if (sodium_hex2bin(out, 32, p + pl, 64, NULL, &bl, NULL) == 0 && bl == 32) return 1;
-            return -1;
+        for (size_t k = 0; k < sizeof tags / sizeof tags[0]; k++) {
+            size_t pl = strlen(tags[k].tag);
+            if (ll == pl + 64 && !memcmp(p, tags[k].tag, pl)) {
+                size_t bl = 0;
+                *version = tags[k].version;
+                if (sodium_hex2bin(out, 32, p + pl, 64, NULL, &bl, NULL) == 0 && bl == 32) return 1;
+                return -1;
+            }
         }
         p = nl ? nl + 1 : end;
     }
@@ -183,7 +195,7 @@ static int tda__check_cp(tda_run *r, const tda_cp *cp)
     unsigned char root[32], digest[32], want[32];
     char h1[65], h2[65];
     td_error e = {0};
-    int rc, ext;
+    int rc, ext, ver = TD_STATE_DIGEST_V1;
     uint64_t at = cp->size;
     if (!skey)
         return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": không có khóa máy chủ (mục 1 không phải chứng thư của máy chủ)", at);
@@ -229,13 +241,13 @@ static int tda__check_cp(tda_run *r, const tda_cp *cp)
         td_checkpoint_free(&c);
         return tda__bad(r, at, at, "gốc cây Merkle tính lại của %" PRIu64 " mục đầu là %s, checkpoint đã ký ghi %s", at, h1, h2);
     }
-    ext = tda__state_ext(&c, want);
+    ext = tda__state_ext(&c, want, &ver);
     td_checkpoint_free(&c);
     if (ext <= 0)
-        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": %s dòng \"tiendo-state <hex>\"", at,
+        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": %s dòng \"tiendo-state <hex>\" (hoặc \"tiendo-state-v2 <hex>\")", at,
                         ext ? "sai định dạng" : "thiếu");
-    if (at == 0) memcpy(digest, r->empty_digest, 32);
-    else td_state_digest(r->st, digest);
+    if (at == 0 && ver == TD_STATE_DIGEST_V1) memcpy(digest, r->empty_digest, 32);
+    else td_state_digest_ver(r->st, ver, digest);   /* v2: O(1), the fold keeps its sum */
     if (memcmp(digest, want, 32)) {
         sodium_bin2hex(h1, sizeof h1, digest, 32);
         sodium_bin2hex(h2, sizeof h2, want, 32);
@@ -344,6 +356,17 @@ static int tda__row(void *arg, const tda_row *row)
 }
 
 /* Cosignatures: list them and verify each with its witness's certificate. */
+/* For people: "name (agency, khóa <16 hex>)" from the server's "name agency
+ * key-hex" (a log from before witnesses by key: the name alone). */
+static void tda__witness_label(const char *w, char *out, size_t cap)
+{
+    char name[TD_NOTE_NAME_MAX + 1], agency[TD_AGENCY_MAX + 1], hex[65];
+    if (sscanf(w, "%" TDA_STR(TD_NOTE_NAME_MAX) "s %" TDA_STR(TD_AGENCY_MAX) "s %64s", name, agency, hex) == 3)
+        snprintf(out, cap, "%s (%s, khóa %.16s)", name, agency, hex);
+    else
+        snprintf(out, cap, "%s", w);
+}
+
 static void tda__witness(tda_run *r, tda_cosig *v, size_t n)
 {
     tda_result *res = r->res;
@@ -388,7 +411,7 @@ static void tda__witness(tda_run *r, tda_cosig *v, size_t n)
         if (res->n_witness_listed < TDA_WITNESS_LIST_MAX) {
             size_t k = res->n_witness_listed++;
             res->witness[k].size = v[i].size;
-            snprintf(res->witness[k].witness, sizeof res->witness[k].witness, "%s", v[i].witness);
+            tda__witness_label(v[i].witness, res->witness[k].witness, sizeof res->witness[k].witness);
             res->witness[k].verified = verified;
         }
     }

@@ -22,8 +22,9 @@
  *      with the key of the log's first entry and the origin), its size and
  *      root fields, and the recomputed tree root; a checkpoint beyond the
  *      end of the log is "truncated";
- *   e. at each checkpoint size: td_state_digest of the re-derived state
- *      equals the note's "tiendo-state <hex>" extension line.
+ *   e. at each checkpoint size: the state digest of the re-derived state
+ *      equals the note's "tiendo-state <hex>" (v1, td_state_digest) or
+ *      "tiendo-state-v2 <hex>" (td_state_digest_v2) extension line.
  * Checkpoints of one recomputed tree are consistent with each other by
  * construction, so no consistency proof is needed.
  *
@@ -141,7 +142,7 @@ typedef struct tda_result {
     size_t n_witness_listed;
     struct {
         uint64_t size;
-        char witness[TD_NOTE_NAME_MAX + 1];
+        char witness[TD_NOTE_NAME_MAX + TD_AGENCY_MAX + 32];   /* "name (agency, khóa <16 hex>)" */
         int verified;                    /* 1 valid with the witness's certificate key, 0 not, -1 key unknown */
     } witness[TDA_WITNESS_LIST_MAX];
     uint64_t max_witnessed;              /* largest size with a valid cosignature */

@@ -36,7 +36,8 @@ static void tdc__status_usage(FILE *f)
           "số mục đã nhận và kế hoạch đã có hay chưa.\n"
           "\n"
           "  --dir DIR      thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
-          "  --digest       chỉ in \"digest: <hex>\": mã băm SHA-256 của trạng thái tổng hợp, để\n"
+          "  --digest       chỉ in \"digest: <hex>\" và \"digest-v2: <hex>\": mã băm của trạng thái tổng hợp\n"
+          "                 (phiên bản 1 và 2), để\n"
           "                 so với máy chủ (tiendo-server state --agency MÃ --digest)\n"
           "  --clear-alarm N  đánh dấu đã xử lý cảnh báo số N về nhật ký máy chủ (bằng chứng vẫn được\n"
           "                 giữ lại trong bản sao)\n"
@@ -238,6 +239,9 @@ int tdc_cmd_status(int argc, char **argv)
         td_state_digest(st, d);
         sodium_bin2hex(hex, sizeof hex, d, sizeof d);
         printf("digest: %s\n", hex);
+        td_state_digest_v2(st, d);
+        sodium_bin2hex(hex, sizeof hex, d, sizeof d);
+        printf("digest-v2: %s\n", hex);
         tdc_ctx_close(&c);
         return 0;
     }

@@ -183,6 +183,8 @@ struct td_state {
     size_t n_ontask_days;
     int ontask_days_ok;
 
+    struct td__dg *dg;         /* the v2 digest kept up to date by the fold (digest section) */
+
     /* sorted views, built lazily, dropped at each apply */
     td_report *v_reports;
     int v_reports_ok;
@@ -196,6 +198,13 @@ struct td_state {
     void *memo[TD_STATE_MEMO_SLOTS];
     void (*memo_free[TD_STATE_MEMO_SLOTS])(void *);
 };
+
+/* The v2 digest (see the digest section): records the fold changes in place
+ * are marked with td__dg_touch; records appended are found by count. */
+enum { TD__DG_AUTHOR, TD__DG_REPORT, TD__DG_IVAL, TD__DG_COND, TD__DG_NMUT };
+static void td__dg_touch(td_state *st, int what, size_t i);
+static void td__dg_after_apply(td_state *st, const unsigned char *author, int kind, int ok);
+static void td__dg_free(td_state *st);
 
 /* Empty strings are shared, so that the many empty text fields of reports
  * cost no allocation.  "owned, never NULL" holds: td__sfree skips it. */
@@ -486,6 +495,7 @@ void td_state_free(td_state *st)
     free(st->ontask);
     free(st->ontask_days);
     td__map_free(&st->ontask_map);
+    td__dg_free(st);
     free(st);
 }
 
@@ -980,6 +990,7 @@ static int td__apply_cert(td__ctx *c, int self)
              * the renewal was recorded stays valid. */
             if (na.not_before_ms < old->not_before_ms) old->not_before_ms = na.not_before_ms;
             if (na.not_after_ms > old->not_after_ms) old->not_after_ms = na.not_after_ms;
+            td__dg_touch(st, TD__DG_AUTHOR, (size_t)(old - st->authors));
             goto done;
         }
         rc = td__add_author(st, &na);
@@ -1008,6 +1019,7 @@ static int td__apply_revocation(td__ctx *c)
         td__refuse(c, "revocation of key %s, which has no certificate in the log", hex);
     } else if (!a->revoked_ms || p->revoked_ms < a->revoked_ms) {
         a->revoked_ms = p->revoked_ms;   /* the earliest revocation counts */
+        td__dg_touch(c->st, TD__DG_AUTHOR, (size_t)(a - c->st->authors));
     }
     tiendo__revocation_payload__free_unpacked(p, NULL);
     return 0;
@@ -1482,6 +1494,7 @@ static int td__apply_report(td__ctx *c)
             take = newer;
         }
         r->n_versions++;
+        td__dg_touch(st, TD__DG_REPORT, (size_t)ri);
         if (take) {
             td__sfree(r->result);
             td__sfree(r->difficulties);
@@ -1630,6 +1643,7 @@ static int td__apply_indicator(td__ctx *c)
             td__map_put(&st->ival_map, h, (uint32_t)vi);
         } else {
             v = &st->ivals[vi];
+            td__dg_touch(st, TD__DG_IVAL, (size_t)vi);
             if (td__version_cmp(e->hlc, e->author.data, e->seq, v->hlc, v->author, v->seq) < 0) {
                 v->n_versions++;
                 goto done;
@@ -1724,6 +1738,7 @@ static int td__apply_review(td__ctx *c)
         ev->device_time_ms = c->e->device_time_ms;
         ev->received_ms = c->received_ms;
     }
+    td__dg_touch(st, TD__DG_REPORT, v->report);
     td__sfree(r->review_comment);
     r->review_comment = comment;
     r->review = p->accept ? 1 : -1;
@@ -1810,6 +1825,7 @@ static int td__apply_condition(td__ctx *c)
         td__map_put(&st->cond_map, h, (uint32_t)i);
     } else {
         k = &st->conds[i];
+        td__dg_touch(st, TD__DG_COND, (size_t)i);
         if (td__version_cmp(e->hlc, e->author.data, e->seq, k->hlc, k->author, k->seq) < 0) goto done;
     }
     td__sfree(k->note);
@@ -1909,6 +1925,7 @@ int td_state_apply(td_state *st, uint64_t index, const uint8_t *buf, size_t len,
         memset(rf, 0, sizeof *rf);
         rf->index = index;
         memcpy(rf->reason, res->reason, sizeof rf->reason);
+        td__dg_after_apply(st, NULL, 0, 1);
     } else {
         c.e = en.e;
         res->kind = (int)en.e->kind;
@@ -1919,6 +1936,7 @@ int td_state_apply(td_state *st, uint64_t index, const uint8_t *buf, size_t len,
             last_dev = a0->last_device_ms;
         }
         if ((rc = td__apply_entry(&c))) {
+            td__dg_after_apply(st, NULL, 0, 0);
             if (a0) {
                 a0->last_seq = last_seq;
                 a0->last_device_ms = last_dev;
@@ -1938,6 +1956,7 @@ int td_state_apply(td_state *st, uint64_t index, const uint8_t *buf, size_t len,
             rf->task = res->task;
             memcpy(rf->reason, res->reason, sizeof rf->reason);
         }
+        td__dg_after_apply(st, en.e->author.data, res->kind, 1);
         td_entry_free(&en);
     }
     st->last_index = index;
@@ -2163,6 +2182,192 @@ static void td__h_tag(crypto_hash_sha256_state *h, const char *tag, size_t n)
     td__h_u64(h, n);
 }
 
+/*
+ * The plan and registry part: the plan, the registry (seed and changes), the
+ * count of agency entries, the server key.  Rarely changed (plan, agency and
+ * certificate entries), so v2 hashes it whole when one of those is folded.
+ */
+static void td__h_plan_part(crypto_hash_sha256_state *h, const td_state *st)
+{
+    uint8_t *buf;
+    size_t blen;
+    td__h_tag(h, "plan", (size_t)st->has_plan);
+    if (st->has_plan) {
+        if (td_plan_pb_encode(&st->plan, NULL, &buf, &blen) == 0) {
+            td__h_bytes(h, buf, blen);
+            free(buf);
+        } else {
+            td__h_str(h, "(out of memory)");   /* never equal to a real encoding */
+        }
+    }
+    /* more than one plan: the later plans' own numbers and titles (their
+     * tasks are in the merged plan above); one plan hashes as before */
+    if (st->n_plans > 1) {
+        td__h_tag(h, "plans", st->n_plans);
+        for (size_t i = 1; i < st->n_plans; i++) {
+            td__h_str(h, st->plans[i].number ? st->plans[i].number : "");
+            td__h_str(h, st->plans[i].title ? st->plans[i].title : "");
+            td__h_str(h, st->plans[i].issuer ? st->plans[i].issuer : "");
+            td__h_tag(h, "date", (size_t)(uint32_t)st->plans[i].date);
+        }
+    }
+
+    td__h_tag(h, "registry", st->reg.n_changes);
+    if (td_registry_seed_pb_encode(&st->reg, &buf, &blen) == 0) {
+        td__h_bytes(h, buf, blen);
+        free(buf);
+    } else {
+        td__h_str(h, "(out of memory)");
+    }
+    for (size_t i = 0; i < st->reg.n_changes; i++) {
+        if (td_agency_change_pb_encode(&st->reg.changes[i], &buf, &blen) == 0) {
+            td__h_bytes(h, buf, blen);
+            free(buf);
+        } else {
+            td__h_str(h, "(out of memory)");
+        }
+    }
+    td__h_u64(h, st->n_agency_entries);
+
+    td__h_tag(h, "server", (size_t)st->has_server);
+    if (st->has_server) td__h_bytes(h, st->server_key, 32);
+}
+
+/* One record of each kind, as both versions hash it. */
+static void td__h_author(crypto_hash_sha256_state *h, const td_author *a)
+{
+    td__h_bytes(h, a->key, 32);
+    td__h_str(h, a->agency);
+    td__h_str(h, a->device);
+    td__h_u64(h, (uint64_t)a->is_server);
+    td__h_u64(h, (uint64_t)a->role);
+    td__h_u64(h, (uint64_t)a->not_before_ms);
+    td__h_u64(h, (uint64_t)a->not_after_ms);
+    td__h_u64(h, (uint64_t)a->revoked_ms);
+    td__h_u64(h, a->cert_index);
+    td__h_u64(h, a->last_seq);
+    td__h_u64(h, (uint64_t)a->last_device_ms);
+}
+
+static void td__h_report(crypto_hash_sha256_state *h, const td_report *r)
+{
+    td__h_u64(h, r->task);
+    td__h_str(h, r->agency);
+    td__h_str(h, r->period);
+    td__h_u64(h, r->index);
+    td__h_bytes(h, r->author, 32);
+    td__h_u64(h, r->seq);
+    td__h_u64(h, r->hlc);
+    td__h_u64(h, (uint64_t)r->device_time_ms);
+    td__h_u64(h, (uint64_t)r->received_ms);
+    td__h_u64(h, (uint64_t)(int64_t)r->state);
+    td__h_u64(h, r->percent);
+    td__h_str(h, r->result);
+    td__h_str(h, r->difficulties);
+    td__h_str(h, r->proposals);
+    td__h_u64(h, (uint64_t)(int64_t)r->done_date);
+    td__h_u64(h, (uint64_t)(int64_t)r->review);
+    td__h_str(h, r->review_comment);
+    td__h_u64(h, r->review_index);
+    td__h_u64(h, r->conflict_index);
+    td__h_u64(h, r->n_versions);
+    td__h_u64(h, (uint64_t)(int64_t)r->time_flags);
+    td__h_u64(h, (uint64_t)r->effective_ms);
+    td__h_u64(h, r->n_evidence);
+    for (size_t k = 0; k < r->n_evidence; k++) td__h_str(h, r->evidence[k]);
+    td__h_u64(h, r->n_docs);
+    for (size_t k = 0; k < r->n_docs; k++) {
+        td__h_str(h, r->docs[k].number);
+        td__h_u64(h, (uint64_t)(int64_t)r->docs[k].date);
+        td__h_str(h, r->docs[k].title);
+    }
+    td__h_u64(h, r->n_attachments);
+    for (size_t k = 0; k < r->n_attachments; k++) {
+        td__h_bytes(h, r->attachments[k].sha256, 32);
+        td__h_str(h, r->attachments[k].name);
+        td__h_str(h, r->attachments[k].mime);
+        td__h_u64(h, r->attachments[k].size);
+    }
+}
+
+static void td__h_version(crypto_hash_sha256_state *h, const td_report_version *w)
+{
+    td__h_u64(h, w->index);
+    td__h_u64(h, (uint64_t)w->effective_ms);
+    td__h_u64(h, (uint64_t)(int64_t)w->time_flags);
+}
+
+static void td__h_review(crypto_hash_sha256_state *h, const td_review_event *v)
+{
+    td__h_u64(h, v->index);
+    td__h_u64(h, v->report_index);
+    td__h_u64(h, (uint64_t)v->accept);
+    td__h_str(h, v->comment);
+}
+
+static void td__h_dchange(crypto_hash_sha256_state *h, const td_deadline_change *d)
+{
+    td__h_u64(h, d->task);
+    td__h_u64(h, d->index);
+    td__h_str(h, d->before.text);
+    td__h_str(h, d->after.text);
+    td__h_str(h, d->reason);
+}
+
+static void td__h_ival(crypto_hash_sha256_state *h, const td_indicator_value *iv)
+{
+    uint64_t bits;
+    memcpy(&bits, &iv->value, sizeof bits);   /* IEEE 754 bits: the same on every machine we run on */
+    td__h_str(h, iv->code);
+    td__h_str(h, iv->agency);
+    td__h_str(h, iv->period);
+    td__h_u64(h, bits);
+    td__h_u64(h, (uint64_t)iv->has_value);
+    td__h_str(h, iv->text);
+    td__h_u64(h, iv->index);
+    td__h_u64(h, (uint64_t)iv->device_time_ms);
+    td__h_u64(h, (uint64_t)iv->received_ms);
+    td__h_bytes(h, iv->author, 32);
+    td__h_u64(h, iv->seq);
+    td__h_u64(h, iv->hlc);
+    td__h_u64(h, iv->n_versions);
+}
+
+static void td__h_cond(crypto_hash_sha256_state *h, const td_condition *cd)
+{
+    td__h_u64(h, cd->task);
+    td__h_u64(h, (uint64_t)(int64_t)cd->met_date);
+    td__h_u64(h, (uint64_t)(int64_t)cd->due_year);
+    td__h_u64(h, (uint64_t)(int64_t)cd->due_month);
+    td__h_str(h, cd->note);
+    td__h_u64(h, cd->index);
+    td__h_bytes(h, cd->author, 32);
+    td__h_u64(h, cd->seq);
+    td__h_u64(h, cd->hlc);
+    td__h_u64(h, (uint64_t)cd->received_ms);
+}
+
+static void td__h_conflict(crypto_hash_sha256_state *h, const td_conflict *k)
+{
+    td__h_u64(h, k->task);
+    td__h_str(h, k->agency);
+    td__h_str(h, k->period);
+    td__h_u64(h, k->winner_index);
+    td__h_u64(h, k->loser_index);
+}
+
+static void td__h_refusal(crypto_hash_sha256_state *h, const td_refusal *f)
+{
+    td__h_u64(h, f->index);
+    td__h_u64(h, (uint64_t)(int64_t)f->kind);
+    td__h_bytes(h, f->author, 32);
+    td__h_u64(h, f->seq);
+    td__h_str(h, f->agency);
+    td__h_u64(h, f->task);
+    td__h_str(h, f->reason);
+}
+
+/* Version 1: one ordered SHA-256 over the whole state, O(state). */
 void td_state_digest(const td_state *st, unsigned char out[32])
 {
     crypto_hash_sha256_state h;
@@ -2171,52 +2376,10 @@ void td_state_digest(const td_state *st, unsigned char out[32])
     const td_condition *cd;
     const td_author **au;
     size_t n;
-    uint8_t *buf;
-    size_t blen;
 
     crypto_hash_sha256_init(&h);
     td__h_tag(&h, "tiendo-state-v1", 0);
-
-    td__h_tag(&h, "plan", (size_t)st->has_plan);
-    if (st->has_plan) {
-        if (td_plan_pb_encode(&st->plan, NULL, &buf, &blen) == 0) {
-            td__h_bytes(&h, buf, blen);
-            free(buf);
-        } else {
-            td__h_str(&h, "(out of memory)");   /* never equal to a real encoding */
-        }
-    }
-    /* more than one plan: the later plans' own numbers and titles (their
-     * tasks are in the merged plan above); one plan hashes as before */
-    if (st->n_plans > 1) {
-        td__h_tag(&h, "plans", st->n_plans);
-        for (size_t i = 1; i < st->n_plans; i++) {
-            td__h_str(&h, st->plans[i].number ? st->plans[i].number : "");
-            td__h_str(&h, st->plans[i].title ? st->plans[i].title : "");
-            td__h_str(&h, st->plans[i].issuer ? st->plans[i].issuer : "");
-            td__h_tag(&h, "date", (size_t)(uint32_t)st->plans[i].date);
-        }
-    }
-
-    td__h_tag(&h, "registry", st->reg.n_changes);
-    if (td_registry_seed_pb_encode(&st->reg, &buf, &blen) == 0) {
-        td__h_bytes(&h, buf, blen);
-        free(buf);
-    } else {
-        td__h_str(&h, "(out of memory)");
-    }
-    for (size_t i = 0; i < st->reg.n_changes; i++) {
-        if (td_agency_change_pb_encode(&st->reg.changes[i], &buf, &blen) == 0) {
-            td__h_bytes(&h, buf, blen);
-            free(buf);
-        } else {
-            td__h_str(&h, "(out of memory)");
-        }
-    }
-    td__h_u64(&h, st->n_agency_entries);
-
-    td__h_tag(&h, "server", (size_t)st->has_server);
-    if (st->has_server) td__h_bytes(&h, st->server_key, 32);
+    td__h_plan_part(&h, st);
 
     /* authors by key */
     td__h_tag(&h, "authors", st->n_authors);
@@ -2231,148 +2394,297 @@ void td_state_digest(const td_state *st, unsigned char out[32])
                 au[k] = au[k - 1];
                 au[k - 1] = t;
             }
-        for (size_t i = 0; i < st->n_authors; i++) {
-            const td_author *a = au[i];
-            td__h_bytes(&h, a->key, 32);
-            td__h_str(&h, a->agency);
-            td__h_str(&h, a->device);
-            td__h_u64(&h, (uint64_t)a->is_server);
-            td__h_u64(&h, (uint64_t)a->role);
-            td__h_u64(&h, (uint64_t)a->not_before_ms);
-            td__h_u64(&h, (uint64_t)a->not_after_ms);
-            td__h_u64(&h, (uint64_t)a->revoked_ms);
-            td__h_u64(&h, a->cert_index);
-            td__h_u64(&h, a->last_seq);
-            td__h_u64(&h, (uint64_t)a->last_device_ms);
-        }
+        for (size_t i = 0; i < st->n_authors; i++) td__h_author(&h, au[i]);
         free(au);
     }
 
     r = td_state_reports(st, &n);
     td__h_tag(&h, "reports", n);
-    for (size_t i = 0; i < n; i++, r++) {
-        td__h_u64(&h, r->task);
-        td__h_str(&h, r->agency);
-        td__h_str(&h, r->period);
-        td__h_u64(&h, r->index);
-        td__h_bytes(&h, r->author, 32);
-        td__h_u64(&h, r->seq);
-        td__h_u64(&h, r->hlc);
-        td__h_u64(&h, (uint64_t)r->device_time_ms);
-        td__h_u64(&h, (uint64_t)r->received_ms);
-        td__h_u64(&h, (uint64_t)(int64_t)r->state);
-        td__h_u64(&h, r->percent);
-        td__h_str(&h, r->result);
-        td__h_str(&h, r->difficulties);
-        td__h_str(&h, r->proposals);
-        td__h_u64(&h, (uint64_t)(int64_t)r->done_date);
-        td__h_u64(&h, (uint64_t)(int64_t)r->review);
-        td__h_str(&h, r->review_comment);
-        td__h_u64(&h, r->review_index);
-        td__h_u64(&h, r->conflict_index);
-        td__h_u64(&h, r->n_versions);
-        td__h_u64(&h, (uint64_t)(int64_t)r->time_flags);
-        td__h_u64(&h, (uint64_t)r->effective_ms);
-        td__h_u64(&h, r->n_evidence);
-        for (size_t k = 0; k < r->n_evidence; k++) td__h_str(&h, r->evidence[k]);
-        td__h_u64(&h, r->n_docs);
-        for (size_t k = 0; k < r->n_docs; k++) {
-            td__h_str(&h, r->docs[k].number);
-            td__h_u64(&h, (uint64_t)(int64_t)r->docs[k].date);
-            td__h_str(&h, r->docs[k].title);
-        }
-        td__h_u64(&h, r->n_attachments);
-        for (size_t k = 0; k < r->n_attachments; k++) {
-            td__h_bytes(&h, r->attachments[k].sha256, 32);
-            td__h_str(&h, r->attachments[k].name);
-            td__h_str(&h, r->attachments[k].mime);
-            td__h_u64(&h, r->attachments[k].size);
-        }
-    }
+    for (size_t i = 0; i < n; i++, r++) td__h_report(&h, r);
 
     /* history: versions, reviews, deadline changes (log order: the same on
      * every replica holding the same entries) */
     td__h_tag(&h, "versions", st->n_rents);
-    for (size_t i = 0; i < st->n_rents; i++) {
-        const td_report_version *w = &st->versions[i];
-        td__h_u64(&h, w->index);
-        td__h_u64(&h, (uint64_t)w->effective_ms);
-        td__h_u64(&h, (uint64_t)(int64_t)w->time_flags);
-    }
+    for (size_t i = 0; i < st->n_rents; i++) td__h_version(&h, &st->versions[i]);
     td__h_tag(&h, "reviews", st->n_reviews);
-    for (size_t i = 0; i < st->n_reviews; i++) {
-        td__h_u64(&h, st->reviews[i].index);
-        td__h_u64(&h, st->reviews[i].report_index);
-        td__h_u64(&h, (uint64_t)st->reviews[i].accept);
-        td__h_str(&h, st->reviews[i].comment);
-    }
+    for (size_t i = 0; i < st->n_reviews; i++) td__h_review(&h, &st->reviews[i]);
     td__h_tag(&h, "deadline-changes", st->n_dchanges);
-    for (size_t i = 0; i < st->n_dchanges; i++) {
-        const td_deadline_change *d = &st->dchanges[i];
-        td__h_u64(&h, d->task);
-        td__h_u64(&h, d->index);
-        td__h_str(&h, d->before.text);
-        td__h_str(&h, d->after.text);
-        td__h_str(&h, d->reason);
-    }
+    for (size_t i = 0; i < st->n_dchanges; i++) td__h_dchange(&h, &st->dchanges[i]);
 
     iv = td_state_indicator_values(st, &n);
     td__h_tag(&h, "indicators", n);
-    for (size_t i = 0; i < n; i++, iv++) {
-        uint64_t bits;
-        memcpy(&bits, &iv->value, sizeof bits);   /* IEEE 754 bits: the same on every machine we run on */
-        td__h_str(&h, iv->code);
-        td__h_str(&h, iv->agency);
-        td__h_str(&h, iv->period);
-        td__h_u64(&h, bits);
-        td__h_u64(&h, (uint64_t)iv->has_value);
-        td__h_str(&h, iv->text);
-        td__h_u64(&h, iv->index);
-        td__h_u64(&h, (uint64_t)iv->device_time_ms);
-        td__h_u64(&h, (uint64_t)iv->received_ms);
-        td__h_bytes(&h, iv->author, 32);
-        td__h_u64(&h, iv->seq);
-        td__h_u64(&h, iv->hlc);
-        td__h_u64(&h, iv->n_versions);
-    }
+    for (size_t i = 0; i < n; i++, iv++) td__h_ival(&h, iv);
 
     cd = td_state_conditions(st, &n);
     td__h_tag(&h, "conditions", n);
-    for (size_t i = 0; i < n; i++, cd++) {
-        td__h_u64(&h, cd->task);
-        td__h_u64(&h, (uint64_t)(int64_t)cd->met_date);
-        td__h_u64(&h, (uint64_t)(int64_t)cd->due_year);
-        td__h_u64(&h, (uint64_t)(int64_t)cd->due_month);
-        td__h_str(&h, cd->note);
-        td__h_u64(&h, cd->index);
-        td__h_bytes(&h, cd->author, 32);
-        td__h_u64(&h, cd->seq);
-        td__h_u64(&h, cd->hlc);
-        td__h_u64(&h, (uint64_t)cd->received_ms);
-    }
+    for (size_t i = 0; i < n; i++, cd++) td__h_cond(&h, cd);
 
     td__h_tag(&h, "conflicts", st->n_conflicts);
-    for (size_t i = 0; i < st->n_conflicts; i++) {
-        const td_conflict *k = &st->conflicts[i];
-        td__h_u64(&h, k->task);
-        td__h_str(&h, k->agency);
-        td__h_str(&h, k->period);
-        td__h_u64(&h, k->winner_index);
-        td__h_u64(&h, k->loser_index);
-    }
+    for (size_t i = 0; i < st->n_conflicts; i++) td__h_conflict(&h, &st->conflicts[i]);
 
     td__h_tag(&h, "refusals", st->n_refusals);
-    for (size_t i = 0; i < st->n_refusals; i++) {
-        const td_refusal *f = &st->refusals[i];
-        td__h_u64(&h, f->index);
-        td__h_u64(&h, (uint64_t)(int64_t)f->kind);
-        td__h_bytes(&h, f->author, 32);
-        td__h_u64(&h, f->seq);
-        td__h_str(&h, f->agency);
-        td__h_u64(&h, f->task);
-        td__h_str(&h, f->reason);
+    for (size_t i = 0; i < st->n_refusals; i++) td__h_refusal(&h, &st->refusals[i]);
+    crypto_hash_sha256_final(&h, out);
+}
+
+/* --- digest v2: incremental (docs/LOG.md, checkpoints) -----------------------
+ *
+ * digest = SHA-256("tiendo-state-v2" || H(plan part) || LtHash of records),
+ * where the records are the same as v1's (authors, reports, versions,
+ * reviews, deadline changes, indicator values, conditions, conflicts,
+ * refusals), each hashed alone (SHA-256 with its kind's tag) and expanded
+ * to TD__LT_N 16-bit words (ChaCha20 keyed by that hash); the LtHash is
+ * their sum mod 2^16 word by word (LtHash16, Bellare-Micciancio / Lewi et
+ * al.: set-homomorphic, a record's change is "subtract the old, add the
+ * new").  Each applied entry costs O(records it changes); the plan part is
+ * hashed again only after a plan, agency or certificate entry.  Order does
+ * not matter, so no record needs sorting. */
+
+#define TD__LT_N 1024
+
+typedef struct td__dg {
+    int valid;                 /* 0: rebuilt whole at the next digest (after a failed apply or no memory) */
+    int plan_dirty;
+    unsigned char plan_part[32];
+    uint16_t sum[TD__LT_N];
+    unsigned char (*seed[TD__DG_NMUT])[32];   /* each mutable record's hash, to subtract it when it changes */
+    size_t n_mut[TD__DG_NMUT], cap_mut[TD__DG_NMUT];
+    size_t n_vers, n_reviews, n_dchanges, n_conflicts, n_refusals;   /* append-only lists: hashed so far */
+    struct {
+        int what;
+        size_t i;
+    } touch[8];
+    size_t n_touch;
+} td__dg;
+
+static void td__dg_free(td_state *st)
+{
+    if (!st->dg) return;
+    for (int k = 0; k < TD__DG_NMUT; k++) free(st->dg->seed[k]);
+    free(st->dg);
+    st->dg = NULL;
+}
+
+/* Forget everything: the next digest recomputes from the records. */
+static void td__dg_invalidate(td_state *st)
+{
+    td__dg *d = st->dg;
+    if (!d) return;
+    for (int k = 0; k < TD__DG_NMUT; k++) {
+        free(d->seed[k]);
+        d->seed[k] = NULL;
+        d->n_mut[k] = d->cap_mut[k] = 0;
+    }
+    memset(d->sum, 0, sizeof d->sum);
+    d->n_vers = d->n_reviews = d->n_dchanges = d->n_conflicts = d->n_refusals = 0;
+    d->n_touch = 0;
+    d->valid = 0;
+    d->plan_dirty = 1;
+}
+
+static void td__dg_touch(td_state *st, int what, size_t i)
+{
+    td__dg *d = st->dg;
+    if (!d || !d->valid) return;
+    if (d->n_touch == sizeof d->touch / sizeof d->touch[0]) {
+        td__dg_invalidate(st);
+        return;
+    }
+    d->touch[d->n_touch].what = what;
+    d->touch[d->n_touch].i = i;
+    d->n_touch++;
+}
+
+/* A record's hash: SHA-256 over its kind's tag and its fields. */
+static void td__dg_seed(const td_state *st, int what, size_t i, unsigned char out[32])
+{
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    switch (what) {
+    case TD__DG_AUTHOR: td__h_str(&h, "author"); td__h_author(&h, &st->authors[i]); break;
+    case TD__DG_REPORT: td__h_str(&h, "report"); td__h_report(&h, &st->reports[i]); break;
+    case TD__DG_IVAL: td__h_str(&h, "indicator"); td__h_ival(&h, &st->ivals[i]); break;
+    case TD__DG_COND: td__h_str(&h, "condition"); td__h_cond(&h, &st->conds[i]); break;
     }
     crypto_hash_sha256_final(&h, out);
+}
+
+/* sum += or -= the LtHash word vector of seed. */
+static void td__lt_apply(uint16_t sum[TD__LT_N], const unsigned char seed[32], int add)
+{
+    static const unsigned char nonce[crypto_stream_chacha20_NONCEBYTES];
+    unsigned char buf[2 * TD__LT_N];
+    crypto_stream_chacha20(buf, sizeof buf, nonce, seed);
+    for (size_t i = 0; i < TD__LT_N; i++) {
+        uint16_t w = (uint16_t)(buf[2 * i] | buf[2 * i + 1] << 8);
+        sum[i] = (uint16_t)(add ? sum[i] + w : sum[i] - w);
+    }
+}
+
+/* Add one record of an append-only list (hashed with its tag) to sum. */
+#define TD__DG_ADD_LIST(sum, tag, fn, rec)                                                                             \
+    do {                                                                                                               \
+        crypto_hash_sha256_state h_;                                                                                   \
+        unsigned char s_[32];                                                                                          \
+        crypto_hash_sha256_init(&h_);                                                                                  \
+        td__h_str(&h_, tag);                                                                                           \
+        fn(&h_, rec);                                                                                                  \
+        crypto_hash_sha256_final(&h_, s_);                                                                             \
+        td__lt_apply(sum, s_, 1);                                                                                      \
+    } while (0)
+
+static size_t td__dg_count(const td_state *st, int what)
+{
+    switch (what) {
+    case TD__DG_AUTHOR: return st->n_authors;
+    case TD__DG_REPORT: return st->n_reports;
+    case TD__DG_IVAL: return st->n_ivals;
+    default: return st->n_conds;
+    }
+}
+
+/* Bring the sum up to the records: the touched ones replaced, the new ones
+ * added.  0, or -1 when out of memory (then invalid). */
+static int td__dg_sync(td_state *st)
+{
+    td__dg *d = st->dg;
+    for (size_t t = 0; t < d->n_touch; t++) {
+        int w = d->touch[t].what;
+        size_t i = d->touch[t].i;
+        if (i >= d->n_mut[w]) continue;   /* new: added below */
+        td__lt_apply(d->sum, d->seed[w][i], 0);
+        td__dg_seed(st, w, i, d->seed[w][i]);
+        td__lt_apply(d->sum, d->seed[w][i], 1);
+    }
+    d->n_touch = 0;
+    for (int w = 0; w < TD__DG_NMUT; w++) {
+        size_t n = td__dg_count(st, w);
+        if (n > d->cap_mut[w]) {
+            size_t nc = d->cap_mut[w] ? d->cap_mut[w] : 64;
+            void *nv;
+            while (nc < n) nc *= 2;
+            if (!(nv = realloc(d->seed[w], nc * 32))) {
+                td__dg_invalidate(st);
+                return -1;
+            }
+            d->seed[w] = nv;
+            d->cap_mut[w] = nc;
+        }
+        for (size_t i = d->n_mut[w]; i < n; i++) {
+            td__dg_seed(st, w, i, d->seed[w][i]);
+            td__lt_apply(d->sum, d->seed[w][i], 1);
+        }
+        d->n_mut[w] = n;
+    }
+    for (; d->n_vers < st->n_rents; d->n_vers++) TD__DG_ADD_LIST(d->sum, "version", td__h_version, &st->versions[d->n_vers]);
+    for (; d->n_reviews < st->n_reviews; d->n_reviews++)
+        TD__DG_ADD_LIST(d->sum, "review", td__h_review, &st->reviews[d->n_reviews]);
+    for (; d->n_dchanges < st->n_dchanges; d->n_dchanges++)
+        TD__DG_ADD_LIST(d->sum, "deadline-change", td__h_dchange, &st->dchanges[d->n_dchanges]);
+    for (; d->n_conflicts < st->n_conflicts; d->n_conflicts++)
+        TD__DG_ADD_LIST(d->sum, "conflict", td__h_conflict, &st->conflicts[d->n_conflicts]);
+    for (; d->n_refusals < st->n_refusals; d->n_refusals++)
+        TD__DG_ADD_LIST(d->sum, "refusal", td__h_refusal, &st->refusals[d->n_refusals]);
+    d->valid = 1;
+    return 0;
+}
+
+/* After td_state_apply: the entry's author changed (its last seq), the
+ * touched records and the new ones go into the sum.  ok = 0: the apply
+ * failed midway, the sum is rebuilt at the next digest. */
+static void td__dg_after_apply(td_state *st, const unsigned char *author, int kind, int ok)
+{
+    td__dg *d = st->dg;
+    td_author *a;
+    if (!d && !(d = st->dg = calloc(1, sizeof *d))) return;   /* no memory: computed whole at the digest */
+    if (!ok) {
+        td__dg_invalidate(st);
+        return;
+    }
+    if (kind == TIENDO__ENTRY_KIND__ENTRY_PLAN || kind == TIENDO__ENTRY_KIND__ENTRY_AGENCY ||
+        kind == TIENDO__ENTRY_KIND__ENTRY_CERT)
+        d->plan_dirty = 1;
+    if (!d->valid && st->count > 0) return;   /* rebuilt at the digest */
+    if (author && (a = td__author_find(st, author))) td__dg_touch(st, TD__DG_AUTHOR, (size_t)(a - st->authors));
+    if (d->valid || st->count == 0) td__dg_sync(st);
+}
+
+static void td__dg_plan_part(const td_state *st, unsigned char out[32])
+{
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    td__h_tag(&h, "tiendo-state-v2/plan", 0);
+    td__h_plan_part(&h, st);
+    crypto_hash_sha256_final(&h, out);
+}
+
+static void td__dg_final(const unsigned char plan_part[32], const uint16_t sum[TD__LT_N], unsigned char out[32])
+{
+    crypto_hash_sha256_state h;
+    unsigned char b[2 * TD__LT_N];
+    for (size_t i = 0; i < TD__LT_N; i++) {
+        b[2 * i] = (unsigned char)sum[i];
+        b[2 * i + 1] = (unsigned char)(sum[i] >> 8);
+    }
+    crypto_hash_sha256_init(&h);
+    td__h_tag(&h, "tiendo-state-v2", 0);
+    crypto_hash_sha256_update(&h, plan_part, 32);
+    crypto_hash_sha256_update(&h, b, sizeof b);
+    crypto_hash_sha256_final(&h, out);
+}
+
+void td_state_digest_v2_full(const td_state *st, unsigned char out[32])
+{
+    uint16_t *sum = calloc(TD__LT_N, sizeof *sum);
+    unsigned char pp[32], s[32];
+    if (!sum) {
+        memset(out, 0, 32);   /* never a real digest */
+        return;
+    }
+    for (int w = 0; w < TD__DG_NMUT; w++)
+        for (size_t i = 0, n = td__dg_count(st, w); i < n; i++) {
+            td__dg_seed(st, w, i, s);
+            td__lt_apply(sum, s, 1);
+        }
+    for (size_t i = 0; i < st->n_rents; i++) TD__DG_ADD_LIST(sum, "version", td__h_version, &st->versions[i]);
+    for (size_t i = 0; i < st->n_reviews; i++) TD__DG_ADD_LIST(sum, "review", td__h_review, &st->reviews[i]);
+    for (size_t i = 0; i < st->n_dchanges; i++)
+        TD__DG_ADD_LIST(sum, "deadline-change", td__h_dchange, &st->dchanges[i]);
+    for (size_t i = 0; i < st->n_conflicts; i++) TD__DG_ADD_LIST(sum, "conflict", td__h_conflict, &st->conflicts[i]);
+    for (size_t i = 0; i < st->n_refusals; i++) TD__DG_ADD_LIST(sum, "refusal", td__h_refusal, &st->refusals[i]);
+    td__dg_plan_part(st, pp);
+    td__dg_final(pp, sum, out);
+    free(sum);
+}
+
+void td_state_digest_v2(const td_state *cst, unsigned char out[32])
+{
+    td_state *st = (td_state *)cst;   /* the sum is a cache of the records, not state */
+    td__dg *d = st->dg;
+    if (!d && !(d = st->dg = calloc(1, sizeof *d))) {
+        td_state_digest_v2_full(st, out);
+        return;
+    }
+    if (!d->valid || d->n_touch) {
+        if (!d->valid) td__dg_invalidate(st);
+        if (td__dg_sync(st)) {
+            td_state_digest_v2_full(st, out);
+            return;
+        }
+    }
+    if (d->plan_dirty) {
+        td__dg_plan_part(st, d->plan_part);
+        d->plan_dirty = 0;
+    }
+    td__dg_final(d->plan_part, d->sum, out);
+}
+
+int td_state_digest_ver(const td_state *st, int version, unsigned char out[32])
+{
+    if (version == TD_STATE_DIGEST_V1) td_state_digest(st, out);
+    else if (version == TD_STATE_DIGEST_V2) td_state_digest_v2(st, out);
+    else return TD_EARG;
+    return 0;
 }
 
 /* ---- authors by position (docs/LOG.md §3: the keys of one renewed device) */

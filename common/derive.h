@@ -506,4 +506,21 @@ void td_state_memo_set(const td_state *st, int slot, void *p, void (*free_fn)(vo
  */
 void td_state_digest(const td_state *st, unsigned char out[32]);
 
+/*
+ * Version 2 of the state digest (docs/LOG.md, checkpoints): SHA-256 over
+ * "tiendo-state-v2", a hash of the plan and registry part and an LtHash
+ * (a set-homomorphic sum) of the same records v1 hashes.  The fold keeps
+ * the sum up to date, O(records changed) per entry, so a digest costs
+ * O(1) after the entries (plus the plan part after a plan, agency or
+ * certificate entry).  Equal digests = equal derived state, as for v1.
+ * _full recomputes it from the records, ignoring what the fold kept
+ * (tests; a check of the incremental path).
+ */
+void td_state_digest_v2(const td_state *st, unsigned char out[32]);
+void td_state_digest_v2_full(const td_state *st, unsigned char out[32]);
+#define TD_STATE_DIGEST_V1 1
+#define TD_STATE_DIGEST_V2 2
+/* The digest of version (TD_STATE_DIGEST_V1 or _V2); TD_EARG for another. */
+int td_state_digest_ver(const td_state *st, int version, unsigned char out[32]);
+
 #endif

@@ -26,9 +26,19 @@ static const char *const td__rsql[R__N] = {
     [R_CP_LATEST] = "SELECT size, root, note, signed_ms FROM checkpoint ORDER BY size DESC LIMIT 1",
     [R_CP_GET] = "SELECT size, root, note, signed_ms FROM checkpoint WHERE size = ?1",
     [R_CP_ALL] = "SELECT size, root, note, signed_ms FROM checkpoint ORDER BY size",
-    [R_COSIG_AT] = "SELECT size, witness, line, received_ms FROM cosig WHERE size = ?1 ORDER BY witness",
-    [R_COSIG_ALL] = "SELECT size, witness, line, received_ms FROM cosig ORDER BY size, witness",
-    [R_WITNESSES] = "SELECT max(size), witness, line, received_ms FROM cosig GROUP BY witness "
+    [R_COSIG_AT] = "SELECT size, witness, line, received_ms, witness_key, agency FROM cosig WHERE size = ?1 "
+                   "ORDER BY witness",
+    [R_COSIG_ALL] = "SELECT size, witness, line, received_ms, witness_key, agency FROM cosig ORDER BY size, witness",
+    [R_WITNESSES] = "SELECT max(size), witness, line, received_ms, witness_key, agency FROM cosig GROUP BY witness "
+                    "ORDER BY 1 DESC, witness",
+};
+
+/* The same reads of a cosig table from before witnesses were keyed (no
+ * witness_key, agency columns): a database opened read-only is not migrated. */
+static const char *const td__rsql_old[R__N] = {
+    [R_COSIG_AT] = "SELECT size, witness, line, received_ms, NULL, NULL FROM cosig WHERE size = ?1 ORDER BY witness",
+    [R_COSIG_ALL] = "SELECT size, witness, line, received_ms, NULL, NULL FROM cosig ORDER BY size, witness",
+    [R_WITNESSES] = "SELECT max(size), witness, line, received_ms, NULL, NULL FROM cosig GROUP BY witness "
                     "ORDER BY 1 DESC, witness",
 };
 
@@ -149,7 +159,9 @@ int td_logread_has_table(td_logread *r, const char *name)
 /* The statement q, prepared once; NULL with err set. */
 static sqlite3_stmt *td__st(td_logread *r, int q, td_error *err)
 {
-    if (!r->st[q] && sqlite3_prepare_v3(r->db, td__rsql[q], -1, SQLITE_PREPARE_PERSISTENT, &r->st[q], NULL) != SQLITE_OK) {
+    if (!r->st[q] && sqlite3_prepare_v3(r->db, td__rsql[q], -1, SQLITE_PREPARE_PERSISTENT, &r->st[q], NULL) != SQLITE_OK &&
+        (!td__rsql_old[q] ||
+         sqlite3_prepare_v3(r->db, td__rsql_old[q], -1, SQLITE_PREPARE_PERSISTENT, &r->st[q], NULL) != SQLITE_OK)) {
         td__rerr(r, err, "preparing a read");
         return NULL;
     }
@@ -287,6 +299,8 @@ static int td__cosig_rows(td_logread *r, sqlite3_stmt *st, td_logread_cosig_cb c
         c.witness = (const char *)sqlite3_column_text(st, 1);
         c.line = (const char *)sqlite3_column_text(st, 2);
         c.received_ms = sqlite3_column_int64(st, 3);
+        c.key = sqlite3_column_bytes(st, 4) == 32 ? sqlite3_column_blob(st, 4) : NULL;
+        c.agency = (const char *)sqlite3_column_text(st, 5);
         if (!c.witness) c.witness = "";
         if (!c.line) c.line = "";
         if ((rc = cb(arg, &c)) != 0) break;

@@ -76,13 +76,15 @@ int td_logread_checkpoints(td_logread *r, td_logread_cp_cb cb, void *arg, td_err
 /* A witness's cosignature line. */
 typedef struct td_logread_cosig {
     uint64_t size;
-    const char *witness;         /* the cosigner's key name */
+    const char *witness;         /* "<key name> <agency> <key hex>" (rows before witnesses were keyed: the key name) */
     const char *line;            /* "— name base64\n" */
     int64_t received_ms;
+    const unsigned char *key;    /* the witness's Ed25519 key (32 bytes); NULL in older rows */
+    const char *agency;          /* its certificate's agency; NULL in older rows */
 } td_logread_cosig;
 typedef int (*td_logread_cosig_cb)(void *arg, const td_logread_cosig *c);
 
-/* The lines on the checkpoint of size, by witness name. */
+/* The lines on the checkpoint of size, by witness. */
 int td_logread_cosigs_at(td_logread *r, uint64_t size, td_logread_cosig_cb cb, void *arg, td_error *err);
 /* Every line, by size then witness. */
 int td_logread_cosigs_all(td_logread *r, td_logread_cosig_cb cb, void *arg, td_error *err);

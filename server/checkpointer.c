@@ -72,6 +72,42 @@ static int tds__tree_cmp_cb(void *arg, unsigned level, uint64_t index, const uns
 }
 
 /*
+ * The state digest version the checkpoints carry (docs/LOG.md,
+ * checkpoints), recorded in the append-only meta table: "state_digest_v2"
+ * = the last checkpoint size signed before the switch ("0" for a log new
+ * on v2); from the next checkpoint on, every one carries v2.  Without it,
+ * a log that has checkpoints is on v1 (they were all v1, and the clients of
+ * that time verify them); a new log records v2 unless o->state_digest is 1.
+ * o->state_digest = 2 switches a v1 log; a v2 log never goes back.
+ * Checkpoints name their version, so the old ones keep verifying.
+ */
+static int tds__digest_version(tds_ledger *l, const tds_ledger_opts *o, int has_checkpoint, td_error *err)
+{
+    uint8_t *v = NULL;
+    size_t vn = 0;
+    int found = 0, rc, want = o->state_digest;
+    if (want && want != TD_STATE_DIGEST_V1 && want != TD_STATE_DIGEST_V2)
+        return td_error_set(err, TD_EARG, "state digest version %d: expected 1 or 2", want);
+    if ((rc = tds_logstore_meta_get(l->store, "state_digest_v2", &found, &v, &vn, err))) return rc;
+    free(v);
+    l->digest_version = found || !has_checkpoint ? TD_STATE_DIGEST_V2 : TD_STATE_DIGEST_V1;
+    if (found && want == TD_STATE_DIGEST_V1)
+        return td_error_set(err, TD_EARG, "%s: the log's checkpoints carry the v2 state digest; it does not go back "
+                            "to v1", tds_logstore_path(l->store));
+    if (!found && !has_checkpoint && want == TD_STATE_DIGEST_V1) l->digest_version = TD_STATE_DIGEST_V1;
+    if (l->writable && !found && l->digest_version == TD_STATE_DIGEST_V1 && want == TD_STATE_DIGEST_V2)
+        l->digest_version = TD_STATE_DIGEST_V2;
+    if (l->writable && !found && l->digest_version == TD_STATE_DIGEST_V2) {
+        char sz[24];
+        int n = snprintf(sz, sizeof sz, "%llu", (unsigned long long)l->signed_size);
+        if ((rc = tds_logstore_meta_put(l->store, "state_digest_v2", (const uint8_t *)sz, (size_t)n, err))) return rc;
+        if (has_checkpoint)
+            td_log_info("checkpoints carry the state digest v2 after size %s (v1 before)", sz);
+    }
+    return 0;
+}
+
+/*
  * At open: the tree is recomputed from the log rows (O(n) hashing, the same
  * order of work as the fold that open already does) and must equal the
  * stored tree hash for hash, and reproduce the root of the last checkpoint;
@@ -163,6 +199,7 @@ int tds__audit_open(tds_ledger *l, const tds_ledger_opts *o, td_error *err)
         for (char *q = l->origin; *q; q++)
             if (*q == ' ' || *q == '+') *q = '-';
     }
+    if ((rc = tds__digest_version(l, o, found, err))) goto out;
     if (l->writable) {
         if ((rc = td_note_signer_from_identity(&l->signer, l->origin, TD_NOTE_TYPE_ED25519, &l->id, err))) goto out;
         td_note_signer_verifier(&l->signer, &l->verifier);
@@ -184,60 +221,118 @@ out:
 }
 
 /*
- * Sign a checkpoint for the size the state covers, if larger than the last
- * one stored, and insert it (committed) before anyone is shown it.  The size
- * is read again inside a write transaction, so two processes sharing the
+ * Inside the caller's write transaction: sign a checkpoint for the size the
+ * state covers, if larger than the last one stored, and insert it.  The
+ * size is read again inside the transaction, so two processes sharing the
  * file (serve and `plan import`) never sign sizes out of order, and the tree
  * is the stored one, so every checkpoint is consistent with every other.
+ * The state digest line names its version (docs/LOG.md, checkpoints):
+ *   tiendo-state <hex v1>     or     tiendo-state-v2 <hex v2>
+ * *signed_out: the size signed, or 0 when nothing was to sign.
  */
-int tds__sign_latest(tds_ledger *l, td_error *err)
+int tds__sign_in_tx(tds_ledger *l, uint64_t *signed_out, td_error *err)
 {
     tds_checkpoint_row cp;
     td_checkpoint c;
     td_merkle_store ms = tds_logstore_merkle(l->store);
     unsigned char digest[32];
-    char ext[sizeof "tiendo-state " + 64 + 1];
+    char ext[sizeof "tiendo-state-v2 " + 64 + 1];
+    const char *tag = l->digest_version == TD_STATE_DIGEST_V2 ? "tiendo-state-v2 " : "tiendo-state ";
+    size_t tl = strlen(tag);
     char *note = NULL;
     size_t note_len = 0;
     uint64_t size;
     int found = 0, rc;
 
+    *signed_out = 0;
     if (!l->writable || !l->st) return 0;
     size = td_state_last_index(l->st);
     if (size == 0 || size <= l->signed_size) return 0;
-    if ((rc = tds_logstore_begin(l->store, err))) return rc;
-    if ((rc = tds_logstore_checkpoint_latest(l->store, &found, &cp, err))) goto fail;
+    if ((rc = tds_logstore_checkpoint_latest(l->store, &found, &cp, err))) return rc;
     if (found && cp.size >= size) {
         /* signed meanwhile by another process sharing the file */
         l->signed_size = cp.size;
         tds_checkpoint_row_free(&cp);
-        tds_logstore_rollback(l->store);
         return 0;
     }
     tds_checkpoint_row_free(&cp);
     memset(&c, 0, sizeof c);
     snprintf(c.origin, sizeof c.origin, "%s", l->origin);
     c.size = size;
-    if ((rc = td_merkle_root(&ms, size, c.root, err))) goto fail;
-    td_state_digest(l->st, digest);
-    memcpy(ext, "tiendo-state ", 13);
-    sodium_bin2hex(ext + 13, 65, digest, sizeof digest);
-    ext[13 + 64] = '\n';
-    ext[13 + 65] = 0;
+    if ((rc = td_merkle_root(&ms, size, c.root, err))) return rc;
+    td_state_digest_ver(l->st, l->digest_version, digest);
+    memcpy(ext, tag, tl);
+    sodium_bin2hex(ext + tl, 65, digest, sizeof digest);
+    ext[tl + 64] = '\n';
+    ext[tl + 65] = 0;
     c.ext = ext;
-    c.ext_len = 13 + 65;
-    if ((rc = td_checkpoint_sign(&c, &l->signer, &note, &note_len, err))) goto fail;
-    if ((rc = tds_logstore_checkpoint_put(l->store, size, c.root, note, note_len, tds__now_ms(), err))) goto fail;
-    if ((rc = tds_logstore_commit(l->store, err))) goto out;
+    c.ext_len = tl + 65;
+    if ((rc = td_checkpoint_sign(&c, &l->signer, &note, &note_len, err))) return rc;
+    rc = tds_logstore_checkpoint_put(l->store, size, c.root, note, note_len, tds__now_ms(), err);
+    free(note);
+    if (!rc) *signed_out = size;
+    return rc;
+}
+
+/* After the commit of a transaction in which tds__sign_in_tx signed size. */
+void tds__signed(tds_ledger *l, uint64_t size)
+{
+    if (!size) return;
     l->signed_size = size;
     l->last_sign_ms = td_clock_mono_ms(); /* intervals: the monotonic clock */
     td_log_debug("checkpoint signed at size %llu", (unsigned long long)size);
-    goto out;
-fail:
-    tds_logstore_rollback(l->store);
-out:
-    free(note);
-    return rc;
+}
+
+/* Sign the size the state covers in a transaction of its own, if uncovered. */
+int tds__sign_latest(tds_ledger *l, td_error *err)
+{
+    uint64_t size = 0;
+    int rc;
+    if (!l->writable || !l->st || td_state_last_index(l->st) <= l->signed_size) return 0;
+    if ((rc = tds_logstore_begin(l->store, err))) return rc;
+    if ((rc = tds__sign_in_tx(l, &size, err))) {
+        tds_logstore_rollback(l->store);
+        return rc;
+    }
+    if (!size) {
+        tds_logstore_rollback(l->store);
+        return 0;
+    }
+    if ((rc = tds_logstore_commit(l->store, err))) return rc;
+    tds__signed(l, size);
+    return 0;
+}
+
+/* Does a commit that appends rows sign in its own transaction?  With the v2
+ * digest always (O(change) per entry, a signature per commit); with v1 (the
+ * digest costs O(state)) at most every TDS_CHECKPOINT_V1_INTERVAL_MS. */
+int tds__sign_due(const tds_ledger *l)
+{
+    if (!l->writable || !l->st) return 0;
+    return l->digest_version == TD_STATE_DIGEST_V2 ||
+           td_clock_mono_ms() - l->last_sign_ms >= TDS_CHECKPOINT_V1_INTERVAL_MS;
+}
+
+/*
+ * The head a request is answered with: the latest stored checkpoint, never
+ * a new signature (docs/LOG.md, checkpoints: requests do not sign).  Only a
+ * log still on the v1 digest signs its uncovered tail here, at most every
+ * TDS_CHECKPOINT_V1_INTERVAL_MS.  out->note NULL if none.
+ */
+int tds__latest_head(tds_ledger *l, tds_tree_head *out, td_error *err)
+{
+    tds_checkpoint_row cp;
+    int found = 0, rc;
+    memset(out, 0, sizeof *out);
+    /* (tds_ledger_sign commits an open group and folds first) */
+    if (l->digest_version != TD_STATE_DIGEST_V2 && tds__sign_due(l) && (rc = tds_ledger_sign(l, err))) return rc;
+    if ((rc = tds_logstore_checkpoint_latest(l->store, &found, &cp, err)) || !found) return rc;
+    if (cp.size > l->signed_size) l->signed_size = cp.size;
+    out->size = cp.size;
+    memcpy(out->root, cp.root, sizeof out->root);
+    out->note = cp.note;
+    out->note_len = cp.note_len;
+    return 0;
 }
 
 int tds_ledger_sign(tds_ledger *l, td_error *err)
@@ -319,7 +414,7 @@ int tds_ledger_head(tds_ledger *l, const tds_peer *peer, uint64_t have_size, tds
     int rc;
     (void)peer;
     memset(out, 0, sizeof *out);
-    if ((rc = tds_ledger_checkpoint(l, &out->th, err)) || !out->th.note) return rc;
+    if ((rc = tds__latest_head(l, &out->th, err)) || !out->th.note) return rc;
     if (have_size > 0 && have_size <= out->th.size) {
         if ((rc = tds_ledger_consistency(l, have_size, out->th.size, out->proof, &out->n_proof, err))) goto fail;
         out->has_proof = 1;
@@ -375,13 +470,12 @@ int tds_ledger_proof(tds_ledger *l, const tds_peer *peer, uint64_t index, uint64
     out->index = index;
     if (!l->st) return td_error_set(err, TD_EARG, "log index %llu: the log is empty", (unsigned long long)index);
     if (tree_size == 0) {
-        if ((rc = tds_ledger_checkpoint(l, &out->th, err))) return rc;
+        if ((rc = tds__latest_head(l, &out->th, err))) return rc;
         if (!out->th.note) return td_error_set(err, TD_EARG, "log index %llu: no checkpoint signed yet",
                                                (unsigned long long)index);
     } else {
         tds_checkpoint_row cp;
-        if ((rc = tds_ledger_sign(l, err)) || (rc = tds_logstore_checkpoint_get(l->store, tree_size, &found, &cp, err)))
-            return rc;
+        if ((rc = tds_logstore_checkpoint_get(l->store, tree_size, &found, &cp, err))) return rc;
         if (!found)
             return td_error_set(err, TD_EARG, "tree size %llu: no checkpoint of that size was signed",
                                 (unsigned long long)tree_size);
@@ -488,10 +582,14 @@ int tds_ledger_cosign(tds_ledger *l, const tds_peer *peer, const char *note, siz
     if (td_cosig_verify(&v, n.text, n.text_len, &sig, &ts, &e2))
         TDS__REFUSE("the cosignature does not verify with the certificate key of %.20s/%.20s: %.100s",
                     peer->subj.agency, peer->subj.device, e2.msg);
-    if ((rc = tds_logstore_cosig_put(l->store, c.size, name, ln, tds__now_ms(), &inserted, err))) goto done;
+    /* stored by key and agency, not by name alone (docs/LOG.md §10) */
+    if ((rc = tds_logstore_cosig_put(l->store, c.size, name, peer->pk, peer->subj.agency, ln, tds__now_ms(), &inserted,
+                                     err)))
+        goto done;
     out->stored = 1;
     if (inserted)
-        td_log_info("witness %s cosigned the checkpoint of size %llu", name, (unsigned long long)c.size);
+        td_log_info("witness %s of %s cosigned the checkpoint of size %llu", name, peer->subj.agency,
+                    (unsigned long long)c.size);
 #undef TDS__REFUSE
 done:
     if (!rc && !out->stored)

@@ -40,7 +40,15 @@ static int tds__witness_cb(void *arg, const tds_cosig_row *r)
     char when[32];
     size_t *n = arg;
     tds__fmt_time(r->received_ms, when, sizeof when);
-    printf("  %-40s tới kích thước %llu (nhận lúc %s)\n", r->witness, (unsigned long long)r->size, when);
+    if (r->key && r->agency) {
+        /* a witness is its key name, agency and key (docs/LOG.md §10) */
+        char hex[17], who[200];
+        td_key_short_hex(r->key, hex);
+        snprintf(who, sizeof who, "%.*s (%s, khóa %s)", (int)strcspn(r->witness, " "), r->witness, r->agency, hex);
+        printf("  %-40s tới kích thước %llu (nhận lúc %s)\n", who, (unsigned long long)r->size, when);
+    } else {
+        printf("  %-40s tới kích thước %llu (nhận lúc %s)\n", r->witness, (unsigned long long)r->size, when);
+    }
     (*n)++;
     return 0;
 }

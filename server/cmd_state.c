@@ -21,7 +21,7 @@
 
 int tds_cmd_open_ledger(const tds_config *cfg, int write, tds_ledger **out)
 {
-    tds_ledger_opts o = {cfg->data, cfg->ca, write ? cfg->key : NULL, write ? cfg->cert : NULL, cfg->origin};
+    tds_ledger_opts o = {cfg->data, cfg->ca, write ? cfg->key : NULL, write ? cfg->cert : NULL, cfg->origin, 0};
     td_error err = {0};
     if (tds_ledger_open(&o, out, &err)) {
         fprintf(stderr, "%s: không mở được sổ nhật ký ở %s (%s): %s\n", cfg->prog, cfg->data, td_err_vi(err.code),
@@ -61,7 +61,8 @@ static void tds__state_usage(FILE *f)
             "\n"
             "  --agency SLUG      chỉ những bản ghi cơ quan SLUG được xem (như bản sao của cơ quan đó)\n"
             "  --role VAI_TRÒ     office (mặc định), central hoặc inspector\n"
-            "  --digest           in dòng \"digest: <hex>\": mã băm của trạng thái (so với tiendo status --digest)\n"
+            "  --digest           in dòng \"digest: <hex>\" và \"digest-v2: <hex>\": mã băm của trạng thái, phiên bản 1\n"
+            "                     và 2 (so với tiendo status --digest)\n"
             "  --refused          liệt kê từng bản ghi bị từ chối và lý do\n"
             "  --conflicts        liệt kê từng cặp báo cáo xung đột\n"
             "  --report T/CQ/KỲ   in nguyên văn báo cáo hiện hành của nhiệm vụ T, cơ quan CQ, kỳ KỲ\n"
@@ -245,6 +246,9 @@ int tds_cmd_state(int argc, char **argv)
         td_state_digest(st, d);
         for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
         printf("digest: %s\n", hex);
+        td_state_digest_v2(st, d);
+        for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
+        printf("digest-v2: %s\n", hex);
     }
     rc = 0;
 out:

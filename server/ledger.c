@@ -100,6 +100,26 @@ int tds__catch_up(tds_ledger *l, td_error *err)
     return rc;
 }
 
+/* After a failed commit whose rows were folded: the state again from the
+ * committed log (O(log); commits fail only on I/O errors). */
+int tds__refold(tds_ledger *l)
+{
+    td_state *st;
+    td_error e2 = {0};
+    tds_checkpoint_row cp;
+    int found = 0;
+    if (!l->st) return 0;
+    if (!(st = td_state_new(l->ca))) return TD_ENOMEM;
+    td_state_free(l->st);
+    l->st = st;
+    l->signed_size = 0;
+    if (tds_logstore_checkpoint_latest(l->store, &found, &cp, &e2) == 0 && found) {
+        l->signed_size = cp.size;
+        tds_checkpoint_row_free(&cp);
+    }
+    return tds__catch_up(l, &e2);
+}
+
 /* ---- open / close ----------------------------------------------------- */
 
 static int tds__load_ca(tds_ledger *l, const char *ca_path, td_error *err)
@@ -464,6 +484,7 @@ int tds_ledger_append_own(tds_ledger *l, tds_own_entry *e, size_t n, td_error *e
     tds_pending *p;
     td_apply_result *res;
     size_t np = 0;
+    uint64_t signed_size = 0;
     int rc;
     if (!l->writable)
         return td_error_set(err, TD_EAUTH, "writing to the log needs the server key (--key and --cert)");
@@ -477,14 +498,19 @@ int tds_ledger_append_own(tds_ledger *l, tds_own_entry *e, size_t n, td_error *e
     if ((rc = tds__catch_up(l, err)) || (rc = tds__ensure_server_cert(l, p, &np, err))) goto fail;
     for (size_t i = 0; i < n; i++, np++)
         if ((rc = tds__insert_own(l, e[i].kind, e[i].payload, e[i].len, &p[np].row, &p[np].body, err))) goto fail;
-    if ((rc = tds_logstore_commit(l->store, err))) goto out;
+    /* folded and signed in the transaction: the rows and the checkpoint of
+     * the new size are committed together, before anyone sees the rows */
     tds__fold_pending(l, p, np, res);
+    if ((rc = tds__sign_in_tx(l, &signed_size, err)) || (rc = tds_logstore_commit(l->store, err))) {
+        tds_logstore_rollback(l->store);
+        if (tds__refold(l)) td_log_error("folding the log again after a failed commit failed");
+        goto out;
+    }
+    tds__signed(l, signed_size);
     for (size_t i = 0; i < n; i++) {
         e[i].index = p[np - n + i].row.idx;
         e[i].res = res[np - n + i];
     }
-    /* the checkpoint of the new size, stored before anyone sees the rows */
-    rc = tds__sign_latest(l, err);
     goto out;
 fail:
     tds_logstore_rollback(l->store);
@@ -525,6 +551,23 @@ static int tds__welcome_cb(void *arg, const tds_logrow *r)
     return w->found;
 }
 
+/*
+ * The log size requests are answered up to: on a server (writable), the
+ * size of the latest signed checkpoint, since pulled entries carry proofs
+ * against a signed head (docs/LOG.md, checkpoints); the whole log for a
+ * read-only ledger.
+ */
+static int tds__served_size(tds_ledger *l, uint64_t *size, td_error *err)
+{
+    tds_tree_head th;
+    int rc;
+    if (!l->writable) return tds_logstore_last_index(l->store, size, err);
+    if ((rc = tds__latest_head(l, &th, err))) return rc;
+    *size = th.note ? th.size : 0;
+    tds_tree_head_free(&th);
+    return 0;
+}
+
 int tds_ledger_welcome(tds_ledger *l, const tds_peer *peer, uint64_t cursor, int *has_new, uint64_t *log_size,
                        td_error *err)
 {
@@ -533,7 +576,7 @@ int tds_ledger_welcome(tds_ledger *l, const tds_peer *peer, uint64_t cursor, int
     int rc;
     *has_new = 0;
     *log_size = 0;
-    if ((rc = tds_ledger_catch_up(l, err)) || (rc = tds_logstore_last_index(l->store, &last, err))) return rc;
+    if ((rc = tds_ledger_catch_up(l, err)) || (rc = tds__served_size(l, &last, err))) return rc;
     *log_size = last;
     if (tds_ledger_peer_revoked(l, peer))
         return td_error_set(err, TD_EREVOKED, "the certificate of %s/%s is revoked in the log (revoked, or "
@@ -609,10 +652,16 @@ int tds_ledger_pull(tds_ledger *l, const tds_peer *peer, uint64_t since, uint32_
                     Tiendo__Entries *out, td_error *err)
 {
     tds_pull_scan ps;
+    tds_tree_head th;
     uint64_t last = 0;
     int rc;
     tiendo__entries__init(out);
+    memset(&th, 0, sizeof th);
     if ((rc = tds_ledger_catch_up(l, err)) || (rc = tds_logstore_last_index(l->store, &last, err))) return rc;
+    /* the head first: a server serves entries up to its size only, so that
+     * each one has its inclusion proof against a signed head */
+    if ((rc = tds__latest_head(l, &th, err))) return rc;
+    if (l->writable) last = th.note ? th.size : 0;
     if (since == 0) since = 1;
     memset(&ps, 0, sizeof ps);
     ps.l = l;
@@ -621,12 +670,16 @@ int tds_ledger_pull(tds_ledger *l, const tds_peer *peer, uint64_t since, uint32_
     ps.limit = limit == 0 || limit > TD_PULL_MAX_ENTRIES ? TD_PULL_MAX_ENTRIES : limit;
     ps.next = since;
     if (l->st && since <= last) {
-        if (!(ps.v = calloc(ps.limit, sizeof *ps.v))) return td_error_set(err, TD_ENOMEM, "out of memory");
+        if (!(ps.v = calloc(ps.limit, sizeof *ps.v))) {
+            tds_tree_head_free(&th);
+            return td_error_set(err, TD_ENOMEM, "out of memory");
+        }
         rc = tds_logstore_scan(l->store, since, TDS_PULL_SCAN_MAX, 0, tds__pull_cb, &ps, err);
         if (rc < 0 || ps.oom) {
             out->batch = ps.v;
             out->n_batch = ps.n;
             tds_ledger_pull_free(out);
+            tds_tree_head_free(&th);
             return rc < 0 ? rc : td_error_set(err, TD_ENOMEM, "out of memory");
         }
     } else if (since > last + 1) {
@@ -636,15 +689,9 @@ int tds_ledger_pull(tds_ledger *l, const tds_peer *peer, uint64_t since, uint32_
     out->n_batch = ps.n;
     out->next = ps.next;
     out->more = ps.next <= last;
-    /* the head the batch was cut from: signed (by the catch-up above) at a
-     * size covering every entry in it */
+    /* the head the batch was cut from: its size covers every entry in it */
     {
-        tds_tree_head th;
         Tiendo__TreeHead *t;
-        if ((rc = tds_ledger_checkpoint(l, &th, err))) {
-            tds_ledger_pull_free(out);
-            return rc;
-        }
         if (th.note) {
             if (!(t = malloc(sizeof *t + sizeof th.root))) {
                 tds_tree_head_free(&th);

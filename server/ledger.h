@@ -63,15 +63,20 @@ typedef struct tds_ledger_opts {
     const char *key_path;         /* NULL: read-only (no server-authored writes) */
     const char *cert_path;        /* with key_path */
     const char *origin;           /* checkpoint origin; NULL: the one in use, else "tiendo/" + server CN */
+    int state_digest;             /* 0: the version recorded (new logs v2); 1 or 2: switch to it */
 } tds_ledger_opts;
 
 /*
  * Audit (docs/LOG.md §9).  Every appended row's leaf enters the Merkle tree in
- * the row's transaction (logstore.h).  After each committed batch (push,
+ * the row's transaction (logstore.h).  With each committed batch (push,
  * server-authored entries: plan, agency, certificates, revocations) the
  * ledger signs a C2SP checkpoint for the size its state covers and inserts
- * it, committed, before the batch's ack or any Welcome/Entries shows it:
- *   <origin>\n<size>\n<base64 root>\ntiendo-state <hex td_state_digest>\n
+ * it in the batch's own transaction, so the commit makes both durable
+ * before the batch's ack; requests (Welcome, Pull, proofs, heads) never
+ * sign and show entries only up to the latest signed size (docs/LOG.md §9):
+ *   <origin>\n<size>\n<base64 root>\ntiendo-state-v2 <hex td_state_digest_v2>\n
+ * (a log still on the v1 digest: "tiendo-state <hex td_state_digest>", at
+ * most one signature a second; opts.state_digest),
  * signed (note type Ed25519) with the server key under the name <origin>.
  * Only sizes above the last stored one are signed, from the stored tree, so
  * any two checkpoints are consistent.  Open refuses (TD_EDB, logged) a
@@ -126,9 +131,10 @@ const tds_backend *tds_ledger_backend(tds_ledger *l);
  * committed together by tds_ledger_group_flush — the owner calls it once
  * per event-loop iteration — or at once when the group holds
  * TDS_GROUP_MAX_BYTES of entries received or TDS_GROUP_MAX_PUSHES pushes
- * (sequencer.c).  A checkpoint signature that fails after the commit fails the
- * group's pushes (rows kept; re-sends are acked DUPLICATE), as a per-push
- * commit did.  Every other ledger operation commits
+ * (sequencer.c).  The rows are folded and their checkpoint signed inside
+ * the group's transaction; a signature that fails rolls the group back, as
+ * a failed commit does (every push of it fails, none stored, and the state
+ * is folded again from the store).  Every other ledger operation commits
  * an open group before it touches the store (so nothing reads uncommitted
  * rows and no second transaction is begun); tds_ledger_close does too.
  * Acks are handed over only after the commit; a failed commit fails every
@@ -192,7 +198,8 @@ int tds_ledger_sign(tds_ledger *l, td_error *err);
 const char *tds_ledger_origin(const tds_ledger *l);
 /* The server key as a note verifier (NULL when read-only). */
 const td_note_verifier *tds_ledger_verifier(const tds_ledger *l);
-/* The latest checkpoint (signing first if needed); out->note NULL if none.
+/* The latest checkpoint (signing first if the state's size is uncovered:
+ * for commands; requests use the latest one only); out->note NULL if none.
  * Free with tds_tree_head_free. */
 int tds_ledger_checkpoint(tds_ledger *l, tds_tree_head *out, td_error *err);
 /* RFC 6962 proofs from the stored tree: consistency size1 -> size2
@@ -210,8 +217,10 @@ int tds_ledger_proof(tds_ledger *l, const tds_peer *peer, uint64_t index, uint64
  * the line must be named "tiendo-witness/<device CN>", verify with the
  * peer's certificate key over the body of a checkpoint this server signed
  * (note text equal to the stored one of that size).  Refusals: rc 0,
- * out->stored 0 and out->reason.  A witness's second line on the same size
- * keeps the first (stored = 1). */
+ * out->stored 0 and out->reason.  A witness is its (name, agency, key): two
+ * inspectors of one CN in different agencies, or one inspector before and
+ * after a key renewal, are different witnesses, each line kept; a witness's
+ * second line on the same size keeps the first (stored = 1). */
 int tds_ledger_cosign(tds_ledger *l, const tds_peer *peer, const char *note, size_t len, const char *line,
                       tds_cosign_result *out, td_error *err);
 /* The largest tree size any witness cosigned (0: none). */

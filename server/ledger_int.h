@@ -57,6 +57,7 @@ struct tds_ledger {
     td_note_verifier verifier;
     uint64_t signed_size;         /* the largest checkpoint size known stored */
     int64_t last_sign_ms;         /* when this process last signed one */
+    int digest_version;           /* TD_STATE_DIGEST_V1 or _V2: the checkpoints' state line (meta "state_digest") */
     struct tds_renewer *renewer;  /* borrowed: online renewals (NULL: none) */
     const char *crl_path;         /* borrowed: the CRL file, read again at each check of an earlier certificate */
     struct tds_group grp;         /* pushes appended, not yet committed (group commit) */
@@ -88,4 +89,14 @@ void tds__fold_pending(tds_ledger *l, tds_pending *p, size_t n, td_apply_result 
 void tds__refuse(tds_ack *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int tds__audit_open(tds_ledger *l, const tds_ledger_opts *o, td_error *err);
 int tds__sign_latest(tds_ledger *l, td_error *err);
+int tds__sign_in_tx(tds_ledger *l, uint64_t *signed_out, td_error *err);
+void tds__signed(tds_ledger *l, uint64_t size);
+int tds__sign_due(const tds_ledger *l);
+int tds__latest_head(tds_ledger *l, tds_tree_head *out, td_error *err);
+int tds__refold(tds_ledger *l);
+
+/* A log on the v1 state digest (O(state) each) signs at most this often;
+ * on v2, every commit that appends rows signs (docs/LOG.md, checkpoints). */
+#define TDS_CHECKPOINT_V1_INTERVAL_MS 1000
+
 #endif

@@ -7,6 +7,7 @@
 #include "logread.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +132,14 @@ static const char *const tds__migrations[] = {
     "  sha256 BLOB NOT NULL,"
     "  owner BLOB NOT NULL,"
     "  PRIMARY KEY(sha256, owner)) WITHOUT ROWID;",
+    /* 5: witnesses identified by key (docs/LOG.md §10): a cosignature row
+     * records the witness's key and agency, and its witness column is
+     * "<key name> <agency> <key hex>", so the (size, witness) key tells two
+     * inspectors of one CN in different agencies apart, and an inspector's
+     * renewed key from its earlier one (whose lines stay).  Rows from before
+     * keep their name alone and NULL key and agency. */
+    "ALTER TABLE cosig ADD COLUMN witness_key BLOB;"
+    "ALTER TABLE cosig ADD COLUMN agency TEXT;",
 };
 /* The migration whose end needs the tree of the existing rows (index into
  * tds__migrations of "2"). */
@@ -176,7 +185,8 @@ static const char *const tds__sql[Q__N] = {
     [Q_TREE_SCAN] = "SELECT level, idx, hash FROM tree ORDER BY level, idx",
     [Q_CP_PUT] = "INSERT INTO checkpoint(size, root, note, signed_ms) VALUES (?1, ?2, ?3, ?4)",
     [Q_COSIG_GET] = "SELECT line FROM cosig WHERE size = ?1 AND witness = ?2",
-    [Q_COSIG_PUT] = "INSERT INTO cosig(size, witness, line, received_ms) VALUES (?1, ?2, ?3, ?4)",
+    [Q_COSIG_PUT] = "INSERT INTO cosig(size, witness, line, received_ms, witness_key, agency) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
 /* Statements of the attachment tables (migration 3), apart from the log's. */
@@ -773,13 +783,17 @@ int tds_logstore_checkpoint_put(tds_logstore *s, uint64_t size, const unsigned c
 
 /* ---- cosignatures ------------------------------------------------------------- */
 
-int tds_logstore_cosig_put(tds_logstore *s, uint64_t size, const char *witness, const char *line,
-                           int64_t received_ms, int *inserted, td_error *err)
+int tds_logstore_cosig_put(tds_logstore *s, uint64_t size, const char *name, const unsigned char key[32],
+                           const char *agency, const char *line, int64_t received_ms, int *inserted, td_error *err)
 {
     sqlite3_stmt *st = s->q[Q_COSIG_GET];
+    char witness[TDS_WITNESS_ID_MAX], hex[65];
     int step, rc;
     *inserted = 0;
     if (size > INT64_MAX) return td_error_set(err, TD_EARG, "%s: cosignature size out of range", s->path);
+    sodium_bin2hex(hex, sizeof hex, key, 32);
+    if ((size_t)snprintf(witness, sizeof witness, "%s %s %s", name, agency, hex) >= sizeof witness)
+        return td_error_set(err, TD_EARG, "%s: witness name too long", s->path);
     sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
     sqlite3_bind_text(st, 2, witness, -1, SQLITE_STATIC);
     step = sqlite3_step(st);
@@ -792,6 +806,8 @@ int tds_logstore_cosig_put(tds_logstore *s, uint64_t size, const char *witness, 
     sqlite3_bind_text(st, 2, witness, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, line, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, received_ms);
+    sqlite3_bind_blob(st, 5, key, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, agency, -1, SQLITE_STATIC);
     if ((rc = tds__step_done(s, st, err, "recording a cosignature"))) return rc;
     *inserted = 1;
     return 0;

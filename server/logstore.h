@@ -153,15 +153,21 @@ int tds_logstore_checkpoint_put(tds_logstore *s, uint64_t size, const unsigned c
 
 /* ---- witness cosignatures ---- */
 
-/* size, witness (the cosigner's key name), line ("— name base64\n"), received_ms (common/logread.h) */
+/* size, witness ("<key name> <agency> <key hex>"; rows before migration 5:
+ * the key name), line, received_ms, key and agency (NULL before migration
+ * 5): common/logread.h */
 typedef td_logread_cosig tds_cosig_row;
 typedef int (*tds_cosig_cb)(void *arg, const tds_cosig_row *r);
 
-/* Store witness's line on the checkpoint of size; if that witness already
- * has one there, the first is kept and *inserted = 0. */
-int tds_logstore_cosig_put(tds_logstore *s, uint64_t size, const char *witness, const char *line,
-                           int64_t received_ms, int *inserted, td_error *err);
-/* The lines on the checkpoint of size, by witness name. */
+/* Room for "<key name> <agency> <64 hex>". */
+#define TDS_WITNESS_ID_MAX 512
+
+/* Store the line of the witness (key name, key, agency) on the checkpoint of
+ * size; a witness is its (name, agency, key): if it already has a line
+ * there, the first is kept and *inserted = 0. */
+int tds_logstore_cosig_put(tds_logstore *s, uint64_t size, const char *name, const unsigned char key[32],
+                           const char *agency, const char *line, int64_t received_ms, int *inserted, td_error *err);
+/* The lines on the checkpoint of size, by witness. */
 int tds_logstore_cosigs(tds_logstore *s, uint64_t size, tds_cosig_cb cb, void *arg, td_error *err);
 /* One row per witness: its largest cosigned size (with that line), largest
  * first.  cb returns non-zero to stop. */

@@ -209,10 +209,6 @@ static uint64_t tds__device_next_seq(const tds_ledger *l, const tds_peer *peer, 
     return best ? best + 1 : 0;
 }
 
-/* Most often a push signs a checkpoint: a busy server signs about once a
- * second; a quiet one signs at the first push after a pause. */
-#define TDS_CHECKPOINT_INTERVAL_MS 1000
-
 /* Refused entries logged one per line per push; the rest are counted. */
 #define TDS_LOG_REFUSALS 5
 
@@ -268,30 +264,30 @@ void tds_ledger_group_flush(tds_ledger *l)
     tds_group_waiter *w;
     size_t nw;
     td_error err = {0};
+    uint64_t signed_size = 0;
     int rc = 0;
     if (!g->nw && !g->open) return;
     if (g->open) {
-        /* Durable before any Ack leaves (docs/PROTOCOL.md §11); on failure the rows
-         * are gone with the rollback, and no ack is sent. */
-        if ((rc = tds_logstore_commit(l->store, &err))) {
+        /* The rows are folded and their checkpoint signed inside the
+         * transaction, so the commit makes rows and head durable together
+         * (one fsync) and every committed row is covered by a signed head
+         * (docs/LOG.md, checkpoints).  Durable before any Ack leaves
+         * (docs/PROTOCOL.md §11); on failure the rows are gone with the
+         * rollback, the state is folded again from the store, and no ack is
+         * sent. */
+        tds__fold_pending(l, g->rows, g->nrows, NULL);
+        if (g->nrows && tds__sign_due(l) && (rc = tds__sign_in_tx(l, &signed_size, &err)))
+            td_log_error("signing the checkpoint of a group commit: %s", err.msg);
+        if (!rc && (rc = tds_logstore_commit(l->store, &err)))
             td_log_error("group commit of %zu pushes failed: %s", g->nw, err.msg);
+        if (rc) {
             tds__group_fail(l, rc, &err);
+            if (tds__refold(l)) td_log_error("folding the log again after a failed commit failed");
             return;
         }
         g->open = 0;
         g->commits++;
-        tds__fold_pending(l, g->rows, g->nrows, NULL);
-        /* Checkpoints after pushes are signed at most every
-         * TDS_CHECKPOINT_INTERVAL_MS: each carries the digest of the whole
-         * state (O(state)), so signing per 500-entry batch made ingest
-         * quadratic.  The Ack needs only the durable commit (docs/PROTOCOL.md §11); a
-         * Welcome, receipt or proof request signs at once when the log has
-         * grown, so what a client is shown always covers the whole log.  A
-         * failure to sign is logged: the rows are committed, and the next
-         * Welcome signs. */
-        if (g->nrows && td_clock_mono_ms() - l->last_sign_ms >= TDS_CHECKPOINT_INTERVAL_MS &&
-            (rc = tds__sign_latest(l, &err)))
-            td_log_error("signing a checkpoint after a push: %s", err.msg);
+        tds__signed(l, signed_size);
     }
     tds__pending_free(g->rows, g->nrows);
     g->rows = NULL;
@@ -301,16 +297,7 @@ void tds_ledger_group_flush(tds_ledger *l)
     nw = g->nw;
     g->w = NULL;
     g->nw = g->capw = 0;
-    /* A failed signature fails the pushes as before group commit: their
-     * rows are committed, and the device's re-send is acked DUPLICATE once
-     * a checkpoint covers them. */
-    for (size_t i = 0; i < nw; i++) {
-        if (rc)
-            for (size_t k = 0; k < w[i].n; k++)
-                if (w[i].acks[k].status == TIENDO__ACK_STATUS__ACK_STORED)
-                    w[i].acks[k].status = TIENDO__ACK_STATUS__ACK_UNSPECIFIED;
-        w[i].done(w[i].arg, rc, rc ? &err : NULL);
-    }
+    for (size_t i = 0; i < nw; i++) w[i].done(w[i].arg, 0, NULL);
     free(w);
 }
 

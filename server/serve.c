@@ -543,7 +543,7 @@ int tds_cmd_serve(int argc, char **argv)
         }
     }
     {
-        tds_ledger_opts lo = {cfg->data, cfg->ca, cfg->key, cfg->cert, cfg->origin};
+        tds_ledger_opts lo = {cfg->data, cfg->ca, cfg->key, cfg->cert, cfg->origin, 0};
         if (tds_ledger_open(&lo, &srv.ledger, &err) || tds_ledger_start(srv.ledger, &err)) {
             fprintf(stderr, "tiendo-server: không mở được sổ nhật ký (%s): %s\n", td_err_vi(err.code), err.msg);
             tds_ledger_close(srv.ledger);

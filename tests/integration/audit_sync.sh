@@ -73,12 +73,12 @@ run 0 "inspector sync" "$TD" sync --dir ins
 NI=$(sq ins/replica.db "SELECT max(size) FROM checkpoint;")
 expect_out "inspector cosigned" "Đã đồng ký điểm kiểm tra cỡ $NI"
 eq "server stored the cosignature" \
-    "$(sq "$W/data-main/server.db" "SELECT COUNT(*) FROM cosig WHERE size = $NI AND witness = 'tiendo-witness/tt-01';")" 1
+    "$(sq "$W/data-main/server.db" "SELECT COUNT(*) FROM cosig WHERE size = $NI AND witness LIKE 'tiendo-witness/tt-01 thanh-tra %' AND agency = 'thanh-tra' AND length(witness_key) = 32;")" 1
 run 0 "inspector sync again (nothing new: no second cosignature)" "$TD" sync --dir ins
 if grep -qF "Đã đồng ký" <<<"$OUT"; then fail "cosigned the same size twice"; else pass "same size not cosigned twice"; fi
 run 0 "tiendo-server checkpoint" "$SRV_BIN" checkpoint --data "$W/data-main"
 expect_out "server shows the witnessed size" "đã được nhân chứng ký xác nhận: $NI"
-if grep -qE "tiendo-witness/tt-01 +tới kích thước $NI " <<<"$OUT"; then
+if grep -qE "tiendo-witness/tt-01 \(thanh-tra, khóa [0-9a-f]{16}\) +tới kích thước $NI " <<<"$OUT"; then
     pass "server names the witness and its size"
 else
     fail "witness line missing: $OUT"

@@ -70,7 +70,12 @@ NCOS=$(sq "$BASE" "SELECT COUNT(*) FROM cosig;")
 if [ "$NCOS" -gt 0 ]; then
     WS=$(sq "$BASE" "SELECT MAX(size) FROM cosig;")
     expect_out "witness cosignatures checked" "kích thước lớn nhất được chứng kiến hợp lệ: $WS"
-    expect_out "the inspector's cosignature verifies" "tiendo-witness/tt-01: hợp lệ"
+    # a witness is its name, agency and key (docs/LOG.md §10)
+    if grep -qE "tiendo-witness/tt-01 \(thanh-tra, khóa [0-9a-f]{16}\): hợp lệ" <<<"$OUT"; then
+        pass "the inspector's cosignature verifies, named with its agency and key"
+    else
+        fail "the inspector's cosignature: no \"tiendo-witness/tt-01 (thanh-tra, khóa …): hợp lệ\" in: $OUT"
+    fi
 fi
 run 1 "audit verify: a witness certificate that is not an inspector's" "$TD" audit verify --db "$BASE" --ca "$CA" \
     --witness-cert "$W/yte.crt"
@@ -149,7 +154,7 @@ tampered "log truncated by 5" "KHÔNG KHỚP tại mục $((LAST - 4)) (checkpoi
 # 6. a checkpoint replaced: its note text edited, then re-signed with another key
 S=$(sq "$BASE" "SELECT size FROM checkpoint ORDER BY size LIMIT 1 OFFSET $((NCP / 2));")
 fresh
-sq "$T" "UPDATE checkpoint SET note = replace(note, 'tiendo-state ', 'tiendo-state 0') WHERE size = $S;"
+sq "$T" "UPDATE checkpoint SET note = replace(note, 'tiendo-state', 'tiendo-stat0') WHERE size = $S;"
 tampered "note text of checkpoint $S edited" "KHÔNG KHỚP tại mục $S (checkpoint kích thước $S)" "chữ ký của máy chủ không hợp lệ"
 fresh
 sq "$T" "SELECT note FROM checkpoint WHERE size = $S;" >"$W/cp.out"

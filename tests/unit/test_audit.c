@@ -133,6 +133,10 @@ static void L_report(tlog *l, dev *d, uint32_t task, const char *period, uint32_
     free(buf);
 }
 
+/* Checkpoints of this size and above carry the v2 state digest line (a log
+ * switched from v1 to v2); 0: every one v1. */
+static uint64_t CP_V2_FROM;
+
 /* A signed checkpoint of the first `size` entries, by `signer` (the server's
  * key unless a test says otherwise); root/digest NULL = the true ones. */
 static char *make_cp(const tlog *l, uint64_t size, const unsigned char *sk, const unsigned char *root_over,
@@ -159,10 +163,11 @@ static char *make_cp(const tlog *l, uint64_t size, const unsigned char *sk, cons
     c.size = size;
     if (td_merkle_root(&ms, size, c.root, &e)) exit(1);
     if (root_over) memcpy(c.root, root_over, 32);
-    td_state_digest(st, dg);
+    if (CP_V2_FROM && size >= CP_V2_FROM) td_state_digest_v2(st, dg);
+    else td_state_digest(st, dg);
     if (digest_over) memcpy(dg, digest_over, 32);
     sodium_bin2hex(hex, sizeof hex, dg, 32);
-    snprintf(ext, sizeof ext, "tiendo-state %s\n", hex);
+    snprintf(ext, sizeof ext, "%s %s\n", CP_V2_FROM && size >= CP_V2_FROM ? "tiendo-state-v2" : "tiendo-state", hex);
     c.ext = ext;
     c.ext_len = strlen(ext);
     if (td_note_signer_init(&s, T_ORIGIN, TD_NOTE_TYPE_ED25519, sk ? sk : SRV.sk, &e)) exit(1);
@@ -521,6 +526,43 @@ static void test_checkpoint_tampered(void)
     L_free(&l);
 }
 
+/* A log whose checkpoints switched from the v1 to the v2 state digest:
+ * each line is checked with the version it names; a wrong v2 state, or a v1
+ * digest under the v2 name, is reported at its checkpoint. */
+static void test_digest_versions(void)
+{
+    tlog l;
+    unsigned char zero[32] = {0}, v1[32];
+    CP_V2_FROM = 21;
+    L_build(&l);
+    TT_EQ_INT(run(&l, &RES), 0);
+    TT_EQ_INT(RES.ok, 1);
+    TT_EQ_INT(RES.n_checkpoints_ok, l.n_cps);
+    TT_CHECK(strstr(l.cps[1].note, "\ntiendo-state ") != NULL);
+    TT_CHECK(strstr(l.cps[2].note, "\ntiendo-state-v2 ") != NULL);
+    free(l.cps[4].note);
+    l.cps[4].note = make_cp(&l, l.cps[4].size, NULL, NULL, zero);
+    TT_EQ_INT(run(&l, &RES), 0);
+    T_BAD(&RES, 35, 35, "trạng thái tổng hợp");
+    L_free(&l);
+    /* the v1 digest of the state, labelled v2 */
+    L_build(&l);
+    {
+        td_state *st = td_state_new(CA);
+        td_apply_result ar;
+        td_error e = {0};
+        for (uint64_t i = 0; i < 28; i++) td_state_apply(st, i + 1, l.b[i], l.n[i], NOW + 1000 + (int64_t)i, &ar, &e);
+        td_state_digest(st, v1);
+        td_state_free(st);
+    }
+    free(l.cps[3].note);
+    l.cps[3].note = make_cp(&l, l.cps[3].size, NULL, NULL, v1);
+    TT_EQ_INT(run(&l, &RES), 0);
+    T_BAD(&RES, 28, 28, "trạng thái tổng hợp");
+    L_free(&l);
+    CP_V2_FROM = 0;
+}
+
 static void test_witness(void)
 {
     tlog l;
@@ -773,6 +815,7 @@ int main(void)
     dev_make(&ROGUE, "rogue", "so-y-te", "office");   /* its certificate is never in the log */
 
     TT_RUN(test_clean);
+    TT_RUN(test_digest_versions);
     TT_RUN(test_no_checkpoints);
     TT_RUN(test_flip);
     TT_RUN(test_delete);

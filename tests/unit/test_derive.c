@@ -1136,6 +1136,101 @@ static void mixed_log(tlog *l)
     }
 }
 
+/*
+ * The v1 state digest of a log written by an earlier version stays what it
+ * was: tests/fixtures/digest/v1-mixed.bin holds a CA certificate, the first
+ * T_V1_FIXTURE_N entries of a mixed log with their received times, and the
+ * v1 digest the code of that time computed over them (format: u32 length +
+ * DER; u32 count; per entry u32 length + bytes + i64 received_ms; 32 bytes).
+ * TD_DIGEST_FIXTURE_WRITE=<path> writes a new one instead (only when the
+ * digest's definition is meant to change, which v1's never is).
+ */
+#define T_V1_FIXTURE_N 200
+
+static void put_u32(FILE *f, uint32_t v)
+{
+    unsigned char b[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8), (unsigned char)v};
+    fwrite(b, 1, 4, f);
+}
+
+static int get_u32(FILE *f, uint32_t *v)
+{
+    unsigned char b[4];
+    if (fread(b, 1, 4, f) != 4) return -1;
+    *v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+    return 0;
+}
+
+static void test_digest_v1_fixture(void)
+{
+    const char *out = getenv("TD_DIGEST_FIXTURE_WRITE"), *src = getenv("TD_SOURCE_DIR");
+    char path[1024];
+    FILE *f;
+    unsigned char want[32], got[32];
+    uint32_t n = 0, cn = 0;
+    td_state *st;
+    if (out) {
+        tlog l;
+        unsigned char *der = NULL;
+        int dn = i2d_X509(CA, &der);
+        mixed_log(&l);
+        st = fold(&l, T_V1_FIXTURE_N);
+        td_state_digest(st, got);
+        td_state_free(st);
+        TT_CHECK((f = fopen(out, "wb")) != NULL);
+        if (!f) return;
+        put_u32(f, (uint32_t)dn);
+        fwrite(der, 1, (size_t)dn, f);
+        put_u32(f, T_V1_FIXTURE_N);
+        for (size_t i = 0; i < T_V1_FIXTURE_N; i++) {
+            int64_t rms = NOW + 1000 + (int64_t)i;
+            put_u32(f, (uint32_t)l.n[i]);
+            fwrite(l.b[i], 1, l.n[i], f);
+            put_u32(f, (uint32_t)((uint64_t)rms >> 32));
+            put_u32(f, (uint32_t)rms);
+        }
+        fwrite(got, 1, 32, f);
+        fclose(f);
+        OPENSSL_free(der);
+        L_free(&l);
+        return;
+    }
+    snprintf(path, sizeof path, "%s/tests/fixtures/digest/v1-mixed.bin", src ? src : ".");
+    TT_CHECK((f = fopen(path, "rb")) != NULL);
+    if (!f) return;
+    {
+        unsigned char *der = NULL;
+        const unsigned char *p;
+        X509 *ca = NULL;
+        td_apply_result r;
+        td_error e = {0};
+        int bad = get_u32(f, &cn) || !(der = malloc(cn)) || fread(der, 1, cn, f) != cn;
+        p = der;
+        if (!bad) bad = !(ca = d2i_X509(NULL, &p, (long)cn));
+        bad = bad || get_u32(f, &n);
+        st = bad ? NULL : td_state_new(ca);
+        for (uint32_t i = 0; !bad && i < n; i++) {
+            uint32_t len = 0, hi = 0, lo = 0;
+            uint8_t *b = NULL;
+            bad = get_u32(f, &len) || !(b = malloc(len ? len : 1)) || fread(b, 1, len, f) != len || get_u32(f, &hi) ||
+                  get_u32(f, &lo) ||
+                  td_state_apply(st, i + 1, b, len, (int64_t)((uint64_t)hi << 32 | lo), &r, &e) != 0;
+            free(b);
+        }
+        bad = bad || fread(want, 1, 32, f) != 32;
+        TT_EQ_INT(bad, 0);
+        if (!bad) {
+            td_state_digest(st, got);
+            TT_CHECK(memcmp(got, want, 32) == 0);
+            TT_EQ_INT(td_state_last_index(st), T_V1_FIXTURE_N);
+        }
+        td_state_free(st);
+        X509_free(ca);
+        free(der);
+    }
+    fclose(f);
+}
+
 /* Applying entry n+1 to the state after n equals folding 1..n+1 afresh. */
 static void test_incremental(void)
 {
@@ -1234,6 +1329,96 @@ static uint8_t *pack_report_ev(uint32_t task, const char *agency, const char *pe
     out = malloc(*n);
     tiendo__report_payload__pack(&p, out);
     return out;
+}
+
+/*
+ * Digest v2 (incremental): after every entry of random logs — reports
+ * superseded and conflicting, reviews, indicator values and conditions
+ * replaced, deadline edits, revocations, plan re-imports, refusals — the
+ * sum the fold keeps equals v2 recomputed from the records, and a fresh
+ * fold (other hash-table keys) gives the same digest.  A state that
+ * differs in one record gives another digest.
+ */
+static void test_digest_v2(void)
+{
+    static const uint32_t cl_tasks_v2[] = {33, 13};
+    int mismatches = 0, fresh_mismatch = 0, unchanged = 0;
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        tlog l;
+        td_state *inc;
+        unsigned char a[32], b[32], prev[32] = {0};
+        size_t pn, n;
+        rng_state = 0x9e3779b97f4a7c15ULL * seed;
+        mixed_log(&l);
+        /* and what mixed_log does not make: deadline edits, a revocation, more reviews */
+        for (int k = 0; k < 40; k++) {
+            uint8_t *p;
+            int64_t t = NOW + (int64_t)l.len * 1000;
+            uint32_t op = rng(4);
+            if (op == 0) {
+                p = pack_deadline_edit(49, rng(2) ? "12/2026" : "6/2027", "Công văn 55/UBND-VP", &pn);
+                L_addp(&l, sign_at(&CEN, TIENDO__ENTRY_KIND__ENTRY_PLAN, p, pn, t, &n), &n);
+            } else if (op == 1) {
+                p = pack_report(cl_tasks_v2[rng(2)], CL.agency, "2025-06", (int)rng(4), rng(101), "lại", &pn);
+                L_addp(&l, sign_at(&CL, TIENDO__ENTRY_KIND__ENTRY_REPORT, p, pn, t, &n), &n);
+            } else if (op == 2) {
+                p = pack_review(CL.pk, CL.seq, cl_tasks_v2[0], CL.agency, (int)rng(2), "xem lại", &pn);
+                L_addp(&l, sign_at(&CEN, TIENDO__ENTRY_KIND__ENTRY_REVIEW, p, pn, t, &n), &n);
+            } else {
+                p = pack_revocation(XD.pk, t - 5000 + (int64_t)rng(1000), &pn);
+                L_addp(&l, sign_at(&SRV, TIENDO__ENTRY_KIND__ENTRY_REVOCATION, p, pn, t, &n), &n);
+            }
+            free(p);
+        }
+        inc = td_state_new(CA);
+        for (size_t k = 1; k <= l.len; k++) {
+            fold_range(inc, &l, k - 1, k);
+            td_state_digest_v2(inc, a);
+            td_state_digest_v2_full(inc, b);
+            if (memcmp(a, b, 32)) {
+                if (!mismatches) fprintf(stderr, "seed %llu: v2 incremental differs from recomputed after %zu entries\n",
+                                         (unsigned long long)seed, k);
+                mismatches++;
+            }
+            if (!memcmp(a, prev, 32)) unchanged++;   /* every entry changes the state (a record or a refusal) */
+            memcpy(prev, a, 32);
+            if (k % 97 == 0 || k == l.len) {
+                td_state *fresh = fold(&l, k);
+                td_state_digest_v2(fresh, b);
+                if (memcmp(a, b, 32)) fresh_mismatch++;
+                td_state_free(fresh);
+            }
+        }
+        td_state_free(inc);
+        L_free(&l);
+    }
+    TT_EQ_INT(mismatches, 0);
+    TT_EQ_INT(fresh_mismatch, 0);
+    TT_EQ_INT(unchanged, 0);
+    /* one report field differs: another digest; v1 and v2 are different functions */
+    {
+        tlog l1, l2;
+        td_state *s1, *s2;
+        unsigned char d1[32], d2[32], v1[32];
+        L_base(&l1);
+        L_report(&l1, &YTE, 47, "2025-05", 40);
+        L_base(&l2);
+        L_report(&l2, &YTE, 47, "2025-05", 41);
+        s1 = fold(&l1, l1.len);
+        s2 = fold(&l2, l2.len);
+        td_state_digest_v2(s1, d1);
+        td_state_digest_v2(s2, d2);
+        td_state_digest(s1, v1);
+        TT_CHECK(memcmp(d1, d2, 32) != 0);
+        TT_CHECK(memcmp(d1, v1, 32) != 0);
+        TT_EQ_INT(td_state_digest_ver(s1, TD_STATE_DIGEST_V1, d2), 0);
+        TT_CHECK(memcmp(d2, v1, 32) == 0);
+        TT_EQ_INT(td_state_digest_ver(s1, 3, d2), TD_EARG);
+        td_state_free(s1);
+        td_state_free(s2);
+        L_free(&l1);
+        L_free(&l2);
+    }
 }
 
 static void test_workflow_history(void)
@@ -1516,6 +1701,8 @@ int main(void)
     dev_make(&INS, "tt-01", "thanh-tra", "inspector", CA, CAK);
 
     TT_RUN(test_base);
+    TT_RUN(test_digest_v1_fixture);
+    TT_RUN(test_digest_v2);
     TT_RUN(test_no_seed);
     TT_RUN(test_refuse_decode_and_kind);
     TT_RUN(test_refuse_unknown_author);

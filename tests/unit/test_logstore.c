@@ -16,6 +16,8 @@
 #include "merkle.h"
 #include "tt.h"
 
+static const unsigned char WK[32] = {7};   /* a witness key */
+
 static char dir[] = "/tmp/td-logstore-XXXXXX";
 static char sub[300];
 
@@ -167,7 +169,7 @@ static void test_triggers_refuse_update_delete(void)
     sqlite3_finalize(st);
     TT_EQ_INT(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
     TT_EQ_INT(sqlite3_step(st), SQLITE_ROW);
-    TT_EQ_INT(sqlite3_column_int(st, 0), 4);   /* migration 3: attachments, 4: their holders */
+    TT_EQ_INT(sqlite3_column_int(st, 0), 5);   /* migration 3: attachments, 4: their holders, 5: witnesses by key */
     sqlite3_finalize(st);
     TT_EQ_INT(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
     TT_EQ_INT(sqlite3_step(st), SQLITE_ROW);
@@ -355,12 +357,12 @@ static void test_audit_tables_append_only(void)
     tds_checkpoint_row_free(&c);
     TT_EQ_INT(tds_logstore_checkpoint_get(s, 11, &found, &c, &e), 0);
     TT_EQ_INT(found, 0);
-    /* cosignatures: the first line of a witness on a size is kept */
-    TT_EQ_INT(tds_logstore_cosig_put(s, 10, "w1", "— w1 AAA\n", 5, &ins, &e), 0);
+    /* cosignatures: the first line of a witness (name, agency, key) on a size is kept */
+    TT_EQ_INT(tds_logstore_cosig_put(s, 10, "w1", WK, "a", "— w1 AAA\n", 5, &ins, &e), 0);
     TT_EQ_INT(ins, 1);
-    TT_EQ_INT(tds_logstore_cosig_put(s, 10, "w1", "— w1 BBB\n", 6, &ins, &e), 0);
+    TT_EQ_INT(tds_logstore_cosig_put(s, 10, "w1", WK, "a", "— w1 BBB\n", 6, &ins, &e), 0);
     TT_EQ_INT(ins, 0);
-    TT_EQ_INT(tds_logstore_cosig_put(s, 20, "w2", "— w2 CCC\n", 7, &ins, &e), 0);
+    TT_EQ_INT(tds_logstore_cosig_put(s, 20, "w2", WK, "a", "— w2 CCC\n", 7, &ins, &e), 0);
     tds_logstore_close(s);
     snprintf(path, sizeof path, "%s/server.db", d2);
     TT_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
@@ -373,7 +375,7 @@ static void test_audit_tables_append_only(void)
     TT_CHECK(exec_fails_with(db, "DELETE FROM cosig WHERE size = 10", "cosig is append-only"));
     sqlite3_close(db);
     TT_EQ_INT(tds_logstore_open(d2, &s, &e), 0);
-    TT_EQ_INT(tds_logstore_cosig_put(s, 10, "w1", "— w1 DDD\n", 8, &ins, &e), 0);
+    TT_EQ_INT(tds_logstore_cosig_put(s, 10, "w1", WK, "a", "— w1 DDD\n", 8, &ins, &e), 0);
     TT_EQ_INT(ins, 0);
     check_tree_against_mem(s, TREE_N);
     tds_logstore_close(s);
@@ -423,7 +425,8 @@ static void test_logread_readonly(void)
     TT_EQ_STR(o.text, "[10 1 note 10\n][20 1 note 20\n]");
     o.text[0] = 0;
     TT_EQ_INT(td_logread_cosigs_all(r, ro_cosig, &o, &e), 0);
-    TT_EQ_STR(o.text, "[10 w1 — w1 AAA\n][20 w2 — w2 CCC\n]");
+    /* witnesses are (name, agency, key): the stored id carries all three */
+    TT_EQ_STR(o.text, "[10 w1 a 0700000000000000000000000000000000000000000000000000000000000000 — w1 AAA\n][20 w2 a 0700000000000000000000000000000000000000000000000000000000000000 — w2 CCC\n]");
     o.text[0] = 0;
     TT_EQ_INT(td_logread_scan(r, 2, 0, 0, ro_row, &o, &e), 1);
     TT_EQ_STR(o.text, "2:2,3:3,");
@@ -438,6 +441,7 @@ typedef struct wit {
     int n;
     uint64_t size[4];
     char name[4][16];
+    int keyed;                    /* rows with their key and agency */
 } wit;
 
 static int wit_cb(void *arg, const tds_cosig_row *r)
@@ -447,6 +451,7 @@ static int wit_cb(void *arg, const tds_cosig_row *r)
         w->size[w->n] = r->size;
         snprintf(w->name[w->n], sizeof w->name[0], "%s", r->witness);
     }
+    if (r->key && r->key[0] == 7 && r->agency && !strcmp(r->agency, "a")) w->keyed++;
     w->n++;
     return 0;
 }
@@ -462,8 +467,10 @@ static void test_witnesses(void)
     memset(&w, 0, sizeof w);
     TT_EQ_INT(tds_logstore_witnesses(s, wit_cb, &w, &e), 0);
     TT_EQ_INT(w.n, 2);
-    TT_CHECK(w.size[0] == 20 && !strcmp(w.name[0], "w2"));
-    TT_CHECK(w.size[1] == 10 && !strcmp(w.name[1], "w1"));
+    /* a witness is "<name> <agency> <key hex>" (migration 5) */
+    TT_CHECK(w.size[0] == 20 && !strncmp(w.name[0], "w2 a 0700", 9));
+    TT_CHECK(w.size[1] == 10 && !strncmp(w.name[1], "w1 a 0700", 9));
+    TT_EQ_INT(w.keyed, 2);
     memset(&w, 0, sizeof w);
     TT_EQ_INT(tds_logstore_cosigs(s, 10, wit_cb, &w, &e), 0);
     TT_EQ_INT(w.n, 1);

@@ -23,6 +23,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "audit.h"
 #include "clock.h"
 #include "entry.h"
 #include "frame.h"
@@ -742,7 +743,7 @@ static void test_checkpoints_signed_per_commit(void)
     td_checkpoint c;
     td_error e = {0};
     unsigned char digest[32];
-    char hex[65], want[80];
+    char hex[65], want[96];
     uint64_t n0 = log_size(), prev;
     memtree t;
     uint8_t *b;
@@ -762,18 +763,18 @@ static void test_checkpoints_signed_per_commit(void)
         TT_EQ_INT(td_merkle_root(&t.st, n0, r, &e), 0);
         TT_CHECK(!memcmp(r, c.root, 32));
     }
-    td_state_digest(tds_ledger_state(L), digest);
+    /* a new log carries the v2 state digest (docs/LOG.md, checkpoints) */
+    td_state_digest_v2(tds_ledger_state(L), digest);
     sodium_bin2hex(hex, sizeof hex, digest, 32);
-    snprintf(want, sizeof want, "tiendo-state %s\n", hex);
+    snprintf(want, sizeof want, "tiendo-state-v2 %s\n", hex);
     TT_CHECK(c.ext && !strcmp(c.ext, want));
     td_checkpoint_free(&c);
     td_merkle_mem_free(&t.m);
     prev = th.size;
     tds_tree_head_free(&th);
 
-    /* a push is acked after its commit; the checkpoint covering it is signed
-     * by the push when TDS_CHECKPOINT_INTERVAL_MS has passed, else by the next
-     * Welcome / proof request (tds_ledger_sign) before anyone is shown it */
+    /* a push is acked after its commit, which signed the checkpoint covering
+     * it in the same transaction */
     start_dev(&A);
     TT_EQ_INT(hello_cursor(0), 0);
     TT_EQ_INT(tds_logstore_last_seq(tds_ledger_store(L), A.pk, &A.seq, &e), 0);
@@ -782,7 +783,6 @@ static void test_checkpoints_signed_per_commit(void)
     free(b);
     pa = O.last->push_ack;
     TT_CHECK(pa && pa->n_acks == 1 && pa->acks[0]->status == TIENDO__ACK_STATUS__ACK_STORED);
-    TT_EQ_INT(tds_ledger_sign(L, &e), 0);
     {
         tds_checkpoint_row cp;
         int found = 0;
@@ -802,6 +802,75 @@ static void test_checkpoints_signed_per_commit(void)
         TT_CHECK(found && cp.size == log_size());
         tds_checkpoint_row_free(&cp);
     }
+}
+
+/* Checkpoints stored, counted over every size up to the log's. */
+static size_t count_checkpoints(void)
+{
+    size_t n = 0;
+    td_error e = {0};
+    for (uint64_t s = 1; s <= log_size(); s++) {
+        tds_checkpoint_row cp;
+        int found = 0;
+        if (tds_logstore_checkpoint_get(tds_ledger_store(L), s, &found, &cp, &e) == 0 && found) {
+            n++;
+            tds_checkpoint_row_free(&cp);
+        }
+    }
+    return n;
+}
+
+/*
+ * The signing rule (docs/LOG.md, checkpoints): a commit that appends rows
+ * signs once, in its transaction; requests never sign.  Pushing one entry
+ * and asking for its proof, over and over, signs one checkpoint per push,
+ * and the proof is against that head; proof requests, heads and pulls alone
+ * sign nothing; a pull's head covers every entry it returns.
+ */
+static void test_checkpoint_rate(void)
+{
+    td_error e = {0};
+    size_t c0, c1;
+    uint8_t *b;
+    size_t bn;
+    start_dev(&A);
+    TT_EQ_INT(hello_cursor(0), 0);
+    TT_EQ_INT(tds_logstore_last_seq(tds_ledger_store(L), A.pk, &A.seq, &e), 0);
+    c0 = count_checkpoints();
+    for (int k = 0; k < 5; k++) {
+        Tiendo__PushAck *pa;
+        uint64_t idx;
+        b = report(&A, ++A.seq, TA, NULL, TIENDO__ENTRY_KIND__ENTRY_REPORT, "nhịp ký", &bn);
+        TT_EQ_INT(push(&b, &bn, 1), 0);
+        free(b);
+        pa = O.last->push_ack;
+        TT_CHECK(pa && pa->n_acks == 1 && pa->acks[0]->status == TIENDO__ACK_STATUS__ACK_STORED);
+        if (!pa || pa->n_acks != 1) return;
+        idx = pa->acks[0]->index;
+        {
+            /* signed by the commit, before any request */
+            tds_checkpoint_row cp;
+            int found = 0;
+            TT_EQ_INT(tds_logstore_checkpoint_latest(tds_ledger_store(L), &found, &cp, &e), 0);
+            TT_CHECK(found && cp.size == idx);
+            if (found) tds_checkpoint_row_free(&cp);
+        }
+        for (int q = 0; q < 3; q++) {
+            TT_EQ_INT(proof_request(idx, 0), 0);
+            TT_CHECK(O.last->proof && O.last->proof->tree_size == idx);
+        }
+    }
+    c1 = count_checkpoints();
+    TT_EQ_INT(c1, c0 + 5);
+    /* requests alone: no signature */
+    for (int q = 0; q < 4; q++) {
+        TT_EQ_INT(proof_request(log_size(), 0), 0);
+        TT_EQ_INT(pull(1, 0), 0);
+        TT_CHECK(O.last->entries && O.last->entries->tree_head && O.last->entries->tree_head->size == log_size());
+    }
+    start_dev(&A);
+    TT_EQ_INT(hello_cursor(0), 0);
+    TT_EQ_INT(count_checkpoints(), c1);
 }
 
 static void test_welcome_consistency(void)
@@ -1053,6 +1122,74 @@ static void test_cosign(void)
     free(note);
 }
 
+/* One witness row per (name, agency, key), counted. */
+static int count_witness_cb(void *arg, const tds_cosig_row *r)
+{
+    (*(size_t *)arg)++;
+    return r->key == NULL;   /* every row written since migration 5 has its key */
+}
+
+/*
+ * Witnesses by key (docs/LOG.md §10): an inspector of another agency with
+ * the same CN, and the same inspector after a key renewal, cosign the same
+ * checkpoint: every line is stored (none collides with another by name),
+ * Welcome serves all of them, and the key's own second line keeps the first.
+ */
+static void test_cosign_by_key(void)
+{
+    dev I2, I3;
+    td_note n;
+    td_error e = {0};
+    char *note;
+    size_t len, nw = 0;
+    const dev *who[3] = {&I, &I2, &I3};
+    mkdev(&I2, CAK, CA, "thanh-tra-2", "pc-i", "inspector");   /* same CN, other agency */
+    mkdev(&I3, CAK, CA, "thanh-tra", "pc-i", "inspector");     /* same CN and agency, renewed key */
+    start_dev(&I);
+    TT_EQ_INT(hello_cursor(0), 0);
+    TT_CHECK(O.last->welcome && O.last->welcome->tree_head);
+    if (!O.last->welcome || !O.last->welcome->tree_head) return;
+    len = O.last->welcome->tree_head->checkpoint.len;
+    note = malloc(len + 1);
+    memcpy(note, O.last->welcome->tree_head->checkpoint.data, len);
+    note[len] = 0;
+    TT_EQ_INT(td_note_parse(note, len, &n, &e), 0);
+    for (int k = 0; k < 3; k++) {
+        td_note_signer w;
+        char line[TD_COSIG_LINE_MAX];
+        TT_EQ_INT(td_note_signer_init(&w, "tiendo-witness/pc-i", TD_NOTE_TYPE_COSIG_V1, who[k]->sk, &e), 0);
+        TT_EQ_INT(td_cosig_line(&w, n.text, n.text_len, (uint64_t)(td_clock_now_ms() / 1000) + (uint64_t)k, line, &e),
+                  0);
+        start_dev((dev *)who[k]);
+        TT_EQ_INT(hello_cursor(0), 0);
+        TT_EQ_INT(cosign(note, len, line), 0);
+        TT_CHECK(O.last->cosign_ack && O.last->cosign_ack->stored);
+        td_note_signer_wipe(&w);
+    }
+    /* I's second line on the same size: acked, the first kept */
+    {
+        td_note_signer w;
+        char line[TD_COSIG_LINE_MAX];
+        TT_EQ_INT(td_note_signer_init(&w, "tiendo-witness/pc-i", TD_NOTE_TYPE_COSIG_V1, I.sk, &e), 0);
+        TT_EQ_INT(td_cosig_line(&w, n.text, n.text_len, 7, line, &e), 0);
+        start_dev(&I);
+        TT_EQ_INT(hello_cursor(0), 0);
+        TT_EQ_INT(cosign(note, len, line), 0);
+        TT_CHECK(O.last->cosign_ack && O.last->cosign_ack->stored);
+        td_note_signer_wipe(&w);
+    }
+    start_dev(&A);
+    TT_EQ_INT(hello_cursor(0), 0);
+    TT_CHECK(O.last->welcome && O.last->welcome->n_cosignatures == 3);
+    /* by key: the earlier test's line of I, and these three (I at the newer size is one more row) */
+    TT_EQ_INT(tds_logstore_witnesses(tds_ledger_store(L), count_witness_cb, &nw, &e), 0);
+    TT_EQ_INT(nw, 3);
+    td_note_free(&n);
+    free(note);
+    free(I2.der);
+    free(I3.der);
+}
+
 static void test_tamper_refused_at_open(void)
 {
     char d2[400], path[450], sql[1000];
@@ -1145,6 +1282,120 @@ static void test_v1_log_signed_at_start(void)
     tds_tree_head_free(&th);
     tds_tree_head_free(&mine);
     tds_ledger_close(l2);
+}
+
+/* Append one condition to l2 and return the latest checkpoint's note. */
+static char *append_and_note(tds_ledger *l2, uint32_t met)
+{
+    tds_own_entry own = {0};
+    Tiendo__ConditionPayload cp = TIENDO__CONDITION_PAYLOAD__INIT;
+    uint8_t buf[64];
+    tds_checkpoint_row row;
+    td_error e = {0};
+    int found = 0;
+    char *note;
+    cp.task = TA;
+    cp.met_date = met;
+    own.kind = TIENDO__ENTRY_KIND__ENTRY_CONDITION;
+    own.len = tiendo__condition_payload__pack(&cp, buf);
+    own.payload = buf;
+    if (tds_ledger_append_own(l2, &own, 1, &e) ||
+        tds_logstore_checkpoint_latest(tds_ledger_store(l2), &found, &row, &e) || !found)
+        return NULL;
+    note = strndup(row.note, row.note_len);
+    tds_checkpoint_row_free(&row);
+    return note;
+}
+
+/* The state line a note should carry for the ledger's current state. */
+static int note_has_digest(const char *note, const tds_ledger *l2, int version)
+{
+    unsigned char d[32];
+    char hex[65], want[96];
+    td_state_digest_ver(tds_ledger_state(l2), version, d);
+    sodium_bin2hex(hex, sizeof hex, d, 32);
+    snprintf(want, sizeof want, "\n%s %s\n", version == 2 ? "tiendo-state-v2" : "tiendo-state", hex);
+    return note && strstr(note, want) != NULL;
+}
+
+/*
+ * The state digest version is recorded (meta state_digest_v2) and named by
+ * each checkpoint: a log started on v1 keeps signing v1 (a database from
+ * before the record); state_digest = 2 switches it from the next checkpoint
+ * on, for good; the inspector's audit verifies the log across the switch,
+ * each checkpoint with its version.
+ */
+static void test_digest_version_switch(void)
+{
+    char d2[400], path[450];
+    tds_ledger *l2;
+    tds_ledger_opts o = {0};
+    td_error e = {0};
+    char *note;
+    snprintf(d2, sizeof d2, "%s/dgv", dir);
+    mkdir(d2, 0700);
+    snprintf(path, sizeof path, "%s/server.db", d2);
+    o.datadir = d2;
+    o.ca_path = ca_path;
+    o.key_path = srv_key;
+    o.cert_path = srv_crt;
+    o.state_digest = 1;
+    TT_EQ_INT(tds_ledger_open(&o, &l2, &e), 0);
+    TT_EQ_INT(tds_ledger_start(l2, &e), 0);
+    note = append_and_note(l2, 20250601);
+    TT_CHECK(note_has_digest(note, l2, 1));
+    free(note);
+    {
+        /* a head request on a v1 log: the latest checkpoint (signed by the commit or, at most once a
+         * second, by the request) */
+        tds_head h;
+        tds_peer p;
+        memset(&p, 0, sizeof p);
+        TT_EQ_INT(tds_ledger_head(l2, &p, 0, &h, &e), 0);
+        TT_CHECK(h.th.note != NULL && h.th.size >= 2);
+        tds_head_free(&h);
+    }
+    tds_ledger_close(l2);
+    /* no record, checkpoints present: v1 */
+    o.state_digest = 0;
+    TT_EQ_INT(tds_ledger_open(&o, &l2, &e), 0);
+    note = append_and_note(l2, 20250602);
+    TT_CHECK(note_has_digest(note, l2, 1));
+    free(note);
+    tds_ledger_close(l2);
+    /* switched to v2, and it stays */
+    o.state_digest = 2;
+    TT_EQ_INT(tds_ledger_open(&o, &l2, &e), 0);
+    note = append_and_note(l2, 20250603);
+    TT_CHECK(note_has_digest(note, l2, 2));
+    free(note);
+    tds_ledger_close(l2);
+    o.state_digest = 0;
+    TT_EQ_INT(tds_ledger_open(&o, &l2, &e), 0);
+    note = append_and_note(l2, 20250604);
+    TT_CHECK(note_has_digest(note, l2, 2));
+    free(note);
+    tds_ledger_close(l2);
+    o.state_digest = 1;
+    TT_EQ_INT(tds_ledger_open(&o, &l2, &e), TD_EARG);
+    o.state_digest = 3;
+    TT_EQ_INT(tds_ledger_open(&o, &l2, &e), TD_EARG);
+    /* the whole log audits: v1 checkpoints, then v2 */
+    {
+        tda_db *adb = NULL;
+        tda_source src;
+        tda_result res;
+        memset(&res, 0, sizeof res);
+        TT_EQ_INT(tda_db_open_server(path, &adb, &e), 0);
+        if (adb) {
+            src = tda_db_source(adb);
+            TT_EQ_INT(tda_verify(&src, tds_ledger_ca(L), NULL, NULL, 0, &res, &e), 0);
+            TT_EQ_INT(res.ok, 1);
+            TT_EQ_INT(res.n_checkpoints, 5);
+            TT_EQ_INT(res.n_checkpoints_ok, 5);
+            tda_db_close(adb);
+        }
+    }
 }
 
 static int hello_v(uint32_t max, uint64_t cursor)
@@ -1502,9 +1753,12 @@ int main(void)
         TT_RUN(test_pull_filtered_per_agency);
         TT_RUN(test_bounds);
         TT_RUN(test_checkpoints_signed_per_commit);
+        TT_RUN(test_checkpoint_rate);
+        TT_RUN(test_digest_version_switch);
         TT_RUN(test_welcome_consistency);
         TT_RUN(test_proof_request);
         TT_RUN(test_cosign);
+        TT_RUN(test_cosign_by_key);
         TT_RUN(test_crl_revocation);   /* after A's sessions: A is revoked from then on */
         TT_RUN(test_tamper_refused_at_open);
         TT_RUN(test_v1_log_signed_at_start);

@@ -295,6 +295,19 @@ static void test_logstore_from_v1(void)
     TT_EQ_INT(user_version(path), cur);
 }
 
+static int cosig_count_cb(void *arg, const tds_cosig_row *r)
+{
+    (void)r;
+    (*(size_t *)arg)++;
+    return 0;
+}
+
+static int cosig_keyed_cb(void *arg, const tds_cosig_row *r)
+{
+    if (r->key && r->agency) (*(size_t *)arg)++;
+    return 0;
+}
+
 static void test_logstore_from_v2(void)
 {
     char dir[300], path[320];
@@ -307,10 +320,40 @@ static void test_logstore_from_v2(void)
     snprintf(path, sizeof path, "%s/server.db", dir);
     TT_EQ_INT(make_db(path, fx, 1), 0);
     TT_EQ_INT(user_version(path), 2);
+    {
+        /* a cosignature stored by name, as version 2 did */
+        sqlite3 *db;
+        TT_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+        TT_EQ_INT(sqlite3_exec(db, "INSERT INTO cosig VALUES (1, 'tiendo-witness/pc-i', 'old line', 5)", NULL, NULL,
+                               NULL), SQLITE_OK);
+        sqlite3_close(db);
+    }
     TT_EQ_INT(tds_logstore_open(dir, &s, &err), 0);
     if (!s) return;
     TT_EQ_INT(tds_logstore_count(s, &n, &err), 0);
     TT_EQ_INT(n, 0);
+    {
+        /* migration 5: the old row stays (no key); witnesses are then stored by
+         * (name, agency, key): another agency's inspector of the same CN, and
+         * a renewed key, do not collide with it or with each other */
+        unsigned char k1[32], k2[32];
+        int ins = -1;
+        size_t rows_n = 0, keyed = 0;
+        memset(k1, 1, 32);
+        memset(k2, 2, 32);
+        TT_EQ_INT(tds_logstore_cosig_put(s, 1, "tiendo-witness/pc-i", k1, "thanh-tra", "l1", 6, &ins, &err), 0);
+        TT_EQ_INT(ins, 1);
+        TT_EQ_INT(tds_logstore_cosig_put(s, 1, "tiendo-witness/pc-i", k1, "thanh-tra-2", "l2", 7, &ins, &err), 0);
+        TT_EQ_INT(ins, 1);
+        TT_EQ_INT(tds_logstore_cosig_put(s, 1, "tiendo-witness/pc-i", k2, "thanh-tra", "l3", 8, &ins, &err), 0);
+        TT_EQ_INT(ins, 1);
+        TT_EQ_INT(tds_logstore_cosig_put(s, 1, "tiendo-witness/pc-i", k2, "thanh-tra", "l4", 9, &ins, &err), 0);
+        TT_EQ_INT(ins, 0);
+        TT_EQ_INT(tds_logstore_cosigs(s, 1, cosig_count_cb, &rows_n, &err), 0);
+        TT_EQ_INT(rows_n, 4);
+        TT_EQ_INT(tds_logstore_witnesses(s, cosig_keyed_cb, &keyed, &err), 0);
+        TT_EQ_INT(keyed, 3);
+    }
     {
         int found = 0;
         uint8_t *v = NULL;

@@ -173,12 +173,12 @@ srv_digest() {
     local name=$1 args=()
     [ $# -ge 2 ] && args=(--agency "$2" --role "${3:-office}")
     timeout $((60 * TD_SLOW)) "$SRV_BIN" state --data "$W/data-$name" "${SRV_KEYS[@]}" "${args[@]}" --digest \
-        2>"$W/.state.err" | sed -n 's/^digest: *\([0-9a-f]*\).*/\1/p' | head -n 1
+        2>"$W/.state.err" | tee "$W/.state.out" | sed -n 's/^digest: *\([0-9a-f]*\).*/\1/p' | head -n 1
 }
 
 # cli_digest DIR: the replica's derived-state digest (hex); empty on failure.
 cli_digest() {
-    timeout $((60 * TD_SLOW)) "$TD" status --dir "$1" --digest 2>"$W/.status.err" |
+    timeout $((60 * TD_SLOW)) "$TD" status --dir "$1" --digest 2>"$W/.status.err" | tee "$W/.status.out" |
         sed -n 's/^digest: *\([0-9a-f]*\).*/\1/p' | head -n 1
 }
 
@@ -187,7 +187,10 @@ check_digest() {
     local desc=$1 name=$2 dir=$3 agency=$4 role=${5:-office} a b
     a=$(cli_digest "$dir")
     if [ "$role" = central ] || [ "$role" = inspector ]; then b=$(srv_digest "$name"); else b=$(srv_digest "$name" "$agency" "$role"); fi
-    if [ -n "$a" ] && [ "$a" = "$b" ]; then
+    # and the v2 digest (the line after): the same state, the same sum
+    a="$a/$(sed -n 's/^digest-v2: *\([0-9a-f]*\).*/\1/p' "$W/.status.out" 2>/dev/null)"
+    b="$b/$(sed -n 's/^digest-v2: *\([0-9a-f]*\).*/\1/p' "$W/.state.out" 2>/dev/null)"
+    if [ -n "${a%/}" ] && [ "$a" = "$b" ]; then
         pass "$desc: replica digest = server view digest (${a:0:16}…)"
     else
         fail "$desc: replica digest \"$a\" != server view digest \"$b\" ($(head -c 300 "$W/.status.err" "$W/.state.err" 2>/dev/null | tr '\n' ' '))"
