@@ -6,6 +6,9 @@
 # after the renewal continues the sequence (seq 3), nothing is refused and
 # the outbox is empty; the replica equals the server's view and a fresh
 # device's.  Then a second renewal after pushes: the next entries continue.
+# Then a device renewed twice before its first push (keys K0, K1, K2, one
+# report with each of K0 and K1, the renewals in the same second): both
+# reports are stored, nothing refused, replica = server view = fresh device.
 # Then an earlier certificate revoked (key compromise) after the entries it
 # signed were written and the device was given a new certificate: the server,
 # not reloaded (no SIGHUP), checks Push.earlier_certs against the CRL as it
@@ -55,6 +58,34 @@ eq "sync after the second renewal succeeds" "$SYNC_RC" 0
 eq "outbox: nothing refused (2)" "$(sq "$W/yte/replica.db" "SELECT COUNT(*) FROM outbox WHERE status='refused';")" 0
 eq "outbox: nothing pending (2)" "$(sq "$W/yte/replica.db" "SELECT COUNT(*) FROM outbox WHERE status='pending';")" 0
 check_digest "after the second renewal" main "$W/yte" so-y-te
+
+say "renewed twice before the first push"
+# K0 signs a report, renewal to K1 signs another, renewal to K2, then one
+# sync: both reports are stored (K0's and K1's certificates travel with the
+# push).  The two renewals follow each other within the same second, as a
+# CA officer answering at once does: the first kept certificate must not be
+# overwritten by the second.
+enrol_as "$W/gd" so-gddt pc-03 office "127.0.0.1:$P"
+report "$W/gd" 60 "$PER" --state dang --percent 10 --result "Ký bằng khóa đầu"
+for k in 1 2; do
+    run 0 "renew --csr-out (twice, $k)" "$TD" renew --dir "$W/gd" --csr-out "$W/gd-renew.csr"
+    run 0 "tiendo-pki renew (twice, $k)" "$PKI" renew --dir "$W/ca" --cert "$W/gd/device.crt" --csr "$W/gd-renew.csr" --out "$W/gd-new$k.crt"
+    run 0 "renew --import (twice, $k)" "$TD" renew --dir "$W/gd" --import "$W/gd-new$k.crt"
+    rm -f "$W/gd-renew.csr"
+    [ "$k" = 1 ] && report "$W/gd" 60 "$PER" --state dang --percent 20 --result "Ký bằng khóa thứ hai"
+done
+eq "two earlier certificates kept" "$(find "$W/gd" -name 'device.crt.old-*' | wc -l)" 2
+tsync "$W/gd"
+eq "sync after two renewals succeeds" "$SYNC_RC" 0
+grep -q "bị từ chối 0" "$W/.sync.out" && pass "sync summary (twice): nothing refused" || fail "sync summary (twice): $(cat "$W/.sync.out")"
+eq "outbox (twice): nothing refused" "$(sq "$W/gd/replica.db" "SELECT COUNT(*) FROM outbox WHERE status='refused';")" 0
+eq "outbox (twice): nothing pending" "$(sq "$W/gd/replica.db" "SELECT COUNT(*) FROM outbox WHERE status='pending';")" 0
+eq "outbox (twice): both stored, seq 1,2" "$(sq "$W/gd/replica.db" "SELECT group_concat(seq) FROM outbox WHERE status='stored' ORDER BY seq;")" "1,2"
+eq "server: both reports of so-gddt stored" "$(sq "$W/data-main/server.db" "SELECT COUNT(*) FROM log WHERE agency='so-gddt' AND kind=20;")" 2
+check_digest "after two renewals" main "$W/gd" so-gddt
+enrol_as "$W/gd-fresh" so-gddt fresh-03 office "127.0.0.1:$P"
+tsync "$W/gd-fresh"
+eq "fresh device = twice-renewed device" "$(cli_digest "$W/gd-fresh")" "$(cli_digest "$W/gd")"
 
 say "an earlier certificate revoked: its entries are refused at push"
 enrol_as "$W/tp" so-tu-phap pc-02 office "127.0.0.1:$P"
