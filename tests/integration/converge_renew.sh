@@ -62,15 +62,16 @@ check_digest "after the second renewal" main "$W/yte" so-y-te
 say "renewed twice before the first push"
 # K0 signs a report, renewal to K1 signs another, renewal to K2, then one
 # sync: both reports are stored (K0's and K1's certificates travel with the
-# push).  The two renewals follow each other within the same second, as a
-# CA officer answering at once does: the first kept certificate must not be
-# overwritten by the second.
+# push).  Both certificates are installed at the same instant (a clock
+# standing still: a CA officer answering at once renews twice within one
+# second), so both old certificates get the same time stamp: the first kept
+# one must not be overwritten by the second.
 enrol_as "$W/gd" so-gddt pc-03 office "127.0.0.1:$P"
 report "$W/gd" 60 "$PER" --state dang --percent 10 --result "Ký bằng khóa đầu"
 for k in 1 2; do
     run 0 "renew --csr-out (twice, $k)" "$TD" renew --dir "$W/gd" --csr-out "$W/gd-renew.csr"
     run 0 "tiendo-pki renew (twice, $k)" "$PKI" renew --dir "$W/ca" --cert "$W/gd/device.crt" --csr "$W/gd-renew.csr" --out "$W/gd-new$k.crt"
-    run 0 "renew --import (twice, $k)" "$TD" renew --dir "$W/gd" --import "$W/gd-new$k.crt"
+    run 0 "renew --import (twice, $k)" env TIENDO_TEST_CLOCK="2026-06-17 10:05:00!" "$TD" renew --dir "$W/gd" --import "$W/gd-new$k.crt"
     rm -f "$W/gd-renew.csr"
     [ "$k" = 1 ] && report "$W/gd" 60 "$PER" --state dang --percent 20 --result "Ký bằng khóa thứ hai"
 done
