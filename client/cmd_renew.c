@@ -14,7 +14,8 @@
  * Installing checks that the certificate chains to the device's CA, carries
  * the same agency, device and role as the current one, and the key of
  * renew.key (or, for a re-issue of the same key, the current key).  The old
- * key and certificate are kept as device.key.old-STAMP / device.crt.old-STAMP.
+ * key and certificate are kept as device.key.old-STAMP / device.crt.old-STAMP
+ * (STAMP-NN when STAMP is taken: never overwritten).
  *
  * The outbox is untouched: its entries were signed with the old key while
  * its certificate was valid, they stay valid, and the server accepts them
