@@ -14,7 +14,8 @@
  * Installing checks that the certificate chains to the device's CA, carries
  * the same agency, device and role as the current one, and the key of
  * renew.key (or, for a re-issue of the same key, the current key).  The old
- * key and certificate are kept as device.key.old-STAMP / device.crt.old-STAMP.
+ * key and certificate are kept as device.key.old-STAMP / device.crt.old-STAMP
+ * (STAMP-NN when STAMP is taken: never overwritten).
  *
  * The outbox is untouched: its entries were signed with the old key while
  * its certificate was valid, they stay valid, and the server accepts them
@@ -147,8 +148,23 @@ static int tdc__install(const tdc_device *dev, X509 *cert)
         snprintf(stamp, sizeof stamp, "%08d-%02d%02d%02d", td_clock_date_of(now), (int)(s / 3600),
                  (int)(s / 60 % 60), (int)(s % 60));
     }
-    snprintf(old_key, sizeof old_key, "%s.old-%s", dev->key_path, stamp);
-    snprintf(old_crt, sizeof old_crt, "%s.old-%s", dev->cert_path, stamp);
+    /* Never overwrite a kept certificate or key: a second renewal in the
+     * same second (a CA officer answering at once) would lose the earlier
+     * certificate, and with it the entries its key signed that are still in
+     * the outbox (Push.earlier_certs).  STAMP-NN sorts after STAMP and before
+     * the next second's STAMP, so the names stay in renewal order. */
+    for (int k = 0;; k++) {
+        char sfx[8] = "";
+        if (k) snprintf(sfx, sizeof sfx, "-%02d", k);
+        snprintf(old_key, sizeof old_key, "%s.old-%s%s", dev->key_path, stamp, sfx);
+        snprintf(old_crt, sizeof old_crt, "%s.old-%s%s", dev->cert_path, stamp, sfx);
+        if (access(old_key, F_OK) != 0 && access(old_crt, F_OK) != 0) break;
+        if (k == 99) {
+            fprintf(stderr, "tiendo renew: đã có quá nhiều chứng thư cũ cùng thời điểm %s trong %s\n", stamp,
+                    dev->dir);
+            goto out;
+        }
+    }
     /* keep the old certificate (and key), then put the new ones in place;
      * a crash in between leaves renew.key and the old files: run again */
     if (rename(dev->cert_path, old_crt) != 0) {

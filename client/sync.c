@@ -1169,8 +1169,11 @@ int tdc_sync_run(tdc_replica *r, const Tiendo__Welcome *w, const tdc_sync_io *io
         if (!block.rc || !block.quota || stats->stored + stats->duplicate + stats->refused == before) break;
     }
     /* What we just stored is new to us too: pull it back, so that the
-     * replica's state includes our own entries as the server folded them. */
-    if ((w->has_new || stats->stored || stats->duplicate) && (rc = tdc__pull_visible(r, w, io, o, stats, err)))
+     * replica's state includes our own entries as the server folded them.
+     * Also after a push the server refused whole: it may still have
+     * recorded this device's certificates (its own and Push.earlier_certs)
+     * in the log, which the replica must hold to equal the server's view. */
+    if ((w->has_new || stats->pushed) && (rc = tdc__pull_visible(r, w, io, o, stats, err)))
         return rc;
     /* seq recovery: what was refused for its seq alone is signed again after
      * the device's last seq now pulled, and sent (tdc_replica_outbox_resign) */

@@ -6,6 +6,11 @@
 # after the renewal continues the sequence (seq 3), nothing is refused and
 # the outbox is empty; the replica equals the server's view and a fresh
 # device's.  Then a second renewal after pushes: the next entries continue.
+# Then a device renewed twice before its first push (keys K0, K1, K2, one
+# report with each of K0 and K1, the renewals in the same second): both
+# reports are stored, nothing refused, replica = server view = fresh device;
+# and the same with the first kept certificate lost: both refused, shown,
+# and the replica still equals the server's view.
 # Then an earlier certificate revoked (key compromise) after the entries it
 # signed were written and the device was given a new certificate: the server,
 # not reloaded (no SIGHUP), checks Push.earlier_certs against the CRL as it
@@ -55,6 +60,58 @@ eq "sync after the second renewal succeeds" "$SYNC_RC" 0
 eq "outbox: nothing refused (2)" "$(sq "$W/yte/replica.db" "SELECT COUNT(*) FROM outbox WHERE status='refused';")" 0
 eq "outbox: nothing pending (2)" "$(sq "$W/yte/replica.db" "SELECT COUNT(*) FROM outbox WHERE status='pending';")" 0
 check_digest "after the second renewal" main "$W/yte" so-y-te
+
+say "renewed twice, the first kept certificate lost: the push refused whole"
+# Without K0's certificate the server cannot take K0's entry, nor K1's after
+# it (sequence gap); it still records K1's and K2's certificates in the log
+# while refusing the push: the replica pulls them back (it equals the
+# server's view) and shows both refusals.
+enrol_as "$W/vh" so-vhttdl pc-04 office "127.0.0.1:$P"
+tsync "$W/vh"
+report "$W/vh" 70 "$PER" --state dang --percent 10 --result "K0"
+for k in 1 2; do
+    run 0 "renew --csr-out (lost, $k)" "$TD" renew --dir "$W/vh" --csr-out "$W/vh-renew.csr"
+    run 0 "tiendo-pki renew (lost, $k)" "$PKI" renew --dir "$W/ca" --cert "$W/vh/device.crt" --csr "$W/vh-renew.csr" --out "$W/vh-new$k.crt"
+    run 0 "renew --import (lost, $k)" "$TD" renew --dir "$W/vh" --import "$W/vh-new$k.crt"
+    rm -f "$W/vh-renew.csr"
+    [ "$k" = 1 ] && report "$W/vh" 70 "$PER" --state dang --percent 20 --result "K1"
+done
+rm -f "$(find "$W/vh" -name 'device.crt.old-*' | sort | head -n 1)"
+tsync "$W/vh"
+eq "sync with a lost earlier certificate succeeds" "$SYNC_RC" 0
+grep -q "bị từ chối 2" "$W/.sync.out" && pass "sync summary (lost): two refused" || fail "sync summary (lost): $(cat "$W/.sync.out")"
+eq "outbox (lost): both refused" "$(sq "$W/vh/replica.db" "SELECT COUNT(*) FROM outbox WHERE status='refused';")" 2
+eq "server (lost): nothing of so-vhttdl stored" "$(sq "$W/data-main/server.db" "SELECT COUNT(*) FROM log WHERE agency='so-vhttdl' AND kind=20;")" 0
+check_digest "after the refused push" main "$W/vh" so-vhttdl
+
+say "renewed twice before the first push"
+# K0 signs a report, renewal to K1 signs another, renewal to K2, then one
+# sync: both reports are stored (K0's and K1's certificates travel with the
+# push).  Both certificates are installed at the same instant (a clock
+# standing still: a CA officer answering at once renews twice within one
+# second), so both old certificates get the same time stamp: the first kept
+# one must not be overwritten by the second.
+enrol_as "$W/gd" so-gddt pc-03 office "127.0.0.1:$P"
+report "$W/gd" 60 "$PER" --state dang --percent 10 --result "Ký bằng khóa đầu"
+for k in 1 2; do
+    run 0 "renew --csr-out (twice, $k)" "$TD" renew --dir "$W/gd" --csr-out "$W/gd-renew.csr"
+    run 0 "tiendo-pki renew (twice, $k)" "$PKI" renew --dir "$W/ca" --cert "$W/gd/device.crt" --csr "$W/gd-renew.csr" --out "$W/gd-new$k.crt"
+    run 0 "renew --import (twice, $k)" env TIENDO_TEST_CLOCK="2026-06-17 10:05:00!" "$TD" renew --dir "$W/gd" --import "$W/gd-new$k.crt"
+    rm -f "$W/gd-renew.csr"
+    [ "$k" = 1 ] && report "$W/gd" 60 "$PER" --state dang --percent 20 --result "Ký bằng khóa thứ hai"
+done
+eq "two earlier certificates kept" "$(find "$W/gd" -name 'device.crt.old-*' | wc -l)" 2
+tsync "$W/gd"
+eq "sync after two renewals succeeds" "$SYNC_RC" 0
+grep -q "bị từ chối 0" "$W/.sync.out" && pass "sync summary (twice): nothing refused" || fail "sync summary (twice): $(cat "$W/.sync.out")"
+eq "outbox (twice): nothing refused" "$(sq "$W/gd/replica.db" "SELECT COUNT(*) FROM outbox WHERE status='refused';")" 0
+eq "outbox (twice): nothing pending" "$(sq "$W/gd/replica.db" "SELECT COUNT(*) FROM outbox WHERE status='pending';")" 0
+eq "outbox (twice): both stored, seq 1,2" "$(sq "$W/gd/replica.db" "SELECT group_concat(seq) FROM outbox WHERE status='stored' ORDER BY seq;")" "1,2"
+eq "server: both reports of so-gddt stored" "$(sq "$W/data-main/server.db" "SELECT COUNT(*) FROM log WHERE agency='so-gddt' AND kind=20;")" 2
+check_digest "after two renewals" main "$W/gd" so-gddt
+enrol_as "$W/gd-fresh" so-gddt fresh-03 office "127.0.0.1:$P"
+tsync "$W/gd-fresh"
+eq "fresh device = twice-renewed device" "$(cli_digest "$W/gd-fresh")" "$(cli_digest "$W/gd")"
 
 say "an earlier certificate revoked: its entries are refused at push"
 enrol_as "$W/tp" so-tu-phap pc-02 office "127.0.0.1:$P"
