@@ -46,11 +46,20 @@ static int tda__mine(const char *agency, const td_registry *pre, const char *slu
     return !strcmp(slug, agency) || (pre && td_registry_is_predecessor(pre, slug, agency));
 }
 
+/* The task as people read it: "47", or "245:18" for a later plan's task
+ * (the plan's number up to its first '/', docs/LOG.md §14). */
+static const char *tda__task_vi(const char *plan, uint32_t number, char *buf, size_t n)
+{
+    if (plan && *plan) snprintf(buf, n, "%.*s:%u", (int)strcspn(plan, "/"), plan, number);
+    else snprintf(buf, n, "%u", number);
+    return buf;
+}
+
 /* Agency, period and summary of an entry; *matches: concerns o->agency. */
 static void tda__describe(const Tiendo__Entry *e, const char *agency, const td_registry *pre, char *period, size_t pn,
                           char *sum, size_t sn, int *about_agency, uint32_t task, int *about_task)
 {
-    char ex[TDA_EXCERPT_MAX * 2];
+    char ex[TDA_EXCERPT_MAX * 2], tk[48];
     *period = *sum = '\0';
     switch (e->kind) {
     case TIENDO__ENTRY_KIND__ENTRY_REPORT: {
@@ -58,7 +67,8 @@ static void tda__describe(const Tiendo__Entry *e, const char *agency, const td_r
         if (!p) break;
         tda__period_vi(p->period, period, pn);
         tda__excerpt(p->result, TDA_EXCERPT_MAX, ex, sizeof ex);
-        snprintf(sum, sn, "nhiệm vụ %u, %s: %s, %u%%%s%s", p->task, p->agency, tda__state_vi(p->state), p->percent,
+        snprintf(sum, sn, "nhiệm vụ %s, %s: %s, %u%%%s%s", tda__task_vi(p->plan, p->task, tk, sizeof tk), p->agency,
+                 tda__state_vi(p->state), p->percent,
                  *ex ? "; kết quả: " : "", ex);
         *about_agency = tda__mine(agency, pre, p->agency);
         tiendo__report_payload__free_unpacked(p, NULL);
@@ -81,7 +91,8 @@ static void tda__describe(const Tiendo__Entry *e, const char *agency, const td_r
         if (!p) break;
         if (p->report_author.len == 32) td_key_short_hex(p->report_author.data, ah);
         tda__excerpt(p->comment, TDA_EXCERPT_MAX, ex, sizeof ex);
-        snprintf(sum, sn, "nhiệm vụ %u, %s: %s báo cáo (tác giả %s, số %" PRIu64 ")%s%s", p->task, p->agency,
+        snprintf(sum, sn, "nhiệm vụ %s, %s: %s báo cáo (tác giả %s, số %" PRIu64 ")%s%s",
+                 tda__task_vi(p->plan, p->task, tk, sizeof tk), p->agency,
                  p->accept ? "chấp nhận" : "trả lại", ah, p->report_seq, *ex ? "; ý kiến: " : "", ex);
         *about_agency = tda__mine(agency, pre, p->agency);
         tiendo__review_payload__free_unpacked(p, NULL);
@@ -90,7 +101,8 @@ static void tda__describe(const Tiendo__Entry *e, const char *agency, const td_r
     case TIENDO__ENTRY_KIND__ENTRY_CONDITION: {
         Tiendo__ConditionPayload *p = tiendo__condition_payload__unpack(NULL, e->payload.len, e->payload.data);
         if (!p) break;
-        snprintf(sum, sn, "nhiệm vụ %u: điều kiện đã đáp ứng ngày %02d/%02d/%04d, hạn %02d/%04d", p->task,
+        snprintf(sum, sn, "nhiệm vụ %s: điều kiện đã đáp ứng ngày %02d/%02d/%04d, hạn %02d/%04d",
+                 tda__task_vi(p->plan, p->task, tk, sizeof tk),
                  p->met_date % 100, p->met_date / 100 % 100, p->met_date / 10000, p->due_month, p->due_year);
         tiendo__condition_payload__free_unpacked(p, NULL);
         return;

@@ -42,7 +42,10 @@
 /* Column widths of `tiendo tasks`, in terminal cells: the whole row fits a
  * 120-column terminal (an old office PC's maximised console). */
 #define TDC_COL_SECTION 5    /* "VIII" + blank */
-#define TDC_COL_TT 3         /* 81 tasks; 999 is plenty */
+/* The TT column: 3 (81 tasks), wider when keys carry their plan ("245:18"):
+ * set by tdc__tt_fit before a table is printed. */
+static size_t tdc__tt_w = 3;
+#define TDC_COL_TT tdc__tt_w
 #define TDC_COL_TITLE 36
 #define TDC_COL_ROLE 8       /* "Phối hợp" */
 #define TDC_COL_DEADLINE 20
@@ -255,6 +258,16 @@ typedef struct tdc__row {
     int rdate;
 } tdc__row;
 
+/* Widen the TT column to the longest task key shown (the title column gives way). */
+static void tdc__tt_fit(const tdc__row *rows, size_t n)
+{
+    tdc__tt_w = 3;
+    for (size_t i = 0; i < n; i++) {
+        size_t w = strlen(tdc__k((unsigned)rows[i].t->number));
+        if (w > tdc__tt_w && w <= 12) tdc__tt_w = w;
+    }
+}
+
 /* The full table (--wide): 118 columns. */
 static void tdc__tasks_wide(const tdc__row *rows, size_t n, int period)
 {
@@ -299,7 +312,7 @@ static void tdc__tasks_wide(const tdc__row *rows, size_t n, int period)
 }
 
 /* The 80-column table: TT, title, role, due date, short status, report date. */
-#define TDC_N_TT 3
+#define TDC_N_TT tdc__tt_w
 #define TDC_N_ROLE 8
 #define TDC_N_DUE 12
 #define TDC_N_STATUS 14
@@ -588,6 +601,7 @@ int tdc_cmd_tasks(int argc, char **argv)
         if (role == 1) n_lead++;
         else if (role == 2) n_partner++;
     }
+    if (!rc) tdc__tt_fit(rows, n_rows);
     if (!rc && wide) tdc__tasks_wide(rows, n_rows, period != NULL);
     else if (!rc) tdc__tasks_narrow(rows, n_rows, period != NULL);
     free(rows);

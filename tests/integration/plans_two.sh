@@ -60,6 +60,15 @@ say "so-khcn sees both plans"
 run 0 "tasks" "$TD" tasks --dir "$W/dev"
 expect_out "tasks: 726's task 1" "726:1 "
 expect_out "tasks: 245's task 4" "245:4 "
+# the TT column widens for "245:18" and the table still fits 80 columns
+wide=$(python3 -c 'import sys, unicodedata as u
+print(max(sum(0 if u.combining(c) else 1 for c in u.normalize("NFC", l)) for l in sys.stdin.read().splitlines()))' <<<"$OUT")
+if [ "$wide" -le 80 ]; then pass "tasks: at most 80 columns with plan keys ($wide)"; else fail "tasks: $wide columns"; fi
+if grep -qE '^ *245:18 ' <<<"$OUT" && [ "$(grep -E '^ *726:1 ' <<<"$OUT" | head -1 | cut -c1-7)" = " 726:1 " ]; then
+    pass "tasks: keys right-aligned in one column"
+else
+    fail "tasks: TT column misaligned: $(grep -E '726:1 |245:18 ' <<<"$OUT" | head -2)"
+fi
 expect_out "tasks: 245's task 18" "245:18 "
 run 0 "todo" "$TD" todo --dir "$W/dev"
 expect_out "todo: owes a 726 task" "NV 726:"
@@ -108,6 +117,10 @@ run 0 "task 245:4 (central)" "$TD" task 245:4 --dir "$W/cen"
 expect_out "task header names its plan" "Nhiệm vụ 4 — kế hoạch 245/KH-UBND"
 run 0 "task 726:1 (central)" "$TD" task 1 --plan 726 --dir "$W/cen"
 expect_out "task 1 of 726" "Nhiệm vụ 1 — kế hoạch 726/KH-UBND"
+run 0 "audit history of 245:4" "$TD" audit history --task 245:4 --dir "$W/cen"
+expect_out "history: the report names its plan" "nhiệm vụ 245:4, so-khcn: đã hoàn thành"
+expect_out "history: the review names its plan" "nhiệm vụ 245:4, so-khcn: chấp nhận báo cáo"
+if grep -q "nhiệm vụ 4," <<<"$OUT"; then fail "history: a bare task number: $OUT"; else pass "history: no bare number"; fi
 run 0 "server state: no refusals" "$SRV_BIN" state --data "$W/data-main" --ca "$W/ca/ca.crt" --refused
 if grep -q "refused\|từ chối: [1-9]" <<<"$OUT"; then fail "refusals on the server: $OUT"; else pass "no refusal on the server"; fi
 
