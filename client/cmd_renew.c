@@ -154,10 +154,13 @@ static int tdc__install(const tdc_device *dev, X509 *cert)
      * the outbox (Push.earlier_certs).  STAMP-NN sorts after STAMP and before
      * the next second's STAMP, so the names stay in renewal order. */
     for (int k = 0;; k++) {
-        char sfx[8] = "";
+        char sfx[16] = "";
         if (k) snprintf(sfx, sizeof sfx, "-%02d", k);
-        snprintf(old_key, sizeof old_key, "%s.old-%s%s", dev->key_path, stamp, sfx);
-        snprintf(old_crt, sizeof old_crt, "%s.old-%s%s", dev->cert_path, stamp, sfx);
+        if ((size_t)snprintf(old_key, sizeof old_key, "%s.old-%s%s", dev->key_path, stamp, sfx) >= sizeof old_key ||
+            (size_t)snprintf(old_crt, sizeof old_crt, "%s.old-%s%s", dev->cert_path, stamp, sfx) >= sizeof old_crt) {
+            fprintf(stderr, "tiendo renew: đường dẫn thư mục thiết bị quá dài: %s\n", dev->dir);
+            goto out;
+        }
         if (access(old_key, F_OK) != 0 && access(old_crt, F_OK) != 0) break;
         if (k == 99) {
             fprintf(stderr, "tiendo renew: đã có quá nhiều chứng thư cũ cùng thời điểm %s trong %s\n", stamp,
