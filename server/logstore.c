@@ -138,8 +138,8 @@ static const char *const tds__migrations[] = {
      * inspectors of one CN in different agencies apart, and an inspector's
      * renewed key from its earlier one (whose lines stay).  Rows from before
      * keep their name alone and NULL key and agency. */
-    "ALTER TABLE cosig ADD COLUMN witness_key BLOB;"
-    "ALTER TABLE cosig ADD COLUMN agency TEXT;",
+    ("ALTER TABLE cosig ADD COLUMN witness_key BLOB;"
+     "ALTER TABLE cosig ADD COLUMN agency TEXT;"),
 };
 /* The migration whose end needs the tree of the existing rows (index into
  * tds__migrations of "2"). */
