@@ -60,10 +60,11 @@ static int td__date_ok(int v)
 
 int td_clock_date_of(int64_t ms)
 {
-    int64_t local = ms + TD_CLOCK_VN_OFFSET_MS;
-    int64_t days = local / 86400000;
-    int64_t y;
+    int64_t local, days, y;
     unsigned m, d;
+    if (ms < INT64_MIN / 2 || ms > INT64_MAX / 2) return 0;   /* a hostile signed time: no overflow */
+    local = ms + TD_CLOCK_VN_OFFSET_MS;
+    days = local / 86400000;
     if (local % 86400000 < 0) days--;
     td__civil_from_days(days, &y, &m, &d);
     if (y < 1 || y > 9999) return 0;

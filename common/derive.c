@@ -503,25 +503,8 @@ void td_state_free(td_state *st)
 
 int td_state_device_date(int64_t ms)
 {
-    /* days since 1970-01-01 to the proleptic Gregorian date, in integers
-     * (H. Hinnant's civil_from_days): gmtime's answer without its cost,
-     * which status pays for every report at every date it judges */
-    int64_t l = ms + TD__TZ_OFFSET_MS, days, z, era, doe, yoe, y, doy, mp, d, m;
-    if (l < INT64_MIN / 2 || l > INT64_MAX / 2) return 0;
-    days = l / 86400000;
-    if (l < 0 && l % 86400000) days--;
-    z = days + 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = z - era * 146097;
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    y = yoe + era * 400;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
-    if (y < 0 || y > 9999) return 0;
-    return (int)(y * 10000 + m * 100 + d);
+    /* integers, not gmtime: status pays this for every report at every date it judges */
+    return td_clock_date_of(ms);
 }
 
 int64_t td_state_day_end_ms(int yyyymmdd)
