@@ -28,7 +28,7 @@ if [ "$TD_CHAOS" = 1 ]; then
 elif [ "$TD_SLOW" -gt 1 ]; then
     : "${TD_HISTORIES:=20}"
 elif [[ "${LD_PRELOAD:-}" == *faketime* ]]; then
-    : "${TD_HISTORIES:=40}"
+    : "${TD_HISTORIES:=20}"
 else
     : "${TD_HISTORIES:=200}"
 fi
