@@ -647,6 +647,9 @@ static void td__flagged(const td_mreport *r, FILE *f)
     fputs("</tbody></table>\n</section>\n", f);
 }
 
+static const td_mreport_sections td__sections = {td__summary,    td__tasks,      td__agencies,
+                                                   td__items,      td__indicators, td__flagged};
+
 int td_mreport_html(const td_mreport *r, FILE *f)
 {
     char title[512], d1[16], d2[16], d3[16];
@@ -663,12 +666,7 @@ int td_mreport_html(const td_mreport *r, FILE *f)
     fprintf(f, "</p>\n<p class=\"meta\">Số liệu đến hết ngày <b>%s</b> (so sánh với ngày %s); hạn báo cáo của kỳ: "
                "%s; tổng hợp từ sổ nhật ký đến bản ghi số %llu.</p>\n</header>\n",
             d1, d2, d3, (unsigned long long)r->last_index);
-    td__summary(r, f);
-    td__tasks(r, f);
-    td__agencies(r, f);
-    td__items(r, f);
-    td__indicators(r, f);
-    td__flagged(r, f);
+    td_mreport_write_sections(r, f, &td__sections);
     fputs("</body>\n</html>\n", f);
     return ferror(f) ? TD_EIO : 0;
 }
