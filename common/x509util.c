@@ -217,17 +217,33 @@ static int td__read_file(const char *path, int flags, BIO **out, td_error *err)
     return TD_OK;
 }
 
-int td_x509_read_key(const char *path, EVP_PKEY **out, td_error *err)
+/* A PEM file of `kind` (TD__PEM_*) into *out; a private key is read into
+ * secure memory and only from a file nobody else may read. */
+static int td__read_pem(const char *path, int kind, void **out, td_error *err)
 {
     BIO *bio;
     int rc;
 
     *out = NULL;
-    if ((rc = td__read_file(path, TD__READ_SECRET | TD__READ_PRIVATE, &bio, err))) return rc;
+    if ((rc = td__read_file(path, kind == TD__PEM_KEY ? TD__READ_SECRET | TD__READ_PRIVATE : 0, &bio, err)))
+        return rc;
     ERR_clear_error();
-    *out = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+    switch (kind) {
+    case TD__PEM_KEY: *out = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL); break;
+    case TD__PEM_CERT: *out = PEM_read_bio_X509(bio, NULL, NULL, NULL); break;
+    case TD__PEM_CSR: *out = PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL); break;
+    }
     BIO_free(bio);
     if (!*out) return td_error_set_ssl(err, TD_EPARSE, path);
+    return TD_OK;
+}
+
+int td_x509_read_key(const char *path, EVP_PKEY **out, td_error *err)
+{
+    void *k;
+    int rc = td__read_pem(path, TD__PEM_KEY, &k, err);
+    *out = k;
+    if (rc) return rc;
     if (EVP_PKEY_get_id(*out) != EVP_PKEY_ED25519) {
         EVP_PKEY_free(*out);
         *out = NULL;
@@ -238,30 +254,18 @@ int td_x509_read_key(const char *path, EVP_PKEY **out, td_error *err)
 
 int td_x509_read_cert(const char *path, X509 **out, td_error *err)
 {
-    BIO *bio;
-    int rc;
-
-    *out = NULL;
-    if ((rc = td__read_file(path, 0, &bio, err))) return rc;
-    ERR_clear_error();
-    *out = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-    BIO_free(bio);
-    if (!*out) return td_error_set_ssl(err, TD_EPARSE, path);
-    return TD_OK;
+    void *x;
+    int rc = td__read_pem(path, TD__PEM_CERT, &x, err);
+    *out = x;
+    return rc;
 }
 
 int td_x509_read_csr(const char *path, X509_REQ **out, td_error *err)
 {
-    BIO *bio;
-    int rc;
-
-    *out = NULL;
-    if ((rc = td__read_file(path, 0, &bio, err))) return rc;
-    ERR_clear_error();
-    *out = PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL);
-    BIO_free(bio);
-    if (!*out) return td_error_set_ssl(err, TD_EPARSE, path);
-    return TD_OK;
+    void *x;
+    int rc = td__read_pem(path, TD__PEM_CSR, &x, err);
+    *out = x;
+    return rc;
 }
 
 int td_x509_make_csr(EVP_PKEY *key, const char *agency, const char *device, td_role role,
