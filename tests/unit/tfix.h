@@ -1,8 +1,9 @@
 /* tfix.h — the scaffolding of the unit tests that fold logs they build
- * (test_derive.c, test_plans.c): a throwaway CA, devices with real Ed25519
- * keys and certificates, signed entries, the payloads they carry, a growing
- * test log, its opening (server certificate, registry seed, plan 726, every
- * device's certificate), the fold and the checks on refusals.  Header-only,
+ * (test_derive.c, test_plans.c): a throwaway CA, devices (tdev.h) with
+ * real Ed25519 keys and certificates, signed entries, the payloads they
+ * carry, a growing test log, its opening (server certificate, registry
+ * seed, plan 726, every device's certificate), the fold and the checks on
+ * refusals.  Header-only,
  * like testcerts.h: one test file includes it once.  tf_setup() makes the CA,
  * the plan and the seven devices; tf_teardown() frees them. */
 #ifndef TFIX_H
@@ -17,6 +18,7 @@
 #include "plan.pb-c.h"
 #include "plan_fixture.h"
 #include "plan_pb.h"
+#include "tdev.h"
 #include "testcerts.h"
 #include "tt.h"
 
@@ -33,57 +35,14 @@ static size_t PLAN_PB_N, SEED_PB_N;
 
 /* --- devices --------------------------------------------------------------- */
 
-typedef struct dev {
-    EVP_PKEY *k;
-    X509 *x;
-    unsigned char pk[32], sk[64];
-    uint64_t seq, hlc;
-    char agency[TD_AGENCY_MAX + 1];
-} dev;
-
 static dev SRV, CEN, YTE, YTE2, CL, XD, INS;
 
+/* A device with a new key and a certificate from (ca, cak) valid from
+ * yesterday for 30 days. */
 static void dev_make(dev *d, const char *cn, const char *o, const char *ou, X509 *ca, EVP_PKEY *cak)
 {
-    unsigned char seed[32];
-    td_error e = {0};
-    memset(d, 0, sizeof *d);
-    d->k = tc_keygen();
-    d->x = tc_cert(d->k, ca, cak, cn, o, ou, NULL, 0, -1, 30);
-    if (td_key_ed25519_seed(d->k, seed, &e)) {
-        fprintf(stderr, "seed: %s\n", e.msg);
-        exit(1);
-    }
-    crypto_sign_seed_keypair(d->pk, d->sk, seed);
-    snprintf(d->agency, sizeof d->agency, "%s", o && strcmp(ou, "server") ? o : "");
-}
-
-static void dev_free(dev *d)
-{
-    EVP_PKEY_free(d->k);
-    X509_free(d->x);
-}
-
-/* A signed entry with every field chosen. */
-static uint8_t *sign_ex(const dev *d, int kind, uint64_t seq, uint64_t hlc, int64_t t, const char *agency,
-                        const void *payload, size_t pn, size_t *n)
-{
-    td_entry_fields f = {kind, seq, hlc, t, agency, payload, pn};
-    uint8_t *out;
-    td_error e = {0};
-    if (td_entry_sign_raw(d->pk, d->sk, &f, &out, n, &e)) {
-        fprintf(stderr, "sign: %s\n", e.msg);
-        exit(1);
-    }
-    return out;
-}
-
-/* The device's next entry, signed at time t. */
-static uint8_t *sign_at(dev *d, int kind, const void *payload, size_t pn, int64_t t, size_t *n)
-{
-    d->seq++;
-    d->hlc = td_hlc_next(d->hlc, t);
-    return sign_ex(d, kind, d->seq, d->hlc, t, d->agency, payload, pn, n);
+    EVP_PKEY *k = tc_keygen();
+    dev_init(d, k, tc_cert(k, ca, cak, cn, o, ou, NULL, 0, -1, 30), o, ou);
 }
 
 static uint8_t *sign_now(dev *d, int kind, const void *payload, size_t pn, size_t *n)
