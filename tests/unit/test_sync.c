@@ -21,7 +21,7 @@
 #include "proto_ver.h"
 #include "replica.h"
 #include "sync.h"
-#include "testcerts.h"
+#include "trep.h"
 #include "tt.h"
 
 #define FS_MAX 256
@@ -65,19 +65,6 @@ typedef struct fake_server {
 #define FS_ORIGIN "tiendo/test-server"
 static unsigned char srv_pk[32], srv_sk[64], rogue_pk[32], rogue_sk[64];
 
-static tc_pki pki;
-static td_identity me;
-static char dbdir[64], dbpath[128];
-
-static void fresh_db(void)
-{
-    char p[160];
-    snprintf(p, sizeof p, "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath);
-    unlink(p);
-    unlink(dbpath);
-}
 
 static void fs_append(fake_server *s, const uint8_t *b, size_t len)
 {
@@ -987,12 +974,7 @@ static void test_backoff(void)
 
 int main(void)
 {
-    td_error e;
-    if (sodium_init() < 0 || tc_pki_make(&pki)) return 1;
-    snprintf(dbdir, sizeof dbdir, "/tmp/tdsync-XXXXXX");
-    if (!mkdtemp(dbdir)) return 1;
-    snprintf(dbpath, sizeof dbpath, "%s/%s", dbdir, TDC_REPLICA_FILE);
-    if (td_identity_load(&me, pki.cli_key, pki.cli_crt, &e)) return 1;
+    if (tr_setup("/tmp/tdsync-XXXXXX")) return 1;
     crypto_sign_keypair(srv_pk, srv_sk);
     crypto_sign_keypair(rogue_pk, rogue_sk);
     TT_RUN(test_nothing_new);
@@ -1004,9 +986,6 @@ int main(void)
     TT_RUN(test_witness);
     TT_RUN(test_pulled_proven);
     TT_RUN(test_backoff);
-    td_identity_free(&me);
-    fresh_db();
-    rmdir(dbdir);
-    tc_pki_remove(&pki);
+    tr_teardown();
     return tt_report();
 }
