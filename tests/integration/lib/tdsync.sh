@@ -31,6 +31,23 @@ plan_import() {
         die "plan import into data-$1: $(tail -n 5 "$W/plan-import-$1.log")"
 }
 
+# sync_main: the opening of most sync tests: the CA and the server key, plan
+# 726 imported into $W/data-main, the server `main` started; P is its port.
+sync_main() {
+    sync_pki
+    plan_import main
+    sv_start main
+    P=$PORT
+}
+
+# mid_month: the test's clock (td_use_clock) at a fixed mid-month date, so
+# that what a test checks does not depend on the day it runs; PER is its
+# period (YYYY-MM).
+mid_month() {
+    td_use_clock "2026-06-17 10:00"
+    PER=$(td_date %Y-%m)
+}
+
 # sv_start NAME [LISTEN]: tiendo-server serve on LISTEN (default 127.0.0.1:0)
 # with $W/data-NAME; waits for its port file; sets PORT.  Same bookkeeping as
 # tdtest.sh's start_server (SRV_PID, SRV_LOG, BG_PIDS), so stop_server works.
