@@ -30,8 +30,6 @@
 #include "tsess.h"
 #include "tt.h"
 
-static tds_session S;
-static out O;
 static char dir[] = "/tmp/td-blob-XXXXXX";
 static dev A, B, C;            /* office so-tu-phap, office so-y-te, central */
 static tds_ledger *L;
@@ -74,17 +72,6 @@ static void setup(void)
             !td_state_agency_on_task(tds_ledger_state(L), t, B.subj.agency))
             TA = t;
     TT_CHECK(TA != 0);
-}
-
-static int feed(const Tiendo__Frame *f)
-{
-    size_t n = tiendo__frame__get_packed_size(f);
-    uint8_t *buf = malloc(n ? n : 1);
-    int rc;
-    tiendo__frame__pack(f, buf);
-    rc = tds_session_on_frame(&S, buf, n);
-    free(buf);
-    return rc;
 }
 
 /* A session of d at protocol version v (Welcome checked). */

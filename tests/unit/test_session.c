@@ -41,8 +41,6 @@
 #include "tt.h"
 
 
-static tds_session S;
-static out O;
 
 static void start(void)
 {
@@ -52,18 +50,6 @@ static void start(void)
     td_frame_free(O.last);
     memset(&O, 0, sizeof O);
     tds_session_init(&S, &subj, pk, "test-server", &io);
-}
-
-static int feed(const Tiendo__Frame *f)
-{
-    /* packed without the frame limit: the bounds tests send big pushes */
-    size_t n = tiendo__frame__get_packed_size(f);
-    uint8_t *buf = malloc(n ? n : 1);
-    int rc;
-    tiendo__frame__pack(f, buf);
-    rc = tds_session_on_frame(&S, buf, n);
-    free(buf);
-    return rc;
 }
 
 static int hello(uint32_t lo, uint32_t hi)

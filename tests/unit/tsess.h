@@ -1,8 +1,8 @@
 /* tsess.h — the scaffolding of the unit tests that feed the server's
- * session frames without any socket (test_session.c, test_blob.c): what the
- * session sent (out, cap_send, cap_end), test devices as the session sees
- * them (subject, Ed25519 keys, certificate DER), and the server's PKI and
- * ledger options in a temp dir.  Header-only, like testcerts.h. */
+ * session frames without any socket (test_session.c, test_blob.c): the
+ * session S, feed(), what it sent (out, cap_send, cap_end), test devices
+ * as the session sees them (subject, Ed25519 keys, certificate DER), and
+ * the server's PKI and ledger options in a temp dir.  Header-only, like testcerts.h. */
 #ifndef TSESS_H
 #define TSESS_H
 
@@ -14,6 +14,7 @@
 #include "frame.h"
 #include "identity.h"
 #include "ledger.h"
+#include "session.h"
 #include "testcerts.h"
 #include "tt.h"
 
@@ -48,6 +49,23 @@ static int cap_send(void *arg, const Tiendo__Frame *f)
     return 0;
 }
 static void cap_end(void *arg) { ((out *)arg)->ended++; }
+
+/* The session under test and what it sent. */
+static tds_session S;
+static out O;
+
+/* S reads frame f as from the wire (packed without the frame limit: the
+ * bounds tests send big pushes). */
+static int feed(const Tiendo__Frame *f)
+{
+    size_t n = tiendo__frame__get_packed_size(f);
+    uint8_t *buf = malloc(n ? n : 1);
+    int rc;
+    tiendo__frame__pack(f, buf);
+    rc = tds_session_on_frame(&S, buf, n);
+    free(buf);
+    return rc;
+}
 
 typedef struct dev {
     td_subject subj;
