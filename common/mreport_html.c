@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "deadline.h"
+#include "html.h"
 #include "mreport.h"
 
 /* Colours of the statuses (index td_status): green done, blue waiting for
@@ -34,19 +35,7 @@ static const char *const td__col[TD_STATUS_COUNT] = {
 #define TD_H_HEAT_ROW 15
 #define TD_H_IND_ROW 15
 
-static void td__esc(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-}
+static void td__esc(FILE *f, const char *s) { td_html_esc(f, s); }
 
 /* <tag class="cls">escaped text</tag> */
 static void td__el(FILE *f, const char *tag, const char *cls, const char *s)
