@@ -607,6 +607,21 @@ static void check_pulled_as_server(tdc_replica *r, const fake_server *s)
     }
 }
 
+/* A fresh replica with 5 entries of ours in the outbox, and a server
+ * speaking protocol `version` that holds 3 entries of another office. */
+static tdc_replica *own_setup(fake_server *s, uint32_t version)
+{
+    tdc_replica *r = NULL;
+    td_error e;
+    memset(s, 0, sizeof *s);
+    s->version = version;
+    fresh_db();
+    fs_seed_other(s, 3);
+    TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+    queue(r, 5);
+    return r;
+}
+
 /* Own entries without bodies (protocol 3, docs/PROTOCOL.md §9): rebuilt from the
  * outbox, byte for byte the server's; a version-2 server gets no
  * own_from_seq; an outbox that lost a row or disagrees on an index makes
@@ -620,12 +635,7 @@ static void test_own_entries(void)
         tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 3, srv_pk, NULL, 0, 0, 0, NULL, 0};
         tdc_sync_stats st;
         td_error e;
-        memset(&s, 0, sizeof s);
-        s.version = TD_PROTO_OWN;
-        fresh_db();
-        fs_seed_other(&s, 3);
-        TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
-        queue(r, 5);
+        r = own_setup(&s, TD_PROTO_OWN);
         TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
         TT_EQ_INT(st.pulled, 8);
         TT_EQ_INT(st.own_rebuilt, 5);
@@ -643,12 +653,7 @@ static void test_own_entries(void)
         tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 3, srv_pk, NULL, 0, 0, mode, NULL, 0};
         tdc_sync_stats st;
         td_error e;
-        memset(&s, 0, sizeof s);
-        s.version = mode ? TD_PROTO_OWN : TD_PROTO_OWN - 1;
-        fresh_db();
-        fs_seed_other(&s, 3);
-        TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
-        queue(r, 5);
+        r = own_setup(&s, mode ? TD_PROTO_OWN : TD_PROTO_OWN - 1);
         TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
         TT_EQ_INT(st.pulled, 8);
         TT_EQ_INT(st.own_rebuilt, 0);
@@ -667,12 +672,7 @@ static void test_own_entries(void)
         tdc_replica_meta m;
         sqlite3 *db;
         td_error e;
-        memset(&s, 0, sizeof s);
-        s.version = TD_PROTO_OWN;
-        fresh_db();
-        fs_seed_other(&s, 3);
-        TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
-        queue(r, 5);
+        r = own_setup(&s, TD_PROTO_OWN);
         /* pushed and acked (3 pushes), cut before the first Pull */
         s.cut_at = 4;
         TT_EQ_INT(run_once(r, &s, &o, &st, &e), TD_ECLOSED);
