@@ -1229,6 +1229,26 @@ static int note_has_digest(const char *note, const tds_ledger *l2, int version)
     return note && strstr(note, want) != NULL;
 }
 
+/* Open the ledger of o asking for state digest `asked` (0: as recorded),
+ * append a condition met on `met` and return the digest version its
+ * checkpoint carries (1 or 2; -1 if it could not open or neither). */
+static int reopen_digest(tds_ledger_opts *o, int asked, uint32_t met)
+{
+    tds_ledger *l2 = NULL;
+    td_error e = {0};
+    char *note;
+    int v = -1;
+    o->state_digest = asked;
+    TT_EQ_INT(tds_ledger_open(o, &l2, &e), 0);
+    if (!l2) return -1;
+    note = append_and_note(l2, met);
+    if (note_has_digest(note, l2, 1)) v = 1;
+    else if (note_has_digest(note, l2, 2)) v = 2;
+    free(note);
+    tds_ledger_close(l2);
+    return v;
+}
+
 /*
  * The state digest version is recorded (meta state_digest_v2) and named by
  * each checkpoint: a log started on v1 keeps signing v1 (a database from
@@ -1265,25 +1285,10 @@ static void test_digest_version_switch(void)
     }
     tds_ledger_close(l2);
     /* no record, checkpoints present: v1 */
-    o.state_digest = 0;
-    TT_EQ_INT(tds_ledger_open(&o, &l2, &e), 0);
-    note = append_and_note(l2, 20250602);
-    TT_CHECK(note_has_digest(note, l2, 1));
-    free(note);
-    tds_ledger_close(l2);
+    TT_EQ_INT(reopen_digest(&o, 0, 20250602), 1);
     /* switched to v2, and it stays */
-    o.state_digest = 2;
-    TT_EQ_INT(tds_ledger_open(&o, &l2, &e), 0);
-    note = append_and_note(l2, 20250603);
-    TT_CHECK(note_has_digest(note, l2, 2));
-    free(note);
-    tds_ledger_close(l2);
-    o.state_digest = 0;
-    TT_EQ_INT(tds_ledger_open(&o, &l2, &e), 0);
-    note = append_and_note(l2, 20250604);
-    TT_CHECK(note_has_digest(note, l2, 2));
-    free(note);
-    tds_ledger_close(l2);
+    TT_EQ_INT(reopen_digest(&o, 2, 20250603), 2);
+    TT_EQ_INT(reopen_digest(&o, 0, 20250604), 2);
     o.state_digest = 1;
     TT_EQ_INT(tds_ledger_open(&o, &l2, &e), TD_EARG);
     o.state_digest = 3;
