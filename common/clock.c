@@ -53,7 +53,8 @@ int td_clock_month_days(int y, int m)
 {
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return mdays[(m - 1) % 12] + (m == 2 && leap);
+    if (m < 1 || m > 12) return 0;
+    return mdays[m - 1] + (m == 2 && leap);
 }
 
 static int td__date_ok(int v)

@@ -59,6 +59,8 @@ static void test_civil_days(void)
     TT_EQ_INT(td_clock_month_days(2000, 2), 29);
     TT_EQ_INT(td_clock_month_days(2025, 4), 30);
     TT_EQ_INT(td_clock_month_days(2025, 12), 31);
+    TT_EQ_INT(td_clock_month_days(2025, 0), 0);
+    TT_EQ_INT(td_clock_month_days(2025, 13), 0);
 }
 
 static void test_override_parse(void)
