@@ -20,6 +20,7 @@
 #include "status.h"
 #pragma GCC diagnostic ignored "-Wunused-function"   /* testcerts.h: the file-based PKI is not used here */
 #include "tdev.h"
+#include "tpack.h"
 #include "tt.h"
 
 /* Growth step of a test log. */
@@ -115,36 +116,17 @@ static dev SRV, CEN, YTE, XD, CL;
 
 static void L_cert(tlog *l, const dev *d, int64_t at)
 {
-    Tiendo__CertPayload p = TIENDO__CERT_PAYLOAD__INIT;
-    unsigned char *der = NULL;
-    int len = i2d_X509(d->x, &der);
     size_t n;
-    uint8_t *out;
-    p.der.data = der;
-    p.der.len = (size_t)len;
-    n = tiendo__cert_payload__get_packed_size(&p);
-    out = malloc(n);
-    tiendo__cert_payload__pack(&p, out);
-    OPENSSL_free(der);
+    uint8_t *out = pack_cert(d->x, &n);
     L_sign(l, &SRV, TIENDO__ENTRY_KIND__ENTRY_CERT, out, n, at, at);
 }
 
 static ref L_report(tlog *l, dev *d, uint32_t task, const char *period, int state, uint32_t pct, int64_t at,
                     int64_t rcv)
 {
-    Tiendo__ReportPayload p = TIENDO__REPORT_PAYLOAD__INIT;
     size_t n;
-    uint8_t *out;
+    uint8_t *out = pack_report(task, d->agency, period, state, pct, "Đã triển khai theo kế hoạch", &n);
     ref r;
-    p.task = task;
-    p.agency = d->agency;
-    p.period = (char *)period;
-    p.state = (Tiendo__ReportState)state;
-    p.percent = pct;
-    p.result = "Đã triển khai theo kế hoạch";
-    n = tiendo__report_payload__get_packed_size(&p);
-    out = malloc(n ? n : 1);
-    tiendo__report_payload__pack(&p, out);
     r = L_sign(l, d, TIENDO__ENTRY_KIND__ENTRY_REPORT, out, n, at, rcv);
     r.task = task;
     return r;
@@ -153,35 +135,15 @@ static ref L_report(tlog *l, dev *d, uint32_t task, const char *period, int stat
 /* Central reviews report r, signed and received at `at`. */
 static size_t L_review(tlog *l, ref r, int accept, const char *comment, int64_t at)
 {
-    Tiendo__ReviewPayload p = TIENDO__REVIEW_PAYLOAD__INIT;
     size_t n;
-    uint8_t *out;
-    p.report_author.data = (uint8_t *)r.d->pk;
-    p.report_author.len = 32;
-    p.report_seq = r.seq;
-    p.task = r.task;
-    p.agency = (char *)r.d->agency;
-    p.accept = accept;
-    p.comment = (char *)comment;
-    n = tiendo__review_payload__get_packed_size(&p);
-    out = malloc(n ? n : 1);
-    tiendo__review_payload__pack(&p, out);
+    uint8_t *out = pack_review(r.d->pk, r.seq, r.task, r.d->agency, accept, comment, &n);
     return L_sign(l, &CEN, TIENDO__ENTRY_KIND__ENTRY_REVIEW, out, n, at, at).index;
 }
 
 static size_t L_condition(tlog *l, uint32_t task, int met, int y, int m, int64_t at)
 {
-    Tiendo__ConditionPayload p = TIENDO__CONDITION_PAYLOAD__INIT;
     size_t n;
-    uint8_t *out;
-    p.task = task;
-    p.met_date = met;
-    p.due_year = y;
-    p.due_month = m;
-    p.note = "Nghị định 01/2025/NĐ-CP";
-    n = tiendo__condition_payload__get_packed_size(&p);
-    out = malloc(n ? n : 1);
-    tiendo__condition_payload__pack(&p, out);
+    uint8_t *out = pack_condition(task, met, y, m, &n);
     return L_sign(l, &CEN, TIENDO__ENTRY_KIND__ENTRY_CONDITION, out, n, at, at).index;
 }
 
