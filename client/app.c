@@ -262,6 +262,14 @@ static size_t tdc__earlier_certs(const char *cert_path, ProtobufCBinaryData v[TD
     return n;
 }
 
+void tdc_app_link_opts(const tdc_ctx *c, const char *server, tdc_link_opts *lo)
+{
+    memset(lo, 0, sizeof *lo);
+    lo->dev = &c->dev;
+    lo->server = server;
+    lo->cursor = tdc_replica_cursor(c->rep);
+}
+
 static int tdc__sync_once(tdc_ctx *c, const char *server, tdc_sync_progress_fn progress, void *progress_arg,
                           tdc_sync_stats *sp, td_error *why)
 {
@@ -280,10 +288,7 @@ static int tdc__sync_once(tdc_ctx *c, const char *server, tdc_sync_progress_fn p
 
     memset(&s, 0, sizeof s);
     memset(&head_row, 0, sizeof head_row);
-    memset(&lo, 0, sizeof lo);
-    lo.dev = &c->dev;
-    lo.server = server;
-    lo.cursor = tdc_replica_cursor(c->rep);
+    tdc_app_link_opts(c, server, &lo);
     /* Interoperability and fault tests (not for people): play an older
      * client (TIENDO_PROTO_MAX=2: no own-entry omission), or push in small
      * batches so that a short outbox fills the pipelined window

@@ -21,6 +21,7 @@
 #include "derive.h"
 #include "err.h"
 #include "identity.h"
+#include "link.h"
 #include "replica.h"
 #include "sync.h"
 
@@ -49,6 +50,10 @@ int tdc_app_queue(tdc_ctx *c, int kind, const uint8_t *payload, size_t len, cons
  * NULL. */
 int tdc_app_sync(tdc_ctx *c, const char *server, tdc_sync_progress_fn progress, void *progress_arg,
                  tdc_sync_stats *stats, td_error *why);
+/* The options of a link from c to server (NULL: the device's) whose Hello
+ * carries the replica's cursor; the caller adds the last verified
+ * checkpoint (tdc_sync_hello_head) and anything else. */
+void tdc_app_link_opts(const tdc_ctx *c, const char *server, tdc_link_opts *lo);
 
 /* ---- this device's entries still in the outbox ---- */
 

@@ -123,10 +123,7 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
 
     memset(&head_row, 0, sizeof head_row);
     memset(&cp_row, 0, sizeof cp_row);
-    memset(&lo, 0, sizeof lo);
-    lo.dev = &c->dev;
-    lo.server = server;
-    lo.cursor = tdc_replica_cursor(c->rep);
+    tdc_app_link_opts(c, server, &lo);
     if ((have = tdc_sync_hello_head(c->rep, &head_row, &head, &e)) < 0) return tdc__fail("lỗi bản sao", e.msg);
     if (have) lo.tree_head = &head;
     l = tdc_link_open(&lo, &e);

@@ -212,6 +212,22 @@ static int tdc__meta_read(tdc_replica *r, const char *key, int64_t *v, td_error 
     return rc;
 }
 
+/* BEGIN IMMEDIATE, but only if the cursor is still the one this replica
+ * pulled from: another process (a second `tiendo sync`) may have committed
+ * a batch since we read it, and its entries are in; ours would duplicate.
+ * On failure no transaction is left open. */
+static int tdc__begin_at_cursor(tdc_replica *r, td_error *err)
+{
+    int64_t cursor_db;
+    int rc;
+    if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
+    if (!(rc = tdc__meta_read(r, "cursor", &cursor_db, err)) && (uint64_t)cursor_db != r->cursor)
+        rc = td_error_set(err, TD_EBUSY, "%s: replica changed by another process (cursor %lld, expected %llu)",
+                          r->path, (long long)cursor_db, (unsigned long long)r->cursor);
+    if (rc) tdc__rollback(r);
+    return rc;
+}
+
 /* meta key = v (raise: max(its value, v)), in one statement. */
 static int tdc__meta_set(tdc_replica *r, const char *key, int64_t v, int raise, td_error *err)
 {
@@ -481,7 +497,6 @@ uint64_t tdc_replica_cursor(const tdc_replica *r) { return r->cursor; }
 int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint64_t next, td_error *err)
 {
     sqlite3_stmt *ins = NULL;
-    int64_t cursor_db;
     uint64_t prev = 0, seen = 0;
     int rc, refold = 0;
 
@@ -504,15 +519,7 @@ int tdc_replica_store_batch(tdc_replica *r, const tdc_pulled *v, size_t n, uint6
         next = r->rescan_until > r->cursor ? r->rescan_until : r->cursor;
     }
     r->n_pulled_ok = 0;
-    if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
-    /* Another process (a second `tiendo sync`) may have committed a batch
-     * since we read the cursor: its entries are in, ours would duplicate. */
-    if ((rc = tdc__meta_read(r, "cursor", &cursor_db, err))) goto fail;
-    if ((uint64_t)cursor_db != r->cursor) {
-        rc = td_error_set(err, TD_EBUSY, "%s: replica changed by another process (cursor %lld, expected %llu)",
-                          r->path, (long long)cursor_db, (unsigned long long)r->cursor);
-        goto fail;
-    }
+    if ((rc = tdc__begin_at_cursor(r, err))) return rc;
     /* A rescan (tdc_replica_visibility) pulls again what is held: kept. */
     if ((rc = tdc__prepare(r,
                            r->rescan_until ? "INSERT OR IGNORE INTO pulled(idx, body, received_ms) VALUES (?1, ?2, ?3)"
@@ -635,7 +642,7 @@ void tdc_replica_rescan_tasks(const tdc_replica *r, const uint32_t **v, size_t *
 int tdc_replica_visibility(tdc_replica *r, const char *agency, td_role role, int *rescan, td_error *err)
 {
     unsigned char sig[32];
-    int64_t stored, now, cursor_db;
+    int64_t stored, now;
     sqlite3_stmt *sel = NULL, *del = NULL;
     uint64_t *gone = NULL;
     size_t n_gone = 0, cap = 0;
@@ -676,13 +683,7 @@ int tdc_replica_visibility(tdc_replica *r, const char *agency, td_role role, int
     }
     r->vis_track = 0;
     r->n_pulled_ok = 0;
-    if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
-    if ((rc = tdc__meta_read(r, "cursor", &cursor_db, err))) goto fail;
-    if ((uint64_t)cursor_db != r->cursor) {
-        rc = td_error_set(err, TD_EBUSY, "%s: replica changed by another process (cursor %lld, expected %llu)",
-                          r->path, (long long)cursor_db, (unsigned long long)r->cursor);
-        goto fail;
-    }
+    if ((rc = tdc__begin_at_cursor(r, err))) return rc;
     /* drop what the rule no longer shows this agency */
     if ((rc = tdc__prepare(r, "SELECT idx, body FROM pulled ORDER BY idx", &sel, err))) goto fail;
     while ((step = sqlite3_step(sel)) == SQLITE_ROW) {

@@ -13,6 +13,7 @@
 #include "deadline.h"
 #include "derive.h"
 #include "draft.h"
+#include "html.h"
 #include "log.pb-c.h"
 #include "mreport.h"
 #include "report_entry.h"
@@ -24,19 +25,7 @@
 /* Rows shown per list before "... và N khác". */
 #define TDC_UI_LIST_MAX 200
 
-void tdc_ui_esc(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-}
+void tdc_ui_esc(FILE *f, const char *s) { td_html_esc(f, s); }
 
 /* URL-encode s (query values). */
 static void tdc__urlenc(FILE *f, const char *s)
@@ -727,22 +716,7 @@ static void tdc__page_report_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc
         tdc_period_vi(r.period, pvi, sizeof pvi);
         snprintf(done, sizeof done, "Đã ký báo cáo nhiệm vụ %s kỳ %s (số thứ tự %llu); chờ gửi, sẽ gửi khi đồng bộ.",
                  tdc_ui_k(st, r.task), pvi, (unsigned long long)seq);
-        pthread_mutex_lock(&ui->lock);
-        ui->sync_now = 1;   /* send it now if the server is up */
-        pthread_mutex_unlock(&ui->lock);
-        {
-            char *loc = NULL;
-            size_t ln = 0;
-            FILE *lf = open_memstream(&loc, &ln);
-            if (lf) {
-                fprintf(lf, "/?done=");
-                tdc__urlenc(lf, done);
-                fclose(lf);
-                snprintf(out->location, sizeof out->location, "%s", loc);
-                free(loc);
-            }
-        }
-        out->status = 303;
+        tdc_ui_redirect_done(ui, out, "/", done);   /* and send it now if the server is up */
     }
     tdc_rep_free(&r);
 }
@@ -879,23 +853,8 @@ static void tdc__page_review_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc
         tdc__foot(f);
         return;
     }
-    pthread_mutex_lock(&ui->lock);
-    ui->sync_now = 1;
-    pthread_mutex_unlock(&ui->lock);
     snprintf(done, sizeof done, "Đã ghi %d ý kiến thẩm định; chờ gửi, sẽ gửi khi đồng bộ.", ok);
-    {
-        char *loc = NULL;
-        size_t ln = 0;
-        FILE *lf = open_memstream(&loc, &ln);
-        if (lf) {
-            fprintf(lf, "/review?done=");
-            tdc__urlenc(lf, done);
-            fclose(lf);
-            snprintf(out->location, sizeof out->location, "%s", loc);
-            free(loc);
-        }
-    }
-    out->status = 303;
+    tdc_ui_redirect_done(ui, out, "/review", done);
 }
 
 static int tdc__missing(tdc_ui *ui, const char *period, td_obligation **ob, size_t *n)

@@ -26,14 +26,14 @@ static int64_t td__real_ms(void)
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
  * days_from_civil). */
-static int64_t td__days_from_civil(int64_t y, unsigned m, unsigned d)
+static int64_t td__days_from_civil(int64_t y, int64_t m, int64_t d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
 }
 
 static void td__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
@@ -49,32 +49,50 @@ static void td__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
     *y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
+int td_clock_month_days(int y, int m)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (m < 1 || m > 12) return 0;
+    return mdays[m - 1] + (m == 2 && leap);
+}
+
 static int td__date_ok(int v)
 {
     int y = v / 10000, m = v / 100 % 100, d = v % 100;
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1) return 0;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= mdays[m - 1] + (m == 2 && leap);
+    return d <= td_clock_month_days(y, m);
 }
 
-int td_clock_date_of(int64_t ms)
+int64_t td_clock_days_of(int yyyymmdd)
 {
-    int64_t local, days, y;
+    return td__days_from_civil(yyyymmdd / 10000, yyyymmdd / 100 % 100, yyyymmdd % 100);
+}
+
+int td_clock_date_of_days(int64_t days)
+{
+    int64_t y;
     unsigned m, d;
-    if (ms < INT64_MIN / 2 || ms > INT64_MAX / 2) return 0;   /* a hostile signed time: no overflow */
-    local = ms + TD_CLOCK_VN_OFFSET_MS;
-    days = local / 86400000;
-    if (local % 86400000 < 0) days--;
+    if (days < -1000000000 || days > 1000000000) return 0;   /* far outside 1..9999: no overflow */
     td__civil_from_days(days, &y, &m, &d);
     if (y < 1 || y > 9999) return 0;
     return (int)y * 10000 + (int)m * 100 + (int)d;
 }
 
+int td_clock_date_of(int64_t ms)
+{
+    int64_t local, days;
+    if (ms < INT64_MIN / 2 || ms > INT64_MAX / 2) return 0;   /* a hostile signed time: no overflow */
+    local = ms + TD_CLOCK_VN_OFFSET_MS;
+    days = local / 86400000;
+    if (local % 86400000 < 0) days--;
+    return td_clock_date_of_days(days);
+}
+
 int64_t td_clock_ms_of(int yyyymmdd, int hh, int mm, int ss)
 {
     if (!td__date_ok(yyyymmdd) || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60) return INT64_MIN;
-    int64_t days = td__days_from_civil(yyyymmdd / 10000, (unsigned)(yyyymmdd / 100 % 100), (unsigned)(yyyymmdd % 100));
+    int64_t days = td_clock_days_of(yyyymmdd);
     return days * 86400000 + ((int64_t)hh * 3600 + mm * 60 + ss) * 1000 - TD_CLOCK_VN_OFFSET_MS;
 }
 

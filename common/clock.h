@@ -44,6 +44,14 @@ int64_t td_clock_mono_ms(void);
 int td_clock_date_of(int64_t ms);
 /* The instant of yyyymmdd hh:mm:ss in Asia/Ho_Chi_Minh; INT64_MIN for an invalid date. */
 int64_t td_clock_ms_of(int yyyymmdd, int hh, int mm, int ss);
+/* Civil-date arithmetic, proleptic Gregorian, the project's one copy: days
+ * since 1970-01-01 of yyyymmdd (month 1..12; the day is not checked, so
+ * yyyymm00 is the day before the 1st), the date of such a day count (0
+ * outside years 1..9999), and the days in month m of year y (0 for a
+ * month outside 1..12). */
+int64_t td_clock_days_of(int yyyymmdd);
+int td_clock_date_of_days(int64_t days);
+int td_clock_month_days(int y, int m);
 /* "dd/mm/yyyy hh:mm" of an instant, Asia/Ho_Chi_Minh; "?" for ms <= 0. */
 void td_clock_fmt(int64_t ms, char *buf, size_t n);
 /* "dd/mm/yyyy" of an instant, Asia/Ho_Chi_Minh; "?" for ms <= 0. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "utf8.h"
 
 static const char *td__skip(const char *p)
@@ -372,13 +373,6 @@ int td_deadline_vi(const td_deadline *d, char *buf, size_t n)
     }
 }
 
-static int td__last_day(int y, int m)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-    return days[m - 1];
-}
-
 int td_deadline_due(const td_deadline *d, int year, int *yyyymmdd)
 {
     int y, m;
@@ -389,13 +383,13 @@ int td_deadline_due(const td_deadline *d, int year, int *yyyymmdd)
     if (m < 1 || m > 12) return TD_ENOTFOUND;
     if (d->kind == TD_DEADLINE_MONTH && d->day) {
         int day = d->day;
-        if (day < 1 || day > td__last_day(y, m)) return TD_ENOTFOUND;
+        if (day < 1 || day > td_clock_month_days(y, m)) return TD_ENOTFOUND;
         if (d->before && --day == 0) {   /* "trước ngày D": the day before */
             if (--m == 0) {
                 m = 12;
                 y--;
             }
-            day = td__last_day(y, m);
+            day = td_clock_month_days(y, m);
         }
         *yyyymmdd = y * 10000 + m * 100 + day;
         return 0;
@@ -407,7 +401,7 @@ int td_deadline_due(const td_deadline *d, int year, int *yyyymmdd)
             y--;
         }
     }
-    *yyyymmdd = y * 10000 + m * 100 + td__last_day(y, m);
+    *yyyymmdd = y * 10000 + m * 100 + td_clock_month_days(y, m);
     return 0;
 }
 
@@ -427,7 +421,7 @@ int td_date_valid(int d)
 {
     int y = d / 10000, m = d / 100 % 100, day = d % 100;
     if (y < TD_DEADLINE_YEAR_MIN || y > TD_DEADLINE_YEAR_MAX || m < 1 || m > 12) return 0;
-    return day >= 1 && day <= td__last_day(y, m);
+    return day >= 1 && day <= td_clock_month_days(y, m);
 }
 
 int td_date_parse_vi(const char *s, int *out)

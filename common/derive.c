@@ -1313,6 +1313,19 @@ static void td__conflict(td_state *st, const td_report *r, uint64_t winner, uint
     k->loser_index = loser;
 }
 
+/* The version stamp every folded record carries: where the entry stands in
+ * the log, who signed it with which sequence and clock, and when it was
+ * signed and received.  v is any record with these six fields. */
+#define TD__STAMP(v, c)                                                                                                \
+    do {                                                                                                               \
+        (v)->index = (c)->index;                                                                                       \
+        memcpy((v)->author, (c)->e->author.data, 32);                                                                  \
+        (v)->seq = (c)->e->seq;                                                                                        \
+        (v)->hlc = (c)->e->hlc;                                                                                        \
+        (v)->device_time_ms = (c)->e->device_time_ms;                                                                  \
+        (v)->received_ms = (c)->received_ms;                                                                           \
+    } while (0)
+
 static int td__apply_report(td__ctx *c)
 {
     td_state *st = c->st;
@@ -1500,12 +1513,7 @@ static int td__apply_report(td__ctx *c)
             n_ev = n_docs = n_att = 0;
             r->time_flags = c->time_flags;
             r->effective_ms = c->effective_ms;
-            r->index = c->index;
-            memcpy(r->author, e->author.data, 32);
-            r->seq = e->seq;
-            r->hlc = e->hlc;
-            r->device_time_ms = e->device_time_ms;
-            r->received_ms = c->received_ms;
+            TD__STAMP(r, c);
             r->state = (int)p->state;
             r->percent = p->percent;
             r->done_date = p->done_date;
@@ -1527,12 +1535,7 @@ static int td__apply_report(td__ctx *c)
                 w->task = p->task;
                 memcpy(w->agency, c->a->agency, sizeof w->agency);
                 memcpy(w->period, p->period, 8);
-                w->index = c->index;
-                memcpy(w->author, e->author.data, 32);
-                w->seq = e->seq;
-                w->hlc = e->hlc;
-                w->device_time_ms = e->device_time_ms;
-                w->received_ms = c->received_ms;
+                TD__STAMP(w, c);
                 w->effective_ms = c->effective_ms;
                 w->time_flags = c->time_flags;
                 w->state = (int)p->state;
@@ -1638,12 +1641,7 @@ static int td__apply_indicator(td__ctx *c)
         text = NULL;
         v->value = p->value;
         v->has_value = p->has_value;
-        v->index = c->index;
-        v->device_time_ms = e->device_time_ms;
-        v->received_ms = c->received_ms;
-        memcpy(v->author, e->author.data, 32);
-        v->seq = e->seq;
-        v->hlc = e->hlc;
+        TD__STAMP(v, c);
     }
 done:
     td__sfree(text);
@@ -1792,12 +1790,7 @@ static int td__apply_condition(td__ctx *c)
     k->met_date = p->met_date;
     k->due_year = p->due_year;
     k->due_month = p->due_month;
-    k->index = c->index;
-    memcpy(k->author, e->author.data, 32);
-    k->seq = e->seq;
-    k->hlc = e->hlc;
-    k->device_time_ms = e->device_time_ms;
-    k->received_ms = c->received_ms;
+    TD__STAMP(k, c);
     h = td__hash(st, &task, sizeof task);
     if ((i = td__map_find(&st->cond_map, h, td__cond_eq, st, &task)) < 0) {
         i = (long)st->n_conds++;
@@ -1817,12 +1810,7 @@ static int td__apply_condition(td__ctx *c)
     k->met_date = p->met_date;
     k->due_year = p->due_year;
     k->due_month = p->due_month;
-    k->index = c->index;
-    memcpy(k->author, e->author.data, 32);
-    k->seq = e->seq;
-    k->hlc = e->hlc;
-    k->device_time_ms = e->device_time_ms;
-    k->received_ms = c->received_ms;
+    TD__STAMP(k, c);
 done:
     td__sfree(note);
     tiendo__condition_payload__free_unpacked(p, NULL);

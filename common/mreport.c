@@ -190,6 +190,16 @@ void td_mreport_title(const td_mreport *r, char *buf, size_t n)
              r->plan && r->plan->number && *r->plan->number ? r->plan->number : "(chưa có số hiệu)", pv);
 }
 
+void td_mreport_write_sections(const td_mreport *r, FILE *f, const td_mreport_sections *w)
+{
+    w->summary(r, f);
+    w->tasks(r, f);
+    w->agencies(r, f);
+    w->items(r, f);
+    w->indicators(r, f);
+    w->flagged(r, f);
+}
+
 /* "57,3": at most 3 decimals, trailing zeros dropped, decimal comma. */
 static void td__num_vi(double v, char *buf, size_t n)
 {

@@ -281,6 +281,18 @@ int td_mreport_run(const td_state *st, const char *prog, const td_mreport_args *
 
 /* The report's title: "Báo cáo tiến độ thực hiện Kế hoạch 726/KH-UBND — tháng 06/2025". */
 void td_mreport_title(const td_mreport *r, char *buf, size_t n);
+/* A renderer's writers of the report's sections (summary, tasks, agencies,
+ * overdue / due-soon / returned items, indicators, flagged times). */
+typedef struct td_mreport_sections {
+    void (*summary)(const td_mreport *r, FILE *f);
+    void (*tasks)(const td_mreport *r, FILE *f);
+    void (*agencies)(const td_mreport *r, FILE *f);
+    void (*items)(const td_mreport *r, FILE *f);
+    void (*indicators)(const td_mreport *r, FILE *f);
+    void (*flagged)(const td_mreport *r, FILE *f);
+} td_mreport_sections;
+/* Write the sections to f in the report's one order, the same in every format. */
+void td_mreport_write_sections(const td_mreport *r, FILE *f, const td_mreport_sections *w);
 /* A task for people: "47", or "245:18" when the state has more than one
  * plan (td_state_key_fmt).  Returns buf. */
 const char *td_mreport_task_label(const td_mreport *r, uint32_t key, char *buf, size_t n);

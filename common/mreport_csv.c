@@ -326,6 +326,9 @@ static void td__flagged(const td_mreport *r, FILE *f)
     }
 }
 
+static const td_mreport_sections td__sections = {td__summary,    td__tasks,      td__agencies,
+                                                   td__items,      td__indicators, td__flagged};
+
 int td_mreport_csv(const td_mreport *r, FILE *f)
 {
     char title[512];
@@ -342,11 +345,6 @@ int td_mreport_csv(const td_mreport *r, FILE *f)
     td__sep(f), td__txt(f, "Bản ghi cuối của sổ nhật ký");
     td__sep(f), td__uint(f, r->last_index);
     td__eol(f);
-    td__summary(r, f);
-    td__tasks(r, f);
-    td__agencies(r, f);
-    td__items(r, f);
-    td__indicators(r, f);
-    td__flagged(r, f);
+    td_mreport_write_sections(r, f, &td__sections);
     return ferror(f) ? TD_EIO : 0;
 }

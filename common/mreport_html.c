@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "deadline.h"
+#include "html.h"
 #include "mreport.h"
 
 /* Colours of the statuses (index td_status): green done, blue waiting for
@@ -34,19 +35,7 @@ static const char *const td__col[TD_STATUS_COUNT] = {
 #define TD_H_HEAT_ROW 15
 #define TD_H_IND_ROW 15
 
-static void td__esc(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-}
+static void td__esc(FILE *f, const char *s) { td_html_esc(f, s); }
 
 /* <tag class="cls">escaped text</tag> */
 static void td__el(FILE *f, const char *tag, const char *cls, const char *s)
@@ -647,6 +636,9 @@ static void td__flagged(const td_mreport *r, FILE *f)
     fputs("</tbody></table>\n</section>\n", f);
 }
 
+static const td_mreport_sections td__sections = {td__summary,    td__tasks,      td__agencies,
+                                                   td__items,      td__indicators, td__flagged};
+
 int td_mreport_html(const td_mreport *r, FILE *f)
 {
     char title[512], d1[16], d2[16], d3[16];
@@ -663,12 +655,7 @@ int td_mreport_html(const td_mreport *r, FILE *f)
     fprintf(f, "</p>\n<p class=\"meta\">Số liệu đến hết ngày <b>%s</b> (so sánh với ngày %s); hạn báo cáo của kỳ: "
                "%s; tổng hợp từ sổ nhật ký đến bản ghi số %llu.</p>\n</header>\n",
             d1, d2, d3, (unsigned long long)r->last_index);
-    td__summary(r, f);
-    td__tasks(r, f);
-    td__agencies(r, f);
-    td__items(r, f);
-    td__indicators(r, f);
-    td__flagged(r, f);
+    td_mreport_write_sections(r, f, &td__sections);
     fputs("</body>\n</html>\n", f);
     return ferror(f) ? TD_EIO : 0;
 }

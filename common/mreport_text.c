@@ -409,6 +409,17 @@ static void td__flagged(const td_mreport *r, FILE *f)
     }
 }
 
+/* The three lists of items, as one section. */
+static void td__items_all(const td_mreport *r, FILE *f)
+{
+    td__items(r, f, "4a. NHIỆM VỤ QUÁ HẠN (theo cơ quan chủ trì)", r->overdue, r->n_overdue, 0);
+    td__items(r, f, "4b. NHIỆM VỤ SẮP ĐẾN HẠN", r->due_soon, r->n_due_soon, 1);
+    td__items(r, f, "4c. BÁO CÁO BỊ TRẢ LẠI, CHỜ CHỈNH SỬA", r->returned, r->n_returned, 2);
+}
+
+static const td_mreport_sections td__sections = {td__summary,   td__tasks,      td__agencies,
+                                                   td__items_all, td__indicators, td__flagged};
+
 int td_mreport_text(const td_mreport *r, FILE *f)
 {
     char title[512], d1[16], d2[16], d3[16];
@@ -427,13 +438,6 @@ int td_mreport_text(const td_mreport *r, FILE *f)
         if (strcmp(now, was))
             fprintf(f, "Cơ quan chủ trì kế hoạch: %s (kế hoạch do %s ban hành).\n", now, *was ? was : "cơ quan trước");
     }
-    td__summary(r, f);
-    td__tasks(r, f);
-    td__agencies(r, f);
-    td__items(r, f, "4a. NHIỆM VỤ QUÁ HẠN (theo cơ quan chủ trì)", r->overdue, r->n_overdue, 0);
-    td__items(r, f, "4b. NHIỆM VỤ SẮP ĐẾN HẠN", r->due_soon, r->n_due_soon, 1);
-    td__items(r, f, "4c. BÁO CÁO BỊ TRẢ LẠI, CHỜ CHỈNH SỬA", r->returned, r->n_returned, 2);
-    td__indicators(r, f);
-    td__flagged(r, f);
+    td_mreport_write_sections(r, f, &td__sections);
     return ferror(f) ? TD_EIO : 0;
 }

@@ -147,6 +147,41 @@ static char *td__field(const td__rec *r, int pos)
     return v;
 }
 
+/* The opening of an import: the size limit, then the header line, whose
+ * columns land in pos and whose field count in *nh. */
+static int td__open_csv(td_csv_reader *c, const char *buf, size_t n, const char *name, const td__col *cols, int ncols,
+                        int *pos, int *nh, td_error *err)
+{
+    td__rec r = {0};
+    int rc;
+    if (n > TD_CSV_MAX) return td_error_set(err, TD_ETOOBIG, "%s: larger than %u bytes", name, TD_CSV_MAX);
+    td__csv_init(c, buf, n, name);
+    if ((rc = td__next(c, &r, err)) <= 0)
+        return rc ? rc : td_error_set(err, TD_EPARSE, "%s: empty file, expected a header line", name);
+    rc = td__header(&r, cols, ncols, pos, name, err);
+    *nh = r.n;
+    td__rec_free(&r);
+    return rc;
+}
+
+/* The next data row into r, blank rows skipped: 1, 0 at the end, or an
+ * error (a row whose field count is not the header's nh is one). */
+static int td__row(td_csv_reader *c, td__rec *r, int nh, const char *name, td_error *err)
+{
+    int rc;
+    while ((rc = td__next(c, r, err)) == 1 && td__blank_rec(r)) td__rec_free(r);
+    if (rc == 1 && r->n != nh)
+        return td_error_set(err, TD_EPARSE, "%s:%d: %d fields, the header has %d", name, r->line, r->n, nh);
+    return rc;
+}
+
+/* What td_plan_add_* said (e2) about row `line`, as the import's error; a
+ * repeated number or code is an error of the file. */
+static int td__add_err(td_error *err, int rc, const char *name, int line, const td_error *e2)
+{
+    return td_error_set(err, rc == TD_EEXISTS ? TD_EPARSE : rc, "%s:%d: %s", name, line, e2->msg);
+}
+
 int td_csv_import_tasks(const char *buf, size_t n, const char *name, td_plan *out, td_error *err)
 {
     td_csv_reader c;
@@ -156,24 +191,9 @@ int td_csv_import_tasks(const char *buf, size_t n, const char *name, td_plan *ou
 
     td_plan_init(out);
     if (!name) name = "(csv)";
-    if (n > TD_CSV_MAX) return td_error_set(err, TD_ETOOBIG, "%s: larger than %u bytes", name, TD_CSV_MAX);
-    td__csv_init(&c, buf, n, name);
-    if ((rc = td__next(&c, &r, err)) <= 0)
-        return rc ? rc : td_error_set(err, TD_EPARSE, "%s: empty file, expected a header line", name);
-    rc = td__header(&r, td__task_cols, TC_N, pos, name, err);
-    nh = r.n;
-    td__rec_free(&r);
-    if (rc) return rc;
-    while ((rc = td__next(&c, &r, err)) == 1) {
+    if ((rc = td__open_csv(&c, buf, n, name, td__task_cols, TC_N, pos, &nh, err))) return rc;
+    while ((rc = td__row(&c, &r, nh, name, err)) == 1) {
         const char *tt = r.f[pos[TC_TT]];
-        if (td__blank_rec(&r)) {
-            td__rec_free(&r);
-            continue;
-        }
-        if (r.n != nh) {
-            rc = td_error_set(err, TD_EPARSE, "%s:%d: %d fields, the header has %d", name, r.line, r.n, nh);
-            goto fail;
-        }
         if (td_plan_roman(tt)) {
             td_section s = {0};
             td_error e2 = {0};
@@ -192,7 +212,7 @@ int td_csv_import_tasks(const char *buf, size_t n, const char *name, td_plan *ou
                 goto fail;
             }
             if ((rc = td_plan_add_section(out, &s, &e2))) {
-                rc = td_error_set(err, rc == TD_EEXISTS ? TD_EPARSE : rc, "%s:%d: %s", name, r.line, e2.msg);
+                rc = td__add_err(err, rc, name, r.line, &e2);
                 goto fail;
             }
             cur = out->sections[out->n_sections - 1].code;
@@ -250,7 +270,7 @@ int td_csv_import_tasks(const char *buf, size_t n, const char *name, td_plan *ou
                 goto fail;
             }
             if ((rc = td_plan_add_task(out, &t, &e2))) {
-                rc = td_error_set(err, rc == TD_EEXISTS ? TD_EPARSE : rc, "%s:%d: %s", name, r.line, e2.msg);
+                rc = td__add_err(err, rc, name, r.line, &e2);
                 goto fail;
             }
         }
@@ -276,26 +296,11 @@ int td_csv_import_indicators(const char *buf, size_t n, const char *name, td_pla
 
     if (!name) name = "(csv)";
     if (plan->n_indicators) return td_error_set(err, TD_EARG, "%s: the plan already has indicators", name);
-    if (n > TD_CSV_MAX) return td_error_set(err, TD_ETOOBIG, "%s: larger than %u bytes", name, TD_CSV_MAX);
-    td__csv_init(&c, buf, n, name);
-    if ((rc = td__next(&c, &r, err)) <= 0)
-        return rc ? rc : td_error_set(err, TD_EPARSE, "%s: empty file, expected a header line", name);
-    rc = td__header(&r, td__ind_cols, IC_N, pos, name, err);
-    nh = r.n;
-    td__rec_free(&r);
-    if (rc) return rc;
-    while ((rc = td__next(&c, &r, err)) == 1) {
+    if ((rc = td__open_csv(&c, buf, n, name, td__ind_cols, IC_N, pos, &nh, err))) return rc;
+    while ((rc = td__row(&c, &r, nh, name, err)) == 1) {
         td_indicator ind = {0};
         td_error e2 = {0};
         const char *h, *code;
-        if (td__blank_rec(&r)) {
-            td__rec_free(&r);
-            continue;
-        }
-        if (r.n != nh) {
-            rc = td_error_set(err, TD_EPARSE, "%s:%d: %d fields, the header has %d", name, r.line, r.n, nh);
-            goto fail;
-        }
         h = r.f[pos[IC_HORIZON]];
         code = r.f[pos[IC_CODE]];
         if (strlen(h) != 4 || h[0] != '2' || h[1] != '0' || h[2] < '0' || h[2] > '9' || h[3] < '0' || h[3] > '9') {
@@ -324,7 +329,7 @@ int td_csv_import_indicators(const char *buf, size_t n, const char *name, td_pla
             goto fail;
         }
         if ((rc = td_plan_add_indicator(plan, &ind, &e2))) {
-            rc = td_error_set(err, rc == TD_EEXISTS ? TD_EPARSE : rc, "%s:%d: %s", name, r.line, e2.msg);
+            rc = td__add_err(err, rc, name, r.line, &e2);
             goto fail;
         }
         td__rec_free(&r);

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "deadline.h"
 #include "grow.h"
 #include "log.pb-c.h"
@@ -38,52 +39,15 @@
 
 /* ---- dates and periods --------------------------------------------------- */
 
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian; H. Hinnant's
- * algorithm: exact for every year, no tables). */
-static long td__days_from_civil(int y, int m, int d)
-{
-    long era, yoe, doy, doe;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static int td__civil_from_days(long z)
-{
-    long era, doe, yoe, y, doy, mp, d, m;
-    z += 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = z - era * 146097;
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    y = yoe + era * 400;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
-    return (int)(y * 10000 + m * 100 + d);
-}
-
-static int td__last_day(int y, int m)
-{
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2) return (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28;
-    return days[(m - 1) % 12];
-}
-
 int td_date_add_days(int d, int days)
 {
     if (d <= 0) return 0;
-    return td__civil_from_days(td__days_from_civil(d / 10000, d / 100 % 100, d % 100) + days);
+    return td_clock_date_of_days(td_clock_days_of(d) + days);
 }
 
 int td_date_diff_days(int a, int b)
 {
-    return (int)(td__days_from_civil(a / 10000, a / 100 % 100, a % 100) -
-                 td__days_from_civil(b / 10000, b / 100 % 100, b % 100));
+    return (int)(td_clock_days_of(a) - td_clock_days_of(b));
 }
 
 int td_period_parse(const char *p, int *year, int *month)
@@ -189,7 +153,7 @@ int td_period_due(const char *p, int due_day)
 {
     int y, m, last;
     if (td_period_parse(p, &y, &m)) return 0;
-    last = td__last_day(y, m);
+    last = td_clock_month_days(y, m);
     if (due_day < 1) due_day = 1;
     if (due_day > last) due_day = last;
     return y * 10000 + m * 100 + due_day;
@@ -535,7 +499,7 @@ static void td__judge_at(const td_state *st, const td_task *t, int date, int64_t
             j->condition_met = 1;
             if (cond->due_year >= TD_DEADLINE_YEAR_MIN && cond->due_year <= TD_DEADLINE_YEAR_MAX &&
                 cond->due_month >= 1 && cond->due_month <= 12)
-                j->due = cond->due_year * 10000 + cond->due_month * 100 + td__last_day(cond->due_year, cond->due_month);
+                j->due = cond->due_year * 10000 + cond->due_month * 100 + td_clock_month_days(cond->due_year, cond->due_month);
         } else {
             j->waits = 1;
         }

@@ -103,57 +103,48 @@ static int td__write_bio(const char *path, BIO *bio, int mode, int noclobber, td
     return td_x509_write_file(path, data, (size_t)len, mode, noclobber, err);
 }
 
-int td_x509_write_key(const char *path, EVP_PKEY *key, td_error *err)
+/* What td__write_pem writes. */
+enum { TD__PEM_KEY, TD__PEM_CERT, TD__PEM_CSR, TD__PEM_CRL };
+
+/* obj as PEM into path: a private key with mode 0600 through secure memory
+ * (cleansed when freed: the key text leaves no copy), the rest with 0644. */
+static int td__write_pem(const char *path, int kind, const void *obj, int noclobber, td_error *err)
 {
-    /* Secure memory is cleansed when freed: the key text leaves no copy. */
-    BIO *bio = BIO_new(BIO_s_secmem());
-    int rc;
+    BIO *bio = BIO_new(kind == TD__PEM_KEY ? BIO_s_secmem() : BIO_s_mem());
+    int ok = 0, rc;
     if (!bio) return td_error_set_ssl(err, TD_ENOMEM, path);
-    if (PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL, NULL) != 1)
+    switch (kind) {
+    case TD__PEM_KEY: ok = PEM_write_bio_PrivateKey(bio, obj, NULL, NULL, 0, NULL, NULL); break;
+    case TD__PEM_CERT: ok = PEM_write_bio_X509(bio, obj); break;
+    case TD__PEM_CSR: ok = PEM_write_bio_X509_REQ(bio, obj); break;
+    case TD__PEM_CRL: ok = PEM_write_bio_X509_CRL(bio, obj); break;
+    }
+    if (ok != 1)
         rc = td_error_set_ssl(err, TD_ECRYPTO, path);
     else
-        rc = td__write_bio(path, bio, 0600, 1, err);
+        rc = td__write_bio(path, bio, kind == TD__PEM_KEY ? 0600 : 0644, noclobber, err);
     BIO_free(bio);
     return rc;
+}
+
+int td_x509_write_key(const char *path, EVP_PKEY *key, td_error *err)
+{
+    return td__write_pem(path, TD__PEM_KEY, key, 1, err);
 }
 
 int td_x509_write_cert(const char *path, X509 *cert, int noclobber, td_error *err)
 {
-    BIO *bio = BIO_new(BIO_s_mem());
-    int rc;
-    if (!bio) return td_error_set_ssl(err, TD_ENOMEM, path);
-    if (PEM_write_bio_X509(bio, cert) != 1)
-        rc = td_error_set_ssl(err, TD_ECRYPTO, path);
-    else
-        rc = td__write_bio(path, bio, 0644, noclobber, err);
-    BIO_free(bio);
-    return rc;
+    return td__write_pem(path, TD__PEM_CERT, cert, noclobber, err);
 }
 
 int td_x509_write_csr(const char *path, X509_REQ *req, int noclobber, td_error *err)
 {
-    BIO *bio = BIO_new(BIO_s_mem());
-    int rc;
-    if (!bio) return td_error_set_ssl(err, TD_ENOMEM, path);
-    if (PEM_write_bio_X509_REQ(bio, req) != 1)
-        rc = td_error_set_ssl(err, TD_ECRYPTO, path);
-    else
-        rc = td__write_bio(path, bio, 0644, noclobber, err);
-    BIO_free(bio);
-    return rc;
+    return td__write_pem(path, TD__PEM_CSR, req, noclobber, err);
 }
 
 int td_x509_write_crl(const char *path, X509_CRL *crl, td_error *err)
 {
-    BIO *bio = BIO_new(BIO_s_mem());
-    int rc;
-    if (!bio) return td_error_set_ssl(err, TD_ENOMEM, path);
-    if (PEM_write_bio_X509_CRL(bio, crl) != 1)
-        rc = td_error_set_ssl(err, TD_ECRYPTO, path);
-    else
-        rc = td__write_bio(path, bio, 0644, 0, err);
-    BIO_free(bio);
-    return rc;
+    return td__write_pem(path, TD__PEM_CRL, crl, 0, err);
 }
 
 /* Flags of td__read_file. */
@@ -226,17 +217,33 @@ static int td__read_file(const char *path, int flags, BIO **out, td_error *err)
     return TD_OK;
 }
 
-int td_x509_read_key(const char *path, EVP_PKEY **out, td_error *err)
+/* A PEM file of `kind` (TD__PEM_*) into *out; a private key is read into
+ * secure memory and only from a file nobody else may read. */
+static int td__read_pem(const char *path, int kind, void **out, td_error *err)
 {
     BIO *bio;
     int rc;
 
     *out = NULL;
-    if ((rc = td__read_file(path, TD__READ_SECRET | TD__READ_PRIVATE, &bio, err))) return rc;
+    if ((rc = td__read_file(path, kind == TD__PEM_KEY ? TD__READ_SECRET | TD__READ_PRIVATE : 0, &bio, err)))
+        return rc;
     ERR_clear_error();
-    *out = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+    switch (kind) {
+    case TD__PEM_KEY: *out = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL); break;
+    case TD__PEM_CERT: *out = PEM_read_bio_X509(bio, NULL, NULL, NULL); break;
+    case TD__PEM_CSR: *out = PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL); break;
+    }
     BIO_free(bio);
     if (!*out) return td_error_set_ssl(err, TD_EPARSE, path);
+    return TD_OK;
+}
+
+int td_x509_read_key(const char *path, EVP_PKEY **out, td_error *err)
+{
+    void *k;
+    int rc = td__read_pem(path, TD__PEM_KEY, &k, err);
+    *out = k;
+    if (rc) return rc;
     if (EVP_PKEY_get_id(*out) != EVP_PKEY_ED25519) {
         EVP_PKEY_free(*out);
         *out = NULL;
@@ -247,30 +254,18 @@ int td_x509_read_key(const char *path, EVP_PKEY **out, td_error *err)
 
 int td_x509_read_cert(const char *path, X509 **out, td_error *err)
 {
-    BIO *bio;
-    int rc;
-
-    *out = NULL;
-    if ((rc = td__read_file(path, 0, &bio, err))) return rc;
-    ERR_clear_error();
-    *out = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-    BIO_free(bio);
-    if (!*out) return td_error_set_ssl(err, TD_EPARSE, path);
-    return TD_OK;
+    void *x;
+    int rc = td__read_pem(path, TD__PEM_CERT, &x, err);
+    *out = x;
+    return rc;
 }
 
 int td_x509_read_csr(const char *path, X509_REQ **out, td_error *err)
 {
-    BIO *bio;
-    int rc;
-
-    *out = NULL;
-    if ((rc = td__read_file(path, 0, &bio, err))) return rc;
-    ERR_clear_error();
-    *out = PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL);
-    BIO_free(bio);
-    if (!*out) return td_error_set_ssl(err, TD_EPARSE, path);
-    return TD_OK;
+    void *x;
+    int rc = td__read_pem(path, TD__PEM_CSR, &x, err);
+    *out = x;
+    return rc;
 }
 
 int td_x509_make_csr(EVP_PKEY *key, const char *agency, const char *device, td_role role,

@@ -254,6 +254,44 @@ static void tdp__serial_of(X509 *cert, char out[TDP_SERIAL_HEX_MAX + 1])
     BN_free(bn);
 }
 
+/* Issue a device certificate for pub (recorded in the CA's index by
+ * tdp_ca_issue); a failure is told under `action`.  Returns 0 or 1. */
+static int tdp__issue_device(tdp_ca *ca, const char *action, EVP_PKEY *pub, const char *agency, const char *device,
+                             td_role role, tdp_validity v, X509 **cert)
+{
+    tdp_issue req;
+    td_error e;
+    memset(&req, 0, sizeof req);
+    req.kind = TDP_KIND_CLIENT;
+    req.pub = pub;
+    req.agency = agency;
+    req.name = device;
+    req.role = role;
+    req.v = v;
+    td_error_clear(&e);
+    if (tdp_ca_issue(ca, &req, cert, &e)) return tdp__fail(action, NULL, &e);
+    return 0;
+}
+
+/* A device certificate just issued, written to out_path, its serial and
+ * its key's short id (key_id, 17 bytes) for the officer's printout; a file
+ * that cannot be written is told with the serial, as the index has it. */
+static int tdp__write_device(const char *action, X509 *cert, const char *out_path,
+                             char serial[TDP_SERIAL_HEX_MAX + 1], char key_id[17])
+{
+    unsigned char pk[32];
+    td_error e;
+    td_error_clear(&e);
+    tdp__serial_of(cert, serial);
+    if (td_cert_ed25519_pk(cert, pk, &e) == TD_OK) td_key_short_hex(pk, key_id);
+    if (td_x509_write_cert(out_path, cert, 0, &e)) {
+        char vi[TDP_MSG_MAX];
+        snprintf(vi, sizeof vi, "không ghi được tệp chứng thư (đã ghi sổ, số sê-ri %s)", serial);
+        return tdp__fail(action, vi, &e);
+    }
+    return 0;
+}
+
 /* ---- init ---------------------------------------------------------------- */
 
 static void tdp__help_init(FILE *f)
@@ -490,7 +528,6 @@ int tdp_cmd_sign(int argc, char **argv)
     char cn[TD_DEVICE_MAX + 2], d[TDP_DATE_MAX], serial[TDP_SERIAL_HEX_MAX + 1], key_id[17] = "?";
     X509_REQ *csr = NULL;
     X509 *cert = NULL;
-    tdp_issue req;
     td_role role;
     tdp_ca ca;
     td_error e;
@@ -541,28 +578,9 @@ int tdp_cmd_sign(int argc, char **argv)
         X509_REQ_free(csr);
         return 1;
     }
-    memset(&req, 0, sizeof req);
-    req.kind = TDP_KIND_CLIENT;
-    req.pub = X509_REQ_get0_pubkey(csr);
-    req.agency = agency;
-    req.name = cn;
-    req.role = role;
-    req.v = v;
-    if (tdp_ca_issue(&ca, &req, &cert, &e)) {
-        tdp__fail(action, NULL, &e);
+    if (tdp__issue_device(&ca, action, X509_REQ_get0_pubkey(csr), agency, cn, role, v, &cert) ||
+        tdp__write_device(action, cert, out_path, serial, key_id))
         goto out;
-    }
-    tdp__serial_of(cert, serial);
-    {
-        unsigned char pk[32];
-        if (td_cert_ed25519_pk(cert, pk, &e) == TD_OK) td_key_short_hex(pk, key_id);
-    }
-    if (td_x509_write_cert(out_path, cert, 0, &e)) {
-        char vi[TDP_MSG_MAX];
-        snprintf(vi, sizeof vi, "không ghi được tệp chứng thư (đã ghi sổ, số sê-ri %s)", serial);
-        tdp__fail(action, vi, &e);
-        goto out;
-    }
     tdp__cert_date(X509_get0_notAfter(cert), d);
     printf("Đã ký chứng thư cho thiết bị \"%s\" của cơ quan %s, vai trò %s (%s)\n"
            "  Số sê-ri:     %s\n"
@@ -613,7 +631,6 @@ int tdp_cmd_bundle(int argc, char **argv)
     tdp_validity v = {TDP_DEVICE_DAYS_DEFAULT, 0};
     char d[TDP_DATE_MAX], serial[TDP_SERIAL_HEX_MAX + 1];
     td_bundle b;
-    tdp_issue req;
     td_role role;
     tdp_ca ca;
     td_error e;
@@ -659,17 +676,7 @@ int tdp_cmd_bundle(int argc, char **argv)
         tdp__fail(action, NULL, &e);
         goto out;
     }
-    memset(&req, 0, sizeof req);
-    req.kind = TDP_KIND_CLIENT;
-    req.pub = b.key;
-    req.agency = agency;
-    req.name = device;
-    req.role = role;
-    req.v = v;
-    if (tdp_ca_issue(&ca, &req, &b.cert, &e)) {
-        tdp__fail(action, NULL, &e);
-        goto out;
-    }
+    if (tdp__issue_device(&ca, action, b.key, agency, device, role, v, &b.cert)) goto out;
     b.ca = X509_dup(ca.cert);
     snprintf(b.server, sizeof b.server, "%s", server);
     tdp__serial_of(b.cert, serial);
@@ -942,7 +949,6 @@ int tdp_cmd_renew(int argc, char **argv)
     X509 *old = NULL, *cert = NULL;
     X509_REQ *csr = NULL;
     td_subject sub;
-    tdp_issue req;
     tdp_ca ca;
     td_error e;
     int c, rc = 1, revoke_old = 0, ca_open = 0;
@@ -999,28 +1005,10 @@ int tdp_cmd_renew(int argc, char **argv)
         tdp__fail(action, "không đọc được sổ chứng thư", &e);
         goto out;
     }
-    memset(&req, 0, sizeof req);
-    req.kind = TDP_KIND_CLIENT;
-    req.pub = csr ? X509_REQ_get0_pubkey(csr) : X509_get0_pubkey(old);
-    req.agency = sub.agency;
-    req.name = sub.device;
-    req.role = sub.role;
-    req.v = v;
-    if (tdp_ca_issue(&ca, &req, &cert, &e)) {
-        tdp__fail(action, NULL, &e);
+    if (tdp__issue_device(&ca, action, csr ? X509_REQ_get0_pubkey(csr) : X509_get0_pubkey(old), sub.agency,
+                          sub.device, sub.role, v, &cert) ||
+        tdp__write_device(action, cert, out_path, serial, key_id))
         goto out;
-    }
-    tdp__serial_of(cert, serial);
-    {
-        unsigned char pk[32];
-        if (td_cert_ed25519_pk(cert, pk, &e) == TD_OK) td_key_short_hex(pk, key_id);
-    }
-    if (td_x509_write_cert(out_path, cert, 0, &e)) {
-        char vi[TDP_MSG_MAX];
-        snprintf(vi, sizeof vi, "không ghi được tệp chứng thư (đã ghi sổ, số sê-ri %s)", serial);
-        tdp__fail(action, vi, &e);
-        goto out;
-    }
     if (revoke_old && tdp_ca_supersede(&ca, old_serial, &e)) {
         tdp__fail("không thu hồi được chứng thư cũ", NULL, &e);
         goto out;

@@ -36,6 +36,17 @@ static int tdp__dberr(sqlite3 *db, td_error *err, const char *what)
     return td_error_set(err, TD_EDB, "CA index: %s: %s", what, db ? sqlite3_errmsg(db) : "no database");
 }
 
+/* COMMIT, or ROLLBACK and the reason it did not commit. */
+static int tdp__commit(sqlite3 *db, td_error *err)
+{
+    int rc = TD_OK;
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = tdp__dberr(db, err, "commit");
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return rc;
+}
+
 static int tdp__open(const char *path, int flags, sqlite3 **db, td_error *err)
 {
     if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
@@ -169,12 +180,7 @@ int tdp_index_revoke(sqlite3 *db, const char *serial, int64_t when, int reason, 
         goto rollback;
     }
     sqlite3_finalize(st);
-    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = tdp__dberr(db, err, "commit");
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        return rc;
-    }
-    return TD_OK;
+    return tdp__commit(db, err);
 rollback:
     sqlite3_finalize(st);
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -257,12 +263,7 @@ int tdp_index_next_crl_number(sqlite3 *db, int64_t *out, td_error *err)
     }
     *out = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = tdp__dberr(db, err, "commit");
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        return rc;
-    }
-    return TD_OK;
+    return tdp__commit(db, err);
 }
 
 tdp_status tdp_entry_status(const tdp_entry *e, int64_t now)

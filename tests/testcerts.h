@@ -37,18 +37,18 @@ static inline void tc_ext(X509 *cert, X509 *issuer, int nid, const char *value)
     X509_EXTENSION_free(ex);
 }
 
-/* Certificate for key, signed by (issuer, ikey) or self-signed if issuer is NULL. */
-static inline X509 *tc_cert(EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey, const char *cn, const char *o,
-                     const char *ou, const char *san, int ca, long days_from, long days_to)
+/* Certificate for key valid from not_before to not_after (seconds since the
+ * epoch), signed by (issuer, ikey) or self-signed if issuer is NULL. */
+static inline X509 *tc_cert_span(EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey, const char *cn, const char *o,
+                                 const char *ou, const char *san, int ca, time_t not_before, time_t not_after)
 {
     static long serial = 1;
     X509 *x = X509_new();
     X509_NAME *n = X509_NAME_new();
     X509_set_version(x, 2);
     ASN1_INTEGER_set(X509_get_serialNumber(x), serial++);
-    time_t tc_now = (time_t)(td_clock_now_ms() / 1000);
-    X509_time_adj_ex(X509_getm_notBefore(x), (int)days_from, 0, &tc_now);
-    X509_time_adj_ex(X509_getm_notAfter(x), (int)days_to, 0, &tc_now);
+    ASN1_TIME_set(X509_getm_notBefore(x), not_before);
+    ASN1_TIME_set(X509_getm_notAfter(x), not_after);
     if (o) X509_NAME_add_entry_by_txt(n, "O", MBSTRING_UTF8, (const unsigned char *)o, -1, -1, 0);
     if (ou) X509_NAME_add_entry_by_txt(n, "OU", MBSTRING_UTF8, (const unsigned char *)ou, -1, -1, 0);
     X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0);
@@ -63,6 +63,14 @@ static inline X509 *tc_cert(EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey, const c
     if (san) tc_ext(x, issuer ? issuer : x, NID_subject_alt_name, san);
     X509_sign(x, ikey ? ikey : key, NULL);
     return x;
+}
+
+/* The same, valid from days_from to days_to days from now (the project's clock). */
+static inline X509 *tc_cert(EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey, const char *cn, const char *o,
+                     const char *ou, const char *san, int ca, long days_from, long days_to)
+{
+    time_t tc_now = (time_t)(td_clock_now_ms() / 1000);
+    return tc_cert_span(key, issuer, ikey, cn, o, ou, san, ca, tc_now + days_from * 86400, tc_now + days_to * 86400);
 }
 
 static inline void tc_write_key(const char *path, EVP_PKEY *k)

@@ -20,10 +20,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 
 AG=so-khcn
 say "PKI, plan import, an office of $AG and an office of so-tai-chinh"
-sync_pki
-plan_import main
-sv_start main
-P=$PORT
+sync_main
 enrol_as dev "$AG" vanthu-01 office "127.0.0.1:$P"
 enrol_as dev2 so-tai-chinh vanthu-02 office "127.0.0.1:$P"
 

@@ -19,10 +19,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 
 say "PKI, plan, two offices"
-sync_pki
-plan_import main
-sv_start main
-P=$PORT
+sync_main
 enrol_as dev so-khcn vanthu-01 office "127.0.0.1:$P"
 enrol_as dev2 so-tai-chinh vanthu-02 office "127.0.0.1:$P"
 report dev 1 2025-03 --state dang --percent 30 --result "Báo cáo tháng 3"

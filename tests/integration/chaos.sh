@@ -50,10 +50,7 @@ declare -A OWN=([so-noi-vu]=8 [so-tai-chinh]=12 [so-y-te]=47 [so-gddt]=60 [so-co
 for a in ubnd-chi-linh ubnd-gia-loc ubnd-kinh-mon ubnd-nam-sach ubnd-cam-giang; do OWN[$a]=29; done
 NCLI=$((${#OFFICES[@]} + 1))
 
-sync_pki
-plan_import main
-sv_start main
-P=$PORT
+sync_main
 DB=$W/data-main/server.db
 
 # One chaos proxy per client, all in front of the server's fixed port

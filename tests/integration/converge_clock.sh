@@ -11,21 +11,16 @@
 #           `tiendo audit verify`.
 set -euo pipefail
 # shellcheck source=lib/tdsync.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
-export TZ=Asia/Ho_Chi_Minh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"   # also exports TZ=Asia/Ho_Chi_Minh
 exec </dev/null
 # the test's clock (the server, the CA and the other devices keep it) runs
 # from mid-month, so "12 hours ahead" stays in the month at any real date;
 # one PC's clock is then moved relative to it with TIENDO_TEST_CLOCK
-td_use_clock "2026-06-17 10:00"
-PER=$(td_date %Y-%m)
+mid_month
 # ahead DAYS HOURS: a clock that far ahead of the test's, standing still
 ahead() { TZ=Asia/Ho_Chi_Minh date -d "@$(($(td_date %s) + $1 * 86400 + $2 * 3600))" +'%Y-%m-%d %H:%M:%S!'; }
 
-sync_pki
-plan_import main
-sv_start main
-P=$PORT
+sync_main
 enrol_as "$W/yte" so-y-te pc-01 office "127.0.0.1:$P"
 enrol_as "$W/khcn" so-khcn central-01 central "127.0.0.1:$P"
 enrol_as "$W/tt" thanh-tra tt-01 inspector "127.0.0.1:$P"

@@ -8,16 +8,12 @@
 # the server's receive times and the certificates' validity follow.
 set -euo pipefail
 # shellcheck source=lib/tdsync.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
-export TZ=Asia/Ho_Chi_Minh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"   # also exports TZ=Asia/Ho_Chi_Minh
 exec </dev/null
 unset TIENDO_TODAY
 export TIENDO_TEST_CLOCK="2025-06-10 10:00:00@$(date +%s)"
 
-sync_pki
-plan_import main
-sv_start main
-P=$PORT
+sync_main
 enrol_as "$W/khcn" so-khcn central-01 central "127.0.0.1:$P"
 tsync "$W/khcn"
 eq "central pulls the plan" "$SYNC_RC" 0

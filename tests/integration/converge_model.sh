@@ -18,8 +18,7 @@
 # so the periods and dates it writes do not depend on the day it runs.
 set -euo pipefail
 # shellcheck source=lib/tdsync.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
-export TZ=Asia/Ho_Chi_Minh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"   # also exports TZ=Asia/Ho_Chi_Minh
 exec </dev/null
 SEED=${TD_SEED:-$((RANDOM * 32768 + RANDOM))}
 say "base seed $SEED (TD_SEED=$SEED reproduces the run)"

@@ -7,17 +7,11 @@
 # refused before signing (nothing enters the outbox).
 set -euo pipefail
 # shellcheck source=lib/tdsync.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
-export TZ=Asia/Ho_Chi_Minh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"   # also exports TZ=Asia/Ho_Chi_Minh
 exec </dev/null
-# a fixed mid-month date: what it checks does not depend on the day it runs
-td_use_clock "2026-06-17 10:00"
-PER=$(td_date %Y-%m)
+mid_month
 
-sync_pki
-plan_import main
-sv_start main
-P=$PORT
+sync_main
 enrol_as "$W/yte" so-y-te pc-01 office "127.0.0.1:$P"
 enrol_as "$W/khcn" so-khcn central-01 central "127.0.0.1:$P"
 

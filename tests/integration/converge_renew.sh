@@ -17,18 +17,12 @@
 # is on disk at push time and refuses those entries with a visible reason.
 set -euo pipefail
 # shellcheck source=lib/tdsync.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
-export TZ=Asia/Ho_Chi_Minh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"   # also exports TZ=Asia/Ho_Chi_Minh
 exec </dev/null
-# a fixed mid-month date: what it checks does not depend on the day it runs
-td_use_clock "2026-06-17 10:00"
-PER=$(td_date %Y-%m)
+mid_month
 cd "$W"
 
-sync_pki
-plan_import main
-sv_start main
-P=$PORT
+sync_main
 enrol_as "$W/yte" so-y-te pc-01 office "127.0.0.1:$P"
 
 say "renewal before the first push"

@@ -12,17 +12,12 @@
 # server's view and a fresh device's.
 set -euo pipefail
 # shellcheck source=lib/tdsync.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
-export TZ=Asia/Ho_Chi_Minh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"   # also exports TZ=Asia/Ho_Chi_Minh
 exec </dev/null
-td_use_clock "2026-06-17 10:00"
-PER=$(td_date %Y-%m)
+mid_month
 export TIENDO_PULL_BATCH=1
 
-sync_pki
-plan_import main
-sv_start main
-P=$PORT
+sync_main
 enrol_as "$W/yte" so-y-te pc-01 office "127.0.0.1:$P"
 enrol_as "$W/tp" so-tu-phap pc-01 office "127.0.0.1:$P"
 enrol_as "$W/fresh" so-tu-phap fresh-01 office "127.0.0.1:$P"

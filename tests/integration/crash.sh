@@ -40,10 +40,7 @@ if [ "$TD_CHAOS" = 1 ]; then PER=1500; ROUNDS=60; WRITES=600; NPULL=60000; fi
 BENCH=${TD_BUILD_DIR:?}/tdbench
 [ -x "$BENCH" ] || die "tdbench not built at $BENCH"
 
-sync_pki
-plan_import main
-sv_start main
-P=$PORT
+sync_main
 DB=$W/data-main/server.db
 OFF=(so-y-te so-tai-chinh ubnd-chi-linh ubnd-gia-loc)
 

@@ -27,10 +27,7 @@ BENCH=${TD_BUILD_DIR:?}/tdbench
 [ -x "$BENCH" ] || die "tdbench not built at $BENCH"
 
 AG=so-y-te
-sync_pki
-plan_import main
-sv_start main
-P=$PORT
+sync_main
 enrol_as dev "$AG" kill-01 office "127.0.0.1:$P"
 
 say "part 1: $NPUSH reports in the outbox of a $AG device"

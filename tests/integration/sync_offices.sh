@@ -28,10 +28,7 @@ DISTS=(ubnd-tp-hai-duong ubnd-chi-linh ubnd-kinh-mon ubnd-binh-giang ubnd-cam-gi
     ubnd-nam-sach)
 OFFICES=("${DEPTS[@]}" "${DISTS[@]}")
 
-sync_pki
-plan_import main
-sv_start main
-P=$PORT
+sync_main
 for a in "${OFFICES[@]}"; do enrol_as "$W/o-$a" "$a" may-01 office "127.0.0.1:$P"; done
 
 # Tasks each office may write on: task 1 and 27 (every agency is a partner:

@@ -21,10 +21,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 [ -n "$FORGE" ] || die "TD_TOOL_td_forge is not set"
 
-sync_pki
-plan_import main
-sv_start main
-P=$PORT
+sync_main
 S=127.0.0.1:$P
 enrol_as devA so-y-te may-a1 office "$S"
 enrol_as devA2 so-y-te may-a2 office "$S"

@@ -19,7 +19,7 @@
 #include "plan_fixture.h"
 #include "plan_pb.h"
 #pragma GCC diagnostic ignored "-Wunused-function"   /* testcerts.h: the file-based PKI is not used here */
-#include "testcerts.h"
+#include "tdev.h"
 #include "tt.h"
 
 /* Reports in the test log: enough for several checkpoints and refusals. */
@@ -34,38 +34,17 @@ static int64_t NOW;
 static uint8_t *PLAN_PB;
 static size_t PLAN_PB_N;
 
-typedef struct dev {
-    EVP_PKEY *k;
-    X509 *x;
-    unsigned char pk[32], sk[64];
-    uint64_t seq, hlc;
-    char agency[TD_AGENCY_MAX + 1];
-} dev;
-
 static dev SRV, YTE, YTE2, INS, INS2, INSR, ROGUE;
 
 static void dev_make(dev *d, const char *cn, const char *o, const char *ou)
 {
-    unsigned char seed[32];
-    td_error e = {0};
-    memset(d, 0, sizeof *d);
-    d->k = tc_keygen();
-    d->x = tc_cert(d->k, CA, CAK, cn, o, ou, NULL, 0, -1, 30);
-    if (td_key_ed25519_seed(d->k, seed, &e)) exit(1);
-    crypto_sign_seed_keypair(d->pk, d->sk, seed);
-    snprintf(d->agency, sizeof d->agency, "%s", o && strcmp(ou, "server") ? o : "");
+    EVP_PKEY *k = tc_keygen();
+    dev_init(d, k, tc_cert(k, CA, CAK, cn, o, ou, NULL, 0, -1, 30), o, ou);
 }
 
 static uint8_t *sign_next(dev *d, int kind, const void *p, size_t pn, size_t *n)
 {
-    td_entry_fields f;
-    uint8_t *out;
-    td_error e = {0};
-    d->seq++;
-    d->hlc = td_hlc_next(d->hlc, NOW);
-    f = (td_entry_fields){kind, d->seq, d->hlc, NOW, d->agency, p, pn};
-    if (td_entry_sign_raw(d->pk, d->sk, &f, &out, n, &e)) exit(1);
-    return out;
+    return sign_at(d, kind, p, pn, NOW, n);
 }
 
 /* --- a log and its checkpoints ---------------------------------------------- */

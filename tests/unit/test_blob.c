@@ -27,70 +27,19 @@
 #include "proto_ver.h"
 #include "session.h"
 #include "sync_limits.h"
-#include "testcerts.h"
+#include "tsess.h"
 #include "tt.h"
 
-typedef struct out {
-    int sent, ended;
-    Tiendo__Frame *last;
-} out;
-
-static int cap_send(void *arg, const Tiendo__Frame *f)
-{
-    out *o = arg;
-    uint8_t *buf;
-    size_t n;
-    td_error err;
-    o->sent++;
-    td_frame_free(o->last);
-    TT_EQ_INT(td_frame_pack(f, TD_FRAME_MAX_CEILING, &buf, &n, &err), 0);
-    o->last = td_frame_unpack(buf + 4, n - 4, &err);
-    free(buf);
-    return 0;
-}
-static void cap_end(void *arg) { ((out *)arg)->ended++; }
-
-typedef struct dev {
-    td_subject subj;
-    unsigned char pk[32], sk[64];
-    uint8_t *der;
-    size_t der_len;
-} dev;
-
-static tds_session S;
-static out O;
 static char dir[] = "/tmp/td-blob-XXXXXX";
-static char ca_path[300], srv_key[300], srv_crt[300];
 static dev A, B, C;            /* office so-tu-phap, office so-y-te, central */
 static tds_ledger *L;
 static uint32_t TA;            /* a task of A's agency, not B's */
 
-static void mkdev(dev *d, EVP_PKEY *cak, X509 *ca, const char *agency, const char *device, const char *role)
-{
-    EVP_PKEY *k = tc_keygen();
-    X509 *x = tc_cert(k, ca, cak, device, agency, role, NULL, 0, -1, 30);
-    unsigned char seed[32], *p;
-    td_error e;
-    memset(d, 0, sizeof *d);
-    snprintf(d->subj.agency, sizeof d->subj.agency, "%s", agency);
-    snprintf(d->subj.device, sizeof d->subj.device, "%s", device);
-    d->subj.role = td_role_parse(role);
-    TT_EQ_INT(td_key_ed25519_seed(k, seed, &e), 0);
-    crypto_sign_seed_keypair(d->pk, d->sk, seed);
-    d->der_len = (size_t)i2d_X509(x, NULL);
-    d->der = malloc(d->der_len);
-    p = d->der;
-    i2d_X509(x, &p);
-    X509_free(x);
-    EVP_PKEY_free(k);
-}
-
 static void setup(void)
 {
-    EVP_PKEY *cak = tc_keygen(), *sk = tc_keygen();
-    X509 *ca = tc_cert(cak, NULL, NULL, "Test CA", "test", NULL, NULL, 1, -1, 30);
-    X509 *srv = tc_cert(sk, ca, cak, "tiendo-server", NULL, "server", "IP:127.0.0.1", 0, -1, 30);
-    tds_ledger_opts o = {0};
+    EVP_PKEY *cak;
+    X509 *ca;
+    tds_ledger_opts o;
     tds_own_entry own = {0};
     td_plan P;
     td_registry R;
@@ -98,24 +47,14 @@ static void setup(void)
     td_error e = {0};
     char data[400];
     uint8_t *pl;
-    snprintf(ca_path, sizeof ca_path, "%s/ca.crt", dir);
-    snprintf(srv_key, sizeof srv_key, "%s/server.key", dir);
-    snprintf(srv_crt, sizeof srv_crt, "%s/server.crt", dir);
-    tc_write_cert(ca_path, ca);
-    tc_write_cert(srv_crt, srv);
-    tc_write_key(srv_key, sk);
+    ts_pki(dir, &ca, &cak);
     mkdev(&A, cak, ca, "so-tu-phap", "pc-a", "office");
     mkdev(&B, cak, ca, "so-y-te", "pc-b", "office");
     mkdev(&C, cak, ca, "so-khcn", "pc-c", "central");
-    X509_free(srv);
     X509_free(ca);
-    EVP_PKEY_free(sk);
     EVP_PKEY_free(cak);
     snprintf(data, sizeof data, "%s/data", dir);
-    o.datadir = data;
-    o.ca_path = ca_path;
-    o.key_path = srv_key;
-    o.cert_path = srv_crt;
+    o = ts_opts(data);
     TT_EQ_INT(tds_ledger_open(&o, &L, &e), 0);
     if (!L) return;
     TT_EQ_INT(tds_ledger_start(L, &e), 0);
@@ -133,17 +72,6 @@ static void setup(void)
             !td_state_agency_on_task(tds_ledger_state(L), t, B.subj.agency))
             TA = t;
     TT_CHECK(TA != 0);
-}
-
-static int feed(const Tiendo__Frame *f)
-{
-    size_t n = tiendo__frame__get_packed_size(f);
-    uint8_t *buf = malloc(n ? n : 1);
-    int rc;
-    tiendo__frame__pack(f, buf);
-    rc = tds_session_on_frame(&S, buf, n);
-    free(buf);
-    return rc;
 }
 
 /* A session of d at protocol version v (Welcome checked). */

@@ -31,6 +31,38 @@ static void test_date_of_vn(void)
     TT_EQ_STR(buf, "?");
 }
 
+/* The civil-date arithmetic every date computation in the project uses. */
+static void test_civil_days(void)
+{
+    TT_EQ_INT(td_clock_days_of(19700101), 0);
+    TT_EQ_INT(td_clock_days_of(19691231), -1);
+    TT_EQ_INT(td_clock_days_of(20250617), 20256);
+    TT_EQ_INT(td_clock_days_of(20250301) - td_clock_days_of(20250228), 1);
+    TT_EQ_INT(td_clock_days_of(20240301) - td_clock_days_of(20240228), 2);
+    TT_EQ_INT(td_clock_days_of(20250700), td_clock_days_of(20250630));   /* day 0: the day before the 1st */
+    TT_EQ_INT(td_clock_date_of_days(0), 19700101);
+    TT_EQ_INT(td_clock_date_of_days(20256), 20250617);
+    TT_EQ_INT(td_clock_date_of_days(td_clock_days_of(20001231) + 1), 20010101);
+    TT_EQ_INT(td_clock_date_of_days(td_clock_days_of(99991231) + 1), 0);
+    TT_EQ_INT(td_clock_date_of_days(td_clock_days_of(10101)), 10101);
+    TT_EQ_INT(td_clock_date_of_days(td_clock_days_of(10101) - 1), 0);
+    TT_EQ_INT(td_clock_date_of_days(INT64_MAX), 0);
+    TT_EQ_INT(td_clock_date_of_days(INT64_MIN), 0);
+    for (int64_t z = td_clock_days_of(18991201); z < td_clock_days_of(21010201); z++)
+        if (td_clock_days_of(td_clock_date_of_days(z)) != z) {
+            TT_EQ_INT(td_clock_days_of(td_clock_date_of_days(z)), z);
+            break;
+        }
+    TT_EQ_INT(td_clock_month_days(2024, 2), 29);
+    TT_EQ_INT(td_clock_month_days(2025, 2), 28);
+    TT_EQ_INT(td_clock_month_days(1900, 2), 28);
+    TT_EQ_INT(td_clock_month_days(2000, 2), 29);
+    TT_EQ_INT(td_clock_month_days(2025, 4), 30);
+    TT_EQ_INT(td_clock_month_days(2025, 12), 31);
+    TT_EQ_INT(td_clock_month_days(2025, 0), 0);
+    TT_EQ_INT(td_clock_month_days(2025, 13), 0);
+}
+
 static void test_override_parse(void)
 {
     int64_t off = 0, real = 1764733000LL * 1000;
@@ -74,6 +106,7 @@ int main(void)
     setenv("TIENDO_TEST_CLOCK", "2026-12-31 12:00", 1);
     unsetenv("TIENDO_TODAY");
     TT_RUN(test_date_of_vn);
+    TT_RUN(test_civil_days);
     TT_RUN(test_override_parse);
     TT_RUN(test_override_env);
     return tt_report();

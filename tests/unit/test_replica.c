@@ -16,22 +16,9 @@
 #include "derive.h"
 #include "entry.h"
 #include "replica.h"
-#include "testcerts.h"
+#include "trep.h"
 #include "tt.h"
 
-static tc_pki pki;
-static td_identity me;
-static char dbdir[64], dbpath[128];
-
-static void fresh_db(void)
-{
-    char p[160];
-    snprintf(p, sizeof p, "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath);
-    unlink(p);
-    unlink(dbpath);
-}
 
 static int64_t db_int(const char *sql)
 {
@@ -508,15 +495,7 @@ static void test_audit_tables(void)
 
 int main(void)
 {
-    td_error e;
-    if (sodium_init() < 0 || tc_pki_make(&pki)) return 1;
-    snprintf(dbdir, sizeof dbdir, "/tmp/tdreplica-XXXXXX");
-    if (!mkdtemp(dbdir)) return 1;
-    snprintf(dbpath, sizeof dbpath, "%s/%s", dbdir, TDC_REPLICA_FILE);
-    if (td_identity_load(&me, pki.cli_key, pki.cli_crt, &e)) {
-        fprintf(stderr, "identity: %s\n", e.msg);
-        return 1;
-    }
+    if (tr_setup("/tmp/tdreplica-XXXXXX")) return 1;
     TT_RUN(test_migrate_empty);
     TT_RUN(test_outbox_alloc);
     TT_RUN(test_pending_bounds);
@@ -524,9 +503,6 @@ int main(void)
     TT_RUN(test_pull_atomic);
     TT_RUN(test_state_rebuild);
     TT_RUN(test_audit_tables);
-    td_identity_free(&me);
-    fresh_db();
-    rmdir(dbdir);
-    tc_pki_remove(&pki);
+    tr_teardown();
     return tt_report();
 }

@@ -37,40 +37,10 @@
 #include "plan_pb.h"
 #include "session.h"
 #include "sync_limits.h"
-#include "testcerts.h"
+#include "tsess.h"
 #include "tt.h"
 
-#define OUT_KINDS 32
 
-typedef struct out {
-    int sent, ended;
-    Tiendo__Frame *last;
-    int kinds[OUT_KINDS];        /* body case of each frame sent, in order */
-    uint64_t first_index[OUT_KINDS];   /* PushAck: index of its first ack */
-} out;
-
-static int cap_send(void *arg, const Tiendo__Frame *f)
-{
-    out *o = arg;
-    uint8_t *buf;
-    size_t n;
-    td_error err;
-    if (o->sent < OUT_KINDS) {
-        o->kinds[o->sent] = (int)f->body_case;
-        if (f->body_case == TIENDO__FRAME__BODY_PUSH_ACK && f->push_ack->n_acks)
-            o->first_index[o->sent] = f->push_ack->acks[0]->index;
-    }
-    o->sent++;
-    td_frame_free(o->last);
-    TT_EQ_INT(td_frame_pack(f, TD_FRAME_MAX_CEILING, &buf, &n, &err), 0);
-    o->last = td_frame_unpack(buf + 4, n - 4, &err);
-    free(buf);
-    return 0;
-}
-static void cap_end(void *arg) { ((out *)arg)->ended++; }
-
-static tds_session S;
-static out O;
 
 static void start(void)
 {
@@ -80,18 +50,6 @@ static void start(void)
     td_frame_free(O.last);
     memset(&O, 0, sizeof O);
     tds_session_init(&S, &subj, pk, "test-server", &io);
-}
-
-static int feed(const Tiendo__Frame *f)
-{
-    /* packed without the frame limit: the bounds tests send big pushes */
-    size_t n = tiendo__frame__get_packed_size(f);
-    uint8_t *buf = malloc(n ? n : 1);
-    int rc;
-    tiendo__frame__pack(f, buf);
-    rc = tds_session_on_frame(&S, buf, n);
-    free(buf);
-    return rc;
 }
 
 static int hello(uint32_t lo, uint32_t hi)
@@ -184,74 +142,30 @@ static void test_server_only_messages_refused(void)
 
 /* ---- push and pull with real storage ------------------------------------ */
 
-typedef struct dev {
-    td_subject subj;
-    unsigned char pk[32], sk[64];
-    uint8_t *der;
-    size_t der_len;
-    uint64_t seq;
-} dev;
-
 static char dir[] = "/tmp/td-session-XXXXXX";
-static char ca_path[300], srv_key[300], srv_crt[300];
 static dev A, B, C, I;         /* office so-tu-phap, office (other agency), central, inspector */
 static tds_ledger *L;
 static X509 *CA;               /* kept to sign a CRL */
 static EVP_PKEY *CAK;
 static uint32_t TA, TB;        /* a task of A's agency only, a task of B's agency only */
 
-static void mkdev(dev *d, EVP_PKEY *cak, X509 *ca, const char *agency, const char *device, const char *role)
-{
-    EVP_PKEY *k = tc_keygen();
-    X509 *x = tc_cert(k, ca, cak, device, agency, role, NULL, 0, -1, 30);
-    unsigned char seed[32], *p;
-    td_error e;
-    memset(d, 0, sizeof *d);
-    snprintf(d->subj.agency, sizeof d->subj.agency, "%s", agency);
-    snprintf(d->subj.device, sizeof d->subj.device, "%s", device);
-    d->subj.role = td_role_parse(role);
-    TT_EQ_INT(td_key_ed25519_seed(k, seed, &e), 0);
-    crypto_sign_seed_keypair(d->pk, d->sk, seed);
-    d->der_len = (size_t)i2d_X509(x, NULL);
-    d->der = malloc(d->der_len);
-    p = d->der;
-    i2d_X509(x, &p);
-    X509_free(x);
-    EVP_PKEY_free(k);
-}
-
 static void setup_pki(void)
 {
-    EVP_PKEY *cak = tc_keygen(), *sk = tc_keygen();
-    X509 *ca = tc_cert(cak, NULL, NULL, "Test CA", "test", NULL, NULL, 1, -1, 30);
-    X509 *srv = tc_cert(sk, ca, cak, "tiendo-server", NULL, "server", "IP:127.0.0.1", 0, -1, 30);
-    snprintf(ca_path, sizeof ca_path, "%s/ca.crt", dir);
-    snprintf(srv_key, sizeof srv_key, "%s/server.key", dir);
-    snprintf(srv_crt, sizeof srv_crt, "%s/server.crt", dir);
-    tc_write_cert(ca_path, ca);
-    tc_write_cert(srv_crt, srv);
-    tc_write_key(srv_key, sk);
-    mkdev(&A, cak, ca, "so-tu-phap", "pc-a", "office");
-    mkdev(&B, cak, ca, "so-y-te", "pc-b", "office");
-    mkdev(&C, cak, ca, "so-khcn", "pc-c", "central");
-    mkdev(&I, cak, ca, "thanh-tra", "pc-i", "inspector");
-    CA = ca;
-    CAK = cak;
-    X509_free(srv);
-    EVP_PKEY_free(sk);
+    ts_pki(dir, &CA, &CAK);
+    mkdev(&A, CAK, CA, "so-tu-phap", "pc-a", "office");
+    mkdev(&B, CAK, CA, "so-y-te", "pc-b", "office");
+    mkdev(&C, CAK, CA, "so-khcn", "pc-c", "central");
+    mkdev(&I, CAK, CA, "thanh-tra", "pc-i", "inspector");
 }
 
 static int open_ledger(tds_ledger **l)
 {
-    tds_ledger_opts o = {0};
+    tds_ledger_opts o;
     td_error e = {0};
     char data[400];
     int rc;
     snprintf(data, sizeof data, "%s/data", dir);
-    o.datadir = data;
-    o.ca_path = ca_path;
-    o.key_path = srv_key;
-    o.cert_path = srv_crt;
+    o = ts_opts(data);
     rc = tds_ledger_open(&o, l, &e);
     if (rc) fprintf(stderr, "ledger: %s\n", e.msg);
     return rc;
@@ -1205,10 +1119,7 @@ static void test_tamper_refused_at_open(void)
     TT_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     TT_EQ_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
-    o.datadir = d2;
-    o.ca_path = ca_path;
-    o.key_path = srv_key;
-    o.cert_path = srv_crt;
+    o = ts_opts(d2);
     TT_EQ_INT(tds_ledger_open(&o, &l2, &e), 0);
     tds_ledger_close(l2);
     /* another origin than the one in use is refused */
@@ -1318,6 +1229,26 @@ static int note_has_digest(const char *note, const tds_ledger *l2, int version)
     return note && strstr(note, want) != NULL;
 }
 
+/* Open the ledger of o asking for state digest `asked` (0: as recorded),
+ * append a condition met on `met` and return the digest version its
+ * checkpoint carries (1 or 2; -1 if it could not open or neither). */
+static int reopen_digest(tds_ledger_opts *o, int asked, uint32_t met)
+{
+    tds_ledger *l2 = NULL;
+    td_error e = {0};
+    char *note;
+    int v = -1;
+    o->state_digest = asked;
+    TT_EQ_INT(tds_ledger_open(o, &l2, &e), 0);
+    if (!l2) return -1;
+    note = append_and_note(l2, met);
+    if (note_has_digest(note, l2, 1)) v = 1;
+    else if (note_has_digest(note, l2, 2)) v = 2;
+    free(note);
+    tds_ledger_close(l2);
+    return v;
+}
+
 /*
  * The state digest version is recorded (meta state_digest_v2) and named by
  * each checkpoint: a log started on v1 keeps signing v1 (a database from
@@ -1335,10 +1266,7 @@ static void test_digest_version_switch(void)
     snprintf(d2, sizeof d2, "%s/dgv", dir);
     mkdir(d2, 0700);
     snprintf(path, sizeof path, "%s/server.db", d2);
-    o.datadir = d2;
-    o.ca_path = ca_path;
-    o.key_path = srv_key;
-    o.cert_path = srv_crt;
+    o = ts_opts(d2);
     o.state_digest = 1;
     TT_EQ_INT(tds_ledger_open(&o, &l2, &e), 0);
     TT_EQ_INT(tds_ledger_start(l2, &e), 0);
@@ -1357,25 +1285,10 @@ static void test_digest_version_switch(void)
     }
     tds_ledger_close(l2);
     /* no record, checkpoints present: v1 */
-    o.state_digest = 0;
-    TT_EQ_INT(tds_ledger_open(&o, &l2, &e), 0);
-    note = append_and_note(l2, 20250602);
-    TT_CHECK(note_has_digest(note, l2, 1));
-    free(note);
-    tds_ledger_close(l2);
+    TT_EQ_INT(reopen_digest(&o, 0, 20250602), 1);
     /* switched to v2, and it stays */
-    o.state_digest = 2;
-    TT_EQ_INT(tds_ledger_open(&o, &l2, &e), 0);
-    note = append_and_note(l2, 20250603);
-    TT_CHECK(note_has_digest(note, l2, 2));
-    free(note);
-    tds_ledger_close(l2);
-    o.state_digest = 0;
-    TT_EQ_INT(tds_ledger_open(&o, &l2, &e), 0);
-    note = append_and_note(l2, 20250604);
-    TT_CHECK(note_has_digest(note, l2, 2));
-    free(note);
-    tds_ledger_close(l2);
+    TT_EQ_INT(reopen_digest(&o, 2, 20250603), 2);
+    TT_EQ_INT(reopen_digest(&o, 0, 20250604), 2);
     o.state_digest = 1;
     TT_EQ_INT(tds_ledger_open(&o, &l2, &e), TD_EARG);
     o.state_digest = 3;

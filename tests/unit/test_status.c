@@ -19,7 +19,8 @@
 #include "plan_pb.h"
 #include "status.h"
 #pragma GCC diagnostic ignored "-Wunused-function"   /* testcerts.h: the file-based PKI is not used here */
-#include "testcerts.h"
+#include "tdev.h"
+#include "tpack.h"
 #include "tt.h"
 
 /* Growth step of a test log. */
@@ -38,13 +39,7 @@ static X509 *CA;
 /* ms since the epoch of hour `h` of day ymd in Asia/Ho_Chi_Minh (UTC+7). */
 static int64_t T(int ymd, int h)
 {
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    tm.tm_year = ymd / 10000 - 1900;
-    tm.tm_mon = ymd / 100 % 100 - 1;
-    tm.tm_mday = ymd % 100;
-    tm.tm_hour = h;
-    return ((int64_t)timegm(&tm) - 7 * 3600) * 1000;
+    return td_clock_ms_of(ymd, h, 0, 0);
 }
 
 /* --- devices: certificates valid 2024..2030, so that 2025 can be scripted --- */
@@ -52,55 +47,14 @@ static int64_t T(int ymd, int h)
 static X509 *cert_abs(EVP_PKEY *key, X509 *issuer, EVP_PKEY *ikey, const char *cn, const char *o, const char *ou,
                       int ca)
 {
-    static long serial = 100;
-    X509 *x = X509_new();
-    X509_NAME *n = X509_NAME_new();
-    X509_set_version(x, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(x), serial++);
-    ASN1_TIME_set(X509_getm_notBefore(x), (time_t)(T(20240101, 0) / 1000));
-    ASN1_TIME_set(X509_getm_notAfter(x), (time_t)(T(20301231, 0) / 1000));
-    if (o) X509_NAME_add_entry_by_txt(n, "O", MBSTRING_UTF8, (const unsigned char *)o, -1, -1, 0);
-    if (ou) X509_NAME_add_entry_by_txt(n, "OU", MBSTRING_UTF8, (const unsigned char *)ou, -1, -1, 0);
-    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0);
-    X509_set_subject_name(x, n);
-    X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : n);
-    X509_NAME_free(n);
-    X509_set_pubkey(x, key);
-    if (ca) {
-        tc_ext(x, x, NID_basic_constraints, "critical,CA:TRUE");
-        tc_ext(x, x, NID_key_usage, "critical,keyCertSign,cRLSign");
-    }
-    X509_sign(x, ikey ? ikey : key, NULL);
-    return x;
+    return tc_cert_span(key, issuer, ikey, cn, o, ou, NULL, ca, (time_t)(T(20240101, 0) / 1000),
+                        (time_t)(T(20301231, 0) / 1000));
 }
-
-typedef struct dev {
-    EVP_PKEY *k;
-    X509 *x;
-    unsigned char pk[32], sk[64];
-    uint64_t seq, hlc;
-    char agency[TD_AGENCY_MAX + 1];
-} dev;
 
 static void dev_make(dev *d, const char *cn, const char *o, const char *ou)
 {
-    unsigned char seed[32];
-    td_error e = {0};
-    memset(d, 0, sizeof *d);
-    d->k = tc_keygen();
-    d->x = cert_abs(d->k, CA, CAK, cn, o, ou, 0);
-    if (td_key_ed25519_seed(d->k, seed, &e)) {
-        fprintf(stderr, "seed: %s\n", e.msg);
-        exit(1);
-    }
-    crypto_sign_seed_keypair(d->pk, d->sk, seed);
-    snprintf(d->agency, sizeof d->agency, "%s", o && strcmp(ou, "server") ? o : "");
-}
-
-static void dev_free(dev *d)
-{
-    EVP_PKEY_free(d->k);
-    X509_free(d->x);
+    EVP_PKEY *k = tc_keygen();
+    dev_init(d, k, cert_abs(k, CA, CAK, cn, o, ou, 0), o, ou);
 }
 
 /* --- logs: entries with the server's receive time ------------------------- */
@@ -147,24 +101,9 @@ typedef struct ref {
 /* d's next entry, signed at `at`, received at rcv; payload freed. */
 static ref L_sign(tlog *l, dev *d, int kind, uint8_t *p, size_t pn, int64_t at, int64_t rcv)
 {
-    td_entry_fields f;
-    uint8_t *out;
     size_t n;
-    td_error e = {0};
+    uint8_t *out = sign_at(d, kind, p, pn, at, &n);
     ref r;
-    d->seq++;
-    d->hlc = td_hlc_next(d->hlc, at);
-    f.kind = kind;
-    f.seq = d->seq;
-    f.hlc = d->hlc;
-    f.device_time_ms = at;
-    f.agency = d->agency;
-    f.payload = p;
-    f.payload_len = pn;
-    if (td_entry_sign_raw(d->pk, d->sk, &f, &out, &n, &e)) {
-        fprintf(stderr, "sign: %s\n", e.msg);
-        exit(1);
-    }
     free(p);
     r.index = L_add(l, out, n, rcv);
     r.d = d;
@@ -177,36 +116,17 @@ static dev SRV, CEN, YTE, XD, CL;
 
 static void L_cert(tlog *l, const dev *d, int64_t at)
 {
-    Tiendo__CertPayload p = TIENDO__CERT_PAYLOAD__INIT;
-    unsigned char *der = NULL;
-    int len = i2d_X509(d->x, &der);
     size_t n;
-    uint8_t *out;
-    p.der.data = der;
-    p.der.len = (size_t)len;
-    n = tiendo__cert_payload__get_packed_size(&p);
-    out = malloc(n);
-    tiendo__cert_payload__pack(&p, out);
-    OPENSSL_free(der);
+    uint8_t *out = pack_cert(d->x, &n);
     L_sign(l, &SRV, TIENDO__ENTRY_KIND__ENTRY_CERT, out, n, at, at);
 }
 
 static ref L_report(tlog *l, dev *d, uint32_t task, const char *period, int state, uint32_t pct, int64_t at,
                     int64_t rcv)
 {
-    Tiendo__ReportPayload p = TIENDO__REPORT_PAYLOAD__INIT;
     size_t n;
-    uint8_t *out;
+    uint8_t *out = pack_report(task, d->agency, period, state, pct, "Đã triển khai theo kế hoạch", &n);
     ref r;
-    p.task = task;
-    p.agency = d->agency;
-    p.period = (char *)period;
-    p.state = (Tiendo__ReportState)state;
-    p.percent = pct;
-    p.result = "Đã triển khai theo kế hoạch";
-    n = tiendo__report_payload__get_packed_size(&p);
-    out = malloc(n ? n : 1);
-    tiendo__report_payload__pack(&p, out);
     r = L_sign(l, d, TIENDO__ENTRY_KIND__ENTRY_REPORT, out, n, at, rcv);
     r.task = task;
     return r;
@@ -215,35 +135,15 @@ static ref L_report(tlog *l, dev *d, uint32_t task, const char *period, int stat
 /* Central reviews report r, signed and received at `at`. */
 static size_t L_review(tlog *l, ref r, int accept, const char *comment, int64_t at)
 {
-    Tiendo__ReviewPayload p = TIENDO__REVIEW_PAYLOAD__INIT;
     size_t n;
-    uint8_t *out;
-    p.report_author.data = (uint8_t *)r.d->pk;
-    p.report_author.len = 32;
-    p.report_seq = r.seq;
-    p.task = r.task;
-    p.agency = (char *)r.d->agency;
-    p.accept = accept;
-    p.comment = (char *)comment;
-    n = tiendo__review_payload__get_packed_size(&p);
-    out = malloc(n ? n : 1);
-    tiendo__review_payload__pack(&p, out);
+    uint8_t *out = pack_review(r.d->pk, r.seq, r.task, r.d->agency, accept, comment, &n);
     return L_sign(l, &CEN, TIENDO__ENTRY_KIND__ENTRY_REVIEW, out, n, at, at).index;
 }
 
 static size_t L_condition(tlog *l, uint32_t task, int met, int y, int m, int64_t at)
 {
-    Tiendo__ConditionPayload p = TIENDO__CONDITION_PAYLOAD__INIT;
     size_t n;
-    uint8_t *out;
-    p.task = task;
-    p.met_date = met;
-    p.due_year = y;
-    p.due_month = m;
-    p.note = "Nghị định 01/2025/NĐ-CP";
-    n = tiendo__condition_payload__get_packed_size(&p);
-    out = malloc(n ? n : 1);
-    tiendo__condition_payload__pack(&p, out);
+    uint8_t *out = pack_condition(task, met, y, m, &n);
     return L_sign(l, &CEN, TIENDO__ENTRY_KIND__ENTRY_CONDITION, out, n, at, at).index;
 }
 

@@ -21,7 +21,7 @@
 #include "proto_ver.h"
 #include "replica.h"
 #include "sync.h"
-#include "testcerts.h"
+#include "trep.h"
 #include "tt.h"
 
 #define FS_MAX 256
@@ -65,19 +65,6 @@ typedef struct fake_server {
 #define FS_ORIGIN "tiendo/test-server"
 static unsigned char srv_pk[32], srv_sk[64], rogue_pk[32], rogue_sk[64];
 
-static tc_pki pki;
-static td_identity me;
-static char dbdir[64], dbpath[128];
-
-static void fresh_db(void)
-{
-    char p[160];
-    snprintf(p, sizeof p, "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath);
-    unlink(p);
-    unlink(dbpath);
-}
 
 static void fs_append(fake_server *s, const uint8_t *b, size_t len)
 {
@@ -620,6 +607,21 @@ static void check_pulled_as_server(tdc_replica *r, const fake_server *s)
     }
 }
 
+/* A fresh replica with 5 entries of ours in the outbox, and a server
+ * speaking protocol `version` that holds 3 entries of another office. */
+static tdc_replica *own_setup(fake_server *s, uint32_t version)
+{
+    tdc_replica *r = NULL;
+    td_error e;
+    memset(s, 0, sizeof *s);
+    s->version = version;
+    fresh_db();
+    fs_seed_other(s, 3);
+    TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+    queue(r, 5);
+    return r;
+}
+
 /* Own entries without bodies (protocol 3, docs/PROTOCOL.md §9): rebuilt from the
  * outbox, byte for byte the server's; a version-2 server gets no
  * own_from_seq; an outbox that lost a row or disagrees on an index makes
@@ -633,12 +635,7 @@ static void test_own_entries(void)
         tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 3, srv_pk, NULL, 0, 0, 0, NULL, 0};
         tdc_sync_stats st;
         td_error e;
-        memset(&s, 0, sizeof s);
-        s.version = TD_PROTO_OWN;
-        fresh_db();
-        fs_seed_other(&s, 3);
-        TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
-        queue(r, 5);
+        r = own_setup(&s, TD_PROTO_OWN);
         TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
         TT_EQ_INT(st.pulled, 8);
         TT_EQ_INT(st.own_rebuilt, 5);
@@ -656,12 +653,7 @@ static void test_own_entries(void)
         tdc_sync_opts o = {"ubnd-chi-linh", NULL, NULL, 2, 0, 3, srv_pk, NULL, 0, 0, mode, NULL, 0};
         tdc_sync_stats st;
         td_error e;
-        memset(&s, 0, sizeof s);
-        s.version = mode ? TD_PROTO_OWN : TD_PROTO_OWN - 1;
-        fresh_db();
-        fs_seed_other(&s, 3);
-        TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
-        queue(r, 5);
+        r = own_setup(&s, mode ? TD_PROTO_OWN : TD_PROTO_OWN - 1);
         TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
         TT_EQ_INT(st.pulled, 8);
         TT_EQ_INT(st.own_rebuilt, 0);
@@ -680,12 +672,7 @@ static void test_own_entries(void)
         tdc_replica_meta m;
         sqlite3 *db;
         td_error e;
-        memset(&s, 0, sizeof s);
-        s.version = TD_PROTO_OWN;
-        fresh_db();
-        fs_seed_other(&s, 3);
-        TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
-        queue(r, 5);
+        r = own_setup(&s, TD_PROTO_OWN);
         /* pushed and acked (3 pushes), cut before the first Pull */
         s.cut_at = 4;
         TT_EQ_INT(run_once(r, &s, &o, &st, &e), TD_ECLOSED);
@@ -987,12 +974,7 @@ static void test_backoff(void)
 
 int main(void)
 {
-    td_error e;
-    if (sodium_init() < 0 || tc_pki_make(&pki)) return 1;
-    snprintf(dbdir, sizeof dbdir, "/tmp/tdsync-XXXXXX");
-    if (!mkdtemp(dbdir)) return 1;
-    snprintf(dbpath, sizeof dbpath, "%s/%s", dbdir, TDC_REPLICA_FILE);
-    if (td_identity_load(&me, pki.cli_key, pki.cli_crt, &e)) return 1;
+    if (tr_setup("/tmp/tdsync-XXXXXX")) return 1;
     crypto_sign_keypair(srv_pk, srv_sk);
     crypto_sign_keypair(rogue_pk, rogue_sk);
     TT_RUN(test_nothing_new);
@@ -1004,9 +986,6 @@ int main(void)
     TT_RUN(test_witness);
     TT_RUN(test_pulled_proven);
     TT_RUN(test_backoff);
-    td_identity_free(&me);
-    fresh_db();
-    rmdir(dbdir);
-    tc_pki_remove(&pki);
+    tr_teardown();
     return tt_report();
 }

@@ -22,19 +22,12 @@ if (!dir || !nS || !agency) {
 const n = parseInt(nS, 10), j = parseInt(jS, 10), TEXT = parseInt(textS || '300', 10);
 fs.mkdirSync(dir, { recursive: true });
 
-function resultText() {   // the same text as tdbench and the PouchDB side
-  const w = Buffer.from('Đã triển khai ', 'utf8');
-  let k = TEXT;
-  while (k > 0 && (w[k % w.length] & 0xc0) === 0x80) k--;
-  const b = Buffer.alloc(k);
-  for (let i = 0; i < k; i++) b[i] = w[i % w.length];
-  return b.toString('utf8');
-}
+const resultText = require(path.join(__dirname, '..', 'result-text.js'));
 // fossil's encoding of card arguments (encode.c fossilize).
 const enc = (s) => String(s).replace(/[\\ \n\r\t\f\v\0]/g, (c) => ({
   '\\': '\\\\', ' ': '\\s', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\f': '\\f', '\v': '\\v', '\0': '\\0' })[c]);
 
-const text = resultText();
+const text = resultText(TEXT);
 const t0 = Date.UTC(2025, 0, 1);
 let total = 0;
 for (let i = 0; i < n; i++) {

@@ -41,16 +41,8 @@ if (!WORK || !(N > 0) || !(M > 0)) {
 }
 fs.mkdirSync(WORK, { recursive: true });
 
-// The same Vietnamese text as tdbench: "Đã triển khai " repeated to TEXT
-// bytes, not cutting a UTF-8 sequence.
-function resultText() {
-  const w = Buffer.from('Đã triển khai ', 'utf8');
-  let k = TEXT;
-  while (k > 0 && (w[k % w.length] & 0xc0) === 0x80) k--;
-  const b = Buffer.alloc(k);
-  for (let i = 0; i < k; i++) b[i] = w[i % w.length];
-  return b.toString('utf8');
-}
+// The same Vietnamese text as tdbench and the Fossil side.
+const resultText = require(path.join(__dirname, '..', 'result-text.js'));
 
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 
@@ -100,7 +92,7 @@ async function main() {
   const { child, port } = await startServer();
   const proxy = await startProxy(port);
   const remoteUrl = `http://127.0.0.1:${proxy.port}/bench`;
-  const text = resultText();
+  const text = resultText(TEXT);
   let payload = 0;
   try {
     // Create the remote database before timing.

@@ -31,11 +31,28 @@ plan_import() {
         die "plan import into data-$1: $(tail -n 5 "$W/plan-import-$1.log")"
 }
 
+# sync_main: the opening of most sync tests: the CA and the server key, plan
+# 726 imported into $W/data-main, the server `main` started; P is its port.
+sync_main() {
+    sync_pki
+    plan_import main
+    sv_start main
+    P=$PORT
+}
+
+# mid_month: the test's clock (td_use_clock) at a fixed mid-month date, so
+# that what a test checks does not depend on the day it runs; PER is its
+# period (YYYY-MM).
+mid_month() {
+    td_use_clock "2026-06-17 10:00"
+    PER=$(td_date %Y-%m)
+}
+
 # sv_start NAME [LISTEN]: tiendo-server serve on LISTEN (default 127.0.0.1:0)
 # with $W/data-NAME; waits for its port file; sets PORT.  Same bookkeeping as
 # tdtest.sh's start_server (SRV_PID, SRV_LOG, BG_PIDS), so stop_server works.
 sv_start() {
-    local name=$1 listen=${2:-127.0.0.1:0} pid i
+    local name=$1 listen=${2:-127.0.0.1:0} pid
     SRV_LOG[$name]=$W/$name.log
     rm -f "$W/$name.port"
     "${VG[@]}" ${VG:+--log-file="$W/vg-$name.log"} "$SRV_BIN" serve --listen "$listen" --port-file "$W/$name.port" \
@@ -43,13 +60,8 @@ sv_start() {
     pid=$!
     BG_PIDS+=("$pid")
     SRV_PID[$name]=$pid
-    for ((i = 0; i < 200 * TD_SLOW; i++)); do
-        [ -s "$W/$name.port" ] && break
-        kill -0 "$pid" 2>/dev/null || die "server $name exited at start: $(tail -n 20 "$W/$name.log")"
-        sleep 0.05
-    done
-    [ -s "$W/$name.port" ] || die "server $name wrote no port file"
-    PORT=$(cat "$W/$name.port")
+    port_wait "server $name" "$pid" "$W/$name.port" "$W/$name.log" 200 0.05
+    PORT=$WAITED_PORT
 }
 
 # sv_stop NAME: SIGTERM and wait (bounded), quietly: a failure to stop is a
@@ -81,7 +93,7 @@ sv_kill9() {
 # output in $W/NAME.out; sets PX_PORT and PX_PID.  Under TD_VALGRIND=1 the
 # proxy runs under valgrind too (px_stop then fails on a valgrind error).
 px_start() {
-    local name=$1 to=$2 i
+    local name=$1 to=$2
     shift 2
     [ -n "$PROXY" ] || die "TD_TOOL_td_proxy is not set"
     rm -f "$W/$name.port"
@@ -89,13 +101,8 @@ px_start() {
         --to "127.0.0.1:$to" "$@" >"$W/$name.out" 2>&1 &
     PX_PID=$!
     BG_PIDS+=("$PX_PID")
-    for ((i = 0; i < 100 * TD_SLOW; i++)); do
-        [ -s "$W/$name.port" ] && break
-        kill -0 "$PX_PID" 2>/dev/null || die "td_proxy $name exited: $(cat "$W/$name.out")"
-        sleep 0.02
-    done
-    [ -s "$W/$name.port" ] || die "td_proxy $name wrote no port file"
-    PX_PORT=$(cat "$W/$name.port")
+    port_wait "td_proxy $name" "$PX_PID" "$W/$name.port" "$W/$name.out" 100 0.02
+    PX_PORT=$WAITED_PORT
 }
 
 # px_stop PID: SIGTERM, wait; the proxy must exit 0 (it checks its loop closed).

@@ -133,12 +133,27 @@ expect_in() {
 
 # ---- servers ------------------------------------------------------------------
 
+# port_wait WHAT PID PORTFILE LOG TRIES STEP: wait (TRIES x STEP seconds,
+# scaled by TD_SLOW) until process PID (WHAT, for messages) writes its port
+# number to PORTFILE; sets WAITED_PORT.  Dies, with the end of LOG, if PID
+# exits first or the file never comes.
+port_wait() {
+    local what=$1 pid=$2 file=$3 log=$4 tries=$5 step=$6 i
+    for ((i = 0; i < tries * TD_SLOW; i++)); do
+        [ -s "$file" ] && break
+        kill -0 "$pid" 2>/dev/null || die "$what exited at start: $(tail -n 20 "$log")"
+        sleep "$step"
+    done
+    [ -s "$file" ] || die "$what wrote no port file"
+    WAITED_PORT=$(cat "$file")
+}
+
 # start_server NAME ARGS...: tiendo-server serve on 127.0.0.1:0 in the background;
 # waits for its port file and sets PORT.  Log in $W/NAME.log.
 # start_server NAME --config FILE: listen, port-file ($W/NAME.port) and data
 # come from FILE alone.
 start_server() {
-    local name=$1 pid i flags
+    local name=$1 pid flags
     shift
     SRV_LOG[$name]=$W/$name.log
     rm -f "$W/$name.port"
@@ -149,13 +164,8 @@ start_server() {
     pid=$!
     BG_PIDS+=("$pid")
     SRV_PID[$name]=$pid
-    for ((i = 0; i < 100 * TD_SLOW; i++)); do
-        [ -s "$W/$name.port" ] && break
-        kill -0 "$pid" 2>/dev/null || die "server $name exited at start: $(cat "$W/$name.log")"
-        sleep 0.05
-    done
-    [ -s "$W/$name.port" ] || die "server $name wrote no port file"
-    PORT=$(cat "$W/$name.port")
+    port_wait "server $name" "$pid" "$W/$name.port" "$W/$name.log" 100 0.05
+    PORT=$WAITED_PORT
     say "server $name (pid $pid) listening on 127.0.0.1:$PORT"
 }
 
