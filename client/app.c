@@ -457,31 +457,42 @@ const tdc_pending *tdc_pending_report(const tdc_pending_set *p, uint32_t task, c
     return hit;
 }
 
-int tdc_app_alarm_ack(tdc_ctx *c, int64_t id, const char *note, td_error *e)
+char *tdc_app_alarm_note(const char *note, td_error *e)
 {
     const char *why = NULL;
-    char *n, *t, by[TD_DEVICE_MAX + TD_AGENCY_MAX + 8];
+    char *n, *t;
+    if (!(n = tdc_nfc(note ? note : "", TDC_ALARM_NOTE_MAX, &why))) {
+        td_error_set(e, TD_EARG, "ghi chú xử lý cảnh báo %s", why);
+        return NULL;
+    }
+    t = td_trim(n);
+    for (const char *p = t; *p; p++)
+        if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r') {
+            td_error_set(e, TD_EARG, "ghi chú xử lý cảnh báo có ký tự điều khiển (mã %d) ở vị trí %d",
+                         (unsigned char)*p, (int)(p - t) + 1);
+            free(n);
+            return NULL;
+        }
+    if (!*t) {
+        free(n);
+        td_error_set(e, TD_EARG, "cần ghi chú khi đánh dấu đã xử lý cảnh báo: đã kiểm tra gì, với ai (ví dụ \"đã "
+                                 "kiểm tra với Sở KH&CN, máy chủ được khôi phục từ bản sao lưu\")");
+        return NULL;
+    }
+    memmove(n, t, strlen(t) + 1);
+    return n;
+}
+
+int tdc_app_alarm_ack(tdc_ctx *c, int64_t id, const char *note, td_error *e)
+{
+    char *n, by[TD_DEVICE_MAX + TD_AGENCY_MAX + 8];
     tdc_alarm *v = NULL;
     size_t nv = 0;
     int rc;
     if (id <= 0) return td_error_set(e, TD_EARG, "số cảnh báo không hợp lệ: %lld", (long long)id);
-    if (!note) note = "";
-    if (!(n = tdc_nfc(note, TDC_ALARM_NOTE_MAX, &why)))
-        return td_error_set(e, TD_EARG, "ghi chú xử lý cảnh báo %s", why);
-    t = td_trim(n);
-    for (const char *p = t; *p; p++)
-        if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r') {
-            free(n);
-            return td_error_set(e, TD_EARG, "ghi chú xử lý cảnh báo có ký tự điều khiển (mã %d) ở vị trí %d",
-                                (unsigned char)*p, (int)(p - t) + 1);
-        }
-    if (!*t) {
-        free(n);
-        return td_error_set(e, TD_EARG, "cần ghi chú khi đánh dấu đã xử lý cảnh báo: đã kiểm tra gì, với ai (ví dụ "
-                                        "\"đã kiểm tra với Sở KH&CN, máy chủ được khôi phục từ bản sao lưu\")");
-    }
+    if (!(n = tdc_app_alarm_note(note, e))) return e->code;
     snprintf(by, sizeof by, "%s, %s", c->id.subject.device, c->id.subject.agency);
-    rc = tdc_replica_alarm_ack(c->rep, id, tdc_now_ms(), by, t, e);
+    rc = tdc_replica_alarm_ack(c->rep, id, tdc_now_ms(), by, n, e);
     free(n);
     if (rc != TD_ENOTFOUND) {
         if (rc) {

@@ -63,6 +63,9 @@ int tdc_app_sync(tdc_ctx *c, const char *server, tdc_sync_progress_fn progress, 
  * note), TD_ENOTFOUND (no such alarm, or already acknowledged: e->msg says
  * which, when and by whom), or a database error; e->msg in Vietnamese. */
 int tdc_app_alarm_ack(tdc_ctx *c, int64_t id, const char *note, td_error *e);
+/* The note as tdc_app_alarm_ack would store it (trimmed, NFC; malloc'd), or
+ * NULL with e set (TD_EARG, Vietnamese): the web UI's confirmation step. */
+char *tdc_app_alarm_note(const char *note, td_error *e);
 
 /* ---- this device's entries still in the outbox ---- */
 

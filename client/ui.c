@@ -488,18 +488,24 @@ static void tdc__sync_loop(tdc_ui *ui)
             ui->sync.next_ms = td_clock_now_ms() + (int64_t)wait;
             pthread_mutex_unlock(&ui->lock);
             if (s.alarm_id) {
+                /* stopped until the alarm is acknowledged (ui_alarm.c clears
+                 * sync.alarm_id); a server still lying raises a new one */
+                int waiting = 1;
                 td_log_warn("ui: checkpoint alarm %lld: background sync stopped", (long long)s.alarm_id);
-                break;
+                while (waiting && !tdc__ui_stop) {
+                    struct timespec ts = {0, 200 * 1000000L};
+                    nanosleep(&ts, NULL);
+                    pthread_mutex_lock(&ui->lock);
+                    waiting = ui->sync.alarm_id != 0;
+                    pthread_mutex_unlock(&ui->lock);
+                }
+                next = 0;
+                continue;
             }
             next = td_clock_mono_ms() + (int64_t)wait;
         }
     }
     if (have_ctx) tdc_ctx_close(&sc);
-    /* after an alarm, wait for the stop signal: the pages stay up */
-    while (!tdc__ui_stop) {
-        struct timespec ts = {0, 200 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
 }
 
 /* ---- tiendo ui ------------------------------------------------------------------- */

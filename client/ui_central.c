@@ -637,7 +637,8 @@ static void tdc__page_audit(tdc_ui *ui, FILE *f, tdc_ui_resp *out)
     tdc_ui_head(ui, f, "Kiểm toán nhật ký", "audit");
     /* alarms first: they matter more than anything below */
     if (!tdc_replica_alarm_list(ui->ctx.rep, 1, &al, &nal, &e) && nal) {
-        fprintf(f, "<section aria-labelledby=\"alarms\"><h2 id=\"alarms\">Cảnh báo về nhật ký máy chủ</h2>");
+        fprintf(f, "<section aria-labelledby=\"alarms\"><h2 id=\"alarms\">Cảnh báo về nhật ký máy chủ</h2>"
+                   "<p><a href=\"/alarms\">Danh sách cảnh báo và đánh dấu đã xử lý</a></p>");
         for (size_t i = 0; i < nal; i++) {
             tdc_fmt_time(al[i].at_ms, when, sizeof when);
             fprintf(f, "<div class=\"%s\" role=\"alert\"><p><strong>Cảnh báo số %lld</strong>, lúc %s: ",

@@ -125,6 +125,8 @@ static void tdc__head(tdc_ui *ui, FILE *f, const char *title, const char *active
 {
     int central = ui->ctx.id.subject.role == TD_ROLE_CENTRAL;
     const td_state *st = tdc_replica_state(ui->ctx.rep);
+    size_t open_alarms = 0;
+    int n_alarms = tdc_ui_alarm_count(ui, &open_alarms);
     struct {
         const char *href, *label, *key;
         int show;
@@ -139,6 +141,7 @@ static void tdc__head(tdc_ui *ui, FILE *f, const char *title, const char *active
         {"/mreport", "Báo cáo tháng", "mreport", 1},
         {"/audit", "Kiểm toán", "audit", ui->ctx.id.subject.role == TD_ROLE_INSPECTOR},
         {"/audit/history", "Lịch sử", "history", ui->ctx.id.subject.role == TD_ROLE_INSPECTOR},
+        {"/alarms", "Cảnh báo", "alarms", ui->ctx.id.subject.role == TD_ROLE_INSPECTOR || n_alarms > 0},
     };
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -158,6 +161,7 @@ static void tdc__head(tdc_ui *ui, FILE *f, const char *title, const char *active
     tdc__sync_box(ui, f, 0);
     fprintf(f, "</header>\n<main id=\"main\">\n");
     tdc_ui_cert_banner(ui, f);
+    if (open_alarms) tdc_ui_alarm_banner(ui, f);
     fprintf(f, "<h1>");
     tdc_ui_esc(f, title);
     fprintf(f, "</h1>\n");
@@ -1122,7 +1126,7 @@ void tdc_ui_route(tdc_ui *ui, const char *method, const char *path, const tdc_ui
         return;
     }
     out->status = 200;
-    if (tdc_ui_central_route(ui, method, path, q, f, out)) {
+    if (tdc_ui_central_route(ui, method, path, q, f, out) || tdc_ui_alarm_route(ui, method, path, q, f, out)) {
     } else if (!post && !strcmp(path, "/")) tdc_ui_page_todo(ui, q, f);
     else if (!post && !strcmp(path, "/tasks")) tdc__page_tasks(ui, q, f);
     else if (!post && !strcmp(path, "/task")) tdc__page_task(ui, q, f, out);
