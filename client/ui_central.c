@@ -419,12 +419,13 @@ static void tdc__post_condition(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
 static void tdc__count_cells(FILE *f, const size_t *count, const char *href_pre)
 {
     size_t total = 0;
-    for (int s = 1; s < TD_STATUS_COUNT; s++) {
+    for (int i = 0; i < TD_STATUS_COUNT - 1; i++) {
+        td_status s = td_status_order[i];
         total += count[s];
         if (count[s])
-            fprintf(f, "<td class=\"num\"><a href=\"%s&amp;status=%s\">%zu</a></td>", href_pre,
-                    td_status_name((td_status)s), count[s]);
-        else fprintf(f, "<td class=\"num\">0</td>");
+            fprintf(f, "<td class=\"num st-%s\"><a href=\"%s&amp;status=%s\">%zu</a></td>", td_status_name(s),
+                    href_pre, td_status_name(s), count[s]);
+        else fprintf(f, "<td class=\"num st-%s\">0</td>", td_status_name(s));
     }
     fprintf(f, "<td class=\"num\"><strong>%zu</strong></td></tr>", total);
 }
@@ -432,7 +433,9 @@ static void tdc__count_cells(FILE *f, const size_t *count, const char *href_pre)
 static void tdc__count_head(FILE *f, const char *first)
 {
     fprintf(f, "<table class=\"counts\"><thead><tr><th scope=\"col\">%s</th>", first);
-    for (int s = 1; s < TD_STATUS_COUNT; s++) fprintf(f, "<th scope=\"col\">%s</th>", td_status_vi((td_status)s));
+    for (int i = 0; i < TD_STATUS_COUNT - 1; i++)
+        fprintf(f, "<th scope=\"col\" id=\"col-%s\">%s</th>", td_status_name(td_status_order[i]),
+                td_status_vi(td_status_order[i]));
     fprintf(f, "<th scope=\"col\">Tổng</th></tr></thead><tbody>");
 }
 

@@ -272,10 +272,10 @@ static void tdc__page_tasks(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
             !strcmp(role_s, "lead") ? " selected" : "", !strcmp(role_s, "partner") ? " selected" : "");
     fprintf(f, "<label for=\"status\">Trạng thái</label><select id=\"status\" name=\"status\"><option value=\"\">Tất "
                "cả</option>");
-    for (int s = 1; s < TD_STATUS_COUNT; s++)
-        fprintf(f, "<option value=\"%s\"%s>%s</option>", td_status_name((td_status)s),
-                status_s && !strcmp(status_s, td_status_name((td_status)s)) ? " selected" : "",
-                td_status_vi((td_status)s));
+    for (int i = 0; i < TD_STATUS_COUNT - 1; i++)
+        fprintf(f, "<option value=\"%s\"%s>%s</option>", td_status_name(td_status_order[i]),
+                status_s && !strcmp(status_s, td_status_name(td_status_order[i])) ? " selected" : "",
+                td_status_vi(td_status_order[i]));
     fprintf(f, "</select><label for=\"section\">Mục</label><input id=\"section\" name=\"section\" size=\"6\" value=\"");
     tdc_ui_esc(f, section ? section : "");
     fprintf(f, "\"><button type=\"submit\">Lọc</button></form>");
