@@ -180,7 +180,7 @@ static void tdc__ack_form(tdc_ui *ui, FILE *f, long long id, const char *note, c
                "rows=\"3\" required aria-describedby=\"hint-note\">",
             id);
     tdc_ui_esc(f, note ? note : "");
-    fprintf(f, "</textarea></div><div class=\"actions\"><button type=\"submit\" class=\"primary\">Tiếp tục</button>"
+    fprintf(f, "</textarea></div><div class=\"actions\"><button type=\"submit\" class=\"primary\" id=\"ack-next\">Tiếp tục</button>"
                "</div></form></section>");
 }
 
