@@ -7,8 +7,8 @@
 #   - dashboards: so-y-te reports on its overdue tasks after their due date,
 #     the other agencies never report: by agency, so-y-te is counted under
 #     "Đang thực hiện quá hạn" and the others under "Chưa báo cáo lần nào",
-#     separate columns, each drilling down to its tasks; `tiendo tasks
-#     --status` agrees (common/status.c);
+#     separate columns, each drilling down to its tasks, and in the CSV
+#     (/dashboard.csv); `tiendo tasks --status` agrees (common/status.c);
 #   - a real alarm: the server is restarted from a copy of its data taken
 #     before the devices verified a larger checkpoint (a rollback); the next
 #     sync of the office and of the inspector raises the alarm;
@@ -77,6 +77,24 @@ expect_out "the count of never reported tasks" "Chưa báo cáo lần nào"
 say "the dashboards: never reported and overdue in separate columns"
 ui_start cen cen
 e2e "dashboard: never reported vs overdue" dashboard cen
+login cen
+curl -s -b "$W/cen.jar" "$BASE/dashboard.csv?by=agency" >"$W/dash-agency.csv"
+curl -s -b "$W/cen.jar" "$BASE/dashboard.csv?by=section" >"$W/dash-section.csv"
+# col CSV ROWKEY TITLE: the cell of the row whose first cell is ROWKEY, in the column TITLE
+col() {
+    /usr/bin/python3 -c 'import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig")))
+i = rows[0].index(sys.argv[3])
+print(next(r[i] for r in rows[1:] if r[0] == sys.argv[2]))' "$@"
+}
+eq "CSV by agency: so-y-te never reported" "$(col "$W/dash-agency.csv" so-y-te "Chưa báo cáo lần nào")" 0
+ge "CSV by agency: so-y-te overdue" "$(col "$W/dash-agency.csv" so-y-te "Đang thực hiện quá hạn")" 1
+ge "CSV by agency: so-khcn never reported" "$(col "$W/dash-agency.csv" so-khcn "Chưa báo cáo lần nào")" 1
+run 0 "central: tiendo todo, the plan's counts" "$TD" todo --dir cen
+for st in "Chưa báo cáo lần nào" "Đang thực hiện quá hạn"; do
+    eq "CSV by section: the plan's \"$st\", as tiendo todo" "$(col "$W/dash-section.csv" "Toàn kế hoạch" "$st")" \
+        "$(grep '^Toàn kế hoạch' "$W/.out" | grep -oE "$st [0-9]+" | grep -oE '[0-9]+$' || echo 0)"
+done
 ui_stop cen
 
 say "the inspector verifies a checkpoint; the server is later restarted from an older copy (rollback)"
