@@ -1130,7 +1130,8 @@ int tdc_cmd_todo(int argc, char **argv)
             shown++;
         }
         if (t.n_soon + t.n_late > shown)
-            printf("  ... và %zu nhiệm vụ khác (tiendo tasks --status ongoing-late)\n", t.n_soon + t.n_late - shown);
+            printf("  ... và %zu nhiệm vụ khác (tiendo tasks --status ongoing-late, --status never-reported)\n",
+                   t.n_soon + t.n_late - shown);
     }
 
     /* 4. central: DONE reports not reviewed by the end of the date */

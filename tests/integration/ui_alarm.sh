@@ -10,8 +10,10 @@
 #     separate columns, each drilling down to its tasks, and in the CSV
 #     (/dashboard.csv); `tiendo tasks --status` agrees (common/status.c);
 #   - a real alarm: the server is restarted from a copy of its data taken
-#     before the devices verified a larger checkpoint (a rollback); the next
-#     sync of the office and of the inspector raises the alarm;
+#     before the devices verified a larger checkpoint (a rollback); the
+#     office's next sync raises the alarm, and so does the background sync
+#     of the inspector's `tiendo ui`, which then waits until the alarm is
+#     acknowledged;
 #   - the red banner on every page of the office's UI, linking to the list;
 #   - with curl: acknowledging without the CSRF token is refused (403),
 #     without a note refused (422), and the first POST only asks for the
@@ -111,8 +113,15 @@ sv_start old
 OPORT=$PORT
 run 1 "so-y-te: the old copy raises the alarm" "$TD" sync --dir yte --server "127.0.0.1:$OPORT"
 expect_err "Vietnamese warning" "CẢNH BÁO"
-run 1 "thanh-tra: the alarm too" "$TD" sync --dir insp --server "127.0.0.1:$OPORT"
+say "the inspector's tiendo ui syncs in the background with the old copy: its sync raises the alarm and stops"
+ui_start insp insp --server "127.0.0.1:$OPORT"
+for ((i = 0; i < 300 * TD_SLOW; i++)); do
+    [ "$(sq insp/replica.db "SELECT COUNT(*) FROM alarm;")" = 1 ] && break
+    sleep 0.1
+done
 eq "thanh-tra: a rollback alarm" "$(sq insp/replica.db "SELECT kind FROM alarm WHERE acked_ms IS NULL;")" rollback
+for ((i = 0; i < 100 * TD_SLOW; i++)); do grep -q "background sync stopped" insp/tiendo.log && break; sleep 0.1; done
+expect_in "the background sync stopped on the alarm" insp/tiendo.log "background sync stopped"
 ALARM=$(sq insp/replica.db "SELECT id FROM alarm;")
 evidence() { sq insp/replica.db "SELECT hex(old_note) || hex(new_note) || hex(proof) || detail || old_size || new_size || at_ms FROM alarm;" | sha256sum | cut -c1-16; }
 EVID=$(evidence)
@@ -125,7 +134,6 @@ e2e "office: banner on every page" banner yte office
 ui_stop yte
 
 say "the inspector: CSRF, the note and the confirmation step (curl)"
-ui_start insp insp
 login insp
 eq "POST /alarm/ack without CSRF refused" "$(curl -s -o /dev/null -w '%{http_code}' -b "$W/insp.jar" \
     -d "id=$ALARM&confirm=1" --data-urlencode "note=đã kiểm tra" "$BASE/alarm/ack")" 403
@@ -144,6 +152,8 @@ eq "nothing recorded" "$(sq insp/replica.db "SELECT COUNT(*) FROM alarm WHERE ac
 say "the inspector acknowledges it in the browser, keyboard only"
 NOTE="Đã kiểm tra với Sở KH&CN: máy chủ được khôi phục từ bản sao lưu cũ, ngày 15/12/2026"
 e2e "inspector: list, evidence, note, confirmation" ack insp "$ALARM" "$NOTE"
+for ((i = 0; i < 100 * TD_SLOW; i++)); do grep -q "background sync resumes" insp/tiendo.log && break; sleep 0.1; done
+expect_in "the acknowledgement lets the background sync try again" insp/tiendo.log "alarm $ALARM acknowledged"
 ui_stop insp
 eq "acknowledged with the note" "$(sq insp/replica.db "SELECT acked_note FROM alarm WHERE id = $ALARM;")" "$NOTE"
 eq "acknowledged by the inspector's device" "$(sq insp/replica.db "SELECT acked_by FROM alarm WHERE id = $ALARM;")" \
