@@ -211,8 +211,9 @@ static void tdc__sync_box(tdc_ui *ui, FILE *f, int full)
         fprintf(f, "%s Thử lại lúc %s.</p>", el && s.last_error[el - 1] == '.' ? "" : ".", next);
     }
     if (s.alarm_id)
-        fprintf(f, "<p class=\"err\" role=\"alert\">CẢNH BÁO: máy chủ đưa ra lịch sử nhật ký không nhất quán (cảnh báo "
-                   "số %lld); đồng bộ đã dừng. Hãy báo cho thanh tra.</p>", (long long)s.alarm_id);
+        fprintf(f, "<p class=\"err\" role=\"alert\">CẢNH BÁO: nhật ký máy chủ không qua được kiểm tra (<a href=\"/alarm?id="
+                   "%lld\">cảnh báo số %lld</a>); đồng bộ đã dừng đến khi cảnh báo được xử lý. Hãy báo cho thanh tra.</p>",
+                (long long)s.alarm_id, (long long)s.alarm_id);
     if (full && meta.n_refused)
         fprintf(f, "<p class=\"err\">Bị máy chủ từ chối: %llu mục (xem bên dưới).</p>",
                 (unsigned long long)meta.n_refused);
