@@ -462,3 +462,62 @@ const tdc_pending *tdc_pending_report(const tdc_pending_set *p, uint32_t task, c
     return hit;
 }
 
+char *tdc_app_alarm_note(const char *note, td_error *e)
+{
+    const char *why = NULL;
+    char *n, *t;
+    if (!(n = tdc_nfc(note ? note : "", TDC_ALARM_NOTE_MAX, &why))) {
+        td_error_set(e, TD_EARG, "ghi chú xử lý cảnh báo %s", why);
+        return NULL;
+    }
+    t = td_trim(n);
+    for (const char *p = t; *p; p++)
+        if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r') {
+            td_error_set(e, TD_EARG, "ghi chú xử lý cảnh báo có ký tự điều khiển (mã %d) ở vị trí %d",
+                         (unsigned char)*p, (int)(p - t) + 1);
+            free(n);
+            return NULL;
+        }
+    if (!*t) {
+        free(n);
+        td_error_set(e, TD_EARG, "cần ghi chú khi đánh dấu đã xử lý cảnh báo: đã kiểm tra gì, với ai (ví dụ \"đã "
+                                 "kiểm tra với Sở KH&CN, máy chủ được khôi phục từ bản sao lưu\")");
+        return NULL;
+    }
+    memmove(n, t, strlen(t) + 1);
+    return n;
+}
+
+int tdc_app_alarm_ack(tdc_ctx *c, int64_t id, const char *note, td_error *e)
+{
+    char *n, by[TD_DEVICE_MAX + TD_AGENCY_MAX + 8];
+    tdc_alarm *v = NULL;
+    size_t nv = 0;
+    int rc;
+    if (id <= 0) return td_error_set(e, TD_EARG, "số cảnh báo không hợp lệ: %lld", (long long)id);
+    if (!(n = tdc_app_alarm_note(note, e))) return e->code;
+    snprintf(by, sizeof by, "%s, %s", c->id.subject.device, c->id.subject.agency);
+    rc = tdc_replica_alarm_ack(c->rep, id, tdc_now_ms(), by, n, e);
+    free(n);
+    if (rc != TD_ENOTFOUND) {
+        if (rc) {
+            char detail[sizeof e->msg];
+            snprintf(detail, sizeof detail, "%s", e->msg);
+            return td_error_set(e, rc, "không ghi được vào bản sao dữ liệu: %s (%s)", td_err_vi(rc), detail);
+        }
+        return 0;
+    }
+    /* say which: no such alarm, or one already acknowledged (when, by whom) */
+    if (tdc_replica_alarm_list(c->rep, 1, &v, &nv, e) == 0)
+        for (size_t i = 0; i < nv; i++)
+            if (v[i].id == id && v[i].acked_ms) {
+                char when[32];
+                tdc_fmt_time(v[i].acked_ms, when, sizeof when);
+                td_error_set(e, TD_ENOTFOUND, "cảnh báo số %lld đã được đánh dấu xử lý lúc %s (%s)", (long long)id,
+                             when, v[i].acked_by && *v[i].acked_by ? v[i].acked_by : "không rõ người xử lý");
+                tdc_alarms_free(v, nv);
+                return TD_ENOTFOUND;
+            }
+    tdc_alarms_free(v, nv);
+    return td_error_set(e, TD_ENOTFOUND, "không có cảnh báo số %lld", (long long)id);
+}

@@ -55,6 +55,23 @@ int tdc_app_sync(tdc_ctx *c, const char *server, tdc_sync_progress_fn progress, 
  * checkpoint (tdc_sync_hello_head) and anything else. */
 void tdc_app_link_opts(const tdc_ctx *c, const char *server, tdc_link_opts *lo);
 
+/* ---- alarms about the server's log (replica.h tdc_alarm) ---- */
+
+/* The longest acknowledgement note, in bytes. */
+#define TDC_ALARM_NOTE_MAX 2000
+
+/* Acknowledge alarm id, the one rule of `tiendo status --clear-alarm --note`
+ * and of the web UI: a note saying what was checked (with whom) is
+ * required (not blank, UTF-8, at most TDC_ALARM_NOTE_MAX bytes, stored as
+ * NFC); it is stored with the time and this device ("device, agency") as
+ * the acknowledger; the evidence is never changed.  0, TD_EARG (bad id or
+ * note), TD_ENOTFOUND (no such alarm, or already acknowledged: e->msg says
+ * which, when and by whom), or a database error; e->msg in Vietnamese. */
+int tdc_app_alarm_ack(tdc_ctx *c, int64_t id, const char *note, td_error *e);
+/* The note as tdc_app_alarm_ack would store it (trimmed, NFC; malloc'd), or
+ * NULL with e set (TD_EARG, Vietnamese): the web UI's confirmation step. */
+char *tdc_app_alarm_note(const char *note, td_error *e);
+
 /* ---- this device's entries still in the outbox ---- */
 
 /* What a pending entry is about (one per task a deadline edit names). */

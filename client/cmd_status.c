@@ -29,7 +29,7 @@
 
 static void tdc__status_usage(FILE *f)
 {
-    fputs("Cách dùng: tiendo status [--dir THƯ_MỤC] [--digest] [--clear-alarm SỐ]\n"
+    fputs("Cách dùng: tiendo status [--dir THƯ_MỤC] [--digest] [--clear-alarm SỐ --note \"GHI CHÚ\"]\n"
           "\n"
           "Tình trạng bản sao dữ liệu trên thiết bị (không cần mạng): lần đồng bộ thành công gần\n"
           "nhất, các mục chờ gửi, các mục bị từ chối và lý do, các xung đột báo cáo của cơ quan,\n"
@@ -40,7 +40,9 @@ static void tdc__status_usage(FILE *f)
           "                 (phiên bản 1 và 2), để\n"
           "                 so với máy chủ (tiendo-server state --agency MÃ --digest)\n"
           "  --clear-alarm N  đánh dấu đã xử lý cảnh báo số N về nhật ký máy chủ (bằng chứng vẫn được\n"
-          "                 giữ lại trong bản sao)\n"
+          "                 giữ lại trong bản sao); cần --note\n"
+          "  --note \"GHI CHÚ\" bắt buộc với --clear-alarm: đã kiểm tra gì, với ai (ví dụ \"đã kiểm tra\n"
+          "                 với Sở KH&CN\"); được lưu cùng thời điểm và thiết bị xử lý\n"
           TD_MSG_EXIT_CODES,
           f);
 }
@@ -143,10 +145,13 @@ static int tdc__print_audit(tdc_ctx *c)
     td_error e;
     char when[32];
 
-    if (tdc_replica_alarm_list(c->rep, 0, &v, &n, &e)) goto dberr;
-    if (n) {
-        printf("CẢNH BÁO: %zu cảnh báo về nhật ký máy chủ chưa được xử lý:\n", n);
+    size_t open = 0;
+    if (tdc_replica_alarm_list(c->rep, 1, &v, &n, &e)) goto dberr;
+    for (size_t i = 0; i < n; i++) open += !v[i].acked_ms;
+    if (open) {
+        printf("CẢNH BÁO: %zu cảnh báo về nhật ký máy chủ chưa được xử lý:\n", open);
         for (size_t i = 0; i < n; i++) {
+            if (v[i].acked_ms) continue;
             tdc_fmt_time(v[i].at_ms, when, sizeof when);
             printf("  - cảnh báo số %lld, lúc %s: %s; điểm kiểm tra đã xác minh có %llu mục, máy chủ đưa ra %llu "
                    "mục.\n",
@@ -154,7 +159,16 @@ static int tdc__print_audit(tdc_ctx *c)
                    (unsigned long long)v[i].new_size);
             printf("    (chi tiết: %s)\n", v[i].detail ? v[i].detail : "");
         }
-        printf("  Bằng chứng được lưu trong bản sao. Báo cho thanh tra, sau đó: tiendo status --clear-alarm SỐ\n");
+        printf("  Bằng chứng được lưu trong bản sao. Báo cho thanh tra, sau đó: tiendo status --clear-alarm SỐ "
+               "--note \"đã kiểm tra gì, với ai\"\n");
+    }
+    /* the acknowledged ones stay, with who acknowledged them and why */
+    for (size_t i = 0; i < n; i++) {
+        if (!v[i].acked_ms) continue;
+        tdc_fmt_time(v[i].acked_ms, when, sizeof when);
+        printf("Cảnh báo số %lld (%s): đã xử lý lúc %s, bởi %s; ghi chú: %s\n", (long long)v[i].id,
+               tdc_alarm_vi(v[i].kind), when, v[i].acked_by && *v[i].acked_by ? v[i].acked_by : "không rõ",
+               v[i].acked_note && *v[i].acked_note ? v[i].acked_note : "(không có)");
     }
     tdc_alarms_free(v, n);
     if (tdc_replica_checkpoint_get(c->rep, 0, &row, &found, &e)) goto dberr;
@@ -173,26 +187,18 @@ dberr:
     return 1;
 }
 
-static int tdc__clear_alarm(tdc_ctx *c, const char *arg)
+/* The rule (a note is required, evidence kept) is app.h tdc_app_alarm_ack,
+ * the web UI's too. */
+static int tdc__clear_alarm(tdc_ctx *c, const char *arg, const char *note)
 {
-    char *end;
-    long long id = strtoll(arg, &end, 10);
     td_error e;
     int rc;
-    if (end == arg || *end || id <= 0) {
-        fprintf(stderr, "tiendo status: số cảnh báo không hợp lệ: \"%s\"\n", arg);
-        return 2;
-    }
-    rc = tdc_replica_alarm_ack(c->rep, id, tdc_now_ms(), &e);
-    if (rc == TD_ENOTFOUND) {
-        fprintf(stderr, "tiendo status: không có cảnh báo số %lld chưa xử lý\n", id);
-        return 1;
-    }
+    rc = tdc_app_alarm_ack(c, strtoll(arg, NULL, 10), note, &e);
     if (rc) {
-        fprintf(stderr, "tiendo status: không ghi được: %s (%s)\n", td_err_vi(e.code), e.msg);
-        return 1;
+        fprintf(stderr, "tiendo status: %s\n", e.msg);
+        return rc == TD_EARG ? 2 : 1;
     }
-    printf("Đã đánh dấu xử lý cảnh báo số %lld; bằng chứng vẫn được giữ trong bản sao.\n", id);
+    printf("Đã đánh dấu xử lý cảnh báo số %s; ghi chú đã được lưu, bằng chứng vẫn được giữ trong bản sao.\n", arg);
     return 0;
 }
 
@@ -201,9 +207,10 @@ int tdc_cmd_status(int argc, char **argv)
     static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
                                          {"digest", no_argument, 0, 'g'},
                                          {"clear-alarm", required_argument, 0, 'a'},
+                                         {"note", required_argument, 0, 'n'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *dir = NULL, *clear = NULL;
+    const char *dir = NULL, *clear = NULL, *note = NULL;
     int digest = 0, opt, rc = 0;
     tdc_ctx c;
     tdc_replica_meta m;
@@ -217,6 +224,7 @@ int tdc_cmd_status(int argc, char **argv)
         case 'd': dir = optarg; break;
         case 'g': digest = 1; break;
         case 'a': clear = optarg; break;
+        case 'n': note = optarg; break;
         case 'h': tdc__status_usage(stdout); return 0;
         default: return td_cli_opt_err("tiendo", "status", opt, argv);
         }
@@ -225,10 +233,19 @@ int tdc_cmd_status(int argc, char **argv)
         td_cli_extra("tiendo", "status", argv[optind]);
         return 2;
     }
+    if (clear) {
+        long id;
+        if (!tdc_int(clear, &id) || id <= 0)
+            return tdc_usage_err("status", "số cảnh báo không hợp lệ: ", clear);
+        if (!note)
+            return tdc_usage_err("status", "--clear-alarm cần --note \"đã kiểm tra gì, với ai\": ", clear);
+    } else if (note) {
+        return tdc_usage_err("status", "--note chỉ dùng cùng --clear-alarm: ", note);
+    }
     tdc_tz_default();
     if (tdc_ctx_open(&c, dir, "status")) return 1;
     if (clear) {
-        rc = tdc__clear_alarm(&c, clear);
+        rc = tdc__clear_alarm(&c, clear, note);
         tdc_ctx_close(&c);
         return rc;
     }

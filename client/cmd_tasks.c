@@ -327,6 +327,7 @@ static const char *tdc__status_short(td_status s)
     case TD_ST_DONE_LATE: return "Xong quá hạn";
     case TD_ST_ONGOING_ON_TIME: return "Đang thực hiện";
     case TD_ST_ONGOING_LATE: return "Quá hạn";
+    case TD_ST_NEVER_REPORTED: return "Chưa báo cáo";
     case TD_ST_NOT_STARTED: return "Chưa thực hiện";
     case TD_ST_DUE_SOON: return "Sắp đến hạn";
     case TD_ST_AWAITING_REVIEW: return TD_MSG_REVIEW_PENDING;
@@ -438,8 +439,8 @@ static void tdc__tasks_usage(FILE *f)
           "                     vụ liền kề (\"…\") để thấy chỗ khác nhau, thời hạn là ngày đến hạn\n"
           "  --period MM/YYYY   xét theo kỳ: trạng thái vào cuối tháng đó, cột báo cáo là báo cáo của kỳ\n"
           "  --status TT        chỉ nhiệm vụ có trạng thái này: done-on-time, done-late, ongoing,\n"
-          "                     ongoing-late, not-started, due-soon, awaiting-review (hoặc tên tiếng\n"
-          "                     Việt, ví dụ \"Chờ thẩm định\")\n"
+          "                     ongoing-late, never-reported, not-started, due-soon, awaiting-review\n"
+          "                     (hoặc tên tiếng Việt, ví dụ \"Chờ thẩm định\", \"Chưa báo cáo lần nào\")\n"
           "  --section MỤC      chỉ các nhiệm vụ của mục (số La Mã I..X)\n"
           "  --date NGÀY        xét trạng thái tại ngày này (mặc định hôm nay)\n"
           "  --dir DIR          thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
@@ -490,7 +491,7 @@ int tdc_cmd_tasks(int argc, char **argv)
             if (want == TD_ST_NONE)
                 return tdc_usage_err(cmd,
                                       "--status không rõ; dùng done-on-time, done-late, ongoing, ongoing-late, "
-                                      "not-started, due-soon hoặc awaiting-review: ",
+                                      "never-reported, not-started, due-soon hoặc awaiting-review: ",
                                       optarg);
             break;
         case 'S': section = optarg; break;
@@ -1033,9 +1034,10 @@ int tdc_cmd_todo(int argc, char **argv)
     if (t.role != TD_ROLE_OFFICE) {
         int first = 1;
         printf("\nToàn kế hoạch (%zu nhiệm vụ):", t.n_tasks);
-        for (int s = 1; s < TD_STATUS_COUNT; s++) {
+        for (int i = 0; i < TD_STATUS_COUNT - 1; i++) {
+            td_status s = td_status_order[i];
             if (!t.by_status[s]) continue;
-            printf("%s %s %zu", first ? "" : ";", td_status_vi((td_status)s), t.by_status[s]);
+            printf("%s %s %zu", first ? "" : ";", td_status_vi(s), t.by_status[s]);
             first = 0;
         }
         printf("\n");
@@ -1128,7 +1130,8 @@ int tdc_cmd_todo(int argc, char **argv)
             shown++;
         }
         if (t.n_soon + t.n_late > shown)
-            printf("  ... và %zu nhiệm vụ khác (tiendo tasks --status ongoing-late)\n", t.n_soon + t.n_late - shown);
+            printf("  ... và %zu nhiệm vụ khác (tiendo tasks --status ongoing-late, --status never-reported)\n",
+                   t.n_soon + t.n_late - shown);
     }
 
     /* 4. central: DONE reports not reviewed by the end of the date */

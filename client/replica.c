@@ -146,6 +146,10 @@ static const char *const tdc__migrations[] = {
     "  data BLOB NOT NULL,"
     "  added_ms INTEGER NOT NULL,"
     "  uploaded_ms INTEGER) WITHOUT ROWID;",
+    /* 4: who acknowledged an alarm and the note they wrote (what they
+     * checked, with whom); the evidence columns are never touched. */
+    "ALTER TABLE alarm ADD COLUMN acked_by TEXT;"
+    "ALTER TABLE alarm ADD COLUMN acked_note TEXT;",
 };
 #define TDC_SCHEMA_VERSION ((int)(sizeof tdc__migrations / sizeof tdc__migrations[0]))
 
@@ -1326,6 +1330,8 @@ void tdc_alarms_free(tdc_alarm *v, size_t n)
         free(v[i].new_note);
         free(v[i].proof);
         free(v[i].detail);
+        free(v[i].acked_by);
+        free(v[i].acked_note);
     }
     free(v);
 }
@@ -1339,7 +1345,7 @@ int tdc_replica_alarm_list(tdc_replica *r, int include_acked, tdc_alarm **out, s
     *out = NULL;
     *n = 0;
     if ((rc = tdc__prepare(r, "SELECT id, at_ms, kind, old_note, new_note, proof, detail, old_size, new_size, "
-                              "acked_ms FROM alarm WHERE ?1 OR acked_ms IS NULL ORDER BY id",
+                              "acked_ms, acked_by, acked_note FROM alarm WHERE ?1 OR acked_ms IS NULL ORDER BY id",
                            &st, err)))
         return rc;
     sqlite3_bind_int(st, 1, include_acked ? 1 : 0);
@@ -1366,6 +1372,8 @@ int tdc_replica_alarm_list(tdc_replica *r, int include_acked, tdc_alarm **out, s
         a->old_size = (uint64_t)sqlite3_column_int64(st, 7);
         a->new_size = (uint64_t)sqlite3_column_int64(st, 8);
         a->acked_ms = sqlite3_column_type(st, 9) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 9);
+        a->acked_by = tdc__col_dup(st, 10);
+        a->acked_note = tdc__col_dup(st, 11);
     }
     if (rc == TD_OK && step != SQLITE_DONE) rc = tdc__dberr(r, err, "reading alarms");
     sqlite3_finalize(st);
@@ -1378,14 +1386,19 @@ int tdc_replica_alarm_list(tdc_replica *r, int include_acked, tdc_alarm **out, s
     return TD_OK;
 }
 
-int tdc_replica_alarm_ack(tdc_replica *r, int64_t id, int64_t now_ms, td_error *err)
+int tdc_replica_alarm_ack(tdc_replica *r, int64_t id, int64_t now_ms, const char *by, const char *note,
+                          td_error *err)
 {
     sqlite3_stmt *st;
     int rc;
-    if ((rc = tdc__prepare(r, "UPDATE alarm SET acked_ms = ?2 WHERE id = ?1 AND acked_ms IS NULL", &st, err)))
+    if ((rc = tdc__prepare(r, "UPDATE alarm SET acked_ms = ?2, acked_by = ?3, acked_note = ?4 "
+                              "WHERE id = ?1 AND acked_ms IS NULL",
+                           &st, err)))
         return rc;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, now_ms);
+    sqlite3_bind_text(st, 3, by ? by : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, note ? note : "", -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE) rc = tdc__dberr(r, err, "acknowledging alarm");
     else if (sqlite3_changes(r->db) == 0)
         rc = td_error_set(err, TD_ENOTFOUND, "%s: no unacknowledged alarm %lld", r->path, (long long)id);

@@ -297,6 +297,8 @@ typedef struct tdc_alarm {
     char *detail;            /* English, what failed */
     uint64_t old_size, new_size;
     int64_t acked_ms;        /* 0 = not acknowledged */
+    char *acked_by;          /* who acknowledged it ("device, agency"), NULL before */
+    char *acked_note;        /* what they wrote (what was checked), NULL before */
 } tdc_alarm;
 
 /* Store a (borrowed) alarm; *id_out (may be NULL) gets its id. */
@@ -304,9 +306,11 @@ int tdc_replica_alarm_add(tdc_replica *r, const tdc_alarm *a, int64_t *id_out, t
 /* Alarms in id order: unacknowledged only, or all with include_acked. */
 int tdc_replica_alarm_list(tdc_replica *r, int include_acked, tdc_alarm **v, size_t *n, td_error *err);
 void tdc_alarms_free(tdc_alarm *v, size_t n);
-/* Mark alarm id acknowledged (evidence kept); TD_ENOTFOUND if there is no
- * unacknowledged alarm with that id. */
-int tdc_replica_alarm_ack(tdc_replica *r, int64_t id, int64_t now_ms, td_error *err);
+/* Mark alarm id acknowledged at now_ms by `by` with `note` (evidence kept;
+ * the rule on the note is the caller's: app.h tdc_app_alarm_ack);
+ * TD_ENOTFOUND if there is no unacknowledged alarm with that id. */
+int tdc_replica_alarm_ack(tdc_replica *r, int64_t id, int64_t now_ms, const char *by, const char *note,
+                          td_error *err);
 
 /* Witness: the tree size of the last checkpoint this device cosigned
  * (0 = none); it is one of the stored verified checkpoints. */

@@ -237,7 +237,7 @@ int tdc_todo_build(tdc_ctx *c, int date, size_t refusals_max, tdc_todo *t, td_er
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < n_ts; i++) {
             const td_lead_status *ls = tdc__lead(&ts[i], me);
-            if (!ls || ls->status != (pass ? TD_ST_ONGOING_LATE : TD_ST_DUE_SOON)) continue;
+            if (!ls || (pass ? !td_status_is_late(ls->status) : ls->status != TD_ST_DUE_SOON)) continue;
             if (pass) t->n_late++;
             else t->n_soon++;
             if (!(x = tdc__add(t, &cap, TDC_TODO_DUE, ts[i].task, me, NULL))) goto oom;

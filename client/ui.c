@@ -488,18 +488,40 @@ static void tdc__sync_loop(tdc_ui *ui)
             ui->sync.next_ms = td_clock_now_ms() + (int64_t)wait;
             pthread_mutex_unlock(&ui->lock);
             if (s.alarm_id) {
+                /* stopped until the alarm is acknowledged (ui_alarm.c clears
+                 * sync.alarm_id); a server still lying raises a new one */
+                int waiting = 1;
+                unsigned ticks = 0;
                 td_log_warn("ui: checkpoint alarm %lld: background sync stopped", (long long)s.alarm_id);
-                break;
+                while (waiting && !tdc__ui_stop) {
+                    struct timespec ts = {0, 200 * 1000000L};
+                    nanosleep(&ts, NULL);
+                    if (++ticks % 25 == 0) {
+                        /* acknowledged by `tiendo status --clear-alarm` meanwhile? */
+                        tdc_alarm *open = NULL;
+                        size_t n_open = 0, still = 0;
+                        if (!tdc_replica_alarm_list(sc.rep, 0, &open, &n_open, &e)) {
+                            for (size_t k = 0; k < n_open; k++) still += open[k].id == s.alarm_id;
+                            tdc_alarms_free(open, n_open);
+                            if (!still) {
+                                pthread_mutex_lock(&ui->lock);
+                                if (ui->sync.alarm_id == s.alarm_id) ui->sync.alarm_id = 0;
+                                pthread_mutex_unlock(&ui->lock);
+                            }
+                        }
+                    }
+                    pthread_mutex_lock(&ui->lock);
+                    waiting = ui->sync.alarm_id != 0;
+                    pthread_mutex_unlock(&ui->lock);
+                }
+                if (!tdc__ui_stop) td_log_info("ui: alarm %lld acknowledged: background sync resumes", (long long)s.alarm_id);
+                next = 0;
+                continue;
             }
             next = td_clock_mono_ms() + (int64_t)wait;
         }
     }
     if (have_ctx) tdc_ctx_close(&sc);
-    /* after an alarm, wait for the stop signal: the pages stay up */
-    while (!tdc__ui_stop) {
-        struct timespec ts = {0, 200 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
 }
 
 /* ---- tiendo ui ------------------------------------------------------------------- */

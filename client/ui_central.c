@@ -11,7 +11,8 @@
  *   POST /condition       a conditional deadline's condition met (as
  *                         `tiendo condition`);
  *   /dashboard?by=section|agency   counts by status (common/status.c), each
- *                         count a link to the tasks behind it;
+ *                         count a link to the tasks behind it; /dashboard.csv
+ *                         the same counts as CSV;
  *   /dashboard/agency?a=SLUG       one agency: the tasks it leads with their
  *                         status, its reports;
  *   /audit                the inspector's checks: `tiendo audit verify` on
@@ -32,6 +33,7 @@
 #include "central.h"
 #include "certwarn.h"
 #include "clock.h"
+#include "csv.h"
 #include "deadline.h"
 #include "entry.h"
 #include "report_entry.h"
@@ -419,12 +421,13 @@ static void tdc__post_condition(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
 static void tdc__count_cells(FILE *f, const size_t *count, const char *href_pre)
 {
     size_t total = 0;
-    for (int s = 1; s < TD_STATUS_COUNT; s++) {
+    for (int i = 0; i < TD_STATUS_COUNT - 1; i++) {
+        td_status s = td_status_order[i];
         total += count[s];
         if (count[s])
-            fprintf(f, "<td class=\"num\"><a href=\"%s&amp;status=%s\">%zu</a></td>", href_pre,
-                    td_status_name((td_status)s), count[s]);
-        else fprintf(f, "<td class=\"num\">0</td>");
+            fprintf(f, "<td class=\"num st-%s\"><a href=\"%s&amp;status=%s\">%zu</a></td>", td_status_name(s),
+                    href_pre, td_status_name(s), count[s]);
+        else fprintf(f, "<td class=\"num st-%s\">0</td>", td_status_name(s));
     }
     fprintf(f, "<td class=\"num\"><strong>%zu</strong></td></tr>", total);
 }
@@ -432,11 +435,54 @@ static void tdc__count_cells(FILE *f, const size_t *count, const char *href_pre)
 static void tdc__count_head(FILE *f, const char *first)
 {
     fprintf(f, "<table class=\"counts\"><thead><tr><th scope=\"col\">%s</th>", first);
-    for (int s = 1; s < TD_STATUS_COUNT; s++) fprintf(f, "<th scope=\"col\">%s</th>", td_status_vi((td_status)s));
+    for (int i = 0; i < TD_STATUS_COUNT - 1; i++)
+        fprintf(f, "<th scope=\"col\" id=\"col-%s\">%s</th>", td_status_name(td_status_order[i]),
+                td_status_vi(td_status_order[i]));
     fprintf(f, "<th scope=\"col\">Tổng</th></tr></thead><tbody>");
 }
 
-static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out)
+/* CSV of the dashboard: the head row (first: what a row is), and a row of
+ * counts in the order of the HTML table. */
+static void tdc__count_head_csv(FILE *f, const char *first, const char *second)
+{
+    fputs(TD_CSV_BOM, f);
+    td_csv_text(f, first);
+    if (second) {
+        td_csv_sep(f);
+        td_csv_text(f, second);
+    }
+    for (int i = 0; i < TD_STATUS_COUNT - 1; i++) {
+        td_csv_sep(f);
+        td_csv_text(f, td_status_vi(td_status_order[i]));
+    }
+    td_csv_sep(f);
+    td_csv_text(f, "Tổng");
+    td_csv_eol(f);
+}
+
+static void tdc__count_row_csv(FILE *f, const char *first, const char *second, const size_t *count)
+{
+    size_t total = 0;
+    char num[32];
+    td_csv_text(f, first);
+    if (second) {
+        td_csv_sep(f);
+        td_csv_text(f, second);
+    }
+    for (int i = 0; i < TD_STATUS_COUNT - 1; i++) {
+        total += count[td_status_order[i]];
+        snprintf(num, sizeof num, "%zu", count[td_status_order[i]]);
+        td_csv_sep(f);
+        td_csv_bare(f, num);
+    }
+    snprintf(num, sizeof num, "%zu", total);
+    td_csv_sep(f);
+    td_csv_bare(f, num);
+    td_csv_eol(f);
+}
+
+/* /dashboard (csv 0) and /dashboard.csv (csv 1): the same counts. */
+static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out, int csv)
 {
     const td_state *st = tdc_replica_state(ui->ctx.rep);
     const char *by = tdc_ui_form_get(q, "by");
@@ -458,12 +504,20 @@ static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
         return;
     }
     td_date_vi(today, d, sizeof d);
-    tdc_ui_head(ui, f, by_agency ? "Tổng hợp theo cơ quan chủ trì" : "Tổng hợp theo mục", "dashboard");
-    fprintf(f, "<p>Trạng thái tại ngày %s. <a href=\"/dashboard?by=%s\">%s</a></p>", d, by_agency ? "section" : "agency",
-            by_agency ? "Xem theo mục" : "Xem theo cơ quan chủ trì");
+    if (csv) {
+        out->type = "text/csv; charset=utf-8";
+        snprintf(out->filename, sizeof out->filename, "tong-hop-theo-%s-%d.csv", by_agency ? "co-quan" : "muc", today);
+        if (by_agency) tdc__count_head_csv(f, "Mã cơ quan", "Cơ quan chủ trì");
+        else tdc__count_head_csv(f, "Mục", NULL);
+    } else {
+        tdc_ui_head(ui, f, by_agency ? "Tổng hợp theo cơ quan chủ trì" : "Tổng hợp theo mục", "dashboard");
+        fprintf(f, "<p>Trạng thái tại ngày %s. <a href=\"/dashboard?by=%s\">%s</a> · <a href=\"/dashboard.csv?by=%s\" "
+                   "id=\"dashboard-csv\">Tải CSV</a></p>", d, by_agency ? "section" : "agency",
+                by_agency ? "Xem theo mục" : "Xem theo cơ quan chủ trì", by_agency ? "agency" : "section");
+    }
     if (!by_agency) {
         size_t all[TD_STATUS_COUNT] = {0};
-        tdc__count_head(f, "Mục");
+        if (!csv) tdc__count_head(f, "Mục");
         for (size_t sct = 0; sct <= plan->n_sections; sct++) {
             /* the plan's sections in order, then tasks without one */
             const char *code = sct < plan->n_sections ? plan->sections[sct].code : NULL;
@@ -480,6 +534,15 @@ static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
             }
             if (!n) continue;
             for (int s = 0; s < TD_STATUS_COUNT; s++) all[s] += count[s];
+            if (csv) {
+                char name[512];
+                if (code)
+                    snprintf(name, sizeof name, "%s. %s", code,
+                             plan->sections[sct].title ? plan->sections[sct].title : "");
+                else snprintf(name, sizeof name, "(không thuộc mục nào)");
+                tdc__count_row_csv(f, name, NULL, count);
+                continue;
+            }
             fprintf(f, "<tr><th scope=\"row\">");
             if (code) {
                 tdc_ui_esc(f, code);
@@ -495,6 +558,10 @@ static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
             fclose(hf);
             tdc__count_cells(f, count, href);
             free(href);
+        }
+        if (csv) {
+            tdc__count_row_csv(f, "Toàn kế hoạch", NULL, all);
+            goto done;
         }
         fprintf(f, "<tr><th scope=\"row\">Toàn kế hoạch</th>");
         tdc__count_cells(f, all, "/tasks?role=all");
@@ -520,6 +587,11 @@ static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
                 }
                 if ((unsigned)ts[i].leads[k].status < TD_STATUS_COUNT) count[j][ts[i].leads[k].status]++;
             }
+        if (csv) {
+            for (size_t j = 0; j < n_slugs; j++)
+                tdc__count_row_csv(f, slugs[j], tdc_ui_agency_name(st, slugs[j]), count[j]);
+            goto agency_done;
+        }
         tdc__count_head(f, "Cơ quan chủ trì");
         for (size_t j = 0; j < n_slugs; j++) {
             char *href = NULL;
@@ -541,7 +613,8 @@ static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
         free(slugs);
         free(count);
     }
-    tdc_ui_foot(f);
+done:
+    if (!csv) tdc_ui_foot(f);
     td_status_all_free(ts, n_ts);
 }
 
@@ -637,7 +710,8 @@ static void tdc__page_audit(tdc_ui *ui, FILE *f, tdc_ui_resp *out)
     tdc_ui_head(ui, f, "Kiểm toán nhật ký", "audit");
     /* alarms first: they matter more than anything below */
     if (!tdc_replica_alarm_list(ui->ctx.rep, 1, &al, &nal, &e) && nal) {
-        fprintf(f, "<section aria-labelledby=\"alarms\"><h2 id=\"alarms\">Cảnh báo về nhật ký máy chủ</h2>");
+        fprintf(f, "<section aria-labelledby=\"alarms\"><h2 id=\"alarms\">Cảnh báo về nhật ký máy chủ</h2>"
+                   "<p><a href=\"/alarms\">Danh sách cảnh báo và đánh dấu đã xử lý</a></p>");
         for (size_t i = 0; i < nal; i++) {
             tdc_fmt_time(al[i].at_ms, when, sizeof when);
             fprintf(f, "<div class=\"%s\" role=\"alert\"><p><strong>Cảnh báo số %lld</strong>, lúc %s: ",
@@ -903,13 +977,14 @@ int tdc_ui_central_route(tdc_ui *ui, const char *method, const char *path, const
     if (!post && !strcmp(path, "/deadlines")) tdc__page_deadlines(ui, q, f, out);
     else if (post && !strcmp(path, "/extend")) tdc__post_extend(ui, q, f, out);
     else if (post && !strcmp(path, "/condition")) tdc__post_condition(ui, q, f, out);
-    else if (!post && (!strcmp(path, "/dashboard") || !strcmp(path, "/dashboard/agency"))) {
+    else if (!post && (!strcmp(path, "/dashboard") || !strcmp(path, "/dashboard/agency") ||
+                       !strcmp(path, "/dashboard.csv"))) {
         if (role == TD_ROLE_OFFICE)
             tdc__forbidden(ui, f, out, "dashboard",
                            "Trang tổng hợp dành cho Sở KH&amp;CN và thanh tra; bản sao của một cơ quan chỉ có phần "
                            "của cơ quan đó.");
-        else if (path[10]) tdc__page_agency(ui, q, f, out);
-        else tdc__page_dashboard(ui, q, f, out);
+        else if (!strcmp(path, "/dashboard/agency")) tdc__page_agency(ui, q, f, out);
+        else tdc__page_dashboard(ui, q, f, out, !strcmp(path, "/dashboard.csv"));
     } else if (!post && !strcmp(path, "/audit")) {
         tdc__page_audit(ui, f, out);
     } else if (!post && !strcmp(path, "/audit/history")) {

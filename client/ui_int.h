@@ -1,7 +1,8 @@
 /*
  * ui_int.h — what the page files of `tiendo ui` share (ui_pages.c: the
  * frame and the office pages; ui_todo.c: Việc cần làm; ui_central.c:
- * deadlines, dashboards, the inspector's pages).
+ * deadlines, dashboards, the inspector's pages; ui_alarm.c: the alarms
+ * about the server's log).
  */
 #ifndef TDC_UI_INT_H
 #define TDC_UI_INT_H
@@ -37,6 +38,14 @@ void tdc_ui_cert_banner(tdc_ui *ui, FILE *f);
 /* ui_central.c: route the pages it serves; 1 if it did. */
 int tdc_ui_central_route(tdc_ui *ui, const char *method, const char *path, const tdc_ui_form *q, FILE *f,
                          tdc_ui_resp *out);
+/* ui_alarm.c: the red banner while an alarm about the server's log is not
+ * acknowledged (every page, every role). */
+void tdc_ui_alarm_banner(tdc_ui *ui, FILE *f);
+/* ui_alarm.c: the number of alarms, *open those not acknowledged. */
+int tdc_ui_alarm_count(tdc_ui *ui, size_t *open);
+/* ui_alarm.c: route /alarms, /alarm, POST /alarm/ack; 1 if it did. */
+int tdc_ui_alarm_route(tdc_ui *ui, const char *method, const char *path, const tdc_ui_form *q, FILE *f,
+                       tdc_ui_resp *out);
 /* ui_todo.c: Việc cần làm. */
 void tdc_ui_page_todo(tdc_ui *ui, const tdc_ui_form *q, FILE *f);
 

@@ -114,6 +114,8 @@ static void tdc__head(tdc_ui *ui, FILE *f, const char *title, const char *active
 {
     int central = ui->ctx.id.subject.role == TD_ROLE_CENTRAL;
     const td_state *st = tdc_replica_state(ui->ctx.rep);
+    size_t open_alarms = 0;
+    int n_alarms = tdc_ui_alarm_count(ui, &open_alarms);
     struct {
         const char *href, *label, *key;
         int show;
@@ -128,6 +130,7 @@ static void tdc__head(tdc_ui *ui, FILE *f, const char *title, const char *active
         {"/mreport", "Báo cáo tháng", "mreport", 1},
         {"/audit", "Kiểm toán", "audit", ui->ctx.id.subject.role == TD_ROLE_INSPECTOR},
         {"/audit/history", "Lịch sử", "history", ui->ctx.id.subject.role == TD_ROLE_INSPECTOR},
+        {"/alarms", "Cảnh báo", "alarms", ui->ctx.id.subject.role == TD_ROLE_INSPECTOR || n_alarms > 0},
     };
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -147,6 +150,7 @@ static void tdc__head(tdc_ui *ui, FILE *f, const char *title, const char *active
     tdc__sync_box(ui, f, 0);
     fprintf(f, "</header>\n<main id=\"main\">\n");
     tdc_ui_cert_banner(ui, f);
+    if (open_alarms) tdc_ui_alarm_banner(ui, f);
     fprintf(f, "<h1>");
     tdc_ui_esc(f, title);
     fprintf(f, "</h1>\n");
@@ -196,8 +200,9 @@ static void tdc__sync_box(tdc_ui *ui, FILE *f, int full)
         fprintf(f, "%s Thử lại lúc %s.</p>", el && s.last_error[el - 1] == '.' ? "" : ".", next);
     }
     if (s.alarm_id)
-        fprintf(f, "<p class=\"err\" role=\"alert\">CẢNH BÁO: máy chủ đưa ra lịch sử nhật ký không nhất quán (cảnh báo "
-                   "số %lld); đồng bộ đã dừng. Hãy báo cho thanh tra.</p>", (long long)s.alarm_id);
+        fprintf(f, "<p class=\"err\" role=\"alert\">CẢNH BÁO: nhật ký máy chủ không qua được kiểm tra (<a href=\"/alarm?id="
+                   "%lld\">cảnh báo số %lld</a>); đồng bộ đã dừng đến khi cảnh báo được xử lý. Hãy báo cho thanh tra.</p>",
+                (long long)s.alarm_id, (long long)s.alarm_id);
     if (full && meta.n_refused)
         fprintf(f, "<p class=\"err\">Bị máy chủ từ chối: %llu mục (xem bên dưới).</p>",
                 (unsigned long long)meta.n_refused);
@@ -257,10 +262,10 @@ static void tdc__page_tasks(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
             !strcmp(role_s, "lead") ? " selected" : "", !strcmp(role_s, "partner") ? " selected" : "");
     fprintf(f, "<label for=\"status\">Trạng thái</label><select id=\"status\" name=\"status\"><option value=\"\">Tất "
                "cả</option>");
-    for (int s = 1; s < TD_STATUS_COUNT; s++)
-        fprintf(f, "<option value=\"%s\"%s>%s</option>", td_status_name((td_status)s),
-                status_s && !strcmp(status_s, td_status_name((td_status)s)) ? " selected" : "",
-                td_status_vi((td_status)s));
+    for (int i = 0; i < TD_STATUS_COUNT - 1; i++)
+        fprintf(f, "<option value=\"%s\"%s>%s</option>", td_status_name(td_status_order[i]),
+                status_s && !strcmp(status_s, td_status_name(td_status_order[i])) ? " selected" : "",
+                td_status_vi(td_status_order[i]));
     fprintf(f, "</select><label for=\"section\">Mục</label><input id=\"section\" name=\"section\" size=\"6\" value=\"");
     tdc_ui_esc(f, section ? section : "");
     fprintf(f, "\"><button type=\"submit\">Lọc</button></form>");
@@ -1081,7 +1086,7 @@ void tdc_ui_route(tdc_ui *ui, const char *method, const char *path, const tdc_ui
         return;
     }
     out->status = 200;
-    if (tdc_ui_central_route(ui, method, path, q, f, out)) {
+    if (tdc_ui_central_route(ui, method, path, q, f, out) || tdc_ui_alarm_route(ui, method, path, q, f, out)) {
     } else if (!post && !strcmp(path, "/")) tdc_ui_page_todo(ui, q, f);
     else if (!post && !strcmp(path, "/tasks")) tdc__page_tasks(ui, q, f);
     else if (!post && !strcmp(path, "/task")) tdc__page_task(ui, q, f, out);

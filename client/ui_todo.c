@@ -126,7 +126,7 @@ static void tdc__due(FILE *f, const td_state *st, const tdc_todo *t)
         fprintf(f, "<li><a href=\"/task?n=%u\">NV %s</a> ", it->task, tdc_ui_k(st, it->task));
         tdc_ui_esc(f, tdc__title(st, it->task));
         fprintf(f, ": <span class=\"badge %s\">%s</span>, hạn %s%s</li>",
-                it->status == TD_ST_ONGOING_LATE ? "bad" : "wait", td_status_vi(it->status), d,
+                td_status_is_late(it->status) ? "bad" : "wait", td_status_vi(it->status), d,
                 it->pending ? " (đã ghi báo cáo, chờ gửi)" : "");
     }
     fprintf(f, "</ul></section>");
@@ -160,7 +160,8 @@ static void tdc__review(FILE *f, const td_state *st, const tdc_todo *t)
 static void tdc__plan_counts(FILE *f, const tdc_todo *t)
 {
     fprintf(f, "<p>Toàn kế hoạch (%zu nhiệm vụ):", t->n_tasks);
-    for (int s = 1, first = 1; s < TD_STATUS_COUNT; s++) {
+    for (int i = 0, first = 1; i < TD_STATUS_COUNT - 1; i++) {
+        td_status s = td_status_order[i];
         if (!t->by_status[s]) continue;
         fprintf(f, "%s <a href=\"/tasks?role=all&amp;status=%s\">%s %zu</a>", first ? "" : ";",
                 td_status_name((td_status)s), td_status_vi((td_status)s), t->by_status[s]);

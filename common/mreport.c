@@ -160,11 +160,17 @@ static int td__in_plan_code(const td_mreport *r, const char *code)
     return k == r->opts.plan - 1;
 }
 
-/* Keep only the statuses of the report's plan's tasks. */
+/* Keep only the statuses of the report's plan's tasks.  The report's
+ * template has seven statuses: a task or lead never reported on
+ * (TD_ST_NEVER_REPORTED) is its "Đang thực hiện quá hạn" row's "chưa có báo
+ * cáo" part (td_mreport_task_silent, no_report), so it is counted there. */
 static void td__filter_status(const td_mreport *r, td_task_status *v, size_t *n)
 {
     size_t k = 0;
     for (size_t i = 0; i < *n; i++) {
+        if (v[i].overall == TD_ST_NEVER_REPORTED) v[i].overall = TD_ST_ONGOING_LATE;
+        for (size_t l = 0; l < v[i].n_leads; l++)
+            if (v[i].leads[l].status == TD_ST_NEVER_REPORTED) v[i].leads[l].status = TD_ST_ONGOING_LATE;
         if (td__in_plan_key(r, v[i].task)) v[k++] = v[i];
         else td_task_status_free(&v[i]);
     }

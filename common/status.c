@@ -170,11 +170,23 @@ static const char *const td__status_vi[TD_STATUS_COUNT] = {
     "Chưa thực hiện",
     "Sắp đến hạn",
     TD_MSG_REVIEW_PENDING,
+    "Chưa báo cáo lần nào",
 };
 
 static const char *const td__status_name[TD_STATUS_COUNT] = {
     "", "done-on-time", "done-late", "ongoing", "ongoing-late", "not-started", "due-soon", "awaiting-review",
+    "never-reported",
 };
+
+const td_status td_status_order[TD_STATUS_COUNT - 1] = {
+    TD_ST_DONE_ON_TIME, TD_ST_DONE_LATE, TD_ST_AWAITING_REVIEW,  TD_ST_ONGOING_ON_TIME,
+    TD_ST_DUE_SOON,     TD_ST_ONGOING_LATE, TD_ST_NEVER_REPORTED, TD_ST_NOT_STARTED,
+};
+
+int td_status_is_late(td_status s)
+{
+    return s == TD_ST_ONGOING_LATE || s == TD_ST_NEVER_REPORTED;
+}
 
 const char *td_status_vi(td_status s)
 {
@@ -642,7 +654,7 @@ static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const 
     }
     if (j->due && d > j->due) {
         ls->overdue = 1;
-        ls->status = TD_ST_ONGOING_LATE;
+        ls->status = latest ? TD_ST_ONGOING_LATE : TD_ST_NEVER_REPORTED;
     } else if (j->due && td_date_diff_days(j->due, d) <= c->o.due_soon_days) {
         ls->status = TD_ST_DUE_SOON;
     } else if (j->per_period) {
@@ -657,21 +669,23 @@ static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const 
 static td_status td__overall(const td_lead_status *l, size_t n)
 {
     size_t done = 0, late_done = 0, awaiting = 0, not_started = 0;
-    int any_late = 0, any_soon = 0;
+    int any_late = 0, any_soon = 0, any_report = 0;
     if (n == 0) return TD_ST_NOT_STARTED;
     for (size_t i = 0; i < n; i++) {
         switch (l[i].status) {
         case TD_ST_DONE_LATE: late_done++; done++; break;
         case TD_ST_DONE_ON_TIME: done++; break;
-        case TD_ST_ONGOING_LATE: any_late = 1; break;
+        case TD_ST_ONGOING_LATE:
+        case TD_ST_NEVER_REPORTED: any_late = 1; break;
         case TD_ST_DUE_SOON: any_soon = 1; break;
         case TD_ST_AWAITING_REVIEW: awaiting++; break;
         case TD_ST_NOT_STARTED: not_started++; break;
         default: break;
         }
+        if (l[i].report_index) any_report = 1;
     }
     if (done == n) return late_done ? TD_ST_DONE_LATE : TD_ST_DONE_ON_TIME;
-    if (any_late) return TD_ST_ONGOING_LATE;
+    if (any_late) return any_report ? TD_ST_ONGOING_LATE : TD_ST_NEVER_REPORTED;
     if (any_soon) return TD_ST_DUE_SOON;
     if (awaiting == n - done) return TD_ST_AWAITING_REVIEW;
     if (not_started == n) return TD_ST_NOT_STARTED;

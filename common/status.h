@@ -24,8 +24,11 @@
  *   DONE_ON_TIME    Đã hoàn thành đúng hạn   a DONE report accepted by central, signed by the due date
  *   DONE_LATE       Đã hoàn thành quá hạn    the same, signed after it
  *   AWAITING_REVIEW Chờ thẩm định            the lead's latest report says DONE, central has not reviewed it
- *   ONGOING_LATE    Đang thực hiện quá hạn   not done and D is after the due date (also with no report at all:
- *                                            no_report = 1; and a recurring period missed)
+ *   ONGOING_LATE    Đang thực hiện quá hạn   not done and D is after the due date, the lead having reported
+ *                                            (a recurring period missed: no_report = 1)
+ *   NEVER_REPORTED  Chưa báo cáo lần nào     the same, and no report at all from the lead (nor from the
+ *                                            predecessors it inherits from) known at D: no_report = 1,
+ *                                            report_index = 0; overdue = 1
  *   DUE_SOON        Sắp đến hạn              not done, due within opts.due_soon_days days (0 <= due - D <= days)
  *   ONGOING_ON_TIME Đang thực hiện trong hạn not done, reported (state not NOT_STARTED, or returned), not late
  *   NOT_STARTED     Chưa thực hiện           nothing reported (or only "chưa triển khai"), not late, not soon
@@ -68,7 +71,8 @@
  * Overall status of a task, from its leads' statuses, first rule that fits:
  *   no leads                          NOT_STARTED
  *   all done                          DONE_LATE if any is late, else DONE_ON_TIME
- *   any ONGOING_LATE                  ONGOING_LATE
+ *   any ONGOING_LATE or NEVER_REPORTED  NEVER_REPORTED if no lead has any report at D
+ *                                     (last_report_date = 0), else ONGOING_LATE
  *   any DUE_SOON                      DUE_SOON
  *   every lead not done is AWAITING_REVIEW   AWAITING_REVIEW
  *   every lead NOT_STARTED            NOT_STARTED
@@ -105,17 +109,24 @@ typedef enum {
     TD_ST_NOT_STARTED = 5,
     TD_ST_DUE_SOON = 6,
     TD_ST_AWAITING_REVIEW = 7,
+    TD_ST_NEVER_REPORTED = 8,
 } td_status;
-#define TD_STATUS_COUNT 8   /* including TD_ST_NONE: arrays indexed by td_status */
+#define TD_STATUS_COUNT 9   /* including TD_ST_NONE: arrays indexed by td_status */
+/* The statuses in the order tables show them (done first, overdue together):
+ * td_status_order[0 .. TD_STATUS_COUNT - 2]. */
+extern const td_status td_status_order[TD_STATUS_COUNT - 1];
 
 /* "Đã hoàn thành đúng hạn" ...; "" for NONE. */
 const char *td_status_vi(td_status s);
 /* Stable ASCII id for CSV, options and logs: "done-on-time", "done-late",
- * "ongoing", "ongoing-late", "not-started", "due-soon", "awaiting-review". */
+ * "ongoing", "ongoing-late", "not-started", "due-soon", "awaiting-review",
+ * "never-reported". */
 const char *td_status_name(td_status s);
 /* From an id, or a Vietnamese label (case, diacritics placement and blanks
  * as td_vi_key folds them).  TD_ST_NONE if neither. */
 td_status td_status_parse(const char *s);
+/* 1 for ONGOING_LATE and NEVER_REPORTED: not done, past the due date. */
+int td_status_is_late(td_status s);
 /* 1 for DONE_ON_TIME and DONE_LATE. */
 int td_status_is_done(td_status s);
 

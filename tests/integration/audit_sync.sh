@@ -146,10 +146,17 @@ expect_out "status: what happened" "lịch sử nhật ký không nhất quán"
 ALARM=$(sq dev/replica.db "SELECT id FROM alarm;")
 run 1 "receipt from the rewritten server is refused too" "$TD" receipt --dir dev --seq 1 --server "127.0.0.1:$FP"
 expect_err "receipt: warning" "CẢNH BÁO"
-run 0 "clear the alarm" "$TD" status --dir dev --clear-alarm "$ALARM"
-run 1 "clearing it twice fails" "$TD" status --dir dev --clear-alarm "$ALARM"
+run 2 "clearing without a note is refused" "$TD" status --dir dev --clear-alarm "$ALARM"
+expect_err "the note is asked for" "cần --note"
+run 2 "a blank note is refused" "$TD" status --dir dev --clear-alarm "$ALARM" --note "   "
+eq "still open" "$(sq dev/replica.db "SELECT COUNT(*) FROM alarm WHERE id = $ALARM AND acked_ms IS NULL;")" 1
+run 0 "clear the alarm" "$TD" status --dir dev --clear-alarm "$ALARM" --note "đã kiểm tra với Sở KH&CN"
+run 1 "clearing it twice fails" "$TD" status --dir dev --clear-alarm "$ALARM" --note "lần hai"
+expect_err "it says when it was acknowledged" "đã được đánh dấu xử lý lúc"
 run 0 "status after clearing" "$TD" status --dir dev
 if grep -qF "cảnh báo số $ALARM," <<<"$OUT"; then fail "the cleared alarm is still listed"; else pass "cleared alarm not listed"; fi
+expect_out "status: who cleared it and the note" "Cảnh báo số $ALARM (máy chủ đưa ra lịch sử nhật ký không nhất quán"
+expect_out "status: the note" "bởi vanthu-01, so-khcn; ghi chú: đã kiểm tra với Sở KH&CN"
 eq "evidence kept after clearing" \
     "$(sq dev/replica.db "SELECT COUNT(*) FROM alarm WHERE id = $ALARM AND old_note IS NOT NULL AND new_note IS NOT NULL AND proof IS NOT NULL AND acked_ms > 0;")" 1
 eq "the receipt's alarm is still open" "$(sq dev/replica.db "SELECT COUNT(*) FROM alarm WHERE acked_ms IS NULL;")" 1

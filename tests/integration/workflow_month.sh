@@ -274,7 +274,7 @@ row_has "tasks --period: this period's report" 26 "$TODAY_VI"
 YESTERDAY_VI=$(td_date %d/%m/%Y -1)
 run 0 "tasks --date yesterday: what was known then" "$TD" tasks --dir dev --date "$YESTERDAY_VI" --wide
 row_has "yesterday: task 32 had its old deadline" 32 "12/2025"
-row_has "yesterday: task 32 was late, not done" 32 "Đang thực hiện quá hạn"
+row_has "yesterday: task 32 was late with no report at all, not done" 32 "Chưa báo cáo lần nào"
 row_has "yesterday: no report known" 32 "—"
 run 0 "task 32 --date yesterday" "$TD" task 32 --dir dev --date "$YESTERDAY_VI"
 expect_out "task 32 yesterday: deadline then and now" "Thời hạn tại ngày đang xét: \"12/2025\" (tháng 12/2025); hiện nay: \"12/$NEXT_Y\""

@@ -86,7 +86,7 @@ static void test_migrate_empty(void)
     TT_EQ_INT(m.n_pulled, 0);
     TT_EQ_INT(m.n_pending, 0);
     tdc_replica_close(r);
-    TT_EQ_INT(db_int("PRAGMA user_version"), 3);
+    TT_EQ_INT(db_int("PRAGMA user_version"), 4);
     TT_EQ_INT(db_int("SELECT COUNT(*) FROM meta"), 5);
     TT_EQ_INT(db_int("PRAGMA journal_mode = WAL") >= 0, 1);
     /* Opening again does not migrate twice. */
@@ -415,7 +415,7 @@ static void test_audit_tables(void)
               SQLITE_OK);
     TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
     TT_EQ_INT(tdc_replica_cursor(r), 7);
-    TT_EQ_INT(db_int("PRAGMA user_version"), 3);
+    TT_EQ_INT(db_int("PRAGMA user_version"), 4);
     TT_EQ_INT(tdc_replica_checkpoint_get(r, 0, &row, &found, &e), 0);
     TT_EQ_INT(found, 0);
     TT_EQ_INT(tdc_replica_cosigned_get(r, &cs, &e), 0);
@@ -473,16 +473,24 @@ static void test_audit_tables(void)
         TT_CHECK(v[1].proof == NULL);
     }
     tdc_alarms_free(v, n);
-    TT_EQ_INT(tdc_replica_alarm_ack(r, id, 6000, &e), 0);
-    TT_EQ_INT(tdc_replica_alarm_ack(r, id, 6000, &e), TD_ENOTFOUND);
-    TT_EQ_INT(tdc_replica_alarm_ack(r, 999, 6000, &e), TD_ENOTFOUND);
+    TT_EQ_INT(tdc_replica_alarm_ack(r, id, 6000, "tt-01, thanh-tra", "đã kiểm tra với Sở KH&CN", &e), 0);
+    TT_EQ_INT(tdc_replica_alarm_ack(r, id, 7000, "x", "again", &e), TD_ENOTFOUND);
+    TT_EQ_INT(tdc_replica_alarm_ack(r, 999, 6000, "x", "none", &e), TD_ENOTFOUND);
     TT_EQ_INT(tdc_replica_alarm_list(r, 0, &v, &n, &e), 0);
     TT_EQ_INT(n, 1);
     if (n == 1) TT_EQ_INT(v[0].id, id2);
     tdc_alarms_free(v, n);
     TT_EQ_INT(tdc_replica_alarm_list(r, 1, &v, &n, &e), 0);
     TT_EQ_INT(n, 2);
-    if (n == 2) TT_EQ_INT(v[0].acked_ms, 6000);
+    if (n == 2) {
+        /* the first acknowledgement stays; the evidence is untouched */
+        TT_EQ_INT(v[0].acked_ms, 6000);
+        TT_EQ_STR(v[0].acked_by, "tt-01, thanh-tra");
+        TT_EQ_STR(v[0].acked_note, "đã kiểm tra với Sở KH&CN");
+        TT_EQ_STR(v[0].old_note, "old\n");
+        TT_EQ_INT(v[0].proof_len, 32);
+        TT_CHECK(v[1].acked_by == NULL && v[1].acked_note == NULL);
+    }
     tdc_alarms_free(v, n);
     TT_EQ_INT(tdc_replica_cosigned_set(r, 9, &e), 0);
     TT_EQ_INT(tdc_replica_cosigned_get(r, &cs, &e), 0);

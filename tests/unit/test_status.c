@@ -448,9 +448,14 @@ static void test_reported_before_accepted_after(void)
     TT_EQ_INT(l->no_report, 1);
     ST_AT(ST, 3, 20250701);
     l = LEAD(YT);
-    TT_EQ_STR(td_status_name(l->status), "ongoing-late");
+    /* overdue, and nothing received from the lead yet: never reported,
+     * not "ongoing late" */
+    TT_EQ_STR(td_status_name(l->status), "never-reported");
     TT_EQ_INT(l->no_report, 1);
     TT_EQ_INT(l->overdue, 1);
+    TT_EQ_INT(l->report_index, 0);
+    TT_EQ_STR(td_status_name(TS.overall), "never-reported");
+    TT_CHECK(td_status_is_late(l->status));
     ST_AT(ST, 3, 20250703);
     l = LEAD(YT);
     TT_EQ_STR(td_status_name(l->status), "awaiting-review");
@@ -569,7 +574,7 @@ static void test_conditional(void)
     TT_EQ_STR(td_status_name(LEAD(YT)->status), "due-soon");
     ST_AT(ST, 6, 20251001);
     l = LEAD(YT);
-    TT_EQ_STR(td_status_name(l->status), "ongoing-late");
+    TT_EQ_STR(td_status_name(l->status), "never-reported");
     TT_EQ_INT(l->no_report, 1);
     TT_EQ_INT(l->overdue, 1);
 }
@@ -620,10 +625,10 @@ static void test_due_soon_window(void)
     TT_EQ_INT(l->overdue, 0);
     ST_AT(ST, 8, 20250901);
     l = LEAD(XDS);
-    TT_EQ_STR(td_status_name(l->status), "ongoing-late");
+    TT_EQ_STR(td_status_name(l->status), "never-reported");
     TT_EQ_INT(l->no_report, 1);
     TT_EQ_INT(l->overdue, 1);
-    TT_EQ_STR(td_status_vi(l->status), "Đang thực hiện quá hạn");
+    TT_EQ_STR(td_status_vi(l->status), "Chưa báo cáo lần nào");
     /* a wider window */
     td_status_opts_default(&o);
     TT_EQ_INT(o.due_soon_days, 7);
@@ -998,6 +1003,16 @@ static void test_names(void)
     TT_EQ_STR(td_status_vi(TD_ST_NOT_STARTED), "Chưa thực hiện");
     TT_EQ_STR(td_status_vi(TD_ST_DUE_SOON), "Sắp đến hạn");
     TT_EQ_STR(td_status_vi(TD_ST_AWAITING_REVIEW), "Chờ thẩm định");
+    TT_EQ_STR(td_status_name(TD_ST_NEVER_REPORTED), "never-reported");
+    TT_EQ_INT(td_status_parse("Chưa báo cáo lần nào"), TD_ST_NEVER_REPORTED);
+    TT_CHECK(td_status_is_late(TD_ST_ONGOING_LATE) && td_status_is_late(TD_ST_NEVER_REPORTED));
+    TT_CHECK(!td_status_is_late(TD_ST_DUE_SOON) && !td_status_is_late(TD_ST_DONE_LATE));
+    {
+        /* the display order holds every status once */
+        int seen[TD_STATUS_COUNT] = {0};
+        for (int i = 0; i < TD_STATUS_COUNT - 1; i++) seen[td_status_order[i]]++;
+        for (int st = 1; st < TD_STATUS_COUNT; st++) TT_EQ_INT(seen[st], 1);
+    }
     TT_EQ_STR(td_status_vi(TD_ST_NONE), "");
     TT_EQ_STR(td_status_name(TD_ST_NONE), "");
     TT_EQ_STR(td_status_name((td_status)42), "");

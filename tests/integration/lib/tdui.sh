@@ -2,11 +2,13 @@
 # sourced after tdsync.sh.  The caller sets E2E (the python driver's command
 # line) and SHOTS (where screenshots go).
 declare -A UI_PID
-# ui_start NAME DIR: `tiendo ui` for device DIR, its URL in $W/NAME.url.
+# ui_start NAME DIR [ARGS...]: `tiendo ui` for device DIR (more options:
+# ARGS), its URL in $W/NAME.url, its log in $W/ui-NAME.log.
 ui_start() {
     local name=$1 dir=$2 i
+    shift 2
     rm -f "$W/$name.url"
-    "$TD" ui --dir "$dir" --port 0 --no-browser --url-file "$W/$name.url" --interval 2 --max-backoff 2 \
+    "$TD" ui --dir "$dir" --port 0 --no-browser --url-file "$W/$name.url" --interval 2 --max-backoff 2 "$@" \
         >>"$W/ui-$name.log" 2>&1 &
     UI_PID[$name]=$!
     BG_PIDS+=("${UI_PID[$name]}")
