@@ -8,6 +8,14 @@
 
 #include "msg.h"
 
+/* Lines of a help are at most this wide. */
+#define TD__COLS 80
+/* Widest "  --name ARG" before the descriptions start on the next line. */
+#define TD__HEAD_MAX 26
+
+/* Set while `PROG --man` runs the commands' --help: td_cli_help writes troff. */
+static int td__man_mode;
+
 int td_cli_vusage_err(const char *prog, const char *cmd, const char *fmt, va_list ap)
 {
     char where[160];
@@ -72,17 +80,69 @@ int td_cli_opts_join(struct option *out, size_t cap, const struct option *const 
     return 0;
 }
 
-void td_cli_usage(const td_cli_prog *p, FILE *f)
+/* Columns on screen of UTF-8 text: one per character (Vietnamese letters in NFC are one each). */
+static size_t td__cols(const char *s, size_t n)
 {
     size_t w = 0;
-    for (size_t i = 0; i < p->n_cmds; i++)
-        if (strlen(p->cmds[i].name) > w) w = strlen(p->cmds[i].name);
-    fprintf(f, "Cách dùng: %s LỆNH [tham số]\n\n%s\n\nLệnh:\n", p->name, p->about);
-    for (size_t i = 0; i < p->n_cmds; i++)
-        fprintf(f, "  %-*s  %s\n", (int)w, p->cmds[i].name, p->cmds[i].help);
-    fprintf(f, "  %-*s  %s\n", (int)w, "version", "in phiên bản");
-    fprintf(f, "\nMỗi lệnh có --help (ví dụ: %s %s --help).\n", p->name, p->cmds[0].name);
-    if (p->footer) fprintf(f, "%s", p->footer);
+    for (size_t i = 0; i < n && s[i]; i++) w += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return w;
+}
+
+/*
+ * One line of text (no '\n') printed from column col (already written),
+ * broken at spaces so that no line passes TD__COLS; the next lines start
+ * with hang spaces.  A word wider than the room is printed whole.
+ */
+static void td__emit(FILE *f, const char *s, size_t n, size_t col, size_t hang)
+{
+    while (n && col + td__cols(s, n) > TD__COLS) {
+        size_t lead = 0, cut = 0, w = col;
+        while (lead < n && s[lead] == ' ') lead++;
+        for (size_t i = lead; i < n; i++) {
+            if (s[i] == ' ' && i > lead && s[i - 1] != ' ') {
+                if (w > TD__COLS && cut) break;
+                cut = i;
+                if (w > TD__COLS) break;
+            }
+            w += ((unsigned char)s[i] & 0xC0) != 0x80;
+        }
+        if (!cut) break;
+        fwrite(s, 1, cut, f);
+        fputc('\n', f);
+        while (cut < n && s[cut] == ' ') cut++;
+        s += cut;
+        n -= cut;
+        fprintf(f, "%*s", (int)hang, "");
+        col = hang;
+    }
+    fwrite(s, 1, n, f);
+    fputc('\n', f);
+}
+
+/* Where a line's next lines start: under the text after "  name   " (two
+ * spaces or more within the first 40 columns), else under its first letter. */
+static size_t td__hang(const char *s, size_t n)
+{
+    size_t i = 0, lead;
+    while (i < n && s[i] == ' ') i++;
+    lead = i;
+    for (; i + 1 < n && td__cols(s, i) < 40; i++)
+        if (s[i] != ' ' && s[i + 1] == ' ' && i + 2 < n && s[i + 2] == ' ') {
+            size_t j = i + 1;
+            while (j < n && s[j] == ' ') j++;
+            return j < n ? td__cols(s, j) : lead;
+        }
+    return lead;
+}
+
+void td_cli_wrap(FILE *f, const char *text)
+{
+    while (text && *text) {
+        const char *nl = strchr(text, '\n');
+        size_t n = nl ? (size_t)(nl - text) : strlen(text);
+        td__emit(f, text, n, 0, td__hang(text, n));
+        text += n + (nl != NULL);
+    }
 }
 
 /* Troff: backslashes doubled, '-' as \-, a line starting with '.' or '\'' guarded. */
@@ -97,6 +157,210 @@ static void td__man_text(FILE *out, const char *s, size_t n)
         else if (ch == '-') fputs("\\-", out);
         else fputc(ch, out);
     }
+}
+
+static const td_cli_opt td__help_row = {"help", no_argument, 'h', NULL, "in hướng dẫn này"};
+
+/* The rows of a spec in order, each name once (the first), --help last; NULL at the end. */
+static const td_cli_opt *td__row(const td_cli_spec *s, size_t k)
+{
+    size_t seen = 0;
+    for (size_t t = 0; t < TD_CLI_TABLES_MAX; t++)
+        for (const td_cli_opt *o = s->opts[t]; o && o->name; o++) {
+            int dup = !strcmp(o->name, "help");
+            for (size_t u = 0; u <= t && !dup; u++)
+                for (const td_cli_opt *p = s->opts[u]; p && p->name && p != o && !dup; p++)
+                    dup = p->has_arg != TD_CLI_WORD && o->has_arg != TD_CLI_WORD && !strcmp(p->name, o->name);
+            if (dup) continue;
+            if (seen++ == k) return o;
+        }
+    return seen == k ? &td__help_row : NULL;
+}
+
+int td_cli_longopts(const td_cli_spec *s, struct option *out, size_t cap)
+{
+    size_t k = 0;
+    const td_cli_opt *o;
+    for (size_t i = 0; (o = td__row(s, i)); i++) {
+        if (o->has_arg == TD_CLI_WORD) continue;
+        if (k + 1 >= cap) {
+            fprintf(stderr, "%s %s: " TD_MSG_TOO_MANY_ARGS "\n", s->prog, s->cmd);
+            return -1;
+        }
+        out[k++] = (struct option){o->name, o->has_arg, NULL, o->val};
+    }
+    out[k] = (struct option){NULL, 0, NULL, 0};
+    return 0;
+}
+
+const td_cli_opt *td_cli_opt_of(const td_cli_spec *s, int val)
+{
+    const td_cli_opt *o;
+    for (size_t i = 0; (o = td__row(s, i)); i++)
+        if (o->has_arg != TD_CLI_WORD && o->val == val) return o;
+    return NULL;
+}
+
+/* "--name" in text as a whole option name. */
+static int td__names(const char *text, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = text; (p = strstr(p, "--")); p += 2)
+        if (!strncmp(p + 2, name, n) && !(p[2 + n] == '-' || (p[2 + n] >= 'a' && p[2 + n] <= 'z'))) return 1;
+    return 0;
+}
+
+/* The usage lines, as text (malloc'd): see td_cli_spec. */
+static char *td__usage_text(const td_cli_spec *s, size_t *hang)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    const td_cli_opt *o;
+    if (!m) return NULL;
+    *hang = td__cols("Cách dùng: ", 64);
+    if (s->usage && strchr(s->usage, '\n')) {
+        fputs(s->usage, m);
+    } else {
+        fprintf(m, "%s %s", s->prog, s->cmd);
+        *hang += td__cols(s->prog, 64) + td__cols(s->cmd, 64) + 2;
+        if (s->usage && *s->usage) fprintf(m, " %s", s->usage);
+        for (size_t i = 0; (o = td__row(s, i)); i++) {
+            if (o->has_arg == TD_CLI_WORD || !o->help || o == &td__help_row) continue;
+            if (s->usage && td__names(s->usage, o->name)) continue;
+            fprintf(m, " [--%s%s%s]", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+        }
+    }
+    fclose(m);
+    return buf;
+}
+
+static void td__head(char *head, size_t cap, const td_cli_opt *o)
+{
+    if (o->has_arg == TD_CLI_WORD) snprintf(head, cap, "%s", o->name);
+    else snprintf(head, cap, "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+}
+
+/* The spec as troff, for the man page. */
+static void td__help_man(const td_cli_spec *s, const char *usage, FILE *f)
+{
+    const td_cli_opt *o;
+    fputs(".\\\" td_cli_help\n.nf\nCách dùng: ", f);
+    td__man_text(f, usage, strlen(usage));
+    fputs("\n.fi\n", f);
+    if (s->about) {
+        fputs(".PP\n.nf\n", f);
+        td__man_text(f, s->about, strlen(s->about));
+        fputs("\n.fi\n", f);
+    }
+    for (size_t i = 0; (o = td__row(s, i)); i++) {
+        char *h;
+        if (!o->help) continue;
+        if (o->has_arg == TD_CLI_WORD) {
+            fputs(".TP\n\\fI", f);
+            td__man_text(f, o->name, strlen(o->name));
+        } else {
+            fputs(".TP\n\\fB", f);
+            td__man_text(f, "--", 2);
+            td__man_text(f, o->name, strlen(o->name));
+            if (o->arg) {
+                fputs("\\fR \\fI", f);
+                td__man_text(f, o->arg, strlen(o->arg));
+            }
+        }
+        fputs("\\fR\n", f);
+        if ((h = strdup(o->help))) {   /* one paragraph: troff fills it */
+            for (char *c = h; *c; c++)
+                if (*c == '\n') *c = ' ';
+            td__man_text(f, h, strlen(h));
+            free(h);
+        }
+        fputs("\n", f);
+    }
+    fputs(".PP\n.nf\n", f);
+    if (s->footer) td__man_text(f, s->footer, strlen(s->footer));
+    td__man_text(f, s->exit_codes ? s->exit_codes : TD_MSG_EXIT_CODES,
+                 strlen(s->exit_codes ? s->exit_codes : TD_MSG_EXIT_CODES));
+    fputs(".fi\n", f);
+}
+
+void td_cli_help(const td_cli_spec *s, FILE *f)
+{
+    size_t hang = 0, col = 0, w;
+    const td_cli_opt *o;
+    char head[128];
+    char *usage = td__usage_text(s, &hang);
+    if (!usage) {
+        fprintf(stderr, "%s %s: " TD_MSG_NOMEM "\n", s->prog, s->cmd);
+        return;
+    }
+    if (td__man_mode) {
+        td__help_man(s, usage, f);
+        free(usage);
+        return;
+    }
+    fputs("Cách dùng: ", f);
+    for (const char *u = usage; *u;) {
+        const char *nl = strchr(u, '\n');
+        size_t n = nl ? (size_t)(nl - u) : strlen(u);
+        if (u != usage) fprintf(f, "%*s", (int)td__cols("Cách dùng: ", 64), "");
+        td__emit(f, u, n, td__cols("Cách dùng: ", 64), nl || u != usage ? td__cols("Cách dùng: ", 64) + 4 : hang);
+        u += n + (nl != NULL);
+    }
+    free(usage);
+    if (s->about) {
+        fputc('\n', f);
+        td_cli_wrap(f, s->about);
+    }
+    for (size_t i = 0; (o = td__row(s, i)); i++) {
+        if (!o->help) continue;
+        td__head(head, sizeof head, o);
+        w = td__cols(head, sizeof head) + 2;
+        if (w <= TD__HEAD_MAX && w > col) col = w;
+    }
+    fputs("\nTùy chọn:\n", f);
+    col += 4;   /* "  " before the head, two spaces after */
+    for (size_t i = 0; (o = td__row(s, i)); i++) {
+        const char *h = o->help;
+        size_t at;
+        if (!h) continue;
+        td__head(head, sizeof head, o);
+        w = 2 + td__cols(head, sizeof head);
+        fprintf(f, "  %s", head);
+        if (w + 2 > col) {
+            fputc('\n', f);
+            w = 0;
+        }
+        at = w;
+        for (;;) {   /* a '\n' in the help starts a line under the text */
+            const char *nl = strchr(h, '\n');
+            size_t n = nl ? (size_t)(nl - h) : strlen(h);
+            fprintf(f, "%*s", (int)(col - at), "");
+            td__emit(f, h, n, col, col);
+            if (!nl) break;
+            h = nl + 1;
+            at = 0;
+        }
+    }
+    if (s->footer) {
+        fputc('\n', f);
+        td_cli_wrap(f, s->footer);
+    }
+    fputc('\n', f);
+    fputs(s->exit_codes ? s->exit_codes : TD_MSG_EXIT_CODES, f);
+}
+
+void td_cli_usage(const td_cli_prog *p, FILE *f)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < p->n_cmds; i++)
+        if (strlen(p->cmds[i].name) > w) w = strlen(p->cmds[i].name);
+    fprintf(f, "Cách dùng: %s LỆNH [tham số]\n\n%s\n\nLệnh:\n", p->name, p->about);
+    for (size_t i = 0; i < p->n_cmds; i++)
+        fprintf(f, "  %-*s  %s\n", (int)w, p->cmds[i].name, p->cmds[i].help);
+    fprintf(f, "  %-*s  %s\n", (int)w, "version", "in phiên bản");
+    fprintf(f, "\nMỗi lệnh có --help (ví dụ: %s %s --help).\n", p->name, p->cmds[0].name);
+    if (p->footer) fprintf(f, "%s", p->footer);
 }
 
 /* A command's --help text, run in this process with stdout on a temporary file. */
@@ -155,10 +419,18 @@ static int td__man(const td_cli_prog *p, const char *template_path)
         printf(".SH CHI TIẾT CÁC LỆNH\n");
         for (size_t i = 0; i < p->n_cmds; i++) {
             size_t n = 0;
-            char *h = td__help_of(&p->cmds[i], &n);
-            printf(".SS %s %s\n.nf\n", p->name, p->cmds[i].name);
-            if (h) td__man_text(stdout, h, n);
-            printf(".fi\n");
+            char *h;
+            td__man_mode = 1;   /* the commands' td_cli_help writes troff */
+            h = td__help_of(&p->cmds[i], &n);
+            td__man_mode = 0;
+            printf(".SS %s %s\n", p->name, p->cmds[i].name);
+            if (h && !strncmp(h, ".\\\" td_cli_help\n", 16)) {
+                fwrite(h, 1, n, stdout);
+            } else {   /* a help not made by td_cli_help: as it is */
+                printf(".nf\n");
+                if (h) td__man_text(stdout, h, n);
+                printf(".fi\n");
+            }
             free(h);
         }
     }

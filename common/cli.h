@@ -73,6 +73,65 @@ int td_cli_sub_main(const char *prog, const char *cmd, const td_cli_sub *subs, s
                     int argc, char **argv);
 
 /*
+ * One command's options, one row each: the getopt_long table and the
+ * option list of its --help (and man page) are both made from it, so the
+ * two cannot drift.  A table ends with a row whose name is NULL.
+ */
+/* has_arg of a row that is a word of the command (a task number, a file),
+ * not an option: listed in the help as "  SỐ", not given to getopt_long. */
+#define TD_CLI_WORD (-1)
+typedef struct td_cli_opt {
+    const char *name; /* long name without "--", or the word (TD_CLI_WORD) */
+    int has_arg;      /* no_argument, required_argument, TD_CLI_WORD */
+    int val;          /* what getopt_long returns for it */
+    const char *arg;  /* the value's placeholder, Vietnamese ("THƯ_MỤC"); NULL without a value */
+    const char *help; /* Vietnamese; wrapped to 80 columns by td_cli_help */
+} td_cli_opt;
+
+/* Tables of one command: its own first, then shared ones (the server's
+ * config flags, the monthly report's options). */
+#define TD_CLI_TABLES_MAX 4
+/* Rows of a getopt_long table made by td_cli_longopts, with --help and the end row. */
+#define TD_CLI_OPTS_MAX 64
+
+/*
+ * A command's --help: "Cách dùng: PROG CMD <usage>", the about paragraphs,
+ * "Tùy chọn:" with each row of the tables (a name given by two tables is
+ * listed and taken once, from the first), --help, the footer, the exit codes.
+ *  - usage: one line: the words and the options that the command needs, the
+ *    other options of the tables are added as "[--x ARG]"; several lines
+ *    ('\n'): each a whole form starting with "PROG ", printed as is.
+ *  - about, footer: lines longer than 80 columns are wrapped, the next line
+ *    indented like the line (or, for "  name   text", under the text).
+ */
+typedef struct td_cli_spec {
+    const char *prog;  /* "tiendo" */
+    const char *cmd;   /* "status", "plan" */
+    const char *usage;
+    const char *about;
+    const td_cli_opt *opts[TD_CLI_TABLES_MAX];
+    const char *footer;     /* may be NULL */
+    const char *exit_codes; /* NULL: TD_MSG_EXIT_CODES */
+} td_cli_spec;
+
+/*
+ * The getopt_long table of a spec: its rows (not the words), first name
+ * wins, and {"help", no_argument, 'h'}.  out has cap rows (TD_CLI_OPTS_MAX);
+ * returns 0, or -1 if they do not fit (a programming error, said on stderr).
+ */
+int td_cli_longopts(const td_cli_spec *s, struct option *out, size_t cap);
+/*
+ * Print the help of a spec on f.  While the program writes its man page
+ * (`PROG --man TEMPLATE`), the same spec is written as troff instead: the
+ * usage and texts as they are, each option as a tagged paragraph.
+ */
+void td_cli_help(const td_cli_spec *s, FILE *f);
+/* Print text wrapped at 80 columns, as td_cli_help does with about and footer. */
+void td_cli_wrap(FILE *f, const char *text);
+/* The td_cli_opt row of the spec that getopt_long returned val for, or NULL. */
+const td_cli_opt *td_cli_opt_of(const td_cli_spec *s, int val);
+
+/*
  * One option table out of several (each ended by a zero row), for a command
  * whose options come from shared tables (the server's config flags, the
  * monthly report's options) and its own.  Where two tables give the same
