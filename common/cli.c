@@ -91,21 +91,27 @@ static size_t td__cols(const char *s, size_t n)
 /*
  * One line of text (no '\n') printed from column col (already written),
  * broken at spaces so that no line passes TD__COLS; the next lines start
- * with hang spaces.  A word wider than the room is printed whole.
+ * with hang spaces.  groups: a break inside [...] or (...) only when no
+ * other fits (a synopsis).  A word wider than the room is printed whole.
  */
-static void td__emit(FILE *f, const char *s, size_t n, size_t col, size_t hang)
+static void td__emit(FILE *f, const char *s, size_t n, size_t col, size_t hang, int groups)
 {
     while (n && col + td__cols(s, n) > TD__COLS) {
-        size_t lead = 0, cut = 0, w = col;
+        size_t lead = 0, cut = 0, any = 0, w = col;
+        int depth = 0;
         while (lead < n && s[lead] == ' ') lead++;
         for (size_t i = lead; i < n; i++) {
             if (s[i] == ' ' && i > lead && s[i - 1] != ' ') {
-                if (w > TD__COLS && cut) break;
-                cut = i;
+                if (w > TD__COLS && (cut || any)) break;
+                if (!groups || depth <= 0) cut = i;
+                any = i;
                 if (w > TD__COLS) break;
             }
+            if (s[i] == '[' || s[i] == '(') depth++;
+            if (s[i] == ']' || s[i] == ')') depth--;
             w += ((unsigned char)s[i] & 0xC0) != 0x80;
         }
+        if (!cut) cut = any;
         if (!cut) break;
         fwrite(s, 1, cut, f);
         fputc('\n', f);
@@ -120,13 +126,14 @@ static void td__emit(FILE *f, const char *s, size_t n, size_t col, size_t hang)
 }
 
 /* Where a line's next lines start: under the text after "  name   " (two
- * spaces or more within the first 40 columns), else under its first letter. */
+ * spaces or more within the first 48 columns), else under its first letter. */
 static size_t td__hang(const char *s, size_t n)
 {
     size_t i = 0, lead;
     while (i < n && s[i] == ' ') i++;
     lead = i;
-    for (; i + 1 < n && td__cols(s, i) < 40; i++)
+    if (i + 1 < n && s[i] == '-' && s[i + 1] == ' ') return lead + 2;   /* "  - item" */
+    for (; i + 1 < n && td__cols(s, i) < 48; i++)
         if (s[i] != ' ' && s[i + 1] == ' ' && i + 2 < n && s[i + 2] == ' ') {
             size_t j = i + 1;
             while (j < n && s[j] == ' ') j++;
@@ -140,7 +147,7 @@ void td_cli_wrap(FILE *f, const char *text)
     while (text && *text) {
         const char *nl = strchr(text, '\n');
         size_t n = nl ? (size_t)(nl - text) : strlen(text);
-        td__emit(f, text, n, 0, td__hang(text, n));
+        td__emit(f, text, n, 0, td__hang(text, n), 0);
         text += n + (nl != NULL);
     }
 }
@@ -304,7 +311,7 @@ void td_cli_help(const td_cli_spec *s, FILE *f)
         const char *nl = strchr(u, '\n');
         size_t n = nl ? (size_t)(nl - u) : strlen(u);
         if (u != usage) fprintf(f, "%*s", (int)td__cols("Cách dùng: ", 64), "");
-        td__emit(f, u, n, td__cols("Cách dùng: ", 64), nl || u != usage ? td__cols("Cách dùng: ", 64) + 4 : hang);
+        td__emit(f, u, n, td__cols("Cách dùng: ", 64), nl || u != usage ? td__cols("Cách dùng: ", 64) + 4 : hang, 1);
         u += n + (nl != NULL);
     }
     free(usage);
@@ -318,7 +325,11 @@ void td_cli_help(const td_cli_spec *s, FILE *f)
         w = td__cols(head, sizeof head) + 2;
         if (w <= TD__HEAD_MAX && w > col) col = w;
     }
-    fputs("\nTùy chọn:\n", f);
+    {
+        int words = 0;
+        for (size_t i = 0; (o = td__row(s, i)); i++) words |= o->has_arg == TD_CLI_WORD;
+        fputs(words ? "\nTham số và tùy chọn:\n" : "\nTùy chọn:\n", f);
+    }
     col += 4;   /* "  " before the head, two spaces after */
     for (size_t i = 0; (o = td__row(s, i)); i++) {
         const char *h = o->help;
@@ -336,7 +347,7 @@ void td_cli_help(const td_cli_spec *s, FILE *f)
             const char *nl = strchr(h, '\n');
             size_t n = nl ? (size_t)(nl - h) : strlen(h);
             fprintf(f, "%*s", (int)(col - at), "");
-            td__emit(f, h, n, col, col);
+            td__emit(f, h, n, col, col, 0);
             if (!nl) break;
             h = nl + 1;
             at = 0;
@@ -347,7 +358,7 @@ void td_cli_help(const td_cli_spec *s, FILE *f)
         td_cli_wrap(f, s->footer);
     }
     fputc('\n', f);
-    fputs(s->exit_codes ? s->exit_codes : TD_MSG_EXIT_CODES, f);
+    td_cli_wrap(f, s->exit_codes ? s->exit_codes : TD_MSG_EXIT_CODES);
 }
 
 void td_cli_usage(const td_cli_prog *p, FILE *f)
