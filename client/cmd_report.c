@@ -428,7 +428,7 @@ static const td_cli_spec tdc__report_spec = {
         "nhau bởi \"|\". Mọi dòng được kiểm tra TRƯỚC khi ký: có một lỗi thì không ghi báo cáo nào, và lỗi nêu "
         "tệp:dòng và cột. Ví dụ:\n"
         "  task,period,state,percent,result,doc\n"
-        "  27,2025-06,dang,40,\"Đã số hóa 1.200 hồ sơ\",\"15/BC-SYT,10/06/2025,Báo cáo tháng 6\"\n",
+        "  27,2025-06,dang,40,\"Đã số hóa 1.200 hồ sơ\",\"15/BC-SYT,10/06/2025,Báo cáo tháng\"\n",
     .exit_codes = "Mã thoát: 0 đã ghi, 1 bị từ chối hoặc lỗi, 2 sai cú pháp hoặc thiếu mục bắt buộc.\n",
 };
 /* getopt_long's tables: report takes no --agency, report show none of the report's fields */

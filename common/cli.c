@@ -208,6 +208,14 @@ const td_cli_opt *td_cli_opt_of(const td_cli_spec *s, int val)
     return NULL;
 }
 
+/* o is a row of table t. */
+static int td__in_table(const td_cli_opt *t, const td_cli_opt *o)
+{
+    for (; t->name; t++)
+        if (t == o) return 1;
+    return 0;
+}
+
 /* "--name" in text as a whole option name. */
 static int td__names(const char *text, const char *name)
 {
@@ -226,14 +234,18 @@ static char *td__usage_text(const td_cli_spec *s, size_t *hang)
     const td_cli_opt *o;
     if (!m) return NULL;
     *hang = td__cols("Cách dùng: ", 64);
-    if (s->usage && strchr(s->usage, '\n')) {
+    if (s->usage && (strchr(s->usage, '\n') ||
+                     (!strncmp(s->usage, s->prog, strlen(s->prog)) && s->usage[strlen(s->prog)] == ' '))) {
         fputs(s->usage, m);
     } else {
         fprintf(m, "%s %s", s->prog, s->cmd);
         *hang += td__cols(s->prog, 64) + td__cols(s->cmd, 64) + 2;
         if (s->usage && *s->usage) fprintf(m, " %s", s->usage);
         for (size_t i = 0; (o = td__row(s, i)); i++) {
-            if (o->has_arg == TD_CLI_WORD || !o->help || o == &td__help_row) continue;
+            int listed = 0;
+            for (size_t t = 0; t < TD_CLI_TABLES_MAX && (!s->synopsis_tables || t < s->synopsis_tables); t++)
+                listed |= s->opts[t] && td__in_table(s->opts[t], o);
+            if (o->has_arg == TD_CLI_WORD || !o->help || o == &td__help_row || !listed) continue;
             if (s->usage && td__names(s->usage, o->name)) continue;
             fprintf(m, " [--%s%s%s]", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
         }
@@ -291,11 +303,46 @@ static void td__help_man(const td_cli_spec *s, const char *usage, FILE *f)
     fputs(".fi\n", f);
 }
 
-void td_cli_help(const td_cli_spec *s, FILE *f)
+void td_cli_help_rows(const td_cli_spec *s, FILE *f)
 {
-    size_t hang = 0, col = 0, w;
+    size_t col = 0, w;
     const td_cli_opt *o;
     char head[128];
+    for (size_t i = 0; (o = td__row(s, i)); i++) {
+        if (!o->help) continue;
+        td__head(head, sizeof head, o);
+        w = td__cols(head, sizeof head) + 2;
+        if (w <= TD__HEAD_MAX && w > col) col = w;
+    }
+    col += 2;   /* "  " before the head; w has the two spaces after it */
+    for (size_t i = 0; (o = td__row(s, i)); i++) {
+        const char *h = o->help;
+        size_t at;
+        if (!h) continue;
+        td__head(head, sizeof head, o);
+        w = 2 + td__cols(head, sizeof head);
+        fprintf(f, "  %s", head);
+        if (w + 2 > col) {
+            fputc('\n', f);
+            w = 0;
+        }
+        at = w;
+        for (;;) {   /* a '\n' in the help starts a line under the text */
+            const char *nl = strchr(h, '\n');
+            size_t n = nl ? (size_t)(nl - h) : strlen(h);
+            fprintf(f, "%*s", (int)(col - at), "");
+            td__emit(f, h, n, col, col, 0);
+            if (!nl) break;
+            h = nl + 1;
+            at = 0;
+        }
+    }
+}
+
+void td_cli_help(const td_cli_spec *s, FILE *f)
+{
+    size_t hang = 0;
+    const td_cli_opt *o;
     char *usage = td__usage_text(s, &hang);
     if (!usage) {
         fprintf(stderr, "%s %s: " TD_MSG_NOMEM "\n", s->prog, s->cmd);
@@ -319,40 +366,12 @@ void td_cli_help(const td_cli_spec *s, FILE *f)
         fputc('\n', f);
         td_cli_wrap(f, s->about);
     }
-    for (size_t i = 0; (o = td__row(s, i)); i++) {
-        if (!o->help) continue;
-        td__head(head, sizeof head, o);
-        w = td__cols(head, sizeof head) + 2;
-        if (w <= TD__HEAD_MAX && w > col) col = w;
-    }
     {
         int words = 0;
         for (size_t i = 0; (o = td__row(s, i)); i++) words |= o->has_arg == TD_CLI_WORD;
         fputs(words ? "\nTham số và tùy chọn:\n" : "\nTùy chọn:\n", f);
     }
-    col += 4;   /* "  " before the head, two spaces after */
-    for (size_t i = 0; (o = td__row(s, i)); i++) {
-        const char *h = o->help;
-        size_t at;
-        if (!h) continue;
-        td__head(head, sizeof head, o);
-        w = 2 + td__cols(head, sizeof head);
-        fprintf(f, "  %s", head);
-        if (w + 2 > col) {
-            fputc('\n', f);
-            w = 0;
-        }
-        at = w;
-        for (;;) {   /* a '\n' in the help starts a line under the text */
-            const char *nl = strchr(h, '\n');
-            size_t n = nl ? (size_t)(nl - h) : strlen(h);
-            fprintf(f, "%*s", (int)(col - at), "");
-            td__emit(f, h, n, col, col, 0);
-            if (!nl) break;
-            h = nl + 1;
-            at = 0;
-        }
-    }
+    td_cli_help_rows(s, f);
     if (s->footer) {
         fputc('\n', f);
         td_cli_wrap(f, s->footer);

@@ -90,7 +90,7 @@ typedef struct td_cli_opt {
 
 /* Tables of one command: its own first, then shared ones (the server's
  * config flags, the monthly report's options). */
-#define TD_CLI_TABLES_MAX 4
+#define TD_CLI_TABLES_MAX 6
 /* Rows of a getopt_long table made by td_cli_longopts, with --help and the end row. */
 #define TD_CLI_OPTS_MAX 64
 
@@ -98,9 +98,10 @@ typedef struct td_cli_opt {
  * A command's --help: "Cách dùng: PROG CMD <usage>", the about paragraphs,
  * "Tùy chọn:" with each row of the tables (a name given by two tables is
  * listed and taken once, from the first), --help, the footer, the exit codes.
- *  - usage: one line: the words and the options that the command needs, the
- *    other options of the tables are added as "[--x ARG]"; several lines
- *    ('\n'): each a whole form starting with "PROG ", printed as is.
+ *  - usage: the words and the options that the command needs; the other
+ *    options of its tables (of the first synopsis_tables ones, if not 0) are
+ *    added as "[--x ARG]".  Or whole forms, one a line, each starting with
+ *    "PROG ", printed as they are.
  *  - about, footer: lines longer than 80 columns are wrapped, the next line
  *    indented like the line (or, for "  name   text", under the text).
  */
@@ -112,6 +113,7 @@ typedef struct td_cli_spec {
     const td_cli_opt *opts[TD_CLI_TABLES_MAX];
     const char *footer;     /* may be NULL */
     const char *exit_codes; /* NULL: TD_MSG_EXIT_CODES */
+    size_t synopsis_tables; /* 0: every table */
 } td_cli_spec;
 
 /*
@@ -126,6 +128,8 @@ int td_cli_longopts(const td_cli_spec *s, struct option *out, size_t cap);
  * usage and texts as they are, each option as a tagged paragraph.
  */
 void td_cli_help(const td_cli_spec *s, FILE *f);
+/* Only the rows of the option list, "  --name ARG   help" (aligned, wrapped). */
+void td_cli_help_rows(const td_cli_spec *s, FILE *f);
 /* Print text wrapped at 80 columns, as td_cli_help does with about and footer. */
 void td_cli_wrap(FILE *f, const char *text);
 /* The td_cli_opt row of the spec that getopt_long returned val for, or NULL. */
