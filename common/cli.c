@@ -88,6 +88,16 @@ static size_t td__cols(const char *s, size_t n)
     return w;
 }
 
+/* In a synopsis, the space at i is between an option and its value ("--date dd/mm/yyyy"). */
+static int td__opt_value(const char *s, size_t lead, size_t i)
+{
+    size_t w = i;
+    while (w > lead && s[w - 1] != ' ') w--;
+    while (w < i && (s[w] == '[' || s[w] == '(')) w++;
+    return w + 2 < i && s[w] == '-' && s[w + 1] == '-' && s[i - 1] != ']' && s[i - 1] != ')' && s[i + 1] != '[' &&
+           s[i + 1] != '(' && s[i + 1] != '-' && s[i + 1] != '|';
+}
+
 /*
  * One line of text (no '\n') printed from column col (already written),
  * broken at spaces so that no line passes TD__COLS; the next lines start
@@ -103,7 +113,7 @@ static void td__emit(FILE *f, const char *s, size_t n, size_t col, size_t hang, 
         for (size_t i = lead; i < n; i++) {
             if (s[i] == ' ' && i > lead && s[i - 1] != ' ') {
                 if (w > TD__COLS && (cut || any)) break;
-                if (!groups || depth <= 0) cut = i;
+                if (!groups || (depth <= 0 && !td__opt_value(s, lead, i))) cut = i;
                 any = i;
                 if (w > TD__COLS) break;
             }
@@ -237,6 +247,7 @@ static char *td__usage_text(const td_cli_spec *s, size_t *hang)
     if (s->usage && (strchr(s->usage, '\n') ||
                      (!strncmp(s->usage, s->prog, strlen(s->prog)) && s->usage[strlen(s->prog)] == ' '))) {
         fputs(s->usage, m);
+        *hang += 4;
     } else {
         fprintf(m, "%s %s", s->prog, s->cmd);
         *hang += td__cols(s->prog, 64) + td__cols(s->cmd, 64) + 2;
