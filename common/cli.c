@@ -15,6 +15,10 @@
 
 /* Set while `PROG --man` runs the commands' --help: td_cli_help writes troff. */
 static int td__man_mode;
+/* Width of wrapped text: TD__COLS, less in a man page (indented by man). */
+static size_t td__width = TD__COLS;
+/* Text of a man page wrapped to this width. */
+#define TD__MAN_COLS 72
 
 int td_cli_vusage_err(const char *prog, const char *cmd, const char *fmt, va_list ap)
 {
@@ -106,16 +110,16 @@ static int td__opt_value(const char *s, size_t lead, size_t i)
  */
 static void td__emit(FILE *f, const char *s, size_t n, size_t col, size_t hang, int groups)
 {
-    while (n && col + td__cols(s, n) > TD__COLS) {
+    while (n && col + td__cols(s, n) > td__width) {
         size_t lead = 0, cut = 0, any = 0, w = col;
         int depth = 0;
         while (lead < n && s[lead] == ' ') lead++;
         for (size_t i = lead; i < n; i++) {
             if (s[i] == ' ' && i > lead && s[i - 1] != ' ') {
-                if (w > TD__COLS && (cut || any)) break;
+                if (w > td__width && (cut || any)) break;
                 if (!groups || (depth <= 0 && !td__opt_value(s, lead, i))) cut = i;
                 any = i;
-                if (w > TD__COLS) break;
+                if (w > td__width) break;
             }
             if (s[i] == '[' || s[i] == '(') depth++;
             if (s[i] == ']' || s[i] == ')') depth--;
@@ -235,22 +239,25 @@ static int td__names(const char *text, const char *name)
     return 0;
 }
 
+/* The usage of s is whole forms, printed as they are (td_cli_spec). */
+static int td__verbatim(const td_cli_spec *s)
+{
+    size_t n = strlen(s->prog);
+    return s->usage && (strchr(s->usage, '\n') || (!strncmp(s->usage, s->prog, n) && s->usage[n] == ' '));
+}
+
 /* The usage lines, as text (malloc'd): see td_cli_spec. */
-static char *td__usage_text(const td_cli_spec *s, size_t *hang)
+static char *td__usage_text(const td_cli_spec *s)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
     const td_cli_opt *o;
     if (!m) return NULL;
-    *hang = td__cols("Cách dùng: ", 64);
-    if (s->usage && (strchr(s->usage, '\n') ||
-                     (!strncmp(s->usage, s->prog, strlen(s->prog)) && s->usage[strlen(s->prog)] == ' '))) {
+    if (td__verbatim(s)) {
         fputs(s->usage, m);
-        *hang += 4;
     } else {
         fprintf(m, "%s %s", s->prog, s->cmd);
-        *hang += td__cols(s->prog, 64) + td__cols(s->cmd, 64) + 2;
         if (s->usage && *s->usage) fprintf(m, " %s", s->usage);
         for (size_t i = 0; (o = td__row(s, i)); i++) {
             int listed = 0;
@@ -271,20 +278,61 @@ static void td__head(char *head, size_t cap, const td_cli_opt *o)
     else snprintf(head, cap, "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
 }
 
+/* Text wrapped as in the terminal (td_cli_wrap), as a troff no-fill block. */
+static void td__man_block(FILE *f, const char *lead, const char *text)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m) return;
+    fputs(lead, m);
+    td_cli_wrap(m, text);
+    fclose(m);
+    fputs(".nf\n", f);
+    td__man_text(f, buf, len);
+    fputs(".fi\n", f);
+    free(buf);
+}
+
+/* "Cách dùng: " and the usage text, wrapped. */
+static void td__usage_lines(const td_cli_spec *s, const char *usage, FILE *f)
+{
+    size_t lead = td__cols("Cách dùng: ", 64), hang = lead + 4;
+    if (!td__verbatim(s)) hang = lead + td__cols(s->prog, 64) + td__cols(s->cmd, 64) + 2;
+    fputs("Cách dùng: ", f);
+    for (const char *u = usage; *u;) {
+        const char *nl = strchr(u, '\n');
+        size_t n = nl ? (size_t)(nl - u) : strlen(u);
+        if (u != usage) fprintf(f, "%*s", (int)lead, "");
+        td__emit(f, u, n, lead, hang, 1);
+        u += n + (nl != NULL);
+    }
+}
+
 /* The spec as troff, for the man page. */
 static void td__help_man(const td_cli_spec *s, const char *usage, FILE *f)
 {
     const td_cli_opt *o;
-    fputs(".\\\" td_cli_help\n.nf\nCách dùng: ", f);
-    td__man_text(f, usage, strlen(usage));
-    fputs("\n.fi\n", f);
+    fputs(".\\\" td_cli_help\n", f);
+    {   /* the synopsis as in the terminal */
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&buf, &len);
+        if (m) {
+            td__usage_lines(s, usage, m);
+            fclose(m);
+            fputs(".nf\n", f);
+            td__man_text(f, buf, len);
+            fputs(".fi\n", f);
+            free(buf);
+        }
+    }
     if (s->about) {
-        fputs(".PP\n.nf\n", f);
-        td__man_text(f, s->about, strlen(s->about));
-        fputs("\n.fi\n", f);
+        fputs(".PP\n", f);
+        td__man_block(f, "", s->about);
     }
     for (size_t i = 0; (o = td__row(s, i)); i++) {
-        char *h;
+        const char *h;
         if (!o->help) continue;
         if (o->has_arg == TD_CLI_WORD) {
             fputs(".TP\n\\fI", f);
@@ -299,19 +347,21 @@ static void td__help_man(const td_cli_spec *s, const char *usage, FILE *f)
             }
         }
         fputs("\\fR\n", f);
-        if ((h = strdup(o->help))) {   /* one paragraph: troff fills it */
-            for (char *c = h; *c; c++)
-                if (*c == '\n') *c = ' ';
-            td__man_text(f, h, strlen(h));
-            free(h);
-        }
+        h = strchr(o->help, '\n');   /* the first line filled by troff, the lines after it as they are */
+        td__man_text(f, o->help, h ? (size_t)(h - o->help) : strlen(o->help));
         fputs("\n", f);
+        if (h) {
+            fputs(".nf\n", f);
+            td__man_text(f, h + 1, strlen(h + 1));
+            fputs("\n.fi\n", f);
+        }
     }
-    fputs(".PP\n.nf\n", f);
-    if (s->footer) td__man_text(f, s->footer, strlen(s->footer));
-    td__man_text(f, s->exit_codes ? s->exit_codes : TD_MSG_EXIT_CODES,
-                 strlen(s->exit_codes ? s->exit_codes : TD_MSG_EXIT_CODES));
-    fputs(".fi\n", f);
+    if (s->footer) {
+        fputs(".PP\n", f);
+        td__man_block(f, "", s->footer);
+    }
+    fputs(".PP\n", f);
+    td__man_block(f, "", s->exit_codes ? s->exit_codes : TD_MSG_EXIT_CODES);
 }
 
 void td_cli_help_rows(const td_cli_spec *s, FILE *f)
@@ -352,26 +402,20 @@ void td_cli_help_rows(const td_cli_spec *s, FILE *f)
 
 void td_cli_help(const td_cli_spec *s, FILE *f)
 {
-    size_t hang = 0;
     const td_cli_opt *o;
-    char *usage = td__usage_text(s, &hang);
+    char *usage = td__usage_text(s);
     if (!usage) {
         fprintf(stderr, "%s %s: " TD_MSG_NOMEM "\n", s->prog, s->cmd);
         return;
     }
     if (td__man_mode) {
+        td__width = TD__MAN_COLS;
         td__help_man(s, usage, f);
+        td__width = TD__COLS;
         free(usage);
         return;
     }
-    fputs("Cách dùng: ", f);
-    for (const char *u = usage; *u;) {
-        const char *nl = strchr(u, '\n');
-        size_t n = nl ? (size_t)(nl - u) : strlen(u);
-        if (u != usage) fprintf(f, "%*s", (int)td__cols("Cách dùng: ", 64), "");
-        td__emit(f, u, n, td__cols("Cách dùng: ", 64), nl || u != usage ? td__cols("Cách dùng: ", 64) + 4 : hang, 1);
-        u += n + (nl != NULL);
-    }
+    td__usage_lines(s, usage, f);
     free(usage);
     if (s->about) {
         fputc('\n', f);
