@@ -111,9 +111,10 @@ static int td__opt_value(const char *s, size_t lead, size_t i)
 static void td__emit(FILE *f, const char *s, size_t n, size_t col, size_t hang, int groups)
 {
     while (n && col + td__cols(s, n) > td__width) {
-        size_t lead = 0, cut = 0, any = 0, w = col;
+        size_t lead = 0, cut = 0, any = 0, w;
         int depth = 0;
         while (lead < n && s[lead] == ' ') lead++;
+        w = col + lead;
         for (size_t i = lead; i < n; i++) {
             if (s[i] == ' ' && i > lead && s[i - 1] != ' ') {
                 if (w > td__width && (cut || any)) break;
@@ -392,7 +393,7 @@ void td_cli_help_rows(const td_cli_spec *s, FILE *f)
             const char *nl = strchr(h, '\n');
             size_t n = nl ? (size_t)(nl - h) : strlen(h);
             fprintf(f, "%*s", (int)(col - at), "");
-            td__emit(f, h, n, col, col, 0);
+            td__emit(f, h, n, col, col + (h == o->help ? 0 : td__hang(h, n)), 0);
             if (!nl) break;
             h = nl + 1;
             at = 0;
