@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "msg.h"
 #include "central.h"
 #include "cmds.h"
 #include "report_entry.h"
@@ -71,14 +72,14 @@ static int tdc__task_arg(const char *cmd, int argc, char **argv, long *num)
     char *end;
     const char *colon;
     if (optind >= argc) {
-        tdc_usage_err(cmd, "thiếu số thứ tự nhiệm vụ", NULL);
+        tdc_usage_err(cmd, TD_MSG_TASK_MISSING, NULL);
         return 0;
     }
     tdc__task_text = argv[optind];
     colon = strrchr(argv[optind], ':');
     *num = strtol(colon ? colon + 1 : argv[optind], &end, 10);
     if (*end || end == argv[optind] || *num < 1 || *num > TD_PLAN_TASK_NUMBER_MAX) {
-        tdc_usage_err(cmd, "số thứ tự nhiệm vụ phải là số nguyên dương: ", argv[optind]);
+        tdc_usage_err(cmd, TD_MSG_TASK_BAD, argv[optind]);
         return 0;
     }
     if (optind + 1 < argc) {
@@ -176,9 +177,9 @@ int tdc_cmd_review(int argc, char **argv)
     if (!tdc__task_arg(cmd, argc, argv, &num)) return 2;
     if (!agency || !*agency) return tdc_usage_err(cmd, "thiếu --agency (mã cơ quan đã báo cáo)", NULL);
     if (strlen(agency) > TD_AGENCY_MAX) return tdc_usage_err(cmd, "mã cơ quan quá dài: ", agency);
-    if (!period) return tdc_usage_err(cmd, "thiếu --period", NULL);
+    if (!period) return tdc_usage_err(cmd, TD_MSG_PERIOD_MISSING, NULL);
     if (td_period_norm(period, period_buf) || td_period_parse(period_buf, &y, &m))
-        return tdc_usage_err(cmd, "--period phải có dạng MM/YYYY hoặc YYYY-MM: ", period);
+        return tdc_usage_err(cmd, TD_MSG_PERIOD_BAD, period);
     period = period_buf;
     if (accept && ret_s) return tdc_usage_err(cmd, "chỉ chọn một trong --accept và --return", NULL);
     if (!accept && !ret_s) return tdc_usage_err(cmd, "cần --accept (chấp nhận) hoặc --return \"lý do\" (trả lại)", NULL);

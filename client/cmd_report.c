@@ -37,6 +37,7 @@
 #include "clock.h"
 #include "blob.h"
 #include "cli.h"
+#include "msg.h"
 #include "cmds.h"
 #include "derive.h"
 #include "draft.h"
@@ -611,7 +612,7 @@ static int tdc__report_show(int argc, char **argv)
         case 't': task_s = optarg; break;
         case 'p':
             if (!tdc_period_norm(optarg, period))
-                return tdc_usage_err("report", "--period phải có dạng MM/YYYY (hoặc YYYY-MM): ", optarg);
+                return tdc_usage_err("report", TD_MSG_PERIOD_BAD, optarg);
             break;
         case 'a': agency = optarg; break;
         case 'K': plan_s = optarg; break;
@@ -620,12 +621,12 @@ static int tdc__report_show(int argc, char **argv)
         }
     }
     if (optind < argc) task_s = argv[optind++];
-    if (optind < argc) return tdc_usage_err("report", "tham số thừa: ", argv[optind]);
+    if (optind < argc) return td_cli_extra("tiendo", "report", argv[optind]);
     if (!task_s || !tdc_int(strrchr(task_s, ':') ? strrchr(task_s, ':') + 1 : task_s, &task) || task < 1 ||
         task >= (long)TD_TASK_NUMBER_LIMIT)
         return tdc_usage_err("report", "report show cần số thứ tự nhiệm vụ: tiendo report show SỐ --period MM/YYYY",
                               NULL);
-    if (!period[0]) return tdc_usage_err("report", "thiếu --period", NULL);
+    if (!period[0]) return tdc_usage_err("report", TD_MSG_PERIOD_MISSING, NULL);
     if (tdc_ctx_open(&c, dir, cmd)) return 1;
     st = tdc_replica_state(c.rep);
     if (!agency) agency = c.id.subject.agency;
@@ -733,7 +734,7 @@ int tdc_cmd_report(int argc, char **argv)
         case 't': task_s = optarg; break;
         case 'p':
             if (!tdc_period_norm(optarg, cli.period)) {
-                rc = tdc_usage_err(cmd, "--period phải có dạng MM/YYYY hoặc YYYY-MM (ví dụ 06/2025): ", optarg);
+                rc = tdc_usage_err(cmd, TD_MSG_PERIOD_BAD, optarg);
                 goto out_free;
             }
             break;
@@ -824,7 +825,7 @@ int tdc_cmd_report(int argc, char **argv)
         task_s = argv[optind++];
     }
     if (optind < argc) {
-        rc = tdc_usage_err(cmd, "tham số thừa: ", argv[optind]);
+        rc = td_cli_extra("tiendo", cmd, argv[optind]);
         goto out_free;
     }
     if (force_prompt && no_prompt) {
@@ -855,7 +856,7 @@ int tdc_cmd_report(int argc, char **argv)
     }
     cli.task = (uint32_t)v;
     if (!cli.period[0]) {
-        rc = tdc_usage_err(cmd, "thiếu --period MM/YYYY (kỳ báo cáo, ví dụ 2025-06)", NULL);
+        rc = tdc_usage_err(cmd, TD_MSG_PERIOD_MISSING, NULL);
         goto out_free;
     }
     today = tdc_today();
@@ -1046,7 +1047,7 @@ int tdc_cmd_draft(int argc, char **argv)
         case 'd': dir = optarg; break;
         case 't': task_s = optarg; break;
         case 'p':
-            if (!tdc_period_norm(optarg, period)) return tdc_usage_err(cmd, "--period phải có dạng MM/YYYY (hoặc YYYY-MM): ", optarg);
+            if (!tdc_period_norm(optarg, period)) return tdc_usage_err(cmd, TD_MSG_PERIOD_BAD, optarg);
             break;
         case 'T':
             if (tdc_date_opt(cmd, optarg)) return 2;
@@ -1056,11 +1057,11 @@ int tdc_cmd_draft(int argc, char **argv)
         }
     }
     if (optind < argc && !task_s) task_s = argv[optind++];
-    if (optind < argc) return tdc_usage_err(cmd, "tham số thừa: ", argv[optind]);
+    if (optind < argc) return td_cli_extra("tiendo", cmd, argv[optind]);
     if (strcmp(sub, "list")) {
         if (!task_s || !tdc_int(task_s, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX)
             return tdc_usage_err(cmd, "cần số nhiệm vụ: tiendo draft ", sub);
-        if (!period[0]) return tdc_usage_err(cmd, "thiếu --period MM/YYYY", NULL);
+        if (!period[0]) return tdc_usage_err(cmd, TD_MSG_PERIOD_MISSING, NULL);
         tdc_draft_key((uint32_t)task, period, key);
         tdc_period_vi(period, pvi, sizeof pvi);
     }
@@ -1217,7 +1218,7 @@ int tdc_cmd_indicator(int argc, char **argv)
         case 'c': code = optarg; break;
         case 'p':
             if (!tdc_period_norm(optarg, period))
-                return tdc_usage_err(cmd, "--period phải có dạng MM/YYYY hoặc YYYY-MM (ví dụ 06/2025): ", optarg);
+                return tdc_usage_err(cmd, TD_MSG_PERIOD_BAD, optarg);
             break;
         case 'v': value_s = optarg; break;
         case 't':
@@ -1233,12 +1234,12 @@ int tdc_cmd_indicator(int argc, char **argv)
         }
     }
     if (optind < argc && is_set && !code) code = argv[optind++];
-    if (optind < argc) return tdc_usage_err(cmd, "tham số thừa: ", argv[optind]);
+    if (optind < argc) return td_cli_extra("tiendo", cmd, argv[optind]);
     if (!code || !*code)
         return tdc_usage_err(cmd, "thiếu mã chỉ tiêu: tiendo indicator set MÃ --period MM/YYYY --value SỐ", NULL);
     if (strlen(code) >= sizeof ((td_indicator_value *)0)->code)
         return tdc_usage_err(cmd, "mã chỉ tiêu quá dài: ", code);
-    if (!period[0]) return tdc_usage_err(cmd, "thiếu --period MM/YYYY", NULL);
+    if (!period[0]) return tdc_usage_err(cmd, TD_MSG_PERIOD_MISSING, NULL);
     if (!value_s && !text_in) return tdc_usage_err(cmd, "cần --value SỐ (hoặc --text cho chỉ tiêu định tính)", NULL);
     if (value_s && tdc_ind_parse_value(value_s, &value, &why)) {
         fprintf(stderr, "tiendo indicator: --value \"%s\" không hợp lệ: %s. Ví dụ: --value 42,5\n", value_s, why);

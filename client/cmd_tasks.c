@@ -499,7 +499,7 @@ int tdc_cmd_tasks(int argc, char **argv)
         int y, m;
         char cur[8];
         if (td_period_norm(period, period_buf) || td_period_parse(period_buf, &y, &m))
-            return tdc_usage_err(cmd, "--period phải có dạng MM/YYYY hoặc YYYY-MM: ", period);
+            return tdc_usage_err(cmd, TD_MSG_PERIOD_BAD, period);
         period = period_buf;
         td_period_of_date(today, cur);
         if (strcmp(period, cur) > 0)
@@ -695,13 +695,13 @@ int tdc_cmd_task(int argc, char **argv)
         default: return td_cli_opt_err("tiendo", "task", opt, argv);
         }
     }
-    if (optind >= argc) return tdc_usage_err(cmd, "thiếu số thứ tự nhiệm vụ", NULL);
+    if (optind >= argc) return tdc_usage_err(cmd, TD_MSG_TASK_MISSING, NULL);
     {
         char *end;
         const char *ns = strrchr(argv[optind], ':') ? strrchr(argv[optind], ':') + 1 : argv[optind];
         num = strtol(ns, &end, 10);
         if (*end || end == ns || num < 1 || num >= (long)TD_TASK_NUMBER_LIMIT)
-            return tdc_usage_err(cmd, "số thứ tự nhiệm vụ phải là số nguyên dương: ", argv[optind]);
+            return tdc_usage_err(cmd, TD_MSG_TASK_BAD, argv[optind]);
     }
     if (optind + 1 < argc) return td_cli_extra("tiendo", cmd, argv[optind + 1]);
     if (!date) date = tdc_today();
