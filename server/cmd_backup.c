@@ -304,15 +304,16 @@ int tds_cmd_restore(int argc, char **argv)
             fprintf(stderr, "tiendo-server restore: máy chủ đang chạy trên %s (pid %ld); hãy dừng nó trước "
                             "(systemctl stop tiendo-server), không thay đổi gì\n", cfg.data, holder);
         else
-            fprintf(stderr, "tiendo-server restore: %s\n", err.msg);
+            fprintf(stderr, "tiendo-server restore: không khóa được thư mục dữ liệu %s: %s\n" TD_MSG_DETAIL, cfg.data,
+                    td_err_vi(err.code), err.msg);
         goto out;
     }
     snprintf(dbpath, sizeof dbpath, "%s/server.db", cfg.data);
     snprintf(tmp, sizeof tmp, "%s.restoring", dbpath);
     unlink(tmp);
     if (tds__copy_file(src, tmp, &err) || tds__check_copy(tmp, &got, &err)) {
-        fprintf(stderr, "tiendo-server restore: bản sao lưu %s không dùng được, không thay đổi gì: %s\n", src,
-                err.msg);
+        fprintf(stderr, "tiendo-server restore: bản sao lưu %s không dùng được, không thay đổi gì: %s\n" TD_MSG_DETAIL,
+                src, td_err_vi(err.code), err.msg);
         unlink(tmp);
         goto out;
     }
