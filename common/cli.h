@@ -4,8 +4,10 @@
  * {name, function, one-line help}; the table gives the program's --help,
  * the dispatch, and its man page (the hidden `--man TEMPLATE` output, which
  * the build writes to man/<program>.<section>), so help and man page
- * cannot drift.  Option errors of getopt_long are Vietnamese (opterr = 0,
- * optstring starting with ':').
+ * cannot drift.  Each command's own options are a table too (td_cli_opt,
+ * td_cli_spec): its getopt_long table, its --help and its part of the man
+ * page are made from it.  Option errors of getopt_long are Vietnamese
+ * (opterr = 0, optstring starting with ':').
  */
 #ifndef TD_CLI_H
 #define TD_CLI_H
@@ -85,7 +87,9 @@ typedef struct td_cli_opt {
     int has_arg;      /* no_argument, required_argument, TD_CLI_WORD */
     int val;          /* what getopt_long returns for it */
     const char *arg;  /* the value's placeholder, Vietnamese ("THƯ_MỤC"); NULL without a value */
-    const char *help; /* Vietnamese; wrapped to 80 columns by td_cli_help */
+    const char *help; /* Vietnamese; wrapped to 80 columns by td_cli_help; a '\n' starts a line
+                       * under the text.  NULL hides the row from the help (tests/integration/
+                       * cli_text.sh then fails: what a command accepts, its help lists) */
 } td_cli_opt;
 
 /* Tables of one command: its own first, then shared ones (the server's
