@@ -441,12 +441,16 @@ void td_cli_usage(const td_cli_prog *p, FILE *f)
     size_t w = 0;
     for (size_t i = 0; i < p->n_cmds; i++)
         if (strlen(p->cmds[i].name) > w) w = strlen(p->cmds[i].name);
-    fprintf(f, "Cách dùng: %s LỆNH [tham số]\n\n%s\n\nLệnh:\n", p->name, p->about);
-    for (size_t i = 0; i < p->n_cmds; i++)
-        fprintf(f, "  %-*s  %s\n", (int)w, p->cmds[i].name, p->cmds[i].help);
+    fprintf(f, "Cách dùng: %s LỆNH [tham số]\n\n", p->name);
+    td_cli_wrap(f, p->about);
+    fputs("\nLệnh:\n", f);
+    for (size_t i = 0; i < p->n_cmds; i++) {   /* a long help goes on under itself */
+        fprintf(f, "  %-*s  ", (int)w, p->cmds[i].name);
+        td__emit(f, p->cmds[i].help, strlen(p->cmds[i].help), w + 4, w + 4, 0);
+    }
     fprintf(f, "  %-*s  %s\n", (int)w, "version", "in phiên bản");
     fprintf(f, "\nMỗi lệnh có --help (ví dụ: %s %s --help).\n", p->name, p->cmds[0].name);
-    if (p->footer) fprintf(f, "%s", p->footer);
+    if (p->footer) td_cli_wrap(f, p->footer);
 }
 
 /* A command's --help text, run in this process with stdout on a temporary file. */

@@ -164,6 +164,10 @@ for prog in "$TD:tiendo:1" "$SRV_BIN:tiendo-server:8" "$PKI:tiendo-pki:8"; do
             fi
         done
     fi
+    long=0
+    while IFS= read -r line; do [ "${#line}" -le 80 ] || { long=$((long + 1)); echo "    ${#line}: $line"; }; done < <("$bin" --help)
+    [ "$long" = 0 ] && pass "$name --help: lines at most 80 columns" || fail "$name --help: $long lines wider than 80 columns"
+
     say "$name: the options each command accepts are those its --help lists"
     for c in "${cmds[@]}"; do
         [ "$c" = version ] && continue
