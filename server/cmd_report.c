@@ -15,7 +15,7 @@
 static const td_cli_spec tds__report_spec = {
     .prog = "tiendo-server",
     .cmd = "report",
-    .usage = "--period MM/YYYY",
+    .usage = "--period MM/YYYY [--config TỆP | --data THƯ_MỤC]",
     .about = "Báo cáo tổng hợp tiến độ tháng cho cuộc họp giao ban ngày 23: số nhiệm vụ theo trạng thái (toàn kế hoạch "
              "và theo phần, so với kỳ trước), từng nhiệm vụ, báo cáo của các cơ quan (đúng hạn, muộn, thiếu) và xếp "
              "hạng thi đua, nhiệm vụ quá hạn / sắp đến hạn / bị trả lại, chỉ tiêu so với mục tiêu, báo cáo có thời gian "
