@@ -34,27 +34,29 @@
  * unambiguous among the few thousand files of a province. */
 #define TDC_ATT_PREFIX_MIN 6
 
-static void tdc__att_usage(FILE *f)
-{
-    fputs("Cách dùng:\n"
-          "  tiendo attachment list [--task N] [--dir THƯ_MỤC]\n"
-          "  tiendo attachment get MÃ_BĂM [--out TỆP] [--server HOST:CỔNG] [--dir THƯ_MỤC]\n"
-          "\n"
-          "list: liệt kê tệp đính kèm của các báo cáo trong bản sao dữ liệu (đã đồng bộ và chưa gửi),\n"
-          "      với mã băm SHA-256, tên, loại, cỡ và nơi có tệp (máy này / chỉ trên máy chủ).\n"
-          "get:  lấy tệp đính kèm theo mã băm (đủ 64 chữ số hoặc ít nhất 6 chữ số đầu): từ máy này nếu có,\n"
-          "      nếu không thì tải từ máy chủ; nội dung được kiểm tra đúng mã băm mà báo cáo đã ký.\n"
-          "\n"
-          "  --task N            chỉ các báo cáo của nhiệm vụ số N\n"
-          "  --out TỆP           ghi ra tệp này (mặc định: tên tệp gốc, trong thư mục hiện tại;\n"
-          "                      không ghi đè tệp đã có); \"-\" = ra màn hình (stdout)\n"
-          "  --server HOST:CỔNG  máy chủ (mặc định: máy chủ trong cấu hình thiết bị)\n"
-          "  --dir DIR           thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
-          "  --help              in hướng dẫn này\n"
-          "\n"
-          TD_MSG_EXIT_CODES,
-          f);
-}
+static const td_cli_opt tdc__att_opts[] = {
+    {"list", TD_CLI_WORD, 0, NULL,
+     "liệt kê tệp đính kèm của các báo cáo trong bản sao dữ liệu (đã đồng bộ và chưa gửi), với mã băm SHA-256, tên, "
+     "loại, cỡ và nơi có tệp (máy này / chỉ trên máy chủ)"},
+    {"get", TD_CLI_WORD, 0, NULL,
+     "lấy tệp đính kèm theo mã băm (đủ 64 chữ số hoặc ít nhất 6 chữ số đầu): từ máy này nếu có, nếu không thì tải "
+     "từ máy chủ; nội dung được kiểm tra đúng mã băm mà báo cáo đã ký"},
+    {"task", required_argument, 't', "SỐ", "list: chỉ các báo cáo của nhiệm vụ số SỐ"},
+    {"out", required_argument, 'o', "TỆP",
+     "get: ghi ra tệp này (mặc định: tên tệp gốc, trong thư mục hiện tại; không ghi đè tệp đã có); \"-\" = ra màn "
+     "hình (stdout)"},
+    TDC_OPT_SERVER('s'),
+    TDC_OPT_DIR('d'),
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tdc__att_spec = {
+    .prog = "tiendo",
+    .cmd = "attachment",
+    .usage = "tiendo attachment list [--task SỐ] [--dir THƯ_MỤC]\n"
+             "tiendo attachment get MÃ_BĂM [--out TỆP] [--server MÁY:CỔNG] [--dir THƯ_MỤC]",
+    .about = "Tệp đính kèm của các báo cáo.",
+    .opts = {tdc__att_opts},
+};
+static void tdc__att_usage(FILE *f) { td_cli_help(&tdc__att_spec, f); }
 
 /* One cited file. */
 typedef struct tdc__att {
@@ -335,11 +337,7 @@ static int tdc__write_out(const char *out, const uint8_t *p, size_t n)
 
 int tdc_cmd_attachment(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"dir", required_argument, NULL, 'd'}, {"task", required_argument, NULL, 't'},
-        {"out", required_argument, NULL, 'o'}, {"server", required_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0},
-    };
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *dir = NULL, *out = NULL, *server = NULL, *sub;
     uint32_t task = 0;
     tdc_ctx c;
@@ -351,10 +349,11 @@ int tdc_cmd_attachment(int argc, char **argv)
     }
     sub = argv[1];
     if (strcmp(sub, "list") && strcmp(sub, "get")) {
-        fprintf(stderr, "tiendo attachment: lệnh con \"%s\" không có. Dùng: list hoặc get (xem --help).\n", sub);
+        fprintf(stderr, "tiendo attachment: " TD_MSG_NO_SUBCMD "\n" TD_MSG_SEE_HELP "\n", sub, "tiendo attachment");
         return 2;
     }
     optind = 1;
+    if (td_cli_longopts(&tdc__att_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((opt = getopt_long(argc - 1, argv + 1, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;

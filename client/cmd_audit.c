@@ -40,48 +40,47 @@ typedef struct tda_opts {
     size_t n_witness_certs;
 } tda_opts;
 
-static void tda__usage(FILE *f)
-{
-    fputs("Cách dùng: tiendo audit verify [--dir THƯ_MỤC | --db server.db --ca CA.crt] [--origin O]\n"
-          "                              [--witness-cert TỆP]...\n"
-          "           tiendo audit history (--task SỐ | --agency MÃ) [--csv] [--dir THƯ_MỤC | --db server.db --ca CA.crt]\n"
-          "\n"
-          "Kiểm toán nhật ký (dành cho thanh tra), không cần mạng.\n"
-          "  verify    kiểm tra lại từng mục (chữ ký, chứng thư tác giả, số thứ tự), tính lại cây Merkle\n"
-          "            và trạng thái tổng hợp, đối chiếu với mọi checkpoint máy chủ đã ký; báo chỗ không\n"
-          "            khớp đầu tiên (chỉ số mục, tác giả, nội dung khác), hoặc bản tóm tắt.\n"
-          "  history   ai đã ghi gì, khi nào, về một nhiệm vụ hoặc một cơ quan, kèm chỉ số mục nhật ký;\n"
-          "            lịch sử một cơ quan gồm mọi mục cơ quan đó nhận được: của chính nó, của cơ quan tiền\n"
-          "            nhiệm, và về các nhiệm vụ nó chủ trì hoặc phối hợp theo kế hoạch và danh mục cơ quan\n"
-          "            hiện hành.\n"
-          "\n"
-          "  --dir DIR      thư mục thiết bị thanh tra (bản sao replica.db và ca.crt; mặc định\n"
-          "                 $TIENDO_HOME hoặc ~/.tiendo)\n"
-          "  --db FILE      bản sao cơ sở dữ liệu của máy chủ (server.db), mở chỉ đọc\n"
-          "  --ca FILE      chứng thư CA của tỉnh (bắt buộc với --db)\n"
-          "  --origin O     nguồn gốc checkpoint cần có (mặc định: dòng đầu checkpoint đầu tiên)\n"
-          "  --witness-cert TỆP  chứng thư thiết bị thanh tra để kiểm chữ ký chứng kiến (cosignature);\n"
-          "                 với --dir, chứng thư của chính thiết bị thanh tra được dùng sẵn\n"
-          "  --task N       lịch sử của nhiệm vụ số N\n"
-          "  --agency MÃ    lịch sử của cơ quan (mã, ví dụ so-y-te)\n"
-          "  --csv          xuất CSV UTF-8 (có BOM, xuống dòng CRLF) để mở bằng Excel\n"
-          "Mã thoát: 0 hợp lệ, 1 không khớp hoặc lỗi, 2 sai cú pháp.\n",
-          f);
-}
+static const td_cli_opt tda__opts[] = {
+    {"verify", TD_CLI_WORD, 0, NULL,
+     "kiểm tra lại từng mục (chữ ký, chứng thư tác giả, số thứ tự), tính lại cây Merkle và trạng thái tổng hợp, đối "
+     "chiếu với mọi checkpoint máy chủ đã ký; báo chỗ không khớp đầu tiên (chỉ số mục, tác giả, nội dung khác), hoặc "
+     "bản tóm tắt"},
+    {"history", TD_CLI_WORD, 0, NULL,
+     "ai đã ghi gì, khi nào, về một nhiệm vụ hoặc một cơ quan, kèm chỉ số mục nhật ký; lịch sử một cơ quan gồm mọi "
+     "mục cơ quan đó nhận được: của chính nó, của cơ quan tiền nhiệm, và về các nhiệm vụ nó chủ trì hoặc phối hợp "
+     "theo kế hoạch và danh mục cơ quan hiện hành"},
+    {"dir", required_argument, 'd', "THƯ_MỤC",
+     "thư mục thiết bị thanh tra (bản sao replica.db và ca.crt; mặc định $TIENDO_HOME hoặc ~/.tiendo)"},
+    {"db", required_argument, 'b', "TỆP", "bản sao cơ sở dữ liệu của máy chủ (server.db), mở chỉ đọc"},
+    {"ca", required_argument, 'c', "TỆP", "chứng thư CA của tỉnh (bắt buộc với --db)"},
+    {"origin", required_argument, 'o', "TÊN", "nguồn gốc checkpoint cần có (mặc định: dòng đầu checkpoint đầu tiên)"},
+    {"witness-cert", required_argument, 'w', "TỆP",
+     "chứng thư thiết bị thanh tra để kiểm chữ ký chứng kiến (cosignature); với --dir, chứng thư của chính thiết bị "
+     "thanh tra được dùng sẵn; lặp lại được"},
+    {"task", required_argument, 't', "SỐ", "lịch sử của nhiệm vụ số SỐ"},
+    {"agency", required_argument, 'a', "MÃ", "lịch sử của cơ quan (mã, ví dụ so-y-te)"},
+    {"csv", no_argument, 'v', NULL, "xuất CSV UTF-8 (có BOM, xuống dòng CRLF) để mở bằng Excel"},
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tda__spec = {
+    .prog = "tiendo",
+    .cmd = "audit",
+    .usage = "tiendo audit verify [--dir THƯ_MỤC | --db TỆP --ca TỆP] [--origin TÊN] [--witness-cert TỆP]...\n"
+             "tiendo audit history (--task SỐ | --agency MÃ) [--csv] [--dir THƯ_MỤC | --db TỆP --ca TỆP]",
+    .about = "Kiểm toán nhật ký (dành cho thanh tra), không cần mạng.",
+    .opts = {tda__opts},
+    .exit_codes = "Mã thoát: 0 hợp lệ, 1 không khớp hoặc lỗi, 2 sai cú pháp.\n",
+};
+static void tda__usage(FILE *f) { td_cli_help(&tda__spec, f); }
 
 static int tda__parse(int argc, char **argv, tda_opts *o)
 {
-    static const struct option lo[] = {{"dir", required_argument, NULL, 'd'},   {"db", required_argument, NULL, 'b'},
-                                       {"ca", required_argument, NULL, 'c'},    {"origin", required_argument, NULL, 'o'},
-                                       {"task", required_argument, NULL, 't'},  {"agency", required_argument, NULL, 'a'},
-                                       {"csv", no_argument, NULL, 'v'},         {"help", no_argument, NULL, 'h'},
-                                       {"witness-cert", required_argument, NULL, 'w'},
-                                       {NULL, 0, NULL, 0}};
+    struct option lo[TD_CLI_OPTS_MAX];
     int ch;
     char *end;
     memset(o, 0, sizeof *o);
     o->task = -1;
     optind = 1;
+    if (td_cli_longopts(&tda__spec, lo, TD_CLI_OPTS_MAX)) return 1;
     while ((ch = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
         switch (ch) {
         case 'd': o->dir = optarg; break;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "msg.h"
 #include "central.h"
 #include "cmds.h"
 #include "report_entry.h"
@@ -71,14 +72,14 @@ static int tdc__task_arg(const char *cmd, int argc, char **argv, long *num)
     char *end;
     const char *colon;
     if (optind >= argc) {
-        tdc_usage_err(cmd, "thiếu số thứ tự nhiệm vụ", NULL);
+        tdc_usage_err(cmd, TD_MSG_TASK_MISSING, NULL);
         return 0;
     }
     tdc__task_text = argv[optind];
     colon = strrchr(argv[optind], ':');
     *num = strtol(colon ? colon + 1 : argv[optind], &end, 10);
     if (*end || end == argv[optind] || *num < 1 || *num > TD_PLAN_TASK_NUMBER_MAX) {
-        tdc_usage_err(cmd, "số thứ tự nhiệm vụ phải là số nguyên dương: ", argv[optind]);
+        tdc_usage_err(cmd, TD_MSG_TASK_BAD, argv[optind]);
         return 0;
     }
     if (optind + 1 < argc) {
@@ -119,41 +120,34 @@ static const td_task *tdc__task(tdc_ctx *c, const char *cmd, long *nump)
 
 /* ---- tiendo review ------------------------------------------------------- */
 
-static void tdc__review_usage(FILE *f)
-{
-    fputs("Cách dùng: tiendo review SỐ --agency MÃ --period MM/YYYY (--accept | --return \"lý do\")\n"
-          "                     [--comment VĂN_BẢN] [--dir THƯ_MỤC]\n"
-          "\n"
-          "Thẩm định báo cáo hiện hành của một cơ quan về một nhiệm vụ trong một kỳ: chấp nhận, hoặc trả\n"
-          "lại kèm lý do (cơ quan sẽ thấy lý do ở lần đồng bộ sau). Chỉ thiết bị của Sở KH&CN (vai trò\n"
-          "trung tâm). Ý kiến được ký và ghi vào hộp thư đi; gửi bằng tiendo sync.\n"
-          "\n"
-          "  SỐ                 số thứ tự (TT) của nhiệm vụ\n"
-          "  --agency MÃ        mã cơ quan đã báo cáo, ví dụ so-khcn\n"
-          "  --period MM/YYYY   kỳ báo cáo\n"
-          "  --accept           chấp nhận báo cáo (báo cáo \"đã hoàn thành\" được chấp nhận thì nhiệm vụ\n"
-          "                     được tính là hoàn thành)\n"
-          "  --return LÝ_DO     trả lại báo cáo; lý do là bắt buộc\n"
-          "  --comment VB       ý kiến thêm\n"
-          "  --dir DIR          thư mục thiết bị\n"
-          "\n"
-          "Báo cáo phải có trong bản sao (đồng bộ trước: tiendo sync); ý kiến gắn với đúng phiên bản báo\n"
-          "cáo đó — nếu cơ quan gửi phiên bản mới, phiên bản mới cần được thẩm định lại.\n"
-          "Mã thoát: 0 đã ghi, 1 lỗi, 2 sai cú pháp.\n",
-          f);
-}
+static const td_cli_opt tdc__review_opts[] = {
+    {"SỐ", TD_CLI_WORD, 0, NULL, "số thứ tự (TT) của nhiệm vụ (hoặc KẾ_HOẠCH:SỐ)"},
+    {"agency", required_argument, 'a', "MÃ", "mã cơ quan đã báo cáo, ví dụ so-khcn"},
+    {"period", required_argument, 'p', "MM/YYYY", "kỳ báo cáo"},
+    {"accept", no_argument, 'A', NULL,
+     "chấp nhận báo cáo (báo cáo \"đã hoàn thành\" được chấp nhận thì nhiệm vụ được tính là hoàn thành)"},
+    {"return", required_argument, 'R', "LÝ_DO", "trả lại báo cáo; lý do là bắt buộc"},
+    {"comment", required_argument, 'c', "VĂN_BẢN", "ý kiến thêm"},
+    TDC_OPT_PLAN('P'),
+    TDC_OPT_DIR('d'),
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tdc__review_spec = {
+    .prog = "tiendo",
+    .cmd = "review",
+    .usage = "SỐ --agency MÃ --period MM/YYYY (--accept | --return LÝ_DO)",
+    .about = "Thẩm định báo cáo hiện hành của một cơ quan về một nhiệm vụ trong một kỳ: chấp nhận, hoặc trả lại kèm "
+             "lý do (cơ quan sẽ thấy lý do ở lần đồng bộ sau). Chỉ thiết bị của Sở KH&CN (vai trò trung tâm). Ý kiến "
+             "được ký và ghi vào hộp thư đi; gửi bằng tiendo sync.",
+    .opts = {tdc__review_opts},
+    .footer = "Báo cáo phải có trong bản sao (đồng bộ trước: tiendo sync); ý kiến gắn với đúng phiên bản báo cáo đó — "
+              "nếu cơ quan gửi phiên bản mới, phiên bản mới cần được thẩm định lại.\n",
+    .exit_codes = "Mã thoát: 0 đã ghi, 1 lỗi, 2 sai cú pháp.\n",
+};
+static void tdc__review_usage(FILE *f) { td_cli_help(&tdc__review_spec, f); }
 
 int tdc_cmd_review(int argc, char **argv)
 {
-    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
-                                         {"plan", required_argument, 0, 'P'},
-                                         {"agency", required_argument, 0, 'a'},
-                                         {"period", required_argument, 0, 'p'},
-                                         {"accept", no_argument, 0, 'A'},
-                                         {"return", required_argument, 0, 'R'},
-                                         {"comment", required_argument, 0, 'c'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *cmd = "review";
     const char *dir = NULL, *agency = NULL, *period = NULL, *ret_s = NULL, *comment_s = NULL;
     char period_buf[8];
@@ -166,6 +160,7 @@ int tdc_cmd_review(int argc, char **argv)
     tdc_ctx c;
 
     optind = 1;
+    if (td_cli_longopts(&tdc__review_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
@@ -182,9 +177,9 @@ int tdc_cmd_review(int argc, char **argv)
     if (!tdc__task_arg(cmd, argc, argv, &num)) return 2;
     if (!agency || !*agency) return tdc_usage_err(cmd, "thiếu --agency (mã cơ quan đã báo cáo)", NULL);
     if (strlen(agency) > TD_AGENCY_MAX) return tdc_usage_err(cmd, "mã cơ quan quá dài: ", agency);
-    if (!period) return tdc_usage_err(cmd, "thiếu --period", NULL);
+    if (!period) return tdc_usage_err(cmd, TD_MSG_PERIOD_MISSING, NULL);
     if (td_period_norm(period, period_buf) || td_period_parse(period_buf, &y, &m))
-        return tdc_usage_err(cmd, "--period phải có dạng MM/YYYY hoặc YYYY-MM: ", period);
+        return tdc_usage_err(cmd, TD_MSG_PERIOD_BAD, period);
     period = period_buf;
     if (accept && ret_s) return tdc_usage_err(cmd, "chỉ chọn một trong --accept và --return", NULL);
     if (!accept && !ret_s) return tdc_usage_err(cmd, "cần --accept (chấp nhận) hoặc --return \"lý do\" (trả lại)", NULL);
@@ -257,22 +252,25 @@ out:
 
 /* ---- tiendo condition ---------------------------------------------------- */
 
-static void tdc__condition_usage(FILE *f)
-{
-    fputs("Cách dùng: tiendo condition SỐ --met dd/mm/yyyy [--due MM/YYYY] [--note VĂN_BẢN] [--dir THƯ_MỤC]\n"
-          "\n"
-          "Ghi nhận điều kiện của một nhiệm vụ có thời hạn có điều kiện (\"Sau khi Trung ương ban hành\",\n"
-          "\"Theo hướng dẫn của Trung ương\"...) đã được đáp ứng, và tháng phải hoàn thành từ nay. Chỉ thiết\n"
-          "bị của Sở KH&CN (vai trò trung tâm). Ghi vào hộp thư đi; gửi bằng tiendo sync.\n"
-          "\n"
-          "  SỐ               số thứ tự (TT) của nhiệm vụ\n"
-          "  --met NGÀY       ngày điều kiện được đáp ứng (ví dụ ngày Trung ương ban hành văn bản)\n"
-          "  --due MM/YYYY    tháng phải hoàn thành; bỏ trống: chưa có hạn\n"
-          "  --note VB        ghi chú, ví dụ số hiệu văn bản của Trung ương\n"
-          "  --dir DIR        thư mục thiết bị\n"
-          "Mã thoát: 0 đã ghi, 1 lỗi, 2 sai cú pháp.\n",
-          f);
-}
+static const td_cli_opt tdc__condition_opts[] = {
+    {"SỐ", TD_CLI_WORD, 0, NULL, "số thứ tự (TT) của nhiệm vụ (hoặc KẾ_HOẠCH:SỐ)"},
+    {"met", required_argument, 'm', "dd/mm/yyyy", "ngày điều kiện được đáp ứng (ví dụ ngày Trung ương ban hành văn bản)"},
+    {"due", required_argument, 'u', "MM/YYYY", "tháng phải hoàn thành; bỏ trống: chưa có hạn"},
+    {"note", required_argument, 'n', "VĂN_BẢN", "ghi chú, ví dụ số hiệu văn bản của Trung ương"},
+    TDC_OPT_PLAN('P'),
+    TDC_OPT_DIR('d'),
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tdc__condition_spec = {
+    .prog = "tiendo",
+    .cmd = "condition",
+    .usage = "SỐ --met dd/mm/yyyy",
+    .about = "Ghi nhận điều kiện của một nhiệm vụ có thời hạn có điều kiện (\"Sau khi Trung ương ban hành\", \"Theo "
+             "hướng dẫn của Trung ương\"...) đã được đáp ứng, và tháng phải hoàn thành từ nay. Chỉ thiết bị của Sở "
+             "KH&CN (vai trò trung tâm). Ghi vào hộp thư đi; gửi bằng tiendo sync.",
+    .opts = {tdc__condition_opts},
+    .exit_codes = "Mã thoát: 0 đã ghi, 1 lỗi, 2 sai cú pháp.\n",
+};
+static void tdc__condition_usage(FILE *f) { td_cli_help(&tdc__condition_spec, f); }
 
 /* The exit code of a refused central entry: 2 for what was typed, 1 else. */
 static int tdc__central_rc(const td_error *e)
@@ -282,13 +280,7 @@ static int tdc__central_rc(const td_error *e)
 
 int tdc_cmd_condition(int argc, char **argv)
 {
-    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
-                                         {"plan", required_argument, 0, 'P'},
-                                         {"met", required_argument, 0, 'm'},
-                                         {"due", required_argument, 0, 'u'},
-                                         {"note", required_argument, 0, 'n'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *cmd = "condition";
     const char *dir = NULL, *note_s = NULL;
     int met = 0, due_y = 0, due_m = 0, opt, rc;
@@ -300,6 +292,7 @@ int tdc_cmd_condition(int argc, char **argv)
     tdc_ctx c;
 
     optind = 1;
+    if (td_cli_longopts(&tdc__condition_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
@@ -374,35 +367,32 @@ static int tdc__deadline_confirm(const char *tlabel, const tdc_extend *x)
     return 0;
 }
 
-static void tdc__extend_usage(FILE *f)
-{
-    fputs("Cách dùng: tiendo extend SỐ --deadline \"THỜI_HẠN\" --reason \"lý do\" [--yes] [--dir THƯ_MỤC]\n"
-          "\n"
-          "Gia hạn (thay đổi thời hạn hoàn thành) một nhiệm vụ, kèm lý do, ví dụ văn bản cho phép gia hạn.\n"
-          "Ghi thành một thay đổi kế hoạch được ký; mọi cơ quan thấy thời hạn mới và lý do sau khi đồng\n"
-          "bộ. Chỉ thiết bị của Sở KH&CN (vai trò trung tâm). Gửi bằng tiendo sync.\n"
-          "\n"
-          "  SỐ                  số thứ tự (TT) của nhiệm vụ\n"
-          "  --deadline VB       thời hạn mới, ghi như trong kế hoạch\n"
-          "  --reason VB         lý do (bắt buộc), ví dụ \"Công văn 55/UBND-VP ngày 02/6/2025\"\n"
-          "  --yes               đồng ý trước: thời hạn mới đã qua hoặc sớm hơn thời hạn hiện tại\n"
-          "                      (không có --yes thì hỏi lại ở màn hình dòng lệnh, hoặc từ chối)\n"
-          "  --dir DIR           thư mục thiết bị\n"
-          "\n",
-          f);
-    fputs(tdc_deadline_forms, f);
-    fputs("Mã thoát: 0 đã ghi, 1 lỗi, 2 sai cú pháp.\n", f);
-}
+static const td_cli_opt tdc__extend_opts[] = {
+    {"SỐ", TD_CLI_WORD, 0, NULL, "số thứ tự (TT) của nhiệm vụ (hoặc KẾ_HOẠCH:SỐ)"},
+    {"deadline", required_argument, 'D', "THỜI_HẠN", "thời hạn mới, ghi như trong kế hoạch (xem dưới)"},
+    {"reason", required_argument, 'r', "LÝ_DO", "lý do (bắt buộc), ví dụ \"Công văn 55/UBND-VP ngày 02/6/2025\""},
+    {"yes", no_argument, 'y', NULL,
+     "đồng ý trước: thời hạn mới đã qua hoặc sớm hơn thời hạn hiện tại (không có --yes thì hỏi lại ở màn hình dòng "
+     "lệnh, hoặc từ chối)"},
+    TDC_OPT_PLAN('P'),
+    TDC_OPT_DIR('d'),
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tdc__extend_spec = {
+        .prog = "tiendo",
+        .cmd = "extend",
+        .usage = "SỐ --deadline THỜI_HẠN --reason LÝ_DO",
+        .about = "Gia hạn (thay đổi thời hạn hoàn thành) một nhiệm vụ, kèm lý do, ví dụ văn bản cho phép gia hạn. Ghi "
+                 "thành một thay đổi kế hoạch được ký; mọi cơ quan thấy thời hạn mới và lý do sau khi đồng bộ. Chỉ "
+                 "thiết bị của Sở KH&CN (vai trò trung tâm). Gửi bằng tiendo sync.",
+        .opts = {tdc__extend_opts},
+        .footer = tdc_deadline_forms,
+        .exit_codes = "Mã thoát: 0 đã ghi, 1 lỗi, 2 sai cú pháp.\n",
+};
+static void tdc__extend_usage(FILE *f) { td_cli_help(&tdc__extend_spec, f); }
 
 int tdc_cmd_extend(int argc, char **argv)
 {
-    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
-                                         {"plan", required_argument, 0, 'P'},
-                                         {"deadline", required_argument, 0, 'D'},
-                                         {"reason", required_argument, 0, 'r'},
-                                         {"yes", no_argument, 0, 'y'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *cmd = "extend";
     int yes = 0;
     const char *dir = NULL, *deadline_s = NULL, *reason_s = NULL;
@@ -415,6 +405,7 @@ int tdc_cmd_extend(int argc, char **argv)
     tdc_ctx c;
 
     optind = 1;
+    if (td_cli_longopts(&tdc__extend_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;

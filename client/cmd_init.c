@@ -59,27 +59,33 @@ static int tdc__fail(const char *action, const char *vi, const td_error *e)
 
 static int tdc__usage_err(const char *msg, const char *arg) { return tdc_usage_err("init", msg, arg); }
 
-static void tdc__help(FILE *f)
-{
-    fputs("Cách dùng:\n"
-          "  tiendo init [--dir THƯ_MỤC] --agency MÃ_CƠ_QUAN --device TÊN_THIẾT_BỊ\n"
-          "      Bước 1: tạo khóa bí mật của thiết bị (device.key, quyền 0600) và yêu cầu cấp\n"
-          "      chứng thư (device.csr).  Gửi device.csr cho Sở KH&CN để ký.  Không ghi đè khóa có sẵn.\n"
-          "  tiendo init [--dir THƯ_MỤC] --cert TỆP_CHỨNG_THƯ --ca TỆP_CA --server MÁY_CHỦ:CỔNG\n"
-          "      Bước 2: cài chứng thư Sở KH&CN đã ký.  Chứng thư phải khớp với khóa của thiết bị\n"
-          "      và do CA trong TỆP_CA cấp.\n"
-          "  tiendo init [--dir THƯ_MỤC] --bundle TỆP_GÓI [--server MÁY_CHỦ:CỔNG]\n"
-          "      Nhập gói đăng ký một tệp do Sở KH&CN tạo (khi không làm được hai bước trên).\n"
-          "      Sau khi nhập, hãy xóa tệp gói: nó chứa khóa bí mật.\n"
-          "\n"
-          "  --agency MÃ    mã cơ quan, ví dụ so-khcn, ubnd-chi-linh (chữ thường không dấu, số, '-')\n"
-          "  --device TÊN   tên thiết bị, ví dụ may-01 (chữ không dấu, số và . _ -)\n"
-          "\n"
-          "  --dir THƯ_MỤC  thư mục thiết bị (mặc định $TIENDO_HOME, nếu không có thì ~/.tiendo)\n"
-          "\n"
-          "Thư mục thiết bị (quyền 0700): device.key, device.csr, device.crt, ca.crt, config.\n",
-          f);
-}
+static const td_cli_opt tdc__init_opts[] = {
+    {"agency", required_argument, 'a', "MÃ", "bước 1: mã cơ quan, ví dụ so-khcn, ubnd-chi-linh (chữ thường không dấu, số, '-')"},
+    {"device", required_argument, 'n', "TÊN", "bước 1: tên thiết bị, ví dụ may-01 (chữ không dấu, số và . _ -)"},
+    {"cert", required_argument, 'c', "TỆP", "bước 2: chứng thư của thiết bị, do Sở KH&CN ký"},
+    {"ca", required_argument, 'C', "TỆP", "bước 2: chứng thư CA của tỉnh"},
+    {"server", required_argument, 's', "MÁY:CỔNG", "bước 2 (hoặc với --bundle): địa chỉ máy chủ"},
+    {"bundle", required_argument, 'b', "TỆP", "gói đăng ký một tệp do Sở KH&CN tạo"},
+    {"accept-expired", no_argument, 'X', NULL, "(kiểm thử) cài cả chứng thư đã hết hạn"},
+    TDC_OPT_DIR('d'),
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tdc__init_spec = {
+    .prog = "tiendo",
+    .cmd = "init",
+    .usage = "tiendo init [--dir THƯ_MỤC] --agency MÃ --device TÊN\n"
+             "tiendo init [--dir THƯ_MỤC] --cert TỆP --ca TỆP --server MÁY:CỔNG\n"
+             "tiendo init [--dir THƯ_MỤC] --bundle TỆP [--server MÁY:CỔNG]",
+    .about = "Bước 1 (--agency, --device): tạo khóa bí mật của thiết bị (device.key, quyền 0600) và yêu cầu cấp chứng "
+             "thư (device.csr). Gửi device.csr cho Sở KH&CN để ký. Không ghi đè khóa có sẵn.\n"
+             "Bước 2 (--cert, --ca, --server): cài chứng thư Sở KH&CN đã ký. Chứng thư phải khớp với khóa của thiết "
+             "bị và do CA trong tệp --ca cấp.\n"
+             "Gói đăng ký (--bundle): nhập gói một tệp do Sở KH&CN tạo (khi không làm được hai bước trên). Sau khi "
+             "nhập, hãy xóa tệp gói: nó chứa khóa bí mật.",
+    .opts = {tdc__init_opts},
+    .footer = "Thư mục thiết bị (quyền 0700): device.key, device.csr, device.crt, ca.crt, config.\n",
+    .exit_codes = "Mã thoát: 0 thành công, 1 bị từ chối hoặc lỗi, 2 sai cú pháp.\n",
+};
+static void tdc__help(FILE *f) { td_cli_help(&tdc__init_spec, f); }
 
 /* dir NULL: $TIENDO_HOME, else ~/.tiendo (tdc_device_paths). */
 static int tdc__paths(const char *dir, tdc_paths *p, td_error *err)
@@ -314,21 +320,14 @@ out:
 
 int tdc_cmd_init(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"dir", required_argument, NULL, 'd'},    {"agency", required_argument, NULL, 'a'},
-        {"device", required_argument, NULL, 'n'}, {"cert", required_argument, NULL, 'c'},
-        {"ca", required_argument, NULL, 'C'},     {"server", required_argument, NULL, 's'},
-        {"bundle", required_argument, NULL, 'b'},
-        /* Testing aid, not in --help: install a certificate that has expired,
-         * so that server tests can present one. */
-        {"accept-expired", no_argument, NULL, 'X'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *dir = NULL, *agency = NULL, *device = NULL, *cert = NULL, *ca = NULL, *server = NULL,
                *bundle = NULL;
     int c, check_time = 1;
 
     optind = 0;
     opterr = 0;
+    if (td_cli_longopts(&tdc__init_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': dir = optarg; break;
@@ -340,8 +339,7 @@ int tdc_cmd_init(int argc, char **argv)
         case 'b': bundle = optarg; break;
         case 'X': check_time = 0; break;
         case 'h': tdc__help(stdout); return 0;
-        case ':': return tdc__usage_err("tùy chọn cần một giá trị: ", argv[optind - 1]);
-        default: return tdc__usage_err("tùy chọn không hợp lệ: ", argv[optind - 1]);
+        default: return td_cli_opt_err("tiendo", "init", c, argv);
         }
     }
     if (optind < argc) return td_cli_extra("tiendo", "init", argv[optind]);

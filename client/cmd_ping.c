@@ -24,30 +24,24 @@ static double tdc__now(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static void tdc__ping_usage(FILE *f)
-{
-    fputs("Cách dùng: tiendo ping [--dir THƯ_MỤC] [--server MÁY:CỔNG] [--count N]\n"
-          "\n"
-          "Kết nối tới máy chủ, bắt tay TLS 1.3, in danh tính máy chủ, phiên bản giao thức\n"
-          "và thời gian khứ hồi.\n"
-          "\n"
-          "  --dir DIR          thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
-          "  --server H:P       địa chỉ máy chủ (mặc định lấy từ tệp config)\n"
-          "  --count N          số lần đo (mặc định 3)\n"
-          "  --alpn NAME        (kiểm thử) giao thức ALPN gửi đi\n"
-          "  --proto-max N      (kiểm thử) phiên bản giao thức cao nhất\n",
-          f);
-}
+static const td_cli_opt tdc__ping_opts[] = {
+    TDC_OPT_DIR('d'),
+    TDC_OPT_SERVER('s'),
+    {"count", required_argument, 'n', "N", "số lần đo (mặc định 3)"},
+    {"alpn", required_argument, 'a', "TÊN", "(kiểm thử) giao thức ALPN gửi đi"},
+    {"proto-max", required_argument, 'p', "N", "(kiểm thử) phiên bản giao thức cao nhất"},
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tdc__ping_spec = {
+    .prog = "tiendo",
+    .cmd = "ping",
+    .about = "Kết nối tới máy chủ, bắt tay TLS 1.3, in danh tính máy chủ, phiên bản giao thức và thời gian khứ hồi.",
+    .opts = {tdc__ping_opts},
+};
+static void tdc__ping_usage(FILE *f) { td_cli_help(&tdc__ping_spec, f); }
 
 int tdc_cmd_ping(int argc, char **argv)
 {
-    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
-                                         {"server", required_argument, 0, 's'},
-                                         {"count", required_argument, 0, 'n'},
-                                         {"alpn", required_argument, 0, 'a'},
-                                         {"proto-max", required_argument, 0, 'p'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *dir = NULL, *server = NULL, *alpn = NULL;
     int count = TDC_PING_COUNT, opt;
     uint32_t proto_max = 0;
@@ -59,6 +53,7 @@ int tdc_cmd_ping(int argc, char **argv)
     const Tiendo__Welcome *w;
 
     optind = 1;
+    if (td_cli_longopts(&tdc__ping_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;

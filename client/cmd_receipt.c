@@ -30,21 +30,22 @@
 #include "note.h"
 #include "sync.h"
 
-static void tdc__receipt_usage(FILE *f)
-{
-    fputs("Cách dùng: tiendo receipt (--seq N | --index I) [--dir THƯ_MỤC] [--server MÁY:CỔNG]\n"
-          "\n"
-          "Lấy và kiểm tra biên nhận: bằng chứng (Merkle) rằng một mục nằm trong nhật ký của máy chủ,\n"
-          "dưới điểm kiểm tra có chữ ký của máy chủ, nhất quán với lịch sử đã xác minh.\n"
-          "\n"
-          "  --seq N          mục số N của thiết bị này (đã được máy chủ nhận)\n"
-          "  --index I        mục số I của nhật ký máy chủ\n"
-          "  --dir DIR        thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
-          "  --server H:P     địa chỉ máy chủ (mặc định lấy từ tệp config)\n"
-          "\n"
-          "Mã thoát: 0 biên nhận hợp lệ, 1 lỗi hoặc kiểm tra không đạt, 2 sai cú pháp.\n",
-          f);
-}
+static const td_cli_opt tdc__receipt_opts[] = {
+    {"seq", required_argument, 'q', "N", "mục số N của thiết bị này (đã được máy chủ nhận)"},
+    {"index", required_argument, 'i', "I", "mục số I của nhật ký máy chủ"},
+    TDC_OPT_DIR('d'),
+    TDC_OPT_SERVER('s'),
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tdc__receipt_spec = {
+    .prog = "tiendo",
+    .cmd = "receipt",
+    .usage = "(--seq N | --index I)",
+    .about = "Lấy và kiểm tra biên nhận: bằng chứng (Merkle) rằng một mục nằm trong nhật ký của máy chủ, dưới điểm "
+             "kiểm tra có chữ ký của máy chủ, nhất quán với lịch sử đã xác minh.",
+    .opts = {tdc__receipt_opts},
+    .exit_codes = "Mã thoát: 0 biên nhận hợp lệ, 1 lỗi hoặc kiểm tra không đạt, 2 sai cú pháp.\n",
+};
+static void tdc__receipt_usage(FILE *f) { td_cli_help(&tdc__receipt_spec, f); }
 
 static int tdc__parse_u64(const char *opt, const char *s, uint64_t *out)
 {
@@ -265,18 +266,14 @@ out:
 
 int tdc_cmd_receipt(int argc, char **argv)
 {
-    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
-                                         {"server", required_argument, 0, 's'},
-                                         {"seq", required_argument, 0, 'q'},
-                                         {"index", required_argument, 0, 'i'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *dir = NULL, *server = NULL;
     uint64_t seq = 0, index = 0;
     int opt, rc;
     tdc_ctx c;
 
     optind = 1;
+    if (td_cli_longopts(&tdc__receipt_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;

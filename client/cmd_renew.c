@@ -46,30 +46,30 @@
 
 #define TDC_RENEW_KEY "renew.key"
 
-static void tdc__renew_usage(FILE *f)
-{
-    fputs("Cách dùng: tiendo renew [--dir THƯ_MỤC] [--server MÁY:CỔNG]\n"
-          "           tiendo renew [--dir THƯ_MỤC] --csr-out TỆP\n"
-          "           tiendo renew [--dir THƯ_MỤC] --import TỆP_CHỨNG_THƯ\n"
-          "\n"
-          "Cấp lại chứng thư số cho thiết bị với một khóa mới (tạo ngay trên thiết bị).\n"
-          "\n"
-          "  (không tham số)     gửi yêu cầu qua kết nối bảo mật tới máy chủ; nếu máy chủ được phép\n"
-          "                      cấp lại trực tuyến, chứng thư mới được cài ngay và ghi vào nhật ký\n"
-          "  --csr-out TỆP       ghi yêu cầu cấp chứng thư (CSR) vào TỆP để gửi cán bộ quản lý CA\n"
-          "                      (cán bộ chạy: tiendo-pki renew --cert device.crt --csr TỆP ...);\n"
-          "                      dùng cách này khi chứng thư đã hết hạn\n"
-          "  --import TỆP        cài chứng thư cán bộ CA trả về\n"
-          "  --server MÁY:CỔNG   máy chủ khác với tệp cấu hình\n"
-          "  --dir THƯ_MỤC       thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
-          "\n"
-          "Hộp thư đi được giữ nguyên: các bản ghi đã ký bằng khóa cũ khi chứng thư còn hạn vẫn hợp lệ\n"
-          "và được gửi ở lần đồng bộ sau. Khóa và chứng thư cũ được giữ lại với đuôi .old-NGÀYGIỜ.\n"
-          "Cảnh báo hết hạn: khóa renew-warn-days trong tệp config của thiết bị (mặc định 30 ngày).\n"
-          "\n"
-          "Mã thoát: 0 thành công, 1 lỗi hoặc bị từ chối, 2 sai cú pháp lệnh.\n",
-          f);
-}
+static const td_cli_opt tdc__renew_opts[] = {
+    {"csr-out", required_argument, 'c', "TỆP",
+     "ghi yêu cầu cấp chứng thư (CSR) vào TỆP để gửi cán bộ quản lý CA (cán bộ chạy: tiendo-pki renew --cert "
+     "device.crt --csr TỆP ...); dùng cách này khi chứng thư đã hết hạn"},
+    {"import", required_argument, 'i', "TỆP", "cài chứng thư cán bộ CA trả về"},
+    {"server", required_argument, 's', "MÁY:CỔNG", "máy chủ khác với tệp cấu hình"},
+    TDC_OPT_DIR('d'),
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tdc__renew_spec = {
+    .prog = "tiendo",
+    .cmd = "renew",
+    .usage = "tiendo renew [--dir THƯ_MỤC] [--server MÁY:CỔNG]\n"
+             "tiendo renew [--dir THƯ_MỤC] --csr-out TỆP\n"
+             "tiendo renew [--dir THƯ_MỤC] --import TỆP",
+    .about = "Cấp lại chứng thư số cho thiết bị với một khóa mới (tạo ngay trên thiết bị).\n"
+             "Không có --csr-out, --import: gửi yêu cầu qua kết nối bảo mật tới máy chủ; nếu máy chủ được phép cấp "
+             "lại trực tuyến, chứng thư mới được cài ngay và ghi vào nhật ký.",
+    .opts = {tdc__renew_opts},
+    .footer = "Hộp thư đi được giữ nguyên: các bản ghi đã ký bằng khóa cũ khi chứng thư còn hạn vẫn hợp lệ và được "
+              "gửi ở lần đồng bộ sau. Khóa và chứng thư cũ được giữ lại với đuôi .old-NGÀYGIỜ.\n"
+              "Cảnh báo hết hạn: khóa renew-warn-days trong tệp config của thiết bị (mặc định 30 ngày).\n",
+    .exit_codes = "Mã thoát: 0 thành công, 1 lỗi hoặc bị từ chối, 2 sai cú pháp lệnh.\n",
+};
+static void tdc__renew_usage(FILE *f) { td_cli_help(&tdc__renew_spec, f); }
 
 static void tdc__date(const ASN1_TIME *t, char out[16])
 {
@@ -326,18 +326,14 @@ out:
 
 int tdc_cmd_renew(int argc, char **argv)
 {
-    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
-                                         {"server", required_argument, 0, 's'},
-                                         {"csr-out", required_argument, 0, 'c'},
-                                         {"import", required_argument, 0, 'i'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *dir = NULL, *server = NULL, *csr_out = NULL, *import = NULL;
     tdc_device dev;
     td_error e;
     int opt;
 
     optind = 1;
+    if (td_cli_longopts(&tdc__renew_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;

@@ -37,6 +37,7 @@
 #include "clock.h"
 #include "blob.h"
 #include "cli.h"
+#include "msg.h"
 #include "cmds.h"
 #include "derive.h"
 #include "draft.h"
@@ -356,74 +357,86 @@ eof:
 
 /* ---- tiendo report ---------------------------------------------------------- */
 
-static void tdc__report_usage(FILE *f)
-{
-    fputs("Cách dùng: tiendo report SỐ --period MM/YYYY [--state chua|dang|xong] [--percent P]\n"
-          "                     [--result VB] [--difficulties VB] [--proposals VB]\n"
-          "                     [--evidence VB]... [--doc \"SỐ HIỆU[,dd/mm/yyyy[,trích yếu]]\"]...\n"
-          "                     [--attach TỆP]... [--done-date dd/mm/yyyy]\n"
-          "                     [--draft] [--prompt | --no-prompt] [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
-          "           tiendo report --from-file TỆP.csv [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
-          "           tiendo report show SỐ --period MM/YYYY [--agency MÃ] [--dir THƯ_MỤC]\n"
-          "\n"
-          "Ghi báo cáo tiến độ tháng của cơ quan mình về một nhiệm vụ vào hộp thư đi, ký bằng khóa\n"
-          "thiết bị. Không cần mạng: báo cáo được gửi ở lần đồng bộ sau (tiendo sync).\n"
-          "(--task SỐ vẫn dùng được thay cho SỐ.)\n"
-          "\n"
-          "  SỐ                   số thứ tự (TT) của nhiệm vụ trong kế hoạch (xem: tiendo tasks)\n"
-          "  --period MM/YYYY     kỳ báo cáo (tháng), ví dụ 06/2025 (hoặc 2025-06); không được sau tháng hiện tại\n"
-          "  --state TRẠNG_THÁI   chua | dang | xong, hoặc \"chưa triển khai\", \"đang thực hiện\",\n"
-          "                       \"đã hoàn thành\" (xong: chờ Sở KH&CN thẩm định)\n"
-          "  --percent P          phần trăm hoàn thành, số nguyên 0..100\n"
-          "  --result VB          kết quả thực hiện\n"
-          "  --difficulties VB    khó khăn, vướng mắc\n"
-          "  --proposals VB       đề xuất, kiến nghị\n"
-          "  --evidence VB        minh chứng dạng chữ (đường dẫn, ghi chú); lặp lại được\n"
-          "  --doc VB             văn bản minh chứng: \"số hiệu,ngày ban hành,trích yếu\", ví dụ\n"
-          "                       --doc \"12/KH-SKHCN,05/06/2025,Kế hoạch tuyên truyền\"; lặp lại được\n"
-          "  --attach TỆP         đính kèm tệp (PDF, JPEG, PNG, Word, Excel, OpenDocument, .txt;\n"
-          "                       tối đa 10 MB, 8 tệp); lặp lại được\n"
-          "  --done-date NGÀY     ngày hoàn thành khi xong (mặc định hôm nay)\n"
-          "  --draft              chỉ lưu bản nháp (chưa ký, chưa gửi); xem: tiendo draft --help\n"
-          "  --prompt             hỏi các mục còn thiếu kể cả khi đầu vào không phải màn hình\n"
-          "  --no-prompt          không hỏi gì; thiếu mục bắt buộc thì báo lỗi\n"
-          "  --from-file TỆP      nhập nhiều báo cáo từ tệp CSV (xem dưới)\n"
-          "  --date NGÀY          coi NGÀY (dd/mm/yyyy) là hôm nay (mặc định: đồng hồ máy, hoặc\n"
-          "                       biến TIENDO_TODAY=yyyymmdd)\n"
-          "  --dir DIR            thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
-          "\n"
-          "Nhập báo cáo: mục nào không có trên dòng lệnh thì được HỎI khi chạy ở màn hình dòng lệnh\n"
-          "(trạng thái, phần trăm, ngày hoàn thành; các đoạn văn dài mở bằng trình soạn thảo $VISUAL\n"
-          "hoặc $EDITOR, không có thì gõ từng dòng và kết thúc bằng một dòng chỉ có dấu chấm \".\").\n"
-          "Khi đầu vào không phải màn hình (chạy trong tập lệnh) hoặc có --no-prompt thì không hỏi.\n"
-          "Nếu đã có bản nháp cho nhiệm vụ và kỳ đó, báo cáo bắt đầu từ bản nháp; giá trị trên dòng\n"
-          "lệnh thay cho giá trị của bản nháp (--evidence, --doc, --attach thay cả danh sách), và bản\n"
-          "nháp được xóa khi báo cáo đã ký.\n"
-          "\n"
-          "Mục bắt buộc:\n"
-          "  - trạng thái; khi không hỏi, có --percent hoặc --result mà không có --state thì là\n"
-          "    \"đang thực hiện\";\n"
-          "  - phần trăm: xong là 100, chua là 0; đang thực hiện: hỏi, hoặc 0 nếu không ghi;\n"
-          "  - kết quả thực hiện (--result): BẮT BUỘC khi đang thực hiện hoặc đã hoàn thành.\n"
-          "Bị từ chối (kèm cách sửa): nhiệm vụ không có trong kế hoạch, nhiệm vụ mà cơ quan không chủ trì\n"
-          "hay phối hợp, kỳ sau tháng hiện tại, phần trăm ngoài 0..100, thiếu mục bắt buộc.\n"
-          "\n"
-          "Tệp --from-file: CSV mã UTF-8 (Excel: \"CSV UTF-8\"; có BOM cũng được), phân cách bằng dấu\n"
-          "phẩy hoặc dấu chấm phẩy, dòng đầu là tên cột, mỗi dòng sau là một báo cáo. Các cột:\n"
-          "  task (bắt buộc), period (bắt buộc: 2025-06 hoặc 06/2025), state, percent, result,\n"
-          "  difficulties, proposals, evidence, doc, done_date (dd/mm/yyyy), attach (đường dẫn tệp,\n"
-          "  tính từ thư mục của tệp CSV).\n"
-          "Ô evidence, doc, attach chứa được nhiều giá trị, mỗi giá trị một dòng (Alt+Enter trong\n"
-          "Excel) hoặc cách nhau bởi \"|\". Mọi dòng được kiểm tra TRƯỚC khi ký: có một lỗi thì không\n"
-          "ghi báo cáo nào, và lỗi nêu tệp:dòng và cột. Ví dụ:\n"
-          "  task,period,state,percent,result,doc\n"
-          "  27,2025-06,dang,40,\"Đã số hóa 1.200 hồ sơ\",\"15/BC-SYT,10/06/2025,Báo cáo tháng 6\"\n"
-          "\n"
-          "`tiendo report show` in báo cáo hiện hành (đã đồng bộ) của một nhiệm vụ và kỳ, của cơ quan mình\n"
-          "hoặc của cơ quan --agency.\n"
-          "Mã thoát: 0 đã ghi, 1 bị từ chối hoặc lỗi, 2 sai cú pháp hoặc thiếu mục bắt buộc.\n",
-          f);
-}
+/* The rows of tiendo report, report show (tdc__report_show_opts too) and their help. */
+static const td_cli_opt tdc__report_key_opts[] = {
+    {"SỐ", TD_CLI_WORD, 0, NULL, "số thứ tự (TT) của nhiệm vụ trong kế hoạch (xem: tiendo tasks)"},
+    {"period", required_argument, 'p', "MM/YYYY",
+     "kỳ báo cáo (tháng), ví dụ 06/2025 (hoặc 2025-06); không được sau tháng hiện tại"},
+    {"task", required_argument, 't', "SỐ", "như SỐ (cách ghi cũ)"},
+    TDC_OPT_PLAN('K'),
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_opt tdc__report_opts[] = {
+    {"state", required_argument, 's', "TRẠNG_THÁI",
+     "chua | dang | xong, hoặc \"chưa triển khai\", \"đang thực hiện\", \"đã hoàn thành\" (xong: chờ Sở KH&CN thẩm "
+     "định)"},
+    {"percent", required_argument, 'P', "P", "phần trăm hoàn thành, số nguyên 0..100"},
+    {"result", required_argument, 'r', "VĂN_BẢN", "kết quả thực hiện"},
+    {"difficulties", required_argument, 'D', "VĂN_BẢN", "khó khăn, vướng mắc"},
+    {"proposals", required_argument, 'R', "VĂN_BẢN", "đề xuất, kiến nghị"},
+    {"evidence", required_argument, 'e', "VĂN_BẢN", "minh chứng dạng chữ (đường dẫn, ghi chú); lặp lại được"},
+    {"doc", required_argument, 'o', "VĂN_BẢN",
+     "văn bản minh chứng: \"số hiệu,ngày ban hành,trích yếu\", ví dụ --doc \"12/KH-SKHCN,05/06/2025,Kế hoạch tuyên "
+     "truyền\"; lặp lại được"},
+    {"attach", required_argument, 'A', "TỆP",
+     "đính kèm tệp (PDF, JPEG, PNG, Word, Excel, OpenDocument, .txt; tối đa 10 MB, 8 tệp); lặp lại được"},
+    {"done-date", required_argument, 'n', "dd/mm/yyyy", "ngày hoàn thành khi xong (mặc định hôm nay)"},
+    {"draft", no_argument, 'x', NULL, "chỉ lưu bản nháp (chưa ký, chưa gửi); xem: tiendo draft --help"},
+    {"prompt", no_argument, 'i', NULL, "hỏi các mục còn thiếu kể cả khi đầu vào không phải màn hình"},
+    {"no-prompt", no_argument, 'I', NULL, "không hỏi gì; thiếu mục bắt buộc thì báo lỗi"},
+    {"from-file", required_argument, 'f', "TỆP", "nhập nhiều báo cáo từ tệp CSV (xem dưới)"},
+    {"date", required_argument, 'T', "dd/mm/yyyy",
+     "coi ngày này là hôm nay (mặc định: đồng hồ máy, hoặc biến TIENDO_TODAY=yyyymmdd)"},
+    TDC_OPT_DIR('d'),
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_opt tdc__report_show_opts[] = {
+    {"agency", required_argument, 'a', "MÃ", "report show: báo cáo của cơ quan này (mặc định: cơ quan mình)"},
+    TDC_OPT_DIR('d'),
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tdc__report_spec = {
+    .prog = "tiendo",
+    .cmd = "report",
+    .usage = "tiendo report SỐ --period MM/YYYY [--state TRẠNG_THÁI] [--percent P] [--result VĂN_BẢN] "
+             "[--difficulties VĂN_BẢN] [--proposals VĂN_BẢN] [--evidence VĂN_BẢN]... [--doc VĂN_BẢN]... "
+             "[--attach TỆP]... [--done-date dd/mm/yyyy] [--draft] [--prompt | --no-prompt] [--date dd/mm/yyyy] "
+             "[--plan SỐ] [--dir THƯ_MỤC]\n"
+             "tiendo report --from-file TỆP [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
+             "tiendo report show SỐ --period MM/YYYY [--agency MÃ] [--plan SỐ] [--dir THƯ_MỤC]",
+    .about = "Ghi báo cáo tiến độ tháng của cơ quan mình về một nhiệm vụ vào hộp thư đi, ký bằng khóa thiết bị. "
+             "Không cần mạng: báo cáo được gửi ở lần đồng bộ sau (tiendo sync).\n"
+             "`tiendo report show` in báo cáo hiện hành (đã đồng bộ) của một nhiệm vụ và kỳ, của cơ quan mình "
+             "hoặc của cơ quan --agency.",
+    .opts = {tdc__report_key_opts, tdc__report_opts, tdc__report_show_opts},
+    .footer =
+        "Nhập báo cáo: mục nào không có trên dòng lệnh thì được HỎI khi chạy ở màn hình dòng lệnh (trạng thái, phần "
+        "trăm, ngày hoàn thành; các đoạn văn dài mở bằng trình soạn thảo $VISUAL hoặc $EDITOR, không có thì gõ từng "
+        "dòng và kết thúc bằng một dòng chỉ có dấu chấm \".\"). Khi đầu vào không phải màn hình (chạy trong tập lệnh) "
+        "hoặc có --no-prompt thì không hỏi. Nếu đã có bản nháp cho nhiệm vụ và kỳ đó, báo cáo bắt đầu từ bản nháp; "
+        "giá trị trên dòng lệnh thay cho giá trị của bản nháp (--evidence, --doc, --attach thay cả danh sách), và bản "
+        "nháp được xóa khi báo cáo đã ký.\n"
+        "\n"
+        "Mục bắt buộc:\n"
+        "  - trạng thái; khi không hỏi, có --percent hoặc --result mà không có --state thì là \"đang thực hiện\";\n"
+        "  - phần trăm: xong là 100, chua là 0; đang thực hiện: hỏi, hoặc 0 nếu không ghi;\n"
+        "  - kết quả thực hiện (--result): BẮT BUỘC khi đang thực hiện hoặc đã hoàn thành.\n"
+        "Bị từ chối (kèm cách sửa): nhiệm vụ không có trong kế hoạch, nhiệm vụ mà cơ quan không chủ trì hay phối "
+        "hợp, kỳ sau tháng hiện tại, phần trăm ngoài 0..100, thiếu mục bắt buộc.\n"
+        "\n"
+        "Tệp --from-file: CSV mã UTF-8 (Excel: \"CSV UTF-8\"; có BOM cũng được), phân cách bằng dấu phẩy hoặc dấu "
+        "chấm phẩy, dòng đầu là tên cột, mỗi dòng sau là một báo cáo. Các cột:\n"
+        "  task (bắt buộc), period (bắt buộc: 2025-06 hoặc 06/2025), state, percent, result, difficulties, "
+        "proposals, evidence, doc, done_date (dd/mm/yyyy), attach (đường dẫn tệp, tính từ thư mục của tệp CSV).\n"
+        "Ô evidence, doc, attach chứa được nhiều giá trị, mỗi giá trị một dòng (Alt+Enter trong Excel) hoặc cách "
+        "nhau bởi \"|\". Mọi dòng được kiểm tra TRƯỚC khi ký: có một lỗi thì không ghi báo cáo nào, và lỗi nêu "
+        "tệp:dòng và cột. Ví dụ:\n"
+        "  task,period,state,percent,result,doc\n"
+        "  27,2025-06,dang,40,\"Đã số hóa 1.200 hồ sơ\",\"15/BC-SYT,10/06/2025,Báo cáo tháng\"\n",
+    .exit_codes = "Mã thoát: 0 đã ghi, 1 bị từ chối hoặc lỗi, 2 sai cú pháp hoặc thiếu mục bắt buộc.\n",
+};
+/* getopt_long's tables: report takes no --agency, report show none of the report's fields */
+static const td_cli_spec tdc__report_parse = {.prog = "tiendo", .cmd = "report", .opts = {tdc__report_key_opts, tdc__report_opts}};
+static const td_cli_spec tdc__report_show_parse = {
+    .prog = "tiendo", .cmd = "report show", .opts = {tdc__report_key_opts, tdc__report_show_opts}};
+static void tdc__report_usage(FILE *f) { td_cli_help(&tdc__report_spec, f); }
 
 /* Sign and queue (report_entry.c); print what was recorded.  0 or 1. */
 static int tdc__rep_sign(tdc_ctx *c, const char *cmd, const tdc_rep *r, uint64_t *seq_out)
@@ -581,13 +594,7 @@ out:
 
 static int tdc__report_show(int argc, char **argv)
 {
-    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
-                                         {"task", required_argument, 0, 't'},
-                                         {"period", required_argument, 0, 'p'},
-                                         {"agency", required_argument, 0, 'a'},
-                                         {"plan", required_argument, 0, 'K'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *cmd = "report show", *dir = NULL, *agency = NULL, *task_s = NULL, *plan_s = NULL;
     char period[8] = "", pvi[8], t[64];
     long task = 0;
@@ -598,13 +605,14 @@ static int tdc__report_show(int argc, char **argv)
     tdc_rep r;
 
     optind = 1;
+    if (td_cli_longopts(&tdc__report_show_parse, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 't': task_s = optarg; break;
         case 'p':
             if (!tdc_period_norm(optarg, period))
-                return tdc_usage_err("report", "--period phải có dạng MM/YYYY (hoặc YYYY-MM): ", optarg);
+                return tdc_usage_err("report", TD_MSG_PERIOD_BAD, optarg);
             break;
         case 'a': agency = optarg; break;
         case 'K': plan_s = optarg; break;
@@ -613,12 +621,12 @@ static int tdc__report_show(int argc, char **argv)
         }
     }
     if (optind < argc) task_s = argv[optind++];
-    if (optind < argc) return tdc_usage_err("report", "tham số thừa: ", argv[optind]);
+    if (optind < argc) return td_cli_extra("tiendo", "report", argv[optind]);
     if (!task_s || !tdc_int(strrchr(task_s, ':') ? strrchr(task_s, ':') + 1 : task_s, &task) || task < 1 ||
         task >= (long)TD_TASK_NUMBER_LIMIT)
         return tdc_usage_err("report", "report show cần số thứ tự nhiệm vụ: tiendo report show SỐ --period MM/YYYY",
                               NULL);
-    if (!period[0]) return tdc_usage_err("report", "thiếu --period", NULL);
+    if (!period[0]) return tdc_usage_err("report", TD_MSG_PERIOD_MISSING, NULL);
     if (tdc_ctx_open(&c, dir, cmd)) return 1;
     st = tdc_replica_state(c.rep);
     if (!agency) agency = c.id.subject.agency;
@@ -697,26 +705,7 @@ static int tdc__keep_draft(tdc_ctx *c, const tdc_rep *r)
 
 int tdc_cmd_report(int argc, char **argv)
 {
-    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
-                                         {"task", required_argument, 0, 't'},
-                                         {"plan", required_argument, 0, 'K'},
-                                         {"period", required_argument, 0, 'p'},
-                                         {"state", required_argument, 0, 's'},
-                                         {"percent", required_argument, 0, 'P'},
-                                         {"result", required_argument, 0, 'r'},
-                                         {"difficulties", required_argument, 0, 'D'},
-                                         {"proposals", required_argument, 0, 'R'},
-                                         {"evidence", required_argument, 0, 'e'},
-                                         {"doc", required_argument, 0, 'o'},
-                                         {"attach", required_argument, 0, 'A'},
-                                         {"done-date", required_argument, 0, 'n'},
-                                         {"draft", no_argument, 0, 'x'},
-                                         {"prompt", no_argument, 0, 'i'},
-                                         {"no-prompt", no_argument, 0, 'I'},
-                                         {"from-file", required_argument, 0, 'f'},
-                                         {"date", required_argument, 0, 'T'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *cmd = "report";
     const char *dir = NULL, *from_file = NULL, *task_s = NULL, *why, *plan_s = NULL;
     const char *docs_raw[TDC_EVIDENCE_MAX], *atts_raw[TD_ATTACH_PER_REPORT_MAX];
@@ -737,6 +726,7 @@ int tdc_cmd_report(int argc, char **argv)
     tdc_rep_init(&r);
     memset(&dr, 0, sizeof dr);
     optind = 1;
+    if (td_cli_longopts(&tdc__report_parse, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
@@ -744,7 +734,7 @@ int tdc_cmd_report(int argc, char **argv)
         case 't': task_s = optarg; break;
         case 'p':
             if (!tdc_period_norm(optarg, cli.period)) {
-                rc = tdc_usage_err(cmd, "--period phải có dạng MM/YYYY hoặc YYYY-MM (ví dụ 06/2025): ", optarg);
+                rc = tdc_usage_err(cmd, TD_MSG_PERIOD_BAD, optarg);
                 goto out_free;
             }
             break;
@@ -835,7 +825,7 @@ int tdc_cmd_report(int argc, char **argv)
         task_s = argv[optind++];
     }
     if (optind < argc) {
-        rc = tdc_usage_err(cmd, "tham số thừa: ", argv[optind]);
+        rc = td_cli_extra("tiendo", cmd, argv[optind]);
         goto out_free;
     }
     if (force_prompt && no_prompt) {
@@ -866,7 +856,7 @@ int tdc_cmd_report(int argc, char **argv)
     }
     cli.task = (uint32_t)v;
     if (!cli.period[0]) {
-        rc = tdc_usage_err(cmd, "thiếu --period MM/YYYY (kỳ báo cáo, ví dụ 2025-06)", NULL);
+        rc = tdc_usage_err(cmd, TD_MSG_PERIOD_MISSING, NULL);
         goto out_free;
     }
     today = tdc_today();
@@ -1000,34 +990,37 @@ out_free:
 
 /* ---- tiendo draft ------------------------------------------------------------- */
 
-static void tdc__draft_usage(FILE *f)
-{
-    fputs("Cách dùng: tiendo draft list [--dir THƯ_MỤC]\n"
-          "           tiendo draft show SỐ --period MM/YYYY [--dir THƯ_MỤC]\n"
-          "           tiendo draft submit SỐ --period MM/YYYY [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
-          "           tiendo draft delete SỐ --period MM/YYYY [--dir THƯ_MỤC]\n"
-          "\n"
-          "Bản nháp báo cáo: lưu bằng `tiendo report SỐ --period KỲ ... --draft`. Bản nháp nằm trên máy,\n"
-          "CHƯA được ký và không được gửi đi; mỗi nhiệm vụ mỗi kỳ một bản nháp (lưu lại thì thay).\n"
-          "\n"
-          "  list     liệt kê các bản nháp\n"
-          "  show     xem một bản nháp\n"
-          "  submit   nộp: kiểm tra như `tiendo report`, ký, đưa vào hộp thư đi, rồi xóa bản nháp\n"
-          "  delete   xóa bản nháp (không ký gì)\n"
-          "`tiendo report SỐ --period KỲ` (không có --draft) cũng bắt đầu từ bản nháp nếu có, hỏi/nhận\n"
-          "thêm các mục, rồi ký và xóa bản nháp.\n"
-          "Mã thoát: 0 thành công, 1 lỗi hoặc không có bản nháp, 2 sai cú pháp hoặc bản nháp thiếu mục bắt buộc.\n",
-          f);
-}
+static const td_cli_opt tdc__draft_opts[] = {
+    {"list", TD_CLI_WORD, 0, NULL, "liệt kê các bản nháp"},
+    {"show", TD_CLI_WORD, 0, NULL, "xem một bản nháp"},
+    {"submit", TD_CLI_WORD, 0, NULL, "nộp: kiểm tra như `tiendo report`, ký, đưa vào hộp thư đi, rồi xóa bản nháp"},
+    {"delete", TD_CLI_WORD, 0, NULL, "xóa bản nháp (không ký gì)"},
+    {"SỐ", TD_CLI_WORD, 0, NULL, "số thứ tự (TT) của nhiệm vụ"},
+    {"period", required_argument, 'p', "MM/YYYY", "kỳ của bản nháp"},
+    {"task", required_argument, 't', "SỐ", "như SỐ (cách ghi cũ)"},
+    {"date", required_argument, 'T', "dd/mm/yyyy", "submit: coi ngày này là hôm nay"},
+    TDC_OPT_DIR('d'),
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tdc__draft_spec = {
+    .prog = "tiendo",
+    .cmd = "draft",
+    .usage = "tiendo draft list [--dir THƯ_MỤC]\n"
+             "tiendo draft show SỐ --period MM/YYYY [--dir THƯ_MỤC]\n"
+             "tiendo draft submit SỐ --period MM/YYYY [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
+             "tiendo draft delete SỐ --period MM/YYYY [--dir THƯ_MỤC]",
+    .about = "Bản nháp báo cáo: lưu bằng `tiendo report SỐ --period KỲ ... --draft`. Bản nháp nằm trên máy, CHƯA "
+             "được ký và không được gửi đi; mỗi nhiệm vụ mỗi kỳ một bản nháp (lưu lại thì thay).",
+    .opts = {tdc__draft_opts},
+    .footer = "`tiendo report SỐ --period KỲ` (không có --draft) cũng bắt đầu từ bản nháp nếu có, hỏi/nhận thêm các "
+              "mục, rồi ký và xóa bản nháp.\n",
+    .exit_codes =
+        "Mã thoát: 0 thành công, 1 lỗi hoặc không có bản nháp, 2 sai cú pháp hoặc bản nháp thiếu mục bắt buộc.\n",
+};
+static void tdc__draft_usage(FILE *f) { td_cli_help(&tdc__draft_spec, f); }
 
 int tdc_cmd_draft(int argc, char **argv)
 {
-    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
-                                         {"task", required_argument, 0, 't'},
-                                         {"period", required_argument, 0, 'p'},
-                                         {"date", required_argument, 0, 'T'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *cmd = "draft", *dir = NULL, *task_s = NULL, *sub;
     char period[8] = "", key[TDC_DRAFT_KEY_MAX + 1], pvi[8], msg[1024];
     const char *field;
@@ -1048,12 +1041,13 @@ int tdc_cmd_draft(int argc, char **argv)
     argc--;
     argv++;
     optind = 1;
+    if (td_cli_longopts(&tdc__draft_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 't': task_s = optarg; break;
         case 'p':
-            if (!tdc_period_norm(optarg, period)) return tdc_usage_err(cmd, "--period phải có dạng MM/YYYY (hoặc YYYY-MM): ", optarg);
+            if (!tdc_period_norm(optarg, period)) return tdc_usage_err(cmd, TD_MSG_PERIOD_BAD, optarg);
             break;
         case 'T':
             if (tdc_date_opt(cmd, optarg)) return 2;
@@ -1063,11 +1057,11 @@ int tdc_cmd_draft(int argc, char **argv)
         }
     }
     if (optind < argc && !task_s) task_s = argv[optind++];
-    if (optind < argc) return tdc_usage_err(cmd, "tham số thừa: ", argv[optind]);
+    if (optind < argc) return td_cli_extra("tiendo", cmd, argv[optind]);
     if (strcmp(sub, "list")) {
         if (!task_s || !tdc_int(task_s, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX)
             return tdc_usage_err(cmd, "cần số nhiệm vụ: tiendo draft ", sub);
-        if (!period[0]) return tdc_usage_err(cmd, "thiếu --period MM/YYYY", NULL);
+        if (!period[0]) return tdc_usage_err(cmd, TD_MSG_PERIOD_MISSING, NULL);
         tdc_draft_key((uint32_t)task, period, key);
         tdc_period_vi(period, pvi, sizeof pvi);
     }
@@ -1165,48 +1159,42 @@ out:
 
 /* ---- tiendo indicator --------------------------------------------------------- */
 
-static void tdc__indicator_usage(FILE *f)
-{
-    fputs("Cách dùng: tiendo indicator set MÃ --period MM/YYYY (--value SỐ [--note VB] | --text VB)\n"
-          "                              [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
-          "           tiendo indicator --code MÃ --period MM/YYYY (--value SỐ | --text VB) ...  (cách cũ)\n"
-          "\n"
-          "Ghi giá trị một chỉ tiêu (Phụ lục I của kế hoạch) cho một kỳ vào hộp thư đi, ký bằng khóa\n"
-          "thiết bị; gửi ở lần đồng bộ sau (tiendo sync).\n"
-          "\n"
-          "  MÃ                   mã chỉ tiêu, ví dụ 7.1 hoặc II.3\n"
-          "  --period MM/YYYY     kỳ (tháng); không được sau tháng hiện tại\n"
-          "  --value SỐ           giá trị số; dấu thập phân là ',' hoặc '.' (42,5 hoặc 42.5)\n"
-          "  --note VB            ghi chú kèm giá trị\n"
-          "  --text VB            giá trị của chỉ tiêu định tính (hoặc ghi chú, như --note)\n"
-          "  --date NGÀY          coi NGÀY (dd/mm/yyyy) là hôm nay\n"
-          "  --dir DIR            thư mục thiết bị\n"
-          "\n"
-          "Giá trị được kiểm tra theo đơn vị của chỉ tiêu trong kế hoạch:\n"
-          "  %, % GRDP, % dân số, % tổng chi NSNN ...   phần trăm, từ 0 đến 100\n"
-          "  %/năm                                      tốc độ tăng (có thể âm)\n"
-          "  Doanh nghiệp, Tổ chức, Người, Sản phẩm, Hồ sơ, Bài báo, Sáng chế, Thành phố, Trung tâm dữ liệu ...\n"
-          "                                             số đếm: số nguyên không âm\n"
-          "  Thứ bậc (xếp hạng)                         số nguyên từ 1 trở lên\n"
-          "  chỉ số HDI                                 từ 0 đến 1\n"
-          "  Người/vạn dân, .../1000 dân, tiền (đồng)   số không âm\n"
-          "  chỉ tiêu có mục tiêu định tính             chỉ ghi --text, không có số\n"
-          "  đơn vị khác                                chỉ kiểm tra là một số (có ghi chú khi ghi)\n"
-          "Mã thoát: 0 đã ghi, 1 bị từ chối hoặc lỗi, 2 sai cú pháp.\n",
-          f);
-}
+static const td_cli_opt tdc__indicator_opts[] = {
+    {"MÃ", TD_CLI_WORD, 0, NULL, "mã chỉ tiêu, ví dụ 7.1 hoặc II.3"},
+    {"period", required_argument, 'p', "MM/YYYY", "kỳ (tháng); không được sau tháng hiện tại"},
+    {"value", required_argument, 'v', "SỐ", "giá trị số; dấu thập phân là ',' hoặc '.' (42,5 hoặc 42.5)"},
+    {"note", required_argument, 'n', "VĂN_BẢN", "ghi chú kèm giá trị"},
+    {"text", required_argument, 't', "VĂN_BẢN", "giá trị của chỉ tiêu định tính (hoặc ghi chú, như --note)"},
+    {"code", required_argument, 'c', "MÃ", "như MÃ (cách ghi cũ, không có set)"},
+    TDC_OPT_DATE('T'),
+    TDC_OPT_DIR('d'),
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tdc__indicator_spec = {
+    .prog = "tiendo",
+    .cmd = "indicator",
+    .usage = "tiendo indicator set MÃ --period MM/YYYY (--value SỐ [--note VĂN_BẢN] | --text VĂN_BẢN) "
+             "[--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
+             "tiendo indicator --code MÃ --period MM/YYYY (--value SỐ | --text VĂN_BẢN) ...  (cách cũ)",
+    .about = "Ghi giá trị một chỉ tiêu (Phụ lục I của kế hoạch) cho một kỳ vào hộp thư đi, ký bằng khóa thiết bị; "
+             "gửi ở lần đồng bộ sau (tiendo sync).",
+    .opts = {tdc__indicator_opts},
+    .footer = "Giá trị được kiểm tra theo đơn vị của chỉ tiêu trong kế hoạch:\n"
+              "  %, % GRDP, % dân số, % tổng chi NSNN ...  phần trăm, từ 0 đến 100\n"
+              "  %/năm                                     tốc độ tăng (có thể âm)\n"
+              "  Doanh nghiệp, Tổ chức, Người, Hồ sơ ...    số đếm: số nguyên không âm (cũng: Sản phẩm, Bài báo, "
+              "Sáng chế, Thành phố, Trung tâm dữ liệu)\n"
+              "  Thứ bậc (xếp hạng)                        số nguyên từ 1 trở lên\n"
+              "  chỉ số HDI                                từ 0 đến 1\n"
+              "  Người/vạn dân, .../1000 dân, tiền (đồng)  số không âm\n"
+              "  chỉ tiêu có mục tiêu định tính            chỉ ghi --text, không có số\n"
+              "  đơn vị khác                               chỉ kiểm tra là một số (có ghi chú khi ghi)\n",
+    .exit_codes = "Mã thoát: 0 đã ghi, 1 bị từ chối hoặc lỗi, 2 sai cú pháp.\n",
+};
+static void tdc__indicator_usage(FILE *f) { td_cli_help(&tdc__indicator_spec, f); }
 
 int tdc_cmd_indicator(int argc, char **argv)
 {
-    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
-                                         {"code", required_argument, 0, 'c'},
-                                         {"period", required_argument, 0, 'p'},
-                                         {"value", required_argument, 0, 'v'},
-                                         {"text", required_argument, 0, 't'},
-                                         {"note", required_argument, 0, 'n'},
-                                         {"date", required_argument, 0, 'T'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *cmd = "indicator";
     const char *dir = NULL, *code = NULL, *text_in = NULL, *value_s = NULL, *why;
     char period[8] = "", pvi[8], vbuf[64], unit_note[512] = "", msg[1024], warn[1024] = "";
@@ -1223,13 +1211,14 @@ int tdc_cmd_indicator(int argc, char **argv)
         argv++;
     }
     optind = 1;
+    if (td_cli_longopts(&tdc__indicator_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
         case 'c': code = optarg; break;
         case 'p':
             if (!tdc_period_norm(optarg, period))
-                return tdc_usage_err(cmd, "--period phải có dạng MM/YYYY hoặc YYYY-MM (ví dụ 06/2025): ", optarg);
+                return tdc_usage_err(cmd, TD_MSG_PERIOD_BAD, optarg);
             break;
         case 'v': value_s = optarg; break;
         case 't':
@@ -1245,12 +1234,12 @@ int tdc_cmd_indicator(int argc, char **argv)
         }
     }
     if (optind < argc && is_set && !code) code = argv[optind++];
-    if (optind < argc) return tdc_usage_err(cmd, "tham số thừa: ", argv[optind]);
+    if (optind < argc) return td_cli_extra("tiendo", cmd, argv[optind]);
     if (!code || !*code)
         return tdc_usage_err(cmd, "thiếu mã chỉ tiêu: tiendo indicator set MÃ --period MM/YYYY --value SỐ", NULL);
     if (strlen(code) >= sizeof ((td_indicator_value *)0)->code)
         return tdc_usage_err(cmd, "mã chỉ tiêu quá dài: ", code);
-    if (!period[0]) return tdc_usage_err(cmd, "thiếu --period MM/YYYY", NULL);
+    if (!period[0]) return tdc_usage_err(cmd, TD_MSG_PERIOD_MISSING, NULL);
     if (!value_s && !text_in) return tdc_usage_err(cmd, "cần --value SỐ (hoặc --text cho chỉ tiêu định tính)", NULL);
     if (value_s && tdc_ind_parse_value(value_s, &value, &why)) {
         fprintf(stderr, "tiendo indicator: --value \"%s\" không hợp lệ: %s. Ví dụ: --value 42,5\n", value_s, why);

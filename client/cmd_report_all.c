@@ -16,22 +16,17 @@
 #include "mreport.h"
 #include "msg.h"
 
-static void tdc__report_all_usage(FILE *f)
-{
-    fprintf(f,
-            "Cách dùng: tiendo report-all --period MM/YYYY [--as-of dd/mm/yyyy] [--format text|csv|html]\n"
-            "                             [--out TỆP] [--dir THƯ_MỤC]\n"
-            "\n"
-            "Báo cáo tổng hợp tiến độ tháng (như tiendo-server report) lập từ bản sao trên thiết bị này, không\n"
-            "cần mạng.  Chỉ thiết bị của Sở KH&CN (trung tâm) hoặc Thanh tra tỉnh dùng được: bản sao của\n"
-            "văn phòng đơn vị chỉ có một phần sổ nhật ký.  Đồng bộ trước (tiendo sync) để có số liệu mới nhất.\n"
-            "\n"
-            "%s"
-            "  --dir THƯ_MỤC        thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
-            "\n"
-            TD_MSG_EXIT_CODES,
-            td_mreport_usage_options);
-}
+static const td_cli_opt tdc__report_all_opts[] = {TDC_OPT_DIR('d'), {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tdc__report_all_spec = {
+    .prog = "tiendo",
+    .cmd = "report-all",
+    .usage = "--period MM/YYYY",
+    .about = "Báo cáo tổng hợp tiến độ tháng (như tiendo-server report) lập từ bản sao trên thiết bị này, không cần "
+             "mạng. Chỉ thiết bị của Sở KH&CN (trung tâm) hoặc Thanh tra tỉnh dùng được: bản sao của văn phòng đơn vị "
+             "chỉ có một phần sổ nhật ký. Đồng bộ trước (tiendo sync) để có số liệu mới nhất.",
+    .opts = {td_mreport_cli_opts, tdc__report_all_opts},
+};
+static void tdc__report_all_usage(FILE *f) { td_cli_help(&tdc__report_all_spec, f); }
 
 int tdc_cmd_report_all(int argc, char **argv)
 {
@@ -40,13 +35,11 @@ int tdc_cmd_report_all(int argc, char **argv)
     tdc_ctx c;
     int rc;
 
-    static const struct option own[] = {{"dir", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const struct option *const tables[] = {td_mreport_options, own};
-    struct option opts[16];
+    struct option opts[TD_CLI_OPTS_MAX];
     int opt;
 
     td_mreport_args_init(&a);
-    if (td_cli_opts_join(opts, sizeof opts / sizeof opts[0], tables, 2)) return 1;
+    if (td_cli_longopts(&tdc__report_all_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     optind = 1;
     while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         int t = td_mreport_args_opt(&a, prog, opt, optarg);

@@ -27,25 +27,26 @@
 /* Refusals and conflicts listed one by one. */
 #define TDC_STATUS_ISSUES_MAX 50
 
-static void tdc__status_usage(FILE *f)
-{
-    fputs("Cách dùng: tiendo status [--dir THƯ_MỤC] [--digest] [--clear-alarm SỐ --note \"GHI CHÚ\"]\n"
-          "\n"
-          "Tình trạng bản sao dữ liệu trên thiết bị (không cần mạng): lần đồng bộ thành công gần\n"
-          "nhất, các mục chờ gửi, các mục bị từ chối và lý do, các xung đột báo cáo của cơ quan,\n"
-          "số mục đã nhận và kế hoạch đã có hay chưa.\n"
-          "\n"
-          "  --dir DIR      thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
-          "  --digest       chỉ in \"digest: <hex>\" và \"digest-v2: <hex>\": mã băm của trạng thái tổng hợp\n"
-          "                 (phiên bản 1 và 2), để\n"
-          "                 so với máy chủ (tiendo-server state --agency MÃ --digest)\n"
-          "  --clear-alarm N  đánh dấu đã xử lý cảnh báo số N về nhật ký máy chủ (bằng chứng vẫn được\n"
-          "                 giữ lại trong bản sao); cần --note\n"
-          "  --note \"GHI CHÚ\" bắt buộc với --clear-alarm: đã kiểm tra gì, với ai (ví dụ \"đã kiểm tra\n"
-          "                 với Sở KH&CN\"); được lưu cùng thời điểm và thiết bị xử lý\n"
-          TD_MSG_EXIT_CODES,
-          f);
-}
+static const td_cli_opt tdc__status_opts[] = {
+    TDC_OPT_DIR('d'),
+    {"digest", no_argument, 'g', NULL,
+     "chỉ in \"digest: <hex>\" và \"digest-v2: <hex>\": mã băm của trạng thái tổng hợp (phiên bản 1 và 2), để so "
+     "với máy chủ (tiendo-server state --agency MÃ --digest)"},
+    {"clear-alarm", required_argument, 'a', "SỐ",
+     "đánh dấu đã xử lý cảnh báo số SỐ về nhật ký máy chủ (bằng chứng vẫn được giữ lại trong bản sao); cần --note"},
+    {"note", required_argument, 'n', "GHI_CHÚ",
+     "bắt buộc với --clear-alarm: đã kiểm tra gì, với ai (ví dụ \"đã kiểm tra với Sở KH&CN\"); được lưu cùng thời "
+     "điểm và thiết bị xử lý"},
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tdc__status_spec = {
+    .prog = "tiendo",
+    .cmd = "status",
+    .about = "Tình trạng bản sao dữ liệu trên thiết bị (không cần mạng): lần đồng bộ thành công gần nhất, các mục "
+             "chờ gửi, các mục bị từ chối và lý do, các xung đột báo cáo của cơ quan, số mục đã nhận và kế hoạch đã "
+             "có hay chưa.",
+    .opts = {tdc__status_opts},
+};
+static void tdc__status_usage(FILE *f) { td_cli_help(&tdc__status_spec, f); }
 
 int tdc_print_refusals(tdc_ctx *c, size_t max, size_t *total)
 {
@@ -204,12 +205,7 @@ static int tdc__clear_alarm(tdc_ctx *c, const char *arg, const char *note)
 
 int tdc_cmd_status(int argc, char **argv)
 {
-    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
-                                         {"digest", no_argument, 0, 'g'},
-                                         {"clear-alarm", required_argument, 0, 'a'},
-                                         {"note", required_argument, 0, 'n'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *dir = NULL, *clear = NULL, *note = NULL;
     int digest = 0, opt, rc = 0;
     tdc_ctx c;
@@ -218,6 +214,7 @@ int tdc_cmd_status(int argc, char **argv)
     const td_state *st;
     char when[32];
 
+    if (td_cli_longopts(&tdc__status_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     optind = 1;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {

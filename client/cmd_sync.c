@@ -48,26 +48,26 @@ static void tdc__on_signal(int sig)
     tdc__stop = 1;
 }
 
-static void tdc__sync_usage(FILE *f)
-{
-    fputs("Cách dùng: tiendo sync [--dir THƯ_MỤC] [--server MÁY:CỔNG] [--watch] [--interval GIÂY]\n"
-          "                   [--max-backoff GIÂY] [--quiet]\n"
-          "\n"
-          "Đồng bộ với máy chủ: gửi các mục trong hộp thư đi (báo cáo, chỉ tiêu) rồi nhận các mục\n"
-          "mới (kế hoạch, báo cáo của các cơ quan cùng nhiệm vụ, kết quả thẩm định). Bị ngắt giữa\n"
-          "chừng thì phần đã nhận vẫn được giữ; lần sau tiếp tục từ chỗ dừng.\n"
-          "\n"
-          "  --dir DIR          thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
-          "  --server H:P       địa chỉ máy chủ (mặc định lấy từ tệp config)\n"
-          "  --watch            đồng bộ liên tục; lỗi thì thử lại, chờ tăng dần (1 giây, gấp đôi,\n"
-          "                     ngẫu nhiên hóa) tới --max-backoff; dừng bằng Ctrl-C\n"
-          "  --interval S       --watch: nghỉ S giây giữa hai lần đồng bộ thành công (mặc định 60)\n"
-          "  --max-backoff S    --watch: thời gian chờ tối đa trước khi thử lại (mặc định 300)\n"
-          "  --quiet            không in tiến độ và dòng tổng kết (vẫn in lỗi)\n"
-          "\n"
-          "Mã thoát: 0 thành công, 1 lỗi (không kết nối được, bị ngắt...), 2 sai cú pháp.\n",
-          f);
-}
+static const td_cli_opt tdc__sync_opts[] = {
+    TDC_OPT_DIR('d'),
+    TDC_OPT_SERVER('s'),
+    {"watch", no_argument, 'w', NULL,
+     "đồng bộ liên tục; lỗi thì thử lại, chờ tăng dần (1 giây, gấp đôi, ngẫu nhiên hóa) tới --max-backoff; dừng bằng "
+     "Ctrl-C"},
+    {"interval", required_argument, 'i', "GIÂY", "--watch: nghỉ chừng ấy giây giữa hai lần đồng bộ thành công (mặc định 60)"},
+    {"max-backoff", required_argument, 'm', "GIÂY", "--watch: thời gian chờ tối đa trước khi thử lại (mặc định 300)"},
+    {"quiet", no_argument, 'q', NULL, "không in tiến độ và dòng tổng kết (vẫn in lỗi)"},
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tdc__sync_spec = {
+    .prog = "tiendo",
+    .cmd = "sync",
+    .about = "Đồng bộ với máy chủ: gửi các mục trong hộp thư đi (báo cáo, chỉ tiêu) rồi nhận các mục mới (kế hoạch, "
+             "báo cáo của các cơ quan cùng nhiệm vụ, kết quả thẩm định). Bị ngắt giữa chừng thì phần đã nhận vẫn được "
+             "giữ; lần sau tiếp tục từ chỗ dừng.",
+    .opts = {tdc__sync_opts},
+    .exit_codes = "Mã thoát: 0 thành công, 1 lỗi (không kết nối được, bị ngắt...), 2 sai cú pháp.\n",
+};
+static void tdc__sync_usage(FILE *f) { td_cli_help(&tdc__sync_spec, f); }
 
 typedef struct tdc__run {
     tdc_ctx *c;
@@ -216,14 +216,7 @@ static int tdc__parse_secs(const char *opt, const char *s, uint64_t min, uint64_
 
 int tdc_cmd_sync(int argc, char **argv)
 {
-    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
-                                         {"server", required_argument, 0, 's'},
-                                         {"watch", no_argument, 0, 'w'},
-                                         {"interval", required_argument, 0, 'i'},
-                                         {"max-backoff", required_argument, 0, 'm'},
-                                         {"quiet", no_argument, 0, 'q'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *dir = NULL;
     uint64_t interval = TDC_WATCH_INTERVAL_S, max_backoff = TDC_BACKOFF_CAP_S;
     int watch = 0, opt, rc, timing = 0;
@@ -232,6 +225,7 @@ int tdc_cmd_sync(int argc, char **argv)
 
     memset(&run, 0, sizeof run);
     optind = 1;
+    if (td_cli_longopts(&tdc__sync_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;

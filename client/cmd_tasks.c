@@ -424,44 +424,36 @@ static void tdc__tasks_narrow(const tdc__row *rows, size_t n, int period)
 
 /* ---- tiendo tasks --------------------------------------------------------- */
 
-static void tdc__tasks_usage(FILE *f)
-{
-    fputs("Cách dùng: tiendo tasks [--all] [--period MM/YYYY] [--status TRẠNG_THÁI] [--section MỤC]\n"
-          "                    [--wide] [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
-          "\n"
-          "Danh sách nhiệm vụ mà cơ quan mình chủ trì hoặc phối hợp, theo dữ liệu trên thiết bị (không\n"
-          "cần mạng): mục, số thứ tự (TT), tên rút gọn, vai trò, thời hạn như kế hoạch ghi, trạng thái\n"
-          "và ngày báo cáo gần nhất. Thiết bị của Sở KH&CN (trung tâm) và thanh tra xem mọi nhiệm vụ.\n"
-          "\n"
-          "  --all              mọi nhiệm vụ của kế hoạch\n"
-          "  --wide             bảng đầy đủ (118 cột: mục, thời hạn như kế hoạch ghi, trạng thái đầy\n"
-          "                     đủ); mặc định bảng vừa 80 cột: tên nhiệm vụ bỏ phần đầu giống các nhiệm\n"
-          "                     vụ liền kề (\"…\") để thấy chỗ khác nhau, thời hạn là ngày đến hạn\n"
-          "  --period MM/YYYY   xét theo kỳ: trạng thái vào cuối tháng đó, cột báo cáo là báo cáo của kỳ\n"
-          "  --status TT        chỉ nhiệm vụ có trạng thái này: done-on-time, done-late, ongoing,\n"
-          "                     ongoing-late, never-reported, not-started, due-soon, awaiting-review\n"
-          "                     (hoặc tên tiếng Việt, ví dụ \"Chờ thẩm định\", \"Chưa báo cáo lần nào\")\n"
-          "  --section MỤC      chỉ các nhiệm vụ của mục (số La Mã I..X)\n"
-          "  --date NGÀY        xét trạng thái tại ngày này (mặc định hôm nay)\n"
-          "  --dir DIR          thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
-          "\n"
-          "Trạng thái của nhiệm vụ mình chủ trì là trạng thái của riêng cơ quan mình; với nhiệm vụ phối\n"
-          "hợp (và --all) là trạng thái chung của nhiệm vụ.\n"
-          TD_MSG_EXIT_CODES,
-          f);
-}
+static const td_cli_opt tdc__tasks_opts[] = {
+    {"all", no_argument, 'a', NULL, "mọi nhiệm vụ của kế hoạch"},
+    {"period", required_argument, 'p', "MM/YYYY",
+     "xét theo kỳ: trạng thái vào cuối tháng đó, cột báo cáo là báo cáo của kỳ"},
+    {"status", required_argument, 's', "TRẠNG_THÁI",
+     "chỉ nhiệm vụ có trạng thái này: done-on-time, done-late, ongoing, ongoing-late, never-reported, "
+     "not-started, due-soon, awaiting-review (hoặc tên tiếng Việt, ví dụ \"Chờ thẩm định\", \"Chưa báo cáo "
+     "lần nào\")"},
+    {"section", required_argument, 'S', "MỤC", "chỉ các nhiệm vụ của mục (số La Mã I..X)"},
+    {"wide", no_argument, 'w', NULL,
+     "bảng đầy đủ (118 cột: mục, thời hạn như kế hoạch ghi, trạng thái đầy đủ); mặc định bảng vừa 80 cột: tên nhiệm "
+     "vụ bỏ phần đầu giống các nhiệm vụ liền kề (\"…\") để thấy chỗ khác nhau, thời hạn là ngày đến hạn"},
+    {"date", required_argument, 'D', "dd/mm/yyyy", "xét trạng thái tại ngày này (mặc định hôm nay)"},
+    TDC_OPT_DIR('d'),
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tdc__tasks_spec = {
+    .prog = "tiendo",
+    .cmd = "tasks",
+    .about = "Danh sách nhiệm vụ mà cơ quan mình chủ trì hoặc phối hợp, theo dữ liệu trên thiết bị (không cần mạng): "
+             "mục, số thứ tự (TT), tên rút gọn, vai trò, thời hạn như kế hoạch ghi, trạng thái và ngày báo cáo gần "
+             "nhất. Thiết bị của Sở KH&CN (trung tâm) và thanh tra xem mọi nhiệm vụ.",
+    .opts = {tdc__tasks_opts},
+    .footer = "Trạng thái của nhiệm vụ mình chủ trì là trạng thái của riêng cơ quan mình; với nhiệm vụ phối hợp (và "
+              "--all) là trạng thái chung của nhiệm vụ.\n",
+};
+static void tdc__tasks_usage(FILE *f) { td_cli_help(&tdc__tasks_spec, f); }
 
 int tdc_cmd_tasks(int argc, char **argv)
 {
-    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
-                                         {"all", no_argument, 0, 'a'},
-                                         {"period", required_argument, 0, 'p'},
-                                         {"status", required_argument, 0, 's'},
-                                         {"section", required_argument, 0, 'S'},
-                                         {"date", required_argument, 0, 'D'},
-                                         {"wide", no_argument, 0, 'w'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *cmd = "tasks";
     int wide = 0;
     tdc__row *rows = NULL;
@@ -481,6 +473,7 @@ int tdc_cmd_tasks(int argc, char **argv)
     char dbuf[16], pvi[16];
 
     optind = 1;
+    if (td_cli_longopts(&tdc__tasks_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
@@ -508,7 +501,7 @@ int tdc_cmd_tasks(int argc, char **argv)
         int y, m;
         char cur[8];
         if (td_period_norm(period, period_buf) || td_period_parse(period_buf, &y, &m))
-            return tdc_usage_err(cmd, "--period phải có dạng MM/YYYY hoặc YYYY-MM: ", period);
+            return tdc_usage_err(cmd, TD_MSG_PERIOD_BAD, period);
         period = period_buf;
         td_period_of_date(today, cur);
         if (strcmp(period, cur) > 0)
@@ -623,21 +616,24 @@ int tdc_cmd_tasks(int argc, char **argv)
 
 /* ---- tiendo task N -------------------------------------------------------- */
 
-static void tdc__task_usage(FILE *f)
-{
-    fputs("Cách dùng: tiendo task SỐ [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
-          "\n"
-          "Toàn bộ thông tin về một nhiệm vụ trên thiết bị (không cần mạng): tên, sản phẩm, cơ quan chủ\n"
-          "trì và phối hợp (như kế hoạch ghi và theo tổ chức hiện nay), thời hạn và các lần gia hạn, điều\n"
-          "kiện, trạng thái của từng cơ quan chủ trì, lịch sử mọi báo cáo và ý kiến thẩm định, nội dung\n"
-          "báo cáo hiện hành, và các mục của thiết bị này đang chờ gửi.\n"
-          "\n"
-          "  SỐ             số thứ tự (TT) của nhiệm vụ trong kế hoạch\n"
-          "  --date NGÀY    trạng thái tại ngày này (mặc định hôm nay)\n"
-          "  --dir DIR      thư mục thiết bị\n"
-          "Mã thoát: 0 thành công, 1 lỗi (nhiệm vụ không có trong kế hoạch), 2 sai cú pháp.\n",
-          f);
-}
+static const td_cli_opt tdc__task_opts[] = {
+    {"SỐ", TD_CLI_WORD, 0, NULL, "số thứ tự (TT) của nhiệm vụ trong kế hoạch (hoặc KẾ_HOẠCH:SỐ)"},
+    {"date", required_argument, 'D', "dd/mm/yyyy", "trạng thái tại ngày này (mặc định hôm nay)"},
+    TDC_OPT_PLAN('K'),
+    TDC_OPT_DIR('d'),
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tdc__task_spec = {
+    .prog = "tiendo",
+    .cmd = "task",
+    .usage = "SỐ",
+    .about = "Toàn bộ thông tin về một nhiệm vụ trên thiết bị (không cần mạng): tên, sản phẩm, cơ quan chủ trì và phối "
+             "hợp (như kế hoạch ghi và theo tổ chức hiện nay), thời hạn và các lần gia hạn, điều kiện, trạng thái của "
+             "từng cơ quan chủ trì, lịch sử mọi báo cáo và ý kiến thẩm định, nội dung báo cáo hiện hành, và các mục "
+             "của thiết bị này đang chờ gửi.",
+    .opts = {tdc__task_opts},
+    .exit_codes = "Mã thoát: 0 thành công, 1 lỗi (nhiệm vụ không có trong kế hoạch), 2 sai cú pháp.\n",
+};
+static void tdc__task_usage(FILE *f) { td_cli_help(&tdc__task_spec, f); }
 
 /* "a; b; c ... và N cơ quan khác" of the resolved agencies. */
 static void tdc__print_agencies(const td_state *st, uint32_t task, int date, int which)
@@ -671,11 +667,7 @@ static void tdc__print_deadline(const td_deadline *d)
 
 int tdc_cmd_task(int argc, char **argv)
 {
-    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
-                                         {"plan", required_argument, 0, 'K'},
-                                         {"date", required_argument, 0, 'D'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *cmd = "task";
     const char *dir = NULL, *plan_s = NULL;
     long num = 0;
@@ -693,6 +685,7 @@ int tdc_cmd_task(int argc, char **argv)
     size_t n, k;
 
     optind = 1;
+    if (td_cli_longopts(&tdc__task_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;
@@ -704,13 +697,13 @@ int tdc_cmd_task(int argc, char **argv)
         default: return td_cli_opt_err("tiendo", "task", opt, argv);
         }
     }
-    if (optind >= argc) return tdc_usage_err(cmd, "thiếu số thứ tự nhiệm vụ", NULL);
+    if (optind >= argc) return tdc_usage_err(cmd, TD_MSG_TASK_MISSING, NULL);
     {
         char *end;
         const char *ns = strrchr(argv[optind], ':') ? strrchr(argv[optind], ':') + 1 : argv[optind];
         num = strtol(ns, &end, 10);
         if (*end || end == ns || num < 1 || num >= (long)TD_TASK_NUMBER_LIMIT)
-            return tdc_usage_err(cmd, "số thứ tự nhiệm vụ phải là số nguyên dương: ", argv[optind]);
+            return tdc_usage_err(cmd, TD_MSG_TASK_BAD, argv[optind]);
     }
     if (optind + 1 < argc) return td_cli_extra("tiendo", cmd, argv[optind + 1]);
     if (!date) date = tdc_today();
@@ -943,19 +936,18 @@ int tdc_cmd_task(int argc, char **argv)
 
 /* ---- tiendo todo ---------------------------------------------------------- */
 
-static void tdc__todo_usage(FILE *f)
-{
-    fputs("Cách dùng: tiendo todo [--date dd/mm/yyyy] [--dir THƯ_MỤC]\n"
-          "\n"
-          "Việc cần làm của cơ quan (không cần mạng): các báo cáo còn nợ trong tháng, báo cáo bị trả lại\n"
-          "và lý do, nhiệm vụ sắp đến hạn hoặc đã quá hạn, các mục chờ gửi, lần đồng bộ gần nhất và\n"
-          "việc nên làm tiếp theo.\n"
-          "\n"
-          "  --date NGÀY    xét tại ngày này (mặc định hôm nay)\n"
-          "  --dir DIR      thư mục thiết bị\n"
-          TD_MSG_EXIT_CODES,
-          f);
-}
+static const td_cli_opt tdc__todo_opts[] = {
+    {"date", required_argument, 'D', "dd/mm/yyyy", "xét tại ngày này (mặc định hôm nay)"},
+    TDC_OPT_DIR('d'),
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tdc__todo_spec = {
+    .prog = "tiendo",
+    .cmd = "todo",
+    .about = "Việc cần làm của cơ quan (không cần mạng): các báo cáo còn nợ trong tháng, báo cáo bị trả lại và lý do, "
+             "nhiệm vụ sắp đến hạn hoặc đã quá hạn, các mục chờ gửi, lần đồng bộ gần nhất và việc nên làm tiếp theo.",
+    .opts = {tdc__todo_opts},
+};
+static void tdc__todo_usage(FILE *f) { td_cli_help(&tdc__todo_spec, f); }
 
 /* The short title of a task for one line. */
 static void tdc__todo_task(const td_plan *plan, uint32_t task, char *out, size_t n)
@@ -978,10 +970,7 @@ static void tdc__todo_next_cmd(const tdc_todo_item *it, char *out, size_t n)
 
 int tdc_cmd_todo(int argc, char **argv)
 {
-    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
-                                         {"date", required_argument, 0, 'D'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *cmd = "todo";
     const char *dir = NULL, *me;
     int date = 0, opt;
@@ -995,6 +984,7 @@ int tdc_cmd_todo(int argc, char **argv)
     char next[200] = "";
 
     optind = 1;
+    if (td_cli_longopts(&tdc__todo_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': dir = optarg; break;

@@ -9,6 +9,7 @@
 #include <openssl/x509.h>
 #include <stdint.h>
 
+#include "cli.h"
 #include "device.h"
 #include "identity.h"
 #include "replica.h"
@@ -33,6 +34,14 @@ int tdc_cmd_report_all(int argc, char **argv); /* cmd_report_all.c */
 int tdc_cmd_renew(int argc, char **argv);      /* cmd_renew.c */
 int tdc_cmd_ui(int argc, char **argv);          /* ui.c */
 /* new commands: one line each, above this comment */
+
+/* Option rows (common/cli.h) that many commands share, each with its getopt code. */
+#define TDC_OPT_DIR(val) {"dir", required_argument, (val), "THƯ_MỤC", "thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)"}
+#define TDC_OPT_SERVER(val)                                                                                     \
+    {"server", required_argument, (val), "MÁY:CỔNG", "địa chỉ máy chủ (mặc định: như trong tệp config của thiết bị)"}
+#define TDC_OPT_DATE(val) {"date", required_argument, (val), "dd/mm/yyyy", "coi ngày này là hôm nay (mặc định hôm nay)"}
+#define TDC_OPT_PLAN(val)                                                                                       \
+    {"plan", required_argument, (val), "SỐ", "kế hoạch của nhiệm vụ (số hiệu, ví dụ 245/KH-UBND, hoặc số ngắn 245) khi có nhiều kế hoạch"}
 
 /* The context every replica command opens, today's date, signing and
  * queueing (tdc_ctx_open, tdc_today, tdc_queue_entry, tdc_usage_err ...)

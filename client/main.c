@@ -33,7 +33,7 @@ static const td_cli_prog tdc__prog = {
     .name = "tiendo",
     .section = "1",
     .about = "Phần mềm theo dõi tiến độ thực hiện kế hoạch, dùng tại đơn vị.",
-    .footer = "Tùy chọn chung: --verbose in nhật ký vận hành (tiếng Anh) ra màn hình; mặc định nhật ký\n"
+    .footer = "Tùy chọn chung: --verbose in nhật ký vận hành (tiếng Anh) ra màn hình; mặc định nhật ký "
               "được ghi vào tệp tiendo.log trong thư mục thiết bị.\n",
     .cmds = tdc__cmds,
     .n_cmds = sizeof tdc__cmds / sizeof tdc__cmds[0],

@@ -526,28 +526,28 @@ static void tdc__sync_loop(tdc_ui *ui)
 
 /* ---- tiendo ui ------------------------------------------------------------------- */
 
-static void tdc__ui_usage(FILE *f)
-{
-    fputs("Cách dùng: tiendo ui [--dir THƯ_MỤC] [--port CỔNG] [--listen ĐỊA_CHỈ] [--no-browser]\n"
-          "                 [--server MÁY:CỔNG] [--interval GIÂY] [--max-backoff GIÂY] [--url-file TỆP]\n"
-          "\n"
-          "Mở giao diện web trên máy này: việc cần làm, danh sách nhiệm vụ, nhập báo\n"
-          "cáo (bản nháp được lưu khi đang gõ), thẩm định (Sở KH&CN). Trong lúc chạy, dữ liệu được\n"
-          "đồng bộ nền với máy chủ (như `tiendo sync --watch`); nút \"Gửi ngay\" đồng bộ ngay.\n"
-          "\n"
-          "  --port CỔNG        cổng (mặc định 8385, bận thì thử các cổng tiếp theo; 0 = cổng bất kỳ)\n"
-          "  --listen ĐỊA_CHỈ   chỉ 127.0.0.1 hoặc ::1 (mặc định 127.0.0.1); địa chỉ khác cần TLS, chưa hỗ trợ\n"
-          "  --no-browser       không tự mở trình duyệt\n"
-          "  --server MÁY:CỔNG  máy chủ để đồng bộ (mặc định: như lúc đăng ký thiết bị)\n"
-          "  --interval GIÂY    nghỉ giữa hai lần đồng bộ thành công (mặc định 60)\n"
-          "  --max-backoff GIÂY chờ tối đa trước khi thử lại sau lỗi (mặc định 300)\n"
-          "  --url-file TỆP     ghi địa chỉ (có mã truy cập) vào TỆP, quyền 0600 (cho tập lệnh)\n"
-          "  --dir DIR          thư mục thiết bị (mặc định $TIENDO_HOME hoặc ~/.tiendo)\n"
-          "\n"
-          "Địa chỉ in ra có mã truy cập riêng của máy này (tệp ui.secret trong thư mục thiết\n"
-          "bị); đừng gửi địa chỉ đó cho người khác. Dừng bằng Ctrl-C.\n",
-          f);
-}
+static const td_cli_opt tdc__ui_opts[] = {
+    {"port", required_argument, 'p', "CỔNG", "cổng (mặc định 8385, bận thì thử các cổng tiếp theo; 0 = cổng bất kỳ)"},
+    {"listen", required_argument, 'l', "ĐỊA_CHỈ",
+     "chỉ 127.0.0.1 hoặc ::1 (mặc định 127.0.0.1); địa chỉ khác cần TLS, chưa hỗ trợ"},
+    {"no-browser", no_argument, 'B', NULL, "không tự mở trình duyệt"},
+    {"server", required_argument, 's', "MÁY:CỔNG", "máy chủ để đồng bộ (mặc định: như lúc đăng ký thiết bị)"},
+    {"interval", required_argument, 'i', "GIÂY", "nghỉ giữa hai lần đồng bộ thành công (mặc định 60)"},
+    {"max-backoff", required_argument, 'm', "GIÂY", "chờ tối đa trước khi thử lại sau lỗi (mặc định 300)"},
+    {"url-file", required_argument, 'u', "TỆP", "ghi địa chỉ (có mã truy cập) vào TỆP, quyền 0600 (cho tập lệnh)"},
+    TDC_OPT_DIR('d'),
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tdc__ui_spec = {
+    .prog = "tiendo",
+    .cmd = "ui",
+    .about = "Mở giao diện web trên máy này: việc cần làm, danh sách nhiệm vụ, nhập báo cáo (bản nháp được lưu khi "
+             "đang gõ), thẩm định (Sở KH&CN). Trong lúc chạy, dữ liệu được đồng bộ nền với máy chủ (như `tiendo sync "
+             "--watch`); nút \"Gửi ngay\" đồng bộ ngay.",
+    .opts = {tdc__ui_opts},
+    .footer = "Địa chỉ in ra có mã truy cập riêng của máy này (tệp ui.secret trong thư mục thiết bị); đừng gửi địa chỉ "
+              "đó cho người khác. Dừng bằng Ctrl-C.\n",
+};
+static void tdc__ui_usage(FILE *f) { td_cli_help(&tdc__ui_spec, f); }
 
 static void tdc__open_browser(const char *url)
 {
@@ -566,16 +566,7 @@ static void tdc__open_browser(const char *url)
 
 int tdc_cmd_ui(int argc, char **argv)
 {
-    static const struct option opts[] = {{"dir", required_argument, 0, 'd'},
-                                         {"port", required_argument, 0, 'p'},
-                                         {"listen", required_argument, 0, 'l'},
-                                         {"no-browser", no_argument, 0, 'B'},
-                                         {"server", required_argument, 0, 's'},
-                                         {"interval", required_argument, 0, 'i'},
-                                         {"url-file", required_argument, 0, 'u'},
-                                         {"max-backoff", required_argument, 0, 'm'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *cmd = "ui", *listen = "127.0.0.1", *url_file = NULL;
     long port = TDC_UI_PORT, interval = TDC_UI_INTERVAL_S, max_backoff = TDC_UI_BACKOFF_CAP_MS / 1000;
     int opt, no_browser = 0, port_given = 0, v6;
@@ -589,6 +580,10 @@ int tdc_cmd_ui(int argc, char **argv)
 
     if (!ui) return 1;
     optind = 1;
+    if (td_cli_longopts(&tdc__ui_spec, opts, TD_CLI_OPTS_MAX)) {
+        free(ui);
+        return 1;
+    }
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'd': ui->dir = optarg; break;

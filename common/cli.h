@@ -4,8 +4,10 @@
  * {name, function, one-line help}; the table gives the program's --help,
  * the dispatch, and its man page (the hidden `--man TEMPLATE` output, which
  * the build writes to man/<program>.<section>), so help and man page
- * cannot drift.  Option errors of getopt_long are Vietnamese (opterr = 0,
- * optstring starting with ':').
+ * cannot drift.  Each command's own options are a table too (td_cli_opt,
+ * td_cli_spec): its getopt_long table, its --help and its part of the man
+ * page are made from it.  Option errors of getopt_long are Vietnamese
+ * (opterr = 0, optstring starting with ':').
  */
 #ifndef TD_CLI_H
 #define TD_CLI_H
@@ -71,6 +73,71 @@ typedef struct td_cli_sub {
 } td_cli_sub;
 int td_cli_sub_main(const char *prog, const char *cmd, const td_cli_sub *subs, size_t n, void (*usage)(FILE *),
                     int argc, char **argv);
+
+/*
+ * One command's options, one row each: the getopt_long table and the
+ * option list of its --help (and man page) are both made from it, so the
+ * two cannot drift.  A table ends with a row whose name is NULL.
+ */
+/* has_arg of a row that is a word of the command (a task number, a file),
+ * not an option: listed in the help as "  SỐ", not given to getopt_long. */
+#define TD_CLI_WORD (-1)
+typedef struct td_cli_opt {
+    const char *name; /* long name without "--", or the word (TD_CLI_WORD) */
+    int has_arg;      /* no_argument, required_argument, TD_CLI_WORD */
+    int val;          /* what getopt_long returns for it */
+    const char *arg;  /* the value's placeholder, Vietnamese ("THƯ_MỤC"); NULL without a value */
+    const char *help; /* Vietnamese; wrapped to 80 columns by td_cli_help; a '\n' starts a line
+                       * under the text.  NULL hides the row from the help (tests/integration/
+                       * cli_text.sh then fails: what a command accepts, its help lists) */
+} td_cli_opt;
+
+/* Tables of one command: its own first, then shared ones (the server's
+ * config flags, the monthly report's options). */
+#define TD_CLI_TABLES_MAX 6
+/* Rows of a getopt_long table made by td_cli_longopts, with --help and the end row. */
+#define TD_CLI_OPTS_MAX 64
+
+/*
+ * A command's --help: "Cách dùng: PROG CMD <usage>", the about paragraphs,
+ * "Tùy chọn:" with each row of the tables (a name given by two tables is
+ * listed and taken once, from the first), --help, the footer, the exit codes.
+ *  - usage: the words and the options that the command needs; the other
+ *    options of its tables (of the first synopsis_tables ones, if not 0) are
+ *    added as "[--x ARG]".  Or whole forms, one a line, each starting with
+ *    "PROG ", printed as they are.
+ *  - about, footer: lines longer than 80 columns are wrapped, the next line
+ *    indented like the line (or, for "  name   text", under the text).
+ */
+typedef struct td_cli_spec {
+    const char *prog;  /* "tiendo" */
+    const char *cmd;   /* "status", "plan" */
+    const char *usage;
+    const char *about;
+    const td_cli_opt *opts[TD_CLI_TABLES_MAX];
+    const char *footer;     /* may be NULL */
+    const char *exit_codes; /* NULL: TD_MSG_EXIT_CODES */
+    size_t synopsis_tables; /* 0: every table */
+} td_cli_spec;
+
+/*
+ * The getopt_long table of a spec: its rows (not the words), first name
+ * wins, and {"help", no_argument, 'h'}.  out has cap rows (TD_CLI_OPTS_MAX);
+ * returns 0, or -1 if they do not fit (a programming error, said on stderr).
+ */
+int td_cli_longopts(const td_cli_spec *s, struct option *out, size_t cap);
+/*
+ * Print the help of a spec on f.  While the program writes its man page
+ * (`PROG --man TEMPLATE`), the same spec is written as troff instead: the
+ * usage and texts as they are, each option as a tagged paragraph.
+ */
+void td_cli_help(const td_cli_spec *s, FILE *f);
+/* Only the rows of the option list, "  --name ARG   help" (aligned, wrapped). */
+void td_cli_help_rows(const td_cli_spec *s, FILE *f);
+/* Print text wrapped at 80 columns, as td_cli_help does with about and footer. */
+void td_cli_wrap(FILE *f, const char *text);
+/* The td_cli_opt row of the spec that getopt_long returned val for, or NULL. */
+const td_cli_opt *td_cli_opt_of(const td_cli_spec *s, int val);
 
 /*
  * One option table out of several (each ended by a zero row), for a command

@@ -255,19 +255,17 @@ typedef struct td_mreport_args {
 } td_mreport_args;
 void td_mreport_args_init(td_mreport_args *a);
 /*
- * The report's options as rows of a getopt_long table (ended by a zero row;
- * join it with the command's own, common/cli.h); their codes are
- * TD_MREPORT_OPT + k.  td_mreport_args_opt takes one code returned by
+ * The report's options as rows of an option table (common/cli.h: the
+ * command's getopt_long table and --help are made from it joined with the
+ * command's own rows); their codes are TD_MREPORT_OPT + k.  td_mreport_args_opt takes one code returned by
  * getopt_long and its optarg: 1 if it was one of the report's, 0 if not
  * ours, -1 after printing "PROG: <what was wrong>. <what to do>." on stderr
  * (bad usage: exit 2).
  */
 #define TD_MREPORT_OPT 0x2000
-#include <getopt.h>
-extern const struct option td_mreport_options[];
+#include "cli.h"
+extern const td_cli_opt td_mreport_cli_opts[];
 int td_mreport_args_opt(td_mreport_args *a, const char *prog, int c, const char *v);
-/* Usage lines of those options (Vietnamese). */
-extern const char td_mreport_usage_options[];
 /*
  * Check the arguments against today (--period given, period begun unless
  * --as-of is given, --as-of not before the period), build the report from

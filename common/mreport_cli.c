@@ -15,18 +15,6 @@
 /* Longest due-soon window accepted: a quarter's warning is already noise. */
 #define TD_MR_DUE_SOON_MAX TD_STATUS_DUE_SOON_MAX
 
-const char td_mreport_usage_options[] =
-    "  --period MM/YYYY     kỳ báo cáo (tháng), bắt buộc, ví dụ 2025-06\n"
-    "  --as-of dd/mm/yyyy   ngày chốt số liệu (mặc định: ngày 23 của tháng báo cáo — ngày họp giao ban —\n"
-    "                       hoặc hôm nay nếu hôm nay sớm hơn); biến môi trường TIENDO_TODAY=yyyymmdd thay hôm nay\n"
-    "  --format F           text (màn hình, mặc định), csv (Excel/LibreOffice, UTF-8 có BOM) hoặc html\n"
-    "                       (một tệp tự chứa, biểu đồ SVG, in khổ A4 ngang)\n"
-    "  --out TỆP            ghi vào TỆP thay vì màn hình\n"
-    "  --due-soon-days N    số ngày cảnh báo \"sắp đến hạn\" (mặc định 7)\n"
-    "  --report-day N       ngày hạn nộp báo cáo trong tháng (mặc định 18)\n"
-    "  --plan SỐ            chỉ một kế hoạch (số hiệu, ví dụ 245/KH-UBND, hoặc số ngắn 245); mặc định: mọi\n"
-    "                       kế hoạch cùng lúc, mỗi nhiệm vụ ghi kèm kế hoạch (ví dụ 245:18)\n";
-
 void td_mreport_args_init(td_mreport_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -45,11 +33,21 @@ static int td__int_arg(const char *s, int lo, int hi, int *out)
     return 0;
 }
 
-const struct option td_mreport_options[] = {
-    {"period", required_argument, 0, TD_MREPORT_OPT + 0},        {"as-of", required_argument, 0, TD_MREPORT_OPT + 1},
-    {"format", required_argument, 0, TD_MREPORT_OPT + 2},        {"out", required_argument, 0, TD_MREPORT_OPT + 3},
-    {"due-soon-days", required_argument, 0, TD_MREPORT_OPT + 4}, {"report-day", required_argument, 0, TD_MREPORT_OPT + 5},
-    {"plan", required_argument, 0, TD_MREPORT_OPT + 6},          {0, 0, 0, 0}};
+const td_cli_opt td_mreport_cli_opts[] = {
+    {"period", required_argument, TD_MREPORT_OPT + 0, "MM/YYYY", "kỳ báo cáo (tháng), bắt buộc, ví dụ 2025-06"},
+    {"as-of", required_argument, TD_MREPORT_OPT + 1, "dd/mm/yyyy",
+     "ngày chốt số liệu (mặc định: ngày 23 của tháng báo cáo — ngày họp giao ban — hoặc hôm nay nếu hôm nay sớm "
+     "hơn); biến môi trường TIENDO_TODAY=yyyymmdd thay hôm nay"},
+    {"format", required_argument, TD_MREPORT_OPT + 2, "ĐỊNH_DẠNG",
+     "text (màn hình, mặc định), csv (Excel/LibreOffice, UTF-8 có BOM) hoặc html (một tệp tự chứa, biểu đồ SVG, in "
+     "khổ A4 ngang)"},
+    {"out", required_argument, TD_MREPORT_OPT + 3, "TỆP", "ghi vào TỆP thay vì màn hình"},
+    {"due-soon-days", required_argument, TD_MREPORT_OPT + 4, "N", "số ngày cảnh báo \"sắp đến hạn\" (mặc định 7)"},
+    {"report-day", required_argument, TD_MREPORT_OPT + 5, "N", "ngày hạn nộp báo cáo trong tháng (mặc định 18)"},
+    {"plan", required_argument, TD_MREPORT_OPT + 6, "SỐ",
+     "chỉ một kế hoạch (số hiệu, ví dụ 245/KH-UBND, hoặc số ngắn 245); mặc định: mọi kế hoạch cùng lúc, mỗi nhiệm "
+     "vụ ghi kèm kế hoạch (ví dụ 245:18)"},
+    {NULL, 0, 0, NULL, NULL}};
 
 int td_mreport_args_opt(td_mreport_args *a, const char *prog, int c, const char *v)
 {

@@ -22,6 +22,11 @@
 #define TD_MSG_NO_SUBCMD "lệnh con không tồn tại: \"%s\""
 #define TD_MSG_SEE_HELP "Xem: %s --help"
 #define TD_MSG_TOO_MANY_ARGS "quá nhiều tham số"
+/* words and values many commands take (the wrong word follows the text) */
+#define TD_MSG_PERIOD_BAD "--period phải có dạng MM/YYYY hoặc YYYY-MM (ví dụ 06/2025): "
+#define TD_MSG_PERIOD_MISSING "thiếu --period MM/YYYY (kỳ báo cáo, ví dụ 06/2025)"
+#define TD_MSG_TASK_MISSING "thiếu số thứ tự nhiệm vụ"
+#define TD_MSG_TASK_BAD "số thứ tự nhiệm vụ phải là số nguyên dương: "
 /* the last lines of every --help */
 #define TD_MSG_EXIT_CODES "Mã thoát: 0 thành công, 1 lỗi, 2 sai cú pháp lệnh.\n"
 

@@ -47,6 +47,24 @@ static int tdp__fail(const char *action, const char *vi, const td_error *e)
     return 1;
 }
 
+/* Option rows (common/cli.h) that several commands share. */
+#define TDP__STR(x) TDP__STR2(x)
+#define TDP__STR2(x) #x
+#define TDP__ROW_DIR {"dir", required_argument, 'd', "THƯ_MỤC_CA", "thư mục của CA (tạo bằng tiendo-pki init)"}
+#define TDP__ROW_DAYS(def) {"days", required_argument, 'D', "N", "thời hạn, số ngày (mặc định " TDP__STR(def) ")"}
+#define TDP__ROW_BACKDATE                                                                                           \
+    {"backdate-days", required_argument, 'B', "N", "(kiểm thử) lùi ngày bắt đầu hiệu lực N ngày về trước"}
+#define TDP__ROW_REGISTRY                                                                                           \
+    {"registry", required_argument, 'G', "TỆP",                                                                     \
+     "danh mục cơ quan do máy chủ xuất (tiendo-server agency export --out TỆP); mặc định THƯ_MỤC_CA/registry.csv "  \
+     "nếu có, nếu không: danh mục dựng sẵn"}
+#define TDP__ROW_ROLE                                                                                               \
+    {"role", required_argument, 'r', "VAI_TRÒ", "office (đơn vị báo cáo), central (Sở KH&CN) hoặc inspector (thanh tra)"}
+#define TDP__ROW_AGENCY                                                                                             \
+    {"agency", required_argument, 'a', "MÃ",                                                                        \
+     "mã cơ quan, ví dụ so-khcn, ubnd-chi-linh; phải có trong danh mục cơ quan và chưa ngừng hoạt động"}
+#define TDP__ROW_END {NULL, 0, 0, NULL, NULL}
+
 static int tdp__usage_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int tdp__usage_err(const char *cmd, const char *fmt, ...)
 {
@@ -294,29 +312,29 @@ static int tdp__write_device(const char *action, X509 *cert, const char *out_pat
 
 /* ---- init ---------------------------------------------------------------- */
 
-static void tdp__help_init(FILE *f)
-{
-    fprintf(f,
-            "Cách dùng: tiendo-pki init --dir THƯ_MỤC_CA [--name \"TÊN CA\"] [--days SỐ_NGÀY]\n"
-            "\n"
-            "Tạo CA cấp tỉnh (khóa Ed25519, chứng thư tự ký) trong THƯ_MỤC_CA (quyền 0700):\n"
-            "  ca.key    khóa bí mật của CA (quyền 0600) — giữ kín, sao lưu ngoại tuyến\n"
-            "  ca.crt    chứng thư CA, gửi cho máy chủ và các đơn vị\n"
-            "  index.db  sổ các chứng thư đã cấp\n"
-            "  crl.pem   danh sách thu hồi (CRL) đầu tiên\n"
-            "Không ghi đè: nếu thư mục đã có CA thì từ chối.\n"
-            "\n"
-            "  --name TÊN     tên CA (mặc định \"%s\")\n"
-            "  --days N       thời hạn, số ngày (mặc định %d)\n",
-            TDP_CA_NAME_DEFAULT, TDP_CA_DAYS_DEFAULT);
-}
+static const td_cli_opt tdp__init_opts[] = {
+    TDP__ROW_DIR,
+    {"name", required_argument, 'n', "TÊN", "tên CA (mặc định \"" TDP_CA_NAME_DEFAULT "\")"},
+    TDP__ROW_DAYS(TDP_CA_DAYS_DEFAULT),
+    TDP__ROW_BACKDATE,
+    TDP__ROW_END};
+static const td_cli_spec tdp__init_spec = {
+    .prog = "tiendo-pki",
+    .cmd = "init",
+    .usage = "--dir THƯ_MỤC_CA",
+    .about = "Tạo CA cấp tỉnh (khóa Ed25519, chứng thư tự ký) trong THƯ_MỤC_CA (quyền 0700):\n"
+             "  ca.key    khóa bí mật của CA (quyền 0600) — giữ kín, sao lưu ngoại tuyến\n"
+             "  ca.crt    chứng thư CA, gửi cho máy chủ và các đơn vị\n"
+             "  index.db  sổ các chứng thư đã cấp\n"
+             "  crl.pem   danh sách thu hồi (CRL) đầu tiên\n"
+             "Không ghi đè: nếu thư mục đã có CA thì từ chối.",
+    .opts = {tdp__init_opts},
+};
+static void tdp__help_init(FILE *f) { td_cli_help(&tdp__init_spec, f); }
 
 int tdp_cmd_init(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"dir", required_argument, NULL, 'd'},  {"name", required_argument, NULL, 'n'},
-        {"days", required_argument, NULL, 'D'}, {"backdate-days", required_argument, NULL, 'B'},
-        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *action = "không tạo được CA";
     const char *dir = NULL, *name = TDP_CA_NAME_DEFAULT;
     tdp_validity v = {TDP_CA_DAYS_DEFAULT, 0};
@@ -327,6 +345,7 @@ int tdp_cmd_init(int argc, char **argv)
 
     optind = 0;
     opterr = 0;
+    if (td_cli_longopts(&tdp__init_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': dir = optarg; break;
@@ -361,30 +380,29 @@ int tdp_cmd_init(int argc, char **argv)
 
 /* ---- issue-server --------------------------------------------------------- */
 
-static void tdp__help_issue_server(FILE *f)
-{
-    fprintf(f,
-            "Cách dùng: tiendo-pki issue-server --dir THƯ_MỤC_CA --name TÊN [--dns TÊN_MIỀN]... [--ip ĐỊA_CHỈ]...\n"
-            "                                   --out-key TỆP_KHÓA --out-cert TỆP_CHỨNG_THƯ [--days N]\n"
-            "\n"
-            "Tạo khóa và chứng thư cho máy chủ tiendo (serverAuth).  Không có --dns/--ip thì dùng\n"
-            "localhost và 127.0.0.1.  Tệp khóa được tạo với quyền 0600 và không ghi đè tệp có sẵn.\n"
-            "\n"
-            "  --name TÊN     tên máy chủ (CN), gồm chữ không dấu, số và . _ -\n"
-            "  --dns TÊN      tên miền trong subjectAltName (lặp lại được, tối đa %d)\n"
-            "  --ip ĐỊA_CHỈ   địa chỉ IP trong subjectAltName (lặp lại được, tối đa %d)\n"
-            "  --days N       thời hạn, số ngày (mặc định %d)\n",
-            TDP_SAN_MAX, TDP_SAN_MAX, TDP_SERVER_DAYS_DEFAULT);
-}
+static const td_cli_opt tdp__issue_server_opts[] = {
+    TDP__ROW_DIR,
+    {"name", required_argument, 'n', "TÊN", "tên máy chủ (CN), gồm chữ không dấu, số và . _ -"},
+    {"dns", required_argument, 'N', "TÊN_MIỀN", "tên miền trong subjectAltName (lặp lại được, tối đa " TDP__STR(TDP_SAN_MAX) ")"},
+    {"ip", required_argument, 'I', "ĐỊA_CHỈ", "địa chỉ IP trong subjectAltName (lặp lại được, tối đa " TDP__STR(TDP_SAN_MAX) ")"},
+    {"out-key", required_argument, 'k', "TỆP", "nơi ghi khóa của máy chủ (quyền 0600, không ghi đè tệp có sẵn)"},
+    {"out-cert", required_argument, 'c', "TỆP", "nơi ghi chứng thư của máy chủ (PEM)"},
+    TDP__ROW_DAYS(TDP_SERVER_DAYS_DEFAULT),
+    TDP__ROW_BACKDATE,
+    TDP__ROW_END};
+static const td_cli_spec tdp__issue_server_spec = {
+    .prog = "tiendo-pki",
+    .cmd = "issue-server",
+    .usage = "--dir THƯ_MỤC_CA --name TÊN [--dns TÊN_MIỀN]... [--ip ĐỊA_CHỈ]... --out-key TỆP --out-cert TỆP",
+    .about = "Tạo khóa và chứng thư cho máy chủ tiendo (serverAuth). Không có --dns/--ip thì dùng localhost và 127.0.0.1. "
+             "Tệp khóa được tạo với quyền 0600 và không ghi đè tệp có sẵn.",
+    .opts = {tdp__issue_server_opts},
+};
+static void tdp__help_issue_server(FILE *f) { td_cli_help(&tdp__issue_server_spec, f); }
 
 int tdp_cmd_issue_server(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"dir", required_argument, NULL, 'd'},      {"name", required_argument, NULL, 'n'},
-        {"dns", required_argument, NULL, 'N'},      {"ip", required_argument, NULL, 'I'},
-        {"out-key", required_argument, NULL, 'k'},  {"out-cert", required_argument, NULL, 'c'},
-        {"days", required_argument, NULL, 'D'},     {"backdate-days", required_argument, NULL, 'B'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     static const char *const default_dns[] = {"localhost"};
     static const char *const default_ip[] = {"127.0.0.1"};
     const char *action = "không cấp được chứng thư máy chủ";
@@ -402,6 +420,7 @@ int tdp_cmd_issue_server(int argc, char **argv)
 
     optind = 0;
     opterr = 0;
+    if (td_cli_longopts(&tdp__issue_server_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': dir = optarg; break;
@@ -474,25 +493,25 @@ out:
 
 /* ---- sign ----------------------------------------------------------------- */
 
-static void tdp__help_sign(FILE *f)
-{
-    fprintf(f,
-            "Cách dùng: tiendo-pki sign --dir THƯ_MỤC_CA --agency MÃ_CƠ_QUAN --role VAI_TRÒ TỆP_CSR\n"
-            "                           --out TỆP_CHỨNG_THƯ [--days N]\n"
-            "\n"
-            "Ký yêu cầu cấp chứng thư (CSR) do lệnh \"tiendo init\" tạo ở đơn vị.  CA quyết định\n"
-            "cơ quan (O) và vai trò (OU); tên thiết bị (CN) lấy từ CSR.  CSR phải có chữ ký hợp lệ\n"
-            "và khóa Ed25519.\n"
-            "\n"
-            "  --agency MÃ    mã cơ quan, ví dụ so-khcn, ubnd-chi-linh; phải có trong danh mục cơ quan\n"
-            "                 và chưa ngừng hoạt động\n"
-            "  --registry TỆP danh mục cơ quan do máy chủ xuất (tiendo-server agency export --out TỆP);\n"
-            "                 mặc định THƯ_MỤC_CA/registry.csv nếu có, nếu không: danh mục dựng sẵn\n"
-            "  --role VAI_TRÒ office (đơn vị báo cáo), central (Sở KH&CN) hoặc inspector (thanh tra)\n"
-            "  --out TỆP      nơi ghi chứng thư (PEM)\n"
-            "  --days N       thời hạn, số ngày (mặc định %d)\n",
-            TDP_DEVICE_DAYS_DEFAULT);
-}
+static const td_cli_opt tdp__sign_opts[] = {
+    {"TỆP_CSR", TD_CLI_WORD, 0, NULL, "yêu cầu cấp chứng thư do tiendo init tạo ở đơn vị"},
+    TDP__ROW_DIR,
+    TDP__ROW_AGENCY,
+    TDP__ROW_ROLE,
+    {"out", required_argument, 'o', "TỆP", "nơi ghi chứng thư (PEM)"},
+    TDP__ROW_REGISTRY,
+    TDP__ROW_DAYS(TDP_DEVICE_DAYS_DEFAULT),
+    TDP__ROW_BACKDATE,
+    TDP__ROW_END};
+static const td_cli_spec tdp__sign_spec = {
+    .prog = "tiendo-pki",
+    .cmd = "sign",
+    .usage = "--dir THƯ_MỤC_CA --agency MÃ --role VAI_TRÒ TỆP_CSR --out TỆP",
+    .about = "Ký yêu cầu cấp chứng thư (CSR) do lệnh \"tiendo init\" tạo ở đơn vị. CA quyết định cơ quan (O) và vai trò "
+             "(OU); tên thiết bị (CN) lấy từ CSR. CSR phải có chữ ký hợp lệ và khóa Ed25519.",
+    .opts = {tdp__sign_opts},
+};
+static void tdp__help_sign(FILE *f) { td_cli_help(&tdp__sign_spec, f); }
 
 /* The CN of a request, as UTF-8 in out; 0 if absent or too long. */
 static int tdp__csr_cn(X509_REQ *req, char *out, size_t outsz)
@@ -517,11 +536,7 @@ static int tdp__csr_cn(X509_REQ *req, char *out, size_t outsz)
 
 int tdp_cmd_sign(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"dir", required_argument, NULL, 'd'},  {"agency", required_argument, NULL, 'a'},
-        {"role", required_argument, NULL, 'r'}, {"out", required_argument, NULL, 'o'},
-        {"days", required_argument, NULL, 'D'}, {"backdate-days", required_argument, NULL, 'B'},
-        {"registry", required_argument, NULL, 'G'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *action = "không ký được";
     const char *dir = NULL, *agency = NULL, *role_s = NULL, *out_path = NULL, *csr_path, *registry = NULL;
     tdp_validity v = {TDP_DEVICE_DAYS_DEFAULT, 0};
@@ -535,6 +550,7 @@ int tdp_cmd_sign(int argc, char **argv)
 
     optind = 0;
     opterr = 0;
+    if (td_cli_longopts(&tdp__sign_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': dir = optarg; break;
@@ -599,32 +615,31 @@ out:
 
 /* ---- bundle --------------------------------------------------------------- */
 
-static void tdp__help_bundle(FILE *f)
-{
-    fprintf(f,
-            "Cách dùng: tiendo-pki bundle --dir THƯ_MỤC_CA --agency MÃ_CƠ_QUAN --device TÊN_THIẾT_BỊ\n"
-            "                             --role VAI_TRÒ --server MÁY_CHỦ:CỔNG --out TỆP [--days N]\n"
-            "\n"
-            "Cho đơn vị không gửi CSR được: CA tạo khóa và chứng thư, ghi một tệp gói đăng ký\n"
-            "(quyền 0600) gồm chứng thư CA, khóa bí mật, chứng thư thiết bị và địa chỉ máy chủ.\n"
-            "Đơn vị nhập bằng \"tiendo init --dir THƯ_MỤC --bundle TỆP\".\n"
-            "Tệp chứa khóa bí mật: chuyển qua kênh an toàn và xóa sau khi đơn vị đã nhập.\n"
-            "\n"
-            "  --role VAI_TRÒ office, central hoặc inspector\n"
-            "  --registry TỆP danh mục cơ quan do máy chủ xuất (mặc định THƯ_MỤC_CA/registry.csv nếu có)\n"
-            "  --server H:P   địa chỉ máy chủ tiendo, ví dụ tiendo.haiduong.gov.vn:7443\n"
-            "  --days N       thời hạn, số ngày (mặc định %d)\n",
-            TDP_DEVICE_DAYS_DEFAULT);
-}
+static const td_cli_opt tdp__bundle_opts[] = {
+    TDP__ROW_DIR,
+    TDP__ROW_AGENCY,
+    {"device", required_argument, 'n', "TÊN", "tên thiết bị, ví dụ may-01 (chữ không dấu, số và . _ -)"},
+    TDP__ROW_ROLE,
+    {"server", required_argument, 's', "MÁY:CỔNG", "địa chỉ máy chủ tiendo, ví dụ tiendo.haiduong.gov.vn:7443"},
+    {"out", required_argument, 'o', "TỆP", "nơi ghi gói đăng ký (quyền 0600)"},
+    TDP__ROW_REGISTRY,
+    TDP__ROW_DAYS(TDP_DEVICE_DAYS_DEFAULT),
+    TDP__ROW_BACKDATE,
+    TDP__ROW_END};
+static const td_cli_spec tdp__bundle_spec = {
+    .prog = "tiendo-pki",
+    .cmd = "bundle",
+    .usage = "--dir THƯ_MỤC_CA --agency MÃ --device TÊN --role VAI_TRÒ --server MÁY:CỔNG --out TỆP",
+    .about = "Cho đơn vị không gửi CSR được: CA tạo khóa và chứng thư, ghi một tệp gói đăng ký (quyền 0600) gồm chứng thư CA, "
+             "khóa bí mật, chứng thư thiết bị và địa chỉ máy chủ. Đơn vị nhập bằng \"tiendo init --dir THƯ_MỤC --bundle "
+             "TỆP\". Tệp chứa khóa bí mật: chuyển qua kênh an toàn và xóa sau khi đơn vị đã nhập.",
+    .opts = {tdp__bundle_opts},
+};
+static void tdp__help_bundle(FILE *f) { td_cli_help(&tdp__bundle_spec, f); }
 
 int tdp_cmd_bundle(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"dir", required_argument, NULL, 'd'},    {"agency", required_argument, NULL, 'a'},
-        {"device", required_argument, NULL, 'n'}, {"role", required_argument, NULL, 'r'},
-        {"server", required_argument, NULL, 's'}, {"out", required_argument, NULL, 'o'},
-        {"days", required_argument, NULL, 'D'},   {"backdate-days", required_argument, NULL, 'B'},
-        {"registry", required_argument, NULL, 'G'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *action = "không tạo được gói đăng ký";
     const char *dir = NULL, *agency = NULL, *device = NULL, *role_s = NULL, *server = NULL, *out_path = NULL;
     const char *registry = NULL;
@@ -638,6 +653,7 @@ int tdp_cmd_bundle(int argc, char **argv)
 
     optind = 0;
     opterr = 0;
+    if (td_cli_longopts(&tdp__bundle_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': dir = optarg; break;
@@ -704,25 +720,25 @@ out:
 
 /* ---- revoke --------------------------------------------------------------- */
 
-static void tdp__help_revoke(FILE *f)
-{
-    fputs("Cách dùng: tiendo-pki revoke --dir THƯ_MỤC_CA --serial SỐ_SÊ_RI [--reason LÝ_DO]\n"
-          "\n"
-          "Thu hồi một chứng thư (số sê-ri dạng hex, như \"tiendo-pki list\" in ra).\n"
-          "Sau đó chạy \"tiendo-pki crl\" để phát hành CRL mới cho máy chủ.\n"
-          "\n"
-          "  --reason LÝ_DO keyCompromise (lộ khóa), superseded (đã cấp chứng thư mới),\n"
-          "                 affiliationChanged (đổi cơ quan), cessationOfOperation (ngừng hoạt động),\n"
-          "                 privilegeWithdrawn (rút quyền), cACompromise, unspecified\n",
-          f);
-}
+static const td_cli_opt tdp__revoke_opts[] = {
+    TDP__ROW_DIR,
+    {"serial", required_argument, 's', "SỐ_SÊ_RI", "số sê-ri dạng hex, như \"tiendo-pki list\" in ra"},
+    {"reason", required_argument, 'r', "LÝ_DO",
+     "keyCompromise (lộ khóa), superseded (đã cấp chứng thư mới), affiliationChanged (đổi cơ quan), "
+     "cessationOfOperation (ngừng hoạt động), privilegeWithdrawn (rút quyền), cACompromise, unspecified"},
+    TDP__ROW_END};
+static const td_cli_spec tdp__revoke_spec = {
+    .prog = "tiendo-pki",
+    .cmd = "revoke",
+    .usage = "--dir THƯ_MỤC_CA --serial SỐ_SÊ_RI",
+    .about = "Thu hồi một chứng thư. Sau đó chạy \"tiendo-pki crl\" để phát hành CRL mới cho máy chủ.",
+    .opts = {tdp__revoke_opts},
+};
+static void tdp__help_revoke(FILE *f) { td_cli_help(&tdp__revoke_spec, f); }
 
 int tdp_cmd_revoke(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"dir", required_argument, NULL, 'd'},    {"serial", required_argument, NULL, 's'},
-        {"reason", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *action = "không thu hồi được";
     const char *dir = NULL, *serial_in = NULL, *reason_s = NULL;
     char serial[TDP_SERIAL_HEX_MAX + 1];
@@ -732,6 +748,7 @@ int tdp_cmd_revoke(int argc, char **argv)
 
     optind = 0;
     opterr = 0;
+    if (td_cli_longopts(&tdp__revoke_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': dir = optarg; break;
@@ -770,26 +787,25 @@ int tdp_cmd_revoke(int argc, char **argv)
 
 /* ---- crl ------------------------------------------------------------------ */
 
-static void tdp__help_crl(FILE *f)
-{
-    fprintf(f,
-            "Cách dùng: tiendo-pki crl --dir THƯ_MỤC_CA [--days N] [--out TỆP]\n"
-            "\n"
-            "Phát hành danh sách thu hồi (CRL) do CA ký, gồm mọi chứng thư đã thu hồi và ngày thu hồi,\n"
-            "có số thứ tự CRL tăng dần.  Mặc định ghi THƯ_MỤC_CA/crl.pem.\n"
-            "Máy chủ từ chối CRL đã quá hạn: phát hành lại trước khi hết hạn.\n"
-            "\n"
-            "  --days N       thời hạn của CRL, số ngày (mặc định %d)\n"
-            "  --out TỆP      nơi ghi CRL (PEM)\n",
-            TDP_CRL_DAYS_DEFAULT);
-}
+static const td_cli_opt tdp__crl_opts[] = {
+    TDP__ROW_DIR,
+    {"days", required_argument, 'D', "N", "thời hạn của CRL, số ngày (mặc định " TDP__STR(TDP_CRL_DAYS_DEFAULT) ")"},
+    {"out", required_argument, 'o', "TỆP", "nơi ghi CRL (PEM; mặc định THƯ_MỤC_CA/crl.pem)"},
+    TDP__ROW_BACKDATE,
+    TDP__ROW_END};
+static const td_cli_spec tdp__crl_spec = {
+    .prog = "tiendo-pki",
+    .cmd = "crl",
+    .usage = "--dir THƯ_MỤC_CA",
+    .about = "Phát hành danh sách thu hồi (CRL) do CA ký, gồm mọi chứng thư đã thu hồi và ngày thu hồi, có số thứ tự CRL tăng "
+             "dần. Mặc định ghi THƯ_MỤC_CA/crl.pem. Máy chủ từ chối CRL đã quá hạn: phát hành lại trước khi hết hạn.",
+    .opts = {tdp__crl_opts},
+};
+static void tdp__help_crl(FILE *f) { td_cli_help(&tdp__crl_spec, f); }
 
 int tdp_cmd_crl(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"dir", required_argument, NULL, 'd'},  {"out", required_argument, NULL, 'o'},
-        {"days", required_argument, NULL, 'D'}, {"backdate-days", required_argument, NULL, 'B'},
-        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *action = "không phát hành được CRL";
     const char *dir = NULL, *out_path = NULL;
     tdp_validity v = {TDP_CRL_DAYS_DEFAULT, 0};
@@ -803,6 +819,7 @@ int tdp_cmd_crl(int argc, char **argv)
 
     optind = 0;
     opterr = 0;
+    if (td_cli_longopts(&tdp__crl_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': dir = optarg; break;
@@ -839,19 +856,22 @@ out:
 
 /* ---- list ----------------------------------------------------------------- */
 
-static void tdp__help_list(FILE *f)
-{
-    fputs("Cách dùng: tiendo-pki list --dir THƯ_MỤC_CA\n"
-          "\n"
-          "In bảng các chứng thư đã cấp: số sê-ri, cơ quan, thiết bị, vai trò, trạng thái\n"
-          "(còn hiệu lực / đã thu hồi / hết hạn) và ngày hết hạn.\n",
-          f);
-}
+static const td_cli_opt tdp__list_opts[] = {
+    TDP__ROW_DIR,
+    TDP__ROW_END};
+static const td_cli_spec tdp__list_spec = {
+    .prog = "tiendo-pki",
+    .cmd = "list",
+    .usage = "--dir THƯ_MỤC_CA",
+    .about = "In bảng các chứng thư đã cấp: số sê-ri, cơ quan, thiết bị, vai trò, trạng thái (còn hiệu lực / đã thu hồi / hết "
+             "hạn) và ngày hết hạn.",
+    .opts = {tdp__list_opts},
+};
+static void tdp__help_list(FILE *f) { td_cli_help(&tdp__list_spec, f); }
 
 int tdp_cmd_list(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"dir", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     static const char *const status_vi[] = {
         [TDP_STATUS_VALID] = "còn hiệu lực", [TDP_STATUS_REVOKED] = "đã thu hồi", [TDP_STATUS_EXPIRED] = "hết hạn"};
     const char *action = "không liệt kê được";
@@ -865,6 +885,7 @@ int tdp_cmd_list(int argc, char **argv)
 
     optind = 0;
     opterr = 0;
+    if (td_cli_longopts(&tdp__list_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': dir = optarg; break;
@@ -911,37 +932,33 @@ int tdp_cmd_list(int argc, char **argv)
 
 /* ---- renew (docs/PROTOCOL.md §8) -------------------------------------------- */
 
-static void tdp__help_renew(FILE *f)
-{
-    fprintf(f,
-            "Cách dùng: tiendo-pki renew --dir THƯ_MỤC_CA --cert CHỨNG_THƯ_CŨ --out TỆP_CHỨNG_THƯ\n"
-            "                            [--csr TỆP_CSR] [--days N] [--revoke-old]\n"
-            "\n"
-            "Cấp lại chứng thư cho một thiết bị: cùng cơ quan (O), thiết bị (CN) và vai trò (OU) như\n"
-            "CHỨNG_THƯ_CŨ (có thể đã hết hạn), thời hạn mới.  Với --csr: cho khóa mới trong CSR\n"
-            "(\"tiendo renew --csr-out\" ở đơn vị); không có --csr: cho chính khóa cũ.  Chứng thư cũ\n"
-            "phải do CA này cấp, có trong sổ (index.db) và chưa bị thu hồi.  Sổ được cập nhật.\n"
-            "\n"
-            "  --cert TỆP     chứng thư hiện tại của thiết bị (tệp device.crt của đơn vị)\n"
-            "  --csr TỆP      yêu cầu cấp chứng thư cho khóa mới\n"
-            "  --out TỆP      nơi ghi chứng thư mới (PEM); gửi cho đơn vị: tiendo renew --import TỆP\n"
-            "  --days N       thời hạn, số ngày (mặc định %d)\n"
-            "  --revoke-old   thu hồi chứng thư cũ (lý do superseded) từ bây giờ; sau đó chạy\n"
-            "                 tiendo-pki crl và chép CRL cho máy chủ.  Bản ghi đã ký bằng khóa cũ\n"
-            "                 trước lúc thu hồi vẫn hợp lệ.\n"
-            "\n"
-            "Mã thoát: 0 đã cấp, 1 từ chối hoặc lỗi, 2 sai cú pháp lệnh.\n",
-            TDP_DEVICE_DAYS_DEFAULT);
-}
+static const td_cli_opt tdp__renew_opts[] = {
+    TDP__ROW_DIR,
+    {"cert", required_argument, 'c', "TỆP", "chứng thư hiện tại của thiết bị (tệp device.crt của đơn vị)"},
+    {"csr", required_argument, 'r', "TỆP", "yêu cầu cấp chứng thư cho khóa mới"},
+    {"out", required_argument, 'o', "TỆP", "nơi ghi chứng thư mới (PEM); gửi cho đơn vị: tiendo renew --import TỆP"},
+    TDP__ROW_DAYS(TDP_DEVICE_DAYS_DEFAULT),
+    {"revoke-old", no_argument, 'R', NULL,
+     "thu hồi chứng thư cũ (lý do superseded) từ bây giờ; sau đó chạy tiendo-pki crl và chép CRL cho máy chủ. Bản "
+     "ghi đã ký bằng khóa cũ trước lúc thu hồi vẫn hợp lệ."},
+    TDP__ROW_BACKDATE,
+    TDP__ROW_END};
+static const td_cli_spec tdp__renew_spec = {
+    .prog = "tiendo-pki",
+    .cmd = "renew",
+    .usage = "--dir THƯ_MỤC_CA --cert TỆP --out TỆP",
+    .about = "Cấp lại chứng thư cho một thiết bị: cùng cơ quan (O), thiết bị (CN) và vai trò (OU) như chứng thư cũ --cert (có "
+             "thể đã hết hạn), thời hạn mới. Với --csr: cho khóa mới trong CSR (\"tiendo renew --csr-out\" ở đơn vị); "
+             "không có --csr: cho chính khóa cũ. Chứng thư cũ phải do CA này cấp, có trong sổ (index.db) và chưa bị thu "
+             "hồi. Sổ được cập nhật.",
+    .opts = {tdp__renew_opts},
+    .exit_codes = "Mã thoát: 0 đã cấp, 1 từ chối hoặc lỗi, 2 sai cú pháp lệnh.\n",
+};
+static void tdp__help_renew(FILE *f) { td_cli_help(&tdp__renew_spec, f); }
 
 int tdp_cmd_renew(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"dir", required_argument, NULL, 'd'},  {"cert", required_argument, NULL, 'c'},
-        {"csr", required_argument, NULL, 'r'},  {"out", required_argument, NULL, 'o'},
-        {"days", required_argument, NULL, 'D'}, {"backdate-days", required_argument, NULL, 'B'},
-        {"revoke-old", no_argument, NULL, 'R'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    struct option opts[TD_CLI_OPTS_MAX];
     const char *action = "không cấp lại được";
     const char *dir = NULL, *old_path = NULL, *csr_path = NULL, *out_path = NULL;
     tdp_validity v = {TDP_DEVICE_DAYS_DEFAULT, 0};
@@ -955,6 +972,7 @@ int tdp_cmd_renew(int argc, char **argv)
 
     optind = 0;
     opterr = 0;
+    if (td_cli_longopts(&tdp__renew_spec, opts, TD_CLI_OPTS_MAX)) return 1;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': dir = optarg; break;

@@ -27,56 +27,83 @@
 /* Agencies one merge may combine. */
 #define TDS_MERGE_MAX 32
 
-static void tds__agency_usage(FILE *f)
-{
-    fprintf(f, "Cách dùng:\n"
-          "  tiendo-server agency list [--at dd/mm/yyyy] [--config TỆP | --data THƯ_MỤC]\n"
-          "  tiendo-server agency add SLUG \"Tên\" --kind LOẠI [--date dd/mm/yyyy] [--config TỆP | --data ...]\n"
-          "  tiendo-server agency import TỆP.csv [--apply] [--date dd/mm/yyyy] [--config TỆP | --data ...]\n"
-          "  tiendo-server agency export [--out TỆP] [--config TỆP | --data THƯ_MỤC]\n"
-          "  tiendo-server agency rename SLUG_CŨ SLUG_MỚI \"Tên mới\" --date dd/mm/yyyy [--config TỆP | --data ...]\n"
-          "  tiendo-server agency merge A [B ...] --into C [\"Tên C\"] --date dd/mm/yyyy [--config TỆP | --data ...]\n"
-          "  tiendo-server agency split A --into B \"Tên B\" --into C \"Tên C\" [--task SỐ=SLUG ...]\n"
-          "                             --date dd/mm/yyyy [--config TỆP | --data ...]\n"
-          "  tiendo-server agency issuer \"Tên cơ quan ban hành\" --date dd/mm/yyyy [--config TỆP | --data ...]\n"
-          "\n"
-          "Danh mục cơ quan (slug, tên chính thức, loại, thời gian hiệu lực, cơ quan kế nhiệm).\n"
-          "\n"
-          "  list     liệt kê mọi cơ quan và nhóm; với --at: chỉ các cơ quan tồn tại vào ngày đó\n"
-          "  add      thêm một cơ quan mới (ví dụ xã, phường mới từ 01/07/2025)\n"
-          "  import   thêm nhiều cơ quan từ tệp CSV (cột Mã, Tên, Loại, Từ ngày) trong một bản ghi;\n"
-          "           không có --apply: chỉ cho biết sẽ thay đổi gì, chưa lưu gì\n"
-          "  export   xuất danh mục ra CSV (cùng các cột, thêm Đến ngày, Kế nhiệm); tệp này dùng cho\n"
-          "           tiendo-pki sign --registry TỆP\n"
-          "  rename   đổi tên: SLUG_CŨ ngừng từ ngày --date, SLUG_MỚI (mới) kế nhiệm\n"
-          "  merge    sáp nhập A, B, ... vào C; C là cơ quan mới (cần tên, từ hai cơ quan cũ) hoặc cơ quan\n"
-          "           đã có, tiếp tục hoạt động và tiếp nhận A, B, ... (sáp nhập vào; một cơ quan cũ là đủ)\n"
-          "  split    chia tách A thành B, C, ...; nhiệm vụ của A chuyển cho cơ quan --into ĐẦU TIÊN,\n"
-          "           trừ các nhiệm vụ ghi bằng --task SỐ=SLUG (chuyển cho SLUG)\n"
-          "  issuer   từ ngày --date, cơ quan ban hành kế hoạch (tỉnh) mang tên mới, ví dụ\n"
-          "           \"UBND thành phố Hải Phòng\" sau khi hợp nhất tỉnh\n"
-          "\n"
-          "Không xóa gì: cơ quan cũ giữ slug, tên và thời gian hiệu lực; nhiệm vụ giữ tên cơ quan\n"
-          "như kế hoạch đã viết, còn cơ quan chịu trách nhiệm theo liên kết kế nhiệm.\n"
-          "\n"
-          "Tùy chọn:\n"
-          "  --date dd/mm/yyyy  ngày tổ chức mới bắt đầu (cơ quan cũ ngừng từ ngày này)\n"
-          "  --kind LOẠI        loại của cơ quan mới (add: bắt buộc; khác: mặc định loại của cơ quan cũ,\n"
-          "                     kế nhiệm đơn vị cấp huyện từ 01/07/2025 là commune):\n"
-          "                       dept        sở, ban, ngành tỉnh\n"
-          "                       provincial  cơ quan khác cấp tỉnh, cơ quan Trung ương đóng trên địa bàn\n"
-          "                       central     cơ quan Trung ương\n"
-          "                       district    đơn vị cấp huyện (đến 30/06/2025)\n"
-          "                       commune     xã, phường, đặc khu\n"
-          "                       org         doanh nghiệp, tổ chức\n"
-          "%s"
-          "\n"
-          "add, import --apply, rename, merge, split, issuer ghi vào sổ nhật ký, ký bằng khóa của máy chủ: cần --cert, --key\n"
-          "(và --ca lần đầu) hoặc --config TỆP của máy chủ.\n"
-          "\n"
-          TD_MSG_EXIT_CODES,
-          tds_config_usage_common);
-}
+/* Each subcommand takes only its own options: --kind not for issuer, --into
+ * for merge and split, --task for split. */
+#define TDS__ROW_DATE {"date", required_argument, 'D', "dd/mm/yyyy", "ngày tổ chức mới bắt đầu (cơ quan cũ ngừng từ ngày này)"}
+#define TDS__ROW_KIND                                                                                               \
+    {"kind", required_argument, 'k', "LOẠI",                                                                        \
+     "loại của cơ quan mới (add: bắt buộc; khác: mặc định loại của cơ quan cũ, kế nhiệm đơn vị cấp huyện từ "      \
+     "01/07/2025 là commune):\n"                                                                                   \
+     "  dept        sở, ban, ngành tỉnh\n"                                                                          \
+     "  provincial  cơ quan khác cấp tỉnh, cơ quan Trung ương đóng trên địa bàn\n"                                  \
+     "  central     cơ quan Trung ương\n"                                                                           \
+     "  district    đơn vị cấp huyện (đến 30/06/2025)\n"                                                            \
+     "  commune     xã, phường, đặc khu\n"                                                                          \
+     "  org         doanh nghiệp, tổ chức"}
+#define TDS__ROW_INTO {"into", required_argument, 'i', "SLUG", "merge, split: cơ quan nhận (xem trên)"}
+static const td_cli_opt tds__agency_list_opts[] = {
+    {"list", TD_CLI_WORD, 0, NULL, "liệt kê mọi cơ quan và nhóm; với --at: chỉ các cơ quan tồn tại vào ngày đó"},
+    {"add", TD_CLI_WORD, 0, NULL, "thêm một cơ quan mới (ví dụ xã, phường mới từ 01/07/2025)"},
+    {"import", TD_CLI_WORD, 0, NULL,
+     "thêm nhiều cơ quan từ tệp CSV (cột Mã, Tên, Loại, Từ ngày) trong một bản ghi; không có --apply: chỉ cho biết sẽ "
+     "thay đổi gì, chưa lưu gì"},
+    {"export", TD_CLI_WORD, 0, NULL,
+     "xuất danh mục ra CSV (cùng các cột, thêm Đến ngày, Kế nhiệm); tệp này dùng cho tiendo-pki sign --registry TỆP"},
+    {"rename", TD_CLI_WORD, 0, NULL, "đổi tên: SLUG_CŨ ngừng từ ngày --date, SLUG_MỚI (mới) kế nhiệm"},
+    {"merge", TD_CLI_WORD, 0, NULL,
+     "sáp nhập A, B, ... vào C; C là cơ quan mới (cần tên, từ hai cơ quan cũ) hoặc cơ quan đã có, tiếp tục hoạt động "
+     "và tiếp nhận A, B, ... (sáp nhập vào; một cơ quan cũ là đủ)"},
+    {"split", TD_CLI_WORD, 0, NULL,
+     "chia tách A thành B, C, ...; nhiệm vụ của A chuyển cho cơ quan --into ĐẦU TIÊN, trừ các nhiệm vụ ghi bằng --task "
+     "SỐ=SLUG (chuyển cho SLUG)"},
+    {"issuer", TD_CLI_WORD, 0, NULL,
+     "từ ngày --date, cơ quan ban hành kế hoạch (tỉnh) mang tên mới, ví dụ \"UBND thành phố Hải Phòng\" sau khi hợp "
+     "nhất tỉnh"},
+    {"at", required_argument, 'a', "dd/mm/yyyy", "list: chỉ các cơ quan tồn tại vào ngày này"},
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_opt tds__agency_issuer_opts[] = {TDS__ROW_DATE, {NULL, 0, 0, NULL, NULL}};
+static const td_cli_opt tds__agency_plain_opts[] = {TDS__ROW_DATE, TDS__ROW_KIND, {NULL, 0, 0, NULL, NULL}};
+static const td_cli_opt tds__agency_merge_opts[] = {TDS__ROW_DATE, TDS__ROW_KIND, TDS__ROW_INTO, {NULL, 0, 0, NULL, NULL}};
+static const td_cli_opt tds__agency_split_opts[] = {
+    TDS__ROW_DATE, TDS__ROW_KIND, TDS__ROW_INTO,
+    {"task", required_argument, 't', "SỐ=SLUG", "split: nhiệm vụ SỐ chuyển cho SLUG; lặp lại được"},
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_opt tds__agency_import_opts[] = {
+    {"apply", no_argument, 'a', NULL, "import: lưu (không có: chỉ cho biết sẽ thay đổi gì)"},
+    {"date", required_argument, 'D', "dd/mm/yyyy", "import: ngày các cơ quan mới bắt đầu (khi tệp không ghi Từ ngày)"},
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_opt tds__agency_export_opts[] = {
+    {"out", required_argument, 'o', "TỆP", "export: ghi ra tệp thay vì màn hình"}, {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tds__agency_spec = {
+    .prog = "tiendo-server",
+    .cmd = "agency",
+    .usage = "tiendo-server agency list [--at dd/mm/yyyy] [--config TỆP | --data THƯ_MỤC]\n"
+             "tiendo-server agency add SLUG \"Tên\" --kind LOẠI [--date dd/mm/yyyy] [--config TỆP | --data THƯ_MỤC]\n"
+             "tiendo-server agency import TỆP [--apply] [--date dd/mm/yyyy] [--config TỆP | --data THƯ_MỤC]\n"
+             "tiendo-server agency export [--out TỆP] [--config TỆP | --data THƯ_MỤC]\n"
+             "tiendo-server agency rename SLUG_CŨ SLUG_MỚI \"Tên mới\" --date dd/mm/yyyy [--config TỆP | --data THƯ_MỤC]\n"
+             "tiendo-server agency merge A [B ...] --into C [\"Tên C\"] --date dd/mm/yyyy [--config TỆP | --data THƯ_MỤC]\n"
+             "tiendo-server agency split A --into B \"Tên B\" --into C \"Tên C\" [--task SỐ=SLUG ...] --date dd/mm/yyyy "
+             "[--config TỆP | --data THƯ_MỤC]\n"
+             "tiendo-server agency issuer \"Tên cơ quan ban hành\" --date dd/mm/yyyy [--config TỆP | --data THƯ_MỤC]",
+    .about = "Danh mục cơ quan (slug, tên chính thức, loại, thời gian hiệu lực, cơ quan kế nhiệm).",
+    .opts = {tds__agency_list_opts, tds__agency_split_opts, tds__agency_import_opts, tds__agency_export_opts,
+             tds_config_opts},
+    .footer = "Không xóa gì: cơ quan cũ giữ slug, tên và thời gian hiệu lực; nhiệm vụ giữ tên cơ quan như kế hoạch đã "
+              "viết, còn cơ quan chịu trách nhiệm theo liên kết kế nhiệm.\n"
+              "add, import --apply, rename, merge, split, issuer ghi vào sổ nhật ký, ký bằng khóa của máy chủ: cần "
+              "--cert, --key (và --ca lần đầu) hoặc --config TỆP của máy chủ.\n",
+};
+#define TDS__AGENCY_PARSE(name, sub, table) \
+    static const td_cli_spec name = {.prog = "tiendo-server", .cmd = "agency " sub, .opts = {table, tds_config_opts}}
+TDS__AGENCY_PARSE(tds__agency_list_parse, "list", tds__agency_list_opts);
+TDS__AGENCY_PARSE(tds__agency_issuer_parse, "issuer", tds__agency_issuer_opts);
+TDS__AGENCY_PARSE(tds__agency_plain_parse, "add", tds__agency_plain_opts);
+TDS__AGENCY_PARSE(tds__agency_merge_parse, "merge", tds__agency_merge_opts);
+TDS__AGENCY_PARSE(tds__agency_split_parse, "split", tds__agency_split_opts);
+TDS__AGENCY_PARSE(tds__agency_import_parse, "import", tds__agency_import_opts);
+TDS__AGENCY_PARSE(tds__agency_export_parse, "export", tds__agency_export_opts);
+static void tds__agency_usage(FILE *f) { td_cli_help(&tds__agency_spec, f); }
 
 static int tds__list(int argc, char **argv)
 {
@@ -84,10 +111,9 @@ static int tds__list(int argc, char **argv)
     tds_config cfg;
     tds_ledger *lg = NULL;
     const td_registry *rp;
-    static const struct option own[] = {{"at", required_argument, 0, 'a'}, {0, 0, 0, 0}};
     int oc;
     tds_config_init(&cfg, "tiendo-server agency list");
-    while ((oc = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+    while ((oc = tds_config_getopt_spec(&cfg, argc, argv, &tds__agency_list_parse)) != -1) {
         if (oc == 'h') {
             tds__agency_usage(stdout);
             return 0;
@@ -240,28 +266,17 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
                       : kind == TD_CHANGE_ADD   ? "add"
                                                 : "issuer";
 
-    /* each kind of change takes only its own options: --kind not for issuer,
-     * --into for merge and split, --task for split */
-    static const struct option o_issuer[] = {{"date", required_argument, 0, 'D'}, {0, 0, 0, 0}};
-    static const struct option o_plain[] = {{"date", required_argument, 0, 'D'}, {"kind", required_argument, 0, 'k'},
-                                            {0, 0, 0, 0}};
-    static const struct option o_merge[] = {{"date", required_argument, 0, 'D'}, {"kind", required_argument, 0, 'k'},
-                                            {"into", required_argument, 0, 'i'}, {0, 0, 0, 0}};
-    static const struct option o_split[] = {{"date", required_argument, 0, 'D'}, {"kind", required_argument, 0, 'k'},
-                                            {"into", required_argument, 0, 'i'}, {"task", required_argument, 0, 't'},
-                                            {0, 0, 0, 0}};
     char prog[64];
     int c;
 
     memset(into, 0, sizeof into);
     snprintf(prog, sizeof prog, "tiendo-server agency %s", cmd);
     tds_config_init(&cfg, prog);
-    while ((c = tds_config_getopt(&cfg, argc, argv,
-                                  kind == TD_CHANGE_ISSUER  ? o_issuer
-                                  : kind == TD_CHANGE_MERGE ? o_merge
-                                  : kind == TD_CHANGE_SPLIT ? o_split
-                                                            : o_plain,
-                                  0)) != -1) {
+    while ((c = tds_config_getopt_spec(&cfg, argc, argv,
+                                       kind == TD_CHANGE_ISSUER  ? &tds__agency_issuer_parse
+                                       : kind == TD_CHANGE_MERGE ? &tds__agency_merge_parse
+                                       : kind == TD_CHANGE_SPLIT ? &tds__agency_split_parse
+                                                                 : &tds__agency_plain_parse)) != -1) {
         if (c == 'h') {
             tds__agency_usage(stdout);
             return 0;
@@ -511,11 +526,9 @@ static int tds__import(int argc, char **argv)
     td_registry reg;
     int have_reg = 0;
 
-    static const struct option own[] = {{"apply", no_argument, 0, 'a'}, {"date", required_argument, 0, 'D'},
-                                        {0, 0, 0, 0}};
     int c;
     tds_config_init(&cfg, "tiendo-server agency import");
-    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+    while ((c = tds_config_getopt_spec(&cfg, argc, argv, &tds__agency_import_parse)) != -1) {
         if (c == 'h') {
             tds__agency_usage(stdout);
             return 0;
@@ -640,10 +653,9 @@ static int tds__export(int argc, char **argv)
     char *buf = NULL;
     size_t n = 0;
     int rc = 0;
-    static const struct option own[] = {{"out", required_argument, 0, 'o'}, {0, 0, 0, 0}};
     int c;
     tds_config_init(&cfg, "tiendo-server agency export");
-    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+    while ((c = tds_config_getopt_spec(&cfg, argc, argv, &tds__agency_export_parse)) != -1) {
         if (c == 'h') {
             tds__agency_usage(stdout);
             return 0;

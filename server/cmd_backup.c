@@ -78,25 +78,26 @@ static int tds__check_copy(const char *path, tds_logstore_summary *sum, td_error
 
 /* ---- backup ------------------------------------------------------------ */
 
-static void tds__backup_usage(FILE *f)
-{
-    fprintf(f,
-            "Cách dùng: tiendo-server backup ĐÍCH [--config TỆP | --data THƯ_MỤC]\n"
-            "                                [--step-pages N] [--pause-ms N]\n"
-            "\n"
-            "Sao lưu sổ nhật ký (THƯ_MỤC/server.db) vào tệp mới ĐÍCH trong khi máy chủ vẫn chạy\n"
-            "(API sao lưu trực tuyến của SQLite, chép từng bước, không chặn máy chủ). Sau khi chép,\n"
-            "bản sao được kiểm tra: integrity_check, băm lại từng mục so với cây Merkle, gốc Merkle\n"
-            "của bản sao bằng gốc của máy chủ ở cùng kích thước, điểm kiểm đã ký khớp với cây.\n"
-            "ĐÍCH không được tồn tại trước (không bao giờ ghi đè). Quyền của tệp: 0600.\n"
-            "\n"
-            "  --step-pages N     số trang chép mỗi bước (mặc định %d)\n"
-            "  --pause-ms N       nghỉ giữa hai bước, mili giây (mặc định %d)\n"
-            "%s"
-            "\n"
-            "Mã thoát: 0 bản sao đã kiểm tra tốt, 1 lỗi (bản sao hỏng bị xóa), 2 sai cú pháp lệnh.\n",
-            TDS_BACKUP_STEP_PAGES, TDS_BACKUP_PAUSE_MS, tds_config_usage_common);
-}
+#define TDS__STR(x) TDS__STR2(x)
+#define TDS__STR2(x) #x
+static const td_cli_opt tds__backup_opts[] = {
+    {"ĐÍCH", TD_CLI_WORD, 0, NULL, "tệp sao lưu mới; không được tồn tại trước (không bao giờ ghi đè); quyền 0600"},
+    {"step-pages", required_argument, 's', "N", "số trang chép mỗi bước (mặc định " TDS__STR(TDS_BACKUP_STEP_PAGES) ")"},
+    {"pause-ms", required_argument, 'p', "N", "nghỉ giữa hai bước, mili giây (mặc định " TDS__STR(TDS_BACKUP_PAUSE_MS) ")"},
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tds__backup_spec = {
+    .prog = "tiendo-server",
+    .cmd = "backup",
+    .usage = "ĐÍCH [--config TỆP | --data THƯ_MỤC]",
+    .about = "Sao lưu sổ nhật ký (THƯ_MỤC/server.db) vào tệp mới ĐÍCH trong khi máy chủ vẫn chạy (API sao lưu trực "
+             "tuyến của SQLite, chép từng bước, không chặn máy chủ). Sau khi chép, bản sao được kiểm tra: "
+             "integrity_check, băm lại từng mục so với cây Merkle, gốc Merkle của bản sao bằng gốc của máy chủ ở cùng "
+             "kích thước, điểm kiểm đã ký khớp với cây.",
+    .opts = {tds__backup_opts, tds_config_opts},
+    .synopsis_tables = 1,
+    .exit_codes = "Mã thoát: 0 bản sao đã kiểm tra tốt, 1 lỗi (bản sao hỏng bị xóa), 2 sai cú pháp lệnh.\n",
+};
+static void tds__backup_usage(FILE *f) { td_cli_help(&tds__backup_spec, f); }
 
 int tds_cmd_backup(int argc, char **argv)
 {
@@ -112,11 +113,9 @@ int tds_cmd_backup(int argc, char **argv)
     int64_t t0;
     int rc = 1;
 
-    static const struct option own[] = {{"step-pages", required_argument, 0, 's'},
-                                        {"pause-ms", required_argument, 0, 'p'}, {0, 0, 0, 0}};
     int c;
     tds_config_init(&cfg, "tiendo-server backup");
-    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+    while ((c = tds_config_getopt_spec(&cfg, argc, argv, &tds__backup_spec)) != -1) {
         if (c == 'h') {
             tds__backup_usage(stdout);
             return 0;
@@ -192,27 +191,27 @@ out:
 
 /* ---- restore ----------------------------------------------------------- */
 
-static void tds__restore_usage(FILE *f)
-{
-    fprintf(f,
-            "Cách dùng: tiendo-server restore NGUỒN [--config TỆP | --data THƯ_MỤC] [--force]\n"
-            "\n"
-            "Khôi phục sổ nhật ký từ bản sao lưu NGUỒN (tệp do tiendo-server backup tạo).\n"
-            "Máy chủ phải đang dừng (systemctl stop tiendo-server): lệnh từ chối nếu một máy chủ\n"
-            "đang giữ THƯ_MỤC/serve.lock. Bản sao được kiểm tra (và nâng cấp lược đồ nếu cũ hơn)\n"
-            "trước khi thay thế; cơ sở dữ liệu hiện có được giữ lại với tên\n"
-            "server.db.before-restore-NĂMTHÁNGNGÀY-GIỜPHÚTGIÂY.\n"
-            "\n"
-            "Nếu cơ sở dữ liệu hiện có đã ký điểm kiểm lớn hơn bản sao lưu, các đơn vị có thể đang\n"
-            "giữ điểm kiểm đó và sẽ báo động \"lùi lịch sử\" khi đồng bộ: lệnh từ chối, trừ khi có\n"
-            "--force (xem README, mục \"Sao lưu và khôi phục\").\n"
-            "\n"
-            "  --force            khôi phục cả khi bản sao lưu cũ hơn dữ liệu hiện có\n"
-            "%s"
-            "\n"
-            "Mã thoát: 0 đã khôi phục, 1 từ chối hoặc lỗi (không thay đổi gì), 2 sai cú pháp lệnh.\n",
-            tds_config_usage_common);
-}
+static const td_cli_opt tds__restore_opts[] = {
+    {"NGUỒN", TD_CLI_WORD, 0, NULL, "tệp do tiendo-server backup tạo"},
+    {"force", no_argument, 'f', NULL, "khôi phục cả khi bản sao lưu cũ hơn dữ liệu hiện có"},
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tds__restore_spec = {
+    .prog = "tiendo-server",
+    .cmd = "restore",
+    .usage = "NGUỒN [--config TỆP | --data THƯ_MỤC]",
+    .about = "Khôi phục sổ nhật ký từ bản sao lưu NGUỒN (tệp do tiendo-server backup tạo). Máy chủ phải đang dừng "
+             "(systemctl stop tiendo-server): lệnh từ chối nếu một máy chủ đang giữ THƯ_MỤC/serve.lock. Bản sao được "
+             "kiểm tra (và nâng cấp lược đồ nếu cũ hơn) trước khi thay thế; cơ sở dữ liệu hiện có được giữ lại với tên "
+             "server.db.before-restore-NĂMTHÁNGNGÀY-GIỜPHÚTGIÂY.\n"
+             "\n"
+             "Nếu cơ sở dữ liệu hiện có đã ký điểm kiểm lớn hơn bản sao lưu, các đơn vị có thể đang giữ điểm kiểm đó và "
+             "sẽ báo động \"lùi lịch sử\" khi đồng bộ: lệnh từ chối, trừ khi có --force (xem README, mục \"Sao lưu và "
+             "khôi phục\").",
+    .opts = {tds__restore_opts, tds_config_opts},
+    .synopsis_tables = 1,
+    .exit_codes = "Mã thoát: 0 đã khôi phục, 1 từ chối hoặc lỗi (không thay đổi gì), 2 sai cú pháp lệnh.\n",
+};
+static void tds__restore_usage(FILE *f) { td_cli_help(&tds__restore_spec, f); }
 
 /* Copy a closed SQLite file byte for byte, fsync'd. */
 static int tds__copy_file(const char *from, const char *to, td_error *err)
@@ -269,10 +268,9 @@ int tds_cmd_restore(int argc, char **argv)
     long holder = 0;
     struct stat dst;
 
-    static const struct option own[] = {{"force", no_argument, 0, 'f'}, {0, 0, 0, 0}};
     int c;
     tds_config_init(&cfg, "tiendo-server restore");
-    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+    while ((c = tds_config_getopt_spec(&cfg, argc, argv, &tds__restore_spec)) != -1) {
         if (c == 'h') {
             tds__restore_usage(stdout);
             return 0;
@@ -306,15 +304,16 @@ int tds_cmd_restore(int argc, char **argv)
             fprintf(stderr, "tiendo-server restore: máy chủ đang chạy trên %s (pid %ld); hãy dừng nó trước "
                             "(systemctl stop tiendo-server), không thay đổi gì\n", cfg.data, holder);
         else
-            fprintf(stderr, "tiendo-server restore: %s\n", err.msg);
+            fprintf(stderr, "tiendo-server restore: không khóa được thư mục dữ liệu %s: %s\n" TD_MSG_DETAIL, cfg.data,
+                    td_err_vi(err.code), err.msg);
         goto out;
     }
     snprintf(dbpath, sizeof dbpath, "%s/server.db", cfg.data);
     snprintf(tmp, sizeof tmp, "%s.restoring", dbpath);
     unlink(tmp);
     if (tds__copy_file(src, tmp, &err) || tds__check_copy(tmp, &got, &err)) {
-        fprintf(stderr, "tiendo-server restore: bản sao lưu %s không dùng được, không thay đổi gì: %s\n", src,
-                err.msg);
+        fprintf(stderr, "tiendo-server restore: bản sao lưu %s không dùng được, không thay đổi gì: %s\n" TD_MSG_DETAIL,
+                src, td_err_vi(err.code), err.msg);
         unlink(tmp);
         goto out;
     }

@@ -16,21 +16,20 @@
 #include "cmds.h"
 #include "msg.h"
 
-static void tds__checkpoint_usage(FILE *f)
-{
-    fprintf(f,
-            "Cách dùng: tiendo-server checkpoint [--config TỆP | --data THƯ_MỤC] [--note]\n"
-            "\n"
-            "In điểm kiểm (checkpoint) mới nhất của sổ nhật ký: ghi chú đã ký (định dạng C2SP),\n"
-            "kích thước cây Merkle, mã băm gốc; và kích thước lớn nhất đã được nhân chứng\n"
-            "(thiết bị của thanh tra) ký xác nhận, kèm tên từng nhân chứng.\n"
-            "\n"
-            "  --note             chỉ in nguyên văn ghi chú đã ký (cho công cụ khác)\n"
-            "%s"
-            "\n"
-            TD_MSG_EXIT_CODES,
-            tds_config_usage_common);
-}
+static const td_cli_opt tds__checkpoint_opts[] = {
+    {"note", no_argument, 'n', NULL, "chỉ in nguyên văn ghi chú đã ký (cho công cụ khác)"},
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tds__checkpoint_spec = {
+    .prog = "tiendo-server",
+    .cmd = "checkpoint",
+    .usage = "[--config TỆP | --data THƯ_MỤC]",
+    .about = "In điểm kiểm (checkpoint) mới nhất của sổ nhật ký: ghi chú đã ký (định dạng C2SP), kích thước cây "
+             "Merkle, mã băm gốc; và kích thước lớn nhất đã được nhân chứng (thiết bị của thanh tra) ký xác nhận, kèm "
+             "tên từng nhân chứng.",
+    .opts = {tds__checkpoint_opts, tds_config_opts},
+    .synopsis_tables = 1,
+};
+static void tds__checkpoint_usage(FILE *f) { td_cli_help(&tds__checkpoint_spec, f); }
 
 /* dd/mm/yyyy hh:mm, local time, for people. */
 static void tds__fmt_time(int64_t ms, char *out, size_t cap) { td_clock_fmt(ms, out, cap); }
@@ -64,10 +63,9 @@ int tds_cmd_checkpoint(int argc, char **argv)
     int note_only = 0, rc = 1;
 
     memset(&th, 0, sizeof th);
-    static const struct option own[] = {{"note", no_argument, 0, 'n'}, {0, 0, 0, 0}};
     int c;
     tds_config_init(&cfg, "tiendo-server checkpoint");
-    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+    while ((c = tds_config_getopt_spec(&cfg, argc, argv, &tds__checkpoint_spec)) != -1) {
         if (c == 'h') {
             tds__checkpoint_usage(stdout);
             return 0;

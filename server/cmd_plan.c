@@ -31,46 +31,54 @@
 /* Files one `plan import` takes (tasks CSV + indicators CSV, or one text). */
 #define TDS_IMPORT_FILES_MAX 8
 
-static void tds__plan_usage(FILE *f)
-{
-    fprintf(f, "Cách dùng:\n"
-          "  tiendo-server plan import TỆP... [--apply] [--aliases TỆP] [--format text|csv]\n"
-          "                                 [--plan SỐ_KẾ_HOẠCH [--title TÊN] [--issuer CƠ_QUAN] [--date dd/mm/yyyy]]\n"
-          "                                 [--config TỆP | --data THƯ_MỤC --ca TỆP --cert TỆP --key TỆP]\n"
-          "  tiendo-server plan show [SỐ_NHIỆM_VỤ] [--plan SỐ] [--config TỆP | --data THƯ_MỤC]\n"
-          "  tiendo-server plan export --csv|--indicators [--out TỆP] [--plan SỐ]\n"
-          "                            [--config TỆP | --data THƯ_MỤC]\n"
-          "\n"
-          "Nhập, xem và xuất Kế hoạch (danh mục nhiệm vụ và chỉ tiêu).\n"
-          "\n"
-          "  import    đọc kế hoạch từ văn bản công bố (.txt: Phụ lục I chỉ tiêu, Phụ lục II\n"
-          "            nhiệm vụ) hoặc từ CSV (bảng nhiệm vụ và/hoặc bảng chỉ tiêu); in những gì\n"
-          "            sẽ được nhập hoặc thay đổi.  Không lưu gì nếu không có --apply.\n"
-          "            Mọi tên cơ quan không xác định được đều được liệt kê (nhiệm vụ, dòng);\n"
-          "            khi còn tên chưa xác định, kế hoạch không được nhập.\n"
-          "  show      liệt kê nhiệm vụ; với SỐ_NHIỆM_VỤ: xem đầy đủ một nhiệm vụ\n"
-          "  export    --csv: xuất bảng nhiệm vụ; --indicators: xuất bảng chỉ tiêu\n"
-          "            (CSV UTF-8 có BOM, mở được bằng Excel; nhập lại được bằng import)\n"
-          "\n"
-          "Tùy chọn:\n"
-          "  --apply            lưu kế hoạch đã nhập: ghi vào sổ nhật ký một bản ghi kế hoạch, ký bằng\n"
-          "                     khóa của máy chủ (cần --ca, --cert, --key hoặc --config); nhập lại\n"
-          "                     một kế hoạch không đổi thì không ghi gì\n"
-          "  --aliases TỆP      bổ sung ánh xạ tên cơ quan: mỗi dòng \"tên trong văn bản = slug\",\n"
-          "                     dòng bắt đầu bằng # là chú thích; xem: tiendo-server agency list\n"
-          "  --format text|csv  định dạng tệp (mặc định: theo phần mở rộng, .csv là CSV)\n"
-          "  --plan SỐ          kế hoạch được nhập hoặc thay (số hiệu, ví dụ 57/KH-UBND, hoặc số ngắn 57):\n"
-          "                     một máy chủ giữ nhiều kế hoạch; kế hoạch nhập đầu tiên là kế hoạch mặc định.\n"
-          "                     Không có --plan: bảng CSV thay kế hoạch mặc định, văn bản công bố thay kế\n"
-          "                     hoạch cùng số hiệu (hoặc thêm kế hoạch mới).  Với show, export: kế hoạch\n"
-          "                     được xem/xuất (mặc định: kế hoạch mặc định)\n"
-          "  --title, --issuer, --date   tên, cơ quan ban hành, ngày của kế hoạch (bảng CSV không có)\n"
-          "  --out TỆP          ghi ra tệp thay vì màn hình\n"
-          "%s"
-          "\n"
-          TD_MSG_EXIT_CODES,
-          tds_config_usage_common);
-}
+#define TDS__ROW_PLAN(help) {"plan", required_argument, 'P', "SỐ", help}
+static const td_cli_opt tds__plan_import_opts[] = {
+    {"import", TD_CLI_WORD, 0, NULL,
+     "đọc kế hoạch từ văn bản công bố (.txt: Phụ lục I chỉ tiêu, Phụ lục II nhiệm vụ) hoặc từ CSV (bảng nhiệm vụ "
+     "và/hoặc bảng chỉ tiêu); in những gì sẽ được nhập hoặc thay đổi. Không lưu gì nếu không có --apply. Mọi tên cơ "
+     "quan không xác định được đều được liệt kê (nhiệm vụ, dòng); khi còn tên chưa xác định, kế hoạch không được "
+     "nhập."},
+    {"show", TD_CLI_WORD, 0, NULL, "liệt kê nhiệm vụ; với SỐ_NHIỆM_VỤ: xem đầy đủ một nhiệm vụ"},
+    {"export", TD_CLI_WORD, 0, NULL,
+     "--csv: xuất bảng nhiệm vụ; --indicators: xuất bảng chỉ tiêu (CSV UTF-8 có BOM, mở được bằng Excel; nhập lại "
+     "được bằng import)"},
+    {"apply", no_argument, 'a', NULL,
+     "lưu kế hoạch đã nhập: ghi vào sổ nhật ký một bản ghi kế hoạch, ký bằng khóa của máy chủ (cần --ca, --cert, --key "
+     "hoặc --config); nhập lại một kế hoạch không đổi thì không ghi gì"},
+    {"aliases", required_argument, 'A', "TỆP",
+     "bổ sung ánh xạ tên cơ quan: mỗi dòng \"tên trong văn bản = slug\", dòng bắt đầu bằng # là chú thích; xem: "
+     "tiendo-server agency list"},
+    {"format", required_argument, 'f', "ĐỊNH_DẠNG", "text hoặc csv: định dạng tệp (mặc định: theo phần mở rộng, .csv là CSV)"},
+    TDS__ROW_PLAN("kế hoạch được nhập hoặc thay (số hiệu, ví dụ 57/KH-UBND, hoặc số ngắn 57): một máy chủ giữ nhiều kế "
+                  "hoạch; kế hoạch nhập đầu tiên là kế hoạch mặc định. Không có --plan: bảng CSV thay kế hoạch mặc "
+                  "định, văn bản công bố thay kế hoạch cùng số hiệu (hoặc thêm kế hoạch mới). Với show, export: kế "
+                  "hoạch được xem/xuất (mặc định: kế hoạch mặc định)"),
+    {"title", required_argument, 'T', "TÊN", "import: tên của kế hoạch (bảng CSV không có)"},
+    {"issuer", required_argument, 'I', "CƠ_QUAN", "import: cơ quan ban hành kế hoạch (bảng CSV không có)"},
+    {"date", required_argument, 'D', "dd/mm/yyyy", "import: ngày của kế hoạch (bảng CSV không có)"},
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_opt tds__plan_show_opts[] = {TDS__ROW_PLAN("kế hoạch được xem (mặc định: kế hoạch mặc định)"),
+                                                 {NULL, 0, 0, NULL, NULL}};
+static const td_cli_opt tds__plan_export_opts[] = {
+    {"csv", no_argument, 'c', NULL, "export: bảng nhiệm vụ"},
+    {"indicators", no_argument, 'i', NULL, "export: bảng chỉ tiêu"},
+    {"out", required_argument, 'o', "TỆP", "ghi ra tệp thay vì màn hình"},
+    TDS__ROW_PLAN("kế hoạch được xuất (mặc định: kế hoạch mặc định)"),
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tds__plan_spec = {
+    .prog = "tiendo-server",
+    .cmd = "plan",
+    .usage = "tiendo-server plan import TỆP... [--apply] [--aliases TỆP] [--format ĐỊNH_DẠNG] [--plan SỐ [--title TÊN] "
+             "[--issuer CƠ_QUAN] [--date dd/mm/yyyy]] [--config TỆP | --data THƯ_MỤC --ca TỆP --cert TỆP --key TỆP]\n"
+             "tiendo-server plan show [SỐ_NHIỆM_VỤ] [--plan SỐ] [--config TỆP | --data THƯ_MỤC]\n"
+             "tiendo-server plan export (--csv | --indicators) [--out TỆP] [--plan SỐ] [--config TỆP | --data THƯ_MỤC]",
+    .about = "Nhập, xem và xuất Kế hoạch (danh mục nhiệm vụ và chỉ tiêu).",
+    .opts = {tds__plan_import_opts, tds__plan_export_opts, tds_config_opts},
+};
+static const td_cli_spec tds__plan_import_parse = {.prog = "tiendo-server", .cmd = "plan import", .opts = {tds__plan_import_opts, tds_config_opts}};
+static const td_cli_spec tds__plan_show_parse = {.prog = "tiendo-server", .cmd = "plan show", .opts = {tds__plan_show_opts, tds_config_opts}};
+static const td_cli_spec tds__plan_export_parse = {.prog = "tiendo-server", .cmd = "plan export", .opts = {tds__plan_export_opts, tds_config_opts}};
+static void tds__plan_usage(FILE *f) { td_cli_help(&tds__plan_spec, f); }
 
 static int tds__today(void) { return td_clock_today(); }
 
@@ -243,13 +251,9 @@ static int tds__import(int argc, char **argv)
     uint8_t **payloads = NULL;
     size_t nown = 0;
 
-    static const struct option opts[] = {{"apply", no_argument, 0, 'a'},         {"aliases", required_argument, 0, 'A'},
-                                         {"format", required_argument, 0, 'f'},  {"plan", required_argument, 0, 'P'},
-                                         {"title", required_argument, 0, 'T'},   {"issuer", required_argument, 0, 'I'},
-                                         {"date", required_argument, 0, 'D'},    {0, 0, 0, 0}};
     int oc;
     tds_config_init(&cfg, "tiendo-server plan import");
-    while ((oc = tds_config_getopt(&cfg, argc, argv, opts, 0)) != -1) {
+    while ((oc = tds_config_getopt_spec(&cfg, argc, argv, &tds__plan_import_parse)) != -1) {
         if (oc == 'h') {
             tds__plan_usage(stdout);
             return 0;
@@ -593,10 +597,9 @@ static int tds__show(int argc, char **argv)
     tds_ledger *lg = NULL;
     const td_plan *pp;
     const td_registry *rp;
-    static const struct option own[] = {{"plan", required_argument, 0, 'P'}, {0, 0, 0, 0}};
     int c;
     tds_config_init(&cfg, "tiendo-server plan show");
-    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+    while ((c = tds_config_getopt_spec(&cfg, argc, argv, &tds__plan_show_parse)) != -1) {
         if (c == 'P') {
             plan_no = optarg;
             continue;
@@ -666,12 +669,9 @@ static int tds__export(int argc, char **argv)
     const td_registry *rp;
     char *buf = NULL;
     size_t n = 0;
-    static const struct option own[] = {{"out", required_argument, 0, 'o'},        {"csv", no_argument, 0, 'c'},
-                                        {"indicators", no_argument, 0, 'i'},       {"plan", required_argument, 0, 'P'},
-                                        {0, 0, 0, 0}};
     int c;
     tds_config_init(&cfg, "tiendo-server plan export");
-    while ((c = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+    while ((c = tds_config_getopt_spec(&cfg, argc, argv, &tds__plan_export_parse)) != -1) {
         if (c == 'h') {
             tds__plan_usage(stdout);
             return 0;

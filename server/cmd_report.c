@@ -12,23 +12,19 @@
 #include "mreport.h"
 #include "msg.h"
 
-static void tds__report_usage(FILE *f)
-{
-    fprintf(f,
-            "Cách dùng: tiendo-server report --period MM/YYYY [--as-of dd/mm/yyyy] [--format text|csv|html]\n"
-            "                                [--out TỆP] [--config TỆP | --data THƯ_MỤC]\n"
-            "\n"
-            "Báo cáo tổng hợp tiến độ tháng cho cuộc họp giao ban ngày 23: số nhiệm vụ theo trạng thái (toàn\n"
-            "kế hoạch và theo phần, so với kỳ trước), từng nhiệm vụ, báo cáo của các cơ quan (đúng hạn, muộn,\n"
-            "thiếu) và xếp hạng thi đua, nhiệm vụ quá hạn / sắp đến hạn / bị trả lại, chỉ tiêu so với mục tiêu,\n"
-            "báo cáo có thời gian ký bất thường.  Chỉ đọc sổ nhật ký, không ghi gì.\n"
-            "\n"
-            "%s"
-            "%s"
-            "\n"
-            TD_MSG_EXIT_CODES,
-            td_mreport_usage_options, tds_config_usage_common);
-}
+static const td_cli_spec tds__report_spec = {
+    .prog = "tiendo-server",
+    .cmd = "report",
+    .usage = "--period MM/YYYY [--config TỆP | --data THƯ_MỤC]",
+    .about = "Báo cáo tổng hợp tiến độ tháng cho cuộc họp giao ban ngày 23: số nhiệm vụ theo trạng thái (toàn kế hoạch "
+             "và theo phần, so với kỳ trước), từng nhiệm vụ, báo cáo của các cơ quan (đúng hạn, muộn, thiếu) và xếp "
+             "hạng thi đua, nhiệm vụ quá hạn / sắp đến hạn / bị trả lại, chỉ tiêu so với mục tiêu, báo cáo có thời gian "
+             "ký bất thường. Chỉ đọc sổ nhật ký, không ghi gì.",
+    /* the report's own --report-day/--due-soon-days come first, so they win over the config flags' */
+    .opts = {td_mreport_cli_opts, tds_config_opts},
+    .synopsis_tables = 1,
+};
+static void tds__report_usage(FILE *f) { td_cli_help(&tds__report_spec, f); }
 
 int tds_cmd_report(int argc, char **argv)
 {
@@ -42,8 +38,7 @@ int tds_cmd_report(int argc, char **argv)
 
     td_mreport_args_init(&a);
     tds_config_init(&cfg, prog);
-    /* the report's own --report-day/--due-soon-days come first, so they win over the config flags' */
-    while ((c = tds_config_getopt(&cfg, argc, argv, td_mreport_options, 0)) != -1) {
+    while ((c = tds_config_getopt_spec(&cfg, argc, argv, &tds__report_spec)) != -1) {
         if (c == 'h') {
             tds__report_usage(stdout);
             return 0;

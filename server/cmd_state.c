@@ -50,27 +50,26 @@ int tds_cmd_write_out(const char *out, const char *buf, size_t n)
     return bad;
 }
 
-static void tds__state_usage(FILE *f)
-{
-    fprintf(f,
-            "Cách dùng: tiendo-server state [--config TỆP | --data THƯ_MỤC] [--agency SLUG [--role VAI_TRÒ]]\n"
-            "                                [--digest] [--refused] [--conflicts] [--report SỐ/CƠ_QUAN/YYYY-MM]\n"
-            "\n"
-            "Tóm tắt trạng thái suy ra từ sổ nhật ký của máy chủ: số bản ghi, thiết bị (tác giả),\n"
-            "báo cáo, bản ghi bị từ chối (kèm lý do) và xung đột.\n"
-            "\n"
-            "  --agency SLUG      chỉ những bản ghi cơ quan SLUG được xem (như bản sao của cơ quan đó)\n"
-            "  --role VAI_TRÒ     office (mặc định), central hoặc inspector\n"
-            "  --digest           in dòng \"digest: <hex>\" và \"digest-v2: <hex>\": mã băm của trạng thái, phiên bản 1\n"
-            "                     và 2 (so với tiendo status --digest)\n"
-            "  --refused          liệt kê từng bản ghi bị từ chối và lý do\n"
-            "  --conflicts        liệt kê từng cặp báo cáo xung đột\n"
-            "  --report T/CQ/KỲ   in nguyên văn báo cáo hiện hành của nhiệm vụ T, cơ quan CQ, kỳ KỲ\n"
-            "%s"
-            "\n"
-            TD_MSG_EXIT_CODES,
-            tds_config_usage_common);
-}
+static const td_cli_opt tds__state_opts[] = {
+    {"agency", required_argument, 'a', "SLUG", "chỉ những bản ghi cơ quan SLUG được xem (như bản sao của cơ quan đó)"},
+    {"role", required_argument, 'r', "VAI_TRÒ", "office (mặc định), central hoặc inspector"},
+    {"digest", no_argument, 'd', NULL,
+     "in dòng \"digest: <hex>\" và \"digest-v2: <hex>\": mã băm của trạng thái, phiên bản 1 và 2 (so với tiendo "
+     "status --digest)"},
+    {"refused", no_argument, 'R', NULL, "liệt kê từng bản ghi bị từ chối và lý do"},
+    {"conflicts", no_argument, 'c', NULL, "liệt kê từng cặp báo cáo xung đột"},
+    {"report", required_argument, 'p', "T/CQ/KỲ", "in nguyên văn báo cáo hiện hành của nhiệm vụ T, cơ quan CQ, kỳ KỲ"},
+    {NULL, 0, 0, NULL, NULL}};
+static const td_cli_spec tds__state_spec = {
+    .prog = "tiendo-server",
+    .cmd = "state",
+    .usage = "[--config TỆP | --data THƯ_MỤC] [--agency SLUG [--role VAI_TRÒ]]",
+    .about = "Tóm tắt trạng thái suy ra từ sổ nhật ký của máy chủ: số bản ghi, thiết bị (tác giả), báo cáo, bản ghi bị "
+             "từ chối (kèm lý do) và xung đột.",
+    .opts = {tds__state_opts, tds_config_opts},
+    .synopsis_tables = 1,
+};
+static void tds__state_usage(FILE *f) { td_cli_help(&tds__state_spec, f); }
 
 typedef struct tds_author_list {
     const td_state *st;
@@ -147,13 +146,9 @@ int tds_cmd_state(int argc, char **argv)
     uint64_t log_n = 0;
     td_error err = {0};
 
-    static const struct option own[] = {{"agency", required_argument, 0, 'a'}, {"role", required_argument, 0, 'r'},
-                                        {"digest", no_argument, 0, 'd'},         {"refused", no_argument, 0, 'R'},
-                                        {"conflicts", no_argument, 0, 'c'},      {"report", required_argument, 0, 'p'},
-                                        {0, 0, 0, 0}};
     int oc;
     tds_config_init(&cfg, "tiendo-server state");
-    while ((oc = tds_config_getopt(&cfg, argc, argv, own, 0)) != -1) {
+    while ((oc = tds_config_getopt_spec(&cfg, argc, argv, &tds__state_spec)) != -1) {
         if (oc == 'h') {
             tds__state_usage(stdout);
             return 0;

@@ -17,58 +17,68 @@
 #include "renew.h"
 
 /*
- * The flags (and config-file keys) of the server, one row each: the getopt
- * table of every command is built from it (tds_config_getopt), and so is the
- * part of --help that describes them (tds_config_usage_text), hence the man
- * page.  serve: only `serve` takes it.  help NULL: a config-file key that the
- * command line also takes, described with the options of `report`
- * (common/mreport.h).
+ * The flags (and config-file keys) of the server, one row each
+ * (common/cli.h): the getopt table of every command is made from these rows
+ * joined with the command's own (tds_config_getopt_spec), and so is the
+ * part of --help and of the man page that describes them.  The codes are
+ * TDS_OPT_CONFIG + row, over both tables; tds_config_serve_opts only `serve`
+ * takes.
  */
-typedef struct tds__flag {
-    const char *key, *arg, *help;
-    int serve;
-} tds__flag;
+const td_cli_opt tds_config_opts[] = {
+    {"config", required_argument, TDS_OPT_CONFIG + 0, "TỆP",
+     "tệp cấu hình (mỗi dòng: khóa = giá trị; khóa giống tên tham số)"},
+    {"data", required_argument, TDS_OPT_CONFIG + 1, "THƯ_MỤC",
+     "thư mục dữ liệu chứa server.db (mặc định: $TIENDO_DATA, nếu không có thì " TDS_DEFAULT_DATA ")"},
+    {"ca", required_argument, TDS_OPT_CONFIG + 2, "TỆP", "chứng thư CA của tỉnh"},
+    {"cert", required_argument, TDS_OPT_CONFIG + 3, "TỆP", "chứng thư của máy chủ"},
+    {"key", required_argument, TDS_OPT_CONFIG + 4, "TỆP",
+     "khóa riêng của máy chủ (quyền 0600): khóa ký các bản ghi của máy chủ"},
+    {"crl", required_argument, TDS_OPT_CONFIG + 5, "TỆP",
+     "danh sách thu hồi (CRL); máy chủ đang chạy nạp lại khi nhận SIGHUP"},
+    {"origin", required_argument, TDS_OPT_CONFIG + 6, "TÊN",
+     "tên nguồn (origin) của các điểm kiểm (checkpoint) của sổ nhật ký (mặc định: tên đang dùng, nếu chưa có thì "
+     "tiendo/<CN của máy chủ>)"},
+    {"log-level", required_argument, TDS_OPT_CONFIG + 7, "MỨC",
+     "mức của nhật ký vận hành: error, warn, info (mặc định), debug"},
+    {"report-day", required_argument, TDS_OPT_CONFIG + 8, "N",
+     "ngày hạn nộp báo cáo trong tháng, cho báo cáo tháng (mặc định 18)"},
+    {"due-soon-days", required_argument, TDS_OPT_CONFIG + 9, "N",
+     "số ngày cảnh báo \"sắp đến hạn\", cho báo cáo tháng (mặc định 7)"},
+    {NULL, 0, 0, NULL, NULL}};
+#define TDS__NCOMMON 10
+const td_cli_opt tds_config_serve_opts[] = {
+    {"listen", required_argument, TDS_OPT_CONFIG + 10, "MÁY:CỔNG", "địa chỉ lắng nghe (mặc định " TDS_DEFAULT_LISTEN ")"},
+    {"port-file", required_argument, TDS_OPT_CONFIG + 11, "TỆP", "ghi cổng thực tế vào TỆP (dùng với cổng 0)"},
+    {"max-conns", required_argument, TDS_OPT_CONFIG + 12, "N", "số kết nối tối đa (mặc định 1000)"},
+    {"max-frame", required_argument, TDS_OPT_CONFIG + 13, "BYTE", "kích thước gói tối đa (mặc định 4194304)"},
+    {"handshake-timeout", required_argument, TDS_OPT_CONFIG + 14, "GIÂY", "thời gian chờ bắt tay TLS (mặc định 10)"},
+    {"idle-timeout", required_argument, TDS_OPT_CONFIG + 15, "GIÂY",
+     "đóng phiên không hoạt động sau chừng ấy giây (mặc định 300)"},
+    {"stall-timeout", required_argument, TDS_OPT_CONFIG + 16, "GIÂY",
+     "đóng phiên khi máy khách không nhận dữ liệu đang chờ gửi (hàng đợi vượt ngưỡng) trong chừng ấy giây (mặc định "
+     "60)"},
+    {"push-rate", required_argument, TDS_OPT_CONFIG + 17, "N",
+     "mỗi thiết bị gửi tối đa N mục/giây (0: không giới hạn; mặc định 2000)"},
+    {"push-burst", required_argument, TDS_OPT_CONFIG + 18, "N",
+     "...nhưng được gửi dồn tới N mục một lúc (mặc định 100000)"},
+    {"renew-ca-dir", required_argument, TDS_OPT_CONFIG + 19, "THƯ_MỤC",
+     "thư mục CA (tiendo-pki) để cấp lại chứng thư trực tuyến (không có: mọi yêu cầu cấp lại qua cán bộ quản lý CA)"},
+    {"renew-days", required_argument, TDS_OPT_CONFIG + 20, "NGÀY", "thời hạn chứng thư mới (mặc định 730)"},
+    {"renew-window", required_argument, TDS_OPT_CONFIG + 21, "NGÀY",
+     "chỉ cấp lại khi chứng thư còn dưới chừng ấy ngày (mặc định 60)"},
+    {"renew-roles", required_argument, TDS_OPT_CONFIG + 22, "DS",
+     "vai trò được cấp lại trực tuyến: office, central, inspector (mặc định office)"},
+    {NULL, 0, 0, NULL, NULL}};
+#define TDS__NFLAGS 23
 
-static const tds__flag tds__flags[] = {
-    {"config", "TỆP", "tệp cấu hình (mỗi dòng: khóa = giá trị; khóa giống tên tham số)", 0},
-    {"data", "THƯ_MỤC", "thư mục dữ liệu chứa server.db (mặc định: $TIENDO_DATA,\nnếu không có thì " TDS_DEFAULT_DATA ")",
-     0},
-    {"ca", "TỆP", "chứng thư CA của tỉnh", 0},
-    {"cert", "TỆP", "chứng thư của máy chủ", 0},
-    {"key", "TỆP", "khóa riêng của máy chủ (quyền 0600): khóa ký các bản ghi của máy chủ", 0},
-    {"crl", "TỆP", "danh sách thu hồi (CRL); máy chủ đang chạy nạp lại khi nhận SIGHUP", 0},
-    {"origin", "TÊN", "tên nguồn (origin) của các điểm kiểm (checkpoint) của sổ nhật ký\n(mặc định: tên đang dùng, "
-                      "nếu chưa có thì tiendo/<CN của máy chủ>)", 0},
-    {"log-level", "MỨC", "mức của nhật ký vận hành: error, warn, info (mặc định), debug", 0},
-    {"report-day", "N", NULL, 0},
-    {"due-soon-days", "N", NULL, 0},
-    {"listen", "MÁY:CỔNG", "địa chỉ lắng nghe (mặc định " TDS_DEFAULT_LISTEN ")", 1},
-    {"port-file", "TỆP", "ghi cổng thực tế vào TỆP (dùng với cổng 0)", 1},
-    {"max-conns", "N", "số kết nối tối đa (mặc định 1000)", 1},
-    {"max-frame", "BYTE", "kích thước gói tối đa (mặc định 4194304)", 1},
-    {"handshake-timeout", "GIÂY", "thời gian chờ bắt tay TLS (mặc định 10)", 1},
-    {"idle-timeout", "GIÂY", "đóng phiên không hoạt động sau chừng ấy giây (mặc định 300)", 1},
-    {"stall-timeout", "GIÂY", "đóng phiên khi máy khách không nhận dữ liệu đang chờ gửi (hàng đợi vượt\nngưỡng) "
-                              "trong chừng ấy giây (mặc định 60)", 1},
-    {"push-rate", "N", "mỗi thiết bị gửi tối đa N mục/giây (0: không giới hạn; mặc định 2000)", 1},
-    {"push-burst", "N", "...nhưng được gửi dồn tới N mục một lúc (mặc định 100000)", 1},
-    {"renew-ca-dir", "THƯ_MỤC", "thư mục CA (tiendo-pki) để cấp lại chứng thư trực tuyến\n(không có: mọi yêu cầu "
-                                "cấp lại qua cán bộ quản lý CA)", 1},
-    {"renew-days", "NGÀY", "thời hạn chứng thư mới (mặc định 730)", 1},
-    {"renew-window", "NGÀY", "chỉ cấp lại khi chứng thư còn dưới chừng ấy ngày (mặc định 60)", 1},
-    {"renew-roles", "DS", "vai trò được cấp lại trực tuyến: office, central, inspector (mặc định office)", 1},
-};
-#define TDS__NFLAGS (sizeof tds__flags / sizeof tds__flags[0])
-/* Column of the descriptions in --help: the commands' own options are
- * aligned at 21, serve's longer flags at 28. */
-#define TDS__HELP_COL(serve) ((serve) ? 28 : 21)
-
-/* Width on screen of UTF-8 text: its characters (no wide ones here). */
-static size_t tds__cols(const char *s)
+/* The config key of a getopt code, or NULL if the code is not a config flag's. */
+static const char *tds__key_of(int c)
 {
-    size_t n = 0;
-    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
+    for (const td_cli_opt *o = tds_config_opts; o->name; o++)
+        if (o->val == c) return o->name;
+    for (const td_cli_opt *o = tds_config_serve_opts; o->name; o++)
+        if (o->val == c) return o->name;
+    return NULL;
 }
 
 const char *tds_config_usage_text(int serve_keys)
@@ -76,22 +86,10 @@ const char *tds_config_usage_text(int serve_keys)
     static char text[2][8192];
     char *out = text[serve_keys ? 1 : 0];
     FILE *f;
-    int col = TDS__HELP_COL(serve_keys);
+    td_cli_spec s = {.prog = "tiendo-server", .cmd = "", .opts = {tds_config_opts, serve_keys ? tds_config_serve_opts : NULL}};
     if (*out || !(f = fmemopen(out, sizeof text[0], "w"))) return out;
     setbuf(f, NULL);
-    for (size_t i = 0; i < TDS__NFLAGS; i++) {
-        const tds__flag *fl = &tds__flags[i];
-        char head[64];
-        int w;
-        if (!fl->help || (fl->serve && !serve_keys)) continue;
-        snprintf(head, sizeof head, "  --%s %s", fl->key, fl->arg);
-        w = (int)tds__cols(head);
-        fprintf(f, "%s%*s", head, w < col ? col - w : 1, "");
-        for (const char *h = fl->help; *h; h++)
-            if (*h == '\n') fprintf(f, "\n%*s", col, "");
-            else fputc(*h, f);
-        fputc('\n', f);
-    }
+    td_cli_help_rows(&s, f);
     fclose(f);
     out[sizeof text[0] - 1] = 0;
     return out;
@@ -130,17 +128,13 @@ void tds_config_free(tds_config *cfg)
     cfg->renew_ca_dir = NULL;
 }
 
-/* codes: TDS_OPT_CONFIG + the row of tds__flags */
+/* For a command table of struct option (tds_config_getopt): own, the config flags, --help. */
 static int tds__build_opts(tds_config *cfg, const struct option *own, int serve_keys)
 {
-    struct option cf[TDS__NFLAGS + 2];
+    struct option cf[TDS_CONFIG_OPTS_MAX];
     const struct option *const tables[] = {own, cf};
-    size_t k = 0;
-    for (size_t i = 0; i < TDS__NFLAGS; i++)
-        if (serve_keys || !tds__flags[i].serve)
-            cf[k++] = (struct option){tds__flags[i].key, required_argument, 0, TDS_OPT_CONFIG + (int)i};
-    cf[k++] = (struct option){"help", no_argument, 0, 'h'};
-    cf[k] = (struct option){0, 0, 0, 0};
+    td_cli_spec s = {.prog = cfg->prog, .cmd = "", .opts = {tds_config_opts, serve_keys ? tds_config_serve_opts : NULL}};
+    if (td_cli_longopts(&s, cf, TDS_CONFIG_OPTS_MAX)) return -1;
     return td_cli_opts_join(cfg->opts, TDS_CONFIG_OPTS_MAX, tables, 2);
 }
 
@@ -151,21 +145,13 @@ static int tds__opt_err(const tds_config *cfg, int c, char *const *argv)
     return TDS_OPT_BAD;
 }
 
-int tds_config_getopt(tds_config *cfg, int argc, char **argv, const struct option *own, int serve_keys)
+/* getopt_long over cfg->opts (built), the config flags kept in cfg. */
+static int tds__getopt(tds_config *cfg, int argc, char **argv)
 {
     int c;
-    if (!cfg->opts_ready) {
-        if (tds__build_opts(cfg, own, serve_keys)) {
-            fprintf(stderr, "%s: " TD_MSG_TOO_MANY_ARGS "\n", cfg->prog);
-            return TDS_OPT_BAD;
-        }
-        cfg->opts_ready = 1;
-        optind = 1;
-        opterr = 0;   /* getopt's own messages are English: td_cli_opt_err says it in Vietnamese */
-    }
+    const char *key;
     while ((c = getopt_long(argc, argv, ":h", cfg->opts, NULL)) >= TDS_OPT_CONFIG &&
-           c < TDS_OPT_CONFIG + (int)TDS__NFLAGS) {
-        const char *key = tds__flags[c - TDS_OPT_CONFIG].key;
+           c < TDS_OPT_CONFIG + TDS__NFLAGS && (key = tds__key_of(c))) {
         if (!strcmp(key, "config")) {
             cfg->file = optarg;
             continue;
@@ -179,6 +165,31 @@ int tds_config_getopt(tds_config *cfg, int argc, char **argv, const struct optio
     }
     if (c == '?' || c == ':') return tds__opt_err(cfg, c, argv);
     return c;
+}
+
+/* The first call: the table built, getopt reset. */
+static int tds__start(tds_config *cfg, int rc)
+{
+    if (rc) {
+        fprintf(stderr, "%s: " TD_MSG_TOO_MANY_ARGS "\n", cfg->prog);
+        return TDS_OPT_BAD;
+    }
+    cfg->opts_ready = 1;
+    optind = 1;
+    opterr = 0;   /* getopt's own messages are English: td_cli_opt_err says it in Vietnamese */
+    return 0;
+}
+
+int tds_config_getopt(tds_config *cfg, int argc, char **argv, const struct option *own, int serve_keys)
+{
+    if (!cfg->opts_ready && tds__start(cfg, tds__build_opts(cfg, own, serve_keys))) return TDS_OPT_BAD;
+    return tds__getopt(cfg, argc, argv);
+}
+
+int tds_config_getopt_spec(tds_config *cfg, int argc, char **argv, const td_cli_spec *spec)
+{
+    if (!cfg->opts_ready && tds__start(cfg, td_cli_longopts(spec, cfg->opts, TDS_CONFIG_OPTS_MAX))) return TDS_OPT_BAD;
+    return tds__getopt(cfg, argc, argv);
 }
 
 int tds_config_extra(const tds_config *cfg, const char *word)

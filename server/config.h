@@ -18,6 +18,8 @@
 #include <getopt.h>
 #include <stdint.h>
 
+#include "cli.h"
+
 /* Defaults; each can be changed by flag or config file. */
 #define TDS_DEFAULT_LISTEN "127.0.0.1:7443"
 /* A TLS 1.3 handshake is two round trips; 10 s covers a bad rural link. */
@@ -86,6 +88,15 @@ void tds_config_free(tds_config *cfg);
  * wins.
  */
 int tds_config_getopt(tds_config *cfg, int argc, char **argv, const struct option *own, int serve_keys);
+/*
+ * The same over a command's spec (common/cli.h), whose tables are its own
+ * rows then tds_config_opts (and, for serve, tds_config_serve_opts): the
+ * command's --help and getopt table come from that one spec.
+ */
+int tds_config_getopt_spec(tds_config *cfg, int argc, char **argv, const td_cli_spec *spec);
+/* The config flags as option rows: every command's, and serve's only. */
+extern const td_cli_opt tds_config_opts[];
+extern const td_cli_opt tds_config_serve_opts[];
 /* "PROG CMD: tham số thừa "X"" + "Xem: PROG CMD --help" on stderr; returns 2. */
 int tds_config_extra(const tds_config *cfg, const char *word);
 
@@ -94,8 +105,8 @@ int tds_config_extra(const tds_config *cfg, const char *word);
  * printed: 1 if the config file is wrong, 2 if a flag is. */
 int tds_config_finish(tds_config *cfg);
 
-/* Usage lines of the flags, for --help texts, made from the table the
- * options are parsed with (serve_keys: the listener's too). */
+/* Usage lines of the flags (tds_config_opts, serve_keys: and
+ * tds_config_serve_opts), for a --help text not made by td_cli_help. */
 const char *tds_config_usage_text(int serve_keys);
 #define tds_config_usage_common tds_config_usage_text(0)
 

@@ -465,21 +465,18 @@ static void tds__on_signal(uv_signal_t *h, int signum)
 
 /* ---- configuration --------------------------------------------------- */
 
-static void tds__usage(FILE *f)
-{
-    fprintf(f,
-            "Cách dùng: tiendo-server serve [tham số]\n"
-            "\n"
-            "Chạy máy chủ TLS 1.3 (xác thực hai chiều bằng chứng thư số do CA của tỉnh cấp).\n"
-            "--ca, --cert và --key là bắt buộc (trên dòng lệnh hoặc trong tệp cấu hình).\n"
-            "\n"
-            "%s"
-            "\n"
-            "Tín hiệu: SIGTERM/SIGINT dừng có trật tự; SIGHUP nạp lại chứng thư, CA và CRL.\n"
-            "Chỉ một máy chủ dùng một thư mục dữ liệu (khóa THƯ_MỤC/serve.lock).\n"
-            "Mã thoát: 0 dừng bình thường, 1 lỗi, 2 sai cú pháp lệnh.\n",
-            tds_config_usage_text(1));
-}
+static const td_cli_spec tds__serve_spec = {
+    .prog = "tiendo-server",
+    .cmd = "serve",
+    .usage = "tiendo-server serve [--config TỆP] [--ca TỆP --cert TỆP --key TỆP] [--listen MÁY:CỔNG] [tùy chọn]",
+    .about = "Chạy máy chủ TLS 1.3 (xác thực hai chiều bằng chứng thư số do CA của tỉnh cấp). --ca, --cert và --key là "
+             "bắt buộc (trên dòng lệnh hoặc trong tệp cấu hình).",
+    .opts = {tds_config_opts, tds_config_serve_opts},
+    .footer = "Tín hiệu: SIGTERM/SIGINT dừng có trật tự; SIGHUP nạp lại chứng thư, CA và CRL. Chỉ một máy chủ dùng một "
+              "thư mục dữ liệu (khóa THƯ_MỤC/serve.lock).\n",
+    .exit_codes = "Mã thoát: 0 dừng bình thường, 1 lỗi, 2 sai cú pháp lệnh.\n",
+};
+static void tds__usage(FILE *f) { td_cli_help(&tds__serve_spec, f); }
 
 static int tds__write_port_file(const char *path, int port)
 {
@@ -505,7 +502,7 @@ int tds_cmd_serve(int argc, char **argv)
     memset(&srv, 0, sizeof srv);
     srv.lock_fd = -1;
     tds_config_init(cfg, "tiendo-server serve");
-    while ((rc = tds_config_getopt(cfg, argc, argv, NULL, 1)) != -1) {
+    while ((rc = tds_config_getopt_spec(cfg, argc, argv, &tds__serve_spec)) != -1) {
         if (rc != 'h') return 2;
         tds__usage(stdout);
         return 0;

@@ -1,22 +1,33 @@
 #!/usr/bin/env bash
 # cli_text.sh — every word a person reads from the three programs is
-# Vietnamese, and help and man page come from one table (common/cli.h):
+# Vietnamese, and each command's --help says what the command accepts
+# (help, getopt table and man page come from one option table, common/cli.h):
 #   1. each command of tiendo, tiendo-server and tiendo-pki appears in the
 #      program's --help and in its man page (built from the same table), with
 #      its own --help text in the man page;
-#   2. each command given a wrong option (--hlep) exits 2 and says so in
-#      Vietnamese, never getopt's English "unrecognized option"; for
-#      tiendo-server also each subcommand (plan import, agency merge ...),
-#      a wrong option with a value, and a known option missing its value;
-#   3. every help text (program and commands) and man page has no English
+#   2. each command and subcommand (the forms of its usage: plan import,
+#      audit verify, draft list ...) given a wrong option (--hlep) exits 2 and
+#      says so in Vietnamese, never getopt's English "unrecognized option";
+#      for tiendo-server also a wrong option with a value, and a known option
+#      missing its value;
+#   3. probing every long option name found in the sources on every command
+#      and subcommand: each option a command accepts is listed in its --help,
+#      and each option its --help lists is accepted by the command (or one
+#      of its subcommands);
+#   4. the usage lines name each option with the placeholder of the option
+#      list ("[--dir THƯ_MỤC]" and "--dir THƯ_MỤC"), and name no option the
+#      list does not have;
+#   5. every help line is at most 80 columns;
+#   6. every help text (program and commands) and man page has no English
 #      word outside a short allow-list (command names, formats, protocols);
-#   4. `tiendo` on a device directory that is not enrolled says so in
+#   7. `tiendo` on a device directory that is not enrolled says so in
 #      Vietnamese; operator logs (English) stay off the terminal;
-#   5. the message catalogue (common/msg.h) has no English word outside
+#   8. the message catalogue (common/msg.h) has no English word outside
 #      the same allow-list.
 set -euo pipefail
 # shellcheck source=lib/tdtest.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdtest.sh"
+export LC_ALL=C.UTF-8   # ${#line} counts characters, not bytes
 MAN_DIR=${TD_BUILD_DIR:?}/man
 
 # Words that stay as they are in Vietnamese text: names of the programs,
@@ -51,6 +62,40 @@ english_words() {   # stdin: text; stdout: the English words found, with counts
 
 commands_of() { "$1" --help | awk '/^Lệnh:/ { f = 1; next } f && /^  [a-z]/ { print $1 } f && /^$/ { exit }'; }
 
+# The command lines that parse options for one command: "CMD SUB" for each
+# form "PROG CMD SUB ..." of its usage (SUB a lower-case word), and "CMD"
+# itself unless every form has a SUB.
+runners_of() {   # bin name cmd
+    "$1" "$3" --help | awk -v p="$2" -v c="$3" '
+        /^$/ { exit }
+        { sub(/^Cách dùng:/, "          ") }   # and its space: 11 columns
+        substr($0, 1, 11) == "           " && substr($0, 12, 1) != " " {
+            n++
+            if ($1 == p && $2 == c && $3 ~ /^[a-z][a-z-]*$/) { if (!seen[$3]++) print c " " $3; subs++ }
+        }
+        END { if (subs < n || n == 0) print c }'
+}
+
+# The long options a help text lists: "  --name" at the start of a line.
+listed_options() { sed -n 's/^  --\([a-z][a-z0-9-]*\).*/\1/p' | sort -u; }
+
+# Every long option name of the sources' option tables (candidates to probe).
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+mapfile -t ALL_OPTS < <(grep -rhoE '\{"[a-z][a-z0-9-]*", *(no_argument|required_argument|optional_argument)' \
+    "$SRC/client" "$SRC/server" "$SRC/pki" "$SRC/common" | sed -E 's/\{"([^"]*)".*/\1/' | sort -u)
+[ "${#ALL_OPTS[@]}" -ge 50 ] || die "only ${#ALL_OPTS[@]} option names found in $SRC"
+
+# 0 if `BIN RUNNER --NAME --hlep --hlep2` does not refuse --NAME as unknown:
+# a known option without a value stops at --hlep, one with a value takes
+# --hlep as its value (or refuses it) and stops at --hlep2; nothing runs.
+accepts() {   # bin runner name
+    local out
+    # shellcheck disable=SC2086  # "plan import" is two words
+    out=$(TIENDO_DATA=$W/nodata TIENDO_HOME=$W/nohome timeout 20 "$1" $2 "--$3" --hlep --hlep2 </dev/null 2>&1) || true
+    ! grep -qE -- "tùy chọn không hợp lệ: --$3(\$|[^a-z0-9-])" <<<"$out"
+}
+mkdir -p "$W/nodata" "$W/nohome"
+
 for prog in "$TD:tiendo:1" "$SRV_BIN:tiendo-server:8" "$PKI:tiendo-pki:8"; do
     IFS=: read -r bin name sec <<<"$prog"
     man=$MAN_DIR/$name.$sec
@@ -70,13 +115,19 @@ for prog in "$TD:tiendo:1" "$SRV_BIN:tiendo-server:8" "$PKI:tiendo-pki:8"; do
     pass "$name: ${#cmds[@]} commands in both --help and $name.$sec"
 
     say "$name: a wrong option to each command is refused in Vietnamese"
-    # tiendo-server's commands with subcommands: each subcommand too
-    subs=()
-    if [ "$name" = tiendo-server ]; then
-        subs=("plan import" "plan show" "plan export" "agency list" "agency add" "agency rename" "agency merge"
-              "agency split" "agency issuer" "agency import" "agency export")
-    fi
-    for c in "${cmds[@]}" "${subs[@]}"; do
+    # each command line that parses options: commands and their subcommands
+    runners=()
+    unset RUNNERS
+    declare -A RUNNERS=()
+    for c in "${cmds[@]}"; do
+        [ "$c" = version ] && continue
+        mapfile -t r < <(runners_of "$bin" "$name" "$c")
+        [ "${#r[@]}" -ge 1 ] || fail "$name $c: no usage form in its --help"
+        RUNNERS[$c]="${r[*]/%/;}"
+        runners+=("${r[@]}")
+    done
+    say "$name: ${#runners[@]} command lines: $(printf '%s, ' "${runners[@]}")"
+    for c in "${cmds[@]}" "${runners[@]}"; do
         [ "$c" = version ] && continue
         # shellcheck disable=SC2086  # "plan import" is two words
         for bad in --hlep "--hlep=1 x"; do
@@ -100,8 +151,7 @@ for prog in "$TD:tiendo:1" "$SRV_BIN:tiendo-server:8" "$PKI:tiendo-pki:8"; do
     done
     # a known option of tiendo-server without its value (--data at the end) is named in Vietnamese
     if [ "$name" = tiendo-server ]; then
-        for c in "${cmds[@]}" "${subs[@]}"; do
-            case "$c" in version | plan | agency) continue ;; esac   # plan, agency: their subcommands
+        for c in "${runners[@]}"; do
             set +e
             # shellcheck disable=SC2086
             "$bin" $c --data >"$W/out" 2>"$W/err" </dev/null
@@ -114,36 +164,66 @@ for prog in "$TD:tiendo:1" "$SRV_BIN:tiendo-server:8" "$PKI:tiendo-pki:8"; do
             fi
         done
     fi
-    # tiendo-server: the options a command's --help describes are those its
-    # table accepts (the config flags' lines are made from that table): each
-    # "  --name" line of the help, given alone, is not refused as unknown (for
-    # plan and agency, by at least one of their subcommands)
-    if [ "$name" = tiendo-server ]; then
-        mkdir -p "$W/nodata"
-        for c in "${cmds[@]}"; do
-            [ "$c" = version ] && continue
-            case "$c" in
-                plan) runners=("plan import" "plan show" "plan export") ;;
-                agency) runners=("agency list" "agency add" "agency rename" "agency merge" "agency split"
-                                 "agency issuer" "agency import" "agency export") ;;
-                *) runners=("$c") ;;
-            esac
-            mapfile -t opts < <("$bin" "$c" --help | sed -n 's/^  \(--[a-z][a-z-]*\).*/\1/p' | sort -u)
-            [ "${#opts[@]}" -ge 1 ] || fail "$name $c --help describes no option"
-            bad=""
-            for o in "${opts[@]}"; do
-                ok=0
-                for r in "${runners[@]}"; do
-                    # shellcheck disable=SC2086
-                    if ! TIENDO_DATA=$W/nodata timeout 20 "$bin" $r "$o" </dev/null 2>&1 |
-                        grep -q "tùy chọn không hợp lệ"; then ok=1; break; fi
-                done
-                [ "$ok" = 1 ] || bad="$bad $o"
+    long=0
+    while IFS= read -r line; do [ "${#line}" -le 80 ] || { long=$((long + 1)); echo "    ${#line}: $line"; }; done < <("$bin" --help)
+    [ "$long" = 0 ] && pass "$name --help: lines at most 80 columns" || fail "$name --help: $long lines wider than 80 columns"
+
+    say "$name: the options each command accepts are those its --help lists"
+    for c in "${cmds[@]}"; do
+        [ "$c" = version ] && continue
+        "$bin" "$c" --help >"$W/h.txt"
+        mapfile -t listed < <(listed_options <"$W/h.txt")
+        [ "${#listed[@]}" -ge 1 ] || fail "$name $c --help lists no option"
+        IFS=';' read -r -a rs <<<"${RUNNERS[$c]}"
+        unlisted="" refused="" n=0
+        declare -A ACC=()
+        for r in "${rs[@]}"; do
+            r=${r# }
+            [ -n "$r" ] || continue
+            for o in "${ALL_OPTS[@]}"; do
+                accepts "$bin" "$r" "$o" || continue
+                ACC[$o]=1
+                n=$((n + 1))
+                if ! printf '%s\n' "${listed[@]}" | grep -qx -- "$o"; then
+                    # a unique abbreviation of a listed option is getopt_long's, not another option
+                    printf '%s\n' "${listed[@]}" | grep -q -- "^$o" || unlisted="$unlisted $r:--$o"
+                fi
             done
-            [ -z "$bad" ] && pass "$name $c: the ${#opts[@]} options of its --help are all accepted" ||
-                fail "$name $c: --help describes options it refuses:$bad"
         done
-    fi
+        for o in "${listed[@]}"; do [ -n "${ACC[$o]:-}" ] || refused="$refused --$o"; done
+        unset ACC
+        [ -z "$unlisted" ] && pass "$name $c: the $n options it accepts are in its --help" ||
+            fail "$name $c: accepts options its --help does not list:$unlisted"
+        [ -z "$refused" ] && pass "$name $c: the ${#listed[@]} options of its --help are accepted" ||
+            fail "$name $c: --help lists options it refuses:$refused"
+
+        # the usage lines: each --name with the option list's placeholder
+        bad=$(awk -v nc="$name $c" -v allow="tiendo-server agency --into" '
+            /^$/ && !u { u = 1; next }
+            !u { syn = syn " " $0; next }
+            /^  --[a-z]/ { o = $1; sub(/^--/, "", o); a = $2   # "  --name ARG  help" or "  --name  help"
+                           if ($2 == "" || substr($0, length($1) + 4, 1) == " ") a = ""; arg[o] = a; has[o] = 1 }
+            END {
+                n = split(syn, t, " ")
+                for (i = 1; i <= n; i++) {
+                    w = t[i]; gsub(/^[\[(]+/, "", w)
+                    if (w !~ /^--[a-z]/) continue
+                    closed = w ~ /[\])]$/; gsub(/[\]).]+$/, "", w); o = substr(w, 3)
+                    if (!(o in has)) { printf " --%s (not in the option list)", o; continue }
+                    v = ""
+                    if (!closed && i < n) { v = t[i + 1]; if (v ~ /^([-[(|]|\.\.\.)/) v = ""; gsub(/[\]).]+$/, "", v) }
+                    if (v != arg[o] && allow != nc " --" o)   # agency merge A --into C: C named in the text
+                        printf " --%s %s (list: --%s %s)", o, v, o, arg[o]
+                }
+            }' <"$W/h.txt")
+        [ -z "$bad" ] && pass "$name $c: usage lines and option list agree" ||
+            fail "$name $c: usage lines disagree with the option list:$bad"
+
+        # every line fits 80 columns
+        long=0
+        while IFS= read -r line; do [ "${#line}" -le 80 ] || { long=$((long + 1)); echo "    ${#line}: $line"; }; done <"$W/h.txt"
+        [ "$long" = 0 ] && pass "$name $c: help lines at most 80 columns" || fail "$name $c: $long help lines wider than 80 columns"
+    done
     # a wrong option before any command
     set +e
     "$bin" --hlep >"$W/out" 2>"$W/err"
