@@ -1,0 +1,798 @@
+/* derive_snap.c — see derive_snap.h.  The folded state as a blob and back. */
+#include "derive_snap.h"
+
+#include <openssl/x509_vfy.h>
+#include <sodium.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "derive_int.h"
+#include "plan_pb.h"
+
+static const unsigned char td__snap_magic[8] = {'T', 'D', 'S', 'N', 'A', 'P', 0, 1};
+/* The checksum's key: public and fixed (a checksum against damage, see the header). */
+static const unsigned char td__snap_key[crypto_onetimeauth_KEYBYTES] = "tiendo fold snapshot checksum!!";
+
+/* The records copied as they lie in memory: the layout tag changes with any of their sizes or with where
+ * their owned pointers sit, so a blob from another build of different structures is refused. */
+static uint64_t td__snap_layout(void)
+{
+    static const size_t v[] = {
+        sizeof(td_author), sizeof(td_report), sizeof(td_report_version), sizeof(td__rent), sizeof(td_review_event),
+        sizeof(td_deadline_change), sizeof(td_deadline), sizeof(td_indicator_value), sizeof(td_condition),
+        sizeof(td_refusal), sizeof(td_conflict), sizeof(td_evidence_doc), sizeof(td_attachment_ref),
+        offsetof(td_report, result), offsetof(td_report, evidence), offsetof(td_report, attachments),
+        offsetof(td_review_event, comment), offsetof(td_deadline_change, reason), offsetof(td_deadline, scope),
+        offsetof(td_indicator_value, text), offsetof(td_condition, note), TD__LT_N, TD__DG_NMUT, TD_AGENCY_MAX,
+    };
+    uint64_t h = 1469598103934665603ull;   /* FNV-1a over the list */
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        h ^= (uint64_t)v[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* The checksum: the header before it, then the body. */
+static void td__snap_mac(const uint8_t *b, size_t n, unsigned char out[crypto_onetimeauth_BYTES])
+{
+    crypto_onetimeauth_state s;
+    crypto_onetimeauth_init(&s, td__snap_key);
+    crypto_onetimeauth_update(&s, b, 48);
+    crypto_onetimeauth_update(&s, b + TD_SNAP_HEADER, n - TD_SNAP_HEADER);
+    crypto_onetimeauth_final(&s, out);
+}
+
+/* --- writer ------------------------------------------------------------------ */
+
+typedef struct td__sw {
+    uint8_t *b;
+    size_t n, cap;
+    int oom;
+} td__sw;
+
+static void td__w(td__sw *w, const void *p, size_t n)
+{
+    if (w->oom) return;
+    if (n > w->cap - w->n) {
+        size_t nc = w->cap ? w->cap : 1 << 16;
+        uint8_t *nb;
+        while (nc - w->n < n) {
+            if (nc > SIZE_MAX / 2) {
+                w->oom = 1;
+                return;
+            }
+            nc *= 2;
+        }
+        if (!(nb = realloc(w->b, nc))) {
+            w->oom = 1;
+            return;
+        }
+        w->b = nb;
+        w->cap = nc;
+    }
+    if (n) memcpy(w->b + w->n, p, n);
+    w->n += n;
+}
+
+static void td__w_u32(td__sw *w, uint32_t v) { td__w(w, &v, 4); }
+static void td__w_u64(td__sw *w, uint64_t v) { td__w(w, &v, 8); }
+
+/* A string: u32 length then the bytes; NULL is length 0xffffffff. */
+#define TD__SNAP_NULL 0xffffffffu
+static void td__w_str(td__sw *w, const char *s)
+{
+    size_t l;
+    if (!s) {
+        td__w_u32(w, TD__SNAP_NULL);
+        return;
+    }
+    l = strlen(s);
+    if (l >= TD__SNAP_NULL) {
+        w->oom = 1;
+        return;
+    }
+    td__w_u32(w, (uint32_t)l);
+    td__w(w, s, l);
+}
+
+static void td__w_strs(td__sw *w, char *const *v, size_t n)
+{
+    td__w_u64(w, n);
+    for (size_t i = 0; i < n; i++) td__w_str(w, v[i]);
+}
+
+static void td__w_plan(td__sw *w, const td_plan *p)
+{
+    uint8_t *b = NULL;
+    size_t n = 0;
+    if (td_plan_pb_encode(p, NULL, &b, &n)) {
+        w->oom = 1;
+        return;
+    }
+    td__w_u64(w, n);
+    td__w(w, b, n);
+    free(b);
+}
+
+static void td__w_agency(td__sw *w, const td_agency *a)
+{
+    td__w_str(w, a->slug);
+    td__w_str(w, a->name);
+    td__w_u32(w, (uint32_t)a->kind);
+    td__w_u32(w, (uint32_t)a->valid_from);
+    td__w_u32(w, (uint32_t)a->valid_to);
+}
+
+static void td__w_registry(td__sw *w, const td_registry *r)
+{
+    td__w_u64(w, r->n_agencies);
+    for (size_t i = 0; i < r->n_agencies; i++) td__w_agency(w, &r->agencies[i]);
+    td__w_u64(w, r->n_groups);
+    for (size_t i = 0; i < r->n_groups; i++) {
+        const td_group *g = &r->groups[i];
+        td__w_str(w, g->slug);
+        td__w_str(w, g->name);
+        td__w_u32(w, g->kinds);
+        td__w_u32(w, (uint32_t)g->open);
+        td__w_strs(w, g->members, g->n_members);
+    }
+    td__w_u64(w, r->n_aliases);
+    for (size_t i = 0; i < r->n_aliases; i++) {
+        td__w_str(w, r->aliases[i].text);
+        td__w_str(w, r->aliases[i].key);
+        td__w_str(w, r->aliases[i].slug);
+    }
+    td__w_u64(w, r->n_changes);
+    for (size_t i = 0; i < r->n_changes; i++) {
+        const td_agency_change *c = &r->changes[i];
+        td__w_u32(w, (uint32_t)c->kind);
+        td__w_u32(w, (uint32_t)c->date);
+        td__w_strs(w, c->from, c->n_from);
+        td__w_u64(w, c->n_to);
+        for (size_t k = 0; k < c->n_to; k++) td__w_agency(w, &c->to[k]);
+        td__w_u64(w, c->n_assign);
+        for (size_t k = 0; k < c->n_assign; k++) {
+            td__w_u32(w, (uint32_t)c->assign[k].task);
+            td__w_str(w, c->assign[k].slug);
+        }
+        td__w_str(w, c->alias_text);
+        td__w_str(w, c->alias_slug);
+    }
+}
+
+/* A deadline: the record without its two texts, then the texts. */
+static void td__w_deadline(td__sw *w, const td_deadline *d)
+{
+    td_deadline t = *d;
+    t.scope = t.text = NULL;
+    td__w(w, &t, sizeof t);
+    td__w_str(w, d->scope);
+    td__w_str(w, d->text);
+}
+
+int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n)
+{
+    td__sw w = {0};
+    uint8_t hdr[TD_SNAP_HEADER] = {0};
+    uint32_t fmt = TD_SNAP_FORMAT;
+    uint64_t layout = td__snap_layout(), body;
+
+    *out = NULL;
+    *n = 0;
+    td__w(&w, hdr, sizeof hdr);   /* filled at the end */
+
+    td__w_u64(&w, (uint64_t)st->has_plan);
+    td__w_plan(&w, &st->plan);
+    td__w_u64(&w, st->n_plans);
+    for (size_t i = 0; i < st->n_plans; i++) td__w_plan(&w, &st->plans[i]);
+    td__w_registry(&w, &st->reg);
+    td__w_u64(&w, st->n_agency_entries);
+    td__w(&w, st->server_key, 32);
+    td__w_u64(&w, (uint64_t)st->has_server);
+
+    td__w_u64(&w, st->n_authors);
+    td__w(&w, st->authors, st->n_authors * sizeof *st->authors);
+
+    td__w_u64(&w, st->n_reports);
+    for (size_t i = 0; i < st->n_reports; i++) {
+        const td_report *r = &st->reports[i];
+        td_report t = *r;
+        t.result = t.difficulties = t.proposals = t.review_comment = NULL;
+        t.evidence = NULL;
+        t.docs = NULL;
+        t.attachments = NULL;
+        td__w(&w, &t, sizeof t);
+        td__w_str(&w, r->result);
+        td__w_str(&w, r->difficulties);
+        td__w_str(&w, r->proposals);
+        td__w_str(&w, r->review_comment);
+        td__w_strs(&w, r->evidence, r->n_evidence);
+        for (size_t k = 0; k < r->n_docs; k++) {
+            td__w_u32(&w, (uint32_t)r->docs[k].date);
+            td__w_str(&w, r->docs[k].number);
+            td__w_str(&w, r->docs[k].title);
+        }
+        for (size_t k = 0; k < r->n_attachments; k++) {
+            td__w(&w, r->attachments[k].sha256, 32);
+            td__w_u64(&w, r->attachments[k].size);
+            td__w_str(&w, r->attachments[k].name);
+            td__w_str(&w, r->attachments[k].mime);
+        }
+    }
+
+    td__w_u64(&w, st->n_rents);
+    td__w(&w, st->rents, st->n_rents * sizeof *st->rents);
+    td__w(&w, st->versions, st->n_rents * sizeof *st->versions);
+
+    td__w_u64(&w, st->n_reviews);
+    for (size_t i = 0; i < st->n_reviews; i++) {
+        td_review_event t = st->reviews[i];
+        t.comment = NULL;
+        td__w(&w, &t, sizeof t);
+        td__w_str(&w, st->reviews[i].comment);
+    }
+
+    td__w_u64(&w, st->n_dchanges);
+    for (size_t i = 0; i < st->n_dchanges; i++) {
+        const td_deadline_change *d = &st->dchanges[i];
+        td_deadline_change t = *d;
+        memset(&t.before, 0, sizeof t.before);
+        memset(&t.after, 0, sizeof t.after);
+        t.reason = NULL;
+        td__w(&w, &t, sizeof t);
+        td__w_deadline(&w, &d->before);
+        td__w_deadline(&w, &d->after);
+        td__w_str(&w, d->reason);
+    }
+
+    td__w_u64(&w, st->n_ivals);
+    for (size_t i = 0; i < st->n_ivals; i++) {
+        td_indicator_value t = st->ivals[i];
+        t.text = NULL;
+        td__w(&w, &t, sizeof t);
+        td__w_str(&w, st->ivals[i].text);
+    }
+
+    td__w_u64(&w, st->n_conds);
+    for (size_t i = 0; i < st->n_conds; i++) {
+        td_condition t = st->conds[i];
+        t.note = NULL;
+        td__w(&w, &t, sizeof t);
+        td__w_str(&w, st->conds[i].note);
+    }
+    td__w_u64(&w, st->n_cond_hist);
+    for (size_t i = 0; i < st->n_cond_hist; i++) {
+        td_condition t = st->cond_hist[i];
+        t.note = NULL;
+        td__w(&w, &t, sizeof t);
+        td__w_str(&w, st->cond_hist[i].note);
+    }
+
+    td__w_u64(&w, st->n_refusals);
+    td__w(&w, st->refusals, st->n_refusals * sizeof *st->refusals);
+    td__w_u64(&w, st->n_conflicts);
+    td__w(&w, st->conflicts, st->n_conflicts * sizeof *st->conflicts);
+
+    /* the incremental digest's accumulator (derive.c, digest v2) */
+    td__w_u64(&w, st->dg ? 1 : 0);
+    if (st->dg) {
+        const td__dg *d = st->dg;
+        td__w_u64(&w, (uint64_t)d->valid);
+        td__w_u64(&w, (uint64_t)d->plan_dirty);
+        td__w(&w, d->plan_part, 32);
+        td__w(&w, d->sum, sizeof d->sum);
+        for (int k = 0; k < TD__DG_NMUT; k++) {
+            td__w_u64(&w, d->n_mut[k]);
+            td__w(&w, d->seed[k], d->n_mut[k] * 32);
+        }
+        td__w_u64(&w, d->n_vers);
+        td__w_u64(&w, d->n_reviews);
+        td__w_u64(&w, d->n_dchanges);
+        td__w_u64(&w, d->n_conflicts);
+        td__w_u64(&w, d->n_refusals);
+        td__w_u64(&w, d->n_touch);
+        for (size_t k = 0; k < d->n_touch; k++) {
+            td__w_u64(&w, (uint64_t)d->touch[k].what);
+            td__w_u64(&w, d->touch[k].i);
+        }
+    }
+
+    if (w.oom || w.n > TD_SNAP_MAX) {
+        free(w.b);
+        return TD_ENOMEM;
+    }
+    body = w.n - TD_SNAP_HEADER;
+    memcpy(w.b, td__snap_magic, 8);
+    memcpy(w.b + 8, &fmt, 4);
+    memcpy(w.b + 16, &layout, 8);
+    memcpy(w.b + 24, &st->last_index, 8);
+    memcpy(w.b + 32, &st->count, 8);
+    memcpy(w.b + 40, &body, 8);
+    td__snap_mac(w.b, w.n, w.b + 48);
+    *out = w.b;
+    *n = w.n;
+    return 0;
+}
+
+/* --- reader ------------------------------------------------------------------ */
+
+typedef struct td__sr {
+    const uint8_t *p;
+    size_t n, off;
+    int bad;           /* TD_EPARSE or TD_ENOMEM once something failed */
+    const char *what;  /* the part being read, for the error */
+} td__sr;
+
+static int td__r(td__sr *r, void *dst, size_t n)
+{
+    if (r->bad || n > r->n - r->off) {
+        if (!r->bad) r->bad = TD_EPARSE;
+        if (dst && n) memset(dst, 0, n);
+        return 0;
+    }
+    if (n) memcpy(dst, r->p + r->off, n);
+    r->off += n;
+    return 1;
+}
+
+static uint32_t td__r_u32(td__sr *r)
+{
+    uint32_t v = 0;
+    td__r(r, &v, 4);
+    return v;
+}
+
+static uint64_t td__r_u64(td__sr *r)
+{
+    uint64_t v = 0;
+    td__r(r, &v, 8);
+    return v;
+}
+
+/* A count of records of at least `min` bytes each: never more than what remains can hold. */
+static size_t td__r_count(td__sr *r, size_t min)
+{
+    uint64_t v = td__r_u64(r);
+    if (r->bad) return 0;
+    if (v > (r->n - r->off) / (min ? min : 1)) {
+        r->bad = TD_EPARSE;
+        return 0;
+    }
+    return (size_t)v;
+}
+
+static void *td__r_alloc(td__sr *r, size_t n, size_t size)
+{
+    void *p;
+    if (r->bad || !n) return NULL;
+    if (!(p = calloc(n, size))) r->bad = TD_ENOMEM;
+    return p;
+}
+
+enum { TD__S_NULLOK = 1, TD__S_SHARED = 2 };
+/* A string: malloc'd, or NULL when stored so and TD__S_NULLOK; with TD__S_SHARED an empty one is the state's
+ * shared td__empty (fields freed with td__sfree). */
+static char *td__r_str(td__sr *r, int flags)
+{
+    uint32_t l = td__r_u32(r);
+    char *s;
+    if (r->bad) return NULL;
+    if (l == TD__SNAP_NULL) {
+        if (!(flags & TD__S_NULLOK)) r->bad = TD_EPARSE;
+        return NULL;
+    }
+    if (l > r->n - r->off || memchr(r->p + r->off, 0, l)) {
+        r->bad = TD_EPARSE;
+        return NULL;
+    }
+    if (!l && (flags & TD__S_SHARED)) return td__empty;
+    if (!(s = malloc((size_t)l + 1))) {
+        r->bad = TD_ENOMEM;
+        return NULL;
+    }
+    memcpy(s, r->p + r->off, l);
+    s[l] = 0;
+    r->off += l;
+    return s;
+}
+
+/* A fixed-size text field must end inside the field. */
+static void td__r_fixed(td__sr *r, const char *f, size_t n)
+{
+    if (!memchr(f, 0, n) && !r->bad) r->bad = TD_EPARSE;
+}
+#define TD__FIXED(r, field) td__r_fixed(r, field, sizeof(field))
+
+static char **td__r_strs(td__sr *r, size_t *n, int flags)
+{
+    size_t c = td__r_count(r, 4);
+    char **v = td__r_alloc(r, c, sizeof *v);
+    *n = 0;
+    for (size_t i = 0; v && i < c && !r->bad; i++) {
+        v[i] = td__r_str(r, flags);
+        if (!r->bad) *n = i + 1;
+    }
+    return v;
+}
+
+static void td__r_plan(td__sr *r, td_plan *p)
+{
+    size_t len = td__r_count(r, 1);
+    td_error e = {0};
+    int rc;
+    if (r->bad) return;
+    td_plan_free(p);
+    if ((rc = td_plan_pb_decode(r->p + r->off, len, p, NULL, &e))) {
+        r->bad = rc == TD_ENOMEM ? TD_ENOMEM : TD_EPARSE;
+        return;
+    }
+    r->off += len;
+}
+
+static void td__r_agency(td__sr *r, td_agency *a)
+{
+    a->slug = td__r_str(r, 0);
+    a->name = td__r_str(r, 0);
+    a->kind = (td_agency_kind)td__r_u32(r);
+    a->valid_from = (int)td__r_u32(r);
+    a->valid_to = (int)td__r_u32(r);
+}
+
+/* Into an empty registry; counts follow what was filled, so td_registry_free frees it on failure. */
+static void td__r_registry(td__sr *r, td_registry *g)
+{
+    size_t c = td__r_count(r, 20);
+    g->agencies = td__r_alloc(r, c, sizeof *g->agencies);
+    for (size_t i = 0; g->agencies && i < c && !r->bad; i++, g->n_agencies++) td__r_agency(r, &g->agencies[i]);
+    c = td__r_count(r, 32);
+    g->groups = td__r_alloc(r, c, sizeof *g->groups);
+    for (size_t i = 0; g->groups && i < c && !r->bad; i++, g->n_groups++) {
+        td_group *x = &g->groups[i];
+        x->slug = td__r_str(r, 0);
+        x->name = td__r_str(r, 0);
+        x->kinds = td__r_u32(r);
+        x->open = (int)td__r_u32(r);
+        x->members = td__r_strs(r, &x->n_members, 0);
+    }
+    c = td__r_count(r, 12);
+    g->aliases = td__r_alloc(r, c, sizeof *g->aliases);
+    for (size_t i = 0; g->aliases && i < c && !r->bad; i++, g->n_aliases++) {
+        g->aliases[i].text = td__r_str(r, 0);
+        g->aliases[i].key = td__r_str(r, 0);
+        g->aliases[i].slug = td__r_str(r, 0);
+    }
+    c = td__r_count(r, 40);
+    g->changes = td__r_alloc(r, c, sizeof *g->changes);
+    for (size_t i = 0; g->changes && i < c && !r->bad; i++, g->n_changes++) {
+        td_agency_change *x = &g->changes[i];
+        size_t m;
+        x->kind = (td_change_kind)td__r_u32(r);
+        x->date = (int)td__r_u32(r);
+        x->from = td__r_strs(r, &x->n_from, 0);
+        m = td__r_count(r, 20);
+        x->to = td__r_alloc(r, m, sizeof *x->to);
+        for (size_t k = 0; x->to && k < m && !r->bad; k++, x->n_to++) td__r_agency(r, &x->to[k]);
+        m = td__r_count(r, 8);
+        x->assign = td__r_alloc(r, m, sizeof *x->assign);
+        for (size_t k = 0; x->assign && k < m && !r->bad; k++, x->n_assign++) {
+            x->assign[k].task = (int)td__r_u32(r);
+            x->assign[k].slug = td__r_str(r, 0);
+        }
+        x->alias_text = td__r_str(r, TD__S_NULLOK);
+        x->alias_slug = td__r_str(r, TD__S_NULLOK);
+    }
+}
+
+static void td__r_deadline(td__sr *r, td_deadline *d)
+{
+    td__r(r, d, sizeof *d);
+    d->scope = d->text = NULL;
+    d->scope = td__r_str(r, TD__S_NULLOK);
+    d->text = td__r_str(r, TD__S_NULLOK);
+}
+
+static int td__snap_header(const uint8_t *buf, size_t n, uint64_t *last, uint64_t *count, uint64_t *body,
+                           td_error *err)
+{
+    uint32_t fmt;
+    uint64_t layout;
+    if (n < TD_SNAP_HEADER || memcmp(buf, td__snap_magic, 8))
+        return td_error_set(err, TD_EPARSE, "fold snapshot: not a snapshot (%zu bytes, no TDSNAP header)", n);
+    memcpy(&fmt, buf + 8, 4);
+    memcpy(&layout, buf + 16, 8);
+    if (fmt != TD_SNAP_FORMAT)
+        return td_error_set(err, TD_EVERSION, "fold snapshot: format %u, this build reads %u", fmt, TD_SNAP_FORMAT);
+    if (layout != td__snap_layout())
+        return td_error_set(err, TD_EVERSION, "fold snapshot: written by a build with other record layouts");
+    memcpy(last, buf + 24, 8);
+    memcpy(count, buf + 32, 8);
+    memcpy(body, buf + 40, 8);
+    if (*body != n - TD_SNAP_HEADER)
+        return td_error_set(err, TD_EPARSE, "fold snapshot: body of %zu bytes, header says %llu", n - TD_SNAP_HEADER,
+                            (unsigned long long)*body);
+    return 0;
+}
+
+int td_state_snap_peek(const uint8_t *buf, size_t n, uint64_t *last_index, uint64_t *count, td_error *err)
+{
+    uint64_t body;
+    return td__snap_header(buf, n, last_index, count, &body, err);
+}
+
+/* The fold's invariants the readers index by: what a damaged blob could break into an out-of-bounds read. */
+static const char *td__snap_check(const td_state *st)
+{
+    if (st->has_plan != 0 && st->has_plan != 1) return "plan flag";
+    if (st->n_authors > UINT32_MAX || st->n_reports > UINT32_MAX || st->n_rents > UINT32_MAX ||
+        st->n_ivals > UINT32_MAX || st->n_conds > UINT32_MAX)
+        return "counts";
+    for (size_t i = 0; i < st->n_rents; i++)
+        if (st->rents[i].report >= st->n_reports) return "report entries";
+    if (st->dg) {
+        const td__dg *d = st->dg;
+        size_t lim[TD__DG_NMUT] = {st->n_authors, st->n_reports, st->n_ivals, st->n_conds};
+        for (int k = 0; k < TD__DG_NMUT; k++)
+            if (d->n_mut[k] > lim[k]) return "digest accumulator";
+        if (d->n_vers > st->n_rents || d->n_reviews > st->n_reviews || d->n_dchanges > st->n_dchanges ||
+            d->n_conflicts > st->n_conflicts || d->n_refusals > st->n_refusals ||
+            d->n_touch > sizeof d->touch / sizeof d->touch[0])
+            return "digest accumulator";
+        for (size_t k = 0; k < d->n_touch; k++)
+            if (d->touch[k].what < 0 || d->touch[k].what >= TD__DG_NMUT || d->touch[k].i >= lim[d->touch[k].what])
+                return "digest accumulator";
+    }
+    return NULL;
+}
+
+int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out, td_error *err)
+{
+    td__sr r = {0};
+    td_state *st;
+    uint64_t last, count, body;
+    unsigned char mac[crypto_onetimeauth_BYTES];
+    const char *bad;
+    size_t c;
+    int rc;
+
+    *out = NULL;
+    if ((rc = td__snap_header(buf, n, &last, &count, &body, err))) return rc;
+    td__snap_mac(buf, n, mac);
+    if (sodium_memcmp(mac, buf + 48, sizeof mac))
+        return td_error_set(err, TD_EPARSE, "fold snapshot: checksum mismatch (%zu bytes damaged or cut)", n);
+    if (!(st = td_state_new(ca))) return td_error_set(err, TD_ENOMEM, "fold snapshot: out of memory");
+    td_registry_free(&st->reg);
+    memset(&st->reg, 0, sizeof st->reg);
+    st->last_index = last;
+    st->count = count;
+    r.p = buf;
+    r.n = n;
+    r.off = TD_SNAP_HEADER;
+
+    r.what = "plan";
+    st->has_plan = (int)td__r_u64(&r);
+    td__r_plan(&r, &st->plan);
+    c = td__r_count(&r, 8);
+    st->plans = td__r_alloc(&r, c, sizeof *st->plans);
+    for (size_t i = 0; st->plans && i < c && !r.bad; i++) {
+        td_plan_init(&st->plans[i]);
+        st->n_plans = i + 1;
+        td__r_plan(&r, &st->plans[i]);
+    }
+    r.what = "registry";
+    td__r_registry(&r, &st->reg);
+    st->n_agency_entries = (size_t)td__r_u64(&r);
+    td__r(&r, st->server_key, 32);
+    st->has_server = (int)td__r_u64(&r);
+
+    r.what = "authors";
+    c = td__r_count(&r, sizeof *st->authors);
+    if ((st->authors = td__r_alloc(&r, c, sizeof *st->authors))) {
+        td__r(&r, st->authors, c * sizeof *st->authors);
+        st->n_authors = st->cap_authors = c;
+        for (size_t i = 0; i < c; i++) {
+            TD__FIXED(&r, st->authors[i].agency);
+            TD__FIXED(&r, st->authors[i].device);
+        }
+    }
+
+    r.what = "reports";
+    c = td__r_count(&r, sizeof *st->reports);
+    if ((st->reports = td__r_alloc(&r, c, sizeof *st->reports))) st->cap_reports = c;
+    for (size_t i = 0; st->reports && i < c && !r.bad; i++) {
+        td_report *x = &st->reports[i];
+        size_t ne, nd, na;
+        td__r(&r, x, sizeof *x);
+        ne = x->n_evidence;
+        nd = x->n_docs;
+        na = x->n_attachments;
+        /* owned fields safe to free before anything is read into them */
+        x->result = x->difficulties = x->proposals = x->review_comment = td__empty;
+        x->evidence = NULL;
+        x->docs = NULL;
+        x->attachments = NULL;
+        x->n_evidence = x->n_docs = x->n_attachments = 0;
+        st->n_reports = i + 1;
+        TD__FIXED(&r, x->agency);
+        TD__FIXED(&r, x->period);
+        if (nd > TD_REPORT_EVIDENCE_MAX || na > TD_REPORT_EVIDENCE_MAX) r.bad = TD_EPARSE;
+        x->result = td__r_str(&r, TD__S_SHARED);
+        x->difficulties = td__r_str(&r, TD__S_SHARED);
+        x->proposals = td__r_str(&r, TD__S_SHARED);
+        x->review_comment = td__r_str(&r, TD__S_SHARED);
+        if (r.bad) {
+            if (!x->result) x->result = td__empty;
+            if (!x->difficulties) x->difficulties = td__empty;
+            if (!x->proposals) x->proposals = td__empty;
+            if (!x->review_comment) x->review_comment = td__empty;
+            break;
+        }
+        x->evidence = td__r_strs(&r, &x->n_evidence, TD__S_SHARED);
+        if (x->n_evidence != ne) r.bad = r.bad ? r.bad : TD_EPARSE;
+        if ((x->docs = td__r_alloc(&r, nd, sizeof *x->docs)))
+            for (; x->n_docs < nd && !r.bad; x->n_docs++) {
+                td_evidence_doc *d = &x->docs[x->n_docs];
+                d->date = (int32_t)td__r_u32(&r);
+                d->number = td__r_str(&r, TD__S_SHARED);
+                if (!(d->title = td__r_str(&r, TD__S_SHARED))) d->title = td__empty;
+                if (!d->number) d->number = td__empty;
+            }
+        if ((x->attachments = td__r_alloc(&r, na, sizeof *x->attachments)))
+            for (; x->n_attachments < na && !r.bad; x->n_attachments++) {
+                td_attachment_ref *a = &x->attachments[x->n_attachments];
+                td__r(&r, a->sha256, 32);
+                a->size = td__r_u64(&r);
+                a->name = td__r_str(&r, TD__S_SHARED);
+                if (!(a->mime = td__r_str(&r, TD__S_SHARED))) a->mime = td__empty;
+                if (!a->name) a->name = td__empty;
+            }
+    }
+
+    r.what = "report versions";
+    c = td__r_count(&r, sizeof *st->rents + sizeof *st->versions);
+    if ((st->rents = td__r_alloc(&r, c, sizeof *st->rents)) &&
+        (st->versions = td__r_alloc(&r, c, sizeof *st->versions))) {
+        td__r(&r, st->rents, c * sizeof *st->rents);
+        td__r(&r, st->versions, c * sizeof *st->versions);
+        st->n_rents = st->cap_rents = st->cap_versions = c;
+        for (size_t i = 0; i < c; i++) {
+            TD__FIXED(&r, st->versions[i].agency);
+            TD__FIXED(&r, st->versions[i].period);
+        }
+    }
+
+    r.what = "reviews";
+    c = td__r_count(&r, sizeof *st->reviews);
+    if ((st->reviews = td__r_alloc(&r, c, sizeof *st->reviews))) st->cap_reviews = c;
+    for (size_t i = 0; st->reviews && i < c && !r.bad; i++) {
+        td_review_event *x = &st->reviews[i];
+        td__r(&r, x, sizeof *x);
+        x->comment = td__empty;
+        st->n_reviews = i + 1;
+        TD__FIXED(&r, x->agency);
+        TD__FIXED(&r, x->period);
+        if (!(x->comment = td__r_str(&r, TD__S_SHARED))) x->comment = td__empty;
+    }
+
+    r.what = "deadline changes";
+    c = td__r_count(&r, sizeof *st->dchanges);
+    if ((st->dchanges = td__r_alloc(&r, c, sizeof *st->dchanges))) st->cap_dchanges = c;
+    for (size_t i = 0; st->dchanges && i < c && !r.bad; i++) {
+        td_deadline_change *x = &st->dchanges[i];
+        td__r(&r, x, sizeof *x);
+        memset(&x->before, 0, sizeof x->before);
+        memset(&x->after, 0, sizeof x->after);
+        x->reason = td__empty;
+        st->n_dchanges = i + 1;
+        td__r_deadline(&r, &x->before);
+        td__r_deadline(&r, &x->after);
+        if (!(x->reason = td__r_str(&r, TD__S_SHARED))) x->reason = td__empty;
+    }
+
+    r.what = "indicator values";
+    c = td__r_count(&r, sizeof *st->ivals);
+    if ((st->ivals = td__r_alloc(&r, c, sizeof *st->ivals))) st->cap_ivals = c;
+    for (size_t i = 0; st->ivals && i < c && !r.bad; i++) {
+        td_indicator_value *x = &st->ivals[i];
+        td__r(&r, x, sizeof *x);
+        x->text = td__empty;
+        st->n_ivals = i + 1;
+        TD__FIXED(&r, x->code);
+        TD__FIXED(&r, x->agency);
+        TD__FIXED(&r, x->period);
+        if (!(x->text = td__r_str(&r, TD__S_SHARED))) x->text = td__empty;
+    }
+
+    r.what = "conditions";
+    c = td__r_count(&r, sizeof *st->conds);
+    if ((st->conds = td__r_alloc(&r, c, sizeof *st->conds))) st->cap_conds = c;
+    for (size_t i = 0; st->conds && i < c && !r.bad; i++) {
+        td_condition *x = &st->conds[i];
+        td__r(&r, x, sizeof *x);
+        x->note = td__empty;
+        st->n_conds = i + 1;
+        if (!(x->note = td__r_str(&r, TD__S_SHARED))) x->note = td__empty;
+    }
+    c = td__r_count(&r, sizeof *st->cond_hist);
+    if ((st->cond_hist = td__r_alloc(&r, c, sizeof *st->cond_hist))) st->cap_cond_hist = c;
+    for (size_t i = 0; st->cond_hist && i < c && !r.bad; i++) {
+        td_condition *x = &st->cond_hist[i];
+        td__r(&r, x, sizeof *x);
+        x->note = td__empty;
+        st->n_cond_hist = i + 1;
+        if (!(x->note = td__r_str(&r, TD__S_SHARED))) x->note = td__empty;
+    }
+
+    r.what = "refusals";
+    c = td__r_count(&r, sizeof *st->refusals);
+    if ((st->refusals = td__r_alloc(&r, c, sizeof *st->refusals))) {
+        td__r(&r, st->refusals, c * sizeof *st->refusals);
+        st->n_refusals = st->cap_refusals = c;
+        for (size_t i = 0; i < c; i++) {
+            TD__FIXED(&r, st->refusals[i].agency);
+            TD__FIXED(&r, st->refusals[i].reason);
+        }
+    }
+    r.what = "conflicts";
+    c = td__r_count(&r, sizeof *st->conflicts);
+    if ((st->conflicts = td__r_alloc(&r, c, sizeof *st->conflicts))) {
+        td__r(&r, st->conflicts, c * sizeof *st->conflicts);
+        st->n_conflicts = st->cap_conflicts = c;
+        for (size_t i = 0; i < c; i++) {
+            TD__FIXED(&r, st->conflicts[i].agency);
+            TD__FIXED(&r, st->conflicts[i].period);
+        }
+    }
+
+    r.what = "digest accumulator";
+    if (td__r_u64(&r) == 1 && !r.bad) {
+        td__dg *d = td__r_alloc(&r, 1, sizeof *d);
+        st->dg = d;
+        if (d) {
+            d->valid = (int)td__r_u64(&r);
+            d->plan_dirty = (int)td__r_u64(&r);
+            td__r(&r, d->plan_part, 32);
+            td__r(&r, d->sum, sizeof d->sum);
+            for (int k = 0; k < TD__DG_NMUT && !r.bad; k++) {
+                size_t m = td__r_count(&r, 32);
+                if ((d->seed[k] = td__r_alloc(&r, m, 32))) {
+                    td__r(&r, d->seed[k], m * 32);
+                    d->n_mut[k] = d->cap_mut[k] = m;
+                }
+            }
+            d->n_vers = (size_t)td__r_u64(&r);
+            d->n_reviews = (size_t)td__r_u64(&r);
+            d->n_dchanges = (size_t)td__r_u64(&r);
+            d->n_conflicts = (size_t)td__r_u64(&r);
+            d->n_refusals = (size_t)td__r_u64(&r);
+            d->n_touch = (size_t)td__r_u64(&r);
+            if (d->n_touch > sizeof d->touch / sizeof d->touch[0]) {
+                d->n_touch = 0;
+                r.bad = TD_EPARSE;
+            }
+            for (size_t k = 0; k < d->n_touch && !r.bad; k++) {
+                d->touch[k].what = (int)td__r_u64(&r);
+                d->touch[k].i = (size_t)td__r_u64(&r);
+            }
+        }
+    }
+
+    if (!r.bad && r.off != r.n) {
+        r.what = "end";
+        r.bad = TD_EPARSE;
+    }
+    if (!r.bad && (bad = td__snap_check(st))) {
+        r.what = bad;
+        r.bad = TD_EPARSE;
+    }
+    if (!r.bad && td__state_reindex(st)) r.bad = TD_ENOMEM;
+    if (r.bad) {
+        rc = td_error_set(err, r.bad, "fold snapshot: %s at byte %zu of %zu: %s", r.what, r.off, n,
+                          r.bad == TD_ENOMEM ? "out of memory" : "does not decode");
+        td_state_free(st);
+        return rc;
+    }
+    *out = st;
+    return 0;
+}
