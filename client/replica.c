@@ -407,6 +407,8 @@ static int tdc__snapshot_load(tdc_replica *r, X509 *ca, int64_t gen, td_state **
     {
         uint64_t last = (uint64_t)sqlite3_column_int64(st, 1), n = (uint64_t)sqlite3_column_int64(st, 2);
         td_error e = {0};
+        const void *blob;
+        int64_t t0, t1;
         if (sqlite3_column_int64(st, 0) != gen) why = "pulled rows changed below it (pulled_gen moved)";
         else if (sqlite3_column_bytes(st, 3) != 32 || sqlite3_column_bytes(st, 4) != 32) why = "bad hashes";
         else if (tdc__ca_hash(ca, want) || memcmp(want, sqlite3_column_blob(st, 4), 32)) why = "another CA";
@@ -415,8 +417,8 @@ static int tdc__snapshot_load(tdc_replica *r, X509 *ca, int64_t gen, td_state **
             return rc;
         } else if (!found || memcmp(have, sqlite3_column_blob(st, 3), 32))
             why = "its last entry is not in the pulled rows";
-        else if ((rc = td_state_snap_decode(sqlite3_column_blob(st, 5), (size_t)sqlite3_column_bytes(st, 5), ca, out,
-                                            &e))) {
+        else if ((t0 = td_clock_mono_ms()), (blob = sqlite3_column_blob(st, 5)), (t1 = td_clock_mono_ms()),
+                 (rc = td_state_snap_decode(blob, (size_t)sqlite3_column_bytes(st, 5), ca, out, &e))) {
             if (rc == TD_ENOMEM) {
                 sqlite3_finalize(st);
                 return td_error_set(err, rc, "%s: %s", r->path, e.msg);
@@ -427,6 +429,9 @@ static int tdc__snapshot_load(tdc_replica *r, X509 *ca, int64_t gen, td_state **
             why = "its state does not match its row";
             td_state_free(*out);
             *out = NULL;
+        } else {
+            td_log_debug("%s: fold snapshot of %llu entries loaded: read %lld ms, decoded %lld ms", r->path,
+                         (unsigned long long)n, (long long)(t1 - t0), (long long)(td_clock_mono_ms() - t1));
         }
     }
     if (why) td_log_debug("%s: fold snapshot not used: %s", r->path, why);

@@ -2564,6 +2564,9 @@ const td_author *td_state_author_at(const td_state *st, size_t i)
 
 /* --- lookup tables from the arrays (derive_int.h; the snapshot's load) ------- */
 
+/* Also fills the report entries (rents) from the versions, but for their
+ * report, which the caller set.  TD_EPARSE when one is out of range. */
+
 int td__state_reindex(td_state *st)
 {
     td__map_free(&st->author_map);
@@ -2584,8 +2587,15 @@ int td__state_reindex(td_state *st)
         const td_report *r = &st->reports[i];
         td__map_put(&st->report_map, td__tap_hash(st, r->task, r->agency, r->period), (uint32_t)i);
     }
-    for (size_t i = 0; i < st->n_rents; i++)
-        td__map_put(&st->rent_map, td__as_hash(st, st->rents[i].author, st->rents[i].seq), (uint32_t)i);
+    /* a report entry is its version's (author, seq, index) and the report the caller set */
+    for (size_t i = 0; i < st->n_rents; i++) {
+        const td_report_version *v = &st->versions[i];
+        if (st->rents[i].report >= st->n_reports) return TD_EPARSE;
+        memcpy(st->rents[i].author, v->author, 32);
+        st->rents[i].seq = v->seq;
+        st->rents[i].index = v->index;
+        td__map_put(&st->rent_map, td__as_hash(st, v->author, v->seq), (uint32_t)i);
+    }
     for (size_t i = 0; i < st->n_ivals; i++) {
         td__cap k = {st->ivals[i].code, st->ivals[i].agency, st->ivals[i].period};
         td__map_put(&st->ival_map, td__cap_hash(st, &k), (uint32_t)i);

@@ -145,7 +145,9 @@ extern char td__empty[1];
 
 /* Rebuild every lookup table of the state (tasks, authors, reports, report
  * entries, indicator values, conditions) from its arrays, as the fold
- * would have built them; caches start empty.  0 or TD_ENOMEM. */
+ * would have built them, and the report entries (rents, allocated for
+ * n_rents, their report set by the caller) from the versions; caches start
+ * empty.  0, TD_ENOMEM, or TD_EPARSE for a report out of range. */
 int td__state_reindex(td_state *st);
 
 #endif

@@ -172,16 +172,150 @@ static void td__w_deadline(td__sw *w, const td_deadline *d)
     td__w_str(w, d->text);
 }
 
+/*
+ * Reports and versions, the bulk (one of each per report entry), are written
+ * compactly: the agency as a number into a pool of the distinct agency slugs,
+ * the author as its number among the state's authors, the period as its 7
+ * characters, integers at fixed widths.
+ */
+#define TD__POOL_SLOTS 4096                   /* open addressing, kept under half full */
+#define TD__POOL_MAX (TD__POOL_SLOTS / 2)     /* distinct agencies: a province has a few hundred */
+#define TD__NOAUTHOR 0xffffffffu              /* not an author of the state: the key follows */
+
+typedef struct td__pool {
+    const char *s[TD__POOL_MAX];
+    size_t n;
+    uint16_t slot[TD__POOL_SLOTS];            /* id + 1; 0 = empty */
+} td__pool;
+
+static uint32_t td__pool_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The id of s, added when new; -1 when the pool is full. */
+static long td__pool_id(td__pool *p, const char *s)
+{
+    size_t i = td__pool_hash(s) & (TD__POOL_SLOTS - 1);
+    for (; p->slot[i]; i = (i + 1) & (TD__POOL_SLOTS - 1))
+        if (!strcmp(p->s[p->slot[i] - 1], s)) return p->slot[i] - 1;
+    if (p->n == TD__POOL_MAX) return -1;
+    p->s[p->n] = s;
+    p->slot[i] = (uint16_t)(++p->n);
+    return (long)p->n - 1;
+}
+
+#define TD__PUT(b, o, v)                                                                                               \
+    do {                                                                                                               \
+        memcpy((b) + (o), &(v), sizeof(v));                                                                            \
+        (o) += sizeof(v);                                                                                              \
+    } while (0)
+#define TD__GET(b, o, v)                                                                                               \
+    do {                                                                                                               \
+        memcpy(&(v), (b) + (o), sizeof(v));                                                                            \
+        (o) += sizeof(v);                                                                                              \
+    } while (0)
+
+static void td__put_author(const td_state *st, uint8_t *b, size_t *o, const unsigned char key[32])
+{
+    const td_author *a = td_state_author(st, key);
+    uint32_t id = a ? (uint32_t)(a - st->authors) : TD__NOAUTHOR;
+    TD__PUT(b, *o, id);
+    if (!a) {
+        memcpy(b + *o, key, 32);
+        *o += 32;
+    }
+}
+
+static void td__put_period(uint8_t *b, size_t *o, const char period[8])
+{
+    memcpy(b + *o, period, 7);
+    *o += 7;
+}
+
+/* One version: task, agency, period, index, seq, hlc, the three times, flags, state, percent, done date, its
+ * report's number (td__rent.report), then its author. */
+#define TD__VERSION_FIXED (4 + 2 + 7 + 8 + 8 + 8 + 8 + 8 + 8 + 4 + 4 + 4 + 4 + 4)
+#define TD__VERSION_MAX (TD__VERSION_FIXED + 32)
+static size_t td__put_version(const td_state *st, td__pool *p, uint8_t *b, size_t i)
+{
+    const td_report_version *v = &st->versions[i];
+    size_t o = 0;
+    uint16_t ag = (uint16_t)td__pool_id(p, v->agency);
+    TD__PUT(b, o, v->task);
+    TD__PUT(b, o, ag);
+    td__put_period(b, &o, v->period);
+    TD__PUT(b, o, v->index);
+    TD__PUT(b, o, v->seq);
+    TD__PUT(b, o, v->hlc);
+    TD__PUT(b, o, v->device_time_ms);
+    TD__PUT(b, o, v->received_ms);
+    TD__PUT(b, o, v->effective_ms);
+    TD__PUT(b, o, v->time_flags);
+    TD__PUT(b, o, v->state);
+    TD__PUT(b, o, v->percent);
+    TD__PUT(b, o, v->done_date);
+    TD__PUT(b, o, st->rents[i].report);
+    if (o != TD__VERSION_FIXED) abort();   /* the reader takes exactly this much */
+    td__put_author(st, b, &o, v->author);
+    return o;
+}
+
+/* One report without its texts and evidence (which follow it), its author last. */
+#define TD__REPORT_FIXED (4 + 2 + 7 + 8 + 8 + 8 + 8 + 8 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 4 + 8 + 8 + 8 + 8)
+#define TD__REPORT_MAX (TD__REPORT_FIXED + 32)
+static size_t td__put_report(const td_state *st, td__pool *p, uint8_t *b, const td_report *r)
+{
+    size_t o = 0;
+    uint16_t ag = (uint16_t)td__pool_id(p, r->agency);
+    uint32_t nv = r->n_versions;
+    uint64_t ne = r->n_evidence, nd = r->n_docs, na = r->n_attachments;
+    TD__PUT(b, o, r->task);
+    TD__PUT(b, o, ag);
+    td__put_period(b, &o, r->period);
+    TD__PUT(b, o, r->index);
+    TD__PUT(b, o, r->seq);
+    TD__PUT(b, o, r->hlc);
+    TD__PUT(b, o, r->device_time_ms);
+    TD__PUT(b, o, r->received_ms);
+    TD__PUT(b, o, r->state);
+    TD__PUT(b, o, r->percent);
+    TD__PUT(b, o, r->done_date);
+    TD__PUT(b, o, r->review);
+    TD__PUT(b, o, r->review_index);
+    TD__PUT(b, o, r->conflict_index);
+    TD__PUT(b, o, nv);
+    TD__PUT(b, o, r->time_flags);
+    TD__PUT(b, o, r->effective_ms);
+    TD__PUT(b, o, ne);
+    TD__PUT(b, o, nd);
+    TD__PUT(b, o, na);
+    if (o != TD__REPORT_FIXED) abort();   /* the reader takes exactly this much */
+    td__put_author(st, b, &o, r->author);
+    return o;
+}
+
 int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n)
 {
     td__sw w = {0};
     uint8_t hdr[TD_SNAP_HEADER] = {0};
     uint32_t fmt = TD_SNAP_FORMAT;
     uint64_t layout = td__snap_layout(), body;
+    td__pool *pool;
+    uint8_t rec[TD__REPORT_MAX > TD__VERSION_MAX ? TD__REPORT_MAX : TD__VERSION_MAX];
 
     *out = NULL;
     *n = 0;
+    if (!(pool = calloc(1, sizeof *pool))) return TD_ENOMEM;
+    /* the agencies first: the reader needs the pool before the records */
+    for (size_t i = 0; i < st->n_reports; i++)
+        if (td__pool_id(pool, st->reports[i].agency) < 0) w.oom = 1;
+    for (size_t i = 0; i < st->n_rents; i++)
+        if (td__pool_id(pool, st->versions[i].agency) < 0) w.oom = 1;
     td__w(&w, hdr, sizeof hdr);   /* filled at the end */
+    td__w_strs(&w, (char *const *)pool->s, pool->n);
 
     td__w_u64(&w, (uint64_t)st->has_plan);
     td__w_plan(&w, &st->plan);
@@ -198,12 +332,7 @@ int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n)
     td__w_u64(&w, st->n_reports);
     for (size_t i = 0; i < st->n_reports; i++) {
         const td_report *r = &st->reports[i];
-        td_report t = *r;
-        t.result = t.difficulties = t.proposals = t.review_comment = NULL;
-        t.evidence = NULL;
-        t.docs = NULL;
-        t.attachments = NULL;
-        td__w(&w, &t, sizeof t);
+        td__w(&w, rec, td__put_report(st, pool, rec, r));
         td__w_str(&w, r->result);
         td__w_str(&w, r->difficulties);
         td__w_str(&w, r->proposals);
@@ -222,9 +351,9 @@ int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n)
         }
     }
 
+    /* the report entries (rents) are rebuilt from the versions (td__state_reindex) */
     td__w_u64(&w, st->n_rents);
-    td__w(&w, st->rents, st->n_rents * sizeof *st->rents);
-    td__w(&w, st->versions, st->n_rents * sizeof *st->versions);
+    for (size_t i = 0; i < st->n_rents; i++) td__w(&w, rec, td__put_version(st, pool, rec, i));
 
     td__w_u64(&w, st->n_reviews);
     for (size_t i = 0; i < st->n_reviews; i++) {
@@ -299,6 +428,7 @@ int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n)
         }
     }
 
+    free(pool);
     if (w.oom || w.n > TD_SNAP_MAX) {
         free(w.b);
         return TD_ENOMEM;
@@ -493,6 +623,110 @@ static void td__r_deadline(td__sr *r, td_deadline *d)
     d->text = td__r_str(r, TD__S_NULLOK);
 }
 
+/* Compact records (see the writer). */
+#define TD__RD(r, v) td__r(r, &(v), sizeof(v))
+
+typedef struct td__rpool {
+    char **s;
+    size_t n;
+} td__rpool;
+
+/* A fixed part of n bytes: a pointer into the blob, or NULL (r->bad) when it is cut. */
+static const uint8_t *td__r_span(td__sr *r, size_t n)
+{
+    const uint8_t *b;
+    if (r->bad || n > r->n - r->off) {
+        if (!r->bad) r->bad = TD_EPARSE;
+        return NULL;
+    }
+    b = r->p + r->off;
+    r->off += n;
+    return b;
+}
+
+static void td__get_agency(td__sr *r, const td__rpool *p, const uint8_t *b, size_t *o, char out[TD_AGENCY_MAX + 1])
+{
+    uint16_t id;
+    TD__GET(b, *o, id);
+    if (id >= p->n || strlen(p->s[id]) > TD_AGENCY_MAX) {
+        if (!r->bad) r->bad = TD_EPARSE;
+        out[0] = 0;
+        return;
+    }
+    memcpy(out, p->s[id], strlen(p->s[id]) + 1);
+}
+
+static void td__get_period(const uint8_t *b, size_t *o, char period[8])
+{
+    memcpy(period, b + *o, 7);
+    period[7] = 0;
+    *o += 7;
+}
+
+static void td__r_author(td__sr *r, const td_state *st, unsigned char key[32])
+{
+    uint32_t id = 0;
+    TD__RD(r, id);
+    if (id == TD__NOAUTHOR) td__r(r, key, 32);
+    else if (id < st->n_authors) memcpy(key, st->authors[id].key, 32);
+    else if (!r->bad) r->bad = TD_EPARSE;
+}
+
+static void td__r_version(td__sr *r, td_state *st, const td__rpool *p, size_t i)
+{
+    td_report_version *v = &st->versions[i];
+    const uint8_t *b = td__r_span(r, TD__VERSION_FIXED);
+    size_t o = 0;
+    if (!b) return;
+    TD__GET(b, o, v->task);
+    td__get_agency(r, p, b, &o, v->agency);
+    td__get_period(b, &o, v->period);
+    TD__GET(b, o, v->index);
+    TD__GET(b, o, v->seq);
+    TD__GET(b, o, v->hlc);
+    TD__GET(b, o, v->device_time_ms);
+    TD__GET(b, o, v->received_ms);
+    TD__GET(b, o, v->effective_ms);
+    TD__GET(b, o, v->time_flags);
+    TD__GET(b, o, v->state);
+    TD__GET(b, o, v->percent);
+    TD__GET(b, o, v->done_date);
+    TD__GET(b, o, st->rents[i].report);
+    td__r_author(r, st, v->author);
+}
+
+/* The report's fixed part; *ne, *nd, *na: how many evidence items follow. */
+static void td__r_report(td__sr *r, const td_state *st, const td__rpool *p, td_report *x, uint64_t *ne, uint64_t *nd,
+                         uint64_t *na)
+{
+    const uint8_t *b = td__r_span(r, TD__REPORT_FIXED);
+    uint32_t nv;
+    size_t o = 0;
+    if (!b) return;
+    TD__GET(b, o, x->task);
+    td__get_agency(r, p, b, &o, x->agency);
+    td__get_period(b, &o, x->period);
+    TD__GET(b, o, x->index);
+    TD__GET(b, o, x->seq);
+    TD__GET(b, o, x->hlc);
+    TD__GET(b, o, x->device_time_ms);
+    TD__GET(b, o, x->received_ms);
+    TD__GET(b, o, x->state);
+    TD__GET(b, o, x->percent);
+    TD__GET(b, o, x->done_date);
+    TD__GET(b, o, x->review);
+    TD__GET(b, o, x->review_index);
+    TD__GET(b, o, x->conflict_index);
+    TD__GET(b, o, nv);
+    x->n_versions = nv;
+    TD__GET(b, o, x->time_flags);
+    TD__GET(b, o, x->effective_ms);
+    TD__GET(b, o, *ne);
+    TD__GET(b, o, *nd);
+    TD__GET(b, o, *na);
+    td__r_author(r, st, x->author);
+}
+
 static int td__snap_header(const uint8_t *buf, size_t n, uint64_t *last, uint64_t *count, uint64_t *body,
                            td_error *err)
 {
@@ -528,8 +762,6 @@ static const char *td__snap_check(const td_state *st)
     if (st->n_authors > UINT32_MAX || st->n_reports > UINT32_MAX || st->n_rents > UINT32_MAX ||
         st->n_ivals > UINT32_MAX || st->n_conds > UINT32_MAX)
         return "counts";
-    for (size_t i = 0; i < st->n_rents; i++)
-        if (st->rents[i].report >= st->n_reports) return "report entries";
     if (st->dg) {
         const td__dg *d = st->dg;
         size_t lim[TD__DG_NMUT] = {st->n_authors, st->n_reports, st->n_ivals, st->n_conds};
@@ -553,6 +785,7 @@ int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out,
     uint64_t last, count, body;
     unsigned char mac[crypto_onetimeauth_BYTES];
     const char *bad;
+    td__rpool pool = {0};
     size_t c;
     int rc;
 
@@ -569,6 +802,9 @@ int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out,
     r.p = buf;
     r.n = n;
     r.off = TD_SNAP_HEADER;
+
+    r.what = "agencies of the reports";
+    pool.s = td__r_strs(&r, &pool.n, 0);
 
     r.what = "plan";
     st->has_plan = (int)td__r_u64(&r);
@@ -598,15 +834,12 @@ int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out,
     }
 
     r.what = "reports";
-    c = td__r_count(&r, sizeof *st->reports);
+    c = td__r_count(&r, TD__REPORT_FIXED + 4);
     if ((st->reports = td__r_alloc(&r, c, sizeof *st->reports))) st->cap_reports = c;
     for (size_t i = 0; st->reports && i < c && !r.bad; i++) {
         td_report *x = &st->reports[i];
-        size_t ne, nd, na;
-        td__r(&r, x, sizeof *x);
-        ne = x->n_evidence;
-        nd = x->n_docs;
-        na = x->n_attachments;
+        uint64_t ne = 0, nd = 0, na = 0;
+        td__r_report(&r, st, &pool, x, &ne, &nd, &na);
         /* owned fields safe to free before anything is read into them */
         x->result = x->difficulties = x->proposals = x->review_comment = td__empty;
         x->evidence = NULL;
@@ -614,8 +847,6 @@ int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out,
         x->attachments = NULL;
         x->n_evidence = x->n_docs = x->n_attachments = 0;
         st->n_reports = i + 1;
-        TD__FIXED(&r, x->agency);
-        TD__FIXED(&r, x->period);
         if (nd > TD_REPORT_EVIDENCE_MAX || na > TD_REPORT_EVIDENCE_MAX) r.bad = TD_EPARSE;
         x->result = td__r_str(&r, TD__S_SHARED);
         x->difficulties = td__r_str(&r, TD__S_SHARED);
@@ -629,8 +860,8 @@ int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out,
             break;
         }
         x->evidence = td__r_strs(&r, &x->n_evidence, TD__S_SHARED);
-        if (x->n_evidence != ne) r.bad = r.bad ? r.bad : TD_EPARSE;
-        if ((x->docs = td__r_alloc(&r, nd, sizeof *x->docs)))
+        if (x->n_evidence != ne && !r.bad) r.bad = TD_EPARSE;
+        if ((x->docs = td__r_alloc(&r, (size_t)nd, sizeof *x->docs)))
             for (; x->n_docs < nd && !r.bad; x->n_docs++) {
                 td_evidence_doc *d = &x->docs[x->n_docs];
                 d->date = (int32_t)td__r_u32(&r);
@@ -638,7 +869,7 @@ int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out,
                 if (!(d->title = td__r_str(&r, TD__S_SHARED))) d->title = td__empty;
                 if (!d->number) d->number = td__empty;
             }
-        if ((x->attachments = td__r_alloc(&r, na, sizeof *x->attachments)))
+        if ((x->attachments = td__r_alloc(&r, (size_t)na, sizeof *x->attachments)))
             for (; x->n_attachments < na && !r.bad; x->n_attachments++) {
                 td_attachment_ref *a = &x->attachments[x->n_attachments];
                 td__r(&r, a->sha256, 32);
@@ -650,16 +881,11 @@ int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out,
     }
 
     r.what = "report versions";
-    c = td__r_count(&r, sizeof *st->rents + sizeof *st->versions);
+    c = td__r_count(&r, TD__VERSION_FIXED + 4);
     if ((st->rents = td__r_alloc(&r, c, sizeof *st->rents)) &&
         (st->versions = td__r_alloc(&r, c, sizeof *st->versions))) {
-        td__r(&r, st->rents, c * sizeof *st->rents);
-        td__r(&r, st->versions, c * sizeof *st->versions);
         st->n_rents = st->cap_rents = st->cap_versions = c;
-        for (size_t i = 0; i < c; i++) {
-            TD__FIXED(&r, st->versions[i].agency);
-            TD__FIXED(&r, st->versions[i].period);
-        }
+        for (size_t i = 0; i < c && !r.bad; i++) td__r_version(&r, st, &pool, i);
     }
 
     r.what = "reviews";
@@ -786,7 +1012,12 @@ int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out,
         r.what = bad;
         r.bad = TD_EPARSE;
     }
-    if (!r.bad && td__state_reindex(st)) r.bad = TD_ENOMEM;
+    for (size_t i = 0; i < pool.n; i++) free(pool.s[i]);
+    free(pool.s);
+    if (!r.bad && (rc = td__state_reindex(st))) {
+        r.what = "report versions: a report out of range";
+        r.bad = rc;
+    }
     if (r.bad) {
         rc = td_error_set(err, r.bad, "fold snapshot: %s at byte %zu of %zu: %s", r.what, r.off, n,
                           r.bad == TD_ENOMEM ? "out of memory" : "does not decode");
