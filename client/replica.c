@@ -25,6 +25,7 @@ struct tdc_replica {
     uint64_t rescan_until; /* mirror of meta.rescan_until: 0, or re-pulling [1, it) (tdc_replica_visibility) */
     int refold;          /* a rescan inserted entries below ones folded: fold again from scratch */
     int64_t pulled_gen;  /* meta.pulled_gen when the state was folded (tdc_replica_refresh) */
+    uint64_t snap_loaded; /* last index of the stored fold the last full rebuild started from, 0 = none */
     /* COUNT(*) of pulled reads the whole table: kept while no connection
      * has written (PRAGMA data_version) and this one has not stored */
     uint64_t n_pulled;
@@ -447,11 +448,13 @@ static int tdc__rebuild(tdc_replica *r, X509 *ca, td_error *err)
     int rc, step;
     /* the generation and the rows from one snapshot of the database */
     if ((rc = tdc__exec(r, "BEGIN", err))) return rc;
+    r->snap_loaded = 0;
     if ((rc = tdc__meta_read(r, "pulled_gen", &r->pulled_gen, err)) ||
         (rc = tdc__snapshot_load(r, ca, r->pulled_gen, &r->st, err))) {
         tdc__rollback(r);
         return rc;
     }
+    if (r->st) r->snap_loaded = td_state_last_index(r->st);
     if (!r->st && !(r->st = td_state_new(ca))) {
         tdc__rollback(r);
         return td_error_set(err, TD_ENOMEM, "%s: derived state", r->path);
@@ -653,6 +656,7 @@ const char *tdc_replica_path(const tdc_replica *r)
 }
 
 const td_state *tdc_replica_state(const tdc_replica *r) { return r->st; }
+uint64_t tdc_replica_snapshot_loaded(const tdc_replica *r) { return r->snap_loaded; }
 uint64_t tdc_replica_cursor(const tdc_replica *r) { return r->cursor; }
 
 /* ---- pulled ------------------------------------------------------------- */

@@ -148,6 +148,9 @@ int tdc_replica_refresh(tdc_replica *r, td_error *err);
  */
 #define TDC_SNAPSHOT_MIN_NEW 1000
 int tdc_replica_snapshot_save(tdc_replica *r, int force, int *written, td_error *err);
+/* The last index of the stored fold the state was last rebuilt from (at
+ * open, or a refresh that folded again), 0 when it folded every row. */
+uint64_t tdc_replica_snapshot_loaded(const tdc_replica *r);
 /* The derived state, or NULL if opened without a CA. */
 const td_state *tdc_replica_state(const tdc_replica *r);
 /* The pull cursor (Hello.cursor / Pull.since). */
