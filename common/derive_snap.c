@@ -448,22 +448,82 @@ int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n)
 
 /* --- reader ------------------------------------------------------------------ */
 
+/* The reader goes through the blob once, front to back, through a window: the whole blob when it is in
+ * memory, else a buffer refilled from the source (a blob in a database is not copied whole). */
+#define TD__WINDOW (1u << 20)
+
 typedef struct td__sr {
-    const uint8_t *p;
-    size_t n, off;
-    int bad;           /* TD_EPARSE or TD_ENOMEM once something failed */
+    size_t n, off;     /* the blob's length; the next byte to read */
+    int bad;           /* TD_EPARSE, TD_EIO or TD_ENOMEM once something failed */
     const char *what;  /* the part being read, for the error */
+    const uint8_t *w;  /* window: bytes [wbeg, wbeg + wlen) of the blob */
+    size_t wbeg, wlen, wcap;
+    uint8_t *own;      /* the window's buffer when read from a source */
+    td_snap_read_fn rd;
+    void *arg;
+    crypto_onetimeauth_state mac;   /* over the bytes as they come (td__snap_mac) */
 } td__sr;
+
+/* Make bytes [off, off + n) readable in the window: a pointer to them, or NULL (r->bad) when the blob ends
+ * before or the source fails. */
+static const uint8_t *td__r_need(td__sr *r, size_t n)
+{
+    size_t keep, more;
+    if (r->bad) return NULL;
+    if (n > r->n - r->off) {
+        r->bad = TD_EPARSE;
+        return NULL;
+    }
+    keep = r->wbeg + r->wlen - r->off;
+    if (keep >= n) return r->w + (r->off - r->wbeg);
+    if (!r->rd) {   /* defensive: an in-memory blob is all in the window */
+        r->bad = TD_EPARSE;
+        return NULL;
+    }
+    if (n > r->wcap) {
+        uint8_t *nb = malloc(n);
+        if (!nb) {
+            r->bad = TD_ENOMEM;
+            return NULL;
+        }
+        memcpy(nb, r->w + (r->off - r->wbeg), keep);
+        free(r->own);
+        r->own = nb;
+        r->wcap = n;
+    } else {
+        memmove(r->own, r->w + (r->off - r->wbeg), keep);
+    }
+    r->w = r->own;
+    r->wbeg = r->off;
+    r->wlen = keep;
+    more = r->wcap - keep;
+    if (more > r->n - (r->wbeg + keep)) more = r->n - (r->wbeg + keep);
+    if (r->rd(r->arg, r->wbeg + keep, r->own + keep, more)) {
+        r->bad = TD_EIO;
+        return NULL;
+    }
+    crypto_onetimeauth_update(&r->mac, r->own + keep, more);
+    r->wlen += more;
+    return r->w;
+}
 
 static int td__r(td__sr *r, void *dst, size_t n)
 {
-    if (r->bad || n > r->n - r->off) {
-        if (!r->bad) r->bad = TD_EPARSE;
-        if (dst && n) memset(dst, 0, n);
+    uint8_t *d = dst;
+    if (!r->bad && n > r->n - r->off) r->bad = TD_EPARSE;
+    while (n && !r->bad) {
+        size_t k = n < TD__WINDOW ? n : TD__WINDOW;
+        const uint8_t *b = td__r_need(r, k);
+        if (!b) break;
+        memcpy(d, b, k);
+        r->off += k;
+        d += k;
+        n -= k;
+    }
+    if (r->bad) {
+        if (d && n) memset(d, 0, n);
         return 0;
     }
-    if (n) memcpy(dst, r->p + r->off, n);
-    r->off += n;
     return 1;
 }
 
@@ -507,13 +567,15 @@ enum { TD__S_NULLOK = 1, TD__S_SHARED = 2 };
 static char *td__r_str(td__sr *r, int flags)
 {
     uint32_t l = td__r_u32(r);
+    const uint8_t *b;
     char *s;
     if (r->bad) return NULL;
     if (l == TD__SNAP_NULL) {
         if (!(flags & TD__S_NULLOK)) r->bad = TD_EPARSE;
         return NULL;
     }
-    if (l > r->n - r->off || memchr(r->p + r->off, 0, l)) {
+    if (!(b = td__r_need(r, l))) return NULL;
+    if (memchr(b, 0, l)) {
         r->bad = TD_EPARSE;
         return NULL;
     }
@@ -522,7 +584,7 @@ static char *td__r_str(td__sr *r, int flags)
         r->bad = TD_ENOMEM;
         return NULL;
     }
-    memcpy(s, r->p + r->off, l);
+    memcpy(s, b, l);
     s[l] = 0;
     r->off += l;
     return s;
@@ -552,9 +614,10 @@ static void td__r_plan(td__sr *r, td_plan *p)
     size_t len = td__r_count(r, 1);
     td_error e = {0};
     int rc;
-    if (r->bad) return;
+    const uint8_t *b;
+    if (r->bad || !(b = td__r_need(r, len))) return;
     td_plan_free(p);
-    if ((rc = td_plan_pb_decode(r->p + r->off, len, p, NULL, &e))) {
+    if ((rc = td_plan_pb_decode(b, len, p, NULL, &e))) {
         r->bad = rc == TD_ENOMEM ? TD_ENOMEM : TD_EPARSE;
         return;
     }
@@ -634,13 +697,8 @@ typedef struct td__rpool {
 /* A fixed part of n bytes: a pointer into the blob, or NULL (r->bad) when it is cut. */
 static const uint8_t *td__r_span(td__sr *r, size_t n)
 {
-    const uint8_t *b;
-    if (r->bad || n > r->n - r->off) {
-        if (!r->bad) r->bad = TD_EPARSE;
-        return NULL;
-    }
-    b = r->p + r->off;
-    r->off += n;
+    const uint8_t *b = td__r_need(r, n);
+    if (b) r->off += n;
     return b;
 }
 
@@ -778,68 +836,107 @@ static const char *td__snap_check(const td_state *st)
     return NULL;
 }
 
+static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *ca, td_state **out, td_error *err);
+
+static int td__mem_read(void *arg, uint64_t off, void *dst, size_t n)
+{
+    memcpy(dst, (const uint8_t *)arg + off, n);
+    return 0;
+}
+
 int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out, td_error *err)
 {
     td__sr r = {0};
+    *out = NULL;
+    if (n < TD_SNAP_HEADER) return td_state_snap_read(td__mem_read, (void *)buf, n, ca, out, err);
+    r.n = n;
+    r.off = r.wbeg = TD_SNAP_HEADER;
+    r.w = buf + TD_SNAP_HEADER;
+    r.wlen = r.wcap = n - TD_SNAP_HEADER;
+    crypto_onetimeauth_init(&r.mac, td__snap_key);
+    crypto_onetimeauth_update(&r.mac, buf, 48);
+    crypto_onetimeauth_update(&r.mac, r.w, r.wlen);
+    return td__snap_decode(&r, buf, ca, out, err);
+}
+
+int td_state_snap_read(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, td_state **out, td_error *err)
+{
+    td__sr r = {0};
+    uint8_t hdr[TD_SNAP_HEADER];
+    int rc;
+    *out = NULL;
+    if (n < TD_SNAP_HEADER)
+        return td_error_set(err, TD_EPARSE, "fold snapshot: not a snapshot (%zu bytes, no TDSNAP header)", n);
+    if (rd(arg, 0, hdr, sizeof hdr)) return td_error_set(err, TD_EIO, "fold snapshot: cannot read its header");
+    r.n = n;
+    r.off = r.wbeg = TD_SNAP_HEADER;
+    r.rd = rd;
+    r.arg = arg;
+    r.wcap = TD__WINDOW;
+    if (!(r.own = malloc(r.wcap))) return td_error_set(err, TD_ENOMEM, "fold snapshot: out of memory");
+    r.w = r.own;
+    crypto_onetimeauth_init(&r.mac, td__snap_key);
+    crypto_onetimeauth_update(&r.mac, hdr, 48);
+    rc = td__snap_decode(&r, hdr, ca, out, err);
+    free(r.own);
+    return rc;
+}
+
+/* The body after the header; the checksum is compared at the end, over everything read. */
+static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *ca, td_state **out, td_error *err)
+{
     td_state *st;
     uint64_t last, count, body;
     unsigned char mac[crypto_onetimeauth_BYTES];
     const char *bad;
     td__rpool pool = {0};
-    size_t c;
+    size_t c, n = r->n;
     int rc;
 
-    *out = NULL;
-    if ((rc = td__snap_header(buf, n, &last, &count, &body, err))) return rc;
-    td__snap_mac(buf, n, mac);
-    if (sodium_memcmp(mac, buf + 48, sizeof mac))
-        return td_error_set(err, TD_EPARSE, "fold snapshot: checksum mismatch (%zu bytes damaged or cut)", n);
+    if ((rc = td__snap_header(hdr, n, &last, &count, &body, err))) return rc;
     if (!(st = td_state_new(ca))) return td_error_set(err, TD_ENOMEM, "fold snapshot: out of memory");
     td_registry_free(&st->reg);
     memset(&st->reg, 0, sizeof st->reg);
     st->last_index = last;
     st->count = count;
-    r.p = buf;
-    r.n = n;
-    r.off = TD_SNAP_HEADER;
 
-    r.what = "agencies of the reports";
-    pool.s = td__r_strs(&r, &pool.n, 0);
+    r->what = "agencies of the reports";
+    pool.s = td__r_strs(r, &pool.n, 0);
 
-    r.what = "plan";
-    st->has_plan = (int)td__r_u64(&r);
-    td__r_plan(&r, &st->plan);
-    c = td__r_count(&r, 8);
-    st->plans = td__r_alloc(&r, c, sizeof *st->plans);
-    for (size_t i = 0; st->plans && i < c && !r.bad; i++) {
+    r->what = "plan";
+    st->has_plan = (int)td__r_u64(r);
+    td__r_plan(r, &st->plan);
+    c = td__r_count(r, 8);
+    st->plans = td__r_alloc(r, c, sizeof *st->plans);
+    for (size_t i = 0; st->plans && i < c && !r->bad; i++) {
         td_plan_init(&st->plans[i]);
         st->n_plans = i + 1;
-        td__r_plan(&r, &st->plans[i]);
+        td__r_plan(r, &st->plans[i]);
     }
-    r.what = "registry";
-    td__r_registry(&r, &st->reg);
-    st->n_agency_entries = (size_t)td__r_u64(&r);
-    td__r(&r, st->server_key, 32);
-    st->has_server = (int)td__r_u64(&r);
+    r->what = "registry";
+    td__r_registry(r, &st->reg);
+    st->n_agency_entries = (size_t)td__r_u64(r);
+    td__r(r, st->server_key, 32);
+    st->has_server = (int)td__r_u64(r);
 
-    r.what = "authors";
-    c = td__r_count(&r, sizeof *st->authors);
-    if ((st->authors = td__r_alloc(&r, c, sizeof *st->authors))) {
-        td__r(&r, st->authors, c * sizeof *st->authors);
+    r->what = "authors";
+    c = td__r_count(r, sizeof *st->authors);
+    if ((st->authors = td__r_alloc(r, c, sizeof *st->authors))) {
+        td__r(r, st->authors, c * sizeof *st->authors);
         st->n_authors = st->cap_authors = c;
         for (size_t i = 0; i < c; i++) {
-            TD__FIXED(&r, st->authors[i].agency);
-            TD__FIXED(&r, st->authors[i].device);
+            TD__FIXED(r, st->authors[i].agency);
+            TD__FIXED(r, st->authors[i].device);
         }
     }
 
-    r.what = "reports";
-    c = td__r_count(&r, TD__REPORT_FIXED + 4);
-    if ((st->reports = td__r_alloc(&r, c, sizeof *st->reports))) st->cap_reports = c;
-    for (size_t i = 0; st->reports && i < c && !r.bad; i++) {
+    r->what = "reports";
+    c = td__r_count(r, TD__REPORT_FIXED + 4);
+    if ((st->reports = td__r_alloc(r, c, sizeof *st->reports))) st->cap_reports = c;
+    for (size_t i = 0; st->reports && i < c && !r->bad; i++) {
         td_report *x = &st->reports[i];
         uint64_t ne = 0, nd = 0, na = 0;
-        td__r_report(&r, st, &pool, x, &ne, &nd, &na);
+        td__r_report(r, st, &pool, x, &ne, &nd, &na);
         /* owned fields safe to free before anything is read into them */
         x->result = x->difficulties = x->proposals = x->review_comment = td__empty;
         x->evidence = NULL;
@@ -847,180 +944,185 @@ int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out,
         x->attachments = NULL;
         x->n_evidence = x->n_docs = x->n_attachments = 0;
         st->n_reports = i + 1;
-        if (nd > TD_REPORT_EVIDENCE_MAX || na > TD_REPORT_EVIDENCE_MAX) r.bad = TD_EPARSE;
-        x->result = td__r_str(&r, TD__S_SHARED);
-        x->difficulties = td__r_str(&r, TD__S_SHARED);
-        x->proposals = td__r_str(&r, TD__S_SHARED);
-        x->review_comment = td__r_str(&r, TD__S_SHARED);
-        if (r.bad) {
+        if (nd > TD_REPORT_EVIDENCE_MAX || na > TD_REPORT_EVIDENCE_MAX) r->bad = TD_EPARSE;
+        x->result = td__r_str(r, TD__S_SHARED);
+        x->difficulties = td__r_str(r, TD__S_SHARED);
+        x->proposals = td__r_str(r, TD__S_SHARED);
+        x->review_comment = td__r_str(r, TD__S_SHARED);
+        if (r->bad) {
             if (!x->result) x->result = td__empty;
             if (!x->difficulties) x->difficulties = td__empty;
             if (!x->proposals) x->proposals = td__empty;
             if (!x->review_comment) x->review_comment = td__empty;
             break;
         }
-        x->evidence = td__r_strs(&r, &x->n_evidence, TD__S_SHARED);
-        if (x->n_evidence != ne && !r.bad) r.bad = TD_EPARSE;
-        if ((x->docs = td__r_alloc(&r, (size_t)nd, sizeof *x->docs)))
-            for (; x->n_docs < nd && !r.bad; x->n_docs++) {
+        x->evidence = td__r_strs(r, &x->n_evidence, TD__S_SHARED);
+        if (x->n_evidence != ne && !r->bad) r->bad = TD_EPARSE;
+        if ((x->docs = td__r_alloc(r, (size_t)nd, sizeof *x->docs)))
+            for (; x->n_docs < nd && !r->bad; x->n_docs++) {
                 td_evidence_doc *d = &x->docs[x->n_docs];
-                d->date = (int32_t)td__r_u32(&r);
-                d->number = td__r_str(&r, TD__S_SHARED);
-                if (!(d->title = td__r_str(&r, TD__S_SHARED))) d->title = td__empty;
+                d->date = (int32_t)td__r_u32(r);
+                d->number = td__r_str(r, TD__S_SHARED);
+                if (!(d->title = td__r_str(r, TD__S_SHARED))) d->title = td__empty;
                 if (!d->number) d->number = td__empty;
             }
-        if ((x->attachments = td__r_alloc(&r, (size_t)na, sizeof *x->attachments)))
-            for (; x->n_attachments < na && !r.bad; x->n_attachments++) {
+        if ((x->attachments = td__r_alloc(r, (size_t)na, sizeof *x->attachments)))
+            for (; x->n_attachments < na && !r->bad; x->n_attachments++) {
                 td_attachment_ref *a = &x->attachments[x->n_attachments];
-                td__r(&r, a->sha256, 32);
-                a->size = td__r_u64(&r);
-                a->name = td__r_str(&r, TD__S_SHARED);
-                if (!(a->mime = td__r_str(&r, TD__S_SHARED))) a->mime = td__empty;
+                td__r(r, a->sha256, 32);
+                a->size = td__r_u64(r);
+                a->name = td__r_str(r, TD__S_SHARED);
+                if (!(a->mime = td__r_str(r, TD__S_SHARED))) a->mime = td__empty;
                 if (!a->name) a->name = td__empty;
             }
     }
 
-    r.what = "report versions";
-    c = td__r_count(&r, TD__VERSION_FIXED + 4);
-    if ((st->rents = td__r_alloc(&r, c, sizeof *st->rents)) &&
-        (st->versions = td__r_alloc(&r, c, sizeof *st->versions))) {
+    r->what = "report versions";
+    c = td__r_count(r, TD__VERSION_FIXED + 4);
+    if ((st->rents = td__r_alloc(r, c, sizeof *st->rents)) &&
+        (st->versions = td__r_alloc(r, c, sizeof *st->versions))) {
         st->n_rents = st->cap_rents = st->cap_versions = c;
-        for (size_t i = 0; i < c && !r.bad; i++) td__r_version(&r, st, &pool, i);
+        for (size_t i = 0; i < c && !r->bad; i++) td__r_version(r, st, &pool, i);
     }
 
-    r.what = "reviews";
-    c = td__r_count(&r, sizeof *st->reviews);
-    if ((st->reviews = td__r_alloc(&r, c, sizeof *st->reviews))) st->cap_reviews = c;
-    for (size_t i = 0; st->reviews && i < c && !r.bad; i++) {
+    r->what = "reviews";
+    c = td__r_count(r, sizeof *st->reviews);
+    if ((st->reviews = td__r_alloc(r, c, sizeof *st->reviews))) st->cap_reviews = c;
+    for (size_t i = 0; st->reviews && i < c && !r->bad; i++) {
         td_review_event *x = &st->reviews[i];
-        td__r(&r, x, sizeof *x);
+        td__r(r, x, sizeof *x);
         x->comment = td__empty;
         st->n_reviews = i + 1;
-        TD__FIXED(&r, x->agency);
-        TD__FIXED(&r, x->period);
-        if (!(x->comment = td__r_str(&r, TD__S_SHARED))) x->comment = td__empty;
+        TD__FIXED(r, x->agency);
+        TD__FIXED(r, x->period);
+        if (!(x->comment = td__r_str(r, TD__S_SHARED))) x->comment = td__empty;
     }
 
-    r.what = "deadline changes";
-    c = td__r_count(&r, sizeof *st->dchanges);
-    if ((st->dchanges = td__r_alloc(&r, c, sizeof *st->dchanges))) st->cap_dchanges = c;
-    for (size_t i = 0; st->dchanges && i < c && !r.bad; i++) {
+    r->what = "deadline changes";
+    c = td__r_count(r, sizeof *st->dchanges);
+    if ((st->dchanges = td__r_alloc(r, c, sizeof *st->dchanges))) st->cap_dchanges = c;
+    for (size_t i = 0; st->dchanges && i < c && !r->bad; i++) {
         td_deadline_change *x = &st->dchanges[i];
-        td__r(&r, x, sizeof *x);
+        td__r(r, x, sizeof *x);
         memset(&x->before, 0, sizeof x->before);
         memset(&x->after, 0, sizeof x->after);
         x->reason = td__empty;
         st->n_dchanges = i + 1;
-        td__r_deadline(&r, &x->before);
-        td__r_deadline(&r, &x->after);
-        if (!(x->reason = td__r_str(&r, TD__S_SHARED))) x->reason = td__empty;
+        td__r_deadline(r, &x->before);
+        td__r_deadline(r, &x->after);
+        if (!(x->reason = td__r_str(r, TD__S_SHARED))) x->reason = td__empty;
     }
 
-    r.what = "indicator values";
-    c = td__r_count(&r, sizeof *st->ivals);
-    if ((st->ivals = td__r_alloc(&r, c, sizeof *st->ivals))) st->cap_ivals = c;
-    for (size_t i = 0; st->ivals && i < c && !r.bad; i++) {
+    r->what = "indicator values";
+    c = td__r_count(r, sizeof *st->ivals);
+    if ((st->ivals = td__r_alloc(r, c, sizeof *st->ivals))) st->cap_ivals = c;
+    for (size_t i = 0; st->ivals && i < c && !r->bad; i++) {
         td_indicator_value *x = &st->ivals[i];
-        td__r(&r, x, sizeof *x);
+        td__r(r, x, sizeof *x);
         x->text = td__empty;
         st->n_ivals = i + 1;
-        TD__FIXED(&r, x->code);
-        TD__FIXED(&r, x->agency);
-        TD__FIXED(&r, x->period);
-        if (!(x->text = td__r_str(&r, TD__S_SHARED))) x->text = td__empty;
+        TD__FIXED(r, x->code);
+        TD__FIXED(r, x->agency);
+        TD__FIXED(r, x->period);
+        if (!(x->text = td__r_str(r, TD__S_SHARED))) x->text = td__empty;
     }
 
-    r.what = "conditions";
-    c = td__r_count(&r, sizeof *st->conds);
-    if ((st->conds = td__r_alloc(&r, c, sizeof *st->conds))) st->cap_conds = c;
-    for (size_t i = 0; st->conds && i < c && !r.bad; i++) {
+    r->what = "conditions";
+    c = td__r_count(r, sizeof *st->conds);
+    if ((st->conds = td__r_alloc(r, c, sizeof *st->conds))) st->cap_conds = c;
+    for (size_t i = 0; st->conds && i < c && !r->bad; i++) {
         td_condition *x = &st->conds[i];
-        td__r(&r, x, sizeof *x);
+        td__r(r, x, sizeof *x);
         x->note = td__empty;
         st->n_conds = i + 1;
-        if (!(x->note = td__r_str(&r, TD__S_SHARED))) x->note = td__empty;
+        if (!(x->note = td__r_str(r, TD__S_SHARED))) x->note = td__empty;
     }
-    c = td__r_count(&r, sizeof *st->cond_hist);
-    if ((st->cond_hist = td__r_alloc(&r, c, sizeof *st->cond_hist))) st->cap_cond_hist = c;
-    for (size_t i = 0; st->cond_hist && i < c && !r.bad; i++) {
+    c = td__r_count(r, sizeof *st->cond_hist);
+    if ((st->cond_hist = td__r_alloc(r, c, sizeof *st->cond_hist))) st->cap_cond_hist = c;
+    for (size_t i = 0; st->cond_hist && i < c && !r->bad; i++) {
         td_condition *x = &st->cond_hist[i];
-        td__r(&r, x, sizeof *x);
+        td__r(r, x, sizeof *x);
         x->note = td__empty;
         st->n_cond_hist = i + 1;
-        if (!(x->note = td__r_str(&r, TD__S_SHARED))) x->note = td__empty;
+        if (!(x->note = td__r_str(r, TD__S_SHARED))) x->note = td__empty;
     }
 
-    r.what = "refusals";
-    c = td__r_count(&r, sizeof *st->refusals);
-    if ((st->refusals = td__r_alloc(&r, c, sizeof *st->refusals))) {
-        td__r(&r, st->refusals, c * sizeof *st->refusals);
+    r->what = "refusals";
+    c = td__r_count(r, sizeof *st->refusals);
+    if ((st->refusals = td__r_alloc(r, c, sizeof *st->refusals))) {
+        td__r(r, st->refusals, c * sizeof *st->refusals);
         st->n_refusals = st->cap_refusals = c;
         for (size_t i = 0; i < c; i++) {
-            TD__FIXED(&r, st->refusals[i].agency);
-            TD__FIXED(&r, st->refusals[i].reason);
+            TD__FIXED(r, st->refusals[i].agency);
+            TD__FIXED(r, st->refusals[i].reason);
         }
     }
-    r.what = "conflicts";
-    c = td__r_count(&r, sizeof *st->conflicts);
-    if ((st->conflicts = td__r_alloc(&r, c, sizeof *st->conflicts))) {
-        td__r(&r, st->conflicts, c * sizeof *st->conflicts);
+    r->what = "conflicts";
+    c = td__r_count(r, sizeof *st->conflicts);
+    if ((st->conflicts = td__r_alloc(r, c, sizeof *st->conflicts))) {
+        td__r(r, st->conflicts, c * sizeof *st->conflicts);
         st->n_conflicts = st->cap_conflicts = c;
         for (size_t i = 0; i < c; i++) {
-            TD__FIXED(&r, st->conflicts[i].agency);
-            TD__FIXED(&r, st->conflicts[i].period);
+            TD__FIXED(r, st->conflicts[i].agency);
+            TD__FIXED(r, st->conflicts[i].period);
         }
     }
 
-    r.what = "digest accumulator";
-    if (td__r_u64(&r) == 1 && !r.bad) {
-        td__dg *d = td__r_alloc(&r, 1, sizeof *d);
+    r->what = "digest accumulator";
+    if (td__r_u64(r) == 1 && !r->bad) {
+        td__dg *d = td__r_alloc(r, 1, sizeof *d);
         st->dg = d;
         if (d) {
-            d->valid = (int)td__r_u64(&r);
-            d->plan_dirty = (int)td__r_u64(&r);
-            td__r(&r, d->plan_part, 32);
-            td__r(&r, d->sum, sizeof d->sum);
-            for (int k = 0; k < TD__DG_NMUT && !r.bad; k++) {
-                size_t m = td__r_count(&r, 32);
-                if ((d->seed[k] = td__r_alloc(&r, m, 32))) {
-                    td__r(&r, d->seed[k], m * 32);
+            d->valid = (int)td__r_u64(r);
+            d->plan_dirty = (int)td__r_u64(r);
+            td__r(r, d->plan_part, 32);
+            td__r(r, d->sum, sizeof d->sum);
+            for (int k = 0; k < TD__DG_NMUT && !r->bad; k++) {
+                size_t m = td__r_count(r, 32);
+                if ((d->seed[k] = td__r_alloc(r, m, 32))) {
+                    td__r(r, d->seed[k], m * 32);
                     d->n_mut[k] = d->cap_mut[k] = m;
                 }
             }
-            d->n_vers = (size_t)td__r_u64(&r);
-            d->n_reviews = (size_t)td__r_u64(&r);
-            d->n_dchanges = (size_t)td__r_u64(&r);
-            d->n_conflicts = (size_t)td__r_u64(&r);
-            d->n_refusals = (size_t)td__r_u64(&r);
-            d->n_touch = (size_t)td__r_u64(&r);
+            d->n_vers = (size_t)td__r_u64(r);
+            d->n_reviews = (size_t)td__r_u64(r);
+            d->n_dchanges = (size_t)td__r_u64(r);
+            d->n_conflicts = (size_t)td__r_u64(r);
+            d->n_refusals = (size_t)td__r_u64(r);
+            d->n_touch = (size_t)td__r_u64(r);
             if (d->n_touch > sizeof d->touch / sizeof d->touch[0]) {
                 d->n_touch = 0;
-                r.bad = TD_EPARSE;
+                r->bad = TD_EPARSE;
             }
-            for (size_t k = 0; k < d->n_touch && !r.bad; k++) {
-                d->touch[k].what = (int)td__r_u64(&r);
-                d->touch[k].i = (size_t)td__r_u64(&r);
+            for (size_t k = 0; k < d->n_touch && !r->bad; k++) {
+                d->touch[k].what = (int)td__r_u64(r);
+                d->touch[k].i = (size_t)td__r_u64(r);
             }
         }
     }
 
-    if (!r.bad && r.off != r.n) {
-        r.what = "end";
-        r.bad = TD_EPARSE;
+    if (!r->bad && r->off != r->n) {
+        r->what = "end";
+        r->bad = TD_EPARSE;
     }
-    if (!r.bad && (bad = td__snap_check(st))) {
-        r.what = bad;
-        r.bad = TD_EPARSE;
+    crypto_onetimeauth_final(&r->mac, mac);
+    if (!r->bad && sodium_memcmp(mac, hdr + 48, sizeof mac)) {
+        r->what = "checksum (damaged or cut)";
+        r->bad = TD_EPARSE;
+    }
+    if (!r->bad && (bad = td__snap_check(st))) {
+        r->what = bad;
+        r->bad = TD_EPARSE;
     }
     for (size_t i = 0; i < pool.n; i++) free(pool.s[i]);
     free(pool.s);
-    if (!r.bad && (rc = td__state_reindex(st))) {
-        r.what = "report versions: a report out of range";
-        r.bad = rc;
+    if (!r->bad && (rc = td__state_reindex(st))) {
+        r->what = "report versions: a report out of range";
+        r->bad = rc;
     }
-    if (r.bad) {
-        rc = td_error_set(err, r.bad, "fold snapshot: %s at byte %zu of %zu: %s", r.what, r.off, n,
-                          r.bad == TD_ENOMEM ? "out of memory" : "does not decode");
+    if (r->bad) {
+        rc = td_error_set(err, r->bad, "fold snapshot: %s at byte %zu of %zu: %s", r->what, r->off, n,
+                          r->bad == TD_ENOMEM ? "out of memory" : r->bad == TD_EIO ? "cannot read" : "does not decode");
         td_state_free(st);
         return rc;
     }

@@ -60,4 +60,13 @@ int td_state_snap_peek(const uint8_t *buf, size_t n, uint64_t *last_index, uint6
  */
 int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out, td_error *err);
 
+/*
+ * The same from a source of n bytes read front to back in pieces (a blob in
+ * a database: client/replica.c), so that the blob is never copied whole:
+ * rd(arg, off, dst, len) copies bytes [off, off + len), 0 or -1 (then
+ * TD_EIO).  The checksum is compared once everything is read.
+ */
+typedef int (*td_snap_read_fn)(void *arg, uint64_t off, void *dst, size_t len);
+int td_state_snap_read(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, td_state **out, td_error *err);
+
 #endif
