@@ -592,7 +592,7 @@ int tdc_replica_snapshot_save(tdc_replica *r, int force, int *written, td_error 
     unsigned char ca_h[32], last_h[32], again[32];
     uint8_t *blob = NULL;
     size_t n = 0;
-    int64_t gen, have_last = 0, have_n = 0;
+    int64_t gen, have_last = 0, have_n = 0, t0;
     uint64_t last, count;
     int rc, found = 0, step;
     if (written) *written = 0;
@@ -619,6 +619,7 @@ int tdc_replica_snapshot_save(tdc_replica *r, int force, int *written, td_error 
     if (!force && (have_last >= (int64_t)last || (int64_t)count - have_n < TDC_SNAPSHOT_MIN_NEW)) goto done;
     if ((rc = tdc__row_hash(r, last, last_h, &found, err)) || !found) goto done;
     tdc__rollback(r);
+    t0 = td_clock_mono_ms();
     /* encoded outside any transaction: a sync of another process is not held up meanwhile */
     if (tdc__ca_hash(r->ca, ca_h) || td_state_snap_encode(r->st, &blob, &n))
         return td_error_set(err, TD_ENOMEM, "%s: fold snapshot", r->path);
@@ -644,8 +645,8 @@ int tdc_replica_snapshot_save(tdc_replica *r, int force, int *written, td_error 
     st = NULL;
     if (!rc && !(rc = tdc__exec(r, "COMMIT", err))) {
         if (written) *written = 1;
-        td_log_debug("%s: fold snapshot at index %llu (%llu entries, %zu bytes)", r->path, (unsigned long long)last,
-                     (unsigned long long)count, n);
+        td_log_debug("%s: fold snapshot at index %llu (%llu entries, %zu bytes) stored in %lld ms", r->path,
+                     (unsigned long long)last, (unsigned long long)count, n, (long long)(td_clock_mono_ms() - t0));
     }
 done:
     sqlite3_finalize(st);
