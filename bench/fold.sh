@@ -33,7 +33,7 @@ rm -f "$W/srv.port"
     --cert "$D/server.crt" --key "$D/server.key" >"$W/srv.log" 2>&1 &
 SRV=$!
 trap 'kill "$SRV" 2>/dev/null || true' EXIT
-for _ in $(seq 100); do [ -s "$W/srv.port" ] && break; sleep 0.1; done
+for _ in $(seq 600); do [ -s "$W/srv.port" ] && break; sleep 0.1; done
 [ -s "$W/srv.port" ] || { echo "fold.sh: the server did not start: $(cat "$W/srv.log")" >&2; exit 1; }
 if [ ! -s "$W/central/replica.db" ]; then
     mkdir -p "$W/central"
