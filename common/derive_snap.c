@@ -639,7 +639,7 @@ static void td__r_registry(td__sr *r, td_registry *g)
     size_t c = td__r_count(r, 20);
     g->agencies = td__r_alloc(r, c, sizeof *g->agencies);
     for (size_t i = 0; g->agencies && i < c && !r->bad; i++, g->n_agencies++) td__r_agency(r, &g->agencies[i]);
-    c = td__r_count(r, 32);
+    c = td__r_count(r, 24);
     g->groups = td__r_alloc(r, c, sizeof *g->groups);
     for (size_t i = 0; g->groups && i < c && !r->bad; i++, g->n_groups++) {
         td_group *x = &g->groups[i];
