@@ -335,6 +335,11 @@ static int tdc__sync_once(tdc_ctx *c, const char *server, tdc_sync_progress_fn p
         uint64_t seen = tdc_replica_cursor(c->rep) - 1;
         rc = tdc_replica_sync_done(c->rep, tdc_now_ms(), w->log_size > seen ? w->log_size : seen, why);
     }
+    if (rc == TD_OK) {
+        /* the next command loads this fold instead of folding every row again; without it, it still can */
+        td_error x = {0};
+        if (tdc_replica_snapshot_save(c->rep, 0, NULL, &x)) td_log_warn("fold snapshot not stored: %s", x.msg);
+    }
     tdc_link_close(l);
     if (!rc && (s.own_rebuilt || s.own_fallbacks))
         td_log_info("own entries: %llu rebuilt from the outbox (no body on the wire), %llu batches pulled again "

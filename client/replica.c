@@ -1,11 +1,14 @@
 /* replica.c — see replica.h.  All SQL of the replica lives in this file. */
 #include "replica.h"
 
+#include <limits.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
+#include "derive_snap.h"
 #include "entry.h"
 #include "grow.h"
 #include "log.h"
@@ -23,6 +26,7 @@ struct tdc_replica {
     uint64_t rescan_until; /* mirror of meta.rescan_until: 0, or re-pulling [1, it) (tdc_replica_visibility) */
     int refold;          /* a rescan inserted entries below ones folded: fold again from scratch */
     int64_t pulled_gen;  /* meta.pulled_gen when the state was folded (tdc_replica_refresh) */
+    uint64_t snap_loaded; /* last index of the stored fold the last full rebuild started from, 0 = none */
     /* COUNT(*) of pulled reads the whole table: kept while no connection
      * has written (PRAGMA data_version) and this one has not stored */
     uint64_t n_pulled;
@@ -150,6 +154,20 @@ static const char *const tdc__migrations[] = {
      * checked, with whom); the evidence columns are never touched. */
     "ALTER TABLE alarm ADD COLUMN acked_by TEXT;"
     "ALTER TABLE alarm ADD COLUMN acked_note TEXT;",
+    /* 5: the persisted fold (docs/ARCHITECTURE.md, "The persisted fold"):
+     * one row, the state folded from the pulled rows up to last_idx
+     * (common/derive_snap.h), bound to what it covers by pulled_gen, the
+     * SHA-256 of the body at last_idx and of the CA certificate.  A cache:
+     * dropping the row only makes the next open fold everything. */
+    "CREATE TABLE fold_snapshot("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  pulled_gen INTEGER NOT NULL,"       /* meta.pulled_gen when folded */
+    "  last_idx INTEGER NOT NULL,"         /* the last pulled row folded in */
+    "  n_entries INTEGER NOT NULL,"        /* pulled rows folded (idx <= last_idx) */
+    "  last_hash BLOB NOT NULL,"           /* SHA-256 of that row's body */
+    "  ca_hash BLOB NOT NULL,"             /* SHA-256 of the CA certificate (DER) */
+    "  state BLOB NOT NULL,"               /* td_state_snap_encode */
+    "  written_ms INTEGER NOT NULL);",
 };
 #define TDC_SCHEMA_VERSION ((int)(sizeof tdc__migrations / sizeof tdc__migrations[0]))
 
@@ -350,20 +368,142 @@ static int tdc__migrate(tdc_replica *r, td_error *err)
     return TD_OK;
 }
 
-/* Fold every pulled entry, in index order, into a new state. */
+/* SHA-256 of the CA certificate's DER: which anchor a snapshot was folded with. */
+static int tdc__ca_hash(X509 *ca, unsigned char out[32])
+{
+    unsigned char *der = NULL;
+    int n = i2d_X509(ca, &der);
+    if (n <= 0) return TD_ENOMEM;
+    crypto_hash_sha256(out, der, (unsigned long long)n);
+    OPENSSL_free(der);
+    return 0;
+}
+
+/* SHA-256 of the body of pulled row idx; *found = 0 when there is none.  Inside the caller's transaction. */
+static int tdc__row_hash(tdc_replica *r, uint64_t idx, unsigned char out[32], int *found, td_error *err)
+{
+    sqlite3_stmt *st;
+    int rc, step;
+    *found = 0;
+    if ((rc = tdc__prepare(r, "SELECT body FROM pulled WHERE idx = ?1", &st, err))) return rc;
+    sqlite3_bind_int64(st, 1, (int64_t)idx);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        crypto_hash_sha256(out, sqlite3_column_blob(st, 0), (unsigned long long)sqlite3_column_bytes(st, 0));
+        *found = 1;
+    }
+    rc = step == SQLITE_ROW || step == SQLITE_DONE ? TD_OK : tdc__dberr(r, err, "reading a pulled entry");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The stored fold's blob, read in pieces (sqlite3_blob_read): never copied whole. */
+static int tdc__blob_read(void *arg, uint64_t off, void *dst, size_t n)
+{
+    if (off > INT_MAX || n > INT_MAX || off + n > INT_MAX) return -1;
+    return sqlite3_blob_read(arg, dst, (int)n, (int)off) == SQLITE_OK ? 0 : -1;
+}
+
+static int tdc__snapshot_read(tdc_replica *r, size_t n, X509 *ca, td_state **out, td_error *err)
+{
+    sqlite3_blob *b;
+    int rc;
+    if (sqlite3_blob_open(r->db, "main", "fold_snapshot", "state", 1, 0, &b) != SQLITE_OK)
+        return td_error_set(err, TD_EIO, "cannot open the blob: %s", sqlite3_errmsg(r->db));
+    if ((size_t)sqlite3_blob_bytes(b) != n) rc = td_error_set(err, TD_EIO, "the blob changed length");
+    else rc = td_state_snap_read(tdc__blob_read, b, n, ca, out, err);
+    sqlite3_blob_close(b);
+    return rc;
+}
+
+/*
+ * The stored fold (table fold_snapshot) as a state, when it still describes
+ * the pulled rows: same pulled_gen (no row dropped or put in below the last
+ * one folded since: tdc__gen_bump), its last row still there with the same
+ * body, the same CA, a blob this build decodes.  Anything else: *out NULL
+ * and the caller folds every row, as without a snapshot (why in the debug
+ * log; a damaged blob is a warning).  Inside the caller's read transaction.
+ */
+static int tdc__snapshot_load(tdc_replica *r, X509 *ca, int64_t gen, td_state **out, td_error *err)
+{
+    sqlite3_stmt *st;
+    unsigned char want[32], have[32];
+    const char *why = NULL;
+    int rc, step, found = 0;
+    *out = NULL;
+    if ((rc = tdc__prepare(r,
+                           "SELECT pulled_gen, last_idx, n_entries, last_hash, ca_hash, length(state) FROM fold_snapshot "
+                           "WHERE id = 1",
+                           &st, err)))
+        return rc;
+    step = sqlite3_step(st);
+    if (step == SQLITE_DONE) {
+        sqlite3_finalize(st);
+        return TD_OK;
+    }
+    if (step != SQLITE_ROW) {
+        rc = tdc__dberr(r, err, "reading the fold snapshot");
+        sqlite3_finalize(st);
+        return rc;
+    }
+    {
+        uint64_t last = (uint64_t)sqlite3_column_int64(st, 1), n = (uint64_t)sqlite3_column_int64(st, 2);
+        td_error e = {0};
+        int64_t t0;
+        if (sqlite3_column_int64(st, 0) != gen) why = "pulled rows changed below it (pulled_gen moved)";
+        else if (sqlite3_column_bytes(st, 3) != 32 || sqlite3_column_bytes(st, 4) != 32) why = "bad hashes";
+        else if (tdc__ca_hash(ca, want) || memcmp(want, sqlite3_column_blob(st, 4), 32)) why = "another CA";
+        else if ((rc = tdc__row_hash(r, last, have, &found, err))) {
+            sqlite3_finalize(st);
+            return rc;
+        } else if (!found || memcmp(have, sqlite3_column_blob(st, 3), 32))
+            why = "its last entry is not in the pulled rows";
+        else if ((t0 = td_clock_mono_ms()),
+                 (rc = tdc__snapshot_read(r, (size_t)sqlite3_column_int64(st, 5), ca, out, &e))) {
+            if (rc == TD_ENOMEM) {
+                sqlite3_finalize(st);
+                return td_error_set(err, rc, "%s: %s", r->path, e.msg);
+            }
+            if (rc == TD_EVERSION) td_log_debug("%s: fold snapshot not used: %s", r->path, e.msg);
+            else td_log_warn("%s: fold snapshot not used: %s", r->path, e.msg);
+        } else if (td_state_last_index(*out) != last || td_state_count(*out) != n) {
+            why = "its state does not match its row";
+            td_state_free(*out);
+            *out = NULL;
+        } else {
+            td_log_debug("%s: fold snapshot of %llu entries loaded in %lld ms", r->path, (unsigned long long)n,
+                         (long long)(td_clock_mono_ms() - t0));
+        }
+    }
+    if (why) td_log_debug("%s: fold snapshot not used: %s", r->path, why);
+    sqlite3_finalize(st);
+    return TD_OK;
+}
+
+/* Fold every pulled entry, in index order, into a new state: from the
+ * stored fold and the rows above it when it still holds (tdc__snapshot_load). */
 static int tdc__rebuild(tdc_replica *r, X509 *ca, td_error *err)
 {
     sqlite3_stmt *st;
     int rc, step;
-    r->st = td_state_new(ca);
-    if (!r->st) return td_error_set(err, TD_ENOMEM, "%s: derived state", r->path);
     /* the generation and the rows from one snapshot of the database */
     if ((rc = tdc__exec(r, "BEGIN", err))) return rc;
+    r->snap_loaded = 0;
     if ((rc = tdc__meta_read(r, "pulled_gen", &r->pulled_gen, err)) ||
-        (rc = tdc__prepare(r, "SELECT idx, body, received_ms FROM pulled ORDER BY idx", &st, err))) {
+        (rc = tdc__snapshot_load(r, ca, r->pulled_gen, &r->st, err))) {
         tdc__rollback(r);
         return rc;
     }
+    if (r->st) r->snap_loaded = td_state_last_index(r->st);
+    if (!r->st && !(r->st = td_state_new(ca))) {
+        tdc__rollback(r);
+        return td_error_set(err, TD_ENOMEM, "%s: derived state", r->path);
+    }
+    if ((rc = tdc__prepare(r, "SELECT idx, body, received_ms FROM pulled WHERE idx > ?1 ORDER BY idx", &st, err))) {
+        tdc__rollback(r);
+        return rc;
+    }
+    sqlite3_bind_int64(st, 1, (int64_t)td_state_last_index(r->st));
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         td_apply_result res;
         uint64_t idx = (uint64_t)sqlite3_column_int64(st, 0);
@@ -466,6 +606,75 @@ done:
     return rc;
 }
 
+int tdc_replica_snapshot_save(tdc_replica *r, int force, int *written, td_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    unsigned char ca_h[32], last_h[32], again[32];
+    uint8_t *blob = NULL;
+    size_t n = 0;
+    int64_t gen, have_last = 0, have_n = 0, t0;
+    uint64_t last, count;
+    int rc, found = 0, step;
+    if (written) *written = 0;
+    /* a rescan in progress puts rows in below folded ones: its state is folded again at its end */
+    if (!r->st || r->refold || r->rescan_until || !(last = td_state_last_index(r->st))) return TD_OK;
+    count = td_state_count(r->st);
+    if ((rc = tdc__exec(r, "BEGIN", err))) return rc;
+    if ((rc = tdc__meta_read(r, "pulled_gen", &gen, err))) goto done;
+    /* another process dropped or put in rows since this state was folded: it no longer describes them */
+    if (gen != r->pulled_gen) goto done;
+    if ((rc = tdc__prepare(r, "SELECT last_idx, n_entries FROM fold_snapshot WHERE id = 1 AND pulled_gen = ?1", &st,
+                           err)))
+        goto done;
+    sqlite3_bind_int64(st, 1, gen);
+    if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        have_last = sqlite3_column_int64(st, 0);
+        have_n = sqlite3_column_int64(st, 1);
+    } else if (step != SQLITE_DONE) {
+        rc = tdc__dberr(r, err, "reading the fold snapshot");
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc) goto done;
+    if (!force && (have_last >= (int64_t)last || (int64_t)count - have_n < TDC_SNAPSHOT_MIN_NEW)) goto done;
+    if ((rc = tdc__row_hash(r, last, last_h, &found, err)) || !found) goto done;
+    tdc__rollback(r);
+    t0 = td_clock_mono_ms();
+    /* encoded outside any transaction: a sync of another process is not held up meanwhile */
+    if (tdc__ca_hash(r->ca, ca_h) || td_state_snap_encode(r->st, &blob, &n))
+        return td_error_set(err, TD_ENOMEM, "%s: fold snapshot", r->path);
+    if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) goto done;
+    /* and checked again in the writing transaction */
+    if ((rc = tdc__meta_read(r, "pulled_gen", &gen, err)) || (rc = tdc__row_hash(r, last, again, &found, err)))
+        goto done;
+    if (gen != r->pulled_gen || !found || memcmp(again, last_h, 32)) goto done;
+    if ((rc = tdc__prepare(r,
+                           "INSERT OR REPLACE INTO fold_snapshot(id, pulled_gen, last_idx, n_entries, last_hash, ca_hash, "
+                           "state, written_ms) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           &st, err)))
+        goto done;
+    sqlite3_bind_int64(st, 1, gen);
+    sqlite3_bind_int64(st, 2, (int64_t)last);
+    sqlite3_bind_int64(st, 3, (int64_t)count);
+    sqlite3_bind_blob(st, 4, last_h, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 5, ca_h, 32, SQLITE_STATIC);
+    sqlite3_bind_blob64(st, 6, blob, n, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, td_clock_now_ms());
+    if (sqlite3_step(st) != SQLITE_DONE) rc = tdc__dberr(r, err, "storing the fold snapshot");
+    sqlite3_finalize(st);
+    st = NULL;
+    if (!rc && !(rc = tdc__exec(r, "COMMIT", err))) {
+        if (written) *written = 1;
+        td_log_debug("%s: fold snapshot at index %llu (%llu entries, %zu bytes) stored in %lld ms", r->path,
+                     (unsigned long long)last, (unsigned long long)count, n, (long long)(td_clock_mono_ms() - t0));
+    }
+done:
+    sqlite3_finalize(st);
+    tdc__rollback(r);
+    free(blob);
+    return rc;
+}
+
 void tdc_replica_close(tdc_replica *r)
 {
     if (!r) return;
@@ -488,6 +697,7 @@ const char *tdc_replica_path(const tdc_replica *r)
 }
 
 const td_state *tdc_replica_state(const tdc_replica *r) { return r->st; }
+uint64_t tdc_replica_snapshot_loaded(const tdc_replica *r) { return r->snap_loaded; }
 uint64_t tdc_replica_cursor(const tdc_replica *r) { return r->cursor; }
 
 /* ---- pulled ------------------------------------------------------------- */

@@ -11,11 +11,13 @@
  *     duplicate, with its log index) or refuses it (with the reason);
  *   - meta: last successful sync, the device's hybrid logical clock, the
  *     server's log size seen at the last sync.
- * The derived state (common/derive.h) is not stored: it is rebuilt at open
- * by folding the pulled entries in index order, each pulled batch is
- * folded in after its commit, and tdc_replica_refresh folds what other
- * handles stored since.  Since the state is a pure function of the pulled
- * entries, nothing can make it disagree with them.
+ * The derived state (common/derive.h) is rebuilt at open by folding the
+ * pulled entries in index order — from the stored fold of the rows up to
+ * some index (tdc_replica_snapshot_save) and the rows above it, when that
+ * snapshot still describes the rows —, each pulled batch is folded in after
+ * its commit, and tdc_replica_refresh folds what other handles stored
+ * since.  Since the state is a pure function of the pulled entries, the
+ * snapshot is only a cache of that fold.
  *
  * All SQL of the replica is in replica.c (except the tables of migration 3,
  * whose SQL is in client/draft.c and client/blob.c), with bound parameters only;
@@ -132,6 +134,23 @@ const char *tdc_replica_path(const tdc_replica *r);
  */
 int tdc_replica_refresh(tdc_replica *r, td_error *err);
 
+/*
+ * The persisted fold (docs/ARCHITECTURE.md, "The persisted fold"): store the
+ * state as folded now (common/derive_snap.h) in table fold_snapshot, bound to
+ * the rows it covers, so that the next open loads it and folds only the rows
+ * above it.  Skipped (0, *written = 0) when the state does not describe the
+ * rows any more (another process dropped or put in rows: meta pulled_gen;
+ * a rescan in progress), when no row is folded, and, unless force, when the
+ * stored one is as recent or fewer than TDC_SNAPSHOT_MIN_NEW entries older
+ * (a small replica folds faster than it would read a snapshot).  Called by
+ * `tiendo sync` after its pulls; a failure loses nothing (opens fold
+ * everything, as before).  written may be NULL.
+ */
+#define TDC_SNAPSHOT_MIN_NEW 1000
+int tdc_replica_snapshot_save(tdc_replica *r, int force, int *written, td_error *err);
+/* The last index of the stored fold the state was last rebuilt from (at
+ * open, or a refresh that folded again), 0 when it folded every row. */
+uint64_t tdc_replica_snapshot_loaded(const tdc_replica *r);
 /* The derived state, or NULL if opened without a CA. */
 const td_state *tdc_replica_state(const tdc_replica *r);
 /* The pull cursor (Hello.cursor / Pull.since). */

@@ -1,6 +1,7 @@
 /* derive.c — see derive.h.  The fold of the log into state. */
 #include "clock.h"
 #include "derive.h"
+#include "derive_int.h"
 
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
@@ -32,17 +33,7 @@
 /* A small open-addressing hash table: 64-bit hash -> index into an array   */
 /* owned by the state.  Keys are compared through a callback on the item,   */
 /* so each table stores only (hash, index).  No deletion: items are never   */
-/* removed (caches are cleared whole).                                       */
-
-typedef struct td__slot {
-    uint64_t h;
-    uint32_t v;   /* index + 1; 0 = empty */
-} td__slot;
-
-typedef struct td__map {
-    td__slot *s;
-    size_t cap, n;   /* cap a power of two; load kept <= 70% */
-} td__map;
+/* removed (caches are cleared whole).  Types in derive_int.h.              */
 
 typedef int (*td__eq_fn)(const td_state *st, uint32_t idx, const void *key);
 
@@ -108,107 +99,15 @@ static int td__grow(void **v, size_t *cap, size_t n, size_t more, size_t size)
 
 /* ------------------------------------------------------------------------ */
 
-/* One applied report entry (a version), by (author, seq): what a review names. */
-typedef struct td__rent {
-    unsigned char author[32];
-    uint64_t seq;
-    uint64_t index;
-    uint32_t report;   /* index into st->reports */
-} td__rent;
 
-/* A cached td_state_agency_on_task_at answer. */
-typedef struct td__ontask {
-    uint32_t task;
-    int date;
-    int yes;
-    char agency[TD_AGENCY_MAX + 1];
-} td__ontask;
 
-struct td_state {
-    X509 *ca;
-    X509_STORE *store;
-    unsigned char hkey[crypto_shorthash_KEYBYTES];   /* random per state: hash order never shows */
-    uint64_t last_index, count;
-
-    td_plan plan;              /* every plan's tasks under their keys (td_plan_merge) */
-    int has_plan;
-    td__map task_map;          /* task key -> index in plan.tasks */
-    td_plan *plans;            /* each plan as imported (deadline edits applied), in order of first import:
-                                  plans[0] is the default plan (docs/LOG.md §14) */
-    size_t n_plans;
-    td_registry reg;
-    size_t n_agency_entries;   /* ENTRY_AGENCY applied */
-
-    unsigned char server_key[32];
-    int has_server;
-
-    td_author *authors;
-    size_t n_authors, cap_authors;
-    td__map author_map;
-
-    td_report *reports;
-    size_t n_reports, cap_reports;
-    td__map report_map;
-
-    td__rent *rents;
-    size_t n_rents, cap_rents;
-    td__map rent_map;
-    td_report_version *versions;   /* parallel to rents: versions[i] is rents[i]'s entry */
-    size_t cap_versions;
-
-    td_review_event *reviews;
-    size_t n_reviews, cap_reviews;
-    td_deadline_change *dchanges;
-    size_t n_dchanges, cap_dchanges;
-
-    td_indicator_value *ivals;
-    size_t n_ivals, cap_ivals;
-    td__map ival_map;
-
-    td_condition *conds;
-    size_t n_conds, cap_conds;
-    td_condition *cond_hist;     /* every applied condition, in log order (notes owned) */
-    size_t n_cond_hist, cap_cond_hist;
-    td__map cond_map;
-
-    td_refusal *refusals;
-    size_t n_refusals, cap_refusals;
-    td_conflict *conflicts;
-    size_t n_conflicts, cap_conflicts;
-
-    td__ontask *ontask;
-    size_t n_ontask, cap_ontask;
-    td__map ontask_map;
-    int *ontask_days;                    /* the registry's validity bounds, sorted (td__ontask_day) */
-    size_t n_ontask_days;
-    int ontask_days_ok;
-
-    struct td__dg *dg;         /* the v2 digest kept up to date by the fold (digest section) */
-
-    /* sorted views, built lazily, dropped at each apply */
-    td_report *v_reports;
-    int v_reports_ok;
-    const td_report_version **v_vers;
-    int v_vers_ok;
-    td_indicator_value *v_ivals;
-    int v_ivals_ok;
-    td_condition *v_conds;
-    int v_conds_ok;
-    /* readers' memos (td_state_memo_get), dropped with the views */
-    void *memo[TD_STATE_MEMO_SLOTS];
-    void (*memo_free[TD_STATE_MEMO_SLOTS])(void *);
-};
-
-/* The v2 digest (see the digest section): records the fold changes in place
- * are marked with td__dg_touch; records appended are found by count. */
-enum { TD__DG_AUTHOR, TD__DG_REPORT, TD__DG_IVAL, TD__DG_COND, TD__DG_NMUT };
 static void td__dg_touch(td_state *st, int what, size_t i);
 static void td__dg_after_apply(td_state *st, const unsigned char *author, int kind, int ok);
 static void td__dg_free(td_state *st);
 
 /* Empty strings are shared, so that the many empty text fields of reports
  * cost no allocation.  "owned, never NULL" holds: td__sfree skips it. */
-static char td__empty[1];
+char td__empty[1];
 
 static char *td__sdup(const char *s)
 {
@@ -2411,22 +2310,6 @@ void td_state_digest(const td_state *st, unsigned char out[32])
  * hashed again only after a plan, agency or certificate entry.  Order does
  * not matter, so no record needs sorting. */
 
-#define TD__LT_N 1024
-
-typedef struct td__dg {
-    int valid;                 /* 0: rebuilt whole at the next digest (after a failed apply or no memory) */
-    int plan_dirty;
-    unsigned char plan_part[32];
-    uint16_t sum[TD__LT_N];
-    unsigned char (*seed[TD__DG_NMUT])[32];   /* each mutable record's hash, to subtract it when it changes */
-    size_t n_mut[TD__DG_NMUT], cap_mut[TD__DG_NMUT];
-    size_t n_vers, n_reviews, n_dchanges, n_conflicts, n_refusals;   /* append-only lists: hashed so far */
-    struct {
-        int what;
-        size_t i;
-    } touch[8];
-    size_t n_touch;
-} td__dg;
 
 static void td__dg_free(td_state *st)
 {
@@ -2665,4 +2548,47 @@ size_t td_state_author_count(const td_state *st) { return st ? st->n_authors : 0
 const td_author *td_state_author_at(const td_state *st, size_t i)
 {
     return st && i < st->n_authors ? &st->authors[i] : NULL;
+}
+
+/* --- lookup tables from the arrays (derive_int.h; the snapshot's load) ------- */
+
+/* Also fills the report entries (rents) from the versions, but for their
+ * report, which the caller set.  TD_EPARSE when one is out of range. */
+
+int td__state_reindex(td_state *st)
+{
+    td__map_free(&st->author_map);
+    td__map_free(&st->report_map);
+    td__map_free(&st->rent_map);
+    td__map_free(&st->ival_map);
+    td__map_free(&st->cond_map);
+    td__map_free(&st->ontask_map);
+    st->n_ontask = 0;
+    st->ontask_days_ok = 0;
+    if (td__task_map_build(st) || td__map_reserve(&st->author_map, st->n_authors) ||
+        td__map_reserve(&st->report_map, st->n_reports) || td__map_reserve(&st->rent_map, st->n_rents) ||
+        td__map_reserve(&st->ival_map, st->n_ivals) || td__map_reserve(&st->cond_map, st->n_conds))
+        return TD_ENOMEM;
+    for (size_t i = 0; i < st->n_authors; i++)
+        td__map_put(&st->author_map, td__hash(st, st->authors[i].key, 32), (uint32_t)i);
+    for (size_t i = 0; i < st->n_reports; i++) {
+        const td_report *r = &st->reports[i];
+        td__map_put(&st->report_map, td__tap_hash(st, r->task, r->agency, r->period), (uint32_t)i);
+    }
+    /* a report entry is its version's (author, seq, index) and the report the caller set */
+    for (size_t i = 0; i < st->n_rents; i++) {
+        const td_report_version *v = &st->versions[i];
+        if (st->rents[i].report >= st->n_reports) return TD_EPARSE;
+        memcpy(st->rents[i].author, v->author, 32);
+        st->rents[i].seq = v->seq;
+        st->rents[i].index = v->index;
+        td__map_put(&st->rent_map, td__as_hash(st, v->author, v->seq), (uint32_t)i);
+    }
+    for (size_t i = 0; i < st->n_ivals; i++) {
+        td__cap k = {st->ivals[i].code, st->ivals[i].agency, st->ivals[i].period};
+        td__map_put(&st->ival_map, td__cap_hash(st, &k), (uint32_t)i);
+    }
+    for (size_t i = 0; i < st->n_conds; i++)
+        td__map_put(&st->cond_map, td__hash(st, &st->conds[i].task, sizeof st->conds[i].task), (uint32_t)i);
+    return 0;
 }

@@ -13,8 +13,16 @@
  * that of a replica opened anew (the full fold).  Then rows are dropped
  * below the folded position (the visibility rule, as an office of
  * so-y-te) and the refreshed state must again equal a new open's, which
- * differs from the one before.  Exit 0 when all agree, 1 with the first
- * difference.
+ * differs from the one before.
+ *
+ * The persisted fold (tdc_replica_snapshot_save): at random cuts the writer
+ * stores its state; a new open then loads it and folds only the rows above
+ * it, and its digest must equal that of a fold of every pulled row done
+ * here, apart from the replica code (the "full fold" below).  At the end the
+ * stored blob is cut short, then has a byte flipped: a new open must fold
+ * every row and give the same digest; after rows are dropped (pulled_gen
+ * moves) a new open must not use the snapshot of before.
+ * Exit 0 when all agree, 1 with the first difference.
  */
 #include <openssl/pem.h>
 #include <sqlite3.h>
@@ -48,8 +56,9 @@ static void hex8(const unsigned char *d, char *out)
     for (int i = 0; i < 8; i++) snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
-/* digest of a replica opened anew at path (the full fold) */
-static int full_digest(const char *path, X509 *ca, unsigned char out[32])
+/* digest of a replica opened anew at path (the snapshot, if any, and the rows above it); *snap: the
+ * snapshot's last index, 0 when every row was folded */
+static int open_digest(const char *path, X509 *ca, unsigned char out[32], uint64_t *snap)
 {
     tdc_replica *r;
     td_error e = {0};
@@ -58,8 +67,63 @@ static int full_digest(const char *path, X509 *ca, unsigned char out[32])
         return -1;
     }
     td_state_digest(tdc_replica_state(r), out);
+    *snap = tdc_replica_snapshot_loaded(r);
     tdc_replica_close(r);
     return 0;
+}
+
+/* digest of the fold of every pulled row of the replica at path, by td_state_apply here: the truth */
+static int full_digest(const char *path, X509 *ca, unsigned char out[32])
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    td_state *s = td_state_new(ca);
+    td_apply_result res;
+    td_error e = {0};
+    int rc = 0;
+    if (!s || sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT idx, body, received_ms FROM pulled ORDER BY idx", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    while (!rc && sqlite3_step(st) == SQLITE_ROW)
+        rc = td_state_apply(s, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
+                            (size_t)sqlite3_column_bytes(st, 1), sqlite3_column_int64(st, 2), &res, &e);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    td_state_digest(s, out);
+    td_state_free(s);
+    return rc ? -1 : 0;
+}
+
+/* Damage the stored snapshot: cut it to half (how 0) or flip one byte in its middle (how 1). */
+static int damage(const char *path, int how)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int rc = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) return -1;
+    if (how == 0) {
+        rc = sqlite3_exec(db, "UPDATE fold_snapshot SET state = substr(state, 1, length(state) / 2)", NULL, NULL,
+                          NULL) == SQLITE_OK && sqlite3_changes(db) == 1 ? 0 : -1;
+    } else if (sqlite3_prepare_v2(db, "SELECT state FROM fold_snapshot", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            size_t n = (size_t)sqlite3_column_bytes(st, 0);
+            uint8_t *b = malloc(n);
+            sqlite3_stmt *up;
+            memcpy(b, sqlite3_column_blob(st, 0), n);
+            b[n / 2] ^= 0x10;
+            sqlite3_finalize(st);
+            st = NULL;
+            if (sqlite3_prepare_v2(db, "UPDATE fold_snapshot SET state = ?1", -1, &up, NULL) == SQLITE_OK) {
+                sqlite3_bind_blob(up, 1, b, (int)n, SQLITE_STATIC);
+                rc = sqlite3_step(up) == SQLITE_DONE ? 0 : -1;
+                sqlite3_finalize(up);
+            }
+            free(b);
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return rc;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -82,10 +146,11 @@ int main(int argc, char **argv)
     FILE *f;
     tdc_replica *w, *r;
     td_error e = {0};
-    unsigned char dw[32], dr[32], df[32], before[32];
-    char h1[17], h2[17], h3[17];
+    unsigned char dw[32], dr[32], df[32], dopen[32], before[32];
+    char h1[17], h2[17], h3[17], h4[17];
     size_t pos = 0;
-    int bad = 0;
+    uint64_t snap = 0, saved = 0;
+    int bad = 0, loads = 0;
 
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--data") && i + 1 < argc) data = argv[++i];
@@ -160,18 +225,63 @@ int main(int argc, char **argv)
         }
         td_state_digest(tdc_replica_state(w), dw);
         td_state_digest(tdc_replica_state(r), dr);
-        if (full_digest(path, ca, df)) return 2;
+        if (full_digest(path, ca, df) || open_digest(path, ca, dopen, &snap)) return 2;
         hex8(dw, h1);
         hex8(dr, h2);
         hex8(df, h3);
-        if (memcmp(dw, df, 32) || memcmp(dr, df, 32) ||
+        hex8(dopen, h4);
+        if (memcmp(dw, df, 32) || memcmp(dr, df, 32) || memcmp(dopen, df, 32) || snap != saved ||
             td_state_last_index(tdc_replica_state(r)) != rows[pos - 1].idx) {
-            fprintf(stderr, "td_foldcheck: cut at %zu entries: writer %s, refreshed %s, full fold %s\n", pos, h1, h2,
-                    h3);
+            fprintf(stderr,
+                    "td_foldcheck: cut at %zu entries: writer %s, refreshed %s, new open %s (snapshot at %llu, "
+                    "stored at %llu), full fold %s\n",
+                    pos, h1, h2, h4, (unsigned long long)snap, (unsigned long long)saved, h3);
             bad = 1;
         } else {
-            printf("cut at %zu entries (index %llu): refreshed = writer = full fold = %s\n", pos,
-                   (unsigned long long)rows[pos - 1].idx, h3);
+            printf("cut at %zu entries (index %llu): refreshed = writer = new open (snapshot at %llu) = full fold = "
+                   "%s\n",
+                   pos, (unsigned long long)rows[pos - 1].idx, (unsigned long long)snap, h3);
+            loads += snap != 0;
+        }
+        /* the writer stores its fold at about half the cuts (always at the first): the next cuts load it */
+        if (c == 0 || rnd(2)) {
+            int written = 0;
+            if (tdc_replica_snapshot_save(w, 1, &written, &e) || !written) {
+                fprintf(stderr, "td_foldcheck: snapshot not stored at %zu entries: %s\n", pos, e.msg);
+                return 2;
+            }
+            saved = td_state_last_index(tdc_replica_state(w));
+        }
+    }
+    if (!bad && !loads) {
+        fprintf(stderr, "td_foldcheck: no new open loaded a snapshot\n");
+        bad = 1;
+    }
+    /* a damaged snapshot: refused, every row folded, the same state */
+    for (int how = 0; how < 2 && !bad; how++) {
+        int written = 0;
+        if (tdc_replica_snapshot_save(w, 1, &written, &e) || !written || damage(path, how) ||
+            full_digest(path, ca, df) || open_digest(path, ca, dopen, &snap)) {
+            fprintf(stderr, "td_foldcheck: damaged snapshot: %s\n", e.msg);
+            return 2;
+        }
+        hex8(dopen, h4);
+        hex8(df, h3);
+        if (snap || memcmp(dopen, df, 32)) {
+            fprintf(stderr, "td_foldcheck: snapshot %s: new open %s (snapshot at %llu), full fold %s\n",
+                    how ? "with a byte flipped" : "cut short", h4, (unsigned long long)snap, h3);
+            bad = 1;
+        } else {
+            printf("snapshot %s: not used, new open = full fold = %s\n", how ? "with a byte flipped" : "cut short",
+                   h3);
+        }
+    }
+    /* a good one again, for the rows dropped below */
+    if (!bad) {
+        int written = 0;
+        if (tdc_replica_snapshot_save(w, 1, &written, &e) || !written) {
+            fprintf(stderr, "td_foldcheck: snapshot: %s\n", e.msg);
+            return 2;
         }
     }
     /* rows dropped below the folded position: the refreshed handle must
@@ -185,14 +295,37 @@ int main(int argc, char **argv)
             return 2;
         }
         td_state_digest(tdc_replica_state(r), dr);
+        if (open_digest(path, ca, dopen, &snap)) return 2;
         hex8(dr, h2);
         hex8(df, h3);
-        if (memcmp(dr, df, 32) || !memcmp(df, before, 32)) {
-            fprintf(stderr, "td_foldcheck: after dropping rows: refreshed %s, full fold %s (%s before)\n", h2, h3,
-                    memcmp(df, before, 32) ? "changed" : "unchanged");
+        hex8(dopen, h4);
+        if (memcmp(dr, df, 32) || !memcmp(df, before, 32) || memcmp(dopen, df, 32) || snap) {
+            fprintf(stderr,
+                    "td_foldcheck: after dropping rows: refreshed %s, new open %s (snapshot at %llu), full fold %s "
+                    "(%s before)\n",
+                    h2, h4, (unsigned long long)snap, h3, memcmp(df, before, 32) ? "changed" : "unchanged");
             bad = 1;
         } else {
-            printf("rows dropped (office so-y-te): refreshed = full fold = %s\n", h3);
+            printf("rows dropped (office so-y-te): snapshot of before not used; refreshed = new open = full fold = "
+                   "%s\n",
+                   h3);
+        }
+    }
+    /* and stored again for the rows as they are now: used */
+    if (!bad) {
+        int written = 0;
+        if (tdc_replica_snapshot_save(w, 1, &written, &e) || !written || open_digest(path, ca, dopen, &snap)) {
+            fprintf(stderr, "td_foldcheck: snapshot after the drop: %s\n", e.msg);
+            return 2;
+        }
+        hex8(dopen, h4);
+        if (memcmp(dopen, df, 32) || snap != td_state_last_index(tdc_replica_state(w))) {
+            fprintf(stderr, "td_foldcheck: after dropping rows, snapshot stored: new open %s (snapshot at %llu), full "
+                    "fold %s\n", h4, (unsigned long long)snap, h3);
+            bad = 1;
+        } else {
+            printf("snapshot stored after the drop: new open (snapshot at %llu) = full fold = %s\n",
+                   (unsigned long long)snap, h3);
         }
     }
     tdc_replica_close(r);

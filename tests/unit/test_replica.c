@@ -86,7 +86,7 @@ static void test_migrate_empty(void)
     TT_EQ_INT(m.n_pulled, 0);
     TT_EQ_INT(m.n_pending, 0);
     tdc_replica_close(r);
-    TT_EQ_INT(db_int("PRAGMA user_version"), 4);
+    TT_EQ_INT(db_int("PRAGMA user_version"), 5);
     TT_EQ_INT(db_int("SELECT COUNT(*) FROM meta"), 5);
     TT_EQ_INT(db_int("PRAGMA journal_mode = WAL") >= 0, 1);
     /* Opening again does not migrate twice. */
@@ -415,7 +415,7 @@ static void test_audit_tables(void)
               SQLITE_OK);
     TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
     TT_EQ_INT(tdc_replica_cursor(r), 7);
-    TT_EQ_INT(db_int("PRAGMA user_version"), 4);
+    TT_EQ_INT(db_int("PRAGMA user_version"), 5);
     TT_EQ_INT(tdc_replica_checkpoint_get(r, 0, &row, &found, &e), 0);
     TT_EQ_INT(found, 0);
     TT_EQ_INT(tdc_replica_cosigned_get(r, &cs, &e), 0);

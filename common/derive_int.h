@@ -1,0 +1,153 @@
+/*
+ * derive_int.h — the fold's private state, shared by common/derive.c (the
+ * fold) and common/derive_snap.c (the snapshot of a folded state).  Nothing
+ * else includes it: everyone else sees td_state through derive.h.
+ */
+#ifndef TD_DERIVE_INT_H
+#define TD_DERIVE_INT_H
+
+#include <openssl/x509.h>
+#include <sodium.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "derive.h"
+
+/* A small open-addressing hash table: 64-bit hash -> index into an array
+ * owned by the state (derive.c td__map_*). */
+
+typedef struct td__slot {
+    uint64_t h;
+    uint32_t v;   /* index + 1; 0 = empty */
+} td__slot;
+
+typedef struct td__map {
+    td__slot *s;
+    size_t cap, n;   /* cap a power of two; load kept <= 70% */
+} td__map;
+
+/* One applied report entry (a version), by (author, seq): what a review names. */
+typedef struct td__rent {
+    unsigned char author[32];
+    uint64_t seq;
+    uint64_t index;
+    uint32_t report;   /* index into st->reports */
+} td__rent;
+
+/* A cached td_state_agency_on_task_at answer. */
+typedef struct td__ontask {
+    uint32_t task;
+    int date;
+    int yes;
+    char agency[TD_AGENCY_MAX + 1];
+} td__ontask;
+
+struct td_state {
+    X509 *ca;
+    X509_STORE *store;
+    unsigned char hkey[crypto_shorthash_KEYBYTES];   /* random per state: hash order never shows */
+    uint64_t last_index, count;
+
+    td_plan plan;              /* every plan's tasks under their keys (td_plan_merge) */
+    int has_plan;
+    td__map task_map;          /* task key -> index in plan.tasks */
+    td_plan *plans;            /* each plan as imported (deadline edits applied), in order of first import:
+                                  plans[0] is the default plan (docs/LOG.md §14) */
+    size_t n_plans;
+    td_registry reg;
+    size_t n_agency_entries;   /* ENTRY_AGENCY applied */
+
+    unsigned char server_key[32];
+    int has_server;
+
+    td_author *authors;
+    size_t n_authors, cap_authors;
+    td__map author_map;
+
+    td_report *reports;
+    size_t n_reports, cap_reports;
+    td__map report_map;
+
+    td__rent *rents;
+    size_t n_rents, cap_rents;
+    td__map rent_map;
+    td_report_version *versions;   /* parallel to rents: versions[i] is rents[i]'s entry */
+    size_t cap_versions;
+
+    td_review_event *reviews;
+    size_t n_reviews, cap_reviews;
+    td_deadline_change *dchanges;
+    size_t n_dchanges, cap_dchanges;
+
+    td_indicator_value *ivals;
+    size_t n_ivals, cap_ivals;
+    td__map ival_map;
+
+    td_condition *conds;
+    size_t n_conds, cap_conds;
+    td_condition *cond_hist;     /* every applied condition, in log order (notes owned) */
+    size_t n_cond_hist, cap_cond_hist;
+    td__map cond_map;
+
+    td_refusal *refusals;
+    size_t n_refusals, cap_refusals;
+    td_conflict *conflicts;
+    size_t n_conflicts, cap_conflicts;
+
+    td__ontask *ontask;
+    size_t n_ontask, cap_ontask;
+    td__map ontask_map;
+    int *ontask_days;                    /* the registry's validity bounds, sorted (td__ontask_day) */
+    size_t n_ontask_days;
+    int ontask_days_ok;
+
+    struct td__dg *dg;         /* the v2 digest kept up to date by the fold (digest section) */
+
+    /* sorted views, built lazily, dropped at each apply */
+    td_report *v_reports;
+    int v_reports_ok;
+    const td_report_version **v_vers;
+    int v_vers_ok;
+    td_indicator_value *v_ivals;
+    int v_ivals_ok;
+    td_condition *v_conds;
+    int v_conds_ok;
+    /* readers' memos (td_state_memo_get), dropped with the views */
+    void *memo[TD_STATE_MEMO_SLOTS];
+    void (*memo_free[TD_STATE_MEMO_SLOTS])(void *);
+};
+
+/* The v2 digest (see the digest section): records the fold changes in place
+ * are marked with td__dg_touch; records appended are found by count. */
+enum { TD__DG_AUTHOR, TD__DG_REPORT, TD__DG_IVAL, TD__DG_COND, TD__DG_NMUT };
+
+/* The v2 digest accumulator (derive.c, digest section). */
+#define TD__LT_N 1024
+
+typedef struct td__dg {
+    int valid;                 /* 0: rebuilt whole at the next digest (after a failed apply or no memory) */
+    int plan_dirty;
+    unsigned char plan_part[32];
+    uint16_t sum[TD__LT_N];
+    unsigned char (*seed[TD__DG_NMUT])[32];   /* each mutable record's hash, to subtract it when it changes */
+    size_t n_mut[TD__DG_NMUT], cap_mut[TD__DG_NMUT];
+    size_t n_vers, n_reviews, n_dchanges, n_conflicts, n_refusals;   /* append-only lists: hashed so far */
+    struct {
+        int what;
+        size_t i;
+    } touch[8];
+    size_t n_touch;
+} td__dg;
+
+/* The empty string the state shares for every empty owned text (td__sfree
+ * skips it). */
+extern char td__empty[1];
+
+/* Rebuild every lookup table of the state (tasks, authors, reports, report
+ * entries, indicator values, conditions) from its arrays, as the fold
+ * would have built them, and the report entries (rents, allocated for
+ * n_rents, their report set by the caller) from the versions; caches start
+ * empty.  0, TD_ENOMEM, or TD_EPARSE for a report out of range. */
+int td__state_reindex(td_state *st);
+
+#endif

@@ -1,0 +1,1131 @@
+/* derive_snap.c — see derive_snap.h.  The folded state as a blob and back. */
+#include "derive_snap.h"
+
+#include <openssl/x509_vfy.h>
+#include <sodium.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "derive_int.h"
+#include "plan_pb.h"
+
+static const unsigned char td__snap_magic[8] = {'T', 'D', 'S', 'N', 'A', 'P', 0, 1};
+/* The checksum's key: public and fixed (a checksum against damage, see the header). */
+static const unsigned char td__snap_key[crypto_onetimeauth_KEYBYTES] = "tiendo fold snapshot checksum!!";
+
+/* The records copied as they lie in memory: the layout tag changes with any of their sizes or with where
+ * their owned pointers sit, so a blob from another build of different structures is refused. */
+static uint64_t td__snap_layout(void)
+{
+    static const size_t v[] = {
+        sizeof(td_author), sizeof(td_report), sizeof(td_report_version), sizeof(td__rent), sizeof(td_review_event),
+        sizeof(td_deadline_change), sizeof(td_deadline), sizeof(td_indicator_value), sizeof(td_condition),
+        sizeof(td_refusal), sizeof(td_conflict), sizeof(td_evidence_doc), sizeof(td_attachment_ref),
+        offsetof(td_report, result), offsetof(td_report, evidence), offsetof(td_report, attachments),
+        offsetof(td_review_event, comment), offsetof(td_deadline_change, reason), offsetof(td_deadline, scope),
+        offsetof(td_indicator_value, text), offsetof(td_condition, note), TD__LT_N, TD__DG_NMUT, TD_AGENCY_MAX,
+    };
+    uint64_t h = 1469598103934665603ull;   /* FNV-1a over the list */
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        h ^= (uint64_t)v[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* The checksum: the header before it, then the body. */
+static void td__snap_mac(const uint8_t *b, size_t n, unsigned char out[crypto_onetimeauth_BYTES])
+{
+    crypto_onetimeauth_state s;
+    crypto_onetimeauth_init(&s, td__snap_key);
+    crypto_onetimeauth_update(&s, b, 48);
+    crypto_onetimeauth_update(&s, b + TD_SNAP_HEADER, n - TD_SNAP_HEADER);
+    crypto_onetimeauth_final(&s, out);
+}
+
+/* --- writer ------------------------------------------------------------------ */
+
+typedef struct td__sw {
+    uint8_t *b;
+    size_t n, cap;
+    int oom;
+} td__sw;
+
+static void td__w(td__sw *w, const void *p, size_t n)
+{
+    if (w->oom) return;
+    if (n > w->cap - w->n) {
+        size_t nc = w->cap ? w->cap : 1 << 16;
+        uint8_t *nb;
+        while (nc - w->n < n) {
+            if (nc > SIZE_MAX / 2) {
+                w->oom = 1;
+                return;
+            }
+            nc *= 2;
+        }
+        if (!(nb = realloc(w->b, nc))) {
+            w->oom = 1;
+            return;
+        }
+        w->b = nb;
+        w->cap = nc;
+    }
+    if (n) memcpy(w->b + w->n, p, n);
+    w->n += n;
+}
+
+static void td__w_u32(td__sw *w, uint32_t v) { td__w(w, &v, 4); }
+static void td__w_u64(td__sw *w, uint64_t v) { td__w(w, &v, 8); }
+
+/* A string: u32 length then the bytes; NULL is length 0xffffffff. */
+#define TD__SNAP_NULL 0xffffffffu
+static void td__w_str(td__sw *w, const char *s)
+{
+    size_t l;
+    if (!s) {
+        td__w_u32(w, TD__SNAP_NULL);
+        return;
+    }
+    l = strlen(s);
+    if (l >= TD__SNAP_NULL) {
+        w->oom = 1;
+        return;
+    }
+    td__w_u32(w, (uint32_t)l);
+    td__w(w, s, l);
+}
+
+static void td__w_strs(td__sw *w, char *const *v, size_t n)
+{
+    td__w_u64(w, n);
+    for (size_t i = 0; i < n; i++) td__w_str(w, v[i]);
+}
+
+static void td__w_plan(td__sw *w, const td_plan *p)
+{
+    uint8_t *b = NULL;
+    size_t n = 0;
+    if (td_plan_pb_encode(p, NULL, &b, &n)) {
+        w->oom = 1;
+        return;
+    }
+    td__w_u64(w, n);
+    td__w(w, b, n);
+    free(b);
+}
+
+static void td__w_agency(td__sw *w, const td_agency *a)
+{
+    td__w_str(w, a->slug);
+    td__w_str(w, a->name);
+    td__w_u32(w, (uint32_t)a->kind);
+    td__w_u32(w, (uint32_t)a->valid_from);
+    td__w_u32(w, (uint32_t)a->valid_to);
+}
+
+static void td__w_registry(td__sw *w, const td_registry *r)
+{
+    td__w_u64(w, r->n_agencies);
+    for (size_t i = 0; i < r->n_agencies; i++) td__w_agency(w, &r->agencies[i]);
+    td__w_u64(w, r->n_groups);
+    for (size_t i = 0; i < r->n_groups; i++) {
+        const td_group *g = &r->groups[i];
+        td__w_str(w, g->slug);
+        td__w_str(w, g->name);
+        td__w_u32(w, g->kinds);
+        td__w_u32(w, (uint32_t)g->open);
+        td__w_strs(w, g->members, g->n_members);
+    }
+    td__w_u64(w, r->n_aliases);
+    for (size_t i = 0; i < r->n_aliases; i++) {
+        td__w_str(w, r->aliases[i].text);
+        td__w_str(w, r->aliases[i].key);
+        td__w_str(w, r->aliases[i].slug);
+    }
+    td__w_u64(w, r->n_changes);
+    for (size_t i = 0; i < r->n_changes; i++) {
+        const td_agency_change *c = &r->changes[i];
+        td__w_u32(w, (uint32_t)c->kind);
+        td__w_u32(w, (uint32_t)c->date);
+        td__w_strs(w, c->from, c->n_from);
+        td__w_u64(w, c->n_to);
+        for (size_t k = 0; k < c->n_to; k++) td__w_agency(w, &c->to[k]);
+        td__w_u64(w, c->n_assign);
+        for (size_t k = 0; k < c->n_assign; k++) {
+            td__w_u32(w, (uint32_t)c->assign[k].task);
+            td__w_str(w, c->assign[k].slug);
+        }
+        td__w_str(w, c->alias_text);
+        td__w_str(w, c->alias_slug);
+    }
+}
+
+/* A deadline: the record without its two texts, then the texts. */
+static void td__w_deadline(td__sw *w, const td_deadline *d)
+{
+    td_deadline t = *d;
+    t.scope = t.text = NULL;
+    td__w(w, &t, sizeof t);
+    td__w_str(w, d->scope);
+    td__w_str(w, d->text);
+}
+
+/*
+ * Reports and versions, the bulk (one of each per report entry), are written
+ * compactly: the agency as a number into a pool of the distinct agency slugs,
+ * the author as its number among the state's authors, the period as its 7
+ * characters, integers at fixed widths.
+ */
+#define TD__POOL_SLOTS 4096                   /* open addressing, kept under half full */
+#define TD__POOL_MAX (TD__POOL_SLOTS / 2)     /* distinct agencies: a province has a few hundred */
+#define TD__NOAUTHOR 0xffffffffu              /* not an author of the state: the key follows */
+
+typedef struct td__pool {
+    const char *s[TD__POOL_MAX];
+    size_t n;
+    uint16_t slot[TD__POOL_SLOTS];            /* id + 1; 0 = empty */
+} td__pool;
+
+static uint32_t td__pool_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The id of s, added when new; -1 when the pool is full. */
+static long td__pool_id(td__pool *p, const char *s)
+{
+    size_t i = td__pool_hash(s) & (TD__POOL_SLOTS - 1);
+    for (; p->slot[i]; i = (i + 1) & (TD__POOL_SLOTS - 1))
+        if (!strcmp(p->s[p->slot[i] - 1], s)) return p->slot[i] - 1;
+    if (p->n == TD__POOL_MAX) return -1;
+    p->s[p->n] = s;
+    p->slot[i] = (uint16_t)(++p->n);
+    return (long)p->n - 1;
+}
+
+#define TD__PUT(b, o, v)                                                                                               \
+    do {                                                                                                               \
+        memcpy((b) + (o), &(v), sizeof(v));                                                                            \
+        (o) += sizeof(v);                                                                                              \
+    } while (0)
+#define TD__GET(b, o, v)                                                                                               \
+    do {                                                                                                               \
+        memcpy(&(v), (b) + (o), sizeof(v));                                                                            \
+        (o) += sizeof(v);                                                                                              \
+    } while (0)
+
+static void td__put_author(const td_state *st, uint8_t *b, size_t *o, const unsigned char key[32])
+{
+    const td_author *a = td_state_author(st, key);
+    uint32_t id = a ? (uint32_t)(a - st->authors) : TD__NOAUTHOR;
+    TD__PUT(b, *o, id);
+    if (!a) {
+        memcpy(b + *o, key, 32);
+        *o += 32;
+    }
+}
+
+static void td__put_period(uint8_t *b, size_t *o, const char period[8])
+{
+    memcpy(b + *o, period, 7);
+    *o += 7;
+}
+
+/* One version: task, agency, period, index, seq, hlc, the three times, flags, state, percent, done date, its
+ * report's number (td__rent.report), then its author. */
+#define TD__VERSION_FIXED (4 + 2 + 7 + 8 + 8 + 8 + 8 + 8 + 8 + 4 + 4 + 4 + 4 + 4)
+#define TD__VERSION_MAX (TD__VERSION_FIXED + 32)
+static size_t td__put_version(const td_state *st, td__pool *p, uint8_t *b, size_t i)
+{
+    const td_report_version *v = &st->versions[i];
+    size_t o = 0;
+    uint16_t ag = (uint16_t)td__pool_id(p, v->agency);
+    TD__PUT(b, o, v->task);
+    TD__PUT(b, o, ag);
+    td__put_period(b, &o, v->period);
+    TD__PUT(b, o, v->index);
+    TD__PUT(b, o, v->seq);
+    TD__PUT(b, o, v->hlc);
+    TD__PUT(b, o, v->device_time_ms);
+    TD__PUT(b, o, v->received_ms);
+    TD__PUT(b, o, v->effective_ms);
+    TD__PUT(b, o, v->time_flags);
+    TD__PUT(b, o, v->state);
+    TD__PUT(b, o, v->percent);
+    TD__PUT(b, o, v->done_date);
+    TD__PUT(b, o, st->rents[i].report);
+    if (o != TD__VERSION_FIXED) abort();   /* the reader takes exactly this much */
+    td__put_author(st, b, &o, v->author);
+    return o;
+}
+
+/* One report without its texts and evidence (which follow it), its author last. */
+#define TD__REPORT_FIXED (4 + 2 + 7 + 8 + 8 + 8 + 8 + 8 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 4 + 8 + 8 + 8 + 8)
+#define TD__REPORT_MAX (TD__REPORT_FIXED + 32)
+static size_t td__put_report(const td_state *st, td__pool *p, uint8_t *b, const td_report *r)
+{
+    size_t o = 0;
+    uint16_t ag = (uint16_t)td__pool_id(p, r->agency);
+    uint32_t nv = r->n_versions;
+    uint64_t ne = r->n_evidence, nd = r->n_docs, na = r->n_attachments;
+    TD__PUT(b, o, r->task);
+    TD__PUT(b, o, ag);
+    td__put_period(b, &o, r->period);
+    TD__PUT(b, o, r->index);
+    TD__PUT(b, o, r->seq);
+    TD__PUT(b, o, r->hlc);
+    TD__PUT(b, o, r->device_time_ms);
+    TD__PUT(b, o, r->received_ms);
+    TD__PUT(b, o, r->state);
+    TD__PUT(b, o, r->percent);
+    TD__PUT(b, o, r->done_date);
+    TD__PUT(b, o, r->review);
+    TD__PUT(b, o, r->review_index);
+    TD__PUT(b, o, r->conflict_index);
+    TD__PUT(b, o, nv);
+    TD__PUT(b, o, r->time_flags);
+    TD__PUT(b, o, r->effective_ms);
+    TD__PUT(b, o, ne);
+    TD__PUT(b, o, nd);
+    TD__PUT(b, o, na);
+    if (o != TD__REPORT_FIXED) abort();   /* the reader takes exactly this much */
+    td__put_author(st, b, &o, r->author);
+    return o;
+}
+
+int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n)
+{
+    td__sw w = {0};
+    uint8_t hdr[TD_SNAP_HEADER] = {0};
+    uint32_t fmt = TD_SNAP_FORMAT;
+    uint64_t layout = td__snap_layout(), body;
+    td__pool *pool;
+    uint8_t rec[TD__REPORT_MAX > TD__VERSION_MAX ? TD__REPORT_MAX : TD__VERSION_MAX];
+
+    *out = NULL;
+    *n = 0;
+    if (!(pool = calloc(1, sizeof *pool))) return TD_ENOMEM;
+    /* the agencies first: the reader needs the pool before the records */
+    for (size_t i = 0; i < st->n_reports; i++)
+        if (td__pool_id(pool, st->reports[i].agency) < 0) w.oom = 1;
+    for (size_t i = 0; i < st->n_rents; i++)
+        if (td__pool_id(pool, st->versions[i].agency) < 0) w.oom = 1;
+    td__w(&w, hdr, sizeof hdr);   /* filled at the end */
+    td__w_strs(&w, (char *const *)pool->s, pool->n);
+
+    td__w_u64(&w, (uint64_t)st->has_plan);
+    td__w_plan(&w, &st->plan);
+    td__w_u64(&w, st->n_plans);
+    for (size_t i = 0; i < st->n_plans; i++) td__w_plan(&w, &st->plans[i]);
+    td__w_registry(&w, &st->reg);
+    td__w_u64(&w, st->n_agency_entries);
+    td__w(&w, st->server_key, 32);
+    td__w_u64(&w, (uint64_t)st->has_server);
+
+    td__w_u64(&w, st->n_authors);
+    td__w(&w, st->authors, st->n_authors * sizeof *st->authors);
+
+    td__w_u64(&w, st->n_reports);
+    for (size_t i = 0; i < st->n_reports; i++) {
+        const td_report *r = &st->reports[i];
+        td__w(&w, rec, td__put_report(st, pool, rec, r));
+        td__w_str(&w, r->result);
+        td__w_str(&w, r->difficulties);
+        td__w_str(&w, r->proposals);
+        td__w_str(&w, r->review_comment);
+        td__w_strs(&w, r->evidence, r->n_evidence);
+        for (size_t k = 0; k < r->n_docs; k++) {
+            td__w_u32(&w, (uint32_t)r->docs[k].date);
+            td__w_str(&w, r->docs[k].number);
+            td__w_str(&w, r->docs[k].title);
+        }
+        for (size_t k = 0; k < r->n_attachments; k++) {
+            td__w(&w, r->attachments[k].sha256, 32);
+            td__w_u64(&w, r->attachments[k].size);
+            td__w_str(&w, r->attachments[k].name);
+            td__w_str(&w, r->attachments[k].mime);
+        }
+    }
+
+    /* the report entries (rents) are rebuilt from the versions (td__state_reindex) */
+    td__w_u64(&w, st->n_rents);
+    for (size_t i = 0; i < st->n_rents; i++) td__w(&w, rec, td__put_version(st, pool, rec, i));
+
+    td__w_u64(&w, st->n_reviews);
+    for (size_t i = 0; i < st->n_reviews; i++) {
+        td_review_event t = st->reviews[i];
+        t.comment = NULL;
+        td__w(&w, &t, sizeof t);
+        td__w_str(&w, st->reviews[i].comment);
+    }
+
+    td__w_u64(&w, st->n_dchanges);
+    for (size_t i = 0; i < st->n_dchanges; i++) {
+        const td_deadline_change *d = &st->dchanges[i];
+        td_deadline_change t = *d;
+        memset(&t.before, 0, sizeof t.before);
+        memset(&t.after, 0, sizeof t.after);
+        t.reason = NULL;
+        td__w(&w, &t, sizeof t);
+        td__w_deadline(&w, &d->before);
+        td__w_deadline(&w, &d->after);
+        td__w_str(&w, d->reason);
+    }
+
+    td__w_u64(&w, st->n_ivals);
+    for (size_t i = 0; i < st->n_ivals; i++) {
+        td_indicator_value t = st->ivals[i];
+        t.text = NULL;
+        td__w(&w, &t, sizeof t);
+        td__w_str(&w, st->ivals[i].text);
+    }
+
+    td__w_u64(&w, st->n_conds);
+    for (size_t i = 0; i < st->n_conds; i++) {
+        td_condition t = st->conds[i];
+        t.note = NULL;
+        td__w(&w, &t, sizeof t);
+        td__w_str(&w, st->conds[i].note);
+    }
+    td__w_u64(&w, st->n_cond_hist);
+    for (size_t i = 0; i < st->n_cond_hist; i++) {
+        td_condition t = st->cond_hist[i];
+        t.note = NULL;
+        td__w(&w, &t, sizeof t);
+        td__w_str(&w, st->cond_hist[i].note);
+    }
+
+    td__w_u64(&w, st->n_refusals);
+    td__w(&w, st->refusals, st->n_refusals * sizeof *st->refusals);
+    td__w_u64(&w, st->n_conflicts);
+    td__w(&w, st->conflicts, st->n_conflicts * sizeof *st->conflicts);
+
+    /* the incremental digest's accumulator (derive.c, digest v2) */
+    td__w_u64(&w, st->dg ? 1 : 0);
+    if (st->dg) {
+        const td__dg *d = st->dg;
+        td__w_u64(&w, (uint64_t)d->valid);
+        td__w_u64(&w, (uint64_t)d->plan_dirty);
+        td__w(&w, d->plan_part, 32);
+        td__w(&w, d->sum, sizeof d->sum);
+        for (int k = 0; k < TD__DG_NMUT; k++) {
+            td__w_u64(&w, d->n_mut[k]);
+            td__w(&w, d->seed[k], d->n_mut[k] * 32);
+        }
+        td__w_u64(&w, d->n_vers);
+        td__w_u64(&w, d->n_reviews);
+        td__w_u64(&w, d->n_dchanges);
+        td__w_u64(&w, d->n_conflicts);
+        td__w_u64(&w, d->n_refusals);
+        td__w_u64(&w, d->n_touch);
+        for (size_t k = 0; k < d->n_touch; k++) {
+            td__w_u64(&w, (uint64_t)d->touch[k].what);
+            td__w_u64(&w, d->touch[k].i);
+        }
+    }
+
+    free(pool);
+    if (w.oom || w.n > TD_SNAP_MAX) {
+        free(w.b);
+        return TD_ENOMEM;
+    }
+    body = w.n - TD_SNAP_HEADER;
+    memcpy(w.b, td__snap_magic, 8);
+    memcpy(w.b + 8, &fmt, 4);
+    memcpy(w.b + 16, &layout, 8);
+    memcpy(w.b + 24, &st->last_index, 8);
+    memcpy(w.b + 32, &st->count, 8);
+    memcpy(w.b + 40, &body, 8);
+    td__snap_mac(w.b, w.n, w.b + 48);
+    *out = w.b;
+    *n = w.n;
+    return 0;
+}
+
+/* --- reader ------------------------------------------------------------------ */
+
+/* The reader goes through the blob once, front to back, through a window: the whole blob when it is in
+ * memory, else a buffer refilled from the source (a blob in a database is not copied whole). */
+#define TD__WINDOW (1u << 20)
+
+typedef struct td__sr {
+    size_t n, off;     /* the blob's length; the next byte to read */
+    int bad;           /* TD_EPARSE, TD_EIO or TD_ENOMEM once something failed */
+    const char *what;  /* the part being read, for the error */
+    const uint8_t *w;  /* window: bytes [wbeg, wbeg + wlen) of the blob */
+    size_t wbeg, wlen, wcap;
+    uint8_t *own;      /* the window's buffer when read from a source */
+    td_snap_read_fn rd;
+    void *arg;
+    crypto_onetimeauth_state mac;   /* over the bytes as they come (td__snap_mac) */
+} td__sr;
+
+/* Make bytes [off, off + n) readable in the window: a pointer to them, or NULL (r->bad) when the blob ends
+ * before or the source fails. */
+static const uint8_t *td__r_need(td__sr *r, size_t n)
+{
+    size_t keep, more;
+    if (r->bad) return NULL;
+    if (n > r->n - r->off) {
+        r->bad = TD_EPARSE;
+        return NULL;
+    }
+    keep = r->wbeg + r->wlen - r->off;
+    if (keep >= n) return r->w + (r->off - r->wbeg);
+    if (!r->rd) {   /* defensive: an in-memory blob is all in the window */
+        r->bad = TD_EPARSE;
+        return NULL;
+    }
+    if (n > r->wcap) {
+        uint8_t *nb = malloc(n);
+        if (!nb) {
+            r->bad = TD_ENOMEM;
+            return NULL;
+        }
+        memcpy(nb, r->w + (r->off - r->wbeg), keep);
+        free(r->own);
+        r->own = nb;
+        r->wcap = n;
+    } else {
+        memmove(r->own, r->w + (r->off - r->wbeg), keep);
+    }
+    r->w = r->own;
+    r->wbeg = r->off;
+    r->wlen = keep;
+    more = r->wcap - keep;
+    if (more > r->n - (r->wbeg + keep)) more = r->n - (r->wbeg + keep);
+    if (r->rd(r->arg, r->wbeg + keep, r->own + keep, more)) {
+        r->bad = TD_EIO;
+        return NULL;
+    }
+    crypto_onetimeauth_update(&r->mac, r->own + keep, more);
+    r->wlen += more;
+    return r->w;
+}
+
+static int td__r(td__sr *r, void *dst, size_t n)
+{
+    uint8_t *d = dst;
+    if (!r->bad && n > r->n - r->off) r->bad = TD_EPARSE;
+    while (n && !r->bad) {
+        size_t k = n < TD__WINDOW ? n : TD__WINDOW;
+        const uint8_t *b = td__r_need(r, k);
+        if (!b) break;
+        memcpy(d, b, k);
+        r->off += k;
+        d += k;
+        n -= k;
+    }
+    if (r->bad) {
+        if (d && n) memset(d, 0, n);
+        return 0;
+    }
+    return 1;
+}
+
+static uint32_t td__r_u32(td__sr *r)
+{
+    uint32_t v = 0;
+    td__r(r, &v, 4);
+    return v;
+}
+
+static uint64_t td__r_u64(td__sr *r)
+{
+    uint64_t v = 0;
+    td__r(r, &v, 8);
+    return v;
+}
+
+/* A count of records of at least `min` bytes each: never more than what remains can hold. */
+static size_t td__r_count(td__sr *r, size_t min)
+{
+    uint64_t v = td__r_u64(r);
+    if (r->bad) return 0;
+    if (v > (r->n - r->off) / (min ? min : 1)) {
+        r->bad = TD_EPARSE;
+        return 0;
+    }
+    return (size_t)v;
+}
+
+static void *td__r_alloc(td__sr *r, size_t n, size_t size)
+{
+    void *p;
+    if (r->bad || !n) return NULL;
+    if (!(p = calloc(n, size))) r->bad = TD_ENOMEM;
+    return p;
+}
+
+enum { TD__S_NULLOK = 1, TD__S_SHARED = 2 };
+/* A string: malloc'd, or NULL when stored so and TD__S_NULLOK; with TD__S_SHARED an empty one is the state's
+ * shared td__empty (fields freed with td__sfree). */
+static char *td__r_str(td__sr *r, int flags)
+{
+    uint32_t l = td__r_u32(r);
+    const uint8_t *b;
+    char *s;
+    if (r->bad) return NULL;
+    if (l == TD__SNAP_NULL) {
+        if (!(flags & TD__S_NULLOK)) r->bad = TD_EPARSE;
+        return NULL;
+    }
+    if (!(b = td__r_need(r, l))) return NULL;
+    if (memchr(b, 0, l)) {
+        r->bad = TD_EPARSE;
+        return NULL;
+    }
+    if (!l && (flags & TD__S_SHARED)) return td__empty;
+    if (!(s = malloc((size_t)l + 1))) {
+        r->bad = TD_ENOMEM;
+        return NULL;
+    }
+    memcpy(s, b, l);
+    s[l] = 0;
+    r->off += l;
+    return s;
+}
+
+/* A fixed-size text field must end inside the field. */
+static void td__r_fixed(td__sr *r, const char *f, size_t n)
+{
+    if (!memchr(f, 0, n) && !r->bad) r->bad = TD_EPARSE;
+}
+#define TD__FIXED(r, field) td__r_fixed(r, field, sizeof(field))
+
+static char **td__r_strs(td__sr *r, size_t *n, int flags)
+{
+    size_t c = td__r_count(r, 4);
+    char **v = td__r_alloc(r, c, sizeof *v);
+    *n = 0;
+    for (size_t i = 0; v && i < c && !r->bad; i++) {
+        v[i] = td__r_str(r, flags);
+        if (!r->bad) *n = i + 1;
+    }
+    return v;
+}
+
+static void td__r_plan(td__sr *r, td_plan *p)
+{
+    size_t len = td__r_count(r, 1);
+    td_error e = {0};
+    int rc;
+    const uint8_t *b;
+    if (r->bad || !(b = td__r_need(r, len))) return;
+    td_plan_free(p);
+    if ((rc = td_plan_pb_decode(b, len, p, NULL, &e))) {
+        r->bad = rc == TD_ENOMEM ? TD_ENOMEM : TD_EPARSE;
+        return;
+    }
+    r->off += len;
+}
+
+static void td__r_agency(td__sr *r, td_agency *a)
+{
+    a->slug = td__r_str(r, 0);
+    a->name = td__r_str(r, 0);
+    a->kind = (td_agency_kind)td__r_u32(r);
+    a->valid_from = (int)td__r_u32(r);
+    a->valid_to = (int)td__r_u32(r);
+}
+
+/* Into an empty registry; counts follow what was filled, so td_registry_free frees it on failure. */
+static void td__r_registry(td__sr *r, td_registry *g)
+{
+    size_t c = td__r_count(r, 20);
+    g->agencies = td__r_alloc(r, c, sizeof *g->agencies);
+    for (size_t i = 0; g->agencies && i < c && !r->bad; i++, g->n_agencies++) td__r_agency(r, &g->agencies[i]);
+    c = td__r_count(r, 24);
+    g->groups = td__r_alloc(r, c, sizeof *g->groups);
+    for (size_t i = 0; g->groups && i < c && !r->bad; i++, g->n_groups++) {
+        td_group *x = &g->groups[i];
+        x->slug = td__r_str(r, 0);
+        x->name = td__r_str(r, 0);
+        x->kinds = td__r_u32(r);
+        x->open = (int)td__r_u32(r);
+        x->members = td__r_strs(r, &x->n_members, 0);
+    }
+    c = td__r_count(r, 12);
+    g->aliases = td__r_alloc(r, c, sizeof *g->aliases);
+    for (size_t i = 0; g->aliases && i < c && !r->bad; i++, g->n_aliases++) {
+        g->aliases[i].text = td__r_str(r, 0);
+        g->aliases[i].key = td__r_str(r, 0);
+        g->aliases[i].slug = td__r_str(r, 0);
+    }
+    c = td__r_count(r, 40);
+    g->changes = td__r_alloc(r, c, sizeof *g->changes);
+    for (size_t i = 0; g->changes && i < c && !r->bad; i++, g->n_changes++) {
+        td_agency_change *x = &g->changes[i];
+        size_t m;
+        x->kind = (td_change_kind)td__r_u32(r);
+        x->date = (int)td__r_u32(r);
+        x->from = td__r_strs(r, &x->n_from, 0);
+        m = td__r_count(r, 20);
+        x->to = td__r_alloc(r, m, sizeof *x->to);
+        for (size_t k = 0; x->to && k < m && !r->bad; k++, x->n_to++) td__r_agency(r, &x->to[k]);
+        m = td__r_count(r, 8);
+        x->assign = td__r_alloc(r, m, sizeof *x->assign);
+        for (size_t k = 0; x->assign && k < m && !r->bad; k++, x->n_assign++) {
+            x->assign[k].task = (int)td__r_u32(r);
+            x->assign[k].slug = td__r_str(r, 0);
+        }
+        x->alias_text = td__r_str(r, TD__S_NULLOK);
+        x->alias_slug = td__r_str(r, TD__S_NULLOK);
+    }
+}
+
+static void td__r_deadline(td__sr *r, td_deadline *d)
+{
+    td__r(r, d, sizeof *d);
+    d->scope = d->text = NULL;
+    d->scope = td__r_str(r, TD__S_NULLOK);
+    d->text = td__r_str(r, TD__S_NULLOK);
+}
+
+/* Compact records (see the writer). */
+#define TD__RD(r, v) td__r(r, &(v), sizeof(v))
+
+typedef struct td__rpool {
+    char **s;
+    size_t n;
+} td__rpool;
+
+/* A fixed part of n bytes: a pointer into the blob, or NULL (r->bad) when it is cut. */
+static const uint8_t *td__r_span(td__sr *r, size_t n)
+{
+    const uint8_t *b = td__r_need(r, n);
+    if (b) r->off += n;
+    return b;
+}
+
+static void td__get_agency(td__sr *r, const td__rpool *p, const uint8_t *b, size_t *o, char out[TD_AGENCY_MAX + 1])
+{
+    uint16_t id;
+    TD__GET(b, *o, id);
+    if (id >= p->n || strlen(p->s[id]) > TD_AGENCY_MAX) {
+        if (!r->bad) r->bad = TD_EPARSE;
+        out[0] = 0;
+        return;
+    }
+    memcpy(out, p->s[id], strlen(p->s[id]) + 1);
+}
+
+static void td__get_period(const uint8_t *b, size_t *o, char period[8])
+{
+    memcpy(period, b + *o, 7);
+    period[7] = 0;
+    *o += 7;
+}
+
+static void td__r_author(td__sr *r, const td_state *st, unsigned char key[32])
+{
+    uint32_t id = 0;
+    TD__RD(r, id);
+    if (id == TD__NOAUTHOR) td__r(r, key, 32);
+    else if (id < st->n_authors) memcpy(key, st->authors[id].key, 32);
+    else if (!r->bad) r->bad = TD_EPARSE;
+}
+
+static void td__r_version(td__sr *r, td_state *st, const td__rpool *p, size_t i)
+{
+    td_report_version *v = &st->versions[i];
+    const uint8_t *b = td__r_span(r, TD__VERSION_FIXED);
+    size_t o = 0;
+    if (!b) return;
+    TD__GET(b, o, v->task);
+    td__get_agency(r, p, b, &o, v->agency);
+    td__get_period(b, &o, v->period);
+    TD__GET(b, o, v->index);
+    TD__GET(b, o, v->seq);
+    TD__GET(b, o, v->hlc);
+    TD__GET(b, o, v->device_time_ms);
+    TD__GET(b, o, v->received_ms);
+    TD__GET(b, o, v->effective_ms);
+    TD__GET(b, o, v->time_flags);
+    TD__GET(b, o, v->state);
+    TD__GET(b, o, v->percent);
+    TD__GET(b, o, v->done_date);
+    TD__GET(b, o, st->rents[i].report);
+    td__r_author(r, st, v->author);
+}
+
+/* The report's fixed part; *ne, *nd, *na: how many evidence items follow. */
+static void td__r_report(td__sr *r, const td_state *st, const td__rpool *p, td_report *x, uint64_t *ne, uint64_t *nd,
+                         uint64_t *na)
+{
+    const uint8_t *b = td__r_span(r, TD__REPORT_FIXED);
+    uint32_t nv;
+    size_t o = 0;
+    if (!b) return;
+    TD__GET(b, o, x->task);
+    td__get_agency(r, p, b, &o, x->agency);
+    td__get_period(b, &o, x->period);
+    TD__GET(b, o, x->index);
+    TD__GET(b, o, x->seq);
+    TD__GET(b, o, x->hlc);
+    TD__GET(b, o, x->device_time_ms);
+    TD__GET(b, o, x->received_ms);
+    TD__GET(b, o, x->state);
+    TD__GET(b, o, x->percent);
+    TD__GET(b, o, x->done_date);
+    TD__GET(b, o, x->review);
+    TD__GET(b, o, x->review_index);
+    TD__GET(b, o, x->conflict_index);
+    TD__GET(b, o, nv);
+    x->n_versions = nv;
+    TD__GET(b, o, x->time_flags);
+    TD__GET(b, o, x->effective_ms);
+    TD__GET(b, o, *ne);
+    TD__GET(b, o, *nd);
+    TD__GET(b, o, *na);
+    td__r_author(r, st, x->author);
+}
+
+static int td__snap_header(const uint8_t *buf, size_t n, uint64_t *last, uint64_t *count, uint64_t *body,
+                           td_error *err)
+{
+    uint32_t fmt;
+    uint64_t layout;
+    if (n < TD_SNAP_HEADER || memcmp(buf, td__snap_magic, 8))
+        return td_error_set(err, TD_EPARSE, "fold snapshot: not a snapshot (%zu bytes, no TDSNAP header)", n);
+    memcpy(&fmt, buf + 8, 4);
+    memcpy(&layout, buf + 16, 8);
+    if (fmt != TD_SNAP_FORMAT)
+        return td_error_set(err, TD_EVERSION, "fold snapshot: format %u, this build reads %u", fmt, TD_SNAP_FORMAT);
+    if (layout != td__snap_layout())
+        return td_error_set(err, TD_EVERSION, "fold snapshot: written by a build with other record layouts");
+    memcpy(last, buf + 24, 8);
+    memcpy(count, buf + 32, 8);
+    memcpy(body, buf + 40, 8);
+    if (*body != n - TD_SNAP_HEADER)
+        return td_error_set(err, TD_EPARSE, "fold snapshot: body of %zu bytes, header says %llu", n - TD_SNAP_HEADER,
+                            (unsigned long long)*body);
+    return 0;
+}
+
+int td_state_snap_peek(const uint8_t *buf, size_t n, uint64_t *last_index, uint64_t *count, td_error *err)
+{
+    uint64_t body;
+    return td__snap_header(buf, n, last_index, count, &body, err);
+}
+
+/* The fold's invariants the readers index by: what a damaged blob could break into an out-of-bounds read. */
+static const char *td__snap_check(const td_state *st)
+{
+    if (st->has_plan != 0 && st->has_plan != 1) return "plan flag";
+    if (st->n_authors > UINT32_MAX || st->n_reports > UINT32_MAX || st->n_rents > UINT32_MAX ||
+        st->n_ivals > UINT32_MAX || st->n_conds > UINT32_MAX)
+        return "counts";
+    if (st->dg) {
+        const td__dg *d = st->dg;
+        size_t lim[TD__DG_NMUT] = {st->n_authors, st->n_reports, st->n_ivals, st->n_conds};
+        for (int k = 0; k < TD__DG_NMUT; k++)
+            if (d->n_mut[k] > lim[k]) return "digest accumulator";
+        if (d->n_vers > st->n_rents || d->n_reviews > st->n_reviews || d->n_dchanges > st->n_dchanges ||
+            d->n_conflicts > st->n_conflicts || d->n_refusals > st->n_refusals ||
+            d->n_touch > sizeof d->touch / sizeof d->touch[0])
+            return "digest accumulator";
+        for (size_t k = 0; k < d->n_touch; k++)
+            if (d->touch[k].what < 0 || d->touch[k].what >= TD__DG_NMUT || d->touch[k].i >= lim[d->touch[k].what])
+                return "digest accumulator";
+    }
+    return NULL;
+}
+
+static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *ca, td_state **out, td_error *err);
+
+static int td__mem_read(void *arg, uint64_t off, void *dst, size_t n)
+{
+    memcpy(dst, (const uint8_t *)arg + off, n);
+    return 0;
+}
+
+int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out, td_error *err)
+{
+    td__sr r = {0};
+    *out = NULL;
+    if (n < TD_SNAP_HEADER) return td_state_snap_read(td__mem_read, (void *)buf, n, ca, out, err);
+    r.n = n;
+    r.off = r.wbeg = TD_SNAP_HEADER;
+    r.w = buf + TD_SNAP_HEADER;
+    r.wlen = r.wcap = n - TD_SNAP_HEADER;
+    crypto_onetimeauth_init(&r.mac, td__snap_key);
+    crypto_onetimeauth_update(&r.mac, buf, 48);
+    crypto_onetimeauth_update(&r.mac, r.w, r.wlen);
+    return td__snap_decode(&r, buf, ca, out, err);
+}
+
+int td_state_snap_read(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, td_state **out, td_error *err)
+{
+    td__sr r = {0};
+    uint8_t hdr[TD_SNAP_HEADER];
+    int rc;
+    *out = NULL;
+    if (n < TD_SNAP_HEADER)
+        return td_error_set(err, TD_EPARSE, "fold snapshot: not a snapshot (%zu bytes, no TDSNAP header)", n);
+    if (rd(arg, 0, hdr, sizeof hdr)) return td_error_set(err, TD_EIO, "fold snapshot: cannot read its header");
+    r.n = n;
+    r.off = r.wbeg = TD_SNAP_HEADER;
+    r.rd = rd;
+    r.arg = arg;
+    r.wcap = TD__WINDOW;
+    if (!(r.own = malloc(r.wcap))) return td_error_set(err, TD_ENOMEM, "fold snapshot: out of memory");
+    r.w = r.own;
+    crypto_onetimeauth_init(&r.mac, td__snap_key);
+    crypto_onetimeauth_update(&r.mac, hdr, 48);
+    rc = td__snap_decode(&r, hdr, ca, out, err);
+    free(r.own);
+    return rc;
+}
+
+/* The body after the header; the checksum is compared at the end, over everything read. */
+static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *ca, td_state **out, td_error *err)
+{
+    td_state *st;
+    uint64_t last, count, body;
+    unsigned char mac[crypto_onetimeauth_BYTES];
+    const char *bad;
+    td__rpool pool = {0};
+    size_t c, n = r->n;
+    int rc;
+
+    if ((rc = td__snap_header(hdr, n, &last, &count, &body, err))) return rc;
+    if (!(st = td_state_new(ca))) return td_error_set(err, TD_ENOMEM, "fold snapshot: out of memory");
+    td_registry_free(&st->reg);
+    memset(&st->reg, 0, sizeof st->reg);
+    st->last_index = last;
+    st->count = count;
+
+    r->what = "agencies of the reports";
+    pool.s = td__r_strs(r, &pool.n, 0);
+
+    r->what = "plan";
+    st->has_plan = (int)td__r_u64(r);
+    td__r_plan(r, &st->plan);
+    c = td__r_count(r, 8);
+    st->plans = td__r_alloc(r, c, sizeof *st->plans);
+    for (size_t i = 0; st->plans && i < c && !r->bad; i++) {
+        td_plan_init(&st->plans[i]);
+        st->n_plans = i + 1;
+        td__r_plan(r, &st->plans[i]);
+    }
+    r->what = "registry";
+    td__r_registry(r, &st->reg);
+    st->n_agency_entries = (size_t)td__r_u64(r);
+    td__r(r, st->server_key, 32);
+    st->has_server = (int)td__r_u64(r);
+
+    r->what = "authors";
+    c = td__r_count(r, sizeof *st->authors);
+    if ((st->authors = td__r_alloc(r, c, sizeof *st->authors))) {
+        td__r(r, st->authors, c * sizeof *st->authors);
+        st->n_authors = st->cap_authors = c;
+        for (size_t i = 0; i < c; i++) {
+            TD__FIXED(r, st->authors[i].agency);
+            TD__FIXED(r, st->authors[i].device);
+        }
+    }
+
+    r->what = "reports";
+    c = td__r_count(r, TD__REPORT_FIXED + 4);
+    if ((st->reports = td__r_alloc(r, c, sizeof *st->reports))) st->cap_reports = c;
+    for (size_t i = 0; st->reports && i < c && !r->bad; i++) {
+        td_report *x = &st->reports[i];
+        uint64_t ne = 0, nd = 0, na = 0;
+        td__r_report(r, st, &pool, x, &ne, &nd, &na);
+        /* owned fields safe to free before anything is read into them */
+        x->result = x->difficulties = x->proposals = x->review_comment = td__empty;
+        x->evidence = NULL;
+        x->docs = NULL;
+        x->attachments = NULL;
+        x->n_evidence = x->n_docs = x->n_attachments = 0;
+        st->n_reports = i + 1;
+        if (nd > TD_REPORT_EVIDENCE_MAX || na > TD_REPORT_EVIDENCE_MAX) r->bad = TD_EPARSE;
+        x->result = td__r_str(r, TD__S_SHARED);
+        x->difficulties = td__r_str(r, TD__S_SHARED);
+        x->proposals = td__r_str(r, TD__S_SHARED);
+        x->review_comment = td__r_str(r, TD__S_SHARED);
+        if (r->bad) {
+            if (!x->result) x->result = td__empty;
+            if (!x->difficulties) x->difficulties = td__empty;
+            if (!x->proposals) x->proposals = td__empty;
+            if (!x->review_comment) x->review_comment = td__empty;
+            break;
+        }
+        x->evidence = td__r_strs(r, &x->n_evidence, TD__S_SHARED);
+        if (x->n_evidence != ne && !r->bad) r->bad = TD_EPARSE;
+        if ((x->docs = td__r_alloc(r, (size_t)nd, sizeof *x->docs)))
+            for (; x->n_docs < nd && !r->bad; x->n_docs++) {
+                td_evidence_doc *d = &x->docs[x->n_docs];
+                d->date = (int32_t)td__r_u32(r);
+                d->number = td__r_str(r, TD__S_SHARED);
+                if (!(d->title = td__r_str(r, TD__S_SHARED))) d->title = td__empty;
+                if (!d->number) d->number = td__empty;
+            }
+        if ((x->attachments = td__r_alloc(r, (size_t)na, sizeof *x->attachments)))
+            for (; x->n_attachments < na && !r->bad; x->n_attachments++) {
+                td_attachment_ref *a = &x->attachments[x->n_attachments];
+                td__r(r, a->sha256, 32);
+                a->size = td__r_u64(r);
+                a->name = td__r_str(r, TD__S_SHARED);
+                if (!(a->mime = td__r_str(r, TD__S_SHARED))) a->mime = td__empty;
+                if (!a->name) a->name = td__empty;
+            }
+    }
+
+    r->what = "report versions";
+    c = td__r_count(r, TD__VERSION_FIXED + 4);
+    if ((st->rents = td__r_alloc(r, c, sizeof *st->rents)) &&
+        (st->versions = td__r_alloc(r, c, sizeof *st->versions))) {
+        st->n_rents = st->cap_rents = st->cap_versions = c;
+        for (size_t i = 0; i < c && !r->bad; i++) td__r_version(r, st, &pool, i);
+    }
+
+    r->what = "reviews";
+    c = td__r_count(r, sizeof *st->reviews);
+    if ((st->reviews = td__r_alloc(r, c, sizeof *st->reviews))) st->cap_reviews = c;
+    for (size_t i = 0; st->reviews && i < c && !r->bad; i++) {
+        td_review_event *x = &st->reviews[i];
+        td__r(r, x, sizeof *x);
+        x->comment = td__empty;
+        st->n_reviews = i + 1;
+        TD__FIXED(r, x->agency);
+        TD__FIXED(r, x->period);
+        if (!(x->comment = td__r_str(r, TD__S_SHARED))) x->comment = td__empty;
+    }
+
+    r->what = "deadline changes";
+    c = td__r_count(r, sizeof *st->dchanges);
+    if ((st->dchanges = td__r_alloc(r, c, sizeof *st->dchanges))) st->cap_dchanges = c;
+    for (size_t i = 0; st->dchanges && i < c && !r->bad; i++) {
+        td_deadline_change *x = &st->dchanges[i];
+        td__r(r, x, sizeof *x);
+        memset(&x->before, 0, sizeof x->before);
+        memset(&x->after, 0, sizeof x->after);
+        x->reason = td__empty;
+        st->n_dchanges = i + 1;
+        td__r_deadline(r, &x->before);
+        td__r_deadline(r, &x->after);
+        if (!(x->reason = td__r_str(r, TD__S_SHARED))) x->reason = td__empty;
+    }
+
+    r->what = "indicator values";
+    c = td__r_count(r, sizeof *st->ivals);
+    if ((st->ivals = td__r_alloc(r, c, sizeof *st->ivals))) st->cap_ivals = c;
+    for (size_t i = 0; st->ivals && i < c && !r->bad; i++) {
+        td_indicator_value *x = &st->ivals[i];
+        td__r(r, x, sizeof *x);
+        x->text = td__empty;
+        st->n_ivals = i + 1;
+        TD__FIXED(r, x->code);
+        TD__FIXED(r, x->agency);
+        TD__FIXED(r, x->period);
+        if (!(x->text = td__r_str(r, TD__S_SHARED))) x->text = td__empty;
+    }
+
+    r->what = "conditions";
+    c = td__r_count(r, sizeof *st->conds);
+    if ((st->conds = td__r_alloc(r, c, sizeof *st->conds))) st->cap_conds = c;
+    for (size_t i = 0; st->conds && i < c && !r->bad; i++) {
+        td_condition *x = &st->conds[i];
+        td__r(r, x, sizeof *x);
+        x->note = td__empty;
+        st->n_conds = i + 1;
+        if (!(x->note = td__r_str(r, TD__S_SHARED))) x->note = td__empty;
+    }
+    c = td__r_count(r, sizeof *st->cond_hist);
+    if ((st->cond_hist = td__r_alloc(r, c, sizeof *st->cond_hist))) st->cap_cond_hist = c;
+    for (size_t i = 0; st->cond_hist && i < c && !r->bad; i++) {
+        td_condition *x = &st->cond_hist[i];
+        td__r(r, x, sizeof *x);
+        x->note = td__empty;
+        st->n_cond_hist = i + 1;
+        if (!(x->note = td__r_str(r, TD__S_SHARED))) x->note = td__empty;
+    }
+
+    r->what = "refusals";
+    c = td__r_count(r, sizeof *st->refusals);
+    if ((st->refusals = td__r_alloc(r, c, sizeof *st->refusals))) {
+        td__r(r, st->refusals, c * sizeof *st->refusals);
+        st->n_refusals = st->cap_refusals = c;
+        for (size_t i = 0; i < c; i++) {
+            TD__FIXED(r, st->refusals[i].agency);
+            TD__FIXED(r, st->refusals[i].reason);
+        }
+    }
+    r->what = "conflicts";
+    c = td__r_count(r, sizeof *st->conflicts);
+    if ((st->conflicts = td__r_alloc(r, c, sizeof *st->conflicts))) {
+        td__r(r, st->conflicts, c * sizeof *st->conflicts);
+        st->n_conflicts = st->cap_conflicts = c;
+        for (size_t i = 0; i < c; i++) {
+            TD__FIXED(r, st->conflicts[i].agency);
+            TD__FIXED(r, st->conflicts[i].period);
+        }
+    }
+
+    r->what = "digest accumulator";
+    if (td__r_u64(r) == 1 && !r->bad) {
+        td__dg *d = td__r_alloc(r, 1, sizeof *d);
+        st->dg = d;
+        if (d) {
+            d->valid = (int)td__r_u64(r);
+            d->plan_dirty = (int)td__r_u64(r);
+            td__r(r, d->plan_part, 32);
+            td__r(r, d->sum, sizeof d->sum);
+            for (int k = 0; k < TD__DG_NMUT && !r->bad; k++) {
+                size_t m = td__r_count(r, 32);
+                if ((d->seed[k] = td__r_alloc(r, m, 32))) {
+                    td__r(r, d->seed[k], m * 32);
+                    d->n_mut[k] = d->cap_mut[k] = m;
+                }
+            }
+            d->n_vers = (size_t)td__r_u64(r);
+            d->n_reviews = (size_t)td__r_u64(r);
+            d->n_dchanges = (size_t)td__r_u64(r);
+            d->n_conflicts = (size_t)td__r_u64(r);
+            d->n_refusals = (size_t)td__r_u64(r);
+            d->n_touch = (size_t)td__r_u64(r);
+            if (d->n_touch > sizeof d->touch / sizeof d->touch[0]) {
+                d->n_touch = 0;
+                r->bad = TD_EPARSE;
+            }
+            for (size_t k = 0; k < d->n_touch && !r->bad; k++) {
+                d->touch[k].what = (int)td__r_u64(r);
+                d->touch[k].i = (size_t)td__r_u64(r);
+            }
+        }
+    }
+
+    if (!r->bad && r->off != r->n) {
+        r->what = "end";
+        r->bad = TD_EPARSE;
+    }
+    crypto_onetimeauth_final(&r->mac, mac);
+    if (!r->bad && sodium_memcmp(mac, hdr + 48, sizeof mac)) {
+        r->what = "checksum (damaged or cut)";
+        r->bad = TD_EPARSE;
+    }
+    if (!r->bad && (bad = td__snap_check(st))) {
+        r->what = bad;
+        r->bad = TD_EPARSE;
+    }
+    for (size_t i = 0; i < pool.n; i++) free(pool.s[i]);
+    free(pool.s);
+    if (!r->bad && (rc = td__state_reindex(st))) {
+        r->what = "report versions: a report out of range";
+        r->bad = rc;
+    }
+    if (r->bad) {
+        rc = td_error_set(err, r->bad, "fold snapshot: %s at byte %zu of %zu: %s", r->what, r->off, n,
+                          r->bad == TD_ENOMEM ? "out of memory" : r->bad == TD_EIO ? "cannot read" : "does not decode");
+        td_state_free(st);
+        return rc;
+    }
+    *out = st;
+    return 0;
+}
