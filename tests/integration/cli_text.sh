@@ -84,6 +84,11 @@ SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 mapfile -t ALL_OPTS < <(grep -rhoE '\{"[a-z][a-z0-9-]*", *(no_argument|required_argument|optional_argument)' \
     "$SRC/client" "$SRC/server" "$SRC/pki" "$SRC/common" | sed -E 's/\{"([^"]*)".*/\1/' | sort -u)
 [ "${#ALL_OPTS[@]}" -ge 50 ] || die "only ${#ALL_OPTS[@]} option names found in $SRC"
+# A getopt table written by hand would escape the option tables (and the
+# sampled probes below): every command builds its table with td_cli_longopts.
+hand=$(grep -rnE 'struct option [A-Za-z_]+\[[A-Za-z_0-9]*\] *= *\{' "$SRC/client" "$SRC/server" "$SRC/pki" "$SRC/common" || true)
+[ -z "$hand" ] && pass "no getopt table written by hand (all from td_cli_opt tables)" ||
+    fail "getopt tables written by hand, outside the option tables: $hand"
 
 # 0 if `BIN RUNNER --NAME --hlep --hlep2` does not refuse --NAME as unknown:
 # a known option without a value stops at --hlep, one with a value takes
@@ -95,6 +100,23 @@ accepts() {   # bin runner name
     ! grep -qE -- "tùy chọn không hợp lệ: --$3(\$|[^a-z0-9-])" <<<"$out"
 }
 mkdir -p "$W/nodata" "$W/nohome"
+
+# The names probed on one command line: with TD_CHAOS=1 every name of the
+# sources (~5,700 runs in all, ~3 min); by default the command's listed
+# options and PROBE_SAMPLE others drawn at random (seeded, printed), so each
+# run checks a different part of "accepts only what it lists".
+PROBE_SAMPLE=${TD_CLI_PROBE_SAMPLE:-12}
+PROBE_SEED=${TD_SEED:-$((RANDOM * 32768 + RANDOM))}
+say "probe seed $PROBE_SEED (TD_SEED=$PROBE_SEED reproduces the run)"
+probe_set() {   # uses $listed (the command's --help options)
+    if [ "${TD_CHAOS:-}" = 1 ]; then
+        printf '%s\n' "${ALL_OPTS[@]}"
+        return
+    fi
+    printf '%s\n' "${listed[@]}"
+    printf '%s\n' "${ALL_OPTS[@]}" | grep -vxF -f <(printf '%s\n' "${listed[@]}") |
+        shuf -n "$PROBE_SAMPLE" --random-source=<(yes "$PROBE_SEED$c")
+}
 
 for prog in "$TD:tiendo:1" "$SRV_BIN:tiendo-server:8" "$PKI:tiendo-pki:8"; do
     IFS=: read -r bin name sec <<<"$prog"
@@ -180,7 +202,7 @@ for prog in "$TD:tiendo:1" "$SRV_BIN:tiendo-server:8" "$PKI:tiendo-pki:8"; do
         for r in "${rs[@]}"; do
             r=${r# }
             [ -n "$r" ] || continue
-            for o in "${ALL_OPTS[@]}"; do
+            for o in $(probe_set); do
                 accepts "$bin" "$r" "$o" || continue
                 ACC[$o]=1
                 n=$((n + 1))
