@@ -273,41 +273,49 @@ typedef struct td__cur {
     int eff_date;              /* yyyymmdd of v->effective_ms */
 } td__cur;
 
+/*
+ * The history of every (task, agency, period) key, whatever the cut-off:
+ * its versions (a run of the sorted view, in the fold's order) and the
+ * reviews naming it (in log order).  The current version at a cut-off is
+ * the last of its run received before the cut-off; the review that counts
+ * for it is the last one received before the cut-off that names it.  So
+ * any cut-off is answered by looking at the keys it asks about (a lead's
+ * periods, one period), never by replaying the whole log: the index is
+ * built once per state (the memo TD_STATE_MEMO_STATUS, dropped at the next
+ * apply), and the monthly report's two dozen cut-offs cost what they read.
+ */
+typedef struct td__key {
+    uint32_t first, n;         /* versions sv[first .. first + n) */
+    uint32_t rfirst, rn;       /* reviews rv[rfirst .. rfirst + rn) */
+} td__key;
+
+typedef struct td__hist {
+    const td_report_version *const *sv;   /* the state's sorted view */
+    int *eff;                  /* effective signed date of sv[i] (yyyymmdd) */
+    td__key *keys;             /* sorted by (task, agency, period) */
+    size_t n_keys;
+    const td_review_event **rv;
+} td__hist;
+
+static void td__hist_free(void *p)
+{
+    td__hist *h = p;
+    if (!h) return;
+    free(h->eff);
+    free(h->keys);
+    free(h->rv);
+    free(h);
+}
+
 typedef struct td__ctx {
     const td_state *st;
     int date;                  /* D: the day judged */
     int succ_date;             /* successions followed up to this day (>= date; 0 = date) */
     int64_t end_ms;            /* knowledge cut-off: received_ms < end_ms */
     td_status_opts o;
-    td__cur *cur;              /* sorted by (task, agency, period) */
-    size_t n_cur;
-    int borrowed;              /* cur belongs to the state's memo (td__memo) */
+    const td__hist *h;
+    td__hist *own;             /* h when it is not the state's memo (one task's index) */
 } td__ctx;
-
-/*
- * The replay index of every task at a cut-off depends on the state and the
- * cut-off alone: the last few built are kept in the state's memo
- * (derive.h TD_STATE_MEMO_STATUS, dropped at the next apply), so the pages
- * of a long-lived `tiendo ui` (todo, tasks, missing reports, the monthly
- * report: the same cut-offs again and again) build each once per state.
- */
-#define TD__MEMO_N 4
-typedef struct td__memo {
-    struct {
-        int64_t end_ms;
-        td__cur *cur;
-        size_t n_cur;
-        uint64_t used;
-    } e[TD__MEMO_N];
-    uint64_t tick;
-} td__memo;
-
-static void td__memo_free(void *p)
-{
-    td__memo *m = p;
-    for (int i = 0; i < TD__MEMO_N; i++) free(m->e[i].cur);
-    free(m);
-}
 
 static int td__key_cmp(uint32_t ta, const char *aa, const char *pa, uint32_t tb, const char *ab, const char *pb)
 {
@@ -317,26 +325,73 @@ static int td__key_cmp(uint32_t ta, const char *aa, const char *pa, uint32_t tb,
     return strcmp(pa, pb);
 }
 
-/* First current version with key >= (task, agency, period). */
-static size_t td__lower(const td__ctx *c, uint32_t task, const char *agency, const char *period)
+/* A key's first version: its task, agency and period. */
+static const td_report_version *td__kv(const td__hist *h, size_t k)
 {
-    size_t lo = 0, hi = c->n_cur;
+    return h->sv[h->keys[k].first];
+}
+
+/* First key >= (task, agency, period). */
+static size_t td__hist_lower(const td__hist *h, uint32_t task, const char *agency, const char *period)
+{
+    size_t lo = 0, hi = h->n_keys;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const td_report_version *v = c->cur[mid].v;
+        const td_report_version *v = td__kv(h, mid);
         if (td__key_cmp(v->task, v->agency, v->period, task, agency, period) < 0) lo = mid + 1;
         else hi = mid;
     }
     return lo;
 }
 
-static td__cur *td__find(const td__ctx *c, uint32_t task, const char *agency, const char *period)
+static size_t td__lower(const td__ctx *c, uint32_t task, const char *agency, const char *period)
 {
-    size_t i = td__lower(c, task, agency, period);
-    if (i < c->n_cur && !td__key_cmp(c->cur[i].v->task, c->cur[i].v->agency, c->cur[i].v->period, task, agency,
-                                     period))
-        return &c->cur[i];
-    return NULL;
+    return td__hist_lower(c->h, task, agency, period);
+}
+
+/* Is key k one of (task, agency)'s? */
+static int td__key_of(const td__ctx *c, size_t k, uint32_t task, const char *agency)
+{
+    const td_report_version *v;
+    if (k >= c->h->n_keys) return 0;
+    v = td__kv(c->h, k);
+    return v->task == task && !strcmp(v->agency, agency);
+}
+
+/* The current version of key k at the context's cut-off, into *out; 0 if
+ * none of its versions had been received by then. */
+static int td__cur_at(const td__ctx *c, size_t k, td__cur *out)
+{
+    const td__hist *h = c->h;
+    const td__key *key = &h->keys[k];
+    size_t at = key->first + key->n;
+    do {
+        if (at == key->first) return 0;
+        at--;
+    } while (h->sv[at]->received_ms >= c->end_ms);
+    out->v = h->sv[at];
+    out->eff_date = h->eff[at];
+    out->review = 0;
+    out->comment = "";
+    for (size_t r = key->rfirst + key->rn; r-- > key->rfirst;) {
+        const td_review_event *e = h->rv[r];
+        if (e->received_ms >= c->end_ms || e->report_index != out->v->index) continue;   /* later, or of a
+                                                                                          superseded version */
+        out->review = e->accept ? 1 : -1;
+        out->comment = e->comment ? e->comment : "";
+        break;
+    }
+    return 1;
+}
+
+static int td__find(const td__ctx *c, uint32_t task, const char *agency, const char *period, td__cur *out)
+{
+    size_t k = td__lower(c, task, agency, period);
+    const td_report_version *v;
+    if (k >= c->h->n_keys) return 0;
+    v = td__kv(c->h, k);
+    if (td__key_cmp(v->task, v->agency, v->period, task, agency, period)) return 0;
+    return td__cur_at(c, k, out);
 }
 
 static int td__check_args(int date, const td_status_opts *in, td_status_opts *o, td_error *err)
@@ -351,96 +406,120 @@ static int td__check_args(int date, const td_status_opts *in, td_status_opts *o,
     return 0;
 }
 
+/* The history index of task `task`'s keys (0: every task).  NULL when out
+ * of memory. */
+static td__hist *td__hist_build(const td_state *st, uint32_t task)
+{
+    size_t nv, nr, lo = 0, hi, nk = 0, nrv = 0;
+    const td_report_version *const *sv = td_state_report_versions_by_key(st, &nv);
+    const td_review_event *rs = td_state_reviews(st, &nr);
+    td__hist *h;
+    uint32_t *fill = NULL;
+    if (!sv && nv) return NULL;
+    if (nv > UINT32_MAX || nr > UINT32_MAX) return NULL;
+    if (!(h = calloc(1, sizeof *h))) return NULL;
+    h->sv = sv;
+    hi = nv;
+    if (task) {   /* the task's versions are one run of the sorted view */
+        size_t a = 0, b = nv;
+        while (a < b) {
+            size_t mid = a + (b - a) / 2;
+            if (sv[mid]->task < task) a = mid + 1;
+            else b = mid;
+        }
+        lo = a;
+        for (b = nv; a < b;) {
+            size_t mid = a + (b - a) / 2;
+            if (sv[mid]->task <= task) a = mid + 1;
+            else b = mid;
+        }
+        hi = a;
+    }
+    if (nv && (!(h->eff = malloc(nv * sizeof *h->eff)) || !(h->keys = malloc((hi - lo + 1) * sizeof *h->keys))))
+        goto oom;
+    /* One pass over the view: a key starts where the version before
+     * differs (cheapest field first). */
+    for (size_t i = lo; i < hi; i++) {
+        const td_report_version *v = sv[i], *pv = i > lo ? sv[i - 1] : NULL;
+        h->eff[i] = td_state_device_date(v->effective_ms);
+        if (!pv || pv->task != v->task || strcmp(pv->period, v->period) || strcmp(pv->agency, v->agency)) {
+            h->keys[nk].first = (uint32_t)i;
+            h->keys[nk].n = 0;
+            h->keys[nk].rfirst = h->keys[nk].rn = 0;
+            nk++;
+        }
+        h->keys[nk - 1].n++;
+    }
+    h->n_keys = nk;
+    /* Reviews grouped by the key they name, each group in log order. */
+    if (nr && nk) {
+        if (!(fill = malloc(nr * sizeof *fill))) goto oom;
+        for (size_t r = 0; r < nr; r++) {
+            size_t k;
+            const td_report_version *v;
+            fill[r] = UINT32_MAX;
+            if (task && rs[r].task != task) continue;
+            k = td__hist_lower(h, rs[r].task, rs[r].agency, rs[r].period);
+            if (k >= nk) continue;
+            v = td__kv(h, k);
+            if (td__key_cmp(v->task, v->agency, v->period, rs[r].task, rs[r].agency, rs[r].period)) continue;
+            fill[r] = (uint32_t)k;
+            h->keys[k].rn++;
+            nrv++;
+        }
+        if (nrv && !(h->rv = malloc(nrv * sizeof *h->rv))) goto oom;
+        for (size_t k = 0, at = 0; k < nk; k++) {
+            h->keys[k].rfirst = (uint32_t)at;
+            at += h->keys[k].rn;
+            h->keys[k].rn = 0;
+        }
+        for (size_t r = 0; r < nr; r++) {
+            td__key *key;
+            if (fill[r] == UINT32_MAX) continue;
+            key = &h->keys[fill[r]];
+            h->rv[key->rfirst + key->rn++] = &rs[r];
+        }
+        free(fill);
+    }
+    return h;
+oom:
+    free(fill);
+    td__hist_free(h);
+    return NULL;
+}
+
 /*
- * Build the index for day `date`, knowing what was received before
- * end_ms, of task `task` only (0: every task).
+ * The context for day `date`, knowing what was received before end_ms, of
+ * task `task` only (0: every task).
  */
 static int td__ctx_build(td__ctx *c, const td_state *st, int date, int64_t end_ms, const td_status_opts *o,
                          uint32_t task, td_error *err)
 {
-    size_t nv, nr, i = 0;
-    const td_report_version *const *sv = td_state_report_versions_by_key(st, &nv);
-    const td_review_event *rs = td_state_reviews(st, &nr);
+    td__hist *m = td_state_memo_get(st, TD_STATE_MEMO_STATUS);
     memset(c, 0, sizeof *c);
     c->st = st;
     c->date = date;
     c->end_ms = end_ms;
     c->o = *o;
-    if (!sv) return td_error_set(err, TD_ENOMEM, "status: sorting the report versions");
-    if (nv == 0) return 0;
-    if (!task) {
-        td__memo *m = td_state_memo_get(st, TD_STATE_MEMO_STATUS);
-        for (int k = 0; m && k < TD__MEMO_N; k++)
-            if (m->e[k].cur && m->e[k].end_ms == end_ms) {
-                c->cur = m->e[k].cur;
-                c->n_cur = m->e[k].n_cur;
-                c->borrowed = 1;
-                m->e[k].used = ++m->tick;
-                return 0;
-            }
+    if (m) {
+        c->h = m;
+        return 0;
     }
-    if (task) {   /* the task's versions are one run of the sorted view */
-        size_t lo = 0, hi = nv;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (sv[mid]->task < task) lo = mid + 1;
-            else hi = mid;
-        }
-        i = lo;
+    if (!(m = td__hist_build(st, task))) return td_error_set(err, TD_ENOMEM, "status: the index of the report versions");
+    if (task) {   /* one task: not worth keeping for the next call */
+        c->h = c->own = m;
+        return 0;
     }
-    if (!(c->cur = malloc(nv * sizeof *c->cur))) return td_error_set(err, TD_ENOMEM, "status: index of %zu versions", nv);
-    /* One pass: within a key the view is in the fold's order, so the last
-     * version received by the cut-off is the current one at D.  The key is
-     * compared once per version, cheapest field first. */
-    for (const td_report_version *last = NULL; i < nv; i++) {
-        const td_report_version *v = sv[i], *nx = i + 1 < nv ? sv[i + 1] : NULL;
-        int key_ends;
-        if (task && v->task != task) break;
-        if (v->received_ms < end_ms) last = v;
-        key_ends = !nx || nx->task != v->task || strcmp(nx->period, v->period) ||
-                   strcmp(nx->agency, v->agency);
-        if (!key_ends) continue;
-        if (last) {
-            c->cur[c->n_cur].v = last;
-            c->cur[c->n_cur].review = 0;
-            c->cur[c->n_cur].comment = "";
-            c->cur[c->n_cur].eff_date = td_state_device_date(last->effective_ms);
-            c->n_cur++;
-        }
-        last = NULL;   /* the next key starts */
-    }
-    /* Reviews in log order: the last one that counts for a version wins. */
-    for (size_t r = 0; r < nr; r++) {
-        td__cur *cu;
-        if (rs[r].received_ms >= end_ms || (task && rs[r].task != task)) continue;
-        cu = td__find(c, rs[r].task, rs[r].agency, rs[r].period);
-        if (!cu || cu->v->index != rs[r].report_index) continue;   /* of a version superseded at D */
-        cu->review = rs[r].accept ? 1 : -1;
-        cu->comment = rs[r].comment ? rs[r].comment : "";
-    }
-    if (!task) {   /* into the memo, in place of the least recently used */
-        td__memo *m = td_state_memo_get(st, TD_STATE_MEMO_STATUS);
-        int k, old = 0;
-        if (!m && (m = calloc(1, sizeof *m))) td_state_memo_set(st, TD_STATE_MEMO_STATUS, m, td__memo_free);
-        if (m) {
-            for (k = 0; k < TD__MEMO_N; k++)
-                if (m->e[k].used < m->e[old].used) old = k;
-            free(m->e[old].cur);
-            m->e[old].end_ms = end_ms;
-            m->e[old].cur = c->cur;
-            m->e[old].n_cur = c->n_cur;
-            m->e[old].used = ++m->tick;
-            c->borrowed = 1;
-        }
-    }
+    td_state_memo_set(st, TD_STATE_MEMO_STATUS, m, td__hist_free);
+    c->h = m;
     return 0;
 }
 
 static void td__ctx_free(td__ctx *c)
 {
-    if (!c->borrowed) free(c->cur);
-    c->cur = NULL;
-    c->n_cur = 0;
+    td__hist_free(c->own);
+    c->own = NULL;
+    c->h = NULL;
 }
 
 /* ---- deadlines at D -------------------------------------------------------- */
@@ -575,6 +654,15 @@ static const td__cur *td__later(const td__cur *a, const td__cur *b)
     return b->v->index > a->v->index ? b : a;
 }
 
+/* *slot = the later of *slot and cand, cand copied into store if so. */
+static void td__take_later(const td__cur **slot, td__cur *store, const td__cur *cand)
+{
+    if (td__later(*slot, cand) == cand) {
+        *store = *cand;
+        *slot = store;
+    }
+}
+
 /* Most predecessors one lead inherits from (a merge of a dozen districts). */
 #define TD__PRED_MAX 32
 
@@ -605,6 +693,7 @@ static size_t td__heirs_of(const td__ctx *c, uint32_t task, const char *agency, 
 static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const td__judge *j, td_lead_status *ls)
 {
     const td__cur *latest = NULL, *scope_latest = NULL, *prev = NULL;
+    td__cur latest_s, scope_s, prev_s, got;
     int started = 0, done_date = 0, late;
     char prevp[8] = "";
     const int d = c->date;
@@ -620,26 +709,38 @@ static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const 
         td_period_prev(j->period, prevp);
     }
     n_who = td__heirs_of(c, task, agency, who);
-    for (size_t w = 0; w < n_who; w++)
-        for (size_t i = td__lower(c, task, who[w], "");
-             i < c->n_cur && c->cur[i].v->task == task && !strcmp(c->cur[i].v->agency, who[w]); i++) {
-            const td__cur *cu = &c->cur[i];
-            const td_report_version *v = cu->v;
-            latest = td__later(latest, cu);
-            if (j->per_period) {
-                if (!strcmp(v->period, j->period)) scope_latest = td__later(scope_latest, cu);
-                else if (!strcmp(v->period, prevp)) prev = td__later(prev, cu);
-                if (strcmp(v->period, j->period)) continue;
-            } else {
-                int y = td__period_year(v->period);
-                if (y < j->year_lo || y > j->year_hi) continue;
-                scope_latest = td__later(scope_latest, cu);
+    for (size_t w = 0; w < n_who; w++) {
+        /* The keys of (task, who[w]) are its periods in order: its latest
+         * report is the last key with a version at the cut-off, and the
+         * scope (one period, one year, every period) is one range of keys. */
+        size_t k0 = td__lower(c, task, who[w], ""), k1 = k0, k, ks, ke;
+        while (td__key_of(c, k1, task, who[w])) k1++;
+        for (k = k1; k-- > k0;)
+            if (td__cur_at(c, k, &got)) {
+                td__take_later(&latest, &latest_s, &got);
+                break;
             }
-            if (v->state != TIENDO__REPORT_STATE__REPORT_NOT_STARTED) started = 1;
-            if (v->state == TIENDO__REPORT_STATE__REPORT_DONE && cu->review == 1 &&
-                (!done_date || cu->eff_date < done_date))
-                done_date = cu->eff_date;
+        if (j->per_period) {
+            if (prevp[0] && td__find(c, task, who[w], prevp, &got)) td__take_later(&prev, &prev_s, &got);
+            ks = td__lower(c, task, who[w], j->period);
+            ke = ks < k1 && !strcmp(td__kv(c->h, ks)->period, j->period) ? ks + 1 : ks;
+        } else {
+            ks = k0;
+            while (ks < k1 && td__period_year(td__kv(c->h, ks)->period) < j->year_lo) ks++;
+            ke = ks;
+            while (ke < k1 && td__period_year(td__kv(c->h, ke)->period) <= j->year_hi) ke++;
         }
+        for (k = ks; k < ke; k++) {
+            const td_report_version *v;
+            if (!td__cur_at(c, k, &got)) continue;
+            v = got.v;
+            td__take_later(&scope_latest, &scope_s, &got);
+            if (v->state != TIENDO__REPORT_STATE__REPORT_NOT_STARTED) started = 1;
+            if (v->state == TIENDO__REPORT_STATE__REPORT_DONE && got.review == 1 &&
+                (!done_date || got.eff_date < done_date))
+                done_date = got.eff_date;
+        }
+    }
     if (latest) {
         ls->report_index = latest->v->index;
         ls->report_state = latest->v->state;
@@ -878,7 +979,8 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
         }
         for (size_t li = 0; li < nl; li++) {
             td_obligation ob;
-            const td__cur *cu;
+            const td__cur *cu = NULL;
+            td__cur got;
             if (agency && strcmp(agency, leads[li])) continue;
             if (!jd.recurs) {
                 td_lead_status ls;
@@ -895,14 +997,14 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
             ob.due_date = due;
             ob.recurring = jd.recurs;
             ob.state = TD_OWED_MISSING;
-            cu = td__find(&at_d, ob.task, ob.agency, period);
-            if (!cu) {
+            if (td__find(&at_d, ob.task, ob.agency, period, &got)) {
+                cu = &got;
+            } else {
                 const char *who[TD__PRED_MAX + 1];
                 size_t nw = td__heirs_of(&at_d, ob.task, ob.agency, who);
-                for (size_t w = 1; w < nw; w++) {
-                    const td__cur *h = td__find(&at_d, ob.task, who[w], period);
-                    if (h) cu = (td__cur *)td__later(cu, h);
-                }
+                td__cur h;
+                for (size_t w = 1; w < nw; w++)
+                    if (td__find(&at_d, ob.task, who[w], period, &h)) td__take_later(&cu, &got, &h);
             }
             if (cu) {
                 ob.report_index = cu->v->index;
