@@ -349,13 +349,28 @@ static size_t td__lower(const td__ctx *c, uint32_t task, const char *agency, con
     return td__hist_lower(c->h, task, agency, period);
 }
 
-/* Is key k one of (task, agency)'s? */
-static int td__key_of(const td__ctx *c, size_t k, uint32_t task, const char *agency)
+/* The end of (task, agency)'s keys, which start at k0: the first key
+ * after them. */
+static size_t td__agency_end(const td__ctx *c, size_t k0, uint32_t task, const char *agency)
 {
-    const td_report_version *v;
-    if (k >= c->h->n_keys) return 0;
-    v = td__kv(c->h, k);
-    return v->task == task && !strcmp(v->agency, agency);
+    size_t lo = k0, hi = c->h->n_keys;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const td_report_version *v = td__kv(c->h, mid);
+        if (v->task == task && !strcmp(v->agency, agency)) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* "YYYY": sorts just before the periods of that year. */
+static void td__year_fmt(int y, char out[8])
+{
+    out[0] = (char)('0' + y / 1000 % 10);
+    out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10);
+    out[3] = (char)('0' + y % 10);
+    out[4] = '\0';
 }
 
 /* The current version of key k at the context's cut-off, into *out; 0 if
@@ -629,11 +644,6 @@ static void td__judge_at(const td_state *st, const td_task *t, int date, int64_t
 
 /* ---- one lead --------------------------------------------------------------- */
 
-static int td__period_year(const char *p)
-{
-    return (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
-}
-
 /*
  * Status of (task, agency) at c->date under judgement j.
  *
@@ -713,8 +723,7 @@ static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const 
         /* The keys of (task, who[w]) are its periods in order: its latest
          * report is the last key with a version at the cut-off, and the
          * scope (one period, one year, every period) is one range of keys. */
-        size_t k0 = td__lower(c, task, who[w], ""), k1 = k0, k, ks, ke;
-        while (td__key_of(c, k1, task, who[w])) k1++;
+        size_t k0 = td__lower(c, task, who[w], ""), k1 = td__agency_end(c, k0, task, who[w]), k, ks, ke;
         for (k = k1; k-- > k0;)
             if (td__cur_at(c, k, &got)) {
                 td__take_later(&latest, &latest_s, &got);
@@ -725,10 +734,18 @@ static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const 
             ks = td__lower(c, task, who[w], j->period);
             ke = ks < k1 && !strcmp(td__kv(c->h, ks)->period, j->period) ? ks + 1 : ks;
         } else {
+            char y[8];
             ks = k0;
-            while (ks < k1 && td__period_year(td__kv(c->h, ks)->period) < j->year_lo) ks++;
-            ke = ks;
-            while (ke < k1 && td__period_year(td__kv(c->h, ke)->period) <= j->year_hi) ke++;
+            ke = k1;
+            if (j->year_lo > 0 && j->year_lo <= 9999) {   /* the first period of year_lo: "YYYY" sorts before it */
+                td__year_fmt(j->year_lo, y);
+                ks = td__lower(c, task, who[w], y);
+            }
+            if (j->year_hi >= 0 && j->year_hi < 9999) {
+                td__year_fmt(j->year_hi + 1, y);
+                ke = td__lower(c, task, who[w], y);
+            }
+            if (ke < ks) ke = ks;
         }
         for (k = ks; k < ke; k++) {
             const td_report_version *v;
