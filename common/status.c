@@ -280,20 +280,33 @@ typedef struct td__cur {
  * the last of its run received before the cut-off; the review that counts
  * for it is the last one received before the cut-off that names it.  So
  * any cut-off is answered by looking at the keys it asks about (a lead's
- * periods, one period), never by replaying the whole log: the index is
- * built once per state (the memo TD_STATE_MEMO_STATUS, dropped at the next
- * apply), and the monthly report's two dozen cut-offs cost what they read.
+ * latest period, one period, the periods holding a DONE claim), never by
+ * replaying the whole log: the index is built once per state (the memo
+ * TD_STATE_MEMO_STATUS, dropped at the next apply), and the monthly
+ * report's two dozen cut-offs cost what they read.
  */
 typedef struct td__key {
     uint32_t first, n;         /* versions sv[first .. first + n) */
     uint32_t rfirst, rn;       /* reviews rv[rfirst .. rfirst + rn) */
+    int pnum;                  /* the period as yyyymm: keys of one (task, agency) sort by it */
 } td__key;
+
+/* The keys of one (task, agency): keys[k0 .. k1), and among them the ones
+ * with a DONE version: done[d0 .. d1) (key indexes, ascending). */
+typedef struct td__run {
+    uint32_t task;
+    const char *agency;
+    uint32_t k0, k1, d0, d1;
+} td__run;
 
 typedef struct td__hist {
     const td_report_version *const *sv;   /* the state's sorted view */
     int *eff;                  /* effective signed date of sv[i] (yyyymmdd) */
     td__key *keys;             /* sorted by (task, agency, period) */
     size_t n_keys;
+    td__run *runs;             /* sorted by (task, agency) */
+    size_t n_runs;
+    uint32_t *done;
     const td_review_event **rv;
 } td__hist;
 
@@ -303,6 +316,8 @@ static void td__hist_free(void *p)
     if (!h) return;
     free(h->eff);
     free(h->keys);
+    free(h->runs);
+    free(h->done);
     free(h->rv);
     free(h);
 }
@@ -317,60 +332,38 @@ typedef struct td__ctx {
     td__hist *own;             /* h when it is not the state's memo (one task's index) */
 } td__ctx;
 
-static int td__key_cmp(uint32_t ta, const char *aa, const char *pa, uint32_t tb, const char *ab, const char *pb)
+/* "YYYY-MM" as yyyymm (periods in the state are well formed: derive.c). */
+static int td__pnum(const char *p)
 {
-    int c;
-    if (ta != tb) return ta < tb ? -1 : 1;
-    if ((c = strcmp(aa, ab))) return c;
-    return strcmp(pa, pb);
+    return ((p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0')) * 100 +
+           (p[5] - '0') * 10 + (p[6] - '0');
 }
 
-/* A key's first version: its task, agency and period. */
-static const td_report_version *td__kv(const td__hist *h, size_t k)
+/* The run of (task, agency), NULL if it reported nothing. */
+static const td__run *td__run_of(const td__hist *h, uint32_t task, const char *agency)
 {
-    return h->sv[h->keys[k].first];
-}
-
-/* First key >= (task, agency, period). */
-static size_t td__hist_lower(const td__hist *h, uint32_t task, const char *agency, const char *period)
-{
-    size_t lo = 0, hi = h->n_keys;
+    size_t lo = 0, hi = h->n_runs;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const td_report_version *v = td__kv(h, mid);
-        if (td__key_cmp(v->task, v->agency, v->period, task, agency, period) < 0) lo = mid + 1;
+        const td__run *r = &h->runs[mid];
+        int c = r->task != task ? (r->task < task ? -1 : 1) : strcmp(r->agency, agency);
+        if (!c) return r;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return NULL;
+}
+
+/* First key of the run with period >= pnum (k1 if none). */
+static size_t td__key_lower(const td__hist *h, const td__run *r, int pnum)
+{
+    size_t lo = r->k0, hi = r->k1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (h->keys[mid].pnum < pnum) lo = mid + 1;
         else hi = mid;
     }
     return lo;
-}
-
-static size_t td__lower(const td__ctx *c, uint32_t task, const char *agency, const char *period)
-{
-    return td__hist_lower(c->h, task, agency, period);
-}
-
-/* The end of (task, agency)'s keys, which start at k0: the first key
- * after them. */
-static size_t td__agency_end(const td__ctx *c, size_t k0, uint32_t task, const char *agency)
-{
-    size_t lo = k0, hi = c->h->n_keys;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const td_report_version *v = td__kv(c->h, mid);
-        if (v->task == task && !strcmp(v->agency, agency)) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
-/* "YYYY": sorts just before the periods of that year. */
-static void td__year_fmt(int y, char out[8])
-{
-    out[0] = (char)('0' + y / 1000 % 10);
-    out[1] = (char)('0' + y / 100 % 10);
-    out[2] = (char)('0' + y / 10 % 10);
-    out[3] = (char)('0' + y % 10);
-    out[4] = '\0';
 }
 
 /* The current version of key k at the context's cut-off, into *out; 0 if
@@ -390,8 +383,8 @@ static int td__cur_at(const td__ctx *c, size_t k, td__cur *out)
     out->comment = "";
     for (size_t r = key->rfirst + key->rn; r-- > key->rfirst;) {
         const td_review_event *e = h->rv[r];
-        if (e->received_ms >= c->end_ms || e->report_index != out->v->index) continue;   /* later, or of a
-                                                                                          superseded version */
+        /* received later, or of a version superseded at the cut-off */
+        if (e->received_ms >= c->end_ms || e->report_index != out->v->index) continue;
         out->review = e->accept ? 1 : -1;
         out->comment = e->comment ? e->comment : "";
         break;
@@ -401,11 +394,12 @@ static int td__cur_at(const td__ctx *c, size_t k, td__cur *out)
 
 static int td__find(const td__ctx *c, uint32_t task, const char *agency, const char *period, td__cur *out)
 {
-    size_t k = td__lower(c, task, agency, period);
-    const td_report_version *v;
-    if (k >= c->h->n_keys) return 0;
-    v = td__kv(c->h, k);
-    if (td__key_cmp(v->task, v->agency, v->period, task, agency, period)) return 0;
+    const td__run *r = td__run_of(c->h, task, agency);
+    int pn = td__pnum(period);
+    size_t k;
+    if (!r) return 0;
+    k = td__key_lower(c->h, r, pn);
+    if (k >= r->k1 || c->h->keys[k].pnum != pn) return 0;
     return td__cur_at(c, k, out);
 }
 
@@ -425,13 +419,13 @@ static int td__check_args(int date, const td_status_opts *in, td_status_opts *o,
  * of memory. */
 static td__hist *td__hist_build(const td_state *st, uint32_t task)
 {
-    size_t nv, nr, lo = 0, hi, nk = 0, nrv = 0;
+    size_t nv, nr, lo = 0, hi, nk = 0, nrun = 0, nd = 0, nrv = 0;
     const td_report_version *const *sv = td_state_report_versions_by_key(st, &nv);
     const td_review_event *rs = td_state_reviews(st, &nr);
     td__hist *h;
     uint32_t *fill = NULL;
     if (!sv && nv) return NULL;
-    if (nv > UINT32_MAX || nr > UINT32_MAX) return NULL;
+    if (nv >= UINT32_MAX || nr >= UINT32_MAX) return NULL;
     if (!(h = calloc(1, sizeof *h))) return NULL;
     h->sv = sv;
     hi = nv;
@@ -450,34 +444,51 @@ static td__hist *td__hist_build(const td_state *st, uint32_t task)
         }
         hi = a;
     }
-    if (nv && (!(h->eff = malloc(nv * sizeof *h->eff)) || !(h->keys = malloc((hi - lo + 1) * sizeof *h->keys))))
+    if (hi > lo && (!(h->eff = malloc(nv * sizeof *h->eff)) || !(h->keys = malloc((hi - lo) * sizeof *h->keys)) ||
+                    !(h->runs = malloc((hi - lo) * sizeof *h->runs)) ||
+                    !(h->done = malloc((hi - lo) * sizeof *h->done))))
         goto oom;
     /* One pass over the view: a key starts where the version before
-     * differs (cheapest field first). */
+     * differs (cheapest field first), a run where its agency or task does. */
     for (size_t i = lo; i < hi; i++) {
         const td_report_version *v = sv[i], *pv = i > lo ? sv[i - 1] : NULL;
+        int new_run = !pv || pv->task != v->task || strcmp(pv->agency, v->agency);
         h->eff[i] = td_state_device_date(v->effective_ms);
-        if (!pv || pv->task != v->task || strcmp(pv->period, v->period) || strcmp(pv->agency, v->agency)) {
+        if (new_run) {
+            if (nrun) h->runs[nrun - 1].k1 = (uint32_t)nk, h->runs[nrun - 1].d1 = (uint32_t)nd;
+            h->runs[nrun].task = v->task;
+            h->runs[nrun].agency = v->agency;
+            h->runs[nrun].k0 = (uint32_t)nk;
+            h->runs[nrun].d0 = (uint32_t)nd;
+            nrun++;
+        }
+        if (new_run || strcmp(pv->period, v->period)) {
             h->keys[nk].first = (uint32_t)i;
             h->keys[nk].n = 0;
             h->keys[nk].rfirst = h->keys[nk].rn = 0;
+            h->keys[nk].pnum = td__pnum(v->period);
             nk++;
         }
         h->keys[nk - 1].n++;
+        if (v->state == TIENDO__REPORT_STATE__REPORT_DONE && (!nd || h->done[nd - 1] != nk - 1))
+            h->done[nd++] = (uint32_t)(nk - 1);
     }
+    if (nrun) h->runs[nrun - 1].k1 = (uint32_t)nk, h->runs[nrun - 1].d1 = (uint32_t)nd;
     h->n_keys = nk;
+    h->n_runs = nrun;
     /* Reviews grouped by the key they name, each group in log order. */
     if (nr && nk) {
         if (!(fill = malloc(nr * sizeof *fill))) goto oom;
         for (size_t r = 0; r < nr; r++) {
+            const td__run *run;
             size_t k;
-            const td_report_version *v;
+            int pn;
             fill[r] = UINT32_MAX;
             if (task && rs[r].task != task) continue;
-            k = td__hist_lower(h, rs[r].task, rs[r].agency, rs[r].period);
-            if (k >= nk) continue;
-            v = td__kv(h, k);
-            if (td__key_cmp(v->task, v->agency, v->period, rs[r].task, rs[r].agency, rs[r].period)) continue;
+            if (!(run = td__run_of(h, rs[r].task, rs[r].agency))) continue;
+            pn = td__pnum(rs[r].period);
+            k = td__key_lower(h, run, pn);
+            if (k >= run->k1 || h->keys[k].pnum != pn) continue;
             fill[r] = (uint32_t)k;
             h->keys[k].rn++;
             nrv++;
@@ -700,15 +711,26 @@ static size_t td__heirs_of(const td__ctx *c, uint32_t task, const char *agency, 
     return n;
 }
 
+/* Started: a report in scope (keys scope[w][0] .. scope[w][1]) says more
+ * than "chưa triển khai". */
+static int td__started(const td__ctx *c, const size_t (*scope)[2], size_t n_who)
+{
+    td__cur got;
+    for (size_t w = 0; w < n_who; w++)
+        for (size_t k = scope[w][1]; k-- > scope[w][0];)
+            if (td__cur_at(c, k, &got) && got.v->state != TIENDO__REPORT_STATE__REPORT_NOT_STARTED) return 1;
+    return 0;
+}
+
 static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const td__judge *j, td_lead_status *ls)
 {
     const td__cur *latest = NULL, *scope_latest = NULL, *prev = NULL;
     td__cur latest_s, scope_s, prev_s, got;
-    int started = 0, done_date = 0, late;
+    int done_date = 0, late;
     char prevp[8] = "";
     const int d = c->date;
     const char *who[TD__PRED_MAX + 1];
-    size_t n_who;
+    size_t n_who, scope[TD__PRED_MAX + 1][2];
 
     memset(ls, 0, sizeof *ls);
     ls->agency = agency;
@@ -721,42 +743,46 @@ static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const 
     n_who = td__heirs_of(c, task, agency, who);
     for (size_t w = 0; w < n_who; w++) {
         /* The keys of (task, who[w]) are its periods in order: its latest
-         * report is the last key with a version at the cut-off, and the
-         * scope (one period, one year, every period) is one range of keys. */
-        size_t k0 = td__lower(c, task, who[w], ""), k1 = td__agency_end(c, k0, task, who[w]), k, ks, ke;
-        for (k = k1; k-- > k0;)
+         * report is the last key with a version at the cut-off; the scope
+         * (one period, one year, every period) is one range of keys, whose
+         * latest is found the same way; only keys holding a DONE version
+         * can make the lead done. */
+        const td__run *r = td__run_of(c->h, task, who[w]);
+        const td__hist *h = c->h;
+        size_t k, ks, ke, dk, dhi;
+        scope[w][0] = scope[w][1] = 0;
+        if (!r) continue;
+        for (k = r->k1; k-- > r->k0;)
             if (td__cur_at(c, k, &got)) {
                 td__take_later(&latest, &latest_s, &got);
                 break;
             }
         if (j->per_period) {
+            int pn = td__pnum(j->period);
             if (prevp[0] && td__find(c, task, who[w], prevp, &got)) td__take_later(&prev, &prev_s, &got);
-            ks = td__lower(c, task, who[w], j->period);
-            ke = ks < k1 && !strcmp(td__kv(c->h, ks)->period, j->period) ? ks + 1 : ks;
+            ks = td__key_lower(h, r, pn);
+            ke = ks < r->k1 && h->keys[ks].pnum == pn ? ks + 1 : ks;
         } else {
-            char y[8];
-            ks = k0;
-            ke = k1;
-            if (j->year_lo > 0 && j->year_lo <= 9999) {   /* the first period of year_lo: "YYYY" sorts before it */
-                td__year_fmt(j->year_lo, y);
-                ks = td__lower(c, task, who[w], y);
-            }
-            if (j->year_hi >= 0 && j->year_hi < 9999) {
-                td__year_fmt(j->year_hi + 1, y);
-                ke = td__lower(c, task, who[w], y);
-            }
+            ks = td__key_lower(h, r, j->year_lo * 100);
+            ke = td__key_lower(h, r, (j->year_hi + 1) * 100);
             if (ke < ks) ke = ks;
         }
-        for (k = ks; k < ke; k++) {
-            const td_report_version *v;
-            if (!td__cur_at(c, k, &got)) continue;
-            v = got.v;
-            td__take_later(&scope_latest, &scope_s, &got);
-            if (v->state != TIENDO__REPORT_STATE__REPORT_NOT_STARTED) started = 1;
-            if (v->state == TIENDO__REPORT_STATE__REPORT_DONE && got.review == 1 &&
-                (!done_date || got.eff_date < done_date))
-                done_date = got.eff_date;
+        scope[w][0] = ks;
+        scope[w][1] = ke;
+        for (k = ke; k-- > ks;)
+            if (td__cur_at(c, k, &got)) {
+                td__take_later(&scope_latest, &scope_s, &got);
+                break;
+            }
+        for (dk = r->d0, dhi = r->d1; dk < dhi;) {   /* first DONE key >= ks */
+            size_t mid = dk + (dhi - dk) / 2;
+            if (h->done[mid] < ks) dk = mid + 1;
+            else dhi = mid;
         }
+        for (; dk < r->d1 && h->done[dk] < ke; dk++)
+            if (td__cur_at(c, h->done[dk], &got) && got.v->state == TIENDO__REPORT_STATE__REPORT_DONE &&
+                got.review == 1 && (!done_date || got.eff_date < done_date))
+                done_date = got.eff_date;
     }
     if (latest) {
         ls->report_index = latest->v->index;
@@ -801,7 +827,7 @@ static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const 
         ls->status = TD_ST_DUE_SOON;
     } else if (j->per_period) {
         ls->status = prev ? TD_ST_ONGOING_ON_TIME : TD_ST_NOT_STARTED;
-    } else if (started || (scope_latest && scope_latest->review == -1)) {
+    } else if (td__started(c, scope, n_who) || (scope_latest && scope_latest->review == -1)) {
         ls->status = TD_ST_ONGOING_ON_TIME;
     } else {
         ls->status = TD_ST_NOT_STARTED;
