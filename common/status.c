@@ -307,7 +307,12 @@ typedef struct td__hist {
     td__run *runs;             /* sorted by (task, agency) */
     size_t n_runs;
     uint32_t *done;
+    uint32_t *slots;           /* hash of (task, agency) -> run index + 1 (0: empty) */
+    size_t n_slots;            /* a power of two, at least twice n_runs */
+    int64_t *recv;             /* received_ms of sv[i]: the cut-off's scan stays in one array */
     const td_review_event **rv;
+    int64_t *rrecv;            /* received_ms and report_index of rv[i] */
+    uint64_t *rrep;
 } td__hist;
 
 static void td__hist_free(void *p)
@@ -318,7 +323,11 @@ static void td__hist_free(void *p)
     free(h->keys);
     free(h->runs);
     free(h->done);
+    free(h->slots);
+    free(h->recv);
     free(h->rv);
+    free(h->rrecv);
+    free(h->rrep);
     free(h);
 }
 
@@ -339,17 +348,21 @@ static int td__pnum(const char *p)
            (p[5] - '0') * 10 + (p[6] - '0');
 }
 
+static size_t td__run_hash(uint32_t task, const char *agency)
+{
+    uint64_t x = 1469598103934665603ULL ^ task;   /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)agency; *p; p++) x = (x ^ *p) * 1099511628211ULL;
+    return (size_t)(x ^ (x >> 29));
+}
+
 /* The run of (task, agency), NULL if it reported nothing. */
 static const td__run *td__run_of(const td__hist *h, uint32_t task, const char *agency)
 {
-    size_t lo = 0, hi = h->n_runs;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const td__run *r = &h->runs[mid];
-        int c = r->task != task ? (r->task < task ? -1 : 1) : strcmp(r->agency, agency);
-        if (!c) return r;
-        if (c < 0) lo = mid + 1;
-        else hi = mid;
+    size_t i;
+    if (!h->n_slots) return NULL;
+    for (i = td__run_hash(task, agency) & (h->n_slots - 1); h->slots[i]; i = (i + 1) & (h->n_slots - 1)) {
+        const td__run *r = &h->runs[h->slots[i] - 1];
+        if (r->task == task && !strcmp(r->agency, agency)) return r;
     }
     return NULL;
 }
@@ -376,15 +389,16 @@ static int td__cur_at(const td__ctx *c, size_t k, td__cur *out)
     do {
         if (at == key->first) return 0;
         at--;
-    } while (h->sv[at]->received_ms >= c->end_ms);
+    } while (h->recv[at] >= c->end_ms);
     out->v = h->sv[at];
     out->eff_date = h->eff[at];
     out->review = 0;
     out->comment = "";
     for (size_t r = key->rfirst + key->rn; r-- > key->rfirst;) {
-        const td_review_event *e = h->rv[r];
+        const td_review_event *e;
         /* received later, or of a version superseded at the cut-off */
-        if (e->received_ms >= c->end_ms || e->report_index != out->v->index) continue;
+        if (h->rrecv[r] >= c->end_ms || h->rrep[r] != out->v->index) continue;
+        e = h->rv[r];
         out->review = e->accept ? 1 : -1;
         out->comment = e->comment ? e->comment : "";
         break;
@@ -444,7 +458,7 @@ static td__hist *td__hist_build(const td_state *st, uint32_t task)
         }
         hi = a;
     }
-    if (hi > lo && (!(h->eff = malloc(nv * sizeof *h->eff)) || !(h->keys = malloc((hi - lo) * sizeof *h->keys)) ||
+    if (hi > lo && (!(h->eff = malloc(nv * sizeof *h->eff)) || !(h->recv = malloc(nv * sizeof *h->recv)) || !(h->keys = malloc((hi - lo) * sizeof *h->keys)) ||
                     !(h->runs = malloc((hi - lo) * sizeof *h->runs)) ||
                     !(h->done = malloc((hi - lo) * sizeof *h->done))))
         goto oom;
@@ -454,6 +468,7 @@ static td__hist *td__hist_build(const td_state *st, uint32_t task)
         const td_report_version *v = sv[i], *pv = i > lo ? sv[i - 1] : NULL;
         int new_run = !pv || pv->task != v->task || strcmp(pv->agency, v->agency);
         h->eff[i] = td_state_device_date(v->effective_ms);
+        h->recv[i] = v->received_ms;
         if (new_run) {
             if (nrun) h->runs[nrun - 1].k1 = (uint32_t)nk, h->runs[nrun - 1].d1 = (uint32_t)nd;
             h->runs[nrun].task = v->task;
@@ -476,6 +491,15 @@ static td__hist *td__hist_build(const td_state *st, uint32_t task)
     if (nrun) h->runs[nrun - 1].k1 = (uint32_t)nk, h->runs[nrun - 1].d1 = (uint32_t)nd;
     h->n_keys = nk;
     h->n_runs = nrun;
+    if (nrun) {
+        for (h->n_slots = 16; h->n_slots < 2 * nrun; h->n_slots *= 2) {}
+        if (!(h->slots = calloc(h->n_slots, sizeof *h->slots))) goto oom;
+        for (size_t r = 0; r < nrun; r++) {
+            size_t i = td__run_hash(h->runs[r].task, h->runs[r].agency) & (h->n_slots - 1);
+            while (h->slots[i]) i = (i + 1) & (h->n_slots - 1);
+            h->slots[i] = (uint32_t)(r + 1);
+        }
+    }
     /* Reviews grouped by the key they name, each group in log order. */
     if (nr && nk) {
         if (!(fill = malloc(nr * sizeof *fill))) goto oom;
@@ -493,7 +517,9 @@ static td__hist *td__hist_build(const td_state *st, uint32_t task)
             h->keys[k].rn++;
             nrv++;
         }
-        if (nrv && !(h->rv = malloc(nrv * sizeof *h->rv))) goto oom;
+        if (nrv && (!(h->rv = malloc(nrv * sizeof *h->rv)) || !(h->rrecv = malloc(nrv * sizeof *h->rrecv)) ||
+                    !(h->rrep = malloc(nrv * sizeof *h->rrep))))
+            goto oom;
         for (size_t k = 0, at = 0; k < nk; k++) {
             h->keys[k].rfirst = (uint32_t)at;
             at += h->keys[k].rn;
@@ -503,7 +529,9 @@ static td__hist *td__hist_build(const td_state *st, uint32_t task)
             td__key *key;
             if (fill[r] == UINT32_MAX) continue;
             key = &h->keys[fill[r]];
-            h->rv[key->rfirst + key->rn++] = &rs[r];
+            h->rv[key->rfirst + key->rn] = &rs[r];
+            h->rrecv[key->rfirst + key->rn] = rs[r].received_ms;
+            h->rrep[key->rfirst + key->rn++] = rs[r].report_index;
         }
         free(fill);
     }
