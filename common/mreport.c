@@ -455,6 +455,8 @@ static size_t td__reg_pos(const td_registry *reg, const char *slug)
 static td_mr_agency *td__agency_slot(td_mreport *r, const char *slug)
 {
     td_mr_agency *nv;
+    for (size_t i = 0; i < r->n_agencies; i++)   /* slugs are mostly the registry's own pointers */
+        if (r->agencies[i].slug == slug) return &r->agencies[i];
     for (size_t i = 0; i < r->n_agencies; i++)
         if (!strcmp(r->agencies[i].slug, slug)) return &r->agencies[i];
     if (!(nv = realloc(r->agencies, (r->n_agencies + 1) * sizeof *nv))) return NULL;

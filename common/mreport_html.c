@@ -36,15 +36,19 @@ static const char *const td__col[TD_STATUS_COUNT] = {
 
 static void td__esc(FILE *f, const char *s)
 {
-    for (; s && *s; s++) {
+    while (s && *s) {
+        size_t n = strcspn(s, "&<>\"'");   /* written as they are */
+        fwrite(s, 1, n, f);
+        s += n;
         switch (*s) {
         case '&': fputs("&amp;", f); break;
         case '<': fputs("&lt;", f); break;
         case '>': fputs("&gt;", f); break;
         case '"': fputs("&quot;", f); break;
         case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
+        default: return;   /* the end */
         }
+        s++;
     }
 }
 

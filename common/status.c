@@ -295,10 +295,14 @@ typedef struct td__key {
  * with a DONE version: done[d0 .. d1) (key indexes, ascending). */
 typedef struct td__run {
     uint32_t task;
+    uint32_t hash;             /* of (task, agency): td__run_hash */
     const char *agency;
     uint32_t k0, k1, d0, d1;
 } td__run;
 
+/* a power of two, emptied when half full: a monthly report asks for 14
+ * dates of every task (81 in plan 726) */
+#define TD__LEADS_SLOTS 8192
 typedef struct td__hist {
     const td_report_version *const *sv;   /* the state's sorted view */
     int *eff;                  /* effective signed date of sv[i] (yyyymmdd) */
@@ -307,12 +311,22 @@ typedef struct td__hist {
     td__run *runs;             /* sorted by (task, agency) */
     size_t n_runs;
     uint32_t *done;
+    char *names;               /* the runs' agencies, together (a lookup stays in cache) */
     uint32_t *slots;           /* hash of (task, agency) -> run index + 1 (0: empty) */
     size_t n_slots;            /* a power of two, at least twice n_runs */
     int64_t *recv;             /* received_ms of sv[i]: the cut-off's scan stays in one array */
     const td_review_event **rv;
     int64_t *rrecv;            /* received_ms and report_index of rv[i] */
     uint64_t *rrep;
+    /* The leads of (task, date) as td_state_task_agencies answers, kept as
+     * they are asked (a report asks for the same few dates of every task). */
+    struct td__leads {
+        uint32_t task;
+        int date;                  /* 0: an empty slot */
+        const char **v;
+        size_t n;
+    } leads[TD__LEADS_SLOTS];
+    size_t n_leads;
 } td__hist;
 
 static void td__hist_free(void *p)
@@ -324,10 +338,12 @@ static void td__hist_free(void *p)
     free(h->runs);
     free(h->done);
     free(h->slots);
+    free(h->names);
     free(h->recv);
     free(h->rv);
     free(h->rrecv);
     free(h->rrep);
+    for (size_t i = 0; i < TD__LEADS_SLOTS; i++) free(h->leads[i].v);
     free(h);
 }
 
@@ -337,9 +353,40 @@ typedef struct td__ctx {
     int succ_date;             /* successions followed up to this day (>= date; 0 = date) */
     int64_t end_ms;            /* knowledge cut-off: received_ms < end_ms */
     td_status_opts o;
-    const td__hist *h;
+    td__hist *h;               /* read only, but for its cache of leads */
     td__hist *own;             /* h when it is not the state's memo (one task's index) */
 } td__ctx;
+
+/* The leads of task at date (td_state_task_agencies), borrowed from the
+ * index's cache.  0 or TD_ENOMEM. */
+static int td__leads_of(const td__ctx *c, uint32_t task, int date, const char *const **v, size_t *n)
+{
+    td__hist *h = c->h;
+    size_t i = ((size_t)task * 2654435761u ^ (size_t)date * 40503u) & (TD__LEADS_SLOTS - 1);
+    const char **got = NULL;
+    size_t ng = 0;
+    for (; h->leads[i].date; i = (i + 1) & (TD__LEADS_SLOTS - 1))
+        if (h->leads[i].task == task && h->leads[i].date == date) {
+            *v = h->leads[i].v;
+            *n = h->leads[i].n;
+            return 0;
+        }
+    if (td_state_task_agencies(c->st, task, date, TD_TASK_LEADS, &got, &ng)) return TD_ENOMEM;
+    if (h->n_leads >= TD__LEADS_SLOTS / 2) {   /* many dates asked: start again */
+        for (size_t k = 0; k < TD__LEADS_SLOTS; k++) free(h->leads[k].v);
+        memset(h->leads, 0, sizeof h->leads);
+        h->n_leads = 0;
+        i = ((size_t)task * 2654435761u ^ (size_t)date * 40503u) & (TD__LEADS_SLOTS - 1);
+    }
+    h->leads[i].task = task;
+    h->leads[i].date = date;
+    h->leads[i].v = got;
+    h->leads[i].n = ng;
+    h->n_leads++;
+    *v = got;
+    *n = ng;
+    return 0;
+}
 
 /* "YYYY-MM" as yyyymm (periods in the state are well formed: derive.c). */
 static int td__pnum(const char *p)
@@ -348,21 +395,23 @@ static int td__pnum(const char *p)
            (p[5] - '0') * 10 + (p[6] - '0');
 }
 
-static size_t td__run_hash(uint32_t task, const char *agency)
+static uint32_t td__run_hash(uint32_t task, const char *agency)
 {
     uint64_t x = 1469598103934665603ULL ^ task;   /* FNV-1a */
     for (const unsigned char *p = (const unsigned char *)agency; *p; p++) x = (x ^ *p) * 1099511628211ULL;
-    return (size_t)(x ^ (x >> 29));
+    return (uint32_t)(x ^ (x >> 32));
 }
 
 /* The run of (task, agency), NULL if it reported nothing. */
 static const td__run *td__run_of(const td__hist *h, uint32_t task, const char *agency)
 {
     size_t i;
+    uint32_t x;
     if (!h->n_slots) return NULL;
-    for (i = td__run_hash(task, agency) & (h->n_slots - 1); h->slots[i]; i = (i + 1) & (h->n_slots - 1)) {
+    x = td__run_hash(task, agency);
+    for (i = x & (h->n_slots - 1); h->slots[i]; i = (i + 1) & (h->n_slots - 1)) {
         const td__run *r = &h->runs[h->slots[i] - 1];
-        if (r->task == task && !strcmp(r->agency, agency)) return r;
+        if (r->hash == x && r->task == task && !strcmp(r->agency, agency)) return r;
     }
     return NULL;
 }
@@ -492,10 +541,22 @@ static td__hist *td__hist_build(const td_state *st, uint32_t task)
     h->n_keys = nk;
     h->n_runs = nrun;
     if (nrun) {
+        size_t len = 0;
+        char *at;
+        for (size_t r = 0; r < nrun; r++) len += strlen(h->runs[r].agency) + 1;
+        if (!(at = h->names = malloc(len))) goto oom;
+        for (size_t r = 0; r < nrun; r++) {
+            size_t l = strlen(h->runs[r].agency) + 1;
+            memcpy(at, h->runs[r].agency, l);
+            h->runs[r].agency = at;
+            at += l;
+        }
         for (h->n_slots = 16; h->n_slots < 2 * nrun; h->n_slots *= 2) {}
         if (!(h->slots = calloc(h->n_slots, sizeof *h->slots))) goto oom;
         for (size_t r = 0; r < nrun; r++) {
-            size_t i = td__run_hash(h->runs[r].task, h->runs[r].agency) & (h->n_slots - 1);
+            size_t i;
+            h->runs[r].hash = td__run_hash(h->runs[r].task, h->runs[r].agency);
+            i = h->runs[r].hash & (h->n_slots - 1);
             while (h->slots[i]) i = (i + 1) & (h->n_slots - 1);
             h->slots[i] = (uint32_t)(r + 1);
         }
@@ -778,11 +839,14 @@ static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const 
         const td__run *r = td__run_of(c->h, task, who[w]);
         const td__hist *h = c->h;
         size_t k, ks, ke, dk, dhi;
+        int found = 0;
+        td__cur mine;
         scope[w][0] = scope[w][1] = 0;
         if (!r) continue;
         for (k = r->k1; k-- > r->k0;)
-            if (td__cur_at(c, k, &got)) {
-                td__take_later(&latest, &latest_s, &got);
+            if (td__cur_at(c, k, &mine)) {
+                td__take_later(&latest, &latest_s, &mine);
+                found = 1;
                 break;
             }
         if (j->per_period) {
@@ -797,11 +861,15 @@ static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const 
         }
         scope[w][0] = ks;
         scope[w][1] = ke;
-        for (k = ke; k-- > ks;)
-            if (td__cur_at(c, k, &got)) {
-                td__take_later(&scope_latest, &scope_s, &got);
-                break;
-            }
+        if (ks == r->k0 && ke == r->k1) {   /* every period: the scope's latest is the latest */
+            if (found) td__take_later(&scope_latest, &scope_s, &mine);
+        } else {
+            for (k = ke; k-- > ks;)
+                if (td__cur_at(c, k, &got)) {
+                    td__take_later(&scope_latest, &scope_s, &got);
+                    break;
+                }
+        }
         for (dk = r->d0, dhi = r->d1; dk < dhi;) {   /* first DONE key >= ks */
             size_t mid = dk + (dhi - dk) / 2;
             if (h->done[mid] < ks) dk = mid + 1;
@@ -891,7 +959,7 @@ static td_status td__overall(const td_lead_status *l, size_t n)
 static int td__task(const td__ctx *c, const td_task *t, td_task_status *out, td_error *err)
 {
     td__judge j;
-    const char **leads = NULL;
+    const char *const *leads = NULL;
     size_t nl = 0;
     memset(out, 0, sizeof *out);
     out->task = (uint32_t)t->number;
@@ -901,11 +969,10 @@ static int td__task(const td__ctx *c, const td_task *t, td_task_status *out, td_
     out->kind = j.kind;
     out->condition_met = j.condition_met;
     out->deadline_changed = j.changed;
-    if (td_state_task_agencies(c->st, (uint32_t)t->number, c->date, TD_TASK_LEADS, &leads, &nl))
+    if (td__leads_of(c, (uint32_t)t->number, c->date, &leads, &nl))
         return td_error_set(err, TD_ENOMEM, "status: leads of task %d", t->number);
     if (nl) {
         if (!(out->leads = calloc(nl, sizeof *out->leads))) {
-            free(leads);
             return td_error_set(err, TD_ENOMEM, "status: leads of task %d", t->number);
         }
         out->n_leads = nl;
@@ -915,7 +982,6 @@ static int td__task(const td__ctx *c, const td_task *t, td_task_status *out, td_
                 out->last_report_date = out->leads[i].last_report_date;
         }
     }
-    free(leads);
     out->overall = td__overall(out->leads, out->n_leads);
     return 0;
 }
@@ -989,7 +1055,7 @@ void td_status_all_free(td_task_status *v, size_t n)
 static int td__obl_cmp(const void *x, const void *y)
 {
     const td_obligation *a = x, *b = y;
-    int c = strcmp(a->agency, b->agency);
+    int c = a->agency == b->agency ? 0 : strcmp(a->agency, b->agency);
     if (c) return c;
     return a->task < b->task ? -1 : a->task > b->task;
 }
@@ -1039,12 +1105,12 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
     for (size_t ti = 0; ti < p->n_tasks && !rc; ti++) {
         const td_task *t = &p->tasks[ti];
         td__judge jd, jb;
-        const char **leads = NULL;
+        const char *const *leads = NULL;
         size_t nl = 0;
         td__judge_at(st, t, due, end_due, &opts, &jd);
         if (!jd.recurs && jd.waits) continue;
         td__judge_at(st, t, day_before, end_before, &opts, &jb);
-        if (td_state_task_agencies(st, (uint32_t)t->number, due, TD_TASK_LEADS, &leads, &nl)) {
+        if (td__leads_of(&at_d, (uint32_t)t->number, due, &leads, &nl)) {
             rc = td_error_set(err, TD_ENOMEM, "obligations: leads of task %d", t->number);
             break;
         }
@@ -1089,7 +1155,6 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
                 break;
             }
         }
-        free(leads);
     }
     td__ctx_free(&at_d);
     td__ctx_free(&before);
