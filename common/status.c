@@ -304,7 +304,7 @@ typedef struct td__run {
  * dates of every task (81 in plan 726) */
 #define TD__LEADS_SLOTS 8192
 typedef struct td__hist {
-    const td_report_version *const *sv;   /* the state's sorted view */
+    const td_report_version **sv;   /* the versions by (task, agency, period), then in the fold's order */
     int *eff;                  /* effective signed date of sv[i] (yyyymmdd) */
     td__key *keys;             /* sorted by (task, agency, period) */
     size_t n_keys;
@@ -333,6 +333,7 @@ static void td__hist_free(void *p)
 {
     td__hist *h = p;
     if (!h) return;
+    free(h->sv);
     free(h->eff);
     free(h->keys);
     free(h->runs);
@@ -478,36 +479,129 @@ static int td__check_args(int date, const td_status_opts *in, td_status_opts *o,
     return 0;
 }
 
+/* A version as sorted for the index: its key with the agency as its rank
+ * among the agencies' slugs (so integers compare as the slugs do), the
+ * period as yyyymm, then the fold's order (hlc, author key, seq). */
+typedef struct td__vrec {
+    uint32_t task, rank;
+    int pnum;
+    uint32_t at;               /* position in the versions (log order) */
+    uint64_t hlc, seq;
+    const unsigned char *author;
+} td__vrec;
+
+static int td__vrec_cmp(const void *x, const void *y)
+{
+    const td__vrec *a = x, *b = y;
+    int c;
+    if (a->task != b->task) return a->task < b->task ? -1 : 1;
+    if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
+    if (a->pnum != b->pnum) return a->pnum < b->pnum ? -1 : 1;
+    if (a->hlc != b->hlc) return a->hlc < b->hlc ? -1 : 1;
+    if ((c = memcmp(a->author, b->author, 32))) return c < 0 ? -1 : 1;
+    if (a->seq != b->seq) return a->seq < b->seq ? -1 : 1;
+    return 0;
+}
+
+static int td__str_cmp(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/*
+ * The versions of task `task` (0: every task) sorted by (task, agency,
+ * period), then in the fold's order -- the order of
+ * td_state_report_versions_by_key, made here on small records with the
+ * agencies ranked once instead of compared as strings: *vs (malloc'd; NULL
+ * when there are none), *n of them.  0 or TD_ENOMEM.
+ */
+static int td__sorted_versions(const td_state *st, uint32_t task, const td_report_version ***vs, size_t *n)
+{
+    size_t nv, nrec = 0, nslots = 16, nnames = 0;
+    const td_report_version *ver = td_state_report_versions(st, &nv);
+    td__vrec *rec = NULL;
+    uint32_t *slot = NULL, *rank = NULL;
+    const char **names = NULL, **order = NULL;
+    const td_report_version **out = NULL;
+    int rc = TD_ENOMEM;
+    *vs = NULL;
+    *n = 0;
+    if (!nv) return 0;
+    while (nslots < 2 * nv) nslots *= 2;
+    if (!(rec = malloc(nv * sizeof *rec)) || !(slot = calloc(nslots, sizeof *slot)) ||
+        !(names = malloc(nv * sizeof *names)))
+        goto out;
+    for (size_t i = 0; i < nv; i++) {
+        const td_report_version *v = &ver[i];
+        size_t k;
+        if (task && v->task != task) continue;
+        /* the agency's id: its slot in a table of the slugs met so far */
+        for (k = td__run_hash(0, v->agency) & (nslots - 1); slot[k]; k = (k + 1) & (nslots - 1))
+            if (!strcmp(names[slot[k] - 1], v->agency)) break;
+        if (!slot[k]) {
+            names[nnames++] = v->agency;
+            slot[k] = (uint32_t)nnames;
+        }
+        rec[nrec].task = v->task;
+        rec[nrec].rank = slot[k] - 1;   /* the id, ranked below */
+        rec[nrec].pnum = td__pnum(v->period);
+        rec[nrec].at = (uint32_t)i;
+        rec[nrec].hlc = v->hlc;
+        rec[nrec].seq = v->seq;
+        rec[nrec].author = v->author;
+        nrec++;
+    }
+    if (!nrec) {
+        rc = 0;
+        goto out;
+    }
+    if (!(order = malloc(nnames * sizeof *order)) || !(rank = malloc(nnames * sizeof *rank))) goto out;
+    memcpy(order, names, nnames * sizeof *order);
+    qsort(order, nnames, sizeof *order, td__str_cmp);
+    for (size_t k = 0; k < nnames; k++) {   /* rank of each id: find its slug among the sorted ones */
+        size_t lo = 0, hi = nnames;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(order[mid], names[k]) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        rank[k] = (uint32_t)lo;
+    }
+    for (size_t i = 0; i < nrec; i++) rec[i].rank = rank[rec[i].rank];
+    qsort(rec, nrec, sizeof *rec, td__vrec_cmp);
+    if (!(out = malloc(nrec * sizeof *out))) goto out;
+    for (size_t i = 0; i < nrec; i++) out[i] = &ver[rec[i].at];
+    *vs = out;
+    *n = nrec;
+    rc = 0;
+out:
+    free(rec);
+    free(slot);
+    free(names);
+    free(order);
+    free(rank);
+    return rc;
+}
+
 /* The history index of task `task`'s keys (0: every task).  NULL when out
  * of memory. */
 static td__hist *td__hist_build(const td_state *st, uint32_t task)
 {
     size_t nv, nr, lo = 0, hi, nk = 0, nrun = 0, nd = 0, nrv = 0;
-    const td_report_version *const *sv = td_state_report_versions_by_key(st, &nv);
     const td_review_event *rs = td_state_reviews(st, &nr);
+    const td_report_version **sv;
     td__hist *h;
     uint32_t *fill = NULL;
-    if (!sv && nv) return NULL;
-    if (nv >= UINT32_MAX || nr >= UINT32_MAX) return NULL;
-    if (!(h = calloc(1, sizeof *h))) return NULL;
+    if (td_state_report_versions(st, &nv), nv >= UINT32_MAX || nr >= UINT32_MAX) return NULL;
+    if (td__sorted_versions(st, task, &sv, &nv)) return NULL;
+    if (!(h = calloc(1, sizeof *h))) {
+        free(sv);
+        return NULL;
+    }
     h->sv = sv;
     hi = nv;
-    if (task) {   /* the task's versions are one run of the sorted view */
-        size_t a = 0, b = nv;
-        while (a < b) {
-            size_t mid = a + (b - a) / 2;
-            if (sv[mid]->task < task) a = mid + 1;
-            else b = mid;
-        }
-        lo = a;
-        for (b = nv; a < b;) {
-            size_t mid = a + (b - a) / 2;
-            if (sv[mid]->task <= task) a = mid + 1;
-            else b = mid;
-        }
-        hi = a;
-    }
-    if (hi > lo && (!(h->eff = malloc(nv * sizeof *h->eff)) || !(h->recv = malloc(nv * sizeof *h->recv)) || !(h->keys = malloc((hi - lo) * sizeof *h->keys)) ||
+    if (hi > lo && (!(h->eff = malloc(nv * sizeof *h->eff)) || !(h->recv = malloc(nv * sizeof *h->recv)) ||
+                    !(h->keys = malloc((hi - lo) * sizeof *h->keys)) ||
                     !(h->runs = malloc((hi - lo) * sizeof *h->runs)) ||
                     !(h->done = malloc((hi - lo) * sizeof *h->done))))
         goto oom;
