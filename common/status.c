@@ -3,12 +3,14 @@
  * Every call replays the history kept by the fold (derive.h: report
  * versions, reviews, deadline changes, conditions) as it stood at the end
  * of day D, so that a status at a past date never depends on what arrived
- * later.  The replay is an index built per call: the versions known at D
- * are sorted by (task, agency, period, hlc, author, seq); the last of each
- * key is its current version (the fold's own maximum); reviews known at D
- * are then attached to the version they name when that version is still
- * current.  A year of a whole plan (~32k versions) sorts in a few ms, so
- * nothing is cached in the state.
+ * later.  The replay reads an index of that history which does not depend
+ * on D (td__hist: the versions sorted by (task, agency, period, hlc, author,
+ * seq), each key's reviews in log order), built once per state and kept in
+ * its memo: at D, the current version of a key is the last of its versions
+ * received by D (the fold's own maximum), and the review that counts is the
+ * last one received by D naming that version.  A call reads only the keys
+ * it judges (a lead's latest period, its scope, the periods holding a DONE
+ * claim), so the monthly report's two dozen dates cost what they show.
  *
  * Readings of status.h where its words leave a choice:
  *  - "the lead's latest report" is the current version of the lead's
