@@ -217,6 +217,8 @@ void td_registry_free(td_registry *reg)
 
 td_agency *td_registry_agency(const td_registry *reg, const char *slug)
 {
+    for (size_t i = 0; slug && i < reg->n_agencies; i++)   /* most callers hold the registry's own slug */
+        if (reg->agencies[i].slug == slug) return &reg->agencies[i];
     for (size_t i = 0; slug && i < reg->n_agencies; i++)
         if (!strcmp(reg->agencies[i].slug, slug)) return &reg->agencies[i];
     return NULL;

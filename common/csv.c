@@ -13,10 +13,12 @@ static void td__quoted(FILE *f, const char *s)
 {
     fputc('"', f);
     if (td__formula_lead(s)) fputc('\'', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
+    /* by spans up to each quote, which is doubled */
+    for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+        fwrite(s, 1, (size_t)(q - s) + 1, f);
+        fputc('"', f);
     }
+    fputs(s, f);
     fputc('"', f);
 }
 

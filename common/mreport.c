@@ -471,6 +471,8 @@ static size_t td__reg_pos(const td_registry *reg, const char *slug)
 static td_mr_agency *td__agency_slot(td_mreport *r, const char *slug)
 {
     td_mr_agency *nv;
+    for (size_t i = 0; i < r->n_agencies; i++)   /* slugs are mostly the registry's own pointers */
+        if (r->agencies[i].slug == slug) return &r->agencies[i];
     for (size_t i = 0; i < r->n_agencies; i++)
         if (!strcmp(r->agencies[i].slug, slug)) return &r->agencies[i];
     if (!(nv = realloc(r->agencies, (r->n_agencies + 1) * sizeof *nv))) return NULL;
@@ -672,20 +674,27 @@ static int td__cmp_flagged(const void *a, const void *b)
 static int td__build_flagged(td_mreport *r, td_error *err)
 {
     size_t n;
-    const td_report *rep = td_state_reports(r->st, &n);
+    /* The current reports, found through their versions (in log order, no
+     * sorted copy to make): a report carries its current version's flags,
+     * so only a flagged version can be a flagged current report. */
+    const td_report_version *ver = td_state_report_versions(r->st, &n);
     int64_t end_ms = td_state_day_end_ms(r->as_of);
     for (size_t i = 0; i < n; i++) {
         td_mr_flagged *nv;
-        if (!rep[i].time_flags || rep[i].received_ms >= end_ms || !td__in_plan_key(r, rep[i].task)) continue;
+        const td_report *rep;
+        if (!ver[i].time_flags) continue;
+        rep = td_state_report(r->st, ver[i].task, ver[i].agency, ver[i].period);
+        if (!rep || rep->index != ver[i].index) continue;   /* superseded */
+        if (!rep->time_flags || rep->received_ms >= end_ms || !td__in_plan_key(r, rep->task)) continue;
         /* a report signed after the server received it (a PC clock ahead)
          * claims a later period than the meeting's: flagged all the same */
-        if (strcmp(rep[i].period, r->periods[0]) < 0 ||
-            (strcmp(rep[i].period, r->period) > 0 && !(rep[i].time_flags & TD_TIMEF_FUTURE)))
+        if (strcmp(rep->period, r->periods[0]) < 0 ||
+            (strcmp(rep->period, r->period) > 0 && !(rep->time_flags & TD_TIMEF_FUTURE)))
             continue;
         if (!(nv = realloc(r->flagged, (r->n_flagged + 1) * sizeof *nv)))
             return td_error_set(err, TD_ENOMEM, "out of memory");
         r->flagged = nv;
-        r->flagged[r->n_flagged++].r = &rep[i];
+        r->flagged[r->n_flagged++].r = rep;
     }
     if (r->n_flagged) qsort(r->flagged, r->n_flagged, sizeof *r->flagged, td__cmp_flagged);
     return 0;

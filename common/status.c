@@ -3,12 +3,14 @@
  * Every call replays the history kept by the fold (derive.h: report
  * versions, reviews, deadline changes, conditions) as it stood at the end
  * of day D, so that a status at a past date never depends on what arrived
- * later.  The replay is an index built per call: the versions known at D
- * are sorted by (task, agency, period, hlc, author, seq); the last of each
- * key is its current version (the fold's own maximum); reviews known at D
- * are then attached to the version they name when that version is still
- * current.  A year of a whole plan (~32k versions) sorts in a few ms, so
- * nothing is cached in the state.
+ * later.  The replay reads an index of that history which does not depend
+ * on D (td__hist: the versions sorted by (task, agency, period, hlc, author,
+ * seq), each key's reviews in log order), built once per state and kept in
+ * its memo: at D, the current version of a key is the last of its versions
+ * received by D (the fold's own maximum), and the review that counts is the
+ * last one received by D naming that version.  A call reads only the keys
+ * it judges (a lead's latest period, its scope, the periods holding a DONE
+ * claim), so the monthly report's two dozen dates cost what they show.
  *
  * Readings of status.h where its words leave a choice:
  *  - "the lead's latest report" is the current version of the lead's
@@ -249,70 +251,198 @@ typedef struct td__cur {
     int eff_date;              /* yyyymmdd of v->effective_ms */
 } td__cur;
 
+/*
+ * The history of every (task, agency, period) key, whatever the cut-off:
+ * its versions (a run of the sorted view, in the fold's order) and the
+ * reviews naming it (in log order).  The current version at a cut-off is
+ * the last of its run received before the cut-off; the review that counts
+ * for it is the last one received before the cut-off that names it.  So
+ * any cut-off is answered by looking at the keys it asks about (a lead's
+ * latest period, one period, the periods holding a DONE claim), never by
+ * replaying the whole log: the index is built once per state (the memo
+ * TD_STATE_MEMO_STATUS, dropped at the next apply), and the monthly
+ * report's two dozen cut-offs cost what they read.
+ */
+typedef struct td__key {
+    uint32_t first, n;         /* versions sv[first .. first + n) */
+    uint32_t rfirst, rn;       /* reviews rv[rfirst .. rfirst + rn) */
+    int pnum;                  /* the period as yyyymm: keys of one (task, agency) sort by it */
+} td__key;
+
+/* The keys of one (task, agency): keys[k0 .. k1), and among them the ones
+ * with a DONE version: done[d0 .. d1) (key indexes, ascending). */
+typedef struct td__run {
+    uint32_t task;
+    uint32_t hash;             /* of (task, agency): td__run_hash */
+    const char *agency;
+    uint32_t k0, k1, d0, d1;
+} td__run;
+
+/* a power of two, emptied when half full: a monthly report asks for 14
+ * dates of every task (81 in plan 726) */
+#define TD__LEADS_SLOTS 8192
+typedef struct td__hist {
+    const td_report_version **sv;   /* the versions by (task, agency, period), then in the fold's order */
+    int *eff;                  /* effective signed date of sv[i] (yyyymmdd) */
+    td__key *keys;             /* sorted by (task, agency, period) */
+    size_t n_keys;
+    td__run *runs;             /* sorted by (task, agency) */
+    size_t n_runs;
+    uint32_t *done;
+    char *names;               /* the runs' agencies, together (a lookup stays in cache) */
+    uint32_t *slots;           /* hash of (task, agency) -> run index + 1 (0: empty) */
+    size_t n_slots;            /* a power of two, at least twice n_runs */
+    int64_t *recv;             /* received_ms of sv[i]: the cut-off's scan stays in one array */
+    const td_review_event **rv;
+    int64_t *rrecv;            /* received_ms and report_index of rv[i] */
+    uint64_t *rrep;
+    /* The leads of (task, date) as td_state_task_agencies answers, kept as
+     * they are asked (a report asks for the same few dates of every task). */
+    struct td__leads {
+        uint32_t task;
+        int date;                  /* 0: an empty slot */
+        const char **v;
+        size_t n;
+    } leads[TD__LEADS_SLOTS];
+    size_t n_leads;
+} td__hist;
+
+static void td__hist_free(void *p)
+{
+    td__hist *h = p;
+    if (!h) return;
+    free(h->sv);
+    free(h->eff);
+    free(h->keys);
+    free(h->runs);
+    free(h->done);
+    free(h->slots);
+    free(h->names);
+    free(h->recv);
+    free(h->rv);
+    free(h->rrecv);
+    free(h->rrep);
+    for (size_t i = 0; i < TD__LEADS_SLOTS; i++) free(h->leads[i].v);
+    free(h);
+}
+
 typedef struct td__ctx {
     const td_state *st;
     int date;                  /* D: the day judged */
     int succ_date;             /* successions followed up to this day (>= date; 0 = date) */
     int64_t end_ms;            /* knowledge cut-off: received_ms < end_ms */
     td_status_opts o;
-    td__cur *cur;              /* sorted by (task, agency, period) */
-    size_t n_cur;
-    int borrowed;              /* cur belongs to the state's memo (td__memo) */
+    td__hist *h;               /* read only, but for its cache of leads */
+    td__hist *own;             /* h when it is not the state's memo (one task's index) */
 } td__ctx;
 
-/*
- * The replay index of every task at a cut-off depends on the state and the
- * cut-off alone: the last few built are kept in the state's memo
- * (derive.h TD_STATE_MEMO_STATUS, dropped at the next apply), so the pages
- * of a long-lived `tiendo ui` (todo, tasks, missing reports, the monthly
- * report: the same cut-offs again and again) build each once per state.
- */
-#define TD__MEMO_N 4
-typedef struct td__memo {
-    struct {
-        int64_t end_ms;
-        td__cur *cur;
-        size_t n_cur;
-        uint64_t used;
-    } e[TD__MEMO_N];
-    uint64_t tick;
-} td__memo;
-
-static void td__memo_free(void *p)
+/* The leads of task at date (td_state_task_agencies), borrowed from the
+ * index's cache.  0 or TD_ENOMEM. */
+static int td__leads_of(const td__ctx *c, uint32_t task, int date, const char *const **v, size_t *n)
 {
-    td__memo *m = p;
-    for (int i = 0; i < TD__MEMO_N; i++) free(m->e[i].cur);
-    free(m);
+    td__hist *h = c->h;
+    size_t i = ((size_t)task * 2654435761u ^ (size_t)date * 40503u) & (TD__LEADS_SLOTS - 1);
+    const char **got = NULL;
+    size_t ng = 0;
+    for (; h->leads[i].date; i = (i + 1) & (TD__LEADS_SLOTS - 1))
+        if (h->leads[i].task == task && h->leads[i].date == date) {
+            *v = h->leads[i].v;
+            *n = h->leads[i].n;
+            return 0;
+        }
+    if (td_state_task_agencies(c->st, task, date, TD_TASK_LEADS, &got, &ng)) return TD_ENOMEM;
+    if (h->n_leads >= TD__LEADS_SLOTS / 2) {   /* many dates asked: start again */
+        for (size_t k = 0; k < TD__LEADS_SLOTS; k++) free(h->leads[k].v);
+        memset(h->leads, 0, sizeof h->leads);
+        h->n_leads = 0;
+        i = ((size_t)task * 2654435761u ^ (size_t)date * 40503u) & (TD__LEADS_SLOTS - 1);
+    }
+    h->leads[i].task = task;
+    h->leads[i].date = date;
+    h->leads[i].v = got;
+    h->leads[i].n = ng;
+    h->n_leads++;
+    *v = got;
+    *n = ng;
+    return 0;
 }
 
-static int td__key_cmp(uint32_t ta, const char *aa, const char *pa, uint32_t tb, const char *ab, const char *pb)
+/* "YYYY-MM" as yyyymm (periods in the state are well formed: derive.c). */
+static int td__pnum(const char *p)
 {
-    int c;
-    if (ta != tb) return ta < tb ? -1 : 1;
-    if ((c = strcmp(aa, ab))) return c;
-    return strcmp(pa, pb);
+    return ((p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0')) * 100 +
+           (p[5] - '0') * 10 + (p[6] - '0');
 }
 
-/* First current version with key >= (task, agency, period). */
-static size_t td__lower(const td__ctx *c, uint32_t task, const char *agency, const char *period)
+static uint32_t td__run_hash(uint32_t task, const char *agency)
 {
-    size_t lo = 0, hi = c->n_cur;
+    uint64_t x = 1469598103934665603ULL ^ task;   /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)agency; *p; p++) x = (x ^ *p) * 1099511628211ULL;
+    return (uint32_t)(x ^ (x >> 32));
+}
+
+/* The run of (task, agency), NULL if it reported nothing. */
+static const td__run *td__run_of(const td__hist *h, uint32_t task, const char *agency)
+{
+    size_t i;
+    uint32_t x;
+    if (!h->n_slots) return NULL;
+    x = td__run_hash(task, agency);
+    for (i = x & (h->n_slots - 1); h->slots[i]; i = (i + 1) & (h->n_slots - 1)) {
+        const td__run *r = &h->runs[h->slots[i] - 1];
+        if (r->hash == x && r->task == task && !strcmp(r->agency, agency)) return r;
+    }
+    return NULL;
+}
+
+/* First key of the run with period >= pnum (k1 if none). */
+static size_t td__key_lower(const td__hist *h, const td__run *r, int pnum)
+{
+    size_t lo = r->k0, hi = r->k1;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const td_report_version *v = c->cur[mid].v;
-        if (td__key_cmp(v->task, v->agency, v->period, task, agency, period) < 0) lo = mid + 1;
+        if (h->keys[mid].pnum < pnum) lo = mid + 1;
         else hi = mid;
     }
     return lo;
 }
 
-static td__cur *td__find(const td__ctx *c, uint32_t task, const char *agency, const char *period)
+/* The current version of key k at the context's cut-off, into *out; 0 if
+ * none of its versions had been received by then. */
+static int td__cur_at(const td__ctx *c, size_t k, td__cur *out)
 {
-    size_t i = td__lower(c, task, agency, period);
-    if (i < c->n_cur && !td__key_cmp(c->cur[i].v->task, c->cur[i].v->agency, c->cur[i].v->period, task, agency,
-                                     period))
-        return &c->cur[i];
-    return NULL;
+    const td__hist *h = c->h;
+    const td__key *key = &h->keys[k];
+    size_t at = key->first + key->n;
+    do {
+        if (at == key->first) return 0;
+        at--;
+    } while (h->recv[at] >= c->end_ms);
+    out->v = h->sv[at];
+    out->eff_date = h->eff[at];
+    out->review = 0;
+    out->comment = "";
+    for (size_t r = key->rfirst + key->rn; r-- > key->rfirst;) {
+        const td_review_event *e;
+        /* received later, or of a version superseded at the cut-off */
+        if (h->rrecv[r] >= c->end_ms || h->rrep[r] != out->v->index) continue;
+        e = h->rv[r];
+        out->review = e->accept ? 1 : -1;
+        out->comment = e->comment ? e->comment : "";
+        break;
+    }
+    return 1;
+}
+
+static int td__find(const td__ctx *c, uint32_t task, const char *agency, const char *period, td__cur *out)
+{
+    const td__run *r = td__run_of(c->h, task, agency);
+    int pn = td__pnum(period);
+    size_t k;
+    if (!r) return 0;
+    k = td__key_lower(c->h, r, pn);
+    if (k >= r->k1 || c->h->keys[k].pnum != pn) return 0;
+    return td__cur_at(c, k, out);
 }
 
 static int td__check_args(int date, const td_status_opts *in, td_status_opts *o, td_error *err)
@@ -327,96 +457,256 @@ static int td__check_args(int date, const td_status_opts *in, td_status_opts *o,
     return 0;
 }
 
+/* A version as sorted for the index: its key with the agency as its rank
+ * among the agencies' slugs (so integers compare as the slugs do), the
+ * period as yyyymm, then the fold's order (hlc, author key, seq). */
+typedef struct td__vrec {
+    uint32_t task, rank;
+    int pnum;
+    uint32_t at;               /* position in the versions (log order) */
+    uint64_t hlc, seq;
+    const unsigned char *author;
+} td__vrec;
+
+static int td__vrec_cmp(const void *x, const void *y)
+{
+    const td__vrec *a = x, *b = y;
+    int c;
+    if (a->task != b->task) return a->task < b->task ? -1 : 1;
+    if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
+    if (a->pnum != b->pnum) return a->pnum < b->pnum ? -1 : 1;
+    if (a->hlc != b->hlc) return a->hlc < b->hlc ? -1 : 1;
+    if ((c = memcmp(a->author, b->author, 32))) return c < 0 ? -1 : 1;
+    if (a->seq != b->seq) return a->seq < b->seq ? -1 : 1;
+    return 0;
+}
+
+static int td__str_cmp(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
 /*
- * Build the index for day `date`, knowing what was received before
- * end_ms, of task `task` only (0: every task).
+ * The versions of task `task` (0: every task) sorted by (task, agency,
+ * period), then in the fold's order -- the order of
+ * td_state_report_versions_by_key, made here on small records with the
+ * agencies ranked once instead of compared as strings: *vs (malloc'd; NULL
+ * when there are none), *n of them.  0 or TD_ENOMEM.
+ */
+static int td__sorted_versions(const td_state *st, uint32_t task, const td_report_version ***vs, size_t *n)
+{
+    size_t nv, nrec = 0, nslots = 16, nnames = 0;
+    const td_report_version *ver = td_state_report_versions(st, &nv);
+    td__vrec *rec = NULL;
+    uint32_t *slot = NULL, *rank = NULL;
+    const char **names = NULL, **order = NULL;
+    const td_report_version **out = NULL;
+    int rc = TD_ENOMEM;
+    *vs = NULL;
+    *n = 0;
+    if (!nv) return 0;
+    while (nslots < 2 * nv) nslots *= 2;
+    if (!(rec = malloc(nv * sizeof *rec)) || !(slot = calloc(nslots, sizeof *slot)) ||
+        !(names = malloc(nv * sizeof *names)))
+        goto out;
+    for (size_t i = 0; i < nv; i++) {
+        const td_report_version *v = &ver[i];
+        size_t k;
+        if (task && v->task != task) continue;
+        /* the agency's id: its slot in a table of the slugs met so far */
+        for (k = td__run_hash(0, v->agency) & (nslots - 1); slot[k]; k = (k + 1) & (nslots - 1))
+            if (!strcmp(names[slot[k] - 1], v->agency)) break;
+        if (!slot[k]) {
+            names[nnames++] = v->agency;
+            slot[k] = (uint32_t)nnames;
+        }
+        rec[nrec].task = v->task;
+        rec[nrec].rank = slot[k] - 1;   /* the id, ranked below */
+        rec[nrec].pnum = td__pnum(v->period);
+        rec[nrec].at = (uint32_t)i;
+        rec[nrec].hlc = v->hlc;
+        rec[nrec].seq = v->seq;
+        rec[nrec].author = v->author;
+        nrec++;
+    }
+    if (!nrec) {
+        rc = 0;
+        goto out;
+    }
+    if (!(order = malloc(nnames * sizeof *order)) || !(rank = malloc(nnames * sizeof *rank))) goto out;
+    memcpy(order, names, nnames * sizeof *order);
+    qsort(order, nnames, sizeof *order, td__str_cmp);
+    for (size_t k = 0; k < nnames; k++) {   /* rank of each id: find its slug among the sorted ones */
+        size_t lo = 0, hi = nnames;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(order[mid], names[k]) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        rank[k] = (uint32_t)lo;
+    }
+    for (size_t i = 0; i < nrec; i++) rec[i].rank = rank[rec[i].rank];
+    qsort(rec, nrec, sizeof *rec, td__vrec_cmp);
+    if (!(out = malloc(nrec * sizeof *out))) goto out;
+    for (size_t i = 0; i < nrec; i++) out[i] = &ver[rec[i].at];
+    *vs = out;
+    *n = nrec;
+    rc = 0;
+out:
+    free(rec);
+    free(slot);
+    free(names);
+    free(order);
+    free(rank);
+    return rc;
+}
+
+/* The history index of task `task`'s keys (0: every task).  NULL when out
+ * of memory. */
+static td__hist *td__hist_build(const td_state *st, uint32_t task)
+{
+    size_t nv, nr, lo = 0, hi, nk = 0, nrun = 0, nd = 0, nrv = 0;
+    const td_review_event *rs = td_state_reviews(st, &nr);
+    const td_report_version **sv;
+    td__hist *h;
+    uint32_t *fill = NULL;
+    if (td_state_report_versions(st, &nv), nv >= UINT32_MAX || nr >= UINT32_MAX) return NULL;
+    if (td__sorted_versions(st, task, &sv, &nv)) return NULL;
+    if (!(h = calloc(1, sizeof *h))) {
+        free(sv);
+        return NULL;
+    }
+    h->sv = sv;
+    hi = nv;
+    if (hi > lo && (!(h->eff = malloc(nv * sizeof *h->eff)) || !(h->recv = malloc(nv * sizeof *h->recv)) ||
+                    !(h->keys = malloc((hi - lo) * sizeof *h->keys)) ||
+                    !(h->runs = malloc((hi - lo) * sizeof *h->runs)) ||
+                    !(h->done = malloc((hi - lo) * sizeof *h->done))))
+        goto oom;
+    /* One pass over the view: a key starts where the version before
+     * differs (cheapest field first), a run where its agency or task does. */
+    for (size_t i = lo; i < hi; i++) {
+        const td_report_version *v = sv[i], *pv = i > lo ? sv[i - 1] : NULL;
+        int new_run = !pv || pv->task != v->task || strcmp(pv->agency, v->agency);
+        h->eff[i] = td_state_device_date(v->effective_ms);
+        h->recv[i] = v->received_ms;
+        if (new_run) {
+            if (nrun) h->runs[nrun - 1].k1 = (uint32_t)nk, h->runs[nrun - 1].d1 = (uint32_t)nd;
+            h->runs[nrun].task = v->task;
+            h->runs[nrun].agency = v->agency;
+            h->runs[nrun].k0 = (uint32_t)nk;
+            h->runs[nrun].d0 = (uint32_t)nd;
+            nrun++;
+        }
+        if (new_run || strcmp(pv->period, v->period)) {
+            h->keys[nk].first = (uint32_t)i;
+            h->keys[nk].n = 0;
+            h->keys[nk].rfirst = h->keys[nk].rn = 0;
+            h->keys[nk].pnum = td__pnum(v->period);
+            nk++;
+        }
+        h->keys[nk - 1].n++;
+        if (v->state == TIENDO__REPORT_STATE__REPORT_DONE && (!nd || h->done[nd - 1] != nk - 1))
+            h->done[nd++] = (uint32_t)(nk - 1);
+    }
+    if (nrun) h->runs[nrun - 1].k1 = (uint32_t)nk, h->runs[nrun - 1].d1 = (uint32_t)nd;
+    h->n_keys = nk;
+    h->n_runs = nrun;
+    if (nrun) {
+        size_t len = 0;
+        char *at;
+        for (size_t r = 0; r < nrun; r++) len += strlen(h->runs[r].agency) + 1;
+        if (!(at = h->names = malloc(len))) goto oom;
+        for (size_t r = 0; r < nrun; r++) {
+            size_t l = strlen(h->runs[r].agency) + 1;
+            memcpy(at, h->runs[r].agency, l);
+            h->runs[r].agency = at;
+            at += l;
+        }
+        for (h->n_slots = 16; h->n_slots < 2 * nrun; h->n_slots *= 2) {}
+        if (!(h->slots = calloc(h->n_slots, sizeof *h->slots))) goto oom;
+        for (size_t r = 0; r < nrun; r++) {
+            size_t i;
+            h->runs[r].hash = td__run_hash(h->runs[r].task, h->runs[r].agency);
+            i = h->runs[r].hash & (h->n_slots - 1);
+            while (h->slots[i]) i = (i + 1) & (h->n_slots - 1);
+            h->slots[i] = (uint32_t)(r + 1);
+        }
+    }
+    /* Reviews grouped by the key they name, each group in log order. */
+    if (nr && nk) {
+        if (!(fill = malloc(nr * sizeof *fill))) goto oom;
+        for (size_t r = 0; r < nr; r++) {
+            const td__run *run;
+            size_t k;
+            int pn;
+            fill[r] = UINT32_MAX;
+            if (task && rs[r].task != task) continue;
+            if (!(run = td__run_of(h, rs[r].task, rs[r].agency))) continue;
+            pn = td__pnum(rs[r].period);
+            k = td__key_lower(h, run, pn);
+            if (k >= run->k1 || h->keys[k].pnum != pn) continue;
+            fill[r] = (uint32_t)k;
+            h->keys[k].rn++;
+            nrv++;
+        }
+        if (nrv && (!(h->rv = malloc(nrv * sizeof *h->rv)) || !(h->rrecv = malloc(nrv * sizeof *h->rrecv)) ||
+                    !(h->rrep = malloc(nrv * sizeof *h->rrep))))
+            goto oom;
+        for (size_t k = 0, at = 0; k < nk; k++) {
+            h->keys[k].rfirst = (uint32_t)at;
+            at += h->keys[k].rn;
+            h->keys[k].rn = 0;
+        }
+        for (size_t r = 0; r < nr; r++) {
+            td__key *key;
+            if (fill[r] == UINT32_MAX) continue;
+            key = &h->keys[fill[r]];
+            h->rv[key->rfirst + key->rn] = &rs[r];
+            h->rrecv[key->rfirst + key->rn] = rs[r].received_ms;
+            h->rrep[key->rfirst + key->rn++] = rs[r].report_index;
+        }
+        free(fill);
+    }
+    return h;
+oom:
+    free(fill);
+    td__hist_free(h);
+    return NULL;
+}
+
+/*
+ * The context for day `date`, knowing what was received before end_ms, of
+ * task `task` only (0: every task).
  */
 static int td__ctx_build(td__ctx *c, const td_state *st, int date, int64_t end_ms, const td_status_opts *o,
                          uint32_t task, td_error *err)
 {
-    size_t nv, nr, i = 0;
-    const td_report_version *const *sv = td_state_report_versions_by_key(st, &nv);
-    const td_review_event *rs = td_state_reviews(st, &nr);
+    td__hist *m = td_state_memo_get(st, TD_STATE_MEMO_STATUS);
     memset(c, 0, sizeof *c);
     c->st = st;
     c->date = date;
     c->end_ms = end_ms;
     c->o = *o;
-    if (!sv) return td_error_set(err, TD_ENOMEM, "status: sorting the report versions");
-    if (nv == 0) return 0;
-    if (!task) {
-        td__memo *m = td_state_memo_get(st, TD_STATE_MEMO_STATUS);
-        for (int k = 0; m && k < TD__MEMO_N; k++)
-            if (m->e[k].cur && m->e[k].end_ms == end_ms) {
-                c->cur = m->e[k].cur;
-                c->n_cur = m->e[k].n_cur;
-                c->borrowed = 1;
-                m->e[k].used = ++m->tick;
-                return 0;
-            }
+    if (m) {
+        c->h = m;
+        return 0;
     }
-    if (task) {   /* the task's versions are one run of the sorted view */
-        size_t lo = 0, hi = nv;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (sv[mid]->task < task) lo = mid + 1;
-            else hi = mid;
-        }
-        i = lo;
+    if (!(m = td__hist_build(st, task))) return td_error_set(err, TD_ENOMEM, "status: the index of the report versions");
+    if (task) {   /* one task: not worth keeping for the next call */
+        c->h = c->own = m;
+        return 0;
     }
-    if (!(c->cur = malloc(nv * sizeof *c->cur))) return td_error_set(err, TD_ENOMEM, "status: index of %zu versions", nv);
-    /* One pass: within a key the view is in the fold's order, so the last
-     * version received by the cut-off is the current one at D.  The key is
-     * compared once per version, cheapest field first. */
-    for (const td_report_version *last = NULL; i < nv; i++) {
-        const td_report_version *v = sv[i], *nx = i + 1 < nv ? sv[i + 1] : NULL;
-        int key_ends;
-        if (task && v->task != task) break;
-        if (v->received_ms < end_ms) last = v;
-        key_ends = !nx || nx->task != v->task || strcmp(nx->period, v->period) ||
-                   strcmp(nx->agency, v->agency);
-        if (!key_ends) continue;
-        if (last) {
-            c->cur[c->n_cur].v = last;
-            c->cur[c->n_cur].review = 0;
-            c->cur[c->n_cur].comment = "";
-            c->cur[c->n_cur].eff_date = td_state_device_date(last->effective_ms);
-            c->n_cur++;
-        }
-        last = NULL;   /* the next key starts */
-    }
-    /* Reviews in log order: the last one that counts for a version wins. */
-    for (size_t r = 0; r < nr; r++) {
-        td__cur *cu;
-        if (rs[r].received_ms >= end_ms || (task && rs[r].task != task)) continue;
-        cu = td__find(c, rs[r].task, rs[r].agency, rs[r].period);
-        if (!cu || cu->v->index != rs[r].report_index) continue;   /* of a version superseded at D */
-        cu->review = rs[r].accept ? 1 : -1;
-        cu->comment = rs[r].comment ? rs[r].comment : "";
-    }
-    if (!task) {   /* into the memo, in place of the least recently used */
-        td__memo *m = td_state_memo_get(st, TD_STATE_MEMO_STATUS);
-        int k, old = 0;
-        if (!m && (m = calloc(1, sizeof *m))) td_state_memo_set(st, TD_STATE_MEMO_STATUS, m, td__memo_free);
-        if (m) {
-            for (k = 0; k < TD__MEMO_N; k++)
-                if (m->e[k].used < m->e[old].used) old = k;
-            free(m->e[old].cur);
-            m->e[old].end_ms = end_ms;
-            m->e[old].cur = c->cur;
-            m->e[old].n_cur = c->n_cur;
-            m->e[old].used = ++m->tick;
-            c->borrowed = 1;
-        }
-    }
+    td_state_memo_set(st, TD_STATE_MEMO_STATUS, m, td__hist_free);
+    c->h = m;
     return 0;
 }
 
 static void td__ctx_free(td__ctx *c)
 {
-    if (!c->borrowed) free(c->cur);
-    c->cur = NULL;
-    c->n_cur = 0;
+    td__hist_free(c->own);
+    c->own = NULL;
+    c->h = NULL;
 }
 
 /* ---- deadlines at D -------------------------------------------------------- */
@@ -526,11 +816,6 @@ static void td__judge_at(const td_state *st, const td_task *t, int date, int64_t
 
 /* ---- one lead --------------------------------------------------------------- */
 
-static int td__period_year(const char *p)
-{
-    return (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
-}
-
 /*
  * Status of (task, agency) at c->date under judgement j.
  *
@@ -549,6 +834,15 @@ static const td__cur *td__later(const td__cur *a, const td__cur *b)
     if ((c = strcmp(b->v->period, a->v->period))) return c > 0 ? b : a;
     if (b->v->effective_ms != a->v->effective_ms) return b->v->effective_ms > a->v->effective_ms ? b : a;
     return b->v->index > a->v->index ? b : a;
+}
+
+/* *slot = the later of *slot and cand, cand copied into store if so. */
+static void td__take_later(const td__cur **slot, td__cur *store, const td__cur *cand)
+{
+    if (td__later(*slot, cand) == cand) {
+        *store = *cand;
+        *slot = store;
+    }
 }
 
 /* Most predecessors one lead inherits from (a merge of a dozen districts). */
@@ -578,14 +872,26 @@ static size_t td__heirs_of(const td__ctx *c, uint32_t task, const char *agency, 
     return n;
 }
 
+/* Started: a report in scope (keys scope[w][0] .. scope[w][1]) says more
+ * than "chưa triển khai". */
+static int td__started(const td__ctx *c, const size_t (*scope)[2], size_t n_who)
+{
+    td__cur got;
+    for (size_t w = 0; w < n_who; w++)
+        for (size_t k = scope[w][1]; k-- > scope[w][0];)
+            if (td__cur_at(c, k, &got) && got.v->state != TIENDO__REPORT_STATE__REPORT_NOT_STARTED) return 1;
+    return 0;
+}
+
 static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const td__judge *j, td_lead_status *ls)
 {
     const td__cur *latest = NULL, *scope_latest = NULL, *prev = NULL;
-    int started = 0, done_date = 0, late;
+    td__cur latest_s, scope_s, prev_s, got;
+    int done_date = 0, late;
     char prevp[8] = "";
     const int d = c->date;
     const char *who[TD__PRED_MAX + 1];
-    size_t n_who;
+    size_t n_who, scope[TD__PRED_MAX + 1][2];
 
     memset(ls, 0, sizeof *ls);
     ls->agency = agency;
@@ -596,26 +902,56 @@ static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const 
         td_period_prev(j->period, prevp);
     }
     n_who = td__heirs_of(c, task, agency, who);
-    for (size_t w = 0; w < n_who; w++)
-        for (size_t i = td__lower(c, task, who[w], "");
-             i < c->n_cur && c->cur[i].v->task == task && !strcmp(c->cur[i].v->agency, who[w]); i++) {
-            const td__cur *cu = &c->cur[i];
-            const td_report_version *v = cu->v;
-            latest = td__later(latest, cu);
-            if (j->per_period) {
-                if (!strcmp(v->period, j->period)) scope_latest = td__later(scope_latest, cu);
-                else if (!strcmp(v->period, prevp)) prev = td__later(prev, cu);
-                if (strcmp(v->period, j->period)) continue;
-            } else {
-                int y = td__period_year(v->period);
-                if (y < j->year_lo || y > j->year_hi) continue;
-                scope_latest = td__later(scope_latest, cu);
+    for (size_t w = 0; w < n_who; w++) {
+        /* The keys of (task, who[w]) are its periods in order: its latest
+         * report is the last key with a version at the cut-off; the scope
+         * (one period, one year, every period) is one range of keys, whose
+         * latest is found the same way; only keys holding a DONE version
+         * can make the lead done. */
+        const td__run *r = td__run_of(c->h, task, who[w]);
+        const td__hist *h = c->h;
+        size_t k, ks, ke, dk, dhi;
+        int found = 0;
+        td__cur mine;
+        scope[w][0] = scope[w][1] = 0;
+        if (!r) continue;
+        for (k = r->k1; k-- > r->k0;)
+            if (td__cur_at(c, k, &mine)) {
+                td__take_later(&latest, &latest_s, &mine);
+                found = 1;
+                break;
             }
-            if (v->state != TIENDO__REPORT_STATE__REPORT_NOT_STARTED) started = 1;
-            if (v->state == TIENDO__REPORT_STATE__REPORT_DONE && cu->review == 1 &&
-                (!done_date || cu->eff_date < done_date))
-                done_date = cu->eff_date;
+        if (j->per_period) {
+            int pn = td__pnum(j->period);
+            if (prevp[0] && td__find(c, task, who[w], prevp, &got)) td__take_later(&prev, &prev_s, &got);
+            ks = td__key_lower(h, r, pn);
+            ke = ks < r->k1 && h->keys[ks].pnum == pn ? ks + 1 : ks;
+        } else {
+            ks = td__key_lower(h, r, j->year_lo * 100);
+            ke = td__key_lower(h, r, (j->year_hi + 1) * 100);
+            if (ke < ks) ke = ks;
         }
+        scope[w][0] = ks;
+        scope[w][1] = ke;
+        if (ks == r->k0 && ke == r->k1) {   /* every period: the scope's latest is the latest */
+            if (found) td__take_later(&scope_latest, &scope_s, &mine);
+        } else {
+            for (k = ke; k-- > ks;)
+                if (td__cur_at(c, k, &got)) {
+                    td__take_later(&scope_latest, &scope_s, &got);
+                    break;
+                }
+        }
+        for (dk = r->d0, dhi = r->d1; dk < dhi;) {   /* first DONE key >= ks */
+            size_t mid = dk + (dhi - dk) / 2;
+            if (h->done[mid] < ks) dk = mid + 1;
+            else dhi = mid;
+        }
+        for (; dk < r->d1 && h->done[dk] < ke; dk++)
+            if (td__cur_at(c, h->done[dk], &got) && got.v->state == TIENDO__REPORT_STATE__REPORT_DONE &&
+                got.review == 1 && (!done_date || got.eff_date < done_date))
+                done_date = got.eff_date;
+    }
     if (latest) {
         ls->report_index = latest->v->index;
         ls->report_state = latest->v->state;
@@ -659,7 +995,7 @@ static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const 
         ls->status = TD_ST_DUE_SOON;
     } else if (j->per_period) {
         ls->status = prev ? TD_ST_ONGOING_ON_TIME : TD_ST_NOT_STARTED;
-    } else if (started || (scope_latest && scope_latest->review == -1)) {
+    } else if (td__started(c, scope, n_who) || (scope_latest && scope_latest->review == -1)) {
         ls->status = TD_ST_ONGOING_ON_TIME;
     } else {
         ls->status = TD_ST_NOT_STARTED;
@@ -697,7 +1033,7 @@ static td_status td__overall(const td_lead_status *l, size_t n)
 static int td__task(const td__ctx *c, const td_task *t, td_task_status *out, td_error *err)
 {
     td__judge j;
-    const char **leads = NULL;
+    const char *const *leads = NULL;
     size_t nl = 0;
     memset(out, 0, sizeof *out);
     out->task = (uint32_t)t->number;
@@ -707,11 +1043,10 @@ static int td__task(const td__ctx *c, const td_task *t, td_task_status *out, td_
     out->kind = j.kind;
     out->condition_met = j.condition_met;
     out->deadline_changed = j.changed;
-    if (td_state_task_agencies(c->st, (uint32_t)t->number, c->date, TD_TASK_LEADS, &leads, &nl))
+    if (td__leads_of(c, (uint32_t)t->number, c->date, &leads, &nl))
         return td_error_set(err, TD_ENOMEM, "status: leads of task %d", t->number);
     if (nl) {
         if (!(out->leads = calloc(nl, sizeof *out->leads))) {
-            free(leads);
             return td_error_set(err, TD_ENOMEM, "status: leads of task %d", t->number);
         }
         out->n_leads = nl;
@@ -721,7 +1056,6 @@ static int td__task(const td__ctx *c, const td_task *t, td_task_status *out, td_
                 out->last_report_date = out->leads[i].last_report_date;
         }
     }
-    free(leads);
     out->overall = td__overall(out->leads, out->n_leads);
     return 0;
 }
@@ -795,7 +1129,7 @@ void td_status_all_free(td_task_status *v, size_t n)
 static int td__obl_cmp(const void *x, const void *y)
 {
     const td_obligation *a = x, *b = y;
-    int c = strcmp(a->agency, b->agency);
+    int c = a->agency == b->agency ? 0 : strcmp(a->agency, b->agency);
     if (c) return c;
     return a->task < b->task ? -1 : a->task > b->task;
 }
@@ -845,18 +1179,19 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
     for (size_t ti = 0; ti < p->n_tasks && !rc; ti++) {
         const td_task *t = &p->tasks[ti];
         td__judge jd, jb;
-        const char **leads = NULL;
+        const char *const *leads = NULL;
         size_t nl = 0;
         td__judge_at(st, t, due, end_due, &opts, &jd);
         if (!jd.recurs && jd.waits) continue;
         td__judge_at(st, t, day_before, end_before, &opts, &jb);
-        if (td_state_task_agencies(st, (uint32_t)t->number, due, TD_TASK_LEADS, &leads, &nl)) {
+        if (td__leads_of(&at_d, (uint32_t)t->number, due, &leads, &nl)) {
             rc = td_error_set(err, TD_ENOMEM, "obligations: leads of task %d", t->number);
             break;
         }
         for (size_t li = 0; li < nl; li++) {
             td_obligation ob;
-            const td__cur *cu;
+            const td__cur *cu = NULL;
+            td__cur got;
             if (agency && strcmp(agency, leads[li])) continue;
             if (!jd.recurs) {
                 td_lead_status ls;
@@ -873,14 +1208,14 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
             ob.due_date = due;
             ob.recurring = jd.recurs;
             ob.state = TD_OWED_MISSING;
-            cu = td__find(&at_d, ob.task, ob.agency, period);
-            if (!cu) {
+            if (td__find(&at_d, ob.task, ob.agency, period, &got)) {
+                cu = &got;
+            } else {
                 const char *who[TD__PRED_MAX + 1];
                 size_t nw = td__heirs_of(&at_d, ob.task, ob.agency, who);
-                for (size_t w = 1; w < nw; w++) {
-                    const td__cur *h = td__find(&at_d, ob.task, who[w], period);
-                    if (h) cu = (td__cur *)td__later(cu, h);
-                }
+                td__cur h;
+                for (size_t w = 1; w < nw; w++)
+                    if (td__find(&at_d, ob.task, who[w], period, &h)) td__take_later(&cu, &got, &h);
             }
             if (cu) {
                 ob.report_index = cu->v->index;
@@ -894,7 +1229,6 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
                 break;
             }
         }
-        free(leads);
     }
     td__ctx_free(&at_d);
     td__ctx_free(&before);
