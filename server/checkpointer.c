@@ -387,6 +387,33 @@ int tds_ledger_inclusion(tds_ledger *l, uint64_t index, uint64_t size, unsigned 
     return td_merkle_inclusion_proof(&ms, index - 1, size, proof, n, err);
 }
 
+int tds_ledger_batch_proof(tds_ledger *l, const uint64_t *idx, size_t n, uint64_t size, unsigned char **out,
+                           size_t *n_hashes, td_error *err)
+{
+    td_merkle_store ms = tds_logstore_merkle(l->store);
+    uint64_t leaves = 0, *leaf;
+    size_t want = 0;
+    int rc;
+    *out = NULL;
+    *n_hashes = 0;
+    if ((rc = tds_logstore_tree_size(l->store, &leaves, err))) return rc;
+    if (size > leaves)
+        return td_error_set(err, TD_EARG, "no batch proof in a tree of size %llu (the log has %llu)",
+                            (unsigned long long)size, (unsigned long long)leaves);
+    if (!(leaf = malloc((n ? n : 1) * sizeof *leaf))) return td_error_set(err, TD_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) leaf[i] = idx[i] - 1;   /* index 0 wraps and fails the form check */
+    if ((rc = td_merkle_batch_proof_len(leaf, n, size, &want, err)) == 0) {
+        if (!(*out = malloc(want ? want * TD_MERKLE_HASH_LEN : 1)))
+            rc = td_error_set(err, TD_ENOMEM, "out of memory");
+        else if ((rc = td_merkle_batch_proof(&ms, leaf, n, size, *out, want, n_hashes, err))) {
+            free(*out);
+            *out = NULL;
+        }
+    }
+    free(leaf);
+    return rc;
+}
+
 typedef struct tds_cosig_collect {
     char **v;
     size_t n, cap;
