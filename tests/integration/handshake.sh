@@ -36,7 +36,7 @@ mark_log main
 run 0 "ping with a valid certificate" "$TD" ping --dir dev --count 3
 expect_out "ping valid" "Đã kết nối"
 expect_out "ping valid: server identity (CN of its certificate)" "(tiendo-srv)"
-expect_out "ping valid" "Phiên bản giao thức: 5"
+expect_out "ping valid" "Phiên bản giao thức: 6"
 expect_out "ping valid" "Thời gian khứ hồi"
 expect_out "ping valid: identity from the certificate" "cơ quan ubnd-chi-linh, vai trò office"
 log_has main "ping valid" "handshake ok: agency=ubnd-chi-linh device=may-01 role=office"
