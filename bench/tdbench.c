@@ -515,10 +515,22 @@ static void tb_clients_free(tb_client *cl, size_t m)
  * TB_VERIFY_MIN_MS: crypto_sign_verify_detached alone (author keys taken
  * from a decode done beforehand) when with_decode is 0, else decode of the
  * Entry (for its author key, as the server must) + verify. */
+/* CPU seconds of the calling thread (not wall time: on a shared machine the
+ * verify loop is descheduled too). */
+static double tb_thread_cpu_s(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)) return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU microseconds per verify in the last tb_verify_rate run. */
+static double tb_verify_cpu_us;
+
 static double tb_verify_rate(tb_client *cl, size_t m, int with_decode)
 {
     size_t done = 0, fails = 0, total = 0;
-    double t0, t = 0;
+    double t0, t = 0, c0;
     unsigned char (*pk)[32] = NULL;
     for (size_t j = 0; j < m; j++) total += cl[j].n;
     if (total == 0) return 0;
@@ -533,6 +545,7 @@ static double tb_verify_rate(tb_client *cl, size_t m, int with_decode)
         }
     }
     t0 = now_s();
+    c0 = tb_thread_cpu_s();
     while (t < TB_VERIFY_MIN_MS / 1000.0) {
         for (size_t j = 0, k = 0; j < m; j++) {
             for (size_t i = 0; i < cl[j].n; i++, k++) {
@@ -551,6 +564,7 @@ static double tb_verify_rate(tb_client *cl, size_t m, int with_decode)
         }
         t = now_s() - t0;
     }
+    tb_verify_cpu_us = done ? (tb_thread_cpu_s() - c0) * 1e6 / (double)done : 0;
     free(pk);
     if (fails) fprintf(stderr, "tdbench: %zu signatures did not verify\n", fails);
     return (double)done / t;
@@ -743,6 +757,26 @@ out:
     X509_free(ca);
     td_identity_free(&id);
     return rc;
+}
+
+/* CPU time (user + system, all threads) of a process so far, in ms; -1 if
+ * unreadable.  The server's CPU per entry does not depend on how much of the
+ * machine the benchmark got, unlike its rate. */
+static double tb_cpu_ms(pid_t pid)
+{
+    char path[64], buf[1024], *p;
+    unsigned long ut = 0, stt = 0;
+    FILE *f;
+    size_t n;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (!(f = fopen(path, "r"))) return -1;
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    /* after the command name in parentheses: state is field 3, utime 14, stime 15 */
+    if (!(p = strrchr(buf, ')')) || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &stt) != 2)
+        return -1;
+    return (double)(ut + stt) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
 }
 
 static long tb_vmhwm_kb(pid_t pid)
@@ -944,7 +978,7 @@ int main(int argc, char **argv)
     }
     {
         char reader[PATH_MAX + 16];
-        double push_rate, vrate, t0, secs = 0;
+        double push_rate, vrate, vcpu, t0, secs = 0, cpu0, cpu1;
         uint64_t next = 0, wire = 0, ebytes = 0;
         unsigned rts = 0;
         long got;
@@ -972,7 +1006,9 @@ int main(int argc, char **argv)
             /* the idle figures first: a second of pings alone */
             usleep(1000000);
         }
+        cpu0 = tb_cpu_ms(e.server_pid);
         push_rate = tb_push(dirs, m, e.server, opt_n, &cl);
+        cpu1 = tb_cpu_ms(e.server_pid);
         if (ping_started) {
             tb_ping_stop = 1;
             pthread_join(pinger.th, NULL);
@@ -985,18 +1021,31 @@ int main(int argc, char **argv)
         }
         if (push_rate < 0) goto out;
         vrate = tb_verify_rate(cl, m, 0);
+        vcpu = tb_verify_cpu_us;
         tb_res.verify = vrate;
         printf("verify: libsodium Ed25519 crypto_sign_verify_detached on one core, %.0f-byte bodies: %.0f entries/s\n",
                (double)cl[0].signed_bytes / (cl[0].n ? cl[0].n : 1) - 64, vrate);
         printf("verify: the same with the Entry decode the server also does: %.0f entries/s\n",
                tb_verify_rate(cl, m, 1));
         printf("ingest: push rate / verify rate = %.2f (target >= 0.8)\n", push_rate / vrate);
+        if (cpu0 >= 0 && cpu1 > cpu0 && vcpu > 0) {
+            double us = (cpu1 - cpu0) * 1000.0 / (double)opt_n;
+            long nc = sysconf(_SC_NPROCESSORS_ONLN);
+            printf("ingest: server CPU during the push %.0f ms = %.1f us/entry; one verify %.1f us of CPU: "
+                   "verification is %.0f%% of the server's work (ceiling with %ld idle cores: ingest/verify %.2f)\n",
+                   cpu1 - cpu0, us, vcpu, 100.0 * vcpu / us, nc, (double)nc * vcpu / us);
+        }
+        cpu0 = tb_cpu_ms(e.server_pid);
 
         got = tb_pull_raw(reader, e.server, &next, &secs, &rts, &wire, &ebytes);
         if (got < (long)opt_n) {
             fprintf(stderr, "tdbench: raw pull got %ld entries, expected at least %zu\n", got, opt_n);
             goto out;
         }
+        cpu1 = tb_cpu_ms(e.server_pid);
+        if (cpu0 >= 0 && cpu1 >= cpu0 && got > 0)
+            printf("pull:   server CPU during the raw pull %.0f ms = %.1f us/entry\n", cpu1 - cpu0,
+                   (cpu1 - cpu0) * 1000.0 / (double)got);
         printf("pull:   raw Pull/Entries: %ld entries in %.3f s = %.0f entries/s (target >= 50000 for 100k), "
                "%u round trips incl. Hello/Welcome\n",
                got, secs, (double)got / secs, rts);

@@ -667,6 +667,8 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
     uint64_t bound = s->verified_size;
     /* each entry proven against its batch's signed head */
     int proven = w->version >= TD_PROTO_PROOF;
+    /* ... at once, by Entries.batch_proof, from TD_PROTO_BATCH */
+    int batched = w->version >= TD_PROTO_BATCH;
     uint32_t limit = o->pull_limit ? o->pull_limit : TD_PULL_MAX_ENTRIES;
     uint64_t total_hint = w->log_size >= tdc_replica_cursor(r) ? w->log_size - tdc_replica_cursor(r) + 1 : 0;
     /* our own acknowledged entries come back without their bodies (docs/PROTOCOL.md §9) */
@@ -679,6 +681,8 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
         Tiendo__Entries *es;
         tdc_pulled *v = NULL;
         uint8_t **bufs = NULL;
+        uint64_t *leaf_ix = NULL;          /* batched: leaf indexes and hashes */
+        unsigned char *leaf_h = NULL;
         uint64_t since = tdc_replica_cursor(r), next, own_from = 0, rebuilt = 0;
         size_t n = 0;
         int again = 0;
@@ -751,7 +755,11 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
         if (n) {
             v = calloc(n, sizeof *v);
             bufs = calloc(n, sizeof *bufs);
-            if (!v || !bufs) {
+            if (batched) {
+                leaf_ix = calloc(n, sizeof *leaf_ix);
+                leaf_h = calloc(n, TD_MERKLE_HASH_LEN);
+            }
+            if (!v || !bufs || (batched && (!leaf_ix || !leaf_h))) {
                 rc = td_error_set(err, TD_ENOMEM, "pulled batch of %zu", n);
                 goto batch_done;
             }
@@ -793,7 +801,10 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
             v[i].received_ms = le->received_ms;
             /* protocol >= TD_PROTO_PROOF: the entry (as received, or as
              * rebuilt from the outbox) is leaf index - 1 of the signed head */
-            if (proven) {
+            if (batched) {
+                td_merkle_leaf_hash(bufs[i], v[i].len, leaf_h + i * TD_MERKLE_HASH_LEN);
+                leaf_ix[i] = le->index - 1;   /* 0 wraps: refused by the batch check */
+            } else if (proven) {
                 unsigned char leaf[TD_MERKLE_HASH_LEN], *pr = NULL;
                 int bad = 0;
                 td_error perr = {0};
@@ -809,6 +820,21 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
                     goto batch_done;
                 }
                 free(pr);
+            }
+        }
+        /* protocol >= TD_PROTO_BATCH: the whole batch (as received, and as
+         * rebuilt from the outbox) is leaves index - 1 of the signed head */
+        if (batched && n) {
+            td_error perr = {0};
+            if (es->batch_proof.len % TD_MERKLE_HASH_LEN ||
+                td_merkle_verify_batch(leaf_ix, leaf_h, n, head.size, es->batch_proof.data,
+                                       es->batch_proof.len / TD_MERKLE_HASH_LEN, head.root, &perr)) {
+                rc = tdc__entries_alarm(r, o, s, err, "log indexes %llu..%llu (%zu entries) are not proven in the "
+                                        "signed tree of size %llu (batch proof of %zu bytes: %s)",
+                                        (unsigned long long)v[0].index, (unsigned long long)v[n - 1].index, n,
+                                        (unsigned long long)head.size, es->batch_proof.len,
+                                        es->batch_proof.len % TD_MERKLE_HASH_LEN ? "not whole hashes" : perr.msg);
+                goto batch_done;
             }
         }
         /* next is the server's cursor; an old or careless server that
@@ -831,6 +857,8 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
             for (size_t i = 0; i < n; i++) free(bufs[i]);
         free(bufs);
         free(v);
+        free(leaf_ix);
+        free(leaf_h);
         {
             int more = es->more;
             td_frame_free(reply);

@@ -419,6 +419,133 @@ int td_merkle_verify_consistency(uint64_t size1, const unsigned char root1[TD_ME
     return 0;
 }
 
+/* ---- batch proofs: several leaves against one root ------------------------------ */
+
+/* Leaves idx[a..b) lie in [lo, hi) and are strictly increasing: the first
+ * index >= mid among them. */
+static size_t td__batch_cut(const uint64_t *idx, size_t a, size_t b, uint64_t mid)
+{
+    while (a < b && idx[a] < mid)
+        a++;
+    return a;
+}
+
+/*
+ * The RFC 6962 recursion over D[lo:hi] holding leaves idx[a..b): a subtree
+ * with none of them is one proof hash, MTH(D[lo:hi]) (read from st, or only
+ * counted when st is NULL); a subtree of one leaf is that leaf.  Left before
+ * right, so the hashes come out in the order the verifier consumes them.
+ * Depth <= 63 (sizes <= TD_MERKLE_MAX_SIZE), so the recursion is bounded.
+ */
+static int td__batch_gen(const td_merkle_store *st, uint64_t lo, uint64_t hi, const uint64_t *idx, size_t a, size_t b,
+                         unsigned char *out, size_t *n, td_error *err)
+{
+    if (a == b) {
+        if (st) {
+            int rc = td__range_hash(st, lo, hi, out + *n * HL, err);
+            if (rc)
+                return rc;
+        }
+        (*n)++;
+        return 0;
+    }
+    if (hi - lo == 1)
+        return 0;
+    uint64_t k = td__split(hi - lo);
+    size_t c = td__batch_cut(idx, a, b, lo + k);
+    int rc = td__batch_gen(st, lo, lo + k, idx, a, c, out, n, err);
+    return rc ? rc : td__batch_gen(st, lo + k, hi, idx, c, b, out, n, err);
+}
+
+/* The form both sides check: n >= 1 leaves, strictly increasing, < size. */
+static int td__batch_form(const char *what, const uint64_t *idx, size_t n, uint64_t size, td_error *err)
+{
+    if (size > TD_MERKLE_MAX_SIZE)
+        return td_error_set(err, TD_EARG, "merkle: %s: size %" PRIu64 " too large", what, size);
+    if (n == 0)
+        return td_error_set(err, TD_EARG, "merkle: %s: no leaves", what);
+    for (size_t i = 0; i < n; i++) {
+        if (idx[i] >= size)
+            return td_error_set(err, TD_EARG, "merkle: %s: leaf %" PRIu64 " not in a tree of size %" PRIu64, what,
+                                idx[i], size);
+        if (i && idx[i] <= idx[i - 1])
+            return td_error_set(err, TD_EARG, "merkle: %s: leaf %" PRIu64 " after %" PRIu64 " (not increasing)", what,
+                                idx[i], idx[i - 1]);
+    }
+    return 0;
+}
+
+int td_merkle_batch_proof_len(const uint64_t *idx, size_t n, uint64_t size, size_t *n_out, td_error *err)
+{
+    if (!idx || !n_out)
+        return td_error_set(err, TD_EARG, "merkle: batch proof: NULL argument");
+    *n_out = 0;
+    int rc = td__batch_form("batch proof", idx, n, size, err);
+    return rc ? rc : td__batch_gen(NULL, 0, size, idx, 0, n, NULL, n_out, err);
+}
+
+int td_merkle_batch_proof(const td_merkle_store *st, const uint64_t *idx, size_t n, uint64_t size, unsigned char *out,
+                          size_t cap, size_t *n_out, td_error *err)
+{
+    size_t want = 0;
+    if (!st || !st->get || !out || !n_out)
+        return td_error_set(err, TD_EARG, "merkle: batch proof: NULL argument");
+    *n_out = 0;
+    int rc = td_merkle_batch_proof_len(idx, n, size, &want, err);
+    if (rc)
+        return rc;
+    if (want > cap)
+        return td_error_set(err, TD_EARG, "merkle: batch proof of %zu hashes does not fit in %zu", want, cap);
+    size_t got = 0;
+    if ((rc = td__batch_gen(st, 0, size, idx, 0, n, out, &got, err)))
+        return rc;
+    *n_out = got;
+    return 0;
+}
+
+/* MTH(D[lo:hi]) from the leaves idx[a..b) and the proof hashes from *p on;
+ * the caller checked the proof's length, so every take is in bounds. */
+static void td__batch_root(uint64_t lo, uint64_t hi, const uint64_t *idx, const unsigned char *leaves, size_t a,
+                           size_t b, const unsigned char *proof, size_t *p, unsigned char out[HL])
+{
+    if (a == b) {
+        memcpy(out, proof + *p * HL, HL);
+        (*p)++;
+        return;
+    }
+    if (hi - lo == 1) {
+        memcpy(out, leaves + a * HL, HL);
+        return;
+    }
+    uint64_t k = td__split(hi - lo);
+    size_t c = td__batch_cut(idx, a, b, lo + k);
+    unsigned char l[HL];
+    td__batch_root(lo, lo + k, idx, leaves, a, c, proof, p, l);
+    td__batch_root(lo + k, hi, idx, leaves, c, b, proof, p, out);
+    td_merkle_node_hash(l, out, out);
+}
+
+int td_merkle_verify_batch(const uint64_t *idx, const unsigned char *leaf_hashes, size_t n, uint64_t size,
+                           const unsigned char *proof, size_t n_proof, const unsigned char root[TD_MERKLE_HASH_LEN],
+                           td_error *err)
+{
+    size_t want = 0, used = 0;
+    unsigned char got[HL];
+    if (!idx || !leaf_hashes || (!proof && n_proof) || !root)
+        return td_error_set(err, TD_EARG, "merkle: verify batch: NULL argument");
+    int rc = td__batch_form("verify batch", idx, n, size, err);
+    if (rc)
+        return rc;
+    td__batch_gen(NULL, 0, size, idx, 0, n, NULL, &want, NULL);
+    if (n_proof != want)
+        return td_error_set(err, TD_ECRYPTO, "merkle: batch proof has %zu hashes, %zu leaves in a tree of size %" PRIu64
+                            " need %zu", n_proof, n, size, want);
+    td__batch_root(0, size, idx, leaf_hashes, 0, n, proof, &used, got);
+    if (memcmp(got, root, HL) != 0)
+        return td_error_set(err, TD_ECRYPTO, "merkle: batch proof of %zu leaves does not lead to the root", n);
+    return 0;
+}
+
 /* ---- in-memory store ------------------------------------------------------------ */
 
 /* First allocation of a level, in hashes; doubled as it grows. */

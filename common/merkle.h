@@ -133,6 +133,24 @@ int td_merkle_inclusion_proof(const td_merkle_store *st, uint64_t index, uint64_
 int td_merkle_consistency_proof(const td_merkle_store *st, uint64_t size1, uint64_t size2,
                                 unsigned char out[TD_MERKLE_PROOF_BYTES], size_t *n_out, td_error *err);
 
+/*
+ * Batch proof of several leaves of one tree (docs/PROTOCOL.md §9, version 6):
+ * for leaves idx[0..n) (0-based, strictly increasing, each < size), the
+ * hashes MTH(D[lo:hi]) of every subtree of the RFC 6962 recursion that holds
+ * none of the leaves and whose parent holds one, left to right.  With the n
+ * leaf hashes they give the root; nothing else is needed.  A run of n
+ * consecutive leaves needs at most 2*bitlen(size) hashes; n scattered leaves
+ * at most n*bitlen(size).
+ * td_merkle_batch_proof_len: the number of hashes, without a store.
+ * td_merkle_batch_proof: them, into out (cap hashes of TD_MERKLE_HASH_LEN);
+ * popcount gets per hash at worst, one for a complete subtree.
+ * TD_EARG: n == 0, leaves not increasing or not below size, size too large,
+ * the proof longer than cap.
+ */
+int td_merkle_batch_proof_len(const uint64_t *idx, size_t n, uint64_t size, size_t *n_out, td_error *err);
+int td_merkle_batch_proof(const td_merkle_store *st, const uint64_t *idx, size_t n, uint64_t size, unsigned char *out,
+                          size_t cap, size_t *n_out, td_error *err);
+
 /* ---- verification: no store, for clients, witnesses and the inspector ---- */
 
 /*
@@ -164,6 +182,18 @@ int td_merkle_verify_inclusion(const unsigned char leaf_hash[TD_MERKLE_HASH_LEN]
 int td_merkle_verify_consistency(uint64_t size1, const unsigned char root1[TD_MERKLE_HASH_LEN], uint64_t size2,
                                  const unsigned char root2[TD_MERKLE_HASH_LEN], const unsigned char *proof, size_t n,
                                  td_error *err);
+
+/*
+ * Check that leaf_hashes (n hashes, concatenated) are leaves idx[0..n) of the
+ * tree (size, root), given a batch proof (n_proof hashes, concatenated), as
+ * made by td_merkle_batch_proof.  The proof length is checked first against
+ * the length the leaves and size imply.  Returns 0 if the proof holds.
+ * TD_EARG: n == 0, leaves not strictly increasing or not below size, size
+ * too large, NULL arguments.  TD_ECRYPTO: the proof does not hold.
+ */
+int td_merkle_verify_batch(const uint64_t *idx, const unsigned char *leaf_hashes, size_t n, uint64_t size,
+                           const unsigned char *proof, size_t n_proof, const unsigned char root[TD_MERKLE_HASH_LEN],
+                           td_error *err);
 
 /* ---- the in-memory store --------------------------------------------------- */
 

@@ -28,7 +28,12 @@
  * the field and would read a later plan's task 18 as the default plan's,
  * so a server holding more than one plan refuses such sessions in words;
  * with one plan every version keeps working. */
-#define TD_PROTO_MAX 5
+/* 6: Entries.batch_proof: one proof of the whole batch against
+ * Entries.tree_head instead of an audit path per entry (a batch of
+ * consecutive entries shares every upper level: ~2 log n hashes for the
+ * batch instead of log n per entry).  Bumped because a version-5 client
+ * would find no paths and refuse every entry. */
+#define TD_PROTO_MAX 6
 /* Lowest version with the Blob* frames. */
 #define TD_PROTO_BLOB 2
 /* Lowest version where Pull may ask to leave out the puller's own bodies. */
@@ -37,6 +42,8 @@
 #define TD_PROTO_PROOF 4
 /* Lowest version that reads payloads' plan fields. */
 #define TD_PROTO_PLANS 5
+/* Lowest version whose Entries prove the batch at once (Entries.batch_proof). */
+#define TD_PROTO_BATCH 6
 
 /* Highest common version of [amin, amax] and [bmin, bmax]; 0 if none. */
 static inline uint32_t td_proto_negotiate(uint32_t amin, uint32_t amax, uint32_t bmin, uint32_t bmax)

@@ -14,6 +14,7 @@ int tds_cmd_checkpoint(int argc, char **argv); /* cmd_checkpoint.c */
 int tds_cmd_report(int argc, char **argv);  /* cmd_report.c */
 int tds_cmd_backup(int argc, char **argv);  /* cmd_backup.c */
 int tds_cmd_restore(int argc, char **argv); /* cmd_backup.c */
+int tds_cmd_upgrade_digest(int argc, char **argv); /* cmd_upgrade.c */
 
 /* Shared by the commands that open the log (cmd_state.c). */
 #include "config.h"

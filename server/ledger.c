@@ -706,10 +706,30 @@ int tds_ledger_pull(tds_ledger *l, const tds_peer *peer, uint64_t since, uint32_
             t->checkpoint.data = (uint8_t *)th.note;   /* freed by pull_free */
             t->checkpoint.len = th.note_len;
             out->tree_head = t;
-            /* each entry's audit path in that tree (protocol >= 4: the
+            /* protocol >= TD_PROTO_BATCH: one proof of the whole batch */
+            if (peer->batch_proof) {
+                uint64_t *ix = NULL;
+                size_t m = 0, nh = 0;
+                unsigned char *bp = NULL;
+                if (out->n_batch && !(ix = malloc(out->n_batch * sizeof *ix))) {
+                    tds_ledger_pull_free(out);
+                    return td_error_set(err, TD_ENOMEM, "out of memory");
+                }
+                for (size_t i = 0; i < out->n_batch; i++)   /* not covered: the client refuses it anyway */
+                    if (out->batch[i]->index <= t->size) ix[m++] = out->batch[i]->index;
+                rc = m ? tds_ledger_batch_proof(l, ix, m, t->size, &bp, &nh, err) : 0;
+                free(ix);
+                if (rc) {
+                    tds_ledger_pull_free(out);
+                    return rc;
+                }
+                out->batch_proof.data = bp;
+                out->batch_proof.len = nh * TD_MERKLE_HASH_LEN;
+            }
+            /* each entry's audit path in that tree (protocol 4 and 5: the
              * session leaves them out for older clients); one block per
              * entry: the hash descriptors, then the hashes */
-            for (size_t i = 0; i < out->n_batch; i++) {
+            for (size_t i = 0; i < out->n_batch && !peer->batch_proof; i++) {
                 Tiendo__LogEntry *le = out->batch[i];
                 unsigned char pr[TD_MERKLE_PROOF_BYTES];
                 ProtobufCBinaryData *hv;
@@ -746,6 +766,9 @@ void tds_ledger_pull_free(Tiendo__Entries *out)
     free(out->batch);
     out->batch = NULL;
     out->n_batch = 0;
+    free(out->batch_proof.data);
+    out->batch_proof.data = NULL;
+    out->batch_proof.len = 0;
     if (out->tree_head) {
         free(out->tree_head->checkpoint.data);
         free(out->tree_head);

@@ -209,6 +209,11 @@ int tds_ledger_consistency(tds_ledger *l, uint64_t size1, uint64_t size2, unsign
                            size_t *n, td_error *err);
 int tds_ledger_inclusion(tds_ledger *l, uint64_t index, uint64_t size, unsigned char proof[TD_MERKLE_PROOF_BYTES],
                          size_t *n, td_error *err);
+/* Batch proof (merkle.h td_merkle_batch_proof) of log indexes idx[0..n)
+ * (1-based, increasing) in the tree of size: *out malloc'd, *n_hashes
+ * hashes of TD_MERKLE_HASH_LEN.  TD_EARG out of range. */
+int tds_ledger_batch_proof(tds_ledger *l, const uint64_t *idx, size_t n, uint64_t size, unsigned char **out,
+                           size_t *n_hashes, td_error *err);
 /* The backend's audit operations (session.h), callable directly. */
 int tds_ledger_head(tds_ledger *l, const tds_peer *peer, uint64_t have_size, tds_head *out, td_error *err);
 int tds_ledger_proof(tds_ledger *l, const tds_peer *peer, uint64_t index, uint64_t tree_size, tds_proof *out,

@@ -13,6 +13,7 @@ static const td_cli_cmd tds__cmds[] = {
     {"checkpoint", tds_cmd_checkpoint, "điểm kiểm đã ký mới nhất và các nhân chứng"},
     {"backup", tds_cmd_backup, "sao lưu sổ nhật ký khi máy chủ đang chạy"},
     {"restore", tds_cmd_restore, "khôi phục sổ nhật ký từ bản sao lưu"},
+    {"upgrade-digest", tds_cmd_upgrade_digest, "chuyển sổ nhật ký cũ sang mã băm trạng thái phiên bản 2"},
 };
 
 static const td_cli_prog tds__prog = {

@@ -366,6 +366,11 @@ static int tds__push_append(tds_ledger *l, const tds_peer *peer, size_t n, tds_a
     if ((rc = tds__ensure_peer_cert(l, peer, g->rows, &g->nrows, err)) ||
         (rc = tds__ensure_earlier_certs(l, peer, en, acks, n, g->rows, &g->nrows, err)))
         return rc;
+    /* the author and seq of the row this push stored last: the next entry of
+     * the same author continues it without asking the store (the store would
+     * answer the same, in the same transaction) */
+    const unsigned char *prev_author = NULL;
+    uint64_t prev_seq = 0;
     for (size_t i = 0; i < n; i++) {
         tds_ack *a = &acks[i];
         tds_pending *p = &g->rows[g->nrows];
@@ -377,7 +382,8 @@ static int tds__push_append(tds_ledger *l, const tds_peer *peer, size_t n, tds_a
         if (a->status != TIENDO__ACK_STATUS__ACK_UNSPECIFIED) continue;
         seq = en[i].e->seq;
         author = en[i].e->author.data;
-        if ((rc = tds_logstore_last_seq(l->store, author, &last, err))) return rc;
+        if (prev_author && !memcmp(prev_author, author, 32)) last = prev_seq;
+        else if ((rc = tds_logstore_last_seq(l->store, author, &last, err))) return rc;
         if (seq <= last) {
             if ((rc = tds_logstore_lookup(l->store, author, seq, &found, &idx, &old, &oldn, err))) return rc;
             if (found && oldn == lens[i] && memcmp(old, bytes[i], oldn) == 0) {
@@ -417,6 +423,8 @@ static int tds__push_append(tds_ledger *l, const tds_peer *peer, size_t n, tds_a
         a->status = TIENDO__ACK_STATUS__ACK_STORED;
         a->index = p->row.idx;
         g->nrows++;
+        prev_author = p->row.author;
+        prev_seq = seq;
     }
     return 0;
 }

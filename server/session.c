@@ -452,6 +452,7 @@ static int tds__on_pull(tds_session *s, const Tiendo__Pull *p)
     tds_peer pp = s->pk_peer;   /* the rescan filter travels with this pull only */
     pp.rescan_tasks = p->rescan_tasks;
     pp.n_rescan_tasks = p->n_rescan_tasks < TD_PULL_RESCAN_TASKS_MAX ? p->n_rescan_tasks : TD_PULL_RESCAN_TASKS_MAX;
+    pp.batch_proof = s->version >= TD_PROTO_BATCH;
     if ((rc = s->be->pull(s->be->ctx, &pp, p->since, p->limit,
                           s->version >= TD_PROTO_OWN ? p->own_from_seq : 0, &e, &err)))
         return tds_session_fail(s, rc == TD_EBUSY ? TIENDO__ERROR_CODE__ERR_BUSY : TIENDO__ERROR_CODE__ERR_INTERNAL,

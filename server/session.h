@@ -71,6 +71,9 @@ typedef struct tds_peer {
      * only entries on these tasks are sent */
     const uint32_t *rescan_tasks;
     size_t n_rescan_tasks;
+    /* the pull being handled proves its batch at once (Entries.batch_proof,
+     * protocol >= TD_PROTO_BATCH) instead of a path per entry */
+    int batch_proof;
 } tds_peer;
 
 /* The verdict on one pushed entry (becomes an Ack). */

@@ -8,6 +8,10 @@
  *   1  genuine inclusion proof of (index, size) in the known tree, mutated
  *   2  raw consistency: size1 u64, size2 u64, flags, n, n hashes, root1, root2
  *   3  genuine consistency proof of (size1, size2), mutated
+ *   4  genuine batch proof (td_merkle_batch_proof) of a leaf set (mask u64)
+ *      in a tree of size, mutated (proof, size, one index, one leaf hash)
+ *   5  raw batch: size u64, flags, count, count indexes u64, n, n hashes,
+ *      root; leaves the known ones where the index is in the tree
  * Missing bytes read as zero.
  *
  * Properties checked whenever the sizes fall inside the known tree
@@ -20,6 +24,8 @@
  *   consistency: root2 is the true root of size2  =>  root1 is the true root
  *                of size1 and the proof is the genuine one;
  *                root1 and proof genuine          =>  root2 is the true root.
+ *   batch:       root is the true root of `size`  =>  every leaf is the true
+ *                leaf at its index and the proof is the genuine one.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -162,6 +168,43 @@ static void check_consistency(tree *t, uint64_t s1, const unsigned char r1[HL], 
         die("consistency accepted the genuine proof for a wrong new root");
 }
 
+/* Leaves of a batch (at most this many in an input). */
+#define FZ_MAX_BATCH FZ_MAX_LEAVES
+
+static void check_batch(tree *t, const uint64_t *idx, const unsigned char *leaves, size_t nb, uint64_t size,
+                        const unsigned char *proof, size_t n, const unsigned char root[HL])
+{
+    static unsigned char g[FZ_MAX_LEAVES * TD_MERKLE_MAX_PROOF * HL];
+    size_t gn = 0;
+    int rc = td_merkle_verify_batch(idx, leaves, nb, size, proof, n, root, NULL);
+    if (rc != 0 && rc != TD_EARG && rc != TD_ECRYPTO)
+        die("batch: unexpected error code");
+    if (size > t->nl)
+        return;
+    int genuine_proof = td_merkle_batch_proof(&t->st, idx, nb, size, g, sizeof g / HL, &gn, NULL) == 0 &&
+                        same_proof(proof, n, g, gn);
+    int genuine_leaves = 1;
+    for (size_t i = 0; i < nb && genuine_leaves; i++)
+        genuine_leaves = idx[i] < size && memcmp(leaves + i * HL, t->lh[idx[i]], HL) == 0;
+    int true_root = memcmp(root, t->roots[size], HL) == 0;
+    if (rc != 0) {
+        if (genuine_proof && genuine_leaves && true_root)
+            die("batch rejected the genuine proof");
+        return;
+    }
+    if (nb == 0)
+        die("batch accepted no leaves");
+    for (size_t i = 0; i < nb; i++)
+        if (idx[i] >= size || (i && idx[i] <= idx[i - 1]))
+            die("batch accepted leaves out of order or outside the tree");
+    if (true_root && !genuine_leaves)
+        die("batch accepted a wrong leaf against the true root");
+    if (true_root && !genuine_proof)
+        die("batch accepted a forged proof against the true root");
+    if (genuine_leaves && genuine_proof && !true_root)
+        die("batch accepted the genuine proof for a wrong root");
+}
+
 /* Mutate a proof (and the two numbers it is for) as the input says: bit
  * flips, truncation, hashes added at either end or swapped in, and small
  * changes of index/size. */
@@ -228,10 +271,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned nl = 1 + rd_u8(&r) % FZ_MAX_LEAVES;
     build(&t, nl, rd_u8(&r));
 
-    unsigned char proof[FZ_MAX_N * HL];
+    static unsigned char proof[FZ_MAX_LEAVES * TD_MERKLE_MAX_PROOF * HL + FZ_MAX_N * HL];
     size_t n;
     unsigned char h1[HL], h2[HL];
-    switch (mode % 4) {
+    switch (mode % 6) {
     case 0: {
         uint64_t idx = rd_u64(&r), sz = rd_u64(&r);
         uint8_t flags = rd_u8(&r);
@@ -308,6 +351,67 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (which & 2)
             h2[rd_u8(&r) % HL] ^= 1;
         check_consistency(&t, s1, h1, s2, h2, proof, n);
+        break;
+    }
+    case 4: {
+        static uint64_t idx[FZ_MAX_BATCH];
+        static unsigned char lv[FZ_MAX_BATCH * HL];
+        uint64_t sz = 1 + rd_u8(&r) % nl, mask = rd_u64(&r), shift, tsz;
+        size_t nb = 0;
+        for (uint64_t i = 0; i < sz; i++)
+            if (mask >> (i % 64) & 1)
+                idx[nb++] = i;
+        if (!nb)
+            idx[nb++] = sz - 1;
+        if (td_merkle_batch_proof(&t.st, idx, nb, sz, proof, sizeof proof / HL - FZ_MAX_N, &n, NULL))
+            die("batch proof failed");
+        for (size_t i = 0; i < nb; i++)
+            memcpy(lv + i * HL, t.lh[idx[i]], HL);
+        shift = 0;
+        tsz = sz;
+        mutate(&r, &t, proof, &n, &tsz, &shift);
+        if (shift) {   /* one index moved; its leaf the known one there if any */
+            size_t k = rd_u8(&r) % nb;
+            idx[k] += shift;
+            if (idx[k] < nl)
+                memcpy(lv + k * HL, t.lh[idx[k]], HL);
+        }
+        uint8_t which = rd_u8(&r);
+        if (which & 1)
+            lv[(rd_u8(&r) % nb) * HL + rd_u8(&r) % HL] ^= 1;
+        if (tsz <= nl)
+            memcpy(h1, t.roots[tsz], HL);
+        else
+            rd_hash(&r, h1);
+        if (which & 2)
+            h1[rd_u8(&r) % HL] ^= 1;
+        check_batch(&t, idx, lv, (which & 4) && nb > 1 ? nb - 1 : nb, tsz, proof, n, h1);
+        break;
+    }
+    case 5: {
+        static uint64_t idx[FZ_MAX_BATCH];
+        static unsigned char lv[FZ_MAX_BATCH * HL];
+        uint64_t sz = rd_u64(&r);
+        uint8_t flags = rd_u8(&r);
+        size_t nb = rd_u8(&r) % (FZ_MAX_BATCH + 1);
+        if (flags & 1)
+            sz = 1 + sz % nl;
+        for (size_t i = 0; i < nb; i++) {
+            idx[i] = rd_u64(&r);
+            if ((flags & 2) && sz < UINT64_MAX)
+                idx[i] %= sz + 1;
+            if (idx[i] < nl)
+                memcpy(lv + i * HL, t.lh[idx[i]], HL);
+            else
+                rd_hash(&r, lv + i * HL);
+        }
+        n = rd_u8(&r) % (FZ_MAX_N + 1);
+        for (size_t i = 0; i < n; i++)
+            rd_hash(&r, proof + i * HL);
+        rd_hash(&r, h1);
+        if ((flags & 4) && sz <= nl)
+            memcpy(h1, t.roots[sz], HL);
+        check_batch(&t, idx, lv, nb, sz, proof, n, h1);
         break;
     }
     }

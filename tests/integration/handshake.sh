@@ -36,7 +36,7 @@ mark_log main
 run 0 "ping with a valid certificate" "$TD" ping --dir dev --count 3
 expect_out "ping valid" "Đã kết nối"
 expect_out "ping valid: server identity (CN of its certificate)" "(tiendo-srv)"
-expect_out "ping valid" "Phiên bản giao thức: 5"
+expect_out "ping valid" "Phiên bản giao thức: 6"
 expect_out "ping valid" "Thời gian khứ hồi"
 expect_out "ping valid: identity from the certificate" "cơ quan ubnd-chi-linh, vai trò office"
 log_has main "ping valid" "handshake ok: agency=ubnd-chi-linh device=may-01 role=office"
@@ -105,7 +105,7 @@ run nonzero "ping --proto-max 9 is refused" "$TD" ping --dir dev --count 1 --pro
 expect_err "version, client side (Vietnamese)" "Máy chủ chưa hỗ trợ phiên bản giao thức"
 expect_err "version, client side (detail)" "server too old"
 if grep -qF -- ".." <<<"$(head -n 1 <<<"$ERR")"; then fail "version: doubled full stop in \"$(head -n 1 <<<"$ERR")\""; else pass "version: message ends with one full stop"; fi
-log_has main "version" "client speaks protocol 9..9, server only 1..5: server too old"
+log_has main "version" "client speaks protocol 9..9, server only 1..6: server too old"
 # The TLS handshake itself succeeded: the refusal is the Error frame.
 log_has main "version" "handshake ok: agency=ubnd-chi-linh device=may-01"
 

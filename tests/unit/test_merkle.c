@@ -619,6 +619,153 @@ static void test_property_random(void)
             max_cons_gets);
 }
 
+/* ---- batch proofs (several leaves, one root) --------------------------------------- */
+
+/* Every probe a batch proof must fail: each hash flipped, a leaf flipped, an
+ * index moved, a leaf left out (a short range), a hash short or extra, the
+ * wrong size or root.  Returns the number of probes wrongly accepted. */
+static int batch_probes(const uint64_t *idx, const unsigned char *leaves, size_t n, uint64_t size,
+                        const unsigned char (*lh)[HL], const unsigned char *proof, size_t np,
+                        const unsigned char root[HL], const unsigned char wrong_size_root[HL])
+{
+    int accepted = 0;
+    unsigned char *p = malloc((np + 1) * HL), *lv = malloc(n * HL);
+    uint64_t *ix = malloc(n * sizeof *ix);
+    memcpy(p, proof, np * HL);
+    memcpy(lv, leaves, n * HL);
+    memcpy(ix, idx, n * sizeof *ix);
+    for (size_t k = 0; k < np; k++) {
+        p[k * HL + k % HL] ^= 0x40;
+        accepted += td_merkle_verify_batch(idx, leaves, n, size, p, np, root, NULL) == 0;
+        p[k * HL + k % HL] ^= 0x40;
+    }
+    for (size_t k = 0; k < n; k++) {
+        lv[k * HL + 7] ^= 1;
+        accepted += td_merkle_verify_batch(idx, lv, n, size, proof, np, root, NULL) == 0;
+        lv[k * HL + 7] ^= 1;
+        /* the same leaf hash claimed at a neighbouring free index */
+        for (int d = -1; d <= 1; d += 2) {
+            uint64_t to = idx[k] + (uint64_t)(int64_t)d;
+            if (to >= size || (k > 0 && to <= idx[k - 1]) || (k + 1 < n && to >= idx[k + 1]))
+                continue;
+            ix[k] = to;
+            accepted += td_merkle_verify_batch(ix, leaves, n, size, proof, np, root, NULL) == 0;
+            ix[k] = idx[k];
+            /* and with the true leaf hash of that index: the proof is for idx */
+            memcpy(lv + k * HL, lh[to], HL);
+            ix[k] = to;
+            accepted += td_merkle_verify_batch(ix, lv, n, size, proof, np, root, NULL) == 0;
+            ix[k] = idx[k];
+            memcpy(lv + k * HL, leaves + k * HL, HL);
+        }
+    }
+    if (n > 1) {   /* a short range: the last leaf, then the first, left out */
+        accepted += td_merkle_verify_batch(idx, leaves, n - 1, size, proof, np, root, NULL) == 0;
+        accepted += td_merkle_verify_batch(idx + 1, leaves + HL, n - 1, size, proof, np, root, NULL) == 0;
+    }
+    if (np) {
+        accepted += td_merkle_verify_batch(idx, leaves, n, size, proof, np - 1, root, NULL) == 0;
+        accepted += td_merkle_verify_batch(idx, leaves, n, size, proof + HL, np - 1, root, NULL) == 0;
+    }
+    memcpy(p + np * HL, root, HL);
+    accepted += td_merkle_verify_batch(idx, leaves, n, size, p, np + 1, root, NULL) == 0;
+    if (idx[n - 1] + 1 < size)
+        accepted += td_merkle_verify_batch(idx, leaves, n, size - 1, proof, np, wrong_size_root, NULL) == 0;
+    memcpy(p, root, HL);
+    p[3] ^= 2;
+    accepted += td_merkle_verify_batch(idx, leaves, n, size, proof, np, p, NULL) == 0;
+    free(p);
+    free(lv);
+    free(ix);
+    return accepted;
+}
+
+static void test_batch_proof(void)
+{
+    uint64_t seed = 6962;
+    td_merkle_mem m;
+    td_merkle_mem_init(&m);
+    td_merkle_store st = td_merkle_mem_store(&m);
+    enum { NL = 300 };
+    unsigned char (*lh)[HL] = calloc(NL, HL), (*roots)[HL] = calloc(NL + 1, HL);
+    uint64_t *idx = calloc(NL, sizeof *idx);
+    unsigned char *leaves = calloc(NL, HL), *proof = calloc((size_t)NL * TD_MERKLE_MAX_PROOF, HL);
+    int bad = 0, accepted_wrong = 0, too_long = 0;
+    td_merkle_empty_root(roots[0]);
+    for (unsigned i = 0; i < NL; i++) {
+        unsigned char d[4] = { 'b', (unsigned char)i, (unsigned char)(i >> 8), 7 };
+        td_merkle_leaf_hash(d, sizeof d, lh[i]);
+        TT_EQ_INT(td_merkle_append(&st, i, lh[i], roots[i + 1], NULL), 0);
+    }
+    for (unsigned round = 0; round < 400; round++) {
+        uint64_t size = 1 + rnd(&seed) % NL;
+        size_t n = 0, np = 0, want = 0;
+        int contiguous = round % 2 == 0;
+        if (contiguous) {   /* a pull batch: a run of consecutive leaves */
+            uint64_t a = rnd(&seed) % size, len = 1 + rnd(&seed) % (size - a);
+            for (uint64_t i = a; i < a + len; i++)
+                idx[n++] = i;
+        } else {            /* an office's filtered batch: scattered leaves */
+            unsigned keep = 1 + (unsigned)(rnd(&seed) % 4);
+            for (uint64_t i = 0; i < size; i++)
+                if (rnd(&seed) % 5 < keep)
+                    idx[n++] = i;
+            if (!n)
+                idx[n++] = size - 1;
+        }
+        for (size_t k = 0; k < n; k++)
+            memcpy(leaves + k * HL, lh[idx[k]], HL);
+        TT_EQ_INT(td_merkle_batch_proof_len(idx, n, size, &want, NULL), 0);
+        TT_EQ_INT(td_merkle_batch_proof(&st, idx, n, size, proof, (size_t)NL * TD_MERKLE_MAX_PROOF, &np, NULL), 0);
+        TT_EQ_INT(np, want);
+        if (contiguous && np > 2 * (size_t)bitlen(size))
+            too_long++;
+        if (n == 1) {   /* one leaf: the same hashes as its audit path */
+            unsigned char path[TD_MERKLE_PROOF_BYTES];
+            size_t pn = 0;
+            TT_EQ_INT(td_merkle_inclusion_proof(&st, idx[0], size, path, &pn, NULL), 0);
+            TT_EQ_INT(pn, np);
+        }
+        bad += td_merkle_verify_batch(idx, leaves, n, size, proof, np, roots[size], NULL) != 0;
+        accepted_wrong += batch_probes(idx, leaves, n, size, (const unsigned char (*)[HL])lh, proof, np, roots[size],
+                                       roots[size - 1]);
+    }
+    TT_EQ_INT(bad, 0);
+    TT_EQ_INT(accepted_wrong, 0);
+    TT_EQ_INT(too_long, 0);
+
+    /* a run of 500 in a large tree: about two paths, not 500 */
+    {
+        size_t np = 0;
+        uint64_t big = 100003;
+        uint64_t *run = calloc(500, sizeof *run);
+        for (unsigned i = 0; i < 500; i++)
+            run[i] = 70001 + i;
+        TT_EQ_INT(td_merkle_batch_proof_len(run, 500, big, &np, NULL), 0);
+        TT_CHECK(np >= 1 && np <= 2 * (size_t)bitlen(big));
+        free(run);
+    }
+
+    /* the form: no leaves, not increasing, beyond the tree, no room */
+    {
+        size_t np = 0;
+        uint64_t two[2] = { 3, 3 }, far[1] = { 10 };
+        TT_EQ_INT(td_merkle_batch_proof(&st, idx, 0, 10, proof, 64, &np, NULL), TD_EARG);
+        TT_EQ_INT(td_merkle_batch_proof(&st, two, 2, 10, proof, 64, &np, NULL), TD_EARG);
+        TT_EQ_INT(td_merkle_batch_proof(&st, far, 1, 10, proof, 64, &np, NULL), TD_EARG);
+        TT_EQ_INT(td_merkle_batch_proof(&st, far, 1, 11, proof, 1, &np, NULL), TD_EARG);
+        TT_EQ_INT(td_merkle_verify_batch(two, leaves, 2, 10, proof, 0, roots[10], NULL), TD_EARG);
+        TT_EQ_INT(td_merkle_verify_batch(far, leaves, 1, 10, proof, 0, roots[10], NULL), TD_EARG);
+        TT_EQ_INT(td_merkle_verify_batch(far, leaves, 0, 11, proof, 0, roots[11], NULL), TD_EARG);
+    }
+    free(lh);
+    free(roots);
+    free(idx);
+    free(leaves);
+    free(proof);
+    td_merkle_mem_free(&m);
+}
+
 /* ---- huge trees, without storing them --------------------------------------------- */
 
 /* A virtual tree whose every leaf is the same: the complete subtree hash at
@@ -800,6 +947,7 @@ int main(void)
     TT_RUN(test_vector_consistency);
     TT_RUN(test_store_matches_naive);
     TT_RUN(test_property_random);
+    TT_RUN(test_batch_proof);
     TT_RUN(test_huge_sizes);
     TT_RUN(test_errors);
     return tt_report();

@@ -69,7 +69,7 @@ static void test_hello_welcome_ping(void)
     Tiendo__Frame f = TIENDO__FRAME__INIT;
     Tiendo__Ping p = TIENDO__PING__INIT;
     start();
-    TT_EQ_INT(hello(1, 5), 0);
+    TT_EQ_INT(hello(1, TD_PROTO_MAX), 0);
     TT_EQ_INT(S.state, TDS_OPEN);
     TT_EQ_INT(O.last->body_case, TIENDO__FRAME__BODY_WELCOME);
     TT_EQ_INT(O.last->welcome->version, TD_PROTO_MAX);
@@ -1338,23 +1338,26 @@ static int pull_own(uint64_t since, uint64_t own_from)
  * acks leave in order before the answer to the next frame, which sees the
  * entries; Pull.own_from_seq leaves out the peer's own bodies at version 3
  * only; a session capped at version 2 (TIENDO_PROTO_MAX) ignores it. */
-/* Protocol 4: every pulled entry carries its audit path in the tree of
- * Entries.tree_head (the client proves it before storing); below 4, none. */
+/* Protocol 4 and 5: every pulled entry carries its audit path in the tree of
+ * Entries.tree_head (the client proves it before storing); from 6, one
+ * batch proof of the whole Entries instead; below 4, neither. */
 static void test_pull_inclusion(void)
 {
-    unsigned char root[32], leaf[32], pr[TD_MERKLE_PROOF_BYTES];
+    unsigned char root[32], pr[TD_MERKLE_PROOF_BYTES];
     const Tiendo__Entries *es;
     td_error e;
     size_t checked = 0;
     start_dev(&B);
-    TT_EQ_INT(hello_v(TD_PROTO_MAX, 1), 0);
+    TT_EQ_INT(hello_v(TD_PROTO_BATCH - 1, 1), 0);
     TT_EQ_INT(pull(1, 50), 0);
     es = O.last->entries;
     TT_CHECK(es && es->tree_head && es->tree_head->root.len == 32 && es->n_batch > 0);
     if (es && es->tree_head && es->tree_head->root.len == 32) {
+        TT_EQ_INT(es->batch_proof.len, 0);
         memcpy(root, es->tree_head->root.data, 32);
         for (size_t i = 0; i < es->n_batch; i++) {
             const Tiendo__LogEntry *le = es->batch[i];
+            unsigned char leaf[32];
             size_t n = tiendo__signed_entry__get_packed_size(le->entry);
             uint8_t *b = malloc(n);
             tiendo__signed_entry__pack(le->entry, b);
@@ -1367,11 +1370,45 @@ static void test_pull_inclusion(void)
         }
     }
     TT_CHECK(checked > 1);
+
+    /* protocol 6: no paths, one batch proof over every entry sent */
+    checked = 0;
+    start_dev(&B);
+    TT_EQ_INT(hello_v(TD_PROTO_BATCH, 1), 0);
+    TT_EQ_INT(pull(1, 50), 0);
+    es = O.last->entries;
+    TT_CHECK(es && es->tree_head && es->tree_head->root.len == 32 && es->n_batch > 1);
+    if (es && es->tree_head && es->tree_head->root.len == 32 && es->n_batch > 1) {
+        uint64_t *ix = calloc(es->n_batch, sizeof *ix);
+        unsigned char *lh = calloc(es->n_batch, 32);
+        memcpy(root, es->tree_head->root.data, 32);
+        for (size_t i = 0; i < es->n_batch; i++) {
+            const Tiendo__LogEntry *le = es->batch[i];
+            size_t n = tiendo__signed_entry__get_packed_size(le->entry);
+            uint8_t *b = malloc(n);
+            TT_EQ_INT(le->n_inclusion, 0);
+            tiendo__signed_entry__pack(le->entry, b);
+            td_merkle_leaf_hash(b, n, lh + 32 * i);
+            free(b);
+            ix[i] = le->index - 1;
+            checked++;
+        }
+        TT_EQ_INT(es->batch_proof.len % 32, 0);
+        TT_EQ_INT(td_merkle_verify_batch(ix, lh, es->n_batch, es->tree_head->size, es->batch_proof.data,
+                                         es->batch_proof.len / 32, root, &e), 0);
+        /* the proof is of exactly these entries: one left out fails */
+        TT_EQ_INT(td_merkle_verify_batch(ix, lh, es->n_batch - 1, es->tree_head->size, es->batch_proof.data,
+                                         es->batch_proof.len / 32, root, &e), TD_ECRYPTO);
+        free(ix);
+        free(lh);
+    }
+    TT_CHECK(checked > 1);
     start_dev(&B);
     TT_EQ_INT(hello_v(TD_PROTO_OWN, 1), 0);
     TT_EQ_INT(pull(1, 50), 0);
     es = O.last->entries;
     for (size_t i = 0; es && i < es->n_batch; i++) TT_EQ_INT(es->batch[i]->n_inclusion, 0);
+    TT_CHECK(es && es->batch_proof.len == 0);
 }
 
 static void test_group_commit_and_own(void)

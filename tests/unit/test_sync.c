@@ -60,6 +60,7 @@ typedef struct fake_server {
     uint64_t drop_index;        /* > 0: left out of Entries (a MITM holding the server key) */
     uint64_t next_override;     /* > 0: Entries.next */
     size_t alter;               /* k > 0: entry k served with one byte flipped, the tree over the true bytes */
+    int bad_batch;              /* protocol >= 6: 1 flips a byte of Entries.batch_proof, 2 drops its last hash */
 } fake_server;
 
 #define FS_ORIGIN "tiendo/test-server"
@@ -225,6 +226,7 @@ static Tiendo__Frame *fs_pull(fake_server *s, const Tiendo__Pull *p)
     /* protocol >= 4: each entry's audit path in the tree the head signs */
     static unsigned char proofs[FS_MAX][TD_MERKLE_PROOF_BYTES];
     static ProtobufCBinaryData ph[FS_MAX][TD_MERKLE_MAX_PROOF];
+    static unsigned char bproof[FS_MAX * TD_MERKLE_MAX_PROOF * TD_MERKLE_HASH_LEN];
     if (s->version >= TD_PROTO_PROOF) {
         td_merkle_mem m;
         td_merkle_store st;
@@ -235,7 +237,18 @@ static Tiendo__Frame *fs_pull(fake_server *s, const Tiendo__Pull *p)
             td_merkle_leaf_hash(s->body[j], s->len[j], leaf);
             if (td_merkle_append(&st, j, leaf, NULL, NULL)) abort();
         }
-        for (size_t j = 0; j < k; j++) {
+        if (s->version >= TD_PROTO_BATCH && k) {   /* one proof of the batch */
+            uint64_t ix[FS_MAX];
+            size_t np = 0;
+            for (size_t j = 0; j < k; j++) ix[j] = les[j].index - 1;
+            if (td_merkle_batch_proof(&st, ix, k, s->n, bproof, sizeof bproof / TD_MERKLE_HASH_LEN, &np, NULL))
+                abort();
+            if (s->bad_batch == 1 && np) bproof[np * TD_MERKLE_HASH_LEN / 2] ^= 0x10;
+            if (s->bad_batch == 2 && np) np--;
+            es.batch_proof.data = bproof;
+            es.batch_proof.len = np * TD_MERKLE_HASH_LEN;
+        }
+        for (size_t j = 0; j < k && s->version < TD_PROTO_BATCH; j++) {
             size_t np = 0;
             if (td_merkle_inclusion_proof(&st, les[j].index - 1, s->n, proofs[j], &np, NULL)) abort();
             for (size_t h = 0; h < np; h++) {
@@ -875,6 +888,35 @@ static void test_pulled_proven(void)
     TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
     TT_EQ_INT(tdc_replica_cursor(r), 9);
     tdc_replica_close(r);
+
+    /* protocol 6: one batch proof per Entries; an altered entry, a flipped
+     * proof hash, a short proof each stop the sync with the alarm, and an
+     * office's filtered batch (a gap) proves as well as a whole one */
+    s.version = TD_PROTO_BATCH;
+    for (int k = 0; k < 3; k++) {
+        s.alter = k == 0 ? 6 : 0;
+        s.bad_batch = k;
+        fresh_db();
+        TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+        TT_EQ_INT(run_once(r, &s, &o, &st, &e), TD_ESIG);
+        TT_CHECK(strstr(e.msg, "are not proven") != NULL);
+        TT_CHECK(tdc_replica_cursor(r) <= (k == 0 ? 6 : 1));
+        TT_EQ_INT(tdc_replica_alarm_list(r, 0, &v, &n, &e), 0);
+        TT_EQ_INT(n, 1);
+        if (n == 1) TT_EQ_STR(v[0].kind, TDC_ALARM_ENTRIES);
+        tdc_alarms_free(v, n);
+        tdc_replica_close(r);
+    }
+    s.alter = 0;
+    s.bad_batch = 0;
+    s.drop_index = 4;
+    fresh_db();
+    TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), 0);
+    TT_EQ_INT(run_once(r, &s, &o, &st, &e), 0);
+    TT_EQ_INT(st.alarm_id, 0);
+    TT_EQ_INT(tdc_replica_cursor(r), 9);
+    tdc_replica_close(r);
+    s.drop_index = 0;
     s.version = 0;
 
     /* an office replica (filtered pulls): a dropped entry cannot be told
