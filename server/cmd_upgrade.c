@@ -31,21 +31,17 @@
 /* The meta key recording the switch (server/checkpointer.c). */
 #define TDS_DIGEST_V2_META "state_digest_v2"
 
-static void tds__upgrade_usage(FILE *f)
-{
-    fprintf(f,
-            "Cách dùng: tiendo-server upgrade-digest [--config TỆP | --data THƯ_MỤC] --key TỆP --cert TỆP\n"
-            "\n"
-            "Chuyển sổ nhật ký tạo trước phiên bản 2 của mã băm trạng thái sang phiên bản 2\n"
-            "(tiendo-state-v2): từ điểm kiểm kế tiếp, mỗi lần ghi ký một điểm kiểm riêng thay vì\n"
-            "tối đa một điểm kiểm mỗi giây.  Các điểm kiểm cũ (phiên bản 1) vẫn kiểm chứng được.\n"
-            "Phải dừng máy chủ trước (systemctl stop tiendo-server).  Lệnh đọc lại toàn bộ sổ nhật ký,\n"
-            "từ chối nếu cơ sở dữ liệu bị hỏng, và chạy lại không thay đổi gì.\n"
-            "%s"
-            "\n"
-            TD_MSG_EXIT_CODES,
-            tds_config_usage_common);
-}
+static const td_cli_spec tds__upgrade_spec = {
+    .prog = "tiendo-server",
+    .cmd = "upgrade-digest",
+    .usage = "[--config TỆP | --data THƯ_MỤC] --key TỆP --cert TỆP",
+    .about = "Chuyển sổ nhật ký tạo trước phiên bản 2 của mã băm trạng thái sang phiên bản 2 (tiendo-state-v2): từ "
+             "điểm kiểm kế tiếp, mỗi lần ghi ký một điểm kiểm riêng thay vì tối đa một điểm kiểm mỗi giây.  Các điểm "
+             "kiểm cũ (phiên bản 1) vẫn kiểm chứng được.  Phải dừng máy chủ trước (systemctl stop tiendo-server).  "
+             "Lệnh đọc lại toàn bộ sổ nhật ký, từ chối nếu cơ sở dữ liệu bị hỏng, và chạy lại không thay đổi gì.",
+    .opts = {tds_config_opts},
+};
+static void tds__upgrade_usage(FILE *f) { td_cli_help(&tds__upgrade_spec, f); }
 
 /* Whether the log recorded the switch: *found, and the size it names in sz. */
 static int tds__digest_meta(tds_ledger *lg, int *found, char sz[24], td_error *err)
@@ -84,7 +80,7 @@ int tds_cmd_upgrade_digest(int argc, char **argv)
     int lock = -1, found = 0, rc, c;
 
     tds_config_init(&cfg, "tiendo-server upgrade-digest");
-    while ((c = tds_config_getopt(&cfg, argc, argv, NULL, 0)) != -1) {
+    while ((c = tds_config_getopt_spec(&cfg, argc, argv, &tds__upgrade_spec)) != -1) {
         if (c == 'h') {
             tds__upgrade_usage(stdout);
             return 0;
