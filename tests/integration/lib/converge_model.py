@@ -41,6 +41,7 @@ import collections
 import concurrent.futures
 import multiprocessing
 import sqlite3
+import hashlib
 import os
 import random
 import shutil
@@ -179,13 +180,21 @@ class History:
             self.srvlog.close()
 
     def data_sig(self):
-        """What the server's view is a function of: its data files (size, mtime) but the shared-memory index."""
+        """What the server's view is a function of: the content of its data files but the shared-memory index.
+        Not (size, mtime): a reused WAL keeps its size, and tmpfs stamps mtimes with the kernel's coarse clock, so
+        two writes a few ms apart can leave both equal and the cached view stale."""
         sig = []
         for f in sorted(os.listdir(self.data)):
             if f.endswith("-shm"):
                 continue
-            st = os.stat(f"{self.data}/{f}")
-            sig.append((f, st.st_size, st.st_mtime_ns))
+            h = hashlib.blake2b(digest_size=16)
+            try:
+                with open(f"{self.data}/{f}", "rb") as fh:
+                    for chunk in iter(lambda: fh.read(1 << 20), b""):
+                        h.update(chunk)
+            except (IsADirectoryError, FileNotFoundError):
+                continue
+            sig.append((f, h.hexdigest()))
         return tuple(sig)
 
     # ---- devices --------------------------------------------------------
