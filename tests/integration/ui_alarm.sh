@@ -37,24 +37,7 @@ mkdir -p "$SHOTS"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdui.sh"
 ui_need_browser
 
-# login NAME: a cookie jar $W/NAME.jar and $BASE, $CSRF for curl
-login() {
-    local url
-    url=$(cat "$W/$1.url")
-    BASE=${url%%/\?token=*}
-    curl -s -o /dev/null -c "$W/$1.jar" "$url"
-    CSRF=$(curl -s -b "$W/$1.jar" "$BASE/" | grep -o 'name="csrf" content="[0-9a-f]*"' | sed 's/.*content="//;s/"$//')
-    [ ${#CSRF} -eq 64 ] || die "no CSRF token for $1"
-}
-
-say "PKI, plan 726, server; so-y-te (office), so-khcn (central), thanh-tra (inspector)"
-sync_pki
-plan_import main
-sv_start main
-SPORT=$PORT
-enrol_as yte so-y-te yte-01 office "127.0.0.1:$SPORT"
-enrol_as cen so-khcn tonghop-01 central "127.0.0.1:$SPORT"
-enrol_as insp thanh-tra tt-01 inspector "127.0.0.1:$SPORT"
+ui_three_roles
 run 0 "so-y-te: first sync" "$TD" sync --dir yte
 
 say "so-y-te reports, late, on every task it leads that is overdue and never reported"
@@ -79,7 +62,7 @@ expect_out "the count of never reported tasks" "Chưa báo cáo lần nào"
 say "the dashboards: never reported and overdue in separate columns"
 ui_start cen cen
 e2e "dashboard: never reported vs overdue" dashboard cen
-login cen
+ui_login cen
 curl -s -b "$W/cen.jar" "$BASE/dashboard.csv?by=agency" >"$W/dash-agency.csv"
 curl -s -b "$W/cen.jar" "$BASE/dashboard.csv?by=section" >"$W/dash-section.csv"
 # col CSV ROWKEY TITLE: the cell of the row whose first cell is ROWKEY, in the column TITLE
@@ -134,7 +117,7 @@ e2e "office: banner on every page" banner yte office
 ui_stop yte
 
 say "the inspector: CSRF, the note and the confirmation step (curl)"
-login insp
+ui_login insp
 eq "POST /alarm/ack without CSRF refused" "$(curl -s -o /dev/null -w '%{http_code}' -b "$W/insp.jar" \
     -d "id=$ALARM&confirm=1" --data-urlencode "note=đã kiểm tra" "$BASE/alarm/ack")" 403
 eq "POST /alarm/ack with a wrong CSRF refused" "$(curl -s -o /dev/null -w '%{http_code}' -b "$W/insp.jar" \

@@ -37,24 +37,7 @@ mkdir -p "$SHOTS"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdui.sh"
 ui_need_browser
 
-# login NAME: a cookie jar $W/NAME.jar and $BASE, $CSRF for curl
-login() {
-    local url
-    url=$(cat "$W/$1.url")
-    BASE=${url%%/\?token=*}
-    curl -s -o /dev/null -c "$W/$1.jar" "$url"
-    CSRF=$(curl -s -b "$W/$1.jar" "$BASE/" | grep -o 'name="csrf" content="[0-9a-f]*"' | sed 's/.*content="//;s/"$//')
-    [ ${#CSRF} -eq 64 ] || die "no CSRF token for $1"
-}
-
-say "PKI, plan 726, server; so-y-te (office), so-khcn (central), thanh-tra (inspector)"
-sync_pki
-plan_import main
-sv_start main
-SPORT=$PORT
-enrol_as yte so-y-te yte-01 office "127.0.0.1:$SPORT"
-enrol_as cen so-khcn tonghop-01 central "127.0.0.1:$SPORT"
-enrol_as insp thanh-tra tt-01 inspector "127.0.0.1:$SPORT"
+ui_three_roles
 report yte 49 $P --state dang --percent 40 --result "Đã lắp đặt 2 máy chủ"
 run 0 "so-y-te: first sync (with a report)" "$TD" sync --dir yte
 run 0 "so-khcn: first sync" "$TD" sync --dir cen
@@ -66,7 +49,7 @@ run 0 "tiendo todo (office)" "$TD" todo --dir yte
 OWED_CLI=$(grep -o '[0-9]* nhiệm vụ phải báo cáo; đã gửi [0-9]*' "$W/.out" || true)
 [ -n "$OWED_CLI" ] && pass "tiendo todo: $OWED_CLI" || fail "tiendo todo printed no owed line: $(cat "$W/.out")"
 ui_start yte yte
-login yte
+ui_login yte
 curl -s -b "$W/yte.jar" "$BASE/" >"$W/todo.html"
 grep -q "$OWED_CLI" "$W/todo.html" && pass "the UI's Việc cần làm says the same: $OWED_CLI" ||
     fail "UI and CLI differ: $(sed 's/<[^>]*>/ /g' "$W/todo.html" | grep -o '[0-9]* nhiệm vụ phải báo cáo[^.]*')"
@@ -93,7 +76,7 @@ run 0 "tiendo todo (central)" "$TD" todo --dir cen
 expect_out "tiendo todo shows the refusal with what to do" "thẩm định lại"
 say "central: the refusal in the UI; CSRF on the new forms"
 ui_start cen cen
-login cen
+ui_login cen
 curl -s -b "$W/cen.jar" "$BASE/" >"$W/cen-todo.html"
 grep -q 'id="refused"' "$W/cen-todo.html" && grep -q "thẩm định lại" "$W/cen-todo.html" &&
     pass "central's Việc cần làm shows the refused review, why and what to do (common/refusal.c)" ||

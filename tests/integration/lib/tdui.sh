@@ -43,3 +43,27 @@ ui_need_browser() {
         die "chromium and chromium-driver are needed: apt-get install chromium chromium-driver python3-selenium"
     /usr/bin/python3 -c 'import selenium' 2>/dev/null || die "python3-selenium is needed: apt-get install python3-selenium"
 }
+
+# ui_login NAME: a cookie jar $W/NAME.jar and $BASE, $CSRF for curl, from the
+# address `tiendo ui` printed for device NAME ($W/NAME.url).
+ui_login() {
+    local url
+    url=$(cat "$W/$1.url")
+    BASE=${url%%/\?token=*}
+    curl -s -o /dev/null -c "$W/$1.jar" "$url"
+    CSRF=$(curl -s -b "$W/$1.jar" "$BASE/" | grep -o 'name="csrf" content="[0-9a-f]*"' | sed 's/.*content="//;s/"$//')
+    [ ${#CSRF} -eq 64 ] || die "no CSRF token for $1"
+}
+
+# ui_three_roles: the PKI, plan 726, server main ($SPORT) and three devices:
+# yte (so-y-te, office), cen (so-khcn, central), insp (thanh-tra, inspector).
+ui_three_roles() {
+    say "PKI, plan 726, server; so-y-te (office), so-khcn (central), thanh-tra (inspector)"
+    sync_pki
+    plan_import main
+    sv_start main
+    SPORT=$PORT
+    enrol_as yte so-y-te yte-01 office "127.0.0.1:$SPORT"
+    enrol_as cen so-khcn tonghop-01 central "127.0.0.1:$SPORT"
+    enrol_as insp thanh-tra tt-01 inspector "127.0.0.1:$SPORT"
+}
