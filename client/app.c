@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "audit_hist.h"
 #include "cli.h"
 #include "clock.h"
 #include "derive.h"
@@ -491,6 +492,19 @@ char *tdc_app_alarm_note(const char *note, td_error *e)
     }
     memmove(n, t, strlen(t) + 1);
     return n;
+}
+
+const char *tdc_app_alarm_what(tdc_ctx *c, int64_t id)
+{
+    tdc_alarm *v = NULL;
+    size_t nv = 0;
+    const char *what = tdc_alarm_vi("");
+    td_error e;
+    if (tdc_replica_alarm_list(c->rep, 1, &v, &nv, &e) == 0)
+        for (size_t i = 0; i < nv; i++)
+            if (v[i].id == id && v[i].kind) what = tdc_alarm_vi(v[i].kind);   /* static texts */
+    tdc_alarms_free(v, nv);
+    return what;
 }
 
 int tdc_app_alarm_ack(tdc_ctx *c, int64_t id, const char *note, td_error *e)

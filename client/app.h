@@ -72,6 +72,11 @@ int tdc_app_alarm_ack(tdc_ctx *c, int64_t id, const char *note, td_error *e);
  * NULL with e set (TD_EARG, Vietnamese): the web UI's confirmation step. */
 char *tdc_app_alarm_note(const char *note, td_error *e);
 
+/* What alarm id is about, in Vietnamese (audit_hist.h tdc_alarm_vi of its
+ * kind): the words a sync that stopped on it shows.  A generic text when
+ * the alarm cannot be read. */
+const char *tdc_app_alarm_what(tdc_ctx *c, int64_t id);
+
 /* ---- this device's entries still in the outbox ---- */
 
 /* What a pending entry is about (one per task a deadline edit names). */

@@ -139,12 +139,11 @@ static int tdc__attempt(tdc__run *run, td_error *why)
 static void tdc__print_alarm(const tdc__run *run, const td_error *why)
 {
     fprintf(stderr,
-            "tiendo sync: CẢNH BÁO: máy chủ đưa ra lịch sử nhật ký không nhất quán với lần đồng bộ trước "
-            "(cảnh báo số %lld).\n"
+            "tiendo sync: CẢNH BÁO số %lld: %s.\n"
             "  Đồng bộ đã dừng, không gửi và không nhận gì. Bằng chứng (hai điểm kiểm tra và bằng chứng\n"
             "  nhất quán) đã được lưu. Hãy báo cho bộ phận thanh tra; xem: tiendo status\n"
             "  (chi tiết: %s)\n",
-            (long long)run->alarm_id, why->msg);
+            (long long)run->alarm_id, tdc_app_alarm_what(run->c, run->alarm_id), why->msg);
 }
 
 static void tdc__print_failure(const tdc__run *run, const td_error *why)

@@ -465,6 +465,14 @@ static void tdc__sync_loop(tdc_ui *ui)
             tdc_sync_stats s;
             int rc = tdc_app_sync(&sc, ui->server, NULL, NULL, &s, &e);
             uint64_t wait;
+            char why[sizeof ui->sync.last_error];
+            /* a stop on an alarm is named by its kind, not by the sync
+             * layer's generic "bad signature" */
+            if (rc != 0 && s.alarm_id)
+                snprintf(why, sizeof why, "đồng bộ đã dừng vì cảnh báo số %lld: %s.", (long long)s.alarm_id,
+                         tdc_app_alarm_what(&sc, s.alarm_id));
+            else if (rc != 0)
+                snprintf(why, sizeof why, "%s", tdc_link_vi(&e));
             pthread_mutex_lock(&ui->lock);
             ui->sync.running = 0;
             if (rc == 0) {
@@ -479,7 +487,7 @@ static void tdc__sync_loop(tdc_ui *ui)
             } else {
                 ui->sync.last_ok = 0;
                 ui->sync.failures++;
-                snprintf(ui->sync.last_error, sizeof ui->sync.last_error, "%s", tdc_link_vi(&e));
+                snprintf(ui->sync.last_error, sizeof ui->sync.last_error, "%s", why);
                 if (s.alarm_id) ui->sync.alarm_id = s.alarm_id;
                 wait = tdc_sync_backoff_ms(ui->sync.failures - 1, TDC_UI_BACKOFF_BASE_MS, ui->max_backoff_ms, NULL);
                 td_log_info("ui: sync failed (%u in a row): %s", ui->sync.failures, e.msg);

@@ -96,6 +96,7 @@ sv_start old
 OPORT=$PORT
 run 1 "so-y-te: the old copy raises the alarm" "$TD" sync --dir yte --server "127.0.0.1:$OPORT"
 expect_err "Vietnamese warning" "CẢNH BÁO"
+expect_err "the warning names a rollback, not a bad signature" "nhật ký máy chủ ngắn hơn lần đã xác minh"
 say "the inspector's tiendo ui syncs in the background with the old copy: its sync raises the alarm and stops"
 ui_start insp insp --server "127.0.0.1:$OPORT"
 for ((i = 0; i < 300 * TD_SLOW; i++)); do
@@ -118,6 +119,9 @@ ui_stop yte
 
 say "the inspector: CSRF, the note and the confirmation step (curl)"
 ui_login insp
+curl -s -b "$W/insp.jar" -o "$W/insp-home.html" "$BASE/"
+expect_in "the sync box names the rollback" "$W/insp-home.html" "vì cảnh báo số $ALARM: nhật ký máy chủ ngắn hơn lần đã xác minh"
+if grep -qF "chữ ký không hợp lệ" "$W/insp-home.html"; then fail "the sync box says bad signature"; else pass "the sync box does not say bad signature"; fi
 eq "POST /alarm/ack without CSRF refused" "$(curl -s -o /dev/null -w '%{http_code}' -b "$W/insp.jar" \
     -d "id=$ALARM&confirm=1" --data-urlencode "note=đã kiểm tra" "$BASE/alarm/ack")" 403
 eq "POST /alarm/ack with a wrong CSRF refused" "$(curl -s -o /dev/null -w '%{http_code}' -b "$W/insp.jar" \
