@@ -71,6 +71,7 @@ struct td_state {
     td__rent *rents;
     size_t n_rents, cap_rents;
     td__map rent_map;
+    int maps_lazy;                 /* report_map, rent_map and the rents' keys not built yet (td__maps_ready) */
     td_report_version *versions;   /* parallel to rents: versions[i] is rents[i]'s entry */
     size_t cap_versions;
 
@@ -149,5 +150,8 @@ extern char td__empty[1];
  * n_rents, their report set by the caller) from the versions; caches start
  * empty.  0, TD_ENOMEM, or TD_EPARSE for a report out of range. */
 int td__state_reindex(td_state *st);
+/* Build what td__state_reindex left for first use; 0 or TD_ENOMEM.  Every
+ * reader of report_map, rent_map or the rents' keys calls it first. */
+int td__maps_ready(td_state *st);
 
 #endif
