@@ -125,6 +125,16 @@ static void td__sfree(char *s)
     if (s && s != td__empty) free(s);
 }
 
+/* Free what a report of the state owns: nothing when it lies in the state's
+ * text block (a snapshot's load puts the reports' texts and evidence there,
+ * derive_int.h), which td_state_free frees whole. */
+static void td__ofree(const td_state *st, void *p)
+{
+    if (!p || p == td__empty) return;
+    if (st && st->arena && (char *)p >= st->arena && (char *)p < st->arena + st->arena_len) return;
+    free(p);
+}
+
 static uint64_t td__hash(const td_state *st, const void *p, size_t n)
 {
     unsigned char out[crypto_shorthash_BYTES];
@@ -268,21 +278,21 @@ static int td__version_cmp(uint64_t h1, const unsigned char *a1, uint64_t s1, ui
 }
 
 /* Evidence of one report version (all owned; strings may be td__empty). */
-static void td__evidence_free(char **ev, size_t n_ev, td_evidence_doc *docs, size_t n_docs, td_attachment_ref *att,
-                              size_t n_att)
+static void td__evidence_free(const td_state *st, char **ev, size_t n_ev, td_evidence_doc *docs, size_t n_docs,
+                              td_attachment_ref *att, size_t n_att)
 {
-    for (size_t i = 0; i < n_ev; i++) td__sfree(ev[i]);
-    free(ev);
+    for (size_t i = 0; i < n_ev; i++) td__ofree(st, ev[i]);
+    td__ofree(st, ev);
     for (size_t i = 0; i < n_docs; i++) {
-        td__sfree(docs[i].number);
-        td__sfree(docs[i].title);
+        td__ofree(st, docs[i].number);
+        td__ofree(st, docs[i].title);
     }
-    free(docs);
+    td__ofree(st, docs);
     for (size_t i = 0; i < n_att; i++) {
-        td__sfree(att[i].name);
-        td__sfree(att[i].mime);
+        td__ofree(st, att[i].name);
+        td__ofree(st, att[i].mime);
     }
-    free(att);
+    td__ofree(st, att);
 }
 
 static void td__dchange_free(td_deadline_change *d)
@@ -366,11 +376,19 @@ void td_state_free(td_state *st)
     td__map_free(&st->author_map);
     for (size_t i = 0; i < st->n_reports; i++) {
         td_report *r = &st->reports[i];
-        td__sfree(r->result);
-        td__sfree(r->difficulties);
-        td__sfree(r->proposals);
-        td__sfree(r->review_comment);
-        td__evidence_free(r->evidence, r->n_evidence, r->docs, r->n_docs, r->attachments, r->n_attachments);
+        if (st->arena) {   /* a snapshot's load: the texts are in the block but those changed since */
+            td__ofree(st, r->result);
+            td__ofree(st, r->difficulties);
+            td__ofree(st, r->proposals);
+            td__ofree(st, r->review_comment);
+        } else {
+            td__sfree(r->result);
+            td__sfree(r->difficulties);
+            td__sfree(r->proposals);
+            td__sfree(r->review_comment);
+        }
+        if (r->evidence || r->docs || r->attachments)
+            td__evidence_free(st, r->evidence, r->n_evidence, r->docs, r->n_docs, r->attachments, r->n_attachments);
     }
     free(st->reports);
     free(st->versions);
@@ -395,6 +413,7 @@ void td_state_free(td_state *st)
     free(st->ontask_days);
     td__map_free(&st->ontask_map);
     td__dg_free(st);
+    free(st->arena);
     free(st);
 }
 
@@ -1391,15 +1410,16 @@ static int td__apply_report(td__ctx *c)
         r->n_versions++;
         td__dg_touch(st, TD__DG_REPORT, (size_t)ri);
         if (take) {
-            td__sfree(r->result);
-            td__sfree(r->difficulties);
-            td__sfree(r->proposals);
-            td__sfree(r->review_comment);
+            td__ofree(st, r->result);
+            td__ofree(st, r->difficulties);
+            td__ofree(st, r->proposals);
+            td__ofree(st, r->review_comment);
             r->result = result;
             r->difficulties = diff;
             r->proposals = prop;
             result = diff = prop = NULL;
-            td__evidence_free(r->evidence, r->n_evidence, r->docs, r->n_docs, r->attachments, r->n_attachments);
+            td__evidence_free(st, r->evidence, r->n_evidence, r->docs, r->n_docs, r->attachments,
+                              r->n_attachments);
             r->evidence = ev;
             r->n_evidence = n_ev;
             r->docs = docs;
@@ -1448,7 +1468,7 @@ done:
     td__sfree(result);
     td__sfree(diff);
     td__sfree(prop);
-    td__evidence_free(ev, n_ev, docs, n_docs, att, n_att);
+    td__evidence_free(st, ev, n_ev, docs, n_docs, att, n_att);
     tiendo__report_payload__free_unpacked(p, NULL);
     return rc;
 }
@@ -1619,7 +1639,7 @@ static int td__apply_review(td__ctx *c)
         ev->received_ms = c->received_ms;
     }
     td__dg_touch(st, TD__DG_REPORT, v->report);
-    td__sfree(r->review_comment);
+    td__ofree(st, r->review_comment);
     r->review_comment = comment;
     r->review = p->accept ? 1 : -1;
     r->review_index = c->index;

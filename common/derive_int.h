@@ -66,6 +66,10 @@ struct td_state {
 
     td_report *reports;
     size_t n_reports, cap_reports;
+    /* One block holding the reports' texts and evidence as a snapshot loaded them (instead of a malloc
+     * each): a report's pointer into [arena, arena + arena_len) is never freed alone.  NULL after a fold. */
+    char *arena;
+    size_t arena_len;
     td__map report_map;
 
     td__rent *rents;
