@@ -328,6 +328,8 @@ td_state *td_state_new(X509 *ca)
 
 static void td__drop_views(td_state *st)
 {
+    free(st->r_order);
+    st->r_order = NULL;
     free(st->v_reports);
     free(st->v_vers);
     st->v_vers = NULL;
@@ -2035,6 +2037,13 @@ const td_report *td_state_reports(const td_state *cst, size_t *n)
     td__skey *k;
     *n = st->n_reports;
     if (st->v_reports_ok || !st->n_reports || st->n_reports > UINT32_MAX) goto slow;
+    if (st->r_order && (st->v_reports = malloc(st->n_reports * sizeof *st->v_reports))) {   /* a snapshot's */
+        for (size_t i = 0; i < st->n_reports; i++) st->v_reports[i] = st->reports[st->r_order[i]];
+        free(st->r_order);
+        st->r_order = NULL;
+        st->v_reports_ok = 1;
+        return st->v_reports;
+    }
     if (!(k = td__skeys(st->reports, sizeof *st->reports, st->n_reports, offsetof(td_report, task),
                         offsetof(td_report, agency), offsetof(td_report, period))))
         goto slow;
@@ -2785,4 +2794,75 @@ int td__state_reindex(td_state *st)
     for (size_t i = 0; i < st->n_conds; i++)
         td__map_put(&st->cond_map, td__hash(st, &st->conds[i].task, sizeof st->conds[i].task), (uint32_t)i);
     return 0;
+}
+
+/* --- the sorted views' orders, kept with a snapshot (derive_int.h) ------------- */
+
+int td__view_orders(const td_state *st, uint32_t **rep, uint32_t **ver)
+{
+    size_t nv;
+    const td_report_version *const *vv;
+    td__skey *k = NULL;
+    *rep = *ver = NULL;
+    if (st->n_reports > UINT32_MAX || st->n_rents > UINT32_MAX) return TD_ENOMEM;
+    if (st->n_reports) {
+        if (!(k = td__skeys(st->reports, sizeof *st->reports, st->n_reports, offsetof(td_report, task),
+                            offsetof(td_report, agency), offsetof(td_report, period))) ||
+            !(*rep = malloc(st->n_reports * sizeof **rep))) {
+            free(k);
+            return TD_ENOMEM;
+        }
+        qsort(k, st->n_reports, sizeof *k, td__skey_cmp);
+        for (size_t i = 0; i < st->n_reports; i++) (*rep)[i] = k[i].i;
+        free(k);
+    }
+    if (st->n_rents) {
+        if (!(vv = td_state_report_versions_by_key(st, &nv)) || !(*ver = malloc(nv * sizeof **ver))) {
+            free(*rep);
+            *rep = NULL;
+            return TD_ENOMEM;
+        }
+        for (size_t i = 0; i < nv; i++) (*ver)[i] = (uint32_t)(vv[i] - st->versions);
+    }
+    return 0;
+}
+
+/* A permutation of 0..n-1? */
+static int td__is_perm(const uint32_t *p, size_t n)
+{
+    unsigned char *seen = calloc(n ? n : 1, 1);
+    int ok = seen != NULL;
+    for (size_t i = 0; ok && i < n; i++) {
+        if (p[i] >= n || seen[p[i]]) ok = 0;
+        else seen[p[i]] = 1;
+    }
+    free(seen);
+    return ok;
+}
+
+void td__view_orders_set(td_state *st, uint32_t *rep, uint32_t *ver)
+{
+    int ok = 1;
+    td__drop_views(st);
+    /* used only when each is a permutation in the views' order: else the views are sorted at first use */
+    if (rep && td__is_perm(rep, st->n_reports)) {
+        for (size_t i = 1; ok && i < st->n_reports; i++)
+            ok = td__report_cmp(&st->reports[rep[i - 1]], &st->reports[rep[i]]) < 0;
+        if (ok) {
+            st->r_order = rep;
+            rep = NULL;
+        }
+    }
+    free(rep);
+    ok = 1;
+    if (ver && td__is_perm(ver, st->n_rents) && (st->v_vers = malloc(st->n_rents * sizeof *st->v_vers))) {
+        for (size_t i = 0; i < st->n_rents; i++) st->v_vers[i] = &st->versions[ver[i]];
+        for (size_t i = 1; ok && i < st->n_rents; i++) ok = td__vers_cmp(&st->v_vers[i - 1], &st->v_vers[i]) <= 0;
+        if (ok) st->v_vers_ok = 1;
+        else {
+            free(st->v_vers);
+            st->v_vers = NULL;
+        }
+    }
+    free(ver);
 }

@@ -111,6 +111,7 @@ struct td_state {
     /* sorted views, built lazily, dropped at each apply */
     td_report *v_reports;
     int v_reports_ok;
+    uint32_t *r_order;         /* a snapshot's order of v_reports (positions in reports), until it is built */
     const td_report_version **v_vers;
     int v_vers_ok;
     td_indicator_value *v_ivals;
@@ -157,5 +158,13 @@ int td__state_reindex(td_state *st);
 /* Build what td__state_reindex left for first use; 0 or TD_ENOMEM.  Every
  * reader of report_map, rent_map or the rents' keys calls it first. */
 int td__maps_ready(td_state *st);
+
+/* The orders of the sorted views (td_state_reports, td_state_report_versions_by_key) as positions in
+ * st->reports and st->versions, malloc'd (NULL when empty): a snapshot keeps them so that a load does not
+ * sort again.  0 or TD_ENOMEM. */
+int td__view_orders(const td_state *st, uint32_t **rep, uint32_t **ver);
+/* Take them back (ownership passes; either may be NULL): each is used only if it is a permutation in the
+ * views' order, else that view is sorted at its first use as always. */
+void td__view_orders_set(td_state *st, uint32_t *rep, uint32_t *ver);
 
 #endif

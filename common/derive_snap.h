@@ -37,7 +37,7 @@
 #include "err.h"
 
 /* Bumped whenever what the body holds changes (a new field of td_state). */
-#define TD_SNAP_FORMAT 1
+#define TD_SNAP_FORMAT 2
 /* Header: magic 8, format 4, reserved 4, layout 8, last index 8, count 8,
  * body length 8, checksum 16. */
 #define TD_SNAP_HEADER 64
@@ -51,6 +51,9 @@ int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n);
 /* What a blob's header says, without decoding the body: 0, TD_EVERSION (another
  * format or layout) or TD_EPARSE (not a snapshot). */
 int td_state_snap_peek(const uint8_t *buf, size_t n, uint64_t *last_index, uint64_t *count, td_error *err);
+/* Whether a blob whose first n bytes are hdr (at least the header) has this build's format and layout:
+ * 0, TD_EVERSION or TD_EPARSE (a stored snapshot this build cannot read is as good as none). */
+int td_state_snap_usable(const uint8_t *hdr, size_t n);
 
 /*
  * A new state (free with td_state_free) from a blob, with `ca` as in
