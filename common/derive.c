@@ -2075,6 +2075,37 @@ const td_report *td_state_report(const td_state *st, uint32_t task, const char *
     return i < 0 ? NULL : &st->reports[i];
 }
 
+const td_report *td_state_reports_unsorted(const td_state *st, size_t *n)
+{
+    *n = st->n_reports;
+    return st->reports;
+}
+
+static int td__preport_cmp(const void *x, const void *y)
+{
+    return td__report_cmp(*(const td_report *const *)x, *(const td_report *const *)y);
+}
+
+int td_state_task_reports(const td_state *st, uint32_t task, const td_report ***out, size_t *n)
+{
+    size_t k = 0, cap = 0;
+    const td_report **v = NULL;
+    *out = NULL;
+    *n = 0;
+    for (size_t i = 0; i < st->n_reports; i++) {
+        if (st->reports[i].task != task) continue;
+        if (td__grow((void **)&v, &cap, k, 1, sizeof *v)) {
+            free(v);
+            return TD_ENOMEM;
+        }
+        v[k++] = &st->reports[i];
+    }
+    if (k) qsort(v, k, sizeof *v, td__preport_cmp);
+    *out = v;
+    *n = k;
+    return 0;
+}
+
 const td_indicator_value *td_state_indicator_values(const td_state *cst, size_t *n)
 {
     td_state *st = (td_state *)cst;
