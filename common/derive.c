@@ -330,6 +330,8 @@ static void td__drop_views(td_state *st)
 {
     free(st->r_order);
     st->r_order = NULL;
+    free(st->v_order);
+    st->v_order = NULL;
     free(st->v_reports);
     free(st->v_vers);
     st->v_vers = NULL;
@@ -1924,6 +1926,9 @@ static const void *td__view(const void *src, size_t n, size_t size, int (*cmp)(c
  * string comparisons do.  A view of 137,000 reports sorts in a few ms instead
  * of a merge sort moving 260-byte records.
  */
+static int td__order_ok(const uint32_t *p, size_t n, int strict, const void *base, size_t size,
+                        int (*cmp)(const void *, const void *));
+
 typedef struct td__skey {
     uint64_t k;       /* task << 32 | agency rank << 16 | period rank */
     uint32_t i;       /* the record's position */
@@ -2037,12 +2042,15 @@ const td_report *td_state_reports(const td_state *cst, size_t *n)
     td__skey *k;
     *n = st->n_reports;
     if (st->v_reports_ok || !st->n_reports || st->n_reports > UINT32_MAX) goto slow;
-    if (st->r_order && (st->v_reports = malloc(st->n_reports * sizeof *st->v_reports))) {   /* a snapshot's */
-        for (size_t i = 0; i < st->n_reports; i++) st->v_reports[i] = st->reports[st->r_order[i]];
+    if (st->r_order) {   /* a snapshot's order */
+        if (td__order_ok(st->r_order, st->n_reports, 1, st->reports, sizeof *st->reports, td__report_cmp) &&
+            (st->v_reports = malloc(st->n_reports * sizeof *st->v_reports))) {
+            for (size_t i = 0; i < st->n_reports; i++) st->v_reports[i] = st->reports[st->r_order[i]];
+            st->v_reports_ok = 1;
+        }
         free(st->r_order);
         st->r_order = NULL;
-        st->v_reports_ok = 1;
-        return st->v_reports;
+        if (st->v_reports_ok) return st->v_reports;
     }
     if (!(k = td__skeys(st->reports, sizeof *st->reports, st->n_reports, offsetof(td_report, task),
                         offsetof(td_report, agency), offsetof(td_report, period))))
@@ -2191,12 +2199,26 @@ static int td__vers_cmp(const void *x, const void *y)
     return td__version_cmp(a->hlc, a->author, a->seq, b->hlc, b->author, b->seq);
 }
 
+static int td__version_key_cmp(const void *x, const void *y)
+{
+    return td__vers_cmp(&x, &y);
+}
+
 const td_report_version *const *td_state_report_versions_by_key(const td_state *cst, size_t *n)
 {
     td_state *st = (td_state *)cst;   /* the view is a cache, not state */
     static const td_report_version *const td__none[1];
     *n = 0;
     if (!st->n_rents) return td__none;
+    if (!st->v_vers_ok && st->v_order) {   /* a snapshot's order */
+        if (td__order_ok(st->v_order, st->n_rents, 0, st->versions, sizeof *st->versions, td__version_key_cmp) &&
+            (st->v_vers = malloc(st->n_rents * sizeof *st->v_vers))) {
+            for (size_t i = 0; i < st->n_rents; i++) st->v_vers[i] = &st->versions[st->v_order[i]];
+            st->v_vers_ok = 1;
+        }
+        free(st->v_order);
+        st->v_order = NULL;
+    }
     if (!st->v_vers_ok) {
         td__skey *k = st->n_rents <= UINT32_MAX ? td__skeys(st->versions, sizeof *st->versions, st->n_rents,
                                                              offsetof(td_report_version, task),
@@ -2873,27 +2895,21 @@ static int td__is_perm(const uint32_t *p, size_t n)
 
 void td__view_orders_set(td_state *st, uint32_t *rep, uint32_t *ver)
 {
-    int ok = 1;
     td__drop_views(st);
-    /* used only when each is a permutation in the views' order: else the views are sorted at first use */
-    if (rep && td__is_perm(rep, st->n_reports)) {
-        for (size_t i = 1; ok && i < st->n_reports; i++)
-            ok = td__report_cmp(&st->reports[rep[i - 1]], &st->reports[rep[i]]) < 0;
-        if (ok) {
-            st->r_order = rep;
-            rep = NULL;
-        }
+    st->r_order = rep;   /* checked at first use (td__order_ok): a command may never sort either */
+    st->v_order = ver;
+}
+
+/* A snapshot's order of n records is used only when it is a permutation that sorts them (cmp on
+ * neighbours, strictly when `strict`): else the view is sorted as without one. */
+static int td__order_ok(const uint32_t *p, size_t n, int strict, const void *base, size_t size,
+                        int (*cmp)(const void *, const void *))
+{
+    const char *b = base;
+    if (!td__is_perm(p, n)) return 0;
+    for (size_t i = 1; i < n; i++) {
+        int c = cmp(b + p[i - 1] * size, b + p[i] * size);
+        if (c > 0 || (strict && c == 0)) return 0;
     }
-    free(rep);
-    ok = 1;
-    if (ver && td__is_perm(ver, st->n_rents) && (st->v_vers = malloc(st->n_rents * sizeof *st->v_vers))) {
-        for (size_t i = 0; i < st->n_rents; i++) st->v_vers[i] = &st->versions[ver[i]];
-        for (size_t i = 1; ok && i < st->n_rents; i++) ok = td__vers_cmp(&st->v_vers[i - 1], &st->v_vers[i]) <= 0;
-        if (ok) st->v_vers_ok = 1;
-        else {
-            free(st->v_vers);
-            st->v_vers = NULL;
-        }
-    }
-    free(ver);
+    return 1;
 }

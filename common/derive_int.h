@@ -114,6 +114,7 @@ struct td_state {
     uint32_t *r_order;         /* a snapshot's order of v_reports (positions in reports), until it is built */
     const td_report_version **v_vers;
     int v_vers_ok;
+    uint32_t *v_order;         /* a snapshot's order of v_vers (positions in versions), until it is built */
     td_indicator_value *v_ivals;
     int v_ivals_ok;
     td_condition *v_conds;
@@ -163,8 +164,8 @@ int td__maps_ready(td_state *st);
  * st->reports and st->versions, malloc'd (NULL when empty): a snapshot keeps them so that a load does not
  * sort again.  0 or TD_ENOMEM. */
 int td__view_orders(const td_state *st, uint32_t **rep, uint32_t **ver);
-/* Take them back (ownership passes; either may be NULL): each is used only if it is a permutation in the
- * views' order, else that view is sorted at its first use as always. */
+/* Take them back (ownership passes; either may be NULL): each is checked at the view's first use and used
+ * only if it is a permutation in the view's order, else that view is sorted as always. */
 void td__view_orders_set(td_state *st, uint32_t *rep, uint32_t *ver);
 
 #endif
