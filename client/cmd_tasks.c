@@ -665,14 +665,6 @@ static void tdc__print_deadline(const td_deadline *d)
     printf("\"%s\" (%s)", d->text ? d->text : "", vi);
 }
 
-/* Reports of one task by (agency, period), as td_state_task_reports sorts them. */
-static int tdc__report_key_cmp(const void *x, const void *y)
-{
-    const td_report *a = *(const td_report *const *)x, *b = *(const td_report *const *)y;
-    int k = strcmp(a->agency, b->agency);
-    return k ? k : strcmp(a->period, b->period);
-}
-
 int tdc_cmd_task(int argc, char **argv)
 {
     struct option opts[TD_CLI_OPTS_MAX];
@@ -854,7 +846,7 @@ int tdc_cmd_task(int argc, char **argv)
                                                                                             : "(không ghi)");
     }
 
-    /* the task's current reports, by (agency, period): the history marks each version current or not */
+    /* the task's current reports, by (agency, period): their texts below */
     if (td_state_task_reports(st, (uint32_t)num, &mine, &n_mine)) {
         tdc_pending_free(&pend);
         td_task_status_free(&ts);
@@ -876,16 +868,7 @@ int tdc_cmd_task(int argc, char **argv)
             const td_report *cur;
             char flags[512];
             if (v[i].task != (uint32_t)num) continue;
-            {
-                td_report key;
-                const td_report *kp = &key, **hit;
-                memset(&key, 0, sizeof key);
-                key.task = v[i].task;
-                memcpy(key.agency, v[i].agency, sizeof key.agency);
-                memcpy(key.period, v[i].period, sizeof key.period);
-                hit = n_mine ? bsearch(&kp, mine, n_mine, sizeof *mine, tdc__report_key_cmp) : NULL;
-                cur = hit ? *hit : NULL;
-            }
+            cur = td_state_version_report(st, &v[i]);
             tdc_period_vi(v[i].period, pvi, sizeof pvi);
             printf("  - Kỳ %s, %s: %s, %u%% (mục nhật ký %llu%s)\n", pvi, v[i].agency, tdc__state_vi(v[i].state),
                    v[i].percent, (unsigned long long)v[i].index,

@@ -26,6 +26,8 @@
  * of daily reports by every agency stays far below this, and past it the
  * cache simply starts again. */
 #define TD__ONTASK_CACHE_MAX 65536
+/* Lookups of a report by key that look through the array before its table is built (td_state_report). */
+#define TD__LAZY_LOOKUPS 8
 /* Largest key hashed: (task, agency, period) or (code, agency, period). */
 #define TD__KEY_MAX 160
 
@@ -2074,6 +2076,13 @@ const td_report *td_state_report(const td_state *st, uint32_t task, const char *
     td__tap k = {task, agency, period};
     long i;
     if (!agency || !period || strlen(agency) > TD_AGENCY_MAX || strlen(period) > 7) return NULL;
+    /* after a snapshot's load, a few lookups look through the array (a command that shows one report
+     * need not build a table of all); more build the table */
+    if (st->maps_lazy && ((td_state *)st)->lazy_lookups++ < TD__LAZY_LOOKUPS) {
+        for (size_t j = 0; j < st->n_reports; j++)
+            if (st->reports[j].task == task && td__report_eq(st, (uint32_t)j, &k)) return &st->reports[j];
+        return NULL;
+    }
     if (td__maps_ready((td_state *)st)) {   /* out of memory for the table: look through the array */
         for (size_t j = 0; j < st->n_reports; j++)
             if (td__report_eq(st, (uint32_t)j, &k)) return &st->reports[j];
@@ -2081,6 +2090,14 @@ const td_report *td_state_report(const td_state *st, uint32_t task, const char *
     }
     i = td__map_find(&st->report_map, td__tap_hash(st, task, agency, period), td__report_eq, st, &k);
     return i < 0 ? NULL : &st->reports[i];
+}
+
+const td_report *td_state_version_report(const td_state *st, const td_report_version *v)
+{
+    size_t i;
+    if (!v || v < st->versions || v >= st->versions + st->n_rents) return NULL;
+    i = (size_t)(v - st->versions);
+    return st->rents[i].report < st->n_reports ? &st->reports[st->rents[i].report] : NULL;
 }
 
 const td_report *td_state_reports_unsorted(const td_state *st, size_t *n)

@@ -76,6 +76,7 @@ struct td_state {
     size_t n_rents, cap_rents;
     td__map rent_map;
     int maps_lazy;                 /* report_map, rent_map and the rents' keys not built yet (td__maps_ready) */
+    unsigned lazy_lookups;         /* td_state_report lookups made meanwhile */
     td_report_version *versions;   /* parallel to rents: versions[i] is rents[i]'s entry */
     size_t cap_versions;
 
