@@ -382,17 +382,10 @@ void td_state_free(td_state *st)
     td__map_free(&st->author_map);
     for (size_t i = 0; i < st->n_reports; i++) {
         td_report *r = &st->reports[i];
-        if (st->arena) {   /* a snapshot's load: the texts are in the block but those changed since */
-            td__ofree(st, r->result);
-            td__ofree(st, r->difficulties);
-            td__ofree(st, r->proposals);
-            td__ofree(st, r->review_comment);
-        } else {
-            td__sfree(r->result);
-            td__sfree(r->difficulties);
-            td__sfree(r->proposals);
-            td__sfree(r->review_comment);
-        }
+        td__ofree(st, r->result);
+        td__ofree(st, r->difficulties);
+        td__ofree(st, r->proposals);
+        td__ofree(st, r->review_comment);
         if (r->evidence || r->docs || r->attachments)
             td__evidence_free(st, r->evidence, r->n_evidence, r->docs, r->n_docs, r->attachments, r->n_attachments);
     }
