@@ -682,7 +682,8 @@ int tdc_cmd_task(int argc, char **argv)
     td_error e;
     tdc_pending_set pend;
     char dbuf[16], dbuf2[16], pvi[16], when[32];
-    size_t n, k;
+    const td_report **mine = NULL;
+    size_t n, k, n_mine = 0;
 
     optind = 1;
     if (td_cli_longopts(&tdc__task_spec, opts, TD_CLI_OPTS_MAX)) return 1;
@@ -845,6 +846,15 @@ int tdc_cmd_task(int argc, char **argv)
                                                                                             : "(không ghi)");
     }
 
+    /* the task's current reports, by (agency, period): their texts below */
+    if (td_state_task_reports(st, (uint32_t)num, &mine, &n_mine)) {
+        tdc_pending_free(&pend);
+        td_task_status_free(&ts);
+        tdc_ctx_close(&c);
+        fprintf(stderr, "tiendo task: %s\n", td_err_vi(TD_ENOMEM));
+        return 1;
+    }
+
     /* history: every report version visible here, with its reviews */
     {
         const td_report_version *v = td_state_report_versions(st, &n);
@@ -858,7 +868,7 @@ int tdc_cmd_task(int argc, char **argv)
             const td_report *cur;
             char flags[512];
             if (v[i].task != (uint32_t)num) continue;
-            cur = td_state_report(st, v[i].task, v[i].agency, v[i].period);
+            cur = td_state_version_report(st, &v[i]);
             tdc_period_vi(v[i].period, pvi, sizeof pvi);
             printf("  - Kỳ %s, %s: %s, %u%% (mục nhật ký %llu%s)\n", pvi, v[i].agency, tdc__state_vi(v[i].state),
                    v[i].percent, (unsigned long long)v[i].index,
@@ -883,36 +893,35 @@ int tdc_cmd_task(int argc, char **argv)
 
     /* current texts: per agency, its latest period's current report */
     {
-        const td_report *r = td_state_reports(st, &n);
         int any = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (r[i].task != (uint32_t)num) continue;
-            if (i + 1 < n && r[i + 1].task == r[i].task && !strcmp(r[i + 1].agency, r[i].agency)) continue;
+        for (size_t j = 0; j < n_mine; j++) {
+            const td_report *r = mine[j];
+            if (j + 1 < n_mine && !strcmp(mine[j + 1]->agency, mine[j]->agency)) continue;
             if (!any) printf("\nNội dung báo cáo hiện hành (kỳ gần nhất của mỗi cơ quan):\n");
             any = 1;
-            tdc_period_vi(r[i].period, pvi, sizeof pvi);
-            printf("  - %s, kỳ %s: %s, %u%%", r[i].agency, pvi, tdc__state_vi(r[i].state), r[i].percent);
-            if (r[i].done_date) {
-                td_date_vi(r[i].done_date, dbuf2, sizeof dbuf2);
+            tdc_period_vi(r->period, pvi, sizeof pvi);
+            printf("  - %s, kỳ %s: %s, %u%%", r->agency, pvi, tdc__state_vi(r->state), r->percent);
+            if (r->done_date) {
+                td_date_vi(r->done_date, dbuf2, sizeof dbuf2);
                 printf(", hoàn thành ngày %s", dbuf2);
             }
-            printf("; %s\n", r[i].review > 0 ? "đã được chấp nhận" : r[i].review < 0 ? "bị trả lại" : "chưa thẩm định");
-            tdc__print_text("Kết quả", r[i].result);
-            tdc__print_text("Khó khăn, vướng mắc", r[i].difficulties);
-            tdc__print_text("Đề xuất, kiến nghị", r[i].proposals);
-            for (k = 0; k < r[i].n_evidence; k++) tdc__print_text("Minh chứng", r[i].evidence[k]);
-            for (k = 0; k < r[i].n_docs; k++) {
-                td_date_vi(r[i].docs[k].date, dbuf2, sizeof dbuf2);
-                printf("      Văn bản: %s%s%s%s%s\n", r[i].docs[k].number, *dbuf2 ? " ngày " : "", dbuf2,
-                       *r[i].docs[k].title ? " — " : "", r[i].docs[k].title);
+            printf("; %s\n", r->review > 0 ? "đã được chấp nhận" : r->review < 0 ? "bị trả lại" : "chưa thẩm định");
+            tdc__print_text("Kết quả", r->result);
+            tdc__print_text("Khó khăn, vướng mắc", r->difficulties);
+            tdc__print_text("Đề xuất, kiến nghị", r->proposals);
+            for (k = 0; k < r->n_evidence; k++) tdc__print_text("Minh chứng", r->evidence[k]);
+            for (k = 0; k < r->n_docs; k++) {
+                td_date_vi(r->docs[k].date, dbuf2, sizeof dbuf2);
+                printf("      Văn bản: %s%s%s%s%s\n", r->docs[k].number, *dbuf2 ? " ngày " : "", dbuf2,
+                       *r->docs[k].title ? " — " : "", r->docs[k].title);
             }
-            for (k = 0; k < r[i].n_attachments; k++) {
+            for (k = 0; k < r->n_attachments; k++) {
                 char hex[17];
-                for (int b = 0; b < 8; b++) snprintf(hex + 2 * b, 3, "%02x", r[i].attachments[k].sha256[b]);
-                printf("      Tệp đính kèm: %s (%s, %llu byte, %s…)\n", r[i].attachments[k].name,
-                       r[i].attachments[k].mime, (unsigned long long)r[i].attachments[k].size, hex);
+                for (int b = 0; b < 8; b++) snprintf(hex + 2 * b, 3, "%02x", r->attachments[k].sha256[b]);
+                printf("      Tệp đính kèm: %s (%s, %llu byte, %s…)\n", r->attachments[k].name,
+                       r->attachments[k].mime, (unsigned long long)r->attachments[k].size, hex);
             }
-            if (r[i].review < 0 && *r[i].review_comment) tdc__print_text("Lý do trả lại", r[i].review_comment);
+            if (r->review < 0 && *r->review_comment) tdc__print_text("Lý do trả lại", r->review_comment);
         }
     }
 
@@ -928,6 +937,7 @@ int tdc_cmd_task(int argc, char **argv)
         }
         if (shown) printf("Gửi bằng: tiendo sync\n");
     }
+    free(mine);
     tdc_pending_free(&pend);
     td_task_status_free(&ts);
     tdc_ctx_close(&c);

@@ -623,13 +623,18 @@ int tdc_replica_snapshot_save(tdc_replica *r, int force, int *written, td_error 
     if ((rc = tdc__meta_read(r, "pulled_gen", &gen, err))) goto done;
     /* another process dropped or put in rows since this state was folded: it no longer describes them */
     if (gen != r->pulled_gen) goto done;
-    if ((rc = tdc__prepare(r, "SELECT last_idx, n_entries FROM fold_snapshot WHERE id = 1 AND pulled_gen = ?1", &st,
-                           err)))
+    if ((rc = tdc__prepare(r,
+                           "SELECT last_idx, n_entries, substr(state, 1, 64) FROM fold_snapshot WHERE id = 1 AND "
+                           "pulled_gen = ?1",
+                           &st, err)))
         goto done;
     sqlite3_bind_int64(st, 1, gen);
     if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        have_last = sqlite3_column_int64(st, 0);
-        have_n = sqlite3_column_int64(st, 1);
+        /* one this build cannot read (another format or layout) counts as none: stored again now */
+        if (!td_state_snap_usable(sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2))) {
+            have_last = sqlite3_column_int64(st, 0);
+            have_n = sqlite3_column_int64(st, 1);
+        }
     } else if (step != SQLITE_DONE) {
         rc = tdc__dberr(r, err, "reading the fold snapshot");
     }

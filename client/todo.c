@@ -83,6 +83,15 @@ int tdc_refusals_mine(tdc_ctx *c, size_t max, tdc_todo_refusal **out, size_t *n_
     return 0;
 }
 
+static int tdc__report_cmp(const void *x, const void *y)
+{
+    const td_report *a = *(const td_report *const *)x, *b = *(const td_report *const *)y;
+    int k;
+    if (a->task != b->task) return a->task < b->task ? -1 : 1;
+    if ((k = strcmp(a->agency, b->agency))) return k;
+    return strcmp(a->period, b->period);
+}
+
 static tdc_todo_item *tdc__add(tdc_todo *t, size_t *cap, tdc_todo_kind k, uint32_t task, const char *agency,
                                const char *period)
 {
@@ -248,8 +257,8 @@ int tdc_todo_build(tdc_ctx *c, int date, size_t refusals_max, tdc_todo *t, td_er
     /* 5. central: DONE reports not reviewed by the end of the date (the
      * 23rd's meeting needs them, docs/ARCHITECTURE.md §1) */
     if (t->role == TD_ROLE_CENTRAL) {
-        size_t nr, nrv;
-        const td_report *r = td_state_reports(st, &nr);
+        size_t nr, nrv, nw = 0, capw = 0;
+        const td_report *r = td_state_reports_unsorted(st, &nr), **w = NULL;
         const td_review_event *rv = td_state_reviews(st, &nrv);
         int64_t end = td_state_day_end_ms(t->date);
         for (size_t i = 0; i < nr; i++) {
@@ -258,9 +267,28 @@ int tdc_todo_build(tdc_ctx *c, int date, size_t refusals_max, tdc_todo *t, td_er
             for (size_t k = 0; k < nrv && !reviewed; k++)
                 if (rv[k].report_index == r[i].index && rv[k].received_ms < end) reviewed = 1;
             if (reviewed) continue;
-            if (!(x = tdc__add(t, &cap, TDC_TODO_REVIEW, r[i].task, r[i].agency, r[i].period))) goto oom;
+            if (nw == capw) {
+                size_t nc = capw ? capw * 2 : 32;
+                const td_report **nv = realloc(w, nc * sizeof *nv);
+                if (!nv) {
+                    free(w);
+                    goto oom;
+                }
+                w = nv;
+                capw = nc;
+            }
+            w[nw++] = &r[i];
+        }
+        /* listed by (task, agency, period), as td_state_reports sorts them */
+        if (nw) qsort(w, nw, sizeof *w, tdc__report_cmp);
+        for (size_t i = 0; i < nw; i++) {
+            if (!(x = tdc__add(t, &cap, TDC_TODO_REVIEW, w[i]->task, w[i]->agency, w[i]->period))) {
+                free(w);
+                goto oom;
+            }
             t->n_review_waiting++;
         }
+        free(w);
     }
     rc = 0;
     /* the next thing to do: a review (central), the last returned report

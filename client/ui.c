@@ -648,6 +648,7 @@ int tdc_cmd_ui(int argc, char **argv)
         free(ui);
         return 1;
     }
+    tdc_ui_warm(&ui->ctx);
     if (tdc__ui_secret(ui, &e)) {
         fprintf(stderr, "tiendo ui: %s\n", e.msg);
         tdc_ctx_close(&ui->ctx);

@@ -84,6 +84,9 @@ typedef struct tdc_ui_resp {
 /* ui_pages.c: route a request after the security checks.  method "GET" or
  * "POST"; q holds the query arguments (GET) or the form (POST). */
 void tdc_ui_route(tdc_ui *ui, const char *method, const char *path, const tdc_ui_form *q, tdc_ui_resp *out);
+/* Build what the first page (`/`, the work list) needs from the context's state, so that the first request
+ * after `tiendo ui` starts is not the slow one (client/ui_todo.c). */
+void tdc_ui_warm(tdc_ctx *c);
 
 /* ui_assets.c */
 const char *tdc_ui_asset(const char *path, const char **type);

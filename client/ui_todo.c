@@ -257,3 +257,17 @@ sync:
     tdc_ui_foot(f);
     if (!rc) tdc_todo_free(&t);
 }
+
+/* What the first page (the work list, `/`) needs from the state, built before the first request so that it
+ * is not the slow one: the status index (status.c's memo), the sorted report views.  The same list
+ * `tiendo todo` composes, thrown away; a failure here only means the first page builds it. */
+void tdc_ui_warm(tdc_ctx *c)
+{
+    tdc_todo t;
+    td_error e;
+    size_t n;
+    memset(&t, 0, sizeof t);
+    if (tdc_todo_build(c, 0, TDC_UI_TODO_MAX, &t, &e) == 0) tdc_todo_free(&t);
+    td_state_reports(tdc_replica_state(c->rep), &n);
+    td_state_report_versions_by_key(tdc_replica_state(c->rep), &n);
+}

@@ -394,6 +394,17 @@ const unsigned char *td_state_server_key(const td_state *st);
 /* Reports sorted by (task, agency, period); *n entries. */
 const td_report *td_state_reports(const td_state *st, size_t *n);
 const td_report *td_state_report(const td_state *st, uint32_t task, const char *agency, const char *period);
+/* The current report of a version's key (v from td_state_report_versions or
+ * td_state_report_versions_by_key): what td_state_report(st, v->task, v->agency, v->period) answers,
+ * without a lookup; NULL for a pointer that is not one of the state's versions. */
+const td_report *td_state_version_report(const td_state *st, const td_report_version *v);
+/* The same reports in the state's own order (the order the fold first met their keys): for a reader that
+ * keeps a few of them and sorts those, instead of the sorted copy of all. */
+const td_report *td_state_reports_unsorted(const td_state *st, size_t *n);
+/* The current reports of one task, sorted by (agency, period) as td_state_reports has them, without
+ * sorting every report: *out a malloc'd array of pointers into the state (free only the array; valid
+ * until the next apply), NULL when *n == 0.  0 or TD_ENOMEM. */
+int td_state_task_reports(const td_state *st, uint32_t task, const td_report ***out, size_t *n);
 const td_indicator_value *td_state_indicator_values(const td_state *st, size_t *n);
 const td_condition *td_state_conditions(const td_state *st, size_t *n);
 const td_refusal *td_state_refusals(const td_state *st, size_t *n);

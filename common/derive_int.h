@@ -66,11 +66,17 @@ struct td_state {
 
     td_report *reports;
     size_t n_reports, cap_reports;
+    /* One block holding the reports' texts and evidence as a snapshot loaded them (instead of a malloc
+     * each): a report's pointer into [arena, arena + arena_len) is never freed alone.  NULL after a fold. */
+    char *arena;
+    size_t arena_len;
     td__map report_map;
 
     td__rent *rents;
     size_t n_rents, cap_rents;
     td__map rent_map;
+    int maps_lazy;                 /* report_map, rent_map and the rents' keys not built yet (td__maps_ready) */
+    unsigned lazy_lookups;         /* td_state_report lookups made meanwhile */
     td_report_version *versions;   /* parallel to rents: versions[i] is rents[i]'s entry */
     size_t cap_versions;
 
@@ -106,8 +112,10 @@ struct td_state {
     /* sorted views, built lazily, dropped at each apply */
     td_report *v_reports;
     int v_reports_ok;
+    uint32_t *r_order;         /* a snapshot's order of v_reports (positions in reports), until it is built */
     const td_report_version **v_vers;
     int v_vers_ok;
+    uint32_t *v_order;         /* a snapshot's order of v_vers (positions in versions), until it is built */
     td_indicator_value *v_ivals;
     int v_ivals_ok;
     td_condition *v_conds;
@@ -149,5 +157,16 @@ extern char td__empty[1];
  * n_rents, their report set by the caller) from the versions; caches start
  * empty.  0, TD_ENOMEM, or TD_EPARSE for a report out of range. */
 int td__state_reindex(td_state *st);
+/* Build what td__state_reindex left for first use; 0 or TD_ENOMEM.  Every
+ * reader of report_map, rent_map or the rents' keys calls it first. */
+int td__maps_ready(td_state *st);
+
+/* The orders of the sorted views (td_state_reports, td_state_report_versions_by_key) as positions in
+ * st->reports and st->versions, malloc'd (NULL when empty): a snapshot keeps them so that a load does not
+ * sort again.  0 or TD_ENOMEM. */
+int td__view_orders(const td_state *st, uint32_t **rep, uint32_t **ver);
+/* Take them back (ownership passes; either may be NULL): each is checked at the view's first use and used
+ * only if it is a permutation in the view's order, else that view is sorted as always. */
+void td__view_orders_set(td_state *st, uint32_t *rep, uint32_t *ver);
 
 #endif

@@ -428,6 +428,18 @@ int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n)
         }
     }
 
+    /* the sorted views' orders (td__view_orders): a load need not sort 137,000 records again */
+    {
+        uint32_t *ro = NULL, *vo = NULL;
+        if (td__view_orders(st, &ro, &vo)) w.oom = 1;
+        td__w_u64(&w, ro ? st->n_reports : 0);
+        if (ro) td__w(&w, ro, st->n_reports * sizeof *ro);
+        td__w_u64(&w, vo ? st->n_rents : 0);
+        if (vo) td__w(&w, vo, st->n_rents * sizeof *vo);
+        free(ro);
+        free(vo);
+    }
+
     free(pool);
     if (w.oom || w.n > TD_SNAP_MAX) {
         free(w.b);
@@ -462,6 +474,8 @@ typedef struct td__sr {
     td_snap_read_fn rd;
     void *arg;
     crypto_onetimeauth_state mac;   /* over the bytes as they come (td__snap_mac) */
+    char *ar;          /* the state's text block (st->arena) while the reports are read */
+    size_t ar_used, ar_cap;
 } td__sr;
 
 /* Make bytes [off, off + n) readable in the window: a pointer to them, or NULL (r->bad) when the blob ends
@@ -561,7 +575,35 @@ static void *td__r_alloc(td__sr *r, size_t n, size_t size)
     return p;
 }
 
-enum { TD__S_NULLOK = 1, TD__S_SHARED = 2 };
+/* n bytes (8-aligned) from the text block while it has room, else malloc'd: a report's owned field
+ * either way (derive.c frees only what lies outside the block). */
+static void *td__r_take(td__sr *r, size_t n)
+{
+    void *p;
+    size_t at = (r->ar_used + 7) & ~(size_t)7;
+    if (r->bad) return NULL;
+    if (r->ar && at <= r->ar_cap && n <= r->ar_cap - at) {
+        r->ar_used = at + n;
+        return r->ar + at;
+    }
+    if (!(p = malloc(n ? n : 1))) r->bad = TD_ENOMEM;
+    return p;
+}
+
+/* td__r_alloc of a report's evidence array, from the text block. */
+static void *td__r_alloc_ar(td__sr *r, size_t n, size_t size)
+{
+    void *p;
+    if (r->bad || !n) return NULL;
+    if (n > SIZE_MAX / size) {
+        r->bad = TD_ENOMEM;
+        return NULL;
+    }
+    if ((p = td__r_take(r, n * size))) memset(p, 0, n * size);
+    return p;
+}
+
+enum { TD__S_NULLOK = 1, TD__S_SHARED = 2, TD__S_ARENA = 4 };
 /* A string: malloc'd, or NULL when stored so and TD__S_NULLOK; with TD__S_SHARED an empty one is the state's
  * shared td__empty (fields freed with td__sfree). */
 static char *td__r_str(td__sr *r, int flags)
@@ -580,7 +622,9 @@ static char *td__r_str(td__sr *r, int flags)
         return NULL;
     }
     if (!l && (flags & TD__S_SHARED)) return td__empty;
-    if (!(s = malloc((size_t)l + 1))) {
+    if (flags & TD__S_ARENA) {
+        if (!(s = td__r_take(r, (size_t)l + 1))) return NULL;
+    } else if (!(s = malloc((size_t)l + 1))) {
         r->bad = TD_ENOMEM;
         return NULL;
     }
@@ -600,7 +644,7 @@ static void td__r_fixed(td__sr *r, const char *f, size_t n)
 static char **td__r_strs(td__sr *r, size_t *n, int flags)
 {
     size_t c = td__r_count(r, 4);
-    char **v = td__r_alloc(r, c, sizeof *v);
+    char **v = flags & TD__S_ARENA ? td__r_alloc_ar(r, c, sizeof *v) : td__r_alloc(r, c, sizeof *v);
     *n = 0;
     for (size_t i = 0; v && i < c && !r->bad; i++) {
         v[i] = td__r_str(r, flags);
@@ -813,6 +857,16 @@ int td_state_snap_peek(const uint8_t *buf, size_t n, uint64_t *last_index, uint6
     return td__snap_header(buf, n, last_index, count, &body, err);
 }
 
+int td_state_snap_usable(const uint8_t *hdr, size_t n)
+{
+    uint32_t fmt;
+    uint64_t layout;
+    if (!hdr || n < TD_SNAP_HEADER || memcmp(hdr, td__snap_magic, 8)) return TD_EPARSE;
+    memcpy(&fmt, hdr + 8, 4);
+    memcpy(&layout, hdr + 16, 8);
+    return fmt == TD_SNAP_FORMAT && layout == td__snap_layout() ? 0 : TD_EVERSION;
+}
+
 /* The fold's invariants the readers index by: what a damaged blob could break into an out-of-bounds read. */
 static const char *td__snap_check(const td_state *st)
 {
@@ -890,6 +944,7 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
     unsigned char mac[crypto_onetimeauth_BYTES];
     const char *bad;
     td__rpool pool = {0};
+    uint32_t *rorder = NULL, *vorder = NULL;
     size_t c, n = r->n;
     int rc;
 
@@ -933,6 +988,16 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
     r->what = "reports";
     c = td__r_count(r, TD__REPORT_FIXED + 4);
     if ((st->reports = td__r_alloc(r, c, sizeof *st->reports))) st->cap_reports = c;
+    /* the reports' texts and evidence in one block: what remains of the blob bounds them (each text is
+     * its bytes after a 4-byte length; an array's 8-byte pointers take at most twice the blob's 4-byte
+     * counts and lengths); pages never written are never touched */
+    if (st->reports && !r->bad) {
+        size_t cap = (r->n - r->off) * 2 + 64;
+        if ((r->ar = malloc(cap))) {
+            st->arena = r->ar;
+            st->arena_len = r->ar_cap = cap;
+        }
+    }
     for (size_t i = 0; st->reports && i < c && !r->bad; i++) {
         td_report *x = &st->reports[i];
         uint64_t ne = 0, nd = 0, na = 0;
@@ -945,10 +1010,10 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
         x->n_evidence = x->n_docs = x->n_attachments = 0;
         st->n_reports = i + 1;
         if (nd > TD_REPORT_EVIDENCE_MAX || na > TD_REPORT_EVIDENCE_MAX) r->bad = TD_EPARSE;
-        x->result = td__r_str(r, TD__S_SHARED);
-        x->difficulties = td__r_str(r, TD__S_SHARED);
-        x->proposals = td__r_str(r, TD__S_SHARED);
-        x->review_comment = td__r_str(r, TD__S_SHARED);
+        x->result = td__r_str(r, TD__S_SHARED | TD__S_ARENA);
+        x->difficulties = td__r_str(r, TD__S_SHARED | TD__S_ARENA);
+        x->proposals = td__r_str(r, TD__S_SHARED | TD__S_ARENA);
+        x->review_comment = td__r_str(r, TD__S_SHARED | TD__S_ARENA);
         if (r->bad) {
             if (!x->result) x->result = td__empty;
             if (!x->difficulties) x->difficulties = td__empty;
@@ -956,26 +1021,27 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
             if (!x->review_comment) x->review_comment = td__empty;
             break;
         }
-        x->evidence = td__r_strs(r, &x->n_evidence, TD__S_SHARED);
+        x->evidence = td__r_strs(r, &x->n_evidence, TD__S_SHARED | TD__S_ARENA);
         if (x->n_evidence != ne && !r->bad) r->bad = TD_EPARSE;
-        if ((x->docs = td__r_alloc(r, (size_t)nd, sizeof *x->docs)))
+        if ((x->docs = td__r_alloc_ar(r, (size_t)nd, sizeof *x->docs)))
             for (; x->n_docs < nd && !r->bad; x->n_docs++) {
                 td_evidence_doc *d = &x->docs[x->n_docs];
                 d->date = (int32_t)td__r_u32(r);
-                d->number = td__r_str(r, TD__S_SHARED);
-                if (!(d->title = td__r_str(r, TD__S_SHARED))) d->title = td__empty;
+                d->number = td__r_str(r, TD__S_SHARED | TD__S_ARENA);
+                if (!(d->title = td__r_str(r, TD__S_SHARED | TD__S_ARENA))) d->title = td__empty;
                 if (!d->number) d->number = td__empty;
             }
-        if ((x->attachments = td__r_alloc(r, (size_t)na, sizeof *x->attachments)))
+        if ((x->attachments = td__r_alloc_ar(r, (size_t)na, sizeof *x->attachments)))
             for (; x->n_attachments < na && !r->bad; x->n_attachments++) {
                 td_attachment_ref *a = &x->attachments[x->n_attachments];
                 td__r(r, a->sha256, 32);
                 a->size = td__r_u64(r);
-                a->name = td__r_str(r, TD__S_SHARED);
-                if (!(a->mime = td__r_str(r, TD__S_SHARED))) a->mime = td__empty;
+                a->name = td__r_str(r, TD__S_SHARED | TD__S_ARENA);
+                if (!(a->mime = td__r_str(r, TD__S_SHARED | TD__S_ARENA))) a->mime = td__empty;
                 if (!a->name) a->name = td__empty;
             }
     }
+    r->ar = NULL;   /* the rest (reviews, conditions...) malloc'd one by one */
 
     r->what = "report versions";
     c = td__r_count(r, TD__VERSION_FIXED + 4);
@@ -1101,6 +1167,14 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
         }
     }
 
+    r->what = "sorted views";
+    c = td__r_count(r, 4);
+    if (c && c != st->n_reports && !r->bad) r->bad = TD_EPARSE;
+    if ((rorder = td__r_alloc(r, c, sizeof *rorder))) td__r(r, rorder, c * sizeof *rorder);
+    c = td__r_count(r, 4);
+    if (c && c != st->n_rents && !r->bad) r->bad = TD_EPARSE;
+    if ((vorder = td__r_alloc(r, c, sizeof *vorder))) td__r(r, vorder, c * sizeof *vorder);
+
     if (!r->bad && r->off != r->n) {
         r->what = "end";
         r->bad = TD_EPARSE;
@@ -1123,9 +1197,12 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
     if (r->bad) {
         rc = td_error_set(err, r->bad, "fold snapshot: %s at byte %zu of %zu: %s", r->what, r->off, n,
                           r->bad == TD_ENOMEM ? "out of memory" : r->bad == TD_EIO ? "cannot read" : "does not decode");
+        free(rorder);
+        free(vorder);
         td_state_free(st);
         return rc;
     }
+    td__view_orders_set(st, rorder, vorder);
     *out = st;
     return 0;
 }

@@ -8,17 +8,22 @@
  * (st)) is a state equal to st in everything the fold and its readers see
  * (same digests v1 and v2, same arrays in the same order, same accumulator
  * of the incremental digest), and applying entry n+1 to it equals applying
- * it to st.  Caches (the on-task answers, sorted views, memos) start empty;
- * the hash tables are rebuilt under a new random key.
+ * it to st.  Caches (the on-task answers, memos) start empty; the small
+ * hash tables are rebuilt under a new random key, the two large ones (reports
+ * by key, report entries by author and seq) at their first use.  The orders of
+ * the two sorted views (td_state_reports, td_state_report_versions_by_key) are
+ * kept (format 2), checked at the view's first use and used only if they sort
+ * it.  The reports' texts and evidence are loaded into one block.
  *
  * The blob: a header (magic "TDSNAP", format TD_SNAP_FORMAT, a layout tag of
  * this build's structure sizes, last index, entry count, body length, a
  * Poly1305 checksum of the header and body under a fixed public key: it detects a
  * damaged blob, not a forged one — whoever can write the replica can write
  * its rows too), then the body: flat arrays of fixed records, each text
- * after its record.  A blob of another format or layout is refused
- * (TD_EVERSION): the caller folds the log instead, as it would without a
- * snapshot.  Every count and length is checked against what remains, every
+ * after its record, then the views' orders.  A blob of another format or
+ * layout is refused (TD_EVERSION): the caller folds the log instead, as it
+ * would without a snapshot, and the next sync stores one of this format
+ * (td_state_snap_usable).  Every count and length is checked against what remains, every
  * fixed-size text must end inside its field, every index into another
  * array must point inside it: a damaged or hostile blob is refused with
  * TD_EPARSE, never read out of bounds.
@@ -37,7 +42,7 @@
 #include "err.h"
 
 /* Bumped whenever what the body holds changes (a new field of td_state). */
-#define TD_SNAP_FORMAT 1
+#define TD_SNAP_FORMAT 2
 /* Header: magic 8, format 4, reserved 4, layout 8, last index 8, count 8,
  * body length 8, checksum 16. */
 #define TD_SNAP_HEADER 64
@@ -51,6 +56,9 @@ int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n);
 /* What a blob's header says, without decoding the body: 0, TD_EVERSION (another
  * format or layout) or TD_EPARSE (not a snapshot). */
 int td_state_snap_peek(const uint8_t *buf, size_t n, uint64_t *last_index, uint64_t *count, td_error *err);
+/* Whether a blob whose first n bytes are hdr (at least the header) has this build's format and layout:
+ * 0, TD_EVERSION or TD_EPARSE (a stored snapshot this build cannot read is as good as none). */
+int td_state_snap_usable(const uint8_t *hdr, size_t n);
 
 /*
  * A new state (free with td_state_free) from a blob, with `ca` as in

@@ -405,7 +405,7 @@ static int td__build_tasks(td_mreport *r, td_error *err)
         t->percent = ts->n_leads ? (unsigned)((sum + ts->n_leads / 2) / ts->n_leads) : 0;
         if (latest) {
             const td_report_version *v = td__version_at(ver, n_ver, latest->report_index);
-            const td_report *cr = v ? td_state_report(st, v->task, v->agency, v->period) : NULL;
+            const td_report *cr = v ? td_state_version_report(st, v) : NULL;
             t->text_index = latest->report_index;
             if (cr && cr->index == latest->report_index) {
                 t->result = cr->result;
@@ -683,7 +683,7 @@ static int td__build_flagged(td_mreport *r, td_error *err)
         td_mr_flagged *nv;
         const td_report *rep;
         if (!ver[i].time_flags) continue;
-        rep = td_state_report(r->st, ver[i].task, ver[i].agency, ver[i].period);
+        rep = td_state_version_report(r->st, &ver[i]);
         if (!rep || rep->index != ver[i].index) continue;   /* superseded */
         if (!rep->time_flags || rep->received_ms >= end_ms || !td__in_plan_key(r, rep->task)) continue;
         /* a report signed after the server received it (a PC clock ahead)

@@ -34,6 +34,8 @@ for seed in 1 2 3; do
     expect_out_re "a new open loads the stored fold (seed $seed)" "new open \(snapshot at [1-9][0-9]*\) = full fold"
     expect_out "a snapshot cut short is not used (seed $seed)" "snapshot cut short: not used, new open = full fold"
     expect_out "a flipped byte is caught (seed $seed)" "snapshot with a byte flipped: not used, new open = full fold"
+    expect_out "another format is stored again (seed $seed)" \
+        "snapshot of another format: not used, stored again by the next save, then loaded"
     expect_out "dropped rows refold (seed $seed)" \
         "rows dropped (office so-y-te): snapshot of before not used; refreshed = new open = full fold"
     expect_out_re "stored again after the drop (seed $seed)" \

@@ -94,7 +94,8 @@ static int full_digest(const char *path, X509 *ca, unsigned char out[32])
     return rc ? -1 : 0;
 }
 
-/* Damage the stored snapshot: cut it to half (how 0) or flip one byte in its middle (how 1). */
+/* Damage the stored snapshot: cut it to half (how 0), flip one byte in its middle (how 1), or give it another
+ * format number (how 2: an older build's snapshot). */
 static int damage(const char *path, int how)
 {
     sqlite3 *db;
@@ -110,7 +111,8 @@ static int damage(const char *path, int how)
             uint8_t *b = malloc(n);
             sqlite3_stmt *up;
             memcpy(b, sqlite3_column_blob(st, 0), n);
-            b[n / 2] ^= 0x10;
+            if (how == 2 && n > 8) b[8]++;
+            else b[n / 2] ^= 0x10;
             sqlite3_finalize(st);
             st = NULL;
             if (sqlite3_prepare_v2(db, "UPDATE fold_snapshot SET state = ?1", -1, &up, NULL) == SQLITE_OK) {
@@ -274,6 +276,32 @@ int main(int argc, char **argv)
         } else {
             printf("snapshot %s: not used, new open = full fold = %s\n", how ? "with a byte flipped" : "cut short",
                    h3);
+        }
+    }
+    /* a snapshot of another format (an older build's): not used, and the next sync's save stores one of this
+     * format although nothing new was folded since */
+    if (!bad) {
+        int written = 0;
+        if (tdc_replica_snapshot_save(w, 1, &written, &e) || !written || damage(path, 2) ||
+            open_digest(path, ca, dopen, &snap)) {
+            fprintf(stderr, "td_foldcheck: snapshot of another format: %s\n", e.msg);
+            return 2;
+        }
+        if (snap) {
+            fprintf(stderr, "td_foldcheck: a snapshot of another format was loaded\n");
+            bad = 1;
+        } else if (tdc_replica_snapshot_save(w, 0, &written, &e) || !written) {
+            fprintf(stderr, "td_foldcheck: a snapshot of another format was not replaced: %s\n",
+                    written ? "" : "not written");
+            bad = 1;
+        } else if (full_digest(path, ca, df) || open_digest(path, ca, dopen, &snap)) {
+            return 2;
+        } else if (!snap || memcmp(dopen, df, 32)) {
+            fprintf(stderr, "td_foldcheck: the replaced snapshot: loaded %d, new open = full fold %d\n", snap != 0,
+                    !memcmp(dopen, df, 32));
+            bad = 1;
+        } else {
+            printf("snapshot of another format: not used, stored again by the next save, then loaded\n");
         }
     }
     /* a good one again, for the rows dropped below */

@@ -1406,6 +1406,28 @@ static int snap_src_fail(void *arg, uint64_t off, void *dst, size_t len)
     return snap_src(arg, off, dst, len);
 }
 
+/* The sorted views of b equal a's (same records in the same order), and each is in its order. */
+static void views_same(const td_state *a, const td_state *b)
+{
+    size_t na, nb;
+    const td_report *ra = td_state_reports(a, &na), *rb = td_state_reports(b, &nb);
+    const td_report_version *const *va, *const *vb;
+    TT_EQ_INT(na, nb);
+    for (size_t i = 0; i < na && i < nb; i++) {
+        TT_EQ_INT(ra[i].index, rb[i].index);
+        TT_EQ_STR(ra[i].agency, rb[i].agency);
+        TT_EQ_STR(ra[i].result, rb[i].result);
+        if (i) TT_CHECK(rb[i - 1].task < rb[i].task ||
+                        (rb[i - 1].task == rb[i].task && strcmp(rb[i - 1].agency, rb[i].agency) < 0) ||
+                        (rb[i - 1].task == rb[i].task && !strcmp(rb[i - 1].agency, rb[i].agency) &&
+                         strcmp(rb[i - 1].period, rb[i].period) < 0));
+    }
+    va = td_state_report_versions_by_key(a, &na);
+    vb = td_state_report_versions_by_key(b, &nb);
+    TT_EQ_INT(na, nb);
+    for (size_t i = 0; va && vb && i < na && i < nb; i++) TT_EQ_INT(va[i]->index, vb[i]->index);
+}
+
 static void test_snapshot(void)
 {
     tlog l;
@@ -1446,6 +1468,39 @@ static void test_snapshot(void)
     td_state_reports(cut_st, &na);
     TT_EQ_INT(td_state_reports(back, &nb) != NULL, 1);
     TT_EQ_INT(na, nb);
+    views_same(cut_st, back);   /* the views from the snapshot's stored orders */
+    /* stored orders that do not sort (two swapped, resealed): not used, the views are sorted as without */
+    {
+        size_t nv;
+        uint32_t x, y;
+        td_state *sw = NULL;
+        td_state_report_versions(cut_st, &nv);
+        TT_CHECK(nv >= 2);
+        bad = malloc(n);
+        if (bad && nv >= 2) {
+            memcpy(bad, blob, n);
+            memcpy(&x, bad + n - 4 * nv, 4);
+            memcpy(&y, bad + n - 4 * nv + 4, 4);
+            memcpy(bad + n - 4 * nv, &y, 4);
+            memcpy(bad + n - 4 * nv + 4, &x, 4);
+            snap_reseal(bad, n);
+            TT_EQ_INT(td_state_snap_decode(bad, n, CA, &sw, &e), 0);
+            if (sw) views_same(cut_st, sw);
+            td_state_free(sw);
+            sw = NULL;
+            /* and in the reports' order (just before the versions' count and order) */
+            memcpy(bad, blob, n);
+            memcpy(&x, bad + n - 4 * nv - 8 - 4, 4);
+            memcpy(&y, bad + n - 4 * nv - 8 - 8, 4);
+            memcpy(bad + n - 4 * nv - 8 - 4, &y, 4);
+            memcpy(bad + n - 4 * nv - 8 - 8, &x, 4);
+            snap_reseal(bad, n);
+            TT_EQ_INT(td_state_snap_decode(bad, n, CA, &sw, &e), 0);
+            if (sw) views_same(cut_st, sw);
+            td_state_free(sw);
+        }
+        free(bad);
+    }
     {
         const td_report *r = td_state_report(back, 49, "so-y-te", "2025-06");
         TT_CHECK(r != NULL);
@@ -1533,8 +1588,16 @@ static void test_snapshot(void)
         back = NULL;
         if (td_state_snap_decode(bad, len, CA, &back, &e) == 0) {
             ok_mut++;
-            /* what decodes is usable: folding on from it does not crash */
+            /* what decodes is usable: folding on from it does not crash, its views are in order */
             td_state_digest(back, b1);
+            {
+                size_t m;
+                const td_report *rr = td_state_reports(back, &m);
+                for (size_t k = 1; k < m; k++)
+                    TT_CHECK(rr[k - 1].task < rr[k].task ||
+                             (rr[k - 1].task == rr[k].task && strcmp(rr[k - 1].agency, rr[k].agency) <= 0));
+                td_state_report_versions_by_key(back, &m);
+            }
             td_state_free(back);
         } else {
             TT_CHECK(back == NULL);
