@@ -23,6 +23,7 @@
 #include "frame.h"
 #include "grow.h"
 #include "link.h"
+#include "log.h"
 #include "log.pb-c.h"
 #include "msg.h"
 #include "proto_ver.h"
@@ -266,8 +267,8 @@ static int tdc__fetch(tdc_ctx *c, const char *server, const unsigned char sha[32
     if (!(l = tdc_link_open(&lo, &err))) {
         const char *vi = tdc_link_vi(&err);
         size_t k = strlen(vi);
-        fprintf(stderr, "tiendo attachment get: tệp không có trên máy này và " TD_MSG_CONNECT "\n" TD_MSG_DETAIL,
-                server ? server : c->dev.server, vi, k && vi[k - 1] == '.' ? "" : ".", err.msg);
+        fprintf(stderr, "tiendo attachment get: tệp không có trên máy này và " TD_MSG_CONNECT "\n",
+                server ? server : c->dev.server, vi, k && vi[k - 1] == '.' ? "" : ".");
         return 1;
     }
     if (tdc_link_welcome(l)->version < TD_PROTO_BLOB) {
@@ -283,14 +284,15 @@ static int tdc__fetch(tdc_ctx *c, const char *server, const unsigned char sha[32
     tdc_link_close(l);
     if (rc == TD_EAUTH || (rc && strstr(err.msg, "not visible"))) {
         fprintf(stderr, "tiendo attachment get: máy chủ không cho tải tệp này: tệp không có trên máy chủ hoặc không "
-                        "thuộc phạm vi cơ quan được xem.\n  (chi tiết: %s)\n", err.msg);
+                        "thuộc phạm vi cơ quan được xem.\n");
+        td_log_warn("attachment get: %s", err.msg);
         return 1;
     }
     if (rc) {
         const char *vi = tdc_link_vi(&err);
         size_t k = strlen(vi);
-        fprintf(stderr, "tiendo attachment get: tải tệp từ máy chủ không thành công: %s%s\n  (chi tiết: %s)\n", vi,
-                k && vi[k - 1] == '.' ? "" : ".", err.msg);
+        fprintf(stderr, "tiendo attachment get: tải tệp từ máy chủ không thành công: %s%s\n", vi,
+                k && vi[k - 1] == '.' ? "" : ".");
         return 1;
     }
     if (tdc_blob_put_verified(c->rep, sha, *p, *n, name && *name ? name : td_attach_name_for(mime), tdc_now_ms(),

@@ -26,6 +26,7 @@
 #include "entry.h"
 #include "frame.h"
 #include "link.h"
+#include "log.h"
 #include "merkle.h"
 #include "note.h"
 #include "sync.h"
@@ -64,6 +65,7 @@ bad:
 /* Print a failed check and return 1. */
 static int tdc__fail(const char *what_vi, const char *detail)
 {
+    detail = td_text_vi(detail);   /* an English detail goes to the log */
     fprintf(stderr, "tiendo receipt: KHÔNG xác minh được biên nhận: %s%s%s%s\n", what_vi, detail ? " (" : "",
             detail ? detail : "", detail ? ")" : "");
     return 1;
@@ -150,8 +152,8 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
             if (alarm)
                 fprintf(stderr,
                         "tiendo receipt: CẢNH BÁO: máy chủ đưa ra lịch sử nhật ký không nhất quán với lần đồng bộ "
-                        "trước (cảnh báo số %lld, bằng chứng đã lưu; xem tiendo status).\n  (chi tiết: %s)\n",
-                        (long long)alarm, e.msg);
+                        "trước (cảnh báo số %lld, bằng chứng đã lưu; xem tiendo status).\n",
+                        (long long)alarm);
             else
                 tdc__fail("không kiểm tra được điểm kiểm tra của máy chủ", e.msg);
             goto out;
@@ -176,8 +178,7 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
     f.body_case = TIENDO__FRAME__BODY_PROOF_REQUEST;
     f.proof_request = &pr;
     if (tdc_link_send(l, &f, &e) || tdc_link_recv(l, &reply, 0, &e)) {
-        fprintf(stderr, "tiendo receipt: máy chủ không trả lời yêu cầu biên nhận: %s (chi tiết: %s)\n",
-                tdc_link_vi(&e), e.msg);
+        fprintf(stderr, "tiendo receipt: máy chủ không trả lời yêu cầu biên nhận: %s\n", tdc_link_vi(&e));
         goto out;
     }
     if (reply->body_case != TIENDO__FRAME__BODY_PROOF) {

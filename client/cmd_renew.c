@@ -41,6 +41,7 @@
 #include "device.h"
 #include "frame.h"
 #include "link.h"
+#include "log.h"
 #include "msg.h"
 #include "x509util.h"
 
@@ -281,8 +282,7 @@ static int tdc__online(const tdc_device *dev, const char *server)
     f.body_case = TIENDO__FRAME__BODY_RENEW_REQUEST;
     f.renew_request = &rq;
     if (tdc_link_send(l, &f, &e) || tdc_link_recv(l, &reply, TDC_CALL_TIMEOUT_MS, &e)) {
-        fprintf(stderr, "tiendo renew: máy chủ không trả lời yêu cầu cấp lại: %s\n  (chi tiết: %s)\n",
-                tdc_link_vi(&e), e.msg);
+        fprintf(stderr, "tiendo renew: máy chủ không trả lời yêu cầu cấp lại: %s\n", tdc_link_vi(&e));
         goto out;
     }
     if (reply->body_case != TIENDO__FRAME__BODY_RENEW_RESPONSE) {
@@ -291,11 +291,12 @@ static int tdc__online(const tdc_device *dev, const char *server)
         goto out;
     }
     if (!reply->renew_response->issued) {
-        fprintf(stderr, "tiendo renew: máy chủ không cấp lại: %s\n  (chi tiết: %s)\n"
+        td_log_warn("renew refused: %s", reply->renew_response->reason ? reply->renew_response->reason : "");
+        fprintf(stderr, "tiendo renew: máy chủ không cấp lại: %s\n"
                         "  Cách khác: tiendo renew --dir %s --csr-out TỆP rồi gửi TỆP cho cán bộ CA.\n",
                 reply->renew_response->reason_vi && *reply->renew_response->reason_vi
                     ? reply->renew_response->reason_vi : "không rõ lý do",
-                reply->renew_response->reason ? reply->renew_response->reason : "", dev->dir);
+                dev->dir);
         goto out;
     }
     {

@@ -142,9 +142,9 @@ static void tdc__print_alarm(const tdc__run *run, const td_error *why)
             "tiendo sync: CẢNH BÁO: máy chủ đưa ra lịch sử nhật ký không nhất quán với lần đồng bộ trước "
             "(cảnh báo số %lld).\n"
             "  Đồng bộ đã dừng, không gửi và không nhận gì. Bằng chứng (hai điểm kiểm tra và bằng chứng\n"
-            "  nhất quán) đã được lưu. Hãy báo cho bộ phận thanh tra; xem: tiendo status\n"
-            "  (chi tiết: %s)\n",
-            (long long)run->alarm_id, why->msg);
+            "  nhất quán) đã được lưu. Hãy báo cho bộ phận thanh tra; xem: tiendo status\n",
+            (long long)run->alarm_id);
+    td_log_warn("sync: alarm %lld: %s", (long long)run->alarm_id, why->msg);
 }
 
 static void tdc__print_failure(const tdc__run *run, const td_error *why)
@@ -155,8 +155,8 @@ static void tdc__print_failure(const tdc__run *run, const td_error *why)
     }
     const char *vi = tdc_link_vi(why);
     size_t n = strlen(vi);
-    fprintf(stderr, "tiendo sync: đồng bộ với %s không thành công: %s%s\n  (chi tiết: %s)\n",
-            run->server ? run->server : run->c->dev.server, vi, n && vi[n - 1] == '.' ? "" : ".", why->msg);
+    fprintf(stderr, "tiendo sync: đồng bộ với %s không thành công: %s%s\n",
+            run->server ? run->server : run->c->dev.server, vi, n && vi[n - 1] == '.' ? "" : ".");
 }
 
 /* Sleep ms, or less if asked to stop. */

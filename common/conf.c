@@ -1,5 +1,6 @@
 /* conf.c — see conf.h. */
 #include "conf.h"
+#include "oserr.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +26,7 @@ int td_conf_load(td_conf *c, const char *path, td_error *err)
 
     memset(c, 0, sizeof *c);
     f = fopen(path, "r");
-    if (!f) return td_error_set(err, TD_EIO, "%s: cannot open: %s", path, strerror(errno));
+    if (!f) return td_error_set(err, TD_EIO, TD_MSG_FILE_READ, path, td_errno_vi_log(errno, path));
     c->path = strdup(path);
     while (fgets(line, sizeof line, f)) {
         char *k, *v, *eq;
@@ -101,18 +102,18 @@ int td_conf_write(const char *path, const char *const *keys, const char *const *
 
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
-    if (fd < 0) return td_error_set(err, TD_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+    if (fd < 0) return td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, tmp, td_errno_vi_log(errno, tmp));
     f = fdopen(fd, "w");
     for (size_t i = 0; i < n; i++) fprintf(f, "%s = %s\n", keys[i], values[i]);
     if (fflush(f) != 0 || fsync(fd) != 0) {
         fclose(f);
         unlink(tmp);
-        return td_error_set(err, TD_EIO, "%s: write failed: %s", tmp, strerror(errno));
+        return td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, tmp, td_errno_vi_log(errno, tmp));
     }
     fclose(f);
     if (rename(tmp, path) != 0) {
         unlink(tmp);
-        return td_error_set(err, TD_EIO, "%s: rename failed: %s", path, strerror(errno));
+        return td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, path, td_errno_vi_log(errno, path));
     }
     return TD_OK;
 }

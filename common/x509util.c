@@ -1,6 +1,7 @@
 /* x509util.c — see x509util.h. */
 #include "clock.h"
 #include "x509util.h"
+#include "oserr.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -60,20 +61,20 @@ int td_x509_write_file(const char *path, const void *data, size_t len, int mode,
     /* mkstemp creates with O_EXCL and mode 0600: a key is never looser. */
     fd = mkstemp(tmp);
     if (fd < 0) {
-        rc = td_error_set(err, TD_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+        rc = td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, tmp, td_errno_vi_log(errno, tmp));
         free(tmp);
         return rc;
     }
     if (((mode & 07777) != 0600 && fchmod(fd, (mode_t)(mode & 07777)) != 0) ||
         td__write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-        rc = td_error_set(err, TD_EIO, "%s: write failed: %s", tmp, strerror(errno));
+        rc = td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, tmp, td_errno_vi_log(errno, tmp));
         close(fd);
         unlink(tmp);
         free(tmp);
         return rc;
     }
     if (close(fd) != 0) {
-        rc = td_error_set(err, TD_EIO, "%s: write failed: %s", tmp, strerror(errno));
+        rc = td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, tmp, td_errno_vi_log(errno, tmp));
         unlink(tmp);
         free(tmp);
         return rc;
@@ -82,12 +83,12 @@ int td_x509_write_file(const char *path, const void *data, size_t len, int mode,
         /* link() refuses an existing target atomically, unlike rename(). */
         if (link(tmp, path) != 0) {
             int e = errno;
-            rc = e == EEXIST ? td_error_set(err, TD_EEXISTS, "%s: already exists, not overwritten", path)
-                             : td_error_set(err, TD_EIO, "%s: cannot create: %s", path, strerror(e));
+            rc = e == EEXIST ? td_error_set(err, TD_EEXISTS, TD_MSG_FILE_EXISTS, path)
+                             : td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, path, td_errno_vi_log(e, path));
         }
         unlink(tmp);
     } else if (rename(tmp, path) != 0) {
-        rc = td_error_set(err, TD_EIO, "%s: cannot replace: %s", path, strerror(errno));
+        rc = td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, path, td_errno_vi_log(errno, path));
         unlink(tmp);
     }
     free(tmp);
@@ -164,9 +165,9 @@ static int td__read_file(const char *path, int flags, BIO **out, td_error *err)
 
     *out = NULL;
     fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return td_error_set(err, TD_EIO, "%s: cannot open: %s", path, strerror(errno));
+    if (fd < 0) return td_error_set(err, TD_EIO, TD_MSG_FILE_READ, path, td_errno_vi_log(errno, path));
     if (fstat(fd, &st) != 0) {
-        rc = td_error_set(err, TD_EIO, "%s: cannot stat: %s", path, strerror(errno));
+        rc = td_error_set(err, TD_EIO, TD_MSG_FILE_READ, path, td_errno_vi_log(errno, path));
         close(fd);
         return rc;
     }
@@ -193,7 +194,7 @@ static int td__read_file(const char *path, int flags, BIO **out, td_error *err)
         ssize_t n = read(fd, buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
-            rc = td_error_set(err, TD_EIO, "%s: read failed: %s", path, strerror(errno));
+            rc = td_error_set(err, TD_EIO, TD_MSG_FILE_READ, path, td_errno_vi_log(errno, path));
             break;
         }
         if (n == 0) break;

@@ -48,6 +48,7 @@
 #include "datalock.h"
 #include "logstore.h"
 #include "msg.h"
+#include "oserr.h"
 
 /* Copy buffer of a file copy (the backup file into the data directory). */
 #define TDS_COPY_BUF 65536
@@ -146,7 +147,7 @@ int tds_cmd_backup(int argc, char **argv)
     snprintf(srcpath, sizeof srcpath, "%s/server.db", cfg.data);
     if (access(srcpath, R_OK) != 0) {
         fprintf(stderr, "tiendo-server backup: không có sổ nhật ký %s (%s); kiểm tra --data hoặc tệp cấu hình\n",
-                srcpath, strerror(errno));
+                srcpath, td_errno_vi_log(errno, srcpath));
         goto out;
     }
     if (access(dest, F_OK) == 0) {
@@ -219,9 +220,9 @@ static int tds__copy_file(const char *from, const char *to, td_error *err)
     char buf[TDS_COPY_BUF];
     int in, out, rc = 0;
     ssize_t n;
-    if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0) return td_error_set(err, TD_EIO, "%s: %s", from, strerror(errno));
+    if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0) return td_error_set(err, TD_EIO, TD_MSG_FILE_READ, from, td_errno_vi_log(errno, from));
     if ((out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
-        rc = td_error_set(err, TD_EIO, "%s: %s", to, strerror(errno));
+        rc = td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, to, td_errno_vi_log(errno, to));
         close(in);
         return rc;
     }
@@ -231,18 +232,18 @@ static int tds__copy_file(const char *from, const char *to, td_error *err)
             ssize_t w = write(out, p, (size_t)n);
             if (w < 0) {
                 if (errno == EINTR) continue;
-                rc = td_error_set(err, TD_EIO, "%s: %s", to, strerror(errno));
+                rc = td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, to, td_errno_vi_log(errno, to));
                 goto done;
             }
             p += w;
             n -= w;
         }
     }
-    if (n < 0) rc = td_error_set(err, TD_EIO, "%s: %s", from, strerror(errno));
-    else if (fsync(out) != 0) rc = td_error_set(err, TD_EIO, "%s: fsync: %s", to, strerror(errno));
+    if (n < 0) rc = td_error_set(err, TD_EIO, TD_MSG_FILE_READ, from, td_errno_vi_log(errno, from));
+    else if (fsync(out) != 0) rc = td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, to, td_errno_vi_log(errno, to));
 done:
     close(in);
-    if (close(out) != 0 && !rc) rc = td_error_set(err, TD_EIO, "%s: %s", to, strerror(errno));
+    if (close(out) != 0 && !rc) rc = td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, to, td_errno_vi_log(errno, to));
     return rc;
 }
 
@@ -253,7 +254,7 @@ static int tds__move_aside(const char *path, const char *aside, const char *suff
     snprintf(a, sizeof a, "%s%s", path, suffix);
     snprintf(b, sizeof b, "%s%s", aside, suffix);
     if (access(a, F_OK) != 0) return 0;
-    if (rename(a, b) != 0) return td_error_set(err, TD_EIO, "rename %s -> %s: %s", a, b, strerror(errno));
+    if (rename(a, b) != 0) return td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, b, td_errno_vi_log(errno, a));
     return 0;
 }
 
@@ -290,7 +291,7 @@ int tds_cmd_restore(int argc, char **argv)
     if ((rc = tds_config_finish(&cfg))) return rc;
     rc = 1;
     if (access(src, R_OK) != 0) {
-        fprintf(stderr, "tiendo-server restore: " TD_MSG_FILE_READ "\n", src, strerror(errno));
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_FILE_READ "\n", src, td_errno_vi_log(errno, src));
         goto out;
     }
     snprintf(walp, sizeof walp, "%s-wal", src);
@@ -304,16 +305,16 @@ int tds_cmd_restore(int argc, char **argv)
             fprintf(stderr, "tiendo-server restore: máy chủ đang chạy trên %s (pid %ld); hãy dừng nó trước "
                             "(systemctl stop tiendo-server), không thay đổi gì\n", cfg.data, holder);
         else
-            fprintf(stderr, "tiendo-server restore: không khóa được thư mục dữ liệu %s: %s\n" TD_MSG_DETAIL, cfg.data,
-                    td_err_vi(err.code), err.msg);
+            fprintf(stderr, "tiendo-server restore: không khóa được thư mục dữ liệu %s: %s\n", cfg.data,
+                    td_error_vi(&err));
         goto out;
     }
     snprintf(dbpath, sizeof dbpath, "%s/server.db", cfg.data);
     snprintf(tmp, sizeof tmp, "%s.restoring", dbpath);
     unlink(tmp);
     if (tds__copy_file(src, tmp, &err) || tds__check_copy(tmp, &got, &err)) {
-        fprintf(stderr, "tiendo-server restore: bản sao lưu %s không dùng được, không thay đổi gì: %s\n" TD_MSG_DETAIL,
-                src, td_err_vi(err.code), err.msg);
+        fprintf(stderr, "tiendo-server restore: bản sao lưu %s không dùng được, không thay đổi gì: %s\n", src,
+                td_error_vi(&err));
         unlink(tmp);
         goto out;
     }
@@ -361,9 +362,9 @@ int tds_cmd_restore(int argc, char **argv)
      * the owner of the data directory */
     if (geteuid() == 0 && stat(cfg.data, &dst) == 0 && chown(tmp, dst.st_uid, dst.st_gid) != 0)
         fprintf(stderr, "tiendo-server restore: cảnh báo: không đổi được chủ sở hữu của %s: %s\n", tmp,
-                strerror(errno));
+                td_errno_vi_log(errno, tmp));
     if (rename(tmp, dbpath) != 0) {
-        fprintf(stderr, "tiendo-server restore: không đặt được %s vào chỗ: %s\n", dbpath, strerror(errno));
+        fprintf(stderr, "tiendo-server restore: không đặt được %s vào chỗ: %s\n", dbpath, td_errno_vi_log(errno, dbpath));
         goto out;
     }
     if ((dirfd = open(cfg.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
