@@ -15,6 +15,7 @@
 #include "grow.h"
 #include "log.pb-c.h"
 #include "logread.h"
+#include "oserr.h"
 
 /* Growth step of the per-author table (a log has tens to hundreds of
  * devices; linear search with a last-hit cache is enough). */
@@ -601,7 +602,7 @@ struct tda_db {
 
 static int tda__dberr(tda_db *d, td_error *err, const char *what)
 {
-    return td_error_set(err, TD_EDB, "%s: %s: %s", d->path, what, sqlite3_errmsg(d->db));
+    return td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, d->path, td_sqlite_vi_db(d->db, what));
 }
 
 static int tda__open(const char *path, int replica, tda_db **out, td_error *err)

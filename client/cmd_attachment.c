@@ -30,6 +30,7 @@
 #include "sync.h"
 #include "tiendo.pb-c.h"
 #include "utf8.h"
+#include "oserr.h"
 
 /* Shortest hash prefix accepted for `get` (hex digits): 8 digits = 32 bits,
  * unambiguous among the few thousand files of a province. */
@@ -308,7 +309,7 @@ static int tdc__write_out(const char *out, const uint8_t *p, size_t n)
     size_t off = 0;
     if (!strcmp(out, "-")) {
         if (fwrite(p, 1, n, stdout) != n || fflush(stdout)) {
-            fprintf(stderr, "tiendo attachment get: không ghi được ra màn hình: %s\n", strerror(errno));
+            fprintf(stderr, "tiendo attachment get: không ghi được ra màn hình: %s\n", td_errno_vi_log(errno, "stdout"));
             return 1;
         }
         return 0;
@@ -316,13 +317,13 @@ static int tdc__write_out(const char *out, const uint8_t *p, size_t n)
     /* never overwrite: O_EXCL */
     if ((fd = open(out, O_WRONLY | O_CREAT | O_EXCL, 0644)) < 0) {
         fprintf(stderr, "tiendo attachment get: không tạo được tệp \"%s\": %s. Hãy chọn tên khác bằng --out.\n", out,
-                errno == EEXIST ? "tệp đã có (không ghi đè)" : strerror(errno));
+                errno == EEXIST ? "tệp đã có (không ghi đè)" : td_errno_vi_log(errno, out));
         return 1;
     }
     while (off < n) {
         ssize_t k = write(fd, p + off, n - off);
         if (k <= 0) {
-            fprintf(stderr, "tiendo attachment get: ghi tệp \"%s\" lỗi: %s\n", out, strerror(errno));
+            fprintf(stderr, "tiendo attachment get: ghi tệp \"%s\" lỗi: %s\n", out, td_errno_vi_log(errno, out));
             close(fd);
             unlink(out);
             return 1;
@@ -330,7 +331,7 @@ static int tdc__write_out(const char *out, const uint8_t *p, size_t n)
         off += (size_t)k;
     }
     if (fsync(fd) != 0 || close(fd) != 0) {
-        fprintf(stderr, "tiendo attachment get: ghi tệp \"%s\" lỗi: %s\n", out, strerror(errno));
+        fprintf(stderr, "tiendo attachment get: ghi tệp \"%s\" lỗi: %s\n", out, td_errno_vi_log(errno, out));
         unlink(out);
         return 1;
     }

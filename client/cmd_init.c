@@ -39,6 +39,7 @@
 #include "device.h"
 #include "identity.h"
 #include "x509util.h"
+#include "oserr.h"
 
 /* The request is ours alone; the other names come from device.h. */
 #define TDC_FILE_CSR "device.csr"
@@ -102,11 +103,11 @@ static int tdc__mkdir(const char *dir, td_error *err)
 {
     struct stat st;
     if (mkdir(dir, 0700) == 0) return TD_OK;
-    if (errno != EEXIST) return td_error_set(err, TD_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
+    if (errno != EEXIST) return td_error_set(err, TD_EIO, TD_MSG_DIR_CREATE, dir, td_errno_vi_log(errno, dir));
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return td_error_set(err, TD_EIO, "%s: exists and is not a directory", dir);
+        return td_error_set(err, TD_EIO, TD_MSG_DIR_CREATE, dir, td_errno_vi(ENOTDIR));
     if ((st.st_mode & 077) && chmod(dir, 0700) != 0)
-        return td_error_set(err, TD_EIO, "%s: cannot set mode 0700: %s", dir, strerror(errno));
+        return td_error_set(err, TD_EIO, TD_MSG_FILE_MODE, "0700", dir, td_errno_vi_log(errno, dir));
     return TD_OK;
 }
 

@@ -44,6 +44,7 @@
 #include "log.h"
 #include "msg.h"
 #include "x509util.h"
+#include "oserr.h"
 
 #define TDC_RENEW_KEY "renew.key"
 
@@ -172,11 +173,11 @@ static int tdc__install(const tdc_device *dev, X509 *cert)
     /* keep the old certificate (and key), then put the new ones in place;
      * a crash in between leaves renew.key and the old files: run again */
     if (rename(dev->cert_path, old_crt) != 0) {
-        fprintf(stderr, "tiendo renew: không giữ lại được %s: %s\n", dev->cert_path, strerror(errno));
+        fprintf(stderr, "tiendo renew: không giữ lại được %s: %s\n", dev->cert_path, td_errno_vi_log(errno, dev->cert_path));
         goto out;
     }
     if (!same_key && (rename(dev->key_path, old_key) != 0 || rename(renew_path, dev->key_path) != 0)) {
-        fprintf(stderr, "tiendo renew: không thay được khóa: %s (khóa cũ: %s)\n", strerror(errno), old_key);
+        fprintf(stderr, "tiendo renew: không thay được khóa: %s (khóa cũ: %s)\n", td_errno_vi_log(errno, dev->key_path), old_key);
         goto out;
     }
     if (td_x509_write_cert(dev->cert_path, cert, 0, &e)) {

@@ -47,6 +47,7 @@
 #include "status.h"
 
 #include "report_entry.h"
+#include "oserr.h"
 
 static const char *tdc__next_step =
     "Bước tiếp theo: chạy `tiendo sync` khi có mạng để gửi lên máy chủ; `tiendo status` cho biết mục nào còn chờ gửi.\n";
@@ -192,7 +193,7 @@ static char *tdc__edit(const char *title, const char *context, const char *initi
         struct stat sb;
         snprintf(path, sizeof path, "%s/tiendo-XXXXXX.txt", tmp && *tmp ? tmp : "/tmp");
         if ((fd = mkstemps(path, 4)) < 0 || !(f = fdopen(fd, "w"))) {
-            fprintf(stderr, "tiendo report: không tạo được tệp tạm %s: %s\n", path, strerror(errno));
+            fprintf(stderr, "tiendo report: không tạo được tệp tạm %s: %s\n", path, td_errno_vi_log(errno, path));
             if (fd >= 0) close(fd);
             return NULL;
         }
@@ -534,7 +535,7 @@ static int tdc__batch(tdc_ctx *c, const char *cmd, const char *path, int today)
             fprintf(stderr, "tiendo %s: tệp %s lớn quá %u MB; hãy chia thành nhiều tệp.\n", cmd, path,
                     TDC_BATCH_MAX_BYTES >> 20);
         else
-            fprintf(stderr, "tiendo %s: không đọc được tệp %s: %s\n", cmd, path, strerror(errno));
+            fprintf(stderr, "tiendo %s: không đọc được tệp %s: %s\n", cmd, path, td_errno_vi_log(errno, path));
         return 1;
     }
     {

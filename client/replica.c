@@ -13,6 +13,7 @@
 #include "grow.h"
 #include "log.h"
 #include "sync_limits.h"
+#include "oserr.h"
 
 /* How long a writer waits for another process holding the database (a
  * `tiendo report` while `tiendo sync --watch` commits a batch). */
@@ -187,7 +188,7 @@ static tdc_out_status tdc__status_parse(const char *s)
 
 static int tdc__dberr(tdc_replica *r, td_error *err, const char *what)
 {
-    return td_error_set(err, TD_EDB, "%s: %s: %s", r->path, what, sqlite3_errmsg(r->db));
+    return td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, r->path, td_sqlite_vi_db(r->db, what));
 }
 
 static int tdc__exec(tdc_replica *r, const char *sql, td_error *err)
@@ -409,7 +410,7 @@ static int tdc__snapshot_read(tdc_replica *r, size_t n, X509 *ca, td_state **out
     sqlite3_blob *b;
     int rc;
     if (sqlite3_blob_open(r->db, "main", "fold_snapshot", "state", 1, 0, &b) != SQLITE_OK)
-        return td_error_set(err, TD_EIO, "cannot open the blob: %s", sqlite3_errmsg(r->db));
+        return td_error_set(err, TD_EIO, TD_MSG_DB_FAIL, r->path, td_sqlite_vi_db(r->db, "fold snapshot blob"));
     if ((size_t)sqlite3_blob_bytes(b) != n) rc = td_error_set(err, TD_EIO, "the blob changed length");
     else rc = td_state_snap_read(tdc__blob_read, b, n, ca, out, err);
     sqlite3_blob_close(b);

@@ -29,6 +29,7 @@
 #include "log.h"
 #include "ui.h"
 #include "utf8.h"
+#include "oserr.h"
 
 /* Syncthing's port is 8384; ours starts next to it and tries a few more
  * when another program (or another office's `tiendo ui`) holds it. */
@@ -75,7 +76,7 @@ static int tdc__ui_secret(tdc_ui *ui, td_error *e)
             return td_error_set(e, TD_EPARSE, "tệp %s hỏng (không phải 64 chữ số hex); xóa tệp để tạo mã mới", path);
     } else {
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-        if (fd < 0) return td_error_set(e, TD_EIO, "không tạo được %s: %s", path, strerror(errno));
+        if (fd < 0) return td_error_set(e, TD_EIO, TD_MSG_FILE_WRITE, path, td_errno_vi_log(errno, path));
         randombytes_buf(raw, sizeof raw);
         tdc__hex(raw, sizeof raw, ui->secret);
         if (write(fd, ui->secret, 64) != 64 || fsync(fd) || close(fd)) {

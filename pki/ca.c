@@ -18,6 +18,7 @@
 
 #include "clock.h"
 #include "x509util.h"
+#include "oserr.h"
 
 #define TDP_FILE_KEY "ca.key"
 #define TDP_FILE_CERT "ca.crt"
@@ -182,7 +183,7 @@ int tdp_ca_create(const char *dir, const char *name, tdp_validity v, td_error *e
     if ((rc = tdp__paths(&ca, dir, err))) goto out;
     if (mkdir(dir, 0700) != 0) {
         if (errno != EEXIST) {
-            rc = td_error_set(err, TD_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
+            rc = td_error_set(err, TD_EIO, TD_MSG_DIR_CREATE, dir, td_errno_vi_log(errno, dir));
             goto out;
         }
         if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -197,7 +198,7 @@ int tdp_ca_create(const char *dir, const char *name, tdp_validity v, td_error *e
         }
         /* The directory holds the CA key: nobody else may list or enter it. */
         if ((st.st_mode & 077) && chmod(dir, 0700) != 0) {
-            rc = td_error_set(err, TD_EIO, "%s: cannot set mode 0700: %s", dir, strerror(errno));
+            rc = td_error_set(err, TD_EIO, TD_MSG_FILE_MODE, "0700", dir, td_errno_vi_log(errno, dir));
             goto out;
         }
     }

@@ -27,6 +27,7 @@
 #include "msg.h"
 #include "plan_csv.h"
 #include "x509util.h"
+#include "oserr.h"
 
 /* How many --dns / --ip a server certificate may carry: a few names for one host. */
 #define TDP_SAN_MAX 16
@@ -187,7 +188,7 @@ static int tdp__agency_known(const char *action, const char *dir, const char *re
     if (src) {
         FILE *f = fopen(src, "rb");
         if (!f) {
-            td_error_set(&e, TD_EIO, "%s: %s", src, strerror(errno));
+            td_error_set(&e, TD_EIO, TD_MSG_FILE_READ, src, td_errno_vi_log(errno, src));
             return tdp__fail(action, "không đọc được tệp danh mục cơ quan", &e);
         }
         if ((buf = malloc((size_t)TD_CSV_MAX + 1))) n = fread(buf, 1, (size_t)TD_CSV_MAX + 1, f);

@@ -18,6 +18,7 @@
 #include "log.pb-c.h"
 #include "msg.h"
 #include "status.h"
+#include "oserr.h"
 
 int tds_cmd_open_ledger(const tds_config *cfg, int write, tds_ledger **out)
 {
@@ -46,7 +47,7 @@ int tds_cmd_write_out(const char *out, const char *buf, size_t n)
     FILE *f = out ? fopen(out, "wb") : stdout;
     int bad = !f || fwrite(buf, 1, n, f) != n;
     if (out && f && fclose(f) != 0) bad = 1;
-    if (bad && out) fprintf(stderr, "tiendo-server: " TD_MSG_FILE_WRITE "\n", out, strerror(errno));
+    if (bad && out) fprintf(stderr, "tiendo-server: " TD_MSG_FILE_WRITE "\n", out, td_errno_vi_log(errno, out));
     return bad;
 }
 

@@ -45,6 +45,7 @@
 #include "ratelimit.h"
 #include "session.h"
 #include "tls.h"
+#include "oserr.h"
 
 /* Listen backlog: 200 offices reconnecting at once after an outage. */
 #define TDS_BACKLOG 511
@@ -591,7 +592,7 @@ int tds_cmd_serve(int argc, char **argv)
     }
     if ((rc = uv_tcp_bind(&srv.listener, (struct sockaddr *)&addr, 0)) != 0 ||
         (rc = uv_listen((uv_stream_t *)&srv.listener, TDS_BACKLOG, tds__on_connection)) != 0) {
-        fprintf(stderr, "tiendo-server: không lắng nghe được trên %s: %s\n", cfg->listen, uv_strerror(rc));
+        fprintf(stderr, "tiendo-server: không lắng nghe được trên %s: %s\n", cfg->listen, td_uv_vi_log(rc, cfg->listen));
         goto out_loop;
     }
     {
@@ -624,7 +625,7 @@ int tds_cmd_serve(int argc, char **argv)
         }
     }
     if (cfg->port_file && tds__write_port_file(cfg->port_file, port) != 0) {
-        fprintf(stderr, "tiendo-server: " TD_MSG_FILE_WRITE "\n", cfg->port_file, strerror(errno));
+        fprintf(stderr, "tiendo-server: " TD_MSG_FILE_WRITE "\n", cfg->port_file, td_errno_vi_log(errno, cfg->port_file));
         tds__stop(&srv, "port file");
         uv_run(srv.loop, UV_RUN_DEFAULT);
         goto out_loop;
