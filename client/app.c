@@ -59,8 +59,7 @@ int tdc_app_open(tdc_ctx *c, const char *dir, td_error *e)
         return td_error_set(e, x.code ? x.code : TD_ENOTFOUND,
                             "thiết bị chưa được đăng ký hoặc thiếu tệp: %s\nHãy chạy `tiendo init` trước.", x.msg);
     if (td_identity_load(&c->id, c->dev.key_path, c->dev.cert_path, &x))
-        return td_error_set(e, x.code, "không đọc được khóa hoặc chứng thư của thiết bị: %s (%s)", td_err_vi(x.code),
-                            x.msg);
+        return td_error_set(e, x.code, "không đọc được khóa hoặc chứng thư của thiết bị: %s", td_error_vi(&x));
     f = fopen(c->dev.ca_path, "r");
     if (f) {
         c->ca = PEM_read_X509(f, NULL, NULL, NULL);
@@ -77,7 +76,7 @@ int tdc_app_open(tdc_ctx *c, const char *dir, td_error *e)
         X509_free(c->ca);
         td_identity_free(&c->id);
         memset(c, 0, sizeof *c);
-        return td_error_set(e, x.code, "không mở được bản sao dữ liệu: %s (%s)", td_err_vi(x.code), x.msg);
+        return td_error_set(e, x.code, "không mở được bản sao dữ liệu: %s", td_error_vi(&x));
     }
     return 0;
 }
@@ -86,7 +85,7 @@ int tdc_ctx_open(tdc_ctx *c, const char *dir, const char *cmd)
 {
     td_error e;
     if (tdc_app_open(c, dir, &e)) {
-        fprintf(stderr, "tiendo %s: %s\n", cmd, e.msg);
+        fprintf(stderr, "tiendo %s: %s\n", cmd, td_error_vi(&e));
         return 1;
     }
     return 0;
@@ -215,7 +214,7 @@ int tdc_app_queue(tdc_ctx *c, int kind, const uint8_t *payload, size_t len, cons
     /* after every seq of this device (any of its keys) the pulled log holds */
     if (tdc_replica_outbox_add(c->rep, &c->id, kind, payload, len, summary, tdc_now_ms(),
                                tdc_replica_device_last_seq(c->rep, &c->id), seq, &x))
-        return td_error_set(e, x.code, "không ghi được vào hộp thư đi: %s (%s)", td_err_vi(x.code), x.msg);
+        return td_error_set(e, x.code, "không ghi được vào hộp thư đi: %s", td_error_vi(&x));
     return 0;
 }
 
@@ -224,7 +223,7 @@ int tdc_queue_entry(tdc_ctx *c, const char *cmd, int kind, const uint8_t *payloa
 {
     td_error e;
     if (tdc_app_queue(c, kind, payload, len, summary, seq, &e)) {
-        fprintf(stderr, "tiendo %s: %s\n", cmd, e.msg);
+        fprintf(stderr, "tiendo %s: %s\n", cmd, td_error_vi(&e));
         return 1;
     }
     return 0;

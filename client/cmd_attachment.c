@@ -157,7 +157,7 @@ static int tdc__list(tdc_ctx *c, uint32_t task)
     tdc__atts a = {0};
     td_error err = {0};
     if (tdc__collect(c, task, &a, &err)) {
-        fprintf(stderr, "tiendo attachment: không đọc được bản sao dữ liệu: %s\n", err.msg);
+        fprintf(stderr, "tiendo attachment: không đọc được bản sao dữ liệu: %s\n", td_error_vi(&err));
         free(a.v);
         return 1;
     }
@@ -216,7 +216,7 @@ static int tdc__resolve(tdc_ctx *c, const char *arg, unsigned char sha[32], tdc_
     }
     memset(meta, 0, sizeof *meta);
     if (tdc__collect(c, 0, &a, &err)) {
-        fprintf(stderr, "tiendo attachment get: không đọc được bản sao dữ liệu: %s\n", err.msg);
+        fprintf(stderr, "tiendo attachment get: không đọc được bản sao dữ liệu: %s\n", td_error_vi(&err));
         free(a.v);
         return 1;
     }
@@ -298,7 +298,7 @@ static int tdc__fetch(tdc_ctx *c, const char *server, const unsigned char sha[32
     }
     if (tdc_blob_put_verified(c->rep, sha, *p, *n, name && *name ? name : td_attach_name_for(mime), tdc_now_ms(),
                               &err))
-        fprintf(stderr, "tiendo attachment get: (cảnh báo) không lưu được tệp vào bản sao dữ liệu: %s\n", err.msg);
+        fprintf(stderr, "tiendo attachment get: (cảnh báo) không lưu được tệp vào bản sao dữ liệu: %s\n", td_error_vi(&err));
     return 0;
 }
 
@@ -405,7 +405,7 @@ int tdc_cmd_attachment(int argc, char **argv)
         if (!out) out = meta.name[0] ? meta.name : hex;
         if (tdc_blob_get(c.rep, sha, &found, &row, &err) == 0 && found) {
             if ((rc = tdc_blob_load(c.rep, sha, &p, &n, &err))) {
-                fprintf(stderr, "tiendo attachment get: không đọc được tệp trong bản sao dữ liệu: %s\n", err.msg);
+                fprintf(stderr, "tiendo attachment get: không đọc được tệp trong bản sao dữ liệu: %s\n", td_error_vi(&err));
                 rc = 1;
                 goto done;
             }

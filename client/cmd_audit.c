@@ -143,11 +143,11 @@ static int tda__open_source(const tda_opts *o, tda_db **db, X509 **ca)
         if (!ca_path) ca_path = dev.ca_path;
     }
     if (td_x509_read_cert(ca_path, ca, &e)) {
-        fprintf(stderr, "tiendo audit: không đọc được chứng thư CA %s: %s (%s)\n", ca_path, td_err_vi(e.code), e.msg);
+        fprintf(stderr, "tiendo audit: không đọc được chứng thư CA %s: %s\n", ca_path, td_error_vi(&e));
         return 1;
     }
     if ((o->db ? tda_db_open_server(path, db, &e) : tda_db_open_replica(path, db, &e))) {
-        fprintf(stderr, "tiendo audit: không mở được %s: %s (%s)\n", path, td_err_vi(e.code), e.msg);
+        fprintf(stderr, "tiendo audit: không mở được %s: %s\n", path, td_error_vi(&e));
         X509_free(*ca);
         *ca = NULL;
         return 1;
@@ -167,8 +167,8 @@ static int tda__witness_keys(const tda_opts *o, X509 *ca, tda_witness_key *wk, s
         x = NULL;
         if (td_x509_read_cert(o->witness_certs[i], &x, &e) || tda_witness_key_from_cert(x, ca, &wk[*n], &e)) {
             if (x) X509_free(x);
-            fprintf(stderr, "tiendo audit verify: chứng thư chứng kiến %s không dùng được: %s (%s)\n", o->witness_certs[i],
-                    td_err_vi(e.code), e.msg);
+            fprintf(stderr, "tiendo audit verify: chứng thư chứng kiến %s không dùng được: %s\n", o->witness_certs[i],
+                    td_error_vi(&e));
             return 1;
         }
         X509_free(x);
@@ -211,7 +211,7 @@ static int tda__verify(int argc, char **argv)
         goto out;
     }
     if (tda_verify(&src, ca, o.origin, wk, n_wk, res, &e)) {
-        fprintf(stderr, "tiendo audit verify: không đọc hết được nhật ký: %s (%s)\n", td_err_vi(e.code), e.msg);
+        fprintf(stderr, "tiendo audit verify: không đọc hết được nhật ký: %s\n", td_error_vi(&e));
         rc = 1;
         goto out;
     }
@@ -317,7 +317,7 @@ static int tda__history(int argc, char **argv)
                      &n_rows, &e);
     if (out.any_pre == 1 && !o.csv) printf(" — mỗi mục ghi tên cơ quan và thiết bị đã ký.\n");
     if (rc) {
-        fprintf(stderr, "tiendo audit history: không đọc hết được nhật ký: %s (%s)\n", td_err_vi(e.code), e.msg);
+        fprintf(stderr, "tiendo audit history: không đọc hết được nhật ký: %s\n", td_error_vi(&e));
         rc = 1;
         goto out;
     }

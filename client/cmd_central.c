@@ -43,7 +43,7 @@ static int tdc__text(const char *cmd, const char *opt, const char *s, char **out
 {
     td_error e;
     if (tdc_central_text(opt, s, out, &e)) {
-        fprintf(stderr, "tiendo %s: %s\n", cmd, e.msg);
+        fprintf(stderr, "tiendo %s: %s\n", cmd, td_error_vi(&e));
         return 0;
     }
     return 1;
@@ -55,7 +55,7 @@ static int tdc__open_central(tdc_ctx *c, const char *dir, const char *cmd, const
     td_error e;
     if (tdc_ctx_open(c, dir, cmd)) return 1;
     if (tdc_central_device(c, what_vi, &e)) {
-        fprintf(stderr, "tiendo %s: %s\n", cmd, e.msg);
+        fprintf(stderr, "tiendo %s: %s\n", cmd, td_error_vi(&e));
         tdc_ctx_close(c);
         return 1;
     }
@@ -235,7 +235,7 @@ int tdc_cmd_review(int argc, char **argv)
         uint64_t seq = 0;
         td_error e;
         if (tdc_review_sign(&c, r, accept, text, &seq, &e)) {
-            fprintf(stderr, "tiendo review: %s\n", e.msg);
+            fprintf(stderr, "tiendo review: %s\n", td_error_vi(&e));
             rc = 1;
             goto out;
         }
@@ -319,12 +319,12 @@ int tdc_cmd_condition(int argc, char **argv)
     }
     td_state_key_fmt(tdc_replica_state(c.rep), (uint32_t)num, tlabel, sizeof tlabel);
     if (tdc_condition_prepare(&c, num, met, due_y, due_m, note_s, &x, &e)) {
-        fprintf(stderr, "tiendo %s: %s\n", cmd, e.msg);
+        fprintf(stderr, "tiendo %s: %s\n", cmd, td_error_vi(&e));
         tdc_ctx_close(&c);
         return tdc__central_rc(&e);
     }
     if (tdc_condition_sign(&c, &x, &seq, &e)) {
-        fprintf(stderr, "tiendo %s: %s\n", cmd, e.msg);
+        fprintf(stderr, "tiendo %s: %s\n", cmd, td_error_vi(&e));
         rc = 1;
     } else {
         snprintf(what, sizeof what, "xác nhận điều kiện của nhiệm vụ %s đã được đáp ứng", tlabel);
@@ -428,16 +428,16 @@ int tdc_cmd_extend(int argc, char **argv)
     td_state_key_fmt(tdc_replica_state(c.rep), (uint32_t)num, tlabel, sizeof tlabel);
     if (tdc_extend_prepare(&c, num, deadline_s, reason_s, &x, &e)) {
         if (e.code == TD_EPARSE)
-            fprintf(stderr, "tiendo extend: %s\n%sXem: tiendo extend --help\n", e.msg, tdc_deadline_forms);
+            fprintf(stderr, "tiendo extend: %s\n%sXem: tiendo extend --help\n", td_error_vi(&e), tdc_deadline_forms);
         else
-            fprintf(stderr, "tiendo extend: %s\n", e.msg);
+            fprintf(stderr, "tiendo extend: %s\n", td_error_vi(&e));
         tdc_ctx_close(&c);
         return tdc__central_rc(&e);
     }
     if (!yes && !tdc__deadline_confirm(tlabel, &x)) {
         rc = 2;
     } else if (tdc_extend_sign(&c, &x, &seq, &e)) {
-        fprintf(stderr, "tiendo extend: %s\n", e.msg);
+        fprintf(stderr, "tiendo extend: %s\n", td_error_vi(&e));
         rc = 1;
     } else {
         printf("Đã ghi thay đổi thời hạn nhiệm vụ %s (%s → %s) vào hộp thư đi; sẽ gửi khi đồng bộ (tiendo sync). "

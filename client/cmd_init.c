@@ -54,7 +54,7 @@ typedef struct tdc_paths {
 
 static int tdc__fail(const char *action, const char *vi, const td_error *e)
 {
-    fprintf(stderr, "tiendo: %s: %s (%s)\n", action, vi ? vi : td_err_vi(e->code), e->msg);
+    fprintf(stderr, "tiendo: %s: %s\n", action, vi ? vi : td_error_vi(e));
     return 1;
 }
 

@@ -77,7 +77,7 @@ int tdc_cmd_ping(int argc, char **argv)
     }
     if (tdc_device_load(&dev, dir, &err)) {
         fprintf(stderr, "tiendo ping: thiết bị chưa được đăng ký hoặc thiếu tệp: %s\n"
-                        "Hãy chạy `tiendo init` trước.\n", err.msg);
+                        "Hãy chạy `tiendo init` trước.\n", td_error_vi(&err));
         return 1;
     }
     memset(&lo, 0, sizeof lo);
@@ -112,7 +112,7 @@ int tdc_cmd_ping(int argc, char **argv)
         f.ping = &p;
         t = tdc__now();
         if (tdc_link_send(l, &f, &err) || tdc_link_recv(l, &reply, 0, &err)) {
-            fprintf(stderr, "tiendo ping: mất kết nối: %s (%s)\n", tdc_link_vi(&err), err.msg);
+            fprintf(stderr, "tiendo ping: mất kết nối: %s (%s)\n", tdc_link_vi(&err), td_error_vi(&err));
             tdc_link_close(l);
             return 1;
         }

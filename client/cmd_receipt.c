@@ -80,7 +80,7 @@ static int tdc__own_entry(tdc_ctx *c, uint64_t seq, uint64_t *index)
     int rc = 1;
     /* The outbox knows the log index of each acked entry. */
     if (tdc_replica_outbox_list(c->rep, -1, 0, &v, &n, &e)) {
-        fprintf(stderr, "tiendo receipt: không đọc được hộp thư đi: %s\n", e.msg);
+        fprintf(stderr, "tiendo receipt: không đọc được hộp thư đi: %s\n", td_error_vi(&e));
         return 1;
     }
     for (size_t i = 0; i < n; i++) {

@@ -119,16 +119,16 @@ static int tdc__install(const tdc_device *dev, X509 *cert)
     memset(&cur, 0, sizeof cur);
     snprintf(renew_path, sizeof renew_path, "%s/%s", dev->dir, TDC_RENEW_KEY);
     if (td_identity_load(&cur, dev->key_path, dev->cert_path, &e)) {
-        fprintf(stderr, "tiendo renew: không đọc được khóa/chứng thư hiện tại: %s\n", e.msg);
+        fprintf(stderr, "tiendo renew: không đọc được khóa/chứng thư hiện tại: %s\n", td_error_vi(&e));
         return 1;
     }
     if (td_x509_read_cert(dev->ca_path, &ca, &e)) {
-        fprintf(stderr, "tiendo renew: không đọc được chứng thư CA %s: %s\n", dev->ca_path, e.msg);
+        fprintf(stderr, "tiendo renew: không đọc được chứng thư CA %s: %s\n", dev->ca_path, td_error_vi(&e));
         goto out;
     }
     if (td_x509_verify(cert, ca, X509_PURPOSE_SSL_CLIENT, 1, &e)) {
         fprintf(stderr, "tiendo renew: chứng thư mới %s: %s\n",
-                e.code == TD_EEXPIRED ? "đã hết hạn hoặc chưa có hiệu lực" : "không do CA của tỉnh cấp", e.msg);
+                e.code == TD_EEXPIRED ? "đã hết hạn hoặc chưa có hiệu lực" : "không do CA của tỉnh cấp", td_error_vi(&e));
         goto out;
     }
     if (td_subject_from_cert(cert, &sub, &e) || strcmp(sub.agency, cur.subject.agency) ||
@@ -181,7 +181,7 @@ static int tdc__install(const tdc_device *dev, X509 *cert)
         goto out;
     }
     if (td_x509_write_cert(dev->cert_path, cert, 0, &e)) {
-        fprintf(stderr, "tiendo renew: " TD_MSG_FILE_WRITE "\n", dev->cert_path, e.msg);
+        fprintf(stderr, "tiendo renew: " TD_MSG_FILE_WRITE "\n", dev->cert_path, td_error_vi(&e));
         goto out;
     }
     tdc__date(X509_get0_notAfter(cert), d);
@@ -212,13 +212,13 @@ static int tdc__csr_out(const tdc_device *dev, const char *out)
 
     td_error_clear(&e);
     if (td_identity_load(&cur, dev->key_path, dev->cert_path, &e)) {
-        fprintf(stderr, "tiendo renew: không đọc được khóa/chứng thư hiện tại: %s\n", e.msg);
+        fprintf(stderr, "tiendo renew: không đọc được khóa/chứng thư hiện tại: %s\n", td_error_vi(&e));
         return 1;
     }
     if (tdc__pending_key(dev, &key, &made, &e) ||
         td_x509_make_csr(key, cur.subject.agency, cur.subject.device, cur.subject.role, &req, &e) ||
         td_x509_write_csr(out, req, 0, &e)) {
-        fprintf(stderr, "tiendo renew: không tạo được yêu cầu cấp lại: %s\n", e.msg);
+        fprintf(stderr, "tiendo renew: không tạo được yêu cầu cấp lại: %s\n", td_error_vi(&e));
         goto out;
     }
     EVP_PKEY_get_raw_public_key(key, pk, &pl);
@@ -253,7 +253,7 @@ static int tdc__online(const tdc_device *dev, const char *server)
 
     td_error_clear(&e);
     if (td_identity_load(&cur, dev->key_path, dev->cert_path, &e)) {
-        fprintf(stderr, "tiendo renew: không đọc được khóa/chứng thư hiện tại: %s\n", e.msg);
+        fprintf(stderr, "tiendo renew: không đọc được khóa/chứng thư hiện tại: %s\n", td_error_vi(&e));
         return 1;
     }
     if (tdc_cert_check(dev, cur.cert, (long long)(td_clock_now_ms() / 1000), 0, stderr, "renew")) {
@@ -262,7 +262,7 @@ static int tdc__online(const tdc_device *dev, const char *server)
     }
     if (tdc__pending_key(dev, &key, &made, &e) ||
         td_x509_make_csr(key, cur.subject.agency, cur.subject.device, cur.subject.role, &req, &e)) {
-        fprintf(stderr, "tiendo renew: không tạo được khóa/yêu cầu: %s\n", e.msg);
+        fprintf(stderr, "tiendo renew: không tạo được khóa/yêu cầu: %s\n", td_error_vi(&e));
         goto out;
     }
     if ((n = i2d_X509_REQ(req, &der)) <= 0) {
@@ -353,7 +353,7 @@ int tdc_cmd_renew(int argc, char **argv)
     }
     td_error_clear(&e);
     if (tdc_device_load(&dev, dir, &e)) {
-        fprintf(stderr, "tiendo renew: thiết bị chưa được đăng ký: %s\n", e.msg);
+        fprintf(stderr, "tiendo renew: thiết bị chưa được đăng ký: %s\n", td_error_vi(&e));
         return 1;
     }
     tdc_tz_default();
@@ -362,7 +362,7 @@ int tdc_cmd_renew(int argc, char **argv)
         X509 *cert = NULL;
         int rc;
         if (td_x509_read_cert(import, &cert, &e)) {
-            fprintf(stderr, "tiendo renew: không đọc được chứng thư %s: %s\n", import, e.msg);
+            fprintf(stderr, "tiendo renew: không đọc được chứng thư %s: %s\n", import, td_error_vi(&e));
             return 1;
         }
         rc = tdc__install(&dev, cert);

@@ -446,7 +446,7 @@ static int tdc__rep_sign(tdc_ctx *c, const char *cmd, const tdc_rep *r, uint64_t
     uint64_t seq = 0;
     td_error e;
     if (tdc_rep_sign(c, r, &seq, &e)) {
-        fprintf(stderr, "tiendo %s: %s\n", cmd, e.msg);
+        fprintf(stderr, "tiendo %s: %s\n", cmd, td_error_vi(&e));
         return 1;
     }
     if (seq_out) *seq_out = seq;
@@ -576,7 +576,7 @@ static int tdc__batch(tdc_ctx *c, const char *cmd, const char *path, int today)
         char pvi[8];
         if (tdc_rep_sign(c, &out.reps[k], &seq, &e)) {
             fprintf(stderr, "tiendo %s: %s\ntiendo %s: dừng ở dòng %d: đã ghi %d báo cáo đầu, các dòng từ %d trở đi "
-                            "CHƯA được ghi.\n", cmd, e.msg, cmd, out.lines[k], n_ok, out.lines[k]);
+                            "CHƯA được ghi.\n", cmd, td_error_vi(&e), cmd, out.lines[k], n_ok, out.lines[k]);
             goto out;
         }
         n_ok++;
@@ -695,7 +695,7 @@ static int tdc__keep_draft(tdc_ctx *c, const tdc_rep *r)
 {
     td_error e;
     if (tdc_rep_draft_save(c, r, &e)) {
-        fprintf(stderr, "tiendo report: %s\n", e.msg);
+        fprintf(stderr, "tiendo report: %s\n", td_error_vi(&e));
         return -1;
     }
     fprintf(stderr, "Những gì đã gõ được lưu thành bản nháp (chưa ký, chưa gửi). Tiếp tục: `tiendo report %u --period "
@@ -899,7 +899,7 @@ int tdc_cmd_report(int argc, char **argv)
     /* a draft of this task and period is the starting point */
     tdc_draft_key(cli.task, cli.period, key);
     if (tdc_rep_draft_load(&c, cli.task, cli.period, &r, &found, &e)) {
-        fprintf(stderr, "tiendo report: %s\n", e.msg);
+        fprintf(stderr, "tiendo report: %s\n", td_error_vi(&e));
         goto out;
     }
     if (found)
@@ -925,7 +925,7 @@ int tdc_cmd_report(int argc, char **argv)
 
     if (want_draft) {
         if (tdc_rep_draft_save(&c, &r, &e)) {
-            fprintf(stderr, "tiendo report: %s\n", e.msg);
+            fprintf(stderr, "tiendo report: %s\n", td_error_vi(&e));
             goto out;
         }
         printf("Đã %s bản nháp báo cáo nhiệm vụ %u kỳ %s (CHƯA ký, chưa gửi):\n", found ? "cập nhật" : "lưu", r.task,
@@ -974,7 +974,7 @@ int tdc_cmd_report(int argc, char **argv)
         int del = 0;
         if (tdc_draft_delete(c.rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, &del, &e))
             fprintf(stderr, "tiendo report: cảnh báo: báo cáo đã ghi nhưng chưa xóa được bản nháp (%s); "
-                            "xóa bằng `tiendo draft delete %u --period %s`.\n", e.msg, r.task, r.period);
+                            "xóa bằng `tiendo draft delete %u --period %s`.\n", td_error_vi(&e), r.task, r.period);
         else
             printf("Bản nháp của nhiệm vụ %u kỳ %s đã được dùng và xóa.\n", r.task, pvi);
     }
@@ -1074,7 +1074,7 @@ int tdc_cmd_draft(int argc, char **argv)
         tdc_draft *v = NULL;
         size_t n = 0;
         if (tdc_draft_list(c.rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, &v, &n, &e)) {
-            fprintf(stderr, "tiendo draft: không đọc được bản nháp: %s\n", e.msg);
+            fprintf(stderr, "tiendo draft: không đọc được bản nháp: %s\n", td_error_vi(&e));
             goto out;
         }
         if (!n) printf("Không có bản nháp nào.\n");
@@ -1099,7 +1099,7 @@ int tdc_cmd_draft(int argc, char **argv)
         goto out;
     }
     if (tdc_draft_get(c.rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, &dr, &found, &e)) {
-        fprintf(stderr, "tiendo draft: không đọc được bản nháp: %s\n", e.msg);
+        fprintf(stderr, "tiendo draft: không đọc được bản nháp: %s\n", td_error_vi(&e));
         goto out;
     }
     if (!found) {
@@ -1109,7 +1109,7 @@ int tdc_cmd_draft(int argc, char **argv)
     }
     if (!strcmp(sub, "delete")) {
         if (tdc_draft_delete(c.rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, NULL, &e)) {
-            fprintf(stderr, "tiendo draft: không xóa được bản nháp: %s\n", e.msg);
+            fprintf(stderr, "tiendo draft: không xóa được bản nháp: %s\n", td_error_vi(&e));
             goto out;
         }
         printf("Đã xóa bản nháp của nhiệm vụ %ld kỳ %s (không ký, không gửi gì).\n", task, pvi);
@@ -1145,7 +1145,7 @@ int tdc_cmd_draft(int argc, char **argv)
          * fails the report is signed all the same and the clerk is told. */
         if (tdc_draft_delete(c.rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, NULL, &e))
             fprintf(stderr, "tiendo draft submit: cảnh báo: báo cáo đã ký nhưng chưa xóa được bản nháp (%s); "
-                            "xóa bằng `tiendo draft delete %u --period %s`, ĐỪNG nộp lại.\n", e.msg, r.task, r.period);
+                            "xóa bằng `tiendo draft delete %u --period %s`, ĐỪNG nộp lại.\n", td_error_vi(&e), r.task, r.period);
         else
             printf("Bản nháp đã được nộp và xóa.\n");
         fputs(tdc__next_step, stdout);
@@ -1269,7 +1269,7 @@ int tdc_cmd_indicator(int argc, char **argv)
     {
         td_error e;
         if (tdc_ind_sign(&c, code_n, period, value_s != NULL, value, text, &seq, &e)) {
-            fprintf(stderr, "tiendo indicator: %s\n", e.msg);
+            fprintf(stderr, "tiendo indicator: %s\n", td_error_vi(&e));
             goto out;
         }
     }

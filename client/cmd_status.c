@@ -54,7 +54,7 @@ int tdc_print_refusals(tdc_ctx *c, size_t max, size_t *total)
     size_t n = 0;
     td_error e;
     if (tdc_refusals_mine(c, max, &v, &n, total, &e)) {
-        fprintf(stderr, "tiendo: không đọc được hộp thư đi: %s (%s)\n", td_err_vi(e.code), e.msg);
+        fprintf(stderr, "tiendo: không đọc được hộp thư đi: %s\n", td_error_vi(&e));
         return 1;
     }
     for (size_t i = 0; i < n; i++) {
@@ -103,7 +103,7 @@ static int tdc__print_outbox(tdc_ctx *c, const tdc_replica_meta *m)
     }
     return 0;
 dberr:
-    fprintf(stderr, "tiendo status: không đọc được hộp thư đi: %s (%s)\n", td_err_vi(e.code), e.msg);
+    fprintf(stderr, "tiendo status: không đọc được hộp thư đi: %s\n", td_error_vi(&e));
     return 1;
 }
 
@@ -184,7 +184,7 @@ static int tdc__print_audit(tdc_ctx *c)
     if (cosigned) printf("Đã đồng ký điểm kiểm tra đến cỡ %llu\n", (unsigned long long)cosigned);
     return 0;
 dberr:
-    fprintf(stderr, "tiendo status: không đọc được bản sao dữ liệu: %s (%s)\n", td_err_vi(e.code), e.msg);
+    fprintf(stderr, "tiendo status: không đọc được bản sao dữ liệu: %s\n", td_error_vi(&e));
     return 1;
 }
 
@@ -196,7 +196,7 @@ static int tdc__clear_alarm(tdc_ctx *c, const char *arg, const char *note)
     int rc;
     rc = tdc_app_alarm_ack(c, strtoll(arg, NULL, 10), note, &e);
     if (rc) {
-        fprintf(stderr, "tiendo status: %s\n", e.msg);
+        fprintf(stderr, "tiendo status: %s\n", td_error_vi(&e));
         return rc == TD_EARG ? 2 : 1;
     }
     printf("Đã đánh dấu xử lý cảnh báo số %s; ghi chú đã được lưu, bằng chứng vẫn được giữ trong bản sao.\n", arg);
@@ -260,7 +260,7 @@ int tdc_cmd_status(int argc, char **argv)
         return 0;
     }
     if (tdc_replica_meta_get(c.rep, &m, &e)) {
-        fprintf(stderr, "tiendo status: không đọc được bản sao dữ liệu: %s (%s)\n", td_err_vi(e.code), e.msg);
+        fprintf(stderr, "tiendo status: không đọc được bản sao dữ liệu: %s\n", td_error_vi(&e));
         tdc_ctx_close(&c);
         return 1;
     }

@@ -541,7 +541,7 @@ int tdc_cmd_tasks(int argc, char **argv)
 
     tdc_device_status_opts(&c.dev, &so);
     if (td_status_all(st, date, &so, &ts, &n_ts, &e)) {
-        fprintf(stderr, "tiendo tasks: không tính được trạng thái: %s (%s)\n", td_err_vi(e.code), e.msg);
+        fprintf(stderr, "tiendo tasks: không tính được trạng thái: %s\n", td_error_vi(&e));
         tdc_ctx_close(&c);
         return 1;
     }
@@ -733,12 +733,12 @@ int tdc_cmd_task(int argc, char **argv)
     }
     tdc_device_status_opts(&c.dev, &so);
     if (td_status_task(st, (uint32_t)num, date, &so, &ts, &e)) {
-        fprintf(stderr, "tiendo task: không tính được trạng thái: %s (%s)\n", td_err_vi(e.code), e.msg);
+        fprintf(stderr, "tiendo task: không tính được trạng thái: %s\n", td_error_vi(&e));
         tdc_ctx_close(&c);
         return 1;
     }
     if (tdc_app_pending_load(c.rep, &pend, &e)) {
-        fprintf(stderr, "tiendo task: không đọc được hộp thư đi: %s (%s)\n", td_err_vi(e.code), e.msg);
+        fprintf(stderr, "tiendo task: không đọc được hộp thư đi: %s\n", td_error_vi(&e));
         td_task_status_free(&ts);
         tdc_ctx_close(&c);
         return 1;
@@ -1004,8 +1004,8 @@ int tdc_cmd_todo(int argc, char **argv)
     plan = td_state_plan(st);
     me = c.id.subject.agency;
     if (tdc_todo_build(&c, date, TDC_TODO_LIST_MAX, &t, &e)) {
-        fprintf(stderr, "tiendo todo: không đọc được bản sao hoặc không tính được trạng thái: %s (%s)\n",
-                td_err_vi(e.code), e.msg);
+        fprintf(stderr, "tiendo todo: không đọc được bản sao hoặc không tính được trạng thái: %s\n",
+                td_error_vi(&e));
         tdc_ctx_close(&c);
         return 1;
     }

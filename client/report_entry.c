@@ -720,7 +720,7 @@ int tdc_rep_draft_save(tdc_ctx *c, const tdc_rep *r, td_error *e)
         return td_error_set(e, TD_ENOMEM, "không lưu được bản nháp: %s", td_err_vi(TD_ENOMEM));
     if (tdc_draft_put(c->rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, buf, len, tdc_now_ms(), &x)) {
         free(buf);
-        return td_error_set(e, x.code, "không lưu được bản nháp: %s (%s)", td_err_vi(x.code), x.msg);
+        return td_error_set(e, x.code, "không lưu được bản nháp: %s", td_error_vi(&x));
     }
     free(buf);
     return 0;
@@ -735,7 +735,7 @@ int tdc_rep_draft_load(tdc_ctx *c, uint32_t task, const char *period, tdc_rep *r
     *found = 0;
     tdc_draft_key(task, period, key);
     if (tdc_draft_get(c->rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, &dr, found, &x))
-        return td_error_set(e, x.code, "không đọc được bản nháp: %s (%s)", td_err_vi(x.code), x.msg);
+        return td_error_set(e, x.code, "không đọc được bản nháp: %s", td_error_vi(&x));
     if (!*found) return 0;
     if (tdc_rep_unpack(dr.payload, dr.len, r)) {
         tdc_draft_free(&dr);

@@ -637,12 +637,12 @@ int tdc_cmd_ui(int argc, char **argv)
     ui->interval_s = (uint64_t)interval;
     ui->max_backoff_ms = (uint64_t)max_backoff * 1000;
     if (tdc_app_open(&ui->ctx, ui->dir, &e)) {
-        fprintf(stderr, "tiendo ui: %s\n", e.msg);
+        fprintf(stderr, "tiendo ui: %s\n", td_error_vi(&e));
         free(ui);
         return 1;
     }
     if (tdc__ui_secret(ui, &e)) {
-        fprintf(stderr, "tiendo ui: %s\n", e.msg);
+        fprintf(stderr, "tiendo ui: %s\n", td_error_vi(&e));
         tdc_ctx_close(&ui->ctx);
         free(ui);
         return 1;

@@ -712,7 +712,7 @@ static void tdc__page_report_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc
         if (tdc_rep_sign(c, &r, &seq, &e)) {
             tdc_rep_draft_save(c, &r, &e);
             out->status = 500;
-            tdc__report_form(ui, f, &r, NULL, 1, e.msg, NULL, 0);
+            tdc__report_form(ui, f, &r, NULL, 1, td_error_vi(&e), NULL, 0);
             tdc_rep_free(&r);
             return;
         }

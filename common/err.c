@@ -74,11 +74,18 @@ int td_error_set_ssl(td_error *e, int code, const char *what)
     return td_error_set(e, code, "%s: %s", what, buf);
 }
 
-/* A text with a byte outside ASCII: Vietnamese, for a person. */
+/* A text with a letter outside ASCII that is not quoted ("...") nor in
+ * parentheses (a quoted cell or column of a Vietnamese file inside an
+ * English message): Vietnamese, for a person. */
 static int td__err_is_vi(const char *s)
 {
-    for (; *s; s++)
-        if ((unsigned char)*s >= 0x80) return 1;
+    int quoted = 0, paren = 0;
+    for (; *s; s++) {
+        if (*s == '"') quoted = !quoted;
+        else if (*s == '(' && !quoted) paren++;
+        else if (*s == ')' && !quoted && paren) paren--;
+        else if ((unsigned char)*s >= 0x80 && !quoted && !paren) return 1;
+    }
     return 0;
 }
 

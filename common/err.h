@@ -79,7 +79,8 @@ int td_error_set_ssl(td_error *e, int code, const char *what);
 /*
  * What a person reads of e: the Vietnamese part of an "English | Vietnamese"
  * message, else the message itself when it is Vietnamese (it has a letter
- * outside ASCII: every Vietnamese sentence has one), else td_err_vi(e->code).
+ * outside ASCII, outside quotes and parentheses: every Vietnamese sentence
+ * has one), else td_err_vi(e->code).
  * Whatever English is left out goes to the operator log (td_log_warn), so
  * support still sees it.  Never NULL; NULL e is "thành công".
  */

@@ -44,7 +44,7 @@
 
 static int tdp__fail(const char *action, const char *vi, const td_error *e)
 {
-    fprintf(stderr, "tiendo-pki: %s: %s (%s)\n", action, vi ? vi : td_err_vi(e->code), e->msg);
+    fprintf(stderr, "tiendo-pki: %s: %s\n", action, vi ? vi : td_error_vi(e));
     return 1;
 }
 

@@ -222,7 +222,7 @@ static int tds__store(tds_ledger *lg, const td_agency_change *ch, const char *su
     own.kind = TIENDO__ENTRY_KIND__ENTRY_AGENCY;
     own.payload = payload;
     if (tds_ledger_append_own(lg, &own, 1, &err)) {
-        fprintf(stderr, "tiendo-server: không lưu được thay đổi (%s): %s\n", td_err_vi(err.code), err.msg);
+        fprintf(stderr, "tiendo-server: không lưu được thay đổi: %s\n", td_error_vi(&err));
     } else if (own.res.refused) {
         fprintf(stderr, "tiendo-server: bản ghi số %llu bị từ chối khi suy ra trạng thái: %s\n",
                 (unsigned long long)own.index, own.res.reason);
@@ -451,7 +451,7 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
     if (kind == TD_CHANGE_MERGE && !into[0].name) into[0].name = td_registry_agency(&reg, into[0].slug)->name;
     if (kind == TD_CHANGE_MERGE && td_registry_agency(&reg, into[0].slug)) absorbed_into = into[0].slug;
     if (td_registry_apply(&reg, &ch, &err)) {
-        fprintf(stderr, "tiendo-server agency %s: không thực hiện được (%s): %s\n", cmd, td_err_vi(err.code), err.msg);
+        fprintf(stderr, "tiendo-server agency %s: không thực hiện được: %s\n", cmd, td_error_vi(&err));
         goto out;
     }
     td_date_vi(date, d, sizeof d);
@@ -563,7 +563,7 @@ static int tds__import(int argc, char **argv)
     rc = 1;
     if (!(buf = tds__slurp(file, &n))) goto out;
     if (td_csv_import_agencies(buf, n, file, &rows, &nrows, &err)) {
-        fprintf(stderr, "tiendo-server agency import: %s\n", err.msg);
+        fprintf(stderr, "tiendo-server agency import: %s\n", td_error_vi(&err));
         goto out;
     }
     if (tds_cmd_open_ledger(&cfg, apply, &lg)) goto out;
@@ -622,8 +622,7 @@ static int tds__import(int argc, char **argv)
         ch.to = add;
         ch.n_to = nadd;
         if (td_registry_apply(&reg, &ch, &err)) {
-            fprintf(stderr, "tiendo-server agency import: không thực hiện được (%s): %s\n", td_err_vi(err.code),
-                    err.msg);
+            fprintf(stderr, "tiendo-server agency import: không thực hiện được: %s\n", td_error_vi(&err));
             goto out;
         }
         if (!apply) {

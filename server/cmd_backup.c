@@ -156,23 +156,23 @@ int tds_cmd_backup(int argc, char **argv)
         goto out;
     }
     if (tds_logstore_open(cfg.data, &src, &err)) {
-        fprintf(stderr, "tiendo-server backup: không mở được %s (%s): %s\n", srcpath, td_err_vi(err.code), err.msg);
+        fprintf(stderr, "tiendo-server backup: không mở được %s: %s\n", srcpath, td_error_vi(&err));
         goto out;
     }
     t0 = tds__now_ms();
     if (tds_logstore_backup(src, dest, &o, &bs, &err)) {
-        fprintf(stderr, "tiendo-server backup: sao lưu thất bại (%s): %s\n", td_err_vi(err.code), err.msg);
+        fprintf(stderr, "tiendo-server backup: sao lưu thất bại: %s\n", td_error_vi(&err));
         goto out;
     }
     if (tds__check_copy(dest, &sum, &err)) {
-        fprintf(stderr, "tiendo-server backup: bản sao %s KHÔNG đạt kiểm tra, đã xóa: %s\n", dest, err.msg);
+        fprintf(stderr, "tiendo-server backup: bản sao %s KHÔNG đạt kiểm tra, đã xóa: %s\n", dest, td_error_vi(&err));
         unlink(dest);
         goto out;
     }
     /* the source's tree at the copy's size: the same history */
     if (tds_logstore_root_at(src, sum.size, at, &err) || memcmp(at, sum.root, sizeof at)) {
         fprintf(stderr, "tiendo-server backup: gốc Merkle của bản sao khác gốc của máy chủ ở kích thước %llu, "
-                        "đã xóa bản sao: %s\n", (unsigned long long)sum.size, err.msg);
+                        "đã xóa bản sao: %s\n", (unsigned long long)sum.size, td_error_vi(&err));
         unlink(dest);
         goto out;
     }
@@ -326,7 +326,7 @@ int tds_cmd_restore(int argc, char **argv)
             have_cur = 1;
         } else {
             fprintf(stderr, "tiendo-server restore: cơ sở dữ liệu hiện có không đọc/kiểm tra được (%s); "
-                            "nó sẽ được giữ lại bên cạnh\n", e2.msg);
+                            "nó sẽ được giữ lại bên cạnh\n", td_error_vi(&e2));
         }
     }
     if (have_cur && cur.cp_size > got.size) {
@@ -354,7 +354,7 @@ int tds_cmd_restore(int argc, char **argv)
     if (access(dbpath, F_OK) == 0 &&
         (tds__move_aside(dbpath, aside, "-wal", &err) || tds__move_aside(dbpath, aside, "-shm", &err) ||
          tds__move_aside(dbpath, aside, "", &err))) {
-        fprintf(stderr, "tiendo-server restore: không giữ lại được dữ liệu cũ: %s\n", err.msg);
+        fprintf(stderr, "tiendo-server restore: không giữ lại được dữ liệu cũ: %s\n", td_error_vi(&err));
         unlink(tmp);
         goto out;
     }

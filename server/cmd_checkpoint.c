@@ -80,8 +80,8 @@ int tds_cmd_checkpoint(int argc, char **argv)
     rc = 1;
     if (tds_ledger_checkpoint(lg, &th, &err) || tds_ledger_witnessed_size(lg, &witnessed, &err) ||
         tds_logstore_last_index(tds_ledger_store(lg), &log_n, &err)) {
-        fprintf(stderr, "tiendo-server checkpoint: không đọc được điểm kiểm ở %s (%s): %s\n", cfg.data,
-                td_err_vi(err.code), err.msg);
+        fprintf(stderr, "tiendo-server checkpoint: không đọc được điểm kiểm tra ở %s: %s\n", cfg.data,
+                td_error_vi(&err));
         goto out;
     }
     if (!th.note) {
@@ -119,7 +119,7 @@ int tds_cmd_checkpoint(int argc, char **argv)
                witnessed == th.size ? " (điểm kiểm mới nhất)" : "");
         printf("Nhân chứng:\n");
         if (tds_logstore_witnesses(tds_ledger_store(lg), tds__witness_cb, &nw, &err) < 0) {
-            fprintf(stderr, "tiendo-server checkpoint: %s\n", err.msg);
+            fprintf(stderr, "tiendo-server checkpoint: %s\n", td_error_vi(&err));
             goto out;
         }
     }

@@ -322,7 +322,7 @@ static int tds__import(int argc, char **argv)
     }
     alias_mark = reg.n_aliases;
     if (aliases && td_registry_load_aliases(&reg, aliases, &err)) {
-        fprintf(stderr, "tiendo-server: tệp bí danh sai: %s\n", err.msg);
+        fprintf(stderr, "tiendo-server: tệp bí danh sai: %s\n", td_error_vi(&err));
         goto out_reg;
     }
     /* the new plan starts as the stored one; each file replaces its part */
@@ -381,7 +381,7 @@ static int tds__import(int argc, char **argv)
         }
         free(buf);
         if (prc) {
-            fprintf(stderr, "tiendo-server: không nhập được %s (%s): %s\n", files[f], td_err_vi(prc), err.msg);
+            fprintf(stderr, "tiendo-server: không nhập được %s: %s\n", files[f], td_error_vi(&err));
             goto out_new;
         }
     }
@@ -474,7 +474,7 @@ static int tds__import(int argc, char **argv)
         nown++;
     }
     if (tds_ledger_append_own(lg, own, nown, &err)) {
-        fprintf(stderr, "tiendo-server: không lưu được kế hoạch (%s): %s\n", td_err_vi(err.code), err.msg);
+        fprintf(stderr, "tiendo-server: không lưu được kế hoạch: %s\n", td_error_vi(&err));
         goto out_new;
     }
     for (size_t i = 0; i < nown; i++)

@@ -25,8 +25,7 @@ int tds_cmd_open_ledger(const tds_config *cfg, int write, tds_ledger **out)
     tds_ledger_opts o = {cfg->data, cfg->ca, write ? cfg->key : NULL, write ? cfg->cert : NULL, cfg->origin, 0};
     td_error err = {0};
     if (tds_ledger_open(&o, out, &err)) {
-        fprintf(stderr, "%s: không mở được sổ nhật ký ở %s (%s): %s\n", cfg->prog, cfg->data, td_err_vi(err.code),
-                err.msg);
+        fprintf(stderr, "%s: không mở được sổ nhật ký ở %s: %s\n", cfg->prog, cfg->data, td_error_vi(&err));
         *out = NULL;
         return 1;
     }
@@ -186,7 +185,7 @@ int tds_cmd_state(int argc, char **argv)
         goto out;
     }
     if (agency && tds_ledger_view(lg, agency, role, &view, &err)) {
-        fprintf(stderr, "tiendo-server state: không dựng được góc nhìn của %s: %s\n", agency, err.msg);
+        fprintf(stderr, "tiendo-server state: không dựng được góc nhìn của %s: %s\n", agency, td_error_vi(&err));
         goto out;
     }
     st = view ? view : tds_ledger_state(lg);

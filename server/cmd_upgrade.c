@@ -64,8 +64,8 @@ static int tds__upgrade_open(const tds_config *cfg, int write, tds_ledger **lg)
                          write ? TD_STATE_DIGEST_V2 : 0};
     td_error err = {0};
     if (tds_ledger_open(&o, lg, &err) == 0) return 0;
-    fprintf(stderr, "tiendo-server upgrade-digest: không mở được sổ nhật ký ở %s (%s), không thay đổi gì: %s\n",
-            cfg->data, td_err_vi(err.code), err.msg);
+    fprintf(stderr, "tiendo-server upgrade-digest: không mở được sổ nhật ký ở %s, không thay đổi gì: %s\n",
+            cfg->data, td_error_vi(&err));
     *lg = NULL;
     return 1;
 }
@@ -104,7 +104,7 @@ int tds_cmd_upgrade_digest(int argc, char **argv)
             fprintf(stderr, "tiendo-server upgrade-digest: máy chủ đang chạy trên %s (pid %ld); hãy dừng nó trước "
                             "(systemctl stop tiendo-server), không thay đổi gì\n", cfg.data, holder);
         else
-            fprintf(stderr, "tiendo-server upgrade-digest: %s\n", err.msg);
+            fprintf(stderr, "tiendo-server upgrade-digest: %s\n", td_error_vi(&err));
         tds_config_free(&cfg);
         return 1;
     }
@@ -133,8 +133,8 @@ int tds_cmd_upgrade_digest(int argc, char **argv)
     rc = 0;
     goto out;
 dberr:
-    fprintf(stderr, "tiendo-server upgrade-digest: không đọc được sổ nhật ký ở %s (%s): %s\n", cfg.data,
-            td_err_vi(err.code), err.msg);
+    fprintf(stderr, "tiendo-server upgrade-digest: không đọc được sổ nhật ký ở %s: %s\n", cfg.data,
+            td_error_vi(&err));
 out:
     if (lg) tds_ledger_close(lg);
     tds_datalock_release(lock);

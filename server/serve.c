@@ -524,7 +524,7 @@ int tds_cmd_serve(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     srv.ctx = tds__make_ctx(&srv, &err);
     if (!srv.ctx) {
-        fprintf(stderr, "tiendo-server: cấu hình TLS không hợp lệ: %s\n", err.msg);
+        fprintf(stderr, "tiendo-server: cấu hình TLS không hợp lệ: %s\n", td_error_vi(&err));
         tds_config_free(cfg);
         return 1;
     }
@@ -534,7 +534,7 @@ int tds_cmd_serve(int argc, char **argv)
         long holder = 0;
         if (tds_datalock_take(cfg->data, &srv.lock_fd, &holder, &err)) {
             fprintf(stderr, "tiendo-server: thư mục dữ liệu %s đang được dùng bởi một máy chủ khác (pid %ld) "
-                            "hoặc không khóa được: %s\n", cfg->data, holder, err.msg);
+                            "hoặc không khóa được: %s\n", cfg->data, holder, td_error_vi(&err));
             SSL_CTX_free(srv.ctx);
             tds_config_free(cfg);
             return 1;
@@ -543,7 +543,7 @@ int tds_cmd_serve(int argc, char **argv)
     {
         tds_ledger_opts lo = {cfg->data, cfg->ca, cfg->key, cfg->cert, cfg->origin, 0};
         if (tds_ledger_open(&lo, &srv.ledger, &err) || tds_ledger_start(srv.ledger, &err)) {
-            fprintf(stderr, "tiendo-server: không mở được sổ nhật ký (%s): %s\n", td_err_vi(err.code), err.msg);
+            fprintf(stderr, "tiendo-server: không mở được sổ nhật ký: %s\n", td_error_vi(&err));
             tds_ledger_close(srv.ledger);
             tds_datalock_release(srv.lock_fd);
             SSL_CTX_free(srv.ctx);
@@ -554,7 +554,7 @@ int tds_cmd_serve(int argc, char **argv)
         if (cfg->renew_ca_dir) {
             tds_renew_opts ro = {cfg->renew_ca_dir, cfg->renew_days, cfg->renew_window, cfg->renew_roles, cfg->crl};
             if (tds_renewer_open(&ro, &srv.renewer, &err)) {
-                fprintf(stderr, "tiendo-server: renew-ca-dir %s không dùng được: %s\n", cfg->renew_ca_dir, err.msg);
+                fprintf(stderr, "tiendo-server: renew-ca-dir %s không dùng được: %s\n", cfg->renew_ca_dir, td_error_vi(&err));
                 tds_ledger_close(srv.ledger);
                 tds_datalock_release(srv.lock_fd);
                 SSL_CTX_free(srv.ctx);
