@@ -431,13 +431,13 @@ int tda_witness_key_from_cert(X509 *cert, X509 *ca, tda_witness_key *out, td_err
     }
     ok = X509_verify_cert(ctx) == 1;
     if (!ok) {
-        rc = td_error_set(err, TD_ECERT, "witness certificate does not chain to the CA: %s",
-                          X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
+        rc = td_error_set(err, TD_ECERT, "%s", td_x509_vi(X509_STORE_CTX_get_error(ctx)));
         goto out;
     }
     if ((rc = td_subject_from_cert(cert, &sub, err))) goto out;
     if (sub.role != TD_ROLE_INSPECTOR) {
-        rc = td_error_set(err, TD_ECERT, "witness certificate of %s/%s: role is not inspector", sub.agency, sub.device);
+        rc = td_error_set(err, TD_ECERT, "chứng thư của %s/%s không phải của thanh tra (vai trò inspector)", sub.agency,
+                          sub.device);
         goto out;
     }
     if ((rc = td_cert_ed25519_pk(cert, out->pk, err))) goto out;
@@ -618,7 +618,10 @@ static int tda__open(const char *path, int replica, tda_db **out, td_error *err)
     rc = replica ? td_sqlite_open_ro(path, &d->db, err) : td_logread_open(path, &d->lr, err);
     /* the table every replica has: fail now, with its name */
     if (!rc && replica && sqlite3_exec(d->db, "SELECT 1 FROM pulled LIMIT 1", NULL, NULL, NULL) != SQLITE_OK)
-        rc = tda__dberr(d, err, "not a tiendo replica (table pulled)");
+        rc = sqlite3_errcode(d->db) == SQLITE_ERROR
+                 ? td_error_set(err, TD_EDB, "%s: không phải bản sao dữ liệu của tiendo (không có bảng pulled: %s)",
+                                path, td_sqlite_vi_db(d->db, "not a tiendo replica"))
+                 : tda__dberr(d, err, "not a tiendo replica (table pulled)");
     if (rc) {
         tda_db_close(d);
         return rc;

@@ -54,7 +54,11 @@ typedef struct tdc_paths {
 
 static int tdc__fail(const char *action, const char *vi, const td_error *e)
 {
-    fprintf(stderr, "tiendo: %s: %s\n", action, vi ? vi : td_error_vi(e));
+    /* the reason in Vietnamese: vi, then e's own text when it is Vietnamese */
+    const char *why = td_error_vi(e);
+    if (!vi) fprintf(stderr, "tiendo: %s: %s\n", action, why);
+    else if (why != td_err_vi(e->code)) fprintf(stderr, "tiendo: %s: %s (%s)\n", action, vi, why);
+    else fprintf(stderr, "tiendo: %s: %s\n", action, vi);
     return 1;
 }
 

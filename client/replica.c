@@ -195,7 +195,7 @@ static int tdc__exec(tdc_replica *r, const char *sql, td_error *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(r->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        td_error_set(err, TD_EDB, "%s: %s: %s", r->path, sql, msg ? msg : "?");
+        td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, r->path, td_sqlite_vi_db(r->db, sql));
         sqlite3_free(msg);
         return TD_EDB;
     }
@@ -245,7 +245,7 @@ static int tdc__begin_at_cursor(tdc_replica *r, td_error *err)
     int rc;
     if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
     if (!(rc = tdc__meta_read(r, "cursor", &cursor_db, err)) && (uint64_t)cursor_db != r->cursor)
-        rc = td_error_set(err, TD_EBUSY, "%s: replica changed by another process (cursor %lld, expected %llu)",
+        rc = td_error_set(err, TD_EBUSY, "%s: bản sao vừa được một chương trình khác thay đổi (vị trí %lld, cần %llu)",
                           r->path, (long long)cursor_db, (unsigned long long)r->cursor);
     if (rc) tdc__rollback(r);
     return rc;
@@ -350,7 +350,7 @@ static int tdc__migrate(tdc_replica *r, td_error *err)
     sqlite3_finalize(st);
     if (version < 0) return tdc__dberr(r, err, "reading user_version");
     if (version > TDC_SCHEMA_VERSION)
-        return td_error_set(err, TD_EDB, "%s: schema version %d is newer than this program's %d", r->path,
+        return td_error_set(err, TD_EDB, "%s: cấu trúc dữ liệu phiên bản %d, mới hơn của chương trình này (%d): hãy cập nhật tiendo", r->path,
                             version, TDC_SCHEMA_VERSION);
     while (version < TDC_SCHEMA_VERSION) {
         char pragma[64];

@@ -44,7 +44,11 @@
 
 static int tdp__fail(const char *action, const char *vi, const td_error *e)
 {
-    fprintf(stderr, "tiendo-pki: %s: %s\n", action, vi ? vi : td_error_vi(e));
+    /* the reason in Vietnamese: vi, then e's own text when it is Vietnamese */
+    const char *why = td_error_vi(e);
+    if (!vi) fprintf(stderr, "tiendo-pki: %s: %s\n", action, why);
+    else if (why != td_err_vi(e->code)) fprintf(stderr, "tiendo-pki: %s: %s (%s)\n", action, vi, why);
+    else fprintf(stderr, "tiendo-pki: %s: %s\n", action, vi);
     return 1;
 }
 
