@@ -57,7 +57,7 @@ int tdc_app_open(tdc_ctx *c, const char *dir, td_error *e)
     td_error_clear(e);
     if (tdc_device_load(&c->dev, dir, &x))
         return td_error_set(e, x.code ? x.code : TD_ENOTFOUND,
-                            "thiết bị chưa được đăng ký hoặc thiếu tệp: %s\nHãy chạy `tiendo init` trước.", x.msg);
+                            "thiết bị chưa được đăng ký hoặc thiếu tệp: %s\nHãy chạy `tiendo init` trước.", td_error_vi(&x));
     if (td_identity_load(&c->id, c->dev.key_path, c->dev.cert_path, &x))
         return td_error_set(e, x.code, "không đọc được khóa hoặc chứng thư của thiết bị: %s", td_error_vi(&x));
     f = fopen(c->dev.ca_path, "r");

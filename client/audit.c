@@ -211,16 +211,16 @@ static int tda__check_cp(tda_run *r, const tda_cp *cp)
     }
     if (td_note_verifier_init(&v, r->res->origin, TD_NOTE_TYPE_ED25519, skey, &e))
         return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": nguồn gốc \"%s\" không dùng được làm tên khóa (%s)", at,
-                        r->res->origin, e.msg);
+                        r->res->origin, td_error_vi(&e));
     rc = td_checkpoint_open(cp->note, strlen(cp->note), &v, r->res->origin, &c, NULL, &e);
     if (rc == TD_ENOTFOUND)
-        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": không có chữ ký của khóa máy chủ trong nhật ký (ký bằng khóa khác?) (%s)", at, e.msg);
+        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": không có chữ ký của khóa máy chủ trong nhật ký (ký bằng khóa khác?) (%s)", at, td_error_vi(&e));
     if (rc == TD_ESIG)
-        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": chữ ký của máy chủ không hợp lệ (nội dung đã bị sửa?) (%s)", at, e.msg);
+        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": chữ ký của máy chủ không hợp lệ (nội dung đã bị sửa?) (%s)", at, td_error_vi(&e));
     if (rc == TD_EAUTH)
-        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": nguồn gốc khác \"%s\" (%s)", at, r->res->origin, e.msg);
+        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": nguồn gốc khác \"%s\" (%s)", at, r->res->origin, td_error_vi(&e));
     if (rc)
-        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": không đọc được (%s)", at, e.msg);
+        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": không đọc được (%s)", at, td_error_vi(&e));
     if (c.size != cp->size) {
         td_checkpoint_free(&c);
         return tda__bad(r, at, at, "checkpoint ghi kích thước %" PRIu64 " trong bảng nhưng %" PRIu64 " trong nội dung đã ký", at, c.size);
@@ -282,7 +282,7 @@ static int tda__row(void *arg, const tda_row *row)
         return tda__bad(r, i, 0, "chỉ số %" PRIu64 " không theo thứ tự (đang chờ mục %" PRIu64 ")", i, r->expect);
     }
     if (td_entry_decode(row->body, row->len, &en, &e))
-        return tda__bad(r, i, 0, "nội dung mục không giải mã được (%s)", e.msg);
+        return tda__bad(r, i, 0, "nội dung mục không giải mã được (%s)", td_error_vi(&e));
     res->has_entry = 1;
     td_key_short_hex(en.e->author.data, res->author_hex);
     res->seq = en.e->seq;

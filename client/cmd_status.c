@@ -14,6 +14,7 @@
 
 #include "certwarn.h"
 #include "cli.h"
+#include "log.h"
 #include "cmds.h"
 #include "audit_hist.h"
 #include "todo.h"
@@ -67,7 +68,8 @@ int tdc_print_refusals(tdc_ctx *c, size_t max, size_t *total)
             if (v[i].task) printf(", nhiệm vụ %u", v[i].task);
             printf("): %s\n", v[i].vi);
         }
-        printf("      (chi tiết: %s)\n", v[i].reason);
+        /* the server's English wording: for support, in the operator log */
+        td_log_info("refused seq %llu: %s", (unsigned long long)v[i].seq, v[i].reason);
     }
     if (*total > n && n >= max) printf("  ... và các mục khác: tiendo status\n");
     free(v);
@@ -158,7 +160,7 @@ static int tdc__print_audit(tdc_ctx *c)
                    "mục.\n",
                    (long long)v[i].id, when, tdc_alarm_vi(v[i].kind), (unsigned long long)v[i].old_size,
                    (unsigned long long)v[i].new_size);
-            printf("    (chi tiết: %s)\n", v[i].detail ? v[i].detail : "");
+            td_log_info("alarm %lld: %s", (long long)v[i].id, v[i].detail ? v[i].detail : "");
         }
         printf("  Bằng chứng được lưu trong bản sao. Báo cho thanh tra, sau đó: tiendo status --clear-alarm SỐ "
                "--note \"đã kiểm tra gì, với ai\"\n");

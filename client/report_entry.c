@@ -790,7 +790,7 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
         td_csv_reader_init(&rd, s, n, NULL);
         if (td_csv_read_all(&rd, &rows, &n_rows, &e)) {
             if (e.code == TD_ENOMEM) return TD_ENOMEM;
-            tdc__batch_err(b, 0, NULL, e.msg);
+            tdc__batch_err(b, 0, NULL, td_error_vi(&e));
             return -1;
         }
     }
