@@ -373,11 +373,7 @@ int tdp_cmd_init(int argc, char **argv)
         return tdp__fail(action, e.code == TD_EEXISTS ? "thư mục đã có CA, không ghi đè" : NULL, &e);
     if (tdp__open_ca(&ca, dir, action, 0)) return 1;
     tdp__cert_date(X509_get0_notAfter(ca.cert), d);
-    printf("Đã tạo CA \"%s\" trong %s\n"
-           "  Chứng thư CA:  %s (hiệu lực đến %s)\n"
-           "  Khóa bí mật:   %s (giữ kín, sao lưu ngoại tuyến)\n"
-           "  Sổ chứng thư:  %s\n"
-           "  CRL:           %s\n",
+    printf(TD_MSG_PKI_DA_TAO_CA_TRONG_CHUNG "\n",
            name, dir, ca.cert_path, d, ca.key_path, ca.db_path, ca.crl_path);
     tdp_ca_close(&ca);
     return 0;
@@ -482,11 +478,7 @@ int tdp_cmd_issue_server(int argc, char **argv)
     }
     tdp__cert_date(X509_get0_notAfter(cert), d);
     tdp__serial_of(cert, serial);
-    printf("Đã cấp chứng thư máy chủ \"%s\"\n"
-           "  Số sê-ri:     %s\n"
-           "  Hiệu lực đến: %s\n"
-           "  Khóa:         %s (quyền 0600)\n"
-           "  Chứng thư:    %s\n",
+    printf(TD_MSG_PKI_DA_CAP_CHUNG_THU_MAY "\n",
            name, serial, d, out_key, out_cert);
     rc = 0;
 out:
@@ -603,12 +595,7 @@ int tdp_cmd_sign(int argc, char **argv)
         tdp__write_device(action, cert, out_path, serial, key_id))
         goto out;
     tdp__cert_date(X509_get0_notAfter(cert), d);
-    printf("Đã ký chứng thư cho thiết bị \"%s\" của cơ quan %s, vai trò %s (%s)\n"
-           "  Số sê-ri:     %s\n"
-           "  Mã khóa:      %s (đối chiếu với mã khóa \"tiendo init\" in ra ở đơn vị)\n"
-           "  Hiệu lực đến: %s\n"
-           "  Tệp:          %s\n"
-           "Gửi tệp này cùng chứng thư CA (%s) cho đơn vị để chạy \"tiendo init --cert\".\n",
+    printf(TD_MSG_PKI_DA_KY_CHUNG_THU_CHO "\n",
            cn, agency, td_role_name(role), td_role_vi(role), serial, key_id, d, out_path, ca.cert_path);
     rc = 0;
 out:
@@ -709,12 +696,7 @@ int tdp_cmd_bundle(int argc, char **argv)
         goto out;
     }
     tdp__cert_date(X509_get0_notAfter(b.cert), d);
-    printf("Đã tạo gói đăng ký cho thiết bị \"%s\" của cơ quan %s, vai trò %s (%s)\n"
-           "  Số sê-ri:     %s\n"
-           "  Hiệu lực đến: %s\n"
-           "  Máy chủ:      %s\n"
-           "  Tệp:          %s (quyền 0600)\n"
-           "Tệp chứa khóa bí mật: chuyển cho đơn vị qua kênh an toàn, xóa sau khi đơn vị đã nhập.\n",
+    printf(TD_MSG_PKI_DA_TAO_GOI_DANG_KY "\n",
            device, agency, td_role_name(role), td_role_vi(role), serial, d, server, out_path);
     rc = 0;
 out:
@@ -782,9 +764,8 @@ int tdp_cmd_revoke(int argc, char **argv)
                                      : NULL,
                   &e);
     } else {
-        printf("Đã thu hồi chứng thư số sê-ri %s%s%s.\n"
-               "Chạy \"tiendo-pki crl --dir %s\" để phát hành CRL mới cho máy chủ.\n",
-               serial, reason > 0 ? ", lý do " : "", reason > 0 ? tdp_reason_name(reason) : "", dir);
+        printf(TD_MSG_PKI_DA_THU_HOI_CHUNG_THU "\n",
+               serial, reason > 0 ? TD_MSG_PKI_LY_DO : "", reason > 0 ? tdp_reason_name(reason) : "", dir);
     }
     tdp_ca_close(&ca);
     return rc ? 1 : 0;
@@ -849,8 +830,7 @@ int tdp_cmd_crl(int argc, char **argv)
     if (num) number = ASN1_INTEGER_get(num);
     ASN1_INTEGER_free(num);
     tdp__cert_date(X509_CRL_get0_nextUpdate(crl), d);
-    printf("Đã phát hành CRL số %ld: %d chứng thư đã thu hồi, hiệu lực đến %s\n"
-           "  Tệp: %s\n",
+    printf(TD_MSG_PKI_DA_PHAT_HANH_CRL_SO "\n",
            number, sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)), d, out_path);
     rc = 0;
 out:
@@ -907,14 +887,14 @@ int tdp_cmd_list(int argc, char **argv)
         return tdp__fail(action, NULL, &e);
     }
     if (n == 0) {
-        printf("Chưa cấp chứng thư nào.\n");
+        printf(TD_MSG_PKI_CHUA_CAP_CHUNG_THU_NAO "\n");
     } else {
         tdp__col("SỐ SÊ-RI", TDP_COL_SERIAL);
         tdp__col("CƠ QUAN", TDP_COL_AGENCY);
         tdp__col("THIẾT BỊ", TDP_COL_DEVICE);
         tdp__col("VAI TRÒ", TDP_COL_ROLE);
         tdp__col("TRẠNG THÁI", TDP_COL_STATUS);
-        printf("HẾT HẠN\n");
+        printf(TD_MSG_PKI_HET_HAN "\n");
         for (size_t i = 0; i < n; i++) {
             tdp_status s = tdp_entry_status(&list[i], now);
             char d[TDP_DATE_MAX];
@@ -927,7 +907,7 @@ int tdp_cmd_list(int argc, char **argv)
             tdp__col(status_vi[s], TDP_COL_STATUS);
             printf("%s\n", d);
         }
-        printf("\nTổng: %zu chứng thư (%zu còn hiệu lực, %zu đã thu hồi, %zu hết hạn)\n", n,
+        printf(TD_MSG_PKI_TONG_CHUNG_THU_CON_HIEU "\n", n,
                count[TDP_STATUS_VALID], count[TDP_STATUS_REVOKED], count[TDP_STATUS_EXPIRED]);
     }
     free(list);
@@ -1037,16 +1017,10 @@ int tdp_cmd_renew(int argc, char **argv)
         goto out;
     }
     tdp__cert_date(X509_get0_notAfter(cert), d);
-    printf("Đã cấp lại chứng thư cho thiết bị \"%s\" của cơ quan %s, vai trò %s (%s)\n"
-           "  Chứng thư cũ:  số sê-ri %s%s\n"
-           "  Số sê-ri mới:  %s\n"
-           "  Khóa:          %s (%s)\n"
-           "  Hiệu lực đến:  %s\n"
-           "  Tệp:          %s\n"
-           "Gửi tệp này cho đơn vị để chạy \"tiendo renew --import %s\".\n",
+    printf(TD_MSG_PKI_DA_CAP_LAI_CHUNG_THU "\n",
            sub.device, sub.agency, td_role_name(sub.role), td_role_vi(sub.role), old_serial,
-           revoke_old ? " (đã thu hồi: chạy tiendo-pki crl)" : "", serial, key_id,
-           csr ? "khóa mới từ CSR" : "giữ khóa cũ", d, out_path, out_path);
+           revoke_old ? TD_MSG_PKI_DA_THU_HOI_CHAY_TIENDO : "", serial, key_id,
+           csr ? TD_MSG_PKI_KHOA_MOI_TU_CSR : TD_MSG_PKI_GIU_KHOA_CU, d, out_path, out_path);
     rc = 0;
 out:
     X509_free(cert);

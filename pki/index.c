@@ -2,6 +2,7 @@
 #include "pki.h"
 #include "grow.h"
 #include "oserr.h"
+#include "msg.h"
 
 #include <errno.h>
 #include <fcntl.h>
