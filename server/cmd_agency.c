@@ -133,9 +133,9 @@ static int tds__list(int argc, char **argv)
     if (at) {
         char d[16];
         td_date_vi(at, d, sizeof d);
-        printf("Cơ quan tồn tại ngày %s:\n", d);
+        printf(TD_MSG_AGENCY_CO_QUAN_TON_TAI_NGAY "\n", d);
     } else {
-        printf("Danh mục cơ quan (%zu cơ quan, %zu nhóm):\n", reg.n_agencies, reg.n_groups);
+        printf(TD_MSG_AGENCY_DANH_MUC_CO_QUAN_CO "\n", reg.n_agencies, reg.n_groups);
     }
     for (size_t i = 0; i < reg.n_agencies; i++) {
         const td_agency *a = &reg.agencies[i];
@@ -144,9 +144,9 @@ static int tds__list(int argc, char **argv)
         td_date_vi(a->valid_from, from, sizeof from);
         td_date_vi(a->valid_to, to, sizeof to);
         printf("  %-20s %s (%s)", a->slug, a->name, td_agency_kind_vi(a->kind));
-        if (a->valid_from) printf(", từ %s", from);
+        if (a->valid_from) printf(TD_MSG_AGENCY_TU, from);
         if (a->valid_to) {
-            printf(", ngừng từ %s; kế nhiệm:", to);
+            printf(TD_MSG_AGENCY_NGUNG_TU_KE_NHIEM, to);
             for (size_t c = 0; c < reg.n_changes; c++) {
                 const td_agency_change *ch = &reg.changes[c];
                 int mine = 0;
@@ -161,12 +161,12 @@ static int tds__list(int argc, char **argv)
         if (reg.changes[c].kind == TD_CHANGE_ISSUER) {
             char d[16];
             td_date_vi(reg.changes[c].date, d, sizeof d);
-            printf("Cơ quan ban hành kế hoạch từ %s: %s\n", d, reg.changes[c].alias_text);
+            printf(TD_MSG_AGENCY_CO_QUAN_BAN_HANH_KE "\n", d, reg.changes[c].alias_text);
         }
-    printf("Nhóm:\n");
+    printf(TD_MSG_AGENCY_NHOM "\n");
     for (size_t i = 0; i < reg.n_groups; i++) {
         const td_group *g = &reg.groups[i];
-        printf("  %-20s %s%s\n", g->slug, g->name, g->open ? " (không nêu tên thành viên)" : "");
+        printf("  %-20s %s%s\n", g->slug, g->name, g->open ? TD_MSG_AGENCY_KHONG_NEU_TEN_THANH_VIEN : "");
     }
 #undef reg
     tds_ledger_close(lg);
@@ -194,16 +194,16 @@ static void tds__print_moves(const td_state *st, const td_plan *p, const td_regi
                 for (size_t f = 0; old && f < ch->n_from; f++)
                     if (!strcmp(old, ch->from[f])) ours = 1;
                 if (ours && now && strcmp(old, now)) {
-                    if (!moved++) printf("Nhiệm vụ chuyển cơ quan chịu trách nhiệm:\n");
+                    if (!moved++) printf(TD_MSG_AGENCY_NHIEM_VU_CHUYEN_CO_QUAN "\n");
                     char kb[48];
                     if (st) td_state_key_fmt(st, (uint32_t)t->number, kb, sizeof kb);
                     else snprintf(kb, sizeof kb, "%d", t->number);
-                    printf("  nhiệm vụ %s (%s): %s → %s\n", kb, side ? "phối hợp" : "chủ trì", old, now);
+                    printf(TD_MSG_AGENCY_NHIEM_VU "\n", kb, side ? TD_MSG_AGENCY_PHOI_HOP : TD_MSG_AGENCY_CHU_TRI, old, now);
                 }
             }
         }
     }
-    if (!moved) printf("Không nhiệm vụ nào của kế hoạch đã lưu do cơ quan cũ phụ trách.\n");
+    if (!moved) printf(TD_MSG_AGENCY_KHONG_NHIEM_VU_NAO_CUA "\n");
 }
 
 /* Sign the change with the server key and append it; prints the result.
@@ -227,7 +227,7 @@ static int tds__store(tds_ledger *lg, const td_agency_change *ch, const char *su
         fprintf(stderr, "tiendo-server: bản ghi số %llu bị từ chối khi suy ra trạng thái: %s\n",
                 (unsigned long long)own.index, own.res.reason);
     } else {
-        printf("Đã lưu: %s (bản ghi số %llu của sổ nhật ký).\n", summary, (unsigned long long)own.index);
+        printf(TD_MSG_AGENCY_DA_LUU_BAN_GHI_SO "\n", summary, (unsigned long long)own.index);
         rc = 0;
     }
     free(payload);
@@ -602,15 +602,15 @@ static int tds__import(int argc, char **argv)
         fprintf(stderr, "tiendo-server agency import: %zu dòng không nhập được (xem trên); không lưu gì\n", conflicts);
         goto out;
     }
-    printf("Tệp %s: %zu cơ quan; %zu đã có (không đổi), %zu mới.\n", file, nrows, same, nadd);
+    printf(TD_MSG_AGENCY_TEP_CO_QUAN_DA_CO "\n", file, nrows, same, nadd);
     for (size_t i = 0; i < nadd; i++) {
         char d[16] = "";
         if (add[i].valid_from) td_date_vi(add[i].valid_from, d, sizeof d);
         printf("  + %-24s %s (%s)%s%s\n", add[i].slug, add[i].name, td_agency_kind_vi(add[i].kind),
-               *d ? ", từ " : "", d);
+               *d ? TD_MSG_AGENCY_TU_2 : "", d);
     }
     if (!nadd) {
-        printf("Không có gì thay đổi: không ghi gì.\n");
+        printf(TD_MSG_AGENCY_KHONG_CO_GI_THAY_DOI "\n");
         rc = 0;
         goto out;
     }
@@ -626,7 +626,7 @@ static int tds__import(int argc, char **argv)
             goto out;
         }
         if (!apply) {
-            printf("Chạy thử: chưa lưu gì. Lưu bằng: tiendo-server agency import %s --apply\n", file);
+            printf(TD_MSG_AGENCY_CHAY_THU_CHUA_LUU_GI "\n", file);
             rc = 0;
             goto out;
         }

@@ -177,11 +177,11 @@ int tds_cmd_backup(int argc, char **argv)
         goto out;
     }
     sodium_bin2hex(hex, sizeof hex, sum.root, sizeof sum.root);
-    printf("Đã sao lưu %s vào %s (%llu trang, %llu bước, %lld ms).\n", srcpath, dest, (unsigned long long)bs.pages,
+    printf(TD_MSG_BACKUP_DA_SAO_LUU_VAO_TRANG "\n", srcpath, dest, (unsigned long long)bs.pages,
            (unsigned long long)bs.steps, (long long)(tds__now_ms() - t0));
-    printf("Bản sao có %llu mục; gốc Merkle %s\n", (unsigned long long)sum.size, hex);
-    printf("Điểm kiểm đã ký mới nhất trong bản sao: kích thước %llu.\n", (unsigned long long)sum.cp_size);
-    printf("Kiểm tra: integrity_check tốt; mọi mục khớp cây Merkle; gốc bằng gốc của máy chủ ở kích thước %llu.\n",
+    printf(TD_MSG_BACKUP_BAN_SAO_CO_MUC_GOC "\n", (unsigned long long)sum.size, hex);
+    printf(TD_MSG_BACKUP_DIEM_KIEM_DA_KY_MOI "\n", (unsigned long long)sum.cp_size);
+    printf(TD_MSG_BACKUP_KIEM_TRA_INTEGRITY_CHECK_TOT "\n",
            (unsigned long long)sum.size);
     rc = 0;
 out:
@@ -372,13 +372,10 @@ int tds_cmd_restore(int argc, char **argv)
         close(dirfd);
     }
     sodium_bin2hex(hex, sizeof hex, got.root, sizeof got.root);
-    printf("Đã khôi phục %s từ %s: %llu mục, gốc Merkle %s, điểm kiểm đã ký mới nhất: kích thước %llu.\n", dbpath,
+    printf(TD_MSG_BACKUP_DA_KHOI_PHUC_TU_MUC "\n", dbpath,
            src, (unsigned long long)got.size, hex, (unsigned long long)got.cp_size);
-    if (access(aside, F_OK) == 0) printf("Dữ liệu trước khi khôi phục được giữ ở %s.\n", aside);
-    printf("Lưu ý: đơn vị nào đã xác minh điểm kiểm lớn hơn %llu sẽ báo động \"lùi lịch sử\" khi đồng bộ.\n"
-           "Trước khi mở lại cho các đơn vị, so sánh với điểm kiểm các đơn vị đang giữ (tiendo status)\n"
-           "và làm theo README, mục \"Sao lưu và khôi phục\". Các bản ghi còn trong hộp thư đi của đơn vị\n"
-           "sẽ được gửi lại ở lần đồng bộ sau.\n",
+    if (access(aside, F_OK) == 0) printf(TD_MSG_BACKUP_DU_LIEU_TRUOC_KHI_KHOI "\n", aside);
+    printf(TD_MSG_BACKUP_LUU_Y_DON_VI_NAO "\n",
            (unsigned long long)got.size);
     rc = 0;
 out:

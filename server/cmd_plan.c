@@ -137,11 +137,11 @@ static void tds__print_counts(const td_plan *p)
     char d[16];
     td_date_vi(p->date, d, sizeof d);
     if (p->number && *p->number)
-        printf("Kế hoạch số %s%s%s%s%s\n", p->number, *d ? " ngày " : "", d, p->issuer && *p->issuer ? " của " : "",
+        printf(TD_MSG_PLAN_KE_HOACH_SO "\n", p->number, *d ? TD_MSG_PLAN_NGAY : "", d, p->issuer && *p->issuer ? TD_MSG_PLAN_CUA : "",
                p->issuer ? p->issuer : "");
-    printf("Nhiệm vụ: %zu, trong %zu mục\n", p->n_tasks, p->n_sections);
+    printf(TD_MSG_PLAN_NHIEM_VU_TRONG_MUC "\n", p->n_tasks, p->n_sections);
     for (size_t i = 0; i < p->n_sections; i++)
-        printf("  Mục %-5s %3zu nhiệm vụ\n", p->sections[i].code, td_plan_section_tasks(p, p->sections[i].code));
+        printf(TD_MSG_PLAN_MUC_NHIEM_VU "\n", p->sections[i].code, td_plan_section_tasks(p, p->sections[i].code));
     if (p->n_indicators) {
         int hz[8], nh = 0;
         for (size_t i = 0; i < p->n_indicators; i++) {
@@ -149,13 +149,12 @@ static void tds__print_counts(const td_plan *p)
             for (k = 0; k < nh && hz[k] != p->indicators[i].horizon; k++) {}
             if (k == nh && nh < 8) hz[nh++] = p->indicators[i].horizon;
         }
-        printf("Chỉ tiêu: %zu dòng\n", p->n_indicators);
+        printf(TD_MSG_PLAN_CHI_TIEU_DONG "\n", p->n_indicators);
         for (int k = 0; k < nh; k++)
-            printf("  Đến năm %d: %zu chỉ tiêu đánh số; %zu chỉ tiêu có mục tiêu riêng (chỉ tiêu con tính "
-                   "riêng, chỉ tiêu nhóm không tính)\n",
+            printf(TD_MSG_PLAN_DEN_NAM_CHI_TIEU_DANH "\n",
                    hz[k], td_plan_count_indicators(p, hz[k], TD_IND_TOP), td_plan_count_indicators(p, hz[k], TD_IND_MEASURED));
     } else {
-        printf("Chỉ tiêu: không có\n");
+        printf(TD_MSG_PLAN_CHI_TIEU_KHONG_CO "\n");
     }
 }
 
@@ -164,20 +163,20 @@ static void tds__print_diff(const td_plan *old, int has_old, const td_plan *nw)
 {
     size_t added = 0, removed = 0, changed = 0;
     if (!has_old) {
-        printf("Kế hoạch %s chưa có trên máy chủ: toàn bộ sẽ được nhập mới.\n", nw->number ? nw->number : "");
+        printf(TD_MSG_PLAN_KE_HOACH_CHUA_CO_TREN "\n", nw->number ? nw->number : "");
         return;
     }
     for (size_t i = 0; i < nw->n_tasks; i++) {
         const td_task *o = td_plan_task(old, nw->tasks[i].number);
         if (!o) {
-            if (!added++) printf("Nhiệm vụ mới:");
+            if (!added++) printf(TD_MSG_PLAN_NHIEM_VU_MOI);
             printf(" %d", nw->tasks[i].number);
         }
     }
     if (added) printf("\n");
     for (size_t i = 0; i < old->n_tasks; i++)
         if (!td_plan_task(nw, old->tasks[i].number)) {
-            if (!removed++) printf("Nhiệm vụ bị bỏ:");
+            if (!removed++) printf(TD_MSG_PLAN_NHIEM_VU_BI_BO);
             printf(" %d", old->tasks[i].number);
         }
     if (removed) printf("\n");
@@ -195,15 +194,15 @@ static void tds__print_diff(const td_plan *old, int has_old, const td_plan *nw)
         b.n_tasks = 1;
         if (!td_plan_equal(&a, &b, TD_PLAN_CMP_TASKS, why, sizeof why)) {
             const char *od = o->deadline.text ? o->deadline.text : "", *nd = nw->tasks[i].deadline.text;
-            if (!changed++) printf("Nhiệm vụ thay đổi:\n");
+            if (!changed++) printf(TD_MSG_PLAN_NHIEM_VU_THAY_DOI "\n");
             printf("  %d (%s)\n", nw->tasks[i].number, why);
             if (strcmp(od, nd ? nd : ""))
-                printf("      nhiệm vụ %d, thời hạn: \"%s\" → \"%s\"\n", nw->tasks[i].number, od, nd ? nd : "");
+                printf(TD_MSG_PLAN_NHIEM_VU_THOI_HAN "\n", nw->tasks[i].number, od, nd ? nd : "");
         }
     }
-    if (!td_plan_equal(old, nw, TD_PLAN_CMP_INDICATORS, NULL, 0)) printf("Bảng chỉ tiêu thay đổi.\n");
+    if (!td_plan_equal(old, nw, TD_PLAN_CMP_INDICATORS, NULL, 0)) printf(TD_MSG_PLAN_BANG_CHI_TIEU_THAY_DOI "\n");
     if (!added && !removed && !changed && td_plan_equal(old, nw, TD_PLAN_CMP_ALL, NULL, 0))
-        printf("Không có gì thay đổi so với kế hoạch đã lưu.\n");
+        printf(TD_MSG_PLAN_KHONG_CO_GI_THAY_DOI "\n");
 }
 
 static int tds__set(char **field, const char *v)
@@ -374,8 +373,7 @@ static int tds__import(int argc, char **argv)
                 break;
             default:
                 prc = td_error_set(&err, TD_EPARSE,
-                                   "%s:1: header is neither the task layout (Mục, TT, Tên nhiệm vụ, ...) nor the "
-                                   "indicator layout (Mốc, Mã, Chỉ tiêu, ...)",
+                                   TD_MSG_PLAN_HEADER_IS_NEITHER_THE_TASK,
                                    tds__base(files[f]));
             }
         }
@@ -406,7 +404,7 @@ static int tds__import(int argc, char **argv)
         fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         goto out_new;
     }
-    printf("Nhập từ:");
+    printf(TD_MSG_PLAN_NHAP_TU);
     for (int f = 0; f < nfiles; f++) printf(" %s", files[f]);
     printf("\n");
     tds__print_counts(&nw);
@@ -416,13 +414,13 @@ static int tds__import(int argc, char **argv)
         goto out_new;
     }
     if (issues.n) {
-        printf("\nTên cơ quan chưa xác định được (%zu):\n", issues.n);
+        printf(TD_MSG_PLAN_TEN_CO_QUAN_CHUA_XAC "\n", issues.n);
         for (size_t i = 0; i < issues.n; i++) {
             const td_plan_issue *is = &issues.v[i];
             if (is->task)
-                printf("  dòng %d, nhiệm vụ %d, %s: \"%s\"\n", is->line, is->task, is->column, is->text);
+                printf(TD_MSG_PLAN_DONG_NHIEM_VU "\n", is->line, is->task, is->column, is->text);
             else
-                printf("  dòng %d, chỉ tiêu %s, %s: \"%s\"\n", is->line, is->indicator ? is->indicator : "?",
+                printf(TD_MSG_PLAN_DONG_CHI_TIEU "\n", is->line, is->indicator ? is->indicator : "?",
                        is->column, is->text);
         }
         fprintf(stderr,
@@ -435,12 +433,12 @@ static int tds__import(int argc, char **argv)
     changed = !has_old || !td_plan_equal(&old, &nw, TD_PLAN_CMP_ALL, NULL, 0);
     n_new_aliases = reg.n_aliases - alias_mark;
     if (!changed && !n_new_aliases) {
-        printf("\nKhông có thay đổi: không ghi gì vào sổ nhật ký.\n");
+        printf(TD_MSG_PLAN_KHONG_CO_THAY_DOI_KHONG "\n");
         rc = 0;
         goto out_new;
     }
     if (!apply) {
-        printf("\nChạy thử: chưa lưu gì.  Thêm --apply để lưu kế hoạch này.\n");
+        printf(TD_MSG_PLAN_CHAY_THU_CHUA_LUU_GI "\n");
         rc = 0;
         goto out_new;
     }
@@ -483,9 +481,9 @@ static int tds__import(int argc, char **argv)
                     (unsigned long long)own[i].index, td_entry_kind_vi(own[i].kind), own[i].res.reason);
             goto out_new;
         }
-    if (n_new_aliases) printf("\nĐã lưu %zu bí danh cơ quan.\n", n_new_aliases);
+    if (n_new_aliases) printf(TD_MSG_PLAN_DA_LUU_BI_DANH_CO "\n", n_new_aliases);
     if (changed)
-        printf("\nĐã lưu kế hoạch (%zu nhiệm vụ, %zu dòng chỉ tiêu): bản ghi số %llu của sổ nhật ký.\n", nw.n_tasks,
+        printf(TD_MSG_PLAN_DA_LUU_KE_HOACH_NHIEM "\n", nw.n_tasks,
                nw.n_indicators, (unsigned long long)own[nown - 1].index);
     rc = 0;
 out_new:
@@ -508,10 +506,10 @@ static void tds__print_refs(const td_registry *reg, const td_agency_ref *r, size
     for (size_t i = 0; i < n; i++) {
         const char *resp = r[i].group ? NULL : td_registry_responsible(reg, r[i].slug, today, task);
         td_group *g = r[i].group ? td_registry_group(reg, r[i].slug) : NULL;
-        printf("%s%s [%s%s]", i ? "; " : "", r[i].text, r[i].slug, g ? (g->open ? ", nhóm không nêu tên" : ", nhóm") : "");
+        printf("%s%s [%s%s]", i ? "; " : "", r[i].text, r[i].slug, g ? (g->open ? TD_MSG_PLAN_NHOM_KHONG_NEU_TEN : TD_MSG_PLAN_NHOM) : "");
         if (resp && strcmp(resp, r[i].slug)) {
             td_agency *a = td_registry_agency(reg, resp);
-            printf(" → nay là %s [%s]", a ? a->name : resp, resp);
+            printf(TD_MSG_PLAN_NAY_LA, a ? a->name : resp, resp);
         }
     }
 }
@@ -522,22 +520,22 @@ static void tds__show_task(const td_plan *p, const td_registry *reg, const td_ta
     char dl[512];
     int today = tds__today();
     td_deadline_vi(&t->deadline, dl, sizeof dl);
-    printf("Nhiệm vụ %d — Mục %s%s%s\n", t->number, t->section, s && s->title && *s->title ? ": " : "",
+    printf(TD_MSG_PLAN_NHIEM_VU_MUC "\n", t->number, t->section, s && s->title && *s->title ? ": " : "",
            s && s->title ? s->title : "");
-    printf("  Tên nhiệm vụ:        %s\n", t->title);
-    printf("  Cơ quan chủ trì:     %s\n", t->lead_text);
+    printf(TD_MSG_PLAN_TEN_NHIEM_VU "\n", t->title);
+    printf(TD_MSG_PLAN_CO_QUAN_CHU_TRI "\n", t->lead_text);
     printf("                       ");
     tds__print_refs(reg, t->leads, t->n_leads, key, today);
-    printf("\n  Cơ quan phối hợp:    %s\n", t->partner_text && *t->partner_text ? t->partner_text : "(không)");
+    printf(TD_MSG_PLAN_CO_QUAN_PHOI_HOP "\n", t->partner_text && *t->partner_text ? t->partner_text : TD_MSG_PLAN_KHONG);
     if (t->n_partners) {
         printf("                       ");
         tds__print_refs(reg, t->partners, t->n_partners, key, today);
         printf("\n");
     }
-    printf("  Sản phẩm:            %s\n", t->product);
-    printf("  Thời gian hoàn thành: %s\n", t->deadline.text);
+    printf(TD_MSG_PLAN_SAN_PHAM "\n", t->product);
+    printf(TD_MSG_PLAN_THOI_GIAN_HOAN_THANH "\n", t->deadline.text);
     printf("                       (%s)\n", dl);
-    if (t->line) printf("  Dòng trong văn bản:  %d\n", t->line);
+    if (t->line) printf(TD_MSG_PLAN_DONG_TRONG_VAN_BAN "\n", t->line);
 }
 
 /* Print s padded with blanks to `width` characters (not bytes: Vietnamese
@@ -632,8 +630,8 @@ static int tds__show(int argc, char **argv)
         const td_plan p = *pp;
         char d[16];
         td_date_vi(p.date, d, sizeof d);
-        printf("Kế hoạch số %s%s%s — %zu nhiệm vụ\n", p.number && *p.number ? p.number : "(không số)",
-               *d ? " ngày " : "", d, p.n_tasks);
+        printf(TD_MSG_PLAN_KE_HOACH_SO_NHIEM_VU "\n", p.number && *p.number ? p.number : TD_MSG_PLAN_KHONG_SO,
+               *d ? TD_MSG_PLAN_NGAY : "", d, p.n_tasks);
         for (size_t s = 0; s < p.n_sections; s++) {
             const td_section *sec = &p.sections[s];
             char *st2 = td_plan_short(sec->title, 90);

@@ -112,8 +112,7 @@ int tds_cmd_upgrade_digest(int argc, char **argv)
     if (tds__upgrade_open(&cfg, 0, &lg)) goto out;
     if (tds__digest_meta(lg, &found, sz, &err)) goto dberr;
     if (found) {
-        printf("Sổ nhật ký ở %s đã dùng mã băm trạng thái phiên bản 2 (sau điểm kiểm kích thước %s); không thay "
-               "đổi gì.\n", cfg.data, sz);
+        printf(TD_MSG_UPGRADE_SO_NHAT_KY_O_DA "\n", cfg.data, sz);
         rc = 0;
         goto out;
     }
@@ -128,8 +127,7 @@ int tds_cmd_upgrade_digest(int argc, char **argv)
                 cfg.data);
         goto out;
     }
-    printf("Đã chuyển sổ nhật ký ở %s sang mã băm trạng thái phiên bản 2: các điểm kiểm đến kích thước %s giữ "
-           "phiên bản 1, từ điểm kiểm kế tiếp là phiên bản 2.\n", cfg.data, sz);
+    printf(TD_MSG_UPGRADE_DA_CHUYEN_SO_NHAT_KY "\n", cfg.data, sz);
     rc = 0;
     goto out;
 dberr:
