@@ -16,6 +16,7 @@
 #include "log.pb-c.h"
 #include "logread.h"
 #include "oserr.h"
+#include "msg.h"
 
 /* Growth step of the per-author table (a log has tens to hundreds of
  * devices; linear search with a last-hit cache is enough). */
@@ -436,7 +437,7 @@ int tda_witness_key_from_cert(X509 *cert, X509 *ca, tda_witness_key *out, td_err
     }
     if ((rc = td_subject_from_cert(cert, &sub, err))) goto out;
     if (sub.role != TD_ROLE_INSPECTOR) {
-        rc = td_error_set(err, TD_ECERT, "chứng thư của %s/%s không phải của thanh tra (vai trò inspector)", sub.agency,
+        rc = td_error_set(err, TD_ECERT, TD_MSG_AUDIT_CHUNG_THU_CUA_KHONG_PHAI, sub.agency,
                           sub.device);
         goto out;
     }
@@ -619,7 +620,7 @@ static int tda__open(const char *path, int replica, tda_db **out, td_error *err)
     /* the table every replica has: fail now, with its name */
     if (!rc && replica && sqlite3_exec(d->db, "SELECT 1 FROM pulled LIMIT 1", NULL, NULL, NULL) != SQLITE_OK)
         rc = sqlite3_errcode(d->db) == SQLITE_ERROR
-                 ? td_error_set(err, TD_EDB, "%s: không phải bản sao dữ liệu của tiendo (không có bảng pulled: %s)",
+                 ? td_error_set(err, TD_EDB, "%s: " TD_MSG_AUDIT_KHONG_PHAI_BAN_SAO_DU,
                                 path, td_sqlite_vi_db(d->db, "not a tiendo replica"))
                  : tda__dberr(d, err, "not a tiendo replica (table pulled)");
     if (rc) {

@@ -16,6 +16,7 @@
 #include "tiendo.pb-c.h"
 #include "utf8.h"
 #include "oserr.h"
+#include "msg.h"
 
 static int64_t tdc__blob_now(void) { return td_clock_now_ms(); }
 

@@ -162,8 +162,8 @@ static int tdc__list(tdc_ctx *c, uint32_t task)
         return 1;
     }
     if (a.n == 0) {
-        printf(task ? "Không có tệp đính kèm nào trong các báo cáo của nhiệm vụ %u.\n"
-                    : "Không có tệp đính kèm nào trong các báo cáo.\n", task);
+        printf(task ? TD_MSG_ATTACH_KHONG_CO_TEP_DINH_KEM "\n"
+                    : TD_MSG_ATTACH_KHONG_CO_TEP_DINH_KEM_2 "\n", task);
         free(a.v);
         return 0;
     }
@@ -172,7 +172,7 @@ static int tdc__list(tdc_ctx *c, uint32_t task)
     tdc__att_col("KỲ", 7);
     tdc__att_col("CỠ", 9);
     tdc__att_col("CÓ Ở", 18);
-    printf("TÊN (LOẠI)\n");
+    printf(TD_MSG_ATTACH_TEN_LOAI "\n");
     for (size_t i = 0; i < a.n; i++) {
         tdc_blob_row row;
         int found = 0;

@@ -239,8 +239,7 @@ int tdc_cmd_review(int argc, char **argv)
             rc = 1;
             goto out;
         }
-        printf("Đã ghi ý kiến %s báo cáo nhiệm vụ %ld của %s kỳ %s vào hộp thư đi; sẽ gửi khi đồng bộ (tiendo sync). "
-               "Số thứ tự của thiết bị: %llu.\n", accept ? "chấp nhận" : "trả lại", num, agency, pvi,
+        printf(TD_MSG_CENTRAL_DA_GHI_Y_KIEN_BAO "\n", accept ? TD_MSG_CENTRAL_CHAP_NHAN : TD_MSG_CENTRAL_TRA_LAI, num, agency, pvi,
                (unsigned long long)seq);
         rc = 0;
     }
@@ -328,7 +327,7 @@ int tdc_cmd_condition(int argc, char **argv)
         rc = 1;
     } else {
         snprintf(what, sizeof what, "xác nhận điều kiện của nhiệm vụ %s đã được đáp ứng", tlabel);
-        printf("Đã ghi %s vào hộp thư đi; sẽ gửi khi đồng bộ (tiendo sync). Số thứ tự của thiết bị: %llu.\n", what,
+        printf(TD_MSG_CENTRAL_DA_GHI_VAO_HOP_THU "\n", what,
                (unsigned long long)seq);
         rc = 0;
     }
@@ -440,8 +439,7 @@ int tdc_cmd_extend(int argc, char **argv)
         fprintf(stderr, "tiendo extend: %s\n", td_error_vi(&e));
         rc = 1;
     } else {
-        printf("Đã ghi thay đổi thời hạn nhiệm vụ %s (%s → %s) vào hộp thư đi; sẽ gửi khi đồng bộ (tiendo sync). "
-               "Số thứ tự của thiết bị: %llu.\n",
+        printf(TD_MSG_CENTRAL_DA_GHI_THAY_DOI_THOI "\n",
                tlabel, x.vi_old, x.vi_new, (unsigned long long)seq);
         rc = 0;
     }

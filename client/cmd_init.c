@@ -40,6 +40,7 @@
 #include "identity.h"
 #include "x509util.h"
 #include "oserr.h"
+#include "msg.h"
 
 /* The request is ours alone; the other names come from device.h. */
 #define TDC_FILE_CSR "device.csr"
@@ -176,12 +177,7 @@ static void tdc__done(const char *dir, const td_subject *sub, X509 *cert, const 
 {
     char d[TDC_DATE_MAX];
     tdc__date(X509_get0_notAfter(cert), d);
-    printf("Đã đăng ký thiết bị trong %s\n"
-           "  Cơ quan:       %s\n"
-           "  Thiết bị:      %s\n"
-           "  Vai trò:       %s\n"
-           "  Hiệu lực đến:  %s\n"
-           "  Máy chủ:       %s\n",
+    printf(TD_MSG_INIT_DA_DANG_KY_THIET_BI "\n",
            dir, sub->agency, sub->device, td_role_vi(sub->role), d, server);
 }
 
@@ -224,12 +220,7 @@ static int tdc__make_csr(const char *dir, const char *agency, const char *device
         goto out;
     }
     tdc__key_id(key, id);
-    printf("Đã tạo khóa thiết bị %s (quyền 0600) và yêu cầu cấp chứng thư %s\n"
-           "  Cơ quan:   %s\n"
-           "  Thiết bị:  %s\n"
-           "  Mã khóa:   %s\n"
-           "Gửi tệp %s cho Sở KH&CN.  Khi nhận được chứng thư, chạy:\n"
-           "  tiendo init --dir %s --cert TỆP_CHỨNG_THƯ --ca TỆP_CA --server MÁY_CHỦ:CỔNG\n",
+    printf(TD_MSG_INIT_DA_TAO_KHOA_THIET_BI "\n",
            p.dev.key_path, p.csr, agency, device, id, p.csr, p.dev.dir);
     rc = 0;
 out:
@@ -316,7 +307,7 @@ static int tdc__import_bundle(const char *dir, const char *bundle_path, const ch
         goto out;
     }
     tdc__done(p.dev.dir, &sub, b.cert, server);
-    printf("Hãy xóa tệp gói %s: nó chứa khóa bí mật, nay đã nằm trong %s.\n", bundle_path, p.dev.key_path);
+    printf(TD_MSG_INIT_HAY_XOA_TEP_GOI_NO "\n", bundle_path, p.dev.key_path);
     rc = 0;
 out:
     td_bundle_free(&b);

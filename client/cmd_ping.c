@@ -13,6 +13,7 @@
 #include "frame.h"
 #include "link.h"
 #include "log.h"
+#include "msg.h"
 
 /* Pings averaged for the round-trip figure. */
 #define TDC_PING_COUNT 3
@@ -95,13 +96,13 @@ int tdc_cmd_ping(int argc, char **argv)
     {
         double handshake = tdc__now() - t0;
         w = tdc_link_welcome(l);
-        printf("Đã kết nối tới máy chủ %s (%s)\n", server ? server : dev.server,
+        printf(TD_MSG_PING_DA_KET_NOI_TOI_MAY "\n", server ? server : dev.server,
                w->server_name && *w->server_name ? w->server_name : "?");
-        printf("  Phần mềm máy chủ: %s\n", w->software ? w->software : "?");
-        printf("  Phiên bản giao thức: %u\n", w->version);
-        printf("  Thiết bị được nhận là: cơ quan %s, vai trò %s\n", w->agency ? w->agency : "?",
+        printf(TD_MSG_PING_PHAN_MEM_MAY_CHU "\n", w->software ? w->software : "?");
+        printf(TD_MSG_PING_PHIEN_BAN_GIAO_THUC "\n", w->version);
+        printf(TD_MSG_PING_THIET_BI_DUOC_NHAN_LA "\n", w->agency ? w->agency : "?",
                w->role ? w->role : "?");
-        printf("  Bắt tay TLS 1.3 + chào hỏi: %.1f ms\n", handshake);
+        printf(TD_MSG_PING_BAT_TAY_TLS_CHAO_HOI "\n", handshake);
     }
     for (int i = 0; i < count; i++) {
         Tiendo__Frame f = TIENDO__FRAME__INIT, *reply = NULL;
@@ -127,7 +128,7 @@ int tdc_cmd_ping(int argc, char **argv)
         sum += rtt;
         if (rtt < best) best = rtt;
     }
-    printf("  Thời gian khứ hồi: trung bình %.2f ms, nhỏ nhất %.2f ms (%d lần)\n", sum / count, best,
+    printf(TD_MSG_PING_THOI_GIAN_KHU_HOI_TRUNG "\n", sum / count, best,
            count);
     tdc_link_close(l);
     return 0;

@@ -30,6 +30,7 @@
 #include "merkle.h"
 #include "note.h"
 #include "sync.h"
+#include "msg.h"
 
 static const td_cli_opt tdc__receipt_opts[] = {
     {"seq", required_argument, 'q', "N", "mục số N của thiết bị này (đã được máy chủ nhận)"},
@@ -248,11 +249,11 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
         td_key_short_hex(en.e->author.data, key);
         tdc_fmt_time(en.e->device_time_ms, when, sizeof when);
         sodium_bin2hex(root, sizeof root, cp_row.root, TD_MERKLE_HASH_LEN);
-        printf("Biên nhận đã xác minh: mục số %llu của nhật ký %s\n", (unsigned long long)index, origin);
-        printf("  Tác giả: khóa %s, cơ quan %s\n", key, *en.e->agency ? en.e->agency : "(máy chủ)");
-        printf("  Loại: %s (số thứ tự %llu của tác giả)\n", td_entry_kind_vi(en.e->kind), (unsigned long long)en.e->seq);
-        printf("  Ký lúc: %s\n", when);
-        printf("  Thuộc điểm kiểm tra có chữ ký của máy chủ: %llu mục, gốc %s\n", (unsigned long long)size, root);
+        printf(TD_MSG_RECEIPT_BIEN_NHAN_DA_XAC_MINH "\n", (unsigned long long)index, origin);
+        printf(TD_MSG_RECEIPT_TAC_GIA_KHOA_CO_QUAN "\n", key, *en.e->agency ? en.e->agency : TD_MSG_AUDIT_MAY_CHU);
+        printf(TD_MSG_RECEIPT_LOAI_SO_THU_TU_CUA "\n", td_entry_kind_vi(en.e->kind), (unsigned long long)en.e->seq);
+        printf(TD_MSG_RECEIPT_KY_LUC "\n", when);
+        printf(TD_MSG_RECEIPT_THUOC_DIEM_KIEM_TRA_CO "\n", (unsigned long long)size, root);
     }
     rc = 0;
 out:

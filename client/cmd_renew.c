@@ -185,12 +185,12 @@ static int tdc__install(const tdc_device *dev, X509 *cert)
         goto out;
     }
     tdc__date(X509_get0_notAfter(cert), d);
-    printf("Đã cài chứng thư mới cho thiết bị %s của cơ quan %s, hiệu lực đến %s.\n", sub.device, sub.agency, d);
+    printf(TD_MSG_RENEW_DA_CAI_CHUNG_THU_MOI "\n", sub.device, sub.agency, d);
     if (same_key)
-        printf("Khóa không đổi; chứng thư cũ giữ ở %s.\n", old_crt);
+        printf(TD_MSG_RENEW_KHOA_KHONG_DOI_CHUNG_THU "\n", old_crt);
     else
-        printf("Khóa mới đã thay khóa cũ; khóa và chứng thư cũ giữ ở %s và %s.\n", old_key, old_crt);
-    printf("Hộp thư đi giữ nguyên. Chạy \"tiendo sync --dir %s\" để gửi các bản ghi chờ.\n", dev->dir);
+        printf(TD_MSG_RENEW_KHOA_MOI_DA_THAY_KHOA "\n", old_key, old_crt);
+    printf(TD_MSG_RENEW_HOP_THU_DI_GIU_NGUYEN "\n", dev->dir);
     rc = 0;
 out:
     EVP_PKEY_free(newkey);
@@ -223,11 +223,9 @@ static int tdc__csr_out(const tdc_device *dev, const char *out)
     }
     EVP_PKEY_get_raw_public_key(key, pk, &pl);
     td_key_short_hex(pk, id);
-    printf("%s khóa mới %s/%s (mã khóa %s) và ghi yêu cầu cấp lại vào %s.\n", made ? "Đã tạo" : "Dùng lại",
+    printf(TD_MSG_RENEW_KHOA_MOI_MA_KHOA_VA "\n", made ? TD_MSG_RENEW_DA_TAO : TD_MSG_RENEW_DUNG_LAI,
            dev->dir, TDC_RENEW_KEY, id, out);
-    printf("Gửi %s và %s cho cán bộ quản lý CA; cán bộ chạy:\n"
-           "  tiendo-pki renew --dir THƯ_MỤC_CA --cert device.crt --csr %s --out moi.crt\n"
-           "Khi nhận được moi.crt: tiendo renew --dir %s --import moi.crt\n",
+    printf(TD_MSG_RENEW_GUI_VA_CHO_CAN_BO "\n",
            out, dev->cert_path, out, dev->dir);
     rc = 0;
 out:
@@ -311,7 +309,7 @@ static int tdc__online(const tdc_device *dev, const char *server)
     tdc_link_close(l);
     l = NULL;
     if (tdc__install(dev, cert) == 0) {
-        printf("Máy chủ đã ghi chứng thư mới vào nhật ký (mục số %llu).\n",
+        printf(TD_MSG_RENEW_MAY_CHU_DA_GHI_CHUNG "\n",
                (unsigned long long)reply->renew_response->cert_index);
         rc = 0;
     }

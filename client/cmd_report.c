@@ -56,7 +56,7 @@ static void tdc__print_text(FILE *f, const char *label, const char *s)
 {
     fprintf(f, "  %s: ", label);
     if (!s || !*s) {
-        fputs("(trống)\n", f);
+        fputs(TD_MSG_REPORT_TRONG "\n", f);
         return;
     }
     for (const char *p = s; *p; p++) {
@@ -451,8 +451,7 @@ static int tdc__rep_sign(tdc_ctx *c, const char *cmd, const tdc_rep *r, uint64_t
     }
     if (seq_out) *seq_out = seq;
     tdc_period_vi(r->period, pvi, sizeof pvi);
-    printf("Đã ghi báo cáo nhiệm vụ %u kỳ %s của %s vào hộp thư đi; sẽ gửi khi đồng bộ (tiendo sync). "
-           "Số thứ tự của thiết bị: %llu.\n",
+    printf(TD_MSG_REPORT_DA_GHI_BAO_CAO_NHIEM "\n",
            r->task, pvi, c->id.subject.agency, (unsigned long long)seq);
     tdc__rep_print(stdout, r);
     return 0;
@@ -581,10 +580,10 @@ static int tdc__batch(tdc_ctx *c, const char *cmd, const char *path, int today)
         }
         n_ok++;
         tdc_period_vi(out.reps[k].period, pvi, sizeof pvi);
-        printf("  dòng %d: nhiệm vụ %u, kỳ %s: %s, %d%% (số thứ tự %llu)\n", out.lines[k], out.reps[k].task, pvi,
+        printf(TD_MSG_REPORT_DONG_NHIEM_VU_KY_SO "\n", out.lines[k], out.reps[k].task, pvi,
                tdc_rep_state_vi(out.reps[k].state), out.reps[k].percent, (unsigned long long)seq);
     }
-    printf("Đã ghi %d báo cáo từ %s vào hộp thư đi.\n%s", n_ok, path, tdc__next_step);
+    printf(TD_MSG_REPORT_DA_GHI_BAO_CAO_TU, n_ok, path, tdc__next_step);
     rc = 0;
 out:
     tdc_csv_reports_free(&out);
@@ -662,27 +661,27 @@ static int tdc__report_show(int argc, char **argv)
     r.evidence = rep->evidence;
     r.n_evidence = rep->n_evidence;
     tdc_fmt_time(rep->device_time_ms, t, sizeof t);
-    printf("Báo cáo nhiệm vụ %u, kỳ %s, của %s (bản ghi số %llu, ký lúc %s):\n", rep->task, pvi, rep->agency,
+    printf(TD_MSG_REPORT_BAO_CAO_NHIEM_VU_KY "\n", rep->task, pvi, rep->agency,
            (unsigned long long)rep->index, t);
     tdc__rep_print(stdout, &r);
     for (size_t i = 0; i < rep->n_docs; i++) {
         char d[16];
         td_date_vi(rep->docs[i].date, d, sizeof d);
-        printf("  Văn bản: %s%s%s%s%s\n", rep->docs[i].number, rep->docs[i].date ? ", ngày " : "", d,
+        printf(TD_MSG_REPORT_VAN_BAN "\n", rep->docs[i].number, rep->docs[i].date ? TD_MSG_REPORT_NGAY : "", d,
                *rep->docs[i].title ? ": " : "", rep->docs[i].title);
     }
     for (size_t i = 0; i < rep->n_attachments; i++) {
         char hex[17];
         for (int k = 0; k < 8; k++) snprintf(hex + 2 * k, 3, "%02x", rep->attachments[i].sha256[k]);
-        printf("  Tệp đính kèm: %s (%s, %llu byte, sha256 %s…)\n", rep->attachments[i].name, rep->attachments[i].mime,
+        printf(TD_MSG_REPORT_TEP_DINH_KEM_BYTE_SHA256 "\n", rep->attachments[i].name, rep->attachments[i].mime,
                (unsigned long long)rep->attachments[i].size, hex);
     }
     if (rep->review > 0)
-        printf("  Thẩm định: đã chấp nhận%s%s\n", *rep->review_comment ? ": " : "", rep->review_comment);
+        printf(TD_MSG_REPORT_THAM_DINH_DA_CHAP_NHAN "\n", *rep->review_comment ? ": " : "", rep->review_comment);
     else if (rep->review < 0)
-        printf("  Thẩm định: bị trả lại: %s\n", rep->review_comment);
+        printf(TD_MSG_REPORT_THAM_DINH_BI_TRA_LAI "\n", rep->review_comment);
     else
-        printf("  Thẩm định: chưa\n");
+        printf(TD_MSG_REPORT_THAM_DINH_CHUA "\n");
     tdc_ctx_close(&c);
     return 0;
 }
@@ -928,11 +927,10 @@ int tdc_cmd_report(int argc, char **argv)
             fprintf(stderr, "tiendo report: %s\n", td_error_vi(&e));
             goto out;
         }
-        printf("Đã %s bản nháp báo cáo nhiệm vụ %u kỳ %s (CHƯA ký, chưa gửi):\n", found ? "cập nhật" : "lưu", r.task,
+        printf(TD_MSG_REPORT_DA_BAN_NHAP_BAO_CAO "\n", found ? TD_MSG_REPORT_CAP_NHAT : TD_MSG_REPORT_LUU, r.task,
                pvi);
         tdc__rep_print(stdout, &r);
-        printf("Bước tiếp theo: sửa tiếp bằng `tiendo report %u --period %s ... --draft`; khi xong, nộp bằng "
-               "`tiendo draft submit %u --period %s` (ký và đưa vào hộp thư đi).\n",
+        printf(TD_MSG_REPORT_BUOC_TIEP_THEO_SUA_TIEP "\n",
                r.task, r.period, r.task, r.period);
         rc = 0;
         goto out;
@@ -976,7 +974,7 @@ int tdc_cmd_report(int argc, char **argv)
             fprintf(stderr, "tiendo report: cảnh báo: báo cáo đã ghi nhưng chưa xóa được bản nháp (%s); "
                             "xóa bằng `tiendo draft delete %u --period %s`.\n", td_error_vi(&e), r.task, r.period);
         else
-            printf("Bản nháp của nhiệm vụ %u kỳ %s đã được dùng và xóa.\n", r.task, pvi);
+            printf(TD_MSG_REPORT_BAN_NHAP_CUA_NHIEM_VU "\n", r.task, pvi);
     }
     fputs(tdc__next_step, stdout);
     rc = 0;
@@ -1077,23 +1075,23 @@ int tdc_cmd_draft(int argc, char **argv)
             fprintf(stderr, "tiendo draft: không đọc được bản nháp: %s\n", td_error_vi(&e));
             goto out;
         }
-        if (!n) printf("Không có bản nháp nào.\n");
-        else printf("Bản nháp (chưa ký, chưa gửi): %zu\n", n);
+        if (!n) printf(TD_MSG_REPORT_KHONG_CO_BAN_NHAP_NAO "\n");
+        else printf(TD_MSG_REPORT_BAN_NHAP_CHUA_KY_CHUA "\n", n);
         for (size_t i = 0; i < n; i++) {
             tdc_rep x;
             char t[64];
             tdc_fmt_time(v[i].updated_ms, t, sizeof t);
             if (tdc_rep_unpack(v[i].payload, v[i].len, &x)) {
-                printf("  %s: (hỏng, không đọc được; xóa bằng tiendo draft delete)\n", v[i].key);
+                printf(TD_MSG_REPORT_HONG_KHONG_DOC_DUOC_XOA "\n", v[i].key);
                 continue;
             }
             tdc_period_vi(x.period, pvi, sizeof pvi);
-            printf("  nhiệm vụ %u, kỳ %s: %s", x.task, pvi, tdc_rep_state_vi(x.state));
+            printf(TD_MSG_REPORT_NHIEM_VU_KY, x.task, pvi, tdc_rep_state_vi(x.state));
             if (x.state) printf(", %d%%", x.percent < 0 ? 0 : x.percent);
-            printf(" — sửa lần cuối %s\n", t);
+            printf(TD_MSG_REPORT_SUA_LAN_CUOI "\n", t);
             tdc_rep_free(&x);
         }
-        if (n) printf("Nộp một bản nháp: tiendo draft submit SỐ --period MM/YYYY\n");
+        if (n) printf(TD_MSG_REPORT_NOP_MOT_BAN_NHAP_TIENDO "\n");
         tdc_drafts_free(v, n);
         rc = 0;
         goto out;
@@ -1112,7 +1110,7 @@ int tdc_cmd_draft(int argc, char **argv)
             fprintf(stderr, "tiendo draft: không xóa được bản nháp: %s\n", td_error_vi(&e));
             goto out;
         }
-        printf("Đã xóa bản nháp của nhiệm vụ %ld kỳ %s (không ký, không gửi gì).\n", task, pvi);
+        printf(TD_MSG_REPORT_DA_XOA_BAN_NHAP_CUA "\n", task, pvi);
         rc = 0;
         goto out;
     }
@@ -1124,9 +1122,9 @@ int tdc_cmd_draft(int argc, char **argv)
     if (!strcmp(sub, "show")) {
         char t[64];
         tdc_fmt_time(dr.updated_ms, t, sizeof t);
-        printf("Bản nháp báo cáo nhiệm vụ %u, kỳ %s (CHƯA ký; sửa lần cuối %s):\n", r.task, pvi, t);
+        printf(TD_MSG_REPORT_BAN_NHAP_BAO_CAO_NHIEM "\n", r.task, pvi, t);
         tdc__rep_print(stdout, &r);
-        printf("Nộp: tiendo draft submit %u --period %s\n", r.task, r.period);
+        printf(TD_MSG_REPORT_NOP_TIENDO_DRAFT_SUBMIT_PERIOD "\n", r.task, r.period);
         rc = 0;
         goto out;
     }
@@ -1147,7 +1145,7 @@ int tdc_cmd_draft(int argc, char **argv)
             fprintf(stderr, "tiendo draft submit: cảnh báo: báo cáo đã ký nhưng chưa xóa được bản nháp (%s); "
                             "xóa bằng `tiendo draft delete %u --period %s`, ĐỪNG nộp lại.\n", td_error_vi(&e), r.task, r.period);
         else
-            printf("Bản nháp đã được nộp và xóa.\n");
+            printf(TD_MSG_REPORT_BAN_NHAP_DA_DUOC_NOP "\n");
         fputs(tdc__next_step, stdout);
         rc = 0;
     }
@@ -1274,10 +1272,9 @@ int tdc_cmd_indicator(int argc, char **argv)
         }
     }
     if (value_s) tdc_ind_value_vi(value, vbuf, sizeof vbuf);
-    printf("Đã ghi giá trị chỉ tiêu %s kỳ %s của %s vào hộp thư đi; sẽ gửi khi đồng bộ (tiendo sync). "
-           "Số thứ tự của thiết bị: %llu.\n", code_n, pvi, c.id.subject.agency, (unsigned long long)seq);
-    if (value_s) printf("  Giá trị: %s\n", vbuf);
-    if (text) printf("  %s: %s\n", value_s ? "Ghi chú" : "Kết quả", text);
+    printf(TD_MSG_REPORT_DA_GHI_GIA_TRI_CHI "\n", code_n, pvi, c.id.subject.agency, (unsigned long long)seq);
+    if (value_s) printf(TD_MSG_REPORT_GIA_TRI "\n", vbuf);
+    if (text) printf("  %s: %s\n", value_s ? TD_MSG_REPORT_GHI_CHU : TD_MSG_REPORT_KET_QUA, text);
     fputs(unit_note, stdout);
     fputs(tdc__next_step, stdout);
     rc = 0;

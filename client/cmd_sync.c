@@ -24,6 +24,7 @@
 #include "sync.h"
 #include "sync_limits.h"
 #include "x509util.h"
+#include "msg.h"
 
 /* Watch mode: wait between successful syncs (a month's reports trickle in;
  * a minute is prompt and costs one round trip when nothing is new). */
@@ -119,18 +120,17 @@ static int tdc__attempt(tdc__run *run, td_error *why)
         size_t fold_refused = tdc_fold_refusals_mine(tdc_replica_state(c->rep), &c->id);
         unsigned long long refused = (s.refused > s.resigned ? s.refused - s.resigned : 0) +
                                      (fold_refused > fold_refused0 ? fold_refused - fold_refused0 : 0);
-        printf("Đồng bộ xong: gửi %llu, nhận %llu, bị từ chối %llu.\n", (unsigned long long)(s.stored + s.duplicate),
+        printf(TD_MSG_SYNC_DONG_BO_XONG_GUI_NHAN "\n", (unsigned long long)(s.stored + s.duplicate),
                (unsigned long long)s.pulled, refused);
         if (s.resigned)
-            printf("Đã ký lại %llu mục máy chủ chưa nhận vì trùng số thứ tự (thiết bị được cài đặt lại): nội dung giữ "
-                   "nguyên, đã gửi lại với số thứ tự mới.\n",
+            printf(TD_MSG_SYNC_DA_KY_LAI_MUC_MAY "\n",
                    (unsigned long long)s.resigned);
         if (refused) {
             size_t total = 0;
-            printf("Các mục bị từ chối và việc cần làm:\n");
+            printf(TD_MSG_SYNC_CAC_MUC_BI_TU_CHOI "\n");
             tdc_print_refusals(c, 10, &total);
         }
-        if (s.cosigned_size) printf("Đã đồng ký điểm kiểm tra cỡ %llu.\n", (unsigned long long)s.cosigned_size);
+        if (s.cosigned_size) printf(TD_MSG_SYNC_DA_DONG_KY_DIEM_KIEM "\n", (unsigned long long)s.cosigned_size);
     }
     return 0;
 }
@@ -197,7 +197,7 @@ static int tdc__watch(tdc__run *run, uint64_t interval_s, uint64_t max_backoff_s
             tdc__sleep(wait);
         }
     }
-    if (!run->quiet) printf("Đã dừng đồng bộ liên tục.\n");
+    if (!run->quiet) printf(TD_MSG_SYNC_DA_DUNG_DONG_BO_LIEN "\n");
     return 0;
 }
 

@@ -4,6 +4,7 @@
 #include "draft.h"
 #include "grow.h"
 #include "oserr.h"
+#include "msg.h"
 
 #include <sqlite3.h>
 #include <stdio.h>

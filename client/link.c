@@ -339,12 +339,7 @@ void tdc_link_fail(const char *prog, const char *server, const td_error *err)
 int tdc_link_advice(const td_error *err, FILE *f)
 {
     if (!err->msg[0] || !strstr(err->msg, "certificate revoked")) return 0;
-    fputs("  Chứng thư số của thiết bị này đã bị thu hồi, nên đồng bộ lại cũng không được. Hãy liên hệ\n"
-          "  Sở KH&CN (cán bộ quản lý CA) để được cấp chứng thư mới, với khóa mới:\n"
-          "    1. tiendo renew --csr-out yeu-cau.csr   (tạo khóa mới và yêu cầu cấp chứng thư)\n"
-          "    2. gửi tệp yeu-cau.csr cho cán bộ CA của Sở KH&CN; cán bộ CA ký và gửi lại tệp chứng thư\n"
-          "    3. tiendo renew --import TỆP_CHỨNG_THƯ, rồi tiendo sync\n"
-          "  Các báo cáo đã ghi mà chưa gửi vẫn được giữ trong hộp thư đi.\n",
+    fputs(TD_MSG_LINK_CHUNG_THU_SO_CUA_THIET "\n",
           f);
     return 1;
 }

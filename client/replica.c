@@ -14,6 +14,7 @@
 #include "log.h"
 #include "sync_limits.h"
 #include "oserr.h"
+#include "msg.h"
 
 /* How long a writer waits for another process holding the database (a
  * `tiendo report` while `tiendo sync --watch` commits a batch). */
@@ -245,7 +246,7 @@ static int tdc__begin_at_cursor(tdc_replica *r, td_error *err)
     int rc;
     if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
     if (!(rc = tdc__meta_read(r, "cursor", &cursor_db, err)) && (uint64_t)cursor_db != r->cursor)
-        rc = td_error_set(err, TD_EBUSY, "%s: bản sao vừa được một chương trình khác thay đổi (vị trí %lld, cần %llu)",
+        rc = td_error_set(err, TD_EBUSY, "%s: " TD_MSG_REPLICA_BAN_SAO_VUA_DUOC_MOT,
                           r->path, (long long)cursor_db, (unsigned long long)r->cursor);
     if (rc) tdc__rollback(r);
     return rc;
@@ -350,7 +351,7 @@ static int tdc__migrate(tdc_replica *r, td_error *err)
     sqlite3_finalize(st);
     if (version < 0) return tdc__dberr(r, err, "reading user_version");
     if (version > TDC_SCHEMA_VERSION)
-        return td_error_set(err, TD_EDB, "%s: cấu trúc dữ liệu phiên bản %d, mới hơn của chương trình này (%d): hãy cập nhật tiendo", r->path,
+        return td_error_set(err, TD_EDB, "%s: " TD_MSG_REPLICA_CAU_TRUC_DU_LIEU_PHIEN, r->path,
                             version, TDC_SCHEMA_VERSION);
     while (version < TDC_SCHEMA_VERSION) {
         char pragma[64];

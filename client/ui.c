@@ -30,6 +30,7 @@
 #include "ui.h"
 #include "utf8.h"
 #include "oserr.h"
+#include "msg.h"
 
 /* Syncthing's port is 8384; ours starts next to it and tries a few more
  * when another program (or another office's `tiendo ui`) holds it. */
@@ -73,7 +74,7 @@ static int tdc__ui_secret(tdc_ui *ui, td_error *e)
         fclose(f);
         ui->secret[k] = 0;
         if (k != 64 || strspn(ui->secret, "0123456789abcdef") != 64)
-            return td_error_set(e, TD_EPARSE, "tệp %s hỏng (không phải 64 chữ số hex); xóa tệp để tạo mã mới", path);
+            return td_error_set(e, TD_EPARSE, TD_MSG_UI_TEP_HONG_KHONG_PHAI_CHU, path);
     } else {
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
         if (fd < 0) return td_error_set(e, TD_EIO, TD_MSG_FILE_WRITE, path, td_errno_vi_log(errno, path));
@@ -81,7 +82,7 @@ static int tdc__ui_secret(tdc_ui *ui, td_error *e)
         tdc__hex(raw, sizeof raw, ui->secret);
         if (write(fd, ui->secret, 64) != 64 || fsync(fd) || close(fd)) {
             unlink(path);
-            return td_error_set(e, TD_EIO, "không ghi được %s", path);
+            return td_error_set(e, TD_EIO, TD_MSG_UI_KHONG_GHI_DUOC, path);
         }
     }
     /* the CSRF token: keyed hash of a fixed label, so it is stable across
@@ -685,8 +686,7 @@ int tdc_cmd_ui(int argc, char **argv)
         }
         if (fd >= 0) close(fd);
     }
-    printf("Giao diện tiendo của %s đang chạy tại:\n  %s\n"
-           "(Địa chỉ có mã truy cập riêng của máy này; đừng gửi cho người khác. Dừng: Ctrl-C.)\n",
+    printf(TD_MSG_UI_GIAO_DIEN_TIENDO_CUA_DANG "\n",
            ui->ctx.id.subject.agency, url);
     fflush(stdout);
     if (!no_browser) tdc__open_browser(url);
@@ -704,7 +704,7 @@ int tdc_cmd_ui(int argc, char **argv)
     tdc_ctx_close(&ui->ctx);
     pthread_mutex_destroy(&ui->lock);
     pthread_cond_destroy(&ui->wake);
-    printf("Đã dừng giao diện.\n");
+    printf(TD_MSG_UI_DA_DUNG_GIAO_DIEN "\n");
     free(ui);
     return 0;
 }
