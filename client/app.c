@@ -130,7 +130,7 @@ int tdc_date_opt(const char *cmd, const char *arg)
     int d;
     char buf[16];
     if (td_date_parse_vi(arg, &d) || !td_date_valid(d)) {
-        fprintf(stderr, "tiendo %s: --date phải là ngày dd/mm/yyyy (nhận được \"%s\").\nXem: tiendo %s --help\n", cmd,
+        fprintf(stderr, TD_MSG_APP_TIENDO_DATE_PHAI_LA_NGAY "\n", cmd,
                 arg, cmd);
         return 2;
     }

@@ -93,7 +93,7 @@ static int tda__parse(int argc, char **argv, tda_opts *o)
                 snprintf(o->task_plan, sizeof o->task_plan, "%.*s", (int)(colon - optarg), optarg);
             o->task = strtoll(colon ? colon + 1 : optarg, &end, 10);
             if (*end || o->task < 1 || o->task > UINT32_MAX || (colon && o->task >= (long long)TD_TASK_NUMBER_LIMIT)) {
-                fprintf(stderr, "tiendo audit: số nhiệm vụ không hợp lệ: \"%s\"\n", optarg);
+                fprintf(stderr, "tiendo audit: " TD_MSG_AUDIT_SO_NHIEM_VU_KHONG_HOP "\n", optarg);
                 return 2;
             }
             break;
@@ -102,7 +102,7 @@ static int tda__parse(int argc, char **argv, tda_opts *o)
         case 'v': o->csv = 1; break;
         case 'w':
             if (o->n_witness_certs == TDA_WITNESS_CERTS_MAX) {
-                fprintf(stderr, "tiendo audit: quá %d --witness-cert\n", TDA_WITNESS_CERTS_MAX);
+                fprintf(stderr, "tiendo audit: " TD_MSG_AUDIT_QUA_WITNESS_CERT "\n", TDA_WITNESS_CERTS_MAX);
                 return 2;
             }
             o->witness_certs[o->n_witness_certs++] = optarg;
@@ -116,11 +116,11 @@ static int tda__parse(int argc, char **argv, tda_opts *o)
         return 2;
     }
     if (o->db && o->dir) {
-        fprintf(stderr, "tiendo audit: chỉ dùng một trong --dir và --db\n");
+        fprintf(stderr, "tiendo audit: " TD_MSG_AUDIT_CHI_DUNG_MOT_TRONG_DIR "\n");
         return 2;
     }
     if (o->db && !o->ca) {
-        fprintf(stderr, "tiendo audit: --db cần --ca (chứng thư CA của tỉnh, lấy độc lập với máy chủ)\n");
+        fprintf(stderr, "tiendo audit: " TD_MSG_AUDIT_DB_CAN_CA_CHUNG_THU "\n");
         return 2;
     }
     return -1;
@@ -143,11 +143,11 @@ static int tda__open_source(const tda_opts *o, tda_db **db, X509 **ca)
         if (!ca_path) ca_path = dev.ca_path;
     }
     if (td_x509_read_cert(ca_path, ca, &e)) {
-        fprintf(stderr, "tiendo audit: không đọc được chứng thư CA %s: %s\n", ca_path, td_error_vi(&e));
+        fprintf(stderr, "tiendo audit: " TD_MSG_AUDIT_KHONG_DOC_DUOC_CHUNG_THU "\n", ca_path, td_error_vi(&e));
         return 1;
     }
     if ((o->db ? tda_db_open_server(path, db, &e) : tda_db_open_replica(path, db, &e))) {
-        fprintf(stderr, "tiendo audit: không mở được %s: %s\n", path, td_error_vi(&e));
+        fprintf(stderr, "tiendo audit: " TD_MSG_AUDIT_KHONG_MO_DUOC "\n", path, td_error_vi(&e));
         X509_free(*ca);
         *ca = NULL;
         return 1;
@@ -167,7 +167,7 @@ static int tda__witness_keys(const tda_opts *o, X509 *ca, tda_witness_key *wk, s
         x = NULL;
         if (td_x509_read_cert(o->witness_certs[i], &x, &e) || tda_witness_key_from_cert(x, ca, &wk[*n], &e)) {
             if (x) X509_free(x);
-            fprintf(stderr, "tiendo audit verify: chứng thư chứng kiến %s không dùng được: %s\n", o->witness_certs[i],
+            fprintf(stderr, "tiendo audit verify: " TD_MSG_AUDIT_CHUNG_THU_CHUNG_KIEN_KHONG "\n", o->witness_certs[i],
                     td_error_vi(&e));
             return 1;
         }
@@ -196,7 +196,7 @@ static int tda__verify(int argc, char **argv)
     int rc = tda__parse(argc, argv, &o);
     if (rc >= 0) return rc;
     if (o.task >= 0 || o.agency || o.csv) {
-        fprintf(stderr, "tiendo audit verify: --task, --agency, --csv chỉ dùng với history\n");
+        fprintf(stderr, "tiendo audit verify: " TD_MSG_AUDIT_TASK_AGENCY_CSV_CHI_DUNG "\n");
         return 2;
     }
     if (tda__open_source(&o, &db, &ca)) return 1;
@@ -211,7 +211,7 @@ static int tda__verify(int argc, char **argv)
         goto out;
     }
     if (tda_verify(&src, ca, o.origin, wk, n_wk, res, &e)) {
-        fprintf(stderr, "tiendo audit verify: không đọc hết được nhật ký: %s\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo audit verify: " TD_MSG_AUDIT_KHONG_DOC_HET_DUOC_NHAT "\n", td_error_vi(&e));
         rc = 1;
         goto out;
     }
@@ -291,11 +291,11 @@ static int tda__history(int argc, char **argv)
     int rc = tda__parse(argc, argv, &o);
     if (rc >= 0) return rc;
     if ((o.task >= 0) == (o.agency != NULL)) {
-        fprintf(stderr, "tiendo audit history: cần đúng một trong --task SỐ và --agency MÃ\n");
+        fprintf(stderr, "tiendo audit history: " TD_MSG_AUDIT_CAN_DUNG_MOT_TRONG_TASK "\n");
         return 2;
     }
     if (o.origin || o.n_witness_certs) {
-        fprintf(stderr, "tiendo audit history: --origin, --witness-cert chỉ dùng với verify\n");
+        fprintf(stderr, "tiendo audit history: " TD_MSG_AUDIT_ORIGIN_WITNESS_CERT_CHI_DUNG "\n");
         return 2;
     }
     if (tda__open_source(&o, &db, &ca)) return 1;
@@ -315,7 +315,7 @@ static int tda__history(int argc, char **argv)
                      &n_rows, &e);
     if (out.any_pre == 1 && !o.csv) printf(TD_MSG_AUDIT_MOI_MUC_GHI_TEN_CO "\n");
     if (rc) {
-        fprintf(stderr, "tiendo audit history: không đọc hết được nhật ký: %s\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo audit history: " TD_MSG_AUDIT_KHONG_DOC_HET_DUOC_NHAT "\n", td_error_vi(&e));
         rc = 1;
         goto out;
     }

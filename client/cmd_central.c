@@ -112,8 +112,7 @@ static const td_task *tdc__task(tdc_ctx *c, const char *cmd, long *nump)
     if (!tdc__key(c, cmd, nump)) return NULL;
     t = td_plan_task(plan, (int)*nump);
     if (!t)
-        fprintf(stderr, "tiendo %s: nhiệm vụ số %ld không có trong kế hoạch %s (%zu nhiệm vụ). "
-                        "Hãy kiểm tra số thứ tự (TT): tiendo tasks --all\n",
+        fprintf(stderr, TD_MSG_CENTRAL_TIENDO_NHIEM_VU_SO_KHONG "\n",
                 cmd, num, plan->number ? plan->number : "", plan->n_tasks);
     return t;
 }
@@ -218,18 +217,16 @@ int tdc_cmd_review(int argc, char **argv)
     }
     r = td_state_report(st, (uint32_t)num, agency, period);
     if (!r) {
-        fprintf(stderr, "tiendo review: bản sao không có báo cáo của %s về nhiệm vụ %ld kỳ %s. "
-                        "Hãy đồng bộ trước: tiendo sync (và kiểm tra mã cơ quan, kỳ: tiendo task %ld)\n",
+        fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_BAN_SAO_KHONG_CO_BAO "\n",
                 agency, num, pvi, num);
         rc = 1;
         goto out;
     }
     if (r->review)
-        fprintf(stderr, "tiendo review: lưu ý: phiên bản báo cáo này đã được %s; ý kiến mới sẽ thay ý kiến cũ.\n",
-                r->review > 0 ? "chấp nhận" : "trả lại");
+        fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_LUU_Y_PHIEN_BAN_BAO "\n",
+                r->review > 0 ? TD_MSG_CENTRAL_CHAP_NHAN : TD_MSG_CENTRAL_TRA_LAI);
     if (accept && r->state != TIENDO__REPORT_STATE__REPORT_DONE)
-        fprintf(stderr, "tiendo review: lưu ý: báo cáo này chưa báo \"đã hoàn thành\" (%u%%); chấp nhận không làm "
-                        "nhiệm vụ thành hoàn thành.\n", r->percent);
+        fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_LUU_Y_BAO_CAO_NAY "\n", r->percent);
 
     {
         uint64_t seq = 0;
@@ -348,7 +345,7 @@ static int tdc__deadline_confirm(const char *tlabel, const tdc_extend *x)
     char ans[32];
     if (!*x->confirm) return 1;
     if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
-        fprintf(stderr, "tiendo extend: nhiệm vụ %s: %s.\nVẫn ghi thay đổi này? Gõ \"có\" để ghi, Enter để thôi: ", tlabel,
+        fprintf(stderr, "tiendo extend: " TD_MSG_CENTRAL_NHIEM_VU_VAN_GHI_THAY, tlabel,
                 x->confirm);
         if (fgets(ans, sizeof ans, stdin)) {
             char *a = td_vi_ascii(ans);
@@ -356,12 +353,11 @@ static int tdc__deadline_confirm(const char *tlabel, const tdc_extend *x)
             free(a);
             if (ok) return 1;
         }
-        fprintf(stderr, "tiendo extend: không ghi gì.\n");
+        fprintf(stderr, "tiendo extend: " TD_MSG_CENTRAL_KHONG_GHI_GI "\n");
         return 0;
     }
     fprintf(stderr,
-            "tiendo extend: nhiệm vụ %s: %s.\n"
-            "Nếu đúng là như vậy, chạy lại lệnh với --yes; nếu ghi nhầm, hãy sửa --deadline. Không ghi gì.\n",
+            "tiendo extend: " TD_MSG_CENTRAL_NHIEM_VU_NEU_DUNG_LA "\n",
             tlabel, x->confirm);
     return 0;
 }

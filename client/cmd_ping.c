@@ -63,7 +63,7 @@ int tdc_cmd_ping(int argc, char **argv)
         case 'n':
             count = atoi(optarg);
             if (count < 1 || count > 1000) {
-                fprintf(stderr, "tiendo ping: --count phải từ 1 đến 1000\n");
+                fprintf(stderr, "tiendo ping: " TD_MSG_PING_COUNT_PHAI_TU_DEN "\n");
                 return 2;
             }
             break;
@@ -77,8 +77,7 @@ int tdc_cmd_ping(int argc, char **argv)
         return 2;
     }
     if (tdc_device_load(&dev, dir, &err)) {
-        fprintf(stderr, "tiendo ping: thiết bị chưa được đăng ký hoặc thiếu tệp: %s\n"
-                        "Hãy chạy `tiendo init` trước.\n", td_error_vi(&err));
+        fprintf(stderr, "tiendo ping: " TD_MSG_PING_THIET_BI_CHUA_DUOC_DANG "\n", td_error_vi(&err));
         return 1;
     }
     memset(&lo, 0, sizeof lo);
@@ -113,13 +112,13 @@ int tdc_cmd_ping(int argc, char **argv)
         f.ping = &p;
         t = tdc__now();
         if (tdc_link_send(l, &f, &err) || tdc_link_recv(l, &reply, 0, &err)) {
-            fprintf(stderr, "tiendo ping: mất kết nối: %s (%s)\n", tdc_link_vi(&err), td_error_vi(&err));
+            fprintf(stderr, "tiendo ping: " TD_MSG_PING_MAT_KET_NOI "\n", tdc_link_vi(&err), td_error_vi(&err));
             tdc_link_close(l);
             return 1;
         }
         rtt = tdc__now() - t;
         if (reply->body_case != TIENDO__FRAME__BODY_PONG || reply->pong->nonce != p.nonce) {
-            fprintf(stderr, "tiendo ping: máy chủ trả lời sai (%s)\n", td_frame_name(reply));
+            fprintf(stderr, "tiendo ping: " TD_MSG_PING_MAY_CHU_TRA_LOI_SAI "\n", td_frame_name(reply));
             td_frame_free(reply);
             tdc_link_close(l);
             return 1;

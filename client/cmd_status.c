@@ -55,7 +55,7 @@ int tdc_print_refusals(tdc_ctx *c, size_t max, size_t *total)
     size_t n = 0;
     td_error e;
     if (tdc_refusals_mine(c, max, &v, &n, total, &e)) {
-        fprintf(stderr, "tiendo: không đọc được hộp thư đi: %s\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo: " TD_MSG_RECEIPT_KHONG_DOC_DUOC_HOP_THU "\n", td_error_vi(&e));
         return 1;
     }
     for (size_t i = 0; i < n; i++) {
@@ -105,7 +105,7 @@ static int tdc__print_outbox(tdc_ctx *c, const tdc_replica_meta *m)
     }
     return 0;
 dberr:
-    fprintf(stderr, "tiendo status: không đọc được hộp thư đi: %s\n", td_error_vi(&e));
+    fprintf(stderr, "tiendo status: " TD_MSG_RECEIPT_KHONG_DOC_DUOC_HOP_THU "\n", td_error_vi(&e));
     return 1;
 }
 
@@ -184,7 +184,7 @@ static int tdc__print_audit(tdc_ctx *c)
     if (cosigned) printf(TD_MSG_STATUS_DA_DONG_KY_DIEM_KIEM "\n", (unsigned long long)cosigned);
     return 0;
 dberr:
-    fprintf(stderr, "tiendo status: không đọc được bản sao dữ liệu: %s\n", td_error_vi(&e));
+    fprintf(stderr, "tiendo status: " TD_MSG_ATTACH_KHONG_DOC_DUOC_BAN_SAO "\n", td_error_vi(&e));
     return 1;
 }
 
@@ -260,7 +260,7 @@ int tdc_cmd_status(int argc, char **argv)
         return 0;
     }
     if (tdc_replica_meta_get(c.rep, &m, &e)) {
-        fprintf(stderr, "tiendo status: không đọc được bản sao dữ liệu: %s\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo status: " TD_MSG_ATTACH_KHONG_DOC_DUOC_BAN_SAO "\n", td_error_vi(&e));
         tdc_ctx_close(&c);
         return 1;
     }

@@ -84,9 +84,9 @@ static void tdc__progress(void *arg, tdc_sync_phase phase, uint64_t done, uint64
     if (run->quiet) return;
     if (phase == TDC_SYNC_PUSH) {
         if (total > TD_PUSH_MAX_ENTRIES)
-            fprintf(stderr, "Đã gửi %llu/%llu mục\n", (unsigned long long)done, (unsigned long long)total);
+            fprintf(stderr, TD_MSG_SYNC_DA_GUI_MUC "\n", (unsigned long long)done, (unsigned long long)total);
     } else if (total > TDC_PROGRESS_MIN) {
-        fprintf(stderr, "Đang nhận: %llu mục...\n", (unsigned long long)done);
+        fprintf(stderr, TD_MSG_SYNC_DANG_NHAN_MUC "\n", (unsigned long long)done);
         run->printed_pull = 1;
     }
 }
@@ -110,7 +110,7 @@ static int tdc__attempt(tdc__run *run, td_error *why)
     if (tdc_app_sync(run->c, run->server, tdc__progress, run, &s, why)) {
         if (s.alarm_id) run->alarm_id = s.alarm_id;
         if (s.pulled || s.stored || s.duplicate || s.refused)
-            fprintf(stderr, "(trước khi gián đoạn đã gửi %llu, nhận %llu mục: đã được lưu)\n",
+            fprintf(stderr, TD_MSG_SYNC_TRUOC_KHI_GIAN_DOAN_DA "\n",
                     (unsigned long long)(s.stored + s.duplicate), (unsigned long long)s.pulled);
         return 1;
     }
@@ -139,10 +139,7 @@ static int tdc__attempt(tdc__run *run, td_error *why)
 static void tdc__print_alarm(const tdc__run *run, const td_error *why)
 {
     fprintf(stderr,
-            "tiendo sync: CẢNH BÁO: máy chủ đưa ra lịch sử nhật ký không nhất quán với lần đồng bộ trước "
-            "(cảnh báo số %lld).\n"
-            "  Đồng bộ đã dừng, không gửi và không nhận gì. Bằng chứng (hai điểm kiểm tra và bằng chứng\n"
-            "  nhất quán) đã được lưu. Hãy báo cho bộ phận thanh tra; xem: tiendo status\n",
+            "tiendo sync: " TD_MSG_SYNC_CANH_BAO_MAY_CHU_DUA "\n",
             (long long)run->alarm_id);
     td_log_warn("sync: alarm %lld: %s", (long long)run->alarm_id, why->msg);
 }
@@ -155,7 +152,7 @@ static void tdc__print_failure(const tdc__run *run, const td_error *why)
     }
     const char *vi = tdc_link_vi(why);
     size_t n = strlen(vi);
-    fprintf(stderr, "tiendo sync: đồng bộ với %s không thành công: %s%s\n",
+    fprintf(stderr, "tiendo sync: " TD_MSG_SYNC_DONG_BO_VOI_KHONG_THANH "\n",
             run->server ? run->server : run->c->dev.server, vi, n && vi[n - 1] == '.' ? "" : ".");
 }
 
@@ -192,7 +189,7 @@ static int tdc__watch(tdc__run *run, uint64_t interval_s, uint64_t max_backoff_s
             tdc__print_failure(run, &why);
             if (run->alarm_id) return 1;   /* evidence of a lying server: retrying would not help */
             tdc__clock(tdc_now_ms() + (int64_t)wait, when, sizeof when);
-            fprintf(stderr, "  Thử lại lúc %s (sau %.1f giây; lần lỗi liên tiếp thứ %u).\n", when, wait / 1000.0,
+            fprintf(stderr, TD_MSG_SYNC_THU_LAI_LUC_SAU_GIAY "\n", when, wait / 1000.0,
                     failures);
             tdc__sleep(wait);
         }
@@ -206,7 +203,7 @@ static int tdc__parse_secs(const char *opt, const char *s, uint64_t min, uint64_
     char *end;
     unsigned long long v = strtoull(s, &end, 10);
     if (end == s || *end || *s == '-' || v < min || v > TDC_WATCH_MAX_S) {
-        fprintf(stderr, "tiendo sync: %s phải là số giây từ %llu đến %d: \"%s\"\nXem: tiendo sync --help\n", opt,
+        fprintf(stderr, "tiendo sync: " TD_MSG_SYNC_PHAI_LA_SO_GIAY_TU "\n", opt,
                 (unsigned long long)min, TDC_WATCH_MAX_S, s);
         return 2;
     }
@@ -249,7 +246,7 @@ int tdc_cmd_sync(int argc, char **argv)
         return 2;
     }
     if (timing && !watch) {
-        fprintf(stderr, "tiendo sync: --interval và --max-backoff chỉ dùng với --watch\n");
+        fprintf(stderr, "tiendo sync: " TD_MSG_SYNC_INTERVAL_VA_MAX_BACKOFF_CHI "\n");
         return 2;
     }
     if (tdc_ctx_open(&c, dir, "sync")) return 1;
@@ -276,7 +273,7 @@ int tdc_cmd_sync(int argc, char **argv)
         if (rc) {
             tdc__print_failure(&run, &why);
             if (!tdc_link_advice(&why, stderr))
-                fprintf(stderr, "  Phần đã gửi, đã nhận được giữ lại; chạy lại `tiendo sync` để tiếp tục.\n");
+                fprintf(stderr, TD_MSG_SYNC_PHAN_DA_GUI_DA_NHAN "\n");
         }
     }
     tdc_ctx_close(&c);

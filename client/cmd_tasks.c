@@ -242,7 +242,7 @@ static int tdc__open(tdc_ctx *c, const char *dir, const char *cmd)
 {
     if (tdc_ctx_open(c, dir, cmd)) return 1;
     if (!td_state_has_plan(tdc_replica_state(c->rep))) {
-        fprintf(stderr, "tiendo %s: bản sao trên thiết bị chưa có kế hoạch. Hãy đồng bộ trước: tiendo sync\n", cmd);
+        fprintf(stderr, TD_MSG_TASKS_TIENDO_BAN_SAO_TREN_THIET "\n", cmd);
         tdc_ctx_close(c);
         return 1;
     }
@@ -529,7 +529,7 @@ int tdc_cmd_tasks(int argc, char **argv)
         for (size_t i = 0; i < plan->n_sections; i++)
             if (!strcasecmp(plan->sections[i].code, section)) ok = 1;
         if (!ok) {
-            fprintf(stderr, "tiendo tasks: kế hoạch không có mục \"%s\". Các mục:", section);
+            fprintf(stderr, "tiendo tasks: " TD_MSG_TASKS_KE_HOACH_KHONG_CO_MUC, section);
             for (size_t i = 0; i < plan->n_sections; i++) fprintf(stderr, " %s", plan->sections[i].code);
             fputs(".\n", stderr);
             tdc_ctx_close(&c);
@@ -541,7 +541,7 @@ int tdc_cmd_tasks(int argc, char **argv)
 
     tdc_device_status_opts(&c.dev, &so);
     if (td_status_all(st, date, &so, &ts, &n_ts, &e)) {
-        fprintf(stderr, "tiendo tasks: không tính được trạng thái: %s\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo tasks: " TD_MSG_TASKS_KHONG_TINH_DUOC_TRANG_THAI "\n", td_error_vi(&e));
         tdc_ctx_close(&c);
         return 1;
     }
@@ -724,20 +724,19 @@ int tdc_cmd_task(int argc, char **argv)
     }
     t = td_plan_task(plan, (int)num);
     if (!t) {
-        fprintf(stderr, "tiendo task: nhiệm vụ số %ld không có trong kế hoạch %s (%zu nhiệm vụ). "
-                        "Xem danh sách: tiendo tasks --all\n",
+        fprintf(stderr, "tiendo task: " TD_MSG_TASKS_NHIEM_VU_SO_KHONG_CO "\n",
                 num, plan->number ? plan->number : "", plan->n_tasks);
         tdc_ctx_close(&c);
         return 1;
     }
     tdc_device_status_opts(&c.dev, &so);
     if (td_status_task(st, (uint32_t)num, date, &so, &ts, &e)) {
-        fprintf(stderr, "tiendo task: không tính được trạng thái: %s\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo task: " TD_MSG_TASKS_KHONG_TINH_DUOC_TRANG_THAI "\n", td_error_vi(&e));
         tdc_ctx_close(&c);
         return 1;
     }
     if (tdc_app_pending_load(c.rep, &pend, &e)) {
-        fprintf(stderr, "tiendo task: không đọc được hộp thư đi: %s\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo task: " TD_MSG_RECEIPT_KHONG_DOC_DUOC_HOP_THU "\n", td_error_vi(&e));
         td_task_status_free(&ts);
         tdc_ctx_close(&c);
         return 1;
@@ -1003,7 +1002,7 @@ int tdc_cmd_todo(int argc, char **argv)
     plan = td_state_plan(st);
     me = c.id.subject.agency;
     if (tdc_todo_build(&c, date, TDC_TODO_LIST_MAX, &t, &e)) {
-        fprintf(stderr, "tiendo todo: không đọc được bản sao hoặc không tính được trạng thái: %s\n",
+        fprintf(stderr, "tiendo todo: " TD_MSG_TASKS_KHONG_DOC_DUOC_BAN_SAO "\n",
                 td_error_vi(&e));
         tdc_ctx_close(&c);
         return 1;

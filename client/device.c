@@ -87,7 +87,7 @@ static void tdc__conf_int(const td_conf *conf, const char *path, const char *key
     if (!s) return;
     n = strtol(s, &end, 10);
     if (end == s || *end || n < lo || n > hi) {
-        fprintf(stderr, "tiendo: %s: %s phải là số nguyên từ %d đến %d, không phải \"%s\"; dùng mặc định %d.\n",
+        fprintf(stderr, "tiendo: " TD_MSG_DEVICE_PHAI_LA_SO_NGUYEN_TU "\n",
                 path, key, lo, hi, s, *v);
         return;
     }

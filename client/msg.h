@@ -32,7 +32,7 @@
 #define TD_MSG_APP_KHONG_CO_CANH_BAO_SO "không có cảnh báo số %lld"
 
 #define TD_MSG_AUDIT_CHUNG_THU_CUA_KHONG_PHAI "chứng thư của %s/%s không phải của thanh tra (vai trò inspector)"
-#define TD_MSG_AUDIT_KHONG_PHAI_BAN_SAO_DU "không phải bản sao dữ liệu của tiendo (không có bảng pulled: %s)"
+#define TD_MSG_AUDIT_KHONG_PHAI_BAN_SAO_DU "không phải bản sao dữ liệu của tiendo (%s)"
 
 #define TD_MSG_CENTRAL_DAI_QUA_BYTE_HAY_VIET "%s dài quá %d byte. Hãy viết ngắn lại."
 #define TD_MSG_CENTRAL_KHONG_PHAI_VAN_BAN_UTF "%s không phải văn bản UTF-8 hợp lệ. Hãy kiểm tra bảng mã của thiết bị."
@@ -323,12 +323,13 @@
     "--period %s` rồi ghi lại."
 #define TD_MSG_ENTRY_TRA_LAI_BAO_CAO_CAN "trả lại báo cáo cần lý do: hãy ghi lý do để cơ quan biết cần sửa gì"
 
-#define TD_MSG_SYNC_ATTACHMENT_CITED_BY_OUTBOX_ENTRY "attachment %s cited by outbox entry seq %llu is not in the replica | Báo cáo số thứ tự " \
+/* after "English | ": the Vietnamese part of an error (common/err.h td_error_vi) */
+#define TD_MSG_SYNC_ATTACHMENT_MISSING "Báo cáo số thứ tự " \
     "%llu trong hộp thư đi có tệp đính kèm (mã %.12s…) không còn trong bản sao dữ liệu của " \
     "máy này nên chưa gửi được; hãy chép lại bản sao dữ liệu (replica.db) từ bản lưu, hoặc " \
     "báo cho cán bộ quản trị"
 #define TD_MSG_SYNC_MAY_CHU_KHONG_NHAN_TEP "Máy chủ không nhận tệp đính kèm"
-#define TD_MSG_SYNC_SERVER_SPEAKS_PROTOCOL_ATTACHMENTS_NEED "server speaks protocol %u; attachments need %d (entry seq %llu waits) | Máy chủ " \
+#define TD_MSG_SYNC_SERVER_NO_ATTACHMENTS "Máy chủ " \
     "chưa hỗ trợ tệp đính kèm nên báo cáo có tệp đính kèm (và các mục ghi sau nó) " \
     "chưa được gửi; các mục trước đó đã gửi. Hãy báo Sở Khoa học và Công nghệ cập " \
     "nhật máy chủ"
@@ -338,5 +339,190 @@
 #define TD_MSG_UI_GIAO_DIEN_TIENDO_CUA_DANG "Giao diện tiendo của %s đang chạy tại:\n  %s\n" \
     "(Địa chỉ có mã truy cập riêng của máy này; đừng gửi cho người khác. Dừng: Ctrl-C.)"
 #define TD_MSG_UI_DA_DUNG_GIAO_DIEN "Đã dừng giao diện."
+
+#define TD_MSG_APP_TIENDO_DATE_PHAI_LA_NGAY "tiendo %s: --date phải là ngày dd/mm/yyyy (nhận được \"%s\").\nXem: tiendo %s --help"
+
+#define TD_MSG_ATTACH_KHONG_DOC_DUOC_BAN_SAO "không đọc được bản sao dữ liệu: %s"
+#define TD_MSG_ATTACH_KHONG_PHAI_MA_BAM_HOP "\"%s\" không phải mã băm hợp lệ. Hãy ghi đủ 64 chữ số thập lục phân " \
+    "hoặc ít nhất %d chữ số đầu (xem: tiendo attachment list)."
+#define TD_MSG_ATTACH_CO_NHIEU_TEP_CO_MA "có nhiều tệp có mã băm bắt đầu bằng \"%s\". Hãy ghi thêm chữ số " \
+    "(xem: tiendo attachment list)."
+#define TD_MSG_ATTACH_KHONG_CO_BAO_CAO_NAO "không có báo cáo nào trong bản sao dữ liệu có tệp đính kèm mã băm " \
+    "\"%s\". Hãy đồng bộ (tiendo sync) rồi xem lại: tiendo attachment list."
+#define TD_MSG_ATTACH_TEP_KHONG_CO_TREN_MAY "tệp không có trên máy này và "
+#define TD_MSG_ATTACH_MAY_CHU_CHUA_HO_TRO "máy chủ chưa hỗ trợ tệp đính kèm (giao thức %u). Hãy báo Sở Khoa học " \
+    "và Công nghệ cập nhật máy chủ."
+#define TD_MSG_ATTACH_MAY_CHU_KHONG_CHO_TAI "máy chủ không cho tải tệp này: tệp không có trên máy chủ hoặc không " \
+    "thuộc phạm vi cơ quan được xem."
+#define TD_MSG_ATTACH_TAI_TEP_TU_MAY_CHU "tải tệp từ máy chủ không thành công: %s%s"
+#define TD_MSG_ATTACH_CANH_BAO_KHONG_LUU_DUOC "(cảnh báo) không lưu được tệp vào bản sao dữ liệu: %s"
+#define TD_MSG_ATTACH_KHONG_GHI_DUOC_RA_MAN "không ghi được ra màn hình: %s"
+#define TD_MSG_ATTACH_KHONG_TAO_DUOC_TEP_HAY "không tạo được tệp \"%s\": %s. Hãy chọn tên khác bằng --out."
+#define TD_MSG_ATTACH_TEP_DA_CO_KHONG_GHI "tệp đã có (không ghi đè)"
+#define TD_MSG_ATTACH_GHI_TEP_LOI "ghi tệp \"%s\" lỗi: %s"
+#define TD_MSG_ATTACH_TASK_PHAI_LA_SO_NHIEM "--task phải là số nhiệm vụ (ví dụ 27), không phải \"%s\"."
+#define TD_MSG_ATTACH_CAN_DUNG_MOT_MA_BAM "cần đúng một mã băm (xem: tiendo attachment list)."
+#define TD_MSG_ATTACH_KHONG_DOC_DUOC_TEP_TRONG "không đọc được tệp trong bản sao dữ liệu: %s"
+#define TD_MSG_ATTACH_DA_GHI_BYTE_SHA_RA "Đã ghi %s (%llu byte, %s, SHA-256 %.16s…) ra \"%s\"."
+#define TD_MSG_ATTACH_TEP "tệp"
+
+#define TD_MSG_AUDIT_SO_NHIEM_VU_KHONG_HOP "số nhiệm vụ không hợp lệ: \"%s\""
+#define TD_MSG_AUDIT_QUA_WITNESS_CERT "quá %d --witness-cert"
+#define TD_MSG_AUDIT_CHI_DUNG_MOT_TRONG_DIR "chỉ dùng một trong --dir và --db"
+#define TD_MSG_AUDIT_DB_CAN_CA_CHUNG_THU "--db cần --ca (chứng thư CA của tỉnh, lấy độc lập với máy chủ)"
+#define TD_MSG_AUDIT_KHONG_DOC_DUOC_CHUNG_THU "không đọc được chứng thư CA %s: %s"
+#define TD_MSG_AUDIT_KHONG_MO_DUOC "không mở được %s: %s"
+#define TD_MSG_AUDIT_CHUNG_THU_CHUNG_KIEN_KHONG "chứng thư chứng kiến %s không dùng được: %s"
+#define TD_MSG_AUDIT_TASK_AGENCY_CSV_CHI_DUNG "--task, --agency, --csv chỉ dùng với history"
+#define TD_MSG_AUDIT_KHONG_DOC_HET_DUOC_NHAT "không đọc hết được nhật ký: %s"
+#define TD_MSG_AUDIT_CAN_DUNG_MOT_TRONG_TASK "cần đúng một trong --task SỐ và --agency MÃ"
+#define TD_MSG_AUDIT_ORIGIN_WITNESS_CERT_CHI_DUNG "--origin, --witness-cert chỉ dùng với verify"
+
+#define TD_MSG_CENTRAL_TIENDO_NHIEM_VU_SO_KHONG "tiendo %s: nhiệm vụ số %ld không có trong kế hoạch %s (%zu nhiệm vụ). " \
+    "Hãy kiểm tra số thứ tự (TT): tiendo tasks --all"
+#define TD_MSG_CENTRAL_BAN_SAO_KHONG_CO_BAO "bản sao không có báo cáo của %s về nhiệm vụ %ld kỳ %s. " \
+    "Hãy đồng bộ trước: tiendo sync (và kiểm tra mã cơ quan, kỳ: tiendo task %ld)"
+#define TD_MSG_CENTRAL_LUU_Y_PHIEN_BAN_BAO "lưu ý: phiên bản báo cáo này đã được %s; ý kiến mới sẽ thay ý kiến cũ."
+#define TD_MSG_CENTRAL_LUU_Y_BAO_CAO_NAY "lưu ý: báo cáo này chưa báo \"đã hoàn thành\" (%u%%); chấp nhận không làm " \
+    "nhiệm vụ thành hoàn thành."
+#define TD_MSG_CENTRAL_NHIEM_VU_VAN_GHI_THAY "nhiệm vụ %s: %s.\nVẫn ghi thay đổi này? Gõ \"có\" để ghi, Enter để thôi: "
+#define TD_MSG_CENTRAL_KHONG_GHI_GI "không ghi gì."
+#define TD_MSG_CENTRAL_NHIEM_VU_NEU_DUNG_LA "nhiệm vụ %s: %s.\n" \
+    "Nếu đúng là như vậy, chạy lại lệnh với --yes; nếu ghi nhầm, hãy sửa --deadline. Không ghi gì."
+
+#define TD_MSG_PING_COUNT_PHAI_TU_DEN "--count phải từ 1 đến 1000"
+#define TD_MSG_PING_THIET_BI_CHUA_DUOC_DANG "thiết bị chưa được đăng ký hoặc thiếu tệp: %s\n" \
+    "Hãy chạy `tiendo init` trước."
+#define TD_MSG_PING_MAT_KET_NOI "mất kết nối: %s (%s)"
+#define TD_MSG_PING_MAY_CHU_TRA_LOI_SAI "máy chủ trả lời sai (%s)"
+
+#define TD_MSG_RECEIPT_PHAI_LA_SO_NGUYEN_DUONG "%s phải là số nguyên dương: \"%s\""
+#define TD_MSG_RECEIPT_KHONG_XAC_MINH_DUOC_BIEN "KHÔNG xác minh được biên nhận: %s%s%s%s"
+#define TD_MSG_RECEIPT_KHONG_DOC_DUOC_HOP_THU "không đọc được hộp thư đi: %s"
+#define TD_MSG_RECEIPT_MUC_SO_DA_BI_MAY "mục số %llu đã bị máy chủ từ chối: %s"
+#define TD_MSG_RECEIPT_MUC_SO_CHUA_DUOC_MAY "mục số %llu chưa được máy chủ nhận; hãy chạy tiendo sync"
+#define TD_MSG_RECEIPT_THIET_BI_KHONG_CO_MUC "thiết bị không có mục số %llu"
+#define TD_MSG_RECEIPT_THIET_BI_CHUA_GHI_MUC "thiết bị chưa ghi mục nào"
+#define TD_MSG_RECEIPT_CANH_BAO_MAY_CHU_DUA "CẢNH BÁO: máy chủ đưa ra lịch sử nhật ký không nhất quán với lần đồng bộ " \
+    "trước (cảnh báo số %lld, bằng chứng đã lưu; xem tiendo status)."
+#define TD_MSG_RECEIPT_MUC_CHUA_NAM_TRONG_DIEM "mục %llu chưa nằm trong điểm kiểm tra mới nhất (%llu mục); thử lại sau"
+#define TD_MSG_RECEIPT_MAY_CHU_KHONG_TRA_LOI "máy chủ không trả lời yêu cầu biên nhận: %s"
+#define TD_MSG_RECEIPT_CAN_DUNG_MOT_TRONG_SEQ "cần đúng một trong --seq hoặc --index\nXem: tiendo receipt --help"
+
+#define TD_MSG_RENEW_KHONG_DOC_DUOC_KHOA_CHUNG "không đọc được khóa/chứng thư hiện tại: %s"
+#define TD_MSG_RENEW_CHUNG_THU_MOI "chứng thư mới %s: %s"
+#define TD_MSG_RENEW_DA_HET_HAN_HOAC_CHUA "đã hết hạn hoặc chưa có hiệu lực"
+#define TD_MSG_RENEW_KHONG_DO_CA_CUA_TINH "không do CA của tỉnh cấp"
+#define TD_MSG_RENEW_CHUNG_THU_MOI_KHONG_CUNG "chứng thư mới không cùng cơ quan/thiết bị/vai trò với chứng thư hiện tại " \
+    "(%s/%s, %s)"
+#define TD_MSG_RENEW_CHUNG_THU_MOI_KHONG_KHOP "chứng thư mới không khớp với khóa đang chờ (%s) hay khóa hiện tại; " \
+    "chạy lại \"tiendo renew --csr-out\" và gửi yêu cầu mới cho cán bộ CA"
+#define TD_MSG_RENEW_DUONG_DAN_THU_MUC_THIET "đường dẫn thư mục thiết bị quá dài: %s"
+#define TD_MSG_RENEW_DA_CO_QUA_NHIEU_CHUNG "đã có quá nhiều chứng thư cũ cùng thời điểm %s trong %s"
+#define TD_MSG_RENEW_KHONG_GIU_LAI_DUOC "không giữ lại được %s: %s"
+#define TD_MSG_RENEW_KHONG_THAY_DUOC_KHOA_KHOA "không thay được khóa: %s (khóa cũ: %s)"
+#define TD_MSG_RENEW_KHONG_TAO_DUOC_YEU_CAU "không tạo được yêu cầu cấp lại: %s"
+#define TD_MSG_RENEW_CHUNG_THU_DA_HET_HAN "chứng thư đã hết hạn nên không cấp lại trực tuyến được; làm theo các bước trên."
+#define TD_MSG_RENEW_KHONG_TAO_DUOC_KHOA_YEU "không tạo được khóa/yêu cầu: %s"
+#define TD_MSG_RENEW_KHONG_MA_HOA_DUOC_YEU "không mã hóa được yêu cầu"
+#define TD_MSG_RENEW_CO_THE_LAM_NGOAI_TUYEN "  Có thể làm ngoại tuyến: tiendo renew --dir %s --csr-out TỆP"
+#define TD_MSG_RENEW_MAY_CHU_KHONG_TRA_LOI "máy chủ không trả lời yêu cầu cấp lại: %s"
+#define TD_MSG_RENEW_MAY_CHU_TRA_LOI_KHONG "máy chủ trả lời không đúng giao thức (khung %d); máy chủ có thể quá cũ"
+#define TD_MSG_RENEW_MAY_CHU_KHONG_CAP_LAI "máy chủ không cấp lại: %s\n" \
+    "  Cách khác: tiendo renew --dir %s --csr-out TỆP rồi gửi TỆP cho cán bộ CA."
+#define TD_MSG_RENEW_KHONG_RO_LY_DO "không rõ lý do"
+#define TD_MSG_RENEW_CHUNG_THU_MAY_CHU_GUI "chứng thư máy chủ gửi về bị hỏng"
+#define TD_MSG_RENEW_THAM_SO_THUA "tham số thừa"
+#define TD_MSG_RENEW_CSR_OUT_VA_IMPORT_KHONG "--csr-out và --import không dùng cùng nhau"
+#define TD_MSG_RENEW_THIET_BI_CHUA_DUOC_DANG "thiết bị chưa được đăng ký: %s"
+#define TD_MSG_RENEW_KHONG_DOC_DUOC_CHUNG_THU "không đọc được chứng thư %s: %s"
+
+#define TD_MSG_REPORT_NOI_DUNG_DANG_CO_GO "Nội dung đang có:\n%s\nGõ nội dung mới, hoặc gõ ngay một dòng chỉ có dấu chấm \".\" để giữ nguyên."
+#define TD_MSG_REPORT_GO_NOI_DUNG_NHIEU_DONG "Gõ nội dung (nhiều dòng được), kết thúc bằng một dòng chỉ có dấu chấm \".\"; " \
+    "để trống thì gõ \".\" ngay.\n(Đặt biến EDITOR, ví dụ EDITOR=nano, để soạn bằng trình soạn thảo.)"
+#define TD_MSG_REPORT_HET_BO_NHO "hết bộ nhớ"
+#define TD_MSG_REPORT_KHONG_TAO_DUOC_TEP_TAM "không tạo được tệp tạm %s: %s"
+#define TD_MSG_REPORT_KHONG_GHI_DUOC_TEP_TAM "không ghi được tệp tạm %s"
+#define TD_MSG_REPORT_TRINH_SOAN_THAO_KHONG_CHAY "trình soạn thảo \"%s\" không chạy được hoặc thoát với lỗi (mã %d); " \
+    "không ghi gì. Hãy kiểm tra biến EDITOR/VISUAL."
+#define TD_MSG_REPORT_KHONG_DOC_LAI_DUOC_TEP "không đọc lại được tệp %s (mất tệp hoặc quá %d byte)"
+#define TD_MSG_REPORT_KHONG_DOC_LAI_DUOC_TEP_2 "không đọc lại được tệp soạn thảo"
+#define TD_MSG_REPORT_NOI_DUNG_TOI_DA_BYTE "%s: nội dung %s (tối đa %d byte)"
+#define TD_MSG_REPORT_HAY_GO_HOAC_HOAC_CHUA "  Hãy gõ 1, 2 hoặc 3 (hoặc chua, dang, xong)."
+#define TD_MSG_REPORT_PHAN_TRAM_LA_SO_NGUYEN "  Phần trăm là số nguyên từ 0 đến 100."
+#define TD_MSG_REPORT_NGAY_CO_DANG_DD_MM "  Ngày có dạng dd/mm/yyyy và không ở sau hôm nay."
+#define TD_MSG_REPORT_KET_QUA_THUC_HIEN_LA "  Kết quả thực hiện là BẮT BUỘC khi báo cáo \"%s\": hãy ghi kết quả đã đạt được " \
+    "(Ctrl-C để dừng và lưu bản nháp)."
+#define TD_MSG_REPORT_TIENDO_BAN_SAO_CHUA_CO "tiendo %s: (bản sao chưa có kế hoạch: chưa kiểm tra được nhiệm vụ %u; máy chủ sẽ kiểm tra " \
+    "khi đồng bộ)"
+#define TD_MSG_REPORT_TIENDO_TEP_LON_QUA_MB "tiendo %s: tệp %s lớn quá %u MB; hãy chia thành nhiều tệp."
+#define TD_MSG_REPORT_TIENDO_KHONG_DOC_DUOC_TEP "tiendo %s: không đọc được tệp %s: %s"
+#define TD_MSG_REPORT_COT "%s:%d: cột %s: %s"
+#define TD_MSG_REPORT_VA_LOI_KHAC "... và %d lỗi khác."
+#define TD_MSG_REPORT_TIENDO_TEP_CO_LOI_KHONG "tiendo %s: tệp %s có %d lỗi; KHÔNG ghi báo cáo nào. Hãy sửa tệp rồi chạy lại."
+#define TD_MSG_REPORT_TIENDO_BAN_SAO_CHUA_CO_2 "tiendo %s: (bản sao chưa có kế hoạch: chưa kiểm tra được các nhiệm vụ; máy chủ sẽ kiểm tra " \
+    "khi đồng bộ)"
+#define TD_MSG_REPORT_TIENDO_TIENDO_DUNG_O_DONG "tiendo %s: %s\ntiendo %s: dừng ở dòng %d: đã ghi %d báo cáo đầu, các dòng từ %d trở đi " \
+    "CHƯA được ghi."
+#define TD_MSG_REPORT_BAN_SAO_CHUA_CO_BAO "bản sao chưa có báo cáo của %s về nhiệm vụ %ld kỳ %s. " \
+    "Báo cáo mới ghi chỉ có ở đây sau khi đồng bộ (tiendo sync); bản nháp: tiendo draft list."
+#define TD_MSG_REPORT_NHUNG_GI_DA_GO_DUOC "Những gì đã gõ được lưu thành bản nháp (chưa ký, chưa gửi). Tiếp tục: `tiendo report %u --period " \
+    "%s` (bắt đầu từ bản nháp); xem: `tiendo draft show %u --period %s`."
+#define TD_MSG_REPORT_PHAN_TRAM_HOAN_THANH_PHAI "phần trăm hoàn thành phải là số nguyên từ 0 đến 100 (nhận được " \
+    "\"%s\"). Ví dụ: --percent 40.\nXem: tiendo report --help"
+#define TD_MSG_REPORT_TOI_DA_BYTE "--%s: %s (tối đa %d byte)."
+#define TD_MSG_REPORT_BAT_DAU_TU_BAN_NHAP "bắt đầu từ bản nháp đã lưu của nhiệm vụ %u kỳ %s."
+#define TD_MSG_REPORT_BAO_CAO_NHIEM_VU_KY_2 "báo cáo nhiệm vụ %u kỳ %s đã bị Sở KH&CN TRẢ LẠI.\n  Lý do: %s\n" \
+    "  Nội dung đã gửi được điền sẵn: sửa chỗ cần sửa, Enter (hoặc \".\") để giữ nguyên."
+#define TD_MSG_REPORT_KHI_DANG_HOI_BAO_CAO "%s khi đang hỏi; báo cáo CHƯA được ký."
+#define TD_MSG_REPORT_DA_DUNG_CTRL_C_HOAC "đã dừng (Ctrl-C hoặc màn hình bị đóng)"
+#define TD_MSG_REPORT_HET_DU_LIEU_NHAP "hết dữ liệu nhập"
+#define TD_MSG_REPORT_KHONG_HOI_VI_DAU_VAO "(Không hỏi vì đầu vào không phải màn hình; --prompt để được hỏi. Lưu tạm: --draft.)"
+#define TD_MSG_REPORT_CANH_BAO_BAO_CAO_DA "cảnh báo: báo cáo đã ghi nhưng chưa xóa được bản nháp (%s); " \
+    "xóa bằng `tiendo draft delete %u --period %s`."
+#define TD_MSG_REPORT_KHONG_CO_BAN_NHAP_CUA "không có bản nháp của nhiệm vụ %ld kỳ %s. Xem các bản nháp: tiendo draft list"
+#define TD_MSG_REPORT_KHONG_XOA_DUOC_BAN_NHAP "không xóa được bản nháp: %s"
+#define TD_MSG_REPORT_BAN_NHAP_HONG_KHONG_GIAI "bản nháp %s hỏng (không giải mã được); xóa bằng `tiendo draft delete %ld " \
+    "--period %s`."
+#define TD_MSG_REPORT_BAN_NHAP_NHIEM_VU_KY "bản nháp nhiệm vụ %u kỳ %s chưa nộp được: %s"
+#define TD_MSG_REPORT_CANH_BAO_BAO_CAO_DA_2 "cảnh báo: báo cáo đã ký nhưng chưa xóa được bản nháp (%s); " \
+    "xóa bằng `tiendo draft delete %u --period %s`, ĐỪNG nộp lại."
+#define TD_MSG_REPORT_VALUE_KHONG_HOP_LE_VI "--value \"%s\" không hợp lệ: %s. Ví dụ: --value 42,5"
+#define TD_MSG_REPORT_TEXT_NOTE_TOI_DA_BYTE "--text/--note: %s (tối đa %d byte)"
+#define TD_MSG_REPORT_CANH_BAO "cảnh báo: %s"
+
+#define TD_MSG_REPORT_ALL_THIEU_PERIOD_HAY_GHI_KY "thiếu --period. Hãy ghi kỳ báo cáo, ví dụ --period 2025-06."
+#define TD_MSG_REPORT_ALL_THIET_BI_NAY_THUOC_BAN "thiết bị này thuộc %s (%s): bản sao của văn phòng đơn vị chỉ có phần sổ nhật ký cơ quan " \
+    "được xem, nên không lập được báo cáo tổng hợp. Hãy chạy lệnh trên thiết bị của Sở KH&CN hoặc " \
+    "Thanh tra tỉnh, hoặc dùng tiendo-server report trên máy chủ."
+
+#define TD_MSG_SYNC_DA_GUI_MUC "Đã gửi %llu/%llu mục"
+#define TD_MSG_SYNC_DANG_NHAN_MUC "Đang nhận: %llu mục..."
+#define TD_MSG_SYNC_TRUOC_KHI_GIAN_DOAN_DA "(trước khi gián đoạn đã gửi %llu, nhận %llu mục: đã được lưu)"
+#define TD_MSG_SYNC_CANH_BAO_MAY_CHU_DUA "CẢNH BÁO: máy chủ đưa ra lịch sử nhật ký không nhất quán với lần đồng bộ trước " \
+    "(cảnh báo số %lld).\n" \
+    "  Đồng bộ đã dừng, không gửi và không nhận gì. Bằng chứng (hai điểm kiểm tra và bằng chứng\n" \
+    "  nhất quán) đã được lưu. Hãy báo cho bộ phận thanh tra; xem: tiendo status"
+#define TD_MSG_SYNC_DONG_BO_VOI_KHONG_THANH "đồng bộ với %s không thành công: %s%s"
+#define TD_MSG_SYNC_THU_LAI_LUC_SAU_GIAY "  Thử lại lúc %s (sau %.1f giây; lần lỗi liên tiếp thứ %u)."
+#define TD_MSG_SYNC_PHAI_LA_SO_GIAY_TU "%s phải là số giây từ %llu đến %d: \"%s\"\nXem: tiendo sync --help"
+#define TD_MSG_SYNC_INTERVAL_VA_MAX_BACKOFF_CHI "--interval và --max-backoff chỉ dùng với --watch"
+#define TD_MSG_SYNC_PHAN_DA_GUI_DA_NHAN "  Phần đã gửi, đã nhận được giữ lại; chạy lại `tiendo sync` để tiếp tục."
+
+#define TD_MSG_TASKS_TIENDO_BAN_SAO_TREN_THIET "tiendo %s: bản sao trên thiết bị chưa có kế hoạch. Hãy đồng bộ trước: tiendo sync"
+#define TD_MSG_TASKS_KE_HOACH_KHONG_CO_MUC "kế hoạch không có mục \"%s\". Các mục:"
+#define TD_MSG_TASKS_KHONG_TINH_DUOC_TRANG_THAI "không tính được trạng thái: %s"
+#define TD_MSG_TASKS_NHIEM_VU_SO_KHONG_CO "nhiệm vụ số %ld không có trong kế hoạch %s (%zu nhiệm vụ). " \
+    "Xem danh sách: tiendo tasks --all"
+#define TD_MSG_TASKS_KHONG_DOC_DUOC_BAN_SAO "không đọc được bản sao hoặc không tính được trạng thái: %s"
+
+#define TD_MSG_DEVICE_PHAI_LA_SO_NGUYEN_TU "%s: %s phải là số nguyên từ %d đến %d, không phải \"%s\"; dùng mặc định %d."
+
+#define TD_MSG_UI_CHI_NGHE_DUOC_TREN_DIA "chỉ nghe được trên địa chỉ của chính máy này (127.0.0.1 hoặc ::1), không phải " \
+    "\"%s\": mở giao diện cho máy khác cần mã hóa TLS, chưa được hỗ trợ. Muốn dùng từ máy khác, " \
+    "hãy cài tiendo trên máy đó."
+#define TD_MSG_UI_KHONG_KHOI_TAO_DUOC_THU_VIEN "không khởi tạo được thư viện mật mã"
+#define TD_MSG_UI_KHONG_MO_DUOC_CONG_TREN "không mở được cổng %ld%s trên %s (đang bận?): hãy chọn cổng khác bằng --port."
+#define TD_MSG_UI_VA_CAC_CONG_KE_TIEP " và các cổng kế tiếp"
 
 #endif

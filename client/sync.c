@@ -964,7 +964,7 @@ static int tdc__blob_upload(tdc_replica *r, const tdc_sync_io *io, const unsigne
     if ((rc = tdc_blob_get(r, sha, &found, &row, err))) return rc;
     if (!found) {
         b->rc = td_error_set(&b->err, TD_ENOTFOUND,
-                             TD_MSG_SYNC_ATTACHMENT_CITED_BY_OUTBOX_ENTRY,
+                             "attachment %s cited by outbox entry seq %llu is not in the replica | " TD_MSG_SYNC_ATTACHMENT_MISSING,
                              hex, (unsigned long long)seq, (unsigned long long)seq, hex);
         b->seq = seq;
         return 0;
@@ -1046,7 +1046,7 @@ static int tdc__upload_pending(tdc_replica *r, const Tiendo__Welcome *w, const t
             if ((rc = tdc_blob_entry_refs(items[i].body, items[i].len, &refs, &nr, err))) break;
             if (nr && w->version < TD_PROTO_BLOB) {
                 b->rc = td_error_set(&b->err, TD_EVERSION,
-                                     TD_MSG_SYNC_SERVER_SPEAKS_PROTOCOL_ATTACHMENTS_NEED,
+                                     "server speaks protocol %u; attachments need %d (entry seq %llu waits) | " TD_MSG_SYNC_SERVER_NO_ATTACHMENTS,
                                      w->version, TD_PROTO_BLOB, (unsigned long long)items[i].seq);
                 b->seq = items[i].seq;
             }

@@ -624,14 +624,12 @@ int tdc_cmd_ui(int argc, char **argv)
     memset(&sin6, 0, sizeof sin6);
     v6 = !strcmp(listen, "::1") || !strcmp(listen, "[::1]");
     if (!v6 && (inet_pton(AF_INET, listen, &sin.sin_addr) != 1 || (ntohl(sin.sin_addr.s_addr) >> 24) != 127)) {
-        fprintf(stderr, "tiendo ui: chỉ nghe được trên địa chỉ của chính máy này (127.0.0.1 hoặc ::1), không phải "
-                        "\"%s\": mở giao diện cho máy khác cần mã hóa TLS, chưa được hỗ trợ. Muốn dùng từ máy khác, "
-                        "hãy cài tiendo trên máy đó.\n", listen);
+        fprintf(stderr, "tiendo ui: " TD_MSG_UI_CHI_NGHE_DUOC_TREN_DIA "\n", listen);
         free(ui);
         return 2;
     }
     if (sodium_init() < 0) {
-        fprintf(stderr, "tiendo ui: không khởi tạo được libsodium\n");
+        fprintf(stderr, "tiendo ui: " TD_MSG_UI_KHONG_KHOI_TAO_DUOC_THU_VIEN "\n");
         free(ui);
         return 1;
     }
@@ -668,8 +666,8 @@ int tdc_cmd_ui(int argc, char **argv)
                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
     }
     if (!d) {
-        fprintf(stderr, "tiendo ui: không mở được cổng %ld%s trên %s (đang bận?): hãy chọn cổng khác bằng --port.\n",
-                port, port_given ? "" : " và các cổng kế tiếp", listen);
+        fprintf(stderr, "tiendo ui: " TD_MSG_UI_KHONG_MO_DUOC_CONG_TREN "\n",
+                port, port_given ? "" : TD_MSG_UI_VA_CAC_CONG_KE_TIEP, listen);
         tdc_ctx_close(&ui->ctx);
         free(ui);
         return 1;
@@ -682,7 +680,7 @@ int tdc_cmd_ui(int argc, char **argv)
     if (url_file) {
         int fd = open(url_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (fd < 0 || write(fd, url, strlen(url)) != (ssize_t)strlen(url) || write(fd, "\n", 1) != 1) {
-            fprintf(stderr, "tiendo ui: không ghi được %s\n", url_file);
+            fprintf(stderr, "tiendo ui: " TD_MSG_UI_KHONG_GHI_DUOC "\n", url_file);
         }
         if (fd >= 0) close(fd);
     }

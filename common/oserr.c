@@ -32,7 +32,7 @@ const char *td_errno_vi(int errnum)
     case EDQUOT: return "đã hết hạn mức dung lượng trên ổ đĩa";
 #endif
     case EROFS: return "ổ đĩa chỉ cho đọc, không ghi được";
-    case EEXIST: return "tệp đã có";
+    case EEXIST: return "tệp hoặc thư mục đã tồn tại";
     case EISDIR: return "đây là thư mục, không phải tệp";
     case ENOTDIR: return "một phần của đường dẫn không phải thư mục";
     case ENOTEMPTY: return "thư mục không trống";

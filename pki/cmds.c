@@ -214,23 +214,20 @@ static int tdp__agency_known(const char *action, const char *dir, const char *re
             if (td_agency_slug_near(reg.agencies[i].slug, slug)) near = reg.agencies[i].slug;
     }
     if (!hit) {
-        fprintf(stderr, "tiendo-pki: %s: cơ quan \"%s\" không có trong danh mục cơ quan%s%s.\n", action, slug,
-                src ? " " : " dựng sẵn của kế hoạch", src ? src : "");
-        if (near) fprintf(stderr, "  Có phải là %s?\n", near);
+        fprintf(stderr, "tiendo-pki: " TD_MSG_PKI_CO_QUAN_KHONG_CO_TRONG "\n", action, slug,
+                src ? " " : TD_MSG_PKI_DUNG_SAN_CUA_KE_HOACH, src ? src : "");
+        if (near) fprintf(stderr, TD_MSG_PKI_CO_PHAI_LA "\n", near);
         if (!src)
-            fprintf(stderr, "  Cơ quan mới (sau sắp xếp, sáp nhập) chỉ có trong danh mục của máy chủ. Lấy danh mục:\n"
-                            "    tiendo-server agency export --out registry.csv   (trên máy chủ)\n"
-                            "  rồi chép vào %s/" TDP_REGISTRY_FILE " hoặc ghi --registry registry.csv.\n",
-                    dir ? dir : "THƯ_MỤC_CA");
+            fprintf(stderr, TD_MSG_PKI_CO_QUAN_MOI_SAU_SAP TDP_REGISTRY_FILE TD_MSG_PKI_HOAC_GHI_REGISTRY_REGISTRY_CSV "\n",
+                    dir ? dir : TD_MSG_PKI_THU_MUC_CA);
         else
-            fprintf(stderr, "  Nếu cơ quan mới được thêm gần đây, xuất lại danh mục: tiendo-server agency export "
-                            "--out registry.csv\n");
+            fprintf(stderr, TD_MSG_PKI_NEU_CO_QUAN_MOI_DUOC "\n");
         goto out;
     }
     if (hit->valid_to && hit->valid_to <= today) {
         td_date_vi(hit->valid_to, d, sizeof d);
-        fprintf(stderr, "tiendo-pki: %s: cơ quan %s (%s) đã ngừng hoạt động từ %s.\n", action, slug, hit->name, d);
-        fprintf(stderr, "  Cấp chứng thư cho cơ quan kế nhiệm (xem cột Kế nhiệm của %s).\n", src ? src : "danh mục");
+        fprintf(stderr, "tiendo-pki: " TD_MSG_PKI_CO_QUAN_DA_NGUNG_HOAT "\n", action, slug, hit->name, d);
+        fprintf(stderr, TD_MSG_PKI_CAP_CHUNG_THU_CHO_CO "\n", src ? src : TD_MSG_PKI_DANH_MUC);
         goto out;
     }
     rc = 0;

@@ -72,4 +72,18 @@
 #define TD_MSG_PKI_SO_HIEU_DA_BI_THU "số hiệu %s đã bị thu hồi (%s)"
 #define TD_MSG_PKI_SO_HIEU_KHONG_CO_TRONG "số hiệu %s không có trong %s"
 
+#define TD_MSG_PKI_CO_QUAN_KHONG_CO_TRONG "%s: cơ quan \"%s\" không có trong danh mục cơ quan%s%s."
+#define TD_MSG_PKI_DUNG_SAN_CUA_KE_HOACH " dựng sẵn của kế hoạch"
+#define TD_MSG_PKI_CO_PHAI_LA "  Có phải là %s?"
+#define TD_MSG_PKI_CO_QUAN_MOI_SAU_SAP "  Cơ quan mới (sau sắp xếp, sáp nhập) chỉ có trong danh mục của máy chủ. Lấy danh mục:\n" \
+    "    tiendo-server agency export --out registry.csv   (trên máy chủ)\n" \
+    "  rồi chép vào %s/"
+#define TD_MSG_PKI_HOAC_GHI_REGISTRY_REGISTRY_CSV " hoặc ghi --registry registry.csv."
+#define TD_MSG_PKI_THU_MUC_CA "THƯ_MỤC_CA"
+#define TD_MSG_PKI_NEU_CO_QUAN_MOI_DUOC "  Nếu cơ quan mới được thêm gần đây, xuất lại danh mục: tiendo-server agency export " \
+    "--out registry.csv"
+#define TD_MSG_PKI_CO_QUAN_DA_NGUNG_HOAT "%s: cơ quan %s (%s) đã ngừng hoạt động từ %s."
+#define TD_MSG_PKI_CAP_CHUNG_THU_CHO_CO "  Cấp chứng thư cho cơ quan kế nhiệm (xem cột Kế nhiệm của %s)."
+#define TD_MSG_PKI_DANH_MUC "danh mục"
+
 #endif

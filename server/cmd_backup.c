@@ -123,7 +123,7 @@ int tds_cmd_backup(int argc, char **argv)
         } else if (c == 's' || c == 'p') {
             int v = tds__int(optarg, 1 << 20);
             if (v < 0 || (c == 's' && v == 0)) {
-                fprintf(stderr, "tiendo-server backup: --%s cần một số nguyên không âm, không phải \"%s\"\n",
+                fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_CAN_MOT_SO_NGUYEN_KHONG "\n",
                         c == 's' ? "step-pages" : "pause-ms", optarg);
                 return 2;
             }
@@ -138,7 +138,7 @@ int tds_cmd_backup(int argc, char **argv)
     if (optind < argc) dest = argv[optind++];
     if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if (!dest) {
-        fprintf(stderr, "tiendo-server backup: thiếu tệp đích (ĐÍCH)\n\n");
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_THIEU_TEP_DICH_DICH "\n\n");
         tds__backup_usage(stderr);
         return 2;
     }
@@ -146,33 +146,32 @@ int tds_cmd_backup(int argc, char **argv)
     rc = 1;
     snprintf(srcpath, sizeof srcpath, "%s/server.db", cfg.data);
     if (access(srcpath, R_OK) != 0) {
-        fprintf(stderr, "tiendo-server backup: không có sổ nhật ký %s (%s); kiểm tra --data hoặc tệp cấu hình\n",
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_KHONG_CO_SO_NHAT_KY "\n",
                 srcpath, td_errno_vi_log(errno, srcpath));
         goto out;
     }
     if (access(dest, F_OK) == 0) {
-        fprintf(stderr, "tiendo-server backup: %s đã tồn tại; hãy chọn tên tệp mới (không ghi đè bản sao cũ)\n",
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_DA_TON_TAI_HAY_CHON "\n",
                 dest);
         goto out;
     }
     if (tds_logstore_open(cfg.data, &src, &err)) {
-        fprintf(stderr, "tiendo-server backup: không mở được %s: %s\n", srcpath, td_error_vi(&err));
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_KHONG_MO_DUOC "\n", srcpath, td_error_vi(&err));
         goto out;
     }
     t0 = tds__now_ms();
     if (tds_logstore_backup(src, dest, &o, &bs, &err)) {
-        fprintf(stderr, "tiendo-server backup: sao lưu thất bại: %s\n", td_error_vi(&err));
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_SAO_LUU_THAT_BAI "\n", td_error_vi(&err));
         goto out;
     }
     if (tds__check_copy(dest, &sum, &err)) {
-        fprintf(stderr, "tiendo-server backup: bản sao %s KHÔNG đạt kiểm tra, đã xóa: %s\n", dest, td_error_vi(&err));
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_BAN_SAO_KHONG_DAT_KIEM "\n", dest, td_error_vi(&err));
         unlink(dest);
         goto out;
     }
     /* the source's tree at the copy's size: the same history */
     if (tds_logstore_root_at(src, sum.size, at, &err) || memcmp(at, sum.root, sizeof at)) {
-        fprintf(stderr, "tiendo-server backup: gốc Merkle của bản sao khác gốc của máy chủ ở kích thước %llu, "
-                        "đã xóa bản sao: %s\n", (unsigned long long)sum.size, td_error_vi(&err));
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_GOC_MERKLE_CUA_BAN_SAO "\n", (unsigned long long)sum.size, td_error_vi(&err));
         unlink(dest);
         goto out;
     }
@@ -284,7 +283,7 @@ int tds_cmd_restore(int argc, char **argv)
     if (optind < argc) src = argv[optind++];
     if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if (!src) {
-        fprintf(stderr, "tiendo-server restore: thiếu tệp bản sao lưu (NGUỒN)\n\n");
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_THIEU_TEP_BAN_SAO_LUU "\n\n");
         tds__restore_usage(stderr);
         return 2;
     }
@@ -296,16 +295,14 @@ int tds_cmd_restore(int argc, char **argv)
     }
     snprintf(walp, sizeof walp, "%s-wal", src);
     if (access(walp, F_OK) == 0) {
-        fprintf(stderr, "tiendo-server restore: %s có tệp %s đi kèm: đó là cơ sở dữ liệu đang dùng, không phải bản "
-                        "sao lưu; hãy tạo bản sao bằng tiendo-server backup\n", src, walp);
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_CO_TEP_DI_KEM_DO "\n", src, walp);
         goto out;
     }
     if (tds_datalock_take(cfg.data, &lock, &holder, &err)) {
         if (err.code == TD_EBUSY)
-            fprintf(stderr, "tiendo-server restore: máy chủ đang chạy trên %s (pid %ld); hãy dừng nó trước "
-                            "(systemctl stop tiendo-server), không thay đổi gì\n", cfg.data, holder);
+            fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_MAY_CHU_DANG_CHAY_TREN "\n", cfg.data, holder);
         else
-            fprintf(stderr, "tiendo-server restore: không khóa được thư mục dữ liệu %s: %s\n", cfg.data,
+            fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_KHONG_KHOA_DUOC_THU_MUC "\n", cfg.data,
                     td_error_vi(&err));
         goto out;
     }
@@ -313,7 +310,7 @@ int tds_cmd_restore(int argc, char **argv)
     snprintf(tmp, sizeof tmp, "%s.restoring", dbpath);
     unlink(tmp);
     if (tds__copy_file(src, tmp, &err) || tds__check_copy(tmp, &got, &err)) {
-        fprintf(stderr, "tiendo-server restore: bản sao lưu %s không dùng được, không thay đổi gì: %s\n", src,
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_BAN_SAO_LUU_KHONG_DUNG "\n", src,
                 td_error_vi(&err));
         unlink(tmp);
         goto out;
@@ -325,24 +322,19 @@ int tds_cmd_restore(int argc, char **argv)
         if (tds__check_copy(dbpath, &cur, &e2) == 0) {
             have_cur = 1;
         } else {
-            fprintf(stderr, "tiendo-server restore: cơ sở dữ liệu hiện có không đọc/kiểm tra được (%s); "
-                            "nó sẽ được giữ lại bên cạnh\n", td_error_vi(&e2));
+            fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_CO_SO_DU_LIEU_HIEN "\n", td_error_vi(&e2));
         }
     }
     if (have_cur && cur.cp_size > got.size) {
         fprintf(stderr,
-                "tiendo-server restore: bản sao lưu CŨ HƠN dữ liệu hiện có: nó có %llu mục, còn máy chủ đã ký "
-                "điểm kiểm tới kích thước %llu.\n"
-                "Các đơn vị đã đồng bộ có thể đang giữ điểm kiểm lớn tới %llu: với dữ liệu khôi phục, họ sẽ báo "
-                "động \"lùi lịch sử\" (rollback) và ngừng đồng bộ.\n",
+                "tiendo-server restore: " TD_MSG_BACKUP_BAN_SAO_LUU_CU_HON "\n",
                 (unsigned long long)got.size, (unsigned long long)cur.cp_size, (unsigned long long)cur.cp_size);
         if (!force) {
-            fprintf(stderr, "Không thay đổi gì. Hãy dùng bản sao lưu mới hơn; nếu không có, chạy lại với --force và "
-                            "làm theo README, mục \"Sao lưu và khôi phục\".\n");
+            fprintf(stderr, TD_MSG_BACKUP_KHONG_THAY_DOI_GI_HAY "\n");
             unlink(tmp);
             goto out;
         }
-        fprintf(stderr, "--force: vẫn khôi phục.\n");
+        fprintf(stderr, TD_MSG_BACKUP_FORCE_VAN_KHOI_PHUC "\n");
     }
     {
         int64_t now = td_clock_now_ms();
@@ -354,17 +346,17 @@ int tds_cmd_restore(int argc, char **argv)
     if (access(dbpath, F_OK) == 0 &&
         (tds__move_aside(dbpath, aside, "-wal", &err) || tds__move_aside(dbpath, aside, "-shm", &err) ||
          tds__move_aside(dbpath, aside, "", &err))) {
-        fprintf(stderr, "tiendo-server restore: không giữ lại được dữ liệu cũ: %s\n", td_error_vi(&err));
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_KHONG_GIU_LAI_DUOC_DU "\n", td_error_vi(&err));
         unlink(tmp);
         goto out;
     }
     /* run as root for a server that runs as its own user: the file goes to
      * the owner of the data directory */
     if (geteuid() == 0 && stat(cfg.data, &dst) == 0 && chown(tmp, dst.st_uid, dst.st_gid) != 0)
-        fprintf(stderr, "tiendo-server restore: cảnh báo: không đổi được chủ sở hữu của %s: %s\n", tmp,
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_CANH_BAO_KHONG_DOI_DUOC "\n", tmp,
                 td_errno_vi_log(errno, tmp));
     if (rename(tmp, dbpath) != 0) {
-        fprintf(stderr, "tiendo-server restore: không đặt được %s vào chỗ: %s\n", dbpath, td_errno_vi_log(errno, dbpath));
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_KHONG_DAT_DUOC_VAO_CHO "\n", dbpath, td_errno_vi_log(errno, dbpath));
         goto out;
     }
     if ((dirfd = open(cfg.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {

@@ -80,13 +80,13 @@ int tds_cmd_checkpoint(int argc, char **argv)
     rc = 1;
     if (tds_ledger_checkpoint(lg, &th, &err) || tds_ledger_witnessed_size(lg, &witnessed, &err) ||
         tds_logstore_last_index(tds_ledger_store(lg), &log_n, &err)) {
-        fprintf(stderr, "tiendo-server checkpoint: không đọc được điểm kiểm tra ở %s: %s\n", cfg.data,
+        fprintf(stderr, "tiendo-server checkpoint: " TD_MSG_CHECKPOINT_KHONG_DOC_DUOC_DIEM_KIEM "\n", cfg.data,
                 td_error_vi(&err));
         goto out;
     }
     if (!th.note) {
         if (note_only) {
-            fprintf(stderr, "tiendo-server checkpoint: sổ nhật ký ở %s chưa có điểm kiểm nào\n", cfg.data);
+            fprintf(stderr, "tiendo-server checkpoint: " TD_MSG_CHECKPOINT_SO_NHAT_KY_O_CHUA_2 "\n", cfg.data);
             goto out;
         }
         printf(TD_MSG_CHECKPOINT_SO_NHAT_KY_O_CHUA "\n",

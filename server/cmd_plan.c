@@ -89,7 +89,7 @@ static char *tds__read(const char *path, size_t *n)
     char *buf;
     size_t cap = 65536, len = 0, r;
     if (!f) {
-        fprintf(stderr, "tiendo-server: không mở được tệp %s: %m\n", path);
+        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_KHONG_MO_DUOC_TEP "\n", path);
         return NULL;
     }
     if (!(buf = malloc(cap + 1))) goto oom;
@@ -97,7 +97,7 @@ static char *tds__read(const char *path, size_t *n)
         len += r;
         if (len == cap) {
             if (cap >= TDS_IMPORT_MAX) {
-                fprintf(stderr, "tiendo-server: %s: tệp quá lớn (trên %u byte)\n", path, TDS_IMPORT_MAX);
+                fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_TEP_QUA_LON_TREN_BYTE "\n", path, TDS_IMPORT_MAX);
                 free(buf);
                 fclose(f);
                 return NULL;
@@ -110,7 +110,7 @@ static char *tds__read(const char *path, size_t *n)
         }
     }
     if (ferror(f)) {
-        fprintf(stderr, "tiendo-server: lỗi đọc tệp %s\n", path);
+        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_LOI_DOC_TEP "\n", path);
         free(buf);
         fclose(f);
         return NULL;
@@ -120,7 +120,7 @@ static char *tds__read(const char *path, size_t *n)
     *n = len;
     return buf;
 oom:
-    fprintf(stderr, "tiendo-server: hết bộ nhớ khi đọc %s\n", path);
+    fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_HET_BO_NHO_KHI_DOC "\n", path);
     free(buf);
     fclose(f);
     return NULL;
@@ -263,7 +263,7 @@ static int tds__import(int argc, char **argv)
         } else if (oc == 'P') {
             plan_no = optarg;
             if (!*plan_no || strlen(plan_no) > TD_PLAN_NUMBER_MAX || strchr(plan_no, ':')) {
-                fprintf(stderr, "tiendo-server plan import: --plan: số kế hoạch \"%s\" phải có 1..%d byte, không có ':'\n",
+                fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_PLAN_SO_KE_HOACH_PHAI "\n",
                         plan_no, TD_PLAN_NUMBER_MAX);
                 return 2;
             }
@@ -273,13 +273,13 @@ static int tds__import(int argc, char **argv)
             issuer = optarg;
         } else if (oc == 'D') {
             if (td_date_parse_vi(optarg, &date)) {
-                fprintf(stderr, "tiendo-server plan import: --date: \"%s\" không phải ngày dd/mm/yyyy\n", optarg);
+                fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_DATE_KHONG_PHAI_NGAY_DD "\n", optarg);
                 return 2;
             }
         } else if (oc == 'f') {
             format = optarg;
             if (strcmp(format, "text") && strcmp(format, "csv")) {
-                fprintf(stderr, "tiendo-server plan import: --format phải là text hoặc csv, không phải \"%s\"\n", format);
+                fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_FORMAT_PHAI_LA_TEXT_HOAC "\n", format);
                 return 2;
             }
         } else {
@@ -288,13 +288,13 @@ static int tds__import(int argc, char **argv)
     }
     for (; optind < argc; optind++) {
         if (nfiles >= TDS_IMPORT_FILES_MAX) {
-            fprintf(stderr, "tiendo-server plan import: quá nhiều tệp (tối đa %d)\n", TDS_IMPORT_FILES_MAX);
+            fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_QUA_NHIEU_TEP_TOI_DA "\n", TDS_IMPORT_FILES_MAX);
             return 2;
         }
         files[nfiles++] = argv[optind];
     }
     if (!nfiles) {
-        fprintf(stderr, "tiendo-server plan import: thiếu TỆP\n\n");
+        fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_THIEU_TEP "\n\n");
         tds__plan_usage(stderr);
         return 2;
     }
@@ -304,8 +304,7 @@ static int tds__import(int argc, char **argv)
     }
     rc = 1;
     if (apply && (!cfg.key || !cfg.cert)) {
-        fprintf(stderr, "tiendo-server plan import: --apply cần khóa và chứng thư của máy chủ để ký bản ghi kế hoạch:\n"
-                        "  --key TỆP --cert TỆP (và --ca TỆP lần đầu), hoặc --config TỆP của máy chủ\n");
+        fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_APPLY_CAN_KHOA_VA_CHUNG "\n");
         tds_config_free(&cfg);
         return 2;
     }
@@ -321,7 +320,7 @@ static int tds__import(int argc, char **argv)
     }
     alias_mark = reg.n_aliases;
     if (aliases && td_registry_load_aliases(&reg, aliases, &err)) {
-        fprintf(stderr, "tiendo-server: tệp bí danh sai: %s\n", td_error_vi(&err));
+        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_TEP_BI_DANH_SAI "\n", td_error_vi(&err));
         goto out_reg;
     }
     /* the new plan starts as the stored one; each file replaces its part */
@@ -373,13 +372,13 @@ static int tds__import(int argc, char **argv)
                 break;
             default:
                 prc = td_error_set(&err, TD_EPARSE,
-                                   TD_MSG_PLAN_HEADER_IS_NEITHER_THE_TASK,
+                                   TD_MSG_PLAN_HEADER_UNKNOWN,
                                    tds__base(files[f]));
             }
         }
         free(buf);
         if (prc) {
-            fprintf(stderr, "tiendo-server: không nhập được %s: %s\n", files[f], td_error_vi(&err));
+            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_KHONG_NHAP_DUOC "\n", files[f], td_error_vi(&err));
             goto out_new;
         }
     }
@@ -390,13 +389,13 @@ static int tds__import(int argc, char **argv)
         td_plan_free(&old);
         if (tds__import_target(lg, tmp.number, &old, &has_old)) {
             td_plan_free(&tmp);
-            fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_HET_BO_NHO "\n");
             goto out_reg;
         }
         nw = tmp;
     }
     if ((title && tds__set(&nw.title, title)) || (issuer && tds__set(&nw.issuer, issuer))) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_HET_BO_NHO "\n");
         goto out_new;
     }
     if (date) nw.date = date;
@@ -410,7 +409,7 @@ static int tds__import(int argc, char **argv)
     tds__print_counts(&nw);
     tds__print_diff(&old, has_old, &nw);
     if (!nw.n_tasks) {
-        fprintf(stderr, "tiendo-server: kế hoạch không có nhiệm vụ nào; cần bảng nhiệm vụ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_KE_HOACH_KHONG_CO_NHIEM "\n");
         goto out_new;
     }
     if (issues.n) {
@@ -424,9 +423,7 @@ static int tds__import(int argc, char **argv)
                        is->column, is->text);
         }
         fprintf(stderr,
-                "tiendo-server: không nhập: %zu tên cơ quan chưa xác định.  Hãy ánh xạ từng tên trong một tệp\n"
-                "bí danh (mỗi dòng: tên trong văn bản = slug; danh sách slug: tiendo-server agency list)\n"
-                "rồi chạy lại với --aliases TỆP.\n",
+                "tiendo-server: " TD_MSG_PLAN_KHONG_NHAP_TEN_CO_QUAN "\n",
                 issues.n);
         goto out_new;
     }
@@ -472,12 +469,12 @@ static int tds__import(int argc, char **argv)
         nown++;
     }
     if (tds_ledger_append_own(lg, own, nown, &err)) {
-        fprintf(stderr, "tiendo-server: không lưu được kế hoạch: %s\n", td_error_vi(&err));
+        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_KHONG_LUU_DUOC_KE_HOACH "\n", td_error_vi(&err));
         goto out_new;
     }
     for (size_t i = 0; i < nown; i++)
         if (own[i].res.refused) {
-            fprintf(stderr, "tiendo-server: bản ghi số %llu (%s) bị từ chối khi suy ra trạng thái: %s\n",
+            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_BAN_GHI_SO_BI_TU "\n",
                     (unsigned long long)own[i].index, td_entry_kind_vi(own[i].kind), own[i].res.reason);
             goto out_new;
         }
@@ -564,7 +561,7 @@ static int tds__open_load(tds_config *cfg, const char *plan_no, tds_ledger **lg,
     if (has && (st = tds_ledger_state(*lg))) {
         int i = plan_no ? td_state_plan_find(st, plan_no) : 0;
         if (i < 0) {
-            fprintf(stderr, "tiendo-server: không có kế hoạch \"%s\"; các kế hoạch:", plan_no);
+            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_KHONG_CO_KE_HOACH_CAC, plan_no);
             for (size_t k = 0; k < td_state_plan_count(st); k++)
                 fprintf(stderr, "%s %s", k ? "," : "", td_state_plan_at(st, k)->number);
             fprintf(stderr, "\n");
@@ -576,8 +573,7 @@ static int tds__open_load(tds_config *cfg, const char *plan_no, tds_ledger **lg,
         *p = td_state_plan_at(st, (size_t)i);
     }
     if (!has) {
-        fprintf(stderr, "tiendo-server: chưa có kế hoạch nào (%s/server.db).  Nhập bằng: tiendo-server plan import "
-                        "TỆP --apply\n",
+        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_CHUA_CO_KE_HOACH_NAO "\n",
                 cfg->data);
         tds_ledger_close(*lg);
         *lg = NULL;
@@ -609,7 +605,7 @@ static int tds__show(int argc, char **argv)
     for (; optind < argc; optind++) {
         const char *w = argv[optind];
         if (number || w[0] < '1' || w[0] > '9' || strspn(w, "0123456789") != strlen(w) || strlen(w) > 6) {
-            fprintf(stderr, "tiendo-server plan show: tham số không hợp lệ: %s (cần số thứ tự của một nhiệm vụ)\n", w);
+            fprintf(stderr, "tiendo-server plan show: " TD_MSG_PLAN_THAM_SO_KHONG_HOP_LE "\n", w);
             return 2;
         }
         number = atoi(w);
@@ -618,7 +614,7 @@ static int tds__show(int argc, char **argv)
     if (number) {
         const td_task *t = td_plan_task(pp, number);
         if (!t) {
-            fprintf(stderr, "tiendo-server: kế hoạch không có nhiệm vụ số %d (có %zu nhiệm vụ)\n", number, pp->n_tasks);
+            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_KE_HOACH_KHONG_CO_NHIEM_2 "\n", number, pp->n_tasks);
             rc = 1;
         } else {
             /* successors follow the task's key (docs/LOG.md §14): a later plan's is not its number */
@@ -680,7 +676,7 @@ static int tds__export(int argc, char **argv)
         } else if ((c == 'c' || c == 'i') && !what) {
             what = c == 'c' ? 1 : 2;
         } else if (c == 'c' || c == 'i') {
-            fprintf(stderr, "tiendo-server plan export: chỉ một trong --csv và --indicators\n");
+            fprintf(stderr, "tiendo-server plan export: " TD_MSG_PLAN_CHI_MOT_TRONG_CSV_VA "\n");
             return 2;
         } else {
             return 2;
@@ -688,15 +684,15 @@ static int tds__export(int argc, char **argv)
     }
     if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if (!what) {
-        fprintf(stderr, "tiendo-server plan export: cần --csv (nhiệm vụ) hoặc --indicators (chỉ tiêu)\n");
+        fprintf(stderr, "tiendo-server plan export: " TD_MSG_PLAN_CAN_CSV_NHIEM_VU_HOAC "\n");
         return 2;
     }
     if ((rc = tds__open_load(&cfg, plan_no, &lg, &pp, &rp))) return rc;
     if ((what == 1 ? td_csv_export_tasks(pp, &buf, &n) : td_csv_export_indicators(pp, &buf, &n))) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ khi xuất\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_HET_BO_NHO_KHI_XUAT "\n");
         rc = 1;
     } else if (!(rc = tds_cmd_write_out(out, buf, n)) && out) {
-        fprintf(stderr, "Đã ghi %s (%zu byte).\n", out, n);
+        fprintf(stderr, TD_MSG_PLAN_DA_GHI_BYTE "\n", out, n);
     }
     free(buf);
     tds_ledger_close(lg);

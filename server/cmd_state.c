@@ -25,7 +25,7 @@ int tds_cmd_open_ledger(const tds_config *cfg, int write, tds_ledger **out)
     tds_ledger_opts o = {cfg->data, cfg->ca, write ? cfg->key : NULL, write ? cfg->cert : NULL, cfg->origin, 0};
     td_error err = {0};
     if (tds_ledger_open(&o, out, &err)) {
-        fprintf(stderr, "%s: không mở được sổ nhật ký ở %s: %s\n", cfg->prog, cfg->data, td_error_vi(&err));
+        fprintf(stderr, "%s: " TD_MSG_STATE_KHONG_MO_DUOC_SO_NHAT "\n", cfg->prog, cfg->data, td_error_vi(&err));
         *out = NULL;
         return 1;
     }
@@ -155,13 +155,13 @@ int tds_cmd_state(int argc, char **argv)
         } else if (oc == 'a') {
             agency = optarg;
             if (!td_slug_valid(agency)) {
-                fprintf(stderr, "tiendo-server state: \"%s\" không phải slug cơ quan hợp lệ\n", agency);
+                fprintf(stderr, "tiendo-server state: " TD_MSG_STATE_KHONG_PHAI_SLUG_CO_QUAN "\n", agency);
                 return 2;
             }
         } else if (oc == 'r') {
             role = td_role_parse(optarg);
             if (role == TD_ROLE_NONE) {
-                fprintf(stderr, "tiendo-server state: --role phải là office, central hoặc inspector\n");
+                fprintf(stderr, "tiendo-server state: " TD_MSG_STATE_ROLE_PHAI_LA_OFFICE_CENTRAL "\n");
                 return 2;
             }
         } else if (oc == 'd') {
@@ -185,7 +185,7 @@ int tds_cmd_state(int argc, char **argv)
         goto out;
     }
     if (agency && tds_ledger_view(lg, agency, role, &view, &err)) {
-        fprintf(stderr, "tiendo-server state: không dựng được góc nhìn của %s: %s\n", agency, td_error_vi(&err));
+        fprintf(stderr, "tiendo-server state: " TD_MSG_STATE_KHONG_DUNG_DUOC_GOC_NHIN "\n", agency, td_error_vi(&err));
         goto out;
     }
     st = view ? view : tds_ledger_state(lg);

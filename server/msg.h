@@ -73,8 +73,8 @@
 #define TD_MSG_PLAN_NHIEM_VU_THOI_HAN "      nhiệm vụ %d, thời hạn: \"%s\" → \"%s\""
 #define TD_MSG_PLAN_BANG_CHI_TIEU_THAY_DOI "Bảng chỉ tiêu thay đổi."
 #define TD_MSG_PLAN_KHONG_CO_GI_THAY_DOI "Không có gì thay đổi so với kế hoạch đã lưu."
-#define TD_MSG_PLAN_HEADER_IS_NEITHER_THE_TASK "%s:1: header is neither the task layout (Mục, TT, Tên nhiệm vụ, ...) nor the " \
-    "indicator layout (Mốc, Mã, Chỉ tiêu, ...)"
+#define TD_MSG_PLAN_HEADER_UNKNOWN "%s:1: dòng tiêu đề không phải của bảng nhiệm vụ (Mục, TT, Tên nhiệm vụ, ...), " \
+    "cũng không phải của bảng chỉ tiêu (Mốc, Mã, Chỉ tiêu, ...)"
 #define TD_MSG_PLAN_NHAP_TU "Nhập từ:"
 #define TD_MSG_PLAN_TEN_CO_QUAN_CHUA_XAC "\nTên cơ quan chưa xác định được (%zu):"
 #define TD_MSG_PLAN_DONG_NHIEM_VU "  dòng %d, nhiệm vụ %d, %s: \"%s\""
@@ -130,5 +130,116 @@
     "đổi gì."
 #define TD_MSG_UPGRADE_DA_CHUYEN_SO_NHAT_KY "Đã chuyển sổ nhật ký ở %s sang mã băm trạng thái phiên bản 2: các điểm kiểm đến kích thước %s giữ " \
     "phiên bản 1, từ điểm kiểm kế tiếp là phiên bản 2."
+
+#define TD_MSG_AGENCY_NGAY_KHONG_HOP_LE_CAN "ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)"
+#define TD_MSG_AGENCY_KHONG_LUU_DUOC_THAY_DOI "không lưu được thay đổi: %s"
+#define TD_MSG_AGENCY_BAN_GHI_SO_BI_TU "bản ghi số %llu bị từ chối khi suy ra trạng thái: %s"
+#define TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_CAN_KHOA "tiendo-server agency %s: cần khóa và chứng thư của máy chủ để ký thay đổi:\n" \
+    "  --key TỆP --cert TỆP (và --ca TỆP lần đầu), hoặc --config TỆP của máy chủ"
+#define TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_NGAY_KHONG "tiendo-server agency %s: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)"
+#define TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_LOAI_KHONG "tiendo-server agency %s: loại không hợp lệ \"%s\" ("
+#define TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_QUA_NHIEU "tiendo-server agency %s: quá nhiều --into"
+#define TD_MSG_AGENCY_TASK_CAN_DANG_SO_SLUG "--task cần dạng SỐ=SLUG, không phải \"%s\""
+#define TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_QUA_NHIEU_2 "tiendo-server agency %s: quá nhiều tham số"
+#define TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_THIEU_DATE "tiendo-server agency %s: thiếu --date dd/mm/yyyy"
+#define TD_MSG_AGENCY_CAN_SLUG_CU_SLUG_MOI "cần SLUG_CŨ SLUG_MỚI \"Tên mới\""
+#define TD_MSG_AGENCY_CAN_SLUG_TEN_KIND_LOAI "cần SLUG \"Tên\" --kind LOẠI"
+#define TD_MSG_AGENCY_THIEU_KIND_LOAI "thiếu --kind LOẠI ("
+#define TD_MSG_AGENCY_CAN_TEN_CO_QUAN_BAN "cần \"Tên cơ quan ban hành\" --date dd/mm/yyyy"
+#define TD_MSG_AGENCY_CAN_MOT_INTO_CO_QUAN "cần một --into (cơ quan tiếp nhận hoặc cơ quan mới)"
+#define TD_MSG_AGENCY_CAN_IT_NHAT_MOT_CO "cần ít nhất một cơ quan được sáp nhập vào %s"
+#define TD_MSG_AGENCY_CAN_MOT_CO_QUAN_VA "cần một cơ quan và hai --into SLUG \"Tên\" trở lên"
+#define TD_MSG_AGENCY_INTO_THIEU_TEN_CO_QUAN "--into %s thiếu tên cơ quan"
+#define TD_MSG_AGENCY_KHONG_CO_CO_QUAN_TRONG "không có cơ quan %s trong danh mục để tiếp nhận"
+#define TD_MSG_AGENCY_LA_CO_QUAN_MOI_CAN "%s là cơ quan mới, cần tên: --into %s \"Tên\"\n" \
+    "  (nếu định sáp nhập vào một cơ quan đã có, hãy ghi đúng slug của nó; xem: " \
+    "tiendo-server agency list)"
+#define TD_MSG_AGENCY_DA_CO_TEN_DOI_TEN "%s đã có tên \"%s\"; đổi tên là một lệnh rename riêng"
+#define TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_KHONG_THUC "tiendo-server agency %s: không thực hiện được: %s"
+#define TD_MSG_AGENCY_KHONG_MO_DUOC_TEP "không mở được tệp %s: %m"
+#define TD_MSG_AGENCY_LOI_DOC_TEP "lỗi đọc tệp"
+#define TD_MSG_AGENCY_TEP_QUA_LON "tệp quá lớn"
+#define TD_MSG_AGENCY_CHI_NHAN_MOT_TEP_CSV "chỉ nhận một tệp CSV"
+#define TD_MSG_AGENCY_THIEU_TEP_CSV_COT_MA "thiếu TỆP.csv (cột Mã, Tên, Loại, Từ ngày)"
+#define TD_MSG_AGENCY_DA_CO_TRONG_DANH_MUC "  %s: đã có trong danh mục là \"%s\" (%s); tệp ghi \"%s\" (%s) — đổi tên là lệnh rename"
+#define TD_MSG_AGENCY_NGAY_BAT_DAU_KHAC_CAC "  %s: ngày bắt đầu khác các dòng trên; mỗi lần nhập một ngày (tách tệp)"
+#define TD_MSG_AGENCY_DONG_KHONG_NHAP_DUOC_XEM "%zu dòng không nhập được (xem trên); không lưu gì"
+#define TD_MSG_AGENCY_KHONG_THUC_HIEN_DUOC "không thực hiện được: %s"
+#define TD_MSG_AGENCY_HET_BO_NHO_KHI_XUAT "hết bộ nhớ khi xuất"
+#define TD_MSG_AGENCY_DA_GHI_DANH_MUC_CO "Đã ghi danh mục %zu cơ quan vào %s; trao tệp này cho cán bộ CA: tiendo-pki sign " \
+    "--registry %s"
+
+#define TD_MSG_BACKUP_CAN_MOT_SO_NGUYEN_KHONG "--%s cần một số nguyên không âm, không phải \"%s\""
+#define TD_MSG_BACKUP_THIEU_TEP_DICH_DICH "thiếu tệp đích (ĐÍCH)"
+#define TD_MSG_BACKUP_KHONG_CO_SO_NHAT_KY "không có sổ nhật ký %s (%s); kiểm tra --data hoặc tệp cấu hình"
+#define TD_MSG_BACKUP_DA_TON_TAI_HAY_CHON "%s đã tồn tại; hãy chọn tên tệp mới (không ghi đè bản sao cũ)"
+#define TD_MSG_BACKUP_KHONG_MO_DUOC "không mở được %s: %s"
+#define TD_MSG_BACKUP_SAO_LUU_THAT_BAI "sao lưu thất bại: %s"
+#define TD_MSG_BACKUP_BAN_SAO_KHONG_DAT_KIEM "bản sao %s KHÔNG đạt kiểm tra, đã xóa: %s"
+#define TD_MSG_BACKUP_GOC_MERKLE_CUA_BAN_SAO "gốc Merkle của bản sao khác gốc của máy chủ ở kích thước %llu, " \
+    "đã xóa bản sao: %s"
+#define TD_MSG_BACKUP_THIEU_TEP_BAN_SAO_LUU "thiếu tệp bản sao lưu (NGUỒN)"
+#define TD_MSG_BACKUP_CO_TEP_DI_KEM_DO "%s có tệp %s đi kèm: đó là cơ sở dữ liệu đang dùng, không phải bản " \
+    "sao lưu; hãy tạo bản sao bằng tiendo-server backup"
+#define TD_MSG_BACKUP_MAY_CHU_DANG_CHAY_TREN "máy chủ đang chạy trên %s (tiến trình số %ld); hãy dừng nó trước " \
+    "(systemctl stop tiendo-server), không thay đổi gì"
+#define TD_MSG_BACKUP_KHONG_KHOA_DUOC_THU_MUC "không khóa được thư mục dữ liệu %s: %s"
+#define TD_MSG_BACKUP_BAN_SAO_LUU_KHONG_DUNG "bản sao lưu %s không dùng được, không thay đổi gì: %s"
+#define TD_MSG_BACKUP_CO_SO_DU_LIEU_HIEN "cơ sở dữ liệu hiện có không đọc/kiểm tra được (%s); " \
+    "nó sẽ được giữ lại bên cạnh"
+#define TD_MSG_BACKUP_BAN_SAO_LUU_CU_HON "bản sao lưu CŨ HƠN dữ liệu hiện có: nó có %llu mục, còn máy chủ đã ký " \
+    "điểm kiểm tới kích thước %llu.\n" \
+    "Các đơn vị đã đồng bộ có thể đang giữ điểm kiểm lớn tới %llu: với dữ liệu khôi phục, họ sẽ báo " \
+    "động \"lùi lịch sử\" và ngừng đồng bộ."
+#define TD_MSG_BACKUP_KHONG_THAY_DOI_GI_HAY "Không thay đổi gì. Hãy dùng bản sao lưu mới hơn; nếu không có, chạy lại với --force và " \
+    "làm theo README, mục \"Sao lưu và khôi phục\"."
+#define TD_MSG_BACKUP_FORCE_VAN_KHOI_PHUC "--force: vẫn khôi phục."
+#define TD_MSG_BACKUP_KHONG_GIU_LAI_DUOC_DU "không giữ lại được dữ liệu cũ: %s"
+#define TD_MSG_BACKUP_CANH_BAO_KHONG_DOI_DUOC "cảnh báo: không đổi được chủ sở hữu của %s: %s"
+#define TD_MSG_BACKUP_KHONG_DAT_DUOC_VAO_CHO "không đặt được %s vào chỗ: %s"
+
+#define TD_MSG_CHECKPOINT_KHONG_DOC_DUOC_DIEM_KIEM "không đọc được điểm kiểm tra ở %s: %s"
+#define TD_MSG_CHECKPOINT_SO_NHAT_KY_O_CHUA_2 "sổ nhật ký ở %s chưa có điểm kiểm nào"
+
+#define TD_MSG_PLAN_TEP_QUA_LON_TREN_BYTE "%s: tệp quá lớn (trên %u byte)"
+#define TD_MSG_PLAN_LOI_DOC_TEP "lỗi đọc tệp %s"
+#define TD_MSG_PLAN_HET_BO_NHO_KHI_DOC "hết bộ nhớ khi đọc %s"
+#define TD_MSG_PLAN_PLAN_SO_KE_HOACH_PHAI "--plan: số kế hoạch \"%s\" phải có 1..%d byte, không có ':'"
+#define TD_MSG_PLAN_DATE_KHONG_PHAI_NGAY_DD "--date: \"%s\" không phải ngày dd/mm/yyyy"
+#define TD_MSG_PLAN_FORMAT_PHAI_LA_TEXT_HOAC "--format phải là text hoặc csv, không phải \"%s\""
+#define TD_MSG_PLAN_QUA_NHIEU_TEP_TOI_DA "quá nhiều tệp (tối đa %d)"
+#define TD_MSG_PLAN_THIEU_TEP "thiếu TỆP"
+#define TD_MSG_PLAN_APPLY_CAN_KHOA_VA_CHUNG "--apply cần khóa và chứng thư của máy chủ để ký bản ghi kế hoạch:\n" \
+    "  --key TỆP --cert TỆP (và --ca TỆP lần đầu), hoặc --config TỆP của máy chủ"
+#define TD_MSG_PLAN_TEP_BI_DANH_SAI "tệp bí danh sai: %s"
+#define TD_MSG_PLAN_KHONG_NHAP_DUOC "không nhập được %s: %s"
+#define TD_MSG_PLAN_HET_BO_NHO "hết bộ nhớ"
+#define TD_MSG_PLAN_KE_HOACH_KHONG_CO_NHIEM "kế hoạch không có nhiệm vụ nào; cần bảng nhiệm vụ"
+#define TD_MSG_PLAN_KHONG_NHAP_TEN_CO_QUAN "không nhập: %zu tên cơ quan chưa xác định.  Hãy ánh xạ từng tên trong một tệp\n" \
+    "bí danh (mỗi dòng: tên trong văn bản = slug; danh sách slug: tiendo-server agency list)\n" \
+    "rồi chạy lại với --aliases TỆP."
+#define TD_MSG_PLAN_KHONG_LUU_DUOC_KE_HOACH "không lưu được kế hoạch: %s"
+#define TD_MSG_PLAN_BAN_GHI_SO_BI_TU "bản ghi số %llu (%s) bị từ chối khi suy ra trạng thái: %s"
+#define TD_MSG_PLAN_KHONG_CO_KE_HOACH_CAC "không có kế hoạch \"%s\"; các kế hoạch:"
+#define TD_MSG_PLAN_CHUA_CO_KE_HOACH_NAO "chưa có kế hoạch nào (%s/server.db).  Nhập bằng: tiendo-server plan import " \
+    "TỆP --apply"
+#define TD_MSG_PLAN_THAM_SO_KHONG_HOP_LE "tham số không hợp lệ: %s (cần số thứ tự của một nhiệm vụ)"
+#define TD_MSG_PLAN_KE_HOACH_KHONG_CO_NHIEM_2 "kế hoạch không có nhiệm vụ số %d (có %zu nhiệm vụ)"
+#define TD_MSG_PLAN_CHI_MOT_TRONG_CSV_VA "chỉ một trong --csv và --indicators"
+#define TD_MSG_PLAN_CAN_CSV_NHIEM_VU_HOAC "cần --csv (nhiệm vụ) hoặc --indicators (chỉ tiêu)"
+#define TD_MSG_PLAN_DA_GHI_BYTE "Đã ghi %s (%zu byte)."
+
+#define TD_MSG_REPORT_THIEU_PERIOD_HAY_GHI_KY "thiếu --period. Hãy ghi kỳ báo cáo, ví dụ --period 2025-06."
+
+#define TD_MSG_STATE_KHONG_MO_DUOC_SO_NHAT "không mở được sổ nhật ký ở %s: %s"
+#define TD_MSG_STATE_KHONG_PHAI_SLUG_CO_QUAN "\"%s\" không phải slug cơ quan hợp lệ"
+#define TD_MSG_STATE_ROLE_PHAI_LA_OFFICE_CENTRAL "--role phải là office, central hoặc inspector"
+#define TD_MSG_STATE_KHONG_DUNG_DUOC_GOC_NHIN "không dựng được góc nhìn của %s: %s"
+
+#define TD_MSG_UPGRADE_KHONG_MO_DUOC_SO_NHAT "không mở được sổ nhật ký ở %s, không thay đổi gì: %s"
+#define TD_MSG_UPGRADE_CAN_KHOA_VA_CHUNG_THU "cần khóa và chứng thư của máy chủ (--key, --cert) để mở sổ " \
+    "nhật ký ở %s"
+#define TD_MSG_UPGRADE_SO_NHAT_KY_O_CHUA "sổ nhật ký ở %s chưa ghi được việc chuyển sang phiên bản 2"
+#define TD_MSG_UPGRADE_KHONG_DOC_DUOC_SO_NHAT "không đọc được sổ nhật ký ở %s: %s"
 
 #endif

@@ -22,8 +22,11 @@
 #      word outside a short allow-list (command names, formats, protocols);
 #   7. `tiendo` on a device directory that is not enrolled says so in
 #      Vietnamese; operator logs (English) stay off the terminal;
-#   8. the message catalogue (common/msg.h) has no English word outside
-#      the same allow-list.
+#   8. the message catalogues (common/msg.h and each program's client/msg.h,
+#      server/msg.h, pki/msg.h) have no English word outside the same
+#      allow-list, and no message-printing call (td_error_set, fprintf to
+#      stderr/stdout, printf, puts, fputs) in client/, pki/, server/cmd_*.c
+#      holds a Vietnamese text itself: it comes from the catalogue.
 set -euo pipefail
 # shellcheck source=lib/tdtest.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdtest.sh"
@@ -244,16 +247,51 @@ for prog in "$TD:tiendo:1" "$SRV_BIN:tiendo-server:8" "$PKI:tiendo-pki:8"; do
         fail "$name: English words in $name.$sec: $(head -n 20 <<<"$found" | tr -s ' \n' ' ')"
 done
 
-say "the message catalogue: every text Vietnamese"
-MSG_H=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/common/msg.h
-[ -s "$MSG_H" ] || die "no catalogue $MSG_H"
-# the literal of each "#define TD_MSG_X "..."", escapes and printf directives blanked
-sed -n 's/^#define TD_MSG_[A-Z0-9_]* *"\(.*\)"$/\1/p' "$MSG_H" | sed -e 's/\\[n"]/ /g' -e 's/%[a-z]*/ /g' >"$W/msg.txt"
+say "the message catalogues: every text Vietnamese"
+# the catalogue of texts several programs say, and each program's own
+CATALOGUES=("$SRC/common/msg.h" "$SRC/client/msg.h" "$SRC/server/msg.h" "$SRC/pki/msg.h")
+for h in "${CATALOGUES[@]}"; do [ -s "$h" ] || die "no catalogue $h"; done
+# the literals of each "#define TD_MSG_X "..." ...", one text a line, escapes
+# and printf directives blanked
+python3 - "${CATALOGUES[@]}" >"$W/msg.txt" <<'PY'
+import re, sys
+for path in sys.argv[1:]:
+    text = re.sub(r'\\\n', ' ', open(path, encoding='utf-8').read())
+    for m in re.finditer(r'^#define TD_MSG_[A-Z0-9_]+ +(".*)$', text, re.M):
+        body = ' '.join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1)))
+        print(re.sub(r'%[-+ #0-9.*]*[a-zA-Z]+', ' ', re.sub(r'\\.', ' ', body)))
+PY
 n=$(wc -l <"$W/msg.txt")
-[ "$n" -ge 20 ] || fail "catalogue: only $n texts read from $MSG_H"
+[ "$n" -ge 300 ] || fail "catalogues: only $n texts read from ${CATALOGUES[*]}"
 found=$(english_words <"$W/msg.txt")
-[ -z "$found" ] && pass "catalogue: $n texts, Vietnamese" ||
-    fail "catalogue: English words: $(tr -s ' \n' ' ' <<<"$found")"
+[ -z "$found" ] && pass "catalogues: $n texts, Vietnamese" ||
+    fail "catalogues: English words: $(tr -s ' \n' ' ' <<<"$found")"
+
+say "no message-printing call holds its Vietnamese text itself (client/, pki/, server/cmd_*.c)"
+# td_error_set, fprintf(stderr|stdout, ...), printf, puts, fputs: a string
+# literal with a Vietnamese letter belongs in the program's msg.h
+inline=$(python3 - "$SRC" <<'PY'
+import glob, re, sys, unicodedata
+src = sys.argv[1]
+files = sorted(glob.glob(src + '/client/*.c') + glob.glob(src + '/pki/*.c') + glob.glob(src + '/server/cmd_*.c'))
+call = re.compile(r'(?:\b(?:td_error_set|printf|puts|fputs)\s*\(|\bfprintf\s*\(\s*std(?:err|out)\s*,)'
+                  r'(?:[^;"\']|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\')*\)\s*;', re.S)
+lit = re.compile(r'"((?:[^"\\]|\\.)*)"')
+letter = lambda c: ord(c) > 127 and unicodedata.category(c).startswith('L')
+n = 0
+for f in files:
+    s = open(f, encoding='utf-8').read()
+    for m in call.finditer(s):
+        for l in lit.findall(m.group(0)):
+            if any(letter(c) for c in l):
+                n += 1
+                if n <= 20:
+                    print('%s:%d: "%s"' % (f[len(src) + 1:], s.count('\n', 0, m.start()) + 1, l[:60]))
+print('total %d' % n)
+PY
+)
+if [ "$(tail -n 1 <<<"$inline")" = "total 0" ]; then pass "no inline Vietnamese text in a message-printing call"; else
+    fail "Vietnamese texts inline, not in the catalogue: $inline"; fi
 
 say "tiendo on a device directory that is not enrolled"
 mkdir -p "$W/empty"
