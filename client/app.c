@@ -106,7 +106,7 @@ int tdc_ctx_refresh(tdc_ctx *c, td_error *e)
         c->dev = dev;
     }
     if (tdc_replica_refresh(c->rep, &x))
-        return td_error_set(e, x.code, TD_MSG_APP_KHONG_DOC_DUOC_BAN_SAO, c->db_path, x.msg);
+        return td_error_set(e, x.code, TD_MSG_APP_KHONG_DOC_DUOC_BAN_SAO, c->db_path, td_error_vi(&x));
     return 0;
 }
 

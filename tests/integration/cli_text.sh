@@ -108,7 +108,8 @@ for prog in "$TD:tiendo:1" "$SRV_BIN:tiendo-server:8" "$PKI:tiendo-pki:8"; do
     done
     # every command of the man page is in --help (the other direction)
     while read -r c; do
-        printf '%s\n' "${cmds[@]}" | grep -qx "$c" || fail "$name.$sec has $c, $name --help does not"
+        # (a here-string: grep -q closing a pipe early would be a SIGPIPE failure under pipefail)
+        grep -qx -- "$c" <<<"$(printf '%s\n' "${cmds[@]}")" || fail "$name.$sec has $c, $name --help does not"
     done < <(sed -n 's/^\.SS [^ ]* \([a-z-]*\)$/\1/p' "$man")
     pass "$name: ${#cmds[@]} commands in both --help and $name.$sec"
 
