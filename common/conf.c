@@ -34,7 +34,7 @@ int td_conf_load(td_conf *c, const char *path, td_error *err)
         if (!strchr(line, '\n') && !feof(f)) {
             fclose(f);
             td_conf_free(c);
-            return td_error_set(err, TD_EPARSE, "%s:%d: line longer than %d bytes", path, lineno,
+            return td_error_set(err, TD_EPARSE, "%s:%d: dòng dài quá %d byte", path, lineno,
                                 TD_CONF_MAX_LINE);
         }
         k = td__trim(line);
@@ -43,7 +43,7 @@ int td_conf_load(td_conf *c, const char *path, td_error *err)
         if (!eq) {
             fclose(f);
             td_conf_free(c);
-            return td_error_set(err, TD_EPARSE, "%s:%d: expected \"key = value\"", path, lineno);
+            return td_error_set(err, TD_EPARSE, "%s:%d: dòng phải có dạng \"khóa = giá trị\"", path, lineno);
         }
         *eq = '\0';
         v = td__trim(eq + 1);
@@ -52,19 +52,19 @@ int td_conf_load(td_conf *c, const char *path, td_error *err)
             if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-') ) {
                 fclose(f);
                 td_conf_free(c);
-                return td_error_set(err, TD_EPARSE, "%s:%d: bad key \"%s\"", path, lineno, k);
+                return td_error_set(err, TD_EPARSE, "%s:%d: khóa \"%s\" không hợp lệ", path, lineno, k);
             }
         }
         if (*k == '\0' || td_conf_get(c, k)) {
             fclose(f);
             td_conf_free(c);
-            return td_error_set(err, TD_EPARSE, "%s:%d: %s key \"%s\"", path, lineno,
-                                *k ? "repeated" : "empty", k);
+            return td_error_set(err, TD_EPARSE, "%s:%d: khóa \"%s\" %s", path, lineno, k,
+                                *k ? "lặp lại" : "để trống");
         }
         if (c->n == TD_CONF_MAX_ITEMS) {
             fclose(f);
             td_conf_free(c);
-            return td_error_set(err, TD_EPARSE, "%s:%d: more than %d settings", path, lineno,
+            return td_error_set(err, TD_EPARSE, "%s:%d: quá %d dòng cấu hình", path, lineno,
                                 TD_CONF_MAX_ITEMS);
         }
         c->items[c->n].key = strdup(k);
