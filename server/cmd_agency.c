@@ -9,6 +9,7 @@
  * task whose lead (or partner) was the split agency goes to the FIRST
  * successor, except the tasks named with --task N=SLUG, which go to SLUG.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "plan.h"
 #include "plan_csv.h"
 #include "plan_pb.h"
+#include "oserr.h"
 
 /* Successors one split may name, and task assignments it may carry. */
 #define TDS_SPLIT_MAX 16
@@ -487,7 +489,7 @@ static char *tds__slurp(const char *path, size_t *n)
     FILE *f = fopen(path, "rb");
     char *buf;
     if (!f) {
-        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_KHONG_MO_DUOC_TEP "\n", path);
+        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_KHONG_MO_DUOC_TEP "\n", path, td_errno_vi_log(errno, path));
         return NULL;
     }
     if (!(buf = malloc((size_t)TD_CSV_MAX + 1))) {

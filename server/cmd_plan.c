@@ -6,6 +6,7 @@
  * records for the aliases the import relied on; show and export read the
  * plan derived from the log (ledger.h).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "plan_pb.h"
 #include "plan_text.h"
 #include "utf8.h"
+#include "oserr.h"
 
 /* Characters of a title in the task list: a line of a 120-column terminal. */
 #define TDS_TITLE_SHORT 60
@@ -89,7 +91,7 @@ static char *tds__read(const char *path, size_t *n)
     char *buf;
     size_t cap = 65536, len = 0, r;
     if (!f) {
-        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_KHONG_MO_DUOC_TEP "\n", path);
+        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_KHONG_MO_DUOC_TEP "\n", path, td_errno_vi_log(errno, path));
         return NULL;
     }
     if (!(buf = malloc(cap + 1))) goto oom;

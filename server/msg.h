@@ -156,7 +156,7 @@
     "tiendo-server agency list)"
 #define TD_MSG_AGENCY_DA_CO_TEN_DOI_TEN "%s đã có tên \"%s\"; đổi tên là một lệnh rename riêng"
 #define TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_KHONG_THUC "tiendo-server agency %s: không thực hiện được: %s"
-#define TD_MSG_AGENCY_KHONG_MO_DUOC_TEP "không mở được tệp %s: %m"
+#define TD_MSG_AGENCY_KHONG_MO_DUOC_TEP "không mở được tệp %s: %s"
 #define TD_MSG_AGENCY_LOI_DOC_TEP "lỗi đọc tệp"
 #define TD_MSG_AGENCY_TEP_QUA_LON "tệp quá lớn"
 #define TD_MSG_AGENCY_CHI_NHAN_MOT_TEP_CSV "chỉ nhận một tệp CSV"

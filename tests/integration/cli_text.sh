@@ -264,6 +264,9 @@ for path in sys.argv[1:]:
 PY
 n=$(wc -l <"$W/msg.txt")
 [ "$n" -ge 300 ] || fail "catalogues: only $n texts read from ${CATALOGUES[*]}"
+# %m is strerror's English: a system failure is named by common/oserr.h
+m=$(grep -n '^#define TD_MSG_.*%m' "${CATALOGUES[@]}" || true)
+[ -z "$m" ] && pass "catalogues: no %m (strerror)" || fail "catalogues: %m (English strerror) in: $m"
 found=$(english_words <"$W/msg.txt")
 [ -z "$found" ] && pass "catalogues: $n texts, Vietnamese" ||
     fail "catalogues: English words: $(tr -s ' \n' ' ' <<<"$found")"
