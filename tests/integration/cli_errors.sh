@@ -9,10 +9,11 @@
 #   leave the machine), a corrupt replica, a replica locked by another
 #   program, the server's certificate from another CA.
 set -euo pipefail
-# shellcheck source=lib/tdsync.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
+# (tdtext.sh first: tdtest.sh changes to the work directory)
 # shellcheck source=lib/tdtext.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdtext.sh"
+# shellcheck source=lib/tdsync.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 export LC_ALL=C.UTF-8
 
 # said NAME EXPECTED CMD...: CMD fails (exit 1), its stderr has EXPECTED and

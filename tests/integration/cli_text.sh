@@ -28,13 +28,13 @@
 #      stderr/stdout, printf, puts, fputs) in client/, pki/, server/cmd_*.c
 #      holds a Vietnamese text itself: it comes from the catalogue.
 set -euo pipefail
+# (tdtext.sh first: tdtest.sh changes to the work directory)
+# shellcheck source=lib/tdtext.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/tdtext.sh"
 # shellcheck source=lib/tdtest.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdtest.sh"
 export LC_ALL=C.UTF-8   # ${#line} counts characters, not bytes
 MAN_DIR=${TD_BUILD_DIR:?}/man
-
-# shellcheck source=lib/tdtext.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/tdtext.sh"
 
 commands_of() { "$1" --help | awk '/^Lệnh:/ { f = 1; next } f && /^  [a-z]/ { print $1 } f && /^$/ { exit }'; }
 
