@@ -29,6 +29,7 @@
 #include "sync_limits.h"
 #include "utf8.h"
 #include "x509util.h"
+#include "msg.h"
 
 int64_t tdc_now_ms(void)
 {
@@ -58,17 +59,16 @@ int tdc_app_open(tdc_ctx *c, const char *dir, td_error *e)
     td_error_clear(e);
     if (tdc_device_load(&c->dev, dir, &x))
         return td_error_set(e, x.code ? x.code : TD_ENOTFOUND,
-                            "thiết bị chưa được đăng ký hoặc thiếu tệp: %s\nHãy chạy `tiendo init` trước.", x.msg);
+                            TD_MSG_APP_THIET_BI_CHUA_DUOC_DANG, td_error_vi(&x));
     if (td_identity_load(&c->id, c->dev.key_path, c->dev.cert_path, &x))
-        return td_error_set(e, x.code, "không đọc được khóa hoặc chứng thư của thiết bị: %s (%s)", td_err_vi(x.code),
-                            x.msg);
+        return td_error_set(e, x.code, TD_MSG_APP_KHONG_DOC_DUOC_KHOA_HOAC, td_error_vi(&x));
     f = fopen(c->dev.ca_path, "r");
     if (f) {
         c->ca = PEM_read_X509(f, NULL, NULL, NULL);
         fclose(f);
     }
     if (!c->ca) {
-        td_error_set(e, TD_ECERT, "không đọc được chứng thư CA %s", c->dev.ca_path);
+        td_error_set(e, TD_ECERT, TD_MSG_APP_KHONG_DOC_DUOC_CHUNG_THU, c->dev.ca_path);
         td_identity_free(&c->id);
         memset(c, 0, sizeof *c);
         return TD_ECERT;
@@ -78,7 +78,7 @@ int tdc_app_open(tdc_ctx *c, const char *dir, td_error *e)
         X509_free(c->ca);
         td_identity_free(&c->id);
         memset(c, 0, sizeof *c);
-        return td_error_set(e, x.code, "không mở được bản sao dữ liệu: %s (%s)", td_err_vi(x.code), x.msg);
+        return td_error_set(e, x.code, TD_MSG_APP_KHONG_MO_DUOC_BAN_SAO, td_error_vi(&x));
     }
     return 0;
 }
@@ -87,7 +87,7 @@ int tdc_ctx_open(tdc_ctx *c, const char *dir, const char *cmd)
 {
     td_error e;
     if (tdc_app_open(c, dir, &e)) {
-        fprintf(stderr, "tiendo %s: %s\n", cmd, e.msg);
+        fprintf(stderr, "tiendo %s: %s\n", cmd, td_error_vi(&e));
         return 1;
     }
     return 0;
@@ -107,7 +107,7 @@ int tdc_ctx_refresh(tdc_ctx *c, td_error *e)
         c->dev = dev;
     }
     if (tdc_replica_refresh(c->rep, &x))
-        return td_error_set(e, x.code, "không đọc được bản sao %s: %s", c->db_path, x.msg);
+        return td_error_set(e, x.code, TD_MSG_APP_KHONG_DOC_DUOC_BAN_SAO, c->db_path, td_error_vi(&x));
     return 0;
 }
 
@@ -131,7 +131,7 @@ int tdc_date_opt(const char *cmd, const char *arg)
     int d;
     char buf[16];
     if (td_date_parse_vi(arg, &d) || !td_date_valid(d)) {
-        fprintf(stderr, "tiendo %s: --date phải là ngày dd/mm/yyyy (nhận được \"%s\").\nXem: tiendo %s --help\n", cmd,
+        fprintf(stderr, TD_MSG_APP_TIENDO_DATE_PHAI_LA_NGAY "\n", cmd,
                 arg, cmd);
         return 2;
     }
@@ -216,7 +216,7 @@ int tdc_app_queue(tdc_ctx *c, int kind, const uint8_t *payload, size_t len, cons
     /* after every seq of this device (any of its keys) the pulled log holds */
     if (tdc_replica_outbox_add(c->rep, &c->id, kind, payload, len, summary, tdc_now_ms(),
                                tdc_replica_device_last_seq(c->rep, &c->id), seq, &x))
-        return td_error_set(e, x.code, "không ghi được vào hộp thư đi: %s (%s)", td_err_vi(x.code), x.msg);
+        return td_error_set(e, x.code, TD_MSG_APP_KHONG_GHI_DUOC_VAO_HOP, td_error_vi(&x));
     return 0;
 }
 
@@ -225,7 +225,7 @@ int tdc_queue_entry(tdc_ctx *c, const char *cmd, int kind, const uint8_t *payloa
 {
     td_error e;
     if (tdc_app_queue(c, kind, payload, len, summary, seq, &e)) {
-        fprintf(stderr, "tiendo %s: %s\n", cmd, e.msg);
+        fprintf(stderr, "tiendo %s: %s\n", cmd, td_error_vi(&e));
         return 1;
     }
     return 0;
@@ -473,21 +473,20 @@ char *tdc_app_alarm_note(const char *note, td_error *e)
     const char *why = NULL;
     char *n, *t;
     if (!(n = tdc_nfc(note ? note : "", TDC_ALARM_NOTE_MAX, &why))) {
-        td_error_set(e, TD_EARG, "ghi chú xử lý cảnh báo %s", why);
+        td_error_set(e, TD_EARG, TD_MSG_APP_GHI_CHU_XU_LY_CANH, why);
         return NULL;
     }
     t = td_trim(n);
     for (const char *p = t; *p; p++)
         if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r') {
-            td_error_set(e, TD_EARG, "ghi chú xử lý cảnh báo có ký tự điều khiển (mã %d) ở vị trí %d",
+            td_error_set(e, TD_EARG, TD_MSG_APP_GHI_CHU_XU_LY_CANH_2,
                          (unsigned char)*p, (int)(p - t) + 1);
             free(n);
             return NULL;
         }
     if (!*t) {
         free(n);
-        td_error_set(e, TD_EARG, "cần ghi chú khi đánh dấu đã xử lý cảnh báo: đã kiểm tra gì, với ai (ví dụ \"đã "
-                                 "kiểm tra với Sở KH&CN, máy chủ được khôi phục từ bản sao lưu\")");
+        td_error_set(e, TD_EARG, TD_MSG_APP_CAN_GHI_CHU_KHI_DANH);
         return NULL;
     }
     memmove(n, t, strlen(t) + 1);
@@ -513,7 +512,7 @@ int tdc_app_alarm_ack(tdc_ctx *c, int64_t id, const char *note, td_error *e)
     tdc_alarm *v = NULL;
     size_t nv = 0;
     int rc;
-    if (id <= 0) return td_error_set(e, TD_EARG, "số cảnh báo không hợp lệ: %lld", (long long)id);
+    if (id <= 0) return td_error_set(e, TD_EARG, TD_MSG_APP_SO_CANH_BAO_KHONG_HOP, (long long)id);
     if (!(n = tdc_app_alarm_note(note, e))) return e->code;
     snprintf(by, sizeof by, "%s, %s", c->id.subject.device, c->id.subject.agency);
     rc = tdc_replica_alarm_ack(c->rep, id, tdc_now_ms(), by, n, e);
@@ -522,7 +521,7 @@ int tdc_app_alarm_ack(tdc_ctx *c, int64_t id, const char *note, td_error *e)
         if (rc) {
             char detail[sizeof e->msg];
             snprintf(detail, sizeof detail, "%s", e->msg);
-            return td_error_set(e, rc, "không ghi được vào bản sao dữ liệu: %s (%s)", td_err_vi(rc), detail);
+            return td_error_set(e, rc, TD_MSG_APP_KHONG_GHI_DUOC_VAO_BAN, td_err_vi(rc), detail);
         }
         return 0;
     }
@@ -532,11 +531,11 @@ int tdc_app_alarm_ack(tdc_ctx *c, int64_t id, const char *note, td_error *e)
             if (v[i].id == id && v[i].acked_ms) {
                 char when[32];
                 tdc_fmt_time(v[i].acked_ms, when, sizeof when);
-                td_error_set(e, TD_ENOTFOUND, "cảnh báo số %lld đã được đánh dấu xử lý lúc %s (%s)", (long long)id,
-                             when, v[i].acked_by && *v[i].acked_by ? v[i].acked_by : "không rõ người xử lý");
+                td_error_set(e, TD_ENOTFOUND, TD_MSG_APP_CANH_BAO_SO_DA_DUOC, (long long)id,
+                             when, v[i].acked_by && *v[i].acked_by ? v[i].acked_by : TD_MSG_APP_KHONG_RO_NGUOI_XU_LY);
                 tdc_alarms_free(v, nv);
                 return TD_ENOTFOUND;
             }
     tdc_alarms_free(v, nv);
-    return td_error_set(e, TD_ENOTFOUND, "không có cảnh báo số %lld", (long long)id);
+    return td_error_set(e, TD_ENOTFOUND, TD_MSG_APP_KHONG_CO_CANH_BAO_SO, (long long)id);
 }

@@ -15,6 +15,8 @@
 #include "grow.h"
 #include "log.pb-c.h"
 #include "logread.h"
+#include "oserr.h"
+#include "msg.h"
 
 /* Growth step of the per-author table (a log has tens to hundreds of
  * devices; linear search with a last-hit cache is enough). */
@@ -210,16 +212,16 @@ static int tda__check_cp(tda_run *r, const tda_cp *cp)
     }
     if (td_note_verifier_init(&v, r->res->origin, TD_NOTE_TYPE_ED25519, skey, &e))
         return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": nguồn gốc \"%s\" không dùng được làm tên khóa (%s)", at,
-                        r->res->origin, e.msg);
+                        r->res->origin, td_error_vi(&e));
     rc = td_checkpoint_open(cp->note, strlen(cp->note), &v, r->res->origin, &c, NULL, &e);
     if (rc == TD_ENOTFOUND)
-        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": không có chữ ký của khóa máy chủ trong nhật ký (ký bằng khóa khác?) (%s)", at, e.msg);
+        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": không có chữ ký của khóa máy chủ trong nhật ký (ký bằng khóa khác?) (%s)", at, td_error_vi(&e));
     if (rc == TD_ESIG)
-        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": chữ ký của máy chủ không hợp lệ (nội dung đã bị sửa?) (%s)", at, e.msg);
+        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": chữ ký của máy chủ không hợp lệ (nội dung đã bị sửa?) (%s)", at, td_error_vi(&e));
     if (rc == TD_EAUTH)
-        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": nguồn gốc khác \"%s\" (%s)", at, r->res->origin, e.msg);
+        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": nguồn gốc khác \"%s\" (%s)", at, r->res->origin, td_error_vi(&e));
     if (rc)
-        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": không đọc được (%s)", at, e.msg);
+        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": không đọc được (%s)", at, td_error_vi(&e));
     if (c.size != cp->size) {
         td_checkpoint_free(&c);
         return tda__bad(r, at, at, "checkpoint ghi kích thước %" PRIu64 " trong bảng nhưng %" PRIu64 " trong nội dung đã ký", at, c.size);
@@ -281,7 +283,7 @@ static int tda__row(void *arg, const tda_row *row)
         return tda__bad(r, i, 0, "chỉ số %" PRIu64 " không theo thứ tự (đang chờ mục %" PRIu64 ")", i, r->expect);
     }
     if (td_entry_decode(row->body, row->len, &en, &e))
-        return tda__bad(r, i, 0, "nội dung mục không giải mã được (%s)", e.msg);
+        return tda__bad(r, i, 0, "nội dung mục không giải mã được (%s)", td_error_vi(&e));
     res->has_entry = 1;
     td_key_short_hex(en.e->author.data, res->author_hex);
     res->seq = en.e->seq;
@@ -430,13 +432,13 @@ int tda_witness_key_from_cert(X509 *cert, X509 *ca, tda_witness_key *out, td_err
     }
     ok = X509_verify_cert(ctx) == 1;
     if (!ok) {
-        rc = td_error_set(err, TD_ECERT, "witness certificate does not chain to the CA: %s",
-                          X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
+        rc = td_error_set(err, TD_ECERT, "%s", td_x509_vi(X509_STORE_CTX_get_error(ctx)));
         goto out;
     }
     if ((rc = td_subject_from_cert(cert, &sub, err))) goto out;
     if (sub.role != TD_ROLE_INSPECTOR) {
-        rc = td_error_set(err, TD_ECERT, "witness certificate of %s/%s: role is not inspector", sub.agency, sub.device);
+        rc = td_error_set(err, TD_ECERT, TD_MSG_AUDIT_CHUNG_THU_CUA_KHONG_PHAI, sub.agency,
+                          sub.device);
         goto out;
     }
     if ((rc = td_cert_ed25519_pk(cert, out->pk, err))) goto out;
@@ -601,7 +603,7 @@ struct tda_db {
 
 static int tda__dberr(tda_db *d, td_error *err, const char *what)
 {
-    return td_error_set(err, TD_EDB, "%s: %s: %s", d->path, what, sqlite3_errmsg(d->db));
+    return td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, d->path, td_sqlite_vi_db(d->db, what));
 }
 
 static int tda__open(const char *path, int replica, tda_db **out, td_error *err)
@@ -617,7 +619,10 @@ static int tda__open(const char *path, int replica, tda_db **out, td_error *err)
     rc = replica ? td_sqlite_open_ro(path, &d->db, err) : td_logread_open(path, &d->lr, err);
     /* the table every replica has: fail now, with its name */
     if (!rc && replica && sqlite3_exec(d->db, "SELECT 1 FROM pulled LIMIT 1", NULL, NULL, NULL) != SQLITE_OK)
-        rc = tda__dberr(d, err, "not a tiendo replica (table pulled)");
+        rc = sqlite3_errcode(d->db) == SQLITE_ERROR
+                 ? td_error_set(err, TD_EDB, "%s: " TD_MSG_AUDIT_KHONG_PHAI_BAN_SAO_DU,
+                                path, td_sqlite_vi_db(d->db, "not a tiendo replica"))
+                 : tda__dberr(d, err, "not a tiendo replica (table pulled)");
     if (rc) {
         tda_db_close(d);
         return rc;

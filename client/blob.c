@@ -15,12 +15,14 @@
 #include "log.pb-c.h"
 #include "tiendo.pb-c.h"
 #include "utf8.h"
+#include "oserr.h"
+#include "msg.h"
 
 static int64_t tdc__blob_now(void) { return td_clock_now_ms(); }
 
 static int tdc__dberr(tdc_replica *r, td_error *err, const char *what)
 {
-    return td_error_set(err, TD_EDB, "%s: %s: %s", tdc_replica_path(r), what, sqlite3_errmsg(tdc_replica_db(r)));
+    return td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, tdc_replica_path(r), td_sqlite_vi_db(tdc_replica_db(r), what));
 }
 
 void tdc_blob_hex(const unsigned char sha[32], char out[65])
@@ -80,7 +82,7 @@ static int tdc__read_file(const char *path, uint8_t **p, size_t *n, int *too_big
     *p = NULL;
     *n = 0;
     *too_big = 0;
-    if (!f) return td_error_set(err, TD_EIO, "%s: cannot open: %s", path, strerror(errno));
+    if (!f) return td_error_set(err, TD_EIO, TD_MSG_FILE_READ, path, td_errno_vi_log(errno, path));
     if (!(buf = malloc(cap))) {
         fclose(f);
         return td_error_set(err, TD_ENOMEM, "%s: out of memory", path);
@@ -93,7 +95,7 @@ static int tdc__read_file(const char *path, uint8_t **p, size_t *n, int *too_big
     if (ferror(f)) {
         fclose(f);
         free(buf);
-        return td_error_set(err, TD_EIO, "%s: cannot read: %s", path, strerror(errno));
+        return td_error_set(err, TD_EIO, TD_MSG_FILE_READ, path, td_errno_vi_log(errno, path));
     }
     fclose(f);
     *too_big = got > TD_ATTACH_MAX_BYTES;
@@ -114,8 +116,8 @@ int tdc_blob_add_file(tdc_replica *r, const char *path, tdc_blob_info *out, td_e
 
     memset(out, 0, sizeof *out);
     base = base ? base + 1 : path;
-    if (stat(path, &sb) != 0) return td_error_set(err, TD_EIO, "%s: cannot open: %s", path, strerror(errno));
-    if (!S_ISREG(sb.st_mode)) return td_error_set(err, TD_EIO, "%s: not a regular file", path);
+    if (stat(path, &sb) != 0) return td_error_set(err, TD_EIO, TD_MSG_FILE_READ, path, td_errno_vi_log(errno, path));
+    if (!S_ISREG(sb.st_mode)) return td_error_set(err, TD_EIO, TD_MSG_NOT_FILE, path);
     if ((uint64_t)sb.st_size > TD_ATTACH_MAX_BYTES)
         return td_error_set(err, TD_ETOOBIG, "%s: %llu bytes exceeds TD_ATTACH_MAX_BYTES (%u)", path,
                             (unsigned long long)sb.st_size, TD_ATTACH_MAX_BYTES);

@@ -8,6 +8,7 @@
 #include "log.pb-c.h"
 #include "plan.pb-c.h"
 #include "utf8.h"
+#include "msg.h"
 
 const char tdc_deadline_forms[] =
     "Các cách ghi thời hạn được chấp nhận:\n"
@@ -29,9 +30,9 @@ int tdc_central_text(const char *what, const char *s, char **out, td_error *e)
     char *nfc, *t;
     *out = NULL;
     if (n > TDC_CENTRAL_TEXT_MAX)
-        return td_error_set(e, TD_EARG, "%s dài quá %d byte. Hãy viết ngắn lại.", what, TDC_CENTRAL_TEXT_MAX);
+        return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_DAI_QUA_BYTE_HAY_VIET, what, TDC_CENTRAL_TEXT_MAX);
     if (!td_utf8_valid(s, n, NULL))
-        return td_error_set(e, TD_EARG, "%s không phải văn bản UTF-8 hợp lệ. Hãy kiểm tra bảng mã của thiết bị.",
+        return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_KHONG_PHAI_VAN_BAN_UTF,
                             what);
     if (!(nfc = td_vi_nfc(s))) return td_error_set(e, TD_ENOMEM, "%s", td_err_vi(TD_ENOMEM));
     /* td_trim works in place and returns a pointer inside the buffer */
@@ -54,12 +55,11 @@ int tdc_central_device(tdc_ctx *c, const char *what_vi, td_error *e)
     const td_state *st;
     if (c->id.subject.role != TD_ROLE_CENTRAL)
         return td_error_set(e, TD_EAUTH,
-                            "chỉ thiết bị của Sở Khoa học và Công nghệ (chứng thư vai trò trung tâm) được %s; thiết bị "
-                            "này (%s/%s) có vai trò %s. Hãy thực hiện trên thiết bị của Sở KH&CN.",
+                            TD_MSG_CENTRAL_CHI_THIET_BI_CUA_SO,
                             what_vi, c->id.subject.agency, c->id.subject.device, td_role_vi(c->id.subject.role));
     st = tdc_replica_state(c->rep);
     if (!st || !td_state_has_plan(st))
-        return td_error_set(e, TD_ENOTFOUND, "bản sao trên thiết bị chưa có kế hoạch. Hãy đồng bộ trước: tiendo sync");
+        return td_error_set(e, TD_ENOTFOUND, TD_MSG_CENTRAL_BAN_SAO_TREN_THIET_BI);
     return 0;
 }
 
@@ -72,7 +72,7 @@ static int tdc__central_task(tdc_ctx *c, long num, const char *what_vi, const td
     plan = td_state_plan(tdc_replica_state(c->rep));
     if (num < 1 || num > (long)UINT32_MAX || !(*t = td_plan_task(plan, (int)num)))
         return td_error_set(e, TD_ENOTFOUND,
-                            "nhiệm vụ số %ld không có trong kế hoạch %s (%zu nhiệm vụ). Hãy kiểm tra số thứ tự (TT).",
+                            TD_MSG_CENTRAL_NHIEM_VU_SO_KHONG_CO,
                             num, plan->number ? plan->number : "", plan->n_tasks);
     return 0;
 }
@@ -125,18 +125,18 @@ int tdc_extend_prepare(tdc_ctx *c, long task, const char *deadline, const char *
     const td_task *t;
     int rc;
     memset(x, 0, sizeof *x);
-    if (!deadline || !*deadline) return td_error_set(e, TD_EARG, "thiếu thời hạn mới");
-    if (strlen(deadline) > TD_DEADLINE_TEXT_MAX) return td_error_set(e, TD_EARG, "thời hạn mới quá dài");
+    if (!deadline || !*deadline) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_THIEU_THOI_HAN_MOI);
+    if (strlen(deadline) > TD_DEADLINE_TEXT_MAX) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_THOI_HAN_MOI_QUA_DAI);
     if ((rc = tdc_central_text("thời hạn mới", deadline, &x->wording, e)) ||
         (rc = tdc_central_text("lý do", reason ? reason : "", &x->reason, e)))
         goto fail;
     if (!*x->reason) {
-        rc = td_error_set(e, TD_EARG, "lý do không được để trống: gia hạn phải có lý do");
+        rc = td_error_set(e, TD_EARG, TD_MSG_CENTRAL_LY_DO_KHONG_DUOC_DE);
         goto fail;
     }
     if (td_deadline_parse(x->wording, &x->dl, e)) {
         rc = e->code == TD_ENOMEM ? td_error_set(e, TD_ENOMEM, "%s", td_err_vi(TD_ENOMEM))
-                                  : td_error_set(e, TD_EPARSE, "không hiểu thời hạn \"%s\".", x->wording);
+                                  : td_error_set(e, TD_EPARSE, TD_MSG_CENTRAL_KHONG_HIEU_THOI_HAN, x->wording);
         memset(&x->dl, 0, sizeof x->dl);
         goto fail;
     }
@@ -146,7 +146,7 @@ int tdc_extend_prepare(tdc_ctx *c, long task, const char *deadline, const char *
     td_deadline_vi(&t->deadline, x->vi_old, sizeof x->vi_old);
     td_deadline_vi(&x->dl, x->vi_new, sizeof x->vi_new);
     if (td_deadline_equal(&t->deadline, &x->dl)) {
-        rc = td_error_set(e, TD_EEXISTS, "nhiệm vụ %ld đã có thời hạn \"%s\" (%s); không có gì thay đổi.", task,
+        rc = td_error_set(e, TD_EEXISTS, TD_MSG_CENTRAL_NHIEM_VU_DA_CO_THOI, task,
                           x->old_text, x->vi_old);
         goto fail;
     }
@@ -190,20 +190,18 @@ int tdc_condition_prepare(tdc_ctx *c, long task, int met, int due_y, int due_m, 
     char mbuf[16], dvi[256];
     int rc;
     memset(x, 0, sizeof *x);
-    if (!met || !td_date_valid(met)) return td_error_set(e, TD_EARG, "thiếu ngày điều kiện được đáp ứng (dd/mm/yyyy)");
+    if (!met || !td_date_valid(met)) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_THIEU_NGAY_DIEU_KIEN_DUOC);
     td_date_vi(met, mbuf, sizeof mbuf);
-    if (met > tdc_today()) return td_error_set(e, TD_EARG, "ngày đáp ứng điều kiện ở tương lai: %s", mbuf);
+    if (met > tdc_today()) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_NGAY_DAP_UNG_DIEU_KIEN, mbuf);
     if (due_y && due_y * 100 + due_m < met / 100)
-        return td_error_set(e, TD_EARG, "tháng hoàn thành %02d/%04d trước ngày đáp ứng điều kiện %s", due_m, due_y,
+        return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_THANG_HOAN_THANH_TRUOC_NGAY, due_m, due_y,
                             mbuf);
     if ((rc = tdc_central_text("ghi chú", note ? note : "", &x->note, e))) return rc;
     if ((rc = tdc__central_task(c, task, "ghi nhận điều kiện của nhiệm vụ", &t, e))) goto fail;
     if (t->deadline.kind != TD_DEADLINE_CONDITIONAL) {
         td_deadline_vi(&t->deadline, dvi, sizeof dvi);
         rc = td_error_set(e, TD_ENOTFOUND,
-                          "nhiệm vụ %ld có thời hạn \"%s\" (%s), không phải thời hạn có điều kiện; chỉ ghi nhận điều "
-                          "kiện cho nhiệm vụ có thời hạn như \"Sau khi Trung ương ban hành\". Muốn đổi thời hạn, hãy "
-                          "gia hạn nhiệm vụ.",
+                          TD_MSG_CENTRAL_NHIEM_VU_CO_THOI_HAN,
                           task, t->deadline.text ? t->deadline.text : "", dvi);
         goto fail;
     }

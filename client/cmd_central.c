@@ -43,7 +43,7 @@ static int tdc__text(const char *cmd, const char *opt, const char *s, char **out
 {
     td_error e;
     if (tdc_central_text(opt, s, out, &e)) {
-        fprintf(stderr, "tiendo %s: %s\n", cmd, e.msg);
+        fprintf(stderr, "tiendo %s: %s\n", cmd, td_error_vi(&e));
         return 0;
     }
     return 1;
@@ -55,7 +55,7 @@ static int tdc__open_central(tdc_ctx *c, const char *dir, const char *cmd, const
     td_error e;
     if (tdc_ctx_open(c, dir, cmd)) return 1;
     if (tdc_central_device(c, what_vi, &e)) {
-        fprintf(stderr, "tiendo %s: %s\n", cmd, e.msg);
+        fprintf(stderr, "tiendo %s: %s\n", cmd, td_error_vi(&e));
         tdc_ctx_close(c);
         return 1;
     }
@@ -112,8 +112,7 @@ static const td_task *tdc__task(tdc_ctx *c, const char *cmd, long *nump)
     if (!tdc__key(c, cmd, nump)) return NULL;
     t = td_plan_task(plan, (int)*nump);
     if (!t)
-        fprintf(stderr, "tiendo %s: nhiệm vụ số %ld không có trong kế hoạch %s (%zu nhiệm vụ). "
-                        "Hãy kiểm tra số thứ tự (TT): tiendo tasks --all\n",
+        fprintf(stderr, TD_MSG_CENTRAL_TIENDO_NHIEM_VU_SO_KHONG "\n",
                 cmd, num, plan->number ? plan->number : "", plan->n_tasks);
     return t;
 }
@@ -218,29 +217,26 @@ int tdc_cmd_review(int argc, char **argv)
     }
     r = td_state_report(st, (uint32_t)num, agency, period);
     if (!r) {
-        fprintf(stderr, "tiendo review: bản sao không có báo cáo của %s về nhiệm vụ %ld kỳ %s. "
-                        "Hãy đồng bộ trước: tiendo sync (và kiểm tra mã cơ quan, kỳ: tiendo task %ld)\n",
+        fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_BAN_SAO_KHONG_CO_BAO "\n",
                 agency, num, pvi, num);
         rc = 1;
         goto out;
     }
     if (r->review)
-        fprintf(stderr, "tiendo review: lưu ý: phiên bản báo cáo này đã được %s; ý kiến mới sẽ thay ý kiến cũ.\n",
-                r->review > 0 ? "chấp nhận" : "trả lại");
+        fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_LUU_Y_PHIEN_BAN_BAO "\n",
+                r->review > 0 ? TD_MSG_CENTRAL_CHAP_NHAN : TD_MSG_CENTRAL_TRA_LAI);
     if (accept && r->state != TIENDO__REPORT_STATE__REPORT_DONE)
-        fprintf(stderr, "tiendo review: lưu ý: báo cáo này chưa báo \"đã hoàn thành\" (%u%%); chấp nhận không làm "
-                        "nhiệm vụ thành hoàn thành.\n", r->percent);
+        fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_LUU_Y_BAO_CAO_NAY "\n", r->percent);
 
     {
         uint64_t seq = 0;
         td_error e;
         if (tdc_review_sign(&c, r, accept, text, &seq, &e)) {
-            fprintf(stderr, "tiendo review: %s\n", e.msg);
+            fprintf(stderr, "tiendo review: %s\n", td_error_vi(&e));
             rc = 1;
             goto out;
         }
-        printf("Đã ghi ý kiến %s báo cáo nhiệm vụ %ld của %s kỳ %s vào hộp thư đi; sẽ gửi khi đồng bộ (tiendo sync). "
-               "Số thứ tự của thiết bị: %llu.\n", accept ? "chấp nhận" : "trả lại", num, agency, pvi,
+        printf(TD_MSG_CENTRAL_DA_GHI_Y_KIEN_BAO "\n", accept ? TD_MSG_CENTRAL_CHAP_NHAN : TD_MSG_CENTRAL_TRA_LAI, num, agency, pvi,
                (unsigned long long)seq);
         rc = 0;
     }
@@ -319,16 +315,16 @@ int tdc_cmd_condition(int argc, char **argv)
     }
     td_state_key_fmt(tdc_replica_state(c.rep), (uint32_t)num, tlabel, sizeof tlabel);
     if (tdc_condition_prepare(&c, num, met, due_y, due_m, note_s, &x, &e)) {
-        fprintf(stderr, "tiendo %s: %s\n", cmd, e.msg);
+        fprintf(stderr, "tiendo %s: %s\n", cmd, td_error_vi(&e));
         tdc_ctx_close(&c);
         return tdc__central_rc(&e);
     }
     if (tdc_condition_sign(&c, &x, &seq, &e)) {
-        fprintf(stderr, "tiendo %s: %s\n", cmd, e.msg);
+        fprintf(stderr, "tiendo %s: %s\n", cmd, td_error_vi(&e));
         rc = 1;
     } else {
         snprintf(what, sizeof what, "xác nhận điều kiện của nhiệm vụ %s đã được đáp ứng", tlabel);
-        printf("Đã ghi %s vào hộp thư đi; sẽ gửi khi đồng bộ (tiendo sync). Số thứ tự của thiết bị: %llu.\n", what,
+        printf(TD_MSG_CENTRAL_DA_GHI_VAO_HOP_THU "\n", what,
                (unsigned long long)seq);
         rc = 0;
     }
@@ -349,7 +345,7 @@ static int tdc__deadline_confirm(const char *tlabel, const tdc_extend *x)
     char ans[32];
     if (!*x->confirm) return 1;
     if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
-        fprintf(stderr, "tiendo extend: nhiệm vụ %s: %s.\nVẫn ghi thay đổi này? Gõ \"có\" để ghi, Enter để thôi: ", tlabel,
+        fprintf(stderr, "tiendo extend: " TD_MSG_CENTRAL_NHIEM_VU_VAN_GHI_THAY, tlabel,
                 x->confirm);
         if (fgets(ans, sizeof ans, stdin)) {
             char *a = td_vi_ascii(ans);
@@ -357,12 +353,11 @@ static int tdc__deadline_confirm(const char *tlabel, const tdc_extend *x)
             free(a);
             if (ok) return 1;
         }
-        fprintf(stderr, "tiendo extend: không ghi gì.\n");
+        fprintf(stderr, "tiendo extend: " TD_MSG_CENTRAL_KHONG_GHI_GI "\n");
         return 0;
     }
     fprintf(stderr,
-            "tiendo extend: nhiệm vụ %s: %s.\n"
-            "Nếu đúng là như vậy, chạy lại lệnh với --yes; nếu ghi nhầm, hãy sửa --deadline. Không ghi gì.\n",
+            "tiendo extend: " TD_MSG_CENTRAL_NHIEM_VU_NEU_DUNG_LA "\n",
             tlabel, x->confirm);
     return 0;
 }
@@ -428,20 +423,19 @@ int tdc_cmd_extend(int argc, char **argv)
     td_state_key_fmt(tdc_replica_state(c.rep), (uint32_t)num, tlabel, sizeof tlabel);
     if (tdc_extend_prepare(&c, num, deadline_s, reason_s, &x, &e)) {
         if (e.code == TD_EPARSE)
-            fprintf(stderr, "tiendo extend: %s\n%sXem: tiendo extend --help\n", e.msg, tdc_deadline_forms);
+            fprintf(stderr, "tiendo extend: %s\n%sXem: tiendo extend --help\n", td_error_vi(&e), tdc_deadline_forms);
         else
-            fprintf(stderr, "tiendo extend: %s\n", e.msg);
+            fprintf(stderr, "tiendo extend: %s\n", td_error_vi(&e));
         tdc_ctx_close(&c);
         return tdc__central_rc(&e);
     }
     if (!yes && !tdc__deadline_confirm(tlabel, &x)) {
         rc = 2;
     } else if (tdc_extend_sign(&c, &x, &seq, &e)) {
-        fprintf(stderr, "tiendo extend: %s\n", e.msg);
+        fprintf(stderr, "tiendo extend: %s\n", td_error_vi(&e));
         rc = 1;
     } else {
-        printf("Đã ghi thay đổi thời hạn nhiệm vụ %s (%s → %s) vào hộp thư đi; sẽ gửi khi đồng bộ (tiendo sync). "
-               "Số thứ tự của thiết bị: %llu.\n",
+        printf(TD_MSG_CENTRAL_DA_GHI_THAY_DOI_THOI "\n",
                tlabel, x.vi_old, x.vi_new, (unsigned long long)seq);
         rc = 0;
     }

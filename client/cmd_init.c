@@ -39,6 +39,8 @@
 #include "device.h"
 #include "identity.h"
 #include "x509util.h"
+#include "oserr.h"
+#include "msg.h"
 
 /* The request is ours alone; the other names come from device.h. */
 #define TDC_FILE_CSR "device.csr"
@@ -53,7 +55,11 @@ typedef struct tdc_paths {
 
 static int tdc__fail(const char *action, const char *vi, const td_error *e)
 {
-    fprintf(stderr, "tiendo: %s: %s (%s)\n", action, vi ? vi : td_err_vi(e->code), e->msg);
+    /* the reason in Vietnamese: vi, then e's own text when it is Vietnamese */
+    const char *why = td_error_vi(e);
+    if (!vi) fprintf(stderr, "tiendo: %s: %s\n", action, why);
+    else if (why != td_err_vi(e->code)) fprintf(stderr, "tiendo: %s: %s (%s)\n", action, vi, why);
+    else fprintf(stderr, "tiendo: %s: %s\n", action, vi);
     return 1;
 }
 
@@ -102,11 +108,11 @@ static int tdc__mkdir(const char *dir, td_error *err)
 {
     struct stat st;
     if (mkdir(dir, 0700) == 0) return TD_OK;
-    if (errno != EEXIST) return td_error_set(err, TD_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
+    if (errno != EEXIST) return td_error_set(err, TD_EIO, TD_MSG_DIR_CREATE, dir, td_errno_vi_log(errno, dir));
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return td_error_set(err, TD_EIO, "%s: exists and is not a directory", dir);
+        return td_error_set(err, TD_EIO, TD_MSG_DIR_CREATE, dir, td_errno_vi(ENOTDIR));
     if ((st.st_mode & 077) && chmod(dir, 0700) != 0)
-        return td_error_set(err, TD_EIO, "%s: cannot set mode 0700: %s", dir, strerror(errno));
+        return td_error_set(err, TD_EIO, TD_MSG_FILE_MODE, "0700", dir, td_errno_vi_log(errno, dir));
     return TD_OK;
 }
 
@@ -171,12 +177,7 @@ static void tdc__done(const char *dir, const td_subject *sub, X509 *cert, const 
 {
     char d[TDC_DATE_MAX];
     tdc__date(X509_get0_notAfter(cert), d);
-    printf("Đã đăng ký thiết bị trong %s\n"
-           "  Cơ quan:       %s\n"
-           "  Thiết bị:      %s\n"
-           "  Vai trò:       %s\n"
-           "  Hiệu lực đến:  %s\n"
-           "  Máy chủ:       %s\n",
+    printf(TD_MSG_INIT_DA_DANG_KY_THIET_BI "\n",
            dir, sub->agency, sub->device, td_role_vi(sub->role), d, server);
 }
 
@@ -219,12 +220,7 @@ static int tdc__make_csr(const char *dir, const char *agency, const char *device
         goto out;
     }
     tdc__key_id(key, id);
-    printf("Đã tạo khóa thiết bị %s (quyền 0600) và yêu cầu cấp chứng thư %s\n"
-           "  Cơ quan:   %s\n"
-           "  Thiết bị:  %s\n"
-           "  Mã khóa:   %s\n"
-           "Gửi tệp %s cho Sở KH&CN.  Khi nhận được chứng thư, chạy:\n"
-           "  tiendo init --dir %s --cert TỆP_CHỨNG_THƯ --ca TỆP_CA --server MÁY_CHỦ:CỔNG\n",
+    printf(TD_MSG_INIT_DA_TAO_KHOA_THIET_BI "\n",
            p.dev.key_path, p.csr, agency, device, id, p.csr, p.dev.dir);
     rc = 0;
 out:
@@ -311,7 +307,7 @@ static int tdc__import_bundle(const char *dir, const char *bundle_path, const ch
         goto out;
     }
     tdc__done(p.dev.dir, &sub, b.cert, server);
-    printf("Hãy xóa tệp gói %s: nó chứa khóa bí mật, nay đã nằm trong %s.\n", bundle_path, p.dev.key_path);
+    printf(TD_MSG_INIT_HAY_XOA_TEP_GOI_NO "\n", bundle_path, p.dev.key_path);
     rc = 0;
 out:
     td_bundle_free(&b);

@@ -26,9 +26,11 @@
 #include "entry.h"
 #include "frame.h"
 #include "link.h"
+#include "log.h"
 #include "merkle.h"
 #include "note.h"
 #include "sync.h"
+#include "msg.h"
 
 static const td_cli_opt tdc__receipt_opts[] = {
     {"seq", required_argument, 'q', "N", "mục số N của thiết bị này (đã được máy chủ nhận)"},
@@ -57,14 +59,15 @@ static int tdc__parse_u64(const char *opt, const char *s, uint64_t *out)
     *out = v;
     return 0;
 bad:
-    fprintf(stderr, "tiendo receipt: %s phải là số nguyên dương: \"%s\"\n", opt, s);
+    fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_PHAI_LA_SO_NGUYEN_DUONG "\n", opt, s);
     return 2;
 }
 
 /* Print a failed check and return 1. */
 static int tdc__fail(const char *what_vi, const char *detail)
 {
-    fprintf(stderr, "tiendo receipt: KHÔNG xác minh được biên nhận: %s%s%s%s\n", what_vi, detail ? " (" : "",
+    detail = td_text_vi(detail);   /* an English detail goes to the log */
+    fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_KHONG_XAC_MINH_DUOC_BIEN "\n", what_vi, detail ? " (" : "",
             detail ? detail : "", detail ? ")" : "");
     return 1;
 }
@@ -78,16 +81,16 @@ static int tdc__own_entry(tdc_ctx *c, uint64_t seq, uint64_t *index)
     int rc = 1;
     /* The outbox knows the log index of each acked entry. */
     if (tdc_replica_outbox_list(c->rep, -1, 0, &v, &n, &e)) {
-        fprintf(stderr, "tiendo receipt: không đọc được hộp thư đi: %s\n", e.msg);
+        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_KHONG_DOC_DUOC_HOP_THU "\n", td_error_vi(&e));
         return 1;
     }
     for (size_t i = 0; i < n; i++) {
         if (v[i].seq != seq) continue;
         if (v[i].status == TDC_OUT_REFUSED)
-            fprintf(stderr, "tiendo receipt: mục số %llu đã bị máy chủ từ chối: %s\n", (unsigned long long)seq,
+            fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_MUC_SO_DA_BI_MAY "\n", (unsigned long long)seq,
                     v[i].reason);
         else if (v[i].index == 0)
-            fprintf(stderr, "tiendo receipt: mục số %llu chưa được máy chủ nhận; hãy chạy tiendo sync\n",
+            fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_MUC_SO_CHUA_DUOC_MAY "\n",
                     (unsigned long long)seq);
         else {
             *index = v[i].index;
@@ -96,9 +99,9 @@ static int tdc__own_entry(tdc_ctx *c, uint64_t seq, uint64_t *index)
         break;
     }
     if (rc && n && v[n - 1].seq < seq)
-        fprintf(stderr, "tiendo receipt: thiết bị không có mục số %llu\n", (unsigned long long)seq);
+        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_THIET_BI_KHONG_CO_MUC "\n", (unsigned long long)seq);
     else if (rc && !n)
-        fprintf(stderr, "tiendo receipt: thiết bị chưa ghi mục nào\n");
+        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_THIET_BI_CHUA_GHI_MUC "\n");
     tdc_outbox_items_free(v, n);
     return rc;
 }
@@ -149,9 +152,8 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
         if (tdc_sync_verify_head(c->rep, w->tree_head, flat, nh, server_pk, 0, &size, &alarm, &e)) {
             if (alarm)
                 fprintf(stderr,
-                        "tiendo receipt: CẢNH BÁO: máy chủ đưa ra lịch sử nhật ký không nhất quán với lần đồng bộ "
-                        "trước (cảnh báo số %lld, bằng chứng đã lưu; xem tiendo status).\n  (chi tiết: %s)\n",
-                        (long long)alarm, e.msg);
+                        "tiendo receipt: " TD_MSG_RECEIPT_CANH_BAO_MAY_CHU_DUA "\n",
+                        (long long)alarm);
             else
                 tdc__fail("không kiểm tra được điểm kiểm tra của máy chủ", e.msg);
             goto out;
@@ -162,7 +164,7 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
         goto out;
     }
     if (index > size) {
-        fprintf(stderr, "tiendo receipt: mục %llu chưa nằm trong điểm kiểm tra mới nhất (%llu mục); thử lại sau\n",
+        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_MUC_CHUA_NAM_TRONG_DIEM "\n",
                 (unsigned long long)index, (unsigned long long)size);
         goto out;
     }
@@ -176,8 +178,7 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
     f.body_case = TIENDO__FRAME__BODY_PROOF_REQUEST;
     f.proof_request = &pr;
     if (tdc_link_send(l, &f, &e) || tdc_link_recv(l, &reply, 0, &e)) {
-        fprintf(stderr, "tiendo receipt: máy chủ không trả lời yêu cầu biên nhận: %s (chi tiết: %s)\n",
-                tdc_link_vi(&e), e.msg);
+        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_MAY_CHU_KHONG_TRA_LOI "\n", tdc_link_vi(&e));
         goto out;
     }
     if (reply->body_case != TIENDO__FRAME__BODY_PROOF) {
@@ -247,11 +248,11 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
         td_key_short_hex(en.e->author.data, key);
         tdc_fmt_time(en.e->device_time_ms, when, sizeof when);
         sodium_bin2hex(root, sizeof root, cp_row.root, TD_MERKLE_HASH_LEN);
-        printf("Biên nhận đã xác minh: mục số %llu của nhật ký %s\n", (unsigned long long)index, origin);
-        printf("  Tác giả: khóa %s, cơ quan %s\n", key, *en.e->agency ? en.e->agency : "(máy chủ)");
-        printf("  Loại: %s (số thứ tự %llu của tác giả)\n", td_entry_kind_vi(en.e->kind), (unsigned long long)en.e->seq);
-        printf("  Ký lúc: %s\n", when);
-        printf("  Thuộc điểm kiểm tra có chữ ký của máy chủ: %llu mục, gốc %s\n", (unsigned long long)size, root);
+        printf(TD_MSG_RECEIPT_BIEN_NHAN_DA_XAC_MINH "\n", (unsigned long long)index, origin);
+        printf(TD_MSG_RECEIPT_TAC_GIA_KHOA_CO_QUAN "\n", key, *en.e->agency ? en.e->agency : TD_MSG_AUDIT_MAY_CHU);
+        printf(TD_MSG_RECEIPT_LOAI_SO_THU_TU_CUA "\n", td_entry_kind_vi(en.e->kind), (unsigned long long)en.e->seq);
+        printf(TD_MSG_RECEIPT_KY_LUC "\n", when);
+        printf(TD_MSG_RECEIPT_THUOC_DIEM_KIEM_TRA_CO "\n", (unsigned long long)size, root);
     }
     rc = 0;
 out:
@@ -293,7 +294,7 @@ int tdc_cmd_receipt(int argc, char **argv)
         return 2;
     }
     if (!seq == !index) {
-        fprintf(stderr, "tiendo receipt: cần đúng một trong --seq hoặc --index\nXem: tiendo receipt --help\n");
+        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_CAN_DUNG_MOT_TRONG_SEQ "\n");
         return 2;
     }
     if (tdc_ctx_open(&c, dir, "receipt")) return 1;

@@ -41,8 +41,10 @@
 #include "device.h"
 #include "frame.h"
 #include "link.h"
+#include "log.h"
 #include "msg.h"
 #include "x509util.h"
+#include "oserr.h"
 
 #define TDC_RENEW_KEY "renew.key"
 
@@ -117,30 +119,28 @@ static int tdc__install(const tdc_device *dev, X509 *cert)
     memset(&cur, 0, sizeof cur);
     snprintf(renew_path, sizeof renew_path, "%s/%s", dev->dir, TDC_RENEW_KEY);
     if (td_identity_load(&cur, dev->key_path, dev->cert_path, &e)) {
-        fprintf(stderr, "tiendo renew: không đọc được khóa/chứng thư hiện tại: %s\n", e.msg);
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KHONG_DOC_DUOC_KHOA_CHUNG "\n", td_error_vi(&e));
         return 1;
     }
     if (td_x509_read_cert(dev->ca_path, &ca, &e)) {
-        fprintf(stderr, "tiendo renew: không đọc được chứng thư CA %s: %s\n", dev->ca_path, e.msg);
+        fprintf(stderr, "tiendo renew: " TD_MSG_AUDIT_KHONG_DOC_DUOC_CHUNG_THU "\n", dev->ca_path, td_error_vi(&e));
         goto out;
     }
     if (td_x509_verify(cert, ca, X509_PURPOSE_SSL_CLIENT, 1, &e)) {
-        fprintf(stderr, "tiendo renew: chứng thư mới %s: %s\n",
-                e.code == TD_EEXPIRED ? "đã hết hạn hoặc chưa có hiệu lực" : "không do CA của tỉnh cấp", e.msg);
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_CHUNG_THU_MOI "\n",
+                e.code == TD_EEXPIRED ? TD_MSG_RENEW_DA_HET_HAN_HOAC_CHUA : TD_MSG_RENEW_KHONG_DO_CA_CUA_TINH, td_error_vi(&e));
         goto out;
     }
     if (td_subject_from_cert(cert, &sub, &e) || strcmp(sub.agency, cur.subject.agency) ||
         strcmp(sub.device, cur.subject.device) || sub.role != cur.subject.role) {
-        fprintf(stderr, "tiendo renew: chứng thư mới không cùng cơ quan/thiết bị/vai trò với chứng thư hiện tại "
-                        "(%s/%s, %s)\n", cur.subject.agency, cur.subject.device, td_role_name(cur.subject.role));
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_CHUNG_THU_MOI_KHONG_CUNG "\n", cur.subject.agency, cur.subject.device, td_role_name(cur.subject.role));
         goto out;
     }
     if (td_x509_cert_matches_key(cert, cur.key, NULL) == 0) {
         same_key = 1;
     } else if (access(renew_path, F_OK) != 0 || td_x509_read_key(renew_path, &newkey, &e) ||
                td_x509_cert_matches_key(cert, newkey, &e)) {
-        fprintf(stderr, "tiendo renew: chứng thư mới không khớp với khóa đang chờ (%s) hay khóa hiện tại; "
-                        "chạy lại \"tiendo renew --csr-out\" và gửi yêu cầu mới cho cán bộ CA\n", renew_path);
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_CHUNG_THU_MOI_KHONG_KHOP "\n", renew_path);
         goto out;
     }
     {
@@ -158,12 +158,12 @@ static int tdc__install(const tdc_device *dev, X509 *cert)
         if (k) snprintf(sfx, sizeof sfx, "-%02d", k);
         if ((size_t)snprintf(old_key, sizeof old_key, "%s.old-%s%s", dev->key_path, stamp, sfx) >= sizeof old_key ||
             (size_t)snprintf(old_crt, sizeof old_crt, "%s.old-%s%s", dev->cert_path, stamp, sfx) >= sizeof old_crt) {
-            fprintf(stderr, "tiendo renew: đường dẫn thư mục thiết bị quá dài: %s\n", dev->dir);
+            fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_DUONG_DAN_THU_MUC_THIET "\n", dev->dir);
             goto out;
         }
         if (access(old_key, F_OK) != 0 && access(old_crt, F_OK) != 0) break;
         if (k == 99) {
-            fprintf(stderr, "tiendo renew: đã có quá nhiều chứng thư cũ cùng thời điểm %s trong %s\n", stamp,
+            fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_DA_CO_QUA_NHIEU_CHUNG "\n", stamp,
                     dev->dir);
             goto out;
         }
@@ -171,24 +171,24 @@ static int tdc__install(const tdc_device *dev, X509 *cert)
     /* keep the old certificate (and key), then put the new ones in place;
      * a crash in between leaves renew.key and the old files: run again */
     if (rename(dev->cert_path, old_crt) != 0) {
-        fprintf(stderr, "tiendo renew: không giữ lại được %s: %s\n", dev->cert_path, strerror(errno));
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KHONG_GIU_LAI_DUOC "\n", dev->cert_path, td_errno_vi_log(errno, dev->cert_path));
         goto out;
     }
     if (!same_key && (rename(dev->key_path, old_key) != 0 || rename(renew_path, dev->key_path) != 0)) {
-        fprintf(stderr, "tiendo renew: không thay được khóa: %s (khóa cũ: %s)\n", strerror(errno), old_key);
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KHONG_THAY_DUOC_KHOA_KHOA "\n", td_errno_vi_log(errno, dev->key_path), old_key);
         goto out;
     }
     if (td_x509_write_cert(dev->cert_path, cert, 0, &e)) {
-        fprintf(stderr, "tiendo renew: " TD_MSG_FILE_WRITE "\n", dev->cert_path, e.msg);
+        fprintf(stderr, "tiendo renew: " TD_MSG_FILE_WRITE "\n", dev->cert_path, td_error_vi(&e));
         goto out;
     }
     tdc__date(X509_get0_notAfter(cert), d);
-    printf("Đã cài chứng thư mới cho thiết bị %s của cơ quan %s, hiệu lực đến %s.\n", sub.device, sub.agency, d);
+    printf(TD_MSG_RENEW_DA_CAI_CHUNG_THU_MOI "\n", sub.device, sub.agency, d);
     if (same_key)
-        printf("Khóa không đổi; chứng thư cũ giữ ở %s.\n", old_crt);
+        printf(TD_MSG_RENEW_KHOA_KHONG_DOI_CHUNG_THU "\n", old_crt);
     else
-        printf("Khóa mới đã thay khóa cũ; khóa và chứng thư cũ giữ ở %s và %s.\n", old_key, old_crt);
-    printf("Hộp thư đi giữ nguyên. Chạy \"tiendo sync --dir %s\" để gửi các bản ghi chờ.\n", dev->dir);
+        printf(TD_MSG_RENEW_KHOA_MOI_DA_THAY_KHOA "\n", old_key, old_crt);
+    printf(TD_MSG_RENEW_HOP_THU_DI_GIU_NGUYEN "\n", dev->dir);
     rc = 0;
 out:
     EVP_PKEY_free(newkey);
@@ -210,22 +210,20 @@ static int tdc__csr_out(const tdc_device *dev, const char *out)
 
     td_error_clear(&e);
     if (td_identity_load(&cur, dev->key_path, dev->cert_path, &e)) {
-        fprintf(stderr, "tiendo renew: không đọc được khóa/chứng thư hiện tại: %s\n", e.msg);
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KHONG_DOC_DUOC_KHOA_CHUNG "\n", td_error_vi(&e));
         return 1;
     }
     if (tdc__pending_key(dev, &key, &made, &e) ||
         td_x509_make_csr(key, cur.subject.agency, cur.subject.device, cur.subject.role, &req, &e) ||
         td_x509_write_csr(out, req, 0, &e)) {
-        fprintf(stderr, "tiendo renew: không tạo được yêu cầu cấp lại: %s\n", e.msg);
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KHONG_TAO_DUOC_YEU_CAU "\n", td_error_vi(&e));
         goto out;
     }
     EVP_PKEY_get_raw_public_key(key, pk, &pl);
     td_key_short_hex(pk, id);
-    printf("%s khóa mới %s/%s (mã khóa %s) và ghi yêu cầu cấp lại vào %s.\n", made ? "Đã tạo" : "Dùng lại",
+    printf(TD_MSG_RENEW_KHOA_MOI_MA_KHOA_VA "\n", made ? TD_MSG_RENEW_DA_TAO : TD_MSG_RENEW_DUNG_LAI,
            dev->dir, TDC_RENEW_KEY, id, out);
-    printf("Gửi %s và %s cho cán bộ quản lý CA; cán bộ chạy:\n"
-           "  tiendo-pki renew --dir THƯ_MỤC_CA --cert device.crt --csr %s --out moi.crt\n"
-           "Khi nhận được moi.crt: tiendo renew --dir %s --import moi.crt\n",
+    printf(TD_MSG_RENEW_GUI_VA_CHO_CAN_BO "\n",
            out, dev->cert_path, out, dev->dir);
     rc = 0;
 out:
@@ -251,20 +249,20 @@ static int tdc__online(const tdc_device *dev, const char *server)
 
     td_error_clear(&e);
     if (td_identity_load(&cur, dev->key_path, dev->cert_path, &e)) {
-        fprintf(stderr, "tiendo renew: không đọc được khóa/chứng thư hiện tại: %s\n", e.msg);
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KHONG_DOC_DUOC_KHOA_CHUNG "\n", td_error_vi(&e));
         return 1;
     }
     if (tdc_cert_check(dev, cur.cert, (long long)(td_clock_now_ms() / 1000), 0, stderr, "renew")) {
-        fprintf(stderr, "tiendo renew: chứng thư đã hết hạn nên không cấp lại trực tuyến được; làm theo các bước trên.\n");
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_CHUNG_THU_DA_HET_HAN "\n");
         goto out;
     }
     if (tdc__pending_key(dev, &key, &made, &e) ||
         td_x509_make_csr(key, cur.subject.agency, cur.subject.device, cur.subject.role, &req, &e)) {
-        fprintf(stderr, "tiendo renew: không tạo được khóa/yêu cầu: %s\n", e.msg);
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KHONG_TAO_DUOC_KHOA_YEU "\n", td_error_vi(&e));
         goto out;
     }
     if ((n = i2d_X509_REQ(req, &der)) <= 0) {
-        fprintf(stderr, "tiendo renew: không mã hóa được yêu cầu\n");
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KHONG_MA_HOA_DUOC_YEU "\n");
         goto out;
     }
     memset(&lo, 0, sizeof lo);
@@ -273,7 +271,7 @@ static int tdc__online(const tdc_device *dev, const char *server)
     lo.cursor = 1;
     if (!(l = tdc_link_open(&lo, &e))) {
         tdc_link_fail("tiendo renew", server ? server : dev->server, &e);
-        fprintf(stderr, "  Có thể làm ngoại tuyến: tiendo renew --dir %s --csr-out TỆP\n", dev->dir);
+        fprintf(stderr, TD_MSG_RENEW_CO_THE_LAM_NGOAI_TUYEN "\n", dev->dir);
         goto out;
     }
     rq.csr.data = der;
@@ -281,21 +279,20 @@ static int tdc__online(const tdc_device *dev, const char *server)
     f.body_case = TIENDO__FRAME__BODY_RENEW_REQUEST;
     f.renew_request = &rq;
     if (tdc_link_send(l, &f, &e) || tdc_link_recv(l, &reply, TDC_CALL_TIMEOUT_MS, &e)) {
-        fprintf(stderr, "tiendo renew: máy chủ không trả lời yêu cầu cấp lại: %s\n  (chi tiết: %s)\n",
-                tdc_link_vi(&e), e.msg);
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_MAY_CHU_KHONG_TRA_LOI "\n", tdc_link_vi(&e));
         goto out;
     }
     if (reply->body_case != TIENDO__FRAME__BODY_RENEW_RESPONSE) {
-        fprintf(stderr, "tiendo renew: máy chủ trả lời không đúng giao thức (khung %d); máy chủ có thể quá cũ\n",
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_MAY_CHU_TRA_LOI_KHONG "\n",
                 (int)reply->body_case);
         goto out;
     }
     if (!reply->renew_response->issued) {
-        fprintf(stderr, "tiendo renew: máy chủ không cấp lại: %s\n  (chi tiết: %s)\n"
-                        "  Cách khác: tiendo renew --dir %s --csr-out TỆP rồi gửi TỆP cho cán bộ CA.\n",
+        td_log_warn("renew refused: %s", reply->renew_response->reason ? reply->renew_response->reason : "");
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_MAY_CHU_KHONG_CAP_LAI "\n",
                 reply->renew_response->reason_vi && *reply->renew_response->reason_vi
-                    ? reply->renew_response->reason_vi : "không rõ lý do",
-                reply->renew_response->reason ? reply->renew_response->reason : "", dev->dir);
+                    ? reply->renew_response->reason_vi : TD_MSG_RENEW_KHONG_RO_LY_DO,
+                dev->dir);
         goto out;
     }
     {
@@ -303,13 +300,13 @@ static int tdc__online(const tdc_device *dev, const char *server)
         cert = d2i_X509(NULL, &p, (long)reply->renew_response->cert.len);
     }
     if (!cert) {
-        fprintf(stderr, "tiendo renew: chứng thư máy chủ gửi về bị hỏng\n");
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_CHUNG_THU_MAY_CHU_GUI "\n");
         goto out;
     }
     tdc_link_close(l);
     l = NULL;
     if (tdc__install(dev, cert) == 0) {
-        printf("Máy chủ đã ghi chứng thư mới vào nhật ký (mục số %llu).\n",
+        printf(TD_MSG_RENEW_MAY_CHU_DA_GHI_CHUNG "\n",
                (unsigned long long)reply->renew_response->cert_index);
         rc = 0;
     }
@@ -346,12 +343,12 @@ int tdc_cmd_renew(int argc, char **argv)
     }
     if (optind < argc || (csr_out && import)) {
         fprintf(stderr, "tiendo renew: %s\nXem: tiendo renew --help\n",
-                optind < argc ? "tham số thừa" : "--csr-out và --import không dùng cùng nhau");
+                optind < argc ? TD_MSG_RENEW_THAM_SO_THUA : TD_MSG_RENEW_CSR_OUT_VA_IMPORT_KHONG);
         return 2;
     }
     td_error_clear(&e);
     if (tdc_device_load(&dev, dir, &e)) {
-        fprintf(stderr, "tiendo renew: thiết bị chưa được đăng ký: %s\n", e.msg);
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_THIET_BI_CHUA_DUOC_DANG "\n", td_error_vi(&e));
         return 1;
     }
     tdc_tz_default();
@@ -360,7 +357,7 @@ int tdc_cmd_renew(int argc, char **argv)
         X509 *cert = NULL;
         int rc;
         if (td_x509_read_cert(import, &cert, &e)) {
-            fprintf(stderr, "tiendo renew: không đọc được chứng thư %s: %s\n", import, e.msg);
+            fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KHONG_DOC_DUOC_CHUNG_THU "\n", import, td_error_vi(&e));
             return 1;
         }
         rc = tdc__install(&dev, cert);

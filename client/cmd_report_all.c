@@ -53,7 +53,7 @@ int tdc_cmd_report_all(int argc, char **argv)
     }
     if (optind < argc) return td_cli_extra("tiendo", "report-all", argv[optind]);
     if (!a.period) {
-        fprintf(stderr, "%s: thiếu --period. Hãy ghi kỳ báo cáo, ví dụ --period 2025-06.\n", prog);
+        fprintf(stderr, "%s: " TD_MSG_REPORT_ALL_THIEU_PERIOD_HAY_GHI_KY "\n", prog);
         return 2;
     }
     if (tdc_ctx_open(&c, dir, "report-all")) return 1;
@@ -66,9 +66,7 @@ int tdc_cmd_report_all(int argc, char **argv)
     }
     if (c.id.subject.role != TD_ROLE_CENTRAL && c.id.subject.role != TD_ROLE_INSPECTOR) {
         fprintf(stderr,
-                "%s: thiết bị này thuộc %s (%s): bản sao của văn phòng đơn vị chỉ có phần sổ nhật ký cơ quan "
-                "được xem, nên không lập được báo cáo tổng hợp. Hãy chạy lệnh trên thiết bị của Sở KH&CN hoặc "
-                "Thanh tra tỉnh, hoặc dùng tiendo-server report trên máy chủ.\n",
+                "%s: " TD_MSG_REPORT_ALL_THIET_BI_NAY_THUOC_BAN "\n",
                 prog, c.id.subject.agency, td_role_vi(c.id.subject.role));
         tdc_ctx_close(&c);
         return 1;

@@ -24,6 +24,7 @@
 #include "sync.h"
 #include "sync_limits.h"
 #include "x509util.h"
+#include "msg.h"
 
 /* Watch mode: wait between successful syncs (a month's reports trickle in;
  * a minute is prompt and costs one round trip when nothing is new). */
@@ -83,9 +84,9 @@ static void tdc__progress(void *arg, tdc_sync_phase phase, uint64_t done, uint64
     if (run->quiet) return;
     if (phase == TDC_SYNC_PUSH) {
         if (total > TD_PUSH_MAX_ENTRIES)
-            fprintf(stderr, "Đã gửi %llu/%llu mục\n", (unsigned long long)done, (unsigned long long)total);
+            fprintf(stderr, TD_MSG_SYNC_DA_GUI_MUC "\n", (unsigned long long)done, (unsigned long long)total);
     } else if (total > TDC_PROGRESS_MIN) {
-        fprintf(stderr, "Đang nhận: %llu mục...\n", (unsigned long long)done);
+        fprintf(stderr, TD_MSG_SYNC_DANG_NHAN_MUC "\n", (unsigned long long)done);
         run->printed_pull = 1;
     }
 }
@@ -109,7 +110,7 @@ static int tdc__attempt(tdc__run *run, td_error *why)
     if (tdc_app_sync(run->c, run->server, tdc__progress, run, &s, why)) {
         if (s.alarm_id) run->alarm_id = s.alarm_id;
         if (s.pulled || s.stored || s.duplicate || s.refused)
-            fprintf(stderr, "(trước khi gián đoạn đã gửi %llu, nhận %llu mục: đã được lưu)\n",
+            fprintf(stderr, TD_MSG_SYNC_TRUOC_KHI_GIAN_DOAN_DA "\n",
                     (unsigned long long)(s.stored + s.duplicate), (unsigned long long)s.pulled);
         return 1;
     }
@@ -119,18 +120,17 @@ static int tdc__attempt(tdc__run *run, td_error *why)
         size_t fold_refused = tdc_fold_refusals_mine(tdc_replica_state(c->rep), &c->id);
         unsigned long long refused = (s.refused > s.resigned ? s.refused - s.resigned : 0) +
                                      (fold_refused > fold_refused0 ? fold_refused - fold_refused0 : 0);
-        printf("Đồng bộ xong: gửi %llu, nhận %llu, bị từ chối %llu.\n", (unsigned long long)(s.stored + s.duplicate),
+        printf(TD_MSG_SYNC_DONG_BO_XONG_GUI_NHAN "\n", (unsigned long long)(s.stored + s.duplicate),
                (unsigned long long)s.pulled, refused);
         if (s.resigned)
-            printf("Đã ký lại %llu mục máy chủ chưa nhận vì trùng số thứ tự (thiết bị được cài đặt lại): nội dung giữ "
-                   "nguyên, đã gửi lại với số thứ tự mới.\n",
+            printf(TD_MSG_SYNC_DA_KY_LAI_MUC_MAY "\n",
                    (unsigned long long)s.resigned);
         if (refused) {
             size_t total = 0;
-            printf("Các mục bị từ chối và việc cần làm:\n");
+            printf(TD_MSG_SYNC_CAC_MUC_BI_TU_CHOI "\n");
             tdc_print_refusals(c, 10, &total);
         }
-        if (s.cosigned_size) printf("Đã đồng ký điểm kiểm tra cỡ %llu.\n", (unsigned long long)s.cosigned_size);
+        if (s.cosigned_size) printf(TD_MSG_SYNC_DA_DONG_KY_DIEM_KIEM "\n", (unsigned long long)s.cosigned_size);
     }
     return 0;
 }
@@ -139,11 +139,9 @@ static int tdc__attempt(tdc__run *run, td_error *why)
 static void tdc__print_alarm(const tdc__run *run, const td_error *why)
 {
     fprintf(stderr,
-            "tiendo sync: CẢNH BÁO số %lld: %s.\n"
-            "  Đồng bộ đã dừng, không gửi và không nhận gì. Bằng chứng (hai điểm kiểm tra và bằng chứng\n"
-            "  nhất quán) đã được lưu. Hãy báo cho bộ phận thanh tra; xem: tiendo status\n"
-            "  (chi tiết: %s)\n",
-            (long long)run->alarm_id, tdc_app_alarm_what(run->c, run->alarm_id), why->msg);
+            "tiendo sync: " TD_MSG_SYNC_CANH_BAO_MAY_CHU_DUA "\n",
+            (long long)run->alarm_id, tdc_app_alarm_what(run->c, run->alarm_id));
+    td_log_warn("sync: alarm %lld: %s", (long long)run->alarm_id, why->msg);
 }
 
 static void tdc__print_failure(const tdc__run *run, const td_error *why)
@@ -154,8 +152,8 @@ static void tdc__print_failure(const tdc__run *run, const td_error *why)
     }
     const char *vi = tdc_link_vi(why);
     size_t n = strlen(vi);
-    fprintf(stderr, "tiendo sync: đồng bộ với %s không thành công: %s%s\n  (chi tiết: %s)\n",
-            run->server ? run->server : run->c->dev.server, vi, n && vi[n - 1] == '.' ? "" : ".", why->msg);
+    fprintf(stderr, "tiendo sync: " TD_MSG_SYNC_DONG_BO_VOI_KHONG_THANH "\n",
+            run->server ? run->server : run->c->dev.server, vi, n && vi[n - 1] == '.' ? "" : ".");
 }
 
 /* Sleep ms, or less if asked to stop. */
@@ -191,12 +189,12 @@ static int tdc__watch(tdc__run *run, uint64_t interval_s, uint64_t max_backoff_s
             tdc__print_failure(run, &why);
             if (run->alarm_id) return 1;   /* evidence of a lying server: retrying would not help */
             tdc__clock(tdc_now_ms() + (int64_t)wait, when, sizeof when);
-            fprintf(stderr, "  Thử lại lúc %s (sau %.1f giây; lần lỗi liên tiếp thứ %u).\n", when, wait / 1000.0,
+            fprintf(stderr, TD_MSG_SYNC_THU_LAI_LUC_SAU_GIAY "\n", when, wait / 1000.0,
                     failures);
             tdc__sleep(wait);
         }
     }
-    if (!run->quiet) printf("Đã dừng đồng bộ liên tục.\n");
+    if (!run->quiet) printf(TD_MSG_SYNC_DA_DUNG_DONG_BO_LIEN "\n");
     return 0;
 }
 
@@ -205,7 +203,7 @@ static int tdc__parse_secs(const char *opt, const char *s, uint64_t min, uint64_
     char *end;
     unsigned long long v = strtoull(s, &end, 10);
     if (end == s || *end || *s == '-' || v < min || v > TDC_WATCH_MAX_S) {
-        fprintf(stderr, "tiendo sync: %s phải là số giây từ %llu đến %d: \"%s\"\nXem: tiendo sync --help\n", opt,
+        fprintf(stderr, "tiendo sync: " TD_MSG_SYNC_PHAI_LA_SO_GIAY_TU "\n", opt,
                 (unsigned long long)min, TDC_WATCH_MAX_S, s);
         return 2;
     }
@@ -248,7 +246,7 @@ int tdc_cmd_sync(int argc, char **argv)
         return 2;
     }
     if (timing && !watch) {
-        fprintf(stderr, "tiendo sync: --interval và --max-backoff chỉ dùng với --watch\n");
+        fprintf(stderr, "tiendo sync: " TD_MSG_SYNC_INTERVAL_VA_MAX_BACKOFF_CHI "\n");
         return 2;
     }
     if (tdc_ctx_open(&c, dir, "sync")) return 1;
@@ -275,7 +273,7 @@ int tdc_cmd_sync(int argc, char **argv)
         if (rc) {
             tdc__print_failure(&run, &why);
             if (!tdc_link_advice(&why, stderr))
-                fprintf(stderr, "  Phần đã gửi, đã nhận được giữ lại; chạy lại `tiendo sync` để tiếp tục.\n");
+                fprintf(stderr, TD_MSG_SYNC_PHAN_DA_GUI_DA_NHAN "\n");
         }
     }
     tdc_ctx_close(&c);

@@ -242,7 +242,7 @@ static int tdc__open(tdc_ctx *c, const char *dir, const char *cmd)
 {
     if (tdc_ctx_open(c, dir, cmd)) return 1;
     if (!td_state_has_plan(tdc_replica_state(c->rep))) {
-        fprintf(stderr, "tiendo %s: bản sao trên thiết bị chưa có kế hoạch. Hãy đồng bộ trước: tiendo sync\n", cmd);
+        fprintf(stderr, TD_MSG_TASKS_TIENDO_BAN_SAO_TREN_THIET "\n", cmd);
         tdc_ctx_close(c);
         return 1;
     }
@@ -419,7 +419,7 @@ static void tdc__tasks_narrow(const tdc__row *rows, size_t n, int period)
         tdc__col(rows[i].rdate ? rbuf : "—", TDC_N_DATE, 1);
         putchar('\n');
     }
-    printf("(Bảng rút gọn 80 cột; bảng đầy đủ: tiendo tasks --wide)\n");
+    printf(TD_MSG_TASKS_BANG_RUT_GON_COT_BANG "\n");
 }
 
 /* ---- tiendo tasks --------------------------------------------------------- */
@@ -529,7 +529,7 @@ int tdc_cmd_tasks(int argc, char **argv)
         for (size_t i = 0; i < plan->n_sections; i++)
             if (!strcasecmp(plan->sections[i].code, section)) ok = 1;
         if (!ok) {
-            fprintf(stderr, "tiendo tasks: kế hoạch không có mục \"%s\". Các mục:", section);
+            fprintf(stderr, "tiendo tasks: " TD_MSG_TASKS_KE_HOACH_KHONG_CO_MUC, section);
             for (size_t i = 0; i < plan->n_sections; i++) fprintf(stderr, " %s", plan->sections[i].code);
             fputs(".\n", stderr);
             tdc_ctx_close(&c);
@@ -541,16 +541,16 @@ int tdc_cmd_tasks(int argc, char **argv)
 
     tdc_device_status_opts(&c.dev, &so);
     if (td_status_all(st, date, &so, &ts, &n_ts, &e)) {
-        fprintf(stderr, "tiendo tasks: không tính được trạng thái: %s (%s)\n", td_err_vi(e.code), e.msg);
+        fprintf(stderr, "tiendo tasks: " TD_MSG_TASKS_KHONG_TINH_DUOC_TRANG_THAI "\n", td_error_vi(&e));
         tdc_ctx_close(&c);
         return 1;
     }
 
     td_date_vi(date, dbuf, sizeof dbuf);
     if (period) tdc_period_vi(period, pvi, sizeof pvi);
-    printf("Nhiệm vụ %s — cơ quan %s (%s)\nTrạng thái tại ngày %s%s%s\n\n",
-           all ? "của kế hoạch" : "chủ trì, phối hợp", me, tdc__agency_name(st, me), dbuf,
-           period ? ", kỳ " : "", period ? pvi : "");
+    printf(TD_MSG_TASKS_NHIEM_VU_CO_QUAN_TRANG "\n\n",
+           all ? TD_MSG_TASKS_CUA_KE_HOACH : TD_MSG_TASKS_CHU_TRI_PHOI_HOP, me, tdc__agency_name(st, me), dbuf,
+           period ? TD_MSG_TASKS_KY : "", period ? pvi : "");
     if (!(rows = calloc(n_ts ? n_ts : 1, sizeof *rows))) {
         fprintf(stderr, "tiendo tasks: %s\n", td_err_vi(TD_ENOMEM));
         td_status_all_free(ts, n_ts);
@@ -602,11 +602,10 @@ int tdc_cmd_tasks(int argc, char **argv)
     if (!rc) {
         putchar('\n');
         if (!shown)
-            printf("Không có nhiệm vụ nào phù hợp%s.\n",
-                   all ? "" : " (cơ quan không chủ trì, phối hợp nhiệm vụ nào thỏa điều kiện lọc; xem mọi "
-                              "nhiệm vụ: tiendo tasks --all)");
+            printf(TD_MSG_TASKS_KHONG_CO_NHIEM_VU_NAO "\n",
+                   all ? "" : TD_MSG_TASKS_CO_QUAN_KHONG_CHU_TRI);
         else
-            printf("%zu nhiệm vụ (chủ trì %zu, phối hợp %zu). Chi tiết một nhiệm vụ: tiendo task SỐ\n", shown,
+            printf(TD_MSG_TASKS_NHIEM_VU_CHU_TRI_PHOI "\n", shown,
                    n_lead, n_partner);
     }
     td_status_all_free(ts, n_ts);
@@ -644,10 +643,10 @@ static void tdc__print_agencies(const td_state *st, uint32_t task, int date, int
         printf("(%s)\n", td_err_vi(TD_ENOMEM));
         return;
     }
-    if (!n) printf("không có (nhóm mở hoặc không xác định)\n");
+    if (!n) printf(TD_MSG_TASKS_KHONG_CO_NHOM_MO_HOAC "\n");
     for (size_t i = 0; i < n && i < TDC_TASK_AGENCIES_MAX; i++)
         printf("%s%s", i ? "; " : "", tdc__agency_name(st, v[i]));
-    if (n > TDC_TASK_AGENCIES_MAX) printf(" và %zu cơ quan khác", n - TDC_TASK_AGENCIES_MAX);
+    if (n > TDC_TASK_AGENCIES_MAX) printf(TD_MSG_TASKS_VA_CO_QUAN_KHAC, n - TDC_TASK_AGENCIES_MAX);
     if (n) printf(" (%zu)\n", n);
     free(v);
 }
@@ -726,20 +725,19 @@ int tdc_cmd_task(int argc, char **argv)
     }
     t = td_plan_task(plan, (int)num);
     if (!t) {
-        fprintf(stderr, "tiendo task: nhiệm vụ số %ld không có trong kế hoạch %s (%zu nhiệm vụ). "
-                        "Xem danh sách: tiendo tasks --all\n",
+        fprintf(stderr, "tiendo task: " TD_MSG_TASKS_NHIEM_VU_SO_KHONG_CO "\n",
                 num, plan->number ? plan->number : "", plan->n_tasks);
         tdc_ctx_close(&c);
         return 1;
     }
     tdc_device_status_opts(&c.dev, &so);
     if (td_status_task(st, (uint32_t)num, date, &so, &ts, &e)) {
-        fprintf(stderr, "tiendo task: không tính được trạng thái: %s (%s)\n", td_err_vi(e.code), e.msg);
+        fprintf(stderr, "tiendo task: " TD_MSG_TASKS_KHONG_TINH_DUOC_TRANG_THAI "\n", td_error_vi(&e));
         tdc_ctx_close(&c);
         return 1;
     }
     if (tdc_app_pending_load(c.rep, &pend, &e)) {
-        fprintf(stderr, "tiendo task: không đọc được hộp thư đi: %s (%s)\n", td_err_vi(e.code), e.msg);
+        fprintf(stderr, "tiendo task: " TD_MSG_RECEIPT_KHONG_DOC_DUOC_HOP_THU "\n", td_error_vi(&e));
         td_task_status_free(&ts);
         tdc_ctx_close(&c);
         return 1;
@@ -752,26 +750,26 @@ int tdc_cmd_task(int argc, char **argv)
         uint32_t pn;
         int pi = td_state_key_plan(st, (uint32_t)t->number, &pn);
         const td_plan *own = pi >= 0 ? td_state_plan_at(st, (size_t)pi) : NULL;
-        printf("Nhiệm vụ %u — kế hoạch %s\n", pn, own && own->number ? own->number : plan->number ? plan->number : "");
+        printf(TD_MSG_TASKS_NHIEM_VU_KE_HOACH "\n", pn, own && own->number ? own->number : plan->number ? plan->number : "");
     }
-    printf("Mục %s%s%s\n", t->section ? t->section : "?", sec && sec->title ? ": " : "",
+    printf(TD_MSG_TASKS_MUC "\n", t->section ? t->section : "?", sec && sec->title ? ": " : "",
            sec && sec->title ? sec->title : "");
-    printf("Tên nhiệm vụ: %s\n", t->title ? t->title : "");
-    if (t->product && *t->product) printf("Sản phẩm: %s\n", t->product);
-    printf("Cơ quan chủ trì (theo kế hoạch): %s\n", t->lead_text ? t->lead_text : "");
-    printf("  theo tổ chức tại ngày %s: ", dbuf);
+    printf(TD_MSG_TASKS_TEN_NHIEM_VU "\n", t->title ? t->title : "");
+    if (t->product && *t->product) printf(TD_MSG_TASKS_SAN_PHAM "\n", t->product);
+    printf(TD_MSG_TASKS_CO_QUAN_CHU_TRI_THEO "\n", t->lead_text ? t->lead_text : "");
+    printf(TD_MSG_TASKS_THEO_TO_CHUC_TAI_NGAY, dbuf);
     tdc__print_agencies(st, (uint32_t)num, date, TD_TASK_LEADS);
-    printf("Cơ quan phối hợp (theo kế hoạch): %s\n", t->partner_text ? t->partner_text : "");
-    printf("  theo tổ chức tại ngày %s: ", dbuf);
+    printf(TD_MSG_TASKS_CO_QUAN_PHOI_HOP_THEO "\n", t->partner_text ? t->partner_text : "");
+    printf(TD_MSG_TASKS_THEO_TO_CHUC_TAI_NGAY, dbuf);
     tdc__print_agencies(st, (uint32_t)num, date, TD_TASK_PARTNERS);
-    printf("Vai trò của %s: %s\n", c.id.subject.agency,
-           role == 1 ? "chủ trì" : role == 2 ? "phối hợp" : "không chủ trì, không phối hợp");
+    printf(TD_MSG_TASKS_VAI_TRO_CUA "\n", c.id.subject.agency,
+           role == 1 ? TD_MSG_TASKS_CHU_TRI : role == 2 ? TD_MSG_TASKS_PHOI_HOP : TD_MSG_TASKS_KHONG_CHU_TRI_KHONG_PHOI);
     {
         const td_deadline *dl = tdc__deadline_at(st, t, date);
-        printf("Thời hạn%s: ", dl != &t->deadline ? " tại ngày đang xét" : "");
+        printf(TD_MSG_TASKS_THOI_HAN, dl != &t->deadline ? TD_MSG_TASKS_TAI_NGAY_DANG_XET : "");
         tdc__print_deadline(dl);
         if (dl != &t->deadline) {
-            fputs("; hiện nay: ", stdout);
+            fputs(TD_MSG_TASKS_HIEN_NAY, stdout);
             tdc__print_deadline(&t->deadline);
         }
         putchar('\n');
@@ -783,12 +781,12 @@ int tdc_cmd_task(int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             if (dc[i].task != (uint32_t)num) continue;
             tdc__date_ms(dc[i].received_ms, dbuf2, sizeof dbuf2);
-            printf("  Thay đổi thời hạn ngày %s (mục nhật ký %llu): ", dbuf2, (unsigned long long)dc[i].index);
+            printf(TD_MSG_TASKS_THAY_DOI_THOI_HAN_NGAY, dbuf2, (unsigned long long)dc[i].index);
             tdc__print_deadline(&dc[i].before);
             fputs(" → ", stdout);
             tdc__print_deadline(&dc[i].after);
             putchar('\n');
-            printf("    Lý do: %s\n", *dc[i].reason ? dc[i].reason : "(kế hoạch mới được nhập)");
+            printf(TD_MSG_TASKS_LY_DO "\n", *dc[i].reason ? dc[i].reason : TD_MSG_TASKS_KE_HOACH_MOI_DUOC_NHAP);
         }
     }
     /* condition */
@@ -804,46 +802,46 @@ int tdc_cmd_task(int argc, char **argv)
             if (cd[i].task != (uint32_t)num) continue;
             found = 1;
             td_date_vi(cd[i].met_date, dbuf2, sizeof dbuf2);
-            printf("Điều kiện%s: đã đáp ứng ngày %s", cur && cur->index == cd[i].index ? "" : " (thay bằng ghi nhận sau)",
+            printf(TD_MSG_TASKS_DIEU_KIEN_DA_DAP_UNG, cur && cur->index == cd[i].index ? "" : TD_MSG_TASKS_THAY_BANG_GHI_NHAN_SAU,
                    dbuf2);
-            if (cd[i].due_year) printf("; hạn hoàn thành: tháng %02d/%04d", cd[i].due_month, cd[i].due_year);
-            else printf("; chưa có hạn hoàn thành");
+            if (cd[i].due_year) printf(TD_MSG_TASKS_HAN_HOAN_THANH_THANG, cd[i].due_month, cd[i].due_year);
+            else printf(TD_MSG_TASKS_CHUA_CO_HAN_HOAN_THANH);
             tdc__date_ms(cd[i].received_ms, dbuf2, sizeof dbuf2);
-            printf(" (Sở KH&CN ghi nhận ngày %s)\n", dbuf2);
-            if (*cd[i].note) printf("  Ghi chú: %s\n", cd[i].note);
+            printf(TD_MSG_TASKS_SO_KH_CN_GHI_NHAN "\n", dbuf2);
+            if (*cd[i].note) printf(TD_MSG_TASKS_GHI_CHU "\n", cd[i].note);
         }
-        if (!found) printf("Điều kiện: chưa được Sở KH&CN ghi nhận là đã đáp ứng (chưa có hạn hoàn thành)\n");
+        if (!found) printf(TD_MSG_TASKS_DIEU_KIEN_CHUA_DUOC_SO "\n");
     }
 
     /* status at the date */
-    printf("\nTrạng thái tại ngày %s: %s\n", dbuf, td_status_vi(ts.overall));
+    printf(TD_MSG_TASKS_TRANG_THAI_TAI_NGAY "\n", dbuf, td_status_vi(ts.overall));
     for (size_t i = 0; i < ts.n_leads; i++) {
         const td_lead_status *ls = &ts.leads[i];
         printf("  - %s (%s): %s", ls->agency, tdc__agency_name(st, ls->agency), td_status_vi(ls->status));
         if (ls->due_date) {
             td_date_vi(ls->due_date, dbuf2, sizeof dbuf2);
-            printf("; hạn %s", dbuf2);
+            printf(TD_MSG_TASKS_HAN, dbuf2);
         } else {
-            printf("; chưa có hạn");
+            printf(TD_MSG_TASKS_CHUA_CO_HAN);
         }
         if (*ls->period) {
             tdc_period_vi(ls->period, pvi, sizeof pvi);
-            printf("; kỳ %s", pvi);
+            printf(TD_MSG_TASKS_KY_2, pvi);
         }
         if (ls->last_report_date) {
             td_date_vi(ls->last_report_date, dbuf2, sizeof dbuf2);
-            printf("; báo cáo gần nhất ký ngày %s (%s, %u%%)", dbuf2, tdc__state_vi(ls->report_state), ls->percent);
+            printf(TD_MSG_TASKS_BAO_CAO_GAN_NHAT_KY, dbuf2, tdc__state_vi(ls->report_state), ls->percent);
         } else {
-            printf("; chưa báo cáo");
+            printf(TD_MSG_TASKS_CHUA_BAO_CAO);
         }
         if (ls->done_date) {
             td_date_vi(ls->done_date, dbuf2, sizeof dbuf2);
-            printf("; hoàn thành ngày %s", dbuf2);
+            printf(TD_MSG_TASKS_HOAN_THANH_NGAY, dbuf2);
         }
         putchar('\n');
         if (ls->returned)
-            printf("      Bị trả lại, lý do: %s\n", ls->return_comment && *ls->return_comment ? ls->return_comment
-                                                                                            : "(không ghi)");
+            printf(TD_MSG_TASKS_BI_TRA_LAI_LY_DO "\n", ls->return_comment && *ls->return_comment ? ls->return_comment
+                                                                                            : TD_MSG_TASKS_KHONG_GHI);
     }
 
     /* the task's current reports, by (agency, period): their texts below */
@@ -863,32 +861,32 @@ int tdc_cmd_task(int argc, char **argv)
         size_t count = 0;
         for (size_t i = 0; i < n; i++)
             if (v[i].task == (uint32_t)num) count++;
-        printf("\nLịch sử báo cáo (%zu phiên bản trên thiết bị này):\n", count);
+        printf(TD_MSG_TASKS_LICH_SU_BAO_CAO_PHIEN "\n", count);
         for (size_t i = 0; i < n; i++) {
             const td_report *cur;
             char flags[512];
             if (v[i].task != (uint32_t)num) continue;
             cur = td_state_version_report(st, &v[i]);
             tdc_period_vi(v[i].period, pvi, sizeof pvi);
-            printf("  - Kỳ %s, %s: %s, %u%% (mục nhật ký %llu%s)\n", pvi, v[i].agency, tdc__state_vi(v[i].state),
+            printf(TD_MSG_TASKS_KY_MUC_NHAT_KY "\n", pvi, v[i].agency, tdc__state_vi(v[i].state),
                    v[i].percent, (unsigned long long)v[i].index,
-                   cur && cur->index == v[i].index ? ", hiện hành" : ", đã được thay");
+                   cur && cur->index == v[i].index ? TD_MSG_TASKS_HIEN_HANH : TD_MSG_TASKS_DA_DUOC_THAY);
             tdc_fmt_time(v[i].device_time_ms, when, sizeof when);
             tdc__date_ms(v[i].received_ms, dbuf2, sizeof dbuf2);
-            printf("      Ký lúc %s; máy chủ nhận ngày %s\n", when, dbuf2);
+            printf(TD_MSG_TASKS_KY_LUC_MAY_CHU_NHAN "\n", when, dbuf2);
             if (v[i].time_flags) {
                 td_time_flags_vi(v[i].time_flags, flags, sizeof flags);
                 tdc__date_ms(v[i].effective_ms, dbuf2, sizeof dbuf2);
-                printf("      Lưu ý giờ ký: %s; ngày ký được tính là %s\n", flags, dbuf2);
+                printf(TD_MSG_TASKS_LUU_Y_GIO_KY_NGAY "\n", flags, dbuf2);
             }
             for (k = 0; k < nr; k++) {
                 if (rv[k].report_index != v[i].index) continue;
                 tdc__date_ms(rv[k].received_ms, dbuf2, sizeof dbuf2);
-                printf("      Thẩm định ngày %s: %s%s%s\n", dbuf2, rv[k].accept ? "chấp nhận" : "TRẢ LẠI",
-                       *rv[k].comment ? ". Ý kiến: " : "", rv[k].comment);
+                printf(TD_MSG_TASKS_THAM_DINH_NGAY "\n", dbuf2, rv[k].accept ? TD_MSG_CENTRAL_CHAP_NHAN : TD_MSG_TASKS_TRA_LAI,
+                       *rv[k].comment ? TD_MSG_TASKS_Y_KIEN : "", rv[k].comment);
             }
         }
-        if (!count) printf("  (chưa có báo cáo nào)\n");
+        if (!count) printf(TD_MSG_TASKS_CHUA_CO_BAO_CAO_NAO "\n");
     }
 
     /* current texts: per agency, its latest period's current report */
@@ -897,28 +895,28 @@ int tdc_cmd_task(int argc, char **argv)
         for (size_t j = 0; j < n_mine; j++) {
             const td_report *r = mine[j];
             if (j + 1 < n_mine && !strcmp(mine[j + 1]->agency, mine[j]->agency)) continue;
-            if (!any) printf("\nNội dung báo cáo hiện hành (kỳ gần nhất của mỗi cơ quan):\n");
+            if (!any) printf(TD_MSG_TASKS_NOI_DUNG_BAO_CAO_HIEN "\n");
             any = 1;
             tdc_period_vi(r->period, pvi, sizeof pvi);
-            printf("  - %s, kỳ %s: %s, %u%%", r->agency, pvi, tdc__state_vi(r->state), r->percent);
+            printf(TD_MSG_TASKS_KY_3, r->agency, pvi, tdc__state_vi(r->state), r->percent);
             if (r->done_date) {
                 td_date_vi(r->done_date, dbuf2, sizeof dbuf2);
-                printf(", hoàn thành ngày %s", dbuf2);
+                printf(TD_MSG_TASKS_HOAN_THANH_NGAY_2, dbuf2);
             }
-            printf("; %s\n", r->review > 0 ? "đã được chấp nhận" : r->review < 0 ? "bị trả lại" : "chưa thẩm định");
+            printf("; %s\n", r->review > 0 ? TD_MSG_TASKS_DA_DUOC_CHAP_NHAN : r->review < 0 ? TD_MSG_TASKS_BI_TRA_LAI : TD_MSG_TASKS_CHUA_THAM_DINH);
             tdc__print_text("Kết quả", r->result);
             tdc__print_text("Khó khăn, vướng mắc", r->difficulties);
             tdc__print_text("Đề xuất, kiến nghị", r->proposals);
             for (k = 0; k < r->n_evidence; k++) tdc__print_text("Minh chứng", r->evidence[k]);
             for (k = 0; k < r->n_docs; k++) {
                 td_date_vi(r->docs[k].date, dbuf2, sizeof dbuf2);
-                printf("      Văn bản: %s%s%s%s%s\n", r->docs[k].number, *dbuf2 ? " ngày " : "", dbuf2,
+                printf(TD_MSG_TASKS_VAN_BAN "\n", r->docs[k].number, *dbuf2 ? TD_MSG_TASKS_NGAY : "", dbuf2,
                        *r->docs[k].title ? " — " : "", r->docs[k].title);
             }
             for (k = 0; k < r->n_attachments; k++) {
                 char hex[17];
                 for (int b = 0; b < 8; b++) snprintf(hex + 2 * b, 3, "%02x", r->attachments[k].sha256[b]);
-                printf("      Tệp đính kèm: %s (%s, %llu byte, %s…)\n", r->attachments[k].name,
+                printf(TD_MSG_TASKS_TEP_DINH_KEM_BYTE "\n", r->attachments[k].name,
                        r->attachments[k].mime, (unsigned long long)r->attachments[k].size, hex);
             }
             if (r->review < 0 && *r->review_comment) tdc__print_text("Lý do trả lại", r->review_comment);
@@ -930,12 +928,12 @@ int tdc_cmd_task(int argc, char **argv)
         size_t shown = 0;
         for (size_t i = 0; i < pend.n; i++) {
             if (pend.v[i].task != (uint32_t)num) continue;
-            if (!shown) printf("\nTrên thiết bị này, chưa đồng bộ:\n");
-            printf("  - số %llu: %s — chờ gửi\n", (unsigned long long)pend.v[i].seq,
+            if (!shown) printf(TD_MSG_TASKS_TREN_THIET_BI_NAY_CHUA "\n");
+            printf(TD_MSG_TASKS_SO_CHO_GUI "\n", (unsigned long long)pend.v[i].seq,
                    *pend.v[i].summary ? pend.v[i].summary : td_entry_kind_vi(pend.v[i].kind));
             shown++;
         }
-        if (shown) printf("Gửi bằng: tiendo sync\n");
+        if (shown) printf(TD_MSG_TASKS_GUI_BANG_TIENDO_SYNC "\n");
     }
     free(mine);
     tdc_pending_free(&pend);
@@ -1014,17 +1012,17 @@ int tdc_cmd_todo(int argc, char **argv)
     plan = td_state_plan(st);
     me = c.id.subject.agency;
     if (tdc_todo_build(&c, date, TDC_TODO_LIST_MAX, &t, &e)) {
-        fprintf(stderr, "tiendo todo: không đọc được bản sao hoặc không tính được trạng thái: %s (%s)\n",
-                td_err_vi(e.code), e.msg);
+        fprintf(stderr, "tiendo todo: " TD_MSG_TASKS_KHONG_DOC_DUOC_BAN_SAO "\n",
+                td_error_vi(&e));
         tdc_ctx_close(&c);
         return 1;
     }
     td_date_vi(date, dbuf, sizeof dbuf);
-    printf("Việc cần làm — %s (%s), ngày %s\n", tdc__agency_name(st, me), me, dbuf);
+    printf(TD_MSG_TASKS_VIEC_CAN_LAM_NGAY "\n", tdc__agency_name(st, me), me, dbuf);
     if (*t.ended_note) printf("\n%s\n", t.ended_note);
 
     if (!t.has_plan) {
-        printf("\nThiết bị chưa có kế hoạch: hãy đồng bộ (tiendo sync) để nhận danh sách nhiệm vụ.\n");
+        printf(TD_MSG_TASKS_THIET_BI_CHUA_CO_KE "\n");
         snprintf(next, sizeof next, "tiendo sync");
         goto outbox;
     }
@@ -1033,7 +1031,7 @@ int tdc_cmd_todo(int argc, char **argv)
     /* central and the inspectorate follow the whole plan: one line of counts */
     if (t.role != TD_ROLE_OFFICE) {
         int first = 1;
-        printf("\nToàn kế hoạch (%zu nhiệm vụ):", t.n_tasks);
+        printf(TD_MSG_TASKS_TOAN_KE_HOACH_NHIEM_VU, t.n_tasks);
         for (int i = 0; i < TD_STATUS_COUNT - 1; i++) {
             td_status s = td_status_order[i];
             if (!t.by_status[s]) continue;
@@ -1045,8 +1043,8 @@ int tdc_cmd_todo(int argc, char **argv)
     /* an inspector device writes nothing (the fold refuses its entries,
      * docs/LOG.md §4): no obligations of its own */
     if (t.role == TD_ROLE_INSPECTOR) {
-        printf("Mục bị từ chối trong nhật ký (mọi cơ quan): %zu\n", t.n_log_refusals);
-        printf("Thiết bị thanh tra chỉ xem, không ghi báo cáo.\n");
+        printf(TD_MSG_TASKS_MUC_BI_TU_CHOI_TRONG "\n", t.n_log_refusals);
+        printf(TD_MSG_TASKS_THIET_BI_THANH_TRA_CHI "\n");
         snprintf(next, sizeof next, "tiendo audit verify (kiểm tra toàn bộ nhật ký); tiendo tasks");
         goto outbox;
     }
@@ -1056,17 +1054,17 @@ int tdc_cmd_todo(int argc, char **argv)
     {
         size_t shown = 0;
         td_date_vi(t.report_due, dbuf2, sizeof dbuf2);
-        printf("\nBáo cáo kỳ %s (hạn %s): %zu nhiệm vụ phải báo cáo; đã gửi %zu", pvi, dbuf2, t.n_owed, t.owed_sent);
-        if (t.owed_late) printf(" (muộn %zu)", t.owed_late);
-        printf("; đã ghi, chờ gửi %zu; còn thiếu %zu\n", t.owed_written, t.owed_missing);
+        printf(TD_MSG_TASKS_BAO_CAO_KY_HAN_NHIEM, pvi, dbuf2, t.n_owed, t.owed_sent);
+        if (t.owed_late) printf(TD_MSG_TASKS_MUON, t.owed_late);
+        printf(TD_MSG_TASKS_DA_GHI_CHO_GUI_CON "\n", t.owed_written, t.owed_missing);
         if (t.owed_written) {
             size_t k = 0;
-            printf("  Đã ghi, chờ gửi:");
+            printf(TD_MSG_TASKS_DA_GHI_CHO_GUI);
             for (it = tdc_todo_first(&t, TDC_TODO_OWED); it; it = tdc_todo_next(&t, it, TDC_TODO_OWED))
                 if (it->owed == TD_OWED_MISSING && it->pending) printf("%s%s", k++ ? ", " : " NV ", tdc__k(it->task));
             printf("\n");
         }
-        if (t.owed_missing) printf("  Còn thiếu:\n");
+        if (t.owed_missing) printf(TD_MSG_TASKS_CON_THIEU "\n");
         for (it = tdc_todo_first(&t, TDC_TODO_OWED); it && shown < TDC_TODO_LIST_MAX;
              it = tdc_todo_next(&t, it, TDC_TODO_OWED)) {
             if (it->owed != TD_OWED_MISSING || it->pending) continue;
@@ -1074,21 +1072,21 @@ int tdc_cmd_todo(int argc, char **argv)
             printf("  - %s: %s\n", line, td_owed_vi(it->owed));
             shown++;
         }
-        if (t.owed_missing > shown) printf("  ... và %zu nhiệm vụ khác\n", t.owed_missing - shown);
-        if (!t.owed_missing && !t.owed_written && t.n_owed) printf("  Đã báo cáo đủ.\n");
+        if (t.owed_missing > shown) printf(TD_MSG_TASKS_VA_NHIEM_VU_KHAC "\n", t.owed_missing - shown);
+        if (!t.owed_missing && !t.owed_written && t.n_owed) printf(TD_MSG_TASKS_DA_BAO_CAO_DU "\n");
     }
 
     /* 2. returned reports, with the reason */
     {
         size_t count = 0;
         for (it = tdc_todo_first(&t, TDC_TODO_RETURNED); it; it = tdc_todo_next(&t, it, TDC_TODO_RETURNED)) {
-            if (!count) printf("\nBị trả lại, cần sửa và báo cáo lại:\n");
+            if (!count) printf(TD_MSG_TASKS_BI_TRA_LAI_CAN_SUA "\n");
             if (++count > TDC_TODO_LIST_MAX) continue;
             tdc__todo_task(plan, it->task, line, sizeof line);
-            printf("  - %s\n      Lý do: %s\n", line, *it->reason ? it->reason : "(không ghi)");
-            if (it->pending) printf("      (đã ghi báo cáo sửa, chờ gửi)\n");
+            printf(TD_MSG_TASKS_LY_DO_2 "\n", line, *it->reason ? it->reason : TD_MSG_TASKS_KHONG_GHI);
+            if (it->pending) printf(TD_MSG_TASKS_DA_GHI_BAO_CAO_SUA "\n");
         }
-        if (count > TDC_TODO_LIST_MAX) printf("  ... và %zu nhiệm vụ khác\n", count - TDC_TODO_LIST_MAX);
+        if (count > TDC_TODO_LIST_MAX) printf(TD_MSG_TASKS_VA_NHIEM_VU_KHAC "\n", count - TDC_TODO_LIST_MAX);
     }
 
     /* 2b. conflicts: two devices of the agency reported the same task and
@@ -1096,41 +1094,40 @@ int tdc_cmd_todo(int argc, char **argv)
     {
         size_t count = 0;
         for (it = tdc_todo_first(&t, TDC_TODO_CONFLICT); it; it = tdc_todo_next(&t, it, TDC_TODO_CONFLICT)) {
-            if (!count) printf("\nXung đột báo cáo (hai thiết bị cùng báo cáo một nhiệm vụ, một kỳ):\n");
+            if (!count) printf(TD_MSG_TASKS_XUNG_DOT_BAO_CAO_HAI "\n");
             if (++count > TDC_TODO_LIST_MAX) continue;
             tdc__todo_task(plan, it->task, line, sizeof line);
             tdc_period_vi(it->period, pvi, sizeof pvi);
-            printf("  - %s, kỳ %s:\n", line, pvi);
+            printf(TD_MSG_TASKS_KY_4 "\n", line, pvi);
             for (int j = 0; j < 2; j++) {
                 const td_author *au = td_state_author(st, it->ver[j]->author);
                 char at[32];
                 tdc_fmt_time(it->ver[j]->device_time_ms, at, sizeof at);
-                printf("      %s thiết bị %s%s, ghi lúc %s: %s, %u%% (mục nhật ký %llu)\n",
-                       j == 0 ? "đang dùng:" : "bị thay: ", au ? au->device : "?",
-                       au && !memcmp(au->key, c.id.pk, 32) ? " (máy này)" : "", at, tdc__state_vi(it->ver[j]->state),
+                printf(TD_MSG_TASKS_THIET_BI_GHI_LUC_MUC "\n",
+                       j == 0 ? TD_MSG_TASKS_DANG_DUNG : TD_MSG_TASKS_BI_THAY, au ? au->device : "?",
+                       au && !memcmp(au->key, c.id.pk, 32) ? TD_MSG_TASKS_MAY_NAY : "", at, tdc__state_vi(it->ver[j]->state),
                        it->ver[j]->percent, (unsigned long long)it->ver[j]->index);
             }
-            printf("      Cách giải quyết: thống nhất nội dung giữa hai thiết bị, rồi ghi lại báo cáo trên một\n"
-                   "      thiết bị: tiendo report %s --period %s (bản mới thay cả hai); xem: tiendo task %s\n",
+            printf(TD_MSG_TASKS_CACH_GIAI_QUYET_THONG_NHAT "\n",
                    tdc__k(it->task), it->period, tdc__k(it->task));
         }
-        if (count > TDC_TODO_LIST_MAX) printf("  ... và %zu xung đột khác\n", count - TDC_TODO_LIST_MAX);
+        if (count > TDC_TODO_LIST_MAX) printf(TD_MSG_TASKS_VA_XUNG_DOT_KHAC "\n", count - TDC_TODO_LIST_MAX);
     }
 
     /* 3. near or past the deadline */
     {
         size_t shown = 0;
-        if (t.n_soon || t.n_late) printf("\nSắp đến hạn: %zu; quá hạn chưa hoàn thành: %zu\n", t.n_soon, t.n_late);
+        if (t.n_soon || t.n_late) printf(TD_MSG_TASKS_SAP_DEN_HAN_QUA_HAN "\n", t.n_soon, t.n_late);
         for (it = tdc_todo_first(&t, TDC_TODO_DUE); it && shown < TDC_TODO_LIST_MAX;
              it = tdc_todo_next(&t, it, TDC_TODO_DUE)) {
             tdc__todo_task(plan, it->task, line, sizeof line);
             td_date_vi(it->due_date, dbuf2, sizeof dbuf2);
-            printf("  - %s: %s%s%s%s\n", line, td_status_vi(it->status), it->due_date ? ", hạn " : "",
-                   it->due_date ? dbuf2 : "", it->pending ? " (đã ghi báo cáo, chờ gửi)" : "");
+            printf("  - %s: %s%s%s%s\n", line, td_status_vi(it->status), it->due_date ? TD_MSG_TASKS_HAN_2 : "",
+                   it->due_date ? dbuf2 : "", it->pending ? TD_MSG_TASKS_DA_GHI_BAO_CAO_CHO : "");
             shown++;
         }
         if (t.n_soon + t.n_late > shown)
-            printf("  ... và %zu nhiệm vụ khác (tiendo tasks --status ongoing-late, --status never-reported)\n",
+            printf(TD_MSG_TASKS_VA_NHIEM_VU_KHAC_TIENDO "\n",
                    t.n_soon + t.n_late - shown);
     }
 
@@ -1138,31 +1135,31 @@ int tdc_cmd_todo(int argc, char **argv)
     if (t.role == TD_ROLE_CENTRAL) {
         size_t count = 0;
         for (it = tdc_todo_first(&t, TDC_TODO_REVIEW); it; it = tdc_todo_next(&t, it, TDC_TODO_REVIEW)) {
-            if (!count) printf("\nBáo cáo hoàn thành chờ thẩm định:\n");
+            if (!count) printf(TD_MSG_TASKS_BAO_CAO_HOAN_THANH_CHO "\n");
             if (++count > TDC_TODO_LIST_MAX) continue;
             tdc_period_vi(it->period, pvi, sizeof pvi);
             tdc__todo_task(plan, it->task, line, sizeof line);
-            printf("  - %s — %s, kỳ %s\n", line, it->agency, pvi);
+            printf(TD_MSG_TASKS_KY_5 "\n", line, it->agency, pvi);
         }
-        if (count > TDC_TODO_LIST_MAX) printf("  ... và %zu báo cáo khác\n", count - TDC_TODO_LIST_MAX);
-        printf("%sBáo cáo hoàn thành chờ thẩm định: %zu\n", count ? "" : "\n", t.n_review_waiting);
+        if (count > TDC_TODO_LIST_MAX) printf(TD_MSG_TASKS_VA_BAO_CAO_KHAC "\n", count - TDC_TODO_LIST_MAX);
+        printf(TD_MSG_TASKS_BAO_CAO_HOAN_THANH_CHO_2 "\n", count ? "" : "\n", t.n_review_waiting);
     }
 
 outbox:
     tdc_fmt_time(t.last_sync_ms, when, sizeof when);
-    printf("\nChờ gửi: %zu mục", t.n_pending);
-    if (t.n_pending_reports) printf(" (%zu báo cáo)", t.n_pending_reports);
-    printf("; đồng bộ lần cuối: %s\n", when);
+    printf(TD_MSG_TASKS_CHO_GUI_MUC, t.n_pending);
+    if (t.n_pending_reports) printf(TD_MSG_TASKS_BAO_CAO, t.n_pending_reports);
+    printf(TD_MSG_TASKS_DONG_BO_LAN_CUOI "\n", when);
     /* refused by the server or by the fold, any key of this device */
     if (t.n_refusals) {
         size_t nrf = 0;
-        printf("Bị từ chối:\n");
+        printf(TD_MSG_TASKS_BI_TU_CHOI "\n");
         if (tdc_print_refusals(&c, TDC_TODO_LIST_MAX, &nrf) == 0 && nrf)
-            printf("Số mục bị từ chối: %zu (cần ghi lại theo hướng dẫn trên)\n", nrf);
+            printf(TD_MSG_TASKS_SO_MUC_BI_TU_CHOI "\n", nrf);
     }
     if (!*next && t.n_pending) snprintf(next, sizeof next, "tiendo sync");
-    printf("Việc tiếp theo: %s%s\n", *next ? next : "không còn việc nào trong kỳ này",
-           *next && t.n_pending && strcmp(next, "tiendo sync") ? "; rồi gửi đi: tiendo sync" : "");
+    printf(TD_MSG_TASKS_VIEC_TIEP_THEO "\n", *next ? next : TD_MSG_TASKS_KHONG_CON_VIEC_NAO_TRONG,
+           *next && t.n_pending && strcmp(next, "tiendo sync") ? TD_MSG_TASKS_ROI_GUI_DI_TIENDO_SYNC : "");
     tdc_todo_free(&t);
     tdc_ctx_close(&c);
     return 0;

@@ -10,6 +10,7 @@
 
 #include "conf.h"
 #include "status.h"
+#include "msg.h"
 
 void tdc_device_paths(tdc_device *d, const char *dir)
 {
@@ -59,13 +60,13 @@ int tdc_device_load(tdc_device *d, const char *dir, td_error *err)
     tdc_device_paths(d, dir);
     if (access(d->config_path, R_OK) != 0 || access(d->cert_path, R_OK) != 0)
         return td_error_set(err, TD_ENOTFOUND,
-                            "thư mục %s chưa có tệp config hoặc device.crt",
+                            TD_MSG_DEVICE_THU_MUC_CHUA_CO_TEP,
                             d->dir);
     if (td_conf_load(&conf, d->config_path, err)) return err ? err->code : TD_EPARSE;
     server = td_conf_get(&conf, "server");
     if (!server) {
         td_conf_free(&conf);
-        return td_error_set(err, TD_EPARSE, "%s: thiếu dòng \"server = MÁY:CỔNG\"", d->config_path);
+        return td_error_set(err, TD_EPARSE, "%s: " TD_MSG_DEVICE_THIEU_DONG_SERVER_MAY_CONG, d->config_path);
     }
     snprintf(d->server, sizeof d->server, "%s", server);
     td_conf_free(&conf);
@@ -86,7 +87,7 @@ static void tdc__conf_int(const td_conf *conf, const char *path, const char *key
     if (!s) return;
     n = strtol(s, &end, 10);
     if (end == s || *end || n < lo || n > hi) {
-        fprintf(stderr, "tiendo: %s: %s phải là số nguyên từ %d đến %d, không phải \"%s\"; dùng mặc định %d.\n",
+        fprintf(stderr, "tiendo: " TD_MSG_DEVICE_PHAI_LA_SO_NGUYEN_TU "\n",
                 path, key, lo, hi, s, *v);
         return;
     }

@@ -3,6 +3,8 @@
  */
 #include "draft.h"
 #include "grow.h"
+#include "oserr.h"
+#include "msg.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -11,8 +13,7 @@
 
 static int tdc__draft_dberr(tdc_replica *r, td_error *err, const char *what)
 {
-    return td_error_set(err, TD_EDB, "%s: draft: %s: %s", tdc_replica_path(r), what,
-                        sqlite3_errmsg(tdc_replica_db(r)));
+    return td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, tdc_replica_path(r), td_sqlite_vi_db(tdc_replica_db(r), what));
 }
 
 static int tdc__draft_key_ok(const char *key, td_error *err)

@@ -10,6 +10,7 @@
 #include "identity.h"
 #include "log.h"
 #include "msg.h"
+#include "oserr.h"
 #include "proto_ver.h"
 #include "tls.h"
 
@@ -110,7 +111,7 @@ static void tdc__on_connect(uv_connect_t *req, int status)
     if (!l->conn) return;
     if (status < 0) {
         td_error e;
-        td_error_set(&e, TD_ECONNECT, "cannot connect: %s", uv_strerror(status));
+        td_error_set(&e, TD_ECONNECT, "cannot connect: %s | %s", uv_strerror(status), td_uv_vi(status));
         tdc__fail(l, &e);
         td_conn_close(l->conn, TD_ECONNECT, e.msg);
         return;
@@ -236,7 +237,7 @@ tdc_link *tdc_link_open(const tdc_link_opts *o, td_error *err)
     /* NULL callback: synchronous lookup (hosts file / DNS). */
     rc = uv_getaddrinfo(&l->loop, &gai, NULL, host, portstr, &hints);
     if (rc < 0) {
-        td_error_set(err, TD_ECONNECT, "cannot resolve \"%s\": %s", host, uv_strerror(rc));
+        td_error_set(err, TD_ECONNECT, "cannot resolve \"%s\": %s | %s", host, uv_strerror(rc), td_uv_vi(rc));
         goto fail;
     }
     res = gai.addrinfo;
@@ -249,7 +250,7 @@ tdc_link *tdc_link_open(const tdc_link_opts *o, td_error *err)
     rc = uv_tcp_connect(&l->connect_req, td_conn_tcp(l->conn), res->ai_addr, tdc__on_connect);
     uv_freeaddrinfo(res);
     if (rc < 0) {
-        td_error_set(err, TD_ECONNECT, "cannot connect to %s: %s", server, uv_strerror(rc));
+        td_error_set(err, TD_ECONNECT, "cannot connect to %s: %s | %s", server, uv_strerror(rc), td_uv_vi(rc));
         td_conn_close(l->conn, TD_ECONNECT, err ? err->msg : "connect");
         goto fail;
     }
@@ -318,9 +319,12 @@ uint64_t tdc_link_bytes_in(const tdc_link *l) { return l->conn ? td_conn_bytes_i
 const char *tdc_link_vi(const td_error *err)
 {
     const char *alert = td_tls_alert_vi(err->msg);
-    if (alert) return alert;
-    if (strstr(err->msg, "| ")) return strstr(err->msg, "| ") + 2;   /* server's own Vietnamese */
-    return td_err_vi(err->code);
+    if (alert) {
+        td_log_warn("%s", err->msg);   /* the English, for support */
+        return alert;
+    }
+    /* "English | Vietnamese" (the server's own Vietnamese, or ours), else td_err_vi */
+    return td_error_vi(err);
 }
 
 void tdc_link_fail(const char *prog, const char *server, const td_error *err)
@@ -328,20 +332,14 @@ void tdc_link_fail(const char *prog, const char *server, const td_error *err)
     const char *vi = tdc_link_vi(err);
     size_t n = strlen(vi);
     /* the server's own Vietnamese text already ends with a full stop */
-    fprintf(stderr, "%s: " TD_MSG_CONNECT "\n" TD_MSG_DETAIL, prog, server ? server : "?", vi,
-            n && vi[n - 1] == '.' ? "" : ".", err->msg);
+    fprintf(stderr, "%s: " TD_MSG_CONNECT "\n", prog, server ? server : "?", vi, n && vi[n - 1] == '.' ? "" : ".");
     tdc_link_advice(err, stderr);
 }
 
 int tdc_link_advice(const td_error *err, FILE *f)
 {
     if (!err->msg[0] || !strstr(err->msg, "certificate revoked")) return 0;
-    fputs("  Chứng thư số của thiết bị này đã bị thu hồi, nên đồng bộ lại cũng không được. Hãy liên hệ\n"
-          "  Sở KH&CN (cán bộ quản lý CA) để được cấp chứng thư mới, với khóa mới:\n"
-          "    1. tiendo renew --csr-out yeu-cau.csr   (tạo khóa mới và yêu cầu cấp chứng thư)\n"
-          "    2. gửi tệp yeu-cau.csr cho cán bộ CA của Sở KH&CN; cán bộ CA ký và gửi lại tệp chứng thư\n"
-          "    3. tiendo renew --import TỆP_CHỨNG_THƯ, rồi tiendo sync\n"
-          "  Các báo cáo đã ghi mà chưa gửi vẫn được giữ trong hộp thư đi.\n",
+    fputs(TD_MSG_LINK_CHUNG_THU_SO_CUA_THIET "\n",
           f);
     return 1;
 }

@@ -7,8 +7,9 @@
  * what an answer means) above in the commands.
  *
  * tdc_link_open connects, completes TLS 1.3, sends Hello and waits for
- * Welcome.  Every failure fills err with an English detail; tdc_link_vi
- * turns the last failure into a Vietnamese sentence for the clerk.
+ * Welcome.  Every failure fills err with an English detail, and after " | "
+ * the Vietnamese reason where there is one; tdc_link_vi turns the last
+ * failure into a Vietnamese sentence for the clerk and logs the English.
  */
 #ifndef TDC_LINK_H
 #define TDC_LINK_H
@@ -64,7 +65,8 @@ uint64_t tdc_link_bytes_in(const tdc_link *l);
  */
 int tdc_link_peer(const tdc_link *l, unsigned char pk[32], char cn[TDC_PEER_CN_MAX + 1], td_error *err);
 
-/* Vietnamese sentence for a failure from this module (never NULL). */
+/* Vietnamese sentence for a failure from this module (never NULL); the
+ * English detail goes to the operator log. */
 const char *tdc_link_vi(const td_error *err);
 /* What the person can do after a failure that trying again cannot mend (the
  * device's certificate revoked: a new certificate from the Sở KH&CN CA
@@ -73,8 +75,8 @@ const char *tdc_link_vi(const td_error *err);
 int tdc_link_advice(const td_error *err, FILE *f);
 /*
  * A connection that failed, on stderr: "PROG: không kết nối được máy chủ
- * SERVER: <tdc_link_vi>." (common/msg.h), the English detail on its own
- * line, then tdc_link_advice.  prog: "tiendo ping" etc.
+ * SERVER: <tdc_link_vi>." (common/msg.h; the English detail to the
+ * operator log), then tdc_link_advice.  prog: "tiendo ping" etc.
  */
 void tdc_link_fail(const char *prog, const char *server, const td_error *err);
 

@@ -13,6 +13,8 @@
 #include "grow.h"
 #include "log.h"
 #include "sync_limits.h"
+#include "oserr.h"
+#include "msg.h"
 
 /* How long a writer waits for another process holding the database (a
  * `tiendo report` while `tiendo sync --watch` commits a batch). */
@@ -187,14 +189,14 @@ static tdc_out_status tdc__status_parse(const char *s)
 
 static int tdc__dberr(tdc_replica *r, td_error *err, const char *what)
 {
-    return td_error_set(err, TD_EDB, "%s: %s: %s", r->path, what, sqlite3_errmsg(r->db));
+    return td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, r->path, td_sqlite_vi_db(r->db, what));
 }
 
 static int tdc__exec(tdc_replica *r, const char *sql, td_error *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(r->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        td_error_set(err, TD_EDB, "%s: %s: %s", r->path, sql, msg ? msg : "?");
+        td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, r->path, td_sqlite_vi_db(r->db, sql));
         sqlite3_free(msg);
         return TD_EDB;
     }
@@ -244,7 +246,7 @@ static int tdc__begin_at_cursor(tdc_replica *r, td_error *err)
     int rc;
     if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
     if (!(rc = tdc__meta_read(r, "cursor", &cursor_db, err)) && (uint64_t)cursor_db != r->cursor)
-        rc = td_error_set(err, TD_EBUSY, "%s: replica changed by another process (cursor %lld, expected %llu)",
+        rc = td_error_set(err, TD_EBUSY, "%s: " TD_MSG_REPLICA_BAN_SAO_VUA_DUOC_MOT,
                           r->path, (long long)cursor_db, (unsigned long long)r->cursor);
     if (rc) tdc__rollback(r);
     return rc;
@@ -349,7 +351,7 @@ static int tdc__migrate(tdc_replica *r, td_error *err)
     sqlite3_finalize(st);
     if (version < 0) return tdc__dberr(r, err, "reading user_version");
     if (version > TDC_SCHEMA_VERSION)
-        return td_error_set(err, TD_EDB, "%s: schema version %d is newer than this program's %d", r->path,
+        return td_error_set(err, TD_EDB, "%s: " TD_MSG_REPLICA_CAU_TRUC_DU_LIEU_PHIEN, r->path,
                             version, TDC_SCHEMA_VERSION);
     while (version < TDC_SCHEMA_VERSION) {
         char pragma[64];
@@ -409,7 +411,7 @@ static int tdc__snapshot_read(tdc_replica *r, size_t n, X509 *ca, td_state **out
     sqlite3_blob *b;
     int rc;
     if (sqlite3_blob_open(r->db, "main", "fold_snapshot", "state", 1, 0, &b) != SQLITE_OK)
-        return td_error_set(err, TD_EIO, "cannot open the blob: %s", sqlite3_errmsg(r->db));
+        return td_error_set(err, TD_EIO, TD_MSG_DB_FAIL, r->path, td_sqlite_vi_db(r->db, "fold snapshot blob"));
     if ((size_t)sqlite3_blob_bytes(b) != n) rc = td_error_set(err, TD_EIO, "the blob changed length");
     else rc = td_state_snap_read(tdc__blob_read, b, n, ca, out, err);
     sqlite3_blob_close(b);

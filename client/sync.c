@@ -20,6 +20,7 @@
 #include "note.h"
 #include "proto_ver.h"
 #include "sync_limits.h"
+#include "msg.h"
 
 static int64_t tdc__now(const tdc_sync_opts *o)
 {
@@ -963,10 +964,7 @@ static int tdc__blob_upload(tdc_replica *r, const tdc_sync_io *io, const unsigne
     if ((rc = tdc_blob_get(r, sha, &found, &row, err))) return rc;
     if (!found) {
         b->rc = td_error_set(&b->err, TD_ENOTFOUND,
-                             "attachment %s cited by outbox entry seq %llu is not in the replica | Báo cáo số thứ tự "
-                             "%llu trong hộp thư đi có tệp đính kèm (mã %.12s…) không còn trong bản sao dữ liệu của "
-                             "máy này nên chưa gửi được; hãy chép lại bản sao dữ liệu (replica.db) từ bản lưu, hoặc "
-                             "báo cho cán bộ quản trị",
+                             "attachment %s cited by outbox entry seq %llu is not in the replica | " TD_MSG_SYNC_ATTACHMENT_MISSING,
                              hex, (unsigned long long)seq, (unsigned long long)seq, hex);
         b->seq = seq;
         return 0;
@@ -985,7 +983,7 @@ static int tdc__blob_upload(tdc_replica *r, const tdc_sync_io *io, const unsigne
         if (st->refused && *st->refused) {
             b->rc = td_error_set(&b->err, TD_EAUTH, "server refused attachment %.12s... of entry seq %llu: %s | %s",
                                  hex, (unsigned long long)seq, st->refused,
-                                 st->refused_vi && *st->refused_vi ? st->refused_vi : "Máy chủ không nhận tệp đính kèm");
+                                 st->refused_vi && *st->refused_vi ? st->refused_vi : TD_MSG_SYNC_MAY_CHU_KHONG_NHAN_TEP);
             b->seq = seq;
             b->quota = !strncmp(st->refused, "quota", 5);
             break;
@@ -1048,10 +1046,7 @@ static int tdc__upload_pending(tdc_replica *r, const Tiendo__Welcome *w, const t
             if ((rc = tdc_blob_entry_refs(items[i].body, items[i].len, &refs, &nr, err))) break;
             if (nr && w->version < TD_PROTO_BLOB) {
                 b->rc = td_error_set(&b->err, TD_EVERSION,
-                                     "server speaks protocol %u; attachments need %d (entry seq %llu waits) | Máy chủ "
-                                     "chưa hỗ trợ tệp đính kèm nên báo cáo có tệp đính kèm (và các mục ghi sau nó) "
-                                     "chưa được gửi; các mục trước đó đã gửi. Hãy báo Sở Khoa học và Công nghệ cập "
-                                     "nhật máy chủ",
+                                     "server speaks protocol %u; attachments need %d (entry seq %llu waits) | " TD_MSG_SYNC_SERVER_NO_ATTACHMENTS,
                                      w->version, TD_PROTO_BLOB, (unsigned long long)items[i].seq);
                 b->seq = items[i].seq;
             }

@@ -29,6 +29,8 @@
 #include "log.h"
 #include "ui.h"
 #include "utf8.h"
+#include "oserr.h"
+#include "msg.h"
 
 /* Syncthing's port is 8384; ours starts next to it and tries a few more
  * when another program (or another office's `tiendo ui`) holds it. */
@@ -72,15 +74,15 @@ static int tdc__ui_secret(tdc_ui *ui, td_error *e)
         fclose(f);
         ui->secret[k] = 0;
         if (k != 64 || strspn(ui->secret, "0123456789abcdef") != 64)
-            return td_error_set(e, TD_EPARSE, "tệp %s hỏng (không phải 64 chữ số hex); xóa tệp để tạo mã mới", path);
+            return td_error_set(e, TD_EPARSE, TD_MSG_UI_TEP_HONG_KHONG_PHAI_CHU, path);
     } else {
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-        if (fd < 0) return td_error_set(e, TD_EIO, "không tạo được %s: %s", path, strerror(errno));
+        if (fd < 0) return td_error_set(e, TD_EIO, TD_MSG_FILE_WRITE, path, td_errno_vi_log(errno, path));
         randombytes_buf(raw, sizeof raw);
         tdc__hex(raw, sizeof raw, ui->secret);
         if (write(fd, ui->secret, 64) != 64 || fsync(fd) || close(fd)) {
             unlink(path);
-            return td_error_set(e, TD_EIO, "không ghi được %s", path);
+            return td_error_set(e, TD_EIO, TD_MSG_UI_KHONG_GHI_DUOC, path);
         }
     }
     /* the CSRF token: keyed hash of a fixed label, so it is stable across
@@ -630,27 +632,25 @@ int tdc_cmd_ui(int argc, char **argv)
     memset(&sin6, 0, sizeof sin6);
     v6 = !strcmp(listen, "::1") || !strcmp(listen, "[::1]");
     if (!v6 && (inet_pton(AF_INET, listen, &sin.sin_addr) != 1 || (ntohl(sin.sin_addr.s_addr) >> 24) != 127)) {
-        fprintf(stderr, "tiendo ui: chỉ nghe được trên địa chỉ của chính máy này (127.0.0.1 hoặc ::1), không phải "
-                        "\"%s\": mở giao diện cho máy khác cần mã hóa TLS, chưa được hỗ trợ. Muốn dùng từ máy khác, "
-                        "hãy cài tiendo trên máy đó.\n", listen);
+        fprintf(stderr, "tiendo ui: " TD_MSG_UI_CHI_NGHE_DUOC_TREN_DIA "\n", listen);
         free(ui);
         return 2;
     }
     if (sodium_init() < 0) {
-        fprintf(stderr, "tiendo ui: không khởi tạo được libsodium\n");
+        fprintf(stderr, "tiendo ui: " TD_MSG_UI_KHONG_KHOI_TAO_DUOC_THU_VIEN "\n");
         free(ui);
         return 1;
     }
     ui->interval_s = (uint64_t)interval;
     ui->max_backoff_ms = (uint64_t)max_backoff * 1000;
     if (tdc_app_open(&ui->ctx, ui->dir, &e)) {
-        fprintf(stderr, "tiendo ui: %s\n", e.msg);
+        fprintf(stderr, "tiendo ui: %s\n", td_error_vi(&e));
         free(ui);
         return 1;
     }
     tdc_ui_warm(&ui->ctx);
     if (tdc__ui_secret(ui, &e)) {
-        fprintf(stderr, "tiendo ui: %s\n", e.msg);
+        fprintf(stderr, "tiendo ui: %s\n", td_error_vi(&e));
         tdc_ctx_close(&ui->ctx);
         free(ui);
         return 1;
@@ -675,8 +675,8 @@ int tdc_cmd_ui(int argc, char **argv)
                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
     }
     if (!d) {
-        fprintf(stderr, "tiendo ui: không mở được cổng %ld%s trên %s (đang bận?): hãy chọn cổng khác bằng --port.\n",
-                port, port_given ? "" : " và các cổng kế tiếp", listen);
+        fprintf(stderr, "tiendo ui: " TD_MSG_UI_KHONG_MO_DUOC_CONG_TREN "\n",
+                port, port_given ? "" : TD_MSG_UI_VA_CAC_CONG_KE_TIEP, listen);
         tdc_ctx_close(&ui->ctx);
         free(ui);
         return 1;
@@ -689,12 +689,11 @@ int tdc_cmd_ui(int argc, char **argv)
     if (url_file) {
         int fd = open(url_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (fd < 0 || write(fd, url, strlen(url)) != (ssize_t)strlen(url) || write(fd, "\n", 1) != 1) {
-            fprintf(stderr, "tiendo ui: không ghi được %s\n", url_file);
+            fprintf(stderr, "tiendo ui: " TD_MSG_UI_KHONG_GHI_DUOC "\n", url_file);
         }
         if (fd >= 0) close(fd);
     }
-    printf("Giao diện tiendo của %s đang chạy tại:\n  %s\n"
-           "(Địa chỉ có mã truy cập riêng của máy này; đừng gửi cho người khác. Dừng: Ctrl-C.)\n",
+    printf(TD_MSG_UI_GIAO_DIEN_TIENDO_CUA_DANG "\n",
            ui->ctx.id.subject.agency, url);
     fflush(stdout);
     if (!no_browser) tdc__open_browser(url);
@@ -712,7 +711,7 @@ int tdc_cmd_ui(int argc, char **argv)
     tdc_ctx_close(&ui->ctx);
     pthread_mutex_destroy(&ui->lock);
     pthread_cond_destroy(&ui->wake);
-    printf("Đã dừng giao diện.\n");
+    printf(TD_MSG_UI_DA_DUNG_GIAO_DIEN "\n");
     free(ui);
     return 0;
 }

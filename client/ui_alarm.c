@@ -280,7 +280,7 @@ static void tdc__post_ack(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
         char *t = tdc_app_alarm_note(note, &e);
         if (!t) {
             out->status = 422;
-            tdc__page_one(ui, q, f, out, note, e.msg);
+            tdc__page_one(ui, q, f, out, note, td_error_vi(&e));
             return;
         }
         if (tdc__alarms(ui, &v, &n, &open) || (k = tdc__find(v, n, id)) < 0 || v[k].acked_ms) {
@@ -311,7 +311,7 @@ static void tdc__post_ack(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
     }
     if (tdc_app_alarm_ack(&ui->ctx, id, note, &e)) {
         out->status = e.code == TD_ENOTFOUND ? 409 : e.code == TD_EARG ? 422 : 500;
-        tdc__page_one(ui, q, f, out, note, e.msg);
+        tdc__page_one(ui, q, f, out, note, td_error_vi(&e));
         return;
     }
     /* the background sync stopped on this alarm: it may try again (a server

@@ -355,7 +355,7 @@ static void tdc__post_extend(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_r
         return;
     }
     if (tdc_extend_prepare(&ui->ctx, n, tdc_ui_form_get(q, "deadline"), tdc_ui_form_get(q, "reason"), &x, &e)) {
-        tdc__post_refused(ui, f, out, n, q, e.msg, NULL, e.code == TD_EAUTH ? 403 : 422);
+        tdc__post_refused(ui, f, out, n, q, td_error_vi(&e), NULL, e.code == TD_EAUTH ? 403 : 422);
         return;
     }
     if (*x.confirm && !(confirm && !strcmp(confirm, "1"))) {
@@ -368,7 +368,7 @@ static void tdc__post_extend(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_r
     }
     if (tdc_extend_sign(&ui->ctx, &x, &seq, &e)) {
         tdc_extend_free(&x);
-        tdc__post_refused(ui, f, out, n, q, e.msg, NULL, 500);
+        tdc__post_refused(ui, f, out, n, q, td_error_vi(&e), NULL, 500);
         return;
     }
     snprintf(done, sizeof done, "Đã ký thay đổi thời hạn nhiệm vụ %ld (%s → %s), số thứ tự %llu; chờ gửi, sẽ gửi khi "
@@ -400,12 +400,12 @@ static void tdc__post_condition(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
         return;
     }
     if (tdc_condition_prepare(&ui->ctx, n, met, due_y, due_m, tdc_ui_form_get(q, "note"), &x, &e)) {
-        tdc__post_refused(ui, f, out, n, q, e.msg, NULL, e.code == TD_EAUTH ? 403 : 422);
+        tdc__post_refused(ui, f, out, n, q, td_error_vi(&e), NULL, e.code == TD_EAUTH ? 403 : 422);
         return;
     }
     if (tdc_condition_sign(&ui->ctx, &x, &seq, &e)) {
         tdc_condition_free(&x);
-        tdc__post_refused(ui, f, out, n, q, e.msg, NULL, 500);
+        tdc__post_refused(ui, f, out, n, q, td_error_vi(&e), NULL, 500);
         return;
     }
     tdc_condition_free(&x);

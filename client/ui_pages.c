@@ -686,7 +686,7 @@ static void tdc__page_report_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc
     if (autosave || !action || strcmp(action, "submit")) {
         if (tdc_rep_draft_save(c, &r, &e)) {
             out->status = 500;
-            fprintf(f, "%s", e.msg);
+            fprintf(f, "%s", td_error_vi(&e));
         } else if (autosave) {
             out->status = 200;
             out->type = "text/plain; charset=utf-8";
@@ -712,7 +712,7 @@ static void tdc__page_report_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc
         if (tdc_rep_sign(c, &r, &seq, &e)) {
             tdc_rep_draft_save(c, &r, &e);
             out->status = 500;
-            tdc__report_form(ui, f, &r, NULL, 1, e.msg, NULL, 0);
+            tdc__report_form(ui, f, &r, NULL, 1, td_error_vi(&e), NULL, 0);
             tdc_rep_free(&r);
             return;
         }
@@ -814,7 +814,7 @@ static int tdc__review_one(tdc_ui *ui, const tdc_ui_form *q, const char *idx, in
         return -1;
     }
     if (tdc_review_sign(&ui->ctx, r, accept, reason, &seq, &e)) {
-        snprintf(msg, n, "nhiệm vụ %ld của %s: %s", task, a, e.msg);
+        snprintf(msg, n, "nhiệm vụ %ld của %s: %s", task, a, td_error_vi(&e));
         return -1;
     }
     return 0;
@@ -1028,7 +1028,7 @@ static void tdc__page_indicator_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, 
     else if (!tdc_ind_check(tdc_replica_state(c->rep), c->id.subject.agency, c->id.subject.role, tdc_today(), code_n,
                             period, has_value, value, msg, sizeof msg, note, sizeof note, warn, sizeof warn)) {
         if (tdc_ind_sign(c, code_n, period, has_value, value, text, &seq, &e)) {
-            snprintf(msg, sizeof msg, "%s", e.msg);
+            snprintf(msg, sizeof msg, "%s", td_error_vi(&e));
         } else {
             snprintf(done, sizeof done, "Đã ký giá trị chỉ tiêu %s (số thứ tự %llu); chờ gửi. %s%s", code_n,
                      (unsigned long long)seq, warn, note);

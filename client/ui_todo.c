@@ -221,7 +221,7 @@ void tdc_ui_page_todo(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
     }
     if (rc) {
         fprintf(f, "<p class=\"err\">Không tính được việc cần làm: ");
-        tdc_ui_esc(f, e.msg);
+        tdc_ui_esc(f, td_error_vi(&e));
         fprintf(f, "</p>");
         goto sync;
     }

@@ -1,6 +1,7 @@
 /* agency.c — see agency.h. */
 #include "agency.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "grow.h"
 #include "identity.h"
 #include "utf8.h"
+#include "oserr.h"
 
 /* --- the initial registry (docs/LOG.md §6) ---------------------------------
  * Each row: slug, kind, official name, then aliases, NULL-terminated.
@@ -566,7 +568,7 @@ int td_registry_load_aliases(td_registry *reg, const char *path, td_error *err)
     FILE *f = fopen(path, "r");
     char line[2048];
     int lineno = 0, rc = 0;
-    if (!f) return td_error_set(err, TD_EIO, "%s: cannot open alias file: %m", path);
+    if (!f) return td_error_set(err, TD_EIO, TD_MSG_FILE_READ, path, td_errno_vi_log(errno, path));
     while (fgets(line, sizeof line, f)) {
         char *eq, *name, *slug;
         lineno++;

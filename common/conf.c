@@ -1,5 +1,6 @@
 /* conf.c — see conf.h. */
 #include "conf.h"
+#include "oserr.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +26,7 @@ int td_conf_load(td_conf *c, const char *path, td_error *err)
 
     memset(c, 0, sizeof *c);
     f = fopen(path, "r");
-    if (!f) return td_error_set(err, TD_EIO, "%s: cannot open: %s", path, strerror(errno));
+    if (!f) return td_error_set(err, TD_EIO, TD_MSG_FILE_READ, path, td_errno_vi_log(errno, path));
     c->path = strdup(path);
     while (fgets(line, sizeof line, f)) {
         char *k, *v, *eq;
@@ -33,7 +34,7 @@ int td_conf_load(td_conf *c, const char *path, td_error *err)
         if (!strchr(line, '\n') && !feof(f)) {
             fclose(f);
             td_conf_free(c);
-            return td_error_set(err, TD_EPARSE, "%s:%d: line longer than %d bytes", path, lineno,
+            return td_error_set(err, TD_EPARSE, "%s:%d: dòng dài quá %d byte", path, lineno,
                                 TD_CONF_MAX_LINE);
         }
         k = td__trim(line);
@@ -42,7 +43,7 @@ int td_conf_load(td_conf *c, const char *path, td_error *err)
         if (!eq) {
             fclose(f);
             td_conf_free(c);
-            return td_error_set(err, TD_EPARSE, "%s:%d: expected \"key = value\"", path, lineno);
+            return td_error_set(err, TD_EPARSE, "%s:%d: dòng phải có dạng \"khóa = giá trị\"", path, lineno);
         }
         *eq = '\0';
         v = td__trim(eq + 1);
@@ -51,19 +52,19 @@ int td_conf_load(td_conf *c, const char *path, td_error *err)
             if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-') ) {
                 fclose(f);
                 td_conf_free(c);
-                return td_error_set(err, TD_EPARSE, "%s:%d: bad key \"%s\"", path, lineno, k);
+                return td_error_set(err, TD_EPARSE, "%s:%d: khóa \"%s\" không hợp lệ", path, lineno, k);
             }
         }
         if (*k == '\0' || td_conf_get(c, k)) {
             fclose(f);
             td_conf_free(c);
-            return td_error_set(err, TD_EPARSE, "%s:%d: %s key \"%s\"", path, lineno,
-                                *k ? "repeated" : "empty", k);
+            return td_error_set(err, TD_EPARSE, "%s:%d: khóa \"%s\" %s", path, lineno, k,
+                                *k ? "lặp lại" : "để trống");
         }
         if (c->n == TD_CONF_MAX_ITEMS) {
             fclose(f);
             td_conf_free(c);
-            return td_error_set(err, TD_EPARSE, "%s:%d: more than %d settings", path, lineno,
+            return td_error_set(err, TD_EPARSE, "%s:%d: quá %d dòng cấu hình", path, lineno,
                                 TD_CONF_MAX_ITEMS);
         }
         c->items[c->n].key = strdup(k);
@@ -101,18 +102,18 @@ int td_conf_write(const char *path, const char *const *keys, const char *const *
 
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
-    if (fd < 0) return td_error_set(err, TD_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+    if (fd < 0) return td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, tmp, td_errno_vi_log(errno, tmp));
     f = fdopen(fd, "w");
     for (size_t i = 0; i < n; i++) fprintf(f, "%s = %s\n", keys[i], values[i]);
     if (fflush(f) != 0 || fsync(fd) != 0) {
         fclose(f);
         unlink(tmp);
-        return td_error_set(err, TD_EIO, "%s: write failed: %s", tmp, strerror(errno));
+        return td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, tmp, td_errno_vi_log(errno, tmp));
     }
     fclose(f);
     if (rename(tmp, path) != 0) {
         unlink(tmp);
-        return td_error_set(err, TD_EIO, "%s: rename failed: %s", path, strerror(errno));
+        return td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, path, td_errno_vi_log(errno, path));
     }
     return TD_OK;
 }

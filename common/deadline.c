@@ -261,22 +261,22 @@ int td_deadline_parse(const char *text, td_deadline *out, td_error *err)
     int rc;
 
     memset(out, 0, sizeof *out);
-    if (!text) return td_error_set(err, TD_EPARSE, "empty deadline");
+    if (!text) return td_error_set(err, TD_EPARSE, "thời hạn để trống");
     if (strlen(text) > TD_DEADLINE_TEXT_MAX)
-        return td_error_set(err, TD_EPARSE, "deadline longer than %d bytes", TD_DEADLINE_TEXT_MAX);
+        return td_error_set(err, TD_EPARSE, "thời hạn dài quá %d byte", TD_DEADLINE_TEXT_MAX);
     clean = td_text_clean(text);
-    if (!clean) return td_error_set(err, TD_ENOMEM, "out of memory parsing a deadline");
+    if (!clean) return td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
     low = td_vi_lower(clean);
     if (!low) {
         free(clean);
-        return td_error_set(err, TD_ENOMEM, "out of memory parsing a deadline");
+        return td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
     }
     if (!*low) {
-        rc = td_error_set(err, TD_EPARSE, "empty deadline");
+        rc = td_error_set(err, TD_EPARSE, "thời hạn để trống");
         goto fail;
     }
     if (td__parse(low, out, &sb, &se) != 0) {
-        rc = td_error_set(err, TD_EPARSE, "unknown deadline \"%.200s\"", clean);
+        rc = td_error_set(err, TD_EPARSE, "không hiểu thời hạn \"%.200s\"", clean);
         goto fail;
     }
     if (sb) {
@@ -286,7 +286,7 @@ int td_deadline_parse(const char *text, td_deadline *out, td_error *err)
         const char *base = strlen(clean) == strlen(low) ? clean : low;   /* defensive */
         out->scope = td_strndup(base + (sb - low), (size_t)(se - sb));
         if (!out->scope) {
-            rc = td_error_set(err, TD_ENOMEM, "out of memory parsing a deadline");
+            rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
             goto fail;
         }
         td_trim(out->scope);

@@ -81,7 +81,7 @@ typedef struct td_deadline {
 /*
  * Parse a deadline cell.  On success fills *out (caller frees with
  * td_deadline_free) and returns 0.  On failure *out is zeroed, nothing is
- * allocated, and err says "unknown deadline \"...\"" (TD_EPARSE) or
+ * allocated, and err says "không hiểu thời hạn \"...\"" (TD_EPARSE) or
  * TD_ENOMEM; the caller adds the task and line.
  */
 int td_deadline_parse(const char *text, td_deadline *out, td_error *err);

@@ -1,6 +1,8 @@
 /* err.c — see err.h. */
 #include "err.h"
 
+#include "log.h"
+
 #include <openssl/err.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -70,4 +72,39 @@ int td_error_set_ssl(td_error *e, int code, const char *what)
     }
     ERR_clear_error();
     return td_error_set(e, code, "%s: %s", what, buf);
+}
+
+/* A text with a letter outside ASCII that is not quoted ("...") nor in
+ * parentheses (a quoted cell or column of a Vietnamese file inside an
+ * English message): Vietnamese, for a person. */
+static int td__err_is_vi(const char *s)
+{
+    int quoted = 0, paren = 0;
+    for (; *s; s++) {
+        if (*s == '"') quoted = !quoted;
+        else if (*s == '(' && !quoted) paren++;
+        else if (*s == ')' && !quoted && paren) paren--;
+        else if ((unsigned char)*s >= 0x80 && !quoted && !paren) return 1;
+    }
+    return 0;
+}
+
+const char *td_error_vi(const td_error *e)
+{
+    const char *bar;
+    if (!e || e->code == TD_OK) return td_err_vi(TD_OK);
+    if ((bar = strstr(e->msg, " | ")) && td__err_is_vi(bar + 3)) {
+        td_log_warn("%.*s", (int)(bar - e->msg), e->msg);
+        return bar + 3;
+    }
+    if (td_text_vi(e->msg)) return e->msg;
+    return td_err_vi(e->code);
+}
+
+const char *td_text_vi(const char *text)
+{
+    if (!text || !*text) return NULL;
+    if (td__err_is_vi(text)) return text;
+    td_log_warn("%s", text);
+    return NULL;
 }

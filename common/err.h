@@ -76,4 +76,17 @@ void td_error_clear(td_error *e);
 /* Append OpenSSL's error queue (first error) to e's message and clear the queue. */
 int td_error_set_ssl(td_error *e, int code, const char *what);
 
+/*
+ * What a person reads of e: the Vietnamese part of an "English | Vietnamese"
+ * message, else the message itself when it is Vietnamese (it has a letter
+ * outside ASCII, outside quotes and parentheses: every Vietnamese sentence
+ * has one), else td_err_vi(e->code).
+ * Whatever English is left out goes to the operator log (td_log_warn), so
+ * support still sees it.  Never NULL; NULL e is "thành công".
+ */
+const char *td_error_vi(const td_error *e);
+/* text when it is Vietnamese (as above), else NULL after logging it (NULL
+ * and "" give NULL): for a detail shown only when a person can read it. */
+const char *td_text_vi(const char *text);
+
 #endif

@@ -1,6 +1,8 @@
 /* identity.c — see identity.h. */
 #include "identity.h"
+#include "oserr.h"
 
+#include <errno.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <stdio.h>
@@ -75,16 +77,16 @@ static int td__subject_field(X509_NAME *name, int nid, const char *label, char *
     unsigned char *utf8 = NULL;
     int len;
 
-    if (idx < 0) return td_error_set(err, TD_ECERT, "certificate subject has no %s field", label);
+    if (idx < 0) return td_error_set(err, TD_ECERT, "chứng thư thiếu trường %s của chủ thể", label);
     if (X509_NAME_get_index_by_NID(name, nid, idx) >= 0)
-        return td_error_set(err, TD_ECERT, "certificate subject has more than one %s field", label);
+        return td_error_set(err, TD_ECERT, "chứng thư có nhiều hơn một trường %s của chủ thể", label);
     ne = X509_NAME_get_entry(name, idx);
     data = X509_NAME_ENTRY_get_data(ne);
     len = ASN1_STRING_to_UTF8(&utf8, data);
-    if (len < 0) return td_error_set(err, TD_ECERT, "certificate subject %s is not text", label);
+    if (len < 0) return td_error_set(err, TD_ECERT, "trường %s của chủ thể chứng thư không phải văn bản", label);
     if ((size_t)len >= outsz || memchr(utf8, '\0', (size_t)len)) {
         OPENSSL_free(utf8);
-        return td_error_set(err, TD_ECERT, "certificate subject %s is too long", label);
+        return td_error_set(err, TD_ECERT, "trường %s của chủ thể chứng thư quá dài", label);
     }
     memcpy(out, utf8, (size_t)len);
     out[len] = '\0';
@@ -99,7 +101,7 @@ int td_subject_from_cert(X509 *cert, td_subject *out, td_error *err)
     int rc;
 
     memset(out, 0, sizeof *out);
-    if (!name) return td_error_set(err, TD_ECERT, "certificate has no subject");
+    if (!name) return td_error_set(err, TD_ECERT, "chứng thư không có chủ thể");
     if ((rc = td__subject_field(name, NID_organizationName, "O (agency)", out->agency,
                                 sizeof out->agency, err)))
         return rc;
@@ -110,13 +112,13 @@ int td_subject_from_cert(X509 *cert, td_subject *out, td_error *err)
                                 sizeof role, err)))
         return rc;
     if (!td_slug_valid(out->agency))
-        return td_error_set(err, TD_ECERT, "certificate agency O=\"%s\" is not a slug", out->agency);
+        return td_error_set(err, TD_ECERT, "mã cơ quan O=\"%s\" trong chứng thư không hợp lệ", out->agency);
     if (!td_device_name_valid(out->device))
-        return td_error_set(err, TD_ECERT, "certificate device CN=\"%s\" is not a valid device name",
+        return td_error_set(err, TD_ECERT, "tên thiết bị CN=\"%s\" trong chứng thư không hợp lệ",
                             out->device);
     out->role = td_role_parse(role);
     if (out->role == TD_ROLE_NONE)
-        return td_error_set(err, TD_ECERT, "certificate role OU=\"%s\" is not office, central or inspector",
+        return td_error_set(err, TD_ECERT, "vai trò OU=\"%s\" trong chứng thư không phải office, central hay inspector",
                             role);
     return TD_OK;
 }
@@ -126,7 +128,7 @@ int td_cert_ed25519_pk(X509 *cert, unsigned char pk[32], td_error *err)
     EVP_PKEY *pub = X509_get0_pubkey(cert);
     size_t len = 32;
     if (!pub || EVP_PKEY_get_id(pub) != EVP_PKEY_ED25519)
-        return td_error_set(err, TD_ECERT, "certificate key is not Ed25519");
+        return td_error_set(err, TD_ECERT, "khóa của chứng thư không phải Ed25519");
     if (EVP_PKEY_get_raw_public_key(pub, pk, &len) != 1 || len != 32)
         return td_error_set_ssl(err, TD_ECERT, "reading certificate public key");
     return TD_OK;
@@ -136,7 +138,7 @@ int td_key_ed25519_seed(EVP_PKEY *key, unsigned char seed[32], td_error *err)
 {
     size_t len = 32;
     if (!key || EVP_PKEY_get_id(key) != EVP_PKEY_ED25519)
-        return td_error_set(err, TD_ECRYPTO, "private key is not Ed25519");
+        return td_error_set(err, TD_ECRYPTO, "khóa bí mật không phải Ed25519");
     if (EVP_PKEY_get_raw_private_key(key, seed, &len) != 1 || len != 32)
         return td_error_set_ssl(err, TD_ECRYPTO, "reading Ed25519 seed");
     return TD_OK;
@@ -159,13 +161,13 @@ int td_identity_load(td_identity *id, const char *key_path, const char *cert_pat
     int rc;
 
     memset(id, 0, sizeof *id);
-    if (sodium_init() < 0) return td_error_set(err, TD_ECRYPTO, "libsodium failed to initialise");
+    if (sodium_init() < 0) return td_error_set(err, TD_ECRYPTO, "không khởi tạo được thư viện mật mã");
     f = fopen(key_path, "r");
-    if (!f) return td_error_set(err, TD_EIO, "%s: cannot open private key: %m", key_path);
+    if (!f) return td_error_set(err, TD_EIO, TD_MSG_FILE_READ, key_path, td_errno_vi_log(errno, key_path));
     if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077)) {
         fclose(f);
         return td_error_set(err, TD_EAUTH,
-                            "%s: private key is readable by other users (mode %03o); run chmod 600",
+                            "%s: khóa bí mật để người dùng khác đọc được (quyền %03o); hãy chạy chmod 600",
                             key_path, (unsigned)(st.st_mode & 0777));
     }
     id->key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
@@ -181,7 +183,7 @@ int td_identity_load(td_identity *id, const char *key_path, const char *cert_pat
     if (cert_path) {
         f = fopen(cert_path, "r");
         if (!f) {
-            rc = td_error_set(err, TD_EIO, "%s: cannot open certificate: %m", cert_path);
+            rc = td_error_set(err, TD_EIO, TD_MSG_FILE_READ, cert_path, td_errno_vi_log(errno, cert_path));
             goto fail;
         }
         id->cert = PEM_read_X509(f, NULL, NULL, NULL);
@@ -192,7 +194,7 @@ int td_identity_load(td_identity *id, const char *key_path, const char *cert_pat
         }
         if ((rc = td_cert_ed25519_pk(id->cert, pk, err))) goto fail;
         if (memcmp(pk, id->pk, 32) != 0) {
-            rc = td_error_set(err, TD_ECERT, "%s: certificate does not match private key %s",
+            rc = td_error_set(err, TD_ECERT, "%s: chứng thư không khớp với khóa bí mật %s",
                               cert_path, key_path);
             goto fail;
         }

@@ -1,5 +1,6 @@
 /* logread.c — see logread.h. */
 #include "logread.h"
+#include "oserr.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,8 +53,8 @@ struct td_logread {
 static int td__rerr(td_logread *r, td_error *err, const char *what)
 {
     int code = sqlite3_errcode(r->db);
-    return td_error_set(err, code == SQLITE_BUSY || code == SQLITE_LOCKED ? TD_EBUSY : TD_EDB, "%s: %s: %s", r->path,
-                        what, sqlite3_errmsg(r->db));
+    return td_error_set(err, code == SQLITE_BUSY || code == SQLITE_LOCKED ? TD_EBUSY : TD_EDB, TD_MSG_DB_FAIL, r->path,
+                        td_sqlite_vi_db(r->db, what));
 }
 
 /* "file:PATH?mode=ro[&immutable=1]" with '?', '#' and '%' of PATH escaped
@@ -91,7 +92,7 @@ int td_sqlite_open_ro(const char *path, sqlite3 **db, td_error *err)
     else immutable = stat(wal, &sb) != 0 || sb.st_size == 0;
     if (!(uri = td__uri(path, immutable))) return td_error_set(err, TD_ENOMEM, "%s: open", path);
     if (sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
-        rc = td_error_set(err, TD_EDB, "%s: open read-only: %s", path, *db ? sqlite3_errmsg(*db) : "out of memory");
+        rc = td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, path, td_sqlite_vi_db(*db, "open read-only"));
         sqlite3_close(*db);
         *db = NULL;
     } else {

@@ -11,6 +11,7 @@
 
 #include "deadline.h"
 #include "mreport.h"
+#include "oserr.h"
 
 /* Longest due-soon window accepted: a quarter's warning is already noise. */
 #define TD_MR_DUE_SOON_MAX TD_STATUS_DUE_SOON_MAX
@@ -161,7 +162,7 @@ int td_mreport_run(const td_state *st, const char *prog, const td_mreport_args *
         snprintf(tmp, sizeof tmp, "%s.tmp%ld", a->out, (long)getpid());
         if (!(f = fopen(tmp, "wb"))) {
             fprintf(stderr, "%s: không ghi được tệp %s: %s. Hãy kiểm tra thư mục và quyền ghi.\n", prog, a->out,
-                    strerror(errno));
+                    td_errno_vi_log(errno, tmp));
             td_mreport_free(&r);
             return 1;
         }
@@ -173,7 +174,7 @@ int td_mreport_run(const td_state *st, const char *prog, const td_mreport_args *
         if (fclose(f)) rc = TD_EIO;
         if (!rc && rename(tmp, a->out)) rc = TD_EIO;
         if (rc) {
-            fprintf(stderr, "%s: không ghi được tệp %s: %s.\n", prog, a->out, strerror(errno));
+            fprintf(stderr, "%s: không ghi được tệp %s: %s.\n", prog, a->out, td_errno_vi_log(errno, a->out));
             unlink(tmp);
             return 1;
         }

@@ -35,11 +35,17 @@
 #define TD_MSG_FILE_WRITE "không ghi được %s: %s"
 #define TD_MSG_FILE_READ "không đọc được %s: %s"
 #define TD_MSG_FILE_OPEN "không mở được tệp \"%s\""
+/* a system failure: the path, then the Vietnamese reason (common/oserr.h) */
+#define TD_MSG_DIR_CREATE "không tạo được thư mục %s: %s"
+#define TD_MSG_FILE_MODE "không đặt được quyền riêng %s cho %s: %s"
+#define TD_MSG_FILE_EXISTS "tệp %s đã có, không ghi đè"
+#define TD_MSG_FILE_LOCK "không khóa được %s: %s"
+#define TD_MSG_NOT_FILE "%s không phải tệp thường"
+/* a database: its path, then the Vietnamese reason (common/oserr.h) */
+#define TD_MSG_DB_FAIL "cơ sở dữ liệu %s: %s"
 
 /* ---- the connection to the server: server address, Vietnamese reason, its full stop ---- */
 #define TD_MSG_CONNECT "không kết nối được máy chủ %s: %s%s"
-/* the English detail, on its own line */
-#define TD_MSG_DETAIL "  (chi tiết: %s)\n"
 
 /* ---- certificates ---- */
 #define TD_MSG_CERT_EXPIRED "chứng thư số đã hết hạn"

@@ -178,19 +178,19 @@ int td_plan_add_section(td_plan *p, td_section *s, td_error *err)
     td_section *v;
     int rc;
     if (!s->code || !*s->code) {
-        rc = td_error_set(err, TD_EARG, "section without a code");
+        rc = td_error_set(err, TD_EARG, "phần (mục) không có số La Mã");
         goto fail;
     }
     if (td_plan_section(p, s->code)) {
-        rc = td_error_set(err, TD_EEXISTS, "section %s appears twice", s->code);
+        rc = td_error_set(err, TD_EEXISTS, "mục %s xuất hiện hai lần", s->code);
         goto fail;
     }
     if (p->n_sections >= TD_PLAN_SECTIONS_MAX) {
-        rc = td_error_set(err, TD_ETOOBIG, "more than %d sections", TD_PLAN_SECTIONS_MAX);
+        rc = td_error_set(err, TD_ETOOBIG, "quá %d mục", TD_PLAN_SECTIONS_MAX);
         goto fail;
     }
     if (!(v = realloc(p->sections, (p->n_sections + 1) * sizeof *v))) {
-        rc = td_error_set(err, TD_ENOMEM, "out of memory");
+        rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
         goto fail;
     }
     p->sections = v;
@@ -207,19 +207,19 @@ int td_plan_add_task(td_plan *p, td_task *t, td_error *err)
     td_task *v;
     int rc;
     if (t->number < 1 || t->number > TD_PLAN_TASK_NUMBER_MAX) {
-        rc = td_error_set(err, TD_EARG, "task number %d out of range 1..%d", t->number, TD_PLAN_TASK_NUMBER_MAX);
+        rc = td_error_set(err, TD_EARG, "số thứ tự nhiệm vụ %d ngoài khoảng 1..%d", t->number, TD_PLAN_TASK_NUMBER_MAX);
         goto fail;
     }
     if (td_plan_task(p, t->number)) {
-        rc = td_error_set(err, TD_EEXISTS, "task %d appears twice", t->number);
+        rc = td_error_set(err, TD_EEXISTS, "nhiệm vụ %d xuất hiện hai lần", t->number);
         goto fail;
     }
     if (p->n_tasks >= TD_PLAN_TASKS_MAX) {
-        rc = td_error_set(err, TD_ETOOBIG, "more than %d tasks", TD_PLAN_TASKS_MAX);
+        rc = td_error_set(err, TD_ETOOBIG, "quá %d nhiệm vụ", TD_PLAN_TASKS_MAX);
         goto fail;
     }
     if (!(v = realloc(p->tasks, (p->n_tasks + 1) * sizeof *v))) {
-        rc = td_error_set(err, TD_ENOMEM, "out of memory");
+        rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
         goto fail;
     }
     p->tasks = v;
@@ -236,19 +236,19 @@ int td_plan_add_indicator(td_plan *p, td_indicator *ind, td_error *err)
     td_indicator *v;
     int rc;
     if (!ind->code || !*ind->code) {
-        rc = td_error_set(err, TD_EARG, "indicator without a code");
+        rc = td_error_set(err, TD_EARG, "chỉ tiêu không có mã");
         goto fail;
     }
     if (td_plan_indicator(p, ind->code)) {
-        rc = td_error_set(err, TD_EEXISTS, "indicator %s appears twice", ind->code);
+        rc = td_error_set(err, TD_EEXISTS, "chỉ tiêu %s xuất hiện hai lần", ind->code);
         goto fail;
     }
     if (p->n_indicators >= TD_PLAN_INDICATORS_MAX) {
-        rc = td_error_set(err, TD_ETOOBIG, "more than %d indicators", TD_PLAN_INDICATORS_MAX);
+        rc = td_error_set(err, TD_ETOOBIG, "quá %d chỉ tiêu", TD_PLAN_INDICATORS_MAX);
         goto fail;
     }
     if (!(v = realloc(p->indicators, (p->n_indicators + 1) * sizeof *v))) {
-        rc = td_error_set(err, TD_ENOMEM, "out of memory");
+        rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
         goto fail;
     }
     p->indicators = v;

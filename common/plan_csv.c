@@ -38,7 +38,7 @@ static int td__next(td_csv_reader *c, td__rec *r, td_error *err)
         char *t = td_text_clean(r->f[i]);
         if (!t) {
             td__rec_free(r);
-            return td_error_set(err, TD_ENOMEM, "out of memory");
+            return td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
         }
         free(r->f[i]);
         r->f[i] = t;
@@ -68,7 +68,7 @@ static int td__header(const td__rec *h, const td__col *cols, int ncols, int *pos
     for (int k = 0; k < ncols; k++) pos[k] = -1;
     for (int i = 0; i < h->n; i++)
         if (!(keys[i] = td_vi_key(h->f[i]))) {
-            rc = td_error_set(err, TD_ENOMEM, "out of memory");
+            rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
             goto done;
         }
     for (int i = 0; i < h->n; i++) {
@@ -76,13 +76,13 @@ static int td__header(const td__rec *h, const td__col *cols, int ncols, int *pos
         for (int k = 0; k < ncols; k++) {
             char *ck = td_vi_key(cols[k].name);
             if (!ck) {
-                rc = td_error_set(err, TD_ENOMEM, "out of memory");
+                rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
                 goto done;
             }
             if (!strcmp(ck, keys[i])) {
                 if (pos[k] >= 0) {
                     free(ck);
-                    rc = td_error_set(err, TD_EPARSE, "%s:%d: column \"%s\" appears twice", name, h->line, cols[k].name);
+                    rc = td_error_set(err, TD_EPARSE, "%s:%d: cột \"%s\" xuất hiện hai lần", name, h->line, cols[k].name);
                     goto done;
                 }
                 pos[k] = i;
@@ -91,13 +91,13 @@ static int td__header(const td__rec *h, const td__col *cols, int ncols, int *pos
             free(ck);
         }
         if (!found) {
-            rc = td_error_set(err, TD_EPARSE, "%s:%d: unknown column \"%.80s\"", name, h->line, h->f[i]);
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: cột \"%.80s\" không có trong mẫu", name, h->line, h->f[i]);
             goto done;
         }
     }
     for (int k = 0; k < ncols; k++)
         if (pos[k] < 0 && cols[k].required) {
-            rc = td_error_set(err, TD_EPARSE, "%s:%d: missing column \"%s\"", name, h->line, cols[k].name);
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: thiếu cột \"%s\"", name, h->line, cols[k].name);
             goto done;
         }
 done:
@@ -154,10 +154,10 @@ static int td__open_csv(td_csv_reader *c, const char *buf, size_t n, const char 
 {
     td__rec r = {0};
     int rc;
-    if (n > TD_CSV_MAX) return td_error_set(err, TD_ETOOBIG, "%s: larger than %u bytes", name, TD_CSV_MAX);
+    if (n > TD_CSV_MAX) return td_error_set(err, TD_ETOOBIG, "%s: lớn hơn %u byte", name, TD_CSV_MAX);
     td__csv_init(c, buf, n, name);
     if ((rc = td__next(c, &r, err)) <= 0)
-        return rc ? rc : td_error_set(err, TD_EPARSE, "%s: empty file, expected a header line", name);
+        return rc ? rc : td_error_set(err, TD_EPARSE, "%s: tệp trống, cần dòng tiêu đề", name);
     rc = td__header(&r, cols, ncols, pos, name, err);
     *nh = r.n;
     td__rec_free(&r);
@@ -171,7 +171,7 @@ static int td__row(td_csv_reader *c, td__rec *r, int nh, const char *name, td_er
     int rc;
     while ((rc = td__next(c, r, err)) == 1 && td__blank_rec(r)) td__rec_free(r);
     if (rc == 1 && r->n != nh)
-        return td_error_set(err, TD_EPARSE, "%s:%d: %d fields, the header has %d", name, r->line, r->n, nh);
+        return td_error_set(err, TD_EPARSE, "%s:%d: %d ô, dòng tiêu đề có %d cột", name, r->line, r->n, nh);
     return rc;
 }
 
@@ -199,7 +199,7 @@ int td_csv_import_tasks(const char *buf, size_t n, const char *name, td_plan *ou
             td_error e2 = {0};
             const char *sec = r.f[pos[TC_SECTION]];
             if (*sec && strcmp(sec, tt)) {
-                rc = td_error_set(err, TD_EPARSE, "%s:%d: section row %s has Mục \"%.20s\"", name, r.line, tt, sec);
+                rc = td_error_set(err, TD_EPARSE, "%s:%d: dòng của mục %s lại ghi Mục \"%.20s\"", name, r.line, tt, sec);
                 goto fail;
             }
             s.code = strdup(tt);
@@ -208,7 +208,7 @@ int td_csv_import_tasks(const char *buf, size_t n, const char *name, td_plan *ou
             if (!s.code || !s.title) {
                 free(s.code);
                 free(s.title);
-                rc = td_error_set(err, TD_ENOMEM, "out of memory");
+                rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
                 goto fail;
             }
             if ((rc = td_plan_add_section(out, &s, &e2))) {
@@ -223,19 +223,19 @@ int td_csv_import_tasks(const char *buf, size_t n, const char *name, td_plan *ou
             t.number = td__task_number(tt);
             t.line = r.line;
             if (!t.number) {
-                rc = td_error_set(err, TD_EPARSE, "%s:%d: TT \"%.20s\" is not a task number or section numeral", name,
+                rc = td_error_set(err, TD_EPARSE, "%s:%d: TT \"%.20s\" không phải số nhiệm vụ hay số La Mã của mục", name,
                                   r.line, tt);
                 goto fail;
             }
             if (!*sec && !cur) {
-                rc = td_error_set(err, TD_EPARSE, "%s:%d: task %d has no section (Mục)", name, r.line, t.number);
+                rc = td_error_set(err, TD_EPARSE, "%s:%d: nhiệm vụ %d không thuộc mục nào (Mục)", name, r.line, t.number);
                 goto fail;
             }
             if (*sec && !td_plan_section(out, sec)) {
                 /* a spreadsheet may name sections only in the Mục column */
                 td_section s = {0};
                 if (!td_plan_roman(sec)) {
-                    rc = td_error_set(err, TD_EPARSE, "%s:%d: task %d: Mục \"%.20s\" is not a roman numeral", name,
+                    rc = td_error_set(err, TD_EPARSE, "%s:%d: nhiệm vụ %d: Mục \"%.20s\" không phải số La Mã", name,
                                       r.line, t.number, sec);
                     goto fail;
                 }
@@ -245,7 +245,7 @@ int td_csv_import_tasks(const char *buf, size_t n, const char *name, td_plan *ou
                 if (!s.code || !s.title || td_plan_add_section(out, &s, &e2)) {
                     free(s.code);
                     free(s.title);
-                    rc = td_error_set(err, TD_ENOMEM, "out of memory");
+                    rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
                     goto fail;
                 }
             }
@@ -256,16 +256,16 @@ int td_csv_import_tasks(const char *buf, size_t n, const char *name, td_plan *ou
             t.product = td__field(&r, pos[TC_PRODUCT]);
             if (!t.section || !t.title || !t.lead_text || !t.partner_text || !t.product) {
                 td_task_free(&t);
-                rc = td_error_set(err, TD_ENOMEM, "out of memory");
+                rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
                 goto fail;
             }
             if (!*t.title) {
-                rc = td_error_set(err, TD_EPARSE, "%s:%d: task %d has no title", name, r.line, t.number);
+                rc = td_error_set(err, TD_EPARSE, "%s:%d: nhiệm vụ %d không có tên", name, r.line, t.number);
                 td_task_free(&t);
                 goto fail;
             }
             if ((rc = td_deadline_parse(r.f[pos[TC_DEADLINE]], &t.deadline, &e2))) {
-                rc = td_error_set(err, rc, "%s:%d: task %d: %s", name, r.line, t.number, e2.msg);
+                rc = td_error_set(err, rc, "%s:%d: nhiệm vụ %d: %s", name, r.line, t.number, e2.msg);
                 td_task_free(&t);
                 goto fail;
             }
@@ -278,7 +278,7 @@ int td_csv_import_tasks(const char *buf, size_t n, const char *name, td_plan *ou
     }
     if (rc < 0) goto fail;
     if (!out->n_tasks) {
-        rc = td_error_set(err, TD_EPARSE, "%s: no tasks", name);
+        rc = td_error_set(err, TD_EPARSE, "%s: không có nhiệm vụ nào", name);
         goto fail;
     }
     return 0;
@@ -295,7 +295,7 @@ int td_csv_import_indicators(const char *buf, size_t n, const char *name, td_pla
     int pos[IC_N], rc, nh;
 
     if (!name) name = "(csv)";
-    if (plan->n_indicators) return td_error_set(err, TD_EARG, "%s: the plan already has indicators", name);
+    if (plan->n_indicators) return td_error_set(err, TD_EARG, "%s: kế hoạch đã có chỉ tiêu", name);
     if ((rc = td__open_csv(&c, buf, n, name, td__ind_cols, IC_N, pos, &nh, err))) return rc;
     while ((rc = td__row(&c, &r, nh, name, err)) == 1) {
         td_indicator ind = {0};
@@ -304,11 +304,11 @@ int td_csv_import_indicators(const char *buf, size_t n, const char *name, td_pla
         h = r.f[pos[IC_HORIZON]];
         code = r.f[pos[IC_CODE]];
         if (strlen(h) != 4 || h[0] != '2' || h[1] != '0' || h[2] < '0' || h[2] > '9' || h[3] < '0' || h[3] > '9') {
-            rc = td_error_set(err, TD_EPARSE, "%s:%d: Mốc \"%.20s\" is not a year such as 2030", name, r.line, h);
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: Mốc \"%.20s\" không phải một năm (ví dụ 2030)", name, r.line, h);
             goto fail;
         }
         if (!*code || strlen(code) > 32 || strspn(code, "0123456789.IVXLCDM") != strlen(code)) {
-            rc = td_error_set(err, TD_EPARSE, "%s:%d: Mã \"%.40s\" is not an indicator code such as 7.1", name, r.line,
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: Mã \"%.40s\" không phải mã chỉ tiêu (ví dụ 7.1)", name, r.line,
                               code);
             goto fail;
         }
@@ -320,11 +320,11 @@ int td_csv_import_indicators(const char *buf, size_t n, const char *name, td_pla
         ind.monitor_text = td__field(&r, pos[IC_MONITOR]);
         if (!ind.code || !ind.name || !ind.unit || !ind.monitor_text) {
             td_indicator_free(&ind);
-            rc = td_error_set(err, TD_ENOMEM, "out of memory");
+            rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
             goto fail;
         }
         if ((rc = td_target_parse(r.f[pos[IC_TARGET]], &ind.target, &e2))) {
-            rc = td_error_set(err, rc, "%s:%d: indicator %s: %s", name, r.line, ind.code, e2.msg);
+            rc = td_error_set(err, rc, "%s:%d: chỉ tiêu %s: %s", name, r.line, ind.code, e2.msg);
             td_indicator_free(&ind);
             goto fail;
         }
@@ -504,7 +504,7 @@ int td_csv_import_agencies(const char *buf, size_t n, const char *name, td_agenc
         if (rc != 1) break;
         a.kind = (td_agency_kind)k;
         if (!(g = realloc(v, (nv + 1) * sizeof *v))) {
-            rc = td_error_set(err, TD_ENOMEM, "out of memory");
+            rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
             break;
         }
         v = g;
@@ -512,7 +512,7 @@ int td_csv_import_agencies(const char *buf, size_t n, const char *name, td_agenc
         a.name = strdup(nm);
         v[nv++] = a;
         if (!a.slug || !a.name) {
-            rc = td_error_set(err, TD_ENOMEM, "out of memory");
+            rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
             break;
         }
         td__rec_free(&r);

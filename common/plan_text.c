@@ -137,12 +137,12 @@ static int td__table(const td__line *lines, size_t from, size_t to, int ncols, i
         char *line;
         const char *p;
 
-        if (!(line = td_strndup(L->p, L->n))) return td_error_set(err, TD_ENOMEM, "out of memory");
+        if (!(line = td_strndup(L->p, L->n))) return td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
         if (!memchr(line, '\t', L->n)) {
             /* no tab: blank lines, titles above the table, page furniture */
             td_trim(line);
             if (*line && seen_header) {
-                rc = td_error_set(err, TD_EPARSE, "%s:%d: expected a table row (cells separated by tabs)", name,
+                rc = td_error_set(err, TD_EPARSE, "%s:%d: cần một dòng của bảng (các ô cách nhau bằng dấu tab)", name,
                                   lineno);
                 free(line);
                 return rc;
@@ -157,7 +157,7 @@ static int td__table(const td__line *lines, size_t from, size_t to, int ncols, i
             size_t len = tab ? (size_t)(tab - p) : strlen(p);
             if (nc < TD__MAX_COLS + 1) {
                 if (!(cells[nc] = td_text_clean_n(p, len))) {
-                    rc = td_error_set(err, TD_ENOMEM, "out of memory");
+                    rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
                     goto row_done;
                 }
                 if (*cells[nc]) all_empty = 0;
@@ -165,13 +165,13 @@ static int td__table(const td__line *lines, size_t from, size_t to, int ncols, i
             } else {
                 char *extra = td_strndup(p, len);
                 if (!extra) {
-                    rc = td_error_set(err, TD_ENOMEM, "out of memory");
+                    rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
                     goto row_done;
                 }
                 td_trim(extra);
                 if (*extra) {
                     free(extra);
-                    rc = td_error_set(err, TD_EPARSE, "%s:%d: more than %d cells in a row", name, lineno, ncols);
+                    rc = td_error_set(err, TD_EPARSE, "%s:%d: một dòng có quá %d ô", name, lineno, ncols);
                     goto row_done;
                 }
                 free(extra);
@@ -185,7 +185,7 @@ static int td__table(const td__line *lines, size_t from, size_t to, int ncols, i
             cells[nc] = NULL;
         }
         if (nc > ncols) {
-            rc = td_error_set(err, TD_EPARSE, "%s:%d: %d cells in a row, the table has %d columns", name, lineno,
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: dòng có %d ô, bảng có %d cột", name, lineno,
                               nc, ncols);
             goto row_done;
         }
@@ -195,20 +195,20 @@ static int td__table(const td__line *lines, size_t from, size_t to, int ncols, i
             goto row_done;
         }
         if (!seen_header) {
-            rc = td_error_set(err, TD_EPARSE, "%s:%d: table row before the column header (TT ...)", name, lineno);
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: dòng của bảng đứng trước dòng tiêu đề cột (TT ...)", name, lineno);
             goto row_done;
         }
         if (!*cells[0]) {
             /* continuation: completes the cells of the row above */
             td__row *prev;
             if (!rows->n) {
-                rc = td_error_set(err, TD_EPARSE, "%s:%d: continuation row with no row above it", name, lineno);
+                rc = td_error_set(err, TD_EPARSE, "%s:%d: dòng viết tiếp nhưng không có dòng nào ở trên", name, lineno);
                 goto row_done;
             }
             prev = &rows->v[rows->n - 1];
             for (int k = 1; k < nc; k++) {
                 if ((rc = td__append(&prev->cells[k], cells[k], TD_PLAN_CELL_MAX))) {
-                    rc = td_error_set(err, rc, "%s:%d: cell %d too long or out of memory", name, lineno, k + 1);
+                    rc = td_error_set(err, rc, "%s:%d: ô %d quá dài hoặc hết bộ nhớ", name, lineno, k + 1);
                     goto row_done;
                 }
             }
@@ -219,7 +219,7 @@ static int td__table(const td__line *lines, size_t from, size_t to, int ncols, i
             char *code = NULL, *rest = NULL;
             int sec = td__section_cell(cells[0], &code, &rest);
             if (sec < 0) {
-                rc = td_error_set(err, TD_ENOMEM, "out of memory");
+                rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
                 goto row_done;
             }
             r.line = lineno;
@@ -237,7 +237,7 @@ static int td__table(const td__line *lines, size_t from, size_t to, int ncols, i
                 }
                 for (int k = 2; k < nc; k++)
                     if (*cells[k]) {
-                        rc = td_error_set(err, TD_EPARSE, "%s:%d: section %s row has text in column %d", name,
+                        rc = td_error_set(err, TD_EPARSE, "%s:%d: dòng của mục %s có chữ ở cột %d", name,
                                           lineno, code, k + 1);
                         free(r.code);
                         free(r.cells[1]);
@@ -252,14 +252,14 @@ static int td__table(const td__line *lines, size_t from, size_t to, int ncols, i
                     cells[k] = NULL;
                 }
             } else {
-                rc = td_error_set(err, TD_EPARSE, "%s:%d: cannot read the row number \"%.40s\"", name, lineno,
+                rc = td_error_set(err, TD_EPARSE, "%s:%d: không đọc được số thứ tự dòng \"%.40s\"", name, lineno,
                                   cells[0]);
                 goto row_done;
             }
             if (rows->n >= TD_PLAN_TASKS_MAX + TD_PLAN_SECTIONS_MAX) {
-                rc = td_error_set(err, TD_ETOOBIG, "%s:%d: too many rows", name, lineno);
+                rc = td_error_set(err, TD_ETOOBIG, "%s:%d: quá nhiều dòng", name, lineno);
             } else if (!(v = realloc(rows->v, (rows->n + 1) * sizeof *v))) {
-                rc = td_error_set(err, TD_ENOMEM, "out of memory");
+                rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
             } else {
                 rows->v = v;
                 rows->v[rows->n++] = r;
@@ -298,7 +298,7 @@ static int td__tasks(td__rows *rows, const char *name, td_plan *plan, td_error *
             if (!s.code || !s.title) {
                 free(s.code);
                 free(s.title);
-                return td_error_set(err, TD_ENOMEM, "out of memory");
+                return td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
             }
             if ((rc = td_plan_add_section(plan, &s, err))) {
                 char m[TD_ERRMSG_MAX];
@@ -313,7 +313,7 @@ static int td__tasks(td__rows *rows, const char *name, td_plan *plan, td_error *
             td_error e2 = {0};
             t.number = atoi(r->code);
             t.line = r->line;
-            if (!section) return td_error_set(err, TD_EPARSE, "%s:%d: task %d before any section", name, r->line, t.number);
+            if (!section) return td_error_set(err, TD_EPARSE, "%s:%d: nhiệm vụ %d đứng trước mọi mục", name, r->line, t.number);
             t.section = strdup(section);
             t.title = td__take(&r->cells[1]);
             t.lead_text = td__take(&r->cells[2]);
@@ -321,16 +321,16 @@ static int td__tasks(td__rows *rows, const char *name, td_plan *plan, td_error *
             t.product = td__take(&r->cells[4]);
             if (!t.section || !t.title || !t.lead_text || !t.partner_text || !t.product) {
                 td_task_free(&t);
-                return td_error_set(err, TD_ENOMEM, "out of memory");
+                return td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
             }
             if (!*t.title) {
                 td_task_free(&t);
-                return td_error_set(err, TD_EPARSE, "%s:%d: task %d has no title", name, r->line, t.number);
+                return td_error_set(err, TD_EPARSE, "%s:%d: nhiệm vụ %d không có tên", name, r->line, t.number);
             }
             if ((rc = td_deadline_parse(r->cells[5] ? r->cells[5] : "", &t.deadline, &e2))) {
                 int num = t.number;
                 td_task_free(&t);
-                return td_error_set(err, rc, "%s:%d: task %d: %s", name, r->line, num, e2.msg);
+                return td_error_set(err, rc, "%s:%d: nhiệm vụ %d: %s", name, r->line, num, e2.msg);
             }
             if ((rc = td_plan_add_task(plan, &t, &e2)))
                 return td_error_set(err, rc == TD_EEXISTS ? TD_EPARSE : rc, "%s:%d: %s", name, r->line, e2.msg);
@@ -358,7 +358,7 @@ static int td__indicators(td__rows *rows, const char *name, td_plan *plan, td_er
         if (r->kind == ROW_SECTION) {
             horizon = td__horizon(r->cells[1] ? r->cells[1] : "");
             if (!horizon)
-                return td_error_set(err, TD_EPARSE, "%s:%d: indicator section %s names no year (\"Đến năm 2030\")",
+                return td_error_set(err, TD_EPARSE, "%s:%d: nhóm chỉ tiêu %s không ghi năm (\"Đến năm 2030\")",
                                     name, r->line, r->code);
             /* codes of the first section stay plain ("7.1"); later ones carry the section ("II.3") */
             if (nsec++ == 0) prefix[0] = '\0';
@@ -370,10 +370,10 @@ static int td__indicators(td__rows *rows, const char *name, td_plan *plan, td_er
             td_error e2 = {0};
             size_t cl = strlen(r->code);
             if (!horizon)
-                return td_error_set(err, TD_EPARSE, "%s:%d: indicator %s before any section", name, r->line, r->code);
+                return td_error_set(err, TD_EPARSE, "%s:%d: chỉ tiêu %s đứng trước mọi nhóm", name, r->line, r->code);
             if (cl && r->code[cl - 1] == '.') r->code[cl - 1] = '\0';   /* "7." == "7" */
             if (!(ind.code = malloc(strlen(prefix) + strlen(r->code) + 1)))
-                return td_error_set(err, TD_ENOMEM, "out of memory");
+                return td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
             strcpy(ind.code, prefix);
             strcat(ind.code, r->code);
             ind.horizon = horizon;
@@ -383,10 +383,10 @@ static int td__indicators(td__rows *rows, const char *name, td_plan *plan, td_er
             ind.monitor_text = td__take(&r->cells[4]);
             if (!ind.name || !ind.unit || !ind.monitor_text) {
                 td_indicator_free(&ind);
-                return td_error_set(err, TD_ENOMEM, "out of memory");
+                return td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
             }
             if ((rc = td_target_parse(r->cells[3] ? r->cells[3] : "", &ind.target, &e2))) {
-                rc = td_error_set(err, rc, "%s:%d: indicator %s: %s", name, r->line, ind.code, e2.msg);
+                rc = td_error_set(err, rc, "%s:%d: chỉ tiêu %s: %s", name, r->line, ind.code, e2.msg);
                 td_indicator_free(&ind);
                 return rc;
             }
@@ -487,13 +487,13 @@ int td_plan_text_parse(const char *buf, size_t n, const char *name, td_plan *out
 
     td_plan_init(out);
     if (!name) name = "(plan)";
-    if (n > TD_PLAN_TEXT_MAX) return td_error_set(err, TD_ETOOBIG, "%s: larger than %u bytes", name, TD_PLAN_TEXT_MAX);
+    if (n > TD_PLAN_TEXT_MAX) return td_error_set(err, TD_ETOOBIG, "%s: lớn hơn %u byte", name, TD_PLAN_TEXT_MAX);
     if (n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) buf += 3, n -= 3;
     if (!td_utf8_valid(buf, n, &bad)) {
         int line = 1;
         for (size_t k = 0; k < bad; k++)
             if (buf[k] == '\n') line++;
-        return td_error_set(err, TD_EPARSE, "%s:%d: not valid UTF-8 (byte %zu)", name, line, bad);
+        return td_error_set(err, TD_EPARSE, "%s:%d: không phải văn bản UTF-8 hợp lệ (byte %zu)", name, line, bad);
     }
     while (i <= n) {
         const char *e = memchr(buf + i, '\n', n - i);
@@ -501,7 +501,7 @@ int td_plan_text_parse(const char *buf, size_t n, const char *name, td_plan *out
         if (!e && len == 0) break;
         if (TD_GROW(lines, cap, nl + 1)) {
             free(lines);
-            return td_error_set(err, TD_ENOMEM, "out of memory");
+            return td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
         }
         lines[nl].p = buf + i;
         lines[nl].n = len && buf[i + len - 1] == '\r' ? len - 1 : len;
@@ -514,11 +514,11 @@ int td_plan_text_parse(const char *buf, size_t n, const char *name, td_plan *out
         else if (app2 == (size_t)-1 && td__line_is(&lines[i], "Phụ lục II")) app2 = i;
     }
     if (app2 == (size_t)-1) {
-        rc = td_error_set(err, TD_EPARSE, "%s: no \"Phụ lục II\" line: the task table was not found", name);
+        rc = td_error_set(err, TD_EPARSE, "%s: không có dòng \"Phụ lục II\": không tìm thấy bảng nhiệm vụ", name);
         goto done;
     }
     if ((rc = td__meta(lines, nl, app1 != (size_t)-1 && app1 < app2 ? app1 : app2, out))) {
-        rc = td_error_set(err, rc, "out of memory");
+        rc = td_error_set(err, rc, TD_MSG_NOMEM);
         goto done;
     }
     if (app1 != (size_t)-1) {
@@ -532,7 +532,7 @@ int td_plan_text_parse(const char *buf, size_t n, const char *name, td_plan *out
         if ((rc = td__table(lines, app2 + 1, end, TD__TASK_COLS, 0, name, &rows, err))) goto done;
         if ((rc = td__tasks(&rows, name, out, err))) goto done;
     }
-    if (!out->n_tasks) rc = td_error_set(err, TD_EPARSE, "%s: the task table (Phụ lục II) has no tasks", name);
+    if (!out->n_tasks) rc = td_error_set(err, TD_EPARSE, "%s: bảng nhiệm vụ (Phụ lục II) không có nhiệm vụ nào", name);
 done:
     td__rows_free(&rows);
     free(lines);

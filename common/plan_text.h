@@ -38,7 +38,7 @@
 
 /*
  * Parse buf[0..n) (UTF-8, optional BOM, LF or CRLF).  `name` is used in
- * messages ("726-KH-UBND.txt:465: task 34: unknown deadline ...").  On
+ * messages ("726-KH-UBND.txt:465: nhiệm vụ 34: không hiểu thời hạn ...").  On
  * success fills *out (td_plan_init'ed by the callee; caller frees) with
  * unresolved agency references (call td_plan_resolve).  On failure returns
  * TD_EPARSE (or TD_ENOMEM / TD_ETOOBIG), *out is empty, and err names the

@@ -99,17 +99,17 @@ int td_target_parse(const char *text, td_target *out, td_error *err)
     memset(out, 0, sizeof *out);
     if (!text) text = "";
     if (strlen(text) > TD_TARGET_TEXT_MAX)
-        return td_error_set(err, TD_EPARSE, "target longer than %d bytes", TD_TARGET_TEXT_MAX);
+        return td_error_set(err, TD_EPARSE, "mục tiêu dài quá %d byte", TD_TARGET_TEXT_MAX);
     clean = td_text_clean(text);
-    if (!clean) return td_error_set(err, TD_ENOMEM, "out of memory parsing a target");
+    if (!clean) return td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
     plain = td__unlatex(clean);
     free(clean);
-    if (!plain) return td_error_set(err, TD_ENOMEM, "out of memory parsing a target");
+    if (!plain) return td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
     /* "\ " and "\," leave blanks behind: clean again so the kept wording is
      * what a second reading (a CSV round trip) would keep */
     clean = td_text_clean(plain);
     free(plain);
-    if (!(plain = clean)) return td_error_set(err, TD_ENOMEM, "out of memory parsing a target");
+    if (!(plain = clean)) return td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
     out->text = plain;
     if (!*plain) return 0;   /* NONE */
 
@@ -126,7 +126,7 @@ int td_target_parse(const char *text, td_target *out, td_error *err)
     q = td__number(p, &out->lo);
     if (!q) {
         if (has_op) {
-            rc = td_error_set(err, TD_EPARSE, "target \"%.200s\": comparison without a number", plain);
+            rc = td_error_set(err, TD_EPARSE, "mục tiêu \"%.200s\": có dấu so sánh mà không có số", plain);
             goto fail;
         }
         out->kind = TD_TARGET_TEXT;
@@ -148,11 +148,11 @@ int td_target_parse(const char *text, td_target *out, td_error *err)
         if (dl) {
             const char *s2 = td__number(td__blanks(r + dl), &out->hi);
             if (!s2) {
-                rc = td_error_set(err, TD_EPARSE, "target \"%.200s\": range without an upper bound", plain);
+                rc = td_error_set(err, TD_EPARSE, "mục tiêu \"%.200s\": khoảng không có cận trên", plain);
                 goto fail;
             }
             if (out->hi < out->lo) {
-                rc = td_error_set(err, TD_EPARSE, "target \"%.200s\": range upper bound below lower bound",
+                rc = td_error_set(err, TD_EPARSE, "mục tiêu \"%.200s\": cận trên nhỏ hơn cận dưới",
                                   plain);
                 goto fail;
             }
@@ -165,12 +165,12 @@ int td_target_parse(const char *text, td_target *out, td_error *err)
         if (!has_op && out->kind == TD_TARGET_VALUE && !out->percent &&
             !((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (unsigned char)*q >= 0x80)) {
             /* "90 ..." followed by punctuation or digits: not a form we know */
-            rc = td_error_set(err, TD_EPARSE, "target \"%.200s\": unexpected text after the number", plain);
+            rc = td_error_set(err, TD_EPARSE, "mục tiêu \"%.200s\": có chữ thừa sau số", plain);
             goto fail;
         }
         out->note = strdup(q);
         if (!out->note) {
-            rc = td_error_set(err, TD_ENOMEM, "out of memory parsing a target");
+            rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
             goto fail;
         }
     }

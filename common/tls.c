@@ -3,6 +3,8 @@
 #include "msg.h"
 #include "tls.h"
 
+#include "oserr.h"
+
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 #include <stdlib.h>
@@ -193,8 +195,9 @@ static int td__tls_fail(td_tls *t, int ret, const char *what, td_error *err)
                  : vr == X509_V_ERR_CERT_HAS_EXPIRED ? TD_EEXPIRED
                  : TD_ECERT;
         ERR_clear_error();
-        return td_error_set(err, code, "%s: %s certificate refused: %s", what,
-                            t->is_server ? "client" : "server", X509_verify_cert_error_string(vr));
+        return td_error_set(err, code, "%s: %s certificate refused: %s | chứng thư số của %s: %s", what,
+                            t->is_server ? "client" : "server", X509_verify_cert_error_string(vr),
+                            t->is_server ? "thiết bị" : "máy chủ", td_x509_vi(vr));
     }
     if (e == SSL_ERROR_SSL && ossl) {
         ERR_error_string_n(ossl, buf, sizeof buf);

@@ -1,6 +1,7 @@
 /* x509util.c — see x509util.h. */
 #include "clock.h"
 #include "x509util.h"
+#include "oserr.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -60,20 +61,20 @@ int td_x509_write_file(const char *path, const void *data, size_t len, int mode,
     /* mkstemp creates with O_EXCL and mode 0600: a key is never looser. */
     fd = mkstemp(tmp);
     if (fd < 0) {
-        rc = td_error_set(err, TD_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+        rc = td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, tmp, td_errno_vi_log(errno, tmp));
         free(tmp);
         return rc;
     }
     if (((mode & 07777) != 0600 && fchmod(fd, (mode_t)(mode & 07777)) != 0) ||
         td__write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-        rc = td_error_set(err, TD_EIO, "%s: write failed: %s", tmp, strerror(errno));
+        rc = td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, tmp, td_errno_vi_log(errno, tmp));
         close(fd);
         unlink(tmp);
         free(tmp);
         return rc;
     }
     if (close(fd) != 0) {
-        rc = td_error_set(err, TD_EIO, "%s: write failed: %s", tmp, strerror(errno));
+        rc = td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, tmp, td_errno_vi_log(errno, tmp));
         unlink(tmp);
         free(tmp);
         return rc;
@@ -82,12 +83,12 @@ int td_x509_write_file(const char *path, const void *data, size_t len, int mode,
         /* link() refuses an existing target atomically, unlike rename(). */
         if (link(tmp, path) != 0) {
             int e = errno;
-            rc = e == EEXIST ? td_error_set(err, TD_EEXISTS, "%s: already exists, not overwritten", path)
-                             : td_error_set(err, TD_EIO, "%s: cannot create: %s", path, strerror(e));
+            rc = e == EEXIST ? td_error_set(err, TD_EEXISTS, TD_MSG_FILE_EXISTS, path)
+                             : td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, path, td_errno_vi_log(e, path));
         }
         unlink(tmp);
     } else if (rename(tmp, path) != 0) {
-        rc = td_error_set(err, TD_EIO, "%s: cannot replace: %s", path, strerror(errno));
+        rc = td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, path, td_errno_vi_log(errno, path));
         unlink(tmp);
     }
     free(tmp);
@@ -164,25 +165,25 @@ static int td__read_file(const char *path, int flags, BIO **out, td_error *err)
 
     *out = NULL;
     fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return td_error_set(err, TD_EIO, "%s: cannot open: %s", path, strerror(errno));
+    if (fd < 0) return td_error_set(err, TD_EIO, TD_MSG_FILE_READ, path, td_errno_vi_log(errno, path));
     if (fstat(fd, &st) != 0) {
-        rc = td_error_set(err, TD_EIO, "%s: cannot stat: %s", path, strerror(errno));
+        rc = td_error_set(err, TD_EIO, TD_MSG_FILE_READ, path, td_errno_vi_log(errno, path));
         close(fd);
         return rc;
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return td_error_set(err, TD_EIO, "%s: not a regular file", path);
+        return td_error_set(err, TD_EIO, TD_MSG_NOT_FILE, path);
     }
     if ((flags & TD__READ_PRIVATE) && (st.st_mode & 077)) {
         close(fd);
         return td_error_set(err, TD_EAUTH,
-                            "%s: private key is readable by other users (mode %03o); run chmod 600",
+                            "%s: khóa bí mật để người dùng khác đọc được (quyền %03o); hãy chạy chmod 600",
                             path, (unsigned)(st.st_mode & 0777));
     }
     if (st.st_size > TD_X509_FILE_MAX) {
         close(fd);
-        return td_error_set(err, TD_ETOOBIG, "%s: larger than %d bytes", path, TD_X509_FILE_MAX);
+        return td_error_set(err, TD_ETOOBIG, "%s: lớn hơn %d byte", path, TD_X509_FILE_MAX);
     }
     bio = BIO_new((flags & TD__READ_SECRET) ? BIO_s_secmem() : BIO_s_mem());
     if (!bio) {
@@ -193,13 +194,13 @@ static int td__read_file(const char *path, int flags, BIO **out, td_error *err)
         ssize_t n = read(fd, buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
-            rc = td_error_set(err, TD_EIO, "%s: read failed: %s", path, strerror(errno));
+            rc = td_error_set(err, TD_EIO, TD_MSG_FILE_READ, path, td_errno_vi_log(errno, path));
             break;
         }
         if (n == 0) break;
         total += (size_t)n;
         if (total > TD_X509_FILE_MAX) {
-            rc = td_error_set(err, TD_ETOOBIG, "%s: larger than %d bytes", path, TD_X509_FILE_MAX);
+            rc = td_error_set(err, TD_ETOOBIG, "%s: lớn hơn %d byte", path, TD_X509_FILE_MAX);
             break;
         }
         if (BIO_write(bio, buf, (int)n) != n) {
@@ -247,7 +248,7 @@ int td_x509_read_key(const char *path, EVP_PKEY **out, td_error *err)
     if (EVP_PKEY_get_id(*out) != EVP_PKEY_ED25519) {
         EVP_PKEY_free(*out);
         *out = NULL;
-        return td_error_set(err, TD_ECRYPTO, "%s: private key is not Ed25519", path);
+        return td_error_set(err, TD_ECRYPTO, "%s: khóa bí mật không phải Ed25519", path);
     }
     return TD_OK;
 }
@@ -276,10 +277,10 @@ int td_x509_make_csr(EVP_PKEY *key, const char *agency, const char *device, td_r
 
     *out = NULL;
     if (!td_slug_valid(agency))
-        return td_error_set(err, TD_EARG, "agency \"%s\" is not a slug", agency ? agency : "");
+        return td_error_set(err, TD_EARG, "mã cơ quan \"%s\" không hợp lệ (chữ thường không dấu, số, gạch ngang)", agency ? agency : "");
     if (!td_device_name_valid(device))
-        return td_error_set(err, TD_EARG, "device name \"%s\" is not valid", device ? device : "");
-    if (role == TD_ROLE_NONE) return td_error_set(err, TD_EARG, "no role for the request");
+        return td_error_set(err, TD_EARG, "tên thiết bị \"%s\" không hợp lệ", device ? device : "");
+    if (role == TD_ROLE_NONE) return td_error_set(err, TD_EARG, "yêu cầu chưa có vai trò");
     req = X509_REQ_new();
     name = req ? X509_REQ_get_subject_name(req) : NULL;
     if (!name ||
@@ -301,14 +302,14 @@ int td_x509_make_csr(EVP_PKEY *key, const char *agency, const char *device, td_r
 int td_x509_csr_check(X509_REQ *req, const char *what, td_error *err)
 {
     EVP_PKEY *pub = X509_REQ_get0_pubkey(req);
-    if (!pub) return td_error_set(err, TD_EPARSE, "CSR has no readable public key: %s", what);
+    if (!pub) return td_error_set(err, TD_EPARSE, "yêu cầu cấp chứng thư (CSR) không có khóa công khai đọc được: %s", what);
     ERR_clear_error();
     if (X509_REQ_verify(req, pub) != 1) {
         ERR_clear_error();
-        return td_error_set(err, TD_ESIG, "CSR signature does not verify: %s", what);
+        return td_error_set(err, TD_ESIG, "chữ ký trên yêu cầu cấp chứng thư (CSR) không hợp lệ: %s", what);
     }
     if (EVP_PKEY_get_id(pub) != EVP_PKEY_ED25519)
-        return td_error_set(err, TD_ECRYPTO, "CSR key is %s, not Ed25519: %s",
+        return td_error_set(err, TD_ECRYPTO, "khóa của yêu cầu cấp chứng thư (CSR) là %s, không phải Ed25519: %s",
                             EVP_PKEY_get0_type_name(pub) ? EVP_PKEY_get0_type_name(pub) : "unknown",
                             what);
     return TD_OK;
@@ -319,7 +320,7 @@ int td_x509_cert_matches_key(X509 *cert, EVP_PKEY *key, td_error *err)
     EVP_PKEY *pub = X509_get0_pubkey(cert);
     if (!pub || EVP_PKEY_eq(pub, key) != 1) {
         ERR_clear_error();
-        return td_error_set(err, TD_ECERT, "certificate does not carry this private key's public key");
+        return td_error_set(err, TD_ECERT, "chứng thư không mang khóa công khai của khóa bí mật này");
     }
     return TD_OK;
 }
@@ -345,8 +346,8 @@ int td_x509_verify(X509 *cert, X509 *ca, int purpose, int check_time, td_error *
     if (X509_verify_cert(ctx) != 1) {
         int e = X509_STORE_CTX_get_error(ctx);
         const char *who = X509_STORE_CTX_get_error_depth(ctx) == 0 ? "certificate" : "CA certificate";
-        rc = td_error_set(err, e == X509_V_ERR_CERT_HAS_EXPIRED ? TD_EEXPIRED : TD_ECERT,
-                          "%s: %s", who, X509_verify_cert_error_string(e));
+        rc = td_error_set(err, e == X509_V_ERR_CERT_HAS_EXPIRED ? TD_EEXPIRED : TD_ECERT, "%s: %s | %s%s", who,
+                          X509_verify_cert_error_string(e), who[0] == 'C' ? "chứng thư CA: " : "", td_x509_vi(e));
         ERR_clear_error();
     }
 out:
@@ -406,9 +407,9 @@ int td_bundle_write(const char *path, const td_bundle *b, td_error *err)
     int rc;
 
     if (!b->ca || !b->key || !b->cert)
-        return td_error_set(err, TD_EARG, "%s: bundle needs the CA certificate, key and certificate", path);
+        return td_error_set(err, TD_EARG, "%s: gói đăng ký cần chứng thư CA, khóa và chứng thư", path);
     if (!td_x509_hostport_valid(b->server))
-        return td_error_set(err, TD_EARG, "%s: server \"%s\" is not host:port", path, b->server);
+        return td_error_set(err, TD_EARG, "%s: máy chủ \"%s\" không có dạng MÁY:CỔNG", path, b->server);
     bio = BIO_new(BIO_s_secmem());   /* it will hold the private key */
     if (!bio) return td_error_set_ssl(err, TD_ENOMEM, path);
     BIO_printf(bio, "# tiendo enrolment bundle: contains a PRIVATE KEY, keep it secret\n"
@@ -446,7 +447,7 @@ static int td__bundle_header(const char *path, const char *text, size_t len, td_
 
         lineno++;
         if (n > TD__BUNDLE_LINE_MAX)
-            return td_error_set(err, TD_EPARSE, "%s:%d: line longer than %d bytes", path, lineno,
+            return td_error_set(err, TD_EPARSE, "%s:%d: dòng dài quá %d byte", path, lineno,
                                 TD__BUNDLE_LINE_MAX);
         memcpy(line, p, n);
         line[n] = '\0';
@@ -455,20 +456,20 @@ static int td__bundle_header(const char *path, const char *text, size_t len, td_
         if (n == 0 || line[0] == '#') continue;
         colon = strchr(line, ':');
         if (!colon)
-            return td_error_set(err, TD_EPARSE, "%s:%d: expected \"key: value\"", path, lineno);
+            return td_error_set(err, TD_EPARSE, "%s:%d: dòng phải có dạng \"khóa: giá trị\"", path, lineno);
         *colon = '\0';
         v = colon + 1;
         while (*v == ' ' || *v == '\t') v++;
         if (!strcmp(line, "tiendo-bundle")) {
             if (strcmp(v, TD__BUNDLE_VERSION))
-                return td_error_set(err, TD_EPARSE, "%s:%d: bundle version \"%s\" not supported", path,
+                return td_error_set(err, TD_EPARSE, "%s:%d: phiên bản gói \"%s\" không được hỗ trợ", path,
                                     lineno, v);
             have_version = 1;
         } else if (!strcmp(line, "server")) {
             if (have_server)
-                return td_error_set(err, TD_EPARSE, "%s:%d: repeated \"server\"", path, lineno);
+                return td_error_set(err, TD_EPARSE, "%s:%d: dòng \"server\" lặp lại", path, lineno);
             if (!td_x509_hostport_valid(v))
-                return td_error_set(err, TD_EPARSE, "%s:%d: server \"%s\" is not host:port", path,
+                return td_error_set(err, TD_EPARSE, "%s:%d: máy chủ \"%s\" không có dạng MÁY:CỔNG", path,
                                     lineno, v);
             snprintf(b->server, sizeof b->server, "%s", v);
             have_server = 1;
@@ -476,8 +477,8 @@ static int td__bundle_header(const char *path, const char *text, size_t len, td_
         /* other keys (agency, device, role, later additions) are informational */
     }
     if (!have_version)
-        return td_error_set(err, TD_EPARSE, "%s: not a tiendo bundle (no \"tiendo-bundle: 1\" line)", path);
-    if (!have_server) return td_error_set(err, TD_EPARSE, "%s: no \"server:\" line", path);
+        return td_error_set(err, TD_EPARSE, "%s: không phải gói đăng ký của tiendo (thiếu dòng \"tiendo-bundle: 1\")", path);
+    if (!have_server) return td_error_set(err, TD_EPARSE, "%s: thiếu dòng \"server:\"", path);
     return TD_OK;
 }
 
@@ -492,11 +493,11 @@ static int td__bundle_block(const char *path, BIO *bio, const char *want, const 
     ERR_clear_error();
     if (PEM_read_bio(bio, &name, &header, data, len) != 1) {
         ERR_clear_error();
-        return td_error_set(err, TD_EPARSE, "%s: %s PEM block (%s) missing or damaged", path, ordinal,
+        return td_error_set(err, TD_EPARSE, "%s: khối PEM thứ %s bị thiếu hoặc hỏng (cần %s)", path, ordinal,
                             want);
     }
     if (strcmp(name, want)) {
-        rc = td_error_set(err, TD_EPARSE, "%s: %s PEM block is \"%s\", expected \"%s\"", path, ordinal,
+        rc = td_error_set(err, TD_EPARSE, "%s: khối PEM thứ %s là \"%s\", cần \"%s\"", path, ordinal,
                           name, want);
         OPENSSL_clear_free(*data, (size_t)*len);
         *data = NULL;
@@ -547,7 +548,7 @@ int td_bundle_read(const char *path, td_bundle *b, td_error *err)
         }
     }
     if (!begin) {
-        rc = td_error_set(err, TD_EPARSE, "%s: no PEM blocks: not a tiendo bundle", path);
+        rc = td_error_set(err, TD_EPARSE, "%s: không có khối PEM nào: không phải gói đăng ký của tiendo", path);
         goto fail;
     }
     if ((rc = td__bundle_header(path, text, (size_t)(begin - text), b, err))) goto fail;
@@ -556,8 +557,8 @@ int td_bundle_read(const char *path, td_bundle *b, td_error *err)
         rc = td_error_set_ssl(err, TD_ENOMEM, path);
         goto fail;
     }
-    if ((rc = td__bundle_cert(path, pem, "1st (CA certificate)", &b->ca, err))) goto fail;
-    if ((rc = td__bundle_block(path, pem, PEM_STRING_PKCS8INF, "2nd (device key)", &data, &len, err)))
+    if ((rc = td__bundle_cert(path, pem, "nhất (chứng thư CA)", &b->ca, err))) goto fail;
+    if ((rc = td__bundle_block(path, pem, PEM_STRING_PKCS8INF, "hai (khóa thiết bị)", &data, &len, err)))
         goto fail;
     q = data;
     p8 = d2i_PKCS8_PRIV_KEY_INFO(NULL, &q, len);
@@ -571,17 +572,17 @@ int td_bundle_read(const char *path, td_bundle *b, td_error *err)
         goto fail;
     }
     if (EVP_PKEY_get_id(b->key) != EVP_PKEY_ED25519) {
-        rc = td_error_set(err, TD_ECRYPTO, "%s: bundled key is not Ed25519", path);
+        rc = td_error_set(err, TD_ECRYPTO, "%s: khóa trong gói không phải Ed25519", path);
         goto fail;
     }
-    if ((rc = td__bundle_cert(path, pem, "3rd (device certificate)", &b->cert, err))) goto fail;
+    if ((rc = td__bundle_cert(path, pem, "ba (chứng thư thiết bị)", &b->cert, err))) goto fail;
     {
         char *name = NULL, *header = NULL;
         unsigned char *extra = NULL;
         long elen;
         ERR_clear_error();
         if (PEM_read_bio(pem, &name, &header, &extra, &elen) == 1) {
-            rc = td_error_set(err, TD_EPARSE, "%s: unexpected 4th PEM block \"%s\"", path, name);
+            rc = td_error_set(err, TD_EPARSE, "%s: thừa khối PEM thứ tư \"%s\"", path, name);
             OPENSSL_free(name);
             OPENSSL_free(header);
             OPENSSL_clear_free(extra, (size_t)elen);

@@ -18,6 +18,9 @@
 
 #include "clock.h"
 #include "x509util.h"
+#include "log.h"
+#include "oserr.h"
+#include "msg.h"
 
 #define TDP_FILE_KEY "ca.key"
 #define TDP_FILE_CERT "ca.crt"
@@ -40,7 +43,7 @@ static int tdp__paths(tdp_ca *ca, const char *dir, td_error *err)
     ca->db_path = tdp__join(dir, TDP_FILE_DB);
     ca->crl_path = tdp__join(dir, TDP_FILE_CRL);
     if (!ca->dir || !ca->key_path || !ca->cert_path || !ca->db_path || !ca->crl_path)
-        return td_error_set(err, TD_ENOMEM, "out of memory");
+        return td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
     return TD_OK;
 }
 
@@ -96,7 +99,7 @@ int tdp_serial_normalise(const char *in, char out[TDP_SERIAL_HEX_MAX + 1], td_er
         n -= 2;
     }
     if (n == 0 || strspn(in, "0123456789abcdefABCDEF:") != n)
-        return td_error_set(err, TD_EARG, "serial \"%s\" is not hexadecimal", in ? in : "");
+        return td_error_set(err, TD_EARG, TD_MSG_PKI_SO_HIEU_KHONG_PHAI_SO, in ? in : "");
     {
         /* `openssl x509 -text` prints serials as aa:bb:cc: accept that form too. */
         char clean[TDP_SERIAL_HEX_MAX + 1];
@@ -104,14 +107,14 @@ int tdp_serial_normalise(const char *in, char out[TDP_SERIAL_HEX_MAX + 1], td_er
         for (size_t i = 0; i < n; i++) {
             if (in[i] == ':') continue;
             if (k == TDP_SERIAL_HEX_MAX)
-                return td_error_set(err, TD_EARG, "serial \"%s\" is longer than %d hex digits", in,
+                return td_error_set(err, TD_EARG, TD_MSG_PKI_SO_HIEU_DAI_QUA_CHU, in,
                                     TDP_SERIAL_HEX_MAX);
             clean[k++] = in[i];
         }
         clean[k] = '\0';
         if (k == 0 || BN_hex2bn(&bn, clean) != (int)k) {
             BN_free(bn);
-            return td_error_set(err, TD_EARG, "serial \"%s\" is not hexadecimal", in);
+            return td_error_set(err, TD_EARG, TD_MSG_PKI_SO_HIEU_KHONG_PHAI_SO, in);
         }
     }
     h = BN_bn2hex(bn);
@@ -182,22 +185,22 @@ int tdp_ca_create(const char *dir, const char *name, tdp_validity v, td_error *e
     if ((rc = tdp__paths(&ca, dir, err))) goto out;
     if (mkdir(dir, 0700) != 0) {
         if (errno != EEXIST) {
-            rc = td_error_set(err, TD_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
+            rc = td_error_set(err, TD_EIO, TD_MSG_DIR_CREATE, dir, td_errno_vi_log(errno, dir));
             goto out;
         }
         if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            rc = td_error_set(err, TD_EIO, "%s: exists and is not a directory", dir);
+            rc = td_error_set(err, TD_EIO, TD_MSG_DIR_CREATE, dir, td_errno_vi(ENOTDIR));
             goto out;
         }
         if (access(ca.key_path, F_OK) == 0 || access(ca.cert_path, F_OK) == 0 ||
             access(ca.db_path, F_OK) == 0) {
-            rc = td_error_set(err, TD_EEXISTS, "%s: already holds a CA (%s or %s exists)", dir,
+            rc = td_error_set(err, TD_EEXISTS, TD_MSG_PKI_THU_MUC_DA_CO_CA, dir,
                               TDP_FILE_KEY, TDP_FILE_CERT);
             goto out;
         }
         /* The directory holds the CA key: nobody else may list or enter it. */
         if ((st.st_mode & 077) && chmod(dir, 0700) != 0) {
-            rc = td_error_set(err, TD_EIO, "%s: cannot set mode 0700: %s", dir, strerror(errno));
+            rc = td_error_set(err, TD_EIO, TD_MSG_FILE_MODE, "0700", dir, td_errno_vi_log(errno, dir));
             goto out;
         }
     }
@@ -256,7 +259,7 @@ int tdp_ca_open(tdp_ca *ca, const char *dir, td_error *err)
         (rc = tdp_index_open(ca->db_path, &ca->db, err)))
         goto fail;
     if ((rc = td_x509_cert_matches_key(ca->cert, ca->key, err))) {
-        td_error_set(err, rc, "%s does not match %s", ca->cert_path, ca->key_path);
+        td_error_set(err, rc, TD_MSG_PKI_KHONG_KHOP_VOI, ca->cert_path, ca->key_path);
         goto fail;
     }
     return TD_OK;
@@ -278,11 +281,13 @@ int tdp_ca_check_current(const tdp_ca *ca, td_error *err)
     char when[32];
     if (X509_cmp_time(X509_get0_notAfter(ca->cert), &(time_t){(time_t)(td_clock_now_ms() / 1000)}) <= 0) {
         tdp__iso(X509_get0_notAfter(ca->cert), when, sizeof when);
-        return td_error_set(err, TD_EEXPIRED, "CA certificate expired %s: %s", when, ca->cert_path);
+        td_log_warn("%s: CA certificate expired %s", ca->cert_path, when);
+        return td_error_set(err, TD_EEXPIRED, "%s: " TD_MSG_CERT_EXPIRED, ca->cert_path);
     }
     if (X509_cmp_time(X509_get0_notBefore(ca->cert), &(time_t){(time_t)(td_clock_now_ms() / 1000)}) >= 0) {
         tdp__iso(X509_get0_notBefore(ca->cert), when, sizeof when);
-        return td_error_set(err, TD_EEXPIRED, "CA certificate not valid before %s: %s", when, ca->cert_path);
+        td_log_warn("%s: CA certificate not valid before %s", ca->cert_path, when);
+        return td_error_set(err, TD_EEXPIRED, "%s: " TD_MSG_PKI_CHUNG_THU_SO_CHUA_DEN, ca->cert_path);
     }
     return TD_OK;
 }
@@ -303,14 +308,14 @@ static int tdp__san(X509 *cert, const tdp_issue *req, td_error *err)
         if (!is_ip) {
             size_t n = strlen(v);
             if (n == 0 || n > TDP_DNS_NAME_MAX || strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-*") != n) {
-                rc = td_error_set(err, TD_EARG, "DNS name \"%s\" is not a host name", v);
+                rc = td_error_set(err, TD_EARG, TD_MSG_PKI_TEN_MIEN_DNS_KHONG_PHAI, v);
                 break;
             }
         }
         g = a2i_GENERAL_NAME(NULL, NULL, NULL, is_ip ? GEN_IPADD : GEN_DNS, v, 0);
         if (!g) {
             ERR_clear_error();
-            rc = td_error_set(err, TD_EARG, "%s \"%s\" is not valid", is_ip ? "IP address" : "DNS name", v);
+            rc = td_error_set(err, TD_EARG, TD_MSG_PKI_KHONG_HOP_LE, is_ip ? TD_MSG_PKI_DIA_CHI_IP : TD_MSG_PKI_TEN_MIEN_DNS, v);
         } else if (!sk_GENERAL_NAME_push(gens, g)) {
             GENERAL_NAME_free(g);
             rc = td_error_set_ssl(err, TD_ENOMEM, "subjectAltName");
@@ -337,21 +342,21 @@ int tdp_ca_issue(tdp_ca *ca, const tdp_issue *req, X509 **out, td_error *err)
     memset(&e, 0, sizeof e);
     if (!subject) return td_error_set_ssl(err, TD_ENOMEM, "subject");
     if (!req->pub || EVP_PKEY_get_id(req->pub) != EVP_PKEY_ED25519) {
-        rc = td_error_set(err, TD_ECRYPTO, "subject key is not Ed25519");
+        rc = td_error_set(err, TD_ECRYPTO, TD_MSG_PKI_KHOA_CUA_CHU_THE_KHONG);
         goto out;
     }
     if (!td_device_name_valid(req->name)) {
-        rc = td_error_set(err, TD_EARG, "name \"%s\" is not a valid device name ([A-Za-z0-9._-], 1..%d)",
+        rc = td_error_set(err, TD_EARG, TD_MSG_PKI_TEN_KHONG_PHAI_TEN_THIET,
                           req->name ? req->name : "", TD_DEVICE_MAX);
         goto out;
     }
     if (req->kind == TDP_KIND_CLIENT) {
         if (!td_slug_valid(req->agency)) {
-            rc = td_error_set(err, TD_EARG, "agency \"%s\" is not a slug", req->agency ? req->agency : "");
+            rc = td_error_set(err, TD_EARG, TD_MSG_PKI_MA_CO_QUAN_KHONG_HOP, req->agency ? req->agency : "");
             goto out;
         }
         if (req->role == TD_ROLE_NONE) {
-            rc = td_error_set(err, TD_EARG, "no role");
+            rc = td_error_set(err, TD_EARG, TD_MSG_PKI_CHUA_CO_VAI_TRO);
             goto out;
         }
         /* docs/ARCHITECTURE.md §5: O = agency, OU = role, CN = device. */
@@ -553,11 +558,11 @@ int tdp_ca_renewable(tdp_ca *ca, X509 *old, char serial[TDP_SERIAL_HEX_MAX + 1],
         if (strcmp(list[i].serial, serial)) continue;
         found = 1;
         if (list[i].revoked_at)
-            rc = td_error_set(err, TD_EREVOKED, "serial %s was revoked (%s)", serial,
+            rc = td_error_set(err, TD_EREVOKED, TD_MSG_PKI_SO_HIEU_DA_BI_THU, serial,
                               list[i].reason == 4 ? "superseded: already renewed" : tdp_reason_name(list[i].reason));
     }
     free(list);
-    if (!rc && !found) rc = td_error_set(err, TD_ENOTFOUND, "serial %s is not in %s", serial, ca->db_path);
+    if (!rc && !found) rc = td_error_set(err, TD_ENOTFOUND, TD_MSG_PKI_SO_HIEU_KHONG_CO_TRONG, serial, ca->db_path);
     return rc;
 }
 

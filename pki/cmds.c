@@ -27,6 +27,7 @@
 #include "msg.h"
 #include "plan_csv.h"
 #include "x509util.h"
+#include "oserr.h"
 
 /* How many --dns / --ip a server certificate may carry: a few names for one host. */
 #define TDP_SAN_MAX 16
@@ -43,7 +44,11 @@
 
 static int tdp__fail(const char *action, const char *vi, const td_error *e)
 {
-    fprintf(stderr, "tiendo-pki: %s: %s (%s)\n", action, vi ? vi : td_err_vi(e->code), e->msg);
+    /* the reason in Vietnamese: vi, then e's own text when it is Vietnamese */
+    const char *why = td_error_vi(e);
+    if (!vi) fprintf(stderr, "tiendo-pki: %s: %s\n", action, why);
+    else if (why != td_err_vi(e->code)) fprintf(stderr, "tiendo-pki: %s: %s (%s)\n", action, vi, why);
+    else fprintf(stderr, "tiendo-pki: %s: %s\n", action, vi);
     return 1;
 }
 
@@ -187,7 +192,7 @@ static int tdp__agency_known(const char *action, const char *dir, const char *re
     if (src) {
         FILE *f = fopen(src, "rb");
         if (!f) {
-            td_error_set(&e, TD_EIO, "%s: %s", src, strerror(errno));
+            td_error_set(&e, TD_EIO, TD_MSG_FILE_READ, src, td_errno_vi_log(errno, src));
             return tdp__fail(action, "không đọc được tệp danh mục cơ quan", &e);
         }
         if ((buf = malloc((size_t)TD_CSV_MAX + 1))) n = fread(buf, 1, (size_t)TD_CSV_MAX + 1, f);
@@ -209,23 +214,20 @@ static int tdp__agency_known(const char *action, const char *dir, const char *re
             if (td_agency_slug_near(reg.agencies[i].slug, slug)) near = reg.agencies[i].slug;
     }
     if (!hit) {
-        fprintf(stderr, "tiendo-pki: %s: cơ quan \"%s\" không có trong danh mục cơ quan%s%s.\n", action, slug,
-                src ? " " : " dựng sẵn của kế hoạch", src ? src : "");
-        if (near) fprintf(stderr, "  Có phải là %s?\n", near);
+        fprintf(stderr, "tiendo-pki: " TD_MSG_PKI_CO_QUAN_KHONG_CO_TRONG "\n", action, slug,
+                src ? " " : TD_MSG_PKI_DUNG_SAN_CUA_KE_HOACH, src ? src : "");
+        if (near) fprintf(stderr, TD_MSG_PKI_CO_PHAI_LA "\n", near);
         if (!src)
-            fprintf(stderr, "  Cơ quan mới (sau sắp xếp, sáp nhập) chỉ có trong danh mục của máy chủ. Lấy danh mục:\n"
-                            "    tiendo-server agency export --out registry.csv   (trên máy chủ)\n"
-                            "  rồi chép vào %s/" TDP_REGISTRY_FILE " hoặc ghi --registry registry.csv.\n",
-                    dir ? dir : "THƯ_MỤC_CA");
+            fprintf(stderr, TD_MSG_PKI_CO_QUAN_MOI_SAU_SAP TDP_REGISTRY_FILE TD_MSG_PKI_HOAC_GHI_REGISTRY_REGISTRY_CSV "\n",
+                    dir ? dir : TD_MSG_PKI_THU_MUC_CA);
         else
-            fprintf(stderr, "  Nếu cơ quan mới được thêm gần đây, xuất lại danh mục: tiendo-server agency export "
-                            "--out registry.csv\n");
+            fprintf(stderr, TD_MSG_PKI_NEU_CO_QUAN_MOI_DUOC "\n");
         goto out;
     }
     if (hit->valid_to && hit->valid_to <= today) {
         td_date_vi(hit->valid_to, d, sizeof d);
-        fprintf(stderr, "tiendo-pki: %s: cơ quan %s (%s) đã ngừng hoạt động từ %s.\n", action, slug, hit->name, d);
-        fprintf(stderr, "  Cấp chứng thư cho cơ quan kế nhiệm (xem cột Kế nhiệm của %s).\n", src ? src : "danh mục");
+        fprintf(stderr, "tiendo-pki: " TD_MSG_PKI_CO_QUAN_DA_NGUNG_HOAT "\n", action, slug, hit->name, d);
+        fprintf(stderr, TD_MSG_PKI_CAP_CHUNG_THU_CHO_CO "\n", src ? src : TD_MSG_PKI_DANH_MUC);
         goto out;
     }
     rc = 0;
@@ -368,11 +370,7 @@ int tdp_cmd_init(int argc, char **argv)
         return tdp__fail(action, e.code == TD_EEXISTS ? "thư mục đã có CA, không ghi đè" : NULL, &e);
     if (tdp__open_ca(&ca, dir, action, 0)) return 1;
     tdp__cert_date(X509_get0_notAfter(ca.cert), d);
-    printf("Đã tạo CA \"%s\" trong %s\n"
-           "  Chứng thư CA:  %s (hiệu lực đến %s)\n"
-           "  Khóa bí mật:   %s (giữ kín, sao lưu ngoại tuyến)\n"
-           "  Sổ chứng thư:  %s\n"
-           "  CRL:           %s\n",
+    printf(TD_MSG_PKI_DA_TAO_CA_TRONG_CHUNG "\n",
            name, dir, ca.cert_path, d, ca.key_path, ca.db_path, ca.crl_path);
     tdp_ca_close(&ca);
     return 0;
@@ -477,11 +475,7 @@ int tdp_cmd_issue_server(int argc, char **argv)
     }
     tdp__cert_date(X509_get0_notAfter(cert), d);
     tdp__serial_of(cert, serial);
-    printf("Đã cấp chứng thư máy chủ \"%s\"\n"
-           "  Số sê-ri:     %s\n"
-           "  Hiệu lực đến: %s\n"
-           "  Khóa:         %s (quyền 0600)\n"
-           "  Chứng thư:    %s\n",
+    printf(TD_MSG_PKI_DA_CAP_CHUNG_THU_MAY "\n",
            name, serial, d, out_key, out_cert);
     rc = 0;
 out:
@@ -598,12 +592,7 @@ int tdp_cmd_sign(int argc, char **argv)
         tdp__write_device(action, cert, out_path, serial, key_id))
         goto out;
     tdp__cert_date(X509_get0_notAfter(cert), d);
-    printf("Đã ký chứng thư cho thiết bị \"%s\" của cơ quan %s, vai trò %s (%s)\n"
-           "  Số sê-ri:     %s\n"
-           "  Mã khóa:      %s (đối chiếu với mã khóa \"tiendo init\" in ra ở đơn vị)\n"
-           "  Hiệu lực đến: %s\n"
-           "  Tệp:          %s\n"
-           "Gửi tệp này cùng chứng thư CA (%s) cho đơn vị để chạy \"tiendo init --cert\".\n",
+    printf(TD_MSG_PKI_DA_KY_CHUNG_THU_CHO "\n",
            cn, agency, td_role_name(role), td_role_vi(role), serial, key_id, d, out_path, ca.cert_path);
     rc = 0;
 out:
@@ -704,12 +693,7 @@ int tdp_cmd_bundle(int argc, char **argv)
         goto out;
     }
     tdp__cert_date(X509_get0_notAfter(b.cert), d);
-    printf("Đã tạo gói đăng ký cho thiết bị \"%s\" của cơ quan %s, vai trò %s (%s)\n"
-           "  Số sê-ri:     %s\n"
-           "  Hiệu lực đến: %s\n"
-           "  Máy chủ:      %s\n"
-           "  Tệp:          %s (quyền 0600)\n"
-           "Tệp chứa khóa bí mật: chuyển cho đơn vị qua kênh an toàn, xóa sau khi đơn vị đã nhập.\n",
+    printf(TD_MSG_PKI_DA_TAO_GOI_DANG_KY "\n",
            device, agency, td_role_name(role), td_role_vi(role), serial, d, server, out_path);
     rc = 0;
 out:
@@ -777,9 +761,8 @@ int tdp_cmd_revoke(int argc, char **argv)
                                      : NULL,
                   &e);
     } else {
-        printf("Đã thu hồi chứng thư số sê-ri %s%s%s.\n"
-               "Chạy \"tiendo-pki crl --dir %s\" để phát hành CRL mới cho máy chủ.\n",
-               serial, reason > 0 ? ", lý do " : "", reason > 0 ? tdp_reason_name(reason) : "", dir);
+        printf(TD_MSG_PKI_DA_THU_HOI_CHUNG_THU "\n",
+               serial, reason > 0 ? TD_MSG_PKI_LY_DO : "", reason > 0 ? tdp_reason_name(reason) : "", dir);
     }
     tdp_ca_close(&ca);
     return rc ? 1 : 0;
@@ -844,8 +827,7 @@ int tdp_cmd_crl(int argc, char **argv)
     if (num) number = ASN1_INTEGER_get(num);
     ASN1_INTEGER_free(num);
     tdp__cert_date(X509_CRL_get0_nextUpdate(crl), d);
-    printf("Đã phát hành CRL số %ld: %d chứng thư đã thu hồi, hiệu lực đến %s\n"
-           "  Tệp: %s\n",
+    printf(TD_MSG_PKI_DA_PHAT_HANH_CRL_SO "\n",
            number, sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)), d, out_path);
     rc = 0;
 out:
@@ -902,14 +884,14 @@ int tdp_cmd_list(int argc, char **argv)
         return tdp__fail(action, NULL, &e);
     }
     if (n == 0) {
-        printf("Chưa cấp chứng thư nào.\n");
+        printf(TD_MSG_PKI_CHUA_CAP_CHUNG_THU_NAO "\n");
     } else {
         tdp__col("SỐ SÊ-RI", TDP_COL_SERIAL);
         tdp__col("CƠ QUAN", TDP_COL_AGENCY);
         tdp__col("THIẾT BỊ", TDP_COL_DEVICE);
         tdp__col("VAI TRÒ", TDP_COL_ROLE);
         tdp__col("TRẠNG THÁI", TDP_COL_STATUS);
-        printf("HẾT HẠN\n");
+        printf(TD_MSG_PKI_HET_HAN "\n");
         for (size_t i = 0; i < n; i++) {
             tdp_status s = tdp_entry_status(&list[i], now);
             char d[TDP_DATE_MAX];
@@ -922,7 +904,7 @@ int tdp_cmd_list(int argc, char **argv)
             tdp__col(status_vi[s], TDP_COL_STATUS);
             printf("%s\n", d);
         }
-        printf("\nTổng: %zu chứng thư (%zu còn hiệu lực, %zu đã thu hồi, %zu hết hạn)\n", n,
+        printf(TD_MSG_PKI_TONG_CHUNG_THU_CON_HIEU "\n", n,
                count[TDP_STATUS_VALID], count[TDP_STATUS_REVOKED], count[TDP_STATUS_EXPIRED]);
     }
     free(list);
@@ -1032,16 +1014,10 @@ int tdp_cmd_renew(int argc, char **argv)
         goto out;
     }
     tdp__cert_date(X509_get0_notAfter(cert), d);
-    printf("Đã cấp lại chứng thư cho thiết bị \"%s\" của cơ quan %s, vai trò %s (%s)\n"
-           "  Chứng thư cũ:  số sê-ri %s%s\n"
-           "  Số sê-ri mới:  %s\n"
-           "  Khóa:          %s (%s)\n"
-           "  Hiệu lực đến:  %s\n"
-           "  Tệp:          %s\n"
-           "Gửi tệp này cho đơn vị để chạy \"tiendo renew --import %s\".\n",
+    printf(TD_MSG_PKI_DA_CAP_LAI_CHUNG_THU "\n",
            sub.device, sub.agency, td_role_name(sub.role), td_role_vi(sub.role), old_serial,
-           revoke_old ? " (đã thu hồi: chạy tiendo-pki crl)" : "", serial, key_id,
-           csr ? "khóa mới từ CSR" : "giữ khóa cũ", d, out_path, out_path);
+           revoke_old ? TD_MSG_PKI_DA_THU_HOI_CHAY_TIENDO : "", serial, key_id,
+           csr ? TD_MSG_PKI_KHOA_MOI_TU_CSR : TD_MSG_PKI_GIU_KHOA_CU, d, out_path, out_path);
     rc = 0;
 out:
     X509_free(cert);

@@ -1,6 +1,8 @@
 /* index.c — the CA's certificate database; all of tiendo-pki's SQL lives here. */
 #include "pki.h"
 #include "grow.h"
+#include "oserr.h"
+#include "msg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,7 +35,7 @@ static const char tdp__schema[] =
 
 static int tdp__dberr(sqlite3 *db, td_error *err, const char *what)
 {
-    return td_error_set(err, TD_EDB, "CA index: %s: %s", what, db ? sqlite3_errmsg(db) : "no database");
+    return td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, "index.db", td_sqlite_vi_db(db, what));
 }
 
 /* COMMIT, or ROLLBACK and the reason it did not commit. */
@@ -50,8 +52,7 @@ static int tdp__commit(sqlite3 *db, td_error *err)
 static int tdp__open(const char *path, int flags, sqlite3 **db, td_error *err)
 {
     if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
-        int rc = td_error_set(err, TD_EDB, "%s: cannot open CA index: %s", path,
-                              *db ? sqlite3_errmsg(*db) : "out of memory");
+        int rc = td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, path, td_sqlite_vi_db(*db, "open CA index"));
         sqlite3_close(*db);
         *db = NULL;
         return rc;
@@ -69,8 +70,8 @@ int tdp_index_create(const char *path, sqlite3 **db, td_error *err)
     /* Create the file ourselves so that it is 0600 from the first instant. */
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
-        return td_error_set(err, errno == EEXIST ? TD_EEXISTS : TD_EIO, "%s: cannot create: %s", path,
-                            strerror(errno));
+        return td_error_set(err, errno == EEXIST ? TD_EEXISTS : TD_EIO, TD_MSG_FILE_WRITE, path,
+                            td_errno_vi_log(errno, path));
     close(fd);
     if ((rc = tdp__open(path, SQLITE_OPEN_READWRITE, db, err))) return rc;
     if (sqlite3_exec(*db, tdp__schema, NULL, NULL, &msg) != SQLITE_OK) {
@@ -90,7 +91,7 @@ int tdp_index_open(const char *path, sqlite3 **db, td_error *err)
 
     *db = NULL;
     if (access(path, F_OK) != 0)
-        return td_error_set(err, TD_EIO, "%s: cannot open CA index: %s", path, strerror(errno));
+        return td_error_set(err, TD_EIO, TD_MSG_DB_FAIL, path, td_errno_vi_log(errno, path));
     if ((rc = tdp__open(path, SQLITE_OPEN_READWRITE, db, err))) return rc;
     if (sqlite3_prepare_v2(*db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW)

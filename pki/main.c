@@ -2,7 +2,10 @@
  * main.c — tiendo-pki: the provincial CA officer's tool; the table of its
  * commands (cli.h), implemented in cmds.c; see pki.h for the CA directory.
  */
+#include <stdlib.h>
+
 #include "cli.h"
+#include "log.h"
 #include "pki.h"
 
 /* One row per command: dispatch, `tiendo-pki --help` and the man page tiendo-pki.8. */
@@ -27,4 +30,10 @@ static const td_cli_prog tdp__prog = {
     .n_cmds = sizeof tdp__cmds / sizeof tdp__cmds[0],
 };
 
-int main(int argc, char **argv) { return td_cli_main(&tdp__prog, argc, argv); }
+int main(int argc, char **argv)
+{
+    /* The officer reads Vietnamese; the operator log (English) only with TIENDO_LOG. */
+    const char *log = getenv("TIENDO_LOG");
+    if (!log || !*log) td_log_set_path(NULL);
+    return td_cli_main(&tdp__prog, argc, argv);
+}

@@ -2,6 +2,7 @@
 #include "clock.h"
 #include "ledger_int.h"
 
+#include <errno.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
@@ -25,6 +26,7 @@
 #include "sync_limits.h"
 #include "x509util.h"
 #include "renew.h"
+#include "oserr.h"
 
 void tds_ledger_set_renewer(tds_ledger *l, struct tds_renewer *r) { l->renewer = r; }
 void tds_ledger_set_crl(tds_ledger *l, const char *crl_path) { l->crl_path = crl_path; }
@@ -246,7 +248,7 @@ int tds_ledger_sync_crl(tds_ledger *l, const char *crl_path, size_t *appended, t
     *appended = 0;
     memset(&cs, 0, sizeof cs);
     if (!l->writable || !l->st) return td_error_set(err, TD_EAUTH, "recording revocations needs the server key");
-    if (!(f = fopen(crl_path, "r"))) return td_error_set(err, TD_EIO, "%s: cannot open the CRL: %m", crl_path);
+    if (!(f = fopen(crl_path, "r"))) return td_error_set(err, TD_EIO, TD_MSG_FILE_READ, crl_path, td_errno_vi_log(errno, crl_path));
     cs.crl = PEM_read_X509_CRL(f, NULL, NULL, NULL);
     fclose(f);
     if (!cs.crl) return td_error_set_ssl(err, TD_EPARSE, crl_path);

@@ -9,6 +9,7 @@
  * task whose lead (or partner) was the split agency goes to the FIRST
  * successor, except the tasks named with --task N=SLUG, which go to SLUG.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "plan.h"
 #include "plan_csv.h"
 #include "plan_pb.h"
+#include "oserr.h"
 
 /* Successors one split may name, and task assignments it may carry. */
 #define TDS_SPLIT_MAX 16
@@ -119,7 +121,7 @@ static int tds__list(int argc, char **argv)
             return 0;
         } else if (oc == 'a') {
             if (td_date_parse_vi(optarg, &at)) {
-                fprintf(stderr, "tiendo-server agency list: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)\n", optarg);
+                fprintf(stderr, "tiendo-server agency list: " TD_MSG_AGENCY_NGAY_KHONG_HOP_LE_CAN "\n", optarg);
                 return 2;
             }
         } else {
@@ -133,9 +135,9 @@ static int tds__list(int argc, char **argv)
     if (at) {
         char d[16];
         td_date_vi(at, d, sizeof d);
-        printf("Cơ quan tồn tại ngày %s:\n", d);
+        printf(TD_MSG_AGENCY_CO_QUAN_TON_TAI_NGAY "\n", d);
     } else {
-        printf("Danh mục cơ quan (%zu cơ quan, %zu nhóm):\n", reg.n_agencies, reg.n_groups);
+        printf(TD_MSG_AGENCY_DANH_MUC_CO_QUAN_CO "\n", reg.n_agencies, reg.n_groups);
     }
     for (size_t i = 0; i < reg.n_agencies; i++) {
         const td_agency *a = &reg.agencies[i];
@@ -144,9 +146,9 @@ static int tds__list(int argc, char **argv)
         td_date_vi(a->valid_from, from, sizeof from);
         td_date_vi(a->valid_to, to, sizeof to);
         printf("  %-20s %s (%s)", a->slug, a->name, td_agency_kind_vi(a->kind));
-        if (a->valid_from) printf(", từ %s", from);
+        if (a->valid_from) printf(TD_MSG_AGENCY_TU, from);
         if (a->valid_to) {
-            printf(", ngừng từ %s; kế nhiệm:", to);
+            printf(TD_MSG_AGENCY_NGUNG_TU_KE_NHIEM, to);
             for (size_t c = 0; c < reg.n_changes; c++) {
                 const td_agency_change *ch = &reg.changes[c];
                 int mine = 0;
@@ -161,12 +163,12 @@ static int tds__list(int argc, char **argv)
         if (reg.changes[c].kind == TD_CHANGE_ISSUER) {
             char d[16];
             td_date_vi(reg.changes[c].date, d, sizeof d);
-            printf("Cơ quan ban hành kế hoạch từ %s: %s\n", d, reg.changes[c].alias_text);
+            printf(TD_MSG_AGENCY_CO_QUAN_BAN_HANH_KE "\n", d, reg.changes[c].alias_text);
         }
-    printf("Nhóm:\n");
+    printf(TD_MSG_AGENCY_NHOM "\n");
     for (size_t i = 0; i < reg.n_groups; i++) {
         const td_group *g = &reg.groups[i];
-        printf("  %-20s %s%s\n", g->slug, g->name, g->open ? " (không nêu tên thành viên)" : "");
+        printf("  %-20s %s%s\n", g->slug, g->name, g->open ? TD_MSG_AGENCY_KHONG_NEU_TEN_THANH_VIEN : "");
     }
 #undef reg
     tds_ledger_close(lg);
@@ -194,16 +196,16 @@ static void tds__print_moves(const td_state *st, const td_plan *p, const td_regi
                 for (size_t f = 0; old && f < ch->n_from; f++)
                     if (!strcmp(old, ch->from[f])) ours = 1;
                 if (ours && now && strcmp(old, now)) {
-                    if (!moved++) printf("Nhiệm vụ chuyển cơ quan chịu trách nhiệm:\n");
+                    if (!moved++) printf(TD_MSG_AGENCY_NHIEM_VU_CHUYEN_CO_QUAN "\n");
                     char kb[48];
                     if (st) td_state_key_fmt(st, (uint32_t)t->number, kb, sizeof kb);
                     else snprintf(kb, sizeof kb, "%d", t->number);
-                    printf("  nhiệm vụ %s (%s): %s → %s\n", kb, side ? "phối hợp" : "chủ trì", old, now);
+                    printf(TD_MSG_AGENCY_NHIEM_VU "\n", kb, side ? TD_MSG_AGENCY_PHOI_HOP : TD_MSG_AGENCY_CHU_TRI, old, now);
                 }
             }
         }
     }
-    if (!moved) printf("Không nhiệm vụ nào của kế hoạch đã lưu do cơ quan cũ phụ trách.\n");
+    if (!moved) printf(TD_MSG_AGENCY_KHONG_NHIEM_VU_NAO_CUA "\n");
 }
 
 /* Sign the change with the server key and append it; prints the result.
@@ -222,12 +224,12 @@ static int tds__store(tds_ledger *lg, const td_agency_change *ch, const char *su
     own.kind = TIENDO__ENTRY_KIND__ENTRY_AGENCY;
     own.payload = payload;
     if (tds_ledger_append_own(lg, &own, 1, &err)) {
-        fprintf(stderr, "tiendo-server: không lưu được thay đổi (%s): %s\n", td_err_vi(err.code), err.msg);
+        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_KHONG_LUU_DUOC_THAY_DOI "\n", td_error_vi(&err));
     } else if (own.res.refused) {
-        fprintf(stderr, "tiendo-server: bản ghi số %llu bị từ chối khi suy ra trạng thái: %s\n",
+        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_BAN_GHI_SO_BI_TU "\n",
                 (unsigned long long)own.index, own.res.reason);
     } else {
-        printf("Đã lưu: %s (bản ghi số %llu của sổ nhật ký).\n", summary, (unsigned long long)own.index);
+        printf(TD_MSG_AGENCY_DA_LUU_BAN_GHI_SO "\n", summary, (unsigned long long)own.index);
         rc = 0;
     }
     free(payload);
@@ -238,8 +240,7 @@ static int tds__store(tds_ledger *lg, const td_agency_change *ch, const char *su
 static int tds__need_key(const tds_config *cfg, const char *cmd)
 {
     if (cfg->key && cfg->cert) return 0;
-    fprintf(stderr, "tiendo-server agency %s: cần khóa và chứng thư của máy chủ để ký thay đổi:\n"
-                    "  --key TỆP --cert TỆP (và --ca TỆP lần đầu), hoặc --config TỆP của máy chủ\n", cmd);
+    fprintf(stderr, TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_CAN_KHOA "\n", cmd);
     return 2;
 }
 
@@ -282,18 +283,18 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
             return 0;
         } else if (c == 'D') {
             if (td_date_parse_vi(optarg, &date)) {
-                fprintf(stderr, "tiendo-server agency %s: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)\n", cmd, optarg);
+                fprintf(stderr, TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_NGAY_KHONG "\n", cmd, optarg);
                 return 2;
             }
         } else if (c == 'k') {
             if ((kind_opt = td_agency_kind_parse(optarg)) < 0) {
-                fprintf(stderr, "tiendo-server agency %s: loại không hợp lệ \"%s\" (" TD_AGENCY_KINDS_TEXT ")\n",
+                fprintf(stderr, TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_LOAI_KHONG TD_AGENCY_KINDS_TEXT ")\n",
                         cmd, optarg);
                 return 2;
             }
         } else if (c == 'i') {
             if (ninto >= (kind == TD_CHANGE_MERGE ? 1 : TDS_SPLIT_MAX)) {
-                fprintf(stderr, "tiendo-server agency %s: quá nhiều --into\n", cmd);
+                fprintf(stderr, TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_QUA_NHIEU "\n", cmd);
                 return 2;
             }
             into[ninto].slug = optarg;
@@ -305,7 +306,7 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
             const char *colon = strchr(optarg, ':');
             int num = atoi(colon && (!eq || colon < eq) ? colon + 1 : optarg);
             if (!eq || num <= 0 || nassign >= TDS_ASSIGN_MAX) {
-                fprintf(stderr, "tiendo-server agency split: --task cần dạng SỐ=SLUG, không phải \"%s\"\n", optarg);
+                fprintf(stderr, "tiendo-server agency split: " TD_MSG_AGENCY_TASK_CAN_DANG_SO_SLUG "\n", optarg);
                 return 2;
             }
             assign[nassign].task = num;
@@ -318,18 +319,18 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
     }
     for (; optind < argc; optind++) {
         if (npos >= (int)(sizeof pos / sizeof pos[0])) {
-            fprintf(stderr, "tiendo-server agency %s: quá nhiều tham số\n", cmd);
+            fprintf(stderr, TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_QUA_NHIEU_2 "\n", cmd);
             return 2;
         }
         pos[npos++] = argv[optind];
     }
     if (!date && kind != TD_CHANGE_ADD) {
-        fprintf(stderr, "tiendo-server agency %s: thiếu --date dd/mm/yyyy\n", cmd);
+        fprintf(stderr, TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_THIEU_DATE "\n", cmd);
         return 2;
     }
     if (kind == TD_CHANGE_RENAME) {
         if (npos != 3) {
-            fprintf(stderr, "tiendo-server agency rename: cần SLUG_CŨ SLUG_MỚI \"Tên mới\"\n");
+            fprintf(stderr, "tiendo-server agency rename: " TD_MSG_AGENCY_CAN_SLUG_CU_SLUG_MOI "\n");
             return 2;
         }
         into[0].slug = pos[1];
@@ -338,11 +339,11 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
         npos = 1;
     } else if (kind == TD_CHANGE_ADD) {
         if (npos != 2) {
-            fprintf(stderr, "tiendo-server agency add: cần SLUG \"Tên\" --kind LOẠI\n");
+            fprintf(stderr, "tiendo-server agency add: " TD_MSG_AGENCY_CAN_SLUG_TEN_KIND_LOAI "\n");
             return 2;
         }
         if (kind_opt < 0) {
-            fprintf(stderr, "tiendo-server agency add: thiếu --kind LOẠI (" TD_AGENCY_KINDS_TEXT ")\n");
+            fprintf(stderr, "tiendo-server agency add: " TD_MSG_AGENCY_THIEU_KIND_LOAI TD_AGENCY_KINDS_TEXT ")\n");
             return 2;
         }
         into[0].slug = pos[0];
@@ -351,14 +352,14 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
         npos = 0;
     } else if (kind == TD_CHANGE_ISSUER) {
         if (npos != 1) {
-            fprintf(stderr, "tiendo-server agency issuer: cần \"Tên cơ quan ban hành\" --date dd/mm/yyyy\n");
+            fprintf(stderr, "tiendo-server agency issuer: " TD_MSG_AGENCY_CAN_TEN_CO_QUAN_BAN "\n");
             return 2;
         }
         ch.alias_text = pos[0];
         npos = 0;
     } else if (kind == TD_CHANGE_MERGE) {
         if (ninto != 1) {
-            fprintf(stderr, "tiendo-server agency merge: cần một --into (cơ quan tiếp nhận hoặc cơ quan mới)\n");
+            fprintf(stderr, "tiendo-server agency merge: " TD_MSG_AGENCY_CAN_MOT_INTO_CO_QUAN "\n");
             return 2;
         }
         /* "merge A B --into B": B continues and takes A in; it is not ended */
@@ -370,18 +371,18 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
                 k--;
             }
         if (npos < 1 || npos > TDS_MERGE_MAX) {
-            fprintf(stderr, "tiendo-server agency merge: cần ít nhất một cơ quan được sáp nhập vào %s\n",
+            fprintf(stderr, "tiendo-server agency merge: " TD_MSG_AGENCY_CAN_IT_NHAT_MOT_CO "\n",
                     into[0].slug);
             return 2;
         }
     } else {
         if (npos != 1 || ninto < 2) {
-            fprintf(stderr, "tiendo-server agency split: cần một cơ quan và hai --into SLUG \"Tên\" trở lên\n");
+            fprintf(stderr, "tiendo-server agency split: " TD_MSG_AGENCY_CAN_MOT_CO_QUAN_VA "\n");
             return 2;
         }
         for (size_t k = 0; k < ninto; k++)
             if (!into[k].name) {
-                fprintf(stderr, "tiendo-server agency split: --into %s thiếu tên cơ quan\n", into[k].slug);
+                fprintf(stderr, "tiendo-server agency split: " TD_MSG_AGENCY_INTO_THIEU_TEN_CO_QUAN "\n", into[k].slug);
                 return 2;
             }
     }
@@ -429,14 +430,12 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
     }
     if (kind == TD_CHANGE_MERGE && !td_registry_agency(&reg, into[0].slug)) {
         if (absorbed_into) {
-            fprintf(stderr, "tiendo-server agency merge: không có cơ quan %s trong danh mục để tiếp nhận\n",
+            fprintf(stderr, "tiendo-server agency merge: " TD_MSG_AGENCY_KHONG_CO_CO_QUAN_TRONG "\n",
                     into[0].slug);
             goto out;
         }
         if (!into[0].name) {
-            fprintf(stderr, "tiendo-server agency merge: %s là cơ quan mới, cần tên: --into %s \"Tên\"\n"
-                            "  (nếu định sáp nhập vào một cơ quan đã có, hãy ghi đúng slug của nó; xem: "
-                            "tiendo-server agency list)\n",
+            fprintf(stderr, "tiendo-server agency merge: " TD_MSG_AGENCY_LA_CO_QUAN_MOI_CAN "\n",
                     into[0].slug, into[0].slug);
             rc = 2;
             goto out;
@@ -444,14 +443,14 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
     }
     if (kind == TD_CHANGE_MERGE && td_registry_agency(&reg, into[0].slug) && into[0].name &&
         strcmp(into[0].name, td_registry_agency(&reg, into[0].slug)->name)) {
-        fprintf(stderr, "tiendo-server agency merge: %s đã có tên \"%s\"; đổi tên là một lệnh rename riêng\n",
+        fprintf(stderr, "tiendo-server agency merge: " TD_MSG_AGENCY_DA_CO_TEN_DOI_TEN "\n",
                 into[0].slug, td_registry_agency(&reg, into[0].slug)->name);
         goto out;
     }
     if (kind == TD_CHANGE_MERGE && !into[0].name) into[0].name = td_registry_agency(&reg, into[0].slug)->name;
     if (kind == TD_CHANGE_MERGE && td_registry_agency(&reg, into[0].slug)) absorbed_into = into[0].slug;
     if (td_registry_apply(&reg, &ch, &err)) {
-        fprintf(stderr, "tiendo-server agency %s: không thực hiện được (%s): %s\n", cmd, td_err_vi(err.code), err.msg);
+        fprintf(stderr, TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_KHONG_THUC "\n", cmd, td_error_vi(&err));
         goto out;
     }
     td_date_vi(date, d, sizeof d);
@@ -490,7 +489,7 @@ static char *tds__slurp(const char *path, size_t *n)
     FILE *f = fopen(path, "rb");
     char *buf;
     if (!f) {
-        fprintf(stderr, "tiendo-server: không mở được tệp %s: %m\n", path);
+        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_KHONG_MO_DUOC_TEP "\n", path, td_errno_vi_log(errno, path));
         return NULL;
     }
     if (!(buf = malloc((size_t)TD_CSV_MAX + 1))) {
@@ -500,7 +499,7 @@ static char *tds__slurp(const char *path, size_t *n)
     }
     *n = fread(buf, 1, (size_t)TD_CSV_MAX + 1, f);
     if (ferror(f) || *n > TD_CSV_MAX) {
-        fprintf(stderr, "tiendo-server: %s: %s\n", path, ferror(f) ? "lỗi đọc tệp" : "tệp quá lớn");
+        fprintf(stderr, "tiendo-server: %s: %s\n", path, ferror(f) ? TD_MSG_AGENCY_LOI_DOC_TEP : TD_MSG_AGENCY_TEP_QUA_LON);
         free(buf);
         fclose(f);
         return NULL;
@@ -536,7 +535,7 @@ static int tds__import(int argc, char **argv)
             apply = 1;
         } else if (c == 'D') {
             if (td_date_parse_vi(optarg, &date)) {
-                fprintf(stderr, "tiendo-server agency import: ngày không hợp lệ \"%s\" (cần dd/mm/yyyy)\n", optarg);
+                fprintf(stderr, "tiendo-server agency import: " TD_MSG_AGENCY_NGAY_KHONG_HOP_LE_CAN "\n", optarg);
                 return 2;
             }
         } else {
@@ -545,11 +544,11 @@ static int tds__import(int argc, char **argv)
     }
     if (optind < argc) file = argv[optind++];
     if (optind < argc) {
-        fprintf(stderr, "tiendo-server agency import: chỉ nhận một tệp CSV\n");
+        fprintf(stderr, "tiendo-server agency import: " TD_MSG_AGENCY_CHI_NHAN_MOT_TEP_CSV "\n");
         return 2;
     }
     if (!file) {
-        fprintf(stderr, "tiendo-server agency import: thiếu TỆP.csv (cột Mã, Tên, Loại, Từ ngày)\n");
+        fprintf(stderr, "tiendo-server agency import: " TD_MSG_AGENCY_THIEU_TEP_CSV_COT_MA "\n");
         return 2;
     }
     if ((rc = tds_config_finish(&cfg))) {
@@ -563,7 +562,7 @@ static int tds__import(int argc, char **argv)
     rc = 1;
     if (!(buf = tds__slurp(file, &n))) goto out;
     if (td_csv_import_agencies(buf, n, file, &rows, &nrows, &err)) {
-        fprintf(stderr, "tiendo-server agency import: %s\n", err.msg);
+        fprintf(stderr, "tiendo-server agency import: %s\n", td_error_vi(&err));
         goto out;
     }
     if (tds_cmd_open_ledger(&cfg, apply, &lg)) goto out;
@@ -584,14 +583,14 @@ static int tds__import(int argc, char **argv)
             continue;
         }
         if (old) {
-            fprintf(stderr, "  %s: đã có trong danh mục là \"%s\" (%s); tệp ghi \"%s\" (%s) — đổi tên là lệnh rename\n",
+            fprintf(stderr, TD_MSG_AGENCY_DA_CO_TRONG_DANH_MUC "\n",
                     rows[i].slug, old->name, td_agency_kind_vi(old->kind), rows[i].name,
                     td_agency_kind_vi(rows[i].kind));
             conflicts++;
             continue;
         }
         if (nadd && from != add[0].valid_from) {
-            fprintf(stderr, "  %s: ngày bắt đầu khác các dòng trên; mỗi lần nhập một ngày (tách tệp)\n", rows[i].slug);
+            fprintf(stderr, TD_MSG_AGENCY_NGAY_BAT_DAU_KHAC_CAC "\n", rows[i].slug);
             conflicts++;
             continue;
         }
@@ -599,18 +598,18 @@ static int tds__import(int argc, char **argv)
         add[nadd++].valid_from = from;
     }
     if (conflicts) {
-        fprintf(stderr, "tiendo-server agency import: %zu dòng không nhập được (xem trên); không lưu gì\n", conflicts);
+        fprintf(stderr, "tiendo-server agency import: " TD_MSG_AGENCY_DONG_KHONG_NHAP_DUOC_XEM "\n", conflicts);
         goto out;
     }
-    printf("Tệp %s: %zu cơ quan; %zu đã có (không đổi), %zu mới.\n", file, nrows, same, nadd);
+    printf(TD_MSG_AGENCY_TEP_CO_QUAN_DA_CO "\n", file, nrows, same, nadd);
     for (size_t i = 0; i < nadd; i++) {
         char d[16] = "";
         if (add[i].valid_from) td_date_vi(add[i].valid_from, d, sizeof d);
         printf("  + %-24s %s (%s)%s%s\n", add[i].slug, add[i].name, td_agency_kind_vi(add[i].kind),
-               *d ? ", từ " : "", d);
+               *d ? TD_MSG_AGENCY_TU_2 : "", d);
     }
     if (!nadd) {
-        printf("Không có gì thay đổi: không ghi gì.\n");
+        printf(TD_MSG_AGENCY_KHONG_CO_GI_THAY_DOI "\n");
         rc = 0;
         goto out;
     }
@@ -622,12 +621,11 @@ static int tds__import(int argc, char **argv)
         ch.to = add;
         ch.n_to = nadd;
         if (td_registry_apply(&reg, &ch, &err)) {
-            fprintf(stderr, "tiendo-server agency import: không thực hiện được (%s): %s\n", td_err_vi(err.code),
-                    err.msg);
+            fprintf(stderr, "tiendo-server agency import: " TD_MSG_AGENCY_KHONG_THUC_HIEN_DUOC "\n", td_error_vi(&err));
             goto out;
         }
         if (!apply) {
-            printf("Chạy thử: chưa lưu gì. Lưu bằng: tiendo-server agency import %s --apply\n", file);
+            printf(TD_MSG_AGENCY_CHAY_THU_CHUA_LUU_GI "\n", file);
             rc = 0;
             goto out;
         }
@@ -668,11 +666,10 @@ static int tds__export(int argc, char **argv)
     if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if ((rc = tds_cmd_ready(&cfg, 0, &lg))) return rc;
     if (td_csv_export_registry(tds_ledger_registry(lg), &buf, &n)) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ khi xuất\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_HET_BO_NHO_KHI_XUAT "\n");
         rc = 1;
     } else if (!(rc = tds_cmd_write_out(out, buf, n)) && out) {
-        fprintf(stderr, "Đã ghi danh mục %zu cơ quan vào %s; trao tệp này cho cán bộ CA: tiendo-pki sign "
-                        "--registry %s\n",
+        fprintf(stderr, TD_MSG_AGENCY_DA_GHI_DANH_MUC_CO "\n",
                 tds_ledger_registry(lg)->n_agencies, out, out);
     }
     free(buf);

@@ -48,6 +48,7 @@
 #include "datalock.h"
 #include "logstore.h"
 #include "msg.h"
+#include "oserr.h"
 
 /* Copy buffer of a file copy (the backup file into the data directory). */
 #define TDS_COPY_BUF 65536
@@ -122,7 +123,7 @@ int tds_cmd_backup(int argc, char **argv)
         } else if (c == 's' || c == 'p') {
             int v = tds__int(optarg, 1 << 20);
             if (v < 0 || (c == 's' && v == 0)) {
-                fprintf(stderr, "tiendo-server backup: --%s cần một số nguyên không âm, không phải \"%s\"\n",
+                fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_CAN_MOT_SO_NGUYEN_KHONG "\n",
                         c == 's' ? "step-pages" : "pause-ms", optarg);
                 return 2;
             }
@@ -137,7 +138,7 @@ int tds_cmd_backup(int argc, char **argv)
     if (optind < argc) dest = argv[optind++];
     if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if (!dest) {
-        fprintf(stderr, "tiendo-server backup: thiếu tệp đích (ĐÍCH)\n\n");
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_THIEU_TEP_DICH_DICH "\n\n");
         tds__backup_usage(stderr);
         return 2;
     }
@@ -145,42 +146,41 @@ int tds_cmd_backup(int argc, char **argv)
     rc = 1;
     snprintf(srcpath, sizeof srcpath, "%s/server.db", cfg.data);
     if (access(srcpath, R_OK) != 0) {
-        fprintf(stderr, "tiendo-server backup: không có sổ nhật ký %s (%s); kiểm tra --data hoặc tệp cấu hình\n",
-                srcpath, strerror(errno));
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_KHONG_CO_SO_NHAT_KY "\n",
+                srcpath, td_errno_vi_log(errno, srcpath));
         goto out;
     }
     if (access(dest, F_OK) == 0) {
-        fprintf(stderr, "tiendo-server backup: %s đã tồn tại; hãy chọn tên tệp mới (không ghi đè bản sao cũ)\n",
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_DA_TON_TAI_HAY_CHON "\n",
                 dest);
         goto out;
     }
     if (tds_logstore_open(cfg.data, &src, &err)) {
-        fprintf(stderr, "tiendo-server backup: không mở được %s (%s): %s\n", srcpath, td_err_vi(err.code), err.msg);
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_KHONG_MO_DUOC "\n", srcpath, td_error_vi(&err));
         goto out;
     }
     t0 = tds__now_ms();
     if (tds_logstore_backup(src, dest, &o, &bs, &err)) {
-        fprintf(stderr, "tiendo-server backup: sao lưu thất bại (%s): %s\n", td_err_vi(err.code), err.msg);
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_SAO_LUU_THAT_BAI "\n", td_error_vi(&err));
         goto out;
     }
     if (tds__check_copy(dest, &sum, &err)) {
-        fprintf(stderr, "tiendo-server backup: bản sao %s KHÔNG đạt kiểm tra, đã xóa: %s\n", dest, err.msg);
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_BAN_SAO_KHONG_DAT_KIEM "\n", dest, td_error_vi(&err));
         unlink(dest);
         goto out;
     }
     /* the source's tree at the copy's size: the same history */
     if (tds_logstore_root_at(src, sum.size, at, &err) || memcmp(at, sum.root, sizeof at)) {
-        fprintf(stderr, "tiendo-server backup: gốc Merkle của bản sao khác gốc của máy chủ ở kích thước %llu, "
-                        "đã xóa bản sao: %s\n", (unsigned long long)sum.size, err.msg);
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_GOC_MERKLE_CUA_BAN_SAO "\n", (unsigned long long)sum.size, td_error_vi(&err));
         unlink(dest);
         goto out;
     }
     sodium_bin2hex(hex, sizeof hex, sum.root, sizeof sum.root);
-    printf("Đã sao lưu %s vào %s (%llu trang, %llu bước, %lld ms).\n", srcpath, dest, (unsigned long long)bs.pages,
+    printf(TD_MSG_BACKUP_DA_SAO_LUU_VAO_TRANG "\n", srcpath, dest, (unsigned long long)bs.pages,
            (unsigned long long)bs.steps, (long long)(tds__now_ms() - t0));
-    printf("Bản sao có %llu mục; gốc Merkle %s\n", (unsigned long long)sum.size, hex);
-    printf("Điểm kiểm đã ký mới nhất trong bản sao: kích thước %llu.\n", (unsigned long long)sum.cp_size);
-    printf("Kiểm tra: integrity_check tốt; mọi mục khớp cây Merkle; gốc bằng gốc của máy chủ ở kích thước %llu.\n",
+    printf(TD_MSG_BACKUP_BAN_SAO_CO_MUC_GOC "\n", (unsigned long long)sum.size, hex);
+    printf(TD_MSG_BACKUP_DIEM_KIEM_DA_KY_MOI "\n", (unsigned long long)sum.cp_size);
+    printf(TD_MSG_BACKUP_KIEM_TRA_INTEGRITY_CHECK_TOT "\n",
            (unsigned long long)sum.size);
     rc = 0;
 out:
@@ -219,9 +219,9 @@ static int tds__copy_file(const char *from, const char *to, td_error *err)
     char buf[TDS_COPY_BUF];
     int in, out, rc = 0;
     ssize_t n;
-    if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0) return td_error_set(err, TD_EIO, "%s: %s", from, strerror(errno));
+    if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0) return td_error_set(err, TD_EIO, TD_MSG_FILE_READ, from, td_errno_vi_log(errno, from));
     if ((out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
-        rc = td_error_set(err, TD_EIO, "%s: %s", to, strerror(errno));
+        rc = td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, to, td_errno_vi_log(errno, to));
         close(in);
         return rc;
     }
@@ -231,18 +231,18 @@ static int tds__copy_file(const char *from, const char *to, td_error *err)
             ssize_t w = write(out, p, (size_t)n);
             if (w < 0) {
                 if (errno == EINTR) continue;
-                rc = td_error_set(err, TD_EIO, "%s: %s", to, strerror(errno));
+                rc = td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, to, td_errno_vi_log(errno, to));
                 goto done;
             }
             p += w;
             n -= w;
         }
     }
-    if (n < 0) rc = td_error_set(err, TD_EIO, "%s: %s", from, strerror(errno));
-    else if (fsync(out) != 0) rc = td_error_set(err, TD_EIO, "%s: fsync: %s", to, strerror(errno));
+    if (n < 0) rc = td_error_set(err, TD_EIO, TD_MSG_FILE_READ, from, td_errno_vi_log(errno, from));
+    else if (fsync(out) != 0) rc = td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, to, td_errno_vi_log(errno, to));
 done:
     close(in);
-    if (close(out) != 0 && !rc) rc = td_error_set(err, TD_EIO, "%s: %s", to, strerror(errno));
+    if (close(out) != 0 && !rc) rc = td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, to, td_errno_vi_log(errno, to));
     return rc;
 }
 
@@ -253,7 +253,7 @@ static int tds__move_aside(const char *path, const char *aside, const char *suff
     snprintf(a, sizeof a, "%s%s", path, suffix);
     snprintf(b, sizeof b, "%s%s", aside, suffix);
     if (access(a, F_OK) != 0) return 0;
-    if (rename(a, b) != 0) return td_error_set(err, TD_EIO, "rename %s -> %s: %s", a, b, strerror(errno));
+    if (rename(a, b) != 0) return td_error_set(err, TD_EIO, TD_MSG_FILE_WRITE, b, td_errno_vi_log(errno, a));
     return 0;
 }
 
@@ -283,37 +283,35 @@ int tds_cmd_restore(int argc, char **argv)
     if (optind < argc) src = argv[optind++];
     if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if (!src) {
-        fprintf(stderr, "tiendo-server restore: thiếu tệp bản sao lưu (NGUỒN)\n\n");
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_THIEU_TEP_BAN_SAO_LUU "\n\n");
         tds__restore_usage(stderr);
         return 2;
     }
     if ((rc = tds_config_finish(&cfg))) return rc;
     rc = 1;
     if (access(src, R_OK) != 0) {
-        fprintf(stderr, "tiendo-server restore: " TD_MSG_FILE_READ "\n", src, strerror(errno));
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_FILE_READ "\n", src, td_errno_vi_log(errno, src));
         goto out;
     }
     snprintf(walp, sizeof walp, "%s-wal", src);
     if (access(walp, F_OK) == 0) {
-        fprintf(stderr, "tiendo-server restore: %s có tệp %s đi kèm: đó là cơ sở dữ liệu đang dùng, không phải bản "
-                        "sao lưu; hãy tạo bản sao bằng tiendo-server backup\n", src, walp);
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_CO_TEP_DI_KEM_DO "\n", src, walp);
         goto out;
     }
     if (tds_datalock_take(cfg.data, &lock, &holder, &err)) {
         if (err.code == TD_EBUSY)
-            fprintf(stderr, "tiendo-server restore: máy chủ đang chạy trên %s (pid %ld); hãy dừng nó trước "
-                            "(systemctl stop tiendo-server), không thay đổi gì\n", cfg.data, holder);
+            fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_MAY_CHU_DANG_CHAY_TREN "\n", cfg.data, holder);
         else
-            fprintf(stderr, "tiendo-server restore: không khóa được thư mục dữ liệu %s: %s\n" TD_MSG_DETAIL, cfg.data,
-                    td_err_vi(err.code), err.msg);
+            fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_KHONG_KHOA_DUOC_THU_MUC "\n", cfg.data,
+                    td_error_vi(&err));
         goto out;
     }
     snprintf(dbpath, sizeof dbpath, "%s/server.db", cfg.data);
     snprintf(tmp, sizeof tmp, "%s.restoring", dbpath);
     unlink(tmp);
     if (tds__copy_file(src, tmp, &err) || tds__check_copy(tmp, &got, &err)) {
-        fprintf(stderr, "tiendo-server restore: bản sao lưu %s không dùng được, không thay đổi gì: %s\n" TD_MSG_DETAIL,
-                src, td_err_vi(err.code), err.msg);
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_BAN_SAO_LUU_KHONG_DUNG "\n", src,
+                td_error_vi(&err));
         unlink(tmp);
         goto out;
     }
@@ -324,24 +322,19 @@ int tds_cmd_restore(int argc, char **argv)
         if (tds__check_copy(dbpath, &cur, &e2) == 0) {
             have_cur = 1;
         } else {
-            fprintf(stderr, "tiendo-server restore: cơ sở dữ liệu hiện có không đọc/kiểm tra được (%s); "
-                            "nó sẽ được giữ lại bên cạnh\n", e2.msg);
+            fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_CO_SO_DU_LIEU_HIEN "\n", td_error_vi(&e2));
         }
     }
     if (have_cur && cur.cp_size > got.size) {
         fprintf(stderr,
-                "tiendo-server restore: bản sao lưu CŨ HƠN dữ liệu hiện có: nó có %llu mục, còn máy chủ đã ký "
-                "điểm kiểm tới kích thước %llu.\n"
-                "Các đơn vị đã đồng bộ có thể đang giữ điểm kiểm lớn tới %llu: với dữ liệu khôi phục, họ sẽ báo "
-                "động \"lùi lịch sử\" (rollback) và ngừng đồng bộ.\n",
+                "tiendo-server restore: " TD_MSG_BACKUP_BAN_SAO_LUU_CU_HON "\n",
                 (unsigned long long)got.size, (unsigned long long)cur.cp_size, (unsigned long long)cur.cp_size);
         if (!force) {
-            fprintf(stderr, "Không thay đổi gì. Hãy dùng bản sao lưu mới hơn; nếu không có, chạy lại với --force và "
-                            "làm theo README, mục \"Sao lưu và khôi phục\".\n");
+            fprintf(stderr, TD_MSG_BACKUP_KHONG_THAY_DOI_GI_HAY "\n");
             unlink(tmp);
             goto out;
         }
-        fprintf(stderr, "--force: vẫn khôi phục.\n");
+        fprintf(stderr, TD_MSG_BACKUP_FORCE_VAN_KHOI_PHUC "\n");
     }
     {
         int64_t now = td_clock_now_ms();
@@ -353,17 +346,17 @@ int tds_cmd_restore(int argc, char **argv)
     if (access(dbpath, F_OK) == 0 &&
         (tds__move_aside(dbpath, aside, "-wal", &err) || tds__move_aside(dbpath, aside, "-shm", &err) ||
          tds__move_aside(dbpath, aside, "", &err))) {
-        fprintf(stderr, "tiendo-server restore: không giữ lại được dữ liệu cũ: %s\n", err.msg);
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_KHONG_GIU_LAI_DUOC_DU "\n", td_error_vi(&err));
         unlink(tmp);
         goto out;
     }
     /* run as root for a server that runs as its own user: the file goes to
      * the owner of the data directory */
     if (geteuid() == 0 && stat(cfg.data, &dst) == 0 && chown(tmp, dst.st_uid, dst.st_gid) != 0)
-        fprintf(stderr, "tiendo-server restore: cảnh báo: không đổi được chủ sở hữu của %s: %s\n", tmp,
-                strerror(errno));
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_CANH_BAO_KHONG_DOI_DUOC "\n", tmp,
+                td_errno_vi_log(errno, tmp));
     if (rename(tmp, dbpath) != 0) {
-        fprintf(stderr, "tiendo-server restore: không đặt được %s vào chỗ: %s\n", dbpath, strerror(errno));
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_KHONG_DAT_DUOC_VAO_CHO "\n", dbpath, td_errno_vi_log(errno, dbpath));
         goto out;
     }
     if ((dirfd = open(cfg.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
@@ -371,13 +364,10 @@ int tds_cmd_restore(int argc, char **argv)
         close(dirfd);
     }
     sodium_bin2hex(hex, sizeof hex, got.root, sizeof got.root);
-    printf("Đã khôi phục %s từ %s: %llu mục, gốc Merkle %s, điểm kiểm đã ký mới nhất: kích thước %llu.\n", dbpath,
+    printf(TD_MSG_BACKUP_DA_KHOI_PHUC_TU_MUC "\n", dbpath,
            src, (unsigned long long)got.size, hex, (unsigned long long)got.cp_size);
-    if (access(aside, F_OK) == 0) printf("Dữ liệu trước khi khôi phục được giữ ở %s.\n", aside);
-    printf("Lưu ý: đơn vị nào đã xác minh điểm kiểm lớn hơn %llu sẽ báo động \"lùi lịch sử\" khi đồng bộ.\n"
-           "Trước khi mở lại cho các đơn vị, so sánh với điểm kiểm các đơn vị đang giữ (tiendo status)\n"
-           "và làm theo README, mục \"Sao lưu và khôi phục\". Các bản ghi còn trong hộp thư đi của đơn vị\n"
-           "sẽ được gửi lại ở lần đồng bộ sau.\n",
+    if (access(aside, F_OK) == 0) printf(TD_MSG_BACKUP_DU_LIEU_TRUOC_KHI_KHOI "\n", aside);
+    printf(TD_MSG_BACKUP_LUU_Y_DON_VI_NAO "\n",
            (unsigned long long)got.size);
     rc = 0;
 out:

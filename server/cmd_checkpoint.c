@@ -44,9 +44,9 @@ static int tds__witness_cb(void *arg, const tds_cosig_row *r)
         char hex[17], who[200];
         td_key_short_hex(r->key, hex);
         snprintf(who, sizeof who, "%.*s (%s, khóa %s)", (int)strcspn(r->witness, " "), r->witness, r->agency, hex);
-        printf("  %-40s tới kích thước %llu (nhận lúc %s)\n", who, (unsigned long long)r->size, when);
+        printf(TD_MSG_CHECKPOINT_TOI_KICH_THUOC_NHAN_LUC "\n", who, (unsigned long long)r->size, when);
     } else {
-        printf("  %-40s tới kích thước %llu (nhận lúc %s)\n", r->witness, (unsigned long long)r->size, when);
+        printf(TD_MSG_CHECKPOINT_TOI_KICH_THUOC_NHAN_LUC "\n", r->witness, (unsigned long long)r->size, when);
     }
     (*n)++;
     return 0;
@@ -80,17 +80,16 @@ int tds_cmd_checkpoint(int argc, char **argv)
     rc = 1;
     if (tds_ledger_checkpoint(lg, &th, &err) || tds_ledger_witnessed_size(lg, &witnessed, &err) ||
         tds_logstore_last_index(tds_ledger_store(lg), &log_n, &err)) {
-        fprintf(stderr, "tiendo-server checkpoint: không đọc được điểm kiểm ở %s (%s): %s\n", cfg.data,
-                td_err_vi(err.code), err.msg);
+        fprintf(stderr, "tiendo-server checkpoint: " TD_MSG_CHECKPOINT_KHONG_DOC_DUOC_DIEM_KIEM "\n", cfg.data,
+                td_error_vi(&err));
         goto out;
     }
     if (!th.note) {
         if (note_only) {
-            fprintf(stderr, "tiendo-server checkpoint: sổ nhật ký ở %s chưa có điểm kiểm nào\n", cfg.data);
+            fprintf(stderr, "tiendo-server checkpoint: " TD_MSG_CHECKPOINT_SO_NHAT_KY_O_CHUA_2 "\n", cfg.data);
             goto out;
         }
-        printf("Sổ nhật ký ở %s chưa có điểm kiểm nào (%llu bản ghi).\n"
-               "Máy chủ ký điểm kiểm đầu tiên khi khởi động (tiendo-server serve) hoặc khi ghi bản ghi mới.\n",
+        printf(TD_MSG_CHECKPOINT_SO_NHAT_KY_O_CHUA "\n",
                cfg.data, (unsigned long long)log_n);
         rc = 0;
         goto out;
@@ -103,23 +102,23 @@ int tds_cmd_checkpoint(int argc, char **argv)
     {
         char hex[65];
         sodium_bin2hex(hex, sizeof hex, th.root, sizeof th.root);
-        printf("Điểm kiểm mới nhất của sổ nhật ký (%s):\n", cfg.data);
-        printf("  nguồn (origin):        %s\n", tds_ledger_origin(lg));
-        printf("  kích thước cây:        %llu bản ghi (sổ nhật ký có %llu)\n", (unsigned long long)th.size,
+        printf(TD_MSG_CHECKPOINT_DIEM_KIEM_MOI_NHAT_CUA "\n", cfg.data);
+        printf(TD_MSG_CHECKPOINT_NGUON_ORIGIN "\n", tds_ledger_origin(lg));
+        printf(TD_MSG_CHECKPOINT_KICH_THUOC_CAY_BAN_GHI "\n", (unsigned long long)th.size,
                (unsigned long long)log_n);
-        printf("  mã băm gốc (SHA-256):  %s\n", hex);
-        printf("  ghi chú đã ký:\n");
+        printf(TD_MSG_CHECKPOINT_MA_BAM_GOC_SHA "\n", hex);
+        printf(TD_MSG_CHECKPOINT_GHI_CHU_DA_KY "\n");
         fwrite(th.note, 1, th.note_len, stdout);
         if (th.note_len && th.note[th.note_len - 1] != '\n') putchar('\n');
     }
     if (witnessed == 0) {
-        printf("Chưa có nhân chứng nào ký xác nhận điểm kiểm.\n");
+        printf(TD_MSG_CHECKPOINT_CHUA_CO_NHAN_CHUNG_NAO "\n");
     } else {
-        printf("Kích thước lớn nhất đã được nhân chứng ký xác nhận: %llu%s\n", (unsigned long long)witnessed,
-               witnessed == th.size ? " (điểm kiểm mới nhất)" : "");
-        printf("Nhân chứng:\n");
+        printf(TD_MSG_CHECKPOINT_KICH_THUOC_LON_NHAT_DA "\n", (unsigned long long)witnessed,
+               witnessed == th.size ? TD_MSG_CHECKPOINT_DIEM_KIEM_MOI_NHAT : "");
+        printf(TD_MSG_CHECKPOINT_NHAN_CHUNG "\n");
         if (tds_logstore_witnesses(tds_ledger_store(lg), tds__witness_cb, &nw, &err) < 0) {
-            fprintf(stderr, "tiendo-server checkpoint: %s\n", err.msg);
+            fprintf(stderr, "tiendo-server checkpoint: %s\n", td_error_vi(&err));
             goto out;
         }
     }

@@ -6,6 +6,7 @@
  * records for the aliases the import relied on; show and export read the
  * plan derived from the log (ledger.h).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "plan_pb.h"
 #include "plan_text.h"
 #include "utf8.h"
+#include "oserr.h"
 
 /* Characters of a title in the task list: a line of a 120-column terminal. */
 #define TDS_TITLE_SHORT 60
@@ -89,7 +91,7 @@ static char *tds__read(const char *path, size_t *n)
     char *buf;
     size_t cap = 65536, len = 0, r;
     if (!f) {
-        fprintf(stderr, "tiendo-server: không mở được tệp %s: %m\n", path);
+        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_KHONG_MO_DUOC_TEP "\n", path, td_errno_vi_log(errno, path));
         return NULL;
     }
     if (!(buf = malloc(cap + 1))) goto oom;
@@ -97,7 +99,7 @@ static char *tds__read(const char *path, size_t *n)
         len += r;
         if (len == cap) {
             if (cap >= TDS_IMPORT_MAX) {
-                fprintf(stderr, "tiendo-server: %s: tệp quá lớn (trên %u byte)\n", path, TDS_IMPORT_MAX);
+                fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_TEP_QUA_LON_TREN_BYTE "\n", path, TDS_IMPORT_MAX);
                 free(buf);
                 fclose(f);
                 return NULL;
@@ -110,7 +112,7 @@ static char *tds__read(const char *path, size_t *n)
         }
     }
     if (ferror(f)) {
-        fprintf(stderr, "tiendo-server: lỗi đọc tệp %s\n", path);
+        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_LOI_DOC_TEP "\n", path);
         free(buf);
         fclose(f);
         return NULL;
@@ -120,7 +122,7 @@ static char *tds__read(const char *path, size_t *n)
     *n = len;
     return buf;
 oom:
-    fprintf(stderr, "tiendo-server: hết bộ nhớ khi đọc %s\n", path);
+    fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_HET_BO_NHO_KHI_DOC "\n", path);
     free(buf);
     fclose(f);
     return NULL;
@@ -137,11 +139,11 @@ static void tds__print_counts(const td_plan *p)
     char d[16];
     td_date_vi(p->date, d, sizeof d);
     if (p->number && *p->number)
-        printf("Kế hoạch số %s%s%s%s%s\n", p->number, *d ? " ngày " : "", d, p->issuer && *p->issuer ? " của " : "",
+        printf(TD_MSG_PLAN_KE_HOACH_SO "\n", p->number, *d ? TD_MSG_PLAN_NGAY : "", d, p->issuer && *p->issuer ? TD_MSG_PLAN_CUA : "",
                p->issuer ? p->issuer : "");
-    printf("Nhiệm vụ: %zu, trong %zu mục\n", p->n_tasks, p->n_sections);
+    printf(TD_MSG_PLAN_NHIEM_VU_TRONG_MUC "\n", p->n_tasks, p->n_sections);
     for (size_t i = 0; i < p->n_sections; i++)
-        printf("  Mục %-5s %3zu nhiệm vụ\n", p->sections[i].code, td_plan_section_tasks(p, p->sections[i].code));
+        printf(TD_MSG_PLAN_MUC_NHIEM_VU "\n", p->sections[i].code, td_plan_section_tasks(p, p->sections[i].code));
     if (p->n_indicators) {
         int hz[8], nh = 0;
         for (size_t i = 0; i < p->n_indicators; i++) {
@@ -149,13 +151,12 @@ static void tds__print_counts(const td_plan *p)
             for (k = 0; k < nh && hz[k] != p->indicators[i].horizon; k++) {}
             if (k == nh && nh < 8) hz[nh++] = p->indicators[i].horizon;
         }
-        printf("Chỉ tiêu: %zu dòng\n", p->n_indicators);
+        printf(TD_MSG_PLAN_CHI_TIEU_DONG "\n", p->n_indicators);
         for (int k = 0; k < nh; k++)
-            printf("  Đến năm %d: %zu chỉ tiêu đánh số; %zu chỉ tiêu có mục tiêu riêng (chỉ tiêu con tính "
-                   "riêng, chỉ tiêu nhóm không tính)\n",
+            printf(TD_MSG_PLAN_DEN_NAM_CHI_TIEU_DANH "\n",
                    hz[k], td_plan_count_indicators(p, hz[k], TD_IND_TOP), td_plan_count_indicators(p, hz[k], TD_IND_MEASURED));
     } else {
-        printf("Chỉ tiêu: không có\n");
+        printf(TD_MSG_PLAN_CHI_TIEU_KHONG_CO "\n");
     }
 }
 
@@ -164,20 +165,20 @@ static void tds__print_diff(const td_plan *old, int has_old, const td_plan *nw)
 {
     size_t added = 0, removed = 0, changed = 0;
     if (!has_old) {
-        printf("Kế hoạch %s chưa có trên máy chủ: toàn bộ sẽ được nhập mới.\n", nw->number ? nw->number : "");
+        printf(TD_MSG_PLAN_KE_HOACH_CHUA_CO_TREN "\n", nw->number ? nw->number : "");
         return;
     }
     for (size_t i = 0; i < nw->n_tasks; i++) {
         const td_task *o = td_plan_task(old, nw->tasks[i].number);
         if (!o) {
-            if (!added++) printf("Nhiệm vụ mới:");
+            if (!added++) printf(TD_MSG_PLAN_NHIEM_VU_MOI);
             printf(" %d", nw->tasks[i].number);
         }
     }
     if (added) printf("\n");
     for (size_t i = 0; i < old->n_tasks; i++)
         if (!td_plan_task(nw, old->tasks[i].number)) {
-            if (!removed++) printf("Nhiệm vụ bị bỏ:");
+            if (!removed++) printf(TD_MSG_PLAN_NHIEM_VU_BI_BO);
             printf(" %d", old->tasks[i].number);
         }
     if (removed) printf("\n");
@@ -195,15 +196,15 @@ static void tds__print_diff(const td_plan *old, int has_old, const td_plan *nw)
         b.n_tasks = 1;
         if (!td_plan_equal(&a, &b, TD_PLAN_CMP_TASKS, why, sizeof why)) {
             const char *od = o->deadline.text ? o->deadline.text : "", *nd = nw->tasks[i].deadline.text;
-            if (!changed++) printf("Nhiệm vụ thay đổi:\n");
+            if (!changed++) printf(TD_MSG_PLAN_NHIEM_VU_THAY_DOI "\n");
             printf("  %d (%s)\n", nw->tasks[i].number, why);
             if (strcmp(od, nd ? nd : ""))
-                printf("      nhiệm vụ %d, thời hạn: \"%s\" → \"%s\"\n", nw->tasks[i].number, od, nd ? nd : "");
+                printf(TD_MSG_PLAN_NHIEM_VU_THOI_HAN "\n", nw->tasks[i].number, od, nd ? nd : "");
         }
     }
-    if (!td_plan_equal(old, nw, TD_PLAN_CMP_INDICATORS, NULL, 0)) printf("Bảng chỉ tiêu thay đổi.\n");
+    if (!td_plan_equal(old, nw, TD_PLAN_CMP_INDICATORS, NULL, 0)) printf(TD_MSG_PLAN_BANG_CHI_TIEU_THAY_DOI "\n");
     if (!added && !removed && !changed && td_plan_equal(old, nw, TD_PLAN_CMP_ALL, NULL, 0))
-        printf("Không có gì thay đổi so với kế hoạch đã lưu.\n");
+        printf(TD_MSG_PLAN_KHONG_CO_GI_THAY_DOI "\n");
 }
 
 static int tds__set(char **field, const char *v)
@@ -264,7 +265,7 @@ static int tds__import(int argc, char **argv)
         } else if (oc == 'P') {
             plan_no = optarg;
             if (!*plan_no || strlen(plan_no) > TD_PLAN_NUMBER_MAX || strchr(plan_no, ':')) {
-                fprintf(stderr, "tiendo-server plan import: --plan: số kế hoạch \"%s\" phải có 1..%d byte, không có ':'\n",
+                fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_PLAN_SO_KE_HOACH_PHAI "\n",
                         plan_no, TD_PLAN_NUMBER_MAX);
                 return 2;
             }
@@ -274,13 +275,13 @@ static int tds__import(int argc, char **argv)
             issuer = optarg;
         } else if (oc == 'D') {
             if (td_date_parse_vi(optarg, &date)) {
-                fprintf(stderr, "tiendo-server plan import: --date: \"%s\" không phải ngày dd/mm/yyyy\n", optarg);
+                fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_DATE_KHONG_PHAI_NGAY_DD "\n", optarg);
                 return 2;
             }
         } else if (oc == 'f') {
             format = optarg;
             if (strcmp(format, "text") && strcmp(format, "csv")) {
-                fprintf(stderr, "tiendo-server plan import: --format phải là text hoặc csv, không phải \"%s\"\n", format);
+                fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_FORMAT_PHAI_LA_TEXT_HOAC "\n", format);
                 return 2;
             }
         } else {
@@ -289,13 +290,13 @@ static int tds__import(int argc, char **argv)
     }
     for (; optind < argc; optind++) {
         if (nfiles >= TDS_IMPORT_FILES_MAX) {
-            fprintf(stderr, "tiendo-server plan import: quá nhiều tệp (tối đa %d)\n", TDS_IMPORT_FILES_MAX);
+            fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_QUA_NHIEU_TEP_TOI_DA "\n", TDS_IMPORT_FILES_MAX);
             return 2;
         }
         files[nfiles++] = argv[optind];
     }
     if (!nfiles) {
-        fprintf(stderr, "tiendo-server plan import: thiếu TỆP\n\n");
+        fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_THIEU_TEP "\n\n");
         tds__plan_usage(stderr);
         return 2;
     }
@@ -305,8 +306,7 @@ static int tds__import(int argc, char **argv)
     }
     rc = 1;
     if (apply && (!cfg.key || !cfg.cert)) {
-        fprintf(stderr, "tiendo-server plan import: --apply cần khóa và chứng thư của máy chủ để ký bản ghi kế hoạch:\n"
-                        "  --key TỆP --cert TỆP (và --ca TỆP lần đầu), hoặc --config TỆP của máy chủ\n");
+        fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_APPLY_CAN_KHOA_VA_CHUNG "\n");
         tds_config_free(&cfg);
         return 2;
     }
@@ -322,7 +322,7 @@ static int tds__import(int argc, char **argv)
     }
     alias_mark = reg.n_aliases;
     if (aliases && td_registry_load_aliases(&reg, aliases, &err)) {
-        fprintf(stderr, "tiendo-server: tệp bí danh sai: %s\n", err.msg);
+        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_TEP_BI_DANH_SAI "\n", td_error_vi(&err));
         goto out_reg;
     }
     /* the new plan starts as the stored one; each file replaces its part */
@@ -374,14 +374,13 @@ static int tds__import(int argc, char **argv)
                 break;
             default:
                 prc = td_error_set(&err, TD_EPARSE,
-                                   "%s:1: header is neither the task layout (Mục, TT, Tên nhiệm vụ, ...) nor the "
-                                   "indicator layout (Mốc, Mã, Chỉ tiêu, ...)",
+                                   TD_MSG_PLAN_HEADER_UNKNOWN,
                                    tds__base(files[f]));
             }
         }
         free(buf);
         if (prc) {
-            fprintf(stderr, "tiendo-server: không nhập được %s (%s): %s\n", files[f], td_err_vi(prc), err.msg);
+            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_KHONG_NHAP_DUOC "\n", files[f], td_error_vi(&err));
             goto out_new;
         }
     }
@@ -392,13 +391,13 @@ static int tds__import(int argc, char **argv)
         td_plan_free(&old);
         if (tds__import_target(lg, tmp.number, &old, &has_old)) {
             td_plan_free(&tmp);
-            fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_HET_BO_NHO "\n");
             goto out_reg;
         }
         nw = tmp;
     }
     if ((title && tds__set(&nw.title, title)) || (issuer && tds__set(&nw.issuer, issuer))) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_HET_BO_NHO "\n");
         goto out_new;
     }
     if (date) nw.date = date;
@@ -406,41 +405,39 @@ static int tds__import(int argc, char **argv)
         fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         goto out_new;
     }
-    printf("Nhập từ:");
+    printf(TD_MSG_PLAN_NHAP_TU);
     for (int f = 0; f < nfiles; f++) printf(" %s", files[f]);
     printf("\n");
     tds__print_counts(&nw);
     tds__print_diff(&old, has_old, &nw);
     if (!nw.n_tasks) {
-        fprintf(stderr, "tiendo-server: kế hoạch không có nhiệm vụ nào; cần bảng nhiệm vụ\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_KE_HOACH_KHONG_CO_NHIEM "\n");
         goto out_new;
     }
     if (issues.n) {
-        printf("\nTên cơ quan chưa xác định được (%zu):\n", issues.n);
+        printf(TD_MSG_PLAN_TEN_CO_QUAN_CHUA_XAC "\n", issues.n);
         for (size_t i = 0; i < issues.n; i++) {
             const td_plan_issue *is = &issues.v[i];
             if (is->task)
-                printf("  dòng %d, nhiệm vụ %d, %s: \"%s\"\n", is->line, is->task, is->column, is->text);
+                printf(TD_MSG_PLAN_DONG_NHIEM_VU "\n", is->line, is->task, is->column, is->text);
             else
-                printf("  dòng %d, chỉ tiêu %s, %s: \"%s\"\n", is->line, is->indicator ? is->indicator : "?",
+                printf(TD_MSG_PLAN_DONG_CHI_TIEU "\n", is->line, is->indicator ? is->indicator : "?",
                        is->column, is->text);
         }
         fprintf(stderr,
-                "tiendo-server: không nhập: %zu tên cơ quan chưa xác định.  Hãy ánh xạ từng tên trong một tệp\n"
-                "bí danh (mỗi dòng: tên trong văn bản = slug; danh sách slug: tiendo-server agency list)\n"
-                "rồi chạy lại với --aliases TỆP.\n",
+                "tiendo-server: " TD_MSG_PLAN_KHONG_NHAP_TEN_CO_QUAN "\n",
                 issues.n);
         goto out_new;
     }
     changed = !has_old || !td_plan_equal(&old, &nw, TD_PLAN_CMP_ALL, NULL, 0);
     n_new_aliases = reg.n_aliases - alias_mark;
     if (!changed && !n_new_aliases) {
-        printf("\nKhông có thay đổi: không ghi gì vào sổ nhật ký.\n");
+        printf(TD_MSG_PLAN_KHONG_CO_THAY_DOI_KHONG "\n");
         rc = 0;
         goto out_new;
     }
     if (!apply) {
-        printf("\nChạy thử: chưa lưu gì.  Thêm --apply để lưu kế hoạch này.\n");
+        printf(TD_MSG_PLAN_CHAY_THU_CHUA_LUU_GI "\n");
         rc = 0;
         goto out_new;
     }
@@ -474,18 +471,18 @@ static int tds__import(int argc, char **argv)
         nown++;
     }
     if (tds_ledger_append_own(lg, own, nown, &err)) {
-        fprintf(stderr, "tiendo-server: không lưu được kế hoạch (%s): %s\n", td_err_vi(err.code), err.msg);
+        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_KHONG_LUU_DUOC_KE_HOACH "\n", td_error_vi(&err));
         goto out_new;
     }
     for (size_t i = 0; i < nown; i++)
         if (own[i].res.refused) {
-            fprintf(stderr, "tiendo-server: bản ghi số %llu (%s) bị từ chối khi suy ra trạng thái: %s\n",
+            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_BAN_GHI_SO_BI_TU "\n",
                     (unsigned long long)own[i].index, td_entry_kind_vi(own[i].kind), own[i].res.reason);
             goto out_new;
         }
-    if (n_new_aliases) printf("\nĐã lưu %zu bí danh cơ quan.\n", n_new_aliases);
+    if (n_new_aliases) printf(TD_MSG_PLAN_DA_LUU_BI_DANH_CO "\n", n_new_aliases);
     if (changed)
-        printf("\nĐã lưu kế hoạch (%zu nhiệm vụ, %zu dòng chỉ tiêu): bản ghi số %llu của sổ nhật ký.\n", nw.n_tasks,
+        printf(TD_MSG_PLAN_DA_LUU_KE_HOACH_NHIEM "\n", nw.n_tasks,
                nw.n_indicators, (unsigned long long)own[nown - 1].index);
     rc = 0;
 out_new:
@@ -508,10 +505,10 @@ static void tds__print_refs(const td_registry *reg, const td_agency_ref *r, size
     for (size_t i = 0; i < n; i++) {
         const char *resp = r[i].group ? NULL : td_registry_responsible(reg, r[i].slug, today, task);
         td_group *g = r[i].group ? td_registry_group(reg, r[i].slug) : NULL;
-        printf("%s%s [%s%s]", i ? "; " : "", r[i].text, r[i].slug, g ? (g->open ? ", nhóm không nêu tên" : ", nhóm") : "");
+        printf("%s%s [%s%s]", i ? "; " : "", r[i].text, r[i].slug, g ? (g->open ? TD_MSG_PLAN_NHOM_KHONG_NEU_TEN : TD_MSG_PLAN_NHOM) : "");
         if (resp && strcmp(resp, r[i].slug)) {
             td_agency *a = td_registry_agency(reg, resp);
-            printf(" → nay là %s [%s]", a ? a->name : resp, resp);
+            printf(TD_MSG_PLAN_NAY_LA, a ? a->name : resp, resp);
         }
     }
 }
@@ -522,22 +519,22 @@ static void tds__show_task(const td_plan *p, const td_registry *reg, const td_ta
     char dl[512];
     int today = tds__today();
     td_deadline_vi(&t->deadline, dl, sizeof dl);
-    printf("Nhiệm vụ %d — Mục %s%s%s\n", t->number, t->section, s && s->title && *s->title ? ": " : "",
+    printf(TD_MSG_PLAN_NHIEM_VU_MUC "\n", t->number, t->section, s && s->title && *s->title ? ": " : "",
            s && s->title ? s->title : "");
-    printf("  Tên nhiệm vụ:        %s\n", t->title);
-    printf("  Cơ quan chủ trì:     %s\n", t->lead_text);
+    printf(TD_MSG_PLAN_TEN_NHIEM_VU "\n", t->title);
+    printf(TD_MSG_PLAN_CO_QUAN_CHU_TRI "\n", t->lead_text);
     printf("                       ");
     tds__print_refs(reg, t->leads, t->n_leads, key, today);
-    printf("\n  Cơ quan phối hợp:    %s\n", t->partner_text && *t->partner_text ? t->partner_text : "(không)");
+    printf(TD_MSG_PLAN_CO_QUAN_PHOI_HOP "\n", t->partner_text && *t->partner_text ? t->partner_text : TD_MSG_PLAN_KHONG);
     if (t->n_partners) {
         printf("                       ");
         tds__print_refs(reg, t->partners, t->n_partners, key, today);
         printf("\n");
     }
-    printf("  Sản phẩm:            %s\n", t->product);
-    printf("  Thời gian hoàn thành: %s\n", t->deadline.text);
+    printf(TD_MSG_PLAN_SAN_PHAM "\n", t->product);
+    printf(TD_MSG_PLAN_THOI_GIAN_HOAN_THANH "\n", t->deadline.text);
     printf("                       (%s)\n", dl);
-    if (t->line) printf("  Dòng trong văn bản:  %d\n", t->line);
+    if (t->line) printf(TD_MSG_PLAN_DONG_TRONG_VAN_BAN "\n", t->line);
 }
 
 /* Print s padded with blanks to `width` characters (not bytes: Vietnamese
@@ -566,7 +563,7 @@ static int tds__open_load(tds_config *cfg, const char *plan_no, tds_ledger **lg,
     if (has && (st = tds_ledger_state(*lg))) {
         int i = plan_no ? td_state_plan_find(st, plan_no) : 0;
         if (i < 0) {
-            fprintf(stderr, "tiendo-server: không có kế hoạch \"%s\"; các kế hoạch:", plan_no);
+            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_KHONG_CO_KE_HOACH_CAC, plan_no);
             for (size_t k = 0; k < td_state_plan_count(st); k++)
                 fprintf(stderr, "%s %s", k ? "," : "", td_state_plan_at(st, k)->number);
             fprintf(stderr, "\n");
@@ -578,8 +575,7 @@ static int tds__open_load(tds_config *cfg, const char *plan_no, tds_ledger **lg,
         *p = td_state_plan_at(st, (size_t)i);
     }
     if (!has) {
-        fprintf(stderr, "tiendo-server: chưa có kế hoạch nào (%s/server.db).  Nhập bằng: tiendo-server plan import "
-                        "TỆP --apply\n",
+        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_CHUA_CO_KE_HOACH_NAO "\n",
                 cfg->data);
         tds_ledger_close(*lg);
         *lg = NULL;
@@ -611,7 +607,7 @@ static int tds__show(int argc, char **argv)
     for (; optind < argc; optind++) {
         const char *w = argv[optind];
         if (number || w[0] < '1' || w[0] > '9' || strspn(w, "0123456789") != strlen(w) || strlen(w) > 6) {
-            fprintf(stderr, "tiendo-server plan show: tham số không hợp lệ: %s (cần số thứ tự của một nhiệm vụ)\n", w);
+            fprintf(stderr, "tiendo-server plan show: " TD_MSG_PLAN_THAM_SO_KHONG_HOP_LE "\n", w);
             return 2;
         }
         number = atoi(w);
@@ -620,7 +616,7 @@ static int tds__show(int argc, char **argv)
     if (number) {
         const td_task *t = td_plan_task(pp, number);
         if (!t) {
-            fprintf(stderr, "tiendo-server: kế hoạch không có nhiệm vụ số %d (có %zu nhiệm vụ)\n", number, pp->n_tasks);
+            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_KE_HOACH_KHONG_CO_NHIEM_2 "\n", number, pp->n_tasks);
             rc = 1;
         } else {
             /* successors follow the task's key (docs/LOG.md §14): a later plan's is not its number */
@@ -632,8 +628,8 @@ static int tds__show(int argc, char **argv)
         const td_plan p = *pp;
         char d[16];
         td_date_vi(p.date, d, sizeof d);
-        printf("Kế hoạch số %s%s%s — %zu nhiệm vụ\n", p.number && *p.number ? p.number : "(không số)",
-               *d ? " ngày " : "", d, p.n_tasks);
+        printf(TD_MSG_PLAN_KE_HOACH_SO_NHIEM_VU "\n", p.number && *p.number ? p.number : TD_MSG_PLAN_KHONG_SO,
+               *d ? TD_MSG_PLAN_NGAY : "", d, p.n_tasks);
         for (size_t s = 0; s < p.n_sections; s++) {
             const td_section *sec = &p.sections[s];
             char *st2 = td_plan_short(sec->title, 90);
@@ -682,7 +678,7 @@ static int tds__export(int argc, char **argv)
         } else if ((c == 'c' || c == 'i') && !what) {
             what = c == 'c' ? 1 : 2;
         } else if (c == 'c' || c == 'i') {
-            fprintf(stderr, "tiendo-server plan export: chỉ một trong --csv và --indicators\n");
+            fprintf(stderr, "tiendo-server plan export: " TD_MSG_PLAN_CHI_MOT_TRONG_CSV_VA "\n");
             return 2;
         } else {
             return 2;
@@ -690,15 +686,15 @@ static int tds__export(int argc, char **argv)
     }
     if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if (!what) {
-        fprintf(stderr, "tiendo-server plan export: cần --csv (nhiệm vụ) hoặc --indicators (chỉ tiêu)\n");
+        fprintf(stderr, "tiendo-server plan export: " TD_MSG_PLAN_CAN_CSV_NHIEM_VU_HOAC "\n");
         return 2;
     }
     if ((rc = tds__open_load(&cfg, plan_no, &lg, &pp, &rp))) return rc;
     if ((what == 1 ? td_csv_export_tasks(pp, &buf, &n) : td_csv_export_indicators(pp, &buf, &n))) {
-        fprintf(stderr, "tiendo-server: hết bộ nhớ khi xuất\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_HET_BO_NHO_KHI_XUAT "\n");
         rc = 1;
     } else if (!(rc = tds_cmd_write_out(out, buf, n)) && out) {
-        fprintf(stderr, "Đã ghi %s (%zu byte).\n", out, n);
+        fprintf(stderr, TD_MSG_PLAN_DA_GHI_BYTE "\n", out, n);
     }
     free(buf);
     tds_ledger_close(lg);

@@ -18,14 +18,14 @@
 #include "log.pb-c.h"
 #include "msg.h"
 #include "status.h"
+#include "oserr.h"
 
 int tds_cmd_open_ledger(const tds_config *cfg, int write, tds_ledger **out)
 {
     tds_ledger_opts o = {cfg->data, cfg->ca, write ? cfg->key : NULL, write ? cfg->cert : NULL, cfg->origin, 0};
     td_error err = {0};
     if (tds_ledger_open(&o, out, &err)) {
-        fprintf(stderr, "%s: không mở được sổ nhật ký ở %s (%s): %s\n", cfg->prog, cfg->data, td_err_vi(err.code),
-                err.msg);
+        fprintf(stderr, "%s: " TD_MSG_STATE_KHONG_MO_DUOC_SO_NHAT "\n", cfg->prog, cfg->data, td_error_vi(&err));
         *out = NULL;
         return 1;
     }
@@ -46,7 +46,7 @@ int tds_cmd_write_out(const char *out, const char *buf, size_t n)
     FILE *f = out ? fopen(out, "wb") : stdout;
     int bad = !f || fwrite(buf, 1, n, f) != n;
     if (out && f && fclose(f) != 0) bad = 1;
-    if (bad && out) fprintf(stderr, "tiendo-server: " TD_MSG_FILE_WRITE "\n", out, strerror(errno));
+    if (bad && out) fprintf(stderr, "tiendo-server: " TD_MSG_FILE_WRITE "\n", out, td_errno_vi_log(errno, out));
     return bad;
 }
 
@@ -94,10 +94,10 @@ static int tds__author_cb(void *arg, const tds_logrow *r)
             a->cert_index == r->idx) {
             char hex[17];
             td_key_short_hex(pk, hex);
-            printf("  %-16s %-24s %-10s bản ghi số %llu, seq cuối %llu%s\n", hex,
-                   a->is_server ? "(máy chủ)" : a->agency, a->is_server ? "" : a->device,
+            printf(TD_MSG_STATE_BAN_GHI_SO_SEQ_CUOI "\n", hex,
+                   a->is_server ? TD_MSG_STATE_MAY_CHU : a->agency, a->is_server ? "" : a->device,
                    (unsigned long long)a->cert_index, (unsigned long long)a->last_seq,
-                   a->revoked_ms ? ", ĐÃ THU HỒI" : "");
+                   a->revoked_ms ? TD_MSG_STATE_DA_THU_HOI : "");
             al->n++;
         }
         X509_free(x);
@@ -117,19 +117,19 @@ static void tds__print_report(const td_state *st, const char *key)
     /* the period in any of the one syntax's forms (td_period_norm), 12/2026 too */
     if (sscanf(key, "%u/%64[^/]/%15s", &task, agency, raw) != 3 || td_period_norm(raw, period) ||
         !(r = td_state_report(st, task, agency, period))) {
-        printf("Báo cáo %s: không có\n", key);
+        printf(TD_MSG_STATE_BAO_CAO_KHONG_CO "\n", key);
         return;
     }
-    printf("Báo cáo %s: bản ghi số %llu, trạng thái %d, %u%%\n", key, (unsigned long long)r->index, r->state,
+    printf(TD_MSG_STATE_BAO_CAO_BAN_GHI_SO "\n", key, (unsigned long long)r->index, r->state,
            r->percent);
-    printf("  Kết quả thực hiện: %s\n", r->result);
-    printf("  Khó khăn, vướng mắc: %s\n", r->difficulties);
-    printf("  Đề xuất, kiến nghị: %s\n", r->proposals);
-    for (size_t i = 0; i < r->n_evidence; i++) printf("  Minh chứng: %s\n", r->evidence[i]);
+    printf(TD_MSG_STATE_KET_QUA_THUC_HIEN "\n", r->result);
+    printf(TD_MSG_STATE_KHO_KHAN_VUONG_MAC "\n", r->difficulties);
+    printf(TD_MSG_STATE_DE_XUAT_KIEN_NGHI "\n", r->proposals);
+    for (size_t i = 0; i < r->n_evidence; i++) printf(TD_MSG_STATE_MINH_CHUNG "\n", r->evidence[i]);
     for (size_t i = 0; i < r->n_docs; i++)
-        printf("  Văn bản: %s|%d|%s\n", r->docs[i].number, (int)r->docs[i].date, r->docs[i].title);
+        printf(TD_MSG_STATE_VAN_BAN "\n", r->docs[i].number, (int)r->docs[i].date, r->docs[i].title);
     for (size_t i = 0; i < r->n_attachments; i++)
-        printf("  Tệp đính kèm: %s|%s|%llu\n", r->attachments[i].name, r->attachments[i].mime,
+        printf(TD_MSG_STATE_TEP_DINH_KEM "\n", r->attachments[i].name, r->attachments[i].mime,
                (unsigned long long)r->attachments[i].size);
 }
 
@@ -155,13 +155,13 @@ int tds_cmd_state(int argc, char **argv)
         } else if (oc == 'a') {
             agency = optarg;
             if (!td_slug_valid(agency)) {
-                fprintf(stderr, "tiendo-server state: \"%s\" không phải slug cơ quan hợp lệ\n", agency);
+                fprintf(stderr, "tiendo-server state: " TD_MSG_STATE_KHONG_PHAI_SLUG_CO_QUAN "\n", agency);
                 return 2;
             }
         } else if (oc == 'r') {
             role = td_role_parse(optarg);
             if (role == TD_ROLE_NONE) {
-                fprintf(stderr, "tiendo-server state: --role phải là office, central hoặc inspector\n");
+                fprintf(stderr, "tiendo-server state: " TD_MSG_STATE_ROLE_PHAI_LA_OFFICE_CENTRAL "\n");
                 return 2;
             }
         } else if (oc == 'd') {
@@ -180,12 +180,12 @@ int tds_cmd_state(int argc, char **argv)
     if ((rc = tds_cmd_ready(&cfg, 0, &lg))) return rc;
     rc = 1;
     if (!tds_ledger_state(lg)) {
-        printf("Sổ nhật ký trống (%s/server.db).\n", cfg.data);
+        printf(TD_MSG_STATE_SO_NHAT_KY_TRONG_SERVER "\n", cfg.data);
         rc = 0;
         goto out;
     }
     if (agency && tds_ledger_view(lg, agency, role, &view, &err)) {
-        fprintf(stderr, "tiendo-server state: không dựng được góc nhìn của %s: %s\n", agency, err.msg);
+        fprintf(stderr, "tiendo-server state: " TD_MSG_STATE_KHONG_DUNG_DUOC_GOC_NHIN "\n", agency, td_error_vi(&err));
         goto out;
     }
     st = view ? view : tds_ledger_state(lg);
@@ -196,42 +196,42 @@ int tds_cmd_state(int argc, char **argv)
     td_state_refusals(st, &n_ref);
     td_state_conflicts(st, &n_con);
 
-    printf("Sổ nhật ký %s/server.db: %llu bản ghi\n", cfg.data, (unsigned long long)log_n);
+    printf(TD_MSG_STATE_SO_NHAT_KY_SERVER_DB "\n", cfg.data, (unsigned long long)log_n);
     if (agency)
-        printf("Góc nhìn của %s (%s): %llu bản ghi được xem\n", agency, td_role_vi(role),
+        printf(TD_MSG_STATE_GOC_NHIN_CUA_BAN_GHI "\n", agency, td_role_vi(role),
                (unsigned long long)td_state_count(st));
     else
-        printf("Trạng thái suy ra từ %llu bản ghi (bản ghi cuối: số %llu)\n", (unsigned long long)td_state_count(st),
+        printf(TD_MSG_STATE_TRANG_THAI_SUY_RA_TU "\n", (unsigned long long)td_state_count(st),
                (unsigned long long)td_state_last_index(st));
     if (td_state_has_plan(st))
         for (size_t i = 0; i < td_state_plan_count(st); i++)   /* each plan (docs/LOG.md §14) */
-            printf("Kế hoạch: %s, %zu nhiệm vụ%s\n",
-                   td_state_plan_at(st, i)->number ? td_state_plan_at(st, i)->number : "(không số)",
-                   td_state_plan_at(st, i)->n_tasks, i || td_state_plan_count(st) == 1 ? "" : " (kế hoạch mặc định)");
+            printf(TD_MSG_STATE_KE_HOACH_NHIEM_VU "\n",
+                   td_state_plan_at(st, i)->number ? td_state_plan_at(st, i)->number : TD_MSG_PLAN_KHONG_SO,
+                   td_state_plan_at(st, i)->n_tasks, i || td_state_plan_count(st) == 1 ? "" : TD_MSG_STATE_KE_HOACH_MAC_DINH);
     else
-        printf("Kế hoạch: chưa có\n");
-    printf("Thiết bị (tác giả) đã đăng ký chứng thư:\n");
+        printf(TD_MSG_STATE_KE_HOACH_CHUA_CO "\n");
+    printf(TD_MSG_STATE_THIET_BI_TAC_GIA_DA "\n");
     {
         tds_author_list al = {st, 0};
         tds_logstore_scan(tds_ledger_store(lg), 1, 0, TIENDO__ENTRY_KIND__ENTRY_CERT, tds__author_cb, &al, &err);
-        if (!al.n) printf("  (chưa có)\n");
+        if (!al.n) printf(TD_MSG_STATE_CHUA_CO "\n");
     }
-    printf("Báo cáo tiến độ hiện hành: %zu\n", n_rep);
-    printf("Giá trị chỉ tiêu: %zu\n", n_ind);
-    printf("Điều kiện đã đáp ứng: %zu\n", n_cond);
-    printf("Bản ghi bị từ chối: %zu\n", n_ref);
+    printf(TD_MSG_STATE_BAO_CAO_TIEN_DO_HIEN "\n", n_rep);
+    printf(TD_MSG_STATE_GIA_TRI_CHI_TIEU "\n", n_ind);
+    printf(TD_MSG_STATE_DIEU_KIEN_DA_DAP_UNG "\n", n_cond);
+    printf(TD_MSG_STATE_BAN_GHI_BI_TU_CHOI "\n", n_ref);
     if (refused) {
         const td_refusal *r = td_state_refusals(st, &n_ref);
         for (size_t i = 0; i < n_ref; i++)
-            printf("  bản ghi số %llu (%s, cơ quan %s, seq %llu): %s\n", (unsigned long long)r[i].index,
-                   td_entry_kind_vi(r[i].kind), *r[i].agency ? r[i].agency : "máy chủ", (unsigned long long)r[i].seq,
+            printf(TD_MSG_STATE_BAN_GHI_SO_CO_QUAN "\n", (unsigned long long)r[i].index,
+                   td_entry_kind_vi(r[i].kind), *r[i].agency ? r[i].agency : TD_MSG_STATE_MAY_CHU_2, (unsigned long long)r[i].seq,
                    r[i].reason);
     }
-    printf("Xung đột (hai thiết bị cùng báo cáo một nhiệm vụ, cơ quan, kỳ): %zu\n", n_con);
+    printf(TD_MSG_STATE_XUNG_DOT_HAI_THIET_BI "\n", n_con);
     if (conflicts) {
         const td_conflict *c = td_state_conflicts(st, &n_con);
         for (size_t i = 0; i < n_con; i++)
-            printf("  nhiệm vụ %u, %s, kỳ %s: bản ghi số %llu thắng, số %llu thua\n", c[i].task, c[i].agency,
+            printf(TD_MSG_STATE_NHIEM_VU_KY_BAN_GHI "\n", c[i].task, c[i].agency,
                    c[i].period, (unsigned long long)c[i].winner_index, (unsigned long long)c[i].loser_index);
     }
     if (report_key) tds__print_report(st, report_key);

@@ -64,8 +64,8 @@ static int tds__upgrade_open(const tds_config *cfg, int write, tds_ledger **lg)
                          write ? TD_STATE_DIGEST_V2 : 0};
     td_error err = {0};
     if (tds_ledger_open(&o, lg, &err) == 0) return 0;
-    fprintf(stderr, "tiendo-server upgrade-digest: không mở được sổ nhật ký ở %s (%s), không thay đổi gì: %s\n",
-            cfg->data, td_err_vi(err.code), err.msg);
+    fprintf(stderr, "tiendo-server upgrade-digest: " TD_MSG_UPGRADE_KHONG_MO_DUOC_SO_NHAT "\n",
+            cfg->data, td_error_vi(&err));
     *lg = NULL;
     return 1;
 }
@@ -94,17 +94,15 @@ int tds_cmd_upgrade_digest(int argc, char **argv)
     }
     rc = 1;
     if (!cfg.key || !cfg.cert) {
-        fprintf(stderr, "tiendo-server upgrade-digest: cần khóa và chứng thư của máy chủ (--key, --cert) để mở sổ "
-                        "nhật ký ở %s\n", cfg.data);
+        fprintf(stderr, "tiendo-server upgrade-digest: " TD_MSG_UPGRADE_CAN_KHOA_VA_CHUNG_THU "\n", cfg.data);
         tds_config_free(&cfg);
         return 2;
     }
     if (tds_datalock_take(cfg.data, &lock, &holder, &err)) {
         if (err.code == TD_EBUSY)
-            fprintf(stderr, "tiendo-server upgrade-digest: máy chủ đang chạy trên %s (pid %ld); hãy dừng nó trước "
-                            "(systemctl stop tiendo-server), không thay đổi gì\n", cfg.data, holder);
+            fprintf(stderr, "tiendo-server upgrade-digest: " TD_MSG_BACKUP_MAY_CHU_DANG_CHAY_TREN "\n", cfg.data, holder);
         else
-            fprintf(stderr, "tiendo-server upgrade-digest: %s\n", err.msg);
+            fprintf(stderr, "tiendo-server upgrade-digest: %s\n", td_error_vi(&err));
         tds_config_free(&cfg);
         return 1;
     }
@@ -112,8 +110,7 @@ int tds_cmd_upgrade_digest(int argc, char **argv)
     if (tds__upgrade_open(&cfg, 0, &lg)) goto out;
     if (tds__digest_meta(lg, &found, sz, &err)) goto dberr;
     if (found) {
-        printf("Sổ nhật ký ở %s đã dùng mã băm trạng thái phiên bản 2 (sau điểm kiểm kích thước %s); không thay "
-               "đổi gì.\n", cfg.data, sz);
+        printf(TD_MSG_UPGRADE_SO_NHAT_KY_O_DA "\n", cfg.data, sz);
         rc = 0;
         goto out;
     }
@@ -124,17 +121,16 @@ int tds_cmd_upgrade_digest(int argc, char **argv)
     if (tds__upgrade_open(&cfg, 1, &lg)) goto out;
     if (tds__digest_meta(lg, &found, sz, &err)) goto dberr;
     if (!found) {
-        fprintf(stderr, "tiendo-server upgrade-digest: sổ nhật ký ở %s chưa ghi được việc chuyển sang phiên bản 2\n",
+        fprintf(stderr, "tiendo-server upgrade-digest: " TD_MSG_UPGRADE_SO_NHAT_KY_O_CHUA "\n",
                 cfg.data);
         goto out;
     }
-    printf("Đã chuyển sổ nhật ký ở %s sang mã băm trạng thái phiên bản 2: các điểm kiểm đến kích thước %s giữ "
-           "phiên bản 1, từ điểm kiểm kế tiếp là phiên bản 2.\n", cfg.data, sz);
+    printf(TD_MSG_UPGRADE_DA_CHUYEN_SO_NHAT_KY "\n", cfg.data, sz);
     rc = 0;
     goto out;
 dberr:
-    fprintf(stderr, "tiendo-server upgrade-digest: không đọc được sổ nhật ký ở %s (%s): %s\n", cfg.data,
-            td_err_vi(err.code), err.msg);
+    fprintf(stderr, "tiendo-server upgrade-digest: " TD_MSG_UPGRADE_KHONG_DOC_DUOC_SO_NHAT "\n", cfg.data,
+            td_error_vi(&err));
 out:
     if (lg) tds_ledger_close(lg);
     tds_datalock_release(lock);

@@ -328,7 +328,7 @@ int tds_ledger_open(const tds_ledger_opts *o, tds_ledger **out, td_error *err)
         char a[17], b[17];
         td_key_short_hex(td_state_server_key(l->st), a);
         td_key_short_hex(l->id.pk, b);
-        rc = td_error_set(err, TD_EAUTH, "%s: the log belongs to server key %s, not to %s (%s)",
+        rc = td_error_set(err, TD_EAUTH, "%s: sổ nhật ký thuộc khóa máy chủ %s, không phải khóa %s (%s)",
                           tds_logstore_path(l->store), a, b, o->key_path);
         goto fail;
     }

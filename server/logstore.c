@@ -5,6 +5,7 @@
 
 #include "log.h"
 #include "logread.h"
+#include "oserr.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -251,14 +252,14 @@ static int tds__dberr(tds_logstore *s, td_error *err, const char *what)
     int td = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? TD_EBUSY
              : (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE) ? TD_EEXISTS
                                                                                 : TD_EDB;
-    return td_error_set(err, td, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+    return td_error_set(err, td, TD_MSG_DB_FAIL, s->path, td_sqlite_vi_db(s->db, what));
 }
 
 static int tds__exec(tds_logstore *s, const char *sql, td_error *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        int rc = td_error_set(err, TD_EDB, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+        int rc = td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, s->path, td_sqlite_vi_db(s->db, msg ? msg : sql));
         sqlite3_free(msg);
         return rc;
     }
@@ -364,13 +365,12 @@ int tds_logstore_open(const char *datadir, tds_logstore **out, td_error *err)
     int rc;
     *out = NULL;
     if (mkdir(datadir, 0700) != 0 && errno != EEXIST)
-        return td_error_set(err, TD_EIO, "%s: cannot create the data directory: %s", datadir, strerror(errno));
+        return td_error_set(err, TD_EIO, TD_MSG_DIR_CREATE, datadir, td_errno_vi_log(errno, datadir));
     /* The log, its WAL and shared memory are the server's alone: the
      * directory 0700 and the files 0600, whoever created them (SQLite gives
      * -wal and -shm the mode of the database file). */
     if (chmod(datadir, 0700) != 0)
-        return td_error_set(err, TD_EIO, "%s: cannot make the data directory private (0700): %s", datadir,
-                            strerror(errno));
+        return td_error_set(err, TD_EIO, TD_MSG_FILE_MODE, "0700", datadir, td_errno_vi_log(errno, datadir));
     n = strlen(datadir) + sizeof "/server.db-wal";
     if (!(path = malloc(n))) return td_error_set(err, TD_ENOMEM, "out of memory");
     for (int k = 0; k < 3; k++) {
@@ -379,7 +379,7 @@ int tds_logstore_open(const char *datadir, tds_logstore **out, td_error *err)
         snprintf(path, n, "%s/server.db%s", datadir, suffix[k]);
         if (k == 0 && (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0) close(fd);
         if (chmod(path, 0600) != 0 && errno != ENOENT) {
-            rc = td_error_set(err, TD_EIO, "%s: cannot make it private (0600): %s", path, strerror(errno));
+            rc = td_error_set(err, TD_EIO, TD_MSG_FILE_MODE, "0600", path, td_errno_vi_log(errno, path));
             free(path);
             return rc;
         }
@@ -1116,14 +1116,14 @@ int tds_logstore_backup(tds_logstore *s, const char *dest, const tds_backup_opts
     memset(stats, 0, sizeof *stats);
     /* O_EXCL: a backup never overwrites anything; 0600 like the database. */
     fd = open(dest, O_WRONLY | O_CREAT | O_EXCL, 0600);
-    if (fd < 0) return td_error_set(err, errno == EEXIST ? TD_EEXISTS : TD_EIO, "%s: %s", dest, strerror(errno));
+    if (fd < 0) return td_error_set(err, errno == EEXIST ? TD_EEXISTS : TD_EIO, TD_MSG_FILE_WRITE, dest, td_errno_vi_log(errno, dest));
     close(fd);
     if (sqlite3_open_v2(dest, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        rc = td_error_set(err, TD_EDB, "%s: cannot open: %s", dest, dst ? sqlite3_errmsg(dst) : "out of memory");
+        rc = td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, dest, td_sqlite_vi_db(dst, "open"));
         goto out;
     }
     if (!(b = sqlite3_backup_init(dst, "main", s->db, "main"))) {
-        rc = td_error_set(err, TD_EDB, "%s: backup of %s cannot start: %s", dest, s->path, sqlite3_errmsg(dst));
+        rc = td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, dest, td_sqlite_vi_db(dst, "backup cannot start"));
         goto out;
     }
     /* Steps of step_pages pages, each a short read transaction on the
@@ -1154,7 +1154,7 @@ int tds_logstore_backup(tds_logstore *s, const char *dest, const tds_backup_opts
     stats->steps = steps;
     if (sqlite3_backup_finish(b) != SQLITE_OK) {
         b = NULL;
-        rc = td_error_set(err, TD_EDB, "%s: backup did not finish: %s", dest, sqlite3_errmsg(dst));
+        rc = td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, dest, td_sqlite_vi_db(dst, "backup did not finish"));
         goto out;
     }
     b = NULL;

@@ -45,6 +45,7 @@
 #include "ratelimit.h"
 #include "session.h"
 #include "tls.h"
+#include "oserr.h"
 
 /* Listen backlog: 200 offices reconnecting at once after an outage. */
 #define TDS_BACKLOG 511
@@ -523,7 +524,7 @@ int tds_cmd_serve(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     srv.ctx = tds__make_ctx(&srv, &err);
     if (!srv.ctx) {
-        fprintf(stderr, "tiendo-server: cấu hình TLS không hợp lệ: %s\n", err.msg);
+        fprintf(stderr, "tiendo-server: cấu hình TLS không hợp lệ: %s\n", td_error_vi(&err));
         tds_config_free(cfg);
         return 1;
     }
@@ -533,7 +534,7 @@ int tds_cmd_serve(int argc, char **argv)
         long holder = 0;
         if (tds_datalock_take(cfg->data, &srv.lock_fd, &holder, &err)) {
             fprintf(stderr, "tiendo-server: thư mục dữ liệu %s đang được dùng bởi một máy chủ khác (pid %ld) "
-                            "hoặc không khóa được: %s\n", cfg->data, holder, err.msg);
+                            "hoặc không khóa được: %s\n", cfg->data, holder, td_error_vi(&err));
             SSL_CTX_free(srv.ctx);
             tds_config_free(cfg);
             return 1;
@@ -542,7 +543,7 @@ int tds_cmd_serve(int argc, char **argv)
     {
         tds_ledger_opts lo = {cfg->data, cfg->ca, cfg->key, cfg->cert, cfg->origin, 0};
         if (tds_ledger_open(&lo, &srv.ledger, &err) || tds_ledger_start(srv.ledger, &err)) {
-            fprintf(stderr, "tiendo-server: không mở được sổ nhật ký (%s): %s\n", td_err_vi(err.code), err.msg);
+            fprintf(stderr, "tiendo-server: không mở được sổ nhật ký: %s\n", td_error_vi(&err));
             tds_ledger_close(srv.ledger);
             tds_datalock_release(srv.lock_fd);
             SSL_CTX_free(srv.ctx);
@@ -553,7 +554,7 @@ int tds_cmd_serve(int argc, char **argv)
         if (cfg->renew_ca_dir) {
             tds_renew_opts ro = {cfg->renew_ca_dir, cfg->renew_days, cfg->renew_window, cfg->renew_roles, cfg->crl};
             if (tds_renewer_open(&ro, &srv.renewer, &err)) {
-                fprintf(stderr, "tiendo-server: renew-ca-dir %s không dùng được: %s\n", cfg->renew_ca_dir, err.msg);
+                fprintf(stderr, "tiendo-server: renew-ca-dir %s không dùng được: %s\n", cfg->renew_ca_dir, td_error_vi(&err));
                 tds_ledger_close(srv.ledger);
                 tds_datalock_release(srv.lock_fd);
                 SSL_CTX_free(srv.ctx);
@@ -591,7 +592,7 @@ int tds_cmd_serve(int argc, char **argv)
     }
     if ((rc = uv_tcp_bind(&srv.listener, (struct sockaddr *)&addr, 0)) != 0 ||
         (rc = uv_listen((uv_stream_t *)&srv.listener, TDS_BACKLOG, tds__on_connection)) != 0) {
-        fprintf(stderr, "tiendo-server: không lắng nghe được trên %s: %s\n", cfg->listen, uv_strerror(rc));
+        fprintf(stderr, "tiendo-server: không lắng nghe được trên %s: %s\n", cfg->listen, td_uv_vi_log(rc, cfg->listen));
         goto out_loop;
     }
     {
@@ -624,7 +625,7 @@ int tds_cmd_serve(int argc, char **argv)
         }
     }
     if (cfg->port_file && tds__write_port_file(cfg->port_file, port) != 0) {
-        fprintf(stderr, "tiendo-server: " TD_MSG_FILE_WRITE "\n", cfg->port_file, strerror(errno));
+        fprintf(stderr, "tiendo-server: " TD_MSG_FILE_WRITE "\n", cfg->port_file, td_errno_vi_log(errno, cfg->port_file));
         tds__stop(&srv, "port file");
         uv_run(srv.loop, UV_RUN_DEFAULT);
         goto out_loop;

@@ -60,7 +60,7 @@ run 2 "backup without DEST" "$SRV_BIN" backup --data "$W/data-main"
 say "restore refuses while the server runs; a second server is refused"
 run 1 "restore while serving" "$SRV_BIN" restore "$W/b1.db" --data "$W/data-main"
 expect_err "names the running server" "máy chủ đang chạy"
-expect_err "and its pid" "pid ${SRV_PID[main]}"
+expect_err "and its process id" "tiến trình số ${SRV_PID[main]}"
 RC2=0
 timeout 10 "$SRV_BIN" serve --listen 127.0.0.1:0 --data "$W/data-main" "${SRV_KEYS[@]}" >"$W/second.log" 2>&1 || RC2=$?
 eq "a second server on the same data directory exits 1" "$RC2" 1

@@ -22,43 +22,19 @@
 #      word outside a short allow-list (command names, formats, protocols);
 #   7. `tiendo` on a device directory that is not enrolled says so in
 #      Vietnamese; operator logs (English) stay off the terminal;
-#   8. the message catalogue (common/msg.h) has no English word outside
-#      the same allow-list.
+#   8. the message catalogues (common/msg.h and each program's client/msg.h,
+#      server/msg.h, pki/msg.h) have no English word outside the same
+#      allow-list, and no message-printing call (td_error_set, fprintf to
+#      stderr/stdout, printf, puts, fputs) in client/, pki/, server/cmd_*.c
+#      holds a Vietnamese text itself: it comes from the catalogue.
 set -euo pipefail
+# (tdtext.sh first: tdtest.sh changes to the work directory)
+# shellcheck source=lib/tdtext.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/tdtext.sh"
 # shellcheck source=lib/tdtest.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdtest.sh"
 export LC_ALL=C.UTF-8   # ${#line} counts characters, not bytes
 MAN_DIR=${TD_BUILD_DIR:?}/man
-
-# Words that stay as they are in Vietnamese text: names of the programs,
-# their commands and literal values a person types (option values, CSV
-# column names, config keys, log levels), file formats, protocols, units,
-# and a few technical terms given in parentheses after their Vietnamese.
-ALLOW_CMDS="tiendo server pki sync status report todo tasks task review extend condition draft attachment init ping
- indicator receipt audit renew version verify history list get show submit delete serve plan agency state
- checkpoint backup restore import export issue sign bundle revoke crl rename merge split systemctl stop reload
- enable man apt deb add issuer ui web"
-ALLOW_VALUES="task period state percent result difficulties proposals evidence doc done_date attach text value note
- config server agency device role origin digest slug dept provincial district commune org central office inspector none
- ongoing late started due soon awaiting done on time not error warn info debug watch quiet verbose prompt wide
- dir help"
-ALLOW_TERMS="csv pdf html tls csr json utf bom excel word opendocument jpeg png sqlite ed sha merkle alpn ca url
- byte mib kib mb kb gb ms mili utc ip systemd root http https tcp x509 pem der openssl txt xls ods odt docx xlsx
- dd mm yyyy hh ss yyyymmdd editor visual alt enter tab ctrl asia ho chi minh rfc iso stdout stderr cosignature
- checkpoint hex localhost subjectaltname serverauth
- unspecified keycompromise cacompromise affiliationchanged superseded cessationofoperation privilegewithdrawn"
-ALLOW=" $(echo $ALLOW_CMDS $ALLOW_VALUES $ALLOW_TERMS) "
-
-# A word in plain ASCII letters that cannot be a Vietnamese syllable
-# written without its marks (onset + nucleus + coda) is English.
-VI_SYL='^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x)?(uye|uya|ieu|yeu|uoi|oai|oay|uay|oeo|ia|ie|ua|uo|ye|ai|ao|au|ay|eo|eu|iu|oa|oe|oi|ui|uy|ue|ưu|a|e|i|o|u|y)(ch|ng|nh|c|m|n|p|t|i|y|o|u)?$'
-english_words() {   # stdin: text; stdout: the English words found, with counts
-    set +o pipefail   # a text without any ASCII word is fine
-    tr -s ' \t\r' '\n\n\n' | sed -e 's/^[[("'"'"'`*]*//' -e 's/[])"'"'"'`,;:.!?*]*$//' |
-        grep -E '^[A-Za-z]+$' | grep -vE '^[A-Z0-9_]+$' | tr 'A-Z' 'a-z' | grep -vE "$VI_SYL" |
-        while read -r w; do case "$ALLOW" in *" $w "*) ;; *) echo "$w" ;; esac; done | sort | uniq -c | sort -rn
-    set -o pipefail
-}
 
 commands_of() { "$1" --help | awk '/^Lệnh:/ { f = 1; next } f && /^  [a-z]/ { print $1 } f && /^$/ { exit }'; }
 
@@ -132,7 +108,8 @@ for prog in "$TD:tiendo:1" "$SRV_BIN:tiendo-server:8" "$PKI:tiendo-pki:8"; do
     done
     # every command of the man page is in --help (the other direction)
     while read -r c; do
-        printf '%s\n' "${cmds[@]}" | grep -qx "$c" || fail "$name.$sec has $c, $name --help does not"
+        # (a here-string: grep -q closing a pipe early would be a SIGPIPE failure under pipefail)
+        grep -qx -- "$c" <<<"$(printf '%s\n' "${cmds[@]}")" || fail "$name.$sec has $c, $name --help does not"
     done < <(sed -n 's/^\.SS [^ ]* \([a-z-]*\)$/\1/p' "$man")
     pass "$name: ${#cmds[@]} commands in both --help and $name.$sec"
 
@@ -271,16 +248,54 @@ for prog in "$TD:tiendo:1" "$SRV_BIN:tiendo-server:8" "$PKI:tiendo-pki:8"; do
         fail "$name: English words in $name.$sec: $(head -n 20 <<<"$found" | tr -s ' \n' ' ')"
 done
 
-say "the message catalogue: every text Vietnamese"
-MSG_H=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/common/msg.h
-[ -s "$MSG_H" ] || die "no catalogue $MSG_H"
-# the literal of each "#define TD_MSG_X "..."", escapes and printf directives blanked
-sed -n 's/^#define TD_MSG_[A-Z0-9_]* *"\(.*\)"$/\1/p' "$MSG_H" | sed -e 's/\\[n"]/ /g' -e 's/%[a-z]*/ /g' >"$W/msg.txt"
+say "the message catalogues: every text Vietnamese"
+# the catalogue of texts several programs say, and each program's own
+CATALOGUES=("$SRC/common/msg.h" "$SRC/client/msg.h" "$SRC/server/msg.h" "$SRC/pki/msg.h")
+for h in "${CATALOGUES[@]}"; do [ -s "$h" ] || die "no catalogue $h"; done
+# the literals of each "#define TD_MSG_X "..." ...", one text a line, escapes
+# and printf directives blanked
+python3 - "${CATALOGUES[@]}" >"$W/msg.txt" <<'PY'
+import re, sys
+for path in sys.argv[1:]:
+    text = re.sub(r'\\\n', ' ', open(path, encoding='utf-8').read())
+    for m in re.finditer(r'^#define TD_MSG_[A-Z0-9_]+ +(".*)$', text, re.M):
+        body = ' '.join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1)))
+        print(re.sub(r'%[-+ #0-9.*]*[a-zA-Z]+', ' ', re.sub(r'\\.', ' ', body)))
+PY
 n=$(wc -l <"$W/msg.txt")
-[ "$n" -ge 20 ] || fail "catalogue: only $n texts read from $MSG_H"
+[ "$n" -ge 300 ] || fail "catalogues: only $n texts read from ${CATALOGUES[*]}"
+# %m is strerror's English: a system failure is named by common/oserr.h
+m=$(grep -n '^#define TD_MSG_.*%m' "${CATALOGUES[@]}" || true)
+[ -z "$m" ] && pass "catalogues: no %m (strerror)" || fail "catalogues: %m (English strerror) in: $m"
 found=$(english_words <"$W/msg.txt")
-[ -z "$found" ] && pass "catalogue: $n texts, Vietnamese" ||
-    fail "catalogue: English words: $(tr -s ' \n' ' ' <<<"$found")"
+[ -z "$found" ] && pass "catalogues: $n texts, Vietnamese" ||
+    fail "catalogues: English words: $(tr -s ' \n' ' ' <<<"$found")"
+
+say "no message-printing call holds its Vietnamese text itself (client/, pki/, server/cmd_*.c)"
+# td_error_set, fprintf(stderr|stdout, ...), printf, puts, fputs: a string
+# literal with a Vietnamese letter belongs in the program's msg.h
+inline=$(python3 - "$SRC" <<'PY'
+import glob, re, sys, unicodedata
+src = sys.argv[1]
+files = sorted(glob.glob(src + '/client/*.c') + glob.glob(src + '/pki/*.c') + glob.glob(src + '/server/cmd_*.c'))
+call = re.compile(r'(?:\b(?:td_error_set|printf|puts|fputs)\s*\(|\bfprintf\s*\(\s*std(?:err|out)\s*,)'
+                  r'(?:[^;"\']|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\')*\)\s*;', re.S)
+lit = re.compile(r'"((?:[^"\\]|\\.)*)"')
+letter = lambda c: ord(c) > 127 and unicodedata.category(c).startswith('L')
+n = 0
+for f in files:
+    s = open(f, encoding='utf-8').read()
+    for m in call.finditer(s):
+        for l in lit.findall(m.group(0)):
+            if any(letter(c) for c in l):
+                n += 1
+                if n <= 20:
+                    print('%s:%d: "%s"' % (f[len(src) + 1:], s.count('\n', 0, m.start()) + 1, l[:60]))
+print('total %d' % n)
+PY
+)
+if [ "$(tail -n 1 <<<"$inline")" = "total 0" ]; then pass "no inline Vietnamese text in a message-printing call"; else
+    fail "Vietnamese texts inline, not in the catalogue: $inline"; fi
 
 say "tiendo on a device directory that is not enrolled"
 mkdir -p "$W/empty"

@@ -130,7 +130,7 @@ run_fail "issue-server over an existing key" 1 "không ghi đè" \
 run_fail "issue-server bad IP" 1 "999.1.1.1" \
     "$PKI" issue-server --dir ca --name srv4 --ip 999.1.1.1 --out-key srv4.key --out-cert srv4.crt
 check "no key left after a refused issue" test ! -e srv4.key
-run_fail "issue-server DNS with a comma" 1 "DNS name" \
+run_fail "issue-server DNS with a comma" 1 "tên miền (DNS)" \
     "$PKI" issue-server --dir ca --name srv5 --dns "a.b,IP:1.2.3.4" --out-key srv5.key --out-cert srv5.crt
 run_fail "issue-server missing --out-cert" 2 "--out-cert" "$PKI" issue-server --dir ca --name x --out-key x.key
 
@@ -192,7 +192,7 @@ check "installed cert verifies" openssl verify -CAfile dev/ca.crt dev/device.crt
 # ---- sign refusals ------------------------------------------------------------------
 run_fail "sign: unknown role" 1 "vai trò" "$PKI" sign --dir ca --agency ubnd-chi-linh --role admin dev/device.csr --out x.crt
 run_fail "sign: agency not a slug" 1 "mã cơ quan" "$PKI" sign --dir ca --agency "UBND_Chi_Linh" --role office dev/device.csr --out x.crt
-run_fail "sign: agency with --" 1 "not a slug" "$PKI" sign --dir ca --agency "ubnd--x" --role office dev/device.csr --out x.crt
+run_fail "sign: agency with --" 1 "mã cơ quan" "$PKI" sign --dir ca --agency "ubnd--x" --role office dev/device.csr --out x.crt
 # A CSR whose signature does not verify: flip the last byte of its signature.
 openssl req -in dev/device.csr -outform DER -out good.der
 size=$(stat -c %s good.der)
@@ -203,12 +203,12 @@ openssl req -inform DER -in bad.der -out bad.csr
 # (openssl 3.0 `req -verify` exits 0 either way: read what it says.)
 OUT=$(openssl req -in bad.csr -noout -verify 2>&1 || true)
 has "openssl agrees the tampered CSR is bad" "verify failure"
-run_fail "sign: CSR signature does not verify" 1 "CSR signature does not verify" \
+run_fail "sign: CSR signature does not verify" 1 "chữ ký trên yêu cầu cấp chứng thư (CSR) không hợp lệ" \
     "$PKI" sign --dir ca --agency ubnd-chi-linh --role office bad.csr --out x.crt
 has "sign: bad CSR (Vietnamese)" "CSR không hợp lệ"
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ec.key \
     -subj "/O=ubnd-chi-linh/OU=office/CN=ec-01" -out ec.csr 2>/dev/null
-run_fail "sign: non-Ed25519 CSR" 1 "not Ed25519" "$PKI" sign --dir ca --agency ubnd-chi-linh --role office ec.csr --out x.crt
+run_fail "sign: non-Ed25519 CSR" 1 "không phải Ed25519" "$PKI" sign --dir ca --agency ubnd-chi-linh --role office ec.csr --out x.crt
 has "sign: non-Ed25519 CSR (Vietnamese)" "không phải Ed25519"
 openssl req -new -newkey ed25519 -nodes -keyout badcn.key -subj "/O=x/OU=office/CN=máy một" -utf8 -out badcn.csr 2>/dev/null
 run_fail "sign: CN not a device name" 1 "CN" "$PKI" sign --dir ca --agency ubnd-chi-linh --role office badcn.csr --out x.crt
@@ -228,7 +228,7 @@ chmod 600 ca/ca.key
 "$PKI" init --dir ca2 --name "Other CA" >/dev/null
 "$PKI" sign --dir ca2 --agency ubnd-chi-linh --role office dev/device.csr --out may01-ca2.crt >/dev/null
 run_fail "init --cert: certificate from another CA" 1 "CA" "$TD" init --dir dev --cert may01-ca2.crt --ca ca/ca.crt --server localhost:7443
-has "init --cert: another CA, OpenSSL reason" "unable to get local issuer certificate"
+has "init --cert: another CA, the reason" "không do CA của tỉnh cấp"
 run_fail "init --cert: certificate for another key" 1 "không khớp" "$TD" init --dir dev --cert srv.crt --ca ca/ca.crt --server localhost:7443
 run_fail "init --cert: server certificate for this key" 1 "CA" \
     "$TD" init --dir dev --cert may01.crt --ca may01.crt --server localhost:7443
@@ -254,7 +254,7 @@ run_fail "sign: --days 0 alone" 2 "--days" "$PKI" sign --dir ca --agency a --rol
 run_ok "init an already-expired CA" "$PKI" init --dir caold --days 1 --backdate-days 2
 check "old CA expired per openssl" bash -c "! openssl x509 -in caold/ca.crt -noout -checkend 0"
 run_fail "sign with an expired CA" 1 "hết hạn" "$PKI" sign --dir caold --agency ubnd-chi-linh --role office dev/device.csr --out x.crt
-has "sign with an expired CA (English)" "CA certificate expired"
+has "sign with an expired CA: no English detail" "hết hạn"
 run_fail "issue-server with an expired CA" 1 "hết hạn" "$PKI" issue-server --dir caold --name s --out-key s.key --out-cert s.crt
 check "no server key from an expired CA" test ! -e s.key
 run_fail "bundle with an expired CA" 1 "hết hạn" "$PKI" bundle --dir caold --agency so-khcn --device d --role office --server h:1 --out x.tdb
@@ -300,7 +300,7 @@ check "nothing imported from a bad bundle" test ! -e dev5/device.key
 run_fail "import: certificate not from the bundled CA" 1 "CA" "$TD" init --dir dev6 --bundle wrongca.tdb
 check "nothing imported from a wrong-CA bundle" test ! -e dev6/device.key
 { sed -n '1,/^$/p' b.tdb; awk '/BEGIN CERTIFICATE/{n++} n==1' b.tdb; } >short.tdb
-run_fail "import: truncated bundle" 1 "PEM block" "$TD" init --dir dev7 --bundle short.tdb
+run_fail "import: truncated bundle" 1 "khối PEM" "$TD" init --dir dev7 --bundle short.tdb
 run_fail "import: missing bundle" 1 "nosuch.tdb" "$TD" init --dir dev8 --bundle nosuch.tdb
 run_fail "import: --bundle with --agency" 2 "--bundle" "$TD" init --dir dev8 --bundle b.tdb --agency x
 

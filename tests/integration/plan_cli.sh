@@ -95,7 +95,7 @@ check "only task 12 changes" bash -c "[ \$(grep -c 'thời hạn:' '$W/ed') = 1 
 "$S" state --data "$D" >"$W/st" 2>&1; check "restoring writes one more" has "$W/st" "server.db: 4 bản ghi"
 sed 's/,Theo lộ trình/,Khi nào xong/' "$W/tasks.csv" >"$W/bad.csv"
 "$S" plan import "$W/bad.csv" --data "$D" >"$W/bd" 2>&1; check "unknown deadline refused (1)" rc_is $? 1
-check "error names file, line and task" grep -qE 'bad.csv:[0-9]+: task 12: unknown deadline "Khi nào xong"' "$W/bd"
+check "error names file, line and task" grep -qE 'bad.csv:[0-9]+: nhiệm vụ 12: không hiểu thời hạn "Khi nào xong"' "$W/bd"
 
 # unresolved names block the import until an alias file maps them
 sed 's/,Sở Tư pháp,/,Sở Phép Thuật,/' "$W/tasks.csv" >"$W/unres.csv"

@@ -746,7 +746,7 @@ static void test_sqlite_sources(void)
     tda_db_close(d);
     /* not a replica: opening it as one fails and says why */
     TT_CHECK(tda_db_open_replica(db, &d, &e) != 0);
-    TT_CHECK(strstr(e.msg, "pulled") != NULL);
+    TT_CHECK(strstr(e.msg, "không phải bản sao dữ liệu") != NULL);
     /* a seq column that differs from the signed body */
     write_db(&l, db, 0, 17);
     TT_EQ_INT(tda_db_open_server(db, &d, &e), 0);

@@ -109,7 +109,7 @@ static void test_rejects(void)
         TT_CHECK(D.text == NULL);
     }
     TT_EQ_INT(td_deadline_parse("Sớm", &D, &e), TD_EPARSE);
-    TT_CHECK(strstr(e.msg, "unknown deadline \"Sớm\"") != NULL);
+    TT_CHECK(strstr(e.msg, "không hiểu thời hạn \"Sớm\"") != NULL);
 }
 
 /* The forms officials write: a day, a quarter, half a year, a year. */

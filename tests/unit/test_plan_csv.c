@@ -68,23 +68,23 @@ static void test_malformed(void)
 {
     const char *m;
     m = bad(HDR "I,1,Việc một,Sở Y tế,,Báo cáo,6/2025\nI,2,Việc hai,Sở Y tế,,Báo cáo\n");
-    TT_EQ_STR(m, "x.csv:3: 6 fields, the header has 7");
+    TT_EQ_STR(m, "x.csv:3: 6 ô, dòng tiêu đề có 7 cột");
     m = bad(HDR "I,1,Việc một,Sở Y tế,,Báo cáo,6/2025\nI,2,Vi\xC3\x28 hai,Sở Y tế,,Báo cáo,6/2025\n");
     TT_EQ_STR(m, "x.csv:3: cột 3: không phải văn bản UTF-8 (trong Excel hãy lưu bằng \"CSV UTF-8\")");
     m = bad(HDR "I,1,Việc một,Sở Y tế,,Báo cáo,6/2025\nI,2,Việc hai,Sở Y tế,,Báo cáo,Khi nào rảnh\n");
-    TT_EQ_STR(m, "x.csv:3: task 2: unknown deadline \"Khi nào rảnh\"");
+    TT_EQ_STR(m, "x.csv:3: nhiệm vụ 2: không hiểu thời hạn \"Khi nào rảnh\"");
     m = bad(HDR "I,1,Việc một,Sở Y tế,,Báo cáo,6/2025\nI,1,Việc hai,Sở Y tế,,Báo cáo,6/2025\n");
-    TT_EQ_STR(m, "x.csv:3: task 1 appears twice");
+    TT_EQ_STR(m, "x.csv:3: nhiệm vụ 1 xuất hiện hai lần");
     m = bad(HDR "I,1,\"Việc\nhai dòng\",Sở Y tế,,Báo cáo,6/2025\nI,x,Việc,Sở Y tế,,Báo cáo,6/2025\n");
-    TT_EQ_STR(m, "x.csv:4: TT \"x\" is not a task number or section numeral");
+    TT_EQ_STR(m, "x.csv:4: TT \"x\" không phải số nhiệm vụ hay số La Mã của mục");
     m = bad(HDR "I,1,\"Việc chưa đóng ngoặc,Sở Y tế,,Báo cáo,6/2025\n");
     TT_EQ_STR(m, "x.csv:2: cột 3: ô mở dấu ngoặc kép ở dòng này mà không có dấu ngoặc kép đóng");
     m = bad("Mục,TT,Tên nhiệm vụ,Cơ quan chủ trì,Sản phẩm,Thời gian hoàn thành\n");
-    TT_EQ_STR(m, "x.csv:1: missing column \"Cơ quan phối hợp\"");
+    TT_EQ_STR(m, "x.csv:1: thiếu cột \"Cơ quan phối hợp\"");
     m = bad("Mục,TT,Tên nhiệm vụ,Cơ quan chủ trì,Cơ quan phối hợp,Sản phẩm,Thời gian hoàn thành,Ghi chú\n");
-    TT_EQ_STR(m, "x.csv:1: unknown column \"Ghi chú\"");
+    TT_EQ_STR(m, "x.csv:1: cột \"Ghi chú\" không có trong mẫu");
     m = bad(HDR ",1,Việc không mục,Sở Y tế,,Báo cáo,6/2025\n");
-    TT_EQ_STR(m, "x.csv:2: task 1 has no section (Mục)");
+    TT_EQ_STR(m, "x.csv:2: nhiệm vụ 1 không thuộc mục nào (Mục)");
 }
 
 static void test_spreadsheet_forms(void)
@@ -139,10 +139,10 @@ static void test_indicators_malformed(void)
     td_plan_init(&q);
     snprintf(buf, sizeof buf, "%s2030,1,A,%%,≥ 5,Sở Y tế\n2030,1,B,%%,5,Sở Y tế\n", h);
     TT_EQ_INT(td_csv_import_indicators(buf, strlen(buf), "i.csv", &q, &e), TD_EPARSE);
-    TT_EQ_STR(e.msg, "i.csv:3: indicator 1 appears twice");
+    TT_EQ_STR(e.msg, "i.csv:3: chỉ tiêu 1 xuất hiện hai lần");
     snprintf(buf, sizeof buf, "%s2030,2,A,%%,≥,Sở Y tế\n", h);
     TT_EQ_INT(td_csv_import_indicators(buf, strlen(buf), "i.csv", &q, &e), TD_EPARSE);
-    TT_EQ_STR(e.msg, "i.csv:2: indicator 2: target \"≥\": comparison without a number");
+    TT_EQ_STR(e.msg, "i.csv:2: chỉ tiêu 2: mục tiêu \"≥\": có dấu so sánh mà không có số");
     snprintf(buf, sizeof buf, "%sba mươi,2,A,%%,5,Sở Y tế\n", h);
     TT_EQ_INT(td_csv_import_indicators(buf, strlen(buf), "i.csv", &q, &e), TD_EPARSE);
     TT_CHECK(strstr(e.msg, "i.csv:2: Mốc") != NULL);

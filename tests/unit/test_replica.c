@@ -96,7 +96,7 @@ static void test_migrate_empty(void)
     /* A database from a newer version is refused, not damaged. */
     TT_EQ_INT(db_exec("PRAGMA user_version = 99"), SQLITE_OK);
     TT_EQ_INT(tdc_replica_open(&r, dbpath, NULL, &e), TD_EDB);
-    TT_CHECK(strstr(e.msg, "newer") != NULL);
+    TT_CHECK(strstr(e.msg, "mới hơn") != NULL);
     TT_EQ_INT(db_int("PRAGMA user_version"), 99);
     /* Not a database at all. */
     fresh_db();
@@ -293,7 +293,7 @@ static void test_pull_atomic(void)
     b[1] = (tdc_pulled){7, bufs[4], lens[4], 1004};
     b[2] = (tdc_pulled){8, bufs[7], lens[7], 1005};
     TT_EQ_INT(tdc_replica_store_batch(r, b, 3, 9, &e), TD_EDB);
-    TT_CHECK(strstr(e.msg, "pulled") != NULL);
+    TT_CHECK(strstr(e.msg, "ràng buộc") != NULL);
     TT_EQ_INT(tdc_replica_cursor(r), 5);
     TT_EQ_INT(db_int("SELECT value FROM meta WHERE key = 'cursor'"), 5);
     TT_EQ_INT(db_int("SELECT COUNT(*) FROM pulled WHERE idx = 6 OR idx = 8"), 0);

@@ -258,7 +258,7 @@ static void test_csr(void)
     /* A request whose key was swapped after signing does not verify. */
     TT_CHECK(X509_REQ_set_pubkey(back, other) == 1);
     TT_EQ_INT(td_x509_csr_check(back, "swapped.csr", &e), TD_ESIG);
-    TT_CHECK(strstr(e.msg, "does not verify") && strstr(e.msg, "swapped.csr"));
+    TT_CHECK(strstr(e.msg, "không hợp lệ") && strstr(e.msg, "swapped.csr"));
     X509_REQ_free(back);
     back = NULL;
 
@@ -270,7 +270,7 @@ static void test_csr(void)
         X509_REQ_set_pubkey(r, ec);
         X509_REQ_sign(r, ec, EVP_sha256());
         TT_EQ_INT(td_x509_csr_check(r, "ec.csr", &e), TD_ECRYPTO);
-        TT_CHECK(strstr(e.msg, "not Ed25519") != NULL);
+        TT_CHECK(strstr(e.msg, "không phải Ed25519") != NULL);
         X509_REQ_free(r);
     }
 
@@ -443,31 +443,31 @@ static void test_bundle(void)
     snprintf(buf, len * 2 + 256, "server: h:1\n\n%s", pem_start);
     t_bad_bundle("noversion.tdb", buf, TD_EPARSE, "tiendo-bundle");
     snprintf(buf, len * 2 + 256, "tiendo-bundle: 2\nserver: h:1\n\n%s", pem_start);
-    t_bad_bundle("v2.tdb", buf, TD_EPARSE, "version");
+    t_bad_bundle("v2.tdb", buf, TD_EPARSE, "phiên bản");
     snprintf(buf, len * 2 + 256, "tiendo-bundle: 1\nserver: nohost\n\n%s", pem_start);
-    t_bad_bundle("badserver.tdb", buf, TD_EPARSE, "host:port");
+    t_bad_bundle("badserver.tdb", buf, TD_EPARSE, "MÁY:CỔNG");
     snprintf(buf, len * 2 + 256, "tiendo-bundle: 1\nserver: h:1\nserver: h:2\n\n%s", pem_start);
-    t_bad_bundle("twoservers.tdb", buf, TD_EPARSE, "repeated");
+    t_bad_bundle("twoservers.tdb", buf, TD_EPARSE, "lặp lại");
     snprintf(buf, len * 2 + 256, "tiendo-bundle: 1\nserver h1\n\n%s", pem_start);
     t_bad_bundle("nocolon.tdb", buf, TD_EPARSE, ":2:");
-    t_bad_bundle("nopem.tdb", "tiendo-bundle: 1\nserver: h:1\n", TD_EPARSE, "no PEM");
-    t_bad_bundle("empty.tdb", "", TD_EPARSE, "no PEM");
+    t_bad_bundle("nopem.tdb", "tiendo-bundle: 1\nserver: h:1\n", TD_EPARSE, "không có khối PEM");
+    t_bad_bundle("empty.tdb", "", TD_EPARSE, "không có khối PEM");
 
     /* Block problems: the key first; the device certificate missing; a 4th block. */
     snprintf(buf, len * 2 + 256, "tiendo-bundle: 1\nserver: h:1\n\n%s", key_start);
-    t_bad_bundle("keyfirst.tdb", buf, TD_EPARSE, "expected");
+    t_bad_bundle("keyfirst.tdb", buf, TD_EPARSE, "cần \"CERTIFICATE\"");
     snprintf(buf, len * 2 + 256, "tiendo-bundle: 1\nserver: h:1\n\n%.*s", (int)(cert2_start - pem_start),
              pem_start);
-    t_bad_bundle("twoblocks.tdb", buf, TD_EPARSE, "3rd");
+    t_bad_bundle("twoblocks.tdb", buf, TD_EPARSE, "thứ ba");
     snprintf(buf, len * 2 + 256, "tiendo-bundle: 1\nserver: h:1\n\n%s%s", pem_start, cert2_start);
-    t_bad_bundle("fourblocks.tdb", buf, TD_EPARSE, "4th");
+    t_bad_bundle("fourblocks.tdb", buf, TD_EPARSE, "thứ tư");
     /* Damaged base64 inside the key block. */
     snprintf(buf, len * 2 + 256, "%s", text);
     {
         char *k = strstr(buf, "-----BEGIN PRIVATE KEY-----\n");
         if (k) k[strlen("-----BEGIN PRIVATE KEY-----\n") + 3] = '!';
     }
-    t_bad_bundle("damaged.tdb", buf, TD_EPARSE, "2nd");
+    t_bad_bundle("damaged.tdb", buf, TD_EPARSE, "thứ hai");
     free(buf);
 
     /* Too big: never read whole. */
@@ -476,7 +476,7 @@ static void test_bundle(void)
         for (int i = 0; f && i < TD_X509_FILE_MAX / 32; i++)
             fputs("# padding padding padding padding padding padding padding pad\n", f);
         if (f) fclose(f);
-        t_bad_bundle("big.tdb", NULL, TD_ETOOBIG, "larger");
+        t_bad_bundle("big.tdb", NULL, TD_ETOOBIG, "lớn hơn");
     }
     {
         td_bundle m;
