@@ -479,6 +479,11 @@ void tds_logstore_rollback(tds_logstore *s)
 
 int tds_logstore_insert(tds_logstore *s, tds_logrow *row, td_error *err)
 {
+    return tds_logstore_insert_leaf(s, row, NULL, err);
+}
+
+int tds_logstore_insert_leaf(tds_logstore *s, tds_logrow *row, const unsigned char *leaf_in, td_error *err)
+{
     sqlite3_stmt *st = s->q[Q_INSERT];
     int rc;
     if (!s->in_tx) return td_error_set(err, TD_EINTERNAL, "%s: insert outside a transaction", s->path);
@@ -500,7 +505,8 @@ int tds_logstore_insert(tds_logstore *s, tds_logrow *row, td_error *err)
     {
         unsigned char leaf[TD_MERKLE_HASH_LEN];
         td_merkle_store ms = tds_logstore_merkle(s);
-        td_merkle_leaf_hash(row->body, row->len, leaf);
+        if (leaf_in) memcpy(leaf, leaf_in, sizeof leaf);
+        else td_merkle_leaf_hash(row->body, row->len, leaf);
         if ((rc = td_merkle_append(&ms, row->idx - 1, leaf, NULL, err))) return rc;
     }
     return 0;
