@@ -54,6 +54,7 @@
  */
 #define _XOPEN_SOURCE 700   /* nftw */
 #define _DEFAULT_SOURCE     /* usleep, mkdtemp */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -853,6 +854,43 @@ static double tb_cpu_ms_of(pid_t pid, pid_t tid)
 
 static double tb_cpu_ms(pid_t pid) { return tb_cpu_ms_of(pid, 0); }
 
+/* The nice value of thread tid of pid (field 19 of its stat), or -100. */
+static long tb_nice_of(pid_t pid, pid_t tid)
+{
+    char path[80], buf[1024], *p;
+    long nice = -100;
+    FILE *f;
+    size_t n;
+    snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+    if (!(f = fopen(path, "r"))) return -100;
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    if (!(p = strrchr(buf, ')')) ||
+        sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %ld", &nice) != 1)
+        return -100;
+    return nice;
+}
+
+/* The server's event loop (its main thread) and the highest nice value of
+ * its other threads (the thread pool, server/serve.c TDS_POOL_NICE). */
+static void tb_server_nice(pid_t pid, long *loop, long *pool)
+{
+    char path[64];
+    DIR *d;
+    struct dirent *de;
+    *loop = tb_nice_of(pid, pid);
+    *pool = -100;
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    if (!(d = opendir(path))) return;
+    while ((de = readdir(d))) {
+        long tid = strtol(de->d_name, NULL, 10), v;
+        if (tid <= 0 || tid == pid) continue;
+        if ((v = tb_nice_of(pid, (pid_t)tid)) > *pool) *pool = v;
+    }
+    closedir(d);
+}
+
 static long tb_vmhwm_kb(pid_t pid)
 {
     char path[64], line[256];
@@ -1172,6 +1210,12 @@ int main(int argc, char **argv)
                has_new ? "true" : "false", has_new ? 2 : 1, nn_ms);
         hwm = tb_vmhwm_kb(e.server_pid);
         printf("server: peak RSS (VmHWM) %.1f MiB\n", hwm / 1024.0);
+        {
+            long nl, np;
+            tb_server_nice(e.server_pid, &nl, &np);
+            if (nl > -100 && np > -100)
+                printf("server: nice of the event loop %ld, of the thread pool %ld\n", nl, np);
+        }
         /* One line for bench/peers/run.sh: key=value, times in s, sizes in
          * bytes per entry, the pull being the client replica's (store+fold). */
         printf("RESULT tiendo n=%zu m=%zu push_s=%.3f push_rate=%.0f push_rts=%u push_wire=%.1f payload=%.1f "
