@@ -4,7 +4,7 @@
  * fresh replica pulls them all.
  *
  *   tdbench --bin-dir BUILD_DIR [--plan FILE] [-n N] [-m M] [--text-bytes B]
- *           [--window W] [--work DIR] [--keep] [--ping] [--push-only --server H:P
+ *           [--window W] [--work DIR] [--keep] [--ping] [--pack-live] [--push-only --server H:P
  *            --devices D1,D2,...]
  *
  * Default mode sets everything up in a temporary directory with the real
@@ -18,6 +18,11 @@
  * (Ping/Pong, one at a time, TB_PING_GAP_US apart) alone before the push,
  * then while the M clients push; prints p50/p99/max of the round trip in
  * both phases and their ratio: the event loop's latency under a push flood.
+ *
+ * Each client packs its Push frames before the clock starts (packing is the
+ * client's work, and on a 2-core machine it would take CPU from the server);
+ * --pack-live packs each frame in the timed loop instead, as before.  The
+ * bench's own CPU during the push is printed beside the server's.
  *
  * --push-only pushes N entries through existing device directories to a
  * running server and prints the push figures only (sync_kill.sh uses it to
@@ -49,6 +54,7 @@
  */
 #define _XOPEN_SOURCE 700   /* nftw */
 #define _DEFAULT_SOURCE     /* usleep, mkdtemp */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -105,10 +111,14 @@ typedef struct tb_client {
     size_t stored, dup, refused;
     int failed;
     char why[600];
+    uint8_t **frames;               /* the Push frames packed before the barrier (owned), NULL with --pack-live */
+    size_t *frame_len, *frame_k;    /* bytes and entries of each */
+    size_t n_frames;
 } tb_client;
 
 static size_t opt_n = 20000, opt_m = 4, opt_text = 300;
 static unsigned opt_window = TDC_PUSH_WINDOW;
+static int opt_pack_live;   /* --pack-live: pack each Push frame in the timed loop */
 static pthread_barrier_t tb_barrier;
 static double t_push0;
 
@@ -254,6 +264,52 @@ static int tb_recv_ack(tb_client *c, tdc_link *l, size_t want)
     return 0;
 }
 
+/* The entries of the Push starting at entry i: as many as fit the bounds. */
+static size_t tb_batch_len(const tb_client *c, size_t i)
+{
+    size_t k = 0, bytes = 0;
+    while (i + k < c->n && k < TD_PUSH_MAX_ENTRIES) {
+        size_t sz = tiendo__signed_entry__get_packed_size(c->se[i + k]);
+        if (k > 0 && bytes + sz > TD_PUSH_MAX_BYTES) break;
+        bytes += sz;
+        k++;
+    }
+    return k;
+}
+
+/* Pack every Push frame of client c before the clock starts: the frames
+ * (protobuf + length prefix) are what the client would send, and packing
+ * them is the client's CPU, not the server's; on a 2-core machine the
+ * bench's packing during the push would take CPU from the server.  The
+ * timed part still encrypts each frame (TLS) and reads every PushAck. */
+static int tb_prepack(tb_client *c)
+{
+    size_t nb = 0;
+    for (size_t i = 0; i < c->n; nb++) i += tb_batch_len(c, i);
+    c->frames = calloc(nb ? nb : 1, sizeof *c->frames);
+    c->frame_len = calloc(nb ? nb : 1, sizeof *c->frame_len);
+    c->frame_k = calloc(nb ? nb : 1, sizeof *c->frame_k);
+    if (!c->frames || !c->frame_len || !c->frame_k) return -1;
+    for (size_t i = 0, b = 0; i < c->n; b++) {
+        Tiendo__Frame f = TIENDO__FRAME__INIT;
+        Tiendo__Push p = TIENDO__PUSH__INIT;
+        td_error err;
+        size_t k = tb_batch_len(c, i);
+        p.n_entries = k;
+        p.entries = &c->se[i];
+        f.body_case = TIENDO__FRAME__BODY_PUSH;
+        f.push = &p;
+        if (td_frame_pack(&f, TD_FRAME_MAX_DEFAULT, &c->frames[b], &c->frame_len[b], &err)) {
+            snprintf(c->why, sizeof c->why, "pack: %s", err.msg);
+            return -1;
+        }
+        c->frame_k[b] = k;
+        c->n_frames = b + 1;
+        i += k;
+    }
+    return 0;
+}
+
 static void *tb_push_thread(void *arg)
 {
     tb_client *c = arg;
@@ -274,7 +330,7 @@ static void *tb_push_thread(void *arg)
         pthread_barrier_wait(&tb_barrier);
         return NULL;
     }
-    if (tb_sign(c, &id, 1)) c->failed = 1;
+    if (tb_sign(c, &id, 1) || (!opt_pack_live && tb_prepack(c))) c->failed = 1;
     td_identity_free(&id);
     if (!c->failed) {
         memset(&lo, 0, sizeof lo);
@@ -294,18 +350,20 @@ static void *tb_push_thread(void *arg)
         if (i < c->n && inflight < opt_window) {
             Tiendo__Frame f = TIENDO__FRAME__INIT;
             Tiendo__Push p = TIENDO__PUSH__INIT;
-            size_t k = 0, bytes = 0;
-            while (i + k < c->n && k < TD_PUSH_MAX_ENTRIES) {
-                size_t sz = tiendo__signed_entry__get_packed_size(c->se[i + k]);
-                if (k > 0 && bytes + sz > TD_PUSH_MAX_BYTES) break;
-                bytes += sz;
-                k++;
+            size_t k;
+            int rc;
+            if (c->frames) {
+                k = c->frame_k[c->batches];
+                rc = tdc_link_send_packed(l, c->frames[c->batches], c->frame_len[c->batches], &err);
+            } else {
+                k = tb_batch_len(c, i);
+                p.n_entries = k;
+                p.entries = &c->se[i];
+                f.body_case = TIENDO__FRAME__BODY_PUSH;
+                f.push = &p;
+                rc = tdc_link_send(l, &f, &err);
             }
-            p.n_entries = k;
-            p.entries = &c->se[i];
-            f.body_case = TIENDO__FRAME__BODY_PUSH;
-            f.push = &p;
-            if (tdc_link_send(l, &f, &err)) {
+            if (rc) {
                 snprintf(c->why, sizeof c->why, "send: %s", err.msg);
                 c->failed = 1;
                 break;
@@ -445,11 +503,13 @@ static void tb_ping_report(tb_pinger *pg, size_t m)
            i99, l50, l99, pg->n_load ? pg->load[pg->n_load - 1] : 0.0, pg->n_load);
 }
 
+static double tb_cpu_ms(pid_t pid);
+
 /* Push phase: returns entries/s, or a negative value on failure. */
 static double tb_push(char **dirs, size_t m, const char *server, size_t n, tb_client **out_clients)
 {
     tb_client *cl = calloc(m, sizeof *cl);
-    double t1;
+    double t1, c0, c1;
     size_t tot_stored = 0, tot_signed = 0, tot_payload = 0, tot_dup = 0;
     uint64_t bin = 0, bout = 0;
     unsigned batches = 0;
@@ -464,10 +524,12 @@ static double tb_push(char **dirs, size_t m, const char *server, size_t n, tb_cl
     }
     pthread_barrier_wait(&tb_barrier);
     t_push0 = now_s();
+    c0 = tb_cpu_ms(getpid());
     tb_push_running = 1;
     for (size_t j = 0; j < m; j++) pthread_join(cl[j].th, NULL);
     tb_push_running = 0;
     t1 = now_s();
+    c1 = tb_cpu_ms(getpid());
     pthread_barrier_destroy(&tb_barrier);
     for (size_t j = 0; j < m; j++) {
         if (cl[j].failed) {
@@ -497,6 +559,10 @@ static double tb_push(char **dirs, size_t m, const char *server, size_t n, tb_cl
            "overhead over SignedEntry %.1f B (target <= 100)\n",
            (double)bout / n, (double)bin / n, (double)(bout + bin) / n, (double)tot_signed / n,
            (double)tot_payload / n, (double)(bout + bin) / n - (double)tot_signed / n);
+    if (c0 >= 0 && c1 >= c0)
+        printf("push:   bench client CPU during the push %.0f ms = %.1f us/entry (TLS, %s, acks; on the server's cores)\n",
+               c1 - c0, (c1 - c0) * 1000.0 / (double)n, opt_pack_live ? "frames packed in the loop (--pack-live)"
+                                                                        : "frames packed before the clock");
     return (double)n / (t1 - t_push0);
 }
 
@@ -507,6 +573,10 @@ static void tb_clients_free(tb_client *cl, size_t m)
         for (size_t i = 0; cl[j].se && i < cl[j].n; i++)
             if (cl[j].se[i]) tiendo__signed_entry__free_unpacked(cl[j].se[i], NULL);
         free(cl[j].se);
+        for (size_t b = 0; b < cl[j].n_frames; b++) free(cl[j].frames[b]);
+        free(cl[j].frames);
+        free(cl[j].frame_len);
+        free(cl[j].frame_k);
     }
     free(cl);
 }
@@ -762,13 +832,16 @@ out:
 /* CPU time (user + system, all threads) of a process so far, in ms; -1 if
  * unreadable.  The server's CPU per entry does not depend on how much of the
  * machine the benchmark got, unlike its rate. */
-static double tb_cpu_ms(pid_t pid)
+/* CPU ms of process pid (all its threads), or of its thread tid when tid > 0
+ * (the server's main thread, tid = pid, is its event loop). */
+static double tb_cpu_ms_of(pid_t pid, pid_t tid)
 {
-    char path[64], buf[1024], *p;
+    char path[80], buf[1024], *p;
     unsigned long ut = 0, stt = 0;
     FILE *f;
     size_t n;
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (tid > 0) snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+    else snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
     if (!(f = fopen(path, "r"))) return -1;
     n = fread(buf, 1, sizeof buf - 1, f);
     fclose(f);
@@ -777,6 +850,45 @@ static double tb_cpu_ms(pid_t pid)
     if (!(p = strrchr(buf, ')')) || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &stt) != 2)
         return -1;
     return (double)(ut + stt) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double tb_cpu_ms(pid_t pid) { return tb_cpu_ms_of(pid, 0); }
+
+/* The nice value of thread tid of pid (field 19 of its stat), or -100. */
+static long tb_nice_of(pid_t pid, pid_t tid)
+{
+    char path[80], buf[1024], *p;
+    long nice = -100;
+    FILE *f;
+    size_t n;
+    snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+    if (!(f = fopen(path, "r"))) return -100;
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    if (!(p = strrchr(buf, ')')) ||
+        sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %ld", &nice) != 1)
+        return -100;
+    return nice;
+}
+
+/* The server's event loop (its main thread) and the highest nice value of
+ * its other threads (the thread pool, server/serve.c TDS_POOL_NICE). */
+static void tb_server_nice(pid_t pid, long *loop, long *pool)
+{
+    char path[64];
+    DIR *d;
+    struct dirent *de;
+    *loop = tb_nice_of(pid, pid);
+    *pool = -100;
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    if (!(d = opendir(path))) return;
+    while ((de = readdir(d))) {
+        long tid = strtol(de->d_name, NULL, 10), v;
+        if (tid <= 0 || tid == pid) continue;
+        if ((v = tb_nice_of(pid, (pid_t)tid)) > *pool) *pool = v;
+    }
+    closedir(d);
 }
 
 static long tb_vmhwm_kb(pid_t pid)
@@ -905,7 +1017,7 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: tdbench --bin-dir BUILD_DIR [--plan FILE] [-n N] [-m M] [--text-bytes B] [--window W]\n"
-            "               [--work DIR] [--keep] [--ping]\n"
+            "               [--work DIR] [--keep] [--ping] [--pack-live]\n"
             "       tdbench --push-only --server H:P --devices D1,D2,... [-n N] [--text-bytes B] [--window W]\n");
 }
 
@@ -928,6 +1040,7 @@ int main(int argc, char **argv)
         if (!strcmp(a, "--keep")) { keep = 1; continue; }
         if (!strcmp(a, "--push-only")) { push_only = 1; continue; }
         if (!strcmp(a, "--ping")) { opt_ping = 1; continue; }
+        if (!strcmp(a, "--pack-live")) { opt_pack_live = 1; continue; }
         if (!v) { usage(); return 2; }
         i++;
         if (!strcmp(a, "--bin-dir")) bin = v;
@@ -978,7 +1091,7 @@ int main(int argc, char **argv)
     }
     {
         char reader[PATH_MAX + 16];
-        double push_rate, vrate, vcpu, t0, secs = 0, cpu0, cpu1;
+        double push_rate, vrate, vcpu, t0, secs = 0, cpu0, cpu1, loop0 = -1, loop1 = -1;
         uint64_t next = 0, wire = 0, ebytes = 0;
         unsigned rts = 0;
         long got;
@@ -1007,8 +1120,10 @@ int main(int argc, char **argv)
             usleep(1000000);
         }
         cpu0 = tb_cpu_ms(e.server_pid);
+        loop0 = tb_cpu_ms_of(e.server_pid, e.server_pid);
         push_rate = tb_push(dirs, m, e.server, opt_n, &cl);
         cpu1 = tb_cpu_ms(e.server_pid);
+        loop1 = tb_cpu_ms_of(e.server_pid, e.server_pid);
         if (ping_started) {
             tb_ping_stop = 1;
             pthread_join(pinger.th, NULL);
@@ -1034,6 +1149,10 @@ int main(int argc, char **argv)
             printf("ingest: server CPU during the push %.0f ms = %.1f us/entry; one verify %.1f us of CPU: "
                    "verification is %.0f%% of the server's work (ceiling with %ld idle cores: ingest/verify %.2f)\n",
                    cpu1 - cpu0, us, vcpu, 100.0 * vcpu / us, nc, (double)nc * vcpu / us);
+            if (loop0 >= 0 && loop1 >= loop0)
+                printf("ingest: of which the event loop %.1f us/entry (TLS, decode, append, fold, digest, commit, acks) "
+                       "and the thread pool %.1f us/entry (canonical form, decode, verification)\n",
+                       (loop1 - loop0) * 1000.0 / (double)opt_n, (cpu1 - cpu0 - (loop1 - loop0)) * 1000.0 / (double)opt_n);
         }
         cpu0 = tb_cpu_ms(e.server_pid);
 
@@ -1091,6 +1210,12 @@ int main(int argc, char **argv)
                has_new ? "true" : "false", has_new ? 2 : 1, nn_ms);
         hwm = tb_vmhwm_kb(e.server_pid);
         printf("server: peak RSS (VmHWM) %.1f MiB\n", hwm / 1024.0);
+        {
+            long nl, np;
+            tb_server_nice(e.server_pid, &nl, &np);
+            if (nl > -100 && np > -100)
+                printf("server: nice of the event loop %ld, of the thread pool %ld\n", nl, np);
+        }
         /* One line for bench/peers/run.sh: key=value, times in s, sizes in
          * bytes per entry, the pull being the client replica's (store+fold). */
         printf("RESULT tiendo n=%zu m=%zu push_s=%.3f push_rate=%.0f push_rts=%u push_wire=%.1f payload=%.1f "

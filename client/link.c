@@ -173,6 +173,14 @@ int tdc_link_send(tdc_link *l, const Tiendo__Frame *f, td_error *err)
     return TD_OK;
 }
 
+int tdc_link_send_packed(tdc_link *l, const uint8_t *buf, size_t n, td_error *err)
+{
+    int rc;
+    if (!l->conn || l->closed) return td_error_set(err, TD_ECLOSED, "connection already closed");
+    if ((rc = td_conn_write(l->conn, buf, n))) return td_error_set(err, rc, "cannot send a frame: %s", td_err_str(rc));
+    return TD_OK;
+}
+
 int tdc_link_recv(tdc_link *l, Tiendo__Frame **out, uint64_t timeout_ms, td_error *err)
 {
     int rc = tdc__wait(l, tdc__has_frame, timeout_ms ? timeout_ms : TDC_CALL_TIMEOUT_MS, "a reply", err);

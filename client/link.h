@@ -44,6 +44,9 @@ tdc_link *tdc_link_open(const tdc_link_opts *o, td_error *err);
 /* The server's Welcome (owned by the link). */
 const Tiendo__Welcome *tdc_link_welcome(const tdc_link *l);
 int tdc_link_send(tdc_link *l, const Tiendo__Frame *f, td_error *err);
+/* Send a frame packed beforehand by td_frame_pack (buf stays the caller's):
+ * what tdc_link_send does after its pack. */
+int tdc_link_send_packed(tdc_link *l, const uint8_t *buf, size_t n, td_error *err);
 /* Wait for the next frame; *out is the caller's (td_frame_free).  An Error
  * frame from the server is returned as TD_EPROTO/TD_EVERSION... with its text. */
 int tdc_link_recv(tdc_link *l, Tiendo__Frame **out, uint64_t timeout_ms, td_error *err);

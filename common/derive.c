@@ -105,6 +105,7 @@ static int td__grow(void **v, size_t *cap, size_t n, size_t more, size_t size)
 
 static void td__dg_touch(td_state *st, int what, size_t i);
 static void td__dg_after_apply(td_state *st, const unsigned char *author, int kind, int ok);
+static void td__dg_before_apply(td_state *st, int kind);
 static void td__dg_free(td_state *st);
 
 /* Empty strings are shared, so that the many empty text fields of reports
@@ -1820,6 +1821,7 @@ int td_state_apply(td_state *st, uint64_t index, const uint8_t *buf, size_t len,
     } else {
         c.e = en.e;
         res->kind = (int)en.e->kind;
+        td__dg_before_apply(st, res->kind);
         c.prefix[0] = 0;   /* td__refuse writes "author <key> seq <n>: " */
         /* the generic checks advance last_seq before the kind runs: undo on failure */
         if ((a0 = td__author_find(st, en.e->author.data))) {
@@ -2586,6 +2588,10 @@ static void td__dg_touch(td_state *st, int what, size_t i)
 {
     td__dg *d = st->dg;
     if (!d || !d->valid) return;
+    /* once is enough: the sync subtracts the seed of the last sync and adds
+     * the record as it is then */
+    for (size_t t = 0; t < d->n_touch; t++)
+        if (d->touch[t].what == what && d->touch[t].i == i) return;
     if (d->n_touch == sizeof d->touch / sizeof d->touch[0]) {
         td__dg_invalidate(st);
         return;
@@ -2689,9 +2695,25 @@ static int td__dg_sync(td_state *st)
     return 0;
 }
 
+/* Reports pending in the sum at most (td__dg_after_apply): a report's apply
+ * touches its author and its report, so the touch list never fills. */
+#define TD__DG_LAZY_TOUCH 4
+
+/* Before td_state_apply of an entry of kind: anything but a report brings
+ * the sum up to date first, so its touches find the list empty. */
+static void td__dg_before_apply(td_state *st, int kind)
+{
+    td__dg *d = st->dg;
+    if (d && d->valid && kind != TIENDO__ENTRY_KIND__ENTRY_REPORT && d->n_touch) td__dg_sync(st);
+}
+
 /* After td_state_apply: the entry's author changed (its last seq), the
  * touched records and the new ones go into the sum.  ok = 0: the apply
- * failed midway, the sum is rebuilt at the next digest. */
+ * failed midway, the sum is rebuilt at the next digest.  After a report
+ * the sync waits (td_state_digest_v2 does it) while the touch list has
+ * room for another report: a run of reports by one author then re-hashes
+ * the author record once instead of once per report, and the sum is the
+ * same (each touched record's old seed out, its new one in). */
 static void td__dg_after_apply(td_state *st, const unsigned char *author, int kind, int ok)
 {
     td__dg *d = st->dg;
@@ -2706,6 +2728,7 @@ static void td__dg_after_apply(td_state *st, const unsigned char *author, int ki
         d->plan_dirty = 1;
     if (!d->valid && st->count > 0) return;   /* rebuilt at the digest */
     if (author && (a = td__author_find(st, author))) td__dg_touch(st, TD__DG_AUTHOR, (size_t)(a - st->authors));
+    if (d->valid && kind == TIENDO__ENTRY_KIND__ENTRY_REPORT && d->n_touch < TD__DG_LAZY_TOUCH) return;
     if (d->valid || st->count == 0) td__dg_sync(st);
 }
 
@@ -2765,12 +2788,12 @@ void td_state_digest_v2(const td_state *cst, unsigned char out[32])
         td_state_digest_v2_full(st, out);
         return;
     }
-    if (!d->valid || d->n_touch) {
-        if (!d->valid) td__dg_invalidate(st);
-        if (td__dg_sync(st)) {
-            td_state_digest_v2_full(st, out);
-            return;
-        }
+    /* touched records and records appended since the last sync (reports
+     * wait for it: td__dg_after_apply) */
+    if (!d->valid) td__dg_invalidate(st);
+    if (td__dg_sync(st)) {
+        td_state_digest_v2_full(st, out);
+        return;
     }
     if (d->plan_dirty) {
         td__dg_plan_part(st, d->plan_part);

@@ -73,6 +73,7 @@ struct tds_push_prep {
     uint8_t **bytes;              /* canonical SignedEntry (owned until the group takes it) */
     size_t *lens;
     uint32_t *task;               /* tds_ledger_payload_task of each passed entry */
+    unsigned char (*leaf)[32];    /* the Merkle leaf hash of each bytes[i] (hashed off the loop) */
 };
 
 /* ---- internal functions (tds__: used across the ledger's files) ---- */

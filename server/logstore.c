@@ -244,6 +244,14 @@ struct tds_logstore {
     sqlite3_stmt *b[B__N];
     td_logread *rd;              /* the reads of log, checkpoint, cosig */
     int in_tx;
+    /* The tree node each level put last (the right frontier): the next
+     * append reads its left sibling from here, not from the table.  Nodes
+     * never change once put; a rollback drops them all. */
+    struct {
+        uint64_t idx;
+        unsigned char h[TD_MERKLE_HASH_LEN];
+        int ok;
+    } fr[64];
 };
 
 static int tds__dberr(tds_logstore *s, td_error *err, const char *what)
@@ -466,9 +474,15 @@ void tds_logstore_rollback(tds_logstore *s)
     /* A failed COMMIT may already have rolled back; then this fails harmlessly. */
     if (sqlite3_get_autocommit(s->db) == 0) tds__step_done(s, s->q[Q_ROLLBACK], NULL, "rolling back");
     s->in_tx = 0;
+    memset(s->fr, 0, sizeof s->fr);
 }
 
 int tds_logstore_insert(tds_logstore *s, tds_logrow *row, td_error *err)
+{
+    return tds_logstore_insert_leaf(s, row, NULL, err);
+}
+
+int tds_logstore_insert_leaf(tds_logstore *s, tds_logrow *row, const unsigned char *leaf_in, td_error *err)
 {
     sqlite3_stmt *st = s->q[Q_INSERT];
     int rc;
@@ -491,7 +505,8 @@ int tds_logstore_insert(tds_logstore *s, tds_logrow *row, td_error *err)
     {
         unsigned char leaf[TD_MERKLE_HASH_LEN];
         td_merkle_store ms = tds_logstore_merkle(s);
-        td_merkle_leaf_hash(row->body, row->len, leaf);
+        if (leaf_in) memcpy(leaf, leaf_in, sizeof leaf);
+        else td_merkle_leaf_hash(row->body, row->len, leaf);
         if ((rc = td_merkle_append(&ms, row->idx - 1, leaf, NULL, err))) return rc;
     }
     return 0;
@@ -657,6 +672,10 @@ static int tds__tree_get(void *arg, unsigned level, uint64_t index, unsigned cha
     sqlite3_stmt *st = s->q[Q_TREE_GET];
     int step, rc = 0;
     if (index > INT64_MAX) return TD_ENOTFOUND;
+    if (level < 64 && s->fr[level].ok && s->fr[level].idx == index) {
+        memcpy(out, s->fr[level].h, TD_MERKLE_HASH_LEN);
+        return 0;
+    }
     sqlite3_bind_int(st, 1, (int)level);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
     step = sqlite3_step(st);
@@ -690,11 +709,18 @@ static int tds__tree_put(void *arg, unsigned level, uint64_t index, const unsign
                          sqlite3_errmsg(s->db));
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    if (rc || sqlite3_changes(s->db) == 1) return rc;
-    /* already there: the same hash again is a no-op (merkle.h: append may
-     * be retried), another one is refused */
-    if ((rc = tds__tree_get(s, level, index, old))) return rc;
-    return memcmp(old, h, TD_MERKLE_HASH_LEN) == 0 ? 0 : TD_EEXISTS;
+    if (!rc && sqlite3_changes(s->db) != 1) {
+        /* already there: the same hash again is a no-op (merkle.h: append
+         * may be retried), another one is refused */
+        if ((rc = tds__tree_get(s, level, index, old))) return rc;
+        if (memcmp(old, h, TD_MERKLE_HASH_LEN) != 0) return TD_EEXISTS;
+    }
+    if (!rc && level < 64) {
+        s->fr[level].idx = index;
+        memcpy(s->fr[level].h, h, TD_MERKLE_HASH_LEN);
+        s->fr[level].ok = 1;
+    }
+    return rc;
 }
 
 td_merkle_store tds_logstore_merkle(tds_logstore *s)

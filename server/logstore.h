@@ -84,6 +84,9 @@ int tds_logstore_append(tds_logstore *s, tds_logrow *rows, size_t n, td_error *e
 int tds_logstore_begin(tds_logstore *s, td_error *err);
 /* insert also appends the row's leaf to the tree (same transaction). */
 int tds_logstore_insert(tds_logstore *s, tds_logrow *row, td_error *err);
+/* The same with the row's leaf hash computed beforehand (td_merkle_leaf_hash
+ * of row->body: a push hashes it off the event loop), or NULL to hash here. */
+int tds_logstore_insert_leaf(tds_logstore *s, tds_logrow *row, const unsigned char *leaf, td_error *err);
 int tds_logstore_commit(tds_logstore *s, td_error *err);
 void tds_logstore_rollback(tds_logstore *s);
 

@@ -352,7 +352,8 @@ static int tds__group_reserve(struct tds_group *g, size_t k)
  * fails the whole group.
  */
 static int tds__push_append(tds_ledger *l, const tds_peer *peer, size_t n, tds_ack *acks, td_entry *en,
-                            uint8_t **bytes, size_t *lens, const uint32_t *task, td_error *err)
+                            uint8_t **bytes, size_t *lens, const uint32_t *task, const unsigned char (*leaf)[32],
+                            td_error *err)
 {
     struct tds_group *g = &l->grp;
     int64_t now = tds__now_ms();
@@ -415,7 +416,7 @@ static int tds__push_append(tds_ledger *l, const tds_peer *peer, size_t n, tds_a
         p->row.body = bytes[i];
         p->row.len = lens[i];
         p->row.received_ms = now;
-        if ((rc = tds_logstore_insert(l->store, &p->row, err))) return rc;
+        if ((rc = tds_logstore_insert_leaf(l->store, &p->row, leaf[i], err))) return rc;
         /* the files it cites get their references when the fold accepts it
          * (tds__apply_row), not here */
         p->body = bytes[i];       /* ownership moves to the group */
@@ -495,7 +496,7 @@ void tds_ledger_push_defer_prepared(tds_ledger *l, const tds_peer *peer, tds_pus
     g->pushes++;
     /* every byte received counts against the cap, stored or not */
     g->bytes += p->recv_bytes;
-    if (nok && (rc = tds__push_append(l, peer, p->n, acks, p->en, p->bytes, p->lens, p->task, &err))) {
+    if (nok && (rc = tds__push_append(l, peer, p->n, acks, p->en, p->bytes, p->lens, p->task, p->leaf, &err))) {
         tds__group_fail(l, rc, &err);
         goto out;
     }

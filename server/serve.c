@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <uv.h>
 
 #include "cmds.h"
@@ -123,9 +124,28 @@ typedef struct tds_work {
     tds_client *cl;
 } tds_work;
 
+/* How much nicer than the loop the pool's threads run (the threads a
+ * verification starts inherit it).  The loop's share of a push (append,
+ * fold, commit, acks) is serial and every session's answers wait for it,
+ * while the verification is spread over the pool and its threads: with
+ * equal priority the loop got one share among ~9 runnable threads on 2
+ * cores, answered a Ping in up to a second during a push flood and fell
+ * behind the verified batches.  Niced, the pool takes the CPU the loop
+ * leaves. */
+#define TDS_POOL_NICE 10
+
 static void tds__work_cb(uv_work_t *r)
 {
+    static __thread int niced;
     tds_work *w = r->data;
+    if (!niced) {
+        int cur;
+        niced = 1;
+        errno = 0;
+        cur = getpriority(PRIO_PROCESS, 0);   /* Linux: 0 is the calling thread */
+        if (errno == 0 && setpriority(PRIO_PROCESS, 0, cur + TDS_POOL_NICE > 19 ? 19 : cur + TDS_POOL_NICE) != 0)
+            td_log_debug("thread pool: cannot lower its priority: %s", strerror(errno));
+    }
     w->work(w->job);
 }
 

@@ -120,6 +120,7 @@ void tds_push_prep_free(tds_push_prep *p)
     free(p->bytes);
     free(p->lens);
     free(p->task);
+    free(p->leaf);
     free(p);
 }
 
@@ -132,16 +133,20 @@ tds_push_prep *tds_ledger_push_prepare(Tiendo__SignedEntry *const *entries, size
     p->bytes = calloc(n ? n : 1, sizeof *p->bytes);
     p->lens = calloc(n ? n : 1, sizeof *p->lens);
     p->task = calloc(n ? n : 1, sizeof *p->task);
-    if (!p->en || !p->bytes || !p->lens || !p->task ||
+    p->leaf = calloc(n ? n : 1, sizeof *p->leaf);
+    if (!p->en || !p->bytes || !p->lens || !p->task || !p->leaf ||
         tds__push_verify(entries, n, acks, p->en, p->bytes, p->lens)) {
         tds_push_prep_free(p);
         return NULL;
     }
-    /* the payload decode for the row's task, here too: off the loop */
+    /* the payload decode for the row's task and the row's Merkle leaf, here
+     * too: off the loop */
     for (size_t i = 0; i < n; i++)
-        if (acks[i].status == TIENDO__ACK_STATUS__ACK_UNSPECIFIED)
+        if (acks[i].status == TIENDO__ACK_STATUS__ACK_UNSPECIFIED) {
             p->task[i] = tds_ledger_payload_task((int)p->en[i].e->kind, p->en[i].e->payload.data,
                                                  p->en[i].e->payload.len);
+            td_merkle_leaf_hash(p->bytes[i], p->lens[i], p->leaf[i]);
+        }
     for (size_t i = 0; i < n; i++)
         if (entries[i]) p->recv_bytes += entries[i]->body.len + entries[i]->sig.len;
     return p;

@@ -305,6 +305,9 @@ static void test_tree_store(void)
         tds_logstore_rollback(s);
         TT_EQ_INT(tds_logstore_tree_size(s, &leaves, &e), 0);
         TT_EQ_INT(leaves, TREE_N);
+        /* nor a remembered frontier node: the leaf is not there to read */
+        ss = tds_logstore_merkle(s);
+        TT_EQ_INT(ss.get(ss.arg, 0, TREE_N, h), TD_ENOTFOUND);
     }
     /* put: the same hash again is a no-op, another is refused */
     ss = tds_logstore_merkle(s);
