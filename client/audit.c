@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "entry.h"
+#include "refusal.h"
 #include "grow.h"
 #include "log.pb-c.h"
 #include "logread.h"
@@ -561,9 +562,12 @@ void tda_result_print(const tda_result *res, FILE *f)
     sodium_bin2hex(h, sizeof h, res->state_digest, 32);
     fprintf(f, "Mã băm trạng thái tổng hợp: %s\n", h);
     fprintf(f, "Mục bị từ chối khi tổng hợp (vẫn được lưu, không phải sai lệch): %" PRIu64 "\n", res->n_refused);
-    for (size_t i = 0; i < res->n_refusals_listed; i++)
+    for (size_t i = 0; i < res->n_refusals_listed; i++) {
+        char vi[768];
+        td_refusal_vi(res->refusals[i].reason, vi, sizeof vi);
         fprintf(f, "  - mục %" PRIu64 " (%s, tác giả %s): %s\n", res->refusals[i].index, td_entry_kind_vi(res->refusals[i].kind),
-                res->refusals[i].author_hex, res->refusals[i].reason);
+                res->refusals[i].author_hex, vi);
+    }
     if (res->n_refused > res->n_refusals_listed)
         fprintf(f, "  ... và %" PRIu64 " mục khác\n", res->n_refused - res->n_refusals_listed);
     fprintf(f, "Báo cáo có giờ ký không khớp với nhật ký (đồng hồ máy sai?): %" PRIu64 "\n", res->n_time_flagged);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "refusal.h"
 #include "audit.h"
 #include "audit_hist.h"
 #include "cli.h"
@@ -274,7 +275,11 @@ static int tda__print_row(void *arg, const tda_hist_row *r)
         printf(TD_MSG_AUDIT_MUC_KY_NHAN "\n", idx, signed_at, recv_at,
                *r->agency ? r->agency : TD_MSG_AUDIT_MAY_CHU, r->device, td_entry_kind_vi(r->kind), *r->period ? TD_MSG_AUDIT_KY : "",
                r->period, r->summary);
-        if (r->refused) printf(TD_MSG_AUDIT_BI_TU_CHOI "\n", r->reason);
+        if (r->refused) {
+            char vi[768];
+            td_refusal_vi(r->reason, vi, sizeof vi);
+            printf(TD_MSG_AUDIT_BI_TU_CHOI "\n", vi);
+        }
     }
     return 0;
 }

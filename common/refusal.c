@@ -50,6 +50,43 @@ static const struct {
     {TD_RF_FORM, "report has "},
 };
 
+/* What is wrong with a malformed entry (TD_RF_FORM) or one refused for
+ * another reason of the fold (TD_RF_OTHER), by the fixed English wording of
+ * derive.c; the first match wins. */
+static const struct {
+    const char *marker;
+    const char *vi;
+} td__rf_what[] = {
+    {"is not YYYY-MM", "kỳ báo cáo không đúng dạng tháng/năm"},
+    {"exceeds 100", "tỷ lệ hoàn thành vượt quá 100%"},
+    {"does not decode", "nội dung không đọc được (dữ liệu hỏng, hoặc phần mềm khác phiên bản)"},
+    {"report attachment ", "tệp đính kèm không hợp lệ (mã băm, dung lượng, loại tệp hoặc tên tệp)"},
+    {"report has ", "báo cáo có quá nhiều tệp đính kèm"},
+    {"report cites ", "báo cáo dẫn quá nhiều văn bản hoặc minh chứng"},
+    {"report document ", "văn bản dẫn trong báo cáo có ngày không hợp lệ"},
+    {"is not a ReportState", "trạng thái báo cáo không hợp lệ"},
+    {"by a device of ", "số liệu ghi cho một cơ quan khác với cơ quan của thiết bị"},
+    {"which is not a slug", "mã cơ quan không hợp lệ"},
+    {"condition ", "điều kiện của thời hạn có ngày hoặc tháng không hợp lệ"},
+    {"deadline edit", "sửa thời hạn không hợp lệ (nhiệm vụ không có, trùng, thiếu lý do hoặc không thay đổi gì)"},
+    {"plan change", "thay đổi kế hoạch không hợp lệ"},
+    {"agency change", "thay đổi danh mục cơ quan không hợp lệ"},
+    {"registry seed", "danh mục cơ quan ban đầu không hợp lệ"},
+    {"plan ", "kế hoạch không hợp lệ (số kế hoạch hoặc số nhiệm vụ)"},
+    {"certificate", "chứng thư số trong nhật ký không hợp lệ"},
+    {"revocation", "bản thu hồi chứng thư không hợp lệ"},
+    {"server", "mục dành riêng cho máy chủ"},
+    {"differs from the certificate", "cơ quan ghi trong mục khác với cơ quan của chứng thư số"},
+    {"unknown entry kind", "loại mục không có trong phiên bản phần mềm này"},
+};
+
+static const char *td__rf_what_vi(const char *body)
+{
+    for (size_t i = 0; i < sizeof td__rf_what / sizeof td__rf_what[0]; i++)
+        if (strstr(body, td__rf_what[i].marker)) return td__rf_what[i].vi;
+    return NULL;
+}
+
 td_refusal_code td_refusal_classify(const char *reason)
 {
     const char *b = td__rf_body(reason);
@@ -124,10 +161,17 @@ int td_refusal_vi(const char *reason, char *buf, size_t n)
     case TD_RF_BAD_SIGNATURE:
         return snprintf(buf, n, "chữ ký số không hợp lệ (dữ liệu hỏng). Cần làm: ghi lại nội dung; nếu lặp lại, "
                                 "báo cán bộ quản lý CA.");
-    case TD_RF_FORM:
-        return snprintf(buf, n, "nội dung không đúng quy cách (%s). Cần làm: sửa rồi ghi lại.", b);
+    case TD_RF_FORM: {
+        const char *what = td__rf_what_vi(b);
+        return snprintf(buf, n, "nội dung không đúng quy cách%s%s. Cần làm: sửa rồi ghi lại.", what ? ": " : "",
+                        what ? what : "");
+    }
     case TD_RF_OTHER:
-    default:
-        return snprintf(buf, n, "bị từ chối (%s). Cần làm: báo Sở KH&CN kèm nội dung này.", b);
+    default: {
+        const char *what = td__rf_what_vi(b);
+        return snprintf(buf, n, "bị từ chối khi tổng hợp nhật ký%s%s. Cần làm: báo Sở KH&CN (lý do kỹ thuật "
+                                "có trong kết quả kiểm toán).",
+                        what ? ": " : "", what ? what : "");
+    }
     }
 }

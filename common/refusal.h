@@ -7,8 +7,10 @@
  * the device's outbox (the server's Ack.reason at push, ledger.h).  They
  * stay English for operators and inspectors; td_refusal_classify maps one to
  * a code by its fixed wording, td_refusal_vi renders the code in Vietnamese
- * with the step the clerk should take.  A reason of unknown wording is
- * TD_RF_OTHER and is shown with its English text appended.
+ * with the step the clerk should take.  The Vietnamese never carries the
+ * English: a reason of unknown wording is TD_RF_OTHER, named by what it is
+ * about where its wording says so, and the English stays in the audit's
+ * technical column (tiendo audit history --csv).
  */
 #ifndef TD_REFUSAL_H
 #define TD_REFUSAL_H

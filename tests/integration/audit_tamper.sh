@@ -65,7 +65,8 @@ sed 's/^/    | /' <<<"$OUT"
 expect_out "summary" "Nhật ký hợp lệ: $LAST mục"
 expect_out "checkpoints compared" "Checkpoint: $NCP đã đối chiếu"
 expect_out "largest tree" "Kích thước cây lớn nhất: $LAST"
-expect_out "refusals listed" "neither lead nor partner"
+expect_out "refusals listed, in Vietnamese" "không chủ trì, không phối hợp nhiệm vụ"
+if grep -qF "neither lead nor partner" <<<"$OUT"; then fail "audit verify prints the English reason"; else pass "audit verify prints no English reason"; fi
 NCOS=$(sq "$BASE" "SELECT COUNT(*) FROM cosig;")
 if [ "$NCOS" -gt 0 ]; then
     WS=$(sq "$BASE" "SELECT MAX(size) FROM cosig;")
@@ -173,7 +174,7 @@ run 0 "audit history --task 33 --csv" "$TD" audit history --task 33 --csv --dir 
 if [ "$(head -c 3 "$W/.out" | od -An -tx1 | tr -d ' ')" = efbbbf ]; then pass "CSV starts with a UTF-8 BOM"; else fail "CSV has no BOM"; fi
 if grep -q $'\r$' "$W/.out"; then pass "CSV lines end in CRLF"; else fail "CSV lines do not end in CRLF"; fi
 expect_out "CSV header" "Chỉ số mục"
-expect_out "CSV refused reason" "neither lead nor partner"
+expect_out "CSV refused reason (the technical column keeps the fold's words)" "neither lead nor partner"
 run 0 "audit history --agency so-y-te" "$TD" audit history --agency so-y-te --db "$BASE" --ca "$CA"
 expect_out "agency history" "Tổng cộng: "
 finish

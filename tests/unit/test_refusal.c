@@ -31,8 +31,18 @@ static void test_vi(void)
     TT_CHECK(strstr(b, "so-y-te") && strstr(b, "7.1") && strstr(b, "Cần làm"));
     td_refusal_vi("re-signed as seq 4: equivocation: another entry with seq 1 is at log index 69", b, sizeof b);
     TT_CHECK(strstr(b, "số 4") != NULL);
+    /* no English reaches the text: an unknown wording gets the generic words */
     td_refusal_vi("author 0123456789abcdef seq 9: something new", b, sizeof b);
-    TT_CHECK(strstr(b, "something new") && strstr(b, "Cần làm"));
+    TT_CHECK(!strstr(b, "something new") && strstr(b, "bị từ chối khi tổng hợp nhật ký") && strstr(b, "Cần làm"));
+    /* a malformed entry says what is wrong, in Vietnamese */
+    td_refusal_vi("author 0123456789abcdef seq 9: report percent 140 exceeds 100", b, sizeof b);
+    TT_CHECK(strstr(b, "vượt quá 100%") && !strstr(b, "exceeds"));
+    td_refusal_vi("author 0123456789abcdef seq 9: report period \"2025-13\" is not YYYY-MM", b, sizeof b);
+    TT_CHECK(strstr(b, "dạng tháng/năm") && !strstr(b, "YYYY"));
+    td_refusal_vi("author 0123456789abcdef seq 9: report attachment 0 has size 0; allowed 1..100 bytes", b, sizeof b);
+    TT_CHECK(strstr(b, "tệp đính kèm không hợp lệ") != NULL);
+    td_refusal_vi("author 0123456789abcdef seq 9: deadline edit without a reason", b, sizeof b);
+    TT_CHECK(strstr(b, "sửa thời hạn không hợp lệ") && !strstr(b, "deadline"));
     /* never longer than the buffer */
     td_refusal_vi("author 0123456789abcdef seq 4: agency so-y-te does not monitor indicator 7.1", b, 16);
     TT_CHECK(strlen(b) < 16);
