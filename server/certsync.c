@@ -17,6 +17,7 @@
 #include "blobstore.h"
 #include "clock.h"
 #include "entry.h"
+#include "grow.h"
 #include "identity.h"
 #include "log.h"
 #include "log.pb-c.h"
@@ -185,15 +186,9 @@ static int tds__crl_cert_cb(void *arg, const tds_logrow *r)
     if (x && X509_CRL_get0_by_serial(cs->crl, &rev, X509_get0_serialNumber(x)) == 1 && rev) {
         struct tds_rev *t;
         ASN1_ENUMERATED *reason;
-        if (cs->n == cs->cap) {
-            size_t nc = cs->cap ? cs->cap * 2 : 8;
-            void *nv = realloc(cs->v, nc * sizeof *cs->v);
-            if (!nv) {
-                cs->oom = 1;
-                goto done;
-            }
-            cs->v = nv;
-            cs->cap = nc;
+        if (TD_GROW(cs->v, cs->cap, cs->n + 1)) {
+            cs->oom = 1;
+            goto done;
         }
         t = &cs->v[cs->n];
         memset(t, 0, sizeof *t);
