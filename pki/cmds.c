@@ -400,8 +400,7 @@ static const td_cli_spec tdp__init_spec = {
 int tdp_cmd_init(int argc, char **argv)
 {
     const char *action = "không tạo được CA";
-    const char *dir, *name;
-    tdp_validity v;
+    const char *name;
     tdp__args a;
     td_error e;
     tdp_ca ca;
@@ -409,26 +408,24 @@ int tdp_cmd_init(int argc, char **argv)
     int rc;
 
     if ((rc = tdp__parse(&tdp__init_spec, (tdp_validity){TDP_CA_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0) return rc;
-    dir = a.dir;
     name = a.name ? a.name : TDP_CA_NAME_DEFAULT;
-    v = a.v;
-    if (!dir) return tdp__usage_err("init", "thiếu --dir");
-    if (tdp__check_validity("init", v)) return 2;
+    if (!a.dir) return tdp__usage_err("init", "thiếu --dir");
+    if (tdp__check_validity("init", a.v)) return 2;
     if (name[0] == '\0' || tdp__utf8_len(name) > TDP_CA_NAME_MAX) {
         td_error_set(&e, TD_EARG, "CA name must be 1..%d characters", TDP_CA_NAME_MAX);
         return tdp__fail(action, "tên CA không hợp lệ", &e);
     }
     td_error_clear(&e);
-    if (tdp_ca_create(dir, name, v, &e))
+    if (tdp_ca_create(a.dir, name, a.v, &e))
         return tdp__fail(action, e.code == TD_EEXISTS ? "thư mục đã có CA, không ghi đè" : NULL, &e);
-    if (tdp__open_ca(&ca, dir, action, 0)) return 1;
+    if (tdp__open_ca(&ca, a.dir, action, 0)) return 1;
     tdp__cert_date(X509_get0_notAfter(ca.cert), d);
     printf("Đã tạo CA \"%s\" trong %s\n"
            "  Chứng thư CA:  %s (hiệu lực đến %s)\n"
            "  Khóa bí mật:   %s (giữ kín, sao lưu ngoại tuyến)\n"
            "  Sổ chứng thư:  %s\n"
            "  CRL:           %s\n",
-           name, dir, ca.cert_path, d, ca.key_path, ca.db_path, ca.crl_path);
+           name, a.dir, ca.cert_path, d, ca.key_path, ca.db_path, ca.crl_path);
     tdp_ca_close(&ca);
     return 0;
 }
@@ -459,8 +456,6 @@ int tdp_cmd_issue_server(int argc, char **argv)
     static const char *const default_dns[] = {"localhost"};
     static const char *const default_ip[] = {"127.0.0.1"};
     const char *action = "không cấp được chứng thư máy chủ";
-    const char *dir, *name, *out_key, *out_cert;
-    tdp_validity v;
     tdp__args a;
     tdp_issue req;
     tdp_ca ca;
@@ -473,25 +468,20 @@ int tdp_cmd_issue_server(int argc, char **argv)
     if ((rc = tdp__parse(&tdp__issue_server_spec, (tdp_validity){TDP_SERVER_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0)
         return rc;
     rc = 1;
-    dir = a.dir;
-    name = a.name;
-    out_key = a.out_key;
-    out_cert = a.out_cert;
-    v = a.v;
-    if (!dir || !name || !out_key || !out_cert)
+    if (!a.dir || !a.name || !a.out_key || !a.out_cert)
         return tdp__usage_err("issue-server", "cần đủ --dir, --name, --out-key và --out-cert");
-    if (tdp__check_validity("issue-server", v)) return 2;
-    if (tdp__device(action, name)) return 1;
-    if (tdp__open_ca(&ca, dir, action, 1)) return 1;
+    if (tdp__check_validity("issue-server", a.v)) return 2;
+    if (tdp__device(action, a.name)) return 1;
+    if (tdp__open_ca(&ca, a.dir, action, 1)) return 1;
 
     memset(&req, 0, sizeof req);
     req.kind = TDP_KIND_SERVER;
-    req.name = name;
+    req.name = a.name;
     req.dns = a.ndns || a.nips ? a.dns : default_dns;
     req.ndns = a.ndns || a.nips ? a.ndns : 1;
     req.ips = a.ndns || a.nips ? a.ips : default_ip;
     req.nips = a.ndns || a.nips ? a.nips : 1;
-    req.v = v;
+    req.v = a.v;
     td_error_clear(&e);
     if (td_x509_keygen(&key, &e)) {
         tdp__fail(action, NULL, &e);
@@ -500,12 +490,12 @@ int tdp_cmd_issue_server(int argc, char **argv)
     req.pub = key;
     /* The key first, never over an existing file: if it cannot be written
      * no certificate is issued for it. */
-    if (td_x509_write_key(out_key, key, &e)) {
+    if (td_x509_write_key(a.out_key, key, &e)) {
         tdp__fail(action, e.code == TD_EEXISTS ? "tệp khóa đã có, không ghi đè" : "không ghi được tệp khóa", &e);
         goto out;
     }
-    if (tdp_ca_issue(&ca, &req, &cert, &e) || td_x509_write_cert(out_cert, cert, 0, &e)) {
-        unlink(out_key);
+    if (tdp_ca_issue(&ca, &req, &cert, &e) || td_x509_write_cert(a.out_cert, cert, 0, &e)) {
+        unlink(a.out_key);
         tdp__fail(action, e.code == TD_EARG ? "tên miền hoặc địa chỉ IP không hợp lệ" : NULL, &e);
         goto out;
     }
@@ -516,7 +506,7 @@ int tdp_cmd_issue_server(int argc, char **argv)
            "  Hiệu lực đến: %s\n"
            "  Khóa:         %s (quyền 0600)\n"
            "  Chứng thư:    %s\n",
-           name, serial, d, out_key, out_cert);
+           a.name, serial, d, a.out_key, a.out_cert);
     rc = 0;
 out:
     X509_free(cert);
@@ -570,8 +560,7 @@ static int tdp__csr_cn(X509_REQ *req, char *out, size_t outsz)
 int tdp_cmd_sign(int argc, char **argv)
 {
     const char *action = "không ký được";
-    const char *dir, *agency, *role_s, *out_path, *csr_path, *registry;
-    tdp_validity v;
+    const char *csr_path;
     tdp__args a;
     char cn[TD_DEVICE_MAX + 2], d[TDP_DATE_MAX], serial[TDP_SERIAL_HEX_MAX + 1], key_id[17] = "?";
     X509_REQ *csr = NULL;
@@ -585,17 +574,11 @@ int tdp_cmd_sign(int argc, char **argv)
     rc = 1;
     if (argc - a.optind != 1) return tdp__usage_err("sign", "cần đúng một TỆP_CSR");
     csr_path = argv[a.optind];
-    dir = a.dir;
-    agency = a.agency;
-    role_s = a.role;
-    out_path = a.out;
-    registry = a.registry;
-    v = a.v;
-    if (!dir || !agency || !role_s || !out_path)
+    if (!a.dir || !a.agency || !a.role || !a.out)
         return tdp__usage_err("sign", "cần đủ --dir, --agency, --role và --out");
-    if (tdp__check_validity("sign", v)) return 2;
-    if (tdp__role(action, role_s, &role) || tdp__agency(action, agency) ||
-        tdp__agency_known(action, dir, registry, agency))
+    if (tdp__check_validity("sign", a.v)) return 2;
+    if (tdp__role(action, a.role, &role) || tdp__agency(action, a.agency) ||
+        tdp__agency_known(action, a.dir, a.registry, a.agency))
         return 1;
     td_error_clear(&e);
     if (td_x509_read_csr(csr_path, &csr, &e)) {
@@ -615,12 +598,12 @@ int tdp_cmd_sign(int argc, char **argv)
         td_error_set(&e, TD_EARG, "CSR subject CN is missing, repeated or not a device name: %s", csr_path);
         return tdp__fail(action, "tên thiết bị (CN) trong CSR không hợp lệ", &e);
     }
-    if (tdp__open_ca(&ca, dir, action, 1)) {
+    if (tdp__open_ca(&ca, a.dir, action, 1)) {
         X509_REQ_free(csr);
         return 1;
     }
-    if (tdp__issue_device(&ca, action, X509_REQ_get0_pubkey(csr), agency, cn, role, v, &cert) ||
-        tdp__write_device(action, cert, out_path, serial, key_id))
+    if (tdp__issue_device(&ca, action, X509_REQ_get0_pubkey(csr), a.agency, cn, role, a.v, &cert) ||
+        tdp__write_device(action, cert, a.out, serial, key_id))
         goto out;
     tdp__cert_date(X509_get0_notAfter(cert), d);
     printf("Đã ký chứng thư cho thiết bị \"%s\" của cơ quan %s, vai trò %s (%s)\n"
@@ -629,7 +612,7 @@ int tdp_cmd_sign(int argc, char **argv)
            "  Hiệu lực đến: %s\n"
            "  Tệp:          %s\n"
            "Gửi tệp này cùng chứng thư CA (%s) cho đơn vị để chạy \"tiendo init --cert\".\n",
-           cn, agency, td_role_name(role), td_role_vi(role), serial, key_id, d, out_path, ca.cert_path);
+           cn, a.agency, td_role_name(role), td_role_vi(role), serial, key_id, d, a.out, ca.cert_path);
     rc = 0;
 out:
     X509_free(cert);
@@ -664,8 +647,6 @@ static const td_cli_spec tdp__bundle_spec = {
 int tdp_cmd_bundle(int argc, char **argv)
 {
     const char *action = "không tạo được gói đăng ký";
-    const char *dir, *agency, *device, *role_s, *server, *out_path, *registry;
-    tdp_validity v;
     tdp__args a;
     char d[TDP_DATE_MAX], serial[TDP_SERIAL_HEX_MAX + 1];
     td_bundle b;
@@ -677,41 +658,33 @@ int tdp_cmd_bundle(int argc, char **argv)
     if ((rc = tdp__parse(&tdp__bundle_spec, (tdp_validity){TDP_DEVICE_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0)
         return rc;
     rc = 1;
-    dir = a.dir;
-    agency = a.agency;
-    device = a.device;
-    role_s = a.role;
-    server = a.server;
-    out_path = a.out;
-    registry = a.registry;
-    v = a.v;
-    if (!dir || !agency || !device || !role_s || !server || !out_path)
+    if (!a.dir || !a.agency || !a.device || !a.role || !a.server || !a.out)
         return tdp__usage_err("bundle", "cần đủ --dir, --agency, --device, --role, --server và --out");
-    if (tdp__check_validity("bundle", v)) return 2;
-    if (tdp__role(action, role_s, &role) || tdp__agency(action, agency) || tdp__device(action, device) ||
-        tdp__agency_known(action, dir, registry, agency))
+    if (tdp__check_validity("bundle", a.v)) return 2;
+    if (tdp__role(action, a.role, &role) || tdp__agency(action, a.agency) || tdp__device(action, a.device) ||
+        tdp__agency_known(action, a.dir, a.registry, a.agency))
         return 1;
-    if (!td_x509_hostport_valid(server)) {
-        td_error_set(&e, TD_EARG, "server \"%s\" is not host:port", server);
+    if (!td_x509_hostport_valid(a.server)) {
+        td_error_set(&e, TD_EARG, "server \"%s\" is not host:port", a.server);
         return tdp__fail(action, "địa chỉ máy chủ phải có dạng MÁY_CHỦ:CỔNG", &e);
     }
     /* Refuse before issuing, so that no certificate is recorded for a bundle never written. */
-    if (access(out_path, F_OK) == 0) {
-        td_error_set(&e, TD_EEXISTS, "%s: already exists, not overwritten", out_path);
+    if (access(a.out, F_OK) == 0) {
+        td_error_set(&e, TD_EEXISTS, "%s: already exists, not overwritten", a.out);
         return tdp__fail(action, "tệp gói đăng ký đã có, không ghi đè", &e);
     }
-    if (tdp__open_ca(&ca, dir, action, 1)) return 1;
+    if (tdp__open_ca(&ca, a.dir, action, 1)) return 1;
     memset(&b, 0, sizeof b);
     td_error_clear(&e);
     if (td_x509_keygen(&b.key, &e)) {
         tdp__fail(action, NULL, &e);
         goto out;
     }
-    if (tdp__issue_device(&ca, action, b.key, agency, device, role, v, &b.cert)) goto out;
+    if (tdp__issue_device(&ca, action, b.key, a.agency, a.device, role, a.v, &b.cert)) goto out;
     b.ca = X509_dup(ca.cert);
-    snprintf(b.server, sizeof b.server, "%s", server);
+    snprintf(b.server, sizeof b.server, "%s", a.server);
     tdp__serial_of(b.cert, serial);
-    if (!b.ca || td_bundle_write(out_path, &b, &e)) {
+    if (!b.ca || td_bundle_write(a.out, &b, &e)) {
         char vi[TDP_MSG_MAX];
         if (!b.ca) td_error_set(&e, TD_ENOMEM, "out of memory");
         snprintf(vi, sizeof vi, "không ghi được tệp gói đăng ký (chứng thư %s đã ghi sổ, nên thu hồi)", serial);
@@ -725,7 +698,7 @@ int tdp_cmd_bundle(int argc, char **argv)
            "  Máy chủ:      %s\n"
            "  Tệp:          %s (quyền 0600)\n"
            "Tệp chứa khóa bí mật: chuyển cho đơn vị qua kênh an toàn, xóa sau khi đơn vị đã nhập.\n",
-           device, agency, td_role_name(role), td_role_vi(role), serial, d, server, out_path);
+           a.device, a.agency, td_role_name(role), td_role_vi(role), serial, d, a.server, a.out);
     rc = 0;
 out:
     td_bundle_free(&b);
@@ -753,7 +726,6 @@ static const td_cli_spec tdp__revoke_spec = {
 int tdp_cmd_revoke(int argc, char **argv)
 {
     const char *action = "không thu hồi được";
-    const char *dir, *serial_in, *reason_s;
     char serial[TDP_SERIAL_HEX_MAX + 1];
     int reason = -1, rc;
     tdp__args a;
@@ -761,19 +733,16 @@ int tdp_cmd_revoke(int argc, char **argv)
     td_error e;
 
     if ((rc = tdp__parse(&tdp__revoke_spec, (tdp_validity){0, 0}, argc, argv, &a)) >= 0) return rc;
-    dir = a.dir;
-    serial_in = a.serial;
-    reason_s = a.reason;
-    if (!dir || !serial_in) return tdp__usage_err("revoke", "cần đủ --dir và --serial");
+    if (!a.dir || !a.serial) return tdp__usage_err("revoke", "cần đủ --dir và --serial");
     td_error_clear(&e);
-    if (tdp_serial_normalise(serial_in, serial, &e))
+    if (tdp_serial_normalise(a.serial, serial, &e))
         return tdp__fail(action, "số sê-ri phải là số hex", &e);
-    if (reason_s && (reason = tdp_reason_parse(reason_s)) < -1) {
-        td_error_set(&e, TD_EARG, "unknown revocation reason \"%s\"", reason_s);
+    if (a.reason && (reason = tdp_reason_parse(a.reason)) < -1) {
+        td_error_set(&e, TD_EARG, "unknown revocation reason \"%s\"", a.reason);
         return tdp__fail(action, "lý do thu hồi không hợp lệ (xem --help)", &e);
     }
     /* An expired CA may still record a revocation: the record outlives the CA. */
-    if (tdp__open_ca(&ca, dir, action, 0)) return 1;
+    if (tdp__open_ca(&ca, a.dir, action, 0)) return 1;
     rc = tdp_index_revoke(ca.db, serial, td_clock_now_ms() / 1000, reason, &e);
     if (rc) {
         tdp__fail(action,
@@ -784,7 +753,7 @@ int tdp_cmd_revoke(int argc, char **argv)
     } else {
         printf("Đã thu hồi chứng thư số sê-ri %s%s%s.\n"
                "Chạy \"tiendo-pki crl --dir %s\" để phát hành CRL mới cho máy chủ.\n",
-               serial, reason > 0 ? ", lý do " : "", reason > 0 ? tdp_reason_name(reason) : "", dir);
+               serial, reason > 0 ? ", lý do " : "", reason > 0 ? tdp_reason_name(reason) : "", a.dir);
     }
     tdp_ca_close(&ca);
     return rc ? 1 : 0;
@@ -810,8 +779,7 @@ static const td_cli_spec tdp__crl_spec = {
 int tdp_cmd_crl(int argc, char **argv)
 {
     const char *action = "không phát hành được CRL";
-    const char *dir, *out_path;
-    tdp_validity v;
+    const char *out_path;
     tdp__args a;
     X509_CRL *crl = NULL;
     ASN1_INTEGER *num;
@@ -823,15 +791,13 @@ int tdp_cmd_crl(int argc, char **argv)
 
     if ((rc = tdp__parse(&tdp__crl_spec, (tdp_validity){TDP_CRL_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0) return rc;
     rc = 1;
-    dir = a.dir;
     out_path = a.out;
-    v = a.v;
-    if (!dir) return tdp__usage_err("crl", "thiếu --dir");
-    if (tdp__check_validity("crl", v)) return 2;
-    if (tdp__open_ca(&ca, dir, action, 1)) return 1;
+    if (!a.dir) return tdp__usage_err("crl", "thiếu --dir");
+    if (tdp__check_validity("crl", a.v)) return 2;
+    if (tdp__open_ca(&ca, a.dir, action, 1)) return 1;
     if (!out_path) out_path = ca.crl_path;
     td_error_clear(&e);
-    if (tdp_ca_make_crl(&ca, v, &crl, &e) || td_x509_write_crl(out_path, crl, &e)) {
+    if (tdp_ca_make_crl(&ca, a.v, &crl, &e) || td_x509_write_crl(out_path, crl, &e)) {
         tdp__fail(action, NULL, &e);
         goto out;
     }
@@ -868,7 +834,6 @@ int tdp_cmd_list(int argc, char **argv)
     static const char *const status_vi[] = {
         [TDP_STATUS_VALID] = "còn hiệu lực", [TDP_STATUS_REVOKED] = "đã thu hồi", [TDP_STATUS_EXPIRED] = "hết hạn"};
     const char *action = "không liệt kê được";
-    const char *dir;
     tdp_entry *list = NULL;
     size_t n = 0, count[TDP_STATUS_COUNT] = {0};
     int64_t now = td_clock_now_ms() / 1000;
@@ -878,9 +843,8 @@ int tdp_cmd_list(int argc, char **argv)
     int rc;
 
     if ((rc = tdp__parse(&tdp__list_spec, (tdp_validity){0, 0}, argc, argv, &a)) >= 0) return rc;
-    dir = a.dir;
-    if (!dir) return tdp__usage_err("list", "thiếu --dir");
-    if (tdp__open_ca(&ca, dir, action, 0)) return 1;
+    if (!a.dir) return tdp__usage_err("list", "thiếu --dir");
+    if (tdp__open_ca(&ca, a.dir, action, 0)) return 1;
     td_error_clear(&e);
     if (tdp_index_list(ca.db, &list, &n, &e)) {
         tdp_ca_close(&ca);
@@ -943,8 +907,6 @@ static const td_cli_spec tdp__renew_spec = {
 int tdp_cmd_renew(int argc, char **argv)
 {
     const char *action = "không cấp lại được";
-    const char *dir, *old_path, *csr_path, *out_path;
-    tdp_validity v;
     tdp__args a;
     char old_serial[TDP_SERIAL_HEX_MAX + 1], serial[TDP_SERIAL_HEX_MAX + 1], d[TDP_DATE_MAX], key_id[17] = "?";
     X509 *old = NULL, *cert = NULL;
@@ -952,36 +914,30 @@ int tdp_cmd_renew(int argc, char **argv)
     td_subject sub;
     tdp_ca ca;
     td_error e;
-    int rc, revoke_old, ca_open = 0;
+    int rc, ca_open = 0;
 
     if ((rc = tdp__parse(&tdp__renew_spec, (tdp_validity){TDP_DEVICE_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0)
         return rc;
     rc = 1;
-    dir = a.dir;
-    old_path = a.cert;
-    csr_path = a.csr;
-    out_path = a.out;
-    v = a.v;
-    revoke_old = a.revoke_old;
-    if (!dir || !old_path || !out_path) return tdp__usage_err("renew", "cần đủ --dir, --cert và --out");
-    if (tdp__check_validity("renew", v)) return 2;
+    if (!a.dir || !a.cert || !a.out) return tdp__usage_err("renew", "cần đủ --dir, --cert và --out");
+    if (tdp__check_validity("renew", a.v)) return 2;
     td_error_clear(&e);
-    if (td_x509_read_cert(old_path, &old, &e)) return tdp__fail(action, "không đọc được chứng thư cũ", &e);
+    if (td_x509_read_cert(a.cert, &old, &e)) return tdp__fail(action, "không đọc được chứng thư cũ", &e);
     if (td_subject_from_cert(old, &sub, &e)) {
         tdp__fail(action, "chứng thư cũ không phải chứng thư thiết bị (cơ quan, thiết bị, vai trò)", &e);
         goto out;
     }
-    if (csr_path) {
-        if (td_x509_read_csr(csr_path, &csr, &e)) {
+    if (a.csr) {
+        if (td_x509_read_csr(a.csr, &csr, &e)) {
             tdp__fail(action, "không đọc được tệp CSR", &e);
             goto out;
         }
-        if (td_x509_csr_check(csr, csr_path, &e)) {
+        if (td_x509_csr_check(csr, a.csr, &e)) {
             tdp__fail(action, "CSR không hợp lệ (chữ ký hoặc loại khóa)", &e);
             goto out;
         }
     }
-    if (tdp__open_ca(&ca, dir, action, 1)) goto out;
+    if (tdp__open_ca(&ca, a.dir, action, 1)) goto out;
     ca_open = 1;
     switch (tdp_ca_renewable(&ca, old, old_serial, &e)) {
     case 0: break;
@@ -1000,10 +956,10 @@ int tdp_cmd_renew(int argc, char **argv)
         goto out;
     }
     if (tdp__issue_device(&ca, action, csr ? X509_REQ_get0_pubkey(csr) : X509_get0_pubkey(old), sub.agency,
-                          sub.device, sub.role, v, &cert) ||
-        tdp__write_device(action, cert, out_path, serial, key_id))
+                          sub.device, sub.role, a.v, &cert) ||
+        tdp__write_device(action, cert, a.out, serial, key_id))
         goto out;
-    if (revoke_old && tdp_ca_supersede(&ca, old_serial, &e)) {
+    if (a.revoke_old && tdp_ca_supersede(&ca, old_serial, &e)) {
         tdp__fail("không thu hồi được chứng thư cũ", NULL, &e);
         goto out;
     }
@@ -1016,8 +972,8 @@ int tdp_cmd_renew(int argc, char **argv)
            "  Tệp:          %s\n"
            "Gửi tệp này cho đơn vị để chạy \"tiendo renew --import %s\".\n",
            sub.device, sub.agency, td_role_name(sub.role), td_role_vi(sub.role), old_serial,
-           revoke_old ? " (đã thu hồi: chạy tiendo-pki crl)" : "", serial, key_id,
-           csr ? "khóa mới từ CSR" : "giữ khóa cũ", d, out_path, out_path);
+           a.revoke_old ? " (đã thu hồi: chạy tiendo-pki crl)" : "", serial, key_id,
+           csr ? "khóa mới từ CSR" : "giữ khóa cũ", d, a.out, a.out);
     rc = 0;
 out:
     X509_free(cert);
