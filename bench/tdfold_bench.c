@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "bench.h"
 #include "clock.h"
 #include "deadline.h"
 #include "status.h"
@@ -40,32 +41,11 @@
 
 #define FB_RUNS_MAX 1000
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-/* CPU time of the calling thread: what a page costs whatever the load */
-static double cpu_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* p-th percentile (nearest rank) of v[0..n) (sorted in place) */
 static double pct(double *v, int n, int p)
 {
     int k;
-    qsort(v, (size_t)n, sizeof *v, cmp_d);
+    qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
     k = (p * n + 99) / 100 - 1;
     return v[k < 0 ? 0 : k >= n ? n - 1 : k];
 }
@@ -101,11 +81,11 @@ static double page(tdc_ui *ui, const char *path, const char *query, size_t *byte
     }
     q.v = fv;
     memset(&out, 0, sizeof out);
-    *cpu = cpu_ms();
-    t0 = now_ms();
+    *cpu = bench_cpu_ms();
+    t0 = bench_now_ms();
     tdc_ui_route(ui, "GET", path, &q, &out);
-    t0 = now_ms() - t0;
-    *cpu = cpu_ms() - *cpu;
+    t0 = bench_now_ms() - t0;
+    *cpu = bench_cpu_ms() - *cpu;
     *bytes = out.len;
     free(out.body);
     if (out.status && out.status != 200 && out.status != 303) return -(double)out.status;
@@ -127,7 +107,7 @@ static double run_cli(const char *bin, const char *dir, const char *args, double
     argv[argc++] = "--dir";
     argv[argc++] = (char *)dir;
     argv[argc] = NULL;
-    t0 = now_ms();
+    t0 = bench_now_ms();
     pid = fork();
     if (pid == 0) {
         int fd = open("/dev/null", O_WRONLY);
@@ -137,7 +117,7 @@ static double run_cli(const char *bin, const char *dir, const char *args, double
         _exit(127);
     }
     if (pid < 0 || wait4(pid, &status, 0, &ru) < 0) return -1;
-    t0 = now_ms() - t0;
+    t0 = bench_now_ms() - t0;
     *cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? t0 : -1;
 }
@@ -176,13 +156,13 @@ int main(int argc, char **argv)
     /* open: what every process pays before its first output */
     for (int i = 0; i < (runs < 5 ? runs : 5); i++) {
         tdc_ctx c;
-        double t0 = now_ms(), c0 = cpu_ms();
+        double t0 = bench_now_ms(), c0 = bench_cpu_ms();
         if (tdc_app_open(&c, dir, &e)) {
             fprintf(stderr, "tdfold_bench: %s\n", e.msg);
             return 1;
         }
-        t[i] = now_ms() - t0;
-        u[i] = cpu_ms() - c0;
+        t[i] = bench_now_ms() - t0;
+        u[i] = bench_cpu_ms() - c0;
         if (i == 0) {
             const td_state *st = tdc_replica_state(c.rep);
             size_t nrep, nver;
@@ -196,12 +176,12 @@ int main(int argc, char **argv)
             printf("...\n");
             {
                 /* what `tiendo sync` pays to store the persisted fold (forced: rewrites the same state) */
-                double w0 = now_ms(), k0 = cpu_ms();
+                double w0 = bench_now_ms(), k0 = bench_cpu_ms();
                 int written = 0;
                 if (tdc_replica_snapshot_save(c.rep, 1, &written, &e))
                     fprintf(stderr, "tdfold_bench: snapshot: %s\n", e.msg);
-                printf("%-34s wall %8.1f ms  cpu %8.1f ms  (%s)\n", "store the fold (sync)", now_ms() - w0,
-                       cpu_ms() - k0, written ? "written" : "not written");
+                printf("%-34s wall %8.1f ms  cpu %8.1f ms  (%s)\n", "store the fold (sync)", bench_now_ms() - w0,
+                       bench_cpu_ms() - k0, written ? "written" : "not written");
             }
             if (getenv("TDFOLD_DIGEST_ONLY")) return 0;
         }
@@ -233,23 +213,23 @@ int main(int argc, char **argv)
         double c0;
         td_status_opts_default(&so);
         for (int k = 0; k < 3; k++) {
-            c0 = cpu_ms();
+            c0 = bench_cpu_ms();
             if (td_status_all(st, today, &so, &ts, &n, &e) == 0) td_status_all_free(ts, n);
-            printf("%-34s cpu %8.1f ms\n", "status.c td_status_all (today)", cpu_ms() - c0);
+            printf("%-34s cpu %8.1f ms\n", "status.c td_status_all (today)", bench_cpu_ms() - c0);
         }
-        c0 = cpu_ms();
+        c0 = bench_cpu_ms();
         if (td_status_obligations(st, period, today, &so, NULL, &ob, &n, &e) == 0) free(ob);
-        printf("%-34s cpu %8.1f ms\n", "status.c td_status_obligations", cpu_ms() - c0);
-        c0 = cpu_ms();
+        printf("%-34s cpu %8.1f ms\n", "status.c td_status_obligations", bench_cpu_ms() - c0);
+        c0 = bench_cpu_ms();
         if (td_status_task(st, (uint32_t)task, today, &so, &one, &e) == 0) td_task_status_free(&one);
-        printf("%-34s cpu %8.1f ms\n", "status.c td_status_task", cpu_ms() - c0);
+        printf("%-34s cpu %8.1f ms\n", "status.c td_status_task", bench_cpu_ms() - c0);
     }
     /* what `tiendo ui` builds at its start, before the first request (tdc_ui_warm): the status index is
      * already in the state's memo from the lines above, so this is the rest (the work list, the views) */
     {
-        double w0 = now_ms(), k0 = cpu_ms();
+        double w0 = bench_now_ms(), k0 = bench_cpu_ms();
         tdc_ui_warm(&ui.ctx);
-        printf("%-34s wall %8.1f ms  cpu %8.1f ms\n", "ui warm-up at start", now_ms() - w0, cpu_ms() - k0);
+        printf("%-34s wall %8.1f ms  cpu %8.1f ms\n", "ui warm-up at start", bench_now_ms() - w0, bench_cpu_ms() - k0);
     }
     snprintf(q_task, sizeof q_task, "n=%d", task);
     snprintf(q_period, sizeof q_period, "period=%s", period);
@@ -284,12 +264,12 @@ int main(int argc, char **argv)
     /* after a background sync (client/ui.c bumps the generation): the
      * context follows the replica */
     {
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         if (tdc_ctx_refresh(&ui.ctx, &e)) {
             fprintf(stderr, "tdfold_bench: refresh: %s\n", e.msg);
             return 1;
         }
-        printf("%-34s %8.1f ms\n", "ui context after a sync, no new", now_ms() - t0);
+        printf("%-34s %8.1f ms\n", "ui context after a sync, no new", bench_now_ms() - t0);
     }
     tdc_ctx_close(&ui.ctx);
     pthread_mutex_destroy(&ui.lock);

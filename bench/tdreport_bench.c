@@ -17,25 +17,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "deadline.h"
 #include "ledger.h"
 #include "mreport.h"
 
 #define RB_RUNS_DEFAULT 5
 #define RB_RUNS_MAX 100
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv)
 {
@@ -70,12 +58,12 @@ int main(int argc, char **argv)
     if (!as_of) as_of = td_period_due(period, TD_MREPORT_MEETING_DAY);
     memset(&o, 0, sizeof o);
     o.datadir = data;
-    t0 = now_ms();
+    t0 = bench_now_ms();
     if (tds_ledger_open(&o, &lg, &err)) {
         fprintf(stderr, "tdreport_bench: %s\n", err.msg);
         return 1;
     }
-    fold_ms = now_ms() - t0;
+    fold_ms = bench_now_ms() - t0;
     st = tds_ledger_state(lg);
     if (!st || !td_state_has_plan(st)) {
         fprintf(stderr, "tdreport_bench: %s holds no plan\n", data);
@@ -90,12 +78,12 @@ int main(int argc, char **argv)
     }
     printf("fold (open the ledger, fold the whole log): %.1f ms\n", fold_ms);
     for (int i = 0; i < runs; i++) {
-        t0 = now_ms();
+        t0 = bench_now_ms();
         if (td_mreport_build(st, period, as_of, NULL, &r, &err)) {
             fprintf(stderr, "tdreport_bench: %s\n", err.msg);
             return 1;
         }
-        build[i] = now_ms() - t0;
+        build[i] = bench_now_ms() - t0;
         if (i + 1 < runs) td_mreport_free(&r);
     }
     {
@@ -105,7 +93,7 @@ int main(int argc, char **argv)
         printf("report %s as of %d: %zu tasks, %zu agencies, %zu obligations over %d months\n", period, as_of,
                r.n_tasks, r.n_agencies, owed, TD_MREPORT_MONTHS);
     }
-    qsort(build, (size_t)runs, sizeof build[0], cmp_d);
+    qsort(build, (size_t)runs, sizeof build[0], bench_cmp_double);
     printf("build the report from the folded state: median %.1f ms, worst %.1f ms (%d runs; target <= 200 ms)\n",
            build[runs / 2], build[runs - 1], runs);
     {
@@ -116,14 +104,14 @@ int main(int argc, char **argv)
         td_obligation *ob;
         size_t n;
         double all, obl = 0;
-        t0 = now_ms();
+        t0 = bench_now_ms();
         td_status_all(st, as_of, &so, &ts, &n, &err);
-        all = now_ms() - t0;
+        all = bench_now_ms() - t0;
         td_status_all_free(ts, n);
         for (int m = 0; m < TD_MREPORT_MONTHS; m++) {
-            t0 = now_ms();
+            t0 = bench_now_ms();
             td_status_obligations(st, r.periods[m], as_of, &so, NULL, &ob, &n, &err);
-            obl += now_ms() - t0;
+            obl += bench_now_ms() - t0;
             free(ob);
         }
         {
@@ -135,9 +123,9 @@ int main(int argc, char **argv)
     }
     devnull = fopen("/dev/null", "w");
     for (int f = TD_MR_TEXT; f <= TD_MR_HTML && devnull; f++) {
-        t0 = now_ms();
+        t0 = bench_now_ms();
         td_mreport_render(&r, (td_mreport_format)f, devnull);
-        printf("render %s: %.1f ms\n", f == TD_MR_TEXT ? "text" : f == TD_MR_CSV ? "csv" : "html", now_ms() - t0);
+        printf("render %s: %.1f ms\n", f == TD_MR_TEXT ? "text" : f == TD_MR_CSV ? "csv" : "html", bench_now_ms() - t0);
     }
     if (devnull) fclose(devnull);
     td_mreport_free(&r);

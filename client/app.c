@@ -42,6 +42,16 @@ void tdc_tz_default(void)
     tzset();
 }
 
+const char *tdc_key_label(const td_state *st, uint32_t key)
+{
+    static char b[4][48];
+    static int i;
+    i = (i + 1) & 3;
+    if (!st) snprintf(b[i], sizeof b[i], "%u", key);
+    else td_state_key_fmt(st, key, b[i], sizeof b[i]);
+    return b[i];
+}
+
 void tdc_fmt_time(int64_t ms, char *buf, size_t n)
 {
     if (ms <= 0) {

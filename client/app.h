@@ -146,5 +146,8 @@ int tdc_today(void);
 void tdc_tz_default(void);
 /* "dd/mm/yyyy hh:mm" in Asia/Ho_Chi_Minh; "chưa bao giờ" for 0. */
 void tdc_fmt_time(int64_t ms, char *buf, size_t n);
+/* A task key for people ("47", or "245:18" with several plans: docs/LOG.md
+ * §14; the bare number without st), in one of four rotating buffers. */
+const char *tdc_key_label(const td_state *st, uint32_t key);
 
 #endif

@@ -136,15 +136,7 @@ static const td_state *tdc__fmt_st;
 
 /* A task key for people ("47", or "245:18" with more than one plan); four
  * rotating buffers, so one printf may show several. */
-static const char *tdc__k(uint32_t key)
-{
-    static char b[4][48];
-    static int i;
-    i = (i + 1) & 3;
-    if (!tdc__fmt_st) snprintf(b[i], sizeof b[i], "%u", key);
-    else td_state_key_fmt(tdc__fmt_st, key, b[i], sizeof b[i]);
-    return b[i];
-}
+static const char *tdc__k(uint32_t key) { return tdc_key_label(tdc__fmt_st, key); }
 
 static void tdc__col_num(unsigned v, size_t w)
 {

@@ -310,15 +310,9 @@ static int tdc__rescan_tasks_load(tdc_replica *r, td_error *err)
     if ((rc = tdc__prepare(r, "SELECT value FROM meta WHERE key GLOB 'rescan_task.*' ORDER BY value", &st, err)))
         return rc;
     while ((step = sqlite3_step(st)) == SQLITE_ROW && r->n_rescan_tasks < TD_PULL_RESCAN_TASKS_MAX) {
-        if (r->n_rescan_tasks == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            uint32_t *nv = realloc(r->rescan_tasks, nc * sizeof *nv);
-            if (!nv) {
-                sqlite3_finalize(st);
-                return td_error_set(err, TD_ENOMEM, "%s: rescan tasks", r->path);
-            }
-            r->rescan_tasks = nv;
-            cap = nc;
+        if (TD_GROW(r->rescan_tasks, cap, r->n_rescan_tasks + 1)) {
+            sqlite3_finalize(st);
+            return td_error_set(err, TD_ENOMEM, "%s: rescan tasks", r->path);
         }
         r->rescan_tasks[r->n_rescan_tasks++] = (uint32_t)sqlite3_column_int64(st, 0);
     }

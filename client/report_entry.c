@@ -252,38 +252,24 @@ void tdc_rep_merge(tdc_rep *dst, tdc_rep *src)
     TDC_TAKE(proposals)
 #undef TDC_TAKE
     if (src->done_date) dst->done_date = src->done_date;
-    if (src->has_evidence) {
-        tdc_rep tmp;
-        tdc_rep_init(&tmp);
-        tmp.evidence = dst->evidence;
-        tmp.n_evidence = dst->n_evidence;
-        tdc_rep_free(&tmp);
-        dst->evidence = src->evidence;
-        dst->n_evidence = src->n_evidence;
-        dst->has_evidence = 1;
-        src->evidence = NULL;
-        src->n_evidence = 0;
+    /* a list src gives: dst's old one freed as tdc_rep_free frees it, src's moved */
+#define TDC_TAKE_LIST(f)                   \
+    if (src->has_##f) {                    \
+        tdc_rep old;                       \
+        tdc_rep_init(&old);                \
+        old.f = dst->f;                    \
+        old.n_##f = dst->n_##f;            \
+        tdc_rep_free(&old);                \
+        dst->f = src->f;                   \
+        dst->n_##f = src->n_##f;           \
+        dst->has_##f = 1;                  \
+        src->f = NULL;                     \
+        src->n_##f = 0;                    \
     }
-    if (src->has_docs) {
-        tdc_rep tmp;
-        tdc_rep_init(&tmp);
-        tmp.docs = dst->docs;
-        tmp.n_docs = dst->n_docs;
-        tdc_rep_free(&tmp);
-        dst->docs = src->docs;
-        dst->n_docs = src->n_docs;
-        dst->has_docs = 1;
-        src->docs = NULL;
-        src->n_docs = 0;
-    }
-    if (src->has_atts) {
-        free(dst->atts);
-        dst->atts = src->atts;
-        dst->n_atts = src->n_atts;
-        dst->has_atts = 1;
-        src->atts = NULL;
-        src->n_atts = 0;
-    }
+    TDC_TAKE_LIST(evidence)
+    TDC_TAKE_LIST(docs)
+    TDC_TAKE_LIST(atts)
+#undef TDC_TAKE_LIST
 }
 
 /* The payload: ReportPayload of agency.  *buf malloc'd.  0 or TD_ENOMEM. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "grow.h"
 #include "log.pb-c.h"
 #include "refusal.h"
 
@@ -96,13 +97,7 @@ static tdc_todo_item *tdc__add(tdc_todo *t, size_t *cap, tdc_todo_kind k, uint32
                                const char *period)
 {
     tdc_todo_item *x;
-    if (t->n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 32;
-        tdc_todo_item *nv = realloc(t->v, nc * sizeof *nv);
-        if (!nv) return NULL;
-        t->v = nv;
-        *cap = nc;
-    }
+    if (TD_GROW(t->v, *cap, t->n + 1)) return NULL;
     x = &t->v[t->n++];
     memset(x, 0, sizeof *x);
     x->kind = k;

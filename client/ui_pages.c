@@ -43,15 +43,7 @@ static void tdc__urlenc(FILE *f, const char *s)
 /* A task key for people ("47", or "245:18" with several plans: docs/LOG.md
  * §14); four rotating buffers, so one printf may show several.  Links and
  * forms carry the key itself. */
-const char *tdc_ui_k(const td_state *st, uint32_t key)
-{
-    static char b[4][48];
-    static int i;
-    i = (i + 1) & 3;
-    if (!st) snprintf(b[i], sizeof b[i], "%u", key);
-    else td_state_key_fmt(st, key, b[i], sizeof b[i]);
-    return b[i];
-}
+const char *tdc_ui_k(const td_state *st, uint32_t key) { return tdc_key_label(st, key); }
 
 static const char *tdc__agency_name(const td_state *st, const char *slug)
 {

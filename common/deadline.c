@@ -322,18 +322,12 @@ int td_deadline_copy(td_deadline *dst, const td_deadline *src)
     return 0;
 }
 
-static int td__streq(const char *a, const char *b)
-{
-    if (!a || !b) return !a && !b;
-    return !strcmp(a, b);
-}
-
 int td_deadline_equal(const td_deadline *a, const td_deadline *b)
 {
     return a->kind == b->kind && a->year == b->year && a->month == b->month && a->day == b->day &&
            a->before == b->before &&
            a->cond == b->cond && a->then == b->then && a->review_year == b->review_year &&
-           td__streq(a->scope, b->scope) && td__streq(a->text, b->text);
+           td_str_same(a->scope, b->scope) && td_str_same(a->text, b->text);
 }
 
 int td_deadline_vi(const td_deadline *d, char *buf, size_t n)

@@ -187,6 +187,17 @@ void td_entry_free(td_entry *en)
     en->signed_entry = NULL;
 }
 
+void *td_entry_payload_of(const uint8_t *buf, size_t len, const ProtobufCMessageDescriptor *d)
+{
+    td_entry en;
+    td_error e;
+    void *m;
+    if (td_entry_decode(buf, len, &en, &e)) return NULL;
+    m = protobuf_c_message_unpack(d, NULL, en.e->payload.len, en.e->payload.data);
+    td_entry_free(&en);
+    return m;
+}
+
 typedef struct td__verify_job {
     const td_entry *en;
     unsigned char *ok;

@@ -110,6 +110,11 @@ int td_entry_decode(const uint8_t *buf, size_t len, td_entry *out, td_error *err
 /* Ed25519 check of sig over body with the entry's author key: TD_ESIG if bad. */
 int td_entry_verify(const td_entry *en, td_error *err);
 void td_entry_free(td_entry *en);
+/* The payload of a serialized SignedEntry as a message of type d (e.g.
+ * &tiendo__cert_payload__descriptor), neither the signature nor the kind
+ * checked; NULL if the entry or its payload does not decode.  Free with the
+ * type's free_unpacked. */
+void *td_entry_payload_of(const uint8_t *buf, size_t len, const ProtobufCMessageDescriptor *d);
 
 /* Below this many entries a batch is verified on the calling thread: a
  * thread start costs about as much as a few verifications. */

@@ -177,6 +177,14 @@ static void td__filter_status(const td_mreport *r, td_task_status *v, size_t *n)
     *n = k;
 }
 
+void td_mreport_head_of(const td_mreport *r, td_mreport_head *h)
+{
+    td_mreport_title(r, h->title, sizeof h->title);
+    td_date_vi(r->as_of, h->as_of, sizeof h->as_of);
+    td_date_vi(r->prev_as_of, h->prev_as_of, sizeof h->prev_as_of);
+    td_date_vi(r->due_date, h->due, sizeof h->due);
+}
+
 void td_mreport_title(const td_mreport *r, char *buf, size_t n)
 {
     char pv[16];

@@ -279,6 +279,12 @@ int td_mreport_run(const td_state *st, const char *prog, const td_mreport_args *
 
 /* The report's title: "Báo cáo tiến độ thực hiện Kế hoạch 726/KH-UBND — tháng 06/2025". */
 void td_mreport_title(const td_mreport *r, char *buf, size_t n);
+/* A rendered report's heading: the title and its dates (dd/mm/yyyy): the
+ * figures' date, the date compared with, the reports' due date. */
+typedef struct td_mreport_head {
+    char title[512], as_of[16], prev_as_of[16], due[16];
+} td_mreport_head;
+void td_mreport_head_of(const td_mreport *r, td_mreport_head *h);
 /* A renderer's writers of the report's sections (summary, tasks, agencies,
  * overdue / due-soon / returned items, indicators, flagged times). */
 typedef struct td_mreport_sections {

@@ -100,6 +100,16 @@ static void td__status_span(FILE *f, td_status s)
     fputs("</span>", f);
 }
 
+/* The opening tag of a chart h pixels high: its stable id and class (the
+ * browser test finds it by them) and its text for screen readers. */
+static void td__svg_open(FILE *f, const char *id, const char *cls, int h, const char *label)
+{
+    fprintf(f,
+            "<svg id=\"%s\" class=\"chart %s\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+            "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">\n",
+            id, cls, TD_H_WIDTH, h, TD_H_WIDTH, h, label);
+}
+
 /* ---- chart 1: status by section, stacked bars ---------------------------------- */
 
 static void td__chart_status(const td_mreport *r, FILE *f)
@@ -110,11 +120,7 @@ static void td__chart_status(const td_mreport *r, FILE *f)
     int h = (int)rows * TD_H_ROW + 70;
     for (size_t s = 0; s + 1 < rows; s++)
         if (r->sections[s].n_tasks > max) max = r->sections[s].n_tasks;
-    fprintf(f,
-            "<svg id=\"chart-status-section\" class=\"chart chart-stacked\" xmlns=\"http://www.w3.org/2000/svg\" "
-            "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"Trạng thái nhiệm vụ theo "
-            "phần\">\n",
-            TD_H_WIDTH, h, TD_H_WIDTH, h);
+    td__svg_open(f, "chart-status-section", "chart-stacked", h, "Trạng thái nhiệm vụ theo phần");
     for (size_t s = 0; s < rows; s++) {
         const td_mr_section *sec = &r->sections[s];
         int y = 10 + (int)s * TD_H_ROW;
@@ -308,11 +314,7 @@ static void td__chart_heat(const td_mreport *r, FILE *f)
 {
     int cw = (TD_H_WIDTH - TD_H_HEAT_NAME - 10) / TD_MREPORT_MONTHS;
     int h = 30 + (int)r->n_agencies * TD_H_HEAT_ROW + 40;
-    fprintf(f,
-            "<svg id=\"chart-compliance\" class=\"chart chart-heatmap\" xmlns=\"http://www.w3.org/2000/svg\" "
-            "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"Tuân thủ báo cáo theo cơ quan "
-            "và tháng\">\n",
-            TD_H_WIDTH, h, TD_H_WIDTH, h);
+    td__svg_open(f, "chart-compliance", "chart-heatmap", h, "Tuân thủ báo cáo theo cơ quan và tháng");
     for (int m = 0; m < TD_MREPORT_MONTHS; m++) {
         char pv[16];
         td_mreport_period_vi(r->periods[m], pv, sizeof pv);
@@ -490,10 +492,7 @@ static void td__chart_indicators(const td_mreport *r, FILE *f)
         else empty++;
     }
     h = 30 + (int)rows * TD_H_IND_ROW + 30;
-    fprintf(f,
-            "<svg id=\"chart-indicators\" class=\"chart chart-indicators\" xmlns=\"http://www.w3.org/2000/svg\" "
-            "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"Chỉ tiêu so với mục tiêu\">\n",
-            TD_H_WIDTH, h, TD_H_WIDTH, h);
+    td__svg_open(f, "chart-indicators", "chart-indicators", h, "Chỉ tiêu so với mục tiêu");
     fprintf(f, "<text x=\"%d\" y=\"14\" font-size=\"10\">Giá trị mới nhất (thanh) so với mục tiêu (vạch đen; "
                "khoảng mục tiêu: vùng xanh nhạt), mỗi chỉ tiêu theo thang riêng</text>\n",
             x0);
@@ -641,20 +640,17 @@ static const td_mreport_sections td__sections = {td__summary,    td__tasks,     
 
 int td_mreport_html(const td_mreport *r, FILE *f)
 {
-    char title[512], d1[16], d2[16], d3[16];
-    td_mreport_title(r, title, sizeof title);
-    td_date_vi(r->as_of, d1, sizeof d1);
-    td_date_vi(r->prev_as_of, d2, sizeof d2);
-    td_date_vi(r->due_date, d3, sizeof d3);
+    td_mreport_head h;
+    td_mreport_head_of(r, &h);
     fputs("<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n<title>", f);
-    td__esc(f, title);
+    td__esc(f, h.title);
     fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1 id=\"report-title\">", td__css);
-    td__esc(f, title);
+    td__esc(f, h.title);
     fputs("</h1>\n<p class=\"meta\">", f);
     if (r->plan->title && *r->plan->title) td__esc(f, r->plan->title);
     fprintf(f, "</p>\n<p class=\"meta\">Số liệu đến hết ngày <b>%s</b> (so sánh với ngày %s); hạn báo cáo của kỳ: "
                "%s; tổng hợp từ sổ nhật ký đến bản ghi số %llu.</p>\n</header>\n",
-            d1, d2, d3, (unsigned long long)r->last_index);
+            h.as_of, h.prev_as_of, h.due, (unsigned long long)r->last_index);
     td_mreport_write_sections(r, f, &td__sections);
     fputs("</body>\n</html>\n", f);
     return ferror(f) ? TD_EIO : 0;

@@ -422,14 +422,12 @@ static const td_mreport_sections td__sections = {td__summary,   td__tasks,      
 
 int td_mreport_text(const td_mreport *r, FILE *f)
 {
-    char title[512], d1[16], d2[16], d3[16];
-    td_mreport_title(r, title, sizeof title);
-    td_date_vi(r->as_of, d1, sizeof d1);
-    td_date_vi(r->prev_as_of, d2, sizeof d2);
-    td_date_vi(r->due_date, d3, sizeof d3);
-    fprintf(f, "%s\n", title);
-    td__rule(f, td_mreport_width(title));
-    fprintf(f, "Số liệu đến hết ngày %s (so sánh với ngày %s); hạn báo cáo của kỳ: %s.\n", d1, d2, d3);
+    td_mreport_head h;
+    td_mreport_head_of(r, &h);
+    fprintf(f, "%s\n", h.title);
+    td__rule(f, td_mreport_width(h.title));
+    fprintf(f, "Số liệu đến hết ngày %s (so sánh với ngày %s); hạn báo cáo của kỳ: %s.\n", h.as_of, h.prev_as_of,
+            h.due);
     fprintf(f, "Tổng hợp từ sổ nhật ký đến bản ghi số %llu.\n", (unsigned long long)r->last_index);
     {
         /* the province reorganised: who carries the plan now */

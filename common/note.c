@@ -248,28 +248,31 @@ void td_note_signer_verifier(const td_note_signer *s, td_note_verifier *v)
     memcpy(v->pk, s->pk, TD_NOTE_PK_LEN);
 }
 
+/* A key line, C2SP signed-note style: "<prefix><name>+<key id, 8 hex>+<base64 of
+ * the type byte and the key>" in out (cap bytes); the buffers are wiped, as
+ * the key may be a secret one. */
+static void td__key_encode(const char *prefix, const char *name, uint32_t key_id, uint8_t type,
+                           const unsigned char *key, size_t len, char *out, size_t cap)
+{
+    unsigned char raw[1 + TD_NOTE_SEED_LEN > 1 + TD_NOTE_PK_LEN ? 1 + TD_NOTE_SEED_LEN : 1 + TD_NOTE_PK_LEN];
+    char b64[sodium_base64_ENCODED_LEN(sizeof raw, sodium_base64_VARIANT_ORIGINAL)];
+
+    raw[0] = type;
+    memcpy(raw + 1, key, len);
+    sodium_bin2base64(b64, sizeof b64, raw, 1 + len, sodium_base64_VARIANT_ORIGINAL);
+    snprintf(out, cap, "%s%s+%08" PRIx32 "+%s", prefix, name, key_id, b64);
+    sodium_memzero(raw, sizeof raw);
+    sodium_memzero(b64, sizeof b64);
+}
+
 void td_note_vkey_encode(const td_note_verifier *v, char out[TD_NOTE_VKEY_MAX])
 {
-    unsigned char raw[1 + TD_NOTE_PK_LEN];
-    char b64[sodium_base64_ENCODED_LEN(1 + TD_NOTE_PK_LEN, sodium_base64_VARIANT_ORIGINAL)];
-
-    raw[0] = v->type;
-    memcpy(raw + 1, v->pk, TD_NOTE_PK_LEN);
-    sodium_bin2base64(b64, sizeof b64, raw, sizeof raw, sodium_base64_VARIANT_ORIGINAL);
-    snprintf(out, TD_NOTE_VKEY_MAX, "%s+%08" PRIx32 "+%s", v->name, v->key_id, b64);
+    td__key_encode("", v->name, v->key_id, v->type, v->pk, TD_NOTE_PK_LEN, out, TD_NOTE_VKEY_MAX);
 }
 
 void td_note_skey_encode(const td_note_signer *s, char out[TD_NOTE_SKEY_MAX])
 {
-    unsigned char raw[1 + TD_NOTE_SEED_LEN];
-    char b64[sodium_base64_ENCODED_LEN(1 + TD_NOTE_SEED_LEN, sodium_base64_VARIANT_ORIGINAL)];
-
-    raw[0] = s->type;
-    memcpy(raw + 1, s->sk, TD_NOTE_SEED_LEN);
-    sodium_bin2base64(b64, sizeof b64, raw, sizeof raw, sodium_base64_VARIANT_ORIGINAL);
-    snprintf(out, TD_NOTE_SKEY_MAX, "PRIVATE+KEY+%s+%08" PRIx32 "+%s", s->name, s->key_id, b64);
-    sodium_memzero(raw, sizeof raw);
-    sodium_memzero(b64, sizeof b64);
+    td__key_encode("PRIVATE+KEY+", s->name, s->key_id, s->type, s->sk, TD_NOTE_SEED_LEN, out, TD_NOTE_SKEY_MAX);
 }
 
 /* 8 hex digits, either case (Go: len == 8 and strconv.ParseUint(s, 16, 32)). */

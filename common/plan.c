@@ -173,9 +173,25 @@ size_t td_plan_section_tasks(const td_plan *p, const char *code)
     return n;
 }
 
+/* Move *x (size bytes) to the end of arr, n items, at most max (what: the
+ * items, for the error): *out is the grown array, *x is zeroed (its strings
+ * are the array's now).  On failure arr and *x are as they were. */
+static int td__append(void *arr, size_t *n, size_t max, void *x, size_t size, const char *what, void **out,
+                      td_error *err)
+{
+    char *v;
+    if (*n >= max) return td_error_set(err, TD_ETOOBIG, "quá %zu %s", max, what);
+    if (!(v = realloc(arr, (*n + 1) * size))) return td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
+    memcpy(v + *n * size, x, size);
+    memset(x, 0, size);
+    (*n)++;
+    *out = v;
+    return 0;
+}
+
 int td_plan_add_section(td_plan *p, td_section *s, td_error *err)
 {
-    td_section *v;
+    void *v;
     int rc;
     if (!s->code || !*s->code) {
         rc = td_error_set(err, TD_EARG, "phần (mục) không có số La Mã");
@@ -185,17 +201,9 @@ int td_plan_add_section(td_plan *p, td_section *s, td_error *err)
         rc = td_error_set(err, TD_EEXISTS, "mục %s xuất hiện hai lần", s->code);
         goto fail;
     }
-    if (p->n_sections >= TD_PLAN_SECTIONS_MAX) {
-        rc = td_error_set(err, TD_ETOOBIG, "quá %d mục", TD_PLAN_SECTIONS_MAX);
+    if ((rc = td__append(p->sections, &p->n_sections, TD_PLAN_SECTIONS_MAX, s, sizeof *s, "mục", &v, err)))
         goto fail;
-    }
-    if (!(v = realloc(p->sections, (p->n_sections + 1) * sizeof *v))) {
-        rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
-        goto fail;
-    }
     p->sections = v;
-    p->sections[p->n_sections++] = *s;
-    memset(s, 0, sizeof *s);
     return 0;
 fail:
     td__section_free(s);
@@ -204,7 +212,7 @@ fail:
 
 int td_plan_add_task(td_plan *p, td_task *t, td_error *err)
 {
-    td_task *v;
+    void *v;
     int rc;
     if (t->number < 1 || t->number > TD_PLAN_TASK_NUMBER_MAX) {
         rc = td_error_set(err, TD_EARG, "số thứ tự nhiệm vụ %d ngoài khoảng 1..%d", t->number, TD_PLAN_TASK_NUMBER_MAX);
@@ -214,17 +222,8 @@ int td_plan_add_task(td_plan *p, td_task *t, td_error *err)
         rc = td_error_set(err, TD_EEXISTS, "nhiệm vụ %d xuất hiện hai lần", t->number);
         goto fail;
     }
-    if (p->n_tasks >= TD_PLAN_TASKS_MAX) {
-        rc = td_error_set(err, TD_ETOOBIG, "quá %d nhiệm vụ", TD_PLAN_TASKS_MAX);
-        goto fail;
-    }
-    if (!(v = realloc(p->tasks, (p->n_tasks + 1) * sizeof *v))) {
-        rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
-        goto fail;
-    }
+    if ((rc = td__append(p->tasks, &p->n_tasks, TD_PLAN_TASKS_MAX, t, sizeof *t, "nhiệm vụ", &v, err))) goto fail;
     p->tasks = v;
-    p->tasks[p->n_tasks++] = *t;
-    memset(t, 0, sizeof *t);
     return 0;
 fail:
     td_task_free(t);
@@ -233,7 +232,7 @@ fail:
 
 int td_plan_add_indicator(td_plan *p, td_indicator *ind, td_error *err)
 {
-    td_indicator *v;
+    void *v;
     int rc;
     if (!ind->code || !*ind->code) {
         rc = td_error_set(err, TD_EARG, "chỉ tiêu không có mã");
@@ -243,17 +242,10 @@ int td_plan_add_indicator(td_plan *p, td_indicator *ind, td_error *err)
         rc = td_error_set(err, TD_EEXISTS, "chỉ tiêu %s xuất hiện hai lần", ind->code);
         goto fail;
     }
-    if (p->n_indicators >= TD_PLAN_INDICATORS_MAX) {
-        rc = td_error_set(err, TD_ETOOBIG, "quá %d chỉ tiêu", TD_PLAN_INDICATORS_MAX);
+    if ((rc = td__append(p->indicators, &p->n_indicators, TD_PLAN_INDICATORS_MAX, ind, sizeof *ind, "chỉ tiêu", &v,
+                         err)))
         goto fail;
-    }
-    if (!(v = realloc(p->indicators, (p->n_indicators + 1) * sizeof *v))) {
-        rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
-        goto fail;
-    }
     p->indicators = v;
-    p->indicators[p->n_indicators++] = *ind;
-    memset(ind, 0, sizeof *ind);
     return 0;
 fail:
     td_indicator_free(ind);

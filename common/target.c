@@ -200,16 +200,10 @@ int td_target_copy(td_target *dst, const td_target *src)
     return 0;
 }
 
-static int td__streq(const char *a, const char *b)
-{
-    if (!a || !b) return !a && !b;
-    return !strcmp(a, b);
-}
-
 int td_target_equal(const td_target *a, const td_target *b)
 {
     return a->kind == b->kind && a->op == b->op && a->lo == b->lo && a->hi == b->hi &&
-           a->percent == b->percent && td__streq(a->note, b->note) && td__streq(a->text, b->text);
+           a->percent == b->percent && td_str_same(a->note, b->note) && td_str_same(a->text, b->text);
 }
 
 const char *td_target_op_str(td_target_op op)

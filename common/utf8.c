@@ -83,6 +83,12 @@ char *td_strndup(const char *s, size_t n)
     return p;
 }
 
+int td_str_same(const char *a, const char *b)
+{
+    if (!a || !b) return !a && !b;
+    return !strcmp(a, b);
+}
+
 char *td_trim(char *s)
 {
     size_t n = strlen(s), b = 0;

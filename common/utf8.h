@@ -73,5 +73,7 @@ char *td_text_clean_n(const char *s, size_t n);
 char *td_strndup(const char *s, size_t n);
 /* Trim ASCII blanks (space, tab, CR, LF, NBSP) at both ends, in place. */
 char *td_trim(char *s);
+/* 1 if a and b are the same string or both NULL, else 0. */
+int td_str_same(const char *a, const char *b);
 
 #endif

@@ -312,6 +312,72 @@ static int tdp__write_device(const char *action, X509 *cert, const char *out_pat
     return 0;
 }
 
+/* What a command's options gave.  Each option row's val says which field it
+ * fills, the same letter in every command; a command's table says which of
+ * them it takes, the other fields stay NULL (v: the default it was given). */
+typedef struct tdp__args {
+    const char *dir, *name, *device, *agency, *role, *registry, *out, *out_key, *out_cert, *cert, *csr, *serial,
+        *reason, *server;
+    const char *dns[TDP_SAN_MAX], *ips[TDP_SAN_MAX];
+    size_t ndns, nips;
+    tdp_validity v;
+    int revoke_old;
+    int optind; /* the first word after the options */
+} tdp__args;
+
+/* Parse argv by spec into a (v: the command's default validity).  Returns
+ * -1 to go on, else the exit code: 0 after --help, 2 for bad usage (said on
+ * stderr), 1 for a programming error.  A word after the options is refused
+ * unless the table lists one (TD_CLI_WORD): then the command takes it. */
+static int tdp__parse(const td_cli_spec *spec, tdp_validity v, int argc, char **argv, tdp__args *a)
+{
+    struct option opts[TD_CLI_OPTS_MAX];
+    const char *cmd = spec->cmd;
+    int c, words = 0;
+
+    memset(a, 0, sizeof *a);
+    a->v = v;
+    optind = 0;
+    opterr = 0;
+    if (td_cli_longopts(spec, opts, TD_CLI_OPTS_MAX)) return 1;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': a->dir = optarg; break;
+        case 'n': a->name = optarg; break;
+        case 'e': a->device = optarg; break;
+        case 'a': a->agency = optarg; break;
+        case 'r': a->role = optarg; break;
+        case 'G': a->registry = optarg; break;
+        case 'o': a->out = optarg; break;
+        case 'k': a->out_key = optarg; break;
+        case 'C': a->out_cert = optarg; break;
+        case 'c': a->cert = optarg; break;
+        case 'Q': a->csr = optarg; break;
+        case 'S': a->serial = optarg; break;
+        case 'W': a->reason = optarg; break;
+        case 's': a->server = optarg; break;
+        case 'R': a->revoke_old = 1; break;
+        case 'N':
+            if (a->ndns == TDP_SAN_MAX) return tdp__usage_err(cmd, "quá %d --dns", TDP_SAN_MAX);
+            a->dns[a->ndns++] = optarg;
+            break;
+        case 'I':
+            if (a->nips == TDP_SAN_MAX) return tdp__usage_err(cmd, "quá %d --ip", TDP_SAN_MAX);
+            a->ips[a->nips++] = optarg;
+            break;
+        case 'D': if (tdp__parse_days(cmd, "--days", optarg, &a->v.days)) return 2; break;
+        case 'B': if (tdp__parse_days(cmd, "--backdate-days", optarg, &a->v.backdate_days)) return 2; break;
+        case 'h': td_cli_help(spec, stdout); return 0;
+        default: return tdp__bad_option(cmd, c, argv);
+        }
+    }
+    a->optind = optind;
+    for (size_t t = 0; t < TD_CLI_TABLES_MAX && spec->opts[t]; t++)
+        for (const td_cli_opt *o = spec->opts[t]; o->name; o++) words += o->has_arg == TD_CLI_WORD;
+    if (!words && optind < argc) return tdp__usage_err(cmd, TD_MSG_EXTRA_ARG, argv[optind]);
+    return -1;
+}
+
 /* ---- init ---------------------------------------------------------------- */
 
 static const td_cli_opt tdp__init_opts[] = {
@@ -332,46 +398,32 @@ static const td_cli_spec tdp__init_spec = {
              "Không ghi đè: nếu thư mục đã có CA thì từ chối.",
     .opts = {tdp__init_opts},
 };
-static void tdp__help_init(FILE *f) { td_cli_help(&tdp__init_spec, f); }
 
 int tdp_cmd_init(int argc, char **argv)
 {
-    struct option opts[TD_CLI_OPTS_MAX];
     const char *action = "không tạo được CA";
-    const char *dir = NULL, *name = TDP_CA_NAME_DEFAULT;
-    tdp_validity v = {TDP_CA_DAYS_DEFAULT, 0};
+    const char *name;
+    tdp__args a;
     td_error e;
     tdp_ca ca;
     char d[TDP_DATE_MAX];
-    int c;
+    int rc;
 
-    optind = 0;
-    opterr = 0;
-    if (td_cli_longopts(&tdp__init_spec, opts, TD_CLI_OPTS_MAX)) return 1;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': dir = optarg; break;
-        case 'n': name = optarg; break;
-        case 'D': if (tdp__parse_days("init", "--days", optarg, &v.days)) return 2; break;
-        case 'B': if (tdp__parse_days("init", "--backdate-days", optarg, &v.backdate_days)) return 2; break;
-        case 'h': tdp__help_init(stdout); return 0;
-        default: return tdp__bad_option("init", c, argv);
-        }
-    }
-    if (optind < argc) return tdp__usage_err("init", TD_MSG_EXTRA_ARG, argv[optind]);
-    if (!dir) return tdp__usage_err("init", "thiếu --dir");
-    if (tdp__check_validity("init", v)) return 2;
+    if ((rc = tdp__parse(&tdp__init_spec, (tdp_validity){TDP_CA_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0) return rc;
+    name = a.name ? a.name : TDP_CA_NAME_DEFAULT;
+    if (!a.dir) return tdp__usage_err("init", "thiếu --dir");
+    if (tdp__check_validity("init", a.v)) return 2;
     if (name[0] == '\0' || tdp__utf8_len(name) > TDP_CA_NAME_MAX) {
         td_error_set(&e, TD_EARG, "CA name must be 1..%d characters", TDP_CA_NAME_MAX);
         return tdp__fail(action, "tên CA không hợp lệ", &e);
     }
     td_error_clear(&e);
-    if (tdp_ca_create(dir, name, v, &e))
+    if (tdp_ca_create(a.dir, name, a.v, &e))
         return tdp__fail(action, e.code == TD_EEXISTS ? "thư mục đã có CA, không ghi đè" : NULL, &e);
-    if (tdp__open_ca(&ca, dir, action, 0)) return 1;
+    if (tdp__open_ca(&ca, a.dir, action, 0)) return 1;
     tdp__cert_date(X509_get0_notAfter(ca.cert), d);
     printf(TD_MSG_PKI_DA_TAO_CA_TRONG_CHUNG "\n",
-           name, dir, ca.cert_path, d, ca.key_path, ca.db_path, ca.crl_path);
+           name, a.dir, ca.cert_path, d, ca.key_path, ca.db_path, ca.crl_path);
     tdp_ca_close(&ca);
     return 0;
 }
@@ -384,7 +436,7 @@ static const td_cli_opt tdp__issue_server_opts[] = {
     {"dns", required_argument, 'N', "TÊN_MIỀN", "tên miền trong subjectAltName (lặp lại được, tối đa " TDP__STR(TDP_SAN_MAX) ")"},
     {"ip", required_argument, 'I', "ĐỊA_CHỈ", "địa chỉ IP trong subjectAltName (lặp lại được, tối đa " TDP__STR(TDP_SAN_MAX) ")"},
     {"out-key", required_argument, 'k', "TỆP", "nơi ghi khóa của máy chủ (quyền 0600, không ghi đè tệp có sẵn)"},
-    {"out-cert", required_argument, 'c', "TỆP", "nơi ghi chứng thư của máy chủ (PEM)"},
+    {"out-cert", required_argument, 'C', "TỆP", "nơi ghi chứng thư của máy chủ (PEM)"},
     TDP__ROW_DAYS(TDP_SERVER_DAYS_DEFAULT),
     TDP__ROW_BACKDATE,
     TDP__ROW_END};
@@ -396,66 +448,38 @@ static const td_cli_spec tdp__issue_server_spec = {
              "Tệp khóa được tạo với quyền 0600 và không ghi đè tệp có sẵn.",
     .opts = {tdp__issue_server_opts},
 };
-static void tdp__help_issue_server(FILE *f) { td_cli_help(&tdp__issue_server_spec, f); }
 
 int tdp_cmd_issue_server(int argc, char **argv)
 {
-    struct option opts[TD_CLI_OPTS_MAX];
     static const char *const default_dns[] = {"localhost"};
     static const char *const default_ip[] = {"127.0.0.1"};
     const char *action = "không cấp được chứng thư máy chủ";
-    const char *dir = NULL, *name = NULL, *out_key = NULL, *out_cert = NULL;
-    const char *dns[TDP_SAN_MAX], *ips[TDP_SAN_MAX];
-    size_t ndns = 0, nips = 0;
-    tdp_validity v = {TDP_SERVER_DAYS_DEFAULT, 0};
+    tdp__args a;
     tdp_issue req;
     tdp_ca ca;
     EVP_PKEY *key = NULL;
     X509 *cert = NULL;
     td_error e;
     char d[TDP_DATE_MAX], serial[TDP_SERIAL_HEX_MAX + 1];
-    int c, rc = 1;
+    int rc;
 
-    optind = 0;
-    opterr = 0;
-    if (td_cli_longopts(&tdp__issue_server_spec, opts, TD_CLI_OPTS_MAX)) return 1;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': dir = optarg; break;
-        case 'n': name = optarg; break;
-        case 'N':
-            if (ndns == TDP_SAN_MAX) return tdp__usage_err("issue-server", "quá %d --dns", TDP_SAN_MAX);
-            dns[ndns++] = optarg;
-            break;
-        case 'I':
-            if (nips == TDP_SAN_MAX) return tdp__usage_err("issue-server", "quá %d --ip", TDP_SAN_MAX);
-            ips[nips++] = optarg;
-            break;
-        case 'k': out_key = optarg; break;
-        case 'c': out_cert = optarg; break;
-        case 'D': if (tdp__parse_days("issue-server", "--days", optarg, &v.days)) return 2; break;
-        case 'B':
-            if (tdp__parse_days("issue-server", "--backdate-days", optarg, &v.backdate_days)) return 2;
-            break;
-        case 'h': tdp__help_issue_server(stdout); return 0;
-        default: return tdp__bad_option("issue-server", c, argv);
-        }
-    }
-    if (optind < argc) return tdp__usage_err("issue-server", TD_MSG_EXTRA_ARG, argv[optind]);
-    if (!dir || !name || !out_key || !out_cert)
+    if ((rc = tdp__parse(&tdp__issue_server_spec, (tdp_validity){TDP_SERVER_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0)
+        return rc;
+    rc = 1;
+    if (!a.dir || !a.name || !a.out_key || !a.out_cert)
         return tdp__usage_err("issue-server", "cần đủ --dir, --name, --out-key và --out-cert");
-    if (tdp__check_validity("issue-server", v)) return 2;
-    if (tdp__device(action, name)) return 1;
-    if (tdp__open_ca(&ca, dir, action, 1)) return 1;
+    if (tdp__check_validity("issue-server", a.v)) return 2;
+    if (tdp__device(action, a.name)) return 1;
+    if (tdp__open_ca(&ca, a.dir, action, 1)) return 1;
 
     memset(&req, 0, sizeof req);
     req.kind = TDP_KIND_SERVER;
-    req.name = name;
-    req.dns = ndns || nips ? dns : default_dns;
-    req.ndns = ndns || nips ? ndns : 1;
-    req.ips = ndns || nips ? ips : default_ip;
-    req.nips = ndns || nips ? nips : 1;
-    req.v = v;
+    req.name = a.name;
+    req.dns = a.ndns || a.nips ? a.dns : default_dns;
+    req.ndns = a.ndns || a.nips ? a.ndns : 1;
+    req.ips = a.ndns || a.nips ? a.ips : default_ip;
+    req.nips = a.ndns || a.nips ? a.nips : 1;
+    req.v = a.v;
     td_error_clear(&e);
     if (td_x509_keygen(&key, &e)) {
         tdp__fail(action, NULL, &e);
@@ -464,19 +488,19 @@ int tdp_cmd_issue_server(int argc, char **argv)
     req.pub = key;
     /* The key first, never over an existing file: if it cannot be written
      * no certificate is issued for it. */
-    if (td_x509_write_key(out_key, key, &e)) {
+    if (td_x509_write_key(a.out_key, key, &e)) {
         tdp__fail(action, e.code == TD_EEXISTS ? "tệp khóa đã có, không ghi đè" : "không ghi được tệp khóa", &e);
         goto out;
     }
-    if (tdp_ca_issue(&ca, &req, &cert, &e) || td_x509_write_cert(out_cert, cert, 0, &e)) {
-        unlink(out_key);
+    if (tdp_ca_issue(&ca, &req, &cert, &e) || td_x509_write_cert(a.out_cert, cert, 0, &e)) {
+        unlink(a.out_key);
         tdp__fail(action, e.code == TD_EARG ? "tên miền hoặc địa chỉ IP không hợp lệ" : NULL, &e);
         goto out;
     }
     tdp__cert_date(X509_get0_notAfter(cert), d);
     tdp__serial_of(cert, serial);
     printf(TD_MSG_PKI_DA_CAP_CHUNG_THU_MAY "\n",
-           name, serial, d, out_key, out_cert);
+           a.name, serial, d, a.out_key, a.out_cert);
     rc = 0;
 out:
     X509_free(cert);
@@ -505,7 +529,6 @@ static const td_cli_spec tdp__sign_spec = {
              "(OU); tên thiết bị (CN) lấy từ CSR. CSR phải có chữ ký hợp lệ và khóa Ed25519.",
     .opts = {tdp__sign_opts},
 };
-static void tdp__help_sign(FILE *f) { td_cli_help(&tdp__sign_spec, f); }
 
 /* The CN of a request, as UTF-8 in out; 0 if absent or too long. */
 static int tdp__csr_cn(X509_REQ *req, char *out, size_t outsz)
@@ -530,41 +553,26 @@ static int tdp__csr_cn(X509_REQ *req, char *out, size_t outsz)
 
 int tdp_cmd_sign(int argc, char **argv)
 {
-    struct option opts[TD_CLI_OPTS_MAX];
     const char *action = "không ký được";
-    const char *dir = NULL, *agency = NULL, *role_s = NULL, *out_path = NULL, *csr_path, *registry = NULL;
-    tdp_validity v = {TDP_DEVICE_DAYS_DEFAULT, 0};
+    const char *csr_path;
+    tdp__args a;
     char cn[TD_DEVICE_MAX + 2], d[TDP_DATE_MAX], serial[TDP_SERIAL_HEX_MAX + 1], key_id[17] = "?";
     X509_REQ *csr = NULL;
     X509 *cert = NULL;
     td_role role;
     tdp_ca ca;
     td_error e;
-    int c, rc = 1;
+    int rc;
 
-    optind = 0;
-    opterr = 0;
-    if (td_cli_longopts(&tdp__sign_spec, opts, TD_CLI_OPTS_MAX)) return 1;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': dir = optarg; break;
-        case 'a': agency = optarg; break;
-        case 'r': role_s = optarg; break;
-        case 'o': out_path = optarg; break;
-        case 'D': if (tdp__parse_days("sign", "--days", optarg, &v.days)) return 2; break;
-        case 'B': if (tdp__parse_days("sign", "--backdate-days", optarg, &v.backdate_days)) return 2; break;
-        case 'G': registry = optarg; break;
-        case 'h': tdp__help_sign(stdout); return 0;
-        default: return tdp__bad_option("sign", c, argv);
-        }
-    }
-    if (argc - optind != 1) return tdp__usage_err("sign", "cần đúng một TỆP_CSR");
-    csr_path = argv[optind];
-    if (!dir || !agency || !role_s || !out_path)
+    if ((rc = tdp__parse(&tdp__sign_spec, (tdp_validity){TDP_DEVICE_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0) return rc;
+    rc = 1;
+    if (argc - a.optind != 1) return tdp__usage_err("sign", "cần đúng một TỆP_CSR");
+    csr_path = argv[a.optind];
+    if (!a.dir || !a.agency || !a.role || !a.out)
         return tdp__usage_err("sign", "cần đủ --dir, --agency, --role và --out");
-    if (tdp__check_validity("sign", v)) return 2;
-    if (tdp__role(action, role_s, &role) || tdp__agency(action, agency) ||
-        tdp__agency_known(action, dir, registry, agency))
+    if (tdp__check_validity("sign", a.v)) return 2;
+    if (tdp__role(action, a.role, &role) || tdp__agency(action, a.agency) ||
+        tdp__agency_known(action, a.dir, a.registry, a.agency))
         return 1;
     td_error_clear(&e);
     if (td_x509_read_csr(csr_path, &csr, &e)) {
@@ -584,16 +592,16 @@ int tdp_cmd_sign(int argc, char **argv)
         td_error_set(&e, TD_EARG, "CSR subject CN is missing, repeated or not a device name: %s", csr_path);
         return tdp__fail(action, "tên thiết bị (CN) trong CSR không hợp lệ", &e);
     }
-    if (tdp__open_ca(&ca, dir, action, 1)) {
+    if (tdp__open_ca(&ca, a.dir, action, 1)) {
         X509_REQ_free(csr);
         return 1;
     }
-    if (tdp__issue_device(&ca, action, X509_REQ_get0_pubkey(csr), agency, cn, role, v, &cert) ||
-        tdp__write_device(action, cert, out_path, serial, key_id))
+    if (tdp__issue_device(&ca, action, X509_REQ_get0_pubkey(csr), a.agency, cn, role, a.v, &cert) ||
+        tdp__write_device(action, cert, a.out, serial, key_id))
         goto out;
     tdp__cert_date(X509_get0_notAfter(cert), d);
     printf(TD_MSG_PKI_DA_KY_CHUNG_THU_CHO "\n",
-           cn, agency, td_role_name(role), td_role_vi(role), serial, key_id, d, out_path, ca.cert_path);
+           cn, a.agency, td_role_name(role), td_role_vi(role), serial, key_id, d, a.out, ca.cert_path);
     rc = 0;
 out:
     X509_free(cert);
@@ -607,7 +615,7 @@ out:
 static const td_cli_opt tdp__bundle_opts[] = {
     TDP__ROW_DIR,
     TDP__ROW_AGENCY,
-    {"device", required_argument, 'n', "TÊN", "tên thiết bị, ví dụ may-01 (chữ không dấu, số và . _ -)"},
+    {"device", required_argument, 'e', "TÊN", "tên thiết bị, ví dụ may-01 (chữ không dấu, số và . _ -)"},
     TDP__ROW_ROLE,
     {"server", required_argument, 's', "MÁY:CỔNG", "địa chỉ máy chủ tiendo, ví dụ tiendo.haiduong.gov.vn:7443"},
     {"out", required_argument, 'o', "TỆP", "nơi ghi gói đăng ký (quyền 0600)"},
@@ -624,68 +632,48 @@ static const td_cli_spec tdp__bundle_spec = {
              "TỆP\". Tệp chứa khóa bí mật: chuyển qua kênh an toàn và xóa sau khi đơn vị đã nhập.",
     .opts = {tdp__bundle_opts},
 };
-static void tdp__help_bundle(FILE *f) { td_cli_help(&tdp__bundle_spec, f); }
 
 int tdp_cmd_bundle(int argc, char **argv)
 {
-    struct option opts[TD_CLI_OPTS_MAX];
     const char *action = "không tạo được gói đăng ký";
-    const char *dir = NULL, *agency = NULL, *device = NULL, *role_s = NULL, *server = NULL, *out_path = NULL;
-    const char *registry = NULL;
-    tdp_validity v = {TDP_DEVICE_DAYS_DEFAULT, 0};
+    tdp__args a;
     char d[TDP_DATE_MAX], serial[TDP_SERIAL_HEX_MAX + 1];
     td_bundle b;
     td_role role;
     tdp_ca ca;
     td_error e;
-    int c, rc = 1;
+    int rc;
 
-    optind = 0;
-    opterr = 0;
-    if (td_cli_longopts(&tdp__bundle_spec, opts, TD_CLI_OPTS_MAX)) return 1;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': dir = optarg; break;
-        case 'a': agency = optarg; break;
-        case 'n': device = optarg; break;
-        case 'r': role_s = optarg; break;
-        case 's': server = optarg; break;
-        case 'o': out_path = optarg; break;
-        case 'D': if (tdp__parse_days("bundle", "--days", optarg, &v.days)) return 2; break;
-        case 'B': if (tdp__parse_days("bundle", "--backdate-days", optarg, &v.backdate_days)) return 2; break;
-        case 'G': registry = optarg; break;
-        case 'h': tdp__help_bundle(stdout); return 0;
-        default: return tdp__bad_option("bundle", c, argv);
-        }
-    }
-    if (optind < argc) return tdp__usage_err("bundle", TD_MSG_EXTRA_ARG, argv[optind]);
-    if (!dir || !agency || !device || !role_s || !server || !out_path)
+    if ((rc = tdp__parse(&tdp__bundle_spec, (tdp_validity){TDP_DEVICE_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0)
+        return rc;
+    rc = 1;
+    if (!a.dir || !a.agency || !a.device || !a.role || !a.server || !a.out)
         return tdp__usage_err("bundle", "cần đủ --dir, --agency, --device, --role, --server và --out");
-    if (tdp__check_validity("bundle", v)) return 2;
-    if (tdp__role(action, role_s, &role) || tdp__agency(action, agency) || tdp__device(action, device) ||
-        tdp__agency_known(action, dir, registry, agency))
+    if (tdp__check_validity("bundle", a.v)) return 2;
+    if (tdp__role(action, a.role, &role) || tdp__agency(action, a.agency) || tdp__device(action, a.device) ||
+        tdp__agency_known(action, a.dir, a.registry, a.agency))
         return 1;
-    if (!td_x509_hostport_valid(server)) {
-        td_error_set(&e, TD_EARG, "server \"%s\" is not host:port", server);
+    if (!td_x509_hostport_valid(a.server)) {
+        td_error_set(&e, TD_EARG, "server \"%s\" is not host:port", a.server);
         return tdp__fail(action, "địa chỉ máy chủ phải có dạng MÁY_CHỦ:CỔNG", &e);
     }
     /* Refuse before issuing, so that no certificate is recorded for a bundle never written. */
-    if (access(out_path, F_OK) == 0) {
-        td_error_set(&e, TD_EEXISTS, "%s: already exists, not overwritten", out_path);
+    if (access(a.out, F_OK) == 0) {
+        td_error_set(&e, TD_EEXISTS, "%s: already exists, not overwritten", a.out);
         return tdp__fail(action, "tệp gói đăng ký đã có, không ghi đè", &e);
     }
-    if (tdp__open_ca(&ca, dir, action, 1)) return 1;
+    if (tdp__open_ca(&ca, a.dir, action, 1)) return 1;
     memset(&b, 0, sizeof b);
     td_error_clear(&e);
     if (td_x509_keygen(&b.key, &e)) {
         tdp__fail(action, NULL, &e);
         goto out;
     }
-    if (tdp__issue_device(&ca, action, b.key, agency, device, role, v, &b.cert)) goto out;
+    if (tdp__issue_device(&ca, action, b.key, a.agency, a.device, role, a.v, &b.cert)) goto out;
     b.ca = X509_dup(ca.cert);
-    snprintf(b.server, sizeof b.server, "%s", server);
+    snprintf(b.server, sizeof b.server, "%s", a.server);
     tdp__serial_of(b.cert, serial);
-    if (!b.ca || td_bundle_write(out_path, &b, &e)) {
+    if (!b.ca || td_bundle_write(a.out, &b, &e)) {
         char vi[TDP_MSG_MAX];
         if (!b.ca) td_error_set(&e, TD_ENOMEM, "out of memory");
         snprintf(vi, sizeof vi, "không ghi được tệp gói đăng ký (chứng thư %s đã ghi sổ, nên thu hồi)", serial);
@@ -694,7 +682,7 @@ int tdp_cmd_bundle(int argc, char **argv)
     }
     tdp__cert_date(X509_get0_notAfter(b.cert), d);
     printf(TD_MSG_PKI_DA_TAO_GOI_DANG_KY "\n",
-           device, agency, td_role_name(role), td_role_vi(role), serial, d, server, out_path);
+           a.device, a.agency, td_role_name(role), td_role_vi(role), serial, d, a.server, a.out);
     rc = 0;
 out:
     td_bundle_free(&b);
@@ -706,8 +694,8 @@ out:
 
 static const td_cli_opt tdp__revoke_opts[] = {
     TDP__ROW_DIR,
-    {"serial", required_argument, 's', "SỐ_SÊ_RI", "số sê-ri dạng hex, như \"tiendo-pki list\" in ra"},
-    {"reason", required_argument, 'r', "LÝ_DO",
+    {"serial", required_argument, 'S', "SỐ_SÊ_RI", "số sê-ri dạng hex, như \"tiendo-pki list\" in ra"},
+    {"reason", required_argument, 'W', "LÝ_DO",
      "keyCompromise (lộ khóa), superseded (đã cấp chứng thư mới), affiliationChanged (đổi cơ quan), "
      "cessationOfOperation (ngừng hoạt động), privilegeWithdrawn (rút quyền), cACompromise, unspecified"},
     TDP__ROW_END};
@@ -718,41 +706,27 @@ static const td_cli_spec tdp__revoke_spec = {
     .about = "Thu hồi một chứng thư. Sau đó chạy \"tiendo-pki crl\" để phát hành CRL mới cho máy chủ.",
     .opts = {tdp__revoke_opts},
 };
-static void tdp__help_revoke(FILE *f) { td_cli_help(&tdp__revoke_spec, f); }
 
 int tdp_cmd_revoke(int argc, char **argv)
 {
-    struct option opts[TD_CLI_OPTS_MAX];
     const char *action = "không thu hồi được";
-    const char *dir = NULL, *serial_in = NULL, *reason_s = NULL;
     char serial[TDP_SERIAL_HEX_MAX + 1];
-    int reason = -1, c, rc;
+    int reason = -1, rc;
+    tdp__args a;
     tdp_ca ca;
     td_error e;
 
-    optind = 0;
-    opterr = 0;
-    if (td_cli_longopts(&tdp__revoke_spec, opts, TD_CLI_OPTS_MAX)) return 1;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': dir = optarg; break;
-        case 's': serial_in = optarg; break;
-        case 'r': reason_s = optarg; break;
-        case 'h': tdp__help_revoke(stdout); return 0;
-        default: return tdp__bad_option("revoke", c, argv);
-        }
-    }
-    if (optind < argc) return tdp__usage_err("revoke", TD_MSG_EXTRA_ARG, argv[optind]);
-    if (!dir || !serial_in) return tdp__usage_err("revoke", "cần đủ --dir và --serial");
+    if ((rc = tdp__parse(&tdp__revoke_spec, (tdp_validity){0, 0}, argc, argv, &a)) >= 0) return rc;
+    if (!a.dir || !a.serial) return tdp__usage_err("revoke", "cần đủ --dir và --serial");
     td_error_clear(&e);
-    if (tdp_serial_normalise(serial_in, serial, &e))
+    if (tdp_serial_normalise(a.serial, serial, &e))
         return tdp__fail(action, "số sê-ri phải là số hex", &e);
-    if (reason_s && (reason = tdp_reason_parse(reason_s)) < -1) {
-        td_error_set(&e, TD_EARG, "unknown revocation reason \"%s\"", reason_s);
+    if (a.reason && (reason = tdp_reason_parse(a.reason)) < -1) {
+        td_error_set(&e, TD_EARG, "unknown revocation reason \"%s\"", a.reason);
         return tdp__fail(action, "lý do thu hồi không hợp lệ (xem --help)", &e);
     }
     /* An expired CA may still record a revocation: the record outlives the CA. */
-    if (tdp__open_ca(&ca, dir, action, 0)) return 1;
+    if (tdp__open_ca(&ca, a.dir, action, 0)) return 1;
     rc = tdp_index_revoke(ca.db, serial, td_clock_now_ms() / 1000, reason, &e);
     if (rc) {
         tdp__fail(action,
@@ -762,7 +736,7 @@ int tdp_cmd_revoke(int argc, char **argv)
                   &e);
     } else {
         printf(TD_MSG_PKI_DA_THU_HOI_CHUNG_THU "\n",
-               serial, reason > 0 ? TD_MSG_PKI_LY_DO : "", reason > 0 ? tdp_reason_name(reason) : "", dir);
+               serial, reason > 0 ? TD_MSG_PKI_LY_DO : "", reason > 0 ? tdp_reason_name(reason) : "", a.dir);
     }
     tdp_ca_close(&ca);
     return rc ? 1 : 0;
@@ -784,42 +758,29 @@ static const td_cli_spec tdp__crl_spec = {
              "dần. Mặc định ghi THƯ_MỤC_CA/crl.pem. Máy chủ từ chối CRL đã quá hạn: phát hành lại trước khi hết hạn.",
     .opts = {tdp__crl_opts},
 };
-static void tdp__help_crl(FILE *f) { td_cli_help(&tdp__crl_spec, f); }
 
 int tdp_cmd_crl(int argc, char **argv)
 {
-    struct option opts[TD_CLI_OPTS_MAX];
     const char *action = "không phát hành được CRL";
-    const char *dir = NULL, *out_path = NULL;
-    tdp_validity v = {TDP_CRL_DAYS_DEFAULT, 0};
+    const char *out_path;
+    tdp__args a;
     X509_CRL *crl = NULL;
     ASN1_INTEGER *num;
     tdp_ca ca;
     td_error e;
     char d[TDP_DATE_MAX];
-    int c, rc = 1;
+    int rc;
     long number = -1;
 
-    optind = 0;
-    opterr = 0;
-    if (td_cli_longopts(&tdp__crl_spec, opts, TD_CLI_OPTS_MAX)) return 1;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': dir = optarg; break;
-        case 'o': out_path = optarg; break;
-        case 'D': if (tdp__parse_days("crl", "--days", optarg, &v.days)) return 2; break;
-        case 'B': if (tdp__parse_days("crl", "--backdate-days", optarg, &v.backdate_days)) return 2; break;
-        case 'h': tdp__help_crl(stdout); return 0;
-        default: return tdp__bad_option("crl", c, argv);
-        }
-    }
-    if (optind < argc) return tdp__usage_err("crl", TD_MSG_EXTRA_ARG, argv[optind]);
-    if (!dir) return tdp__usage_err("crl", "thiếu --dir");
-    if (tdp__check_validity("crl", v)) return 2;
-    if (tdp__open_ca(&ca, dir, action, 1)) return 1;
+    if ((rc = tdp__parse(&tdp__crl_spec, (tdp_validity){TDP_CRL_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0) return rc;
+    rc = 1;
+    out_path = a.out;
+    if (!a.dir) return tdp__usage_err("crl", "thiếu --dir");
+    if (tdp__check_validity("crl", a.v)) return 2;
+    if (tdp__open_ca(&ca, a.dir, action, 1)) return 1;
     if (!out_path) out_path = ca.crl_path;
     td_error_clear(&e);
-    if (tdp_ca_make_crl(&ca, v, &crl, &e) || td_x509_write_crl(out_path, crl, &e)) {
+    if (tdp_ca_make_crl(&ca, a.v, &crl, &e) || td_x509_write_crl(out_path, crl, &e)) {
         tdp__fail(action, NULL, &e);
         goto out;
     }
@@ -849,35 +810,23 @@ static const td_cli_spec tdp__list_spec = {
              "hạn) và ngày hết hạn.",
     .opts = {tdp__list_opts},
 };
-static void tdp__help_list(FILE *f) { td_cli_help(&tdp__list_spec, f); }
 
 int tdp_cmd_list(int argc, char **argv)
 {
-    struct option opts[TD_CLI_OPTS_MAX];
     static const char *const status_vi[] = {
         [TDP_STATUS_VALID] = "còn hiệu lực", [TDP_STATUS_REVOKED] = "đã thu hồi", [TDP_STATUS_EXPIRED] = "hết hạn"};
     const char *action = "không liệt kê được";
-    const char *dir = NULL;
     tdp_entry *list = NULL;
     size_t n = 0, count[TDP_STATUS_COUNT] = {0};
     int64_t now = td_clock_now_ms() / 1000;
+    tdp__args a;
     tdp_ca ca;
     td_error e;
-    int c;
+    int rc;
 
-    optind = 0;
-    opterr = 0;
-    if (td_cli_longopts(&tdp__list_spec, opts, TD_CLI_OPTS_MAX)) return 1;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': dir = optarg; break;
-        case 'h': tdp__help_list(stdout); return 0;
-        default: return tdp__bad_option("list", c, argv);
-        }
-    }
-    if (optind < argc) return tdp__usage_err("list", TD_MSG_EXTRA_ARG, argv[optind]);
-    if (!dir) return tdp__usage_err("list", "thiếu --dir");
-    if (tdp__open_ca(&ca, dir, action, 0)) return 1;
+    if ((rc = tdp__parse(&tdp__list_spec, (tdp_validity){0, 0}, argc, argv, &a)) >= 0) return rc;
+    if (!a.dir) return tdp__usage_err("list", "thiếu --dir");
+    if (tdp__open_ca(&ca, a.dir, action, 0)) return 1;
     td_error_clear(&e);
     if (tdp_index_list(ca.db, &list, &n, &e)) {
         tdp_ca_close(&ca);
@@ -917,7 +866,7 @@ int tdp_cmd_list(int argc, char **argv)
 static const td_cli_opt tdp__renew_opts[] = {
     TDP__ROW_DIR,
     {"cert", required_argument, 'c', "TỆP", "chứng thư hiện tại của thiết bị (tệp device.crt của đơn vị)"},
-    {"csr", required_argument, 'r', "TỆP", "yêu cầu cấp chứng thư cho khóa mới"},
+    {"csr", required_argument, 'Q', "TỆP", "yêu cầu cấp chứng thư cho khóa mới"},
     {"out", required_argument, 'o', "TỆP", "nơi ghi chứng thư mới (PEM); gửi cho đơn vị: tiendo renew --import TỆP"},
     TDP__ROW_DAYS(TDP_DEVICE_DAYS_DEFAULT),
     {"revoke-old", no_argument, 'R', NULL,
@@ -936,58 +885,41 @@ static const td_cli_spec tdp__renew_spec = {
     .opts = {tdp__renew_opts},
     .exit_codes = "Mã thoát: 0 đã cấp, 1 từ chối hoặc lỗi, 2 sai cú pháp lệnh.\n",
 };
-static void tdp__help_renew(FILE *f) { td_cli_help(&tdp__renew_spec, f); }
 
 int tdp_cmd_renew(int argc, char **argv)
 {
-    struct option opts[TD_CLI_OPTS_MAX];
     const char *action = "không cấp lại được";
-    const char *dir = NULL, *old_path = NULL, *csr_path = NULL, *out_path = NULL;
-    tdp_validity v = {TDP_DEVICE_DAYS_DEFAULT, 0};
+    tdp__args a;
     char old_serial[TDP_SERIAL_HEX_MAX + 1], serial[TDP_SERIAL_HEX_MAX + 1], d[TDP_DATE_MAX], key_id[17] = "?";
     X509 *old = NULL, *cert = NULL;
     X509_REQ *csr = NULL;
     td_subject sub;
     tdp_ca ca;
     td_error e;
-    int c, rc = 1, revoke_old = 0, ca_open = 0;
+    int rc, ca_open = 0;
 
-    optind = 0;
-    opterr = 0;
-    if (td_cli_longopts(&tdp__renew_spec, opts, TD_CLI_OPTS_MAX)) return 1;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': dir = optarg; break;
-        case 'c': old_path = optarg; break;
-        case 'r': csr_path = optarg; break;
-        case 'o': out_path = optarg; break;
-        case 'D': if (tdp__parse_days("renew", "--days", optarg, &v.days)) return 2; break;
-        case 'B': if (tdp__parse_days("renew", "--backdate-days", optarg, &v.backdate_days)) return 2; break;
-        case 'R': revoke_old = 1; break;
-        case 'h': tdp__help_renew(stdout); return 0;
-        default: return tdp__bad_option("renew", c, argv);
-        }
-    }
-    if (argc != optind) return tdp__usage_err("renew", TD_MSG_EXTRA_ARG, argv[optind]);
-    if (!dir || !old_path || !out_path) return tdp__usage_err("renew", "cần đủ --dir, --cert và --out");
-    if (tdp__check_validity("renew", v)) return 2;
+    if ((rc = tdp__parse(&tdp__renew_spec, (tdp_validity){TDP_DEVICE_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0)
+        return rc;
+    rc = 1;
+    if (!a.dir || !a.cert || !a.out) return tdp__usage_err("renew", "cần đủ --dir, --cert và --out");
+    if (tdp__check_validity("renew", a.v)) return 2;
     td_error_clear(&e);
-    if (td_x509_read_cert(old_path, &old, &e)) return tdp__fail(action, "không đọc được chứng thư cũ", &e);
+    if (td_x509_read_cert(a.cert, &old, &e)) return tdp__fail(action, "không đọc được chứng thư cũ", &e);
     if (td_subject_from_cert(old, &sub, &e)) {
         tdp__fail(action, "chứng thư cũ không phải chứng thư thiết bị (cơ quan, thiết bị, vai trò)", &e);
         goto out;
     }
-    if (csr_path) {
-        if (td_x509_read_csr(csr_path, &csr, &e)) {
+    if (a.csr) {
+        if (td_x509_read_csr(a.csr, &csr, &e)) {
             tdp__fail(action, "không đọc được tệp CSR", &e);
             goto out;
         }
-        if (td_x509_csr_check(csr, csr_path, &e)) {
+        if (td_x509_csr_check(csr, a.csr, &e)) {
             tdp__fail(action, "CSR không hợp lệ (chữ ký hoặc loại khóa)", &e);
             goto out;
         }
     }
-    if (tdp__open_ca(&ca, dir, action, 1)) goto out;
+    if (tdp__open_ca(&ca, a.dir, action, 1)) goto out;
     ca_open = 1;
     switch (tdp_ca_renewable(&ca, old, old_serial, &e)) {
     case 0: break;
@@ -1006,18 +938,18 @@ int tdp_cmd_renew(int argc, char **argv)
         goto out;
     }
     if (tdp__issue_device(&ca, action, csr ? X509_REQ_get0_pubkey(csr) : X509_get0_pubkey(old), sub.agency,
-                          sub.device, sub.role, v, &cert) ||
-        tdp__write_device(action, cert, out_path, serial, key_id))
+                          sub.device, sub.role, a.v, &cert) ||
+        tdp__write_device(action, cert, a.out, serial, key_id))
         goto out;
-    if (revoke_old && tdp_ca_supersede(&ca, old_serial, &e)) {
+    if (a.revoke_old && tdp_ca_supersede(&ca, old_serial, &e)) {
         tdp__fail("không thu hồi được chứng thư cũ", NULL, &e);
         goto out;
     }
     tdp__cert_date(X509_get0_notAfter(cert), d);
     printf(TD_MSG_PKI_DA_CAP_LAI_CHUNG_THU "\n",
            sub.device, sub.agency, td_role_name(sub.role), td_role_vi(sub.role), old_serial,
-           revoke_old ? TD_MSG_PKI_DA_THU_HOI_CHAY_TIENDO : "", serial, key_id,
-           csr ? TD_MSG_PKI_KHOA_MOI_TU_CSR : TD_MSG_PKI_GIU_KHOA_CU, d, out_path, out_path);
+           a.revoke_old ? TD_MSG_PKI_DA_THU_HOI_CHAY_TIENDO : "", serial, key_id,
+           csr ? TD_MSG_PKI_KHOA_MOI_TU_CSR : TD_MSG_PKI_GIU_KHOA_CU, d, a.out, a.out);
     rc = 0;
 out:
     X509_free(cert);

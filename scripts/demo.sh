@@ -29,6 +29,14 @@ cleanup() {
 trap cleanup EXIT
 export TZ=Asia/Ho_Chi_Minh
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# enroll NAME AGENCY DEVICE ROLE: the steps of step 6 without their output: the
+# device makes its key and CSR in $W/NAME, the CA signs it, the device takes
+# the certificate.
+enroll() {
+    "$B/tiendo" init --dir "$W/$1" --agency "$2" --device "$3" >/dev/null
+    "$B/tiendo-pki" sign --dir "$W/ca" --agency "$2" --role "$4" "$W/$1/device.csr" --out "$W/$3.crt" >/dev/null
+    "$B/tiendo" init --dir "$W/$1" --cert "$W/$3.crt" --ca "$W/ca/ca.crt" --server "127.0.0.1:$PORT" >/dev/null
+}
 
 step "1. Cán bộ CA của Sở KH&CN tạo CA của tỉnh"
 "$B/tiendo-pki" init --dir "$W/ca" --name "CA tỉnh Hải Dương (demo)"
@@ -115,11 +123,7 @@ CUR=$(date +%Y-%m)          # this month: reports for it are due on the 18th
 CUR_VI=$(date +%m/%Y)
 
 step "17. Sở KH&CN (vai trò central, thẩm định báo cáo): đăng ký thiết bị"
-"$B/tiendo" init --dir "$W/so-khcn" --agency so-khcn --device thamdinh-01 >/dev/null
-"$B/tiendo-pki" sign --dir "$W/ca" --agency so-khcn --role central "$W/so-khcn/device.csr" \
-    --out "$W/thamdinh-01.crt" >/dev/null
-"$B/tiendo" init --dir "$W/so-khcn" --cert "$W/thamdinh-01.crt" --ca "$W/ca/ca.crt" \
-    --server "127.0.0.1:$PORT" >/dev/null
+enroll so-khcn so-khcn thamdinh-01 central
 "$B/tiendo" sync --dir "$W/so-khcn" --quiet
 
 step "18. Văn thư Sở Y tế mở máy đầu tháng: tiendo todo — việc còn phải làm kỳ $CUR_VI"
@@ -172,11 +176,7 @@ REPORT_HTML=${TD_DEMO_REPORT:-$PWD/tiendo-bao-cao-thang-$(date +%m-%Y).html}
 echo "Báo cáo tổng hợp (HTML, mở bằng trình duyệt): $REPORT_HTML"
 
 step "24. Thanh tra tỉnh: thiết bị thanh tra (CSR, vai trò inspector) nhận toàn bộ nhật ký, kiểm tra điểm kiểm tra và đồng ký"
-"$B/tiendo" init --dir "$W/thanh-tra" --agency thanh-tra --device thanhtra-01 >/dev/null
-"$B/tiendo-pki" sign --dir "$W/ca" --agency thanh-tra --role inspector "$W/thanh-tra/device.csr" \
-    --out "$W/thanhtra-01.crt" >/dev/null
-"$B/tiendo" init --dir "$W/thanh-tra" --cert "$W/thanhtra-01.crt" --ca "$W/ca/ca.crt" \
-    --server "127.0.0.1:$PORT" >/dev/null
+enroll thanh-tra thanh-tra thanhtra-01 inspector
 "$B/tiendo" sync --dir "$W/thanh-tra"
 "$B/tiendo-server" checkpoint --data "$W/data"
 

@@ -18,6 +18,7 @@
 #include "blobstore.h"
 #include "clock.h"
 #include "entry.h"
+#include "grow.h"
 #include "identity.h"
 #include "log.h"
 #include "log.pb-c.h"
@@ -176,13 +177,10 @@ static size_t tds__serial_bytes(const ASN1_INTEGER *ai, uint8_t *out, size_t cap
 static int tds__crl_cert_cb(void *arg, const tds_logrow *r)
 {
     tds_crl_scan *cs = arg;
-    td_entry en;
     td_error e2;
-    Tiendo__CertPayload *cp;
+    Tiendo__CertPayload *cp = td_entry_payload_of(r->body, r->len, &tiendo__cert_payload__descriptor);
     X509 *x = NULL;
     X509_REVOKED *rev = NULL;
-    if (td_entry_decode(r->body, r->len, &en, &e2)) return 0;
-    cp = tiendo__cert_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
     if (cp) {
         const unsigned char *p = cp->der.data;
         x = d2i_X509(NULL, &p, (long)cp->der.len);
@@ -190,15 +188,9 @@ static int tds__crl_cert_cb(void *arg, const tds_logrow *r)
     if (x && X509_CRL_get0_by_serial(cs->crl, &rev, X509_get0_serialNumber(x)) == 1 && rev) {
         struct tds_rev *t;
         ASN1_ENUMERATED *reason;
-        if (cs->n == cs->cap) {
-            size_t nc = cs->cap ? cs->cap * 2 : 8;
-            void *nv = realloc(cs->v, nc * sizeof *cs->v);
-            if (!nv) {
-                cs->oom = 1;
-                goto done;
-            }
-            cs->v = nv;
-            cs->cap = nc;
+        if (TD_GROW(cs->v, cs->cap, cs->n + 1)) {
+            cs->oom = 1;
+            goto done;
         }
         t = &cs->v[cs->n];
         memset(t, 0, sizeof *t);
@@ -215,23 +207,18 @@ static int tds__crl_cert_cb(void *arg, const tds_logrow *r)
 done:
     X509_free(x);
     tiendo__cert_payload__free_unpacked(cp, NULL);
-    td_entry_free(&en);
     return cs->oom;
 }
 
 static int tds__crl_rev_cb(void *arg, const tds_logrow *r)
 {
     tds_crl_scan *cs = arg;
-    td_entry en;
-    td_error e2;
-    Tiendo__RevocationPayload *rp;
-    if (td_entry_decode(r->body, r->len, &en, &e2)) return 0;
-    rp = tiendo__revocation_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
+    Tiendo__RevocationPayload *rp =
+        td_entry_payload_of(r->body, r->len, &tiendo__revocation_payload__descriptor);
     for (size_t i = 0; rp && i < cs->n; i++)
         if (rp->serial.len == cs->v[i].serial_len && !memcmp(rp->serial.data, cs->v[i].serial, rp->serial.len))
             cs->v[i].recorded = 1;
     tiendo__revocation_payload__free_unpacked(rp, NULL);
-    td_entry_free(&en);
     return 0;
 }
 

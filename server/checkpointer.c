@@ -1,5 +1,6 @@
 /* checkpointer.c — see ledger.h: checkpoints, tree heads, proofs, cosignatures (docs/LOG.md §9, §10). */
 #include "clock.h"
+#include "grow.h"
 #include "ledger_int.h"
 
 #include <openssl/bn.h>
@@ -429,13 +430,7 @@ typedef struct tds_cosig_collect {
 static int tds__cosig_collect_cb(void *arg, const tds_cosig_row *r)
 {
     tds_cosig_collect *cc = arg;
-    if (cc->n == cc->cap) {
-        size_t nc = cc->cap ? cc->cap * 2 : 4;
-        char **nv = realloc(cc->v, nc * sizeof *nv);
-        if (!nv) return cc->oom = 1;
-        cc->v = nv;
-        cc->cap = nc;
-    }
+    if (TD_GROW(cc->v, cc->cap, cc->n + 1)) return cc->oom = 1;
     if (!(cc->v[cc->n] = strdup(r->line))) return cc->oom = 1;
     cc->n++;
     return 0;

@@ -80,11 +80,8 @@ typedef struct tds_author_list {
 static int tds__author_cb(void *arg, const tds_logrow *r)
 {
     tds_author_list *al = arg;
-    td_entry en;
     td_error e2;
-    Tiendo__CertPayload *cp;
-    if (td_entry_decode(r->body, r->len, &en, &e2)) return 0;
-    cp = tiendo__cert_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
+    Tiendo__CertPayload *cp = td_entry_payload_of(r->body, r->len, &tiendo__cert_payload__descriptor);
     if (cp) {
         const unsigned char *p = cp->der.data;
         X509 *x = d2i_X509(NULL, &p, (long)cp->der.len);
@@ -103,7 +100,6 @@ static int tds__author_cb(void *arg, const tds_logrow *r)
         X509_free(x);
     }
     tiendo__cert_payload__free_unpacked(cp, NULL);
-    td_entry_free(&en);
     return 0;
 }
 

@@ -35,14 +35,9 @@ typedef struct tds_cert_find {
 static int tds__cert_find_cb(void *arg, const tds_logrow *r)
 {
     tds_cert_find *cf = arg;
-    td_entry en;
-    td_error e2;
-    Tiendo__CertPayload *cp;
-    if (td_entry_decode(r->body, r->len, &en, &e2)) return 0;
-    cp = tiendo__cert_payload__unpack(NULL, en.e->payload.len, en.e->payload.data);
+    Tiendo__CertPayload *cp = td_entry_payload_of(r->body, r->len, &tiendo__cert_payload__descriptor);
     if (cp && cp->der.len == cf->len && memcmp(cp->der.data, cf->der, cf->len) == 0) cf->found = 1;
     tiendo__cert_payload__free_unpacked(cp, NULL);
-    td_entry_free(&en);
     return cf->found;
 }
 

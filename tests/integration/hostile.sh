@@ -90,13 +90,8 @@ served main "after everything"
 
 # ---- SIGTERM with sessions open ---------------------------------------------------------------
 say "SIGTERM with a TLS session and a pre-TLS connection open"
-mkfifo hold
-exec 7<>hold   # keeps s_client's stdin open without writing anything
 mark_log main
-openssl s_client -connect "$SRV" -tls1_3 -alpn tiendo/1 -CAfile ca/ca.crt -cert dev.crt \
-    -key dev/device.key -ign_eof -quiet <hold >sclient.out 2>&1 &
-SC=$!
-BG_PIDS+=("$SC")
+sclient_hold
 "$PEER" silent --server "$SRV" --hold $((10 * TD_SLOW)) >silent2.out 2>&1 &
 SIL=$!
 BG_PIDS+=("$SIL")
@@ -105,9 +100,7 @@ check "s_client connected before SIGTERM" kill -0 "$SC"
 check "silent peer connected before SIGTERM" kill -0 "$SIL"
 stop_server main 5
 log_has main "SIGTERM" "open sessions"
-rc=0
-timeout $((10 * TD_SLOW)) tail --pid="$SC" -f /dev/null || rc=$?
-check "s_client ended when the server shut down" test "$rc" -eq 0
+sclient_ended
 rc=0
 wait "$SIL" || rc=$?
 check "silent peer was closed by the shutdown (td_peer exit 0)" test "$rc" -eq 0

@@ -2,6 +2,7 @@
 #include <sodium.h>
 
 #include "entry.h"
+#include "log.pb-c.h"
 #include "tt.h"
 
 static unsigned char pk[32], sk[64];
@@ -40,6 +41,31 @@ static void test_sign_decode_verify(void)
         size_t l2;
         TT_EQ_INT(td_entry_sign_raw(pk, sk, &f, &b2, &l2, &err), TD_EARG);   /* seq 0 */
     }
+}
+
+static void test_payload_of(void)
+{
+    Tiendo__RevocationPayload rp = TIENDO__REVOCATION_PAYLOAD__INIT, *got;
+    uint8_t serial[3] = {0x0a, 0x0b, 0x0c}, pl[64], *buf = NULL;
+    td_entry_fields f;
+    size_t n, len;
+    td_error err;
+    rp.serial.data = serial;
+    rp.serial.len = sizeof serial;
+    n = tiendo__revocation_payload__pack(&rp, pl);
+    f = (td_entry_fields){TIENDO__ENTRY_KIND__ENTRY_REVOCATION, 3, td_hlc_next(0, 1700000000000), 1700000000000,
+                          "so-khcn", pl, n};
+    TT_EQ_INT(td_entry_sign_raw(pk, sk, &f, &buf, &len, &err), 0);
+    got = td_entry_payload_of(buf, len, &tiendo__revocation_payload__descriptor);
+    TT_CHECK(got != NULL);
+    if (got) {
+        TT_EQ_INT(got->serial.len, 3);
+        TT_CHECK(memcmp(got->serial.data, serial, 3) == 0);
+    }
+    tiendo__revocation_payload__free_unpacked(got, NULL);
+    /* an entry that does not decode: no payload */
+    TT_CHECK(td_entry_payload_of(buf, len / 2, &tiendo__revocation_payload__descriptor) == NULL);
+    free(buf);
 }
 
 static void test_verify_batch(void)
@@ -114,6 +140,7 @@ int main(void)
     if (sodium_init() < 0) return 1;
     crypto_sign_keypair(pk, sk);
     TT_RUN(test_sign_decode_verify);
+    TT_RUN(test_payload_of);
     TT_RUN(test_verify_batch);
     TT_RUN(test_hlc);
     TT_RUN(test_hlc_bounded);

@@ -224,6 +224,24 @@ log_has() {
 # log_count NAME WORD: lines of the whole server log holding WORD.
 log_count() { grep -cF -- "$2" "${SRV_LOG[$1]}" || true; }
 
+# sclient_hold: openssl s_client to $SRV with the device certificate dev.crt
+# (key dev/device.key), its stdin the fifo "hold" kept open on fd 7 so that it
+# sends nothing and stays connected; its output in sclient.out, its PID in SC.
+sclient_hold() {
+    mkfifo hold
+    exec 7<>hold
+    openssl s_client -connect "$SRV" -tls1_3 -alpn tiendo/1 -CAfile ca/ca.crt -cert dev.crt \
+        -key dev/device.key -ign_eof -quiet <hold >sclient.out 2>&1 &
+    SC=$!
+    BG_PIDS+=("$SC")
+}
+# sclient_ended: the held s_client (SC) ends within 10 s: the server shut down.
+sclient_ended() {
+    local rc=0
+    timeout $((10 * TD_SLOW)) tail --pid="$SC" -f /dev/null || rc=$?
+    check "s_client ended when the server shut down" test "$rc" -eq 0
+}
+
 # ---- PKI ---------------------------------------------------------------------
 
 # make_ca DIR: a CA.   make_server_cert CADIR: srv.key/srv.crt for 127.0.0.1.
