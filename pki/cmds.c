@@ -771,6 +771,7 @@ int tdp_cmd_crl(int argc, char **argv)
     char d[TDP_DATE_MAX];
     int rc;
     long number = -1;
+    int n_revoked;
 
     if ((rc = tdp__parse(&tdp__crl_spec, (tdp_validity){TDP_CRL_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0) return rc;
     rc = 1;
@@ -788,8 +789,9 @@ int tdp_cmd_crl(int argc, char **argv)
     if (num) number = ASN1_INTEGER_get(num);
     ASN1_INTEGER_free(num);
     tdp__cert_date(X509_CRL_get0_nextUpdate(crl), d);
-    printf(TD_MSG_PKI_DA_PHAT_HANH_CRL_SO "\n",
-           number, sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)), d, out_path);
+    /* an empty CRL has no list: OpenSSL counts a NULL stack as -1 */
+    n_revoked = X509_CRL_get_REVOKED(crl) ? sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)) : 0;
+    printf(TD_MSG_PKI_DA_PHAT_HANH_CRL_SO "\n", number, n_revoked, d, out_path);
     rc = 0;
 out:
     X509_CRL_free(crl);

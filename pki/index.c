@@ -13,8 +13,10 @@
 
 /* Schema version in PRAGMA user_version; a change is a numbered migration. */
 #define TDP_INDEX_VERSION 1
-/* Wait this long for another tiendo-pki holding the database lock. */
-#define TDP_INDEX_BUSY_MS 5000
+/* Wait this long for another process holding the database lock (another
+ * tiendo-pki, or the server renewing a certificate): the locks are held for
+ * one short transaction, so only a machine under heavy load waits long. */
+#define TDP_INDEX_BUSY_MS 30000
 
 static const char tdp__schema[] =
     "CREATE TABLE cert("
@@ -93,9 +95,16 @@ int tdp_index_open(const char *path, sqlite3 **db, td_error *err)
     if (access(path, F_OK) != 0)
         return td_error_set(err, TD_EIO, TD_MSG_DB_FAIL, path, td_errno_vi_log(errno, path));
     if ((rc = tdp__open(path, SQLITE_OPEN_READWRITE, db, err))) return rc;
-    if (sqlite3_prepare_v2(*db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        version = sqlite3_column_int(st, 0);
+    if (sqlite3_prepare_v2(*db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        /* busy past the timeout, or not a database: say that, not a version */
+        rc = tdp__dberr(*db, err, "read the schema version");
+        sqlite3_finalize(st);
+        sqlite3_close(*db);
+        *db = NULL;
+        return rc;
+    }
+    version = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     if (version != TDP_INDEX_VERSION) {
         rc = td_error_set(err, TD_EDB, "%s: CA index schema version %d, expected %d", path, version,
