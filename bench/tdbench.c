@@ -1142,7 +1142,7 @@ int main(int argc, char **argv)
                (double)cl[0].signed_bytes / (cl[0].n ? cl[0].n : 1) - 64, vrate);
         printf("verify: the same with the Entry decode the server also does: %.0f entries/s\n",
                tb_verify_rate(cl, m, 1));
-        printf("ingest: push rate / verify rate = %.2f (target >= 0.8)\n", push_rate / vrate);
+        printf("ingest: push rate / verify rate = %.2f (target >= 1.6)\n", push_rate / vrate);
         if (cpu0 >= 0 && cpu1 > cpu0 && vcpu > 0) {
             double us = (cpu1 - cpu0) * 1000.0 / (double)opt_n;
             long nc = sysconf(_SC_NPROCESSORS_ONLN);
