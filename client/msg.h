@@ -499,6 +499,8 @@
 #define TD_MSG_SYNC_DA_GUI_MUC "Đã gửi %llu/%llu mục"
 #define TD_MSG_SYNC_DANG_NHAN_MUC "Đang nhận: %llu mục..."
 #define TD_MSG_SYNC_TRUOC_KHI_GIAN_DOAN_DA "(trước khi gián đoạn đã gửi %llu, nhận %llu mục: đã được lưu)"
+/* the UI's sync box when a sync stopped on an alarm: its number, what it is about */
+#define TD_MSG_UI_SYNC_STOPPED_ALARM "đồng bộ đã dừng vì cảnh báo số %lld: %s."
 /* the alarm's number, then what it is about (app.h tdc_app_alarm_what) */
 #define TD_MSG_SYNC_CANH_BAO_MAY_CHU_DUA "CẢNH BÁO số %lld: %s.\n" \
     "  Đồng bộ đã dừng, không gửi và không nhận gì. Bằng chứng (hai điểm kiểm tra và bằng chứng\n" \

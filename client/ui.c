@@ -471,7 +471,7 @@ static void tdc__sync_loop(tdc_ui *ui)
             /* a stop on an alarm is named by its kind, not by the sync
              * layer's generic "bad signature" */
             if (rc != 0 && s.alarm_id)
-                snprintf(why, sizeof why, "đồng bộ đã dừng vì cảnh báo số %lld: %s.", (long long)s.alarm_id,
+                snprintf(why, sizeof why, TD_MSG_UI_SYNC_STOPPED_ALARM, (long long)s.alarm_id,
                          tdc_app_alarm_what(&sc, s.alarm_id));
             else if (rc != 0)
                 snprintf(why, sizeof why, "%s", tdc_link_vi(&e));

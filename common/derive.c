@@ -18,6 +18,7 @@
 #include "log.pb-c.h"
 #include "plan.pb-c.h"
 #include "plan_pb.h"
+#include "utf8.h"
 #include "x509util.h"
 
 /* Asia/Ho_Chi_Minh is UTC+7 all year (no daylight saving since 1975). */
@@ -1938,19 +1939,14 @@ static uint64_t td__fnv(const char *s)
     return h;
 }
 
-static int td__pstr_cmp(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
 /* rank[i] = the rank of text i (base + i * stride) among the distinct texts,
  * in strcmp order.  0; -1 when more than 65535 are distinct or out of memory. */
 static int td__text_ranks(const char *base, size_t stride, size_t n, uint16_t *rank)
 {
     size_t nslots = 64, nnames = 0;
     uint32_t *slot = calloc(nslots, sizeof *slot), *id = NULL;
-    const char **names = NULL, **order = NULL;
-    uint16_t *of = NULL;
+    const char **names = NULL;
+    uint32_t *of = NULL;
     int rc = -1;
     if (!slot || !(id = malloc(n * sizeof *id)) || !(names = malloc(65536 * sizeof *names))) goto out;
     for (size_t i = 0; i < n; i++) {
@@ -1979,26 +1975,13 @@ static int td__text_ranks(const char *base, size_t stride, size_t n, uint16_t *r
         }
         id[i] = slot[k] - 1;
     }
-    if (!(order = malloc((nnames ? nnames : 1) * sizeof *order)) || !(of = malloc((nnames ? nnames : 1) * sizeof *of)))
-        goto out;
-    memcpy(order, names, nnames * sizeof *order);
-    qsort(order, nnames, sizeof *order, td__pstr_cmp);
-    for (size_t j = 0; j < nnames; j++) {   /* the rank of name j: its place among the sorted ones */
-        size_t lo = 0, hi = nnames;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (strcmp(order[mid], names[j]) < 0) lo = mid + 1;
-            else hi = mid;
-        }
-        of[j] = (uint16_t)lo;
-    }
-    for (size_t i = 0; i < n; i++) rank[i] = of[id[i]];
+    if (!(of = malloc((nnames ? nnames : 1) * sizeof *of)) || td_str_ranks(names, nnames, of)) goto out;
+    for (size_t i = 0; i < n; i++) rank[i] = (uint16_t)of[id[i]];   /* < 65535 names */
     rc = 0;
 out:
     free(slot);
     free(id);
     free(names);
-    free(order);
     free(of);
     return rc;
 }

@@ -481,11 +481,6 @@ static int td__vrec_cmp(const void *x, const void *y)
     return 0;
 }
 
-static int td__str_cmp(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
 /*
  * The versions of task `task` (0: every task) sorted by (task, agency,
  * period), then in the fold's order -- the order of
@@ -499,7 +494,7 @@ static int td__sorted_versions(const td_state *st, uint32_t task, const td_repor
     const td_report_version *ver = td_state_report_versions(st, &nv);
     td__vrec *rec = NULL;
     uint32_t *slot = NULL, *rank = NULL;
-    const char **names = NULL, **order = NULL;
+    const char **names = NULL;
     const td_report_version **out = NULL;
     int rc = TD_ENOMEM;
     *vs = NULL;
@@ -543,18 +538,8 @@ static int td__sorted_versions(const td_state *st, uint32_t task, const td_repor
         rc = 0;
         goto out;
     }
-    if (!(order = malloc(nnames * sizeof *order)) || !(rank = malloc(nnames * sizeof *rank))) goto out;
-    memcpy(order, names, nnames * sizeof *order);
-    qsort(order, nnames, sizeof *order, td__str_cmp);
-    for (size_t k = 0; k < nnames; k++) {   /* rank of each id: find its slug among the sorted ones */
-        size_t lo = 0, hi = nnames;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (strcmp(order[mid], names[k]) < 0) lo = mid + 1;
-            else hi = mid;
-        }
-        rank[k] = (uint32_t)lo;
-    }
+    /* rank of each id: its slug's place among the sorted slugs */
+    if (!(rank = malloc(nnames * sizeof *rank)) || td_str_ranks(names, nnames, rank)) goto out;
     for (size_t i = 0; i < nrec; i++) rec[i].rank = rank[rec[i].rank];
     qsort(rec, nrec, sizeof *rec, td__vrec_cmp);
     if (!(out = malloc(nrec * sizeof *out))) goto out;
@@ -566,7 +551,6 @@ out:
     free(rec);
     free(slot);
     free(names);
-    free(order);
     free(rank);
     return rc;
 }

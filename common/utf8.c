@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "err.h"
 #include "grow.h"
 
 int td_utf8_decode(const char *s, size_t n, uint32_t *cp)
@@ -87,6 +88,30 @@ int td_str_same(const char *a, const char *b)
 {
     if (!a || !b) return !a && !b;
     return !strcmp(a, b);
+}
+
+static int td__pstr_cmp(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+int td_str_ranks(const char *const *names, size_t n, uint32_t *rank)
+{
+    const char **order = malloc((n ? n : 1) * sizeof *order);
+    if (!order) return TD_ENOMEM;
+    memcpy(order, names, n * sizeof *order);
+    qsort(order, n, sizeof *order, td__pstr_cmp);
+    for (size_t j = 0; j < n; j++) {   /* binary search for names[j] among the sorted ones */
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(order[mid], names[j]) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        rank[j] = (uint32_t)lo;
+    }
+    free(order);
+    return 0;
 }
 
 char *td_trim(char *s)

@@ -75,5 +75,8 @@ char *td_strndup(const char *s, size_t n);
 char *td_trim(char *s);
 /* 1 if a and b are the same string or both NULL, else 0. */
 int td_str_same(const char *a, const char *b);
+/* rank[j] = the place of names[j] among the n names sorted in strcmp order
+ * (the n names distinct).  0, or TD_ENOMEM. */
+int td_str_ranks(const char *const *names, size_t n, uint32_t *rank);
 
 #endif
