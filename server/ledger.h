@@ -158,6 +158,12 @@ int tds_ledger_group_step(tds_ledger *l, size_t budget);
 uint64_t tds_ledger_unsynced(const tds_ledger *l);
 int tds_ledger_wal_sync(tds_ledger *l);
 void tds_ledger_synced(tds_ledger *l, uint64_t gen, int rc);
+/* The WAL's checkpoints off the ledger's thread (logstore.h
+ * tds_logstore_wal_background): tds_ledger_wal_checkpoint may run on one
+ * other thread; tds_ledger_wal_frames says when it is due. */
+int tds_ledger_wal_background(tds_ledger *l, td_error *err);
+int tds_ledger_wal_frames(const tds_ledger *l);
+int tds_ledger_wal_checkpoint(tds_ledger *l);
 /* Defer one push (tds_backend.push_defer). */
 void tds_ledger_push_defer(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEntry *const *entries, size_t n,
                            tds_ack *acks, void (*done)(void *arg, int rc, const td_error *err), void *arg);

@@ -246,6 +246,8 @@ struct tds_logstore {
     int in_tx;
     int wal_fd;                  /* the WAL, for tds_logstore_wal_sync (-1 until the first commit_nosync) */
     int tx_nosync;               /* the open transaction was begun by begin_nosync */
+    sqlite3 *ckpt_db;            /* tds_logstore_wal_background: the checkpoints' own connection */
+    int wal_frames;              /* frames in the WAL after the last commit (sqlite3_wal_hook) */
     /* The tree node each level put last (the right frontier): the next
      * append reads its left sibling from here, not from the table.  Nodes
      * never change once put; a rollback drops them all. */
@@ -435,6 +437,7 @@ void tds_logstore_close(tds_logstore *s)
     for (int i = 0; i < B__N; i++) sqlite3_finalize(s->b[i]);
     td_logread_close(s->rd);
     sqlite3_close(s->db);
+    sqlite3_close(s->ckpt_db);
     if (s->wal_fd >= 0) close(s->wal_fd);
     free(s->path);
     free(s);
@@ -542,6 +545,41 @@ int tds_logstore_commit(tds_logstore *s, td_error *err)
     if ((rc = tds_logstore_wal_sync(s)))
         return td_error_set(err, TD_EIO, TD_MSG_DB_FAIL, s->path, td_errno_vi_log(rc, s->path));
     return 0;
+}
+
+static int tds__wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    (void)db;
+    (void)name;
+    ((tds_logstore *)arg)->wal_frames = frames;
+    return SQLITE_OK;
+}
+
+int tds_logstore_wal_background(tds_logstore *s, td_error *err)
+{
+    if (s->ckpt_db) return 0;
+    if (sqlite3_open_v2(s->path, &s->ckpt_db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        int rc = td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, s->path,
+                              td_sqlite_vi_db(s->ckpt_db, "opening a connection for checkpoints"));
+        sqlite3_close(s->ckpt_db);
+        s->ckpt_db = NULL;
+        return rc;
+    }
+    sqlite3_busy_timeout(s->ckpt_db, TDS_LOGSTORE_BUSY_MS);
+    sqlite3_exec(s->ckpt_db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+    /* replaces the connection's automatic checkpoint (sqlite3_wal_hook) */
+    sqlite3_wal_hook(s->db, tds__wal_hook, s);
+    return 0;
+}
+
+int tds_logstore_wal_frames(const tds_logstore *s) { return s->ckpt_db ? s->wal_frames : 0; }
+
+int tds_logstore_wal_checkpoint(tds_logstore *s)
+{
+    int rc;
+    if (!s->ckpt_db) return 0;
+    rc = sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : rc;
 }
 
 void tds_logstore_rollback(tds_logstore *s)

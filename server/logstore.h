@@ -102,6 +102,20 @@ int tds_logstore_commit(tds_logstore *s, td_error *err);
 int tds_logstore_begin_nosync(tds_logstore *s, td_error *err);
 int tds_logstore_commit_nosync(tds_logstore *s, td_error *err);
 int tds_logstore_wal_sync(tds_logstore *s);
+/*
+ * WAL checkpoints off the writer's thread.  tds_logstore_wal_background
+ * stops the connection's own checkpoints (SQLite's wal_autocheckpoint runs
+ * them inside a COMMIT, with two fsyncs) and opens a second connection for
+ * them.  tds_logstore_wal_frames: frames in the WAL after the last commit
+ * (0 without wal_background).  tds_logstore_wal_checkpoint copies the WAL
+ * into the database on that second connection (PASSIVE: the writer is never
+ * blocked; the WAL is reused from its start by the next commit once a
+ * checkpoint has copied it all); call it from one thread at a time, not
+ * necessarily the writer's: 0 or an SQLite code.
+ */
+int tds_logstore_wal_background(tds_logstore *s, td_error *err);
+int tds_logstore_wal_frames(const tds_logstore *s);
+int tds_logstore_wal_checkpoint(tds_logstore *s);
 void tds_logstore_rollback(tds_logstore *s);
 
 /* Highest seq of author in the log (0 if none). */

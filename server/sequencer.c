@@ -406,6 +406,21 @@ int tds_ledger_wal_sync(tds_ledger *l)
     return tds_logstore_wal_sync(l->store);
 }
 
+int tds_ledger_wal_background(tds_ledger *l, td_error *err)
+{
+    return tds_logstore_wal_background(l->store, err);
+}
+
+int tds_ledger_wal_frames(const tds_ledger *l)
+{
+    return tds_logstore_wal_frames(l->store);
+}
+
+int tds_ledger_wal_checkpoint(tds_ledger *l)
+{
+    return tds_logstore_wal_checkpoint(l->store);
+}
+
 void tds_ledger_synced(tds_ledger *l, uint64_t gen, int rc)
 {
     struct tds_group *g = &l->grp;

@@ -85,6 +85,7 @@ struct tds_server {
         uv_async_t synced;
         uint64_t want, got;
         int rc, stop, running, inited;
+        int ckpt_want, ckpt_busy;     /* a WAL checkpoint asked for / running */
     } sy;
     uint32_t proto_max;           /* TIENDO_PROTO_MAX, 0 = ours */
     SSL_CTX *ctx;
@@ -401,6 +402,10 @@ static void tds__on_grace(uv_timer_t *t)
  * (one fsync each) but hold the other sessions longer. */
 #define TDS_GROUP_STEP_ENTRIES 128
 
+/* WAL frames (pages) after which the sync thread checkpoints the WAL into
+ * the database: SQLite's own default for its automatic checkpoint. */
+#define TDS_WAL_CHECKPOINT_FRAMES 1000
+
 static void tds__on_backlog(uv_idle_t *h) { (void)h; }
 
 static void tds__sync_thread(void *arg)
@@ -410,8 +415,20 @@ static void tds__sync_thread(void *arg)
     for (;;) {
         uint64_t gen;
         int rc;
-        while (!srv->sy.stop && srv->sy.want <= srv->sy.got) uv_cond_wait(&srv->sy.cv, &srv->sy.mu);
+        while (!srv->sy.stop && srv->sy.want <= srv->sy.got && !srv->sy.ckpt_want)
+            uv_cond_wait(&srv->sy.cv, &srv->sy.mu);
         if (srv->sy.stop) break;
+        if (srv->sy.want <= srv->sy.got) {
+            /* the syncs first: acks wait for them, not for a checkpoint */
+            srv->sy.ckpt_want = 0;
+            srv->sy.ckpt_busy = 1;
+            uv_mutex_unlock(&srv->sy.mu);
+            rc = tds_ledger_wal_checkpoint(srv->ledger);
+            if (rc) td_log_warn("checkpointing the log's WAL: SQLite error %d", rc);
+            uv_mutex_lock(&srv->sy.mu);
+            srv->sy.ckpt_busy = 0;
+            continue;
+        }
         gen = srv->sy.want;
         uv_mutex_unlock(&srv->sy.mu);
         rc = tds_ledger_wal_sync(srv->ledger);   /* covers every commit up to gen */
@@ -466,6 +483,14 @@ static void tds__on_check(uv_check_t *h)
         uv_mutex_lock(&srv->sy.mu);
         if (gen > srv->sy.want) {
             srv->sy.want = gen;
+            uv_cond_signal(&srv->sy.cv);
+        }
+        uv_mutex_unlock(&srv->sy.mu);
+    }
+    if (srv->sy.running && tds_ledger_wal_frames(srv->ledger) >= TDS_WAL_CHECKPOINT_FRAMES) {
+        uv_mutex_lock(&srv->sy.mu);
+        if (!srv->sy.ckpt_want && !srv->sy.ckpt_busy) {
+            srv->sy.ckpt_want = 1;
             uv_cond_signal(&srv->sy.cv);
         }
         uv_mutex_unlock(&srv->sy.mu);
@@ -738,7 +763,11 @@ int tds_cmd_serve(int argc, char **argv)
         }
         if (!srv.sy.running) uv_mutex_destroy(&srv.sy.mu);
     }
-    if (!srv.sy.running) td_log_warn("no thread for the log's fsync: group commits wait for the disk on the loop");
+    if (!srv.sy.running) {
+        td_log_warn("no thread for the log's fsync: group commits wait for the disk on the loop");
+    } else if (tds_ledger_wal_background(srv.ledger, &err)) {
+        td_log_warn("the log's WAL is checkpointed inside commits: %s", err.msg);
+    }
     tds_ledger_set_group_commit(srv.ledger, 1);
     {
         const char *pm = getenv("TIENDO_PROTO_MAX");
