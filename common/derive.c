@@ -370,6 +370,35 @@ void td_state_memo_set(const td_state *cst, int slot, void *p, void (*free_fn)(v
     st->memo_free[slot] = free_fn;
 }
 
+static uint64_t td__fnv(const char *s);
+
+const char *td__intern(td_state *st, const char *s)
+{
+    size_t k;
+    char *c;
+    if (st->n_ag_slots)
+        for (k = td__fnv(s) & (st->n_ag_slots - 1); st->ag_slots[k]; k = (k + 1) & (st->n_ag_slots - 1))
+            if (!strcmp(st->ag_names[st->ag_slots[k] - 1], s)) return st->ag_names[st->ag_slots[k] - 1];
+    if (td__grow((void **)&st->ag_names, &st->cap_ag_names, st->n_ag_names, 1, sizeof *st->ag_names)) return NULL;
+    if ((st->n_ag_names + 1) * 2 > st->n_ag_slots) {   /* kept under half full: rehash into twice the slots */
+        size_t ns = st->n_ag_slots ? st->n_ag_slots * 2 : 64;
+        uint32_t *v = calloc(ns, sizeof *v);
+        if (!v) return NULL;
+        for (size_t i = 0; i < st->n_ag_names; i++) {
+            for (k = td__fnv(st->ag_names[i]) & (ns - 1); v[k]; k = (k + 1) & (ns - 1)) {}
+            v[k] = (uint32_t)(i + 1);
+        }
+        free(st->ag_slots);
+        st->ag_slots = v;
+        st->n_ag_slots = ns;
+    }
+    if (!(c = strdup(s))) return NULL;
+    for (k = td__fnv(s) & (st->n_ag_slots - 1); st->ag_slots[k]; k = (k + 1) & (st->n_ag_slots - 1)) {}
+    st->ag_names[st->n_ag_names++] = c;
+    st->ag_slots[k] = (uint32_t)st->n_ag_names;
+    return c;
+}
+
 void td_state_free(td_state *st)
 {
     if (!st) return;
@@ -415,6 +444,9 @@ void td_state_free(td_state *st)
     td__map_free(&st->ontask_map);
     td__dg_free(st);
     free(st->arena);
+    for (size_t i = 0; i < st->n_ag_names; i++) free(st->ag_names[i]);
+    free(st->ag_names);
+    free(st->ag_slots);
     free(st);
 }
 
@@ -1226,7 +1258,7 @@ static void td__conflict(td_state *st, const td_report *r, uint64_t winner, uint
     td_conflict *k = &st->conflicts[st->n_conflicts++];
     memset(k, 0, sizeof *k);
     k->task = r->task;
-    memcpy(k->agency, r->agency, sizeof k->agency);
+    snprintf(k->agency, sizeof k->agency, "%s", r->agency);
     memcpy(k->period, r->period, sizeof k->period);
     k->winner_index = winner;
     k->loser_index = loser;
@@ -1255,6 +1287,7 @@ static int td__apply_report(td__ctx *c)
     long ri;
     int date, on, rc = 0;
     char *result = NULL, *diff = NULL, *prop = NULL;
+    const char *ag = NULL;
     char dbuf[16];
     char **ev = NULL;
     td_evidence_doc *docs = NULL;
@@ -1371,7 +1404,8 @@ static int td__apply_report(td__ctx *c)
         td__grow((void **)&st->rents, &st->cap_rents, st->n_rents, 1, sizeof *st->rents) ||
         td__grow((void **)&st->versions, &st->cap_versions, st->n_rents, 1, sizeof *st->versions) ||
         td__grow((void **)&st->conflicts, &st->cap_conflicts, st->n_conflicts, 1, sizeof *st->conflicts) ||
-        td__map_reserve(&st->report_map, 1) || td__map_reserve(&st->rent_map, 1)) {
+        td__map_reserve(&st->report_map, 1) || td__map_reserve(&st->rent_map, 1) ||
+        !(ag = td__intern(st, c->a->agency))) {
         rc = TD_ENOMEM;
         goto done;
     }
@@ -1388,7 +1422,7 @@ static int td__apply_report(td__ctx *c)
             r = &st->reports[ri];
             memset(r, 0, sizeof *r);
             r->task = p->task;
-            memcpy(r->agency, c->a->agency, sizeof r->agency);
+            r->agency = ag;
             memcpy(r->period, p->period, 8);
             r->result = r->difficulties = r->proposals = r->review_comment = td__empty;
             r->evidence = NULL;
@@ -1453,7 +1487,7 @@ static int td__apply_report(td__ctx *c)
                 td_report_version *w = &st->versions[st->n_rents];
                 memset(w, 0, sizeof *w);
                 w->task = p->task;
-                memcpy(w->agency, c->a->agency, sizeof w->agency);
+                w->agency = ag;
                 memcpy(w->period, p->period, 8);
                 TD__STAMP(w, c);
                 w->effective_ms = c->effective_ms;
@@ -1631,7 +1665,7 @@ static int td__apply_review(td__ctx *c)
         ev->index = c->index;
         ev->report_index = v->index;
         ev->task = r->task;
-        memcpy(ev->agency, r->agency, sizeof ev->agency);
+        snprintf(ev->agency, sizeof ev->agency, "%s", r->agency);
         memcpy(ev->period, r->period, sizeof ev->period);
         ev->accept = p->accept ? 1 : 0;
         ev->comment = ecomment;
@@ -1939,9 +1973,10 @@ static uint64_t td__fnv(const char *s)
     return h;
 }
 
-/* rank[i] = the rank of text i (base + i * stride) among the distinct texts,
- * in strcmp order.  0; -1 when more than 65535 are distinct or out of memory. */
-static int td__text_ranks(const char *base, size_t stride, size_t n, uint16_t *rank)
+/* rank[i] = the rank of text i (base + i * stride; with ind, the text that
+ * pointer points to) among the distinct texts, in strcmp order.  0; -1 when
+ * more than 65535 are distinct or out of memory. */
+static int td__text_ranks(const char *base, size_t stride, size_t n, int ind, uint16_t *rank)
 {
     size_t nslots = 64, nnames = 0;
     uint32_t *slot = calloc(nslots, sizeof *slot), *id = NULL;
@@ -1952,6 +1987,7 @@ static int td__text_ranks(const char *base, size_t stride, size_t n, uint16_t *r
     for (size_t i = 0; i < n; i++) {
         const char *s = base + i * stride;
         size_t k;
+        if (ind) memcpy(&s, s, sizeof s);
         for (k = td__fnv(s) & (nslots - 1); slot[k]; k = (k + 1) & (nslots - 1))
             if (!strcmp(names[slot[k] - 1], s)) break;
         if (!slot[k]) {
@@ -1986,14 +2022,14 @@ out:
     return rc;
 }
 
-/* Keys of n records (task, agency, period fields at these offsets; stride
+/* Keys of n records (task, agency (a pointer), period fields at these offsets; stride
  * bytes apart): a malloc'd array, or NULL (out of memory, too many texts). */
 static td__skey *td__skeys(const void *base, size_t stride, size_t n, size_t o_task, size_t o_agency, size_t o_period)
 {
     const char *b = base;
     td__skey *k = malloc((n ? n : 1) * sizeof *k);
     uint16_t *ra = malloc((n ? n : 1) * sizeof *ra), *rp = malloc((n ? n : 1) * sizeof *rp);
-    if (!k || !ra || !rp || td__text_ranks(b + o_agency, stride, n, ra) || td__text_ranks(b + o_period, stride, n, rp)) {
+    if (!k || !ra || !rp || td__text_ranks(b + o_agency, stride, n, 1, ra) || td__text_ranks(b + o_period, stride, n, 0, rp)) {
         free(k);
         k = NULL;
     } else {

@@ -64,6 +64,13 @@ struct td_state {
     size_t n_authors, cap_authors;
     td__map author_map;
 
+    /* The agency slugs the reports and versions point to (td_report.agency): one malloc'd copy of each,
+     * never freed before the state; an open-addressing table (slot = name index + 1) finds them. */
+    char **ag_names;
+    size_t n_ag_names, cap_ag_names;
+    uint32_t *ag_slots;
+    size_t n_ag_slots;
+
     td_report *reports;
     size_t n_reports, cap_reports;
     /* One block holding the reports' texts and evidence as a snapshot loaded them (instead of a malloc
@@ -150,6 +157,10 @@ typedef struct td__dg {
 /* The empty string the state shares for every empty owned text (td__sfree
  * skips it). */
 extern char td__empty[1];
+
+/* The state's copy of agency slug s (td_report.agency, td_report_version.agency), added when new; NULL
+ * when out of memory. */
+const char *td__intern(td_state *st, const char *s);
 
 /* Rebuild every lookup table of the state (tasks, authors, reports, report
  * entries, indicator values, conditions) from its arrays, as the fold

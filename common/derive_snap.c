@@ -752,6 +752,7 @@ static void td__r_deadline(td__sr *r, td_deadline *d)
 typedef struct td__rpool {
     char **s;
     size_t n;
+    const char **ip;   /* ip[id]: the state's copy of s[id] (td__intern) */
 } td__rpool;
 
 /* A fixed part of n bytes: a pointer into the blob, or NULL (r->bad) when it is cut. */
@@ -762,16 +763,16 @@ static const uint8_t *td__r_span(td__sr *r, size_t n)
     return b;
 }
 
-static void td__get_agency(td__sr *r, const td__rpool *p, const uint8_t *b, size_t *o, char out[TD_AGENCY_MAX + 1])
+static void td__get_agency(td__sr *r, const td__rpool *p, const uint8_t *b, size_t *o, const char **out)
 {
     uint16_t id;
     TD__GET(b, *o, id);
-    if (id >= p->n || strlen(p->s[id]) > TD_AGENCY_MAX) {
+    if (id >= p->n) {
         if (!r->bad) r->bad = TD_EPARSE;
-        out[0] = 0;
+        *out = td__empty;
         return;
     }
-    memcpy(out, p->s[id], strlen(p->s[id]) + 1);
+    *out = p->ip[id];
 }
 
 static void td__get_period(const uint8_t *b, size_t *o, char period[8])
@@ -797,7 +798,7 @@ static void td__r_version(td__sr *r, td_state *st, const td__rpool *p, size_t i)
     size_t o = 0;
     if (!b) return;
     TD__GET(b, o, v->task);
-    td__get_agency(r, p, b, &o, v->agency);
+    td__get_agency(r, p, b, &o, &v->agency);
     td__get_period(b, &o, v->period);
     TD__GET(b, o, v->index);
     TD__GET(b, o, v->seq);
@@ -822,7 +823,7 @@ static void td__r_report(td__sr *r, const td_state *st, const td__rpool *p, td_r
     size_t o = 0;
     if (!b) return;
     TD__GET(b, o, x->task);
-    td__get_agency(r, p, b, &o, x->agency);
+    td__get_agency(r, p, b, &o, &x->agency);
     td__get_period(b, &o, x->period);
     TD__GET(b, o, x->index);
     TD__GET(b, o, x->seq);
@@ -973,6 +974,12 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
 
     r->what = "agencies of the reports";
     pool.s = td__r_strs(r, &pool.n, 0);
+    if ((pool.ip = td__r_alloc(r, pool.n, sizeof *pool.ip))) {
+        for (size_t i = 0; i < pool.n && !r->bad; i++) {
+            if (strlen(pool.s[i]) > TD_AGENCY_MAX) r->bad = TD_EPARSE;
+            else if (!(pool.ip[i] = td__intern(st, pool.s[i]))) r->bad = TD_ENOMEM;
+        }
+    }
 
     r->what = "plan";
     st->has_plan = (int)td__r_u64(r);
@@ -1207,6 +1214,7 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
     }
     for (size_t i = 0; i < pool.n; i++) free(pool.s[i]);
     free(pool.s);
+    free(pool.ip);
     if (!r->bad && (rc = td__state_reindex(st))) {
         r->what = "report versions: a report out of range";
         r->bad = rc;
