@@ -231,7 +231,7 @@ static uint64_t td__as_hash(const td_state *st, const unsigned char *author, uin
 static int td__rent_eq(const td_state *st, uint32_t i, const void *key)
 {
     const td__as *k = key;
-    return st->rents[i].seq == k->seq && !memcmp(st->rents[i].author, k->author, 32);
+    return st->versions[i].seq == k->seq && !memcmp(st->versions[i].author, k->author, 32);
 }
 
 static int td__cond_eq(const td_state *st, uint32_t i, const void *key)
@@ -1478,9 +1478,6 @@ static int td__apply_report(td__ctx *c)
         }
         {
             td__rent *v = &st->rents[st->n_rents];
-            memcpy(v->author, e->author.data, 32);
-            v->seq = e->seq;
-            v->index = c->index;
             v->report = (uint32_t)ri;
             td__map_put(&st->rent_map, td__as_hash(st, e->author.data, e->seq), (uint32_t)st->n_rents);
             {
@@ -1613,7 +1610,7 @@ static int td__apply_review(td__ctx *c)
     char *comment;
     char hex[17];
     td_report *r;
-    const td__rent *v;
+    const td_report_version *v;
 
     if (!(p = tiendo__review_payload__unpack(NULL, c->e->payload.len, c->e->payload.data)))
         return td__refuse(c, "review payload does not decode as tiendo.ReviewPayload");
@@ -1634,8 +1631,8 @@ static int td__apply_review(td__ctx *c)
                    (unsigned long long)p->report_seq);
         goto out;
     }
-    v = &st->rents[i];
-    r = &st->reports[v->report];
+    v = &st->versions[i];
+    r = &st->reports[st->rents[i].report];
     if (p->task != r->task || strcmp(p->agency, r->agency)) {
         td__refuse(c, "review names task %u agency \"%.64s\" but report %s seq %llu is task %u agency %s", p->task,
                    p->agency, hex, (unsigned long long)p->report_seq, r->task, r->agency);
@@ -1673,7 +1670,7 @@ static int td__apply_review(td__ctx *c)
         ev->device_time_ms = c->e->device_time_ms;
         ev->received_ms = c->received_ms;
     }
-    td__dg_touch(st, TD__DG_REPORT, v->report);
+    td__dg_touch(st, TD__DG_REPORT, st->rents[i].report);
     td__ofree(st, r->review_comment);
     r->review_comment = comment;
     r->review = p->accept ? 1 : -1;
@@ -2840,12 +2837,9 @@ const td_author *td_state_author_at(const td_state *st, size_t i)
 
 /* --- lookup tables from the arrays (derive_int.h; the snapshot's load) ------- */
 
-/* Also fills the report entries (rents) from the versions, but for their
- * report, which the caller set.  TD_EPARSE when one is out of range. */
-
 /* The tables td__state_reindex leaves for later: the reports by (task,
- * agency, period) and the report entries by (author, seq), with each entry's
- * (author, seq, index) from its version.  A command that only reads a few
+ * agency, period) and the report entries by (author, seq), each entry's
+ * (author, seq) read from its version.  A command that only reads a few
  * reports, or the versions, never builds them.  0 or TD_ENOMEM (the state
  * is unchanged: they are built at the next call). */
 int td__maps_ready(td_state *st)
@@ -2864,9 +2858,6 @@ int td__maps_ready(td_state *st)
     }
     for (size_t i = 0; i < st->n_rents; i++) {
         const td_report_version *v = &st->versions[i];
-        memcpy(st->rents[i].author, v->author, 32);
-        st->rents[i].seq = v->seq;
-        st->rents[i].index = v->index;
         td__map_put(&st->rent_map, td__as_hash(st, v->author, v->seq), (uint32_t)i);
     }
     st->maps_lazy = 0;

@@ -26,11 +26,9 @@ typedef struct td__map {
     size_t cap, n;   /* cap a power of two; load kept <= 70% */
 } td__map;
 
-/* One applied report entry (a version), by (author, seq): what a review names. */
+/* One applied report entry (a version), by (author, seq): what a review names.  Its author, seq and log
+ * index are those of the version at the same position (st->versions, parallel). */
 typedef struct td__rent {
-    unsigned char author[32];
-    uint64_t seq;
-    uint64_t index;
     uint32_t report;   /* index into st->reports */
 } td__rent;
 
@@ -82,7 +80,7 @@ struct td_state {
     td__rent *rents;
     size_t n_rents, cap_rents;
     td__map rent_map;
-    int maps_lazy;                 /* report_map, rent_map and the rents' keys not built yet (td__maps_ready) */
+    int maps_lazy;                 /* report_map and rent_map not built yet (td__maps_ready) */
     unsigned lazy_lookups;         /* td_state_report lookups made meanwhile */
     td_report_version *versions;   /* parallel to rents: versions[i] is rents[i]'s entry */
     size_t cap_versions;
@@ -164,9 +162,9 @@ const char *td__intern(td_state *st, const char *s);
 
 /* Rebuild every lookup table of the state (tasks, authors, reports, report
  * entries, indicator values, conditions) from its arrays, as the fold
- * would have built them, and the report entries (rents, allocated for
- * n_rents, their report set by the caller) from the versions; caches start
- * empty.  0, TD_ENOMEM, or TD_EPARSE for a report out of range. */
+ * would have built them (the report entries' table from the versions and
+ * the rents, whose report the caller set); caches start empty.  0,
+ * TD_ENOMEM, or TD_EPARSE for a report out of range. */
 int td__state_reindex(td_state *st);
 /* Build what td__state_reindex left for first use; 0 or TD_ENOMEM.  Every
  * reader of report_map, rent_map or the rents' keys calls it first. */
