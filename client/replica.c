@@ -676,13 +676,26 @@ done:
     return rc;
 }
 
+static int tdc__keep_at_exit;
+static td_state *tdc__kept;   /* tdc_replica_keep_state_at_exit */
+
+void tdc_replica_keep_state_at_exit(void)
+{
+    tdc__keep_at_exit = 1;
+}
+
 void tdc_replica_close(tdc_replica *r)
 {
     if (!r) return;
     free(r->vis_inter);
     free(r->rescan_tasks);
     if (r->db) sqlite3_close_v2(r->db);
-    if (r->st) td_state_free(r->st);
+    if (r->st && tdc__keep_at_exit) {
+        td_state_free(tdc__kept);
+        tdc__kept = r->st;
+    } else if (r->st) {
+        td_state_free(r->st);
+    }
     free(r->path);
     free(r);
 }
