@@ -2026,7 +2026,8 @@ static td__skey *td__skeys(const void *base, size_t stride, size_t n, size_t o_t
     const char *b = base;
     td__skey *k = malloc((n ? n : 1) * sizeof *k);
     uint16_t *ra = malloc((n ? n : 1) * sizeof *ra), *rp = malloc((n ? n : 1) * sizeof *rp);
-    if (!k || !ra || !rp || td__text_ranks(b + o_agency, stride, n, 1, ra) || td__text_ranks(b + o_period, stride, n, 0, rp)) {
+    if (!k || !ra || !rp || td__text_ranks(b + o_agency, stride, n, 1, ra) ||
+        td__text_ranks(b + o_period, stride, n, 0, rp)) {
         free(k);
         k = NULL;
     } else {

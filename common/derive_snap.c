@@ -682,7 +682,8 @@ static size_t td__r_count(td__sr *r, size_t min)
 static void td__huge(void *p, size_t n)
 {
 #ifdef MADV_HUGEPAGE
-    uintptr_t b = ((uintptr_t)p + TD__HUGE - 1) & ~(uintptr_t)(TD__HUGE - 1), e = ((uintptr_t)p + n) & ~(uintptr_t)(TD__HUGE - 1);
+    uintptr_t b = ((uintptr_t)p + TD__HUGE - 1) & ~(uintptr_t)(TD__HUGE - 1);
+    uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)(TD__HUGE - 1);
     if (n >= 2 * TD__HUGE && e > b) (void)madvise((void *)b, e - b, MADV_HUGEPAGE);
 #else
     (void)p;
