@@ -1984,7 +1984,7 @@ static int td__text_ranks(const char *base, size_t stride, size_t n, int ind, ui
     for (size_t i = 0; i < n; i++) {
         const char *s = base + i * stride;
         size_t k;
-        if (ind) memcpy(&s, s, sizeof s);
+        if (ind) memcpy(&s, base + i * stride, sizeof(const char *));   /* the field is a pointer to the text */
         for (k = td__fnv(s) & (nslots - 1); slot[k]; k = (k + 1) & (nslots - 1))
             if (!strcmp(names[slot[k] - 1], s)) break;
         if (!slot[k]) {
