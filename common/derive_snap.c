@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#define XXH_STATIC_LINKING_ONLY   /* XXH64_state_t on the stack and in structs */
+#include <xxhash.h>
 
 #include "derive_int.h"
 #include "plan_pb.h"
@@ -33,103 +35,22 @@ static uint64_t td__snap_layout(void)
 }
 
 /*
- * The checksum against damage (see the header): XXH64 (xxHash's 64-bit hash, seed 0) of the header before the
+ * The checksum against damage (see the header): XXH64 (libxxhash's 64-bit hash, seed 0) of the header before the
  * checksum, then the body, in the 16 bytes of the header's checksum field as 8 bytes little-endian and 8 zero
  * bytes.  A keyed MAC would add nothing (the key would be public), and XXH64 runs at memory speed: the
  * checksum of a 56 MB blob was a fifth of a command's time with Poly1305.
  */
-#define TD__XP1 0x9E3779B185EBCA87ull
-#define TD__XP2 0xC2B2AE3D27D4EB4Full
-#define TD__XP3 0x165667B19E3779F9ull
-#define TD__XP4 0x85EBCA77C2B2AE63ull
-#define TD__XP5 0x27D4EB2F165667C5ull
 #define TD__SUM_BYTES 16
 
-typedef struct td__xxh {
-    uint64_t v[4], total;
-    uint8_t buf[32];
-    size_t nbuf;
-} td__xxh;
+typedef XXH64_state_t td__xxh;
 
-static uint64_t td__rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+static void td__xxh_init(td__xxh *x) { XXH64_reset(x, 0); }
 
-static uint64_t td__le64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);   /* one load */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return v;
-}
-
-static uint64_t td__xround(uint64_t acc, uint64_t in)
-{
-    acc += in * TD__XP2;
-    return td__rotl(acc, 31) * TD__XP1;
-}
-
-static void td__xxh_init(td__xxh *x)
-{
-    memset(x, 0, sizeof *x);
-    x->v[0] = TD__XP1 + TD__XP2;
-    x->v[1] = TD__XP2;
-    x->v[2] = 0;
-    x->v[3] = 0 - TD__XP1;
-}
-
-static void td__xxh_update(td__xxh *x, const uint8_t *p, size_t n)
-{
-    x->total += n;
-    if (x->nbuf) {
-        size_t k = 32 - x->nbuf < n ? 32 - x->nbuf : n;
-        memcpy(x->buf + x->nbuf, p, k);
-        x->nbuf += k;
-        p += k;
-        n -= k;
-        if (x->nbuf < 32) return;
-        for (int i = 0; i < 4; i++) x->v[i] = td__xround(x->v[i], td__le64(x->buf + 8 * i));
-        x->nbuf = 0;
-    }
-    {
-        uint64_t v0 = x->v[0], v1 = x->v[1], v2 = x->v[2], v3 = x->v[3];
-        for (; n >= 32; p += 32, n -= 32) {
-            v0 = td__xround(v0, td__le64(p));
-            v1 = td__xround(v1, td__le64(p + 8));
-            v2 = td__xround(v2, td__le64(p + 16));
-            v3 = td__xround(v3, td__le64(p + 24));
-        }
-        x->v[0] = v0, x->v[1] = v1, x->v[2] = v2, x->v[3] = v3;
-    }
-    memcpy(x->buf, p, n);
-    x->nbuf = n;
-}
+static void td__xxh_update(td__xxh *x, const uint8_t *p, size_t n) { XXH64_update(x, p, n); }
 
 static void td__xxh_final(const td__xxh *x, uint8_t out[TD__SUM_BYTES])
 {
-    uint64_t h;
-    const uint8_t *p = x->buf;
-    size_t n = x->nbuf;
-    if (x->total >= 32) {
-        h = td__rotl(x->v[0], 1) + td__rotl(x->v[1], 7) + td__rotl(x->v[2], 12) + td__rotl(x->v[3], 18);
-        for (int i = 0; i < 4; i++) h = (h ^ td__xround(0, x->v[i])) * TD__XP1 + TD__XP4;
-    } else {
-        h = TD__XP5;
-    }
-    h += x->total;
-    for (; n >= 8; p += 8, n -= 8) h = td__rotl(h ^ td__xround(0, td__le64(p)), 27) * TD__XP1 + TD__XP4;
-    if (n >= 4) {
-        uint64_t w = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24;
-        h = td__rotl(h ^ w * TD__XP1, 23) * TD__XP2 + TD__XP3;
-        p += 4;
-        n -= 4;
-    }
-    for (; n; p++, n--) h = td__rotl(h ^ *p * TD__XP5, 11) * TD__XP1;
-    h ^= h >> 33;
-    h *= TD__XP2;
-    h ^= h >> 29;
-    h *= TD__XP3;
-    h ^= h >> 32;
+    uint64_t h = XXH64_digest(x);
     memset(out, 0, TD__SUM_BYTES);
     for (int i = 0; i < 8; i++) out[i] = (uint8_t)(h >> (8 * i));
 }
