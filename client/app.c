@@ -187,14 +187,8 @@ char *tdc_nfc(const char *s, size_t max, const char **why)
     if (n > max) {
         /* the limit as people write numbers: 16.384 byte */
         static char msg[160];
-        char num[32];
-        size_t k = 0, d = (size_t)snprintf(num, sizeof num, "%zu", max);
-        char grp[48];
-        for (size_t i = 0; i < d; i++) {
-            if (i && (d - i) % 3 == 0) grp[k++] = '.';
-            grp[k++] = num[i];
-        }
-        grp[k] = 0;
+        char grp[TD_MSG_NUM_MAX];
+        td_msg_num(grp, max);
         snprintf(msg, sizeof msg, "dài %zu byte, quá giới hạn %s byte", n, grp);
         *why = msg;
         return NULL;
