@@ -187,9 +187,8 @@ char *tdc_nfc(const char *s, size_t max, const char **why)
     if (n > max) {
         /* the limit as people write numbers: 16.384 byte */
         static char msg[160];
-        char grp[TD_MSG_NUM_MAX];
-        td_msg_num(grp, max);
-        snprintf(msg, sizeof msg, "dài %zu byte, quá giới hạn %s byte", n, grp);
+        char got[TD_MSG_NUM_MAX], lim[TD_MSG_NUM_MAX];
+        snprintf(msg, sizeof msg, "dài %s byte, quá giới hạn %s byte", td_msg_num(got, n), td_msg_num(lim, max));
         *why = msg;
         return NULL;
     }

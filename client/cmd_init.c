@@ -243,8 +243,8 @@ static int tdc__install_cert(const char *dir, const char *cert_path, const char 
 
     td_error_clear(&e);
     if (!td_x509_hostport_valid(server)) {
-        td_error_set(&e, TD_EARG, "server \"%s\" is not host:port", server);
-        return tdc__fail(action, "địa chỉ máy chủ phải có dạng MÁY_CHỦ:CỔNG", &e);
+        td_error_set(&e, TD_EARG, TD_MSG_INIT_SERVER_ADDR_BAD, server, server);
+        return tdc__fail(action, NULL, &e);
     }
     if (tdc__paths(dir, &p, &e)) return tdc__fail(action, NULL, &e);
     if (td_x509_read_key(p.dev.key_path, &key, &e)) {
@@ -286,8 +286,8 @@ static int tdc__import_bundle(const char *dir, const char *bundle_path, const ch
 
     td_error_clear(&e);
     if (server && !td_x509_hostport_valid(server)) {
-        td_error_set(&e, TD_EARG, "server \"%s\" is not host:port", server);
-        return tdc__fail(action, "địa chỉ máy chủ phải có dạng MÁY_CHỦ:CỔNG", &e);
+        td_error_set(&e, TD_EARG, TD_MSG_INIT_SERVER_ADDR_BAD, server, server);
+        return tdc__fail(action, NULL, &e);
     }
     if (tdc__paths(dir, &p, &e)) return tdc__fail(action, NULL, &e);
     if (td_bundle_read(bundle_path, &b, &e))

@@ -926,8 +926,10 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
                 if (tdc__each_value(v, tdc__cell_doc, &x)) why = x.why;
                 break;
             case TDC_COL_DONE:
-                if (*v && (td_date_parse_vi(v, &r->done_date) || !td_date_valid(r->done_date)))
-                    why = "ngày hoàn thành phải có dạng dd/mm/yyyy";
+                if (*v && (td_date_parse_vi(v, &r->done_date) || !td_date_valid(r->done_date))) {
+                    snprintf(msg, sizeof msg, "ngày hoàn thành \"%.40s\" không phải một ngày dd/mm/yyyy có thật", v);
+                    why = msg;
+                }
                 break;
             case TDC_COL_ATTACH:
                 if (tdc__each_value(v, tdc__cell_attach, &x)) why = x.why;
