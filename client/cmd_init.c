@@ -243,7 +243,7 @@ static int tdc__install_cert(const char *dir, const char *cert_path, const char 
 
     td_error_clear(&e);
     if (!td_x509_hostport_valid(server)) {
-        td_error_set(&e, TD_EARG, TD_MSG_INIT_SERVER_ADDR_BAD, server, server);
+        td_error_set(&e, TD_EARG, "server \"%s\" is not host:port | " TD_MSG_INIT_SERVER_ADDR_BAD, server, server);
         return tdc__fail(action, NULL, &e);
     }
     if (tdc__paths(dir, &p, &e)) return tdc__fail(action, NULL, &e);
@@ -286,7 +286,7 @@ static int tdc__import_bundle(const char *dir, const char *bundle_path, const ch
 
     td_error_clear(&e);
     if (server && !td_x509_hostport_valid(server)) {
-        td_error_set(&e, TD_EARG, TD_MSG_INIT_SERVER_ADDR_BAD, server, server);
+        td_error_set(&e, TD_EARG, "server \"%s\" is not host:port | " TD_MSG_INIT_SERVER_ADDR_BAD, server, server);
         return tdc__fail(action, NULL, &e);
     }
     if (tdc__paths(dir, &p, &e)) return tdc__fail(action, NULL, &e);

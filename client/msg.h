@@ -95,9 +95,8 @@
     "  Mã khóa:   %s\n" \
     "Gửi tệp %s cho Sở KH&CN.  Khi nhận được chứng thư, chạy:\n" \
     "  tiendo init --dir %s --cert TỆP_CHỨNG_THƯ --ca TỆP_CA --server MÁY_CHỦ:CỔNG"
-/* the address given to --server, then again in the Vietnamese part */
-#define TD_MSG_INIT_SERVER_ADDR_BAD "server \"%s\" is not host:port | địa chỉ máy chủ \"%s\" không hợp lệ: " \
-    "cần dạng MÁY_CHỦ:CỔNG, ví dụ 10.0.0.5:7443"
+/* the address given to --server */
+#define TD_MSG_INIT_SERVER_ADDR_BAD "địa chỉ máy chủ \"%s\" không hợp lệ: cần dạng MÁY_CHỦ:CỔNG, ví dụ 10.0.0.5:7443"
 #define TD_MSG_INIT_HAY_XOA_TEP_GOI_NO "Hãy xóa tệp gói %s: nó chứa khóa bí mật, nay đã nằm trong %s."
 
 #define TD_MSG_PING_DA_KET_NOI_TOI_MAY "Đã kết nối tới máy chủ %s (%s)"
