@@ -174,18 +174,18 @@ int tdc_cmd_review(int argc, char **argv)
         }
     }
     if (!tdc__task_arg(cmd, argc, argv, &num)) return 2;
-    if (!agency || !*agency) return tdc_usage_err(cmd, "thiếu --agency (mã cơ quan đã báo cáo)", NULL);
-    if (strlen(agency) > TD_AGENCY_MAX) return tdc_usage_err(cmd, "mã cơ quan quá dài: ", agency);
+    if (!agency || !*agency) return tdc_usage_err(cmd, TD_MSG_CENTRAL_AGENCY_MISSING, NULL);
+    if (strlen(agency) > TD_AGENCY_MAX) return tdc_usage_err(cmd, TD_MSG_CENTRAL_AGENCY_TOO_LONG, agency);
     if (!period) return tdc_usage_err(cmd, TD_MSG_PERIOD_MISSING, NULL);
     if (td_period_norm(period, period_buf) || td_period_parse(period_buf, &y, &m))
         return tdc_usage_err(cmd, TD_MSG_PERIOD_BAD, period);
     period = period_buf;
-    if (accept && ret_s) return tdc_usage_err(cmd, "chỉ chọn một trong --accept và --return", NULL);
-    if (!accept && !ret_s) return tdc_usage_err(cmd, "cần --accept (chấp nhận) hoặc --return \"lý do\" (trả lại)", NULL);
+    if (accept && ret_s) return tdc_usage_err(cmd, TD_MSG_CENTRAL_ACCEPT_OR_RETURN_ONE, NULL);
+    if (!accept && !ret_s) return tdc_usage_err(cmd, TD_MSG_CENTRAL_ACCEPT_OR_RETURN_NEEDED, NULL);
     if (ret_s && !tdc__text(cmd, "--return", ret_s, &reason)) return 2;
     if (reason && !*reason) {
         free(reason);
-        return tdc_usage_err(cmd, "trả lại báo cáo cần lý do: --return \"lý do\" không được để trống", NULL);
+        return tdc_usage_err(cmd, TD_MSG_CENTRAL_RETURN_REASON_EMPTY, NULL);
     }
     if (comment_s && !tdc__text(cmd, "--comment", comment_s, &comment)) {
         free(reason);
@@ -295,11 +295,11 @@ int tdc_cmd_condition(int argc, char **argv)
         case 'P': tdc__plan_opt = optarg; break;
         case 'm':
             if (td_date_parse_vi(optarg, &met) || !td_date_valid(met))
-                return tdc_usage_err(cmd, "--met phải là ngày dd/mm/yyyy: ", optarg);
+                return tdc_usage_err(cmd, TD_MSG_CENTRAL_MET_DATE_BAD, optarg);
             break;
         case 'u':
             if (tdc_month_parse(optarg, &due_y, &due_m))
-                return tdc_usage_err(cmd, "--due phải là tháng MM/YYYY, ví dụ 12/2026: ", optarg);
+                return tdc_usage_err(cmd, TD_MSG_CENTRAL_DUE_MONTH_BAD, optarg);
             break;
         case 'n': note_s = optarg; break;
         case 'h': tdc__condition_usage(stdout); return 0;
@@ -307,7 +307,7 @@ int tdc_cmd_condition(int argc, char **argv)
         }
     }
     if (!tdc__task_arg(cmd, argc, argv, &num)) return 2;
-    if (!met) return tdc_usage_err(cmd, "thiếu --met (ngày điều kiện được đáp ứng)", NULL);
+    if (!met) return tdc_usage_err(cmd, TD_MSG_CENTRAL_MET_MISSING, NULL);
     if (tdc_ctx_open(&c, dir, cmd)) return 1;
     if (!tdc__key(&c, cmd, &num)) {
         tdc_ctx_close(&c);
@@ -413,8 +413,8 @@ int tdc_cmd_extend(int argc, char **argv)
         }
     }
     if (!tdc__task_arg(cmd, argc, argv, &num)) return 2;
-    if (!deadline_s) return tdc_usage_err(cmd, "thiếu --deadline (thời hạn mới)", NULL);
-    if (!reason_s) return tdc_usage_err(cmd, "thiếu --reason: gia hạn phải có lý do", NULL);
+    if (!deadline_s) return tdc_usage_err(cmd, TD_MSG_CENTRAL_DEADLINE_MISSING, NULL);
+    if (!reason_s) return tdc_usage_err(cmd, TD_MSG_CENTRAL_REASON_MISSING, NULL);
     if (tdc_ctx_open(&c, dir, cmd)) return 1;
     if (!tdc__key(&c, cmd, &num)) {
         tdc_ctx_close(&c);

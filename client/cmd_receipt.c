@@ -128,7 +128,7 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
     memset(&head_row, 0, sizeof head_row);
     memset(&cp_row, 0, sizeof cp_row);
     tdc_app_link_opts(c, server, &lo);
-    if ((have = tdc_sync_hello_head(c->rep, &head_row, &head, &e)) < 0) return tdc__fail("lỗi bản sao", e.msg);
+    if ((have = tdc_sync_hello_head(c->rep, &head_row, &head, &e)) < 0) return tdc__fail(TD_MSG_RECEIPT_REPLICA_ERROR, e.msg);
     if (have) lo.tree_head = &head;
     l = tdc_link_open(&lo, &e);
     tdc_checkpoint_row_free(&head_row);
@@ -137,7 +137,7 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
         return 1;
     }
     if (tdc_link_peer(l, server_pk, NULL, &e)) {
-        rc = tdc__fail("chứng thư của máy chủ không dùng được", e.msg);
+        rc = tdc__fail(TD_MSG_RECEIPT_SERVER_CERT_BAD, e.msg);
         goto out;
     }
     w = tdc_link_welcome(l);
@@ -155,12 +155,12 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
                         "tiendo receipt: " TD_MSG_RECEIPT_CANH_BAO_MAY_CHU_DUA "\n",
                         (long long)alarm);
             else
-                tdc__fail("không kiểm tra được điểm kiểm tra của máy chủ", e.msg);
+                tdc__fail(TD_MSG_RECEIPT_CKPT_UNCHECKED, e.msg);
             goto out;
         }
     }
     if (size == 0) {
-        rc = tdc__fail("máy chủ không đưa ra điểm kiểm tra có chữ ký", NULL);
+        rc = tdc__fail(TD_MSG_RECEIPT_CKPT_NONE, NULL);
         goto out;
     }
     if (index > size) {
@@ -169,7 +169,7 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
         goto out;
     }
     if (tdc_replica_checkpoint_get(c->rep, size, &cp_row, &found, &e) || !found) {
-        rc = tdc__fail("lỗi bản sao", e.msg);
+        rc = tdc__fail(TD_MSG_RECEIPT_REPLICA_ERROR, e.msg);
         goto out;
     }
 
@@ -182,48 +182,48 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
         goto out;
     }
     if (reply->body_case != TIENDO__FRAME__BODY_PROOF) {
-        rc = tdc__fail("máy chủ trả lời sai loại", td_frame_name(reply));
+        rc = tdc__fail(TD_MSG_RECEIPT_WRONG_REPLY, td_frame_name(reply));
         goto out;
     }
     p = reply->proof;
     if (p->index != index || p->tree_size != size) {
-        rc = tdc__fail("bằng chứng cho mục hoặc cỡ nhật ký khác với yêu cầu", NULL);
+        rc = tdc__fail(TD_MSG_RECEIPT_PROOF_OTHER_REQUEST, NULL);
         goto out;
     }
     if (!p->tree_head || p->tree_head->size != size || p->tree_head->checkpoint.len == 0) {
-        rc = tdc__fail("bằng chứng không kèm điểm kiểm tra của cỡ đã yêu cầu", NULL);
+        rc = tdc__fail(TD_MSG_RECEIPT_PROOF_NO_CKPT, NULL);
         goto out;
     }
     /* Same size as the Welcome's: the signature is checked and the root
      * must be the verified one (else an alarm: two roots for one size). */
     if (tdc_sync_verify_head(c->rep, p->tree_head, NULL, 0, server_pk, 0, NULL, &alarm, &e)) {
-        rc = tdc__fail("điểm kiểm tra kèm bằng chứng không hợp lệ", e.msg);
+        rc = tdc__fail(TD_MSG_RECEIPT_PROOF_CKPT_BAD, e.msg);
         goto out;
     }
     if (!p->entry || !p->entry->entry || p->entry->index != index) {
-        rc = tdc__fail("bằng chứng không kèm đúng mục nhật ký", NULL);
+        rc = tdc__fail(TD_MSG_RECEIPT_PROOF_NO_ENTRY, NULL);
         goto out;
     }
     len = tiendo__signed_entry__get_packed_size(p->entry->entry);
     if (!(bytes = malloc(len ? len : 1))) goto out;
     tiendo__signed_entry__pack(p->entry->entry, bytes);
     if (td_entry_decode(bytes, len, &en, &e)) {
-        rc = tdc__fail("mục nhật ký sai định dạng", e.msg);
+        rc = tdc__fail(TD_MSG_RECEIPT_ENTRY_MALFORMED, e.msg);
         goto out;
     }
     decoded = 1;
     if (td_entry_verify(&en, &e)) {
-        rc = tdc__fail("chữ ký của tác giả trên mục không hợp lệ", e.msg);
+        rc = tdc__fail(TD_MSG_RECEIPT_ENTRY_SIG_BAD, e.msg);
         goto out;
     }
     /* --seq: the entry must be this device's own (its key signed it, and
      * it signs one entry per seq). */
     if (own_seq && (en.e->author.len != 32 || memcmp(en.e->author.data, c->id.pk, 32) || en.e->seq != own_seq)) {
-        rc = tdc__fail("mục ở chỉ số này không phải mục thiết bị đã ký", NULL);
+        rc = tdc__fail(TD_MSG_RECEIPT_ENTRY_NOT_OURS, NULL);
         goto out;
     }
     if (p->n_hashes > TD_MERKLE_MAX_PROOF) {
-        rc = tdc__fail("đường kiểm chứng quá dài", NULL);
+        rc = tdc__fail(TD_MSG_RECEIPT_PATH_TOO_LONG, NULL);
         goto out;
     }
     free(flat);
@@ -231,14 +231,14 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
     if (!flat) goto out;
     for (size_t i = 0; i < p->n_hashes; i++) {
         if (p->hashes[i].len != TD_MERKLE_HASH_LEN) {
-            rc = tdc__fail("đường kiểm chứng có mã băm sai độ dài", NULL);
+            rc = tdc__fail(TD_MSG_RECEIPT_PATH_HASH_LEN, NULL);
             goto out;
         }
         memcpy(flat + 32 * i, p->hashes[i].data, 32);
     }
     td_merkle_leaf_hash(bytes, len, leaf);
     if (td_merkle_verify_inclusion(leaf, index - 1, size, flat, p->n_hashes, cp_row.root, &e)) {
-        rc = tdc__fail("mục không nằm trong nhật ký dưới điểm kiểm tra (bằng chứng Merkle sai)", e.msg);
+        rc = tdc__fail(TD_MSG_RECEIPT_NOT_IN_LOG, e.msg);
         goto out;
     }
     {

@@ -618,7 +618,7 @@ static int tdc__report_show(int argc, char **argv)
     if (optind < argc) return td_cli_extra("tiendo", "report", argv[optind]);
     if (!task_s || !tdc_int(strrchr(task_s, ':') ? strrchr(task_s, ':') + 1 : task_s, &task) || task < 1 ||
         task >= (long)TD_TASK_NUMBER_LIMIT)
-        return tdc_usage_err("report", "report show cần số thứ tự nhiệm vụ: tiendo report show SỐ --period MM/YYYY",
+        return tdc_usage_err("report", TD_MSG_REPORT_SHOW_TASK_MISSING,
                               NULL);
     if (!period[0]) return tdc_usage_err("report", TD_MSG_PERIOD_MISSING, NULL);
     if (tdc_ctx_open(&c, dir, cmd)) return 1;
@@ -733,8 +733,7 @@ int tdc_cmd_report(int argc, char **argv)
         case 's':
             n_field_opts++;
             if (!(cli.state = tdc_rep_state_parse(optarg))) {
-                rc = tdc_usage_err(cmd, "--state phải là chua, dang hoặc xong (hoặc \"chưa triển khai\", "
-                                         "\"đang thực hiện\", \"đã hoàn thành\"): ", optarg);
+                rc = tdc_usage_err(cmd, TD_MSG_REPORT_STATE_BAD, optarg);
                 goto out_free;
             }
             break;
@@ -776,7 +775,7 @@ int tdc_cmd_report(int argc, char **argv)
         case 'o':
             n_field_opts++;
             if (n_docs_raw == TDC_EVIDENCE_MAX) {
-                rc = tdc_usage_err(cmd, "quá nhiều --doc (tối đa 32)", NULL);
+                rc = tdc_usage_err(cmd, TD_MSG_REPORT_TOO_MANY_DOCS, NULL);
                 goto out_free;
             }
             docs_raw[n_docs_raw++] = optarg;
@@ -784,7 +783,7 @@ int tdc_cmd_report(int argc, char **argv)
         case 'A':
             n_field_opts++;
             if (n_atts_raw == TD_ATTACH_PER_REPORT_MAX) {
-                rc = tdc_usage_err(cmd, "quá nhiều --attach (tối đa 8 tệp mỗi báo cáo)", NULL);
+                rc = tdc_usage_err(cmd, TD_MSG_REPORT_TOO_MANY_ATTACH, NULL);
                 goto out_free;
             }
             atts_raw[n_atts_raw++] = optarg;
@@ -792,7 +791,7 @@ int tdc_cmd_report(int argc, char **argv)
         case 'n':
             n_field_opts++;
             if (td_date_parse_vi(optarg, &cli.done_date) || !td_date_valid(cli.done_date)) {
-                rc = tdc_usage_err(cmd, "--done-date phải là ngày dd/mm/yyyy: ", optarg);
+                rc = tdc_usage_err(cmd, TD_MSG_REPORT_DONE_DATE_BAD, optarg);
                 goto out_free;
             }
             break;
@@ -810,7 +809,7 @@ int tdc_cmd_report(int argc, char **argv)
     }
     if (optind < argc) {
         if (task_s && strcmp(task_s, argv[optind])) {
-            rc = tdc_usage_err(cmd, "số nhiệm vụ ghi hai lần khác nhau: ", argv[optind]);
+            rc = tdc_usage_err(cmd, TD_MSG_REPORT_TASK_TWICE, argv[optind]);
             goto out_free;
         }
         task_s = argv[optind++];
@@ -820,13 +819,12 @@ int tdc_cmd_report(int argc, char **argv)
         goto out_free;
     }
     if (force_prompt && no_prompt) {
-        rc = tdc_usage_err(cmd, "--prompt và --no-prompt không dùng cùng nhau", NULL);
+        rc = tdc_usage_err(cmd, TD_MSG_REPORT_PROMPT_BOTH, NULL);
         goto out_free;
     }
     if (from_file) {
         if (task_s || cli.period[0] || n_field_opts || want_draft || force_prompt) {
-            rc = tdc_usage_err(cmd, "--from-file lấy mọi thứ từ tệp: không dùng cùng số nhiệm vụ, --period, "
-                                     "các mục báo cáo, --draft hay --prompt", NULL);
+            rc = tdc_usage_err(cmd, TD_MSG_REPORT_FROM_FILE_ALONE, NULL);
             goto out_free;
         }
         if (tdc_ctx_open(&c, dir, cmd)) goto out_free;
@@ -835,14 +833,14 @@ int tdc_cmd_report(int argc, char **argv)
         goto out_free;
     }
     if (!task_s) {
-        rc = tdc_usage_err(cmd, "thiếu số nhiệm vụ: tiendo report SỐ --period MM/YYYY (xem các nhiệm vụ: tiendo tasks)",
+        rc = tdc_usage_err(cmd, TD_MSG_REPORT_TASK_MISSING,
                             NULL);
         goto out_free;
     }
     /* SỐ, or KẾ_HOẠCH:SỐ; the plan is resolved once the replica is open */
     if (!tdc_int(strrchr(task_s, ':') ? strrchr(task_s, ':') + 1 : task_s, &v) || v < 1 ||
         v >= (long)TD_TASK_NUMBER_LIMIT) {
-        rc = tdc_usage_err(cmd, "số nhiệm vụ phải là số thứ tự (số nguyên dương) của nhiệm vụ: ", task_s);
+        rc = tdc_usage_err(cmd, TD_MSG_REPORT_TASK_BAD, task_s);
         goto out_free;
     }
     cli.task = (uint32_t)v;
@@ -1025,7 +1023,7 @@ int tdc_cmd_draft(int argc, char **argv)
     }
     sub = argv[1];
     if (strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "submit") && strcmp(sub, "delete"))
-        return tdc_usage_err(cmd, "lệnh con phải là list, show, submit hoặc delete: ", sub);
+        return tdc_usage_err(cmd, TD_MSG_DRAFT_SUBCMD_BAD, sub);
     argc--;
     argv++;
     optind = 1;
@@ -1048,7 +1046,7 @@ int tdc_cmd_draft(int argc, char **argv)
     if (optind < argc) return td_cli_extra("tiendo", cmd, argv[optind]);
     if (strcmp(sub, "list")) {
         if (!task_s || !tdc_int(task_s, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX)
-            return tdc_usage_err(cmd, "cần số nhiệm vụ: tiendo draft ", sub);
+            return tdc_usage_err(cmd, TD_MSG_DRAFT_TASK_MISSING, sub);
         if (!period[0]) return tdc_usage_err(cmd, TD_MSG_PERIOD_MISSING, NULL);
         tdc_draft_key((uint32_t)task, period, key);
         tdc_period_vi(period, pvi, sizeof pvi);
@@ -1209,7 +1207,7 @@ int tdc_cmd_indicator(int argc, char **argv)
         case 'v': value_s = optarg; break;
         case 't':
         case 'n':
-            if (text_in) return tdc_usage_err(cmd, "--text và --note là một mục: chỉ ghi một lần", NULL);
+            if (text_in) return tdc_usage_err(cmd, TD_MSG_INDICATOR_TEXT_ONCE, NULL);
             text_in = optarg;
             break;
         case 'T':
@@ -1222,16 +1220,16 @@ int tdc_cmd_indicator(int argc, char **argv)
     if (optind < argc && is_set && !code) code = argv[optind++];
     if (optind < argc) return td_cli_extra("tiendo", cmd, argv[optind]);
     if (!code || !*code)
-        return tdc_usage_err(cmd, "thiếu mã chỉ tiêu: tiendo indicator set MÃ --period MM/YYYY --value SỐ", NULL);
+        return tdc_usage_err(cmd, TD_MSG_INDICATOR_CODE_MISSING, NULL);
     if (strlen(code) >= sizeof ((td_indicator_value *)0)->code)
-        return tdc_usage_err(cmd, "mã chỉ tiêu quá dài: ", code);
+        return tdc_usage_err(cmd, TD_MSG_INDICATOR_CODE_TOO_LONG, code);
     if (!period[0]) return tdc_usage_err(cmd, TD_MSG_PERIOD_MISSING, NULL);
-    if (!value_s && !text_in) return tdc_usage_err(cmd, "cần --value SỐ (hoặc --text cho chỉ tiêu định tính)", NULL);
+    if (!value_s && !text_in) return tdc_usage_err(cmd, TD_MSG_INDICATOR_VALUE_MISSING, NULL);
     if (value_s && tdc_ind_parse_value(value_s, &value, &why)) {
         fprintf(stderr, "tiendo indicator: " TD_MSG_REPORT_VALUE_KHONG_HOP_LE_VI "\n", value_s, why);
         return 2;
     }
-    if (!(code_n = tdc_nfc(code, 64, &why))) return tdc_usage_err(cmd, "mã chỉ tiêu không hợp lệ: ", code);
+    if (!(code_n = tdc_nfc(code, 64, &why))) return tdc_usage_err(cmd, TD_MSG_INDICATOR_CODE_BAD, code);
     if (text_in && !(text = tdc_nfc(text_in, TDC_TEXT_MAX, &why))) {
         fprintf(stderr, "tiendo indicator: " TD_MSG_REPORT_TEXT_NOTE_TOI_DA_BYTE "\n", why, TDC_TEXT_MAX);
         free(code_n);

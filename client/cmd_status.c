@@ -233,11 +233,11 @@ int tdc_cmd_status(int argc, char **argv)
     if (clear) {
         long id;
         if (!tdc_int(clear, &id) || id <= 0)
-            return tdc_usage_err("status", "số cảnh báo không hợp lệ: ", clear);
+            return tdc_usage_err("status", TD_MSG_STATUS_ALARM_NUMBER_BAD, clear);
         if (!note)
-            return tdc_usage_err("status", "--clear-alarm cần --note \"đã kiểm tra gì, với ai\": ", clear);
+            return tdc_usage_err("status", TD_MSG_STATUS_CLEAR_NEEDS_NOTE, clear);
     } else if (note) {
-        return tdc_usage_err("status", "--note chỉ dùng cùng --clear-alarm: ", note);
+        return tdc_usage_err("status", TD_MSG_STATUS_NOTE_NEEDS_CLEAR, note);
     }
     tdc_tz_default();
     if (tdc_ctx_open(&c, dir, "status")) return 1;

@@ -223,7 +223,7 @@ static const td_deadline *tdc__deadline_at(const td_state *st, const td_task *t,
 static int tdc__parse_date(const char *cmd, const char *s, int *d)
 {
     if (td_date_parse_vi(s, d) || !td_date_valid(*d)) {
-        tdc_usage_err(cmd, "--date phải là ngày dd/mm/yyyy: ", s);
+        tdc_usage_err(cmd, TD_MSG_TASKS_DATE_BAD, s);
         return 0;
     }
     return 1;
@@ -475,8 +475,7 @@ int tdc_cmd_tasks(int argc, char **argv)
             want = td_status_parse(optarg);
             if (want == TD_ST_NONE)
                 return tdc_usage_err(cmd,
-                                      "--status không rõ; dùng done-on-time, done-late, ongoing, ongoing-late, "
-                                      "never-reported, not-started, due-soon hoặc awaiting-review: ",
+                                      TD_MSG_TASKS_STATUS_UNKNOWN,
                                       optarg);
             break;
         case 'S': section = optarg; break;
@@ -497,7 +496,7 @@ int tdc_cmd_tasks(int argc, char **argv)
         period = period_buf;
         td_period_of_date(today, cur);
         if (strcmp(period, cur) > 0)
-            return tdc_usage_err(cmd, "--period sau tháng hiện tại; chọn kỳ đến tháng này: ", period);
+            return tdc_usage_err(cmd, TD_MSG_TASKS_PERIOD_FUTURE, period);
         /* judged at the end of the period's month, or today for this month */
         if (!date) {
             int next_first = m == 12 ? (y + 1) * 10000 + 101 : y * 10000 + (m + 1) * 100 + 1;

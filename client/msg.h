@@ -529,4 +529,169 @@
 #define TD_MSG_UI_KHONG_MO_DUOC_CONG_TREN "không mở được cổng %ld%s trên %s (đang bận?): hãy chọn cổng khác bằng --port."
 #define TD_MSG_UI_VA_CAC_CONG_KE_TIEP " và các cổng kế tiếp"
 
+/* ---- audit verify: what a checkpoint or an entry of the log breaks (audit.c) ---- */
+#define TD_MSG_AUDIT_CKPT_NO_SERVER_KEY "checkpoint kích thước %" PRIu64 \
+    ": không có khóa máy chủ (mục 1 không phải chứng thư của máy chủ)"
+#define TD_MSG_AUDIT_CKPT_ORIGIN_UNREADABLE "checkpoint kích thước %" PRIu64 \
+    ": không đọc được dòng nguồn gốc (origin)"
+#define TD_MSG_AUDIT_CKPT_ORIGIN_BAD_NAME "checkpoint kích thước %" PRIu64 \
+    ": nguồn gốc \"%s\" không dùng được làm tên khóa (%s)"
+#define TD_MSG_AUDIT_CKPT_NO_SERVER_SIG "checkpoint kích thước %" PRIu64 \
+    ": không có chữ ký của khóa máy chủ trong nhật ký (ký bằng khóa khác?) (%s)"
+#define TD_MSG_AUDIT_CKPT_SIG_BAD "checkpoint kích thước %" PRIu64 \
+    ": chữ ký của máy chủ không hợp lệ (nội dung đã bị sửa?) (%s)"
+#define TD_MSG_AUDIT_CKPT_ORIGIN_OTHER "checkpoint kích thước %" PRIu64 ": nguồn gốc khác \"%s\" (%s)"
+#define TD_MSG_AUDIT_CKPT_UNREADABLE "checkpoint kích thước %" PRIu64 ": không đọc được (%s)"
+#define TD_MSG_AUDIT_CKPT_SIZE_MISMATCH "checkpoint ghi kích thước %" PRIu64 " trong bảng nhưng %" PRIu64 \
+    " trong nội dung đã ký"
+#define TD_MSG_AUDIT_CKPT_ROOT_MISMATCH "checkpoint kích thước %" PRIu64 \
+    ": cột root %s khác gốc trong nội dung đã ký %s"
+#define TD_MSG_AUDIT_ROOT_RECOMPUTED_DIFFERS "gốc cây Merkle tính lại của %" PRIu64 \
+    " mục đầu là %s, checkpoint đã ký ghi %s"
+#define TD_MSG_AUDIT_CKPT_STATE_LINE "checkpoint kích thước %" PRIu64 \
+    ": %s dòng \"tiendo-state <hex>\" (hoặc \"tiendo-state-v2 <hex>\")"
+#define TD_MSG_AUDIT_STATE_LINE_MALFORMED "sai định dạng"
+#define TD_MSG_AUDIT_STATE_LINE_MISSING "thiếu"
+#define TD_MSG_AUDIT_STATE_DIGEST_DIFFERS "trạng thái tổng hợp lại sau %" PRIu64 \
+    " mục có mã băm %s, máy chủ ghi trong checkpoint %s"
+#define TD_MSG_AUDIT_ENTRY_MISSING "mục %" PRIu64 " bị thiếu (sau mục %" PRIu64 " là mục %" PRIu64 ")"
+#define TD_MSG_AUDIT_ENTRIES_MISSING "các mục %" PRIu64 "..%" PRIu64 " bị thiếu (sau mục %" PRIu64 " là mục %" PRIu64 \
+    ")"
+#define TD_MSG_AUDIT_INDEX_OUT_OF_ORDER "chỉ số %" PRIu64 " không theo thứ tự (đang chờ mục %" PRIu64 ")"
+#define TD_MSG_AUDIT_ENTRY_UNDECODABLE "nội dung mục không giải mã được (%s)"
+#define TD_MSG_AUDIT_KIND_UNKNOWN "loại mục không xác định (%d): máy chủ không bao giờ lưu"
+#define TD_MSG_AUDIT_AUTHOR_SIG_BAD "chữ ký không hợp lệ với khóa tác giả (nội dung đã bị sửa hoặc giả mạo)"
+#define TD_MSG_AUDIT_COLUMNS_DIFFER "các cột của bảng nhật ký (tác giả %s, số %" PRIu64 ", loại %d) khác nội dung đã ký"
+#define TD_MSG_AUDIT_AUTHOR_NO_CERT "tác giả không có chứng thư hợp lệ nào trước đó trong nhật ký (máy chủ không bao giờ lưu mục như vậy: mục giả mạo?)"
+#define TD_MSG_AUDIT_SEQ_NOT_AFTER "số thứ tự %" PRIu64 " không sau số %" PRIu64 \
+    " đã có của tác giả (lặp lại hoặc đảo thứ tự)"
+#define TD_MSG_AUDIT_SEQ_GAP "số thứ tự nhảy từ %" PRIu64 " lên %" PRIu64 " (thiếu các số ở giữa)"
+#define TD_MSG_AUDIT_LOG_TRUNCATED "nhật ký bị cắt: checkpoint kích thước %" PRIu64 " đã được ký, nhật ký chỉ có %" \
+    PRIu64 " mục"
+
+/* ---- tiendo receipt: what the server's proof breaks (cmd_receipt.c) ---- */
+#define TD_MSG_RECEIPT_SERVER_CERT_BAD "chứng thư của máy chủ không dùng được"
+#define TD_MSG_RECEIPT_CKPT_UNCHECKED "không kiểm tra được điểm kiểm tra của máy chủ"
+#define TD_MSG_RECEIPT_CKPT_NONE "máy chủ không đưa ra điểm kiểm tra có chữ ký"
+#define TD_MSG_RECEIPT_REPLICA_ERROR "lỗi bản sao"
+#define TD_MSG_RECEIPT_WRONG_REPLY "máy chủ trả lời sai loại"
+#define TD_MSG_RECEIPT_PROOF_OTHER_REQUEST "bằng chứng cho mục hoặc cỡ nhật ký khác với yêu cầu"
+#define TD_MSG_RECEIPT_PROOF_NO_CKPT "bằng chứng không kèm điểm kiểm tra của cỡ đã yêu cầu"
+#define TD_MSG_RECEIPT_PROOF_CKPT_BAD "điểm kiểm tra kèm bằng chứng không hợp lệ"
+#define TD_MSG_RECEIPT_PROOF_NO_ENTRY "bằng chứng không kèm đúng mục nhật ký"
+#define TD_MSG_RECEIPT_ENTRY_MALFORMED "mục nhật ký sai định dạng"
+#define TD_MSG_RECEIPT_ENTRY_SIG_BAD "chữ ký của tác giả trên mục không hợp lệ"
+#define TD_MSG_RECEIPT_ENTRY_NOT_OURS "mục ở chỉ số này không phải mục thiết bị đã ký"
+#define TD_MSG_RECEIPT_PATH_TOO_LONG "đường kiểm chứng quá dài"
+#define TD_MSG_RECEIPT_PATH_HASH_LEN "đường kiểm chứng có mã băm sai độ dài"
+#define TD_MSG_RECEIPT_NOT_IN_LOG "mục không nằm trong nhật ký dưới điểm kiểm tra (bằng chứng Merkle sai)"
+
+/* ---- report --from-file: what is wrong with the file (report_entry.c) ---- */
+#define TD_MSG_BATCH_EMPTY_FILE "tệp trống: dòng đầu phải là tên các cột (task,period,state,...)"
+#define TD_MSG_BATCH_NO_TASK_PERIOD_COLUMN "thiếu cột task hoặc period (dòng đầu phải có tên các cột)"
+#define TD_MSG_BATCH_TASK_MISSING "thiếu số thứ tự nhiệm vụ"
+#define TD_MSG_BATCH_PERIOD_MISSING "thiếu kỳ báo cáo (2025-06)"
+#define TD_MSG_BATCH_NO_REPORTS "tệp không có báo cáo nào (chỉ có dòng tiêu đề)"
+
+/* ---- tiendo ui: refused requests (title, text) and wrong arguments (ui.c) ---- */
+#define TD_MSG_UI_REFUSED_TITLE "Từ chối truy cập"
+#define TD_MSG_UI_HOST_NOT_LOCAL "Tên máy trong địa chỉ yêu cầu không phải máy này (127.0.0.1/localhost): giao diện tiendo chỉ " \
+    "mở được từ chính máy tính của cơ quan."
+#define TD_MSG_UI_METHOD_TITLE "Không hỗ trợ"
+#define TD_MSG_UI_METHOD_ONLY_GET_POST "Chỉ hỗ trợ GET và POST."
+#define TD_MSG_UI_NOT_FOUND_TITLE "Không tìm thấy"
+#define TD_MSG_UI_NOT_FOUND "Không có tệp này."
+#define TD_MSG_UI_TOKEN_WRONG_TITLE "Mã truy cập sai"
+#define TD_MSG_UI_TOKEN_WRONG "Mã truy cập trong địa chỉ không đúng. Hãy mở địa chỉ mà lệnh `tiendo ui` in ra."
+#define TD_MSG_UI_TOKEN_NEEDED_TITLE "Cần mã truy cập"
+#define TD_MSG_UI_TOKEN_NEEDED "Hãy mở giao diện bằng địa chỉ có mã truy cập mà lệnh `tiendo ui` in ra khi khởi " \
+    "động; trình duyệt sẽ nhớ mã cho các lần sau."
+#define TD_MSG_UI_TOO_LARGE_TITLE "Dữ liệu quá lớn"
+#define TD_MSG_UI_FORM_TOO_LARGE "Biểu mẫu gửi lên quá lớn; hãy rút gọn nội dung."
+#define TD_MSG_UI_REQUEST_REFUSED_TITLE "Từ chối yêu cầu"
+#define TD_MSG_UI_CSRF_BAD "Yêu cầu thiếu hoặc sai mã chống giả mạo (CSRF). Hãy tải lại trang rồi làm lại."
+#define TD_MSG_UI_PORT_BAD "--port phải là số cổng 0..65535: "
+#define TD_MSG_UI_INTERVAL_BAD "--interval phải là số giây 1..86400: "
+#define TD_MSG_UI_MAX_BACKOFF_BAD "--max-backoff phải là số giây 1..86400: "
+
+/* ---- tiendo ui, central pages: refused forms and pages (ui_central.c) ---- */
+#define TD_MSG_UI_CONFIRM_NEEDED "Cần xác nhận:"
+#define TD_MSG_UI_NOT_SAVED "Chưa ghi được:"
+#define TD_MSG_UI_TASK_NUMBER_BAD "số nhiệm vụ không hợp lệ"
+#define TD_MSG_UI_MET_DATE_BAD "ngày điều kiện được đáp ứng phải có dạng dd/mm/yyyy"
+#define TD_MSG_UI_DUE_MONTH_BAD "tháng hoàn thành phải có dạng MM/YYYY, ví dụ 12/2027"
+#define TD_MSG_UI_STATUS_FAILED "Không tính được trạng thái:"
+#define TD_MSG_UI_CENTRAL_ONLY "Trang tổng hợp dành cho Sở KH&amp;CN và thanh tra; bản sao của một cơ quan chỉ có phần " \
+    "của cơ quan đó."
+#define TD_MSG_UI_HISTORY_ONLY "Lịch sử nhật ký dành cho thanh tra và Sở KH&amp;CN."
+
+/* ---- review, condition, extend: wrong arguments (cmd_central.c) ---- */
+#define TD_MSG_CENTRAL_AGENCY_MISSING "thiếu --agency (mã cơ quan đã báo cáo)"
+#define TD_MSG_CENTRAL_AGENCY_TOO_LONG "mã cơ quan quá dài: "
+#define TD_MSG_CENTRAL_ACCEPT_OR_RETURN_ONE "chỉ chọn một trong --accept và --return"
+#define TD_MSG_CENTRAL_ACCEPT_OR_RETURN_NEEDED "cần --accept (chấp nhận) hoặc --return \"lý do\" (trả lại)"
+#define TD_MSG_CENTRAL_RETURN_REASON_EMPTY "trả lại báo cáo cần lý do: --return \"lý do\" không được để trống"
+#define TD_MSG_CENTRAL_MET_DATE_BAD "--met phải là ngày dd/mm/yyyy: "
+#define TD_MSG_CENTRAL_DUE_MONTH_BAD "--due phải là tháng MM/YYYY, ví dụ 12/2026: "
+#define TD_MSG_CENTRAL_MET_MISSING "thiếu --met (ngày điều kiện được đáp ứng)"
+#define TD_MSG_CENTRAL_DEADLINE_MISSING "thiếu --deadline (thời hạn mới)"
+#define TD_MSG_CENTRAL_REASON_MISSING "thiếu --reason: gia hạn phải có lý do"
+
+/* ---- tiendo init: what cannot be installed, wrong arguments (cmd_init.c) ---- */
+#define TD_MSG_INIT_CERT_KEY_MISMATCH "chứng thư không khớp với khóa của thiết bị"
+#define TD_MSG_INIT_CERT_EXPIRED "chứng thư đã hết hạn"
+#define TD_MSG_INIT_CERT_NOT_FROM_CA "chứng thư không do CA này cấp hoặc không dùng được cho thiết bị"
+#define TD_MSG_INIT_CERT_SUBJECT_BAD "chứng thư không ghi đúng cơ quan, thiết bị, vai trò"
+#define TD_MSG_INIT_DIR_WRITE "không ghi được tệp trong thư mục thiết bị"
+#define TD_MSG_INIT_AGENCY_BAD "mã cơ quan không hợp lệ: chỉ gồm chữ thường không dấu, số và dấu '-'"
+#define TD_MSG_INIT_DEVICE_BAD "tên thiết bị không hợp lệ: chỉ gồm chữ không dấu, số và . _ -"
+#define TD_MSG_INIT_CSR_WRITE "không ghi được yêu cầu cấp chứng thư"
+#define TD_MSG_INIT_NO_KEY "chưa có khóa thiết bị: chạy \"tiendo init --agency ... --device ...\" trước"
+#define TD_MSG_INIT_KEY_UNUSABLE "không dùng được khóa thiết bị"
+#define TD_MSG_INIT_CERT_UNREADABLE "không đọc được tệp chứng thư"
+#define TD_MSG_INIT_CERT_CORRUPT "tệp chứng thư hỏng"
+#define TD_MSG_INIT_CA_UNREADABLE "không đọc được tệp chứng thư CA"
+#define TD_MSG_INIT_CA_CORRUPT "tệp chứng thư CA hỏng"
+#define TD_MSG_INIT_BUNDLE_UNREADABLE "không đọc được tệp gói"
+#define TD_MSG_INIT_BUNDLE_BAD "tệp gói đăng ký không hợp lệ"
+#define TD_MSG_INIT_KEY_EXISTS "thiết bị đã có khóa, không ghi đè"
+#define TD_MSG_INIT_BUNDLE_ALONE "--bundle không dùng cùng --agency, --device, --cert, --ca"
+#define TD_MSG_INIT_CERT_NEEDS_ALL "cài chứng thư cần đủ --cert, --ca và --server"
+#define TD_MSG_INIT_CERT_NOT_WITH_KEYGEN "--cert không dùng cùng --agency, --device"
+#define TD_MSG_INIT_KEYGEN_NEEDS_BOTH "tạo khóa cần đủ --agency và --device"
+#define TD_MSG_INIT_SERVER_WHERE "--server dùng ở bước cài chứng thư (--cert) hoặc với --bundle"
+#define TD_MSG_INIT_FORM_MISSING "cần --agency và --device, hoặc --cert, --ca và --server, hoặc --bundle"
+
+/* ---- tiendo tasks: wrong arguments (cmd_tasks.c) ---- */
+#define TD_MSG_TASKS_DATE_BAD "--date phải là ngày dd/mm/yyyy: "
+#define TD_MSG_TASKS_STATUS_UNKNOWN "--status không rõ; dùng done-on-time, done-late, ongoing, ongoing-late, " \
+    "never-reported, not-started, due-soon hoặc awaiting-review: "
+#define TD_MSG_TASKS_PERIOD_FUTURE "--period sau tháng hiện tại; chọn kỳ đến tháng này: "
+
+/* ---- tiendo status: wrong arguments (cmd_status.c) ---- */
+#define TD_MSG_STATUS_ALARM_NUMBER_BAD "số cảnh báo không hợp lệ: "
+#define TD_MSG_STATUS_CLEAR_NEEDS_NOTE "--clear-alarm cần --note \"đã kiểm tra gì, với ai\": "
+#define TD_MSG_STATUS_NOTE_NEEDS_CLEAR "--note chỉ dùng cùng --clear-alarm: "
+
+/* ---- report, draft, indicator: wrong arguments (cmd_report.c) ---- */
+#define TD_MSG_REPORT_SHOW_TASK_MISSING "report show cần số thứ tự nhiệm vụ: tiendo report show SỐ --period MM/YYYY"
+#define TD_MSG_REPORT_STATE_BAD "--state phải là chua, dang hoặc xong (hoặc \"chưa triển khai\", " \
+    "\"đang thực hiện\", \"đã hoàn thành\"): "
+#define TD_MSG_REPORT_TOO_MANY_DOCS "quá nhiều --doc (tối đa 32)"
+#define TD_MSG_REPORT_TOO_MANY_ATTACH "quá nhiều --attach (tối đa 8 tệp mỗi báo cáo)"
+#define TD_MSG_REPORT_DONE_DATE_BAD "--done-date phải là ngày dd/mm/yyyy: "
+#define TD_MSG_REPORT_TASK_TWICE "số nhiệm vụ ghi hai lần khác nhau: "
+#define TD_MSG_REPORT_PROMPT_BOTH "--prompt và --no-prompt không dùng cùng nhau"
+#define TD_MSG_REPORT_FROM_FILE_ALONE "--from-file lấy mọi thứ từ tệp: không dùng cùng số nhiệm vụ, --period, " \
+    "các mục báo cáo, --draft hay --prompt"
+#define TD_MSG_REPORT_TASK_MISSING "thiếu số nhiệm vụ: tiendo report SỐ --period MM/YYYY (xem các nhiệm vụ: tiendo tasks)"
+#define TD_MSG_REPORT_TASK_BAD "số nhiệm vụ phải là số thứ tự (số nguyên dương) của nhiệm vụ: "
+#define TD_MSG_DRAFT_SUBCMD_BAD "lệnh con phải là list, show, submit hoặc delete: "
+#define TD_MSG_DRAFT_TASK_MISSING "cần số nhiệm vụ: tiendo draft "
+#define TD_MSG_INDICATOR_TEXT_ONCE "--text và --note là một mục: chỉ ghi một lần"
+#define TD_MSG_INDICATOR_CODE_MISSING "thiếu mã chỉ tiêu: tiendo indicator set MÃ --period MM/YYYY --value SỐ"
+#define TD_MSG_INDICATOR_CODE_TOO_LONG "mã chỉ tiêu quá dài: "
+#define TD_MSG_INDICATOR_VALUE_MISSING "cần --value SỐ (hoặc --text cho chỉ tiêu định tính)"
+#define TD_MSG_INDICATOR_CODE_BAD "mã chỉ tiêu không hợp lệ: "
+
 #endif

@@ -783,7 +783,7 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
     /* header */
     for (int k = 0; k < TDC_COL_N; k++) col[k] = -1;
     if (!n_rows) {
-        tdc__batch_err(b, 1, NULL, "tệp trống: dòng đầu phải là tên các cột (task,period,state,...)");
+        tdc__batch_err(b, 1, NULL, TD_MSG_BATCH_EMPTY_FILE);
         goto report;
     }
     for (size_t k = 0; k < rows[0].n; k++) {
@@ -832,7 +832,7 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
         free(h);
     }
     if (col[TDC_COL_TASK] < 0 || col[TDC_COL_PERIOD] < 0)
-        tdc__batch_err(b, rows[0].line, NULL, "thiếu cột task hoặc period (dòng đầu phải có tên các cột)");
+        tdc__batch_err(b, rows[0].line, NULL, TD_MSG_BATCH_NO_TASK_PERIOD_COLUMN);
     if (b->n_err) goto report;
     if (n_rows - 1 > TDC_BATCH_MAX_RECORDS) {
         snprintf(msg, sizeof msg, "quá %d báo cáo trong một tệp; hãy chia thành nhiều tệp", TDC_BATCH_MAX_RECORDS);
@@ -939,11 +939,11 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
         }
         if (b->n_err != row_err) continue;
         if (!r->task) {
-            tdc__batch_err(b, row->line, "task", "thiếu số thứ tự nhiệm vụ");
+            tdc__batch_err(b, row->line, "task", TD_MSG_BATCH_TASK_MISSING);
             continue;
         }
         if (!r->period[0]) {
-            tdc__batch_err(b, row->line, "period", "thiếu kỳ báo cáo (2025-06)");
+            tdc__batch_err(b, row->line, "period", TD_MSG_BATCH_PERIOD_MISSING);
             continue;
         }
         if (tdc_rep_check(st, agency, today, r, TDC_HOW_CSV, msg, sizeof msg, &field)) {
@@ -958,7 +958,7 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
                 break;
             }
     }
-    if (!b->n_err && !n_reps) tdc__batch_err(b, rows[0].line, NULL, "tệp không có báo cáo nào (chỉ có dòng tiêu đề)");
+    if (!b->n_err && !n_reps) tdc__batch_err(b, rows[0].line, NULL, TD_MSG_BATCH_NO_REPORTS);
 report:
     td_csv_rows_free(rows, n_rows);
     if (b->n_err) {

@@ -344,16 +344,15 @@ static enum MHD_Result tdc__handler(void *cls, struct MHD_Connection *conn, cons
     /* 1. DNS rebinding: a page of another site resolved to 127.0.0.1 */
     host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
     if (!tdc__host_ok(host))
-        return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, "Từ chối truy cập",
-                           "Tên máy trong yêu cầu (Host) không phải máy này (127.0.0.1/localhost): giao diện tiendo chỉ "
-                           "mở được từ chính máy tính của cơ quan.");
+        return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, TD_MSG_UI_REFUSED_TITLE,
+                           TD_MSG_UI_HOST_NOT_LOCAL);
     if (strcmp(method, "GET") && !is_post)
-        return tdc__refuse(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "Không hỗ trợ", "Chỉ hỗ trợ GET và POST.");
+        return tdc__refuse(conn, MHD_HTTP_METHOD_NOT_ALLOWED, TD_MSG_UI_METHOD_TITLE, TD_MSG_UI_METHOD_ONLY_GET_POST);
     /* 2. static files need no secret (they hold none) */
     if (!strncmp(url, "/static/", 8) && !is_post) {
         const char *a = tdc_ui_asset(url, &type);
         char *copy;
-        if (!a) return tdc__refuse(conn, MHD_HTTP_NOT_FOUND, "Không tìm thấy", "Không có tệp này.");
+        if (!a) return tdc__refuse(conn, MHD_HTTP_NOT_FOUND, TD_MSG_UI_NOT_FOUND_TITLE, TD_MSG_UI_NOT_FOUND);
         if (!(copy = strdup(a))) return MHD_NO;
         return tdc__send(conn, MHD_HTTP_OK, type, copy, strlen(copy), NULL, NULL, NULL, NULL);
     }
@@ -367,26 +366,25 @@ static enum MHD_Result tdc__handler(void *cls, struct MHD_Connection *conn, cons
         char set[200], *empty = strdup("");
         if (!tdc__eq_secret(token, ui->secret)) {
             free(empty);
-            return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, "Mã truy cập sai",
-                               "Mã truy cập trong địa chỉ không đúng. Hãy mở địa chỉ mà lệnh `tiendo ui` in ra.");
+            return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, TD_MSG_UI_TOKEN_WRONG_TITLE,
+                               TD_MSG_UI_TOKEN_WRONG);
         }
         snprintf(set, sizeof set, "%s=%s; Path=/; HttpOnly; SameSite=Strict", TDC_UI_COOKIE, ui->secret);
         return tdc__send(conn, MHD_HTTP_SEE_OTHER, "text/plain", empty, 0, url, set, NULL, NULL);
     }
     cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, TDC_UI_COOKIE);
     if (!tdc__eq_secret(cookie, ui->secret))
-        return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, "Cần mã truy cập",
-                           "Hãy mở giao diện bằng địa chỉ có mã truy cập mà lệnh `tiendo ui` in ra khi khởi "
-                           "động; trình duyệt sẽ nhớ mã cho các lần sau.");
+        return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, TD_MSG_UI_TOKEN_NEEDED_TITLE,
+                           TD_MSG_UI_TOKEN_NEEDED);
     /* 4. CSRF: every state-changing request carries the token */
     if (is_post) {
         const char *t = tdc_ui_form_get(&r->form, "csrf");
         if (r->too_big)
-            return tdc__refuse(conn, 413, "Dữ liệu quá lớn",
-                               "Biểu mẫu gửi lên quá lớn; hãy rút gọn nội dung.");
+            return tdc__refuse(conn, 413, TD_MSG_UI_TOO_LARGE_TITLE,
+                               TD_MSG_UI_FORM_TOO_LARGE);
         if (!tdc__eq_secret(t, ui->csrf))
-            return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, "Từ chối yêu cầu",
-                               "Yêu cầu thiếu hoặc sai mã chống giả mạo (CSRF). Hãy tải lại trang rồi làm lại.");
+            return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, TD_MSG_UI_REQUEST_REFUSED_TITLE,
+                               TD_MSG_UI_CSRF_BAD);
     } else {
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, tdc__query_it, &r->form);
     }
@@ -600,7 +598,7 @@ int tdc_cmd_ui(int argc, char **argv)
         case 'p':
             if (!tdc_int(optarg, &port) || port < 0 || port > 65535) {
                 free(ui);
-                return tdc_usage_err(cmd, "--port phải là số cổng 0..65535: ", optarg);
+                return tdc_usage_err(cmd, TD_MSG_UI_PORT_BAD, optarg);
             }
             port_given = 1;
             break;
@@ -610,14 +608,14 @@ int tdc_cmd_ui(int argc, char **argv)
         case 'i':
             if (!tdc_int(optarg, &interval) || interval < 1 || interval > 86400) {
                 free(ui);
-                return tdc_usage_err(cmd, "--interval phải là số giây 1..86400: ", optarg);
+                return tdc_usage_err(cmd, TD_MSG_UI_INTERVAL_BAD, optarg);
             }
             break;
         case 'u': url_file = optarg; break;
         case 'm':
             if (!tdc_int(optarg, &max_backoff) || max_backoff < 1 || max_backoff > 86400) {
                 free(ui);
-                return tdc_usage_err(cmd, "--max-backoff phải là số giây 1..86400: ", optarg);
+                return tdc_usage_err(cmd, TD_MSG_UI_MAX_BACKOFF_BAD, optarg);
             }
             break;
         case 'h': tdc__ui_usage(stdout); free(ui); return 0;

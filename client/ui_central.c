@@ -36,6 +36,7 @@
 #include "csv.h"
 #include "deadline.h"
 #include "entry.h"
+#include "msg.h"
 #include "report_entry.h"
 #include "status.h"
 #include "ui_int.h"
@@ -233,9 +234,9 @@ static void tdc__page_deadline_task(tdc_ui *ui, FILE *f, tdc_ui_resp *out, long 
     snprintf(title, sizeof title, "Thời hạn nhiệm vụ %d", t->number);
     tdc_ui_head(ui, f, title, "deadlines");
     if (q && !err) tdc__done(q, f);
-    if (err) tdc__msg(f, "err", "Chưa ghi được:", err);
+    if (err) tdc__msg(f, "err", TD_MSG_UI_NOT_SAVED, err);
     if (confirm)
-        tdc__msg(f, "warn", "Cần xác nhận:",
+        tdc__msg(f, "warn", TD_MSG_UI_CONFIRM_NEEDED,
                  confirm);
     fprintf(f, "<p class=\"task-title\"><a href=\"/task?n=%d\">", t->number);
     tdc_ui_esc(f, t->title ? t->title : "");
@@ -334,7 +335,7 @@ static void tdc__post_refused(tdc_ui *ui, FILE *f, tdc_ui_resp *out, long n, con
     if (ui->ctx.id.subject.role != TD_ROLE_CENTRAL || !td_plan_task(td_state_plan(tdc_replica_state(ui->ctx.rep)),
                                                                     (int)n)) {
         tdc_ui_head(ui, f, "Chưa ghi được", "deadlines");
-        tdc__msg(f, "err", "Chưa ghi được:", err);
+        tdc__msg(f, "err", TD_MSG_UI_NOT_SAVED, err);
         fprintf(f, "<p><a href=\"/deadlines\">Quay lại</a></p>");
         tdc_ui_foot(f);
         return;
@@ -351,7 +352,7 @@ static void tdc__post_extend(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_r
     uint64_t seq;
     char done[700], path[48], msg[1100];
     if (!tdc__task_of(q, &n)) {
-        tdc__post_refused(ui, f, out, 0, q, "số nhiệm vụ không hợp lệ", NULL, 422);
+        tdc__post_refused(ui, f, out, 0, q, TD_MSG_UI_TASK_NUMBER_BAD, NULL, 422);
         return;
     }
     if (tdc_extend_prepare(&ui->ctx, n, tdc_ui_form_get(q, "deadline"), tdc_ui_form_get(q, "reason"), &x, &e)) {
@@ -388,15 +389,15 @@ static void tdc__post_condition(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
     uint64_t seq;
     char done[300], path[48];
     if (!tdc__task_of(q, &n)) {
-        tdc__post_refused(ui, f, out, 0, q, "số nhiệm vụ không hợp lệ", NULL, 422);
+        tdc__post_refused(ui, f, out, 0, q, TD_MSG_UI_TASK_NUMBER_BAD, NULL, 422);
         return;
     }
     if (!met_s || td_date_parse_vi(met_s, &met) || !td_date_valid(met)) {
-        tdc__post_refused(ui, f, out, n, q, "ngày điều kiện được đáp ứng phải có dạng dd/mm/yyyy", NULL, 422);
+        tdc__post_refused(ui, f, out, n, q, TD_MSG_UI_MET_DATE_BAD, NULL, 422);
         return;
     }
     if (due_s && *td_trim((char *)due_s) && tdc_month_parse(due_s, &due_y, &due_m)) {
-        tdc__post_refused(ui, f, out, n, q, "tháng hoàn thành phải có dạng MM/YYYY, ví dụ 12/2027", NULL, 422);
+        tdc__post_refused(ui, f, out, n, q, TD_MSG_UI_DUE_MONTH_BAD, NULL, 422);
         return;
     }
     if (tdc_condition_prepare(&ui->ctx, n, met, due_y, due_m, tdc_ui_form_get(q, "note"), &x, &e)) {
@@ -499,7 +500,7 @@ static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
     if (td_status_all(st, today, &so, &ts, &n_ts, &e)) {
         out->status = 500;
         tdc_ui_head(ui, f, "Tổng hợp", "dashboard");
-        tdc__msg(f, "err", "Không tính được trạng thái:", td_err_vi(e.code));
+        tdc__msg(f, "err", TD_MSG_UI_STATUS_FAILED, td_err_vi(e.code));
         tdc_ui_foot(f);
         return;
     }
@@ -981,15 +982,14 @@ int tdc_ui_central_route(tdc_ui *ui, const char *method, const char *path, const
                        !strcmp(path, "/dashboard.csv"))) {
         if (role == TD_ROLE_OFFICE)
             tdc__forbidden(ui, f, out, "dashboard",
-                           "Trang tổng hợp dành cho Sở KH&amp;CN và thanh tra; bản sao của một cơ quan chỉ có phần "
-                           "của cơ quan đó.");
+                           TD_MSG_UI_CENTRAL_ONLY);
         else if (!strcmp(path, "/dashboard/agency")) tdc__page_agency(ui, q, f, out);
         else tdc__page_dashboard(ui, q, f, out, !strcmp(path, "/dashboard.csv"));
     } else if (!post && !strcmp(path, "/audit")) {
         tdc__page_audit(ui, f, out);
     } else if (!post && !strcmp(path, "/audit/history")) {
         if (role == TD_ROLE_OFFICE)
-            tdc__forbidden(ui, f, out, "history", "Lịch sử nhật ký dành cho thanh tra và Sở KH&amp;CN.");
+            tdc__forbidden(ui, f, out, "history", TD_MSG_UI_HISTORY_ONLY);
         else tdc__page_history(ui, q, f, out);
     } else {
         return 0;

@@ -90,7 +90,7 @@ static int tdp__parse_days(const char *cmd, const char *opt, const char *s, int 
     errno = 0;
     v = strtol(s, &end, 10);
     if (errno || end == s || *end || v < 0 || v > TDP_DAYS_MAX)
-        return tdp__usage_err(cmd, "%s phải là số ngày từ 0 đến %d, không phải \"%s\"", opt, TDP_DAYS_MAX, s);
+        return tdp__usage_err(cmd, TD_MSG_PKI_DAYS_RANGE, opt, TDP_DAYS_MAX, s);
     *out = (int)v;
     return 0;
 }
@@ -98,7 +98,7 @@ static int tdp__parse_days(const char *cmd, const char *opt, const char *s, int 
 /* --days 0 only makes sense with --backdate-days (a testing aid). */
 static int tdp__check_validity(const char *cmd, tdp_validity v)
 {
-    if (v.days == 0 && v.backdate_days == 0) return tdp__usage_err(cmd, "--days phải lớn hơn 0");
+    if (v.days == 0 && v.backdate_days == 0) return tdp__usage_err(cmd, TD_MSG_PKI_DAYS_POSITIVE);
     return 0;
 }
 
@@ -147,7 +147,7 @@ static int tdp__role(const char *action, const char *s, td_role *out)
     if (*out == TD_ROLE_NONE) {
         td_error e;
         td_error_set(&e, TD_EARG, "unknown role \"%s\"", s);
-        return tdp__fail(action, "vai trò không hợp lệ, phải là office, central hoặc inspector", &e);
+        return tdp__fail(action, TD_MSG_PKI_ROLE_BAD, &e);
     }
     return 0;
 }
@@ -158,7 +158,7 @@ static int tdp__agency(const char *action, const char *s)
         td_error e;
         td_error_set(&e, TD_EARG, "agency \"%s\" is not a slug", s);
         return tdp__fail(action,
-                         "mã cơ quan không hợp lệ: chỉ gồm chữ thường không dấu, số và dấu '-' (ví dụ so-khcn)",
+                         TD_MSG_PKI_AGENCY_BAD,
                          &e);
     }
     return 0;
@@ -193,14 +193,14 @@ static int tdp__agency_known(const char *action, const char *dir, const char *re
         FILE *f = fopen(src, "rb");
         if (!f) {
             td_error_set(&e, TD_EIO, TD_MSG_FILE_READ, src, td_errno_vi_log(errno, src));
-            return tdp__fail(action, "không đọc được tệp danh mục cơ quan", &e);
+            return tdp__fail(action, TD_MSG_PKI_AGENCIES_UNREADABLE, &e);
         }
         if ((buf = malloc((size_t)TD_CSV_MAX + 1))) n = fread(buf, 1, (size_t)TD_CSV_MAX + 1, f);
         fclose(f);
         if (!buf || n > TD_CSV_MAX || td_csv_import_agencies(buf, n, src, &rows, &nrows, &e)) {
             free(buf);
             if (!e.code) td_error_set(&e, TD_ETOOBIG, "%s: unreadable or too large", src);
-            return tdp__fail(action, "tệp danh mục cơ quan hỏng (cần tệp do tiendo-server agency export ghi)", &e);
+            return tdp__fail(action, TD_MSG_PKI_AGENCIES_CORRUPT, &e);
         }
         free(buf);
         for (size_t i = 0; i < nrows; i++) {
@@ -242,7 +242,7 @@ static int tdp__device(const char *action, const char *s)
     if (!td_device_name_valid(s)) {
         td_error e;
         td_error_set(&e, TD_EARG, "device name \"%s\" is not valid", s);
-        return tdp__fail(action, "tên thiết bị không hợp lệ: chỉ gồm chữ không dấu, số và . _ -", &e);
+        return tdp__fail(action, TD_MSG_PKI_DEVICE_BAD, &e);
     }
     return 0;
 }
@@ -358,11 +358,11 @@ static int tdp__parse(const td_cli_spec *spec, tdp_validity v, int argc, char **
         case 's': a->server = optarg; break;
         case 'R': a->revoke_old = 1; break;
         case 'N':
-            if (a->ndns == TDP_SAN_MAX) return tdp__usage_err(cmd, "quá %d --dns", TDP_SAN_MAX);
+            if (a->ndns == TDP_SAN_MAX) return tdp__usage_err(cmd, TD_MSG_PKI_TOO_MANY_DNS, TDP_SAN_MAX);
             a->dns[a->ndns++] = optarg;
             break;
         case 'I':
-            if (a->nips == TDP_SAN_MAX) return tdp__usage_err(cmd, "quá %d --ip", TDP_SAN_MAX);
+            if (a->nips == TDP_SAN_MAX) return tdp__usage_err(cmd, TD_MSG_PKI_TOO_MANY_IP, TDP_SAN_MAX);
             a->ips[a->nips++] = optarg;
             break;
         case 'D': if (tdp__parse_days(cmd, "--days", optarg, &a->v.days)) return 2; break;
@@ -411,15 +411,15 @@ int tdp_cmd_init(int argc, char **argv)
 
     if ((rc = tdp__parse(&tdp__init_spec, (tdp_validity){TDP_CA_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0) return rc;
     name = a.name ? a.name : TDP_CA_NAME_DEFAULT;
-    if (!a.dir) return tdp__usage_err("init", "thiếu --dir");
+    if (!a.dir) return tdp__usage_err("init", TD_MSG_PKI_DIR_MISSING);
     if (tdp__check_validity("init", a.v)) return 2;
     if (name[0] == '\0' || tdp__utf8_len(name) > TDP_CA_NAME_MAX) {
         td_error_set(&e, TD_EARG, "CA name must be 1..%d characters", TDP_CA_NAME_MAX);
-        return tdp__fail(action, "tên CA không hợp lệ", &e);
+        return tdp__fail(action, TD_MSG_PKI_CA_NAME_BAD, &e);
     }
     td_error_clear(&e);
     if (tdp_ca_create(a.dir, name, a.v, &e))
-        return tdp__fail(action, e.code == TD_EEXISTS ? "thư mục đã có CA, không ghi đè" : NULL, &e);
+        return tdp__fail(action, e.code == TD_EEXISTS ? TD_MSG_PKI_CA_EXISTS : NULL, &e);
     if (tdp__open_ca(&ca, a.dir, action, 0)) return 1;
     tdp__cert_date(X509_get0_notAfter(ca.cert), d);
     printf(TD_MSG_PKI_DA_TAO_CA_TRONG_CHUNG "\n",
@@ -467,7 +467,7 @@ int tdp_cmd_issue_server(int argc, char **argv)
         return rc;
     rc = 1;
     if (!a.dir || !a.name || !a.out_key || !a.out_cert)
-        return tdp__usage_err("issue-server", "cần đủ --dir, --name, --out-key và --out-cert");
+        return tdp__usage_err("issue-server", TD_MSG_PKI_ISSUE_SERVER_NEEDS);
     if (tdp__check_validity("issue-server", a.v)) return 2;
     if (tdp__device(action, a.name)) return 1;
     if (tdp__open_ca(&ca, a.dir, action, 1)) return 1;
@@ -489,12 +489,12 @@ int tdp_cmd_issue_server(int argc, char **argv)
     /* The key first, never over an existing file: if it cannot be written
      * no certificate is issued for it. */
     if (td_x509_write_key(a.out_key, key, &e)) {
-        tdp__fail(action, e.code == TD_EEXISTS ? "tệp khóa đã có, không ghi đè" : "không ghi được tệp khóa", &e);
+        tdp__fail(action, e.code == TD_EEXISTS ? TD_MSG_PKI_KEY_EXISTS : TD_MSG_PKI_KEY_WRITE, &e);
         goto out;
     }
     if (tdp_ca_issue(&ca, &req, &cert, &e) || td_x509_write_cert(a.out_cert, cert, 0, &e)) {
         unlink(a.out_key);
-        tdp__fail(action, e.code == TD_EARG ? "tên miền hoặc địa chỉ IP không hợp lệ" : NULL, &e);
+        tdp__fail(action, e.code == TD_EARG ? TD_MSG_PKI_HOST_BAD : NULL, &e);
         goto out;
     }
     tdp__cert_date(X509_get0_notAfter(cert), d);
@@ -566,10 +566,10 @@ int tdp_cmd_sign(int argc, char **argv)
 
     if ((rc = tdp__parse(&tdp__sign_spec, (tdp_validity){TDP_DEVICE_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0) return rc;
     rc = 1;
-    if (argc - a.optind != 1) return tdp__usage_err("sign", "cần đúng một TỆP_CSR");
+    if (argc - a.optind != 1) return tdp__usage_err("sign", TD_MSG_PKI_ONE_CSR);
     csr_path = argv[a.optind];
     if (!a.dir || !a.agency || !a.role || !a.out)
-        return tdp__usage_err("sign", "cần đủ --dir, --agency, --role và --out");
+        return tdp__usage_err("sign", TD_MSG_PKI_SIGN_NEEDS);
     if (tdp__check_validity("sign", a.v)) return 2;
     if (tdp__role(action, a.role, &role) || tdp__agency(action, a.agency) ||
         tdp__agency_known(action, a.dir, a.registry, a.agency))
@@ -583,14 +583,14 @@ int tdp_cmd_sign(int argc, char **argv)
     if (td_x509_csr_check(csr, csr_path, &e)) {
         X509_REQ_free(csr);
         return tdp__fail(action,
-                         e.code == TD_ESIG ? "CSR không hợp lệ, chữ ký không khớp"
-                                           : "khóa trong CSR không phải Ed25519",
+                         e.code == TD_ESIG ? TD_MSG_PKI_CSR_SIG_BAD
+                                           : TD_MSG_PKI_CSR_KEY_NOT_ED25519,
                          &e);
     }
     if (!tdp__csr_cn(csr, cn, sizeof cn) || !td_device_name_valid(cn)) {
         X509_REQ_free(csr);
         td_error_set(&e, TD_EARG, "CSR subject CN is missing, repeated or not a device name: %s", csr_path);
-        return tdp__fail(action, "tên thiết bị (CN) trong CSR không hợp lệ", &e);
+        return tdp__fail(action, TD_MSG_PKI_CSR_DEVICE_BAD, &e);
     }
     if (tdp__open_ca(&ca, a.dir, action, 1)) {
         X509_REQ_free(csr);
@@ -648,19 +648,19 @@ int tdp_cmd_bundle(int argc, char **argv)
         return rc;
     rc = 1;
     if (!a.dir || !a.agency || !a.device || !a.role || !a.server || !a.out)
-        return tdp__usage_err("bundle", "cần đủ --dir, --agency, --device, --role, --server và --out");
+        return tdp__usage_err("bundle", TD_MSG_PKI_BUNDLE_NEEDS);
     if (tdp__check_validity("bundle", a.v)) return 2;
     if (tdp__role(action, a.role, &role) || tdp__agency(action, a.agency) || tdp__device(action, a.device) ||
         tdp__agency_known(action, a.dir, a.registry, a.agency))
         return 1;
     if (!td_x509_hostport_valid(a.server)) {
         td_error_set(&e, TD_EARG, "server \"%s\" is not host:port", a.server);
-        return tdp__fail(action, "địa chỉ máy chủ phải có dạng MÁY_CHỦ:CỔNG", &e);
+        return tdp__fail(action, TD_MSG_PKI_SERVER_ADDR_BAD, &e);
     }
     /* Refuse before issuing, so that no certificate is recorded for a bundle never written. */
     if (access(a.out, F_OK) == 0) {
         td_error_set(&e, TD_EEXISTS, "%s: already exists, not overwritten", a.out);
-        return tdp__fail(action, "tệp gói đăng ký đã có, không ghi đè", &e);
+        return tdp__fail(action, TD_MSG_PKI_BUNDLE_EXISTS, &e);
     }
     if (tdp__open_ca(&ca, a.dir, action, 1)) return 1;
     memset(&b, 0, sizeof b);
@@ -717,21 +717,21 @@ int tdp_cmd_revoke(int argc, char **argv)
     td_error e;
 
     if ((rc = tdp__parse(&tdp__revoke_spec, (tdp_validity){0, 0}, argc, argv, &a)) >= 0) return rc;
-    if (!a.dir || !a.serial) return tdp__usage_err("revoke", "cần đủ --dir và --serial");
+    if (!a.dir || !a.serial) return tdp__usage_err("revoke", TD_MSG_PKI_REVOKE_NEEDS);
     td_error_clear(&e);
     if (tdp_serial_normalise(a.serial, serial, &e))
-        return tdp__fail(action, "số sê-ri phải là số hex", &e);
+        return tdp__fail(action, TD_MSG_PKI_SERIAL_NOT_HEX, &e);
     if (a.reason && (reason = tdp_reason_parse(a.reason)) < -1) {
         td_error_set(&e, TD_EARG, "unknown revocation reason \"%s\"", a.reason);
-        return tdp__fail(action, "lý do thu hồi không hợp lệ (xem --help)", &e);
+        return tdp__fail(action, TD_MSG_PKI_REVOKE_REASON_BAD, &e);
     }
     /* An expired CA may still record a revocation: the record outlives the CA. */
     if (tdp__open_ca(&ca, a.dir, action, 0)) return 1;
     rc = tdp_index_revoke(ca.db, serial, td_clock_now_ms() / 1000, reason, &e);
     if (rc) {
         tdp__fail(action,
-                  rc == TD_ENOTFOUND ? "không có chứng thư với số sê-ri này trong sổ"
-                  : rc == TD_EEXISTS ? "chứng thư đã bị thu hồi trước đó"
+                  rc == TD_ENOTFOUND ? TD_MSG_PKI_SERIAL_UNKNOWN
+                  : rc == TD_EEXISTS ? TD_MSG_PKI_ALREADY_REVOKED
                                      : NULL,
                   &e);
     } else {
@@ -776,7 +776,7 @@ int tdp_cmd_crl(int argc, char **argv)
     if ((rc = tdp__parse(&tdp__crl_spec, (tdp_validity){TDP_CRL_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0) return rc;
     rc = 1;
     out_path = a.out;
-    if (!a.dir) return tdp__usage_err("crl", "thiếu --dir");
+    if (!a.dir) return tdp__usage_err("crl", TD_MSG_PKI_DIR_MISSING);
     if (tdp__check_validity("crl", a.v)) return 2;
     if (tdp__open_ca(&ca, a.dir, action, 1)) return 1;
     if (!out_path) out_path = ca.crl_path;
@@ -827,7 +827,7 @@ int tdp_cmd_list(int argc, char **argv)
     int rc;
 
     if ((rc = tdp__parse(&tdp__list_spec, (tdp_validity){0, 0}, argc, argv, &a)) >= 0) return rc;
-    if (!a.dir) return tdp__usage_err("list", "thiếu --dir");
+    if (!a.dir) return tdp__usage_err("list", TD_MSG_PKI_DIR_MISSING);
     if (tdp__open_ca(&ca, a.dir, action, 0)) return 1;
     td_error_clear(&e);
     if (tdp_index_list(ca.db, &list, &n, &e)) {
@@ -903,21 +903,21 @@ int tdp_cmd_renew(int argc, char **argv)
     if ((rc = tdp__parse(&tdp__renew_spec, (tdp_validity){TDP_DEVICE_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0)
         return rc;
     rc = 1;
-    if (!a.dir || !a.cert || !a.out) return tdp__usage_err("renew", "cần đủ --dir, --cert và --out");
+    if (!a.dir || !a.cert || !a.out) return tdp__usage_err("renew", TD_MSG_PKI_RENEW_NEEDS);
     if (tdp__check_validity("renew", a.v)) return 2;
     td_error_clear(&e);
-    if (td_x509_read_cert(a.cert, &old, &e)) return tdp__fail(action, "không đọc được chứng thư cũ", &e);
+    if (td_x509_read_cert(a.cert, &old, &e)) return tdp__fail(action, TD_MSG_PKI_OLD_CERT_UNREADABLE, &e);
     if (td_subject_from_cert(old, &sub, &e)) {
-        tdp__fail(action, "chứng thư cũ không phải chứng thư thiết bị (cơ quan, thiết bị, vai trò)", &e);
+        tdp__fail(action, TD_MSG_PKI_OLD_CERT_NOT_DEVICE, &e);
         goto out;
     }
     if (a.csr) {
         if (td_x509_read_csr(a.csr, &csr, &e)) {
-            tdp__fail(action, "không đọc được tệp CSR", &e);
+            tdp__fail(action, TD_MSG_PKI_CSR_UNREADABLE, &e);
             goto out;
         }
         if (td_x509_csr_check(csr, a.csr, &e)) {
-            tdp__fail(action, "CSR không hợp lệ (chữ ký hoặc loại khóa)", &e);
+            tdp__fail(action, TD_MSG_PKI_CSR_BAD, &e);
             goto out;
         }
     }
@@ -926,17 +926,16 @@ int tdp_cmd_renew(int argc, char **argv)
     switch (tdp_ca_renewable(&ca, old, old_serial, &e)) {
     case 0: break;
     case TD_ECERT:
-        tdp__fail(action, "chứng thư cũ không do CA này cấp", &e);
+        tdp__fail(action, TD_MSG_PKI_OLD_CERT_OTHER_CA, &e);
         goto out;
     case TD_EREVOKED:
-        tdp__fail(action, "chứng thư cũ đã bị thu hồi (hoặc đã được cấp lại): thiết bị phải đăng ký lại "
-                          "(tiendo-pki sign), không cấp lại", &e);
+        tdp__fail(action, TD_MSG_PKI_OLD_CERT_REVOKED, &e);
         goto out;
     case TD_ENOTFOUND:
-        tdp__fail(action, "chứng thư cũ không có trong sổ của CA này", &e);
+        tdp__fail(action, TD_MSG_PKI_OLD_CERT_NOT_IN_INDEX, &e);
         goto out;
     default:
-        tdp__fail(action, "không đọc được sổ chứng thư", &e);
+        tdp__fail(action, TD_MSG_PKI_INDEX_UNREADABLE, &e);
         goto out;
     }
     if (tdp__issue_device(&ca, action, csr ? X509_REQ_get0_pubkey(csr) : X509_get0_pubkey(old), sub.agency,
@@ -944,7 +943,7 @@ int tdp_cmd_renew(int argc, char **argv)
         tdp__write_device(action, cert, a.out, serial, key_id))
         goto out;
     if (a.revoke_old && tdp_ca_supersede(&ca, old_serial, &e)) {
-        tdp__fail("không thu hồi được chứng thư cũ", NULL, &e);
+        tdp__fail(TD_MSG_PKI_OLD_REVOKE_FAILED, NULL, &e);
         goto out;
     }
     tdp__cert_date(X509_get0_notAfter(cert), d);
