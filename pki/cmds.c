@@ -214,20 +214,20 @@ static int tdp__agency_known(const char *action, const char *dir, const char *re
             if (td_agency_slug_near(reg.agencies[i].slug, slug)) near = reg.agencies[i].slug;
     }
     if (!hit) {
-        fprintf(stderr, "tiendo-pki: " TD_MSG_PKI_CO_QUAN_KHONG_CO_TRONG "\n", action, slug,
-                src ? " " : TD_MSG_PKI_DUNG_SAN_CUA_KE_HOACH, src ? src : "");
-        if (near) fprintf(stderr, TD_MSG_PKI_CO_PHAI_LA "\n", near);
+        fprintf(stderr, "tiendo-pki: " TD_MSG_PKI_AGENCY_UNKNOWN "\n", action, slug,
+                src ? " " : TD_MSG_PKI_REGISTRY_BUILTIN, src ? src : "");
+        if (near) fprintf(stderr, TD_MSG_PKI_DID_YOU_MEAN "\n", near);
         if (!src)
-            fprintf(stderr, TD_MSG_PKI_CO_QUAN_MOI_SAU_SAP TDP_REGISTRY_FILE TD_MSG_PKI_HOAC_GHI_REGISTRY_REGISTRY_CSV "\n",
-                    dir ? dir : TD_MSG_PKI_THU_MUC_CA);
+            fprintf(stderr, TD_MSG_PKI_AGENCY_NEW_HINT TDP_REGISTRY_FILE TD_MSG_PKI_AGENCY_REGISTRY_HINT "\n",
+                    dir ? dir : TD_MSG_PKI_ARG_CA_DIR);
         else
-            fprintf(stderr, TD_MSG_PKI_NEU_CO_QUAN_MOI_DUOC "\n");
+            fprintf(stderr, TD_MSG_PKI_AGENCY_REEXPORT_HINT "\n");
         goto out;
     }
     if (hit->valid_to && hit->valid_to <= today) {
         td_date_vi(hit->valid_to, d, sizeof d);
-        fprintf(stderr, "tiendo-pki: " TD_MSG_PKI_CO_QUAN_DA_NGUNG_HOAT "\n", action, slug, hit->name, d);
-        fprintf(stderr, TD_MSG_PKI_CAP_CHUNG_THU_CHO_CO "\n", src ? src : TD_MSG_PKI_DANH_MUC);
+        fprintf(stderr, "tiendo-pki: " TD_MSG_PKI_AGENCY_ENDED "\n", action, slug, hit->name, d);
+        fprintf(stderr, TD_MSG_PKI_AGENCY_SUCCESSOR_HINT "\n", src ? src : TD_MSG_PKI_DANH_MUC);
         goto out;
     }
     rc = 0;
@@ -422,7 +422,7 @@ int tdp_cmd_init(int argc, char **argv)
         return tdp__fail(action, e.code == TD_EEXISTS ? TD_MSG_PKI_CA_EXISTS : NULL, &e);
     if (tdp__open_ca(&ca, a.dir, action, 0)) return 1;
     tdp__cert_date(X509_get0_notAfter(ca.cert), d);
-    printf(TD_MSG_PKI_DA_TAO_CA_TRONG_CHUNG "\n",
+    printf(TD_MSG_PKI_INIT_DONE "\n",
            name, a.dir, ca.cert_path, d, ca.key_path, ca.db_path, ca.crl_path);
     tdp_ca_close(&ca);
     return 0;
@@ -499,7 +499,7 @@ int tdp_cmd_issue_server(int argc, char **argv)
     }
     tdp__cert_date(X509_get0_notAfter(cert), d);
     tdp__serial_of(cert, serial);
-    printf(TD_MSG_PKI_DA_CAP_CHUNG_THU_MAY "\n",
+    printf(TD_MSG_PKI_ISSUE_SERVER_DONE "\n",
            a.name, serial, d, a.out_key, a.out_cert);
     rc = 0;
 out:
@@ -600,7 +600,7 @@ int tdp_cmd_sign(int argc, char **argv)
         tdp__write_device(action, cert, a.out, serial, key_id))
         goto out;
     tdp__cert_date(X509_get0_notAfter(cert), d);
-    printf(TD_MSG_PKI_DA_KY_CHUNG_THU_CHO "\n",
+    printf(TD_MSG_PKI_SIGN_DONE "\n",
            cn, a.agency, td_role_name(role), td_role_vi(role), serial, key_id, d, a.out, ca.cert_path);
     rc = 0;
 out:
@@ -681,7 +681,7 @@ int tdp_cmd_bundle(int argc, char **argv)
         goto out;
     }
     tdp__cert_date(X509_get0_notAfter(b.cert), d);
-    printf(TD_MSG_PKI_DA_TAO_GOI_DANG_KY "\n",
+    printf(TD_MSG_PKI_BUNDLE_DONE "\n",
            a.device, a.agency, td_role_name(role), td_role_vi(role), serial, d, a.server, a.out);
     rc = 0;
 out:
@@ -735,7 +735,7 @@ int tdp_cmd_revoke(int argc, char **argv)
                                      : NULL,
                   &e);
     } else {
-        printf(TD_MSG_PKI_DA_THU_HOI_CHUNG_THU "\n",
+        printf(TD_MSG_PKI_REVOKE_DONE "\n",
                serial, reason > 0 ? TD_MSG_PKI_LY_DO : "", reason > 0 ? tdp_reason_name(reason) : "", a.dir);
     }
     tdp_ca_close(&ca);
@@ -791,7 +791,7 @@ int tdp_cmd_crl(int argc, char **argv)
     tdp__cert_date(X509_CRL_get0_nextUpdate(crl), d);
     /* an empty CRL has no list: OpenSSL counts a NULL stack as -1 */
     n_revoked = X509_CRL_get_REVOKED(crl) ? sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)) : 0;
-    printf(TD_MSG_PKI_DA_PHAT_HANH_CRL_SO "\n", number, n_revoked, d, out_path);
+    printf(TD_MSG_PKI_CRL_DONE "\n", number, n_revoked, d, out_path);
     rc = 0;
 out:
     X509_CRL_free(crl);
@@ -835,14 +835,14 @@ int tdp_cmd_list(int argc, char **argv)
         return tdp__fail(action, NULL, &e);
     }
     if (n == 0) {
-        printf(TD_MSG_PKI_CHUA_CAP_CHUNG_THU_NAO "\n");
+        printf(TD_MSG_PKI_LIST_EMPTY "\n");
     } else {
         tdp__col("SỐ SÊ-RI", TDP_COL_SERIAL);
         tdp__col("CƠ QUAN", TDP_COL_AGENCY);
         tdp__col("THIẾT BỊ", TDP_COL_DEVICE);
         tdp__col("VAI TRÒ", TDP_COL_ROLE);
         tdp__col("TRẠNG THÁI", TDP_COL_STATUS);
-        printf(TD_MSG_PKI_HET_HAN "\n");
+        printf(TD_MSG_PKI_LIST_EXPIRED "\n");
         for (size_t i = 0; i < n; i++) {
             tdp_status s = tdp_entry_status(&list[i], now);
             char d[TDP_DATE_MAX];
@@ -855,7 +855,7 @@ int tdp_cmd_list(int argc, char **argv)
             tdp__col(status_vi[s], TDP_COL_STATUS);
             printf("%s\n", d);
         }
-        printf(TD_MSG_PKI_TONG_CHUNG_THU_CON_HIEU "\n", n,
+        printf(TD_MSG_PKI_LIST_TOTAL "\n", n,
                count[TDP_STATUS_VALID], count[TDP_STATUS_REVOKED], count[TDP_STATUS_EXPIRED]);
     }
     free(list);
@@ -947,9 +947,9 @@ int tdp_cmd_renew(int argc, char **argv)
         goto out;
     }
     tdp__cert_date(X509_get0_notAfter(cert), d);
-    printf(TD_MSG_PKI_DA_CAP_LAI_CHUNG_THU "\n",
+    printf(TD_MSG_PKI_RENEW_DONE "\n",
            sub.device, sub.agency, td_role_name(sub.role), td_role_vi(sub.role), old_serial,
-           a.revoke_old ? TD_MSG_PKI_DA_THU_HOI_CHAY_TIENDO : "", serial, key_id,
+           a.revoke_old ? TD_MSG_PKI_RENEW_OLD_REVOKED : "", serial, key_id,
            csr ? TD_MSG_PKI_KHOA_MOI_TU_CSR : TD_MSG_PKI_GIU_KHOA_CU, d, a.out, a.out);
     rc = 0;
 out:
