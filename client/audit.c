@@ -438,7 +438,7 @@ int tda_witness_key_from_cert(X509 *cert, X509 *ca, tda_witness_key *out, td_err
     }
     if ((rc = td_subject_from_cert(cert, &sub, err))) goto out;
     if (sub.role != TD_ROLE_INSPECTOR) {
-        rc = td_error_set(err, TD_ECERT, TD_MSG_AUDIT_CHUNG_THU_CUA_KHONG_PHAI, sub.agency,
+        rc = td_error_set(err, TD_ECERT, TD_MSG_AUDIT_CERT_NOT_INSPECTOR, sub.agency,
                           sub.device);
         goto out;
     }
@@ -624,7 +624,7 @@ static int tda__open(const char *path, int replica, tda_db **out, td_error *err)
     /* the table every replica has: fail now, with its name */
     if (!rc && replica && sqlite3_exec(d->db, "SELECT 1 FROM pulled LIMIT 1", NULL, NULL, NULL) != SQLITE_OK)
         rc = sqlite3_errcode(d->db) == SQLITE_ERROR
-                 ? td_error_set(err, TD_EDB, "%s: " TD_MSG_AUDIT_KHONG_PHAI_BAN_SAO_DU,
+                 ? td_error_set(err, TD_EDB, "%s: " TD_MSG_AUDIT_NOT_A_REPLICA,
                                 path, td_sqlite_vi_db(d->db, "not a tiendo replica"))
                  : tda__dberr(d, err, "not a tiendo replica (table pulled)");
     if (rc) {

@@ -112,7 +112,7 @@ static const td_task *tdc__task(tdc_ctx *c, const char *cmd, long *nump)
     if (!tdc__key(c, cmd, nump)) return NULL;
     t = td_plan_task(plan, (int)*nump);
     if (!t)
-        fprintf(stderr, TD_MSG_CENTRAL_TIENDO_NHIEM_VU_SO_KHONG "\n",
+        fprintf(stderr, TD_MSG_CENTRAL_CMD_TASK_UNKNOWN "\n",
                 cmd, num, plan->number ? plan->number : "", plan->n_tasks);
     return t;
 }
@@ -217,16 +217,16 @@ int tdc_cmd_review(int argc, char **argv)
     }
     r = td_state_report(st, (uint32_t)num, agency, period);
     if (!r) {
-        fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_BAN_SAO_KHONG_CO_BAO "\n",
+        fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_REPORT_NOT_IN_REPLICA "\n",
                 agency, num, pvi, num);
         rc = 1;
         goto out;
     }
     if (r->review)
-        fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_LUU_Y_PHIEN_BAN_BAO "\n",
+        fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_REVIEW_REPLACES "\n",
                 r->review > 0 ? TD_MSG_CENTRAL_CHAP_NHAN : TD_MSG_CENTRAL_TRA_LAI);
     if (accept && r->state != TIENDO__REPORT_STATE__REPORT_DONE)
-        fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_LUU_Y_BAO_CAO_NAY "\n", r->percent);
+        fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_ACCEPT_NOT_DONE "\n", r->percent);
 
     {
         uint64_t seq = 0;
@@ -236,7 +236,7 @@ int tdc_cmd_review(int argc, char **argv)
             rc = 1;
             goto out;
         }
-        printf(TD_MSG_CENTRAL_DA_GHI_Y_KIEN_BAO "\n", accept ? TD_MSG_CENTRAL_CHAP_NHAN : TD_MSG_CENTRAL_TRA_LAI, num, agency, pvi,
+        printf(TD_MSG_CENTRAL_REVIEW_QUEUED "\n", accept ? TD_MSG_CENTRAL_CHAP_NHAN : TD_MSG_CENTRAL_TRA_LAI, num, agency, pvi,
                (unsigned long long)seq);
         rc = 0;
     }
@@ -324,7 +324,7 @@ int tdc_cmd_condition(int argc, char **argv)
         rc = 1;
     } else {
         snprintf(what, sizeof what, "xác nhận điều kiện của nhiệm vụ %s đã được đáp ứng", tlabel);
-        printf(TD_MSG_CENTRAL_DA_GHI_VAO_HOP_THU "\n", what,
+        printf(TD_MSG_CENTRAL_QUEUED "\n", what,
                (unsigned long long)seq);
         rc = 0;
     }
@@ -345,7 +345,7 @@ static int tdc__deadline_confirm(const char *tlabel, const tdc_extend *x)
     char ans[32];
     if (!*x->confirm) return 1;
     if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
-        fprintf(stderr, "tiendo extend: " TD_MSG_CENTRAL_NHIEM_VU_VAN_GHI_THAY, tlabel,
+        fprintf(stderr, "tiendo extend: " TD_MSG_CENTRAL_CONFIRM_PROMPT, tlabel,
                 x->confirm);
         if (fgets(ans, sizeof ans, stdin)) {
             char *a = td_vi_ascii(ans);
@@ -353,11 +353,11 @@ static int tdc__deadline_confirm(const char *tlabel, const tdc_extend *x)
             free(a);
             if (ok) return 1;
         }
-        fprintf(stderr, "tiendo extend: " TD_MSG_CENTRAL_KHONG_GHI_GI "\n");
+        fprintf(stderr, "tiendo extend: " TD_MSG_CENTRAL_NOTHING_WRITTEN "\n");
         return 0;
     }
     fprintf(stderr,
-            "tiendo extend: " TD_MSG_CENTRAL_NHIEM_VU_NEU_DUNG_LA "\n",
+            "tiendo extend: " TD_MSG_CENTRAL_CONFIRM_WITH_YES "\n",
             tlabel, x->confirm);
     return 0;
 }
@@ -435,7 +435,7 @@ int tdc_cmd_extend(int argc, char **argv)
         fprintf(stderr, "tiendo extend: %s\n", td_error_vi(&e));
         rc = 1;
     } else {
-        printf(TD_MSG_CENTRAL_DA_GHI_THAY_DOI_THOI "\n",
+        printf(TD_MSG_CENTRAL_EXTEND_QUEUED "\n",
                tlabel, x.vi_old, x.vi_new, (unsigned long long)seq);
         rc = 0;
     }

@@ -177,7 +177,7 @@ static void tdc__done(const char *dir, const td_subject *sub, X509 *cert, const 
 {
     char d[TDC_DATE_MAX];
     tdc__date(X509_get0_notAfter(cert), d);
-    printf(TD_MSG_INIT_DA_DANG_KY_THIET_BI "\n",
+    printf(TD_MSG_INIT_ENROLLED "\n",
            dir, sub->agency, sub->device, td_role_vi(sub->role), d, server);
 }
 
@@ -220,7 +220,7 @@ static int tdc__make_csr(const char *dir, const char *agency, const char *device
         goto out;
     }
     tdc__key_id(key, id);
-    printf(TD_MSG_INIT_DA_TAO_KHOA_THIET_BI "\n",
+    printf(TD_MSG_INIT_KEY_CREATED "\n",
            p.dev.key_path, p.csr, agency, device, id, p.csr, p.dev.dir);
     rc = 0;
 out:
@@ -307,7 +307,7 @@ static int tdc__import_bundle(const char *dir, const char *bundle_path, const ch
         goto out;
     }
     tdc__done(p.dev.dir, &sub, b.cert, server);
-    printf(TD_MSG_INIT_HAY_XOA_TEP_GOI_NO "\n", bundle_path, p.dev.key_path);
+    printf(TD_MSG_INIT_DELETE_BUNDLE "\n", bundle_path, p.dev.key_path);
     rc = 0;
 out:
     td_bundle_free(&b);

@@ -59,7 +59,7 @@ static int tdc__parse_u64(const char *opt, const char *s, uint64_t *out)
     *out = v;
     return 0;
 bad:
-    fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_PHAI_LA_SO_NGUYEN_DUONG "\n", opt, s);
+    fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_NOT_POSITIVE "\n", opt, s);
     return 2;
 }
 
@@ -67,7 +67,7 @@ bad:
 static int tdc__fail(const char *what_vi, const char *detail)
 {
     detail = td_text_vi(detail);   /* an English detail goes to the log */
-    fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_KHONG_XAC_MINH_DUOC_BIEN "\n", what_vi, detail ? " (" : "",
+    fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_NOT_VERIFIED "\n", what_vi, detail ? " (" : "",
             detail ? detail : "", detail ? ")" : "");
     return 1;
 }
@@ -81,16 +81,16 @@ static int tdc__own_entry(tdc_ctx *c, uint64_t seq, uint64_t *index)
     int rc = 1;
     /* The outbox knows the log index of each acked entry. */
     if (tdc_replica_outbox_list(c->rep, -1, 0, &v, &n, &e)) {
-        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_KHONG_DOC_DUOC_HOP_THU "\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_OUTBOX_UNREADABLE "\n", td_error_vi(&e));
         return 1;
     }
     for (size_t i = 0; i < n; i++) {
         if (v[i].seq != seq) continue;
         if (v[i].status == TDC_OUT_REFUSED)
-            fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_MUC_SO_DA_BI_MAY "\n", (unsigned long long)seq,
+            fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_ENTRY_REFUSED "\n", (unsigned long long)seq,
                     v[i].reason);
         else if (v[i].index == 0)
-            fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_MUC_SO_CHUA_DUOC_MAY "\n",
+            fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_ENTRY_NOT_RECEIVED "\n",
                     (unsigned long long)seq);
         else {
             *index = v[i].index;
@@ -99,9 +99,9 @@ static int tdc__own_entry(tdc_ctx *c, uint64_t seq, uint64_t *index)
         break;
     }
     if (rc && n && v[n - 1].seq < seq)
-        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_THIET_BI_KHONG_CO_MUC "\n", (unsigned long long)seq);
+        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_NO_SUCH_SEQ "\n", (unsigned long long)seq);
     else if (rc && !n)
-        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_THIET_BI_CHUA_GHI_MUC "\n");
+        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_NOTHING_WRITTEN "\n");
     tdc_outbox_items_free(v, n);
     return rc;
 }
@@ -152,7 +152,7 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
         if (tdc_sync_verify_head(c->rep, w->tree_head, flat, nh, server_pk, 0, &size, &alarm, &e)) {
             if (alarm)
                 fprintf(stderr,
-                        "tiendo receipt: " TD_MSG_RECEIPT_CANH_BAO_MAY_CHU_DUA "\n",
+                        "tiendo receipt: " TD_MSG_RECEIPT_ALARM_INCONSISTENT "\n",
                         (long long)alarm);
             else
                 tdc__fail(TD_MSG_RECEIPT_CKPT_UNCHECKED, e.msg);
@@ -164,7 +164,7 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
         goto out;
     }
     if (index > size) {
-        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_MUC_CHUA_NAM_TRONG_DIEM "\n",
+        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_NOT_IN_CHECKPOINT_YET "\n",
                 (unsigned long long)index, (unsigned long long)size);
         goto out;
     }
@@ -178,7 +178,7 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
     f.body_case = TIENDO__FRAME__BODY_PROOF_REQUEST;
     f.proof_request = &pr;
     if (tdc_link_send(l, &f, &e) || tdc_link_recv(l, &reply, 0, &e)) {
-        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_MAY_CHU_KHONG_TRA_LOI "\n", tdc_link_vi(&e));
+        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_SERVER_NO_REPLY "\n", tdc_link_vi(&e));
         goto out;
     }
     if (reply->body_case != TIENDO__FRAME__BODY_PROOF) {
@@ -248,11 +248,11 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
         td_key_short_hex(en.e->author.data, key);
         tdc_fmt_time(en.e->device_time_ms, when, sizeof when);
         sodium_bin2hex(root, sizeof root, cp_row.root, TD_MERKLE_HASH_LEN);
-        printf(TD_MSG_RECEIPT_BIEN_NHAN_DA_XAC_MINH "\n", (unsigned long long)index, origin);
-        printf(TD_MSG_RECEIPT_TAC_GIA_KHOA_CO_QUAN "\n", key, *en.e->agency ? en.e->agency : TD_MSG_AUDIT_MAY_CHU);
-        printf(TD_MSG_RECEIPT_LOAI_SO_THU_TU_CUA "\n", td_entry_kind_vi(en.e->kind), (unsigned long long)en.e->seq);
-        printf(TD_MSG_RECEIPT_KY_LUC "\n", when);
-        printf(TD_MSG_RECEIPT_THUOC_DIEM_KIEM_TRA_CO "\n", (unsigned long long)size, root);
+        printf(TD_MSG_RECEIPT_VERIFIED "\n", (unsigned long long)index, origin);
+        printf(TD_MSG_RECEIPT_AUTHOR "\n", key, *en.e->agency ? en.e->agency : TD_MSG_AUDIT_WORD_SERVER);
+        printf(TD_MSG_RECEIPT_KIND "\n", td_entry_kind_vi(en.e->kind), (unsigned long long)en.e->seq);
+        printf(TD_MSG_RECEIPT_SIGNED_AT "\n", when);
+        printf(TD_MSG_RECEIPT_IN_CHECKPOINT "\n", (unsigned long long)size, root);
     }
     rc = 0;
 out:
@@ -294,7 +294,7 @@ int tdc_cmd_receipt(int argc, char **argv)
         return 2;
     }
     if (!seq == !index) {
-        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_CAN_DUNG_MOT_TRONG_SEQ "\n");
+        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_SEQ_OR_INDEX "\n");
         return 2;
     }
     if (tdc_ctx_open(&c, dir, "receipt")) return 1;

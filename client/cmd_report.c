@@ -56,7 +56,7 @@ static void tdc__print_text(FILE *f, const char *label, const char *s)
 {
     fprintf(f, "  %s: ", label);
     if (!s || !*s) {
-        fputs(TD_MSG_REPORT_TRONG "\n", f);
+        fputs(TD_MSG_REPORT_WORD_EMPTY "\n", f);
         return;
     }
     for (const char *p = s; *p; p++) {
@@ -170,12 +170,12 @@ static char *tdc__edit(const char *title, const char *context, const char *initi
     if (!ed || !*ed) {
         fprintf(stderr, "%s (%s)\n", title, context);
         if (initial && *initial)
-            fprintf(stderr, TD_MSG_REPORT_NOI_DUNG_DANG_CO_GO "\n",
+            fprintf(stderr, TD_MSG_REPORT_PROMPT_CURRENT_TEXT "\n",
                     initial);
-        fprintf(stderr, TD_MSG_REPORT_GO_NOI_DUNG_NHIEU_DONG "\n");
+        fprintf(stderr, TD_MSG_REPORT_PROMPT_TYPE_TEXT "\n");
         raw = tdc__read_dot();
         if (!raw) {
-            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_HET_BO_NHO "\n");
+            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_NOMEM "\n");
             return NULL;
         }
         tdc__strip_comments(raw);
@@ -192,7 +192,7 @@ static char *tdc__edit(const char *title, const char *context, const char *initi
         struct stat sb;
         snprintf(path, sizeof path, "%s/tiendo-XXXXXX.txt", tmp && *tmp ? tmp : "/tmp");
         if ((fd = mkstemps(path, 4)) < 0 || !(f = fdopen(fd, "w"))) {
-            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_KHONG_TAO_DUOC_TEP_TAM "\n", path, td_errno_vi_log(errno, path));
+            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_TEMP_CREATE_FAILED "\n", path, td_errno_vi_log(errno, path));
             if (fd >= 0) close(fd);
             return NULL;
         }
@@ -204,7 +204,7 @@ static char *tdc__edit(const char *title, const char *context, const char *initi
                 title, context);
         if (initial && *initial) fprintf(f, "%s\n", initial);
         if (fclose(f)) {
-            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_KHONG_GHI_DUOC_TEP_TAM "\n", path);
+            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_TEMP_WRITE_FAILED "\n", path);
             unlink(path);
             return NULL;
         }
@@ -224,13 +224,13 @@ static char *tdc__edit(const char *title, const char *context, const char *initi
         }
         free(cmdline);
         if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_TRINH_SOAN_THAO_KHONG_CHAY "\n", ed,
+            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_EDITOR_FAILED "\n", ed,
                     pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
             unlink(path);
             return NULL;
         }
         if (stat(path, &sb) || sb.st_size > 4 * TDC_TEXT_MAX || !(f = fopen(path, "rb"))) {
-            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_KHONG_DOC_LAI_DUOC_TEP "\n", path,
+            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_EDITOR_FILE_LOST "\n", path,
                     4 * TDC_TEXT_MAX);
             unlink(path);
             return NULL;
@@ -243,13 +243,13 @@ static char *tdc__edit(const char *title, const char *context, const char *initi
         fclose(f);
         unlink(path);
         if (!raw) {
-            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_KHONG_DOC_LAI_DUOC_TEP_2 "\n");
+            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_EDITOR_REREAD_FAILED "\n");
             return NULL;
         }
         tdc__strip_comments(raw);
     }
     out = tdc_nfc(raw, TDC_TEXT_MAX, &why);
-    if (!out) fprintf(stderr, "tiendo report: " TD_MSG_REPORT_NOI_DUNG_TOI_DA_BYTE "\n", title, why, TDC_TEXT_MAX);
+    if (!out) fprintf(stderr, "tiendo report: " TD_MSG_REPORT_TEXT_FIELD_BAD "\n", title, why, TDC_TEXT_MAX);
     free(raw);
     return out;
 }
@@ -283,7 +283,7 @@ static int tdc__rep_ask(tdc_rep *r, int given_state, int given_percent, int give
             if (tdc__ask_line(prompt, line, sizeof line)) goto eof;
             if (!*td_trim(line) && r->state) break;
             if ((r->state = tdc_rep_state_parse(line)) != 0) break;
-            fprintf(stderr, TD_MSG_REPORT_HAY_GO_HOAC_HOAC_CHUA "\n");
+            fprintf(stderr, TD_MSG_REPORT_PROMPT_STATE_HINT "\n");
         }
     }
     if (r->state == TIENDO__REPORT_STATE__REPORT_IN_PROGRESS && !given_percent) {
@@ -301,7 +301,7 @@ static int tdc__rep_ask(tdc_rep *r, int given_state, int given_percent, int give
                 r->percent_cli = 1;
                 break;
             }
-            fprintf(stderr, TD_MSG_REPORT_PHAN_TRAM_LA_SO_NGUYEN "\n");
+            fprintf(stderr, TD_MSG_REPORT_PROMPT_PERCENT_HINT "\n");
         }
     }
     if (r->state == TIENDO__REPORT_STATE__REPORT_DONE && !given_done) {
@@ -315,7 +315,7 @@ static int tdc__rep_ask(tdc_rep *r, int given_state, int given_percent, int give
                 r->done_date = d;
                 break;
             }
-            fprintf(stderr, TD_MSG_REPORT_NGAY_CO_DANG_DD_MM "\n");
+            fprintf(stderr, TD_MSG_REPORT_PROMPT_DATE_HINT "\n");
         }
     }
     struct {
@@ -341,7 +341,7 @@ static int tdc__rep_ask(tdc_rep *r, int given_state, int given_percent, int give
             if (tdc__interrupted || ((feof(stdin) || ferror(stdin)) && !*t)) goto eof;
             /* required and left empty: asked again, nothing typed is lost */
             if (i == 0 && !*td_trim(t)) {
-                fprintf(stderr, TD_MSG_REPORT_KET_QUA_THUC_HIEN_LA "\n", tdc_rep_state_vi(r->state));
+                fprintf(stderr, TD_MSG_REPORT_PROMPT_RESULT_REQUIRED "\n", tdc_rep_state_vi(r->state));
                 continue;
             }
             break;
@@ -448,7 +448,7 @@ static int tdc__rep_sign(tdc_ctx *c, const char *cmd, const tdc_rep *r, uint64_t
     }
     if (seq_out) *seq_out = seq;
     tdc_period_vi(r->period, pvi, sizeof pvi);
-    printf(TD_MSG_REPORT_DA_GHI_BAO_CAO_NHIEM "\n",
+    printf(TD_MSG_REPORT_QUEUED "\n",
            r->task, pvi, c->id.subject.agency, (unsigned long long)seq);
     tdc__rep_print(stdout, r);
     return 0;
@@ -458,7 +458,7 @@ static int tdc__rep_sign(tdc_ctx *c, const char *cmd, const tdc_rep *r, uint64_t
 static void tdc__no_plan_note(const char *cmd, const td_state *st, const tdc_rep *r)
 {
     if (!st || !td_state_has_plan(st))
-        fprintf(stderr, TD_MSG_REPORT_TIENDO_BAN_SAO_CHUA_CO "\n", cmd, r->task);
+        fprintf(stderr, TD_MSG_REPORT_NO_PLAN_TASK_UNCHECKED "\n", cmd, r->task);
 }
 
 static int tdc__plan_refuse(const char *cmd, const td_state *st, const char *agency, int today, const tdc_rep *r)
@@ -527,10 +527,10 @@ static int tdc__batch(tdc_ctx *c, const char *cmd, const char *path, int today)
 
     if (!(buf = tdc__slurp(path, TDC_BATCH_MAX_BYTES, &n))) {
         if (errno == EFBIG)
-            fprintf(stderr, TD_MSG_REPORT_TIENDO_TEP_LON_QUA_MB "\n", cmd, path,
+            fprintf(stderr, TD_MSG_REPORT_BATCH_TOO_LARGE "\n", cmd, path,
                     TDC_BATCH_MAX_BYTES >> 20);
         else
-            fprintf(stderr, TD_MSG_REPORT_TIENDO_KHONG_DOC_DUOC_TEP "\n", cmd, path, td_errno_vi_log(errno, path));
+            fprintf(stderr, TD_MSG_REPORT_BATCH_UNREADABLE "\n", cmd, path, td_errno_vi_log(errno, path));
         return 1;
     }
     {
@@ -558,26 +558,26 @@ static int tdc__batch(tdc_ctx *c, const char *cmd, const char *path, int today)
                 fprintf(stderr, "%s:%d: %s\n", path, x->line, x->msg);
         }
         if (out.n_err > TDC_BATCH_ERRORS_SHOWN)
-            fprintf(stderr, TD_MSG_REPORT_VA_LOI_KHAC "\n", out.n_err - TDC_BATCH_ERRORS_SHOWN);
-        fprintf(stderr, TD_MSG_REPORT_TIENDO_TEP_CO_LOI_KHONG "\n", cmd, path,
+            fprintf(stderr, TD_MSG_REPORT_BATCH_MORE_ERRORS "\n", out.n_err - TDC_BATCH_ERRORS_SHOWN);
+        fprintf(stderr, TD_MSG_REPORT_BATCH_REFUSED "\n", cmd, path,
                 out.n_err);
         return 1;
     }
     if (!st || !td_state_has_plan(st))
-        fprintf(stderr, TD_MSG_REPORT_TIENDO_BAN_SAO_CHUA_CO_2 "\n", cmd);
+        fprintf(stderr, TD_MSG_REPORT_NO_PLAN_TASKS_UNCHECKED "\n", cmd);
     for (size_t k = 0; k < out.n; k++) {
         uint64_t seq = 0;
         char pvi[8];
         if (tdc_rep_sign(c, &out.reps[k], &seq, &e)) {
-            fprintf(stderr, TD_MSG_REPORT_TIENDO_TIENDO_DUNG_O_DONG "\n", cmd, td_error_vi(&e), cmd, out.lines[k], n_ok, out.lines[k]);
+            fprintf(stderr, TD_MSG_REPORT_BATCH_STOPPED "\n", cmd, td_error_vi(&e), cmd, out.lines[k], n_ok, out.lines[k]);
             goto out;
         }
         n_ok++;
         tdc_period_vi(out.reps[k].period, pvi, sizeof pvi);
-        printf(TD_MSG_REPORT_DONG_NHIEM_VU_KY_SO "\n", out.lines[k], out.reps[k].task, pvi,
+        printf(TD_MSG_REPORT_BATCH_LINE "\n", out.lines[k], out.reps[k].task, pvi,
                tdc_rep_state_vi(out.reps[k].state), out.reps[k].percent, (unsigned long long)seq);
     }
-    printf(TD_MSG_REPORT_DA_GHI_BAO_CAO_TU, n_ok, path, tdc__next_step);
+    printf(TD_MSG_REPORT_BATCH_DONE, n_ok, path, tdc__next_step);
     rc = 0;
 out:
     tdc_csv_reports_free(&out);
@@ -638,7 +638,7 @@ static int tdc__report_show(int argc, char **argv)
     tdc_period_vi(period, pvi, sizeof pvi);
     rep = st ? td_state_report(st, (uint32_t)task, agency, period) : NULL;
     if (!rep) {
-        fprintf(stderr, "tiendo report show: " TD_MSG_REPORT_BAN_SAO_CHUA_CO_BAO "\n",
+        fprintf(stderr, "tiendo report show: " TD_MSG_REPORT_SHOW_NOT_IN_REPLICA "\n",
                 agency, task, pvi);
         tdc_ctx_close(&c);
         return 1;
@@ -654,27 +654,27 @@ static int tdc__report_show(int argc, char **argv)
     r.evidence = rep->evidence;
     r.n_evidence = rep->n_evidence;
     tdc_fmt_time(rep->device_time_ms, t, sizeof t);
-    printf(TD_MSG_REPORT_BAO_CAO_NHIEM_VU_KY "\n", rep->task, pvi, rep->agency,
+    printf(TD_MSG_REPORT_SHOW_HEAD "\n", rep->task, pvi, rep->agency,
            (unsigned long long)rep->index, t);
     tdc__rep_print(stdout, &r);
     for (size_t i = 0; i < rep->n_docs; i++) {
         char d[16];
         td_date_vi(rep->docs[i].date, d, sizeof d);
-        printf(TD_MSG_REPORT_VAN_BAN "\n", rep->docs[i].number, rep->docs[i].date ? TD_MSG_REPORT_NGAY : "", d,
+        printf(TD_MSG_REPORT_SHOW_DOC "\n", rep->docs[i].number, rep->docs[i].date ? TD_MSG_REPORT_NGAY : "", d,
                *rep->docs[i].title ? ": " : "", rep->docs[i].title);
     }
     for (size_t i = 0; i < rep->n_attachments; i++) {
         char hex[17];
         for (int k = 0; k < 8; k++) snprintf(hex + 2 * k, 3, "%02x", rep->attachments[i].sha256[k]);
-        printf(TD_MSG_REPORT_TEP_DINH_KEM_BYTE_SHA256 "\n", rep->attachments[i].name, rep->attachments[i].mime,
+        printf(TD_MSG_REPORT_SHOW_ATTACHMENT "\n", rep->attachments[i].name, rep->attachments[i].mime,
                (unsigned long long)rep->attachments[i].size, hex);
     }
     if (rep->review > 0)
-        printf(TD_MSG_REPORT_THAM_DINH_DA_CHAP_NHAN "\n", *rep->review_comment ? ": " : "", rep->review_comment);
+        printf(TD_MSG_REPORT_SHOW_ACCEPTED "\n", *rep->review_comment ? ": " : "", rep->review_comment);
     else if (rep->review < 0)
-        printf(TD_MSG_REPORT_THAM_DINH_BI_TRA_LAI "\n", rep->review_comment);
+        printf(TD_MSG_REPORT_SHOW_RETURNED "\n", rep->review_comment);
     else
-        printf(TD_MSG_REPORT_THAM_DINH_CHUA "\n");
+        printf(TD_MSG_REPORT_SHOW_NOT_REVIEWED "\n");
     tdc_ctx_close(&c);
     return 0;
 }
@@ -690,7 +690,7 @@ static int tdc__keep_draft(tdc_ctx *c, const tdc_rep *r)
         fprintf(stderr, "tiendo report: %s\n", td_error_vi(&e));
         return -1;
     }
-    fprintf(stderr, TD_MSG_REPORT_NHUNG_GI_DA_GO_DUOC "\n",
+    fprintf(stderr, TD_MSG_REPORT_PROMPT_SAVED_DRAFT "\n",
             r->task, r->period, r->task, r->period);
     return 0;
 }
@@ -744,7 +744,7 @@ int tdc_cmd_report(int argc, char **argv)
                 snprintf(tmp, sizeof tmp, "%s", optarg);
                 if (tmp[0] && tmp[strlen(tmp) - 1] == '%') tmp[strlen(tmp) - 1] = 0;
                 if (!tdc_int(tmp, &v) || v < 0 || v > 100) {
-                    fprintf(stderr, "tiendo report: " TD_MSG_REPORT_PHAN_TRAM_HOAN_THANH_PHAI "\n", optarg);
+                    fprintf(stderr, "tiendo report: " TD_MSG_REPORT_PERCENT_BAD "\n", optarg);
                     rc = 2;
                     goto out_free;
                 }
@@ -758,7 +758,7 @@ int tdc_cmd_report(int argc, char **argv)
             n_field_opts++;
             if (tdc_rep_set_text(opt == 'r' ? &cli.result : opt == 'D' ? &cli.difficulties : &cli.proposals, optarg,
                               &why)) {
-                fprintf(stderr, "tiendo report: " TD_MSG_REPORT_TOI_DA_BYTE "\n",
+                fprintf(stderr, "tiendo report: " TD_MSG_REPORT_TEXT_OPT_BAD "\n",
                         opt == 'r' ? "result" : opt == 'D' ? "difficulties" : "proposals", why, TDC_TEXT_MAX);
                 rc = 2;
                 goto out_free;
@@ -891,7 +891,7 @@ int tdc_cmd_report(int argc, char **argv)
         goto out;
     }
     if (found)
-        fprintf(stderr, "tiendo report: " TD_MSG_REPORT_BAT_DAU_TU_BAN_NHAP "\n", cli.task, cli.period);
+        fprintf(stderr, "tiendo report: " TD_MSG_REPORT_FROM_DRAFT "\n", cli.task, cli.period);
     prompting = !want_draft && (force_prompt || (!no_prompt && isatty(STDIN_FILENO)));
     if (!found && prompting && st) {
         /* correcting a returned report starts from the version sent, with
@@ -901,7 +901,7 @@ int tdc_cmd_report(int argc, char **argv)
             char pv[16];
             tdc_period_vi(cli.period, pv, sizeof pv);
             tdc_rep_from_report(cur, &r);
-            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_BAO_CAO_NHIEM_VU_KY_2 "\n",
+            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_WAS_RETURNED "\n",
                     cli.task, pv, cur->review_comment ? cur->review_comment : "");
         }
     }
@@ -915,7 +915,7 @@ int tdc_cmd_report(int argc, char **argv)
             fprintf(stderr, "tiendo report: %s\n", td_error_vi(&e));
             goto out;
         }
-        printf(TD_MSG_REPORT_DA_BAN_NHAP_BAO_CAO "\n", found ? TD_MSG_REPORT_CAP_NHAT : TD_MSG_REPORT_LUU, r.task,
+        printf(TD_MSG_DRAFT_SAVED "\n", found ? TD_MSG_REPORT_CAP_NHAT : TD_MSG_REPORT_LUU, r.task,
                pvi);
         tdc__rep_print(stdout, &r);
         printf(TD_MSG_REPORT_BUOC_TIEP_THEO_SUA_TIEP "\n",
@@ -939,8 +939,8 @@ int tdc_cmd_report(int argc, char **argv)
         sigaction(SIGHUP, &old_hup, NULL);
         sigaction(SIGTERM, &old_term, NULL);
         if (asked == 3) {
-            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_KHI_DANG_HOI_BAO_CAO "\n",
-                    tdc__interrupted ? TD_MSG_REPORT_DA_DUNG_CTRL_C_HOAC : TD_MSG_REPORT_HET_DU_LIEU_NHAP);
+            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_PROMPT_ABORTED "\n",
+                    tdc__interrupted ? TD_MSG_REPORT_WORD_INTERRUPTED : TD_MSG_REPORT_WORD_END_OF_INPUT);
             tdc__keep_draft(&c, &r);
             rc = 1;
             goto out;
@@ -950,7 +950,7 @@ int tdc_cmd_report(int argc, char **argv)
     if ((rc = tdc_rep_check(st, c.id.subject.agency, today, &r, TDC_HOW_CLI, msg, sizeof msg, &field))) {
         fprintf(stderr, "tiendo report: %s\n", msg);
         if (!prompting && !no_prompt)
-            fprintf(stderr, TD_MSG_REPORT_KHONG_HOI_VI_DAU_VAO "\n");
+            fprintf(stderr, TD_MSG_REPORT_NOT_PROMPTED "\n");
         /* what was typed at the prompts is not thrown away */
         if (prompting && rc == 2) tdc__keep_draft(&c, &r);
         goto out;
@@ -959,9 +959,9 @@ int tdc_cmd_report(int argc, char **argv)
     if (found) {
         int del = 0;
         if (tdc_draft_delete(c.rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, &del, &e))
-            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_CANH_BAO_BAO_CAO_DA "\n", td_error_vi(&e), r.task, r.period);
+            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_DRAFT_NOT_DELETED "\n", td_error_vi(&e), r.task, r.period);
         else
-            printf(TD_MSG_REPORT_BAN_NHAP_CUA_NHIEM_VU "\n", r.task, pvi);
+            printf(TD_MSG_DRAFT_USED "\n", r.task, pvi);
     }
     fputs(tdc__next_step, stdout);
     rc = 0;
@@ -1059,58 +1059,58 @@ int tdc_cmd_draft(int argc, char **argv)
         tdc_draft *v = NULL;
         size_t n = 0;
         if (tdc_draft_list(c.rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, &v, &n, &e)) {
-            fprintf(stderr, "tiendo draft: " TD_MSG_ENTRY_KHONG_DOC_DUOC_BAN_NHAP "\n", td_error_vi(&e));
+            fprintf(stderr, "tiendo draft: " TD_MSG_ENTRY_DRAFT_READ_FAILED "\n", td_error_vi(&e));
             goto out;
         }
-        if (!n) printf(TD_MSG_REPORT_KHONG_CO_BAN_NHAP_NAO "\n");
-        else printf(TD_MSG_REPORT_BAN_NHAP_CHUA_KY_CHUA "\n", n);
+        if (!n) printf(TD_MSG_DRAFT_LIST_EMPTY "\n");
+        else printf(TD_MSG_DRAFT_LIST_HEAD "\n", n);
         for (size_t i = 0; i < n; i++) {
             tdc_rep x;
             char t[64];
             tdc_fmt_time(v[i].updated_ms, t, sizeof t);
             if (tdc_rep_unpack(v[i].payload, v[i].len, &x)) {
-                printf(TD_MSG_REPORT_HONG_KHONG_DOC_DUOC_XOA "\n", v[i].key);
+                printf(TD_MSG_DRAFT_LIST_CORRUPT "\n", v[i].key);
                 continue;
             }
             tdc_period_vi(x.period, pvi, sizeof pvi);
-            printf(TD_MSG_REPORT_NHIEM_VU_KY, x.task, pvi, tdc_rep_state_vi(x.state));
+            printf(TD_MSG_DRAFT_LIST_LINE, x.task, pvi, tdc_rep_state_vi(x.state));
             if (x.state) printf(", %d%%", x.percent < 0 ? 0 : x.percent);
             printf(TD_MSG_REPORT_SUA_LAN_CUOI "\n", t);
             tdc_rep_free(&x);
         }
-        if (n) printf(TD_MSG_REPORT_NOP_MOT_BAN_NHAP_TIENDO "\n");
+        if (n) printf(TD_MSG_DRAFT_LIST_HINT "\n");
         tdc_drafts_free(v, n);
         rc = 0;
         goto out;
     }
     if (tdc_draft_get(c.rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, &dr, &found, &e)) {
-        fprintf(stderr, "tiendo draft: " TD_MSG_ENTRY_KHONG_DOC_DUOC_BAN_NHAP "\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo draft: " TD_MSG_ENTRY_DRAFT_READ_FAILED "\n", td_error_vi(&e));
         goto out;
     }
     if (!found) {
-        fprintf(stderr, "tiendo draft: " TD_MSG_REPORT_KHONG_CO_BAN_NHAP_CUA "\n",
+        fprintf(stderr, "tiendo draft: " TD_MSG_DRAFT_NONE "\n",
                 task, pvi);
         goto out;
     }
     if (!strcmp(sub, "delete")) {
         if (tdc_draft_delete(c.rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, NULL, &e)) {
-            fprintf(stderr, "tiendo draft: " TD_MSG_REPORT_KHONG_XOA_DUOC_BAN_NHAP "\n", td_error_vi(&e));
+            fprintf(stderr, "tiendo draft: " TD_MSG_DRAFT_DELETE_FAILED "\n", td_error_vi(&e));
             goto out;
         }
-        printf(TD_MSG_REPORT_DA_XOA_BAN_NHAP_CUA "\n", task, pvi);
+        printf(TD_MSG_DRAFT_DELETED "\n", task, pvi);
         rc = 0;
         goto out;
     }
     if (tdc_rep_unpack(dr.payload, dr.len, &r)) {
-        fprintf(stderr, "tiendo draft: " TD_MSG_REPORT_BAN_NHAP_HONG_KHONG_GIAI "\n", key, task, period);
+        fprintf(stderr, "tiendo draft: " TD_MSG_DRAFT_CORRUPT "\n", key, task, period);
         goto out;
     }
     if (!strcmp(sub, "show")) {
         char t[64];
         tdc_fmt_time(dr.updated_ms, t, sizeof t);
-        printf(TD_MSG_REPORT_BAN_NHAP_BAO_CAO_NHIEM "\n", r.task, pvi, t);
+        printf(TD_MSG_DRAFT_SHOW_HEAD "\n", r.task, pvi, t);
         tdc__rep_print(stdout, &r);
-        printf(TD_MSG_REPORT_NOP_TIENDO_DRAFT_SUBMIT_PERIOD "\n", r.task, r.period);
+        printf(TD_MSG_DRAFT_SHOW_SUBMIT_HINT "\n", r.task, r.period);
         rc = 0;
         goto out;
     }
@@ -1119,7 +1119,7 @@ int tdc_cmd_draft(int argc, char **argv)
         int today = tdc_today();
         const td_state *st = tdc_replica_state(c.rep);
         if ((rc = tdc_rep_check(st, c.id.subject.agency, today, &r, TDC_HOW_DRAFT, msg, sizeof msg, &field))) {
-            fprintf(stderr, "tiendo draft submit: " TD_MSG_REPORT_BAN_NHAP_NHIEM_VU_KY "\n", r.task, pvi, msg);
+            fprintf(stderr, "tiendo draft submit: " TD_MSG_DRAFT_SUBMIT_FAILED "\n", r.task, pvi, msg);
             goto out;
         }
         tdc__no_plan_note("draft submit", st, &r);
@@ -1128,9 +1128,9 @@ int tdc_cmd_draft(int argc, char **argv)
          * (tdc_replica_outbox_add); the draft goes right after.  If this
          * fails the report is signed all the same and the clerk is told. */
         if (tdc_draft_delete(c.rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, NULL, &e))
-            fprintf(stderr, "tiendo draft submit: " TD_MSG_REPORT_CANH_BAO_BAO_CAO_DA_2 "\n", td_error_vi(&e), r.task, r.period);
+            fprintf(stderr, "tiendo draft submit: " TD_MSG_DRAFT_SUBMITTED_NOT_DELETED "\n", td_error_vi(&e), r.task, r.period);
         else
-            printf(TD_MSG_REPORT_BAN_NHAP_DA_DUOC_NOP "\n");
+            printf(TD_MSG_DRAFT_SUBMITTED "\n");
         fputs(tdc__next_step, stdout);
         rc = 0;
     }
@@ -1226,12 +1226,12 @@ int tdc_cmd_indicator(int argc, char **argv)
     if (!period[0]) return tdc_usage_err(cmd, TD_MSG_PERIOD_MISSING, NULL);
     if (!value_s && !text_in) return tdc_usage_err(cmd, TD_MSG_INDICATOR_VALUE_MISSING, NULL);
     if (value_s && tdc_ind_parse_value(value_s, &value, &why)) {
-        fprintf(stderr, "tiendo indicator: " TD_MSG_REPORT_VALUE_KHONG_HOP_LE_VI "\n", value_s, why);
+        fprintf(stderr, "tiendo indicator: " TD_MSG_INDICATOR_VALUE_BAD "\n", value_s, why);
         return 2;
     }
     if (!(code_n = tdc_nfc(code, 64, &why))) return tdc_usage_err(cmd, TD_MSG_INDICATOR_CODE_BAD, code);
     if (text_in && !(text = tdc_nfc(text_in, TDC_TEXT_MAX, &why))) {
-        fprintf(stderr, "tiendo indicator: " TD_MSG_REPORT_TEXT_NOTE_TOI_DA_BYTE "\n", why, TDC_TEXT_MAX);
+        fprintf(stderr, "tiendo indicator: " TD_MSG_INDICATOR_TEXT_BAD "\n", why, TDC_TEXT_MAX);
         free(code_n);
         return 2;
     }
@@ -1248,7 +1248,7 @@ int tdc_cmd_indicator(int argc, char **argv)
         fprintf(stderr, "tiendo indicator: %s\n", msg);
         goto out;
     }
-    if (*warn) fprintf(stderr, "tiendo indicator: " TD_MSG_REPORT_CANH_BAO "\n", warn);
+    if (*warn) fprintf(stderr, "tiendo indicator: " TD_MSG_INDICATOR_WARNING "\n", warn);
     {
         td_error e;
         if (tdc_ind_sign(&c, code_n, period, value_s != NULL, value, text, &seq, &e)) {
@@ -1257,9 +1257,9 @@ int tdc_cmd_indicator(int argc, char **argv)
         }
     }
     if (value_s) tdc_ind_value_vi(value, vbuf, sizeof vbuf);
-    printf(TD_MSG_REPORT_DA_GHI_GIA_TRI_CHI "\n", code_n, pvi, c.id.subject.agency, (unsigned long long)seq);
+    printf(TD_MSG_INDICATOR_QUEUED "\n", code_n, pvi, c.id.subject.agency, (unsigned long long)seq);
     if (value_s) printf(TD_MSG_REPORT_GIA_TRI "\n", vbuf);
-    if (text) printf("  %s: %s\n", value_s ? TD_MSG_REPORT_GHI_CHU : TD_MSG_REPORT_KET_QUA, text);
+    if (text) printf("  %s: %s\n", value_s ? TD_MSG_INDICATOR_WORD_NOTE : TD_MSG_INDICATOR_WORD_RESULT, text);
     fputs(unit_note, stdout);
     fputs(tdc__next_step, stdout);
     rc = 0;

@@ -703,10 +703,10 @@ int tdc_rep_draft_save(tdc_ctx *c, const tdc_rep *r, td_error *e)
         snprintf(tmp.plan, sizeof tmp.plan, "%s", td_state_key_plan_field(tdc_replica_state(c->rep), r->task));
     tdc_draft_key(r->task, r->period, key);
     if (tdc_rep_pack(&tmp, c->id.subject.agency, &buf, &len))
-        return td_error_set(e, TD_ENOMEM, TD_MSG_ENTRY_KHONG_LUU_DUOC_BAN_NHAP, td_err_vi(TD_ENOMEM));
+        return td_error_set(e, TD_ENOMEM, TD_MSG_ENTRY_DRAFT_SAVE_FAILED, td_err_vi(TD_ENOMEM));
     if (tdc_draft_put(c->rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, buf, len, tdc_now_ms(), &x)) {
         free(buf);
-        return td_error_set(e, x.code, TD_MSG_ENTRY_KHONG_LUU_DUOC_BAN_NHAP, td_error_vi(&x));
+        return td_error_set(e, x.code, TD_MSG_ENTRY_DRAFT_SAVE_FAILED, td_error_vi(&x));
     }
     free(buf);
     return 0;
@@ -721,11 +721,11 @@ int tdc_rep_draft_load(tdc_ctx *c, uint32_t task, const char *period, tdc_rep *r
     *found = 0;
     tdc_draft_key(task, period, key);
     if (tdc_draft_get(c->rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, &dr, found, &x))
-        return td_error_set(e, x.code, TD_MSG_ENTRY_KHONG_DOC_DUOC_BAN_NHAP, td_error_vi(&x));
+        return td_error_set(e, x.code, TD_MSG_ENTRY_DRAFT_READ_FAILED, td_error_vi(&x));
     if (!*found) return 0;
     if (tdc_rep_unpack(dr.payload, dr.len, r)) {
         tdc_draft_free(&dr);
-        return td_error_set(e, TD_EPARSE, TD_MSG_ENTRY_BAN_NHAP_HONG_KHONG_GIAI, key, task, period);
+        return td_error_set(e, TD_EPARSE, TD_MSG_ENTRY_DRAFT_CORRUPT, key, task, period);
     }
     tdc_draft_free(&dr);
     return 0;
@@ -989,7 +989,7 @@ int tdc_review_sign(tdc_ctx *c, const td_report *r, int accept, const char *text
     size_t len;
     int rc;
     if (!accept && (!text || !*text))
-        return td_error_set(e, TD_EARG, TD_MSG_ENTRY_TRA_LAI_BAO_CAO_CAN);
+        return td_error_set(e, TD_EARG, TD_MSG_ENTRY_RETURN_REASON_NEEDED);
     tdc_period_vi(r->period, pvi, sizeof pvi);
     rv.report_author.data = (uint8_t *)r->author;
     rv.report_author.len = sizeof r->author;

@@ -74,7 +74,7 @@ static int tdc__ui_secret(tdc_ui *ui, td_error *e)
         fclose(f);
         ui->secret[k] = 0;
         if (k != 64 || strspn(ui->secret, "0123456789abcdef") != 64)
-            return td_error_set(e, TD_EPARSE, TD_MSG_UI_TEP_HONG_KHONG_PHAI_CHU, path);
+            return td_error_set(e, TD_EPARSE, TD_MSG_UI_TOKEN_FILE_CORRUPT, path);
     } else {
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
         if (fd < 0) return td_error_set(e, TD_EIO, TD_MSG_FILE_WRITE, path, td_errno_vi_log(errno, path));
@@ -82,7 +82,7 @@ static int tdc__ui_secret(tdc_ui *ui, td_error *e)
         tdc__hex(raw, sizeof raw, ui->secret);
         if (write(fd, ui->secret, 64) != 64 || fsync(fd) || close(fd)) {
             unlink(path);
-            return td_error_set(e, TD_EIO, TD_MSG_UI_KHONG_GHI_DUOC, path);
+            return td_error_set(e, TD_EIO, TD_MSG_UI_WRITE_FAILED, path);
         }
     }
     /* the CSRF token: keyed hash of a fixed label, so it is stable across
@@ -630,12 +630,12 @@ int tdc_cmd_ui(int argc, char **argv)
     memset(&sin6, 0, sizeof sin6);
     v6 = !strcmp(listen, "::1") || !strcmp(listen, "[::1]");
     if (!v6 && (inet_pton(AF_INET, listen, &sin.sin_addr) != 1 || (ntohl(sin.sin_addr.s_addr) >> 24) != 127)) {
-        fprintf(stderr, "tiendo ui: " TD_MSG_UI_CHI_NGHE_DUOC_TREN_DIA "\n", listen);
+        fprintf(stderr, "tiendo ui: " TD_MSG_UI_LISTEN_LOCAL_ONLY "\n", listen);
         free(ui);
         return 2;
     }
     if (sodium_init() < 0) {
-        fprintf(stderr, "tiendo ui: " TD_MSG_UI_KHONG_KHOI_TAO_DUOC_THU_VIEN "\n");
+        fprintf(stderr, "tiendo ui: " TD_MSG_UI_CRYPTO_INIT_FAILED "\n");
         free(ui);
         return 1;
     }
@@ -673,8 +673,8 @@ int tdc_cmd_ui(int argc, char **argv)
                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
     }
     if (!d) {
-        fprintf(stderr, "tiendo ui: " TD_MSG_UI_KHONG_MO_DUOC_CONG_TREN "\n",
-                port, port_given ? "" : TD_MSG_UI_VA_CAC_CONG_KE_TIEP, listen);
+        fprintf(stderr, "tiendo ui: " TD_MSG_UI_PORT_BUSY "\n",
+                port, port_given ? "" : TD_MSG_UI_AND_NEXT_PORTS, listen);
         tdc_ctx_close(&ui->ctx);
         free(ui);
         return 1;
@@ -687,11 +687,11 @@ int tdc_cmd_ui(int argc, char **argv)
     if (url_file) {
         int fd = open(url_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (fd < 0 || write(fd, url, strlen(url)) != (ssize_t)strlen(url) || write(fd, "\n", 1) != 1) {
-            fprintf(stderr, "tiendo ui: " TD_MSG_UI_KHONG_GHI_DUOC "\n", url_file);
+            fprintf(stderr, "tiendo ui: " TD_MSG_UI_WRITE_FAILED "\n", url_file);
         }
         if (fd >= 0) close(fd);
     }
-    printf(TD_MSG_UI_GIAO_DIEN_TIENDO_CUA_DANG "\n",
+    printf(TD_MSG_UI_RUNNING_AT "\n",
            ui->ctx.id.subject.agency, url);
     fflush(stdout);
     if (!no_browser) tdc__open_browser(url);
@@ -709,7 +709,7 @@ int tdc_cmd_ui(int argc, char **argv)
     tdc_ctx_close(&ui->ctx);
     pthread_mutex_destroy(&ui->lock);
     pthread_cond_destroy(&ui->wake);
-    printf(TD_MSG_UI_DA_DUNG_GIAO_DIEN "\n");
+    printf(TD_MSG_UI_STOPPED "\n");
     free(ui);
     return 0;
 }
