@@ -125,7 +125,7 @@ int tdc_extend_prepare(tdc_ctx *c, long task, const char *deadline, const char *
     const td_task *t;
     int rc;
     memset(x, 0, sizeof *x);
-    if (!deadline || !*deadline) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_THIEU_THOI_HAN_MOI);
+    if (!deadline || !*deadline) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_NEW_DEADLINE_MISSING);
     if (strlen(deadline) > TD_DEADLINE_TEXT_MAX) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_DEADLINE_TOO_LONG);
     if ((rc = tdc_central_text("thời hạn mới", deadline, &x->wording, e)) ||
         (rc = tdc_central_text("lý do", reason ? reason : "", &x->reason, e)))
@@ -192,7 +192,7 @@ int tdc_condition_prepare(tdc_ctx *c, long task, int met, int due_y, int due_m, 
     memset(x, 0, sizeof *x);
     if (!met || !td_date_valid(met)) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_MET_DATE_MISSING);
     td_date_vi(met, mbuf, sizeof mbuf);
-    if (met > tdc_today()) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_NGAY_DAP_UNG_DIEU_KIEN, mbuf);
+    if (met > tdc_today()) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_MET_DATE_FUTURE, mbuf);
     if (due_y && due_y * 100 + due_m < met / 100)
         return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_DUE_BEFORE_MET, due_m, due_y,
                             mbuf);

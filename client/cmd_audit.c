@@ -216,7 +216,7 @@ static int tda__verify(int argc, char **argv)
         rc = 1;
         goto out;
     }
-    printf(TD_MSG_AUDIT_NGUON "\n", tda_db_is_replica(db) ? TD_MSG_AUDIT_SOURCE_INSPECTOR_REPLICA : TD_MSG_AUDIT_SOURCE_SERVER_COPY,
+    printf(TD_MSG_AUDIT_SOURCE "\n", tda_db_is_replica(db) ? TD_MSG_AUDIT_SOURCE_INSPECTOR_REPLICA : TD_MSG_AUDIT_SOURCE_SERVER_COPY,
            o.db ? o.db : (o.dir ? o.dir : TD_MSG_AUDIT_SOURCE_DEFAULT_DIR));
     tda_result_print(res, stdout);
     if (!res->ok && tda_db_is_replica(db) && strstr(res->what, "bị thiếu"))
@@ -324,7 +324,7 @@ static int tda__history(int argc, char **argv)
         rc = 1;
         goto out;
     }
-    if (!o.csv) printf(TD_MSG_AUDIT_TONG_CONG PRIu64 TD_MSG_AUDIT_MUC "\n", n_rows);
+    if (!o.csv) printf(TD_MSG_AUDIT_TOTAL PRIu64 TD_MSG_AUDIT_WORD_ENTRIES "\n", n_rows);
     rc = fflush(stdout) ? 1 : 0;
 out:
     tda_db_close(db);

@@ -224,7 +224,7 @@ int tdc_cmd_review(int argc, char **argv)
     }
     if (r->review)
         fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_REVIEW_REPLACES "\n",
-                r->review > 0 ? TD_MSG_CENTRAL_CHAP_NHAN : TD_MSG_CENTRAL_TRA_LAI);
+                r->review > 0 ? TD_MSG_CENTRAL_WORD_ACCEPT : TD_MSG_CENTRAL_WORD_RETURN);
     if (accept && r->state != TIENDO__REPORT_STATE__REPORT_DONE)
         fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_ACCEPT_NOT_DONE "\n", r->percent);
 
@@ -236,7 +236,7 @@ int tdc_cmd_review(int argc, char **argv)
             rc = 1;
             goto out;
         }
-        printf(TD_MSG_CENTRAL_REVIEW_QUEUED "\n", accept ? TD_MSG_CENTRAL_CHAP_NHAN : TD_MSG_CENTRAL_TRA_LAI, num, agency, pvi,
+        printf(TD_MSG_CENTRAL_REVIEW_QUEUED "\n", accept ? TD_MSG_CENTRAL_WORD_ACCEPT : TD_MSG_CENTRAL_WORD_RETURN, num, agency, pvi,
                (unsigned long long)seq);
         rc = 0;
     }

@@ -101,7 +101,7 @@ int tdc_cmd_ping(int argc, char **argv)
         printf(TD_MSG_PING_PROTOCOL_VERSION "\n", w->version);
         printf(TD_MSG_PING_SEEN_AS "\n", w->agency ? w->agency : "?",
                w->role ? w->role : "?");
-        printf(TD_MSG_PING_BAT_TAY_TLS_CHAO_HOI "\n", handshake);
+        printf(TD_MSG_PING_HANDSHAKE_TIME "\n", handshake);
     }
     for (int i = 0; i < count; i++) {
         Tiendo__Frame f = TIENDO__FRAME__INIT, *reply = NULL;
@@ -127,7 +127,7 @@ int tdc_cmd_ping(int argc, char **argv)
         sum += rtt;
         if (rtt < best) best = rtt;
     }
-    printf(TD_MSG_PING_THOI_GIAN_KHU_HOI_TRUNG "\n", sum / count, best,
+    printf(TD_MSG_PING_ROUND_TRIP "\n", sum / count, best,
            count);
     tdc_link_close(l);
     return 0;

@@ -553,7 +553,7 @@ static int tdc__batch(tdc_ctx *c, const char *cmd, const char *path, int today)
             if (!x->line)
                 fprintf(stderr, "%s: %s\n", path, x->msg);
             else if (x->col)
-                fprintf(stderr, TD_MSG_REPORT_COT "\n", path, x->line, x->col, x->msg);
+                fprintf(stderr, TD_MSG_REPORT_BATCH_CELL_ERROR "\n", path, x->line, x->col, x->msg);
             else
                 fprintf(stderr, "%s:%d: %s\n", path, x->line, x->msg);
         }
@@ -660,7 +660,7 @@ static int tdc__report_show(int argc, char **argv)
     for (size_t i = 0; i < rep->n_docs; i++) {
         char d[16];
         td_date_vi(rep->docs[i].date, d, sizeof d);
-        printf(TD_MSG_REPORT_SHOW_DOC "\n", rep->docs[i].number, rep->docs[i].date ? TD_MSG_REPORT_NGAY : "", d,
+        printf(TD_MSG_REPORT_SHOW_DOC "\n", rep->docs[i].number, rep->docs[i].date ? TD_MSG_REPORT_WORD_DATED : "", d,
                *rep->docs[i].title ? ": " : "", rep->docs[i].title);
     }
     for (size_t i = 0; i < rep->n_attachments; i++) {
@@ -915,10 +915,10 @@ int tdc_cmd_report(int argc, char **argv)
             fprintf(stderr, "tiendo report: %s\n", td_error_vi(&e));
             goto out;
         }
-        printf(TD_MSG_DRAFT_SAVED "\n", found ? TD_MSG_REPORT_CAP_NHAT : TD_MSG_REPORT_LUU, r.task,
+        printf(TD_MSG_DRAFT_SAVED "\n", found ? TD_MSG_DRAFT_WORD_UPDATED : TD_MSG_DRAFT_WORD_SAVED, r.task,
                pvi);
         tdc__rep_print(stdout, &r);
-        printf(TD_MSG_REPORT_BUOC_TIEP_THEO_SUA_TIEP "\n",
+        printf(TD_MSG_DRAFT_NEXT_STEP "\n",
                r.task, r.period, r.task, r.period);
         rc = 0;
         goto out;
@@ -1075,7 +1075,7 @@ int tdc_cmd_draft(int argc, char **argv)
             tdc_period_vi(x.period, pvi, sizeof pvi);
             printf(TD_MSG_DRAFT_LIST_LINE, x.task, pvi, tdc_rep_state_vi(x.state));
             if (x.state) printf(", %d%%", x.percent < 0 ? 0 : x.percent);
-            printf(TD_MSG_REPORT_SUA_LAN_CUOI "\n", t);
+            printf(TD_MSG_DRAFT_LIST_EDITED "\n", t);
             tdc_rep_free(&x);
         }
         if (n) printf(TD_MSG_DRAFT_LIST_HINT "\n");
@@ -1258,7 +1258,7 @@ int tdc_cmd_indicator(int argc, char **argv)
     }
     if (value_s) tdc_ind_value_vi(value, vbuf, sizeof vbuf);
     printf(TD_MSG_INDICATOR_QUEUED "\n", code_n, pvi, c.id.subject.agency, (unsigned long long)seq);
-    if (value_s) printf(TD_MSG_REPORT_GIA_TRI "\n", vbuf);
+    if (value_s) printf(TD_MSG_INDICATOR_VALUE_LINE "\n", vbuf);
     if (text) printf("  %s: %s\n", value_s ? TD_MSG_INDICATOR_WORD_NOTE : TD_MSG_INDICATOR_WORD_RESULT, text);
     fputs(unit_note, stdout);
     fputs(tdc__next_step, stdout);

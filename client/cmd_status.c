@@ -83,7 +83,7 @@ static int tdc__print_outbox(tdc_ctx *c, const tdc_replica_meta *m)
     td_error e;
     char when[32];
 
-    printf(TD_MSG_STATUS_CHO_GUI_MUC "\n", (unsigned long long)m->n_pending);
+    printf(TD_MSG_STATUS_PENDING_COUNT "\n", (unsigned long long)m->n_pending);
     if (m->n_pending) {
         if (tdc_replica_outbox_list(c->rep, TDC_OUT_PENDING, TDC_STATUS_LIST_MAX, &v, &n, &e)) goto dberr;
         for (size_t i = 0; i < n; i++) {

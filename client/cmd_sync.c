@@ -86,7 +86,7 @@ static void tdc__progress(void *arg, tdc_sync_phase phase, uint64_t done, uint64
         if (total > TD_PUSH_MAX_ENTRIES)
             fprintf(stderr, TD_MSG_SYNC_SENT_PROGRESS "\n", (unsigned long long)done, (unsigned long long)total);
     } else if (total > TDC_PROGRESS_MIN) {
-        fprintf(stderr, TD_MSG_SYNC_DANG_NHAN_MUC "\n", (unsigned long long)done);
+        fprintf(stderr, TD_MSG_SYNC_RECEIVE_PROGRESS "\n", (unsigned long long)done);
         run->printed_pull = 1;
     }
 }

@@ -411,7 +411,7 @@ static void tdc__tasks_narrow(const tdc__row *rows, size_t n, int period)
         tdc__col(rows[i].rdate ? rbuf : "—", TDC_N_DATE, 1);
         putchar('\n');
     }
-    printf(TD_MSG_TASKS_BANG_RUT_GON_COT_BANG "\n");
+    printf(TD_MSG_TASKS_NARROW_TABLE_HINT "\n");
 }
 
 /* ---- tiendo tasks --------------------------------------------------------- */
@@ -743,21 +743,21 @@ int tdc_cmd_task(int argc, char **argv)
         const td_plan *own = pi >= 0 ? td_state_plan_at(st, (size_t)pi) : NULL;
         printf(TD_MSG_TASK_HEAD "\n", pn, own && own->number ? own->number : plan->number ? plan->number : "");
     }
-    printf(TD_MSG_TASKS_MUC "\n", t->section ? t->section : "?", sec && sec->title ? ": " : "",
+    printf(TD_MSG_TASK_SECTION "\n", t->section ? t->section : "?", sec && sec->title ? ": " : "",
            sec && sec->title ? sec->title : "");
     printf(TD_MSG_TASK_TITLE "\n", t->title ? t->title : "");
-    if (t->product && *t->product) printf(TD_MSG_TASKS_SAN_PHAM "\n", t->product);
+    if (t->product && *t->product) printf(TD_MSG_TASK_PRODUCT "\n", t->product);
     printf(TD_MSG_TASK_LEADS "\n", t->lead_text ? t->lead_text : "");
-    printf(TD_MSG_TASKS_THEO_TO_CHUC_TAI_NGAY, dbuf);
+    printf(TD_MSG_TASK_BY_ORGANISATION_AT, dbuf);
     tdc__print_agencies(st, (uint32_t)num, date, TD_TASK_LEADS);
     printf(TD_MSG_TASK_PARTNERS "\n", t->partner_text ? t->partner_text : "");
-    printf(TD_MSG_TASKS_THEO_TO_CHUC_TAI_NGAY, dbuf);
+    printf(TD_MSG_TASK_BY_ORGANISATION_AT, dbuf);
     tdc__print_agencies(st, (uint32_t)num, date, TD_TASK_PARTNERS);
     printf(TD_MSG_TASK_ROLE_OF "\n", c.id.subject.agency,
            role == 1 ? TD_MSG_TASK_WORD_LEAD : role == 2 ? TD_MSG_TASK_WORD_PARTNER : TD_MSG_TASK_WORD_NO_ROLE);
     {
         const td_deadline *dl = tdc__deadline_at(st, t, date);
-        printf(TD_MSG_TASKS_THOI_HAN, dl != &t->deadline ? TD_MSG_TASKS_TAI_NGAY_DANG_XET : "");
+        printf(TD_MSG_TASK_DEADLINE, dl != &t->deadline ? TD_MSG_TASK_AT_DATE_SHOWN : "");
         tdc__print_deadline(dl);
         if (dl != &t->deadline) {
             fputs(TD_MSG_TASK_NOW, stdout);
@@ -772,12 +772,12 @@ int tdc_cmd_task(int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             if (dc[i].task != (uint32_t)num) continue;
             tdc__date_ms(dc[i].received_ms, dbuf2, sizeof dbuf2);
-            printf(TD_MSG_TASKS_THAY_DOI_THOI_HAN_NGAY, dbuf2, (unsigned long long)dc[i].index);
+            printf(TD_MSG_TASK_DEADLINE_CHANGED, dbuf2, (unsigned long long)dc[i].index);
             tdc__print_deadline(&dc[i].before);
             fputs(" → ", stdout);
             tdc__print_deadline(&dc[i].after);
             putchar('\n');
-            printf(TD_MSG_TASKS_LY_DO "\n", *dc[i].reason ? dc[i].reason : TD_MSG_TASK_PLAN_NEW);
+            printf(TD_MSG_TASK_REASON "\n", *dc[i].reason ? dc[i].reason : TD_MSG_TASK_PLAN_NEW);
         }
     }
     /* condition */
@@ -795,7 +795,7 @@ int tdc_cmd_task(int argc, char **argv)
             td_date_vi(cd[i].met_date, dbuf2, sizeof dbuf2);
             printf(TD_MSG_TASK_CONDITION_MET, cur && cur->index == cd[i].index ? "" : TD_MSG_TASK_CONDITION_REPLACED,
                    dbuf2);
-            if (cd[i].due_year) printf(TD_MSG_TASKS_HAN_HOAN_THANH_THANG, cd[i].due_month, cd[i].due_year);
+            if (cd[i].due_year) printf(TD_MSG_TASK_DUE_MONTH, cd[i].due_month, cd[i].due_year);
             else printf(TD_MSG_TASK_NO_DUE_YET);
             tdc__date_ms(cd[i].received_ms, dbuf2, sizeof dbuf2);
             printf(TD_MSG_TASK_CONDITION_RECORDED "\n", dbuf2);
@@ -805,13 +805,13 @@ int tdc_cmd_task(int argc, char **argv)
     }
 
     /* status at the date */
-    printf(TD_MSG_TASKS_TRANG_THAI_TAI_NGAY "\n", dbuf, td_status_vi(ts.overall));
+    printf(TD_MSG_TASK_STATUS_AT "\n", dbuf, td_status_vi(ts.overall));
     for (size_t i = 0; i < ts.n_leads; i++) {
         const td_lead_status *ls = &ts.leads[i];
         printf("  - %s (%s): %s", ls->agency, tdc__agency_name(st, ls->agency), td_status_vi(ls->status));
         if (ls->due_date) {
             td_date_vi(ls->due_date, dbuf2, sizeof dbuf2);
-            printf(TD_MSG_TASKS_HAN, dbuf2);
+            printf(TD_MSG_TASK_DUE, dbuf2);
         } else {
             printf(TD_MSG_TASK_NO_DUE);
         }
@@ -827,7 +827,7 @@ int tdc_cmd_task(int argc, char **argv)
         }
         if (ls->done_date) {
             td_date_vi(ls->done_date, dbuf2, sizeof dbuf2);
-            printf(TD_MSG_TASKS_HOAN_THANH_NGAY, dbuf2);
+            printf(TD_MSG_TASK_COMPLETED_ON, dbuf2);
         }
         putchar('\n');
         if (ls->returned)
@@ -861,7 +861,7 @@ int tdc_cmd_task(int argc, char **argv)
             tdc_period_vi(v[i].period, pvi, sizeof pvi);
             printf(TD_MSG_TASK_HISTORY_LINE "\n", pvi, v[i].agency, tdc__state_vi(v[i].state),
                    v[i].percent, (unsigned long long)v[i].index,
-                   cur && cur->index == v[i].index ? TD_MSG_TASKS_HIEN_HANH : TD_MSG_TASK_WORD_REPLACED);
+                   cur && cur->index == v[i].index ? TD_MSG_TASK_WORD_CURRENT : TD_MSG_TASK_WORD_REPLACED);
             tdc_fmt_time(v[i].device_time_ms, when, sizeof when);
             tdc__date_ms(v[i].received_ms, dbuf2, sizeof dbuf2);
             printf(TD_MSG_TASK_SIGNED_RECEIVED "\n", when, dbuf2);
@@ -873,8 +873,8 @@ int tdc_cmd_task(int argc, char **argv)
             for (k = 0; k < nr; k++) {
                 if (rv[k].report_index != v[i].index) continue;
                 tdc__date_ms(rv[k].received_ms, dbuf2, sizeof dbuf2);
-                printf(TD_MSG_TASKS_THAM_DINH_NGAY "\n", dbuf2, rv[k].accept ? TD_MSG_CENTRAL_CHAP_NHAN : TD_MSG_TASKS_TRA_LAI,
-                       *rv[k].comment ? TD_MSG_TASKS_Y_KIEN : "", rv[k].comment);
+                printf(TD_MSG_TASK_REVIEWED_ON "\n", dbuf2, rv[k].accept ? TD_MSG_CENTRAL_WORD_ACCEPT : TD_MSG_TASK_WORD_RETURNED_CAPS,
+                       *rv[k].comment ? TD_MSG_TASK_REVIEW_COMMENT : "", rv[k].comment);
             }
         }
         if (!count) printf(TD_MSG_TASK_HISTORY_NONE "\n");
@@ -901,7 +901,7 @@ int tdc_cmd_task(int argc, char **argv)
             for (k = 0; k < r->n_evidence; k++) tdc__print_text("Minh chứng", r->evidence[k]);
             for (k = 0; k < r->n_docs; k++) {
                 td_date_vi(r->docs[k].date, dbuf2, sizeof dbuf2);
-                printf(TD_MSG_TASK_DOC "\n", r->docs[k].number, *dbuf2 ? TD_MSG_TASKS_NGAY : "", dbuf2,
+                printf(TD_MSG_TASK_DOC "\n", r->docs[k].number, *dbuf2 ? TD_MSG_TASK_WORD_DATED : "", dbuf2,
                        *r->docs[k].title ? " — " : "", r->docs[k].title);
             }
             for (k = 0; k < r->n_attachments; k++) {
@@ -1046,7 +1046,7 @@ int tdc_cmd_todo(int argc, char **argv)
         size_t shown = 0;
         td_date_vi(t.report_due, dbuf2, sizeof dbuf2);
         printf(TD_MSG_TODO_PERIOD_HEAD, pvi, dbuf2, t.n_owed, t.owed_sent);
-        if (t.owed_late) printf(TD_MSG_TASKS_MUON, t.owed_late);
+        if (t.owed_late) printf(TD_MSG_TODO_LATE_COUNT, t.owed_late);
         printf(TD_MSG_TODO_PERIOD_PENDING "\n", t.owed_written, t.owed_missing);
         if (t.owed_written) {
             size_t k = 0;
@@ -1055,7 +1055,7 @@ int tdc_cmd_todo(int argc, char **argv)
                 if (it->owed == TD_OWED_MISSING && it->pending) printf("%s%s", k++ ? ", " : " NV ", tdc__k(it->task));
             printf("\n");
         }
-        if (t.owed_missing) printf(TD_MSG_TASKS_CON_THIEU "\n");
+        if (t.owed_missing) printf(TD_MSG_TODO_MISSING_HEAD "\n");
         for (it = tdc_todo_first(&t, TDC_TODO_OWED); it && shown < TDC_TODO_LIST_MAX;
              it = tdc_todo_next(&t, it, TDC_TODO_OWED)) {
             if (it->owed != TD_OWED_MISSING || it->pending) continue;
@@ -1099,7 +1099,7 @@ int tdc_cmd_todo(int argc, char **argv)
                        au && !memcmp(au->key, c.id.pk, 32) ? TD_MSG_TODO_WORD_THIS_DEVICE : "", at, tdc__state_vi(it->ver[j]->state),
                        it->ver[j]->percent, (unsigned long long)it->ver[j]->index);
             }
-            printf(TD_MSG_TASKS_CACH_GIAI_QUYET_THONG_NHAT "\n",
+            printf(TD_MSG_TODO_CONFLICT_HOW "\n",
                    tdc__k(it->task), it->period, tdc__k(it->task));
         }
         if (count > TDC_TODO_LIST_MAX) printf(TD_MSG_TODO_MORE_CONFLICTS "\n", count - TDC_TODO_LIST_MAX);
@@ -1138,7 +1138,7 @@ int tdc_cmd_todo(int argc, char **argv)
 
 outbox:
     tdc_fmt_time(t.last_sync_ms, when, sizeof when);
-    printf(TD_MSG_TASKS_CHO_GUI_MUC, t.n_pending);
+    printf(TD_MSG_TODO_PENDING_COUNT, t.n_pending);
     if (t.n_pending_reports) printf(TD_MSG_TODO_REPORT_COUNT, t.n_pending_reports);
     printf(TD_MSG_TODO_LAST_SYNC "\n", when);
     /* refused by the server or by the fold, any key of this device */
@@ -1149,7 +1149,7 @@ outbox:
             printf(TD_MSG_TODO_REFUSED_COUNT "\n", nrf);
     }
     if (!*next && t.n_pending) snprintf(next, sizeof next, "tiendo sync");
-    printf(TD_MSG_TASKS_VIEC_TIEP_THEO "\n", *next ? next : TD_MSG_TODO_NOTHING_LEFT,
+    printf(TD_MSG_TODO_NEXT "\n", *next ? next : TD_MSG_TODO_NOTHING_LEFT,
            *next && t.n_pending && strcmp(next, "tiendo sync") ? TD_MSG_TODO_THEN_SYNC : "");
     tdc_todo_free(&t);
     tdc_ctx_close(&c);

@@ -345,7 +345,7 @@ static int tdc__migrate(tdc_replica *r, td_error *err)
     sqlite3_finalize(st);
     if (version < 0) return tdc__dberr(r, err, "reading user_version");
     if (version > TDC_SCHEMA_VERSION)
-        return td_error_set(err, TD_EDB, "%s: " TD_MSG_REPLICA_CAU_TRUC_DU_LIEU_PHIEN, r->path,
+        return td_error_set(err, TD_EDB, "%s: " TD_MSG_REPLICA_SCHEMA_NEWER, r->path,
                             version, TDC_SCHEMA_VERSION);
     while (version < TDC_SCHEMA_VERSION) {
         char pragma[64];

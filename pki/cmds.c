@@ -227,7 +227,7 @@ static int tdp__agency_known(const char *action, const char *dir, const char *re
     if (hit->valid_to && hit->valid_to <= today) {
         td_date_vi(hit->valid_to, d, sizeof d);
         fprintf(stderr, "tiendo-pki: " TD_MSG_PKI_AGENCY_ENDED "\n", action, slug, hit->name, d);
-        fprintf(stderr, TD_MSG_PKI_AGENCY_SUCCESSOR_HINT "\n", src ? src : TD_MSG_PKI_DANH_MUC);
+        fprintf(stderr, TD_MSG_PKI_AGENCY_SUCCESSOR_HINT "\n", src ? src : TD_MSG_PKI_WORD_REGISTRY);
         goto out;
     }
     rc = 0;
@@ -736,7 +736,7 @@ int tdp_cmd_revoke(int argc, char **argv)
                   &e);
     } else {
         printf(TD_MSG_PKI_REVOKE_DONE "\n",
-               serial, reason > 0 ? TD_MSG_PKI_LY_DO : "", reason > 0 ? tdp_reason_name(reason) : "", a.dir);
+               serial, reason > 0 ? TD_MSG_PKI_WORD_REASON : "", reason > 0 ? tdp_reason_name(reason) : "", a.dir);
     }
     tdp_ca_close(&ca);
     return rc ? 1 : 0;
@@ -950,7 +950,7 @@ int tdp_cmd_renew(int argc, char **argv)
     printf(TD_MSG_PKI_RENEW_DONE "\n",
            sub.device, sub.agency, td_role_name(sub.role), td_role_vi(sub.role), old_serial,
            a.revoke_old ? TD_MSG_PKI_RENEW_OLD_REVOKED : "", serial, key_id,
-           csr ? TD_MSG_PKI_KHOA_MOI_TU_CSR : TD_MSG_PKI_GIU_KHOA_CU, d, a.out, a.out);
+           csr ? TD_MSG_PKI_WORD_NEW_KEY : TD_MSG_PKI_WORD_KEY_KEPT, d, a.out, a.out);
     rc = 0;
 out:
     X509_free(cert);

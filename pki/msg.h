@@ -39,7 +39,7 @@
     "Tệp chứa khóa bí mật: chuyển cho đơn vị qua kênh an toàn, xóa sau khi đơn vị đã nhập."
 #define TD_MSG_PKI_REVOKE_DONE "Đã thu hồi chứng thư số sê-ri %s%s%s.\n" \
     "Chạy \"tiendo-pki crl --dir %s\" để phát hành CRL mới cho máy chủ."
-#define TD_MSG_PKI_LY_DO ", lý do "
+#define TD_MSG_PKI_WORD_REASON ", lý do "
 #define TD_MSG_PKI_CRL_DONE "Đã phát hành CRL số %ld: %d chứng thư đã thu hồi, hiệu lực đến %s\n" \
     "  Tệp: %s"
 #define TD_MSG_PKI_LIST_EMPTY "Chưa cấp chứng thư nào."
@@ -53,8 +53,8 @@
     "  Tệp:          %s\n" \
     "Gửi tệp này cho đơn vị để chạy \"tiendo renew --import %s\"."
 #define TD_MSG_PKI_RENEW_OLD_REVOKED " (đã thu hồi: chạy tiendo-pki crl)"
-#define TD_MSG_PKI_KHOA_MOI_TU_CSR "khóa mới từ CSR"
-#define TD_MSG_PKI_GIU_KHOA_CU "giữ khóa cũ"
+#define TD_MSG_PKI_WORD_NEW_KEY "khóa mới từ CSR"
+#define TD_MSG_PKI_WORD_KEY_KEPT "giữ khóa cũ"
 
 #define TD_MSG_PKI_SERIAL_NOT_HEX_VALUE "số hiệu \"%s\" không phải số thập lục phân"
 #define TD_MSG_PKI_SERIAL_TOO_LONG "số hiệu \"%s\" dài quá %d chữ số thập lục phân"
@@ -84,7 +84,7 @@
     "--out registry.csv"
 #define TD_MSG_PKI_AGENCY_ENDED "%s: cơ quan %s (%s) đã ngừng hoạt động từ %s."
 #define TD_MSG_PKI_AGENCY_SUCCESSOR_HINT "  Cấp chứng thư cho cơ quan kế nhiệm (xem cột Kế nhiệm của %s)."
-#define TD_MSG_PKI_DANH_MUC "danh mục"
+#define TD_MSG_PKI_WORD_REGISTRY "danh mục"
 
 /* ---- tiendo-pki: wrong arguments, what cannot be issued or revoked (cmds.c) ---- */
 #define TD_MSG_PKI_DAYS_RANGE "%s phải là số ngày từ 0 đến %d, không phải \"%s\""

@@ -146,7 +146,7 @@ static int tds__list(int argc, char **argv)
         td_date_vi(a->valid_from, from, sizeof from);
         td_date_vi(a->valid_to, to, sizeof to);
         printf("  %-20s %s (%s)", a->slug, a->name, td_agency_kind_vi(a->kind));
-        if (a->valid_from) printf(TD_MSG_AGENCY_TU, from);
+        if (a->valid_from) printf(TD_MSG_AGENCY_LIST_FROM, from);
         if (a->valid_to) {
             printf(TD_MSG_AGENCY_LIST_ENDED_SUCCESSORS, to);
             for (size_t c = 0; c < reg.n_changes; c++) {
@@ -165,7 +165,7 @@ static int tds__list(int argc, char **argv)
             td_date_vi(reg.changes[c].date, d, sizeof d);
             printf(TD_MSG_AGENCY_ISSUER_SINCE "\n", d, reg.changes[c].alias_text);
         }
-    printf(TD_MSG_AGENCY_NHOM "\n");
+    printf(TD_MSG_AGENCY_LIST_GROUPS "\n");
     for (size_t i = 0; i < reg.n_groups; i++) {
         const td_group *g = &reg.groups[i];
         printf("  %-20s %s%s\n", g->slug, g->name, g->open ? TD_MSG_AGENCY_GROUP_NO_MEMBERS : "");
@@ -343,7 +343,7 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
             return 2;
         }
         if (kind_opt < 0) {
-            fprintf(stderr, "tiendo-server agency add: " TD_MSG_AGENCY_THIEU_KIND_LOAI TD_AGENCY_KINDS_TEXT ")\n");
+            fprintf(stderr, "tiendo-server agency add: " TD_MSG_AGENCY_KIND_MISSING TD_AGENCY_KINDS_TEXT ")\n");
             return 2;
         }
         into[0].slug = pos[0];

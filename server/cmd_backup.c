@@ -180,7 +180,7 @@ int tds_cmd_backup(int argc, char **argv)
            (unsigned long long)bs.steps, (long long)(tds__now_ms() - t0));
     printf(TD_MSG_BACKUP_COPY_ENTRIES_ROOT "\n", (unsigned long long)sum.size, hex);
     printf(TD_MSG_BACKUP_COPY_LAST_CKPT "\n", (unsigned long long)sum.cp_size);
-    printf(TD_MSG_BACKUP_KIEM_TRA_INTEGRITY_CHECK_TOT "\n",
+    printf(TD_MSG_BACKUP_CHECK_PASSED "\n",
            (unsigned long long)sum.size);
     rc = 0;
 out:
@@ -334,7 +334,7 @@ int tds_cmd_restore(int argc, char **argv)
             unlink(tmp);
             goto out;
         }
-        fprintf(stderr, TD_MSG_BACKUP_FORCE_VAN_KHOI_PHUC "\n");
+        fprintf(stderr, TD_MSG_BACKUP_FORCED "\n");
     }
     {
         int64_t now = td_clock_now_ms();
@@ -367,7 +367,7 @@ int tds_cmd_restore(int argc, char **argv)
     printf(TD_MSG_BACKUP_RESTORE_DONE "\n", dbpath,
            src, (unsigned long long)got.size, hex, (unsigned long long)got.cp_size);
     if (access(aside, F_OK) == 0) printf(TD_MSG_BACKUP_RESTORE_OLD_KEPT "\n", aside);
-    printf(TD_MSG_BACKUP_LUU_Y_DON_VI_NAO "\n",
+    printf(TD_MSG_BACKUP_ROLLBACK_WARNING "\n",
            (unsigned long long)got.size);
     rc = 0;
 out:

@@ -139,7 +139,7 @@ static void tds__print_counts(const td_plan *p)
     char d[16];
     td_date_vi(p->date, d, sizeof d);
     if (p->number && *p->number)
-        printf(TD_MSG_PLAN_SUMMARY_TITLE "\n", p->number, *d ? TD_MSG_PLAN_NGAY : "", d, p->issuer && *p->issuer ? TD_MSG_PLAN_SUMMARY_OF : "",
+        printf(TD_MSG_PLAN_SUMMARY_TITLE "\n", p->number, *d ? TD_MSG_PLAN_SUMMARY_DATED : "", d, p->issuer && *p->issuer ? TD_MSG_PLAN_SUMMARY_OF : "",
                p->issuer ? p->issuer : "");
     printf(TD_MSG_PLAN_SUMMARY_TASKS "\n", p->n_tasks, p->n_sections);
     for (size_t i = 0; i < p->n_sections; i++)
@@ -505,7 +505,7 @@ static void tds__print_refs(const td_registry *reg, const td_agency_ref *r, size
     for (size_t i = 0; i < n; i++) {
         const char *resp = r[i].group ? NULL : td_registry_responsible(reg, r[i].slug, today, task);
         td_group *g = r[i].group ? td_registry_group(reg, r[i].slug) : NULL;
-        printf("%s%s [%s%s]", i ? "; " : "", r[i].text, r[i].slug, g ? (g->open ? TD_MSG_PLAN_GROUP_UNNAMED : TD_MSG_PLAN_NHOM) : "");
+        printf("%s%s [%s%s]", i ? "; " : "", r[i].text, r[i].slug, g ? (g->open ? TD_MSG_PLAN_GROUP_UNNAMED : TD_MSG_PLAN_WORD_GROUP) : "");
         if (resp && strcmp(resp, r[i].slug)) {
             td_agency *a = td_registry_agency(reg, resp);
             printf(TD_MSG_PLAN_NOW_IS, a ? a->name : resp, resp);
@@ -531,8 +531,8 @@ static void tds__show_task(const td_plan *p, const td_registry *reg, const td_ta
         tds__print_refs(reg, t->partners, t->n_partners, key, today);
         printf("\n");
     }
-    printf(TD_MSG_PLAN_SAN_PHAM "\n", t->product);
-    printf(TD_MSG_PLAN_THOI_GIAN_HOAN_THANH "\n", t->deadline.text);
+    printf(TD_MSG_PLAN_SHOW_PRODUCT "\n", t->product);
+    printf(TD_MSG_PLAN_SHOW_DEADLINE "\n", t->deadline.text);
     printf("                       (%s)\n", dl);
     if (t->line) printf(TD_MSG_PLAN_SHOW_SOURCE_LINE "\n", t->line);
 }
@@ -629,7 +629,7 @@ static int tds__show(int argc, char **argv)
         char d[16];
         td_date_vi(p.date, d, sizeof d);
         printf(TD_MSG_PLAN_LIST_HEAD "\n", p.number && *p.number ? p.number : TD_MSG_PLAN_WORD_NO_NUMBER,
-               *d ? TD_MSG_PLAN_NGAY : "", d, p.n_tasks);
+               *d ? TD_MSG_PLAN_SUMMARY_DATED : "", d, p.n_tasks);
         for (size_t s = 0; s < p.n_sections; s++) {
             const td_section *sec = &p.sections[s];
             char *st2 = td_plan_short(sec->title, 90);

@@ -119,9 +119,9 @@ static void tds__print_report(const td_state *st, const char *key)
     printf(TD_MSG_STATE_REPORT_LINE "\n", key, (unsigned long long)r->index, r->state,
            r->percent);
     printf(TD_MSG_STATE_REPORT_RESULT "\n", r->result);
-    printf(TD_MSG_STATE_KHO_KHAN_VUONG_MAC "\n", r->difficulties);
+    printf(TD_MSG_STATE_REPORT_DIFFICULTIES "\n", r->difficulties);
     printf(TD_MSG_STATE_REPORT_PROPOSALS "\n", r->proposals);
-    for (size_t i = 0; i < r->n_evidence; i++) printf(TD_MSG_STATE_MINH_CHUNG "\n", r->evidence[i]);
+    for (size_t i = 0; i < r->n_evidence; i++) printf(TD_MSG_STATE_REPORT_EVIDENCE "\n", r->evidence[i]);
     for (size_t i = 0; i < r->n_docs; i++)
         printf(TD_MSG_STATE_REPORT_DOC "\n", r->docs[i].number, (int)r->docs[i].date, r->docs[i].title);
     for (size_t i = 0; i < r->n_attachments; i++)
@@ -197,13 +197,13 @@ int tds_cmd_state(int argc, char **argv)
         printf(TD_MSG_STATE_VIEW_OF "\n", agency, td_role_vi(role),
                (unsigned long long)td_state_count(st));
     else
-        printf(TD_MSG_STATE_TRANG_THAI_SUY_RA_TU "\n", (unsigned long long)td_state_count(st),
+        printf(TD_MSG_STATE_FOLDED_FROM "\n", (unsigned long long)td_state_count(st),
                (unsigned long long)td_state_last_index(st));
     if (td_state_has_plan(st))
         for (size_t i = 0; i < td_state_plan_count(st); i++)   /* each plan (docs/LOG.md §14) */
             printf(TD_MSG_STATE_PLAN "\n",
                    td_state_plan_at(st, i)->number ? td_state_plan_at(st, i)->number : TD_MSG_PLAN_WORD_NO_NUMBER,
-                   td_state_plan_at(st, i)->n_tasks, i || td_state_plan_count(st) == 1 ? "" : TD_MSG_STATE_KE_HOACH_MAC_DINH);
+                   td_state_plan_at(st, i)->n_tasks, i || td_state_plan_count(st) == 1 ? "" : TD_MSG_STATE_WORD_DEFAULT_PLAN);
     else
         printf(TD_MSG_STATE_PLAN_NONE "\n");
     printf(TD_MSG_STATE_AUTHORS_HEAD "\n");
