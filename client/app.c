@@ -55,7 +55,7 @@ const char *tdc_key_label(const td_state *st, uint32_t key)
 void tdc_fmt_time(int64_t ms, char *buf, size_t n)
 {
     if (ms <= 0) {
-        snprintf(buf, n, "chưa bao giờ");
+        snprintf(buf, n, TD_MSG_APP_WORD_NEVER);
         return;
     }
     td_clock_fmt(ms, buf, n);
@@ -188,7 +188,7 @@ char *tdc_nfc(const char *s, size_t max, const char **why)
         /* the limit as people write numbers: 16.384 byte */
         static char msg[160];
         char got[TD_MSG_NUM_MAX], lim[TD_MSG_NUM_MAX];
-        snprintf(msg, sizeof msg, "dài %s byte, quá giới hạn %s byte", td_msg_num(got, n), td_msg_num(lim, max));
+        snprintf(msg, sizeof msg, TD_MSG_APP_TEXT_TOO_LONG, td_msg_num(got, n), td_msg_num(lim, max));
         *why = msg;
         return NULL;
     }
@@ -196,7 +196,7 @@ char *tdc_nfc(const char *s, size_t max, const char **why)
         *why = "không phải văn bản UTF-8 hợp lệ (hãy lưu tệp/ghi bằng mã UTF-8)";
         return NULL;
     }
-    if (!(r = td_vi_nfc(s))) *why = "hết bộ nhớ";
+    if (!(r = td_vi_nfc(s))) *why = TD_MSG_NOMEM;
     return r;
 }
 

@@ -365,7 +365,7 @@ static void tda__witness_label(const char *w, char *out, size_t cap)
 {
     char name[TD_NOTE_NAME_MAX + 1], agency[TD_AGENCY_MAX + 1], hex[65];
     if (sscanf(w, "%" TDA_STR(TD_NOTE_NAME_MAX) "s %" TDA_STR(TD_AGENCY_MAX) "s %64s", name, agency, hex) == 3)
-        snprintf(out, cap, "%s (%s, khóa %.16s)", name, agency, hex);
+        snprintf(out, cap, TD_MSG_AUDIT_AUTHOR_NAME_KEY, name, agency, hex);
     else
         snprintf(out, cap, "%s", w);
 }
@@ -538,59 +538,59 @@ void tda_result_print(const tda_result *res, FILE *f)
 {
     char h[65];
     if (!res->ok) {
-        fprintf(f, "KHÔNG KHỚP tại mục %" PRIu64, res->bad_index);
-        if (res->bad_checkpoint) fprintf(f, " (checkpoint kích thước %" PRIu64 ")", res->bad_checkpoint);
+        fprintf(f, TD_MSG_AUDIT_VERIFY_MISMATCH_AT PRIu64, res->bad_index);
+        if (res->bad_checkpoint) fprintf(f, TD_MSG_AUDIT_VERIFY_MISMATCH_CKPT, res->bad_checkpoint);
         if (res->has_entry)
-            fprintf(f, ": tác giả %s, số %" PRIu64 ", loại %s", res->author_hex, res->seq, td_entry_kind_vi(res->kind));
+            fprintf(f, TD_MSG_AUDIT_VERIFY_MISMATCH_ENTRY, res->author_hex, res->seq, td_entry_kind_vi(res->kind));
         fprintf(f, ": %s\n", res->what);
-        fprintf(f, "Đã kiểm tra hợp lệ %" PRIu64 " mục và %" PRIu64 " checkpoint trước chỗ không khớp.\n", res->n_entries,
+        fprintf(f, TD_MSG_AUDIT_VERIFY_CHECKED_BEFORE, res->n_entries,
                 res->n_checkpoints_ok);
         return;
     }
-    fprintf(f, "Nhật ký hợp lệ: %" PRIu64 " mục, %" PRIu64 " tác giả có chứng thư.\n", res->n_entries, res->n_authors);
-    fprintf(f, "Mọi chữ ký mục đều đúng; chỉ số liên tục từ 1; số thứ tự của từng tác giả liên tục.\n");
+    fprintf(f, TD_MSG_AUDIT_VERIFY_OK, res->n_entries, res->n_authors);
+    fprintf(f, TD_MSG_AUDIT_VERIFY_OK_DETAIL);
     if (!res->n_checkpoints) {
-        fprintf(f, "CẢNH BÁO: không có checkpoint nào để đối chiếu: cây Merkle và trạng thái chưa được so với máy chủ.\n");
+        fprintf(f, TD_MSG_AUDIT_VERIFY_NO_CKPT);
     } else {
         sodium_bin2hex(h, sizeof h, res->max_root, 32);
-        fprintf(f, "Checkpoint: %" PRIu64 " đã đối chiếu (chữ ký, gốc cây Merkle, trạng thái tổng hợp), nguồn gốc \"%s\".\n",
+        fprintf(f, TD_MSG_AUDIT_VERIFY_CKPTS,
                 res->n_checkpoints_ok, res->origin);
-        fprintf(f, "Kích thước cây lớn nhất: %" PRIu64 ", gốc %s\n", res->max_size, h);
+        fprintf(f, TD_MSG_AUDIT_VERIFY_LARGEST_TREE, res->max_size, h);
         if (res->max_size < res->n_entries)
-            fprintf(f, "Lưu ý: %" PRIu64 " mục cuối chưa có checkpoint (chưa được máy chủ ký).\n", res->n_entries - res->max_size);
+            fprintf(f, TD_MSG_AUDIT_VERIFY_TAIL_UNSIGNED, res->n_entries - res->max_size);
     }
     sodium_bin2hex(h, sizeof h, res->state_digest, 32);
-    fprintf(f, "Mã băm trạng thái tổng hợp: %s\n", h);
-    fprintf(f, "Mục bị từ chối khi tổng hợp (vẫn được lưu, không phải sai lệch): %" PRIu64 "\n", res->n_refused);
+    fprintf(f, TD_MSG_AUDIT_VERIFY_STATE_DIGEST, h);
+    fprintf(f, TD_MSG_AUDIT_VERIFY_REFUSED_COUNT, res->n_refused);
     for (size_t i = 0; i < res->n_refusals_listed; i++) {
         char vi[768];
         td_refusal_vi(res->refusals[i].reason, vi, sizeof vi);
-        fprintf(f, "  - mục %" PRIu64 " (%s, tác giả %s): %s\n", res->refusals[i].index, td_entry_kind_vi(res->refusals[i].kind),
+        fprintf(f, TD_MSG_AUDIT_VERIFY_REFUSED_LINE, res->refusals[i].index, td_entry_kind_vi(res->refusals[i].kind),
                 res->refusals[i].author_hex, vi);
     }
     if (res->n_refused > res->n_refusals_listed)
-        fprintf(f, "  ... và %" PRIu64 " mục khác\n", res->n_refused - res->n_refusals_listed);
-    fprintf(f, "Báo cáo có giờ ký không khớp với nhật ký (đồng hồ máy sai?): %" PRIu64 "\n", res->n_time_flagged);
+        fprintf(f, TD_MSG_AUDIT_VERIFY_MORE_ENTRIES, res->n_refused - res->n_refusals_listed);
+    fprintf(f, TD_MSG_AUDIT_VERIFY_CLOCK_COUNT, res->n_time_flagged);
     for (size_t i = 0; i < res->n_time_listed; i++) {
         char why[256];
         long long gap = (res->time_flagged[i].device_time_ms - res->time_flagged[i].received_ms) / 86400000LL;
         td_time_flags_vi(res->time_flagged[i].flags, why, sizeof why);
-        fprintf(f, "  - mục %" PRIu64 " (nhiệm vụ %u, %s): %s", res->time_flagged[i].index, res->time_flagged[i].task,
+        fprintf(f, TD_MSG_AUDIT_VERIFY_CLOCK_LINE, res->time_flagged[i].index, res->time_flagged[i].task,
                 res->time_flagged[i].agency, why);
-        if (gap > 0) fprintf(f, " (ký sau khi máy chủ nhận %lld ngày)", gap);
-        else if (gap < 0) fprintf(f, " (máy chủ nhận sau khi ký %lld ngày)", -gap);
+        if (gap > 0) fprintf(f, TD_MSG_AUDIT_VERIFY_SIGNED_AFTER, gap);
+        else if (gap < 0) fprintf(f, TD_MSG_AUDIT_VERIFY_RECEIVED_AFTER, -gap);
         fputc('\n', f);
     }
     if (res->n_time_flagged > res->n_time_listed)
-        fprintf(f, "  ... và %" PRIu64 " mục khác\n", res->n_time_flagged - res->n_time_listed);
+        fprintf(f, TD_MSG_AUDIT_VERIFY_MORE_ENTRIES, res->n_time_flagged - res->n_time_listed);
     if (res->n_witness) {
-        fprintf(f, "Chứng kiến (witness): %zu chữ ký đồng ký; kích thước lớn nhất được chứng kiến hợp lệ: %" PRIu64 "\n",
+        fprintf(f, TD_MSG_AUDIT_VERIFY_WITNESSES,
                 res->n_witness, res->max_witnessed);
         for (size_t i = 0; i < res->n_witness_listed; i++)
-            fprintf(f, "  - kích thước %" PRIu64 ", %s: %s\n", res->witness[i].size, res->witness[i].witness,
-                    res->witness[i].verified == 1 ? "hợp lệ"
-                    : res->witness[i].verified == 0 ? "KHÔNG hợp lệ"
-                                                    : "không kiểm được (không có chứng thư thanh tra tương ứng: dùng --witness-cert)");
+            fprintf(f, TD_MSG_AUDIT_VERIFY_WITNESS_LINE, res->witness[i].size, res->witness[i].witness,
+                    res->witness[i].verified == 1 ? TD_MSG_AUDIT_WORD_VALID
+                    : res->witness[i].verified == 0 ? TD_MSG_AUDIT_WORD_INVALID
+                                                    : TD_MSG_AUDIT_WORD_WITNESS_UNCHECKED);
     }
 }
 

@@ -111,11 +111,11 @@ static void tdc__extend_confirm(tdc_extend *x, const td_deadline *old)
     td_date_vi(today, d_today, sizeof d_today);
     td_date_vi(due_new, d_new, sizeof d_new);
     if (due_new < today) {
-        snprintf(x->confirm, sizeof x->confirm, "thời hạn mới \"%s\" (hết ngày %s) đã qua: hôm nay là %s", x->vi_new,
+        snprintf(x->confirm, sizeof x->confirm, TD_MSG_CENTRAL_DEADLINE_PAST, x->vi_new,
                  d_new, d_today);
     } else if (old->kind == TD_DEADLINE_MONTH && !td_deadline_due(old, today / 10000, &due_old) && due_new < due_old) {
         td_date_vi(due_old, d_old, sizeof d_old);
-        snprintf(x->confirm, sizeof x->confirm, "thời hạn mới \"%s\" (%s) sớm hơn thời hạn hiện tại \"%s\" (%s)",
+        snprintf(x->confirm, sizeof x->confirm, TD_MSG_CENTRAL_DEADLINE_EARLIER,
                  x->vi_new, d_new, x->vi_old, d_old);
     }
 }
@@ -170,7 +170,7 @@ int tdc_extend_sign(tdc_ctx *c, const tdc_extend *x, uint64_t *seq, td_error *e)
     pc.n_deadlines = 1;
     pc.deadlines = tdv;
     td_state_key_fmt(tdc_replica_state(c->rep), x->task, tl, sizeof tl);
-    snprintf(summary, sizeof summary, "gia hạn nhiệm vụ %s: \"%.40s\" → \"%.40s\"; lý do: %.80s", tl, x->old_text,
+    snprintf(summary, sizeof summary, TD_MSG_CENTRAL_EXTEND_SUMMARY, tl, x->old_text,
              x->wording, x->reason);
     return tdc__queue_msg(c, TIENDO__ENTRY_KIND__ENTRY_PLAN, &pc.base, summary, seq, e);
 }
@@ -228,9 +228,9 @@ int tdc_condition_sign(tdc_ctx *c, const tdc_condition_in *x, uint64_t *seq, td_
     cp.note = x->note ? x->note : (char *)"";
     td_date_vi(x->met, mbuf, sizeof mbuf);
     if (x->due_y)
-        snprintf(summary, sizeof summary, "điều kiện nhiệm vụ %s đáp ứng ngày %s, hạn tháng %02d/%04d", tl, mbuf,
+        snprintf(summary, sizeof summary, TD_MSG_CENTRAL_CONDITION_SUMMARY, tl, mbuf,
                  x->due_m, x->due_y);
     else
-        snprintf(summary, sizeof summary, "điều kiện nhiệm vụ %s đáp ứng ngày %s, chưa có hạn", tl, mbuf);
+        snprintf(summary, sizeof summary, TD_MSG_CENTRAL_CONDITION_SUMMARY_NO_DUE, tl, mbuf);
     return tdc__queue_msg(c, TIENDO__ENTRY_KIND__ENTRY_CONDITION, &cp.base, summary, seq, e);
 }

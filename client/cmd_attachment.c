@@ -180,9 +180,9 @@ static int tdc__list(tdc_ctx *c, uint32_t task)
         const char *where;
         tdc_blob_hex(a.v[i].sha, hex);
         if (tdc_blob_get(c->rep, a.v[i].sha, &found, &row, &err)) found = 0;
-        if (a.v[i].pending) where = found ? "máy này (chưa gửi)" : "THIẾU trên máy này";
-        else if (found) where = row.uploaded_ms ? "máy này + máy chủ" : "máy này";
-        else where = "máy chủ (tải: get)";
+        if (a.v[i].pending) where = found ? TD_MSG_ATTACH_WHERE_LOCAL_UNSENT : TD_MSG_ATTACH_WHERE_MISSING_HERE;
+        else if (found) where = row.uploaded_ms ? TD_MSG_ATTACH_WHERE_BOTH : TD_MSG_ATTACH_WHERE_LOCAL;
+        else where = TD_MSG_ATTACH_WHERE_SERVER;
         tdc__size_vi(a.v[i].size, sz, sizeof sz);
         /* "2025-06" shown MM/YYYY */
         if (strlen(a.v[i].period) == 7) snprintf(period, sizeof period, "%.2s/%.4s", a.v[i].period + 5, a.v[i].period);

@@ -323,7 +323,7 @@ int tdc_cmd_condition(int argc, char **argv)
         fprintf(stderr, "tiendo %s: %s\n", cmd, td_error_vi(&e));
         rc = 1;
     } else {
-        snprintf(what, sizeof what, "xác nhận điều kiện của nhiệm vụ %s đã được đáp ứng", tlabel);
+        snprintf(what, sizeof what, TD_MSG_CENTRAL_CONDITION_CONFIRM, tlabel);
         printf(TD_MSG_CENTRAL_QUEUED "\n", what,
                (unsigned long long)seq);
         rc = 0;

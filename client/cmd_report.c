@@ -50,7 +50,7 @@
 #include "oserr.h"
 
 static const char *tdc__next_step =
-    "Bước tiếp theo: chạy `tiendo sync` khi có mạng để gửi lên máy chủ; `tiendo status` cho biết mục nào còn chờ gửi.\n";
+    TD_MSG_REPORT_NEXT_STEP_SYNC;
 
 static void tdc__print_text(FILE *f, const char *label, const char *s)
 {
@@ -70,26 +70,26 @@ static void tdc__rep_print(FILE *f, const tdc_rep *r)
 {
     char d[16];
     if (r->percent >= 0)
-        fprintf(f, "  Trạng thái: %s, %d%%\n", tdc_rep_state_vi(r->state), r->percent);
+        fprintf(f, TD_MSG_REPORT_SUMMARY_STATE_PERCENT, tdc_rep_state_vi(r->state), r->percent);
     else
-        fprintf(f, "  Trạng thái: %s\n", tdc_rep_state_vi(r->state));
+        fprintf(f, TD_MSG_REPORT_SUMMARY_STATE, tdc_rep_state_vi(r->state));
     if (r->done_date) {
         td_date_vi(r->done_date, d, sizeof d);
-        fprintf(f, "  Ngày hoàn thành: %s\n", d);
+        fprintf(f, TD_MSG_REPORT_SUMMARY_DONE_DATE, d);
     }
     tdc__print_text(f, "Kết quả thực hiện", r->result);
     tdc__print_text(f, "Khó khăn, vướng mắc", r->difficulties);
     tdc__print_text(f, "Đề xuất, kiến nghị", r->proposals);
-    for (size_t i = 0; i < r->n_evidence; i++) fprintf(f, "  Minh chứng: %s\n", r->evidence[i]);
+    for (size_t i = 0; i < r->n_evidence; i++) fprintf(f, TD_MSG_REPORT_SUMMARY_EVIDENCE, r->evidence[i]);
     for (size_t i = 0; i < r->n_docs; i++) {
         td_date_vi(r->docs[i].date, d, sizeof d);
-        fprintf(f, "  Văn bản: %s%s%s%s%s\n", r->docs[i].number, r->docs[i].date ? ", ngày " : "", d,
+        fprintf(f, TD_MSG_REPORT_SUMMARY_DOC, r->docs[i].number, r->docs[i].date ? TD_MSG_REPORT_WORD_DATED : "", d,
                 *r->docs[i].title ? ": " : "", r->docs[i].title);
     }
     for (size_t i = 0; i < r->n_atts; i++) {
         char hex[17];
         for (int k = 0; k < 8; k++) snprintf(hex + 2 * k, 3, "%02x", r->atts[i].sha256[k]);
-        fprintf(f, "  Tệp đính kèm: %s (%s, %llu byte, sha256 %s…)\n", r->atts[i].name, r->atts[i].mime,
+        fprintf(f, TD_MSG_REPORT_SUMMARY_ATTACHMENT, r->atts[i].name, r->atts[i].mime,
                 (unsigned long long)r->atts[i].size, hex);
     }
 }
@@ -197,10 +197,7 @@ static char *tdc__edit(const char *title, const char *context, const char *initi
             return NULL;
         }
         fprintf(f,
-                "# %s\n"
-                "# %s\n"
-                "# Viết nội dung bên dưới các dòng chú thích này, lưu tệp rồi đóng trình soạn thảo.\n"
-                "# Các dòng bắt đầu bằng '#' bị bỏ qua. Để trống nếu không có.\n",
+                TD_MSG_REPORT_EDITOR_HEADER,
                 title, context);
         if (initial && *initial) fprintf(f, "%s\n", initial);
         if (fclose(f)) {
@@ -274,11 +271,11 @@ static int tdc__rep_ask(tdc_rep *r, int given_state, int given_percent, int give
 {
     char line[256], ctx[128], pvi[8], prompt[512], dvi[16];
     tdc_period_vi(r->period, pvi, sizeof pvi);
-    snprintf(ctx, sizeof ctx, "Báo cáo nhiệm vụ %u, kỳ %s", r->task, pvi);
+    snprintf(ctx, sizeof ctx, TD_MSG_REPORT_PROMPT_TITLE, r->task, pvi);
     if (!given_state) {
         for (;;) {
             snprintf(prompt, sizeof prompt,
-                     "%s.\nTrạng thái: 1 = chưa triển khai, 2 = đang thực hiện, 3 = đã hoàn thành%s%s%s: ", ctx,
+                     TD_MSG_REPORT_PROMPT_STATE, ctx,
                      r->state ? " [Enter: " : "", r->state ? tdc_rep_state_vi(r->state) : "", r->state ? "]" : "");
             if (tdc__ask_line(prompt, line, sizeof line)) goto eof;
             if (!*td_trim(line) && r->state) break;
@@ -291,7 +288,7 @@ static int tdc__rep_ask(tdc_rep *r, int given_state, int given_percent, int give
             long v;
             char def[32] = "";
             if (r->percent >= 0) snprintf(def, sizeof def, " [Enter: %d]", r->percent);
-            snprintf(prompt, sizeof prompt, "Phần trăm hoàn thành (0–100)%s: ", def);
+            snprintf(prompt, sizeof prompt, TD_MSG_REPORT_PROMPT_PERCENT, def);
             if (tdc__ask_line(prompt, line, sizeof line)) goto eof;
             td_trim(line);
             if (!*line && r->percent >= 0) break;
@@ -308,7 +305,7 @@ static int tdc__rep_ask(tdc_rep *r, int given_state, int given_percent, int give
         for (;;) {
             int d;
             td_date_vi(r->done_date ? r->done_date : today, dvi, sizeof dvi);
-            snprintf(prompt, sizeof prompt, "Ngày hoàn thành (dd/mm/yyyy) [Enter: %s]: ", dvi);
+            snprintf(prompt, sizeof prompt, TD_MSG_REPORT_PROMPT_DONE_DATE, dvi);
             if (tdc__ask_line(prompt, line, sizeof line)) goto eof;
             if (!*td_trim(line)) break;
             if (!td_date_parse_vi(line, &d) && td_date_valid(d) && d <= today) {

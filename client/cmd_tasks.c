@@ -316,12 +316,12 @@ static const char *tdc__status_short(td_status s)
 {
     switch (s) {
     case TD_ST_DONE_ON_TIME: return "Xong đúng hạn";
-    case TD_ST_DONE_LATE: return "Xong quá hạn";
-    case TD_ST_ONGOING_ON_TIME: return "Đang thực hiện";
-    case TD_ST_ONGOING_LATE: return "Quá hạn";
-    case TD_ST_NEVER_REPORTED: return "Chưa báo cáo";
-    case TD_ST_NOT_STARTED: return "Chưa thực hiện";
-    case TD_ST_DUE_SOON: return "Sắp đến hạn";
+    case TD_ST_DONE_LATE: return TD_MSG_TASKS_COL_DONE_LATE;
+    case TD_ST_ONGOING_ON_TIME: return TD_MSG_TASKS_COL_ONGOING;
+    case TD_ST_ONGOING_LATE: return TD_MSG_TASKS_COL_LATE;
+    case TD_ST_NEVER_REPORTED: return TD_MSG_TASKS_COL_NEVER_REPORTED;
+    case TD_ST_NOT_STARTED: return TD_MSG_TASKS_COL_NOT_STARTED;
+    case TD_ST_DUE_SOON: return TD_MSG_TASKS_COL_DUE_SOON;
     case TD_ST_AWAITING_REVIEW: return TD_MSG_REVIEW_PENDING;
     default: return td_status_vi(s);
     }
@@ -336,10 +336,10 @@ static void tdc__due_short(const td_deadline *d, char *buf, size_t n)
         if (!td_deadline_due(d, 0, &due)) td_date_vi(due, buf, n);
         else snprintf(buf, n, "%s", d->text ? d->text : "");
         return;
-    case TD_DEADLINE_RECURRING: snprintf(buf, n, "Thường xuyên"); return;
-    case TD_DEADLINE_ROADMAP: snprintf(buf, n, "Theo lộ trình"); return;
-    case TD_DEADLINE_CONDITIONAL: snprintf(buf, n, "Có điều kiện"); return;
-    case TD_DEADLINE_YEARLY: snprintf(buf, n, "%sT%d hằng năm", d->before ? "<" : "", d->month); return;
+    case TD_DEADLINE_RECURRING: snprintf(buf, n, TD_MSG_TASKS_DEADLINE_RECURRING); return;
+    case TD_DEADLINE_ROADMAP: snprintf(buf, n, TD_MSG_TASKS_DEADLINE_ROADMAP); return;
+    case TD_DEADLINE_CONDITIONAL: snprintf(buf, n, TD_MSG_TASKS_DEADLINE_CONDITIONAL); return;
+    case TD_DEADLINE_YEARLY: snprintf(buf, n, TD_MSG_TASKS_DEADLINE_YEARLY, d->before ? "<" : "", d->month); return;
     default: snprintf(buf, n, "%s", d->text ? d->text : ""); return;
     }
 }
@@ -962,7 +962,7 @@ static void tdc__todo_next_cmd(const tdc_todo_item *it, char *out, size_t n)
 {
     if (!it) *out = 0;
     else if (it->kind == TDC_TODO_REVIEW)
-        snprintf(out, n, "tiendo review %s --agency %s --period %s --accept (hoặc --return \"lý do\")",
+        snprintf(out, n, TD_MSG_TODO_REVIEW_HINT,
                  tdc__k(it->task), it->agency, it->period);
     else snprintf(out, n, "tiendo report %s --period %s", tdc__k(it->task), it->period);
 }
@@ -1036,7 +1036,7 @@ int tdc_cmd_todo(int argc, char **argv)
     if (t.role == TD_ROLE_INSPECTOR) {
         printf(TD_MSG_TODO_REFUSED_IN_LOG "\n", t.n_log_refusals);
         printf(TD_MSG_TODO_INSPECTOR_READ_ONLY "\n");
-        snprintf(next, sizeof next, "tiendo audit verify (kiểm tra toàn bộ nhật ký); tiendo tasks");
+        snprintf(next, sizeof next, TD_MSG_TODO_ALARM_HINT);
         goto outbox;
     }
     tdc__todo_next_cmd(t.next, next, sizeof next);

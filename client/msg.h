@@ -694,4 +694,207 @@
 #define TD_MSG_INDICATOR_VALUE_MISSING "cần --value SỐ (hoặc --text cho chỉ tiêu định tính)"
 #define TD_MSG_INDICATOR_CODE_BAD "mã chỉ tiêu không hợp lệ: "
 
+/* ---- audit verify: the summary (audit.c) ---- */
+#define TD_MSG_AUDIT_AUTHOR_NAME_KEY "%s (%s, khóa %.16s)"
+#define TD_MSG_AUDIT_VERIFY_MISMATCH_AT "KHÔNG KHỚP tại mục %"
+#define TD_MSG_AUDIT_VERIFY_MISMATCH_CKPT " (checkpoint kích thước %" PRIu64 ")"
+#define TD_MSG_AUDIT_VERIFY_MISMATCH_ENTRY ": tác giả %s, số %" PRIu64 ", loại %s"
+#define TD_MSG_AUDIT_VERIFY_CHECKED_BEFORE "Đã kiểm tra hợp lệ %" PRIu64 " mục và %" PRIu64 \
+    " checkpoint trước chỗ không khớp.\n"
+#define TD_MSG_AUDIT_VERIFY_OK "Nhật ký hợp lệ: %" PRIu64 " mục, %" PRIu64 " tác giả có chứng thư.\n"
+#define TD_MSG_AUDIT_VERIFY_OK_DETAIL "Mọi chữ ký mục đều đúng; chỉ số liên tục từ 1; số thứ tự của từng tác giả liên tục.\n"
+#define TD_MSG_AUDIT_VERIFY_NO_CKPT "CẢNH BÁO: không có checkpoint nào để đối chiếu: cây Merkle và trạng thái chưa được so với máy chủ.\n"
+#define TD_MSG_AUDIT_VERIFY_CKPTS "Checkpoint: %" PRIu64 \
+    " đã đối chiếu (chữ ký, gốc cây Merkle, trạng thái tổng hợp), nguồn gốc \"%s\".\n"
+#define TD_MSG_AUDIT_VERIFY_LARGEST_TREE "Kích thước cây lớn nhất: %" PRIu64 ", gốc %s\n"
+#define TD_MSG_AUDIT_VERIFY_TAIL_UNSIGNED "Lưu ý: %" PRIu64 " mục cuối chưa có checkpoint (chưa được máy chủ ký).\n"
+#define TD_MSG_AUDIT_VERIFY_STATE_DIGEST "Mã băm trạng thái tổng hợp: %s\n"
+#define TD_MSG_AUDIT_VERIFY_REFUSED_COUNT "Mục bị từ chối khi tổng hợp (vẫn được lưu, không phải sai lệch): %" PRIu64 \
+    "\n"
+#define TD_MSG_AUDIT_VERIFY_REFUSED_LINE "  - mục %" PRIu64 " (%s, tác giả %s): %s\n"
+#define TD_MSG_AUDIT_VERIFY_CLOCK_COUNT "Báo cáo có giờ ký không khớp với nhật ký (đồng hồ máy sai?): %" PRIu64 "\n"
+#define TD_MSG_AUDIT_VERIFY_CLOCK_LINE "  - mục %" PRIu64 " (nhiệm vụ %u, %s): %s"
+#define TD_MSG_AUDIT_VERIFY_SIGNED_AFTER " (ký sau khi máy chủ nhận %lld ngày)"
+#define TD_MSG_AUDIT_VERIFY_RECEIVED_AFTER " (máy chủ nhận sau khi ký %lld ngày)"
+#define TD_MSG_AUDIT_VERIFY_MORE_ENTRIES "  ... và %" PRIu64 " mục khác\n"
+#define TD_MSG_AUDIT_VERIFY_WITNESSES "Chứng kiến (witness): %zu chữ ký đồng ký; kích thước lớn nhất được chứng kiến hợp lệ: %" \
+    PRIu64 "\n"
+#define TD_MSG_AUDIT_VERIFY_WITNESS_LINE "  - kích thước %" PRIu64 ", %s: %s\n"
+#define TD_MSG_AUDIT_WORD_VALID "hợp lệ"
+#define TD_MSG_AUDIT_WORD_INVALID "KHÔNG hợp lệ"
+#define TD_MSG_AUDIT_WORD_WITNESS_UNCHECKED "không kiểm được (không có chứng thư thanh tra tương ứng: dùng --witness-cert)"
+
+/* ---- a report or an indicator value: the one check (report_entry.c) ---- */
+#define TD_MSG_REPORT_TOO_MANY_ATTACH_MAX "quá nhiều tệp đính kèm (tối đa %d)"
+#define TD_MSG_REPORT_WORD_NOT_GIVEN "(không ghi)"
+#define TD_MSG_REPORT_MORE_AGENCIES " và %zu cơ quan khác"
+#define TD_MSG_REPORT_PERIOD_FUTURE "kỳ %s chưa đến (hôm nay là %s): chỉ báo cáo được tháng này hoặc các tháng trước. " \
+    "Hãy kiểm tra kỳ báo cáo (MM/YYYY)."
+#define TD_MSG_REPORT_TASK_NOT_IN_PLAN "nhiệm vụ số %u không có trong kế hoạch %s (%zu nhiệm vụ). " \
+    "Xem các nhiệm vụ của cơ quan mình bằng `tiendo tasks` (tất cả: `tiendo tasks --all`)."
+#define TD_MSG_REPORT_AGENCY_NOT_ON_TASK "cơ quan %s không chủ trì cũng không phối hợp nhiệm vụ %u (chủ trì: %s), nên không báo cáo " \
+    "được nhiệm vụ này. Xem các nhiệm vụ của cơ quan mình bằng `tiendo tasks`."
+#define TD_MSG_REPORT_HOW_RESULT_UI "điền ô Kết quả thực hiện"
+#define TD_MSG_REPORT_HOW_RESULT_CSV "điền cột result"
+#define TD_MSG_REPORT_HOW_RESULT_DRAFT "bổ sung vào bản nháp: tiendo report SỐ --period KỲ --result \"...\" --draft"
+#define TD_MSG_REPORT_HOW_RESULT_CLI "thêm --result \"...\" (hoặc chạy lệnh ở màn hình dòng lệnh để được hỏi)"
+#define TD_MSG_REPORT_FIELD_PERCENT_CSV "cột percent"
+#define TD_MSG_REPORT_FIELD_PERCENT_UI "ô Phần trăm"
+#define TD_MSG_REPORT_STATE_MISSING "thiếu trạng thái (chưa triển khai, đang thực hiện hay đã hoàn thành): hãy %s."
+#define TD_MSG_REPORT_DONE_NOT_100 "báo cáo \"đã hoàn thành\" là 100%%, không phải %d%%: bỏ %s hoặc chọn trạng thái " \
+    "\"đang thực hiện\" (dang)."
+#define TD_MSG_REPORT_DONE_DATE_FUTURE "ngày hoàn thành ở sau hôm nay: hãy ghi ngày đã hoàn thành thật (dd/mm/yyyy)."
+#define TD_MSG_REPORT_NOT_STARTED_NOT_0 "báo cáo \"chưa triển khai\" là 0%%, không phải %d%%: bỏ %s hoặc chọn trạng thái " \
+    "\"đang thực hiện\" (dang)."
+#define TD_MSG_REPORT_DONE_DATE_NOT_DONE "ngày hoàn thành chỉ ghi khi trạng thái là \"đã hoàn thành\" (xong)."
+#define TD_MSG_REPORT_RESULT_MISSING "thiếu kết quả thực hiện: báo cáo \"%s\" phải nêu kết quả đã đạt được; hãy %s."
+#define TD_MSG_REPORT_SUMMARY "báo cáo nhiệm vụ %u, kỳ %s: %s, %d%%"
+#define TD_MSG_BATCH_ATTACH_HERE "không đính kèm được tệp ở đây (chỉ khi nhập bằng tiendo report --from-file)"
+#define TD_MSG_BATCH_NOT_UTF8 "không phải văn bản UTF-8 (byte thứ %zu). Trong Excel hãy lưu bằng \"CSV UTF-8 " \
+    "(Comma delimited)\"."
+#define TD_MSG_BATCH_COLUMN_BAD "tên cột \"%s\" không hợp lệ; các cột: Nhiệm vụ, Kỳ, Trạng thái, Tỷ lệ, Kết quả, Khó khăn, " \
+    "Kiến nghị, Minh chứng, Văn bản, Ngày hoàn thành, Tệp đính kèm (hoặc task, period, state, " \
+    "percent, result, difficulties, proposals, evidence, doc, done_date, attach)"
+#define TD_MSG_BATCH_COLUMN_TWICE "cột \"%s\" có hai lần"
+#define TD_MSG_BATCH_TOO_MANY_REPORTS "quá %d báo cáo trong một tệp; hãy chia thành nhiều tệp"
+#define TD_MSG_BATCH_ROW_TOO_MANY_CELLS "dòng có %zu ô, nhiều hơn %zu cột của dòng tiêu đề (thiếu dấu ngoặc kép " \
+    "quanh một ô có dấu phân cách?)"
+#define TD_MSG_BATCH_TASK_BAD "phải là số thứ tự nhiệm vụ (số nguyên dương), ví dụ 27"
+#define TD_MSG_BATCH_PERIOD_BAD "kỳ phải có dạng 2025-06 hoặc 06/2025 (trong Excel, định dạng cột là Text)"
+#define TD_MSG_BATCH_STATE_BAD "trạng thái phải là chua, dang, xong (hoặc \"chưa triển khai\", \"đang thực hiện\", " \
+    "\"đã hoàn thành\")"
+#define TD_MSG_BATCH_DONE_DATE_BAD "ngày hoàn thành \"%.40s\" không phải một ngày dd/mm/yyyy có thật"
+#define TD_MSG_BATCH_DUPLICATE "nhiệm vụ %u kỳ %s đã có ở dòng %d; mỗi nhiệm vụ một báo cáo mỗi kỳ"
+#define TD_MSG_REVIEW_SUMMARY_ACCEPT "thẩm định nhiệm vụ %u, %s, kỳ %s: chấp nhận%s%.80s"
+#define TD_MSG_REVIEW_SUMMARY_RETURN "thẩm định nhiệm vụ %u, %s, kỳ %s: trả lại: %.80s"
+#define TD_MSG_INDICATOR_PERIOD_FUTURE "kỳ %s chưa đến (hôm nay là %s): chỉ ghi được tháng này hoặc các tháng trước. Hãy kiểm tra " \
+    "kỳ (MM/YYYY)."
+#define TD_MSG_INDICATOR_NOT_IN_PLAN "chỉ tiêu mã \"%s\" không có trong kế hoạch. " \
+    "Hãy kiểm tra mã chỉ tiêu (Phụ lục I của kế hoạch, ví dụ 7.1 hoặc II.3)."
+#define TD_MSG_INDICATOR_IS_GROUP "chỉ tiêu %s là nhóm chỉ tiêu (gồm %s.1, %s.2, ...), không có giá trị " \
+    "riêng: hãy ghi cho từng chỉ tiêu con."
+#define TD_MSG_INDICATOR_IS_QUALITATIVE "chỉ tiêu %s là chỉ tiêu định tính (mục tiêu: \"%s\"): ghi kết quả " \
+    "bằng --text \"...\", không có --value."
+#define TD_MSG_INDICATOR_NEEDS_NUMBER "chỉ tiêu %s (đơn vị %s, mục tiêu %s) cần giá trị số: thêm --value " \
+    "SỐ (ghi chú thì dùng thêm --note)."
+#define TD_MSG_INDICATOR_WORD_NOT_GIVEN "không ghi"
+#define TD_MSG_INDICATOR_PERCENT_RANGE "chỉ tiêu %s tính bằng %s: giá trị phải từ 0 đến 100; %s nằm " \
+    "ngoài khoảng đó. Hãy ghi số phần trăm, ví dụ --value 42,5."
+#define TD_MSG_INDICATOR_COUNT_INTEGER "chỉ tiêu %s đếm bằng \"%s\": giá trị phải là số nguyên không " \
+    "âm (nhận được %s). Ví dụ: --value 3."
+#define TD_MSG_INDICATOR_RANK_INTEGER "chỉ tiêu %s là thứ bậc (xếp hạng): giá trị phải là số nguyên " \
+    "từ 1 trở lên (nhận được %s). Ví dụ: --value 12."
+#define TD_MSG_INDICATOR_INDEX_RANGE "chỉ tiêu %s (%s) là chỉ số từ 0 đến 1 (nhận được %s). " "Ví dụ: --value 0,8."
+#define TD_MSG_INDICATOR_NOT_NEGATIVE "chỉ tiêu %s (đơn vị %s) không thể âm (nhận được %s)."
+#define TD_MSG_INDICATOR_UNIT_UNKNOWN "Lưu ý: đơn vị \"%s\" của chỉ tiêu %s chưa có trong bảng phân loại đơn vị; chỉ kiểm tra được " \
+    "giá trị là một số.\n"
+#define TD_MSG_INDICATOR_NOT_MONITOR "không ghi: cơ quan %s không theo dõi chỉ tiêu %s theo kế hoạch (theo dõi: %s), giá trị " \
+    "sẽ bị từ chối khi tổng hợp. Cần làm: chỉ nhập chỉ tiêu do cơ quan mình theo dõi; nếu " \
+    "kế hoạch đã giao cho cơ quan, đồng bộ (tiendo sync) rồi ghi lại; nếu kế hoạch sai, báo " "Sở KH&CN."
+#define TD_MSG_INDICATOR_NO_PLAN "Lưu ý: bản sao chưa có kế hoạch nên chưa kiểm tra được mã và đơn vị của chỉ tiêu %s; máy chủ sẽ " \
+    "kiểm tra khi đồng bộ.\n"
+#define TD_MSG_INDICATOR_SUMMARY "chỉ tiêu %s, kỳ %s: %s"
+#define TD_MSG_INDICATOR_SUMMARY_TEXT "chỉ tiêu %s, kỳ %s: %.60s"
+
+/* ---- condition: the confirmation (cmd_central.c) ---- */
+#define TD_MSG_CENTRAL_CONDITION_CONFIRM "xác nhận điều kiện của nhiệm vụ %s đã được đáp ứng"
+
+/* ---- attachment list: where a file is (cmd_attachment.c) ---- */
+#define TD_MSG_ATTACH_WHERE_LOCAL_UNSENT "máy này (chưa gửi)"
+#define TD_MSG_ATTACH_WHERE_MISSING_HERE "THIẾU trên máy này"
+#define TD_MSG_ATTACH_WHERE_BOTH "máy này + máy chủ"
+#define TD_MSG_ATTACH_WHERE_LOCAL "máy này"
+#define TD_MSG_ATTACH_WHERE_SERVER "máy chủ (tải: get)"
+
+/* ---- extend, condition: checks and the outbox summaries (central.c) ---- */
+#define TD_MSG_CENTRAL_DEADLINE_PAST "thời hạn mới \"%s\" (hết ngày %s) đã qua: hôm nay là %s"
+#define TD_MSG_CENTRAL_DEADLINE_EARLIER "thời hạn mới \"%s\" (%s) sớm hơn thời hạn hiện tại \"%s\" (%s)"
+#define TD_MSG_CENTRAL_EXTEND_SUMMARY "gia hạn nhiệm vụ %s: \"%.40s\" → \"%.40s\"; lý do: %.80s"
+#define TD_MSG_CENTRAL_CONDITION_SUMMARY "điều kiện nhiệm vụ %s đáp ứng ngày %s, hạn tháng %02d/%04d"
+#define TD_MSG_CENTRAL_CONDITION_SUMMARY_NO_DUE "điều kiện nhiệm vụ %s đáp ứng ngày %s, chưa có hạn"
+
+/* ---- an attachment refused: what a person is told (blob.c) ---- */
+#define TD_MSG_ATTACH_EXPLAIN_EMPTY "Tệp \"%s\" rỗng (0 byte). Hãy chọn đúng tệp cần đính kèm."
+#define TD_MSG_ATTACH_EXPLAIN_TOO_BIG "Tệp \"%s\" quá lớn (%.1f MB); tệp đính kèm tối đa %u MB. Hãy nén hoặc quét lại với độ phân " \
+    "giải thấp hơn, hoặc đăng tệp lên trang thông tin của cơ quan và ghi đường dẫn vào báo cáo."
+#define TD_MSG_ATTACH_EXPLAIN_NAME_BAD "Tên tệp \"%s\" không dùng được cho tệp đính kèm. Hãy đổi tên tệp rồi thử lại."
+#define TD_MSG_ATTACH_EXPLAIN_TYPE_SEEN "Tệp \"%s\" là %s, không phải loại tệp được đính kèm. Chỉ nhận: %s."
+#define TD_MSG_ATTACH_EXPLAIN_TYPE_UNKNOWN "Không nhận ra loại của tệp \"%s\" từ nội dung; chỉ nhận: %s (tệp .txt phải là UTF-8)."
+#define TD_MSG_ATTACH_EXPLAIN_UNREADABLE "Không đọc được tệp \"%s\". Hãy kiểm tra đường dẫn và quyền đọc tệp."
+#define TD_MSG_ATTACH_EXPLAIN_NOT_STORED "Không lưu được tệp \"%s\" vào bản sao dữ liệu (%s)."
+
+/* ---- the device certificate: clock, expiry (certwarn.c) ---- */
+#define TD_MSG_CERT_CLOCK_WRONG "tiendo %s: LỖI ĐỒNG HỒ MÁY TÍNH: ngày giờ của máy đang là %s, sớm hơn ngày chứng thư số của thiết\n" \
+    "  bị bắt đầu có hiệu lực (%s): đồng hồ máy tính đang chạy chậm. Chứng thư không có lỗi, không cần\n" \
+    "  cấp lại. Máy chủ sẽ không nhận kết nối và các bản ghi ký lúc này mang ngày sai.\n" \
+    "  Cách sửa: chỉnh ngày giờ của máy tính cho đúng (hoặc bật \"đồng bộ giờ tự động\"), rồi chạy lại\n" \
+    "  lệnh. %llu bản ghi chưa gửi vẫn nằm trong hộp thư đi.\n"
+#define TD_MSG_CERT_UNUSABLE "tiendo %s: chứng thư số của thiết bị %s ngày %s: máy chủ sẽ không nhận kết nối.\n" \
+    "  Dữ liệu không bị mất: %llu bản ghi chưa gửi vẫn nằm trong hộp thư đi và sẽ được gửi\n" \
+    "  sau khi có chứng thư mới (các bản ghi đã ký khi chứng thư còn hạn vẫn hợp lệ).\n" "  Cách khôi phục:\n" \
+    "    1. tiendo renew --dir %s --csr-out yeu-cau-cap-lai.csr\n" \
+    "    2. gửi tệp yeu-cau-cap-lai.csr cho cán bộ quản lý CA của Sở KH&CN, người chạy:\n" \
+    "         tiendo-pki renew --dir THƯ_MỤC_CA --cert %s --csr yeu-cau-cap-lai.csr --out moi.crt\n" \
+    "       (gửi kèm tệp %s)\n" "    3. tiendo renew --dir %s --import moi.crt\n" "    4. tiendo sync --dir %s\n"
+#define TD_MSG_CERT_WORD_EXPIRED_SINCE "đã hết hạn từ"
+#define TD_MSG_CERT_EXPIRES_SOON "tiendo %s: CHÚ Ý: chứng thư số của thiết bị hết hạn ngày %s (còn %lld ngày).\n" \
+    "  Hãy cấp lại trước ngày đó: tiendo renew --dir %s\n" \
+    "  (nếu máy chủ không cấp trực tuyến: tiendo renew --dir %s --csr-out TỆP và gửi TỆP cho cán bộ CA).\n"
+
+/* ---- shared pieces of the commands (app.c) ---- */
+#define TD_MSG_APP_WORD_NEVER "chưa bao giờ"
+#define TD_MSG_APP_TEXT_TOO_LONG "dài %s byte, quá giới hạn %s byte"
+
+/* ---- tasks: column words, deadline kinds, next steps (cmd_tasks.c) ---- */
+#define TD_MSG_TASKS_COL_DONE_LATE "Xong quá hạn"
+#define TD_MSG_TASKS_COL_ONGOING "Đang thực hiện"
+#define TD_MSG_TASKS_COL_LATE "Quá hạn"
+#define TD_MSG_TASKS_COL_NEVER_REPORTED "Chưa báo cáo"
+#define TD_MSG_TASKS_COL_NOT_STARTED "Chưa thực hiện"
+#define TD_MSG_TASKS_COL_DUE_SOON "Sắp đến hạn"
+#define TD_MSG_TASKS_DEADLINE_RECURRING "Thường xuyên"
+#define TD_MSG_TASKS_DEADLINE_ROADMAP "Theo lộ trình"
+#define TD_MSG_TASKS_DEADLINE_CONDITIONAL "Có điều kiện"
+#define TD_MSG_TASKS_DEADLINE_YEARLY "%sT%d hằng năm"
+#define TD_MSG_TODO_REVIEW_HINT "tiendo review %s --agency %s --period %s --accept (hoặc --return \"lý do\")"
+#define TD_MSG_TODO_ALARM_HINT "tiendo audit verify (kiểm tra toàn bộ nhật ký); tiendo tasks"
+
+/* ---- audit history: one line per entry; the alarms of the server's log (audit_hist.c) ---- */
+#define TD_MSG_HIST_REPORT "nhiệm vụ %s, %s: %s, %u%%%s%s"
+#define TD_MSG_HIST_RESULT "; kết quả: "
+#define TD_MSG_HIST_INDICATOR_VALUE "chỉ tiêu %s, %s: %g%s%s"
+#define TD_MSG_HIST_INDICATOR_TEXT "chỉ tiêu %s, %s: %s"
+#define TD_MSG_HIST_REVIEW "nhiệm vụ %s, %s: %s báo cáo (tác giả %s, số %" PRIu64 ")%s%s"
+#define TD_MSG_HIST_WORD_ACCEPT "chấp nhận"
+#define TD_MSG_HIST_WORD_RETURN "trả lại"
+#define TD_MSG_HIST_COMMENT "; ý kiến: "
+#define TD_MSG_HIST_CONDITION "nhiệm vụ %s: điều kiện đã đáp ứng ngày %02d/%02d/%04d, hạn %02d/%04d"
+#define TD_MSG_HIST_EXTEND "gia hạn nhiệm vụ %u%s: thời hạn mới \"%.120s\"; lý do: %.120s"
+#define TD_MSG_HIST_AND_OTHER_TASKS " (và các nhiệm vụ khác)"
+#define TD_MSG_HIST_AUTHOR_SERVER "máy chủ (%s)"
+#define TD_MSG_HIST_AUTHOR_UNKNOWN "không rõ (khóa %s)"
+#define TD_MSG_ALARM_LOG_TRUNCATED "nhật ký máy chủ ngắn hơn lần đã xác minh (bị cắt bớt)"
+#define TD_MSG_ALARM_CKPT_SIG_BAD "điểm kiểm tra không có chữ ký hợp lệ của máy chủ"
+#define TD_MSG_ALARM_ORIGIN_CHANGED "điểm kiểm tra mang tên nhật ký khác với tên đã xác minh"
+#define TD_MSG_ALARM_CKPT_WITHHELD "máy chủ không đưa điểm kiểm tra dù trước đây đã đưa"
+#define TD_MSG_ALARM_SERVER_KEY_CHANGED "khóa của máy chủ khác khóa đã ký mục đầu tiên của nhật ký"
+#define TD_MSG_ALARM_NOT_CONSISTENT "các mục nhận từ máy chủ không nối tiếp cây đã xác minh (thiếu mục, hoặc không khớp gốc cây)"
+#define TD_MSG_ALARM_CHECK_FAILED "kiểm tra nhật ký máy chủ không đạt"
+
+/* ---- report: the summary, the prompts, the editor (cmd_report.c) ---- */
+#define TD_MSG_REPORT_NEXT_STEP_SYNC "Bước tiếp theo: chạy `tiendo sync` khi có mạng để gửi lên máy chủ; `tiendo status` cho biết mục nào còn chờ gửi.\n"
+#define TD_MSG_REPORT_SUMMARY_STATE_PERCENT "  Trạng thái: %s, %d%%\n"
+#define TD_MSG_REPORT_SUMMARY_STATE "  Trạng thái: %s\n"
+#define TD_MSG_REPORT_SUMMARY_DONE_DATE "  Ngày hoàn thành: %s\n"
+#define TD_MSG_REPORT_SUMMARY_EVIDENCE "  Minh chứng: %s\n"
+#define TD_MSG_REPORT_SUMMARY_DOC "  Văn bản: %s%s%s%s%s\n"
+#define TD_MSG_REPORT_SUMMARY_ATTACHMENT "  Tệp đính kèm: %s (%s, %llu byte, sha256 %s…)\n"
+#define TD_MSG_REPORT_EDITOR_HEADER "# %s\n" "# %s\n" \
+    "# Viết nội dung bên dưới các dòng chú thích này, lưu tệp rồi đóng trình soạn thảo.\n" \
+    "# Các dòng bắt đầu bằng '#' bị bỏ qua. Để trống nếu không có.\n"
+#define TD_MSG_REPORT_PROMPT_TITLE "Báo cáo nhiệm vụ %u, kỳ %s"
+#define TD_MSG_REPORT_PROMPT_STATE "%s.\nTrạng thái: 1 = chưa triển khai, 2 = đang thực hiện, 3 = đã hoàn thành%s%s%s: "
+#define TD_MSG_REPORT_PROMPT_PERCENT "Phần trăm hoàn thành (0–100)%s: "
+#define TD_MSG_REPORT_PROMPT_DONE_DATE "Ngày hoàn thành (dd/mm/yyyy) [Enter: %s]: "
+
 #endif

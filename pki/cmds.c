@@ -124,16 +124,16 @@ static int tdp__open_ca(tdp_ca *ca, const char *dir, const char *action, int nee
     td_error_clear(&e);
     if (tdp_ca_open(ca, dir, &e)) {
         char vi[TDP_MSG_MAX];
-        snprintf(vi, sizeof vi, "không mở được CA trong thư mục %s", dir);
+        snprintf(vi, sizeof vi, TD_MSG_PKI_CA_OPEN_FAILED, dir);
         return tdp__fail(action, vi, &e);
     }
     if (need_current && tdp_ca_check_current(ca, &e)) {
         char vi[TDP_MSG_MAX], d[TDP_DATE_MAX];
         tdp__cert_date(X509_get0_notAfter(ca->cert), d);
         if (X509_cmp_time(X509_get0_notAfter(ca->cert), &(time_t){(time_t)(td_clock_now_ms() / 1000)}) <= 0)
-            snprintf(vi, sizeof vi, "chứng thư CA đã hết hạn ngày %s, cần tạo CA mới", d);
+            snprintf(vi, sizeof vi, TD_MSG_PKI_CA_EXPIRED, d);
         else
-            snprintf(vi, sizeof vi, "chứng thư CA chưa đến ngày có hiệu lực (kiểm tra đồng hồ máy)");
+            snprintf(vi, sizeof vi, TD_MSG_PKI_CA_NOT_YET_VALID);
         tdp_ca_close(ca);
         return tdp__fail(action, vi, &e);
     }
@@ -306,7 +306,7 @@ static int tdp__write_device(const char *action, X509 *cert, const char *out_pat
     if (td_cert_ed25519_pk(cert, pk, &e) == TD_OK) td_key_short_hex(pk, key_id);
     if (td_x509_write_cert(out_path, cert, 0, &e)) {
         char vi[TDP_MSG_MAX];
-        snprintf(vi, sizeof vi, "không ghi được tệp chứng thư (đã ghi sổ, số sê-ri %s)", serial);
+        snprintf(vi, sizeof vi, TD_MSG_PKI_CERT_FILE_WRITE, serial);
         return tdp__fail(action, vi, &e);
     }
     return 0;
@@ -453,7 +453,7 @@ int tdp_cmd_issue_server(int argc, char **argv)
 {
     static const char *const default_dns[] = {"localhost"};
     static const char *const default_ip[] = {"127.0.0.1"};
-    const char *action = "không cấp được chứng thư máy chủ";
+    const char *action = TD_MSG_PKI_ISSUE_SERVER_FAILED;
     tdp__args a;
     tdp_issue req;
     tdp_ca ca;
@@ -577,7 +577,7 @@ int tdp_cmd_sign(int argc, char **argv)
     td_error_clear(&e);
     if (td_x509_read_csr(csr_path, &csr, &e)) {
         char vi[TDP_MSG_MAX];
-        snprintf(vi, sizeof vi, "%s", e.code == TD_EIO ? "không đọc được tệp CSR" : "tệp CSR hỏng");
+        snprintf(vi, sizeof vi, "%s", e.code == TD_EIO ? TD_MSG_PKI_CSR_FILE_UNREADABLE : TD_MSG_PKI_CSR_FILE_CORRUPT);
         return tdp__fail(action, vi, &e);
     }
     if (td_x509_csr_check(csr, csr_path, &e)) {
@@ -676,7 +676,7 @@ int tdp_cmd_bundle(int argc, char **argv)
     if (!b.ca || td_bundle_write(a.out, &b, &e)) {
         char vi[TDP_MSG_MAX];
         if (!b.ca) td_error_set(&e, TD_ENOMEM, "out of memory");
-        snprintf(vi, sizeof vi, "không ghi được tệp gói đăng ký (chứng thư %s đã ghi sổ, nên thu hồi)", serial);
+        snprintf(vi, sizeof vi, TD_MSG_PKI_BUNDLE_WRITE, serial);
         tdp__fail(action, vi, &e);
         goto out;
     }
@@ -817,7 +817,7 @@ int tdp_cmd_list(int argc, char **argv)
 {
     static const char *const status_vi[] = {
         [TDP_STATUS_VALID] = "còn hiệu lực", [TDP_STATUS_REVOKED] = "đã thu hồi", [TDP_STATUS_EXPIRED] = "hết hạn"};
-    const char *action = "không liệt kê được";
+    const char *action = TD_MSG_PKI_LIST_FAILED;
     tdp_entry *list = NULL;
     size_t n = 0, count[TDP_STATUS_COUNT] = {0};
     int64_t now = td_clock_now_ms() / 1000;

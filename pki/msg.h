@@ -128,4 +128,15 @@
 #define TD_MSG_PKI_INDEX_UNREADABLE "không đọc được sổ chứng thư"
 #define TD_MSG_PKI_OLD_REVOKE_FAILED "không thu hồi được chứng thư cũ"
 
+/* ---- tiendo-pki: the CA and the files it writes (cmds.c) ---- */
+#define TD_MSG_PKI_CA_OPEN_FAILED "không mở được CA trong thư mục %s"
+#define TD_MSG_PKI_CA_EXPIRED "chứng thư CA đã hết hạn ngày %s, cần tạo CA mới"
+#define TD_MSG_PKI_CA_NOT_YET_VALID "chứng thư CA chưa đến ngày có hiệu lực (kiểm tra đồng hồ máy)"
+#define TD_MSG_PKI_CERT_FILE_WRITE "không ghi được tệp chứng thư (đã ghi sổ, số sê-ri %s)"
+#define TD_MSG_PKI_ISSUE_SERVER_FAILED "không cấp được chứng thư máy chủ"
+#define TD_MSG_PKI_CSR_FILE_UNREADABLE "không đọc được tệp CSR"
+#define TD_MSG_PKI_CSR_FILE_CORRUPT "tệp CSR hỏng"
+#define TD_MSG_PKI_BUNDLE_WRITE "không ghi được tệp gói đăng ký (chứng thư %s đã ghi sổ, nên thu hồi)"
+#define TD_MSG_PKI_LIST_FAILED "không liệt kê được"
+
 #endif

@@ -455,22 +455,22 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
     }
     td_date_vi(date, d, sizeof d);
     if (kind == TD_CHANGE_RENAME) {
-        snprintf(summary, sizeof summary, "đổi tên %s thành %s (%s) từ %s", pos[0], into[0].slug, into[0].name, d);
+        snprintf(summary, sizeof summary, TD_MSG_AGENCY_SUMMARY_RENAME, pos[0], into[0].slug, into[0].name, d);
     } else if (kind == TD_CHANGE_MERGE && absorbed_into) {
-        size_t used = (size_t)snprintf(summary, sizeof summary, "sáp nhập");
+        size_t used = (size_t)snprintf(summary, sizeof summary, TD_MSG_AGENCY_WORD_MERGE);
         for (int k = 0; k < npos && used < sizeof summary; k++)
             used += (size_t)snprintf(summary + used, sizeof summary - used, "%s %s", k ? "," : "", pos[k]);
         if (used < sizeof summary)
-            snprintf(summary + used, sizeof summary - used, " vào %s (tiếp tục hoạt động) từ %s", into[0].slug, d);
+            snprintf(summary + used, sizeof summary - used, TD_MSG_AGENCY_SUMMARY_MERGE_INTO, into[0].slug, d);
     } else if (kind == TD_CHANGE_MERGE) {
-        snprintf(summary, sizeof summary, "sáp nhập %d cơ quan thành %s từ %s", npos, into[0].slug, d);
+        snprintf(summary, sizeof summary, TD_MSG_AGENCY_SUMMARY_MERGE_NEW, npos, into[0].slug, d);
     } else if (kind == TD_CHANGE_SPLIT) {
-        snprintf(summary, sizeof summary, "chia tách %s thành %zu cơ quan từ %s", pos[0], ninto, d);
+        snprintf(summary, sizeof summary, TD_MSG_AGENCY_SUMMARY_SPLIT, pos[0], ninto, d);
     } else if (kind == TD_CHANGE_ADD) {
-        snprintf(summary, sizeof summary, "thêm %s %s (%s)%s%s", into[0].slug, into[0].name,
-                 td_agency_kind_vi(td_registry_agency(&reg, into[0].slug)->kind), date ? " từ " : "", date ? d : "");
+        snprintf(summary, sizeof summary, TD_MSG_AGENCY_SUMMARY_ADD, into[0].slug, into[0].name,
+                 td_agency_kind_vi(td_registry_agency(&reg, into[0].slug)->kind), date ? TD_MSG_AGENCY_WORD_FROM : "", date ? d : "");
     } else {
-        snprintf(summary, sizeof summary, "cơ quan ban hành kế hoạch từ %s: %s", d, ch.alias_text);
+        snprintf(summary, sizeof summary, TD_MSG_AGENCY_SUMMARY_ISSUER, d, ch.alias_text);
     }
     if (tds__store(lg, &ch, summary)) goto out;
     pp = tds_ledger_plan(lg, &has);   /* the fold may have moved it */
@@ -629,7 +629,7 @@ static int tds__import(int argc, char **argv)
             rc = 0;
             goto out;
         }
-        snprintf(summary, sizeof summary, "thêm %zu cơ quan từ %s", nadd, file);
+        snprintf(summary, sizeof summary, TD_MSG_AGENCY_SUMMARY_IMPORT, nadd, file);
         rc = tds__store(lg, &ch, summary);
     }
 out:

@@ -43,7 +43,7 @@ static int tds__witness_cb(void *arg, const tds_cosig_row *r)
         /* a witness is its key name, agency and key (docs/LOG.md §10) */
         char hex[17], who[200];
         td_key_short_hex(r->key, hex);
-        snprintf(who, sizeof who, "%.*s (%s, khóa %s)", (int)strcspn(r->witness, " "), r->witness, r->agency, hex);
+        snprintf(who, sizeof who, TD_MSG_CHECKPOINT_WITNESS_NAME, (int)strcspn(r->witness, " "), r->witness, r->agency, hex);
         printf(TD_MSG_CHECKPOINT_WITNESS_LINE "\n", who, (unsigned long long)r->size, when);
     } else {
         printf(TD_MSG_CHECKPOINT_WITNESS_LINE "\n", r->witness, (unsigned long long)r->size, when);
