@@ -193,7 +193,7 @@ char *tdc_nfc(const char *s, size_t max, const char **why)
         return NULL;
     }
     if (!td_utf8_valid(s, n, NULL)) {
-        *why = "không phải văn bản UTF-8 hợp lệ (hãy lưu tệp/ghi bằng mã UTF-8)";
+        *why = TD_MSG_APP_NOT_UTF8;
         return NULL;
     }
     if (!(r = td_vi_nfc(s))) *why = TD_MSG_NOMEM;

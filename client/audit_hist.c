@@ -270,7 +270,7 @@ int tda_history(const tda_source *src, X509 *ca, uint32_t task, const char *task
 const char *tdc_alarm_vi(const char *kind)
 {
     if (!strcmp(kind, TDC_ALARM_INCONSISTENT))
-        return "máy chủ đưa ra lịch sử nhật ký không nhất quán với lịch sử đã xác minh (có thể đã bị sửa hoặc xóa)";
+        return TD_MSG_ALARM_INCONSISTENT;
     if (!strcmp(kind, TDC_ALARM_ROLLBACK)) return TD_MSG_ALARM_LOG_TRUNCATED;
     if (!strcmp(kind, TDC_ALARM_SIGNATURE)) return TD_MSG_ALARM_CKPT_SIG_BAD;
     if (!strcmp(kind, TDC_ALARM_ORIGIN)) return TD_MSG_ALARM_ORIGIN_CHANGED;

@@ -184,7 +184,7 @@ static void tdc__done(const char *dir, const td_subject *sub, X509 *cert, const 
 /* Form 1: key and CSR. */
 static int tdc__make_csr(const char *dir, const char *agency, const char *device)
 {
-    const char *action = "không tạo được khóa thiết bị";
+    const char *action = TD_MSG_INIT_ACTION_KEYGEN;
     EVP_PKEY *key = NULL;
     X509_REQ *req = NULL;
     tdc_paths p;
@@ -233,7 +233,7 @@ out:
 static int tdc__install_cert(const char *dir, const char *cert_path, const char *ca_path, const char *server,
                              int check_time)
 {
-    const char *action = "không cài được chứng thư";
+    const char *action = TD_MSG_INIT_ACTION_INSTALL;
     EVP_PKEY *key = NULL;
     X509 *cert = NULL, *ca = NULL;
     td_subject sub;
@@ -277,7 +277,7 @@ out:
 /* Form 3: import a bundle. */
 static int tdc__import_bundle(const char *dir, const char *bundle_path, const char *server, int check_time)
 {
-    const char *action = "không nhập được gói đăng ký";
+    const char *action = TD_MSG_INIT_ACTION_BUNDLE;
     td_bundle b;
     td_subject sub;
     tdc_paths p;

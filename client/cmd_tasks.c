@@ -170,7 +170,7 @@ static int tdc__role(const td_state *st, uint32_t task, int date, const char *ag
 
 static const char *tdc__role_vi(int role)
 {
-    return role == 1 ? "Chủ trì" : role == 2 ? "Phối hợp" : "";
+    return role == 1 ? TD_MSG_TASKS_COL_LEAD : role == 2 ? TD_MSG_TASKS_COL_PARTNER : "";
 }
 
 static const td_lead_status *tdc__lead(const td_task_status *ts, const char *agency)
@@ -315,7 +315,7 @@ static void tdc__tasks_wide(const tdc__row *rows, size_t n, int period)
 static const char *tdc__status_short(td_status s)
 {
     switch (s) {
-    case TD_ST_DONE_ON_TIME: return "Xong đúng hạn";
+    case TD_ST_DONE_ON_TIME: return TD_MSG_TASKS_COL_DONE_ON_TIME;
     case TD_ST_DONE_LATE: return TD_MSG_TASKS_COL_DONE_LATE;
     case TD_ST_ONGOING_ON_TIME: return TD_MSG_TASKS_COL_ONGOING;
     case TD_ST_ONGOING_LATE: return TD_MSG_TASKS_COL_LATE;

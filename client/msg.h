@@ -897,4 +897,37 @@
 #define TD_MSG_REPORT_PROMPT_PERCENT "Phần trăm hoàn thành (0–100)%s: "
 #define TD_MSG_REPORT_PROMPT_DONE_DATE "Ngày hoàn thành (dd/mm/yyyy) [Enter: %s]: "
 
+/* ---- assignments and returns of texts (app.c) ---- */
+#define TD_MSG_APP_NOT_UTF8 "không phải văn bản UTF-8 hợp lệ (hãy lưu tệp/ghi bằng mã UTF-8)"
+
+/* ---- assignments and returns of texts (audit_hist.c) ---- */
+#define TD_MSG_ALARM_INCONSISTENT "máy chủ đưa ra lịch sử nhật ký không nhất quán với lịch sử đã xác minh (có thể đã bị sửa hoặc xóa)"
+
+/* ---- assignments and returns of texts (cmd_init.c) ---- */
+#define TD_MSG_INIT_ACTION_KEYGEN "không tạo được khóa thiết bị"
+#define TD_MSG_INIT_ACTION_INSTALL "không cài được chứng thư"
+#define TD_MSG_INIT_ACTION_BUNDLE "không nhập được gói đăng ký"
+
+/* ---- assignments and returns of texts (cmd_tasks.c) ---- */
+#define TD_MSG_TASKS_COL_LEAD "Chủ trì"
+#define TD_MSG_TASKS_COL_PARTNER "Phối hợp"
+#define TD_MSG_TASKS_COL_DONE_ON_TIME "Xong đúng hạn"
+
+/* ---- assignments and returns of texts (report_entry.c) ---- */
+#define TD_MSG_REPORT_TOO_MANY_EVIDENCE "quá nhiều minh chứng (tối đa 32)"
+#define TD_MSG_REPORT_TOO_MANY_DOCS_MAX "quá nhiều văn bản (tối đa 32)"
+#define TD_MSG_REPORT_DOC_NUMBER_MISSING "thiếu số hiệu văn bản; dạng đúng: \"SỐ HIỆU,dd/mm/yyyy,trích yếu\", ví dụ \"12/KH-SKHCN,05/06/2025,Kế hoạch tuyên truyền\""
+#define TD_MSG_REPORT_DOC_DATE_BAD "ngày ban hành của văn bản phải có dạng dd/mm/yyyy, ví dụ \"12/KH-SKHCN,05/06/2025\""
+#define TD_MSG_REPORT_DOC_DATE_FUTURE "ngày ban hành của văn bản ở sau hôm nay; hãy kiểm tra lại ngày"
+#define TD_MSG_REPORT_HOW_STATE_UI "chọn ô Trạng thái"
+#define TD_MSG_REPORT_HOW_STATE_CSV "điền cột state (chua, dang hoặc xong)"
+#define TD_MSG_REPORT_HOW_STATE_DRAFT "bổ sung vào bản nháp: tiendo report SỐ --period KỲ --state dang --draft"
+#define TD_MSG_REPORT_HOW_STATE_CLI "thêm --state chua|dang|xong"
+#define TD_MSG_BATCH_PERCENT_BAD "phần trăm hoàn thành phải là số nguyên từ 0 đến 100"
+#define TD_MSG_NUMBER_TOO_LONG "quá dài"
+#define TD_MSG_NUMBER_CHARS "chỉ gồm chữ số, một dấu thập phân (',' hoặc '.') và dấu '-' ở đầu nếu âm"
+#define TD_MSG_NUMBER_NO_DIGIT "không có chữ số"
+#define TD_MSG_NUMBER_TWO_DECIMAL_MARKS "có nhiều hơn một dấu thập phân; đừng dùng dấu phân cách hàng nghìn (viết 1234,5 chứ không 1.234,5)"
+#define TD_MSG_NUMBER_NOT_A_NUMBER "không phải là số"
+
 #endif

@@ -116,7 +116,7 @@ int tdc_rep_add_evidence(tdc_rep *r, const char *s, const char **why)
 {
     char *n, **nv;
     if (r->n_evidence >= TDC_EVIDENCE_MAX) {
-        *why = "quá nhiều minh chứng (tối đa 32)";
+        *why = TD_MSG_REPORT_TOO_MANY_EVIDENCE;
         return -1;
     }
     if (!(n = tdc_nfc(s, TDC_TEXT_MAX, why))) return -1;
@@ -137,7 +137,7 @@ int tdc_rep_add_doc(tdc_rep *r, const char *s, int today, const char **why)
     char *all, *p, *date_s = NULL, *title = NULL;
     tdc_doc d = {0}, *nv;
     if (r->n_docs >= TDC_EVIDENCE_MAX) {
-        *why = "quá nhiều văn bản (tối đa 32)";
+        *why = TD_MSG_REPORT_TOO_MANY_DOCS_MAX;
         return -1;
     }
     if (!(all = tdc_nfc(s, TDC_TEXT_MAX, why))) return -1;
@@ -151,18 +151,18 @@ int tdc_rep_add_doc(tdc_rep *r, const char *s, int today, const char **why)
     }
     td_trim(all);
     if (!*all) {
-        *why = "thiếu số hiệu văn bản; dạng đúng: \"SỐ HIỆU,dd/mm/yyyy,trích yếu\", ví dụ \"12/KH-SKHCN,05/06/2025,Kế hoạch tuyên truyền\"";
+        *why = TD_MSG_REPORT_DOC_NUMBER_MISSING;
         free(all);
         return -1;
     }
     if (date_s && *td_trim(date_s)) {
         if (td_date_parse_vi(date_s, &d.date) || !td_date_valid(d.date)) {
-            *why = "ngày ban hành của văn bản phải có dạng dd/mm/yyyy, ví dụ \"12/KH-SKHCN,05/06/2025\"";
+            *why = TD_MSG_REPORT_DOC_DATE_BAD;
             free(all);
             return -1;
         }
         if (today && d.date > today) {
-            *why = "ngày ban hành của văn bản ở sau hôm nay; hãy kiểm tra lại ngày";
+            *why = TD_MSG_REPORT_DOC_DATE_FUTURE;
             free(all);
             return -1;
         }
@@ -484,10 +484,10 @@ static int tdc__blank(const char *s)
  */
 static int tdc__rep_complete(tdc_rep *r, int today, tdc_how how, char *msg, size_t n, const char **field)
 {
-    const char *st_how = how == TDC_HOW_FORM    ? "chọn ô Trạng thái"
-                         : how == TDC_HOW_CSV   ? "điền cột state (chua, dang hoặc xong)"
-                         : how == TDC_HOW_DRAFT ? "bổ sung vào bản nháp: tiendo report SỐ --period KỲ --state dang --draft"
-                                                : "thêm --state chua|dang|xong";
+    const char *st_how = how == TDC_HOW_FORM    ? TD_MSG_REPORT_HOW_STATE_UI
+                         : how == TDC_HOW_CSV   ? TD_MSG_REPORT_HOW_STATE_CSV
+                         : how == TDC_HOW_DRAFT ? TD_MSG_REPORT_HOW_STATE_DRAFT
+                                                : TD_MSG_REPORT_HOW_STATE_CLI;
     const char *res_how = how == TDC_HOW_FORM  ? TD_MSG_REPORT_HOW_RESULT_UI
                           : how == TDC_HOW_CSV ? TD_MSG_REPORT_HOW_RESULT_CSV
                           : how == TDC_HOW_DRAFT
@@ -894,7 +894,7 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
                 if (!*v) break;
                 if (v[strlen(v) - 1] == '%') v[strlen(v) - 1] = 0;
                 if (!tdc_int(td_trim(v), &num) || num < 0 || num > 100) {
-                    why = "phần trăm hoàn thành phải là số nguyên từ 0 đến 100";
+                    why = TD_MSG_BATCH_PERCENT_BAD;
                 } else {
                     r->percent = (int)num;
                     r->percent_cli = 1;
@@ -1105,7 +1105,7 @@ int tdc_ind_parse_value(const char *s, double *out, const char **why)
     char tmp[64], *end;
     int marks = 0, digits = 0;
     if (strlen(s) >= sizeof tmp) {
-        *why = "quá dài";
+        *why = TD_MSG_NUMBER_TOO_LONG;
         return -1;
     }
     snprintf(tmp, sizeof tmp, "%s", s);
@@ -1117,22 +1117,22 @@ int tdc_ind_parse_value(const char *s, double *out, const char **why)
         } else if (*p >= '0' && *p <= '9') {
             digits++;
         } else if (!((*p == '-' || *p == '+') && p == tmp)) {
-            *why = "chỉ gồm chữ số, một dấu thập phân (',' hoặc '.') và dấu '-' ở đầu nếu âm";
+            *why = TD_MSG_NUMBER_CHARS;
             return -1;
         }
     }
     if (!digits) {
-        *why = "không có chữ số";
+        *why = TD_MSG_NUMBER_NO_DIGIT;
         return -1;
     }
     if (marks > 1) {
-        *why = "có nhiều hơn một dấu thập phân; đừng dùng dấu phân cách hàng nghìn (viết 1234,5 chứ không 1.234,5)";
+        *why = TD_MSG_NUMBER_TWO_DECIMAL_MARKS;
         return -1;
     }
     errno = 0;
     *out = strtod(tmp, &end);
     if (*end || end == tmp || errno || !isfinite(*out)) {
-        *why = "không phải là số";
+        *why = TD_MSG_NUMBER_NOT_A_NUMBER;
         return -1;
     }
     return 0;

@@ -401,7 +401,7 @@ static const td_cli_spec tdp__init_spec = {
 
 int tdp_cmd_init(int argc, char **argv)
 {
-    const char *action = "không tạo được CA";
+    const char *action = TD_MSG_PKI_ACTION_INIT;
     const char *name;
     tdp__args a;
     td_error e;
@@ -553,7 +553,7 @@ static int tdp__csr_cn(X509_REQ *req, char *out, size_t outsz)
 
 int tdp_cmd_sign(int argc, char **argv)
 {
-    const char *action = "không ký được";
+    const char *action = TD_MSG_PKI_ACTION_SIGN;
     const char *csr_path;
     tdp__args a;
     char cn[TD_DEVICE_MAX + 2], d[TDP_DATE_MAX], serial[TDP_SERIAL_HEX_MAX + 1], key_id[17] = "?";
@@ -635,7 +635,7 @@ static const td_cli_spec tdp__bundle_spec = {
 
 int tdp_cmd_bundle(int argc, char **argv)
 {
-    const char *action = "không tạo được gói đăng ký";
+    const char *action = TD_MSG_PKI_ACTION_BUNDLE;
     tdp__args a;
     char d[TDP_DATE_MAX], serial[TDP_SERIAL_HEX_MAX + 1];
     td_bundle b;
@@ -709,7 +709,7 @@ static const td_cli_spec tdp__revoke_spec = {
 
 int tdp_cmd_revoke(int argc, char **argv)
 {
-    const char *action = "không thu hồi được";
+    const char *action = TD_MSG_PKI_ACTION_REVOKE;
     char serial[TDP_SERIAL_HEX_MAX + 1];
     int reason = -1, rc;
     tdp__args a;
@@ -761,7 +761,7 @@ static const td_cli_spec tdp__crl_spec = {
 
 int tdp_cmd_crl(int argc, char **argv)
 {
-    const char *action = "không phát hành được CRL";
+    const char *action = TD_MSG_PKI_ACTION_CRL;
     const char *out_path;
     tdp__args a;
     X509_CRL *crl = NULL;
@@ -890,7 +890,7 @@ static const td_cli_spec tdp__renew_spec = {
 
 int tdp_cmd_renew(int argc, char **argv)
 {
-    const char *action = "không cấp lại được";
+    const char *action = TD_MSG_PKI_ACTION_RENEW;
     tdp__args a;
     char old_serial[TDP_SERIAL_HEX_MAX + 1], serial[TDP_SERIAL_HEX_MAX + 1], d[TDP_DATE_MAX], key_id[17] = "?";
     X509 *old = NULL, *cert = NULL;

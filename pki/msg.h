@@ -139,4 +139,12 @@
 #define TD_MSG_PKI_BUNDLE_WRITE "không ghi được tệp gói đăng ký (chứng thư %s đã ghi sổ, nên thu hồi)"
 #define TD_MSG_PKI_LIST_FAILED "không liệt kê được"
 
+/* ---- assignments and returns of texts (cmds.c) ---- */
+#define TD_MSG_PKI_ACTION_INIT "không tạo được CA"
+#define TD_MSG_PKI_ACTION_SIGN "không ký được"
+#define TD_MSG_PKI_ACTION_BUNDLE "không tạo được gói đăng ký"
+#define TD_MSG_PKI_ACTION_REVOKE "không thu hồi được"
+#define TD_MSG_PKI_ACTION_CRL "không phát hành được CRL"
+#define TD_MSG_PKI_ACTION_RENEW "không cấp lại được"
+
 #endif
