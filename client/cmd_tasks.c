@@ -895,10 +895,10 @@ int tdc_cmd_task(int argc, char **argv)
                 printf(TD_MSG_TASK_DONE_ON, dbuf2);
             }
             printf("; %s\n", r->review > 0 ? TD_MSG_TASK_WORD_ACCEPTED : r->review < 0 ? TD_MSG_TASK_WORD_RETURNED : TD_MSG_TASK_WORD_NOT_REVIEWED);
-            tdc__print_text("Kết quả", r->result);
-            tdc__print_text("Khó khăn, vướng mắc", r->difficulties);
-            tdc__print_text("Đề xuất, kiến nghị", r->proposals);
-            for (k = 0; k < r->n_evidence; k++) tdc__print_text("Minh chứng", r->evidence[k]);
+            tdc__print_text(TD_MSG_TASK_LABEL_RESULT, r->result);
+            tdc__print_text(TD_MSG_TASK_LABEL_DIFFICULTIES, r->difficulties);
+            tdc__print_text(TD_MSG_TASK_LABEL_PROPOSALS, r->proposals);
+            for (k = 0; k < r->n_evidence; k++) tdc__print_text(TD_MSG_TASK_LABEL_EVIDENCE, r->evidence[k]);
             for (k = 0; k < r->n_docs; k++) {
                 td_date_vi(r->docs[k].date, dbuf2, sizeof dbuf2);
                 printf(TD_MSG_TASK_DOC "\n", r->docs[k].number, *dbuf2 ? TD_MSG_TASK_WORD_DATED : "", dbuf2,
@@ -910,7 +910,7 @@ int tdc_cmd_task(int argc, char **argv)
                 printf(TD_MSG_TASK_ATTACHMENT "\n", r->attachments[k].name,
                        r->attachments[k].mime, (unsigned long long)r->attachments[k].size, hex);
             }
-            if (r->review < 0 && *r->review_comment) tdc__print_text("Lý do trả lại", r->review_comment);
+            if (r->review < 0 && *r->review_comment) tdc__print_text(TD_MSG_TASK_LABEL_RETURN_REASON, r->review_comment);
         }
     }
 

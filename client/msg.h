@@ -923,11 +923,49 @@
 #define TD_MSG_REPORT_HOW_STATE_CSV "điền cột state (chua, dang hoặc xong)"
 #define TD_MSG_REPORT_HOW_STATE_DRAFT "bổ sung vào bản nháp: tiendo report SỐ --period KỲ --state dang --draft"
 #define TD_MSG_REPORT_HOW_STATE_CLI "thêm --state chua|dang|xong"
-#define TD_MSG_BATCH_PERCENT_BAD "phần trăm hoàn thành phải là số nguyên từ 0 đến 100"
+#define TD_MSG_REPORT_PERCENT_RANGE "phần trăm hoàn thành phải là số nguyên từ 0 đến 100"
 #define TD_MSG_NUMBER_TOO_LONG "quá dài"
 #define TD_MSG_NUMBER_CHARS "chỉ gồm chữ số, một dấu thập phân (',' hoặc '.') và dấu '-' ở đầu nếu âm"
 #define TD_MSG_NUMBER_NO_DIGIT "không có chữ số"
 #define TD_MSG_NUMBER_TWO_DECIMAL_MARKS "có nhiều hơn một dấu thập phân; đừng dùng dấu phân cách hàng nghìn (viết 1234,5 chứ không 1.234,5)"
 #define TD_MSG_NUMBER_NOT_A_NUMBER "không phải là số"
+
+/* ---- tiendo ui: form errors and confirmations (ui_alarm.c) ---- */
+#define TD_MSG_UI_ALARM_CLEARED "Đã đánh dấu xử lý cảnh báo số %ld; ghi chú đã được lưu, bằng chứng vẫn được giữ."
+
+/* ---- tiendo ui: form errors and confirmations (ui_central.c) ---- */
+#define TD_MSG_UI_EXTEND_CONFIRM "nhiệm vụ %ld: %s. Nếu đúng là như vậy, đánh dấu ô \"Đồng ý ghi cả khi thời hạn mới " \
+    "đã qua hoặc sớm hơn\" rồi ký lại; nếu ghi nhầm, hãy sửa thời hạn. Chưa ghi gì."
+#define TD_MSG_UI_EXTEND_SIGNED "Đã ký thay đổi thời hạn nhiệm vụ %ld (%s → %s), số thứ tự %llu; chờ gửi, sẽ gửi khi " \
+    "đồng bộ."
+#define TD_MSG_UI_CONDITION_SIGNED "Đã ký xác nhận điều kiện của nhiệm vụ %ld đã được đáp ứng, số thứ tự %llu; chờ gửi, " \
+    "sẽ gửi khi đồng bộ."
+
+/* ---- tiendo ui: form errors and confirmations (ui_pages.c) ---- */
+#define TD_MSG_UI_PERIOD_BAD "kỳ báo cáo phải có dạng YYYY-MM"
+#define TD_MSG_UI_STATE_BAD "trạng thái không hợp lệ"
+#define TD_MSG_UI_DONE_DATE_BAD "ngày hoàn thành phải có dạng dd/mm/yyyy"
+#define TD_MSG_UI_TEXT_LIMIT "%s (tối đa %d byte)"
+#define TD_MSG_UI_LINE_ERROR "dòng \"%.200s\": %s"
+#define TD_MSG_UI_ATTACHMENT_ERROR "tệp đính kèm: %s"
+#define TD_MSG_UI_REPORT_SIGNED "Đã ký báo cáo nhiệm vụ %s kỳ %s (số thứ tự %llu); chờ gửi, sẽ gửi khi đồng bộ."
+#define TD_MSG_UI_REVIEW_WHICH "không rõ báo cáo nào"
+#define TD_MSG_UI_REVIEW_NOT_IN_REPLICA "bản sao không có báo cáo này; hãy đồng bộ"
+#define TD_MSG_UI_REVIEW_ERROR "nhiệm vụ %ld của %s: %s"
+#define TD_MSG_UI_REVIEWS_SIGNED "Đã ghi %d ý kiến thẩm định; chờ gửi, sẽ gửi khi đồng bộ."
+#define TD_MSG_UI_INDICATOR_OFFICE_ONLY "chỉ thiết bị của cơ quan mới ghi giá trị chỉ tiêu"
+#define TD_MSG_UI_INDICATOR_PICK "hãy chọn chỉ tiêu"
+#define TD_MSG_UI_INDICATOR_PERIOD_BAD "kỳ phải có dạng YYYY-MM"
+#define TD_MSG_UI_INDICATOR_VALUE_BAD "giá trị \"%.60s\" không hợp lệ: %s"
+#define TD_MSG_UI_INDICATOR_TEXT_BAD "kết quả/ghi chú: %s"
+#define TD_MSG_UI_INDICATOR_VALUE_NEEDED "cần giá trị số, hoặc kết quả cho chỉ tiêu định tính"
+#define TD_MSG_UI_INDICATOR_SIGNED "Đã ký giá trị chỉ tiêu %s (số thứ tự %llu); chờ gửi. %s%s"
+
+/* ---- task: the labels of a report's texts (cmd_tasks.c) ---- */
+#define TD_MSG_TASK_LABEL_RESULT "Kết quả"
+#define TD_MSG_TASK_LABEL_DIFFICULTIES "Khó khăn, vướng mắc"
+#define TD_MSG_TASK_LABEL_PROPOSALS "Đề xuất, kiến nghị"
+#define TD_MSG_TASK_LABEL_EVIDENCE "Minh chứng"
+#define TD_MSG_TASK_LABEL_RETURN_REASON "Lý do trả lại"
 
 #endif

@@ -894,7 +894,7 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
                 if (!*v) break;
                 if (v[strlen(v) - 1] == '%') v[strlen(v) - 1] = 0;
                 if (!tdc_int(td_trim(v), &num) || num < 0 || num > 100) {
-                    why = TD_MSG_BATCH_PERCENT_BAD;
+                    why = TD_MSG_REPORT_PERCENT_RANGE;
                 } else {
                     r->percent = (int)num;
                     r->percent_cli = 1;

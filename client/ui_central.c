@@ -360,8 +360,7 @@ static void tdc__post_extend(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_r
         return;
     }
     if (*x.confirm && !(confirm && !strcmp(confirm, "1"))) {
-        snprintf(msg, sizeof msg, "nhiệm vụ %ld: %s. Nếu đúng là như vậy, đánh dấu ô \"Đồng ý ghi cả khi thời hạn mới "
-                                  "đã qua hoặc sớm hơn\" rồi ký lại; nếu ghi nhầm, hãy sửa thời hạn. Chưa ghi gì.",
+        snprintf(msg, sizeof msg, TD_MSG_UI_EXTEND_CONFIRM,
                  n, x.confirm);
         tdc_extend_free(&x);
         tdc__post_refused(ui, f, out, n, q, NULL, msg, 422);
@@ -372,8 +371,7 @@ static void tdc__post_extend(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_r
         tdc__post_refused(ui, f, out, n, q, td_error_vi(&e), NULL, 500);
         return;
     }
-    snprintf(done, sizeof done, "Đã ký thay đổi thời hạn nhiệm vụ %ld (%s → %s), số thứ tự %llu; chờ gửi, sẽ gửi khi "
-                                "đồng bộ.", n, x.vi_old, x.vi_new, (unsigned long long)seq);
+    snprintf(done, sizeof done, TD_MSG_UI_EXTEND_SIGNED, n, x.vi_old, x.vi_new, (unsigned long long)seq);
     tdc_extend_free(&x);
     snprintf(path, sizeof path, "/deadlines?n=%ld", n);
     tdc_ui_redirect_done(ui, out, path, done);
@@ -410,8 +408,7 @@ static void tdc__post_condition(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
         return;
     }
     tdc_condition_free(&x);
-    snprintf(done, sizeof done, "Đã ký xác nhận điều kiện của nhiệm vụ %ld đã được đáp ứng, số thứ tự %llu; chờ gửi, "
-                                "sẽ gửi khi đồng bộ.", n, (unsigned long long)seq);
+    snprintf(done, sizeof done, TD_MSG_UI_CONDITION_SIGNED, n, (unsigned long long)seq);
     snprintf(path, sizeof path, "/deadlines?n=%ld", n);
     tdc_ui_redirect_done(ui, out, path, done);
 }
