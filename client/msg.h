@@ -968,4 +968,22 @@
 #define TD_MSG_TASK_LABEL_EVIDENCE "Minh chứng"
 #define TD_MSG_TASK_LABEL_RETURN_REASON "Lý do trả lại"
 
+/* ---- tiendo ui: page titles built with a value (ui_alarm.c) ---- */
+#define TD_MSG_UI_TITLE_ALARM "Cảnh báo số %ld"
+
+/* ---- tiendo ui: page titles built with a value (ui_central.c) ---- */
+#define TD_MSG_UI_TITLE_EXTEND "Thời hạn nhiệm vụ %d"
+#define TD_MSG_UI_NO_SECTION "(không thuộc mục nào)"
+#define TD_MSG_UI_TITLE_TASK_HISTORY "Lịch sử nhiệm vụ số %ld"
+#define TD_MSG_UI_TITLE_AGENCY_HISTORY "Lịch sử cơ quan %s"
+#define TD_MSG_UI_TITLE_LOG_HISTORY "Lịch sử nhật ký"
+
+/* ---- tiendo ui: page titles built with a value (ui_pages.c) ---- */
+#define TD_MSG_UI_TITLE_TASK "Nhiệm vụ %d"
+#define TD_MSG_UI_TITLE_REPORT "Báo cáo nhiệm vụ %s, kỳ %s"
+#define TD_MSG_UI_TITLE_NOT_REPORTED "Cơ quan chưa báo cáo kỳ %s"
+
+/* ---- tiendo ui: page titles built with a value (ui_todo.c) ---- */
+#define TD_MSG_UI_TITLE_TODO "Việc cần làm — ngày %s"
+
 #endif

@@ -212,7 +212,7 @@ static void tdc__page_one(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
         tdc_ui_foot(f);
         return;
     }
-    snprintf(title, sizeof title, "Cảnh báo số %ld", id);
+    snprintf(title, sizeof title, TD_MSG_UI_TITLE_ALARM, id);
     tdc_ui_head(ui, f, title, "alarms");
     if (!err) tdc__done(q, f);
     tdc_alarm *a = &v[k];

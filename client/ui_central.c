@@ -231,7 +231,7 @@ static void tdc__page_deadline_task(tdc_ui *ui, FILE *f, tdc_ui_resp *out, long 
         tdc_ui_foot(f);
         return;
     }
-    snprintf(title, sizeof title, "Thời hạn nhiệm vụ %d", t->number);
+    snprintf(title, sizeof title, TD_MSG_UI_TITLE_EXTEND, t->number);
     tdc_ui_head(ui, f, title, "deadlines");
     if (q && !err) tdc__done(q, f);
     if (err) tdc__msg(f, "err", TD_MSG_UI_NOT_SAVED, err);
@@ -537,7 +537,7 @@ static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
                 if (code)
                     snprintf(name, sizeof name, "%s. %s", code,
                              plan->sections[sct].title ? plan->sections[sct].title : "");
-                else snprintf(name, sizeof name, "(không thuộc mục nào)");
+                else snprintf(name, sizeof name, TD_MSG_UI_NO_SECTION);
                 tdc__count_row_csv(f, name, NULL, count);
                 continue;
             }
@@ -907,9 +907,9 @@ static void tdc__page_history(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
     char title[300];
     int by_task = ts && *ts, by_agency = !by_task && ag && *ag;
     if (by_task && (!tdc_int(ts, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX)) by_task = 0;
-    if (by_task) snprintf(title, sizeof title, "Lịch sử nhiệm vụ số %ld", task);
-    else if (by_agency) snprintf(title, sizeof title, "Lịch sử cơ quan %s", tdc_ui_agency_name(st, ag));
-    else snprintf(title, sizeof title, "Lịch sử nhật ký");
+    if (by_task) snprintf(title, sizeof title, TD_MSG_UI_TITLE_TASK_HISTORY, task);
+    else if (by_agency) snprintf(title, sizeof title, TD_MSG_UI_TITLE_AGENCY_HISTORY, tdc_ui_agency_name(st, ag));
+    else snprintf(title, sizeof title, TD_MSG_UI_TITLE_LOG_HISTORY);
     tdc_ui_head(ui, f, title, "history");
     fprintf(f, "<form method=\"get\" action=\"/audit/history\" class=\"filters\"><label for=\"h-task\">Nhiệm vụ số"
                "</label><input id=\"h-task\" name=\"task\" size=\"5\" inputmode=\"numeric\" value=\"");

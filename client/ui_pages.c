@@ -318,7 +318,7 @@ static void tdc__page_task(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_res
         tdc__foot(f);
         return;
     }
-    snprintf(title, sizeof title, "Nhiệm vụ %d", t->number);
+    snprintf(title, sizeof title, TD_MSG_UI_TITLE_TASK, t->number);
     tdc__head(ui, f, title, "tasks");
     fprintf(f, "<p class=\"task-title\">");
     tdc_ui_esc(f, t->title);
@@ -468,7 +468,7 @@ static void tdc__report_form(tdc_ui *ui, FILE *f, const tdc_rep *r, const td_rep
     const td_task *t = st && td_state_has_plan(st) ? td_plan_task(td_state_plan(st), (int)r->task) : NULL;
     char title[160], pvi[16], d[16], pct[16] = "";
     tdc_period_vi(r->period, pvi, sizeof pvi);
-    snprintf(title, sizeof title, "Báo cáo nhiệm vụ %s, kỳ %s", tdc_ui_k(st, r->task), pvi);
+    snprintf(title, sizeof title, TD_MSG_UI_TITLE_REPORT, tdc_ui_k(st, r->task), pvi);
     tdc__head(ui, f, title, "todo");
     if (t) {
         fprintf(f, "<p class=\"task-title\">");
@@ -891,7 +891,7 @@ static void tdc__page_missing(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
         free(ob);
         return;
     }
-    snprintf(title, sizeof title, "Cơ quan chưa báo cáo kỳ %s", pvi);
+    snprintf(title, sizeof title, TD_MSG_UI_TITLE_NOT_REPORTED, pvi);
     tdc__head(ui, f, title, "missing");
     fprintf(f, "<form method=\"get\" action=\"/missing\" class=\"filters\"><label for=\"period\">Kỳ (YYYY-MM)</label>"
                "<input id=\"period\" name=\"period\" value=\"%s\" size=\"8\"><button type=\"submit\">Xem</button>"

@@ -25,8 +25,8 @@
 #   8. the message catalogues (common/msg.h and each program's client/msg.h,
 #      server/msg.h, pki/msg.h) have no English word outside the same
 #      allow-list, and no message-printing call (td_error_set, fprintf to
-#      stderr/stdout, printf, puts, fputs, and the programs' own message
-#      helpers: tdc__fail, tdp__fail, tda__bad ..., listed below) in client/,
+#      stderr/stdout, printf, puts, fputs, snprintf, and the programs' own
+#      message helpers: tdc__fail, tdp__fail, tda__bad ..., listed below) in client/,
 #      pki/, server/cmd_*.c holds a Vietnamese text itself: it comes from the
 #      catalogue.
 set -euo pipefail
@@ -282,8 +282,9 @@ import glob, re, sys, unicodedata
 src = sys.argv[1]
 files = sorted(glob.glob(src + '/client/*.c') + glob.glob(src + '/pki/*.c') + glob.glob(src + '/server/cmd_*.c'))
 # the programs' own helpers that print or return a message (a text, or a title and a text)
+# (and snprintf: a text built for later is a message too)
 helpers = ('tdc__fail tdc__usage_err tdc_usage_err tdc__batch_err tdc__refuse tdc__post_refused tdc__msg '
-           'tdc__forbidden tda__bad tdp__fail tdp__usage_err').split()
+           'tdc__forbidden tda__bad tdp__fail tdp__usage_err tdc__print_text snprintf').split()
 call = re.compile(r'(?:\b(?:td_error_set|printf|puts|fputs|' + '|'.join(helpers) + r')\s*\(|'
                   r'\bfprintf\s*\(\s*std(?:err|out)\s*,)'
                   r'(?:[^;"\']|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\')*\)\s*;', re.S)
