@@ -77,9 +77,9 @@ static void tdc__rep_print(FILE *f, const tdc_rep *r)
         td_date_vi(r->done_date, d, sizeof d);
         fprintf(f, TD_MSG_REPORT_SUMMARY_DONE_DATE, d);
     }
-    tdc__print_text(f, "Kết quả thực hiện", r->result);
-    tdc__print_text(f, "Khó khăn, vướng mắc", r->difficulties);
-    tdc__print_text(f, "Đề xuất, kiến nghị", r->proposals);
+    tdc__print_text(f, TD_MSG_LABEL_RESULT_FULL, r->result);
+    tdc__print_text(f, TD_MSG_LABEL_DIFFICULTIES, r->difficulties);
+    tdc__print_text(f, TD_MSG_LABEL_PROPOSALS, r->proposals);
     for (size_t i = 0; i < r->n_evidence; i++) fprintf(f, TD_MSG_REPORT_SUMMARY_EVIDENCE, r->evidence[i]);
     for (size_t i = 0; i < r->n_docs; i++) {
         td_date_vi(r->docs[i].date, d, sizeof d);

@@ -896,8 +896,8 @@ int tdc_cmd_task(int argc, char **argv)
             }
             printf("; %s\n", r->review > 0 ? TD_MSG_TASK_WORD_ACCEPTED : r->review < 0 ? TD_MSG_TASK_WORD_RETURNED : TD_MSG_TASK_WORD_NOT_REVIEWED);
             tdc__print_text(TD_MSG_TASK_LABEL_RESULT, r->result);
-            tdc__print_text(TD_MSG_TASK_LABEL_DIFFICULTIES, r->difficulties);
-            tdc__print_text(TD_MSG_TASK_LABEL_PROPOSALS, r->proposals);
+            tdc__print_text(TD_MSG_LABEL_DIFFICULTIES, r->difficulties);
+            tdc__print_text(TD_MSG_LABEL_PROPOSALS, r->proposals);
             for (k = 0; k < r->n_evidence; k++) tdc__print_text(TD_MSG_TASK_LABEL_EVIDENCE, r->evidence[k]);
             for (k = 0; k < r->n_docs; k++) {
                 td_date_vi(r->docs[k].date, dbuf2, sizeof dbuf2);

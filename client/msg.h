@@ -963,8 +963,8 @@
 
 /* ---- task: the labels of a report's texts (cmd_tasks.c) ---- */
 #define TD_MSG_TASK_LABEL_RESULT "Kết quả"
-#define TD_MSG_TASK_LABEL_DIFFICULTIES "Khó khăn, vướng mắc"
-#define TD_MSG_TASK_LABEL_PROPOSALS "Đề xuất, kiến nghị"
+#define TD_MSG_LABEL_DIFFICULTIES "Khó khăn, vướng mắc"
+#define TD_MSG_LABEL_PROPOSALS "Đề xuất, kiến nghị"
 #define TD_MSG_TASK_LABEL_EVIDENCE "Minh chứng"
 #define TD_MSG_TASK_LABEL_RETURN_REASON "Lý do trả lại"
 
@@ -985,5 +985,8 @@
 
 /* ---- tiendo ui: page titles built with a value (ui_todo.c) ---- */
 #define TD_MSG_UI_TITLE_TODO "Việc cần làm — ngày %s"
+
+/* ---- report: the labels of a report's texts (cmd_report.c) ---- */
+#define TD_MSG_LABEL_RESULT_FULL "Kết quả thực hiện"
 
 #endif
