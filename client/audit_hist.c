@@ -23,7 +23,7 @@ static void tda__period_vi(const char *p, char *out, size_t n)
 
 static const char *tda__state_vi(int s)
 {
-    return td_msg_report_state(s, "không rõ");
+    return td_msg_report_state(s, TD_MSG_HIST_STATE_UNKNOWN);
 }
 
 /* Copy at most max bytes of s, not cutting a UTF-8 sequence, with "…" if cut. */

@@ -127,8 +127,8 @@ int tdc_extend_prepare(tdc_ctx *c, long task, const char *deadline, const char *
     memset(x, 0, sizeof *x);
     if (!deadline || !*deadline) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_NEW_DEADLINE_MISSING);
     if (strlen(deadline) > TD_DEADLINE_TEXT_MAX) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_DEADLINE_TOO_LONG);
-    if ((rc = tdc_central_text("thời hạn mới", deadline, &x->wording, e)) ||
-        (rc = tdc_central_text("lý do", reason ? reason : "", &x->reason, e)))
+    if ((rc = tdc_central_text(TD_MSG_CENTRAL_FIELD_NEW_DEADLINE, deadline, &x->wording, e)) ||
+        (rc = tdc_central_text(TD_MSG_CENTRAL_FIELD_REASON, reason ? reason : "", &x->reason, e)))
         goto fail;
     if (!*x->reason) {
         rc = td_error_set(e, TD_EARG, TD_MSG_CENTRAL_REASON_EMPTY);
@@ -140,7 +140,7 @@ int tdc_extend_prepare(tdc_ctx *c, long task, const char *deadline, const char *
         memset(&x->dl, 0, sizeof x->dl);
         goto fail;
     }
-    if ((rc = tdc__central_task(c, task, "gia hạn nhiệm vụ", &t, e))) goto fail;
+    if ((rc = tdc__central_task(c, task, TD_MSG_CENTRAL_ACTION_EXTEND, &t, e))) goto fail;
     x->task = (uint32_t)task;
     snprintf(x->old_text, sizeof x->old_text, "%s", t->deadline.text ? t->deadline.text : "");
     td_deadline_vi(&t->deadline, x->vi_old, sizeof x->vi_old);
@@ -196,8 +196,8 @@ int tdc_condition_prepare(tdc_ctx *c, long task, int met, int due_y, int due_m, 
     if (due_y && due_y * 100 + due_m < met / 100)
         return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_DUE_BEFORE_MET, due_m, due_y,
                             mbuf);
-    if ((rc = tdc_central_text("ghi chú", note ? note : "", &x->note, e))) return rc;
-    if ((rc = tdc__central_task(c, task, "ghi nhận điều kiện của nhiệm vụ", &t, e))) goto fail;
+    if ((rc = tdc_central_text(TD_MSG_CENTRAL_FIELD_NOTE, note ? note : "", &x->note, e))) return rc;
+    if ((rc = tdc__central_task(c, task, TD_MSG_CENTRAL_ACTION_CONDITION, &t, e))) goto fail;
     if (t->deadline.kind != TD_DEADLINE_CONDITIONAL) {
         td_deadline_vi(&t->deadline, dvi, sizeof dvi);
         rc = td_error_set(e, TD_ENOTFOUND,

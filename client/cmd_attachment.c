@@ -167,11 +167,11 @@ static int tdc__list(tdc_ctx *c, uint32_t task)
         free(a.v);
         return 0;
     }
-    tdc__att_col("MÃ BĂM (đầu)", 16);
+    tdc__att_col(TD_MSG_ATTACH_COL_HASH, 16);
     tdc__att_col("NV", 4);
-    tdc__att_col("KỲ", 7);
-    tdc__att_col("CỠ", 9);
-    tdc__att_col("CÓ Ở", 18);
+    tdc__att_col(TD_MSG_ATTACH_COL_PERIOD, 7);
+    tdc__att_col(TD_MSG_ATTACH_COL_SIZE, 9);
+    tdc__att_col(TD_MSG_ATTACH_COL_WHERE, 18);
     printf(TD_MSG_ATTACH_COL_NAME_TYPE "\n");
     for (size_t i = 0; i < a.n; i++) {
         tdc_blob_row row;

@@ -265,7 +265,7 @@ static int tda__print_row(void *arg, const tda_hist_row *r)
         tda__csv_field(stdout, idx, 0);
         tda__csv_field(stdout, signed_at, 0);
         tda__csv_field(stdout, recv_at, 0);
-        tda__csv_field(stdout, *r->agency ? r->agency : "(máy chủ)", 0);
+        tda__csv_field(stdout, *r->agency ? r->agency : TD_MSG_AUDIT_CSV_SERVER, 0);
         tda__csv_field(stdout, r->device, 0);
         tda__csv_field(stdout, td_entry_kind_vi(r->kind), 0);
         tda__csv_field(stdout, r->period, 0);

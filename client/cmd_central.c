@@ -205,7 +205,7 @@ int tdc_cmd_review(int argc, char **argv)
         return 1;
     }
 
-    if (tdc__open_central(&c, dir, cmd, "thẩm định báo cáo")) {
+    if (tdc__open_central(&c, dir, cmd, TD_MSG_CENTRAL_ACTION_REVIEW)) {
         free(text);
         return 1;
     }

@@ -69,7 +69,7 @@ static void tdc__date_ms(int64_t ms, char *buf, size_t n)
 
 static const char *tdc__state_vi(int state)
 {
-    return td_msg_report_state(state, "không ghi trạng thái");
+    return td_msg_report_state(state, TD_MSG_TASKS_STATE_NOT_GIVEN);
 }
 
 /* The agency's name from the registry, or the slug. */
@@ -263,19 +263,19 @@ static void tdc__tt_fit(const tdc__row *rows, size_t n)
 /* The full table (--wide): 118 columns. */
 static void tdc__tasks_wide(const tdc__row *rows, size_t n, int period)
 {
-    tdc__col("Mục", TDC_COL_SECTION, 0);
+    tdc__col(TD_MSG_TASKS_COL_SECTION, TDC_COL_SECTION, 0);
     fputs("  ", stdout);
     tdc__col("TT", TDC_COL_TT, 0);
     fputs("  ", stdout);
-    tdc__col("Nhiệm vụ", TDC_COL_TITLE, 0);
+    tdc__col(TD_MSG_TASKS_COL_TASK, TDC_COL_TITLE, 0);
     fputs("  ", stdout);
-    tdc__col("Vai trò", TDC_COL_ROLE, 0);
+    tdc__col(TD_MSG_TASKS_COL_ROLE, TDC_COL_ROLE, 0);
     fputs("  ", stdout);
-    tdc__col("Thời hạn", TDC_COL_DEADLINE, 0);
+    tdc__col(TD_MSG_TASKS_COL_DEADLINE, TDC_COL_DEADLINE, 0);
     fputs("  ", stdout);
-    tdc__col("Trạng thái", TDC_COL_STATUS, 0);
+    tdc__col(TD_MSG_TASKS_COL_STATUS, TDC_COL_STATUS, 0);
     fputs("  ", stdout);
-    tdc__col(period ? "Báo cáo kỳ" : "Báo cáo", TDC_COL_DATE, 1);
+    tdc__col(period ? TD_MSG_TASKS_COL_REPORT_PERIOD : TD_MSG_TASKS_COL_REPORT, TDC_COL_DATE, 1);
     putchar('\n');
     for (size_t i = 0; i < TDC_COL_SECTION + TDC_COL_TT + TDC_COL_TITLE + TDC_COL_ROLE + TDC_COL_DEADLINE +
                                 TDC_COL_STATUS + TDC_COL_DATE + 12;
@@ -381,15 +381,15 @@ static void tdc__tasks_narrow(const tdc__row *rows, size_t n, int period)
 {
     tdc__col("TT", TDC_N_TT, 0);
     putchar(' ');
-    tdc__col("Nhiệm vụ", TDC_N_TITLE, 0);
+    tdc__col(TD_MSG_TASKS_COL_TASK, TDC_N_TITLE, 0);
     putchar(' ');
-    tdc__col("Vai trò", TDC_N_ROLE, 0);
+    tdc__col(TD_MSG_TASKS_COL_ROLE, TDC_N_ROLE, 0);
     putchar(' ');
-    tdc__col("Hạn", TDC_N_DUE, 0);
+    tdc__col(TD_MSG_TASKS_COL_DUE, TDC_N_DUE, 0);
     putchar(' ');
-    tdc__col("Trạng thái", TDC_N_STATUS, 0);
+    tdc__col(TD_MSG_TASKS_COL_STATUS, TDC_N_STATUS, 0);
     putchar(' ');
-    tdc__col(period ? "Báo cáo kỳ" : "Báo cáo", TDC_N_DATE, 1);
+    tdc__col(period ? TD_MSG_TASKS_COL_REPORT_PERIOD : TD_MSG_TASKS_COL_REPORT, TDC_N_DATE, 1);
     putchar('\n');
     for (size_t i = 0; i < TDC_N_WIDTH; i++) fputs("─", stdout);
     putchar('\n');

@@ -529,7 +529,12 @@
 #define TD_MSG_UI_PORT_BUSY "không mở được cổng %ld%s trên %s (đang bận?): hãy chọn cổng khác bằng --port."
 #define TD_MSG_UI_AND_NEXT_PORTS " và các cổng kế tiếp"
 
-/* ---- audit verify: what a checkpoint or an entry of the log breaks (audit.c) ---- */
+/* ---- app.c: shared pieces of the commands; assignments and returns of texts. */
+#define TD_MSG_APP_WORD_NEVER "chưa bao giờ"
+#define TD_MSG_APP_TEXT_TOO_LONG "dài %s byte, quá giới hạn %s byte"
+#define TD_MSG_APP_NOT_UTF8 "không phải văn bản UTF-8 hợp lệ (hãy lưu tệp/ghi bằng mã UTF-8)"
+
+/* ---- audit.c: audit verify: what a checkpoint or an entry of the log breaks; audit verify: the summary. */
 #define TD_MSG_AUDIT_CKPT_NO_SERVER_KEY "checkpoint kích thước %" PRIu64 \
     ": không có khóa máy chủ (mục 1 không phải chứng thư của máy chủ)"
 #define TD_MSG_AUDIT_CKPT_ORIGIN_UNREADABLE "checkpoint kích thước %" PRIu64 \
@@ -568,133 +573,6 @@
 #define TD_MSG_AUDIT_SEQ_GAP "số thứ tự nhảy từ %" PRIu64 " lên %" PRIu64 " (thiếu các số ở giữa)"
 #define TD_MSG_AUDIT_LOG_TRUNCATED "nhật ký bị cắt: checkpoint kích thước %" PRIu64 " đã được ký, nhật ký chỉ có %" \
     PRIu64 " mục"
-
-/* ---- tiendo receipt: what the server's proof breaks (cmd_receipt.c) ---- */
-#define TD_MSG_RECEIPT_SERVER_CERT_BAD "chứng thư của máy chủ không dùng được"
-#define TD_MSG_RECEIPT_CKPT_UNCHECKED "không kiểm tra được điểm kiểm tra của máy chủ"
-#define TD_MSG_RECEIPT_CKPT_NONE "máy chủ không đưa ra điểm kiểm tra có chữ ký"
-#define TD_MSG_RECEIPT_REPLICA_ERROR "lỗi bản sao"
-#define TD_MSG_RECEIPT_WRONG_REPLY "máy chủ trả lời sai loại"
-#define TD_MSG_RECEIPT_PROOF_OTHER_REQUEST "bằng chứng cho mục hoặc cỡ nhật ký khác với yêu cầu"
-#define TD_MSG_RECEIPT_PROOF_NO_CKPT "bằng chứng không kèm điểm kiểm tra của cỡ đã yêu cầu"
-#define TD_MSG_RECEIPT_PROOF_CKPT_BAD "điểm kiểm tra kèm bằng chứng không hợp lệ"
-#define TD_MSG_RECEIPT_PROOF_NO_ENTRY "bằng chứng không kèm đúng mục nhật ký"
-#define TD_MSG_RECEIPT_ENTRY_MALFORMED "mục nhật ký sai định dạng"
-#define TD_MSG_RECEIPT_ENTRY_SIG_BAD "chữ ký của tác giả trên mục không hợp lệ"
-#define TD_MSG_RECEIPT_ENTRY_NOT_OURS "mục ở chỉ số này không phải mục thiết bị đã ký"
-#define TD_MSG_RECEIPT_PATH_TOO_LONG "đường kiểm chứng quá dài"
-#define TD_MSG_RECEIPT_PATH_HASH_LEN "đường kiểm chứng có mã băm sai độ dài"
-#define TD_MSG_RECEIPT_NOT_IN_LOG "mục không nằm trong nhật ký dưới điểm kiểm tra (bằng chứng Merkle sai)"
-
-/* ---- report --from-file: what is wrong with the file (report_entry.c) ---- */
-#define TD_MSG_BATCH_EMPTY_FILE "tệp trống: dòng đầu phải là tên các cột (task,period,state,...)"
-#define TD_MSG_BATCH_NO_TASK_PERIOD_COLUMN "thiếu cột task hoặc period (dòng đầu phải có tên các cột)"
-#define TD_MSG_BATCH_TASK_MISSING "thiếu số thứ tự nhiệm vụ"
-#define TD_MSG_BATCH_PERIOD_MISSING "thiếu kỳ báo cáo (2025-06)"
-#define TD_MSG_BATCH_NO_REPORTS "tệp không có báo cáo nào (chỉ có dòng tiêu đề)"
-
-/* ---- tiendo ui: refused requests (title, text) and wrong arguments (ui.c) ---- */
-#define TD_MSG_UI_REFUSED_TITLE "Từ chối truy cập"
-#define TD_MSG_UI_HOST_NOT_LOCAL "Tên máy trong địa chỉ yêu cầu không phải máy này (127.0.0.1/localhost): giao diện tiendo chỉ " \
-    "mở được từ chính máy tính của cơ quan."
-#define TD_MSG_UI_METHOD_TITLE "Không hỗ trợ"
-#define TD_MSG_UI_METHOD_ONLY_GET_POST "Chỉ hỗ trợ GET và POST."
-#define TD_MSG_UI_NOT_FOUND_TITLE "Không tìm thấy"
-#define TD_MSG_UI_NOT_FOUND "Không có tệp này."
-#define TD_MSG_UI_TOKEN_WRONG_TITLE "Mã truy cập sai"
-#define TD_MSG_UI_TOKEN_WRONG "Mã truy cập trong địa chỉ không đúng. Hãy mở địa chỉ mà lệnh `tiendo ui` in ra."
-#define TD_MSG_UI_TOKEN_NEEDED_TITLE "Cần mã truy cập"
-#define TD_MSG_UI_TOKEN_NEEDED "Hãy mở giao diện bằng địa chỉ có mã truy cập mà lệnh `tiendo ui` in ra khi khởi " \
-    "động; trình duyệt sẽ nhớ mã cho các lần sau."
-#define TD_MSG_UI_TOO_LARGE_TITLE "Dữ liệu quá lớn"
-#define TD_MSG_UI_FORM_TOO_LARGE "Biểu mẫu gửi lên quá lớn; hãy rút gọn nội dung."
-#define TD_MSG_UI_REQUEST_REFUSED_TITLE "Từ chối yêu cầu"
-#define TD_MSG_UI_CSRF_BAD "Yêu cầu thiếu hoặc sai mã chống giả mạo (CSRF). Hãy tải lại trang rồi làm lại."
-#define TD_MSG_UI_PORT_BAD "--port phải là số cổng 0..65535: "
-#define TD_MSG_UI_INTERVAL_BAD "--interval phải là số giây 1..86400: "
-#define TD_MSG_UI_MAX_BACKOFF_BAD "--max-backoff phải là số giây 1..86400: "
-
-/* ---- tiendo ui, central pages: refused forms and pages (ui_central.c) ---- */
-#define TD_MSG_UI_CONFIRM_NEEDED "Cần xác nhận:"
-#define TD_MSG_UI_NOT_SAVED "Chưa ghi được:"
-#define TD_MSG_UI_TASK_NUMBER_BAD "số nhiệm vụ không hợp lệ"
-#define TD_MSG_UI_MET_DATE_BAD "ngày điều kiện được đáp ứng phải có dạng dd/mm/yyyy"
-#define TD_MSG_UI_DUE_MONTH_BAD "tháng hoàn thành phải có dạng MM/YYYY, ví dụ 12/2027"
-#define TD_MSG_UI_STATUS_FAILED "Không tính được trạng thái:"
-#define TD_MSG_UI_CENTRAL_ONLY "Trang tổng hợp dành cho Sở KH&amp;CN và thanh tra; bản sao của một cơ quan chỉ có phần " \
-    "của cơ quan đó."
-#define TD_MSG_UI_HISTORY_ONLY "Lịch sử nhật ký dành cho thanh tra và Sở KH&amp;CN."
-
-/* ---- review, condition, extend: wrong arguments (cmd_central.c) ---- */
-#define TD_MSG_CENTRAL_AGENCY_MISSING "thiếu --agency (mã cơ quan đã báo cáo)"
-#define TD_MSG_CENTRAL_AGENCY_TOO_LONG "mã cơ quan quá dài: "
-#define TD_MSG_CENTRAL_ACCEPT_OR_RETURN_ONE "chỉ chọn một trong --accept và --return"
-#define TD_MSG_CENTRAL_ACCEPT_OR_RETURN_NEEDED "cần --accept (chấp nhận) hoặc --return \"lý do\" (trả lại)"
-#define TD_MSG_CENTRAL_RETURN_REASON_EMPTY "trả lại báo cáo cần lý do: --return \"lý do\" không được để trống"
-#define TD_MSG_CENTRAL_MET_DATE_BAD "--met phải là ngày dd/mm/yyyy: "
-#define TD_MSG_CENTRAL_DUE_MONTH_BAD "--due phải là tháng MM/YYYY, ví dụ 12/2026: "
-#define TD_MSG_CENTRAL_MET_MISSING "thiếu --met (ngày điều kiện được đáp ứng)"
-#define TD_MSG_CENTRAL_DEADLINE_MISSING "thiếu --deadline (thời hạn mới)"
-#define TD_MSG_CENTRAL_REASON_MISSING "thiếu --reason: gia hạn phải có lý do"
-
-/* ---- tiendo init: what cannot be installed, wrong arguments (cmd_init.c) ---- */
-#define TD_MSG_INIT_CERT_KEY_MISMATCH "chứng thư không khớp với khóa của thiết bị"
-#define TD_MSG_INIT_CERT_EXPIRED "chứng thư đã hết hạn"
-#define TD_MSG_INIT_CERT_NOT_FROM_CA "chứng thư không do CA này cấp hoặc không dùng được cho thiết bị"
-#define TD_MSG_INIT_CERT_SUBJECT_BAD "chứng thư không ghi đúng cơ quan, thiết bị, vai trò"
-#define TD_MSG_INIT_DIR_WRITE "không ghi được tệp trong thư mục thiết bị"
-#define TD_MSG_INIT_AGENCY_BAD "mã cơ quan không hợp lệ: chỉ gồm chữ thường không dấu, số và dấu '-'"
-#define TD_MSG_INIT_DEVICE_BAD "tên thiết bị không hợp lệ: chỉ gồm chữ không dấu, số và . _ -"
-#define TD_MSG_INIT_CSR_WRITE "không ghi được yêu cầu cấp chứng thư"
-#define TD_MSG_INIT_NO_KEY "chưa có khóa thiết bị: chạy \"tiendo init --agency ... --device ...\" trước"
-#define TD_MSG_INIT_KEY_UNUSABLE "không dùng được khóa thiết bị"
-#define TD_MSG_INIT_CERT_UNREADABLE "không đọc được tệp chứng thư"
-#define TD_MSG_INIT_CERT_CORRUPT "tệp chứng thư hỏng"
-#define TD_MSG_INIT_CA_UNREADABLE "không đọc được tệp chứng thư CA"
-#define TD_MSG_INIT_CA_CORRUPT "tệp chứng thư CA hỏng"
-#define TD_MSG_INIT_BUNDLE_UNREADABLE "không đọc được tệp gói"
-#define TD_MSG_INIT_BUNDLE_BAD "tệp gói đăng ký không hợp lệ"
-#define TD_MSG_INIT_KEY_EXISTS "thiết bị đã có khóa, không ghi đè"
-#define TD_MSG_INIT_BUNDLE_ALONE "--bundle không dùng cùng --agency, --device, --cert, --ca"
-#define TD_MSG_INIT_CERT_NEEDS_ALL "cài chứng thư cần đủ --cert, --ca và --server"
-#define TD_MSG_INIT_CERT_NOT_WITH_KEYGEN "--cert không dùng cùng --agency, --device"
-#define TD_MSG_INIT_KEYGEN_NEEDS_BOTH "tạo khóa cần đủ --agency và --device"
-#define TD_MSG_INIT_SERVER_WHERE "--server dùng ở bước cài chứng thư (--cert) hoặc với --bundle"
-#define TD_MSG_INIT_FORM_MISSING "cần --agency và --device, hoặc --cert, --ca và --server, hoặc --bundle"
-
-/* ---- tiendo tasks: wrong arguments (cmd_tasks.c) ---- */
-#define TD_MSG_TASKS_DATE_BAD "--date phải là ngày dd/mm/yyyy: "
-#define TD_MSG_TASKS_STATUS_UNKNOWN "--status không rõ; dùng done-on-time, done-late, ongoing, ongoing-late, " \
-    "never-reported, not-started, due-soon hoặc awaiting-review: "
-#define TD_MSG_TASKS_PERIOD_FUTURE "--period sau tháng hiện tại; chọn kỳ đến tháng này: "
-
-/* ---- tiendo status: wrong arguments (cmd_status.c) ---- */
-#define TD_MSG_STATUS_ALARM_NUMBER_BAD "số cảnh báo không hợp lệ: "
-#define TD_MSG_STATUS_CLEAR_NEEDS_NOTE "--clear-alarm cần --note \"đã kiểm tra gì, với ai\": "
-#define TD_MSG_STATUS_NOTE_NEEDS_CLEAR "--note chỉ dùng cùng --clear-alarm: "
-
-/* ---- report, draft, indicator: wrong arguments (cmd_report.c) ---- */
-#define TD_MSG_REPORT_SHOW_TASK_MISSING "report show cần số thứ tự nhiệm vụ: tiendo report show SỐ --period MM/YYYY"
-#define TD_MSG_REPORT_STATE_BAD "--state phải là chua, dang hoặc xong (hoặc \"chưa triển khai\", " \
-    "\"đang thực hiện\", \"đã hoàn thành\"): "
-#define TD_MSG_REPORT_TOO_MANY_DOCS "quá nhiều --doc (tối đa 32)"
-#define TD_MSG_REPORT_TOO_MANY_ATTACH "quá nhiều --attach (tối đa 8 tệp mỗi báo cáo)"
-#define TD_MSG_REPORT_DONE_DATE_BAD "--done-date phải là ngày dd/mm/yyyy: "
-#define TD_MSG_REPORT_TASK_TWICE "số nhiệm vụ ghi hai lần khác nhau: "
-#define TD_MSG_REPORT_PROMPT_BOTH "--prompt và --no-prompt không dùng cùng nhau"
-#define TD_MSG_REPORT_FROM_FILE_ALONE "--from-file lấy mọi thứ từ tệp: không dùng cùng số nhiệm vụ, --period, " \
-    "các mục báo cáo, --draft hay --prompt"
-#define TD_MSG_REPORT_TASK_MISSING "thiếu số nhiệm vụ: tiendo report SỐ --period MM/YYYY (xem các nhiệm vụ: tiendo tasks)"
-#define TD_MSG_REPORT_TASK_BAD "số nhiệm vụ phải là số thứ tự (số nguyên dương) của nhiệm vụ: "
-#define TD_MSG_DRAFT_SUBCMD_BAD "lệnh con phải là list, show, submit hoặc delete: "
-#define TD_MSG_DRAFT_TASK_MISSING "cần số nhiệm vụ: tiendo draft "
-#define TD_MSG_INDICATOR_TEXT_ONCE "--text và --note là một mục: chỉ ghi một lần"
-#define TD_MSG_INDICATOR_CODE_MISSING "thiếu mã chỉ tiêu: tiendo indicator set MÃ --period MM/YYYY --value SỐ"
-#define TD_MSG_INDICATOR_CODE_TOO_LONG "mã chỉ tiêu quá dài: "
-#define TD_MSG_INDICATOR_VALUE_MISSING "cần --value SỐ (hoặc --text cho chỉ tiêu định tính)"
-#define TD_MSG_INDICATOR_CODE_BAD "mã chỉ tiêu không hợp lệ: "
-
-/* ---- audit verify: the summary (audit.c) ---- */
 #define TD_MSG_AUDIT_AUTHOR_NAME_KEY "%s (%s, khóa %.16s)"
 #define TD_MSG_AUDIT_VERIFY_MISMATCH_AT "KHÔNG KHỚP tại mục %"
 #define TD_MSG_AUDIT_VERIFY_MISMATCH_CKPT " (checkpoint kích thước %" PRIu64 ")"
@@ -724,7 +602,230 @@
 #define TD_MSG_AUDIT_WORD_INVALID "KHÔNG hợp lệ"
 #define TD_MSG_AUDIT_WORD_WITNESS_UNCHECKED "không kiểm được (không có chứng thư thanh tra tương ứng: dùng --witness-cert)"
 
-/* ---- a report or an indicator value: the one check (report_entry.c) ---- */
+/* ---- audit_hist.c: audit history: one line per entry; the alarms of the server's log; assignments and returns of
+ * texts; column headings, field and action names. */
+#define TD_MSG_HIST_REPORT "nhiệm vụ %s, %s: %s, %u%%%s%s"
+#define TD_MSG_HIST_RESULT "; kết quả: "
+#define TD_MSG_HIST_INDICATOR_VALUE "chỉ tiêu %s, %s: %g%s%s"
+#define TD_MSG_HIST_INDICATOR_TEXT "chỉ tiêu %s, %s: %s"
+#define TD_MSG_HIST_REVIEW "nhiệm vụ %s, %s: %s báo cáo (tác giả %s, số %" PRIu64 ")%s%s"
+#define TD_MSG_HIST_WORD_ACCEPT "chấp nhận"
+#define TD_MSG_HIST_WORD_RETURN "trả lại"
+#define TD_MSG_HIST_COMMENT "; ý kiến: "
+#define TD_MSG_HIST_CONDITION "nhiệm vụ %s: điều kiện đã đáp ứng ngày %02d/%02d/%04d, hạn %02d/%04d"
+#define TD_MSG_HIST_EXTEND "gia hạn nhiệm vụ %u%s: thời hạn mới \"%.120s\"; lý do: %.120s"
+#define TD_MSG_HIST_AND_OTHER_TASKS " (và các nhiệm vụ khác)"
+#define TD_MSG_HIST_AUTHOR_SERVER "máy chủ (%s)"
+#define TD_MSG_HIST_AUTHOR_UNKNOWN "không rõ (khóa %s)"
+#define TD_MSG_ALARM_LOG_TRUNCATED "nhật ký máy chủ ngắn hơn lần đã xác minh (bị cắt bớt)"
+#define TD_MSG_ALARM_CKPT_SIG_BAD "điểm kiểm tra không có chữ ký hợp lệ của máy chủ"
+#define TD_MSG_ALARM_ORIGIN_CHANGED "điểm kiểm tra mang tên nhật ký khác với tên đã xác minh"
+#define TD_MSG_ALARM_CKPT_WITHHELD "máy chủ không đưa điểm kiểm tra dù trước đây đã đưa"
+#define TD_MSG_ALARM_SERVER_KEY_CHANGED "khóa của máy chủ khác khóa đã ký mục đầu tiên của nhật ký"
+#define TD_MSG_ALARM_NOT_CONSISTENT "các mục nhận từ máy chủ không nối tiếp cây đã xác minh (thiếu mục, hoặc không khớp gốc cây)"
+#define TD_MSG_ALARM_CHECK_FAILED "kiểm tra nhật ký máy chủ không đạt"
+#define TD_MSG_ALARM_INCONSISTENT "máy chủ đưa ra lịch sử nhật ký không nhất quán với lịch sử đã xác minh (có thể đã bị sửa hoặc xóa)"
+#define TD_MSG_HIST_STATE_UNKNOWN "không rõ"
+
+/* ---- blob.c: an attachment refused: what a person is told. */
+#define TD_MSG_ATTACH_EXPLAIN_EMPTY "Tệp \"%s\" rỗng (0 byte). Hãy chọn đúng tệp cần đính kèm."
+#define TD_MSG_ATTACH_EXPLAIN_TOO_BIG "Tệp \"%s\" quá lớn (%.1f MB); tệp đính kèm tối đa %u MB. Hãy nén hoặc quét lại với độ phân " \
+    "giải thấp hơn, hoặc đăng tệp lên trang thông tin của cơ quan và ghi đường dẫn vào báo cáo."
+#define TD_MSG_ATTACH_EXPLAIN_NAME_BAD "Tên tệp \"%s\" không dùng được cho tệp đính kèm. Hãy đổi tên tệp rồi thử lại."
+#define TD_MSG_ATTACH_EXPLAIN_TYPE_SEEN "Tệp \"%s\" là %s, không phải loại tệp được đính kèm. Chỉ nhận: %s."
+#define TD_MSG_ATTACH_EXPLAIN_TYPE_UNKNOWN "Không nhận ra loại của tệp \"%s\" từ nội dung; chỉ nhận: %s (tệp .txt phải là UTF-8)."
+#define TD_MSG_ATTACH_EXPLAIN_UNREADABLE "Không đọc được tệp \"%s\". Hãy kiểm tra đường dẫn và quyền đọc tệp."
+#define TD_MSG_ATTACH_EXPLAIN_NOT_STORED "Không lưu được tệp \"%s\" vào bản sao dữ liệu (%s)."
+
+/* ---- central.c: extend, condition: checks and the outbox summaries; column headings, field and action names. */
+#define TD_MSG_CENTRAL_DEADLINE_PAST "thời hạn mới \"%s\" (hết ngày %s) đã qua: hôm nay là %s"
+#define TD_MSG_CENTRAL_DEADLINE_EARLIER "thời hạn mới \"%s\" (%s) sớm hơn thời hạn hiện tại \"%s\" (%s)"
+#define TD_MSG_CENTRAL_EXTEND_SUMMARY "gia hạn nhiệm vụ %s: \"%.40s\" → \"%.40s\"; lý do: %.80s"
+#define TD_MSG_CENTRAL_CONDITION_SUMMARY "điều kiện nhiệm vụ %s đáp ứng ngày %s, hạn tháng %02d/%04d"
+#define TD_MSG_CENTRAL_CONDITION_SUMMARY_NO_DUE "điều kiện nhiệm vụ %s đáp ứng ngày %s, chưa có hạn"
+#define TD_MSG_CENTRAL_FIELD_NEW_DEADLINE "thời hạn mới"
+#define TD_MSG_CENTRAL_FIELD_REASON "lý do"
+#define TD_MSG_CENTRAL_ACTION_EXTEND "gia hạn nhiệm vụ"
+#define TD_MSG_CENTRAL_FIELD_NOTE "ghi chú"
+#define TD_MSG_CENTRAL_ACTION_CONDITION "ghi nhận điều kiện của nhiệm vụ"
+
+/* ---- certwarn.c: the device certificate: clock, expiry. */
+#define TD_MSG_CERT_CLOCK_WRONG "tiendo %s: LỖI ĐỒNG HỒ MÁY TÍNH: ngày giờ của máy đang là %s, sớm hơn ngày chứng thư số của thiết\n" \
+    "  bị bắt đầu có hiệu lực (%s): đồng hồ máy tính đang chạy chậm. Chứng thư không có lỗi, không cần\n" \
+    "  cấp lại. Máy chủ sẽ không nhận kết nối và các bản ghi ký lúc này mang ngày sai.\n" \
+    "  Cách sửa: chỉnh ngày giờ của máy tính cho đúng (hoặc bật \"đồng bộ giờ tự động\"), rồi chạy lại\n" \
+    "  lệnh. %llu bản ghi chưa gửi vẫn nằm trong hộp thư đi.\n"
+#define TD_MSG_CERT_UNUSABLE "tiendo %s: chứng thư số của thiết bị %s ngày %s: máy chủ sẽ không nhận kết nối.\n" \
+    "  Dữ liệu không bị mất: %llu bản ghi chưa gửi vẫn nằm trong hộp thư đi và sẽ được gửi\n" \
+    "  sau khi có chứng thư mới (các bản ghi đã ký khi chứng thư còn hạn vẫn hợp lệ).\n" "  Cách khôi phục:\n" \
+    "    1. tiendo renew --dir %s --csr-out yeu-cau-cap-lai.csr\n" \
+    "    2. gửi tệp yeu-cau-cap-lai.csr cho cán bộ quản lý CA của Sở KH&CN, người chạy:\n" \
+    "         tiendo-pki renew --dir THƯ_MỤC_CA --cert %s --csr yeu-cau-cap-lai.csr --out moi.crt\n" \
+    "       (gửi kèm tệp %s)\n" "    3. tiendo renew --dir %s --import moi.crt\n" "    4. tiendo sync --dir %s\n"
+#define TD_MSG_CERT_WORD_EXPIRED_SINCE "đã hết hạn từ"
+#define TD_MSG_CERT_EXPIRES_SOON "tiendo %s: CHÚ Ý: chứng thư số của thiết bị hết hạn ngày %s (còn %lld ngày).\n" \
+    "  Hãy cấp lại trước ngày đó: tiendo renew --dir %s\n" \
+    "  (nếu máy chủ không cấp trực tuyến: tiendo renew --dir %s --csr-out TỆP và gửi TỆP cho cán bộ CA).\n"
+
+/* ---- cmd_attachment.c: attachment list: where a file is; column headings, field and action names. */
+#define TD_MSG_ATTACH_WHERE_LOCAL_UNSENT "máy này (chưa gửi)"
+#define TD_MSG_ATTACH_WHERE_MISSING_HERE "THIẾU trên máy này"
+#define TD_MSG_ATTACH_WHERE_BOTH "máy này + máy chủ"
+#define TD_MSG_ATTACH_WHERE_LOCAL "máy này"
+#define TD_MSG_ATTACH_WHERE_SERVER "máy chủ (tải: get)"
+#define TD_MSG_ATTACH_COL_HASH "MÃ BĂM (đầu)"
+#define TD_MSG_ATTACH_COL_PERIOD "KỲ"
+#define TD_MSG_ATTACH_COL_SIZE "CỠ"
+#define TD_MSG_ATTACH_COL_WHERE "CÓ Ở"
+
+/* ---- cmd_audit.c: column headings, field and action names. */
+#define TD_MSG_AUDIT_CSV_SERVER "(máy chủ)"
+
+/* ---- cmd_central.c: review, condition, extend: wrong arguments; condition: the confirmation; column headings, field
+ * and action names. */
+#define TD_MSG_CENTRAL_AGENCY_MISSING "thiếu --agency (mã cơ quan đã báo cáo)"
+#define TD_MSG_CENTRAL_AGENCY_TOO_LONG "mã cơ quan quá dài: "
+#define TD_MSG_CENTRAL_ACCEPT_OR_RETURN_ONE "chỉ chọn một trong --accept và --return"
+#define TD_MSG_CENTRAL_ACCEPT_OR_RETURN_NEEDED "cần --accept (chấp nhận) hoặc --return \"lý do\" (trả lại)"
+#define TD_MSG_CENTRAL_RETURN_REASON_EMPTY "trả lại báo cáo cần lý do: --return \"lý do\" không được để trống"
+#define TD_MSG_CENTRAL_MET_DATE_BAD "--met phải là ngày dd/mm/yyyy: "
+#define TD_MSG_CENTRAL_DUE_MONTH_BAD "--due phải là tháng MM/YYYY, ví dụ 12/2026: "
+#define TD_MSG_CENTRAL_MET_MISSING "thiếu --met (ngày điều kiện được đáp ứng)"
+#define TD_MSG_CENTRAL_DEADLINE_MISSING "thiếu --deadline (thời hạn mới)"
+#define TD_MSG_CENTRAL_REASON_MISSING "thiếu --reason: gia hạn phải có lý do"
+#define TD_MSG_CENTRAL_CONDITION_CONFIRM "xác nhận điều kiện của nhiệm vụ %s đã được đáp ứng"
+#define TD_MSG_CENTRAL_ACTION_REVIEW "thẩm định báo cáo"
+
+/* ---- cmd_init.c: tiendo init: what cannot be installed, wrong arguments; assignments and returns of texts. */
+#define TD_MSG_INIT_CERT_KEY_MISMATCH "chứng thư không khớp với khóa của thiết bị"
+#define TD_MSG_INIT_CERT_EXPIRED "chứng thư đã hết hạn"
+#define TD_MSG_INIT_CERT_NOT_FROM_CA "chứng thư không do CA này cấp hoặc không dùng được cho thiết bị"
+#define TD_MSG_INIT_CERT_SUBJECT_BAD "chứng thư không ghi đúng cơ quan, thiết bị, vai trò"
+#define TD_MSG_INIT_DIR_WRITE "không ghi được tệp trong thư mục thiết bị"
+#define TD_MSG_INIT_AGENCY_BAD "mã cơ quan không hợp lệ: chỉ gồm chữ thường không dấu, số và dấu '-'"
+#define TD_MSG_INIT_DEVICE_BAD "tên thiết bị không hợp lệ: chỉ gồm chữ không dấu, số và . _ -"
+#define TD_MSG_INIT_CSR_WRITE "không ghi được yêu cầu cấp chứng thư"
+#define TD_MSG_INIT_NO_KEY "chưa có khóa thiết bị: chạy \"tiendo init --agency ... --device ...\" trước"
+#define TD_MSG_INIT_KEY_UNUSABLE "không dùng được khóa thiết bị"
+#define TD_MSG_INIT_CERT_UNREADABLE "không đọc được tệp chứng thư"
+#define TD_MSG_INIT_CERT_CORRUPT "tệp chứng thư hỏng"
+#define TD_MSG_INIT_CA_UNREADABLE "không đọc được tệp chứng thư CA"
+#define TD_MSG_INIT_CA_CORRUPT "tệp chứng thư CA hỏng"
+#define TD_MSG_INIT_BUNDLE_UNREADABLE "không đọc được tệp gói"
+#define TD_MSG_INIT_BUNDLE_BAD "tệp gói đăng ký không hợp lệ"
+#define TD_MSG_INIT_KEY_EXISTS "thiết bị đã có khóa, không ghi đè"
+#define TD_MSG_INIT_BUNDLE_ALONE "--bundle không dùng cùng --agency, --device, --cert, --ca"
+#define TD_MSG_INIT_CERT_NEEDS_ALL "cài chứng thư cần đủ --cert, --ca và --server"
+#define TD_MSG_INIT_CERT_NOT_WITH_KEYGEN "--cert không dùng cùng --agency, --device"
+#define TD_MSG_INIT_KEYGEN_NEEDS_BOTH "tạo khóa cần đủ --agency và --device"
+#define TD_MSG_INIT_SERVER_WHERE "--server dùng ở bước cài chứng thư (--cert) hoặc với --bundle"
+#define TD_MSG_INIT_FORM_MISSING "cần --agency và --device, hoặc --cert, --ca và --server, hoặc --bundle"
+#define TD_MSG_INIT_ACTION_KEYGEN "không tạo được khóa thiết bị"
+#define TD_MSG_INIT_ACTION_INSTALL "không cài được chứng thư"
+#define TD_MSG_INIT_ACTION_BUNDLE "không nhập được gói đăng ký"
+
+/* ---- cmd_receipt.c: tiendo receipt: what the server's proof breaks. */
+#define TD_MSG_RECEIPT_SERVER_CERT_BAD "chứng thư của máy chủ không dùng được"
+#define TD_MSG_RECEIPT_CKPT_UNCHECKED "không kiểm tra được điểm kiểm tra của máy chủ"
+#define TD_MSG_RECEIPT_CKPT_NONE "máy chủ không đưa ra điểm kiểm tra có chữ ký"
+#define TD_MSG_RECEIPT_REPLICA_ERROR "lỗi bản sao"
+#define TD_MSG_RECEIPT_WRONG_REPLY "máy chủ trả lời sai loại"
+#define TD_MSG_RECEIPT_PROOF_OTHER_REQUEST "bằng chứng cho mục hoặc cỡ nhật ký khác với yêu cầu"
+#define TD_MSG_RECEIPT_PROOF_NO_CKPT "bằng chứng không kèm điểm kiểm tra của cỡ đã yêu cầu"
+#define TD_MSG_RECEIPT_PROOF_CKPT_BAD "điểm kiểm tra kèm bằng chứng không hợp lệ"
+#define TD_MSG_RECEIPT_PROOF_NO_ENTRY "bằng chứng không kèm đúng mục nhật ký"
+#define TD_MSG_RECEIPT_ENTRY_MALFORMED "mục nhật ký sai định dạng"
+#define TD_MSG_RECEIPT_ENTRY_SIG_BAD "chữ ký của tác giả trên mục không hợp lệ"
+#define TD_MSG_RECEIPT_ENTRY_NOT_OURS "mục ở chỉ số này không phải mục thiết bị đã ký"
+#define TD_MSG_RECEIPT_PATH_TOO_LONG "đường kiểm chứng quá dài"
+#define TD_MSG_RECEIPT_PATH_HASH_LEN "đường kiểm chứng có mã băm sai độ dài"
+#define TD_MSG_RECEIPT_NOT_IN_LOG "mục không nằm trong nhật ký dưới điểm kiểm tra (bằng chứng Merkle sai)"
+
+/* ---- cmd_report.c: report, draft, indicator: wrong arguments; report: the summary, the prompts, the editor; report:
+ * the labels of a report's texts. */
+#define TD_MSG_REPORT_SHOW_TASK_MISSING "report show cần số thứ tự nhiệm vụ: tiendo report show SỐ --period MM/YYYY"
+#define TD_MSG_REPORT_STATE_BAD "--state phải là chua, dang hoặc xong (hoặc \"chưa triển khai\", " \
+    "\"đang thực hiện\", \"đã hoàn thành\"): "
+#define TD_MSG_REPORT_TOO_MANY_DOCS "quá nhiều --doc (tối đa 32)"
+#define TD_MSG_REPORT_TOO_MANY_ATTACH "quá nhiều --attach (tối đa 8 tệp mỗi báo cáo)"
+#define TD_MSG_REPORT_DONE_DATE_BAD "--done-date phải là ngày dd/mm/yyyy: "
+#define TD_MSG_REPORT_TASK_TWICE "số nhiệm vụ ghi hai lần khác nhau: "
+#define TD_MSG_REPORT_PROMPT_BOTH "--prompt và --no-prompt không dùng cùng nhau"
+#define TD_MSG_REPORT_FROM_FILE_ALONE "--from-file lấy mọi thứ từ tệp: không dùng cùng số nhiệm vụ, --period, " \
+    "các mục báo cáo, --draft hay --prompt"
+#define TD_MSG_REPORT_TASK_MISSING "thiếu số nhiệm vụ: tiendo report SỐ --period MM/YYYY (xem các nhiệm vụ: tiendo tasks)"
+#define TD_MSG_REPORT_TASK_BAD "số nhiệm vụ phải là số thứ tự (số nguyên dương) của nhiệm vụ: "
+#define TD_MSG_DRAFT_SUBCMD_BAD "lệnh con phải là list, show, submit hoặc delete: "
+#define TD_MSG_DRAFT_TASK_MISSING "cần số nhiệm vụ: tiendo draft "
+#define TD_MSG_INDICATOR_TEXT_ONCE "--text và --note là một mục: chỉ ghi một lần"
+#define TD_MSG_INDICATOR_CODE_MISSING "thiếu mã chỉ tiêu: tiendo indicator set MÃ --period MM/YYYY --value SỐ"
+#define TD_MSG_INDICATOR_CODE_TOO_LONG "mã chỉ tiêu quá dài: "
+#define TD_MSG_INDICATOR_VALUE_MISSING "cần --value SỐ (hoặc --text cho chỉ tiêu định tính)"
+#define TD_MSG_INDICATOR_CODE_BAD "mã chỉ tiêu không hợp lệ: "
+#define TD_MSG_REPORT_NEXT_STEP_SYNC "Bước tiếp theo: chạy `tiendo sync` khi có mạng để gửi lên máy chủ; `tiendo status` cho biết mục nào còn chờ gửi.\n"
+#define TD_MSG_REPORT_SUMMARY_STATE_PERCENT "  Trạng thái: %s, %d%%\n"
+#define TD_MSG_REPORT_SUMMARY_STATE "  Trạng thái: %s\n"
+#define TD_MSG_REPORT_SUMMARY_DONE_DATE "  Ngày hoàn thành: %s\n"
+#define TD_MSG_REPORT_SUMMARY_EVIDENCE "  Minh chứng: %s\n"
+#define TD_MSG_REPORT_SUMMARY_DOC "  Văn bản: %s%s%s%s%s\n"
+#define TD_MSG_REPORT_SUMMARY_ATTACHMENT "  Tệp đính kèm: %s (%s, %llu byte, sha256 %s…)\n"
+#define TD_MSG_REPORT_EDITOR_HEADER "# %s\n" "# %s\n" \
+    "# Viết nội dung bên dưới các dòng chú thích này, lưu tệp rồi đóng trình soạn thảo.\n" \
+    "# Các dòng bắt đầu bằng '#' bị bỏ qua. Để trống nếu không có.\n"
+#define TD_MSG_REPORT_PROMPT_TITLE "Báo cáo nhiệm vụ %u, kỳ %s"
+#define TD_MSG_REPORT_PROMPT_STATE "%s.\nTrạng thái: 1 = chưa triển khai, 2 = đang thực hiện, 3 = đã hoàn thành%s%s%s: "
+#define TD_MSG_REPORT_PROMPT_PERCENT "Phần trăm hoàn thành (0–100)%s: "
+#define TD_MSG_REPORT_PROMPT_DONE_DATE "Ngày hoàn thành (dd/mm/yyyy) [Enter: %s]: "
+#define TD_MSG_LABEL_RESULT_FULL "Kết quả thực hiện"
+
+/* ---- cmd_status.c: tiendo status: wrong arguments. */
+#define TD_MSG_STATUS_ALARM_NUMBER_BAD "số cảnh báo không hợp lệ: "
+#define TD_MSG_STATUS_CLEAR_NEEDS_NOTE "--clear-alarm cần --note \"đã kiểm tra gì, với ai\": "
+#define TD_MSG_STATUS_NOTE_NEEDS_CLEAR "--note chỉ dùng cùng --clear-alarm: "
+
+/* ---- cmd_tasks.c: tiendo tasks: wrong arguments; tasks: column words, deadline kinds, next steps; assignments and
+ * returns of texts; task: the labels of a report's texts; column headings, field and action names. */
+#define TD_MSG_TASKS_DATE_BAD "--date phải là ngày dd/mm/yyyy: "
+#define TD_MSG_TASKS_STATUS_UNKNOWN "--status không rõ; dùng done-on-time, done-late, ongoing, ongoing-late, " \
+    "never-reported, not-started, due-soon hoặc awaiting-review: "
+#define TD_MSG_TASKS_PERIOD_FUTURE "--period sau tháng hiện tại; chọn kỳ đến tháng này: "
+#define TD_MSG_TASKS_COL_DONE_LATE "Xong quá hạn"
+#define TD_MSG_TASKS_COL_ONGOING "Đang thực hiện"
+#define TD_MSG_TASKS_COL_LATE "Quá hạn"
+#define TD_MSG_TASKS_COL_NEVER_REPORTED "Chưa báo cáo"
+#define TD_MSG_TASKS_COL_NOT_STARTED "Chưa thực hiện"
+#define TD_MSG_TASKS_COL_DUE_SOON "Sắp đến hạn"
+#define TD_MSG_TASKS_DEADLINE_RECURRING "Thường xuyên"
+#define TD_MSG_TASKS_DEADLINE_ROADMAP "Theo lộ trình"
+#define TD_MSG_TASKS_DEADLINE_CONDITIONAL "Có điều kiện"
+#define TD_MSG_TASKS_DEADLINE_YEARLY "%sT%d hằng năm"
+#define TD_MSG_TODO_REVIEW_HINT "tiendo review %s --agency %s --period %s --accept (hoặc --return \"lý do\")"
+#define TD_MSG_TODO_ALARM_HINT "tiendo audit verify (kiểm tra toàn bộ nhật ký); tiendo tasks"
+#define TD_MSG_TASKS_COL_LEAD "Chủ trì"
+#define TD_MSG_TASKS_COL_PARTNER "Phối hợp"
+#define TD_MSG_TASKS_COL_DONE_ON_TIME "Xong đúng hạn"
+#define TD_MSG_TASK_LABEL_RESULT "Kết quả"
+#define TD_MSG_LABEL_DIFFICULTIES "Khó khăn, vướng mắc"
+#define TD_MSG_LABEL_PROPOSALS "Đề xuất, kiến nghị"
+#define TD_MSG_TASK_LABEL_EVIDENCE "Minh chứng"
+#define TD_MSG_TASK_LABEL_RETURN_REASON "Lý do trả lại"
+#define TD_MSG_TASKS_STATE_NOT_GIVEN "không ghi trạng thái"
+#define TD_MSG_TASKS_COL_SECTION "Mục"
+#define TD_MSG_TASKS_COL_DEADLINE "Thời hạn"
+#define TD_MSG_TASKS_COL_TASK "Nhiệm vụ"
+#define TD_MSG_TASKS_COL_ROLE "Vai trò"
+#define TD_MSG_TASKS_COL_DUE "Hạn"
+#define TD_MSG_TASKS_COL_STATUS "Trạng thái"
+#define TD_MSG_TASKS_COL_REPORT_PERIOD "Báo cáo kỳ"
+#define TD_MSG_TASKS_COL_REPORT "Báo cáo"
+
+/* ---- report_entry.c: report --from-file: what is wrong with the file; a report or an indicator value: the one
+ * check; assignments and returns of texts; column headings, field and action names. */
+#define TD_MSG_BATCH_EMPTY_FILE "tệp trống: dòng đầu phải là tên các cột (task,period,state,...)"
+#define TD_MSG_BATCH_NO_TASK_PERIOD_COLUMN "thiếu cột task hoặc period (dòng đầu phải có tên các cột)"
+#define TD_MSG_BATCH_TASK_MISSING "thiếu số thứ tự nhiệm vụ"
+#define TD_MSG_BATCH_PERIOD_MISSING "thiếu kỳ báo cáo (2025-06)"
+#define TD_MSG_BATCH_NO_REPORTS "tệp không có báo cáo nào (chỉ có dòng tiêu đề)"
 #define TD_MSG_REPORT_TOO_MANY_ATTACH_MAX "quá nhiều tệp đính kèm (tối đa %d)"
 #define TD_MSG_REPORT_WORD_NOT_GIVEN "(không ghi)"
 #define TD_MSG_REPORT_MORE_AGENCIES " và %zu cơ quan khác"
@@ -795,125 +896,6 @@
     "kiểm tra khi đồng bộ.\n"
 #define TD_MSG_INDICATOR_SUMMARY "chỉ tiêu %s, kỳ %s: %s"
 #define TD_MSG_INDICATOR_SUMMARY_TEXT "chỉ tiêu %s, kỳ %s: %.60s"
-
-/* ---- condition: the confirmation (cmd_central.c) ---- */
-#define TD_MSG_CENTRAL_CONDITION_CONFIRM "xác nhận điều kiện của nhiệm vụ %s đã được đáp ứng"
-
-/* ---- attachment list: where a file is (cmd_attachment.c) ---- */
-#define TD_MSG_ATTACH_WHERE_LOCAL_UNSENT "máy này (chưa gửi)"
-#define TD_MSG_ATTACH_WHERE_MISSING_HERE "THIẾU trên máy này"
-#define TD_MSG_ATTACH_WHERE_BOTH "máy này + máy chủ"
-#define TD_MSG_ATTACH_WHERE_LOCAL "máy này"
-#define TD_MSG_ATTACH_WHERE_SERVER "máy chủ (tải: get)"
-
-/* ---- extend, condition: checks and the outbox summaries (central.c) ---- */
-#define TD_MSG_CENTRAL_DEADLINE_PAST "thời hạn mới \"%s\" (hết ngày %s) đã qua: hôm nay là %s"
-#define TD_MSG_CENTRAL_DEADLINE_EARLIER "thời hạn mới \"%s\" (%s) sớm hơn thời hạn hiện tại \"%s\" (%s)"
-#define TD_MSG_CENTRAL_EXTEND_SUMMARY "gia hạn nhiệm vụ %s: \"%.40s\" → \"%.40s\"; lý do: %.80s"
-#define TD_MSG_CENTRAL_CONDITION_SUMMARY "điều kiện nhiệm vụ %s đáp ứng ngày %s, hạn tháng %02d/%04d"
-#define TD_MSG_CENTRAL_CONDITION_SUMMARY_NO_DUE "điều kiện nhiệm vụ %s đáp ứng ngày %s, chưa có hạn"
-
-/* ---- an attachment refused: what a person is told (blob.c) ---- */
-#define TD_MSG_ATTACH_EXPLAIN_EMPTY "Tệp \"%s\" rỗng (0 byte). Hãy chọn đúng tệp cần đính kèm."
-#define TD_MSG_ATTACH_EXPLAIN_TOO_BIG "Tệp \"%s\" quá lớn (%.1f MB); tệp đính kèm tối đa %u MB. Hãy nén hoặc quét lại với độ phân " \
-    "giải thấp hơn, hoặc đăng tệp lên trang thông tin của cơ quan và ghi đường dẫn vào báo cáo."
-#define TD_MSG_ATTACH_EXPLAIN_NAME_BAD "Tên tệp \"%s\" không dùng được cho tệp đính kèm. Hãy đổi tên tệp rồi thử lại."
-#define TD_MSG_ATTACH_EXPLAIN_TYPE_SEEN "Tệp \"%s\" là %s, không phải loại tệp được đính kèm. Chỉ nhận: %s."
-#define TD_MSG_ATTACH_EXPLAIN_TYPE_UNKNOWN "Không nhận ra loại của tệp \"%s\" từ nội dung; chỉ nhận: %s (tệp .txt phải là UTF-8)."
-#define TD_MSG_ATTACH_EXPLAIN_UNREADABLE "Không đọc được tệp \"%s\". Hãy kiểm tra đường dẫn và quyền đọc tệp."
-#define TD_MSG_ATTACH_EXPLAIN_NOT_STORED "Không lưu được tệp \"%s\" vào bản sao dữ liệu (%s)."
-
-/* ---- the device certificate: clock, expiry (certwarn.c) ---- */
-#define TD_MSG_CERT_CLOCK_WRONG "tiendo %s: LỖI ĐỒNG HỒ MÁY TÍNH: ngày giờ của máy đang là %s, sớm hơn ngày chứng thư số của thiết\n" \
-    "  bị bắt đầu có hiệu lực (%s): đồng hồ máy tính đang chạy chậm. Chứng thư không có lỗi, không cần\n" \
-    "  cấp lại. Máy chủ sẽ không nhận kết nối và các bản ghi ký lúc này mang ngày sai.\n" \
-    "  Cách sửa: chỉnh ngày giờ của máy tính cho đúng (hoặc bật \"đồng bộ giờ tự động\"), rồi chạy lại\n" \
-    "  lệnh. %llu bản ghi chưa gửi vẫn nằm trong hộp thư đi.\n"
-#define TD_MSG_CERT_UNUSABLE "tiendo %s: chứng thư số của thiết bị %s ngày %s: máy chủ sẽ không nhận kết nối.\n" \
-    "  Dữ liệu không bị mất: %llu bản ghi chưa gửi vẫn nằm trong hộp thư đi và sẽ được gửi\n" \
-    "  sau khi có chứng thư mới (các bản ghi đã ký khi chứng thư còn hạn vẫn hợp lệ).\n" "  Cách khôi phục:\n" \
-    "    1. tiendo renew --dir %s --csr-out yeu-cau-cap-lai.csr\n" \
-    "    2. gửi tệp yeu-cau-cap-lai.csr cho cán bộ quản lý CA của Sở KH&CN, người chạy:\n" \
-    "         tiendo-pki renew --dir THƯ_MỤC_CA --cert %s --csr yeu-cau-cap-lai.csr --out moi.crt\n" \
-    "       (gửi kèm tệp %s)\n" "    3. tiendo renew --dir %s --import moi.crt\n" "    4. tiendo sync --dir %s\n"
-#define TD_MSG_CERT_WORD_EXPIRED_SINCE "đã hết hạn từ"
-#define TD_MSG_CERT_EXPIRES_SOON "tiendo %s: CHÚ Ý: chứng thư số của thiết bị hết hạn ngày %s (còn %lld ngày).\n" \
-    "  Hãy cấp lại trước ngày đó: tiendo renew --dir %s\n" \
-    "  (nếu máy chủ không cấp trực tuyến: tiendo renew --dir %s --csr-out TỆP và gửi TỆP cho cán bộ CA).\n"
-
-/* ---- shared pieces of the commands (app.c) ---- */
-#define TD_MSG_APP_WORD_NEVER "chưa bao giờ"
-#define TD_MSG_APP_TEXT_TOO_LONG "dài %s byte, quá giới hạn %s byte"
-
-/* ---- tasks: column words, deadline kinds, next steps (cmd_tasks.c) ---- */
-#define TD_MSG_TASKS_COL_DONE_LATE "Xong quá hạn"
-#define TD_MSG_TASKS_COL_ONGOING "Đang thực hiện"
-#define TD_MSG_TASKS_COL_LATE "Quá hạn"
-#define TD_MSG_TASKS_COL_NEVER_REPORTED "Chưa báo cáo"
-#define TD_MSG_TASKS_COL_NOT_STARTED "Chưa thực hiện"
-#define TD_MSG_TASKS_COL_DUE_SOON "Sắp đến hạn"
-#define TD_MSG_TASKS_DEADLINE_RECURRING "Thường xuyên"
-#define TD_MSG_TASKS_DEADLINE_ROADMAP "Theo lộ trình"
-#define TD_MSG_TASKS_DEADLINE_CONDITIONAL "Có điều kiện"
-#define TD_MSG_TASKS_DEADLINE_YEARLY "%sT%d hằng năm"
-#define TD_MSG_TODO_REVIEW_HINT "tiendo review %s --agency %s --period %s --accept (hoặc --return \"lý do\")"
-#define TD_MSG_TODO_ALARM_HINT "tiendo audit verify (kiểm tra toàn bộ nhật ký); tiendo tasks"
-
-/* ---- audit history: one line per entry; the alarms of the server's log (audit_hist.c) ---- */
-#define TD_MSG_HIST_REPORT "nhiệm vụ %s, %s: %s, %u%%%s%s"
-#define TD_MSG_HIST_RESULT "; kết quả: "
-#define TD_MSG_HIST_INDICATOR_VALUE "chỉ tiêu %s, %s: %g%s%s"
-#define TD_MSG_HIST_INDICATOR_TEXT "chỉ tiêu %s, %s: %s"
-#define TD_MSG_HIST_REVIEW "nhiệm vụ %s, %s: %s báo cáo (tác giả %s, số %" PRIu64 ")%s%s"
-#define TD_MSG_HIST_WORD_ACCEPT "chấp nhận"
-#define TD_MSG_HIST_WORD_RETURN "trả lại"
-#define TD_MSG_HIST_COMMENT "; ý kiến: "
-#define TD_MSG_HIST_CONDITION "nhiệm vụ %s: điều kiện đã đáp ứng ngày %02d/%02d/%04d, hạn %02d/%04d"
-#define TD_MSG_HIST_EXTEND "gia hạn nhiệm vụ %u%s: thời hạn mới \"%.120s\"; lý do: %.120s"
-#define TD_MSG_HIST_AND_OTHER_TASKS " (và các nhiệm vụ khác)"
-#define TD_MSG_HIST_AUTHOR_SERVER "máy chủ (%s)"
-#define TD_MSG_HIST_AUTHOR_UNKNOWN "không rõ (khóa %s)"
-#define TD_MSG_ALARM_LOG_TRUNCATED "nhật ký máy chủ ngắn hơn lần đã xác minh (bị cắt bớt)"
-#define TD_MSG_ALARM_CKPT_SIG_BAD "điểm kiểm tra không có chữ ký hợp lệ của máy chủ"
-#define TD_MSG_ALARM_ORIGIN_CHANGED "điểm kiểm tra mang tên nhật ký khác với tên đã xác minh"
-#define TD_MSG_ALARM_CKPT_WITHHELD "máy chủ không đưa điểm kiểm tra dù trước đây đã đưa"
-#define TD_MSG_ALARM_SERVER_KEY_CHANGED "khóa của máy chủ khác khóa đã ký mục đầu tiên của nhật ký"
-#define TD_MSG_ALARM_NOT_CONSISTENT "các mục nhận từ máy chủ không nối tiếp cây đã xác minh (thiếu mục, hoặc không khớp gốc cây)"
-#define TD_MSG_ALARM_CHECK_FAILED "kiểm tra nhật ký máy chủ không đạt"
-
-/* ---- report: the summary, the prompts, the editor (cmd_report.c) ---- */
-#define TD_MSG_REPORT_NEXT_STEP_SYNC "Bước tiếp theo: chạy `tiendo sync` khi có mạng để gửi lên máy chủ; `tiendo status` cho biết mục nào còn chờ gửi.\n"
-#define TD_MSG_REPORT_SUMMARY_STATE_PERCENT "  Trạng thái: %s, %d%%\n"
-#define TD_MSG_REPORT_SUMMARY_STATE "  Trạng thái: %s\n"
-#define TD_MSG_REPORT_SUMMARY_DONE_DATE "  Ngày hoàn thành: %s\n"
-#define TD_MSG_REPORT_SUMMARY_EVIDENCE "  Minh chứng: %s\n"
-#define TD_MSG_REPORT_SUMMARY_DOC "  Văn bản: %s%s%s%s%s\n"
-#define TD_MSG_REPORT_SUMMARY_ATTACHMENT "  Tệp đính kèm: %s (%s, %llu byte, sha256 %s…)\n"
-#define TD_MSG_REPORT_EDITOR_HEADER "# %s\n" "# %s\n" \
-    "# Viết nội dung bên dưới các dòng chú thích này, lưu tệp rồi đóng trình soạn thảo.\n" \
-    "# Các dòng bắt đầu bằng '#' bị bỏ qua. Để trống nếu không có.\n"
-#define TD_MSG_REPORT_PROMPT_TITLE "Báo cáo nhiệm vụ %u, kỳ %s"
-#define TD_MSG_REPORT_PROMPT_STATE "%s.\nTrạng thái: 1 = chưa triển khai, 2 = đang thực hiện, 3 = đã hoàn thành%s%s%s: "
-#define TD_MSG_REPORT_PROMPT_PERCENT "Phần trăm hoàn thành (0–100)%s: "
-#define TD_MSG_REPORT_PROMPT_DONE_DATE "Ngày hoàn thành (dd/mm/yyyy) [Enter: %s]: "
-
-/* ---- assignments and returns of texts (app.c) ---- */
-#define TD_MSG_APP_NOT_UTF8 "không phải văn bản UTF-8 hợp lệ (hãy lưu tệp/ghi bằng mã UTF-8)"
-
-/* ---- assignments and returns of texts (audit_hist.c) ---- */
-#define TD_MSG_ALARM_INCONSISTENT "máy chủ đưa ra lịch sử nhật ký không nhất quán với lịch sử đã xác minh (có thể đã bị sửa hoặc xóa)"
-
-/* ---- assignments and returns of texts (cmd_init.c) ---- */
-#define TD_MSG_INIT_ACTION_KEYGEN "không tạo được khóa thiết bị"
-#define TD_MSG_INIT_ACTION_INSTALL "không cài được chứng thư"
-#define TD_MSG_INIT_ACTION_BUNDLE "không nhập được gói đăng ký"
-
-/* ---- assignments and returns of texts (cmd_tasks.c) ---- */
-#define TD_MSG_TASKS_COL_LEAD "Chủ trì"
-#define TD_MSG_TASKS_COL_PARTNER "Phối hợp"
-#define TD_MSG_TASKS_COL_DONE_ON_TIME "Xong đúng hạn"
-
-/* ---- assignments and returns of texts (report_entry.c) ---- */
 #define TD_MSG_REPORT_TOO_MANY_EVIDENCE "quá nhiều minh chứng (tối đa 32)"
 #define TD_MSG_REPORT_TOO_MANY_DOCS_MAX "quá nhiều văn bản (tối đa 32)"
 #define TD_MSG_REPORT_DOC_NUMBER_MISSING "thiếu số hiệu văn bản; dạng đúng: \"SỐ HIỆU,dd/mm/yyyy,trích yếu\", ví dụ \"12/KH-SKHCN,05/06/2025,Kế hoạch tuyên truyền\""
@@ -929,19 +911,57 @@
 #define TD_MSG_NUMBER_NO_DIGIT "không có chữ số"
 #define TD_MSG_NUMBER_TWO_DECIMAL_MARKS "có nhiều hơn một dấu thập phân; đừng dùng dấu phân cách hàng nghìn (viết 1234,5 chứ không 1.234,5)"
 #define TD_MSG_NUMBER_NOT_A_NUMBER "không phải là số"
+#define TD_MSG_REPORT_STATE_NOT_CHOSEN "(chưa chọn)"
 
-/* ---- tiendo ui: form errors and confirmations (ui_alarm.c) ---- */
+/* ---- ui.c: tiendo ui: refused requests (title, text) and wrong arguments. */
+#define TD_MSG_UI_REFUSED_TITLE "Từ chối truy cập"
+#define TD_MSG_UI_HOST_NOT_LOCAL "Tên máy trong địa chỉ yêu cầu không phải máy này (127.0.0.1/localhost): giao diện tiendo chỉ " \
+    "mở được từ chính máy tính của cơ quan."
+#define TD_MSG_UI_METHOD_TITLE "Không hỗ trợ"
+#define TD_MSG_UI_METHOD_ONLY_GET_POST "Chỉ hỗ trợ GET và POST."
+#define TD_MSG_UI_NOT_FOUND_TITLE "Không tìm thấy"
+#define TD_MSG_UI_NOT_FOUND "Không có tệp này."
+#define TD_MSG_UI_TOKEN_WRONG_TITLE "Mã truy cập sai"
+#define TD_MSG_UI_TOKEN_WRONG "Mã truy cập trong địa chỉ không đúng. Hãy mở địa chỉ mà lệnh `tiendo ui` in ra."
+#define TD_MSG_UI_TOKEN_NEEDED_TITLE "Cần mã truy cập"
+#define TD_MSG_UI_TOKEN_NEEDED "Hãy mở giao diện bằng địa chỉ có mã truy cập mà lệnh `tiendo ui` in ra khi khởi " \
+    "động; trình duyệt sẽ nhớ mã cho các lần sau."
+#define TD_MSG_UI_TOO_LARGE_TITLE "Dữ liệu quá lớn"
+#define TD_MSG_UI_FORM_TOO_LARGE "Biểu mẫu gửi lên quá lớn; hãy rút gọn nội dung."
+#define TD_MSG_UI_REQUEST_REFUSED_TITLE "Từ chối yêu cầu"
+#define TD_MSG_UI_CSRF_BAD "Yêu cầu thiếu hoặc sai mã chống giả mạo (CSRF). Hãy tải lại trang rồi làm lại."
+#define TD_MSG_UI_PORT_BAD "--port phải là số cổng 0..65535: "
+#define TD_MSG_UI_INTERVAL_BAD "--interval phải là số giây 1..86400: "
+#define TD_MSG_UI_MAX_BACKOFF_BAD "--max-backoff phải là số giây 1..86400: "
+
+/* ---- ui_alarm.c: tiendo ui: form errors and confirmations; tiendo ui: page titles built with a value. */
 #define TD_MSG_UI_ALARM_CLEARED "Đã đánh dấu xử lý cảnh báo số %ld; ghi chú đã được lưu, bằng chứng vẫn được giữ."
+#define TD_MSG_UI_TITLE_ALARM "Cảnh báo số %ld"
 
-/* ---- tiendo ui: form errors and confirmations (ui_central.c) ---- */
+/* ---- ui_central.c: tiendo ui, central pages: refused forms and pages; tiendo ui: form errors and confirmations;
+ * tiendo ui: page titles built with a value. */
+#define TD_MSG_UI_CONFIRM_NEEDED "Cần xác nhận:"
+#define TD_MSG_UI_NOT_SAVED "Chưa ghi được:"
+#define TD_MSG_UI_TASK_NUMBER_BAD "số nhiệm vụ không hợp lệ"
+#define TD_MSG_UI_MET_DATE_BAD "ngày điều kiện được đáp ứng phải có dạng dd/mm/yyyy"
+#define TD_MSG_UI_DUE_MONTH_BAD "tháng hoàn thành phải có dạng MM/YYYY, ví dụ 12/2027"
+#define TD_MSG_UI_STATUS_FAILED "Không tính được trạng thái:"
+#define TD_MSG_UI_CENTRAL_ONLY "Trang tổng hợp dành cho Sở KH&amp;CN và thanh tra; bản sao của một cơ quan chỉ có phần " \
+    "của cơ quan đó."
+#define TD_MSG_UI_HISTORY_ONLY "Lịch sử nhật ký dành cho thanh tra và Sở KH&amp;CN."
 #define TD_MSG_UI_EXTEND_CONFIRM "nhiệm vụ %ld: %s. Nếu đúng là như vậy, đánh dấu ô \"Đồng ý ghi cả khi thời hạn mới " \
     "đã qua hoặc sớm hơn\" rồi ký lại; nếu ghi nhầm, hãy sửa thời hạn. Chưa ghi gì."
 #define TD_MSG_UI_EXTEND_SIGNED "Đã ký thay đổi thời hạn nhiệm vụ %ld (%s → %s), số thứ tự %llu; chờ gửi, sẽ gửi khi " \
     "đồng bộ."
 #define TD_MSG_UI_CONDITION_SIGNED "Đã ký xác nhận điều kiện của nhiệm vụ %ld đã được đáp ứng, số thứ tự %llu; chờ gửi, " \
     "sẽ gửi khi đồng bộ."
+#define TD_MSG_UI_TITLE_EXTEND "Thời hạn nhiệm vụ %d"
+#define TD_MSG_UI_NO_SECTION "(không thuộc mục nào)"
+#define TD_MSG_UI_TITLE_TASK_HISTORY "Lịch sử nhiệm vụ số %ld"
+#define TD_MSG_UI_TITLE_AGENCY_HISTORY "Lịch sử cơ quan %s"
+#define TD_MSG_UI_TITLE_LOG_HISTORY "Lịch sử nhật ký"
 
-/* ---- tiendo ui: form errors and confirmations (ui_pages.c) ---- */
+/* ---- ui_pages.c: tiendo ui: form errors and confirmations; tiendo ui: page titles built with a value. */
 #define TD_MSG_UI_PERIOD_BAD "kỳ báo cáo phải có dạng YYYY-MM"
 #define TD_MSG_UI_STATE_BAD "trạng thái không hợp lệ"
 #define TD_MSG_UI_DONE_DATE_BAD "ngày hoàn thành phải có dạng dd/mm/yyyy"
@@ -960,33 +980,11 @@
 #define TD_MSG_UI_INDICATOR_TEXT_BAD "kết quả/ghi chú: %s"
 #define TD_MSG_UI_INDICATOR_VALUE_NEEDED "cần giá trị số, hoặc kết quả cho chỉ tiêu định tính"
 #define TD_MSG_UI_INDICATOR_SIGNED "Đã ký giá trị chỉ tiêu %s (số thứ tự %llu); chờ gửi. %s%s"
-
-/* ---- task: the labels of a report's texts (cmd_tasks.c) ---- */
-#define TD_MSG_TASK_LABEL_RESULT "Kết quả"
-#define TD_MSG_LABEL_DIFFICULTIES "Khó khăn, vướng mắc"
-#define TD_MSG_LABEL_PROPOSALS "Đề xuất, kiến nghị"
-#define TD_MSG_TASK_LABEL_EVIDENCE "Minh chứng"
-#define TD_MSG_TASK_LABEL_RETURN_REASON "Lý do trả lại"
-
-/* ---- tiendo ui: page titles built with a value (ui_alarm.c) ---- */
-#define TD_MSG_UI_TITLE_ALARM "Cảnh báo số %ld"
-
-/* ---- tiendo ui: page titles built with a value (ui_central.c) ---- */
-#define TD_MSG_UI_TITLE_EXTEND "Thời hạn nhiệm vụ %d"
-#define TD_MSG_UI_NO_SECTION "(không thuộc mục nào)"
-#define TD_MSG_UI_TITLE_TASK_HISTORY "Lịch sử nhiệm vụ số %ld"
-#define TD_MSG_UI_TITLE_AGENCY_HISTORY "Lịch sử cơ quan %s"
-#define TD_MSG_UI_TITLE_LOG_HISTORY "Lịch sử nhật ký"
-
-/* ---- tiendo ui: page titles built with a value (ui_pages.c) ---- */
 #define TD_MSG_UI_TITLE_TASK "Nhiệm vụ %d"
 #define TD_MSG_UI_TITLE_REPORT "Báo cáo nhiệm vụ %s, kỳ %s"
 #define TD_MSG_UI_TITLE_NOT_REPORTED "Cơ quan chưa báo cáo kỳ %s"
 
-/* ---- tiendo ui: page titles built with a value (ui_todo.c) ---- */
+/* ---- ui_todo.c: tiendo ui: page titles built with a value. */
 #define TD_MSG_UI_TITLE_TODO "Việc cần làm — ngày %s"
-
-/* ---- report: the labels of a report's texts (cmd_report.c) ---- */
-#define TD_MSG_LABEL_RESULT_FULL "Kết quả thực hiện"
 
 #endif

@@ -50,7 +50,7 @@ void tdc_rep_init(tdc_rep *r)
 
 const char *tdc_rep_state_vi(int s)
 {
-    return td_msg_report_state(s, "(chưa chọn)");
+    return td_msg_report_state(s, TD_MSG_REPORT_STATE_NOT_CHOSEN);
 }
 
 /* "chua" / "dang" / "xong", 1 / 2 / 3, or the Vietnamese words with or

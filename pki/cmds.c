@@ -837,11 +837,11 @@ int tdp_cmd_list(int argc, char **argv)
     if (n == 0) {
         printf(TD_MSG_PKI_LIST_EMPTY "\n");
     } else {
-        tdp__col("SỐ SÊ-RI", TDP_COL_SERIAL);
-        tdp__col("CƠ QUAN", TDP_COL_AGENCY);
-        tdp__col("THIẾT BỊ", TDP_COL_DEVICE);
-        tdp__col("VAI TRÒ", TDP_COL_ROLE);
-        tdp__col("TRẠNG THÁI", TDP_COL_STATUS);
+        tdp__col(TD_MSG_PKI_COL_SERIAL, TDP_COL_SERIAL);
+        tdp__col(TD_MSG_PKI_COL_AGENCY, TDP_COL_AGENCY);
+        tdp__col(TD_MSG_PKI_COL_DEVICE, TDP_COL_DEVICE);
+        tdp__col(TD_MSG_PKI_COL_ROLE, TDP_COL_ROLE);
+        tdp__col(TD_MSG_PKI_COL_STATUS, TDP_COL_STATUS);
         printf(TD_MSG_PKI_LIST_EXPIRED "\n");
         for (size_t i = 0; i < n; i++) {
             tdp_status s = tdp_entry_status(&list[i], now);
@@ -851,7 +851,7 @@ int tdp_cmd_list(int argc, char **argv)
             tdp__col(list[i].serial, TDP_COL_SERIAL);
             tdp__col(list[i].agency[0] ? list[i].agency : "-", TDP_COL_AGENCY);
             tdp__col(list[i].device, TDP_COL_DEVICE);
-            tdp__col(strcmp(list[i].role, "server") ? list[i].role : "máy chủ", TDP_COL_ROLE);
+            tdp__col(strcmp(list[i].role, "server") ? list[i].role : TD_MSG_PKI_WORD_SERVER, TDP_COL_ROLE);
             tdp__col(status_vi[s], TDP_COL_STATUS);
             printf("%s\n", d);
         }

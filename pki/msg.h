@@ -86,7 +86,8 @@
 #define TD_MSG_PKI_AGENCY_SUCCESSOR_HINT "  Cấp chứng thư cho cơ quan kế nhiệm (xem cột Kế nhiệm của %s)."
 #define TD_MSG_PKI_WORD_REGISTRY "danh mục"
 
-/* ---- tiendo-pki: wrong arguments, what cannot be issued or revoked (cmds.c) ---- */
+/* ---- cmds.c: tiendo-pki: wrong arguments, what cannot be issued or revoked; tiendo-pki: the CA and the files it
+ * writes; assignments and returns of texts; column headings, field and action names. */
 #define TD_MSG_PKI_DAYS_RANGE "%s phải là số ngày từ 0 đến %d, không phải \"%s\""
 #define TD_MSG_PKI_DAYS_POSITIVE "--days phải lớn hơn 0"
 #define TD_MSG_PKI_ROLE_BAD "vai trò không hợp lệ, phải là office, central hoặc inspector"
@@ -127,8 +128,6 @@
 #define TD_MSG_PKI_OLD_CERT_NOT_IN_INDEX "chứng thư cũ không có trong sổ của CA này"
 #define TD_MSG_PKI_INDEX_UNREADABLE "không đọc được sổ chứng thư"
 #define TD_MSG_PKI_OLD_REVOKE_FAILED "không thu hồi được chứng thư cũ"
-
-/* ---- tiendo-pki: the CA and the files it writes (cmds.c) ---- */
 #define TD_MSG_PKI_CA_OPEN_FAILED "không mở được CA trong thư mục %s"
 #define TD_MSG_PKI_CA_EXPIRED "chứng thư CA đã hết hạn ngày %s, cần tạo CA mới"
 #define TD_MSG_PKI_CA_NOT_YET_VALID "chứng thư CA chưa đến ngày có hiệu lực (kiểm tra đồng hồ máy)"
@@ -138,13 +137,17 @@
 #define TD_MSG_PKI_CSR_FILE_CORRUPT "tệp CSR hỏng"
 #define TD_MSG_PKI_BUNDLE_WRITE "không ghi được tệp gói đăng ký (chứng thư %s đã ghi sổ, nên thu hồi)"
 #define TD_MSG_PKI_LIST_FAILED "không liệt kê được"
-
-/* ---- assignments and returns of texts (cmds.c) ---- */
 #define TD_MSG_PKI_ACTION_INIT "không tạo được CA"
 #define TD_MSG_PKI_ACTION_SIGN "không ký được"
 #define TD_MSG_PKI_ACTION_BUNDLE "không tạo được gói đăng ký"
 #define TD_MSG_PKI_ACTION_REVOKE "không thu hồi được"
 #define TD_MSG_PKI_ACTION_CRL "không phát hành được CRL"
 #define TD_MSG_PKI_ACTION_RENEW "không cấp lại được"
+#define TD_MSG_PKI_COL_SERIAL "SỐ SÊ-RI"
+#define TD_MSG_PKI_COL_AGENCY "CƠ QUAN"
+#define TD_MSG_PKI_COL_DEVICE "THIẾT BỊ"
+#define TD_MSG_PKI_COL_ROLE "VAI TRÒ"
+#define TD_MSG_PKI_COL_STATUS "TRẠNG THÁI"
+#define TD_MSG_PKI_WORD_SERVER "máy chủ"
 
 #endif

@@ -242,7 +242,7 @@
 #define TD_MSG_UPGRADE_NOT_RECORDED "sổ nhật ký ở %s chưa ghi được việc chuyển sang phiên bản 2"
 #define TD_MSG_UPGRADE_LOG_UNREADABLE "không đọc được sổ nhật ký ở %s: %s"
 
-/* ---- agency changes: the summary of a change (cmd_agency.c) ---- */
+/* ---- cmd_agency.c: agency changes: the summary of a change. */
 #define TD_MSG_AGENCY_SUMMARY_RENAME "đổi tên %s thành %s (%s) từ %s"
 #define TD_MSG_AGENCY_WORD_MERGE "sáp nhập"
 #define TD_MSG_AGENCY_SUMMARY_MERGE_INTO " vào %s (tiếp tục hoạt động) từ %s"
@@ -253,7 +253,7 @@
 #define TD_MSG_AGENCY_SUMMARY_ISSUER "cơ quan ban hành kế hoạch từ %s: %s"
 #define TD_MSG_AGENCY_SUMMARY_IMPORT "thêm %zu cơ quan từ %s"
 
-/* ---- checkpoint: a witness (cmd_checkpoint.c) ---- */
+/* ---- cmd_checkpoint.c: checkpoint: a witness. */
 #define TD_MSG_CHECKPOINT_WITNESS_NAME "%.*s (%s, khóa %s)"
 
 #endif

@@ -284,7 +284,9 @@ files = sorted(glob.glob(src + '/client/*.c') + glob.glob(src + '/pki/*.c') + gl
 # the programs' own helpers that print or return a message (a text, or a title and a text)
 # (and snprintf: a text built for later is a message too)
 helpers = ('tdc__fail tdc__usage_err tdc_usage_err tdc__batch_err tdc__refuse tdc__post_refused tdc__msg '
-           'tdc__forbidden tda__bad tdp__fail tdp__usage_err tdc__print_text snprintf').split()
+           'tdc__forbidden tda__bad tdp__fail tdp__usage_err tdc__print_text snprintf '
+           'tdc__col tdc__att_col tdp__col tda__csv_field tdc_central_text tdc__central_task tdc__open_central '
+           'td_msg_report_state').split()
 call = re.compile(r'(?:\b(?:td_error_set|printf|puts|fputs|' + '|'.join(helpers) + r')\s*\(|'
                   r'\bfprintf\s*\(\s*std(?:err|out)\s*,)'
                   r'(?:[^;"\']|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\')*\)\s*;', re.S)
