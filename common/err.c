@@ -104,8 +104,8 @@ int td_error_set_ssl_file(td_error *e, int code, const char *path, const char *k
     else snprintf(buf, sizeof buf, "no OpenSSL error recorded");
     ERR_clear_error();
     return td_error_set(e, code,
-                        "%.150s: %s | tệp %.150s không chứa %s đọc được (cần định dạng PEM; tệp hỏng hoặc chọn "
-                        "nhầm tệp?)", path, buf, path, kind_vi);
+                        "%.150s: %s | tệp %.150s không chứa %s đọc được; cần định dạng PEM, có thể tệp hỏng hoặc "
+                        "chọn nhầm tệp", path, buf, path, kind_vi);
 }
 
 /* A text with a letter outside ASCII that is not quoted ("...") nor in

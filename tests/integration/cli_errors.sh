@@ -165,6 +165,12 @@ said "report CSV: an attachment that is a program" "chương trình Windows" \
     "$TD" report --dir dev --from-file "$W/tep.csv"
 grep -q "tep.csv:2: cột attach" "$W/err" && pass "attachment: line and column named" ||
     fail "attachment: line and column not named: $(head -c 300 "$W/err")"
+# a file that holds no certificate or request: the file is named
+printf 'không phải chứng thư\n' >"$W/rac.crt"
+said "tiendo init --cert (not a certificate)" "tệp $W/rac.crt không chứa chứng thư số đọc được" "$TD" init \
+    --dir dev --cert "$W/rac.crt" --ca "$W/ca/ca.crt" --server "127.0.0.1:$P"
+said "tiendo-pki sign (not a CSR)" "tệp $W/rac.crt không chứa yêu cầu cấp chứng thư (CSR) đọc được" "$PKI" sign \
+    --dir "$W/ca" --agency so-y-te --role office "$W/rac.crt" --out "$W/x.crt"
 # a server address without its port
 said "tiendo init --server without a port" "địa chỉ máy chủ \"127.0.0.1\" không hợp lệ" "$TD" init --dir "$W/d4" --cert dev/device.crt \
     --ca "$W/ca/ca.crt" --server 127.0.0.1
