@@ -1,7 +1,9 @@
 /*
  * msg.h — the catalogue of what tiendo says to people that the other
- * programs do not: its errors, warnings, confirmations and summaries on the
- * terminal, and the error texts of the web interface (tiendo ui).
+ * programs do not: its errors, warnings, confirmations, summaries and column
+ * headings on the terminal, and the error texts, confirmations and titles
+ * built with a value of the web interface (tiendo ui).  The texts moved here
+ * from one source file are grouped under its name, the rest by command.
  * Texts that several programs say are in common/msg.h (included here);
  * help texts are in the option tables (common/cli.h); the words of the web
  * pages stay in their page templates.  Each text is a string literal, so
