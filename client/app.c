@@ -55,7 +55,7 @@ const char *tdc_key_label(const td_state *st, uint32_t key)
 void tdc_fmt_time(int64_t ms, char *buf, size_t n)
 {
     if (ms <= 0) {
-        snprintf(buf, n, "chưa bao giờ");
+        snprintf(buf, n, TD_MSG_APP_WORD_NEVER);
         return;
     }
     td_clock_fmt(ms, buf, n);
@@ -69,16 +69,16 @@ int tdc_app_open(tdc_ctx *c, const char *dir, td_error *e)
     td_error_clear(e);
     if (tdc_device_load(&c->dev, dir, &x))
         return td_error_set(e, x.code ? x.code : TD_ENOTFOUND,
-                            TD_MSG_APP_THIET_BI_CHUA_DUOC_DANG, td_error_vi(&x));
+                            TD_MSG_APP_NOT_ENROLLED, td_error_vi(&x));
     if (td_identity_load(&c->id, c->dev.key_path, c->dev.cert_path, &x))
-        return td_error_set(e, x.code, TD_MSG_APP_KHONG_DOC_DUOC_KHOA_HOAC, td_error_vi(&x));
+        return td_error_set(e, x.code, TD_MSG_APP_IDENTITY_UNREADABLE, td_error_vi(&x));
     f = fopen(c->dev.ca_path, "r");
     if (f) {
         c->ca = PEM_read_X509(f, NULL, NULL, NULL);
         fclose(f);
     }
     if (!c->ca) {
-        td_error_set(e, TD_ECERT, TD_MSG_APP_KHONG_DOC_DUOC_CHUNG_THU, c->dev.ca_path);
+        td_error_set(e, TD_ECERT, TD_MSG_APP_CA_UNREADABLE, c->dev.ca_path);
         td_identity_free(&c->id);
         memset(c, 0, sizeof *c);
         return TD_ECERT;
@@ -88,7 +88,7 @@ int tdc_app_open(tdc_ctx *c, const char *dir, td_error *e)
         X509_free(c->ca);
         td_identity_free(&c->id);
         memset(c, 0, sizeof *c);
-        return td_error_set(e, x.code, TD_MSG_APP_KHONG_MO_DUOC_BAN_SAO, td_error_vi(&x));
+        return td_error_set(e, x.code, TD_MSG_APP_REPLICA_OPEN_FAILED, td_error_vi(&x));
     }
     return 0;
 }
@@ -117,7 +117,7 @@ int tdc_ctx_refresh(tdc_ctx *c, td_error *e)
         c->dev = dev;
     }
     if (tdc_replica_refresh(c->rep, &x))
-        return td_error_set(e, x.code, TD_MSG_APP_KHONG_DOC_DUOC_BAN_SAO, c->db_path, td_error_vi(&x));
+        return td_error_set(e, x.code, TD_MSG_APP_REPLICA_UNREADABLE, c->db_path, td_error_vi(&x));
     return 0;
 }
 
@@ -141,7 +141,7 @@ int tdc_date_opt(const char *cmd, const char *arg)
     int d;
     char buf[16];
     if (td_date_parse_vi(arg, &d) || !td_date_valid(d)) {
-        fprintf(stderr, TD_MSG_APP_TIENDO_DATE_PHAI_LA_NGAY "\n", cmd,
+        fprintf(stderr, TD_MSG_APP_DATE_BAD "\n", cmd,
                 arg, cmd);
         return 2;
     }
@@ -187,23 +187,16 @@ char *tdc_nfc(const char *s, size_t max, const char **why)
     if (n > max) {
         /* the limit as people write numbers: 16.384 byte */
         static char msg[160];
-        char num[32];
-        size_t k = 0, d = (size_t)snprintf(num, sizeof num, "%zu", max);
-        char grp[48];
-        for (size_t i = 0; i < d; i++) {
-            if (i && (d - i) % 3 == 0) grp[k++] = '.';
-            grp[k++] = num[i];
-        }
-        grp[k] = 0;
-        snprintf(msg, sizeof msg, "dài %zu byte, quá giới hạn %s byte", n, grp);
+        char got[TD_MSG_NUM_MAX], lim[TD_MSG_NUM_MAX];
+        snprintf(msg, sizeof msg, TD_MSG_APP_TEXT_TOO_LONG, td_msg_num(got, n), td_msg_num(lim, max));
         *why = msg;
         return NULL;
     }
     if (!td_utf8_valid(s, n, NULL)) {
-        *why = "không phải văn bản UTF-8 hợp lệ (hãy lưu tệp/ghi bằng mã UTF-8)";
+        *why = TD_MSG_APP_NOT_UTF8;
         return NULL;
     }
-    if (!(r = td_vi_nfc(s))) *why = "hết bộ nhớ";
+    if (!(r = td_vi_nfc(s))) *why = TD_MSG_NOMEM;
     return r;
 }
 
@@ -226,7 +219,7 @@ int tdc_app_queue(tdc_ctx *c, int kind, const uint8_t *payload, size_t len, cons
     /* after every seq of this device (any of its keys) the pulled log holds */
     if (tdc_replica_outbox_add(c->rep, &c->id, kind, payload, len, summary, tdc_now_ms(),
                                tdc_replica_device_last_seq(c->rep, &c->id), seq, &x))
-        return td_error_set(e, x.code, TD_MSG_APP_KHONG_GHI_DUOC_VAO_HOP, td_error_vi(&x));
+        return td_error_set(e, x.code, TD_MSG_APP_OUTBOX_WRITE_FAILED, td_error_vi(&x));
     return 0;
 }
 
@@ -483,20 +476,20 @@ char *tdc_app_alarm_note(const char *note, td_error *e)
     const char *why = NULL;
     char *n, *t;
     if (!(n = tdc_nfc(note ? note : "", TDC_ALARM_NOTE_MAX, &why))) {
-        td_error_set(e, TD_EARG, TD_MSG_APP_GHI_CHU_XU_LY_CANH, why);
+        td_error_set(e, TD_EARG, TD_MSG_APP_ALARM_NOTE_BAD, why);
         return NULL;
     }
     t = td_trim(n);
     for (const char *p = t; *p; p++)
         if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r') {
-            td_error_set(e, TD_EARG, TD_MSG_APP_GHI_CHU_XU_LY_CANH_2,
+            td_error_set(e, TD_EARG, TD_MSG_APP_ALARM_NOTE_CONTROL_CHAR,
                          (unsigned char)*p, (int)(p - t) + 1);
             free(n);
             return NULL;
         }
     if (!*t) {
         free(n);
-        td_error_set(e, TD_EARG, TD_MSG_APP_CAN_GHI_CHU_KHI_DANH);
+        td_error_set(e, TD_EARG, TD_MSG_APP_ALARM_NOTE_NEEDED);
         return NULL;
     }
     memmove(n, t, strlen(t) + 1);
@@ -522,7 +515,7 @@ int tdc_app_alarm_ack(tdc_ctx *c, int64_t id, const char *note, td_error *e)
     tdc_alarm *v = NULL;
     size_t nv = 0;
     int rc;
-    if (id <= 0) return td_error_set(e, TD_EARG, TD_MSG_APP_SO_CANH_BAO_KHONG_HOP, (long long)id);
+    if (id <= 0) return td_error_set(e, TD_EARG, TD_MSG_APP_ALARM_NUMBER_BAD, (long long)id);
     if (!(n = tdc_app_alarm_note(note, e))) return e->code;
     snprintf(by, sizeof by, "%s, %s", c->id.subject.device, c->id.subject.agency);
     rc = tdc_replica_alarm_ack(c->rep, id, tdc_now_ms(), by, n, e);
@@ -531,7 +524,7 @@ int tdc_app_alarm_ack(tdc_ctx *c, int64_t id, const char *note, td_error *e)
         if (rc) {
             char detail[sizeof e->msg];
             snprintf(detail, sizeof detail, "%s", e->msg);
-            return td_error_set(e, rc, TD_MSG_APP_KHONG_GHI_DUOC_VAO_BAN, td_err_vi(rc), detail);
+            return td_error_set(e, rc, TD_MSG_APP_REPLICA_WRITE_FAILED, td_err_vi(rc), detail);
         }
         return 0;
     }
@@ -541,11 +534,11 @@ int tdc_app_alarm_ack(tdc_ctx *c, int64_t id, const char *note, td_error *e)
             if (v[i].id == id && v[i].acked_ms) {
                 char when[32];
                 tdc_fmt_time(v[i].acked_ms, when, sizeof when);
-                td_error_set(e, TD_ENOTFOUND, TD_MSG_APP_CANH_BAO_SO_DA_DUOC, (long long)id,
-                             when, v[i].acked_by && *v[i].acked_by ? v[i].acked_by : TD_MSG_APP_KHONG_RO_NGUOI_XU_LY);
+                td_error_set(e, TD_ENOTFOUND, TD_MSG_APP_ALARM_ALREADY_CLEARED, (long long)id,
+                             when, v[i].acked_by && *v[i].acked_by ? v[i].acked_by : TD_MSG_APP_ALARM_WHO_UNKNOWN);
                 tdc_alarms_free(v, nv);
                 return TD_ENOTFOUND;
             }
     tdc_alarms_free(v, nv);
-    return td_error_set(e, TD_ENOTFOUND, TD_MSG_APP_KHONG_CO_CANH_BAO_SO, (long long)id);
+    return td_error_set(e, TD_ENOTFOUND, TD_MSG_APP_ALARM_UNKNOWN, (long long)id);
 }

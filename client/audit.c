@@ -201,37 +201,37 @@ static int tda__check_cp(tda_run *r, const tda_cp *cp)
     int rc, ext, ver = TD_STATE_DIGEST_V1;
     uint64_t at = cp->size;
     if (!skey)
-        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": không có khóa máy chủ (mục 1 không phải chứng thư của máy chủ)", at);
+        return tda__bad(r, at, at, TD_MSG_AUDIT_CKPT_NO_SERVER_KEY, at);
     if (!r->res->origin[0]) {
         /* origin from the first checkpoint's first line, if not given */
         const char *nl = strchr(cp->note, '\n');
         size_t ol = nl ? (size_t)(nl - cp->note) : 0;
         if (!ol || ol > TD_CHECKPOINT_ORIGIN_MAX)
-            return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": không đọc được dòng nguồn gốc (origin)", at);
+            return tda__bad(r, at, at, TD_MSG_AUDIT_CKPT_ORIGIN_UNREADABLE, at);
         memcpy(r->res->origin, cp->note, ol);
         r->res->origin[ol] = '\0';
     }
     if (td_note_verifier_init(&v, r->res->origin, TD_NOTE_TYPE_ED25519, skey, &e))
-        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": nguồn gốc \"%s\" không dùng được làm tên khóa (%s)", at,
+        return tda__bad(r, at, at, TD_MSG_AUDIT_CKPT_ORIGIN_BAD_NAME, at,
                         r->res->origin, td_error_vi(&e));
     rc = td_checkpoint_open(cp->note, strlen(cp->note), &v, r->res->origin, &c, NULL, &e);
     if (rc == TD_ENOTFOUND)
-        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": không có chữ ký của khóa máy chủ trong nhật ký (ký bằng khóa khác?) (%s)", at, td_error_vi(&e));
+        return tda__bad(r, at, at, TD_MSG_AUDIT_CKPT_NO_SERVER_SIG, at, td_error_vi(&e));
     if (rc == TD_ESIG)
-        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": chữ ký của máy chủ không hợp lệ (nội dung đã bị sửa?) (%s)", at, td_error_vi(&e));
+        return tda__bad(r, at, at, TD_MSG_AUDIT_CKPT_SIG_BAD, at, td_error_vi(&e));
     if (rc == TD_EAUTH)
-        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": nguồn gốc khác \"%s\" (%s)", at, r->res->origin, td_error_vi(&e));
+        return tda__bad(r, at, at, TD_MSG_AUDIT_CKPT_ORIGIN_OTHER, at, r->res->origin, td_error_vi(&e));
     if (rc)
-        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": không đọc được (%s)", at, td_error_vi(&e));
+        return tda__bad(r, at, at, TD_MSG_AUDIT_CKPT_UNREADABLE, at, td_error_vi(&e));
     if (c.size != cp->size) {
         td_checkpoint_free(&c);
-        return tda__bad(r, at, at, "checkpoint ghi kích thước %" PRIu64 " trong bảng nhưng %" PRIu64 " trong nội dung đã ký", at, c.size);
+        return tda__bad(r, at, at, TD_MSG_AUDIT_CKPT_SIZE_MISMATCH, at, c.size);
     }
     if (cp->has_root && memcmp(cp->root, c.root, 32)) {
         sodium_bin2hex(h1, sizeof h1, cp->root, 32);
         sodium_bin2hex(h2, sizeof h2, c.root, 32);
         td_checkpoint_free(&c);
-        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": cột root %s khác gốc trong nội dung đã ký %s", at, h1, h2);
+        return tda__bad(r, at, at, TD_MSG_AUDIT_CKPT_ROOT_MISMATCH, at, h1, h2);
     }
     if ((rc = td_merkle_root(&r->ms, at, root, &e))) {
         td_checkpoint_free(&c);
@@ -242,19 +242,19 @@ static int tda__check_cp(tda_run *r, const tda_cp *cp)
         sodium_bin2hex(h1, sizeof h1, root, 32);
         sodium_bin2hex(h2, sizeof h2, c.root, 32);
         td_checkpoint_free(&c);
-        return tda__bad(r, at, at, "gốc cây Merkle tính lại của %" PRIu64 " mục đầu là %s, checkpoint đã ký ghi %s", at, h1, h2);
+        return tda__bad(r, at, at, TD_MSG_AUDIT_ROOT_RECOMPUTED_DIFFERS, at, h1, h2);
     }
     ext = tda__state_ext(&c, want, &ver);
     td_checkpoint_free(&c);
     if (ext <= 0)
-        return tda__bad(r, at, at, "checkpoint kích thước %" PRIu64 ": %s dòng \"tiendo-state <hex>\" (hoặc \"tiendo-state-v2 <hex>\")", at,
-                        ext ? "sai định dạng" : "thiếu");
+        return tda__bad(r, at, at, TD_MSG_AUDIT_CKPT_STATE_LINE, at,
+                        ext ? TD_MSG_AUDIT_STATE_LINE_MALFORMED : TD_MSG_AUDIT_STATE_LINE_MISSING);
     if (at == 0 && ver == TD_STATE_DIGEST_V1) memcpy(digest, r->empty_digest, 32);
     else td_state_digest_ver(r->st, ver, digest);   /* v2: O(1), the fold keeps its sum */
     if (memcmp(digest, want, 32)) {
         sodium_bin2hex(h1, sizeof h1, digest, 32);
         sodium_bin2hex(h2, sizeof h2, want, 32);
-        return tda__bad(r, at, at, "trạng thái tổng hợp lại sau %" PRIu64 " mục có mã băm %s, máy chủ ghi trong checkpoint %s", at,
+        return tda__bad(r, at, at, TD_MSG_AUDIT_STATE_DIGEST_DIFFERS, at,
                         h1, h2);
     }
     r->res->n_checkpoints_ok++;
@@ -277,38 +277,38 @@ static int tda__row(void *arg, const tda_row *row)
 
     if (i != r->expect) {
         if (i > r->expect) {
-            if (i == r->expect + 1) return tda__bad(r, r->expect, 0, "mục %" PRIu64 " bị thiếu (sau mục %" PRIu64 " là mục %" PRIu64 ")", r->expect, r->expect - 1, i);
-            return tda__bad(r, r->expect, 0, "các mục %" PRIu64 "..%" PRIu64 " bị thiếu (sau mục %" PRIu64 " là mục %" PRIu64 ")",
+            if (i == r->expect + 1) return tda__bad(r, r->expect, 0, TD_MSG_AUDIT_ENTRY_MISSING, r->expect, r->expect - 1, i);
+            return tda__bad(r, r->expect, 0, TD_MSG_AUDIT_ENTRIES_MISSING,
                             r->expect, i - 1, r->expect - 1, i);
         }
-        return tda__bad(r, i, 0, "chỉ số %" PRIu64 " không theo thứ tự (đang chờ mục %" PRIu64 ")", i, r->expect);
+        return tda__bad(r, i, 0, TD_MSG_AUDIT_INDEX_OUT_OF_ORDER, i, r->expect);
     }
     if (td_entry_decode(row->body, row->len, &en, &e))
-        return tda__bad(r, i, 0, "nội dung mục không giải mã được (%s)", td_error_vi(&e));
+        return tda__bad(r, i, 0, TD_MSG_AUDIT_ENTRY_UNDECODABLE, td_error_vi(&e));
     res->has_entry = 1;
     td_key_short_hex(en.e->author.data, res->author_hex);
     res->seq = en.e->seq;
     res->kind = en.e->kind;
     if (!td_entry_kind_known(en.e->kind)) {
         td_entry_free(&en);
-        return tda__bad(r, i, 0, "loại mục không xác định (%d): máy chủ không bao giờ lưu", res->kind);
+        return tda__bad(r, i, 0, TD_MSG_AUDIT_KIND_UNKNOWN, res->kind);
     }
     if (td_entry_verify(&en, &e)) {
         td_entry_free(&en);
-        return tda__bad(r, i, 0, "chữ ký không hợp lệ với khóa tác giả (nội dung đã bị sửa hoặc giả mạo)");
+        return tda__bad(r, i, 0, TD_MSG_AUDIT_AUTHOR_SIG_BAD);
     }
     if (row->has_cols) {
         if (!row->author || memcmp(row->author, en.e->author.data, 32) || row->seq != en.e->seq || row->kind != (int)en.e->kind) {
             char ah[17] = "?";
             if (row->author) td_key_short_hex(row->author, ah);
             td_entry_free(&en);
-            return tda__bad(r, i, 0, "các cột của bảng log (tác giả %s, số %" PRIu64 ", loại %d) khác nội dung đã ký", ah, row->seq,
+            return tda__bad(r, i, 0, TD_MSG_AUDIT_COLUMNS_DIFFER, ah, row->seq,
                             row->kind);
         }
     }
     if (i > 1 && !td_state_author(r->st, en.e->author.data)) {
         td_entry_free(&en);
-        return tda__bad(r, i, 0, "tác giả không có chứng thư hợp lệ nào trước đó trong nhật ký (máy chủ không bao giờ lưu mục như vậy: mục giả mạo?)");
+        return tda__bad(r, i, 0, TD_MSG_AUDIT_AUTHOR_NO_CERT);
     }
     if (!(sq = tda__seq(r, en.e->author.data))) {
         td_entry_free(&en);
@@ -319,8 +319,8 @@ static int tda__row(void *arg, const tda_row *row)
         uint64_t last = sq->last;
         td_entry_free(&en);
         if (res->seq <= last)
-            return tda__bad(r, i, 0, "số thứ tự %" PRIu64 " không sau số %" PRIu64 " đã có của tác giả (lặp lại hoặc đảo thứ tự)", res->seq, last);
-        return tda__bad(r, i, 0, "số thứ tự nhảy từ %" PRIu64 " lên %" PRIu64 " (thiếu các số ở giữa)", last, res->seq);
+            return tda__bad(r, i, 0, TD_MSG_AUDIT_SEQ_NOT_AFTER, res->seq, last);
+        return tda__bad(r, i, 0, TD_MSG_AUDIT_SEQ_GAP, last, res->seq);
     }
     sq->last = en.e->seq;
     if ((rc = td_state_apply(r->st, i, row->body, row->len, row->received_ms, &ar, &e))) {
@@ -365,7 +365,7 @@ static void tda__witness_label(const char *w, char *out, size_t cap)
 {
     char name[TD_NOTE_NAME_MAX + 1], agency[TD_AGENCY_MAX + 1], hex[65];
     if (sscanf(w, "%" TDA_STR(TD_NOTE_NAME_MAX) "s %" TDA_STR(TD_AGENCY_MAX) "s %64s", name, agency, hex) == 3)
-        snprintf(out, cap, "%s (%s, khóa %.16s)", name, agency, hex);
+        snprintf(out, cap, TD_MSG_AUDIT_AUTHOR_NAME_KEY, name, agency, hex);
     else
         snprintf(out, cap, "%s", w);
 }
@@ -438,7 +438,7 @@ int tda_witness_key_from_cert(X509 *cert, X509 *ca, tda_witness_key *out, td_err
     }
     if ((rc = td_subject_from_cert(cert, &sub, err))) goto out;
     if (sub.role != TD_ROLE_INSPECTOR) {
-        rc = td_error_set(err, TD_ECERT, TD_MSG_AUDIT_CHUNG_THU_CUA_KHONG_PHAI, sub.agency,
+        rc = td_error_set(err, TD_ECERT, TD_MSG_AUDIT_CERT_NOT_INSPECTOR, sub.agency,
                           sub.device);
         goto out;
     }
@@ -490,7 +490,7 @@ int tda_verify(const tda_source *src, X509 *ca, const char *origin, const tda_wi
                 /* an empty log with a checkpoint of size 0: nothing to cut */
             } else {
                 tda__bad(&r, res->n_entries + 1, cp->size,
-                         "nhật ký bị cắt: checkpoint kích thước %" PRIu64 " đã được ký, nhật ký chỉ có %" PRIu64 " mục", cp->size,
+                         TD_MSG_AUDIT_LOG_TRUNCATED, cp->size,
                          res->n_entries);
             }
         }
@@ -538,59 +538,59 @@ void tda_result_print(const tda_result *res, FILE *f)
 {
     char h[65];
     if (!res->ok) {
-        fprintf(f, "KHÔNG KHỚP tại mục %" PRIu64, res->bad_index);
-        if (res->bad_checkpoint) fprintf(f, " (checkpoint kích thước %" PRIu64 ")", res->bad_checkpoint);
+        fprintf(f, TD_MSG_AUDIT_VERIFY_MISMATCH_AT PRIu64, res->bad_index);
+        if (res->bad_checkpoint) fprintf(f, TD_MSG_AUDIT_VERIFY_MISMATCH_CKPT, res->bad_checkpoint);
         if (res->has_entry)
-            fprintf(f, ": tác giả %s, số %" PRIu64 ", loại %s", res->author_hex, res->seq, td_entry_kind_vi(res->kind));
+            fprintf(f, TD_MSG_AUDIT_VERIFY_MISMATCH_ENTRY, res->author_hex, res->seq, td_entry_kind_vi(res->kind));
         fprintf(f, ": %s\n", res->what);
-        fprintf(f, "Đã kiểm tra hợp lệ %" PRIu64 " mục và %" PRIu64 " checkpoint trước chỗ không khớp.\n", res->n_entries,
+        fprintf(f, TD_MSG_AUDIT_VERIFY_CHECKED_BEFORE, res->n_entries,
                 res->n_checkpoints_ok);
         return;
     }
-    fprintf(f, "Nhật ký hợp lệ: %" PRIu64 " mục, %" PRIu64 " tác giả có chứng thư.\n", res->n_entries, res->n_authors);
-    fprintf(f, "Mọi chữ ký mục đều đúng; chỉ số liên tục từ 1; số thứ tự của từng tác giả liên tục.\n");
+    fprintf(f, TD_MSG_AUDIT_VERIFY_OK, res->n_entries, res->n_authors);
+    fprintf(f, TD_MSG_AUDIT_VERIFY_OK_DETAIL);
     if (!res->n_checkpoints) {
-        fprintf(f, "CẢNH BÁO: không có checkpoint nào để đối chiếu: cây Merkle và trạng thái chưa được so với máy chủ.\n");
+        fprintf(f, TD_MSG_AUDIT_VERIFY_NO_CKPT);
     } else {
         sodium_bin2hex(h, sizeof h, res->max_root, 32);
-        fprintf(f, "Checkpoint: %" PRIu64 " đã đối chiếu (chữ ký, gốc cây Merkle, trạng thái tổng hợp), nguồn gốc \"%s\".\n",
+        fprintf(f, TD_MSG_AUDIT_VERIFY_CKPTS,
                 res->n_checkpoints_ok, res->origin);
-        fprintf(f, "Kích thước cây lớn nhất: %" PRIu64 ", gốc %s\n", res->max_size, h);
+        fprintf(f, TD_MSG_AUDIT_VERIFY_LARGEST_TREE, res->max_size, h);
         if (res->max_size < res->n_entries)
-            fprintf(f, "Lưu ý: %" PRIu64 " mục cuối chưa có checkpoint (chưa được máy chủ ký).\n", res->n_entries - res->max_size);
+            fprintf(f, TD_MSG_AUDIT_VERIFY_TAIL_UNSIGNED, res->n_entries - res->max_size);
     }
     sodium_bin2hex(h, sizeof h, res->state_digest, 32);
-    fprintf(f, "Mã băm trạng thái tổng hợp: %s\n", h);
-    fprintf(f, "Mục bị từ chối khi tổng hợp (vẫn được lưu, không phải sai lệch): %" PRIu64 "\n", res->n_refused);
+    fprintf(f, TD_MSG_AUDIT_VERIFY_STATE_DIGEST, h);
+    fprintf(f, TD_MSG_AUDIT_VERIFY_REFUSED_COUNT, res->n_refused);
     for (size_t i = 0; i < res->n_refusals_listed; i++) {
         char vi[768];
         td_refusal_vi(res->refusals[i].reason, vi, sizeof vi);
-        fprintf(f, "  - mục %" PRIu64 " (%s, tác giả %s): %s\n", res->refusals[i].index, td_entry_kind_vi(res->refusals[i].kind),
+        fprintf(f, TD_MSG_AUDIT_VERIFY_REFUSED_LINE, res->refusals[i].index, td_entry_kind_vi(res->refusals[i].kind),
                 res->refusals[i].author_hex, vi);
     }
     if (res->n_refused > res->n_refusals_listed)
-        fprintf(f, "  ... và %" PRIu64 " mục khác\n", res->n_refused - res->n_refusals_listed);
-    fprintf(f, "Báo cáo có giờ ký không khớp với nhật ký (đồng hồ máy sai?): %" PRIu64 "\n", res->n_time_flagged);
+        fprintf(f, TD_MSG_AUDIT_VERIFY_MORE_ENTRIES, res->n_refused - res->n_refusals_listed);
+    fprintf(f, TD_MSG_AUDIT_VERIFY_CLOCK_COUNT, res->n_time_flagged);
     for (size_t i = 0; i < res->n_time_listed; i++) {
         char why[256];
         long long gap = (res->time_flagged[i].device_time_ms - res->time_flagged[i].received_ms) / 86400000LL;
         td_time_flags_vi(res->time_flagged[i].flags, why, sizeof why);
-        fprintf(f, "  - mục %" PRIu64 " (nhiệm vụ %u, %s): %s", res->time_flagged[i].index, res->time_flagged[i].task,
+        fprintf(f, TD_MSG_AUDIT_VERIFY_CLOCK_LINE, res->time_flagged[i].index, res->time_flagged[i].task,
                 res->time_flagged[i].agency, why);
-        if (gap > 0) fprintf(f, " (ký sau khi máy chủ nhận %lld ngày)", gap);
-        else if (gap < 0) fprintf(f, " (máy chủ nhận sau khi ký %lld ngày)", -gap);
+        if (gap > 0) fprintf(f, TD_MSG_AUDIT_VERIFY_SIGNED_AFTER, gap);
+        else if (gap < 0) fprintf(f, TD_MSG_AUDIT_VERIFY_RECEIVED_AFTER, -gap);
         fputc('\n', f);
     }
     if (res->n_time_flagged > res->n_time_listed)
-        fprintf(f, "  ... và %" PRIu64 " mục khác\n", res->n_time_flagged - res->n_time_listed);
+        fprintf(f, TD_MSG_AUDIT_VERIFY_MORE_ENTRIES, res->n_time_flagged - res->n_time_listed);
     if (res->n_witness) {
-        fprintf(f, "Chứng kiến (witness): %zu chữ ký đồng ký; kích thước lớn nhất được chứng kiến hợp lệ: %" PRIu64 "\n",
+        fprintf(f, TD_MSG_AUDIT_VERIFY_WITNESSES,
                 res->n_witness, res->max_witnessed);
         for (size_t i = 0; i < res->n_witness_listed; i++)
-            fprintf(f, "  - kích thước %" PRIu64 ", %s: %s\n", res->witness[i].size, res->witness[i].witness,
-                    res->witness[i].verified == 1 ? "hợp lệ"
-                    : res->witness[i].verified == 0 ? "KHÔNG hợp lệ"
-                                                    : "không kiểm được (không có chứng thư thanh tra tương ứng: dùng --witness-cert)");
+            fprintf(f, TD_MSG_AUDIT_VERIFY_WITNESS_LINE, res->witness[i].size, res->witness[i].witness,
+                    res->witness[i].verified == 1 ? TD_MSG_AUDIT_WORD_VALID
+                    : res->witness[i].verified == 0 ? TD_MSG_AUDIT_WORD_INVALID
+                                                    : TD_MSG_AUDIT_WORD_WITNESS_UNCHECKED);
     }
 }
 
@@ -624,7 +624,7 @@ static int tda__open(const char *path, int replica, tda_db **out, td_error *err)
     /* the table every replica has: fail now, with its name */
     if (!rc && replica && sqlite3_exec(d->db, "SELECT 1 FROM pulled LIMIT 1", NULL, NULL, NULL) != SQLITE_OK)
         rc = sqlite3_errcode(d->db) == SQLITE_ERROR
-                 ? td_error_set(err, TD_EDB, "%s: " TD_MSG_AUDIT_KHONG_PHAI_BAN_SAO_DU,
+                 ? td_error_set(err, TD_EDB, "%s: " TD_MSG_AUDIT_NOT_A_REPLICA,
                                 path, td_sqlite_vi_db(d->db, "not a tiendo replica"))
                  : tda__dberr(d, err, "not a tiendo replica (table pulled)");
     if (rc) {

@@ -23,7 +23,7 @@ static void tda__period_vi(const char *p, char *out, size_t n)
 
 static const char *tda__state_vi(int s)
 {
-    return td_msg_report_state(s, "không rõ");
+    return td_msg_report_state(s, TD_MSG_HIST_STATE_UNKNOWN);
 }
 
 /* Copy at most max bytes of s, not cutting a UTF-8 sequence, with "…" if cut. */
@@ -67,9 +67,9 @@ static void tda__describe(const Tiendo__Entry *e, const char *agency, const td_r
         if (!p) break;
         tda__period_vi(p->period, period, pn);
         tda__excerpt(p->result, TDA_EXCERPT_MAX, ex, sizeof ex);
-        snprintf(sum, sn, "nhiệm vụ %s, %s: %s, %u%%%s%s", tda__task_vi(p->plan, p->task, tk, sizeof tk), p->agency,
+        snprintf(sum, sn, TD_MSG_HIST_REPORT, tda__task_vi(p->plan, p->task, tk, sizeof tk), p->agency,
                  tda__state_vi(p->state), p->percent,
-                 *ex ? "; kết quả: " : "", ex);
+                 *ex ? TD_MSG_HIST_RESULT : "", ex);
         *about_agency = tda__mine(agency, pre, p->agency);
         tiendo__report_payload__free_unpacked(p, NULL);
         return;
@@ -79,8 +79,8 @@ static void tda__describe(const Tiendo__Entry *e, const char *agency, const td_r
         if (!p) break;
         tda__period_vi(p->period, period, pn);
         tda__excerpt(p->text, TDA_EXCERPT_MAX, ex, sizeof ex);
-        if (p->has_value) snprintf(sum, sn, "chỉ tiêu %s, %s: %g%s%s", p->code, p->agency, p->value, *ex ? "; " : "", ex);
-        else snprintf(sum, sn, "chỉ tiêu %s, %s: %s", p->code, p->agency, ex);
+        if (p->has_value) snprintf(sum, sn, TD_MSG_HIST_INDICATOR_VALUE, p->code, p->agency, p->value, *ex ? "; " : "", ex);
+        else snprintf(sum, sn, TD_MSG_HIST_INDICATOR_TEXT, p->code, p->agency, ex);
         *about_agency = tda__mine(agency, pre, p->agency);
         tiendo__indicator_payload__free_unpacked(p, NULL);
         return;
@@ -91,9 +91,9 @@ static void tda__describe(const Tiendo__Entry *e, const char *agency, const td_r
         if (!p) break;
         if (p->report_author.len == 32) td_key_short_hex(p->report_author.data, ah);
         tda__excerpt(p->comment, TDA_EXCERPT_MAX, ex, sizeof ex);
-        snprintf(sum, sn, "nhiệm vụ %s, %s: %s báo cáo (tác giả %s, số %" PRIu64 ")%s%s",
+        snprintf(sum, sn, TD_MSG_HIST_REVIEW,
                  tda__task_vi(p->plan, p->task, tk, sizeof tk), p->agency,
-                 p->accept ? "chấp nhận" : "trả lại", ah, p->report_seq, *ex ? "; ý kiến: " : "", ex);
+                 p->accept ? TD_MSG_HIST_WORD_ACCEPT : TD_MSG_HIST_WORD_RETURN, ah, p->report_seq, *ex ? TD_MSG_HIST_COMMENT : "", ex);
         *about_agency = tda__mine(agency, pre, p->agency);
         tiendo__review_payload__free_unpacked(p, NULL);
         return;
@@ -101,7 +101,7 @@ static void tda__describe(const Tiendo__Entry *e, const char *agency, const td_r
     case TIENDO__ENTRY_KIND__ENTRY_CONDITION: {
         Tiendo__ConditionPayload *p = tiendo__condition_payload__unpack(NULL, e->payload.len, e->payload.data);
         if (!p) break;
-        snprintf(sum, sn, "nhiệm vụ %s: điều kiện đã đáp ứng ngày %02d/%02d/%04d, hạn %02d/%04d",
+        snprintf(sum, sn, TD_MSG_HIST_CONDITION,
                  tda__task_vi(p->plan, p->task, tk, sizeof tk),
                  p->met_date % 100, p->met_date / 100 % 100, p->met_date / 10000, p->due_month, p->due_year);
         tiendo__condition_payload__free_unpacked(p, NULL);
@@ -119,8 +119,8 @@ static void tda__describe(const Tiendo__Entry *e, const char *agency, const td_r
         for (size_t i = 0; i < p->n_deadlines; i++)
             if (p->deadlines[i]->task == task) k = i, *about_task = 1;
         tda__excerpt(p->reason, TDA_EXCERPT_MAX, ex, sizeof ex);
-        snprintf(sum, sn, "gia hạn nhiệm vụ %u%s: thời hạn mới \"%.120s\"; lý do: %.120s", p->deadlines[k]->task,
-                 p->n_deadlines > 1 ? " (và các nhiệm vụ khác)" : "", p->deadlines[k]->deadline_text, ex);
+        snprintf(sum, sn, TD_MSG_HIST_EXTEND, p->deadlines[k]->task,
+                 p->n_deadlines > 1 ? TD_MSG_HIST_AND_OTHER_TASKS : "", p->deadlines[k]->deadline_text, ex);
         tiendo__plan_change__free_unpacked(p, NULL);
         return;
     }
@@ -173,9 +173,9 @@ static int tda__hist_row(void *arg, const tda_row *row)
     if (td_entry_decode(row->body, row->len, &en, &e)) return 0;   /* verify reports it; history shows what decodes */
     a = td_state_author(h->st, en.e->author.data);
     td_key_short_hex(en.e->author.data, ah);
-    if (a && a->is_server) snprintf(device, sizeof device, "máy chủ (%s)", a->device);
+    if (a && a->is_server) snprintf(device, sizeof device, TD_MSG_HIST_AUTHOR_SERVER, a->device);
     else if (a) snprintf(device, sizeof device, "%s", a->device);
-    else snprintf(device, sizeof device, "không rõ (khóa %s)", ah);
+    else snprintf(device, sizeof device, TD_MSG_HIST_AUTHOR_UNKNOWN, ah);
     if ((rc = td_state_apply(h->st, row->idx, row->body, row->len, row->received_ms, &ar, &e))) {
         td_entry_free(&en);
         h->fatal = td_error_set(h->err, rc, "audit history: index %" PRIu64 ": %s", row->idx, e.msg);
@@ -270,14 +270,14 @@ int tda_history(const tda_source *src, X509 *ca, uint32_t task, const char *task
 const char *tdc_alarm_vi(const char *kind)
 {
     if (!strcmp(kind, TDC_ALARM_INCONSISTENT))
-        return "máy chủ đưa ra lịch sử nhật ký không nhất quán với lịch sử đã xác minh (có thể đã bị sửa hoặc xóa)";
-    if (!strcmp(kind, TDC_ALARM_ROLLBACK)) return "nhật ký máy chủ ngắn hơn lần đã xác minh (bị cắt bớt)";
-    if (!strcmp(kind, TDC_ALARM_SIGNATURE)) return "điểm kiểm tra không có chữ ký hợp lệ của máy chủ";
-    if (!strcmp(kind, TDC_ALARM_ORIGIN)) return "điểm kiểm tra mang tên nhật ký khác với tên đã xác minh";
-    if (!strcmp(kind, TDC_ALARM_MISSING)) return "máy chủ không đưa điểm kiểm tra dù trước đây đã đưa";
-    if (!strcmp(kind, TDC_ALARM_SERVER_KEY)) return "khóa của máy chủ khác khóa đã ký mục đầu tiên của nhật ký";
+        return TD_MSG_ALARM_INCONSISTENT;
+    if (!strcmp(kind, TDC_ALARM_ROLLBACK)) return TD_MSG_ALARM_LOG_TRUNCATED;
+    if (!strcmp(kind, TDC_ALARM_SIGNATURE)) return TD_MSG_ALARM_CKPT_SIG_BAD;
+    if (!strcmp(kind, TDC_ALARM_ORIGIN)) return TD_MSG_ALARM_ORIGIN_CHANGED;
+    if (!strcmp(kind, TDC_ALARM_MISSING)) return TD_MSG_ALARM_CKPT_WITHHELD;
+    if (!strcmp(kind, TDC_ALARM_SERVER_KEY)) return TD_MSG_ALARM_SERVER_KEY_CHANGED;
     if (!strcmp(kind, TDC_ALARM_ENTRIES))
-        return "các mục nhận từ máy chủ không nối tiếp cây đã xác minh (thiếu mục, hoặc không khớp gốc cây)";
-    return "kiểm tra nhật ký máy chủ không đạt";
+        return TD_MSG_ALARM_NOT_CONSISTENT;
+    return TD_MSG_ALARM_CHECK_FAILED;
 }
 

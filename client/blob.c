@@ -159,11 +159,10 @@ void tdc_blob_explain_vi(const char *path, int rc, const td_error *err, char *bu
     if (rc == TD_ETOOBIG) {
         struct stat sb;
         if (stat(path, &sb) == 0 && sb.st_size == 0)
-            snprintf(buf, n, "Tệp \"%s\" rỗng (0 byte). Hãy chọn đúng tệp cần đính kèm.", base);
+            snprintf(buf, n, TD_MSG_ATTACH_EXPLAIN_EMPTY, base);
         else
             snprintf(buf, n,
-                     "Tệp \"%s\" quá lớn (%.1f MB); tệp đính kèm tối đa %u MB. Hãy nén hoặc quét lại với độ phân "
-                     "giải thấp hơn, hoặc đăng tệp lên trang thông tin của cơ quan và ghi đường dẫn vào báo cáo.",
+                     TD_MSG_ATTACH_EXPLAIN_TOO_BIG,
                      base, stat(path, &sb) == 0 ? (double)sb.st_size / (1024.0 * 1024.0) : 0.0,
                      TD_ATTACH_MAX_BYTES / (1024 * 1024));
     } else if (rc == TD_EARG) {
@@ -177,17 +176,17 @@ void tdc_blob_explain_vi(const char *path, int rc, const td_error *err, char *bu
             seen = td_attach_seen_vi(head, k);
         }
         if (err && strstr(err->msg, "file name"))
-            snprintf(buf, n, "Tên tệp \"%s\" không dùng được cho tệp đính kèm. Hãy đổi tên tệp rồi thử lại.", base);
+            snprintf(buf, n, TD_MSG_ATTACH_EXPLAIN_NAME_BAD, base);
         else if (seen)
-            snprintf(buf, n, "Tệp \"%s\" là %s, không phải loại tệp được đính kèm. Chỉ nhận: %s.", base, seen,
+            snprintf(buf, n, TD_MSG_ATTACH_EXPLAIN_TYPE_SEEN, base, seen,
                      TD_ATTACH_ACCEPTED_VI);
         else
-            snprintf(buf, n, "Không nhận ra loại của tệp \"%s\" từ nội dung; chỉ nhận: %s (tệp .txt phải là UTF-8).",
+            snprintf(buf, n, TD_MSG_ATTACH_EXPLAIN_TYPE_UNKNOWN,
                      base, TD_ATTACH_ACCEPTED_VI);
     } else if (rc == TD_EIO) {
-        snprintf(buf, n, "Không đọc được tệp \"%s\". Hãy kiểm tra đường dẫn và quyền đọc tệp.", base);
+        snprintf(buf, n, TD_MSG_ATTACH_EXPLAIN_UNREADABLE, base);
     } else {
-        snprintf(buf, n, "Không lưu được tệp \"%s\" vào bản sao dữ liệu (%s).", base, td_err_vi(rc));
+        snprintf(buf, n, TD_MSG_ATTACH_EXPLAIN_NOT_STORED, base, td_err_vi(rc));
     }
 }
 

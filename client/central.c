@@ -30,9 +30,9 @@ int tdc_central_text(const char *what, const char *s, char **out, td_error *e)
     char *nfc, *t;
     *out = NULL;
     if (n > TDC_CENTRAL_TEXT_MAX)
-        return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_DAI_QUA_BYTE_HAY_VIET, what, TDC_CENTRAL_TEXT_MAX);
+        return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_TEXT_TOO_LONG, what, TDC_CENTRAL_TEXT_MAX);
     if (!td_utf8_valid(s, n, NULL))
-        return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_KHONG_PHAI_VAN_BAN_UTF,
+        return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_TEXT_NOT_UTF8,
                             what);
     if (!(nfc = td_vi_nfc(s))) return td_error_set(e, TD_ENOMEM, "%s", td_err_vi(TD_ENOMEM));
     /* td_trim works in place and returns a pointer inside the buffer */
@@ -55,11 +55,11 @@ int tdc_central_device(tdc_ctx *c, const char *what_vi, td_error *e)
     const td_state *st;
     if (c->id.subject.role != TD_ROLE_CENTRAL)
         return td_error_set(e, TD_EAUTH,
-                            TD_MSG_CENTRAL_CHI_THIET_BI_CUA_SO,
+                            TD_MSG_CENTRAL_ONLY_CENTRAL_DEVICE,
                             what_vi, c->id.subject.agency, c->id.subject.device, td_role_vi(c->id.subject.role));
     st = tdc_replica_state(c->rep);
     if (!st || !td_state_has_plan(st))
-        return td_error_set(e, TD_ENOTFOUND, TD_MSG_CENTRAL_BAN_SAO_TREN_THIET_BI);
+        return td_error_set(e, TD_ENOTFOUND, TD_MSG_CENTRAL_NO_PLAN_SYNC);
     return 0;
 }
 
@@ -72,7 +72,7 @@ static int tdc__central_task(tdc_ctx *c, long num, const char *what_vi, const td
     plan = td_state_plan(tdc_replica_state(c->rep));
     if (num < 1 || num > (long)UINT32_MAX || !(*t = td_plan_task(plan, (int)num)))
         return td_error_set(e, TD_ENOTFOUND,
-                            TD_MSG_CENTRAL_NHIEM_VU_SO_KHONG_CO,
+                            TD_MSG_CENTRAL_TASK_UNKNOWN,
                             num, plan->number ? plan->number : "", plan->n_tasks);
     return 0;
 }
@@ -111,11 +111,11 @@ static void tdc__extend_confirm(tdc_extend *x, const td_deadline *old)
     td_date_vi(today, d_today, sizeof d_today);
     td_date_vi(due_new, d_new, sizeof d_new);
     if (due_new < today) {
-        snprintf(x->confirm, sizeof x->confirm, "thời hạn mới \"%s\" (hết ngày %s) đã qua: hôm nay là %s", x->vi_new,
+        snprintf(x->confirm, sizeof x->confirm, TD_MSG_CENTRAL_DEADLINE_PAST, x->vi_new,
                  d_new, d_today);
     } else if (old->kind == TD_DEADLINE_MONTH && !td_deadline_due(old, today / 10000, &due_old) && due_new < due_old) {
         td_date_vi(due_old, d_old, sizeof d_old);
-        snprintf(x->confirm, sizeof x->confirm, "thời hạn mới \"%s\" (%s) sớm hơn thời hạn hiện tại \"%s\" (%s)",
+        snprintf(x->confirm, sizeof x->confirm, TD_MSG_CENTRAL_DEADLINE_EARLIER,
                  x->vi_new, d_new, x->vi_old, d_old);
     }
 }
@@ -125,28 +125,28 @@ int tdc_extend_prepare(tdc_ctx *c, long task, const char *deadline, const char *
     const td_task *t;
     int rc;
     memset(x, 0, sizeof *x);
-    if (!deadline || !*deadline) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_THIEU_THOI_HAN_MOI);
-    if (strlen(deadline) > TD_DEADLINE_TEXT_MAX) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_THOI_HAN_MOI_QUA_DAI);
-    if ((rc = tdc_central_text("thời hạn mới", deadline, &x->wording, e)) ||
-        (rc = tdc_central_text("lý do", reason ? reason : "", &x->reason, e)))
+    if (!deadline || !*deadline) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_NEW_DEADLINE_MISSING);
+    if (strlen(deadline) > TD_DEADLINE_TEXT_MAX) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_DEADLINE_TOO_LONG);
+    if ((rc = tdc_central_text(TD_MSG_CENTRAL_FIELD_NEW_DEADLINE, deadline, &x->wording, e)) ||
+        (rc = tdc_central_text(TD_MSG_CENTRAL_FIELD_REASON, reason ? reason : "", &x->reason, e)))
         goto fail;
     if (!*x->reason) {
-        rc = td_error_set(e, TD_EARG, TD_MSG_CENTRAL_LY_DO_KHONG_DUOC_DE);
+        rc = td_error_set(e, TD_EARG, TD_MSG_CENTRAL_REASON_EMPTY);
         goto fail;
     }
     if (td_deadline_parse(x->wording, &x->dl, e)) {
         rc = e->code == TD_ENOMEM ? td_error_set(e, TD_ENOMEM, "%s", td_err_vi(TD_ENOMEM))
-                                  : td_error_set(e, TD_EPARSE, TD_MSG_CENTRAL_KHONG_HIEU_THOI_HAN, x->wording);
+                                  : td_error_set(e, TD_EPARSE, TD_MSG_CENTRAL_DEADLINE_NOT_UNDERSTOOD, x->wording);
         memset(&x->dl, 0, sizeof x->dl);
         goto fail;
     }
-    if ((rc = tdc__central_task(c, task, "gia hạn nhiệm vụ", &t, e))) goto fail;
+    if ((rc = tdc__central_task(c, task, TD_MSG_CENTRAL_ACTION_EXTEND, &t, e))) goto fail;
     x->task = (uint32_t)task;
     snprintf(x->old_text, sizeof x->old_text, "%s", t->deadline.text ? t->deadline.text : "");
     td_deadline_vi(&t->deadline, x->vi_old, sizeof x->vi_old);
     td_deadline_vi(&x->dl, x->vi_new, sizeof x->vi_new);
     if (td_deadline_equal(&t->deadline, &x->dl)) {
-        rc = td_error_set(e, TD_EEXISTS, TD_MSG_CENTRAL_NHIEM_VU_DA_CO_THOI, task,
+        rc = td_error_set(e, TD_EEXISTS, TD_MSG_CENTRAL_DEADLINE_UNCHANGED, task,
                           x->old_text, x->vi_old);
         goto fail;
     }
@@ -170,7 +170,7 @@ int tdc_extend_sign(tdc_ctx *c, const tdc_extend *x, uint64_t *seq, td_error *e)
     pc.n_deadlines = 1;
     pc.deadlines = tdv;
     td_state_key_fmt(tdc_replica_state(c->rep), x->task, tl, sizeof tl);
-    snprintf(summary, sizeof summary, "gia hạn nhiệm vụ %s: \"%.40s\" → \"%.40s\"; lý do: %.80s", tl, x->old_text,
+    snprintf(summary, sizeof summary, TD_MSG_CENTRAL_EXTEND_SUMMARY, tl, x->old_text,
              x->wording, x->reason);
     return tdc__queue_msg(c, TIENDO__ENTRY_KIND__ENTRY_PLAN, &pc.base, summary, seq, e);
 }
@@ -190,18 +190,18 @@ int tdc_condition_prepare(tdc_ctx *c, long task, int met, int due_y, int due_m, 
     char mbuf[16], dvi[256];
     int rc;
     memset(x, 0, sizeof *x);
-    if (!met || !td_date_valid(met)) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_THIEU_NGAY_DIEU_KIEN_DUOC);
+    if (!met || !td_date_valid(met)) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_MET_DATE_MISSING);
     td_date_vi(met, mbuf, sizeof mbuf);
-    if (met > tdc_today()) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_NGAY_DAP_UNG_DIEU_KIEN, mbuf);
+    if (met > tdc_today()) return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_MET_DATE_FUTURE, mbuf);
     if (due_y && due_y * 100 + due_m < met / 100)
-        return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_THANG_HOAN_THANH_TRUOC_NGAY, due_m, due_y,
+        return td_error_set(e, TD_EARG, TD_MSG_CENTRAL_DUE_BEFORE_MET, due_m, due_y,
                             mbuf);
-    if ((rc = tdc_central_text("ghi chú", note ? note : "", &x->note, e))) return rc;
-    if ((rc = tdc__central_task(c, task, "ghi nhận điều kiện của nhiệm vụ", &t, e))) goto fail;
+    if ((rc = tdc_central_text(TD_MSG_CENTRAL_FIELD_NOTE, note ? note : "", &x->note, e))) return rc;
+    if ((rc = tdc__central_task(c, task, TD_MSG_CENTRAL_ACTION_CONDITION, &t, e))) goto fail;
     if (t->deadline.kind != TD_DEADLINE_CONDITIONAL) {
         td_deadline_vi(&t->deadline, dvi, sizeof dvi);
         rc = td_error_set(e, TD_ENOTFOUND,
-                          TD_MSG_CENTRAL_NHIEM_VU_CO_THOI_HAN,
+                          TD_MSG_CENTRAL_DEADLINE_NOT_CONDITIONAL,
                           task, t->deadline.text ? t->deadline.text : "", dvi);
         goto fail;
     }
@@ -228,9 +228,9 @@ int tdc_condition_sign(tdc_ctx *c, const tdc_condition_in *x, uint64_t *seq, td_
     cp.note = x->note ? x->note : (char *)"";
     td_date_vi(x->met, mbuf, sizeof mbuf);
     if (x->due_y)
-        snprintf(summary, sizeof summary, "điều kiện nhiệm vụ %s đáp ứng ngày %s, hạn tháng %02d/%04d", tl, mbuf,
+        snprintf(summary, sizeof summary, TD_MSG_CENTRAL_CONDITION_SUMMARY, tl, mbuf,
                  x->due_m, x->due_y);
     else
-        snprintf(summary, sizeof summary, "điều kiện nhiệm vụ %s đáp ứng ngày %s, chưa có hạn", tl, mbuf);
+        snprintf(summary, sizeof summary, TD_MSG_CENTRAL_CONDITION_SUMMARY_NO_DUE, tl, mbuf);
     return tdc__queue_msg(c, TIENDO__ENTRY_KIND__ENTRY_CONDITION, &cp.base, summary, seq, e);
 }

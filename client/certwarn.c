@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "conf.h"
+#include "msg.h"
 #include "x509util.h"
 
 int tdc_cert_warn_days(const tdc_device *dev)
@@ -66,35 +67,20 @@ int tdc_cert_check(const tdc_device *dev, X509 *cert, long long now_s, unsigned 
         tdc__date(cs.not_before_s, d);
         tdc__date(now_s, today);
         fprintf(f,
-                "tiendo %s: LỖI ĐỒNG HỒ MÁY TÍNH: ngày giờ của máy đang là %s, sớm hơn ngày chứng thư số của thiết\n"
-                "  bị bắt đầu có hiệu lực (%s): đồng hồ máy tính đang chạy chậm. Chứng thư không có lỗi, không cần\n"
-                "  cấp lại. Máy chủ sẽ không nhận kết nối và các bản ghi ký lúc này mang ngày sai.\n"
-                "  Cách sửa: chỉnh ngày giờ của máy tính cho đúng (hoặc bật \"đồng bộ giờ tự động\"), rồi chạy lại\n"
-                "  lệnh. %llu bản ghi chưa gửi vẫn nằm trong hộp thư đi.\n",
+                TD_MSG_CERT_CLOCK_WRONG,
                 cmd, today, d, pending);
         return 1;
     }
     if (cs.kind == TDC_CERT_EXPIRED) {
         fprintf(f,
-                "tiendo %s: chứng thư số của thiết bị %s ngày %s: máy chủ sẽ không nhận kết nối.\n"
-                "  Dữ liệu không bị mất: %llu bản ghi chưa gửi vẫn nằm trong hộp thư đi và sẽ được gửi\n"
-                "  sau khi có chứng thư mới (các bản ghi đã ký khi chứng thư còn hạn vẫn hợp lệ).\n"
-                "  Cách khôi phục:\n"
-                "    1. tiendo renew --dir %s --csr-out yeu-cau-cap-lai.csr\n"
-                "    2. gửi tệp yeu-cau-cap-lai.csr cho cán bộ quản lý CA của Sở KH&CN, người chạy:\n"
-                "         tiendo-pki renew --dir THƯ_MỤC_CA --cert %s --csr yeu-cau-cap-lai.csr --out moi.crt\n"
-                "       (gửi kèm tệp %s)\n"
-                "    3. tiendo renew --dir %s --import moi.crt\n"
-                "    4. tiendo sync --dir %s\n",
-                cmd, "đã hết hạn từ", d, pending, dev->dir, "device.crt",
+                TD_MSG_CERT_UNUSABLE,
+                cmd, TD_MSG_CERT_WORD_EXPIRED_SINCE, d, pending, dev->dir, "device.crt",
                 dev->cert_path, dev->dir, dev->dir);
         return 1;
     }
     if (cs.kind == TDC_CERT_SOON)
         fprintf(f,
-                "tiendo %s: CHÚ Ý: chứng thư số của thiết bị hết hạn ngày %s (còn %lld ngày).\n"
-                "  Hãy cấp lại trước ngày đó: tiendo renew --dir %s\n"
-                "  (nếu máy chủ không cấp trực tuyến: tiendo renew --dir %s --csr-out TỆP và gửi TỆP cho cán bộ CA).\n",
+                TD_MSG_CERT_EXPIRES_SOON,
                 cmd, d, cs.days_left, dev->dir, dev->dir);
     return 0;
 }

@@ -157,22 +157,22 @@ static int tdc__list(tdc_ctx *c, uint32_t task)
     tdc__atts a = {0};
     td_error err = {0};
     if (tdc__collect(c, task, &a, &err)) {
-        fprintf(stderr, "tiendo attachment: " TD_MSG_ATTACH_KHONG_DOC_DUOC_BAN_SAO "\n", td_error_vi(&err));
+        fprintf(stderr, "tiendo attachment: " TD_MSG_ATTACH_REPLICA_UNREADABLE "\n", td_error_vi(&err));
         free(a.v);
         return 1;
     }
     if (a.n == 0) {
-        printf(task ? TD_MSG_ATTACH_KHONG_CO_TEP_DINH_KEM "\n"
-                    : TD_MSG_ATTACH_KHONG_CO_TEP_DINH_KEM_2 "\n", task);
+        printf(task ? TD_MSG_ATTACH_LIST_NONE_TASK "\n"
+                    : TD_MSG_ATTACH_LIST_NONE "\n", task);
         free(a.v);
         return 0;
     }
-    tdc__att_col("MÃ BĂM (đầu)", 16);
+    tdc__att_col(TD_MSG_ATTACH_COL_HASH, 16);
     tdc__att_col("NV", 4);
-    tdc__att_col("KỲ", 7);
-    tdc__att_col("CỠ", 9);
-    tdc__att_col("CÓ Ở", 18);
-    printf(TD_MSG_ATTACH_TEN_LOAI "\n");
+    tdc__att_col(TD_MSG_ATTACH_COL_PERIOD, 7);
+    tdc__att_col(TD_MSG_ATTACH_COL_SIZE, 9);
+    tdc__att_col(TD_MSG_ATTACH_COL_WHERE, 18);
+    printf(TD_MSG_ATTACH_COL_NAME_TYPE "\n");
     for (size_t i = 0; i < a.n; i++) {
         tdc_blob_row row;
         int found = 0;
@@ -180,9 +180,9 @@ static int tdc__list(tdc_ctx *c, uint32_t task)
         const char *where;
         tdc_blob_hex(a.v[i].sha, hex);
         if (tdc_blob_get(c->rep, a.v[i].sha, &found, &row, &err)) found = 0;
-        if (a.v[i].pending) where = found ? "máy này (chưa gửi)" : "THIẾU trên máy này";
-        else if (found) where = row.uploaded_ms ? "máy này + máy chủ" : "máy này";
-        else where = "máy chủ (tải: get)";
+        if (a.v[i].pending) where = found ? TD_MSG_ATTACH_WHERE_LOCAL_UNSENT : TD_MSG_ATTACH_WHERE_MISSING_HERE;
+        else if (found) where = row.uploaded_ms ? TD_MSG_ATTACH_WHERE_BOTH : TD_MSG_ATTACH_WHERE_LOCAL;
+        else where = TD_MSG_ATTACH_WHERE_SERVER;
         tdc__size_vi(a.v[i].size, sz, sizeof sz);
         /* "2025-06" shown MM/YYYY */
         if (strlen(a.v[i].period) == 7) snprintf(period, sizeof period, "%.2s/%.4s", a.v[i].period + 5, a.v[i].period);
@@ -210,12 +210,12 @@ static int tdc__resolve(tdc_ctx *c, const char *arg, unsigned char sha[32], tdc_
     for (size_t i = 0; i < len; i++)
         if (!strchr("0123456789abcdefABCDEF", arg[i])) len = 0;
     if (len < TDC_ATT_PREFIX_MIN || len > 64) {
-        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_KHONG_PHAI_MA_BAM_HOP "\n", arg, TDC_ATT_PREFIX_MIN);
+        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_HASH_BAD "\n", arg, TDC_ATT_PREFIX_MIN);
         return 2;
     }
     memset(meta, 0, sizeof *meta);
     if (tdc__collect(c, 0, &a, &err)) {
-        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_KHONG_DOC_DUOC_BAN_SAO "\n", td_error_vi(&err));
+        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_REPLICA_UNREADABLE "\n", td_error_vi(&err));
         free(a.v);
         return 1;
     }
@@ -229,7 +229,7 @@ static int tdc__resolve(tdc_ctx *c, const char *arg, unsigned char sha[32], tdc_
     }
     free(a.v);
     if (matches > 1) {
-        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_CO_NHIEU_TEP_CO_MA "\n", arg);
+        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_HASH_AMBIGUOUS "\n", arg);
         return 2;
     }
     if (matches == 0) {
@@ -238,7 +238,7 @@ static int tdc__resolve(tdc_ctx *c, const char *arg, unsigned char sha[32], tdc_
             memcpy(meta->sha, sha, 32);
             return 0;
         }
-        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_KHONG_CO_BAO_CAO_NAO "\n", arg);
+        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_HASH_UNKNOWN "\n", arg);
         return 1;
     }
     memcpy(sha, meta->sha, 32);
@@ -265,12 +265,12 @@ static int tdc__fetch(tdc_ctx *c, const char *server, const unsigned char sha[32
     if (!(l = tdc_link_open(&lo, &err))) {
         const char *vi = tdc_link_vi(&err);
         size_t k = strlen(vi);
-        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_TEP_KHONG_CO_TREN_MAY TD_MSG_CONNECT "\n",
+        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_NOT_HERE_AND TD_MSG_CONNECT "\n",
                 server ? server : c->dev.server, vi, k && vi[k - 1] == '.' ? "" : ".");
         return 1;
     }
     if (tdc_link_welcome(l)->version < TD_PROTO_BLOB) {
-        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_MAY_CHU_CHUA_HO_TRO "\n", tdc_link_welcome(l)->version);
+        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_SERVER_TOO_OLD "\n", tdc_link_welcome(l)->version);
         tdc_link_close(l);
         return 1;
     }
@@ -280,20 +280,20 @@ static int tdc__fetch(tdc_ctx *c, const char *server, const unsigned char sha[32
     rc = tdc_sync_blob_fetch(&io, sha, p, n, mime, &err);
     tdc_link_close(l);
     if (rc == TD_EAUTH || (rc && strstr(err.msg, "not visible"))) {
-        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_MAY_CHU_KHONG_CHO_TAI "\n");
+        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_SERVER_REFUSED "\n");
         td_log_warn("attachment get: %s", err.msg);
         return 1;
     }
     if (rc) {
         const char *vi = tdc_link_vi(&err);
         size_t k = strlen(vi);
-        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_TAI_TEP_TU_MAY_CHU "\n", vi,
+        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_DOWNLOAD_FAILED "\n", vi,
                 k && vi[k - 1] == '.' ? "" : ".");
         return 1;
     }
     if (tdc_blob_put_verified(c->rep, sha, *p, *n, name && *name ? name : td_attach_name_for(mime), tdc_now_ms(),
                               &err))
-        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_CANH_BAO_KHONG_LUU_DUOC "\n", td_error_vi(&err));
+        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_CACHE_WARN "\n", td_error_vi(&err));
     return 0;
 }
 
@@ -304,21 +304,21 @@ static int tdc__write_out(const char *out, const uint8_t *p, size_t n)
     size_t off = 0;
     if (!strcmp(out, "-")) {
         if (fwrite(p, 1, n, stdout) != n || fflush(stdout)) {
-            fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_KHONG_GHI_DUOC_RA_MAN "\n", td_errno_vi_log(errno, "stdout"));
+            fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_STDOUT_FAILED "\n", td_errno_vi_log(errno, "stdout"));
             return 1;
         }
         return 0;
     }
     /* never overwrite: O_EXCL */
     if ((fd = open(out, O_WRONLY | O_CREAT | O_EXCL, 0644)) < 0) {
-        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_KHONG_TAO_DUOC_TEP_HAY "\n", out,
-                errno == EEXIST ? TD_MSG_ATTACH_TEP_DA_CO_KHONG_GHI : td_errno_vi_log(errno, out));
+        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_CREATE_FAILED "\n", out,
+                errno == EEXIST ? TD_MSG_ATTACH_FILE_EXISTS : td_errno_vi_log(errno, out));
         return 1;
     }
     while (off < n) {
         ssize_t k = write(fd, p + off, n - off);
         if (k <= 0) {
-            fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_GHI_TEP_LOI "\n", out, td_errno_vi_log(errno, out));
+            fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_WRITE_FAILED "\n", out, td_errno_vi_log(errno, out));
             close(fd);
             unlink(out);
             return 1;
@@ -326,7 +326,7 @@ static int tdc__write_out(const char *out, const uint8_t *p, size_t n)
         off += (size_t)k;
     }
     if (fsync(fd) != 0 || close(fd) != 0) {
-        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_GHI_TEP_LOI "\n", out, td_errno_vi_log(errno, out));
+        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_WRITE_FAILED "\n", out, td_errno_vi_log(errno, out));
         unlink(out);
         return 1;
     }
@@ -361,7 +361,7 @@ int tdc_cmd_attachment(int argc, char **argv)
             char *end;
             unsigned long v = strtoul(optarg, &end, 10);
             if (*end || v == 0 || v > 100000) {
-                fprintf(stderr, "tiendo attachment: " TD_MSG_ATTACH_TASK_PHAI_LA_SO_NHIEM "\n", optarg);
+                fprintf(stderr, "tiendo attachment: " TD_MSG_ATTACH_TASK_BAD "\n", optarg);
                 return 2;
             }
             task = (uint32_t)v;
@@ -382,7 +382,7 @@ int tdc_cmd_attachment(int argc, char **argv)
         return rc;
     }
     if (optind != argc - 2) {
-        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_CAN_DUNG_MOT_MA_BAM "\n");
+        fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_ONE_HASH "\n");
         return 2;
     }
     if (tdc_ctx_open(&c, dir, "attachment")) return 1;
@@ -400,7 +400,7 @@ int tdc_cmd_attachment(int argc, char **argv)
         if (!out) out = meta.name[0] ? meta.name : hex;
         if (tdc_blob_get(c.rep, sha, &found, &row, &err) == 0 && found) {
             if ((rc = tdc_blob_load(c.rep, sha, &p, &n, &err))) {
-                fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_KHONG_DOC_DUOC_TEP_TRONG "\n", td_error_vi(&err));
+                fprintf(stderr, "tiendo attachment get: " TD_MSG_ATTACH_READ_FAILED "\n", td_error_vi(&err));
                 rc = 1;
                 goto done;
             }
@@ -408,8 +408,8 @@ int tdc_cmd_attachment(int argc, char **argv)
             goto done;
         }
         if ((rc = tdc__write_out(out, p, n)) == 0 && strcmp(out, "-"))
-            fprintf(stderr, TD_MSG_ATTACH_DA_GHI_BYTE_SHA_RA "\n",
-                    meta.name[0] ? meta.name : TD_MSG_ATTACH_TEP, (unsigned long long)n, td_attach_type_vi(found ? row.mime : meta.mime),
+            fprintf(stderr, TD_MSG_ATTACH_GET_DONE "\n",
+                    meta.name[0] ? meta.name : TD_MSG_ATTACH_WORD_FILE, (unsigned long long)n, td_attach_type_vi(found ? row.mime : meta.mime),
                     hex, out);
         free(p);
     }

@@ -94,7 +94,7 @@ static int tda__parse(int argc, char **argv, tda_opts *o)
                 snprintf(o->task_plan, sizeof o->task_plan, "%.*s", (int)(colon - optarg), optarg);
             o->task = strtoll(colon ? colon + 1 : optarg, &end, 10);
             if (*end || o->task < 1 || o->task > UINT32_MAX || (colon && o->task >= (long long)TD_TASK_NUMBER_LIMIT)) {
-                fprintf(stderr, "tiendo audit: " TD_MSG_AUDIT_SO_NHIEM_VU_KHONG_HOP "\n", optarg);
+                fprintf(stderr, "tiendo audit: " TD_MSG_AUDIT_TASK_BAD "\n", optarg);
                 return 2;
             }
             break;
@@ -103,7 +103,7 @@ static int tda__parse(int argc, char **argv, tda_opts *o)
         case 'v': o->csv = 1; break;
         case 'w':
             if (o->n_witness_certs == TDA_WITNESS_CERTS_MAX) {
-                fprintf(stderr, "tiendo audit: " TD_MSG_AUDIT_QUA_WITNESS_CERT "\n", TDA_WITNESS_CERTS_MAX);
+                fprintf(stderr, "tiendo audit: " TD_MSG_AUDIT_TOO_MANY_WITNESS_CERTS "\n", TDA_WITNESS_CERTS_MAX);
                 return 2;
             }
             o->witness_certs[o->n_witness_certs++] = optarg;
@@ -117,11 +117,11 @@ static int tda__parse(int argc, char **argv, tda_opts *o)
         return 2;
     }
     if (o->db && o->dir) {
-        fprintf(stderr, "tiendo audit: " TD_MSG_AUDIT_CHI_DUNG_MOT_TRONG_DIR "\n");
+        fprintf(stderr, "tiendo audit: " TD_MSG_AUDIT_DIR_OR_DB "\n");
         return 2;
     }
     if (o->db && !o->ca) {
-        fprintf(stderr, "tiendo audit: " TD_MSG_AUDIT_DB_CAN_CA_CHUNG_THU "\n");
+        fprintf(stderr, "tiendo audit: " TD_MSG_AUDIT_DB_NEEDS_CA "\n");
         return 2;
     }
     return -1;
@@ -144,11 +144,11 @@ static int tda__open_source(const tda_opts *o, tda_db **db, X509 **ca)
         if (!ca_path) ca_path = dev.ca_path;
     }
     if (td_x509_read_cert(ca_path, ca, &e)) {
-        fprintf(stderr, "tiendo audit: " TD_MSG_AUDIT_KHONG_DOC_DUOC_CHUNG_THU "\n", ca_path, td_error_vi(&e));
+        fprintf(stderr, "tiendo audit: " TD_MSG_AUDIT_CA_UNREADABLE "\n", ca_path, td_error_vi(&e));
         return 1;
     }
     if ((o->db ? tda_db_open_server(path, db, &e) : tda_db_open_replica(path, db, &e))) {
-        fprintf(stderr, "tiendo audit: " TD_MSG_AUDIT_KHONG_MO_DUOC "\n", path, td_error_vi(&e));
+        fprintf(stderr, "tiendo audit: " TD_MSG_AUDIT_OPEN_FAILED "\n", path, td_error_vi(&e));
         X509_free(*ca);
         *ca = NULL;
         return 1;
@@ -168,7 +168,7 @@ static int tda__witness_keys(const tda_opts *o, X509 *ca, tda_witness_key *wk, s
         x = NULL;
         if (td_x509_read_cert(o->witness_certs[i], &x, &e) || tda_witness_key_from_cert(x, ca, &wk[*n], &e)) {
             if (x) X509_free(x);
-            fprintf(stderr, "tiendo audit verify: " TD_MSG_AUDIT_CHUNG_THU_CHUNG_KIEN_KHONG "\n", o->witness_certs[i],
+            fprintf(stderr, "tiendo audit verify: " TD_MSG_AUDIT_WITNESS_CERT_BAD "\n", o->witness_certs[i],
                     td_error_vi(&e));
             return 1;
         }
@@ -197,7 +197,7 @@ static int tda__verify(int argc, char **argv)
     int rc = tda__parse(argc, argv, &o);
     if (rc >= 0) return rc;
     if (o.task >= 0 || o.agency || o.csv) {
-        fprintf(stderr, "tiendo audit verify: " TD_MSG_AUDIT_TASK_AGENCY_CSV_CHI_DUNG "\n");
+        fprintf(stderr, "tiendo audit verify: " TD_MSG_AUDIT_HISTORY_ONLY_OPTS "\n");
         return 2;
     }
     if (tda__open_source(&o, &db, &ca)) return 1;
@@ -212,15 +212,15 @@ static int tda__verify(int argc, char **argv)
         goto out;
     }
     if (tda_verify(&src, ca, o.origin, wk, n_wk, res, &e)) {
-        fprintf(stderr, "tiendo audit verify: " TD_MSG_AUDIT_KHONG_DOC_HET_DUOC_NHAT "\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo audit verify: " TD_MSG_AUDIT_LOG_READ_FAILED "\n", td_error_vi(&e));
         rc = 1;
         goto out;
     }
-    printf(TD_MSG_AUDIT_NGUON "\n", tda_db_is_replica(db) ? TD_MSG_AUDIT_BAN_SAO_CUA_THIET_BI : TD_MSG_AUDIT_BAN_SAO_CO_SO_DU,
-           o.db ? o.db : (o.dir ? o.dir : TD_MSG_AUDIT_THU_MUC_MAC_DINH));
+    printf(TD_MSG_AUDIT_SOURCE "\n", tda_db_is_replica(db) ? TD_MSG_AUDIT_SOURCE_INSPECTOR_REPLICA : TD_MSG_AUDIT_SOURCE_SERVER_COPY,
+           o.db ? o.db : (o.dir ? o.dir : TD_MSG_AUDIT_SOURCE_DEFAULT_DIR));
     tda_result_print(res, stdout);
     if (!res->ok && tda_db_is_replica(db) && strstr(res->what, "bị thiếu"))
-        printf(TD_MSG_AUDIT_BAN_SAO_CUA_MOT_CO "\n");
+        printf(TD_MSG_AUDIT_OFFICE_REPLICA_PARTIAL "\n");
     rc = res->ok ? 0 : 1;
 out:
     free(res);
@@ -246,7 +246,7 @@ typedef struct tda__out {
 static void tda__pre_row(void *arg, const char *slug, const char *name)
 {
     tda__out *o = arg;
-    if (!o->csv) printf("%s%s (%s)", o->any_pre ? ", " : TD_MSG_AUDIT_GOM_CA_CO_QUAN_TIEN, slug, name);
+    if (!o->csv) printf("%s%s (%s)", o->any_pre ? ", " : TD_MSG_AUDIT_HISTORY_PREDECESSORS, slug, name);
     o->any_pre = 1;
 }
 
@@ -258,27 +258,27 @@ static int tda__print_row(void *arg, const tda_hist_row *r)
     tdc_fmt_time(r->received_ms, recv_at, sizeof recv_at);
     snprintf(idx, sizeof idx, "%" PRIu64, r->idx);
     if (o->any_pre == 1 && !o->csv) {
-        printf(TD_MSG_AUDIT_MOI_MUC_GHI_TEN_CO "\n");
+        printf(TD_MSG_AUDIT_HISTORY_EACH_SIGNED "\n");
         ((tda__out *)arg)->any_pre = 2;
     }
     if (o->csv) {
         tda__csv_field(stdout, idx, 0);
         tda__csv_field(stdout, signed_at, 0);
         tda__csv_field(stdout, recv_at, 0);
-        tda__csv_field(stdout, *r->agency ? r->agency : "(máy chủ)", 0);
+        tda__csv_field(stdout, *r->agency ? r->agency : TD_MSG_AUDIT_CSV_SERVER, 0);
         tda__csv_field(stdout, r->device, 0);
         tda__csv_field(stdout, td_entry_kind_vi(r->kind), 0);
         tda__csv_field(stdout, r->period, 0);
         tda__csv_field(stdout, r->summary, 0);
         tda__csv_field(stdout, r->refused ? r->reason : "", 1);
     } else {
-        printf(TD_MSG_AUDIT_MUC_KY_NHAN "\n", idx, signed_at, recv_at,
-               *r->agency ? r->agency : TD_MSG_AUDIT_MAY_CHU, r->device, td_entry_kind_vi(r->kind), *r->period ? TD_MSG_AUDIT_KY : "",
+        printf(TD_MSG_AUDIT_HISTORY_LINE "\n", idx, signed_at, recv_at,
+               *r->agency ? r->agency : TD_MSG_AUDIT_WORD_SERVER, r->device, td_entry_kind_vi(r->kind), *r->period ? TD_MSG_AUDIT_WORD_PERIOD : "",
                r->period, r->summary);
         if (r->refused) {
             char vi[768];
             td_refusal_vi(r->reason, vi, sizeof vi);
-            printf(TD_MSG_AUDIT_BI_TU_CHOI "\n", vi);
+            printf(TD_MSG_AUDIT_HISTORY_REFUSED "\n", vi);
         }
     }
     return 0;
@@ -296,11 +296,11 @@ static int tda__history(int argc, char **argv)
     int rc = tda__parse(argc, argv, &o);
     if (rc >= 0) return rc;
     if ((o.task >= 0) == (o.agency != NULL)) {
-        fprintf(stderr, "tiendo audit history: " TD_MSG_AUDIT_CAN_DUNG_MOT_TRONG_TASK "\n");
+        fprintf(stderr, "tiendo audit history: " TD_MSG_AUDIT_TASK_OR_AGENCY "\n");
         return 2;
     }
     if (o.origin || o.n_witness_certs) {
-        fprintf(stderr, "tiendo audit history: " TD_MSG_AUDIT_ORIGIN_WITNESS_CERT_CHI_DUNG "\n");
+        fprintf(stderr, "tiendo audit history: " TD_MSG_AUDIT_VERIFY_ONLY_OPTS "\n");
         return 2;
     }
     if (tda__open_source(&o, &db, &ca)) return 1;
@@ -309,22 +309,22 @@ static int tda__history(int argc, char **argv)
     out.csv = o.csv;
     if (o.csv) {
         fputs("\xEF\xBB\xBF", stdout);   /* BOM: Excel then reads UTF-8 */
-        fputs(TD_MSG_AUDIT_CHI_SO_MUC_THOI_DIEM "\n",
+        fputs(TD_MSG_AUDIT_HISTORY_CSV_HEAD "\n",
               stdout);
     } else if (o.task >= 0) {
-        printf(TD_MSG_AUDIT_LICH_SU_NHIEM_VU_SO "\n", o.task);
+        printf(TD_MSG_AUDIT_HISTORY_TASK_HEAD "\n", o.task);
     } else {
-        printf(TD_MSG_AUDIT_LICH_SU_CO_QUAN "\n", o.agency);
+        printf(TD_MSG_AUDIT_HISTORY_AGENCY_HEAD "\n", o.agency);
     }
     rc = tda_history(&src, ca, o.task >= 0 ? (uint32_t)o.task : 0, o.task_plan, o.agency, tda__pre_row, tda__print_row, &out,
                      &n_rows, &e);
-    if (out.any_pre == 1 && !o.csv) printf(TD_MSG_AUDIT_MOI_MUC_GHI_TEN_CO "\n");
+    if (out.any_pre == 1 && !o.csv) printf(TD_MSG_AUDIT_HISTORY_EACH_SIGNED "\n");
     if (rc) {
-        fprintf(stderr, "tiendo audit history: " TD_MSG_AUDIT_KHONG_DOC_HET_DUOC_NHAT "\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo audit history: " TD_MSG_AUDIT_LOG_READ_FAILED "\n", td_error_vi(&e));
         rc = 1;
         goto out;
     }
-    if (!o.csv) printf(TD_MSG_AUDIT_TONG_CONG PRIu64 TD_MSG_AUDIT_MUC "\n", n_rows);
+    if (!o.csv) printf(TD_MSG_AUDIT_TOTAL PRIu64 TD_MSG_AUDIT_WORD_ENTRIES "\n", n_rows);
     rc = fflush(stdout) ? 1 : 0;
 out:
     tda_db_close(db);

@@ -112,7 +112,7 @@ static const td_task *tdc__task(tdc_ctx *c, const char *cmd, long *nump)
     if (!tdc__key(c, cmd, nump)) return NULL;
     t = td_plan_task(plan, (int)*nump);
     if (!t)
-        fprintf(stderr, TD_MSG_CENTRAL_TIENDO_NHIEM_VU_SO_KHONG "\n",
+        fprintf(stderr, TD_MSG_CENTRAL_CMD_TASK_UNKNOWN "\n",
                 cmd, num, plan->number ? plan->number : "", plan->n_tasks);
     return t;
 }
@@ -174,18 +174,18 @@ int tdc_cmd_review(int argc, char **argv)
         }
     }
     if (!tdc__task_arg(cmd, argc, argv, &num)) return 2;
-    if (!agency || !*agency) return tdc_usage_err(cmd, "thiếu --agency (mã cơ quan đã báo cáo)", NULL);
-    if (strlen(agency) > TD_AGENCY_MAX) return tdc_usage_err(cmd, "mã cơ quan quá dài: ", agency);
+    if (!agency || !*agency) return tdc_usage_err(cmd, TD_MSG_CENTRAL_AGENCY_MISSING, NULL);
+    if (strlen(agency) > TD_AGENCY_MAX) return tdc_usage_err(cmd, TD_MSG_CENTRAL_AGENCY_TOO_LONG, agency);
     if (!period) return tdc_usage_err(cmd, TD_MSG_PERIOD_MISSING, NULL);
     if (td_period_norm(period, period_buf) || td_period_parse(period_buf, &y, &m))
         return tdc_usage_err(cmd, TD_MSG_PERIOD_BAD, period);
     period = period_buf;
-    if (accept && ret_s) return tdc_usage_err(cmd, "chỉ chọn một trong --accept và --return", NULL);
-    if (!accept && !ret_s) return tdc_usage_err(cmd, "cần --accept (chấp nhận) hoặc --return \"lý do\" (trả lại)", NULL);
+    if (accept && ret_s) return tdc_usage_err(cmd, TD_MSG_CENTRAL_ACCEPT_OR_RETURN_ONE, NULL);
+    if (!accept && !ret_s) return tdc_usage_err(cmd, TD_MSG_CENTRAL_ACCEPT_OR_RETURN_NEEDED, NULL);
     if (ret_s && !tdc__text(cmd, "--return", ret_s, &reason)) return 2;
     if (reason && !*reason) {
         free(reason);
-        return tdc_usage_err(cmd, "trả lại báo cáo cần lý do: --return \"lý do\" không được để trống", NULL);
+        return tdc_usage_err(cmd, TD_MSG_CENTRAL_RETURN_REASON_EMPTY, NULL);
     }
     if (comment_s && !tdc__text(cmd, "--comment", comment_s, &comment)) {
         free(reason);
@@ -205,7 +205,7 @@ int tdc_cmd_review(int argc, char **argv)
         return 1;
     }
 
-    if (tdc__open_central(&c, dir, cmd, "thẩm định báo cáo")) {
+    if (tdc__open_central(&c, dir, cmd, TD_MSG_CENTRAL_ACTION_REVIEW)) {
         free(text);
         return 1;
     }
@@ -217,16 +217,16 @@ int tdc_cmd_review(int argc, char **argv)
     }
     r = td_state_report(st, (uint32_t)num, agency, period);
     if (!r) {
-        fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_BAN_SAO_KHONG_CO_BAO "\n",
+        fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_REPORT_NOT_IN_REPLICA "\n",
                 agency, num, pvi, num);
         rc = 1;
         goto out;
     }
     if (r->review)
-        fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_LUU_Y_PHIEN_BAN_BAO "\n",
-                r->review > 0 ? TD_MSG_CENTRAL_CHAP_NHAN : TD_MSG_CENTRAL_TRA_LAI);
+        fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_REVIEW_REPLACES "\n",
+                r->review > 0 ? TD_MSG_CENTRAL_WORD_ACCEPT : TD_MSG_CENTRAL_WORD_RETURN);
     if (accept && r->state != TIENDO__REPORT_STATE__REPORT_DONE)
-        fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_LUU_Y_BAO_CAO_NAY "\n", r->percent);
+        fprintf(stderr, "tiendo review: " TD_MSG_CENTRAL_ACCEPT_NOT_DONE "\n", r->percent);
 
     {
         uint64_t seq = 0;
@@ -236,7 +236,7 @@ int tdc_cmd_review(int argc, char **argv)
             rc = 1;
             goto out;
         }
-        printf(TD_MSG_CENTRAL_DA_GHI_Y_KIEN_BAO "\n", accept ? TD_MSG_CENTRAL_CHAP_NHAN : TD_MSG_CENTRAL_TRA_LAI, num, agency, pvi,
+        printf(TD_MSG_CENTRAL_REVIEW_QUEUED "\n", accept ? TD_MSG_CENTRAL_WORD_ACCEPT : TD_MSG_CENTRAL_WORD_RETURN, num, agency, pvi,
                (unsigned long long)seq);
         rc = 0;
     }
@@ -295,11 +295,11 @@ int tdc_cmd_condition(int argc, char **argv)
         case 'P': tdc__plan_opt = optarg; break;
         case 'm':
             if (td_date_parse_vi(optarg, &met) || !td_date_valid(met))
-                return tdc_usage_err(cmd, "--met phải là ngày dd/mm/yyyy: ", optarg);
+                return tdc_usage_err(cmd, TD_MSG_CENTRAL_MET_DATE_BAD, optarg);
             break;
         case 'u':
             if (tdc_month_parse(optarg, &due_y, &due_m))
-                return tdc_usage_err(cmd, "--due phải là tháng MM/YYYY, ví dụ 12/2026: ", optarg);
+                return tdc_usage_err(cmd, TD_MSG_CENTRAL_DUE_MONTH_BAD, optarg);
             break;
         case 'n': note_s = optarg; break;
         case 'h': tdc__condition_usage(stdout); return 0;
@@ -307,7 +307,7 @@ int tdc_cmd_condition(int argc, char **argv)
         }
     }
     if (!tdc__task_arg(cmd, argc, argv, &num)) return 2;
-    if (!met) return tdc_usage_err(cmd, "thiếu --met (ngày điều kiện được đáp ứng)", NULL);
+    if (!met) return tdc_usage_err(cmd, TD_MSG_CENTRAL_MET_MISSING, NULL);
     if (tdc_ctx_open(&c, dir, cmd)) return 1;
     if (!tdc__key(&c, cmd, &num)) {
         tdc_ctx_close(&c);
@@ -323,8 +323,8 @@ int tdc_cmd_condition(int argc, char **argv)
         fprintf(stderr, "tiendo %s: %s\n", cmd, td_error_vi(&e));
         rc = 1;
     } else {
-        snprintf(what, sizeof what, "xác nhận điều kiện của nhiệm vụ %s đã được đáp ứng", tlabel);
-        printf(TD_MSG_CENTRAL_DA_GHI_VAO_HOP_THU "\n", what,
+        snprintf(what, sizeof what, TD_MSG_CENTRAL_CONDITION_CONFIRM, tlabel);
+        printf(TD_MSG_CENTRAL_QUEUED "\n", what,
                (unsigned long long)seq);
         rc = 0;
     }
@@ -345,7 +345,7 @@ static int tdc__deadline_confirm(const char *tlabel, const tdc_extend *x)
     char ans[32];
     if (!*x->confirm) return 1;
     if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
-        fprintf(stderr, "tiendo extend: " TD_MSG_CENTRAL_NHIEM_VU_VAN_GHI_THAY, tlabel,
+        fprintf(stderr, "tiendo extend: " TD_MSG_CENTRAL_CONFIRM_PROMPT, tlabel,
                 x->confirm);
         if (fgets(ans, sizeof ans, stdin)) {
             char *a = td_vi_ascii(ans);
@@ -353,11 +353,11 @@ static int tdc__deadline_confirm(const char *tlabel, const tdc_extend *x)
             free(a);
             if (ok) return 1;
         }
-        fprintf(stderr, "tiendo extend: " TD_MSG_CENTRAL_KHONG_GHI_GI "\n");
+        fprintf(stderr, "tiendo extend: " TD_MSG_CENTRAL_NOTHING_WRITTEN "\n");
         return 0;
     }
     fprintf(stderr,
-            "tiendo extend: " TD_MSG_CENTRAL_NHIEM_VU_NEU_DUNG_LA "\n",
+            "tiendo extend: " TD_MSG_CENTRAL_CONFIRM_WITH_YES "\n",
             tlabel, x->confirm);
     return 0;
 }
@@ -413,8 +413,8 @@ int tdc_cmd_extend(int argc, char **argv)
         }
     }
     if (!tdc__task_arg(cmd, argc, argv, &num)) return 2;
-    if (!deadline_s) return tdc_usage_err(cmd, "thiếu --deadline (thời hạn mới)", NULL);
-    if (!reason_s) return tdc_usage_err(cmd, "thiếu --reason: gia hạn phải có lý do", NULL);
+    if (!deadline_s) return tdc_usage_err(cmd, TD_MSG_CENTRAL_DEADLINE_MISSING, NULL);
+    if (!reason_s) return tdc_usage_err(cmd, TD_MSG_CENTRAL_REASON_MISSING, NULL);
     if (tdc_ctx_open(&c, dir, cmd)) return 1;
     if (!tdc__key(&c, cmd, &num)) {
         tdc_ctx_close(&c);
@@ -435,7 +435,7 @@ int tdc_cmd_extend(int argc, char **argv)
         fprintf(stderr, "tiendo extend: %s\n", td_error_vi(&e));
         rc = 1;
     } else {
-        printf(TD_MSG_CENTRAL_DA_GHI_THAY_DOI_THOI "\n",
+        printf(TD_MSG_CENTRAL_EXTEND_QUEUED "\n",
                tlabel, x.vi_old, x.vi_new, (unsigned long long)seq);
         rc = 0;
     }

@@ -148,14 +148,14 @@ static int tdc__check_cert(const char *action, X509 *cert, EVP_PKEY *key, X509 *
     td_error e;
     td_error_clear(&e);
     if (td_x509_cert_matches_key(cert, key, &e))
-        return tdc__fail(action, "chứng thư không khớp với khóa của thiết bị", &e);
+        return tdc__fail(action, TD_MSG_INIT_CERT_KEY_MISMATCH, &e);
     if (td_x509_verify(cert, ca, X509_PURPOSE_SSL_CLIENT, check_time, &e))
         return tdc__fail(action,
-                         e.code == TD_EEXPIRED ? "chứng thư đã hết hạn"
-                                               : "chứng thư không do CA này cấp hoặc không dùng được cho thiết bị",
+                         e.code == TD_EEXPIRED ? TD_MSG_INIT_CERT_EXPIRED
+                                               : TD_MSG_INIT_CERT_NOT_FROM_CA,
                          &e);
     if (td_subject_from_cert(cert, sub, &e))
-        return tdc__fail(action, "chứng thư không ghi đúng cơ quan, thiết bị, vai trò", &e);
+        return tdc__fail(action, TD_MSG_INIT_CERT_SUBJECT_BAD, &e);
     return 0;
 }
 
@@ -169,7 +169,7 @@ static int tdc__install(const char *action, const tdc_paths *p, X509 *cert, X509
     td_error_clear(&e);
     if (td_x509_write_cert(p->dev.cert_path, cert, 0, &e) || td_x509_write_cert(p->dev.ca_path, ca, 0, &e) ||
         td_conf_write(p->dev.config_path, keys, values, sizeof keys / sizeof keys[0], 0644, &e))
-        return tdc__fail(action, "không ghi được tệp trong thư mục thiết bị", &e);
+        return tdc__fail(action, TD_MSG_INIT_DIR_WRITE, &e);
     return 0;
 }
 
@@ -177,14 +177,14 @@ static void tdc__done(const char *dir, const td_subject *sub, X509 *cert, const 
 {
     char d[TDC_DATE_MAX];
     tdc__date(X509_get0_notAfter(cert), d);
-    printf(TD_MSG_INIT_DA_DANG_KY_THIET_BI "\n",
+    printf(TD_MSG_INIT_ENROLLED "\n",
            dir, sub->agency, sub->device, td_role_vi(sub->role), d, server);
 }
 
 /* Form 1: key and CSR. */
 static int tdc__make_csr(const char *dir, const char *agency, const char *device)
 {
-    const char *action = "không tạo được khóa thiết bị";
+    const char *action = TD_MSG_INIT_ACTION_KEYGEN;
     EVP_PKEY *key = NULL;
     X509_REQ *req = NULL;
     tdc_paths p;
@@ -195,16 +195,16 @@ static int tdc__make_csr(const char *dir, const char *agency, const char *device
     td_error_clear(&e);
     if (!td_slug_valid(agency)) {
         td_error_set(&e, TD_EARG, "agency \"%s\" is not a slug", agency);
-        return tdc__fail(action, "mã cơ quan không hợp lệ: chỉ gồm chữ thường không dấu, số và dấu '-'", &e);
+        return tdc__fail(action, TD_MSG_INIT_AGENCY_BAD, &e);
     }
     if (!td_device_name_valid(device)) {
         td_error_set(&e, TD_EARG, "device name \"%s\" is not valid", device);
-        return tdc__fail(action, "tên thiết bị không hợp lệ: chỉ gồm chữ không dấu, số và . _ -", &e);
+        return tdc__fail(action, TD_MSG_INIT_DEVICE_BAD, &e);
     }
     if (tdc__paths(dir, &p, &e) || tdc__mkdir(p.dev.dir, &e)) return tdc__fail(action, NULL, &e);
     if (access(p.dev.key_path, F_OK) == 0) {
         td_error_set(&e, TD_EEXISTS, "%s: already exists, not overwritten", p.dev.key_path);
-        return tdc__fail(action, "thiết bị đã có khóa, không ghi đè", &e);
+        return tdc__fail(action, TD_MSG_INIT_KEY_EXISTS, &e);
     }
     if (td_x509_keygen(&key, &e) ||
         td_x509_make_csr(key, agency, device, TD_ROLE_OFFICE, &req, &e)) {
@@ -212,15 +212,15 @@ static int tdc__make_csr(const char *dir, const char *agency, const char *device
         goto out;
     }
     if (td_x509_write_key(p.dev.key_path, key, &e)) {
-        tdc__fail(action, e.code == TD_EEXISTS ? "thiết bị đã có khóa, không ghi đè" : NULL, &e);
+        tdc__fail(action, e.code == TD_EEXISTS ? TD_MSG_INIT_KEY_EXISTS : NULL, &e);
         goto out;
     }
     if (td_x509_write_csr(p.csr, req, 0, &e)) {
-        tdc__fail("không ghi được yêu cầu cấp chứng thư", NULL, &e);
+        tdc__fail(TD_MSG_INIT_CSR_WRITE, NULL, &e);
         goto out;
     }
     tdc__key_id(key, id);
-    printf(TD_MSG_INIT_DA_TAO_KHOA_THIET_BI "\n",
+    printf(TD_MSG_INIT_KEY_CREATED "\n",
            p.dev.key_path, p.csr, agency, device, id, p.csr, p.dev.dir);
     rc = 0;
 out:
@@ -233,7 +233,7 @@ out:
 static int tdc__install_cert(const char *dir, const char *cert_path, const char *ca_path, const char *server,
                              int check_time)
 {
-    const char *action = "không cài được chứng thư";
+    const char *action = TD_MSG_INIT_ACTION_INSTALL;
     EVP_PKEY *key = NULL;
     X509 *cert = NULL, *ca = NULL;
     td_subject sub;
@@ -243,23 +243,23 @@ static int tdc__install_cert(const char *dir, const char *cert_path, const char 
 
     td_error_clear(&e);
     if (!td_x509_hostport_valid(server)) {
-        td_error_set(&e, TD_EARG, "server \"%s\" is not host:port", server);
-        return tdc__fail(action, "địa chỉ máy chủ phải có dạng MÁY_CHỦ:CỔNG", &e);
+        td_error_set(&e, TD_EARG, "server \"%s\" is not host:port | " TD_MSG_INIT_SERVER_ADDR_BAD, server, server);
+        return tdc__fail(action, NULL, &e);
     }
     if (tdc__paths(dir, &p, &e)) return tdc__fail(action, NULL, &e);
     if (td_x509_read_key(p.dev.key_path, &key, &e)) {
         tdc__fail(action,
-                  e.code == TD_EIO ? "chưa có khóa thiết bị: chạy \"tiendo init --agency ... --device ...\" trước"
-                                   : "không dùng được khóa thiết bị",
+                  e.code == TD_EIO ? TD_MSG_INIT_NO_KEY
+                                   : TD_MSG_INIT_KEY_UNUSABLE,
                   &e);
         goto out;
     }
     if (td_x509_read_cert(cert_path, &cert, &e)) {
-        tdc__fail(action, e.code == TD_EIO ? "không đọc được tệp chứng thư" : "tệp chứng thư hỏng", &e);
+        tdc__fail(action, e.code == TD_EIO ? TD_MSG_INIT_CERT_UNREADABLE : TD_MSG_INIT_CERT_CORRUPT, &e);
         goto out;
     }
     if (td_x509_read_cert(ca_path, &ca, &e)) {
-        tdc__fail(action, e.code == TD_EIO ? "không đọc được tệp chứng thư CA" : "tệp chứng thư CA hỏng", &e);
+        tdc__fail(action, e.code == TD_EIO ? TD_MSG_INIT_CA_UNREADABLE : TD_MSG_INIT_CA_CORRUPT, &e);
         goto out;
     }
     if (tdc__check_cert(action, cert, key, ca, check_time, &sub) ||
@@ -277,7 +277,7 @@ out:
 /* Form 3: import a bundle. */
 static int tdc__import_bundle(const char *dir, const char *bundle_path, const char *server, int check_time)
 {
-    const char *action = "không nhập được gói đăng ký";
+    const char *action = TD_MSG_INIT_ACTION_BUNDLE;
     td_bundle b;
     td_subject sub;
     tdc_paths p;
@@ -286,12 +286,12 @@ static int tdc__import_bundle(const char *dir, const char *bundle_path, const ch
 
     td_error_clear(&e);
     if (server && !td_x509_hostport_valid(server)) {
-        td_error_set(&e, TD_EARG, "server \"%s\" is not host:port", server);
-        return tdc__fail(action, "địa chỉ máy chủ phải có dạng MÁY_CHỦ:CỔNG", &e);
+        td_error_set(&e, TD_EARG, "server \"%s\" is not host:port | " TD_MSG_INIT_SERVER_ADDR_BAD, server, server);
+        return tdc__fail(action, NULL, &e);
     }
     if (tdc__paths(dir, &p, &e)) return tdc__fail(action, NULL, &e);
     if (td_bundle_read(bundle_path, &b, &e))
-        return tdc__fail(action, e.code == TD_EIO ? "không đọc được tệp gói" : "tệp gói đăng ký không hợp lệ", &e);
+        return tdc__fail(action, e.code == TD_EIO ? TD_MSG_INIT_BUNDLE_UNREADABLE : TD_MSG_INIT_BUNDLE_BAD, &e);
     if (!server) server = b.server;
     if (tdc__check_cert(action, b.cert, b.key, b.ca, check_time, &sub)) goto out;
     if (tdc__mkdir(p.dev.dir, &e)) {
@@ -299,7 +299,7 @@ static int tdc__import_bundle(const char *dir, const char *bundle_path, const ch
         goto out;
     }
     if (td_x509_write_key(p.dev.key_path, b.key, &e)) {
-        tdc__fail(action, e.code == TD_EEXISTS ? "thiết bị đã có khóa, không ghi đè" : NULL, &e);
+        tdc__fail(action, e.code == TD_EEXISTS ? TD_MSG_INIT_KEY_EXISTS : NULL, &e);
         goto out;
     }
     if (tdc__install(action, &p, b.cert, b.ca, server, &sub)) {
@@ -307,7 +307,7 @@ static int tdc__import_bundle(const char *dir, const char *bundle_path, const ch
         goto out;
     }
     tdc__done(p.dev.dir, &sub, b.cert, server);
-    printf(TD_MSG_INIT_HAY_XOA_TEP_GOI_NO "\n", bundle_path, p.dev.key_path);
+    printf(TD_MSG_INIT_DELETE_BUNDLE "\n", bundle_path, p.dev.key_path);
     rc = 0;
 out:
     td_bundle_free(&b);
@@ -341,18 +341,18 @@ int tdc_cmd_init(int argc, char **argv)
     if (optind < argc) return td_cli_extra("tiendo", "init", argv[optind]);
     if (bundle) {
         if (agency || device || cert || ca)
-            return tdc__usage_err("--bundle không dùng cùng --agency, --device, --cert, --ca", NULL);
+            return tdc__usage_err(TD_MSG_INIT_BUNDLE_ALONE, NULL);
         return tdc__import_bundle(dir, bundle, server, check_time);
     }
     if (cert || ca) {
-        if (!cert || !ca || !server) return tdc__usage_err("cài chứng thư cần đủ --cert, --ca và --server", NULL);
-        if (agency || device) return tdc__usage_err("--cert không dùng cùng --agency, --device", NULL);
+        if (!cert || !ca || !server) return tdc__usage_err(TD_MSG_INIT_CERT_NEEDS_ALL, NULL);
+        if (agency || device) return tdc__usage_err(TD_MSG_INIT_CERT_NOT_WITH_KEYGEN, NULL);
         return tdc__install_cert(dir, cert, ca, server, check_time);
     }
     if (agency || device) {
-        if (!agency || !device) return tdc__usage_err("tạo khóa cần đủ --agency và --device", NULL);
-        if (server) return tdc__usage_err("--server dùng ở bước cài chứng thư (--cert) hoặc với --bundle", NULL);
+        if (!agency || !device) return tdc__usage_err(TD_MSG_INIT_KEYGEN_NEEDS_BOTH, NULL);
+        if (server) return tdc__usage_err(TD_MSG_INIT_SERVER_WHERE, NULL);
         return tdc__make_csr(dir, agency, device);
     }
-    return tdc__usage_err("cần --agency và --device, hoặc --cert, --ca và --server, hoặc --bundle", NULL);
+    return tdc__usage_err(TD_MSG_INIT_FORM_MISSING, NULL);
 }

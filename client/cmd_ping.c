@@ -63,7 +63,7 @@ int tdc_cmd_ping(int argc, char **argv)
         case 'n':
             count = atoi(optarg);
             if (count < 1 || count > 1000) {
-                fprintf(stderr, "tiendo ping: " TD_MSG_PING_COUNT_PHAI_TU_DEN "\n");
+                fprintf(stderr, "tiendo ping: " TD_MSG_PING_COUNT_BAD "\n");
                 return 2;
             }
             break;
@@ -77,7 +77,7 @@ int tdc_cmd_ping(int argc, char **argv)
         return 2;
     }
     if (tdc_device_load(&dev, dir, &err)) {
-        fprintf(stderr, "tiendo ping: " TD_MSG_PING_THIET_BI_CHUA_DUOC_DANG "\n", td_error_vi(&err));
+        fprintf(stderr, "tiendo ping: " TD_MSG_PING_NOT_ENROLLED "\n", td_error_vi(&err));
         return 1;
     }
     memset(&lo, 0, sizeof lo);
@@ -95,13 +95,13 @@ int tdc_cmd_ping(int argc, char **argv)
     {
         double handshake = tdc__now() - t0;
         w = tdc_link_welcome(l);
-        printf(TD_MSG_PING_DA_KET_NOI_TOI_MAY "\n", server ? server : dev.server,
+        printf(TD_MSG_PING_CONNECTED "\n", server ? server : dev.server,
                w->server_name && *w->server_name ? w->server_name : "?");
-        printf(TD_MSG_PING_PHAN_MEM_MAY_CHU "\n", w->software ? w->software : "?");
-        printf(TD_MSG_PING_PHIEN_BAN_GIAO_THUC "\n", w->version);
-        printf(TD_MSG_PING_THIET_BI_DUOC_NHAN_LA "\n", w->agency ? w->agency : "?",
+        printf(TD_MSG_PING_SERVER_SOFTWARE "\n", w->software ? w->software : "?");
+        printf(TD_MSG_PING_PROTOCOL_VERSION "\n", w->version);
+        printf(TD_MSG_PING_SEEN_AS "\n", w->agency ? w->agency : "?",
                w->role ? w->role : "?");
-        printf(TD_MSG_PING_BAT_TAY_TLS_CHAO_HOI "\n", handshake);
+        printf(TD_MSG_PING_HANDSHAKE_TIME "\n", handshake);
     }
     for (int i = 0; i < count; i++) {
         Tiendo__Frame f = TIENDO__FRAME__INIT, *reply = NULL;
@@ -112,13 +112,13 @@ int tdc_cmd_ping(int argc, char **argv)
         f.ping = &p;
         t = tdc__now();
         if (tdc_link_send(l, &f, &err) || tdc_link_recv(l, &reply, 0, &err)) {
-            fprintf(stderr, "tiendo ping: " TD_MSG_PING_MAT_KET_NOI "\n", tdc_link_vi(&err), td_error_vi(&err));
+            fprintf(stderr, "tiendo ping: " TD_MSG_PING_CONNECTION_LOST "\n", tdc_link_vi(&err), td_error_vi(&err));
             tdc_link_close(l);
             return 1;
         }
         rtt = tdc__now() - t;
         if (reply->body_case != TIENDO__FRAME__BODY_PONG || reply->pong->nonce != p.nonce) {
-            fprintf(stderr, "tiendo ping: " TD_MSG_PING_MAY_CHU_TRA_LOI_SAI "\n", td_frame_name(reply));
+            fprintf(stderr, "tiendo ping: " TD_MSG_PING_BAD_REPLY "\n", td_frame_name(reply));
             td_frame_free(reply);
             tdc_link_close(l);
             return 1;
@@ -127,7 +127,7 @@ int tdc_cmd_ping(int argc, char **argv)
         sum += rtt;
         if (rtt < best) best = rtt;
     }
-    printf(TD_MSG_PING_THOI_GIAN_KHU_HOI_TRUNG "\n", sum / count, best,
+    printf(TD_MSG_PING_ROUND_TRIP "\n", sum / count, best,
            count);
     tdc_link_close(l);
     return 0;

@@ -59,7 +59,7 @@ static int tdc__parse_u64(const char *opt, const char *s, uint64_t *out)
     *out = v;
     return 0;
 bad:
-    fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_PHAI_LA_SO_NGUYEN_DUONG "\n", opt, s);
+    fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_NOT_POSITIVE "\n", opt, s);
     return 2;
 }
 
@@ -67,7 +67,7 @@ bad:
 static int tdc__fail(const char *what_vi, const char *detail)
 {
     detail = td_text_vi(detail);   /* an English detail goes to the log */
-    fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_KHONG_XAC_MINH_DUOC_BIEN "\n", what_vi, detail ? " (" : "",
+    fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_NOT_VERIFIED "\n", what_vi, detail ? " (" : "",
             detail ? detail : "", detail ? ")" : "");
     return 1;
 }
@@ -81,16 +81,16 @@ static int tdc__own_entry(tdc_ctx *c, uint64_t seq, uint64_t *index)
     int rc = 1;
     /* The outbox knows the log index of each acked entry. */
     if (tdc_replica_outbox_list(c->rep, -1, 0, &v, &n, &e)) {
-        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_KHONG_DOC_DUOC_HOP_THU "\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_OUTBOX_UNREADABLE "\n", td_error_vi(&e));
         return 1;
     }
     for (size_t i = 0; i < n; i++) {
         if (v[i].seq != seq) continue;
         if (v[i].status == TDC_OUT_REFUSED)
-            fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_MUC_SO_DA_BI_MAY "\n", (unsigned long long)seq,
+            fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_ENTRY_REFUSED "\n", (unsigned long long)seq,
                     v[i].reason);
         else if (v[i].index == 0)
-            fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_MUC_SO_CHUA_DUOC_MAY "\n",
+            fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_ENTRY_NOT_RECEIVED "\n",
                     (unsigned long long)seq);
         else {
             *index = v[i].index;
@@ -99,9 +99,9 @@ static int tdc__own_entry(tdc_ctx *c, uint64_t seq, uint64_t *index)
         break;
     }
     if (rc && n && v[n - 1].seq < seq)
-        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_THIET_BI_KHONG_CO_MUC "\n", (unsigned long long)seq);
+        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_NO_SUCH_SEQ "\n", (unsigned long long)seq);
     else if (rc && !n)
-        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_THIET_BI_CHUA_GHI_MUC "\n");
+        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_NOTHING_WRITTEN "\n");
     tdc_outbox_items_free(v, n);
     return rc;
 }
@@ -128,7 +128,7 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
     memset(&head_row, 0, sizeof head_row);
     memset(&cp_row, 0, sizeof cp_row);
     tdc_app_link_opts(c, server, &lo);
-    if ((have = tdc_sync_hello_head(c->rep, &head_row, &head, &e)) < 0) return tdc__fail("lỗi bản sao", e.msg);
+    if ((have = tdc_sync_hello_head(c->rep, &head_row, &head, &e)) < 0) return tdc__fail(TD_MSG_RECEIPT_REPLICA_ERROR, e.msg);
     if (have) lo.tree_head = &head;
     l = tdc_link_open(&lo, &e);
     tdc_checkpoint_row_free(&head_row);
@@ -137,7 +137,7 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
         return 1;
     }
     if (tdc_link_peer(l, server_pk, NULL, &e)) {
-        rc = tdc__fail("chứng thư của máy chủ không dùng được", e.msg);
+        rc = tdc__fail(TD_MSG_RECEIPT_SERVER_CERT_BAD, e.msg);
         goto out;
     }
     w = tdc_link_welcome(l);
@@ -152,24 +152,24 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
         if (tdc_sync_verify_head(c->rep, w->tree_head, flat, nh, server_pk, 0, &size, &alarm, &e)) {
             if (alarm)
                 fprintf(stderr,
-                        "tiendo receipt: " TD_MSG_RECEIPT_CANH_BAO_MAY_CHU_DUA "\n",
+                        "tiendo receipt: " TD_MSG_RECEIPT_ALARM_INCONSISTENT "\n",
                         (long long)alarm);
             else
-                tdc__fail("không kiểm tra được điểm kiểm tra của máy chủ", e.msg);
+                tdc__fail(TD_MSG_RECEIPT_CKPT_UNCHECKED, e.msg);
             goto out;
         }
     }
     if (size == 0) {
-        rc = tdc__fail("máy chủ không đưa ra điểm kiểm tra có chữ ký", NULL);
+        rc = tdc__fail(TD_MSG_RECEIPT_CKPT_NONE, NULL);
         goto out;
     }
     if (index > size) {
-        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_MUC_CHUA_NAM_TRONG_DIEM "\n",
+        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_NOT_IN_CHECKPOINT_YET "\n",
                 (unsigned long long)index, (unsigned long long)size);
         goto out;
     }
     if (tdc_replica_checkpoint_get(c->rep, size, &cp_row, &found, &e) || !found) {
-        rc = tdc__fail("lỗi bản sao", e.msg);
+        rc = tdc__fail(TD_MSG_RECEIPT_REPLICA_ERROR, e.msg);
         goto out;
     }
 
@@ -178,52 +178,52 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
     f.body_case = TIENDO__FRAME__BODY_PROOF_REQUEST;
     f.proof_request = &pr;
     if (tdc_link_send(l, &f, &e) || tdc_link_recv(l, &reply, 0, &e)) {
-        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_MAY_CHU_KHONG_TRA_LOI "\n", tdc_link_vi(&e));
+        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_SERVER_NO_REPLY "\n", tdc_link_vi(&e));
         goto out;
     }
     if (reply->body_case != TIENDO__FRAME__BODY_PROOF) {
-        rc = tdc__fail("máy chủ trả lời sai loại", td_frame_name(reply));
+        rc = tdc__fail(TD_MSG_RECEIPT_WRONG_REPLY, td_frame_name(reply));
         goto out;
     }
     p = reply->proof;
     if (p->index != index || p->tree_size != size) {
-        rc = tdc__fail("bằng chứng cho mục hoặc cỡ nhật ký khác với yêu cầu", NULL);
+        rc = tdc__fail(TD_MSG_RECEIPT_PROOF_OTHER_REQUEST, NULL);
         goto out;
     }
     if (!p->tree_head || p->tree_head->size != size || p->tree_head->checkpoint.len == 0) {
-        rc = tdc__fail("bằng chứng không kèm điểm kiểm tra của cỡ đã yêu cầu", NULL);
+        rc = tdc__fail(TD_MSG_RECEIPT_PROOF_NO_CKPT, NULL);
         goto out;
     }
     /* Same size as the Welcome's: the signature is checked and the root
      * must be the verified one (else an alarm: two roots for one size). */
     if (tdc_sync_verify_head(c->rep, p->tree_head, NULL, 0, server_pk, 0, NULL, &alarm, &e)) {
-        rc = tdc__fail("điểm kiểm tra kèm bằng chứng không hợp lệ", e.msg);
+        rc = tdc__fail(TD_MSG_RECEIPT_PROOF_CKPT_BAD, e.msg);
         goto out;
     }
     if (!p->entry || !p->entry->entry || p->entry->index != index) {
-        rc = tdc__fail("bằng chứng không kèm đúng mục nhật ký", NULL);
+        rc = tdc__fail(TD_MSG_RECEIPT_PROOF_NO_ENTRY, NULL);
         goto out;
     }
     len = tiendo__signed_entry__get_packed_size(p->entry->entry);
     if (!(bytes = malloc(len ? len : 1))) goto out;
     tiendo__signed_entry__pack(p->entry->entry, bytes);
     if (td_entry_decode(bytes, len, &en, &e)) {
-        rc = tdc__fail("mục nhật ký sai định dạng", e.msg);
+        rc = tdc__fail(TD_MSG_RECEIPT_ENTRY_MALFORMED, e.msg);
         goto out;
     }
     decoded = 1;
     if (td_entry_verify(&en, &e)) {
-        rc = tdc__fail("chữ ký của tác giả trên mục không hợp lệ", e.msg);
+        rc = tdc__fail(TD_MSG_RECEIPT_ENTRY_SIG_BAD, e.msg);
         goto out;
     }
     /* --seq: the entry must be this device's own (its key signed it, and
      * it signs one entry per seq). */
     if (own_seq && (en.e->author.len != 32 || memcmp(en.e->author.data, c->id.pk, 32) || en.e->seq != own_seq)) {
-        rc = tdc__fail("mục ở chỉ số này không phải mục thiết bị đã ký", NULL);
+        rc = tdc__fail(TD_MSG_RECEIPT_ENTRY_NOT_OURS, NULL);
         goto out;
     }
     if (p->n_hashes > TD_MERKLE_MAX_PROOF) {
-        rc = tdc__fail("đường kiểm chứng quá dài", NULL);
+        rc = tdc__fail(TD_MSG_RECEIPT_PATH_TOO_LONG, NULL);
         goto out;
     }
     free(flat);
@@ -231,14 +231,14 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
     if (!flat) goto out;
     for (size_t i = 0; i < p->n_hashes; i++) {
         if (p->hashes[i].len != TD_MERKLE_HASH_LEN) {
-            rc = tdc__fail("đường kiểm chứng có mã băm sai độ dài", NULL);
+            rc = tdc__fail(TD_MSG_RECEIPT_PATH_HASH_LEN, NULL);
             goto out;
         }
         memcpy(flat + 32 * i, p->hashes[i].data, 32);
     }
     td_merkle_leaf_hash(bytes, len, leaf);
     if (td_merkle_verify_inclusion(leaf, index - 1, size, flat, p->n_hashes, cp_row.root, &e)) {
-        rc = tdc__fail("mục không nằm trong nhật ký dưới điểm kiểm tra (bằng chứng Merkle sai)", e.msg);
+        rc = tdc__fail(TD_MSG_RECEIPT_NOT_IN_LOG, e.msg);
         goto out;
     }
     {
@@ -248,11 +248,11 @@ static int tdc__receipt(tdc_ctx *c, const char *server, uint64_t index, uint64_t
         td_key_short_hex(en.e->author.data, key);
         tdc_fmt_time(en.e->device_time_ms, when, sizeof when);
         sodium_bin2hex(root, sizeof root, cp_row.root, TD_MERKLE_HASH_LEN);
-        printf(TD_MSG_RECEIPT_BIEN_NHAN_DA_XAC_MINH "\n", (unsigned long long)index, origin);
-        printf(TD_MSG_RECEIPT_TAC_GIA_KHOA_CO_QUAN "\n", key, *en.e->agency ? en.e->agency : TD_MSG_AUDIT_MAY_CHU);
-        printf(TD_MSG_RECEIPT_LOAI_SO_THU_TU_CUA "\n", td_entry_kind_vi(en.e->kind), (unsigned long long)en.e->seq);
-        printf(TD_MSG_RECEIPT_KY_LUC "\n", when);
-        printf(TD_MSG_RECEIPT_THUOC_DIEM_KIEM_TRA_CO "\n", (unsigned long long)size, root);
+        printf(TD_MSG_RECEIPT_VERIFIED "\n", (unsigned long long)index, origin);
+        printf(TD_MSG_RECEIPT_AUTHOR "\n", key, *en.e->agency ? en.e->agency : TD_MSG_AUDIT_WORD_SERVER);
+        printf(TD_MSG_RECEIPT_KIND "\n", td_entry_kind_vi(en.e->kind), (unsigned long long)en.e->seq);
+        printf(TD_MSG_RECEIPT_SIGNED_AT "\n", when);
+        printf(TD_MSG_RECEIPT_IN_CHECKPOINT "\n", (unsigned long long)size, root);
     }
     rc = 0;
 out:
@@ -294,7 +294,7 @@ int tdc_cmd_receipt(int argc, char **argv)
         return 2;
     }
     if (!seq == !index) {
-        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_CAN_DUNG_MOT_TRONG_SEQ "\n");
+        fprintf(stderr, "tiendo receipt: " TD_MSG_RECEIPT_SEQ_OR_INDEX "\n");
         return 2;
     }
     if (tdc_ctx_open(&c, dir, "receipt")) return 1;

@@ -119,28 +119,28 @@ static int tdc__install(const tdc_device *dev, X509 *cert)
     memset(&cur, 0, sizeof cur);
     snprintf(renew_path, sizeof renew_path, "%s/%s", dev->dir, TDC_RENEW_KEY);
     if (td_identity_load(&cur, dev->key_path, dev->cert_path, &e)) {
-        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KHONG_DOC_DUOC_KHOA_CHUNG "\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_IDENTITY_UNREADABLE "\n", td_error_vi(&e));
         return 1;
     }
     if (td_x509_read_cert(dev->ca_path, &ca, &e)) {
-        fprintf(stderr, "tiendo renew: " TD_MSG_AUDIT_KHONG_DOC_DUOC_CHUNG_THU "\n", dev->ca_path, td_error_vi(&e));
+        fprintf(stderr, "tiendo renew: " TD_MSG_AUDIT_CA_UNREADABLE "\n", dev->ca_path, td_error_vi(&e));
         goto out;
     }
     if (td_x509_verify(cert, ca, X509_PURPOSE_SSL_CLIENT, 1, &e)) {
-        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_CHUNG_THU_MOI "\n",
-                e.code == TD_EEXPIRED ? TD_MSG_RENEW_DA_HET_HAN_HOAC_CHUA : TD_MSG_RENEW_KHONG_DO_CA_CUA_TINH, td_error_vi(&e));
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_NEW_CERT_BAD "\n",
+                e.code == TD_EEXPIRED ? TD_MSG_RENEW_WORD_NOT_VALID_NOW : TD_MSG_RENEW_WORD_NOT_FROM_CA, td_error_vi(&e));
         goto out;
     }
     if (td_subject_from_cert(cert, &sub, &e) || strcmp(sub.agency, cur.subject.agency) ||
         strcmp(sub.device, cur.subject.device) || sub.role != cur.subject.role) {
-        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_CHUNG_THU_MOI_KHONG_CUNG "\n", cur.subject.agency, cur.subject.device, td_role_name(cur.subject.role));
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_SUBJECT_DIFFERS "\n", cur.subject.agency, cur.subject.device, td_role_name(cur.subject.role));
         goto out;
     }
     if (td_x509_cert_matches_key(cert, cur.key, NULL) == 0) {
         same_key = 1;
     } else if (access(renew_path, F_OK) != 0 || td_x509_read_key(renew_path, &newkey, &e) ||
                td_x509_cert_matches_key(cert, newkey, &e)) {
-        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_CHUNG_THU_MOI_KHONG_KHOP "\n", renew_path);
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KEY_MISMATCH "\n", renew_path);
         goto out;
     }
     {
@@ -158,12 +158,12 @@ static int tdc__install(const tdc_device *dev, X509 *cert)
         if (k) snprintf(sfx, sizeof sfx, "-%02d", k);
         if ((size_t)snprintf(old_key, sizeof old_key, "%s.old-%s%s", dev->key_path, stamp, sfx) >= sizeof old_key ||
             (size_t)snprintf(old_crt, sizeof old_crt, "%s.old-%s%s", dev->cert_path, stamp, sfx) >= sizeof old_crt) {
-            fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_DUONG_DAN_THU_MUC_THIET "\n", dev->dir);
+            fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_DIR_TOO_LONG "\n", dev->dir);
             goto out;
         }
         if (access(old_key, F_OK) != 0 && access(old_crt, F_OK) != 0) break;
         if (k == 99) {
-            fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_DA_CO_QUA_NHIEU_CHUNG "\n", stamp,
+            fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_TOO_MANY_OLD "\n", stamp,
                     dev->dir);
             goto out;
         }
@@ -171,11 +171,11 @@ static int tdc__install(const tdc_device *dev, X509 *cert)
     /* keep the old certificate (and key), then put the new ones in place;
      * a crash in between leaves renew.key and the old files: run again */
     if (rename(dev->cert_path, old_crt) != 0) {
-        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KHONG_GIU_LAI_DUOC "\n", dev->cert_path, td_errno_vi_log(errno, dev->cert_path));
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KEEP_FAILED "\n", dev->cert_path, td_errno_vi_log(errno, dev->cert_path));
         goto out;
     }
     if (!same_key && (rename(dev->key_path, old_key) != 0 || rename(renew_path, dev->key_path) != 0)) {
-        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KHONG_THAY_DUOC_KHOA_KHOA "\n", td_errno_vi_log(errno, dev->key_path), old_key);
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KEY_SWAP_FAILED "\n", td_errno_vi_log(errno, dev->key_path), old_key);
         goto out;
     }
     if (td_x509_write_cert(dev->cert_path, cert, 0, &e)) {
@@ -183,12 +183,12 @@ static int tdc__install(const tdc_device *dev, X509 *cert)
         goto out;
     }
     tdc__date(X509_get0_notAfter(cert), d);
-    printf(TD_MSG_RENEW_DA_CAI_CHUNG_THU_MOI "\n", sub.device, sub.agency, d);
+    printf(TD_MSG_RENEW_INSTALLED "\n", sub.device, sub.agency, d);
     if (same_key)
-        printf(TD_MSG_RENEW_KHOA_KHONG_DOI_CHUNG_THU "\n", old_crt);
+        printf(TD_MSG_RENEW_KEY_KEPT "\n", old_crt);
     else
-        printf(TD_MSG_RENEW_KHOA_MOI_DA_THAY_KHOA "\n", old_key, old_crt);
-    printf(TD_MSG_RENEW_HOP_THU_DI_GIU_NGUYEN "\n", dev->dir);
+        printf(TD_MSG_RENEW_KEY_REPLACED "\n", old_key, old_crt);
+    printf(TD_MSG_RENEW_OUTBOX_KEPT "\n", dev->dir);
     rc = 0;
 out:
     EVP_PKEY_free(newkey);
@@ -210,20 +210,20 @@ static int tdc__csr_out(const tdc_device *dev, const char *out)
 
     td_error_clear(&e);
     if (td_identity_load(&cur, dev->key_path, dev->cert_path, &e)) {
-        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KHONG_DOC_DUOC_KHOA_CHUNG "\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_IDENTITY_UNREADABLE "\n", td_error_vi(&e));
         return 1;
     }
     if (tdc__pending_key(dev, &key, &made, &e) ||
         td_x509_make_csr(key, cur.subject.agency, cur.subject.device, cur.subject.role, &req, &e) ||
         td_x509_write_csr(out, req, 0, &e)) {
-        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KHONG_TAO_DUOC_YEU_CAU "\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_REQUEST_FAILED "\n", td_error_vi(&e));
         goto out;
     }
     EVP_PKEY_get_raw_public_key(key, pk, &pl);
     td_key_short_hex(pk, id);
-    printf(TD_MSG_RENEW_KHOA_MOI_MA_KHOA_VA "\n", made ? TD_MSG_RENEW_DA_TAO : TD_MSG_RENEW_DUNG_LAI,
+    printf(TD_MSG_RENEW_CSR_WRITTEN "\n", made ? TD_MSG_RENEW_WORD_CREATED : TD_MSG_RENEW_WORD_REUSED,
            dev->dir, TDC_RENEW_KEY, id, out);
-    printf(TD_MSG_RENEW_GUI_VA_CHO_CAN_BO "\n",
+    printf(TD_MSG_RENEW_SEND_TO_CA "\n",
            out, dev->cert_path, out, dev->dir);
     rc = 0;
 out:
@@ -249,20 +249,20 @@ static int tdc__online(const tdc_device *dev, const char *server)
 
     td_error_clear(&e);
     if (td_identity_load(&cur, dev->key_path, dev->cert_path, &e)) {
-        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KHONG_DOC_DUOC_KHOA_CHUNG "\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_IDENTITY_UNREADABLE "\n", td_error_vi(&e));
         return 1;
     }
     if (tdc_cert_check(dev, cur.cert, (long long)(td_clock_now_ms() / 1000), 0, stderr, "renew")) {
-        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_CHUNG_THU_DA_HET_HAN "\n");
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_EXPIRED_OFFLINE "\n");
         goto out;
     }
     if (tdc__pending_key(dev, &key, &made, &e) ||
         td_x509_make_csr(key, cur.subject.agency, cur.subject.device, cur.subject.role, &req, &e)) {
-        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KHONG_TAO_DUOC_KHOA_YEU "\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KEYGEN_FAILED "\n", td_error_vi(&e));
         goto out;
     }
     if ((n = i2d_X509_REQ(req, &der)) <= 0) {
-        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KHONG_MA_HOA_DUOC_YEU "\n");
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_ENCODE_FAILED "\n");
         goto out;
     }
     memset(&lo, 0, sizeof lo);
@@ -271,7 +271,7 @@ static int tdc__online(const tdc_device *dev, const char *server)
     lo.cursor = 1;
     if (!(l = tdc_link_open(&lo, &e))) {
         tdc_link_fail("tiendo renew", server ? server : dev->server, &e);
-        fprintf(stderr, TD_MSG_RENEW_CO_THE_LAM_NGOAI_TUYEN "\n", dev->dir);
+        fprintf(stderr, TD_MSG_RENEW_OFFLINE_HINT "\n", dev->dir);
         goto out;
     }
     rq.csr.data = der;
@@ -279,19 +279,19 @@ static int tdc__online(const tdc_device *dev, const char *server)
     f.body_case = TIENDO__FRAME__BODY_RENEW_REQUEST;
     f.renew_request = &rq;
     if (tdc_link_send(l, &f, &e) || tdc_link_recv(l, &reply, TDC_CALL_TIMEOUT_MS, &e)) {
-        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_MAY_CHU_KHONG_TRA_LOI "\n", tdc_link_vi(&e));
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_SERVER_NO_REPLY "\n", tdc_link_vi(&e));
         goto out;
     }
     if (reply->body_case != TIENDO__FRAME__BODY_RENEW_RESPONSE) {
-        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_MAY_CHU_TRA_LOI_KHONG "\n",
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_SERVER_BAD_FRAME "\n",
                 (int)reply->body_case);
         goto out;
     }
     if (!reply->renew_response->issued) {
         td_log_warn("renew refused: %s", reply->renew_response->reason ? reply->renew_response->reason : "");
-        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_MAY_CHU_KHONG_CAP_LAI "\n",
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_SERVER_REFUSED "\n",
                 reply->renew_response->reason_vi && *reply->renew_response->reason_vi
-                    ? reply->renew_response->reason_vi : TD_MSG_RENEW_KHONG_RO_LY_DO,
+                    ? reply->renew_response->reason_vi : TD_MSG_RENEW_WORD_NO_REASON,
                 dev->dir);
         goto out;
     }
@@ -300,13 +300,13 @@ static int tdc__online(const tdc_device *dev, const char *server)
         cert = d2i_X509(NULL, &p, (long)reply->renew_response->cert.len);
     }
     if (!cert) {
-        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_CHUNG_THU_MAY_CHU_GUI "\n");
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_SERVER_CERT_CORRUPT "\n");
         goto out;
     }
     tdc_link_close(l);
     l = NULL;
     if (tdc__install(dev, cert) == 0) {
-        printf(TD_MSG_RENEW_MAY_CHU_DA_GHI_CHUNG "\n",
+        printf(TD_MSG_RENEW_SERVER_LOGGED "\n",
                (unsigned long long)reply->renew_response->cert_index);
         rc = 0;
     }
@@ -343,12 +343,12 @@ int tdc_cmd_renew(int argc, char **argv)
     }
     if (optind < argc || (csr_out && import)) {
         fprintf(stderr, "tiendo renew: %s\nXem: tiendo renew --help\n",
-                optind < argc ? TD_MSG_RENEW_THAM_SO_THUA : TD_MSG_RENEW_CSR_OUT_VA_IMPORT_KHONG);
+                optind < argc ? TD_MSG_RENEW_EXTRA_ARG : TD_MSG_RENEW_CSR_OUT_OR_IMPORT);
         return 2;
     }
     td_error_clear(&e);
     if (tdc_device_load(&dev, dir, &e)) {
-        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_THIET_BI_CHUA_DUOC_DANG "\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_NOT_ENROLLED "\n", td_error_vi(&e));
         return 1;
     }
     tdc_tz_default();
@@ -357,7 +357,7 @@ int tdc_cmd_renew(int argc, char **argv)
         X509 *cert = NULL;
         int rc;
         if (td_x509_read_cert(import, &cert, &e)) {
-            fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_KHONG_DOC_DUOC_CHUNG_THU "\n", import, td_error_vi(&e));
+            fprintf(stderr, "tiendo renew: " TD_MSG_RENEW_CERT_UNREADABLE "\n", import, td_error_vi(&e));
             return 1;
         }
         rc = tdc__install(&dev, cert);

@@ -50,13 +50,13 @@
 #include "oserr.h"
 
 static const char *tdc__next_step =
-    "Bước tiếp theo: chạy `tiendo sync` khi có mạng để gửi lên máy chủ; `tiendo status` cho biết mục nào còn chờ gửi.\n";
+    TD_MSG_REPORT_NEXT_STEP_SYNC;
 
 static void tdc__print_text(FILE *f, const char *label, const char *s)
 {
     fprintf(f, "  %s: ", label);
     if (!s || !*s) {
-        fputs(TD_MSG_REPORT_TRONG "\n", f);
+        fputs(TD_MSG_REPORT_WORD_EMPTY "\n", f);
         return;
     }
     for (const char *p = s; *p; p++) {
@@ -70,26 +70,26 @@ static void tdc__rep_print(FILE *f, const tdc_rep *r)
 {
     char d[16];
     if (r->percent >= 0)
-        fprintf(f, "  Trạng thái: %s, %d%%\n", tdc_rep_state_vi(r->state), r->percent);
+        fprintf(f, TD_MSG_REPORT_SUMMARY_STATE_PERCENT, tdc_rep_state_vi(r->state), r->percent);
     else
-        fprintf(f, "  Trạng thái: %s\n", tdc_rep_state_vi(r->state));
+        fprintf(f, TD_MSG_REPORT_SUMMARY_STATE, tdc_rep_state_vi(r->state));
     if (r->done_date) {
         td_date_vi(r->done_date, d, sizeof d);
-        fprintf(f, "  Ngày hoàn thành: %s\n", d);
+        fprintf(f, TD_MSG_REPORT_SUMMARY_DONE_DATE, d);
     }
-    tdc__print_text(f, "Kết quả thực hiện", r->result);
-    tdc__print_text(f, "Khó khăn, vướng mắc", r->difficulties);
-    tdc__print_text(f, "Đề xuất, kiến nghị", r->proposals);
-    for (size_t i = 0; i < r->n_evidence; i++) fprintf(f, "  Minh chứng: %s\n", r->evidence[i]);
+    tdc__print_text(f, TD_MSG_LABEL_RESULT_FULL, r->result);
+    tdc__print_text(f, TD_MSG_LABEL_DIFFICULTIES, r->difficulties);
+    tdc__print_text(f, TD_MSG_LABEL_PROPOSALS, r->proposals);
+    for (size_t i = 0; i < r->n_evidence; i++) fprintf(f, TD_MSG_REPORT_SUMMARY_EVIDENCE, r->evidence[i]);
     for (size_t i = 0; i < r->n_docs; i++) {
         td_date_vi(r->docs[i].date, d, sizeof d);
-        fprintf(f, "  Văn bản: %s%s%s%s%s\n", r->docs[i].number, r->docs[i].date ? ", ngày " : "", d,
+        fprintf(f, TD_MSG_REPORT_SUMMARY_DOC, r->docs[i].number, r->docs[i].date ? TD_MSG_REPORT_WORD_DATED : "", d,
                 *r->docs[i].title ? ": " : "", r->docs[i].title);
     }
     for (size_t i = 0; i < r->n_atts; i++) {
         char hex[17];
         for (int k = 0; k < 8; k++) snprintf(hex + 2 * k, 3, "%02x", r->atts[i].sha256[k]);
-        fprintf(f, "  Tệp đính kèm: %s (%s, %llu byte, sha256 %s…)\n", r->atts[i].name, r->atts[i].mime,
+        fprintf(f, TD_MSG_REPORT_SUMMARY_ATTACHMENT, r->atts[i].name, r->atts[i].mime,
                 (unsigned long long)r->atts[i].size, hex);
     }
 }
@@ -170,12 +170,12 @@ static char *tdc__edit(const char *title, const char *context, const char *initi
     if (!ed || !*ed) {
         fprintf(stderr, "%s (%s)\n", title, context);
         if (initial && *initial)
-            fprintf(stderr, TD_MSG_REPORT_NOI_DUNG_DANG_CO_GO "\n",
+            fprintf(stderr, TD_MSG_REPORT_PROMPT_CURRENT_TEXT "\n",
                     initial);
-        fprintf(stderr, TD_MSG_REPORT_GO_NOI_DUNG_NHIEU_DONG "\n");
+        fprintf(stderr, TD_MSG_REPORT_PROMPT_TYPE_TEXT "\n");
         raw = tdc__read_dot();
         if (!raw) {
-            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_HET_BO_NHO "\n");
+            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_NOMEM "\n");
             return NULL;
         }
         tdc__strip_comments(raw);
@@ -192,19 +192,16 @@ static char *tdc__edit(const char *title, const char *context, const char *initi
         struct stat sb;
         snprintf(path, sizeof path, "%s/tiendo-XXXXXX.txt", tmp && *tmp ? tmp : "/tmp");
         if ((fd = mkstemps(path, 4)) < 0 || !(f = fdopen(fd, "w"))) {
-            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_KHONG_TAO_DUOC_TEP_TAM "\n", path, td_errno_vi_log(errno, path));
+            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_TEMP_CREATE_FAILED "\n", path, td_errno_vi_log(errno, path));
             if (fd >= 0) close(fd);
             return NULL;
         }
         fprintf(f,
-                "# %s\n"
-                "# %s\n"
-                "# Viết nội dung bên dưới các dòng chú thích này, lưu tệp rồi đóng trình soạn thảo.\n"
-                "# Các dòng bắt đầu bằng '#' bị bỏ qua. Để trống nếu không có.\n",
+                TD_MSG_REPORT_EDITOR_HEADER,
                 title, context);
         if (initial && *initial) fprintf(f, "%s\n", initial);
         if (fclose(f)) {
-            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_KHONG_GHI_DUOC_TEP_TAM "\n", path);
+            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_TEMP_WRITE_FAILED "\n", path);
             unlink(path);
             return NULL;
         }
@@ -224,13 +221,13 @@ static char *tdc__edit(const char *title, const char *context, const char *initi
         }
         free(cmdline);
         if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_TRINH_SOAN_THAO_KHONG_CHAY "\n", ed,
+            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_EDITOR_FAILED "\n", ed,
                     pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
             unlink(path);
             return NULL;
         }
         if (stat(path, &sb) || sb.st_size > 4 * TDC_TEXT_MAX || !(f = fopen(path, "rb"))) {
-            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_KHONG_DOC_LAI_DUOC_TEP "\n", path,
+            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_EDITOR_FILE_LOST "\n", path,
                     4 * TDC_TEXT_MAX);
             unlink(path);
             return NULL;
@@ -243,13 +240,13 @@ static char *tdc__edit(const char *title, const char *context, const char *initi
         fclose(f);
         unlink(path);
         if (!raw) {
-            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_KHONG_DOC_LAI_DUOC_TEP_2 "\n");
+            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_EDITOR_REREAD_FAILED "\n");
             return NULL;
         }
         tdc__strip_comments(raw);
     }
     out = tdc_nfc(raw, TDC_TEXT_MAX, &why);
-    if (!out) fprintf(stderr, "tiendo report: " TD_MSG_REPORT_NOI_DUNG_TOI_DA_BYTE "\n", title, why, TDC_TEXT_MAX);
+    if (!out) fprintf(stderr, "tiendo report: " TD_MSG_REPORT_TEXT_FIELD_BAD "\n", title, why, TDC_TEXT_MAX);
     free(raw);
     return out;
 }
@@ -274,16 +271,16 @@ static int tdc__rep_ask(tdc_rep *r, int given_state, int given_percent, int give
 {
     char line[256], ctx[128], pvi[8], prompt[512], dvi[16];
     tdc_period_vi(r->period, pvi, sizeof pvi);
-    snprintf(ctx, sizeof ctx, "Báo cáo nhiệm vụ %u, kỳ %s", r->task, pvi);
+    snprintf(ctx, sizeof ctx, TD_MSG_REPORT_PROMPT_TITLE, r->task, pvi);
     if (!given_state) {
         for (;;) {
             snprintf(prompt, sizeof prompt,
-                     "%s.\nTrạng thái: 1 = chưa triển khai, 2 = đang thực hiện, 3 = đã hoàn thành%s%s%s: ", ctx,
+                     TD_MSG_REPORT_PROMPT_STATE, ctx,
                      r->state ? " [Enter: " : "", r->state ? tdc_rep_state_vi(r->state) : "", r->state ? "]" : "");
             if (tdc__ask_line(prompt, line, sizeof line)) goto eof;
             if (!*td_trim(line) && r->state) break;
             if ((r->state = tdc_rep_state_parse(line)) != 0) break;
-            fprintf(stderr, TD_MSG_REPORT_HAY_GO_HOAC_HOAC_CHUA "\n");
+            fprintf(stderr, TD_MSG_REPORT_PROMPT_STATE_HINT "\n");
         }
     }
     if (r->state == TIENDO__REPORT_STATE__REPORT_IN_PROGRESS && !given_percent) {
@@ -291,7 +288,7 @@ static int tdc__rep_ask(tdc_rep *r, int given_state, int given_percent, int give
             long v;
             char def[32] = "";
             if (r->percent >= 0) snprintf(def, sizeof def, " [Enter: %d]", r->percent);
-            snprintf(prompt, sizeof prompt, "Phần trăm hoàn thành (0–100)%s: ", def);
+            snprintf(prompt, sizeof prompt, TD_MSG_REPORT_PROMPT_PERCENT, def);
             if (tdc__ask_line(prompt, line, sizeof line)) goto eof;
             td_trim(line);
             if (!*line && r->percent >= 0) break;
@@ -301,21 +298,21 @@ static int tdc__rep_ask(tdc_rep *r, int given_state, int given_percent, int give
                 r->percent_cli = 1;
                 break;
             }
-            fprintf(stderr, TD_MSG_REPORT_PHAN_TRAM_LA_SO_NGUYEN "\n");
+            fprintf(stderr, TD_MSG_REPORT_PROMPT_PERCENT_HINT "\n");
         }
     }
     if (r->state == TIENDO__REPORT_STATE__REPORT_DONE && !given_done) {
         for (;;) {
             int d;
             td_date_vi(r->done_date ? r->done_date : today, dvi, sizeof dvi);
-            snprintf(prompt, sizeof prompt, "Ngày hoàn thành (dd/mm/yyyy) [Enter: %s]: ", dvi);
+            snprintf(prompt, sizeof prompt, TD_MSG_REPORT_PROMPT_DONE_DATE, dvi);
             if (tdc__ask_line(prompt, line, sizeof line)) goto eof;
             if (!*td_trim(line)) break;
             if (!td_date_parse_vi(line, &d) && td_date_valid(d) && d <= today) {
                 r->done_date = d;
                 break;
             }
-            fprintf(stderr, TD_MSG_REPORT_NGAY_CO_DANG_DD_MM "\n");
+            fprintf(stderr, TD_MSG_REPORT_PROMPT_DATE_HINT "\n");
         }
     }
     struct {
@@ -341,7 +338,7 @@ static int tdc__rep_ask(tdc_rep *r, int given_state, int given_percent, int give
             if (tdc__interrupted || ((feof(stdin) || ferror(stdin)) && !*t)) goto eof;
             /* required and left empty: asked again, nothing typed is lost */
             if (i == 0 && !*td_trim(t)) {
-                fprintf(stderr, TD_MSG_REPORT_KET_QUA_THUC_HIEN_LA "\n", tdc_rep_state_vi(r->state));
+                fprintf(stderr, TD_MSG_REPORT_PROMPT_RESULT_REQUIRED "\n", tdc_rep_state_vi(r->state));
                 continue;
             }
             break;
@@ -448,7 +445,7 @@ static int tdc__rep_sign(tdc_ctx *c, const char *cmd, const tdc_rep *r, uint64_t
     }
     if (seq_out) *seq_out = seq;
     tdc_period_vi(r->period, pvi, sizeof pvi);
-    printf(TD_MSG_REPORT_DA_GHI_BAO_CAO_NHIEM "\n",
+    printf(TD_MSG_REPORT_QUEUED "\n",
            r->task, pvi, c->id.subject.agency, (unsigned long long)seq);
     tdc__rep_print(stdout, r);
     return 0;
@@ -458,7 +455,7 @@ static int tdc__rep_sign(tdc_ctx *c, const char *cmd, const tdc_rep *r, uint64_t
 static void tdc__no_plan_note(const char *cmd, const td_state *st, const tdc_rep *r)
 {
     if (!st || !td_state_has_plan(st))
-        fprintf(stderr, TD_MSG_REPORT_TIENDO_BAN_SAO_CHUA_CO "\n", cmd, r->task);
+        fprintf(stderr, TD_MSG_REPORT_NO_PLAN_TASK_UNCHECKED "\n", cmd, r->task);
 }
 
 static int tdc__plan_refuse(const char *cmd, const td_state *st, const char *agency, int today, const tdc_rep *r)
@@ -527,10 +524,10 @@ static int tdc__batch(tdc_ctx *c, const char *cmd, const char *path, int today)
 
     if (!(buf = tdc__slurp(path, TDC_BATCH_MAX_BYTES, &n))) {
         if (errno == EFBIG)
-            fprintf(stderr, TD_MSG_REPORT_TIENDO_TEP_LON_QUA_MB "\n", cmd, path,
+            fprintf(stderr, TD_MSG_REPORT_BATCH_TOO_LARGE "\n", cmd, path,
                     TDC_BATCH_MAX_BYTES >> 20);
         else
-            fprintf(stderr, TD_MSG_REPORT_TIENDO_KHONG_DOC_DUOC_TEP "\n", cmd, path, td_errno_vi_log(errno, path));
+            fprintf(stderr, TD_MSG_REPORT_BATCH_UNREADABLE "\n", cmd, path, td_errno_vi_log(errno, path));
         return 1;
     }
     {
@@ -553,31 +550,31 @@ static int tdc__batch(tdc_ctx *c, const char *cmd, const char *path, int today)
             if (!x->line)
                 fprintf(stderr, "%s: %s\n", path, x->msg);
             else if (x->col)
-                fprintf(stderr, TD_MSG_REPORT_COT "\n", path, x->line, x->col, x->msg);
+                fprintf(stderr, TD_MSG_REPORT_BATCH_CELL_ERROR "\n", path, x->line, x->col, x->msg);
             else
                 fprintf(stderr, "%s:%d: %s\n", path, x->line, x->msg);
         }
         if (out.n_err > TDC_BATCH_ERRORS_SHOWN)
-            fprintf(stderr, TD_MSG_REPORT_VA_LOI_KHAC "\n", out.n_err - TDC_BATCH_ERRORS_SHOWN);
-        fprintf(stderr, TD_MSG_REPORT_TIENDO_TEP_CO_LOI_KHONG "\n", cmd, path,
+            fprintf(stderr, TD_MSG_REPORT_BATCH_MORE_ERRORS "\n", out.n_err - TDC_BATCH_ERRORS_SHOWN);
+        fprintf(stderr, TD_MSG_REPORT_BATCH_REFUSED "\n", cmd, path,
                 out.n_err);
         return 1;
     }
     if (!st || !td_state_has_plan(st))
-        fprintf(stderr, TD_MSG_REPORT_TIENDO_BAN_SAO_CHUA_CO_2 "\n", cmd);
+        fprintf(stderr, TD_MSG_REPORT_NO_PLAN_TASKS_UNCHECKED "\n", cmd);
     for (size_t k = 0; k < out.n; k++) {
         uint64_t seq = 0;
         char pvi[8];
         if (tdc_rep_sign(c, &out.reps[k], &seq, &e)) {
-            fprintf(stderr, TD_MSG_REPORT_TIENDO_TIENDO_DUNG_O_DONG "\n", cmd, td_error_vi(&e), cmd, out.lines[k], n_ok, out.lines[k]);
+            fprintf(stderr, TD_MSG_REPORT_BATCH_STOPPED "\n", cmd, td_error_vi(&e), cmd, out.lines[k], n_ok, out.lines[k]);
             goto out;
         }
         n_ok++;
         tdc_period_vi(out.reps[k].period, pvi, sizeof pvi);
-        printf(TD_MSG_REPORT_DONG_NHIEM_VU_KY_SO "\n", out.lines[k], out.reps[k].task, pvi,
+        printf(TD_MSG_REPORT_BATCH_LINE "\n", out.lines[k], out.reps[k].task, pvi,
                tdc_rep_state_vi(out.reps[k].state), out.reps[k].percent, (unsigned long long)seq);
     }
-    printf(TD_MSG_REPORT_DA_GHI_BAO_CAO_TU, n_ok, path, tdc__next_step);
+    printf(TD_MSG_REPORT_BATCH_DONE, n_ok, path, tdc__next_step);
     rc = 0;
 out:
     tdc_csv_reports_free(&out);
@@ -618,7 +615,7 @@ static int tdc__report_show(int argc, char **argv)
     if (optind < argc) return td_cli_extra("tiendo", "report", argv[optind]);
     if (!task_s || !tdc_int(strrchr(task_s, ':') ? strrchr(task_s, ':') + 1 : task_s, &task) || task < 1 ||
         task >= (long)TD_TASK_NUMBER_LIMIT)
-        return tdc_usage_err("report", "report show cần số thứ tự nhiệm vụ: tiendo report show SỐ --period MM/YYYY",
+        return tdc_usage_err("report", TD_MSG_REPORT_SHOW_TASK_MISSING,
                               NULL);
     if (!period[0]) return tdc_usage_err("report", TD_MSG_PERIOD_MISSING, NULL);
     if (tdc_ctx_open(&c, dir, cmd)) return 1;
@@ -638,7 +635,7 @@ static int tdc__report_show(int argc, char **argv)
     tdc_period_vi(period, pvi, sizeof pvi);
     rep = st ? td_state_report(st, (uint32_t)task, agency, period) : NULL;
     if (!rep) {
-        fprintf(stderr, "tiendo report show: " TD_MSG_REPORT_BAN_SAO_CHUA_CO_BAO "\n",
+        fprintf(stderr, "tiendo report show: " TD_MSG_REPORT_SHOW_NOT_IN_REPLICA "\n",
                 agency, task, pvi);
         tdc_ctx_close(&c);
         return 1;
@@ -654,27 +651,27 @@ static int tdc__report_show(int argc, char **argv)
     r.evidence = rep->evidence;
     r.n_evidence = rep->n_evidence;
     tdc_fmt_time(rep->device_time_ms, t, sizeof t);
-    printf(TD_MSG_REPORT_BAO_CAO_NHIEM_VU_KY "\n", rep->task, pvi, rep->agency,
+    printf(TD_MSG_REPORT_SHOW_HEAD "\n", rep->task, pvi, rep->agency,
            (unsigned long long)rep->index, t);
     tdc__rep_print(stdout, &r);
     for (size_t i = 0; i < rep->n_docs; i++) {
         char d[16];
         td_date_vi(rep->docs[i].date, d, sizeof d);
-        printf(TD_MSG_REPORT_VAN_BAN "\n", rep->docs[i].number, rep->docs[i].date ? TD_MSG_REPORT_NGAY : "", d,
+        printf(TD_MSG_REPORT_SHOW_DOC "\n", rep->docs[i].number, rep->docs[i].date ? TD_MSG_REPORT_WORD_DATED : "", d,
                *rep->docs[i].title ? ": " : "", rep->docs[i].title);
     }
     for (size_t i = 0; i < rep->n_attachments; i++) {
         char hex[17];
         for (int k = 0; k < 8; k++) snprintf(hex + 2 * k, 3, "%02x", rep->attachments[i].sha256[k]);
-        printf(TD_MSG_REPORT_TEP_DINH_KEM_BYTE_SHA256 "\n", rep->attachments[i].name, rep->attachments[i].mime,
+        printf(TD_MSG_REPORT_SHOW_ATTACHMENT "\n", rep->attachments[i].name, rep->attachments[i].mime,
                (unsigned long long)rep->attachments[i].size, hex);
     }
     if (rep->review > 0)
-        printf(TD_MSG_REPORT_THAM_DINH_DA_CHAP_NHAN "\n", *rep->review_comment ? ": " : "", rep->review_comment);
+        printf(TD_MSG_REPORT_SHOW_ACCEPTED "\n", *rep->review_comment ? ": " : "", rep->review_comment);
     else if (rep->review < 0)
-        printf(TD_MSG_REPORT_THAM_DINH_BI_TRA_LAI "\n", rep->review_comment);
+        printf(TD_MSG_REPORT_SHOW_RETURNED "\n", rep->review_comment);
     else
-        printf(TD_MSG_REPORT_THAM_DINH_CHUA "\n");
+        printf(TD_MSG_REPORT_SHOW_NOT_REVIEWED "\n");
     tdc_ctx_close(&c);
     return 0;
 }
@@ -690,7 +687,7 @@ static int tdc__keep_draft(tdc_ctx *c, const tdc_rep *r)
         fprintf(stderr, "tiendo report: %s\n", td_error_vi(&e));
         return -1;
     }
-    fprintf(stderr, TD_MSG_REPORT_NHUNG_GI_DA_GO_DUOC "\n",
+    fprintf(stderr, TD_MSG_REPORT_PROMPT_SAVED_DRAFT "\n",
             r->task, r->period, r->task, r->period);
     return 0;
 }
@@ -733,8 +730,7 @@ int tdc_cmd_report(int argc, char **argv)
         case 's':
             n_field_opts++;
             if (!(cli.state = tdc_rep_state_parse(optarg))) {
-                rc = tdc_usage_err(cmd, "--state phải là chua, dang hoặc xong (hoặc \"chưa triển khai\", "
-                                         "\"đang thực hiện\", \"đã hoàn thành\"): ", optarg);
+                rc = tdc_usage_err(cmd, TD_MSG_REPORT_STATE_BAD, optarg);
                 goto out_free;
             }
             break;
@@ -745,7 +741,7 @@ int tdc_cmd_report(int argc, char **argv)
                 snprintf(tmp, sizeof tmp, "%s", optarg);
                 if (tmp[0] && tmp[strlen(tmp) - 1] == '%') tmp[strlen(tmp) - 1] = 0;
                 if (!tdc_int(tmp, &v) || v < 0 || v > 100) {
-                    fprintf(stderr, "tiendo report: " TD_MSG_REPORT_PHAN_TRAM_HOAN_THANH_PHAI "\n", optarg);
+                    fprintf(stderr, "tiendo report: " TD_MSG_REPORT_PERCENT_BAD "\n", optarg);
                     rc = 2;
                     goto out_free;
                 }
@@ -759,7 +755,7 @@ int tdc_cmd_report(int argc, char **argv)
             n_field_opts++;
             if (tdc_rep_set_text(opt == 'r' ? &cli.result : opt == 'D' ? &cli.difficulties : &cli.proposals, optarg,
                               &why)) {
-                fprintf(stderr, "tiendo report: " TD_MSG_REPORT_TOI_DA_BYTE "\n",
+                fprintf(stderr, "tiendo report: " TD_MSG_REPORT_TEXT_OPT_BAD "\n",
                         opt == 'r' ? "result" : opt == 'D' ? "difficulties" : "proposals", why, TDC_TEXT_MAX);
                 rc = 2;
                 goto out_free;
@@ -776,7 +772,7 @@ int tdc_cmd_report(int argc, char **argv)
         case 'o':
             n_field_opts++;
             if (n_docs_raw == TDC_EVIDENCE_MAX) {
-                rc = tdc_usage_err(cmd, "quá nhiều --doc (tối đa 32)", NULL);
+                rc = tdc_usage_err(cmd, TD_MSG_REPORT_TOO_MANY_DOCS, NULL);
                 goto out_free;
             }
             docs_raw[n_docs_raw++] = optarg;
@@ -784,7 +780,7 @@ int tdc_cmd_report(int argc, char **argv)
         case 'A':
             n_field_opts++;
             if (n_atts_raw == TD_ATTACH_PER_REPORT_MAX) {
-                rc = tdc_usage_err(cmd, "quá nhiều --attach (tối đa 8 tệp mỗi báo cáo)", NULL);
+                rc = tdc_usage_err(cmd, TD_MSG_REPORT_TOO_MANY_ATTACH, NULL);
                 goto out_free;
             }
             atts_raw[n_atts_raw++] = optarg;
@@ -792,7 +788,7 @@ int tdc_cmd_report(int argc, char **argv)
         case 'n':
             n_field_opts++;
             if (td_date_parse_vi(optarg, &cli.done_date) || !td_date_valid(cli.done_date)) {
-                rc = tdc_usage_err(cmd, "--done-date phải là ngày dd/mm/yyyy: ", optarg);
+                rc = tdc_usage_err(cmd, TD_MSG_REPORT_DONE_DATE_BAD, optarg);
                 goto out_free;
             }
             break;
@@ -810,7 +806,7 @@ int tdc_cmd_report(int argc, char **argv)
     }
     if (optind < argc) {
         if (task_s && strcmp(task_s, argv[optind])) {
-            rc = tdc_usage_err(cmd, "số nhiệm vụ ghi hai lần khác nhau: ", argv[optind]);
+            rc = tdc_usage_err(cmd, TD_MSG_REPORT_TASK_TWICE, argv[optind]);
             goto out_free;
         }
         task_s = argv[optind++];
@@ -820,13 +816,12 @@ int tdc_cmd_report(int argc, char **argv)
         goto out_free;
     }
     if (force_prompt && no_prompt) {
-        rc = tdc_usage_err(cmd, "--prompt và --no-prompt không dùng cùng nhau", NULL);
+        rc = tdc_usage_err(cmd, TD_MSG_REPORT_PROMPT_BOTH, NULL);
         goto out_free;
     }
     if (from_file) {
         if (task_s || cli.period[0] || n_field_opts || want_draft || force_prompt) {
-            rc = tdc_usage_err(cmd, "--from-file lấy mọi thứ từ tệp: không dùng cùng số nhiệm vụ, --period, "
-                                     "các mục báo cáo, --draft hay --prompt", NULL);
+            rc = tdc_usage_err(cmd, TD_MSG_REPORT_FROM_FILE_ALONE, NULL);
             goto out_free;
         }
         if (tdc_ctx_open(&c, dir, cmd)) goto out_free;
@@ -835,14 +830,14 @@ int tdc_cmd_report(int argc, char **argv)
         goto out_free;
     }
     if (!task_s) {
-        rc = tdc_usage_err(cmd, "thiếu số nhiệm vụ: tiendo report SỐ --period MM/YYYY (xem các nhiệm vụ: tiendo tasks)",
+        rc = tdc_usage_err(cmd, TD_MSG_REPORT_TASK_MISSING,
                             NULL);
         goto out_free;
     }
     /* SỐ, or KẾ_HOẠCH:SỐ; the plan is resolved once the replica is open */
     if (!tdc_int(strrchr(task_s, ':') ? strrchr(task_s, ':') + 1 : task_s, &v) || v < 1 ||
         v >= (long)TD_TASK_NUMBER_LIMIT) {
-        rc = tdc_usage_err(cmd, "số nhiệm vụ phải là số thứ tự (số nguyên dương) của nhiệm vụ: ", task_s);
+        rc = tdc_usage_err(cmd, TD_MSG_REPORT_TASK_BAD, task_s);
         goto out_free;
     }
     cli.task = (uint32_t)v;
@@ -893,7 +888,7 @@ int tdc_cmd_report(int argc, char **argv)
         goto out;
     }
     if (found)
-        fprintf(stderr, "tiendo report: " TD_MSG_REPORT_BAT_DAU_TU_BAN_NHAP "\n", cli.task, cli.period);
+        fprintf(stderr, "tiendo report: " TD_MSG_REPORT_FROM_DRAFT "\n", cli.task, cli.period);
     prompting = !want_draft && (force_prompt || (!no_prompt && isatty(STDIN_FILENO)));
     if (!found && prompting && st) {
         /* correcting a returned report starts from the version sent, with
@@ -903,7 +898,7 @@ int tdc_cmd_report(int argc, char **argv)
             char pv[16];
             tdc_period_vi(cli.period, pv, sizeof pv);
             tdc_rep_from_report(cur, &r);
-            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_BAO_CAO_NHIEM_VU_KY_2 "\n",
+            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_WAS_RETURNED "\n",
                     cli.task, pv, cur->review_comment ? cur->review_comment : "");
         }
     }
@@ -917,10 +912,10 @@ int tdc_cmd_report(int argc, char **argv)
             fprintf(stderr, "tiendo report: %s\n", td_error_vi(&e));
             goto out;
         }
-        printf(TD_MSG_REPORT_DA_BAN_NHAP_BAO_CAO "\n", found ? TD_MSG_REPORT_CAP_NHAT : TD_MSG_REPORT_LUU, r.task,
+        printf(TD_MSG_DRAFT_SAVED "\n", found ? TD_MSG_DRAFT_WORD_UPDATED : TD_MSG_DRAFT_WORD_SAVED, r.task,
                pvi);
         tdc__rep_print(stdout, &r);
-        printf(TD_MSG_REPORT_BUOC_TIEP_THEO_SUA_TIEP "\n",
+        printf(TD_MSG_DRAFT_NEXT_STEP "\n",
                r.task, r.period, r.task, r.period);
         rc = 0;
         goto out;
@@ -941,8 +936,8 @@ int tdc_cmd_report(int argc, char **argv)
         sigaction(SIGHUP, &old_hup, NULL);
         sigaction(SIGTERM, &old_term, NULL);
         if (asked == 3) {
-            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_KHI_DANG_HOI_BAO_CAO "\n",
-                    tdc__interrupted ? TD_MSG_REPORT_DA_DUNG_CTRL_C_HOAC : TD_MSG_REPORT_HET_DU_LIEU_NHAP);
+            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_PROMPT_ABORTED "\n",
+                    tdc__interrupted ? TD_MSG_REPORT_WORD_INTERRUPTED : TD_MSG_REPORT_WORD_END_OF_INPUT);
             tdc__keep_draft(&c, &r);
             rc = 1;
             goto out;
@@ -952,7 +947,7 @@ int tdc_cmd_report(int argc, char **argv)
     if ((rc = tdc_rep_check(st, c.id.subject.agency, today, &r, TDC_HOW_CLI, msg, sizeof msg, &field))) {
         fprintf(stderr, "tiendo report: %s\n", msg);
         if (!prompting && !no_prompt)
-            fprintf(stderr, TD_MSG_REPORT_KHONG_HOI_VI_DAU_VAO "\n");
+            fprintf(stderr, TD_MSG_REPORT_NOT_PROMPTED "\n");
         /* what was typed at the prompts is not thrown away */
         if (prompting && rc == 2) tdc__keep_draft(&c, &r);
         goto out;
@@ -961,9 +956,9 @@ int tdc_cmd_report(int argc, char **argv)
     if (found) {
         int del = 0;
         if (tdc_draft_delete(c.rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, &del, &e))
-            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_CANH_BAO_BAO_CAO_DA "\n", td_error_vi(&e), r.task, r.period);
+            fprintf(stderr, "tiendo report: " TD_MSG_REPORT_DRAFT_NOT_DELETED "\n", td_error_vi(&e), r.task, r.period);
         else
-            printf(TD_MSG_REPORT_BAN_NHAP_CUA_NHIEM_VU "\n", r.task, pvi);
+            printf(TD_MSG_DRAFT_USED "\n", r.task, pvi);
     }
     fputs(tdc__next_step, stdout);
     rc = 0;
@@ -1025,7 +1020,7 @@ int tdc_cmd_draft(int argc, char **argv)
     }
     sub = argv[1];
     if (strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "submit") && strcmp(sub, "delete"))
-        return tdc_usage_err(cmd, "lệnh con phải là list, show, submit hoặc delete: ", sub);
+        return tdc_usage_err(cmd, TD_MSG_DRAFT_SUBCMD_BAD, sub);
     argc--;
     argv++;
     optind = 1;
@@ -1048,7 +1043,7 @@ int tdc_cmd_draft(int argc, char **argv)
     if (optind < argc) return td_cli_extra("tiendo", cmd, argv[optind]);
     if (strcmp(sub, "list")) {
         if (!task_s || !tdc_int(task_s, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX)
-            return tdc_usage_err(cmd, "cần số nhiệm vụ: tiendo draft ", sub);
+            return tdc_usage_err(cmd, TD_MSG_DRAFT_TASK_MISSING, sub);
         if (!period[0]) return tdc_usage_err(cmd, TD_MSG_PERIOD_MISSING, NULL);
         tdc_draft_key((uint32_t)task, period, key);
         tdc_period_vi(period, pvi, sizeof pvi);
@@ -1061,58 +1056,58 @@ int tdc_cmd_draft(int argc, char **argv)
         tdc_draft *v = NULL;
         size_t n = 0;
         if (tdc_draft_list(c.rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, &v, &n, &e)) {
-            fprintf(stderr, "tiendo draft: " TD_MSG_ENTRY_KHONG_DOC_DUOC_BAN_NHAP "\n", td_error_vi(&e));
+            fprintf(stderr, "tiendo draft: " TD_MSG_ENTRY_DRAFT_READ_FAILED "\n", td_error_vi(&e));
             goto out;
         }
-        if (!n) printf(TD_MSG_REPORT_KHONG_CO_BAN_NHAP_NAO "\n");
-        else printf(TD_MSG_REPORT_BAN_NHAP_CHUA_KY_CHUA "\n", n);
+        if (!n) printf(TD_MSG_DRAFT_LIST_EMPTY "\n");
+        else printf(TD_MSG_DRAFT_LIST_HEAD "\n", n);
         for (size_t i = 0; i < n; i++) {
             tdc_rep x;
             char t[64];
             tdc_fmt_time(v[i].updated_ms, t, sizeof t);
             if (tdc_rep_unpack(v[i].payload, v[i].len, &x)) {
-                printf(TD_MSG_REPORT_HONG_KHONG_DOC_DUOC_XOA "\n", v[i].key);
+                printf(TD_MSG_DRAFT_LIST_CORRUPT "\n", v[i].key);
                 continue;
             }
             tdc_period_vi(x.period, pvi, sizeof pvi);
-            printf(TD_MSG_REPORT_NHIEM_VU_KY, x.task, pvi, tdc_rep_state_vi(x.state));
+            printf(TD_MSG_DRAFT_LIST_LINE, x.task, pvi, tdc_rep_state_vi(x.state));
             if (x.state) printf(", %d%%", x.percent < 0 ? 0 : x.percent);
-            printf(TD_MSG_REPORT_SUA_LAN_CUOI "\n", t);
+            printf(TD_MSG_DRAFT_LIST_EDITED "\n", t);
             tdc_rep_free(&x);
         }
-        if (n) printf(TD_MSG_REPORT_NOP_MOT_BAN_NHAP_TIENDO "\n");
+        if (n) printf(TD_MSG_DRAFT_LIST_HINT "\n");
         tdc_drafts_free(v, n);
         rc = 0;
         goto out;
     }
     if (tdc_draft_get(c.rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, &dr, &found, &e)) {
-        fprintf(stderr, "tiendo draft: " TD_MSG_ENTRY_KHONG_DOC_DUOC_BAN_NHAP "\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo draft: " TD_MSG_ENTRY_DRAFT_READ_FAILED "\n", td_error_vi(&e));
         goto out;
     }
     if (!found) {
-        fprintf(stderr, "tiendo draft: " TD_MSG_REPORT_KHONG_CO_BAN_NHAP_CUA "\n",
+        fprintf(stderr, "tiendo draft: " TD_MSG_DRAFT_NONE "\n",
                 task, pvi);
         goto out;
     }
     if (!strcmp(sub, "delete")) {
         if (tdc_draft_delete(c.rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, NULL, &e)) {
-            fprintf(stderr, "tiendo draft: " TD_MSG_REPORT_KHONG_XOA_DUOC_BAN_NHAP "\n", td_error_vi(&e));
+            fprintf(stderr, "tiendo draft: " TD_MSG_DRAFT_DELETE_FAILED "\n", td_error_vi(&e));
             goto out;
         }
-        printf(TD_MSG_REPORT_DA_XOA_BAN_NHAP_CUA "\n", task, pvi);
+        printf(TD_MSG_DRAFT_DELETED "\n", task, pvi);
         rc = 0;
         goto out;
     }
     if (tdc_rep_unpack(dr.payload, dr.len, &r)) {
-        fprintf(stderr, "tiendo draft: " TD_MSG_REPORT_BAN_NHAP_HONG_KHONG_GIAI "\n", key, task, period);
+        fprintf(stderr, "tiendo draft: " TD_MSG_DRAFT_CORRUPT "\n", key, task, period);
         goto out;
     }
     if (!strcmp(sub, "show")) {
         char t[64];
         tdc_fmt_time(dr.updated_ms, t, sizeof t);
-        printf(TD_MSG_REPORT_BAN_NHAP_BAO_CAO_NHIEM "\n", r.task, pvi, t);
+        printf(TD_MSG_DRAFT_SHOW_HEAD "\n", r.task, pvi, t);
         tdc__rep_print(stdout, &r);
-        printf(TD_MSG_REPORT_NOP_TIENDO_DRAFT_SUBMIT_PERIOD "\n", r.task, r.period);
+        printf(TD_MSG_DRAFT_SHOW_SUBMIT_HINT "\n", r.task, r.period);
         rc = 0;
         goto out;
     }
@@ -1121,7 +1116,7 @@ int tdc_cmd_draft(int argc, char **argv)
         int today = tdc_today();
         const td_state *st = tdc_replica_state(c.rep);
         if ((rc = tdc_rep_check(st, c.id.subject.agency, today, &r, TDC_HOW_DRAFT, msg, sizeof msg, &field))) {
-            fprintf(stderr, "tiendo draft submit: " TD_MSG_REPORT_BAN_NHAP_NHIEM_VU_KY "\n", r.task, pvi, msg);
+            fprintf(stderr, "tiendo draft submit: " TD_MSG_DRAFT_SUBMIT_FAILED "\n", r.task, pvi, msg);
             goto out;
         }
         tdc__no_plan_note("draft submit", st, &r);
@@ -1130,9 +1125,9 @@ int tdc_cmd_draft(int argc, char **argv)
          * (tdc_replica_outbox_add); the draft goes right after.  If this
          * fails the report is signed all the same and the clerk is told. */
         if (tdc_draft_delete(c.rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, NULL, &e))
-            fprintf(stderr, "tiendo draft submit: " TD_MSG_REPORT_CANH_BAO_BAO_CAO_DA_2 "\n", td_error_vi(&e), r.task, r.period);
+            fprintf(stderr, "tiendo draft submit: " TD_MSG_DRAFT_SUBMITTED_NOT_DELETED "\n", td_error_vi(&e), r.task, r.period);
         else
-            printf(TD_MSG_REPORT_BAN_NHAP_DA_DUOC_NOP "\n");
+            printf(TD_MSG_DRAFT_SUBMITTED "\n");
         fputs(tdc__next_step, stdout);
         rc = 0;
     }
@@ -1209,7 +1204,7 @@ int tdc_cmd_indicator(int argc, char **argv)
         case 'v': value_s = optarg; break;
         case 't':
         case 'n':
-            if (text_in) return tdc_usage_err(cmd, "--text và --note là một mục: chỉ ghi một lần", NULL);
+            if (text_in) return tdc_usage_err(cmd, TD_MSG_INDICATOR_TEXT_ONCE, NULL);
             text_in = optarg;
             break;
         case 'T':
@@ -1222,18 +1217,18 @@ int tdc_cmd_indicator(int argc, char **argv)
     if (optind < argc && is_set && !code) code = argv[optind++];
     if (optind < argc) return td_cli_extra("tiendo", cmd, argv[optind]);
     if (!code || !*code)
-        return tdc_usage_err(cmd, "thiếu mã chỉ tiêu: tiendo indicator set MÃ --period MM/YYYY --value SỐ", NULL);
+        return tdc_usage_err(cmd, TD_MSG_INDICATOR_CODE_MISSING, NULL);
     if (strlen(code) >= sizeof ((td_indicator_value *)0)->code)
-        return tdc_usage_err(cmd, "mã chỉ tiêu quá dài: ", code);
+        return tdc_usage_err(cmd, TD_MSG_INDICATOR_CODE_TOO_LONG, code);
     if (!period[0]) return tdc_usage_err(cmd, TD_MSG_PERIOD_MISSING, NULL);
-    if (!value_s && !text_in) return tdc_usage_err(cmd, "cần --value SỐ (hoặc --text cho chỉ tiêu định tính)", NULL);
+    if (!value_s && !text_in) return tdc_usage_err(cmd, TD_MSG_INDICATOR_VALUE_MISSING, NULL);
     if (value_s && tdc_ind_parse_value(value_s, &value, &why)) {
-        fprintf(stderr, "tiendo indicator: " TD_MSG_REPORT_VALUE_KHONG_HOP_LE_VI "\n", value_s, why);
+        fprintf(stderr, "tiendo indicator: " TD_MSG_INDICATOR_VALUE_BAD "\n", value_s, why);
         return 2;
     }
-    if (!(code_n = tdc_nfc(code, 64, &why))) return tdc_usage_err(cmd, "mã chỉ tiêu không hợp lệ: ", code);
+    if (!(code_n = tdc_nfc(code, 64, &why))) return tdc_usage_err(cmd, TD_MSG_INDICATOR_CODE_BAD, code);
     if (text_in && !(text = tdc_nfc(text_in, TDC_TEXT_MAX, &why))) {
-        fprintf(stderr, "tiendo indicator: " TD_MSG_REPORT_TEXT_NOTE_TOI_DA_BYTE "\n", why, TDC_TEXT_MAX);
+        fprintf(stderr, "tiendo indicator: " TD_MSG_INDICATOR_TEXT_BAD "\n", why, TDC_TEXT_MAX);
         free(code_n);
         return 2;
     }
@@ -1250,7 +1245,7 @@ int tdc_cmd_indicator(int argc, char **argv)
         fprintf(stderr, "tiendo indicator: %s\n", msg);
         goto out;
     }
-    if (*warn) fprintf(stderr, "tiendo indicator: " TD_MSG_REPORT_CANH_BAO "\n", warn);
+    if (*warn) fprintf(stderr, "tiendo indicator: " TD_MSG_INDICATOR_WARNING "\n", warn);
     {
         td_error e;
         if (tdc_ind_sign(&c, code_n, period, value_s != NULL, value, text, &seq, &e)) {
@@ -1259,9 +1254,9 @@ int tdc_cmd_indicator(int argc, char **argv)
         }
     }
     if (value_s) tdc_ind_value_vi(value, vbuf, sizeof vbuf);
-    printf(TD_MSG_REPORT_DA_GHI_GIA_TRI_CHI "\n", code_n, pvi, c.id.subject.agency, (unsigned long long)seq);
-    if (value_s) printf(TD_MSG_REPORT_GIA_TRI "\n", vbuf);
-    if (text) printf("  %s: %s\n", value_s ? TD_MSG_REPORT_GHI_CHU : TD_MSG_REPORT_KET_QUA, text);
+    printf(TD_MSG_INDICATOR_QUEUED "\n", code_n, pvi, c.id.subject.agency, (unsigned long long)seq);
+    if (value_s) printf(TD_MSG_INDICATOR_VALUE_LINE "\n", vbuf);
+    if (text) printf("  %s: %s\n", value_s ? TD_MSG_INDICATOR_WORD_NOTE : TD_MSG_INDICATOR_WORD_RESULT, text);
     fputs(unit_note, stdout);
     fputs(tdc__next_step, stdout);
     rc = 0;

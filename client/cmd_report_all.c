@@ -53,7 +53,7 @@ int tdc_cmd_report_all(int argc, char **argv)
     }
     if (optind < argc) return td_cli_extra("tiendo", "report-all", argv[optind]);
     if (!a.period) {
-        fprintf(stderr, "%s: " TD_MSG_REPORT_ALL_THIEU_PERIOD_HAY_GHI_KY "\n", prog);
+        fprintf(stderr, "%s: " TD_MSG_REPORT_ALL_PERIOD_MISSING "\n", prog);
         return 2;
     }
     if (tdc_ctx_open(&c, dir, "report-all")) return 1;
@@ -66,7 +66,7 @@ int tdc_cmd_report_all(int argc, char **argv)
     }
     if (c.id.subject.role != TD_ROLE_CENTRAL && c.id.subject.role != TD_ROLE_INSPECTOR) {
         fprintf(stderr,
-                "%s: " TD_MSG_REPORT_ALL_THIET_BI_NAY_THUOC_BAN "\n",
+                "%s: " TD_MSG_REPORT_ALL_OFFICE_PARTIAL "\n",
                 prog, c.id.subject.agency, td_role_vi(c.id.subject.role));
         tdc_ctx_close(&c);
         return 1;

@@ -55,23 +55,23 @@ int tdc_print_refusals(tdc_ctx *c, size_t max, size_t *total)
     size_t n = 0;
     td_error e;
     if (tdc_refusals_mine(c, max, &v, &n, total, &e)) {
-        fprintf(stderr, "tiendo: " TD_MSG_RECEIPT_KHONG_DOC_DUOC_HOP_THU "\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo: " TD_MSG_RECEIPT_OUTBOX_UNREADABLE "\n", td_error_vi(&e));
         return 1;
     }
     for (size_t i = 0; i < n; i++) {
         if (!v[i].by_fold) {
-            printf(TD_MSG_STATUS_SO "\n", v[i].resigned ? TD_MSG_STATUS_DA_KY_LAI : TD_MSG_STATUS_MAY_CHU_TU_CHOI,
+            printf(TD_MSG_STATUS_OUTBOX_LINE "\n", v[i].resigned ? TD_MSG_STATUS_WORD_RESIGNED : TD_MSG_STATUS_WORD_SERVER_REFUSED,
                    (unsigned long long)v[i].seq, *v[i].summary ? v[i].summary : td_entry_kind_vi(v[i].kind), v[i].vi);
         } else {
-            printf(TD_MSG_STATUS_KHONG_DUOC_TINH_KHI_TONG, td_entry_kind_vi(v[i].kind),
+            printf(TD_MSG_STATUS_FOLD_REFUSED_LINE, td_entry_kind_vi(v[i].kind),
                    (unsigned long long)v[i].seq, (unsigned long long)v[i].index);
-            if (v[i].task) printf(TD_MSG_STATUS_NHIEM_VU, v[i].task);
+            if (v[i].task) printf(TD_MSG_STATUS_FOLD_REFUSED_TASK, v[i].task);
             printf("): %s\n", v[i].vi);
         }
         /* the server's English wording: for support, in the operator log */
         td_log_info("refused seq %llu: %s", (unsigned long long)v[i].seq, v[i].reason);
     }
-    if (*total > n && n >= max) printf(TD_MSG_STATUS_VA_CAC_MUC_KHAC_TIENDO "\n");
+    if (*total > n && n >= max) printf(TD_MSG_STATUS_MORE_SEE_STATUS "\n");
     free(v);
     return 0;
 }
@@ -83,29 +83,29 @@ static int tdc__print_outbox(tdc_ctx *c, const tdc_replica_meta *m)
     td_error e;
     char when[32];
 
-    printf(TD_MSG_STATUS_CHO_GUI_MUC "\n", (unsigned long long)m->n_pending);
+    printf(TD_MSG_STATUS_PENDING_COUNT "\n", (unsigned long long)m->n_pending);
     if (m->n_pending) {
         if (tdc_replica_outbox_list(c->rep, TDC_OUT_PENDING, TDC_STATUS_LIST_MAX, &v, &n, &e)) goto dberr;
         for (size_t i = 0; i < n; i++) {
             tdc_fmt_time(v[i].created_ms, when, sizeof when);
-            printf(TD_MSG_STATUS_SO_GHI_LUC "\n", (unsigned long long)v[i].seq, when,
+            printf(TD_MSG_STATUS_PENDING_LINE "\n", (unsigned long long)v[i].seq, when,
                    *v[i].summary ? v[i].summary : td_entry_kind_vi(v[i].kind));
         }
-        if (m->n_pending > n) printf(TD_MSG_STATUS_VA_MUC_KHAC "\n", (unsigned long long)(m->n_pending - n));
+        if (m->n_pending > n) printf(TD_MSG_STATUS_PENDING_MORE "\n", (unsigned long long)(m->n_pending - n));
         tdc_outbox_items_free(v, n);
     }
-    printf(TD_MSG_STATUS_DA_GUI_VA_DUOC_MAY "\n", (unsigned long long)(m->n_stored + m->n_duplicate));
+    printf(TD_MSG_STATUS_SENT_COUNT "\n", (unsigned long long)(m->n_stored + m->n_duplicate));
     {
         size_t total = 0;
         /* refused by the server at push, and by the fold, over every key
          * of this device, with what to do (refusal.h) */
-        printf(TD_MSG_STATUS_BI_TU_CHOI_MAY_CHU "\n");
+        printf(TD_MSG_STATUS_REFUSED_HEAD "\n");
         if (tdc_print_refusals(c, TDC_STATUS_ISSUES_MAX, &total)) return 1;
-        printf(TD_MSG_STATUS_TONG_SO_MUC_BI_TU "\n", total);
+        printf(TD_MSG_STATUS_REFUSED_TOTAL "\n", total);
     }
     return 0;
 dberr:
-    fprintf(stderr, "tiendo status: " TD_MSG_RECEIPT_KHONG_DOC_DUOC_HOP_THU "\n", td_error_vi(&e));
+    fprintf(stderr, "tiendo status: " TD_MSG_RECEIPT_OUTBOX_UNREADABLE "\n", td_error_vi(&e));
     return 1;
 }
 
@@ -117,20 +117,20 @@ static void tdc__print_state(tdc_ctx *c)
     size_t n, shown = 0, mine = 0;
 
     (void)rf;
-    printf(TD_MSG_STATUS_BI_TU_CHOI_KHI_TONG "\n",
+    printf(TD_MSG_STATUS_FOLD_REFUSED_COUNT "\n",
            tdc_fold_refusals_mine(st, &c->id));
 
     cf = td_state_conflicts(st, &n);
     mine = 0;
     for (size_t i = 0; i < n; i++)
         if (!strcmp(cf[i].agency, c->id.subject.agency)) mine++;
-    printf(TD_MSG_STATUS_XUNG_DOT_HAI_THIET_BI "\n", mine);
+    printf(TD_MSG_STATUS_CONFLICTS_COUNT "\n", mine);
     shown = 0;
     for (size_t i = 0; i < n && shown < TDC_STATUS_ISSUES_MAX; i++) {
         char pvi[16];
         if (strcmp(cf[i].agency, c->id.subject.agency)) continue;
         tdc_period_vi(cf[i].period, pvi, sizeof pvi);
-        printf(TD_MSG_STATUS_NHIEM_VU_KY_BAO_CAO "\n",
+        printf(TD_MSG_STATUS_CONFLICT_LINE "\n",
                cf[i].task, pvi, (unsigned long long)cf[i].winner_index, (unsigned long long)cf[i].loser_index);
         shown++;
     }
@@ -152,39 +152,39 @@ static int tdc__print_audit(tdc_ctx *c)
     if (tdc_replica_alarm_list(c->rep, 1, &v, &n, &e)) goto dberr;
     for (size_t i = 0; i < n; i++) open += !v[i].acked_ms;
     if (open) {
-        printf(TD_MSG_STATUS_CANH_BAO_CANH_BAO_VE "\n", open);
+        printf(TD_MSG_STATUS_ALARMS_HEAD "\n", open);
         for (size_t i = 0; i < n; i++) {
             if (v[i].acked_ms) continue;
             tdc_fmt_time(v[i].at_ms, when, sizeof when);
-            printf(TD_MSG_STATUS_CANH_BAO_SO_LUC_DIEM "\n",
+            printf(TD_MSG_STATUS_ALARM_LINE "\n",
                    (long long)v[i].id, when, tdc_alarm_vi(v[i].kind), (unsigned long long)v[i].old_size,
                    (unsigned long long)v[i].new_size);
             td_log_info("alarm %lld: %s", (long long)v[i].id, v[i].detail ? v[i].detail : "");
         }
-        printf(TD_MSG_STATUS_BANG_CHUNG_DUOC_LUU_TRONG "\n");
+        printf(TD_MSG_STATUS_ALARM_EVIDENCE_HINT "\n");
     }
     /* the acknowledged ones stay, with who acknowledged them and why */
     for (size_t i = 0; i < n; i++) {
         if (!v[i].acked_ms) continue;
         tdc_fmt_time(v[i].acked_ms, when, sizeof when);
-        printf(TD_MSG_STATUS_CANH_BAO_SO_DA_XU "\n", (long long)v[i].id,
-               tdc_alarm_vi(v[i].kind), when, v[i].acked_by && *v[i].acked_by ? v[i].acked_by : TD_MSG_STATUS_KHONG_RO,
-               v[i].acked_note && *v[i].acked_note ? v[i].acked_note : TD_MSG_STATUS_KHONG_CO);
+        printf(TD_MSG_STATUS_ALARM_CLEARED_LINE "\n", (long long)v[i].id,
+               tdc_alarm_vi(v[i].kind), when, v[i].acked_by && *v[i].acked_by ? v[i].acked_by : TD_MSG_STATUS_WORD_UNKNOWN,
+               v[i].acked_note && *v[i].acked_note ? v[i].acked_note : TD_MSG_STATUS_WORD_NONE);
     }
     tdc_alarms_free(v, n);
     if (tdc_replica_checkpoint_get(c->rep, 0, &row, &found, &e)) goto dberr;
     if (found) {
         tdc_fmt_time(row.verified_ms, when, sizeof when);
-        printf(TD_MSG_STATUS_DIEM_KIEM_TRA_NHAT_KY "\n", (unsigned long long)row.size, when);
+        printf(TD_MSG_STATUS_CHECKPOINT_VERIFIED "\n", (unsigned long long)row.size, when);
         tdc_checkpoint_row_free(&row);
     } else {
-        printf(TD_MSG_STATUS_DIEM_KIEM_TRA_NHAT_KY_2 "\n");
+        printf(TD_MSG_STATUS_CHECKPOINT_NEVER "\n");
     }
     if (tdc_replica_cosigned_get(c->rep, &cosigned, &e)) goto dberr;
-    if (cosigned) printf(TD_MSG_STATUS_DA_DONG_KY_DIEM_KIEM "\n", (unsigned long long)cosigned);
+    if (cosigned) printf(TD_MSG_STATUS_COSIGNED "\n", (unsigned long long)cosigned);
     return 0;
 dberr:
-    fprintf(stderr, "tiendo status: " TD_MSG_ATTACH_KHONG_DOC_DUOC_BAN_SAO "\n", td_error_vi(&e));
+    fprintf(stderr, "tiendo status: " TD_MSG_ATTACH_REPLICA_UNREADABLE "\n", td_error_vi(&e));
     return 1;
 }
 
@@ -199,7 +199,7 @@ static int tdc__clear_alarm(tdc_ctx *c, const char *arg, const char *note)
         fprintf(stderr, "tiendo status: %s\n", td_error_vi(&e));
         return rc == TD_EARG ? 2 : 1;
     }
-    printf(TD_MSG_STATUS_DA_DANH_DAU_XU_LY "\n", arg);
+    printf(TD_MSG_STATUS_ALARM_CLEARED "\n", arg);
     return 0;
 }
 
@@ -233,11 +233,11 @@ int tdc_cmd_status(int argc, char **argv)
     if (clear) {
         long id;
         if (!tdc_int(clear, &id) || id <= 0)
-            return tdc_usage_err("status", "số cảnh báo không hợp lệ: ", clear);
+            return tdc_usage_err("status", TD_MSG_STATUS_ALARM_NUMBER_BAD, clear);
         if (!note)
-            return tdc_usage_err("status", "--clear-alarm cần --note \"đã kiểm tra gì, với ai\": ", clear);
+            return tdc_usage_err("status", TD_MSG_STATUS_CLEAR_NEEDS_NOTE, clear);
     } else if (note) {
-        return tdc_usage_err("status", "--note chỉ dùng cùng --clear-alarm: ", note);
+        return tdc_usage_err("status", TD_MSG_STATUS_NOTE_NEEDS_CLEAR, note);
     }
     tdc_tz_default();
     if (tdc_ctx_open(&c, dir, "status")) return 1;
@@ -260,11 +260,11 @@ int tdc_cmd_status(int argc, char **argv)
         return 0;
     }
     if (tdc_replica_meta_get(c.rep, &m, &e)) {
-        fprintf(stderr, "tiendo status: " TD_MSG_ATTACH_KHONG_DOC_DUOC_BAN_SAO "\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo status: " TD_MSG_ATTACH_REPLICA_UNREADABLE "\n", td_error_vi(&e));
         tdc_ctx_close(&c);
         return 1;
     }
-    printf(TD_MSG_STATUS_THIET_BI_CUA_CO_QUAN "\n", c.id.subject.device, c.id.subject.agency,
+    printf(TD_MSG_STATUS_DEVICE "\n", c.id.subject.device, c.id.subject.agency,
            td_role_vi(c.id.subject.role), c.dev.server);
     tdc_cert_check(&c.dev, c.id.cert, (long long)(tdc_now_ms() / 1000), m.n_pending, stdout, "status");
     if (tdc__print_audit(&c)) {
@@ -272,17 +272,17 @@ int tdc_cmd_status(int argc, char **argv)
         return 1;
     }
     tdc_fmt_time(m.last_sync_ms, when, sizeof when);
-    printf(TD_MSG_STATUS_LAN_DONG_BO_THANH_CONG "\n", when);
+    printf(TD_MSG_STATUS_LAST_SYNC "\n", when);
     if (td_state_has_plan(st)) {
         for (size_t i = 0; i < td_state_plan_count(st); i++) {   /* each plan (docs/LOG.md §14) */
             const td_plan *p = td_state_plan_at(st, i);
-            printf(TD_MSG_STATUS_KE_HOACH_NHIEM_VU_CHI "\n", p->number ? p->number : TD_MSG_STATUS_KHONG_SO, p->n_tasks,
+            printf(TD_MSG_STATUS_PLAN "\n", p->number ? p->number : TD_MSG_STATUS_WORD_NO_NUMBER, p->n_tasks,
                    p->n_indicators);
         }
     } else {
-        printf(TD_MSG_STATUS_KE_HOACH_CHUA_CO_HAY "\n");
+        printf(TD_MSG_STATUS_PLAN_NONE "\n");
     }
-    printf(TD_MSG_STATUS_DA_NHAN_TU_MAY_CHU "\n",
+    printf(TD_MSG_STATUS_RECEIVED "\n",
            (unsigned long long)m.n_pulled, (unsigned long long)(m.cursor ? m.cursor - 1 : 0),
            (unsigned long long)m.log_size);
     rc = tdc__print_outbox(&c, &m);

@@ -84,9 +84,9 @@ static void tdc__progress(void *arg, tdc_sync_phase phase, uint64_t done, uint64
     if (run->quiet) return;
     if (phase == TDC_SYNC_PUSH) {
         if (total > TD_PUSH_MAX_ENTRIES)
-            fprintf(stderr, TD_MSG_SYNC_DA_GUI_MUC "\n", (unsigned long long)done, (unsigned long long)total);
+            fprintf(stderr, TD_MSG_SYNC_SENT_PROGRESS "\n", (unsigned long long)done, (unsigned long long)total);
     } else if (total > TDC_PROGRESS_MIN) {
-        fprintf(stderr, TD_MSG_SYNC_DANG_NHAN_MUC "\n", (unsigned long long)done);
+        fprintf(stderr, TD_MSG_SYNC_RECEIVE_PROGRESS "\n", (unsigned long long)done);
         run->printed_pull = 1;
     }
 }
@@ -110,7 +110,7 @@ static int tdc__attempt(tdc__run *run, td_error *why)
     if (tdc_app_sync(run->c, run->server, tdc__progress, run, &s, why)) {
         if (s.alarm_id) run->alarm_id = s.alarm_id;
         if (s.pulled || s.stored || s.duplicate || s.refused)
-            fprintf(stderr, TD_MSG_SYNC_TRUOC_KHI_GIAN_DOAN_DA "\n",
+            fprintf(stderr, TD_MSG_SYNC_KEPT_BEFORE_CUT "\n",
                     (unsigned long long)(s.stored + s.duplicate), (unsigned long long)s.pulled);
         return 1;
     }
@@ -120,17 +120,17 @@ static int tdc__attempt(tdc__run *run, td_error *why)
         size_t fold_refused = tdc_fold_refusals_mine(tdc_replica_state(c->rep), &c->id);
         unsigned long long refused = (s.refused > s.resigned ? s.refused - s.resigned : 0) +
                                      (fold_refused > fold_refused0 ? fold_refused - fold_refused0 : 0);
-        printf(TD_MSG_SYNC_DONG_BO_XONG_GUI_NHAN "\n", (unsigned long long)(s.stored + s.duplicate),
+        printf(TD_MSG_SYNC_DONE "\n", (unsigned long long)(s.stored + s.duplicate),
                (unsigned long long)s.pulled, refused);
         if (s.resigned)
-            printf(TD_MSG_SYNC_DA_KY_LAI_MUC_MAY "\n",
+            printf(TD_MSG_SYNC_RESIGNED "\n",
                    (unsigned long long)s.resigned);
         if (refused) {
             size_t total = 0;
-            printf(TD_MSG_SYNC_CAC_MUC_BI_TU_CHOI "\n");
+            printf(TD_MSG_SYNC_REFUSED_HEAD "\n");
             tdc_print_refusals(c, 10, &total);
         }
-        if (s.cosigned_size) printf(TD_MSG_SYNC_DA_DONG_KY_DIEM_KIEM "\n", (unsigned long long)s.cosigned_size);
+        if (s.cosigned_size) printf(TD_MSG_SYNC_COSIGNED "\n", (unsigned long long)s.cosigned_size);
     }
     return 0;
 }
@@ -139,7 +139,7 @@ static int tdc__attempt(tdc__run *run, td_error *why)
 static void tdc__print_alarm(const tdc__run *run, const td_error *why)
 {
     fprintf(stderr,
-            "tiendo sync: " TD_MSG_SYNC_CANH_BAO_MAY_CHU_DUA "\n",
+            "tiendo sync: " TD_MSG_SYNC_ALARM_STOPPED "\n",
             (long long)run->alarm_id, tdc_app_alarm_what(run->c, run->alarm_id));
     td_log_warn("sync: alarm %lld: %s", (long long)run->alarm_id, why->msg);
 }
@@ -152,7 +152,7 @@ static void tdc__print_failure(const tdc__run *run, const td_error *why)
     }
     const char *vi = tdc_link_vi(why);
     size_t n = strlen(vi);
-    fprintf(stderr, "tiendo sync: " TD_MSG_SYNC_DONG_BO_VOI_KHONG_THANH "\n",
+    fprintf(stderr, "tiendo sync: " TD_MSG_SYNC_FAILED "\n",
             run->server ? run->server : run->c->dev.server, vi, n && vi[n - 1] == '.' ? "" : ".");
 }
 
@@ -189,12 +189,12 @@ static int tdc__watch(tdc__run *run, uint64_t interval_s, uint64_t max_backoff_s
             tdc__print_failure(run, &why);
             if (run->alarm_id) return 1;   /* evidence of a lying server: retrying would not help */
             tdc__clock(tdc_now_ms() + (int64_t)wait, when, sizeof when);
-            fprintf(stderr, TD_MSG_SYNC_THU_LAI_LUC_SAU_GIAY "\n", when, wait / 1000.0,
+            fprintf(stderr, TD_MSG_SYNC_RETRY_AT "\n", when, wait / 1000.0,
                     failures);
             tdc__sleep(wait);
         }
     }
-    if (!run->quiet) printf(TD_MSG_SYNC_DA_DUNG_DONG_BO_LIEN "\n");
+    if (!run->quiet) printf(TD_MSG_SYNC_WATCH_STOPPED "\n");
     return 0;
 }
 
@@ -203,7 +203,7 @@ static int tdc__parse_secs(const char *opt, const char *s, uint64_t min, uint64_
     char *end;
     unsigned long long v = strtoull(s, &end, 10);
     if (end == s || *end || *s == '-' || v < min || v > TDC_WATCH_MAX_S) {
-        fprintf(stderr, "tiendo sync: " TD_MSG_SYNC_PHAI_LA_SO_GIAY_TU "\n", opt,
+        fprintf(stderr, "tiendo sync: " TD_MSG_SYNC_SECONDS_BAD "\n", opt,
                 (unsigned long long)min, TDC_WATCH_MAX_S, s);
         return 2;
     }
@@ -246,7 +246,7 @@ int tdc_cmd_sync(int argc, char **argv)
         return 2;
     }
     if (timing && !watch) {
-        fprintf(stderr, "tiendo sync: " TD_MSG_SYNC_INTERVAL_VA_MAX_BACKOFF_CHI "\n");
+        fprintf(stderr, "tiendo sync: " TD_MSG_SYNC_WATCH_ONLY_OPTS "\n");
         return 2;
     }
     if (tdc_ctx_open(&c, dir, "sync")) return 1;
@@ -273,7 +273,7 @@ int tdc_cmd_sync(int argc, char **argv)
         if (rc) {
             tdc__print_failure(&run, &why);
             if (!tdc_link_advice(&why, stderr))
-                fprintf(stderr, TD_MSG_SYNC_PHAN_DA_GUI_DA_NHAN "\n");
+                fprintf(stderr, TD_MSG_SYNC_PARTIAL_KEPT "\n");
         }
     }
     tdc_ctx_close(&c);

@@ -69,7 +69,7 @@ static void tdc__date_ms(int64_t ms, char *buf, size_t n)
 
 static const char *tdc__state_vi(int state)
 {
-    return td_msg_report_state(state, "không ghi trạng thái");
+    return td_msg_report_state(state, TD_MSG_TASKS_STATE_NOT_GIVEN);
 }
 
 /* The agency's name from the registry, or the slug. */
@@ -170,7 +170,7 @@ static int tdc__role(const td_state *st, uint32_t task, int date, const char *ag
 
 static const char *tdc__role_vi(int role)
 {
-    return role == 1 ? "Chủ trì" : role == 2 ? "Phối hợp" : "";
+    return role == 1 ? TD_MSG_TASKS_COL_LEAD : role == 2 ? TD_MSG_TASKS_COL_PARTNER : "";
 }
 
 static const td_lead_status *tdc__lead(const td_task_status *ts, const char *agency)
@@ -223,7 +223,7 @@ static const td_deadline *tdc__deadline_at(const td_state *st, const td_task *t,
 static int tdc__parse_date(const char *cmd, const char *s, int *d)
 {
     if (td_date_parse_vi(s, d) || !td_date_valid(*d)) {
-        tdc_usage_err(cmd, "--date phải là ngày dd/mm/yyyy: ", s);
+        tdc_usage_err(cmd, TD_MSG_TASKS_DATE_BAD, s);
         return 0;
     }
     return 1;
@@ -234,7 +234,7 @@ static int tdc__open(tdc_ctx *c, const char *dir, const char *cmd)
 {
     if (tdc_ctx_open(c, dir, cmd)) return 1;
     if (!td_state_has_plan(tdc_replica_state(c->rep))) {
-        fprintf(stderr, TD_MSG_TASKS_TIENDO_BAN_SAO_TREN_THIET "\n", cmd);
+        fprintf(stderr, TD_MSG_TASKS_NO_PLAN_SYNC "\n", cmd);
         tdc_ctx_close(c);
         return 1;
     }
@@ -263,19 +263,19 @@ static void tdc__tt_fit(const tdc__row *rows, size_t n)
 /* The full table (--wide): 118 columns. */
 static void tdc__tasks_wide(const tdc__row *rows, size_t n, int period)
 {
-    tdc__col("Mục", TDC_COL_SECTION, 0);
+    tdc__col(TD_MSG_TASKS_COL_SECTION, TDC_COL_SECTION, 0);
     fputs("  ", stdout);
     tdc__col("TT", TDC_COL_TT, 0);
     fputs("  ", stdout);
-    tdc__col("Nhiệm vụ", TDC_COL_TITLE, 0);
+    tdc__col(TD_MSG_TASKS_COL_TASK, TDC_COL_TITLE, 0);
     fputs("  ", stdout);
-    tdc__col("Vai trò", TDC_COL_ROLE, 0);
+    tdc__col(TD_MSG_TASKS_COL_ROLE, TDC_COL_ROLE, 0);
     fputs("  ", stdout);
-    tdc__col("Thời hạn", TDC_COL_DEADLINE, 0);
+    tdc__col(TD_MSG_TASKS_COL_DEADLINE, TDC_COL_DEADLINE, 0);
     fputs("  ", stdout);
-    tdc__col("Trạng thái", TDC_COL_STATUS, 0);
+    tdc__col(TD_MSG_TASKS_COL_STATUS, TDC_COL_STATUS, 0);
     fputs("  ", stdout);
-    tdc__col(period ? "Báo cáo kỳ" : "Báo cáo", TDC_COL_DATE, 1);
+    tdc__col(period ? TD_MSG_TASKS_COL_REPORT_PERIOD : TD_MSG_TASKS_COL_REPORT, TDC_COL_DATE, 1);
     putchar('\n');
     for (size_t i = 0; i < TDC_COL_SECTION + TDC_COL_TT + TDC_COL_TITLE + TDC_COL_ROLE + TDC_COL_DEADLINE +
                                 TDC_COL_STATUS + TDC_COL_DATE + 12;
@@ -315,13 +315,13 @@ static void tdc__tasks_wide(const tdc__row *rows, size_t n, int period)
 static const char *tdc__status_short(td_status s)
 {
     switch (s) {
-    case TD_ST_DONE_ON_TIME: return "Xong đúng hạn";
-    case TD_ST_DONE_LATE: return "Xong quá hạn";
-    case TD_ST_ONGOING_ON_TIME: return "Đang thực hiện";
-    case TD_ST_ONGOING_LATE: return "Quá hạn";
-    case TD_ST_NEVER_REPORTED: return "Chưa báo cáo";
-    case TD_ST_NOT_STARTED: return "Chưa thực hiện";
-    case TD_ST_DUE_SOON: return "Sắp đến hạn";
+    case TD_ST_DONE_ON_TIME: return TD_MSG_TASKS_COL_DONE_ON_TIME;
+    case TD_ST_DONE_LATE: return TD_MSG_TASKS_COL_DONE_LATE;
+    case TD_ST_ONGOING_ON_TIME: return TD_MSG_TASKS_COL_ONGOING;
+    case TD_ST_ONGOING_LATE: return TD_MSG_TASKS_COL_LATE;
+    case TD_ST_NEVER_REPORTED: return TD_MSG_TASKS_COL_NEVER_REPORTED;
+    case TD_ST_NOT_STARTED: return TD_MSG_TASKS_COL_NOT_STARTED;
+    case TD_ST_DUE_SOON: return TD_MSG_TASKS_COL_DUE_SOON;
     case TD_ST_AWAITING_REVIEW: return TD_MSG_REVIEW_PENDING;
     default: return td_status_vi(s);
     }
@@ -336,10 +336,10 @@ static void tdc__due_short(const td_deadline *d, char *buf, size_t n)
         if (!td_deadline_due(d, 0, &due)) td_date_vi(due, buf, n);
         else snprintf(buf, n, "%s", d->text ? d->text : "");
         return;
-    case TD_DEADLINE_RECURRING: snprintf(buf, n, "Thường xuyên"); return;
-    case TD_DEADLINE_ROADMAP: snprintf(buf, n, "Theo lộ trình"); return;
-    case TD_DEADLINE_CONDITIONAL: snprintf(buf, n, "Có điều kiện"); return;
-    case TD_DEADLINE_YEARLY: snprintf(buf, n, "%sT%d hằng năm", d->before ? "<" : "", d->month); return;
+    case TD_DEADLINE_RECURRING: snprintf(buf, n, TD_MSG_TASKS_DEADLINE_RECURRING); return;
+    case TD_DEADLINE_ROADMAP: snprintf(buf, n, TD_MSG_TASKS_DEADLINE_ROADMAP); return;
+    case TD_DEADLINE_CONDITIONAL: snprintf(buf, n, TD_MSG_TASKS_DEADLINE_CONDITIONAL); return;
+    case TD_DEADLINE_YEARLY: snprintf(buf, n, TD_MSG_TASKS_DEADLINE_YEARLY, d->before ? "<" : "", d->month); return;
     default: snprintf(buf, n, "%s", d->text ? d->text : ""); return;
     }
 }
@@ -381,15 +381,15 @@ static void tdc__tasks_narrow(const tdc__row *rows, size_t n, int period)
 {
     tdc__col("TT", TDC_N_TT, 0);
     putchar(' ');
-    tdc__col("Nhiệm vụ", TDC_N_TITLE, 0);
+    tdc__col(TD_MSG_TASKS_COL_TASK, TDC_N_TITLE, 0);
     putchar(' ');
-    tdc__col("Vai trò", TDC_N_ROLE, 0);
+    tdc__col(TD_MSG_TASKS_COL_ROLE, TDC_N_ROLE, 0);
     putchar(' ');
-    tdc__col("Hạn", TDC_N_DUE, 0);
+    tdc__col(TD_MSG_TASKS_COL_DUE, TDC_N_DUE, 0);
     putchar(' ');
-    tdc__col("Trạng thái", TDC_N_STATUS, 0);
+    tdc__col(TD_MSG_TASKS_COL_STATUS, TDC_N_STATUS, 0);
     putchar(' ');
-    tdc__col(period ? "Báo cáo kỳ" : "Báo cáo", TDC_N_DATE, 1);
+    tdc__col(period ? TD_MSG_TASKS_COL_REPORT_PERIOD : TD_MSG_TASKS_COL_REPORT, TDC_N_DATE, 1);
     putchar('\n');
     for (size_t i = 0; i < TDC_N_WIDTH; i++) fputs("─", stdout);
     putchar('\n');
@@ -411,7 +411,7 @@ static void tdc__tasks_narrow(const tdc__row *rows, size_t n, int period)
         tdc__col(rows[i].rdate ? rbuf : "—", TDC_N_DATE, 1);
         putchar('\n');
     }
-    printf(TD_MSG_TASKS_BANG_RUT_GON_COT_BANG "\n");
+    printf(TD_MSG_TASKS_NARROW_TABLE_HINT "\n");
 }
 
 /* ---- tiendo tasks --------------------------------------------------------- */
@@ -475,8 +475,7 @@ int tdc_cmd_tasks(int argc, char **argv)
             want = td_status_parse(optarg);
             if (want == TD_ST_NONE)
                 return tdc_usage_err(cmd,
-                                      "--status không rõ; dùng done-on-time, done-late, ongoing, ongoing-late, "
-                                      "never-reported, not-started, due-soon hoặc awaiting-review: ",
+                                      TD_MSG_TASKS_STATUS_UNKNOWN,
                                       optarg);
             break;
         case 'S': section = optarg; break;
@@ -497,7 +496,7 @@ int tdc_cmd_tasks(int argc, char **argv)
         period = period_buf;
         td_period_of_date(today, cur);
         if (strcmp(period, cur) > 0)
-            return tdc_usage_err(cmd, "--period sau tháng hiện tại; chọn kỳ đến tháng này: ", period);
+            return tdc_usage_err(cmd, TD_MSG_TASKS_PERIOD_FUTURE, period);
         /* judged at the end of the period's month, or today for this month */
         if (!date) {
             int next_first = m == 12 ? (y + 1) * 10000 + 101 : y * 10000 + (m + 1) * 100 + 1;
@@ -521,7 +520,7 @@ int tdc_cmd_tasks(int argc, char **argv)
         for (size_t i = 0; i < plan->n_sections; i++)
             if (!strcasecmp(plan->sections[i].code, section)) ok = 1;
         if (!ok) {
-            fprintf(stderr, "tiendo tasks: " TD_MSG_TASKS_KE_HOACH_KHONG_CO_MUC, section);
+            fprintf(stderr, "tiendo tasks: " TD_MSG_TASKS_SECTION_UNKNOWN, section);
             for (size_t i = 0; i < plan->n_sections; i++) fprintf(stderr, " %s", plan->sections[i].code);
             fputs(".\n", stderr);
             tdc_ctx_close(&c);
@@ -533,16 +532,16 @@ int tdc_cmd_tasks(int argc, char **argv)
 
     tdc_device_status_opts(&c.dev, &so);
     if (td_status_all(st, date, &so, &ts, &n_ts, &e)) {
-        fprintf(stderr, "tiendo tasks: " TD_MSG_TASKS_KHONG_TINH_DUOC_TRANG_THAI "\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo tasks: " TD_MSG_TASKS_STATUS_FAILED "\n", td_error_vi(&e));
         tdc_ctx_close(&c);
         return 1;
     }
 
     td_date_vi(date, dbuf, sizeof dbuf);
     if (period) tdc_period_vi(period, pvi, sizeof pvi);
-    printf(TD_MSG_TASKS_NHIEM_VU_CO_QUAN_TRANG "\n\n",
-           all ? TD_MSG_TASKS_CUA_KE_HOACH : TD_MSG_TASKS_CHU_TRI_PHOI_HOP, me, tdc__agency_name(st, me), dbuf,
-           period ? TD_MSG_TASKS_KY : "", period ? pvi : "");
+    printf(TD_MSG_TASKS_LIST_HEAD "\n\n",
+           all ? TD_MSG_TASKS_WORD_OF_PLAN : TD_MSG_TASKS_WORD_LEAD_PARTNER, me, tdc__agency_name(st, me), dbuf,
+           period ? TD_MSG_TASKS_WORD_PERIOD : "", period ? pvi : "");
     if (!(rows = calloc(n_ts ? n_ts : 1, sizeof *rows))) {
         fprintf(stderr, "tiendo tasks: %s\n", td_err_vi(TD_ENOMEM));
         td_status_all_free(ts, n_ts);
@@ -594,10 +593,10 @@ int tdc_cmd_tasks(int argc, char **argv)
     if (!rc) {
         putchar('\n');
         if (!shown)
-            printf(TD_MSG_TASKS_KHONG_CO_NHIEM_VU_NAO "\n",
-                   all ? "" : TD_MSG_TASKS_CO_QUAN_KHONG_CHU_TRI);
+            printf(TD_MSG_TASKS_NONE_MATCH "\n",
+                   all ? "" : TD_MSG_TASKS_NONE_FOR_AGENCY_HINT);
         else
-            printf(TD_MSG_TASKS_NHIEM_VU_CHU_TRI_PHOI "\n", shown,
+            printf(TD_MSG_TASKS_LIST_TOTAL "\n", shown,
                    n_lead, n_partner);
     }
     td_status_all_free(ts, n_ts);
@@ -635,10 +634,10 @@ static void tdc__print_agencies(const td_state *st, uint32_t task, int date, int
         printf("(%s)\n", td_err_vi(TD_ENOMEM));
         return;
     }
-    if (!n) printf(TD_MSG_TASKS_KHONG_CO_NHOM_MO_HOAC "\n");
+    if (!n) printf(TD_MSG_TASKS_GROUP_OPEN "\n");
     for (size_t i = 0; i < n && i < TDC_TASK_AGENCIES_MAX; i++)
         printf("%s%s", i ? "; " : "", tdc__agency_name(st, v[i]));
-    if (n > TDC_TASK_AGENCIES_MAX) printf(TD_MSG_TASKS_VA_CO_QUAN_KHAC, n - TDC_TASK_AGENCIES_MAX);
+    if (n > TDC_TASK_AGENCIES_MAX) printf(TD_MSG_TASKS_MORE_AGENCIES, n - TDC_TASK_AGENCIES_MAX);
     if (n) printf(" (%zu)\n", n);
     free(v);
 }
@@ -717,19 +716,19 @@ int tdc_cmd_task(int argc, char **argv)
     }
     t = td_plan_task(plan, (int)num);
     if (!t) {
-        fprintf(stderr, "tiendo task: " TD_MSG_TASKS_NHIEM_VU_SO_KHONG_CO "\n",
+        fprintf(stderr, "tiendo task: " TD_MSG_TASKS_TASK_UNKNOWN "\n",
                 num, plan->number ? plan->number : "", plan->n_tasks);
         tdc_ctx_close(&c);
         return 1;
     }
     tdc_device_status_opts(&c.dev, &so);
     if (td_status_task(st, (uint32_t)num, date, &so, &ts, &e)) {
-        fprintf(stderr, "tiendo task: " TD_MSG_TASKS_KHONG_TINH_DUOC_TRANG_THAI "\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo task: " TD_MSG_TASKS_STATUS_FAILED "\n", td_error_vi(&e));
         tdc_ctx_close(&c);
         return 1;
     }
     if (tdc_app_pending_load(c.rep, &pend, &e)) {
-        fprintf(stderr, "tiendo task: " TD_MSG_RECEIPT_KHONG_DOC_DUOC_HOP_THU "\n", td_error_vi(&e));
+        fprintf(stderr, "tiendo task: " TD_MSG_RECEIPT_OUTBOX_UNREADABLE "\n", td_error_vi(&e));
         td_task_status_free(&ts);
         tdc_ctx_close(&c);
         return 1;
@@ -742,26 +741,26 @@ int tdc_cmd_task(int argc, char **argv)
         uint32_t pn;
         int pi = td_state_key_plan(st, (uint32_t)t->number, &pn);
         const td_plan *own = pi >= 0 ? td_state_plan_at(st, (size_t)pi) : NULL;
-        printf(TD_MSG_TASKS_NHIEM_VU_KE_HOACH "\n", pn, own && own->number ? own->number : plan->number ? plan->number : "");
+        printf(TD_MSG_TASK_HEAD "\n", pn, own && own->number ? own->number : plan->number ? plan->number : "");
     }
-    printf(TD_MSG_TASKS_MUC "\n", t->section ? t->section : "?", sec && sec->title ? ": " : "",
+    printf(TD_MSG_TASK_SECTION "\n", t->section ? t->section : "?", sec && sec->title ? ": " : "",
            sec && sec->title ? sec->title : "");
-    printf(TD_MSG_TASKS_TEN_NHIEM_VU "\n", t->title ? t->title : "");
-    if (t->product && *t->product) printf(TD_MSG_TASKS_SAN_PHAM "\n", t->product);
-    printf(TD_MSG_TASKS_CO_QUAN_CHU_TRI_THEO "\n", t->lead_text ? t->lead_text : "");
-    printf(TD_MSG_TASKS_THEO_TO_CHUC_TAI_NGAY, dbuf);
+    printf(TD_MSG_TASK_TITLE "\n", t->title ? t->title : "");
+    if (t->product && *t->product) printf(TD_MSG_TASK_PRODUCT "\n", t->product);
+    printf(TD_MSG_TASK_LEADS "\n", t->lead_text ? t->lead_text : "");
+    printf(TD_MSG_TASK_BY_ORGANISATION_AT, dbuf);
     tdc__print_agencies(st, (uint32_t)num, date, TD_TASK_LEADS);
-    printf(TD_MSG_TASKS_CO_QUAN_PHOI_HOP_THEO "\n", t->partner_text ? t->partner_text : "");
-    printf(TD_MSG_TASKS_THEO_TO_CHUC_TAI_NGAY, dbuf);
+    printf(TD_MSG_TASK_PARTNERS "\n", t->partner_text ? t->partner_text : "");
+    printf(TD_MSG_TASK_BY_ORGANISATION_AT, dbuf);
     tdc__print_agencies(st, (uint32_t)num, date, TD_TASK_PARTNERS);
-    printf(TD_MSG_TASKS_VAI_TRO_CUA "\n", c.id.subject.agency,
-           role == 1 ? TD_MSG_TASKS_CHU_TRI : role == 2 ? TD_MSG_TASKS_PHOI_HOP : TD_MSG_TASKS_KHONG_CHU_TRI_KHONG_PHOI);
+    printf(TD_MSG_TASK_ROLE_OF "\n", c.id.subject.agency,
+           role == 1 ? TD_MSG_TASK_WORD_LEAD : role == 2 ? TD_MSG_TASK_WORD_PARTNER : TD_MSG_TASK_WORD_NO_ROLE);
     {
         const td_deadline *dl = tdc__deadline_at(st, t, date);
-        printf(TD_MSG_TASKS_THOI_HAN, dl != &t->deadline ? TD_MSG_TASKS_TAI_NGAY_DANG_XET : "");
+        printf(TD_MSG_TASK_DEADLINE, dl != &t->deadline ? TD_MSG_TASK_AT_DATE_SHOWN : "");
         tdc__print_deadline(dl);
         if (dl != &t->deadline) {
-            fputs(TD_MSG_TASKS_HIEN_NAY, stdout);
+            fputs(TD_MSG_TASK_NOW, stdout);
             tdc__print_deadline(&t->deadline);
         }
         putchar('\n');
@@ -773,12 +772,12 @@ int tdc_cmd_task(int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             if (dc[i].task != (uint32_t)num) continue;
             tdc__date_ms(dc[i].received_ms, dbuf2, sizeof dbuf2);
-            printf(TD_MSG_TASKS_THAY_DOI_THOI_HAN_NGAY, dbuf2, (unsigned long long)dc[i].index);
+            printf(TD_MSG_TASK_DEADLINE_CHANGED, dbuf2, (unsigned long long)dc[i].index);
             tdc__print_deadline(&dc[i].before);
             fputs(" → ", stdout);
             tdc__print_deadline(&dc[i].after);
             putchar('\n');
-            printf(TD_MSG_TASKS_LY_DO "\n", *dc[i].reason ? dc[i].reason : TD_MSG_TASKS_KE_HOACH_MOI_DUOC_NHAP);
+            printf(TD_MSG_TASK_REASON "\n", *dc[i].reason ? dc[i].reason : TD_MSG_TASK_PLAN_NEW);
         }
     }
     /* condition */
@@ -794,46 +793,46 @@ int tdc_cmd_task(int argc, char **argv)
             if (cd[i].task != (uint32_t)num) continue;
             found = 1;
             td_date_vi(cd[i].met_date, dbuf2, sizeof dbuf2);
-            printf(TD_MSG_TASKS_DIEU_KIEN_DA_DAP_UNG, cur && cur->index == cd[i].index ? "" : TD_MSG_TASKS_THAY_BANG_GHI_NHAN_SAU,
+            printf(TD_MSG_TASK_CONDITION_MET, cur && cur->index == cd[i].index ? "" : TD_MSG_TASK_CONDITION_REPLACED,
                    dbuf2);
-            if (cd[i].due_year) printf(TD_MSG_TASKS_HAN_HOAN_THANH_THANG, cd[i].due_month, cd[i].due_year);
-            else printf(TD_MSG_TASKS_CHUA_CO_HAN_HOAN_THANH);
+            if (cd[i].due_year) printf(TD_MSG_TASK_DUE_MONTH, cd[i].due_month, cd[i].due_year);
+            else printf(TD_MSG_TASK_NO_DUE_YET);
             tdc__date_ms(cd[i].received_ms, dbuf2, sizeof dbuf2);
-            printf(TD_MSG_TASKS_SO_KH_CN_GHI_NHAN "\n", dbuf2);
-            if (*cd[i].note) printf(TD_MSG_TASKS_GHI_CHU "\n", cd[i].note);
+            printf(TD_MSG_TASK_CONDITION_RECORDED "\n", dbuf2);
+            if (*cd[i].note) printf(TD_MSG_TASK_NOTE "\n", cd[i].note);
         }
-        if (!found) printf(TD_MSG_TASKS_DIEU_KIEN_CHUA_DUOC_SO "\n");
+        if (!found) printf(TD_MSG_TASK_CONDITION_NOT_MET "\n");
     }
 
     /* status at the date */
-    printf(TD_MSG_TASKS_TRANG_THAI_TAI_NGAY "\n", dbuf, td_status_vi(ts.overall));
+    printf(TD_MSG_TASK_STATUS_AT "\n", dbuf, td_status_vi(ts.overall));
     for (size_t i = 0; i < ts.n_leads; i++) {
         const td_lead_status *ls = &ts.leads[i];
         printf("  - %s (%s): %s", ls->agency, tdc__agency_name(st, ls->agency), td_status_vi(ls->status));
         if (ls->due_date) {
             td_date_vi(ls->due_date, dbuf2, sizeof dbuf2);
-            printf(TD_MSG_TASKS_HAN, dbuf2);
+            printf(TD_MSG_TASK_DUE, dbuf2);
         } else {
-            printf(TD_MSG_TASKS_CHUA_CO_HAN);
+            printf(TD_MSG_TASK_NO_DUE);
         }
         if (*ls->period) {
             tdc_period_vi(ls->period, pvi, sizeof pvi);
-            printf(TD_MSG_TASKS_KY_2, pvi);
+            printf(TD_MSG_TASK_PERIOD, pvi);
         }
         if (ls->last_report_date) {
             td_date_vi(ls->last_report_date, dbuf2, sizeof dbuf2);
-            printf(TD_MSG_TASKS_BAO_CAO_GAN_NHAT_KY, dbuf2, tdc__state_vi(ls->report_state), ls->percent);
+            printf(TD_MSG_TASK_LAST_REPORT, dbuf2, tdc__state_vi(ls->report_state), ls->percent);
         } else {
-            printf(TD_MSG_TASKS_CHUA_BAO_CAO);
+            printf(TD_MSG_TASK_NOT_REPORTED);
         }
         if (ls->done_date) {
             td_date_vi(ls->done_date, dbuf2, sizeof dbuf2);
-            printf(TD_MSG_TASKS_HOAN_THANH_NGAY, dbuf2);
+            printf(TD_MSG_TASK_COMPLETED_ON, dbuf2);
         }
         putchar('\n');
         if (ls->returned)
-            printf(TD_MSG_TASKS_BI_TRA_LAI_LY_DO "\n", ls->return_comment && *ls->return_comment ? ls->return_comment
-                                                                                            : TD_MSG_TASKS_KHONG_GHI);
+            printf(TD_MSG_TASK_RETURNED_REASON "\n", ls->return_comment && *ls->return_comment ? ls->return_comment
+                                                                                            : TD_MSG_TASK_WORD_NOT_GIVEN);
     }
 
     /* the task's current reports, by (agency, period): their texts below */
@@ -853,32 +852,32 @@ int tdc_cmd_task(int argc, char **argv)
         size_t count = 0;
         for (size_t i = 0; i < n; i++)
             if (v[i].task == (uint32_t)num) count++;
-        printf(TD_MSG_TASKS_LICH_SU_BAO_CAO_PHIEN "\n", count);
+        printf(TD_MSG_TASK_HISTORY_HEAD "\n", count);
         for (size_t i = 0; i < n; i++) {
             const td_report *cur;
             char flags[512];
             if (v[i].task != (uint32_t)num) continue;
             cur = td_state_version_report(st, &v[i]);
             tdc_period_vi(v[i].period, pvi, sizeof pvi);
-            printf(TD_MSG_TASKS_KY_MUC_NHAT_KY "\n", pvi, v[i].agency, tdc__state_vi(v[i].state),
+            printf(TD_MSG_TASK_HISTORY_LINE "\n", pvi, v[i].agency, tdc__state_vi(v[i].state),
                    v[i].percent, (unsigned long long)v[i].index,
-                   cur && cur->index == v[i].index ? TD_MSG_TASKS_HIEN_HANH : TD_MSG_TASKS_DA_DUOC_THAY);
+                   cur && cur->index == v[i].index ? TD_MSG_TASK_WORD_CURRENT : TD_MSG_TASK_WORD_REPLACED);
             tdc_fmt_time(v[i].device_time_ms, when, sizeof when);
             tdc__date_ms(v[i].received_ms, dbuf2, sizeof dbuf2);
-            printf(TD_MSG_TASKS_KY_LUC_MAY_CHU_NHAN "\n", when, dbuf2);
+            printf(TD_MSG_TASK_SIGNED_RECEIVED "\n", when, dbuf2);
             if (v[i].time_flags) {
                 td_time_flags_vi(v[i].time_flags, flags, sizeof flags);
                 tdc__date_ms(v[i].effective_ms, dbuf2, sizeof dbuf2);
-                printf(TD_MSG_TASKS_LUU_Y_GIO_KY_NGAY "\n", flags, dbuf2);
+                printf(TD_MSG_TASK_SIGNED_TIME_NOTE "\n", flags, dbuf2);
             }
             for (k = 0; k < nr; k++) {
                 if (rv[k].report_index != v[i].index) continue;
                 tdc__date_ms(rv[k].received_ms, dbuf2, sizeof dbuf2);
-                printf(TD_MSG_TASKS_THAM_DINH_NGAY "\n", dbuf2, rv[k].accept ? TD_MSG_CENTRAL_CHAP_NHAN : TD_MSG_TASKS_TRA_LAI,
-                       *rv[k].comment ? TD_MSG_TASKS_Y_KIEN : "", rv[k].comment);
+                printf(TD_MSG_TASK_REVIEWED_ON "\n", dbuf2, rv[k].accept ? TD_MSG_CENTRAL_WORD_ACCEPT : TD_MSG_TASK_WORD_RETURNED_CAPS,
+                       *rv[k].comment ? TD_MSG_TASK_REVIEW_COMMENT : "", rv[k].comment);
             }
         }
-        if (!count) printf(TD_MSG_TASKS_CHUA_CO_BAO_CAO_NAO "\n");
+        if (!count) printf(TD_MSG_TASK_HISTORY_NONE "\n");
     }
 
     /* current texts: per agency, its latest period's current report */
@@ -887,31 +886,31 @@ int tdc_cmd_task(int argc, char **argv)
         for (size_t j = 0; j < n_mine; j++) {
             const td_report *r = mine[j];
             if (j + 1 < n_mine && !strcmp(mine[j + 1]->agency, mine[j]->agency)) continue;
-            if (!any) printf(TD_MSG_TASKS_NOI_DUNG_BAO_CAO_HIEN "\n");
+            if (!any) printf(TD_MSG_TASK_CURRENT_HEAD "\n");
             any = 1;
             tdc_period_vi(r->period, pvi, sizeof pvi);
-            printf(TD_MSG_TASKS_KY_3, r->agency, pvi, tdc__state_vi(r->state), r->percent);
+            printf(TD_MSG_TASK_CURRENT_LINE, r->agency, pvi, tdc__state_vi(r->state), r->percent);
             if (r->done_date) {
                 td_date_vi(r->done_date, dbuf2, sizeof dbuf2);
-                printf(TD_MSG_TASKS_HOAN_THANH_NGAY_2, dbuf2);
+                printf(TD_MSG_TASK_DONE_ON, dbuf2);
             }
-            printf("; %s\n", r->review > 0 ? TD_MSG_TASKS_DA_DUOC_CHAP_NHAN : r->review < 0 ? TD_MSG_TASKS_BI_TRA_LAI : TD_MSG_TASKS_CHUA_THAM_DINH);
-            tdc__print_text("Kết quả", r->result);
-            tdc__print_text("Khó khăn, vướng mắc", r->difficulties);
-            tdc__print_text("Đề xuất, kiến nghị", r->proposals);
-            for (k = 0; k < r->n_evidence; k++) tdc__print_text("Minh chứng", r->evidence[k]);
+            printf("; %s\n", r->review > 0 ? TD_MSG_TASK_WORD_ACCEPTED : r->review < 0 ? TD_MSG_TASK_WORD_RETURNED : TD_MSG_TASK_WORD_NOT_REVIEWED);
+            tdc__print_text(TD_MSG_TASK_LABEL_RESULT, r->result);
+            tdc__print_text(TD_MSG_LABEL_DIFFICULTIES, r->difficulties);
+            tdc__print_text(TD_MSG_LABEL_PROPOSALS, r->proposals);
+            for (k = 0; k < r->n_evidence; k++) tdc__print_text(TD_MSG_TASK_LABEL_EVIDENCE, r->evidence[k]);
             for (k = 0; k < r->n_docs; k++) {
                 td_date_vi(r->docs[k].date, dbuf2, sizeof dbuf2);
-                printf(TD_MSG_TASKS_VAN_BAN "\n", r->docs[k].number, *dbuf2 ? TD_MSG_TASKS_NGAY : "", dbuf2,
+                printf(TD_MSG_TASK_DOC "\n", r->docs[k].number, *dbuf2 ? TD_MSG_TASK_WORD_DATED : "", dbuf2,
                        *r->docs[k].title ? " — " : "", r->docs[k].title);
             }
             for (k = 0; k < r->n_attachments; k++) {
                 char hex[17];
                 for (int b = 0; b < 8; b++) snprintf(hex + 2 * b, 3, "%02x", r->attachments[k].sha256[b]);
-                printf(TD_MSG_TASKS_TEP_DINH_KEM_BYTE "\n", r->attachments[k].name,
+                printf(TD_MSG_TASK_ATTACHMENT "\n", r->attachments[k].name,
                        r->attachments[k].mime, (unsigned long long)r->attachments[k].size, hex);
             }
-            if (r->review < 0 && *r->review_comment) tdc__print_text("Lý do trả lại", r->review_comment);
+            if (r->review < 0 && *r->review_comment) tdc__print_text(TD_MSG_TASK_LABEL_RETURN_REASON, r->review_comment);
         }
     }
 
@@ -920,12 +919,12 @@ int tdc_cmd_task(int argc, char **argv)
         size_t shown = 0;
         for (size_t i = 0; i < pend.n; i++) {
             if (pend.v[i].task != (uint32_t)num) continue;
-            if (!shown) printf(TD_MSG_TASKS_TREN_THIET_BI_NAY_CHUA "\n");
-            printf(TD_MSG_TASKS_SO_CHO_GUI "\n", (unsigned long long)pend.v[i].seq,
+            if (!shown) printf(TD_MSG_TASK_UNSENT_HEAD "\n");
+            printf(TD_MSG_TASK_UNSENT_LINE "\n", (unsigned long long)pend.v[i].seq,
                    *pend.v[i].summary ? pend.v[i].summary : td_entry_kind_vi(pend.v[i].kind));
             shown++;
         }
-        if (shown) printf(TD_MSG_TASKS_GUI_BANG_TIENDO_SYNC "\n");
+        if (shown) printf(TD_MSG_TASK_SEND_HINT "\n");
     }
     free(mine);
     tdc_pending_free(&pend);
@@ -963,7 +962,7 @@ static void tdc__todo_next_cmd(const tdc_todo_item *it, char *out, size_t n)
 {
     if (!it) *out = 0;
     else if (it->kind == TDC_TODO_REVIEW)
-        snprintf(out, n, "tiendo review %s --agency %s --period %s --accept (hoặc --return \"lý do\")",
+        snprintf(out, n, TD_MSG_TODO_REVIEW_HINT,
                  tdc__k(it->task), it->agency, it->period);
     else snprintf(out, n, "tiendo report %s --period %s", tdc__k(it->task), it->period);
 }
@@ -1004,17 +1003,17 @@ int tdc_cmd_todo(int argc, char **argv)
     plan = td_state_plan(st);
     me = c.id.subject.agency;
     if (tdc_todo_build(&c, date, TDC_TODO_LIST_MAX, &t, &e)) {
-        fprintf(stderr, "tiendo todo: " TD_MSG_TASKS_KHONG_DOC_DUOC_BAN_SAO "\n",
+        fprintf(stderr, "tiendo todo: " TD_MSG_TASKS_REPLICA_OR_STATUS_FAILED "\n",
                 td_error_vi(&e));
         tdc_ctx_close(&c);
         return 1;
     }
     td_date_vi(date, dbuf, sizeof dbuf);
-    printf(TD_MSG_TASKS_VIEC_CAN_LAM_NGAY "\n", tdc__agency_name(st, me), me, dbuf);
+    printf(TD_MSG_TODO_HEAD "\n", tdc__agency_name(st, me), me, dbuf);
     if (*t.ended_note) printf("\n%s\n", t.ended_note);
 
     if (!t.has_plan) {
-        printf(TD_MSG_TASKS_THIET_BI_CHUA_CO_KE "\n");
+        printf(TD_MSG_TODO_NO_PLAN "\n");
         snprintf(next, sizeof next, "tiendo sync");
         goto outbox;
     }
@@ -1023,7 +1022,7 @@ int tdc_cmd_todo(int argc, char **argv)
     /* central and the inspectorate follow the whole plan: one line of counts */
     if (t.role != TD_ROLE_OFFICE) {
         int first = 1;
-        printf(TD_MSG_TASKS_TOAN_KE_HOACH_NHIEM_VU, t.n_tasks);
+        printf(TD_MSG_TODO_WHOLE_PLAN, t.n_tasks);
         for (int i = 0; i < TD_STATUS_COUNT - 1; i++) {
             td_status s = td_status_order[i];
             if (!t.by_status[s]) continue;
@@ -1035,9 +1034,9 @@ int tdc_cmd_todo(int argc, char **argv)
     /* an inspector device writes nothing (the fold refuses its entries,
      * docs/LOG.md §4): no obligations of its own */
     if (t.role == TD_ROLE_INSPECTOR) {
-        printf(TD_MSG_TASKS_MUC_BI_TU_CHOI_TRONG "\n", t.n_log_refusals);
-        printf(TD_MSG_TASKS_THIET_BI_THANH_TRA_CHI "\n");
-        snprintf(next, sizeof next, "tiendo audit verify (kiểm tra toàn bộ nhật ký); tiendo tasks");
+        printf(TD_MSG_TODO_REFUSED_IN_LOG "\n", t.n_log_refusals);
+        printf(TD_MSG_TODO_INSPECTOR_READ_ONLY "\n");
+        snprintf(next, sizeof next, TD_MSG_TODO_ALARM_HINT);
         goto outbox;
     }
     tdc__todo_next_cmd(t.next, next, sizeof next);
@@ -1046,17 +1045,17 @@ int tdc_cmd_todo(int argc, char **argv)
     {
         size_t shown = 0;
         td_date_vi(t.report_due, dbuf2, sizeof dbuf2);
-        printf(TD_MSG_TASKS_BAO_CAO_KY_HAN_NHIEM, pvi, dbuf2, t.n_owed, t.owed_sent);
-        if (t.owed_late) printf(TD_MSG_TASKS_MUON, t.owed_late);
-        printf(TD_MSG_TASKS_DA_GHI_CHO_GUI_CON "\n", t.owed_written, t.owed_missing);
+        printf(TD_MSG_TODO_PERIOD_HEAD, pvi, dbuf2, t.n_owed, t.owed_sent);
+        if (t.owed_late) printf(TD_MSG_TODO_LATE_COUNT, t.owed_late);
+        printf(TD_MSG_TODO_PERIOD_PENDING "\n", t.owed_written, t.owed_missing);
         if (t.owed_written) {
             size_t k = 0;
-            printf(TD_MSG_TASKS_DA_GHI_CHO_GUI);
+            printf(TD_MSG_TODO_QUEUED_HEAD);
             for (it = tdc_todo_first(&t, TDC_TODO_OWED); it; it = tdc_todo_next(&t, it, TDC_TODO_OWED))
                 if (it->owed == TD_OWED_MISSING && it->pending) printf("%s%s", k++ ? ", " : " NV ", tdc__k(it->task));
             printf("\n");
         }
-        if (t.owed_missing) printf(TD_MSG_TASKS_CON_THIEU "\n");
+        if (t.owed_missing) printf(TD_MSG_TODO_MISSING_HEAD "\n");
         for (it = tdc_todo_first(&t, TDC_TODO_OWED); it && shown < TDC_TODO_LIST_MAX;
              it = tdc_todo_next(&t, it, TDC_TODO_OWED)) {
             if (it->owed != TD_OWED_MISSING || it->pending) continue;
@@ -1064,21 +1063,21 @@ int tdc_cmd_todo(int argc, char **argv)
             printf("  - %s: %s\n", line, td_owed_vi(it->owed));
             shown++;
         }
-        if (t.owed_missing > shown) printf(TD_MSG_TASKS_VA_NHIEM_VU_KHAC "\n", t.owed_missing - shown);
-        if (!t.owed_missing && !t.owed_written && t.n_owed) printf(TD_MSG_TASKS_DA_BAO_CAO_DU "\n");
+        if (t.owed_missing > shown) printf(TD_MSG_TODO_MORE_TASKS "\n", t.owed_missing - shown);
+        if (!t.owed_missing && !t.owed_written && t.n_owed) printf(TD_MSG_TODO_PERIOD_COMPLETE "\n");
     }
 
     /* 2. returned reports, with the reason */
     {
         size_t count = 0;
         for (it = tdc_todo_first(&t, TDC_TODO_RETURNED); it; it = tdc_todo_next(&t, it, TDC_TODO_RETURNED)) {
-            if (!count) printf(TD_MSG_TASKS_BI_TRA_LAI_CAN_SUA "\n");
+            if (!count) printf(TD_MSG_TODO_RETURNED_HEAD "\n");
             if (++count > TDC_TODO_LIST_MAX) continue;
             tdc__todo_task(plan, it->task, line, sizeof line);
-            printf(TD_MSG_TASKS_LY_DO_2 "\n", line, *it->reason ? it->reason : TD_MSG_TASKS_KHONG_GHI);
-            if (it->pending) printf(TD_MSG_TASKS_DA_GHI_BAO_CAO_SUA "\n");
+            printf(TD_MSG_TODO_RETURNED_LINE "\n", line, *it->reason ? it->reason : TD_MSG_TASK_WORD_NOT_GIVEN);
+            if (it->pending) printf(TD_MSG_TODO_RETURNED_FIXED "\n");
         }
-        if (count > TDC_TODO_LIST_MAX) printf(TD_MSG_TASKS_VA_NHIEM_VU_KHAC "\n", count - TDC_TODO_LIST_MAX);
+        if (count > TDC_TODO_LIST_MAX) printf(TD_MSG_TODO_MORE_TASKS "\n", count - TDC_TODO_LIST_MAX);
     }
 
     /* 2b. conflicts: two devices of the agency reported the same task and
@@ -1086,40 +1085,40 @@ int tdc_cmd_todo(int argc, char **argv)
     {
         size_t count = 0;
         for (it = tdc_todo_first(&t, TDC_TODO_CONFLICT); it; it = tdc_todo_next(&t, it, TDC_TODO_CONFLICT)) {
-            if (!count) printf(TD_MSG_TASKS_XUNG_DOT_BAO_CAO_HAI "\n");
+            if (!count) printf(TD_MSG_TODO_CONFLICTS_HEAD "\n");
             if (++count > TDC_TODO_LIST_MAX) continue;
             tdc__todo_task(plan, it->task, line, sizeof line);
             tdc_period_vi(it->period, pvi, sizeof pvi);
-            printf(TD_MSG_TASKS_KY_4 "\n", line, pvi);
+            printf(TD_MSG_TODO_CONFLICT_HEAD "\n", line, pvi);
             for (int j = 0; j < 2; j++) {
                 const td_author *au = td_state_author(st, it->ver[j]->author);
                 char at[32];
                 tdc_fmt_time(it->ver[j]->device_time_ms, at, sizeof at);
-                printf(TD_MSG_TASKS_THIET_BI_GHI_LUC_MUC "\n",
-                       j == 0 ? TD_MSG_TASKS_DANG_DUNG : TD_MSG_TASKS_BI_THAY, au ? au->device : "?",
-                       au && !memcmp(au->key, c.id.pk, 32) ? TD_MSG_TASKS_MAY_NAY : "", at, tdc__state_vi(it->ver[j]->state),
+                printf(TD_MSG_TODO_CONFLICT_LINE "\n",
+                       j == 0 ? TD_MSG_TODO_WORD_USED : TD_MSG_TODO_WORD_REPLACED, au ? au->device : "?",
+                       au && !memcmp(au->key, c.id.pk, 32) ? TD_MSG_TODO_WORD_THIS_DEVICE : "", at, tdc__state_vi(it->ver[j]->state),
                        it->ver[j]->percent, (unsigned long long)it->ver[j]->index);
             }
-            printf(TD_MSG_TASKS_CACH_GIAI_QUYET_THONG_NHAT "\n",
+            printf(TD_MSG_TODO_CONFLICT_HOW "\n",
                    tdc__k(it->task), it->period, tdc__k(it->task));
         }
-        if (count > TDC_TODO_LIST_MAX) printf(TD_MSG_TASKS_VA_XUNG_DOT_KHAC "\n", count - TDC_TODO_LIST_MAX);
+        if (count > TDC_TODO_LIST_MAX) printf(TD_MSG_TODO_MORE_CONFLICTS "\n", count - TDC_TODO_LIST_MAX);
     }
 
     /* 3. near or past the deadline */
     {
         size_t shown = 0;
-        if (t.n_soon || t.n_late) printf(TD_MSG_TASKS_SAP_DEN_HAN_QUA_HAN "\n", t.n_soon, t.n_late);
+        if (t.n_soon || t.n_late) printf(TD_MSG_TODO_DUE_COUNTS "\n", t.n_soon, t.n_late);
         for (it = tdc_todo_first(&t, TDC_TODO_DUE); it && shown < TDC_TODO_LIST_MAX;
              it = tdc_todo_next(&t, it, TDC_TODO_DUE)) {
             tdc__todo_task(plan, it->task, line, sizeof line);
             td_date_vi(it->due_date, dbuf2, sizeof dbuf2);
-            printf("  - %s: %s%s%s%s\n", line, td_status_vi(it->status), it->due_date ? TD_MSG_TASKS_HAN_2 : "",
-                   it->due_date ? dbuf2 : "", it->pending ? TD_MSG_TASKS_DA_GHI_BAO_CAO_CHO : "");
+            printf("  - %s: %s%s%s%s\n", line, td_status_vi(it->status), it->due_date ? TD_MSG_TODO_WORD_DUE : "",
+                   it->due_date ? dbuf2 : "", it->pending ? TD_MSG_TODO_WORD_QUEUED : "");
             shown++;
         }
         if (t.n_soon + t.n_late > shown)
-            printf(TD_MSG_TASKS_VA_NHIEM_VU_KHAC_TIENDO "\n",
+            printf(TD_MSG_TODO_MORE_LATE_HINT "\n",
                    t.n_soon + t.n_late - shown);
     }
 
@@ -1127,31 +1126,31 @@ int tdc_cmd_todo(int argc, char **argv)
     if (t.role == TD_ROLE_CENTRAL) {
         size_t count = 0;
         for (it = tdc_todo_first(&t, TDC_TODO_REVIEW); it; it = tdc_todo_next(&t, it, TDC_TODO_REVIEW)) {
-            if (!count) printf(TD_MSG_TASKS_BAO_CAO_HOAN_THANH_CHO "\n");
+            if (!count) printf(TD_MSG_TODO_AWAITING_HEAD "\n");
             if (++count > TDC_TODO_LIST_MAX) continue;
             tdc_period_vi(it->period, pvi, sizeof pvi);
             tdc__todo_task(plan, it->task, line, sizeof line);
-            printf(TD_MSG_TASKS_KY_5 "\n", line, it->agency, pvi);
+            printf(TD_MSG_TODO_AWAITING_LINE "\n", line, it->agency, pvi);
         }
-        if (count > TDC_TODO_LIST_MAX) printf(TD_MSG_TASKS_VA_BAO_CAO_KHAC "\n", count - TDC_TODO_LIST_MAX);
-        printf(TD_MSG_TASKS_BAO_CAO_HOAN_THANH_CHO_2 "\n", count ? "" : "\n", t.n_review_waiting);
+        if (count > TDC_TODO_LIST_MAX) printf(TD_MSG_TODO_MORE_REPORTS "\n", count - TDC_TODO_LIST_MAX);
+        printf(TD_MSG_TODO_AWAITING_COUNT "\n", count ? "" : "\n", t.n_review_waiting);
     }
 
 outbox:
     tdc_fmt_time(t.last_sync_ms, when, sizeof when);
-    printf(TD_MSG_TASKS_CHO_GUI_MUC, t.n_pending);
-    if (t.n_pending_reports) printf(TD_MSG_TASKS_BAO_CAO, t.n_pending_reports);
-    printf(TD_MSG_TASKS_DONG_BO_LAN_CUOI "\n", when);
+    printf(TD_MSG_TODO_PENDING_COUNT, t.n_pending);
+    if (t.n_pending_reports) printf(TD_MSG_TODO_REPORT_COUNT, t.n_pending_reports);
+    printf(TD_MSG_TODO_LAST_SYNC "\n", when);
     /* refused by the server or by the fold, any key of this device */
     if (t.n_refusals) {
         size_t nrf = 0;
-        printf(TD_MSG_TASKS_BI_TU_CHOI "\n");
+        printf(TD_MSG_TODO_REFUSED_HEAD "\n");
         if (tdc_print_refusals(&c, TDC_TODO_LIST_MAX, &nrf) == 0 && nrf)
-            printf(TD_MSG_TASKS_SO_MUC_BI_TU_CHOI "\n", nrf);
+            printf(TD_MSG_TODO_REFUSED_COUNT "\n", nrf);
     }
     if (!*next && t.n_pending) snprintf(next, sizeof next, "tiendo sync");
-    printf(TD_MSG_TASKS_VIEC_TIEP_THEO "\n", *next ? next : TD_MSG_TASKS_KHONG_CON_VIEC_NAO_TRONG,
-           *next && t.n_pending && strcmp(next, "tiendo sync") ? TD_MSG_TASKS_ROI_GUI_DI_TIENDO_SYNC : "");
+    printf(TD_MSG_TODO_NEXT "\n", *next ? next : TD_MSG_TODO_NOTHING_LEFT,
+           *next && t.n_pending && strcmp(next, "tiendo sync") ? TD_MSG_TODO_THEN_SYNC : "");
     tdc_todo_free(&t);
     tdc_ctx_close(&c);
     return 0;

@@ -60,13 +60,13 @@ int tdc_device_load(tdc_device *d, const char *dir, td_error *err)
     tdc_device_paths(d, dir);
     if (access(d->config_path, R_OK) != 0 || access(d->cert_path, R_OK) != 0)
         return td_error_set(err, TD_ENOTFOUND,
-                            TD_MSG_DEVICE_THU_MUC_CHUA_CO_TEP,
+                            TD_MSG_DEVICE_NOT_ENROLLED,
                             d->dir);
     if (td_conf_load(&conf, d->config_path, err)) return err ? err->code : TD_EPARSE;
     server = td_conf_get(&conf, "server");
     if (!server) {
         td_conf_free(&conf);
-        return td_error_set(err, TD_EPARSE, "%s: " TD_MSG_DEVICE_THIEU_DONG_SERVER_MAY_CONG, d->config_path);
+        return td_error_set(err, TD_EPARSE, "%s: " TD_MSG_DEVICE_SERVER_LINE_MISSING, d->config_path);
     }
     snprintf(d->server, sizeof d->server, "%s", server);
     td_conf_free(&conf);
@@ -87,7 +87,7 @@ static void tdc__conf_int(const td_conf *conf, const char *path, const char *key
     if (!s) return;
     n = strtol(s, &end, 10);
     if (end == s || *end || n < lo || n > hi) {
-        fprintf(stderr, "tiendo: " TD_MSG_DEVICE_PHAI_LA_SO_NGUYEN_TU "\n",
+        fprintf(stderr, "tiendo: " TD_MSG_DEVICE_CONFIG_INT_BAD "\n",
                 path, key, lo, hi, s, *v);
         return;
     }

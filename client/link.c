@@ -347,7 +347,7 @@ void tdc_link_fail(const char *prog, const char *server, const td_error *err)
 int tdc_link_advice(const td_error *err, FILE *f)
 {
     if (!err->msg[0] || !strstr(err->msg, "certificate revoked")) return 0;
-    fputs(TD_MSG_LINK_CHUNG_THU_SO_CUA_THIET "\n",
+    fputs(TD_MSG_LINK_CERT_REVOKED_HINT "\n",
           f);
     return 1;
 }

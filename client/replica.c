@@ -246,7 +246,7 @@ static int tdc__begin_at_cursor(tdc_replica *r, td_error *err)
     int rc;
     if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) return rc;
     if (!(rc = tdc__meta_read(r, "cursor", &cursor_db, err)) && (uint64_t)cursor_db != r->cursor)
-        rc = td_error_set(err, TD_EBUSY, "%s: " TD_MSG_REPLICA_BAN_SAO_VUA_DUOC_MOT,
+        rc = td_error_set(err, TD_EBUSY, "%s: " TD_MSG_REPLICA_CHANGED_BY_OTHER,
                           r->path, (long long)cursor_db, (unsigned long long)r->cursor);
     if (rc) tdc__rollback(r);
     return rc;
@@ -345,7 +345,7 @@ static int tdc__migrate(tdc_replica *r, td_error *err)
     sqlite3_finalize(st);
     if (version < 0) return tdc__dberr(r, err, "reading user_version");
     if (version > TDC_SCHEMA_VERSION)
-        return td_error_set(err, TD_EDB, "%s: " TD_MSG_REPLICA_CAU_TRUC_DU_LIEU_PHIEN, r->path,
+        return td_error_set(err, TD_EDB, "%s: " TD_MSG_REPLICA_SCHEMA_NEWER, r->path,
                             version, TDC_SCHEMA_VERSION);
     while (version < TDC_SCHEMA_VERSION) {
         char pragma[64];

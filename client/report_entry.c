@@ -50,7 +50,7 @@ void tdc_rep_init(tdc_rep *r)
 
 const char *tdc_rep_state_vi(int s)
 {
-    return td_msg_report_state(s, "(chưa chọn)");
+    return td_msg_report_state(s, TD_MSG_REPORT_STATE_NOT_CHOSEN);
 }
 
 /* "chua" / "dang" / "xong", 1 / 2 / 3, or the Vietnamese words with or
@@ -116,13 +116,13 @@ int tdc_rep_add_evidence(tdc_rep *r, const char *s, const char **why)
 {
     char *n, **nv;
     if (r->n_evidence >= TDC_EVIDENCE_MAX) {
-        *why = "quá nhiều minh chứng (tối đa 32)";
+        *why = TD_MSG_REPORT_TOO_MANY_EVIDENCE;
         return -1;
     }
     if (!(n = tdc_nfc(s, TDC_TEXT_MAX, why))) return -1;
     if (!(nv = realloc(r->evidence, (r->n_evidence + 1) * sizeof *nv))) {
         free(n);
-        *why = "hết bộ nhớ";
+        *why = TD_MSG_NOMEM;
         return -1;
     }
     r->evidence = nv;
@@ -137,7 +137,7 @@ int tdc_rep_add_doc(tdc_rep *r, const char *s, int today, const char **why)
     char *all, *p, *date_s = NULL, *title = NULL;
     tdc_doc d = {0}, *nv;
     if (r->n_docs >= TDC_EVIDENCE_MAX) {
-        *why = "quá nhiều văn bản (tối đa 32)";
+        *why = TD_MSG_REPORT_TOO_MANY_DOCS_MAX;
         return -1;
     }
     if (!(all = tdc_nfc(s, TDC_TEXT_MAX, why))) return -1;
@@ -151,18 +151,18 @@ int tdc_rep_add_doc(tdc_rep *r, const char *s, int today, const char **why)
     }
     td_trim(all);
     if (!*all) {
-        *why = "thiếu số hiệu văn bản; dạng đúng: \"SỐ HIỆU,dd/mm/yyyy,trích yếu\", ví dụ \"12/KH-SKHCN,05/06/2025,Kế hoạch tuyên truyền\"";
+        *why = TD_MSG_REPORT_DOC_NUMBER_MISSING;
         free(all);
         return -1;
     }
     if (date_s && *td_trim(date_s)) {
         if (td_date_parse_vi(date_s, &d.date) || !td_date_valid(d.date)) {
-            *why = "ngày ban hành của văn bản phải có dạng dd/mm/yyyy, ví dụ \"12/KH-SKHCN,05/06/2025\"";
+            *why = TD_MSG_REPORT_DOC_DATE_BAD;
             free(all);
             return -1;
         }
         if (today && d.date > today) {
-            *why = "ngày ban hành của văn bản ở sau hôm nay; hãy kiểm tra lại ngày";
+            *why = TD_MSG_REPORT_DOC_DATE_FUTURE;
             free(all);
             return -1;
         }
@@ -175,7 +175,7 @@ int tdc_rep_add_doc(tdc_rep *r, const char *s, int today, const char **why)
     if (!d.number || !d.title || !(nv = realloc(r->docs, (r->n_docs + 1) * sizeof *nv))) {
         free(d.number);
         free(d.title);
-        *why = "hết bộ nhớ";
+        *why = TD_MSG_NOMEM;
         return -1;
     }
     r->docs = nv;
@@ -197,7 +197,7 @@ int tdc_rep_add_att(tdc_rep *r, tdc_replica *rep, const char *path, char *why_bu
     tdc_att *nv;
     int rc;
     if (r->n_atts >= TD_ATTACH_PER_REPORT_MAX) {
-        snprintf(why_buf, why_n, "quá nhiều tệp đính kèm (tối đa %d)", TD_ATTACH_PER_REPORT_MAX);
+        snprintf(why_buf, why_n, TD_MSG_REPORT_TOO_MANY_ATTACH_MAX, TD_ATTACH_PER_REPORT_MAX);
         return -1;
     }
     memset(&bi, 0, sizeof bi);
@@ -209,7 +209,7 @@ int tdc_rep_add_att(tdc_rep *r, tdc_replica *rep, const char *path, char *why_bu
         return -1;
     }
     if (!(nv = realloc(r->atts, (r->n_atts + 1) * sizeof *nv))) {
-        snprintf(why_buf, why_n, "hết bộ nhớ");
+        snprintf(why_buf, why_n, TD_MSG_NOMEM);
         return -1;
     }
     r->atts = nv;
@@ -401,7 +401,7 @@ static void tdc__leads_vi(const td_state *st, const td_task *t, int today, char 
     size_t k = 0, off = 0;
     buf[0] = 0;
     if (td_state_task_agencies(st, t->number, today, TD_TASK_LEADS, &v, &k) || !k) {
-        snprintf(buf, n, "%s", t->lead_text && *t->lead_text ? t->lead_text : "(không ghi)");
+        snprintf(buf, n, "%s", t->lead_text && *t->lead_text ? t->lead_text : TD_MSG_REPORT_WORD_NOT_GIVEN);
         free(v);
         return;
     }
@@ -409,7 +409,7 @@ static void tdc__leads_vi(const td_state *st, const td_task *t, int today, char 
         const td_agency *a = td_registry_agency(td_state_registry(st), v[i]);
         off += (size_t)snprintf(buf + off, n - off, "%s%s", i ? ", " : "", a && a->name ? a->name : v[i]);
     }
-    if (k > TDC_LEADS_SHOWN && off < n) snprintf(buf + off, n - off, " và %zu cơ quan khác", k - TDC_LEADS_SHOWN);
+    if (k > TDC_LEADS_SHOWN && off < n) snprintf(buf + off, n - off, TD_MSG_REPORT_MORE_AGENCIES, k - TDC_LEADS_SHOWN);
     free(v);
 }
 
@@ -428,8 +428,7 @@ int tdc_rep_check_plan(const td_state *st, const char *agency, int today, const 
         tdc_period_vi(r->period, pvi, sizeof pvi);
         td_date_vi(today, dvi, sizeof dvi);
         snprintf(msg, n,
-                 "kỳ %s chưa đến (hôm nay là %s): chỉ báo cáo được tháng này hoặc các tháng trước. "
-                 "Hãy kiểm tra kỳ báo cáo (MM/YYYY).",
+                 TD_MSG_REPORT_PERIOD_FUTURE,
                  pvi, dvi);
         *field = "period";
         return 1;
@@ -439,8 +438,7 @@ int tdc_rep_check_plan(const td_state *st, const char *agency, int today, const 
         const td_task *t = td_plan_task(plan, (int)r->task);
         if (!t) {
             snprintf(msg, n,
-                     "nhiệm vụ số %u không có trong kế hoạch %s (%zu nhiệm vụ). "
-                     "Xem các nhiệm vụ của cơ quan mình bằng `tiendo tasks` (tất cả: `tiendo tasks --all`).",
+                     TD_MSG_REPORT_TASK_NOT_IN_PLAN,
                      r->task, plan->number ? plan->number : "", plan->n_tasks);
             *field = "task";
             return 1;
@@ -454,8 +452,7 @@ int tdc_rep_check_plan(const td_state *st, const char *agency, int today, const 
                 return 1;
             }
             snprintf(msg, n,
-                     "cơ quan %s không chủ trì cũng không phối hợp nhiệm vụ %u (chủ trì: %s), nên không báo cáo "
-                     "được nhiệm vụ này. Xem các nhiệm vụ của cơ quan mình bằng `tiendo tasks`.",
+                     TD_MSG_REPORT_AGENCY_NOT_ON_TASK,
                      agency, r->task, leads);
             *field = "task";
             return 1;
@@ -487,21 +484,21 @@ static int tdc__blank(const char *s)
  */
 static int tdc__rep_complete(tdc_rep *r, int today, tdc_how how, char *msg, size_t n, const char **field)
 {
-    const char *st_how = how == TDC_HOW_FORM    ? "chọn ô Trạng thái"
-                         : how == TDC_HOW_CSV   ? "điền cột state (chua, dang hoặc xong)"
-                         : how == TDC_HOW_DRAFT ? "bổ sung vào bản nháp: tiendo report SỐ --period KỲ --state dang --draft"
-                                                : "thêm --state chua|dang|xong";
-    const char *res_how = how == TDC_HOW_FORM  ? "điền ô Kết quả thực hiện"
-                          : how == TDC_HOW_CSV ? "điền cột result"
+    const char *st_how = how == TDC_HOW_FORM    ? TD_MSG_REPORT_HOW_STATE_UI
+                         : how == TDC_HOW_CSV   ? TD_MSG_REPORT_HOW_STATE_CSV
+                         : how == TDC_HOW_DRAFT ? TD_MSG_REPORT_HOW_STATE_DRAFT
+                                                : TD_MSG_REPORT_HOW_STATE_CLI;
+    const char *res_how = how == TDC_HOW_FORM  ? TD_MSG_REPORT_HOW_RESULT_UI
+                          : how == TDC_HOW_CSV ? TD_MSG_REPORT_HOW_RESULT_CSV
                           : how == TDC_HOW_DRAFT
-                              ? "bổ sung vào bản nháp: tiendo report SỐ --period KỲ --result \"...\" --draft"
-                              : "thêm --result \"...\" (hoặc chạy lệnh ở màn hình dòng lệnh để được hỏi)";
-    const char *pct_opt = how == TDC_HOW_CSV ? "cột percent" : how == TDC_HOW_FORM ? "ô Phần trăm" : "--percent";
+                              ? TD_MSG_REPORT_HOW_RESULT_DRAFT
+                              : TD_MSG_REPORT_HOW_RESULT_CLI;
+    const char *pct_opt = how == TDC_HOW_CSV ? TD_MSG_REPORT_FIELD_PERCENT_CSV : how == TDC_HOW_FORM ? TD_MSG_REPORT_FIELD_PERCENT_UI : "--percent";
     if (!r->state) {
         if (r->percent >= 0 || !tdc__blank(r->result)) {
             r->state = TIENDO__REPORT_STATE__REPORT_IN_PROGRESS;
         } else {
-            snprintf(msg, n, "thiếu trạng thái (chưa triển khai, đang thực hiện hay đã hoàn thành): hãy %s.", st_how);
+            snprintf(msg, n, TD_MSG_REPORT_STATE_MISSING, st_how);
             *field = "state";
             return 2;
         }
@@ -509,29 +506,27 @@ static int tdc__rep_complete(tdc_rep *r, int today, tdc_how how, char *msg, size
     switch (r->state) {
     case TIENDO__REPORT_STATE__REPORT_DONE:
         if (r->percent_cli && r->percent != 100) {
-            snprintf(msg, n, "báo cáo \"đã hoàn thành\" là 100%%, không phải %d%%: bỏ %s hoặc chọn trạng thái "
-                             "\"đang thực hiện\" (dang).", r->percent, pct_opt);
+            snprintf(msg, n, TD_MSG_REPORT_DONE_NOT_100, r->percent, pct_opt);
             *field = "percent";
             return 2;
         }
         r->percent = 100;
         if (!r->done_date) r->done_date = today;
         if (r->done_date > today) {
-            snprintf(msg, n, "ngày hoàn thành ở sau hôm nay: hãy ghi ngày đã hoàn thành thật (dd/mm/yyyy).");
+            snprintf(msg, n, TD_MSG_REPORT_DONE_DATE_FUTURE);
             *field = "done_date";
             return 2;
         }
         break;
     case TIENDO__REPORT_STATE__REPORT_NOT_STARTED:
         if (r->percent_cli && r->percent != 0) {
-            snprintf(msg, n, "báo cáo \"chưa triển khai\" là 0%%, không phải %d%%: bỏ %s hoặc chọn trạng thái "
-                             "\"đang thực hiện\" (dang).", r->percent, pct_opt);
+            snprintf(msg, n, TD_MSG_REPORT_NOT_STARTED_NOT_0, r->percent, pct_opt);
             *field = "percent";
             return 2;
         }
         r->percent = 0;
         if (r->done_date) {
-            snprintf(msg, n, "ngày hoàn thành chỉ ghi khi trạng thái là \"đã hoàn thành\" (xong).");
+            snprintf(msg, n, TD_MSG_REPORT_DONE_DATE_NOT_DONE);
             *field = "done_date";
             return 2;
         }
@@ -539,14 +534,14 @@ static int tdc__rep_complete(tdc_rep *r, int today, tdc_how how, char *msg, size
     default:
         if (r->percent < 0) r->percent = 0;
         if (r->done_date) {
-            snprintf(msg, n, "ngày hoàn thành chỉ ghi khi trạng thái là \"đã hoàn thành\" (xong).");
+            snprintf(msg, n, TD_MSG_REPORT_DONE_DATE_NOT_DONE);
             *field = "done_date";
             return 2;
         }
         break;
     }
     if (r->state != TIENDO__REPORT_STATE__REPORT_NOT_STARTED && tdc__blank(r->result)) {
-        snprintf(msg, n, "thiếu kết quả thực hiện: báo cáo \"%s\" phải nêu kết quả đã đạt được; hãy %s.",
+        snprintf(msg, n, TD_MSG_REPORT_RESULT_MISSING,
                  tdc_rep_state_vi(r->state), res_how);
         *field = "result";
         return 2;
@@ -559,7 +554,7 @@ void tdc_rep_summary(const tdc_rep *r, char *buf, size_t n)
 {
     char pvi[8];
     tdc_period_vi(r->period, pvi, sizeof pvi);
-    snprintf(buf, n, "báo cáo nhiệm vụ %u, kỳ %s: %s, %d%%", r->task, pvi, tdc_rep_state_vi(r->state), r->percent);
+    snprintf(buf, n, TD_MSG_REPORT_SUMMARY, r->task, pvi, tdc_rep_state_vi(r->state), r->percent);
 }
 
 
@@ -642,7 +637,7 @@ static int tdc__cell_attach(void *a, const char *v)
     else
         snprintf(path, sizeof path, "%s/%s", x->base_dir, v);
     if (!x->rep) {
-        snprintf(x->why, sizeof x->why, "không đính kèm được tệp ở đây (chỉ khi nhập bằng tiendo report --from-file)");
+        snprintf(x->why, sizeof x->why, TD_MSG_BATCH_ATTACH_HERE);
         return -1;
     }
     return tdc_rep_add_att(x->r, x->rep, path, x->why, sizeof x->why);
@@ -703,10 +698,10 @@ int tdc_rep_draft_save(tdc_ctx *c, const tdc_rep *r, td_error *e)
         snprintf(tmp.plan, sizeof tmp.plan, "%s", td_state_key_plan_field(tdc_replica_state(c->rep), r->task));
     tdc_draft_key(r->task, r->period, key);
     if (tdc_rep_pack(&tmp, c->id.subject.agency, &buf, &len))
-        return td_error_set(e, TD_ENOMEM, TD_MSG_ENTRY_KHONG_LUU_DUOC_BAN_NHAP, td_err_vi(TD_ENOMEM));
+        return td_error_set(e, TD_ENOMEM, TD_MSG_ENTRY_DRAFT_SAVE_FAILED, td_err_vi(TD_ENOMEM));
     if (tdc_draft_put(c->rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, buf, len, tdc_now_ms(), &x)) {
         free(buf);
-        return td_error_set(e, x.code, TD_MSG_ENTRY_KHONG_LUU_DUOC_BAN_NHAP, td_error_vi(&x));
+        return td_error_set(e, x.code, TD_MSG_ENTRY_DRAFT_SAVE_FAILED, td_error_vi(&x));
     }
     free(buf);
     return 0;
@@ -721,11 +716,11 @@ int tdc_rep_draft_load(tdc_ctx *c, uint32_t task, const char *period, tdc_rep *r
     *found = 0;
     tdc_draft_key(task, period, key);
     if (tdc_draft_get(c->rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, &dr, found, &x))
-        return td_error_set(e, x.code, TD_MSG_ENTRY_KHONG_DOC_DUOC_BAN_NHAP, td_error_vi(&x));
+        return td_error_set(e, x.code, TD_MSG_ENTRY_DRAFT_READ_FAILED, td_error_vi(&x));
     if (!*found) return 0;
     if (tdc_rep_unpack(dr.payload, dr.len, r)) {
         tdc_draft_free(&dr);
-        return td_error_set(e, TD_EPARSE, TD_MSG_ENTRY_BAN_NHAP_HONG_KHONG_GIAI, key, task, period);
+        return td_error_set(e, TD_EPARSE, TD_MSG_ENTRY_DRAFT_CORRUPT, key, task, period);
     }
     tdc_draft_free(&dr);
     return 0;
@@ -764,8 +759,7 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
         int line = 1;
         for (size_t i = 0; i < bad; i++)
             if (s[i] == '\n') line++;
-        snprintf(msg, sizeof msg, "không phải văn bản UTF-8 (byte thứ %zu). Trong Excel hãy lưu bằng \"CSV UTF-8 "
-                                  "(Comma delimited)\".", bad + 1);
+        snprintf(msg, sizeof msg, TD_MSG_BATCH_NOT_UTF8, bad + 1);
         tdc__batch_err(b, line, NULL, msg);
         return -1;
     }
@@ -783,7 +777,7 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
     /* header */
     for (int k = 0; k < TDC_COL_N; k++) col[k] = -1;
     if (!n_rows) {
-        tdc__batch_err(b, 1, NULL, "tệp trống: dòng đầu phải là tên các cột (task,period,state,...)");
+        tdc__batch_err(b, 1, NULL, TD_MSG_BATCH_EMPTY_FILE);
         goto report;
     }
     for (size_t k = 0; k < rows[0].n; k++) {
@@ -819,12 +813,10 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
         }
         if (found < 0) {
             snprintf(msg, sizeof msg,
-                     "tên cột \"%s\" không hợp lệ; các cột: Nhiệm vụ, Kỳ, Trạng thái, Tỷ lệ, Kết quả, Khó khăn, "
-                     "Kiến nghị, Minh chứng, Văn bản, Ngày hoàn thành, Tệp đính kèm (hoặc task, period, state, "
-                     "percent, result, difficulties, proposals, evidence, doc, done_date, attach)", h);
+                     TD_MSG_BATCH_COLUMN_BAD, h);
             tdc__batch_err(b, rows[0].line, NULL, msg);
         } else if (col[found] >= 0) {
-            snprintf(msg, sizeof msg, "cột \"%s\" có hai lần", h);
+            snprintf(msg, sizeof msg, TD_MSG_BATCH_COLUMN_TWICE, h);
             tdc__batch_err(b, rows[0].line, NULL, msg);
         } else {
             col[found] = (int)k;
@@ -832,10 +824,10 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
         free(h);
     }
     if (col[TDC_COL_TASK] < 0 || col[TDC_COL_PERIOD] < 0)
-        tdc__batch_err(b, rows[0].line, NULL, "thiếu cột task hoặc period (dòng đầu phải có tên các cột)");
+        tdc__batch_err(b, rows[0].line, NULL, TD_MSG_BATCH_NO_TASK_PERIOD_COLUMN);
     if (b->n_err) goto report;
     if (n_rows - 1 > TDC_BATCH_MAX_RECORDS) {
-        snprintf(msg, sizeof msg, "quá %d báo cáo trong một tệp; hãy chia thành nhiều tệp", TDC_BATCH_MAX_RECORDS);
+        snprintf(msg, sizeof msg, TD_MSG_BATCH_TOO_MANY_REPORTS, TDC_BATCH_MAX_RECORDS);
         tdc__batch_err(b, rows[0].line, NULL, msg);
         goto report;
     }
@@ -858,8 +850,7 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
             for (size_t k = rows[0].n; k < row->n; k++)
                 if (!tdc__blank(row->f[k])) extra = 1;
             if (extra) {
-                snprintf(msg, sizeof msg, "dòng có %zu ô, nhiều hơn %zu cột của dòng tiêu đề (thiếu dấu ngoặc kép "
-                                          "quanh một ô có dấu phân cách?)", row->n, rows[0].n);
+                snprintf(msg, sizeof msg, TD_MSG_BATCH_ROW_TOO_MANY_CELLS, row->n, rows[0].n);
                 tdc__batch_err(b, row->line, NULL, msg);
                 continue;
             }
@@ -884,7 +875,7 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
                 uint32_t key;
                 const char *ns = strrchr(v, ':') ? strrchr(v, ':') + 1 : v;
                 if (!tdc_int(ns, &num) || num < 1 || num >= (long)TD_TASK_NUMBER_LIMIT)
-                    why = "phải là số thứ tự nhiệm vụ (số nguyên dương), ví dụ 27";
+                    why = TD_MSG_BATCH_TASK_BAD;
                 else if (st && td_state_key_parse(st, v, NULL, agency, &key, kwhy, sizeof kwhy))
                     why = kwhy;
                 else
@@ -893,18 +884,17 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
             }
             case TDC_COL_PERIOD:
                 if (!tdc_period_norm(v, r->period))
-                    why = "kỳ phải có dạng 2025-06 hoặc 06/2025 (trong Excel, định dạng cột là Text)";
+                    why = TD_MSG_BATCH_PERIOD_BAD;
                 break;
             case TDC_COL_STATE:
                 if (*v && !(r->state = tdc_rep_state_parse(v)))
-                    why = "trạng thái phải là chua, dang, xong (hoặc \"chưa triển khai\", \"đang thực hiện\", "
-                          "\"đã hoàn thành\")";
+                    why = TD_MSG_BATCH_STATE_BAD;
                 break;
             case TDC_COL_PERCENT:
                 if (!*v) break;
                 if (v[strlen(v) - 1] == '%') v[strlen(v) - 1] = 0;
                 if (!tdc_int(td_trim(v), &num) || num < 0 || num > 100) {
-                    why = "phần trăm hoàn thành phải là số nguyên từ 0 đến 100";
+                    why = TD_MSG_REPORT_PERCENT_RANGE;
                 } else {
                     r->percent = (int)num;
                     r->percent_cli = 1;
@@ -926,8 +916,10 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
                 if (tdc__each_value(v, tdc__cell_doc, &x)) why = x.why;
                 break;
             case TDC_COL_DONE:
-                if (*v && (td_date_parse_vi(v, &r->done_date) || !td_date_valid(r->done_date)))
-                    why = "ngày hoàn thành phải có dạng dd/mm/yyyy";
+                if (*v && (td_date_parse_vi(v, &r->done_date) || !td_date_valid(r->done_date))) {
+                    snprintf(msg, sizeof msg, TD_MSG_BATCH_DONE_DATE_BAD, v);
+                    why = msg;
+                }
                 break;
             case TDC_COL_ATTACH:
                 if (tdc__each_value(v, tdc__cell_attach, &x)) why = x.why;
@@ -937,11 +929,11 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
         }
         if (b->n_err != row_err) continue;
         if (!r->task) {
-            tdc__batch_err(b, row->line, "task", "thiếu số thứ tự nhiệm vụ");
+            tdc__batch_err(b, row->line, "task", TD_MSG_BATCH_TASK_MISSING);
             continue;
         }
         if (!r->period[0]) {
-            tdc__batch_err(b, row->line, "period", "thiếu kỳ báo cáo (2025-06)");
+            tdc__batch_err(b, row->line, "period", TD_MSG_BATCH_PERIOD_MISSING);
             continue;
         }
         if (tdc_rep_check(st, agency, today, r, TDC_HOW_CSV, msg, sizeof msg, &field)) {
@@ -950,13 +942,13 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
         }
         for (size_t k = 0; k + 1 < n_reps; k++)
             if (reps[k].task == r->task && !strcmp(reps[k].period, r->period)) {
-                snprintf(msg, sizeof msg, "nhiệm vụ %u kỳ %s đã có ở dòng %d; mỗi nhiệm vụ một báo cáo mỗi kỳ",
+                snprintf(msg, sizeof msg, TD_MSG_BATCH_DUPLICATE,
                          r->task, r->period, rep_line[k]);
                 tdc__batch_err(b, row->line, "task", msg);
                 break;
             }
     }
-    if (!b->n_err && !n_reps) tdc__batch_err(b, rows[0].line, NULL, "tệp không có báo cáo nào (chỉ có dòng tiêu đề)");
+    if (!b->n_err && !n_reps) tdc__batch_err(b, rows[0].line, NULL, TD_MSG_BATCH_NO_REPORTS);
 report:
     td_csv_rows_free(rows, n_rows);
     if (b->n_err) {
@@ -987,7 +979,7 @@ int tdc_review_sign(tdc_ctx *c, const td_report *r, int accept, const char *text
     size_t len;
     int rc;
     if (!accept && (!text || !*text))
-        return td_error_set(e, TD_EARG, TD_MSG_ENTRY_TRA_LAI_BAO_CAO_CAN);
+        return td_error_set(e, TD_EARG, TD_MSG_ENTRY_RETURN_REASON_NEEDED);
     tdc_period_vi(r->period, pvi, sizeof pvi);
     rv.report_author.data = (uint8_t *)r->author;
     rv.report_author.len = sizeof r->author;
@@ -998,10 +990,10 @@ int tdc_review_sign(tdc_ctx *c, const td_report *r, int accept, const char *text
     rv.accept = accept;
     rv.comment = (char *)(text ? text : "");
     if (accept)
-        snprintf(summary, sizeof summary, "thẩm định nhiệm vụ %u, %s, kỳ %s: chấp nhận%s%.80s", r->task, r->agency,
+        snprintf(summary, sizeof summary, TD_MSG_REVIEW_SUMMARY_ACCEPT, r->task, r->agency,
                  pvi, *rv.comment ? ": " : "", rv.comment);
     else
-        snprintf(summary, sizeof summary, "thẩm định nhiệm vụ %u, %s, kỳ %s: trả lại: %.80s", r->task, r->agency, pvi,
+        snprintf(summary, sizeof summary, TD_MSG_REVIEW_SUMMARY_RETURN, r->task, r->agency, pvi,
                  rv.comment);
     len = tiendo__review_payload__get_packed_size(&rv);
     if (!(buf = malloc(len ? len : 1))) return td_error_set(e, TD_ENOMEM, "%s", td_err_vi(TD_ENOMEM));
@@ -1113,7 +1105,7 @@ int tdc_ind_parse_value(const char *s, double *out, const char **why)
     char tmp[64], *end;
     int marks = 0, digits = 0;
     if (strlen(s) >= sizeof tmp) {
-        *why = "quá dài";
+        *why = TD_MSG_NUMBER_TOO_LONG;
         return -1;
     }
     snprintf(tmp, sizeof tmp, "%s", s);
@@ -1125,22 +1117,22 @@ int tdc_ind_parse_value(const char *s, double *out, const char **why)
         } else if (*p >= '0' && *p <= '9') {
             digits++;
         } else if (!((*p == '-' || *p == '+') && p == tmp)) {
-            *why = "chỉ gồm chữ số, một dấu thập phân (',' hoặc '.') và dấu '-' ở đầu nếu âm";
+            *why = TD_MSG_NUMBER_CHARS;
             return -1;
         }
     }
     if (!digits) {
-        *why = "không có chữ số";
+        *why = TD_MSG_NUMBER_NO_DIGIT;
         return -1;
     }
     if (marks > 1) {
-        *why = "có nhiều hơn một dấu thập phân; đừng dùng dấu phân cách hàng nghìn (viết 1234,5 chứ không 1.234,5)";
+        *why = TD_MSG_NUMBER_TWO_DECIMAL_MARKS;
         return -1;
     }
     errno = 0;
     *out = strtod(tmp, &end);
     if (*end || end == tmp || errno || !isfinite(*out)) {
-        *why = "không phải là số";
+        *why = TD_MSG_NUMBER_NOT_A_NUMBER;
         return -1;
     }
     return 0;
@@ -1188,8 +1180,7 @@ int tdc_ind_check(const td_state *st, const char *agency, int role, int today, c
         char pvi[16], dvi[16];
         tdc_period_vi(period, pvi, sizeof pvi);
         td_date_vi(today, dvi, sizeof dvi);
-        snprintf(msg, n, "kỳ %s chưa đến (hôm nay là %s): chỉ ghi được tháng này hoặc các tháng trước. Hãy kiểm tra "
-                         "kỳ (MM/YYYY).", pvi, dvi);
+        snprintf(msg, n, TD_MSG_INDICATOR_PERIOD_FUTURE, pvi, dvi);
         return 1;
     }
     if (st && td_state_has_plan(st)) {
@@ -1197,64 +1188,56 @@ int tdc_ind_check(const td_state *st, const char *agency, int role, int today, c
         const char *unit;
         char tv[160];
         if (!ind) {
-            snprintf(msg, n, "chỉ tiêu mã \"%s\" không có trong kế hoạch. "
-                            "Hãy kiểm tra mã chỉ tiêu (Phụ lục I của kế hoạch, ví dụ 7.1 hoặc II.3).", code_n);
+            snprintf(msg, n, TD_MSG_INDICATOR_NOT_IN_PLAN, code_n);
             return 1;
         }
         unit = ind->unit && *ind->unit ? ind->unit : "";
         td_target_vi(&ind->target, tv, sizeof tv);
         if (ind->heading && ind->target.kind == TD_TARGET_NONE) {
-            snprintf(msg, n, "chỉ tiêu %s là nhóm chỉ tiêu (gồm %s.1, %s.2, ...), không có giá trị "
-                            "riêng: hãy ghi cho từng chỉ tiêu con.", code_n, code_n, code_n);
+            snprintf(msg, n, TD_MSG_INDICATOR_IS_GROUP, code_n, code_n, code_n);
             return 1;
         }
         if (ind->target.kind == TD_TARGET_TEXT) {
             if (has_value) {
-                snprintf(msg, n, "chỉ tiêu %s là chỉ tiêu định tính (mục tiêu: \"%s\"): ghi kết quả "
-                                "bằng --text \"...\", không có --value.", code_n, tv);
+                snprintf(msg, n, TD_MSG_INDICATOR_IS_QUALITATIVE, code_n, tv);
                 return 1;
             }
         } else {
             tdc_unit_class k = tdc__unit_class(unit, ind->target.percent);
             char vv[64];
             if (!has_value) {
-                snprintf(msg, n, "chỉ tiêu %s (đơn vị %s, mục tiêu %s) cần giá trị số: thêm --value "
-                                "SỐ (ghi chú thì dùng thêm --note).", code_n, *unit ? unit : "không ghi", tv);
+                snprintf(msg, n, TD_MSG_INDICATOR_NEEDS_NUMBER, code_n, *unit ? unit : TD_MSG_INDICATOR_WORD_NOT_GIVEN, tv);
                 return 1;
             }
             tdc_ind_value_vi(value, vv, sizeof vv);
             switch (k) {
             case TDC_UNIT_PERCENT:
                 if (value < 0 || value > 100) {
-                    snprintf(msg, n, "chỉ tiêu %s tính bằng %s: giá trị phải từ 0 đến 100; %s nằm "
-                                    "ngoài khoảng đó. Hãy ghi số phần trăm, ví dụ --value 42,5.", code_n, unit, vv);
+                    snprintf(msg, n, TD_MSG_INDICATOR_PERCENT_RANGE, code_n, unit, vv);
                     return 1;
                 }
                 break;
             case TDC_UNIT_COUNT:
                 if (value < 0 || value != floor(value)) {
-                    snprintf(msg, n, "chỉ tiêu %s đếm bằng \"%s\": giá trị phải là số nguyên không "
-                                    "âm (nhận được %s). Ví dụ: --value 3.", code_n, unit, vv);
+                    snprintf(msg, n, TD_MSG_INDICATOR_COUNT_INTEGER, code_n, unit, vv);
                     return 1;
                 }
                 break;
             case TDC_UNIT_RANK:
                 if (value < 1 || value != floor(value)) {
-                    snprintf(msg, n, "chỉ tiêu %s là thứ bậc (xếp hạng): giá trị phải là số nguyên "
-                                    "từ 1 trở lên (nhận được %s). Ví dụ: --value 12.", code_n, vv);
+                    snprintf(msg, n, TD_MSG_INDICATOR_RANK_INTEGER, code_n, vv);
                     return 1;
                 }
                 break;
             case TDC_UNIT_INDEX01:
                 if (value < 0 || value > 1) {
-                    snprintf(msg, n, "chỉ tiêu %s (%s) là chỉ số từ 0 đến 1 (nhận được %s). "
-                                    "Ví dụ: --value 0,8.", code_n, unit, vv);
+                    snprintf(msg, n, TD_MSG_INDICATOR_INDEX_RANGE, code_n, unit, vv);
                     return 1;
                 }
                 break;
             case TDC_UNIT_NONNEG:
                 if (value < 0) {
-                    snprintf(msg, n, "chỉ tiêu %s (đơn vị %s) không thể âm (nhận được %s).", code_n,
+                    snprintf(msg, n, TD_MSG_INDICATOR_NOT_NEGATIVE, code_n,
                             unit, vv);
                     return 1;
                 }
@@ -1262,24 +1245,19 @@ int tdc_ind_check(const td_state *st, const char *agency, int role, int today, c
             case TDC_UNIT_RATE: break;
             case TDC_UNIT_UNKNOWN:
                 snprintf(note, nn,
-                         "Lưu ý: đơn vị \"%s\" của chỉ tiêu %s chưa có trong bảng phân loại đơn vị; chỉ kiểm tra được "
-                         "giá trị là một số.\n", unit, code_n);
+                         TD_MSG_INDICATOR_UNIT_UNKNOWN, unit, code_n);
                 break;
             }
         }
         /* the fold refuses it (derive.h: an agency that does not monitor
          * the indicator): say so before signing, never after */
         if (role == TD_ROLE_OFFICE && !tdc__monitors(st, ind, agency, today)) {
-            snprintf(msg, n, "không ghi: cơ quan %s không theo dõi chỉ tiêu %s theo kế hoạch (theo dõi: %s), giá trị "
-                             "sẽ bị từ chối khi tổng hợp. Cần làm: chỉ nhập chỉ tiêu do cơ quan mình theo dõi; nếu "
-                             "kế hoạch đã giao cho cơ quan, đồng bộ (tiendo sync) rồi ghi lại; nếu kế hoạch sai, báo "
-                             "Sở KH&CN.", agency, code_n, ind->monitor_text ? ind->monitor_text : "");
+            snprintf(msg, n, TD_MSG_INDICATOR_NOT_MONITOR, agency, code_n, ind->monitor_text ? ind->monitor_text : "");
             return 1;
         }
     } else {
         snprintf(note, nn,
-                 "Lưu ý: bản sao chưa có kế hoạch nên chưa kiểm tra được mã và đơn vị của chỉ tiêu %s; máy chủ sẽ "
-                 "kiểm tra khi đồng bộ.\n", code_n);
+                 TD_MSG_INDICATOR_NO_PLAN, code_n);
     }
     return 0;
 }
@@ -1313,9 +1291,9 @@ int tdc_ind_sign(tdc_ctx *c, const char *code_n, const char *period, int has_val
     tiendo__indicator_payload__pack(&ip, buf);
     if (has_value) {
         tdc_ind_value_vi(value, vbuf, sizeof vbuf);
-        snprintf(summary, sizeof summary, "chỉ tiêu %s, kỳ %s: %s", code_n, pvi, vbuf);
+        snprintf(summary, sizeof summary, TD_MSG_INDICATOR_SUMMARY, code_n, pvi, vbuf);
     } else {
-        snprintf(summary, sizeof summary, "chỉ tiêu %s, kỳ %s: %.60s", code_n, pvi, ip.text);
+        snprintf(summary, sizeof summary, TD_MSG_INDICATOR_SUMMARY_TEXT, code_n, pvi, ip.text);
     }
     rc = tdc_app_queue(c, TIENDO__ENTRY_KIND__ENTRY_INDICATOR, buf, len, summary, seq, e);
     free(buf);

@@ -983,7 +983,7 @@ static int tdc__blob_upload(tdc_replica *r, const tdc_sync_io *io, const unsigne
         if (st->refused && *st->refused) {
             b->rc = td_error_set(&b->err, TD_EAUTH, "server refused attachment %.12s... of entry seq %llu: %s | %s",
                                  hex, (unsigned long long)seq, st->refused,
-                                 st->refused_vi && *st->refused_vi ? st->refused_vi : TD_MSG_SYNC_MAY_CHU_KHONG_NHAN_TEP);
+                                 st->refused_vi && *st->refused_vi ? st->refused_vi : TD_MSG_SYNC_ATTACHMENT_REFUSED);
             b->seq = seq;
             b->quota = !strncmp(st->refused, "quota", 5);
             break;

@@ -74,7 +74,7 @@ static int tdc__ui_secret(tdc_ui *ui, td_error *e)
         fclose(f);
         ui->secret[k] = 0;
         if (k != 64 || strspn(ui->secret, "0123456789abcdef") != 64)
-            return td_error_set(e, TD_EPARSE, TD_MSG_UI_TEP_HONG_KHONG_PHAI_CHU, path);
+            return td_error_set(e, TD_EPARSE, TD_MSG_UI_TOKEN_FILE_CORRUPT, path);
     } else {
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
         if (fd < 0) return td_error_set(e, TD_EIO, TD_MSG_FILE_WRITE, path, td_errno_vi_log(errno, path));
@@ -82,7 +82,7 @@ static int tdc__ui_secret(tdc_ui *ui, td_error *e)
         tdc__hex(raw, sizeof raw, ui->secret);
         if (write(fd, ui->secret, 64) != 64 || fsync(fd) || close(fd)) {
             unlink(path);
-            return td_error_set(e, TD_EIO, TD_MSG_UI_KHONG_GHI_DUOC, path);
+            return td_error_set(e, TD_EIO, TD_MSG_UI_WRITE_FAILED, path);
         }
     }
     /* the CSRF token: keyed hash of a fixed label, so it is stable across
@@ -344,16 +344,15 @@ static enum MHD_Result tdc__handler(void *cls, struct MHD_Connection *conn, cons
     /* 1. DNS rebinding: a page of another site resolved to 127.0.0.1 */
     host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
     if (!tdc__host_ok(host))
-        return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, "Từ chối truy cập",
-                           "Tên máy trong yêu cầu (Host) không phải máy này (127.0.0.1/localhost): giao diện tiendo chỉ "
-                           "mở được từ chính máy tính của cơ quan.");
+        return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, TD_MSG_UI_REFUSED_TITLE,
+                           TD_MSG_UI_HOST_NOT_LOCAL);
     if (strcmp(method, "GET") && !is_post)
-        return tdc__refuse(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "Không hỗ trợ", "Chỉ hỗ trợ GET và POST.");
+        return tdc__refuse(conn, MHD_HTTP_METHOD_NOT_ALLOWED, TD_MSG_UI_METHOD_TITLE, TD_MSG_UI_METHOD_ONLY_GET_POST);
     /* 2. static files need no secret (they hold none) */
     if (!strncmp(url, "/static/", 8) && !is_post) {
         const char *a = tdc_ui_asset(url, &type);
         char *copy;
-        if (!a) return tdc__refuse(conn, MHD_HTTP_NOT_FOUND, "Không tìm thấy", "Không có tệp này.");
+        if (!a) return tdc__refuse(conn, MHD_HTTP_NOT_FOUND, TD_MSG_UI_NOT_FOUND_TITLE, TD_MSG_UI_NOT_FOUND);
         if (!(copy = strdup(a))) return MHD_NO;
         return tdc__send(conn, MHD_HTTP_OK, type, copy, strlen(copy), NULL, NULL, NULL, NULL);
     }
@@ -367,26 +366,25 @@ static enum MHD_Result tdc__handler(void *cls, struct MHD_Connection *conn, cons
         char set[200], *empty = strdup("");
         if (!tdc__eq_secret(token, ui->secret)) {
             free(empty);
-            return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, "Mã truy cập sai",
-                               "Mã truy cập trong địa chỉ không đúng. Hãy mở địa chỉ mà lệnh `tiendo ui` in ra.");
+            return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, TD_MSG_UI_TOKEN_WRONG_TITLE,
+                               TD_MSG_UI_TOKEN_WRONG);
         }
         snprintf(set, sizeof set, "%s=%s; Path=/; HttpOnly; SameSite=Strict", TDC_UI_COOKIE, ui->secret);
         return tdc__send(conn, MHD_HTTP_SEE_OTHER, "text/plain", empty, 0, url, set, NULL, NULL);
     }
     cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, TDC_UI_COOKIE);
     if (!tdc__eq_secret(cookie, ui->secret))
-        return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, "Cần mã truy cập",
-                           "Hãy mở giao diện bằng địa chỉ có mã truy cập mà lệnh `tiendo ui` in ra khi khởi "
-                           "động; trình duyệt sẽ nhớ mã cho các lần sau.");
+        return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, TD_MSG_UI_TOKEN_NEEDED_TITLE,
+                           TD_MSG_UI_TOKEN_NEEDED);
     /* 4. CSRF: every state-changing request carries the token */
     if (is_post) {
         const char *t = tdc_ui_form_get(&r->form, "csrf");
         if (r->too_big)
-            return tdc__refuse(conn, 413, "Dữ liệu quá lớn",
-                               "Biểu mẫu gửi lên quá lớn; hãy rút gọn nội dung.");
+            return tdc__refuse(conn, 413, TD_MSG_UI_TOO_LARGE_TITLE,
+                               TD_MSG_UI_FORM_TOO_LARGE);
         if (!tdc__eq_secret(t, ui->csrf))
-            return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, "Từ chối yêu cầu",
-                               "Yêu cầu thiếu hoặc sai mã chống giả mạo (CSRF). Hãy tải lại trang rồi làm lại.");
+            return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, TD_MSG_UI_REQUEST_REFUSED_TITLE,
+                               TD_MSG_UI_CSRF_BAD);
     } else {
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, tdc__query_it, &r->form);
     }
@@ -600,7 +598,7 @@ int tdc_cmd_ui(int argc, char **argv)
         case 'p':
             if (!tdc_int(optarg, &port) || port < 0 || port > 65535) {
                 free(ui);
-                return tdc_usage_err(cmd, "--port phải là số cổng 0..65535: ", optarg);
+                return tdc_usage_err(cmd, TD_MSG_UI_PORT_BAD, optarg);
             }
             port_given = 1;
             break;
@@ -610,14 +608,14 @@ int tdc_cmd_ui(int argc, char **argv)
         case 'i':
             if (!tdc_int(optarg, &interval) || interval < 1 || interval > 86400) {
                 free(ui);
-                return tdc_usage_err(cmd, "--interval phải là số giây 1..86400: ", optarg);
+                return tdc_usage_err(cmd, TD_MSG_UI_INTERVAL_BAD, optarg);
             }
             break;
         case 'u': url_file = optarg; break;
         case 'm':
             if (!tdc_int(optarg, &max_backoff) || max_backoff < 1 || max_backoff > 86400) {
                 free(ui);
-                return tdc_usage_err(cmd, "--max-backoff phải là số giây 1..86400: ", optarg);
+                return tdc_usage_err(cmd, TD_MSG_UI_MAX_BACKOFF_BAD, optarg);
             }
             break;
         case 'h': tdc__ui_usage(stdout); free(ui); return 0;
@@ -632,12 +630,12 @@ int tdc_cmd_ui(int argc, char **argv)
     memset(&sin6, 0, sizeof sin6);
     v6 = !strcmp(listen, "::1") || !strcmp(listen, "[::1]");
     if (!v6 && (inet_pton(AF_INET, listen, &sin.sin_addr) != 1 || (ntohl(sin.sin_addr.s_addr) >> 24) != 127)) {
-        fprintf(stderr, "tiendo ui: " TD_MSG_UI_CHI_NGHE_DUOC_TREN_DIA "\n", listen);
+        fprintf(stderr, "tiendo ui: " TD_MSG_UI_LISTEN_LOCAL_ONLY "\n", listen);
         free(ui);
         return 2;
     }
     if (sodium_init() < 0) {
-        fprintf(stderr, "tiendo ui: " TD_MSG_UI_KHONG_KHOI_TAO_DUOC_THU_VIEN "\n");
+        fprintf(stderr, "tiendo ui: " TD_MSG_UI_CRYPTO_INIT_FAILED "\n");
         free(ui);
         return 1;
     }
@@ -675,8 +673,8 @@ int tdc_cmd_ui(int argc, char **argv)
                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
     }
     if (!d) {
-        fprintf(stderr, "tiendo ui: " TD_MSG_UI_KHONG_MO_DUOC_CONG_TREN "\n",
-                port, port_given ? "" : TD_MSG_UI_VA_CAC_CONG_KE_TIEP, listen);
+        fprintf(stderr, "tiendo ui: " TD_MSG_UI_PORT_BUSY "\n",
+                port, port_given ? "" : TD_MSG_UI_AND_NEXT_PORTS, listen);
         tdc_ctx_close(&ui->ctx);
         free(ui);
         return 1;
@@ -689,11 +687,11 @@ int tdc_cmd_ui(int argc, char **argv)
     if (url_file) {
         int fd = open(url_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (fd < 0 || write(fd, url, strlen(url)) != (ssize_t)strlen(url) || write(fd, "\n", 1) != 1) {
-            fprintf(stderr, "tiendo ui: " TD_MSG_UI_KHONG_GHI_DUOC "\n", url_file);
+            fprintf(stderr, "tiendo ui: " TD_MSG_UI_WRITE_FAILED "\n", url_file);
         }
         if (fd >= 0) close(fd);
     }
-    printf(TD_MSG_UI_GIAO_DIEN_TIENDO_CUA_DANG "\n",
+    printf(TD_MSG_UI_RUNNING_AT "\n",
            ui->ctx.id.subject.agency, url);
     fflush(stdout);
     if (!no_browser) tdc__open_browser(url);
@@ -711,7 +709,7 @@ int tdc_cmd_ui(int argc, char **argv)
     tdc_ctx_close(&ui->ctx);
     pthread_mutex_destroy(&ui->lock);
     pthread_cond_destroy(&ui->wake);
-    printf(TD_MSG_UI_DA_DUNG_GIAO_DIEN "\n");
+    printf(TD_MSG_UI_STOPPED "\n");
     free(ui);
     return 0;
 }

@@ -24,6 +24,7 @@
 
 #include "app.h"
 #include "audit_hist.h"
+#include "msg.h"
 #include "note.h"
 #include "replica.h"
 #include "ui_int.h"
@@ -211,7 +212,7 @@ static void tdc__page_one(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
         tdc_ui_foot(f);
         return;
     }
-    snprintf(title, sizeof title, "Cảnh báo số %ld", id);
+    snprintf(title, sizeof title, TD_MSG_UI_TITLE_ALARM, id);
     tdc_ui_head(ui, f, title, "alarms");
     if (!err) tdc__done(q, f);
     tdc_alarm *a = &v[k];
@@ -319,7 +320,7 @@ static void tdc__post_ack(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
     pthread_mutex_lock(&ui->lock);
     if (ui->sync.alarm_id == id) ui->sync.alarm_id = 0;
     pthread_mutex_unlock(&ui->lock);
-    snprintf(done, sizeof done, "Đã đánh dấu xử lý cảnh báo số %ld; ghi chú đã được lưu, bằng chứng vẫn được giữ.", id);
+    snprintf(done, sizeof done, TD_MSG_UI_ALARM_CLEARED, id);
     snprintf(path, sizeof path, "/alarm?id=%ld", id);
     tdc_ui_redirect_done(ui, out, path, done);
 }

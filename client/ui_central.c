@@ -36,6 +36,7 @@
 #include "csv.h"
 #include "deadline.h"
 #include "entry.h"
+#include "msg.h"
 #include "report_entry.h"
 #include "status.h"
 #include "ui_int.h"
@@ -230,12 +231,12 @@ static void tdc__page_deadline_task(tdc_ui *ui, FILE *f, tdc_ui_resp *out, long 
         tdc_ui_foot(f);
         return;
     }
-    snprintf(title, sizeof title, "Thời hạn nhiệm vụ %d", t->number);
+    snprintf(title, sizeof title, TD_MSG_UI_TITLE_EXTEND, t->number);
     tdc_ui_head(ui, f, title, "deadlines");
     if (q && !err) tdc__done(q, f);
-    if (err) tdc__msg(f, "err", "Chưa ghi được:", err);
+    if (err) tdc__msg(f, "err", TD_MSG_UI_NOT_SAVED, err);
     if (confirm)
-        tdc__msg(f, "warn", "Cần xác nhận:",
+        tdc__msg(f, "warn", TD_MSG_UI_CONFIRM_NEEDED,
                  confirm);
     fprintf(f, "<p class=\"task-title\"><a href=\"/task?n=%d\">", t->number);
     tdc_ui_esc(f, t->title ? t->title : "");
@@ -334,7 +335,7 @@ static void tdc__post_refused(tdc_ui *ui, FILE *f, tdc_ui_resp *out, long n, con
     if (ui->ctx.id.subject.role != TD_ROLE_CENTRAL || !td_plan_task(td_state_plan(tdc_replica_state(ui->ctx.rep)),
                                                                     (int)n)) {
         tdc_ui_head(ui, f, "Chưa ghi được", "deadlines");
-        tdc__msg(f, "err", "Chưa ghi được:", err);
+        tdc__msg(f, "err", TD_MSG_UI_NOT_SAVED, err);
         fprintf(f, "<p><a href=\"/deadlines\">Quay lại</a></p>");
         tdc_ui_foot(f);
         return;
@@ -351,7 +352,7 @@ static void tdc__post_extend(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_r
     uint64_t seq;
     char done[700], path[48], msg[1100];
     if (!tdc__task_of(q, &n)) {
-        tdc__post_refused(ui, f, out, 0, q, "số nhiệm vụ không hợp lệ", NULL, 422);
+        tdc__post_refused(ui, f, out, 0, q, TD_MSG_UI_TASK_NUMBER_BAD, NULL, 422);
         return;
     }
     if (tdc_extend_prepare(&ui->ctx, n, tdc_ui_form_get(q, "deadline"), tdc_ui_form_get(q, "reason"), &x, &e)) {
@@ -359,8 +360,7 @@ static void tdc__post_extend(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_r
         return;
     }
     if (*x.confirm && !(confirm && !strcmp(confirm, "1"))) {
-        snprintf(msg, sizeof msg, "nhiệm vụ %ld: %s. Nếu đúng là như vậy, đánh dấu ô \"Đồng ý ghi cả khi thời hạn mới "
-                                  "đã qua hoặc sớm hơn\" rồi ký lại; nếu ghi nhầm, hãy sửa thời hạn. Chưa ghi gì.",
+        snprintf(msg, sizeof msg, TD_MSG_UI_EXTEND_CONFIRM,
                  n, x.confirm);
         tdc_extend_free(&x);
         tdc__post_refused(ui, f, out, n, q, NULL, msg, 422);
@@ -371,8 +371,7 @@ static void tdc__post_extend(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_r
         tdc__post_refused(ui, f, out, n, q, td_error_vi(&e), NULL, 500);
         return;
     }
-    snprintf(done, sizeof done, "Đã ký thay đổi thời hạn nhiệm vụ %ld (%s → %s), số thứ tự %llu; chờ gửi, sẽ gửi khi "
-                                "đồng bộ.", n, x.vi_old, x.vi_new, (unsigned long long)seq);
+    snprintf(done, sizeof done, TD_MSG_UI_EXTEND_SIGNED, n, x.vi_old, x.vi_new, (unsigned long long)seq);
     tdc_extend_free(&x);
     snprintf(path, sizeof path, "/deadlines?n=%ld", n);
     tdc_ui_redirect_done(ui, out, path, done);
@@ -388,15 +387,15 @@ static void tdc__post_condition(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
     uint64_t seq;
     char done[300], path[48];
     if (!tdc__task_of(q, &n)) {
-        tdc__post_refused(ui, f, out, 0, q, "số nhiệm vụ không hợp lệ", NULL, 422);
+        tdc__post_refused(ui, f, out, 0, q, TD_MSG_UI_TASK_NUMBER_BAD, NULL, 422);
         return;
     }
     if (!met_s || td_date_parse_vi(met_s, &met) || !td_date_valid(met)) {
-        tdc__post_refused(ui, f, out, n, q, "ngày điều kiện được đáp ứng phải có dạng dd/mm/yyyy", NULL, 422);
+        tdc__post_refused(ui, f, out, n, q, TD_MSG_UI_MET_DATE_BAD, NULL, 422);
         return;
     }
     if (due_s && *td_trim((char *)due_s) && tdc_month_parse(due_s, &due_y, &due_m)) {
-        tdc__post_refused(ui, f, out, n, q, "tháng hoàn thành phải có dạng MM/YYYY, ví dụ 12/2027", NULL, 422);
+        tdc__post_refused(ui, f, out, n, q, TD_MSG_UI_DUE_MONTH_BAD, NULL, 422);
         return;
     }
     if (tdc_condition_prepare(&ui->ctx, n, met, due_y, due_m, tdc_ui_form_get(q, "note"), &x, &e)) {
@@ -409,8 +408,7 @@ static void tdc__post_condition(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
         return;
     }
     tdc_condition_free(&x);
-    snprintf(done, sizeof done, "Đã ký xác nhận điều kiện của nhiệm vụ %ld đã được đáp ứng, số thứ tự %llu; chờ gửi, "
-                                "sẽ gửi khi đồng bộ.", n, (unsigned long long)seq);
+    snprintf(done, sizeof done, TD_MSG_UI_CONDITION_SIGNED, n, (unsigned long long)seq);
     snprintf(path, sizeof path, "/deadlines?n=%ld", n);
     tdc_ui_redirect_done(ui, out, path, done);
 }
@@ -499,7 +497,7 @@ static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
     if (td_status_all(st, today, &so, &ts, &n_ts, &e)) {
         out->status = 500;
         tdc_ui_head(ui, f, "Tổng hợp", "dashboard");
-        tdc__msg(f, "err", "Không tính được trạng thái:", td_err_vi(e.code));
+        tdc__msg(f, "err", TD_MSG_UI_STATUS_FAILED, td_err_vi(e.code));
         tdc_ui_foot(f);
         return;
     }
@@ -539,7 +537,7 @@ static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
                 if (code)
                     snprintf(name, sizeof name, "%s. %s", code,
                              plan->sections[sct].title ? plan->sections[sct].title : "");
-                else snprintf(name, sizeof name, "(không thuộc mục nào)");
+                else snprintf(name, sizeof name, TD_MSG_UI_NO_SECTION);
                 tdc__count_row_csv(f, name, NULL, count);
                 continue;
             }
@@ -909,9 +907,9 @@ static void tdc__page_history(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
     char title[300];
     int by_task = ts && *ts, by_agency = !by_task && ag && *ag;
     if (by_task && (!tdc_int(ts, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX)) by_task = 0;
-    if (by_task) snprintf(title, sizeof title, "Lịch sử nhiệm vụ số %ld", task);
-    else if (by_agency) snprintf(title, sizeof title, "Lịch sử cơ quan %s", tdc_ui_agency_name(st, ag));
-    else snprintf(title, sizeof title, "Lịch sử nhật ký");
+    if (by_task) snprintf(title, sizeof title, TD_MSG_UI_TITLE_TASK_HISTORY, task);
+    else if (by_agency) snprintf(title, sizeof title, TD_MSG_UI_TITLE_AGENCY_HISTORY, tdc_ui_agency_name(st, ag));
+    else snprintf(title, sizeof title, TD_MSG_UI_TITLE_LOG_HISTORY);
     tdc_ui_head(ui, f, title, "history");
     fprintf(f, "<form method=\"get\" action=\"/audit/history\" class=\"filters\"><label for=\"h-task\">Nhiệm vụ số"
                "</label><input id=\"h-task\" name=\"task\" size=\"5\" inputmode=\"numeric\" value=\"");
@@ -981,15 +979,14 @@ int tdc_ui_central_route(tdc_ui *ui, const char *method, const char *path, const
                        !strcmp(path, "/dashboard.csv"))) {
         if (role == TD_ROLE_OFFICE)
             tdc__forbidden(ui, f, out, "dashboard",
-                           "Trang tổng hợp dành cho Sở KH&amp;CN và thanh tra; bản sao của một cơ quan chỉ có phần "
-                           "của cơ quan đó.");
+                           TD_MSG_UI_CENTRAL_ONLY);
         else if (!strcmp(path, "/dashboard/agency")) tdc__page_agency(ui, q, f, out);
         else tdc__page_dashboard(ui, q, f, out, !strcmp(path, "/dashboard.csv"));
     } else if (!post && !strcmp(path, "/audit")) {
         tdc__page_audit(ui, f, out);
     } else if (!post && !strcmp(path, "/audit/history")) {
         if (role == TD_ROLE_OFFICE)
-            tdc__forbidden(ui, f, out, "history", "Lịch sử nhật ký dành cho thanh tra và Sở KH&amp;CN.");
+            tdc__forbidden(ui, f, out, "history", TD_MSG_UI_HISTORY_ONLY);
         else tdc__page_history(ui, q, f, out);
     } else {
         return 0;

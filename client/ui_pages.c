@@ -16,6 +16,7 @@
 #include "html.h"
 #include "log.pb-c.h"
 #include "mreport.h"
+#include "msg.h"
 #include "report_entry.h"
 #include "status.h"
 #include "ui.h"
@@ -317,7 +318,7 @@ static void tdc__page_task(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_res
         tdc__foot(f);
         return;
     }
-    snprintf(title, sizeof title, "Nhiệm vụ %d", t->number);
+    snprintf(title, sizeof title, TD_MSG_UI_TITLE_TASK, t->number);
     tdc__head(ui, f, title, "tasks");
     fprintf(f, "<p class=\"task-title\">");
     tdc_ui_esc(f, t->title);
@@ -377,24 +378,24 @@ static int tdc__form_rep(const tdc_ui_form *q, int today, tdc_rep *r, char *msg,
     long task;
     tdc_rep_init(r);
     if (!(v = tdc_ui_form_get(q, "task")) || !tdc_int(v, &task) || task < 1 || task > INT32_MAX) {
-        snprintf(msg, n, "số nhiệm vụ không hợp lệ");
+        snprintf(msg, n, TD_MSG_UI_TASK_NUMBER_BAD);
         *field = "task";
         return -1;
     }
     r->task = (uint32_t)task;
     if (!(v = tdc_ui_form_get(q, "period")) || !tdc_period_norm(v, r->period)) {
-        snprintf(msg, n, "kỳ báo cáo phải có dạng YYYY-MM");
+        snprintf(msg, n, TD_MSG_UI_PERIOD_BAD);
         *field = "period";
         return -1;
     }
     if ((v = tdc_ui_form_get(q, "state")) && *v && !(r->state = tdc_rep_state_parse(v))) {
-        snprintf(msg, n, "trạng thái không hợp lệ");
+        snprintf(msg, n, TD_MSG_UI_STATE_BAD);
         *field = "state";
         return -1;
     }
     if ((v = tdc_ui_form_get(q, "percent")) && *td_trim((char *)v)) {
         if ((r->percent = tdc_rep_percent_parse(v)) < 0) {
-            snprintf(msg, n, "phần trăm hoàn thành phải là số nguyên từ 0 đến 100");
+            snprintf(msg, n, TD_MSG_REPORT_PERCENT_RANGE);
             *field = "percent";
             return -1;
         }
@@ -402,7 +403,7 @@ static int tdc__form_rep(const tdc_ui_form *q, int today, tdc_rep *r, char *msg,
     }
     if ((v = tdc_ui_form_get(q, "done_date")) && *td_trim((char *)v)) {
         if (td_date_parse_vi(v, &r->done_date) || !td_date_valid(r->done_date)) {
-            snprintf(msg, n, "ngày hoàn thành phải có dạng dd/mm/yyyy");
+            snprintf(msg, n, TD_MSG_UI_DONE_DATE_BAD);
             *field = "done_date";
             return -1;
         }
@@ -412,7 +413,7 @@ static int tdc__form_rep(const tdc_ui_form *q, int today, tdc_rep *r, char *msg,
         char **dst[3] = {&r->result, &r->difficulties, &r->proposals};
         for (int i = 0; i < 3; i++)
             if ((v = tdc_ui_form_get(q, names[i])) && tdc_rep_set_text(dst[i], v, &why)) {
-                snprintf(msg, n, "%s (tối đa %d byte)", why, TDC_TEXT_MAX);
+                snprintf(msg, n, TD_MSG_UI_TEXT_LIMIT, why, TDC_TEXT_MAX);
                 *field = names[i];
                 return -1;
             }
@@ -425,7 +426,7 @@ static int tdc__form_rep(const tdc_ui_form *q, int today, tdc_rep *r, char *msg,
         for (p = strtok_r(all, "\r\n", &save); p; p = strtok_r(NULL, "\r\n", &save)) {
             if (!*td_trim(p)) continue;
             if (which ? tdc_rep_add_evidence(r, p, &why) : tdc_rep_add_doc(r, p, today, &why)) {
-                snprintf(msg, n, "dòng \"%.200s\": %s", p, why);
+                snprintf(msg, n, TD_MSG_UI_LINE_ERROR, p, why);
                 *field = which ? "evidence" : "docs";
                 free(all);
                 return -1;
@@ -467,7 +468,7 @@ static void tdc__report_form(tdc_ui *ui, FILE *f, const tdc_rep *r, const td_rep
     const td_task *t = st && td_state_has_plan(st) ? td_plan_task(td_state_plan(st), (int)r->task) : NULL;
     char title[160], pvi[16], d[16], pct[16] = "";
     tdc_period_vi(r->period, pvi, sizeof pvi);
-    snprintf(title, sizeof title, "Báo cáo nhiệm vụ %s, kỳ %s", tdc_ui_k(st, r->task), pvi);
+    snprintf(title, sizeof title, TD_MSG_UI_TITLE_REPORT, tdc_ui_k(st, r->task), pvi);
     tdc__head(ui, f, title, "todo");
     if (t) {
         fprintf(f, "<p class=\"task-title\">");
@@ -665,7 +666,7 @@ static void tdc__page_report_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc
             char why[768];
             if (strcmp(q->v[i].key, "attach_file")) continue;
             if (tdc_rep_add_att(&r, c->rep, q->v[i].val, why, sizeof why)) {
-                snprintf(msg, sizeof msg, "tệp đính kèm: %s", why);
+                snprintf(msg, sizeof msg, TD_MSG_UI_ATTACHMENT_ERROR, why);
                 tdc_rep_draft_save(c, &r, &e);
                 out->status = 422;
                 if (autosave) fprintf(f, "%s", msg);
@@ -711,7 +712,7 @@ static void tdc__page_report_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc
         tdc_draft_key(r.task, r.period, key);
         tdc_draft_delete(c->rep, TIENDO__ENTRY_KIND__ENTRY_REPORT, key, NULL, &e);
         tdc_period_vi(r.period, pvi, sizeof pvi);
-        snprintf(done, sizeof done, "Đã ký báo cáo nhiệm vụ %s kỳ %s (số thứ tự %llu); chờ gửi, sẽ gửi khi đồng bộ.",
+        snprintf(done, sizeof done, TD_MSG_UI_REPORT_SIGNED,
                  tdc_ui_k(st, r.task), pvi, (unsigned long long)seq);
         tdc_ui_redirect_done(ui, out, "/", done);   /* and send it now if the server is up */
     }
@@ -790,23 +791,23 @@ static int tdc__review_one(tdc_ui *ui, const tdc_ui_form *q, const char *idx, in
     td_error e;
     snprintf(name, sizeof name, "key%s", idx);
     if (!(v = tdc_ui_form_get(q, name)) || strlen(v) >= sizeof key) {
-        snprintf(msg, n, "không rõ báo cáo nào");
+        snprintf(msg, n, TD_MSG_UI_REVIEW_WHICH);
         return -1;
     }
     snprintf(key, sizeof key, "%s", v);
     if (!(a = strchr(key, '|')) || !(p = strchr(a + 1, '|'))) {
-        snprintf(msg, n, "không rõ báo cáo nào");
+        snprintf(msg, n, TD_MSG_UI_REVIEW_WHICH);
         return -1;
     }
     *a++ = 0;
     *p++ = 0;
     if (!tdc_int(key, &task) ||
         !(r = td_state_report(tdc_replica_state(ui->ctx.rep), (uint32_t)task, a, p))) {
-        snprintf(msg, n, "bản sao không có báo cáo này; hãy đồng bộ");
+        snprintf(msg, n, TD_MSG_UI_REVIEW_NOT_IN_REPLICA);
         return -1;
     }
     if (tdc_review_sign(&ui->ctx, r, accept, reason, &seq, &e)) {
-        snprintf(msg, n, "nhiệm vụ %ld của %s: %s", task, a, td_error_vi(&e));
+        snprintf(msg, n, TD_MSG_UI_REVIEW_ERROR, task, a, td_error_vi(&e));
         return -1;
     }
     return 0;
@@ -850,7 +851,7 @@ static void tdc__page_review_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc
         tdc__foot(f);
         return;
     }
-    snprintf(done, sizeof done, "Đã ghi %d ý kiến thẩm định; chờ gửi, sẽ gửi khi đồng bộ.", ok);
+    snprintf(done, sizeof done, TD_MSG_UI_REVIEWS_SIGNED, ok);
     tdc_ui_redirect_done(ui, out, "/review", done);
 }
 
@@ -890,7 +891,7 @@ static void tdc__page_missing(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
         free(ob);
         return;
     }
-    snprintf(title, sizeof title, "Cơ quan chưa báo cáo kỳ %s", pvi);
+    snprintf(title, sizeof title, TD_MSG_UI_TITLE_NOT_REPORTED, pvi);
     tdc__head(ui, f, title, "missing");
     fprintf(f, "<form method=\"get\" action=\"/missing\" class=\"filters\"><label for=\"period\">Kỳ (YYYY-MM)</label>"
                "<input id=\"period\" name=\"period\" value=\"%s\" size=\"8\"><button type=\"submit\">Xem</button>"
@@ -1009,20 +1010,20 @@ static void tdc__page_indicator_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, 
     int has_value = value_s && *td_trim((char *)value_s);
     uint64_t seq = 0;
     td_error e;
-    if (c->id.subject.role != TD_ROLE_OFFICE) snprintf(msg, sizeof msg, "chỉ thiết bị của cơ quan mới ghi giá trị chỉ tiêu");
-    else if (!code || !*code || !(code_n = tdc_nfc(code, 64, &why))) snprintf(msg, sizeof msg, "hãy chọn chỉ tiêu");
-    else if (!ps || !tdc_period_norm(ps, period)) snprintf(msg, sizeof msg, "kỳ phải có dạng YYYY-MM");
+    if (c->id.subject.role != TD_ROLE_OFFICE) snprintf(msg, sizeof msg, TD_MSG_UI_INDICATOR_OFFICE_ONLY);
+    else if (!code || !*code || !(code_n = tdc_nfc(code, 64, &why))) snprintf(msg, sizeof msg, TD_MSG_UI_INDICATOR_PICK);
+    else if (!ps || !tdc_period_norm(ps, period)) snprintf(msg, sizeof msg, TD_MSG_UI_INDICATOR_PERIOD_BAD);
     else if (has_value && tdc_ind_parse_value(value_s, &value, &why))
-        snprintf(msg, sizeof msg, "giá trị \"%.60s\" không hợp lệ: %s", value_s, why);
+        snprintf(msg, sizeof msg, TD_MSG_UI_INDICATOR_VALUE_BAD, value_s, why);
     else if (text_in && *text_in && !(text = tdc_nfc(text_in, TDC_TEXT_MAX, &why)))
-        snprintf(msg, sizeof msg, "kết quả/ghi chú: %s", why);
-    else if (!has_value && !text) snprintf(msg, sizeof msg, "cần giá trị số, hoặc kết quả cho chỉ tiêu định tính");
+        snprintf(msg, sizeof msg, TD_MSG_UI_INDICATOR_TEXT_BAD, why);
+    else if (!has_value && !text) snprintf(msg, sizeof msg, TD_MSG_UI_INDICATOR_VALUE_NEEDED);
     else if (!tdc_ind_check(tdc_replica_state(c->rep), c->id.subject.agency, c->id.subject.role, tdc_today(), code_n,
                             period, has_value, value, msg, sizeof msg, note, sizeof note, warn, sizeof warn)) {
         if (tdc_ind_sign(c, code_n, period, has_value, value, text, &seq, &e)) {
             snprintf(msg, sizeof msg, "%s", td_error_vi(&e));
         } else {
-            snprintf(done, sizeof done, "Đã ký giá trị chỉ tiêu %s (số thứ tự %llu); chờ gửi. %s%s", code_n,
+            snprintf(done, sizeof done, TD_MSG_UI_INDICATOR_SIGNED, code_n,
                      (unsigned long long)seq, warn, note);
             pthread_mutex_lock(&ui->lock);
             ui->sync_now = 1;

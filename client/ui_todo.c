@@ -11,6 +11,7 @@
 #include "draft.h"
 #include "entry.h"
 #include "log.pb-c.h"
+#include "msg.h"
 #include "report_entry.h"
 #include "todo.h"
 #include "ui_int.h"
@@ -212,7 +213,7 @@ void tdc_ui_page_todo(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
     int rc = tdc_todo_build(c, 0, TDC_UI_TODO_MAX, &t, &e);
 
     td_date_vi(rc ? tdc_today() : t.date, d1, sizeof d1);
-    snprintf(title, sizeof title, "Việc cần làm — ngày %s", d1);
+    snprintf(title, sizeof title, TD_MSG_UI_TITLE_TODO, d1);
     tdc_ui_head(ui, f, title, "todo");
     if (done && *done) {
         fprintf(f, "<p class=\"ok\" role=\"status\">");

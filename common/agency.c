@@ -265,12 +265,15 @@ int td_registry_add_agency(td_registry *reg, const td_agency *a, td_error *err)
 {
     td_agency *v, n = {0};
     int rc;
-    if (!td_slug_valid(a->slug)) return td_error_set(err, TD_EARG, "\"%.80s\" is not a valid slug", a->slug);
+    if (!td_slug_valid(a->slug))
+        return td_error_set(err, TD_EARG, "\"%.80s\" is not a valid slug | mã cơ quan \"%.80s\" không hợp lệ "
+                            "(chữ thường không dấu, số, dấu -)", a->slug, a->slug);
     if ((rc = td__check_name(a->name, err))) return rc;
     if (a->kind < TD_AGENCY_DEPT || a->kind > TD_AGENCY_KIND_MAX)
         return td_error_set(err, TD_EARG, "cơ quan %s: loại không xác định (%d)", a->slug, (int)a->kind);
     if (td_registry_agency(reg, a->slug) || td_registry_group(reg, a->slug))
-        return td_error_set(err, TD_EEXISTS, "agency slug %s is already taken", a->slug);
+        return td_error_set(err, TD_EEXISTS, "agency slug %s is already taken | mã %s đã được dùng cho cơ quan "
+                            "hoặc nhóm khác", a->slug, a->slug);
     n = *a;
     n.slug = strdup(a->slug);
     n.name = strdup(a->name);
@@ -278,7 +281,7 @@ int td_registry_add_agency(td_registry *reg, const td_agency *a, td_error *err)
     if (!n.slug || !n.name || !v) {
         if (v) reg->agencies = v;
         td__agency_free(&n);
-        return td_error_set(err, TD_ENOMEM, "out of memory adding agency %s", a->slug);
+        return td_error_set(err, TD_ENOMEM, "out of memory adding agency %s | " TD_MSG_NOMEM, a->slug);
     }
     reg->agencies = v;
     reg->agencies[reg->n_agencies++] = n;
@@ -292,10 +295,13 @@ int td_registry_add_group(td_registry *reg, const td_group *g, td_error *err)
 {
     td_group n = {0}, *v;
     int rc;
-    if (!td_slug_valid(g->slug)) return td_error_set(err, TD_EARG, "\"%.80s\" is not a valid slug", g->slug);
+    if (!td_slug_valid(g->slug))
+        return td_error_set(err, TD_EARG, "\"%.80s\" is not a valid slug | mã nhóm \"%.80s\" không hợp lệ "
+                            "(chữ thường không dấu, số, dấu -)", g->slug, g->slug);
     if ((rc = td__check_name(g->name, err))) return rc;
     if (td_registry_agency(reg, g->slug) || td_registry_group(reg, g->slug))
-        return td_error_set(err, TD_EEXISTS, "group slug %s is already taken", g->slug);
+        return td_error_set(err, TD_EEXISTS, "group slug %s is already taken | mã %s đã được dùng cho cơ quan "
+                            "hoặc nhóm khác", g->slug, g->slug);
     n.kinds = g->kinds;
     n.open = g->open;
     n.slug = strdup(g->slug);
@@ -313,7 +319,7 @@ int td_registry_add_group(td_registry *reg, const td_group *g, td_error *err)
     return rc;
 oom:
     td__group_free(&n);
-    return td_error_set(err, TD_ENOMEM, "out of memory adding group %s", g->slug);
+    return td_error_set(err, TD_ENOMEM, "out of memory adding group %s | " TD_MSG_NOMEM, g->slug);
 }
 
 static const td_alias *td__alias_by_key(const td_registry *reg, const char *key)
@@ -330,16 +336,19 @@ int td_registry_add_alias(td_registry *reg, const char *text, const char *slug, 
     int rc;
     if ((rc = td__check_name(text, err))) return rc;
     if (!td_registry_agency(reg, slug) && !td_registry_group(reg, slug))
-        return td_error_set(err, TD_ENOTFOUND, "alias \"%.200s\": no agency or group %.80s", text, slug);
+        return td_error_set(err, TD_ENOTFOUND, "alias \"%.120s\": no agency or group %.80s | tên \"%.120s\": "
+                            "không có cơ quan hay nhóm nào mã %.80s", text, slug, text, slug);
     if (!(a.key = td_vi_key(text))) return td_error_set(err, TD_ENOMEM, "out of memory adding an alias");
     if (!*a.key) {
         free(a.key);
-        return td_error_set(err, TD_EARG, "alias \"%.200s\" is empty after normalisation", text);
+        return td_error_set(err, TD_EARG, "alias \"%.120s\" is empty after normalisation | tên \"%.120s\" "
+                            "không có chữ hay số nào", text, text);
     }
     if ((old = td__alias_by_key(reg, a.key))) {
         free(a.key);
         if (!strcmp(old->slug, slug)) return 0;
-        return td_error_set(err, TD_EEXISTS, "alias \"%.200s\" already names %s, not %s", text, old->slug, slug);
+        return td_error_set(err, TD_EEXISTS, "alias \"%.120s\" already names %s, not %s | tên \"%.120s\" đã "
+                            "chỉ %s, không thể chỉ thêm %s", text, old->slug, slug, text, old->slug, slug);
     }
     a.text = strdup(text);
     a.slug = strdup(slug);
@@ -573,32 +582,34 @@ int td_registry_load_aliases(td_registry *reg, const char *path, td_error *err)
         char *eq, *name, *slug;
         lineno++;
         if (!strchr(line, '\n') && !feof(f)) {
-            rc = td_error_set(err, TD_EPARSE, "%s:%d: line longer than %zu bytes", path, lineno, sizeof line - 2);
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: line longer than %zu bytes | %s:%d: dòng dài quá giới hạn "
+                              "%zu byte", path, lineno, sizeof line - 2, path, lineno, sizeof line - 2);
             break;
         }
         if (lineno == 1 && !strncmp(line, "\xEF\xBB\xBF", 3)) memmove(line, line + 3, strlen(line + 3) + 1);
         td_trim(line);
         if (!*line || *line == '#') continue;
         if (!td_utf8_valid(line, strlen(line), NULL)) {
-            rc = td_error_set(err, TD_EPARSE, "%s:%d: not valid UTF-8", path, lineno);
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: not valid UTF-8 | %s:%d: không phải văn bản UTF-8 (hãy lưu "
+                              "tệp bằng mã UTF-8)", path, lineno, path, lineno);
             break;
         }
         eq = strrchr(line, '=');
         if (!eq) {
-            rc = td_error_set(err, TD_EPARSE, "%s:%d: expected \"tên trong văn bản = slug\"", path, lineno);
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: thiếu dấu =, cần dạng \"tên trong văn bản = mã\"", path,
+                              lineno);
             break;
         }
         *eq = '\0';
         name = td_trim(line);
         slug = td_trim(eq + 1);
         if (!*name || !td_slug_valid(slug)) {
-            rc = td_error_set(err, TD_EPARSE, "%s:%d: expected \"tên trong văn bản = slug\"", path, lineno);
+            rc = td_error_set(err, TD_EPARSE, "%s:%d: %s, cần dạng \"tên trong văn bản = mã\"", path, lineno,
+                              !*name ? "thiếu tên trước dấu =" : "mã sau dấu = không hợp lệ");
             break;
         }
         if ((rc = td_registry_add_alias(reg, name, slug, err))) {
-            char msg[TD_ERRMSG_MAX];
-            snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
-            td_error_set(err, rc, "%s:%d: %s", path, lineno, msg);
+            td_error_prefix(err, rc, "%s:%d: ", path, lineno);
             break;
         }
     }

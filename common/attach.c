@@ -38,6 +38,7 @@ static const struct {
 static const uint8_t td__png[8] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
 static const uint8_t td__ole2[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
 
+#define TD__ACCEPTED_VI "chỉ nhận: " TD_ATTACH_ACCEPTED_VI
 #define TD__ACCEPTED_EN "accepted: PDF, JPEG, PNG, Word (.doc, .docx), Excel (.xls, .xlsx), ODF (.odt, .ods), UTF-8 .txt"
 
 int td_attach_type_known(const char *mime)
@@ -206,15 +207,19 @@ static void td__zip_scan(td__zipnames *z, const uint8_t *p, size_t n, int centra
 static const char *td__decide(const uint8_t *h, size_t n, const uint8_t *t, size_t tn, uint64_t total, int text_ok,
                               const char *name, td_error *err)
 {
-    const char *shown = name && *name ? name : "attachment";
+    const char *shown = name && *name ? name : "tệp đính kèm";
 
     if (total == 0) {
-        td_error_set(err, TD_ETOOBIG, "%s: the file is empty", shown);
+        td_error_set(err, TD_ETOOBIG, "%.60s: the file is empty | tệp \"%s\" rỗng (0 byte)", shown, shown);
         return NULL;
     }
     if (total > TD_ATTACH_MAX_BYTES) {
-        td_error_set(err, TD_ETOOBIG, "%s: %llu bytes exceeds TD_ATTACH_MAX_BYTES (%u)", shown,
-                     (unsigned long long)total, TD_ATTACH_MAX_BYTES);
+        char got[TD_MSG_NUM_MAX], lim[TD_MSG_NUM_MAX];
+        td_error_set(err, TD_ETOOBIG,
+                     "%.60s: %llu bytes exceeds TD_ATTACH_MAX_BYTES (%u) | tệp \"%s\" dài %s byte, quá giới hạn %s "
+                     "byte của một tệp đính kèm",
+                     shown, (unsigned long long)total, TD_ATTACH_MAX_BYTES, shown, td_msg_num(got, total),
+                     td_msg_num(lim, TD_ATTACH_MAX_BYTES));
         return NULL;
     }
     if (n >= 5 && !memcmp(h, "%PDF-", 5)) return M_PDF;
@@ -224,9 +229,10 @@ static const char *td__decide(const uint8_t *h, size_t n, const uint8_t *t, size
         if (td__ext_is(name, ".doc")) return M_DOC;
         if (td__ext_is(name, ".xls")) return M_XLS;
         td_error_set(err, TD_EARG,
-                     "%s: an old Office (OLE2) document whose name ends neither in .doc nor .xls "
-                     "(PowerPoint, Outlook or other OLE2 files are not accepted); " TD__ACCEPTED_EN,
-                     shown);
+                     "%.60s: an old Office (OLE2) document whose name ends neither in .doc nor .xls | tệp \"%s\" là "
+                     "tệp Office đời cũ nhưng tên không có đuôi .doc hoặc .xls (PowerPoint, Outlook... không được "
+                     "nhận); " TD__ACCEPTED_VI,
+                     shown, shown);
         return NULL;
     }
     if (n >= 4 && !memcmp(h, "PK\3\4", 4)) {
@@ -237,25 +243,38 @@ static const char *td__decide(const uint8_t *h, size_t n, const uint8_t *t, size
         td__zip_scan(&z, t, tn, 1);
         if (z.content_types && z.word && !z.xl) return M_DOCX;
         if (z.content_types && z.xl && !z.word) return M_XLSX;
-        td_error_set(err, TD_EARG, "%s: a ZIP archive that is not a Word, Excel or OpenDocument file; " TD__ACCEPTED_EN,
-                     shown);
+        td_error_set(err, TD_EARG,
+                     "%.60s: a ZIP archive that is not a Word, Excel or OpenDocument file; " TD__ACCEPTED_EN
+                     " | tệp \"%s\" là tệp nén ZIP, không phải Word, Excel hay OpenDocument; " TD__ACCEPTED_VI,
+                     shown, shown);
         return NULL;
     }
     if (n >= 2 && h[0] == 'M' && h[1] == 'Z') {
-        td_error_set(err, TD_EARG, "%s: a Windows program (MZ header), not a document; " TD__ACCEPTED_EN, shown);
+        td_error_set(err, TD_EARG,
+                     "%.60s: a Windows program (MZ header), not a document; " TD__ACCEPTED_EN
+                     " | tệp \"%s\" là chương trình Windows, không phải văn bản; " TD__ACCEPTED_VI,
+                     shown, shown);
         return NULL;
     }
     if (n >= 4 && !memcmp(h, "\177ELF", 4)) {
-        td_error_set(err, TD_EARG, "%s: a Linux program (ELF), not a document; " TD__ACCEPTED_EN, shown);
+        td_error_set(err, TD_EARG,
+                     "%.60s: a Linux program (ELF), not a document; " TD__ACCEPTED_EN
+                     " | tệp \"%s\" là chương trình Linux, không phải văn bản; " TD__ACCEPTED_VI,
+                     shown, shown);
         return NULL;
     }
     if (td__ext_is(name, ".txt")) {
         if (text_ok) return M_TXT;
-        td_error_set(err, TD_EARG, "%s: named .txt but not UTF-8 text (a NUL byte or an invalid sequence); "
-                     "save it as UTF-8", shown);
+        td_error_set(err, TD_EARG,
+                     "%.60s: named .txt but not UTF-8 text (a NUL byte or an invalid sequence) | tệp \"%s\" có "
+                     "đuôi .txt nhưng không phải văn bản UTF-8; hãy lưu lại bằng mã UTF-8",
+                     shown, shown);
         return NULL;
     }
-    td_error_set(err, TD_EARG, "%s: type not recognised from its content; " TD__ACCEPTED_EN, shown);
+    td_error_set(err, TD_EARG,
+                 "%.60s: type not recognised from its content; " TD__ACCEPTED_EN
+                 " | không nhận ra loại của tệp \"%s\" từ nội dung; " TD__ACCEPTED_VI,
+                 shown, shown);
     return NULL;
 }
 

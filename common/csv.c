@@ -140,7 +140,9 @@ int td_csv_next(td_csv_reader *c, td_csv_row *r, td_error *err)
                 c->p++;
             }
             if (bn + 1 > c->field_max) {
-                snprintf(what, sizeof what, "ô dài quá %zu byte (giới hạn của một ô)", c->field_max);
+                char lim[TD_MSG_NUM_MAX];
+                snprintf(what, sizeof what, "ô dài quá giới hạn %s byte của một ô",
+                         td_msg_num(lim, c->field_max));
                 rc = td__csv_err(c, err, TD_ETOOBIG, at, col, what);
                 goto fail;
             }

@@ -53,6 +53,28 @@ int td_error_set(td_error *e, int code, const char *fmt, ...)
     return code;
 }
 
+int td_error_prefix(td_error *e, int code, const char *fmt, ...)
+{
+    char pre[TD_ERRMSG_MAX], old[TD_ERRMSG_MAX];
+    const char *bar;
+    va_list ap;
+    if (!e) return code;
+    if (code != TD_OK) e->code = code;
+    va_start(ap, fmt);
+    vsnprintf(pre, sizeof pre, fmt, ap);
+    va_end(ap);
+    memcpy(old, e->msg, sizeof old);
+    if ((bar = strstr(old, " | "))) {
+        /* the English part gives way when both do not fit: the person's part is whole */
+        size_t en = (size_t)(bar - old), vi = 2 * strlen(pre) + 3 + strlen(bar + 3);
+        if (vi + en >= sizeof e->msg) en = vi < sizeof e->msg ? sizeof e->msg - 1 - vi : 0;
+        if (snprintf(e->msg, sizeof e->msg, "%s%.*s | %s%s", pre, (int)en, old, pre, bar + 3) < 0) e->msg[0] = '\0';
+    } else if (snprintf(e->msg, sizeof e->msg, "%s%s", pre, old) < 0) {
+        e->msg[0] = '\0';
+    }
+    return e->code;
+}
+
 void td_error_clear(td_error *e)
 {
     if (e) {
@@ -72,6 +94,18 @@ int td_error_set_ssl(td_error *e, int code, const char *what)
     }
     ERR_clear_error();
     return td_error_set(e, code, "%s: %s", what, buf);
+}
+
+int td_error_set_ssl_file(td_error *e, int code, const char *path, const char *kind_vi)
+{
+    unsigned long err = ERR_peek_error();
+    char buf[160];
+    if (err) ERR_error_string_n(err, buf, sizeof buf);
+    else snprintf(buf, sizeof buf, "no OpenSSL error recorded");
+    ERR_clear_error();
+    return td_error_set(e, code,
+                        "%.150s: %s | tệp %.150s không chứa %s đọc được; cần định dạng PEM, có thể tệp hỏng hoặc "
+                        "chọn nhầm tệp", path, buf, path, kind_vi);
 }
 
 /* A text with a letter outside ASCII that is not quoted ("...") nor in

@@ -71,10 +71,20 @@ const char *td_err_vi(int code);
  */
 int td_error_set(td_error *e, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/*
+ * Put a printf-formatted prefix ("plan.csv:12: ") before e's message, before
+ * both parts of an "English | Vietnamese" one so that a person reads where
+ * too; set e's code to code (when not TD_OK) and return e's code.
+ */
+int td_error_prefix(td_error *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Reset e to TD_OK with an empty message. */
 void td_error_clear(td_error *e);
 /* Append OpenSSL's error queue (first error) to e's message and clear the queue. */
 int td_error_set_ssl(td_error *e, int code, const char *what);
+/* The same for a file that does not hold what it should (a PEM certificate,
+ * key, request or CRL): English as above | the Vietnamese naming the file
+ * and kind_vi ("chứng thư số", "khóa bí mật"). */
+int td_error_set_ssl_file(td_error *e, int code, const char *path, const char *kind_vi);
 
 /*
  * What a person reads of e: the Vietnamese part of an "English | Vietnamese"

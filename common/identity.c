@@ -173,7 +173,7 @@ int td_identity_load(td_identity *id, const char *key_path, const char *cert_pat
     id->key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
     fclose(f);
     if (!id->key) {
-        rc = td_error_set_ssl(err, TD_EPARSE, key_path);
+        rc = td_error_set_ssl_file(err, TD_EPARSE, key_path, "khóa bí mật");
         goto fail;
     }
     if ((rc = td_key_ed25519_seed(id->key, seed, err))) goto fail;
@@ -189,7 +189,7 @@ int td_identity_load(td_identity *id, const char *key_path, const char *cert_pat
         id->cert = PEM_read_X509(f, NULL, NULL, NULL);
         fclose(f);
         if (!id->cert) {
-            rc = td_error_set_ssl(err, TD_EPARSE, cert_path);
+            rc = td_error_set_ssl_file(err, TD_EPARSE, cert_path, "chứng thư số");
             goto fail;
         }
         if ((rc = td_cert_ed25519_pk(id->cert, pk, err))) goto fail;

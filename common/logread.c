@@ -2,6 +2,7 @@
 #include "logread.h"
 #include "oserr.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,11 +87,15 @@ int td_sqlite_open_ro(const char *path, sqlite3 **db, td_error *err)
     struct stat sb;
     int immutable, rc;
     *db = NULL;
-    if (stat(path, &sb)) return td_error_set(err, TD_ENOTFOUND, "%s: no such database", path);
+    if (stat(path, &sb)) {
+        int e = errno;
+        return td_error_set(err, TD_ENOTFOUND, "%s: no such database | " TD_MSG_DB_FAIL, path, path,
+                            td_errno_vi_log(e, path));
+    }
     /* immutable ignores a -wal file: use it only when there is none with content */
     if ((size_t)snprintf(wal, sizeof wal, "%s-wal", path) >= sizeof wal) immutable = 0;
     else immutable = stat(wal, &sb) != 0 || sb.st_size == 0;
-    if (!(uri = td__uri(path, immutable))) return td_error_set(err, TD_ENOMEM, "%s: open", path);
+    if (!(uri = td__uri(path, immutable))) return td_error_set(err, TD_ENOMEM, "%s: open | " TD_MSG_NOMEM, path);
     if (sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
         rc = td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, path, td_sqlite_vi_db(*db, "open read-only"));
         sqlite3_close(*db);

@@ -100,11 +100,16 @@ int td_mreport_default_as_of(const char *period, int today, int *as_of, td_error
 {
     int first, meeting;
     if (td_period_parse(period, NULL, NULL))
-        return td_error_set(err, TD_EARG, "period \"%s\" is not YYYY-MM", period ? period : "");
+        return td_error_set(err, TD_EARG, "period \"%.40s\" is not YYYY-MM | kỳ \"%.40s\" không hợp lệ (cần "
+                            "MM/YYYY, ví dụ 06/2025)", period ? period : "", period ? period : "");
     first = td_period_due(period, 1);
     meeting = td_period_due(period, TD_MREPORT_MEETING_DAY);
-    if (today < first)
-        return td_error_set(err, TD_EARG, "period %s has not begun (today is %d)", period, today);
+    if (today < first) {
+        char d[16];
+        td_date_vi(today, d, sizeof d);
+        return td_error_set(err, TD_EARG, "period %s has not begun (today is %d) | kỳ %.2s/%.4s chưa bắt đầu (hôm "
+                            "nay là %s)", period, today, period + 5, period, d);
+    }
     *as_of = today < meeting ? today : meeting;
     return 0;
 }
@@ -714,9 +719,14 @@ int td_mreport_build(const td_state *st, const char *period, int as_of, const td
     int rc;
     memset(r, 0, sizeof *r);
     if (td_period_parse(period, NULL, NULL))
-        return td_error_set(err, TD_EARG, "period \"%s\" is not YYYY-MM", period ? period : "");
-    if (!td_date_valid(as_of)) return td_error_set(err, TD_EARG, "as-of date %d is not a date", as_of);
-    if (!td_state_has_plan(st)) return td_error_set(err, TD_ENOTFOUND, "the log holds no plan yet");
+        return td_error_set(err, TD_EARG, "period \"%.40s\" is not YYYY-MM | kỳ \"%.40s\" không hợp lệ (cần "
+                            "MM/YYYY, ví dụ 06/2025)", period ? period : "", period ? period : "");
+    if (!td_date_valid(as_of))
+        return td_error_set(err, TD_EARG, "as-of date %d is not a date | ngày chốt số liệu %d không phải ngày "
+                            "hợp lệ (cần dd/mm/yyyy)", as_of, as_of);
+    if (!td_state_has_plan(st))
+        return td_error_set(err, TD_ENOTFOUND, "the log holds no plan yet | sổ cái chưa có kế hoạch nào (chưa "
+                            "nhập kế hoạch hoặc chưa đồng bộ)");
     r->st = st;
     r->plan = td_state_plan(st);
     if (opts) r->opts = *opts;

@@ -3,6 +3,8 @@
 
 #include "log.pb-c.h"
 
+#include <stdio.h>
+
 const char *td_msg_report_state(int state, const char *none)
 {
     switch (state) {
@@ -11,4 +13,16 @@ const char *td_msg_report_state(int state, const char *none)
     case TIENDO__REPORT_STATE__REPORT_DONE: return TD_MSG_STATE_DONE;
     default: return none;
     }
+}
+
+char *td_msg_num(char *buf, unsigned long long v)
+{
+    char num[24];
+    int d = snprintf(num, sizeof num, "%llu", v), k = 0;
+    for (int i = 0; i < d; i++) {
+        if (i && (d - i) % 3 == 0) buf[k++] = '.';
+        buf[k++] = num[i];
+    }
+    buf[k] = '\0';
+    return buf;
 }

@@ -61,4 +61,9 @@
 /* A report state's name (TD_MSG_STATE_*), or none for any other value. */
 const char *td_msg_report_state(int state, const char *none);
 
+/* A count as people write it, thousands grouped by '.' ("16.384"), into
+ * buf (TD_MSG_NUM_MAX bytes); returns buf.  For the limits a text names. */
+#define TD_MSG_NUM_MAX 32
+char *td_msg_num(char *buf, unsigned long long v);
+
 #endif

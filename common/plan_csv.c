@@ -40,6 +40,14 @@ static int td__next(td_csv_reader *c, td__rec *r, td_error *err)
             td__rec_free(r);
             return td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
         }
+        if (strlen(t) > TD_PLAN_CELL_MAX) {
+            char lim[TD_MSG_NUM_MAX];
+            int rc2 = td_error_set(err, TD_ETOOBIG, "%s:%d: cột %d: ô dài quá giới hạn %s byte của một ô", c->name,
+                                   r->row.at[i], i + 1, td_msg_num(lim, TD_PLAN_CELL_MAX));
+            free(t);
+            td__rec_free(r);
+            return rc2;
+        }
         free(r->f[i]);
         r->f[i] = t;
     }

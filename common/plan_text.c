@@ -208,7 +208,10 @@ static int td__table(const td__line *lines, size_t from, size_t to, int ncols, i
             prev = &rows->v[rows->n - 1];
             for (int k = 1; k < nc; k++) {
                 if ((rc = td__append(&prev->cells[k], cells[k], TD_PLAN_CELL_MAX))) {
-                    rc = td_error_set(err, rc, "%s:%d: ô %d quá dài hoặc hết bộ nhớ", name, lineno, k + 1);
+                    char lim[TD_MSG_NUM_MAX];
+                    rc = rc == TD_ENOMEM ? td_error_set(err, rc, TD_MSG_NOMEM)
+                                         : td_error_set(err, rc, "%s:%d: ô %d dài quá giới hạn %s byte", name, lineno,
+                                                        k + 1, td_msg_num(lim, TD_PLAN_CELL_MAX));
                     goto row_done;
                 }
             }

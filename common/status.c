@@ -449,7 +449,9 @@ static int td__check_args(int date, const td_status_opts *in, td_status_opts *o,
 {
     if (in) *o = *in;
     else td_status_opts_default(o);
-    if (!td_date_valid(date)) return td_error_set(err, TD_EARG, "status: %d is not a date (yyyymmdd)", date);
+    if (!td_date_valid(date))
+        return td_error_set(err, TD_EARG, "status: %d is not a date (yyyymmdd) | ngày %d không phải ngày hợp lệ",
+                            date, date);
     if (o->due_soon_days < 0)
         return td_error_set(err, TD_EARG, "status: due_soon_days %d is negative", o->due_soon_days);
     if (o->report_due_day < 1 || o->report_due_day > 31)
@@ -1068,7 +1070,8 @@ int td_status_task(const td_state *st, uint32_t task, int date, const td_status_
     memset(out, 0, sizeof *out);
     if ((rc = td__check_args(date, o, &opts, err))) return rc;
     if (task > INT32_MAX || !(t = td_plan_task(td_state_plan(st), (int)task)))
-        return td_error_set(err, TD_ENOTFOUND, "status: task %u is not in the plan", task);
+        return td_error_set(err, TD_ENOTFOUND, "status: task %u is not in the plan | kế hoạch không có nhiệm vụ "
+                            "số %u", task, task);
     if ((rc = td__ctx_build(&c, st, date, td_state_day_end_ms(date), &opts, task, err))) return rc;
     rc = td__task(&c, t, out, err);
     td__ctx_free(&c);
@@ -1154,7 +1157,8 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
     *n = 0;
     if ((rc = td__check_args(date, o, &opts, err))) return rc;
     if (td_period_parse(period, &y, &m))
-        return td_error_set(err, TD_EARG, "obligations: period \"%s\" is not YYYY-MM", period ? period : "(null)");
+        return td_error_set(err, TD_EARG, "obligations: period \"%.40s\" is not YYYY-MM | kỳ \"%.40s\" không "
+                            "hợp lệ (cần MM/YYYY, ví dụ 06/2025)", period ? period : "(null)", period ? period : "");
     due = td_period_due(period, opts.report_due_day);
     first = y * 10000 + m * 100 + 1;
     day_before = td_date_add_days(first, -1);

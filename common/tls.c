@@ -70,26 +70,27 @@ static SSL_CTX *td__ctx_common(const td_tls_ctx_opts *o, int is_server, td_error
     SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 
     if (SSL_CTX_use_certificate_chain_file(ctx, o->cert_file) != 1) {
-        td_error_set_ssl(err, TD_ECERT, o->cert_file);
+        td_error_set_ssl_file(err, TD_ECERT, o->cert_file, "chứng thư số");
         goto fail;
     }
     if (SSL_CTX_use_PrivateKey_file(ctx, o->key_file, SSL_FILETYPE_PEM) != 1) {
-        td_error_set_ssl(err, TD_ECERT, o->key_file);
+        td_error_set_ssl_file(err, TD_ECERT, o->key_file, "khóa bí mật");
         goto fail;
     }
     if (SSL_CTX_check_private_key(ctx) != 1) {
-        td_error_set(err, TD_ECERT, "%s does not match %s", o->key_file, o->cert_file);
+        td_error_set(err, TD_ECERT, "%.100s does not match %.100s | khóa bí mật %.100s không khớp với chứng thư "
+                     "số %.100s", o->key_file, o->cert_file, o->key_file, o->cert_file);
         goto fail;
     }
     if (SSL_CTX_load_verify_locations(ctx, o->ca_file, NULL) != 1) {
-        td_error_set_ssl(err, TD_ECERT, o->ca_file);
+        td_error_set_ssl_file(err, TD_ECERT, o->ca_file, "chứng thư CA");
         goto fail;
     }
     store = SSL_CTX_get_cert_store(ctx);
     if (o->crl_file) {
         X509_LOOKUP *lookup = X509_STORE_add_lookup(store, X509_LOOKUP_file());
         if (!lookup || X509_load_crl_file(lookup, o->crl_file, X509_FILETYPE_PEM) < 1) {
-            td_error_set_ssl(err, TD_ECERT, o->crl_file);
+            td_error_set_ssl_file(err, TD_ECERT, o->crl_file, "danh sách thu hồi (CRL)");
             goto fail;
         }
         X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);

@@ -53,9 +53,9 @@ int td_x509_write_file(const char *path, const void *data, size_t len, int mode,
     int fd, rc = TD_OK;
 
     if (noclobber && access(path, F_OK) == 0)
-        return td_error_set(err, TD_EEXISTS, "%s: already exists, not overwritten", path);
+        return td_error_set(err, TD_EEXISTS, TD_MSG_FILE_EXISTS, path);
     tmp = malloc(plen + sizeof TD__TMP_SUFFIX);
-    if (!tmp) return td_error_set(err, TD_ENOMEM, "%s: out of memory", path);
+    if (!tmp) return td_error_set(err, TD_ENOMEM, "%s: out of memory | " TD_MSG_NOMEM, path);
     memcpy(tmp, path, plen);
     memcpy(tmp + plen, TD__TMP_SUFFIX, sizeof TD__TMP_SUFFIX);
     /* mkstemp creates with O_EXCL and mode 0600: a key is never looser. */
@@ -235,7 +235,11 @@ static int td__read_pem(const char *path, int kind, void **out, td_error *err)
     case TD__PEM_CSR: *out = PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL); break;
     }
     BIO_free(bio);
-    if (!*out) return td_error_set_ssl(err, TD_EPARSE, path);
+    if (!*out)
+        return td_error_set_ssl_file(err, TD_EPARSE, path,
+                                     kind == TD__PEM_KEY    ? "khóa bí mật"
+                                     : kind == TD__PEM_CERT ? "chứng thư số"
+                                                            : "yêu cầu cấp chứng thư (CSR)");
     return TD_OK;
 }
 
@@ -359,7 +363,9 @@ out:
 int td_x509_time_unix(const ASN1_TIME *t, int64_t *out, td_error *err)
 {
     struct tm tm;
-    if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return td_error_set(err, TD_EPARSE, "unreadable certificate time");
+    if (!t || ASN1_TIME_to_tm(t, &tm) != 1)
+        return td_error_set(err, TD_EPARSE, "unreadable certificate time | chứng thư số có thời hạn hiệu lực "
+                            "không đọc được");
     *out = (int64_t)timegm(&tm);
     return TD_OK;
 }
@@ -518,7 +524,7 @@ static int td__bundle_cert(const char *path, BIO *bio, const char *ordinal, X509
     q = data;
     *out = d2i_X509(NULL, &q, len);
     OPENSSL_free(data);
-    if (!*out) return td_error_set_ssl(err, TD_EPARSE, path);
+    if (!*out) return td_error_set_ssl_file(err, TD_EPARSE, path, "chứng thư số");
     return TD_OK;
 }
 
@@ -568,7 +574,7 @@ int td_bundle_read(const char *path, td_bundle *b, td_error *err)
         PKCS8_PRIV_KEY_INFO_free(p8);
     }
     if (!b->key) {
-        rc = td_error_set_ssl(err, TD_EPARSE, path);
+        rc = td_error_set_ssl_file(err, TD_EPARSE, path, "khóa bí mật");
         goto fail;
     }
     if (EVP_PKEY_get_id(b->key) != EVP_PKEY_ED25519) {

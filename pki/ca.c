@@ -99,7 +99,7 @@ int tdp_serial_normalise(const char *in, char out[TDP_SERIAL_HEX_MAX + 1], td_er
         n -= 2;
     }
     if (n == 0 || strspn(in, "0123456789abcdefABCDEF:") != n)
-        return td_error_set(err, TD_EARG, TD_MSG_PKI_SO_HIEU_KHONG_PHAI_SO, in ? in : "");
+        return td_error_set(err, TD_EARG, TD_MSG_PKI_SERIAL_NOT_HEX_VALUE, in ? in : "");
     {
         /* `openssl x509 -text` prints serials as aa:bb:cc: accept that form too. */
         char clean[TDP_SERIAL_HEX_MAX + 1];
@@ -107,14 +107,14 @@ int tdp_serial_normalise(const char *in, char out[TDP_SERIAL_HEX_MAX + 1], td_er
         for (size_t i = 0; i < n; i++) {
             if (in[i] == ':') continue;
             if (k == TDP_SERIAL_HEX_MAX)
-                return td_error_set(err, TD_EARG, TD_MSG_PKI_SO_HIEU_DAI_QUA_CHU, in,
+                return td_error_set(err, TD_EARG, TD_MSG_PKI_SERIAL_TOO_LONG, in,
                                     TDP_SERIAL_HEX_MAX);
             clean[k++] = in[i];
         }
         clean[k] = '\0';
         if (k == 0 || BN_hex2bn(&bn, clean) != (int)k) {
             BN_free(bn);
-            return td_error_set(err, TD_EARG, TD_MSG_PKI_SO_HIEU_KHONG_PHAI_SO, in);
+            return td_error_set(err, TD_EARG, TD_MSG_PKI_SERIAL_NOT_HEX_VALUE, in);
         }
     }
     h = BN_bn2hex(bn);
@@ -194,7 +194,7 @@ int tdp_ca_create(const char *dir, const char *name, tdp_validity v, td_error *e
         }
         if (access(ca.key_path, F_OK) == 0 || access(ca.cert_path, F_OK) == 0 ||
             access(ca.db_path, F_OK) == 0) {
-            rc = td_error_set(err, TD_EEXISTS, TD_MSG_PKI_THU_MUC_DA_CO_CA, dir,
+            rc = td_error_set(err, TD_EEXISTS, TD_MSG_PKI_DIR_HAS_CA, dir,
                               TDP_FILE_KEY, TDP_FILE_CERT);
             goto out;
         }
@@ -259,7 +259,7 @@ int tdp_ca_open(tdp_ca *ca, const char *dir, td_error *err)
         (rc = tdp_index_open(ca->db_path, &ca->db, err)))
         goto fail;
     if ((rc = td_x509_cert_matches_key(ca->cert, ca->key, err))) {
-        td_error_set(err, rc, TD_MSG_PKI_KHONG_KHOP_VOI, ca->cert_path, ca->key_path);
+        td_error_set(err, rc, TD_MSG_PKI_KEY_CERT_MISMATCH, ca->cert_path, ca->key_path);
         goto fail;
     }
     return TD_OK;
@@ -287,7 +287,7 @@ int tdp_ca_check_current(const tdp_ca *ca, td_error *err)
     if (X509_cmp_time(X509_get0_notBefore(ca->cert), &(time_t){(time_t)(td_clock_now_ms() / 1000)}) >= 0) {
         tdp__iso(X509_get0_notBefore(ca->cert), when, sizeof when);
         td_log_warn("%s: CA certificate not valid before %s", ca->cert_path, when);
-        return td_error_set(err, TD_EEXPIRED, "%s: " TD_MSG_PKI_CHUNG_THU_SO_CHUA_DEN, ca->cert_path);
+        return td_error_set(err, TD_EEXPIRED, "%s: " TD_MSG_PKI_CERT_NOT_YET_VALID, ca->cert_path);
     }
     return TD_OK;
 }
@@ -308,14 +308,14 @@ static int tdp__san(X509 *cert, const tdp_issue *req, td_error *err)
         if (!is_ip) {
             size_t n = strlen(v);
             if (n == 0 || n > TDP_DNS_NAME_MAX || strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-*") != n) {
-                rc = td_error_set(err, TD_EARG, TD_MSG_PKI_TEN_MIEN_DNS_KHONG_PHAI, v);
+                rc = td_error_set(err, TD_EARG, TD_MSG_PKI_DNS_NAME_BAD, v);
                 break;
             }
         }
         g = a2i_GENERAL_NAME(NULL, NULL, NULL, is_ip ? GEN_IPADD : GEN_DNS, v, 0);
         if (!g) {
             ERR_clear_error();
-            rc = td_error_set(err, TD_EARG, TD_MSG_PKI_KHONG_HOP_LE, is_ip ? TD_MSG_PKI_DIA_CHI_IP : TD_MSG_PKI_TEN_MIEN_DNS, v);
+            rc = td_error_set(err, TD_EARG, TD_MSG_PKI_VALUE_BAD, is_ip ? TD_MSG_PKI_WORD_IP : TD_MSG_PKI_WORD_DNS, v);
         } else if (!sk_GENERAL_NAME_push(gens, g)) {
             GENERAL_NAME_free(g);
             rc = td_error_set_ssl(err, TD_ENOMEM, "subjectAltName");
@@ -342,21 +342,21 @@ int tdp_ca_issue(tdp_ca *ca, const tdp_issue *req, X509 **out, td_error *err)
     memset(&e, 0, sizeof e);
     if (!subject) return td_error_set_ssl(err, TD_ENOMEM, "subject");
     if (!req->pub || EVP_PKEY_get_id(req->pub) != EVP_PKEY_ED25519) {
-        rc = td_error_set(err, TD_ECRYPTO, TD_MSG_PKI_KHOA_CUA_CHU_THE_KHONG);
+        rc = td_error_set(err, TD_ECRYPTO, TD_MSG_PKI_SUBJECT_KEY_NOT_ED25519);
         goto out;
     }
     if (!td_device_name_valid(req->name)) {
-        rc = td_error_set(err, TD_EARG, TD_MSG_PKI_TEN_KHONG_PHAI_TEN_THIET,
+        rc = td_error_set(err, TD_EARG, TD_MSG_PKI_DEVICE_NAME_BAD,
                           req->name ? req->name : "", TD_DEVICE_MAX);
         goto out;
     }
     if (req->kind == TDP_KIND_CLIENT) {
         if (!td_slug_valid(req->agency)) {
-            rc = td_error_set(err, TD_EARG, TD_MSG_PKI_MA_CO_QUAN_KHONG_HOP, req->agency ? req->agency : "");
+            rc = td_error_set(err, TD_EARG, TD_MSG_PKI_AGENCY_SLUG_BAD, req->agency ? req->agency : "");
             goto out;
         }
         if (req->role == TD_ROLE_NONE) {
-            rc = td_error_set(err, TD_EARG, TD_MSG_PKI_CHUA_CO_VAI_TRO);
+            rc = td_error_set(err, TD_EARG, TD_MSG_PKI_ROLE_MISSING);
             goto out;
         }
         /* docs/ARCHITECTURE.md §5: O = agency, OU = role, CN = device. */
@@ -558,11 +558,11 @@ int tdp_ca_renewable(tdp_ca *ca, X509 *old, char serial[TDP_SERIAL_HEX_MAX + 1],
         if (strcmp(list[i].serial, serial)) continue;
         found = 1;
         if (list[i].revoked_at)
-            rc = td_error_set(err, TD_EREVOKED, TD_MSG_PKI_SO_HIEU_DA_BI_THU, serial,
+            rc = td_error_set(err, TD_EREVOKED, TD_MSG_PKI_SERIAL_REVOKED, serial,
                               list[i].reason == 4 ? "superseded: already renewed" : tdp_reason_name(list[i].reason));
     }
     free(list);
-    if (!rc && !found) rc = td_error_set(err, TD_ENOTFOUND, TD_MSG_PKI_SO_HIEU_KHONG_CO_TRONG, serial, ca->db_path);
+    if (!rc && !found) rc = td_error_set(err, TD_ENOTFOUND, TD_MSG_PKI_SERIAL_NOT_IN, serial, ca->db_path);
     return rc;
 }
 

@@ -90,7 +90,7 @@ static int tdp__parse_days(const char *cmd, const char *opt, const char *s, int 
     errno = 0;
     v = strtol(s, &end, 10);
     if (errno || end == s || *end || v < 0 || v > TDP_DAYS_MAX)
-        return tdp__usage_err(cmd, "%s phải là số ngày từ 0 đến %d, không phải \"%s\"", opt, TDP_DAYS_MAX, s);
+        return tdp__usage_err(cmd, TD_MSG_PKI_DAYS_RANGE, opt, TDP_DAYS_MAX, s);
     *out = (int)v;
     return 0;
 }
@@ -98,7 +98,7 @@ static int tdp__parse_days(const char *cmd, const char *opt, const char *s, int 
 /* --days 0 only makes sense with --backdate-days (a testing aid). */
 static int tdp__check_validity(const char *cmd, tdp_validity v)
 {
-    if (v.days == 0 && v.backdate_days == 0) return tdp__usage_err(cmd, "--days phải lớn hơn 0");
+    if (v.days == 0 && v.backdate_days == 0) return tdp__usage_err(cmd, TD_MSG_PKI_DAYS_POSITIVE);
     return 0;
 }
 
@@ -124,16 +124,16 @@ static int tdp__open_ca(tdp_ca *ca, const char *dir, const char *action, int nee
     td_error_clear(&e);
     if (tdp_ca_open(ca, dir, &e)) {
         char vi[TDP_MSG_MAX];
-        snprintf(vi, sizeof vi, "không mở được CA trong thư mục %s", dir);
+        snprintf(vi, sizeof vi, TD_MSG_PKI_CA_OPEN_FAILED, dir);
         return tdp__fail(action, vi, &e);
     }
     if (need_current && tdp_ca_check_current(ca, &e)) {
         char vi[TDP_MSG_MAX], d[TDP_DATE_MAX];
         tdp__cert_date(X509_get0_notAfter(ca->cert), d);
         if (X509_cmp_time(X509_get0_notAfter(ca->cert), &(time_t){(time_t)(td_clock_now_ms() / 1000)}) <= 0)
-            snprintf(vi, sizeof vi, "chứng thư CA đã hết hạn ngày %s, cần tạo CA mới", d);
+            snprintf(vi, sizeof vi, TD_MSG_PKI_CA_EXPIRED, d);
         else
-            snprintf(vi, sizeof vi, "chứng thư CA chưa đến ngày có hiệu lực (kiểm tra đồng hồ máy)");
+            snprintf(vi, sizeof vi, TD_MSG_PKI_CA_NOT_YET_VALID);
         tdp_ca_close(ca);
         return tdp__fail(action, vi, &e);
     }
@@ -147,7 +147,7 @@ static int tdp__role(const char *action, const char *s, td_role *out)
     if (*out == TD_ROLE_NONE) {
         td_error e;
         td_error_set(&e, TD_EARG, "unknown role \"%s\"", s);
-        return tdp__fail(action, "vai trò không hợp lệ, phải là office, central hoặc inspector", &e);
+        return tdp__fail(action, TD_MSG_PKI_ROLE_BAD, &e);
     }
     return 0;
 }
@@ -158,7 +158,7 @@ static int tdp__agency(const char *action, const char *s)
         td_error e;
         td_error_set(&e, TD_EARG, "agency \"%s\" is not a slug", s);
         return tdp__fail(action,
-                         "mã cơ quan không hợp lệ: chỉ gồm chữ thường không dấu, số và dấu '-' (ví dụ so-khcn)",
+                         TD_MSG_PKI_AGENCY_BAD,
                          &e);
     }
     return 0;
@@ -193,14 +193,14 @@ static int tdp__agency_known(const char *action, const char *dir, const char *re
         FILE *f = fopen(src, "rb");
         if (!f) {
             td_error_set(&e, TD_EIO, TD_MSG_FILE_READ, src, td_errno_vi_log(errno, src));
-            return tdp__fail(action, "không đọc được tệp danh mục cơ quan", &e);
+            return tdp__fail(action, TD_MSG_PKI_AGENCIES_UNREADABLE, &e);
         }
         if ((buf = malloc((size_t)TD_CSV_MAX + 1))) n = fread(buf, 1, (size_t)TD_CSV_MAX + 1, f);
         fclose(f);
         if (!buf || n > TD_CSV_MAX || td_csv_import_agencies(buf, n, src, &rows, &nrows, &e)) {
             free(buf);
             if (!e.code) td_error_set(&e, TD_ETOOBIG, "%s: unreadable or too large", src);
-            return tdp__fail(action, "tệp danh mục cơ quan hỏng (cần tệp do tiendo-server agency export ghi)", &e);
+            return tdp__fail(action, TD_MSG_PKI_AGENCIES_CORRUPT, &e);
         }
         free(buf);
         for (size_t i = 0; i < nrows; i++) {
@@ -214,20 +214,20 @@ static int tdp__agency_known(const char *action, const char *dir, const char *re
             if (td_agency_slug_near(reg.agencies[i].slug, slug)) near = reg.agencies[i].slug;
     }
     if (!hit) {
-        fprintf(stderr, "tiendo-pki: " TD_MSG_PKI_CO_QUAN_KHONG_CO_TRONG "\n", action, slug,
-                src ? " " : TD_MSG_PKI_DUNG_SAN_CUA_KE_HOACH, src ? src : "");
-        if (near) fprintf(stderr, TD_MSG_PKI_CO_PHAI_LA "\n", near);
+        fprintf(stderr, "tiendo-pki: " TD_MSG_PKI_AGENCY_UNKNOWN "\n", action, slug,
+                src ? " " : TD_MSG_PKI_REGISTRY_BUILTIN, src ? src : "");
+        if (near) fprintf(stderr, TD_MSG_PKI_DID_YOU_MEAN "\n", near);
         if (!src)
-            fprintf(stderr, TD_MSG_PKI_CO_QUAN_MOI_SAU_SAP TDP_REGISTRY_FILE TD_MSG_PKI_HOAC_GHI_REGISTRY_REGISTRY_CSV "\n",
-                    dir ? dir : TD_MSG_PKI_THU_MUC_CA);
+            fprintf(stderr, TD_MSG_PKI_AGENCY_NEW_HINT TDP_REGISTRY_FILE TD_MSG_PKI_AGENCY_REGISTRY_HINT "\n",
+                    dir ? dir : TD_MSG_PKI_ARG_CA_DIR);
         else
-            fprintf(stderr, TD_MSG_PKI_NEU_CO_QUAN_MOI_DUOC "\n");
+            fprintf(stderr, TD_MSG_PKI_AGENCY_REEXPORT_HINT "\n");
         goto out;
     }
     if (hit->valid_to && hit->valid_to <= today) {
         td_date_vi(hit->valid_to, d, sizeof d);
-        fprintf(stderr, "tiendo-pki: " TD_MSG_PKI_CO_QUAN_DA_NGUNG_HOAT "\n", action, slug, hit->name, d);
-        fprintf(stderr, TD_MSG_PKI_CAP_CHUNG_THU_CHO_CO "\n", src ? src : TD_MSG_PKI_DANH_MUC);
+        fprintf(stderr, "tiendo-pki: " TD_MSG_PKI_AGENCY_ENDED "\n", action, slug, hit->name, d);
+        fprintf(stderr, TD_MSG_PKI_AGENCY_SUCCESSOR_HINT "\n", src ? src : TD_MSG_PKI_WORD_REGISTRY);
         goto out;
     }
     rc = 0;
@@ -242,7 +242,7 @@ static int tdp__device(const char *action, const char *s)
     if (!td_device_name_valid(s)) {
         td_error e;
         td_error_set(&e, TD_EARG, "device name \"%s\" is not valid", s);
-        return tdp__fail(action, "tên thiết bị không hợp lệ: chỉ gồm chữ không dấu, số và . _ -", &e);
+        return tdp__fail(action, TD_MSG_PKI_DEVICE_BAD, &e);
     }
     return 0;
 }
@@ -306,7 +306,7 @@ static int tdp__write_device(const char *action, X509 *cert, const char *out_pat
     if (td_cert_ed25519_pk(cert, pk, &e) == TD_OK) td_key_short_hex(pk, key_id);
     if (td_x509_write_cert(out_path, cert, 0, &e)) {
         char vi[TDP_MSG_MAX];
-        snprintf(vi, sizeof vi, "không ghi được tệp chứng thư (đã ghi sổ, số sê-ri %s)", serial);
+        snprintf(vi, sizeof vi, TD_MSG_PKI_CERT_FILE_WRITE, serial);
         return tdp__fail(action, vi, &e);
     }
     return 0;
@@ -358,11 +358,11 @@ static int tdp__parse(const td_cli_spec *spec, tdp_validity v, int argc, char **
         case 's': a->server = optarg; break;
         case 'R': a->revoke_old = 1; break;
         case 'N':
-            if (a->ndns == TDP_SAN_MAX) return tdp__usage_err(cmd, "quá %d --dns", TDP_SAN_MAX);
+            if (a->ndns == TDP_SAN_MAX) return tdp__usage_err(cmd, TD_MSG_PKI_TOO_MANY_DNS, TDP_SAN_MAX);
             a->dns[a->ndns++] = optarg;
             break;
         case 'I':
-            if (a->nips == TDP_SAN_MAX) return tdp__usage_err(cmd, "quá %d --ip", TDP_SAN_MAX);
+            if (a->nips == TDP_SAN_MAX) return tdp__usage_err(cmd, TD_MSG_PKI_TOO_MANY_IP, TDP_SAN_MAX);
             a->ips[a->nips++] = optarg;
             break;
         case 'D': if (tdp__parse_days(cmd, "--days", optarg, &a->v.days)) return 2; break;
@@ -401,7 +401,7 @@ static const td_cli_spec tdp__init_spec = {
 
 int tdp_cmd_init(int argc, char **argv)
 {
-    const char *action = "không tạo được CA";
+    const char *action = TD_MSG_PKI_ACTION_INIT;
     const char *name;
     tdp__args a;
     td_error e;
@@ -411,18 +411,18 @@ int tdp_cmd_init(int argc, char **argv)
 
     if ((rc = tdp__parse(&tdp__init_spec, (tdp_validity){TDP_CA_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0) return rc;
     name = a.name ? a.name : TDP_CA_NAME_DEFAULT;
-    if (!a.dir) return tdp__usage_err("init", "thiếu --dir");
+    if (!a.dir) return tdp__usage_err("init", TD_MSG_PKI_DIR_MISSING);
     if (tdp__check_validity("init", a.v)) return 2;
     if (name[0] == '\0' || tdp__utf8_len(name) > TDP_CA_NAME_MAX) {
         td_error_set(&e, TD_EARG, "CA name must be 1..%d characters", TDP_CA_NAME_MAX);
-        return tdp__fail(action, "tên CA không hợp lệ", &e);
+        return tdp__fail(action, TD_MSG_PKI_CA_NAME_BAD, &e);
     }
     td_error_clear(&e);
     if (tdp_ca_create(a.dir, name, a.v, &e))
-        return tdp__fail(action, e.code == TD_EEXISTS ? "thư mục đã có CA, không ghi đè" : NULL, &e);
+        return tdp__fail(action, e.code == TD_EEXISTS ? TD_MSG_PKI_CA_EXISTS : NULL, &e);
     if (tdp__open_ca(&ca, a.dir, action, 0)) return 1;
     tdp__cert_date(X509_get0_notAfter(ca.cert), d);
-    printf(TD_MSG_PKI_DA_TAO_CA_TRONG_CHUNG "\n",
+    printf(TD_MSG_PKI_INIT_DONE "\n",
            name, a.dir, ca.cert_path, d, ca.key_path, ca.db_path, ca.crl_path);
     tdp_ca_close(&ca);
     return 0;
@@ -453,7 +453,7 @@ int tdp_cmd_issue_server(int argc, char **argv)
 {
     static const char *const default_dns[] = {"localhost"};
     static const char *const default_ip[] = {"127.0.0.1"};
-    const char *action = "không cấp được chứng thư máy chủ";
+    const char *action = TD_MSG_PKI_ISSUE_SERVER_FAILED;
     tdp__args a;
     tdp_issue req;
     tdp_ca ca;
@@ -467,7 +467,7 @@ int tdp_cmd_issue_server(int argc, char **argv)
         return rc;
     rc = 1;
     if (!a.dir || !a.name || !a.out_key || !a.out_cert)
-        return tdp__usage_err("issue-server", "cần đủ --dir, --name, --out-key và --out-cert");
+        return tdp__usage_err("issue-server", TD_MSG_PKI_ISSUE_SERVER_NEEDS);
     if (tdp__check_validity("issue-server", a.v)) return 2;
     if (tdp__device(action, a.name)) return 1;
     if (tdp__open_ca(&ca, a.dir, action, 1)) return 1;
@@ -489,17 +489,17 @@ int tdp_cmd_issue_server(int argc, char **argv)
     /* The key first, never over an existing file: if it cannot be written
      * no certificate is issued for it. */
     if (td_x509_write_key(a.out_key, key, &e)) {
-        tdp__fail(action, e.code == TD_EEXISTS ? "tệp khóa đã có, không ghi đè" : "không ghi được tệp khóa", &e);
+        tdp__fail(action, e.code == TD_EEXISTS ? TD_MSG_PKI_KEY_EXISTS : TD_MSG_PKI_KEY_WRITE, &e);
         goto out;
     }
     if (tdp_ca_issue(&ca, &req, &cert, &e) || td_x509_write_cert(a.out_cert, cert, 0, &e)) {
         unlink(a.out_key);
-        tdp__fail(action, e.code == TD_EARG ? "tên miền hoặc địa chỉ IP không hợp lệ" : NULL, &e);
+        tdp__fail(action, e.code == TD_EARG ? TD_MSG_PKI_HOST_BAD : NULL, &e);
         goto out;
     }
     tdp__cert_date(X509_get0_notAfter(cert), d);
     tdp__serial_of(cert, serial);
-    printf(TD_MSG_PKI_DA_CAP_CHUNG_THU_MAY "\n",
+    printf(TD_MSG_PKI_ISSUE_SERVER_DONE "\n",
            a.name, serial, d, a.out_key, a.out_cert);
     rc = 0;
 out:
@@ -553,7 +553,7 @@ static int tdp__csr_cn(X509_REQ *req, char *out, size_t outsz)
 
 int tdp_cmd_sign(int argc, char **argv)
 {
-    const char *action = "không ký được";
+    const char *action = TD_MSG_PKI_ACTION_SIGN;
     const char *csr_path;
     tdp__args a;
     char cn[TD_DEVICE_MAX + 2], d[TDP_DATE_MAX], serial[TDP_SERIAL_HEX_MAX + 1], key_id[17] = "?";
@@ -566,10 +566,10 @@ int tdp_cmd_sign(int argc, char **argv)
 
     if ((rc = tdp__parse(&tdp__sign_spec, (tdp_validity){TDP_DEVICE_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0) return rc;
     rc = 1;
-    if (argc - a.optind != 1) return tdp__usage_err("sign", "cần đúng một TỆP_CSR");
+    if (argc - a.optind != 1) return tdp__usage_err("sign", TD_MSG_PKI_ONE_CSR);
     csr_path = argv[a.optind];
     if (!a.dir || !a.agency || !a.role || !a.out)
-        return tdp__usage_err("sign", "cần đủ --dir, --agency, --role và --out");
+        return tdp__usage_err("sign", TD_MSG_PKI_SIGN_NEEDS);
     if (tdp__check_validity("sign", a.v)) return 2;
     if (tdp__role(action, a.role, &role) || tdp__agency(action, a.agency) ||
         tdp__agency_known(action, a.dir, a.registry, a.agency))
@@ -577,20 +577,20 @@ int tdp_cmd_sign(int argc, char **argv)
     td_error_clear(&e);
     if (td_x509_read_csr(csr_path, &csr, &e)) {
         char vi[TDP_MSG_MAX];
-        snprintf(vi, sizeof vi, "%s", e.code == TD_EIO ? "không đọc được tệp CSR" : "tệp CSR hỏng");
+        snprintf(vi, sizeof vi, "%s", e.code == TD_EIO ? TD_MSG_PKI_CSR_FILE_UNREADABLE : TD_MSG_PKI_CSR_FILE_CORRUPT);
         return tdp__fail(action, vi, &e);
     }
     if (td_x509_csr_check(csr, csr_path, &e)) {
         X509_REQ_free(csr);
         return tdp__fail(action,
-                         e.code == TD_ESIG ? "CSR không hợp lệ, chữ ký không khớp"
-                                           : "khóa trong CSR không phải Ed25519",
+                         e.code == TD_ESIG ? TD_MSG_PKI_CSR_SIG_BAD
+                                           : TD_MSG_PKI_CSR_KEY_NOT_ED25519,
                          &e);
     }
     if (!tdp__csr_cn(csr, cn, sizeof cn) || !td_device_name_valid(cn)) {
         X509_REQ_free(csr);
         td_error_set(&e, TD_EARG, "CSR subject CN is missing, repeated or not a device name: %s", csr_path);
-        return tdp__fail(action, "tên thiết bị (CN) trong CSR không hợp lệ", &e);
+        return tdp__fail(action, TD_MSG_PKI_CSR_DEVICE_BAD, &e);
     }
     if (tdp__open_ca(&ca, a.dir, action, 1)) {
         X509_REQ_free(csr);
@@ -600,7 +600,7 @@ int tdp_cmd_sign(int argc, char **argv)
         tdp__write_device(action, cert, a.out, serial, key_id))
         goto out;
     tdp__cert_date(X509_get0_notAfter(cert), d);
-    printf(TD_MSG_PKI_DA_KY_CHUNG_THU_CHO "\n",
+    printf(TD_MSG_PKI_SIGN_DONE "\n",
            cn, a.agency, td_role_name(role), td_role_vi(role), serial, key_id, d, a.out, ca.cert_path);
     rc = 0;
 out:
@@ -635,7 +635,7 @@ static const td_cli_spec tdp__bundle_spec = {
 
 int tdp_cmd_bundle(int argc, char **argv)
 {
-    const char *action = "không tạo được gói đăng ký";
+    const char *action = TD_MSG_PKI_ACTION_BUNDLE;
     tdp__args a;
     char d[TDP_DATE_MAX], serial[TDP_SERIAL_HEX_MAX + 1];
     td_bundle b;
@@ -648,19 +648,19 @@ int tdp_cmd_bundle(int argc, char **argv)
         return rc;
     rc = 1;
     if (!a.dir || !a.agency || !a.device || !a.role || !a.server || !a.out)
-        return tdp__usage_err("bundle", "cần đủ --dir, --agency, --device, --role, --server và --out");
+        return tdp__usage_err("bundle", TD_MSG_PKI_BUNDLE_NEEDS);
     if (tdp__check_validity("bundle", a.v)) return 2;
     if (tdp__role(action, a.role, &role) || tdp__agency(action, a.agency) || tdp__device(action, a.device) ||
         tdp__agency_known(action, a.dir, a.registry, a.agency))
         return 1;
     if (!td_x509_hostport_valid(a.server)) {
         td_error_set(&e, TD_EARG, "server \"%s\" is not host:port", a.server);
-        return tdp__fail(action, "địa chỉ máy chủ phải có dạng MÁY_CHỦ:CỔNG", &e);
+        return tdp__fail(action, TD_MSG_PKI_SERVER_ADDR_BAD, &e);
     }
     /* Refuse before issuing, so that no certificate is recorded for a bundle never written. */
     if (access(a.out, F_OK) == 0) {
         td_error_set(&e, TD_EEXISTS, "%s: already exists, not overwritten", a.out);
-        return tdp__fail(action, "tệp gói đăng ký đã có, không ghi đè", &e);
+        return tdp__fail(action, TD_MSG_PKI_BUNDLE_EXISTS, &e);
     }
     if (tdp__open_ca(&ca, a.dir, action, 1)) return 1;
     memset(&b, 0, sizeof b);
@@ -676,12 +676,12 @@ int tdp_cmd_bundle(int argc, char **argv)
     if (!b.ca || td_bundle_write(a.out, &b, &e)) {
         char vi[TDP_MSG_MAX];
         if (!b.ca) td_error_set(&e, TD_ENOMEM, "out of memory");
-        snprintf(vi, sizeof vi, "không ghi được tệp gói đăng ký (chứng thư %s đã ghi sổ, nên thu hồi)", serial);
+        snprintf(vi, sizeof vi, TD_MSG_PKI_BUNDLE_WRITE, serial);
         tdp__fail(action, vi, &e);
         goto out;
     }
     tdp__cert_date(X509_get0_notAfter(b.cert), d);
-    printf(TD_MSG_PKI_DA_TAO_GOI_DANG_KY "\n",
+    printf(TD_MSG_PKI_BUNDLE_DONE "\n",
            a.device, a.agency, td_role_name(role), td_role_vi(role), serial, d, a.server, a.out);
     rc = 0;
 out:
@@ -709,7 +709,7 @@ static const td_cli_spec tdp__revoke_spec = {
 
 int tdp_cmd_revoke(int argc, char **argv)
 {
-    const char *action = "không thu hồi được";
+    const char *action = TD_MSG_PKI_ACTION_REVOKE;
     char serial[TDP_SERIAL_HEX_MAX + 1];
     int reason = -1, rc;
     tdp__args a;
@@ -717,26 +717,26 @@ int tdp_cmd_revoke(int argc, char **argv)
     td_error e;
 
     if ((rc = tdp__parse(&tdp__revoke_spec, (tdp_validity){0, 0}, argc, argv, &a)) >= 0) return rc;
-    if (!a.dir || !a.serial) return tdp__usage_err("revoke", "cần đủ --dir và --serial");
+    if (!a.dir || !a.serial) return tdp__usage_err("revoke", TD_MSG_PKI_REVOKE_NEEDS);
     td_error_clear(&e);
     if (tdp_serial_normalise(a.serial, serial, &e))
-        return tdp__fail(action, "số sê-ri phải là số hex", &e);
+        return tdp__fail(action, TD_MSG_PKI_SERIAL_NOT_HEX, &e);
     if (a.reason && (reason = tdp_reason_parse(a.reason)) < -1) {
         td_error_set(&e, TD_EARG, "unknown revocation reason \"%s\"", a.reason);
-        return tdp__fail(action, "lý do thu hồi không hợp lệ (xem --help)", &e);
+        return tdp__fail(action, TD_MSG_PKI_REVOKE_REASON_BAD, &e);
     }
     /* An expired CA may still record a revocation: the record outlives the CA. */
     if (tdp__open_ca(&ca, a.dir, action, 0)) return 1;
     rc = tdp_index_revoke(ca.db, serial, td_clock_now_ms() / 1000, reason, &e);
     if (rc) {
         tdp__fail(action,
-                  rc == TD_ENOTFOUND ? "không có chứng thư với số sê-ri này trong sổ"
-                  : rc == TD_EEXISTS ? "chứng thư đã bị thu hồi trước đó"
+                  rc == TD_ENOTFOUND ? TD_MSG_PKI_SERIAL_UNKNOWN
+                  : rc == TD_EEXISTS ? TD_MSG_PKI_ALREADY_REVOKED
                                      : NULL,
                   &e);
     } else {
-        printf(TD_MSG_PKI_DA_THU_HOI_CHUNG_THU "\n",
-               serial, reason > 0 ? TD_MSG_PKI_LY_DO : "", reason > 0 ? tdp_reason_name(reason) : "", a.dir);
+        printf(TD_MSG_PKI_REVOKE_DONE "\n",
+               serial, reason > 0 ? TD_MSG_PKI_WORD_REASON : "", reason > 0 ? tdp_reason_name(reason) : "", a.dir);
     }
     tdp_ca_close(&ca);
     return rc ? 1 : 0;
@@ -761,7 +761,7 @@ static const td_cli_spec tdp__crl_spec = {
 
 int tdp_cmd_crl(int argc, char **argv)
 {
-    const char *action = "không phát hành được CRL";
+    const char *action = TD_MSG_PKI_ACTION_CRL;
     const char *out_path;
     tdp__args a;
     X509_CRL *crl = NULL;
@@ -776,7 +776,7 @@ int tdp_cmd_crl(int argc, char **argv)
     if ((rc = tdp__parse(&tdp__crl_spec, (tdp_validity){TDP_CRL_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0) return rc;
     rc = 1;
     out_path = a.out;
-    if (!a.dir) return tdp__usage_err("crl", "thiếu --dir");
+    if (!a.dir) return tdp__usage_err("crl", TD_MSG_PKI_DIR_MISSING);
     if (tdp__check_validity("crl", a.v)) return 2;
     if (tdp__open_ca(&ca, a.dir, action, 1)) return 1;
     if (!out_path) out_path = ca.crl_path;
@@ -791,7 +791,7 @@ int tdp_cmd_crl(int argc, char **argv)
     tdp__cert_date(X509_CRL_get0_nextUpdate(crl), d);
     /* an empty CRL has no list: OpenSSL counts a NULL stack as -1 */
     n_revoked = X509_CRL_get_REVOKED(crl) ? sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)) : 0;
-    printf(TD_MSG_PKI_DA_PHAT_HANH_CRL_SO "\n", number, n_revoked, d, out_path);
+    printf(TD_MSG_PKI_CRL_DONE "\n", number, n_revoked, d, out_path);
     rc = 0;
 out:
     X509_CRL_free(crl);
@@ -817,7 +817,7 @@ int tdp_cmd_list(int argc, char **argv)
 {
     static const char *const status_vi[] = {
         [TDP_STATUS_VALID] = "còn hiệu lực", [TDP_STATUS_REVOKED] = "đã thu hồi", [TDP_STATUS_EXPIRED] = "hết hạn"};
-    const char *action = "không liệt kê được";
+    const char *action = TD_MSG_PKI_LIST_FAILED;
     tdp_entry *list = NULL;
     size_t n = 0, count[TDP_STATUS_COUNT] = {0};
     int64_t now = td_clock_now_ms() / 1000;
@@ -827,7 +827,7 @@ int tdp_cmd_list(int argc, char **argv)
     int rc;
 
     if ((rc = tdp__parse(&tdp__list_spec, (tdp_validity){0, 0}, argc, argv, &a)) >= 0) return rc;
-    if (!a.dir) return tdp__usage_err("list", "thiếu --dir");
+    if (!a.dir) return tdp__usage_err("list", TD_MSG_PKI_DIR_MISSING);
     if (tdp__open_ca(&ca, a.dir, action, 0)) return 1;
     td_error_clear(&e);
     if (tdp_index_list(ca.db, &list, &n, &e)) {
@@ -835,14 +835,14 @@ int tdp_cmd_list(int argc, char **argv)
         return tdp__fail(action, NULL, &e);
     }
     if (n == 0) {
-        printf(TD_MSG_PKI_CHUA_CAP_CHUNG_THU_NAO "\n");
+        printf(TD_MSG_PKI_LIST_EMPTY "\n");
     } else {
-        tdp__col("SỐ SÊ-RI", TDP_COL_SERIAL);
-        tdp__col("CƠ QUAN", TDP_COL_AGENCY);
-        tdp__col("THIẾT BỊ", TDP_COL_DEVICE);
-        tdp__col("VAI TRÒ", TDP_COL_ROLE);
-        tdp__col("TRẠNG THÁI", TDP_COL_STATUS);
-        printf(TD_MSG_PKI_HET_HAN "\n");
+        tdp__col(TD_MSG_PKI_COL_SERIAL, TDP_COL_SERIAL);
+        tdp__col(TD_MSG_PKI_COL_AGENCY, TDP_COL_AGENCY);
+        tdp__col(TD_MSG_PKI_COL_DEVICE, TDP_COL_DEVICE);
+        tdp__col(TD_MSG_PKI_COL_ROLE, TDP_COL_ROLE);
+        tdp__col(TD_MSG_PKI_COL_STATUS, TDP_COL_STATUS);
+        printf(TD_MSG_PKI_LIST_EXPIRED "\n");
         for (size_t i = 0; i < n; i++) {
             tdp_status s = tdp_entry_status(&list[i], now);
             char d[TDP_DATE_MAX];
@@ -851,11 +851,11 @@ int tdp_cmd_list(int argc, char **argv)
             tdp__col(list[i].serial, TDP_COL_SERIAL);
             tdp__col(list[i].agency[0] ? list[i].agency : "-", TDP_COL_AGENCY);
             tdp__col(list[i].device, TDP_COL_DEVICE);
-            tdp__col(strcmp(list[i].role, "server") ? list[i].role : "máy chủ", TDP_COL_ROLE);
+            tdp__col(strcmp(list[i].role, "server") ? list[i].role : TD_MSG_PKI_WORD_SERVER, TDP_COL_ROLE);
             tdp__col(status_vi[s], TDP_COL_STATUS);
             printf("%s\n", d);
         }
-        printf(TD_MSG_PKI_TONG_CHUNG_THU_CON_HIEU "\n", n,
+        printf(TD_MSG_PKI_LIST_TOTAL "\n", n,
                count[TDP_STATUS_VALID], count[TDP_STATUS_REVOKED], count[TDP_STATUS_EXPIRED]);
     }
     free(list);
@@ -890,7 +890,7 @@ static const td_cli_spec tdp__renew_spec = {
 
 int tdp_cmd_renew(int argc, char **argv)
 {
-    const char *action = "không cấp lại được";
+    const char *action = TD_MSG_PKI_ACTION_RENEW;
     tdp__args a;
     char old_serial[TDP_SERIAL_HEX_MAX + 1], serial[TDP_SERIAL_HEX_MAX + 1], d[TDP_DATE_MAX], key_id[17] = "?";
     X509 *old = NULL, *cert = NULL;
@@ -903,21 +903,21 @@ int tdp_cmd_renew(int argc, char **argv)
     if ((rc = tdp__parse(&tdp__renew_spec, (tdp_validity){TDP_DEVICE_DAYS_DEFAULT, 0}, argc, argv, &a)) >= 0)
         return rc;
     rc = 1;
-    if (!a.dir || !a.cert || !a.out) return tdp__usage_err("renew", "cần đủ --dir, --cert và --out");
+    if (!a.dir || !a.cert || !a.out) return tdp__usage_err("renew", TD_MSG_PKI_RENEW_NEEDS);
     if (tdp__check_validity("renew", a.v)) return 2;
     td_error_clear(&e);
-    if (td_x509_read_cert(a.cert, &old, &e)) return tdp__fail(action, "không đọc được chứng thư cũ", &e);
+    if (td_x509_read_cert(a.cert, &old, &e)) return tdp__fail(action, TD_MSG_PKI_OLD_CERT_UNREADABLE, &e);
     if (td_subject_from_cert(old, &sub, &e)) {
-        tdp__fail(action, "chứng thư cũ không phải chứng thư thiết bị (cơ quan, thiết bị, vai trò)", &e);
+        tdp__fail(action, TD_MSG_PKI_OLD_CERT_NOT_DEVICE, &e);
         goto out;
     }
     if (a.csr) {
         if (td_x509_read_csr(a.csr, &csr, &e)) {
-            tdp__fail(action, "không đọc được tệp CSR", &e);
+            tdp__fail(action, TD_MSG_PKI_CSR_UNREADABLE, &e);
             goto out;
         }
         if (td_x509_csr_check(csr, a.csr, &e)) {
-            tdp__fail(action, "CSR không hợp lệ (chữ ký hoặc loại khóa)", &e);
+            tdp__fail(action, TD_MSG_PKI_CSR_BAD, &e);
             goto out;
         }
     }
@@ -926,17 +926,16 @@ int tdp_cmd_renew(int argc, char **argv)
     switch (tdp_ca_renewable(&ca, old, old_serial, &e)) {
     case 0: break;
     case TD_ECERT:
-        tdp__fail(action, "chứng thư cũ không do CA này cấp", &e);
+        tdp__fail(action, TD_MSG_PKI_OLD_CERT_OTHER_CA, &e);
         goto out;
     case TD_EREVOKED:
-        tdp__fail(action, "chứng thư cũ đã bị thu hồi (hoặc đã được cấp lại): thiết bị phải đăng ký lại "
-                          "(tiendo-pki sign), không cấp lại", &e);
+        tdp__fail(action, TD_MSG_PKI_OLD_CERT_REVOKED, &e);
         goto out;
     case TD_ENOTFOUND:
-        tdp__fail(action, "chứng thư cũ không có trong sổ của CA này", &e);
+        tdp__fail(action, TD_MSG_PKI_OLD_CERT_NOT_IN_INDEX, &e);
         goto out;
     default:
-        tdp__fail(action, "không đọc được sổ chứng thư", &e);
+        tdp__fail(action, TD_MSG_PKI_INDEX_UNREADABLE, &e);
         goto out;
     }
     if (tdp__issue_device(&ca, action, csr ? X509_REQ_get0_pubkey(csr) : X509_get0_pubkey(old), sub.agency,
@@ -944,14 +943,14 @@ int tdp_cmd_renew(int argc, char **argv)
         tdp__write_device(action, cert, a.out, serial, key_id))
         goto out;
     if (a.revoke_old && tdp_ca_supersede(&ca, old_serial, &e)) {
-        tdp__fail("không thu hồi được chứng thư cũ", NULL, &e);
+        tdp__fail(TD_MSG_PKI_OLD_REVOKE_FAILED, NULL, &e);
         goto out;
     }
     tdp__cert_date(X509_get0_notAfter(cert), d);
-    printf(TD_MSG_PKI_DA_CAP_LAI_CHUNG_THU "\n",
+    printf(TD_MSG_PKI_RENEW_DONE "\n",
            sub.device, sub.agency, td_role_name(sub.role), td_role_vi(sub.role), old_serial,
-           a.revoke_old ? TD_MSG_PKI_DA_THU_HOI_CHAY_TIENDO : "", serial, key_id,
-           csr ? TD_MSG_PKI_KHOA_MOI_TU_CSR : TD_MSG_PKI_GIU_KHOA_CU, d, a.out, a.out);
+           a.revoke_old ? TD_MSG_PKI_RENEW_OLD_REVOKED : "", serial, key_id,
+           csr ? TD_MSG_PKI_WORD_NEW_KEY : TD_MSG_PKI_WORD_KEY_KEPT, d, a.out, a.out);
     rc = 0;
 out:
     X509_free(cert);

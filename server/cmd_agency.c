@@ -121,7 +121,7 @@ static int tds__list(int argc, char **argv)
             return 0;
         } else if (oc == 'a') {
             if (td_date_parse_vi(optarg, &at)) {
-                fprintf(stderr, "tiendo-server agency list: " TD_MSG_AGENCY_NGAY_KHONG_HOP_LE_CAN "\n", optarg);
+                fprintf(stderr, "tiendo-server agency list: " TD_MSG_AGENCY_DATE_BAD "\n", optarg);
                 return 2;
             }
         } else {
@@ -135,9 +135,9 @@ static int tds__list(int argc, char **argv)
     if (at) {
         char d[16];
         td_date_vi(at, d, sizeof d);
-        printf(TD_MSG_AGENCY_CO_QUAN_TON_TAI_NGAY "\n", d);
+        printf(TD_MSG_AGENCY_LIST_AT_DATE "\n", d);
     } else {
-        printf(TD_MSG_AGENCY_DANH_MUC_CO_QUAN_CO "\n", reg.n_agencies, reg.n_groups);
+        printf(TD_MSG_AGENCY_LIST_HEAD "\n", reg.n_agencies, reg.n_groups);
     }
     for (size_t i = 0; i < reg.n_agencies; i++) {
         const td_agency *a = &reg.agencies[i];
@@ -146,9 +146,9 @@ static int tds__list(int argc, char **argv)
         td_date_vi(a->valid_from, from, sizeof from);
         td_date_vi(a->valid_to, to, sizeof to);
         printf("  %-20s %s (%s)", a->slug, a->name, td_agency_kind_vi(a->kind));
-        if (a->valid_from) printf(TD_MSG_AGENCY_TU, from);
+        if (a->valid_from) printf(TD_MSG_AGENCY_LIST_FROM, from);
         if (a->valid_to) {
-            printf(TD_MSG_AGENCY_NGUNG_TU_KE_NHIEM, to);
+            printf(TD_MSG_AGENCY_LIST_ENDED_SUCCESSORS, to);
             for (size_t c = 0; c < reg.n_changes; c++) {
                 const td_agency_change *ch = &reg.changes[c];
                 int mine = 0;
@@ -163,12 +163,12 @@ static int tds__list(int argc, char **argv)
         if (reg.changes[c].kind == TD_CHANGE_ISSUER) {
             char d[16];
             td_date_vi(reg.changes[c].date, d, sizeof d);
-            printf(TD_MSG_AGENCY_CO_QUAN_BAN_HANH_KE "\n", d, reg.changes[c].alias_text);
+            printf(TD_MSG_AGENCY_ISSUER_SINCE "\n", d, reg.changes[c].alias_text);
         }
-    printf(TD_MSG_AGENCY_NHOM "\n");
+    printf(TD_MSG_AGENCY_LIST_GROUPS "\n");
     for (size_t i = 0; i < reg.n_groups; i++) {
         const td_group *g = &reg.groups[i];
-        printf("  %-20s %s%s\n", g->slug, g->name, g->open ? TD_MSG_AGENCY_KHONG_NEU_TEN_THANH_VIEN : "");
+        printf("  %-20s %s%s\n", g->slug, g->name, g->open ? TD_MSG_AGENCY_GROUP_NO_MEMBERS : "");
     }
 #undef reg
     tds_ledger_close(lg);
@@ -196,16 +196,16 @@ static void tds__print_moves(const td_state *st, const td_plan *p, const td_regi
                 for (size_t f = 0; old && f < ch->n_from; f++)
                     if (!strcmp(old, ch->from[f])) ours = 1;
                 if (ours && now && strcmp(old, now)) {
-                    if (!moved++) printf(TD_MSG_AGENCY_NHIEM_VU_CHUYEN_CO_QUAN "\n");
+                    if (!moved++) printf(TD_MSG_AGENCY_TASKS_MOVED_HEAD "\n");
                     char kb[48];
                     if (st) td_state_key_fmt(st, (uint32_t)t->number, kb, sizeof kb);
                     else snprintf(kb, sizeof kb, "%d", t->number);
-                    printf(TD_MSG_AGENCY_NHIEM_VU "\n", kb, side ? TD_MSG_AGENCY_PHOI_HOP : TD_MSG_AGENCY_CHU_TRI, old, now);
+                    printf(TD_MSG_AGENCY_TASK_MOVED "\n", kb, side ? TD_MSG_AGENCY_WORD_PARTNER : TD_MSG_AGENCY_WORD_LEAD, old, now);
                 }
             }
         }
     }
-    if (!moved) printf(TD_MSG_AGENCY_KHONG_NHIEM_VU_NAO_CUA "\n");
+    if (!moved) printf(TD_MSG_AGENCY_NO_TASKS_MOVED "\n");
 }
 
 /* Sign the change with the server key and append it; prints the result.
@@ -224,12 +224,12 @@ static int tds__store(tds_ledger *lg, const td_agency_change *ch, const char *su
     own.kind = TIENDO__ENTRY_KIND__ENTRY_AGENCY;
     own.payload = payload;
     if (tds_ledger_append_own(lg, &own, 1, &err)) {
-        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_KHONG_LUU_DUOC_THAY_DOI "\n", td_error_vi(&err));
+        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_SAVE_FAILED "\n", td_error_vi(&err));
     } else if (own.res.refused) {
-        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_BAN_GHI_SO_BI_TU "\n",
+        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_ENTRY_REFUSED "\n",
                 (unsigned long long)own.index, own.res.reason);
     } else {
-        printf(TD_MSG_AGENCY_DA_LUU_BAN_GHI_SO "\n", summary, (unsigned long long)own.index);
+        printf(TD_MSG_AGENCY_SAVED "\n", summary, (unsigned long long)own.index);
         rc = 0;
     }
     free(payload);
@@ -240,7 +240,7 @@ static int tds__store(tds_ledger *lg, const td_agency_change *ch, const char *su
 static int tds__need_key(const tds_config *cfg, const char *cmd)
 {
     if (cfg->key && cfg->cert) return 0;
-    fprintf(stderr, TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_CAN_KHOA "\n", cmd);
+    fprintf(stderr, TD_MSG_AGENCY_NEEDS_KEY "\n", cmd);
     return 2;
 }
 
@@ -283,18 +283,18 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
             return 0;
         } else if (c == 'D') {
             if (td_date_parse_vi(optarg, &date)) {
-                fprintf(stderr, TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_NGAY_KHONG "\n", cmd, optarg);
+                fprintf(stderr, TD_MSG_AGENCY_CMD_DATE_BAD "\n", cmd, optarg);
                 return 2;
             }
         } else if (c == 'k') {
             if ((kind_opt = td_agency_kind_parse(optarg)) < 0) {
-                fprintf(stderr, TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_LOAI_KHONG TD_AGENCY_KINDS_TEXT ")\n",
+                fprintf(stderr, TD_MSG_AGENCY_CMD_KIND_BAD TD_AGENCY_KINDS_TEXT ")\n",
                         cmd, optarg);
                 return 2;
             }
         } else if (c == 'i') {
             if (ninto >= (kind == TD_CHANGE_MERGE ? 1 : TDS_SPLIT_MAX)) {
-                fprintf(stderr, TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_QUA_NHIEU "\n", cmd);
+                fprintf(stderr, TD_MSG_AGENCY_CMD_TOO_MANY_INTO "\n", cmd);
                 return 2;
             }
             into[ninto].slug = optarg;
@@ -306,7 +306,7 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
             const char *colon = strchr(optarg, ':');
             int num = atoi(colon && (!eq || colon < eq) ? colon + 1 : optarg);
             if (!eq || num <= 0 || nassign >= TDS_ASSIGN_MAX) {
-                fprintf(stderr, "tiendo-server agency split: " TD_MSG_AGENCY_TASK_CAN_DANG_SO_SLUG "\n", optarg);
+                fprintf(stderr, "tiendo-server agency split: " TD_MSG_AGENCY_TASK_ARG_BAD "\n", optarg);
                 return 2;
             }
             assign[nassign].task = num;
@@ -319,18 +319,18 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
     }
     for (; optind < argc; optind++) {
         if (npos >= (int)(sizeof pos / sizeof pos[0])) {
-            fprintf(stderr, TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_QUA_NHIEU_2 "\n", cmd);
+            fprintf(stderr, TD_MSG_AGENCY_CMD_TOO_MANY_ARGS "\n", cmd);
             return 2;
         }
         pos[npos++] = argv[optind];
     }
     if (!date && kind != TD_CHANGE_ADD) {
-        fprintf(stderr, TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_THIEU_DATE "\n", cmd);
+        fprintf(stderr, TD_MSG_AGENCY_CMD_DATE_MISSING "\n", cmd);
         return 2;
     }
     if (kind == TD_CHANGE_RENAME) {
         if (npos != 3) {
-            fprintf(stderr, "tiendo-server agency rename: " TD_MSG_AGENCY_CAN_SLUG_CU_SLUG_MOI "\n");
+            fprintf(stderr, "tiendo-server agency rename: " TD_MSG_AGENCY_RENAME_ARGS "\n");
             return 2;
         }
         into[0].slug = pos[1];
@@ -339,11 +339,11 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
         npos = 1;
     } else if (kind == TD_CHANGE_ADD) {
         if (npos != 2) {
-            fprintf(stderr, "tiendo-server agency add: " TD_MSG_AGENCY_CAN_SLUG_TEN_KIND_LOAI "\n");
+            fprintf(stderr, "tiendo-server agency add: " TD_MSG_AGENCY_ADD_ARGS "\n");
             return 2;
         }
         if (kind_opt < 0) {
-            fprintf(stderr, "tiendo-server agency add: " TD_MSG_AGENCY_THIEU_KIND_LOAI TD_AGENCY_KINDS_TEXT ")\n");
+            fprintf(stderr, "tiendo-server agency add: " TD_MSG_AGENCY_KIND_MISSING TD_AGENCY_KINDS_TEXT ")\n");
             return 2;
         }
         into[0].slug = pos[0];
@@ -352,14 +352,14 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
         npos = 0;
     } else if (kind == TD_CHANGE_ISSUER) {
         if (npos != 1) {
-            fprintf(stderr, "tiendo-server agency issuer: " TD_MSG_AGENCY_CAN_TEN_CO_QUAN_BAN "\n");
+            fprintf(stderr, "tiendo-server agency issuer: " TD_MSG_AGENCY_ISSUER_ARGS "\n");
             return 2;
         }
         ch.alias_text = pos[0];
         npos = 0;
     } else if (kind == TD_CHANGE_MERGE) {
         if (ninto != 1) {
-            fprintf(stderr, "tiendo-server agency merge: " TD_MSG_AGENCY_CAN_MOT_INTO_CO_QUAN "\n");
+            fprintf(stderr, "tiendo-server agency merge: " TD_MSG_AGENCY_MERGE_INTO_MISSING "\n");
             return 2;
         }
         /* "merge A B --into B": B continues and takes A in; it is not ended */
@@ -371,18 +371,18 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
                 k--;
             }
         if (npos < 1 || npos > TDS_MERGE_MAX) {
-            fprintf(stderr, "tiendo-server agency merge: " TD_MSG_AGENCY_CAN_IT_NHAT_MOT_CO "\n",
+            fprintf(stderr, "tiendo-server agency merge: " TD_MSG_AGENCY_MERGE_FROM_MISSING "\n",
                     into[0].slug);
             return 2;
         }
     } else {
         if (npos != 1 || ninto < 2) {
-            fprintf(stderr, "tiendo-server agency split: " TD_MSG_AGENCY_CAN_MOT_CO_QUAN_VA "\n");
+            fprintf(stderr, "tiendo-server agency split: " TD_MSG_AGENCY_SPLIT_ARGS "\n");
             return 2;
         }
         for (size_t k = 0; k < ninto; k++)
             if (!into[k].name) {
-                fprintf(stderr, "tiendo-server agency split: " TD_MSG_AGENCY_INTO_THIEU_TEN_CO_QUAN "\n", into[k].slug);
+                fprintf(stderr, "tiendo-server agency split: " TD_MSG_AGENCY_INTO_NAME_MISSING "\n", into[k].slug);
                 return 2;
             }
     }
@@ -430,12 +430,12 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
     }
     if (kind == TD_CHANGE_MERGE && !td_registry_agency(&reg, into[0].slug)) {
         if (absorbed_into) {
-            fprintf(stderr, "tiendo-server agency merge: " TD_MSG_AGENCY_KHONG_CO_CO_QUAN_TRONG "\n",
+            fprintf(stderr, "tiendo-server agency merge: " TD_MSG_AGENCY_INTO_UNKNOWN "\n",
                     into[0].slug);
             goto out;
         }
         if (!into[0].name) {
-            fprintf(stderr, "tiendo-server agency merge: " TD_MSG_AGENCY_LA_CO_QUAN_MOI_CAN "\n",
+            fprintf(stderr, "tiendo-server agency merge: " TD_MSG_AGENCY_INTO_NEW_NEEDS_NAME "\n",
                     into[0].slug, into[0].slug);
             rc = 2;
             goto out;
@@ -443,34 +443,34 @@ static int tds__change(int argc, char **argv, td_change_kind kind)
     }
     if (kind == TD_CHANGE_MERGE && td_registry_agency(&reg, into[0].slug) && into[0].name &&
         strcmp(into[0].name, td_registry_agency(&reg, into[0].slug)->name)) {
-        fprintf(stderr, "tiendo-server agency merge: " TD_MSG_AGENCY_DA_CO_TEN_DOI_TEN "\n",
+        fprintf(stderr, "tiendo-server agency merge: " TD_MSG_AGENCY_INTO_HAS_NAME "\n",
                 into[0].slug, td_registry_agency(&reg, into[0].slug)->name);
         goto out;
     }
     if (kind == TD_CHANGE_MERGE && !into[0].name) into[0].name = td_registry_agency(&reg, into[0].slug)->name;
     if (kind == TD_CHANGE_MERGE && td_registry_agency(&reg, into[0].slug)) absorbed_into = into[0].slug;
     if (td_registry_apply(&reg, &ch, &err)) {
-        fprintf(stderr, TD_MSG_AGENCY_TIENDO_SERVER_AGENCY_KHONG_THUC "\n", cmd, td_error_vi(&err));
+        fprintf(stderr, TD_MSG_AGENCY_CMD_FAILED "\n", cmd, td_error_vi(&err));
         goto out;
     }
     td_date_vi(date, d, sizeof d);
     if (kind == TD_CHANGE_RENAME) {
-        snprintf(summary, sizeof summary, "đổi tên %s thành %s (%s) từ %s", pos[0], into[0].slug, into[0].name, d);
+        snprintf(summary, sizeof summary, TD_MSG_AGENCY_SUMMARY_RENAME, pos[0], into[0].slug, into[0].name, d);
     } else if (kind == TD_CHANGE_MERGE && absorbed_into) {
-        size_t used = (size_t)snprintf(summary, sizeof summary, "sáp nhập");
+        size_t used = (size_t)snprintf(summary, sizeof summary, TD_MSG_AGENCY_WORD_MERGE);
         for (int k = 0; k < npos && used < sizeof summary; k++)
             used += (size_t)snprintf(summary + used, sizeof summary - used, "%s %s", k ? "," : "", pos[k]);
         if (used < sizeof summary)
-            snprintf(summary + used, sizeof summary - used, " vào %s (tiếp tục hoạt động) từ %s", into[0].slug, d);
+            snprintf(summary + used, sizeof summary - used, TD_MSG_AGENCY_SUMMARY_MERGE_INTO, into[0].slug, d);
     } else if (kind == TD_CHANGE_MERGE) {
-        snprintf(summary, sizeof summary, "sáp nhập %d cơ quan thành %s từ %s", npos, into[0].slug, d);
+        snprintf(summary, sizeof summary, TD_MSG_AGENCY_SUMMARY_MERGE_NEW, npos, into[0].slug, d);
     } else if (kind == TD_CHANGE_SPLIT) {
-        snprintf(summary, sizeof summary, "chia tách %s thành %zu cơ quan từ %s", pos[0], ninto, d);
+        snprintf(summary, sizeof summary, TD_MSG_AGENCY_SUMMARY_SPLIT, pos[0], ninto, d);
     } else if (kind == TD_CHANGE_ADD) {
-        snprintf(summary, sizeof summary, "thêm %s %s (%s)%s%s", into[0].slug, into[0].name,
-                 td_agency_kind_vi(td_registry_agency(&reg, into[0].slug)->kind), date ? " từ " : "", date ? d : "");
+        snprintf(summary, sizeof summary, TD_MSG_AGENCY_SUMMARY_ADD, into[0].slug, into[0].name,
+                 td_agency_kind_vi(td_registry_agency(&reg, into[0].slug)->kind), date ? TD_MSG_AGENCY_WORD_FROM : "", date ? d : "");
     } else {
-        snprintf(summary, sizeof summary, "cơ quan ban hành kế hoạch từ %s: %s", d, ch.alias_text);
+        snprintf(summary, sizeof summary, TD_MSG_AGENCY_SUMMARY_ISSUER, d, ch.alias_text);
     }
     if (tds__store(lg, &ch, summary)) goto out;
     pp = tds_ledger_plan(lg, &has);   /* the fold may have moved it */
@@ -489,7 +489,7 @@ static char *tds__slurp(const char *path, size_t *n)
     FILE *f = fopen(path, "rb");
     char *buf;
     if (!f) {
-        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_KHONG_MO_DUOC_TEP "\n", path, td_errno_vi_log(errno, path));
+        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_FILE_OPEN "\n", path, td_errno_vi_log(errno, path));
         return NULL;
     }
     if (!(buf = malloc((size_t)TD_CSV_MAX + 1))) {
@@ -499,7 +499,7 @@ static char *tds__slurp(const char *path, size_t *n)
     }
     *n = fread(buf, 1, (size_t)TD_CSV_MAX + 1, f);
     if (ferror(f) || *n > TD_CSV_MAX) {
-        fprintf(stderr, "tiendo-server: %s: %s\n", path, ferror(f) ? TD_MSG_AGENCY_LOI_DOC_TEP : TD_MSG_AGENCY_TEP_QUA_LON);
+        fprintf(stderr, "tiendo-server: %s: %s\n", path, ferror(f) ? TD_MSG_AGENCY_FILE_READ_ERROR : TD_MSG_AGENCY_FILE_TOO_LARGE);
         free(buf);
         fclose(f);
         return NULL;
@@ -535,7 +535,7 @@ static int tds__import(int argc, char **argv)
             apply = 1;
         } else if (c == 'D') {
             if (td_date_parse_vi(optarg, &date)) {
-                fprintf(stderr, "tiendo-server agency import: " TD_MSG_AGENCY_NGAY_KHONG_HOP_LE_CAN "\n", optarg);
+                fprintf(stderr, "tiendo-server agency import: " TD_MSG_AGENCY_DATE_BAD "\n", optarg);
                 return 2;
             }
         } else {
@@ -544,11 +544,11 @@ static int tds__import(int argc, char **argv)
     }
     if (optind < argc) file = argv[optind++];
     if (optind < argc) {
-        fprintf(stderr, "tiendo-server agency import: " TD_MSG_AGENCY_CHI_NHAN_MOT_TEP_CSV "\n");
+        fprintf(stderr, "tiendo-server agency import: " TD_MSG_AGENCY_IMPORT_ONE_FILE "\n");
         return 2;
     }
     if (!file) {
-        fprintf(stderr, "tiendo-server agency import: " TD_MSG_AGENCY_THIEU_TEP_CSV_COT_MA "\n");
+        fprintf(stderr, "tiendo-server agency import: " TD_MSG_AGENCY_IMPORT_FILE_MISSING "\n");
         return 2;
     }
     if ((rc = tds_config_finish(&cfg))) {
@@ -583,14 +583,14 @@ static int tds__import(int argc, char **argv)
             continue;
         }
         if (old) {
-            fprintf(stderr, TD_MSG_AGENCY_DA_CO_TRONG_DANH_MUC "\n",
+            fprintf(stderr, TD_MSG_AGENCY_IMPORT_NAME_DIFFERS "\n",
                     rows[i].slug, old->name, td_agency_kind_vi(old->kind), rows[i].name,
                     td_agency_kind_vi(rows[i].kind));
             conflicts++;
             continue;
         }
         if (nadd && from != add[0].valid_from) {
-            fprintf(stderr, TD_MSG_AGENCY_NGAY_BAT_DAU_KHAC_CAC "\n", rows[i].slug);
+            fprintf(stderr, TD_MSG_AGENCY_IMPORT_DATE_DIFFERS "\n", rows[i].slug);
             conflicts++;
             continue;
         }
@@ -598,18 +598,18 @@ static int tds__import(int argc, char **argv)
         add[nadd++].valid_from = from;
     }
     if (conflicts) {
-        fprintf(stderr, "tiendo-server agency import: " TD_MSG_AGENCY_DONG_KHONG_NHAP_DUOC_XEM "\n", conflicts);
+        fprintf(stderr, "tiendo-server agency import: " TD_MSG_AGENCY_IMPORT_LINES_FAILED "\n", conflicts);
         goto out;
     }
-    printf(TD_MSG_AGENCY_TEP_CO_QUAN_DA_CO "\n", file, nrows, same, nadd);
+    printf(TD_MSG_AGENCY_IMPORT_SUMMARY "\n", file, nrows, same, nadd);
     for (size_t i = 0; i < nadd; i++) {
         char d[16] = "";
         if (add[i].valid_from) td_date_vi(add[i].valid_from, d, sizeof d);
         printf("  + %-24s %s (%s)%s%s\n", add[i].slug, add[i].name, td_agency_kind_vi(add[i].kind),
-               *d ? TD_MSG_AGENCY_TU_2 : "", d);
+               *d ? TD_MSG_AGENCY_FROM_DATE : "", d);
     }
     if (!nadd) {
-        printf(TD_MSG_AGENCY_KHONG_CO_GI_THAY_DOI "\n");
+        printf(TD_MSG_AGENCY_NOTHING_CHANGED "\n");
         rc = 0;
         goto out;
     }
@@ -621,15 +621,15 @@ static int tds__import(int argc, char **argv)
         ch.to = add;
         ch.n_to = nadd;
         if (td_registry_apply(&reg, &ch, &err)) {
-            fprintf(stderr, "tiendo-server agency import: " TD_MSG_AGENCY_KHONG_THUC_HIEN_DUOC "\n", td_error_vi(&err));
+            fprintf(stderr, "tiendo-server agency import: " TD_MSG_AGENCY_FAILED "\n", td_error_vi(&err));
             goto out;
         }
         if (!apply) {
-            printf(TD_MSG_AGENCY_CHAY_THU_CHUA_LUU_GI "\n", file);
+            printf(TD_MSG_AGENCY_DRY_RUN "\n", file);
             rc = 0;
             goto out;
         }
-        snprintf(summary, sizeof summary, "thêm %zu cơ quan từ %s", nadd, file);
+        snprintf(summary, sizeof summary, TD_MSG_AGENCY_SUMMARY_IMPORT, nadd, file);
         rc = tds__store(lg, &ch, summary);
     }
 out:
@@ -666,10 +666,10 @@ static int tds__export(int argc, char **argv)
     if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if ((rc = tds_cmd_ready(&cfg, 0, &lg))) return rc;
     if (td_csv_export_registry(tds_ledger_registry(lg), &buf, &n)) {
-        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_HET_BO_NHO_KHI_XUAT "\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_EXPORT_NOMEM "\n");
         rc = 1;
     } else if (!(rc = tds_cmd_write_out(out, buf, n)) && out) {
-        fprintf(stderr, TD_MSG_AGENCY_DA_GHI_DANH_MUC_CO "\n",
+        fprintf(stderr, TD_MSG_AGENCY_EXPORT_DONE "\n",
                 tds_ledger_registry(lg)->n_agencies, out, out);
     }
     free(buf);

@@ -123,7 +123,7 @@ int tds_cmd_backup(int argc, char **argv)
         } else if (c == 's' || c == 'p') {
             int v = tds__int(optarg, 1 << 20);
             if (v < 0 || (c == 's' && v == 0)) {
-                fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_CAN_MOT_SO_NGUYEN_KHONG "\n",
+                fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_COUNT_BAD "\n",
                         c == 's' ? "step-pages" : "pause-ms", optarg);
                 return 2;
             }
@@ -138,7 +138,7 @@ int tds_cmd_backup(int argc, char **argv)
     if (optind < argc) dest = argv[optind++];
     if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if (!dest) {
-        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_THIEU_TEP_DICH_DICH "\n\n");
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_DEST_MISSING "\n\n");
         tds__backup_usage(stderr);
         return 2;
     }
@@ -146,41 +146,41 @@ int tds_cmd_backup(int argc, char **argv)
     rc = 1;
     snprintf(srcpath, sizeof srcpath, "%s/server.db", cfg.data);
     if (access(srcpath, R_OK) != 0) {
-        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_KHONG_CO_SO_NHAT_KY "\n",
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_NO_LOG "\n",
                 srcpath, td_errno_vi_log(errno, srcpath));
         goto out;
     }
     if (access(dest, F_OK) == 0) {
-        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_DA_TON_TAI_HAY_CHON "\n",
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_DEST_EXISTS "\n",
                 dest);
         goto out;
     }
     if (tds_logstore_open(cfg.data, &src, &err)) {
-        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_KHONG_MO_DUOC "\n", srcpath, td_error_vi(&err));
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_OPEN_FAILED "\n", srcpath, td_error_vi(&err));
         goto out;
     }
     t0 = tds__now_ms();
     if (tds_logstore_backup(src, dest, &o, &bs, &err)) {
-        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_SAO_LUU_THAT_BAI "\n", td_error_vi(&err));
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_FAILED "\n", td_error_vi(&err));
         goto out;
     }
     if (tds__check_copy(dest, &sum, &err)) {
-        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_BAN_SAO_KHONG_DAT_KIEM "\n", dest, td_error_vi(&err));
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_CHECK_FAILED "\n", dest, td_error_vi(&err));
         unlink(dest);
         goto out;
     }
     /* the source's tree at the copy's size: the same history */
     if (tds_logstore_root_at(src, sum.size, at, &err) || memcmp(at, sum.root, sizeof at)) {
-        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_GOC_MERKLE_CUA_BAN_SAO "\n", (unsigned long long)sum.size, td_error_vi(&err));
+        fprintf(stderr, "tiendo-server backup: " TD_MSG_BACKUP_ROOT_DIFFERS "\n", (unsigned long long)sum.size, td_error_vi(&err));
         unlink(dest);
         goto out;
     }
     sodium_bin2hex(hex, sizeof hex, sum.root, sizeof sum.root);
-    printf(TD_MSG_BACKUP_DA_SAO_LUU_VAO_TRANG "\n", srcpath, dest, (unsigned long long)bs.pages,
+    printf(TD_MSG_BACKUP_DONE "\n", srcpath, dest, (unsigned long long)bs.pages,
            (unsigned long long)bs.steps, (long long)(tds__now_ms() - t0));
-    printf(TD_MSG_BACKUP_BAN_SAO_CO_MUC_GOC "\n", (unsigned long long)sum.size, hex);
-    printf(TD_MSG_BACKUP_DIEM_KIEM_DA_KY_MOI "\n", (unsigned long long)sum.cp_size);
-    printf(TD_MSG_BACKUP_KIEM_TRA_INTEGRITY_CHECK_TOT "\n",
+    printf(TD_MSG_BACKUP_COPY_ENTRIES_ROOT "\n", (unsigned long long)sum.size, hex);
+    printf(TD_MSG_BACKUP_COPY_LAST_CKPT "\n", (unsigned long long)sum.cp_size);
+    printf(TD_MSG_BACKUP_CHECK_PASSED "\n",
            (unsigned long long)sum.size);
     rc = 0;
 out:
@@ -283,7 +283,7 @@ int tds_cmd_restore(int argc, char **argv)
     if (optind < argc) src = argv[optind++];
     if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if (!src) {
-        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_THIEU_TEP_BAN_SAO_LUU "\n\n");
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_SOURCE_MISSING "\n\n");
         tds__restore_usage(stderr);
         return 2;
     }
@@ -295,14 +295,14 @@ int tds_cmd_restore(int argc, char **argv)
     }
     snprintf(walp, sizeof walp, "%s-wal", src);
     if (access(walp, F_OK) == 0) {
-        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_CO_TEP_DI_KEM_DO "\n", src, walp);
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_SOURCE_IS_LIVE_DB "\n", src, walp);
         goto out;
     }
     if (tds_datalock_take(cfg.data, &lock, &holder, &err)) {
         if (err.code == TD_EBUSY)
-            fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_MAY_CHU_DANG_CHAY_TREN "\n", cfg.data, holder);
+            fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_SERVER_RUNNING "\n", cfg.data, holder);
         else
-            fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_KHONG_KHOA_DUOC_THU_MUC "\n", cfg.data,
+            fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_DATA_LOCK "\n", cfg.data,
                     td_error_vi(&err));
         goto out;
     }
@@ -310,7 +310,7 @@ int tds_cmd_restore(int argc, char **argv)
     snprintf(tmp, sizeof tmp, "%s.restoring", dbpath);
     unlink(tmp);
     if (tds__copy_file(src, tmp, &err) || tds__check_copy(tmp, &got, &err)) {
-        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_BAN_SAO_LUU_KHONG_DUNG "\n", src,
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_SOURCE_UNUSABLE "\n", src,
                 td_error_vi(&err));
         unlink(tmp);
         goto out;
@@ -322,19 +322,19 @@ int tds_cmd_restore(int argc, char **argv)
         if (tds__check_copy(dbpath, &cur, &e2) == 0) {
             have_cur = 1;
         } else {
-            fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_CO_SO_DU_LIEU_HIEN "\n", td_error_vi(&e2));
+            fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_CURRENT_UNREADABLE "\n", td_error_vi(&e2));
         }
     }
     if (have_cur && cur.cp_size > got.size) {
         fprintf(stderr,
-                "tiendo-server restore: " TD_MSG_BACKUP_BAN_SAO_LUU_CU_HON "\n",
+                "tiendo-server restore: " TD_MSG_BACKUP_SOURCE_OLDER "\n",
                 (unsigned long long)got.size, (unsigned long long)cur.cp_size, (unsigned long long)cur.cp_size);
         if (!force) {
-            fprintf(stderr, TD_MSG_BACKUP_KHONG_THAY_DOI_GI_HAY "\n");
+            fprintf(stderr, TD_MSG_BACKUP_NOTHING_CHANGED_HINT "\n");
             unlink(tmp);
             goto out;
         }
-        fprintf(stderr, TD_MSG_BACKUP_FORCE_VAN_KHOI_PHUC "\n");
+        fprintf(stderr, TD_MSG_BACKUP_FORCED "\n");
     }
     {
         int64_t now = td_clock_now_ms();
@@ -346,17 +346,17 @@ int tds_cmd_restore(int argc, char **argv)
     if (access(dbpath, F_OK) == 0 &&
         (tds__move_aside(dbpath, aside, "-wal", &err) || tds__move_aside(dbpath, aside, "-shm", &err) ||
          tds__move_aside(dbpath, aside, "", &err))) {
-        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_KHONG_GIU_LAI_DUOC_DU "\n", td_error_vi(&err));
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_OLD_NOT_KEPT "\n", td_error_vi(&err));
         unlink(tmp);
         goto out;
     }
     /* run as root for a server that runs as its own user: the file goes to
      * the owner of the data directory */
     if (geteuid() == 0 && stat(cfg.data, &dst) == 0 && chown(tmp, dst.st_uid, dst.st_gid) != 0)
-        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_CANH_BAO_KHONG_DOI_DUOC "\n", tmp,
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_CHOWN_WARN "\n", tmp,
                 td_errno_vi_log(errno, tmp));
     if (rename(tmp, dbpath) != 0) {
-        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_KHONG_DAT_DUOC_VAO_CHO "\n", dbpath, td_errno_vi_log(errno, dbpath));
+        fprintf(stderr, "tiendo-server restore: " TD_MSG_BACKUP_MOVE_FAILED "\n", dbpath, td_errno_vi_log(errno, dbpath));
         goto out;
     }
     if ((dirfd = open(cfg.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
@@ -364,10 +364,10 @@ int tds_cmd_restore(int argc, char **argv)
         close(dirfd);
     }
     sodium_bin2hex(hex, sizeof hex, got.root, sizeof got.root);
-    printf(TD_MSG_BACKUP_DA_KHOI_PHUC_TU_MUC "\n", dbpath,
+    printf(TD_MSG_BACKUP_RESTORE_DONE "\n", dbpath,
            src, (unsigned long long)got.size, hex, (unsigned long long)got.cp_size);
-    if (access(aside, F_OK) == 0) printf(TD_MSG_BACKUP_DU_LIEU_TRUOC_KHI_KHOI "\n", aside);
-    printf(TD_MSG_BACKUP_LUU_Y_DON_VI_NAO "\n",
+    if (access(aside, F_OK) == 0) printf(TD_MSG_BACKUP_RESTORE_OLD_KEPT "\n", aside);
+    printf(TD_MSG_BACKUP_ROLLBACK_WARNING "\n",
            (unsigned long long)got.size);
     rc = 0;
 out:

@@ -43,10 +43,10 @@ static int tds__witness_cb(void *arg, const tds_cosig_row *r)
         /* a witness is its key name, agency and key (docs/LOG.md §10) */
         char hex[17], who[200];
         td_key_short_hex(r->key, hex);
-        snprintf(who, sizeof who, "%.*s (%s, khóa %s)", (int)strcspn(r->witness, " "), r->witness, r->agency, hex);
-        printf(TD_MSG_CHECKPOINT_TOI_KICH_THUOC_NHAN_LUC "\n", who, (unsigned long long)r->size, when);
+        snprintf(who, sizeof who, TD_MSG_CHECKPOINT_WITNESS_NAME, (int)strcspn(r->witness, " "), r->witness, r->agency, hex);
+        printf(TD_MSG_CHECKPOINT_WITNESS_LINE "\n", who, (unsigned long long)r->size, when);
     } else {
-        printf(TD_MSG_CHECKPOINT_TOI_KICH_THUOC_NHAN_LUC "\n", r->witness, (unsigned long long)r->size, when);
+        printf(TD_MSG_CHECKPOINT_WITNESS_LINE "\n", r->witness, (unsigned long long)r->size, when);
     }
     (*n)++;
     return 0;
@@ -80,16 +80,16 @@ int tds_cmd_checkpoint(int argc, char **argv)
     rc = 1;
     if (tds_ledger_checkpoint(lg, &th, &err) || tds_ledger_witnessed_size(lg, &witnessed, &err) ||
         tds_logstore_last_index(tds_ledger_store(lg), &log_n, &err)) {
-        fprintf(stderr, "tiendo-server checkpoint: " TD_MSG_CHECKPOINT_KHONG_DOC_DUOC_DIEM_KIEM "\n", cfg.data,
+        fprintf(stderr, "tiendo-server checkpoint: " TD_MSG_CHECKPOINT_UNREADABLE "\n", cfg.data,
                 td_error_vi(&err));
         goto out;
     }
     if (!th.note) {
         if (note_only) {
-            fprintf(stderr, "tiendo-server checkpoint: " TD_MSG_CHECKPOINT_SO_NHAT_KY_O_CHUA_2 "\n", cfg.data);
+            fprintf(stderr, "tiendo-server checkpoint: " TD_MSG_CHECKPOINT_NONE_YET "\n", cfg.data);
             goto out;
         }
-        printf(TD_MSG_CHECKPOINT_SO_NHAT_KY_O_CHUA "\n",
+        printf(TD_MSG_CHECKPOINT_NONE_YET_HINT "\n",
                cfg.data, (unsigned long long)log_n);
         rc = 0;
         goto out;
@@ -102,21 +102,21 @@ int tds_cmd_checkpoint(int argc, char **argv)
     {
         char hex[65];
         sodium_bin2hex(hex, sizeof hex, th.root, sizeof th.root);
-        printf(TD_MSG_CHECKPOINT_DIEM_KIEM_MOI_NHAT_CUA "\n", cfg.data);
-        printf(TD_MSG_CHECKPOINT_NGUON_ORIGIN "\n", tds_ledger_origin(lg));
-        printf(TD_MSG_CHECKPOINT_KICH_THUOC_CAY_BAN_GHI "\n", (unsigned long long)th.size,
+        printf(TD_MSG_CHECKPOINT_LATEST_HEAD "\n", cfg.data);
+        printf(TD_MSG_CHECKPOINT_ORIGIN "\n", tds_ledger_origin(lg));
+        printf(TD_MSG_CHECKPOINT_TREE_SIZE "\n", (unsigned long long)th.size,
                (unsigned long long)log_n);
-        printf(TD_MSG_CHECKPOINT_MA_BAM_GOC_SHA "\n", hex);
-        printf(TD_MSG_CHECKPOINT_GHI_CHU_DA_KY "\n");
+        printf(TD_MSG_CHECKPOINT_ROOT_HASH "\n", hex);
+        printf(TD_MSG_CHECKPOINT_SIGNED_NOTE "\n");
         fwrite(th.note, 1, th.note_len, stdout);
         if (th.note_len && th.note[th.note_len - 1] != '\n') putchar('\n');
     }
     if (witnessed == 0) {
-        printf(TD_MSG_CHECKPOINT_CHUA_CO_NHAN_CHUNG_NAO "\n");
+        printf(TD_MSG_CHECKPOINT_NO_WITNESS "\n");
     } else {
-        printf(TD_MSG_CHECKPOINT_KICH_THUOC_LON_NHAT_DA "\n", (unsigned long long)witnessed,
-               witnessed == th.size ? TD_MSG_CHECKPOINT_DIEM_KIEM_MOI_NHAT : "");
-        printf(TD_MSG_CHECKPOINT_NHAN_CHUNG "\n");
+        printf(TD_MSG_CHECKPOINT_WITNESSED_SIZE "\n", (unsigned long long)witnessed,
+               witnessed == th.size ? TD_MSG_CHECKPOINT_WORD_LATEST : "");
+        printf(TD_MSG_CHECKPOINT_WITNESSES_HEAD "\n");
         if (tds_logstore_witnesses(tds_ledger_store(lg), tds__witness_cb, &nw, &err) < 0) {
             fprintf(stderr, "tiendo-server checkpoint: %s\n", td_error_vi(&err));
             goto out;

@@ -91,7 +91,7 @@ static char *tds__read(const char *path, size_t *n)
     char *buf;
     size_t cap = 65536, len = 0, r;
     if (!f) {
-        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_KHONG_MO_DUOC_TEP "\n", path, td_errno_vi_log(errno, path));
+        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_FILE_OPEN "\n", path, td_errno_vi_log(errno, path));
         return NULL;
     }
     if (!(buf = malloc(cap + 1))) goto oom;
@@ -99,7 +99,7 @@ static char *tds__read(const char *path, size_t *n)
         len += r;
         if (len == cap) {
             if (cap >= TDS_IMPORT_MAX) {
-                fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_TEP_QUA_LON_TREN_BYTE "\n", path, TDS_IMPORT_MAX);
+                fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_FILE_TOO_LARGE "\n", path, TDS_IMPORT_MAX);
                 free(buf);
                 fclose(f);
                 return NULL;
@@ -112,7 +112,7 @@ static char *tds__read(const char *path, size_t *n)
         }
     }
     if (ferror(f)) {
-        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_LOI_DOC_TEP "\n", path);
+        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_FILE_READ_ERROR "\n", path);
         free(buf);
         fclose(f);
         return NULL;
@@ -122,7 +122,7 @@ static char *tds__read(const char *path, size_t *n)
     *n = len;
     return buf;
 oom:
-    fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_HET_BO_NHO_KHI_DOC "\n", path);
+    fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_FILE_NOMEM "\n", path);
     free(buf);
     fclose(f);
     return NULL;
@@ -139,11 +139,11 @@ static void tds__print_counts(const td_plan *p)
     char d[16];
     td_date_vi(p->date, d, sizeof d);
     if (p->number && *p->number)
-        printf(TD_MSG_PLAN_KE_HOACH_SO "\n", p->number, *d ? TD_MSG_PLAN_NGAY : "", d, p->issuer && *p->issuer ? TD_MSG_PLAN_CUA : "",
+        printf(TD_MSG_PLAN_SUMMARY_TITLE "\n", p->number, *d ? TD_MSG_PLAN_SUMMARY_DATED : "", d, p->issuer && *p->issuer ? TD_MSG_PLAN_SUMMARY_OF : "",
                p->issuer ? p->issuer : "");
-    printf(TD_MSG_PLAN_NHIEM_VU_TRONG_MUC "\n", p->n_tasks, p->n_sections);
+    printf(TD_MSG_PLAN_SUMMARY_TASKS "\n", p->n_tasks, p->n_sections);
     for (size_t i = 0; i < p->n_sections; i++)
-        printf(TD_MSG_PLAN_MUC_NHIEM_VU "\n", p->sections[i].code, td_plan_section_tasks(p, p->sections[i].code));
+        printf(TD_MSG_PLAN_SUMMARY_SECTION "\n", p->sections[i].code, td_plan_section_tasks(p, p->sections[i].code));
     if (p->n_indicators) {
         int hz[8], nh = 0;
         for (size_t i = 0; i < p->n_indicators; i++) {
@@ -151,12 +151,12 @@ static void tds__print_counts(const td_plan *p)
             for (k = 0; k < nh && hz[k] != p->indicators[i].horizon; k++) {}
             if (k == nh && nh < 8) hz[nh++] = p->indicators[i].horizon;
         }
-        printf(TD_MSG_PLAN_CHI_TIEU_DONG "\n", p->n_indicators);
+        printf(TD_MSG_PLAN_SUMMARY_INDICATORS "\n", p->n_indicators);
         for (int k = 0; k < nh; k++)
-            printf(TD_MSG_PLAN_DEN_NAM_CHI_TIEU_DANH "\n",
+            printf(TD_MSG_PLAN_SUMMARY_HORIZON "\n",
                    hz[k], td_plan_count_indicators(p, hz[k], TD_IND_TOP), td_plan_count_indicators(p, hz[k], TD_IND_MEASURED));
     } else {
-        printf(TD_MSG_PLAN_CHI_TIEU_KHONG_CO "\n");
+        printf(TD_MSG_PLAN_SUMMARY_NO_INDICATORS "\n");
     }
 }
 
@@ -165,20 +165,20 @@ static void tds__print_diff(const td_plan *old, int has_old, const td_plan *nw)
 {
     size_t added = 0, removed = 0, changed = 0;
     if (!has_old) {
-        printf(TD_MSG_PLAN_KE_HOACH_CHUA_CO_TREN "\n", nw->number ? nw->number : "");
+        printf(TD_MSG_PLAN_DIFF_NEW_PLAN "\n", nw->number ? nw->number : "");
         return;
     }
     for (size_t i = 0; i < nw->n_tasks; i++) {
         const td_task *o = td_plan_task(old, nw->tasks[i].number);
         if (!o) {
-            if (!added++) printf(TD_MSG_PLAN_NHIEM_VU_MOI);
+            if (!added++) printf(TD_MSG_PLAN_DIFF_TASKS_NEW);
             printf(" %d", nw->tasks[i].number);
         }
     }
     if (added) printf("\n");
     for (size_t i = 0; i < old->n_tasks; i++)
         if (!td_plan_task(nw, old->tasks[i].number)) {
-            if (!removed++) printf(TD_MSG_PLAN_NHIEM_VU_BI_BO);
+            if (!removed++) printf(TD_MSG_PLAN_DIFF_TASKS_DROPPED);
             printf(" %d", old->tasks[i].number);
         }
     if (removed) printf("\n");
@@ -196,15 +196,15 @@ static void tds__print_diff(const td_plan *old, int has_old, const td_plan *nw)
         b.n_tasks = 1;
         if (!td_plan_equal(&a, &b, TD_PLAN_CMP_TASKS, why, sizeof why)) {
             const char *od = o->deadline.text ? o->deadline.text : "", *nd = nw->tasks[i].deadline.text;
-            if (!changed++) printf(TD_MSG_PLAN_NHIEM_VU_THAY_DOI "\n");
+            if (!changed++) printf(TD_MSG_PLAN_DIFF_TASKS_CHANGED "\n");
             printf("  %d (%s)\n", nw->tasks[i].number, why);
             if (strcmp(od, nd ? nd : ""))
-                printf(TD_MSG_PLAN_NHIEM_VU_THOI_HAN "\n", nw->tasks[i].number, od, nd ? nd : "");
+                printf(TD_MSG_PLAN_DIFF_DEADLINE "\n", nw->tasks[i].number, od, nd ? nd : "");
         }
     }
-    if (!td_plan_equal(old, nw, TD_PLAN_CMP_INDICATORS, NULL, 0)) printf(TD_MSG_PLAN_BANG_CHI_TIEU_THAY_DOI "\n");
+    if (!td_plan_equal(old, nw, TD_PLAN_CMP_INDICATORS, NULL, 0)) printf(TD_MSG_PLAN_DIFF_INDICATORS_CHANGED "\n");
     if (!added && !removed && !changed && td_plan_equal(old, nw, TD_PLAN_CMP_ALL, NULL, 0))
-        printf(TD_MSG_PLAN_KHONG_CO_GI_THAY_DOI "\n");
+        printf(TD_MSG_PLAN_DIFF_NONE "\n");
 }
 
 static int tds__set(char **field, const char *v)
@@ -265,7 +265,7 @@ static int tds__import(int argc, char **argv)
         } else if (oc == 'P') {
             plan_no = optarg;
             if (!*plan_no || strlen(plan_no) > TD_PLAN_NUMBER_MAX || strchr(plan_no, ':')) {
-                fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_PLAN_SO_KE_HOACH_PHAI "\n",
+                fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_NUMBER_BAD "\n",
                         plan_no, TD_PLAN_NUMBER_MAX);
                 return 2;
             }
@@ -275,13 +275,13 @@ static int tds__import(int argc, char **argv)
             issuer = optarg;
         } else if (oc == 'D') {
             if (td_date_parse_vi(optarg, &date)) {
-                fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_DATE_KHONG_PHAI_NGAY_DD "\n", optarg);
+                fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_DATE_BAD "\n", optarg);
                 return 2;
             }
         } else if (oc == 'f') {
             format = optarg;
             if (strcmp(format, "text") && strcmp(format, "csv")) {
-                fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_FORMAT_PHAI_LA_TEXT_HOAC "\n", format);
+                fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_FORMAT_BAD "\n", format);
                 return 2;
             }
         } else {
@@ -290,13 +290,13 @@ static int tds__import(int argc, char **argv)
     }
     for (; optind < argc; optind++) {
         if (nfiles >= TDS_IMPORT_FILES_MAX) {
-            fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_QUA_NHIEU_TEP_TOI_DA "\n", TDS_IMPORT_FILES_MAX);
+            fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_TOO_MANY_FILES "\n", TDS_IMPORT_FILES_MAX);
             return 2;
         }
         files[nfiles++] = argv[optind];
     }
     if (!nfiles) {
-        fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_THIEU_TEP "\n\n");
+        fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_FILE_MISSING "\n\n");
         tds__plan_usage(stderr);
         return 2;
     }
@@ -306,7 +306,7 @@ static int tds__import(int argc, char **argv)
     }
     rc = 1;
     if (apply && (!cfg.key || !cfg.cert)) {
-        fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_APPLY_CAN_KHOA_VA_CHUNG "\n");
+        fprintf(stderr, "tiendo-server plan import: " TD_MSG_PLAN_APPLY_NEEDS_KEY "\n");
         tds_config_free(&cfg);
         return 2;
     }
@@ -322,7 +322,7 @@ static int tds__import(int argc, char **argv)
     }
     alias_mark = reg.n_aliases;
     if (aliases && td_registry_load_aliases(&reg, aliases, &err)) {
-        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_TEP_BI_DANH_SAI "\n", td_error_vi(&err));
+        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_ALIAS_FILE_BAD "\n", td_error_vi(&err));
         goto out_reg;
     }
     /* the new plan starts as the stored one; each file replaces its part */
@@ -380,7 +380,7 @@ static int tds__import(int argc, char **argv)
         }
         free(buf);
         if (prc) {
-            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_KHONG_NHAP_DUOC "\n", files[f], td_error_vi(&err));
+            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_IMPORT_FAILED "\n", files[f], td_error_vi(&err));
             goto out_new;
         }
     }
@@ -391,13 +391,13 @@ static int tds__import(int argc, char **argv)
         td_plan_free(&old);
         if (tds__import_target(lg, tmp.number, &old, &has_old)) {
             td_plan_free(&tmp);
-            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_HET_BO_NHO "\n");
+            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_NOMEM "\n");
             goto out_reg;
         }
         nw = tmp;
     }
     if ((title && tds__set(&nw.title, title)) || (issuer && tds__set(&nw.issuer, issuer))) {
-        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_HET_BO_NHO "\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_NOMEM "\n");
         goto out_new;
     }
     if (date) nw.date = date;
@@ -405,39 +405,39 @@ static int tds__import(int argc, char **argv)
         fprintf(stderr, "tiendo-server: " TD_MSG_NOMEM "\n");
         goto out_new;
     }
-    printf(TD_MSG_PLAN_NHAP_TU);
+    printf(TD_MSG_PLAN_IMPORT_FROM);
     for (int f = 0; f < nfiles; f++) printf(" %s", files[f]);
     printf("\n");
     tds__print_counts(&nw);
     tds__print_diff(&old, has_old, &nw);
     if (!nw.n_tasks) {
-        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_KE_HOACH_KHONG_CO_NHIEM "\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_NO_TASKS "\n");
         goto out_new;
     }
     if (issues.n) {
-        printf(TD_MSG_PLAN_TEN_CO_QUAN_CHUA_XAC "\n", issues.n);
+        printf(TD_MSG_PLAN_UNRESOLVED_HEAD "\n", issues.n);
         for (size_t i = 0; i < issues.n; i++) {
             const td_plan_issue *is = &issues.v[i];
             if (is->task)
-                printf(TD_MSG_PLAN_DONG_NHIEM_VU "\n", is->line, is->task, is->column, is->text);
+                printf(TD_MSG_PLAN_UNRESOLVED_TASK "\n", is->line, is->task, is->column, is->text);
             else
-                printf(TD_MSG_PLAN_DONG_CHI_TIEU "\n", is->line, is->indicator ? is->indicator : "?",
+                printf(TD_MSG_PLAN_UNRESOLVED_INDICATOR "\n", is->line, is->indicator ? is->indicator : "?",
                        is->column, is->text);
         }
         fprintf(stderr,
-                "tiendo-server: " TD_MSG_PLAN_KHONG_NHAP_TEN_CO_QUAN "\n",
+                "tiendo-server: " TD_MSG_PLAN_UNRESOLVED_REFUSED "\n",
                 issues.n);
         goto out_new;
     }
     changed = !has_old || !td_plan_equal(&old, &nw, TD_PLAN_CMP_ALL, NULL, 0);
     n_new_aliases = reg.n_aliases - alias_mark;
     if (!changed && !n_new_aliases) {
-        printf(TD_MSG_PLAN_KHONG_CO_THAY_DOI_KHONG "\n");
+        printf(TD_MSG_PLAN_NOTHING_WRITTEN "\n");
         rc = 0;
         goto out_new;
     }
     if (!apply) {
-        printf(TD_MSG_PLAN_CHAY_THU_CHUA_LUU_GI "\n");
+        printf(TD_MSG_PLAN_DRY_RUN "\n");
         rc = 0;
         goto out_new;
     }
@@ -471,18 +471,18 @@ static int tds__import(int argc, char **argv)
         nown++;
     }
     if (tds_ledger_append_own(lg, own, nown, &err)) {
-        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_KHONG_LUU_DUOC_KE_HOACH "\n", td_error_vi(&err));
+        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_SAVE_FAILED "\n", td_error_vi(&err));
         goto out_new;
     }
     for (size_t i = 0; i < nown; i++)
         if (own[i].res.refused) {
-            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_BAN_GHI_SO_BI_TU "\n",
+            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_ENTRY_REFUSED "\n",
                     (unsigned long long)own[i].index, td_entry_kind_vi(own[i].kind), own[i].res.reason);
             goto out_new;
         }
-    if (n_new_aliases) printf(TD_MSG_PLAN_DA_LUU_BI_DANH_CO "\n", n_new_aliases);
+    if (n_new_aliases) printf(TD_MSG_PLAN_ALIASES_SAVED "\n", n_new_aliases);
     if (changed)
-        printf(TD_MSG_PLAN_DA_LUU_KE_HOACH_NHIEM "\n", nw.n_tasks,
+        printf(TD_MSG_PLAN_SAVED "\n", nw.n_tasks,
                nw.n_indicators, (unsigned long long)own[nown - 1].index);
     rc = 0;
 out_new:
@@ -505,10 +505,10 @@ static void tds__print_refs(const td_registry *reg, const td_agency_ref *r, size
     for (size_t i = 0; i < n; i++) {
         const char *resp = r[i].group ? NULL : td_registry_responsible(reg, r[i].slug, today, task);
         td_group *g = r[i].group ? td_registry_group(reg, r[i].slug) : NULL;
-        printf("%s%s [%s%s]", i ? "; " : "", r[i].text, r[i].slug, g ? (g->open ? TD_MSG_PLAN_NHOM_KHONG_NEU_TEN : TD_MSG_PLAN_NHOM) : "");
+        printf("%s%s [%s%s]", i ? "; " : "", r[i].text, r[i].slug, g ? (g->open ? TD_MSG_PLAN_GROUP_UNNAMED : TD_MSG_PLAN_WORD_GROUP) : "");
         if (resp && strcmp(resp, r[i].slug)) {
             td_agency *a = td_registry_agency(reg, resp);
-            printf(TD_MSG_PLAN_NAY_LA, a ? a->name : resp, resp);
+            printf(TD_MSG_PLAN_NOW_IS, a ? a->name : resp, resp);
         }
     }
 }
@@ -519,22 +519,22 @@ static void tds__show_task(const td_plan *p, const td_registry *reg, const td_ta
     char dl[512];
     int today = tds__today();
     td_deadline_vi(&t->deadline, dl, sizeof dl);
-    printf(TD_MSG_PLAN_NHIEM_VU_MUC "\n", t->number, t->section, s && s->title && *s->title ? ": " : "",
+    printf(TD_MSG_PLAN_SHOW_TASK_HEAD "\n", t->number, t->section, s && s->title && *s->title ? ": " : "",
            s && s->title ? s->title : "");
-    printf(TD_MSG_PLAN_TEN_NHIEM_VU "\n", t->title);
-    printf(TD_MSG_PLAN_CO_QUAN_CHU_TRI "\n", t->lead_text);
+    printf(TD_MSG_PLAN_SHOW_TITLE "\n", t->title);
+    printf(TD_MSG_PLAN_SHOW_LEAD "\n", t->lead_text);
     printf("                       ");
     tds__print_refs(reg, t->leads, t->n_leads, key, today);
-    printf(TD_MSG_PLAN_CO_QUAN_PHOI_HOP "\n", t->partner_text && *t->partner_text ? t->partner_text : TD_MSG_PLAN_KHONG);
+    printf(TD_MSG_PLAN_SHOW_PARTNERS "\n", t->partner_text && *t->partner_text ? t->partner_text : TD_MSG_PLAN_WORD_NONE);
     if (t->n_partners) {
         printf("                       ");
         tds__print_refs(reg, t->partners, t->n_partners, key, today);
         printf("\n");
     }
-    printf(TD_MSG_PLAN_SAN_PHAM "\n", t->product);
-    printf(TD_MSG_PLAN_THOI_GIAN_HOAN_THANH "\n", t->deadline.text);
+    printf(TD_MSG_PLAN_SHOW_PRODUCT "\n", t->product);
+    printf(TD_MSG_PLAN_SHOW_DEADLINE "\n", t->deadline.text);
     printf("                       (%s)\n", dl);
-    if (t->line) printf(TD_MSG_PLAN_DONG_TRONG_VAN_BAN "\n", t->line);
+    if (t->line) printf(TD_MSG_PLAN_SHOW_SOURCE_LINE "\n", t->line);
 }
 
 /* Print s padded with blanks to `width` characters (not bytes: Vietnamese
@@ -563,7 +563,7 @@ static int tds__open_load(tds_config *cfg, const char *plan_no, tds_ledger **lg,
     if (has && (st = tds_ledger_state(*lg))) {
         int i = plan_no ? td_state_plan_find(st, plan_no) : 0;
         if (i < 0) {
-            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_KHONG_CO_KE_HOACH_CAC, plan_no);
+            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_UNKNOWN_PLAN, plan_no);
             for (size_t k = 0; k < td_state_plan_count(st); k++)
                 fprintf(stderr, "%s %s", k ? "," : "", td_state_plan_at(st, k)->number);
             fprintf(stderr, "\n");
@@ -575,7 +575,7 @@ static int tds__open_load(tds_config *cfg, const char *plan_no, tds_ledger **lg,
         *p = td_state_plan_at(st, (size_t)i);
     }
     if (!has) {
-        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_CHUA_CO_KE_HOACH_NAO "\n",
+        fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_NONE_YET "\n",
                 cfg->data);
         tds_ledger_close(*lg);
         *lg = NULL;
@@ -607,7 +607,7 @@ static int tds__show(int argc, char **argv)
     for (; optind < argc; optind++) {
         const char *w = argv[optind];
         if (number || w[0] < '1' || w[0] > '9' || strspn(w, "0123456789") != strlen(w) || strlen(w) > 6) {
-            fprintf(stderr, "tiendo-server plan show: " TD_MSG_PLAN_THAM_SO_KHONG_HOP_LE "\n", w);
+            fprintf(stderr, "tiendo-server plan show: " TD_MSG_PLAN_SHOW_ARG_BAD "\n", w);
             return 2;
         }
         number = atoi(w);
@@ -616,7 +616,7 @@ static int tds__show(int argc, char **argv)
     if (number) {
         const td_task *t = td_plan_task(pp, number);
         if (!t) {
-            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_KE_HOACH_KHONG_CO_NHIEM_2 "\n", number, pp->n_tasks);
+            fprintf(stderr, "tiendo-server: " TD_MSG_PLAN_SHOW_TASK_UNKNOWN "\n", number, pp->n_tasks);
             rc = 1;
         } else {
             /* successors follow the task's key (docs/LOG.md §14): a later plan's is not its number */
@@ -628,8 +628,8 @@ static int tds__show(int argc, char **argv)
         const td_plan p = *pp;
         char d[16];
         td_date_vi(p.date, d, sizeof d);
-        printf(TD_MSG_PLAN_KE_HOACH_SO_NHIEM_VU "\n", p.number && *p.number ? p.number : TD_MSG_PLAN_KHONG_SO,
-               *d ? TD_MSG_PLAN_NGAY : "", d, p.n_tasks);
+        printf(TD_MSG_PLAN_LIST_HEAD "\n", p.number && *p.number ? p.number : TD_MSG_PLAN_WORD_NO_NUMBER,
+               *d ? TD_MSG_PLAN_SUMMARY_DATED : "", d, p.n_tasks);
         for (size_t s = 0; s < p.n_sections; s++) {
             const td_section *sec = &p.sections[s];
             char *st2 = td_plan_short(sec->title, 90);
@@ -678,7 +678,7 @@ static int tds__export(int argc, char **argv)
         } else if ((c == 'c' || c == 'i') && !what) {
             what = c == 'c' ? 1 : 2;
         } else if (c == 'c' || c == 'i') {
-            fprintf(stderr, "tiendo-server plan export: " TD_MSG_PLAN_CHI_MOT_TRONG_CSV_VA "\n");
+            fprintf(stderr, "tiendo-server plan export: " TD_MSG_PLAN_EXPORT_ONE_KIND "\n");
             return 2;
         } else {
             return 2;
@@ -686,15 +686,15 @@ static int tds__export(int argc, char **argv)
     }
     if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if (!what) {
-        fprintf(stderr, "tiendo-server plan export: " TD_MSG_PLAN_CAN_CSV_NHIEM_VU_HOAC "\n");
+        fprintf(stderr, "tiendo-server plan export: " TD_MSG_PLAN_EXPORT_KIND_MISSING "\n");
         return 2;
     }
     if ((rc = tds__open_load(&cfg, plan_no, &lg, &pp, &rp))) return rc;
     if ((what == 1 ? td_csv_export_tasks(pp, &buf, &n) : td_csv_export_indicators(pp, &buf, &n))) {
-        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_HET_BO_NHO_KHI_XUAT "\n");
+        fprintf(stderr, "tiendo-server: " TD_MSG_AGENCY_EXPORT_NOMEM "\n");
         rc = 1;
     } else if (!(rc = tds_cmd_write_out(out, buf, n)) && out) {
-        fprintf(stderr, TD_MSG_PLAN_DA_GHI_BYTE "\n", out, n);
+        fprintf(stderr, TD_MSG_PLAN_EXPORT_DONE "\n", out, n);
     }
     free(buf);
     tds_ledger_close(lg);

@@ -47,7 +47,7 @@ int tds_cmd_report(int argc, char **argv)
     }
     if (optind < argc) return tds_config_extra(&cfg, argv[optind]);
     if (!a.period) {
-        fprintf(stderr, "%s: " TD_MSG_REPORT_THIEU_PERIOD_HAY_GHI_KY "\n", prog);
+        fprintf(stderr, "%s: " TD_MSG_REPORT_PERIOD_MISSING_HINT "\n", prog);
         tds_config_free(&cfg);
         return 2;
     }

@@ -25,7 +25,7 @@ int tds_cmd_open_ledger(const tds_config *cfg, int write, tds_ledger **out)
     tds_ledger_opts o = {cfg->data, cfg->ca, write ? cfg->key : NULL, write ? cfg->cert : NULL, cfg->origin, 0};
     td_error err = {0};
     if (tds_ledger_open(&o, out, &err)) {
-        fprintf(stderr, "%s: " TD_MSG_STATE_KHONG_MO_DUOC_SO_NHAT "\n", cfg->prog, cfg->data, td_error_vi(&err));
+        fprintf(stderr, "%s: " TD_MSG_STATE_LOG_OPEN_FAILED "\n", cfg->prog, cfg->data, td_error_vi(&err));
         *out = NULL;
         return 1;
     }
@@ -91,10 +91,10 @@ static int tds__author_cb(void *arg, const tds_logrow *r)
             a->cert_index == r->idx) {
             char hex[17];
             td_key_short_hex(pk, hex);
-            printf(TD_MSG_STATE_BAN_GHI_SO_SEQ_CUOI "\n", hex,
-                   a->is_server ? TD_MSG_STATE_MAY_CHU : a->agency, a->is_server ? "" : a->device,
+            printf(TD_MSG_STATE_AUTHOR_LINE "\n", hex,
+                   a->is_server ? TD_MSG_STATE_WORD_SERVER : a->agency, a->is_server ? "" : a->device,
                    (unsigned long long)a->cert_index, (unsigned long long)a->last_seq,
-                   a->revoked_ms ? TD_MSG_STATE_DA_THU_HOI : "");
+                   a->revoked_ms ? TD_MSG_STATE_WORD_REVOKED : "");
             al->n++;
         }
         X509_free(x);
@@ -113,19 +113,19 @@ static void tds__print_report(const td_state *st, const char *key)
     /* the period in any of the one syntax's forms (td_period_norm), 12/2026 too */
     if (sscanf(key, "%u/%64[^/]/%15s", &task, agency, raw) != 3 || td_period_norm(raw, period) ||
         !(r = td_state_report(st, task, agency, period))) {
-        printf(TD_MSG_STATE_BAO_CAO_KHONG_CO "\n", key);
+        printf(TD_MSG_STATE_REPORT_NONE "\n", key);
         return;
     }
-    printf(TD_MSG_STATE_BAO_CAO_BAN_GHI_SO "\n", key, (unsigned long long)r->index, r->state,
+    printf(TD_MSG_STATE_REPORT_LINE "\n", key, (unsigned long long)r->index, r->state,
            r->percent);
-    printf(TD_MSG_STATE_KET_QUA_THUC_HIEN "\n", r->result);
-    printf(TD_MSG_STATE_KHO_KHAN_VUONG_MAC "\n", r->difficulties);
-    printf(TD_MSG_STATE_DE_XUAT_KIEN_NGHI "\n", r->proposals);
-    for (size_t i = 0; i < r->n_evidence; i++) printf(TD_MSG_STATE_MINH_CHUNG "\n", r->evidence[i]);
+    printf(TD_MSG_STATE_REPORT_RESULT "\n", r->result);
+    printf(TD_MSG_STATE_REPORT_DIFFICULTIES "\n", r->difficulties);
+    printf(TD_MSG_STATE_REPORT_PROPOSALS "\n", r->proposals);
+    for (size_t i = 0; i < r->n_evidence; i++) printf(TD_MSG_STATE_REPORT_EVIDENCE "\n", r->evidence[i]);
     for (size_t i = 0; i < r->n_docs; i++)
-        printf(TD_MSG_STATE_VAN_BAN "\n", r->docs[i].number, (int)r->docs[i].date, r->docs[i].title);
+        printf(TD_MSG_STATE_REPORT_DOC "\n", r->docs[i].number, (int)r->docs[i].date, r->docs[i].title);
     for (size_t i = 0; i < r->n_attachments; i++)
-        printf(TD_MSG_STATE_TEP_DINH_KEM "\n", r->attachments[i].name, r->attachments[i].mime,
+        printf(TD_MSG_STATE_REPORT_ATTACHMENT "\n", r->attachments[i].name, r->attachments[i].mime,
                (unsigned long long)r->attachments[i].size);
 }
 
@@ -151,13 +151,13 @@ int tds_cmd_state(int argc, char **argv)
         } else if (oc == 'a') {
             agency = optarg;
             if (!td_slug_valid(agency)) {
-                fprintf(stderr, "tiendo-server state: " TD_MSG_STATE_KHONG_PHAI_SLUG_CO_QUAN "\n", agency);
+                fprintf(stderr, "tiendo-server state: " TD_MSG_STATE_AGENCY_SLUG_BAD "\n", agency);
                 return 2;
             }
         } else if (oc == 'r') {
             role = td_role_parse(optarg);
             if (role == TD_ROLE_NONE) {
-                fprintf(stderr, "tiendo-server state: " TD_MSG_STATE_ROLE_PHAI_LA_OFFICE_CENTRAL "\n");
+                fprintf(stderr, "tiendo-server state: " TD_MSG_STATE_ROLE_BAD "\n");
                 return 2;
             }
         } else if (oc == 'd') {
@@ -176,12 +176,12 @@ int tds_cmd_state(int argc, char **argv)
     if ((rc = tds_cmd_ready(&cfg, 0, &lg))) return rc;
     rc = 1;
     if (!tds_ledger_state(lg)) {
-        printf(TD_MSG_STATE_SO_NHAT_KY_TRONG_SERVER "\n", cfg.data);
+        printf(TD_MSG_STATE_LOG_EMPTY "\n", cfg.data);
         rc = 0;
         goto out;
     }
     if (agency && tds_ledger_view(lg, agency, role, &view, &err)) {
-        fprintf(stderr, "tiendo-server state: " TD_MSG_STATE_KHONG_DUNG_DUOC_GOC_NHIN "\n", agency, td_error_vi(&err));
+        fprintf(stderr, "tiendo-server state: " TD_MSG_STATE_VIEW_FAILED "\n", agency, td_error_vi(&err));
         goto out;
     }
     st = view ? view : tds_ledger_state(lg);
@@ -192,42 +192,42 @@ int tds_cmd_state(int argc, char **argv)
     td_state_refusals(st, &n_ref);
     td_state_conflicts(st, &n_con);
 
-    printf(TD_MSG_STATE_SO_NHAT_KY_SERVER_DB "\n", cfg.data, (unsigned long long)log_n);
+    printf(TD_MSG_STATE_LOG_SIZE "\n", cfg.data, (unsigned long long)log_n);
     if (agency)
-        printf(TD_MSG_STATE_GOC_NHIN_CUA_BAN_GHI "\n", agency, td_role_vi(role),
+        printf(TD_MSG_STATE_VIEW_OF "\n", agency, td_role_vi(role),
                (unsigned long long)td_state_count(st));
     else
-        printf(TD_MSG_STATE_TRANG_THAI_SUY_RA_TU "\n", (unsigned long long)td_state_count(st),
+        printf(TD_MSG_STATE_FOLDED_FROM "\n", (unsigned long long)td_state_count(st),
                (unsigned long long)td_state_last_index(st));
     if (td_state_has_plan(st))
         for (size_t i = 0; i < td_state_plan_count(st); i++)   /* each plan (docs/LOG.md §14) */
-            printf(TD_MSG_STATE_KE_HOACH_NHIEM_VU "\n",
-                   td_state_plan_at(st, i)->number ? td_state_plan_at(st, i)->number : TD_MSG_PLAN_KHONG_SO,
-                   td_state_plan_at(st, i)->n_tasks, i || td_state_plan_count(st) == 1 ? "" : TD_MSG_STATE_KE_HOACH_MAC_DINH);
+            printf(TD_MSG_STATE_PLAN "\n",
+                   td_state_plan_at(st, i)->number ? td_state_plan_at(st, i)->number : TD_MSG_PLAN_WORD_NO_NUMBER,
+                   td_state_plan_at(st, i)->n_tasks, i || td_state_plan_count(st) == 1 ? "" : TD_MSG_STATE_WORD_DEFAULT_PLAN);
     else
-        printf(TD_MSG_STATE_KE_HOACH_CHUA_CO "\n");
-    printf(TD_MSG_STATE_THIET_BI_TAC_GIA_DA "\n");
+        printf(TD_MSG_STATE_PLAN_NONE "\n");
+    printf(TD_MSG_STATE_AUTHORS_HEAD "\n");
     {
         tds_author_list al = {st, 0};
         tds_logstore_scan(tds_ledger_store(lg), 1, 0, TIENDO__ENTRY_KIND__ENTRY_CERT, tds__author_cb, &al, &err);
-        if (!al.n) printf(TD_MSG_STATE_CHUA_CO "\n");
+        if (!al.n) printf(TD_MSG_STATE_NONE_YET "\n");
     }
-    printf(TD_MSG_STATE_BAO_CAO_TIEN_DO_HIEN "\n", n_rep);
-    printf(TD_MSG_STATE_GIA_TRI_CHI_TIEU "\n", n_ind);
-    printf(TD_MSG_STATE_DIEU_KIEN_DA_DAP_UNG "\n", n_cond);
-    printf(TD_MSG_STATE_BAN_GHI_BI_TU_CHOI "\n", n_ref);
+    printf(TD_MSG_STATE_REPORTS_CURRENT "\n", n_rep);
+    printf(TD_MSG_STATE_INDICATOR_VALUES "\n", n_ind);
+    printf(TD_MSG_STATE_CONDITIONS_MET "\n", n_cond);
+    printf(TD_MSG_STATE_REFUSED_COUNT "\n", n_ref);
     if (refused) {
         const td_refusal *r = td_state_refusals(st, &n_ref);
         for (size_t i = 0; i < n_ref; i++)
-            printf(TD_MSG_STATE_BAN_GHI_SO_CO_QUAN "\n", (unsigned long long)r[i].index,
-                   td_entry_kind_vi(r[i].kind), *r[i].agency ? r[i].agency : TD_MSG_STATE_MAY_CHU_2, (unsigned long long)r[i].seq,
+            printf(TD_MSG_STATE_REFUSED_LINE "\n", (unsigned long long)r[i].index,
+                   td_entry_kind_vi(r[i].kind), *r[i].agency ? r[i].agency : TD_MSG_STATE_WORD_SERVER_PLAIN, (unsigned long long)r[i].seq,
                    r[i].reason);
     }
-    printf(TD_MSG_STATE_XUNG_DOT_HAI_THIET_BI "\n", n_con);
+    printf(TD_MSG_STATE_CONFLICTS_COUNT "\n", n_con);
     if (conflicts) {
         const td_conflict *c = td_state_conflicts(st, &n_con);
         for (size_t i = 0; i < n_con; i++)
-            printf(TD_MSG_STATE_NHIEM_VU_KY_BAN_GHI "\n", c[i].task, c[i].agency,
+            printf(TD_MSG_STATE_CONFLICT_LINE "\n", c[i].task, c[i].agency,
                    c[i].period, (unsigned long long)c[i].winner_index, (unsigned long long)c[i].loser_index);
     }
     if (report_key) tds__print_report(st, report_key);

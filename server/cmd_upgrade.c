@@ -64,7 +64,7 @@ static int tds__upgrade_open(const tds_config *cfg, int write, tds_ledger **lg)
                          write ? TD_STATE_DIGEST_V2 : 0};
     td_error err = {0};
     if (tds_ledger_open(&o, lg, &err) == 0) return 0;
-    fprintf(stderr, "tiendo-server upgrade-digest: " TD_MSG_UPGRADE_KHONG_MO_DUOC_SO_NHAT "\n",
+    fprintf(stderr, "tiendo-server upgrade-digest: " TD_MSG_UPGRADE_LOG_OPEN_FAILED "\n",
             cfg->data, td_error_vi(&err));
     *lg = NULL;
     return 1;
@@ -94,13 +94,13 @@ int tds_cmd_upgrade_digest(int argc, char **argv)
     }
     rc = 1;
     if (!cfg.key || !cfg.cert) {
-        fprintf(stderr, "tiendo-server upgrade-digest: " TD_MSG_UPGRADE_CAN_KHOA_VA_CHUNG_THU "\n", cfg.data);
+        fprintf(stderr, "tiendo-server upgrade-digest: " TD_MSG_UPGRADE_NEEDS_KEY "\n", cfg.data);
         tds_config_free(&cfg);
         return 2;
     }
     if (tds_datalock_take(cfg.data, &lock, &holder, &err)) {
         if (err.code == TD_EBUSY)
-            fprintf(stderr, "tiendo-server upgrade-digest: " TD_MSG_BACKUP_MAY_CHU_DANG_CHAY_TREN "\n", cfg.data, holder);
+            fprintf(stderr, "tiendo-server upgrade-digest: " TD_MSG_BACKUP_SERVER_RUNNING "\n", cfg.data, holder);
         else
             fprintf(stderr, "tiendo-server upgrade-digest: %s\n", td_error_vi(&err));
         tds_config_free(&cfg);
@@ -110,7 +110,7 @@ int tds_cmd_upgrade_digest(int argc, char **argv)
     if (tds__upgrade_open(&cfg, 0, &lg)) goto out;
     if (tds__digest_meta(lg, &found, sz, &err)) goto dberr;
     if (found) {
-        printf(TD_MSG_UPGRADE_SO_NHAT_KY_O_DA "\n", cfg.data, sz);
+        printf(TD_MSG_UPGRADE_ALREADY_V2 "\n", cfg.data, sz);
         rc = 0;
         goto out;
     }
@@ -121,15 +121,15 @@ int tds_cmd_upgrade_digest(int argc, char **argv)
     if (tds__upgrade_open(&cfg, 1, &lg)) goto out;
     if (tds__digest_meta(lg, &found, sz, &err)) goto dberr;
     if (!found) {
-        fprintf(stderr, "tiendo-server upgrade-digest: " TD_MSG_UPGRADE_SO_NHAT_KY_O_CHUA "\n",
+        fprintf(stderr, "tiendo-server upgrade-digest: " TD_MSG_UPGRADE_NOT_RECORDED "\n",
                 cfg.data);
         goto out;
     }
-    printf(TD_MSG_UPGRADE_DA_CHUYEN_SO_NHAT_KY "\n", cfg.data, sz);
+    printf(TD_MSG_UPGRADE_DONE "\n", cfg.data, sz);
     rc = 0;
     goto out;
 dberr:
-    fprintf(stderr, "tiendo-server upgrade-digest: " TD_MSG_UPGRADE_KHONG_DOC_DUOC_SO_NHAT "\n", cfg.data,
+    fprintf(stderr, "tiendo-server upgrade-digest: " TD_MSG_UPGRADE_LOG_UNREADABLE "\n", cfg.data,
             td_error_vi(&err));
 out:
     if (lg) tds_ledger_close(lg);

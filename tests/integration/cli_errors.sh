@@ -16,14 +16,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/tdtext.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 export LC_ALL=C.UTF-8
 
-# said NAME EXPECTED CMD...: CMD fails (exit 1), its stderr has EXPECTED and
-# no English word.
+# said NAME EXPECTED CMD...: CMD fails (exit 1, or $SAID_RC), its stderr has
+# EXPECTED and no English word.
 said() {
     local name=$1 want=$2 rc=0 found
     shift 2
     timeout $((60 * TD_SLOW)) "$@" >"$W/out" 2>"$W/err" </dev/null || rc=$?
-    if [ "$rc" != 1 ]; then
-        fail "$name: exit $rc, not 1: $(head -c 300 "$W/err")"
+    if [ "$rc" != "${SAID_RC:-1}" ]; then
+        fail "$name: exit $rc, not ${SAID_RC:-1}: $(head -c 300 "$W/err")"
         return
     fi
     if grep -qF -- "$want" "$W/err"; then pass "$name: $(head -n 1 "$W/err")"; else
@@ -128,6 +128,52 @@ wait "$LOCKER" 2>/dev/null || true
 else
     say "skipped: a locked replica (no python3)"
 fi
+
+say "bad input: the Vietnamese text names the file, the line, the field and the limit"
+# a report CSV: a percent over 100 on line 3, a date that is no day on line 4
+{
+    printf 'task,period,state,percent,result,done_date\n'
+    printf '22,2025-05,dang,30,Đã triển khai,\n'
+    printf '22,2025-04,dang,150,Quá trăm,\n'
+    printf '22,2025-03,xong,100,Xong,31/02/2025\n'
+} >"$W/sai.csv"
+said "report CSV: line 3, field percent" "sai.csv:3: cột percent: phần trăm hoàn thành phải là số nguyên từ 0 đến 100" \
+    "$TD" report --dir dev --from-file "$W/sai.csv"
+said "report CSV: line 4, a date that is no day" "sai.csv:4: cột done_date: ngày hoàn thành \"31/02/2025\"" \
+    "$TD" report --dir dev --from-file "$W/sai.csv"
+SAID_RC=2 said "report --date: a date that is no day" "--date phải là ngày dd/mm/yyyy (nhận được \"31/02/2025\")" \
+    "$TD" report --dir dev --from-file "$W/sai.csv" --date 31/02/2025
+# a report cell over the limit of a text: the limit as people write it
+{ printf 'task,period,state,percent,result\n22,2025-02,dang,5,'; head -c 16400 /dev/zero | tr '\0' 'a'; printf '\n'; } \
+    >"$W/dai.csv"
+said "report CSV: a text over the limit" "dai.csv:2: cột result: dài 16.400 byte, quá giới hạn 16.384 byte" \
+    "$TD" report --dir dev --from-file "$W/dai.csv"
+# a plan file: a bad line, a cell over the limit (the limit of a plan cell)
+NV_HEAD='Mục,TT,Tên nhiệm vụ,Cơ quan chủ trì,Cơ quan phối hợp,Sản phẩm,Thời gian hoàn thành'
+printf '%s\nI,1,Nhiệm vụ một,Sở Y tế,,Báo cáo,Năm 2025\nI,6a,Nhiệm vụ sai,Sở Y tế,,Báo cáo,Năm 2025\n' "$NV_HEAD" \
+    >"$W/nv-sai.csv"
+said "plan import: a bad line" "nv-sai.csv:3: TT \"6a\" không phải số nhiệm vụ" \
+    "$SRV_BIN" plan import "$W/nv-sai.csv" --data "$W/data-main"
+{ printf '%s\nI,1,' "$NV_HEAD"; head -c 17000 /dev/zero | tr '\0' 'x'; printf ',Sở Y tế,,Báo cáo,Năm 2025\n'; } \
+    >"$W/nv-dai.csv"
+said "plan import: a cell over the limit" "nv-dai.csv:2: cột 3: ô dài quá giới hạn 16.384 byte của một ô" \
+    "$SRV_BIN" plan import "$W/nv-dai.csv" --data "$W/data-main"
+# an attachment that is no document, named in the report CSV
+printf 'MZ\x90\x00not a document' >"$W/chuong-trinh.pdf"
+printf 'task,period,state,percent,result,attach\n22,2025-05,dang,30,Có tệp,chuong-trinh.pdf\n' >"$W/tep.csv"
+said "report CSV: an attachment that is a program" "chương trình Windows" \
+    "$TD" report --dir dev --from-file "$W/tep.csv"
+grep -q "tep.csv:2: cột attach" "$W/err" && pass "attachment: line and column named" ||
+    fail "attachment: line and column not named: $(head -c 300 "$W/err")"
+# a file that holds no certificate or request: the file is named
+printf 'không phải chứng thư\n' >"$W/rac.crt"
+said "tiendo init --cert (not a certificate)" "tệp $W/rac.crt không chứa chứng thư số đọc được" "$TD" init \
+    --dir dev --cert "$W/rac.crt" --ca "$W/ca/ca.crt" --server "127.0.0.1:$P"
+said "tiendo-pki sign (not a CSR)" "tệp $W/rac.crt không chứa yêu cầu cấp chứng thư (CSR) đọc được" "$PKI" sign \
+    --dir "$W/ca" --agency so-y-te --role office "$W/rac.crt" --out "$W/x.crt"
+# a server address without its port
+said "tiendo init --server without a port" "địa chỉ máy chủ \"127.0.0.1\" không hợp lệ" "$TD" init --dir "$W/d4" --cert dev/device.crt \
+    --ca "$W/ca/ca.crt" --server 127.0.0.1
 
 say "a corrupt replica"
 head -c 65536 /dev/urandom >dev/replica.db

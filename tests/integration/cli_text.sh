@@ -25,8 +25,10 @@
 #   8. the message catalogues (common/msg.h and each program's client/msg.h,
 #      server/msg.h, pki/msg.h) have no English word outside the same
 #      allow-list, and no message-printing call (td_error_set, fprintf to
-#      stderr/stdout, printf, puts, fputs) in client/, pki/, server/cmd_*.c
-#      holds a Vietnamese text itself: it comes from the catalogue.
+#      stderr/stdout, printf, puts, fputs, snprintf, and the programs' own
+#      message helpers: tdc__fail, tdp__fail, tda__bad ..., listed below) in client/,
+#      pki/, server/cmd_*.c holds a Vietnamese text itself: it comes from the
+#      catalogue.
 set -euo pipefail
 # (tdtext.sh first: tdtest.sh changes to the work directory)
 # shellcheck source=lib/tdtext.sh
@@ -272,19 +274,30 @@ found=$(english_words <"$W/msg.txt")
     fail "catalogues: English words: $(tr -s ' \n' ' ' <<<"$found")"
 
 say "no message-printing call holds its Vietnamese text itself (client/, pki/, server/cmd_*.c)"
-# td_error_set, fprintf(stderr|stdout, ...), printf, puts, fputs: a string
-# literal with a Vietnamese letter belongs in the program's msg.h
+# td_error_set, fprintf(stderr|stdout, ...), printf, puts, fputs and the
+# helpers below: a string literal with a Vietnamese letter belongs in the
+# program's msg.h
 inline=$(python3 - "$SRC" <<'PY'
 import glob, re, sys, unicodedata
 src = sys.argv[1]
 files = sorted(glob.glob(src + '/client/*.c') + glob.glob(src + '/pki/*.c') + glob.glob(src + '/server/cmd_*.c'))
-call = re.compile(r'(?:\b(?:td_error_set|printf|puts|fputs)\s*\(|\bfprintf\s*\(\s*std(?:err|out)\s*,)'
+# the programs' own helpers that print or return a message (a text, or a title and a text)
+# (and snprintf: a text built for later is a message too)
+helpers = ('tdc__fail tdc__usage_err tdc_usage_err tdc__batch_err tdc__refuse tdc__post_refused tdc__msg '
+           'tdc__forbidden tda__bad tdp__fail tdp__usage_err tdc__print_text snprintf '
+           'tdc__col tdc__att_col tdp__col tda__csv_field tdc_central_text tdc__central_task tdc__open_central '
+           'td_msg_report_state').split()
+call = re.compile(r'(?:\b(?:td_error_set|printf|puts|fputs|' + '|'.join(helpers) + r')\s*\(|'
+                  r'\bfprintf\s*\(\s*std(?:err|out)\s*,)'
                   r'(?:[^;"\']|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\')*\)\s*;', re.S)
 lit = re.compile(r'"((?:[^"\\]|\\.)*)"')
 letter = lambda c: ord(c) > 127 and unicodedata.category(c).startswith('L')
+# comments blanked (an apostrophe in one is no character literal), line breaks kept
+tok = re.compile(r'/\*.*?\*/|//[^\n]*|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', re.S)
+blank = lambda m: re.sub(r'[^\n]', ' ', m.group(0)) if m.group(0)[0] == '/' else m.group(0)
 n = 0
 for f in files:
-    s = open(f, encoding='utf-8').read()
+    s = tok.sub(blank, open(f, encoding='utf-8').read())
     for m in call.finditer(s):
         for l in lit.findall(m.group(0)):
             if any(letter(c) for c in l):

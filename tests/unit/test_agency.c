@@ -1,5 +1,7 @@
 /* test_agency.c — the registry: aliases, groups, cells, and history
  * (rename, merge, split) with the tasks of 726 following their agencies. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "plan_fixture.h"
@@ -100,6 +102,31 @@ static void test_aliases_added(void)
     TT_EQ_STR(look("sở phép thuật", NULL), "so-khcn");
     TT_EQ_INT(td_registry_add_alias(&R, "Sở Phép Thuật", "so-y-te", &e), TD_EEXISTS);
     TT_EQ_INT(td_registry_add_alias(&R, "X", "khong-co", &e), TD_ENOTFOUND);
+    TT_EQ_STR(td_error_vi(&e), "tên \"X\": không có cơ quan hay nhóm nào mã khong-co");
+}
+
+/* An alias file's error names the file and the line, in both parts. */
+static void test_alias_file_errors(void)
+{
+    char path[] = "/tmp/tiendo-alias-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f;
+    td_error e = {0};
+    TT_CHECK(fd >= 0);
+    if (fd < 0) return;
+    f = fdopen(fd, "w");
+    fputs("# tên = mã\nSở Phép Thuật Mới = so-khcn\nSở Ma = khong-co\n", f);
+    fclose(f);
+    TT_EQ_INT(td_registry_load_aliases(&R, path, &e), TD_ENOTFOUND);
+    TT_CHECK(strstr(e.msg, ":3: alias \"Sở Ma\": no agency or group khong-co | ") != NULL);
+    TT_CHECK(strstr(td_error_vi(&e), ":3: tên \"Sở Ma\": không có cơ quan hay nhóm nào mã khong-co") != NULL);
+    TT_CHECK(!strncmp(td_error_vi(&e), path, strlen(path)));
+    f = fopen(path, "w");
+    fputs("Sở Ma khong-co\n", f);
+    fclose(f);
+    TT_EQ_INT(td_registry_load_aliases(&R, path, &e), TD_EPARSE);
+    TT_CHECK(strstr(td_error_vi(&e), ":1: thiếu dấu =, cần dạng \"tên trong văn bản = mã\"") != NULL);
+    remove(path);
 }
 
 /* Tasks of plan p whose lead is `slug` today-through-successors on date d. */
@@ -329,6 +356,7 @@ int main(void)
     TT_RUN(test_cells);
     TT_RUN(test_groups_expand);
     TT_RUN(test_aliases_added);
+    TT_RUN(test_alias_file_errors);
     TT_RUN(test_history);
     TT_RUN(test_2025);
     td_registry_free(&R);

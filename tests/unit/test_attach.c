@@ -191,10 +191,13 @@ static void test_refusals(void)
     TT_EQ_INT(e.code, TD_EARG);
     TT_CHECK(strstr(e.msg, "Windows program") && strstr(e.msg, "bien-ban.pdf") && strstr(e.msg, "accepted:"));
     TT_CHECK(strstr(td_attach_seen_vi(exe, sizeof exe), "chương trình Windows") != NULL);
+    TT_EQ_STR(td_error_vi(&e), "tệp \"bien-ban.pdf\" là chương trình Windows, không phải văn bản; chỉ nhận: "
+                               TD_ATTACH_ACCEPTED_VI);
     /* empty */
     TT_CHECK(sniff("", 0, "rong.pdf", &e) == NULL);
     TT_EQ_INT(e.code, TD_ETOOBIG);
     TT_CHECK(strstr(e.msg, "empty") != NULL);
+    TT_EQ_STR(td_error_vi(&e), "tệp \"rong.pdf\" rỗng (0 byte)");
     /* a zip that is no Office or ODF document */
     {
         zbuf z = {0};
@@ -246,6 +249,8 @@ static void test_size_limit(void)
     TT_CHECK(sniff(p, n, "scan.pdf", &e) == NULL);
     TT_EQ_INT(e.code, TD_ETOOBIG);
     TT_CHECK(strstr(e.msg, "TD_ATTACH_MAX_BYTES") != NULL);
+    /* what a person reads names the file, its size and the limit as people write numbers */
+    TT_EQ_STR(td_error_vi(&e), "tệp \"scan.pdf\" dài 10.485.761 byte, quá giới hạn 10.485.760 byte của một tệp đính kèm");
     TT_EQ_STR(sniff(p, n - 1, "scan.pdf", &e), "application/pdf");   /* exactly the limit */
     TT_CHECK(stream_agrees(p, n, "scan.pdf", 65536));
     free(p);

@@ -81,7 +81,23 @@ static void test_errors(void)
     TT_CHECK(!strncmp(rd("a,b\n1,\"x\"y\n", 0), "ERR:t.csv:2: cột 2: có chữ ngay sau dấu ngoặc kép đóng ô", 56));
     TT_EQ_STR(rd("a,b\n1,\xC3\x28\n", 0),
               "ERR:t.csv:2: cột 2: không phải văn bản UTF-8 (trong Excel hãy lưu bằng \"CSV UTF-8\")");
-    TT_EQ_STR(rd("a,b\n1,123456789\n", 8), "ERR:t.csv:2: cột 2: ô dài quá 8 byte (giới hạn của một ô)");
+    TT_EQ_STR(rd("a,b\n1,123456789\n", 8), "ERR:t.csv:2: cột 2: ô dài quá giới hạn 8 byte của một ô");
+    {
+        /* the limit as people write numbers, thousands grouped by '.' */
+        static char big[16400 + 16];
+        memcpy(big, "a,b\n1,", 6);
+        memset(big + 6, 'x', 16385);
+        big[6 + 16385] = '\n';
+        TT_EQ_STR(rd(big, 16384), "ERR:t.csv:2: cột 2: ô dài quá giới hạn 16.384 byte của một ô");
+    }
+    {
+        char b[TD_MSG_NUM_MAX];
+        TT_EQ_STR(td_msg_num(b, 0), "0");
+        TT_EQ_STR(td_msg_num(b, 999), "999");
+        TT_EQ_STR(td_msg_num(b, 1000), "1.000");
+        TT_EQ_STR(td_msg_num(b, 104857600), "104.857.600");
+        TT_EQ_STR(td_msg_num(b, 18446744073709551615ull), "18.446.744.073.709.551.615");
+    }
     TT_EQ_STR(rd("a,b\n1,12345678\n", 8), "a|b/1|12345678");   /* exactly the limit */
     {
         char many[TD_CSV_FIELDS_MAX * 2 + 8];

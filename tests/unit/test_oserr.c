@@ -15,6 +15,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "netaddr.h"
 #include "oserr.h"
 #include "utf8.h"
 
@@ -154,6 +155,44 @@ static void test_error_vi(void)
     unlink(logpath);
 }
 
+/* td_error_prefix: "where" before both parts; the person's part kept whole. */
+static void test_error_prefix(void)
+{
+    td_error e;
+    char big[400];
+    td_error_set(&e, TD_EARG, "bad host | tên máy trống");
+    TT_EQ_INT(td_error_prefix(&e, TD_EPARSE, "%s:%d: ", "a.txt", 7), TD_EPARSE);
+    TT_EQ_STR(e.msg, "a.txt:7: bad host | a.txt:7: tên máy trống");
+    TT_EQ_STR(td_error_vi(&e), "a.txt:7: tên máy trống");
+    td_error_set(&e, TD_EPARSE, "thiếu cột");
+    TT_EQ_INT(td_error_prefix(&e, TD_OK, "b.csv:2: "), TD_EPARSE);
+    TT_EQ_STR(e.msg, "b.csv:2: thiếu cột");
+    /* too long for both: the English part gives way */
+    memset(big, 'e', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    td_error_set(&e, TD_EARG, "%s | quá dài %d", big, 1);
+    td_error_prefix(&e, TD_OK, "%s:%d: ", "/một/đường/dẫn/khá/dài/tệp.csv", 12);
+    TT_CHECK(strlen(e.msg) < TD_ERRMSG_MAX);
+    TT_EQ_STR(td_error_vi(&e), "/một/đường/dẫn/khá/dài/tệp.csv:12: quá dài 1");
+    TT_EQ_INT(td_error_prefix(NULL, TD_EIO, "x"), TD_EIO);
+}
+
+/* What a person reads of a wrong server address names it and what is wrong. */
+static void test_hostport(void)
+{
+    char host[TD_HOST_MAX + 1];
+    int port;
+    td_error e;
+    TT_EQ_INT(td_hostport_parse("10.0.0.5", host, &port, &e), TD_EARG);
+    TT_EQ_STR(td_error_vi(&e), "địa chỉ \"10.0.0.5\" thiếu cổng (cần dạng máy:cổng, ví dụ 10.0.0.5:7443)");
+    TT_EQ_INT(td_hostport_parse("h:99999", host, &port, &e), TD_EARG);
+    TT_EQ_STR(td_error_vi(&e), "địa chỉ \"h:99999\": cổng phải là số từ 0 đến 65535");
+    TT_EQ_INT(td_hostport_parse(":1", host, &port, &e), TD_EARG);
+    TT_EQ_STR(td_error_vi(&e), "địa chỉ \":1\": tên máy trống");
+    TT_EQ_INT(td_hostport_parse("h:1", host, &port, &e), TD_OK);
+    TT_EQ_INT(port, 1);
+}
+
 int main(void)
 {
     TT_RUN(test_errno);
@@ -161,5 +200,7 @@ int main(void)
     TT_RUN(test_sqlite);
     TT_RUN(test_x509);
     TT_RUN(test_error_vi);
+    TT_RUN(test_error_prefix);
+    TT_RUN(test_hostport);
     return tt_report();
 }

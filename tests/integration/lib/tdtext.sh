@@ -8,7 +8,8 @@
 # Words that stay as they are in Vietnamese text: names of the programs,
 # their commands and literal values a person types (option values, CSV
 # column names, config keys, log levels), file formats, protocols, units,
-# and a few technical terms given in parentheses after their Vietnamese.
+# and a few technical terms given in parentheses after their Vietnamese
+# (and the words of Excel's menu a person clicks: "CSV UTF-8 (Comma delimited)").
 ALLOW_CMDS="tiendo server pki sync status report todo tasks task review extend condition draft attachment init ping
  indicator receipt audit renew version verify history list get show submit delete serve plan agency state
  checkpoint backup restore import export issue sign bundle revoke crl rename merge split systemctl stop reload
@@ -20,7 +21,7 @@ ALLOW_VALUES="task period state percent result difficulties proposals evidence d
 ALLOW_TERMS="csv pdf html tls csr json utf bom excel word opendocument jpeg png sqlite ed sha merkle alpn ca url
  byte mib kib mb kb gb ms mili utc ip systemd root http https tcp x509 pem der openssl txt xls ods odt docx xlsx
  dd mm yyyy hh ss yyyymmdd editor visual alt enter tab ctrl asia ho chi minh rfc iso stdout stderr cosignature
- checkpoint hex localhost subjectaltname serverauth seq
+ checkpoint hex localhost windows linux witness comma delimited subjectaltname serverauth seq
  unspecified keycompromise cacompromise affiliationchanged superseded cessationofoperation privilegewithdrawn"
 ALLOW=" $(echo $ALLOW_CMDS $ALLOW_VALUES $ALLOW_TERMS) "
 
