@@ -2614,16 +2614,25 @@ static void td__lt_words(const unsigned char seed[32], uint16_t w[TD__LT_N])
 #endif
 }
 
-/* sum += or -= the LtHash word vector of seed (separate loops: each one
- * vectorises). */
+/* sum += or -= the LtHash word vector of seed, eight words at a time
+ * where the compiler has vector types (it cannot prove that sum and the
+ * stream do not overlap, so it would not vectorise the loop itself). */
 static void td__lt_apply(uint16_t sum[TD__LT_N], const unsigned char seed[32], int add)
 {
     uint16_t w[TD__LT_N];
     td__lt_words(seed, w);
-    if (add)
-        for (size_t i = 0; i < TD__LT_N; i++) sum[i] = (uint16_t)(sum[i] + w[i]);
-    else
-        for (size_t i = 0; i < TD__LT_N; i++) sum[i] = (uint16_t)(sum[i] - w[i]);
+#if defined(__GNUC__)
+    typedef uint16_t td__v8 __attribute__((vector_size(16)));
+    for (size_t i = 0; i < TD__LT_N; i += 8) {
+        td__v8 a, b;
+        memcpy(&a, sum + i, sizeof a);
+        memcpy(&b, w + i, sizeof b);
+        a = add ? a + b : a - b;
+        memcpy(sum + i, &a, sizeof a);
+    }
+#else
+    for (size_t i = 0; i < TD__LT_N; i++) sum[i] = (uint16_t)(add ? sum[i] + w[i] : sum[i] - w[i]);
+#endif
 }
 
 /* Add one record of an append-only list (hashed with its tag) to sum. */
