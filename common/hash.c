@@ -1,7 +1,6 @@
 /* hash.c — see hash.h. */
 #include "hash.h"
 
-#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
@@ -140,12 +139,12 @@ void td_chacha20_stream(unsigned char *out, size_t n, const unsigned char key[32
         }
     }
     if (c && EVP_EncryptInit_ex2(c, NULL, key, iv, NULL) == 1) {
-        /* the keystream is the encryption of zeros, in place */
+        /* the keystream is the encryption of zeros */
+        static const unsigned char zeros[4096];
         ok = 1;
-        memset(out, 0, n);
         for (size_t off = 0; ok && off < n;) {
-            int step = n - off > INT_MAX / 2 ? INT_MAX / 2 : (int)(n - off), outl = 0;
-            ok = EVP_EncryptUpdate(c, out + off, &outl, out + off, step) == 1 && outl == step;
+            int step = n - off > sizeof zeros ? (int)sizeof zeros : (int)(n - off), outl = 0;
+            ok = EVP_EncryptUpdate(c, out + off, &outl, zeros, step) == 1 && outl == step;
             off += (size_t)step;
         }
     }
