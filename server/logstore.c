@@ -244,14 +244,16 @@ struct tds_logstore {
     sqlite3_stmt *b[B__N];
     td_logread *rd;              /* the reads of log, checkpoint, cosig */
     int in_tx;
-    /* The tree node each level put last (the right frontier): the next
-     * append reads its left sibling from here, not from the table.  Nodes
+    /* The two tree nodes each level put last (the right frontier): an
+     * append puts a node, then reads its left sibling (merkle.c), the node
+     * put before it at that level: from here, not from the table.  Nodes
      * never change once put; a rollback drops them all. */
     struct {
         uint64_t idx;
         unsigned char h[TD_MERKLE_HASH_LEN];
         int ok;
-    } fr[64];
+    } fr[64][2];
+    uint64_t tree_reads;         /* reads that went to the tree table (tds_logstore_tree_reads) */
 };
 
 static int tds__dberr(tds_logstore *s, td_error *err, const char *what)
@@ -672,10 +674,12 @@ static int tds__tree_get(void *arg, unsigned level, uint64_t index, unsigned cha
     sqlite3_stmt *st = s->q[Q_TREE_GET];
     int step, rc = 0;
     if (index > INT64_MAX) return TD_ENOTFOUND;
-    if (level < 64 && s->fr[level].ok && s->fr[level].idx == index) {
-        memcpy(out, s->fr[level].h, TD_MERKLE_HASH_LEN);
-        return 0;
-    }
+    for (int k = 0; level < 64 && k < 2; k++)
+        if (s->fr[level][k].ok && s->fr[level][k].idx == index) {
+            memcpy(out, s->fr[level][k].h, TD_MERKLE_HASH_LEN);
+            return 0;
+        }
+    s->tree_reads++;
     sqlite3_bind_int(st, 1, (int)level);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
     step = sqlite3_step(st);
@@ -715,13 +719,16 @@ static int tds__tree_put(void *arg, unsigned level, uint64_t index, const unsign
         if ((rc = tds__tree_get(s, level, index, old))) return rc;
         if (memcmp(old, h, TD_MERKLE_HASH_LEN) != 0) return TD_EEXISTS;
     }
-    if (!rc && level < 64) {
-        s->fr[level].idx = index;
-        memcpy(s->fr[level].h, h, TD_MERKLE_HASH_LEN);
-        s->fr[level].ok = 1;
+    if (!rc && level < 64 && !(s->fr[level][0].ok && s->fr[level][0].idx == index)) {
+        s->fr[level][1] = s->fr[level][0];
+        s->fr[level][0].idx = index;
+        memcpy(s->fr[level][0].h, h, TD_MERKLE_HASH_LEN);
+        s->fr[level][0].ok = 1;
     }
     return rc;
 }
+
+uint64_t tds_logstore_tree_reads(const tds_logstore *s) { return s->tree_reads; }
 
 td_merkle_store tds_logstore_merkle(tds_logstore *s)
 {
