@@ -1,9 +1,11 @@
 /* main.c — tiendo: the office client; the table of its commands (cli.h). */
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "cmds.h"
+#include "replica.h"
 
 /* One row per command: dispatch, `tiendo --help` and the man page tiendo.1. */
 static const td_cli_cmd tdc__cmds[] = {
@@ -44,5 +46,7 @@ int main(int argc, char **argv)
     /* A cut link must be an error return from write, not a dead process. */
     signal(SIGPIPE, SIG_IGN);
     tdc_log_setup(&argc, argv);
+    /* one command, then exit: the kernel frees the folded state faster (`ui` runs on) */
+    if (argc < 2 || strcmp(argv[1], "ui")) tdc_replica_keep_state_at_exit();
     return td_cli_main(&tdc__prog, argc, argv);
 }

@@ -517,6 +517,18 @@ static int tdc__rebuild(tdc_replica *r, X509 *ca, td_error *err)
         tdc__rollback(r);
         return rc;
     }
+    /* Every row is in the state, one count each (the stored fold's count is
+     * checked against its row): what COUNT(*) FROM pulled, a walk of the
+     * whole table, says in this transaction.  tdc_replica_meta_get takes it
+     * while no other connection has written (PRAGMA data_version). */
+    if (tdc__prepare(r, "PRAGMA data_version", &st, err) == TD_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            r->n_pulled_dv = sqlite3_column_int64(st, 0);
+            r->n_pulled = td_state_count(r->st);
+            r->n_pulled_ok = 1;
+        }
+        sqlite3_finalize(st);
+    }
     tdc__rollback(r);   /* a read: nothing to commit */
     return TD_OK;
 }
@@ -676,13 +688,26 @@ done:
     return rc;
 }
 
+static int tdc__keep_at_exit;
+static td_state *tdc__kept;   /* tdc_replica_keep_state_at_exit */
+
+void tdc_replica_keep_state_at_exit(void)
+{
+    tdc__keep_at_exit = 1;
+}
+
 void tdc_replica_close(tdc_replica *r)
 {
     if (!r) return;
     free(r->vis_inter);
     free(r->rescan_tasks);
     if (r->db) sqlite3_close_v2(r->db);
-    if (r->st) td_state_free(r->st);
+    if (r->st && tdc__keep_at_exit) {
+        td_state_free(tdc__kept);
+        tdc__kept = r->st;
+    } else if (r->st) {
+        td_state_free(r->st);
+    }
     free(r->path);
     free(r);
 }

@@ -232,7 +232,7 @@ static uint64_t td__as_hash(const td_state *st, const unsigned char *author, uin
 static int td__rent_eq(const td_state *st, uint32_t i, const void *key)
 {
     const td__as *k = key;
-    return st->rents[i].seq == k->seq && !memcmp(st->rents[i].author, k->author, 32);
+    return st->versions[i].seq == k->seq && !memcmp(st->versions[i].author, k->author, 32);
 }
 
 static int td__cond_eq(const td_state *st, uint32_t i, const void *key)
@@ -371,6 +371,35 @@ void td_state_memo_set(const td_state *cst, int slot, void *p, void (*free_fn)(v
     st->memo_free[slot] = free_fn;
 }
 
+static uint64_t td__fnv(const char *s);
+
+const char *td__intern(td_state *st, const char *s)
+{
+    size_t k;
+    char *c;
+    if (st->n_ag_slots)
+        for (k = td__fnv(s) & (st->n_ag_slots - 1); st->ag_slots[k]; k = (k + 1) & (st->n_ag_slots - 1))
+            if (!strcmp(st->ag_names[st->ag_slots[k] - 1], s)) return st->ag_names[st->ag_slots[k] - 1];
+    if (td__grow((void **)&st->ag_names, &st->cap_ag_names, st->n_ag_names, 1, sizeof *st->ag_names)) return NULL;
+    if ((st->n_ag_names + 1) * 2 > st->n_ag_slots) {   /* kept under half full: rehash into twice the slots */
+        size_t ns = st->n_ag_slots ? st->n_ag_slots * 2 : 64;
+        uint32_t *v = calloc(ns, sizeof *v);
+        if (!v) return NULL;
+        for (size_t i = 0; i < st->n_ag_names; i++) {
+            for (k = td__fnv(st->ag_names[i]) & (ns - 1); v[k]; k = (k + 1) & (ns - 1)) {}
+            v[k] = (uint32_t)(i + 1);
+        }
+        free(st->ag_slots);
+        st->ag_slots = v;
+        st->n_ag_slots = ns;
+    }
+    if (!(c = strdup(s))) return NULL;
+    for (k = td__fnv(s) & (st->n_ag_slots - 1); st->ag_slots[k]; k = (k + 1) & (st->n_ag_slots - 1)) {}
+    st->ag_names[st->n_ag_names++] = c;
+    st->ag_slots[k] = (uint32_t)st->n_ag_names;
+    return c;
+}
+
 void td_state_free(td_state *st)
 {
     if (!st) return;
@@ -416,6 +445,9 @@ void td_state_free(td_state *st)
     td__map_free(&st->ontask_map);
     td__dg_free(st);
     free(st->arena);
+    for (size_t i = 0; i < st->n_ag_names; i++) free(st->ag_names[i]);
+    free(st->ag_names);
+    free(st->ag_slots);
     free(st);
 }
 
@@ -1227,7 +1259,7 @@ static void td__conflict(td_state *st, const td_report *r, uint64_t winner, uint
     td_conflict *k = &st->conflicts[st->n_conflicts++];
     memset(k, 0, sizeof *k);
     k->task = r->task;
-    memcpy(k->agency, r->agency, sizeof k->agency);
+    snprintf(k->agency, sizeof k->agency, "%s", r->agency);
     memcpy(k->period, r->period, sizeof k->period);
     k->winner_index = winner;
     k->loser_index = loser;
@@ -1256,6 +1288,7 @@ static int td__apply_report(td__ctx *c)
     long ri;
     int date, on, rc = 0;
     char *result = NULL, *diff = NULL, *prop = NULL;
+    const char *ag = NULL;
     char dbuf[16];
     char **ev = NULL;
     td_evidence_doc *docs = NULL;
@@ -1372,7 +1405,8 @@ static int td__apply_report(td__ctx *c)
         td__grow((void **)&st->rents, &st->cap_rents, st->n_rents, 1, sizeof *st->rents) ||
         td__grow((void **)&st->versions, &st->cap_versions, st->n_rents, 1, sizeof *st->versions) ||
         td__grow((void **)&st->conflicts, &st->cap_conflicts, st->n_conflicts, 1, sizeof *st->conflicts) ||
-        td__map_reserve(&st->report_map, 1) || td__map_reserve(&st->rent_map, 1)) {
+        td__map_reserve(&st->report_map, 1) || td__map_reserve(&st->rent_map, 1) ||
+        !(ag = td__intern(st, c->a->agency))) {
         rc = TD_ENOMEM;
         goto done;
     }
@@ -1389,7 +1423,7 @@ static int td__apply_report(td__ctx *c)
             r = &st->reports[ri];
             memset(r, 0, sizeof *r);
             r->task = p->task;
-            memcpy(r->agency, c->a->agency, sizeof r->agency);
+            r->agency = ag;
             memcpy(r->period, p->period, 8);
             r->result = r->difficulties = r->proposals = r->review_comment = td__empty;
             r->evidence = NULL;
@@ -1445,16 +1479,13 @@ static int td__apply_report(td__ctx *c)
         }
         {
             td__rent *v = &st->rents[st->n_rents];
-            memcpy(v->author, e->author.data, 32);
-            v->seq = e->seq;
-            v->index = c->index;
             v->report = (uint32_t)ri;
             td__map_put(&st->rent_map, td__as_hash(st, e->author.data, e->seq), (uint32_t)st->n_rents);
             {
                 td_report_version *w = &st->versions[st->n_rents];
                 memset(w, 0, sizeof *w);
                 w->task = p->task;
-                memcpy(w->agency, c->a->agency, sizeof w->agency);
+                w->agency = ag;
                 memcpy(w->period, p->period, 8);
                 TD__STAMP(w, c);
                 w->effective_ms = c->effective_ms;
@@ -1580,7 +1611,7 @@ static int td__apply_review(td__ctx *c)
     char *comment;
     char hex[17];
     td_report *r;
-    const td__rent *v;
+    const td_report_version *v;
 
     if (!(p = tiendo__review_payload__unpack(NULL, c->e->payload.len, c->e->payload.data)))
         return td__refuse(c, "review payload does not decode as tiendo.ReviewPayload");
@@ -1601,8 +1632,8 @@ static int td__apply_review(td__ctx *c)
                    (unsigned long long)p->report_seq);
         goto out;
     }
-    v = &st->rents[i];
-    r = &st->reports[v->report];
+    v = &st->versions[i];
+    r = &st->reports[st->rents[i].report];
     if (p->task != r->task || strcmp(p->agency, r->agency)) {
         td__refuse(c, "review names task %u agency \"%.64s\" but report %s seq %llu is task %u agency %s", p->task,
                    p->agency, hex, (unsigned long long)p->report_seq, r->task, r->agency);
@@ -1632,7 +1663,7 @@ static int td__apply_review(td__ctx *c)
         ev->index = c->index;
         ev->report_index = v->index;
         ev->task = r->task;
-        memcpy(ev->agency, r->agency, sizeof ev->agency);
+        snprintf(ev->agency, sizeof ev->agency, "%s", r->agency);
         memcpy(ev->period, r->period, sizeof ev->period);
         ev->accept = p->accept ? 1 : 0;
         ev->comment = ecomment;
@@ -1640,7 +1671,7 @@ static int td__apply_review(td__ctx *c)
         ev->device_time_ms = c->e->device_time_ms;
         ev->received_ms = c->received_ms;
     }
-    td__dg_touch(st, TD__DG_REPORT, v->report);
+    td__dg_touch(st, TD__DG_REPORT, st->rents[i].report);
     td__ofree(st, r->review_comment);
     r->review_comment = comment;
     r->review = p->accept ? 1 : -1;
@@ -1885,7 +1916,7 @@ static int td__report_cmp(const void *x, const void *y)
     const td_report *a = x, *b = y;
     int c;
     if (a->task != b->task) return a->task < b->task ? -1 : 1;
-    if ((c = strcmp(a->agency, b->agency))) return c;
+    if (a->agency != b->agency && (c = strcmp(a->agency, b->agency))) return c;   /* td__intern */
     return strcmp(a->period, b->period);
 }
 
@@ -1940,9 +1971,10 @@ static uint64_t td__fnv(const char *s)
     return h;
 }
 
-/* rank[i] = the rank of text i (base + i * stride) among the distinct texts,
- * in strcmp order.  0; -1 when more than 65535 are distinct or out of memory. */
-static int td__text_ranks(const char *base, size_t stride, size_t n, uint16_t *rank)
+/* rank[i] = the rank of text i (base + i * stride; with ind, the text that
+ * pointer points to) among the distinct texts, in strcmp order.  0; -1 when
+ * more than 65535 are distinct or out of memory. */
+static int td__text_ranks(const char *base, size_t stride, size_t n, int ind, uint16_t *rank)
 {
     size_t nslots = 64, nnames = 0;
     uint32_t *slot = calloc(nslots, sizeof *slot), *id = NULL;
@@ -1953,6 +1985,7 @@ static int td__text_ranks(const char *base, size_t stride, size_t n, uint16_t *r
     for (size_t i = 0; i < n; i++) {
         const char *s = base + i * stride;
         size_t k;
+        if (ind) memcpy(&s, base + i * stride, sizeof(const char *));   /* the field is a pointer to the text */
         for (k = td__fnv(s) & (nslots - 1); slot[k]; k = (k + 1) & (nslots - 1))
             if (!strcmp(names[slot[k] - 1], s)) break;
         if (!slot[k]) {
@@ -1987,14 +2020,15 @@ out:
     return rc;
 }
 
-/* Keys of n records (task, agency, period fields at these offsets; stride
+/* Keys of n records (task, agency (a pointer), period fields at these offsets; stride
  * bytes apart): a malloc'd array, or NULL (out of memory, too many texts). */
 static td__skey *td__skeys(const void *base, size_t stride, size_t n, size_t o_task, size_t o_agency, size_t o_period)
 {
     const char *b = base;
     td__skey *k = malloc((n ? n : 1) * sizeof *k);
     uint16_t *ra = malloc((n ? n : 1) * sizeof *ra), *rp = malloc((n ? n : 1) * sizeof *rp);
-    if (!k || !ra || !rp || td__text_ranks(b + o_agency, stride, n, ra) || td__text_ranks(b + o_period, stride, n, rp)) {
+    if (!k || !ra || !rp || td__text_ranks(b + o_agency, stride, n, 1, ra) ||
+        td__text_ranks(b + o_period, stride, n, 0, rp)) {
         free(k);
         k = NULL;
     } else {
@@ -2190,7 +2224,8 @@ static int td__vers_cmp(const void *x, const void *y)
     const td_report_version *a = *(const td_report_version *const *)x, *b = *(const td_report_version *const *)y;
     int c;
     if (a->task != b->task) return a->task < b->task ? -1 : 1;
-    if ((c = strcmp(a->agency, b->agency))) return c;
+    /* one copy of each slug per state (td__intern): the same pointer is the same agency */
+    if (a->agency != b->agency && (c = strcmp(a->agency, b->agency))) return c;
     if ((c = strcmp(a->period, b->period))) return c;
     return td__version_cmp(a->hlc, a->author, a->seq, b->hlc, b->author, b->seq);
 }
@@ -2837,12 +2872,9 @@ const td_author *td_state_author_at(const td_state *st, size_t i)
 
 /* --- lookup tables from the arrays (derive_int.h; the snapshot's load) ------- */
 
-/* Also fills the report entries (rents) from the versions, but for their
- * report, which the caller set.  TD_EPARSE when one is out of range. */
-
 /* The tables td__state_reindex leaves for later: the reports by (task,
- * agency, period) and the report entries by (author, seq), with each entry's
- * (author, seq, index) from its version.  A command that only reads a few
+ * agency, period) and the report entries by (author, seq), each entry's
+ * (author, seq) read from its version.  A command that only reads a few
  * reports, or the versions, never builds them.  0 or TD_ENOMEM (the state
  * is unchanged: they are built at the next call). */
 int td__maps_ready(td_state *st)
@@ -2861,9 +2893,6 @@ int td__maps_ready(td_state *st)
     }
     for (size_t i = 0; i < st->n_rents; i++) {
         const td_report_version *v = &st->versions[i];
-        memcpy(st->rents[i].author, v->author, 32);
-        st->rents[i].seq = v->seq;
-        st->rents[i].index = v->index;
         td__map_put(&st->rent_map, td__as_hash(st, v->author, v->seq), (uint32_t)i);
     }
     st->maps_lazy = 0;
@@ -2957,7 +2986,10 @@ static int td__order_ok(const uint32_t *p, size_t n, int strict, const void *bas
     const char *b = base;
     if (!td__is_perm(p, n)) return 0;
     for (size_t i = 1; i < n; i++) {
-        int c = cmp(b + p[i - 1] * size, b + p[i] * size);
+        int c;
+        /* the records lie in another order: fetch a few ahead (a cache miss each otherwise) */
+        if (i + 8 < n) __builtin_prefetch(b + p[i + 8] * size);
+        c = cmp(b + p[i - 1] * size, b + p[i] * size);
         if (c > 0 || (strict && c == 0)) return 0;
     }
     return 1;

@@ -189,7 +189,8 @@ typedef struct td_attachment_ref {
 /* The current report of one (task, agency, period). */
 typedef struct td_report {
     uint32_t task;
-    char agency[TD_AGENCY_MAX + 1];
+    const char *agency;                  /* the slug, owned by the state (one copy per agency): valid until
+                                            td_state_free, like the state's other strings */
     char period[8];                      /* "2025-05" */
     uint64_t index;                      /* log index of the current entry */
     unsigned char author[32];
@@ -228,7 +229,7 @@ typedef struct td_report {
  */
 typedef struct td_report_version {
     uint32_t task;
-    char agency[TD_AGENCY_MAX + 1];
+    const char *agency;                  /* owned by the state, as td_report.agency */
     char period[8];
     uint64_t index;                      /* log index of this entry */
     unsigned char author[32];

@@ -26,11 +26,9 @@ typedef struct td__map {
     size_t cap, n;   /* cap a power of two; load kept <= 70% */
 } td__map;
 
-/* One applied report entry (a version), by (author, seq): what a review names. */
+/* One applied report entry (a version), by (author, seq): what a review names.  Its author, seq and log
+ * index are those of the version at the same position (st->versions, parallel). */
 typedef struct td__rent {
-    unsigned char author[32];
-    uint64_t seq;
-    uint64_t index;
     uint32_t report;   /* index into st->reports */
 } td__rent;
 
@@ -64,6 +62,13 @@ struct td_state {
     size_t n_authors, cap_authors;
     td__map author_map;
 
+    /* The agency slugs the reports and versions point to (td_report.agency): one malloc'd copy of each,
+     * never freed before the state; an open-addressing table (slot = name index + 1) finds them. */
+    char **ag_names;
+    size_t n_ag_names, cap_ag_names;
+    uint32_t *ag_slots;
+    size_t n_ag_slots;
+
     td_report *reports;
     size_t n_reports, cap_reports;
     /* One block holding the reports' texts and evidence as a snapshot loaded them (instead of a malloc
@@ -75,7 +80,7 @@ struct td_state {
     td__rent *rents;
     size_t n_rents, cap_rents;
     td__map rent_map;
-    int maps_lazy;                 /* report_map, rent_map and the rents' keys not built yet (td__maps_ready) */
+    int maps_lazy;                 /* report_map and rent_map not built yet (td__maps_ready) */
     unsigned lazy_lookups;         /* td_state_report lookups made meanwhile */
     td_report_version *versions;   /* parallel to rents: versions[i] is rents[i]'s entry */
     size_t cap_versions;
@@ -158,11 +163,15 @@ void td__dg_settle(td_state *st);
  * skips it). */
 extern char td__empty[1];
 
+/* The state's copy of agency slug s (td_report.agency, td_report_version.agency), added when new; NULL
+ * when out of memory. */
+const char *td__intern(td_state *st, const char *s);
+
 /* Rebuild every lookup table of the state (tasks, authors, reports, report
  * entries, indicator values, conditions) from its arrays, as the fold
- * would have built them, and the report entries (rents, allocated for
- * n_rents, their report set by the caller) from the versions; caches start
- * empty.  0, TD_ENOMEM, or TD_EPARSE for a report out of range. */
+ * would have built them (the report entries' table from the versions and
+ * the rents, whose report the caller set); caches start empty.  0,
+ * TD_ENOMEM, or TD_EPARSE for a report out of range. */
 int td__state_reindex(td_state *st);
 /* Build what td__state_reindex left for first use; 0 or TD_ENOMEM.  Every
  * reader of report_map, rent_map or the rents' keys calls it first. */

@@ -16,10 +16,10 @@
  * it.  The reports' texts and evidence are loaded into one block.
  *
  * The blob: a header (magic "TDSNAP", format TD_SNAP_FORMAT, a layout tag of
- * this build's structure sizes, last index, entry count, body length, a
- * Poly1305 checksum of the header and body under a fixed public key: it detects a
- * damaged blob, not a forged one — whoever can write the replica can write
- * its rows too), then the body: flat arrays of fixed records, each text
+ * this build's structure sizes, last index, entry count, body length, an
+ * XXH64 checksum of the header and body (format 3; Poly1305 under a fixed
+ * public key before): it detects a damaged blob, not a forged one —
+ * whoever can write the replica can write its rows too), then the body: flat arrays of fixed records, each text
  * after its record, then the views' orders.  A blob of another format or
  * layout is refused (TD_EVERSION): the caller folds the log instead, as it
  * would without a snapshot, and the next sync stores one of this format
@@ -41,8 +41,9 @@
 #include "derive.h"
 #include "err.h"
 
-/* Bumped whenever what the body holds changes (a new field of td_state). */
-#define TD_SNAP_FORMAT 2
+/* Bumped whenever what the blob holds or how it is checked changes (a new field of td_state; 3: the
+ * checksum). */
+#define TD_SNAP_FORMAT 3
 /* Header: magic 8, format 4, reserved 4, layout 8, last index 8, count 8,
  * body length 8, checksum 16. */
 #define TD_SNAP_HEADER 64
@@ -59,6 +60,9 @@ int td_state_snap_peek(const uint8_t *buf, size_t n, uint64_t *last_index, uint6
 /* Whether a blob whose first n bytes are hdr (at least the header) has this build's format and layout:
  * 0, TD_EVERSION or TD_EPARSE (a stored snapshot this build cannot read is as good as none). */
 int td_state_snap_usable(const uint8_t *hdr, size_t n);
+/* Write the body length and the checksum of blob b (n bytes) into its header: for tests that change a
+ * blob on purpose, so that the structural checks, not the checksum, must refuse it. */
+void td_state_snap_seal(uint8_t *b, size_t n);
 
 /*
  * A new state (free with td_state_free) from a blob, with `ca` as in

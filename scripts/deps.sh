@@ -2,7 +2,7 @@
 # deps.sh — install the Debian packages tiendo needs, if missing (as root),
 # or say which are missing (otherwise).  Sourced by setup, demo and test.
 TD_PACKAGES="build-essential cmake pkg-config libuv1-dev libprotobuf-c-dev protobuf-c-compiler
-             libsqlite3-dev libssl-dev libsodium-dev openssl sqlite3 clang valgrind
+             libsqlite3-dev libssl-dev libsodium-dev libxxhash-dev openssl sqlite3 clang valgrind
              chromium libreoffice-calc fonts-dejavu-core python3 faketime debootstrap
              libmicrohttpd-dev chromium-driver python3-selenium curl"
 td_install_deps() {

@@ -127,11 +127,13 @@ int tds_ledger_start(tds_ledger *l, td_error *err);
 const tds_backend *tds_ledger_backend(tds_ledger *l);
 /*
  * Group commit (docs/ARCHITECTURE.md §7).  With on = 1 the backend gains push_defer and
- * flush (session.h): pushes are appended to one open transaction and
- * committed together by tds_ledger_group_flush — the owner calls it once
- * per event-loop iteration — or at once when the group holds
- * TDS_GROUP_MAX_BYTES of entries received or TDS_GROUP_MAX_PUSHES pushes
- * (sequencer.c).  The rows are folded and their checkpoint signed inside
+ * flush (session.h): pushes wait in a backlog, are appended to one open
+ * transaction and committed together by tds_ledger_group_step — the owner
+ * calls it once per event-loop iteration with a budget of entries, and it
+ * returns 1 while the backlog still holds entries — or by
+ * tds_ledger_group_flush, which appends the whole backlog: before any other
+ * use of the store, or at once when the backlog holds TDS_GROUP_MAX_BYTES
+ * of entries received or TDS_GROUP_MAX_PUSHES pushes (sequencer.c).  The rows are folded and their checkpoint signed inside
  * the group's transaction; a signature that fails rolls the group back, as
  * a failed commit does (every push of it fails, none stored, and the state
  * is folded again from the store).  Every other ledger operation commits
@@ -142,6 +144,26 @@ const tds_backend *tds_ledger_backend(tds_ledger *l);
  */
 void tds_ledger_set_group_commit(tds_ledger *l, int on);
 void tds_ledger_group_flush(tds_ledger *l);
+int tds_ledger_group_step(tds_ledger *l, size_t budget);
+/*
+ * A step commits without waiting for the disk (tds_logstore_commit_nosync)
+ * and holds its pushes' acks.  tds_ledger_unsynced: the last such commit
+ * not known synced (0: none).  tds_ledger_wal_sync (any thread: it touches
+ * only the WAL's file descriptor) makes every commit before it durable: 0
+ * or an errno.  tds_ledger_synced (the ledger's thread) then releases the
+ * acks held up to that commit, or fails them if rc.  Anything that reads
+ * the store flushes first, and a flush makes every earlier commit durable
+ * and releases every ack.
+ */
+uint64_t tds_ledger_unsynced(const tds_ledger *l);
+int tds_ledger_wal_sync(tds_ledger *l);
+void tds_ledger_synced(tds_ledger *l, uint64_t gen, int rc);
+/* The WAL's checkpoints off the ledger's thread (logstore.h
+ * tds_logstore_wal_background): tds_ledger_wal_checkpoint may run on one
+ * other thread; tds_ledger_wal_frames says when it is due. */
+int tds_ledger_wal_background(tds_ledger *l, td_error *err);
+int tds_ledger_wal_frames(const tds_ledger *l);
+int tds_ledger_wal_checkpoint(tds_ledger *l);
 /* Defer one push (tds_backend.push_defer). */
 void tds_ledger_push_defer(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEntry *const *entries, size_t n,
                            tds_ack *acks, void (*done)(void *arg, int rc, const td_error *err), void *arg);

@@ -26,15 +26,38 @@ typedef struct tds_group_waiter {
     size_t n;
     void (*done)(void *arg, int rc, const td_error *err);
     void *arg;
+    uint64_t gen;                 /* unsynced: the commit (tds_group.gen) whose sync releases it */
 } tds_group_waiter;
+
+/* A push whose checks against the peer passed, waiting for its rows to be
+ * appended (sequencer.c, "group commit"): the group's backlog, in arrival
+ * order.  peer is a copy; its earlier certificates are copied too (the
+ * frame they came in is freed once the push is handed over). */
+typedef struct tds_backlog_item {
+    struct tds_backlog_item *next;
+    struct tds_push_prep *p;      /* owned */
+    tds_ack *acks;                /* the session's, filled as rows are appended */
+    size_t next_i;                /* entries before it are appended or refused */
+    size_t nok;                   /* entries that passed the peer checks */
+    tds_peer peer;
+    ProtobufCBinaryData *earlier; /* owned copies of peer.earlier */
+    void (*done)(void *arg, int rc, const td_error *err);
+    void *arg;
+} tds_backlog_item;
 
 struct tds_group {
     int open;                     /* a transaction is open */
+    tds_backlog_item *bl_head, *bl_tail;   /* pushes not appended yet, in arrival order */
+    size_t bl_n;
     tds_pending *rows;            /* appended rows, in index order, folded after COMMIT */
     size_t nrows, caprows;
     size_t bytes;
     tds_group_waiter *w;          /* deferred pushes, in arrival order */
     size_t nw, capw;
+    tds_group_waiter *un;         /* committed without fsync: acks held until the WAL is synced */
+    size_t nun, capun;
+    uint64_t gen;                 /* commits without fsync so far */
+    uint64_t synced;              /* the last of them known on disk */
     uint64_t commits, pushes;     /* for the log at close */
 };
 

@@ -247,6 +247,10 @@ struct tds_logstore {
     sqlite3_stmt *b[B__N];
     td_logread *rd;              /* the reads of log, checkpoint, cosig */
     int in_tx;
+    int wal_fd;                  /* the WAL, for tds_logstore_wal_sync (-1 until the first commit_nosync) */
+    int tx_nosync;               /* the open transaction was begun by begin_nosync */
+    sqlite3 *ckpt_db;            /* tds_logstore_wal_background: the checkpoints' own connection */
+    int wal_frames;              /* frames in the WAL after the last commit (sqlite3_wal_hook) */
     /* The two tree nodes each level put last (the right frontier): an
      * append puts a node, then reads its left sibling (merkle.c), the node
      * put before it at that level: from here, not from the table.  Nodes
@@ -409,13 +413,15 @@ int tds_logstore_open_file(const char *path, tds_logstore **out, td_error *err)
     int rc;
     *out = NULL;
     if (!(s = calloc(1, sizeof *s))) return td_error_set(err, TD_ENOMEM, "out of memory");
+    s->wal_fd = -1;
     if (!(s->path = strdup(path))) {
         free(s);
         return td_error_set(err, TD_ENOMEM, "out of memory");
     }
     /* NOMUTEX: the connection is used by one thread at a time (the event
-     * loop; the thread pool's push checks read no store), so SQLite's
-     * per-call locking is pure cost on the ingest path. */
+     * loop; the thread pool's push checks read no store, the sync thread
+     * has the WAL's fd and its own ckpt_db), so SQLite's per-call locking
+     * is pure cost on the ingest path. */
     if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK) {
         rc = s->db ? tds__dberr(s, err, "cannot open") : td_error_set(err, TD_ENOMEM, "out of memory");
@@ -448,6 +454,8 @@ void tds_logstore_close(tds_logstore *s)
     for (int i = 0; i < B__N; i++) sqlite3_finalize(s->b[i]);
     td_logread_close(s->rd);
     sqlite3_close(s->db);
+    sqlite3_close(s->ckpt_db);
+    if (s->wal_fd >= 0) close(s->wal_fd);
     free(s->path);
     free(s);
 }
@@ -472,16 +480,123 @@ int tds_logstore_begin(tds_logstore *s, td_error *err)
     return 0;
 }
 
-int tds_logstore_commit(tds_logstore *s, td_error *err)
+/* The WAL's descriptor for tds_logstore_wal_sync (the WAL exists once the
+ * database is in WAL mode and written). */
+static int tds__wal_open(tds_logstore *s, td_error *err)
+{
+    size_t n;
+    char *wal;
+    int rc = 0;
+    if (s->wal_fd >= 0) return 0;
+    n = strlen(s->path) + sizeof "-wal";
+    if (!(wal = malloc(n))) return td_error_set(err, TD_ENOMEM, "out of memory");
+    snprintf(wal, n, "%s-wal", s->path);
+    if ((s->wal_fd = open(wal, O_RDONLY | O_CLOEXEC)) < 0)
+        rc = td_error_set(err, TD_EIO, TD_MSG_FILE_OPEN ": %s", wal, td_errno_vi_log(errno, wal));
+    free(wal);
+    return rc;
+}
+
+int tds_logstore_begin_nosync(tds_logstore *s, td_error *err)
 {
     int rc;
+    if (s->in_tx) return td_error_set(err, TD_EINTERNAL, "%s: transaction already open", s->path);
+    /* SQLite changes the safety level only outside a transaction: NORMAL
+     * for this one's COMMIT (in WAL mode: the WAL is written, not fsynced;
+     * a checkpoint into the database still syncs, so the file is never
+     * corrupt, only the commit's durability waits) */
+    if ((rc = tds__exec(s, "PRAGMA synchronous=NORMAL", err))) return rc;
+    if ((rc = tds_logstore_begin(s, err))) {
+        tds__exec(s, "PRAGMA synchronous=FULL", NULL);
+        return rc;
+    }
+    s->tx_nosync = 1;
+    return 0;
+}
+
+/* After the COMMIT or ROLLBACK of a transaction begun by begin_nosync. */
+static int tds__nosync_end(tds_logstore *s, td_error *err)
+{
+    if (!s->tx_nosync) return 0;
+    s->tx_nosync = 0;
+    return tds__exec(s, "PRAGMA synchronous=FULL", err);
+}
+
+int tds_logstore_commit_nosync(tds_logstore *s, td_error *err)
+{
+    int rc;
+    if (!s->in_tx) return td_error_set(err, TD_EINTERNAL, "%s: commit without a transaction", s->path);
+    if (!s->tx_nosync) return tds_logstore_commit(s, err);
+    if ((rc = tds__step_done(s, s->q[Q_COMMIT], err, "committing"))) {
+        tds_logstore_rollback(s);
+        return rc;
+    }
+    s->in_tx = 0;
+    if ((rc = tds__wal_open(s, err))) {
+        /* cannot sync it later: sync it now */
+        tds__nosync_end(s, NULL);
+        return sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_FULL, NULL, NULL) == SQLITE_OK ? 0 : rc;
+    }
+    return tds__nosync_end(s, err);
+}
+
+int tds_logstore_wal_sync(tds_logstore *s)
+{
+    if (s->wal_fd < 0) return 0;   /* nothing committed without a sync */
+    return fdatasync(s->wal_fd) == 0 ? 0 : errno;
+}
+
+int tds_logstore_commit(tds_logstore *s, td_error *err)
+{
+    int rc, nosync = s->tx_nosync;
     if (!s->in_tx) return td_error_set(err, TD_EINTERNAL, "%s: commit without a transaction", s->path);
     if ((rc = tds__step_done(s, s->q[Q_COMMIT], err, "committing"))) {
         tds_logstore_rollback(s);
         return rc;
     }
     s->in_tx = 0;
+    if (!nosync) return 0;
+    /* begun by begin_nosync: durable now, with what was committed before */
+    if ((rc = tds__nosync_end(s, err))) return rc;
+    if ((rc = tds__wal_open(s, err))) return rc;
+    if ((rc = tds_logstore_wal_sync(s)))
+        return td_error_set(err, TD_EIO, TD_MSG_DB_FAIL, s->path, td_errno_vi_log(rc, s->path));
     return 0;
+}
+
+static int tds__wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    (void)db;
+    (void)name;
+    ((tds_logstore *)arg)->wal_frames = frames;
+    return SQLITE_OK;
+}
+
+int tds_logstore_wal_background(tds_logstore *s, td_error *err)
+{
+    if (s->ckpt_db) return 0;
+    if (sqlite3_open_v2(s->path, &s->ckpt_db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        int rc = td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, s->path,
+                              td_sqlite_vi_db(s->ckpt_db, "opening a connection for checkpoints"));
+        sqlite3_close(s->ckpt_db);
+        s->ckpt_db = NULL;
+        return rc;
+    }
+    sqlite3_busy_timeout(s->ckpt_db, TDS_LOGSTORE_BUSY_MS);
+    sqlite3_exec(s->ckpt_db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+    /* replaces the connection's automatic checkpoint (sqlite3_wal_hook) */
+    sqlite3_wal_hook(s->db, tds__wal_hook, s);
+    return 0;
+}
+
+int tds_logstore_wal_frames(const tds_logstore *s) { return s->ckpt_db ? s->wal_frames : 0; }
+
+int tds_logstore_wal_checkpoint(tds_logstore *s)
+{
+    int rc;
+    if (!s->ckpt_db) return 0;
+    rc = sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : rc;
 }
 
 void tds_logstore_rollback(tds_logstore *s)
@@ -490,6 +605,7 @@ void tds_logstore_rollback(tds_logstore *s)
     /* A failed COMMIT may already have rolled back; then this fails harmlessly. */
     if (sqlite3_get_autocommit(s->db) == 0) tds__step_done(s, s->q[Q_ROLLBACK], NULL, "rolling back");
     s->in_tx = 0;
+    tds__nosync_end(s, NULL);
     memset(s->fr, 0, sizeof s->fr);
 }
 

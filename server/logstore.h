@@ -88,6 +88,34 @@ int tds_logstore_insert(tds_logstore *s, tds_logrow *row, td_error *err);
  * of row->body: a push hashes it off the event loop), or NULL to hash here. */
 int tds_logstore_insert_leaf(tds_logstore *s, tds_logrow *row, const unsigned char *leaf, td_error *err);
 int tds_logstore_commit(tds_logstore *s, td_error *err);
+/*
+ * A transaction that may commit without waiting for the disk:
+ * begin_nosync begins it; commit_nosync commits it with the rows in the
+ * WAL, visible to this connection, but not fsynced; tds_logstore_commit
+ * instead makes it durable at once.  Rows committed without the sync
+ * become durable with the next tds_logstore_wal_sync, or the next durable
+ * commit (an fsync of the WAL covers everything written to it before).
+ * Nothing may show them to anyone, or acknowledge them, before.
+ * tds_logstore_wal_sync may run on any thread (it touches only the WAL's
+ * file descriptor): 0 or an errno.
+ */
+int tds_logstore_begin_nosync(tds_logstore *s, td_error *err);
+int tds_logstore_commit_nosync(tds_logstore *s, td_error *err);
+int tds_logstore_wal_sync(tds_logstore *s);
+/*
+ * WAL checkpoints off the writer's thread.  tds_logstore_wal_background
+ * stops the connection's own checkpoints (SQLite's wal_autocheckpoint runs
+ * them inside a COMMIT, with two fsyncs) and opens a second connection for
+ * them.  tds_logstore_wal_frames: frames in the WAL after the last commit
+ * (0 without wal_background).  tds_logstore_wal_checkpoint copies the WAL
+ * into the database on that second connection (PASSIVE: the writer is never
+ * blocked; the WAL is reused from its start by the next commit once a
+ * checkpoint has copied it all); call it from one thread at a time, not
+ * necessarily the writer's: 0 or an SQLite code.
+ */
+int tds_logstore_wal_background(tds_logstore *s, td_error *err);
+int tds_logstore_wal_frames(const tds_logstore *s);
+int tds_logstore_wal_checkpoint(tds_logstore *s);
 void tds_logstore_rollback(tds_logstore *s);
 
 /* Highest seq of author in the log (0 if none). */

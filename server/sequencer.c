@@ -209,32 +209,51 @@ static uint64_t tds__device_next_seq(const tds_ledger *l, const tds_peer *peer, 
 
 /* ---- group commit (docs/ARCHITECTURE.md §7) ---------------------------------
  *
- * Pushes are appended to one open transaction, the group, and committed
- * together: by tds_ledger_group_flush (serve calls it once per event-loop
- * iteration, after every read callback of the iteration ran), before any
- * other use of the store, or when the group holds TDS_GROUP_MAX_BYTES.  One
- * fsync then covers the pushes of every session that arrived in the same
- * iteration, and the pipelined batches of one session.  Each push's done
- * callback runs after the commit, in the order the pushes came; a failed
- * commit rolls the whole group back and fails every push of it (none is
- * acknowledged).  The group owns the bodies of its rows until the fold that
- * follows the commit.
+ * A push whose checks against the peer passed joins the group's backlog, in
+ * the order the pushes came.  tds_ledger_group_step appends at most a
+ * budget of the backlog's entries to one open transaction, the group, then
+ * folds the rows, signs their checkpoint and commits them: one fsync covers
+ * the pushes of every session appended in that step.  serve calls it once
+ * per event-loop iteration, so the loop's share of a push flood is cut into
+ * slices and every other session's frames (a Ping) are read and answered
+ * between two slices.  A push may thus be split between two commits; its
+ * done callback runs after the commit that covers its last entry, and the
+ * callbacks run in the order the pushes came.  After a crash between the
+ * two commits the first part is stored, and the device's re-send of the
+ * batch is answered DUPLICATE for it.  tds_ledger_group_flush appends the
+ * whole backlog and commits: before any other use of the store, or when
+ * the backlog holds TDS_GROUP_MAX_BYTES.  A failed append or commit rolls
+ * the open transaction back and fails every push of the group and of the
+ * backlog (none is acknowledged).  The group owns the bodies of its rows
+ * until the fold that follows the commit.
  */
 
-/* Bytes of entries a group may hold before it is committed at once: bounds
- * the server's memory to a few pipelined batches (TD_PUSH_MAX_BYTES each)
- * whatever the number of sessions pushing at the same time. */
+/* Bytes of entries the backlog may hold before it is committed at once:
+ * bounds the server's memory to a few pipelined batches (TD_PUSH_MAX_BYTES
+ * each) whatever the number of sessions pushing at the same time. */
 #define TDS_GROUP_MAX_BYTES (8u * 1024 * 1024)
-/* Pushes a group may hold (each keeps its acks, up to TD_PUSH_MAX_ENTRIES of
- * them): bounds the memory of many small or duplicate pushes read in one
- * iteration, which add few bytes of rows. */
+/* Pushes the backlog and the group may hold (each keeps its acks, up to
+ * TD_PUSH_MAX_ENTRIES of them): bounds the memory of many small or
+ * duplicate pushes read in one iteration, which add few bytes of rows. */
 #define TDS_GROUP_MAX_PUSHES 256
 
-/* Fail every waiter of the group (rolled back or never begun). */
+static void tds__backlog_free(tds_backlog_item *it)
+{
+    if (!it) return;
+    tds_push_prep_free(it->p);
+    if (it->earlier)
+        for (size_t i = 0; i < it->peer.n_earlier; i++) free(it->earlier[i].data);
+    free(it->earlier);
+    free(it);
+}
+
+/* Fail every waiter of the group (rolled back or never begun) and every
+ * push of the backlog. */
 static void tds__group_fail(tds_ledger *l, int rc, const td_error *err)
 {
     struct tds_group *g = &l->grp;
     tds_group_waiter *w = g->w;
+    tds_backlog_item *it = g->bl_head, *next;
     size_t nw = g->nw;
     if (g->open) tds_logstore_rollback(l->store);
     g->open = 0;
@@ -244,6 +263,8 @@ static void tds__group_fail(tds_ledger *l, int rc, const td_error *err)
     g->bytes = 0;
     g->w = NULL;
     g->nw = g->capw = 0;
+    g->bl_head = g->bl_tail = NULL;
+    g->bl_n = 0;
     for (size_t i = 0; i < nw; i++) {
         for (size_t k = 0; k < w[i].n; k++)
             if (w[i].acks[k].status == TIENDO__ACK_STATUS__ACK_STORED)
@@ -251,29 +272,76 @@ static void tds__group_fail(tds_ledger *l, int rc, const td_error *err)
         w[i].done(w[i].arg, rc, err);
     }
     free(w);
+    for (; it; it = next) {
+        next = it->next;
+        for (size_t k = 0; k < it->p->n; k++)
+            if (it->acks[k].status == TIENDO__ACK_STATUS__ACK_STORED)
+                it->acks[k].status = TIENDO__ACK_STATUS__ACK_UNSPECIFIED;
+        it->done(it->arg, rc, err);
+        tds__backlog_free(it);
+    }
 }
 
-void tds_ledger_group_flush(tds_ledger *l)
+/* Release the unsynced waiters up to commit gen (rc: the sync's result). */
+static void tds__release_unsynced(tds_ledger *l, uint64_t gen, int rc)
+{
+    struct tds_group *g = &l->grp;
+    tds_group_waiter *un = g->un;
+    size_t k = 0, n = g->nun;
+    td_error err = {0};
+    if (rc) td_error_set(&err, TD_EIO, "syncing the log's WAL to disk: %s", strerror(rc));
+    while (k < n && un[k].gen <= gen) k++;
+    if (!k) return;
+    /* detached first: a done callback may flush the group again */
+    g->un = NULL;
+    g->nun = g->capun = 0;
+    if (k < n && !(g->un = malloc((n - k) * sizeof *g->un))) {
+        /* cannot keep the rest waiting: they are committed, sync them here */
+        rc = tds_logstore_wal_sync(l->store);
+        if (rc) td_error_set(&err, TD_EIO, "syncing the log's WAL to disk: %s", strerror(rc));
+        k = n;
+    } else if (k < n) {
+        memcpy(g->un, un + k, (n - k) * sizeof *g->un);
+        g->nun = g->capun = n - k;
+    }
+    for (size_t i = 0; i < k; i++) {
+        if (rc)
+            for (size_t j = 0; j < un[i].n; j++)
+                if (un[i].acks[j].status == TIENDO__ACK_STATUS__ACK_STORED)
+                    un[i].acks[j].status = TIENDO__ACK_STATUS__ACK_UNSPECIFIED;
+        un[i].done(un[i].arg, rc ? TD_EIO : 0, rc ? &err : NULL);
+    }
+    free(un);
+}
+
+/*
+ * Fold, sign and commit the open group, then hand its waiters their acks.
+ * durable: the COMMIT fsyncs the WAL, which makes every earlier commit
+ * durable too, and every waiter (the unsynced ones first) gets its acks now.
+ * Else the COMMIT does not wait for the disk: the waiters join the unsynced
+ * ones, tagged with this commit, until tds_ledger_synced.
+ */
+static void tds__group_commit(tds_ledger *l, int durable)
 {
     struct tds_group *g = &l->grp;
     tds_group_waiter *w;
     size_t nw;
     td_error err = {0};
     uint64_t signed_size = 0;
-    int rc = 0;
-    if (!g->nw && !g->open) return;
+    int rc = 0, synced = 0;
+    if (!g->nw && !g->open && !(durable && g->nun)) return;
     if (g->open) {
         /* The rows are folded and their checkpoint signed inside the
          * transaction, so the commit makes rows and head durable together
          * (one fsync) and every committed row is covered by a signed head
-         * (docs/LOG.md, checkpoints).  Durable before any Ack leaves
-         * (docs/PROTOCOL.md §11); on failure the rows are gone with the
-         * rollback, the state is folded again from the store, and no ack is
-         * sent. */
+         * (docs/LOG.md, checkpoints).  Durable before any Ack leaves and
+         * before anything reads them (docs/PROTOCOL.md §11); on failure the
+         * rows are gone with the rollback, the state is folded again from
+         * the store, and no ack is sent. */
         tds__fold_pending(l, g->rows, g->nrows, NULL);
         if (g->nrows && tds__sign_due(l) && (rc = tds__sign_in_tx(l, &signed_size, &err)))
             td_log_error("signing the checkpoint of a group commit: %s", err.msg);
-        if (!rc && (rc = tds_logstore_commit(l->store, &err)))
+        if (!rc && (rc = durable ? tds_logstore_commit(l->store, &err) : tds_logstore_commit_nosync(l->store, &err)))
             td_log_error("group commit of %zu pushes failed: %s", g->nw, err.msg);
         if (rc) {
             tds__group_fail(l, rc, &err);
@@ -283,17 +351,150 @@ void tds_ledger_group_flush(tds_ledger *l)
         g->open = 0;
         g->commits++;
         tds__signed(l, signed_size);
+        synced = durable;
+        if (!durable) g->gen++;
     }
     tds__pending_free(g->rows, g->nrows);
     g->rows = NULL;
     g->nrows = g->caprows = 0;
-    g->bytes = 0;
+    if (durable) {
+        int src = synced ? 0 : tds_logstore_wal_sync(l->store);
+        if (src) td_log_error("syncing the log's WAL to disk failed: %s", strerror(src));
+        else g->synced = g->gen;
+        tds__release_unsynced(l, g->gen, src);
+    }
     w = g->w;
     nw = g->nw;
     g->w = NULL;
     g->nw = g->capw = 0;
+    if (!durable && (g->nun || g->gen > g->synced)) {
+        /* held until the sync of this commit (or of the last one, for
+         * pushes that stored nothing: their acks follow the earlier ones) */
+        if (g->nun + nw > g->capun) {
+            size_t nc = g->capun ? g->capun : 16;
+            tds_group_waiter *nu;
+            while (nc < g->nun + nw) nc *= 2;
+            if (!(nu = realloc(g->un, nc * sizeof *nu))) {
+                /* cannot hold them: sync here */
+                int src = tds_logstore_wal_sync(l->store);
+                if (!src) g->synced = g->gen;
+                tds__release_unsynced(l, g->gen, src);
+                goto release;
+            }
+            g->un = nu;
+            g->capun = nc;
+        }
+        for (size_t i = 0; i < nw; i++) {
+            w[i].gen = g->gen;
+            g->un[g->nun++] = w[i];
+        }
+        free(w);
+        return;
+    }
+release:
     for (size_t i = 0; i < nw; i++) w[i].done(w[i].arg, 0, NULL);
     free(w);
+}
+
+uint64_t tds_ledger_unsynced(const tds_ledger *l)
+{
+    return l->grp.gen > l->grp.synced ? l->grp.gen : 0;
+}
+
+int tds_ledger_wal_sync(tds_ledger *l)
+{
+    return tds_logstore_wal_sync(l->store);
+}
+
+int tds_ledger_wal_background(tds_ledger *l, td_error *err)
+{
+    return tds_logstore_wal_background(l->store, err);
+}
+
+int tds_ledger_wal_frames(const tds_ledger *l)
+{
+    return tds_logstore_wal_frames(l->store);
+}
+
+int tds_ledger_wal_checkpoint(tds_ledger *l)
+{
+    return tds_logstore_wal_checkpoint(l->store);
+}
+
+void tds_ledger_synced(tds_ledger *l, uint64_t gen, int rc)
+{
+    struct tds_group *g = &l->grp;
+    if (rc) td_log_error("syncing the log's WAL to disk failed: %s", strerror(rc));
+    else if (gen > g->synced) g->synced = gen;
+    tds__release_unsynced(l, gen, rc);
+}
+
+static int tds__push_append(tds_ledger *l, const tds_peer *peer, size_t from, size_t to, size_t n, tds_ack *acks,
+                            td_entry *en, uint8_t **bytes, size_t *lens, const uint32_t *task,
+                            const unsigned char (*leaf)[32], td_error *err);
+static void tds__log_refusals(const tds_peer *peer, const tds_ack *acks, size_t n);
+
+/* Append the backlog's entries to the group, at most budget of them (a push
+ * with nothing left to append costs none); a push fully appended becomes a
+ * waiter of the group.  On failure the caller fails the whole group. */
+static int tds__backlog_append(tds_ledger *l, size_t budget, td_error *err)
+{
+    struct tds_group *g = &l->grp;
+    int rc;
+    while (g->bl_head) {
+        tds_backlog_item *it = g->bl_head;
+        tds_push_prep *p = it->p;
+        size_t to = p->n;
+        if (it->nok) {
+            if (!budget) break;
+            if (p->n - it->next_i > budget) to = it->next_i + budget;
+            if ((rc = tds__push_append(l, &it->peer, it->next_i, to, p->n, it->acks, p->en, p->bytes, p->lens,
+                                       p->task, p->leaf, err)))
+                return rc;
+            budget -= to - it->next_i;
+        }
+        it->next_i = to;
+        if (to < p->n) break;
+        if (g->nw == g->capw) {
+            size_t nc = g->capw ? 2 * g->capw : 16;
+            tds_group_waiter *nw = realloc(g->w, nc * sizeof *nw);
+            if (!nw) return td_error_set(err, TD_ENOMEM, "out of memory for a push");
+            g->w = nw;
+            g->capw = nc;
+        }
+        g->w[g->nw++] = (tds_group_waiter){it->acks, p->n, it->done, it->arg, 0};
+        tds__log_refusals(&it->peer, it->acks, p->n);
+        if (!(g->bl_head = it->next)) g->bl_tail = NULL;
+        g->bl_n--;
+        g->bytes -= p->recv_bytes < g->bytes ? p->recv_bytes : g->bytes;
+        tds__backlog_free(it);
+    }
+    return 0;
+}
+
+int tds_ledger_group_step(tds_ledger *l, size_t budget)
+{
+    struct tds_group *g = &l->grp;
+    td_error err = {0};
+    int rc;
+    if ((rc = tds__backlog_append(l, budget, &err))) {
+        td_log_error("appending %zu pushes to the log failed: %s", g->bl_n + g->nw, err.msg);
+        tds__group_fail(l, rc, &err);
+        return 0;
+    }
+    tds__group_commit(l, 0);
+    return g->bl_head != NULL;
+}
+
+void tds_ledger_group_flush(tds_ledger *l)
+{
+    td_error err = {0};
+    int rc;
+    if ((rc = tds__backlog_append(l, SIZE_MAX, &err))) {
+        td_log_error("appending %zu pushes to the log failed: %s", l->grp.bl_n + l->grp.nw, err.msg);
+        tds__group_fail(l, rc, &err);
+    }
+    tds__group_commit(l, 1);
 }
 
 /* The checks against the TLS peer (they read the state: earlier keys):
@@ -340,34 +541,36 @@ static int tds__group_reserve(struct tds_group *g, size_t k)
 }
 
 /*
- * Append the passed entries of one push to the group's transaction
- * (beginning it if needed).  The sequence rules read the store, which
+ * Append the passed entries [from, to) of one push of n to the group's
+ * transaction (beginning it if needed).  The sequence rules read the store, which
  * includes the group's earlier rows (same connection): the batches of one
  * session, pipelined, continue each other's seqs.  On failure the caller
  * fails the whole group.
  */
-static int tds__push_append(tds_ledger *l, const tds_peer *peer, size_t n, tds_ack *acks, td_entry *en,
-                            uint8_t **bytes, size_t *lens, const uint32_t *task, const unsigned char (*leaf)[32],
-                            td_error *err)
+static int tds__push_append(tds_ledger *l, const tds_peer *peer, size_t from, size_t to, size_t n, tds_ack *acks,
+                            td_entry *en, uint8_t **bytes, size_t *lens, const uint32_t *task,
+                            const unsigned char (*leaf)[32], td_error *err)
 {
     struct tds_group *g = &l->grp;
     int64_t now = tds__now_ms();
     int rc;
-    if (tds__group_reserve(g, n + 2 + TD_PUSH_EARLIER_CERTS_MAX)) return td_error_set(err, TD_ENOMEM, "out of memory for a push of %zu", n);
+    if (tds__group_reserve(g, to - from + 2 + TD_PUSH_EARLIER_CERTS_MAX))
+        return td_error_set(err, TD_ENOMEM, "out of memory for a push of %zu", n);
     if (!g->open) {
-        if ((rc = tds_logstore_begin(l->store, err))) return rc;
+        if ((rc = tds_logstore_begin_nosync(l->store, err))) return rc;
         g->open = 1;
         if ((rc = tds__catch_up(l, err)) || (rc = tds__ensure_server_cert(l, g->rows, &g->nrows, err))) return rc;
     }
-    if ((rc = tds__ensure_peer_cert(l, peer, g->rows, &g->nrows, err)) ||
-        (rc = tds__ensure_earlier_certs(l, peer, en, acks, n, g->rows, &g->nrows, err)))
+    /* the certificates go in before the push's first entry */
+    if (from == 0 && ((rc = tds__ensure_peer_cert(l, peer, g->rows, &g->nrows, err)) ||
+                      (rc = tds__ensure_earlier_certs(l, peer, en, acks, n, g->rows, &g->nrows, err))))
         return rc;
     /* the author and seq of the row this push stored last: the next entry of
      * the same author continues it without asking the store (the store would
      * answer the same, in the same transaction) */
     const unsigned char *prev_author = NULL;
     uint64_t prev_seq = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = from; i < to; i++) {
         tds_ack *a = &acks[i];
         tds_pending *p = &g->rows[g->nrows];
         uint64_t last = 0, seq, idx = 0;
@@ -465,42 +668,56 @@ void tds_ledger_push_defer_prepared(tds_ledger *l, const tds_peer *peer, tds_pus
                                     void (*done)(void *arg, int rc, const td_error *err), void *arg)
 {
     struct tds_group *g = &l->grp;
-    size_t nok = 0;
+    tds_backlog_item *it;
     td_error err = {0};
-    int rc = 0;
+    size_t nok = 0;
 
     if (!l->writable || !l->st) {
         td_error_set(&err, TD_EINTERNAL, "the server log is open read-only");
         done(arg, TD_EINTERNAL, &err);
-        goto out;
+        tds_push_prep_free(p);
+        return;
     }
     tds__push_check_peer(l, peer, p->n, acks, p->en, &nok);
-    if (g->nw == g->capw) {
-        size_t nc = g->capw ? 2 * g->capw : 16;
-        tds_group_waiter *nw = realloc(g->w, nc * sizeof *nw);
-        if (!nw) {
-            /* nothing of this push is in the group: fail it alone */
-            td_error_set(&err, TD_ENOMEM, "out of memory for a push");
-            done(arg, TD_ENOMEM, &err);
-            goto out;
+    if (!(it = calloc(1, sizeof *it))) goto oom;
+    it->p = p;
+    it->acks = acks;
+    it->nok = nok;
+    it->peer = *peer;
+    it->done = done;
+    it->arg = arg;
+    it->peer.earlier = NULL;
+    it->peer.n_earlier = 0;
+    it->peer.rescan_tasks = NULL;
+    it->peer.n_rescan_tasks = 0;
+    if (nok && peer->n_earlier) {
+        size_t ne = peer->n_earlier < TD_PUSH_EARLIER_CERTS_MAX ? peer->n_earlier : TD_PUSH_EARLIER_CERTS_MAX;
+        if (!(it->earlier = calloc(ne, sizeof *it->earlier))) goto oom;
+        it->peer.earlier = it->earlier;
+        for (size_t i = 0; i < ne; i++, it->peer.n_earlier++) {
+            if (!(it->earlier[i].data = malloc(peer->earlier[i].len ? peer->earlier[i].len : 1))) goto oom;
+            memcpy(it->earlier[i].data, peer->earlier[i].data, peer->earlier[i].len);
+            it->earlier[i].len = peer->earlier[i].len;
         }
-        g->w = nw;
-        g->capw = nc;
     }
-    g->w[g->nw++] = (tds_group_waiter){acks, p->n, done, arg};
+    if (g->bl_tail) g->bl_tail->next = it;
+    else g->bl_head = it;
+    g->bl_tail = it;
+    g->bl_n++;
     g->pushes++;
     /* every byte received counts against the cap, stored or not */
     g->bytes += p->recv_bytes;
-    if (nok && (rc = tds__push_append(l, peer, p->n, acks, p->en, p->bytes, p->lens, p->task, p->leaf, &err))) {
-        tds__group_fail(l, rc, &err);
-        goto out;
+    if (g->bytes >= TDS_GROUP_MAX_BYTES || g->bl_n + g->nw >= TDS_GROUP_MAX_PUSHES) tds_ledger_group_flush(l);
+    return;
+oom:
+    /* nothing of this push is in the group: fail it alone */
+    if (it) {
+        it->p = NULL;
+        tds__backlog_free(it);
     }
-    tds__log_refusals(peer, acks, p->n);
-    /* Without an open transaction (everything refused or empty) nothing
-     * waits for a commit, except the order behind earlier pushes. */
-    if (!g->open || g->bytes >= TDS_GROUP_MAX_BYTES || g->nw >= TDS_GROUP_MAX_PUSHES) tds_ledger_group_flush(l);
-out:
     tds_push_prep_free(p);
+    td_error_set(&err, TD_ENOMEM, "out of memory for a push");
+    done(arg, TD_ENOMEM, &err);
 }
 
 typedef struct tds_push_sync {

@@ -73,6 +73,20 @@ struct tds_server {
     uv_signal_t sigint, sigterm, sighup;
     uv_timer_t grace;
     uv_check_t group;             /* commits the push group once per loop iteration */
+    uv_idle_t backlog;            /* active while pushes wait to be appended: poll does not block */
+    /* The WAL's fsync off the loop (ledger.h tds_ledger_unsynced): a step
+     * commits without waiting for the disk, this thread waits for it, and
+     * `synced` hands the result back to the loop, which then sends the
+     * held acks.  want/got/rc/stop under mu. */
+    struct {
+        uv_thread_t th;
+        uv_mutex_t mu;
+        uv_cond_t cv;
+        uv_async_t synced;
+        uint64_t want, got;
+        int rc, stop, running, inited;
+        int ckpt_want, ckpt_busy;     /* a WAL checkpoint asked for / running */
+    } sy;
     uint32_t proto_max;           /* TIENDO_PROTO_MAX, 0 = ours */
     SSL_CTX *ctx;
     tds_config cfg;
@@ -380,10 +394,107 @@ static void tds__on_grace(uv_timer_t *t)
     }
 }
 
+/* Entries of the push backlog appended and committed in one loop
+ * iteration (one group commit).  The loop's share of a pushed entry is
+ * ~10-20 us (append, fold, digest, commit), so a slice keeps an iteration
+ * to a few milliseconds: a session's Ping is answered between two slices,
+ * however many sessions flood pushes.  Larger slices commit less often
+ * (one fsync each) but hold the other sessions longer. */
+#define TDS_GROUP_STEP_ENTRIES 128
+
+/* WAL frames (pages) after which the sync thread checkpoints the WAL into
+ * the database: SQLite's own default for its automatic checkpoint. */
+#define TDS_WAL_CHECKPOINT_FRAMES 1000
+
+static void tds__on_backlog(uv_idle_t *h) { (void)h; }
+
+static void tds__sync_thread(void *arg)
+{
+    tds_server *srv = arg;
+    uv_mutex_lock(&srv->sy.mu);
+    for (;;) {
+        uint64_t gen;
+        int rc;
+        while (!srv->sy.stop && srv->sy.want <= srv->sy.got && !srv->sy.ckpt_want)
+            uv_cond_wait(&srv->sy.cv, &srv->sy.mu);
+        if (srv->sy.stop) break;
+        if (srv->sy.want <= srv->sy.got) {
+            /* the syncs first: acks wait for them, not for a checkpoint */
+            srv->sy.ckpt_want = 0;
+            srv->sy.ckpt_busy = 1;
+            uv_mutex_unlock(&srv->sy.mu);
+            rc = tds_ledger_wal_checkpoint(srv->ledger);
+            if (rc) td_log_warn("checkpointing the log's WAL: SQLite error %d", rc);
+            uv_mutex_lock(&srv->sy.mu);
+            srv->sy.ckpt_busy = 0;
+            continue;
+        }
+        gen = srv->sy.want;
+        uv_mutex_unlock(&srv->sy.mu);
+        rc = tds_ledger_wal_sync(srv->ledger);   /* covers every commit up to gen */
+        uv_mutex_lock(&srv->sy.mu);
+        srv->sy.got = gen;
+        if (rc) srv->sy.rc = rc;
+        uv_async_send(&srv->sy.synced);
+    }
+    uv_mutex_unlock(&srv->sy.mu);
+}
+
+static void tds__on_synced(uv_async_t *h)
+{
+    tds_server *srv = h->data;
+    uint64_t gen;
+    int rc;
+    uv_mutex_lock(&srv->sy.mu);
+    gen = srv->sy.got;
+    rc = srv->sy.rc;
+    srv->sy.rc = 0;
+    uv_mutex_unlock(&srv->sy.mu);
+    tds_ledger_synced(srv->ledger, gen, rc);
+}
+
+static void tds__sync_stop(tds_server *srv)
+{
+    if (!srv->sy.running) return;
+    uv_mutex_lock(&srv->sy.mu);
+    srv->sy.stop = 1;
+    uv_cond_signal(&srv->sy.cv);
+    uv_mutex_unlock(&srv->sy.mu);
+    uv_thread_join(&srv->sy.th);
+    srv->sy.running = 0;
+    /* a sync that ended after the loop's last look: its acks */
+    tds__on_synced(&srv->sy.synced);
+}
+
 static void tds__on_check(uv_check_t *h)
 {
     tds_server *srv = h->data;
-    tds_ledger_group_flush(srv->ledger);
+    uint64_t gen;
+    if (tds_ledger_group_step(srv->ledger, TDS_GROUP_STEP_ENTRIES)) {
+        if (!uv_is_active((uv_handle_t *)&srv->backlog)) uv_idle_start(&srv->backlog, tds__on_backlog);
+    } else if (uv_is_active((uv_handle_t *)&srv->backlog)) {
+        uv_idle_stop(&srv->backlog);
+    }
+    if ((gen = tds_ledger_unsynced(srv->ledger))) {
+        if (!srv->sy.running) {
+            tds_ledger_group_flush(srv->ledger);   /* no sync thread: sync here */
+            return;
+        }
+        uv_mutex_lock(&srv->sy.mu);
+        if (gen > srv->sy.want) {
+            srv->sy.want = gen;
+            uv_cond_signal(&srv->sy.cv);
+        }
+        uv_mutex_unlock(&srv->sy.mu);
+    }
+    if (srv->sy.running && tds_ledger_wal_frames(srv->ledger) >= TDS_WAL_CHECKPOINT_FRAMES) {
+        uv_mutex_lock(&srv->sy.mu);
+        if (!srv->sy.ckpt_want && !srv->sy.ckpt_busy) {
+            srv->sy.ckpt_want = 1;
+            uv_cond_signal(&srv->sy.cv);
+        }
+        uv_mutex_unlock(&srv->sy.mu);
+    }
 }
 
 static void tds__stop(tds_server *srv, const char *why)
@@ -393,6 +504,11 @@ static void tds__stop(tds_server *srv, const char *why)
     tds_ledger_group_flush(srv->ledger);   /* acks of what was read before the Bye */
     uv_check_stop(&srv->group);
     uv_close((uv_handle_t *)&srv->group, tds__close_cb_free_nothing);
+    uv_idle_stop(&srv->backlog);
+    uv_close((uv_handle_t *)&srv->backlog, tds__close_cb_free_nothing);
+    tds__sync_stop(srv);
+    if (!uv_is_closing((uv_handle_t *)&srv->sy.synced))
+        uv_close((uv_handle_t *)&srv->sy.synced, tds__close_cb_free_nothing);
     td_log_info("shutting down (%s): %d open sessions", why, srv->nclients);
     uv_close((uv_handle_t *)&srv->listener, tds__close_cb_free_nothing);
     uv_close((uv_handle_t *)&srv->sigint, tds__close_cb_free_nothing);
@@ -635,6 +751,23 @@ int tds_cmd_serve(int argc, char **argv)
     srv.group.data = &srv;
     uv_check_start(&srv.group, tds__on_check);
     uv_unref((uv_handle_t *)&srv.group);   /* it alone does not keep the server running */
+    uv_idle_init(srv.loop, &srv.backlog);
+    uv_unref((uv_handle_t *)&srv.backlog);
+    uv_async_init(srv.loop, &srv.sy.synced, tds__on_synced);
+    srv.sy.synced.data = &srv;
+    uv_unref((uv_handle_t *)&srv.sy.synced);
+    if (uv_mutex_init(&srv.sy.mu) == 0) {
+        if (uv_cond_init(&srv.sy.cv) == 0) {
+            if (uv_thread_create(&srv.sy.th, tds__sync_thread, &srv) == 0) srv.sy.running = srv.sy.inited = 1;
+            else uv_cond_destroy(&srv.sy.cv);
+        }
+        if (!srv.sy.running) uv_mutex_destroy(&srv.sy.mu);
+    }
+    if (!srv.sy.running) {
+        td_log_warn("no thread for the log's fsync: group commits wait for the disk on the loop");
+    } else if (tds_ledger_wal_background(srv.ledger, &err)) {
+        td_log_warn("the log's WAL is checkpointed inside commits: %s", err.msg);
+    }
     tds_ledger_set_group_commit(srv.ledger, 1);
     {
         const char *pm = getenv("TIENDO_PROTO_MAX");
@@ -659,8 +792,18 @@ int tds_cmd_serve(int argc, char **argv)
 out_loop:
     if (!uv_is_closing((uv_handle_t *)&srv.listener)) uv_close((uv_handle_t *)&srv.listener, NULL);
     if (srv.group.loop && !uv_is_closing((uv_handle_t *)&srv.group)) uv_close((uv_handle_t *)&srv.group, NULL);
+    if (srv.backlog.loop && !uv_is_closing((uv_handle_t *)&srv.backlog)) uv_close((uv_handle_t *)&srv.backlog, NULL);
+    if (srv.sy.running) {
+        tds_ledger_group_flush(srv.ledger);
+        tds__sync_stop(&srv);
+    }
+    if (srv.sy.synced.loop && !uv_is_closing((uv_handle_t *)&srv.sy.synced)) uv_close((uv_handle_t *)&srv.sy.synced, NULL);
     uv_run(srv.loop, UV_RUN_DEFAULT);
     uv_loop_close(srv.loop);
+    if (srv.sy.inited) {
+        uv_cond_destroy(&srv.sy.cv);
+        uv_mutex_destroy(&srv.sy.mu);
+    }
     SSL_CTX_free(srv.ctx);
     tds_ledger_close(srv.ledger);
     tds_renewer_close(srv.renewer);

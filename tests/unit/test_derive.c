@@ -1443,18 +1443,11 @@ static void digests(const td_state *st, unsigned char v1[32], unsigned char v2[3
     td_state_digest_v2(st, v2);
 }
 
-/* The snapshot's checksum (derive_snap.c: Poly1305 under a public key), recomputed after a deliberate change so
- * that the structural checks, not the checksum, must refuse it. */
+/* The snapshot's checksum recomputed after a deliberate change so that the structural checks, not the
+ * checksum, must refuse it. */
 static void snap_reseal(uint8_t *b, size_t n)
 {
-    static const unsigned char key[crypto_onetimeauth_KEYBYTES] = "tiendo fold snapshot checksum!!";
-    uint64_t body = n - TD_SNAP_HEADER;
-    crypto_onetimeauth_state s;
-    memcpy(b + 40, &body, 8);
-    crypto_onetimeauth_init(&s, key);
-    crypto_onetimeauth_update(&s, b, 48);
-    crypto_onetimeauth_update(&s, b + TD_SNAP_HEADER, n - TD_SNAP_HEADER);
-    crypto_onetimeauth_final(&s, b + 48);
+    td_state_snap_seal(b, n);
 }
 
 static int snap_src(void *arg, uint64_t off, void *dst, size_t len)

@@ -1334,7 +1334,7 @@ static int pull_own(uint64_t since, uint64_t own_from)
     return feed(&f);
 }
 
-/* Issue 8: group commit — pipelined pushes wait for one commit, their
+/* Group commit: pipelined pushes wait for one commit, their
  * acks leave in order before the answer to the next frame, which sees the
  * entries; Pull.own_from_seq leaves out the peer's own bodies at version 3
  * only; a session capped at version 2 (TIENDO_PROTO_MAX) ignores it. */
@@ -1486,6 +1486,85 @@ static void test_group_commit_and_own(void)
     TT_EQ_INT(O.last->push_ack->acks[2]->index, first + 2);
     tds_ledger_set_group_commit(L, 0);
     for (int i = 0; i < 3; i++) free(b[i]);
+}
+
+static int ping(uint64_t nonce);
+
+/* Group commit in slices (sequencer.c): a step appends at most its budget
+ * of entries, so a push may span two commits; a step's commit does not wait
+ * for the disk and holds the acks until the WAL is synced; the acks leave in
+ * order, once, after the sync; a frame that reads (or a Ping behind the
+ * session's own pushes) makes everything durable first; a failed sync fails
+ * the pushes it covers instead of acknowledging them. */
+static void test_group_step_sliced(void)
+{
+    uint8_t *b[7];
+    size_t n[7];
+    uint64_t last = 0, before, gen;
+    td_error e;
+    TT_EQ_INT(tds_logstore_last_seq(tds_ledger_store(L), B.pk, &last, &e), 0);
+    for (int i = 0; i < 7; i++) b[i] = report(&B, last + 1 + (uint64_t)i, TB, NULL, TIENDO__ENTRY_KIND__ENTRY_REPORT,
+                                               "lô cắt lát", &n[i]);
+    tds_ledger_set_group_commit(L, 1);
+    start_dev(&B);
+    before = log_size();
+    TT_EQ_INT(hello_v(TD_PROTO_MAX, before), 0);
+    TT_EQ_INT(O.sent, 1);
+    TT_EQ_INT(push(&b[0], &n[0], 5), 0);
+    TT_EQ_INT(push(&b[5], &n[5], 1), 0);
+    TT_EQ_INT(S.deferred, 2);
+    TT_EQ_INT(tds_ledger_unsynced(L), 0);
+    /* 5 + 1 entries in slices of 2: three steps leave work behind */
+    TT_EQ_INT(tds_ledger_group_step(L, 2), 1);
+    TT_EQ_INT(log_size(), before + 2);
+    TT_CHECK((gen = tds_ledger_unsynced(L)) > 0);
+    TT_EQ_INT(tds_ledger_group_step(L, 2), 1);
+    TT_EQ_INT(log_size(), before + 4);
+    TT_EQ_INT(O.sent, 1);                   /* no ack for a push not wholly appended */
+    TT_EQ_INT(tds_ledger_group_step(L, 2), 0);
+    TT_EQ_INT(log_size(), before + 6);
+    TT_EQ_INT(O.sent, 1);                   /* appended and committed, not synced: still none */
+    TT_CHECK(tds_ledger_unsynced(L) > gen);
+    /* a sync of an earlier commit releases nothing of a later one */
+    tds_ledger_synced(L, gen, 0);
+    TT_EQ_INT(O.sent, 1);
+    gen = tds_ledger_unsynced(L);
+    TT_EQ_INT(tds_ledger_wal_sync(L), 0);
+    tds_ledger_synced(L, gen, 0);
+    TT_EQ_INT(tds_ledger_unsynced(L), 0);
+    TT_EQ_INT(S.deferred, 0);
+    TT_EQ_INT(O.sent, 3);
+    TT_EQ_INT(O.kinds[1], TIENDO__FRAME__BODY_PUSH_ACK);
+    TT_EQ_INT(O.kinds[2], TIENDO__FRAME__BODY_PUSH_ACK);
+    TT_EQ_INT(O.first_index[1], before + 1);
+    TT_EQ_INT(O.first_index[2], before + 6);
+    TT_EQ_INT(O.last->push_ack->n_acks, 1);
+    TT_EQ_INT(O.last->push_ack->acks[0]->status, TIENDO__ACK_STATUS__ACK_STORED);
+    /* a Ping behind the session's own unsynced push: the push is made
+     * durable, and its ack leaves before the Pong */
+    TT_EQ_INT(push(&b[6], &n[6], 1), 0);
+    TT_EQ_INT(tds_ledger_group_step(L, 2), 0);
+    TT_CHECK(tds_ledger_unsynced(L) > 0);
+    TT_EQ_INT(O.sent, 3);
+    TT_EQ_INT(ping(77), 0);
+    TT_EQ_INT(tds_ledger_unsynced(L), 0);
+    TT_EQ_INT(O.sent, 5);
+    TT_EQ_INT(O.kinds[3], TIENDO__FRAME__BODY_PUSH_ACK);
+    TT_EQ_INT(O.kinds[4], TIENDO__FRAME__BODY_PONG);
+    TT_EQ_INT(log_size(), before + 7);
+    /* the same batch again, committed, and a sync that fails: no ack, the
+     * session is told the server could not store it */
+    start_dev(&B);
+    TT_EQ_INT(hello_v(TD_PROTO_MAX, before), 0);
+    TT_EQ_INT(push(&b[0], &n[0], 2), 0);
+    TT_EQ_INT(tds_ledger_group_step(L, 8), 0);
+    TT_EQ_INT(O.sent, 1);
+    tds_ledger_synced(L, tds_ledger_unsynced(L), 5 /* EIO */);
+    TT_EQ_INT(S.deferred, 0);
+    TT_EQ_INT(O.sent, 2);
+    TT_EQ_INT(O.kinds[1], TIENDO__FRAME__BODY_ERROR);
+    tds_ledger_set_group_commit(L, 0);
+    for (int i = 0; i < 7; i++) free(b[i]);
 }
 
 /* A thread pool played by hand: jobs handed to io.offload wait here; the
@@ -1714,6 +1793,7 @@ int main(void)
         TT_RUN(test_v1_log_signed_at_start);
         TT_RUN(test_pull_inclusion);
         TT_RUN(test_group_commit_and_own);
+        TT_RUN(test_group_step_sliced);
         TT_RUN(test_verify_offloaded);
         TT_RUN(test_durable_and_shared);
     }
