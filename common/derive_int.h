@@ -148,9 +148,16 @@ typedef struct td__dg {
     struct {
         int what;
         size_t i;
-    } touch[8];
+    } touch[64];               /* records changed since the last sync (a run of reports waits, derive.c) */
     size_t n_touch;
 } td__dg;
+
+/* Touches a snapshot carries at most: readers from before the list held 64
+ * accept 8, so the snapshot settles longer lists first (derive_snap.c). */
+#define TD__DG_TOUCH_SNAP 8
+/* Bring the v2 sum up to the records now (the touch list empties); the
+ * digest's value does not change.  derive.c. */
+void td__dg_settle(td_state *st);
 
 /* The empty string the state shares for every empty owned text (td__sfree
  * skips it). */

@@ -338,6 +338,9 @@ int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n)
 
     *out = NULL;
     *n = 0;
+    /* the touches pending in the digest's sum, at most what every reader
+     * accepts (the sum is a cache of the records, not state) */
+    if (st->dg && st->dg->n_touch > TD__DG_TOUCH_SNAP) td__dg_settle((td_state *)st);
     if (!(pool = calloc(1, sizeof *pool))) return TD_ENOMEM;
     /* the agencies first: the reader needs the pool before the records */
     for (size_t i = 0; i < st->n_reports; i++)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
+#include "hash.h"
 
 #define HL TD_MERKLE_HASH_LEN
 
@@ -23,12 +23,12 @@
 void td_merkle_leaf_hash(const void *data, size_t len, unsigned char out[TD_MERKLE_HASH_LEN])
 {
     static const unsigned char prefix = TD_MERKLE_LEAF_PREFIX;
-    crypto_hash_sha256_state h;
-    crypto_hash_sha256_init(&h);
-    crypto_hash_sha256_update(&h, &prefix, 1);
+    td_sha256_ctx h;
+    td_sha256_init(&h);
+    td_sha256_update(&h, &prefix, 1);
     if (len)
-        crypto_hash_sha256_update(&h, data, len);
-    crypto_hash_sha256_final(&h, out);
+        td_sha256_update(&h, data, len);
+    td_sha256_final(&h, out);
 }
 
 void td_merkle_node_hash(const unsigned char l[TD_MERKLE_HASH_LEN], const unsigned char r[TD_MERKLE_HASH_LEN],
@@ -38,12 +38,12 @@ void td_merkle_node_hash(const unsigned char l[TD_MERKLE_HASH_LEN], const unsign
     buf[0] = TD_MERKLE_NODE_PREFIX;
     memcpy(buf + 1, l, HL);
     memcpy(buf + 1 + HL, r, HL);
-    crypto_hash_sha256(out, buf, sizeof buf);
+    td_sha256(out, buf, sizeof buf);
 }
 
 void td_merkle_empty_root(unsigned char out[TD_MERKLE_HASH_LEN])
 {
-    crypto_hash_sha256(out, NULL, 0);
+    td_sha256(out, NULL, 0);
 }
 
 /* ---- bit helpers ------------------------------------------------------------ */

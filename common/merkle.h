@@ -27,7 +27,8 @@
  * Errors: every int function returns 0 or a negative TD_E* code and, when
  * err is not NULL, fills it with a one-line English message.  A store
  * callback's non-zero return is passed through (a positive one becomes
- * TD_EIO).  Nothing here allocates, except the in-memory store.
+ * TD_EIO).  Nothing here allocates, except the in-memory store (and the
+ * hashing's one reusable context per thread, hash.h).
  * All functions are reentrant; a store is used by one thread at a time.
  */
 #ifndef TD_MERKLE_H

@@ -154,6 +154,9 @@ int tds_logstore_meta_put(tds_logstore *s, const char *key, const uint8_t *val, 
  * put of an identical hash is a no-op, of a different one TD_EEXISTS.  Valid
  * while s is open. */
 td_merkle_store tds_logstore_merkle(tds_logstore *s);
+/* Reads of the tree store that went to the table since open, not to the
+ * nodes put last (tests and benchmarks: an append reads none). */
+uint64_t tds_logstore_tree_reads(const tds_logstore *s);
 /* Leaves in the tree (= the log size, unless the database was damaged). */
 int tds_logstore_tree_size(tds_logstore *s, uint64_t *leaves, td_error *err);
 

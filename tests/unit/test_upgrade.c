@@ -210,6 +210,14 @@ static void test_single_plan_log_folds(void)
     td_state_digest(f.st, d);
     for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
     TT_EQ_STR(hex, "ae1ded0cf1d76a29e6d584d02a4e1d4724653b73830d2247279943e68bcfd033");
+    /* v2 too, against the value libsodium's SHA-256 and ChaCha20 gave
+     * before the digest moved to libcrypto's (common/hash.h) */
+    td_state_digest_v2(f.st, d);
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    TT_EQ_STR(hex, "4c9c483fdc4d34d9f7545caf68dc79647cc3b569afd44f3c95867731acbfe14c");
+    td_state_digest_v2_full(f.st, d);
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    TT_EQ_STR(hex, "4c9c483fdc4d34d9f7545caf68dc79647cc3b569afd44f3c95867731acbfe14c");
     /* one plan: the default plan, keys are task numbers */
     TT_EQ_INT(td_state_plan_count(f.st), 1);
     TT_EQ_STR(td_state_plan_at(f.st, 0)->number, "726/KH-UBND");
