@@ -1816,19 +1816,10 @@ static int td__apply_entry(td__ctx *c)
     }
 }
 
-int td_state_apply(td_state *st, uint64_t index, const uint8_t *buf, size_t len, int64_t received_ms,
-                   td_apply_result *res, td_error *err)
+/* The checks before any entry is applied; c is set up for index. */
+static int td__apply_begin(td_state *st, uint64_t index, int64_t received_ms, td_apply_result *res, td__ctx *c,
+                           td_error *err)
 {
-    td_entry en;
-    td_error e2 = {0};
-    td__ctx c;
-    td_refusal *rf;
-    uint64_t last_seq = 0;
-    int64_t last_dev = 0;
-    td_author *a0 = NULL;
-    int rc;
-
-    if (!st || !res || (!buf && len)) return td_error_set(err, TD_EARG, "td_state_apply: missing argument");
     if (index <= st->last_index)
         return td_error_set(err, TD_EARG, "log index %llu is not after the last applied %llu",
                             (unsigned long long)index, (unsigned long long)st->last_index);
@@ -1838,57 +1829,100 @@ int td_state_apply(td_state *st, uint64_t index, const uint8_t *buf, size_t len,
     /* a refusal can always be recorded */
     if (td__grow((void **)&st->refusals, &st->cap_refusals, st->n_refusals, 1, sizeof *st->refusals))
         return td_error_set(err, TD_ENOMEM, "out of memory applying log index %llu", (unsigned long long)index);
-    memset(&c, 0, sizeof c);
-    c.st = st;
-    c.index = index;
-    c.received_ms = received_ms;
-    c.res = res;
-    if ((rc = td_entry_decode(buf, len, &en, &e2))) {
-        res->refused = 1;
-        snprintf(res->reason, sizeof res->reason, "entry does not decode: %.200s", e2.msg);
-        rf = &st->refusals[st->n_refusals++];
-        memset(rf, 0, sizeof *rf);
-        rf->index = index;
-        memcpy(rf->reason, res->reason, sizeof rf->reason);
-        td__dg_after_apply(st, NULL, 0, 1);
-    } else {
-        c.e = en.e;
-        res->kind = (int)en.e->kind;
-        td__dg_before_apply(st, res->kind);
-        c.prefix[0] = 0;   /* td__refuse writes "author <key> seq <n>: " */
-        /* the generic checks advance last_seq before the kind runs: undo on failure */
-        if ((a0 = td__author_find(st, en.e->author.data))) {
-            last_seq = a0->last_seq;
-            last_dev = a0->last_device_ms;
-        }
-        if ((rc = td__apply_entry(&c))) {
-            td__dg_after_apply(st, NULL, 0, 0);
-            if (a0) {
-                a0->last_seq = last_seq;
-                a0->last_device_ms = last_dev;
-            }
-            td_entry_free(&en);
-            memset(res, 0, sizeof *res);
-            return td_error_set(err, rc, "%s applying log index %llu", td_err_str(rc), (unsigned long long)index);
-        }
-        if (res->refused) {
-            rf = &st->refusals[st->n_refusals++];
-            memset(rf, 0, sizeof *rf);
-            rf->index = index;
-            rf->kind = res->kind;
-            memcpy(rf->author, en.e->author.data, 32);
-            rf->seq = en.e->seq;
-            snprintf(rf->agency, sizeof rf->agency, "%s", en.e->agency);
-            rf->task = res->task;
-            memcpy(rf->reason, res->reason, sizeof rf->reason);
-        }
-        td__dg_after_apply(st, en.e->author.data, res->kind, 1);
-        td_entry_free(&en);
-    }
+    memset(c, 0, sizeof *c);
+    c->st = st;
+    c->index = index;
+    c->received_ms = received_ms;
+    c->res = res;
+    return TD_OK;
+}
+
+static void td__apply_end(td_state *st, uint64_t index)
+{
     st->last_index = index;
     st->count++;
     td__drop_views(st);
+}
+
+/* Apply the decoded entry en (en->e set) after td__apply_begin. */
+static int td__apply_decoded(td__ctx *c, const td_entry *en, td_error *err)
+{
+    td_state *st = c->st;
+    td_apply_result *res = c->res;
+    td_refusal *rf;
+    uint64_t last_seq = 0;
+    int64_t last_dev = 0;
+    td_author *a0 = NULL;
+    int rc;
+    c->e = en->e;
+    res->kind = (int)en->e->kind;
+    td__dg_before_apply(st, res->kind);
+    c->prefix[0] = 0;   /* td__refuse writes "author <key> seq <n>: " */
+    /* the generic checks advance last_seq before the kind runs: undo on failure */
+    if ((a0 = td__author_find(st, en->e->author.data))) {
+        last_seq = a0->last_seq;
+        last_dev = a0->last_device_ms;
+    }
+    if ((rc = td__apply_entry(c))) {
+        td__dg_after_apply(st, NULL, 0, 0);
+        if (a0) {
+            a0->last_seq = last_seq;
+            a0->last_device_ms = last_dev;
+        }
+        memset(res, 0, sizeof *res);
+        return td_error_set(err, rc, "%s applying log index %llu", td_err_str(rc), (unsigned long long)c->index);
+    }
+    if (res->refused) {
+        rf = &st->refusals[st->n_refusals++];
+        memset(rf, 0, sizeof *rf);
+        rf->index = c->index;
+        rf->kind = res->kind;
+        memcpy(rf->author, en->e->author.data, 32);
+        rf->seq = en->e->seq;
+        snprintf(rf->agency, sizeof rf->agency, "%s", en->e->agency);
+        rf->task = res->task;
+        memcpy(rf->reason, res->reason, sizeof rf->reason);
+    }
+    td__dg_after_apply(st, en->e->author.data, res->kind, 1);
+    td__apply_end(st, c->index);
     return TD_OK;
+}
+
+int td_state_apply(td_state *st, uint64_t index, const uint8_t *buf, size_t len, int64_t received_ms,
+                   td_apply_result *res, td_error *err)
+{
+    td_entry en;
+    td_error e2 = {0};
+    td__ctx c;
+    td_refusal *rf;
+    int rc;
+
+    if (!st || !res || (!buf && len)) return td_error_set(err, TD_EARG, "td_state_apply: missing argument");
+    if ((rc = td__apply_begin(st, index, received_ms, res, &c, err))) return rc;
+    if (td_entry_decode(buf, len, &en, &e2) == TD_OK) {
+        rc = td__apply_decoded(&c, &en, err);
+        td_entry_free(&en);
+        return rc;
+    }
+    res->refused = 1;
+    snprintf(res->reason, sizeof res->reason, "entry does not decode: %.200s", e2.msg);
+    rf = &st->refusals[st->n_refusals++];
+    memset(rf, 0, sizeof *rf);
+    rf->index = index;
+    memcpy(rf->reason, res->reason, sizeof rf->reason);
+    td__dg_after_apply(st, NULL, 0, 1);
+    td__apply_end(st, index);
+    return TD_OK;
+}
+
+int td_state_apply_entry(td_state *st, uint64_t index, const td_entry *en, int64_t received_ms,
+                         td_apply_result *res, td_error *err)
+{
+    td__ctx c;
+    int rc;
+    if (!st || !res || !en || !en->e) return td_error_set(err, TD_EARG, "td_state_apply_entry: missing argument");
+    if ((rc = td__apply_begin(st, index, received_ms, res, &c, err))) return rc;
+    return td__apply_decoded(&c, en, err);
 }
 
 /* --- accessors ------------------------------------------------------------- */

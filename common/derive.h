@@ -337,6 +337,10 @@ void td_state_free(td_state *st);
  */
 int td_state_apply(td_state *st, uint64_t index, const uint8_t *buf, size_t len, int64_t received_ms,
                    td_apply_result *res, td_error *err);
+/* The same for an entry already decoded by td_entry_decode (en->e set):
+ * the server's push path decodes each entry once, off the event loop. */
+int td_state_apply_entry(td_state *st, uint64_t index, const td_entry *en, int64_t received_ms,
+                         td_apply_result *res, td_error *err);
 
 /* Last log index applied (0 for a new state), and how many entries. */
 uint64_t td_state_last_index(const td_state *st);

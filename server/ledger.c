@@ -33,14 +33,16 @@ uint32_t tds_ledger_payload_task(int kind, const uint8_t *payload, size_t len)
 
 /* ---- folding ---------------------------------------------------------- */
 
-int tds__apply_row(tds_ledger *l, const tds_logrow *r, td_apply_result *res, td_error *err)
+int tds__apply_row(tds_ledger *l, const tds_logrow *r, const td_entry *en, td_apply_result *res, td_error *err)
 {
     td_apply_result tmp;
     int rc;
     if (!l->st) return td_error_set(err, TD_EARG, "%s: the log has entries but no CA is known: give --ca",
                                     tds_logstore_path(l->store));
     if (!res) res = &tmp;
-    rc = td_state_apply(l->st, r->idx, r->body, r->len, r->received_ms, res, err);
+    /* an entry decoded on the thread pool is not decoded again here */
+    rc = en && en->e ? td_state_apply_entry(l->st, r->idx, en, r->received_ms, res, err)
+                     : td_state_apply(l->st, r->idx, r->body, r->len, r->received_ms, res, err);
     if (rc) return rc;
     if (res->refused)
         td_log_debug("log index %llu (%s) refused by the fold: %s", (unsigned long long)r->idx,
@@ -61,7 +63,7 @@ static int tds__fold_cb(void *arg, const tds_logrow *r)
 {
     tds_ledger *l = arg;
     td_error e2 = {0};
-    int rc = tds__apply_row(l, r, NULL, &e2);
+    int rc = tds__apply_row(l, r, NULL, NULL, &e2);
     if (rc) td_log_error("folding log index %llu: %s", (unsigned long long)r->idx, e2.msg);
     return rc;
 }
@@ -458,7 +460,10 @@ int tds__ensure_server_cert(tds_ledger *l, tds_pending *p, size_t *np, td_error 
 
 void tds__pending_free(tds_pending *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++) free(p[i].body);
+    for (size_t i = 0; i < n; i++) {
+        free(p[i].body);
+        td_entry_free(&p[i].en);
+    }
     free(p);
 }
 
@@ -469,7 +474,7 @@ void tds__fold_pending(tds_ledger *l, tds_pending *p, size_t n, td_apply_result 
         td_error e2 = {0};
         td_apply_result res;
         memset(&res, 0, sizeof res);
-        if (tds__apply_row(l, &p[i].row, &res, &e2))
+        if (tds__apply_row(l, &p[i].row, &p[i].en, &res, &e2))
             td_log_error("folding new log index %llu: %s", (unsigned long long)p[i].row.idx, e2.msg);
         if (res_for) res_for[i] = res;
     }

@@ -18,6 +18,7 @@
 typedef struct tds_pending {
     tds_logrow row;
     uint8_t *body;                /* owned */
+    td_entry en;                  /* owned: a push's entry as decoded off the loop, or empty */
 } tds_pending;
 
 /* The open group commit (see "group commit" below). */
@@ -103,7 +104,8 @@ struct tds_push_prep {
 
 static inline int64_t tds__now_ms(void) { return td_clock_now_ms(); }
 
-int tds__apply_row(tds_ledger *l, const tds_logrow *r, td_apply_result *res, td_error *err);
+/* Fold one stored row; en: the row's entry already decoded, or NULL. */
+int tds__apply_row(tds_ledger *l, const tds_logrow *r, const td_entry *en, td_apply_result *res, td_error *err);
 int tds__catch_up(tds_ledger *l, td_error *err);
 int tds__insert_own(tds_ledger *l, int kind, const uint8_t *payload, size_t len, tds_logrow *row, uint8_t **body, td_error *err);
 int tds__cert_payload(const uint8_t *der, size_t n, uint8_t **out, size_t *outn);

@@ -358,7 +358,8 @@ static void tds__group_commit(tds_ledger *l, int durable)
     g->rows = NULL;
     g->nrows = g->caprows = 0;
     if (durable) {
-        int src = synced ? 0 : tds_logstore_wal_sync(l->store);
+        /* nothing to sync when every earlier commit is known on disk */
+        int src = synced || g->gen <= g->synced ? 0 : tds_logstore_wal_sync(l->store);
         if (src) td_log_error("syncing the log's WAL to disk failed: %s", strerror(src));
         else g->synced = g->gen;
         tds__release_unsynced(l, g->gen, src);
@@ -617,8 +618,10 @@ static int tds__push_append(tds_ledger *l, const tds_peer *peer, size_t from, si
         if ((rc = tds_logstore_insert_leaf(l->store, &p->row, leaf[i], err))) return rc;
         /* the files it cites get their references when the fold accepts it
          * (tds__apply_row), not here */
-        p->body = bytes[i];       /* ownership moves to the group */
+        p->body = bytes[i];       /* ownership moves to the group, with the decoded entry */
         bytes[i] = NULL;
+        p->en = en[i];
+        memset(&en[i], 0, sizeof en[i]);
         a->status = TIENDO__ACK_STATUS__ACK_STORED;
         a->index = p->row.idx;
         g->nrows++;
