@@ -47,6 +47,7 @@
 #include "session.h"
 #include "tls.h"
 #include "oserr.h"
+#include "prio.h"
 
 /* Listen backlog: 200 offices reconnecting at once after an outage. */
 #define TDS_BACKLOG 511
@@ -153,12 +154,11 @@ static void tds__work_cb(uv_work_t *r)
     static __thread int niced;
     tds_work *w = r->data;
     if (!niced) {
-        int cur;
+        int rc;
         niced = 1;
-        errno = 0;
-        cur = getpriority(PRIO_PROCESS, 0);   /* Linux: 0 is the calling thread */
-        if (errno == 0 && setpriority(PRIO_PROCESS, 0, cur + TDS_POOL_NICE > 19 ? 19 : cur + TDS_POOL_NICE) != 0)
-            td_log_debug("thread pool: cannot lower its priority: %s", strerror(errno));
+        if ((rc = td_prio_lower(TDS_POOL_NICE))) td_log_debug("thread pool: cannot lower its priority: %s", strerror(rc));
+        /* the default slice: not the loop's short one, if inherited */
+        if (!getenv("TDS_EXP_NOSLICE") && (rc = td_prio_slice(0))) td_log_debug("thread pool: cannot reset its time slice: %s", strerror(rc));
     }
     w->work(w->job);
 }
@@ -769,6 +769,10 @@ int tds_cmd_serve(int argc, char **argv)
         td_log_warn("the log's WAL is checkpointed inside commits: %s", err.msg);
     }
     tds_ledger_set_group_commit(srv.ledger, 1);
+    /* the loop's bursts are short and every session waits for them: run it
+     * at its wakeup, ahead of the verifying threads (prio.h) */
+    if (!getenv("TDS_EXP_NOSLICE") && (rc = td_prio_slice(TD_PRIO_LOOP_SLICE_US)))
+        td_log_debug("event loop: no short time slice: %s", strerror(rc));
     {
         const char *pm = getenv("TIENDO_PROTO_MAX");
         if (pm && *pm) {
