@@ -1,7 +1,6 @@
 /* entry.c — see entry.h. */
 #include "entry.h"
 
-#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,50 +197,12 @@ void *td_entry_payload_of(const uint8_t *buf, size_t len, const ProtobufCMessage
     return m;
 }
 
-typedef struct td__verify_job {
-    const td_entry *en;
-    unsigned char *ok;
-    size_t from, to;
-} td__verify_job;
-
-static void *td__verify_range(void *arg)
-{
-    td__verify_job *j = arg;
-    for (size_t i = j->from; i < j->to; i++) {
-        const td_entry *e = &j->en[i];
-        j->ok[i] = e->e && e->signed_entry &&
-                   crypto_sign_verify_detached(e->signed_entry->sig.data, e->signed_entry->body.data,
-                                               e->signed_entry->body.len, e->e->author.data) == 0;
-    }
-    return NULL;
-}
-
 void td_entry_verify_batch(const td_entry *en, size_t n, unsigned char *ok)
 {
-    td__verify_job jobs[TD_VERIFY_THREADS_MAX];
-    pthread_t tids[TD_VERIFY_THREADS_MAX];
-    int started[TD_VERIFY_THREADS_MAX] = {0};
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t nt = cores < 1 ? 1 : (size_t)cores, per;
-
-    if (nt > TD_VERIFY_THREADS_MAX) nt = TD_VERIFY_THREADS_MAX;
-    if (n < TD_VERIFY_PARALLEL_MIN || nt == 1) {
-        td__verify_job j = {en, ok, 0, n};
-        td__verify_range(&j);
-        return;
-    }
-    per = (n + nt - 1) / nt;
-    for (size_t t = 0; t < nt; t++) {
-        jobs[t] = (td__verify_job){en, ok, t * per, (t + 1) * per < n ? (t + 1) * per : n};
-        if (jobs[t].from >= jobs[t].to) continue;
-        /* the calling thread takes the first range itself */
-        if (t > 0 && pthread_create(&tids[t], NULL, td__verify_range, &jobs[t]) == 0) started[t] = 1;
-    }
-    td__verify_range(&jobs[0]);
-    for (size_t t = 1; t < nt; t++) {
-        if (started[t])
-            pthread_join(tids[t], NULL);
-        else if (jobs[t].from < jobs[t].to)
-            td__verify_range(&jobs[t]);   /* no thread: do it here */
+    for (size_t i = 0; i < n; i++) {
+        const td_entry *e = &en[i];
+        ok[i] = e->e && e->signed_entry &&
+                crypto_sign_verify_detached(e->signed_entry->sig.data, e->signed_entry->body.data,
+                                            e->signed_entry->body.len, e->e->author.data) == 0;
     }
 }

@@ -116,18 +116,12 @@ void td_entry_free(td_entry *en);
  * type's free_unpacked. */
 void *td_entry_payload_of(const uint8_t *buf, size_t len, const ProtobufCMessageDescriptor *d);
 
-/* Below this many entries a batch is verified on the calling thread: a
- * thread start costs about as much as a few verifications. */
-#define TD_VERIFY_PARALLEL_MIN 32
-/* Most threads td_entry_verify_batch uses (bounded by the online cores). */
-#define TD_VERIFY_THREADS_MAX 8
-
 /*
- * Verify the signatures of n decoded entries, in parallel on the machine's
- * cores when n >= TD_VERIFY_PARALLEL_MIN (Ed25519 verification is the
- * server's ingest bottleneck: BENCHMARKS.md, the signed-log benchmark).
+ * Verify the signatures of n decoded entries, on the calling thread.
  * ok[i] = 1 if en[i] verifies, 0 if not; entries with en[i].e == NULL
- * (failed to decode) get 0 and are skipped.  Blocks until all are done.
+ * (failed to decode) get 0 and are skipped.  The server runs the batches of
+ * different pushes in parallel on its thread pool, one thread each
+ * (docs/ARCHITECTURE.md §7).
  */
 void td_entry_verify_batch(const td_entry *en, size_t n, unsigned char *ok);
 

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "cmds.h"
@@ -148,6 +149,19 @@ typedef struct tds_work {
  * behind the verified batches.  Niced, the pool takes the CPU the loop
  * leaves. */
 #define TDS_POOL_NICE 10
+
+/* The pool verifies the batches of different pushes in parallel, one
+ * thread each: at least libuv's 4 threads, or one per online core, unless
+ * the operator set UV_THREADPOOL_SIZE.  Before the loop's first use of the
+ * pool, which reads it once. */
+static void tds__pool_size(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    char v[16];
+    if (getenv("UV_THREADPOOL_SIZE") || cores <= 4) return;
+    snprintf(v, sizeof v, "%ld", cores > 128 ? 128 : cores);
+    setenv("UV_THREADPOOL_SIZE", v, 0);
+}
 
 static void tds__work_cb(uv_work_t *r)
 {
@@ -658,6 +672,7 @@ int tds_cmd_serve(int argc, char **argv)
     td_hostport_parse(cfg->listen, host, &port, &err);
 
     signal(SIGPIPE, SIG_IGN);
+    tds__pool_size();
     srv.ctx = tds__make_ctx(&srv, &err);
     if (!srv.ctx) {
         fprintf(stderr, "tiendo-server: cấu hình TLS không hợp lệ: %s\n", td_error_vi(&err));
