@@ -55,8 +55,9 @@ static uint8_t *tds__canonical(const Tiendo__SignedEntry *in, size_t *n)
 /*
  * The checks of a push that read no ledger state: form, decode, kind,
  * signature (the ingest bottleneck: batches of different pushes are
- * verified in parallel, one pool thread each).  Safe on any thread.  Fills acks (REFUSED, or UNSPECIFIED = passed so far), en and
- * bytes (canonical SignedEntry).
+ * verified in parallel, one pool thread each).  Safe on any thread.
+ * Fills acks (REFUSED, or UNSPECIFIED = passed so far), en and bytes
+ * (canonical SignedEntry).
  */
 static int tds__push_verify(Tiendo__SignedEntry *const *entries, size_t n, tds_ack *acks, td_entry *en,
                             uint8_t **bytes, size_t *lens)
