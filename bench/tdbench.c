@@ -443,7 +443,7 @@ static void *tb_ping_thread(void *arg)
      * server's loop it asks for a short slice (prio.h), so that what is
      * measured is the server's delay, not this thread waiting for a core
      * behind the server's verifying threads on the same two cores. */
-    if (!getenv("TDS_EXP_NOSLICE")) td_prio_slice(TD_PRIO_LOOP_SLICE_US);
+    td_prio_slice(TD_PRIO_LOOP_SLICE_US);
     if (tdc_device_load(&dev, pg->dir, &err)) {
         snprintf(pg->why, sizeof pg->why, "%.500s", err.msg);
         pg->failed = 1;

@@ -172,7 +172,7 @@ static void tds__work_cb(uv_work_t *r)
         niced = 1;
         if ((rc = td_prio_lower(TDS_POOL_NICE))) td_log_debug("thread pool: cannot lower its priority: %s", strerror(rc));
         /* the default slice: not the loop's short one, if inherited */
-        if (!getenv("TDS_EXP_NOSLICE") && (rc = td_prio_slice(0))) td_log_debug("thread pool: cannot reset its time slice: %s", strerror(rc));
+        if ((rc = td_prio_slice(0))) td_log_debug("thread pool: cannot reset its time slice: %s", strerror(rc));
     }
     w->work(w->job);
 }
@@ -786,7 +786,7 @@ int tds_cmd_serve(int argc, char **argv)
     tds_ledger_set_group_commit(srv.ledger, 1);
     /* the loop's bursts are short and every session waits for them: run it
      * at its wakeup, ahead of the verifying threads (prio.h) */
-    if (!getenv("TDS_EXP_NOSLICE") && (rc = td_prio_slice(TD_PRIO_LOOP_SLICE_US)))
+    if ((rc = td_prio_slice(TD_PRIO_LOOP_SLICE_US)))
         td_log_debug("event loop: no short time slice: %s", strerror(rc));
     {
         const char *pm = getenv("TIENDO_PROTO_MAX");
