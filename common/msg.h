@@ -221,5 +221,8 @@ const char *td_msg_report_state(int state, const char *none);
  * buf (TD_MSG_NUM_MAX bytes); returns buf.  For the limits a text names. */
 #define TD_MSG_NUM_MAX 32
 char *td_msg_num(char *buf, unsigned long long v);
+/* td_msg_num of v in a buffer of its own, for an argument of a call: the
+ * buffer lives until the end of the enclosing block. */
+#define TD_MSG_NUM(v) td_msg_num((char[TD_MSG_NUM_MAX]){0}, (unsigned long long)(v))
 
 #endif
