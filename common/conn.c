@@ -82,7 +82,7 @@ static void td__on_stall(uv_timer_t *t)
         return;
     }
     td_error_set(&c->why, TD_ETIMEOUT, "%s took none of %zu queued bytes in %llu ms: peer not reading | "
-                 TD_MSG_CONN_STALL, c->peer, q, (unsigned long long)c->stall_ms, c->peer, TD_MSG_NUM(q),
+                 TD_MSG_CONN_STALL, c->peer, q, (unsigned long long)c->stall_ms, TD_MSG_NUM(q),
                  TD_MSG_NUM(c->stall_ms));
     td__conn_close_how(c, 1);
 }
@@ -126,7 +126,7 @@ static void td__after_write(uv_write_t *req, int status)
     if (status < 0) {
         if (!c->closing) {
             td_error_set(&c->why, TD_EIO, "write to %s failed: %s | " TD_MSG_CONN_WRITE, c->peer, uv_strerror(status),
-                         c->peer, td_uv_vi(status));
+                         td_uv_vi(status));
             td__conn_do_close(c);
         }
         return;
@@ -165,7 +165,7 @@ static int td__conn_flush(td_conn *c)
     if (rc < 0) {
         free(buf);
         free(w);
-        td_error_set(&c->why, TD_EIO, "write to %s failed: %s | " TD_MSG_CONN_WRITE, c->peer, uv_strerror(rc), c->peer,
+        td_error_set(&c->why, TD_EIO, "write to %s failed: %s | " TD_MSG_CONN_WRITE, c->peer, uv_strerror(rc),
                      td_uv_vi(rc));
         td__conn_do_close(c);
         return rc;
@@ -174,7 +174,7 @@ static int td__conn_flush(td_conn *c)
         size_t q = uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp);
         if (q > TD_CONN_WRITE_MAX) {   /* see conn.h: replies to pipelined requests of a non-reader */
             td_error_set(&c->why, TD_ETOOBIG, "%s: %zu bytes queued, above TD_CONN_WRITE_MAX (%u): peer not reading | "
-                         TD_MSG_CONN_QUEUE_FULL, c->peer, q, TD_CONN_WRITE_MAX, c->peer, TD_MSG_NUM(q),
+                         TD_MSG_CONN_QUEUE_FULL, c->peer, q, TD_CONN_WRITE_MAX, TD_MSG_NUM(q),
                          TD_MSG_NUM(TD_CONN_WRITE_MAX));
             td__conn_close_how(c, 1);
             return UV_ENOBUFS;
@@ -216,13 +216,13 @@ static void td__on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         free(buf->base);
         if (nread == UV_EOF && c->opened)
             td_error_set(&c->why, TD_ECLOSED, "%s closed the TCP connection without close_notify | " TD_MSG_CONN_CLOSED,
-                         c->peer, c->peer);
+                         c->peer);
         else if (nread == UV_EOF)
             td_error_set(&c->why, TD_ECLOSED, "%s closed the TCP connection during the handshake | "
-                         TD_MSG_CONN_CLOSED_HANDSHAKE, c->peer, c->peer);
+                         TD_MSG_CONN_CLOSED_HANDSHAKE, c->peer);
         else
             td_error_set(&c->why, TD_EIO, "read from %s failed: %s | " TD_MSG_CONN_READ, c->peer,
-                         uv_strerror((int)nread), c->peer, td_uv_vi((int)nread));
+                         uv_strerror((int)nread), td_uv_vi((int)nread));
         td__conn_do_close(c);
         return;
     }
@@ -334,7 +334,7 @@ int td_conn_start(td_conn *c)
     uv_tcp_nodelay(&c->tcp, 1);
     rc = uv_read_start((uv_stream_t *)&c->tcp, td__alloc, td__on_read);
     if (rc < 0) {
-        td_error_set(&c->why, TD_EIO, "cannot read from %s: %s | " TD_MSG_CONN_READ, c->peer, uv_strerror(rc), c->peer,
+        td_error_set(&c->why, TD_EIO, "cannot read from %s: %s | " TD_MSG_CONN_READ, c->peer, uv_strerror(rc),
                      td_uv_vi(rc));
         td__conn_do_close(c);
         return TD_EIO;
