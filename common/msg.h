@@ -212,6 +212,7 @@
 #define TD_MSG_FOLD_ORDER "mục nhật ký số %llu không đứng sau mục đã xử lý cuối cùng (số %llu)"
 #define TD_MSG_FOLD_FAILED "%s khi xử lý mục nhật ký số %llu"
 #define TD_MSG_STATUS_DUE_SOON_BAD "số ngày báo trước hạn (%d) không được âm"
+#define TD_MSG_X509_NOTHING "không ghi được %s: không có gì để ghi"
 #define TD_MSG_STATUS_DUE_DAY_BAD "ngày hạn nộp báo cáo hằng tháng (%d) phải từ 1 đến 31"
 
 /* A report state's name (TD_MSG_STATE_*), or none for any other value. */
