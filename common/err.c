@@ -48,9 +48,17 @@ int td_error_set(td_error *e, int code, const char *fmt, ...)
     if (e) {
         va_list ap;
         e->code = code;
+        int n;
         va_start(ap, fmt);
-        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        n = vsnprintf(e->msg, sizeof e->msg, fmt, ap);
         va_end(ap);
+        if (n >= (int)sizeof e->msg) {   /* cut: never in the middle of a UTF-8 character */
+            size_t i = sizeof e->msg - 2;
+            unsigned char lead;
+            while (i > 0 && ((unsigned char)e->msg[i] & 0xC0) == 0x80) i--;
+            lead = (unsigned char)e->msg[i];
+            if (lead >= 0xC0 && i + (lead >= 0xF0 ? 4u : lead >= 0xE0 ? 3u : 2u) > sizeof e->msg - 1) e->msg[i] = '\0';
+        }
     }
     return code;
 }
