@@ -1835,10 +1835,12 @@ int td_state_apply(td_state *st, uint64_t index, const uint8_t *buf, size_t len,
                             (unsigned long long)st->last_index);
     memset(res, 0, sizeof *res);
     if (td__maps_ready(st))
-        return td_error_set(err, TD_ENOMEM, "out of memory applying log index %llu | " TD_MSG_NOMEM, (unsigned long long)index);
+        return td_error_set(err, TD_ENOMEM, "out of memory applying log index %llu | "
+                            TD_MSG_NOMEM, (unsigned long long)index);
     /* a refusal can always be recorded */
     if (td__grow((void **)&st->refusals, &st->cap_refusals, st->n_refusals, 1, sizeof *st->refusals))
-        return td_error_set(err, TD_ENOMEM, "out of memory applying log index %llu | " TD_MSG_NOMEM, (unsigned long long)index);
+        return td_error_set(err, TD_ENOMEM, "out of memory applying log index %llu | "
+                            TD_MSG_NOMEM, (unsigned long long)index);
     memset(&c, 0, sizeof c);
     c.st = st;
     c.index = index;

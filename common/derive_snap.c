@@ -976,7 +976,8 @@ int td_state_snap_read(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, td_sta
     if (n < TD_SNAP_HEADER)
         return td_error_set(err, TD_EPARSE, "fold snapshot: not a snapshot (%zu bytes, no TDSNAP header) | "
                             TD_MSG_SNAP_NOT, n, n);
-    if (rd(arg, 0, hdr, sizeof hdr)) return td_error_set(err, TD_EIO, "fold snapshot: cannot read its header | " TD_MSG_SNAP_HEADER_READ);
+    if (rd(arg, 0, hdr, sizeof hdr)) return td_error_set(err, TD_EIO, "fold snapshot: cannot read its header | "
+                                                         TD_MSG_SNAP_HEADER_READ);
     r.n = n;
     r.off = r.wbeg = TD_SNAP_HEADER;
     r.rd = rd;

@@ -171,7 +171,8 @@ int td_entry_decode(const uint8_t *buf, size_t len, td_entry *out, td_error *err
     }
     if (out->e->payload.len > TD_ENTRY_PAYLOAD_MAX) {
         td_entry_free(out);
-        return td_error_set(err, TD_ETOOBIG, "entry payload exceeds %u bytes | " TD_MSG_ENTRY_PAYLOAD_OVER, TD_ENTRY_PAYLOAD_MAX,
+        return td_error_set(err, TD_ETOOBIG, "entry payload exceeds %u bytes | "
+                            TD_MSG_ENTRY_PAYLOAD_OVER, TD_ENTRY_PAYLOAD_MAX,
                             td_msg_num(n1, TD_ENTRY_PAYLOAD_MAX));
     }
     return TD_OK;

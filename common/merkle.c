@@ -191,7 +191,8 @@ int td_merkle_inclusion_proof(const td_merkle_store *st, uint64_t index, uint64_
         return td_error_set(err, TD_EARG, "merkle: inclusion proof: NULL argument");
     *n_out = 0;
     if (size > TD_MERKLE_MAX_SIZE)
-        return td_error_set(err, TD_EARG, "merkle: inclusion proof: size %" PRIu64 " too large | " TD_MSG_MERKLE_SIZE_TOO_BIG,
+        return td_error_set(err, TD_EARG, "merkle: inclusion proof: size %" PRIu64 " too large | "
+                            TD_MSG_MERKLE_SIZE_TOO_BIG,
                             size, TD_MSG_NUM(size));
     if (index >= size)
         return td_error_set(err, TD_EARG, "merkle: inclusion proof: index %" PRIu64 " not in a tree of size %" PRIu64
@@ -234,7 +235,8 @@ int td_merkle_consistency_proof(const td_merkle_store *st, uint64_t size1, uint6
         return td_error_set(err, TD_EARG, "merkle: consistency proof: NULL argument");
     *n_out = 0;
     if (size2 > TD_MERKLE_MAX_SIZE)
-        return td_error_set(err, TD_EARG, "merkle: consistency proof: size %" PRIu64 " too large | " TD_MSG_MERKLE_SIZE_TOO_BIG,
+        return td_error_set(err, TD_EARG, "merkle: consistency proof: size %" PRIu64 " too large | "
+                            TD_MSG_MERKLE_SIZE_TOO_BIG,
                             size2, TD_MSG_NUM(size2));
     if (size1 == 0)
         return td_error_set(err, TD_EARG, "merkle: consistency proof: no proof exists from the empty tree | "
@@ -256,7 +258,8 @@ int td_merkle_consistency_proof(const td_merkle_store *st, uint64_t size1, uint6
     for (;;) {
         int rc = 0;
         if (n >= TD_MERKLE_MAX_PROOF)   /* defensive: at most depth + 1 <= 64 hashes */
-            return td_error_set(err, TD_EINTERNAL, "merkle: consistency proof longer than %d | " TD_MSG_MERKLE_PROOF_TOO_LONG,
+            return td_error_set(err, TD_EINTERNAL, "merkle: consistency proof longer than %d | "
+                                TD_MSG_MERKLE_PROOF_TOO_LONG,
                                 TD_MERKLE_MAX_PROOF, TD_MERKLE_MAX_PROOF);
         if (size1 == hi) {
             if (!b) {
@@ -304,7 +307,8 @@ int td_merkle_verify_inclusion(const unsigned char leaf_hash[TD_MERKLE_HASH_LEN]
     if (!leaf_hash || !root || (n && !proof))
         return td_error_set(err, TD_EARG, "merkle: verify inclusion: NULL argument");
     if (size > TD_MERKLE_MAX_SIZE)
-        return td_error_set(err, TD_EARG, "merkle: verify inclusion: size %" PRIu64 " too large | " TD_MSG_MERKLE_SIZE_TOO_BIG,
+        return td_error_set(err, TD_EARG, "merkle: verify inclusion: size %" PRIu64 " too large | "
+                            TD_MSG_MERKLE_SIZE_TOO_BIG,
                             size, TD_MSG_NUM(size));
     /* RFC 9162 §2.1.3.2 step 1 */
     if (index >= size)
@@ -354,7 +358,8 @@ int td_merkle_verify_consistency(uint64_t size1, const unsigned char root1[TD_ME
     if (!root1 || !root2 || (n && !proof))
         return td_error_set(err, TD_EARG, "merkle: verify consistency: NULL argument");
     if (size2 > TD_MERKLE_MAX_SIZE)
-        return td_error_set(err, TD_EARG, "merkle: verify consistency: size %" PRIu64 " too large | " TD_MSG_MERKLE_SIZE_TOO_BIG,
+        return td_error_set(err, TD_EARG, "merkle: verify consistency: size %" PRIu64 " too large | "
+                            TD_MSG_MERKLE_SIZE_TOO_BIG,
                             size2, TD_MSG_NUM(size2));
     if (size1 > size2)
         return td_error_set(err, TD_EARG, "merkle: verify consistency: size1 %" PRIu64 " > size2 %" PRIu64 " | "

@@ -438,7 +438,8 @@ static int td__build_sections(td_mreport *r, td_error *err)
 {
     const td_plan *p = r->plan;
     size_t ns = p->n_sections;
-    if (!(r->sections = calloc(ns + 1, sizeof *r->sections))) return td_error_set(err, TD_ENOMEM, "out of memory | " TD_MSG_NOMEM);
+    if (!(r->sections = calloc(ns + 1, sizeof *r->sections))) return td_error_set(err, TD_ENOMEM, "out of memory | "
+                                                                                  TD_MSG_NOMEM);
     r->n_sections = ns + 1;
     for (size_t s = 0, k = 0; s < p->n_sections; s++) {
         if (!td__in_plan_code(r, p->sections[s].code)) {

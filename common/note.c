@@ -215,7 +215,8 @@ int td_note_signer_init(td_note_signer *s, const char *name, uint8_t type,
         return td_error_set(err, TD_ECRYPTO, "note signer %s: cannot derive the key pair | " TD_MSG_KEY_DERIVE, name, name);
     if (sodium_memcmp(pk, sk + 32, TD_NOTE_PK_LEN) != 0) {
         sodium_memzero(full, sizeof full);
-        return td_error_set(err, TD_EARG, "note signer %s: secret key does not match its public half | " TD_MSG_KEY_PAIR_MISMATCH,
+        return td_error_set(err, TD_EARG, "note signer %s: secret key does not match its public half | "
+                            TD_MSG_KEY_PAIR_MISMATCH,
                             name, name);
     }
     memcpy(s->name, name, strlen(name) + 1);
@@ -380,7 +381,8 @@ int td_note_skey_decode(const char *skey, td_note_signer *s, td_error *err)
     /* The key ID hashes the public key, so it is checked after derivation. */
     if (s->key_id != id) {
         td_note_signer_wipe(s);
-        return td_error_set(err, TD_EPARSE, "signer key %s: key ID %08" PRIx32 " does not match the key | " TD_MSG_KEY_ID_MISMATCH,
+        return td_error_set(err, TD_EPARSE, "signer key %s: key ID %08" PRIx32 " does not match the key | "
+                            TD_MSG_KEY_ID_MISMATCH,
                             name, id, TD_MSG_KEY_PRIVATE, name, id);
     }
     return 0;
@@ -406,7 +408,8 @@ static int td__sig_parse(const char *line, size_t len, td_note_sig *s, td_error 
 
     memset(s, 0, sizeof *s);
     if (len < TD__SIG_PREFIX_LEN || memcmp(line, td__sig_prefix, TD__SIG_PREFIX_LEN) != 0)
-        return td_error_set(err, TD_EPARSE, "signature line does not start with an em dash and a space | " TD_MSG_SIG_NO_DASH);
+        return td_error_set(err, TD_EPARSE, "signature line does not start with an em dash and a space | "
+                            TD_MSG_SIG_NO_DASH);
     name = line + TD__SIG_PREFIX_LEN;
     sp = memchr(name, ' ', len - TD__SIG_PREFIX_LEN);
     if (!sp) return td_error_set(err, TD_EPARSE, "signature line has no space after the key name | " TD_MSG_SIG_NO_SPACE);
@@ -579,7 +582,8 @@ int td_note_parse(const char *msg, size_t len, td_note *n, td_error *err)
     split -= 2;                                  /* msg[split] is the text's last '\n' */
     sigs = msg + split + 2;
     if (sigs == msg + len) return td_error_set(err, TD_EPARSE, "note: no signature lines | " TD_MSG_NOTE_NO_SIGS);
-    if (msg[len - 1] != '\n') return td_error_set(err, TD_EPARSE, "note: last signature line has no newline | " TD_MSG_NOTE_LAST_NO_NEWLINE);
+    if (msg[len - 1] != '\n') return td_error_set(err, TD_EPARSE, "note: last signature line has no newline | "
+                                                  TD_MSG_NOTE_LAST_NO_NEWLINE);
     if ((rc = td_note_init(n, msg, split + 1, err)) != 0) return rc;
     for (pos = split + 2; pos < len; pos++)
         if (msg[pos] == '\n') count++;
@@ -767,7 +771,8 @@ int td_note_verify(const td_note *n, const td_note_verifier *known, size_t n_kno
             good++;
         }
     }
-    if (good == 0) return td_error_set(err, TD_ENOTFOUND, "note has no signature by a known key | " TD_MSG_NOTE_NO_KNOWN_SIG);
+    if (good == 0) return td_error_set(err, TD_ENOTFOUND, "note has no signature by a known key | "
+                                       TD_MSG_NOTE_NO_KNOWN_SIG);
     return 0;
 }
 
@@ -841,7 +846,8 @@ int td_checkpoint_parse(const char *body, size_t len, td_checkpoint *c, td_error
     if (p < end) {
         c->ext_len = (size_t)(end - p);
         c->ext = malloc(c->ext_len + 1);
-        if (!c->ext) { memset(c, 0, sizeof *c); return td_error_set(err, TD_ENOMEM, "checkpoint: out of memory | " TD_MSG_NOMEM); }
+        if (!c->ext) { memset(c, 0, sizeof *c); return td_error_set(err, TD_ENOMEM, "checkpoint: out of memory | "
+                                                                    TD_MSG_NOMEM); }
         memcpy(c->ext, p, c->ext_len);
         c->ext[c->ext_len] = '\0';
     }

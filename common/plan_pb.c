@@ -196,7 +196,8 @@ int td_plan_pb_decode(const uint8_t *buf, size_t n, td_plan *out, char **source,
         return td_error_set(err, TD_ETOOBIG, "stored plan larger than %u bytes | " TD_MSG_STORED_PLAN_TOO_BIG,
                             TD_PLAN_PB_MAX, TD_MSG_NUM(n), TD_MSG_NUM(TD_PLAN_PB_MAX));
     if (!(pc = tiendo__plan_change__unpack(NULL, n, buf)))
-        return td_error_set(err, TD_EPARSE, "stored plan does not decode as tiendo.PlanChange | " TD_MSG_STORED_PLAN_UNDECODABLE);
+        return td_error_set(err, TD_EPARSE, "stored plan does not decode as tiendo.PlanChange | "
+                            TD_MSG_STORED_PLAN_UNDECODABLE);
     if (!(pl = pc->plan)) {
         tiendo__plan_change__free_unpacked(pc, NULL);
         return td_error_set(err, TD_EPARSE, "stored PlanChange has no plan | " TD_MSG_STORED_PLAN_EMPTY);
@@ -410,7 +411,8 @@ int td_registry_apply_pb(td_registry *reg, const uint8_t *buf, size_t n, td_erro
     ch.from = m->from;
     ch.n_from = m->n_from;
     ch.n_to = m->n_to;
-    if (m->n_to && !(ch.to = calloc(m->n_to, sizeof *ch.to))) rc = td_error_set(err, TD_ENOMEM, "out of memory | " TD_MSG_NOMEM);
+    if (m->n_to && !(ch.to = calloc(m->n_to, sizeof *ch.to))) rc = td_error_set(err, TD_ENOMEM, "out of memory | "
+                                                                                TD_MSG_NOMEM);
     for (size_t i = 0; !rc && i < m->n_to; i++) {
         ch.to[i].slug = m->to[i]->slug;
         ch.to[i].name = m->to[i]->name;

@@ -694,7 +694,8 @@ static int td__ctx_build(td__ctx *c, const td_state *st, int date, int64_t end_m
         c->h = m;
         return 0;
     }
-    if (!(m = td__hist_build(st, task))) return td_error_set(err, TD_ENOMEM, "status: the index of the report versions | " TD_MSG_NOMEM);
+    if (!(m = td__hist_build(st, task))) return td_error_set(err, TD_ENOMEM, "status: the index of the report versions | "
+                                                             TD_MSG_NOMEM);
     if (task) {   /* one task: not worth keeping for the next call */
         c->h = c->own = m;
         return 0;

@@ -244,7 +244,8 @@ int td_tls_feed(td_tls *t, const uint8_t *data, size_t len, int *opened, td_tls_
     int ret;
 
     *opened = 0;
-    if (t->state == TD_TLS_FAILED) return td_error_set(err, TD_ETLS, "TLS session already failed | " TD_MSG_TLS_ALREADY_FAILED);
+    if (t->state == TD_TLS_FAILED) return td_error_set(err, TD_ETLS, "TLS session already failed | "
+                                                       TD_MSG_TLS_ALREADY_FAILED);
     if (len > 0 && BIO_write(t->rbio, data, (int)len) != (int)len)
         return td_error_set(err, TD_ENOMEM, "BIO_write | " TD_MSG_NOMEM);
 
@@ -280,7 +281,8 @@ int td_tls_feed(td_tls *t, const uint8_t *data, size_t len, int *opened, td_tls_
             if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) return TD_OK;
             if (e == SSL_ERROR_ZERO_RETURN) {
                 t->state = TD_TLS_PEER_CLOSED;
-                return td_error_set(err, TD_ECLOSED, "peer closed the TLS session (close_notify) | " TD_MSG_TLS_PEER_CLOSED);
+                return td_error_set(err, TD_ECLOSED, "peer closed the TLS session (close_notify) | "
+                                    TD_MSG_TLS_PEER_CLOSED);
             }
             return td__tls_fail(t, ret, "read", err);
         }
