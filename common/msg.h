@@ -191,8 +191,8 @@
 #define TD_MSG_TLS_WHEN_READ "khi nhận dữ liệu"
 #define TD_MSG_TLS_WHEN_WRITE "khi gửi dữ liệu"
 #define TD_MSG_TLS_ALREADY_FAILED "kết nối bảo mật TLS đã hỏng trước đó"
-#define TD_MSG_TLS_PEER_CLOSED "máy bên kia đã đóng phiên TLS"
-#define TD_MSG_TLS_WRITE_CLOSED "không gửi được: phiên TLS đã đóng"
+#define TD_MSG_TLS_PEER_CLOSED "kết nối đã đóng (máy bên kia kết thúc phiên TLS)"
+#define TD_MSG_TLS_WRITE_CLOSED "kết nối đã đóng, không gửi được dữ liệu"
 /* what this device keeps for itself (the fold's snapshot) or stored in the log (a plan, an agency change) */
 #define TD_MSG_SNAP_NOT "bản chụp trạng thái không hợp lệ (%zu byte, không có phần đầu TDSNAP)"
 #define TD_MSG_SNAP_FORMAT "bản chụp trạng thái định dạng %u, phiên bản này đọc định dạng %u"
