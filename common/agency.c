@@ -338,7 +338,7 @@ int td_registry_add_alias(td_registry *reg, const char *text, const char *slug, 
     if (!td_registry_agency(reg, slug) && !td_registry_group(reg, slug))
         return td_error_set(err, TD_ENOTFOUND, "alias \"%.120s\": no agency or group %.80s | tên \"%.120s\": "
                             "không có cơ quan hay nhóm nào mã %.80s", text, slug, text, slug);
-    if (!(a.key = td_vi_key(text))) return td_error_set(err, TD_ENOMEM, "out of memory adding an alias");
+    if (!(a.key = td_vi_key(text))) return td_error_set(err, TD_ENOMEM, "out of memory adding an alias | " TD_MSG_NOMEM);
     if (!*a.key) {
         free(a.key);
         return td_error_set(err, TD_EARG, "alias \"%.120s\" is empty after normalisation | tên \"%.120s\" "
@@ -358,7 +358,7 @@ int td_registry_add_alias(td_registry *reg, const char *text, const char *slug, 
         free(a.text);
         free(a.slug);
         free(a.key);
-        return td_error_set(err, TD_ENOMEM, "out of memory adding an alias");
+        return td_error_set(err, TD_ENOMEM, "out of memory adding an alias | " TD_MSG_NOMEM);
     }
     reg->aliases = v;
     reg->aliases[reg->n_aliases++] = a;
@@ -781,12 +781,12 @@ int td_registry_apply(td_registry *reg, const td_agency_change *ch, td_error *er
     for (size_t i = 0; i < ch->n_from; i++) td_registry_agency(reg, ch->from[i])->valid_to = ch->date;
 record:
     if (td_agency_change_copy(&copy, ch)) {
-        rc = td_error_set(err, TD_ENOMEM, "out of memory recording an agency change");
+        rc = td_error_set(err, TD_ENOMEM, "out of memory recording an agency change | " TD_MSG_NOMEM);
         goto undo_all;
     }
     if (!(v = realloc(reg->changes, (reg->n_changes + 1) * sizeof *v))) {
         td_agency_change_free(&copy);
-        rc = td_error_set(err, TD_ENOMEM, "out of memory recording an agency change");
+        rc = td_error_set(err, TD_ENOMEM, "out of memory recording an agency change | " TD_MSG_NOMEM);
         goto undo_all;
     }
     reg->changes = v;

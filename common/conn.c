@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "oserr.h"
 
 struct td_conn {
     uv_tcp_t tcp;
@@ -80,8 +81,9 @@ static void td__on_stall(uv_timer_t *t)
         uv_timer_start(&c->stall, td__on_stall, c->stall_ms, 0);
         return;
     }
-    td_error_set(&c->why, TD_ETIMEOUT, "%s took none of %zu queued bytes in %llu ms: peer not reading", c->peer, q,
-                 (unsigned long long)c->stall_ms);
+    td_error_set(&c->why, TD_ETIMEOUT, "%s took none of %zu queued bytes in %llu ms: peer not reading | "
+                 TD_MSG_CONN_STALL, c->peer, q, (unsigned long long)c->stall_ms, TD_MSG_NUM(q),
+                 TD_MSG_NUM(c->stall_ms));
     td__conn_close_how(c, 1);
 }
 
@@ -123,7 +125,8 @@ static void td__after_write(uv_write_t *req, int status)
     if (status == UV_ECANCELED) return;   /* conn is closing; memory still valid until close_cb */
     if (status < 0) {
         if (!c->closing) {
-            td_error_set(&c->why, TD_EIO, "write to %s failed: %s", c->peer, uv_strerror(status));
+            td_error_set(&c->why, TD_EIO, "write to %s failed: %s | " TD_MSG_CONN_WRITE, c->peer, uv_strerror(status),
+                         td_uv_vi(status));
             td__conn_do_close(c);
         }
         return;
@@ -162,15 +165,17 @@ static int td__conn_flush(td_conn *c)
     if (rc < 0) {
         free(buf);
         free(w);
-        td_error_set(&c->why, TD_EIO, "write to %s failed: %s", c->peer, uv_strerror(rc));
+        td_error_set(&c->why, TD_EIO, "write to %s failed: %s | " TD_MSG_CONN_WRITE, c->peer, uv_strerror(rc),
+                     td_uv_vi(rc));
         td__conn_do_close(c);
         return rc;
     }
     {
         size_t q = uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp);
         if (q > TD_CONN_WRITE_MAX) {   /* see conn.h: replies to pipelined requests of a non-reader */
-            td_error_set(&c->why, TD_ETOOBIG, "%s: %zu bytes queued, above TD_CONN_WRITE_MAX (%u): peer not reading",
-                         c->peer, q, TD_CONN_WRITE_MAX);
+            td_error_set(&c->why, TD_ETOOBIG, "%s: %zu bytes queued, above TD_CONN_WRITE_MAX (%u): peer not reading | "
+                         TD_MSG_CONN_QUEUE_FULL, c->peer, q, TD_CONN_WRITE_MAX, TD_MSG_NUM(q),
+                         TD_MSG_NUM(TD_CONN_WRITE_MAX));
             td__conn_close_how(c, 1);
             return UV_ENOBUFS;
         }
@@ -209,11 +214,15 @@ static void td__on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     }
     if (nread < 0) {            /* EOF or error: never feed a negative count */
         free(buf->base);
-        if (nread == UV_EOF)
-            td_error_set(&c->why, TD_ECLOSED, "%s closed the TCP connection%s", c->peer,
-                         c->opened ? " without close_notify" : " during the handshake");
+        if (nread == UV_EOF && c->opened)
+            td_error_set(&c->why, TD_ECLOSED, "%s closed the TCP connection without close_notify | " TD_MSG_CONN_CLOSED,
+                         c->peer);
+        else if (nread == UV_EOF)
+            td_error_set(&c->why, TD_ECLOSED, "%s closed the TCP connection during the handshake | "
+                         TD_MSG_CONN_CLOSED_HANDSHAKE, c->peer);
         else
-            td_error_set(&c->why, TD_EIO, "read from %s failed: %s", c->peer, uv_strerror((int)nread));
+            td_error_set(&c->why, TD_EIO, "read from %s failed: %s | " TD_MSG_CONN_READ, c->peer,
+                         uv_strerror((int)nread), td_uv_vi((int)nread));
         td__conn_do_close(c);
         return;
     }
@@ -273,7 +282,7 @@ td_conn *td_conn_new(uv_loop_t *loop, SSL_CTX *ctx, int is_server, const char *s
 {
     td_conn *c = calloc(1, sizeof *c);
     if (!c) {
-        td_error_set(err, TD_ENOMEM, "td_conn");
+        td_error_set(err, TD_ENOMEM, "td_conn | " TD_MSG_NOMEM);
         return NULL;
     }
     if (td_tls_init(&c->tls, ctx, is_server, server_name, err)) {
@@ -291,7 +300,7 @@ td_conn *td_conn_new(uv_loop_t *loop, SSL_CTX *ctx, int is_server, const char *s
     c->stall.data = c;
     c->stall_ms = TD_CONN_STALL_MS;
     c->handles_open = 3;
-    td_error_set(&c->why, TD_OK, "closed");
+    td_error_set(&c->why, TD_OK, "closed | " TD_MSG_CONN_NOT_OPENED);
     return c;
 }
 
@@ -325,7 +334,8 @@ int td_conn_start(td_conn *c)
     uv_tcp_nodelay(&c->tcp, 1);
     rc = uv_read_start((uv_stream_t *)&c->tcp, td__alloc, td__on_read);
     if (rc < 0) {
-        td_error_set(&c->why, TD_EIO, "cannot read from %s: %s", c->peer, uv_strerror(rc));
+        td_error_set(&c->why, TD_EIO, "cannot read from %s: %s | " TD_MSG_CONN_READ, c->peer, uv_strerror(rc),
+                     td_uv_vi(rc));
         td__conn_do_close(c);
         return TD_EIO;
     }

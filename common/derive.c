@@ -1821,14 +1821,17 @@ static int td__apply_begin(td_state *st, uint64_t index, int64_t received_ms, td
                            td_error *err)
 {
     if (index <= st->last_index)
-        return td_error_set(err, TD_EARG, "log index %llu is not after the last applied %llu",
-                            (unsigned long long)index, (unsigned long long)st->last_index);
+        return td_error_set(err, TD_EARG, "log index %llu is not after the last applied %llu | " TD_MSG_FOLD_ORDER,
+                            (unsigned long long)index, (unsigned long long)st->last_index, (unsigned long long)index,
+                            (unsigned long long)st->last_index);
     memset(res, 0, sizeof *res);
     if (td__maps_ready(st))
-        return td_error_set(err, TD_ENOMEM, "out of memory applying log index %llu", (unsigned long long)index);
+        return td_error_set(err, TD_ENOMEM, "out of memory applying log index %llu | "
+                            TD_MSG_NOMEM, (unsigned long long)index);
     /* a refusal can always be recorded */
     if (td__grow((void **)&st->refusals, &st->cap_refusals, st->n_refusals, 1, sizeof *st->refusals))
-        return td_error_set(err, TD_ENOMEM, "out of memory applying log index %llu", (unsigned long long)index);
+        return td_error_set(err, TD_ENOMEM, "out of memory applying log index %llu | "
+                            TD_MSG_NOMEM, (unsigned long long)index);
     memset(c, 0, sizeof *c);
     c->st = st;
     c->index = index;
@@ -1870,7 +1873,8 @@ static int td__apply_decoded(td__ctx *c, const td_entry *en, td_error *err)
             a0->last_device_ms = last_dev;
         }
         memset(res, 0, sizeof *res);
-        return td_error_set(err, rc, "%s applying log index %llu", td_err_str(rc), (unsigned long long)c->index);
+        return td_error_set(err, rc, "%s applying log index %llu | " TD_MSG_FOLD_FAILED, td_err_str(rc),
+                            (unsigned long long)c->index, td_err_vi(rc), (unsigned long long)c->index);
     }
     if (res->refused) {
         rf = &st->refusals[st->n_refusals++];
@@ -1905,7 +1909,12 @@ int td_state_apply(td_state *st, uint64_t index, const uint8_t *buf, size_t len,
         return rc;
     }
     res->refused = 1;
-    snprintf(res->reason, sizeof res->reason, "entry does not decode: %.200s", e2.msg);
+    {
+        /* the reason is the operator's English: the decoder's text without its Vietnamese half */
+        const char *bar = strstr(e2.msg, " | ");
+        snprintf(res->reason, sizeof res->reason, "entry does not decode: %.*s",
+                 bar && bar - e2.msg < 200 ? (int)(bar - e2.msg) : 200, e2.msg);
+    }
     rf = &st->refusals[st->n_refusals++];
     memset(rf, 0, sizeof *rf);
     rf->index = index;

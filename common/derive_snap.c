@@ -885,18 +885,22 @@ static int td__snap_header(const uint8_t *buf, size_t n, uint64_t *last, uint64_
     uint32_t fmt;
     uint64_t layout;
     if (n < TD_SNAP_HEADER || memcmp(buf, td__snap_magic, 8))
-        return td_error_set(err, TD_EPARSE, "fold snapshot: not a snapshot (%zu bytes, no TDSNAP header)", n);
+        return td_error_set(err, TD_EPARSE, "fold snapshot: not a snapshot (%zu bytes, no TDSNAP header) | "
+                            TD_MSG_SNAP_NOT, n, n);
     memcpy(&fmt, buf + 8, 4);
     memcpy(&layout, buf + 16, 8);
     if (fmt != TD_SNAP_FORMAT)
-        return td_error_set(err, TD_EVERSION, "fold snapshot: format %u, this build reads %u", fmt, TD_SNAP_FORMAT);
+        return td_error_set(err, TD_EVERSION, "fold snapshot: format %u, this build reads %u | " TD_MSG_SNAP_FORMAT,
+                            fmt, TD_SNAP_FORMAT, fmt, TD_SNAP_FORMAT);
     if (layout != td__snap_layout())
-        return td_error_set(err, TD_EVERSION, "fold snapshot: written by a build with other record layouts");
+        return td_error_set(err, TD_EVERSION, "fold snapshot: written by a build with other record layouts | "
+                            TD_MSG_SNAP_LAYOUT);
     memcpy(last, buf + 24, 8);
     memcpy(count, buf + 32, 8);
     memcpy(body, buf + 40, 8);
     if (*body != n - TD_SNAP_HEADER)
-        return td_error_set(err, TD_EPARSE, "fold snapshot: body of %zu bytes, header says %llu", n - TD_SNAP_HEADER,
+        return td_error_set(err, TD_EPARSE, "fold snapshot: body of %zu bytes, header says %llu | " TD_MSG_SNAP_BODY_LEN,
+                            n - TD_SNAP_HEADER, (unsigned long long)*body, n - TD_SNAP_HEADER,
                             (unsigned long long)*body);
     return 0;
 }
@@ -970,14 +974,16 @@ int td_state_snap_read(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, td_sta
     int rc;
     *out = NULL;
     if (n < TD_SNAP_HEADER)
-        return td_error_set(err, TD_EPARSE, "fold snapshot: not a snapshot (%zu bytes, no TDSNAP header)", n);
-    if (rd(arg, 0, hdr, sizeof hdr)) return td_error_set(err, TD_EIO, "fold snapshot: cannot read its header");
+        return td_error_set(err, TD_EPARSE, "fold snapshot: not a snapshot (%zu bytes, no TDSNAP header) | "
+                            TD_MSG_SNAP_NOT, n, n);
+    if (rd(arg, 0, hdr, sizeof hdr)) return td_error_set(err, TD_EIO, "fold snapshot: cannot read its header | "
+                                                         TD_MSG_SNAP_HEADER_READ);
     r.n = n;
     r.off = r.wbeg = TD_SNAP_HEADER;
     r.rd = rd;
     r.arg = arg;
     r.wcap = TD__WINDOW;
-    if (!(r.own = malloc(r.wcap))) return td_error_set(err, TD_ENOMEM, "fold snapshot: out of memory");
+    if (!(r.own = malloc(r.wcap))) return td_error_set(err, TD_ENOMEM, "fold snapshot: out of memory | " TD_MSG_NOMEM);
     r.w = r.own;
     td__xxh_init(&r.mac);
     td__xxh_update(&r.mac, hdr, 48);
@@ -999,7 +1005,7 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
     int rc;
 
     if ((rc = td__snap_header(hdr, n, &last, &count, &body, err))) return rc;
-    if (!(st = td_state_new(ca))) return td_error_set(err, TD_ENOMEM, "fold snapshot: out of memory");
+    if (!(st = td_state_new(ca))) return td_error_set(err, TD_ENOMEM, "fold snapshot: out of memory | " TD_MSG_NOMEM);
     td_registry_free(&st->reg);
     memset(&st->reg, 0, sizeof st->reg);
     st->last_index = last;
@@ -1253,8 +1259,11 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
         r->bad = rc;
     }
     if (r->bad) {
-        rc = td_error_set(err, r->bad, "fold snapshot: %s at byte %zu of %zu: %s", r->what, r->off, n,
-                          r->bad == TD_ENOMEM ? "out of memory" : r->bad == TD_EIO ? "cannot read" : "does not decode");
+        rc = td_error_set(err, r->bad, "fold snapshot: %s at byte %zu of %zu: %s | " TD_MSG_SNAP_BAD_AT, r->what,
+                          r->off, n,
+                          r->bad == TD_ENOMEM ? "out of memory" : r->bad == TD_EIO ? "cannot read" : "does not decode",
+                          r->off, n, r->bad == TD_ENOMEM ? TD_MSG_NOMEM : r->bad == TD_EIO ? TD_MSG_SNAP_UNREADABLE
+                          : TD_MSG_SNAP_UNDECODABLE);
         free(rorder);
         free(vorder);
         td_state_free(st);

@@ -93,12 +93,14 @@ int td_entry_sign_raw(const unsigned char pk[32], const unsigned char sk[64], co
     Tiendo__SignedEntry se = TIENDO__SIGNED_ENTRY__INIT;
     uint8_t *body, *buf;
     unsigned char sig[crypto_sign_BYTES];
+    char n1[TD_MSG_NUM_MAX], n2[TD_MSG_NUM_MAX];
     size_t blen, n;
 
-    if (f->seq == 0) return td_error_set(err, TD_EARG, "entry seq must be >= 1");
+    if (f->seq == 0) return td_error_set(err, TD_EARG, "entry seq must be >= 1 | " TD_MSG_ENTRY_SEQ_ZERO);
     if (f->payload_len > TD_ENTRY_PAYLOAD_MAX)
-        return td_error_set(err, TD_ETOOBIG, "entry payload of %zu bytes exceeds %u", f->payload_len,
-                            TD_ENTRY_PAYLOAD_MAX);
+        return td_error_set(err, TD_ETOOBIG, "entry payload of %zu bytes exceeds %u | " TD_MSG_ENTRY_PAYLOAD_TOO_BIG,
+                            f->payload_len, TD_ENTRY_PAYLOAD_MAX, td_msg_num(n1, f->payload_len),
+                            td_msg_num(n2, TD_ENTRY_PAYLOAD_MAX));
     e.kind = (Tiendo__EntryKind)f->kind;
     e.author.data = (uint8_t *)pk;
     e.author.len = 32;
@@ -110,7 +112,7 @@ int td_entry_sign_raw(const unsigned char pk[32], const unsigned char sk[64], co
     e.payload.len = f->payload_len;
     blen = tiendo__entry__get_packed_size(&e);
     body = malloc(blen ? blen : 1);
-    if (!body) return td_error_set(err, TD_ENOMEM, "entry body");
+    if (!body) return td_error_set(err, TD_ENOMEM, "entry body | " TD_MSG_NOMEM);
     tiendo__entry__pack(&e, body);
     crypto_sign_detached(sig, NULL, body, blen, sk);
     se.body.data = body;
@@ -121,7 +123,7 @@ int td_entry_sign_raw(const unsigned char pk[32], const unsigned char sk[64], co
     buf = malloc(n);
     if (!buf) {
         free(body);
-        return td_error_set(err, TD_ENOMEM, "signed entry");
+        return td_error_set(err, TD_ENOMEM, "signed entry | " TD_MSG_NOMEM);
     }
     tiendo__signed_entry__pack(&se, buf);
     free(body);
@@ -138,33 +140,39 @@ int td_entry_sign(const td_identity *id, const td_entry_fields *f, uint8_t **out
 
 int td_entry_decode(const uint8_t *buf, size_t len, td_entry *out, td_error *err)
 {
+    char n1[TD_MSG_NUM_MAX], n2[TD_MSG_NUM_MAX];
     memset(out, 0, sizeof *out);
     if (len > TD_ENTRY_MAX)
-        return td_error_set(err, TD_ETOOBIG, "signed entry of %zu bytes exceeds %u", len, TD_ENTRY_MAX);
+        return td_error_set(err, TD_ETOOBIG, "signed entry of %zu bytes exceeds %u | " TD_MSG_ENTRY_TOO_BIG, len,
+                            TD_ENTRY_MAX, td_msg_num(n1, len), td_msg_num(n2, TD_ENTRY_MAX));
     out->signed_entry = tiendo__signed_entry__unpack(NULL, len, buf);
-    if (!out->signed_entry) return td_error_set(err, TD_EPARSE, "signed entry does not decode");
+    if (!out->signed_entry)
+        return td_error_set(err, TD_EPARSE, "signed entry does not decode | " TD_MSG_ENTRY_UNDECODABLE);
     if (out->signed_entry->sig.len != crypto_sign_BYTES) {
+        size_t sl = out->signed_entry->sig.len;
         td_entry_free(out);
-        return td_error_set(err, TD_EPARSE, "signature is %zu bytes, expected %d",
-                            out->signed_entry ? out->signed_entry->sig.len : 0, crypto_sign_BYTES);
+        return td_error_set(err, TD_EPARSE, "signature is %zu bytes, expected %d | " TD_MSG_ENTRY_SIG_LEN, sl,
+                            crypto_sign_BYTES, sl, crypto_sign_BYTES);
     }
     out->e = tiendo__entry__unpack(NULL, out->signed_entry->body.len, out->signed_entry->body.data);
     if (!out->e) {
         td_entry_free(out);
-        return td_error_set(err, TD_EPARSE, "entry body does not decode");
+        return td_error_set(err, TD_EPARSE, "entry body does not decode | " TD_MSG_ENTRY_BODY_UNDECODABLE);
     }
     if (out->e->author.len != 32) {
         size_t al = out->e->author.len;
         td_entry_free(out);
-        return td_error_set(err, TD_EPARSE, "author key is %zu bytes, expected 32", al);
+        return td_error_set(err, TD_EPARSE, "author key is %zu bytes, expected 32 | " TD_MSG_ENTRY_AUTHOR_LEN, al, al);
     }
     if (out->e->seq == 0) {
         td_entry_free(out);
-        return td_error_set(err, TD_EPARSE, "entry seq is 0 (sequence numbers start at 1)");
+        return td_error_set(err, TD_EPARSE, "entry seq is 0 (sequence numbers start at 1) | " TD_MSG_ENTRY_SEQ_ZERO);
     }
     if (out->e->payload.len > TD_ENTRY_PAYLOAD_MAX) {
         td_entry_free(out);
-        return td_error_set(err, TD_ETOOBIG, "entry payload exceeds %u bytes", TD_ENTRY_PAYLOAD_MAX);
+        return td_error_set(err, TD_ETOOBIG, "entry payload exceeds %u bytes | "
+                            TD_MSG_ENTRY_PAYLOAD_OVER, TD_ENTRY_PAYLOAD_MAX,
+                            td_msg_num(n1, TD_ENTRY_PAYLOAD_MAX));
     }
     return TD_OK;
 }
@@ -173,8 +181,8 @@ int td_entry_verify(const td_entry *en, td_error *err)
 {
     if (crypto_sign_verify_detached(en->signed_entry->sig.data, en->signed_entry->body.data,
                                     en->signed_entry->body.len, en->e->author.data) != 0)
-        return td_error_set(err, TD_ESIG, "signature does not verify (author seq %llu)",
-                            (unsigned long long)en->e->seq);
+        return td_error_set(err, TD_ESIG, "signature does not verify (author seq %llu) | " TD_MSG_ENTRY_SIG_BAD,
+                            (unsigned long long)en->e->seq, (unsigned long long)en->e->seq);
     return TD_OK;
 }
 

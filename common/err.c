@@ -41,14 +41,24 @@ const char *td_err_vi(int code)
     }
 }
 
+static int td__err_is_vi(const char *s);
+
 int td_error_set(td_error *e, int code, const char *fmt, ...)
 {
     if (e) {
         va_list ap;
         e->code = code;
+        int n;
         va_start(ap, fmt);
-        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        n = vsnprintf(e->msg, sizeof e->msg, fmt, ap);
         va_end(ap);
+        if (n >= (int)sizeof e->msg) {   /* cut: never in the middle of a UTF-8 character */
+            size_t i = sizeof e->msg - 2;
+            unsigned char lead;
+            while (i > 0 && ((unsigned char)e->msg[i] & 0xC0) == 0x80) i--;
+            lead = (unsigned char)e->msg[i];
+            if (lead >= 0xC0 && i + (lead >= 0xF0 ? 4u : lead >= 0xE0 ? 3u : 2u) > sizeof e->msg - 1) e->msg[i] = '\0';
+        }
     }
     return code;
 }
@@ -56,7 +66,8 @@ int td_error_set(td_error *e, int code, const char *fmt, ...)
 int td_error_prefix(td_error *e, int code, const char *fmt, ...)
 {
     char pre[TD_ERRMSG_MAX], old[TD_ERRMSG_MAX];
-    const char *bar;
+    const char *bar, *pbar, *vi;
+    int pen;
     va_list ap;
     if (!e) return code;
     if (code != TD_OK) e->code = code;
@@ -64,11 +75,17 @@ int td_error_prefix(td_error *e, int code, const char *fmt, ...)
     vsnprintf(pre, sizeof pre, fmt, ap);
     va_end(ap);
     memcpy(old, e->msg, sizeof old);
-    if ((bar = strstr(old, " | "))) {
+    /* a prefix "EN | VI": EN (with its space) before the English part, VI before the person's */
+    pbar = strstr(pre, " | ");
+    pen = pbar ? (int)(pbar - pre) + 1 : (int)strlen(pre);
+    bar = strstr(old, " | ");
+    vi = bar ? bar + 3 : td__err_is_vi(old) ? old : td_err_vi(e->code);
+    if (bar || pbar) {
         /* the English part gives way when both do not fit: the person's part is whole */
-        size_t en = (size_t)(bar - old), vi = 2 * strlen(pre) + 3 + strlen(bar + 3);
-        if (vi + en >= sizeof e->msg) en = vi < sizeof e->msg ? sizeof e->msg - 1 - vi : 0;
-        if (snprintf(e->msg, sizeof e->msg, "%s%.*s | %s%s", pre, (int)en, old, pre, bar + 3) < 0) e->msg[0] = '\0';
+        const char *pvi = pbar ? pbar + 3 : pre;
+        size_t en = bar ? (size_t)(bar - old) : strlen(old), rest = (size_t)pen + 3 + strlen(pvi) + strlen(vi);
+        if (rest + en >= sizeof e->msg) en = rest < sizeof e->msg ? sizeof e->msg - 1 - rest : 0;
+        if (snprintf(e->msg, sizeof e->msg, "%.*s%.*s | %s%s", pen, pre, (int)en, old, pvi, vi) < 0) e->msg[0] = '\0';
     } else if (snprintf(e->msg, sizeof e->msg, "%s%s", pre, old) < 0) {
         e->msg[0] = '\0';
     }

@@ -74,7 +74,10 @@ int td_error_set(td_error *e, int code, const char *fmt, ...)
 /*
  * Put a printf-formatted prefix ("plan.csv:12: ") before e's message, before
  * both parts of an "English | Vietnamese" one so that a person reads where
- * too; set e's code to code (when not TD_OK) and return e's code.
+ * too; set e's code to code (when not TD_OK) and return e's code.  A prefix
+ * "English | Vietnamese" ("note: signature 2: | chữ ký thứ 2: ") puts each
+ * half before its part; an English-only message then gets the code's word
+ * (td_err_vi) as its Vietnamese part.
  */
 int td_error_prefix(td_error *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Reset e to TD_OK with an empty message. */

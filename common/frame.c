@@ -25,7 +25,7 @@ size_t td_framer_pending(const td_framer *f)
 int td_framer_feed(td_framer *f, const uint8_t *data, size_t len, td_frame_cb cb, void *arg,
                    td_error *err)
 {
-    if (f->failed) return td_error_set(err, TD_EPROTO, "framer already failed");
+    if (f->failed) return td_error_set(err, TD_EPROTO, "framer already failed | " TD_MSG_FRAME_FAILED);
     while (len > 0) {
         if (f->hdr_have < TD_FRAME_HDR) {
             size_t take = TD_FRAME_HDR - f->hdr_have;
@@ -38,9 +38,11 @@ int td_framer_feed(td_framer *f, const uint8_t *data, size_t len, td_frame_cb cb
             f->body_len = (uint32_t)f->hdr[0] << 24 | (uint32_t)f->hdr[1] << 16 |
                           (uint32_t)f->hdr[2] << 8 | (uint32_t)f->hdr[3];
             if (f->body_len > f->max) {
+                char n1[TD_MSG_NUM_MAX], n2[TD_MSG_NUM_MAX];
                 f->failed = 1;
-                return td_error_set(err, TD_ETOOBIG, "frame of %u bytes exceeds the limit of %u bytes",
-                                    f->body_len, f->max);
+                return td_error_set(err, TD_ETOOBIG, "frame of %u bytes exceeds the limit of %u bytes | "
+                                    TD_MSG_FRAME_TOO_BIG, f->body_len, f->max, td_msg_num(n1, f->body_len),
+                                    td_msg_num(n2, f->max));
             }
             f->body_have = 0;
             /* +1 so that a zero-length body still has a valid pointer */
@@ -48,7 +50,7 @@ int td_framer_feed(td_framer *f, const uint8_t *data, size_t len, td_frame_cb cb
             f->body = malloc(f->body_cap);
             if (!f->body) {
                 f->failed = 1;
-                return td_error_set(err, TD_ENOMEM, "cannot allocate frame of %u bytes", f->body_len);
+                return td_error_set(err, TD_ENOMEM, "cannot allocate frame of %u bytes | " TD_MSG_NOMEM, f->body_len);
             }
         }
         {
@@ -63,7 +65,7 @@ int td_framer_feed(td_framer *f, const uint8_t *data, size_t len, td_frame_cb cb
                 nb = realloc(f->body, cap);
                 if (!nb) {
                     f->failed = 1;
-                    return td_error_set(err, TD_ENOMEM, "cannot allocate frame of %u bytes", f->body_len);
+                    return td_error_set(err, TD_ENOMEM, "cannot allocate frame of %u bytes | " TD_MSG_NOMEM, f->body_len);
                 }
                 f->body = nb;
                 f->body_cap = cap;
@@ -96,10 +98,12 @@ int td_frame_pack(const Tiendo__Frame *frame, uint32_t max, uint8_t **out, size_
 {
     size_t n = tiendo__frame__get_packed_size(frame);
     uint8_t *buf;
+    char n1[TD_MSG_NUM_MAX], n2[TD_MSG_NUM_MAX];
     if (n > (max ? max : TD_FRAME_MAX_DEFAULT))
-        return td_error_set(err, TD_ETOOBIG, "frame of %zu bytes exceeds the limit", n);
+        return td_error_set(err, TD_ETOOBIG, "frame of %zu bytes exceeds the limit | " TD_MSG_FRAME_TOO_BIG, n,
+                            td_msg_num(n1, n), td_msg_num(n2, max ? max : TD_FRAME_MAX_DEFAULT));
     buf = malloc(n + TD_FRAME_HDR);
-    if (!buf) return td_error_set(err, TD_ENOMEM, "cannot allocate frame");
+    if (!buf) return td_error_set(err, TD_ENOMEM, "cannot allocate frame | " TD_MSG_NOMEM);
     buf[0] = (uint8_t)(n >> 24);
     buf[1] = (uint8_t)(n >> 16);
     buf[2] = (uint8_t)(n >> 8);
@@ -114,12 +118,14 @@ Tiendo__Frame *td_frame_unpack(const uint8_t *body, size_t len, td_error *err)
 {
     Tiendo__Frame *fr = tiendo__frame__unpack(NULL, len, body);
     if (!fr) {
-        td_error_set(err, TD_EPARSE, "frame of %zu bytes does not decode as tiendo.Frame", len);
+        char n1[TD_MSG_NUM_MAX];
+        td_error_set(err, TD_EPARSE, "frame of %zu bytes does not decode as tiendo.Frame | " TD_MSG_FRAME_UNDECODABLE, len,
+                     td_msg_num(n1, len));
         return NULL;
     }
     if (fr->body_case == TIENDO__FRAME__BODY__NOT_SET) {
         tiendo__frame__free_unpacked(fr, NULL);
-        td_error_set(err, TD_EPARSE, "frame has no known body (newer peer, or garbage)");
+        td_error_set(err, TD_EPARSE, "frame has no known body (newer peer, or garbage) | " TD_MSG_FRAME_NO_BODY);
         return NULL;
     }
     return fr;

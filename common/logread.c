@@ -113,7 +113,7 @@ int td_logread_on(sqlite3 *db, const char *path, td_logread **out, td_error *err
     *out = NULL;
     if (!(r = calloc(1, sizeof *r)) || !(r->path = strdup(path ? path : "server.db"))) {
         free(r);
-        return td_error_set(err, TD_ENOMEM, "out of memory");
+        return td_error_set(err, TD_ENOMEM, "out of memory | " TD_MSG_NOMEM);
     }
     r->db = db;
     *out = r;
@@ -246,7 +246,7 @@ static int td__cp_one(td_logread *r, sqlite3_stmt *st, int *found, td_logread_cp
         td__cp_row(st, &b);
         *c = b;
         if (!(c->note = malloc(b.note_len + 1))) {
-            rc = td_error_set(err, TD_ENOMEM, "out of memory");
+            rc = td_error_set(err, TD_ENOMEM, "out of memory | " TD_MSG_NOMEM);
         } else {
             if (b.note_len) memcpy(c->note, b.note, b.note_len);
             c->note[b.note_len] = 0;

@@ -76,8 +76,8 @@ static int td__get(const td_merkle_store *st, unsigned level, uint64_t index, un
         return 0;
     if (rc > 0)
         rc = TD_EIO;
-    return td_error_set(err, rc, "merkle: cannot read subtree hash (level %u, index %" PRIu64 "): %s", level, index,
-                        td_err_str(rc));
+    return td_error_set(err, rc, "merkle: cannot read subtree hash (level %u, index %" PRIu64 "): %s | "
+                        TD_MSG_MERKLE_STORE_READ, level, index, td_err_str(rc), level, index, td_err_vi(rc));
 }
 
 static int td__put(const td_merkle_store *st, unsigned level, uint64_t index, const unsigned char h[HL], td_error *err)
@@ -88,8 +88,8 @@ static int td__put(const td_merkle_store *st, unsigned level, uint64_t index, co
         return 0;
     if (rc > 0)
         rc = TD_EIO;
-    return td_error_set(err, rc, "merkle: cannot store subtree hash (level %u, index %" PRIu64 "): %s", level, index,
-                        td_err_str(rc));
+    return td_error_set(err, rc, "merkle: cannot store subtree hash (level %u, index %" PRIu64 "): %s | "
+                        TD_MSG_MERKLE_STORE_WRITE, level, index, td_err_str(rc), level, index, td_err_vi(rc));
 }
 
 /*
@@ -142,7 +142,8 @@ int td_merkle_append(const td_merkle_store *st, uint64_t size_before, const unsi
     if (!st || !st->get || !st->put || !leaf_hash)
         return td_error_set(err, TD_EARG, "merkle: append: NULL argument");
     if (size_before >= TD_MERKLE_MAX_SIZE)
-        return td_error_set(err, TD_EARG, "merkle: append: tree is full (%" PRIu64 " leaves)", size_before);
+        return td_error_set(err, TD_EARG, "merkle: append: tree is full (%" PRIu64 " leaves) | " TD_MSG_MERKLE_FULL,
+                            size_before, TD_MSG_NUM(size_before));
 
     unsigned char h[HL], left[HL];
     memcpy(h, leaf_hash, HL);
@@ -174,7 +175,8 @@ int td_merkle_root(const td_merkle_store *st, uint64_t size, unsigned char out[T
     if (!st || !st->get || !out)
         return td_error_set(err, TD_EARG, "merkle: root: NULL argument");
     if (size > TD_MERKLE_MAX_SIZE)
-        return td_error_set(err, TD_EARG, "merkle: root: size %" PRIu64 " too large", size);
+        return td_error_set(err, TD_EARG, "merkle: root: size %" PRIu64 " too large | " TD_MSG_MERKLE_SIZE_TOO_BIG,
+                            size, TD_MSG_NUM(size));
     if (size == 0) {
         td_merkle_empty_root(out);   /* RFC 6962 §2.1: MTH({}) = SHA-256() */
         return 0;
@@ -189,10 +191,12 @@ int td_merkle_inclusion_proof(const td_merkle_store *st, uint64_t index, uint64_
         return td_error_set(err, TD_EARG, "merkle: inclusion proof: NULL argument");
     *n_out = 0;
     if (size > TD_MERKLE_MAX_SIZE)
-        return td_error_set(err, TD_EARG, "merkle: inclusion proof: size %" PRIu64 " too large", size);
+        return td_error_set(err, TD_EARG, "merkle: inclusion proof: size %" PRIu64 " too large | "
+                            TD_MSG_MERKLE_SIZE_TOO_BIG,
+                            size, TD_MSG_NUM(size));
     if (index >= size)
-        return td_error_set(err, TD_EARG, "merkle: inclusion proof: index %" PRIu64 " not in a tree of size %" PRIu64,
-                            index, size);
+        return td_error_set(err, TD_EARG, "merkle: inclusion proof: index %" PRIu64 " not in a tree of size %" PRIu64
+                            " | " TD_MSG_MERKLE_INDEX_OUT, index, size, TD_MSG_NUM(index), TD_MSG_NUM(size));
 
     /* RFC 6962 §2.1.1, unrolled from the root down:
      *   PATH(m, D[n]) = PATH(m, D[0:k]) : MTH(D[k:n])     if m < k
@@ -206,7 +210,8 @@ int td_merkle_inclusion_proof(const td_merkle_store *st, uint64_t index, uint64_
         uint64_t k = td__split(hi - lo);
         int rc;
         if (n >= TD_MERKLE_MAX_PROOF)   /* defensive: depth <= 63 by the size check */
-            return td_error_set(err, TD_EINTERNAL, "merkle: inclusion proof longer than %d", TD_MERKLE_MAX_PROOF);
+            return td_error_set(err, TD_EINTERNAL, "merkle: inclusion proof longer than %d | " TD_MSG_MERKLE_PROOF_TOO_LONG,
+                                TD_MERKLE_MAX_PROOF, TD_MERKLE_MAX_PROOF);
         if (index < lo + k) {
             rc = td__range_hash(st, lo + k, hi, out + n * HL, err);
             hi = lo + k;
@@ -230,12 +235,15 @@ int td_merkle_consistency_proof(const td_merkle_store *st, uint64_t size1, uint6
         return td_error_set(err, TD_EARG, "merkle: consistency proof: NULL argument");
     *n_out = 0;
     if (size2 > TD_MERKLE_MAX_SIZE)
-        return td_error_set(err, TD_EARG, "merkle: consistency proof: size %" PRIu64 " too large", size2);
+        return td_error_set(err, TD_EARG, "merkle: consistency proof: size %" PRIu64 " too large | "
+                            TD_MSG_MERKLE_SIZE_TOO_BIG,
+                            size2, TD_MSG_NUM(size2));
     if (size1 == 0)
-        return td_error_set(err, TD_EARG, "merkle: consistency proof: no proof exists from the empty tree");
+        return td_error_set(err, TD_EARG, "merkle: consistency proof: no proof exists from the empty tree | "
+                            TD_MSG_MERKLE_FROM_EMPTY);
     if (size1 > size2)
-        return td_error_set(err, TD_EARG, "merkle: consistency proof: size1 %" PRIu64 " > size2 %" PRIu64, size1,
-                            size2);
+        return td_error_set(err, TD_EARG, "merkle: consistency proof: size1 %" PRIu64 " > size2 %" PRIu64 " | "
+                            TD_MSG_MERKLE_SIZES_ORDER, size1, size2, TD_MSG_NUM(size1), TD_MSG_NUM(size2));
 
     /* RFC 6962 §2.1.2, unrolled from the root down:
      *   SUBPROOF(m, D[m], true)  = {}
@@ -250,7 +258,9 @@ int td_merkle_consistency_proof(const td_merkle_store *st, uint64_t size1, uint6
     for (;;) {
         int rc = 0;
         if (n >= TD_MERKLE_MAX_PROOF)   /* defensive: at most depth + 1 <= 64 hashes */
-            return td_error_set(err, TD_EINTERNAL, "merkle: consistency proof longer than %d", TD_MERKLE_MAX_PROOF);
+            return td_error_set(err, TD_EINTERNAL, "merkle: consistency proof longer than %d | "
+                                TD_MSG_MERKLE_PROOF_TOO_LONG,
+                                TD_MERKLE_MAX_PROOF, TD_MERKLE_MAX_PROOF);
         if (size1 == hi) {
             if (!b) {
                 rc = td__range_hash(st, lo, hi, out + n * HL, err);
@@ -297,17 +307,20 @@ int td_merkle_verify_inclusion(const unsigned char leaf_hash[TD_MERKLE_HASH_LEN]
     if (!leaf_hash || !root || (n && !proof))
         return td_error_set(err, TD_EARG, "merkle: verify inclusion: NULL argument");
     if (size > TD_MERKLE_MAX_SIZE)
-        return td_error_set(err, TD_EARG, "merkle: verify inclusion: size %" PRIu64 " too large", size);
+        return td_error_set(err, TD_EARG, "merkle: verify inclusion: size %" PRIu64 " too large | "
+                            TD_MSG_MERKLE_SIZE_TOO_BIG,
+                            size, TD_MSG_NUM(size));
     /* RFC 9162 §2.1.3.2 step 1 */
     if (index >= size)
-        return td_error_set(err, TD_EARG, "merkle: verify inclusion: index %" PRIu64 " not in a tree of size %" PRIu64,
-                            index, size);
+        return td_error_set(err, TD_EARG, "merkle: verify inclusion: index %" PRIu64 " not in a tree of size %" PRIu64
+                            " | " TD_MSG_MERKLE_INDEX_OUT, index, size, TD_MSG_NUM(index), TD_MSG_NUM(size));
     unsigned inner, border;
     td__incl_shape(index, size, &inner, &border);
     if (n != (size_t)inner + border)
         return td_error_set(err, TD_ECRYPTO,
-                            "merkle: inclusion proof has %zu hashes, expected %u for index %" PRIu64 " of %" PRIu64,
-                            n, inner + border, index, size);
+                            "merkle: inclusion proof has %zu hashes, expected %u for index %" PRIu64 " of %" PRIu64
+                            " | " TD_MSG_MERKLE_INCL_COUNT, n, inner + border, index, size, n, inner + border,
+                            TD_MSG_NUM(index), TD_MSG_NUM(size));
 
     /* RFC 9162 §2.1.3.2 steps 2-5 */
     uint64_t fn = index, sn = size - 1;
@@ -316,7 +329,7 @@ int td_merkle_verify_inclusion(const unsigned char leaf_hash[TD_MERKLE_HASH_LEN]
     for (size_t i = 0; i < n; i++) {
         const unsigned char *p = proof + i * HL;
         if (sn == 0)
-            return td_error_set(err, TD_ECRYPTO, "merkle: inclusion proof too long");
+            return td_error_set(err, TD_ECRYPTO, "merkle: inclusion proof too long | " TD_MSG_MERKLE_INCL_LONG);
         if ((fn & 1) || fn == sn) {
             td_merkle_node_hash(p, r, r);
             while (fn != 0 && !(fn & 1)) {
@@ -330,11 +343,11 @@ int td_merkle_verify_inclusion(const unsigned char leaf_hash[TD_MERKLE_HASH_LEN]
         sn >>= 1;
     }
     if (sn != 0)
-        return td_error_set(err, TD_ECRYPTO, "merkle: inclusion proof too short");
+        return td_error_set(err, TD_ECRYPTO, "merkle: inclusion proof too short | " TD_MSG_MERKLE_INCL_SHORT);
     if (memcmp(r, root, HL) != 0)
         return td_error_set(err, TD_ECRYPTO,
-                            "merkle: inclusion proof for index %" PRIu64 " does not lead to the root of size %" PRIu64,
-                            index, size);
+                            "merkle: inclusion proof for index %" PRIu64 " does not lead to the root of size %" PRIu64
+                            " | " TD_MSG_MERKLE_INCL_ROOT, index, size, TD_MSG_NUM(index), TD_MSG_NUM(size));
     return 0;
 }
 
@@ -345,25 +358,30 @@ int td_merkle_verify_consistency(uint64_t size1, const unsigned char root1[TD_ME
     if (!root1 || !root2 || (n && !proof))
         return td_error_set(err, TD_EARG, "merkle: verify consistency: NULL argument");
     if (size2 > TD_MERKLE_MAX_SIZE)
-        return td_error_set(err, TD_EARG, "merkle: verify consistency: size %" PRIu64 " too large", size2);
+        return td_error_set(err, TD_EARG, "merkle: verify consistency: size %" PRIu64 " too large | "
+                            TD_MSG_MERKLE_SIZE_TOO_BIG,
+                            size2, TD_MSG_NUM(size2));
     if (size1 > size2)
-        return td_error_set(err, TD_EARG, "merkle: verify consistency: size1 %" PRIu64 " > size2 %" PRIu64, size1,
-                            size2);
+        return td_error_set(err, TD_EARG, "merkle: verify consistency: size1 %" PRIu64 " > size2 %" PRIu64 " | "
+                            TD_MSG_MERKLE_SIZES_ORDER, size1, size2, TD_MSG_NUM(size1), TD_MSG_NUM(size2));
     /* RFC 9162 §2.1.4.1 defines proofs for 0 < m; transparency-dev/merkle
      * refuses size1 == 0 even when size2 == 0. */
     if (size1 == 0)
-        return td_error_set(err, TD_EARG, "merkle: verify consistency: no proof exists from the empty tree");
+        return td_error_set(err, TD_EARG, "merkle: verify consistency: no proof exists from the empty tree | "
+                            TD_MSG_MERKLE_FROM_EMPTY);
     if (size1 == size2) {
         if (n != 0)
-            return td_error_set(err, TD_ECRYPTO, "merkle: consistency proof between equal sizes must be empty");
+            return td_error_set(err, TD_ECRYPTO, "merkle: consistency proof between equal sizes must be empty | "
+                                TD_MSG_MERKLE_EQUAL_NOT_EMPTY);
         if (memcmp(root1, root2, HL) != 0)
-            return td_error_set(err, TD_ECRYPTO, "merkle: two different roots for tree size %" PRIu64, size1);
+            return td_error_set(err, TD_ECRYPTO, "merkle: two different roots for tree size %" PRIu64 " | "
+                                TD_MSG_MERKLE_TWO_ROOTS, size1, TD_MSG_NUM(size1));
         return 0;
     }
     /* RFC 9162 §2.1.4.2 step 1 */
     if (n == 0)
-        return td_error_set(err, TD_ECRYPTO, "merkle: empty consistency proof between sizes %" PRIu64 " and %" PRIu64,
-                            size1, size2);
+        return td_error_set(err, TD_ECRYPTO, "merkle: empty consistency proof between sizes %" PRIu64 " and %" PRIu64
+                            " | " TD_MSG_MERKLE_CONS_EMPTY, size1, size2, TD_MSG_NUM(size1), TD_MSG_NUM(size2));
 
     /* Exact length (transparency-dev/merkle proof.RootFromConsistencyProof):
      * the suffix of the inclusion proof of leaf size1-1 in size2 above level
@@ -375,8 +393,9 @@ int td_merkle_verify_consistency(uint64_t size1, const unsigned char root1[TD_ME
     size_t want = (size_t)(inner - shift) + border + (pow2 ? 0 : 1);
     if (n != want)
         return td_error_set(err, TD_ECRYPTO,
-                            "merkle: consistency proof has %zu hashes, expected %zu for sizes %" PRIu64 " to %" PRIu64,
-                            n, want, size1, size2);
+                            "merkle: consistency proof has %zu hashes, expected %zu for sizes %" PRIu64 " to %" PRIu64
+                            " | " TD_MSG_MERKLE_CONS_COUNT, n, want, size1, size2, n, want, TD_MSG_NUM(size1),
+                            TD_MSG_NUM(size2));
 
     /* RFC 9162 §2.1.4.2 steps 2-7.  Step 2 prepends first_hash when size1 is
      * a power of two; here the seed is root1 and iteration starts at proof[0]. */
@@ -393,7 +412,7 @@ int td_merkle_verify_consistency(uint64_t size1, const unsigned char root1[TD_ME
     for (; i < n; i++) {   /* step 6 */
         const unsigned char *c = proof + i * HL;
         if (sn == 0)
-            return td_error_set(err, TD_ECRYPTO, "merkle: consistency proof too long");
+            return td_error_set(err, TD_ECRYPTO, "merkle: consistency proof too long | " TD_MSG_MERKLE_CONS_LONG);
         if ((fn & 1) || fn == sn) {
             td_merkle_node_hash(c, fr, fr);
             td_merkle_node_hash(c, sr, sr);
@@ -409,13 +428,15 @@ int td_merkle_verify_consistency(uint64_t size1, const unsigned char root1[TD_ME
     }
     /* step 7 */
     if (sn != 0)
-        return td_error_set(err, TD_ECRYPTO, "merkle: consistency proof too short");
+        return td_error_set(err, TD_ECRYPTO, "merkle: consistency proof too short | " TD_MSG_MERKLE_CONS_SHORT);
     if (memcmp(fr, root1, HL) != 0)
         return td_error_set(err, TD_ECRYPTO,
-                            "merkle: consistency proof does not reproduce the root of size %" PRIu64, size1);
+                            "merkle: consistency proof does not reproduce the root of size %" PRIu64
+                            " | " TD_MSG_MERKLE_CONS_ROOT, size1, TD_MSG_NUM(size1));
     if (memcmp(sr, root2, HL) != 0)
         return td_error_set(err, TD_ECRYPTO,
-                            "merkle: consistency proof does not reproduce the root of size %" PRIu64, size2);
+                            "merkle: consistency proof does not reproduce the root of size %" PRIu64
+                            " | " TD_MSG_MERKLE_CONS_ROOT, size2, TD_MSG_NUM(size2));
     return 0;
 }
 
@@ -461,16 +482,18 @@ static int td__batch_gen(const td_merkle_store *st, uint64_t lo, uint64_t hi, co
 static int td__batch_form(const char *what, const uint64_t *idx, size_t n, uint64_t size, td_error *err)
 {
     if (size > TD_MERKLE_MAX_SIZE)
-        return td_error_set(err, TD_EARG, "merkle: %s: size %" PRIu64 " too large", what, size);
+        return td_error_set(err, TD_EARG, "merkle: %s: size %" PRIu64 " too large | " TD_MSG_MERKLE_SIZE_TOO_BIG, what,
+                            size, TD_MSG_NUM(size));
     if (n == 0)
-        return td_error_set(err, TD_EARG, "merkle: %s: no leaves", what);
+        return td_error_set(err, TD_EARG, "merkle: %s: no leaves | " TD_MSG_MERKLE_BATCH_NONE, what);
     for (size_t i = 0; i < n; i++) {
         if (idx[i] >= size)
-            return td_error_set(err, TD_EARG, "merkle: %s: leaf %" PRIu64 " not in a tree of size %" PRIu64, what,
-                                idx[i], size);
+            return td_error_set(err, TD_EARG, "merkle: %s: leaf %" PRIu64 " not in a tree of size %" PRIu64 " | "
+                                TD_MSG_MERKLE_INDEX_OUT, what, idx[i], size, TD_MSG_NUM(idx[i]), TD_MSG_NUM(size));
         if (i && idx[i] <= idx[i - 1])
-            return td_error_set(err, TD_EARG, "merkle: %s: leaf %" PRIu64 " after %" PRIu64 " (not increasing)", what,
-                                idx[i], idx[i - 1]);
+            return td_error_set(err, TD_EARG, "merkle: %s: leaf %" PRIu64 " after %" PRIu64 " (not increasing) | "
+                                TD_MSG_MERKLE_BATCH_ORDER, what, idx[i], idx[i - 1], TD_MSG_NUM(idx[i]),
+                                TD_MSG_NUM(idx[i - 1]));
     }
     return 0;
 }
@@ -495,7 +518,8 @@ int td_merkle_batch_proof(const td_merkle_store *st, const uint64_t *idx, size_t
     if (rc)
         return rc;
     if (want > cap)
-        return td_error_set(err, TD_EARG, "merkle: batch proof of %zu hashes does not fit in %zu", want, cap);
+        return td_error_set(err, TD_EARG, "merkle: batch proof of %zu hashes does not fit in %zu | "
+                            TD_MSG_MERKLE_BATCH_ROOM, want, cap, want, cap);
     size_t got = 0;
     if ((rc = td__batch_gen(st, 0, size, idx, 0, n, out, &got, err)))
         return rc;
@@ -539,10 +563,12 @@ int td_merkle_verify_batch(const uint64_t *idx, const unsigned char *leaf_hashes
     td__batch_gen(NULL, 0, size, idx, 0, n, NULL, &want, NULL);
     if (n_proof != want)
         return td_error_set(err, TD_ECRYPTO, "merkle: batch proof has %zu hashes, %zu leaves in a tree of size %" PRIu64
-                            " need %zu", n_proof, n, size, want);
+                            " need %zu | " TD_MSG_MERKLE_BATCH_COUNT, n_proof, n, size, want, n_proof, n,
+                            TD_MSG_NUM(size), want);
     td__batch_root(0, size, idx, leaf_hashes, 0, n, proof, &used, got);
     if (memcmp(got, root, HL) != 0)
-        return td_error_set(err, TD_ECRYPTO, "merkle: batch proof of %zu leaves does not lead to the root", n);
+        return td_error_set(err, TD_ECRYPTO, "merkle: batch proof of %zu leaves does not lead to the root | "
+                            TD_MSG_MERKLE_BATCH_ROOT, n, n);
     return 0;
 }
 

@@ -358,12 +358,12 @@ static int td__build_tasks(td_mreport *r, td_error *err)
     const td_review_event **rv = NULL;
     int rc = 0;
 
-    if (n_rev && !(rv = malloc(n_rev * sizeof *rv))) return td_error_set(err, TD_ENOMEM, "out of memory");
+    if (n_rev && !(rv = malloc(n_rev * sizeof *rv))) return td_error_set(err, TD_ENOMEM, "out of memory | " TD_MSG_NOMEM);
     for (size_t i = 0; i < n_rev; i++) rv[i] = &rev[i];
     if (n_rev) qsort(rv, n_rev, sizeof *rv, td__cmp_review);
 
     if (!(r->tasks = calloc(r->n_cur ? r->n_cur : 1, sizeof *r->tasks))) {
-        rc = td_error_set(err, TD_ENOMEM, "out of memory");
+        rc = td_error_set(err, TD_ENOMEM, "out of memory | " TD_MSG_NOMEM);
         goto out;
     }
     r->n_tasks = r->n_cur;
@@ -383,7 +383,7 @@ static int td__build_tasks(td_mreport *r, td_error *err)
                 break;
             }
         if (ts->n_leads && !(t->leads = calloc(ts->n_leads, sizeof *t->leads))) {
-            rc = td_error_set(err, TD_ENOMEM, "out of memory");
+            rc = td_error_set(err, TD_ENOMEM, "out of memory | " TD_MSG_NOMEM);
             goto out;
         }
         t->review = TD_RV_NONE;
@@ -438,7 +438,8 @@ static int td__build_sections(td_mreport *r, td_error *err)
 {
     const td_plan *p = r->plan;
     size_t ns = p->n_sections;
-    if (!(r->sections = calloc(ns + 1, sizeof *r->sections))) return td_error_set(err, TD_ENOMEM, "out of memory");
+    if (!(r->sections = calloc(ns + 1, sizeof *r->sections))) return td_error_set(err, TD_ENOMEM, "out of memory | "
+                                                                                  TD_MSG_NOMEM);
     r->n_sections = ns + 1;
     for (size_t s = 0, k = 0; s < p->n_sections; s++) {
         if (!td__in_plan_code(r, p->sections[s].code)) {
@@ -553,11 +554,11 @@ static int td__build_agencies(td_mreport *r, td_error *err)
             td_mr_owed *o;
             if (!a) {
                 free(ob);
-                return td_error_set(err, TD_ENOMEM, "out of memory");
+                return td_error_set(err, TD_ENOMEM, "out of memory | " TD_MSG_NOMEM);
             }
             if (who && strcmp(who, ob[i].agency) && td__note_pred(a, ob[i].agency)) {
                 free(ob);
-                return td_error_set(err, TD_ENOMEM, "out of memory");
+                return td_error_set(err, TD_ENOMEM, "out of memory | " TD_MSG_NOMEM);
             }
             o = &a->months[m];
             o->owed++;
@@ -571,7 +572,7 @@ static int td__build_agencies(td_mreport *r, td_error *err)
     td__cmp_reg = td_state_registry(r->st);
     if (r->n_agencies) qsort(r->agencies, r->n_agencies, sizeof *r->agencies, td__cmp_agency);
     if (r->n_agencies && !(r->ranking = malloc(r->n_agencies * sizeof *r->ranking)))
-        return td_error_set(err, TD_ENOMEM, "out of memory");
+        return td_error_set(err, TD_ENOMEM, "out of memory | " TD_MSG_NOMEM);
     for (size_t i = 0; i < r->n_agencies; i++) {
         r->agencies[i].now = r->agencies[i].months[TD_MREPORT_MONTHS - 1];
         if (r->agencies[i].now.owed) r->ranking[r->n_ranked++] = i;
@@ -598,7 +599,7 @@ static int td__build_lists(td_mreport *r, td_error *err)
             if (l->ls->status == TD_ST_ONGOING_LATE) rc = td__push_item(&r->overdue, &r->n_overdue, t, l);
             if (!rc && l->ls->status == TD_ST_DUE_SOON) rc = td__push_item(&r->due_soon, &r->n_due_soon, t, l);
             if (!rc && l->review == TD_RV_RETURNED) rc = td__push_item(&r->returned, &r->n_returned, t, l);
-            if (rc) return td_error_set(err, TD_ENOMEM, "out of memory");
+            if (rc) return td_error_set(err, TD_ENOMEM, "out of memory | " TD_MSG_NOMEM);
         }
     }
     return 0;
@@ -641,7 +642,7 @@ static int td__build_indicators(td_mreport *r, td_error *err)
     const td_indicator_value *vals = td_state_indicator_values(r->st, &nv);
     int64_t end_ms = td_state_day_end_ms(r->as_of);
     if (p->n_indicators && !(r->indicators = calloc(p->n_indicators, sizeof *r->indicators)))
-        return td_error_set(err, TD_ENOMEM, "out of memory");
+        return td_error_set(err, TD_ENOMEM, "out of memory | " TD_MSG_NOMEM);
     for (size_t i = 0; i < p->n_indicators; i++) {
         const td_indicator *ind = &p->indicators[i];
         td_mr_indicator *mi;
@@ -705,7 +706,7 @@ static int td__build_flagged(td_mreport *r, td_error *err)
             (strcmp(rep->period, r->period) > 0 && !(rep->time_flags & TD_TIMEF_FUTURE)))
             continue;
         if (!(nv = realloc(r->flagged, (r->n_flagged + 1) * sizeof *nv)))
-            return td_error_set(err, TD_ENOMEM, "out of memory");
+            return td_error_set(err, TD_ENOMEM, "out of memory | " TD_MSG_NOMEM);
         r->flagged = nv;
         r->flagged[r->n_flagged++].r = rep;
     }

@@ -187,7 +187,8 @@ static int td__row(td_csv_reader *c, td__rec *r, int nh, const char *name, td_er
  * repeated number or code is an error of the file. */
 static int td__add_err(td_error *err, int rc, const char *name, int line, const td_error *e2)
 {
-    return td_error_set(err, rc == TD_EEXISTS ? TD_EPARSE : rc, "%s:%d: %s", name, line, e2->msg);
+    if (err) *err = *e2;
+    return td_error_prefix(err, rc == TD_EEXISTS ? TD_EPARSE : rc, "%s:%d: ", name, line);
 }
 
 int td_csv_import_tasks(const char *buf, size_t n, const char *name, td_plan *out, td_error *err)

@@ -192,12 +192,15 @@ int td_plan_pb_decode(const uint8_t *buf, size_t n, td_plan *out, char **source,
 
     td_plan_init(out);
     if (source) *source = NULL;
-    if (n > TD_PLAN_PB_MAX) return td_error_set(err, TD_ETOOBIG, "stored plan larger than %u bytes", TD_PLAN_PB_MAX);
+    if (n > TD_PLAN_PB_MAX)
+        return td_error_set(err, TD_ETOOBIG, "stored plan larger than %u bytes | " TD_MSG_STORED_PLAN_TOO_BIG,
+                            TD_PLAN_PB_MAX, TD_MSG_NUM(n), TD_MSG_NUM(TD_PLAN_PB_MAX));
     if (!(pc = tiendo__plan_change__unpack(NULL, n, buf)))
-        return td_error_set(err, TD_EPARSE, "stored plan does not decode as tiendo.PlanChange");
+        return td_error_set(err, TD_EPARSE, "stored plan does not decode as tiendo.PlanChange | "
+                            TD_MSG_STORED_PLAN_UNDECODABLE);
     if (!(pl = pc->plan)) {
         tiendo__plan_change__free_unpacked(pc, NULL);
-        return td_error_set(err, TD_EPARSE, "stored PlanChange has no plan");
+        return td_error_set(err, TD_EPARSE, "stored PlanChange has no plan | " TD_MSG_STORED_PLAN_EMPTY);
     }
     out->number = td__d(pl->number, &ok);
     out->title = td__d(pl->title, &ok);
@@ -271,7 +274,7 @@ int td_plan_pb_decode(const uint8_t *buf, size_t n, td_plan *out, char **source,
             free(*source);
             *source = NULL;
         }
-        return td_error_set(err, TD_ENOMEM, "out of memory decoding the plan");
+        return td_error_set(err, TD_ENOMEM, "out of memory decoding the plan | " TD_MSG_NOMEM);
     }
     return 0;
 }
@@ -380,9 +383,12 @@ int td_registry_apply_pb(td_registry *reg, const uint8_t *buf, size_t n, td_erro
     td_agency_change ch = {0};
     int rc = 0;
 
-    if (n > TD_PLAN_PB_MAX) return td_error_set(err, TD_ETOOBIG, "stored agency change too large");
+    if (n > TD_PLAN_PB_MAX)
+        return td_error_set(err, TD_ETOOBIG, "stored agency change too large | " TD_MSG_STORED_AGENCY_TOO_BIG,
+                            TD_MSG_NUM(n), TD_MSG_NUM(TD_PLAN_PB_MAX));
     if (!(m = tiendo__agency_change__unpack(NULL, n, buf)))
-        return td_error_set(err, TD_EPARSE, "stored agency change does not decode as tiendo.AgencyChange");
+        return td_error_set(err, TD_EPARSE, "stored agency change does not decode as tiendo.AgencyChange | "
+                            TD_MSG_STORED_AGENCY_UNDECODABLE);
     if (m->kind == TIENDO__AGENCY_CHANGE_KIND__CHANGE_SEED) {
         for (size_t i = 0; !rc && i < m->n_agencies; i++) {
             td_agency a = {m->agencies[i]->slug, m->agencies[i]->name, (td_agency_kind)m->agencies[i]->kind,
@@ -405,7 +411,8 @@ int td_registry_apply_pb(td_registry *reg, const uint8_t *buf, size_t n, td_erro
     ch.from = m->from;
     ch.n_from = m->n_from;
     ch.n_to = m->n_to;
-    if (m->n_to && !(ch.to = calloc(m->n_to, sizeof *ch.to))) rc = td_error_set(err, TD_ENOMEM, "out of memory");
+    if (m->n_to && !(ch.to = calloc(m->n_to, sizeof *ch.to))) rc = td_error_set(err, TD_ENOMEM, "out of memory | "
+                                                                                TD_MSG_NOMEM);
     for (size_t i = 0; !rc && i < m->n_to; i++) {
         ch.to[i].slug = m->to[i]->slug;
         ch.to[i].name = m->to[i]->name;
@@ -413,7 +420,7 @@ int td_registry_apply_pb(td_registry *reg, const uint8_t *buf, size_t n, td_erro
     }
     ch.n_assign = m->n_assign;
     if (!rc && m->n_assign && !(ch.assign = calloc(m->n_assign, sizeof *ch.assign)))
-        rc = td_error_set(err, TD_ENOMEM, "out of memory");
+        rc = td_error_set(err, TD_ENOMEM, "out of memory | " TD_MSG_NOMEM);
     for (size_t i = 0; !rc && i < m->n_assign; i++) {
         ch.assign[i].task = (int)m->assign[i]->task;
         ch.assign[i].slug = m->assign[i]->slug;

@@ -303,11 +303,8 @@ static int td__tasks(td__rows *rows, const char *name, td_plan *plan, td_error *
                 free(s.title);
                 return td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
             }
-            if ((rc = td_plan_add_section(plan, &s, err))) {
-                char m[TD_ERRMSG_MAX];
-                snprintf(m, sizeof m, "%s", err ? err->msg : "");
-                return td_error_set(err, rc == TD_EEXISTS ? TD_EPARSE : rc, "%s:%d: %s", name, r->line, m);
-            }
+            if ((rc = td_plan_add_section(plan, &s, err)))
+                return td_error_prefix(err, rc == TD_EEXISTS ? TD_EPARSE : rc, "%s:%d: ", name, r->line);
             section = plan->sections[plan->n_sections - 1].code;
             continue;
         }
@@ -335,8 +332,10 @@ static int td__tasks(td__rows *rows, const char *name, td_plan *plan, td_error *
                 td_task_free(&t);
                 return td_error_set(err, rc, "%s:%d: nhiệm vụ %d: %s", name, r->line, num, e2.msg);
             }
-            if ((rc = td_plan_add_task(plan, &t, &e2)))
-                return td_error_set(err, rc == TD_EEXISTS ? TD_EPARSE : rc, "%s:%d: %s", name, r->line, e2.msg);
+            if ((rc = td_plan_add_task(plan, &t, &e2))) {
+                if (err) *err = e2;
+                return td_error_prefix(err, rc == TD_EEXISTS ? TD_EPARSE : rc, "%s:%d: ", name, r->line);
+            }
         }
     }
     return 0;
@@ -393,8 +392,10 @@ static int td__indicators(td__rows *rows, const char *name, td_plan *plan, td_er
                 td_indicator_free(&ind);
                 return rc;
             }
-            if ((rc = td_plan_add_indicator(plan, &ind, &e2)))
-                return td_error_set(err, rc == TD_EEXISTS ? TD_EPARSE : rc, "%s:%d: %s", name, r->line, e2.msg);
+            if ((rc = td_plan_add_indicator(plan, &ind, &e2))) {
+                if (err) *err = e2;
+                return td_error_prefix(err, rc == TD_EEXISTS ? TD_EPARSE : rc, "%s:%d: ", name, r->line);
+            }
         }
     }
     td_plan_mark_headings(plan);

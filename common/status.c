@@ -453,9 +453,11 @@ static int td__check_args(int date, const td_status_opts *in, td_status_opts *o,
         return td_error_set(err, TD_EARG, "status: %d is not a date (yyyymmdd) | ngày %d không phải ngày hợp lệ",
                             date, date);
     if (o->due_soon_days < 0)
-        return td_error_set(err, TD_EARG, "status: due_soon_days %d is negative", o->due_soon_days);
+        return td_error_set(err, TD_EARG, "status: due_soon_days %d is negative | " TD_MSG_STATUS_DUE_SOON_BAD,
+                            o->due_soon_days, o->due_soon_days);
     if (o->report_due_day < 1 || o->report_due_day > 31)
-        return td_error_set(err, TD_EARG, "status: report_due_day %d is not 1..31", o->report_due_day);
+        return td_error_set(err, TD_EARG, "status: report_due_day %d is not 1..31 | " TD_MSG_STATUS_DUE_DAY_BAD,
+                            o->report_due_day, o->report_due_day);
     return 0;
 }
 
@@ -692,7 +694,8 @@ static int td__ctx_build(td__ctx *c, const td_state *st, int date, int64_t end_m
         c->h = m;
         return 0;
     }
-    if (!(m = td__hist_build(st, task))) return td_error_set(err, TD_ENOMEM, "status: the index of the report versions");
+    if (!(m = td__hist_build(st, task))) return td_error_set(err, TD_ENOMEM, "status: the index of the report versions | "
+                                                             TD_MSG_NOMEM);
     if (task) {   /* one task: not worth keeping for the next call */
         c->h = c->own = m;
         return 0;
@@ -1044,10 +1047,10 @@ static int td__task(const td__ctx *c, const td_task *t, td_task_status *out, td_
     out->condition_met = j.condition_met;
     out->deadline_changed = j.changed;
     if (td__leads_of(c, (uint32_t)t->number, c->date, &leads, &nl))
-        return td_error_set(err, TD_ENOMEM, "status: leads of task %d", t->number);
+        return td_error_set(err, TD_ENOMEM, "status: leads of task %d | " TD_MSG_NOMEM, t->number);
     if (nl) {
         if (!(out->leads = calloc(nl, sizeof *out->leads))) {
-            return td_error_set(err, TD_ENOMEM, "status: leads of task %d", t->number);
+            return td_error_set(err, TD_ENOMEM, "status: leads of task %d | " TD_MSG_NOMEM, t->number);
         }
         out->n_leads = nl;
         for (size_t i = 0; i < nl; i++) {
@@ -1100,7 +1103,7 @@ int td_status_all(const td_state *st, int date, const td_status_opts *o, td_task
     if ((rc = td__check_args(date, o, &opts, err))) return rc;
     if (p->n_tasks == 0) return 0;
     if (!(out = calloc(p->n_tasks, sizeof *out)))
-        return td_error_set(err, TD_ENOMEM, "status: %zu tasks", p->n_tasks);
+        return td_error_set(err, TD_ENOMEM, "status: %zu tasks | " TD_MSG_NOMEM, p->n_tasks);
     if ((rc = td__ctx_build(&c, st, date, td_state_day_end_ms(date), &opts, 0, err))) {
         free(out);
         return rc;
@@ -1187,7 +1190,7 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
         if (!jd.recurs && jd.waits) continue;
         td__judge_at(st, t, day_before, end_before, &opts, &jb);
         if (td__leads_of(&at_d, (uint32_t)t->number, due, &leads, &nl)) {
-            rc = td_error_set(err, TD_ENOMEM, "obligations: leads of task %d", t->number);
+            rc = td_error_set(err, TD_ENOMEM, "obligations: leads of task %d | " TD_MSG_NOMEM, t->number);
             break;
         }
         for (size_t li = 0; li < nl; li++) {
@@ -1227,7 +1230,7 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
                 ob.state = cu->eff_date <= due ? TD_OWED_ON_TIME : TD_OWED_LATE;
             }
             if (td__obl_push(&out, &nout, &cap, &ob)) {
-                rc = td_error_set(err, TD_ENOMEM, "obligations: %zu entries", nout);
+                rc = td_error_set(err, TD_ENOMEM, "obligations: %zu entries | " TD_MSG_NOMEM, nout);
                 break;
             }
         }

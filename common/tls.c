@@ -53,7 +53,7 @@ static SSL_CTX *td__ctx_common(const td_tls_ctx_opts *o, int is_server, td_error
     X509_STORE *store;
 
     if (!o->ca_file || !o->cert_file || !o->key_file) {
-        td_error_set(err, TD_EARG, "TLS needs a CA file, a certificate and a key");
+        td_error_set(err, TD_EARG, "TLS needs a CA file, a certificate and a key | " TD_MSG_TLS_FILES);
         return NULL;
     }
     ERR_clear_error();
@@ -102,7 +102,7 @@ static SSL_CTX *td__ctx_common(const td_tls_ctx_opts *o, int is_server, td_error
         td__alpn_cfg *cfg = calloc(1, sizeof *cfg);
         if (!cfg || td__alpn_wire(o->alpn ? o->alpn : TD_ALPN, cfg->wire, sizeof cfg->wire, &cfg->len)) {
             free(cfg);
-            td_error_set(err, TD_EARG, "bad ALPN name");
+            td_error_set(err, TD_EARG, "bad ALPN name | " TD_MSG_TLS_ALPN_BAD);
             goto fail;
         }
         if (td__alpn_idx < 0)
@@ -150,7 +150,7 @@ int td_tls_init(td_tls *t, SSL_CTX *ctx, int is_server, const char *server_name,
         BIO_free(t->wbio);
         SSL_free(t->ssl);
         t->ssl = NULL;
-        return td_error_set(err, TD_ENOMEM, "BIO_new");
+        return td_error_set(err, TD_ENOMEM, "BIO_new | " TD_MSG_NOMEM);
     }
     /* An empty memory BIO reports "retry" rather than EOF. */
     BIO_set_mem_eof_return(t->rbio, -1);
@@ -188,6 +188,8 @@ static int td__tls_fail(td_tls *t, int ret, const char *what, td_error *err)
     int e = SSL_get_error(t->ssl, ret);
     long vr = SSL_get_verify_result(t->ssl);
     unsigned long ossl = ERR_peek_error();
+    const char *when = !strcmp(what, "handshake") ? TD_MSG_TLS_WHEN_HANDSHAKE
+                     : !strcmp(what, "read") ? TD_MSG_TLS_WHEN_READ : TD_MSG_TLS_WHEN_WRITE;
     char buf[256];
 
     t->state = TD_TLS_FAILED;
@@ -204,13 +206,14 @@ static int td__tls_fail(td_tls *t, int ret, const char *what, td_error *err)
         ERR_error_string_n(ossl, buf, sizeof buf);
         ERR_clear_error();
         if (ERR_GET_REASON(ossl) == SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE)
-            return td_error_set(err, TD_ECERT, "%s: client sent no certificate (%s)", what, buf);
-        return td_error_set(err, TD_ETLS, "%s: %s", what, buf);
+            return td_error_set(err, TD_ECERT, "%s: client sent no certificate (%s) | " TD_MSG_TLS_NO_CLIENT_CERT, what,
+                                buf);
+        return td_error_set(err, TD_ETLS, "%s: %s | " TD_MSG_TLS_FAILED, what, buf, when);
     }
     ERR_clear_error();
     if (e == SSL_ERROR_SYSCALL)
-        return td_error_set(err, TD_ETLS, "%s: unexpected end of TLS stream", what);
-    return td_error_set(err, TD_ETLS, "%s: TLS error %d", what, e);
+        return td_error_set(err, TD_ETLS, "%s: unexpected end of TLS stream | " TD_MSG_TLS_CUT, what, when);
+    return td_error_set(err, TD_ETLS, "%s: TLS error %d | " TD_MSG_TLS_FAILED_CODE, what, e, when, e);
 }
 
 static int td__tls_flush_pending(td_tls *t, td_error *err)
@@ -241,9 +244,10 @@ int td_tls_feed(td_tls *t, const uint8_t *data, size_t len, int *opened, td_tls_
     int ret;
 
     *opened = 0;
-    if (t->state == TD_TLS_FAILED) return td_error_set(err, TD_ETLS, "TLS session already failed");
+    if (t->state == TD_TLS_FAILED) return td_error_set(err, TD_ETLS, "TLS session already failed | "
+                                                       TD_MSG_TLS_ALREADY_FAILED);
     if (len > 0 && BIO_write(t->rbio, data, (int)len) != (int)len)
-        return td_error_set(err, TD_ENOMEM, "BIO_write");
+        return td_error_set(err, TD_ENOMEM, "BIO_write | " TD_MSG_NOMEM);
 
     if (t->state == TD_TLS_HANDSHAKING) {
         ERR_clear_error();
@@ -277,7 +281,8 @@ int td_tls_feed(td_tls *t, const uint8_t *data, size_t len, int *opened, td_tls_
             if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) return TD_OK;
             if (e == SSL_ERROR_ZERO_RETURN) {
                 t->state = TD_TLS_PEER_CLOSED;
-                return td_error_set(err, TD_ECLOSED, "peer closed the TLS session (close_notify)");
+                return td_error_set(err, TD_ECLOSED, "peer closed the TLS session (close_notify) | "
+                                    TD_MSG_TLS_PEER_CLOSED);
             }
             return td__tls_fail(t, ret, "read", err);
         }
@@ -288,10 +293,10 @@ int td_tls_write(td_tls *t, const void *data, size_t len, td_error *err)
 {
     const uint8_t *p = data;
     if (t->state == TD_TLS_FAILED || t->state == TD_TLS_PEER_CLOSED || t->sent_close)
-        return td_error_set(err, TD_ECLOSED, "write on a closed TLS session");
+        return td_error_set(err, TD_ECLOSED, "write on a closed TLS session | " TD_MSG_TLS_WRITE_CLOSED);
     if (t->state == TD_TLS_HANDSHAKING) {
         uint8_t *np = realloc(t->pending, t->pending_len + len);
-        if (!np) return td_error_set(err, TD_ENOMEM, "queueing %zu bytes", len);
+        if (!np) return td_error_set(err, TD_ENOMEM, "queueing %zu bytes | " TD_MSG_NOMEM, len);
         memcpy(np + t->pending_len, data, len);
         t->pending = np;
         t->pending_len += len;

@@ -100,7 +100,7 @@ static int td__write_bio(const char *path, BIO *bio, int mode, int noclobber, td
 {
     char *data;
     long len = BIO_get_mem_data(bio, &data);
-    if (len <= 0) return td_error_set(err, TD_EINTERNAL, "%s: nothing to write", path);
+    if (len <= 0) return td_error_set(err, TD_EINTERNAL, "%s: nothing to write | " TD_MSG_X509_NOTHING, path, path);
     return td_x509_write_file(path, data, (size_t)len, mode, noclobber, err);
 }
 

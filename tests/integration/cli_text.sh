@@ -28,7 +28,10 @@
 #      stderr/stdout, printf, puts, fputs, snprintf, and the programs' own
 #      message helpers: tdc__fail, tdp__fail, tda__bad ..., listed below) in client/,
 #      pki/, server/cmd_*.c holds a Vietnamese text itself: it comes from the
-#      catalogue.
+#      catalogue;
+#   9. every td_error_set text in common/ has a Vietnamese half ("English |
+#      " TD_MSG_...) or is Vietnamese, but for a short list of programming
+#      errors a person can never meet (NULL arguments).
 set -euo pipefail
 # (tdtext.sh first: tdtest.sh changes to the work directory)
 # shellcheck source=lib/tdtext.sh
@@ -310,6 +313,65 @@ PY
 if [ "$(tail -n 1 <<<"$inline")" = "total 0" ]; then pass "no inline Vietnamese text in a message-printing call"; else
     fail "Vietnamese texts inline, not in the catalogue: $inline"; fi
 
+say "every td_error_set text in common/ says what was wrong in Vietnamese too"
+# the format of each td_error_set call in common/*.c: "English | " TD_MSG_...
+# (what a person reads, td_error_vi), or Vietnamese only; English only is a
+# programming error a person can never meet, listed here by file:function
+# and the start of its text
+english_only=$(python3 - "$SRC" <<'PY'
+import fnmatch, glob, re, sys
+src = sys.argv[1]
+ALLOW = [   # file:function, its English-only format (a regular expression)
+    ('common/merkle.c:td_merkle_*', r'"merkle: [a-z ]+: NULL argument"'),
+    ('common/note.c:td_note_*', r'"(verifier key|signer key|signature line|note): NULL"'),
+    ('common/note.c:td_note_signer_from_identity', r'"note signer: no identity"'),
+    ('common/derive.c:td_state_apply', r'"td_state_apply: missing argument"'),
+    ('common/derive.c:td_state_apply_entry', r'"td_state_apply_entry: missing argument"'),
+    ('common/err.c:td_error_set_ssl', r'"%s: %s"'),   # OpenSSL's own failure: the code's word
+    ('common/conn.c:td_conn_close', r'"%s"'),         # the caller's text, passed through
+]
+tok = re.compile(r'/\*.*?\*/|//[^\n]*|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', re.S)
+blank = lambda m: re.sub(r'[^\n]', ' ', m.group(0)) if m.group(0)[0] == '/' else m.group(0)
+call = re.compile(r'\btd_error_set\s*\((?:[^;"\']|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\')*\)\s*;', re.S)
+func = re.compile(r'^[a-zA-Z_][^\n;]*?\b([a-zA-Z_][a-zA-Z0-9_]*)\s*\([^;{]*\)\s*\{', re.M)
+arg = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|.', re.S)
+total = bad = allowed = 0
+for f in sorted(glob.glob(src + '/common/*.c')):
+    rel = f[len(src) + 1:]
+    s = tok.sub(blank, open(f, encoding='utf-8').read())
+    funcs = [(m.start(), m.group(1)) for m in func.finditer(s)]
+    for m in call.finditer(s):
+        body = m.group(0)
+        depth, args, cur = 0, [], ''
+        for t in arg.finditer(body, body.index('(') + 1):   # the arguments at depth 1
+            c = t.group(0)
+            if c in ')]}' and depth == 0: break
+            depth += (c in '([{') - (c in ')]}')
+            if c == ',' and depth == 0:
+                args.append(cur.strip()); cur = ''
+            else:
+                cur += c
+        args.append(cur.strip())
+        if len(args) < 3: continue
+        total += 1
+        fmt = args[2]
+        lits = ''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', fmt))
+        if ' | ' in lits or re.match(r'TD_MSG_', fmt) or any(ord(ch) > 127 for ch in lits): continue
+        fn = [n for p, n in funcs if p < m.start()]
+        where = '%s:%s' % (rel, fn[-1] if fn else '?')
+        if any(fnmatch.fnmatch(where, w) and re.fullmatch(t, fmt) for w, t in ALLOW):
+            allowed += 1
+            continue
+        bad += 1
+        print('%s:%d (%s): %s' % (rel, s.count('\n', 0, m.start()) + 1, where.split(':')[1], re.sub(r'\s+', ' ', fmt)[:100]))
+print('total %d calls, %d English only (%d internal, allowed)' % (total, bad, allowed))
+PY
+)
+if grep -q ', 0 English only' <<<"$(tail -n 1 <<<"$english_only")"; then
+    pass "common/: $(tail -n 1 <<<"$english_only")"
+else
+    fail "td_error_set texts in common/ with no Vietnamese half: $english_only"
+fi
 say "tiendo on a device directory that is not enrolled"
 mkdir -p "$W/empty"
 set +e

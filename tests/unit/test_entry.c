@@ -135,6 +135,86 @@ static void test_hlc_bounded(void)
     TT_EQ_INT(td_hlc_next(0, -5), 1);
 }
 
+/* A signed entry with the given parts, packed (free it). */
+static uint8_t *pack_signed(const uint8_t *body, size_t blen, size_t sig_len, size_t *len)
+{
+    Tiendo__SignedEntry se = TIENDO__SIGNED_ENTRY__INIT;
+    uint8_t sig[80] = {0}, *out;
+    se.body.data = (uint8_t *)body;
+    se.body.len = blen;
+    se.sig.data = sig;
+    se.sig.len = sig_len;
+    *len = tiendo__signed_entry__get_packed_size(&se);
+    out = malloc(*len);
+    tiendo__signed_entry__pack(&se, out);
+    return out;
+}
+
+/* An entry's body with an author key of author_len bytes and seq. */
+static uint8_t *pack_body(size_t author_len, uint64_t seq, size_t *len)
+{
+    Tiendo__Entry e = TIENDO__ENTRY__INIT;
+    uint8_t *out;
+    e.kind = TIENDO__ENTRY_KIND__ENTRY_REPORT;
+    e.author.data = pk;
+    e.author.len = author_len;
+    e.seq = seq;
+    e.agency = "so-y-te";
+    *len = tiendo__entry__get_packed_size(&e);
+    out = malloc(*len ? *len : 1);
+    tiendo__entry__pack(&e, out);
+    return out;
+}
+
+/* What a person reads of a malformed entry names the field, its value and
+ * what it should be; the English half stays for the operator log. */
+static void test_vi_names_the_field(void)
+{
+    size_t len, blen, slen;
+    uint8_t *buf = make(5, TIENDO__ENTRY_KIND__ENTRY_REPORT, &len), *body, *se;
+    td_entry en;
+    td_error err;
+
+    TT_EQ_INT(td_entry_decode(buf, len / 2, &en, &err), TD_EPARSE);
+    TT_CHECK(strstr(err.msg, "signed entry does not decode | ") == err.msg);
+    TT_EQ_STR(td_error_vi(&err), "bản ghi đã ký không giải mã được (không phải tiendo.SignedEntry)");
+    TT_EQ_INT(td_entry_decode(buf, TD_ENTRY_MAX + 1, &en, &err), TD_ETOOBIG);
+    TT_EQ_STR(td_error_vi(&err), "bản ghi đã ký dài 1.052.673 byte, quá giới hạn 1.052.672 byte");
+    /* one flipped bit: the signature names the author's sequence number */
+    TT_EQ_INT(td_entry_decode(buf, len, &en, &err), 0);
+    en.signed_entry->body.data[0] ^= 0x80;
+    TT_EQ_INT(td_entry_verify(&en, &err), TD_ESIG);
+    TT_CHECK(strstr(td_error_vi(&err), "chữ ký của bản ghi số 5 (theo tác giả) không khớp") == td_error_vi(&err));
+    td_entry_free(&en);
+    free(buf);
+
+    body = pack_body(32, 7, &blen);
+    se = pack_signed(body, blen, 10, &slen);
+    TT_EQ_INT(td_entry_decode(se, slen, &en, &err), TD_EPARSE);
+    TT_CHECK(strstr(err.msg, "signature is 10 bytes, expected 64") == err.msg);
+    TT_EQ_STR(td_error_vi(&err), "chữ ký của bản ghi dài 10 byte, cần đúng 64 byte");
+    free(se);
+    se = pack_signed((const uint8_t *)"\xff\xff\xff", 3, 64, &slen);
+    TT_EQ_INT(td_entry_decode(se, slen, &en, &err), TD_EPARSE);
+    TT_EQ_STR(td_error_vi(&err), "phần thân của bản ghi không giải mã được (không phải tiendo.Entry)");
+    free(se);
+    free(body);
+
+    body = pack_body(31, 7, &blen);
+    se = pack_signed(body, blen, 64, &slen);
+    TT_EQ_INT(td_entry_decode(se, slen, &en, &err), TD_EPARSE);
+    TT_EQ_STR(td_error_vi(&err), "khóa tác giả của bản ghi dài 31 byte, cần đúng 32 byte");
+    free(se);
+    free(body);
+
+    body = pack_body(32, 0, &blen);
+    se = pack_signed(body, blen, 64, &slen);
+    TT_EQ_INT(td_entry_decode(se, slen, &en, &err), TD_EPARSE);
+    TT_EQ_STR(td_error_vi(&err), "số thứ tự (seq) của bản ghi là 0, phải từ 1 trở lên");
+    free(se);
+    free(body);
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
@@ -144,5 +224,6 @@ int main(void)
     TT_RUN(test_verify_batch);
     TT_RUN(test_hlc);
     TT_RUN(test_hlc_bounded);
+    TT_RUN(test_vi_names_the_field);
     return tt_report();
 }

@@ -900,6 +900,44 @@ static void test_cosig_flow(void)
     td_note_signer_wipe(&w);
 }
 
+/* What a person reads of a bad note, signature line, key or checkpoint
+ * names the part and what is wrong; the English half stays for the log. */
+static void test_vi_names_the_part(void)
+{
+    static const char sig_bad[] = "hello\n\n\xe2\x80\x94 k1 !!!!\n";
+    td_note n;
+    td_note_verifier v;
+    td_checkpoint c;
+    td_error e;
+
+    TT_EQ_INT(td_note_parse(S("hello\nworld\n"), &n, &e), TD_EPARSE);
+    TT_EQ_STR(td_error_vi(&e), "văn bản ký thiếu dòng trống trước các chữ ký");
+    /* a signature line: the note names its place, the line what is wrong */
+    TT_EQ_INT(td_note_parse(S(sig_bad), &n, &e), TD_EPARSE);
+    TT_CHECK(strstr(e.msg, "note: signature 1: signature by k1 is not base64") == e.msg);
+    TT_EQ_STR(td_error_vi(&e), "văn bản ký, chữ ký thứ 1: chữ ký của k1 không phải base64 của mã khóa và chữ ký");
+    TT_EQ_INT(td_note_parse(S("hello\n\n- k1 AAAA\n"), &n, &e), TD_EPARSE);
+    TT_CHECK(strstr(td_error_vi(&e), "chữ ký thứ 1: dòng chữ ký không bắt đầu bằng dấu gạch dài") != NULL);
+    TT_EQ_INT(td_note_parse(S("he\x01llo\n\n"), &n, &e), TD_EPARSE);
+    TT_EQ_STR(td_error_vi(&e), "văn bản ký có ký tự điều khiển hoặc UTF-8 sai ở byte thứ 2");
+
+    TT_EQ_INT(td_note_vkey_decode("k1+zzzzzzzz+AQ==", &v, &e), TD_EPARSE);
+    TT_EQ_STR(td_error_vi(&e), "khóa công khai: mã khóa không phải 8 chữ số hex");
+
+    /* a checkpoint: the tree size, the root hash, the lines */
+    TT_EQ_INT(td_checkpoint_parse(S("example.com/log\n012\nAAAA\n"), &c, &e), TD_EPARSE);
+    TT_CHECK(strstr(e.msg, "checkpoint example.com/log: tree size \"012\"") == e.msg);
+    TT_EQ_STR(td_error_vi(&e),
+              "điểm kiểm tra example.com/log: cỡ cây \"012\" không phải số thập phân (không có số 0 ở đầu)");
+    TT_EQ_INT(td_checkpoint_parse(S("example.com/log\n12\nAAAA\n"), &c, &e), TD_EPARSE);
+    TT_EQ_STR(td_error_vi(&e), "điểm kiểm tra example.com/log: mã băm gốc không phải base64 của 32 byte");
+    TT_EQ_INT(td_checkpoint_parse(S("example.com/log\n12\n"), &c, &e), TD_EPARSE);
+    TT_EQ_STR(td_error_vi(&e), "điểm kiểm tra chỉ có 2 trong 3 dòng bắt buộc (nguồn gốc, cỡ cây, mã băm gốc)");
+    TT_EQ_INT(td_checkpoint_parse(S("example.com/log\n12"), &c, &e), TD_EPARSE);
+    TT_CHECK(strstr(e.msg, "checkpoint: note text does not end in a newline | ") == e.msg);
+    TT_EQ_STR(td_error_vi(&e), "điểm kiểm tra: nội dung văn bản ký không kết thúc bằng dấu xuống dòng");
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
@@ -919,5 +957,6 @@ int main(void)
     TT_RUN(test_td_cosig_timestamp);
     TT_RUN(test_cosig_vector);
     TT_RUN(test_cosig_flow);
+    TT_RUN(test_vi_names_the_part);
     return tt_report();
 }

@@ -175,6 +175,24 @@ static void test_error_prefix(void)
     TT_CHECK(strlen(e.msg) < TD_ERRMSG_MAX);
     TT_EQ_STR(td_error_vi(&e), "/một/đường/dẫn/khá/dài/tệp.csv:12: quá dài 1");
     TT_EQ_INT(td_error_prefix(NULL, TD_EIO, "x"), TD_EIO);
+    /* a prefix "English | Vietnamese": each half before its part */
+    td_error_set(&e, TD_EPARSE, "key name invalid | tên khóa sai");
+    td_error_prefix(&e, TD_OK, "note: signature %d: | chữ ký thứ %d: ", 2, 2);
+    TT_EQ_STR(e.msg, "note: signature 2: key name invalid | chữ ký thứ 2: tên khóa sai");
+    /* ... and the code's word for an English-only message */
+    td_error_set(&e, TD_EPARSE, "key name invalid");
+    td_error_prefix(&e, TD_OK, "note: | ghi chú: ");
+    TT_EQ_STR(e.msg, "note: key name invalid | ghi chú: dữ liệu sai định dạng");
+    TT_EQ_STR(td_error_vi(&e), "ghi chú: dữ liệu sai định dạng");
+    /* a message cut at the buffer's end is not cut inside a character */
+    for (int pad = 0; pad < 4; pad++) {
+        memset(big, 'e', sizeof big - 1);
+        big[sizeof big - 1] = '\0';
+        td_error_set(&e, TD_EPARSE, "%.*s | %s%s", 100 + pad, big, big, "ữữữữữữữữữữ");
+        TT_CHECK(strlen(e.msg) >= TD_ERRMSG_MAX - 4);
+        TT_CHECK(strlen(e.msg) < TD_ERRMSG_MAX);
+        TT_CHECK(td_utf8_valid(e.msg, strlen(e.msg), NULL));
+    }
 }
 
 /* What a person reads of a wrong server address names it and what is wrong. */
