@@ -355,6 +355,11 @@ const td_registry *td_state_registry(const td_state *st);
  */
 size_t td_state_plan_count(const td_state *st);
 const td_plan *td_state_plan_at(const td_state *st, size_t i);
+/* The log index of plan i's first import (the ENTRY_PLAN that added it), 0 out of range. */
+uint64_t td_state_plan_first_index(const td_state *st, size_t i);
+/* td_state_plan_find as the state stood right after log entry `index` was folded: among the plans
+ * imported by then (a short name shared with a later plan still names its plan then).  -1 when none. */
+int td_state_plan_find_at(const td_state *st, const char *name, uint64_t index);
 /* The plan of a task key (its index) and the task's number in it; -1 when
  * no plan has the key's slot. */
 int td_state_key_plan(const td_state *st, uint32_t key, uint32_t *number);

@@ -354,6 +354,7 @@ int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n)
     td__w_plan(&w, &st->plan);
     td__w_u64(&w, st->n_plans);
     for (size_t i = 0; i < st->n_plans; i++) td__w_plan(&w, &st->plans[i]);
+    for (size_t i = 0; i < st->n_plans; i++) td__w_u64(&w, st->plan_index[i]);   /* format 4 */
     td__w_registry(&w, &st->reg);
     td__w_u64(&w, st->n_agency_entries);
     td__w(&w, st->server_key, 32);
@@ -921,6 +922,9 @@ int td_state_snap_usable(const uint8_t *hdr, size_t n)
 static const char *td__snap_check(const td_state *st)
 {
     if (st->has_plan != 0 && st->has_plan != 1) return "plan flag";
+    for (size_t i = 0; i < st->n_plans; i++)   /* first imports, in log order */
+        if (!st->plan_index || st->plan_index[i] > st->last_index || (i && st->plan_index[i] <= st->plan_index[i - 1]))
+            return "plan indexes";
     if (st->n_authors > UINT32_MAX || st->n_reports > UINT32_MAX || st->n_rents > UINT32_MAX ||
         st->n_ivals > UINT32_MAX || st->n_conds > UINT32_MAX)
         return "counts";
@@ -1024,6 +1028,8 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
         st->n_plans = i + 1;
         td__r_plan(r, &st->plans[i]);
     }
+    if (c && !r->bad && (st->plan_index = td__r_alloc(r, c, sizeof *st->plan_index)))
+        for (size_t i = 0; i < c && !r->bad; i++) st->plan_index[i] = td__r_u64(r);
     r->what = "registry";
     td__r_registry(r, &st->reg);
     st->n_agency_entries = (size_t)td__r_u64(r);
