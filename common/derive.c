@@ -638,6 +638,11 @@ static void td__ontask_reset(td_state *st)
     td__map_clear(&st->ontask_map);
 }
 
+int td_state_registry_day(const td_state *st, int date)
+{
+    return td__ontask_day((td_state *)st, date);   /* its table is a cache, not part of the state */
+}
+
 int td_state_agency_on_task_at(const td_state *st, uint32_t task, const char *agency, int date)
 {
     return td__on_task(st, task, agency, date) == 1;

@@ -468,6 +468,11 @@ int td_state_agency_on_task(const td_state *st, uint32_t task, const char *agenc
  * entry's device date. */
 int td_state_agency_on_task_at(const td_state *st, uint32_t task, const char *agency, int date);
 
+/* The registry answers "who exists, who is responsible, who is in a group" on day `date` through its agencies'
+ * validity bounds alone: the last bound <= date (1 before the first), a day with the same answers as `date`
+ * (td_state_task_agencies, td_state_agency_on_task_at), for a reader's cache key. */
+int td_state_registry_day(const td_state *st, int date);
+
 /* yyyymmdd of a time in ms since the epoch, in Asia/Ho_Chi_Minh (UTC+7, no
  * daylight saving): the "device date" of an entry. */
 int td_state_device_date(int64_t ms);

@@ -514,7 +514,7 @@ typedef struct td__sr {
 
 /* Make bytes [off, off + n) readable in the window: a pointer to them, or NULL (r->bad) when the blob ends
  * before or the source fails. */
-static const uint8_t *td__r_need(td__sr *r, size_t n)
+static const uint8_t *td__r_need_slow(td__sr *r, size_t n)
 {
     size_t keep, more;
     if (r->bad) return NULL;
@@ -555,9 +555,22 @@ static const uint8_t *td__r_need(td__sr *r, size_t n)
     return r->w;
 }
 
+/* Most reads lie in the window: no call, one comparison (the window never reaches past the blob's end). */
+static inline const uint8_t *td__r_need(td__sr *r, size_t n)
+{
+    if (n && !r->bad && r->off <= r->wbeg + r->wlen && n <= r->wbeg + r->wlen - r->off)
+        return r->w + (r->off - r->wbeg);
+    return td__r_need_slow(r, n);
+}
+
 static int td__r(td__sr *r, void *dst, size_t n)
 {
     uint8_t *d = dst;
+    if (n && !r->bad && r->off <= r->wbeg + r->wlen && n <= r->wbeg + r->wlen - r->off) {   /* in the window */
+        memcpy(d, r->w + (r->off - r->wbeg), n);
+        r->off += n;
+        return 1;
+    }
     if (!r->bad && n > r->n - r->off) r->bad = TD_EPARSE;
     while (n && !r->bad) {
         size_t k = n < TD__WINDOW ? n : TD__WINDOW;

@@ -341,9 +341,11 @@ typedef struct td__ctx {
 static int td__leads_of(const td__ctx *c, uint32_t task, int date, const char *const **v, size_t *n)
 {
     td__hist *h = c->h;
-    size_t i = ((size_t)task * 2654435761u ^ (size_t)date * 40503u) & (TD__LEADS_SLOTS - 1);
+    size_t i;
     const char **got = NULL;
     size_t ng = 0;
+    date = td_state_registry_day(c->st, date);   /* the same leads until the registry's next bound */
+    i = ((size_t)task * 2654435761u ^ (size_t)date * 40503u) & (TD__LEADS_SLOTS - 1);
     for (; h->leads[i].date; i = (i + 1) & (TD__LEADS_SLOTS - 1))
         if (h->leads[i].task == task && h->leads[i].date == date) {
             *v = h->leads[i].v;
@@ -883,6 +885,19 @@ static int td__started(const td__ctx *c, const size_t (*scope)[2], size_t n_who)
     return 0;
 }
 
+/* Can td__lead find (task, agency) done at all: has it or a predecessor it carries a DONE version?  (A lead is
+ * done only through an accepted DONE report of its own or of those: td__lead's done_date.) */
+static int td__may_be_done(const td__ctx *c, uint32_t task, const char *agency)
+{
+    const char *who[TD__PRED_MAX + 1];
+    size_t n_who = td__heirs_of(c, task, agency, who);
+    for (size_t w = 0; w < n_who; w++) {
+        const td__run *r = td__run_of(c->h, task, who[w]);
+        if (r && r->d1 > r->d0) return 1;
+    }
+    return 0;
+}
+
 static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const td__judge *j, td_lead_status *ls)
 {
     const td__cur *latest = NULL, *scope_latest = NULL, *prev = NULL;
@@ -1200,8 +1215,10 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
                 /* A yearly task starts again with the year: December's
                  * completion does not cover January's year. */
                 int new_year = jb.yearly && day_before / 10000 != y;
-                td__lead(&before, (uint32_t)t->number, leads[li], &jb, &ls);
-                if (!new_year && td_status_is_done(ls.status)) continue;
+                if (!new_year && td__may_be_done(&before, (uint32_t)t->number, leads[li])) {
+                    td__lead(&before, (uint32_t)t->number, leads[li], &jb, &ls);
+                    if (td_status_is_done(ls.status)) continue;
+                }
             }
             memset(&ob, 0, sizeof ob);
             ob.task = (uint32_t)t->number;
