@@ -591,14 +591,22 @@ static int td__r(td__sr *r, void *dst, size_t n)
 static uint32_t td__r_u32(td__sr *r)
 {
     uint32_t v = 0;
-    td__r(r, &v, 4);
+    const uint8_t *b = td__r_need(r, 4);   /* a fixed-size copy: no call */
+    if (b) {
+        memcpy(&v, b, 4);
+        r->off += 4;
+    }
     return v;
 }
 
 static uint64_t td__r_u64(td__sr *r)
 {
     uint64_t v = 0;
-    td__r(r, &v, 8);
+    const uint8_t *b = td__r_need(r, 8);
+    if (b) {
+        memcpy(&v, b, 8);
+        r->off += 8;
+    }
     return v;
 }
 
@@ -831,8 +839,7 @@ static void td__get_period(const uint8_t *b, size_t *o, char period[8])
 
 static void td__r_author(td__sr *r, const td_state *st, unsigned char key[32])
 {
-    uint32_t id = 0;
-    TD__RD(r, id);
+    uint32_t id = td__r_u32(r);
     if (id == TD__NOAUTHOR) td__r(r, key, 32);
     else if (id < st->n_authors) memcpy(key, st->authors[id].key, 32);
     else if (!r->bad) r->bad = TD_EPARSE;
