@@ -305,6 +305,11 @@ typedef struct td__hist {
         size_t n;
     } leads[TD__LEADS_SLOTS];
     size_t n_leads;
+    /* The registry's agencies with an end (valid_to), in registry order: the only possible predecessors
+     * (td__heirs_of); built at first use. */
+    uint32_t *ended;
+    size_t n_ended;
+    int ended_ok;
 } td__hist;
 
 static void td__hist_free(void *p)
@@ -323,6 +328,7 @@ static void td__hist_free(void *p)
     free(h->rrecv);
     free(h->rrep);
     for (size_t i = 0; i < TD__LEADS_SLOTS; i++) free(h->leads[i].v);
+    free(h->ended);
     free(h);
 }
 
@@ -862,10 +868,21 @@ static size_t td__heirs_of(const td__ctx *c, uint32_t task, const char *agency, 
 {
     const td_registry *reg = td_state_registry(c->st);
     const int sd = c->succ_date > c->date ? c->succ_date : c->date;
-    size_t n = 0;
+    td__hist *h = c->h;
+    size_t n = 0, na;
+    if (!h->ended_ok) {
+        size_t k = 0;
+        for (size_t a = 0; a < reg->n_agencies; a++) k += reg->agencies[a].valid_to != 0;
+        if (!k || (h->ended = malloc(k * sizeof *h->ended))) {
+            for (size_t a = 0; a < reg->n_agencies; a++)
+                if (reg->agencies[a].valid_to) h->ended[h->n_ended++] = (uint32_t)a;
+            h->ended_ok = 1;
+        }
+    }
+    na = h->ended_ok ? h->n_ended : reg->n_agencies;   /* out of memory: every agency, as they come */
     who[n++] = agency;
-    for (size_t a = 0; a < reg->n_agencies && n < TD__PRED_MAX + 1; a++) {
-        const td_agency *ag = &reg->agencies[a];
+    for (size_t i = 0; i < na && n < TD__PRED_MAX + 1; i++) {
+        const td_agency *ag = &reg->agencies[h->ended_ok ? h->ended[i] : i];
         const char *r;
         if (!ag->valid_to || ag->valid_to > sd || !strcmp(ag->slug, agency)) continue;
         r = td_registry_responsible(reg, ag->slug, sd, (int)task);
