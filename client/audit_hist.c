@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "entry.h"
+#include "grow.h"
 #include "log.pb-c.h"
 #include "msg.h"
 #include "plan.pb-c.h"
@@ -281,16 +282,9 @@ typedef struct tda__idxv {
 
 static void tda__idx_add(tda__idxv *x, uint64_t idx)
 {
-    if (x->oom) return;
-    if (x->n == x->cap) {
-        size_t cap = x->cap ? x->cap * 2 : 256;
-        uint64_t *v = realloc(x->v, cap * sizeof *v);
-        if (!v) {
-            x->oom = 1;
-            return;
-        }
-        x->v = v;
-        x->cap = cap;
+    if (x->oom || TD_GROW(x->v, x->cap, x->n + 1)) {
+        x->oom = 1;
+        return;
     }
     x->v[x->n++] = idx;
 }
