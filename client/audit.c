@@ -13,6 +13,7 @@
 
 #include "entry.h"
 #include "refusal.h"
+#include "replica.h"
 #include "grow.h"
 #include "log.pb-c.h"
 #include "logread.h"
@@ -812,8 +813,48 @@ static int tda__cosigs(void *arg, tda_cosig **out, size_t *n_out, td_error *err)
     return TD_OK;
 }
 
+/* A replica's rows by index (the pulled table's primary key). */
+static int tda__get(void *arg, const uint64_t *idx, size_t n, tda_row_cb cb, void *cb_arg, td_error *err)
+{
+    tda_db *d = arg;
+    sqlite3_stmt *st;
+    int step = SQLITE_DONE, rc = 0;
+    if (!d->db) return td_error_set(err, TD_EARG, "%s: rows by index from a replica only", d->path);
+    if (sqlite3_prepare_v2(d->db, "SELECT body, received_ms FROM pulled WHERE idx = ?1", -1, &st, NULL) != SQLITE_OK)
+        return tda__dberr(d, err, "reading the log");
+    for (size_t i = 0; i < n && !rc; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)idx[i]);
+        if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            tda_row row = {0};
+            row.idx = idx[i];
+            row.body = sqlite3_column_blob(st, 0);
+            row.len = (size_t)sqlite3_column_bytes(st, 0);
+            if (!row.body) row.body = (const uint8_t *)"";
+            row.received_ms = sqlite3_column_int64(st, 1);
+            rc = cb(cb_arg, &row);
+        } else if (step != SQLITE_DONE) {
+            rc = tda__dberr(d, err, "reading the log");
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int tda__fold(void *arg, X509 *ca, td_state **out, td_error *err)
+{
+    tda_db *d = arg;
+    *out = NULL;
+    if (!d->db) return td_error_set(err, TD_EARG, "%s: a persisted fold in a replica only", d->path);
+    return tdc_replica_fold_db(d->db, d->path, ca, out, err);
+}
+
 tda_source tda_db_source(tda_db *d)
 {
-    tda_source s = {tda__scan, tda__checkpoints, tda__cosigs, d};
+    tda_source s = {tda__scan, tda__checkpoints, tda__cosigs, d, NULL, NULL};
+    if (d->replica) {
+        s.get = tda__get;
+        s.fold = tda__fold;
+    }
     return s;
 }

@@ -93,6 +93,12 @@ typedef struct tda_source {
     int (*checkpoints)(void *arg, tda_cp **v, size_t *n, td_error *err);
     int (*cosigs)(void *arg, tda_cosig **v, size_t *n, td_error *err);
     void *arg;
+    /* A replica only (NULL otherwise; audit history then replays the log):
+     * rows by log index (idx ascending; an index with no row is skipped), and
+     * the replica's own fold of its rows (client/replica.h
+     * tdc_replica_fold_db; *st freed by the caller). */
+    int (*get)(void *arg, const uint64_t *idx, size_t n, tda_row_cb cb, void *cb_arg, td_error *err);
+    int (*fold)(void *arg, X509 *ca, td_state **st, td_error *err);
 } tda_source;
 
 void tda_cps_free(tda_cp *v, size_t n);

@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "entry.h"
+#include "grow.h"
 #include "log.pb-c.h"
 #include "msg.h"
 #include "plan.pb-c.h"
@@ -133,7 +134,8 @@ typedef struct tda_hist {
     uint32_t task;               /* 0: by agency */
     const char *task_plan;       /* task's plan as typed ("" or NULL: task is a key) */
     const char *agency;
-    td_state *st;
+    td_state *st;                /* the replay's state (NULL when reading the outcomes from `fold`) */
+    const td_state *fold;        /* the whole source's fold: each entry's outcome is read from it */
     const td_registry *pre;      /* the whole log's registry: predecessors of agency */
     const td_state *vis;         /* the whole log's state: what agency's office sees (visibility rule) */
     tda_hist_cb cb;
@@ -161,6 +163,43 @@ static int tda__office_sees(const tda_hist *h, const td_entry *en)
                             h->agency, TD_ROLE_OFFICE);
 }
 
+/*
+ * What the fold made of the entry at idx, read from the fold of the whole
+ * source instead of applied again (docs/LOG.md, "History from the persisted
+ * fold"): refused with the recorded reason and task (the state keeps every
+ * refusal), else applied, on the task its payload names (the key the fold
+ * gave it), with a report version's signed-time flags.
+ */
+static void tda__outcome(const td_state *st, uint64_t idx, const td_entry *en, td_apply_result *ar, int *time_flags)
+{
+    size_t n, lo = 0, hi;
+    const td_refusal *rf = td_state_refusals(st, &n);
+    memset(ar, 0, sizeof *ar);
+    *time_flags = 0;
+    ar->kind = (int)en->e->kind;
+    for (hi = n; lo < hi;) {   /* refusals are in log order */
+        size_t mid = lo + (hi - lo) / 2;
+        if (rf[mid].index < idx) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo < n && rf[lo].index == idx) {
+        ar->refused = 1;
+        ar->task = rf[lo].task;
+        memcpy(ar->reason, rf[lo].reason, sizeof ar->reason);
+        return;
+    }
+    ar->task = td_payload_task(ar->kind, en->e->payload.data, en->e->payload.len);
+    if (ar->kind == TIENDO__ENTRY_KIND__ENTRY_REPORT) {
+        const td_report_version *v = td_state_report_versions(st, &n);
+        for (lo = 0, hi = n; lo < hi;) {   /* versions are in log order */
+            size_t mid = lo + (hi - lo) / 2;
+            if (v[mid].index < idx) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo < n && v[lo].index == idx) *time_flags = v[lo].time_flags;
+    }
+}
+
 static int tda__hist_row(void *arg, const tda_row *row)
 {
     tda_hist *h = arg;
@@ -169,27 +208,45 @@ static int tda__hist_row(void *arg, const tda_row *row)
     td_apply_result ar;
     const td_author *a;
     char device[TD_DEVICE_MAX + 64], period[32], sum[TDA_SUMMARY_MAX], ah[17];
-    int about = 0, about_task = 0, rc, show;
+    int about = 0, about_task = 0, rc, show, time_flags = 0;
+    if (h->fold && row->idx > td_state_last_index(h->fold)) return 0;   /* arrived after the fold was read */
     if (td_entry_decode(row->body, row->len, &en, &e)) return 0;   /* verify reports it; history shows what decodes */
-    a = td_state_author(h->st, en.e->author.data);
+    if (h->fold) {
+        /* the author as the fold knew it before this entry: from its first certificate on */
+        a = td_state_author(h->fold, en.e->author.data);
+        if (a && a->cert_index >= row->idx) a = NULL;
+    } else {
+        a = td_state_author(h->st, en.e->author.data);
+    }
     td_key_short_hex(en.e->author.data, ah);
     if (a && a->is_server) snprintf(device, sizeof device, TD_MSG_HIST_AUTHOR_SERVER, a->device);
     else if (a) snprintf(device, sizeof device, "%s", a->device);
     else snprintf(device, sizeof device, TD_MSG_HIST_AUTHOR_UNKNOWN, ah);
-    if ((rc = td_state_apply(h->st, row->idx, row->body, row->len, row->received_ms, &ar, &e))) {
-        td_entry_free(&en);
-        h->fatal = td_error_set(h->err, rc, "audit history: index %" PRIu64 ": %s", row->idx, e.msg);
-        return 1;
-    }
-    if (!h->cb) {   /* the first pass: the registry only */
-        td_entry_free(&en);
-        return 0;
+    if (h->fold) {
+        tda__outcome(h->fold, row->idx, &en, &ar, &time_flags);
+    } else {
+        if ((rc = td_state_apply(h->st, row->idx, row->body, row->len, row->received_ms, &ar, &e))) {
+            td_entry_free(&en);
+            h->fatal = td_error_set(h->err, rc, "audit history: index %" PRIu64 ": %s", row->idx, e.msg);
+            return 1;
+        }
+        if (!h->cb) {   /* the first pass: the registry only */
+            td_entry_free(&en);
+            return 0;
+        }
+        if (!ar.refused && en.e->kind == TIENDO__ENTRY_KIND__ENTRY_REPORT) {
+            size_t nv;
+            const td_report_version *v = td_state_report_versions(h->st, &nv);
+            if (nv && v[nv - 1].index == row->idx) time_flags = v[nv - 1].time_flags;
+        }
     }
     tda__describe(en.e, h->agency, h->pre, period, sizeof period, sum, sizeof sum, &about, h->task, &about_task);
     if (h->task && h->task_plan && *h->task_plan) {
-        /* a plan named by number or short name: its key once the plan is in the log (docs/LOG.md §14) */
-        int pi = td_state_plan_find(h->st, h->task_plan);
-        show = pi >= 0 && ar.task == td_task_key(pi ? td_state_plan_at(h->st, (size_t)pi)->number : "", h->task);
+        /* a plan named by number or short name: its key once the plan is in the log (docs/LOG.md §14), the
+         * plans as the log stood at this entry */
+        const td_state *ps = h->fold ? h->fold : h->st;
+        int pi = h->fold ? td_state_plan_find_at(ps, h->task_plan, row->idx) : td_state_plan_find(ps, h->task_plan);
+        show = pi >= 0 && ar.task == td_task_key(pi ? td_state_plan_at(ps, (size_t)pi)->number : "", h->task);
     } else if (h->task) show = ar.task == h->task || about_task;
     else show = about || tda__mine(h->agency, h->pre, en.e->agency) || tda__office_sees(h, &en);
     if (show) {
@@ -205,11 +262,7 @@ static int tda__hist_row(void *arg, const tda_row *row)
         r.summary = sum;
         r.refused = ar.refused;
         r.reason = ar.refused ? ar.reason : "";
-        if (!ar.refused && en.e->kind == TIENDO__ENTRY_KIND__ENTRY_REPORT) {
-            size_t nv;
-            const td_report_version *v = td_state_report_versions(h->st, &nv);
-            if (nv && v[nv - 1].index == row->idx) r.time_flags = v[nv - 1].time_flags;
-        }
+        r.time_flags = time_flags;
         h->n_rows++;
         if ((rc = h->cb(h->arg, &r))) {
             td_entry_free(&en);
@@ -218,6 +271,134 @@ static int tda__hist_row(void *arg, const tda_row *row)
     }
     td_entry_free(&en);
     return 0;
+}
+
+/* Growing array of log indexes. */
+typedef struct tda__idxv {
+    uint64_t *v;
+    size_t n, cap;
+    int oom;
+} tda__idxv;
+
+static void tda__idx_add(tda__idxv *x, uint64_t idx)
+{
+    if (x->oom || TD_GROW(x->v, x->cap, x->n + 1)) {
+        x->oom = 1;
+        return;
+    }
+    x->v[x->n++] = idx;
+}
+
+static int tda__u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int tda__key_in(const uint32_t *keys, size_t n, uint32_t k)
+{
+    for (size_t i = 0; i < n; i++)
+        if (keys[i] == k) return 1;
+    return 0;
+}
+
+/*
+ * The log indexes whose entries a task's history may show, from the fold:
+ * every entry the fold gave one of the task's keys (applied reports, reviews
+ * and conditions are in its histories, refused ones in its refusals), the
+ * deadline changes naming the task and every refused plan change (a refused
+ * deadline edit is shown on the tasks it names).  A superset: each row is
+ * then judged as the replay judges it.  Sorted, without duplicates.
+ */
+static int tda__task_rows(const td_state *st, uint32_t task, const char *task_plan, tda__idxv *out)
+{
+    uint32_t keys[64];
+    size_t nk = 0, n;
+    if (task_plan && *task_plan) {
+        /* the key under every plan the name may have named as the log grew */
+        for (size_t i = 0; i < td_state_plan_count(st) && nk < sizeof keys / sizeof keys[0]; i++)
+            keys[nk++] = td_task_key(i ? td_state_plan_at(st, i)->number : "", task);
+        if (td_state_plan_count(st) > sizeof keys / sizeof keys[0]) return TD_EARG;   /* the caller replays */
+    } else {
+        keys[nk++] = task;
+    }
+    {
+        const td_report_version *v = td_state_report_versions(st, &n);
+        for (size_t i = 0; i < n; i++)
+            if (tda__key_in(keys, nk, v[i].task)) tda__idx_add(out, v[i].index);
+    }
+    {
+        const td_review_event *v = td_state_reviews(st, &n);
+        for (size_t i = 0; i < n; i++)
+            if (tda__key_in(keys, nk, v[i].task)) tda__idx_add(out, v[i].index);
+    }
+    {
+        const td_condition *v = td_state_condition_history(st, &n);
+        for (size_t i = 0; i < n; i++)
+            if (tda__key_in(keys, nk, v[i].task)) tda__idx_add(out, v[i].index);
+    }
+    {
+        const td_deadline_change *v = td_state_deadline_changes(st, &n);
+        for (size_t i = 0; i < n; i++)
+            if (v[i].task == task || td_task_number(v[i].task) == task || tda__key_in(keys, nk, v[i].task))
+                tda__idx_add(out, v[i].index);
+    }
+    {
+        const td_refusal *v = td_state_refusals(st, &n);
+        for (size_t i = 0; i < n; i++)
+            if (v[i].kind == TIENDO__ENTRY_KIND__ENTRY_PLAN || tda__key_in(keys, nk, v[i].task))
+                tda__idx_add(out, v[i].index);
+    }
+    if (out->oom) return TD_ENOMEM;
+    if (out->n) {
+        size_t k = 1;
+        qsort(out->v, out->n, sizeof *out->v, tda__u64_cmp);
+        for (size_t i = 1; i < out->n; i++)
+            if (out->v[i] != out->v[k - 1]) out->v[k++] = out->v[i];
+        out->n = k;
+    }
+    return 0;
+}
+
+int tda_history_folded(const tda_source *src, const td_state *fold, uint32_t task, const char *task_plan,
+                       const char *agency, void (*pre_cb)(void *arg, const char *slug, const char *name),
+                       tda_hist_cb cb, void *arg, uint64_t *n_rows, td_error *err)
+{
+    tda_hist h = {0};
+    int rc;
+    *n_rows = 0;
+    if (!cb || !fold) return td_error_set(err, TD_EARG, "audit history: no callback or no fold");
+    if (!task && !agency) return td_error_set(err, TD_EARG, "audit history: a task or an agency");
+    h.task = task;
+    h.task_plan = task_plan;
+    h.agency = task ? NULL : agency;
+    h.fold = fold;
+    h.cb = cb;
+    h.arg = arg;
+    h.err = err;
+    if (task) {
+        tda__idxv rows = {0};
+        if (!src->get) return td_error_set(err, TD_EARG, "audit history: the source has no rows by index");
+        if ((rc = tda__task_rows(fold, task, task_plan, &rows))) {
+            free(rows.v);
+            return rc == TD_ENOMEM ? td_error_set(err, rc, "%s", td_err_vi(TD_ENOMEM))
+                                   : td_error_set(err, rc, "audit history: too many plans to read by index");
+        }
+        rc = src->get(src->arg, rows.v, rows.n, tda__hist_row, &h, err);
+        free(rows.v);
+    } else {
+        /* an agency's history is most of the log (every entry on its tasks): read every row, apply none */
+        h.pre = td_state_registry(fold);
+        h.vis = fold;
+        if (pre_cb)
+            for (size_t i = 0; i < h.pre->n_agencies; i++)
+                if (td_registry_is_predecessor(h.pre, h.pre->agencies[i].slug, agency))
+                    pre_cb(arg, h.pre->agencies[i].slug, h.pre->agencies[i].name);
+        rc = src->scan(src->arg, tda__hist_row, &h, err);
+    }
+    if (h.fatal) rc = h.fatal;
+    *n_rows = h.n_rows;
+    return rc;
 }
 
 int tda_history(const tda_source *src, X509 *ca, uint32_t task, const char *task_plan, const char *agency,
@@ -230,6 +411,23 @@ int tda_history(const tda_source *src, X509 *ca, uint32_t task, const char *task
     *n_rows = 0;
     if (!cb) return td_error_set(err, TD_EARG, "audit history: no callback");
     if (!task && !agency) return td_error_set(err, TD_EARG, "audit history: a task or an agency");
+    if (src->fold && src->get) {
+        /* a replica: its own fold (the persisted one and the rows after it) gives each entry's outcome */
+        td_state *fold = NULL;
+        td_error fe = {0};
+        if (!(rc = src->fold(src->arg, ca, &fold, &fe))) {
+            if (task && task_plan && *task_plan && td_state_plan_count(fold) > 64) {
+                td_state_free(fold);   /* more plans than the row finder names: replay */
+            } else {
+                rc = tda_history_folded(src, fold, task, task_plan, agency, pre_cb, cb, arg, n_rows, err);
+                td_state_free(fold);
+                return rc;
+            }
+        } else if (rc == TD_ENOMEM) {
+            return td_error_set(err, rc, "%s", fe.msg);
+        }
+        /* a replica without the persisted fold's tables (an old copy): replay it */
+    }
     if (!task) {
         /* a first pass for the registry as the whole log leaves it: the
          * predecessors of agency are known before their entries scroll by */

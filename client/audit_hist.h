@@ -3,8 +3,13 @@
  * (cmd_audit.c prints it as text or CSV) and the inspector's web pages
  * (ui_central.c): who wrote what, when, about one task or one agency, with
  * the log index, the signed and received times, the refusal reason and the
- * signed-time flags (derive.h TD_TIMEF_*).  The log is folded from the
- * start (td_state_apply) so that each entry is seen as the fold saw it.
+ * signed-time flags (derive.h TD_TIMEF_*), each entry as the fold saw it.
+ * From a replica the outcomes are read from the replica's own fold (its
+ * persisted fold and the rows after it) and only the rows shown are read;
+ * from a copy of server.db the log is folded again from the start
+ * (td_state_apply).  Both give the same rows, byte for byte.  History says
+ * who wrote what and when; whether the log is the server's, untampered, is
+ * `audit verify`'s question (docs/LOG.md, "History from the persisted fold").
  */
 #ifndef TDA_AUDIT_HIST_H
 #define TDA_AUDIT_HIST_H
@@ -42,6 +47,16 @@ typedef int (*tda_hist_cb)(void *arg, const tda_hist_row *row);
 int tda_history(const tda_source *src, X509 *ca, uint32_t task, const char *task_plan, const char *agency,
                 void (*pre_cb)(void *arg, const char *slug, const char *name), tda_hist_cb cb, void *arg,
                 uint64_t *n_rows, td_error *err);
+
+/*
+ * The same from `fold`, the fold of exactly src's rows (a replica's state,
+ * as `tiendo ui` holds it), without folding again: a task's rows are read by
+ * index (src->get, required for a task), an agency's by one scan with no
+ * apply.  Rows after the fold's last index are not shown.
+ */
+int tda_history_folded(const tda_source *src, const td_state *fold, uint32_t task, const char *task_plan,
+                       const char *agency, void (*pre_cb)(void *arg, const char *slug, const char *name),
+                       tda_hist_cb cb, void *arg, uint64_t *n_rows, td_error *err);
 
 /* An alarm kind (replica.h TDC_ALARM_*) in Vietnamese, for `tiendo status`
  * and the inspector's page. */

@@ -7,6 +7,9 @@
  *            indexes, as text or as CSV for Excel.
  * Source: the inspector's replica (--dir DEVDIR: replica.db and ca.crt) or a
  * copy of the server's database (--db server.db --ca CA.crt), read-only.
+ * verify always folds every signed entry again; history from a replica reads
+ * each entry's outcome from the replica's persisted fold (docs/LOG.md §10,
+ * "History from the persisted fold").
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -49,7 +52,9 @@ static const td_cli_opt tda__opts[] = {
     {"history", TD_CLI_WORD, 0, NULL,
      "ai đã ghi gì, khi nào, về một nhiệm vụ hoặc một cơ quan, kèm chỉ số mục nhật ký; lịch sử một cơ quan gồm mọi "
      "mục cơ quan đó nhận được: của chính nó, của cơ quan tiền nhiệm, và về các nhiệm vụ nó chủ trì hoặc phối hợp "
-     "theo kế hoạch và danh mục cơ quan hiện hành"},
+     "theo kế hoạch và danh mục cơ quan hiện hành; với --dir, kết quả từng mục (bị từ chối hay không, lý do) lấy từ "
+     "trạng thái tổng hợp bản sao đã lưu khi đồng bộ, giống hệt khi tính lại từ đầu; muốn biết nhật ký có toàn vẹn "
+     "không, dùng audit verify"},
     {"dir", required_argument, 'd', "THƯ_MỤC",
      "thư mục thiết bị thanh tra (bản sao replica.db và ca.crt; mặc định $TIENDO_HOME hoặc ~/.tiendo)"},
     {"db", required_argument, 'b', "TỆP", "bản sao cơ sở dữ liệu của máy chủ (server.db), mở chỉ đọc"},

@@ -533,6 +533,23 @@ static int tdc__rebuild(tdc_replica *r, X509 *ca, td_error *err)
     return TD_OK;
 }
 
+int tdc_replica_fold_db(struct sqlite3 *db, const char *path, X509 *ca, td_state **out, td_error *err)
+{
+    tdc_replica r;
+    int rc;
+    memset(&r, 0, sizeof r);
+    r.db = db;
+    r.path = (char *)path;
+    r.ca = ca;
+    *out = NULL;
+    if ((rc = tdc__rebuild(&r, ca, err))) {
+        td_state_free(r.st);
+        return rc;
+    }
+    *out = r.st;
+    return TD_OK;
+}
+
 int tdc_replica_open(tdc_replica **out, const char *path, X509 *ca, td_error *err)
 {
     tdc_replica *r = calloc(1, sizeof *r);

@@ -129,6 +129,14 @@ void tdc_replica_keep_state_at_exit(void);
  * Borrowed; valid until close. */
 struct sqlite3;
 struct sqlite3 *tdc_replica_db(tdc_replica *r);
+/*
+ * The state folded from the pulled rows of a replica opened by someone else
+ * (read-only: `tiendo audit history --dir`), as tdc_replica_open folds it:
+ * the stored fold when it still holds, then the rows above it; nothing is
+ * written.  *out to free with td_state_free.  0, or a TD_E* code (TD_EDB for a
+ * replica without the tables of the persisted fold).
+ */
+int tdc_replica_fold_db(struct sqlite3 *db, const char *path, X509 *ca, td_state **out, td_error *err);
 /* The database file's path (for messages). */
 const char *tdc_replica_path(const tdc_replica *r);
 

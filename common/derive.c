@@ -408,6 +408,7 @@ void td_state_free(td_state *st)
     td_plan_free(&st->plan);
     for (size_t i = 0; i < st->n_plans; i++) td_plan_free(&st->plans[i]);
     free(st->plans);
+    free(st->plan_index);
     td_registry_free(&st->reg);
     td__map_free(&st->task_map);
     free(st->authors);
@@ -635,6 +636,11 @@ static void td__ontask_reset(td_state *st)
     st->ontask_days_ok = 0;
     st->n_ontask = 0;
     td__map_clear(&st->ontask_map);
+}
+
+int td_state_registry_day(const td_state *st, int date)
+{
+    return td__ontask_day((td_state *)st, date);   /* its table is a cache, not part of the state */
 }
 
 int td_state_agency_on_task_at(const td_state *st, uint32_t task, const char *agency, int date)
@@ -1188,8 +1194,12 @@ static int td__apply_plan(td__ctx *c)
     tiendo__plan_change__free_unpacked(m, NULL);
     if (o == st->n_plans) {
         td_plan *v = realloc(st->plans, (st->n_plans + 1) * sizeof *v);
+        uint64_t *pi;
         if (!v) goto oom;
         st->plans = v;
+        if (!(pi = realloc(st->plan_index, (st->n_plans + 1) * sizeof *pi))) goto oom;
+        st->plan_index = pi;
+        pi[st->n_plans] = c->index;
         td_plan_init(&st->plans[st->n_plans++]);
         added = 1;
     }
@@ -1942,6 +1952,7 @@ const td_plan *td_state_plan(const td_state *st) { return &st->plan; }
 int td_state_has_plan(const td_state *st) { return st->has_plan; }
 size_t td_state_plan_count(const td_state *st) { return st->n_plans; }
 const td_plan *td_state_plan_at(const td_state *st, size_t i) { return i < st->n_plans ? &st->plans[i] : NULL; }
+uint64_t td_state_plan_first_index(const td_state *st, size_t i) { return i < st->n_plans ? st->plan_index[i] : 0; }
 const td_registry *td_state_registry(const td_state *st) { return &st->reg; }
 
 const td_author *td_state_author(const td_state *st, const unsigned char key[32])

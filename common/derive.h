@@ -359,6 +359,11 @@ const td_registry *td_state_registry(const td_state *st);
  */
 size_t td_state_plan_count(const td_state *st);
 const td_plan *td_state_plan_at(const td_state *st, size_t i);
+/* The log index of plan i's first import (the ENTRY_PLAN that added it), 0 out of range. */
+uint64_t td_state_plan_first_index(const td_state *st, size_t i);
+/* td_state_plan_find as the state stood right after log entry `index` was folded: among the plans
+ * imported by then (a short name shared with a later plan still names its plan then).  -1 when none. */
+int td_state_plan_find_at(const td_state *st, const char *name, uint64_t index);
 /* The plan of a task key (its index) and the task's number in it; -1 when
  * no plan has the key's slot. */
 int td_state_key_plan(const td_state *st, uint32_t key, uint32_t *number);
@@ -466,6 +471,11 @@ int td_state_agency_on_task(const td_state *st, uint32_t task, const char *agenc
 /* The same as of day `date` (yyyymmdd): what the fold uses, with the
  * entry's device date. */
 int td_state_agency_on_task_at(const td_state *st, uint32_t task, const char *agency, int date);
+
+/* The registry answers "who exists, who is responsible, who is in a group" on day `date` through its agencies'
+ * validity bounds alone: the last bound <= date (1 before the first), a day with the same answers as `date`
+ * (td_state_task_agencies, td_state_agency_on_task_at), for a reader's cache key. */
+int td_state_registry_day(const td_state *st, int date);
 
 /* yyyymmdd of a time in ms since the epoch, in Asia/Ho_Chi_Minh (UTC+7, no
  * daylight saving): the "device date" of an entry. */

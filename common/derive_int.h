@@ -52,6 +52,8 @@ struct td_state {
     td_plan *plans;            /* each plan as imported (deadline edits applied), in order of first import:
                                   plans[0] is the default plan (docs/LOG.md §14) */
     size_t n_plans;
+    uint64_t *plan_index;      /* parallel to plans: the log index of each plan's first import (audit history
+                                  names a plan as the log stood at an entry: td_state_plan_find_at) */
     td_registry reg;
     size_t n_agency_entries;   /* ENTRY_AGENCY applied */
 

@@ -354,6 +354,7 @@ int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n)
     td__w_plan(&w, &st->plan);
     td__w_u64(&w, st->n_plans);
     for (size_t i = 0; i < st->n_plans; i++) td__w_plan(&w, &st->plans[i]);
+    for (size_t i = 0; i < st->n_plans; i++) td__w_u64(&w, st->plan_index[i]);   /* format 4 */
     td__w_registry(&w, &st->reg);
     td__w_u64(&w, st->n_agency_entries);
     td__w(&w, st->server_key, 32);
@@ -513,7 +514,7 @@ typedef struct td__sr {
 
 /* Make bytes [off, off + n) readable in the window: a pointer to them, or NULL (r->bad) when the blob ends
  * before or the source fails. */
-static const uint8_t *td__r_need(td__sr *r, size_t n)
+static const uint8_t *td__r_need_slow(td__sr *r, size_t n)
 {
     size_t keep, more;
     if (r->bad) return NULL;
@@ -554,9 +555,22 @@ static const uint8_t *td__r_need(td__sr *r, size_t n)
     return r->w;
 }
 
+/* Most reads lie in the window: no call, one comparison (the window never reaches past the blob's end). */
+static inline const uint8_t *td__r_need(td__sr *r, size_t n)
+{
+    if (n && !r->bad && r->off <= r->wbeg + r->wlen && n <= r->wbeg + r->wlen - r->off)
+        return r->w + (r->off - r->wbeg);
+    return td__r_need_slow(r, n);
+}
+
 static int td__r(td__sr *r, void *dst, size_t n)
 {
     uint8_t *d = dst;
+    if (n && !r->bad && r->off <= r->wbeg + r->wlen && n <= r->wbeg + r->wlen - r->off) {   /* in the window */
+        memcpy(d, r->w + (r->off - r->wbeg), n);
+        r->off += n;
+        return 1;
+    }
     if (!r->bad && n > r->n - r->off) r->bad = TD_EPARSE;
     while (n && !r->bad) {
         size_t k = n < TD__WINDOW ? n : TD__WINDOW;
@@ -577,14 +591,22 @@ static int td__r(td__sr *r, void *dst, size_t n)
 static uint32_t td__r_u32(td__sr *r)
 {
     uint32_t v = 0;
-    td__r(r, &v, 4);
+    const uint8_t *b = td__r_need(r, 4);   /* a fixed-size copy: no call */
+    if (b) {
+        memcpy(&v, b, 4);
+        r->off += 4;
+    }
     return v;
 }
 
 static uint64_t td__r_u64(td__sr *r)
 {
     uint64_t v = 0;
-    td__r(r, &v, 8);
+    const uint8_t *b = td__r_need(r, 8);
+    if (b) {
+        memcpy(&v, b, 8);
+        r->off += 8;
+    }
     return v;
 }
 
@@ -817,8 +839,7 @@ static void td__get_period(const uint8_t *b, size_t *o, char period[8])
 
 static void td__r_author(td__sr *r, const td_state *st, unsigned char key[32])
 {
-    uint32_t id = 0;
-    TD__RD(r, id);
+    uint32_t id = td__r_u32(r);
     if (id == TD__NOAUTHOR) td__r(r, key, 32);
     else if (id < st->n_authors) memcpy(key, st->authors[id].key, 32);
     else if (!r->bad) r->bad = TD_EPARSE;
@@ -925,6 +946,9 @@ int td_state_snap_usable(const uint8_t *hdr, size_t n)
 static const char *td__snap_check(const td_state *st)
 {
     if (st->has_plan != 0 && st->has_plan != 1) return "plan flag";
+    for (size_t i = 0; i < st->n_plans; i++)   /* first imports, in log order */
+        if (!st->plan_index || st->plan_index[i] > st->last_index || (i && st->plan_index[i] <= st->plan_index[i - 1]))
+            return "plan indexes";
     if (st->n_authors > UINT32_MAX || st->n_reports > UINT32_MAX || st->n_rents > UINT32_MAX ||
         st->n_ivals > UINT32_MAX || st->n_conds > UINT32_MAX)
         return "counts";
@@ -1030,6 +1054,8 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
         st->n_plans = i + 1;
         td__r_plan(r, &st->plans[i]);
     }
+    if (c && !r->bad && (st->plan_index = td__r_alloc(r, c, sizeof *st->plan_index)))
+        for (size_t i = 0; i < c && !r->bad; i++) st->plan_index[i] = td__r_u64(r);
     r->what = "registry";
     td__r_registry(r, &st->reg);
     st->n_agency_entries = (size_t)td__r_u64(r);

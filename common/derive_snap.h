@@ -42,8 +42,8 @@
 #include "err.h"
 
 /* Bumped whenever what the blob holds or how it is checked changes (a new field of td_state; 3: the
- * checksum). */
-#define TD_SNAP_FORMAT 3
+ * checksum; 4: each plan's first log index). */
+#define TD_SNAP_FORMAT 4
 /* Header: magic 8, format 4, reserved 4, layout 8, last index 8, count 8,
  * body length 8, checksum 16. */
 #define TD_SNAP_HEADER 64

@@ -267,18 +267,30 @@ void td_mreport_diff(int d, char *buf, size_t n)
     else snprintf(buf, n, "%d", d);
 }
 
-size_t td_mreport_width(const char *s)
+size_t td_mreport_width_max(const char *s, size_t max)
 {
     size_t w = 0, len = strlen(s);
-    while (len) {
+    while (len && w <= max) {
         uint32_t cp;
-        int k = td_utf8_decode(s, len, &cp);
+        int k;
+        if ((unsigned char)*s < 0x80) {   /* ASCII: one column (td_utf8_decode's answer, without the call) */
+            w++;
+            s++;
+            len--;
+            continue;
+        }
+        k = td_utf8_decode(s, len, &cp);
         /* combining diacritics (NFD leftovers) take no column */
         if (!(cp >= 0x300 && cp <= 0x36F)) w++;
         s += k;
         len -= (size_t)k;
     }
     return w;
+}
+
+size_t td_mreport_width(const char *s)
+{
+    return td_mreport_width_max(s, SIZE_MAX - 1);
 }
 
 const char *td_mreport_agency_name(const td_mreport *r, const char *slug)

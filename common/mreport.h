@@ -314,6 +314,9 @@ void td_mreport_time_vi(int64_t ms, char *buf, size_t n);
 void td_mreport_diff(int d, char *buf, size_t n);
 /* Display width of UTF-8 text in terminal columns (combining marks 0). */
 size_t td_mreport_width(const char *s);
+/* The same, counted only up to max + 1: the width when it is <= max, else max + 1 (a cell's fit test without
+ * walking a long text to its end). */
+size_t td_mreport_width_max(const char *s, size_t max);
 /* Statuses in the order the report shows them (7 entries). */
 extern const td_status td_mreport_status_order[7];
 /* Agency name for a slug (registry name, or the slug itself). */

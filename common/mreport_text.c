@@ -16,7 +16,7 @@
  * (on the left when right-aligned). */
 static void td__cell(FILE *f, const char *s, size_t w, int right)
 {
-    size_t width = td_mreport_width(s);
+    size_t width = td_mreport_width_max(s, w);
     if (width <= w) {
         if (right)
             for (size_t i = width; i < w; i++) fputc(' ', f);
@@ -58,7 +58,10 @@ static void td__line(FILE *f, const char *label, const char *s, size_t max)
     for (p = c; *p; p++)
         if (*p == '\n' || *p == '\r' || *p == '\t') *p = ' ';
     fputs(label, f);
-    td__cell(f, c, td_mreport_width(c) > max ? max : td_mreport_width(c), 0);
+    {
+        size_t cw = td_mreport_width_max(c, max);
+        td__cell(f, c, cw > max ? max : cw, 0);
+    }
     fputc('\n', f);
     free(c);
 }

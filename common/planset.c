@@ -127,13 +127,14 @@ const char *td_state_key_plan_field(const td_state *st, uint32_t key)
     return i > 0 ? td_state_plan_at(st, (size_t)i)->number : "";
 }
 
-const char *td_state_plan_short(const td_state *st, size_t i, char *buf, size_t n)
+/* td_state_plan_short among the first np plans (those imported by some log position). */
+static const char *td__plan_short_n(const td_state *st, size_t i, size_t np, char *buf, size_t n)
 {
     const td_plan *p = td_state_plan_at(st, i);
     const char *num = p && p->number ? p->number : "";
     size_t l = strcspn(num, "/");
     snprintf(buf, n, "%.*s", (int)l, num);
-    for (size_t k = 0; k < td_state_plan_count(st); k++) {
+    for (size_t k = 0; k < np; k++) {
         const char *o = td_state_plan_at(st, k)->number;
         if (k != i && o && strlen(o) >= l && !strncmp(o, num, l) && (o[l] == '/' || !o[l])) {
             snprintf(buf, n, "%s", num);   /* two plans share the short form: the whole number */
@@ -142,6 +143,11 @@ const char *td_state_plan_short(const td_state *st, size_t i, char *buf, size_t 
     }
     if (!*buf) snprintf(buf, n, "%s", num);
     return buf;
+}
+
+const char *td_state_plan_short(const td_state *st, size_t i, char *buf, size_t n)
+{
+    return td__plan_short_n(st, i, td_state_plan_count(st), buf, n);
 }
 
 const char *td_state_key_fmt(const td_state *st, uint32_t key, char *buf, size_t n)
@@ -159,16 +165,29 @@ const char *td_state_key_fmt(const td_state *st, uint32_t key, char *buf, size_t
     return buf;
 }
 
-int td_state_plan_find(const td_state *st, const char *name)
+/* td_state_plan_find among the first n plans. */
+static int td__plan_find_n(const td_state *st, const char *name, size_t n)
 {
-    size_t n = td_state_plan_count(st);
     char sh[TD_PLAN_NUMBER_MAX + 1];
     if (!name || !*name) return -1;
     for (size_t i = 0; i < n; i++)
         if (!strcmp(td_state_plan_at(st, i)->number ? td_state_plan_at(st, i)->number : "", name)) return (int)i;
     for (size_t i = 0; i < n; i++)
-        if (!strcmp(td_state_plan_short(st, i, sh, sizeof sh), name)) return (int)i;
+        if (!strcmp(td__plan_short_n(st, i, n, sh, sizeof sh), name)) return (int)i;
     return -1;
+}
+
+int td_state_plan_find(const td_state *st, const char *name)
+{
+    return td__plan_find_n(st, name, td_state_plan_count(st));
+}
+
+int td_state_plan_find_at(const td_state *st, const char *name, uint64_t index)
+{
+    size_t n = 0;
+    /* plans are kept in order of first import: those imported by then are a prefix */
+    while (n < td_state_plan_count(st) && td_state_plan_first_index(st, n) <= index) n++;
+    return td__plan_find_n(st, name, n);
 }
 
 /* "726/KH-UBND (726), 57/KH-UBND (57)" for the plans whose bit is set in

@@ -305,6 +305,11 @@ typedef struct td__hist {
         size_t n;
     } leads[TD__LEADS_SLOTS];
     size_t n_leads;
+    /* The registry's agencies with an end (valid_to), in registry order: the only possible predecessors
+     * (td__heirs_of); built at first use. */
+    uint32_t *ended;
+    size_t n_ended;
+    int ended_ok;
 } td__hist;
 
 static void td__hist_free(void *p)
@@ -323,6 +328,7 @@ static void td__hist_free(void *p)
     free(h->rrecv);
     free(h->rrep);
     for (size_t i = 0; i < TD__LEADS_SLOTS; i++) free(h->leads[i].v);
+    free(h->ended);
     free(h);
 }
 
@@ -341,9 +347,11 @@ typedef struct td__ctx {
 static int td__leads_of(const td__ctx *c, uint32_t task, int date, const char *const **v, size_t *n)
 {
     td__hist *h = c->h;
-    size_t i = ((size_t)task * 2654435761u ^ (size_t)date * 40503u) & (TD__LEADS_SLOTS - 1);
+    size_t i;
     const char **got = NULL;
     size_t ng = 0;
+    date = td_state_registry_day(c->st, date);   /* the same leads until the registry's next bound */
+    i = ((size_t)task * 2654435761u ^ (size_t)date * 40503u) & (TD__LEADS_SLOTS - 1);
     for (; h->leads[i].date; i = (i + 1) & (TD__LEADS_SLOTS - 1))
         if (h->leads[i].task == task && h->leads[i].date == date) {
             *v = h->leads[i].v;
@@ -863,10 +871,21 @@ static size_t td__heirs_of(const td__ctx *c, uint32_t task, const char *agency, 
 {
     const td_registry *reg = td_state_registry(c->st);
     const int sd = c->succ_date > c->date ? c->succ_date : c->date;
-    size_t n = 0;
+    td__hist *h = c->h;
+    size_t n = 0, na;
+    if (!h->ended_ok) {
+        size_t k = 0;
+        for (size_t a = 0; a < reg->n_agencies; a++) k += reg->agencies[a].valid_to != 0;
+        if (!k || (h->ended = malloc(k * sizeof *h->ended))) {
+            for (size_t a = 0; a < reg->n_agencies; a++)
+                if (reg->agencies[a].valid_to) h->ended[h->n_ended++] = (uint32_t)a;
+            h->ended_ok = 1;
+        }
+    }
+    na = h->ended_ok ? h->n_ended : reg->n_agencies;   /* out of memory: every agency, as they come */
     who[n++] = agency;
-    for (size_t a = 0; a < reg->n_agencies && n < TD__PRED_MAX + 1; a++) {
-        const td_agency *ag = &reg->agencies[a];
+    for (size_t i = 0; i < na && n < TD__PRED_MAX + 1; i++) {
+        const td_agency *ag = &reg->agencies[h->ended_ok ? h->ended[i] : i];
         const char *r;
         if (!ag->valid_to || ag->valid_to > sd || !strcmp(ag->slug, agency)) continue;
         r = td_registry_responsible(reg, ag->slug, sd, (int)task);
@@ -883,6 +902,19 @@ static int td__started(const td__ctx *c, const size_t (*scope)[2], size_t n_who)
     for (size_t w = 0; w < n_who; w++)
         for (size_t k = scope[w][1]; k-- > scope[w][0];)
             if (td__cur_at(c, k, &got) && got.v->state != TIENDO__REPORT_STATE__REPORT_NOT_STARTED) return 1;
+    return 0;
+}
+
+/* Can td__lead find (task, agency) done at all: has it or a predecessor it carries a DONE version?  (A lead is
+ * done only through an accepted DONE report of its own or of those: td__lead's done_date.) */
+static int td__may_be_done(const td__ctx *c, uint32_t task, const char *agency)
+{
+    const char *who[TD__PRED_MAX + 1];
+    size_t n_who = td__heirs_of(c, task, agency, who);
+    for (size_t w = 0; w < n_who; w++) {
+        const td__run *r = td__run_of(c->h, task, who[w]);
+        if (r && r->d1 > r->d0) return 1;
+    }
     return 0;
 }
 
@@ -1203,8 +1235,10 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
                 /* A yearly task starts again with the year: December's
                  * completion does not cover January's year. */
                 int new_year = jb.yearly && day_before / 10000 != y;
-                td__lead(&before, (uint32_t)t->number, leads[li], &jb, &ls);
-                if (!new_year && td_status_is_done(ls.status)) continue;
+                if (!new_year && td__may_be_done(&before, (uint32_t)t->number, leads[li])) {
+                    td__lead(&before, (uint32_t)t->number, leads[li], &jb, &ls);
+                    if (td_status_is_done(ls.status)) continue;
+                }
             }
             memset(&ob, 0, sizeof ob);
             ob.task = (uint32_t)t->number;

@@ -177,4 +177,38 @@ expect_out "CSV header" "Chỉ số mục"
 expect_out "CSV refused reason (the technical column keeps the fold's words)" "neither lead nor partner"
 run 0 "audit history --agency so-y-te" "$TD" audit history --agency so-y-te --db "$BASE" --ca "$CA"
 expect_out "agency history" "Tổng cộng: "
+
+say "history: the replica's own fold and the server copy's replay give the same bytes"
+# --dir reads each entry's outcome from the replica's persisted fold and only the rows it shows;
+# --db folds the copy of server.db again from the start.  The inspector's replica holds the whole log.
+eq "the inspector's replica holds the whole log" "$(sq ins/replica.db "SELECT MAX(idx) FROM pulled;")" "$LAST"
+eq "the inspector's replica has a persisted fold" "$(sq ins/replica.db "SELECT COUNT(*) FROM fold_snapshot;")" 1
+TIENDO_LOG=debug "$TD" audit history --task 49 --dir ins >/dev/null 2>"$W/hist.err" || true
+if grep -q "fold snapshot of [0-9]* entries loaded" "$W/hist.err"; then pass "history --dir loads the persisted fold"
+else fail "history --dir did not load the persisted fold: $(head -c 600 "$W/hist.err")"; fi
+cp ins/replica.db "$W/nosnap.db"
+sq "$W/nosnap.db" "DELETE FROM fold_snapshot;"
+mkdir -p "$W/nosnap" && mv "$W/nosnap.db" "$W/nosnap/replica.db" && cp ins/ca.crt "$W/nosnap/ca.crt"
+# same_hist DESC ARGS...: the server copy's bytes = the replica's (persisted fold) = the replica's without it
+same_hist() {
+    local d=$1 a b c
+    shift
+    a=$("$TD" audit history "$@" --db "$BASE" --ca "$CA" | od -An -tx1 | sha256sum)
+    b=$("$TD" audit history "$@" --dir ins | od -An -tx1 | sha256sum)
+    c=$("$TD" audit history "$@" --dir "$W/nosnap" | od -An -tx1 | sha256sum)
+    "$TD" audit history "$@" --dir ins >"$W/same.out"
+    if [ "$a" = "$b" ] && [ "$a" = "$c" ] && [ "$(grep -c "" "$W/same.out")" -ge 2 ]; then
+        pass "$d: server copy and replica give the same bytes ($(grep -c '' "$W/same.out") lines)"
+    else
+        fail "$d: server copy $a, replica $b, replica without its persisted fold $c"
+    fi
+}
+for args in "--task 49" "--task 33" "--task 1" "--agency so-y-te" "--agency so-noi-vu" "--agency thanh-tra"; do
+    # shellcheck disable=SC2086
+    same_hist "history $args" $args
+    # shellcheck disable=SC2086
+    same_hist "history $args --csv" $args --csv
+done
+"$TD" audit history --task 33 --dir ins >"$W/h33.txt"
+expect_in "the replica's history of task 33 shows the refusal" "$W/h33.txt" "không chủ trì, không phối hợp nhiệm vụ"
 finish

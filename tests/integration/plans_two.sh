@@ -121,6 +121,22 @@ run 0 "audit history of 245:4" "$TD" audit history --task 245:4 --dir "$W/cen"
 expect_out "history: the report names its plan" "nhiệm vụ 245:4, so-khcn: đã hoàn thành"
 expect_out "history: the review names its plan" "nhiệm vụ 245:4, so-khcn: chấp nhận báo cáo"
 if grep -q "nhiệm vụ 4," <<<"$OUT"; then fail "history: a bare task number: $OUT"; else pass "history: no bare number"; fi
+# the replica's history (outcomes from its own fold, rows read by index) = a server.db copy's (the log folded
+# again), byte for byte, for a plan named by number, short name or not at all, and for an agency
+tsync "$W/cen"
+sq "$W/data-main/server.db" ".backup '$W/srvcopy.db'"
+eq "central's replica holds the whole log" "$(sq "$W/cen/replica.db" "SELECT MAX(idx) FROM pulled;")" \
+    "$(sq "$W/srvcopy.db" "SELECT MAX(idx) FROM log;")"
+for args in "--task 245:4" "--task 245/KH-UBND:4" "--task 245:15" "--task 726:1" "--task 20" "--task 1" "--agency so-khcn"; do
+    for csv in "" --csv; do
+        # shellcheck disable=SC2086
+        a=$("$TD" audit history $args $csv --db "$W/srvcopy.db" --ca "$W/ca/ca.crt" | sha256sum)
+        # shellcheck disable=SC2086
+        b=$("$TD" audit history $args $csv --dir "$W/cen" | tee "$W/hist.out" | sha256sum)
+        if [ "$a" = "$b" ] && [ "$(grep -c '' "$W/hist.out")" -ge 2 ]; then pass "history $args $csv: replica = server copy"
+        else fail "history $args $csv: replica and server copy differ: $(head -c 600 "$W/hist.out")"; fi
+    done
+done
 run 0 "server state: no refusals" "$SRV_BIN" state --data "$W/data-main" --ca "$W/ca/ca.crt" --refused
 if grep -q "refused\|từ chối: [1-9]" <<<"$OUT"; then fail "refusals on the server: $OUT"; else pass "no refusal on the server"; fi
 

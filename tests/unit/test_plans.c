@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "derive.h"
+#include "derive_snap.h"
 #include "log.pb-c.h"
 #include "plan.pb-c.h"
 #include "plan_fixture.h"
@@ -262,12 +263,70 @@ static void test_one_plan_reimport(void)
     L_free(&l);
 }
 
+/* Each plan's first log index (kept in the snapshot), and td_state_plan_find_at: a short name names its plan
+ * only while no plan imported by then shares it (audit history names a plan as the log stood at an entry). */
+static void test_plan_find_at(void)
+{
+    tlog l;
+    td_state *st, *back = NULL;
+    td_plan a, b;
+    size_t i0, ia, ir, ib, ia2;
+    uint8_t *blob = NULL;
+    size_t n = 0;
+    td_error e = {0};
+    memset(&l, 0, sizeof l);
+    reset_devs();
+    L_cert(&l, &SRV);
+    i0 = L_plan(&l, &PLAN);
+    L_cert(&l, &YTE);
+    second_plan(&a, "57/KH-UBND", 10);
+    second_plan(&b, "57/QĐ-UBND", 12);
+    ia = L_plan(&l, &a);
+    ir = L_report_in(&l, &YTE, "57/KH-UBND", 3, "2025-09");
+    ib = L_plan(&l, &b);
+    ia2 = L_plan(&l, &a);   /* a re-import: its first index stays */
+    st = fold(&l, l.len);
+    TT_EQ_INT(td_state_plan_count(st), 3);
+    TT_EQ_INT(td_state_plan_first_index(st, 0), i0);
+    TT_EQ_INT(td_state_plan_first_index(st, 1), ia);
+    TT_EQ_INT(td_state_plan_first_index(st, 2), ib);
+    TT_EQ_INT(td_state_plan_first_index(st, 3), 0);
+    TT_CHECK(ia2 > ib);
+    TT_EQ_INT(td_state_plan_find_at(st, "57", ia - 1), -1);   /* not imported yet */
+    TT_EQ_INT(td_state_plan_find_at(st, "57", ia), 1);
+    TT_EQ_INT(td_state_plan_find_at(st, "57", ir), 1);
+    TT_EQ_INT(td_state_plan_find_at(st, "57", ib - 1), 1);
+    TT_EQ_INT(td_state_plan_find_at(st, "57", ib), -1);       /* two plans share "57": whole numbers only */
+    TT_EQ_INT(td_state_plan_find(st, "57"), -1);
+    TT_EQ_INT(td_state_plan_find_at(st, "57/QĐ-UBND", ib - 1), -1);
+    TT_EQ_INT(td_state_plan_find_at(st, "57/QĐ-UBND", ib), 2);
+    TT_EQ_INT(td_state_plan_find_at(st, "57/KH-UBND", l.len), 1);
+    TT_EQ_INT(td_state_plan_find_at(st, "726", i0), 0);
+    TT_EQ_INT(td_state_plan_find_at(st, "726", i0 - 1), -1);
+    TT_EQ_INT(td_state_plan_find_at(st, "726", l.len), td_state_plan_find(st, "726"));
+    /* the snapshot keeps them */
+    TT_EQ_INT(td_state_snap_encode(st, &blob, &n), 0);
+    TT_EQ_INT(td_state_snap_decode(blob, n, CA, &back, &e), 0);
+    TT_CHECK(back != NULL);
+    if (back) {
+        for (size_t i = 0; i < 4; i++) TT_EQ_INT(td_state_plan_first_index(back, i), td_state_plan_first_index(st, i));
+        TT_EQ_INT(td_state_plan_find_at(back, "57", ib - 1), 1);
+        td_state_free(back);
+    }
+    free(blob);
+    td_state_free(st);
+    td_plan_free(&a);
+    td_plan_free(&b);
+    L_free(&l);
+}
+
 int main(void)
 {
     if (tf_setup()) return 1;
 
     TT_RUN(test_two_plans);
     TT_RUN(test_one_plan_reimport);
+    TT_RUN(test_plan_find_at);
 
     tf_teardown();
     return tt_report();
