@@ -704,6 +704,7 @@ int tdc_cmd_ui(int argc, char **argv)
     tdc__sync_loop(ui);
 
     MHD_stop_daemon(d);
+    tdc_ui_audit_shutdown();
     while (waitpid(-1, NULL, WNOHANG) > 0) {
     }
     tdc_ctx_close(&ui->ctx);

@@ -88,6 +88,10 @@ void tdc_ui_route(tdc_ui *ui, const char *method, const char *path, const tdc_ui
  * after `tiendo ui` starts is not the slow one (client/ui_todo.c). */
 void tdc_ui_warm(tdc_ctx *c);
 
+/* ui_central.c: stop the inspector's background verification (/audit) and
+ * wait for its thread; before the process ends. */
+void tdc_ui_audit_shutdown(void);
+
 /* ui_assets.c */
 const char *tdc_ui_asset(const char *path, const char **type);
 

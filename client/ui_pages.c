@@ -103,7 +103,7 @@ static char *tdc__fold(const char *s)
 
 static void tdc__sync_box(tdc_ui *ui, FILE *f, int full);
 
-static void tdc__head(tdc_ui *ui, FILE *f, const char *title, const char *active)
+static void tdc__head_r(tdc_ui *ui, FILE *f, const char *title, const char *active, unsigned refresh_s)
 {
     int central = ui->ctx.id.subject.role == TD_ROLE_CENTRAL;
     const td_state *st = tdc_replica_state(ui->ctx.rep);
@@ -129,7 +129,12 @@ static void tdc__head(tdc_ui *ui, FILE *f, const char *title, const char *active
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                "<meta name=\"csrf\" content=\"%s\"><title>", ui->csrf);
     tdc_ui_esc(f, title);
-    fprintf(f, " — tiendo</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
+    fprintf(f, " — tiendo</title>");
+    /* a page that follows a background job reloads itself without the
+     * script; with it, the script polls instead (noscript) */
+    if (refresh_s)
+        fprintf(f, "<noscript><meta http-equiv=\"refresh\" content=\"%u\"></noscript>", refresh_s);
+    fprintf(f, "<link rel=\"stylesheet\" href=\"/static/app.css\">"
                "<script src=\"/static/app.js\" defer></script></head><body>\n"
                "<header><div class=\"brand\">tiendo <span>");
     tdc_ui_esc(f, tdc__agency_name(st, ui->ctx.id.subject.agency));
@@ -147,6 +152,11 @@ static void tdc__head(tdc_ui *ui, FILE *f, const char *title, const char *active
     fprintf(f, "<h1>");
     tdc_ui_esc(f, title);
     fprintf(f, "</h1>\n");
+}
+
+static void tdc__head(tdc_ui *ui, FILE *f, const char *title, const char *active)
+{
+    tdc__head_r(ui, f, title, active, 0);
 }
 
 static void tdc__foot(FILE *f)
@@ -915,7 +925,58 @@ static void tdc__page_missing(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
     free(ob);
 }
 
-/* The monthly report: common/mreport_html.c's page as is, or its CSV. */
+/* Generated pages kept for the state they were made from (the monthly
+ * report: ~1 MB of HTML, tens of ms to build on five years): in the state's
+ * memo TD_STATE_MEMO_UI, so a sync that applies entries drops them. */
+#define TDC_UI_PAGE_CACHE 8
+typedef struct tdc__page_cache {
+    struct {
+        char key[48];
+        char *body;
+        size_t len;
+    } v[TDC_UI_PAGE_CACHE];
+    unsigned next;
+} tdc__page_cache;
+
+static void tdc__page_cache_free(void *p)
+{
+    tdc__page_cache *pc = p;
+    for (int i = 0; i < TDC_UI_PAGE_CACHE; i++) free(pc->v[i].body);
+    free(pc);
+}
+
+static const char *tdc__page_cache_get(const td_state *st, const char *key, size_t *len)
+{
+    const tdc__page_cache *pc = td_state_memo_get(st, TD_STATE_MEMO_UI);
+    for (int i = 0; pc && i < TDC_UI_PAGE_CACHE; i++)
+        if (pc->v[i].body && !strcmp(pc->v[i].key, key)) {
+            *len = pc->v[i].len;
+            return pc->v[i].body;
+        }
+    return NULL;
+}
+
+/* Keep body (taken over: freed by the cache) under key. */
+static void tdc__page_cache_put(const td_state *st, const char *key, char *body, size_t len)
+{
+    tdc__page_cache *pc = td_state_memo_get(st, TD_STATE_MEMO_UI);
+    unsigned k;
+    if (!pc) {
+        if (!(pc = calloc(1, sizeof *pc))) {
+            free(body);
+            return;
+        }
+        td_state_memo_set(st, TD_STATE_MEMO_UI, pc, tdc__page_cache_free);
+    }
+    k = pc->next++ % TDC_UI_PAGE_CACHE;
+    free(pc->v[k].body);
+    snprintf(pc->v[k].key, sizeof pc->v[k].key, "%s", key);
+    pc->v[k].body = body;
+    pc->v[k].len = len;
+}
+
+/* The monthly report: common/mreport_html.c's page as is, or its CSV; the
+ * same request on the same state answers the page made the first time. */
 static void tdc__page_mreport(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out, int csv)
 {
     const td_state *st = tdc_replica_state(ui->ctx.rep);
@@ -925,7 +986,24 @@ static void tdc__page_mreport(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
     td_mreport m;
     td_error e;
     memset(&m, 0, sizeof m);
+    char key[48], *body = NULL;
+    const char *hit;
+    size_t len = 0;
+    FILE *mf;
     if (!ps || !tdc_period_norm(ps, period)) td_clock_period(period);
+    if (st && td_state_has_plan(st) && td_mreport_default_as_of(period, tdc_today(), &as_of, &e) == 0) {
+        snprintf(key, sizeof key, "mreport %s %d %d", period, as_of, csv);
+        if ((hit = tdc__page_cache_get(st, key, &len))) {
+            if (csv) {
+                out->type = "text/csv; charset=utf-8";
+                snprintf(out->filename, sizeof out->filename, "bao-cao-thang-%s.csv", period);
+            } else {
+                out->csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
+            }
+            fwrite(hit, 1, len, f);
+            return;
+        }
+    }
     if (!st || !td_state_has_plan(st) || td_mreport_default_as_of(period, tdc_today(), &as_of, &e) ||
         td_mreport_build(st, period, as_of, NULL, &m, &e)) {
         out->status = 422;
@@ -935,15 +1013,22 @@ static void tdc__page_mreport(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
         td_mreport_free(&m);
         return;
     }
+    mf = open_memstream(&body, &len);
     if (csv) {
         out->type = "text/csv; charset=utf-8";
         snprintf(out->filename, sizeof out->filename, "bao-cao-thang-%s.csv", period);
-        td_mreport_csv(&m, f);
+        td_mreport_csv(&m, mf ? mf : f);
     } else {
         out->csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
-        td_mreport_html(&m, f);
+        td_mreport_html(&m, mf ? mf : f);
     }
     td_mreport_free(&m);
+    if (mf && fclose(mf) == 0 && body) {
+        fwrite(body, 1, len, f);
+        tdc__page_cache_put(st, key, body, len);
+    } else {
+        free(body);
+    }
 }
 
 /* ---- indicator values -------------------------------------------------------------- */
@@ -1043,6 +1128,10 @@ static void tdc__page_indicator_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, 
 /* ---- what the other page files share (ui_int.h) ------------------------------------- */
 
 void tdc_ui_head(tdc_ui *ui, FILE *f, const char *title, const char *active) { tdc__head(ui, f, title, active); }
+void tdc_ui_head_refresh(tdc_ui *ui, FILE *f, const char *title, const char *active, unsigned refresh_s)
+{
+    tdc__head_r(ui, f, title, active, refresh_s);
+}
 void tdc_ui_foot(FILE *f) { tdc__foot(f); }
 void tdc_ui_csrf(tdc_ui *ui, FILE *f) { tdc__csrf_field(ui, f); }
 void tdc_ui_urlenc(FILE *f, const char *s) { tdc__urlenc(f, s); }

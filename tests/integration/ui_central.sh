@@ -13,7 +13,11 @@
 #     the tasks behind it, the agency page to a task;
 #   - the inspector: history per agency and per task (authors, signed and
 #     received times), the checkpoint page (consistent, latest verified
-#     checkpoint);
+#     checkpoint); the verification runs in the background: the page shows
+#     its progress or result at once, then the result; "Kiểm tra lại toàn
+#     bộ" runs it again (a POST without or with a wrong CSRF token: 403, no
+#     run); a copy of the inspector's replica with one signature changed
+#     shows "Phát hiện sai lệch" at that entry (and the CLI agrees);
 #   - the office sees a certificate about to expire (renew-warn-days), and
 #     `tiendo todo` and the UI list the same owed reports (one composition);
 #   - a review the fold refuses (the office replaced the report meanwhile):
@@ -127,9 +131,36 @@ e2e "inspector pages fit and are labelled" pages insp inspector /audit/history "
     /dashboard /deadlines
 e2e "office pages fit and are labelled" pages yte office / /deadlines "/deadlines?n=49"
 
+say "inspector: the verification's button needs the CSRF token"
+ui_login insp
+ST0=$(curl -s -b "$W/insp.jar" "$BASE/audit/status")
+grep -q '"running":false' <<<"$ST0" && pass "no verification running: $ST0" || fail "status: $ST0"
+eq "POST /audit/verify without CSRF refused" "$(curl -s -o /dev/null -w '%{http_code}' -b "$W/insp.jar" -d "x=1" \
+    "$BASE/audit/verify")" 403
+eq "POST /audit/verify with a wrong CSRF refused" "$(curl -s -o /dev/null -w '%{http_code}' -b "$W/insp.jar" \
+    -d "csrf=${CSRF/a/b}0" "$BASE/audit/verify")" 403
+eq "the refused POSTs started no run" "$(curl -s -b "$W/insp.jar" "$BASE/audit/status")" "$ST0"
+eq "POST /audit/verify with the token: back to /audit" "$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' \
+    -b "$W/insp.jar" --data-urlencode "csrf=$CSRF" "$BASE/audit/verify" | cut -c1-17)" "303 $BASE/audit"
+
 ui_stop insp
 ui_stop cen
 ui_stop yte
+
+say "a tampered replica: one signature changed in a copy of the inspector's"
+rm -rf insp-t
+cp -a insp insp-t
+K=$(( $(sq insp-t/replica.db "SELECT max(idx) FROM pulled;") / 2 ))
+HEX=$(sq insp-t/replica.db "SELECT hex(body) FROM pulled WHERE idx = $K;")
+LASTC=${HEX: -1}
+[ "$LASTC" = 0 ] && NEWC=1 || NEWC=0
+sq insp-t/replica.db "UPDATE pulled SET body = X'${HEX:0:$((${#HEX} - 1))}$NEWC' WHERE idx = $K;"
+run 1 "tiendo audit verify on the tampered copy" "$TD" audit verify --dir insp-t
+expect_out "the CLI finds entry $K" "KHÔNG KHỚP tại mục $K"
+# no server for this copy: its background sync fails and changes nothing
+ui_start inst insp-t --server 127.0.0.1:9
+e2e "tampered replica: the audit page says Phát hiện sai lệch at entry $K" tampered inst "$K"
+ui_stop inst
 run 0 "server: refusals" "$SRV_BIN" state --data "$W/data-main" "${SRV_KEYS[@]}" --refused
 expect_out "the fold refused only the superseded review" "Bản ghi bị từ chối: 1"
 N=$(ls "$SHOTS"/*.png | wc -l)
