@@ -39,7 +39,7 @@ static const char tdc__css[] =
     ".hint{color:#4a5568;font-size:.9rem;margin:.1rem 0}\n"
     ".field-err{color:#b71c1c;font-weight:bold;margin:.1rem 0}\n"
     "button,.button{font:inherit;padding:.35rem .9rem;border:1px solid #0b3d6b;background:#fff;color:#0b3d6b;border-radius:3px;cursor:pointer;text-decoration:none;display:inline-block}\n"
-    "button.primary{background:#0b3d6b;color:#fff}\n"
+    "button.primary{background:#0b3d6b;color:#fff}button:disabled{opacity:.55;cursor:default}\n"
     ".actions{display:flex;gap:1rem;margin-top:1rem}\n"
     ".report-layout{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,1.3fr);gap:1.5rem}\n"
     ".reason-box{background:#fff;border:1px solid #d0d5dd;border-left:6px solid #c62828;padding:.5rem 1rem;align-self:start}\n"

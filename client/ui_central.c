@@ -1017,6 +1017,7 @@ static void tdc__page_audit(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_re
         fprintf(f, "</section>");
     }
     tdc_alarms_free(al, nal);
+    tdc__verify_section(ui, f, running, checked, total, started, size);
     fprintf(f, "<section aria-labelledby=\"cps\"><h2 id=\"cps\">Điểm kiểm tra (checkpoint) của thiết bị</h2><dl>");
     if (!tdc_replica_checkpoint_get(ui->ctx.rep, 0, &row, &found, &e) && found) {
         tdc_fmt_time(row.verified_ms, when, sizeof when);
@@ -1033,7 +1034,6 @@ static void tdc__page_audit(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_re
         else fprintf(f, "chưa đồng ký điểm kiểm tra nào</dd>");
     }
     fprintf(f, "</dl></section>");
-    tdc__verify_section(ui, f, running, checked, total, started, size);
     if (ui->ctx.id.subject.role != TD_ROLE_INSPECTOR)
         fprintf(f, "<p class=\"hint\">Bản sao của một cơ quan chỉ có phần nhật ký cơ quan đó được xem; kiểm toán đầy đủ "
                    "bằng thiết bị thanh tra.</p>");

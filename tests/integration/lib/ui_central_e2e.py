@@ -224,6 +224,7 @@ def step_inspector(url, shots, agency, task):
         labelled(d, "audit")
         # the button starts a new run (one more finished run in the status)
         runs = status(d, base)["runs"]
+        d.get(base + "/audit")
         d.find_element(By.ID, "verify-start").click()
         body = body_after(d, "Kiểm tra lại toàn bộ nhật ký trong bản sao")
         if "Đã bắt đầu kiểm tra lại toàn bộ nhật ký" not in body and "Nhật ký trong bản sao này nhất quán" not in body:
