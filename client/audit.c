@@ -275,7 +275,7 @@ static int tda__row(void *arg, const tda_row *row)
     tda_seq *sq;
     unsigned char leaf[32];
     uint64_t i = row->idx;
-    int rc;
+    int rc, cp_done = 0;
 
     if (i != r->expect) {
         if (i > r->expect) {
@@ -356,8 +356,9 @@ static int tda__row(void *arg, const tda_row *row)
     while (r->next_cp < r->n_cps && r->cps[r->next_cp].size <= i) {
         if (tda__check_cp(r, &r->cps[r->next_cp])) return TDA_STOP;
         r->next_cp++;
+        cp_done = 1;
     }
-    if (r->progress && i % TDA_PROGRESS_EVERY == 0 && r->progress(r->progress_arg, i)) {
+    if (r->progress && (cp_done || i % TDA_PROGRESS_EVERY == 0) && r->progress(r->progress_arg, i)) {
         r->fatal = td_error_set(r->err, TD_EINTERNAL, "audit: stopped by the caller");
         return TDA_STOP;
     }

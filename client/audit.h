@@ -176,8 +176,9 @@ int tda_verify(const tda_source *src, X509 *ca, const char *origin, const tda_wi
                tda_result *res, td_error *err);
 
 /*
- * Progress of a run: called every TDA_PROGRESS_EVERY entries checked and once
- * when the scan ends, with the number of entries checked so far.  A non-zero
+ * Progress of a run: called every TDA_PROGRESS_EVERY entries checked, after
+ * each checkpoint checked, and once when the scan ends, with the number of
+ * entries checked so far (never decreasing).  A non-zero
  * return stops the run: tda_verify_progress then returns TD_EINTERNAL
  * ("audit: stopped by the caller") and *res says nothing.
  */
