@@ -38,6 +38,7 @@
 #include "bench.h"
 #include "clock.h"
 #include "deadline.h"
+#include "mreport.h"
 #include "status.h"
 #include "ui.h"
 
@@ -264,6 +265,36 @@ int main(int argc, char **argv)
         c0 = bench_cpu_ms();
         if (td_status_task(st, (uint32_t)task, today, &so, &one, &e) == 0) td_task_status_free(&one);
         printf("%-34s cpu %8.1f ms\n", "status.c td_status_task", bench_cpu_ms() - c0);
+        /* what /mreport costs the first time on a state (the page keeps it
+         * until the state changes): the report, then its HTML and CSV */
+        for (int k = 0; k < 2; k++) {
+            td_mreport m;
+            int as_of;
+            char *buf = NULL;
+            size_t blen = 0;
+            FILE *mf;
+            double b0, b1, b2;
+            memset(&m, 0, sizeof m);
+            if (td_mreport_default_as_of(period, today, &as_of, &e)) break;
+            b0 = bench_cpu_ms();
+            if (td_mreport_build(st, period, as_of, NULL, &m, &e)) break;
+            b1 = bench_cpu_ms();
+            if ((mf = open_memstream(&buf, &blen))) {
+                td_mreport_html(&m, mf);
+                fclose(mf);
+            }
+            b2 = bench_cpu_ms();
+            free(buf);
+            buf = NULL;
+            if ((mf = open_memstream(&buf, &blen))) {
+                td_mreport_csv(&m, mf);
+                fclose(mf);
+            }
+            printf("%-34s cpu build %6.1f ms  html %6.1f ms  csv %6.1f ms\n", "mreport.c (first / again)",
+                   b1 - b0, b2 - b1, bench_cpu_ms() - b2);
+            free(buf);
+            td_mreport_free(&m);
+        }
     }
     /* what `tiendo ui` builds at its start, before the first request (tdc_ui_warm): the status index is
      * already in the state's memo from the lines above, so this is the rest (the work list, the views) */

@@ -925,110 +925,109 @@ static void tdc__page_missing(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
     free(ob);
 }
 
-/* Generated pages kept for the state they were made from (the monthly
- * report: ~1 MB of HTML, tens of ms to build on five years): in the state's
- * memo TD_STATE_MEMO_UI, so a sync that applies entries drops them. */
-#define TDC_UI_PAGE_CACHE 8
-typedef struct tdc__page_cache {
+/* What the monthly report's pages made, kept for the state they were made
+ * from, in its memo TD_STATE_MEMO_UI (a sync that applies entries drops
+ * it): the built report per (period, as-of day), ~20-30 ms of CPU on five
+ * years, shared by the HTML and the CSV, and each page's bytes (~1-2 MB),
+ * so a repeated request costs a copy. */
+#define TDC_UI_MREPORT_KEEP 4
+typedef struct tdc__mreport_memo {
     struct {
-        char key[48];
-        char *body;
-        size_t len;
-    } v[TDC_UI_PAGE_CACHE];
+        char period[8];
+        int as_of;               /* 0: slot unused */
+        td_mreport m;
+        char *body[2];           /* HTML, CSV (NULL until asked) */
+        size_t len[2];
+    } v[TDC_UI_MREPORT_KEEP];
     unsigned next;
-} tdc__page_cache;
+} tdc__mreport_memo;
 
-static void tdc__page_cache_free(void *p)
+static void tdc__mreport_memo_free(void *p)
 {
-    tdc__page_cache *pc = p;
-    for (int i = 0; i < TDC_UI_PAGE_CACHE; i++) free(pc->v[i].body);
-    free(pc);
-}
-
-static const char *tdc__page_cache_get(const td_state *st, const char *key, size_t *len)
-{
-    const tdc__page_cache *pc = td_state_memo_get(st, TD_STATE_MEMO_UI);
-    for (int i = 0; pc && i < TDC_UI_PAGE_CACHE; i++)
-        if (pc->v[i].body && !strcmp(pc->v[i].key, key)) {
-            *len = pc->v[i].len;
-            return pc->v[i].body;
-        }
-    return NULL;
-}
-
-/* Keep body (taken over: freed by the cache) under key. */
-static void tdc__page_cache_put(const td_state *st, const char *key, char *body, size_t len)
-{
-    tdc__page_cache *pc = td_state_memo_get(st, TD_STATE_MEMO_UI);
-    unsigned k;
-    if (!pc) {
-        if (!(pc = calloc(1, sizeof *pc))) {
-            free(body);
-            return;
-        }
-        td_state_memo_set(st, TD_STATE_MEMO_UI, pc, tdc__page_cache_free);
+    tdc__mreport_memo *mm = p;
+    for (int i = 0; i < TDC_UI_MREPORT_KEEP; i++) {
+        if (!mm->v[i].as_of) continue;
+        td_mreport_free(&mm->v[i].m);
+        free(mm->v[i].body[0]);
+        free(mm->v[i].body[1]);
     }
-    k = pc->next++ % TDC_UI_PAGE_CACHE;
-    free(pc->v[k].body);
-    snprintf(pc->v[k].key, sizeof pc->v[k].key, "%s", key);
-    pc->v[k].body = body;
-    pc->v[k].len = len;
+    free(mm);
 }
 
-/* The monthly report: common/mreport_html.c's page as is, or its CSV; the
- * same request on the same state answers the page made the first time. */
+/* The page (csv 0/1) of (period, as_of) into *body (owned by the memo);
+ * 0, or -1 when the report cannot be built (e says why). */
+static int tdc__mreport_page(const td_state *st, const char *period, int as_of, int csv, const char **body,
+                             size_t *len, td_error *e)
+{
+    tdc__mreport_memo *mm = td_state_memo_get(st, TD_STATE_MEMO_UI);
+    int k = -1;
+    FILE *mf;
+    if (!mm) {
+        if (!(mm = calloc(1, sizeof *mm))) return td_error_set(e, TD_ENOMEM, "mreport page");
+        td_state_memo_set(st, TD_STATE_MEMO_UI, mm, tdc__mreport_memo_free);
+    }
+    for (int i = 0; i < TDC_UI_MREPORT_KEEP && k < 0; i++)
+        if (mm->v[i].as_of == as_of && !strcmp(mm->v[i].period, period)) k = i;
+    if (k < 0) {
+        k = (int)(mm->next++ % TDC_UI_MREPORT_KEEP);
+        if (mm->v[k].as_of) {
+            td_mreport_free(&mm->v[k].m);
+            free(mm->v[k].body[0]);
+            free(mm->v[k].body[1]);
+        }
+        memset(&mm->v[k], 0, sizeof mm->v[k]);
+        if (td_mreport_build(st, period, as_of, NULL, &mm->v[k].m, e)) {
+            td_mreport_free(&mm->v[k].m);
+            memset(&mm->v[k], 0, sizeof mm->v[k]);
+            return -1;
+        }
+        snprintf(mm->v[k].period, sizeof mm->v[k].period, "%s", period);
+        mm->v[k].as_of = as_of;
+    }
+    if (!mm->v[k].body[csv]) {
+        char *b = NULL;
+        size_t n = 0;
+        if (!(mf = open_memstream(&b, &n))) return td_error_set(e, TD_ENOMEM, "mreport page");
+        if (csv) td_mreport_csv(&mm->v[k].m, mf);
+        else td_mreport_html(&mm->v[k].m, mf);
+        if (fclose(mf) || !b) {
+            free(b);
+            return td_error_set(e, TD_ENOMEM, "mreport page");
+        }
+        mm->v[k].body[csv] = b;
+        mm->v[k].len[csv] = n;
+    }
+    *body = mm->v[k].body[csv];
+    *len = mm->v[k].len[csv];
+    return 0;
+}
+
+/* The monthly report: common/mreport_html.c's page as is, or its CSV (made
+ * once per state, period and as-of day: tdc__mreport_page). */
 static void tdc__page_mreport(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out, int csv)
 {
     const td_state *st = tdc_replica_state(ui->ctx.rep);
-    const char *ps = tdc_ui_form_get(q, "period");
+    const char *ps = tdc_ui_form_get(q, "period"), *body = NULL;
     char period[8];
     int as_of;
-    td_mreport m;
-    td_error e;
-    memset(&m, 0, sizeof m);
-    char key[48], *body = NULL;
-    const char *hit;
     size_t len = 0;
-    FILE *mf;
+    td_error e;
     if (!ps || !tdc_period_norm(ps, period)) td_clock_period(period);
-    if (st && td_state_has_plan(st) && td_mreport_default_as_of(period, tdc_today(), &as_of, &e) == 0) {
-        snprintf(key, sizeof key, "mreport %s %d %d", period, as_of, csv);
-        if ((hit = tdc__page_cache_get(st, key, &len))) {
-            if (csv) {
-                out->type = "text/csv; charset=utf-8";
-                snprintf(out->filename, sizeof out->filename, "bao-cao-thang-%s.csv", period);
-            } else {
-                out->csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
-            }
-            fwrite(hit, 1, len, f);
-            return;
-        }
-    }
     if (!st || !td_state_has_plan(st) || td_mreport_default_as_of(period, tdc_today(), &as_of, &e) ||
-        td_mreport_build(st, period, as_of, NULL, &m, &e)) {
+        tdc__mreport_page(st, period, as_of, csv, &body, &len, &e)) {
         out->status = 422;
         tdc__head(ui, f, "Báo cáo tháng", "mreport");
         fprintf(f, "<p>Chưa lập được báo cáo tháng kỳ %s (chưa có kế hoạch, hoặc kỳ chưa đến).</p>", period);
         tdc__foot(f);
-        td_mreport_free(&m);
         return;
     }
-    mf = open_memstream(&body, &len);
     if (csv) {
         out->type = "text/csv; charset=utf-8";
         snprintf(out->filename, sizeof out->filename, "bao-cao-thang-%s.csv", period);
-        td_mreport_csv(&m, mf ? mf : f);
     } else {
         out->csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
-        td_mreport_html(&m, mf ? mf : f);
     }
-    td_mreport_free(&m);
-    if (mf && fclose(mf) == 0 && body) {
-        fwrite(body, 1, len, f);
-        tdc__page_cache_put(st, key, body, len);
-    } else {
-        free(body);
-    }
+    fwrite(body, 1, len, f);
 }
 
 /* ---- indicator values -------------------------------------------------------------- */
