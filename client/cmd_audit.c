@@ -202,10 +202,9 @@ static int tda__progress(void *arg, uint64_t checked)
     p->last_ms = now;
     p->shown = 1;
     if (p->total && checked <= p->total)
-        fprintf(stderr, "\rĐang kiểm tra nhật ký: %" PRIu64 "/%" PRIu64 " mục (%d%%)\033[K", checked, p->total,
-                (int)(checked * 100 / p->total));
+        fprintf(stderr, TD_MSG_AUDIT_VERIFY_PROGRESS_OF, checked, p->total, (int)(checked * 100 / p->total));
     else
-        fprintf(stderr, "\rĐang kiểm tra nhật ký: %" PRIu64 " mục\033[K", checked);
+        fprintf(stderr, TD_MSG_AUDIT_VERIFY_PROGRESS, checked);
     fflush(stderr);
     return 0;
 }
