@@ -16,7 +16,9 @@
 #     checkpoint); the verification runs in the background: the page shows
 #     its progress or result at once, then the result; "Kiểm tra lại toàn
 #     bộ" runs it again (a POST without or with a wrong CSRF token: 403, no
-#     run); a copy of the inspector's replica with one signature changed
+#     run); when the log grows, opening /audit verifies again by itself
+#     (once per log size) and says the log grew since; a copy of the
+#     inspector's replica with one signature changed
 #     shows "Phát hiện sai lệch" at that entry (and the CLI agrees);
 #   - the office sees a certificate about to expire (renew-warn-days), and
 #     `tiendo todo` and the UI list the same owed reports (one composition);
@@ -142,6 +144,32 @@ eq "POST /audit/verify with a wrong CSRF refused" "$(curl -s -o /dev/null -w '%{
 eq "the refused POSTs started no run" "$(curl -s -b "$W/insp.jar" "$BASE/audit/status")" "$ST0"
 eq "POST /audit/verify with the token: back to /audit" "$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' \
     -b "$W/insp.jar" --data-urlencode "csrf=$CSRF" "$BASE/audit/verify" | sed 's/?.*//')" "303 $BASE/audit"
+# audit_status FIELD: a number of /audit/status
+audit_status() { curl -s -b "$W/insp.jar" "$BASE/audit/status" | grep -o "\"$1\":[0-9a-z]*" | cut -d: -f2; }
+for ((i = 0; i < 300 * TD_SLOW; i++)); do [ "$(audit_status running)" = false ] && break; sleep 0.2; done
+eq "the button's run finished" "$(audit_status running)" false
+RUNS=$(audit_status runs)
+SIZE0=$(audit_status size)
+eq "it covered the whole log" "$SIZE0" "$(audit_status log_size)"
+
+say "the log grows: /audit verifies again by itself, once, and says the log grew since the last result"
+report yte 49 $P --state dang --percent 50 --result "Đã cài phần mềm"
+for ((i = 0; i < 300 * TD_SLOW; i++)); do [ "$(audit_status log_size)" -gt "$SIZE0" ] && break; sleep 0.2; done
+ge "the inspector's background sync pulled the new entry" "$(audit_status log_size)" $((SIZE0 + 1))
+curl -s -b "$W/insp.jar" "$BASE/audit" >"$W/audit-grown.html"
+grep -q 'id="verify-running"' "$W/audit-grown.html" && pass "opening /audit started a run for the new log size" ||
+    fail "no run started: $(sed 's/<[^>]*>/ /g' "$W/audit-grown.html" | tr -s ' ' | tail -c 900)"
+grep -q 'id="verify-stale"' "$W/audit-grown.html" && grep -q "Nhật ký đã có thêm" "$W/audit-grown.html" &&
+    pass "the last result is shown with a note that the log has grown since" ||
+    fail "no note about the grown log: $(sed 's/<[^>]*>/ /g' "$W/audit-grown.html" | tr -s ' ' | tail -c 900)"
+for ((i = 0; i < 300 * TD_SLOW; i++)); do [ "$(audit_status running)" = false ] && break; sleep 0.2; done
+eq "that run finished" "$(audit_status running)" false
+eq "one more run" "$(audit_status runs)" $((RUNS + 1))
+eq "it covered the new size" "$(audit_status size)" "$(audit_status log_size)"
+curl -s -b "$W/insp.jar" "$BASE/audit" >"$W/audit-grown.html"
+eq "the same size again: no run starts by itself" "$(audit_status runs) $(audit_status running)" "$((RUNS + 1)) false"
+grep -q "Nhật ký trong bản sao này nhất quán" "$W/audit-grown.html" && pass "the new result: consistent" ||
+    fail "the new result: $(sed 's/<[^>]*>/ /g' "$W/audit-grown.html" | tr -s ' ' | tail -c 900)"
 
 ui_stop insp
 ui_stop cen
