@@ -152,8 +152,20 @@ RUNS=$(audit_status runs)
 SIZE0=$(audit_status size)
 eq "it covered the whole log" "$SIZE0" "$(audit_status log_size)"
 
+say "central's monthly report: made once per state, the same bytes as tiendo report-all"
+curl -s -b "$W/cen.jar" "$CEN_BASE/mreport?period=$P" >"$W/m1.html"
+curl -s -b "$W/cen.jar" "$CEN_BASE/mreport?period=$P" >"$W/m2.html"
+curl -s -b "$W/cen.jar" "$CEN_BASE/mreport.csv?period=$P" >"$W/m1.csv"
+curl -s -b "$W/cen.jar" "$CEN_BASE/mreport.csv?period=$P" >"$W/m2.csv"
+"$TD" report-all --dir cen --period $P --format html --out "$W/cli1.html" 2>"$W/cli.err" || fail "report-all: $(cat "$W/cli.err")"
+"$TD" report-all --dir cen --period $P --format csv --out "$W/cli1.csv" 2>"$W/cli.err" || fail "report-all: $(cat "$W/cli.err")"
+cmp -s "$W/m1.html" "$W/m2.html" && cmp -s "$W/m1.csv" "$W/m2.csv" && pass "a repeated /mreport, /mreport.csv: the same bytes" ||
+    fail "a repeated /mreport differs"
+cmp -s "$W/m1.html" "$W/cli1.html" && cmp -s "$W/m1.csv" "$W/cli1.csv" && pass "/mreport and /mreport.csv are report-all's" ||
+    fail "/mreport differs from report-all: $(cmp "$W/m1.html" "$W/cli1.html"; cmp "$W/m1.csv" "$W/cli1.csv")"
+
 say "the log grows: /audit verifies again by itself, once, and says the log grew since the last result"
-report yte 49 $P --state dang --percent 50 --result "Đã cài phần mềm"
+report yte 49 $P --state dang --percent 50 --result "Đã cài phần mềm cho 3 khoa"
 for ((i = 0; i < 300 * TD_SLOW; i++)); do [ "$(audit_status log_size)" -gt "$SIZE0" ] && break; sleep 0.2; done
 ge "the inspector's background sync pulled the new entry" "$(audit_status log_size)" $((SIZE0 + 1))
 curl -s -b "$W/insp.jar" "$BASE/audit" >"$W/audit-grown.html"
@@ -170,6 +182,18 @@ curl -s -b "$W/insp.jar" "$BASE/audit" >"$W/audit-grown.html"
 eq "the same size again: no run starts by itself" "$(audit_status runs) $(audit_status running)" "$((RUNS + 1)) false"
 grep -q "Nhật ký trong bản sao này nhất quán" "$W/audit-grown.html" && pass "the new result: consistent" ||
     fail "the new result: $(sed 's/<[^>]*>/ /g' "$W/audit-grown.html" | tr -s ' ' | tail -c 900)"
+for ((i = 0; i < 300 * TD_SLOW; i++)); do
+    curl -s -b "$W/cen.jar" "$CEN_BASE/mreport?period=$P" >"$W/m3.html"
+    grep -q "cho 3 khoa" "$W/m3.html" && break
+    sleep 0.2
+done
+grep -q "cho 3 khoa" "$W/m3.html" && pass "central's /mreport follows the sync that brought the new report" ||
+    fail "central's /mreport kept the old report"
+curl -s -b "$W/cen.jar" "$CEN_BASE/mreport.csv?period=$P" >"$W/m3.csv"
+"$TD" report-all --dir cen --period $P --format html --out "$W/cli3.html" 2>"$W/cli.err" || fail "report-all: $(cat "$W/cli.err")"
+"$TD" report-all --dir cen --period $P --format csv --out "$W/cli3.csv" 2>"$W/cli.err" || fail "report-all: $(cat "$W/cli.err")"
+cmp -s "$W/m3.html" "$W/cli3.html" && cmp -s "$W/m3.csv" "$W/cli3.csv" && pass "and is report-all's again, HTML and CSV" ||
+    fail "/mreport after the sync differs from report-all: $(cmp "$W/m3.html" "$W/cli3.html"; cmp "$W/m3.csv" "$W/cli3.csv")"
 
 ui_stop insp
 ui_stop cen
