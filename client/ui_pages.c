@@ -14,6 +14,7 @@
 #include "derive.h"
 #include "draft.h"
 #include "html.h"
+#include "log.h"
 #include "log.pb-c.h"
 #include "mreport.h"
 #include "msg.h"
@@ -954,10 +955,69 @@ static void tdc__mreport_memo_free(void *p)
     free(mm);
 }
 
+/* Made by the sync thread from a state whose v2 digest is `digest` (equal
+ * digests: equal derived state, so the same report). */
+struct tdc_ui_mr {
+    char period[8];
+    int as_of;
+    unsigned char digest[32];
+    char *body[2];
+    size_t len[2];
+};
+
+void tdc_ui_mr_free(tdc_ui_mr *mr)
+{
+    if (!mr) return;
+    free(mr->body[0]);
+    free(mr->body[1]);
+    free(mr);
+}
+
+void tdc_ui_mreport_prepare(tdc_ui *ui, const td_state *st)
+{
+    char period[8];
+    int as_of;
+    td_mreport m;
+    td_error e;
+    tdc_ui_mr *mr, *old;
+    FILE *mf;
+    pthread_mutex_lock(&ui->lock);
+    snprintf(period, sizeof period, "%s", ui->mr_want);
+    pthread_mutex_unlock(&ui->lock);
+    if (!period[0] || !st || !td_state_has_plan(st) || td_mreport_default_as_of(period, tdc_today(), &as_of, &e))
+        return;
+    if (!(mr = calloc(1, sizeof *mr))) return;
+    memset(&m, 0, sizeof m);
+    if (td_mreport_build(st, period, as_of, NULL, &m, &e)) {
+        td_mreport_free(&m);
+        free(mr);
+        return;
+    }
+    for (int k = 0; k < 2; k++) {
+        if (!(mf = open_memstream(&mr->body[k], &mr->len[k]))) break;
+        if (k) td_mreport_csv(&m, mf);
+        else td_mreport_html(&m, mf);
+        if (fclose(mf)) break;
+    }
+    td_mreport_free(&m);
+    if (!mr->body[0] || !mr->body[1]) {
+        tdc_ui_mr_free(mr);
+        return;
+    }
+    snprintf(mr->period, sizeof mr->period, "%s", period);
+    mr->as_of = as_of;
+    td_state_digest_v2(st, mr->digest);
+    pthread_mutex_lock(&ui->lock);
+    old = ui->mr;
+    ui->mr = mr;
+    pthread_mutex_unlock(&ui->lock);
+    tdc_ui_mr_free(old);
+}
+
 /* The page (csv 0/1) of (period, as_of) into *body (owned by the memo);
  * 0, or -1 when the report cannot be built (e says why). */
-static int tdc__mreport_page(const td_state *st, const char *period, int as_of, int csv, const char **body,
-                             size_t *len, td_error *e)
+static int tdc__mreport_page(tdc_ui *ui, const td_state *st, const char *period, int as_of, int csv,
+                             const char **body, size_t *len, td_error *e)
 {
     tdc__mreport_memo *mm = td_state_memo_get(st, TD_STATE_MEMO_UI);
     int k = -1;
@@ -976,6 +1036,34 @@ static int tdc__mreport_page(const td_state *st, const char *period, int as_of, 
             free(mm->v[k].body[1]);
         }
         memset(&mm->v[k], 0, sizeof mm->v[k]);
+        /* made by the sync thread from the same state? */
+        {
+            tdc_ui_mr *mr = NULL;
+            unsigned char dg[32];
+            pthread_mutex_lock(&ui->lock);
+            snprintf(ui->mr_want, sizeof ui->mr_want, "%s", period);
+            if (ui->mr && ui->mr->as_of == as_of && !strcmp(ui->mr->period, period)) {
+                mr = ui->mr;
+                ui->mr = NULL;
+            }
+            pthread_mutex_unlock(&ui->lock);
+            if (mr) td_state_digest_v2(st, dg);
+            if (mr && memcmp(dg, mr->digest, 32))
+                td_log_info("ui: the monthly report %s the sync made is of another state: built again", period);
+            if (mr && !memcmp(dg, mr->digest, 32)) {
+                td_log_info("ui: /mreport %s: the report the sync made (same state)", period);
+                snprintf(mm->v[k].period, sizeof mm->v[k].period, "%s", period);
+                mm->v[k].as_of = as_of;   /* no built report: both pages are here */
+                for (int i = 0; i < 2; i++) {
+                    mm->v[k].body[i] = mr->body[i];
+                    mm->v[k].len[i] = mr->len[i];
+                    mr->body[i] = NULL;
+                }
+                tdc_ui_mr_free(mr);
+                goto have;
+            }
+            tdc_ui_mr_free(mr);
+        }
         if (td_mreport_build(st, period, as_of, NULL, &mm->v[k].m, e)) {
             td_mreport_free(&mm->v[k].m);
             memset(&mm->v[k], 0, sizeof mm->v[k]);
@@ -984,6 +1072,7 @@ static int tdc__mreport_page(const td_state *st, const char *period, int as_of, 
         snprintf(mm->v[k].period, sizeof mm->v[k].period, "%s", period);
         mm->v[k].as_of = as_of;
     }
+have:
     if (!mm->v[k].body[csv]) {
         char *b = NULL;
         size_t n = 0;
@@ -1014,7 +1103,7 @@ static void tdc__page_mreport(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
     td_error e;
     if (!ps || !tdc_period_norm(ps, period)) td_clock_period(period);
     if (!st || !td_state_has_plan(st) || td_mreport_default_as_of(period, tdc_today(), &as_of, &e) ||
-        tdc__mreport_page(st, period, as_of, csv, &body, &len, &e)) {
+        tdc__mreport_page(ui, st, period, as_of, csv, &body, &len, &e)) {
         out->status = 422;
         tdc__head(ui, f, "Báo cáo tháng", "mreport");
         fprintf(f, "<p>Chưa lập được báo cáo tháng kỳ %s (chưa có kế hoạch, hoặc kỳ chưa đến).</p>", period);

@@ -189,6 +189,9 @@ for ((i = 0; i < 300 * TD_SLOW; i++)); do
 done
 grep -q "cho 3 khoa" "$W/m3.html" && pass "central's /mreport follows the sync that brought the new report" ||
     fail "central's /mreport kept the old report"
+grep -q "ui: /mreport $P: the report the sync made (same state)" cen/tiendo.log &&
+    pass "that page was made by the background sync, before the request" ||
+    fail "the page was built in the request: $(grep 'monthly report\|mreport' cen/tiendo.log | tail -n 3)"
 curl -s -b "$W/cen.jar" "$CEN_BASE/mreport.csv?period=$P" >"$W/m3.csv"
 "$TD" report-all --dir cen --period $P --format html --out "$W/cli3.html" 2>"$W/cli.err" || fail "report-all: $(cat "$W/cli.err")"
 "$TD" report-all --dir cen --period $P --format csv --out "$W/cli3.csv" 2>"$W/cli.err" || fail "report-all: $(cat "$W/cli.err")"

@@ -32,6 +32,7 @@ import os
 import sys
 import time
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -226,7 +227,7 @@ def step_inspector(url, shots, agency, task):
         runs = status(d, base)["runs"]
         d.get(base + "/audit")
         d.find_element(By.ID, "verify-start").click()
-        body = body_after(d, "Kiểm tra lại toàn bộ nhật ký trong bản sao")
+        body = settled_body(d, "Kiểm tra lại toàn bộ nhật ký trong bản sao")
         if "Đã bắt đầu kiểm tra lại toàn bộ nhật ký" not in body and "Nhật ký trong bản sao này nhất quán" not in body:
             fail("after the button: " + body[:800])
         end = time.monotonic() + WAIT_S
@@ -239,6 +240,22 @@ def step_inspector(url, shots, agency, task):
         shot(d, shots, "inspector-audit-again")
     finally:
         d.quit()
+
+
+def settled_body(d, text, limit_s=15):
+    """The page's text once it holds text; the page may be reloading itself
+    (its script follows the verification), so any driver error retries."""
+    end = time.monotonic() + limit_s
+    body = ""
+    while time.monotonic() < end:
+        try:
+            body = d.find_element(By.TAG_NAME, "body").text
+            if text in body:
+                return body
+        except WebDriverException:
+            pass
+        time.sleep(0.2)
+    return body
 
 
 def status(d, base):
@@ -255,8 +272,12 @@ def verified(d, base, text):
     end = time.monotonic() + WAIT_S
     while time.monotonic() < end:
         d.get(base + "/audit")
-        if not d.find_elements(By.ID, "verify-running") and d.find_elements(By.ID, "verify-result"):
-            body = d.find_element(By.TAG_NAME, "body").text
+        try:
+            done = not d.find_elements(By.ID, "verify-running") and d.find_elements(By.ID, "verify-result")
+            body = d.find_element(By.TAG_NAME, "body").text if done else ""
+        except WebDriverException:   # the page's script reloaded it meanwhile
+            done = False
+        if done:
             if text not in body:
                 fail(f"the verification's result is not \"{text}\": " + body[:1200])
             return body
