@@ -79,6 +79,8 @@ typedef struct tda_run {
     unsigned char empty_digest[32];
     int fatal;                       /* a source error inside the callback */
     td_error *err;
+    tda_progress_fn progress;
+    void *progress_arg;
 } tda_run;
 
 /* Stop code the row callback returns at the first discrepancy. */
@@ -274,7 +276,7 @@ static int tda__row(void *arg, const tda_row *row)
     tda_seq *sq;
     unsigned char leaf[32];
     uint64_t i = row->idx;
-    int rc;
+    int rc, cp_done = 0;
 
     if (i != r->expect) {
         if (i > r->expect) {
@@ -355,6 +357,11 @@ static int tda__row(void *arg, const tda_row *row)
     while (r->next_cp < r->n_cps && r->cps[r->next_cp].size <= i) {
         if (tda__check_cp(r, &r->cps[r->next_cp])) return TDA_STOP;
         r->next_cp++;
+        cp_done = 1;
+    }
+    if (r->progress && (cp_done || i % TDA_PROGRESS_EVERY == 0) && r->progress(r->progress_arg, i)) {
+        r->fatal = td_error_set(r->err, TD_EINTERNAL, "audit: stopped by the caller");
+        return TDA_STOP;
     }
     return 0;
 }
@@ -454,11 +461,19 @@ out:
 int tda_verify(const tda_source *src, X509 *ca, const char *origin, const tda_witness_key *wk, size_t n_wk,
                tda_result *res, td_error *err)
 {
+    return tda_verify_progress(src, ca, origin, wk, n_wk, NULL, NULL, res, err);
+}
+
+int tda_verify_progress(const tda_source *src, X509 *ca, const char *origin, const tda_witness_key *wk, size_t n_wk,
+                        tda_progress_fn progress, void *progress_arg, tda_result *res, td_error *err)
+{
     tda_run r;
     int rc;
     memset(res, 0, sizeof *res);
     memset(&r, 0, sizeof r);
     res->ok = 1;
+    r.progress = progress;
+    r.progress_arg = progress_arg;
     r.ca = ca;
     r.wk = wk;
     r.n_wk = n_wk;
@@ -477,6 +492,8 @@ int tda_verify(const tda_source *src, X509 *ca, const char *origin, const tda_wi
     if ((rc = src->checkpoints(src->arg, &r.cps, &r.n_cps, err))) goto done;
     res->n_checkpoints = r.n_cps;
     rc = src->scan(src->arg, tda__row, &r, err);
+    if (!r.fatal && progress && progress(progress_arg, res->n_entries))
+        r.fatal = td_error_set(err, TD_EINTERNAL, "audit: stopped by the caller");
     if (r.fatal) {
         rc = r.fatal;
         goto done;
@@ -653,6 +670,37 @@ void tda_db_close(tda_db *d)
     sqlite3_close(d->db);
     free(d->path);
     free(d);
+}
+
+static int tda__count_row(void *arg, const td_logread_row *w)
+{
+    (void)w;
+    (*(uint64_t *)arg)++;
+    return 0;
+}
+
+uint64_t tda_db_size(tda_db *d)
+{
+    uint64_t n = 0;
+    td_error e = {0};
+    if (d->lr) {
+        td_logread_cp cp;
+        int found = 0;
+        if (!td_logread_has_table(d->lr, "checkpoint") || td_logread_checkpoint_latest(d->lr, &found, &cp, &e))
+            return 0;
+        if (!found) return 0;
+        n = cp.size;
+        td_logread_cp_free(&cp);
+        /* the tail after the latest checkpoint: a few rows */
+        if (td_logread_scan(d->lr, n + 1, 0, 0, tda__count_row, &n, &e)) return 0;
+        return n;
+    } else {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(d->db, "SELECT max(idx) FROM pulled", -1, &st, NULL) != SQLITE_OK) return 0;
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0) n = (uint64_t)sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    return n;
 }
 
 int tda_db_is_replica(const tda_db *d)

@@ -181,6 +181,21 @@ int tda_witness_key_from_cert(X509 *cert, X509 *ca, tda_witness_key *out, td_err
 int tda_verify(const tda_source *src, X509 *ca, const char *origin, const tda_witness_key *wk, size_t n_wk,
                tda_result *res, td_error *err);
 
+/*
+ * Progress of a run: called every TDA_PROGRESS_EVERY entries checked, after
+ * each checkpoint checked, and once when the scan ends, with the number of
+ * entries checked so far (never decreasing).  A non-zero
+ * return stops the run: tda_verify_progress then returns TD_EINTERNAL
+ * ("audit: stopped by the caller") and *res says nothing.
+ */
+#define TDA_PROGRESS_EVERY 1000
+typedef int (*tda_progress_fn)(void *arg, uint64_t checked);
+
+/* tda_verify with a progress callback (progress may be NULL): the same
+ * checks, the same result. */
+int tda_verify_progress(const tda_source *src, X509 *ca, const char *origin, const tda_witness_key *wk, size_t n_wk,
+                        tda_progress_fn progress, void *progress_arg, tda_result *res, td_error *err);
+
 /* Print the result in Vietnamese: the discrepancy line or the summary. */
 void tda_result_print(const tda_result *res, FILE *f);
 
@@ -200,6 +215,10 @@ int tda_db_open_replica(const char *path, tda_db **out, td_error *err);
 void tda_db_close(tda_db *d);
 /* The source over d (d must outlive it). */
 tda_source tda_db_source(tda_db *d);
+/* The log size d holds, for a progress total: a replica's largest pulled
+ * index; a server copy's latest checkpoint size plus the rows stored after
+ * it.  0 when unknown (no checkpoint table, a read error). */
+uint64_t tda_db_size(tda_db *d);
 /* Is this a replica (1) or a server database (0)? */
 int tda_db_is_replica(const tda_db *d);
 

@@ -16,12 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csv.h"
 #include "refusal.h"
 #include "audit.h"
 #include "audit_hist.h"
 #include "cli.h"
+#include "clock.h"
 #include "cmds.h"
 #include "entry.h"
 #include "log.pb-c.h"
@@ -189,8 +191,33 @@ static int tda__witness_keys(const tda_opts *o, X509 *ca, tda_witness_key *wk, s
     return 0;
 }
 
+/* Progress on stderr while verifying, when stderr is a terminal: one line
+ * rewritten in place, at most every 200 ms. */
+typedef struct tda__prog {
+    uint64_t total;
+    int64_t last_ms;
+    int shown;
+} tda__prog;
+
+static int tda__progress(void *arg, uint64_t checked)
+{
+    tda__prog *p = arg;
+    int64_t now = td_clock_mono_ms();
+    if (p->shown && now - p->last_ms < 200 && (!p->total || checked < p->total)) return 0;
+    p->last_ms = now;
+    p->shown = 1;
+    if (p->total && checked <= p->total)
+        fprintf(stderr, TD_MSG_AUDIT_VERIFY_PROGRESS_OF, checked, p->total, (int)(checked * 100 / p->total));
+    else
+        fprintf(stderr, TD_MSG_AUDIT_VERIFY_PROGRESS, checked);
+    fflush(stderr);
+    return 0;
+}
+
 static int tda__verify(int argc, char **argv)
 {
+    tda__prog prog = {0, 0, 0};
+    int tty = isatty(STDERR_FILENO);
     tda_opts o;
     tda_db *db;
     X509 *ca;
@@ -216,7 +243,10 @@ static int tda__verify(int argc, char **argv)
         rc = 1;
         goto out;
     }
-    if (tda_verify(&src, ca, o.origin, wk, n_wk, res, &e)) {
+    if (tty) prog.total = tda_db_size(db);
+    rc = tda_verify_progress(&src, ca, o.origin, wk, n_wk, tty ? tda__progress : NULL, &prog, res, &e);
+    if (prog.shown) fprintf(stderr, "\r\033[K");
+    if (rc) {
         fprintf(stderr, "tiendo audit verify: " TD_MSG_AUDIT_LOG_READ_FAILED "\n", td_error_vi(&e));
         rc = 1;
         goto out;

@@ -986,6 +986,11 @@
 #define TD_MSG_UI_TITLE_REPORT "Báo cáo nhiệm vụ %s, kỳ %s"
 #define TD_MSG_UI_TITLE_NOT_REPORTED "Cơ quan chưa báo cáo kỳ %s"
 
+/* ---- cmd_audit.c: audit verify's progress on a terminal (stderr), one line
+ * rewritten in place: entries checked of the log's size, or checked only. */
+#define TD_MSG_AUDIT_VERIFY_PROGRESS_OF "\rĐang kiểm tra nhật ký: %" PRIu64 "/%" PRIu64 " mục (%d%%)\033[K"
+#define TD_MSG_AUDIT_VERIFY_PROGRESS "\rĐang kiểm tra nhật ký: %" PRIu64 " mục\033[K"
+
 /* ---- ui_todo.c: tiendo ui: page titles built with a value. */
 #define TD_MSG_UI_TITLE_TODO "Việc cần làm — ngày %s"
 

@@ -3,7 +3,9 @@
  * internal thread serving every request in turn), its security checks
  * (ui.h), and the background sync in the main thread (the `tiendo sync
  * --watch` loop: tdc_app_sync, back-off after failures, "Gửi ngay" wakes
- * it).  The pages are ui_pages.c.
+ * it; after a sync that applied entries it also makes the monthly report
+ * /mreport last served, from its own state).  The inspector's verification
+ * runs in a thread of its own (ui_central.c).  The pages are ui_pages.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -466,6 +468,9 @@ static void tdc__sync_loop(tdc_ui *ui)
             int rc = tdc_app_sync(&sc, ui->server, NULL, NULL, &s, &e);
             uint64_t wait;
             char why[sizeof ui->sync.last_error];
+            /* entries applied: the monthly report the pages serve, made
+             * here before the pages see the new state (ui_pages.c) */
+            if (rc == 0 && s.pulled) tdc_ui_mreport_prepare(ui, tdc_replica_state(sc.rep));
             /* a stop on an alarm is named by its kind, not by the sync
              * layer's generic "bad signature" */
             if (rc != 0 && s.alarm_id)
@@ -704,9 +709,11 @@ int tdc_cmd_ui(int argc, char **argv)
     tdc__sync_loop(ui);
 
     MHD_stop_daemon(d);
+    tdc_ui_audit_shutdown();
     while (waitpid(-1, NULL, WNOHANG) > 0) {
     }
     tdc_ctx_close(&ui->ctx);
+    tdc_ui_mr_free(ui->mr);
     pthread_mutex_destroy(&ui->lock);
     pthread_cond_destroy(&ui->wake);
     printf(TD_MSG_UI_STOPPED "\n");

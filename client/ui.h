@@ -38,6 +38,10 @@ typedef struct tdc_ui_sync {
     int64_t alarm_id;            /* a checkpoint failed verification: sync stopped */
 } tdc_ui_sync;
 
+/* The monthly report made by the sync thread from its own state after a
+ * sync that applied entries, for the pages to take (ui_pages.c). */
+typedef struct tdc_ui_mr tdc_ui_mr;
+
 typedef struct tdc_ui {
     const char *dir;             /* device directory (NULL: default) */
     const char *server;          /* --server, or NULL */
@@ -54,6 +58,8 @@ typedef struct tdc_ui {
     int stop, sync_now;
     unsigned generation;
     tdc_ui_sync sync;
+    char mr_want[8];             /* the period /mreport last served ("": none yet) */
+    tdc_ui_mr *mr;               /* made for mr_want after the last sync that applied entries */
 } tdc_ui;
 
 /* One form field of a POST. */
@@ -87,6 +93,17 @@ void tdc_ui_route(tdc_ui *ui, const char *method, const char *path, const tdc_ui
 /* Build what the first page (`/`, the work list) needs from the context's state, so that the first request
  * after `tiendo ui` starts is not the slow one (client/ui_todo.c). */
 void tdc_ui_warm(tdc_ctx *c);
+
+/* ui_central.c: stop the inspector's background verification (/audit) and
+ * wait for its thread; before the process ends. */
+void tdc_ui_audit_shutdown(void);
+
+/* ui_pages.c: after a sync that applied entries (sync thread, its own
+ * context's state st): make the monthly report of the period /mreport last
+ * served, so that its first request on the new state does not build it;
+ * tdc_ui_mr_free at the end. */
+void tdc_ui_mreport_prepare(tdc_ui *ui, const td_state *st);
+void tdc_ui_mr_free(tdc_ui_mr *mr);
 
 /* ui_assets.c */
 const char *tdc_ui_asset(const char *path, const char **type);

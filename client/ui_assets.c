@@ -2,7 +2,8 @@
  * ui_assets.c — the stylesheet and the script of `tiendo ui`, embedded in
  * the binary (no CDN, no file to install; the Content-Security-Policy
  * allows only these, never inline script).  The pages work without the
- * script: it only saves the report form as a draft while the clerk types.
+ * script: it only saves the report form as a draft while the clerk types,
+ * and follows the progress of the audit's verification on /audit.
  */
 #include <string.h>
 
@@ -38,7 +39,7 @@ static const char tdc__css[] =
     ".hint{color:#4a5568;font-size:.9rem;margin:.1rem 0}\n"
     ".field-err{color:#b71c1c;font-weight:bold;margin:.1rem 0}\n"
     "button,.button{font:inherit;padding:.35rem .9rem;border:1px solid #0b3d6b;background:#fff;color:#0b3d6b;border-radius:3px;cursor:pointer;text-decoration:none;display:inline-block}\n"
-    "button.primary{background:#0b3d6b;color:#fff}\n"
+    "button.primary{background:#0b3d6b;color:#fff}button:disabled{opacity:.55;cursor:default}\n"
     ".actions{display:flex;gap:1rem;margin-top:1rem}\n"
     ".report-layout{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,1.3fr);gap:1.5rem}\n"
     ".reason-box{background:#fff;border:1px solid #d0d5dd;border-left:6px solid #c62828;padding:.5rem 1rem;align-self:start}\n"
@@ -49,6 +50,7 @@ static const char tdc__css[] =
     "td label{font-size:.85rem}\n"
     ".num{text-align:right}table.counts td,table.counts th{font-size:.9rem}tr.refused{background:#fff5f5}\n"
     "table.history td{font-size:.88rem}code{overflow-wrap:anywhere}details pre{white-space:pre-wrap}\n"
+    "progress{width:20rem;max-width:100%;height:1.1rem;vertical-align:middle}\n"
     "@media print{header,.filters,form button{display:none}}\n";
 
 static const char tdc__js[] =
@@ -86,6 +88,27 @@ static const char tdc__js[] =
     "    if (timer) clearTimeout(timer);\n"
     "    timer = setTimeout(save, 800);\n"
     "  });\n"
+    "})();\n"
+    "// /audit: the verification runs in the background; follow its progress\n"
+    "// (without this script the page reloads itself every few seconds).\n"
+    "(function () {\n"
+    "  var box = document.getElementById('verify-running');\n"
+    "  if (!box) return;\n"
+    "  var bar = document.getElementById('verify-progress');\n"
+    "  var count = document.getElementById('verify-count');\n"
+    "  var url = box.getAttribute('data-status');\n"
+    "  function poll() {\n"
+    "    fetch(url, {credentials: 'same-origin', cache: 'no-store'}).then(function (r) {\n"
+    "      return r.json();\n"
+    "    }).then(function (s) {\n"
+    "      if (!s.running) { window.location.replace('/audit'); return; }\n"
+    "      if (s.total) { bar.max = s.total; bar.value = s.checked; }\n"
+    "      bar.textContent = s.percent + '%';\n"
+    "      count.textContent = s.checked + '/' + s.total + ' mục (' + s.percent + '%)';\n"
+    "      setTimeout(poll, 1000);\n"
+    "    }).catch(function () { setTimeout(poll, 3000); });\n"
+    "  }\n"
+    "  setTimeout(poll, 1000);\n"
     "})();\n";
 
 const char *tdc_ui_asset(const char *path, const char **type)

@@ -19,11 +19,17 @@
  *                         the replica (checkpoints, consistency, witness
  *                         cosignatures) and the device's alarms with evidence
  *                         (as `tiendo status`);
+ *                         the verification runs in the background (one job
+ *                         per process, started by POST /audit/verify or by
+ *                         itself once per log size); the page shows its
+ *                         progress and the last result; /audit/status the
+ *                         same as JSON for the page's script;
  *   /audit/history?task=N|agency=SLUG   `tiendo audit history` (audit_hist.h).
  * Plus the certificate banner every page shows (certwarn.h).  Nothing here
  * computes state: counts come from td_status_all, rules from central.h.
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +42,7 @@
 #include "csv.h"
 #include "deadline.h"
 #include "entry.h"
+#include "log.h"
 #include "msg.h"
 #include "report_entry.h"
 #include "status.h"
@@ -691,77 +698,172 @@ static void tdc__page_agency(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_r
 
 /* ---- the inspector: audit ------------------------------------------------------------ */
 
-static void tdc__page_audit(tdc_ui *ui, FILE *f, tdc_ui_resp *out)
+/* ---- the inspector's verification: a background job ---------------------------------
+ *
+ * `tiendo audit verify` on the replica takes seconds on a large log (every
+ * signature, the whole fold, every checkpoint), so /audit never runs it in
+ * the request: one job per process runs it in its own thread, on its own
+ * read-only connection and its own copy of the CA certificate, and the page
+ * shows its progress (tda_verify_progress) and the last finished result.
+ * A run starts from the button (POST /audit/verify) or by itself when /audit
+ * is opened and no run covered the replica's current log size (once per
+ * size).  The result is kept in memory only: a result stored in the replica
+ * would sit in the file under audit, where whoever can change the log can
+ * change it too; after a restart the page verifies again. */
+
+typedef struct tdc__audit_job {
+    pthread_mutex_t lock;
+    pthread_t thread;
+    int joinable;                /* a thread to join (running or finished) */
+    int running, stop;
+    uint64_t checked, total;     /* of the running job */
+    int64_t started_ms;
+    uint64_t auto_for;           /* log size + 1 an automatic run was started for */
+    unsigned runs;               /* finished runs */
+    /* the last finished run */
+    int have, failed;
+    tda_result *res;
+    uint64_t size;               /* the log size it covered (its total) */
+    int64_t began_ms, done_ms;
+    char error[256];             /* Vietnamese: the replica could not be read */
+    /* the running job's inputs (owned by the thread) */
+    char *db_path;
+    X509 *ca;
+    tda_witness_key wk;
+    size_t n_wk;
+} tdc__audit_job;
+
+static tdc__audit_job tdc__job = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static int tdc__job_progress(void *arg, uint64_t checked)
 {
+    tdc__audit_job *j = arg;
+    int stop;
+    pthread_mutex_lock(&j->lock);
+    j->checked = checked;
+    if (checked > j->total) j->total = checked;
+    stop = j->stop;
+    pthread_mutex_unlock(&j->lock);
+    return stop;
+}
+
+static void *tdc__job_main(void *arg)
+{
+    tdc__audit_job *j = arg;
+    tda_result *res = calloc(1, sizeof *res);
     tda_db *db = NULL;
     tda_source src;
-    tda_result *res = calloc(1, sizeof *res);
-    tda_witness_key wk;
-    size_t n_wk = 0;
     td_error e = {0};
-    tdc_alarm *al = NULL;
-    size_t nal = 0;
-    tdc_checkpoint_row row;
-    int found = 0;
-    uint64_t cosigned = 0;
-    char when[40], hex[65];
-    tdc_ui_head(ui, f, "Kiểm toán nhật ký", "audit");
-    /* alarms first: they matter more than anything below */
-    if (!tdc_replica_alarm_list(ui->ctx.rep, 1, &al, &nal, &e) && nal) {
-        fprintf(f, "<section aria-labelledby=\"alarms\"><h2 id=\"alarms\">Cảnh báo về nhật ký máy chủ</h2>"
-                   "<p><a href=\"/alarms\">Danh sách cảnh báo và đánh dấu đã xử lý</a></p>");
-        for (size_t i = 0; i < nal; i++) {
-            tdc_fmt_time(al[i].at_ms, when, sizeof when);
-            fprintf(f, "<div class=\"%s\" role=\"alert\"><p><strong>Cảnh báo số %lld</strong>, lúc %s: ",
-                    al[i].acked_ms ? "warn" : "err", (long long)al[i].id, when);
-            tdc_ui_esc(f, tdc_alarm_vi(al[i].kind));
-            fprintf(f, "; điểm kiểm tra đã xác minh có %llu mục, máy chủ đưa ra %llu mục.%s</p><p class=\"hint\">"
-                       "Chi tiết: ", (unsigned long long)al[i].old_size, (unsigned long long)al[i].new_size,
-                    al[i].acked_ms ? " (đã xử lý)" : "");
-            tdc_ui_esc(f, al[i].detail ? al[i].detail : "");
-            fprintf(f, "</p><details><summary>Bằng chứng (điểm kiểm tra cũ và mới đã ký)</summary><pre>");
-            tdc_ui_esc(f, al[i].old_note ? al[i].old_note : "(không có)");
-            fprintf(f, "\n");
-            tdc_ui_esc(f, al[i].new_note ? al[i].new_note : "(không có)");
-            fprintf(f, "</pre></details></div>");
-        }
-        fprintf(f, "</section>");
+    int rc = TD_ENOMEM;
+    uint64_t total = 0;
+    if (res && (rc = tda_db_open_replica(j->db_path, &db, &e)) == 0) {
+        total = tda_db_size(db);
+        pthread_mutex_lock(&j->lock);
+        j->total = total;
+        pthread_mutex_unlock(&j->lock);
+        src = tda_db_source(db);
+        rc = tda_verify_progress(&src, j->ca, NULL, j->n_wk ? &j->wk : NULL, j->n_wk, tdc__job_progress, j, res, &e);
     }
-    tdc_alarms_free(al, nal);
-    fprintf(f, "<section aria-labelledby=\"cps\"><h2 id=\"cps\">Điểm kiểm tra (checkpoint) của thiết bị</h2><dl>");
-    if (!tdc_replica_checkpoint_get(ui->ctx.rep, 0, &row, &found, &e) && found) {
-        tdc_fmt_time(row.verified_ms, when, sizeof when);
-        for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", row.root[i]);
-        fprintf(f, "<dt>Đã xác minh gần nhất</dt><dd id=\"cp-latest\">%llu mục, lúc %s</dd><dt>Gốc cây Merkle</dt>"
-                   "<dd><code>%s</code></dd>", (unsigned long long)row.size, when, hex);
-        tdc_checkpoint_row_free(&row);
-    } else {
-        fprintf(f, "<dt>Đã xác minh gần nhất</dt><dd id=\"cp-latest\">chưa xác minh lần nào</dd>");
+    if (db) tda_db_close(db);
+    pthread_mutex_lock(&j->lock);
+    if (!j->stop) {
+        if (rc) td_log_warn("ui: audit verify: %s", e.msg);
+        else td_log_info("ui: audit verify of %llu entries: %s", (unsigned long long)res->n_entries,
+                         res->ok ? "consistent" : "DISCREPANCY");
+        free(j->res);
+        j->res = rc ? NULL : res;
+        res = rc ? res : NULL;
+        j->have = 1;
+        j->failed = rc != 0;
+        snprintf(j->error, sizeof j->error, "%s", rc ? td_err_vi(e.code ? e.code : rc) : "");
+        j->size = total > j->checked ? total : j->checked;
+        j->began_ms = j->started_ms;
+        j->done_ms = td_clock_now_ms();
+        j->runs++;
     }
-    if (!tdc_replica_cosigned_get(ui->ctx.rep, &cosigned, &e)) {
-        fprintf(f, "<dt>Thiết bị này đã đồng ký (chứng kiến)</dt><dd>");
-        if (cosigned) fprintf(f, "đến cỡ %llu mục</dd>", (unsigned long long)cosigned);
-        else fprintf(f, "chưa đồng ký điểm kiểm tra nào</dd>");
+    j->running = 0;
+    free(j->db_path);
+    j->db_path = NULL;
+    X509_free(j->ca);
+    j->ca = NULL;
+    pthread_mutex_unlock(&j->lock);
+    free(res);
+    return NULL;
+}
+
+/* Start a run unless one is running; with the lock held.  1 if started. */
+static int tdc__job_start_locked(tdc_ui *ui, tdc__audit_job *j)
+{
+    td_error e = {0};
+    if (j->running) return 0;
+    if (j->joinable) {
+        pthread_join(j->thread, NULL);   /* finished: returns at once */
+        j->joinable = 0;
     }
-    fprintf(f, "</dl></section>");
-    /* `tiendo audit verify` on the replica, with this device's own witness key */
-    if (!res || tda_db_open_replica(ui->ctx.db_path, &db, &e)) {
-        out->status = 500;
-        fprintf(f, "<p class=\"err\">Không mở được bản sao để kiểm toán: %s</p>", td_err_vi(e.code ? e.code : TD_ENOMEM));
-        goto done;
+    j->n_wk = tda_witness_key_from_cert(ui->ctx.id.cert, ui->ctx.ca, &j->wk, &e) == 0;
+    j->db_path = strdup(ui->ctx.db_path);
+    j->ca = X509_dup(ui->ctx.ca);
+    if (!j->db_path || !j->ca) {
+        free(j->db_path);
+        j->db_path = NULL;
+        X509_free(j->ca);
+        j->ca = NULL;
+        return 0;
     }
-    if (!tda_witness_key_from_cert(ui->ctx.id.cert, ui->ctx.ca, &wk, &e)) n_wk = 1;
-    src = tda_db_source(db);
-    if (tda_verify(&src, ui->ctx.ca, NULL, n_wk ? &wk : NULL, n_wk, res, &e)) {
-        out->status = 500;
-        fprintf(f, "<p class=\"err\">Không đọc hết được nhật ký: %s</p>", td_err_vi(e.code));
-        goto done;
+    j->running = 1;
+    j->stop = 0;
+    j->checked = j->total = 0;
+    j->started_ms = td_clock_now_ms();
+    if (pthread_create(&j->thread, NULL, tdc__job_main, j)) {
+        j->running = 0;
+        free(j->db_path);
+        j->db_path = NULL;
+        X509_free(j->ca);
+        j->ca = NULL;
+        return 0;
     }
-    fprintf(f, "<section aria-labelledby=\"verify\"><h2 id=\"verify\">Kiểm tra lại toàn bộ nhật ký trong bản sao</h2>");
+    j->joinable = 1;
+    return 1;
+}
+
+void tdc_ui_audit_shutdown(void)
+{
+    tdc__audit_job *j = &tdc__job;
+    int join;
+    pthread_mutex_lock(&j->lock);
+    j->stop = 1;
+    join = j->joinable;
+    j->joinable = 0;
+    pthread_mutex_unlock(&j->lock);
+    if (join) pthread_join(j->thread, NULL);
+    pthread_mutex_lock(&j->lock);
+    free(j->res);
+    j->res = NULL;
+    j->have = 0;
+    j->stop = 0;
+    pthread_mutex_unlock(&j->lock);
+}
+
+/* The replica's log size as the pages' state has folded it. */
+static uint64_t tdc__log_size(tdc_ui *ui)
+{
+    const td_state *st = tdc_replica_state(ui->ctx.rep);
+    return st ? td_state_last_index(st) : 0;
+}
+
+static int tdc__pct(uint64_t checked, uint64_t total)
+{
+    return total ? (int)(checked >= total ? 100 : checked * 100 / total) : 0;
+}
+
+/* A finished run's result (what tda_result_print says, as HTML). */
+static void tdc__verify_result(FILE *f, const tda_result *res)
+{
+    char hex[65];
     fprintf(f, "<p class=\"%s\" role=\"status\" id=\"verify-result\">%s</p>", res->ok ? "ok" : "err",
             res->ok ? "Nhật ký trong bản sao này nhất quán." : "Phát hiện sai lệch:");
     if (!res->ok) {
-        fprintf(f, "<p class=\"err\">Mục nhật ký %" PRIu64, res->bad_index);
+        fprintf(f, "<p class=\"err\" id=\"verify-discrepancy\">Mục nhật ký %" PRIu64, res->bad_index);
         if (res->bad_checkpoint) fprintf(f, ", điểm kiểm tra cỡ %" PRIu64, res->bad_checkpoint);
         if (res->has_entry) fprintf(f, ", tác giả %s, số %" PRIu64 ", %s", res->author_hex, res->seq,
                                     td_entry_kind_vi(res->kind));
@@ -821,15 +923,173 @@ static void tdc__page_audit(tdc_ui *ui, FILE *f, tdc_ui_resp *out)
         }
         fprintf(f, "</tbody></table>");
     }
-    fprintf(f, "</section>");
+}
+
+/* The verification section of /audit: progress, the last result, the button. */
+static void tdc__verify_section(tdc_ui *ui, FILE *f, int running, uint64_t checked, uint64_t total, int64_t started,
+                                uint64_t now_size)
+{
+    tdc__audit_job *j = &tdc__job;
+    char when[40], began[40];
+    fprintf(f, "<section aria-labelledby=\"verify\"><h2 id=\"verify\">Kiểm tra lại toàn bộ nhật ký trong bản sao</h2>"
+               "<p class=\"hint\">Kiểm tra từng chữ ký, tổng hợp lại toàn bộ nhật ký, đối chiếu mọi điểm kiểm tra và "
+               "chữ ký chứng kiến (như <code>tiendo audit verify</code>); chạy nền, trang này không phải chờ.</p>");
+    if (running) {
+        tdc_fmt_time(started, began, sizeof began);
+        fprintf(f, "<div id=\"verify-running\" data-status=\"/audit/status\"><p><label for=\"verify-progress\">Đang "
+                   "kiểm tra (bắt đầu lúc %s):</label> <progress id=\"verify-progress\" max=\"%" PRIu64 "\" value=\"%"
+                   PRIu64 "\">%d%%</progress> <span id=\"verify-count\">%" PRIu64 "/%" PRIu64 " mục (%d%%)</span></p>"
+                   "<p class=\"hint\">Trang tự cập nhật; kết quả hiện ở đây khi xong.</p></div>",
+                began, total ? total : 1, checked, tdc__pct(checked, total), checked, total, tdc__pct(checked, total));
+    }
+    pthread_mutex_lock(&j->lock);
+    if (j->have) {
+        tdc_fmt_time(j->done_ms, when, sizeof when);
+        tdc_fmt_time(j->began_ms, began, sizeof began);
+        fprintf(f, "<h3>%s</h3><p id=\"verify-when\">Chạy từ %s đến %s, trên nhật ký %" PRIu64 " mục.</p>",
+                running ? "Kết quả lần kiểm tra trước" : "Kết quả", began, when, j->size);
+        if (now_size > j->size)
+            fprintf(f, "<p class=\"warn\" id=\"verify-stale\">Nhật ký đã có thêm %" PRIu64 " mục kể từ lần kiểm tra "
+                       "này (nay %" PRIu64 " mục)%s.</p>", now_size - j->size, now_size,
+                    running ? "; đang kiểm tra lại" : ": bấm Kiểm tra lại toàn bộ để kiểm tra cả các mục mới");
+        if (j->failed) {
+            fprintf(f, "<p class=\"err\" role=\"alert\" id=\"verify-result\">Không đọc hết được nhật ký: ");
+            tdc_ui_esc(f, j->error);
+            fprintf(f, "</p>");
+        } else if (j->res) {
+            tdc__verify_result(f, j->res);
+        }
+    } else if (!running) {
+        fprintf(f, "<p id=\"verify-result\">Chưa kiểm tra lần nào.</p>");
+    }
+    pthread_mutex_unlock(&j->lock);
+    fprintf(f, "<form method=\"post\" action=\"/audit/verify\" id=\"verify-form\">");
+    tdc_ui_csrf(ui, f);
+    fprintf(f, "<div class=\"actions\"><button type=\"submit\" class=\"primary\" id=\"verify-start\"%s>Kiểm tra lại "
+               "toàn bộ</button></div></form></section>", running ? " disabled" : "");
+}
+
+static void tdc__page_audit(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out)
+{
+    tdc__audit_job *j = &tdc__job;
+    td_error e = {0};
+    tdc_alarm *al = NULL;
+    size_t nal = 0;
+    tdc_checkpoint_row row;
+    int found = 0, running;
+    uint64_t cosigned = 0, size = tdc__log_size(ui), checked, total;
+    int64_t started;
+    char when[40], hex[65];
+    (void)out;
+    pthread_mutex_lock(&j->lock);
+    /* by itself once per log size, when no run covered this size */
+    if (!j->running && (!j->have || j->size != size) && j->auto_for != size + 1) {
+        j->auto_for = size + 1;
+        tdc__job_start_locked(ui, j);
+    }
+    running = j->running;
+    checked = j->checked;
+    total = j->total ? j->total : size;
+    started = j->started_ms;
+    pthread_mutex_unlock(&j->lock);
+    /* without the script the page reloads itself while a run goes on */
+    tdc_ui_head_refresh(ui, f, "Kiểm toán nhật ký", "audit", running ? 2 : 0);
+    if (running) tdc__done(q, f);   /* "started" / "one is running": said while it runs */
+    /* alarms first: they matter more than anything below */
+    if (!tdc_replica_alarm_list(ui->ctx.rep, 1, &al, &nal, &e) && nal) {
+        fprintf(f, "<section aria-labelledby=\"alarms\"><h2 id=\"alarms\">Cảnh báo về nhật ký máy chủ</h2>"
+                   "<p><a href=\"/alarms\">Danh sách cảnh báo và đánh dấu đã xử lý</a></p>");
+        for (size_t i = 0; i < nal; i++) {
+            tdc_fmt_time(al[i].at_ms, when, sizeof when);
+            fprintf(f, "<div class=\"%s\" role=\"alert\"><p><strong>Cảnh báo số %lld</strong>, lúc %s: ",
+                    al[i].acked_ms ? "warn" : "err", (long long)al[i].id, when);
+            tdc_ui_esc(f, tdc_alarm_vi(al[i].kind));
+            fprintf(f, "; điểm kiểm tra đã xác minh có %llu mục, máy chủ đưa ra %llu mục.%s</p><p class=\"hint\">"
+                       "Chi tiết: ", (unsigned long long)al[i].old_size, (unsigned long long)al[i].new_size,
+                    al[i].acked_ms ? " (đã xử lý)" : "");
+            tdc_ui_esc(f, al[i].detail ? al[i].detail : "");
+            fprintf(f, "</p><details><summary>Bằng chứng (điểm kiểm tra cũ và mới đã ký)</summary><pre>");
+            tdc_ui_esc(f, al[i].old_note ? al[i].old_note : "(không có)");
+            fprintf(f, "\n");
+            tdc_ui_esc(f, al[i].new_note ? al[i].new_note : "(không có)");
+            fprintf(f, "</pre></details></div>");
+        }
+        fprintf(f, "</section>");
+    }
+    tdc_alarms_free(al, nal);
+    tdc__verify_section(ui, f, running, checked, total, started, size);
+    fprintf(f, "<section aria-labelledby=\"cps\"><h2 id=\"cps\">Điểm kiểm tra (checkpoint) của thiết bị</h2><dl>");
+    if (!tdc_replica_checkpoint_get(ui->ctx.rep, 0, &row, &found, &e) && found) {
+        tdc_fmt_time(row.verified_ms, when, sizeof when);
+        for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", row.root[i]);
+        fprintf(f, "<dt>Đã xác minh gần nhất</dt><dd id=\"cp-latest\">%llu mục, lúc %s</dd><dt>Gốc cây Merkle</dt>"
+                   "<dd><code>%s</code></dd>", (unsigned long long)row.size, when, hex);
+        tdc_checkpoint_row_free(&row);
+    } else {
+        fprintf(f, "<dt>Đã xác minh gần nhất</dt><dd id=\"cp-latest\">chưa xác minh lần nào</dd>");
+    }
+    if (!tdc_replica_cosigned_get(ui->ctx.rep, &cosigned, &e)) {
+        fprintf(f, "<dt>Thiết bị này đã đồng ký (chứng kiến)</dt><dd>");
+        if (cosigned) fprintf(f, "đến cỡ %llu mục</dd>", (unsigned long long)cosigned);
+        else fprintf(f, "chưa đồng ký điểm kiểm tra nào</dd>");
+    }
+    fprintf(f, "</dl></section>");
     if (ui->ctx.id.subject.role != TD_ROLE_INSPECTOR)
         fprintf(f, "<p class=\"hint\">Bản sao của một cơ quan chỉ có phần nhật ký cơ quan đó được xem; kiểm toán đầy đủ "
                    "bằng thiết bị thanh tra.</p>");
     fprintf(f, "<p><a href=\"/audit/history\">Lịch sử theo nhiệm vụ, theo cơ quan</a></p>");
-done:
-    free(res);
-    if (db) tda_db_close(db);
     tdc_ui_foot(f);
+}
+
+/* POST /audit/verify: start a run (none if one is running), back to /audit. */
+static void tdc__post_verify(tdc_ui *ui, FILE *f, tdc_ui_resp *out)
+{
+    tdc__audit_job *j = &tdc__job;
+    int started;
+    (void)f;
+    pthread_mutex_lock(&j->lock);
+    started = tdc__job_start_locked(ui, j);
+    if (!started && !j->running) {
+        pthread_mutex_unlock(&j->lock);
+        out->status = 500;
+        tdc_ui_head(ui, f, "Kiểm toán nhật ký", "audit");
+        fprintf(f, "<p class=\"err\" role=\"alert\">Không bắt đầu được lượt kiểm tra: %s</p><p><a href=\"/audit\">"
+                   "Quay lại trang kiểm toán</a></p>", td_err_vi(TD_ENOMEM));
+        tdc_ui_foot(f);
+        return;
+    }
+    pthread_mutex_unlock(&j->lock);
+    out->status = 303;
+    {
+        char *loc = NULL;
+        size_t ln = 0;
+        FILE *lf = open_memstream(&loc, &ln);
+        if (lf) {
+            fprintf(lf, "/audit?done=");
+            tdc_ui_urlenc(lf, started ? "Đã bắt đầu kiểm tra lại toàn bộ nhật ký."
+                                      : "Đang có một lượt kiểm tra chạy; không bắt đầu lượt thứ hai.");
+            fclose(lf);
+            snprintf(out->location, sizeof out->location, "%s", loc);
+            free(loc);
+        } else {
+            snprintf(out->location, sizeof out->location, "/audit");
+        }
+    }
+}
+
+/* GET /audit/status: the job's state for the page's script (JSON). */
+static void tdc__audit_status(tdc_ui *ui, FILE *f, tdc_ui_resp *out)
+{
+    tdc__audit_job *j = &tdc__job;
+    uint64_t size = tdc__log_size(ui);
+    out->type = "application/json; charset=utf-8";
+    pthread_mutex_lock(&j->lock);
+    fprintf(f, "{\"running\":%s,\"checked\":%" PRIu64 ",\"total\":%" PRIu64 ",\"percent\":%d,\"runs\":%u,"
+               "\"have\":%s,\"ok\":%s,\"size\":%" PRIu64 ",\"log_size\":%" PRIu64 "}",
+            j->running ? "true" : "false", j->checked, j->total, tdc__pct(j->checked, j->total), j->runs,
+            j->have ? "true" : "false", j->have && !j->failed && j->res && j->res->ok ? "true" : "false", j->size,
+            size);
+    pthread_mutex_unlock(&j->lock);
 }
 
 typedef struct tdc__hist_html {
@@ -983,7 +1243,11 @@ int tdc_ui_central_route(tdc_ui *ui, const char *method, const char *path, const
         else if (!strcmp(path, "/dashboard/agency")) tdc__page_agency(ui, q, f, out);
         else tdc__page_dashboard(ui, q, f, out, !strcmp(path, "/dashboard.csv"));
     } else if (!post && !strcmp(path, "/audit")) {
-        tdc__page_audit(ui, f, out);
+        tdc__page_audit(ui, q, f, out);
+    } else if (post && !strcmp(path, "/audit/verify")) {
+        tdc__post_verify(ui, f, out);
+    } else if (!post && !strcmp(path, "/audit/status")) {
+        tdc__audit_status(ui, f, out);
     } else if (!post && !strcmp(path, "/audit/history")) {
         if (role == TD_ROLE_OFFICE)
             tdc__forbidden(ui, f, out, "history", TD_MSG_UI_HISTORY_ONLY);

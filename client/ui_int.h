@@ -15,6 +15,9 @@
 /* The page frame: head with the menu (active: its key), the certificate
  * banner and the sync box; the foot. */
 void tdc_ui_head(tdc_ui *ui, FILE *f, const char *title, const char *active);
+/* The same head, reloading the page every refresh_s seconds when the
+ * browser runs no script (0: never). */
+void tdc_ui_head_refresh(tdc_ui *ui, FILE *f, const char *title, const char *active, unsigned refresh_s);
 void tdc_ui_foot(FILE *f);
 /* The hidden CSRF field of a POST form. */
 void tdc_ui_csrf(tdc_ui *ui, FILE *f);

@@ -522,6 +522,7 @@ void td_state_visibility_sig(const td_state *st, const char *agency, td_role rol
  */
 #define TD_STATE_MEMO_SLOTS 2
 #define TD_STATE_MEMO_STATUS 0
+#define TD_STATE_MEMO_UI 1       /* client/ui_pages.c: pages generated from the state */
 void *td_state_memo_get(const td_state *st, int slot);
 void td_state_memo_set(const td_state *st, int slot, void *p, void (*free_fn)(void *));
 

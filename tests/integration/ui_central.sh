@@ -13,7 +13,13 @@
 #     the tasks behind it, the agency page to a task;
 #   - the inspector: history per agency and per task (authors, signed and
 #     received times), the checkpoint page (consistent, latest verified
-#     checkpoint);
+#     checkpoint); the verification runs in the background: the page shows
+#     its progress or result at once, then the result; "Kiểm tra lại toàn
+#     bộ" runs it again (a POST without or with a wrong CSRF token: 403, no
+#     run); when the log grows, opening /audit verifies again by itself
+#     (once per log size) and says the log grew since; a copy of the
+#     inspector's replica with one signature changed
+#     shows "Phát hiện sai lệch" at that entry (and the CLI agrees);
 #   - the office sees a certificate about to expire (renew-warn-days), and
 #     `tiendo todo` and the UI list the same owed reports (one composition);
 #   - a review the fold refuses (the office replaced the report meanwhile):
@@ -127,9 +133,89 @@ e2e "inspector pages fit and are labelled" pages insp inspector /audit/history "
     /dashboard /deadlines
 e2e "office pages fit and are labelled" pages yte office / /deadlines "/deadlines?n=49"
 
+say "inspector: the verification's button needs the CSRF token"
+ui_login insp
+ST0=$(curl -s -b "$W/insp.jar" "$BASE/audit/status")
+grep -q '"running":false' <<<"$ST0" && pass "no verification running: $ST0" || fail "status: $ST0"
+eq "POST /audit/verify without CSRF refused" "$(curl -s -o /dev/null -w '%{http_code}' -b "$W/insp.jar" -d "x=1" \
+    "$BASE/audit/verify")" 403
+eq "POST /audit/verify with a wrong CSRF refused" "$(curl -s -o /dev/null -w '%{http_code}' -b "$W/insp.jar" \
+    -d "csrf=${CSRF/a/b}0" "$BASE/audit/verify")" 403
+eq "the refused POSTs started no run" "$(curl -s -b "$W/insp.jar" "$BASE/audit/status")" "$ST0"
+eq "POST /audit/verify with the token: back to /audit" "$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' \
+    -b "$W/insp.jar" --data-urlencode "csrf=$CSRF" "$BASE/audit/verify" | sed 's/?.*//')" "303 $BASE/audit"
+# audit_status FIELD: a number of /audit/status
+audit_status() { curl -s -b "$W/insp.jar" "$BASE/audit/status" | grep -o "\"$1\":[0-9a-z]*" | cut -d: -f2; }
+for ((i = 0; i < 300 * TD_SLOW; i++)); do [ "$(audit_status running)" = false ] && break; sleep 0.2; done
+eq "the button's run finished" "$(audit_status running)" false
+RUNS=$(audit_status runs)
+SIZE0=$(audit_status size)
+eq "it covered the whole log" "$SIZE0" "$(audit_status log_size)"
+
+say "central's monthly report: made once per state, the same bytes as tiendo report-all"
+curl -s -b "$W/cen.jar" "$CEN_BASE/mreport?period=$P" >"$W/m1.html"
+curl -s -b "$W/cen.jar" "$CEN_BASE/mreport?period=$P" >"$W/m2.html"
+curl -s -b "$W/cen.jar" "$CEN_BASE/mreport.csv?period=$P" >"$W/m1.csv"
+curl -s -b "$W/cen.jar" "$CEN_BASE/mreport.csv?period=$P" >"$W/m2.csv"
+"$TD" report-all --dir cen --period $P --format html --out "$W/cli1.html" 2>"$W/cli.err" || fail "report-all: $(cat "$W/cli.err")"
+"$TD" report-all --dir cen --period $P --format csv --out "$W/cli1.csv" 2>"$W/cli.err" || fail "report-all: $(cat "$W/cli.err")"
+cmp -s "$W/m1.html" "$W/m2.html" && cmp -s "$W/m1.csv" "$W/m2.csv" && pass "a repeated /mreport, /mreport.csv: the same bytes" ||
+    fail "a repeated /mreport differs"
+cmp -s "$W/m1.html" "$W/cli1.html" && cmp -s "$W/m1.csv" "$W/cli1.csv" && pass "/mreport and /mreport.csv are report-all's" ||
+    fail "/mreport differs from report-all: $(cmp "$W/m1.html" "$W/cli1.html"; cmp "$W/m1.csv" "$W/cli1.csv")"
+
+say "the log grows: /audit verifies again by itself, once, and says the log grew since the last result"
+report yte 49 $P --state dang --percent 50 --result "Đã cài phần mềm cho 3 khoa"
+for ((i = 0; i < 300 * TD_SLOW; i++)); do [ "$(audit_status log_size)" -gt "$SIZE0" ] && break; sleep 0.2; done
+ge "the inspector's background sync pulled the new entry" "$(audit_status log_size)" $((SIZE0 + 1))
+curl -s -b "$W/insp.jar" "$BASE/audit" >"$W/audit-grown.html"
+grep -q 'id="verify-running"' "$W/audit-grown.html" && pass "opening /audit started a run for the new log size" ||
+    fail "no run started: $(sed 's/<[^>]*>/ /g' "$W/audit-grown.html" | tr -s ' ' | tail -c 900)"
+grep -q 'id="verify-stale"' "$W/audit-grown.html" && grep -q "Nhật ký đã có thêm" "$W/audit-grown.html" &&
+    pass "the last result is shown with a note that the log has grown since" ||
+    fail "no note about the grown log: $(sed 's/<[^>]*>/ /g' "$W/audit-grown.html" | tr -s ' ' | tail -c 900)"
+for ((i = 0; i < 300 * TD_SLOW; i++)); do [ "$(audit_status running)" = false ] && break; sleep 0.2; done
+eq "that run finished" "$(audit_status running)" false
+eq "one more run" "$(audit_status runs)" $((RUNS + 1))
+eq "it covered the new size" "$(audit_status size)" "$(audit_status log_size)"
+curl -s -b "$W/insp.jar" "$BASE/audit" >"$W/audit-grown.html"
+eq "the same size again: no run starts by itself" "$(audit_status runs) $(audit_status running)" "$((RUNS + 1)) false"
+grep -q "Nhật ký trong bản sao này nhất quán" "$W/audit-grown.html" && pass "the new result: consistent" ||
+    fail "the new result: $(sed 's/<[^>]*>/ /g' "$W/audit-grown.html" | tr -s ' ' | tail -c 900)"
+for ((i = 0; i < 300 * TD_SLOW; i++)); do
+    curl -s -b "$W/cen.jar" "$CEN_BASE/mreport?period=$P" >"$W/m3.html"
+    grep -q "cho 3 khoa" "$W/m3.html" && break
+    sleep 0.2
+done
+grep -q "cho 3 khoa" "$W/m3.html" && pass "central's /mreport follows the sync that brought the new report" ||
+    fail "central's /mreport kept the old report"
+grep -q "ui: /mreport $P: the report the sync made (same state)" cen/tiendo.log &&
+    pass "that page was made by the background sync, before the request" ||
+    fail "the page was built in the request: $(grep 'monthly report\|mreport' cen/tiendo.log | tail -n 3)"
+curl -s -b "$W/cen.jar" "$CEN_BASE/mreport.csv?period=$P" >"$W/m3.csv"
+"$TD" report-all --dir cen --period $P --format html --out "$W/cli3.html" 2>"$W/cli.err" || fail "report-all: $(cat "$W/cli.err")"
+"$TD" report-all --dir cen --period $P --format csv --out "$W/cli3.csv" 2>"$W/cli.err" || fail "report-all: $(cat "$W/cli.err")"
+cmp -s "$W/m3.html" "$W/cli3.html" && cmp -s "$W/m3.csv" "$W/cli3.csv" && pass "and is report-all's again, HTML and CSV" ||
+    fail "/mreport after the sync differs from report-all: $(cmp "$W/m3.html" "$W/cli3.html"; cmp "$W/m3.csv" "$W/cli3.csv")"
+
 ui_stop insp
 ui_stop cen
 ui_stop yte
+
+say "a tampered replica: one signature changed in a copy of the inspector's"
+rm -rf insp-t
+cp -a insp insp-t
+K=$(( $(sq insp-t/replica.db "SELECT max(idx) FROM pulled;") / 2 ))
+HEX=$(sq insp-t/replica.db "SELECT hex(body) FROM pulled WHERE idx = $K;")
+LASTC=${HEX: -1}
+[ "$LASTC" = 0 ] && NEWC=1 || NEWC=0
+sq insp-t/replica.db "UPDATE pulled SET body = X'${HEX:0:$((${#HEX} - 1))}$NEWC' WHERE idx = $K;"
+run 1 "tiendo audit verify on the tampered copy" "$TD" audit verify --dir insp-t
+expect_out "the CLI finds entry $K" "KHÔNG KHỚP tại mục $K"
+# no server for this copy: its background sync fails and changes nothing
+ui_start inst insp-t --server 127.0.0.1:9
+e2e "tampered replica: the audit page says Phát hiện sai lệch at entry $K" tampered inst "$K"
+ui_stop inst
 run 0 "server: refusals" "$SRV_BIN" state --data "$W/data-main" "${SRV_KEYS[@]}" --refused
 expect_out "the fold refused only the superseded review" "Bản ghi bị từ chối: 1"
 N=$(ls "$SHOTS"/*.png | wc -l)

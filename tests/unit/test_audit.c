@@ -306,6 +306,56 @@ static void test_clean(void)
     L_free(&l);
 }
 
+/* Progress: after each checkpoint and at the end, never decreasing; the
+ * same result as without; a callback that says stop stops the run. */
+typedef struct prog {
+    uint64_t seen[T_MAX];
+    size_t n, stop_at;
+} prog;
+
+static int on_progress(void *arg, uint64_t checked)
+{
+    prog *p = arg;
+    if (p->n < T_MAX) p->seen[p->n] = checked;
+    p->n++;
+    return p->stop_at && p->n >= p->stop_at;
+}
+
+static void test_progress(void)
+{
+    tlog l;
+    tda_source s = {mem_scan, mem_cps, mem_cos, NULL};
+    static tda_result res2;
+    prog p;
+    td_error e = {0};
+    L_build(&l);
+    s.arg = &l;
+    TT_EQ_INT(run(&l, &RES), 0);
+    memset(&p, 0, sizeof p);
+    TT_EQ_INT(tda_verify_progress(&s, CA, NULL, NULL, 0, on_progress, &p, &res2, &e), 0);
+    TT_CHECK(!memcmp(&RES, &res2, sizeof RES));
+    TT_EQ_INT(p.n, l.n_cps + 1);
+    for (size_t i = 1; i < p.n; i++) TT_CHECK(p.seen[i] >= p.seen[i - 1]);
+    TT_EQ_INT(p.seen[0], T_CP_EVERY);
+    TT_EQ_INT(p.seen[p.n - 1], l.len);
+    /* stop at the third call */
+    memset(&p, 0, sizeof p);
+    p.stop_at = 3;
+    TT_EQ_INT(tda_verify_progress(&s, CA, NULL, NULL, 0, on_progress, &p, &res2, &e), TD_EINTERNAL);
+    TT_EQ_INT(p.n, 3);
+    TT_EQ_INT(p.seen[2], 3 * T_CP_EVERY);
+    TT_CHECK(strstr(e.msg, "stopped") != NULL);
+    /* a discrepancy: the last call says how far the run got */
+    L_free(&l);
+    L_build(&l);
+    l.b[30][l.n[30] - 1] ^= 1;   /* the signature of entry 31 */
+    memset(&p, 0, sizeof p);
+    TT_EQ_INT(tda_verify_progress(&s, CA, NULL, NULL, 0, on_progress, &p, &res2, &e), 0);
+    T_BAD(&res2, 31, 0, "chữ ký");
+    TT_EQ_INT(p.seen[p.n - 1], 30);
+    L_free(&l);
+}
+
 static void test_no_checkpoints(void)
 {
     tlog l;
@@ -739,6 +789,7 @@ static void test_sqlite_sources(void)
     TT_EQ_INT(tda_db_open_server(db, &d, &e), 0);
     TT_EQ_INT(tda_db_is_replica(d), 0);
     s = tda_db_source(d);
+    TT_EQ_INT(tda_db_size(d), l.len);
     TT_EQ_INT(tda_verify(&s, CA, T_ORIGIN, NULL, 0, &RES, &e), 0);
     TT_EQ_INT(RES.ok, 1);
     TT_EQ_INT(RES.n_entries, l.len);
@@ -758,6 +809,7 @@ static void test_sqlite_sources(void)
     write_db(&l, db, 1, 0);
     TT_EQ_INT(tda_db_open_replica(db, &d, &e), 0);
     TT_EQ_INT(tda_db_is_replica(d), 1);
+    TT_EQ_INT(tda_db_size(d), l.len);
     s = tda_db_source(d);
     TT_EQ_INT(tda_verify(&s, CA, NULL, NULL, 0, &RES, &e), 0);
     TT_EQ_INT(RES.ok, 1);
@@ -795,6 +847,7 @@ int main(void)
 
     TT_RUN(test_clean);
     TT_RUN(test_digest_versions);
+    TT_RUN(test_progress);
     TT_RUN(test_no_checkpoints);
     TT_RUN(test_flip);
     TT_RUN(test_delete);

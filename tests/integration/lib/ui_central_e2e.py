@@ -19,14 +19,20 @@ Steps:
                                     count drills down to the tasks behind it
   inspector AGENCY TASK             inspector: history of AGENCY and of TASK
                                     (authors, signed and received times), the
-                                    checkpoint page
+                                    audit page: progress or result at once,
+                                    the background verification's result,
+                                    "Kiểm tra lại toàn bộ" runs it again
+  tampered INDEX                    inspector, replica tampered at INDEX: the
+                                    audit page says "Phát hiện sai lệch" there
   pages WHO PATH...                 screenshots (not blank) and labels
 Prints "ok: ..." lines; exits 1 with "FAIL: ..." on the first failure.
 """
+import json
 import os
 import sys
 import time
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -200,14 +206,99 @@ def step_inspector(url, shots, agency, task):
         shot(d, shots, "inspector-history-task")
         d.get(base + "/audit")
         body = d.find_element(By.TAG_NAME, "body").text
-        if "Nhật ký trong bản sao này nhất quán" not in body:
-            fail("the checkpoint page: " + body[:800])
+        # the verification runs in the background: the page answers at once
+        # with its progress or the result
+        if "Đang kiểm tra" not in body and "Nhật ký trong bản sao này nhất quán" not in body:
+            fail("the audit page shows neither progress nor a result: " + body[:800])
+        ok("inspector: /audit answers at once with " +
+           ("the progress" if "Đang kiểm tra" in body else "the result"))
+        body = verified(d, base, "Nhật ký trong bản sao này nhất quán.")
         latest = d.find_element(By.ID, "cp-latest").text
         if "mục" not in latest:
             fail("no verified checkpoint on the checkpoint page: " + latest)
-        ok("inspector: checkpoint page: consistent, latest verified checkpoint " + latest)
+        when = d.find_element(By.ID, "verify-when").text
+        if "mục" not in when or "/20" not in when:
+            fail("the result does not say when it ran and on which log size: " + when)
+        ok("inspector: checkpoint page: consistent, latest verified checkpoint " + latest + "; " + when)
         shot(d, shots, "inspector-audit")
         no_overflow(d, "audit")
+        labelled(d, "audit")
+        # the button starts a new run (one more finished run in the status)
+        runs = status(d, base)["runs"]
+        d.get(base + "/audit")
+        d.find_element(By.ID, "verify-start").click()
+        body = settled_body(d, "Kiểm tra lại toàn bộ nhật ký trong bản sao")
+        if "Đã bắt đầu kiểm tra lại toàn bộ nhật ký" not in body and "Nhật ký trong bản sao này nhất quán" not in body:
+            fail("after the button: " + body[:800])
+        end = time.monotonic() + WAIT_S
+        while status(d, base)["runs"] <= runs:
+            if time.monotonic() > end:
+                fail("the button's run never finished")
+            time.sleep(0.5)
+        verified(d, base, "Nhật ký trong bản sao này nhất quán.")
+        ok(f"inspector: \"Kiểm tra lại toàn bộ\" ran the verification again (run {runs + 1})")
+        shot(d, shots, "inspector-audit-again")
+    finally:
+        d.quit()
+
+
+def settled_body(d, text, limit_s=15):
+    """The page's text once it holds text; the page may be reloading itself
+    (its script follows the verification), so any driver error retries."""
+    end = time.monotonic() + limit_s
+    body = ""
+    while time.monotonic() < end:
+        try:
+            body = d.find_element(By.TAG_NAME, "body").text
+            if text in body:
+                return body
+        except WebDriverException:
+            pass
+        time.sleep(0.2)
+    return body
+
+
+def status(d, base):
+    """/audit/status (JSON) as the browser reads it."""
+    d.get(base + "/audit/status")
+    try:
+        return json.loads(d.find_element(By.TAG_NAME, "body").text)
+    except ValueError:
+        fail("/audit/status is not JSON: " + d.page_source[:400])
+
+
+def verified(d, base, text):
+    """/audit once its background run finished, holding text."""
+    end = time.monotonic() + WAIT_S
+    while time.monotonic() < end:
+        d.get(base + "/audit")
+        try:
+            done = not d.find_elements(By.ID, "verify-running") and d.find_elements(By.ID, "verify-result")
+            body = d.find_element(By.TAG_NAME, "body").text if done else ""
+        except WebDriverException:   # the page's script reloaded it meanwhile
+            done = False
+        if done:
+            if text not in body:
+                fail(f"the verification's result is not \"{text}\": " + body[:1200])
+            return body
+        time.sleep(1)
+    fail("the verification never finished: " + d.find_element(By.TAG_NAME, "body").text[:800])
+
+
+def step_tampered(url, shots, index):
+    """An inspector's replica with one entry's signature changed: the
+    background verification finds it and says where."""
+    d = browser(shots + "/profile-tampered")
+    try:
+        login(d, url)
+        base = base_of(url)
+        body = verified(d, base, "Phát hiện sai lệch")
+        bad = d.find_element(By.ID, "verify-discrepancy").text
+        if f"Mục nhật ký {index}" not in bad:
+            fail(f"the discrepancy is not about entry {index}: " + bad)
+        ok("tampered replica: " + bad[:200])
+        shot(d, shots, "inspector-audit-tampered")
+        no_overflow(d, "audit tampered")
     finally:
         d.quit()
 
@@ -240,6 +331,8 @@ def main():
         step_dashboards(url, shots)
     elif step == "inspector":
         step_inspector(url, shots, *a[:2])
+    elif step == "tampered":
+        step_tampered(url, shots, a[0])
     elif step == "pages":
         step_pages(url, shots, a[0], *a[1:])
     else:
