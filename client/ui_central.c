@@ -1201,8 +1201,9 @@ static void tdc__page_history(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
         return;
     }
     src = tda_db_source(db);
-    if (tda_history(&src, ui->ctx.ca, by_task ? (uint32_t)task : 0, NULL, by_agency ? ag : NULL, tdc__hist_pre,
-                    tdc__hist_row, &h, &n_rows, &e)) {
+    /* the page's own folded state: the outcomes of every entry, no refold (audit_hist.h) */
+    if (tda_history_folded(&src, tdc_replica_state(ui->ctx.rep), by_task ? (uint32_t)task : 0, NULL,
+                           by_agency ? ag : NULL, tdc__hist_pre, tdc__hist_row, &h, &n_rows, &e)) {
         out->status = 500;
         if (h.shown) fprintf(f, "</tbody></table>");
         fprintf(f, "<p class=\"err\">Không đọc hết được nhật ký: %s</p>", td_err_vi(e.code));

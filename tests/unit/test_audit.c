@@ -324,7 +324,7 @@ static int on_progress(void *arg, uint64_t checked)
 static void test_progress(void)
 {
     tlog l;
-    tda_source s = {mem_scan, mem_cps, mem_cos, NULL};
+    tda_source s = {mem_scan, mem_cps, mem_cos, NULL, NULL, NULL};
     static tda_result res2;
     prog p;
     td_error e = {0};
