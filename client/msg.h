@@ -825,7 +825,6 @@
  * check; assignments and returns of texts; column headings, field and action names. */
 #define TD_MSG_BATCH_EMPTY_FILE "tệp trống: dòng đầu phải là tên các cột (task,period,state,...)"
 #define TD_MSG_BATCH_NO_TASK_PERIOD_COLUMN "thiếu cột task hoặc period (dòng đầu phải có tên các cột)"
-#define TD_MSG_BATCH_TASK_MISSING "thiếu số thứ tự nhiệm vụ"
 #define TD_MSG_BATCH_PERIOD_MISSING "thiếu kỳ báo cáo (2025-06)"
 #define TD_MSG_BATCH_NO_REPORTS "tệp không có báo cáo nào (chỉ có dòng tiêu đề)"
 #define TD_MSG_REPORT_TOO_MANY_ATTACH_MAX "quá nhiều tệp đính kèm (tối đa %d)"

@@ -929,7 +929,7 @@ int tdc_rep_csv_read(const char *s, size_t n, const char *base_dir, tdc_replica 
         }
         if (b->n_err != row_err) continue;
         if (!r->task) {
-            tdc__batch_err(b, row->line, "task", TD_MSG_BATCH_TASK_MISSING);
+            tdc__batch_err(b, row->line, "task", TD_MSG_TASK_MISSING);
             continue;
         }
         if (!r->period[0]) {

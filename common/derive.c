@@ -1921,9 +1921,8 @@ int td_state_apply(td_state *st, uint64_t index, const uint8_t *buf, size_t len,
     res->refused = 1;
     {
         /* the reason is the operator's English: the decoder's text without its Vietnamese half */
-        const char *bar = strstr(e2.msg, " | ");
-        snprintf(res->reason, sizeof res->reason, "entry does not decode: %.*s",
-                 bar && bar - e2.msg < 200 ? (int)(bar - e2.msg) : 200, e2.msg);
+        int n = td_error_en_len(e2.msg);
+        snprintf(res->reason, sizeof res->reason, "entry does not decode: %.*s", n < 200 ? n : 200, e2.msg);
     }
     rf = &st->refusals[st->n_refusals++];
     memset(rf, 0, sizeof *rf);

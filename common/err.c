@@ -159,3 +159,10 @@ const char *td_text_vi(const char *text)
     td_log_warn("%s", text);
     return NULL;
 }
+
+int td_error_en_len(const char *msg)
+{
+    const char *bar = strstr(msg, " | ");
+    size_t n = bar ? (size_t)(bar - msg) : strlen(msg);
+    return n > TD_ERRMSG_MAX ? TD_ERRMSG_MAX : (int)n;
+}

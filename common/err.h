@@ -101,5 +101,9 @@ const char *td_error_vi(const td_error *e);
 /* text when it is Vietnamese (as above), else NULL after logging it (NULL
  * and "" give NULL): for a detail shown only when a person can read it. */
 const char *td_text_vi(const char *text);
+/* Length of the English part of an "English | Vietnamese" message (the
+ * whole message when it has no " | "): for a reason stored or sent in the
+ * operator's English, cut at an ASCII boundary. */
+int td_error_en_len(const char *msg);
 
 #endif

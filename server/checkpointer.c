@@ -586,7 +586,7 @@ int tds_ledger_cosign(tds_ledger *l, const tds_peer *peer, const char *note, siz
                             peer->subj.agency, peer->subj.device);
 #define TDS__REFUSE(...) do { snprintf(out->reason, sizeof out->reason, __VA_ARGS__); goto done; } while (0)
     if (td_note_parse(note, len, &n, &e2) || td_checkpoint_parse(n.text, n.text_len, &c, &e2))
-        TDS__REFUSE("the checkpoint does not parse: %.200s", e2.msg);
+        TDS__REFUSE("the checkpoint does not parse: %.*s", td_error_en_len(e2.msg) < 200 ? td_error_en_len(e2.msg) : 200, e2.msg);
     if ((rc = tds_logstore_checkpoint_get(l->store, c.size, &found, &cp, err))) goto done;
     if (!found) TDS__REFUSE("this server signed no checkpoint of size %llu", (unsigned long long)c.size);
     if ((rc = td_note_parse(cp.note, cp.note_len, &mine, err))) goto done;
@@ -600,16 +600,17 @@ int tds_ledger_cosign(tds_ledger *l, const tds_peer *peer, const char *note, siz
     memcpy(ln, line, lnn);
     if (lnn == 0 || ln[lnn - 1] != '\n') ln[lnn++] = '\n';
     ln[lnn] = 0;
-    if (td_note_sig_parse(ln, lnn, &sig, &e2)) TDS__REFUSE("the cosignature line does not parse: %.200s", e2.msg);
+    if (td_note_sig_parse(ln, lnn, &sig, &e2)) TDS__REFUSE("the cosignature line does not parse: %.*s", td_error_en_len(e2.msg) < 200 ? td_error_en_len(e2.msg) : 200, e2.msg);
     snprintf(name, sizeof name, TDS_WITNESS_PREFIX "%s", peer->subj.device);
     if (strcmp(sig.name, name) != 0)
         TDS__REFUSE("the cosignature is named \"%.40s\"; device %.20s/%.20s cosigns as \"%.60s\"", sig.name,
                     peer->subj.agency, peer->subj.device, name);
     if (td_note_verifier_init(&v, name, TD_NOTE_TYPE_COSIG_V1, peer->pk, &e2))
-        TDS__REFUSE("witness name: %.200s", e2.msg);
+        TDS__REFUSE("witness name: %.*s", td_error_en_len(e2.msg) < 200 ? td_error_en_len(e2.msg) : 200, e2.msg);
     if (td_cosig_verify(&v, n.text, n.text_len, &sig, &ts, &e2))
-        TDS__REFUSE("the cosignature does not verify with the certificate key of %.20s/%.20s: %.100s",
-                    peer->subj.agency, peer->subj.device, e2.msg);
+        TDS__REFUSE("the cosignature does not verify with the certificate key of %.20s/%.20s: %.*s",
+                    peer->subj.agency, peer->subj.device,
+                    td_error_en_len(e2.msg) < 100 ? td_error_en_len(e2.msg) : 100, e2.msg);
     /* stored by key and agency, not by name alone (docs/LOG.md §10) */
     if ((rc = tds_logstore_cosig_put(l->store, c.size, name, peer->pk, peer->subj.agency, ln, tds__now_ms(), &inserted,
                                      err)))

@@ -211,6 +211,16 @@ static void test_hostport(void)
     TT_EQ_INT(port, 1);
 }
 
+/* The operator's English part of a two-language message, for a stored reason. */
+static void test_error_en_len(void)
+{
+    td_error e;
+    td_error_set(&e, TD_EPARSE, "frame of 9 bytes is cut | khung dữ liệu 9 byte bị cắt");
+    TT_EQ_INT(td_error_en_len(e.msg), (long long)strlen("frame of 9 bytes is cut"));
+    TT_EQ_INT(td_error_en_len("no second part"), (long long)strlen("no second part"));
+    TT_EQ_INT(td_error_en_len(""), 0);
+}
+
 int main(void)
 {
     TT_RUN(test_errno);
@@ -219,6 +229,7 @@ int main(void)
     TT_RUN(test_x509);
     TT_RUN(test_error_vi);
     TT_RUN(test_error_prefix);
+    TT_RUN(test_error_en_len);
     TT_RUN(test_hostport);
     return tt_report();
 }
