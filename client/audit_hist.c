@@ -360,6 +360,31 @@ static int tda__task_rows(const td_state *st, uint32_t task, const char *task_pl
     return 0;
 }
 
+/* An agency's history: the whole log's registry and state (vis) decide its
+ * predecessors and what its office sees; pre_cb gets each predecessor. */
+static void tda__hist_whole(tda_hist *h, const td_state *whole, const char *agency,
+                            void (*pre_cb)(void *arg, const char *slug, const char *name), void *arg)
+{
+    h->pre = td_state_registry(whole);
+    h->vis = whole;
+    if (pre_cb)
+        for (size_t i = 0; i < h->pre->n_agencies; i++)
+            if (td_registry_is_predecessor(h->pre, h->pre->agencies[i].slug, agency))
+                pre_cb(arg, h->pre->agencies[i].slug, h->pre->agencies[i].name);
+}
+
+/* What both kinds of history are asked for (0 task: by agency). */
+static void tda__hist_init(tda_hist *h, uint32_t task, const char *task_plan, const char *agency, tda_hist_cb cb,
+                           void *arg, td_error *err)
+{
+    h->task = task;
+    h->task_plan = task_plan;
+    h->agency = task ? NULL : agency;
+    h->cb = cb;
+    h->arg = arg;
+    h->err = err;
+}
+
 int tda_history_folded(const tda_source *src, const td_state *fold, uint32_t task, const char *task_plan,
                        const char *agency, void (*pre_cb)(void *arg, const char *slug, const char *name),
                        tda_hist_cb cb, void *arg, uint64_t *n_rows, td_error *err)
@@ -369,13 +394,8 @@ int tda_history_folded(const tda_source *src, const td_state *fold, uint32_t tas
     *n_rows = 0;
     if (!cb || !fold) return td_error_set(err, TD_EARG, "audit history: no callback or no fold");
     if (!task && !agency) return td_error_set(err, TD_EARG, "audit history: a task or an agency");
-    h.task = task;
-    h.task_plan = task_plan;
-    h.agency = task ? NULL : agency;
+    tda__hist_init(&h, task, task_plan, agency, cb, arg, err);
     h.fold = fold;
-    h.cb = cb;
-    h.arg = arg;
-    h.err = err;
     if (task) {
         tda__idxv rows = {0};
         if (!src->get) return td_error_set(err, TD_EARG, "audit history: the source has no rows by index");
@@ -388,12 +408,7 @@ int tda_history_folded(const tda_source *src, const td_state *fold, uint32_t tas
         free(rows.v);
     } else {
         /* an agency's history is most of the log (every entry on its tasks): read every row, apply none */
-        h.pre = td_state_registry(fold);
-        h.vis = fold;
-        if (pre_cb)
-            for (size_t i = 0; i < h.pre->n_agencies; i++)
-                if (td_registry_is_predecessor(h.pre, h.pre->agencies[i].slug, agency))
-                    pre_cb(arg, h.pre->agencies[i].slug, h.pre->agencies[i].name);
+        tda__hist_whole(&h, fold, agency, pre_cb, arg);
         rc = src->scan(src->arg, tda__hist_row, &h, err);
     }
     if (h.fatal) rc = h.fatal;
@@ -440,19 +455,9 @@ int tda_history(const tda_source *src, X509 *ca, uint32_t task, const char *task
             return pre.fatal ? pre.fatal : rc;
         }
         pre_st = pre.st;
-        h.pre = td_state_registry(pre_st);
-        h.vis = pre_st;
-        if (pre_cb)
-            for (size_t i = 0; i < h.pre->n_agencies; i++)
-                if (td_registry_is_predecessor(h.pre, h.pre->agencies[i].slug, agency))
-                    pre_cb(arg, h.pre->agencies[i].slug, h.pre->agencies[i].name);
+        tda__hist_whole(&h, pre_st, agency, pre_cb, arg);
     }
-    h.task = task;
-    h.task_plan = task_plan;
-    h.agency = task ? NULL : agency;
-    h.cb = cb;
-    h.arg = arg;
-    h.err = err;
+    tda__hist_init(&h, task, task_plan, agency, cb, arg, err);
     if (!(h.st = td_state_new(ca))) {
         td_state_free(pre_st);
         return td_error_set(err, TD_ENOMEM, "%s", td_err_vi(TD_ENOMEM));

@@ -803,27 +803,23 @@ static int tdc__job_start_locked(tdc_ui *ui, tdc__audit_job *j)
     j->n_wk = tda_witness_key_from_cert(ui->ctx.id.cert, ui->ctx.ca, &j->wk, &e) == 0;
     j->db_path = strdup(ui->ctx.db_path);
     j->ca = X509_dup(ui->ctx.ca);
-    if (!j->db_path || !j->ca) {
-        free(j->db_path);
-        j->db_path = NULL;
-        X509_free(j->ca);
-        j->ca = NULL;
-        return 0;
-    }
+    if (!j->db_path || !j->ca) goto fail;
     j->running = 1;
     j->stop = 0;
     j->checked = j->total = 0;
     j->started_ms = td_clock_now_ms();
     if (pthread_create(&j->thread, NULL, tdc__job_main, j)) {
         j->running = 0;
-        free(j->db_path);
-        j->db_path = NULL;
-        X509_free(j->ca);
-        j->ca = NULL;
-        return 0;
+        goto fail;
     }
     j->joinable = 1;
     return 1;
+fail:
+    free(j->db_path);
+    j->db_path = NULL;
+    X509_free(j->ca);
+    j->ca = NULL;
+    return 0;
 }
 
 void tdc_ui_audit_shutdown(void)
