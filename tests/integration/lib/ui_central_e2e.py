@@ -245,17 +245,7 @@ def step_inspector(url, shots, agency, task):
 def settled_body(d, text, limit_s=15):
     """The page's text once it holds text; the page may be reloading itself
     (its script follows the verification), so any driver error retries."""
-    end = time.monotonic() + limit_s
-    body = ""
-    while time.monotonic() < end:
-        try:
-            body = d.find_element(By.TAG_NAME, "body").text
-            if text in body:
-                return body
-        except WebDriverException:
-            pass
-        time.sleep(0.2)
-    return body
+    return body_after(d, text, limit_s, retry_on=WebDriverException)
 
 
 def status(d, base):

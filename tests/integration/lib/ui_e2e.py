@@ -64,8 +64,9 @@ def browser(profile):
     return d
 
 
-def body_after(d, text, limit_s=15):
-    """The page's text once it holds text (a navigation may be under way)."""
+def body_after(d, text, limit_s=15, retry_on=(StaleElementReferenceException, NoSuchElementException)):
+    """The page's text once it holds text (a navigation may be under way);
+    the driver errors in retry_on are retried."""
     end = time.monotonic() + limit_s
     body = ""
     while time.monotonic() < end:
@@ -73,7 +74,7 @@ def body_after(d, text, limit_s=15):
             body = d.find_element(By.TAG_NAME, "body").text
             if text in body:
                 return body
-        except (StaleElementReferenceException, NoSuchElementException):
+        except retry_on:
             pass
         time.sleep(0.2)
     return body
