@@ -218,6 +218,7 @@ static void tds__backend_push_defer(void *ctx, const tds_peer *peer, Tiendo__Sig
     tds_ledger_push_defer(ctx, peer, entries, n, acks, done, arg);
 }
 static void tds__backend_flush(void *ctx) { tds_ledger_group_flush(ctx); }
+static void tds__backend_settle(void *ctx) { tds_ledger_group_settle(ctx); }
 static void *tds__backend_push_prepare(Tiendo__SignedEntry *const *entries, size_t n, tds_ack *acks)
 {
     return tds_ledger_push_prepare(entries, n, acks);
@@ -233,6 +234,7 @@ void tds_ledger_set_group_commit(tds_ledger *l, int on)
 {
     l->be.push_defer = on ? tds__backend_push_defer : NULL;
     l->be.flush = on ? tds__backend_flush : NULL;
+    l->be.settle = on ? tds__backend_settle : NULL;
     l->be.push_prepare = on ? tds__backend_push_prepare : NULL;
     l->be.push_defer_prepared = on ? tds__backend_push_defer_prepared : NULL;
     l->be.push_prep_free = on ? tds__backend_push_prep_free : NULL;

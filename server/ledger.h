@@ -144,6 +144,10 @@ const tds_backend *tds_ledger_backend(tds_ledger *l);
  */
 void tds_ledger_set_group_commit(tds_ledger *l, int on);
 void tds_ledger_group_flush(tds_ledger *l);
+/* Commits the open group (if any) and makes every commit durable, releasing
+ * the acks held for the disk; the backlog stays for the next steps.  Enough
+ * before a read of the store by a session that has no push in flight. */
+void tds_ledger_group_settle(tds_ledger *l);
 int tds_ledger_group_step(tds_ledger *l, size_t budget);
 /*
  * A step commits without waiting for the disk (tds_logstore_commit_nosync)
@@ -163,7 +167,11 @@ void tds_ledger_synced(tds_ledger *l, uint64_t gen, int rc);
  * other thread; tds_ledger_wal_frames says when it is due. */
 int tds_ledger_wal_background(tds_ledger *l, td_error *err);
 int tds_ledger_wal_frames(const tds_ledger *l);
-int tds_ledger_wal_checkpoint(tds_ledger *l);
+int tds_ledger_wal_checkpoint(tds_ledger *l, int *all);
+/* After a checkpoint that copied the whole WAL (*all): the WAL's restart,
+ * on the same thread, while the ledger's thread begins no transaction
+ * (tds_logstore_wal_restart). */
+int tds_ledger_wal_restart(tds_ledger *l);
 /* Defer one push (tds_backend.push_defer). */
 void tds_ledger_push_defer(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEntry *const *entries, size_t n,
                            tds_ack *acks, void (*done)(void *arg, int rc, const td_error *err), void *arg);

@@ -375,6 +375,12 @@ fail:
     return rc;
 }
 
+void tds_logstore_process_init(void)
+{
+    int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    if (rc != SQLITE_OK) td_log_debug("SQLite allocation statistics stay on: %s", sqlite3_errstr(rc));
+}
+
 int tds_logstore_open(const char *datadir, tds_logstore **out, td_error *err)
 {
     char *path;
@@ -583,7 +589,10 @@ int tds_logstore_wal_background(tds_logstore *s, td_error *err)
         return rc;
     }
     sqlite3_busy_timeout(s->ckpt_db, TDS_LOGSTORE_BUSY_MS);
-    sqlite3_exec(s->ckpt_db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+    /* NORMAL syncs a checkpoint's WAL and database as FULL does; the commit
+     * of tds_logstore_wal_restart needs no sync (it changes nothing; the
+     * next sync of the WAL covers it) */
+    sqlite3_exec(s->ckpt_db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
     /* replaces the connection's automatic checkpoint (sqlite3_wal_hook) */
     sqlite3_wal_hook(s->db, tds__wal_hook, s);
     return 0;
@@ -591,12 +600,38 @@ int tds_logstore_wal_background(tds_logstore *s, td_error *err)
 
 int tds_logstore_wal_frames(const tds_logstore *s) { return s->ckpt_db ? s->wal_frames : 0; }
 
-int tds_logstore_wal_checkpoint(tds_logstore *s)
+int tds_logstore_wal_checkpoint(tds_logstore *s, int *all)
 {
-    int rc;
+    int rc, n_log = -1, n_ckpt = -1;
+    *all = 0;
     if (!s->ckpt_db) return 0;
-    rc = sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    rc = sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, &n_log, &n_ckpt);
+    if (rc == SQLITE_OK && n_log > 0 && n_ckpt == n_log) *all = 1;
     return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : rc;
+}
+
+int tds_logstore_wal_restart(tds_logstore *s)
+{
+    sqlite3_stmt *st = NULL;
+    char sql[64];
+    int rc, v;
+    if (!s->ckpt_db) return 0;
+    if ((rc = sqlite3_exec(s->ckpt_db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK) return rc;
+    if ((rc = sqlite3_prepare_v2(s->ckpt_db, "PRAGMA user_version", -1, &st, NULL)) != SQLITE_OK ||
+        (rc = sqlite3_step(st)) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        sqlite3_exec(s->ckpt_db, "ROLLBACK", NULL, NULL, NULL);
+        return rc == SQLITE_OK || rc == SQLITE_DONE ? SQLITE_ERROR : rc;
+    }
+    v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
+    if ((rc = sqlite3_exec(s->ckpt_db, sql, NULL, NULL, NULL)) != SQLITE_OK ||
+        (rc = sqlite3_exec(s->ckpt_db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK) {
+        sqlite3_exec(s->ckpt_db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    return 0;
 }
 
 void tds_logstore_rollback(tds_logstore *s)

@@ -62,6 +62,14 @@ typedef struct tds_logrow {
 /* Open (creating DATADIR 0700 and the database if needed) and migrate.
  * A database of a newer schema than this program is refused (TD_EDB,
  * "schema version N is newer"): nothing is changed in it. */
+/* Process-wide SQLite settings for a server whose loop shares SQLite with
+ * other threads: call once, before the first connection is opened and
+ * before any other thread starts.  SQLite's allocation statistics are
+ * turned off: they take one process-wide mutex on every allocation of
+ * every connection, so the event loop would wait on it behind a thread
+ * that holds it, and that thread may be one the scheduler runs last
+ * (docs/ARCHITECTURE.md §7). */
+void tds_logstore_process_init(void);
 int tds_logstore_open(const char *datadir, tds_logstore **out, td_error *err);
 /* The same on a database file at path (a backup being checked). */
 int tds_logstore_open_file(const char *path, tds_logstore **out, td_error *err);
@@ -111,11 +119,23 @@ int tds_logstore_wal_sync(tds_logstore *s);
  * into the database on that second connection (PASSIVE: the writer is never
  * blocked; the WAL is reused from its start by the next commit once a
  * checkpoint has copied it all); call it from one thread at a time, not
- * necessarily the writer's: 0 or an SQLite code.
+ * necessarily the writer's: 0 or an SQLite code; *all = 1 when it copied
+ * every frame of the WAL.
+ *
+ * The first write transaction after such a checkpoint starts the WAL
+ * again from its beginning, and SQLite syncs the WAL's new header before
+ * anything else is written (with any synchronous setting but OFF: without
+ * it, a power loss could mix old and new frames).  tds_logstore_wal_restart
+ * makes that first write on the second connection, so that the fsync is
+ * paid by the thread that checkpoints and not by the writer's next commit:
+ * it rewrites the schema's user_version with its own value (one page, no
+ * change).  The writer must not begin a transaction meanwhile (it would
+ * wait for the lock); 0 or an SQLite code.
  */
 int tds_logstore_wal_background(tds_logstore *s, td_error *err);
 int tds_logstore_wal_frames(const tds_logstore *s);
-int tds_logstore_wal_checkpoint(tds_logstore *s);
+int tds_logstore_wal_checkpoint(tds_logstore *s, int *all);
+int tds_logstore_wal_restart(tds_logstore *s);
 void tds_logstore_rollback(tds_logstore *s);
 
 /* Highest seq of author in the log (0 if none). */

@@ -329,7 +329,8 @@ static void tds__group_commit(tds_ledger *l, int durable)
     td_error err = {0};
     uint64_t signed_size = 0;
     int rc = 0, synced = 0;
-    if (!g->nw && !g->open && !(durable && g->nun)) return;
+    /* durable: also commits of a push not wholly appended yet (no waiter) */
+    if (!g->nw && !g->open && !(durable && (g->nun || g->gen > g->synced))) return;
     if (g->open) {
         /* The rows are folded and their checkpoint signed inside the
          * transaction, so the commit makes rows and head durable together
@@ -417,9 +418,14 @@ int tds_ledger_wal_frames(const tds_ledger *l)
     return tds_logstore_wal_frames(l->store);
 }
 
-int tds_ledger_wal_checkpoint(tds_ledger *l)
+int tds_ledger_wal_checkpoint(tds_ledger *l, int *all)
 {
-    return tds_logstore_wal_checkpoint(l->store);
+    return tds_logstore_wal_checkpoint(l->store, all);
+}
+
+int tds_ledger_wal_restart(tds_ledger *l)
+{
+    return tds_logstore_wal_restart(l->store);
 }
 
 void tds_ledger_synced(tds_ledger *l, uint64_t gen, int rc)
@@ -486,6 +492,8 @@ int tds_ledger_group_step(tds_ledger *l, size_t budget)
     tds__group_commit(l, 0);
     return g->bl_head != NULL;
 }
+
+void tds_ledger_group_settle(tds_ledger *l) { tds__group_commit(l, 1); }
 
 void tds_ledger_group_flush(tds_ledger *l)
 {

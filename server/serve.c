@@ -88,6 +88,7 @@ struct tds_server {
         uint64_t want, got;
         int rc, stop, running, inited;
         int ckpt_want, ckpt_busy;     /* a WAL checkpoint asked for / running */
+        int restarting;               /* the WAL's restart: the loop begins no group */
     } sy;
     uint32_t proto_max;           /* TIENDO_PROTO_MAX, 0 = ours */
     SSL_CTX *ctx;
@@ -428,7 +429,7 @@ static void tds__sync_thread(void *arg)
     uv_mutex_lock(&srv->sy.mu);
     for (;;) {
         uint64_t gen;
-        int rc;
+        int rc, all = 0;
         while (!srv->sy.stop && srv->sy.want <= srv->sy.got && !srv->sy.ckpt_want)
             uv_cond_wait(&srv->sy.cv, &srv->sy.mu);
         if (srv->sy.stop) break;
@@ -437,8 +438,21 @@ static void tds__sync_thread(void *arg)
             srv->sy.ckpt_want = 0;
             srv->sy.ckpt_busy = 1;
             uv_mutex_unlock(&srv->sy.mu);
-            rc = tds_ledger_wal_checkpoint(srv->ledger);
+            rc = tds_ledger_wal_checkpoint(srv->ledger, &all);
             if (rc) td_log_warn("checkpointing the log's WAL: SQLite error %d", rc);
+            if (!rc && all) {
+                /* the WAL's restart and its fsync here, not in the loop's
+                 * next commit: the loop steps again once it is done */
+                uv_mutex_lock(&srv->sy.mu);
+                srv->sy.restarting = 1;
+                uv_mutex_unlock(&srv->sy.mu);
+                if ((rc = tds_ledger_wal_restart(srv->ledger)))
+                    td_log_warn("restarting the log's WAL: SQLite error %d", rc);
+                uv_mutex_lock(&srv->sy.mu);
+                srv->sy.restarting = 0;
+                uv_async_send(&srv->sy.synced);
+                uv_mutex_unlock(&srv->sy.mu);
+            }
             uv_mutex_lock(&srv->sy.mu);
             srv->sy.ckpt_busy = 0;
             continue;
@@ -484,7 +498,15 @@ static void tds__on_check(uv_check_t *h)
 {
     tds_server *srv = h->data;
     uint64_t gen;
-    if (tds_ledger_group_step(srv->ledger, TDS_GROUP_STEP_ENTRIES)) {
+    int restarting = 0;
+    if (srv->sy.running) {
+        uv_mutex_lock(&srv->sy.mu);
+        restarting = srv->sy.restarting;
+        uv_mutex_unlock(&srv->sy.mu);
+    }
+    /* while the sync thread restarts the WAL, the backlog waits (its end
+     * wakes the loop through sy.synced) */
+    if (!restarting && tds_ledger_group_step(srv->ledger, TDS_GROUP_STEP_ENTRIES)) {
         if (!uv_is_active((uv_handle_t *)&srv->backlog)) uv_idle_start(&srv->backlog, tds__on_backlog);
     } else if (uv_is_active((uv_handle_t *)&srv->backlog)) {
         uv_idle_stop(&srv->backlog);
@@ -691,6 +713,7 @@ int tds_cmd_serve(int argc, char **argv)
             return 1;
         }
     }
+    tds_logstore_process_init();   /* before the first connection, with no other thread */
     {
         tds_ledger_opts lo = {cfg->data, cfg->ca, cfg->key, cfg->cert, cfg->origin, 0};
         if (tds_ledger_open(&lo, &srv.ledger, &err) || tds_ledger_start(srv.ledger, &err)) {

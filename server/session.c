@@ -803,13 +803,16 @@ static int tds__dispatch(tds_session *s, Tiendo__Frame *f)
     char msg[300];
 
     /* Whatever follows a deferred push is answered after its PushAck and
-     * sees its entries, and nothing reads the store while a group (of any
-     * session) is uncommitted: commit the group first (session.h).  A Ping
-     * reads nothing: it waits for a commit only behind this session's own
-     * pushes (its Pong follows their PushAcks), not for other sessions'. */
+     * sees its entries: the whole backlog is committed first.  Nothing
+     * reads the store while a group is uncommitted or a commit is not on
+     * disk: a session without pushes in flight only settles, so that other
+     * sessions' backlog stays in the loop's slices instead of being
+     * appended at once (session.h).  A Ping reads nothing: it waits only
+     * behind this session's own pushes (its Pong follows their PushAcks). */
     if (f->body_case != TIENDO__FRAME__BODY_PUSH && s->be && s->be->flush &&
         (f->body_case != TIENDO__FRAME__BODY_PING || s->deferred)) {
-        s->be->flush(s->be->ctx);
+        if (s->deferred || !s->be->settle) s->be->flush(s->be->ctx);
+        else s->be->settle(s->be->ctx);
         if (s->state == TDS_ENDED) {
             td_frame_free(f);
             return TD_ECLOSED;

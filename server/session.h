@@ -209,10 +209,14 @@ typedef struct tds_backend {
      * the open group now and calls every done; a no-op without one.  The
      * session flushes before any frame that is not a Push, so that what it
      * sends next (Entries, Pong, ...) follows the PushAck and sees the
-     * entries. */
+     * entries.  settle (may be NULL: flush is used) commits the open group
+     * and makes every commit durable, but leaves the backlog of other
+     * sessions' pushes where it is: what a session without pushes of its
+     * own in flight needs before its frame reads the store. */
     void (*push_defer)(void *ctx, const tds_peer *peer, Tiendo__SignedEntry *const *entries, size_t n,
                        tds_ack *acks, void (*done)(void *arg, int rc, const td_error *err), void *arg);
     void (*flush)(void *ctx);
+    void (*settle)(void *ctx);
     /* Verification off the event loop (may be NULL; needs flush): a push
      * in two steps.  push_prepare does the checks that read no storage
      * (form, decode, signature), filling acks[0..n) (REFUSED, or

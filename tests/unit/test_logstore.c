@@ -197,6 +197,71 @@ static void test_reopen(void)
     tds_logstore_close(s);
 }
 
+/* The WAL's checkpoint sequence number (header bytes 12..15, big-endian):
+ * SQLite counts each restart of the WAL in it. */
+static long wal_ckpt_seq(void)
+{
+    char p[400];
+    unsigned char h[16];
+    FILE *f;
+    snprintf(p, sizeof p, "%s/server.db-wal", sub);
+    if (!(f = fopen(p, "rb"))) return -1;
+    if (fread(h, 1, sizeof h, f) != sizeof h) {
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    return (long)h[12] << 24 | (long)h[13] << 16 | (long)h[14] << 8 | (long)h[15];
+}
+
+/* Checkpoints on the second connection: one that copies the whole WAL says
+ * so, and tds_logstore_wal_restart then starts the WAL again from its
+ * beginning (its header, with the next checkpoint sequence, is written by
+ * that connection), so the writer's next commit appends behind it instead
+ * of restarting the WAL (and syncing its header) itself.  Nothing of the
+ * log changes. */
+static void test_wal_restart_off_writer(void)
+{
+    tds_logstore *s;
+    td_error e = {0};
+    tds_logrow r;
+    uint64_t v = 0;
+    long seq0, seq1;
+    int all = -1, frames;
+    TT_EQ_INT(tds_logstore_open(sub, &s, &e), 0);
+    TT_EQ_INT(tds_logstore_wal_background(s, &e), 0);
+    TT_EQ_INT(tds_logstore_last_index(s, &v, &e), 0);
+    r = row(5, 1, 20, "so-y-te", 3, "restart-1");
+    TT_EQ_INT(tds_logstore_begin_nosync(s, &e), 0);
+    TT_EQ_INT(tds_logstore_insert(s, &r, &e), 0);
+    TT_EQ_INT(tds_logstore_commit_nosync(s, &e), 0);
+    TT_CHECK(tds_logstore_wal_frames(s) > 0);
+    TT_EQ_INT(tds_logstore_wal_checkpoint(s, &all), 0);
+    TT_EQ_INT(all, 1);
+    seq0 = wal_ckpt_seq();
+    TT_CHECK(seq0 >= 0);
+    TT_EQ_INT(tds_logstore_wal_restart(s), 0);
+    seq1 = wal_ckpt_seq();
+    TT_EQ_INT(seq1, seq0 + 1);
+    /* the writer's next commit continues that WAL */
+    r = row(5, 2, 20, "so-y-te", 3, "restart-2");
+    TT_EQ_INT(tds_logstore_begin_nosync(s, &e), 0);
+    TT_EQ_INT(tds_logstore_insert(s, &r, &e), 0);
+    TT_EQ_INT(tds_logstore_commit_nosync(s, &e), 0);
+    TT_EQ_INT(wal_ckpt_seq(), seq1);
+    frames = tds_logstore_wal_frames(s);
+    TT_CHECK(frames > 1);   /* the restart's own frame, then this commit's */
+    TT_EQ_INT(tds_logstore_last_index(s, &v, &e), 0);
+    tds_logstore_close(s);
+    TT_EQ_INT(tds_logstore_open(sub, &s, &e), 0);
+    {
+        uint64_t w = 0;
+        TT_EQ_INT(tds_logstore_last_index(s, &w, &e), 0);
+        TT_EQ_INT(w, v);
+    }
+    tds_logstore_close(s);
+}
+
 static void test_migrate_empty_file_and_future_schema(void)
 {
     char d2[400], path[450];
@@ -542,6 +607,7 @@ int main(void)
     TT_RUN(test_append_lookup_scan);
     TT_RUN(test_triggers_refuse_update_delete);
     TT_RUN(test_reopen);
+    TT_RUN(test_wal_restart_off_writer);
     TT_RUN(test_migrate_empty_file_and_future_schema);
     TT_RUN(test_tree_store);
     TT_RUN(test_audit_tables_append_only);

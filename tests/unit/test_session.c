@@ -1567,6 +1567,49 @@ static void test_group_step_sliced(void)
     for (int i = 0; i < 7; i++) free(b[i]);
 }
 
+/* A settle (what a session with no push in flight does before its frame
+ * reads the store) commits what is appended and makes it durable, but
+ * leaves other sessions' backlog to the loop's steps: their pushes are not
+ * appended by it, and no ack leaves for a push not wholly appended. */
+static void test_settle_keeps_backlog(void)
+{
+    uint8_t *b[3];
+    size_t n[3];
+    uint64_t last = 0, before;
+    td_error e;
+    TT_EQ_INT(tds_logstore_last_seq(tds_ledger_store(L), B.pk, &last, &e), 0);
+    for (int i = 0; i < 3; i++) b[i] = report(&B, last + 1 + (uint64_t)i, TB, NULL, TIENDO__ENTRY_KIND__ENTRY_REPORT,
+                                               "chờ trong hàng", &n[i]);
+    tds_ledger_set_group_commit(L, 1);
+    start_dev(&B);
+    before = log_size();
+    TT_EQ_INT(hello_v(TD_PROTO_MAX, before), 0);
+    TT_EQ_INT(push(&b[0], &n[0], 3), 0);
+    TT_EQ_INT(S.deferred, 1);
+    tds_ledger_group_settle(L);             /* the push is in the backlog: nothing appended */
+    TT_EQ_INT(log_size(), before);
+    TT_EQ_INT(O.sent, 1);
+    TT_EQ_INT(tds_ledger_group_step(L, 2), 1);
+    TT_EQ_INT(log_size(), before + 2);
+    TT_CHECK(tds_ledger_unsynced(L) > 0);
+    tds_ledger_group_settle(L);             /* durable now, the third entry still waits */
+    TT_EQ_INT(tds_ledger_unsynced(L), 0);
+    TT_EQ_INT(log_size(), before + 2);
+    TT_EQ_INT(O.sent, 1);
+    TT_EQ_INT(S.deferred, 1);
+    TT_EQ_INT(tds_ledger_group_step(L, 2), 0);
+    TT_EQ_INT(log_size(), before + 3);
+    tds_ledger_group_settle(L);
+    TT_EQ_INT(S.deferred, 0);
+    TT_EQ_INT(O.sent, 2);
+    TT_EQ_INT(O.kinds[1], TIENDO__FRAME__BODY_PUSH_ACK);
+    TT_EQ_INT(O.first_index[1], before + 1);
+    TT_EQ_INT(O.last->push_ack->acks[2]->status, TIENDO__ACK_STATUS__ACK_STORED);
+    tds_session_close(&S);
+    tds_ledger_set_group_commit(L, 0);
+    for (int i = 0; i < 3; i++) free(b[i]);
+}
+
 /* A thread pool played by hand: jobs handed to io.offload wait here; the
  * test runs each one's work on a thread of its own, then its after. */
 typedef struct manual_job {
@@ -1794,6 +1837,7 @@ int main(void)
         TT_RUN(test_pull_inclusion);
         TT_RUN(test_group_commit_and_own);
         TT_RUN(test_group_step_sliced);
+        TT_RUN(test_settle_keeps_backlog);
         TT_RUN(test_verify_offloaded);
         TT_RUN(test_durable_and_shared);
     }
