@@ -230,6 +230,12 @@ static void tds__backend_push_defer_prepared(void *ctx, const tds_peer *peer, vo
 }
 static void tds__backend_push_prep_free(void *prep) { tds_push_prep_free(prep); }
 
+void tds_ledger_set_reclaim(tds_ledger *l, void (*reclaim)(void *ctx, void (*fn)(void *), void *p), void *ctx)
+{
+    l->reclaim = reclaim;
+    l->reclaim_ctx = ctx;
+}
+
 void tds_ledger_set_group_commit(tds_ledger *l, int on)
 {
     l->be.push_defer = on ? tds__backend_push_defer : NULL;
@@ -463,6 +469,7 @@ int tds__ensure_server_cert(tds_ledger *l, tds_pending *p, size_t *np, td_error 
 void tds__pending_free(tds_pending *p, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
+        if (p[i].borrowed) continue;
         free(p[i].body);
         td_entry_free(&p[i].en);
     }

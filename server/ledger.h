@@ -143,6 +143,12 @@ const tds_backend *tds_ledger_backend(tds_ledger *l);
  * push of the group (none stored).
  */
 void tds_ledger_set_group_commit(tds_ledger *l, int on);
+/* Memory a pool thread allocated for a push (its decoded entries) is freed
+ * by calling reclaim(ctx, fn, p), which must run fn(p) later on a thread of
+ * the pool, not on the ledger's: the loop would otherwise wait for that
+ * thread's malloc arena lock (sequencer.c).  NULL: freed at once, on the
+ * ledger's thread.  Clear it before tds_ledger_close once the pool is gone. */
+void tds_ledger_set_reclaim(tds_ledger *l, void (*reclaim)(void *ctx, void (*fn)(void *), void *p), void *ctx);
 void tds_ledger_group_flush(tds_ledger *l);
 /* Commits the open group (if any) and makes every commit durable, releasing
  * the acks held for the disk; the backlog stays for the next steps.  Enough
@@ -167,11 +173,12 @@ void tds_ledger_synced(tds_ledger *l, uint64_t gen, int rc);
  * other thread; tds_ledger_wal_frames says when it is due. */
 int tds_ledger_wal_background(tds_ledger *l, td_error *err);
 int tds_ledger_wal_frames(const tds_ledger *l);
-int tds_ledger_wal_checkpoint(tds_ledger *l, int *all);
-/* After a checkpoint that copied the whole WAL (*all): the WAL's restart,
- * on the same thread, while the ledger's thread begins no transaction
- * (tds_logstore_wal_restart). */
+int tds_ledger_wal_checkpoint(tds_ledger *l);
+/* After a checkpoint: the WAL's restart, on the same thread, while the
+ * ledger's thread begins no transaction (tds_logstore_wal_restart: 1, 0 or
+ * -(SQLite code)). */
 int tds_ledger_wal_restart(tds_ledger *l);
+void tds_ledger_wal_restarted(tds_ledger *l);   /* the ledger's thread, after it (logstore.h) */
 /* Defer one push (tds_backend.push_defer). */
 void tds_ledger_push_defer(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEntry *const *entries, size_t n,
                            tds_ack *acks, void (*done)(void *arg, int rc, const td_error *err), void *arg);

@@ -17,8 +17,9 @@
 /* A batch of rows inserted in the current transaction, folded after COMMIT. */
 typedef struct tds_pending {
     tds_logrow row;
-    uint8_t *body;                /* owned */
-    td_entry en;                  /* owned: a push's entry as decoded off the loop, or empty */
+    uint8_t *body;                /* owned, unless borrowed */
+    td_entry en;                  /* owned unless borrowed: a push's entry as decoded off the loop, or empty */
+    int borrowed;                 /* body and en belong to a push's prep (freed with it, off the loop) */
 } tds_pending;
 
 /* The open group commit (see "group commit" below). */
@@ -60,6 +61,7 @@ struct tds_group {
     uint64_t gen;                 /* commits without fsync so far */
     uint64_t synced;              /* the last of them known on disk */
     uint64_t commits, pushes;     /* for the log at close */
+    struct tds_push_prep *spent;  /* preps of pushes wholly appended, freed after the next commit */
 };
 
 struct tds_ledger {
@@ -85,6 +87,8 @@ struct tds_ledger {
     struct tds_renewer *renewer;  /* borrowed: online renewals (NULL: none) */
     const char *crl_path;         /* borrowed: the CRL file, read again at each check of an earlier certificate */
     struct tds_group grp;         /* pushes appended, not yet committed (group commit) */
+    void (*reclaim)(void *ctx, void (*fn)(void *), void *p);   /* tds_ledger_set_reclaim */
+    void *reclaim_ctx;
     int fold_tx;                  /* catch-up opened a transaction for attachment references */
     tds_blob_host blobs;          /* what blobstore.c sees of the ledger */
 };
@@ -98,6 +102,7 @@ struct tds_push_prep {
     size_t *lens;
     uint32_t *task;               /* tds_ledger_payload_task of each passed entry */
     unsigned char (*leaf)[32];    /* the Merkle leaf hash of each bytes[i] (hashed off the loop) */
+    struct tds_push_prep *spent;  /* the group's list of preps done with (tds__spent_put) */
 };
 
 /* ---- internal functions (tds__: used across the ledger's files) ---- */

@@ -600,13 +600,13 @@ int tds_logstore_wal_background(tds_logstore *s, td_error *err)
 
 int tds_logstore_wal_frames(const tds_logstore *s) { return s->ckpt_db ? s->wal_frames : 0; }
 
-int tds_logstore_wal_checkpoint(tds_logstore *s, int *all)
+void tds_logstore_wal_restarted(tds_logstore *s) { s->wal_frames = 0; }
+
+int tds_logstore_wal_checkpoint(tds_logstore *s)
 {
-    int rc, n_log = -1, n_ckpt = -1;
-    *all = 0;
+    int rc;
     if (!s->ckpt_db) return 0;
-    rc = sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, &n_log, &n_ckpt);
-    if (rc == SQLITE_OK && n_log > 0 && n_ckpt == n_log) *all = 1;
+    rc = sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : rc;
 }
 
@@ -614,14 +614,21 @@ int tds_logstore_wal_restart(tds_logstore *s)
 {
     sqlite3_stmt *st = NULL;
     char sql[64];
-    int rc, v;
+    int rc, v, n_log = -1, n_ckpt = -1;
     if (!s->ckpt_db) return 0;
-    if ((rc = sqlite3_exec(s->ckpt_db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK) return rc;
+    /* the writer's transaction in flight ends first (it holds the lock) */
+    if ((rc = sqlite3_exec(s->ckpt_db, "BEGIN IMMEDIATE; ROLLBACK", NULL, NULL, NULL)) != SQLITE_OK) return -rc;
+    /* what it committed since the last checkpoint: copied too, so that the
+     * whole WAL is in the database */
+    rc = sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, &n_log, &n_ckpt);
+    if (rc == SQLITE_BUSY || (rc == SQLITE_OK && !(n_log > 0 && n_ckpt == n_log))) return 0;
+    if (rc != SQLITE_OK) return -rc;
+    if ((rc = sqlite3_exec(s->ckpt_db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK) return -rc;
     if ((rc = sqlite3_prepare_v2(s->ckpt_db, "PRAGMA user_version", -1, &st, NULL)) != SQLITE_OK ||
         (rc = sqlite3_step(st)) != SQLITE_ROW) {
         sqlite3_finalize(st);
         sqlite3_exec(s->ckpt_db, "ROLLBACK", NULL, NULL, NULL);
-        return rc == SQLITE_OK || rc == SQLITE_DONE ? SQLITE_ERROR : rc;
+        return rc == SQLITE_OK || rc == SQLITE_DONE ? -SQLITE_ERROR : -rc;
     }
     v = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
@@ -629,9 +636,9 @@ int tds_logstore_wal_restart(tds_logstore *s)
     if ((rc = sqlite3_exec(s->ckpt_db, sql, NULL, NULL, NULL)) != SQLITE_OK ||
         (rc = sqlite3_exec(s->ckpt_db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK) {
         sqlite3_exec(s->ckpt_db, "ROLLBACK", NULL, NULL, NULL);
-        return rc;
+        return -rc;
     }
-    return 0;
+    return 1;
 }
 
 void tds_logstore_rollback(tds_logstore *s)

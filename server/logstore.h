@@ -119,23 +119,29 @@ int tds_logstore_wal_sync(tds_logstore *s);
  * into the database on that second connection (PASSIVE: the writer is never
  * blocked; the WAL is reused from its start by the next commit once a
  * checkpoint has copied it all); call it from one thread at a time, not
- * necessarily the writer's: 0 or an SQLite code; *all = 1 when it copied
- * every frame of the WAL.
+ * necessarily the writer's: 0 or an SQLite code.
  *
- * The first write transaction after such a checkpoint starts the WAL
- * again from its beginning, and SQLite syncs the WAL's new header before
- * anything else is written (with any synchronous setting but OFF: without
- * it, a power loss could mix old and new frames).  tds_logstore_wal_restart
- * makes that first write on the second connection, so that the fsync is
- * paid by the thread that checkpoints and not by the writer's next commit:
- * it rewrites the schema's user_version with its own value (one page, no
- * change).  The writer must not begin a transaction meanwhile (it would
- * wait for the lock); 0 or an SQLite code.
+ * The first write transaction after a checkpoint that copied the whole WAL
+ * starts the WAL again from its beginning, and SQLite syncs the WAL's new
+ * header before anything else is written (with any synchronous setting but
+ * OFF: without it, a power loss could mix old and new frames).
+ * tds_logstore_wal_restart makes that first write on the second connection,
+ * so that the fsync is paid by the thread that checkpoints and not by the
+ * writer's next commit.  The writer must begin no transaction from the
+ * call on (its transaction in flight is waited for): the restart then
+ * checkpoints what was committed since, and rewrites the schema's
+ * user_version with its own value (one page, no change).  1: the WAL was
+ * restarted; 0: not (a write came in between, or a reader holds the WAL);
+ * -(SQLite code) on error.
  */
 int tds_logstore_wal_background(tds_logstore *s, td_error *err);
 int tds_logstore_wal_frames(const tds_logstore *s);
-int tds_logstore_wal_checkpoint(tds_logstore *s, int *all);
+int tds_logstore_wal_checkpoint(tds_logstore *s);
 int tds_logstore_wal_restart(tds_logstore *s);
+/* On the writer's thread, once a wal_restart is known done: the frames
+ * counted at the writer's last commit are gone (wal_frames says 0 until its
+ * next commit; else the old count would ask for checkpoints of nothing). */
+void tds_logstore_wal_restarted(tds_logstore *s);
 void tds_logstore_rollback(tds_logstore *s);
 
 /* Highest seq of author in the log (0 if none). */

@@ -237,10 +237,48 @@ static uint64_t tds__device_next_seq(const tds_ledger *l, const tds_peer *peer, 
  * duplicate pushes read in one iteration, which add few bytes of rows. */
 #define TDS_GROUP_MAX_PUSHES 256
 
-static void tds__backlog_free(tds_backlog_item *it)
+/* ---- memory the pool allocated is freed by the pool -------------------------
+ *
+ * A push's prep (its decoded entries, canonical bytes and leaf hashes) is
+ * allocated by the pool thread that verified it.  glibc's free() of a block
+ * takes the lock of the arena it came from, the pool thread's, and that
+ * thread runs niced: freeing thousands of such blocks on the loop made the
+ * loop wait, several milliseconds at a time, for a pool thread the
+ * scheduler had set aside (docs/ARCHITECTURE.md §7).  So the group's rows
+ * borrow the prep's entries and bytes, a push's prep is kept until the
+ * commit that covers its last row, and then all preps so spent go back to
+ * the pool to be freed (tds_ledger_set_reclaim), or are freed here without
+ * one. */
+static void tds__spent_free(void *arg)
+{
+    tds_push_prep *p = arg, *next;
+    for (; p; p = next) {
+        next = p->spent;
+        tds_push_prep_free(p);
+    }
+}
+
+static void tds__spent_put(struct tds_group *g, tds_push_prep *p)
+{
+    if (!p) return;
+    p->spent = g->spent;
+    g->spent = p;
+}
+
+/* After the rows that borrow from the spent preps are freed. */
+static void tds__spent_release(tds_ledger *l)
+{
+    tds_push_prep *p = l->grp.spent;
+    if (!p) return;
+    l->grp.spent = NULL;
+    if (l->reclaim) l->reclaim(l->reclaim_ctx, tds__spent_free, p);
+    else tds__spent_free(p);
+}
+
+static void tds__backlog_free(struct tds_group *g, tds_backlog_item *it)
 {
     if (!it) return;
-    tds_push_prep_free(it->p);
+    tds__spent_put(g, it->p);
     if (it->earlier)
         for (size_t i = 0; i < it->peer.n_earlier; i++) free(it->earlier[i].data);
     free(it->earlier);
@@ -278,8 +316,9 @@ static void tds__group_fail(tds_ledger *l, int rc, const td_error *err)
             if (it->acks[k].status == TIENDO__ACK_STATUS__ACK_STORED)
                 it->acks[k].status = TIENDO__ACK_STATUS__ACK_UNSPECIFIED;
         it->done(it->arg, rc, err);
-        tds__backlog_free(it);
+        tds__backlog_free(g, it);
     }
+    tds__spent_release(l);
 }
 
 /* Release the unsynced waiters up to commit gen (rc: the sync's result). */
@@ -358,6 +397,7 @@ static void tds__group_commit(tds_ledger *l, int durable)
     tds__pending_free(g->rows, g->nrows);
     g->rows = NULL;
     g->nrows = g->caprows = 0;
+    tds__spent_release(l);
     if (durable) {
         /* nothing to sync when every earlier commit is known on disk */
         int src = synced || g->gen <= g->synced ? 0 : tds_logstore_wal_sync(l->store);
@@ -418,14 +458,19 @@ int tds_ledger_wal_frames(const tds_ledger *l)
     return tds_logstore_wal_frames(l->store);
 }
 
-int tds_ledger_wal_checkpoint(tds_ledger *l, int *all)
+int tds_ledger_wal_checkpoint(tds_ledger *l)
 {
-    return tds_logstore_wal_checkpoint(l->store, all);
+    return tds_logstore_wal_checkpoint(l->store);
 }
 
 int tds_ledger_wal_restart(tds_ledger *l)
 {
     return tds_logstore_wal_restart(l->store);
+}
+
+void tds_ledger_wal_restarted(tds_ledger *l)
+{
+    tds_logstore_wal_restarted(l->store);
 }
 
 void tds_ledger_synced(tds_ledger *l, uint64_t gen, int rc)
@@ -474,7 +519,7 @@ static int tds__backlog_append(tds_ledger *l, size_t budget, td_error *err)
         if (!(g->bl_head = it->next)) g->bl_tail = NULL;
         g->bl_n--;
         g->bytes -= p->recv_bytes < g->bytes ? p->recv_bytes : g->bytes;
-        tds__backlog_free(it);
+        tds__backlog_free(g, it);
     }
     return 0;
 }
@@ -626,10 +671,9 @@ static int tds__push_append(tds_ledger *l, const tds_peer *peer, size_t from, si
         if ((rc = tds_logstore_insert_leaf(l->store, &p->row, leaf[i], err))) return rc;
         /* the files it cites get their references when the fold accepts it
          * (tds__apply_row), not here */
-        p->body = bytes[i];       /* ownership moves to the group, with the decoded entry */
-        bytes[i] = NULL;
+        p->body = bytes[i];       /* borrowed from the prep, with the decoded entry (see "freed by the pool") */
         p->en = en[i];
-        memset(&en[i], 0, sizeof en[i]);
+        p->borrowed = 1;
         a->status = TIENDO__ACK_STATUS__ACK_STORED;
         a->index = p->row.idx;
         g->nrows++;
@@ -724,7 +768,7 @@ oom:
     /* nothing of this push is in the group: fail it alone */
     if (it) {
         it->p = NULL;
-        tds__backlog_free(it);
+        tds__backlog_free(g, it);
     }
     tds_push_prep_free(p);
     td_error_set(&err, TD_ENOMEM, "out of memory for a push");

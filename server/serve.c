@@ -89,6 +89,7 @@ struct tds_server {
         int rc, stop, running, inited;
         int ckpt_want, ckpt_busy;     /* a WAL checkpoint asked for / running */
         int restarting;               /* the WAL's restart: the loop begins no group */
+        uint64_t restarts, restarts_seen;   /* restarts done (sync thread), seen by the loop */
     } sy;
     uint32_t proto_max;           /* TIENDO_PROTO_MAX, 0 = ours */
     SSL_CTX *ctx;
@@ -164,18 +165,63 @@ static void tds__pool_size(void)
     setenv("UV_THREADPOOL_SIZE", v, 0);
 }
 
-static void tds__work_cb(uv_work_t *r)
+/* A pool thread's priority, set at its first job. */
+static void tds__pool_thread_setup(void)
 {
     static __thread int niced;
+    int rc;
+    if (niced) return;
+    niced = 1;
+    if ((rc = td_prio_lower(TDS_POOL_NICE))) td_log_debug("thread pool: cannot lower its priority: %s", strerror(rc));
+    /* the default slice: not the loop's short one, if inherited */
+    if ((rc = td_prio_slice(0))) td_log_debug("thread pool: cannot reset its time slice: %s", strerror(rc));
+}
+
+static void tds__work_cb(uv_work_t *r)
+{
     tds_work *w = r->data;
-    if (!niced) {
-        int rc;
-        niced = 1;
-        if ((rc = td_prio_lower(TDS_POOL_NICE))) td_log_debug("thread pool: cannot lower its priority: %s", strerror(rc));
-        /* the default slice: not the loop's short one, if inherited */
-        if ((rc = td_prio_slice(0))) td_log_debug("thread pool: cannot reset its time slice: %s", strerror(rc));
-    }
+    tds__pool_thread_setup();
     w->work(w->job);
+}
+
+/* Memory the pool allocated goes back to the pool to be freed
+ * (tds_ledger_set_reclaim: the loop never waits for a pool thread's malloc
+ * arena). */
+typedef struct tds_reclaim_req {
+    uv_work_t req;
+    void (*fn)(void *);
+    void *p;
+} tds_reclaim_req;
+
+static void tds__reclaim_work(uv_work_t *r)
+{
+    tds_reclaim_req *q = r->data;
+    tds__pool_thread_setup();
+    q->fn(q->p);
+}
+
+static void tds__reclaim_after(uv_work_t *r, int status)
+{
+    tds_reclaim_req *q = r->data;
+    if (status == UV_ECANCELED) q->fn(q->p);
+    free(q);
+}
+
+static void tds__reclaim(void *ctx, void (*fn)(void *), void *p)
+{
+    tds_server *srv = ctx;
+    tds_reclaim_req *q = malloc(sizeof *q);
+    if (!q) {
+        fn(p);
+        return;
+    }
+    q->fn = fn;
+    q->p = p;
+    q->req.data = q;
+    if (uv_queue_work(srv->loop, &q->req, tds__reclaim_work, tds__reclaim_after) != 0) {
+        free(q);
+        fn(p);
+    }
 }
 
 static void tds__after_work_cb(uv_work_t *r, int status)
@@ -429,7 +475,7 @@ static void tds__sync_thread(void *arg)
     uv_mutex_lock(&srv->sy.mu);
     for (;;) {
         uint64_t gen;
-        int rc, all = 0;
+        int rc;
         while (!srv->sy.stop && srv->sy.want <= srv->sy.got && !srv->sy.ckpt_want)
             uv_cond_wait(&srv->sy.cv, &srv->sy.mu);
         if (srv->sy.stop) break;
@@ -438,18 +484,20 @@ static void tds__sync_thread(void *arg)
             srv->sy.ckpt_want = 0;
             srv->sy.ckpt_busy = 1;
             uv_mutex_unlock(&srv->sy.mu);
-            rc = tds_ledger_wal_checkpoint(srv->ledger, &all);
+            rc = tds_ledger_wal_checkpoint(srv->ledger);
             if (rc) td_log_warn("checkpointing the log's WAL: SQLite error %d", rc);
-            if (!rc && all) {
+            if (!rc) {
                 /* the WAL's restart and its fsync here, not in the loop's
-                 * next commit: the loop steps again once it is done */
+                 * next commit: the loop appends nothing meanwhile (it goes
+                 * on reading and answering) and steps again once woken */
                 uv_mutex_lock(&srv->sy.mu);
                 srv->sy.restarting = 1;
                 uv_mutex_unlock(&srv->sy.mu);
-                if ((rc = tds_ledger_wal_restart(srv->ledger)))
-                    td_log_warn("restarting the log's WAL: SQLite error %d", rc);
+                if ((rc = tds_ledger_wal_restart(srv->ledger)) < 0)
+                    td_log_warn("restarting the log's WAL: SQLite error %d", -rc);
                 uv_mutex_lock(&srv->sy.mu);
                 srv->sy.restarting = 0;
+                if (rc > 0) srv->sy.restarts++;
                 uv_async_send(&srv->sy.synced);
                 uv_mutex_unlock(&srv->sy.mu);
             }
@@ -499,10 +547,16 @@ static void tds__on_check(uv_check_t *h)
     tds_server *srv = h->data;
     uint64_t gen;
     int restarting = 0;
+    uint64_t restarts = 0;
     if (srv->sy.running) {
         uv_mutex_lock(&srv->sy.mu);
         restarting = srv->sy.restarting;
+        restarts = srv->sy.restarts;
         uv_mutex_unlock(&srv->sy.mu);
+        if (restarts != srv->sy.restarts_seen) {
+            srv->sy.restarts_seen = restarts;
+            tds_ledger_wal_restarted(srv->ledger);
+        }
     }
     /* while the sync thread restarts the WAL, the backlog waits (its end
      * wakes the loop through sy.synced) */
@@ -807,6 +861,7 @@ int tds_cmd_serve(int argc, char **argv)
         td_log_warn("the log's WAL is checkpointed inside commits: %s", err.msg);
     }
     tds_ledger_set_group_commit(srv.ledger, 1);
+    tds_ledger_set_reclaim(srv.ledger, tds__reclaim, &srv);
     /* the loop's bursts are short and every session waits for them: run it
      * at its wakeup, ahead of the verifying threads (prio.h) */
     if ((rc = td_prio_slice(TD_PRIO_LOOP_SLICE_US)))
@@ -841,6 +896,7 @@ out_loop:
     }
     if (srv.sy.synced.loop && !uv_is_closing((uv_handle_t *)&srv.sy.synced)) uv_close((uv_handle_t *)&srv.sy.synced, NULL);
     uv_run(srv.loop, UV_RUN_DEFAULT);
+    tds_ledger_set_reclaim(srv.ledger, NULL, NULL);   /* the pool is gone with the loop */
     uv_loop_close(srv.loop);
     if (srv.sy.inited) {
         uv_cond_destroy(&srv.sy.cv);
