@@ -603,7 +603,54 @@ static double tb_thread_cpu_s(void)
 /* CPU microseconds per verify in the last tb_verify_rate run. */
 static double tb_verify_cpu_us;
 
+static double tb_verify_rate_cpu(tb_client *cl, size_t m, int with_decode, double *cpu_us);
+
 static double tb_verify_rate(tb_client *cl, size_t m, int with_decode)
+{
+    return tb_verify_rate_cpu(cl, m, with_decode, &tb_verify_cpu_us);
+}
+
+/* The same on every online core at once (one thread each), summed: what
+ * two verifying cores really give on this machine, the ceiling of the
+ * ingest when the server did nothing but verify. */
+typedef struct tb_vthread {
+    pthread_t th;
+    tb_client *cl;
+    size_t m;
+    double rate, cpu_us;
+} tb_vthread;
+
+static void *tb_vthread_run(void *arg)
+{
+    tb_vthread *v = arg;
+    v->rate = tb_verify_rate_cpu(v->cl, v->m, 0, &v->cpu_us);
+    return NULL;
+}
+
+static double tb_verify_rate_all(tb_client *cl, size_t m, long *ncores)
+{
+    long nc = sysconf(_SC_NPROCESSORS_ONLN);
+    tb_vthread v[64];
+    double sum = 0;
+    long started = 0;
+    if (nc < 1) nc = 1;
+    if (nc > 64) nc = 64;
+    for (long i = 0; i < nc; i++) {
+        v[i].cl = cl;
+        v[i].m = m;
+        v[i].rate = 0;
+        if (pthread_create(&v[i].th, NULL, tb_vthread_run, &v[i]) != 0) break;
+        started++;
+    }
+    for (long i = 0; i < started; i++) {
+        pthread_join(v[i].th, NULL);
+        sum += v[i].rate;
+    }
+    *ncores = started;
+    return sum;
+}
+
+static double tb_verify_rate_cpu(tb_client *cl, size_t m, int with_decode, double *cpu_us)
 {
     size_t done = 0, fails = 0, total = 0;
     double t0, t = 0, c0;
@@ -640,7 +687,7 @@ static double tb_verify_rate(tb_client *cl, size_t m, int with_decode)
         }
         t = now_s() - t0;
     }
-    tb_verify_cpu_us = done ? (tb_thread_cpu_s() - c0) * 1e6 / (double)done : 0;
+    *cpu_us = done ? (tb_thread_cpu_s() - c0) * 1e6 / (double)done : 0;
     free(pk);
     if (fails) fprintf(stderr, "tdbench: %zu signatures did not verify\n", fails);
     return (double)done / t;
@@ -1149,6 +1196,12 @@ int main(int argc, char **argv)
         printf("verify: the same with the Entry decode the server also does: %.0f entries/s\n",
                tb_verify_rate(cl, m, 1));
         printf("ingest: push rate / verify rate = %.2f (target >= 1.6)\n", push_rate / vrate);
+        {
+            long ncv = 0;
+            double all = tb_verify_rate_all(cl, m, &ncv);
+            printf("verify: the same on %ld cores at once, one thread each: %.0f entries/s = %.2f x one core "
+                   "(push rate / that = %.2f)\n", ncv, all, vrate > 0 ? all / vrate : 0.0, all > 0 ? push_rate / all : 0.0);
+        }
         if (cpu0 >= 0 && cpu1 > cpu0 && vcpu > 0) {
             double us = (cpu1 - cpu0) * 1000.0 / (double)opt_n;
             long nc = sysconf(_SC_NPROCESSORS_ONLN);
