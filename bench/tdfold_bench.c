@@ -26,7 +26,10 @@
  * duration; --build-runs N builds the monthly report of --period N times
  * more and prints its CPU p50/p99 (what the first /mreport of a period
  * costs; a loop to profile); --dump PATH prints the body of page PATH
- * (?period=--period) and stops; TDFOLD_DIGEST_ONLY=1 in the environment prints the state's
+ * (?period=--period) and stops; --cli-pause MS waits MS ms before each
+ * command's run, as a person types them (back to back, a process reuses
+ * the memory the one before freed; after a pause, on a virtual machine
+ * that hands free memory back to its host, it may not); TDFOLD_DIGEST_ONLY=1 in the environment prints the state's
  * digest after the first open and stops (to compare two builds' folds).
  */
 #include <fcntl.h>
@@ -170,7 +173,7 @@ static double run_cli(const char *bin, const char *dir, const char *args, double
 int main(int argc, char **argv)
 {
     const char *dir = NULL, *bin = "build/tiendo", *period = "2025-12", *only = NULL, *dump = NULL;
-    int runs = 20, task = 5, cli_runs = 0, pages_only = 0, build_runs = 0;
+    int runs = 20, task = 5, cli_runs = 0, pages_only = 0, build_runs = 0, cli_pause = 0;
     static double t[FB_RUNS_MAX], u[FB_RUNS_MAX];
     tdc_ui ui;
     td_error e = {0};
@@ -187,16 +190,17 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--pages")) pages_only = 1;
         else if (!strcmp(argv[i], "--build-runs") && i + 1 < argc) build_runs = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--dump") && i + 1 < argc) dump = argv[++i];
+        else if (!strcmp(argv[i], "--cli-pause") && i + 1 < argc) cli_pause = atoi(argv[++i]);
         else {
             fprintf(stderr, "usage: tdfold_bench --dir DEVDIR [--bin tiendo] [--runs N] [--cli-runs N] "
-                            "[--period YYYY-MM] [--task N] [--only PATH] [--pages] [--build-runs N] [--dump PATH]\n");
+                            "[--period YYYY-MM] [--task N] [--only PATH] [--pages] [--build-runs N] [--dump PATH] [--cli-pause MS]\n");
             return 2;
         }
     }
     if (!dir || runs < 1 || runs > FB_RUNS_MAX || cli_runs < 0 || cli_runs > FB_RUNS_MAX || build_runs < 0 ||
-        build_runs > FB_RUNS_MAX) {
+        build_runs > FB_RUNS_MAX || cli_pause < 0) {
         fprintf(stderr, "usage: tdfold_bench --dir DEVDIR [--bin tiendo] [--runs N] [--cli-runs N] "
-                        "[--period YYYY-MM] [--task N] [--only PATH] [--pages] [--build-runs N] [--dump PATH]\n");
+                        "[--period YYYY-MM] [--task N] [--only PATH] [--pages] [--build-runs N] [--dump PATH] [--cli-pause MS]\n");
         return 2;
     }
     if (!cli_runs) cli_runs = runs;
@@ -409,8 +413,13 @@ int main(int argc, char **argv)
         for (int c = 0; c < 6 && !only && !pages_only; c++) {
             int bad = 0;
             char name[160];
-            for (int i = 0; i < cli_runs; i++)
+            for (int i = 0; i < cli_runs; i++) {
+                if (cli_pause > 0) {   /* as a person runs them: seconds apart */
+                    struct timespec ts = {cli_pause / 1000, (long)(cli_pause % 1000) * 1000000L};
+                    nanosleep(&ts, NULL);
+                }
                 if ((t[i] = run_cli(bin, dir, C[c], &u[i])) < 0) bad = 1;
+            }
             snprintf(name, sizeof name, "tiendo %s", C[c]);
             if (bad) printf("%-34s failed (run it by hand)\n", name);
             else {
