@@ -509,7 +509,7 @@ typedef struct td__sr {
     void *arg;
     td__xxh mac;       /* over the bytes as they come (td__snap_mac) */
     char *ar;          /* the state's text block (st->arena) while the reports are read */
-    size_t ar_used, ar_cap;
+    size_t ar_used, ar_cap, ar_pop;   /* ar_pop: the block's bytes prefaulted so far */
 } td__sr;
 
 /* Make bytes [off, off + n) readable in the window: a pointer to them, or NULL (r->bad) when the blob ends
@@ -622,15 +622,20 @@ static size_t td__r_count(td__sr *r, size_t min)
     return (size_t)v;
 }
 
-/* A large block about to be filled front to back: ask for huge pages (one fault and one zeroing per 2 MB
- * instead of 512 faults; ignored where the kernel does not offer them).  Done before the first write. */
-#define TD__HUGE (2u << 20)
-static void td__huge(void *p, size_t n)
+/* A block about to be filled front to back: its pages mapped and zeroed in one call (MADV_POPULATE_WRITE)
+ * instead of one fault per 4 KB page as the copy reaches it; where the kernel does not offer it, the pages
+ * fault in as before.  Not huge pages: a transparent huge page takes a free 2 MB block, the very blocks a
+ * virtual machine's balloon hands back to its host after a couple of idle seconds (free page reporting),
+ * so the first process after a pause (a `tiendo status` after a sync) paid a host fault per 2 MB. */
+#define TD__PAGE ((uintptr_t)4096)
+#define TD__PREFAULT_MIN ((size_t)256 << 10)   /* smaller ones: not worth a system call */
+#define TD__PREFAULT_STEP ((size_t)4 << 20)    /* the text block: prefaulted this much ahead of its use */
+static void td__prefault(void *p, size_t n)
 {
-#ifdef MADV_HUGEPAGE
-    uintptr_t b = ((uintptr_t)p + TD__HUGE - 1) & ~(uintptr_t)(TD__HUGE - 1);
-    uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)(TD__HUGE - 1);
-    if (n >= 2 * TD__HUGE && e > b) (void)madvise((void *)b, e - b, MADV_HUGEPAGE);
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t b = ((uintptr_t)p + TD__PAGE - 1) & ~(TD__PAGE - 1);
+    uintptr_t e = ((uintptr_t)p + n) & ~(TD__PAGE - 1);
+    if (n >= TD__PREFAULT_MIN && e > b) (void)madvise((void *)b, e - b, MADV_POPULATE_WRITE);
 #else
     (void)p;
     (void)n;
@@ -642,7 +647,7 @@ static void *td__r_alloc(td__sr *r, size_t n, size_t size)
     void *p;
     if (r->bad || !n) return NULL;
     if (!(p = calloc(n, size))) r->bad = TD_ENOMEM;
-    else if (n <= SIZE_MAX / size) td__huge(p, n * size);
+    else if (n <= SIZE_MAX / size) td__prefault(p, n * size);
     return p;
 }
 
@@ -655,6 +660,12 @@ static void *td__r_take(td__sr *r, size_t n)
     if (r->bad) return NULL;
     if (r->ar && at <= r->ar_cap && n <= r->ar_cap - at) {
         r->ar_used = at + n;
+        if (r->ar_used > r->ar_pop) {   /* the block is sized for the worst case: only what is used */
+            size_t k = r->ar_used - r->ar_pop + TD__PREFAULT_STEP;
+            if (k > r->ar_cap - r->ar_pop) k = r->ar_cap - r->ar_pop;
+            td__prefault(r->ar + r->ar_pop, k);
+            r->ar_pop += k;
+        }
         return r->ar + at;
     }
     if (!(p = malloc(n ? n : 1))) r->bad = TD_ENOMEM;
@@ -1082,7 +1093,6 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
     if (st->reports && !r->bad) {
         size_t cap = (r->n - r->off) * 2 + 64;
         if ((r->ar = malloc(cap))) {
-            td__huge(r->ar, cap);
             st->arena = r->ar;
             st->arena_len = r->ar_cap = cap;
         }

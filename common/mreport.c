@@ -550,20 +550,39 @@ static int td__cmp_rank(const void *a, const void *b)
 
 static int td__build_agencies(td_mreport *r, td_error *err)
 {
+    const td_registry *reg = td_state_registry(r->st);
     int rc;
     for (int m = 0; m < TD_MREPORT_MONTHS; m++) {
         td_obligation *ob = NULL;
         size_t n = 0;
+        /* the obligations come by agency: one look-up per agency that still exists at as_of (responsible
+         * for each of its tasks itself, td_registry_responsible) and its slot */
+        const char *run = NULL;
+        size_t run_slot = SIZE_MAX;
+        int run_self = 0;
         if ((rc = td_status_obligations(r->st, r->periods[m], r->as_of, &r->opts.status, NULL, &ob, &n, err)))
             return rc;
         for (size_t i = 0; i < n; i++) {
-            if (!td__in_plan_key(r, ob[i].task)) continue;
-            /* an agency renamed, merged or split since: its months count for
-             * the agency responsible at as_of, which carries its record */
-            const char *who = td_registry_responsible(td_state_registry(r->st), ob[i].agency, r->as_of,
-                                                      (int)ob[i].task);
-            td_mr_agency *a = td__agency_slot(r, who ? who : ob[i].agency);
+            const char *who;
+            td_mr_agency *a;
             td_mr_owed *o;
+            if (!td__in_plan_key(r, ob[i].task)) continue;
+            if (ob[i].agency != run) {
+                const td_agency *ag = td_registry_agency(reg, ob[i].agency);
+                run = ob[i].agency;
+                run_self = ag && (ag->valid_to == 0 || r->as_of < ag->valid_to);
+                run_slot = SIZE_MAX;
+            }
+            if (run_self && run_slot != SIZE_MAX) {
+                a = &r->agencies[run_slot];
+                who = a->slug;
+            } else {
+                /* an agency renamed, merged or split since: its months count for
+                 * the agency responsible at as_of, which carries its record */
+                who = td_registry_responsible(reg, ob[i].agency, r->as_of, (int)ob[i].task);
+                a = td__agency_slot(r, who ? who : ob[i].agency);
+                if (a && run_self) run_slot = (size_t)(a - r->agencies);
+            }
             if (!a) {
                 free(ob);
                 return td_error_set(err, TD_ENOMEM, "out of memory | " TD_MSG_NOMEM);

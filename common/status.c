@@ -442,15 +442,20 @@ static int td__cur_at(const td__ctx *c, size_t k, td__cur *out)
     return 1;
 }
 
-static int td__find(const td__ctx *c, uint32_t task, const char *agency, const char *period, td__cur *out)
+/* The current version of run r's key of `period` (td__find with the run already found). */
+static int td__find_in(const td__ctx *c, const td__run *r, const char *period, td__cur *out)
 {
-    const td__run *r = td__run_of(c->h, task, agency);
     int pn = td__pnum(period);
     size_t k;
     if (!r) return 0;
     k = td__key_lower(c->h, r, pn);
     if (k >= r->k1 || c->h->keys[k].pnum != pn) return 0;
     return td__cur_at(c, k, out);
+}
+
+static int td__find(const td__ctx *c, uint32_t task, const char *agency, const char *period, td__cur *out)
+{
+    return td__find_in(c, td__run_of(c->h, task, agency), period, out);
 }
 
 static int td__check_args(int date, const td_status_opts *in, td_status_opts *o, td_error *err)
@@ -1037,6 +1042,63 @@ static void td__lead(const td__ctx *c, uint32_t task, const char *agency, const 
     }
 }
 
+/*
+ * Whether td__lead(c, task, agency, j) judges the lead done (td_status_is_done), without the rest of the
+ * lead's status when j is not per period: its DONE keys in scope, and, when one counts, the
+ * scope's latest report (a return reopens).  What td_status_obligations asks of every lead of every
+ * month of a report; the same rules as td__lead, read from the same index.  own: the run of (task, agency)
+ * in c's index, as td__run_of finds it.
+ */
+static int td__lead_done(const td__ctx *c, uint32_t task, const char *agency, const td__run *own, const td__judge *j)
+{
+    const td__hist *h = c->h;
+    const td__cur *scope_latest = NULL;
+    td__cur scope_s, got;
+    const char *who[TD__PRED_MAX + 1];
+    size_t n_who, scope[TD__PRED_MAX + 1][2];
+    const td__run *runs[TD__PRED_MAX + 1];
+    int done = 0;
+
+    if (j->per_period) {   /* one period's report judges it: the whole rule */
+        td_lead_status ls;
+        if (!td__may_be_done(c, task, agency)) return 0;
+        td__lead(c, task, agency, j, &ls);
+        return td_status_is_done(ls.status);
+    }
+    n_who = td__heirs_of(c, task, agency, who);
+    for (size_t w = 0; w < n_who; w++) {
+        const td__run *r = runs[w] = w ? td__run_of(h, task, who[w]) : own;
+        size_t ks, ke, dk, dhi;
+        scope[w][0] = scope[w][1] = 0;
+        if (!r) continue;
+        /* every period (a year's bounds 0 and 9999): the whole run */
+        ks = j->year_lo ? td__key_lower(h, r, j->year_lo * 100) : r->k0;
+        ke = j->year_hi < 9999 ? td__key_lower(h, r, (j->year_hi + 1) * 100) : r->k1;
+        if (ke < ks) ke = ks;
+        scope[w][0] = ks;
+        scope[w][1] = ke;
+        for (dk = r->d0, dhi = r->d1; dk < dhi;) {   /* first DONE key >= ks */
+            size_t mid = dk + (dhi - dk) / 2;
+            if (h->done[mid] < ks) dk = mid + 1;
+            else dhi = mid;
+        }
+        for (; !done && dk < r->d1 && h->done[dk] < ke; dk++)
+            if (td__cur_at(c, h->done[dk], &got) && got.v->state == TIENDO__REPORT_STATE__REPORT_DONE &&
+                got.review == 1 && got.eff_date)
+                done = 1;
+    }
+    if (!done || j->stays_done) return done;
+    for (size_t w = 0; w < n_who; w++) {
+        if (!runs[w]) continue;
+        for (size_t k = scope[w][1]; k-- > scope[w][0];)
+            if (td__cur_at(c, k, &got)) {
+                td__take_later(&scope_latest, &scope_s, &got);
+                break;
+            }
+    }
+    return !(scope_latest && scope_latest->review == -1);
+}
+
 static td_status td__overall(const td_lead_status *l, size_t n)
 {
     size_t done = 0, late_done = 0, awaiting = 0, not_started = 0;
@@ -1170,6 +1232,65 @@ static int td__obl_cmp(const void *x, const void *y)
     return a->task < b->task ? -1 : a->task > b->task;
 }
 
+/* td__obl_sort: at most this many agencies (a province has a few dozen), else the plain sort. */
+#define TD__OBL_AGS 128
+
+typedef struct td__orun {
+    const char *slug;   /* NULL: an empty slot */
+    size_t n, at;       /* how many; where they go */
+    uint32_t last;      /* task of the last one placed */
+} td__orun;
+
+static int td__orun_cmp(const void *x, const void *y)
+{
+    return strcmp((*(const td__orun *const *)x)->slug, (*(const td__orun *const *)y)->slug);
+}
+
+/*
+ * v sorted as a stable sort by td__obl_cmp sorts it, without a comparison per pair: the obligations come
+ * task by task, so each agency's are already in task order; counted by agency (its pointer: one per slug),
+ * the agencies ordered by slug, each one's placed in turn.  1 (v left as it was) when that does not hold
+ * (two pointers with one slug, an agency's tasks out of order, too many agencies) or out of memory: then
+ * the caller sorts it the plain way.
+ */
+static int td__obl_sort(td_obligation *v, size_t n)
+{
+    td__orun slot[2 * TD__OBL_AGS], *ord[TD__OBL_AGS];
+    td_obligation *tmp;
+    size_t na = 0, at = 0;
+    memset(slot, 0, sizeof slot);
+    for (size_t i = 0; i < n; i++) {
+        size_t h = ((uintptr_t)v[i].agency >> 4) * 2654435761u & (2 * TD__OBL_AGS - 1);
+        while (slot[h].slug && slot[h].slug != v[i].agency) h = (h + 1) & (2 * TD__OBL_AGS - 1);
+        if (!slot[h].slug) {
+            if (na == TD__OBL_AGS) return 1;
+            slot[h].slug = v[i].agency;
+            ord[na++] = &slot[h];
+        }
+        slot[h].n++;
+    }
+    qsort(ord, na, sizeof *ord, td__orun_cmp);
+    for (size_t r = 0; r < na; r++) {
+        if (r && !strcmp(ord[r - 1]->slug, ord[r]->slug)) return 1;
+        ord[r]->at = at;
+        at += ord[r]->n;
+    }
+    if (!(tmp = malloc(n * sizeof *tmp))) return 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t h = ((uintptr_t)v[i].agency >> 4) * 2654435761u & (2 * TD__OBL_AGS - 1);
+        while (slot[h].slug != v[i].agency) h = (h + 1) & (2 * TD__OBL_AGS - 1);
+        if (v[i].task < slot[h].last) {
+            free(tmp);
+            return 1;
+        }
+        slot[h].last = v[i].task;
+        tmp[slot[h].at++] = v[i];
+    }
+    memcpy(v, tmp, n * sizeof *v);
+    free(tmp);
+    return 0;
+}
+
 /* Grow *v to hold one more. */
 static int td__obl_push(td_obligation **v, size_t *n, size_t *cap, const td_obligation *ob)
 {
@@ -1228,17 +1349,19 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
         for (size_t li = 0; li < nl; li++) {
             td_obligation ob;
             const td__cur *cu = NULL;
+            const td__run *own;
             td__cur got;
             if (agency && strcmp(agency, leads[li])) continue;
+            own = td__run_of(at_d.h, (uint32_t)t->number, leads[li]);   /* one index: before.h is at_d.h */
             if (!jd.recurs) {
-                td_lead_status ls;
                 /* A yearly task starts again with the year: December's
                  * completion does not cover January's year. */
                 int new_year = jb.yearly && day_before / 10000 != y;
-                if (!new_year && td__may_be_done(&before, (uint32_t)t->number, leads[li])) {
-                    td__lead(&before, (uint32_t)t->number, leads[li], &jb, &ls);
-                    if (td_status_is_done(ls.status)) continue;
-                }
+                if (!new_year && td__lead_done(&before, (uint32_t)t->number, leads[li],
+                                               before.h == at_d.h ? own
+                                                                  : td__run_of(before.h, (uint32_t)t->number, leads[li]),
+                                               &jb))
+                    continue;
             }
             memset(&ob, 0, sizeof ob);
             ob.task = (uint32_t)t->number;
@@ -1247,7 +1370,7 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
             ob.due_date = due;
             ob.recurring = jd.recurs;
             ob.state = TD_OWED_MISSING;
-            if (td__find(&at_d, ob.task, ob.agency, period, &got)) {
+            if (td__find_in(&at_d, own, period, &got)) {
                 cu = &got;
             } else {
                 const char *who[TD__PRED_MAX + 1];
@@ -1275,7 +1398,7 @@ int td_status_obligations(const td_state *st, const char *period, int date, cons
         free(out);
         return rc;
     }
-    if (nout) qsort(out, nout, sizeof *out, td__obl_cmp);
+    if (nout > 1 && td__obl_sort(out, nout)) qsort(out, nout, sizeof *out, td__obl_cmp);
     *v = out;
     *n = nout;
     return 0;
