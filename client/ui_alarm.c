@@ -84,7 +84,9 @@ void tdc_ui_alarm_banner(tdc_ui *ui, FILE *f)
     size_t open = 0;
     tdc_ui_alarm_count(ui, &open);
     if (!open) return;
-    fprintf(f, "<div class=\"err\" role=\"alert\" id=\"alarm-banner\"><p><strong>" TD_UI_ALARM_CANH_BAO_NHAT_KY "</strong> " TD_UI_ALARM_DU_LIEU_MAY_CHU " <a href=\"/alarms\">" TD_UI_ALARM_XEM_CAC_CANH_BAO "</a></p></div>",
+    fprintf(f, "<div class=\"err\" role=\"alert\" id=\"alarm-banner\"><p><strong>" TD_UI_ALARM_CANH_BAO_NHAT_KY
+               "</strong> " TD_UI_ALARM_DU_LIEU_MAY_CHU " <a href=\"/alarms\">" TD_UI_ALARM_XEM_CAC_CANH_BAO
+               "</a></p></div>",
             open);
 }
 
@@ -121,8 +123,10 @@ static void tdc__page_list(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_res
         return;
     }
     fprintf(f, "<p id=\"alarm-count\">" TD_UI_ALARM_CANH_BAO_CHUA_XU "</p>", n, open);
-    fprintf(f, "<table id=\"alarms\"><thead><tr><th scope=\"col\">" TD_UI_ALARM_SO "</th><th scope=\"col\">" TD_UI_LOAI "</th>"
-               "<th scope=\"col\">" TD_UI_ALARM_LUC "</th><th scope=\"col\">" TD_UI_ALARM_BANG_CHUNG "</th><th scope=\"col\">" TD_UI_ALARM_XU_LY "</th></tr></thead>"
+    fprintf(f, "<table id=\"alarms\"><thead><tr><th scope=\"col\">" TD_UI_ALARM_SO "</th><th scope=\"col\">" TD_UI_LOAI
+               "</th>"
+               "<th scope=\"col\">" TD_UI_ALARM_LUC "</th><th scope=\"col\">" TD_UI_ALARM_BANG_CHUNG
+               "</th><th scope=\"col\">" TD_UI_ALARM_XU_LY "</th></tr></thead>"
                "<tbody>");
     for (size_t i = n; i-- > 0;) {   /* newest first */
         tdc_alarm *a = &v[i];
@@ -145,12 +149,14 @@ static void tdc__page_list(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_res
             fprintf(f, "<br>" TD_UI_ALARM_GHI_CHU " ");
             tdc_ui_esc(f, a->acked_note && *a->acked_note ? a->acked_note : TD_UI_KHONG_CO);
         } else {
-            fprintf(f, "<strong>" TD_UI_ALARM_CHUA_XU_LY "</strong><br><a href=\"/alarm?id=%lld#ack\">" TD_UI_ALARM_DANH_DAU_DA_XU "</a>",
+            fprintf(f, "<strong>" TD_UI_ALARM_CHUA_XU_LY "</strong><br><a href=\"/alarm?id=%lld#ack\">"
+                       TD_UI_ALARM_DANH_DAU_DA_XU "</a>",
                     (long long)a->id);
         }
         fprintf(f, "</td></tr>");
     }
-    fprintf(f, "</tbody></table><p class=\"hint\">" TD_UI_ALARM_TREN_DONG_LENH " <code>" TD_UI_ALARM_TIENDO_STATUS "</code> " TD_UI_ALARM_LIET_KE_CAC_CANH " "
+    fprintf(f, "</tbody></table><p class=\"hint\">" TD_UI_ALARM_TREN_DONG_LENH " <code>" TD_UI_ALARM_TIENDO_STATUS
+               "</code> " TD_UI_ALARM_LIET_KE_CAC_CANH " "
                "<code>" TD_UI_ALARM_TIENDO_STATUS_CLEAR_ALARM "</code> " TD_UI_ALARM_DANH_DAU_DA_XU_LY "</p>");
     tdc_alarms_free(v, n);
     tdc_ui_foot(f);
@@ -167,11 +173,14 @@ static void tdc__ack_form(tdc_ui *ui, FILE *f, long long id, const char *note, c
     }
     fprintf(f, "<p>" TD_UI_ALARM_CHI_DANH_DAU_SAU "</p><form method=\"post\" action=\"/alarm/ack\" id=\"ack-form\">");
     tdc_ui_csrf(ui, f);
-    fprintf(f, "<input type=\"hidden\" name=\"id\" value=\"%lld\"><div class=\"field\"><label for=\"note\">" TD_UI_ALARM_GHI_CHU_BAT_BUOC "</label><p class=\"hint\" id=\"hint-note\">" TD_UI_ALARM_VI_DU_DA_KIEM "</p><textarea id=\"note\" name=\"note\" "
+    fprintf(f, "<input type=\"hidden\" name=\"id\" value=\"%lld\"><div class=\"field\"><label for=\"note\">"
+               TD_UI_ALARM_GHI_CHU_BAT_BUOC "</label><p class=\"hint\" id=\"hint-note\">" TD_UI_ALARM_VI_DU_DA_KIEM
+               "</p><textarea id=\"note\" name=\"note\" "
                "rows=\"3\" required aria-describedby=\"hint-note\">",
             id);
     tdc_ui_esc(f, note ? note : "");
-    fprintf(f, "</textarea></div><div class=\"actions\"><button type=\"submit\" class=\"primary\" id=\"ack-next\">" TD_UI_ALARM_TIEP_TUC "</button>"
+    fprintf(f, "</textarea></div><div class=\"actions\"><button type=\"submit\" class=\"primary\" id=\"ack-next\">"
+               TD_UI_ALARM_TIEP_TUC "</button>"
                "</div></form></section>");
 }
 
@@ -207,11 +216,13 @@ static void tdc__page_one(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
     if (!err) tdc__done(q, f);
     tdc_alarm *a = &v[k];
     tdc__when(a->at_ms, when, sizeof when);
-    fprintf(f, "<p><a href=\"/alarms\">" TD_UI_ALARM_DANH_SACH_CANH_BAO "</a></p><dl id=\"alarm-detail\"><dt>" TD_UI_LOAI "</dt><dd>");
+    fprintf(f, "<p><a href=\"/alarms\">" TD_UI_ALARM_DANH_SACH_CANH_BAO "</a></p><dl id=\"alarm-detail\"><dt>"
+               TD_UI_LOAI "</dt><dd>");
     tdc_ui_esc(f, tdc_alarm_vi(a->kind));
     fprintf(f, " <span class=\"hint\">(");
     tdc_ui_esc(f, a->kind);
-    fprintf(f, ")</span></dd><dt>" TD_UI_ALARM_LUC "</dt><dd>%s</dd><dt>" TD_UI_TINH_TRANG "</dt><dd id=\"alarm-state\">", when);
+    fprintf(f, ")</span></dd><dt>" TD_UI_ALARM_LUC "</dt><dd>%s</dd><dt>" TD_UI_TINH_TRANG
+               "</dt><dd id=\"alarm-state\">", when);
     if (a->acked_ms) {
         tdc__when(a->acked_ms, when, sizeof when);
         fprintf(f, TD_UI_ALARM_DA_XU_LY_LUC " ", when);
@@ -221,15 +232,19 @@ static void tdc__page_one(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
     } else {
         fprintf(f, "<strong>" TD_UI_ALARM_CHUA_XU_LY "</strong>");
     }
-    fprintf(f, "</dd><dt>" TD_UI_ALARM_DIEM_KIEM_TRA_DA "</dt><dd>" TD_UI_ALARM_MUC "</dd><dt>" TD_UI_ALARM_GOC_CAY_DA_XAC "</dt><dd>",
+    fprintf(f, "</dd><dt>" TD_UI_ALARM_DIEM_KIEM_TRA_DA "</dt><dd>" TD_UI_ALARM_MUC "</dd><dt>"
+               TD_UI_ALARM_GOC_CAY_DA_XAC "</dt><dd>",
             (unsigned long long)a->old_size);
     tdc__note_root(a->old_note, hex);
-    fprintf(f, "<code id=\"old-root\">%s</code></dd><dt>" TD_UI_ALARM_MAY_CHU_DUA_RA_HEAD "</dt><dd>" TD_UI_ALARM_MUC "</dd><dt>" TD_UI_ALARM_GOC_CAY_MAY_CHU
+    fprintf(f, "<code id=\"old-root\">%s</code></dd><dt>" TD_UI_ALARM_MAY_CHU_DUA_RA_HEAD "</dt><dd>" TD_UI_ALARM_MUC
+               "</dd><dt>" TD_UI_ALARM_GOC_CAY_MAY_CHU
                "</dt><dd>", *hex ? hex : "—", (unsigned long long)a->new_size);
     tdc__note_root(a->new_note, hex);
-    fprintf(f, "<code id=\"new-root\">%s</code></dd><dt>" TD_UI_ALARM_DIEU_KHONG_KHOP_CHI "</dt><dd>", *hex ? hex : "—");
+    fprintf(f, "<code id=\"new-root\">%s</code></dd><dt>" TD_UI_ALARM_DIEU_KHONG_KHOP_CHI "</dt><dd>", *hex ? hex :
+               "—");
     tdc_ui_esc(f, a->detail ? a->detail : "");
-    fprintf(f, "</dd></dl><h2>" TD_UI_ALARM_BANG_CHUNG "</h2><h3>" TD_UI_ALARM_DIEM_KIEM_TRA_DA_XAC "</h3><pre id=\"old-note\">");
+    fprintf(f, "</dd></dl><h2>" TD_UI_ALARM_BANG_CHUNG "</h2><h3>" TD_UI_ALARM_DIEM_KIEM_TRA_DA_XAC
+               "</h3><pre id=\"old-note\">");
     tdc_ui_esc(f, a->old_note ? a->old_note : TD_UI_KHONG_CO);
     fprintf(f, "</pre><h3>" TD_UI_ALARM_DIEM_KIEM_TRA_MAY "</h3><pre id=\"new-note\">");
     tdc_ui_esc(f, a->new_note ? a->new_note : TD_UI_KHONG_CO);
@@ -261,7 +276,8 @@ static void tdc__post_ack(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
     if (!ids || !tdc_int(ids, &id) || id <= 0) {
         out->status = 422;
         tdc_ui_head(ui, f, TD_UI_CHUA_GHI_DUOC_TITLE, "alarms");
-        fprintf(f, "<p class=\"err\">" TD_UI_ALARM_SO_CANH_BAO_KHONG " <a href=\"/alarms\">" TD_UI_ALARM_DANH_SACH_CANH_BAO "</a></p>");
+        fprintf(f, "<p class=\"err\">" TD_UI_ALARM_SO_CANH_BAO_KHONG " <a href=\"/alarms\">"
+                   TD_UI_ALARM_DANH_SACH_CANH_BAO "</a></p>");
         tdc_ui_foot(f);
         return;
     }
@@ -282,7 +298,8 @@ static void tdc__post_ack(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
             return;
         }
         tdc_ui_head(ui, f, TD_UI_ALARM_XAC_NHAN_DA_XU, "alarms");
-        fprintf(f, "<div class=\"warn\" role=\"alert\" id=\"confirm-step\"><p><strong>" TD_UI_ALARM_CAN_XAC_NHAN "</strong> " TD_UI_ALARM_DANH_DAU_CANH_BAO, id);
+        fprintf(f, "<div class=\"warn\" role=\"alert\" id=\"confirm-step\"><p><strong>" TD_UI_ALARM_CAN_XAC_NHAN
+                   "</strong> " TD_UI_ALARM_DANH_DAU_CANH_BAO, id);
         tdc_ui_esc(f, tdc_alarm_vi(v[k].kind));
         fprintf(f, TD_UI_ALARM_LA_DA_XU_LY "</p></div>"
                    "<blockquote id=\"confirm-note\">");
@@ -293,7 +310,9 @@ static void tdc__post_ack(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
                    "value=\"1\"><input type=\"hidden\" name=\"note\" value=\"", id);
         tdc_ui_esc(f, t);
         free(t);
-        fprintf(f, "\"><div class=\"actions\"><button type=\"submit\" class=\"primary\" id=\"confirm-ack\">" TD_UI_ALARM_XAC_NHAN_DA_XU_LY "</button><a href=\"/alarm?id=%ld\">" TD_UI_ALARM_QUAY_LAI_KHONG_GHI "</a></div></form>", id);
+        fprintf(f, "\"><div class=\"actions\"><button type=\"submit\" class=\"primary\" id=\"confirm-ack\">"
+                   TD_UI_ALARM_XAC_NHAN_DA_XU_LY "</button><a href=\"/alarm?id=%ld\">" TD_UI_ALARM_QUAY_LAI_KHONG_GHI
+                   "</a></div></form>", id);
         tdc_alarms_free(v, n);
         tdc_ui_foot(f);
         return;

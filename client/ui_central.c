@@ -61,10 +61,14 @@ void tdc_ui_cert_banner(tdc_ui *ui, FILE *f)
     fprintf(f, "<div class=\"%s\" role=\"alert\" id=\"cert-warning\"><p><strong>", cs.kind == TDC_CERT_SOON ? "warn" : "err");
     if (cs.kind == TDC_CERT_SOON) {
         fprintf(f, TD_UI_CERT_CHUNG_THU_SO_CUA "</strong></p>"
-                   "<p>" TD_UI_CERT_HAY_CAP_LAI_TRUOC " <code>" TD_UI_CERT_TIENDO_RENEW "</code>" TD_UI_CERT_NEU_MAY_CHU_KHONG " <code>" TD_UI_CERT_TIENDO_RENEW_CSR_OUT "</code> " TD_UI_CERT_VA_GUI_TEP_CHO "</p>", d, cs.days_left);
+                   "<p>" TD_UI_CERT_HAY_CAP_LAI_TRUOC " <code>" TD_UI_CERT_TIENDO_RENEW "</code>"
+                   TD_UI_CERT_NEU_MAY_CHU_KHONG " <code>" TD_UI_CERT_TIENDO_RENEW_CSR_OUT "</code> "
+                   TD_UI_CERT_VA_GUI_TEP_CHO "</p>", d, cs.days_left);
     } else if (cs.kind == TDC_CERT_EXPIRED) {
         fprintf(f, TD_UI_CERT_CHUNG_THU_SO_CUA_THIET "</strong></p>"
-                   "<p>" TD_UI_CERT_DU_LIEU_KHONG_BI " <code>" TD_UI_CERT_TIENDO_RENEW_CSR_OUT_YEU "</code>" TD_UI_CERT_GUI_TEP_CHO_CAN " <code>" TD_UI_CERT_TIENDO_RENEW_IMPORT_MOI "</code> " TD_UI_CERT_VA_BAM_GUI_NGAY "</p>", d);
+                   "<p>" TD_UI_CERT_DU_LIEU_KHONG_BI " <code>" TD_UI_CERT_TIENDO_RENEW_CSR_OUT_YEU "</code>"
+                   TD_UI_CERT_GUI_TEP_CHO_CAN " <code>" TD_UI_CERT_TIENDO_RENEW_IMPORT_MOI "</code> "
+                   TD_UI_CERT_VA_BAM_GUI_NGAY "</p>", d);
     } else {
         fprintf(f, TD_UI_CERT_LOI_DONG_HO_MAY
                    "</strong></p><p>" TD_UI_CERT_CHUNG_THU_KHONG_CO "</p>", d);
@@ -163,11 +167,15 @@ static void tdc__condition_row(FILE *f, const td_state *st, const td_condition *
 }
 
 static const char tdc__dl_head[] =
-    "<th scope=\"col\">" TD_UI_DEADLINES_THOI_HAN_CU "</th><th scope=\"col\">" TD_UI_DEADLINES_THOI_HAN_MOI "</th><th scope=\"col\">" TD_UI_LY_DO
-    "</th><th scope=\"col\">" TD_UI_DEADLINES_NGUOI_KY "</th><th scope=\"col\">" TD_UI_KY_LUC "</th><th scope=\"col\">" TD_UI_MAY_CHU_NHAN "</th>"
+    "<th scope=\"col\">" TD_UI_DEADLINES_THOI_HAN_CU "</th><th scope=\"col\">" TD_UI_DEADLINES_THOI_HAN_MOI
+    "</th><th scope=\"col\">" TD_UI_LY_DO
+    "</th><th scope=\"col\">" TD_UI_DEADLINES_NGUOI_KY "</th><th scope=\"col\">" TD_UI_KY_LUC "</th><th scope=\"col\">"
+    TD_UI_MAY_CHU_NHAN "</th>"
     "<th scope=\"col\">" TD_UI_DEADLINES_MUC_NHAT_KY "</th></tr></thead><tbody>";
 static const char tdc__cond_head[] =
-    "<th scope=\"col\">" TD_UI_DEADLINES_DAP_UNG_NGAY "</th><th scope=\"col\">" TD_UI_DEADLINES_HAN_HOAN_THANH "</th><th scope=\"col\">" TD_UI_DEADLINES_GHI_CHU "</th><th scope=\"col\">" TD_UI_DEADLINES_NGUOI_KY "</th><th scope=\"col\">" TD_UI_KY_LUC "</th><th scope=\"col\">" TD_UI_MAY_CHU_NHAN "</th>"
+    "<th scope=\"col\">" TD_UI_DEADLINES_DAP_UNG_NGAY "</th><th scope=\"col\">" TD_UI_DEADLINES_HAN_HOAN_THANH
+    "</th><th scope=\"col\">" TD_UI_DEADLINES_GHI_CHU "</th><th scope=\"col\">" TD_UI_DEADLINES_NGUOI_KY
+    "</th><th scope=\"col\">" TD_UI_KY_LUC "</th><th scope=\"col\">" TD_UI_MAY_CHU_NHAN "</th>"
     "<th scope=\"col\">" TD_UI_DEADLINES_MUC_NHAT_KY "</th></tr></thead><tbody>";
 
 /* The forms of one task (central), pre-filled from q after a refusal. */
@@ -183,17 +191,20 @@ static void tdc__deadline_forms(tdc_ui *ui, FILE *f, const td_task *t, const tdc
     tdc_ui_csrf(ui, f);
     fprintf(f, "<input type=\"hidden\" name=\"n\" value=\"%d\">", t->number);
     fprintf(f, "<div class=\"field\"><label for=\"deadline\">" TD_UI_DEADLINES_THOI_HAN_MOI_GHI "</label>"
-               "<p class=\"hint\" id=\"hint-deadline\">" TD_UI_DEADLINES_VI_DU_31_12 "</p><input id=\"deadline\" name=\"deadline\" size=\"40\" "
+               "<p class=\"hint\" id=\"hint-deadline\">" TD_UI_DEADLINES_VI_DU_31_12
+               "</p><input id=\"deadline\" name=\"deadline\" size=\"40\" "
                "aria-describedby=\"hint-deadline\" value=\"");
     tdc_ui_esc(f, dl ? dl : "");
     fprintf(f, "\"></div><div class=\"field\"><label for=\"reason\">" TD_UI_DEADLINES_LY_DO_BAT_BUOC
                "</label><textarea id=\"reason\" name=\"reason\" rows=\"2\">");
     tdc_ui_esc(f, reason ? reason : "");
     fprintf(f, "</textarea></div><div class=\"field\"><input type=\"checkbox\" id=\"confirm\" name=\"confirm\" "
-               "value=\"1\"> <label for=\"confirm\" style=\"display:inline\">" TD_UI_DEADLINES_DONG_Y_GHI_CA "</label></div><details><summary>" TD_UI_DEADLINES_CAC_CACH_GHI_THOI
+               "value=\"1\"> <label for=\"confirm\" style=\"display:inline\">" TD_UI_DEADLINES_DONG_Y_GHI_CA
+               "</label></div><details><summary>" TD_UI_DEADLINES_CAC_CACH_GHI_THOI
                "</summary><pre>");
     tdc_ui_esc(f, tdc_deadline_forms);
-    fprintf(f, "</pre></details><div class=\"actions\"><button type=\"submit\" class=\"primary\">" TD_UI_KY_VA_DUA_VAO "</button></div></form></section>");
+    fprintf(f, "</pre></details><div class=\"actions\"><button type=\"submit\" class=\"primary\">" TD_UI_KY_VA_DUA_VAO
+               "</button></div></form></section>");
     if (t->deadline.kind != TD_DEADLINE_CONDITIONAL) return;
     fprintf(f, "<section aria-labelledby=\"cond\"><h2 id=\"cond\">" TD_UI_DEADLINES_GHI_NHAN_DIEU_KIEN "</h2>"
                "<form method=\"post\" action=\"/condition\" id=\"condition-form\">");
@@ -203,12 +214,14 @@ static void tdc__deadline_forms(tdc_ui *ui, FILE *f, const td_task *t, const tdc
                "<input id=\"met\" name=\"met\" size=\"10\" placeholder=\"" TD_UI_DD_MM_YYYY "\" value=\"");
     tdc_ui_esc(f, met ? met : today);
     fprintf(f, "\"></div><div class=\"field\"><label for=\"due\">" TD_UI_DEADLINES_THANG_PHAI_HOAN_THANH
-               "</label><input id=\"due\" name=\"due\" size=\"8\" placeholder=\"" TD_UI_DEADLINES_MM_YYYY "\" value=\"");
+               "</label><input id=\"due\" name=\"due\" size=\"8\" placeholder=\"" TD_UI_DEADLINES_MM_YYYY
+               "\" value=\"");
     tdc_ui_esc(f, due ? due : "");
     fprintf(f, "\"></div><div class=\"field\"><label for=\"note\">" TD_UI_DEADLINES_GHI_CHU_VI_DU "</label>"
                "<textarea id=\"note\" name=\"note\" rows=\"2\">");
     tdc_ui_esc(f, note ? note : "");
-    fprintf(f, "</textarea></div><div class=\"actions\"><button type=\"submit\" class=\"primary\">" TD_UI_KY_VA_DUA_VAO "</button></div></form></section>");
+    fprintf(f, "</textarea></div><div class=\"actions\"><button type=\"submit\" class=\"primary\">" TD_UI_KY_VA_DUA_VAO
+               "</button></div></form></section>");
 }
 
 /* One task's deadline page; err/okmsg: the result of a POST. */
@@ -224,7 +237,8 @@ static void tdc__page_deadline_task(tdc_ui *ui, FILE *f, tdc_ui_resp *out, long 
     if (!t) {
         out->status = 404;
         tdc_ui_head(ui, f, TD_UI_KHONG_TIM_THAY_NHIEM, "deadlines");
-        fprintf(f, "<p>" TD_UI_DEADLINES_KHONG_CO_NHIEM_VU " <a href=\"/deadlines\">" TD_UI_DEADLINES_DANH_SACH_THOI_HAN "</a></p>", n);
+        fprintf(f, "<p>" TD_UI_DEADLINES_KHONG_CO_NHIEM_VU " <a href=\"/deadlines\">"
+                   TD_UI_DEADLINES_DANH_SACH_THOI_HAN "</a></p>", n);
         tdc_ui_foot(f);
         return;
     }
@@ -281,8 +295,10 @@ static void tdc__page_deadlines(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
     ch = td_state_condition_history(st, &nc);
     tdc_ui_head(ui, f, TD_UI_DEADLINES_GIA_HAN_VA_DIEU, "deadlines");
     tdc__done(q, f);
-    fprintf(f, "<form method=\"get\" action=\"/deadlines\" class=\"filters\"><label for=\"n\">" TD_UI_DEADLINES_SO_THU_TU_NHIEM "</label>"
-               "<input id=\"n\" name=\"n\" size=\"5\" inputmode=\"numeric\"><button type=\"submit\">" TD_UI_DEADLINES_MO "</button></form>");
+    fprintf(f, "<form method=\"get\" action=\"/deadlines\" class=\"filters\"><label for=\"n\">"
+               TD_UI_DEADLINES_SO_THU_TU_NHIEM "</label>"
+               "<input id=\"n\" name=\"n\" size=\"5\" inputmode=\"numeric\"><button type=\"submit\">"
+               TD_UI_DEADLINES_MO "</button></form>");
     if (ui->ctx.id.subject.role == TD_ROLE_CENTRAL)
         fprintf(f, "<p class=\"hint\">" TD_UI_DEADLINES_MO_MOT_NHIEM_VU "</p>");
     fprintf(f, "<h2>" TD_UI_DEADLINES_CAC_LAN_GIA_HAN "</h2>");
@@ -305,7 +321,8 @@ static void tdc__page_deadlines(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
         int first = 1;
         for (size_t i = 0; i < plan->n_tasks; i++) {
             if (plan->tasks[i].deadline.kind != TD_DEADLINE_CONDITIONAL) continue;
-            fprintf(f, "%s<li><a href=\"/deadlines?n=%d\">" TD_UI_DEADLINES_NV "</a> ", first ? "<h2>" TD_UI_DEADLINES_NHIEM_VU_CO_THOI
+            fprintf(f, "%s<li><a href=\"/deadlines?n=%d\">" TD_UI_DEADLINES_NV "</a> ", first ? "<h2>"
+                       TD_UI_DEADLINES_NHIEM_VU_CO_THOI
                                                                                "</h2><ul>" : "",
                     plan->tasks[i].number, plan->tasks[i].number);
             tdc_ui_esc(f, plan->tasks[i].title ? plan->tasks[i].title : "");
@@ -505,10 +522,13 @@ static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
         if (by_agency) tdc__count_head_csv(f, TD_UI_DASHBOARD_MA_CO_QUAN, TD_UI_DASHBOARD_CO_QUAN_CHU_TRI);
         else tdc__count_head_csv(f, TD_UI_MUC, NULL);
     } else {
-        tdc_ui_head(ui, f, by_agency ? TD_UI_DASHBOARD_TONG_HOP_THEO_CO : TD_UI_DASHBOARD_TONG_HOP_THEO_MUC, "dashboard");
-        fprintf(f, "<p>" TD_UI_DASHBOARD_TRANG_THAI_TAI_NGAY " <a href=\"/dashboard?by=%s\">%s</a> · <a href=\"/dashboard.csv?by=%s\" "
+        tdc_ui_head(ui, f, by_agency ? TD_UI_DASHBOARD_TONG_HOP_THEO_CO : TD_UI_DASHBOARD_TONG_HOP_THEO_MUC,
+            "dashboard");
+        fprintf(f, "<p>" TD_UI_DASHBOARD_TRANG_THAI_TAI_NGAY
+                   " <a href=\"/dashboard?by=%s\">%s</a> · <a href=\"/dashboard.csv?by=%s\" "
                    "id=\"dashboard-csv\">" TD_UI_TAI_CSV "</a></p>", d, by_agency ? "section" : "agency",
-                by_agency ? TD_UI_DASHBOARD_XEM_THEO_MUC : TD_UI_DASHBOARD_XEM_THEO_CO_QUAN, by_agency ? "agency" : "section");
+                by_agency ? TD_UI_DASHBOARD_XEM_THEO_MUC : TD_UI_DASHBOARD_XEM_THEO_CO_QUAN, by_agency ? "agency" :
+                    "section");
     }
     if (!by_agency) {
         size_t all[TD_STATUS_COUNT] = {0};
@@ -628,7 +648,8 @@ static void tdc__page_agency(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_r
     if (!slug || !*slug || !td_registry_agency(td_state_registry(st), slug)) {
         out->status = 404;
         tdc_ui_head(ui, f, TD_UI_AGENCY_KHONG_TIM_THAY_CO, "dashboard");
-        fprintf(f, "<p>" TD_UI_AGENCY_KHONG_CO_CO_QUAN " <a href=\"/dashboard?by=agency\">" TD_UI_AGENCY_TONG_HOP_THEO_CO "</a>"
+        fprintf(f, "<p>" TD_UI_AGENCY_KHONG_CO_CO_QUAN " <a href=\"/dashboard?by=agency\">"
+                   TD_UI_AGENCY_TONG_HOP_THEO_CO "</a>"
                    "</p>");
         tdc_ui_foot(f);
         return;
@@ -645,8 +666,10 @@ static void tdc__page_agency(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_r
         fprintf(f, "\">" TD_UI_AGENCY_LICH_SU_NHAT_KY "</a>");
     }
     fprintf(f, "</p><h2>" TD_UI_AGENCY_NHIEM_VU_CHU_TRI "</h2>", want ? ": " : "", want ? td_status_vi(want) : "");
-    fprintf(f, "<table><thead><tr><th scope=\"col\">" TD_UI_NV "</th><th scope=\"col\">" TD_UI_NHIEM_VU "</th><th scope=\"col\">" TD_UI_TRANG_THAI
-               "</th><th scope=\"col\">" TD_UI_HAN "</th><th scope=\"col\">" TD_UI_AGENCY_BAO_CAO_GAN_NHAT "</th></tr></thead><tbody>");
+    fprintf(f, "<table><thead><tr><th scope=\"col\">" TD_UI_NV "</th><th scope=\"col\">" TD_UI_NHIEM_VU
+               "</th><th scope=\"col\">" TD_UI_TRANG_THAI
+               "</th><th scope=\"col\">" TD_UI_HAN "</th><th scope=\"col\">" TD_UI_AGENCY_BAO_CAO_GAN_NHAT
+               "</th></tr></thead><tbody>");
     for (size_t i = 0; i < n_ts; i++)
         for (size_t k = 0; k < ts[i].n_leads; k++) {
             const td_lead_status *ls = &ts[i].leads[k];
@@ -671,8 +694,10 @@ static void tdc__page_agency(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_r
         char pvi[16], when[40];
         if (strcmp(r[i].agency, slug)) continue;
         if (!shown++)
-            fprintf(f, "<table><thead><tr><th scope=\"col\">" TD_UI_NV "</th><th scope=\"col\">" TD_UI_KY "</th><th scope=\"col\">" TD_UI_TINH_TRANG
-                       "</th><th scope=\"col\">" TD_UI_THAM_DINH "</th><th scope=\"col\">" TD_UI_KY_LUC "</th></tr></thead><tbody>");
+            fprintf(f, "<table><thead><tr><th scope=\"col\">" TD_UI_NV "</th><th scope=\"col\">" TD_UI_KY
+                       "</th><th scope=\"col\">" TD_UI_TINH_TRANG
+                       "</th><th scope=\"col\">" TD_UI_THAM_DINH "</th><th scope=\"col\">" TD_UI_KY_LUC
+                       "</th></tr></thead><tbody>");
         if (shown > 200) continue;
         tdc_period_vi(r[i].period, pvi, sizeof pvi);
         tdc_fmt_time(r[i].device_time_ms, when, sizeof when);
@@ -848,8 +873,8 @@ static void tdc__verify_result(FILE *f, const tda_result *res)
     fprintf(f, "<p class=\"%s\" role=\"status\" id=\"verify-result\">%s</p>", res->ok ? "ok" : "err",
             res->ok ? TD_UI_AUDIT_NHAT_KY_TRONG_BAN : TD_UI_AUDIT_PHAT_HIEN_SAI_LECH);
     if (!res->ok) {
-        fprintf(f, "<p class=\"err\" id=\"verify-discrepancy\">Mục nhật ký %" PRIu64, res->bad_index);
-        if (res->bad_checkpoint) fprintf(f, ", điểm kiểm tra cỡ %" PRIu64, res->bad_checkpoint);
+        fprintf(f, "<p class=\"err\" id=\"verify-discrepancy\">" TD_UI_AUDIT_MUC_NHAT_KY_SO, res->bad_index);
+        if (res->bad_checkpoint) fprintf(f, TD_UI_AUDIT_DIEM_KIEM_TRA_CO, res->bad_checkpoint);
         if (res->has_entry) fprintf(f, TD_UI_AUDIT_TAC_GIA_SO, res->author_hex, res->seq,
                                     td_entry_kind_vi(res->kind));
         fprintf(f, ": ");
@@ -857,14 +882,19 @@ static void tdc__verify_result(FILE *f, const tda_result *res)
         fprintf(f, "</p>");
     }
     for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", res->max_root[i]);
-    fprintf(f, "<dl><dt>" TD_UI_AUDIT_SO_MUC "</dt><dd>" TD_UI_AUDIT_CUA_AC_GIA "</dd><dt>" TD_UI_AUDIT_DIEM_KIEM_TRA "</dt><dd>" TD_UI_AUDIT_O_TRONG_BAN_SAO "</dd><dt>" TD_UI_AUDIT_DIEM_KIEM_TRA_LON "</dt><dd>" TD_UI_AUDIT_UC_GOC " <code>%s</code></dd><dt>" TD_UI_AUDIT_NGUON_GOC "</dt><dd>",
+    fprintf(f, "<dl><dt>" TD_UI_AUDIT_SO_MUC "</dt><dd>" TD_UI_AUDIT_CUA_AC_GIA "</dd><dt>" TD_UI_AUDIT_DIEM_KIEM_TRA
+               "</dt><dd>" TD_UI_AUDIT_O_TRONG_BAN_SAO "</dd><dt>" TD_UI_AUDIT_DIEM_KIEM_TRA_LON "</dt><dd>"
+               TD_UI_AUDIT_UC_GOC " <code>%s</code></dd><dt>" TD_UI_AUDIT_NGUON_GOC "</dt><dd>",
             res->n_entries, res->n_authors, res->n_checkpoints, res->n_checkpoints_ok, res->max_size, hex);
     tdc_ui_esc(f, res->origin);
-    fprintf(f, "</dd><dt>" TD_UI_AUDIT_MUC_BI_TU_CHOI "</dt><dd>%" PRIu64 "</dd><dt>" TD_UI_AUDIT_BAO_CAO_CO_GIO "</dt><dd>%"
+    fprintf(f, "</dd><dt>" TD_UI_AUDIT_MUC_BI_TU_CHOI "</dt><dd>%" PRIu64 "</dd><dt>" TD_UI_AUDIT_BAO_CAO_CO_GIO
+               "</dt><dd>%"
                PRIu64 "</dd><dt>" TD_UI_AUDIT_CHU_KY_CHUNG_KIEN "</dt><dd>" TD_UI_AUDIT_LON_NHAT_HOP_LE "</dd></dl>",
             res->n_refused, res->n_time_flagged, res->n_witness, res->max_witnessed);
     if (res->n_witness_listed) {
-        fprintf(f, "<h3>" TD_UI_AUDIT_CHU_KY_CHUNG_KIEN_HEAD "</h3><table><thead><tr><th scope=\"col\">" TD_UI_AUDIT_CO_CAY "</th><th scope=\"col\">" TD_UI_AUDIT_NGUOI_CHUNG_KIEN "</th><th scope=\"col\">" TD_UI_AUDIT_KIEM_TRA "</th></tr></thead><tbody>");
+        fprintf(f, "<h3>" TD_UI_AUDIT_CHU_KY_CHUNG_KIEN_HEAD "</h3><table><thead><tr><th scope=\"col\">"
+                   TD_UI_AUDIT_CO_CAY "</th><th scope=\"col\">" TD_UI_AUDIT_NGUOI_CHUNG_KIEN "</th><th scope=\"col\">"
+                   TD_UI_AUDIT_KIEM_TRA "</th></tr></thead><tbody>");
         for (size_t i = 0; i < res->n_witness_listed; i++) {
             fprintf(f, "<tr><td>%" PRIu64 "</td><td>", res->witness[i].size);
             tdc_ui_esc(f, res->witness[i].witness);
@@ -875,7 +905,8 @@ static void tdc__verify_result(FILE *f, const tda_result *res)
         fprintf(f, "</tbody></table>");
     }
     if (res->n_refusals_listed) {
-        fprintf(f, "<h3>" TD_UI_AUDIT_MUC_BI_TU_CHOI_HEAD "</h3><table><thead><tr><th scope=\"col\">" TD_UI_MUC "</th><th scope=\"col\">" TD_UI_AUDIT_TAC_GIA "</th>"
+        fprintf(f, "<h3>" TD_UI_AUDIT_MUC_BI_TU_CHOI_HEAD "</h3><table><thead><tr><th scope=\"col\">" TD_UI_MUC
+                   "</th><th scope=\"col\">" TD_UI_AUDIT_TAC_GIA "</th>"
                    "<th scope=\"col\">" TD_UI_LOAI "</th><th scope=\"col\">" TD_UI_LY_DO "</th></tr></thead><tbody>");
         for (size_t i = 0; i < res->n_refusals_listed; i++) {
             char vi[768];
@@ -888,8 +919,10 @@ static void tdc__verify_result(FILE *f, const tda_result *res)
         fprintf(f, "</tbody></table>");
     }
     if (res->n_time_listed) {
-        fprintf(f, "<h3>" TD_UI_AUDIT_BAO_CAO_CO_GIO "</h3><table><thead><tr><th scope=\"col\">" TD_UI_MUC "</th><th scope=\"col\">"
-                   TD_UI_NV "</th><th scope=\"col\">" TD_UI_CO_QUAN "</th><th scope=\"col\">" TD_UI_KY_LUC "</th><th scope=\"col\">" TD_UI_MAY_CHU_NHAN "</th>"
+        fprintf(f, "<h3>" TD_UI_AUDIT_BAO_CAO_CO_GIO "</h3><table><thead><tr><th scope=\"col\">" TD_UI_MUC
+                   "</th><th scope=\"col\">"
+                   TD_UI_NV "</th><th scope=\"col\">" TD_UI_CO_QUAN "</th><th scope=\"col\">" TD_UI_KY_LUC
+                            "</th><th scope=\"col\">" TD_UI_MAY_CHU_NHAN "</th>"
                    "<th scope=\"col\">" TD_UI_AUDIT_VI_SAO "</th></tr></thead><tbody>");
         for (size_t i = 0; i < res->n_time_listed; i++) {
             char a[40], b[40], why[512];
@@ -914,10 +947,13 @@ static void tdc__verify_section(tdc_ui *ui, FILE *f, int running, uint64_t check
     tdc__audit_job *j = &tdc__job;
     char when[40], began[40];
     fprintf(f, "<section aria-labelledby=\"verify\"><h2 id=\"verify\">" TD_UI_AUDIT_KIEM_TRA_LAI_TOAN "</h2>"
-               "<p class=\"hint\">" TD_UI_AUDIT_KIEM_TRA_TUNG_CHU " <code>" TD_UI_AUDIT_TIENDO_AUDIT_VERIFY "</code>" TD_UI_AUDIT_CHAY_NEN_TRANG_NAY "</p>");
+               "<p class=\"hint\">" TD_UI_AUDIT_KIEM_TRA_TUNG_CHU " <code>" TD_UI_AUDIT_TIENDO_AUDIT_VERIFY "</code>"
+               TD_UI_AUDIT_CHAY_NEN_TRANG_NAY "</p>");
     if (running) {
         tdc_fmt_time(started, began, sizeof began);
-        fprintf(f, "<div id=\"verify-running\" data-status=\"/audit/status\"><p><label for=\"verify-progress\">" TD_UI_AUDIT_DANG_KIEM_TRA_BAT "</label> <progress id=\"verify-progress\" max=\"%" PRIu64 "\" value=\"%"
+        fprintf(f, "<div id=\"verify-running\" data-status=\"/audit/status\"><p><label for=\"verify-progress\">"
+                   TD_UI_AUDIT_DANG_KIEM_TRA_BAT "</label> <progress id=\"verify-progress\" max=\"%" PRIu64
+                   "\" value=\"%"
                    PRIu64 "\">%d%%</progress> <span id=\"verify-count\">" TD_UI_AUDIT_UC "</span></p>"
                    "<p class=\"hint\">" TD_UI_AUDIT_TRANG_TU_CAP_NHAT "</p></div>",
                 began, total ? total : 1, checked, tdc__pct(checked, total), checked, total, tdc__pct(checked, total));
@@ -929,7 +965,8 @@ static void tdc__verify_section(tdc_ui *ui, FILE *f, int running, uint64_t check
         fprintf(f, "<h3>%s</h3><p id=\"verify-when\">" TD_UI_AUDIT_CHAY_TU_DEN_TREN "</p>",
                 running ? TD_UI_AUDIT_KET_QUA_LAN_KIEM : TD_UI_KET_QUA, began, when, j->size);
         if (now_size > j->size)
-            fprintf(f, "<p class=\"warn\" id=\"verify-stale\">" TD_UI_AUDIT_NHAT_KY_DA_CO "</p>", now_size - j->size, now_size,
+            fprintf(f, "<p class=\"warn\" id=\"verify-stale\">" TD_UI_AUDIT_NHAT_KY_DA_CO
+                       "</p>", now_size - j->size, now_size,
                     running ? TD_UI_AUDIT_DANG_KIEM_TRA_LAI : TD_UI_AUDIT_BAM_KIEM_TRA_LAI);
         if (j->failed) {
             fprintf(f, "<p class=\"err\" role=\"alert\" id=\"verify-result\">" TD_UI_AUDIT_KHONG_DOC_HET_DUOC " ");
@@ -944,7 +981,8 @@ static void tdc__verify_section(tdc_ui *ui, FILE *f, int running, uint64_t check
     pthread_mutex_unlock(&j->lock);
     fprintf(f, "<form method=\"post\" action=\"/audit/verify\" id=\"verify-form\">");
     tdc_ui_csrf(ui, f);
-    fprintf(f, "<div class=\"actions\"><button type=\"submit\" class=\"primary\" id=\"verify-start\"%s>" TD_UI_AUDIT_KIEM_TRA_LAI_TOAN_BO "</button></div></form></section>", running ? " disabled" : "");
+    fprintf(f, "<div class=\"actions\"><button type=\"submit\" class=\"primary\" id=\"verify-start\"%s>"
+               TD_UI_AUDIT_KIEM_TRA_LAI_TOAN_BO "</button></div></form></section>", running ? " disabled" : "");
 }
 
 static void tdc__page_audit(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out)
@@ -979,7 +1017,8 @@ static void tdc__page_audit(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_re
                    "<p><a href=\"/alarms\">" TD_UI_AUDIT_DANH_SACH_CANH_BAO "</a></p>");
         for (size_t i = 0; i < nal; i++) {
             tdc_fmt_time(al[i].at_ms, when, sizeof when);
-            fprintf(f, "<div class=\"%s\" role=\"alert\"><p><strong>" TD_UI_AUDIT_CANH_BAO_SO "</strong>" TD_UI_AUDIT_LUC " ",
+            fprintf(f, "<div class=\"%s\" role=\"alert\"><p><strong>" TD_UI_AUDIT_CANH_BAO_SO "</strong>"
+                       TD_UI_AUDIT_LUC " ",
                     al[i].acked_ms ? "warn" : "err", (long long)al[i].id, when);
             tdc_ui_esc(f, tdc_alarm_vi(al[i].kind));
             fprintf(f, TD_UI_AUDIT_DIEM_KIEM_TRA_DA "</p><p class=\"hint\">"
@@ -1000,11 +1039,13 @@ static void tdc__page_audit(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_re
     if (!tdc_replica_checkpoint_get(ui->ctx.rep, 0, &row, &found, &e) && found) {
         tdc_fmt_time(row.verified_ms, when, sizeof when);
         for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", row.root[i]);
-        fprintf(f, "<dt>" TD_UI_AUDIT_DA_XAC_MINH_GAN "</dt><dd id=\"cp-latest\">" TD_UI_AUDIT_MUC_LUC "</dd><dt>" TD_UI_AUDIT_GOC_CAY_MERKLE "</dt>"
+        fprintf(f, "<dt>" TD_UI_AUDIT_DA_XAC_MINH_GAN "</dt><dd id=\"cp-latest\">" TD_UI_AUDIT_MUC_LUC "</dd><dt>"
+                   TD_UI_AUDIT_GOC_CAY_MERKLE "</dt>"
                    "<dd><code>%s</code></dd>", (unsigned long long)row.size, when, hex);
         tdc_checkpoint_row_free(&row);
     } else {
-        fprintf(f, "<dt>" TD_UI_AUDIT_DA_XAC_MINH_GAN "</dt><dd id=\"cp-latest\">" TD_UI_AUDIT_CHUA_XAC_MINH_LAN "</dd>");
+        fprintf(f, "<dt>" TD_UI_AUDIT_DA_XAC_MINH_GAN "</dt><dd id=\"cp-latest\">" TD_UI_AUDIT_CHUA_XAC_MINH_LAN
+                   "</dd>");
     }
     if (!tdc_replica_cosigned_get(ui->ctx.rep, &cosigned, &e)) {
         fprintf(f, "<dt>" TD_UI_AUDIT_THIET_BI_NAY_DA "</dt><dd>");
@@ -1098,9 +1139,12 @@ static int tdc__hist_row(void *arg, const tda_hist_row *r)
         h->any_pre = 0;
     }
     if (h->shown++ == 0)
-        fprintf(f, "<table class=\"history\"><thead><tr><th scope=\"col\">" TD_UI_MUC "</th><th scope=\"col\">" TD_UI_KY_LUC "</th>"
-                   "<th scope=\"col\">" TD_UI_MAY_CHU_NHAN "</th><th scope=\"col\">" TD_UI_HISTORY_CO_QUAN_THIET_BI "</th><th scope=\"col\">" TD_UI_LOAI
-                   "</th><th scope=\"col\">" TD_UI_KY "</th><th scope=\"col\">" TD_UI_HISTORY_NOI_DUNG "</th><th scope=\"col\">" TD_UI_DEADLINES_GHI_CHU "</th></tr>"
+        fprintf(f, "<table class=\"history\"><thead><tr><th scope=\"col\">" TD_UI_MUC "</th><th scope=\"col\">"
+                   TD_UI_KY_LUC "</th>"
+                   "<th scope=\"col\">" TD_UI_MAY_CHU_NHAN "</th><th scope=\"col\">" TD_UI_HISTORY_CO_QUAN_THIET_BI
+                   "</th><th scope=\"col\">" TD_UI_LOAI
+                   "</th><th scope=\"col\">" TD_UI_KY "</th><th scope=\"col\">" TD_UI_HISTORY_NOI_DUNG
+                   "</th><th scope=\"col\">" TD_UI_DEADLINES_GHI_CHU "</th></tr>"
                    "</thead><tbody>");
     if (h->shown > TDC_UI_HISTORY_MAX) return 0;
     tdc_fmt_time(r->signed_ms, a, sizeof a);
@@ -1148,11 +1192,13 @@ static void tdc__page_history(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
     else if (by_agency) snprintf(title, sizeof title, TD_MSG_UI_TITLE_AGENCY_HISTORY, tdc_ui_agency_name(st, ag));
     else snprintf(title, sizeof title, TD_MSG_UI_TITLE_LOG_HISTORY);
     tdc_ui_head(ui, f, title, "history");
-    fprintf(f, "<form method=\"get\" action=\"/audit/history\" class=\"filters\"><label for=\"h-task\">" TD_UI_HISTORY_NHIEM_VU_SO
+    fprintf(f, "<form method=\"get\" action=\"/audit/history\" class=\"filters\"><label for=\"h-task\">"
+               TD_UI_HISTORY_NHIEM_VU_SO
                "</label><input id=\"h-task\" name=\"task\" size=\"5\" inputmode=\"numeric\" value=\"");
     if (by_task) fprintf(f, "%ld", task);
     fprintf(f, "\"><button type=\"submit\">" TD_UI_XEM "</button></form>");
-    fprintf(f, "<form method=\"get\" action=\"/audit/history\" class=\"filters\"><label for=\"h-agency\">" TD_UI_CO_QUAN "</label>"
+    fprintf(f, "<form method=\"get\" action=\"/audit/history\" class=\"filters\"><label for=\"h-agency\">"
+               TD_UI_CO_QUAN "</label>"
                "<select id=\"h-agency\" name=\"agency\"><option value=\"\">" TD_UI_CHON "</option>");
     if (st) {
         const td_registry *reg = td_state_registry(st);
@@ -1187,7 +1233,8 @@ static void tdc__page_history(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
         if (h.any_pre) fprintf(f, "</p>");
         if (h.shown) fprintf(f, "</tbody></table>");
         if (h.shown > TDC_UI_HISTORY_MAX)
-            fprintf(f, "<p>" TD_UI_HISTORY_CHI_HIEN_MUC_DAU " <code>" TD_UI_HISTORY_TIENDO_AUDIT_HISTORY_CSV "</code> " TD_UI_HISTORY_DE_CO_DU "</p>",
+            fprintf(f, "<p>" TD_UI_HISTORY_CHI_HIEN_MUC_DAU " <code>" TD_UI_HISTORY_TIENDO_AUDIT_HISTORY_CSV "</code> "
+                       TD_UI_HISTORY_DE_CO_DU "</p>",
                     TDC_UI_HISTORY_MAX);
         fprintf(f, "<p id=\"history-total\">" TD_UI_HISTORY_TONG_CONG_UC "</p>", n_rows);
     }

@@ -301,6 +301,8 @@
 /* ---- the log audit (/audit) ---- */
 #define TD_UI_AUDIT_NHAT_KY_TRONG_BAN "Nhật ký trong bản sao này nhất quán."
 #define TD_UI_AUDIT_PHAT_HIEN_SAI_LECH "Phát hiện sai lệch:"
+#define TD_UI_AUDIT_MUC_NHAT_KY_SO "Mục nhật ký %" PRIu64
+#define TD_UI_AUDIT_DIEM_KIEM_TRA_CO ", điểm kiểm tra cỡ %" PRIu64
 #define TD_UI_AUDIT_TAC_GIA_SO ", tác giả %s, số %" PRIu64 ", %s"
 #define TD_UI_AUDIT_SO_MUC "Số mục"
 #define TD_UI_AUDIT_CUA_AC_GIA "%" PRIu64 " (của %" PRIu64 " tác giả)"
@@ -445,5 +447,11 @@
 #define TD_UI_ALARM_LA_DA_XU_LY ") là đã xử lý, với ghi chú dưới đây. Bằng chứng vẫn được giữ. Chưa ghi gì."
 #define TD_UI_ALARM_XAC_NHAN_DA_XU_LY "Xác nhận đã " "xử lý"
 #define TD_UI_ALARM_QUAY_LAI_KHONG_GHI "Quay lại, không ghi"
+
+/* ---- the script of the pages (/static/app.js): inside its quotes, so no quote here ---- */
+#define TD_UI_JS_DA_TU_LUU_BAN_NHAP "Đã tự lưu bản nháp lúc"
+#define TD_UI_JS_CHUA_TU_LUU_DUOC "Chưa tự lưu được:"
+#define TD_UI_JS_CHUA_TU_LUU_MAT_KET_NOI "Chưa tự lưu được (mất kết nối tới tiendo ui)"
+#define TD_UI_JS_MUC "mục"
 
 #endif

@@ -189,9 +189,11 @@ static void tdc__sync_box(tdc_ui *ui, FILE *f, int full)
     memset(&meta, 0, sizeof meta);
     tdc_replica_meta_get(ui->ctx.rep, &meta, &e);
     tdc_fmt_time(meta.last_sync_ms, when, sizeof when);
-    fprintf(f, "<section class=\"sync%s\" aria-label=\"" TD_UI_DONG_BO "\" id=\"sync\">", s.last_ok || !s.last_attempt_ms ? "" : " bad");
+    fprintf(f, "<section class=\"sync%s\" aria-label=\"" TD_UI_DONG_BO
+               "\" id=\"sync\">", s.last_ok || !s.last_attempt_ms ? "" : " bad");
     if (meta.n_pending)
-        fprintf(f, "<p class=\"pending\"><strong>" TD_UI_FRAME_MUC_CHO_GUI "</strong></p>", (unsigned long long)meta.n_pending);
+        fprintf(f, "<p class=\"pending\"><strong>" TD_UI_FRAME_MUC_CHO_GUI
+                   "</strong></p>", (unsigned long long)meta.n_pending);
     else
         fprintf(f, "<p>" TD_UI_FRAME_KHONG_CO_MUC_CHO "</p>");
     fprintf(f, "<p>" TD_UI_FRAME_DONG_BO_LAN_CUOI "</p>", when);
@@ -257,23 +259,30 @@ static void tdc__page_tasks(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
     tdc_device_status_opts(&c->dev, &so);
     td_status_all(st, today, &so, &ts, &n_ts, &e);
     fprintf(f, "<form method=\"get\" action=\"/tasks\" class=\"filters\" role=\"search\">"
-               "<label for=\"q\">" TD_UI_TASKS_TIM_CO_DAU_HOAC "</label><input id=\"q\" name=\"q\" type=\"search\" value=\"");
+               "<label for=\"q\">" TD_UI_TASKS_TIM_CO_DAU_HOAC
+               "</label><input id=\"q\" name=\"q\" type=\"search\" value=\"");
     tdc_ui_esc(f, qs ? qs : "");
     fprintf(f, "\"><label for=\"role\">" TD_UI_TASKS_VAI_TRO "</label><select id=\"role\" name=\"role\">"
-               "<option value=\"all\"%s>" TD_UI_TASKS_TAT_CA "</option><option value=\"mine\"%s>" TD_UI_TASKS_CUA_CO_QUAN_MINH "</option>"
-               "<option value=\"lead\"%s>" TD_UI_CHU_TRI "</option><option value=\"partner\"%s>" TD_UI_PHOI_HOP "</option></select>",
+               "<option value=\"all\"%s>" TD_UI_TASKS_TAT_CA "</option><option value=\"mine\"%s>"
+               TD_UI_TASKS_CUA_CO_QUAN_MINH "</option>"
+               "<option value=\"lead\"%s>" TD_UI_CHU_TRI "</option><option value=\"partner\"%s>" TD_UI_PHOI_HOP
+               "</option></select>",
             !strcmp(role_s, "all") ? " selected" : "", !strcmp(role_s, "mine") ? " selected" : "",
             !strcmp(role_s, "lead") ? " selected" : "", !strcmp(role_s, "partner") ? " selected" : "");
-    fprintf(f, "<label for=\"status\">" TD_UI_TRANG_THAI "</label><select id=\"status\" name=\"status\"><option value=\"\">" TD_UI_TASKS_TAT_CA "</option>");
+    fprintf(f, "<label for=\"status\">" TD_UI_TRANG_THAI
+               "</label><select id=\"status\" name=\"status\"><option value=\"\">" TD_UI_TASKS_TAT_CA "</option>");
     for (int i = 0; i < TD_STATUS_COUNT - 1; i++)
         fprintf(f, "<option value=\"%s\"%s>%s</option>", td_status_name(td_status_order[i]),
                 status_s && !strcmp(status_s, td_status_name(td_status_order[i])) ? " selected" : "",
                 td_status_vi(td_status_order[i]));
-    fprintf(f, "</select><label for=\"section\">" TD_UI_MUC "</label><input id=\"section\" name=\"section\" size=\"6\" value=\"");
+    fprintf(f, "</select><label for=\"section\">" TD_UI_MUC
+               "</label><input id=\"section\" name=\"section\" size=\"6\" value=\"");
     tdc_ui_esc(f, section ? section : "");
     fprintf(f, "\"><button type=\"submit\">" TD_UI_TASKS_LOC "</button></form>");
-    fprintf(f, "<table><thead><tr><th scope=\"col\">" TD_UI_NV "</th><th scope=\"col\">" TD_UI_MUC "</th><th scope=\"col\">" TD_UI_NHIEM_VU "</th>"
-               "<th scope=\"col\">" TD_UI_TASKS_VAI_TRO "</th><th scope=\"col\">" TD_UI_TRANG_THAI "</th><th scope=\"col\">" TD_UI_HAN "</th></tr></thead>"
+    fprintf(f, "<table><thead><tr><th scope=\"col\">" TD_UI_NV "</th><th scope=\"col\">" TD_UI_MUC
+               "</th><th scope=\"col\">" TD_UI_NHIEM_VU "</th>"
+               "<th scope=\"col\">" TD_UI_TASKS_VAI_TRO "</th><th scope=\"col\">" TD_UI_TRANG_THAI
+               "</th><th scope=\"col\">" TD_UI_HAN "</th></tr></thead>"
                "<tbody>");
     for (size_t i = 0; i < plan->n_tasks; i++) {
         const td_task *t = &plan->tasks[i];
@@ -344,10 +353,13 @@ static void tdc__page_task(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_res
     fprintf(f, "</dd></dl>");
     td_clock_period(period);
     if (c->id.subject.role == TD_ROLE_OFFICE && tdc__role(st, (uint32_t)n, tdc_today(), c->id.subject.agency))
-        fprintf(f, "<p><a class=\"button\" href=\"/report?task=%ld&amp;period=%s\">" TD_UI_TASK_BAO_CAO_KY_NAY "</a></p>", n,
+        fprintf(f, "<p><a class=\"button\" href=\"/report?task=%ld&amp;period=%s\">" TD_UI_TASK_BAO_CAO_KY_NAY
+                   "</a></p>", n,
                 period);
-    fprintf(f, "<h2>" TD_UI_TASK_LICH_SU_BAO_CAO "</h2><table><thead><tr><th scope=\"col\">" TD_UI_CO_QUAN "</th><th scope=\"col\">" TD_UI_KY "</th>"
-               "<th scope=\"col\">" TD_UI_TRANG_THAI "</th><th scope=\"col\">" TD_UI_KY_LUC "</th></tr></thead><tbody>");
+    fprintf(f, "<h2>" TD_UI_TASK_LICH_SU_BAO_CAO "</h2><table><thead><tr><th scope=\"col\">" TD_UI_CO_QUAN
+               "</th><th scope=\"col\">" TD_UI_KY "</th>"
+               "<th scope=\"col\">" TD_UI_TRANG_THAI "</th><th scope=\"col\">" TD_UI_KY_LUC
+               "</th></tr></thead><tbody>");
     v = td_state_report_versions(st, &nv);
     for (size_t i = 0; i < nv; i++) {
         char pvi[16], when[40];
@@ -486,7 +498,8 @@ static void tdc__report_form(tdc_ui *ui, FILE *f, const tdc_rep *r, const td_rep
         fprintf(f, "</p>");
     }
     if (msg) {
-        fprintf(f, "<div class=\"err\" role=\"alert\" id=\"form-error\"><p><strong>" TD_UI_REPORT_CHUA_KY_DUOC "</strong> ");
+        fprintf(f, "<div class=\"err\" role=\"alert\" id=\"form-error\"><p><strong>" TD_UI_REPORT_CHUA_KY_DUOC
+                   "</strong> ");
         tdc_ui_esc(f, msg);
         fprintf(f, "</p><p>" TD_UI_REPORT_NOI_DUNG_DA_GO "</p></div>");
     }
@@ -498,7 +511,8 @@ static void tdc__report_form(tdc_ui *ui, FILE *f, const tdc_rep *r, const td_rep
             r->task, r->period);
     if (from_draft) fprintf(f, "<p class=\"hint\">" TD_UI_REPORT_BAT_DAU_TU_BAN "</p>");
     tdc__field_err(f, field, "state", msg);
-    fprintf(f, "<div class=\"field\"><label for=\"state\">" TD_UI_TRANG_THAI "</label><select id=\"state\" name=\"state\">"
+    fprintf(f, "<div class=\"field\"><label for=\"state\">" TD_UI_TRANG_THAI
+               "</label><select id=\"state\" name=\"state\">"
                "<option value=\"\"%s>" TD_UI_CHON "</option>", r->state ? "" : " selected");
     for (int s = 1; s <= 3; s++)
         fprintf(f, "<option value=\"%d\"%s>%s</option>", s, r->state == s ? " selected" : "", tdc_rep_state_vi(s));
@@ -511,7 +525,8 @@ static void tdc__report_form(tdc_ui *ui, FILE *f, const tdc_rep *r, const td_rep
     tdc__date(r->done_date, d, sizeof d);
     fprintf(f, "<div class=\"field\"><label for=\"done_date\">" TD_UI_REPORT_NGAY_HOAN_THANH_DD "</label>");
     tdc__field_err(f, field, "done_date", msg);
-    fprintf(f, "<input id=\"done_date\" name=\"done_date\" placeholder=\"" TD_UI_DD_MM_YYYY "\" size=\"10\" value=\"%s\"></div>",
+    fprintf(f, "<input id=\"done_date\" name=\"done_date\" placeholder=\"" TD_UI_DD_MM_YYYY
+               "\" size=\"10\" value=\"%s\"></div>",
             r->done_date ? d : "");
     tdc__textarea(f, "result", TD_UI_REPORT_KET_QUA_THUC_HIEN, TD_UI_REPORT_BAT_BUOC_KHI_DANG, r->result, 6,
                   field, msg);
@@ -553,11 +568,13 @@ static void tdc__report_form(tdc_ui *ui, FILE *f, const tdc_rep *r, const td_rep
     tdc__field_err(f, field, "attach", msg);
     fprintf(f, "<input type=\"file\" id=\"attach\" name=\"attach\" multiple></div>");
     fprintf(f, "<p class=\"hint\" id=\"autosave-status\" aria-live=\"polite\"></p>"
-               "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"draft\">" TD_UI_REPORT_LUU_NHAP "</button>"
+               "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"draft\">" TD_UI_REPORT_LUU_NHAP
+               "</button>"
                "<button type=\"submit\" name=\"action\" value=\"submit\" class=\"primary\">" TD_UI_KY_VA_DUA_VAO
                "</button></div></form>");
     if (cur && cur->review < 0) {
-        fprintf(f, "<aside class=\"reason-box\" aria-labelledby=\"why\"><h2 id=\"why\">" TD_UI_REPORT_LY_DO_BI_TRA "</h2><p "
+        fprintf(f, "<aside class=\"reason-box\" aria-labelledby=\"why\"><h2 id=\"why\">" TD_UI_REPORT_LY_DO_BI_TRA
+                   "</h2><p "
                    "class=\"reason\">");
         tdc_ui_esc(f, cur->review_comment);
         fprintf(f, "</p><p>" TD_UI_REPORT_BAO_CAO_DA_GUI "</p></aside>", tdc_rep_state_vi(cur->state), cur->percent);
@@ -748,8 +765,10 @@ static void tdc__page_review(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
     fprintf(f, "<p>" TD_UI_REVIEW_BAO_CAO_DA_HOAN "</p><form method=\"post\" "
                "action=\"/review\">");
     tdc__csrf_field(ui, f);
-    fprintf(f, "<table><thead><tr><th scope=\"col\">" TD_UI_REVIEW_CHON "</th><th scope=\"col\">" TD_UI_NV "</th><th scope=\"col\">" TD_UI_CO_QUAN "</th>"
-               "<th scope=\"col\">" TD_UI_KY "</th><th scope=\"col\">" TD_UI_KET_QUA "</th><th scope=\"col\">" TD_UI_REVIEW_Y_KIEN "</th></tr></thead><tbody>");
+    fprintf(f, "<table><thead><tr><th scope=\"col\">" TD_UI_REVIEW_CHON "</th><th scope=\"col\">" TD_UI_NV
+               "</th><th scope=\"col\">" TD_UI_CO_QUAN "</th>"
+               "<th scope=\"col\">" TD_UI_KY "</th><th scope=\"col\">" TD_UI_KET_QUA "</th><th scope=\"col\">"
+               TD_UI_REVIEW_Y_KIEN "</th></tr></thead><tbody>");
     for (size_t i = 0; r && i < nr; i++) {
         char pvi[16];
         int queued = 0;
@@ -769,7 +788,8 @@ static void tdc__page_review(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
         fprintf(f, "</td><td>");
         if (queued) fprintf(f, "<span class=\"badge wait\">" TD_UI_REVIEW_DA_GHI_Y_KIEN "</span>");
         else
-            fprintf(f, "<label for=\"reason%zu\">" TD_UI_REVIEW_LY_DO_TRA_LAI "</label><input id=\"reason%zu\" name=\"reason%zu\">"
+            fprintf(f, "<label for=\"reason%zu\">" TD_UI_REVIEW_LY_DO_TRA_LAI
+                       "</label><input id=\"reason%zu\" name=\"reason%zu\">"
                        "<button type=\"submit\" name=\"one\" value=\"accept:%zu\">" TD_UI_REVIEW_CHAP_NHAN "</button>"
                        "<button type=\"submit\" name=\"one\" value=\"return:%zu\">" TD_UI_REVIEW_TRA_LAI "</button>",
                     k, k, k, k, k);
@@ -779,7 +799,8 @@ static void tdc__page_review(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
     fprintf(f, "</tbody></table>");
     if (!k) fprintf(f, "<p>" TD_UI_REVIEW_KHONG_CO_BAO_CAO "</p>");
     else
-        fprintf(f, "<fieldset><legend>" TD_UI_REVIEW_CAC_BAO_CAO_DA "</legend><label for=\"reason_bulk\">" TD_UI_REVIEW_LY_DO_TRA_LAI_CHUNG
+        fprintf(f, "<fieldset><legend>" TD_UI_REVIEW_CAC_BAO_CAO_DA "</legend><label for=\"reason_bulk\">"
+                   TD_UI_REVIEW_LY_DO_TRA_LAI_CHUNG
                    "</label><input id=\"reason_bulk\" name=\"reason_bulk\"><button type=\"submit\" name=\"bulk\" "
                    "value=\"accept\">" TD_UI_REVIEW_CHAP_NHAN_CAC_BAO "</button><button type=\"submit\" name=\"bulk\" "
                    "value=\"return\">" TD_UI_REVIEW_TRA_LAI_CAC_BAO "</button></fieldset>");
@@ -854,7 +875,8 @@ static void tdc__page_review_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc
         tdc__head(ui, f, TD_UI_REVIEW_THAM_DINH_CHUA_XONG, "review");
         fprintf(f, "<div class=\"err\" role=\"alert\"><p>");
         tdc_ui_esc(f, msg);
-        fprintf(f, "</p><p>" TD_UI_REVIEW_DA_GHI_Y_KIEN_CHUA "</p></div><p><a href=\"/review\">" TD_UI_REVIEW_QUAY_LAI_HANG_CHO "</a></p>", ok,
+        fprintf(f, "</p><p>" TD_UI_REVIEW_DA_GHI_Y_KIEN_CHUA "</p></div><p><a href=\"/review\">"
+                   TD_UI_REVIEW_QUAY_LAI_HANG_CHO "</a></p>", ok,
                 bad);
         tdc__foot(f);
         return;
@@ -901,11 +923,14 @@ static void tdc__page_missing(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
     }
     snprintf(title, sizeof title, TD_MSG_UI_TITLE_NOT_REPORTED, pvi);
     tdc__head(ui, f, title, "missing");
-    fprintf(f, "<form method=\"get\" action=\"/missing\" class=\"filters\"><label for=\"period\">" TD_UI_KY_YYYY_MM "</label>"
-               "<input id=\"period\" name=\"period\" value=\"%s\" size=\"8\"><button type=\"submit\">" TD_UI_XEM "</button>"
+    fprintf(f, "<form method=\"get\" action=\"/missing\" class=\"filters\"><label for=\"period\">" TD_UI_KY_YYYY_MM
+               "</label>"
+               "<input id=\"period\" name=\"period\" value=\"%s\" size=\"8\"><button type=\"submit\">" TD_UI_XEM
+               "</button>"
                "<a href=\"/missing.csv?period=%s\">" TD_UI_TAI_CSV "</a></form>",
             period, period);
-    fprintf(f, "<table><thead><tr><th scope=\"col\">" TD_UI_CO_QUAN "</th><th scope=\"col\">" TD_UI_NV "</th><th scope=\"col\">" TD_UI_NHIEM_VU
+    fprintf(f, "<table><thead><tr><th scope=\"col\">" TD_UI_CO_QUAN "</th><th scope=\"col\">" TD_UI_NV
+               "</th><th scope=\"col\">" TD_UI_NHIEM_VU
                "</th></tr></thead><tbody>");
     for (size_t i = 0; i < n; i++) {
         const td_task *t;
@@ -1157,7 +1182,8 @@ static void tdc__indicator_form(tdc_ui *ui, FILE *f, const tdc_ui_form *q, const
             fprintf(f, "</option>");
         }
     }
-    fprintf(f, "</select></div><div class=\"field\"><label for=\"period\">" TD_UI_KY_YYYY_MM "</label><input id=\"period\" "
+    fprintf(f, "</select></div><div class=\"field\"><label for=\"period\">" TD_UI_KY_YYYY_MM
+               "</label><input id=\"period\" "
                "name=\"period\" size=\"8\" value=\"%s\"></div>", period);
     fprintf(f, "<div class=\"field\"><label for=\"value\">" TD_UI_INDICATOR_GIA_TRI_SO_DAU "</label>"
                "<input id=\"value\" name=\"value\" size=\"12\" value=\"");

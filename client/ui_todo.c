@@ -79,7 +79,8 @@ static void tdc__returned(FILE *f, const td_state *st, const tdc_todo *t)
         tdc_ui_esc(f, *it->reason ? it->reason : TD_UI_TODO_KHONG_GHI);
         fprintf(f, "</p>");
         if (it->pending) fprintf(f, "<p>" TD_UI_TODO_DA_GHI_BAO_CAO "</p>");
-        else fprintf(f, "<p><a href=\"/report?task=%u&amp;period=%s\">" TD_UI_TODO_SUA_VA_BAO_CAO "</a></p>", it->task, it->period);
+        else fprintf(f, "<p><a href=\"/report?task=%u&amp;period=%s\">" TD_UI_TODO_SUA_VA_BAO_CAO
+                        "</a></p>", it->task, it->period);
         fprintf(f, "</li>");
     }
     fprintf(f, "</ul></section>");
@@ -152,7 +153,8 @@ static void tdc__review(FILE *f, const td_state *st, const tdc_todo *t)
         }
         fprintf(f, "</ul>");
     }
-    fprintf(f, "<p><a href=\"/review\">" TD_UI_TODO_MO_HANG_CHO_THAM "</a> · <a href=\"/missing\">" TD_UI_TODO_CAC_CO_QUAN_CHUA "</a> · "
+    fprintf(f, "<p><a href=\"/review\">" TD_UI_TODO_MO_HANG_CHO_THAM "</a> · <a href=\"/missing\">"
+               TD_UI_TODO_CAC_CO_QUAN_CHUA "</a> · "
                "<a href=\"/dashboard\">" TD_UI_TODO_TONG_HOP_THEO_MUC "</a></p></section>");
 }
 
@@ -180,7 +182,8 @@ static void tdc__refusals(FILE *f, const tdc_todo *t)
         const tdc_todo_refusal *r = &t->refusals[i];
         fprintf(f, "<li>");
         if (!r->by_fold) {
-            fprintf(f, "<strong>" TD_UI_TODO_SO "</strong> (", r->resigned ? TD_UI_TODO_DA_KY_LAI : TD_UI_TODO_MAY_CHU_TU_CHOI,
+            fprintf(f, "<strong>" TD_UI_TODO_SO "</strong> (", r->resigned ? TD_UI_TODO_DA_KY_LAI :
+                       TD_UI_TODO_MAY_CHU_TU_CHOI,
                     (unsigned long long)r->seq);
             tdc_ui_esc(f, *r->summary ? r->summary : td_entry_kind_vi(r->kind));
             fprintf(f, ")");
@@ -231,7 +234,8 @@ void tdc_ui_page_todo(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
         fprintf(f, "</p>");
     }
     if (!t.has_plan) {
-        fprintf(f, "<p>" TD_UI_THIET_BI_CHUA_CO " <strong>" TD_UI_GUI_NGAY "</strong> " TD_UI_TODO_DE_DONG_BO_VA "</p>");
+        fprintf(f, "<p>" TD_UI_THIET_BI_CHUA_CO " <strong>" TD_UI_GUI_NGAY "</strong> " TD_UI_TODO_DE_DONG_BO_VA
+                   "</p>");
     } else if (t.role == TD_ROLE_OFFICE) {
         tdc__owed(ui, f, st, &t);
         tdc__returned(f, st, &t);
@@ -244,7 +248,9 @@ void tdc_ui_page_todo(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
         tdc__due(f, st, &t);
     } else {
         tdc__plan_counts(f, &t);
-        fprintf(f, "<p>" TD_UI_TODO_MUC_BI_TU_CHOI "</p><p>" TD_UI_TODO_THIET_BI_THANH_TRA " <a href=\"/audit\">" TD_UI_TODO_KIEM_TOAN_NHAT_KY "</a>, <a href=\"/audit/history\">" TD_UI_TODO_LICH_SU_THEO_NHIEM "</a>.</p>", t.n_log_refusals);
+        fprintf(f, "<p>" TD_UI_TODO_MUC_BI_TU_CHOI "</p><p>" TD_UI_TODO_THIET_BI_THANH_TRA " <a href=\"/audit\">"
+                   TD_UI_TODO_KIEM_TOAN_NHAT_KY "</a>, <a href=\"/audit/history\">" TD_UI_TODO_LICH_SU_THEO_NHIEM
+                   "</a>.</p>", t.n_log_refusals);
     }
     tdc__refusals(f, &t);
 sync:
