@@ -84,8 +84,8 @@ void tdc_ui_alarm_banner(tdc_ui *ui, FILE *f)
     size_t open = 0;
     tdc_ui_alarm_count(ui, &open);
     if (!open) return;
-    fprintf(f, "<div class=\"err\" role=\"alert\" id=\"alarm-banner\"><p><strong>" TD_UI_ALARM_CANH_BAO_NHAT_KY
-               "</strong> " TD_UI_ALARM_DU_LIEU_MAY_CHU " <a href=\"/alarms\">" TD_UI_ALARM_XEM_CAC_CANH_BAO
+    fprintf(f, "<div class=\"err\" role=\"alert\" id=\"alarm-banner\"><p><strong>" TD_UI_ALARM_BANNER
+               "</strong> " TD_UI_ALARM_BANNER_WHAT " <a href=\"/alarms\">" TD_UI_ALARM_BANNER_LINK
                "</a></p></div>",
             open);
 }
@@ -108,25 +108,26 @@ static void tdc__page_list(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_res
 {
     tdc_alarm *v;
     size_t n, open;
-    tdc_ui_head(ui, f, TD_UI_CANH_BAO_VE_NHAT, "alarms");
+    tdc_ui_head(ui, f, TD_UI_ALARMS_TITLE, "alarms");
     tdc__done(q, f);
     if (tdc__alarms(ui, &v, &n, &open)) {
         out->status = 500;
-        fprintf(f, "<p class=\"err\">" TD_UI_ALARM_KHONG_DOC_DUOC_CAC "</p>");
+        fprintf(f, "<p class=\"err\">" TD_UI_ALARM_UNREADABLE "</p>");
         tdc_ui_foot(f);
         return;
     }
-    fprintf(f, "<p>" TD_UI_ALARM_MOI_CANH_BAO_LA "</p>");
+    fprintf(f, "<p>" TD_UI_ALARM_INTRO "</p>");
     if (!n) {
-        fprintf(f, "<p class=\"ok\" id=\"no-alarms\">" TD_UI_ALARM_CHUA_CO_CANH_BAO "</p>");
+        fprintf(f, "<p class=\"ok\" id=\"no-alarms\">" TD_UI_ALARM_NONE "</p>");
         tdc_ui_foot(f);
         return;
     }
-    fprintf(f, "<p id=\"alarm-count\">" TD_UI_ALARM_CANH_BAO_CHUA_XU "</p>", n, open);
-    fprintf(f, "<table id=\"alarms\"><thead><tr><th scope=\"col\">" TD_UI_ALARM_SO "</th><th scope=\"col\">" TD_UI_LOAI
+    fprintf(f, "<p id=\"alarm-count\">" TD_UI_ALARM_COUNT "</p>", n, open);
+    fprintf(f, "<table id=\"alarms\"><thead><tr><th scope=\"col\">" TD_UI_ALARM_COL_NO "</th><th scope=\"col\">"
+               TD_UI_COL_KIND
                "</th>"
-               "<th scope=\"col\">" TD_UI_ALARM_LUC "</th><th scope=\"col\">" TD_UI_ALARM_BANG_CHUNG
-               "</th><th scope=\"col\">" TD_UI_ALARM_XU_LY "</th></tr></thead>"
+               "<th scope=\"col\">" TD_UI_ALARM_COL_AT "</th><th scope=\"col\">" TD_UI_ALARM_COL_EVIDENCE
+               "</th><th scope=\"col\">" TD_UI_ALARM_COL_HANDLING "</th></tr></thead>"
                "<tbody>");
     for (size_t i = n; i-- > 0;) {   /* newest first */
         tdc_alarm *a = &v[i];
@@ -137,27 +138,27 @@ static void tdc__page_list(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_res
         fprintf(f, "<tr id=\"alarm-%lld\"%s><td><a href=\"/alarm?id=%lld\">%lld</a></td><td>", (long long)a->id,
                 a->acked_ms ? "" : " class=\"refused\"", (long long)a->id, (long long)a->id);
         tdc_ui_esc(f, tdc_alarm_vi(a->kind));
-        fprintf(f, "</td><td>%s</td><td>" TD_UI_ALARM_DA_XAC_MINH_MUC " ", when, (unsigned long long)a->old_size);
+        fprintf(f, "</td><td>%s</td><td>" TD_UI_ALARM_VERIFIED_ROOT " ", when, (unsigned long long)a->old_size);
         tdc__short_hex(f, ro);
-        fprintf(f, "<br>" TD_UI_ALARM_MAY_CHU_DUA_RA " ", (unsigned long long)a->new_size);
+        fprintf(f, "<br>" TD_UI_ALARM_SERVED_ROOT " ", (unsigned long long)a->new_size);
         tdc__short_hex(f, rn);
-        fprintf(f, "<br><a href=\"/alarm?id=%lld\">" TD_UI_ALARM_TOAN_BO_BANG_CHUNG "</a></td><td>", (long long)a->id);
+        fprintf(f, "<br><a href=\"/alarm?id=%lld\">" TD_UI_ALARM_LINK_EVIDENCE "</a></td><td>", (long long)a->id);
         if (a->acked_ms) {
             tdc__when(a->acked_ms, when, sizeof when);
-            fprintf(f, TD_UI_ALARM_DA_XU_LY_LUC " ", when);
-            tdc_ui_esc(f, a->acked_by && *a->acked_by ? a->acked_by : TD_UI_ALARM_KHONG_RO);
-            fprintf(f, "<br>" TD_UI_ALARM_GHI_CHU " ");
-            tdc_ui_esc(f, a->acked_note && *a->acked_note ? a->acked_note : TD_UI_KHONG_CO);
+            fprintf(f, TD_UI_ALARM_CLEARED_BY " ", when);
+            tdc_ui_esc(f, a->acked_by && *a->acked_by ? a->acked_by : TD_UI_ALARM_UNKNOWN);
+            fprintf(f, "<br>" TD_UI_ALARM_NOTE " ");
+            tdc_ui_esc(f, a->acked_note && *a->acked_note ? a->acked_note : TD_UI_NONE);
         } else {
-            fprintf(f, "<strong>" TD_UI_ALARM_CHUA_XU_LY "</strong><br><a href=\"/alarm?id=%lld#ack\">"
-                       TD_UI_ALARM_DANH_DAU_DA_XU "</a>",
+            fprintf(f, "<strong>" TD_UI_ALARM_OPEN "</strong><br><a href=\"/alarm?id=%lld#ack\">"
+                       TD_UI_ALARM_LINK_ACK "</a>",
                     (long long)a->id);
         }
         fprintf(f, "</td></tr>");
     }
-    fprintf(f, "</tbody></table><p class=\"hint\">" TD_UI_ALARM_TREN_DONG_LENH " <code>" TD_UI_ALARM_TIENDO_STATUS
-               "</code> " TD_UI_ALARM_LIET_KE_CAC_CANH " "
-               "<code>" TD_UI_ALARM_TIENDO_STATUS_CLEAR_ALARM "</code> " TD_UI_ALARM_DANH_DAU_DA_XU_LY "</p>");
+    fprintf(f, "</tbody></table><p class=\"hint\">" TD_UI_ALARM_CLI_BEFORE " <code>" TD_UI_ALARM_CMD_STATUS
+               "</code> " TD_UI_ALARM_CLI_LISTS " "
+               "<code>" TD_UI_ALARM_CMD_CLEAR "</code> " TD_UI_ALARM_CLI_CLEARS "</p>");
     tdc_alarms_free(v, n);
     tdc_ui_foot(f);
 }
@@ -165,22 +166,23 @@ static void tdc__page_list(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_res
 /* The acknowledgement form (step 1), with what was typed and an error. */
 static void tdc__ack_form(tdc_ui *ui, FILE *f, long long id, const char *note, const char *err)
 {
-    fprintf(f, "<section aria-labelledby=\"ack\"><h2 id=\"ack\">" TD_UI_ALARM_DANH_DAU_DA_XU_LY_BUTTON "</h2>");
+    fprintf(f, "<section aria-labelledby=\"ack\"><h2 id=\"ack\">" TD_UI_ALARM_ACK_TITLE "</h2>");
     if (err) {
-        fprintf(f, "<div class=\"err\" role=\"alert\" id=\"ack-error\"><p><strong>" TD_UI_CHUA_GHI_DUOC "</strong> ");
+        fprintf(f, "<div class=\"err\" role=\"alert\" id=\"ack-error\"><p><strong>" TD_UI_NOT_WRITTEN_LEAD
+                   "</strong> ");
         tdc_ui_esc(f, err);
         fprintf(f, "</p></div>");
     }
-    fprintf(f, "<p>" TD_UI_ALARM_CHI_DANH_DAU_SAU "</p><form method=\"post\" action=\"/alarm/ack\" id=\"ack-form\">");
+    fprintf(f, "<p>" TD_UI_ALARM_ACK_WARNING "</p><form method=\"post\" action=\"/alarm/ack\" id=\"ack-form\">");
     tdc_ui_csrf(ui, f);
     fprintf(f, "<input type=\"hidden\" name=\"id\" value=\"%lld\"><div class=\"field\"><label for=\"note\">"
-               TD_UI_ALARM_GHI_CHU_BAT_BUOC "</label><p class=\"hint\" id=\"hint-note\">" TD_UI_ALARM_VI_DU_DA_KIEM
+               TD_UI_ALARM_LABEL_NOTE "</label><p class=\"hint\" id=\"hint-note\">" TD_UI_ALARM_HINT_NOTE
                "</p><textarea id=\"note\" name=\"note\" "
                "rows=\"3\" required aria-describedby=\"hint-note\">",
             id);
     tdc_ui_esc(f, note ? note : "");
     fprintf(f, "</textarea></div><div class=\"actions\"><button type=\"submit\" class=\"primary\" id=\"ack-next\">"
-               TD_UI_ALARM_TIEP_TUC "</button>"
+               TD_UI_ALARM_BUTTON_NEXT "</button>"
                "</div></form></section>");
 }
 
@@ -204,10 +206,10 @@ static void tdc__page_one(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
     if (!ids || !tdc_int(ids, &id) || tdc__alarms(ui, &v, &n, &open) || (k = tdc__find(v, n, id)) < 0) {
         tdc_alarms_free(v, n);
         out->status = 404;
-        tdc_ui_head(ui, f, TD_UI_ALARM_KHONG_TIM_THAY_CANH, "alarms");
-        fprintf(f, "<p>" TD_UI_ALARM_KHONG_CO_CANH_BAO);
+        tdc_ui_head(ui, f, TD_UI_ALARM_NOT_FOUND_TITLE, "alarms");
+        fprintf(f, "<p>" TD_UI_ALARM_NOT_FOUND_BEFORE);
         tdc_ui_esc(f, ids ? ids : "");
-        fprintf(f, "\". <a href=\"/alarms\">" TD_UI_ALARM_DANH_SACH_CANH_BAO "</a></p>");
+        fprintf(f, "\". <a href=\"/alarms\">" TD_UI_ALARM_LINK_LIST "</a></p>");
         tdc_ui_foot(f);
         return;
     }
@@ -216,46 +218,46 @@ static void tdc__page_one(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
     if (!err) tdc__done(q, f);
     tdc_alarm *a = &v[k];
     tdc__when(a->at_ms, when, sizeof when);
-    fprintf(f, "<p><a href=\"/alarms\">" TD_UI_ALARM_DANH_SACH_CANH_BAO "</a></p><dl id=\"alarm-detail\"><dt>"
-               TD_UI_LOAI "</dt><dd>");
+    fprintf(f, "<p><a href=\"/alarms\">" TD_UI_ALARM_LINK_LIST "</a></p><dl id=\"alarm-detail\"><dt>"
+               TD_UI_COL_KIND "</dt><dd>");
     tdc_ui_esc(f, tdc_alarm_vi(a->kind));
     fprintf(f, " <span class=\"hint\">(");
     tdc_ui_esc(f, a->kind);
-    fprintf(f, ")</span></dd><dt>" TD_UI_ALARM_LUC "</dt><dd>%s</dd><dt>" TD_UI_TINH_TRANG
+    fprintf(f, ")</span></dd><dt>" TD_UI_ALARM_COL_AT "</dt><dd>%s</dd><dt>" TD_UI_COL_REPORT_STATE
                "</dt><dd id=\"alarm-state\">", when);
     if (a->acked_ms) {
         tdc__when(a->acked_ms, when, sizeof when);
-        fprintf(f, TD_UI_ALARM_DA_XU_LY_LUC " ", when);
-        tdc_ui_esc(f, a->acked_by && *a->acked_by ? a->acked_by : TD_UI_ALARM_KHONG_RO);
-        fprintf(f, "</dd><dt>" TD_UI_ALARM_GHI_CHU_KHI_XU "</dt><dd id=\"alarm-note\">");
-        tdc_ui_esc(f, a->acked_note && *a->acked_note ? a->acked_note : TD_UI_KHONG_CO);
+        fprintf(f, TD_UI_ALARM_CLEARED_BY " ", when);
+        tdc_ui_esc(f, a->acked_by && *a->acked_by ? a->acked_by : TD_UI_ALARM_UNKNOWN);
+        fprintf(f, "</dd><dt>" TD_UI_ALARM_CLEARED_NOTE "</dt><dd id=\"alarm-note\">");
+        tdc_ui_esc(f, a->acked_note && *a->acked_note ? a->acked_note : TD_UI_NONE);
     } else {
-        fprintf(f, "<strong>" TD_UI_ALARM_CHUA_XU_LY "</strong>");
+        fprintf(f, "<strong>" TD_UI_ALARM_OPEN "</strong>");
     }
-    fprintf(f, "</dd><dt>" TD_UI_ALARM_DIEM_KIEM_TRA_DA "</dt><dd>" TD_UI_ALARM_MUC "</dd><dt>"
-               TD_UI_ALARM_GOC_CAY_DA_XAC "</dt><dd>",
+    fprintf(f, "</dd><dt>" TD_UI_ALARM_VERIFIED_CHECKPOINT "</dt><dd>" TD_UI_ALARM_N_ENTRIES "</dd><dt>"
+               TD_UI_ALARM_VERIFIED_TREE_ROOT "</dt><dd>",
             (unsigned long long)a->old_size);
     tdc__note_root(a->old_note, hex);
-    fprintf(f, "<code id=\"old-root\">%s</code></dd><dt>" TD_UI_ALARM_MAY_CHU_DUA_RA_HEAD "</dt><dd>" TD_UI_ALARM_MUC
-               "</dd><dt>" TD_UI_ALARM_GOC_CAY_MAY_CHU
+    fprintf(f, "<code id=\"old-root\">%s</code></dd><dt>" TD_UI_ALARM_SERVED "</dt><dd>" TD_UI_ALARM_N_ENTRIES
+               "</dd><dt>" TD_UI_ALARM_SERVED_TREE_ROOT
                "</dt><dd>", *hex ? hex : "—", (unsigned long long)a->new_size);
     tdc__note_root(a->new_note, hex);
-    fprintf(f, "<code id=\"new-root\">%s</code></dd><dt>" TD_UI_ALARM_DIEU_KHONG_KHOP_CHI "</dt><dd>", *hex ? hex :
+    fprintf(f, "<code id=\"new-root\">%s</code></dd><dt>" TD_UI_ALARM_MISMATCH "</dt><dd>", *hex ? hex :
                "—");
     tdc_ui_esc(f, a->detail ? a->detail : "");
-    fprintf(f, "</dd></dl><h2>" TD_UI_ALARM_BANG_CHUNG "</h2><h3>" TD_UI_ALARM_DIEM_KIEM_TRA_DA_XAC
+    fprintf(f, "</dd></dl><h2>" TD_UI_ALARM_COL_EVIDENCE "</h2><h3>" TD_UI_ALARM_VERIFIED_NOTE
                "</h3><pre id=\"old-note\">");
-    tdc_ui_esc(f, a->old_note ? a->old_note : TD_UI_KHONG_CO);
-    fprintf(f, "</pre><h3>" TD_UI_ALARM_DIEM_KIEM_TRA_MAY "</h3><pre id=\"new-note\">");
-    tdc_ui_esc(f, a->new_note ? a->new_note : TD_UI_KHONG_CO);
-    fprintf(f, "</pre><h3>" TD_UI_ALARM_BANG_CHUNG_NHAT_QUAN "</h3>");
+    tdc_ui_esc(f, a->old_note ? a->old_note : TD_UI_NONE);
+    fprintf(f, "</pre><h3>" TD_UI_ALARM_SERVED_NOTE "</h3><pre id=\"new-note\">");
+    tdc_ui_esc(f, a->new_note ? a->new_note : TD_UI_NONE);
+    fprintf(f, "</pre><h3>" TD_UI_ALARM_PROOF "</h3>");
     if (a->proof_len) {
         fprintf(f, "<pre id=\"proof\">");
         for (size_t i = 0; i < a->proof_len; i++)
             fprintf(f, "%02x%s", a->proof[i], (i + 1) % TD_CHECKPOINT_HASH_LEN == 0 ? "\n" : "");
         fprintf(f, "</pre>");
     } else {
-        fprintf(f, "<p>" TD_UI_KHONG_CO "</p>");
+        fprintf(f, "<p>" TD_UI_NONE "</p>");
     }
     if (!a->acked_ms) tdc__ack_form(ui, f, id, note, err);
     tdc_alarms_free(v, n);
@@ -275,9 +277,9 @@ static void tdc__post_ack(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
     char path[48], done[200];
     if (!ids || !tdc_int(ids, &id) || id <= 0) {
         out->status = 422;
-        tdc_ui_head(ui, f, TD_UI_CHUA_GHI_DUOC_TITLE, "alarms");
-        fprintf(f, "<p class=\"err\">" TD_UI_ALARM_SO_CANH_BAO_KHONG " <a href=\"/alarms\">"
-                   TD_UI_ALARM_DANH_SACH_CANH_BAO "</a></p>");
+        tdc_ui_head(ui, f, TD_UI_NOT_WRITTEN_TITLE, "alarms");
+        fprintf(f, "<p class=\"err\">" TD_UI_ALARM_BAD_NUMBER " <a href=\"/alarms\">"
+                   TD_UI_ALARM_LINK_LIST "</a></p>");
         tdc_ui_foot(f);
         return;
     }
@@ -294,14 +296,14 @@ static void tdc__post_ack(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
             tdc_alarms_free(v, n);
             free(t);
             out->status = 422;
-            tdc__page_one(ui, q, f, out, note, TD_UI_ALARM_CANH_BAO_NAY_KHONG);
+            tdc__page_one(ui, q, f, out, note, TD_UI_ALARM_NOT_OPEN);
             return;
         }
-        tdc_ui_head(ui, f, TD_UI_ALARM_XAC_NHAN_DA_XU, "alarms");
-        fprintf(f, "<div class=\"warn\" role=\"alert\" id=\"confirm-step\"><p><strong>" TD_UI_ALARM_CAN_XAC_NHAN
-                   "</strong> " TD_UI_ALARM_DANH_DAU_CANH_BAO, id);
+        tdc_ui_head(ui, f, TD_UI_ALARM_CONFIRM_TITLE, "alarms");
+        fprintf(f, "<div class=\"warn\" role=\"alert\" id=\"confirm-step\"><p><strong>" TD_UI_ALARM_CONFIRM_LEAD
+                   "</strong> " TD_UI_ALARM_CONFIRM_BEFORE, id);
         tdc_ui_esc(f, tdc_alarm_vi(v[k].kind));
-        fprintf(f, TD_UI_ALARM_LA_DA_XU_LY "</p></div>"
+        fprintf(f, TD_UI_ALARM_CONFIRM_AFTER "</p></div>"
                    "<blockquote id=\"confirm-note\">");
         tdc_ui_esc(f, t);
         fprintf(f, "</blockquote><form method=\"post\" action=\"/alarm/ack\" id=\"confirm-form\">");
@@ -311,7 +313,7 @@ static void tdc__post_ack(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
         tdc_ui_esc(f, t);
         free(t);
         fprintf(f, "\"><div class=\"actions\"><button type=\"submit\" class=\"primary\" id=\"confirm-ack\">"
-                   TD_UI_ALARM_XAC_NHAN_DA_XU_LY "</button><a href=\"/alarm?id=%ld\">" TD_UI_ALARM_QUAY_LAI_KHONG_GHI
+                   TD_UI_ALARM_BUTTON_CONFIRM "</button><a href=\"/alarm?id=%ld\">" TD_UI_ALARM_BUTTON_BACK
                    "</a></div></form>", id);
         tdc_alarms_free(v, n);
         tdc_ui_foot(f);
