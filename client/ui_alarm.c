@@ -168,7 +168,7 @@ static void tdc__ack_form(tdc_ui *ui, FILE *f, long long id, const char *note, c
 {
     fprintf(f, "<section aria-labelledby=\"ack\"><h2 id=\"ack\">" TD_UI_ALARM_ACK_TITLE "</h2>");
     if (err) {
-        fprintf(f, "<div class=\"err\" role=\"alert\" id=\"ack-error\"><p><strong>" TD_UI_NOT_WRITTEN_LEAD
+        fprintf(f, "<div class=\"err\" role=\"alert\" id=\"ack-error\"><p><strong>" TD_MSG_UI_NOT_SAVED
                    "</strong> ");
         tdc_ui_esc(f, err);
         fprintf(f, "</p></div>");
@@ -300,7 +300,7 @@ static void tdc__post_ack(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
             return;
         }
         tdc_ui_head(ui, f, TD_UI_ALARM_CONFIRM_TITLE, "alarms");
-        fprintf(f, "<div class=\"warn\" role=\"alert\" id=\"confirm-step\"><p><strong>" TD_UI_ALARM_CONFIRM_LEAD
+        fprintf(f, "<div class=\"warn\" role=\"alert\" id=\"confirm-step\"><p><strong>" TD_MSG_UI_CONFIRM_NEEDED
                    "</strong> " TD_UI_ALARM_CONFIRM_BEFORE, id);
         tdc_ui_esc(f, tdc_alarm_vi(v[k].kind));
         fprintf(f, TD_UI_ALARM_CONFIRM_AFTER "</p></div>"

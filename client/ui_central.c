@@ -568,7 +568,7 @@ static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
                 fprintf(f, ". ");
                 tdc_ui_esc(f, plan->sections[sct].title ? plan->sections[sct].title : "");
             } else {
-                fprintf(f, TD_UI_DASHBOARD_NO_SECTION);
+                fprintf(f, TD_MSG_UI_NO_SECTION);
             }
             fprintf(f, "</th>");
             if (!(hf = open_memstream(&href, &hn))) continue;

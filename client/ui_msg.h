@@ -54,7 +54,6 @@
 #define TD_UI_LABEL_PERIOD "Kỳ (YYYY-MM)"
 #define TD_UI_BUTTON_VIEW "Xem"
 #define TD_UI_LINK_CSV "Tải CSV"
-#define TD_UI_NOT_WRITTEN_LEAD "Chưa ghi được:"
 #define TD_UI_COL_REASON "Lý do"
 #define TD_UI_COL_SERVER_RECEIVED "Máy chủ nhận"
 #define TD_UI_NOT_WRITTEN_TITLE "Chưa ghi được"
@@ -284,7 +283,6 @@
 #define TD_UI_DASHBOARD_AS_OF "Trạng thái tại ngày %s."
 #define TD_UI_DASHBOARD_LINK_BY_SECTION "Xem theo mục"
 #define TD_UI_DASHBOARD_LINK_BY_AGENCY "Xem theo cơ quan chủ trì"
-#define TD_UI_DASHBOARD_NO_SECTION "(không thuộc mục nào)"
 #define TD_UI_DASHBOARD_WHOLE_PLAN "Toàn kế hoạch"
 #define TD_UI_DASHBOARD_HINT_CELLS "Mỗi ô đếm nhiệm vụ mà cơ quan chủ trì, theo trạng thái của " "cơ quan đó."
 
@@ -444,7 +442,6 @@
 #define TD_UI_ALARM_BAD_NUMBER "Số cảnh báo không hợp lệ."
 #define TD_UI_ALARM_NOT_OPEN "cảnh báo này không còn chờ xử lý."
 #define TD_UI_ALARM_CONFIRM_TITLE "Xác nhận đã xử lý cảnh báo"
-#define TD_UI_ALARM_CONFIRM_LEAD "Cần xác nhận:"
 #define TD_UI_ALARM_CONFIRM_BEFORE "đánh dấu " "cảnh báo số %ld ("
 #define TD_UI_ALARM_CONFIRM_AFTER ") là đã xử lý, với ghi chú dưới đây. Bằng chứng vẫn được giữ. Chưa ghi gì."
 #define TD_UI_ALARM_BUTTON_CONFIRM "Xác nhận đã " "xử lý"

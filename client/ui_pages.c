@@ -1157,7 +1157,7 @@ static void tdc__indicator_form(tdc_ui *ui, FILE *f, const tdc_ui_form *q, const
     if (!ps || !tdc_period_norm(ps, period)) td_clock_period(period);
     tdc__head(ui, f, TD_UI_INDICATOR_TITLE, "indicator");
     if (msg) {
-        fprintf(f, "<div class=\"err\" role=\"alert\"><p><strong>" TD_UI_NOT_WRITTEN_LEAD "</strong> ");
+        fprintf(f, "<div class=\"err\" role=\"alert\"><p><strong>" TD_MSG_UI_NOT_SAVED "</strong> ");
         tdc_ui_esc(f, msg);
         fprintf(f, "</p></div>");
     }

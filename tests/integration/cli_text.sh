@@ -401,8 +401,8 @@ ALLOW_TEXT = {'tiendo', '— tiendo'}            # the program's name (title, br
 ATTRS = ('title', 'aria-label', 'placeholder', 'alt')
 tok = re.compile(r'/\*.*?\*/|//[^\n]*|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', re.S)
 blank = lambda m: re.sub(r'[^\n]', ' ', m.group(0)) if m.group(0)[0] == '/' else m.group(0)
-# a group: literals joined by white space, PRI macros and the catalogue's names (TD_UI_...)
-part = r'(?:"(?:[^"\\\n]|\\.)*"|PRI[a-zA-Z0-9]+|TD_UI_[A-Z0-9_]+)'
+# a group: literals joined by white space, PRI macros and the catalogues' names (TD_UI_, TD_MSG_)
+part = r'(?:"(?:[^"\\\n]|\\.)*"|PRI[a-zA-Z0-9]+|TD_(?:UI|MSG)_[A-Z0-9_]+)'
 grp = re.compile(part + r'(?:\s*' + part + r')*')
 func = re.compile(r'^[a-zA-Z_][^\n;=]*?\b([a-zA-Z_][a-zA-Z0-9_]*)\s*\([^;{]*\)\s*\{', re.M)
 viet = lambda c: ord(c) > 127 and unicodedata.category(c).startswith('L')
