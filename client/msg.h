@@ -6,11 +6,13 @@
  * from one source file are grouped under its name, the rest by command.
  * Texts that several programs say are in common/msg.h (included here);
  * help texts are in the option tables (common/cli.h); the words of the web
- * pages stay in their page templates.  Each text is a string literal, so
+ * pages (headings, labels, buttons, badges, notes) are in their own
+ * catalogue, ui_msg.h.  Each text is a string literal, so
  * printf formats are checked where they are used; the program's name
  * ("tiendo ...: ") and the final newline stay at the call.
- * tests/integration/cli_text.sh checks that no English word is here, and
- * that no message-printing call of client/ holds a Vietnamese text itself.
+ * tests/integration/cli_text.sh checks that no English word is here nor in
+ * ui_msg.h, that no message-printing call of client/ holds a Vietnamese
+ * text itself, and that no literal of the page files (client/ui_*.c) does.
  */
 #ifndef TDC_MSG_H
 #define TDC_MSG_H

@@ -84,10 +84,9 @@ void tdc_ui_alarm_banner(tdc_ui *ui, FILE *f)
     size_t open = 0;
     tdc_ui_alarm_count(ui, &open);
     if (!open) return;
-    fprintf(f, "<div class=\"err\" role=\"alert\" id=\"alarm-banner\"><p><strong>CẢNH BÁO: nhật ký của máy chủ không "
-               "qua được kiểm tra (%zu cảnh báo chưa xử lý).</strong> Dữ liệu máy chủ đưa ra có thể đã bị sửa, cắt bớt "
-               "hoặc không phải nhật ký của tỉnh; bằng chứng được giữ trong máy này. Hãy báo cho thanh tra và Sở "
-               "KH&amp;CN. <a href=\"/alarms\">Xem các cảnh báo</a></p></div>",
+    fprintf(f, "<div class=\"err\" role=\"alert\" id=\"alarm-banner\"><p><strong>" TD_UI_ALARM_BANNER
+               "</strong> " TD_UI_ALARM_BANNER_WHAT " <a href=\"/alarms\">" TD_UI_ALARM_BANNER_LINK
+               "</a></p></div>",
             open);
 }
 
@@ -109,26 +108,26 @@ static void tdc__page_list(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_res
 {
     tdc_alarm *v;
     size_t n, open;
-    tdc_ui_head(ui, f, "Cảnh báo về nhật ký máy chủ", "alarms");
+    tdc_ui_head(ui, f, TD_UI_ALARMS_TITLE, "alarms");
     tdc__done(q, f);
     if (tdc__alarms(ui, &v, &n, &open)) {
         out->status = 500;
-        fprintf(f, "<p class=\"err\">Không đọc được các cảnh báo trong bản sao dữ liệu.</p>");
+        fprintf(f, "<p class=\"err\">" TD_UI_ALARM_UNREADABLE "</p>");
         tdc_ui_foot(f);
         return;
     }
-    fprintf(f, "<p>Mỗi cảnh báo là bằng chứng máy chủ đưa ra một điểm kiểm tra (checkpoint) hoặc các mục nhật ký không "
-               "khớp với những gì máy này đã xác minh. Bằng chứng không bao giờ bị xóa; đánh dấu đã xử lý chỉ ghi thêm "
-               "ai xử lý, lúc nào và ghi chú.</p>");
+    fprintf(f, "<p>" TD_UI_ALARM_INTRO "</p>");
     if (!n) {
-        fprintf(f, "<p class=\"ok\" id=\"no-alarms\">Chưa có cảnh báo nào: mọi điểm kiểm tra máy chủ đưa ra đều đã được "
-                   "xác minh.</p>");
+        fprintf(f, "<p class=\"ok\" id=\"no-alarms\">" TD_UI_ALARM_NONE "</p>");
         tdc_ui_foot(f);
         return;
     }
-    fprintf(f, "<p id=\"alarm-count\">%zu cảnh báo, %zu chưa xử lý.</p>", n, open);
-    fprintf(f, "<table id=\"alarms\"><thead><tr><th scope=\"col\">Số</th><th scope=\"col\">Loại</th>"
-               "<th scope=\"col\">Lúc</th><th scope=\"col\">Bằng chứng</th><th scope=\"col\">Xử lý</th></tr></thead>"
+    fprintf(f, "<p id=\"alarm-count\">" TD_UI_ALARM_COUNT "</p>", n, open);
+    fprintf(f, "<table id=\"alarms\"><thead><tr><th scope=\"col\">" TD_UI_ALARM_COL_NO "</th><th scope=\"col\">"
+               TD_UI_COL_KIND
+               "</th>"
+               "<th scope=\"col\">" TD_UI_ALARM_COL_AT "</th><th scope=\"col\">" TD_UI_ALARM_COL_EVIDENCE
+               "</th><th scope=\"col\">" TD_UI_ALARM_COL_HANDLING "</th></tr></thead>"
                "<tbody>");
     for (size_t i = n; i-- > 0;) {   /* newest first */
         tdc_alarm *a = &v[i];
@@ -139,25 +138,27 @@ static void tdc__page_list(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_res
         fprintf(f, "<tr id=\"alarm-%lld\"%s><td><a href=\"/alarm?id=%lld\">%lld</a></td><td>", (long long)a->id,
                 a->acked_ms ? "" : " class=\"refused\"", (long long)a->id, (long long)a->id);
         tdc_ui_esc(f, tdc_alarm_vi(a->kind));
-        fprintf(f, "</td><td>%s</td><td>đã xác minh: %llu mục, gốc ", when, (unsigned long long)a->old_size);
+        fprintf(f, "</td><td>%s</td><td>" TD_UI_ALARM_VERIFIED_ROOT " ", when, (unsigned long long)a->old_size);
         tdc__short_hex(f, ro);
-        fprintf(f, "<br>máy chủ đưa ra: %llu mục, gốc ", (unsigned long long)a->new_size);
+        fprintf(f, "<br>" TD_UI_ALARM_SERVED_ROOT " ", (unsigned long long)a->new_size);
         tdc__short_hex(f, rn);
-        fprintf(f, "<br><a href=\"/alarm?id=%lld\">Toàn bộ bằng chứng</a></td><td>", (long long)a->id);
+        fprintf(f, "<br><a href=\"/alarm?id=%lld\">" TD_UI_ALARM_LINK_EVIDENCE "</a></td><td>", (long long)a->id);
         if (a->acked_ms) {
             tdc__when(a->acked_ms, when, sizeof when);
-            fprintf(f, "Đã xử lý lúc %s, bởi ", when);
-            tdc_ui_esc(f, a->acked_by && *a->acked_by ? a->acked_by : "không rõ");
-            fprintf(f, "<br>Ghi chú: ");
-            tdc_ui_esc(f, a->acked_note && *a->acked_note ? a->acked_note : "(không có)");
+            fprintf(f, TD_UI_ALARM_CLEARED_BY " ", when);
+            tdc_ui_esc(f, a->acked_by && *a->acked_by ? a->acked_by : TD_UI_ALARM_UNKNOWN);
+            fprintf(f, "<br>" TD_UI_ALARM_NOTE " ");
+            tdc_ui_esc(f, a->acked_note && *a->acked_note ? a->acked_note : TD_UI_NONE);
         } else {
-            fprintf(f, "<strong>Chưa xử lý</strong><br><a href=\"/alarm?id=%lld#ack\">Đánh dấu đã xử lý…</a>",
+            fprintf(f, "<strong>" TD_UI_ALARM_OPEN "</strong><br><a href=\"/alarm?id=%lld#ack\">"
+                       TD_UI_ALARM_LINK_ACK "</a>",
                     (long long)a->id);
         }
         fprintf(f, "</td></tr>");
     }
-    fprintf(f, "</tbody></table><p class=\"hint\">Trên dòng lệnh: <code>tiendo status</code> liệt kê các cảnh báo; "
-               "<code>tiendo status --clear-alarm SỐ --note \"GHI CHÚ\"</code> đánh dấu đã xử lý.</p>");
+    fprintf(f, "</tbody></table><p class=\"hint\">" TD_UI_ALARM_CLI_BEFORE " <code>" TD_UI_ALARM_CMD_STATUS
+               "</code> " TD_UI_ALARM_CLI_LISTS " "
+               "<code>" TD_UI_ALARM_CMD_CLEAR "</code> " TD_UI_ALARM_CLI_CLEARS "</p>");
     tdc_alarms_free(v, n);
     tdc_ui_foot(f);
 }
@@ -165,23 +166,23 @@ static void tdc__page_list(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_res
 /* The acknowledgement form (step 1), with what was typed and an error. */
 static void tdc__ack_form(tdc_ui *ui, FILE *f, long long id, const char *note, const char *err)
 {
-    fprintf(f, "<section aria-labelledby=\"ack\"><h2 id=\"ack\">Đánh dấu đã xử lý</h2>");
+    fprintf(f, "<section aria-labelledby=\"ack\"><h2 id=\"ack\">" TD_UI_ALARM_ACK_TITLE "</h2>");
     if (err) {
-        fprintf(f, "<div class=\"err\" role=\"alert\" id=\"ack-error\"><p><strong>Chưa ghi được:</strong> ");
+        fprintf(f, "<div class=\"err\" role=\"alert\" id=\"ack-error\"><p><strong>" TD_MSG_UI_NOT_SAVED
+                   "</strong> ");
         tdc_ui_esc(f, err);
         fprintf(f, "</p></div>");
     }
-    fprintf(f, "<p>Chỉ đánh dấu sau khi đã kiểm tra với Sở KH&amp;CN và thanh tra rằng sự việc đã được giải quyết (ví dụ "
-               "máy chủ đã được khôi phục từ bản sao lưu). Bằng chứng vẫn được giữ; ghi chú được lưu cùng thời điểm và "
-               "thiết bị xử lý.</p><form method=\"post\" action=\"/alarm/ack\" id=\"ack-form\">");
+    fprintf(f, "<p>" TD_UI_ALARM_ACK_WARNING "</p><form method=\"post\" action=\"/alarm/ack\" id=\"ack-form\">");
     tdc_ui_csrf(ui, f);
-    fprintf(f, "<input type=\"hidden\" name=\"id\" value=\"%lld\"><div class=\"field\"><label for=\"note\">Ghi chú (bắt "
-               "buộc): đã kiểm tra gì, với ai</label><p class=\"hint\" id=\"hint-note\">Ví dụ: đã kiểm tra với Sở "
-               "KH&amp;CN, máy chủ được khôi phục từ bản sao lưu ngày 01/12/2026.</p><textarea id=\"note\" name=\"note\" "
+    fprintf(f, "<input type=\"hidden\" name=\"id\" value=\"%lld\"><div class=\"field\"><label for=\"note\">"
+               TD_UI_ALARM_LABEL_NOTE "</label><p class=\"hint\" id=\"hint-note\">" TD_UI_ALARM_HINT_NOTE
+               "</p><textarea id=\"note\" name=\"note\" "
                "rows=\"3\" required aria-describedby=\"hint-note\">",
             id);
     tdc_ui_esc(f, note ? note : "");
-    fprintf(f, "</textarea></div><div class=\"actions\"><button type=\"submit\" class=\"primary\" id=\"ack-next\">Tiếp tục</button>"
+    fprintf(f, "</textarea></div><div class=\"actions\"><button type=\"submit\" class=\"primary\" id=\"ack-next\">"
+               TD_UI_ALARM_BUTTON_NEXT "</button>"
                "</div></form></section>");
 }
 
@@ -205,10 +206,10 @@ static void tdc__page_one(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
     if (!ids || !tdc_int(ids, &id) || tdc__alarms(ui, &v, &n, &open) || (k = tdc__find(v, n, id)) < 0) {
         tdc_alarms_free(v, n);
         out->status = 404;
-        tdc_ui_head(ui, f, "Không tìm thấy cảnh báo", "alarms");
-        fprintf(f, "<p>Không có cảnh báo số \"");
+        tdc_ui_head(ui, f, TD_UI_ALARM_NOT_FOUND_TITLE, "alarms");
+        fprintf(f, "<p>" TD_UI_ALARM_NOT_FOUND_BEFORE);
         tdc_ui_esc(f, ids ? ids : "");
-        fprintf(f, "\". <a href=\"/alarms\">Danh sách cảnh báo</a></p>");
+        fprintf(f, "\". <a href=\"/alarms\">" TD_UI_ALARM_LINK_LIST "</a></p>");
         tdc_ui_foot(f);
         return;
     }
@@ -217,40 +218,46 @@ static void tdc__page_one(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
     if (!err) tdc__done(q, f);
     tdc_alarm *a = &v[k];
     tdc__when(a->at_ms, when, sizeof when);
-    fprintf(f, "<p><a href=\"/alarms\">Danh sách cảnh báo</a></p><dl id=\"alarm-detail\"><dt>Loại</dt><dd>");
+    fprintf(f, "<p><a href=\"/alarms\">" TD_UI_ALARM_LINK_LIST "</a></p><dl id=\"alarm-detail\"><dt>"
+               TD_UI_COL_KIND "</dt><dd>");
     tdc_ui_esc(f, tdc_alarm_vi(a->kind));
     fprintf(f, " <span class=\"hint\">(");
     tdc_ui_esc(f, a->kind);
-    fprintf(f, ")</span></dd><dt>Lúc</dt><dd>%s</dd><dt>Tình trạng</dt><dd id=\"alarm-state\">", when);
+    fprintf(f, ")</span></dd><dt>" TD_UI_ALARM_COL_AT "</dt><dd>%s</dd><dt>" TD_UI_COL_REPORT_STATE
+               "</dt><dd id=\"alarm-state\">", when);
     if (a->acked_ms) {
         tdc__when(a->acked_ms, when, sizeof when);
-        fprintf(f, "Đã xử lý lúc %s, bởi ", when);
-        tdc_ui_esc(f, a->acked_by && *a->acked_by ? a->acked_by : "không rõ");
-        fprintf(f, "</dd><dt>Ghi chú khi xử lý</dt><dd id=\"alarm-note\">");
-        tdc_ui_esc(f, a->acked_note && *a->acked_note ? a->acked_note : "(không có)");
+        fprintf(f, TD_UI_ALARM_CLEARED_BY " ", when);
+        tdc_ui_esc(f, a->acked_by && *a->acked_by ? a->acked_by : TD_UI_ALARM_UNKNOWN);
+        fprintf(f, "</dd><dt>" TD_UI_ALARM_CLEARED_NOTE "</dt><dd id=\"alarm-note\">");
+        tdc_ui_esc(f, a->acked_note && *a->acked_note ? a->acked_note : TD_UI_NONE);
     } else {
-        fprintf(f, "<strong>Chưa xử lý</strong>");
+        fprintf(f, "<strong>" TD_UI_ALARM_OPEN "</strong>");
     }
-    fprintf(f, "</dd><dt>Điểm kiểm tra đã xác minh</dt><dd>%llu mục</dd><dt>Gốc cây đã xác minh</dt><dd>",
+    fprintf(f, "</dd><dt>" TD_UI_ALARM_VERIFIED_CHECKPOINT "</dt><dd>" TD_UI_ALARM_N_ENTRIES "</dd><dt>"
+               TD_UI_ALARM_VERIFIED_TREE_ROOT "</dt><dd>",
             (unsigned long long)a->old_size);
     tdc__note_root(a->old_note, hex);
-    fprintf(f, "<code id=\"old-root\">%s</code></dd><dt>Máy chủ đưa ra</dt><dd>%llu mục</dd><dt>Gốc cây máy chủ đưa ra"
+    fprintf(f, "<code id=\"old-root\">%s</code></dd><dt>" TD_UI_ALARM_SERVED "</dt><dd>" TD_UI_ALARM_N_ENTRIES
+               "</dd><dt>" TD_UI_ALARM_SERVED_TREE_ROOT
                "</dt><dd>", *hex ? hex : "—", (unsigned long long)a->new_size);
     tdc__note_root(a->new_note, hex);
-    fprintf(f, "<code id=\"new-root\">%s</code></dd><dt>Điều không khớp (chi tiết kỹ thuật)</dt><dd>", *hex ? hex : "—");
+    fprintf(f, "<code id=\"new-root\">%s</code></dd><dt>" TD_UI_ALARM_MISMATCH "</dt><dd>", *hex ? hex :
+               "—");
     tdc_ui_esc(f, a->detail ? a->detail : "");
-    fprintf(f, "</dd></dl><h2>Bằng chứng</h2><h3>Điểm kiểm tra đã xác minh (đã ký)</h3><pre id=\"old-note\">");
-    tdc_ui_esc(f, a->old_note ? a->old_note : "(không có)");
-    fprintf(f, "</pre><h3>Điểm kiểm tra máy chủ đưa ra (đã ký)</h3><pre id=\"new-note\">");
-    tdc_ui_esc(f, a->new_note ? a->new_note : "(không có)");
-    fprintf(f, "</pre><h3>Bằng chứng nhất quán (consistency proof) máy chủ gửi</h3>");
+    fprintf(f, "</dd></dl><h2>" TD_UI_ALARM_COL_EVIDENCE "</h2><h3>" TD_UI_ALARM_VERIFIED_NOTE
+               "</h3><pre id=\"old-note\">");
+    tdc_ui_esc(f, a->old_note ? a->old_note : TD_UI_NONE);
+    fprintf(f, "</pre><h3>" TD_UI_ALARM_SERVED_NOTE "</h3><pre id=\"new-note\">");
+    tdc_ui_esc(f, a->new_note ? a->new_note : TD_UI_NONE);
+    fprintf(f, "</pre><h3>" TD_UI_ALARM_PROOF "</h3>");
     if (a->proof_len) {
         fprintf(f, "<pre id=\"proof\">");
         for (size_t i = 0; i < a->proof_len; i++)
             fprintf(f, "%02x%s", a->proof[i], (i + 1) % TD_CHECKPOINT_HASH_LEN == 0 ? "\n" : "");
         fprintf(f, "</pre>");
     } else {
-        fprintf(f, "<p>(không có)</p>");
+        fprintf(f, "<p>" TD_UI_NONE "</p>");
     }
     if (!a->acked_ms) tdc__ack_form(ui, f, id, note, err);
     tdc_alarms_free(v, n);
@@ -270,8 +277,9 @@ static void tdc__post_ack(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
     char path[48], done[200];
     if (!ids || !tdc_int(ids, &id) || id <= 0) {
         out->status = 422;
-        tdc_ui_head(ui, f, "Chưa ghi được", "alarms");
-        fprintf(f, "<p class=\"err\">Số cảnh báo không hợp lệ. <a href=\"/alarms\">Danh sách cảnh báo</a></p>");
+        tdc_ui_head(ui, f, TD_UI_NOT_WRITTEN_TITLE, "alarms");
+        fprintf(f, "<p class=\"err\">" TD_UI_ALARM_BAD_NUMBER " <a href=\"/alarms\">"
+                   TD_UI_ALARM_LINK_LIST "</a></p>");
         tdc_ui_foot(f);
         return;
     }
@@ -288,14 +296,14 @@ static void tdc__post_ack(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
             tdc_alarms_free(v, n);
             free(t);
             out->status = 422;
-            tdc__page_one(ui, q, f, out, note, "cảnh báo này không còn chờ xử lý.");
+            tdc__page_one(ui, q, f, out, note, TD_UI_ALARM_NOT_OPEN);
             return;
         }
-        tdc_ui_head(ui, f, "Xác nhận đã xử lý cảnh báo", "alarms");
-        fprintf(f, "<div class=\"warn\" role=\"alert\" id=\"confirm-step\"><p><strong>Cần xác nhận:</strong> đánh dấu "
-                   "cảnh báo số %ld (", id);
+        tdc_ui_head(ui, f, TD_UI_ALARM_CONFIRM_TITLE, "alarms");
+        fprintf(f, "<div class=\"warn\" role=\"alert\" id=\"confirm-step\"><p><strong>" TD_MSG_UI_CONFIRM_NEEDED
+                   "</strong> " TD_UI_ALARM_CONFIRM_BEFORE, id);
         tdc_ui_esc(f, tdc_alarm_vi(v[k].kind));
-        fprintf(f, ") là đã xử lý, với ghi chú dưới đây. Bằng chứng vẫn được giữ. Chưa ghi gì.</p></div>"
+        fprintf(f, TD_UI_ALARM_CONFIRM_AFTER "</p></div>"
                    "<blockquote id=\"confirm-note\">");
         tdc_ui_esc(f, t);
         fprintf(f, "</blockquote><form method=\"post\" action=\"/alarm/ack\" id=\"confirm-form\">");
@@ -304,8 +312,9 @@ static void tdc__post_ack(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp
                    "value=\"1\"><input type=\"hidden\" name=\"note\" value=\"", id);
         tdc_ui_esc(f, t);
         free(t);
-        fprintf(f, "\"><div class=\"actions\"><button type=\"submit\" class=\"primary\" id=\"confirm-ack\">Xác nhận đã "
-                   "xử lý</button><a href=\"/alarm?id=%ld\">Quay lại, không ghi</a></div></form>", id);
+        fprintf(f, "\"><div class=\"actions\"><button type=\"submit\" class=\"primary\" id=\"confirm-ack\">"
+                   TD_UI_ALARM_BUTTON_CONFIRM "</button><a href=\"/alarm?id=%ld\">" TD_UI_ALARM_BUTTON_BACK
+                   "</a></div></form>", id);
         tdc_alarms_free(v, n);
         tdc_ui_foot(f);
         return;

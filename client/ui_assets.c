@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ui.h"
+#include "ui_msg.h"
 
 static const char tdc__css[] =
     "*{box-sizing:border-box}\n"
@@ -57,7 +58,7 @@ static const char tdc__js[] =
     "'use strict';\n"
     "// The report form is saved as a draft on the server while the clerk types\n"
     "// (a reload, a closed browser or a refusal loses nothing).  Without this\n"
-    "// script the form still works: \"Lưu nháp\" saves the same way.\n"
+    "// script the form still works: \"" TD_UI_REPORT_BUTTON_DRAFT "\" saves the same way.\n"
     "(function () {\n"
     "  var form = document.getElementById('report-form');\n"
     "  if (!form) return;\n"
@@ -75,10 +76,11 @@ static const char tdc__js[] =
     "      return r.text().then(function (t) {\n"
     "        var d = new Date();\n"
     "        var hh = ('0' + d.getHours()).slice(-2), mm = ('0' + d.getMinutes()).slice(-2);\n"
-    "        status.textContent = r.ok ? 'Đã tự lưu bản nháp lúc ' + hh + ':' + mm : 'Chưa tự lưu được: ' + t;\n"
+    "        status.textContent = r.ok ? '" TD_UI_JS_AUTOSAVED_AT " ' + hh + ':' + mm : '" TD_UI_JS_AUTOSAVE_FAILED
+    " ' + t;\n"
     "      });\n"
     "    }).catch(function () {\n"
-    "      status.textContent = 'Chưa tự lưu được (mất kết nối tới tiendo ui)';\n"
+    "      status.textContent = '" TD_UI_JS_AUTOSAVE_OFFLINE "';\n"
     "    }).then(function () {\n"
     "      busy = false;\n"
     "      if (again) { again = false; save(); }\n"
@@ -104,7 +106,7 @@ static const char tdc__js[] =
     "      if (!s.running) { window.location.replace('/audit'); return; }\n"
     "      if (s.total) { bar.max = s.total; bar.value = s.checked; }\n"
     "      bar.textContent = s.percent + '%';\n"
-    "      count.textContent = s.checked + '/' + s.total + ' mục (' + s.percent + '%)';\n"
+    "      count.textContent = s.checked + '/' + s.total + ' " TD_UI_JS_ENTRIES " (' + s.percent + '%)';\n"
     "      setTimeout(poll, 1000);\n"
     "    }).catch(function () { setTimeout(poll, 3000); });\n"
     "  }\n"

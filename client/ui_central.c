@@ -60,19 +60,18 @@ void tdc_ui_cert_banner(tdc_ui *ui, FILE *f)
     td_clock_fmt_date((cs.kind == TDC_CERT_NOT_YET ? cs.not_before_s : cs.not_after_s) * 1000, d, sizeof d);
     fprintf(f, "<div class=\"%s\" role=\"alert\" id=\"cert-warning\"><p><strong>", cs.kind == TDC_CERT_SOON ? "warn" : "err");
     if (cs.kind == TDC_CERT_SOON) {
-        fprintf(f, "Chứng thư số của thiết bị sắp hết hạn: ngày %s (còn %lld ngày).</strong></p>"
-                   "<p>Hãy cấp lại trước ngày đó: trên máy này chạy <code>tiendo renew</code>; nếu máy chủ không cấp "
-                   "trực tuyến, chạy <code>tiendo renew --csr-out TỆP</code> và gửi TỆP cho cán bộ quản lý CA của Sở "
-                   "KH&amp;CN.</p>", d, cs.days_left);
+        fprintf(f, TD_UI_CERT_EXPIRING "</strong></p>"
+                   "<p>" TD_UI_CERT_EXPIRING_RENEW_BEFORE " <code>" TD_UI_CERT_CMD_RENEW "</code>"
+                   TD_UI_CERT_EXPIRING_OFFLINE " <code>" TD_UI_CERT_CMD_RENEW_CSR "</code> "
+                   TD_UI_CERT_EXPIRING_SEND_CSR "</p>", d, cs.days_left);
     } else if (cs.kind == TDC_CERT_EXPIRED) {
-        fprintf(f, "Chứng thư số của thiết bị đã hết hạn từ ngày %s: máy chủ sẽ không nhận kết nối.</strong></p>"
-                   "<p>Dữ liệu không bị mất: các mục chờ gửi vẫn nằm trong hộp thư đi và sẽ được gửi sau khi có chứng "
-                   "thư mới. Cách khôi phục: <code>tiendo renew --csr-out yeu-cau-cap-lai.csr</code>, gửi tệp cho cán "
-                   "bộ CA, rồi <code>tiendo renew --import moi.crt</code> và bấm Gửi ngay.</p>", d);
+        fprintf(f, TD_UI_CERT_EXPIRED "</strong></p>"
+                   "<p>" TD_UI_CERT_EXPIRED_NOTHING_LOST " <code>" TD_UI_CERT_CMD_RENEW_CSR_FILE "</code>"
+                   TD_UI_CERT_EXPIRED_SEND_THEN " <code>" TD_UI_CERT_CMD_RENEW_IMPORT "</code> "
+                   TD_UI_CERT_EXPIRED_SYNC "</p>", d);
     } else {
-        fprintf(f, "Lỗi đồng hồ máy tính: ngày giờ của máy sớm hơn ngày chứng thư số bắt đầu có hiệu lực (%s)."
-                   "</strong></p><p>Chứng thư không có lỗi, không cần cấp lại. Hãy chỉnh ngày giờ của máy tính cho "
-                   "đúng (hoặc bật đồng bộ giờ tự động).</p>", d);
+        fprintf(f, TD_UI_CERT_CLOCK_EARLY
+                   "</strong></p><p>" TD_UI_CERT_CLOCK_EARLY_FIX "</p>", d);
     }
     fprintf(f, "</div>");
 }
@@ -103,7 +102,7 @@ static void tdc__author(FILE *f, const td_state *st, const unsigned char *key)
         tdc_ui_esc(f, a->device);
     } else {
         td_key_short_hex(key, hex);
-        fprintf(f, "khóa %s", hex);
+        fprintf(f, TD_UI_CENTRAL_AUTHOR_KEY, hex);
     }
 }
 
@@ -113,7 +112,8 @@ static int tdc__no_plan(tdc_ui *ui, FILE *f, const char *title, const char *acti
     if (st && td_state_has_plan(st)) return 0;
     out->status = 404;
     tdc_ui_head(ui, f, title, active);
-    fprintf(f, "<p>Thiết bị chưa có kế hoạch: hãy bấm <strong>Gửi ngay</strong> để đồng bộ.</p>");
+    fprintf(f, "<p>" TD_UI_NO_PLAN_PRESS_BEFORE " <strong>" TD_UI_BUTTON_SYNC_NOW "</strong> "
+               TD_UI_CENTRAL_NO_PLAN_AFTER "</p>");
     tdc_ui_foot(f);
     return 1;
 }
@@ -144,7 +144,7 @@ static void tdc__deadline_row(FILE *f, const td_state *st, const td_deadline_cha
     fprintf(f, "<br><span class=\"hint\">");
     tdc_ui_esc(f, a);
     fprintf(f, "</span></td><td>");
-    tdc_ui_esc(f, *d->reason ? d->reason : "(kế hoạch mới)");
+    tdc_ui_esc(f, *d->reason ? d->reason : TD_UI_DEADLINES_NEW_PLAN);
     fprintf(f, "</td><td>");
     tdc__author(f, st, d->author);
     fprintf(f, "</td><td>%s</td><td>%s</td><td>%" PRIu64 "</td></tr>", when, recv, d->index);
@@ -158,8 +158,8 @@ static void tdc__condition_row(FILE *f, const td_state *st, const td_condition *
     tdc_fmt_time(c->received_ms, recv, sizeof recv);
     tdc__task_cell(f, st, c->task, with_task);
     fprintf(f, "<td>%s</td><td>", met);
-    if (c->due_year) fprintf(f, "tháng %02d/%04d", c->due_month, c->due_year);
-    else fprintf(f, "chưa có hạn");
+    if (c->due_year) fprintf(f, TD_UI_DEADLINES_MONTH, c->due_month, c->due_year);
+    else fprintf(f, TD_UI_DEADLINES_NO_DUE);
     fprintf(f, "</td><td>");
     tdc_ui_esc(f, c->note);
     fprintf(f, "</td><td>");
@@ -168,13 +168,17 @@ static void tdc__condition_row(FILE *f, const td_state *st, const td_condition *
 }
 
 static const char tdc__dl_head[] =
-    "<th scope=\"col\">Thời hạn cũ</th><th scope=\"col\">Thời hạn mới</th><th scope=\"col\">Lý do"
-    "</th><th scope=\"col\">Người ký</th><th scope=\"col\">Ký lúc</th><th scope=\"col\">Máy chủ nhận</th>"
-    "<th scope=\"col\">Mục nhật ký</th></tr></thead><tbody>";
+    "<th scope=\"col\">" TD_UI_DEADLINES_COL_OLD "</th><th scope=\"col\">" TD_UI_DEADLINES_COL_NEW
+    "</th><th scope=\"col\">" TD_UI_COL_REASON
+    "</th><th scope=\"col\">" TD_UI_DEADLINES_COL_SIGNER "</th><th scope=\"col\">" TD_UI_COL_SIGNED_AT
+    "</th><th scope=\"col\">"
+    TD_UI_COL_SERVER_RECEIVED "</th>"
+    "<th scope=\"col\">" TD_UI_DEADLINES_COL_ENTRY "</th></tr></thead><tbody>";
 static const char tdc__cond_head[] =
-    "<th scope=\"col\">Đáp ứng ngày</th><th scope=\"col\">Hạn hoàn thành</th><th scope=\"col\">Ghi "
-    "chú</th><th scope=\"col\">Người ký</th><th scope=\"col\">Ký lúc</th><th scope=\"col\">Máy chủ nhận</th>"
-    "<th scope=\"col\">Mục nhật ký</th></tr></thead><tbody>";
+    "<th scope=\"col\">" TD_UI_DEADLINES_COL_MET "</th><th scope=\"col\">" TD_UI_DEADLINES_COL_DUE
+    "</th><th scope=\"col\">" TD_UI_COL_NOTE "</th><th scope=\"col\">" TD_UI_DEADLINES_COL_SIGNER
+    "</th><th scope=\"col\">" TD_UI_COL_SIGNED_AT "</th><th scope=\"col\">" TD_UI_COL_SERVER_RECEIVED "</th>"
+    "<th scope=\"col\">" TD_UI_DEADLINES_COL_ENTRY "</th></tr></thead><tbody>";
 
 /* The forms of one task (central), pre-filled from q after a refusal. */
 static void tdc__deadline_forms(tdc_ui *ui, FILE *f, const td_task *t, const tdc_ui_form *q)
@@ -184,41 +188,44 @@ static void tdc__deadline_forms(tdc_ui *ui, FILE *f, const td_task *t, const tdc
                *note = q ? tdc_ui_form_get(q, "note") : NULL;
     char today[16];
     td_date_vi(tdc_today(), today, sizeof today);
-    fprintf(f, "<section aria-labelledby=\"ext\"><h2 id=\"ext\">Gia hạn (thay đổi thời hạn)</h2>"
+    fprintf(f, "<section aria-labelledby=\"ext\"><h2 id=\"ext\">" TD_UI_DEADLINES_EXTEND_TITLE "</h2>"
                "<form method=\"post\" action=\"/extend\" id=\"extend-form\">");
     tdc_ui_csrf(ui, f);
     fprintf(f, "<input type=\"hidden\" name=\"n\" value=\"%d\">", t->number);
-    fprintf(f, "<div class=\"field\"><label for=\"deadline\">Thời hạn mới (ghi như trong kế hoạch)</label>"
-               "<p class=\"hint\" id=\"hint-deadline\">Ví dụ: 31/12/2027, Quý II/2027, 6 tháng đầu năm 2027, "
-               "12/2027, cuối năm 2027.</p><input id=\"deadline\" name=\"deadline\" size=\"40\" "
+    fprintf(f, "<div class=\"field\"><label for=\"deadline\">" TD_UI_DEADLINES_LABEL_DEADLINE "</label>"
+               "<p class=\"hint\" id=\"hint-deadline\">" TD_UI_DEADLINES_HINT_DEADLINE
+               "</p><input id=\"deadline\" name=\"deadline\" size=\"40\" "
                "aria-describedby=\"hint-deadline\" value=\"");
     tdc_ui_esc(f, dl ? dl : "");
-    fprintf(f, "\"></div><div class=\"field\"><label for=\"reason\">Lý do (bắt buộc), ví dụ văn bản cho phép gia hạn"
+    fprintf(f, "\"></div><div class=\"field\"><label for=\"reason\">" TD_UI_DEADLINES_LABEL_REASON
                "</label><textarea id=\"reason\" name=\"reason\" rows=\"2\">");
     tdc_ui_esc(f, reason ? reason : "");
     fprintf(f, "</textarea></div><div class=\"field\"><input type=\"checkbox\" id=\"confirm\" name=\"confirm\" "
-               "value=\"1\"> <label for=\"confirm\" style=\"display:inline\">Đồng ý ghi cả khi thời hạn mới đã qua "
-               "hoặc sớm hơn thời hạn hiện tại</label></div><details><summary>Các cách ghi thời hạn được chấp nhận"
+               "value=\"1\"> <label for=\"confirm\" style=\"display:inline\">" TD_UI_DEADLINES_LABEL_CONFIRM
+               "</label></div><details><summary>" TD_UI_DEADLINES_FORMS_ACCEPTED
                "</summary><pre>");
     tdc_ui_esc(f, tdc_deadline_forms);
-    fprintf(f, "</pre></details><div class=\"actions\"><button type=\"submit\" class=\"primary\">Ký và đưa vào hộp thư "
-               "đi</button></div></form></section>");
+    fprintf(f, "</pre></details><div class=\"actions\"><button type=\"submit\" class=\"primary\">"
+               TD_UI_BUTTON_SIGN_QUEUE
+               "</button></div></form></section>");
     if (t->deadline.kind != TD_DEADLINE_CONDITIONAL) return;
-    fprintf(f, "<section aria-labelledby=\"cond\"><h2 id=\"cond\">Ghi nhận điều kiện đã được đáp ứng</h2>"
+    fprintf(f, "<section aria-labelledby=\"cond\"><h2 id=\"cond\">" TD_UI_DEADLINES_CONDITION_TITLE "</h2>"
                "<form method=\"post\" action=\"/condition\" id=\"condition-form\">");
     tdc_ui_csrf(ui, f);
     fprintf(f, "<input type=\"hidden\" name=\"n\" value=\"%d\">", t->number);
-    fprintf(f, "<div class=\"field\"><label for=\"met\">Ngày điều kiện được đáp ứng (dd/mm/yyyy)</label>"
-               "<input id=\"met\" name=\"met\" size=\"10\" placeholder=\"dd/mm/yyyy\" value=\"");
+    fprintf(f, "<div class=\"field\"><label for=\"met\">" TD_UI_DEADLINES_LABEL_MET "</label>"
+               "<input id=\"met\" name=\"met\" size=\"10\" placeholder=\"" TD_UI_PLACEHOLDER_DATE "\" value=\"");
     tdc_ui_esc(f, met ? met : today);
-    fprintf(f, "\"></div><div class=\"field\"><label for=\"due\">Tháng phải hoàn thành (MM/YYYY; bỏ trống: chưa có hạn)"
-               "</label><input id=\"due\" name=\"due\" size=\"8\" placeholder=\"MM/YYYY\" value=\"");
+    fprintf(f, "\"></div><div class=\"field\"><label for=\"due\">" TD_UI_DEADLINES_LABEL_DUE
+               "</label><input id=\"due\" name=\"due\" size=\"8\" placeholder=\"" TD_UI_DEADLINES_PLACEHOLDER_MONTH
+               "\" value=\"");
     tdc_ui_esc(f, due ? due : "");
-    fprintf(f, "\"></div><div class=\"field\"><label for=\"note\">Ghi chú, ví dụ số hiệu văn bản của Trung ương</label>"
+    fprintf(f, "\"></div><div class=\"field\"><label for=\"note\">" TD_UI_DEADLINES_LABEL_NOTE "</label>"
                "<textarea id=\"note\" name=\"note\" rows=\"2\">");
     tdc_ui_esc(f, note ? note : "");
-    fprintf(f, "</textarea></div><div class=\"actions\"><button type=\"submit\" class=\"primary\">Ký và đưa vào hộp thư "
-               "đi</button></div></form></section>");
+    fprintf(f, "</textarea></div><div class=\"actions\"><button type=\"submit\" class=\"primary\">"
+               TD_UI_BUTTON_SIGN_QUEUE
+               "</button></div></form></section>");
 }
 
 /* One task's deadline page; err/okmsg: the result of a POST. */
@@ -233,8 +240,9 @@ static void tdc__page_deadline_task(tdc_ui *ui, FILE *f, tdc_ui_resp *out, long 
     char title[96], vi[256];
     if (!t) {
         out->status = 404;
-        tdc_ui_head(ui, f, "Không tìm thấy nhiệm vụ", "deadlines");
-        fprintf(f, "<p>Không có nhiệm vụ số %ld trong kế hoạch. <a href=\"/deadlines\">Danh sách thời hạn</a></p>", n);
+        tdc_ui_head(ui, f, TD_UI_TASK_NOT_FOUND_TITLE, "deadlines");
+        fprintf(f, "<p>" TD_UI_DEADLINES_TASK_UNKNOWN " <a href=\"/deadlines\">"
+                   TD_UI_DEADLINES_LINK_LIST "</a></p>", n);
         tdc_ui_foot(f);
         return;
     }
@@ -248,26 +256,26 @@ static void tdc__page_deadline_task(tdc_ui *ui, FILE *f, tdc_ui_resp *out, long 
     fprintf(f, "<p class=\"task-title\"><a href=\"/task?n=%d\">", t->number);
     tdc_ui_esc(f, t->title ? t->title : "");
     td_deadline_vi(&t->deadline, vi, sizeof vi);
-    fprintf(f, "</a></p><dl><dt>Thời hạn hiện tại</dt><dd id=\"deadline-now\">");
+    fprintf(f, "</a></p><dl><dt>" TD_UI_DEADLINES_CURRENT "</dt><dd id=\"deadline-now\">");
     tdc_ui_esc(f, t->deadline.text ? t->deadline.text : "");
     fprintf(f, " (");
     tdc_ui_esc(f, vi);
-    fprintf(f, ")</dd></dl><h2>Lịch sử thay đổi thời hạn</h2>");
+    fprintf(f, ")</dd></dl><h2>" TD_UI_DEADLINES_HISTORY_TITLE "</h2>");
     for (size_t i = 0; i < nd; i++) {
         if (dc[i].task != (uint32_t)n) continue;
         if (!shown++) fprintf(f, "<table><thead><tr>%s", tdc__dl_head);
         tdc__deadline_row(f, st, &dc[i], 0);
     }
-    fprintf(f, shown ? "</tbody></table>" : "<p>Chưa thay đổi lần nào.</p>");
+    fprintf(f, shown ? "</tbody></table>" : "<p>" TD_UI_DEADLINES_HISTORY_NONE "</p>");
     if (t->deadline.kind == TD_DEADLINE_CONDITIONAL || nc) {
         shown = 0;
-        fprintf(f, "<h2>Điều kiện</h2>");
+        fprintf(f, "<h2>" TD_UI_DEADLINES_CONDITIONS_TITLE "</h2>");
         for (size_t i = 0; i < nc; i++) {
             if (ch[i].task != (uint32_t)n) continue;
             if (!shown++) fprintf(f, "<table><thead><tr>%s", tdc__cond_head);
             tdc__condition_row(f, st, &ch[i], 0);
         }
-        fprintf(f, shown ? "</tbody></table>" : "<p>Chưa ghi nhận điều kiện nào.</p>");
+        fprintf(f, shown ? "</tbody></table>" : "<p>" TD_UI_DEADLINES_CONDITIONS_NONE "</p>");
     }
     if (ui->ctx.id.subject.role == TD_ROLE_CENTRAL) tdc__deadline_forms(ui, f, t, err || confirm ? q : NULL);
     tdc_ui_foot(f);
@@ -281,7 +289,7 @@ static void tdc__page_deadlines(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
     size_t nd, nc, shown = 0;
     const td_deadline_change *dc;
     const td_condition *ch;
-    if (tdc__no_plan(ui, f, "Thời hạn", "deadlines", out)) return;
+    if (tdc__no_plan(ui, f, TD_UI_MENU_DEADLINES, "deadlines", out)) return;
     if (ns && *ns) {
         if (!tdc_int(ns, &n)) n = 0;
         tdc__page_deadline_task(ui, f, out, n, q, NULL, NULL);
@@ -289,33 +297,36 @@ static void tdc__page_deadlines(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
     }
     dc = td_state_deadline_changes(st, &nd);
     ch = td_state_condition_history(st, &nc);
-    tdc_ui_head(ui, f, "Gia hạn và điều kiện", "deadlines");
+    tdc_ui_head(ui, f, TD_UI_DEADLINES_PAGE_TITLE, "deadlines");
     tdc__done(q, f);
-    fprintf(f, "<form method=\"get\" action=\"/deadlines\" class=\"filters\"><label for=\"n\">Số thứ tự nhiệm vụ</label>"
-               "<input id=\"n\" name=\"n\" size=\"5\" inputmode=\"numeric\"><button type=\"submit\">Mở</button></form>");
+    fprintf(f, "<form method=\"get\" action=\"/deadlines\" class=\"filters\"><label for=\"n\">"
+               TD_UI_DEADLINES_LABEL_TASK "</label>"
+               "<input id=\"n\" name=\"n\" size=\"5\" inputmode=\"numeric\"><button type=\"submit\">"
+               TD_UI_DEADLINES_BUTTON_OPEN "</button></form>");
     if (ui->ctx.id.subject.role == TD_ROLE_CENTRAL)
-        fprintf(f, "<p class=\"hint\">Mở một nhiệm vụ để gia hạn hoặc ghi nhận điều kiện.</p>");
-    fprintf(f, "<h2>Các lần gia hạn</h2>");
+        fprintf(f, "<p class=\"hint\">" TD_UI_DEADLINES_HINT_OPEN "</p>");
+    fprintf(f, "<h2>" TD_UI_DEADLINES_EXTENSIONS_TITLE "</h2>");
     for (size_t i = 0; i < nd; i++) {
         if (!*dc[i].reason) continue;   /* a whole new plan, not a gia hạn */
-        if (!shown++) fprintf(f, "<table><thead><tr><th scope=\"col\">NV</th>%s", tdc__dl_head);
+        if (!shown++) fprintf(f, "<table><thead><tr><th scope=\"col\">" TD_UI_COL_TASK_NO "</th>%s", tdc__dl_head);
         tdc__deadline_row(f, st, &dc[i], 1);
     }
-    fprintf(f, shown ? "</tbody></table>" : "<p>Chưa có lần gia hạn nào.</p>");
-    fprintf(f, "<h2>Điều kiện đã được đáp ứng</h2>");
+    fprintf(f, shown ? "</tbody></table>" : "<p>" TD_UI_DEADLINES_EXTENSIONS_NONE "</p>");
+    fprintf(f, "<h2>" TD_UI_DEADLINES_MET_TITLE "</h2>");
     shown = 0;
     for (size_t i = 0; i < nc; i++) {
-        if (!shown++) fprintf(f, "<table><thead><tr><th scope=\"col\">NV</th>%s", tdc__cond_head);
+        if (!shown++) fprintf(f, "<table><thead><tr><th scope=\"col\">" TD_UI_COL_TASK_NO "</th>%s", tdc__cond_head);
         tdc__condition_row(f, st, &ch[i], 1);
     }
-    fprintf(f, shown ? "</tbody></table>" : "<p>Chưa ghi nhận điều kiện nào.</p>");
+    fprintf(f, shown ? "</tbody></table>" : "<p>" TD_UI_DEADLINES_CONDITIONS_NONE "</p>");
     /* tasks with a conditional deadline: where central records a condition */
     {
         const td_plan *plan = td_state_plan(st);
         int first = 1;
         for (size_t i = 0; i < plan->n_tasks; i++) {
             if (plan->tasks[i].deadline.kind != TD_DEADLINE_CONDITIONAL) continue;
-            fprintf(f, "%s<li><a href=\"/deadlines?n=%d\">NV %d</a> ", first ? "<h2>Nhiệm vụ có thời hạn có điều kiện"
+            fprintf(f, "%s<li><a href=\"/deadlines?n=%d\">" TD_UI_DEADLINES_TASK_NO "</a> ", first ? "<h2>"
+                       TD_UI_DEADLINES_CONDITIONAL_TITLE
                                                                                "</h2><ul>" : "",
                     plan->tasks[i].number, plan->tasks[i].number);
             tdc_ui_esc(f, plan->tasks[i].title ? plan->tasks[i].title : "");
@@ -341,9 +352,9 @@ static void tdc__post_refused(tdc_ui *ui, FILE *f, tdc_ui_resp *out, long n, con
     out->status = status;
     if (ui->ctx.id.subject.role != TD_ROLE_CENTRAL || !td_plan_task(td_state_plan(tdc_replica_state(ui->ctx.rep)),
                                                                     (int)n)) {
-        tdc_ui_head(ui, f, "Chưa ghi được", "deadlines");
+        tdc_ui_head(ui, f, TD_UI_NOT_WRITTEN_TITLE, "deadlines");
         tdc__msg(f, "err", TD_MSG_UI_NOT_SAVED, err);
-        fprintf(f, "<p><a href=\"/deadlines\">Quay lại</a></p>");
+        fprintf(f, "<p><a href=\"/deadlines\">" TD_UI_DEADLINES_BACK "</a></p>");
         tdc_ui_foot(f);
         return;
     }
@@ -443,7 +454,7 @@ static void tdc__count_head(FILE *f, const char *first)
     for (int i = 0; i < TD_STATUS_COUNT - 1; i++)
         fprintf(f, "<th scope=\"col\" id=\"col-%s\">%s</th>", td_status_name(td_status_order[i]),
                 td_status_vi(td_status_order[i]));
-    fprintf(f, "<th scope=\"col\">Tổng</th></tr></thead><tbody>");
+    fprintf(f, "<th scope=\"col\">" TD_UI_DASHBOARD_COL_TOTAL "</th></tr></thead><tbody>");
 }
 
 /* CSV of the dashboard: the head row (first: what a row is), and a row of
@@ -461,7 +472,7 @@ static void tdc__count_head_csv(FILE *f, const char *first, const char *second)
         td_csv_text(f, td_status_vi(td_status_order[i]));
     }
     td_csv_sep(f);
-    td_csv_text(f, "Tổng");
+    td_csv_text(f, TD_UI_DASHBOARD_COL_TOTAL);
     td_csv_eol(f);
 }
 
@@ -498,12 +509,12 @@ static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
     size_t n_ts = 0;
     td_error e;
     char d[16];
-    if (tdc__no_plan(ui, f, "Tổng hợp", "dashboard", out)) return;
+    if (tdc__no_plan(ui, f, TD_UI_MENU_DASHBOARD, "dashboard", out)) return;
     plan = td_state_plan(st);
     tdc_device_status_opts(&ui->ctx.dev, &so);
     if (td_status_all(st, today, &so, &ts, &n_ts, &e)) {
         out->status = 500;
-        tdc_ui_head(ui, f, "Tổng hợp", "dashboard");
+        tdc_ui_head(ui, f, TD_UI_MENU_DASHBOARD, "dashboard");
         tdc__msg(f, "err", TD_MSG_UI_STATUS_FAILED, td_err_vi(e.code));
         tdc_ui_foot(f);
         return;
@@ -512,17 +523,20 @@ static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
     if (csv) {
         out->type = "text/csv; charset=utf-8";
         snprintf(out->filename, sizeof out->filename, "tong-hop-theo-%s-%d.csv", by_agency ? "co-quan" : "muc", today);
-        if (by_agency) tdc__count_head_csv(f, "Mã cơ quan", "Cơ quan chủ trì");
-        else tdc__count_head_csv(f, "Mục", NULL);
+        if (by_agency) tdc__count_head_csv(f, TD_UI_DASHBOARD_CSV_AGENCY_CODE, TD_UI_DASHBOARD_COL_LEAD);
+        else tdc__count_head_csv(f, TD_UI_COL_SECTION, NULL);
     } else {
-        tdc_ui_head(ui, f, by_agency ? "Tổng hợp theo cơ quan chủ trì" : "Tổng hợp theo mục", "dashboard");
-        fprintf(f, "<p>Trạng thái tại ngày %s. <a href=\"/dashboard?by=%s\">%s</a> · <a href=\"/dashboard.csv?by=%s\" "
-                   "id=\"dashboard-csv\">Tải CSV</a></p>", d, by_agency ? "section" : "agency",
-                by_agency ? "Xem theo mục" : "Xem theo cơ quan chủ trì", by_agency ? "agency" : "section");
+        tdc_ui_head(ui, f, by_agency ? TD_UI_DASHBOARD_BY_AGENCY_TITLE : TD_UI_DASHBOARD_BY_SECTION_TITLE,
+            "dashboard");
+        fprintf(f, "<p>" TD_UI_DASHBOARD_AS_OF
+                   " <a href=\"/dashboard?by=%s\">%s</a> · <a href=\"/dashboard.csv?by=%s\" "
+                   "id=\"dashboard-csv\">" TD_UI_LINK_CSV "</a></p>", d, by_agency ? "section" : "agency",
+                by_agency ? TD_UI_DASHBOARD_LINK_BY_SECTION : TD_UI_DASHBOARD_LINK_BY_AGENCY, by_agency ? "agency" :
+                    "section");
     }
     if (!by_agency) {
         size_t all[TD_STATUS_COUNT] = {0};
-        if (!csv) tdc__count_head(f, "Mục");
+        if (!csv) tdc__count_head(f, TD_UI_COL_SECTION);
         for (size_t sct = 0; sct <= plan->n_sections; sct++) {
             /* the plan's sections in order, then tasks without one */
             const char *code = sct < plan->n_sections ? plan->sections[sct].code : NULL;
@@ -554,7 +568,7 @@ static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
                 fprintf(f, ". ");
                 tdc_ui_esc(f, plan->sections[sct].title ? plan->sections[sct].title : "");
             } else {
-                fprintf(f, "(không thuộc mục nào)");
+                fprintf(f, TD_MSG_UI_NO_SECTION);
             }
             fprintf(f, "</th>");
             if (!(hf = open_memstream(&href, &hn))) continue;
@@ -565,10 +579,10 @@ static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
             free(href);
         }
         if (csv) {
-            tdc__count_row_csv(f, "Toàn kế hoạch", NULL, all);
+            tdc__count_row_csv(f, TD_UI_DASHBOARD_WHOLE_PLAN, NULL, all);
             goto done;
         }
-        fprintf(f, "<tr><th scope=\"row\">Toàn kế hoạch</th>");
+        fprintf(f, "<tr><th scope=\"row\">" TD_UI_DASHBOARD_WHOLE_PLAN "</th>");
         tdc__count_cells(f, all, "/tasks?role=all");
         fprintf(f, "</tbody></table>");
     } else {
@@ -597,7 +611,7 @@ static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
                 tdc__count_row_csv(f, slugs[j], tdc_ui_agency_name(st, slugs[j]), count[j]);
             goto agency_done;
         }
-        tdc__count_head(f, "Cơ quan chủ trì");
+        tdc__count_head(f, TD_UI_DASHBOARD_COL_LEAD);
         for (size_t j = 0; j < n_slugs; j++) {
             char *href = NULL;
             size_t hn = 0;
@@ -612,8 +626,7 @@ static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
             tdc__count_cells(f, count[j], href);
             free(href);
         }
-        fprintf(f, "</tbody></table><p class=\"hint\">Mỗi ô đếm nhiệm vụ mà cơ quan chủ trì, theo trạng thái của "
-                   "cơ quan đó.</p>");
+        fprintf(f, "</tbody></table><p class=\"hint\">" TD_UI_DASHBOARD_HINT_CELLS "</p>");
     agency_done:
         free(slugs);
         free(count);
@@ -635,11 +648,12 @@ static void tdc__page_agency(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_r
     const td_report *r;
     td_error e;
     char title[300];
-    if (tdc__no_plan(ui, f, "Cơ quan", "dashboard", out)) return;
+    if (tdc__no_plan(ui, f, TD_UI_COL_AGENCY, "dashboard", out)) return;
     if (!slug || !*slug || !td_registry_agency(td_state_registry(st), slug)) {
         out->status = 404;
-        tdc_ui_head(ui, f, "Không tìm thấy cơ quan", "dashboard");
-        fprintf(f, "<p>Không có cơ quan này trong danh mục. <a href=\"/dashboard?by=agency\">Tổng hợp theo cơ quan</a>"
+        tdc_ui_head(ui, f, TD_UI_AGENCY_NOT_FOUND_TITLE, "dashboard");
+        fprintf(f, "<p>" TD_UI_AGENCY_NOT_FOUND " <a href=\"/dashboard?by=agency\">"
+                   TD_UI_AGENCY_LINK_DASHBOARD "</a>"
                    "</p>");
         tdc_ui_foot(f);
         return;
@@ -649,15 +663,17 @@ static void tdc__page_agency(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_r
     td_status_all(st, tdc_today(), &so, &ts, &n_ts, &e);
     snprintf(title, sizeof title, "%s", tdc_ui_agency_name(st, slug));
     tdc_ui_head(ui, f, title, "dashboard");
-    fprintf(f, "<p><a href=\"/dashboard?by=agency\">Tổng hợp theo cơ quan</a>");
+    fprintf(f, "<p><a href=\"/dashboard?by=agency\">" TD_UI_AGENCY_LINK_DASHBOARD "</a>");
     if (ui->ctx.id.subject.role == TD_ROLE_INSPECTOR) {
         fprintf(f, " · <a href=\"/audit/history?agency=");
         tdc_ui_urlenc(f, slug);
-        fprintf(f, "\">Lịch sử nhật ký của cơ quan</a>");
+        fprintf(f, "\">" TD_UI_AGENCY_LINK_HISTORY "</a>");
     }
-    fprintf(f, "</p><h2>Nhiệm vụ chủ trì%s%s</h2>", want ? ": " : "", want ? td_status_vi(want) : "");
-    fprintf(f, "<table><thead><tr><th scope=\"col\">NV</th><th scope=\"col\">Nhiệm vụ</th><th scope=\"col\">Trạng thái"
-               "</th><th scope=\"col\">Hạn</th><th scope=\"col\">Báo cáo gần nhất</th></tr></thead><tbody>");
+    fprintf(f, "</p><h2>" TD_UI_AGENCY_LEAD_TITLE "</h2>", want ? ": " : "", want ? td_status_vi(want) : "");
+    fprintf(f, "<table><thead><tr><th scope=\"col\">" TD_UI_COL_TASK_NO "</th><th scope=\"col\">" TD_UI_COL_TASK
+               "</th><th scope=\"col\">" TD_UI_COL_STATUS
+               "</th><th scope=\"col\">" TD_UI_COL_DUE "</th><th scope=\"col\">" TD_UI_AGENCY_COL_LAST_REPORT
+               "</th></tr></thead><tbody>");
     for (size_t i = 0; i < n_ts; i++)
         for (size_t k = 0; k < ts[i].n_leads; k++) {
             const td_lead_status *ls = &ts[i].leads[k];
@@ -671,27 +687,31 @@ static void tdc__page_agency(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_r
             fprintf(f, "<tr><td><a href=\"/task?n=%u\">%s</a></td><td>", ts[i].task, tdc_ui_k(st, ts[i].task));
             tdc_ui_esc(f, t && t->title ? t->title : "");
             fprintf(f, "</td><td>%s%s</td><td>%s</td><td>%s", td_status_vi(ls->status),
-                    ls->returned ? " (bị trả lại)" : "", d1, d2);
+                    ls->returned ? " " TD_UI_AGENCY_RETURNED : "", d1, d2);
             if (ls->report_index) fprintf(f, ", %u%%", ls->percent);
             fprintf(f, "</td></tr>");
         }
-    fprintf(f, "</tbody></table><p>%zu nhiệm vụ.</p><h2>Báo cáo của cơ quan</h2>", shown);
+    fprintf(f, "</tbody></table><p>" TD_UI_N_TASKS "</p><h2>" TD_UI_AGENCY_REPORTS_TITLE "</h2>", shown);
     r = td_state_reports(st, &nr);
     shown = 0;
     for (size_t i = nr; i-- > 0;) {
         char pvi[16], when[40];
         if (strcmp(r[i].agency, slug)) continue;
         if (!shown++)
-            fprintf(f, "<table><thead><tr><th scope=\"col\">NV</th><th scope=\"col\">Kỳ</th><th scope=\"col\">Tình trạng"
-                       "</th><th scope=\"col\">Thẩm định</th><th scope=\"col\">Ký lúc</th></tr></thead><tbody>");
+            fprintf(f, "<table><thead><tr><th scope=\"col\">" TD_UI_COL_TASK_NO "</th><th scope=\"col\">"
+                       TD_UI_COL_PERIOD
+                       "</th><th scope=\"col\">" TD_UI_COL_REPORT_STATE
+                       "</th><th scope=\"col\">" TD_UI_MENU_REVIEW "</th><th scope=\"col\">" TD_UI_COL_SIGNED_AT
+                       "</th></tr></thead><tbody>");
         if (shown > 200) continue;
         tdc_period_vi(r[i].period, pvi, sizeof pvi);
         tdc_fmt_time(r[i].device_time_ms, when, sizeof when);
         fprintf(f, "<tr><td><a href=\"/task?n=%u\">%u</a></td><td>%s</td><td>%s, %u%%</td><td>%s</td><td>%s</td></tr>",
                 r[i].task, r[i].task, pvi, tdc_rep_state_vi(r[i].state), r[i].percent,
-                r[i].review > 0 ? "chấp nhận" : r[i].review < 0 ? "trả lại" : "chưa", when);
+                r[i].review > 0 ? TD_UI_WORD_ACCEPTED : r[i].review < 0 ? TD_UI_WORD_RETURNED :
+                    TD_UI_AGENCY_NOT_YET, when);
     }
-    fprintf(f, shown ? "</tbody></table>" : "<p>Chưa có báo cáo nào.</p>");
+    fprintf(f, shown ? "</tbody></table>" : "<p>" TD_UI_AGENCY_REPORTS_NONE "</p>");
     tdc_ui_foot(f);
     td_status_all_free(ts, n_ts);
 }
@@ -857,40 +877,45 @@ static void tdc__verify_result(FILE *f, const tda_result *res)
 {
     char hex[65];
     fprintf(f, "<p class=\"%s\" role=\"status\" id=\"verify-result\">%s</p>", res->ok ? "ok" : "err",
-            res->ok ? "Nhật ký trong bản sao này nhất quán." : "Phát hiện sai lệch:");
+            res->ok ? TD_UI_AUDIT_CONSISTENT : TD_UI_AUDIT_DISCREPANCY);
     if (!res->ok) {
-        fprintf(f, "<p class=\"err\" id=\"verify-discrepancy\">Mục nhật ký %" PRIu64, res->bad_index);
-        if (res->bad_checkpoint) fprintf(f, ", điểm kiểm tra cỡ %" PRIu64, res->bad_checkpoint);
-        if (res->has_entry) fprintf(f, ", tác giả %s, số %" PRIu64 ", %s", res->author_hex, res->seq,
+        fprintf(f, "<p class=\"err\" id=\"verify-discrepancy\">" TD_UI_AUDIT_DISCREPANCY_ENTRY, res->bad_index);
+        if (res->bad_checkpoint) fprintf(f, TD_UI_AUDIT_DISCREPANCY_CHECKPOINT, res->bad_checkpoint);
+        if (res->has_entry) fprintf(f, TD_UI_AUDIT_DISCREPANCY_AUTHOR, res->author_hex, res->seq,
                                     td_entry_kind_vi(res->kind));
         fprintf(f, ": ");
         tdc_ui_esc(f, res->what);
         fprintf(f, "</p>");
     }
     for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", res->max_root[i]);
-    fprintf(f, "<dl><dt>Số mục</dt><dd>%" PRIu64 " (của %" PRIu64 " tác giả)</dd><dt>Điểm kiểm tra</dt><dd>%" PRIu64
-               " có trong bản sao, %" PRIu64 " khớp</dd><dt>Điểm kiểm tra lớn nhất đã đối chiếu</dt><dd>%" PRIu64
-               " mục, gốc <code>%s</code></dd><dt>Nguồn gốc</dt><dd>",
+    fprintf(f, "<dl><dt>" TD_UI_AUDIT_ENTRIES "</dt><dd>" TD_UI_AUDIT_ENTRIES_AUTHORS "</dd><dt>"
+               TD_UI_AUDIT_CHECKPOINTS
+               "</dt><dd>" TD_UI_AUDIT_CHECKPOINTS_MATCHED "</dd><dt>" TD_UI_AUDIT_MAX_CHECKPOINT "</dt><dd>"
+               TD_UI_AUDIT_MAX_CHECKPOINT_ROOT " <code>%s</code></dd><dt>" TD_UI_AUDIT_PROVENANCE "</dt><dd>",
             res->n_entries, res->n_authors, res->n_checkpoints, res->n_checkpoints_ok, res->max_size, hex);
     tdc_ui_esc(f, res->origin);
-    fprintf(f, "</dd><dt>Mục bị từ chối khi tổng hợp</dt><dd>%" PRIu64 "</dd><dt>Báo cáo có giờ ký bất thường</dt><dd>%"
-               PRIu64 "</dd><dt>Chữ ký chứng kiến (cosignature)</dt><dd>%zu; lớn nhất hợp lệ: %" PRIu64 " mục</dd></dl>",
+    fprintf(f, "</dd><dt>" TD_UI_AUDIT_FOLD_REFUSED "</dt><dd>%" PRIu64 "</dd><dt>" TD_UI_AUDIT_ODD_TIMES
+               "</dt><dd>%"
+               PRIu64 "</dd><dt>" TD_UI_AUDIT_COSIGNATURES "</dt><dd>" TD_UI_AUDIT_COSIGNATURES_MAX "</dd></dl>",
             res->n_refused, res->n_time_flagged, res->n_witness, res->max_witnessed);
     if (res->n_witness_listed) {
-        fprintf(f, "<h3>Chữ ký chứng kiến</h3><table><thead><tr><th scope=\"col\">Cỡ cây</th><th scope=\"col\">Người "
-                   "chứng kiến</th><th scope=\"col\">Kiểm tra</th></tr></thead><tbody>");
+        fprintf(f, "<h3>" TD_UI_AUDIT_COSIGNATURES_TITLE "</h3><table><thead><tr><th scope=\"col\">"
+                   TD_UI_AUDIT_COL_TREE_SIZE "</th><th scope=\"col\">" TD_UI_AUDIT_COL_WITNESS "</th><th scope=\"col\">"
+                   TD_UI_AUDIT_COL_CHECK "</th></tr></thead><tbody>");
         for (size_t i = 0; i < res->n_witness_listed; i++) {
             fprintf(f, "<tr><td>%" PRIu64 "</td><td>", res->witness[i].size);
             tdc_ui_esc(f, res->witness[i].witness);
-            fprintf(f, "</td><td>%s</td></tr>", res->witness[i].verified > 0    ? "hợp lệ"
-                                                : res->witness[i].verified == 0 ? "KHÔNG hợp lệ"
-                                                                                : "không rõ khóa");
+            fprintf(f, "</td><td>%s</td></tr>", res->witness[i].verified > 0    ? TD_UI_AUDIT_VALID
+                                                : res->witness[i].verified == 0 ? TD_UI_AUDIT_INVALID
+                                                                                : TD_UI_AUDIT_KEY_UNKNOWN);
         }
         fprintf(f, "</tbody></table>");
     }
     if (res->n_refusals_listed) {
-        fprintf(f, "<h3>Mục bị từ chối</h3><table><thead><tr><th scope=\"col\">Mục</th><th scope=\"col\">Tác giả</th>"
-                   "<th scope=\"col\">Loại</th><th scope=\"col\">Lý do</th></tr></thead><tbody>");
+        fprintf(f, "<h3>" TD_UI_AUDIT_REFUSED_TITLE "</h3><table><thead><tr><th scope=\"col\">" TD_UI_COL_SECTION
+                   "</th><th scope=\"col\">" TD_UI_AUDIT_COL_AUTHOR "</th>"
+                   "<th scope=\"col\">" TD_UI_COL_KIND "</th><th scope=\"col\">" TD_UI_COL_REASON
+                   "</th></tr></thead><tbody>");
         for (size_t i = 0; i < res->n_refusals_listed; i++) {
             char vi[768];
             td_refusal_vi(res->refusals[i].reason, vi, sizeof vi);
@@ -902,9 +927,12 @@ static void tdc__verify_result(FILE *f, const tda_result *res)
         fprintf(f, "</tbody></table>");
     }
     if (res->n_time_listed) {
-        fprintf(f, "<h3>Báo cáo có giờ ký bất thường</h3><table><thead><tr><th scope=\"col\">Mục</th><th scope=\"col\">"
-                   "NV</th><th scope=\"col\">Cơ quan</th><th scope=\"col\">Ký lúc</th><th scope=\"col\">Máy chủ nhận</th>"
-                   "<th scope=\"col\">Vì sao</th></tr></thead><tbody>");
+        fprintf(f, "<h3>" TD_UI_AUDIT_ODD_TIMES "</h3><table><thead><tr><th scope=\"col\">" TD_UI_COL_SECTION
+                   "</th><th scope=\"col\">"
+                   TD_UI_COL_TASK_NO "</th><th scope=\"col\">" TD_UI_COL_AGENCY "</th><th scope=\"col\">"
+                                     TD_UI_COL_SIGNED_AT
+                            "</th><th scope=\"col\">" TD_UI_COL_SERVER_RECEIVED "</th>"
+                   "<th scope=\"col\">" TD_UI_AUDIT_COL_WHY "</th></tr></thead><tbody>");
         for (size_t i = 0; i < res->n_time_listed; i++) {
             char a[40], b[40], why[512];
             tdc_fmt_time(res->time_flagged[i].device_time_ms, a, sizeof a);
@@ -927,42 +955,43 @@ static void tdc__verify_section(tdc_ui *ui, FILE *f, int running, uint64_t check
 {
     tdc__audit_job *j = &tdc__job;
     char when[40], began[40];
-    fprintf(f, "<section aria-labelledby=\"verify\"><h2 id=\"verify\">Kiểm tra lại toàn bộ nhật ký trong bản sao</h2>"
-               "<p class=\"hint\">Kiểm tra từng chữ ký, tổng hợp lại toàn bộ nhật ký, đối chiếu mọi điểm kiểm tra và "
-               "chữ ký chứng kiến (như <code>tiendo audit verify</code>); chạy nền, trang này không phải chờ.</p>");
+    fprintf(f, "<section aria-labelledby=\"verify\"><h2 id=\"verify\">" TD_UI_AUDIT_VERIFY_TITLE "</h2>"
+               "<p class=\"hint\">" TD_UI_AUDIT_VERIFY_HINT_BEFORE " <code>" TD_UI_AUDIT_CMD_VERIFY "</code>"
+               TD_UI_AUDIT_VERIFY_HINT_AFTER "</p>");
     if (running) {
         tdc_fmt_time(started, began, sizeof began);
-        fprintf(f, "<div id=\"verify-running\" data-status=\"/audit/status\"><p><label for=\"verify-progress\">Đang "
-                   "kiểm tra (bắt đầu lúc %s):</label> <progress id=\"verify-progress\" max=\"%" PRIu64 "\" value=\"%"
-                   PRIu64 "\">%d%%</progress> <span id=\"verify-count\">%" PRIu64 "/%" PRIu64 " mục (%d%%)</span></p>"
-                   "<p class=\"hint\">Trang tự cập nhật; kết quả hiện ở đây khi xong.</p></div>",
+        fprintf(f, "<div id=\"verify-running\" data-status=\"/audit/status\"><p><label for=\"verify-progress\">"
+                   TD_UI_AUDIT_VERIFY_RUNNING "</label> <progress id=\"verify-progress\" max=\"%" PRIu64
+                   "\" value=\"%"
+                   PRIu64 "\">%d%%</progress> <span id=\"verify-count\">" TD_UI_AUDIT_VERIFY_PROGRESS "</span></p>"
+                   "<p class=\"hint\">" TD_UI_AUDIT_VERIFY_SELF_UPDATES "</p></div>",
                 began, total ? total : 1, checked, tdc__pct(checked, total), checked, total, tdc__pct(checked, total));
     }
     pthread_mutex_lock(&j->lock);
     if (j->have) {
         tdc_fmt_time(j->done_ms, when, sizeof when);
         tdc_fmt_time(j->began_ms, began, sizeof began);
-        fprintf(f, "<h3>%s</h3><p id=\"verify-when\">Chạy từ %s đến %s, trên nhật ký %" PRIu64 " mục.</p>",
-                running ? "Kết quả lần kiểm tra trước" : "Kết quả", began, when, j->size);
+        fprintf(f, "<h3>%s</h3><p id=\"verify-when\">" TD_UI_AUDIT_VERIFY_WHEN "</p>",
+                running ? TD_UI_AUDIT_VERIFY_PREVIOUS : TD_UI_RESULT, began, when, j->size);
         if (now_size > j->size)
-            fprintf(f, "<p class=\"warn\" id=\"verify-stale\">Nhật ký đã có thêm %" PRIu64 " mục kể từ lần kiểm tra "
-                       "này (nay %" PRIu64 " mục)%s.</p>", now_size - j->size, now_size,
-                    running ? "; đang kiểm tra lại" : ": bấm Kiểm tra lại toàn bộ để kiểm tra cả các mục mới");
+            fprintf(f, "<p class=\"warn\" id=\"verify-stale\">" TD_UI_AUDIT_VERIFY_STALE
+                       "</p>", now_size - j->size, now_size,
+                    running ? TD_UI_AUDIT_VERIFY_STALE_RUNNING : TD_UI_AUDIT_VERIFY_STALE_PRESS);
         if (j->failed) {
-            fprintf(f, "<p class=\"err\" role=\"alert\" id=\"verify-result\">Không đọc hết được nhật ký: ");
+            fprintf(f, "<p class=\"err\" role=\"alert\" id=\"verify-result\">" TD_UI_AUDIT_VERIFY_UNREADABLE " ");
             tdc_ui_esc(f, j->error);
             fprintf(f, "</p>");
         } else if (j->res) {
             tdc__verify_result(f, j->res);
         }
     } else if (!running) {
-        fprintf(f, "<p id=\"verify-result\">Chưa kiểm tra lần nào.</p>");
+        fprintf(f, "<p id=\"verify-result\">" TD_UI_AUDIT_VERIFY_NEVER "</p>");
     }
     pthread_mutex_unlock(&j->lock);
     fprintf(f, "<form method=\"post\" action=\"/audit/verify\" id=\"verify-form\">");
     tdc_ui_csrf(ui, f);
-    fprintf(f, "<div class=\"actions\"><button type=\"submit\" class=\"primary\" id=\"verify-start\"%s>Kiểm tra lại "
-               "toàn bộ</button></div></form></section>", running ? " disabled" : "");
+    fprintf(f, "<div class=\"actions\"><button type=\"submit\" class=\"primary\" id=\"verify-start\"%s>"
+               TD_UI_AUDIT_BUTTON_VERIFY "</button></div></form></section>", running ? " disabled" : "");
 }
 
 static void tdc__page_audit(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out)
@@ -989,51 +1018,54 @@ static void tdc__page_audit(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_re
     started = j->started_ms;
     pthread_mutex_unlock(&j->lock);
     /* without the script the page reloads itself while a run goes on */
-    tdc_ui_head_refresh(ui, f, "Kiểm toán nhật ký", "audit", running ? 2 : 0);
+    tdc_ui_head_refresh(ui, f, TD_UI_AUDIT_TITLE, "audit", running ? 2 : 0);
     if (running) tdc__done(q, f);   /* "started" / "one is running": said while it runs */
     /* alarms first: they matter more than anything below */
     if (!tdc_replica_alarm_list(ui->ctx.rep, 1, &al, &nal, &e) && nal) {
-        fprintf(f, "<section aria-labelledby=\"alarms\"><h2 id=\"alarms\">Cảnh báo về nhật ký máy chủ</h2>"
-                   "<p><a href=\"/alarms\">Danh sách cảnh báo và đánh dấu đã xử lý</a></p>");
+        fprintf(f, "<section aria-labelledby=\"alarms\"><h2 id=\"alarms\">" TD_UI_ALARMS_TITLE "</h2>"
+                   "<p><a href=\"/alarms\">" TD_UI_AUDIT_LINK_ALARMS "</a></p>");
         for (size_t i = 0; i < nal; i++) {
             tdc_fmt_time(al[i].at_ms, when, sizeof when);
-            fprintf(f, "<div class=\"%s\" role=\"alert\"><p><strong>Cảnh báo số %lld</strong>, lúc %s: ",
+            fprintf(f, "<div class=\"%s\" role=\"alert\"><p><strong>" TD_UI_AUDIT_ALARM_NO "</strong>"
+                       TD_UI_AUDIT_ALARM_AT " ",
                     al[i].acked_ms ? "warn" : "err", (long long)al[i].id, when);
             tdc_ui_esc(f, tdc_alarm_vi(al[i].kind));
-            fprintf(f, "; điểm kiểm tra đã xác minh có %llu mục, máy chủ đưa ra %llu mục.%s</p><p class=\"hint\">"
-                       "Chi tiết: ", (unsigned long long)al[i].old_size, (unsigned long long)al[i].new_size,
-                    al[i].acked_ms ? " (đã xử lý)" : "");
+            fprintf(f, TD_UI_AUDIT_ALARM_SIZES "</p><p class=\"hint\">"
+                       TD_UI_AUDIT_ALARM_DETAIL " ", (unsigned long long)al[i].old_size, (unsigned long long)al[i].new_size,
+                    al[i].acked_ms ? " " TD_UI_AUDIT_ALARM_CLEARED : "");
             tdc_ui_esc(f, al[i].detail ? al[i].detail : "");
-            fprintf(f, "</p><details><summary>Bằng chứng (điểm kiểm tra cũ và mới đã ký)</summary><pre>");
-            tdc_ui_esc(f, al[i].old_note ? al[i].old_note : "(không có)");
+            fprintf(f, "</p><details><summary>" TD_UI_AUDIT_ALARM_EVIDENCE "</summary><pre>");
+            tdc_ui_esc(f, al[i].old_note ? al[i].old_note : TD_UI_NONE);
             fprintf(f, "\n");
-            tdc_ui_esc(f, al[i].new_note ? al[i].new_note : "(không có)");
+            tdc_ui_esc(f, al[i].new_note ? al[i].new_note : TD_UI_NONE);
             fprintf(f, "</pre></details></div>");
         }
         fprintf(f, "</section>");
     }
     tdc_alarms_free(al, nal);
     tdc__verify_section(ui, f, running, checked, total, started, size);
-    fprintf(f, "<section aria-labelledby=\"cps\"><h2 id=\"cps\">Điểm kiểm tra (checkpoint) của thiết bị</h2><dl>");
+    fprintf(f, "<section aria-labelledby=\"cps\"><h2 id=\"cps\">" TD_UI_AUDIT_CHECKPOINTS_TITLE "</h2><dl>");
     if (!tdc_replica_checkpoint_get(ui->ctx.rep, 0, &row, &found, &e) && found) {
         tdc_fmt_time(row.verified_ms, when, sizeof when);
         for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", row.root[i]);
-        fprintf(f, "<dt>Đã xác minh gần nhất</dt><dd id=\"cp-latest\">%llu mục, lúc %s</dd><dt>Gốc cây Merkle</dt>"
+        fprintf(f, "<dt>" TD_UI_AUDIT_LATEST_VERIFIED "</dt><dd id=\"cp-latest\">" TD_UI_AUDIT_LATEST_SIZE_AT
+                   "</dd><dt>"
+                   TD_UI_AUDIT_MERKLE_ROOT "</dt>"
                    "<dd><code>%s</code></dd>", (unsigned long long)row.size, when, hex);
         tdc_checkpoint_row_free(&row);
     } else {
-        fprintf(f, "<dt>Đã xác minh gần nhất</dt><dd id=\"cp-latest\">chưa xác minh lần nào</dd>");
+        fprintf(f, "<dt>" TD_UI_AUDIT_LATEST_VERIFIED "</dt><dd id=\"cp-latest\">" TD_UI_AUDIT_NEVER_VERIFIED
+                   "</dd>");
     }
     if (!tdc_replica_cosigned_get(ui->ctx.rep, &cosigned, &e)) {
-        fprintf(f, "<dt>Thiết bị này đã đồng ký (chứng kiến)</dt><dd>");
-        if (cosigned) fprintf(f, "đến cỡ %llu mục</dd>", (unsigned long long)cosigned);
-        else fprintf(f, "chưa đồng ký điểm kiểm tra nào</dd>");
+        fprintf(f, "<dt>" TD_UI_AUDIT_COSIGNED_BY_DEVICE "</dt><dd>");
+        if (cosigned) fprintf(f, TD_UI_AUDIT_COSIGNED_SIZE "</dd>", (unsigned long long)cosigned);
+        else fprintf(f, TD_UI_AUDIT_COSIGNED_NONE "</dd>");
     }
     fprintf(f, "</dl></section>");
     if (ui->ctx.id.subject.role != TD_ROLE_INSPECTOR)
-        fprintf(f, "<p class=\"hint\">Bản sao của một cơ quan chỉ có phần nhật ký cơ quan đó được xem; kiểm toán đầy đủ "
-                   "bằng thiết bị thanh tra.</p>");
-    fprintf(f, "<p><a href=\"/audit/history\">Lịch sử theo nhiệm vụ, theo cơ quan</a></p>");
+        fprintf(f, "<p class=\"hint\">" TD_UI_AUDIT_OFFICE_PARTIAL "</p>");
+    fprintf(f, "<p><a href=\"/audit/history\">" TD_UI_AUDIT_LINK_HISTORY "</a></p>");
     tdc_ui_foot(f);
 }
 
@@ -1048,9 +1080,9 @@ static void tdc__post_verify(tdc_ui *ui, FILE *f, tdc_ui_resp *out)
     if (!started && !j->running) {
         pthread_mutex_unlock(&j->lock);
         out->status = 500;
-        tdc_ui_head(ui, f, "Kiểm toán nhật ký", "audit");
-        fprintf(f, "<p class=\"err\" role=\"alert\">Không bắt đầu được lượt kiểm tra: %s</p><p><a href=\"/audit\">"
-                   "Quay lại trang kiểm toán</a></p>", td_err_vi(TD_ENOMEM));
+        tdc_ui_head(ui, f, TD_UI_AUDIT_TITLE, "audit");
+        fprintf(f, "<p class=\"err\" role=\"alert\">" TD_UI_AUDIT_JOB_NOT_STARTED "</p><p><a href=\"/audit\">"
+                   TD_UI_AUDIT_BACK "</a></p>", td_err_vi(TD_ENOMEM));
         tdc_ui_foot(f);
         return;
     }
@@ -1062,8 +1094,8 @@ static void tdc__post_verify(tdc_ui *ui, FILE *f, tdc_ui_resp *out)
         FILE *lf = open_memstream(&loc, &ln);
         if (lf) {
             fprintf(lf, "/audit?done=");
-            tdc_ui_urlenc(lf, started ? "Đã bắt đầu kiểm tra lại toàn bộ nhật ký."
-                                      : "Đang có một lượt kiểm tra chạy; không bắt đầu lượt thứ hai.");
+            tdc_ui_urlenc(lf, started ? TD_UI_AUDIT_JOB_STARTED
+                                      : TD_UI_AUDIT_JOB_ALREADY_RUNNING);
             fclose(lf);
             snprintf(out->location, sizeof out->location, "%s", loc);
             free(loc);
@@ -1100,7 +1132,7 @@ typedef struct tdc__hist_html {
 static void tdc__hist_pre(void *arg, const char *slug, const char *name)
 {
     tdc__hist_html *h = arg;
-    fprintf(h->f, "%s", h->any_pre++ ? ", " : "<p>Gồm cả cơ quan tiền nhiệm: ");
+    fprintf(h->f, "%s", h->any_pre++ ? ", " : "<p>" TD_UI_HISTORY_PREDECESSORS " ");
     tdc_ui_esc(h->f, name && *name ? name : slug);
     fprintf(h->f, " (");
     tdc_ui_esc(h->f, slug);
@@ -1113,20 +1145,24 @@ static int tdc__hist_row(void *arg, const tda_hist_row *r)
     FILE *f = h->f;
     char a[40], b[40];
     if (h->any_pre) {
-        fprintf(f, " — mỗi mục ghi tên cơ quan và thiết bị đã ký.</p>");
+        fprintf(f, " " TD_UI_HISTORY_EACH_SIGNED "</p>");
         h->any_pre = 0;
     }
     if (h->shown++ == 0)
-        fprintf(f, "<table class=\"history\"><thead><tr><th scope=\"col\">Mục</th><th scope=\"col\">Ký lúc</th>"
-                   "<th scope=\"col\">Máy chủ nhận</th><th scope=\"col\">Cơ quan / thiết bị</th><th scope=\"col\">Loại"
-                   "</th><th scope=\"col\">Kỳ</th><th scope=\"col\">Nội dung</th><th scope=\"col\">Ghi chú</th></tr>"
+        fprintf(f, "<table class=\"history\"><thead><tr><th scope=\"col\">" TD_UI_COL_SECTION "</th><th scope=\"col\">"
+                   TD_UI_COL_SIGNED_AT "</th>"
+                   "<th scope=\"col\">" TD_UI_COL_SERVER_RECEIVED "</th><th scope=\"col\">"
+                   TD_UI_HISTORY_COL_AGENCY_DEVICE
+                   "</th><th scope=\"col\">" TD_UI_COL_KIND
+                   "</th><th scope=\"col\">" TD_UI_COL_PERIOD "</th><th scope=\"col\">" TD_UI_HISTORY_COL_CONTENT
+                   "</th><th scope=\"col\">" TD_UI_COL_NOTE "</th></tr>"
                    "</thead><tbody>");
     if (h->shown > TDC_UI_HISTORY_MAX) return 0;
     tdc_fmt_time(r->signed_ms, a, sizeof a);
     tdc_fmt_time(r->received_ms, b, sizeof b);
     fprintf(f, "<tr%s><td>%" PRIu64 "</td><td>%s</td><td>%s</td><td>", r->refused ? " class=\"refused\"" : "", r->idx,
             a, b);
-    tdc_ui_esc(f, *r->agency ? tdc_ui_agency_name(h->st, r->agency) : "(máy chủ)");
+    tdc_ui_esc(f, *r->agency ? tdc_ui_agency_name(h->st, r->agency) : TD_UI_HISTORY_SERVER);
     fprintf(f, " / ");
     tdc_ui_esc(f, r->device);
     fprintf(f, "</td><td>%s</td><td>", td_entry_kind_vi(r->kind));
@@ -1137,13 +1173,13 @@ static int tdc__hist_row(void *arg, const tda_hist_row *r)
     if (r->refused) {
         char vi[768];
         td_refusal_vi(r->reason, vi, sizeof vi);
-        fprintf(f, "<span class=\"badge bad\">bị từ chối</span> ");
+        fprintf(f, "<span class=\"badge bad\">" TD_UI_HISTORY_BADGE_REFUSED "</span> ");
         tdc_ui_esc(f, vi);
     }
     if (r->time_flags) {
         char why[512];
         td_time_flags_vi(r->time_flags, why, sizeof why);
-        fprintf(f, "<span class=\"badge wait\">giờ ký bất thường</span> ");
+        fprintf(f, "<span class=\"badge wait\">" TD_UI_HISTORY_BADGE_ODD_TIME "</span> ");
         tdc_ui_esc(f, why);
     }
     fprintf(f, "</td></tr>");
@@ -1167,12 +1203,14 @@ static void tdc__page_history(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
     else if (by_agency) snprintf(title, sizeof title, TD_MSG_UI_TITLE_AGENCY_HISTORY, tdc_ui_agency_name(st, ag));
     else snprintf(title, sizeof title, TD_MSG_UI_TITLE_LOG_HISTORY);
     tdc_ui_head(ui, f, title, "history");
-    fprintf(f, "<form method=\"get\" action=\"/audit/history\" class=\"filters\"><label for=\"h-task\">Nhiệm vụ số"
+    fprintf(f, "<form method=\"get\" action=\"/audit/history\" class=\"filters\"><label for=\"h-task\">"
+               TD_UI_HISTORY_LABEL_TASK
                "</label><input id=\"h-task\" name=\"task\" size=\"5\" inputmode=\"numeric\" value=\"");
     if (by_task) fprintf(f, "%ld", task);
-    fprintf(f, "\"><button type=\"submit\">Xem</button></form>");
-    fprintf(f, "<form method=\"get\" action=\"/audit/history\" class=\"filters\"><label for=\"h-agency\">Cơ quan</label>"
-               "<select id=\"h-agency\" name=\"agency\"><option value=\"\">(chọn)</option>");
+    fprintf(f, "\"><button type=\"submit\">" TD_UI_BUTTON_VIEW "</button></form>");
+    fprintf(f, "<form method=\"get\" action=\"/audit/history\" class=\"filters\"><label for=\"h-agency\">"
+               TD_UI_COL_AGENCY "</label>"
+               "<select id=\"h-agency\" name=\"agency\"><option value=\"\">" TD_UI_OPTION_CHOOSE "</option>");
     if (st) {
         const td_registry *reg = td_state_registry(st);
         for (size_t i = 0; i < reg->n_agencies; i++) {
@@ -1183,16 +1221,15 @@ static void tdc__page_history(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
             fprintf(f, "</option>");
         }
     }
-    fprintf(f, "</select><button type=\"submit\">Xem</button></form>");
+    fprintf(f, "</select><button type=\"submit\">" TD_UI_BUTTON_VIEW "</button></form>");
     if (!by_task && !by_agency) {
-        fprintf(f, "<p>Chọn một nhiệm vụ hoặc một cơ quan: ai đã ghi gì, khi nào (giờ ký và giờ máy chủ nhận), mục "
-                   "nào bị từ chối và vì sao.</p>");
+        fprintf(f, "<p>" TD_UI_HISTORY_INTRO "</p>");
         tdc_ui_foot(f);
         return;
     }
     if (tda_db_open_replica(ui->ctx.db_path, &db, &e)) {
         out->status = 500;
-        fprintf(f, "<p class=\"err\">Không mở được bản sao: %s</p>", td_err_vi(e.code));
+        fprintf(f, "<p class=\"err\">" TD_UI_HISTORY_REPLICA_UNOPENED "</p>", td_err_vi(e.code));
         tdc_ui_foot(f);
         return;
     }
@@ -1202,14 +1239,15 @@ static void tdc__page_history(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
                            by_agency ? ag : NULL, tdc__hist_pre, tdc__hist_row, &h, &n_rows, &e)) {
         out->status = 500;
         if (h.shown) fprintf(f, "</tbody></table>");
-        fprintf(f, "<p class=\"err\">Không đọc hết được nhật ký: %s</p>", td_err_vi(e.code));
+        fprintf(f, "<p class=\"err\">" TD_UI_HISTORY_LOG_UNREADABLE "</p>", td_err_vi(e.code));
     } else {
         if (h.any_pre) fprintf(f, "</p>");
         if (h.shown) fprintf(f, "</tbody></table>");
         if (h.shown > TDC_UI_HISTORY_MAX)
-            fprintf(f, "<p>Chỉ hiện %d mục đầu; dùng <code>tiendo audit history --csv</code> để có đủ.</p>",
+            fprintf(f, "<p>" TD_UI_HISTORY_LIMIT_BEFORE " <code>" TD_UI_HISTORY_CMD_CSV "</code> "
+                       TD_UI_HISTORY_LIMIT_AFTER "</p>",
                     TDC_UI_HISTORY_MAX);
-        fprintf(f, "<p id=\"history-total\">Tổng cộng: %" PRIu64 " mục.</p>", n_rows);
+        fprintf(f, "<p id=\"history-total\">" TD_UI_HISTORY_TOTAL "</p>", n_rows);
     }
     tda_db_close(db);
     tdc_ui_foot(f);
@@ -1220,7 +1258,7 @@ static void tdc__page_history(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
 static void tdc__forbidden(tdc_ui *ui, FILE *f, tdc_ui_resp *out, const char *active, const char *who)
 {
     out->status = 403;
-    tdc_ui_head(ui, f, "Không có quyền", active);
+    tdc_ui_head(ui, f, TD_UI_FORBIDDEN_TITLE, active);
     fprintf(f, "<p>%s</p>", who);
     tdc_ui_foot(f);
 }

@@ -11,6 +11,7 @@
 
 #include "derive.h"
 #include "ui.h"
+#include "ui_msg.h"
 
 /* The page frame: head with the menu (active: its key), the certificate
  * banner and the sync box; the foot. */

@@ -114,17 +114,17 @@ static void tdc__head_r(tdc_ui *ui, FILE *f, const char *title, const char *acti
         const char *href, *label, *key;
         int show;
     } nav[] = {
-        {"/", "Việc cần làm", "todo", 1},
-        {"/tasks", "Nhiệm vụ", "tasks", 1},
-        {"/indicator", "Chỉ tiêu", "indicator", ui->ctx.id.subject.role == TD_ROLE_OFFICE},
-        {"/review", "Thẩm định", "review", central},
-        {"/missing", "Chưa báo cáo", "missing", central},
-        {"/dashboard", "Tổng hợp", "dashboard", central || ui->ctx.id.subject.role == TD_ROLE_INSPECTOR},
-        {"/deadlines", "Thời hạn", "deadlines", 1},
-        {"/mreport", "Báo cáo tháng", "mreport", 1},
-        {"/audit", "Kiểm toán", "audit", ui->ctx.id.subject.role == TD_ROLE_INSPECTOR},
-        {"/audit/history", "Lịch sử", "history", ui->ctx.id.subject.role == TD_ROLE_INSPECTOR},
-        {"/alarms", "Cảnh báo", "alarms", ui->ctx.id.subject.role == TD_ROLE_INSPECTOR || n_alarms > 0},
+        {"/", TD_UI_FRAME_MENU_TODO, "todo", 1},
+        {"/tasks", TD_UI_COL_TASK, "tasks", 1},
+        {"/indicator", TD_UI_MENU_INDICATOR, "indicator", ui->ctx.id.subject.role == TD_ROLE_OFFICE},
+        {"/review", TD_UI_MENU_REVIEW, "review", central},
+        {"/missing", TD_UI_FRAME_MENU_MISSING, "missing", central},
+        {"/dashboard", TD_UI_MENU_DASHBOARD, "dashboard", central || ui->ctx.id.subject.role == TD_ROLE_INSPECTOR},
+        {"/deadlines", TD_UI_MENU_DEADLINES, "deadlines", 1},
+        {"/mreport", TD_UI_MENU_MREPORT, "mreport", 1},
+        {"/audit", TD_UI_FRAME_MENU_AUDIT, "audit", ui->ctx.id.subject.role == TD_ROLE_INSPECTOR},
+        {"/audit/history", TD_UI_FRAME_MENU_HISTORY, "history", ui->ctx.id.subject.role == TD_ROLE_INSPECTOR},
+        {"/alarms", TD_UI_FRAME_MENU_ALARMS, "alarms", ui->ctx.id.subject.role == TD_ROLE_INSPECTOR || n_alarms > 0},
     };
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -139,7 +139,7 @@ static void tdc__head_r(tdc_ui *ui, FILE *f, const char *title, const char *acti
                "<script src=\"/static/app.js\" defer></script></head><body>\n"
                "<header><div class=\"brand\">tiendo <span>");
     tdc_ui_esc(f, tdc__agency_name(st, ui->ctx.id.subject.agency));
-    fprintf(f, "</span></div><nav aria-label=\"Chính\"><ul>");
+    fprintf(f, "</span></div><nav aria-label=\"" TD_UI_FRAME_MENU_LABEL "\"><ul>");
     for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++) {
         if (!nav[i].show) continue;
         fprintf(f, "<li><a href=\"%s\"%s>%s</a></li>", nav[i].href,
@@ -189,30 +189,32 @@ static void tdc__sync_box(tdc_ui *ui, FILE *f, int full)
     memset(&meta, 0, sizeof meta);
     tdc_replica_meta_get(ui->ctx.rep, &meta, &e);
     tdc_fmt_time(meta.last_sync_ms, when, sizeof when);
-    fprintf(f, "<section class=\"sync%s\" aria-label=\"Đồng bộ\" id=\"sync\">", s.last_ok || !s.last_attempt_ms ? "" : " bad");
+    fprintf(f, "<section class=\"sync%s\" aria-label=\"" TD_UI_SYNC_TITLE
+               "\" id=\"sync\">", s.last_ok || !s.last_attempt_ms ? "" : " bad");
     if (meta.n_pending)
-        fprintf(f, "<p class=\"pending\"><strong>%llu mục chờ gửi</strong></p>", (unsigned long long)meta.n_pending);
+        fprintf(f, "<p class=\"pending\"><strong>" TD_UI_FRAME_SYNC_PENDING
+                   "</strong></p>", (unsigned long long)meta.n_pending);
     else
-        fprintf(f, "<p>Không có mục chờ gửi</p>");
-    fprintf(f, "<p>Đồng bộ lần cuối: %s</p>", when);
-    if (s.running) fprintf(f, "<p>Đang đồng bộ…</p>");
+        fprintf(f, "<p>" TD_UI_FRAME_SYNC_NONE_PENDING "</p>");
+    fprintf(f, "<p>" TD_UI_FRAME_SYNC_LAST "</p>", when);
+    if (s.running) fprintf(f, "<p>" TD_UI_FRAME_SYNC_RUNNING "</p>");
     else if (!s.last_ok && s.last_attempt_ms) {
         size_t el = strlen(s.last_error);
-        fprintf(f, "<p class=\"err\">Chưa gửi được: ");
+        fprintf(f, "<p class=\"err\">" TD_UI_FRAME_SYNC_FAILED " ");
         tdc_ui_esc(f, s.last_error);
         td_clock_fmt(s.next_ms, next, sizeof next);
-        fprintf(f, "%s Thử lại lúc %s.</p>", el && s.last_error[el - 1] == '.' ? "" : ".", next);
+        fprintf(f, TD_UI_FRAME_SYNC_RETRY_AT "</p>", el && s.last_error[el - 1] == '.' ? "" : ".", next);
     }
     if (s.alarm_id)
-        fprintf(f, "<p class=\"err\" role=\"alert\">CẢNH BÁO: nhật ký máy chủ không qua được kiểm tra (<a href=\"/alarm?id="
-                   "%lld\">cảnh báo số %lld</a>); đồng bộ đã dừng đến khi cảnh báo được xử lý. Hãy báo cho thanh tra.</p>",
+        fprintf(f, "<p class=\"err\" role=\"alert\">" TD_UI_FRAME_SYNC_ALARM_BEFORE "<a href=\"/alarm?id="
+                   "%lld\">" TD_UI_FRAME_SYNC_ALARM_LINK "</a>" TD_UI_FRAME_SYNC_ALARM_AFTER "</p>",
                 (long long)s.alarm_id, (long long)s.alarm_id);
     if (full && meta.n_refused)
-        fprintf(f, "<p class=\"err\">Bị máy chủ từ chối: %llu mục (xem bên dưới).</p>",
+        fprintf(f, "<p class=\"err\">" TD_UI_FRAME_SYNC_REFUSED "</p>",
                 (unsigned long long)meta.n_refused);
     fprintf(f, "<form method=\"post\" action=\"/sync\">");
     tdc__csrf_field(ui, f);
-    fprintf(f, "<button type=\"submit\">Gửi ngay</button></form></section>");
+    fprintf(f, "<button type=\"submit\">" TD_UI_BUTTON_SYNC_NOW "</button></form></section>");
 }
 
 /* ---- tasks ------------------------------------------------------------------ */
@@ -246,9 +248,9 @@ static void tdc__page_tasks(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
     size_t n_ts = 0, shown = 0;
     td_error e;
     if (!role_s) role_s = office ? "mine" : "all";
-    tdc__head(ui, f, "Nhiệm vụ", "tasks");
+    tdc__head(ui, f, TD_UI_COL_TASK, "tasks");
     if (!st || !td_state_has_plan(st)) {
-        fprintf(f, "<p>Chưa có kế hoạch: hãy đồng bộ.</p>");
+        fprintf(f, "<p>" TD_UI_TASKS_NO_PLAN "</p>");
         tdc__foot(f);
         free(fq);
         return;
@@ -257,24 +259,30 @@ static void tdc__page_tasks(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
     tdc_device_status_opts(&c->dev, &so);
     td_status_all(st, today, &so, &ts, &n_ts, &e);
     fprintf(f, "<form method=\"get\" action=\"/tasks\" class=\"filters\" role=\"search\">"
-               "<label for=\"q\">Tìm (có dấu hoặc không dấu)</label><input id=\"q\" name=\"q\" type=\"search\" value=\"");
+               "<label for=\"q\">" TD_UI_TASKS_LABEL_SEARCH
+               "</label><input id=\"q\" name=\"q\" type=\"search\" value=\"");
     tdc_ui_esc(f, qs ? qs : "");
-    fprintf(f, "\"><label for=\"role\">Vai trò</label><select id=\"role\" name=\"role\">"
-               "<option value=\"all\"%s>Tất cả</option><option value=\"mine\"%s>Của cơ quan mình</option>"
-               "<option value=\"lead\"%s>Chủ trì</option><option value=\"partner\"%s>Phối hợp</option></select>",
+    fprintf(f, "\"><label for=\"role\">" TD_UI_TASKS_LABEL_ROLE "</label><select id=\"role\" name=\"role\">"
+               "<option value=\"all\"%s>" TD_UI_TASKS_ALL "</option><option value=\"mine\"%s>"
+               TD_UI_TASKS_MINE "</option>"
+               "<option value=\"lead\"%s>" TD_UI_ROLE_LEAD "</option><option value=\"partner\"%s>" TD_UI_ROLE_PARTNER
+               "</option></select>",
             !strcmp(role_s, "all") ? " selected" : "", !strcmp(role_s, "mine") ? " selected" : "",
             !strcmp(role_s, "lead") ? " selected" : "", !strcmp(role_s, "partner") ? " selected" : "");
-    fprintf(f, "<label for=\"status\">Trạng thái</label><select id=\"status\" name=\"status\"><option value=\"\">Tất "
-               "cả</option>");
+    fprintf(f, "<label for=\"status\">" TD_UI_COL_STATUS
+               "</label><select id=\"status\" name=\"status\"><option value=\"\">" TD_UI_TASKS_ALL "</option>");
     for (int i = 0; i < TD_STATUS_COUNT - 1; i++)
         fprintf(f, "<option value=\"%s\"%s>%s</option>", td_status_name(td_status_order[i]),
                 status_s && !strcmp(status_s, td_status_name(td_status_order[i])) ? " selected" : "",
                 td_status_vi(td_status_order[i]));
-    fprintf(f, "</select><label for=\"section\">Mục</label><input id=\"section\" name=\"section\" size=\"6\" value=\"");
+    fprintf(f, "</select><label for=\"section\">" TD_UI_COL_SECTION
+               "</label><input id=\"section\" name=\"section\" size=\"6\" value=\"");
     tdc_ui_esc(f, section ? section : "");
-    fprintf(f, "\"><button type=\"submit\">Lọc</button></form>");
-    fprintf(f, "<table><thead><tr><th scope=\"col\">NV</th><th scope=\"col\">Mục</th><th scope=\"col\">Nhiệm vụ</th>"
-               "<th scope=\"col\">Vai trò</th><th scope=\"col\">Trạng thái</th><th scope=\"col\">Hạn</th></tr></thead>"
+    fprintf(f, "\"><button type=\"submit\">" TD_UI_TASKS_BUTTON_FILTER "</button></form>");
+    fprintf(f, "<table><thead><tr><th scope=\"col\">" TD_UI_COL_TASK_NO "</th><th scope=\"col\">" TD_UI_COL_SECTION
+               "</th><th scope=\"col\">" TD_UI_COL_TASK "</th>"
+               "<th scope=\"col\">" TD_UI_TASKS_LABEL_ROLE "</th><th scope=\"col\">" TD_UI_COL_STATUS
+               "</th><th scope=\"col\">" TD_UI_COL_DUE "</th></tr></thead>"
                "<tbody>");
     for (size_t i = 0; i < plan->n_tasks; i++) {
         const td_task *t = &plan->tasks[i];
@@ -303,9 +311,10 @@ static void tdc__page_tasks(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
         fprintf(f, "</td><td><a href=\"/task?n=%d\">", t->number);
         tdc_ui_esc(f, t->title ? t->title : "");
         fprintf(f, "</a></td><td>%s</td><td>%s</td><td>%s</td></tr>",
-                role == 1 ? "Chủ trì" : role == 2 ? "Phối hợp" : "", s ? td_status_vi(s->overall) : "", d);
+                role == 1 ? TD_UI_ROLE_LEAD : role == 2 ? TD_UI_ROLE_PARTNER : "", s ? td_status_vi(s->overall) :
+                                                                               "", d);
     }
-    fprintf(f, "</tbody></table><p>%zu nhiệm vụ.</p>", shown);
+    fprintf(f, "</tbody></table><p>" TD_UI_N_TASKS "</p>", shown);
     tdc__foot(f);
     td_status_all_free(ts, n_ts);
     free(fq);
@@ -324,8 +333,8 @@ static void tdc__page_task(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_res
     const td_review_event *rv;
     if (!ns || !tdc_int(ns, &n) || !st || !td_state_has_plan(st) || !(t = td_plan_task(td_state_plan(st), (int)n))) {
         out->status = 404;
-        tdc__head(ui, f, "Không tìm thấy nhiệm vụ", "tasks");
-        fprintf(f, "<p>Không có nhiệm vụ này trong kế hoạch. <a href=\"/tasks\">Danh sách nhiệm vụ</a></p>");
+        tdc__head(ui, f, TD_UI_TASK_NOT_FOUND_TITLE, "tasks");
+        fprintf(f, "<p>" TD_UI_TASK_NOT_FOUND " <a href=\"/tasks\">" TD_UI_TASK_LINK_LIST "</a></p>");
         tdc__foot(f);
         return;
     }
@@ -333,22 +342,25 @@ static void tdc__page_task(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_res
     tdc__head(ui, f, title, "tasks");
     fprintf(f, "<p class=\"task-title\">");
     tdc_ui_esc(f, t->title);
-    fprintf(f, "</p><dl><dt>Chủ trì</dt><dd>");
+    fprintf(f, "</p><dl><dt>" TD_UI_ROLE_LEAD "</dt><dd>");
     tdc_ui_esc(f, t->lead_text ? t->lead_text : "");
-    fprintf(f, "</dd><dt>Phối hợp</dt><dd>");
+    fprintf(f, "</dd><dt>" TD_UI_ROLE_PARTNER "</dt><dd>");
     tdc_ui_esc(f, t->partner_text ? t->partner_text : "");
-    fprintf(f, "</dd><dt>Sản phẩm</dt><dd>");
+    fprintf(f, "</dd><dt>" TD_UI_TASK_PRODUCT "</dt><dd>");
     tdc_ui_esc(f, t->product ? t->product : "");
     td_deadline_vi(&t->deadline, buf, sizeof buf);
-    fprintf(f, "</dd><dt>Thời hạn</dt><dd>");
+    fprintf(f, "</dd><dt>" TD_UI_MENU_DEADLINES "</dt><dd>");
     tdc_ui_esc(f, buf);
     fprintf(f, "</dd></dl>");
     td_clock_period(period);
     if (c->id.subject.role == TD_ROLE_OFFICE && tdc__role(st, (uint32_t)n, tdc_today(), c->id.subject.agency))
-        fprintf(f, "<p><a class=\"button\" href=\"/report?task=%ld&amp;period=%s\">Báo cáo kỳ này</a></p>", n,
+        fprintf(f, "<p><a class=\"button\" href=\"/report?task=%ld&amp;period=%s\">" TD_UI_TASK_LINK_REPORT
+                   "</a></p>", n,
                 period);
-    fprintf(f, "<h2>Lịch sử báo cáo</h2><table><thead><tr><th scope=\"col\">Cơ quan</th><th scope=\"col\">Kỳ</th>"
-               "<th scope=\"col\">Trạng thái</th><th scope=\"col\">Ký lúc</th></tr></thead><tbody>");
+    fprintf(f, "<h2>" TD_UI_TASK_HISTORY_TITLE "</h2><table><thead><tr><th scope=\"col\">" TD_UI_COL_AGENCY
+               "</th><th scope=\"col\">" TD_UI_COL_PERIOD "</th>"
+               "<th scope=\"col\">" TD_UI_COL_STATUS "</th><th scope=\"col\">" TD_UI_COL_SIGNED_AT
+               "</th></tr></thead><tbody>");
     v = td_state_report_versions(st, &nv);
     for (size_t i = 0; i < nv; i++) {
         char pvi[16], when[40];
@@ -360,7 +372,7 @@ static void tdc__page_task(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_res
         fprintf(f, "</td><td>%s</td><td>%s, %u%%</td><td>%s</td></tr>", pvi, tdc_rep_state_vi(v[i].state),
                 v[i].percent, when);
     }
-    fprintf(f, "</tbody></table><h2>Thẩm định</h2><ul>");
+    fprintf(f, "</tbody></table><h2>" TD_UI_MENU_REVIEW "</h2><ul>");
     rv = td_state_reviews(st, &nrv);
     for (size_t i = 0; i < nrv; i++) {
         char pvi[16];
@@ -368,7 +380,7 @@ static void tdc__page_task(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_res
         tdc_period_vi(rv[i].period, pvi, sizeof pvi);
         fprintf(f, "<li>");
         tdc_ui_esc(f, tdc__agency_name(st, rv[i].agency));
-        fprintf(f, ", kỳ %s: %s", pvi, rv[i].accept ? "chấp nhận" : "trả lại");
+        fprintf(f, TD_UI_TASK_HISTORY_REVIEW, pvi, rv[i].accept ? TD_UI_WORD_ACCEPTED : TD_UI_WORD_RETURNED);
         if (*rv[i].comment) {
             fprintf(f, " — ");
             tdc_ui_esc(f, rv[i].comment);
@@ -487,37 +499,40 @@ static void tdc__report_form(tdc_ui *ui, FILE *f, const tdc_rep *r, const td_rep
         fprintf(f, "</p>");
     }
     if (msg) {
-        fprintf(f, "<div class=\"err\" role=\"alert\" id=\"form-error\"><p><strong>Chưa ký được:</strong> ");
+        fprintf(f, "<div class=\"err\" role=\"alert\" id=\"form-error\"><p><strong>" TD_UI_REPORT_NOT_SIGNED
+                   "</strong> ");
         tdc_ui_esc(f, msg);
-        fprintf(f, "</p><p>Nội dung đã gõ được giữ lại trong bản nháp.</p></div>");
+        fprintf(f, "</p><p>" TD_UI_REPORT_KEPT_IN_DRAFT "</p></div>");
     }
-    if (saved) fprintf(f, "<p class=\"ok\" role=\"status\">Đã lưu bản nháp (chưa ký, chưa gửi).</p>");
+    if (saved) fprintf(f, "<p class=\"ok\" role=\"status\">" TD_UI_REPORT_DRAFT_SAVED "</p>");
     fprintf(f, "<div class=\"report-layout\"><form method=\"post\" action=\"/report\" id=\"report-form\" "
                "enctype=\"multipart/form-data\" data-autosave=\"/report/autosave\">");
     tdc__csrf_field(ui, f);
     fprintf(f, "<input type=\"hidden\" name=\"task\" value=\"%u\"><input type=\"hidden\" name=\"period\" value=\"%s\">",
             r->task, r->period);
-    if (from_draft) fprintf(f, "<p class=\"hint\">Bắt đầu từ bản nháp đã lưu.</p>");
+    if (from_draft) fprintf(f, "<p class=\"hint\">" TD_UI_REPORT_FROM_DRAFT "</p>");
     tdc__field_err(f, field, "state", msg);
-    fprintf(f, "<div class=\"field\"><label for=\"state\">Trạng thái</label><select id=\"state\" name=\"state\">"
-               "<option value=\"\"%s>(chọn)</option>", r->state ? "" : " selected");
+    fprintf(f, "<div class=\"field\"><label for=\"state\">" TD_UI_COL_STATUS
+               "</label><select id=\"state\" name=\"state\">"
+               "<option value=\"\"%s>" TD_UI_OPTION_CHOOSE "</option>", r->state ? "" : " selected");
     for (int s = 1; s <= 3; s++)
         fprintf(f, "<option value=\"%d\"%s>%s</option>", s, r->state == s ? " selected" : "", tdc_rep_state_vi(s));
     fprintf(f, "</select></div>");
     if (r->percent >= 0) snprintf(pct, sizeof pct, "%d", r->percent);
-    fprintf(f, "<div class=\"field\"><label for=\"percent\">Phần trăm hoàn thành (0–100)</label>");
+    fprintf(f, "<div class=\"field\"><label for=\"percent\">" TD_UI_REPORT_LABEL_PERCENT "</label>");
     tdc__field_err(f, field, "percent", msg);
     fprintf(f, "<input id=\"percent\" name=\"percent\" inputmode=\"numeric\" pattern=\"[0-9]{1,3}%%?\" size=\"4\" "
                "value=\"%s\"></div>", pct);
     tdc__date(r->done_date, d, sizeof d);
-    fprintf(f, "<div class=\"field\"><label for=\"done_date\">Ngày hoàn thành (dd/mm/yyyy, khi đã hoàn thành)</label>");
+    fprintf(f, "<div class=\"field\"><label for=\"done_date\">" TD_UI_REPORT_LABEL_DONE_DATE "</label>");
     tdc__field_err(f, field, "done_date", msg);
-    fprintf(f, "<input id=\"done_date\" name=\"done_date\" placeholder=\"dd/mm/yyyy\" size=\"10\" value=\"%s\"></div>",
+    fprintf(f, "<input id=\"done_date\" name=\"done_date\" placeholder=\"" TD_UI_PLACEHOLDER_DATE
+               "\" size=\"10\" value=\"%s\"></div>",
             r->done_date ? d : "");
-    tdc__textarea(f, "result", "Kết quả thực hiện", "Bắt buộc khi đang thực hiện hoặc đã hoàn thành.", r->result, 6,
+    tdc__textarea(f, "result", TD_UI_REPORT_LABEL_RESULT, TD_UI_REPORT_HINT_RESULT, r->result, 6,
                   field, msg);
-    tdc__textarea(f, "difficulties", "Khó khăn, vướng mắc", NULL, r->difficulties, 3, field, msg);
-    tdc__textarea(f, "proposals", "Đề xuất, kiến nghị", NULL, r->proposals, 3, field, msg);
+    tdc__textarea(f, "difficulties", TD_UI_REPORT_LABEL_DIFFICULTIES, NULL, r->difficulties, 3, field, msg);
+    tdc__textarea(f, "proposals", TD_UI_REPORT_LABEL_PROPOSALS, NULL, r->proposals, 3, field, msg);
     {
         char *docs = NULL, *ev = NULL;
         size_t dn = 0, en = 0;
@@ -533,17 +548,16 @@ static void tdc__report_form(tdc_ui *ui, FILE *f, const tdc_rep *r, const td_rep
         }
         if (df) fclose(df);
         if (ef) fclose(ef);
-        tdc__textarea(f, "docs", "Văn bản minh chứng",
-                      "Mỗi dòng một văn bản: số hiệu,ngày ban hành (dd/mm/yyyy),trích yếu — ví dụ "
-                      "12/KH-SKHCN,05/06/2025,Kế hoạch tuyên truyền.",
+        tdc__textarea(f, "docs", TD_UI_REPORT_LABEL_DOCS,
+                      TD_UI_REPORT_HINT_DOCS,
                       docs, 3, field, msg);
-        tdc__textarea(f, "evidence", "Minh chứng khác", "Mỗi dòng một minh chứng (đường dẫn, ghi chú).", ev, 2, field,
+        tdc__textarea(f, "evidence", TD_UI_REPORT_LABEL_EVIDENCE, TD_UI_REPORT_HINT_EVIDENCE, ev, 2, field,
                       msg);
         free(docs);
         free(ev);
     }
     if (r->n_atts) {
-        fprintf(f, "<p>Tệp đính kèm đã có (giữ nguyên):</p><ul class=\"attachments\">");
+        fprintf(f, "<p>" TD_UI_REPORT_ATTACHED "</p><ul class=\"attachments\">");
         for (size_t i = 0; i < r->n_atts; i++) {
             fprintf(f, "<li>");
             tdc_ui_esc(f, r->atts[i].name);
@@ -551,23 +565,25 @@ static void tdc__report_form(tdc_ui *ui, FILE *f, const tdc_rep *r, const td_rep
         }
         fprintf(f, "</ul>");
     }
-    fprintf(f, "<div class=\"field\"><label for=\"attach\">Thêm tệp đính kèm (PDF, ảnh, Word, Excel, "
-               "OpenDocument, .txt; tối đa 10 MB, 8 tệp)</label>");
+    fprintf(f, "<div class=\"field\"><label for=\"attach\">" TD_UI_REPORT_LABEL_ATTACH "</label>");
     tdc__field_err(f, field, "attach", msg);
     fprintf(f, "<input type=\"file\" id=\"attach\" name=\"attach\" multiple></div>");
     fprintf(f, "<p class=\"hint\" id=\"autosave-status\" aria-live=\"polite\"></p>"
-               "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"draft\">Lưu nháp</button>"
-               "<button type=\"submit\" name=\"action\" value=\"submit\" class=\"primary\">Ký và đưa vào hộp thư đi"
+               "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"draft\">"
+               TD_UI_REPORT_BUTTON_DRAFT
+               "</button>"
+               "<button type=\"submit\" name=\"action\" value=\"submit\" class=\"primary\">" TD_UI_BUTTON_SIGN_QUEUE
                "</button></div></form>");
     if (cur && cur->review < 0) {
-        fprintf(f, "<aside class=\"reason-box\" aria-labelledby=\"why\"><h2 id=\"why\">Lý do bị trả lại</h2><p "
+        fprintf(f, "<aside class=\"reason-box\" aria-labelledby=\"why\"><h2 id=\"why\">" TD_UI_REPORT_RETURNED_REASON
+                   "</h2><p "
                    "class=\"reason\">");
         tdc_ui_esc(f, cur->review_comment);
-        fprintf(f, "</p><p>Báo cáo đã gửi: %s, %u%%.</p></aside>", tdc_rep_state_vi(cur->state), cur->percent);
+        fprintf(f, "</p><p>" TD_UI_REPORT_SENT "</p></aside>", tdc_rep_state_vi(cur->state), cur->percent);
     } else if (cur) {
-        fprintf(f, "<aside class=\"reason-box\"><h2>Báo cáo đã gửi</h2><p>%s, %u%%%s</p></aside>",
+        fprintf(f, "<aside class=\"reason-box\"><h2>" TD_UI_REPORT_SENT_TITLE "</h2><p>%s, %u%%%s</p></aside>",
                 tdc_rep_state_vi(cur->state), cur->percent,
-                cur->review > 0 ? " — đã được chấp nhận" : "");
+                cur->review > 0 ? " " TD_UI_REPORT_SENT_ACCEPTED : "");
     }
     fprintf(f, "</div>");
     tdc__foot(f);
@@ -589,8 +605,8 @@ static void tdc__page_report_get(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_
     if (!ts || !tdc_int(ts, &task) || task < 1 || task > INT32_MAX || !ps ||
         !tdc_period_norm(ps, period)) {
         out->status = 400;
-        tdc__head(ui, f, "Thiếu nhiệm vụ hoặc kỳ", "todo");
-        fprintf(f, "<p>Địa chỉ cần số nhiệm vụ và kỳ (YYYY-MM).</p>");
+        tdc__head(ui, f, TD_UI_REPORT_NO_TASK_TITLE, "todo");
+        fprintf(f, "<p>" TD_UI_REPORT_NO_TASK "</p>");
         tdc__foot(f);
         return;
     }
@@ -614,8 +630,8 @@ static void tdc__page_report_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc
     td_error e;
     if (c->id.subject.role != TD_ROLE_OFFICE) {
         out->status = 403;
-        tdc__head(ui, f, "Không ghi được", "todo");
-        fprintf(f, "<p>Chỉ thiết bị của cơ quan báo cáo mới ghi báo cáo.</p>");
+        tdc__head(ui, f, TD_UI_REPORT_NOT_WRITTEN_TITLE, "todo");
+        fprintf(f, "<p>" TD_UI_REPORT_OFFICE_ONLY "</p>");
         tdc__foot(f);
         return;
     }
@@ -631,7 +647,7 @@ static void tdc__page_report_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc
             tdc__report_form(ui, f, &r, NULL, 0, msg, field, 0);
         } else {
             out->status = 400;
-            tdc__head(ui, f, "Không đọc được biểu mẫu", "todo");
+            tdc__head(ui, f, TD_UI_REPORT_FORM_UNREADABLE, "todo");
             fprintf(f, "<p>");
             tdc_ui_esc(f, msg);
             fprintf(f, "</p>");
@@ -694,7 +710,7 @@ static void tdc__page_report_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc
         } else if (autosave) {
             out->status = 200;
             out->type = "text/plain; charset=utf-8";
-            fprintf(f, "Đã lưu bản nháp");
+            fprintf(f, TD_UI_REPORT_DRAFT_SAVED_TITLE);
         } else {
             out->status = 303;
             snprintf(out->location, sizeof out->location, "/report?task=%u&period=%s&saved=1", r.task, r.period);
@@ -740,7 +756,7 @@ static void tdc__page_review(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
     const char *done = tdc_ui_form_get(q, "done");
     tdc_pending_set pend;
     td_error e;
-    tdc__head(ui, f, "Thẩm định báo cáo", "review");
+    tdc__head(ui, f, TD_UI_REVIEW_TITLE, "review");
     if (done && *done) {
         fprintf(f, "<p class=\"ok\" role=\"status\">");
         tdc_ui_esc(f, done);
@@ -748,11 +764,14 @@ static void tdc__page_review(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
     }
     memset(&pend, 0, sizeof pend);
     tdc_app_pending_load(ui->ctx.rep, &pend, &e);
-    fprintf(f, "<p>Báo cáo \"đã hoàn thành\" chưa thẩm định. Trả lại cần lý do.</p><form method=\"post\" "
+    fprintf(f, "<p>" TD_UI_REVIEW_INTRO "</p><form method=\"post\" "
                "action=\"/review\">");
     tdc__csrf_field(ui, f);
-    fprintf(f, "<table><thead><tr><th scope=\"col\">Chọn</th><th scope=\"col\">NV</th><th scope=\"col\">Cơ quan</th>"
-               "<th scope=\"col\">Kỳ</th><th scope=\"col\">Kết quả</th><th scope=\"col\">Ý kiến</th></tr></thead><tbody>");
+    fprintf(f, "<table><thead><tr><th scope=\"col\">" TD_UI_REVIEW_COL_SELECT "</th><th scope=\"col\">"
+               TD_UI_COL_TASK_NO
+               "</th><th scope=\"col\">" TD_UI_COL_AGENCY "</th>"
+               "<th scope=\"col\">" TD_UI_COL_PERIOD "</th><th scope=\"col\">" TD_UI_RESULT "</th><th scope=\"col\">"
+               TD_UI_REVIEW_COL_OPINION "</th></tr></thead><tbody>");
     for (size_t i = 0; r && i < nr; i++) {
         char pvi[16];
         int queued = 0;
@@ -763,29 +782,33 @@ static void tdc__page_review(tdc_ui *ui, const tdc_ui_form *q, FILE *f)
                 queued = 1;
         tdc_period_vi(r[i].period, pvi, sizeof pvi);
         fprintf(f, "<tr><td><input type=\"checkbox\" id=\"sel%zu\" name=\"sel\" value=\"%zu\">"
-                   "<label for=\"sel%zu\" class=\"sr\">Chọn báo cáo %zu</label>"
+                   "<label for=\"sel%zu\" class=\"sr\">" TD_UI_REVIEW_SELECT_ONE "</label>"
                    "<input type=\"hidden\" name=\"key%zu\" value=\"%u|%s|%s\"></td><td>%u</td><td>",
                 k, k, k, k + 1, k, r[i].task, r[i].agency, r[i].period, r[i].task);
         tdc_ui_esc(f, tdc__agency_name(st, r[i].agency));
         fprintf(f, "</td><td>%s</td><td>", pvi);
         tdc_ui_esc(f, r[i].result);
         fprintf(f, "</td><td>");
-        if (queued) fprintf(f, "<span class=\"badge wait\">đã ghi ý kiến, chờ gửi</span>");
+        if (queued) fprintf(f, "<span class=\"badge wait\">" TD_UI_REVIEW_PENDING "</span>");
         else
-            fprintf(f, "<label for=\"reason%zu\">Lý do trả lại</label><input id=\"reason%zu\" name=\"reason%zu\">"
-                       "<button type=\"submit\" name=\"one\" value=\"accept:%zu\">Chấp nhận</button>"
-                       "<button type=\"submit\" name=\"one\" value=\"return:%zu\">Trả lại</button>",
+            fprintf(f, "<label for=\"reason%zu\">" TD_UI_REVIEW_LABEL_REASON
+                       "</label><input id=\"reason%zu\" name=\"reason%zu\">"
+                       "<button type=\"submit\" name=\"one\" value=\"accept:%zu\">" TD_UI_REVIEW_BUTTON_ACCEPT
+                       "</button>"
+                       "<button type=\"submit\" name=\"one\" value=\"return:%zu\">" TD_UI_REVIEW_BUTTON_RETURN
+                       "</button>",
                     k, k, k, k, k);
         fprintf(f, "</td></tr>");
         k++;
     }
     fprintf(f, "</tbody></table>");
-    if (!k) fprintf(f, "<p>Không có báo cáo nào chờ thẩm định.</p>");
+    if (!k) fprintf(f, "<p>" TD_UI_REVIEW_NONE "</p>");
     else
-        fprintf(f, "<fieldset><legend>Các báo cáo đã chọn</legend><label for=\"reason_bulk\">Lý do trả lại (chung)"
+        fprintf(f, "<fieldset><legend>" TD_UI_REVIEW_BULK_TITLE "</legend><label for=\"reason_bulk\">"
+                   TD_UI_REVIEW_LABEL_BULK_REASON
                    "</label><input id=\"reason_bulk\" name=\"reason_bulk\"><button type=\"submit\" name=\"bulk\" "
-                   "value=\"accept\">Chấp nhận các báo cáo đã chọn</button><button type=\"submit\" name=\"bulk\" "
-                   "value=\"return\">Trả lại các báo cáo đã chọn</button></fieldset>");
+                   "value=\"accept\">" TD_UI_REVIEW_BUTTON_ACCEPT_BULK "</button><button type=\"submit\" name=\"bulk\" "
+                   "value=\"return\">" TD_UI_REVIEW_BUTTON_RETURN_BULK "</button></fieldset>");
     fprintf(f, "</form>");
     tdc__foot(f);
     tdc_pending_free(&pend);
@@ -831,8 +854,8 @@ static void tdc__page_review_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc
     int ok = 0, bad = 0;
     if (ui->ctx.id.subject.role != TD_ROLE_CENTRAL) {
         out->status = 403;
-        tdc__head(ui, f, "Không có quyền", "review");
-        fprintf(f, "<p>Chỉ chứng thư của Sở KH&amp;CN (central) mới thẩm định được.</p>");
+        tdc__head(ui, f, TD_UI_FORBIDDEN_TITLE, "review");
+        fprintf(f, "<p>" TD_UI_REVIEW_CENTRAL_ONLY "</p>");
         tdc__foot(f);
         return;
     }
@@ -854,10 +877,11 @@ static void tdc__page_review_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc
     }
     if (bad) {
         out->status = 422;
-        tdc__head(ui, f, "Thẩm định chưa xong", "review");
+        tdc__head(ui, f, TD_UI_REVIEW_UNFINISHED_TITLE, "review");
         fprintf(f, "<div class=\"err\" role=\"alert\"><p>");
         tdc_ui_esc(f, msg);
-        fprintf(f, "</p><p>Đã ghi %d ý kiến; %d chưa ghi.</p></div><p><a href=\"/review\">Quay lại hàng chờ</a></p>", ok,
+        fprintf(f, "</p><p>" TD_UI_REVIEW_UNFINISHED "</p></div><p><a href=\"/review\">"
+                   TD_UI_REVIEW_BACK "</a></p>", ok,
                 bad);
         tdc__foot(f);
         return;
@@ -904,11 +928,14 @@ static void tdc__page_missing(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
     }
     snprintf(title, sizeof title, TD_MSG_UI_TITLE_NOT_REPORTED, pvi);
     tdc__head(ui, f, title, "missing");
-    fprintf(f, "<form method=\"get\" action=\"/missing\" class=\"filters\"><label for=\"period\">Kỳ (YYYY-MM)</label>"
-               "<input id=\"period\" name=\"period\" value=\"%s\" size=\"8\"><button type=\"submit\">Xem</button>"
-               "<a href=\"/missing.csv?period=%s\">Tải CSV</a></form>",
+    fprintf(f, "<form method=\"get\" action=\"/missing\" class=\"filters\"><label for=\"period\">" TD_UI_LABEL_PERIOD
+               "</label>"
+               "<input id=\"period\" name=\"period\" value=\"%s\" size=\"8\"><button type=\"submit\">" TD_UI_BUTTON_VIEW
+               "</button>"
+               "<a href=\"/missing.csv?period=%s\">" TD_UI_LINK_CSV "</a></form>",
             period, period);
-    fprintf(f, "<table><thead><tr><th scope=\"col\">Cơ quan</th><th scope=\"col\">NV</th><th scope=\"col\">Nhiệm vụ"
+    fprintf(f, "<table><thead><tr><th scope=\"col\">" TD_UI_COL_AGENCY "</th><th scope=\"col\">" TD_UI_COL_TASK_NO
+               "</th><th scope=\"col\">" TD_UI_COL_TASK
                "</th></tr></thead><tbody>");
     for (size_t i = 0; i < n; i++) {
         const td_task *t;
@@ -921,7 +948,7 @@ static void tdc__page_missing(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
         tdc_ui_esc(f, t && t->title ? t->title : "");
         fprintf(f, "</td></tr>");
     }
-    fprintf(f, "</tbody></table><p>%zu báo cáo còn thiếu.</p>", shown);
+    fprintf(f, "</tbody></table><p>" TD_UI_MISSING_COUNT "</p>", shown);
     tdc__foot(f);
     free(ob);
 }
@@ -1105,8 +1132,8 @@ static void tdc__page_mreport(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
     if (!st || !td_state_has_plan(st) || td_mreport_default_as_of(period, tdc_today(), &as_of, &e) ||
         tdc__mreport_page(ui, st, period, as_of, csv, &body, &len, &e)) {
         out->status = 422;
-        tdc__head(ui, f, "Báo cáo tháng", "mreport");
-        fprintf(f, "<p>Chưa lập được báo cáo tháng kỳ %s (chưa có kế hoạch, hoặc kỳ chưa đến).</p>", period);
+        tdc__head(ui, f, TD_UI_MENU_MREPORT, "mreport");
+        fprintf(f, "<p>" TD_UI_MREPORT_NOT_BUILT "</p>", period);
         tdc__foot(f);
         return;
     }
@@ -1128,9 +1155,9 @@ static void tdc__indicator_form(tdc_ui *ui, FILE *f, const tdc_ui_form *q, const
                *text = tdc_ui_form_get(q, "text"), *ps = tdc_ui_form_get(q, "period");
     char period[8];
     if (!ps || !tdc_period_norm(ps, period)) td_clock_period(period);
-    tdc__head(ui, f, "Giá trị chỉ tiêu", "indicator");
+    tdc__head(ui, f, TD_UI_INDICATOR_TITLE, "indicator");
     if (msg) {
-        fprintf(f, "<div class=\"err\" role=\"alert\"><p><strong>Chưa ghi được:</strong> ");
+        fprintf(f, "<div class=\"err\" role=\"alert\"><p><strong>" TD_MSG_UI_NOT_SAVED "</strong> ");
         tdc_ui_esc(f, msg);
         fprintf(f, "</p></div>");
     }
@@ -1141,7 +1168,8 @@ static void tdc__indicator_form(tdc_ui *ui, FILE *f, const tdc_ui_form *q, const
     }
     fprintf(f, "<form method=\"post\" action=\"/indicator\">");
     tdc__csrf_field(ui, f);
-    fprintf(f, "<div class=\"field\"><label for=\"code\">Chỉ tiêu</label><select id=\"code\" name=\"code\">");
+    fprintf(f, "<div class=\"field\"><label for=\"code\">" TD_UI_MENU_INDICATOR
+               "</label><select id=\"code\" name=\"code\">");
     if (st && td_state_has_plan(st)) {
         const td_plan *plan = td_state_plan(st);
         for (size_t i = 0; i < plan->n_indicators; i++) {
@@ -1160,14 +1188,15 @@ static void tdc__indicator_form(tdc_ui *ui, FILE *f, const tdc_ui_form *q, const
             fprintf(f, "</option>");
         }
     }
-    fprintf(f, "</select></div><div class=\"field\"><label for=\"period\">Kỳ (YYYY-MM)</label><input id=\"period\" "
+    fprintf(f, "</select></div><div class=\"field\"><label for=\"period\">" TD_UI_LABEL_PERIOD
+               "</label><input id=\"period\" "
                "name=\"period\" size=\"8\" value=\"%s\"></div>", period);
-    fprintf(f, "<div class=\"field\"><label for=\"value\">Giá trị (số; dấu thập phân là dấu phẩy, ví dụ 42,5)</label>"
+    fprintf(f, "<div class=\"field\"><label for=\"value\">" TD_UI_INDICATOR_LABEL_VALUE "</label>"
                "<input id=\"value\" name=\"value\" size=\"12\" value=\"");
     tdc_ui_esc(f, value ? value : "");
     fprintf(f, "\"></div>");
-    tdc__textarea(f, "text", "Kết quả (chỉ tiêu định tính) hoặc ghi chú", NULL, text, 3, NULL, NULL);
-    fprintf(f, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">Ký và đưa vào hộp thư đi</button>"
+    tdc__textarea(f, "text", TD_UI_INDICATOR_LABEL_TEXT, NULL, text, 3, NULL, NULL);
+    fprintf(f, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">" TD_UI_BUTTON_SIGN_QUEUE "</button>"
                "</div></form>");
     tdc__foot(f);
 }
@@ -1279,8 +1308,8 @@ void tdc_ui_route(tdc_ui *ui, const char *method, const char *path, const tdc_ui
         snprintf(out->location, sizeof out->location, "/");
     } else {
         out->status = 404;
-        tdc__head(ui, f, "Không tìm thấy trang", "");
-        fprintf(f, "<p><a href=\"/\">Về trang Việc cần làm</a></p>");
+        tdc__head(ui, f, TD_UI_FRAME_NOT_FOUND_TITLE, "");
+        fprintf(f, "<p><a href=\"/\">" TD_UI_FRAME_NOT_FOUND_BACK "</a></p>");
         tdc__foot(f);
     }
     fclose(f);

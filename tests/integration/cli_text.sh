@@ -23,7 +23,7 @@
 #   7. `tiendo` on a device directory that is not enrolled says so in
 #      Vietnamese; operator logs (English) stay off the terminal;
 #   8. the message catalogues (common/msg.h and each program's client/msg.h,
-#      server/msg.h, pki/msg.h) have no English word outside the same
+#      server/msg.h, pki/msg.h, and the web pages' client/ui_msg.h) have no English word outside the same
 #      allow-list, and no message-printing call (td_error_set, fprintf to
 #      stderr/stdout, printf, puts, fputs, snprintf, and the programs' own
 #      message helpers: tdc__fail, tdp__fail, tda__bad ..., listed below) in client/,
@@ -32,6 +32,11 @@
 #   9. every td_error_set text in common/ has a Vietnamese half ("English |
 #      " TD_MSG_...) or is Vietnamese, but for a short list of programming
 #      errors a person can never meet (NULL arguments).
+#  10. the words of the web pages come from their catalogue (client/ui_msg.h,
+#      in check 8 with the others; its texts hold no markup): no string
+#      literal of client/ui_*.c holds a Vietnamese letter, nor words outside
+#      the HTML tags or in a title=, aria-label=, placeholder= or alt= (a
+#      stray "Submit"), but for the short allow-list of the check.
 set -euo pipefail
 # (tdtext.sh first: tdtest.sh changes to the work directory)
 # shellcheck source=lib/tdtext.sh
@@ -255,15 +260,16 @@ done
 
 say "the message catalogues: every text Vietnamese"
 # the catalogue of texts several programs say, and each program's own
-CATALOGUES=("$SRC/common/msg.h" "$SRC/client/msg.h" "$SRC/server/msg.h" "$SRC/pki/msg.h")
+# (and the words of the web pages: client/ui_msg.h)
+CATALOGUES=("$SRC/common/msg.h" "$SRC/client/msg.h" "$SRC/server/msg.h" "$SRC/pki/msg.h" "$SRC/client/ui_msg.h")
 for h in "${CATALOGUES[@]}"; do [ -s "$h" ] || die "no catalogue $h"; done
-# the literals of each "#define TD_MSG_X "..." ...", one text a line, escapes
+# the literals of each "#define TD_MSG_X "..." ..." (TD_UI_X: the pages), one text a line, escapes
 # and printf directives blanked
 python3 - "${CATALOGUES[@]}" >"$W/msg.txt" <<'PY'
 import re, sys
 for path in sys.argv[1:]:
     text = re.sub(r'\\\n', ' ', open(path, encoding='utf-8').read())
-    for m in re.finditer(r'^#define TD_MSG_[A-Z0-9_]+ +(".*)$', text, re.M):
+    for m in re.finditer(r'^#define TD_(?:MSG|UI)_[A-Z0-9_]+ +(".*)$', text, re.M):
         body = ' '.join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1)))
         print(re.sub(r'%[-+ #0-9.*]*[a-zA-Z]+', ' ', re.sub(r'\\.', ' ', body)))
 PY
@@ -275,6 +281,13 @@ m=$(grep -n '^#define TD_MSG_.*%m' "${CATALOGUES[@]}" || true)
 found=$(english_words <"$W/msg.txt")
 [ -z "$found" ] && pass "catalogues: $n texts, Vietnamese" ||
     fail "catalogues: English words: $(tr -s ' \n' ' ' <<<"$found")"
+# the pages' texts are words only: the markup (a tag, an attribute, an entity
+# but &amp;) stays at the call
+n_ui=$(grep -c '^#define TD_UI_' "$SRC/client/ui_msg.h")
+[ "$n_ui" -ge 300 ] || fail "client/ui_msg.h: only $n_ui texts"
+markup=$(sed 's/&amp;//g' "$SRC/client/ui_msg.h" | grep -nE '^(#define TD_UI_|    ").*(<|>|=\\"|&[a-z]+;)' || true)
+[ -z "$markup" ] && pass "client/ui_msg.h: $n_ui texts of the pages, no markup" ||
+    fail "client/ui_msg.h: markup in a text (it stays at the call): $markup"
 
 say "no message-printing call holds its Vietnamese text itself (client/, pki/, server/cmd_*.c)"
 # td_error_set, fprintf(stderr|stdout, ...), printf, puts, fputs and the
@@ -372,6 +385,84 @@ if grep -q ', 0 English only' <<<"$(tail -n 1 <<<"$english_only")"; then
 else
     fail "td_error_set texts in common/ with no Vietnamese half: $english_only"
 fi
+say "the web pages' words come from client/ui_msg.h (client/ui_*.c)"
+# every string literal of the page files, comments blanked: no Vietnamese
+# letter (a text belongs in ui_msg.h), and in a literal with markup no word
+# outside the tags and in the attributes people read (title, aria-label,
+# placeholder, alt), an English "Submit" included; a catalogue name joined
+# to the literals counts as text from the catalogue
+ui_inline=$(python3 - "$SRC" <<'PY'
+import glob, re, sys, unicodedata
+src = sys.argv[1]
+files = sorted(glob.glob(src + '/client/ui_*.c'))
+# literals that hold letters but no words a person reads: file:function
+ALLOW_FUNC = {'client/ui_pages.c:tdc__fold'}   # the table folding Vietnamese letters for search
+ALLOW_TEXT = {'tiendo', '— tiendo'}            # the program's name (title, brand)
+ATTRS = ('title', 'aria-label', 'placeholder', 'alt')
+tok = re.compile(r'/\*.*?\*/|//[^\n]*|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', re.S)
+blank = lambda m: re.sub(r'[^\n]', ' ', m.group(0)) if m.group(0)[0] == '/' else m.group(0)
+# a group: literals joined by white space, PRI macros and the catalogues' names (TD_UI_, TD_MSG_)
+part = r'(?:"(?:[^"\\\n]|\\.)*"|PRI[a-zA-Z0-9]+|TD_(?:UI|MSG)_[A-Z0-9_]+)'
+grp = re.compile(part + r'(?:\s*' + part + r')*')
+func = re.compile(r'^[a-zA-Z_][^\n;=]*?\b([a-zA-Z_][a-zA-Z0-9_]*)\s*\([^;{]*\)\s*\{', re.M)
+viet = lambda c: ord(c) > 127 and unicodedata.category(c).startswith('L')
+def words(t):
+    t = re.sub(r'%[-+ #0-9.*]*(?:ll|l|z|hh|h|j)?[a-zA-Z]', ' ', t)
+    t = re.sub(r'&[a-z]+;|&#[0-9]+;|\\.', ' ', t)
+    return t.strip() if any(c.isalpha() for c in t) else ''
+def texts(flat):
+    """The texts outside tags and in the attributes people read, of a group that has markup."""
+    lt, gt = flat.find('<'), flat.find('>')
+    state, i, cur, attr, name, out = 'text', 0, '', None, '', []
+    if gt != -1 and (lt == -1 or gt < lt):
+        state = 'aval' if flat[:gt].count('\\"') % 2 else 'tag'
+    while i < len(flat):
+        c = flat[i:i + 2] if flat[i] == '\\' else flat[i]
+        i += len(c)
+        if state == 'text':
+            if c == '<': out.append(cur); cur = ''; state, name = 'tag', ''
+            else: cur += c
+        elif state == 'tag':
+            if c == '>': state = 'text'
+            elif c == '\\"':
+                m = re.search(r'([a-zA-Z-]+)=$', name); attr = m.group(1) if m else None; state = 'aval'
+            else: name += c
+        else:
+            if c == '\\"':
+                if attr in ATTRS: out.append(cur)
+                cur, state, name = '', 'tag', ''
+            elif attr in ATTRS: cur += c
+    if state == 'text': out.append(cur)
+    return out
+bad = []
+nlit = 0
+for f in files:
+    rel = f[len(src) + 1:]
+    s = tok.sub(blank, open(f, encoding='utf-8').read())
+    funcs = [(m.start(), m.group(1)) for m in func.finditer(s)]
+    for m in grp.finditer(s):
+        fn = [n for p, n in funcs if p < m.start()]
+        if '%s:%s' % (rel, fn[-1] if fn else '?') in ALLOW_FUNC: continue
+        g = m.group(0)
+        lits = re.findall(r'"((?:[^"\\\n]|\\.)*)"|(PRI[a-zA-Z0-9]+|TD_UI_[A-Z0-9_]+)', g)
+        if not any(l for l, _ in lits): continue
+        nlit += sum(1 for l, _ in lits if l)
+        line = s.count('\n', 0, m.start()) + 1
+        flat = ''.join(l if l else '\x01' for l, _ in lits)   # a name: a text of the catalogue
+        if any(viet(c) for c in flat):
+            bad.append('%s:%d: Vietnamese text inline: "%s"' % (rel, line, flat.replace('\x01', '…')[:70]))
+            continue
+        if '<' not in flat and '>' not in flat: continue   # no markup: a value, a class, a path
+        for t in texts(flat):
+            w = words(t.replace('\x01', ' '))
+            if w and w not in ALLOW_TEXT:
+                bad.append('%s:%d: words outside the catalogue: "%s"' % (rel, line, w[:70]))
+for b in bad[:30]: print(b)
+print('total %d in %d literals' % (len(bad), nlit))
+PY
+)
+if grep -q '^total 0 in' <<<"$(tail -n 1 <<<"$ui_inline")"; then pass "web pages: $(tail -n 1 <<<"$ui_inline"), none with its own words"
+else fail "web pages: texts not from client/ui_msg.h: $ui_inline"; fi
 say "tiendo on a device directory that is not enrolled"
 mkdir -p "$W/empty"
 set +e

@@ -21,7 +21,7 @@ ALLOW_VALUES="task period state percent result difficulties proposals evidence d
 ALLOW_TERMS="csv pdf html tls csr json utf bom excel word opendocument jpeg png sqlite ed sha merkle alpn ca url
  byte mib kib mb kb gb ms mili utc ip systemd root http https tcp x509 pem der openssl txt xls ods odt docx xlsx
  dd mm yyyy hh ss yyyymmdd editor visual alt enter tab ctrl asia ho chi minh rfc iso stdout stderr cosignature
- checkpoint hex localhost windows linux witness comma delimited subjectaltname serverauth seq
+ checkpoint hex localhost windows linux witness comma delimited subjectaltname serverauth seq consistency proof
  unspecified keycompromise cacompromise affiliationchanged superseded cessationofoperation privilegewithdrawn"
 ALLOW=" $(echo $ALLOW_CMDS $ALLOW_VALUES $ALLOW_TERMS) "
 
