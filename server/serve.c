@@ -16,9 +16,10 @@
  * one fsync — and then sends each PushAck.  Any other frame commits the
  * group first (session.c), so acks still follow the durable commit and
  * each session's answers stay in order.  The Ed25519 verification of a
- * Push runs on libuv's thread pool (uv_queue_work, session.h io.offload),
- * so the loop keeps serving other sessions while a batch verifies; a
- * session closed meanwhile keeps its memory until the work has returned.
+ * Push runs on the server's worker threads (workers.h, session.h
+ * io.offload), so the loop keeps serving other sessions while a batch
+ * verifies; a session closed meanwhile keeps its memory until the work has
+ * returned.
  *
  * TIENDO_PROTO_MAX (environment, interoperability tests only): offer at
  * most this protocol version, to play an older server.
@@ -47,6 +48,7 @@
 #include "ratelimit.h"
 #include "session.h"
 #include "tls.h"
+#include "workers.h"
 #include "oserr.h"
 #include "prio.h"
 
@@ -84,7 +86,7 @@ struct tds_server {
         uv_thread_t th;
         uv_mutex_t mu;
         uv_cond_t cv;
-        uv_async_t synced;
+        tds_bell *synced;
         uint64_t want, got;
         int rc, stop, running, inited;
         int ckpt_want, ckpt_busy;     /* a WAL checkpoint asked for / running */
@@ -105,6 +107,7 @@ struct tds_server {
     uint64_t accepted, refused_busy;
     int lock_fd;                  /* DATADIR/serve.lock, held while serving */
     tds_renewer *renewer;         /* online renewals (renew-ca-dir), or NULL */
+    tds_workers *workers;         /* verification and the frees of what it allocated */
 };
 
 /* ---- protocol <-> transport glue ------------------------------------- */
@@ -132,103 +135,47 @@ static void tds__end(void *arg)
     td_conn_shutdown(cl->conn);
 }
 
-/* Signature verification on libuv's thread pool (session.h io.offload):
- * the loop goes on serving every other session meanwhile. */
+/* How much nicer than the loop the worker threads run.  The loop's share
+ * of a push (append, fold, commit, acks) is serial and every session's
+ * answers wait for it, while the verification is spread over the workers:
+ * with equal priority the loop got one share among ~9 runnable threads on
+ * 2 cores, answered a Ping in up to a second during a push flood and fell
+ * behind the verified batches.  Niced, the workers take the CPU the loop
+ * leaves. */
+#define TDS_POOL_NICE 10
+
+/* The workers verify the batches of different pushes in parallel, one
+ * thread each: one per online core and at least 4 (a thread preempted in a
+ * batch does not hold the others' batches), at most 128;
+ * TIENDO_SERVER_THREADS (environment) sets the number. */
+static int tds__pool_size(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    const char *v = getenv("TIENDO_SERVER_THREADS");
+    if (v && *v) n = strtol(v, NULL, 10);
+    else if (n < 4) n = 4;
+    return n < 1 ? 1 : n > 128 ? 128 : (int)n;
+}
+
+/* Signature verification on the worker threads (session.h io.offload): the
+ * loop goes on serving every other session meanwhile. */
 typedef struct tds_work {
-    uv_work_t req;
     void (*work)(void *job);
     void (*after)(void *job);
     void *job;
     tds_client *cl;
 } tds_work;
 
-/* How much nicer than the loop the pool's threads run (the threads a
- * verification starts inherit it).  The loop's share of a push (append,
- * fold, commit, acks) is serial and every session's answers wait for it,
- * while the verification is spread over the pool and its threads: with
- * equal priority the loop got one share among ~9 runnable threads on 2
- * cores, answered a Ping in up to a second during a push flood and fell
- * behind the verified batches.  Niced, the pool takes the CPU the loop
- * leaves. */
-#define TDS_POOL_NICE 10
-
-/* The pool verifies the batches of different pushes in parallel, one
- * thread each: at least libuv's 4 threads, or one per online core, unless
- * the operator set UV_THREADPOOL_SIZE.  Before the loop's first use of the
- * pool, which reads it once. */
-static void tds__pool_size(void)
+static void tds__work_cb(void *arg)
 {
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    char v[16];
-    if (getenv("UV_THREADPOOL_SIZE") || cores <= 4) return;
-    snprintf(v, sizeof v, "%ld", cores > 128 ? 128 : cores);
-    setenv("UV_THREADPOOL_SIZE", v, 0);
-}
-
-/* A pool thread's priority, set at its first job. */
-static void tds__pool_thread_setup(void)
-{
-    static __thread int niced;
-    int rc;
-    if (niced) return;
-    niced = 1;
-    if ((rc = td_prio_lower(TDS_POOL_NICE))) td_log_debug("thread pool: cannot lower its priority: %s", strerror(rc));
-    /* the default slice: not the loop's short one, if inherited */
-    if ((rc = td_prio_slice(0))) td_log_debug("thread pool: cannot reset its time slice: %s", strerror(rc));
-}
-
-static void tds__work_cb(uv_work_t *r)
-{
-    tds_work *w = r->data;
-    tds__pool_thread_setup();
+    tds_work *w = arg;
     w->work(w->job);
 }
 
-/* Memory the pool allocated goes back to the pool to be freed
- * (tds_ledger_set_reclaim: the loop never waits for a pool thread's malloc
- * arena). */
-typedef struct tds_reclaim_req {
-    uv_work_t req;
-    void (*fn)(void *);
-    void *p;
-} tds_reclaim_req;
-
-static void tds__reclaim_work(uv_work_t *r)
+static void tds__after_work_cb(void *arg)
 {
-    tds_reclaim_req *q = r->data;
-    tds__pool_thread_setup();
-    q->fn(q->p);
-}
-
-static void tds__reclaim_after(uv_work_t *r, int status)
-{
-    tds_reclaim_req *q = r->data;
-    if (status == UV_ECANCELED) q->fn(q->p);
-    free(q);
-}
-
-static void tds__reclaim(void *ctx, void (*fn)(void *), void *p)
-{
-    tds_server *srv = ctx;
-    tds_reclaim_req *q = malloc(sizeof *q);
-    if (!q) {
-        fn(p);
-        return;
-    }
-    q->fn = fn;
-    q->p = p;
-    q->req.data = q;
-    if (uv_queue_work(srv->loop, &q->req, tds__reclaim_work, tds__reclaim_after) != 0) {
-        free(q);
-        fn(p);
-    }
-}
-
-static void tds__after_work_cb(uv_work_t *r, int status)
-{
-    tds_work *w = r->data;
+    tds_work *w = arg;
     tds_client *cl = w->cl;
-    if (status == UV_ECANCELED) w->work(w->job);   /* never cancelled; the job still needs its work */
     w->after(w->job);
     free(w);
     /* a client closed while its pushes were verified: its session memory
@@ -245,12 +192,20 @@ static int tds__offload(void *arg, void (*work)(void *job), void (*after)(void *
     w->after = after;
     w->job = job;
     w->cl = cl;
-    w->req.data = w;
-    if (uv_queue_work(cl->srv->loop, &w->req, tds__work_cb, tds__after_work_cb) != 0) {
+    if (tds_workers_submit(cl->srv->workers, tds__work_cb, tds__after_work_cb, w) != 0) {
         free(w);
         return -1;
     }
     return 0;
+}
+
+/* Memory the workers allocated goes back to them to be freed
+ * (tds_ledger_set_reclaim: the loop never waits for a worker's malloc
+ * arena). */
+static void tds__reclaim(void *ctx, void (*fn)(void *), void *p)
+{
+    tds_server *srv = ctx;
+    if (tds_workers_submit(srv->workers, fn, NULL, p) != 0) fn(p);
 }
 
 static void tds__hold(void *arg, int on)
@@ -498,8 +453,8 @@ static void tds__sync_thread(void *arg)
                 uv_mutex_lock(&srv->sy.mu);
                 srv->sy.restarting = 0;
                 if (rc > 0) srv->sy.restarts++;
-                uv_async_send(&srv->sy.synced);
                 uv_mutex_unlock(&srv->sy.mu);
+                tds_bell_ring(srv->sy.synced);
             }
             uv_mutex_lock(&srv->sy.mu);
             srv->sy.ckpt_busy = 0;
@@ -511,14 +466,16 @@ static void tds__sync_thread(void *arg)
         uv_mutex_lock(&srv->sy.mu);
         srv->sy.got = gen;
         if (rc) srv->sy.rc = rc;
-        uv_async_send(&srv->sy.synced);
+        uv_mutex_unlock(&srv->sy.mu);
+        tds_bell_ring(srv->sy.synced);
+        uv_mutex_lock(&srv->sy.mu);
     }
     uv_mutex_unlock(&srv->sy.mu);
 }
 
-static void tds__on_synced(uv_async_t *h)
+static void tds__on_synced(void *arg)
 {
-    tds_server *srv = h->data;
+    tds_server *srv = arg;
     uint64_t gen;
     int rc;
     uv_mutex_lock(&srv->sy.mu);
@@ -539,7 +496,7 @@ static void tds__sync_stop(tds_server *srv)
     uv_thread_join(&srv->sy.th);
     srv->sy.running = 0;
     /* a sync that ended after the loop's last look: its acks */
-    tds__on_synced(&srv->sy.synced);
+    tds__on_synced(srv);
 }
 
 static void tds__on_check(uv_check_t *h)
@@ -597,8 +554,8 @@ static void tds__stop(tds_server *srv, const char *why)
     uv_idle_stop(&srv->backlog);
     uv_close((uv_handle_t *)&srv->backlog, tds__close_cb_free_nothing);
     tds__sync_stop(srv);
-    if (!uv_is_closing((uv_handle_t *)&srv->sy.synced))
-        uv_close((uv_handle_t *)&srv->sy.synced, tds__close_cb_free_nothing);
+    tds_bell_close(srv->sy.synced);
+    srv->sy.synced = NULL;
     td_log_info("shutting down (%s): %d open sessions", why, srv->nclients);
     uv_close((uv_handle_t *)&srv->listener, tds__close_cb_free_nothing);
     uv_close((uv_handle_t *)&srv->sigint, tds__close_cb_free_nothing);
@@ -748,7 +705,6 @@ int tds_cmd_serve(int argc, char **argv)
     td_hostport_parse(cfg->listen, host, &port, &err);
 
     signal(SIGPIPE, SIG_IGN);
-    tds__pool_size();
     srv.ctx = tds__make_ctx(&srv, &err);
     if (!srv.ctx) {
         fprintf(stderr, "tiendo-server: cấu hình TLS không hợp lệ: %s\n", td_error_vi(&err));
@@ -845,10 +801,10 @@ int tds_cmd_serve(int argc, char **argv)
     uv_unref((uv_handle_t *)&srv.group);   /* it alone does not keep the server running */
     uv_idle_init(srv.loop, &srv.backlog);
     uv_unref((uv_handle_t *)&srv.backlog);
-    uv_async_init(srv.loop, &srv.sy.synced, tds__on_synced);
-    srv.sy.synced.data = &srv;
-    uv_unref((uv_handle_t *)&srv.sy.synced);
-    if (uv_mutex_init(&srv.sy.mu) == 0) {
+    if (!(srv.workers = tds_workers_new(srv.loop, tds__pool_size(), TDS_POOL_NICE)))
+        td_log_warn("no worker threads: pushes are verified on the event loop");
+    if ((srv.sy.synced = tds_bell_new(srv.loop, tds__on_synced, &srv))) tds_bell_unref(srv.sy.synced);
+    if (srv.sy.synced && uv_mutex_init(&srv.sy.mu) == 0) {
         if (uv_cond_init(&srv.sy.cv) == 0) {
             if (uv_thread_create(&srv.sy.th, tds__sync_thread, &srv) == 0) srv.sy.running = srv.sy.inited = 1;
             else uv_cond_destroy(&srv.sy.cv);
@@ -894,9 +850,14 @@ out_loop:
         tds_ledger_group_flush(srv.ledger);
         tds__sync_stop(&srv);
     }
-    if (srv.sy.synced.loop && !uv_is_closing((uv_handle_t *)&srv.sy.synced)) uv_close((uv_handle_t *)&srv.sy.synced, NULL);
+    tds_bell_close(srv.sy.synced);
+    srv.sy.synced = NULL;
+    /* the verifications still running: their afters free what the
+     * closed sessions kept for them */
+    tds_workers_free(srv.workers);
+    srv.workers = NULL;
+    tds_ledger_set_reclaim(srv.ledger, NULL, NULL);
     uv_run(srv.loop, UV_RUN_DEFAULT);
-    tds_ledger_set_reclaim(srv.ledger, NULL, NULL);   /* the pool is gone with the loop */
     uv_loop_close(srv.loop);
     if (srv.sy.inited) {
         uv_cond_destroy(&srv.sy.cv);
