@@ -81,7 +81,7 @@ int main(int argc, char **argv)
             r.body = body;
             r.len = b;
             r.received_ms = 1750000000000LL + (int64_t)i;
-            td_merkle_leaf_hash(body, b, leaf);   /* on the thread pool in the server; counted here */
+            td_merkle_leaf_hash(body, b, leaf);   /* on a worker thread in the server; counted here */
             if (tds_logstore_insert_leaf(s, &r, leaf, &e)) break;
         }
         if (e.code) {

@@ -926,7 +926,7 @@ static long tb_nice_of(pid_t pid, pid_t tid)
 }
 
 /* The server's event loop (its main thread) and the highest nice value of
- * its other threads (the thread pool, server/serve.c TDS_POOL_NICE). */
+ * its other threads (the worker threads, server/serve.c TDS_POOL_NICE). */
 static void tb_server_nice(pid_t pid, long *loop, long *pool)
 {
     char path[64];
@@ -1210,7 +1210,7 @@ int main(int argc, char **argv)
                    cpu1 - cpu0, us, vcpu, 100.0 * vcpu / us, nc, (double)nc * vcpu / us);
             if (loop0 >= 0 && loop1 >= loop0)
                 printf("ingest: of which the event loop %.1f us/entry (TLS, decode, append, fold, digest, commit, acks) "
-                       "and the thread pool %.1f us/entry (canonical form, decode, verification)\n",
+                       "and the worker threads %.1f us/entry (canonical form, decode, verification)\n",
                        (loop1 - loop0) * 1000.0 / (double)opt_n, (cpu1 - cpu0 - (loop1 - loop0)) * 1000.0 / (double)opt_n);
         }
         cpu0 = tb_cpu_ms(e.server_pid);
@@ -1273,7 +1273,7 @@ int main(int argc, char **argv)
             long nl, np;
             tb_server_nice(e.server_pid, &nl, &np);
             if (nl > -100 && np > -100)
-                printf("server: nice of the event loop %ld, of the thread pool %ld\n", nl, np);
+                printf("server: nice of the event loop %ld, of the worker threads %ld\n", nl, np);
         }
         /* One line for bench/peers/run.sh: key=value, times in s, sizes in
          * bytes per entry, the pull being the client replica's (store+fold). */

@@ -40,7 +40,7 @@ int tds__apply_row(tds_ledger *l, const tds_logrow *r, const td_entry *en, td_ap
     if (!l->st) return td_error_set(err, TD_EARG, "%s: the log has entries but no CA is known: give --ca",
                                     tds_logstore_path(l->store));
     if (!res) res = &tmp;
-    /* an entry decoded on the thread pool is not decoded again here */
+    /* an entry decoded on a worker thread is not decoded again here */
     rc = en && en->e ? td_state_apply_entry(l->st, r->idx, en, r->received_ms, res, err)
                      : td_state_apply(l->st, r->idx, r->body, r->len, r->received_ms, res, err);
     if (rc) return rc;

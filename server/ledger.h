@@ -184,7 +184,7 @@ void tds_ledger_push_defer(tds_ledger *l, const tds_peer *peer, Tiendo__SignedEn
                            tds_ack *acks, void (*done)(void *arg, int rc, const td_error *err), void *arg);
 /*
  * A push in two steps, so that signature verification runs off the event
- * loop (serve.c hands it to libuv's thread pool).  tds_ledger_push_prepare
+ * loop (serve.c hands it to its worker threads, workers.h).  tds_ledger_push_prepare
  * does the checks that read no ledger state — form, decode, kind, Ed25519
  * signature — filling acks[i] (REFUSED, or UNSPECIFIED = passed so far);
  * it touches no ledger and may run on any thread; entries need to stay

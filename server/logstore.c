@@ -425,7 +425,7 @@ int tds_logstore_open_file(const char *path, tds_logstore **out, td_error *err)
         return td_error_set(err, TD_ENOMEM, "out of memory");
     }
     /* NOMUTEX: the connection is used by one thread at a time (the event
-     * loop; the thread pool's push checks read no store, the sync thread
+     * loop; the workers' push checks read no store, the sync thread
      * has the WAL's fd and its own ckpt_db), so SQLite's per-call locking
      * is pure cost on the ingest path. */
     if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=

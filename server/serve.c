@@ -66,7 +66,7 @@ typedef struct tds_client {
     tds_session sess;
     uint8_t *cert_der;            /* owned: the peer certificate, for the log */
     int opened;
-    int gone;                     /* closed while jobs were on the thread pool: freed by the last */
+    int gone;                     /* closed while jobs were on the worker threads: freed by the last */
     uint64_t id;
     struct tds_client *prev, *next;
 } tds_client;
@@ -331,7 +331,7 @@ static void tds__on_close(td_conn *c, const td_error *why)
     if (cl->prev) cl->prev->next = cl->next; else srv->clients = cl->next;
     if (cl->next) cl->next->prev = cl->prev;
     srv->nclients--;
-    /* a push still being verified on the thread pool: its after frees cl */
+    /* a push still being verified on a worker thread: its after frees cl */
     if (cl->opened && cl->sess.offloaded) cl->gone = 1;
     else free(cl);
     tds__maybe_finish(srv);
