@@ -38,10 +38,10 @@ fig "replica pull entries/s" "^pull: +client replica .*: [0-9]+ entries in $num 
 fig "replica fold rate" "^fold: .* $num entries/s"
 fig "round trips of a sync with nothing new" "^sync: +nothing new: Welcome.has_new=false -> 1 round trip"
 fig "server peak RSS" "^server: peak RSS \(VmHWM\) $num MiB"
-# the thread pool (signature verification) runs nicer than the event loop
+# the worker threads (signature verification) runs nicer than the event loop
 # (server/serve.c TDS_POOL_NICE), so a push flood does not starve the loop
-NICE=$(sed -nE 's/^server: nice of the event loop (-?[0-9]+), of the thread pool (-?[0-9]+)$/\1 \2/p' <<<"$OUT")
-if [ -n "$NICE" ] && [ "${NICE#* }" -gt "${NICE% *}" ]; then pass "thread pool nicer than the event loop ($NICE)"
-else fail "thread pool not nicer than the event loop (loop, pool: '${NICE}')"; fi
+NICE=$(sed -nE 's/^server: nice of the event loop (-?[0-9]+), of the worker threads (-?[0-9]+)$/\1 \2/p' <<<"$OUT")
+if [ -n "$NICE" ] && [ "${NICE#* }" -gt "${NICE% *}" ]; then pass "worker threads nicer than the event loop ($NICE)"
+else fail "worker threads not nicer than the event loop (loop, workers: '${NICE}')"; fi
 if grep -qE "$TD_SAN_RE" "$W/bench.err" "$W/bench/server.log" 2>/dev/null; then fail "sanitizer report in tdbench or the server"; fi
 finish
