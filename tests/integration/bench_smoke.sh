@@ -38,7 +38,7 @@ fig "replica pull entries/s" "^pull: +client replica .*: [0-9]+ entries in $num 
 fig "replica fold rate" "^fold: .* $num entries/s"
 fig "round trips of a sync with nothing new" "^sync: +nothing new: Welcome.has_new=false -> 1 round trip"
 fig "server peak RSS" "^server: peak RSS \(VmHWM\) $num MiB"
-# the worker threads (signature verification) runs nicer than the event loop
+# the worker threads (signature verification) run nicer than the event loop
 # (server/serve.c TDS_POOL_NICE), so a push flood does not starve the loop
 NICE=$(sed -nE 's/^server: nice of the event loop (-?[0-9]+), of the worker threads (-?[0-9]+)$/\1 \2/p' <<<"$OUT")
 if [ -n "$NICE" ] && [ "${NICE#* }" -gt "${NICE% *}" ]; then pass "worker threads nicer than the event loop ($NICE)"
