@@ -1308,6 +1308,7 @@ static int td__apply_report(td__ctx *c)
     if (!(p = tiendo__report_payload__unpack(NULL, e->payload.len, e->payload.data)))
         return td__refuse(c, "report payload does not decode as tiendo.ReportPayload");
     c->res->task = p->task;
+    c->res->attachments = p->n_attachments > UINT32_MAX ? UINT32_MAX : (uint32_t)p->n_attachments;
     if (td__task_key_of(c, p->plan, &p->task)) goto done;
     c->res->task = p->task;
     date = td_state_device_date(e->device_time_ms);

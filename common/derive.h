@@ -319,6 +319,7 @@ typedef struct td_apply_result {
     int kind;
     uint32_t task;                       /* task concerned (report/review/condition), else 0;
                                             set when the payload decoded, refused or not */
+    uint32_t attachments;                /* files a report cites, set when its payload decoded */
 } td_apply_result;
 
 /* ca: the provincial CA certificate (borrowed; must outlive the state).

@@ -47,7 +47,7 @@ int tds__apply_row(tds_ledger *l, const tds_logrow *r, const td_entry *en, td_ap
     if (res->refused)
         td_log_debug("log index %llu (%s) refused by the fold: %s", (unsigned long long)r->idx,
                      td_entry_kind_name(r->kind), res->reason);
-    else if (l->writable && r->kind == TIENDO__ENTRY_KIND__ENTRY_REPORT) {
+    else if (l->writable && r->kind == TIENDO__ENTRY_KIND__ENTRY_REPORT && res->attachments) {
         /* download permission for the files an accepted report cites, in
          * the caller's transaction or one opened for this catch-up */
         if (!tds_logstore_in_tx(l->store)) {
