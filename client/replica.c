@@ -29,6 +29,9 @@ struct tdc_replica {
     int refold;          /* a rescan inserted entries below ones folded: fold again from scratch */
     int64_t pulled_gen;  /* meta.pulled_gen when the state was folded (tdc_replica_refresh) */
     uint64_t snap_loaded; /* last index of the stored fold the last full rebuild started from, 0 = none */
+    int snap_stale;      /* a stored fold this build cannot use (other format, damaged): stored again */
+    int no_snap;         /* tdc__rebuild folds the rows only, up to fold_until (0: all) */
+    uint64_t fold_until;
     /* COUNT(*) of pulled reads the whole table: kept while no connection
      * has written (PRAGMA data_version) and this one has not stored */
     uint64_t n_pulled;
@@ -400,15 +403,91 @@ static int tdc__blob_read(void *arg, uint64_t off, void *dst, size_t n)
     return sqlite3_blob_read(arg, dst, (int)n, (int)off) == SQLITE_OK ? 0 : -1;
 }
 
+static int tdc__rebuild(tdc_replica *r, X509 *ca, td_error *err);
+
+/* Where a loaded fold reads its reports' texts at their first use (common/derive_snap.h td_snap_src): the
+ * stored blob again, opened for each run of reads. */
+typedef struct tdc__texts_src {
+    sqlite3 *db;          /* borrowed: the replica's (its state never outlives it) */
+    char *path;
+    X509 *ca;
+    size_t n;             /* the blob's length when loaded */
+    sqlite3_blob *b;
+} tdc__texts_src;
+
+static int tdc__texts_rd(void *arg, uint64_t off, void *dst, size_t len)
+{
+    tdc__texts_src *t = arg;
+    if (!t->b && sqlite3_blob_open(t->db, "main", "fold_snapshot", "state", 1, 0, &t->b) != SQLITE_OK) {
+        t->b = NULL;
+        return -1;
+    }
+    if ((size_t)sqlite3_blob_bytes(t->b) != t->n) return -1;   /* stored again since */
+    return tdc__blob_read(t->b, off, dst, len);
+}
+
+static void tdc__texts_idle(void *arg)
+{
+    tdc__texts_src *t = arg;
+    if (t->b) sqlite3_blob_close(t->b);
+    t->b = NULL;
+}
+
+static void tdc__texts_release(void *arg)
+{
+    tdc__texts_src *t = arg;
+    tdc__texts_idle(t);
+    free(t->path);
+    free(t);
+}
+
+/* The texts cannot be read from the stored fold: the rows folded again up to the loaded state's last
+ * index (the loaded state takes its texts from that fold), and that fold stored, so that the next
+ * command loads a good one. */
+static int tdc__texts_refold(void *arg, uint64_t last, const char *why, td_state **out, td_error *err)
+{
+    tdc__texts_src *t = arg;
+    tdc_replica r;
+    td_error x = {0};
+    int rc;
+    *out = NULL;
+    td_log_warn("%s: fold snapshot texts not used (%s): folding the log again", t->path, why);
+    memset(&r, 0, sizeof r);
+    r.db = t->db;
+    r.path = t->path;
+    r.ca = t->ca;
+    r.no_snap = 1;
+    r.fold_until = last;
+    if ((rc = tdc__rebuild(&r, t->ca, err))) {
+        td_state_free(r.st);
+        return rc;
+    }
+    if (tdc_replica_snapshot_save(&r, 1, NULL, &x)) td_log_warn("%s: fold snapshot not stored: %s", t->path, x.msg);
+    *out = r.st;
+    return TD_OK;
+}
+
 static int tdc__snapshot_read(tdc_replica *r, size_t n, X509 *ca, td_state **out, td_error *err)
 {
     sqlite3_blob *b;
+    tdc__texts_src *t = calloc(1, sizeof *t);
+    td_snap_src src = {tdc__texts_rd, tdc__texts_idle, tdc__texts_refold, tdc__texts_release, t};
     int rc;
-    if (sqlite3_blob_open(r->db, "main", "fold_snapshot", "state", 1, 0, &b) != SQLITE_OK)
+    if (!t || !(t->path = strdup(r->path))) {
+        free(t);
+        return td_error_set(err, TD_ENOMEM, "%s: fold snapshot", r->path);
+    }
+    t->db = r->db;
+    t->ca = ca;
+    t->n = n;
+    if (sqlite3_blob_open(r->db, "main", "fold_snapshot", "state", 1, 0, &b) != SQLITE_OK) {
+        tdc__texts_release(t);
         return td_error_set(err, TD_EIO, TD_MSG_DB_FAIL, r->path, td_sqlite_vi_db(r->db, "fold snapshot blob"));
+    }
     if ((size_t)sqlite3_blob_bytes(b) != n) rc = td_error_set(err, TD_EIO, "the blob changed length");
-    else rc = td_state_snap_read(tdc__blob_read, b, n, ca, out, err);
+    else rc = td_state_snap_read_lazy(tdc__blob_read, b, n, ca, &src, out, err);
     sqlite3_blob_close(b);
+    if (rc) tdc__texts_release(t);
     return rc;
 }
 
@@ -462,6 +541,7 @@ static int tdc__snapshot_load(tdc_replica *r, X509 *ca, int64_t gen, td_state **
             }
             if (rc == TD_EVERSION) td_log_debug("%s: fold snapshot not used: %s", r->path, e.msg);
             else td_log_warn("%s: fold snapshot not used: %s", r->path, e.msg);
+            r->snap_stale = 1;
         } else if (td_state_last_index(*out) != last || td_state_count(*out) != n) {
             why = "its state does not match its row";
             td_state_free(*out);
@@ -486,7 +566,7 @@ static int tdc__rebuild(tdc_replica *r, X509 *ca, td_error *err)
     if ((rc = tdc__exec(r, "BEGIN", err))) return rc;
     r->snap_loaded = 0;
     if ((rc = tdc__meta_read(r, "pulled_gen", &r->pulled_gen, err)) ||
-        (rc = tdc__snapshot_load(r, ca, r->pulled_gen, &r->st, err))) {
+        (!r->no_snap && (rc = tdc__snapshot_load(r, ca, r->pulled_gen, &r->st, err)))) {
         tdc__rollback(r);
         return rc;
     }
@@ -495,11 +575,13 @@ static int tdc__rebuild(tdc_replica *r, X509 *ca, td_error *err)
         tdc__rollback(r);
         return td_error_set(err, TD_ENOMEM, "%s: derived state", r->path);
     }
-    if ((rc = tdc__prepare(r, "SELECT idx, body, received_ms FROM pulled WHERE idx > ?1 ORDER BY idx", &st, err))) {
+    if ((rc = tdc__prepare(r, "SELECT idx, body, received_ms FROM pulled WHERE idx > ?1 AND idx <= ?2 ORDER BY idx",
+                           &st, err))) {
         tdc__rollback(r);
         return rc;
     }
     sqlite3_bind_int64(st, 1, (int64_t)td_state_last_index(r->st));
+    sqlite3_bind_int64(st, 2, r->fold_until ? (int64_t)r->fold_until : INT64_MAX);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         td_apply_result res;
         uint64_t idx = (uint64_t)sqlite3_column_int64(st, 0);
@@ -530,6 +612,11 @@ static int tdc__rebuild(tdc_replica *r, X509 *ca, td_error *err)
         sqlite3_finalize(st);
     }
     tdc__rollback(r);   /* a read: nothing to commit */
+    if (r->snap_stale) {   /* the next command loads the fold instead of folding again */
+        td_error x = {0};
+        r->snap_stale = 0;
+        if (tdc_replica_snapshot_save(r, 1, NULL, &x)) td_log_warn("%s: fold snapshot not stored: %s", r->path, x.msg);
+    }
     return TD_OK;
 }
 

@@ -147,7 +147,7 @@ static int tdc__conflict_open(const td_state *st, const td_conflict *cf, size_t 
         for (int j = 0; j < 2; j++)
             if (all[k].index == idx[j]) ver[j] = &all[k];
     if (!ver[0] || !ver[1]) return 0;
-    cur = td_state_report(st, cf[i].task, cf[i].agency, cf[i].period);
+    cur = td_state_report_notext(st, cf[i].task, cf[i].agency, cf[i].period);
     if (cur && cur->index != idx[0]) return 0;   /* a later version of the same device replaced it */
     return ver[0]->device_time_ms <= ver[1]->received_ms;
 }
@@ -253,7 +253,7 @@ int tdc_todo_build(tdc_ctx *c, int date, size_t refusals_max, tdc_todo *t, td_er
      * 23rd's meeting needs them, docs/ARCHITECTURE.md §1) */
     if (t->role == TD_ROLE_CENTRAL) {
         size_t nr, nrv, nw = 0, capw = 0;
-        const td_report *r = td_state_reports_unsorted(st, &nr), **w = NULL;
+        const td_report *r = td_state_reports_unsorted_notext(st, &nr), **w = NULL;
         const td_review_event *rv = td_state_reviews(st, &nrv);
         int64_t end = td_state_day_end_ms(t->date);
         for (size_t i = 0; i < nr; i++) {

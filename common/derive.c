@@ -130,13 +130,14 @@ static void td__sfree(char *s)
     if (s && s != td__empty) free(s);
 }
 
-/* Free what a report of the state owns: nothing when it lies in the state's
- * text block (a snapshot's load puts the reports' texts and evidence there,
+/* Free what a report of the state owns: nothing when it lies in one of the state's
+ * text blocks (a snapshot's load puts the reports' texts and evidence there,
  * derive_int.h), which td_state_free frees whole. */
 static void td__ofree(const td_state *st, void *p)
 {
     if (!p || p == td__empty) return;
     if (st && st->arena && (char *)p >= st->arena && (char *)p < st->arena + st->arena_len) return;
+    if (st && st->tarena && (char *)p >= st->tarena && (char *)p < st->tarena + st->tarena_len) return;
     free(p);
 }
 
@@ -445,7 +446,9 @@ void td_state_free(td_state *st)
     free(st->ontask_days);
     td__map_free(&st->ontask_map);
     td__dg_free(st);
+    td__texts_free(st);
     free(st->arena);
+    free(st->tarena);
     for (size_t i = 0; i < st->n_ag_names; i++) free(st->ag_names[i]);
     free(st->ag_names);
     free(st->ag_slots);
@@ -1457,6 +1460,7 @@ static int td__apply_report(td__ctx *c)
         r->n_versions++;
         td__dg_touch(st, TD__DG_REPORT, (size_t)ri);
         if (take) {
+            if (st->lazy) td__texts_replaced(st, (size_t)ri);
             td__ofree(st, r->result);
             td__ofree(st, r->difficulties);
             td__ofree(st, r->proposals);
@@ -2109,6 +2113,7 @@ const td_report *td_state_reports(const td_state *cst, size_t *n)
 {
     td_state *st = (td_state *)cst;
     td__skey *k;
+    td__texts(st, 0, 1);
     *n = st->n_reports;
     if (st->v_reports_ok || !st->n_reports || st->n_reports > UINT32_MAX) goto slow;
     if (st->r_order) {   /* a snapshot's order */
@@ -2140,6 +2145,13 @@ slow:
 
 const td_report *td_state_report(const td_state *st, uint32_t task, const char *agency, const char *period)
 {
+    const td_report *r = td_state_report_notext(st, task, agency, period);
+    if (r) td__texts(st, task, 0);
+    return r;
+}
+
+const td_report *td_state_report_notext(const td_state *st, uint32_t task, const char *agency, const char *period)
+{
     td__tap k = {task, agency, period};
     long i;
     if (!agency || !period || strlen(agency) > TD_AGENCY_MAX || strlen(period) > 7) return NULL;
@@ -2164,10 +2176,18 @@ const td_report *td_state_version_report(const td_state *st, const td_report_ver
     size_t i;
     if (!v || v < st->versions || v >= st->versions + st->n_rents) return NULL;
     i = (size_t)(v - st->versions);
-    return st->rents[i].report < st->n_reports ? &st->reports[st->rents[i].report] : NULL;
+    if (st->rents[i].report >= st->n_reports) return NULL;
+    td__texts(st, v->task, 0);
+    return &st->reports[st->rents[i].report];
 }
 
 const td_report *td_state_reports_unsorted(const td_state *st, size_t *n)
+{
+    td__texts(st, 0, 1);
+    return td_state_reports_unsorted_notext(st, n);
+}
+
+const td_report *td_state_reports_unsorted_notext(const td_state *st, size_t *n)
 {
     *n = st->n_reports;
     return st->reports;
@@ -2184,6 +2204,7 @@ int td_state_task_reports(const td_state *st, uint32_t task, const td_report ***
     const td_report **v = NULL;
     *out = NULL;
     *n = 0;
+    td__texts(st, task, 0);
     for (size_t i = 0; i < st->n_reports; i++) {
         if (st->reports[i].task != task) continue;
         if (td__grow((void **)&v, &cap, k, 1, sizeof *v)) {
@@ -2681,7 +2702,11 @@ static void td__dg_seed(const td_state *st, int what, size_t i, unsigned char ou
     td_sha256_init(&h);
     switch (what) {
     case TD__DG_AUTHOR: td__h_str(&h, "author"); td__h_author(&h, &st->authors[i]); break;
-    case TD__DG_REPORT: td__h_str(&h, "report"); td__h_report(&h, &st->reports[i]); break;
+    case TD__DG_REPORT:
+        td__texts(st, st->reports[i].task, 0);
+        td__h_str(&h, "report");
+        td__h_report(&h, &st->reports[i]);
+        break;
     case TD__DG_IVAL: td__h_str(&h, "indicator"); td__h_ival(&h, &st->ivals[i]); break;
     case TD__DG_COND: td__h_str(&h, "condition"); td__h_cond(&h, &st->conds[i]); break;
     }

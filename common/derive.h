@@ -405,6 +405,15 @@ const unsigned char *td_state_server_key(const td_state *st);
 /* Reports sorted by (task, agency, period); *n entries. */
 const td_report *td_state_reports(const td_state *st, size_t *n);
 const td_report *td_state_report(const td_state *st, uint32_t task, const char *agency, const char *period);
+/*
+ * The same report, for a reader that never looks at its texts: result, difficulties and proposals may be
+ * "" and evidence, docs and attachments empty (n_* 0) when the state came from a snapshot whose texts are
+ * not read yet (common/derive_snap.h); every other field is the report's.  Reading the texts costs the
+ * accessors above a read of the snapshot's text section (of the task's part, for one task); these never
+ * read it.
+ */
+const td_report *td_state_report_notext(const td_state *st, uint32_t task, const char *agency, const char *period);
+const td_report *td_state_reports_unsorted_notext(const td_state *st, size_t *n);
 /* The current report of a version's key (v from td_state_report_versions or
  * td_state_report_versions_by_key): what td_state_report(st, v->task, v->agency, v->period) answers,
  * without a lookup; NULL for a pointer that is not one of the state's versions. */

@@ -77,6 +77,12 @@ struct td_state {
      * each): a report's pointer into [arena, arena + arena_len) is never freed alone.  NULL after a fold. */
     char *arena;
     size_t arena_len;
+    /* The same for the texts a format-5 snapshot keeps in its own section (result, difficulties, proposals,
+     * evidence), read at their first use (td__texts_need): NULL until then; lazy holds what is still to read,
+     * NULL once every report has its texts. */
+    char *tarena;
+    size_t tarena_len;
+    struct td__lazy *lazy;
     td__map report_map;
 
     td__rent *rents;
@@ -178,6 +184,21 @@ int td__state_reindex(td_state *st);
 /* Build what td__state_reindex left for first use; 0 or TD_ENOMEM.  Every
  * reader of report_map, rent_map or the rents' keys calls it first. */
 int td__maps_ready(td_state *st);
+
+/* The texts (result, difficulties, proposals, evidence) of the reports of task `task` (all reports when
+ * r_all) read from the snapshot's text section if they are still there (derive_snap.c): every reader of
+ * those fields calls it first, through td__texts.  Failing that (section damaged, or the stored snapshot
+ * replaced since), the source's refold gives them; failing that too, they stay empty and a warning says
+ * so. */
+void td__texts_need(td_state *st, uint32_t task, int r_all);
+static inline void td__texts(const td_state *st, uint32_t task, int r_all)
+{
+    if (st->lazy) td__texts_need((td_state *)st, task, r_all);
+}
+/* Report i's texts now come from the fold (td_state_apply replaced them): never read from the section. */
+void td__texts_replaced(td_state *st, size_t i);
+/* Free what the state keeps of its text source (td_state_free). */
+void td__texts_free(td_state *st);
 
 /* The orders of the sorted views (td_state_reports, td_state_report_versions_by_key) as positions in
  * st->reports and st->versions, malloc'd (NULL when empty): a snapshot keeps them so that a load does not

@@ -10,7 +10,14 @@
 #include <xxhash.h>
 
 #include "derive_int.h"
+#include "log.h"
+#include "msg.h"
 #include "plan_pb.h"
+
+/* Chunks of the text section a state reads one by one before it reads all the others at once (a reader of
+ * every task's reports, report-all, asks task after task). */
+#define TD__TEXT_SINGLE_MAX 4
+typedef struct td__lazy td__lazy;
 
 static const unsigned char td__snap_magic[8] = {'T', 'D', 'S', 'N', 'A', 'P', 0, 1};
 
@@ -36,8 +43,8 @@ static uint64_t td__snap_layout(void)
 
 /*
  * The checksum against damage (see the header): XXH64 (libxxhash's 64-bit hash, seed 0) of the header before the
- * checksum, then the body, in the 16 bytes of the header's checksum field as 8 bytes little-endian and 8 zero
- * bytes.  A keyed MAC would add nothing (the key would be public), and XXH64 runs at memory speed: the
+ * checksum, then the main part, in the first 8 bytes of the header's checksum field, little-endian (the
+ * other 8: the main part's length).  A keyed MAC would add nothing (the key would be public), and XXH64 runs at memory speed: the
  * checksum of a 56 MB blob was a fifth of a command's time with Poly1305.
  */
 #define TD__SUM_BYTES 16
@@ -48,21 +55,25 @@ static void td__xxh_init(td__xxh *x) { XXH64_reset(x, 0); }
 
 static void td__xxh_update(td__xxh *x, const uint8_t *p, size_t n) { XXH64_update(x, p, n); }
 
-static void td__xxh_final(const td__xxh *x, uint8_t out[TD__SUM_BYTES])
+static void td__xxh_final(const td__xxh *x, uint8_t out[8])
 {
     uint64_t h = XXH64_digest(x);
-    memset(out, 0, TD__SUM_BYTES);
     for (int i = 0; i < 8; i++) out[i] = (uint8_t)(h >> (8 * i));
 }
 
-/* The checksum: the header before it, then the body. */
-static void td__snap_mac(const uint8_t *b, size_t n, uint8_t out[TD__SUM_BYTES])
+/* The checksum: the header before it, then the main part (format 5: the text section has its own). */
+#define TD__SUM_USED 8   /* of TD__SUM_BYTES: then the main part's length */
+static void td__snap_mac(const uint8_t *b, size_t n, uint8_t out[TD__SUM_USED])
 {
     td__xxh x;
+    uint64_t h, main;
+    memcpy(&main, b + 48 + TD__SUM_USED, 8);
+    if (main > n - TD_SNAP_HEADER) main = n - TD_SNAP_HEADER;
     td__xxh_init(&x);
     td__xxh_update(&x, b, 48);
-    td__xxh_update(&x, b + TD_SNAP_HEADER, n - TD_SNAP_HEADER);
-    td__xxh_final(&x, out);
+    td__xxh_update(&x, b + TD_SNAP_HEADER, (size_t)main);
+    h = XXH64_digest(&x);
+    for (int i = 0; i < 8; i++) out[i] = (uint8_t)(h >> (8 * i));
 }
 
 void td_state_snap_seal(uint8_t *b, size_t n)
@@ -327,17 +338,78 @@ static size_t td__put_report(const td_state *st, td__pool *p, uint8_t *b, const 
     return o;
 }
 
+/* A report's texts and evidence, in its task's chunk of the text section. */
+static void td__w_texts(td__sw *w, const td_report *r)
+{
+    td__w_str(w, r->result);
+    td__w_str(w, r->difficulties);
+    td__w_str(w, r->proposals);
+    td__w_strs(w, r->evidence, r->n_evidence);
+    for (size_t k = 0; k < r->n_docs; k++) {
+        td__w_u32(w, (uint32_t)r->docs[k].date);
+        td__w_str(w, r->docs[k].number);
+        td__w_str(w, r->docs[k].title);
+    }
+    for (size_t k = 0; k < r->n_attachments; k++) {
+        td__w(w, r->attachments[k].sha256, 32);
+        td__w_u64(w, r->attachments[k].size);
+        td__w_str(w, r->attachments[k].name);
+        td__w_str(w, r->attachments[k].mime);
+    }
+}
+
+static int td__u64_cmp(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* The text section (in t) and its index (in w): one chunk per task, in task order, its reports in the
+ * state's order; each chunk: task, reports, offset and length in the section, XXH64. */
+static void td__w_text_section(td__sw *w, td__sw *t, const td_state *st)
+{
+    uint64_t *k = st->n_reports ? malloc(st->n_reports * sizeof *k) : NULL;
+    size_t nc = 0;
+    if (st->n_reports && !k) {
+        w->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < st->n_reports; i++) k[i] = (uint64_t)st->reports[i].task << 32 | i;
+    if (st->n_reports) qsort(k, st->n_reports, sizeof *k, td__u64_cmp);
+    for (size_t i = 0; i < st->n_reports; i++)
+        if (!i || k[i] >> 32 != k[i - 1] >> 32) nc++;
+    td__w_u64(w, nc);
+    for (size_t i = 0, j; i < st->n_reports; i = j) {
+        uint32_t task = (uint32_t)(k[i] >> 32), nrep;
+        uint64_t off = t->n, len;
+        for (j = i; j < st->n_reports && (uint32_t)(k[j] >> 32) == task; j++)
+            td__w_texts(t, &st->reports[(uint32_t)k[j]]);
+        nrep = (uint32_t)(j - i);
+        len = t->n - off;
+        td__w_u32(w, task);
+        td__w_u32(w, nrep);
+        td__w_u64(w, off);
+        td__w_u64(w, len);
+        td__w_u64(w, t->oom ? 0 : XXH64(t->b + off, (size_t)len, 0));
+    }
+    if (t->oom) w->oom = 1;
+    free(k);
+}
+
 int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n)
 {
-    td__sw w = {0};
+    td__sw w = {0}, tx = {0};
     uint8_t hdr[TD_SNAP_HEADER] = {0};
     uint32_t fmt = TD_SNAP_FORMAT;
-    uint64_t layout = td__snap_layout(), body;
+    uint64_t layout = td__snap_layout(), body, main;
     td__pool *pool;
     uint8_t rec[TD__REPORT_MAX > TD__VERSION_MAX ? TD__REPORT_MAX : TD__VERSION_MAX];
 
     *out = NULL;
     *n = 0;
+    /* every text in the state: a snapshot's not yet read are read now */
+    td__texts(st, 0, 1);
+    if (st->lazy) return TD_EIO;
     /* the touches pending in the digest's sum, at most what every reader
      * accepts (the sum is a cache of the records, not state) */
     if (st->dg && st->dg->n_touch > TD__DG_TOUCH_SNAP) td__dg_settle((td_state *)st);
@@ -367,22 +439,7 @@ int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n)
     for (size_t i = 0; i < st->n_reports; i++) {
         const td_report *r = &st->reports[i];
         td__w(&w, rec, td__put_report(st, pool, rec, r));
-        td__w_str(&w, r->result);
-        td__w_str(&w, r->difficulties);
-        td__w_str(&w, r->proposals);
-        td__w_str(&w, r->review_comment);
-        td__w_strs(&w, r->evidence, r->n_evidence);
-        for (size_t k = 0; k < r->n_docs; k++) {
-            td__w_u32(&w, (uint32_t)r->docs[k].date);
-            td__w_str(&w, r->docs[k].number);
-            td__w_str(&w, r->docs[k].title);
-        }
-        for (size_t k = 0; k < r->n_attachments; k++) {
-            td__w(&w, r->attachments[k].sha256, 32);
-            td__w_u64(&w, r->attachments[k].size);
-            td__w_str(&w, r->attachments[k].name);
-            td__w_str(&w, r->attachments[k].mime);
-        }
+        td__w_str(&w, r->review_comment);   /* the other texts: in the text section */
     }
 
     /* the report entries (rents) are rebuilt from the versions (td__state_reindex) */
@@ -474,6 +531,12 @@ int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n)
         free(vo);
     }
 
+    /* the text section's index (format 5) ends the main part; the section follows it */
+    td__w_text_section(&w, &tx, st);
+    main = w.n - TD_SNAP_HEADER;
+    td__w(&w, tx.b, tx.n);
+    free(tx.b);
+
     free(pool);
     if (w.oom || w.n > TD_SNAP_MAX) {
         free(w.b);
@@ -486,6 +549,7 @@ int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n)
     memcpy(w.b + 24, &st->last_index, 8);
     memcpy(w.b + 32, &st->count, 8);
     memcpy(w.b + 40, &body, 8);
+    memcpy(w.b + 48 + TD__SUM_USED, &main, 8);
     td__snap_mac(w.b, w.n, w.b + 48);
     *out = w.b;
     *n = w.n;
@@ -911,8 +975,288 @@ static void td__r_report(td__sr *r, const td_state *st, const td__rpool *p, td_r
     td__r_author(r, st, x->author);
 }
 
+/* --- the text section, read at first use (derive_int.h td__texts_need) --------------------------- */
+
+typedef struct td__tchunk {
+    uint32_t task, nrep;
+    uint64_t off, len, sum;   /* in the section; XXH64 of its bytes */
+    int loaded;
+} td__tchunk;
+
+/* A report of the snapshot: its texts still in the section (pend), how much evidence they hold. */
+typedef struct td__tent {
+    uint8_t pend, ne, nd, na;
+} td__tent;
+
+/* A state's texts still to read. */
+struct td__lazy {
+    td_snap_src src;
+    uint8_t hdr[TD_SNAP_HEADER];   /* the blob's header as loaded: the stored one must still have it */
+    uint64_t toff, tlen;           /* the section in the blob */
+    td__tchunk *chunk;
+    size_t n_chunks, left;         /* chunks; those not read yet */
+    td__tent *ent;                 /* the snapshot's reports: reports[0, n_ent) */
+    size_t n_ent;
+    unsigned n_single;             /* chunks read one by one */
+    int failed;                    /* neither the section nor the refold gave them: never tried again */
+    size_t ar_used, ar_pop;        /* st->tarena: used, prefaulted */
+};
+
+static void td__lazy_free(td__lazy *lz)
+{
+    if (!lz) return;
+    if (lz->src.release) lz->src.release(lz->src.arg);
+    free(lz->chunk);
+    free(lz->ent);
+    free(lz);
+}
+
+void td__texts_free(td_state *st)
+{
+    td__lazy_free(st->lazy);
+    st->lazy = NULL;
+}
+
+void td__texts_replaced(td_state *st, size_t i)
+{
+    if (st->lazy && i < st->lazy->n_ent) st->lazy->ent[i].pend = 0;
+}
+
+int td_state_snap_texts_pending(const td_state *st) { return st->lazy != NULL; }
+
+/* One report's texts from its chunk into x (nothing else of x changes); e says how much evidence. */
+static void td__r_texts(td__sr *r, td_report *x, const td__tent *e)
+{
+    x->result = td__r_str(r, TD__S_SHARED | TD__S_ARENA);
+    x->difficulties = td__r_str(r, TD__S_SHARED | TD__S_ARENA);
+    x->proposals = td__r_str(r, TD__S_SHARED | TD__S_ARENA);
+    if (!x->result) x->result = td__empty;
+    if (!x->difficulties) x->difficulties = td__empty;
+    if (!x->proposals) x->proposals = td__empty;
+    x->evidence = td__r_strs(r, &x->n_evidence, TD__S_SHARED | TD__S_ARENA);
+    if (x->n_evidence != e->ne && !r->bad) r->bad = TD_EPARSE;
+    if ((x->docs = td__r_alloc_ar(r, e->nd, sizeof *x->docs)))
+        for (; x->n_docs < e->nd && !r->bad; x->n_docs++) {
+            td_evidence_doc *d = &x->docs[x->n_docs];
+            d->date = (int32_t)td__r_u32(r);
+            d->number = td__r_str(r, TD__S_SHARED | TD__S_ARENA);
+            if (!(d->title = td__r_str(r, TD__S_SHARED | TD__S_ARENA))) d->title = td__empty;
+            if (!d->number) d->number = td__empty;
+        }
+    if ((x->attachments = td__r_alloc_ar(r, e->na, sizeof *x->attachments)))
+        for (; x->n_attachments < e->na && !r->bad; x->n_attachments++) {
+            td_attachment_ref *a = &x->attachments[x->n_attachments];
+            td__r(r, a->sha256, 32);
+            a->size = td__r_u64(r);
+            a->name = td__r_str(r, TD__S_SHARED | TD__S_ARENA);
+            if (!(a->mime = td__r_str(r, TD__S_SHARED | TD__S_ARENA))) a->mime = td__empty;
+            if (!a->name) a->name = td__empty;
+        }
+}
+
+static long td__chunk_find(const td__lazy *lz, uint32_t task)
+{
+    size_t lo = 0, hi = lz->n_chunks;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (lz->chunk[mid].task < task) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < lz->n_chunks && lz->chunk[lo].task == task ? (long)lo : -1;
+}
+
+/* Chunk k (its bytes in buf, checked) into the reports pos[0, m) of its task, in order. */
+static int td__chunk_parse(td_state *st, td__lazy *lz, const uint8_t *buf, const td__tchunk *k, const uint32_t *pos,
+                           size_t m)
+{
+    td__sr r = {0};
+    r.n = r.wlen = r.wcap = (size_t)k->len;
+    r.w = buf;
+    r.ar = st->tarena;
+    r.ar_cap = st->tarena_len;
+    r.ar_used = lz->ar_used;
+    r.ar_pop = lz->ar_pop;
+    r.what = "texts";
+    if (m != k->nrep) r.bad = TD_EPARSE;
+    for (size_t j = 0; j < m && !r.bad; j++) {
+        td_report *x = &st->reports[pos[j]], scratch;
+        td__tent *e = &lz->ent[pos[j]];
+        td_report *into = e->pend ? x : &scratch;   /* replaced since by the fold: read past it */
+        into->evidence = NULL;
+        into->docs = NULL;
+        into->attachments = NULL;
+        into->n_evidence = into->n_docs = into->n_attachments = 0;
+        td__r_texts(&r, into, e);
+        if (e->pend) e->pend = r.bad ? 1 : 0;
+        if (r.bad && e->pend) {   /* left empty for the refold (what it took stays in the block) */
+            x->result = x->difficulties = x->proposals = td__empty;
+            x->evidence = NULL;
+            x->docs = NULL;
+            x->attachments = NULL;
+            x->n_evidence = x->n_docs = x->n_attachments = 0;
+        }
+    }
+    if (!r.bad && r.off != r.n) r.bad = TD_EPARSE;
+    lz->ar_used = r.ar_used;
+    lz->ar_pop = r.ar_pop;
+    return r.bad;
+}
+
+/* Read chunk `only` (-1: every chunk not read yet) from the source; 0 or an error (then the chunks that
+ * failed stay to read). */
+static int td__texts_load(td_state *st, long only, td_error *err)
+{
+    td__lazy *lz = st->lazy;
+    uint8_t hdr[TD_SNAP_HEADER], *buf = NULL;
+    uint32_t *pos = NULL;
+    size_t *start = NULL, cap = 0;
+    int rc = 0;
+    const char *why = TD_MSG_SNAP_TEXTS_BAD;
+
+    if (lz->src.rd(lz->src.arg, 0, hdr, sizeof hdr) || memcmp(hdr, lz->hdr, sizeof hdr)) {
+        why = TD_MSG_SNAP_TEXTS_CHANGED;
+        return td_error_set(err, TD_EPARSE, "fold snapshot: stored again since it was loaded | " TD_MSG_SNAP_TEXTS,
+                            why);
+    }
+    if (!st->tarena) {   /* sized for the whole section (as the main part's block, td__snap_decode) */
+        size_t need = (size_t)lz->tlen * 2 + 64 * (lz->n_chunks + 1);
+        if (!(st->tarena = malloc(need))) return td_error_set(err, TD_ENOMEM, "fold snapshot texts | " TD_MSG_NOMEM);
+        st->tarena_len = need;
+    }
+    /* which reports each chunk holds: the snapshot's reports of its task, in order */
+    if (!(pos = malloc((lz->n_ent ? lz->n_ent : 1) * sizeof *pos)) ||
+        !(start = calloc(lz->n_chunks + 1, sizeof *start))) {
+        rc = TD_ENOMEM;
+        goto out;
+    }
+    if (only >= 0) {
+        size_t m = 0;
+        for (size_t i = 0; i < lz->n_ent; i++)
+            if (st->reports[i].task == lz->chunk[only].task) pos[m++] = (uint32_t)i;
+        start[only + 1] = m;
+    } else {
+        uint32_t *ck = malloc((lz->n_ent ? lz->n_ent : 1) * sizeof *ck);
+        if (!ck) {
+            rc = TD_ENOMEM;
+            goto out;
+        }
+        for (size_t i = 0; i < lz->n_ent; i++) {
+            long c = td__chunk_find(lz, st->reports[i].task);
+            ck[i] = c < 0 ? UINT32_MAX : (uint32_t)c;
+            if (c < 0) rc = TD_EPARSE;
+            else start[c + 1]++;
+        }
+        for (size_t c = 0; c < lz->n_chunks; c++) start[c + 1] += start[c];
+        for (size_t i = 0; i < lz->n_ent && !rc; i++) pos[start[ck[i]]++] = (uint32_t)i;
+        for (size_t c = lz->n_chunks; c > 0; c--) start[c] = start[c - 1];   /* back to the chunks' starts */
+        start[0] = 0;
+        free(ck);
+    }
+    for (size_t c = only >= 0 ? (size_t)only : 0; !rc && c < lz->n_chunks; c++) {
+        td__tchunk *k = &lz->chunk[c];
+        size_t b = only >= 0 ? 0 : start[c], e = only >= 0 ? start[only + 1] : start[c + 1];
+        if (only >= 0 && c != (size_t)only) break;
+        if (k->loaded) continue;
+        if (k->len > cap) {
+            free(buf);
+            if (!(buf = malloc((size_t)k->len))) {
+                rc = TD_ENOMEM;
+                break;
+            }
+            cap = (size_t)k->len;
+        }
+        if (k->len && lz->src.rd(lz->src.arg, lz->toff + k->off, buf, (size_t)k->len)) {
+            rc = TD_EIO;
+            break;
+        }
+        if (XXH64(buf, (size_t)k->len, 0) != k->sum) {
+            rc = TD_EPARSE;
+            break;
+        }
+        if ((rc = td__chunk_parse(st, lz, buf, k, pos + b, e - b))) break;
+        k->loaded = 1;
+        lz->left--;
+    }
+out:
+    free(buf);
+    free(pos);
+    free(start);
+    if (rc)
+        return td_error_set(err, rc, "fold snapshot: its text section %s | " TD_MSG_SNAP_TEXTS,
+                            rc == TD_ENOMEM ? "out of memory" : rc == TD_EIO ? "cannot be read" : "is damaged",
+                            rc == TD_ENOMEM ? TD_MSG_NOMEM : rc == TD_EIO ? TD_MSG_SNAP_UNREADABLE : why);
+    if (!lz->left) td__texts_free(st);   /* all read: nothing left to read */
+    return 0;
+}
+
+/* The pending reports' texts from a fold of the log (the source's refold): taken from its reports, which
+ * are the loaded state's in the same order. */
+static int td__texts_refold(td_state *st, const char *why, td_error *err)
+{
+    td__lazy *lz = st->lazy;
+    td_state *f = NULL;
+    int rc;
+    if (!lz->src.refold) return td_error_set(err, TD_EPARSE, "%s", why);
+    if ((rc = lz->src.refold(lz->src.arg, st->last_index, why, &f, err))) return rc;
+    if (f->n_reports < lz->n_ent || f->tarena || f->arena) {
+        td_state_free(f);
+        return td_error_set(err, TD_EPARSE, "fold snapshot texts: the refold does not match the snapshot");
+    }
+    for (size_t i = 0; i < lz->n_ent; i++) {
+        const td_report *a = &st->reports[i], *b = &f->reports[i];
+        if (lz->ent[i].pend && (a->task != b->task || a->index != b->index || strcmp(a->period, b->period) ||
+                                strcmp(a->agency, b->agency))) {
+            td_state_free(f);
+            return td_error_set(err, TD_EPARSE, "fold snapshot texts: the refold does not match the snapshot");
+        }
+    }
+    for (size_t i = 0; i < lz->n_ent; i++) {
+        td_report *a = &st->reports[i], *b = &f->reports[i];
+        if (!lz->ent[i].pend) continue;
+        /* a's fields are empty (td__empty, NULL): swapped, f frees nothing of them */
+#define TD__SWAP(x)                                                                                                        do {                                                                                                                       __typeof__(a->x) t_ = a->x;                                                                                            a->x = b->x;                                                                                                           b->x = t_;                                                                                                         } while (0)
+        TD__SWAP(result);
+        TD__SWAP(difficulties);
+        TD__SWAP(proposals);
+        TD__SWAP(evidence);
+        TD__SWAP(n_evidence);
+        TD__SWAP(docs);
+        TD__SWAP(n_docs);
+        TD__SWAP(attachments);
+        TD__SWAP(n_attachments);
+#undef TD__SWAP
+        lz->ent[i].pend = 0;
+    }
+    td_state_free(f);
+    td__texts_free(st);
+    return 0;
+}
+
+void td__texts_need(td_state *st, uint32_t task, int all)
+{
+    td__lazy *lz = st->lazy;
+    td_error e = {0}, e2 = {0};
+    long c = -1;
+    int rc;
+    if (!lz || lz->failed) return;
+    if (!all) {
+        if ((c = td__chunk_find(lz, task)) < 0 || lz->chunk[c].loaded) return;   /* none in the snapshot, or read */
+        /* a reader of a few tasks reads their chunks; one of many (every task's reports) reads them all */
+        if (lz->n_single >= TD__TEXT_SINGLE_MAX) c = -1;
+        else lz->n_single++;
+    }
+    rc = td__texts_load(st, c, &e);
+    if (!st->lazy) return;   /* all read: the source released */
+    if (lz->src.idle) lz->src.idle(lz->src.arg);
+    if (!rc) return;
+    if (td__texts_refold(st, e.msg, &e2)) {
+        lz->failed = 1;
+        td_log_warn("fold snapshot: report texts not read (%s; %s): they show empty", e.msg, e2.msg);
+    }
+}
+
 static int td__snap_header(const uint8_t *buf, size_t n, uint64_t *last, uint64_t *count, uint64_t *body,
-                           td_error *err)
+                           uint64_t *main, td_error *err)
 {
     uint32_t fmt;
     uint64_t layout;
@@ -930,7 +1274,8 @@ static int td__snap_header(const uint8_t *buf, size_t n, uint64_t *last, uint64_
     memcpy(last, buf + 24, 8);
     memcpy(count, buf + 32, 8);
     memcpy(body, buf + 40, 8);
-    if (*body != n - TD_SNAP_HEADER)
+    memcpy(main, buf + 48 + TD__SUM_USED, 8);
+    if (*body != n - TD_SNAP_HEADER || *main > *body)
         return td_error_set(err, TD_EPARSE, "fold snapshot: body of %zu bytes, header says %llu | " TD_MSG_SNAP_BODY_LEN,
                             n - TD_SNAP_HEADER, (unsigned long long)*body, n - TD_SNAP_HEADER,
                             (unsigned long long)*body);
@@ -939,8 +1284,8 @@ static int td__snap_header(const uint8_t *buf, size_t n, uint64_t *last, uint64_
 
 int td_state_snap_peek(const uint8_t *buf, size_t n, uint64_t *last_index, uint64_t *count, td_error *err)
 {
-    uint64_t body;
-    return td__snap_header(buf, n, last_index, count, &body, err);
+    uint64_t body, main;
+    return td__snap_header(buf, n, last_index, count, &body, &main, err);
 }
 
 int td_state_snap_usable(const uint8_t *hdr, size_t n)
@@ -980,6 +1325,7 @@ static const char *td__snap_check(const td_state *st)
 }
 
 static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *ca, td_state **out, td_error *err);
+static int td__texts_load(td_state *st, long only, td_error *err);
 
 static int td__mem_read(void *arg, uint64_t off, void *dst, size_t n)
 {
@@ -987,25 +1333,45 @@ static int td__mem_read(void *arg, uint64_t off, void *dst, size_t n)
     return 0;
 }
 
+/* The texts of a state just decoded, all read now from the same blob: a failure refuses the blob. */
+static int td__texts_now(td_state *st, td_snap_read_fn rd, void *arg, td_error *err)
+{
+    int rc;
+    if (!st->lazy) return 0;
+    st->lazy->src.rd = rd;
+    st->lazy->src.arg = arg;
+    if ((rc = td__texts_load(st, -1, err))) {
+        td_state_free(st);
+        return rc;
+    }
+    return 0;
+}
+
 int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out, td_error *err)
 {
     td__sr r = {0};
+    uint64_t last, count, body, main;
+    int rc;
     *out = NULL;
     if (n < TD_SNAP_HEADER) return td_state_snap_read(td__mem_read, (void *)buf, n, ca, out, err);
-    r.n = n;
+    if ((rc = td__snap_header(buf, n, &last, &count, &body, &main, err))) return rc;
+    r.n = TD_SNAP_HEADER + (size_t)main;
     r.off = r.wbeg = TD_SNAP_HEADER;
     r.w = buf + TD_SNAP_HEADER;
-    r.wlen = r.wcap = n - TD_SNAP_HEADER;
+    r.wlen = r.wcap = (size_t)main;
     td__xxh_init(&r.mac);
     td__xxh_update(&r.mac, buf, 48);
     td__xxh_update(&r.mac, r.w, r.wlen);
-    return td__snap_decode(&r, buf, ca, out, err);
+    if ((rc = td__snap_decode(&r, buf, ca, out, err))) return rc;
+    if ((rc = td__texts_now(*out, td__mem_read, (void *)buf, err))) *out = NULL;
+    return rc;
 }
 
-int td_state_snap_read(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, td_state **out, td_error *err)
+static int td__snap_read(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, td_state **out, td_error *err)
 {
     td__sr r = {0};
     uint8_t hdr[TD_SNAP_HEADER];
+    uint64_t last, count, body, main;
     int rc;
     *out = NULL;
     if (n < TD_SNAP_HEADER)
@@ -1013,7 +1379,8 @@ int td_state_snap_read(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, td_sta
                             TD_MSG_SNAP_NOT, n, n);
     if (rd(arg, 0, hdr, sizeof hdr)) return td_error_set(err, TD_EIO, "fold snapshot: cannot read its header | "
                                                          TD_MSG_SNAP_HEADER_READ);
-    r.n = n;
+    if ((rc = td__snap_header(hdr, n, &last, &count, &body, &main, err))) return rc;
+    r.n = TD_SNAP_HEADER + (size_t)main;   /* the window never reads into the text section */
     r.off = r.wbeg = TD_SNAP_HEADER;
     r.rd = rd;
     r.arg = arg;
@@ -1027,19 +1394,38 @@ int td_state_snap_read(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, td_sta
     return rc;
 }
 
+int td_state_snap_read(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, td_state **out, td_error *err)
+{
+    int rc = td__snap_read(rd, arg, n, ca, out, err);
+    if (!rc && (rc = td__texts_now(*out, rd, arg, err))) *out = NULL;
+    return rc;
+}
+
+int td_state_snap_read_lazy(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, const td_snap_src *texts,
+                            td_state **out, td_error *err)
+{
+    int rc = td__snap_read(rd, arg, n, ca, out, err);
+    if (rc) return rc;
+    if ((*out)->lazy) (*out)->lazy->src = *texts;
+    else if (texts->release) texts->release(texts->arg);   /* no text to read: the source is not needed */
+    return 0;
+}
+
 /* The body after the header; the checksum is compared at the end, over everything read. */
 static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *ca, td_state **out, td_error *err)
 {
     td_state *st;
-    uint64_t last, count, body;
-    uint8_t mac[TD__SUM_BYTES];
+    uint64_t last, count;
+    uint8_t mac[TD__SUM_USED];
     const char *bad;
     td__rpool pool = {0};
     uint32_t *rorder = NULL, *vorder = NULL;
     size_t c, n = r->n;
+    td__lazy *lz = NULL;
     int rc;
 
-    if ((rc = td__snap_header(hdr, n, &last, &count, &body, err))) return rc;
+    memcpy(&last, hdr + 24, 8);   /* the caller checked the header (td__snap_header) */
+    memcpy(&count, hdr + 32, 8);
     if (!(st = td_state_new(ca))) return td_error_set(err, TD_ENOMEM, "fold snapshot: out of memory | " TD_MSG_NOMEM);
     td_registry_free(&st->reg);
     memset(&st->reg, 0, sizeof st->reg);
@@ -1087,9 +1473,10 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
     r->what = "reports";
     c = td__r_count(r, TD__REPORT_FIXED + 4);
     if ((st->reports = td__r_alloc(r, c, sizeof *st->reports))) st->cap_reports = c;
-    /* the reports' texts and evidence in one block: what remains of the blob bounds them (each text is
-     * its bytes after a 4-byte length; an array's 8-byte pointers take at most twice the blob's 4-byte
-     * counts and lengths); pages never written are never touched */
+    if (c && !r->bad && !(lz = calloc(1, sizeof *lz))) r->bad = TD_ENOMEM;
+    if (lz && !(lz->ent = td__r_alloc(r, c, sizeof *lz->ent))) r->bad = TD_ENOMEM;
+    /* the reports' review comments in one block: what remains of the blob bounds them (each text is
+     * its bytes after a 4-byte length); pages never written are never touched */
     if (st->reports && !r->bad) {
         size_t cap = (r->n - r->off) * 2 + 64;
         if ((r->ar = malloc(cap))) {
@@ -1108,37 +1495,14 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
         x->attachments = NULL;
         x->n_evidence = x->n_docs = x->n_attachments = 0;
         st->n_reports = i + 1;
-        if (nd > TD_REPORT_EVIDENCE_MAX || na > TD_REPORT_EVIDENCE_MAX) r->bad = TD_EPARSE;
-        x->result = td__r_str(r, TD__S_SHARED | TD__S_ARENA);
-        x->difficulties = td__r_str(r, TD__S_SHARED | TD__S_ARENA);
-        x->proposals = td__r_str(r, TD__S_SHARED | TD__S_ARENA);
-        x->review_comment = td__r_str(r, TD__S_SHARED | TD__S_ARENA);
-        if (r->bad) {
-            if (!x->result) x->result = td__empty;
-            if (!x->difficulties) x->difficulties = td__empty;
-            if (!x->proposals) x->proposals = td__empty;
-            if (!x->review_comment) x->review_comment = td__empty;
-            break;
-        }
-        x->evidence = td__r_strs(r, &x->n_evidence, TD__S_SHARED | TD__S_ARENA);
-        if (x->n_evidence != ne && !r->bad) r->bad = TD_EPARSE;
-        if ((x->docs = td__r_alloc_ar(r, (size_t)nd, sizeof *x->docs)))
-            for (; x->n_docs < nd && !r->bad; x->n_docs++) {
-                td_evidence_doc *d = &x->docs[x->n_docs];
-                d->date = (int32_t)td__r_u32(r);
-                d->number = td__r_str(r, TD__S_SHARED | TD__S_ARENA);
-                if (!(d->title = td__r_str(r, TD__S_SHARED | TD__S_ARENA))) d->title = td__empty;
-                if (!d->number) d->number = td__empty;
-            }
-        if ((x->attachments = td__r_alloc_ar(r, (size_t)na, sizeof *x->attachments)))
-            for (; x->n_attachments < na && !r->bad; x->n_attachments++) {
-                td_attachment_ref *a = &x->attachments[x->n_attachments];
-                td__r(r, a->sha256, 32);
-                a->size = td__r_u64(r);
-                a->name = td__r_str(r, TD__S_SHARED | TD__S_ARENA);
-                if (!(a->mime = td__r_str(r, TD__S_SHARED | TD__S_ARENA))) a->mime = td__empty;
-                if (!a->name) a->name = td__empty;
-            }
+        if (ne > TD_REPORT_EVIDENCE_MAX || nd > TD_REPORT_EVIDENCE_MAX || na > TD_REPORT_EVIDENCE_MAX)
+            r->bad = TD_EPARSE;
+        if (!(x->review_comment = td__r_str(r, TD__S_SHARED | TD__S_ARENA))) x->review_comment = td__empty;
+        /* the other texts wait in the text section (td__texts_load) */
+        lz->ent[i].pend = 1;
+        lz->ent[i].ne = (uint8_t)ne;
+        lz->ent[i].nd = (uint8_t)nd;
+        lz->ent[i].na = (uint8_t)na;
     }
     r->ar = NULL;   /* the rest (reviews, conditions...) malloc'd one by one */
 
@@ -1274,6 +1638,34 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
     if (c && c != st->n_rents && !r->bad) r->bad = TD_EPARSE;
     if ((vorder = td__r_alloc(r, c, sizeof *vorder))) td__r(r, vorder, c * sizeof *vorder);
 
+    r->what = "text section index";
+    c = td__r_count(r, 32);
+    if (lz) {
+        uint64_t at = 0, reps = 0;
+        lz->n_ent = st->n_reports;
+        lz->toff = n;
+        memcpy(&lz->tlen, hdr + 40, 8);
+        lz->tlen -= n - TD_SNAP_HEADER;   /* the header's body length minus the main part's */
+        memcpy(lz->hdr, hdr, TD_SNAP_HEADER);
+        if ((lz->chunk = td__r_alloc(r, c, sizeof *lz->chunk))) lz->n_chunks = lz->left = c;
+        for (size_t i = 0; lz->chunk && i < c && !r->bad; i++) {
+            td__tchunk *k = &lz->chunk[i];
+            k->task = td__r_u32(r);
+            k->nrep = td__r_u32(r);
+            k->off = td__r_u64(r);
+            k->len = td__r_u64(r);
+            k->sum = td__r_u64(r);
+            /* tasks in order, chunks end to end over the whole section, every report in one */
+            if ((i && k->task <= lz->chunk[i - 1].task) || k->off != at || k->len > lz->tlen - at || !k->nrep)
+                r->bad = TD_EPARSE;
+            at += k->len;
+            reps += k->nrep;
+        }
+        if (!r->bad && (at != lz->tlen || reps != st->n_reports)) r->bad = TD_EPARSE;
+    } else if (c && !r->bad) {
+        r->bad = TD_EPARSE;   /* chunks without reports */
+    }
+
     if (!r->bad && r->off != r->n) {
         r->what = "end";
         r->bad = TD_EPARSE;
@@ -1302,10 +1694,12 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
                           : TD_MSG_SNAP_UNDECODABLE);
         free(rorder);
         free(vorder);
+        td__lazy_free(lz);
         td_state_free(st);
         return rc;
     }
     td__view_orders_set(st, rorder, vorder);
+    st->lazy = lz;
     *out = st;
     return 0;
 }

@@ -17,10 +17,21 @@
  *
  * The blob: a header (magic "TDSNAP", format TD_SNAP_FORMAT, a layout tag of
  * this build's structure sizes, last index, entry count, body length, an
- * XXH64 checksum of the header and body (format 3; Poly1305 under a fixed
+ * XXH64 checksum of the header and the main part (format 3; Poly1305 under a fixed
  * public key before): it detects a damaged blob, not a forged one —
- * whoever can write the replica can write its rows too), then the body: flat arrays of fixed records, each text
- * after its record, then the views' orders.  A blob of another format or
+ * whoever can write the replica can write its rows too — and the main part's length), then the main part:
+ * flat arrays of fixed records, each text after its record, the views' orders and the index of the text
+ * section; then the text section (format 5): the reports' result, difficulties, proposals and evidence,
+ * one chunk per task (its reports in the state's order), each with its own XXH64 in the index.
+ *
+ * Loading a state reads and checks the main part only when it comes from td_state_snap_read_lazy: the
+ * texts are read at their first use (td_state_report, td_state_reports, td_state_task_reports, the
+ * digests, td_state_snap_encode...; never by the _notext readers of derive.h), one task's chunk for a
+ * reader of one task, the whole section for a reader of all, each chunk checked against its checksum and
+ * the stored blob's header against the one loaded.  A chunk that fails (damaged, or the stored snapshot
+ * replaced since) is taken from the source's refold instead (the fold of the log, derive.c: one fold).
+ *
+ * A blob of another format or
  * layout is refused (TD_EVERSION): the caller folds the log instead, as it
  * would without a snapshot, and the next sync stores one of this format
  * (td_state_snap_usable).  Every count and length is checked against what remains, every
@@ -42,16 +53,17 @@
 #include "err.h"
 
 /* Bumped whenever what the blob holds or how it is checked changes (a new field of td_state; 3: the
- * checksum; 4: each plan's first log index). */
-#define TD_SNAP_FORMAT 4
+ * checksum; 4: each plan's first log index; 5: the texts in a section of their own). */
+#define TD_SNAP_FORMAT 5
 /* Header: magic 8, format 4, reserved 4, layout 8, last index 8, count 8,
- * body length 8, checksum 16. */
+ * body length 8, checksum 8, main part length 8. */
 #define TD_SNAP_HEADER 64
 /* A blob larger than this is refused before anything is allocated: five
  * years of a province's reports take about 40 MiB. */
 #define TD_SNAP_MAX ((size_t)2 << 30)
 
-/* The state as a malloc'd blob (*out, *n; caller frees).  0 or TD_ENOMEM. */
+/* The state as a malloc'd blob (*out, *n; caller frees).  0, TD_ENOMEM, or TD_EIO when the state's
+ * texts could be read neither from its snapshot nor from its refold. */
 int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n);
 
 /* What a blob's header says, without decoding the body: 0, TD_EVERSION (another
@@ -80,5 +92,28 @@ int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out,
  */
 typedef int (*td_snap_read_fn)(void *arg, uint64_t off, void *dst, size_t len);
 int td_state_snap_read(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, td_state **out, td_error *err);
+
+/*
+ * Where a state loaded by td_state_snap_read_lazy reads its texts later: rd reads the stored blob as it is
+ * at the time of the call (the loaded one, unless it was stored again since: the header read first tells);
+ * idle (may be NULL) after each run of reads, so that the source holds nothing open between them;
+ * refold (may be NULL), when the texts cannot be read (why says what failed): a new state folded from
+ * the log itself (not from a snapshot) up to last_index, whose reports are those of the loaded state;
+ * release (may be NULL) when the state is freed.  Their arg is arg.
+ */
+typedef struct td_snap_src {
+    td_snap_read_fn rd;
+    void (*idle)(void *arg);
+    int (*refold)(void *arg, uint64_t last_index, const char *why, td_state **out, td_error *err);
+    void (*release)(void *arg);
+    void *arg;
+} td_snap_src;
+
+/* td_state_snap_read of the main part only: the texts are read from `texts` at their first use.  On
+ * success the state owns texts->arg (released with it); on failure the caller keeps it. */
+int td_state_snap_read_lazy(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, const td_snap_src *texts,
+                            td_state **out, td_error *err);
+/* Whether some report's texts are still to be read (tests, benchmarks). */
+int td_state_snap_texts_pending(const td_state *st);
 
 #endif
