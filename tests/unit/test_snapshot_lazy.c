@@ -1,0 +1,369 @@
+/*
+ * test_snapshot_lazy.c — a replica's stored fold whose reports' texts are read at their first use
+ * (common/derive_snap.h, format 5; client/replica.c):
+ *   - loaded, the texts wait; the _notext readers never read them; one task's reader reads that task's;
+ *     what a reader then sees (one task, then all, and the digest) is a full fold's, also for a report the
+ *     fold replaced after the load;
+ *   - a damaged text section, or a snapshot stored again after the load: the texts come from a fold of
+ *     the log, and the stored fold is written again (it then loads whole);
+ *   - a snapshot of format 4 (an older build's): not used, the rows folded, and one of this format stored
+ *     by that open, which the next open loads.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "derive.h"
+#include "derive_snap.h"
+#include "log.pb-c.h"
+#include "plan.pb-c.h"
+#include "plan_fixture.h"
+#include "plan_pb.h"
+#include "replica.h"
+#include "tt.h"
+
+#pragma GCC diagnostic ignored "-Wunused-function"   /* testcerts.h, tfix.h: not all is used here */
+#include "tfix.h"
+
+static char DIR_[64], PATH[128];
+
+/* A report with evidence: two references, one document, one attachment. */
+static uint8_t *pack_ev(uint32_t task, const char *agency, const char *period, const char *result, size_t *n)
+{
+    Tiendo__ReportPayload p = TIENDO__REPORT_PAYLOAD__INIT;
+    Tiendo__EvidenceDoc doc = TIENDO__EVIDENCE_DOC__INIT, *docs[1] = {&doc};
+    Tiendo__Attachment att = TIENDO__ATTACHMENT__INIT, *atts[1] = {&att};
+    char *ev[2] = {"https://haiduong.gov.vn/van-ban/7", "Biên bản kiểm tra"};
+    unsigned char h[32];
+    uint8_t *out;
+    memset(h, 0x5c, sizeof h);
+    p.task = task;
+    p.agency = (char *)agency;
+    p.period = (char *)period;
+    p.state = TIENDO__REPORT_STATE__REPORT_IN_PROGRESS;
+    p.percent = 70;
+    p.result = (char *)result;
+    p.difficulties = "Thiếu kinh phí";
+    p.proposals = "Bổ sung dự toán";
+    p.n_evidence = 2;
+    p.evidence = ev;
+    doc.number = "45/QĐ-SYT";
+    doc.date = 20250310;
+    doc.title = "Quyết định giao nhiệm vụ";
+    p.n_documents = 1;
+    p.documents = docs;
+    att.sha256.data = h;
+    att.sha256.len = 32;
+    att.name = "bien-ban.pdf";
+    att.mime = "application/pdf";
+    att.size = 4096;
+    p.n_attachments = 1;
+    p.attachments = atts;
+    *n = tiendo__report_payload__get_packed_size(&p);
+    out = malloc(*n);
+    tiendo__report_payload__pack(&p, out);
+    return out;
+}
+
+/* A report of d on task/period with a text of its own. */
+static void L_text(tlog *l, dev *d, uint32_t task, const char *period, int k)
+{
+    char text[96];
+    size_t pn;
+    snprintf(text, sizeof text, "Kết quả số %d: đã triển khai nhiệm vụ %u", k, task);
+    if (k % 7 == 3) {
+        L_sign(l, d, TIENDO__ENTRY_KIND__ENTRY_REPORT, pack_ev(task, d->agency, period, text, &pn), &pn);
+        return;
+    }
+    L_sign(l, d, TIENDO__ENTRY_KIND__ENTRY_REPORT,
+           pack_report(task, d->agency, period, TIENDO__REPORT_STATE__REPORT_IN_PROGRESS, (uint32_t)(k % 100), text,
+                       &pn),
+           &pn);
+}
+
+/* Rows [from, to) of l into the replica. */
+static void store(tdc_replica *r, const tlog *l, size_t from, size_t to)
+{
+    td_error e = {0};
+    for (size_t i = from; i < to; i++) {
+        tdc_pulled p = {i + 1, l->b[i], l->n[i], NOW + 1000 + (int64_t)i};
+        TT_EQ_INT(tdc_replica_store_batch(r, &p, 1, i + 2, &e), 0);
+    }
+}
+
+static void same_texts(const td_report *a, const td_report *b)
+{
+    TT_EQ_INT(a->task, b->task);
+    TT_EQ_STR(a->agency, b->agency);
+    TT_EQ_STR(a->period, b->period);
+    TT_EQ_INT(a->index, b->index);
+    TT_EQ_STR(a->result, b->result);
+    TT_EQ_STR(a->difficulties, b->difficulties);
+    TT_EQ_STR(a->proposals, b->proposals);
+    TT_EQ_STR(a->review_comment, b->review_comment);
+    TT_EQ_INT(a->n_evidence, b->n_evidence);
+    for (size_t k = 0; k < a->n_evidence && k < b->n_evidence; k++) TT_EQ_STR(a->evidence[k], b->evidence[k]);
+    TT_EQ_INT(a->n_docs, b->n_docs);
+    for (size_t k = 0; k < a->n_docs && k < b->n_docs; k++) {
+        TT_EQ_STR(a->docs[k].number, b->docs[k].number);
+        TT_EQ_STR(a->docs[k].title, b->docs[k].title);
+        TT_EQ_INT(a->docs[k].date, b->docs[k].date);
+    }
+    TT_EQ_INT(a->n_attachments, b->n_attachments);
+    for (size_t k = 0; k < a->n_attachments && k < b->n_attachments; k++) {
+        TT_EQ_STR(a->attachments[k].name, b->attachments[k].name);
+        TT_EQ_STR(a->attachments[k].mime, b->attachments[k].mime);
+        TT_CHECK(!memcmp(a->attachments[k].sha256, b->attachments[k].sha256, 32));
+        TT_EQ_INT(a->attachments[k].size, b->attachments[k].size);
+    }
+}
+
+/* Every report of st (sorted) against the full fold's, and the digests. */
+static void same_as_fold(const td_state *st, const td_state *full)
+{
+    size_t na, nb;
+    const td_report *a = td_state_reports(st, &na), *b = td_state_reports(full, &nb);
+    unsigned char d1[32], d2[32];
+    TT_EQ_INT(na, nb);
+    for (size_t i = 0; a && b && i < na && i < nb; i++) same_texts(&a[i], &b[i]);
+    td_state_digest(st, d1);
+    td_state_digest(full, d2);
+    TT_CHECK(!memcmp(d1, d2, 32));
+    td_state_digest_v2_full(st, d1);
+    td_state_digest_v2(full, d2);
+    TT_CHECK(!memcmp(d1, d2, 32));
+}
+
+/* The stored blob (malloc'd) and its length. */
+static uint8_t *blob_get(size_t *n)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    uint8_t *b = NULL;
+    *n = 0;
+    if (sqlite3_open_v2(PATH, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) return NULL;
+    if (sqlite3_prepare_v2(db, "SELECT state FROM fold_snapshot WHERE id = 1", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW && (b = malloc((size_t)sqlite3_column_bytes(st, 0) + 1))) {
+            *n = (size_t)sqlite3_column_bytes(st, 0);
+            memcpy(b, sqlite3_column_blob(st, 0), *n);
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return b;
+}
+
+static int blob_put(const uint8_t *b, size_t n)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int rc = -1;
+    if (sqlite3_open_v2(PATH, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_prepare_v2(db, "UPDATE fold_snapshot SET state = ?1 WHERE id = 1", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, b, (int)n, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(db) == 1 ? 0 : -1;
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return rc;
+}
+
+/* Where the text section begins: after the header and the main part (its length in the header). */
+static size_t text_at(const uint8_t *b)
+{
+    uint64_t main;
+    memcpy(&main, b + 56, 8);
+    return TD_SNAP_HEADER + (size_t)main;
+}
+
+static tlog L;
+static size_t CUT;      /* rows stored before the snapshot */
+static td_state *FULL;  /* the fold of every row of L */
+
+/* A replica holding rows [0, CUT) with the fold stored, then rows [CUT, to). */
+static void make_replica(size_t to)
+{
+    tdc_replica *w;
+    td_error e = {0};
+    int written = 0;
+    char p[160];
+    snprintf(p, sizeof p, "%s-wal", PATH);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", PATH);
+    unlink(p);
+    unlink(PATH);
+    TT_EQ_INT(tdc_replica_open(&w, PATH, CA, &e), 0);
+    if (!w) exit(1);
+    store(w, &L, 0, CUT);
+    TT_EQ_INT(tdc_replica_snapshot_save(w, 1, &written, &e), 0);
+    TT_EQ_INT(written, 1);
+    store(w, &L, CUT, to);
+    tdc_replica_close(w);
+}
+
+/* Loaded: texts wait; a reader without texts, then one task's reader, then all: a full fold's. */
+static void test_lazy_texts(void)
+{
+    tdc_replica *r;
+    td_error e = {0};
+    const td_state *st;
+    const td_report **mine = NULL, **want = NULL;
+    size_t nm = 0, nw = 0, n;
+    const td_report *x;
+
+    make_replica(L.len);
+    TT_EQ_INT(tdc_replica_open(&r, PATH, CA, &e), 0);
+    if (!r) return;
+    st = tdc_replica_state(r);
+    TT_EQ_INT(tdc_replica_snapshot_loaded(r), CUT);
+    TT_EQ_INT(td_state_snap_texts_pending(st), 1);
+    /* the readers without texts read nothing */
+    td_state_reports_unsorted_notext(st, &n);
+    TT_CHECK(n > 0);
+    x = td_state_report_notext(st, 48, "so-y-te", "2025-03");
+    TT_CHECK(x != NULL);
+    TT_EQ_INT(td_state_snap_texts_pending(st), 1);
+    /* one task's: that task's texts, a full fold's; the others still wait */
+    TT_EQ_INT(td_state_task_reports(st, 48, &mine, &nm), 0);
+    TT_EQ_INT(td_state_task_reports(FULL, 48, &want, &nw), 0);
+    TT_EQ_INT(nm, nw);
+    TT_CHECK(nm > 2);
+    for (size_t i = 0; i < nm && i < nw; i++) same_texts(mine[i], want[i]);
+    free(mine);
+    free(want);
+    TT_EQ_INT(td_state_snap_texts_pending(st), 1);
+    /* a report replaced by a row folded after the load (task 49, not read yet): the fold's text */
+    x = td_state_report(st, 49, "so-y-te", "2025-02");
+    TT_CHECK(x != NULL);
+    if (x) TT_EQ_STR(x->result, "Kết quả số 9999: đã triển khai nhiệm vụ 49");
+    /* all of them */
+    same_as_fold(st, FULL);
+    TT_EQ_INT(td_state_snap_texts_pending(st), 0);
+    tdc_replica_close(r);
+}
+
+/* The text section damaged, or the stored fold replaced after the load: the texts from a fold of the log,
+ * and a good fold stored again. */
+static void test_damaged_texts(void)
+{
+    tdc_replica *r, *w;
+    td_error e = {0};
+    uint8_t *b;
+    size_t n;
+    td_state *back = NULL;
+
+    make_replica(CUT);
+    b = blob_get(&n);
+    TT_CHECK(b && n > text_at(b) + 16);
+    if (!b) return;
+    b[text_at(b) + (n - text_at(b)) / 2] ^= 0x20;   /* a byte in the middle of the texts */
+    TT_EQ_INT(blob_put(b, n), 0);
+    TT_EQ_INT(td_state_snap_decode(b, n, CA, &back, &e), TD_EPARSE);   /* read whole: refused */
+    free(b);
+    TT_EQ_INT(tdc_replica_open(&r, PATH, CA, &e), 0);
+    if (!r) return;
+    TT_EQ_INT(tdc_replica_snapshot_loaded(r), CUT);   /* the main part is good */
+    {
+        td_state *cut = fold(&L, CUT);
+        same_as_fold(tdc_replica_state(r), cut);
+        td_state_free(cut);
+    }
+    tdc_replica_close(r);
+    /* stored again: it reads whole */
+    b = blob_get(&n);
+    TT_CHECK(b != NULL);
+    if (b) {
+        TT_EQ_INT(td_state_snap_decode(b, n, CA, &back, &e), 0);
+        td_state_free(back);
+        back = NULL;
+    }
+    free(b);
+
+    /* loaded, then another process stores a fold of more rows: the texts do not come from that one */
+    TT_EQ_INT(tdc_replica_open(&r, PATH, CA, &e), 0);
+    TT_EQ_INT(tdc_replica_open(&w, PATH, CA, &e), 0);
+    if (!r || !w) return;
+    TT_EQ_INT(td_state_snap_texts_pending(tdc_replica_state(r)), 1);
+    store(w, &L, CUT, L.len);
+    TT_EQ_INT(tdc_replica_snapshot_save(w, 1, NULL, &e), 0);
+    {
+        td_state *cut = fold(&L, CUT);
+        same_as_fold(tdc_replica_state(r), cut);
+        td_state_free(cut);
+    }
+    tdc_replica_close(w);
+    tdc_replica_close(r);
+}
+
+/* An older build's snapshot (format 4): not used; the open that refolds stores one of format 5. */
+static void test_format4_replaced(void)
+{
+    tdc_replica *r;
+    td_error e = {0};
+    uint8_t *b;
+    size_t n;
+    uint32_t fmt = 4;
+
+    make_replica(L.len);
+    b = blob_get(&n);
+    TT_CHECK(b != NULL);
+    if (!b) return;
+    memcpy(b + 8, &fmt, 4);
+    TT_EQ_INT(blob_put(b, n), 0);
+    free(b);
+    TT_EQ_INT(tdc_replica_open(&r, PATH, CA, &e), 0);
+    if (!r) return;
+    TT_EQ_INT(tdc_replica_snapshot_loaded(r), 0);   /* every row folded */
+    same_as_fold(tdc_replica_state(r), FULL);
+    tdc_replica_close(r);
+    b = blob_get(&n);
+    TT_CHECK(b && n > TD_SNAP_HEADER);
+    if (b) {
+        memcpy(&fmt, b + 8, 4);
+        TT_EQ_INT(fmt, TD_SNAP_FORMAT);
+    }
+    free(b);
+    TT_EQ_INT(tdc_replica_open(&r, PATH, CA, &e), 0);   /* and the next open loads it */
+    if (!r) return;
+    TT_EQ_INT(tdc_replica_snapshot_loaded(r), td_state_last_index(FULL));
+    same_as_fold(tdc_replica_state(r), FULL);
+    tdc_replica_close(r);
+}
+
+int main(void)
+{
+    static const char *periods[] = {"2025-01", "2025-02", "2025-03", "2025-04"};
+    if (tf_setup()) return 1;
+    snprintf(DIR_, sizeof DIR_, "/tmp/tdlazy-XXXXXX");
+    if (!mkdtemp(DIR_)) return 1;
+    snprintf(PATH, sizeof PATH, "%s/%s", DIR_, TDC_REPLICA_FILE);
+
+    /* reports on three tasks by two offices of so-y-te, then (after the snapshot) a new version of one */
+    L_base(&L);
+    for (int k = 0; k < 60; k++) L_text(&L, k % 2 ? &YTE : &YTE2, 47 + (uint32_t)(k % 3), periods[(k / 3) % 4], k);
+    CUT = L.len;
+    L_text(&L, &YTE, 49, "2025-02", 9999);
+    L_text(&L, &YTE, 47, "2025-05", 10000);
+    FULL = fold(&L, L.len);
+
+    TT_RUN(test_lazy_texts);
+    TT_RUN(test_damaged_texts);
+    TT_RUN(test_format4_replaced);
+
+    td_state_free(FULL);
+    L_free(&L);
+    {
+        char p[160];
+        snprintf(p, sizeof p, "%s-wal", PATH);
+        unlink(p);
+        snprintf(p, sizeof p, "%s-shm", PATH);
+        unlink(p);
+    }
+    unlink(PATH);
+    rmdir(DIR_);
+    tf_teardown();
+    return tt_report();
+}
