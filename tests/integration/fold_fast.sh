@@ -10,7 +10,10 @@
 # refreshed state follows.  The persisted fold (tdc_replica_snapshot_save):
 # stored at random cuts, loaded by the next new opens, which fold only the
 # rows above it and must equal a fold of every row; a snapshot cut short or
-# with a byte flipped is not used (same digest); after the drop
+# with a byte flipped in its main part is not used (same digest); one with a
+# byte flipped in its text section is loaded, its texts folded again from the
+# rows (same digest) and the fold stored again; one of another format is not
+# used and stored again by that open; after the drop
 # (pulled_gen moved) the old one is not used, a new one is.  Three seeds.
 set -euo pipefail
 # shellcheck source=lib/tdtest.sh
@@ -34,8 +37,10 @@ for seed in 1 2 3; do
     expect_out_re "a new open loads the stored fold (seed $seed)" "new open \(snapshot at [1-9][0-9]*\) = full fold"
     expect_out "a snapshot cut short is not used (seed $seed)" "snapshot cut short: not used, new open = full fold"
     expect_out "a flipped byte is caught (seed $seed)" "snapshot with a byte flipped: not used, new open = full fold"
+    expect_out "damaged texts are folded again and stored (seed $seed)" \
+        "snapshot with its texts damaged: loaded, texts folded again, new open = full fold"
     expect_out "another format is stored again (seed $seed)" \
-        "snapshot of another format: not used, stored again by the next save, then loaded"
+        "snapshot of another format: not used, stored again by that open, then loaded"
     expect_out "dropped rows refold (seed $seed)" \
         "rows dropped (office so-y-te): snapshot of before not used; refreshed = new open = full fold"
     expect_out_re "stored again after the drop (seed $seed)" \

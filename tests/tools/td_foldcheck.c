@@ -19,8 +19,10 @@
  * stores its state; a new open then loads it and folds only the rows above
  * it, and its digest must equal that of a fold of every pulled row done
  * here, apart from the replica code (the "full fold" below).  At the end the
- * stored blob is cut short, then has a byte flipped: a new open must fold
- * every row and give the same digest; after rows are dropped (pulled_gen
+ * stored blob is cut short, then has a byte flipped in its main part: a new open must fold
+ * every row and give the same digest; a byte flipped in its text section: a new open loads the main
+ * part, takes the texts from a fold of the rows (same digest) and stores the fold again, which the
+ * next open loads whole; after rows are dropped (pulled_gen
  * moves) a new open must not use the snapshot of before.
  * Exit 0 when all agree, 1 with the first difference.
  */
@@ -32,6 +34,7 @@
 #include <unistd.h>
 
 #include "derive.h"
+#include "derive_snap.h"
 #include "replica.h"
 
 typedef struct row {
@@ -94,8 +97,9 @@ static int full_digest(const char *path, X509 *ca, unsigned char out[32])
     return rc ? -1 : 0;
 }
 
-/* Damage the stored snapshot: cut it to half (how 0), flip one byte in its middle (how 1), or give it another
- * format number (how 2: an older build's snapshot). */
+/* Damage the stored snapshot: cut it to half (how 0), flip one byte in the middle of its main part (how 1), give
+ * it another format number (how 2: an older build's snapshot), or flip one byte in the middle of its text
+ * section (how 3). */
 static int damage(const char *path, int how)
 {
     sqlite3 *db;
@@ -110,9 +114,13 @@ static int damage(const char *path, int how)
             size_t n = (size_t)sqlite3_column_bytes(st, 0);
             uint8_t *b = malloc(n);
             sqlite3_stmt *up;
+            uint64_t main = 0;
             memcpy(b, sqlite3_column_blob(st, 0), n);
+            if (n >= TD_SNAP_HEADER) memcpy(&main, b + 56, 8);
+            if (main > n - TD_SNAP_HEADER) main = 0;
             if (how == 2 && n > 8) b[8]++;
-            else b[n / 2] ^= 0x10;
+            else if (how == 3) b[TD_SNAP_HEADER + main + (n - TD_SNAP_HEADER - main) / 2] ^= 0x10;
+            else b[TD_SNAP_HEADER + main / 2] ^= 0x10;
             sqlite3_finalize(st);
             st = NULL;
             if (sqlite3_prepare_v2(db, "UPDATE fold_snapshot SET state = ?1", -1, &up, NULL) == SQLITE_OK) {
@@ -126,6 +134,25 @@ static int damage(const char *path, int how)
     }
     sqlite3_close(db);
     return rc;
+}
+
+/* The stored blob, malloc'd (NULL when none). */
+static uint8_t *blob_get(const char *path, size_t *n)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    uint8_t *b = NULL;
+    *n = 0;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) return NULL;
+    if (sqlite3_prepare_v2(db, "SELECT state FROM fold_snapshot", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW && (b = malloc((size_t)sqlite3_column_bytes(st, 0) + 1))) {
+            *n = (size_t)sqlite3_column_bytes(st, 0);
+            memcpy(b, sqlite3_column_blob(st, 0), *n);
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return b;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -278,8 +305,36 @@ int main(int argc, char **argv)
                    h3);
         }
     }
-    /* a snapshot of another format (an older build's): not used, and the next sync's save stores one of this
-     * format although nothing new was folded since */
+    /* a byte flipped in the text section: the main part loaded, the texts from a fold of the rows, and the
+     * fold stored again, which the next open loads whole */
+    if (!bad) {
+        int written = 0;
+        td_state *whole = NULL;
+        uint8_t *b = NULL;
+        size_t bn = 0;
+        if (tdc_replica_snapshot_save(w, 1, &written, &e) || !written || damage(path, 3) ||
+            full_digest(path, ca, df) || open_digest(path, ca, dopen, &snap)) {
+            fprintf(stderr, "td_foldcheck: texts damaged: %s\n", e.msg);
+            return 2;
+        }
+        hex8(df, h3);
+        if (!snap || memcmp(dopen, df, 32)) {
+            fprintf(stderr, "td_foldcheck: snapshot with its texts damaged: loaded %d, new open = full fold %d\n",
+                    snap != 0, !memcmp(dopen, df, 32));
+            bad = 1;
+        } else if (!(b = blob_get(path, &bn)) || td_state_snap_decode(b, bn, ca, &whole, &e) ||
+                   open_digest(path, ca, dopen, &snap) || !snap || memcmp(dopen, df, 32)) {
+            fprintf(stderr, "td_foldcheck: snapshot with its texts damaged: not stored again (%s)\n", e.msg);
+            bad = 1;
+        } else {
+            printf("snapshot with its texts damaged: loaded, texts folded again, new open = full fold = %s; "
+                   "stored again, loaded whole\n", h3);
+        }
+        td_state_free(whole);
+        free(b);
+    }
+    /* a snapshot of another format (an older build's): not used, and the open that folded the rows instead
+     * stores one of this format although nothing new was folded since */
     if (!bad) {
         int written = 0;
         if (tdc_replica_snapshot_save(w, 1, &written, &e) || !written || damage(path, 2) ||
@@ -290,10 +345,6 @@ int main(int argc, char **argv)
         if (snap) {
             fprintf(stderr, "td_foldcheck: a snapshot of another format was loaded\n");
             bad = 1;
-        } else if (tdc_replica_snapshot_save(w, 0, &written, &e) || !written) {
-            fprintf(stderr, "td_foldcheck: a snapshot of another format was not replaced: %s\n",
-                    written ? "" : "not written");
-            bad = 1;
         } else if (full_digest(path, ca, df) || open_digest(path, ca, dopen, &snap)) {
             return 2;
         } else if (!snap || memcmp(dopen, df, 32)) {
@@ -301,7 +352,7 @@ int main(int argc, char **argv)
                     !memcmp(dopen, df, 32));
             bad = 1;
         } else {
-            printf("snapshot of another format: not used, stored again by the next save, then loaded\n");
+            printf("snapshot of another format: not used, stored again by that open, then loaded\n");
         }
     }
     /* a good one again, for the rows dropped below */
