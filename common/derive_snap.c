@@ -364,8 +364,9 @@ static int td__u64_cmp(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-/* The text section (in t) and its index (in w): one chunk per task, in task order, its reports in the
- * state's order; each chunk: task, reports, offset and length in the section, XXH64. */
+/* The text section (in t) and its index (in w): one chunk per task, in task order: the positions of its
+ * reports in the state's array (u32 each, increasing), then their texts in that order; the index has, per
+ * chunk, its task, its number of reports, its offset and length in the section and its XXH64. */
 static void td__w_text_section(td__sw *w, td__sw *t, const td_state *st)
 {
     uint64_t *k = st->n_reports ? malloc(st->n_reports * sizeof *k) : NULL;
@@ -382,6 +383,7 @@ static void td__w_text_section(td__sw *w, td__sw *t, const td_state *st)
     for (size_t i = 0, j; i < st->n_reports; i = j) {
         uint32_t task = (uint32_t)(k[i] >> 32), nrep;
         uint64_t off = t->n, len;
+        for (j = i; j < st->n_reports && (uint32_t)(k[j] >> 32) == task; j++) td__w_u32(t, (uint32_t)k[j]);
         for (j = i; j < st->n_reports && (uint32_t)(k[j] >> 32) == task; j++)
             td__w_texts(t, &st->reports[(uint32_t)k[j]]);
         nrep = (uint32_t)(j - i);
@@ -652,7 +654,7 @@ static int td__r(td__sr *r, void *dst, size_t n)
     return 1;
 }
 
-static uint32_t td__r_u32(td__sr *r)
+static inline __attribute__((always_inline)) uint32_t td__r_u32(td__sr *r)
 {
     uint32_t v = 0;
     const uint8_t *b = td__r_need(r, 4);   /* a fixed-size copy: no call */
@@ -663,7 +665,7 @@ static uint32_t td__r_u32(td__sr *r)
     return v;
 }
 
-static uint64_t td__r_u64(td__sr *r)
+static inline __attribute__((always_inline)) uint64_t td__r_u64(td__sr *r)
 {
     uint64_t v = 0;
     const uint8_t *b = td__r_need(r, 8);
@@ -912,7 +914,7 @@ static void td__get_period(const uint8_t *b, size_t *o, char period[8])
     *o += 7;
 }
 
-static void td__r_author(td__sr *r, const td_state *st, unsigned char key[32])
+static inline __attribute__((always_inline)) void td__r_author(td__sr *r, const td_state *st, unsigned char key[32])
 {
     uint32_t id = td__r_u32(r);
     if (id == TD__NOAUTHOR) td__r(r, key, 32);
@@ -1065,11 +1067,12 @@ static long td__chunk_find(const td__lazy *lz, uint32_t task)
     return lo < lz->n_chunks && lz->chunk[lo].task == task ? (long)lo : -1;
 }
 
-/* Chunk k (its bytes in buf, checked) into the reports pos[0, m) of its task, in order. */
-static int td__chunk_parse(td_state *st, td__lazy *lz, const uint8_t *buf, const td__tchunk *k, const uint32_t *pos,
-                           size_t m)
+/* Chunk k (its bytes in buf, checked) into the reports it names: each of the snapshot's, of its task, each
+ * after the one before. */
+static int td__chunk_parse(td_state *st, td__lazy *lz, const uint8_t *buf, const td__tchunk *k)
 {
     td__sr r = {0};
+    const uint8_t *pos;
     r.n = r.wlen = r.wcap = (size_t)k->len;
     r.w = buf;
     r.ar = st->tarena;
@@ -1077,10 +1080,20 @@ static int td__chunk_parse(td_state *st, td__lazy *lz, const uint8_t *buf, const
     r.ar_used = lz->ar_used;
     r.ar_pop = lz->ar_pop;
     r.what = "texts";
-    if (m != k->nrep) r.bad = TD_EPARSE;
-    for (size_t j = 0; j < m && !r.bad; j++) {
-        td_report *x = &st->reports[pos[j]], scratch;
-        td__tent *e = &lz->ent[pos[j]];
+    if ((pos = td__r_span(&r, (size_t)k->nrep * 4)))
+        for (uint32_t j = 0, prev = 0; j < k->nrep && !r.bad; j++) {
+            uint32_t p;
+            memcpy(&p, pos + 4 * j, 4);
+            if (p >= lz->n_ent || (j && p <= prev) || st->reports[p].task != k->task) r.bad = TD_EPARSE;
+            prev = p;
+        }
+    for (uint32_t j = 0; j < k->nrep && !r.bad; j++) {
+        uint32_t p;
+        td_report *x, scratch;
+        td__tent *e;
+        memcpy(&p, pos + 4 * j, 4);
+        x = &st->reports[p];
+        e = &lz->ent[p];
         td_report *into = e->pend ? x : &scratch;   /* replaced since by the fold: read past it */
         into->evidence = NULL;
         into->docs = NULL;
@@ -1108,8 +1121,7 @@ static int td__texts_load(td_state *st, long only, td_error *err)
 {
     td__lazy *lz = st->lazy;
     uint8_t hdr[TD_SNAP_HEADER], *buf = NULL;
-    uint32_t *pos = NULL;
-    size_t *start = NULL, cap = 0;
+    size_t cap = 0;
     int rc = 0;
     const char *why = TD_MSG_SNAP_TEXTS_BAD;
 
@@ -1123,38 +1135,8 @@ static int td__texts_load(td_state *st, long only, td_error *err)
         if (!(st->tarena = malloc(need))) return td_error_set(err, TD_ENOMEM, "fold snapshot texts | " TD_MSG_NOMEM);
         st->tarena_len = need;
     }
-    /* which reports each chunk holds: the snapshot's reports of its task, in order */
-    if (!(pos = malloc((lz->n_ent ? lz->n_ent : 1) * sizeof *pos)) ||
-        !(start = calloc(lz->n_chunks + 1, sizeof *start))) {
-        rc = TD_ENOMEM;
-        goto out;
-    }
-    if (only >= 0) {
-        size_t m = 0;
-        for (size_t i = 0; i < lz->n_ent; i++)
-            if (st->reports[i].task == lz->chunk[only].task) pos[m++] = (uint32_t)i;
-        start[only + 1] = m;
-    } else {
-        uint32_t *ck = malloc((lz->n_ent ? lz->n_ent : 1) * sizeof *ck);
-        if (!ck) {
-            rc = TD_ENOMEM;
-            goto out;
-        }
-        for (size_t i = 0; i < lz->n_ent; i++) {
-            long c = td__chunk_find(lz, st->reports[i].task);
-            ck[i] = c < 0 ? UINT32_MAX : (uint32_t)c;
-            if (c < 0) rc = TD_EPARSE;
-            else start[c + 1]++;
-        }
-        for (size_t c = 0; c < lz->n_chunks; c++) start[c + 1] += start[c];
-        for (size_t i = 0; i < lz->n_ent && !rc; i++) pos[start[ck[i]]++] = (uint32_t)i;
-        for (size_t c = lz->n_chunks; c > 0; c--) start[c] = start[c - 1];   /* back to the chunks' starts */
-        start[0] = 0;
-        free(ck);
-    }
     for (size_t c = only >= 0 ? (size_t)only : 0; !rc && c < lz->n_chunks; c++) {
         td__tchunk *k = &lz->chunk[c];
-        size_t b = only >= 0 ? 0 : start[c], e = only >= 0 ? start[only + 1] : start[c + 1];
         if (only >= 0 && c != (size_t)only) break;
         if (k->loaded) continue;
         if (k->len > cap) {
@@ -1173,14 +1155,11 @@ static int td__texts_load(td_state *st, long only, td_error *err)
             rc = TD_EPARSE;
             break;
         }
-        if ((rc = td__chunk_parse(st, lz, buf, k, pos + b, e - b))) break;
+        if ((rc = td__chunk_parse(st, lz, buf, k))) break;
         k->loaded = 1;
         lz->left--;
     }
-out:
     free(buf);
-    free(pos);
-    free(start);
     if (rc)
         return td_error_set(err, rc, "fold snapshot: its text section %s | " TD_MSG_SNAP_TEXTS,
                             rc == TD_ENOMEM ? "out of memory" : rc == TD_EIO ? "cannot be read" : "is damaged",
