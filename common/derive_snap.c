@@ -764,6 +764,7 @@ static char *td__r_str(td__sr *r, int flags)
         if (!(flags & TD__S_NULLOK)) r->bad = TD_EPARSE;
         return NULL;
     }
+    if (!l && (flags & TD__S_SHARED)) return td__empty;   /* most review comments: no bytes to look at */
     if (!(b = td__r_need(r, l))) return NULL;
     if (memchr(b, 0, l)) {
         r->bad = TD_EPARSE;
