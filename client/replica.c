@@ -198,6 +198,9 @@ static int tdc__dberr(tdc_replica *r, td_error *err, const char *what)
 static int tdc__exec(tdc_replica *r, const char *sql, td_error *err)
 {
     char *msg = NULL;
+    /* a transaction sees the database as it is now: the stored fold's blob, which the state may hold open
+     * to read its texts, is let go first */
+    if (r->st && !strncmp(sql, "BEGIN", 5)) td_state_snap_idle(r->st);
     if (sqlite3_exec(r->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, r->path, td_sqlite_vi_db(r->db, sql));
         sqlite3_free(msg);
@@ -406,7 +409,8 @@ static int tdc__blob_read(void *arg, uint64_t off, void *dst, size_t n)
 static int tdc__rebuild(tdc_replica *r, X509 *ca, td_error *err);
 
 /* Where a loaded fold reads its reports' texts at their first use (common/derive_snap.h td_snap_src): the
- * stored blob again, opened for each run of reads. */
+ * stored blob again, opened at the first read and kept open until the next transaction of the replica
+ * (tdc__exec) or its close. */
 typedef struct tdc__texts_src {
     sqlite3 *db;          /* borrowed: the replica's (its state never outlives it) */
     char *path;
@@ -805,6 +809,7 @@ void tdc_replica_close(tdc_replica *r)
     if (!r) return;
     free(r->vis_inter);
     free(r->rescan_tasks);
+    if (r->st) td_state_snap_idle(r->st);
     if (r->db) sqlite3_close_v2(r->db);
     if (r->st && tdc__keep_at_exit) {
         td_state_free(tdc__kept);

@@ -2113,7 +2113,7 @@ const td_report *td_state_reports(const td_state *cst, size_t *n)
 {
     td_state *st = (td_state *)cst;
     td__skey *k;
-    td__texts(st, 0, 1);
+    td__texts(st, 0, NULL, 1);
     *n = st->n_reports;
     if (st->v_reports_ok || !st->n_reports || st->n_reports > UINT32_MAX) goto slow;
     if (st->r_order) {   /* a snapshot's order */
@@ -2146,7 +2146,7 @@ slow:
 const td_report *td_state_report(const td_state *st, uint32_t task, const char *agency, const char *period)
 {
     const td_report *r = td_state_report_notext(st, task, agency, period);
-    if (r) td__texts(st, task, 0);
+    if (r) td__texts(st, r->task, r->agency, 0);
     return r;
 }
 
@@ -2171,19 +2171,24 @@ const td_report *td_state_report_notext(const td_state *st, uint32_t task, const
     return i < 0 ? NULL : &st->reports[i];
 }
 
-const td_report *td_state_version_report(const td_state *st, const td_report_version *v)
+const td_report *td_state_version_report_notext(const td_state *st, const td_report_version *v)
 {
     size_t i;
     if (!v || v < st->versions || v >= st->versions + st->n_rents) return NULL;
     i = (size_t)(v - st->versions);
-    if (st->rents[i].report >= st->n_reports) return NULL;
-    td__texts(st, v->task, 0);
-    return &st->reports[st->rents[i].report];
+    return st->rents[i].report < st->n_reports ? &st->reports[st->rents[i].report] : NULL;
+}
+
+const td_report *td_state_version_report(const td_state *st, const td_report_version *v)
+{
+    const td_report *r = td_state_version_report_notext(st, v);
+    if (r) td__texts(st, r->task, r->agency, 0);
+    return r;
 }
 
 const td_report *td_state_reports_unsorted(const td_state *st, size_t *n)
 {
-    td__texts(st, 0, 1);
+    td__texts(st, 0, NULL, 1);
     return td_state_reports_unsorted_notext(st, n);
 }
 
@@ -2204,7 +2209,7 @@ int td_state_task_reports(const td_state *st, uint32_t task, const td_report ***
     const td_report **v = NULL;
     *out = NULL;
     *n = 0;
-    td__texts(st, task, 0);
+    td__texts(st, task, NULL, 0);
     for (size_t i = 0; i < st->n_reports; i++) {
         if (st->reports[i].task != task) continue;
         if (td__grow((void **)&v, &cap, k, 1, sizeof *v)) {
@@ -2703,7 +2708,7 @@ static void td__dg_seed(const td_state *st, int what, size_t i, unsigned char ou
     switch (what) {
     case TD__DG_AUTHOR: td__h_str(&h, "author"); td__h_author(&h, &st->authors[i]); break;
     case TD__DG_REPORT:
-        td__texts(st, st->reports[i].task, 0);
+        td__texts(st, st->reports[i].task, st->reports[i].agency, 0);
         td__h_str(&h, "report");
         td__h_report(&h, &st->reports[i]);
         break;

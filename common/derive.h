@@ -414,6 +414,7 @@ const td_report *td_state_report(const td_state *st, uint32_t task, const char *
  */
 const td_report *td_state_report_notext(const td_state *st, uint32_t task, const char *agency, const char *period);
 const td_report *td_state_reports_unsorted_notext(const td_state *st, size_t *n);
+const td_report *td_state_version_report_notext(const td_state *st, const td_report_version *v);
 /* The current report of a version's key (v from td_state_report_versions or
  * td_state_report_versions_by_key): what td_state_report(st, v->task, v->agency, v->period) answers,
  * without a lookup; NULL for a pointer that is not one of the state's versions. */

@@ -185,15 +185,15 @@ int td__state_reindex(td_state *st);
  * reader of report_map, rent_map or the rents' keys calls it first. */
 int td__maps_ready(td_state *st);
 
-/* The texts (result, difficulties, proposals, evidence) of the reports of task `task` (all reports when
- * r_all) read from the snapshot's text section if they are still there (derive_snap.c): every reader of
- * those fields calls it first, through td__texts.  Failing that (section damaged, or the stored snapshot
- * replaced since), the source's refold gives them; failing that too, they stay empty and a warning says
- * so. */
-void td__texts_need(td_state *st, uint32_t task, int r_all);
-static inline void td__texts(const td_state *st, uint32_t task, int r_all)
+/* The texts (result, difficulties, proposals, evidence) of the report of (task, agency) — of every report
+ * of the task when agency is NULL, of all reports when r_all — read from the snapshot's text section if they
+ * are still there (derive_snap.c): every reader of those fields calls it first, through td__texts.  Failing
+ * that (section damaged, or the stored snapshot replaced since), the source's refold gives them; failing
+ * that too, they stay empty and a warning says so. */
+void td__texts_need(td_state *st, uint32_t task, const char *agency, int r_all);
+static inline void td__texts(const td_state *st, uint32_t task, const char *agency, int r_all)
 {
-    if (st->lazy) td__texts_need((td_state *)st, task, r_all);
+    if (st->lazy) td__texts_need((td_state *)st, task, agency, r_all);
 }
 /* Report i's texts now come from the fold (td_state_apply replaced them): never read from the section. */
 void td__texts_replaced(td_state *st, size_t i);

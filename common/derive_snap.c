@@ -14,9 +14,9 @@
 #include "msg.h"
 #include "plan_pb.h"
 
-/* Chunks of the text section a state reads one by one before it reads all the others at once (a reader of
- * every task's reports, report-all, asks task after task). */
-#define TD__TEXT_SINGLE_MAX 4
+/* A state reads the chunks of its text section a reader asks for until it has read that many 1/Nth of them,
+ * then all the others at once (a reader going through every report asks for one chunk after another). */
+#define TD__TEXT_SINGLE_SHARE 4
 typedef struct td__lazy td__lazy;
 
 static const unsigned char td__snap_magic[8] = {'T', 'D', 'S', 'N', 'A', 'P', 0, 1};
@@ -358,38 +358,49 @@ static void td__w_texts(td__sw *w, const td_report *r)
     }
 }
 
-static int td__u64_cmp(const void *x, const void *y)
+/* A report's place in the text section: its chunk's key (task, agency number in the pool), then its position. */
+typedef struct td__tkey {
+    uint64_t key;
+    uint32_t i;
+} td__tkey;
+
+static int td__tkey_cmp(const void *x, const void *y)
 {
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-    return a < b ? -1 : a > b;
+    const td__tkey *a = x, *b = y;
+    if (a->key != b->key) return a->key < b->key ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
 }
 
-/* The text section (in t) and its index (in w): one chunk per task, in task order: the positions of its
- * reports in the state's array (u32 each, increasing), then their texts in that order; the index has, per
- * chunk, its task, its number of reports, its offset and length in the section and its XXH64. */
-static void td__w_text_section(td__sw *w, td__sw *t, const td_state *st)
+/* The text section (in t) and its index (in w): one chunk per (task, agency), in that order (agencies by
+ * their number in the pool): the positions of its reports in the state's array (u32 each, increasing), then
+ * their texts in that order; the index has, per chunk, its task, its agency's number, its number of reports,
+ * its offset and length in the section and its XXH64.  A reader of one report (`report-all`: one a task)
+ * reads a few kilobytes, a reader of one task its agencies' chunks. */
+static void td__w_text_section(td__sw *w, td__sw *t, const td_state *st, td__pool *pool)
 {
-    uint64_t *k = st->n_reports ? malloc(st->n_reports * sizeof *k) : NULL;
+    td__tkey *k = st->n_reports ? malloc(st->n_reports * sizeof *k) : NULL;
     size_t nc = 0;
     if (st->n_reports && !k) {
         w->oom = 1;
         return;
     }
-    for (size_t i = 0; i < st->n_reports; i++) k[i] = (uint64_t)st->reports[i].task << 32 | i;
-    if (st->n_reports) qsort(k, st->n_reports, sizeof *k, td__u64_cmp);
+    for (size_t i = 0; i < st->n_reports; i++) {
+        long id = td__pool_id(pool, st->reports[i].agency);   /* already in: the pool was filled first */
+        k[i].key = (uint64_t)st->reports[i].task << 32 | (uint64_t)(id < 0 ? 0 : id);
+        k[i].i = (uint32_t)i;
+    }
+    if (st->n_reports) qsort(k, st->n_reports, sizeof *k, td__tkey_cmp);
     for (size_t i = 0; i < st->n_reports; i++)
-        if (!i || k[i] >> 32 != k[i - 1] >> 32) nc++;
+        if (!i || k[i].key != k[i - 1].key) nc++;
     td__w_u64(w, nc);
     for (size_t i = 0, j; i < st->n_reports; i = j) {
-        uint32_t task = (uint32_t)(k[i] >> 32), nrep;
-        uint64_t off = t->n, len;
-        for (j = i; j < st->n_reports && (uint32_t)(k[j] >> 32) == task; j++) td__w_u32(t, (uint32_t)k[j]);
-        for (j = i; j < st->n_reports && (uint32_t)(k[j] >> 32) == task; j++)
-            td__w_texts(t, &st->reports[(uint32_t)k[j]]);
-        nrep = (uint32_t)(j - i);
+        uint64_t key = k[i].key, off = t->n, len;
+        for (j = i; j < st->n_reports && k[j].key == key; j++) td__w_u32(t, k[j].i);
+        for (j = i; j < st->n_reports && k[j].key == key; j++) td__w_texts(t, &st->reports[k[j].i]);
         len = t->n - off;
-        td__w_u32(w, task);
-        td__w_u32(w, nrep);
+        td__w_u32(w, (uint32_t)(key >> 32));
+        td__w_u32(w, (uint32_t)(key & 0xffffffffu));
+        td__w_u32(w, (uint32_t)(j - i));
         td__w_u64(w, off);
         td__w_u64(w, len);
         td__w_u64(w, t->oom ? 0 : XXH64(t->b + off, (size_t)len, 0));
@@ -410,7 +421,7 @@ int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n)
     *out = NULL;
     *n = 0;
     /* every text in the state: a snapshot's not yet read are read now */
-    td__texts(st, 0, 1);
+    td__texts(st, 0, NULL, 1);
     if (st->lazy) return TD_EIO;
     /* the touches pending in the digest's sum, at most what every reader
      * accepts (the sum is a cache of the records, not state) */
@@ -534,7 +545,7 @@ int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n)
     }
 
     /* the text section's index (format 5) ends the main part; the section follows it */
-    td__w_text_section(&w, &tx, st);
+    td__w_text_section(&w, &tx, st, pool);
     main = w.n - TD_SNAP_HEADER;
     td__w(&w, tx.b, tx.n);
     free(tx.b);
@@ -982,6 +993,7 @@ static void td__r_report(td__sr *r, const td_state *st, const td__rpool *p, td_r
 
 typedef struct td__tchunk {
     uint32_t task, nrep;
+    const char *agency;       /* the state's copy (td__intern) */
     uint64_t off, len, sum;   /* in the section; XXH64 of its bytes */
     int loaded;
 } td__tchunk;
@@ -1000,7 +1012,7 @@ struct td__lazy {
     size_t n_chunks, left;         /* chunks; those not read yet */
     td__tent *ent;                 /* the snapshot's reports: reports[0, n_ent) */
     size_t n_ent;
-    unsigned n_single;             /* chunks read one by one */
+    size_t n_single;               /* chunks read for readers of one report or one task */
     int failed;                    /* neither the section nor the refold gave them: never tried again */
     size_t ar_used, ar_pop;        /* st->tarena: used, prefaulted */
 };
@@ -1026,6 +1038,11 @@ void td__texts_replaced(td_state *st, size_t i)
 }
 
 int td_state_snap_texts_pending(const td_state *st) { return st->lazy != NULL; }
+
+void td_state_snap_idle(const td_state *st)
+{
+    if (st && st->lazy && st->lazy->src.idle) st->lazy->src.idle(st->lazy->src.arg);
+}
 
 /* One report's texts from its chunk into x (nothing else of x changes); e says how much evidence. */
 static void td__r_texts(td__sr *r, td_report *x, const td__tent *e)
@@ -1057,7 +1074,8 @@ static void td__r_texts(td__sr *r, td_report *x, const td__tent *e)
         }
 }
 
-static long td__chunk_find(const td__lazy *lz, uint32_t task)
+/* The first chunk of a task at or after `task`. */
+static size_t td__chunk_first(const td__lazy *lz, uint32_t task)
 {
     size_t lo = 0, hi = lz->n_chunks;
     while (lo < hi) {
@@ -1065,7 +1083,7 @@ static long td__chunk_find(const td__lazy *lz, uint32_t task)
         if (lz->chunk[mid].task < task) lo = mid + 1;
         else hi = mid;
     }
-    return lo < lz->n_chunks && lz->chunk[lo].task == task ? (long)lo : -1;
+    return lo;
 }
 
 /* Chunk k (its bytes in buf, checked) into the reports it names: each of the snapshot's, of its task, each
@@ -1085,7 +1103,9 @@ static int td__chunk_parse(td_state *st, td__lazy *lz, const uint8_t *buf, const
         for (uint32_t j = 0, prev = 0; j < k->nrep && !r.bad; j++) {
             uint32_t p;
             memcpy(&p, pos + 4 * j, 4);
-            if (p >= lz->n_ent || (j && p <= prev) || st->reports[p].task != k->task) r.bad = TD_EPARSE;
+            if (p >= lz->n_ent || (j && p <= prev) || st->reports[p].task != k->task ||
+                st->reports[p].agency != k->agency)
+                r.bad = TD_EPARSE;
             prev = p;
         }
     for (uint32_t j = 0; j < k->nrep && !r.bad; j++) {
@@ -1116,9 +1136,9 @@ static int td__chunk_parse(td_state *st, td__lazy *lz, const uint8_t *buf, const
     return r.bad;
 }
 
-/* Read chunk `only` (-1: every chunk not read yet) from the source; 0 or an error (then the chunks that
- * failed stay to read). */
-static int td__texts_load(td_state *st, long only, td_error *err)
+/* Read the chunks [from, to) not read yet from the source; 0 or an error (then the chunks that failed stay
+ * to read). */
+static int td__texts_load(td_state *st, size_t from, size_t to, td_error *err)
 {
     td__lazy *lz = st->lazy;
     uint8_t hdr[TD_SNAP_HEADER], *buf = NULL;
@@ -1136,9 +1156,8 @@ static int td__texts_load(td_state *st, long only, td_error *err)
         if (!(st->tarena = malloc(need))) return td_error_set(err, TD_ENOMEM, "fold snapshot texts | " TD_MSG_NOMEM);
         st->tarena_len = need;
     }
-    for (size_t c = only >= 0 ? (size_t)only : 0; !rc && c < lz->n_chunks; c++) {
+    for (size_t c = from; !rc && c < to; c++) {
         td__tchunk *k = &lz->chunk[c];
-        if (only >= 0 && c != (size_t)only) break;
         if (k->loaded) continue;
         if (k->len > cap) {
             free(buf);
@@ -1212,23 +1231,31 @@ static int td__texts_refold(td_state *st, const char *why, td_error *err)
     return 0;
 }
 
-void td__texts_need(td_state *st, uint32_t task, int all)
+void td__texts_need(td_state *st, uint32_t task, const char *agency, int all)
 {
     td__lazy *lz = st->lazy;
     td_error e = {0}, e2 = {0};
-    long c = -1;
+    size_t from = 0, to = lz ? lz->n_chunks : 0, k = 0;
     int rc;
     if (!lz || lz->failed) return;
     if (!all) {
-        if ((c = td__chunk_find(lz, task)) < 0 || lz->chunk[c].loaded) return;   /* none in the snapshot, or read */
-        /* a reader of a few tasks reads their chunks; one of many (every task's reports) reads them all */
-        if (lz->n_single >= TD__TEXT_SINGLE_MAX) c = -1;
-        else lz->n_single++;
+        /* the task's chunks, or the one of the report's agency; none: not in the snapshot */
+        from = td__chunk_first(lz, task);
+        for (to = from; to < lz->n_chunks && lz->chunk[to].task == task; to++) {}
+        if (agency) {   /* agencies are the state's one copy each: compared by address */
+            while (from < to && lz->chunk[from].agency != agency) from++;
+            if (from < to) to = from + 1;
+        }
+        if (from == to) return;
+        for (size_t c = from; c < to; c++) k += !lz->chunk[c].loaded;
+        if (!k) return;   /* read */
+        /* a reader of a few reports or tasks reads their chunks; one that went through many reads the rest at
+         * once */
+        if ((lz->n_single += k) > lz->n_chunks / TD__TEXT_SINGLE_SHARE + 1) from = 0, to = lz->n_chunks;
     }
-    rc = td__texts_load(st, c, &e);
-    if (!st->lazy) return;   /* all read: the source released */
-    if (lz->src.idle) lz->src.idle(lz->src.arg);
-    if (!rc) return;
+    rc = td__texts_load(st, from, to, &e);
+    if (!st->lazy || !rc) return;   /* all read (the source released), or these */
+    if (lz->src.idle) lz->src.idle(lz->src.arg);   /* let go of the blob before the refold */
     if (td__texts_refold(st, e.msg, &e2)) {
         lz->failed = 1;
         td_log_warn("fold snapshot: report texts not read (%s; %s): they show empty", e.msg, e2.msg);
@@ -1305,7 +1332,7 @@ static const char *td__snap_check(const td_state *st)
 }
 
 static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *ca, td_state **out, td_error *err);
-static int td__texts_load(td_state *st, long only, td_error *err);
+static int td__texts_load(td_state *st, size_t from, size_t to, td_error *err);
 
 static int td__mem_read(void *arg, uint64_t off, void *dst, size_t n)
 {
@@ -1320,7 +1347,7 @@ static int td__texts_now(td_state *st, td_snap_read_fn rd, void *arg, td_error *
     if (!st->lazy) return 0;
     st->lazy->src.rd = rd;
     st->lazy->src.arg = arg;
-    if ((rc = td__texts_load(st, -1, err))) {
+    if ((rc = td__texts_load(st, 0, st->lazy->n_chunks, err))) {
         td_state_free(st);
         return rc;
     }
@@ -1619,9 +1646,10 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
     if ((vorder = td__r_alloc(r, c, sizeof *vorder))) td__r(r, vorder, c * sizeof *vorder);
 
     r->what = "text section index";
-    c = td__r_count(r, 32);
+    c = td__r_count(r, 36);
     if (lz) {
         uint64_t at = 0, reps = 0;
+        uint32_t prev_ag = 0;
         lz->n_ent = st->n_reports;
         lz->toff = n;
         memcpy(&lz->tlen, hdr + 40, 8);
@@ -1630,14 +1658,20 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
         if ((lz->chunk = td__r_alloc(r, c, sizeof *lz->chunk))) lz->n_chunks = lz->left = c;
         for (size_t i = 0; lz->chunk && i < c && !r->bad; i++) {
             td__tchunk *k = &lz->chunk[i];
+            uint32_t ag;
             k->task = td__r_u32(r);
+            ag = td__r_u32(r);
             k->nrep = td__r_u32(r);
             k->off = td__r_u64(r);
             k->len = td__r_u64(r);
             k->sum = td__r_u64(r);
-            /* tasks in order, chunks end to end over the whole section, every report in one */
-            if ((i && k->task <= lz->chunk[i - 1].task) || k->off != at || k->len > lz->tlen - at || !k->nrep)
+            k->agency = ag < pool.n ? pool.ip[ag] : NULL;
+            /* (task, agency) in order, chunks end to end over the whole section, every report in one */
+            if (ag >= pool.n || (i && (k->task < lz->chunk[i - 1].task ||
+                                       (k->task == lz->chunk[i - 1].task && ag <= prev_ag))) ||
+                k->off != at || k->len > lz->tlen - at || !k->nrep)
                 r->bad = TD_EPARSE;
+            prev_ag = ag;
             at += k->len;
             reps += k->nrep;
         }

@@ -96,7 +96,7 @@ int td_state_snap_read(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, td_sta
 /*
  * Where a state loaded by td_state_snap_read_lazy reads its texts later: rd reads the stored blob as it is
  * at the time of the call (the loaded one, unless it was stored again since: the header read first tells);
- * idle (may be NULL) after each run of reads, so that the source holds nothing open between them;
+ * idle (may be NULL) lets go of what rd holds open (td_state_snap_idle, and before a refold);
  * refold (may be NULL), when the texts cannot be read (why says what failed): a new state folded from
  * the log itself (not from a snapshot) up to last_index, whose reports are those of the loaded state;
  * release (may be NULL) when the state is freed.  Their arg is arg.
@@ -115,5 +115,10 @@ int td_state_snap_read_lazy(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, c
                             td_state **out, td_error *err);
 /* Whether some report's texts are still to be read (tests, benchmarks). */
 int td_state_snap_texts_pending(const td_state *st);
+/* The source's idle (td_snap_src) if the state still reads from it: the source's owner calls it before it
+ * writes to where the source reads, and whenever holding the source open would hold up others (a long-lived
+ * process between requests).  The texts read since the last idle kept it open: a reader of many reports
+ * does not open it for each. */
+void td_state_snap_idle(const td_state *st);
 
 #endif

@@ -728,7 +728,7 @@ static int td__build_flagged(td_mreport *r, td_error *err)
         td_mr_flagged *nv;
         const td_report *rep;
         if (!ver[i].time_flags) continue;
-        rep = td_state_version_report(r->st, &ver[i]);
+        rep = td_state_version_report_notext(r->st, &ver[i]);   /* its flags and dates only */
         if (!rep || rep->index != ver[i].index) continue;   /* superseded */
         if (!rep->time_flags || rep->received_ms >= end_ms || !td__in_plan_key(r, rep->task)) continue;
         /* a report signed after the server received it (a PC clock ahead)
