@@ -22,18 +22,20 @@
  * whoever can write the replica can write its rows too — and the main part's length), then the main part:
  * flat arrays of fixed records, each text after its record, the views' orders and the index of the text
  * section; then the text section (format 5): the reports' result, difficulties, proposals and evidence,
- * one chunk per task (its reports in the state's order), each with its own XXH64 in the index.
+ * one chunk per (task, agency) (the positions of its reports in the state's order, then their texts), each
+ * with its own XXH64 in the index.
  *
  * Loading a state reads and checks the main part only when it comes from td_state_snap_read_lazy: the
- * texts are read at their first use (td_state_report, td_state_reports, td_state_task_reports, the
- * digests, td_state_snap_encode...; never by the _notext readers of derive.h), one task's chunk for a
- * reader of one task, the whole section for a reader of all, each chunk checked against its checksum and
+ * texts are read at their first use (td_state_report, td_state_version_report, td_state_task_reports,
+ * td_state_reports, the digests, td_state_snap_encode...; never by the _notext readers of derive.h): the
+ * report's chunk for a reader of one report, the task's for a reader of a task, all of them for a reader of
+ * all (or one that went through a quarter of them one by one), each chunk checked against its checksum and
  * the stored blob's header against the one loaded.  A chunk that fails (damaged, or the stored snapshot
  * replaced since) is taken from the source's refold instead (the fold of the log, derive.c: one fold).
  *
  * A blob of another format or
  * layout is refused (TD_EVERSION): the caller folds the log instead, as it
- * would without a snapshot, and the next sync stores one of this format
+ * would without a snapshot, and stores one of this format
  * (td_state_snap_usable).  Every count and length is checked against what remains, every
  * fixed-size text must end inside its field, every index into another
  * array must point inside it: a damaged or hostile blob is refused with

@@ -183,18 +183,24 @@ static tlog L;
 static size_t CUT;      /* rows stored before the snapshot */
 static td_state *FULL;  /* the fold of every row of L */
 
-/* A replica holding rows [0, CUT) with the fold stored, then rows [CUT, to). */
-static void make_replica(size_t to)
+/* Remove the replica with its WAL and shared-memory files. */
+static void remove_db(void)
 {
-    tdc_replica *w;
-    td_error e = {0};
-    int written = 0;
     char p[160];
     snprintf(p, sizeof p, "%s-wal", PATH);
     unlink(p);
     snprintf(p, sizeof p, "%s-shm", PATH);
     unlink(p);
     unlink(PATH);
+}
+
+/* A replica holding rows [0, CUT) with the fold stored, then rows [CUT, to). */
+static void make_replica(size_t to)
+{
+    tdc_replica *w;
+    td_error e = {0};
+    int written = 0;
+    remove_db();
     TT_EQ_INT(tdc_replica_open(&w, PATH, CA, &e), 0);
     if (!w) exit(1);
     store(w, &L, 0, CUT);
@@ -355,14 +361,7 @@ int main(void)
 
     td_state_free(FULL);
     L_free(&L);
-    {
-        char p[160];
-        snprintf(p, sizeof p, "%s-wal", PATH);
-        unlink(p);
-        snprintf(p, sizeof p, "%s-shm", PATH);
-        unlink(p);
-    }
-    unlink(PATH);
+    remove_db();
     rmdir(DIR_);
     tf_teardown();
     return tt_report();
