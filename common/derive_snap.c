@@ -1195,18 +1195,21 @@ static int td__texts_refold(td_state *st, const char *why, td_error *err)
     td__lazy *lz = st->lazy;
     td_state *f = NULL;
     int rc;
-    if (!lz->src.refold) return td_error_set(err, TD_EPARSE, "%s", why);
+    if (!lz->src.refold)
+        return td_error_set(err, TD_EPARSE, "fold snapshot texts: no refold | " TD_MSG_SNAP_TEXTS, TD_MSG_SNAP_TEXTS_BAD);
     if ((rc = lz->src.refold(lz->src.arg, st->last_index, why, &f, err))) return rc;
     if (f->n_reports < lz->n_ent || f->tarena || f->arena) {
         td_state_free(f);
-        return td_error_set(err, TD_EPARSE, "fold snapshot texts: the refold does not match the snapshot");
+        return td_error_set(err, TD_EPARSE, "fold snapshot texts: the refold does not match the snapshot | "
+                            TD_MSG_SNAP_TEXTS, TD_MSG_SNAP_TEXTS_REFOLD);
     }
     for (size_t i = 0; i < lz->n_ent; i++) {
         const td_report *a = &st->reports[i], *b = &f->reports[i];
         if (lz->ent[i].pend && (a->task != b->task || a->index != b->index || strcmp(a->period, b->period) ||
                                 strcmp(a->agency, b->agency))) {
             td_state_free(f);
-            return td_error_set(err, TD_EPARSE, "fold snapshot texts: the refold does not match the snapshot");
+            return td_error_set(err, TD_EPARSE, "fold snapshot texts: the refold does not match the snapshot | "
+                            TD_MSG_SNAP_TEXTS, TD_MSG_SNAP_TEXTS_REFOLD);
         }
     }
     for (size_t i = 0; i < lz->n_ent; i++) {

@@ -205,6 +205,7 @@
 #define TD_MSG_SNAP_TEXTS "phần văn bản báo cáo của bản chụp trạng thái %s"
 #define TD_MSG_SNAP_TEXTS_CHANGED "đã được ghi lại sau khi nạp"
 #define TD_MSG_SNAP_TEXTS_BAD "hỏng"
+#define TD_MSG_SNAP_TEXTS_REFOLD "không khớp với trạng thái tính lại từ sổ cái"
 #define TD_MSG_STORED_PLAN_TOO_BIG "kế hoạch lưu trong nhật ký dài %s byte, quá giới hạn %s byte"
 #define TD_MSG_STORED_PLAN_UNDECODABLE "kế hoạch lưu trong nhật ký không giải mã được (không phải tiendo.PlanChange)"
 #define TD_MSG_STORED_PLAN_EMPTY "bản ghi thay đổi kế hoạch trong nhật ký không có kế hoạch"
