@@ -29,6 +29,7 @@ struct tdc_replica {
     int refold;          /* a rescan inserted entries below ones folded: fold again from scratch */
     int64_t pulled_gen;  /* meta.pulled_gen when the state was folded (tdc_replica_refresh) */
     uint64_t snap_loaded; /* last index of the stored fold the last full rebuild started from, 0 = none */
+    int in_read;         /* tdc_replica_fold_db inside the caller's read transaction: no BEGIN, no ROLLBACK */
     /* COUNT(*) of pulled reads the whole table: kept while no connection
      * has written (PRAGMA data_version) and this one has not stored */
     uint64_t n_pulled;
@@ -211,7 +212,7 @@ static int tdc__prepare(tdc_replica *r, const char *sql, sqlite3_stmt **st, td_e
 
 static void tdc__rollback(tdc_replica *r)
 {
-    if (!sqlite3_get_autocommit(r->db)) sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+    if (!r->in_read && !sqlite3_get_autocommit(r->db)) sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 /* ---- meta --------------------------------------------------------------- */
@@ -482,8 +483,8 @@ static int tdc__rebuild(tdc_replica *r, X509 *ca, td_error *err)
 {
     sqlite3_stmt *st;
     int rc, step;
-    /* the generation and the rows from one snapshot of the database */
-    if ((rc = tdc__exec(r, "BEGIN", err))) return rc;
+    /* the generation and the rows from one snapshot of the database (the caller's, when in_read) */
+    if (!r->in_read && (rc = tdc__exec(r, "BEGIN", err))) return rc;
     r->snap_loaded = 0;
     if ((rc = tdc__meta_read(r, "pulled_gen", &r->pulled_gen, err)) ||
         (rc = tdc__snapshot_load(r, ca, r->pulled_gen, &r->st, err))) {
@@ -541,6 +542,7 @@ int tdc_replica_fold_db(struct sqlite3 *db, const char *path, X509 *ca, td_state
     r.db = db;
     r.path = (char *)path;
     r.ca = ca;
+    r.in_read = !sqlite3_get_autocommit(db);
     *out = NULL;
     if ((rc = tdc__rebuild(&r, ca, err))) {
         td_state_free(r.st);
@@ -548,6 +550,22 @@ int tdc_replica_fold_db(struct sqlite3 *db, const char *path, X509 *ca, td_state
     }
     *out = r.st;
     return TD_OK;
+}
+
+int tdc_replica_read_begin(struct sqlite3 *db, const char *path, td_error *err)
+{
+    /* BEGIN defers the snapshot to the first read: take it now */
+    if (sqlite3_exec(db, "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
+        int rc = td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, path, td_sqlite_vi_db(db, "read transaction"));
+        tdc_replica_read_end(db);
+        return rc;
+    }
+    return TD_OK;
+}
+
+void tdc_replica_read_end(struct sqlite3 *db)
+{
+    if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 int tdc_replica_open(tdc_replica **out, const char *path, X509 *ca, td_error *err)

@@ -107,6 +107,28 @@ int td_sqlite_open_ro(const char *path, sqlite3 **db, td_error *err)
     return rc;
 }
 
+int td_sqlite_open_ro_live(const char *path, sqlite3 **db, td_error *err)
+{
+    struct stat sb;
+    char *uri;
+    int rc;
+    *db = NULL;
+    if (stat(path, &sb)) {
+        int e = errno;
+        return td_error_set(err, TD_ENOTFOUND, "%s: no such database | " TD_MSG_DB_FAIL, path, path,
+                            td_errno_vi_log(e, path));
+    }
+    if (!(uri = td__uri(path, 0))) return td_error_set(err, TD_ENOMEM, "%s: open | " TD_MSG_NOMEM, path);
+    rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    sqlite3_free(uri);
+    /* the first read opens the -wal and -shm files: a medium where they cannot be opened fails here */
+    if (rc == SQLITE_OK && sqlite3_exec(*db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) == SQLITE_OK)
+        return TD_OK;
+    sqlite3_close(*db);
+    *db = NULL;
+    return td_sqlite_open_ro(path, db, err);
+}
+
 int td_logread_on(sqlite3 *db, const char *path, td_logread **out, td_error *err)
 {
     td_logread *r;
