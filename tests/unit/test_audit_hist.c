@@ -5,7 +5,8 @@
  *     rows (appended after the last one, or put in below it as a rescan
  *     does) are shown by neither, and by the next history with their
  *     outcomes; a replica opened while it had no WAL content still sees what
- *     is committed after the open (opened live, not immutable);
+ *     is committed after the open (opened live, not immutable), and one
+ *     whose -shm cannot be opened is still read;
  *   - a task named in a plan with 71 plans in the log is read from the fold
  *     by index (no replay of the log), under its plan however far down the
  *     list, and gives the replay's rows.
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -435,6 +437,45 @@ static void test_live_open(void)
     tdc_replica_close(r);
 }
 
+/* A replica whose -shm file cannot be opened (as on a read-only medium)
+ * beside an empty WAL is still read, and its history still comes from its
+ * fold (SQLite reads it without the shared memory, or the open falls back
+ * to immutable: logread.h td_sqlite_open_ro_live). */
+static void test_immutable_fallback(void)
+{
+    tdc_replica *r;
+    tda_db *d = NULL;
+    td_error e = {0};
+    wrap w = {0};
+    tda_source s;
+    char shm[160], *text, *replay;
+    uint64_t n = 0, n2 = 0;
+    make_replica(&LOG, N_BASE, 0, &r);
+    tdc_replica_close(r);
+    snprintf(shm, sizeof shm, "%s-shm", DB);
+    unlink(shm);
+    TT_EQ_INT(mkdir(shm, 0700), 0);   /* no shared-memory file can be opened there */
+    {
+        char wal[160];
+        FILE *f;
+        snprintf(wal, sizeof wal, "%s-wal", DB);
+        if ((f = fopen(wal, "w"))) fclose(f);   /* an empty WAL: nothing in it to miss */
+    }
+    TT_EQ_INT(tda_db_open_replica(DB, &d, &e), 0);
+    if (d) {
+        s = wrap_source(&w, d);
+        text = history(&s, 5, far_plan(), NULL, &n);
+        TT_EQ_INT(w.n_scan, 0);
+        TT_EQ_INT(n, 2);
+        replay = history_replay(d, 5, far_plan(), NULL, &n2);
+        TT_EQ_STR(text, replay);
+        free(text);
+        free(replay);
+        tda_db_close(d);
+    }
+    rmdir(shm);
+}
+
 int main(void)
 {
     char tmpl[] = "/tmp/test_audit_hist_XXXXXX";
@@ -445,6 +486,7 @@ int main(void)
     TT_RUN(test_agency_between);
     TT_RUN(test_task_many_plans);
     TT_RUN(test_live_open);
+    TT_RUN(test_immutable_fallback);
     L_free(&LOG);
     tf_teardown();
     {
