@@ -109,16 +109,10 @@ int td_sqlite_open_ro(const char *path, sqlite3 **db, td_error *err)
 
 int td_sqlite_open_ro_live(const char *path, sqlite3 **db, td_error *err)
 {
-    struct stat sb;
-    char *uri;
+    char *uri = td__uri(path, 0);
     int rc;
     *db = NULL;
-    if (stat(path, &sb)) {
-        int e = errno;
-        return td_error_set(err, TD_ENOTFOUND, "%s: no such database | " TD_MSG_DB_FAIL, path, path,
-                            td_errno_vi_log(e, path));
-    }
-    if (!(uri = td__uri(path, 0))) return td_error_set(err, TD_ENOMEM, "%s: open | " TD_MSG_NOMEM, path);
+    if (!uri) return td_error_set(err, TD_ENOMEM, "%s: open | " TD_MSG_NOMEM, path);
     rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
     sqlite3_free(uri);
     /* the first read opens the -wal and -shm files: a medium where they cannot be opened fails here */
@@ -126,6 +120,7 @@ int td_sqlite_open_ro_live(const char *path, sqlite3 **db, td_error *err)
         return TD_OK;
     sqlite3_close(*db);
     *db = NULL;
+    /* immutable where that can be done; a missing file is named there */
     return td_sqlite_open_ro(path, db, err);
 }
 
