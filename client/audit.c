@@ -489,6 +489,8 @@ int tda_verify_progress(const tda_source *src, X509 *ca, const char *origin, con
     td_state_digest(r.st, r.empty_digest);
     td_merkle_mem_init(&r.mem);
     r.ms = td_merkle_mem_store(&r.mem);
+    /* the checkpoints, the rows and the cosignatures as the source stood at one moment */
+    if (src->read_begin && (rc = src->read_begin(src->arg, err))) goto done;
     if ((rc = src->checkpoints(src->arg, &r.cps, &r.n_cps, err))) goto done;
     res->n_checkpoints = r.n_cps;
     rc = src->scan(src->arg, tda__row, &r, err);
@@ -544,6 +546,7 @@ int tda_verify_progress(const tda_source *src, X509 *ca, const char *origin, con
         }
     }
 done:
+    if (src->read_end) src->read_end(src->arg);
     tda_cps_free(r.cps, r.n_cps);
     free(r.seqs);
     free(r.certs);
@@ -638,7 +641,7 @@ static int tda__open(const char *path, int replica, tda_db **out, td_error *err)
         return td_error_set(err, TD_ENOMEM, "%s: open", path);
     }
     d->replica = replica;
-    rc = replica ? td_sqlite_open_ro(path, &d->db, err) : td_logread_open(path, &d->lr, err);
+    rc = replica ? td_sqlite_open_ro_live(path, &d->db, err) : td_logread_open(path, &d->lr, err);
     /* the table every replica has: fail now, with its name */
     if (!rc && replica && sqlite3_exec(d->db, "SELECT 1 FROM pulled LIMIT 1", NULL, NULL, NULL) != SQLITE_OK)
         rc = sqlite3_errcode(d->db) == SQLITE_ERROR
@@ -897,12 +900,25 @@ static int tda__fold(void *arg, X509 *ca, td_state **out, td_error *err)
     return tdc_replica_fold_db(d->db, d->path, ca, out, err);
 }
 
+static int tda__read_begin(void *arg, td_error *err)
+{
+    tda_db *d = arg;
+    return tdc_replica_read_begin(d->db, d->path, err);
+}
+
+static void tda__read_end(void *arg)
+{
+    tdc_replica_read_end(((tda_db *)arg)->db);
+}
+
 tda_source tda_db_source(tda_db *d)
 {
-    tda_source s = {tda__scan, tda__checkpoints, tda__cosigs, d, NULL, NULL};
+    tda_source s = {tda__scan, tda__checkpoints, tda__cosigs, d, NULL, NULL, NULL, NULL};
     if (d->replica) {
         s.get = tda__get;
         s.fold = tda__fold;
+        s.read_begin = tda__read_begin;
+        s.read_end = tda__read_end;
     }
     return s;
 }

@@ -99,6 +99,12 @@ typedef struct tda_source {
      * tdc_replica_fold_db; *st freed by the caller). */
     int (*get)(void *arg, const uint64_t *idx, size_t n, tda_row_cb cb, void *cb_arg, td_error *err);
     int (*fold)(void *arg, X509 *ca, td_state **st, td_error *err);
+    /* A source another process may write meanwhile (NULL otherwise): every
+     * read between read_begin and read_end (fold, get, scan, checkpoints)
+     * sees the source as it stood at read_begin (client/replica.h
+     * tdc_replica_read_begin); read_end after a failed read_begin is harmless. */
+    int (*read_begin)(void *arg, td_error *err);
+    void (*read_end)(void *arg);
 } tda_source;
 
 void tda_cps_free(tda_cp *v, size_t n);
@@ -210,7 +216,9 @@ typedef struct tda_db tda_db;
  * has no checkpoints.
  */
 int tda_db_open_server(const char *path, tda_db **out, td_error *err);
-/* An inspector's replica (tables pulled, checkpoint), read-only. */
+/* An inspector's replica (tables pulled, checkpoint), read-only and live
+ * (logread.h td_sqlite_open_ro_live: the sync may write it meanwhile); its
+ * source reads in one read transaction (read_begin). */
 int tda_db_open_replica(const char *path, tda_db **out, td_error *err);
 void tda_db_close(tda_db *d);
 /* The source over d (d must outlive it). */

@@ -295,11 +295,36 @@ static int tda__u64_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int tda__key_in(const uint32_t *keys, size_t n, uint32_t k)
+/* The keys of a task's history: the task key itself, or, for a task named
+ * in a plan, its number under every plan of the state, any number of them:
+ * the default plan's key is the number, a later plan's carries the plan's
+ * slot above it (plan.h td_task_key), one bit a slot. */
+typedef struct tda__keys {
+    uint32_t task;
+    int by_plan;                 /* 0: the key task alone */
+    int default_plan;            /* by_plan: the state has a default plan */
+    unsigned char slots[(UINT32_MAX / TD_TASK_NUMBER_LIMIT + 1) / 8];
+} tda__keys;
+
+static void tda__keys_init(tda__keys *k, const td_state *st, uint32_t task, const char *task_plan)
 {
-    for (size_t i = 0; i < n; i++)
-        if (keys[i] == k) return 1;
-    return 0;
+    memset(k, 0, sizeof *k);
+    k->task = task;
+    if (!task_plan || !*task_plan) return;
+    k->by_plan = 1;
+    for (size_t i = 0; i < td_state_plan_count(st); i++) {
+        uint32_t key = td_task_key(i ? td_state_plan_at(st, i)->number : "", task);
+        if (!i) k->default_plan = key == task;
+        else if (key >= TD_TASK_NUMBER_LIMIT) k->slots[key >> 19] |= (unsigned char)(1u << ((key >> 16) & 7));
+    }
+}
+
+static int tda__key_in(const tda__keys *k, uint32_t key)
+{
+    if (!k->by_plan) return key == k->task;
+    if (td_task_number(key) != k->task) return 0;
+    if (key < TD_TASK_NUMBER_LIMIT) return k->default_plan;
+    return (k->slots[key >> 19] >> ((key >> 16) & 7)) & 1;
 }
 
 /*
@@ -312,43 +337,39 @@ static int tda__key_in(const uint32_t *keys, size_t n, uint32_t k)
  */
 static int tda__task_rows(const td_state *st, uint32_t task, const char *task_plan, tda__idxv *out)
 {
-    uint32_t keys[64];
-    size_t nk = 0, n;
-    if (task_plan && *task_plan) {
-        /* the key under every plan the name may have named as the log grew */
-        for (size_t i = 0; i < td_state_plan_count(st) && nk < sizeof keys / sizeof keys[0]; i++)
-            keys[nk++] = td_task_key(i ? td_state_plan_at(st, i)->number : "", task);
-        if (td_state_plan_count(st) > sizeof keys / sizeof keys[0]) return TD_EARG;   /* the caller replays */
-    } else {
-        keys[nk++] = task;
-    }
+    tda__keys *keys;
+    size_t n;
+    /* with a plan named: the key under every plan the name may have named as the log grew */
+    if (!(keys = malloc(sizeof *keys))) return TD_ENOMEM;
+    tda__keys_init(keys, st, task, task_plan);
     {
         const td_report_version *v = td_state_report_versions(st, &n);
         for (size_t i = 0; i < n; i++)
-            if (tda__key_in(keys, nk, v[i].task)) tda__idx_add(out, v[i].index);
+            if (tda__key_in(keys, v[i].task)) tda__idx_add(out, v[i].index);
     }
     {
         const td_review_event *v = td_state_reviews(st, &n);
         for (size_t i = 0; i < n; i++)
-            if (tda__key_in(keys, nk, v[i].task)) tda__idx_add(out, v[i].index);
+            if (tda__key_in(keys, v[i].task)) tda__idx_add(out, v[i].index);
     }
     {
         const td_condition *v = td_state_condition_history(st, &n);
         for (size_t i = 0; i < n; i++)
-            if (tda__key_in(keys, nk, v[i].task)) tda__idx_add(out, v[i].index);
+            if (tda__key_in(keys, v[i].task)) tda__idx_add(out, v[i].index);
     }
     {
         const td_deadline_change *v = td_state_deadline_changes(st, &n);
         for (size_t i = 0; i < n; i++)
-            if (v[i].task == task || td_task_number(v[i].task) == task || tda__key_in(keys, nk, v[i].task))
+            if (v[i].task == task || td_task_number(v[i].task) == task || tda__key_in(keys, v[i].task))
                 tda__idx_add(out, v[i].index);
     }
     {
         const td_refusal *v = td_state_refusals(st, &n);
         for (size_t i = 0; i < n; i++)
-            if (v[i].kind == TIENDO__ENTRY_KIND__ENTRY_PLAN || tda__key_in(keys, nk, v[i].task))
+            if (v[i].kind == TIENDO__ENTRY_KIND__ENTRY_PLAN || tda__key_in(keys, v[i].task))
                 tda__idx_add(out, v[i].index);
     }
+    free(keys);
     if (out->oom) return TD_ENOMEM;
     if (out->n) {
         size_t k = 1;
@@ -401,8 +422,7 @@ int tda_history_folded(const tda_source *src, const td_state *fold, uint32_t tas
         if (!src->get) return td_error_set(err, TD_EARG, "audit history: the source has no rows by index");
         if ((rc = tda__task_rows(fold, task, task_plan, &rows))) {
             free(rows.v);
-            return rc == TD_ENOMEM ? td_error_set(err, rc, "%s", td_err_vi(TD_ENOMEM))
-                                   : td_error_set(err, rc, "audit history: too many plans to read by index");
+            return td_error_set(err, rc, "%s", td_err_vi(TD_ENOMEM));
         }
         rc = src->get(src->arg, rows.v, rows.n, tda__hist_row, &h, err);
         free(rows.v);
@@ -416,31 +436,23 @@ int tda_history_folded(const tda_source *src, const td_state *fold, uint32_t tas
     return rc;
 }
 
-int tda_history(const tda_source *src, X509 *ca, uint32_t task, const char *task_plan, const char *agency,
-                void (*pre_cb)(void *arg, const char *slug, const char *name), tda_hist_cb cb, void *arg,
-                uint64_t *n_rows, td_error *err)
+static int tda__history_read(const tda_source *src, X509 *ca, uint32_t task, const char *task_plan,
+                             const char *agency, void (*pre_cb)(void *arg, const char *slug, const char *name),
+                             tda_hist_cb cb, void *arg, uint64_t *n_rows, td_error *err)
 {
     tda_hist h = {0};
     td_state *pre_st = NULL;
     int rc;
-    *n_rows = 0;
-    if (!cb) return td_error_set(err, TD_EARG, "audit history: no callback");
-    if (!task && !agency) return td_error_set(err, TD_EARG, "audit history: a task or an agency");
     if (src->fold && src->get) {
         /* a replica: its own fold (the persisted one and the rows after it) gives each entry's outcome */
         td_state *fold = NULL;
         td_error fe = {0};
         if (!(rc = src->fold(src->arg, ca, &fold, &fe))) {
-            if (task && task_plan && *task_plan && td_state_plan_count(fold) > 64) {
-                td_state_free(fold);   /* more plans than the row finder names: replay */
-            } else {
-                rc = tda_history_folded(src, fold, task, task_plan, agency, pre_cb, cb, arg, n_rows, err);
-                td_state_free(fold);
-                return rc;
-            }
-        } else if (rc == TD_ENOMEM) {
-            return td_error_set(err, rc, "%s", fe.msg);
+            rc = tda_history_folded(src, fold, task, task_plan, agency, pre_cb, cb, arg, n_rows, err);
+            td_state_free(fold);
+            return rc;
         }
+        if (rc == TD_ENOMEM) return td_error_set(err, rc, "%s", fe.msg);
         /* a replica without the persisted fold's tables (an old copy): replay it */
     }
     if (!task) {
@@ -467,6 +479,25 @@ int tda_history(const tda_source *src, X509 *ca, uint32_t task, const char *task
     *n_rows = h.n_rows;
     td_state_free(h.st);
     td_state_free(pre_st);
+    return rc;
+}
+
+int tda_history(const tda_source *src, X509 *ca, uint32_t task, const char *task_plan, const char *agency,
+                void (*pre_cb)(void *arg, const char *slug, const char *name), tda_hist_cb cb, void *arg,
+                uint64_t *n_rows, td_error *err)
+{
+    int rc;
+    *n_rows = 0;
+    if (!cb) return td_error_set(err, TD_EARG, "audit history: no callback");
+    if (!task && !agency) return td_error_set(err, TD_EARG, "audit history: a task or an agency");
+    /* the fold and the rows (or both scans) from one read of the source: rows another process stores
+     * meanwhile are in neither */
+    if (src->read_begin && (rc = src->read_begin(src->arg, err))) {
+        if (src->read_end) src->read_end(src->arg);
+        return rc;
+    }
+    rc = tda__history_read(src, ca, task, task_plan, agency, pre_cb, cb, arg, n_rows, err);
+    if (src->read_end) src->read_end(src->arg);
     return rc;
 }
 

@@ -42,7 +42,10 @@ typedef int (*tda_hist_cb)(void *arg, const tda_hist_row *row);
  * merged or split into it, each entry under its author) when task is 0.
  * pre_cb (may be NULL) is called once per predecessor slug and name before
  * the rows.  *n_rows counts the rows.  0, or a TD_E* code (cb's non-zero
- * return stops the scan and is returned).
+ * return stops the scan and is returned).  The fold and the rows are read
+ * in one read of src (read_begin): an entry stored meanwhile is in both or
+ * in neither.  A task named in a plan is followed under every plan of the
+ * log, however many.
  */
 int tda_history(const tda_source *src, X509 *ca, uint32_t task, const char *task_plan, const char *agency,
                 void (*pre_cb)(void *arg, const char *slug, const char *name), tda_hist_cb cb, void *arg,

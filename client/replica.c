@@ -32,6 +32,7 @@ struct tdc_replica {
     int snap_stale;      /* a stored fold this build cannot use (other format, damaged): stored again */
     int no_snap;         /* tdc__rebuild folds the rows only, up to fold_until (0: all) */
     uint64_t fold_until;
+    int in_read;         /* tdc_replica_fold_db inside the caller's read transaction: no BEGIN, no ROLLBACK */
     /* COUNT(*) of pulled reads the whole table: kept while no connection
      * has written (PRAGMA data_version) and this one has not stored */
     uint64_t n_pulled;
@@ -217,7 +218,7 @@ static int tdc__prepare(tdc_replica *r, const char *sql, sqlite3_stmt **st, td_e
 
 static void tdc__rollback(tdc_replica *r)
 {
-    if (!sqlite3_get_autocommit(r->db)) sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+    if (!r->in_read && !sqlite3_get_autocommit(r->db)) sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 /* ---- meta --------------------------------------------------------------- */
@@ -462,11 +463,13 @@ static int tdc__texts_refold(void *arg, uint64_t last, const char *why, td_state
     r.ca = t->ca;
     r.no_snap = 1;
     r.fold_until = last;
+    r.in_read = !sqlite3_get_autocommit(t->db);   /* inside a reader's transaction: read there, store nothing */
     if ((rc = tdc__rebuild(&r, t->ca, err))) {
         td_state_free(r.st);
         return rc;
     }
-    if (tdc_replica_snapshot_save(&r, 1, NULL, &x)) td_log_warn("%s: fold snapshot not stored: %s", t->path, x.msg);
+    if (!r.in_read && tdc_replica_snapshot_save(&r, 1, NULL, &x))
+        td_log_warn("%s: fold snapshot not stored: %s", t->path, x.msg);
     *out = r.st;
     return TD_OK;
 }
@@ -566,8 +569,8 @@ static int tdc__rebuild(tdc_replica *r, X509 *ca, td_error *err)
 {
     sqlite3_stmt *st;
     int rc, step;
-    /* the generation and the rows from one snapshot of the database */
-    if ((rc = tdc__exec(r, "BEGIN", err))) return rc;
+    /* the generation and the rows from one snapshot of the database (the caller's, when in_read) */
+    if (!r->in_read && (rc = tdc__exec(r, "BEGIN", err))) return rc;
     r->snap_loaded = 0;
     if ((rc = tdc__meta_read(r, "pulled_gen", &r->pulled_gen, err)) ||
         (!r->no_snap && (rc = tdc__snapshot_load(r, ca, r->pulled_gen, &r->st, err)))) {
@@ -616,7 +619,7 @@ static int tdc__rebuild(tdc_replica *r, X509 *ca, td_error *err)
         sqlite3_finalize(st);
     }
     tdc__rollback(r);   /* a read: nothing to commit */
-    if (r->snap_stale) {   /* the next command loads the fold instead of folding again */
+    if (r->snap_stale && !r->in_read) {   /* the next command loads the fold instead of folding again */
         td_error x = {0};
         r->snap_stale = 0;
         if (tdc_replica_snapshot_save(r, 1, NULL, &x)) td_log_warn("%s: fold snapshot not stored: %s", r->path, x.msg);
@@ -632,6 +635,7 @@ int tdc_replica_fold_db(struct sqlite3 *db, const char *path, X509 *ca, td_state
     r.db = db;
     r.path = (char *)path;
     r.ca = ca;
+    r.in_read = !sqlite3_get_autocommit(db);
     *out = NULL;
     if ((rc = tdc__rebuild(&r, ca, err))) {
         td_state_free(r.st);
@@ -639,6 +643,22 @@ int tdc_replica_fold_db(struct sqlite3 *db, const char *path, X509 *ca, td_state
     }
     *out = r.st;
     return TD_OK;
+}
+
+int tdc_replica_read_begin(struct sqlite3 *db, const char *path, td_error *err)
+{
+    /* BEGIN defers the snapshot to the first read: take it now */
+    if (sqlite3_exec(db, "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
+        int rc = td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, path, td_sqlite_vi_db(db, "read transaction"));
+        tdc_replica_read_end(db);
+        return rc;
+    }
+    return TD_OK;
+}
+
+void tdc_replica_read_end(struct sqlite3 *db)
+{
+    if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 int tdc_replica_open(tdc_replica **out, const char *path, X509 *ca, td_error *err)

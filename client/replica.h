@@ -137,6 +137,15 @@ struct sqlite3 *tdc_replica_db(tdc_replica *r);
  * replica without the tables of the persisted fold).
  */
 int tdc_replica_fold_db(struct sqlite3 *db, const char *path, X509 *ca, td_state **out, td_error *err);
+/*
+ * One read transaction on such a connection: everything read between begin
+ * and end (tdc_replica_fold_db's fold, then rows) is the database as it
+ * stood at begin, whatever another process commits meanwhile.  Inside it,
+ * tdc_replica_fold_db opens no transaction of its own.  end is a no-op
+ * outside a transaction.
+ */
+int tdc_replica_read_begin(struct sqlite3 *db, const char *path, td_error *err);
+void tdc_replica_read_end(struct sqlite3 *db);
 /* The database file's path (for messages). */
 const char *tdc_replica_path(const tdc_replica *r);
 

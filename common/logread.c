@@ -107,6 +107,23 @@ int td_sqlite_open_ro(const char *path, sqlite3 **db, td_error *err)
     return rc;
 }
 
+int td_sqlite_open_ro_live(const char *path, sqlite3 **db, td_error *err)
+{
+    char *uri = td__uri(path, 0);
+    int rc;
+    *db = NULL;
+    if (!uri) return td_error_set(err, TD_ENOMEM, "%s: open | " TD_MSG_NOMEM, path);
+    rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    sqlite3_free(uri);
+    /* the first read opens the -wal and -shm files: a medium where they cannot be opened fails here */
+    if (rc == SQLITE_OK && sqlite3_exec(*db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) == SQLITE_OK)
+        return TD_OK;
+    sqlite3_close(*db);
+    *db = NULL;
+    /* immutable where that can be done; a missing file is named there */
+    return td_sqlite_open_ro(path, db, err);
+}
+
 int td_logread_on(sqlite3 *db, const char *path, td_logread **out, td_error *err)
 {
     td_logread *r;

@@ -27,6 +27,13 @@ typedef struct td_logread td_logread;
  * a WAL being written, the normal read-only mode sees its commits.
  */
 int td_sqlite_open_ro(const char *path, sqlite3 **db, td_error *err);
+/*
+ * The same for a database another process keeps writing (a replica): opened
+ * live read-only first, so a read transaction sees every commit up to its
+ * start, WAL included, and the writer's checkpoints wait for it; immutable
+ * (td_sqlite_open_ro) only when that fails (a read-only medium).
+ */
+int td_sqlite_open_ro_live(const char *path, sqlite3 **db, td_error *err);
 /* A server database at path, read-only; refused if it has no log table. */
 int td_logread_open(const char *path, td_logread **out, td_error *err);
 /* Reading over an open connection (not closed by td_logread_close); path names it in errors. */

@@ -9,8 +9,9 @@
 #     "Đang thực hiện quá hạn" and the others under "Chưa báo cáo lần nào",
 #     separate columns, each drilling down to its tasks, and in the CSV
 #     (/dashboard.csv); `tiendo tasks --status` agrees (common/status.c);
-#   - a real alarm: the server is restarted from a copy of its data taken
-#     before the devices verified a larger checkpoint (a rollback); the
+#   - a real alarm: a second server serves a copy of the data taken (online
+#     backup, while the first serves) before the devices verified a larger
+#     checkpoint (a rollback); the
 #     office's next sync raises the alarm, and so does the background sync
 #     of the inspector's `tiendo ui`, which then waits until the alarm is
 #     acknowledged;
@@ -82,16 +83,19 @@ for st in "Chưa báo cáo lần nào" "Đang thực hiện quá hạn"; do
 done
 ui_stop cen
 
-say "the inspector verifies a checkpoint; the server is later restarted from an older copy (rollback)"
+say "the inspector verifies a checkpoint; a second server later serves an older copy (rollback)"
 run 0 "thanh-tra: first sync" "$TD" sync --dir insp
-sv_stop main
-cp -a "$W/data-main" "$W/data-old"
-sv_start main "127.0.0.1:$SPORT"
+# the copy is taken while main serves (SQLite's online backup): main keeps its port
+mkdir "$W/data-old"
+for f in "$W/data-main"/*; do
+    case $f in */server.db | */server.db-*) ;; *) cp -a "$f" "$W/data-old/" ;; esac
+done
+sqlite3 "$W/data-main/server.db" ".timeout 10000" ".backup '$W/data-old/server.db'" ||
+    die "backup of the main server's database"
 report yte "$ONE" $P --state dang --percent 30 --result "Đã hoàn thành khảo sát"
 run 0 "so-y-te: one more report" "$TD" sync --dir yte
 run 0 "thanh-tra: verifies the larger checkpoint" "$TD" sync --dir insp
 run 0 "so-y-te: verifies it too" "$TD" sync --dir yte
-sv_stop main
 sv_start old
 OPORT=$PORT
 run 1 "so-y-te: the old copy raises the alarm" "$TD" sync --dir yte --server "127.0.0.1:$OPORT"
@@ -110,7 +114,6 @@ ALARM=$(sq insp/replica.db "SELECT id FROM alarm;")
 evidence() { sq insp/replica.db "SELECT hex(old_note) || hex(new_note) || hex(proof) || detail || old_size || new_size || at_ms FROM alarm;" | sha256sum | cut -c1-16; }
 EVID=$(evidence)
 sv_stop old
-sv_start main "127.0.0.1:$SPORT"
 
 say "the office's clerk sees the banner on every page"
 ui_start yte yte

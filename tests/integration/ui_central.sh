@@ -17,7 +17,8 @@
 #     its progress or result at once, then the result; "Kiểm tra lại toàn
 #     bộ" runs it again (a POST without or with a wrong CSRF token: 403, no
 #     run); when the log grows, opening /audit verifies again by itself
-#     (once per log size) and says the log grew since; a copy of the
+#     (once per log size) and says the log grew since; /audit/history shows
+#     the entry the background sync pulled, with the CLI's total; a copy of the
 #     inspector's replica with one signature changed
 #     shows "Phát hiện sai lệch" at that entry (and the CLI agrees);
 #   - the office sees a certificate about to expire (renew-warn-days), and
@@ -178,6 +179,14 @@ for ((i = 0; i < 300 * TD_SLOW; i++)); do [ "$(audit_status running)" = false ] 
 eq "that run finished" "$(audit_status running)" false
 eq "one more run" "$(audit_status runs)" $((RUNS + 1))
 eq "it covered the new size" "$(audit_status size)" "$(audit_status log_size)"
+curl -s -b "$W/insp.jar" "$BASE/audit/history?task=49" >"$W/hist49.html"
+grep -q "cho 3 khoa" "$W/hist49.html" &&
+    pass "/audit/history follows the background sync (the page's own state, folded forward)" ||
+    fail "/audit/history lacks the pulled report: $(sed 's/<[^>]*>/ /g' "$W/hist49.html" | tr -s ' ' | tail -c 900)"
+run 0 "the CLI's history of task 49, from the replica the running ui writes" "$TD" audit history --task 49 --dir insp
+expect_out "the CLI shows the pulled report too" "cho 3 khoa"
+eq "the page and the CLI count the same rows" "$(grep -o 'id="history-total">[^<]*' "$W/hist49.html" | sed 's/.*>//')" \
+    "$(grep -o 'Tổng cộng: [0-9]* mục\.' "$W/.out")"
 curl -s -b "$W/insp.jar" "$BASE/audit" >"$W/audit-grown.html"
 eq "the same size again: no run starts by itself" "$(audit_status runs) $(audit_status running)" "$((RUNS + 1)) false"
 grep -q "Nhật ký trong bản sao này nhất quán" "$W/audit-grown.html" && pass "the new result: consistent" ||

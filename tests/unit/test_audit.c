@@ -254,7 +254,7 @@ static int mem_cos(void *arg, tda_cosig **v, size_t *n, td_error *err)
 
 static int run(tlog *l, tda_result *res)
 {
-    tda_source s = {mem_scan, mem_cps, mem_cos, l, NULL, NULL};
+    tda_source s = {mem_scan, mem_cps, mem_cos, l, NULL, NULL, NULL, NULL};
     td_error e = {0};
     int rc = tda_verify(&s, CA, NULL, NULL, 0, res, &e);
     if (rc) fprintf(stderr, "tda_verify: %s\n", e.msg);
@@ -298,7 +298,7 @@ static void test_clean(void)
     TT_CHECK(strstr(out, "mục 15 (") != NULL);
     /* origin given and wrong: every checkpoint fails at the first */
     {
-        tda_source s = {mem_scan, mem_cps, mem_cos, &l, NULL, NULL};
+        tda_source s = {mem_scan, mem_cps, mem_cos, &l, NULL, NULL, NULL, NULL};
         td_error e = {0};
         TT_EQ_INT(tda_verify(&s, CA, "tiendo/other", NULL, 0, &RES, &e), 0);
         T_BAD(&RES, T_CP_EVERY, T_CP_EVERY, "checkpoint");
@@ -324,7 +324,7 @@ static int on_progress(void *arg, uint64_t checked)
 static void test_progress(void)
 {
     tlog l;
-    tda_source s = {mem_scan, mem_cps, mem_cos, NULL, NULL, NULL};
+    tda_source s = {mem_scan, mem_cps, mem_cos, NULL, NULL, NULL, NULL, NULL};
     static tda_result res2;
     prog p;
     td_error e = {0};
@@ -702,7 +702,7 @@ static void test_witness_outside(void)
     TT_EQ_INT(run(&l, &RES), 0);
     TT_EQ_INT(RES.witness[0].verified, -1);   /* not in the log, not given: unknown */
     TT_EQ_INT(RES.max_witnessed, 0);
-    s = (tda_source){mem_scan, mem_cps, mem_cos, &l, NULL, NULL};
+    s = (tda_source){mem_scan, mem_cps, mem_cos, &l, NULL, NULL, NULL, NULL};
     TT_EQ_INT(tda_verify(&s, CA, NULL, &wk, 1, &RES, &e), 0);
     TT_EQ_INT(RES.ok, 1);
     TT_EQ_INT(RES.witness[0].verified, 1);

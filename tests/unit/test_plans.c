@@ -26,25 +26,6 @@
 
 #include "tfix.h"
 
-/* A report of d on task `task` of plan `plan` ("" = the default plan). */
-static size_t L_report_in(tlog *l, dev *d, const char *plan, uint32_t task, const char *period)
-{
-    Tiendo__ReportPayload p = TIENDO__REPORT_PAYLOAD__INIT;
-    size_t pn;
-    uint8_t *b;
-    p.task = task;
-    p.plan = (char *)plan;
-    p.agency = d->agency;
-    p.period = (char *)period;
-    p.state = TIENDO__REPORT_STATE__REPORT_IN_PROGRESS;
-    p.percent = 30;
-    p.result = "đang triển khai";
-    pn = tiendo__report_payload__get_packed_size(&p);
-    b = malloc(pn);
-    tiendo__report_payload__pack(&p, b);
-    return L_sign(l, d, TIENDO__ENTRY_KIND__ENTRY_REPORT, b, &pn);
-}
-
 /* A whole plan, signed by the server. */
 static size_t L_plan(tlog *l, const td_plan *p)
 {

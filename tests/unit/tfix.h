@@ -1,5 +1,5 @@
 /* tfix.h — the scaffolding of the unit tests that fold logs they build
- * (test_derive.c, test_plans.c): a throwaway CA, devices (tdev.h) with
+ * (test_derive.c, test_plans.c, test_audit_hist.c): a throwaway CA, devices (tdev.h) with
  * real Ed25519 keys and certificates, signed entries, the payloads they
  * carry (tpack.h), a growing test log, its opening (server certificate, registry
  * seed, plan 726, every device's certificate), the fold and the checks on
@@ -109,6 +109,25 @@ static size_t L_report(tlog *l, dev *d, uint32_t task, const char *period, uint3
     size_t pn;
     uint8_t *p = pack_report(task, d->agency, period, TIENDO__REPORT_STATE__REPORT_IN_PROGRESS, pct, "đã triển khai", &pn);
     return L_sign(l, d, TIENDO__ENTRY_KIND__ENTRY_REPORT, p, &pn);
+}
+
+/* A report of d on task `task` of plan `plan` ("" = the default plan). */
+static size_t L_report_in(tlog *l, dev *d, const char *plan, uint32_t task, const char *period)
+{
+    Tiendo__ReportPayload p = TIENDO__REPORT_PAYLOAD__INIT;
+    size_t pn;
+    uint8_t *b;
+    p.task = task;
+    p.plan = (char *)plan;
+    p.agency = d->agency;
+    p.period = (char *)period;
+    p.state = TIENDO__REPORT_STATE__REPORT_IN_PROGRESS;
+    p.percent = 30;
+    p.result = "đang triển khai";
+    pn = tiendo__report_payload__get_packed_size(&p);
+    b = malloc(pn);
+    tiendo__report_payload__pack(&p, b);
+    return L_sign(l, d, TIENDO__ENTRY_KIND__ENTRY_REPORT, b, &pn);
 }
 
 static void reset_devs(void)
