@@ -23,9 +23,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/tdsync.sh"
 # reports for periods years ahead: "today" for the client's future-period check
 export TIENDO_TODAY=20991231
 
-NPUSH_DEFAULT=2000
-[ "$TD_SLOW" -gt 1 ] && NPUSH_DEFAULT=600
-NPUSH=${TD_KILL_PUSH:-$NPUSH_DEFAULT}
+NPUSH=${TD_KILL_PUSH:-$((TD_SLOW > 1 ? 600 : 2000))}
 NPULL=${TD_KILL_PULL:-20000}
 if [ "$TD_CHAOS" = 1 ]; then NPUSH=5000; NPULL=100000; fi
 BENCH=${TD_BUILD_DIR:?}/tdbench
