@@ -205,7 +205,8 @@ def step_inspector(url, shots, agency, task):
         ok(f"inspector: the history of task {task} shows the deadline change")
         shot(d, shots, "inspector-history-task")
         d.get(base + "/audit")
-        body = d.find_element(By.TAG_NAME, "body").text
+        # one script: the page may replace itself when its run ends
+        body = d.execute_script("return document.body.innerText")
         # the verification runs in the background: the page answers at once
         # with its progress or the result
         if "Đang kiểm tra" not in body and "Nhật ký trong bản sao này nhất quán" not in body:
@@ -293,13 +294,30 @@ def step_tampered(url, shots, index):
         d.quit()
 
 
+def settled(d, url):
+    """url loaded and no longer reloading itself: /audit replaces itself when
+    its background verification ends, which would pull the page out from
+    under the checks that follow."""
+    end = time.monotonic() + WAIT_S
+    while True:
+        d.get(url)
+        try:
+            if not d.find_elements(By.ID, "verify-running"):
+                return
+        except WebDriverException:   # the page's script reloaded it meanwhile
+            pass
+        if time.monotonic() > end:
+            fail(f"{url} still verifying after {WAIT_S} s")
+        time.sleep(1)
+
+
 def step_pages(url, shots, who, *paths):
     d = browser(shots + "/profile-pages2-" + who)
     try:
         login(d, url)
         base = base_of(url)
         for p in paths:
-            d.get(base + p)
+            settled(d, base + p)
             name = who + "-" + (p.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "todo")
             shot(d, shots, name)
             labelled(d, f"{who} {p}")

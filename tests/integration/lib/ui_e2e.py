@@ -121,14 +121,20 @@ def shot(d, shots, name):
 
 
 def labelled(d, page):
-    for el in d.find_elements(By.CSS_SELECTOR, "input, select, textarea"):
-        if el.get_attribute("type") == "hidden":
-            continue
-        i = el.get_attribute("id")
-        if el.get_attribute("aria-label"):
-            continue
-        if not i or not d.find_elements(By.CSS_SELECTOR, f"label[for='{i}']"):
-            fail(f"{page}: an input without a label: name={el.get_attribute('name')} id={i}")
+    """Every visible input has a label (or an aria-label). One script, so a
+    page that reloads itself (/audit while a verification runs) is checked
+    whole, never half before and half after."""
+    bad = d.execute_script("""
+        var out = [];
+        document.querySelectorAll('input, select, textarea').forEach(function (el) {
+            if (el.getAttribute('type') === 'hidden' || el.getAttribute('aria-label')) return;
+            var i = el.id;
+            if (!i || !document.querySelector('label[for="' + CSS.escape(i) + '"]'))
+                out.push('name=' + el.getAttribute('name') + ' id=' + i);
+        });
+        return out;""")
+    if bad:
+        fail(f"{page}: an input without a label: " + "; ".join(bad))
     ok(f"{page}: every input has a label")
 
 
