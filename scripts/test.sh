@@ -15,9 +15,9 @@
 #   TD_CHAOS=1            long modes (chaos.sh: 1,000 sessions; crash.sh,
 #                         sync_*.sh: more kills and cut points)
 #   TD_SKIP_DATES=1       no reruns at fixed dates
-#   TD_HISTORIES=N        converge_model.sh's seeded histories (default 200
-#                         in the normal stage, 20 under ASan or valgrind,
-#                         20 under faketime: every process start is slower)
+#   TD_HISTORIES=N        converge_model.sh's seeded histories (default 64
+#                         in the normal stage, 8 under ASan or valgrind,
+#                         12 under faketime: every process start is slower)
 #   TD_FAKETIME="2027-01-01 00:01:00"   the date of the faketime stage
 #
 # Time is an input (common/clock.h).  The normal stage runs on today's date;

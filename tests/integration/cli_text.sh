@@ -91,7 +91,7 @@ mkdir -p "$W/nodata" "$W/nohome"
 # sources (~5,700 runs in all, ~3 min); by default the command's listed
 # options and PROBE_SAMPLE others drawn at random (seeded, printed), so each
 # run checks a different part of "accepts only what it lists".
-PROBE_SAMPLE=${TD_CLI_PROBE_SAMPLE:-12}
+PROBE_SAMPLE=${TD_CLI_PROBE_SAMPLE:-$((TD_SLOW > 1 ? 3 : 12))}   # a slowed build starts each process ~4x slower
 PROBE_SEED=${TD_SEED:-$((RANDOM * 32768 + RANDOM))}
 say "probe seed $PROBE_SEED (TD_SEED=$PROBE_SEED reproduces the run)"
 probe_set() {   # uses $listed (the command's --help options)

@@ -8,10 +8,11 @@
 # end every office equals a fresh device of its agency and every written
 # entry is on the server or refused visibly; the count of each kind of
 # operation played is printed, and a default run fails if one never ran.
-# Default: TD_HISTORIES=200 histories of TD_OPS=16 operations, two at a time
-# (TD_MODEL_JOBS; about 4-6 min on a quiet 2-core machine); slowed builds
-# (sanitizers or valgrind: TD_SLOW > 1; a sync costs ~5x) play 20 and runs
-# under libfaketime (its LD_PRELOAD slows every process start) 40: short
+# Default: TD_HISTORIES=64 histories of TD_OPS=16 operations, two at a time
+# (TD_MODEL_JOBS; about 1-2 min on a quiet 2-core machine; the base seed
+# differs on every run, so the runs together cover more); slowed builds
+# (sanitizers or valgrind: TD_SLOW > 1; a sync costs ~5x) play 8 and runs
+# under libfaketime (its LD_PRELOAD slows every process start) 12: short
 # runs may miss a rare kind (printed as a note, not a failure);
 # TD_CHAOS=1: 10,000.  TD_SEED fixes the base seed (printed; a failed
 # history prints its own).  The test runs on its own clock (td_use_clock),
@@ -25,11 +26,11 @@ say "base seed $SEED (TD_SEED=$SEED reproduces the run)"
 if [ "$TD_CHAOS" = 1 ]; then
     : "${TD_HISTORIES:=10000}"
 elif [ "$TD_SLOW" -gt 1 ]; then
-    : "${TD_HISTORIES:=20}"
+    : "${TD_HISTORIES:=8}"
 elif [[ "${LD_PRELOAD:-}" == *faketime* ]]; then
-    : "${TD_HISTORIES:=20}"
+    : "${TD_HISTORIES:=12}"
 else
-    : "${TD_HISTORIES:=200}"
+    : "${TD_HISTORIES:=64}"
 fi
 say "$TD_HISTORIES histories of ${TD_OPS:-16} operations"
 td_use_clock "2026-06-17 10:00"

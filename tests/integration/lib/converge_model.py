@@ -548,8 +548,9 @@ def main():
             print(f"  history {r['i']} (seed {r['seed']}): " + "; ".join(r["log"]))
     print("  operations played: " + ", ".join(f"{k} {cov.get(k, 0)}" for k in KINDS))
     missing = [k for k in KINDS if not cov.get(k)]
-    # a default run (200 histories of 16 operations) plays every kind many
-    # times over; a short run may miss the rare ones
+    # a default run (64 histories of 16 operations, 1,024 in all) plays even
+    # the rarest kind (each of the six agency changes, ~1 in 100) ~10 times;
+    # a shorter run may miss one
     if missing and HISTORIES * OPS >= 1000:
         print(f"  FAIL: operations never played in {HISTORIES} histories: {', '.join(missing)}")
         failed.append(None)
