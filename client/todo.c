@@ -84,6 +84,12 @@ int tdc_refusals_mine(tdc_ctx *c, size_t max, tdc_todo_refusal **out, size_t *n_
     return 0;
 }
 
+static int tdc__u64_cmp(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
 static int tdc__report_cmp(const void *x, const void *y)
 {
     const td_report *a = *(const td_report *const *)x, *b = *(const td_report *const *)y;
@@ -252,28 +258,26 @@ int tdc_todo_build(tdc_ctx *c, int date, size_t refusals_max, tdc_todo *t, td_er
     /* 5. central: DONE reports not reviewed by the end of the date (the
      * 23rd's meeting needs them, docs/ARCHITECTURE.md §1) */
     if (t->role == TD_ROLE_CENTRAL) {
-        size_t nr, nrv, nw = 0, capw = 0;
+        size_t nr, nrv, nw = 0, capw = 0, nseen = 0;
         const td_report *r = td_state_reports_unsorted_notext(st, &nr), **w = NULL;
         const td_review_event *rv = td_state_reviews(st, &nrv);
         int64_t end = td_state_day_end_ms(t->date);
+        uint64_t *seen = NULL;   /* the versions reviewed by the end of the date, sorted: one pass, not one per report */
+        if (nrv && !(seen = malloc(nrv * sizeof *seen))) goto oom;
+        for (size_t k = 0; k < nrv; k++)
+            if (rv[k].received_ms < end) seen[nseen++] = rv[k].report_index;
+        if (nseen > 1) qsort(seen, nseen, sizeof *seen, tdc__u64_cmp);
         for (size_t i = 0; i < nr; i++) {
-            int reviewed = 0;
             if (r[i].state != TIENDO__REPORT_STATE__REPORT_DONE || r[i].received_ms >= end) continue;
-            for (size_t k = 0; k < nrv && !reviewed; k++)
-                if (rv[k].report_index == r[i].index && rv[k].received_ms < end) reviewed = 1;
-            if (reviewed) continue;
-            if (nw == capw) {
-                size_t nc = capw ? capw * 2 : 32;
-                const td_report **nv = realloc(w, nc * sizeof *nv);
-                if (!nv) {
-                    free(w);
-                    goto oom;
-                }
-                w = nv;
-                capw = nc;
+            if (nseen && bsearch(&r[i].index, seen, nseen, sizeof *seen, tdc__u64_cmp)) continue;
+            if (TD_GROW(w, capw, nw + 1)) {
+                free(w);
+                free(seen);
+                goto oom;
             }
             w[nw++] = &r[i];
         }
+        free(seen);
         /* listed by (task, agency, period), as td_state_reports sorts them */
         if (nw) qsort(w, nw, sizeof *w, tdc__report_cmp);
         for (size_t i = 0; i < nw; i++) {

@@ -199,6 +199,9 @@ for t in 32 75 1 26; do
 done
 run 0 "central returns task 37" "$TD" review 37 --dir cen --agency "$AG" --period "$P" --return "$RET_REASON"
 run 0 "central: sync (reviews)" "$TD" sync --dir cen
+run 0 "central: todo after its reviews" "$TD" todo --dir cen
+# the four accepted reports are no longer waiting (37, returned, was not DONE)
+expect_out "central todo: the reviewed reports wait no more" "Báo cáo hoàn thành chờ thẩm định: 0"
 
 say "the clerk's next sync shows the reviews"
 run 0 "office: sync" "$TD" sync --dir dev
