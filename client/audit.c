@@ -911,6 +911,12 @@ static void tda__read_end(void *arg)
     tdc_replica_read_end(((tda_db *)arg)->db);
 }
 
+int tda_db_pulled_gen(tda_db *d, int64_t *gen, td_error *err)
+{
+    if (!d->replica) return td_error_set(err, TD_EARG, "%s: pulled_gen of a replica only", d->path);
+    return tdc_replica_db_pulled_gen(d->db, d->path, gen, err);
+}
+
 tda_source tda_db_source(tda_db *d)
 {
     tda_source s = {tda__scan, tda__checkpoints, tda__cosigs, d, NULL, NULL, NULL, NULL};

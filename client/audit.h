@@ -221,6 +221,9 @@ int tda_db_open_server(const char *path, tda_db **out, td_error *err);
  * source reads in one read transaction (read_begin). */
 int tda_db_open_replica(const char *path, tda_db **out, td_error *err);
 void tda_db_close(tda_db *d);
+/* A replica's meta.pulled_gen as d reads it now (replica.h
+ * tdc_replica_db_pulled_gen); TD_EARG for a server database. */
+int tda_db_pulled_gen(tda_db *d, int64_t *gen, td_error *err);
 /* The source over d (d must outlive it). */
 tda_source tda_db_source(tda_db *d);
 /* The log size d holds, for a progress total: a replica's largest pulled

@@ -656,6 +656,15 @@ int tdc_replica_read_begin(struct sqlite3 *db, const char *path, td_error *err)
     return TD_OK;
 }
 
+int tdc_replica_db_pulled_gen(struct sqlite3 *db, const char *path, int64_t *gen, td_error *err)
+{
+    tdc_replica r;
+    memset(&r, 0, sizeof r);
+    r.db = db;
+    r.path = (char *)path;
+    return tdc__meta_read(&r, "pulled_gen", gen, err);
+}
+
 void tdc_replica_read_end(struct sqlite3 *db)
 {
     if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -853,6 +862,8 @@ const char *tdc_replica_path(const tdc_replica *r)
 
 const td_state *tdc_replica_state(const tdc_replica *r) { return r->st; }
 uint64_t tdc_replica_snapshot_loaded(const tdc_replica *r) { return r->snap_loaded; }
+
+int64_t tdc_replica_pulled_gen(const tdc_replica *r) { return r->pulled_gen; }
 uint64_t tdc_replica_cursor(const tdc_replica *r) { return r->cursor; }
 
 /* ---- pulled ------------------------------------------------------------- */

@@ -145,6 +145,9 @@ int tdc_replica_fold_db(struct sqlite3 *db, const char *path, X509 *ca, td_state
  * outside a transaction.
  */
 int tdc_replica_read_begin(struct sqlite3 *db, const char *path, td_error *err);
+/* meta.pulled_gen as such a connection reads it (inside a read transaction:
+ * as the transaction sees the database).  0, or a TD_E* code. */
+int tdc_replica_db_pulled_gen(struct sqlite3 *db, const char *path, int64_t *gen, td_error *err);
 void tdc_replica_read_end(struct sqlite3 *db);
 /* The database file's path (for messages). */
 const char *tdc_replica_path(const tdc_replica *r);
@@ -179,6 +182,9 @@ int tdc_replica_snapshot_save(tdc_replica *r, int force, int *written, td_error 
 uint64_t tdc_replica_snapshot_loaded(const tdc_replica *r);
 /* The derived state, or NULL if opened without a CA. */
 const td_state *tdc_replica_state(const tdc_replica *r);
+/* meta.pulled_gen when the state was folded (tdc_replica_refresh): rows a
+ * reader finds under a larger value may be ones the state never saw. */
+int64_t tdc_replica_pulled_gen(const tdc_replica *r);
 /* The pull cursor (Hello.cursor / Pull.since). */
 uint64_t tdc_replica_cursor(const tdc_replica *r);
 

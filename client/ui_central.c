@@ -1186,19 +1186,58 @@ static int tdc__hist_row(void *arg, const tda_hist_row *r)
     return 0;
 }
 
+/* How many times the history page brings its state up to the replica before it gives up (each time another
+ * process changed rows below the state's last index meanwhile). */
+#define TDC_UI_HISTORY_TRIES 3
+
+/* The page's rows and the state that gives their outcomes describe one database: a read transaction on db,
+ * and the state as folded at the pulled_gen that transaction sees.  Rows another process put in below the
+ * state's last index, or dropped, since the state was folded (a rescan, an agency change; replica.c
+ * tdc__gen_bump) would otherwise be shown with outcomes the state never computed: the state is brought up to
+ * the database first.  0 with the transaction open, or a TD_E* code with none open. */
+static int tdc__history_read_begin(tdc_ui *ui, tda_db *db, const tda_source *src, td_error *e)
+{
+    for (int tries = 0;; tries++) {
+        int64_t gen;
+        int rc;
+        if ((rc = src->read_begin(src->arg, e))) return rc;
+        if ((rc = tda_db_pulled_gen(db, &gen, e))) {
+            src->read_end(src->arg);
+            return rc;
+        }
+        if (gen == tdc_replica_pulled_gen(ui->ctx.rep)) return TD_OK;
+        src->read_end(src->arg);
+        if (tries + 1 == TDC_UI_HISTORY_TRIES)
+            return td_error_set(e, TD_EBUSY, "the replica's rows keep changing while the page reads them");
+        td_log_info("ui: /audit/history: rows below the page's state changed (pulled_gen %lld, state at %lld): "
+                    "refreshing the state", (long long)gen, (long long)tdc_replica_pulled_gen(ui->ctx.rep));
+        if ((rc = tdc_ctx_refresh(&ui->ctx, e))) return rc;
+    }
+}
+
 static void tdc__page_history(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_resp *out)
 {
-    const td_state *st = tdc_replica_state(ui->ctx.rep);
+    const td_state *st;
     const char *ts = tdc_ui_form_get(q, "task"), *ag = tdc_ui_form_get(q, "agency");
     long task = 0;
     tda_db *db = NULL;
     tda_source src;
-    tdc__hist_html h = {f, st, 0, 0};
+    tdc__hist_html h = {f, NULL, 0, 0};
     uint64_t n_rows = 0;
     td_error e = {0};
     char title[300];
-    int by_task = ts && *ts, by_agency = !by_task && ag && *ag;
+    int by_task = ts && *ts, by_agency = !by_task && ag && *ag, failed = 0;
     if (by_task && (!tdc_int(ts, &task) || task < 1 || task > TD_PLAN_TASK_NUMBER_MAX)) by_task = 0;
+    /* the rows' read first: it may bring the state up to the database */
+    if (by_task || by_agency) {
+        if (tda_db_open_replica(ui->ctx.db_path, &db, &e)) {
+            failed = 1;
+        } else {
+            src = tda_db_source(db);
+            if (tdc__history_read_begin(ui, db, &src, &e)) failed = 2;
+        }
+    }
+    h.st = st = tdc_replica_state(ui->ctx.rep);
     if (by_task) snprintf(title, sizeof title, TD_MSG_UI_TITLE_TASK_HISTORY, task);
     else if (by_agency) snprintf(title, sizeof title, TD_MSG_UI_TITLE_AGENCY_HISTORY, tdc_ui_agency_name(st, ag));
     else snprintf(title, sizeof title, TD_MSG_UI_TITLE_LOG_HISTORY);
@@ -1227,16 +1266,19 @@ static void tdc__page_history(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
         tdc_ui_foot(f);
         return;
     }
-    if (tda_db_open_replica(ui->ctx.db_path, &db, &e)) {
+    if (failed == 1) {
         out->status = 500;
         fprintf(f, "<p class=\"err\">" TD_UI_HISTORY_REPLICA_UNOPENED "</p>", td_err_vi(e.code));
         tdc_ui_foot(f);
         return;
     }
-    src = tda_db_source(db);
-    /* the page's own folded state: the outcomes of every entry, no refold (audit_hist.h) */
-    if (tda_history_folded(&src, tdc_replica_state(ui->ctx.rep), by_task ? (uint32_t)task : 0, NULL,
-                           by_agency ? ag : NULL, tdc__hist_pre, tdc__hist_row, &h, &n_rows, &e)) {
+    /* the rows, in that read transaction, each with its outcome from the page's own folded state: no refold
+     * (audit_hist.h) */
+    if (failed == 2) {
+        out->status = 503;
+        fprintf(f, "<p class=\"err\">" TD_UI_HISTORY_LOG_UNREADABLE "</p>", td_err_vi(e.code));
+    } else if (tda_history_folded(&src, st, by_task ? (uint32_t)task : 0, NULL, by_agency ? ag : NULL,
+                                  tdc__hist_pre, tdc__hist_row, &h, &n_rows, &e)) {
         out->status = 500;
         if (h.shown) fprintf(f, "</tbody></table>");
         fprintf(f, "<p class=\"err\">" TD_UI_HISTORY_LOG_UNREADABLE "</p>", td_err_vi(e.code));
@@ -1249,6 +1291,7 @@ static void tdc__page_history(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_ui_
                     TDC_UI_HISTORY_MAX);
         fprintf(f, "<p id=\"history-total\">" TD_UI_HISTORY_TOTAL "</p>", n_rows);
     }
+    if (!failed) src.read_end(src.arg);
     tda_db_close(db);
     tdc_ui_foot(f);
 }

@@ -20,7 +20,10 @@
 #     (once per log size) and says the log grew since; /audit/history shows
 #     the entry the background sync pulled, with the CLI's total; a copy of the
 #     inspector's replica with one signature changed
-#     shows "Phát hiện sai lệch" at that entry (and the CLI agrees);
+#     shows "Phát hiện sai lệch" at that entry (and the CLI agrees); rows
+#     another process drops below the page's state (pulled_gen moves): the
+#     page folds again before it reads, and shows the entries of a device
+#     whose certificate entry is gone as refused;
 #   - the office sees a certificate about to expire (renew-warn-days), and
 #     `tiendo todo` and the UI list the same owed reports (one composition);
 #   - a review the fold refuses (the office replaced the report meanwhile):
@@ -225,6 +228,30 @@ expect_out "the CLI finds entry $K" "KHÔNG KHỚP tại mục $K"
 ui_start inst insp-t --server 127.0.0.1:9
 e2e "tampered replica: the audit page says Phát hiện sai lệch at entry $K" tampered inst "$K"
 ui_stop inst
+say "rows dropped below the page's state by another process: /audit/history folds again before it reads"
+# (as the visibility rule drops rows after an agency change, replica.c tdc__gen_bump; here the certificate
+# entry of so-y-te's device, so that a fold of the rows left refuses every entry that device signed)
+rm -rf insp-g
+cp -a insp insp-g
+ui_start insg insp-g --server 127.0.0.1:9
+ui_login insg
+curl -s -b "$W/insg.jar" "$BASE/audit/history?agency=so-y-te" >"$W/hist-g1.html"
+REF1=$(grep -o 'bị từ chối' "$W/hist-g1.html" | wc -l)
+CERT=$(sq insp-g/replica.db "SELECT min(idx) FROM pulled WHERE instr(body, CAST('yte-01' AS BLOB)) > 0;")
+[ -n "$CERT" ] || die "no entry names yte-01 in the inspector's replica"
+NYTE=$(grep -o "/ yte-01</td>" "$W/hist-g1.html" | wc -l)
+ge "the agency's history lists entries signed by yte-01" "$NYTE" 2
+sq insp-g/replica.db "DELETE FROM pulled WHERE idx = $CERT; INSERT INTO meta(key, value) VALUES ('pulled_gen', 1)
+    ON CONFLICT(key) DO UPDATE SET value = value + 1;"
+eq "the page still answers" "$(curl -s -o "$W/hist-g2.html" -w '%{http_code}' -b "$W/insg.jar" \
+    "$BASE/audit/history?agency=so-y-te")" 200
+REF2=$(grep -o 'bị từ chối' "$W/hist-g2.html" | wc -l)
+ge "the entries of the device whose certificate is gone show as refused ($REF1 before, $REF2 after)" "$REF2" \
+    $((REF1 + NYTE))
+ui_stop insg
+grep -q "ui: /audit/history: rows below the page's state changed" insp-g/tiendo.log &&
+    pass "the page brought its state up to the replica first" ||
+    fail "the page did not refresh its state: $(grep -v 'test clock' insp-g/tiendo.log | tail -n 5)"
 run 0 "server: refusals" "$SRV_BIN" state --data "$W/data-main" "${SRV_KEYS[@]}" --refused
 expect_out "the fold refused only the superseded review" "Bản ghi bị từ chối: 1"
 N=$(ls "$SHOTS"/*.png | wc -l)
