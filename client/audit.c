@@ -911,6 +911,11 @@ static void tda__read_end(void *arg)
     tdc_replica_read_end(((tda_db *)arg)->db);
 }
 
+/* A server database (a live server.db, or a copy): the same one read. */
+static int tda__srv_read_begin(void *arg, td_error *err) { return td_logread_begin(((tda_db *)arg)->lr, err); }
+
+static void tda__srv_read_end(void *arg) { td_logread_end(((tda_db *)arg)->lr); }
+
 int tda_db_pulled_gen(tda_db *d, int64_t *gen, td_error *err)
 {
     if (!d->replica) return td_error_set(err, TD_EARG, "%s: pulled_gen of a replica only", d->path);
@@ -925,6 +930,9 @@ tda_source tda_db_source(tda_db *d)
         s.fold = tda__fold;
         s.read_begin = tda__read_begin;
         s.read_end = tda__read_end;
+    } else {
+        s.read_begin = tda__srv_read_begin;
+        s.read_end = tda__srv_read_end;
     }
     return s;
 }

@@ -99,7 +99,8 @@ typedef struct tda_source {
      * tdc_replica_fold_db; *st freed by the caller). */
     int (*get)(void *arg, const uint64_t *idx, size_t n, tda_row_cb cb, void *cb_arg, td_error *err);
     int (*fold)(void *arg, X509 *ca, td_state **st, td_error *err);
-    /* A source another process may write meanwhile (NULL otherwise): every
+    /* A source another process may write meanwhile (a replica, a live
+     * server.db; NULL for a source written by nobody): every
      * read between read_begin and read_end (fold, get, scan, checkpoints)
      * sees the source as it stood at read_begin (client/replica.h
      * tdc_replica_read_begin); read_end after a failed read_begin is harmless. */

@@ -166,6 +166,22 @@ void td_logread_close(td_logread *r)
     free(r);
 }
 
+int td_logread_begin(td_logread *r, td_error *err)
+{
+    /* BEGIN defers the snapshot to the first read: take it now */
+    if (sqlite3_exec(r->db, "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
+        int rc = td__rerr(r, err, "read transaction");
+        td_logread_end(r);
+        return rc;
+    }
+    return TD_OK;
+}
+
+void td_logread_end(td_logread *r)
+{
+    if (!sqlite3_get_autocommit(r->db)) sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 int td_logread_has_table(td_logread *r, const char *name)
 {
     sqlite3_stmt *st;

@@ -39,6 +39,13 @@ int td_logread_open(const char *path, td_logread **out, td_error *err);
 /* Reading over an open connection (not closed by td_logread_close); path names it in errors. */
 int td_logread_on(sqlite3 *db, const char *path, td_logread **out, td_error *err);
 void td_logread_close(td_logread *r);
+/*
+ * One read transaction on a database td_logread_open opened: every read
+ * until td_logread_end sees the file as it stood at begin, whatever the
+ * server commits meanwhile (a live server.db).  end is a no-op outside one.
+ */
+int td_logread_begin(td_logread *r, td_error *err);
+void td_logread_end(td_logread *r);
 /* Does the database have this table (an old server.db may lack checkpoint or cosig)? */
 int td_logread_has_table(td_logread *r, const char *name);
 

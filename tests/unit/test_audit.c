@@ -826,6 +826,54 @@ static void test_sqlite_sources(void)
     L_free(&l);
 }
 
+static int count_row(void *arg, const tda_row *r)
+{
+    (void)r;
+    (*(size_t *)arg)++;
+    return 0;
+}
+
+/* A live server.db (the server writes its WAL meanwhile): the source's one
+ * read transaction sees the file as it stood at read_begin. */
+static void test_server_live(void)
+{
+    tlog l;
+    char db[] = "/tmp/test_audit_live_XXXXXX";
+    int fd = mkstemp(db);
+    tda_db *d = NULL;
+    tda_source s;
+    td_error e = {0};
+    sqlite3 *w;
+    size_t n = 0;
+    char wal[sizeof db + 8], shm[sizeof db + 8];
+    if (fd < 0) exit(1);
+    close(fd);
+    L_build(&l);
+    write_db(&l, db, 0, 0);
+    /* the server's connection: WAL mode, a commit in the WAL (so the reader opens live, not immutable) */
+    if (sqlite3_open(db, &w) != SQLITE_OK) exit(1);
+    exec_ok(w, "PRAGMA journal_mode = WAL; CREATE TABLE busy(a); INSERT INTO busy VALUES (1)");
+    TT_EQ_INT(tda_db_open_server(db, &d, &e), 0);
+    s = tda_db_source(d);
+    TT_CHECK(s.read_begin && s.read_end);
+    TT_EQ_INT(s.read_begin(s.arg, &e), 0);
+    exec_ok(w, "DELETE FROM log WHERE idx = (SELECT max(idx) FROM log)");   /* committed after the read began */
+    TT_EQ_INT(s.scan(s.arg, count_row, &n, &e), 0);
+    TT_EQ_INT(n, l.len);
+    s.read_end(s.arg);
+    n = 0;
+    TT_EQ_INT(s.scan(s.arg, count_row, &n, &e), 0);
+    TT_EQ_INT(n, l.len - 1);   /* after read_end: the file as it is now */
+    tda_db_close(d);
+    sqlite3_close(w);
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    snprintf(shm, sizeof shm, "%s-shm", db);
+    unlink(wal);
+    unlink(shm);
+    unlink(db);
+    L_free(&l);
+}
+
 int main(void)
 {
     td_plan plan;
@@ -860,6 +908,7 @@ int main(void)
     TT_RUN(test_witness_renewed);
     TT_RUN(test_witness_outside);
     TT_RUN(test_sqlite_sources);
+    TT_RUN(test_server_live);
 
     {
         dev *all[] = {&SRV, &YTE, &YTE2, &INS, &INS2, &INSR, &ROGUE};
