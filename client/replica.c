@@ -12,6 +12,7 @@
 #include "entry.h"
 #include "grow.h"
 #include "log.h"
+#include "logread.h"
 #include "sync_limits.h"
 #include "oserr.h"
 #include "msg.h"
@@ -647,13 +648,7 @@ int tdc_replica_fold_db(struct sqlite3 *db, const char *path, X509 *ca, td_state
 
 int tdc_replica_read_begin(struct sqlite3 *db, const char *path, td_error *err)
 {
-    /* BEGIN defers the snapshot to the first read: take it now */
-    if (sqlite3_exec(db, "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
-        int rc = td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, path, td_sqlite_vi_db(db, "read transaction"));
-        tdc_replica_read_end(db);
-        return rc;
-    }
-    return TD_OK;
+    return td_sqlite_read_begin(db, path, err);
 }
 
 int tdc_replica_db_pulled_gen(struct sqlite3 *db, const char *path, int64_t *gen, td_error *err)
@@ -665,10 +660,7 @@ int tdc_replica_db_pulled_gen(struct sqlite3 *db, const char *path, int64_t *gen
     return tdc__meta_read(&r, "pulled_gen", gen, err);
 }
 
-void tdc_replica_read_end(struct sqlite3 *db)
-{
-    if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-}
+void tdc_replica_read_end(struct sqlite3 *db) { td_sqlite_read_end(db); }
 
 int tdc_replica_open(tdc_replica **out, const char *path, X509 *ca, td_error *err)
 {
@@ -862,7 +854,6 @@ const char *tdc_replica_path(const tdc_replica *r)
 
 const td_state *tdc_replica_state(const tdc_replica *r) { return r->st; }
 uint64_t tdc_replica_snapshot_loaded(const tdc_replica *r) { return r->snap_loaded; }
-
 int64_t tdc_replica_pulled_gen(const tdc_replica *r) { return r->pulled_gen; }
 uint64_t tdc_replica_cursor(const tdc_replica *r) { return r->cursor; }
 

@@ -145,10 +145,10 @@ int tdc_replica_fold_db(struct sqlite3 *db, const char *path, X509 *ca, td_state
  * outside a transaction.
  */
 int tdc_replica_read_begin(struct sqlite3 *db, const char *path, td_error *err);
+void tdc_replica_read_end(struct sqlite3 *db);
 /* meta.pulled_gen as such a connection reads it (inside a read transaction:
  * as the transaction sees the database).  0, or a TD_E* code. */
 int tdc_replica_db_pulled_gen(struct sqlite3 *db, const char *path, int64_t *gen, td_error *err);
-void tdc_replica_read_end(struct sqlite3 *db);
 /* The database file's path (for messages). */
 const char *tdc_replica_path(const tdc_replica *r);
 

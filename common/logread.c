@@ -166,21 +166,25 @@ void td_logread_close(td_logread *r)
     free(r);
 }
 
-int td_logread_begin(td_logread *r, td_error *err)
+int td_sqlite_read_begin(sqlite3 *db, const char *path, td_error *err)
 {
     /* BEGIN defers the snapshot to the first read: take it now */
-    if (sqlite3_exec(r->db, "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
-        int rc = td__rerr(r, err, "read transaction");
-        td_logread_end(r);
+    if (sqlite3_exec(db, "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
+        int rc = td_error_set(err, TD_EDB, TD_MSG_DB_FAIL, path, td_sqlite_vi_db(db, "read transaction"));
+        td_sqlite_read_end(db);
         return rc;
     }
     return TD_OK;
 }
 
-void td_logread_end(td_logread *r)
+void td_sqlite_read_end(sqlite3 *db)
 {
-    if (!sqlite3_get_autocommit(r->db)) sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+    if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
+
+int td_logread_begin(td_logread *r, td_error *err) { return td_sqlite_read_begin(r->db, r->path, err); }
+
+void td_logread_end(td_logread *r) { td_sqlite_read_end(r->db); }
 
 int td_logread_has_table(td_logread *r, const char *name)
 {

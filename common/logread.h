@@ -34,16 +34,20 @@ int td_sqlite_open_ro(const char *path, sqlite3 **db, td_error *err);
  * (td_sqlite_open_ro) only when that fails (a read-only medium).
  */
 int td_sqlite_open_ro_live(const char *path, sqlite3 **db, td_error *err);
+/*
+ * One read transaction on db: every read until td_sqlite_read_end sees the
+ * file as it stood at begin, whatever another connection commits meanwhile.
+ * path names the file in the error (TD_EDB).  end is a no-op outside one.
+ */
+int td_sqlite_read_begin(sqlite3 *db, const char *path, td_error *err);
+void td_sqlite_read_end(sqlite3 *db);
 /* A server database at path, read-only; refused if it has no log table. */
 int td_logread_open(const char *path, td_logread **out, td_error *err);
 /* Reading over an open connection (not closed by td_logread_close); path names it in errors. */
 int td_logread_on(sqlite3 *db, const char *path, td_logread **out, td_error *err);
 void td_logread_close(td_logread *r);
-/*
- * One read transaction on a database td_logread_open opened: every read
- * until td_logread_end sees the file as it stood at begin, whatever the
- * server commits meanwhile (a live server.db).  end is a no-op outside one.
- */
+/* td_sqlite_read_begin / _end on r's connection (a live server.db: the
+ * server's commits meanwhile are not seen). */
 int td_logread_begin(td_logread *r, td_error *err);
 void td_logread_end(td_logread *r);
 /* Does the database have this table (an old server.db may lack checkpoint or cosig)? */
