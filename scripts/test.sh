@@ -14,17 +14,18 @@
 #                         (servers and proxies under valgrind; ~15-25 min)
 #   TD_CHAOS=1            long modes (chaos.sh: 1,000 sessions; crash.sh,
 #                         sync_*.sh: more kills and cut points)
-#   TD_SKIP_DATES=1       no reruns at fixed dates
+#   TD_SKIP_DATES=1       no reruns at fixed dates; the sanitizer stage on
+#                         the machine's date, without faketime
 #   TD_HISTORIES=N        converge_model.sh's seeded histories (default 64
 #                         in the normal stage, 8 under ASan or valgrind,
 #                         12 under faketime: every process start is slower)
-#   TD_FAKETIME="2027-01-01 00:01:00"   the date of the faketime stage
+#   TD_FAKETIME="2027-01-01 00:01:00"   the date the sanitizer stage runs at
 #
 # Time is an input (common/clock.h).  The normal stage runs on today's date;
 # the date stage reruns the tests whose outcome depends on the date at fixed
 # dates and time zones (TD_TEST_DATE, read by td_use_clock in
-# tests/integration/lib/tdtest.sh), and the faketime stage runs the whole
-# normal suite under Debian's faketime at another date.  The whole command
+# tests/integration/lib/tdtest.sh), and the sanitizer stage runs the whole
+# suite under Debian's faketime at another date.  The whole command
 # also passes under faketime itself: `faketime '2026-12-31 23:59' bash
 # scripts/test.sh` (ASan then needs verify_asan_link_order=0, set below).
 set -euo pipefail
@@ -33,10 +34,29 @@ TD_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 td_install_deps
 J=$(nproc)
 
+# tdctest DIR CMD...: run CMD (a ctest line) in the build directory DIR.  On
+# a failure, print the failed checks of every test last (CI shows the head
+# and the tail of a long output; the middle of one test's output may be cut)
+# and stop with CMD's exit status.
+tdctest() {
+    local dir=$1 rc=0
+    shift
+    (cd "$dir" && "$@") || rc=$?
+    if [ "$rc" != 0 ]; then
+        echo "== failed checks (from $dir/Testing/Temporary/LastTest.log)"
+        awk '/^[0-9]+\/[0-9]+ Testing: / { t = $3 }
+             /^[[:space:]]*FAIL|FATAL|Traceback|Error:|ERROR: AddressSanitizer|runtime error:/ { print t ": " substr($0, 1, 600) }' \
+            "$dir/Testing/Temporary/LastTest.log" | tail -n 60 || true
+        echo "== failed tests"
+        cat "$dir/Testing/Temporary/LastTestsFailed.log" 2>/dev/null || true
+        exit "$rc"
+    fi
+}
+
 echo "== build (normal)"
 td_build "$TD_ROOT/build"
 echo "== tests (normal)"
-(cd "$TD_ROOT/build" && ctest --output-on-failure -j"$J")
+tdctest "$TD_ROOT/build" ctest --output-on-failure -j"$J"
 
 if [ -n "${TD_SKIP_DEBOOTSTRAP:-}" ]; then
     echo "== bỏ qua kiểm thử gói Debian (TD_SKIP_DEBOOTSTRAP=1)"
@@ -55,7 +75,7 @@ if [ -z "${TD_SKIP_DATES:-}" ]; then
     DATE_TESTS='^(integration/workflow_month|integration/monthly_report|unit/test_status|unit/test_clock|unit/test_mreport|unit/test_deadline)$'
     while IFS='|' read -r tz when; do
         echo "== date-sensitive tests at $when (Asia/Ho_Chi_Minh), TZ=$tz"
-        (cd "$TD_ROOT/build" && TZ=$tz TD_TEST_DATE=$when ctest --output-on-failure -j"$J" -R "$DATE_TESTS")
+        tdctest "$TD_ROOT/build" env TZ="$tz" TD_TEST_DATE="$when" ctest --output-on-failure -j"$J" -R "$DATE_TESTS"
     done <<'DATES'
 UTC|2026-12-01 00:01
 Asia/Ho_Chi_Minh|2027-03-17 10:00
@@ -66,15 +86,11 @@ Asia/Tokyo|2027-02-28 23:59:30
 America/New_York|2026-12-31 23:59:30
 UTC|2027-01-01 00:01
 DATES
-    if command -v faketime >/dev/null; then
-        FT=${TD_FAKETIME:-2027-01-01 00:01:00}
-        echo "== the normal suite under faketime '$FT' (TZ=UTC)"
-        (cd "$TD_ROOT/build" && TZ=UTC faketime "$FT" ctest --output-on-failure -j"$J" -E '^integration/(scale_smoke|bench_smoke|slowlink_smoke)$')
-    fi
 fi
 
 # Under faketime (LD_PRELOAD) the sanitizer runtime is not first in the
-# library list: tell ASan that this is expected.
+# library list: tell ASan that this is expected (the whole command run under
+# faketime, or the sanitizer stage below).
 ASAN_EXTRA=""
 case "${LD_PRELOAD:-}" in *faketime*) ASAN_EXTRA=":verify_asan_link_order=0" ;; esac
 
@@ -84,26 +100,44 @@ if [ -z "${TD_SKIP_VALGRIND:-}" ]; then
     # (lib/tdtest.sh); a server with a valgrind error exits 99 and fails.
     if [ -n "${TD_VALGRIND_ALL:-}" ]; then
         echo "== every integration test with the servers under valgrind"
-        (cd "$TD_ROOT/build" && TD_VALGRIND=1 ctest --output-on-failure -R '^integration/')
+        tdctest "$TD_ROOT/build" env TD_VALGRIND=1 ctest --output-on-failure -R '^integration/'
     else
         echo "== integration tests with the server under valgrind"
-        (cd "$TD_ROOT/build" && TD_VALGRIND=1 ctest --output-on-failure -R 'handshake|hostile$|sync_offline|sync_refuse')
+        tdctest "$TD_ROOT/build" env TD_VALGRIND=1 ctest --output-on-failure -R 'handshake|hostile$|sync_offline|sync_refuse'
     fi
 fi
 
 if [ -z "${TD_SKIP_SANITIZE:-}" ]; then
     echo "== build (ASan + UBSan)"
     td_build "$TD_ROOT/build-asan" -DTD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
-    echo "== tests (ASan + UBSan)"
-    (cd "$TD_ROOT/build-asan" &&
-        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1$ASAN_EXTRA UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        TD_SLOW=3 ctest --output-on-failure -j"$J")   # sanitizers run 2-3x slower: stretch the scripts' timeouts
+    # The sanitizer stage is also the other-day stage: it runs the whole
+    # suite under Debian's faketime at TD_FAKETIME (TZ=UTC), so a test or a
+    # program that reads the machine's clock instead of the project's fails
+    # here on a date other than today.  The three timing smoke tests run
+    # without it.
+    ASAN_OPTS=detect_leaks=1:abort_on_error=1
+    SAN_ENV=(UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+             TD_SLOW=3)   # sanitizers run 2-3x slower: stretch the scripts' timeouts
+    SMOKE='^integration/(scale_smoke|bench_smoke|slowlink_smoke)$'
+    if command -v faketime >/dev/null && [ -z "${TD_SKIP_DATES:-}" ]; then
+        FT=${TD_FAKETIME:-2027-01-01 00:01:00}
+        echo "== tests (ASan + UBSan) under faketime '$FT' (TZ=UTC)"
+        tdctest "$TD_ROOT/build-asan" env "${SAN_ENV[@]}" ASAN_OPTIONS=$ASAN_OPTS:verify_asan_link_order=0 \
+            TZ=UTC faketime "$FT" ctest --output-on-failure -j"$J" -E "$SMOKE"
+        echo "== timing smoke tests (ASan + UBSan)"
+        tdctest "$TD_ROOT/build-asan" env "${SAN_ENV[@]}" ASAN_OPTIONS=$ASAN_OPTS$ASAN_EXTRA \
+            ctest --output-on-failure -j"$J" -R "$SMOKE"
+    else
+        echo "== tests (ASan + UBSan)"
+        tdctest "$TD_ROOT/build-asan" env "${SAN_ENV[@]}" ASAN_OPTIONS=$ASAN_OPTS$ASAN_EXTRA \
+            ctest --output-on-failure -j"$J"
+    fi
 fi
 
 if [ -z "${TD_SKIP_FUZZ:-}" ]; then
     echo "== build (libFuzzer, clang)"
     CC=clang td_build "$TD_ROOT/build-fuzz" -DTD_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug
     echo "== fuzz (${TD_FUZZ_SECONDS:-20} s per target)"
-    (cd "$TD_ROOT/build-fuzz" && ctest --output-on-failure -j"$J" -R '^fuzz/')   # one core per fuzzer
+    tdctest "$TD_ROOT/build-fuzz" ctest --output-on-failure -j"$J" -R '^fuzz/'   # one core per fuzzer
 fi
 echo "== tất cả kiểm thử đều đạt"

@@ -45,24 +45,26 @@ DB=$W/data-main/server.db
 OFF=(so-y-te so-tai-chinh ubnd-chi-linh ubnd-gia-loc)
 
 say "part 1: 4 offices with $PER reports each in their outboxes"
+pending() { sq "$W/o-$1/replica.db" "SELECT COUNT(*) FROM outbox WHERE status = 'pending';"; }
 for a in "${OFF[@]}"; do enrol_as "$W/o-$a" "$a" may-01 office "127.0.0.1:$P"; done
+# fill A: PER reports (tasks 1 and 27, a period each: one file holds one
+# report per task and period) signed into A's outbox by one
+# `tiendo report --from-file`
 fill() {
     local a=$1 k
-    for ((k = 1; k <= PER; k++)); do
-        "$TD" report --dir "$W/o-$a" --task $((k % 2 ? 1 : 27)) --period "$((2025 + k / 12 % 4))-$(printf %02d $((k % 12 + 1)))" \
-            --percent $((k % 101)) --result "Báo cáo $k" >/dev/null 2>>"$W/fill-$a.err" || return 1
-    done
+    {
+        echo "task,period,percent,result"
+        for ((k = 1; k <= PER; k++)); do
+            echo "$((k % 2 ? 1 : 27)),$((2025 + (k - 1) / 24))-$(printf %02d $(((k - 1) / 2 % 12 + 1))),$((k % 101)),Báo cáo $k"
+        done
+    } >"$W/fill-$a.csv"
+    "$TD" report --dir "$W/o-$a" --from-file "$W/fill-$a.csv" >/dev/null 2>"$W/fill-$a.err" ||
+        die "filling $a: $(tail -n 2 "$W/fill-$a.err")"
 }
-declare -A FPID
-for a in "${OFF[@]}"; do
-    fill "$a" &
-    FPID[$a]=$!
-    BG_PIDS+=("${FPID[$a]}")
-done
-for a in "${OFF[@]}"; do wait "${FPID[$a]}" || die "filling $a: $(tail -n 2 "$W/fill-$a.err")"; done
+for a in "${OFF[@]}"; do fill "$a"; done
+eq "every outbox filled" "$(for a in "${OFF[@]}"; do pending "$a"; done | sort -u | tr '\n' ' ')" "$PER "
 
 px_start pxs "$P" --rate-bps 400000
-pending() { sq "$W/o-$1/replica.db" "SELECT COUNT(*) FROM outbox WHERE status = 'pending';"; }
 # acked_on_server A: acked outbox rows of A missing from the server log
 # (same bytes at the acked index); must be 0.
 acked_missing() {

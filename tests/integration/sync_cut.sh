@@ -16,7 +16,9 @@
 # (record boundaries: offset-1, offset, offset+1, and the middle of each
 # chunk), every 97th byte of the first 12,000 (handshake, Push, PushAck) and
 # 50 evenly spaced points over the rest (the pull), at most TD_CUT_POINTS
-# (default 200) of them; TD_CHAOS=1 sweeps every byte from 1 to the total.
+# (default 200) of them, played in a spread order within a time budget
+# (TD_CUT_BUDGET, 150 s; 90 s in a slowed build); TD_CHAOS=1 sweeps every
+# byte from 1 to the total.
 # Pipelined push (docs/PROTOCOL.md §5): the device pushes in batches of 4
 # (TIENDO_PUSH_BATCH), so its 30 entries go as 8 Push frames, up to 4 in
 # flight (TDC_PUSH_WINDOW); the dense points over the push therefore cut
@@ -31,7 +33,8 @@ AG=so-tu-phap
 NENT=30
 MAXP=${TD_CUT_POINTS:-200}
 DENSE=${TD_CUT_DENSE:-12000}
-BUDGET=${TD_CUT_BUDGET:-150}   # seconds; a slow machine stops the sweep early (reported)
+# seconds; a slow machine or build stops the sweep early (reported)
+BUDGET=${TD_CUT_BUDGET:-$((TD_SLOW > 1 ? 90 : 150))}
 
 say "template: plan imported; a device of $AG with $NENT reports in its outbox"
 sync_pki
@@ -92,6 +95,9 @@ else
     if [ "$cnt" -gt "$MAXP" ]; then
         POINTS=$(awk -v c="$cnt" -v m="$MAXP" 'BEGIN { k = c / m } { if (NR - 1 >= nxt) { print; nxt += k } }' <<<"$POINTS")
     fi
+    # played in a spread order (golden-ratio stride over the sorted points),
+    # so a sweep stopped by the time budget still covers the whole sync
+    POINTS=$(awk '{ x = NR * 0.6180339887; printf "%.9f %s\n", x - int(x), $1 }' <<<"$POINTS" | sort -n | cut -d' ' -f2)
 fi
 NPOINTS=$(wc -l <<<"$POINTS")
 say "sweeping $NPOINTS cut points over 1..$TOTAL"

@@ -230,27 +230,53 @@ e2e "tampered replica: the audit page says Phát hiện sai lệch at entry $K" 
 ui_stop inst
 say "rows dropped below the page's state by another process: /audit/history folds again before it reads"
 # (as the visibility rule drops rows after an agency change, replica.c tdc__gen_bump; here the certificate
-# entry of so-y-te's device, so that a fold of the rows left refuses every entry that device signed)
-rm -rf insp-g
-cp -a insp insp-g
-ui_start insg insp-g --server 127.0.0.1:9
-ui_login insg
-curl -s -b "$W/insg.jar" "$BASE/audit/history?agency=so-y-te" >"$W/hist-g1.html"
-REF1=$(grep -o 'bị từ chối' "$W/hist-g1.html" | wc -l)
-CERT=$(sq insp-g/replica.db "SELECT min(idx) FROM pulled WHERE instr(body, CAST('yte-01' AS BLOB)) > 0;")
-[ -n "$CERT" ] || die "no entry names yte-01 in the inspector's replica"
-NYTE=$(grep -o "/ yte-01</td>" "$W/hist-g1.html" | wc -l)
+# entry of so-y-te's device, so that a fold of the rows left refuses every entry that device signed).
+# The page must see the change without the background sync's help: each sync attempt (even a failed one)
+# lets the next request bring the pages' state up to the database first, and then the page has nothing to
+# fold.  So the ui syncs with a listener that never answers (each attempt waits out the connect timeout),
+# and a round in which an attempt still ended between the two requests proves nothing and is played again.
+# mute_start: a TCP listener on loopback that accepts and never answers; its address in MUTE.
+mute_start() {
+    rm -f "$W/mute.port"
+    python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(64)
+print(s.getsockname()[1], flush=True); time.sleep(3600)' >"$W/mute.port" &
+    MUTE_PID=$!
+    BG_PIDS+=("$MUTE_PID")
+    for ((i = 0; i < 100; i++)); do [ -s "$W/mute.port" ] && break; sleep 0.05; done
+    [ -s "$W/mute.port" ] || die "the mute listener wrote no port"
+    MUTE="127.0.0.1:$(cat "$W/mute.port")"
+}
+for ((round = 1; round <= 4; round++)); do
+    rm -rf insp-g
+    cp -a insp insp-g
+    mute_start
+    ui_start insg insp-g --server "$MUTE"
+    ui_login insg
+    NF0=$(grep -c "ui: sync failed" insp-g/tiendo.log || true)
+    curl -s -b "$W/insg.jar" "$BASE/audit/history?agency=so-y-te" >"$W/hist-g1.html"
+    REF1=$(grep -o 'bị từ chối' "$W/hist-g1.html" | wc -l)
+    CERT=$(sq insp-g/replica.db "SELECT min(idx) FROM pulled WHERE instr(body, CAST('yte-01' AS BLOB)) > 0;")
+    [ -n "$CERT" ] || die "no entry names yte-01 in the inspector's replica"
+    NYTE=$(grep -o "/ yte-01</td>" "$W/hist-g1.html" | wc -l)
+    sq insp-g/replica.db "DELETE FROM pulled WHERE idx = $CERT; INSERT INTO meta(key, value) VALUES ('pulled_gen', 1)
+        ON CONFLICT(key) DO UPDATE SET value = value + 1;"
+    CODE=$(curl -s -o "$W/hist-g2.html" -w '%{http_code}' -b "$W/insg.jar" "$BASE/audit/history?agency=so-y-te")
+    NF1=$(grep -c "ui: sync failed" insp-g/tiendo.log || true)
+    kill "$MUTE_PID"   # the sync attempt waiting on it fails at once: the ui stops without waiting it out
+    wait "$MUTE_PID" 2>/dev/null || true
+    ui_stop insg
+    grep -q "ui: /audit/history: rows below the page's state changed" insp-g/tiendo.log && break
+    [ "$NF1" = "$NF0" ] && break
+    say "round $round: a sync attempt ended between the two requests ($NF0 -> $NF1 failed attempts): again"
+done
 ge "the agency's history lists entries signed by yte-01" "$NYTE" 2
-sq insp-g/replica.db "DELETE FROM pulled WHERE idx = $CERT; INSERT INTO meta(key, value) VALUES ('pulled_gen', 1)
-    ON CONFLICT(key) DO UPDATE SET value = value + 1;"
-eq "the page still answers" "$(curl -s -o "$W/hist-g2.html" -w '%{http_code}' -b "$W/insg.jar" \
-    "$BASE/audit/history?agency=so-y-te")" 200
+eq "the page still answers" "$CODE" 200
 REF2=$(grep -o 'bị từ chối' "$W/hist-g2.html" | wc -l)
 ge "the entries of the device whose certificate is gone show as refused ($REF1 before, $REF2 after)" "$REF2" \
     $((REF1 + NYTE))
-ui_stop insg
 grep -q "ui: /audit/history: rows below the page's state changed" insp-g/tiendo.log &&
-    pass "the page brought its state up to the replica first" ||
+    pass "the page brought its state up to the replica first (round $round)" ||
     fail "the page did not refresh its state: $(grep -v 'test clock' insp-g/tiendo.log | tail -n 5)"
 run 0 "server: refusals" "$SRV_BIN" state --data "$W/data-main" "${SRV_KEYS[@]}" --refused
 expect_out "the fold refused only the superseded review" "Bản ghi bị từ chối: 1"
