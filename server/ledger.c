@@ -625,38 +625,111 @@ typedef struct tds_pull_scan {
     int oom;
 } tds_pull_scan;
 
+/* The stored SignedEntry bytes go into LogEntry.entry as they are, not
+ * decoded and encoded again: protobuf-c packs a message's unknown fields
+ * verbatim, and field 2 sent as length-delimited bytes has the wire form of
+ * the sub-message (the client decodes it as a SignedEntry; the bytes are
+ * the canonical ones the verifier stored).  One block: the LogEntry, its
+ * one unknown field, the length prefix and the bytes.  A row that does not
+ * decode as a SignedEntry is not sent (the store only holds entries that
+ * decoded at push: a damaged row). */
+typedef struct tds__pull_le {
+    Tiendo__LogEntry le;
+    ProtobufCMessageUnknownField uf;
+    uint8_t data[];   /* varint length, then the SignedEntry bytes */
+} tds__pull_le;
+
+/* A bump allocator over a caller's buffer, for protobuf-c's check decode. */
+typedef struct tds__bump {
+    uint8_t *p;
+    size_t used, cap;
+} tds__bump;
+
+static void *tds__bump_alloc(void *arg, size_t n)
+{
+    tds__bump *b = arg;
+    size_t at = (b->used + 15) & ~(size_t)15;
+    if (at > b->cap || n > b->cap - at) return NULL;
+    b->used = at + n;
+    return b->p + at;
+}
+
+static void tds__bump_free(void *arg, void *p)
+{
+    (void)arg;
+    (void)p;
+}
+
+/* 1 when body decodes as a SignedEntry with both fields, 0 when not, -1
+ * out of memory.  protobuf-c copies the bytes fields out of body: into a
+ * buffer on the stack (or one malloc for a large entry), freed at once. */
+static int tds__signed_entry_ok(const uint8_t *body, size_t len)
+{
+    _Alignas(16) uint8_t buf[4096];
+    uint8_t *heap = NULL;
+    tds__bump b = {buf, 0, sizeof buf};
+    ProtobufCAllocator a = {tds__bump_alloc, tds__bump_free, &b};
+    Tiendo__SignedEntry *se;
+    int ok;
+    if (len > (sizeof buf - 256) / 2) {
+        if (len > (SIZE_MAX - 256) / 2 || !(heap = malloc(2 * len + 256))) return -1;
+        b.p = heap;
+        b.cap = 2 * len + 256;
+    }
+    se = tiendo__signed_entry__unpack(&a, len, body);
+    ok = se && se->body.len && se->sig.len;
+    free(heap);
+    return ok;
+}
+
 static int tds__pull_cb(void *arg, const tds_logrow *r)
 {
     tds_pull_scan *ps = arg;
-    Tiendo__LogEntry *le;
+    tds__pull_le *x;
+    size_t pre = 0, v;
+    int ok;
     if (!tds__visible(ps->l, ps->peer, r) || !tds__rescan_wanted(ps->peer, r)) {
         ps->next = r->idx + 1;   /* skipped for good */
         return 0;
     }
     if (ps->n >= ps->limit || (ps->n > 0 && ps->bytes + r->len > TD_PULL_MAX_BYTES)) return 1;
-    if (!(le = malloc(sizeof *le))) {
+    if (ps->own_from_seq && r->seq >= ps->own_from_seq && !memcmp(r->author, ps->peer->pk, 32)) {
+        /* the device holds these bytes, acknowledged at this index (Pull.own_from_seq) */
+        if (!(x = malloc(sizeof *x))) {
+            ps->oom = 1;
+            return 1;
+        }
+        tiendo__log_entry__init(&x->le);
+        x->le.index = r->idx;
+        x->le.received_ms = r->received_ms;
+        x->le.own_seq = r->seq;
+        ps->v[ps->n++] = &x->le;
+        ps->next = r->idx + 1;
+        return 0;
+    }
+    if ((ok = tds__signed_entry_ok(r->body, r->len)) < 0 || !(x = malloc(sizeof *x + 10 + r->len))) {
         ps->oom = 1;
         return 1;
     }
-    tiendo__log_entry__init(le);
-    le->index = r->idx;
-    le->received_ms = r->received_ms;
-    if (ps->own_from_seq && r->seq >= ps->own_from_seq && !memcmp(r->author, ps->peer->pk, 32)) {
-        /* the device holds these bytes, acknowledged at this index (Pull.own_from_seq) */
-        le->own_seq = r->seq;
-        ps->v[ps->n++] = le;
-        ps->next = r->idx + 1;
-        return 0;
-    }
-    le->entry = tiendo__signed_entry__unpack(NULL, r->len, r->body);
-    if (!le->entry) {
-        /* the store only holds entries that decoded at push: a damaged row */
+    if (!ok) {
         td_log_error("log index %llu does not decode; skipped in pull", (unsigned long long)r->idx);
-        free(le);
+        free(x);
         ps->next = r->idx + 1;
         return 0;
     }
-    ps->v[ps->n++] = le;
+    tiendo__log_entry__init(&x->le);
+    x->le.index = r->idx;
+    x->le.received_ms = r->received_ms;
+    for (v = r->len; v >= 0x80; v >>= 7) x->data[pre++] = (uint8_t)(v | 0x80);
+    x->data[pre++] = (uint8_t)v;
+    memcpy(x->data + pre, r->body, r->len);
+    x->uf.tag = 2;   /* LogEntry.entry */
+    x->uf.wire_type = PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED;
+    x->uf.len = pre + r->len;
+    x->uf.data = x->data;
+    x->le.base.n_unknown_fields = 1;
+    x->le.base.unknown_fields = &x->uf;
+    ps->v[ps->n++] = &x->le;
     ps->bytes += r->len;
     ps->next = r->idx + 1;
     return 0;
@@ -773,9 +846,8 @@ int tds_ledger_pull(tds_ledger *l, const tds_peer *peer, uint64_t since, uint32_
 void tds_ledger_pull_free(Tiendo__Entries *out)
 {
     for (size_t i = 0; i < out->n_batch; i++) {
-        if (out->batch[i]->entry) tiendo__signed_entry__free_unpacked(out->batch[i]->entry, NULL);
         free(out->batch[i]->inclusion);
-        free(out->batch[i]);
+        free(out->batch[i]);   /* the block of tds__pull_le: entry, unknown field and bytes */
     }
     free(out->batch);
     out->batch = NULL;

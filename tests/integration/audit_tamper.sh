@@ -211,4 +211,26 @@ for args in "--task 49" "--task 33" "--task 1" "--agency so-y-te" "--agency so-n
 done
 "$TD" audit history --task 33 --dir ins >"$W/h33.txt"
 expect_in "the replica's history of task 33 shows the refusal" "$W/h33.txt" "không chủ trì, không phối hợp nhiệm vụ"
+
+say "a row damaged under a running server: a pull leaves it out, the server says so, the client stops on the gap"
+# (the server refuses to start on a damaged row: its tree no longer matches; a row damaged while it runs
+# is caught where the pull reads it, as the stored bytes go out as they are: ledger.c tds__pull_cb.  An
+# entry left out is a gap in the signed tree, which the client refuses like any server's omission.)
+enrol_as ins2 thanh-tra tt-02 inspector 127.0.0.1:1
+rm -rf "$W/data-dmg"
+cp -a "$W/data-srv" "$W/data-dmg"
+sv_start dmg
+K=$((LAST / 2))
+for trg in $(sq "$W/data-dmg/server.db" "SELECT name FROM sqlite_master WHERE type = 'trigger';"); do
+    sq "$W/data-dmg/server.db" "DROP TRIGGER \"$trg\";"
+done
+sq "$W/data-dmg/server.db" "UPDATE log SET body = X'0AFF' WHERE idx = $K;"
+tsync ins2 --server "127.0.0.1:$PORT"
+eq "the pull past the damaged row fails" "$SYNC_RC" 1
+expect_in "the client names the gap in the verified tree" "$W/.sync.err" "không nối tiếp cây đã xác minh"
+check "the server still runs after that pull" kill -0 "${SRV_PID[dmg]}"
+expect_in "the server log names the row" "$W/dmg.log" "log index $K does not decode; skipped in pull"
+eq "the replica holds nothing at or after the damaged row" \
+    "$(sq ins2/replica.db "SELECT COUNT(*) FROM pulled WHERE idx >= $K;")" 0
+sv_stop dmg
 finish
