@@ -176,6 +176,7 @@ static int tdc__watch(tdc__run *run, uint64_t interval_s, uint64_t max_backoff_s
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    tdc_link_stop_on(&tdc__stop);   /* a sync waiting on a silent server ends at once */
     while (!tdc__stop) {
         td_error why;
         td_error_clear(&why);

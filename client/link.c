@@ -120,19 +120,35 @@ static void tdc__on_connect(uv_connect_t *req, int status)
     td_conn_start(l->conn);
 }
 
-static void tdc__on_timeout(uv_timer_t *t)
-{
-    tdc_link *l = t->data;
-    l->timed_out = 1;
-}
+static const volatile sig_atomic_t *tdc__stop_flag;
 
-/* Run the loop until cond(l) holds, the link closes, or timeout_ms pass. */
+void tdc_link_stop_on(const volatile sig_atomic_t *flag) { tdc__stop_flag = flag; }
+
+static void tdc__on_tick(uv_timer_t *t) { (void)t; /* wakes the loop: tdc__wait looks at the clock and the stop flag */ }
+
+/* Run the loop until cond(l) holds, the link closes, timeout_ms pass, or
+ * the stop flag is set (looked at every TDC_LINK_TICK_MS). */
 static int tdc__wait(tdc_link *l, int (*cond)(tdc_link *), uint64_t timeout_ms, const char *what,
                      td_error *err)
 {
+    uint64_t deadline;
+    int stopped = 0;
+    uv_update_time(&l->loop);
+    deadline = uv_now(&l->loop) + timeout_ms;
     l->timed_out = 0;
-    uv_timer_start(&l->timer, tdc__on_timeout, timeout_ms, 0);
-    while (!cond(l) && !l->closed && !l->timed_out) uv_run(&l->loop, UV_RUN_ONCE);
+    uv_timer_start(&l->timer, tdc__on_tick, timeout_ms < TDC_LINK_TICK_MS ? timeout_ms : TDC_LINK_TICK_MS,
+                   TDC_LINK_TICK_MS);
+    while (!cond(l) && !l->closed) {
+        if (tdc__stop_flag && *tdc__stop_flag) {
+            stopped = 1;
+            break;
+        }
+        if (uv_now(&l->loop) >= deadline) {
+            l->timed_out = 1;
+            break;
+        }
+        uv_run(&l->loop, UV_RUN_ONCE);
+    }
     uv_timer_stop(&l->timer);
     if (cond(l)) return TD_OK;
     if (l->closed) {
@@ -142,6 +158,9 @@ static int tdc__wait(tdc_link *l, int (*cond)(tdc_link *), uint64_t timeout_ms, 
         }
         return td_error_set(err, TD_ECLOSED, "server closed the connection while waiting for %s", what);
     }
+    if (stopped)
+        return td_error_set(err, TD_ECLOSED, "stopped while waiting for %s: the program is ending | "
+                            TD_MSG_LINK_STOPPED, what);
     return td_error_set(err, TD_ETIMEOUT, "no answer from server after %llu ms while waiting for %s",
                         (unsigned long long)timeout_ms, what);
 }

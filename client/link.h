@@ -18,6 +18,8 @@
 
 #include <stdint.h>
 
+#include <signal.h>
+
 #include "device.h"
 #include "err.h"
 #include "tiendo.pb-c.h"
@@ -52,6 +54,13 @@ int tdc_link_send_packed(tdc_link *l, const uint8_t *buf, size_t n, td_error *er
 int tdc_link_recv(tdc_link *l, Tiendo__Frame **out, uint64_t timeout_ms, td_error *err);
 /* Bye + close_notify, wait (bounded) for the close, free everything. */
 void tdc_link_close(tdc_link *l);
+
+/* A process-wide stop flag, set by a signal handler (tiendo ui, tiendo sync
+ * --watch): once it is set, every link's wait (connect, handshake, a reply)
+ * ends within TDC_LINK_TICK_MS with TD_ECLOSED, so that a program asked to
+ * stop does not first wait out a silent server's timeout.  NULL: none. */
+#define TDC_LINK_TICK_MS 100
+void tdc_link_stop_on(const volatile sig_atomic_t *flag);
 /* Wire bytes so far (ciphertext). */
 uint64_t tdc_link_bytes_out(const tdc_link *l);
 uint64_t tdc_link_bytes_in(const tdc_link *l);

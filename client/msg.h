@@ -313,6 +313,7 @@
 #define TD_MSG_DEVICE_NOT_ENROLLED "thư mục %s chưa có tệp config hoặc device.crt"
 #define TD_MSG_DEVICE_SERVER_LINE_MISSING "thiếu dòng \"server = MÁY:CỔNG\""
 
+#define TD_MSG_LINK_STOPPED "đã dừng: chương trình đang tắt"
 #define TD_MSG_LINK_CERT_REVOKED_HINT "  Chứng thư số của thiết bị này đã bị thu hồi, nên đồng bộ lại cũng không được. Hãy liên hệ\n" \
     "  Sở KH&CN (cán bộ quản lý CA) để được cấp chứng thư mới, với khóa mới:\n" \
     "    1. tiendo renew --csr-out yeu-cau.csr   (tạo khóa mới và yêu cầu cấp chứng thư)\n" \

@@ -706,6 +706,7 @@ int tdc_cmd_ui(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    tdc_link_stop_on(&tdc__ui_stop);   /* a sync waiting on a silent server ends at once */
     tdc__sync_loop(ui);
 
     MHD_stop_daemon(d);

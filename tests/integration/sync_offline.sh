@@ -74,5 +74,34 @@ log_has main "sync with nothing new" "so-khcn/vanthu-01: session closed (by serv
 run 0 "status after the second sync" "$TD" status --dir dev
 expect_out "still nothing waiting" "Chờ gửi: 0 mục"
 check_digest "after the second sync" main dev "$AG"
+say "sync --watch: sends what is recorded while it runs; SIGINT (Ctrl-C) ends it, at once also while it waits on a server that never answers"
+pending() { sq dev/replica.db "SELECT COUNT(*) FROM outbox WHERE status = 'pending';"; }
+none_pending() { [ "$(pending)" = 0 ]; }
+"$TD" sync --dir dev --watch --interval 1 >"$W/watch.out" 2>&1 &
+WPID=$!
+BG_PIDS+=("$WPID")
+report dev 1 2025-05 --state dang --percent 70 --result "Đã tổ chức 5 hội nghị"
+wait_for "the watch sent the report recorded while it ran" 30 none_pending && pass "sent by the watch"
+report dev 1 2025-06 --state dang --percent 80 --result "Đã tổ chức 6 hội nghị"
+wait_for "the watch sent the next one too" 30 none_pending && pass "sent by the watch, a later round"
+kill -INT "$WPID"
+rc=0
+wait "$WPID" || rc=$?
+eq "sync --watch exits 0 on SIGINT" "$rc" 0
+expect_in "sync --watch says it stopped" "$W/watch.out" "Đã dừng đồng bộ liên tục."
+mute_start
+"$TD" sync --dir dev --watch --server "$MUTE" >"$W/watch-mute.out" 2>&1 &
+WPID=$!
+BG_PIDS+=("$WPID")
+sleep 1   # connected; its TLS handshake waits (TDC_CONNECT_TIMEOUT_MS, 20 s)
+T0=$(date +%s%N)
+kill -INT "$WPID"
+rc=0
+wait "$WPID" || rc=$?
+le "sync --watch ended while waiting on a server that never answers (ms)" $((($(date +%s%N) - T0) / 1000000)) 10000
+eq "and exits 0" "$rc" 0
+kill "$MUTE_PID"
+wait "$MUTE_PID" 2>/dev/null || true
+check_digest "after the watch" main dev "$AG"
 stop_server main
 finish

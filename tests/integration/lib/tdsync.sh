@@ -214,6 +214,11 @@ ge() {
     if [ "$2" -ge "$3" ] 2>/dev/null; then pass "$1 ($2 >= $3)"; else fail "$1: got \"$2\", want >= $3"; fi
 }
 
+# le DESC GOT MAX: a numeric upper bound.
+le() {
+    if [ "$2" -le "$3" ] 2>/dev/null; then pass "$1 ($2 <= $3)"; else fail "$1: got \"$2\", want <= $3"; fi
+}
+
 # no_dups NAME DESC: no (author, seq) twice in the server's log.
 no_dups() {
     local d

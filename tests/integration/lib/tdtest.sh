@@ -133,6 +133,20 @@ expect_in() {
 
 # ---- servers ------------------------------------------------------------------
 
+# mute_start: a TCP listener on loopback that accepts and never answers (a
+# server whose host hangs); its address in MUTE, its PID in MUTE_PID.
+mute_start() {
+    rm -f "$W/mute.port"
+    python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(64)
+print(s.getsockname()[1], flush=True); time.sleep(3600)' >"$W/mute.port" &
+    MUTE_PID=$!
+    BG_PIDS+=("$MUTE_PID")
+    for ((i = 0; i < 100; i++)); do [ -s "$W/mute.port" ] && break; sleep 0.05; done
+    [ -s "$W/mute.port" ] || die "the mute listener wrote no port"
+    MUTE="127.0.0.1:$(cat "$W/mute.port")"
+}
+
 # port_wait WHAT PID PORTFILE LOG TRIES STEP: wait (TRIES x STEP seconds,
 # scaled by TD_SLOW) until process PID (WHAT, for messages) writes its port
 # number to PORTFILE; sets WAITED_PORT.  Dies, with the end of LOG, if PID
