@@ -17,7 +17,7 @@
 # chunk), every 97th byte of the first 12,000 (handshake, Push, PushAck) and
 # 50 evenly spaced points over the rest (the pull), at most TD_CUT_POINTS
 # (default 200) of them, played in a spread order within a time budget
-# (TD_CUT_BUDGET, 150 s; 90 s in a slowed build); TD_CHAOS=1 sweeps every
+# (TD_CUT_BUDGET, 100 s; 90 s in a slowed build); TD_CHAOS=1 sweeps every
 # byte from 1 to the total.
 # Pipelined push (docs/PROTOCOL.md §5): the device pushes in batches of 4
 # (TIENDO_PUSH_BATCH), so its 30 entries go as 8 Push frames, up to 4 in
@@ -34,7 +34,7 @@ NENT=30
 MAXP=${TD_CUT_POINTS:-200}
 DENSE=${TD_CUT_DENSE:-12000}
 # seconds; a slow machine or build stops the sweep early (reported)
-BUDGET=${TD_CUT_BUDGET:-$((TD_SLOW > 1 ? 90 : 150))}
+BUDGET=${TD_CUT_BUDGET:-$((TD_SLOW > 1 ? 90 : 100))}
 
 say "template: plan imported; a device of $AG with $NENT reports in its outbox"
 sync_pki
@@ -95,9 +95,14 @@ else
     if [ "$cnt" -gt "$MAXP" ]; then
         POINTS=$(awk -v c="$cnt" -v m="$MAXP" 'BEGIN { k = c / m } { if (NR - 1 >= nxt) { print; nxt += k } }' <<<"$POINTS")
     fi
-    # played in a spread order (golden-ratio stride over the sorted points),
-    # so a sweep stopped by the time budget still covers the whole sync
-    POINTS=$(awk '{ x = NR * 0.6180339887; printf "%.9f %s\n", x - int(x), $1 }' <<<"$POINTS" | sort -n | cut -d' ' -f2)
+    # played in a spread order (golden-ratio stride over the sorted points,
+    # from an offset that differs on every run: TD_SEED), so a sweep stopped
+    # by the time budget still covers the whole sync, and runs together
+    # cover every point
+    SEED=${TD_SEED:-$((RANDOM * 32768 + RANDOM))}
+    say "spread order seed $SEED (TD_SEED=$SEED plays the same points)"
+    POINTS=$(awk -v s="$SEED" '{ x = (NR + s % 100003) * 0.6180339887; printf "%.9f %s\n", x - int(x), $1 }' \
+        <<<"$POINTS" | sort -n | cut -d' ' -f2)
 fi
 NPOINTS=$(wc -l <<<"$POINTS")
 say "sweeping $NPOINTS cut points over 1..$TOTAL"
