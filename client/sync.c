@@ -749,6 +749,7 @@ static int tdc__pull_all(tdc_replica *r, const Tiendo__Welcome *w, const tdc_syn
                 rc = tdc__entries_alarm(r, o, s, err, "Entries from log index %llu: index or cursor %llu %s "
                                         "(signed tree size %llu, %zu entries)", (unsigned long long)since,
                                         (unsigned long long)at, bad, (unsigned long long)bound, n);
+                td_checkpoint_free(&head);
                 td_frame_free(reply);
                 return rc;
             }

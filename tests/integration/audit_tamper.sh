@@ -227,6 +227,7 @@ done
 sq "$W/data-dmg/server.db" "UPDATE log SET body = X'0AFF' WHERE idx = $K;"
 tsync ins2 --server "127.0.0.1:$PORT"
 eq "the pull past the damaged row fails" "$SYNC_RC" 1
+[ "$SYNC_RC" = 1 ] || say "its stderr: $(tail -c 4000 "$W/.sync.err")"
 expect_in "the client names the gap in the verified tree" "$W/.sync.err" "không nối tiếp cây đã xác minh"
 check "the server still runs after that pull" kill -0 "${SRV_PID[dmg]}"
 expect_in "the server log names the row" "$W/dmg.log" "log index $K does not decode; skipped in pull"
