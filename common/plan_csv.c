@@ -191,6 +191,30 @@ static int td__add_err(td_error *err, int rc, const char *name, int line, const 
     return td_error_prefix(err, rc == TD_EEXISTS ? TD_EPARSE : rc, "%s:%d: ", name, line);
 }
 
+/* Plan order: the tasks grouped by section, the sections in their order,
+ * each section's tasks in file order.  A spreadsheet may hold its rows in
+ * any order, naming each task's section in the Mục column; plan export
+ * writes section by section, so that an exported plan imports as the same
+ * plan. */
+static int td__tasks_by_section(td_plan *p, td_error *err)
+{
+    td_task *v;
+    size_t k = 0;
+    if (p->n_tasks < 2) return 0;
+    if (!(v = malloc(p->n_tasks * sizeof *v))) return td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
+    for (size_t s = 0; s < p->n_sections; s++)
+        for (size_t i = 0; i < p->n_tasks; i++)
+            if (p->tasks[i].section && !strcmp(p->tasks[i].section, p->sections[s].code)) v[k++] = p->tasks[i];
+    if (k != p->n_tasks) {   /* every task names a section of the plan (the loop above added it) */
+        free(v);
+        return td_error_set(err, TD_EINTERNAL, "%zu trong %zu nhiệm vụ không thuộc mục nào của kế hoạch",
+                            p->n_tasks - k, p->n_tasks);
+    }
+    free(p->tasks);
+    p->tasks = v;
+    return 0;
+}
+
 int td_csv_import_tasks(const char *buf, size_t n, const char *name, td_plan *out, td_error *err)
 {
     td_csv_reader c;
@@ -290,6 +314,7 @@ int td_csv_import_tasks(const char *buf, size_t n, const char *name, td_plan *ou
         rc = td_error_set(err, TD_EPARSE, "%s: không có nhiệm vụ nào", name);
         goto fail;
     }
+    if ((rc = td__tasks_by_section(out, err))) goto fail;
     return 0;
 fail:
     td__rec_free(&r);

@@ -45,7 +45,10 @@ tdctest() {
     if [ "$rc" != 0 ]; then
         echo "== failed checks (from $dir/Testing/Temporary/LastTest.log)"
         awk '/^[0-9]+\/[0-9]+ Testing: / { t = $3 }
-             /^[[:space:]]*FAIL|FATAL|Traceback|Error:|ERROR: AddressSanitizer|runtime error:/ { print t ": " substr($0, 1, 600) }' \
+             /^[[:space:]]*FAIL|FATAL|Traceback|Error:|ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/ {
+                 print t ": " substr($0, 1, 600) }
+             /ERROR: libFuzzer/ { print t ": " substr(prev, 1, 600) " / " $0 }
+             { prev = $0 }' \
             "$dir/Testing/Temporary/LastTest.log" | tail -n 60 || true
         echo "== failed tests"
         cat "$dir/Testing/Temporary/LastTestsFailed.log" 2>/dev/null || true
