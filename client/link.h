@@ -16,9 +16,8 @@
 
 #include <stdio.h>
 
-#include <stdint.h>
-
 #include <signal.h>
+#include <stdint.h>
 
 #include "device.h"
 #include "err.h"

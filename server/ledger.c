@@ -687,39 +687,33 @@ static int tds__pull_cb(void *arg, const tds_logrow *r)
     tds_pull_scan *ps = arg;
     tds__pull_le *x;
     size_t pre = 0, v;
-    int ok;
+    int own, ok = 1;
     if (!tds__visible(ps->l, ps->peer, r) || !tds__rescan_wanted(ps->peer, r)) {
         ps->next = r->idx + 1;   /* skipped for good */
         return 0;
     }
     if (ps->n >= ps->limit || (ps->n > 0 && ps->bytes + r->len > TD_PULL_MAX_BYTES)) return 1;
-    if (ps->own_from_seq && r->seq >= ps->own_from_seq && !memcmp(r->author, ps->peer->pk, 32)) {
-        /* the device holds these bytes, acknowledged at this index (Pull.own_from_seq) */
-        if (!(x = malloc(sizeof *x))) {
-            ps->oom = 1;
-            return 1;
-        }
-        tiendo__log_entry__init(&x->le);
-        x->le.index = r->idx;
-        x->le.received_ms = r->received_ms;
-        x->le.own_seq = r->seq;
-        ps->v[ps->n++] = &x->le;
-        ps->next = r->idx + 1;
-        return 0;
-    }
-    if ((ok = tds__signed_entry_ok(r->body, r->len)) < 0 || !(x = malloc(sizeof *x + 10 + r->len))) {
+    /* the device holds its own bytes, acknowledged at this index (Pull.own_from_seq) */
+    own = ps->own_from_seq && r->seq >= ps->own_from_seq && !memcmp(r->author, ps->peer->pk, 32);
+    if ((!own && (ok = tds__signed_entry_ok(r->body, r->len)) < 0) ||
+        !(x = malloc(sizeof *x + (own ? 0 : 10 + r->len)))) {
         ps->oom = 1;
         return 1;
     }
+    ps->next = r->idx + 1;
     if (!ok) {
         td_log_error("log index %llu does not decode; skipped in pull", (unsigned long long)r->idx);
         free(x);
-        ps->next = r->idx + 1;
         return 0;
     }
     tiendo__log_entry__init(&x->le);
     x->le.index = r->idx;
     x->le.received_ms = r->received_ms;
+    ps->v[ps->n++] = &x->le;
+    if (own) {
+        x->le.own_seq = r->seq;
+        return 0;
+    }
     for (v = r->len; v >= 0x80; v >>= 7) x->data[pre++] = (uint8_t)(v | 0x80);
     x->data[pre++] = (uint8_t)v;
     memcpy(x->data + pre, r->body, r->len);
@@ -729,9 +723,7 @@ static int tds__pull_cb(void *arg, const tds_logrow *r)
     x->uf.data = x->data;
     x->le.base.n_unknown_fields = 1;
     x->le.base.unknown_fields = &x->uf;
-    ps->v[ps->n++] = &x->le;
     ps->bytes += r->len;
-    ps->next = r->idx + 1;
     return 0;
 }
 
