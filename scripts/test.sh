@@ -61,15 +61,35 @@ td_build "$TD_ROOT/build"
 echo "== tests (normal)"
 tdctest "$TD_ROOT/build" ctest --output-on-failure -j"$J"
 
+# The package stage mostly waits on the mirror and on dpkg, and builds in its
+# own directory (build-deb): it runs in the background beside the date,
+# valgrind and sanitizer-build stages, its output kept in a file and printed
+# whole when it ends (deb_wait, before the timing-sensitive sanitizer tests).
+DEB_PID="" DEB_LOG="$TD_ROOT/build/debootstrap-test.log"
 if [ -n "${TD_SKIP_DEBOOTSTRAP:-}" ]; then
     echo "== bỏ qua kiểm thử gói Debian (TD_SKIP_DEBOOTSTRAP=1)"
 elif [ "$(id -u)" != 0 ]; then
     echo "== bỏ qua kiểm thử gói Debian: cần quyền root (debootstrap, chroot); chạy lại bằng root để kiểm"
 else
-    echo "== Debian packages in a fresh debootstrap root (packaging/debootstrap-test.sh)"
-    TD_DEBOOTSTRAP=1 bash "$TD_ROOT/packaging/debootstrap-test.sh"
+    echo "== Debian packages in a fresh debootstrap root (packaging/debootstrap-test.sh), in the background"
+    TD_DEBOOTSTRAP=1 bash "$TD_ROOT/packaging/debootstrap-test.sh" >"$DEB_LOG" 2>&1 </dev/null &
+    DEB_PID=$!
 fi
-
+deb_wait() {
+    local rc=0
+    [ -n "$DEB_PID" ] || return 0
+    wait "$DEB_PID" || rc=$?
+    DEB_PID=""
+    echo "== Debian packages (packaging/debootstrap-test.sh): exit $rc"
+    cat "$DEB_LOG"
+    if [ "$rc" != 0 ]; then
+        echo "== failed: packaging/debootstrap-test.sh exit $rc (its output above, in $DEB_LOG)"
+        exit "$rc"
+    fi
+}
+# a stage that fails stops the command: the package stage's processes are
+# ended by its own cleanup (it is sent TERM by its PID)
+trap '[ -n "$DEB_PID" ] && kill "$DEB_PID" 2>/dev/null; wait 2>/dev/null || true' EXIT
 
 if [ -z "${TD_SKIP_DATES:-}" ]; then
     # The 1st, the 17th/18th/19th (the reporting day), the 23rd (the meeting),
@@ -106,13 +126,14 @@ if [ -z "${TD_SKIP_VALGRIND:-}" ]; then
         tdctest "$TD_ROOT/build" env TD_VALGRIND=1 ctest --output-on-failure -R '^integration/'
     else
         echo "== integration tests with the server under valgrind"
-        tdctest "$TD_ROOT/build" env TD_VALGRIND=1 ctest --output-on-failure -R 'handshake|hostile$|sync_offline|sync_refuse'
+        tdctest "$TD_ROOT/build" env TD_VALGRIND=1 ctest --output-on-failure -j"$J" -R 'handshake|hostile$|sync_offline|sync_refuse'
     fi
 fi
 
 if [ -z "${TD_SKIP_SANITIZE:-}" ]; then
     echo "== build (ASan + UBSan)"
     td_build "$TD_ROOT/build-asan" -DTD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+    deb_wait
     # The sanitizer stage is also the other-day stage: it runs the whole
     # suite under Debian's faketime at TD_FAKETIME (TZ=UTC), so a test or a
     # program that reads the machine's clock instead of the project's fails
@@ -137,6 +158,7 @@ if [ -z "${TD_SKIP_SANITIZE:-}" ]; then
     fi
 fi
 
+deb_wait
 if [ -z "${TD_SKIP_FUZZ:-}" ]; then
     echo "== build (libFuzzer, clang)"
     CC=clang td_build "$TD_ROOT/build-fuzz" -DTD_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug
