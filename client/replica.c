@@ -1,11 +1,18 @@
 /* replica.c — see replica.h.  All SQL of the replica lives in this file. */
 #include "replica.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "derive_snap.h"
@@ -401,48 +408,50 @@ static int tdc__row_hash(tdc_replica *r, uint64_t idx, unsigned char out[32], in
     return rc;
 }
 
-/* The stored fold's blob, read in pieces (sqlite3_blob_read): never copied whole. */
-static int tdc__blob_read(void *arg, uint64_t off, void *dst, size_t n)
+/*
+ * The persisted fold's blob lives in a file beside the replica, "<replica>.fold-<16 hex digits>" (the digits:
+ * the blob's checksum, td_state_snap_peek's header bytes 48..55), never written in place: a new one is written
+ * under a temporary name and renamed, and its row in fold_snapshot (state = the blob's header only) names it.
+ * A command maps it and reads the main part where it lies: no copy out of the database's pages (57 MB of
+ * overflow pages walked and copied cost a five-year replica's commands ~20 ms each).  A mapping stays valid
+ * after the file is replaced or removed, so a state's texts are read later from the same bytes.
+ */
+#define TDC_FOLD_SUFFIX ".fold-"
+#define TDC_FOLD_HEX 16
+
+char *tdc_replica_fold_file(const char *db_path, const uint8_t *hdr)
 {
-    if (off > INT_MAX || n > INT_MAX || off + n > INT_MAX) return -1;
-    return sqlite3_blob_read(arg, dst, (int)n, (int)off) == SQLITE_OK ? 0 : -1;
+    char hex[TDC_FOLD_HEX + 1], *out;
+    size_t n = strlen(db_path) + sizeof TDC_FOLD_SUFFIX + TDC_FOLD_HEX;
+    for (int i = 0; i < TDC_FOLD_HEX / 2; i++) snprintf(hex + 2 * i, 3, "%02x", hdr[48 + i]);
+    if ((out = malloc(n))) snprintf(out, n, "%s" TDC_FOLD_SUFFIX "%s", db_path, hex);
+    return out;
 }
 
 static int tdc__rebuild(tdc_replica *r, X509 *ca, td_error *err);
 
 /* Where a loaded fold reads its reports' texts at their first use (common/derive_snap.h td_snap_src): the
- * stored blob again, opened at the first read and kept open until the next transaction of the replica
- * (tdc__exec) or its close. */
+ * mapped file, unmapped when the state is freed. */
 typedef struct tdc__texts_src {
-    sqlite3 *db;          /* borrowed: the replica's (its state never outlives it) */
+    sqlite3 *db;          /* borrowed: the replica's (its state never outlives it), for a refold */
     char *path;
     X509 *ca;
-    size_t n;             /* the blob's length when loaded */
-    sqlite3_blob *b;
+    const uint8_t *map;
+    size_t n;
 } tdc__texts_src;
 
 static int tdc__texts_rd(void *arg, uint64_t off, void *dst, size_t len)
 {
     tdc__texts_src *t = arg;
-    if (!t->b && sqlite3_blob_open(t->db, "main", "fold_snapshot", "state", 1, 0, &t->b) != SQLITE_OK) {
-        t->b = NULL;
-        return -1;
-    }
-    if ((size_t)sqlite3_blob_bytes(t->b) != t->n) return -1;   /* stored again since */
-    return tdc__blob_read(t->b, off, dst, len);
-}
-
-static void tdc__texts_idle(void *arg)
-{
-    tdc__texts_src *t = arg;
-    if (t->b) sqlite3_blob_close(t->b);
-    t->b = NULL;
+    if (off > t->n || len > t->n - off) return -1;
+    memcpy(dst, t->map + off, len);
+    return 0;
 }
 
 static void tdc__texts_release(void *arg)
 {
     tdc__texts_src *t = arg;
-    tdc__texts_idle(t);
+    if (t->map) munmap((void *)t->map, t->n);
     free(t->path);
     free(t);
 }
@@ -475,27 +484,50 @@ static int tdc__texts_refold(void *arg, uint64_t last, const char *why, td_state
     return TD_OK;
 }
 
-static int tdc__snapshot_read(tdc_replica *r, size_t n, X509 *ca, td_state **out, td_error *err)
+/* The fold file named by the row's header `hdr`, mapped and decoded: 0 and *out, or why it is not used
+ * (*why: a file missing or not the row's; else a decode error in err). */
+static int tdc__snapshot_read(tdc_replica *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *ca, td_state **out,
+                              const char **why, td_error *err)
 {
-    sqlite3_blob *b;
     tdc__texts_src *t = calloc(1, sizeof *t);
-    td_snap_src src = {tdc__texts_rd, tdc__texts_idle, tdc__texts_refold, tdc__texts_release, t};
-    int rc;
-    if (!t || !(t->path = strdup(r->path))) {
+    td_snap_src src = {tdc__texts_rd, NULL, tdc__texts_refold, tdc__texts_release, t};
+    char *fp = NULL;
+    struct stat sb;
+    uint64_t body;
+    void *m;
+    int fd, rc;
+    *out = NULL;
+    if (!t || !(t->path = strdup(r->path)) || !(fp = tdc_replica_fold_file(r->path, hdr))) {
+        if (t) free(t->path);
         free(t);
         return td_error_set(err, TD_ENOMEM, "%s: fold snapshot", r->path);
     }
     t->db = r->db;
     t->ca = ca;
-    t->n = n;
-    if (sqlite3_blob_open(r->db, "main", "fold_snapshot", "state", 1, 0, &b) != SQLITE_OK) {
-        tdc__texts_release(t);
-        return td_error_set(err, TD_EIO, TD_MSG_DB_FAIL, r->path, td_sqlite_vi_db(r->db, "fold snapshot blob"));
+    memcpy(&body, hdr + 40, 8);
+    if ((fd = open(fp, O_RDONLY | O_CLOEXEC)) < 0) {
+        *why = errno == ENOENT ? "its file is missing" : "its file cannot be opened";
+        rc = TD_OK;
+    } else if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || (uint64_t)sb.st_size != TD_SNAP_HEADER + body ||
+               (uint64_t)sb.st_size > TD_SNAP_MAX) {
+        *why = "its file does not have the length its row says";
+        rc = TD_OK;
+    } else if ((m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+        *why = "its file cannot be mapped";
+        rc = TD_OK;
+    } else {
+        t->map = m;
+        t->n = (size_t)sb.st_size;
+        if (memcmp(m, hdr, TD_SNAP_HEADER)) {
+            *why = "its file is not the one its row names";
+            rc = TD_OK;
+        } else if (!(rc = td_state_snap_decode_lazy(t->map, t->n, ca, &src, out, err))) {
+            t = NULL;   /* the state's now (or released already) */
+        }
     }
-    if ((size_t)sqlite3_blob_bytes(b) != n) rc = td_error_set(err, TD_EIO, "the blob changed length");
-    else rc = td_state_snap_read_lazy(tdc__blob_read, b, n, ca, &src, out, err);
-    sqlite3_blob_close(b);
-    if (rc) tdc__texts_release(t);
+    if (fd >= 0) close(fd);
+    free(fp);
+    if (t) tdc__texts_release(t);
     return rc;
 }
 
@@ -515,7 +547,7 @@ static int tdc__snapshot_load(tdc_replica *r, X509 *ca, int64_t gen, td_state **
     int rc, step, found = 0;
     *out = NULL;
     if ((rc = tdc__prepare(r,
-                           "SELECT pulled_gen, last_idx, n_entries, last_hash, ca_hash, length(state) FROM fold_snapshot "
+                           "SELECT pulled_gen, last_idx, n_entries, last_hash, ca_hash, state FROM fold_snapshot "
                            "WHERE id = 1",
                            &st, err)))
         return rc;
@@ -536,13 +568,16 @@ static int tdc__snapshot_load(tdc_replica *r, X509 *ca, int64_t gen, td_state **
         if (sqlite3_column_int64(st, 0) != gen) why = "pulled rows changed below it (pulled_gen moved)";
         else if (sqlite3_column_bytes(st, 3) != 32 || sqlite3_column_bytes(st, 4) != 32) why = "bad hashes";
         else if (tdc__ca_hash(ca, want) || memcmp(want, sqlite3_column_blob(st, 4), 32)) why = "another CA";
-        else if ((rc = tdc__row_hash(r, last, have, &found, err))) {
+        else if (sqlite3_column_bytes(st, 5) != TD_SNAP_HEADER) {
+            why = "kept inside the database (an earlier build): stored again as a file";
+            r->snap_stale = 1;
+        } else if ((rc = tdc__row_hash(r, last, have, &found, err))) {
             sqlite3_finalize(st);
             return rc;
         } else if (!found || memcmp(have, sqlite3_column_blob(st, 3), 32))
             why = "its last entry is not in the pulled rows";
         else if ((t0 = td_clock_mono_ms()),
-                 (rc = tdc__snapshot_read(r, (size_t)sqlite3_column_int64(st, 5), ca, out, &e))) {
+                 (rc = tdc__snapshot_read(r, sqlite3_column_blob(st, 5), ca, out, &why, &e))) {
             if (rc == TD_ENOMEM) {
                 sqlite3_finalize(st);
                 return td_error_set(err, rc, "%s: %s", r->path, e.msg);
@@ -550,6 +585,8 @@ static int tdc__snapshot_load(tdc_replica *r, X509 *ca, int64_t gen, td_state **
             if (rc == TD_EVERSION) td_log_debug("%s: fold snapshot not used: %s", r->path, e.msg);
             else td_log_warn("%s: fold snapshot not used: %s", r->path, e.msg);
             r->snap_stale = 1;
+        } else if (why) {
+            r->snap_stale = 1;   /* the file: stored again after this fold */
         } else if (td_state_last_index(*out) != last || td_state_count(*out) != n) {
             why = "its state does not match its row";
             td_state_free(*out);
@@ -743,15 +780,79 @@ done:
     return rc;
 }
 
+/* The blob written whole to a new file beside the replica (*tmp, malloc'd): a name nothing reads. */
+static int tdc__fold_write(tdc_replica *r, const uint8_t *blob, size_t n, char **tmp, td_error *err)
+{
+    size_t len = strlen(r->path) + sizeof TDC_FOLD_SUFFIX "tmp.XXXXXX";
+    size_t done = 0;
+    int fd, e;
+    if (!(*tmp = malloc(len))) return td_error_set(err, TD_ENOMEM, "%s: fold snapshot", r->path);
+    snprintf(*tmp, len, "%s" TDC_FOLD_SUFFIX "tmp.XXXXXX", r->path);
+    if ((fd = mkstemp(*tmp)) < 0) {
+        e = errno;
+        free(*tmp);
+        *tmp = NULL;
+        return td_error_set(err, TD_EIO, "%s: fold snapshot file: %s", r->path, strerror(e));
+    }
+    while (done < n) {
+        ssize_t k = write(fd, blob + done, n - done);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) {
+            e = k < 0 ? errno : ENOSPC;
+            close(fd);
+            unlink(*tmp);
+            free(*tmp);
+            *tmp = NULL;
+            return td_error_set(err, TD_EIO, "%s: fold snapshot file: %s", r->path, strerror(e));
+        }
+        done += (size_t)k;
+    }
+    if (close(fd)) {
+        e = errno;
+        unlink(*tmp);
+        free(*tmp);
+        *tmp = NULL;
+        return td_error_set(err, TD_EIO, "%s: fold snapshot file: %s", r->path, strerror(e));
+    }
+    return TD_OK;
+}
+
+/* Every fold file of the replica but `keep` (earlier ones, and those of a replica since replaced). */
+static void tdc__fold_prune(const char *db_path, const char *keep)
+{
+    const char *slash = strrchr(db_path, '/');
+    char *dir = slash ? strndup(db_path, (size_t)(slash - db_path + 1)) : strdup("./");
+    const char *base = slash ? slash + 1 : db_path;
+    size_t bl = strlen(base), sl = strlen(TDC_FOLD_SUFFIX);
+    const char *kb = strrchr(keep, '/') ? strrchr(keep, '/') + 1 : keep;
+    DIR *d;
+    struct dirent *de;
+    if (!dir || !(d = opendir(dir))) {
+        free(dir);
+        return;
+    }
+    while ((de = readdir(d))) {
+        const char *nm = de->d_name;
+        if (strncmp(nm, base, bl) || strncmp(nm + bl, TDC_FOLD_SUFFIX, sl) || strlen(nm + bl + sl) != TDC_FOLD_HEX ||
+            strspn(nm + bl + sl, "0123456789abcdef") != TDC_FOLD_HEX || !strcmp(nm, kb))
+            continue;
+        if (unlinkat(dirfd(d), nm, 0) && errno != ENOENT)
+            td_log_warn("%s%s: earlier fold file not removed: %s", dir, nm, strerror(errno));
+    }
+    closedir(d);
+    free(dir);
+}
+
 int tdc_replica_snapshot_save(tdc_replica *r, int force, int *written, td_error *err)
 {
     sqlite3_stmt *st = NULL;
     unsigned char ca_h[32], last_h[32], again[32];
     uint8_t *blob = NULL;
+    char *tmp = NULL, *fp = NULL;
     size_t n = 0;
     int64_t gen, have_last = 0, have_n = 0, t0;
     uint64_t last, count;
-    int rc, found = 0, step;
+    int rc, found = 0, step, renamed = 0;
     if (written) *written = 0;
     /* a rescan in progress puts rows in below folded ones: its state is folded again at its end */
     if (!r->st || r->refold || r->rescan_until || !(last = td_state_last_index(r->st))) return TD_OK;
@@ -782,14 +883,23 @@ int tdc_replica_snapshot_save(tdc_replica *r, int force, int *written, td_error 
     if ((rc = tdc__row_hash(r, last, last_h, &found, err)) || !found) goto done;
     tdc__rollback(r);
     t0 = td_clock_mono_ms();
-    /* encoded outside any transaction: a sync of another process is not held up meanwhile */
-    if (tdc__ca_hash(r->ca, ca_h) || td_state_snap_encode(r->st, &blob, &n))
+    /* encoded and written outside any transaction: a sync of another process is not held up meanwhile */
+    if (tdc__ca_hash(r->ca, ca_h) || td_state_snap_encode(r->st, &blob, &n) ||
+        !(fp = tdc_replica_fold_file(r->path, blob)))
         return td_error_set(err, TD_ENOMEM, "%s: fold snapshot", r->path);
+    if ((rc = tdc__fold_write(r, blob, n, &tmp, err))) goto done;
     if ((rc = tdc__exec(r, "BEGIN IMMEDIATE", err))) goto done;
     /* and checked again in the writing transaction */
     if ((rc = tdc__meta_read(r, "pulled_gen", &gen, err)) || (rc = tdc__row_hash(r, last, again, &found, err)))
         goto done;
     if (gen != r->pulled_gen || !found || memcmp(again, last_h, 32)) goto done;
+    /* the file under its name while this connection holds the write lock: a file and the row that names it
+     * go in together (a reader opens the file its row names) */
+    if (rename(tmp, fp)) {
+        rc = td_error_set(err, TD_EIO, "%s: fold snapshot file: %s", fp, strerror(errno));
+        goto done;
+    }
+    renamed = 1;
     if ((rc = tdc__prepare(r,
                            "INSERT OR REPLACE INTO fold_snapshot(id, pulled_gen, last_idx, n_entries, last_hash, ca_hash, "
                            "state, written_ms) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -800,19 +910,25 @@ int tdc_replica_snapshot_save(tdc_replica *r, int force, int *written, td_error 
     sqlite3_bind_int64(st, 3, (int64_t)count);
     sqlite3_bind_blob(st, 4, last_h, 32, SQLITE_STATIC);
     sqlite3_bind_blob(st, 5, ca_h, 32, SQLITE_STATIC);
-    sqlite3_bind_blob64(st, 6, blob, n, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 6, blob, TD_SNAP_HEADER, SQLITE_STATIC);   /* the header: which file, and checked */
     sqlite3_bind_int64(st, 7, td_clock_now_ms());
     if (sqlite3_step(st) != SQLITE_DONE) rc = tdc__dberr(r, err, "storing the fold snapshot");
     sqlite3_finalize(st);
     st = NULL;
     if (!rc && !(rc = tdc__exec(r, "COMMIT", err))) {
         if (written) *written = 1;
-        td_log_debug("%s: fold snapshot at index %llu (%llu entries, %zu bytes) stored in %lld ms", r->path,
+        tdc__fold_prune(r->path, fp);
+        td_log_debug("%s: fold snapshot at index %llu (%llu entries, %zu bytes) stored in %lld ms", fp,
                      (unsigned long long)last, (unsigned long long)count, n, (long long)(td_clock_mono_ms() - t0));
     }
 done:
     sqlite3_finalize(st);
     tdc__rollback(r);
+    /* not stored: the temporary file goes (one renamed but not committed stays until the next save prunes
+     * it: the row still names the one before) */
+    if (tmp && !renamed) unlink(tmp);
+    free(tmp);
+    free(fp);
     free(blob);
     return rc;
 }

@@ -165,8 +165,8 @@ int tdc_replica_refresh(tdc_replica *r, td_error *err);
 
 /*
  * The persisted fold (docs/ARCHITECTURE.md, "The persisted fold"): store the
- * state as folded now (common/derive_snap.h) in table fold_snapshot, bound to
- * the rows it covers, so that the next open loads it and folds only the rows
+ * state as folded now (common/derive_snap.h) in a file beside the replica,
+ * named by its row in table fold_snapshot, which binds it to the rows it covers, so that the next open loads it and folds only the rows
  * above it.  Skipped (0, *written = 0) when the state does not describe the
  * rows any more (another process dropped or put in rows: meta pulled_gen;
  * a rescan in progress), when no row is folded, and, unless force, when the
@@ -177,6 +177,9 @@ int tdc_replica_refresh(tdc_replica *r, td_error *err);
  */
 #define TDC_SNAPSHOT_MIN_NEW 1000
 int tdc_replica_snapshot_save(tdc_replica *r, int force, int *written, td_error *err);
+/* The file that holds a stored fold whose blob header (TD_SNAP_HEADER bytes, the row's `state`) is hdr:
+ * "<db_path>.fold-<its checksum in hex>" (replica.c), malloc'd; NULL when out of memory. */
+char *tdc_replica_fold_file(const char *db_path, const uint8_t *hdr);
 /* The last index of the stored fold the state was last rebuilt from (at
  * open, or a refresh that folded again), 0 when it folded every row. */
 uint64_t tdc_replica_snapshot_loaded(const tdc_replica *r);

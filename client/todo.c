@@ -268,6 +268,7 @@ int tdc_todo_build(tdc_ctx *c, int date, size_t refusals_max, tdc_todo *t, td_er
             if (rv[k].received_ms < end) seen[nseen++] = rv[k].report_index;
         if (nseen > 1) qsort(seen, nseen, sizeof *seen, tdc__u64_cmp);
         for (size_t i = 0; i < nr; i++) {
+            if (i + 16 < nr) __builtin_prefetch(&r[i + 16]);
             if (r[i].state != TIENDO__REPORT_STATE__REPORT_DONE || r[i].received_ms >= end) continue;
             if (nseen && bsearch(&r[i].index, seen, nseen, sizeof *seen, tdc__u64_cmp)) continue;
             if (TD_GROW(w, capw, nw + 1)) {

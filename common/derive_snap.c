@@ -1357,7 +1357,8 @@ static int td__texts_now(td_state *st, td_snap_read_fn rd, void *arg, td_error *
     return 0;
 }
 
-int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out, td_error *err)
+/* The main part of a blob in memory, read where it lies (its whole main part is the window). */
+static int td__snap_decode_mem(const uint8_t *buf, size_t n, X509 *ca, td_state **out, td_error *err)
 {
     td__sr r = {0};
     uint64_t last, count, body, main;
@@ -1372,9 +1373,24 @@ int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out,
     td__xxh_init(&r.mac);
     td__xxh_update(&r.mac, buf, 48);
     td__xxh_update(&r.mac, r.w, r.wlen);
-    if ((rc = td__snap_decode(&r, buf, ca, out, err))) return rc;
-    if ((rc = td__texts_now(*out, td__mem_read, (void *)buf, err))) *out = NULL;
+    return td__snap_decode(&r, buf, ca, out, err);
+}
+
+int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out, td_error *err)
+{
+    int rc = td__snap_decode_mem(buf, n, ca, out, err);
+    if (!rc && (rc = td__texts_now(*out, td__mem_read, (void *)buf, err))) *out = NULL;
     return rc;
+}
+
+int td_state_snap_decode_lazy(const uint8_t *buf, size_t n, X509 *ca, const td_snap_src *texts, td_state **out,
+                              td_error *err)
+{
+    int rc = td__snap_decode_mem(buf, n, ca, out, err);
+    if (rc) return rc;
+    if ((*out)->lazy) (*out)->lazy->src = *texts;
+    else if (texts->release) texts->release(texts->arg);   /* no text to read: the source is not needed */
+    return 0;
 }
 
 static int td__snap_read(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, td_state **out, td_error *err)
@@ -1409,16 +1425,6 @@ int td_state_snap_read(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, td_sta
     int rc = td__snap_read(rd, arg, n, ca, out, err);
     if (!rc && (rc = td__texts_now(*out, rd, arg, err))) *out = NULL;
     return rc;
-}
-
-int td_state_snap_read_lazy(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, const td_snap_src *texts,
-                            td_state **out, td_error *err)
-{
-    int rc = td__snap_read(rd, arg, n, ca, out, err);
-    if (rc) return rc;
-    if ((*out)->lazy) (*out)->lazy->src = *texts;
-    else if (texts->release) texts->release(texts->arg);   /* no text to read: the source is not needed */
-    return 0;
 }
 
 /* The body after the header; the checksum is compared at the end, over everything read. */

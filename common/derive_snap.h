@@ -25,7 +25,7 @@
  * one chunk per (task, agency) (the positions of its reports in the state's order, then their texts), each
  * with its own XXH64 in the index.
  *
- * Loading a state reads and checks the main part only when it comes from td_state_snap_read_lazy: the
+ * Loading a state reads and checks the main part only when it comes from td_state_snap_decode_lazy: the
  * texts are read at their first use (td_state_report, td_state_version_report, td_state_task_reports,
  * td_state_reports, the digests, td_state_snap_encode...; never by the _notext readers of derive.h): the
  * report's chunk for a reader of one report, the task's for a reader of a task, all of them for a reader of
@@ -96,7 +96,7 @@ typedef int (*td_snap_read_fn)(void *arg, uint64_t off, void *dst, size_t len);
 int td_state_snap_read(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, td_state **out, td_error *err);
 
 /*
- * Where a state loaded by td_state_snap_read_lazy reads its texts later: rd reads the stored blob as it is
+ * Where a state loaded by td_state_snap_decode_lazy reads its texts later: rd reads the stored blob as it is
  * at the time of the call (the loaded one, unless it was stored again since: the header read first tells);
  * idle (may be NULL) lets go of what rd holds open (td_state_snap_idle, and before a refold);
  * refold (may be NULL), when the texts cannot be read (why says what failed): a new state folded from
@@ -111,10 +111,11 @@ typedef struct td_snap_src {
     void *arg;
 } td_snap_src;
 
-/* td_state_snap_read of the main part only: the texts are read from `texts` at their first use.  On
- * success the state owns texts->arg (released with it); on failure the caller keeps it. */
-int td_state_snap_read_lazy(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, const td_snap_src *texts,
-                            td_state **out, td_error *err);
+/* td_state_snap_decode of the main part only, read where it lies in memory (a mapped file: client/replica.c),
+ * without a copy: the texts are read from `texts` at their first use.  On success the state owns texts->arg
+ * (released with it); on failure the caller keeps it.  buf must stay readable until then. */
+int td_state_snap_decode_lazy(const uint8_t *buf, size_t n, X509 *ca, const td_snap_src *texts, td_state **out,
+                              td_error *err);
 /* Whether some report's texts are still to be read (tests, benchmarks). */
 int td_state_snap_texts_pending(const td_state *st);
 /* The source's idle (td_snap_src) if the state still reads from it: the source's owner calls it before it

@@ -19,7 +19,7 @@
  * stores its state; a new open then loads it and folds only the rows above
  * it, and its digest must equal that of a fold of every pulled row done
  * here, apart from the replica code (the "full fold" below).  At the end the
- * stored blob is cut short, then has a byte flipped in its main part: a new open must fold
+ * stored blob (its file) is cut short, then has a byte flipped in its main part: a new open must fold
  * every row and give the same digest; a byte flipped in its text section: a new open loads the main
  * part, takes the texts from a fold of the rows (same digest) and stores the fold again, which the
  * next open loads whole; after rows are dropped (pulled_gen
@@ -97,62 +97,91 @@ static int full_digest(const char *path, X509 *ca, unsigned char out[32])
     return rc ? -1 : 0;
 }
 
-/* Damage the stored snapshot: cut it to half (how 0), flip one byte in the middle of its main part (how 1), give
- * it another format number (how 2: an older build's snapshot), or flip one byte in the middle of its text
- * section (how 3). */
-static int damage(const char *path, int how)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int rc = -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) return -1;
-    if (how == 0) {
-        rc = sqlite3_exec(db, "UPDATE fold_snapshot SET state = substr(state, 1, length(state) / 2)", NULL, NULL,
-                          NULL) == SQLITE_OK && sqlite3_changes(db) == 1 ? 0 : -1;
-    } else if (sqlite3_prepare_v2(db, "SELECT state FROM fold_snapshot", -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            size_t n = (size_t)sqlite3_column_bytes(st, 0);
-            uint8_t *b = malloc(n);
-            sqlite3_stmt *up;
-            uint64_t main = 0;
-            memcpy(b, sqlite3_column_blob(st, 0), n);
-            if (n >= TD_SNAP_HEADER) memcpy(&main, b + 56, 8);
-            if (main > n - TD_SNAP_HEADER) main = 0;
-            if (how == 2 && n > 8) b[8]++;
-            else if (how == 3) b[TD_SNAP_HEADER + main + (n - TD_SNAP_HEADER - main) / 2] ^= 0x10;
-            else b[TD_SNAP_HEADER + main / 2] ^= 0x10;
-            sqlite3_finalize(st);
-            st = NULL;
-            if (sqlite3_prepare_v2(db, "UPDATE fold_snapshot SET state = ?1", -1, &up, NULL) == SQLITE_OK) {
-                sqlite3_bind_blob(up, 1, b, (int)n, SQLITE_STATIC);
-                rc = sqlite3_step(up) == SQLITE_DONE ? 0 : -1;
-                sqlite3_finalize(up);
-            }
-            free(b);
-        }
-        sqlite3_finalize(st);
-    }
-    sqlite3_close(db);
-    return rc;
-}
-
-/* The stored blob, malloc'd (NULL when none). */
+/* The stored blob (malloc'd, NULL when none): the file its row names. */
 static uint8_t *blob_get(const char *path, size_t *n)
 {
     sqlite3 *db;
     sqlite3_stmt *st;
     uint8_t *b = NULL;
+    char *fp = NULL;
+    FILE *f;
+    long len;
     *n = 0;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) return NULL;
     if (sqlite3_prepare_v2(db, "SELECT state FROM fold_snapshot", -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW && (b = malloc((size_t)sqlite3_column_bytes(st, 0) + 1))) {
-            *n = (size_t)sqlite3_column_bytes(st, 0);
-            memcpy(b, sqlite3_column_blob(st, 0), *n);
-        }
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == TD_SNAP_HEADER)
+            fp = tdc_replica_fold_file(path, sqlite3_column_blob(st, 0));
         sqlite3_finalize(st);
     }
     sqlite3_close(db);
+    if (fp && (f = fopen(fp, "rb"))) {
+        if (!fseek(f, 0, SEEK_END) && (len = ftell(f)) > 0 && !fseek(f, 0, SEEK_SET) && (b = malloc((size_t)len)) &&
+            fread(b, 1, (size_t)len, f) == (size_t)len)
+            *n = (size_t)len;
+        fclose(f);
+    }
+    free(fp);
+    if (!*n) {
+        free(b);
+        b = NULL;
+    }
     return b;
+}
+
+/* Write the n bytes b over the stored fold's file (the name its row gives), and with head also b's header into
+ * the row. */
+static int blob_put(const char *path, const uint8_t *b, size_t n, int head)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    char *fp = NULL;
+    FILE *f;
+    int rc = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_prepare_v2(db, "SELECT state FROM fold_snapshot", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == TD_SNAP_HEADER)
+            fp = tdc_replica_fold_file(path, sqlite3_column_blob(st, 0));
+        sqlite3_finalize(st);
+    }
+    if (fp && (f = fopen(fp, "wb"))) {
+        rc = fwrite(b, 1, n, f) == n ? 0 : -1;
+        if (fclose(f)) rc = -1;
+    }
+    free(fp);
+    if (!rc && head) {
+        rc = -1;
+        if (sqlite3_prepare_v2(db, "UPDATE fold_snapshot SET state = ?1", -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_blob(st, 1, b, TD_SNAP_HEADER, SQLITE_STATIC);
+            rc = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(db) == 1 ? 0 : -1;
+            sqlite3_finalize(st);
+        }
+    }
+    sqlite3_close(db);
+    return rc;
+}
+
+/* Damage the stored snapshot: cut it to half (how 0), flip one byte in the middle of its main part (how 1), give
+ * it another format number (how 2: an older build's snapshot, in its file and its row), or flip one byte in the
+ * middle of its text section (how 3). */
+static int damage(const char *path, int how)
+{
+    size_t n;
+    uint64_t main = 0;
+    uint8_t *b = blob_get(path, &n);
+    int rc;
+    if (!b || n <= TD_SNAP_HEADER) {
+        free(b);
+        return -1;
+    }
+    memcpy(&main, b + 56, 8);
+    if (main > n - TD_SNAP_HEADER) main = 0;
+    if (how == 0) n /= 2;
+    else if (how == 2) b[8]++;
+    else if (how == 3) b[TD_SNAP_HEADER + main + (n - TD_SNAP_HEADER - main) / 2] ^= 0x10;
+    else b[TD_SNAP_HEADER + main / 2] ^= 0x10;
+    rc = blob_put(path, b, n, how == 2);
+    free(b);
+    return rc;
 }
 
 static int cmp_u64(const void *a, const void *b)

@@ -7,8 +7,11 @@
  *   - a damaged text section, or a snapshot stored again after the load: the texts come from a fold of
  *     the log, and the stored fold is written again (it then loads whole);
  *   - a snapshot of format 4 (an older build's): not used, the rows folded, and one of this format stored
- *     by that open, which the next open loads.
+ *     by that open, which the next open loads;
+ *   - the fold's file missing, or the fold kept in its row (an earlier build): the rows folded and the fold
+ *     stored as a file again; one file beside the replica after any number of saves.
  */
+#include <dirent.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,38 +140,86 @@ static void same_as_fold(const td_state *st, const td_state *full)
     TT_CHECK(!memcmp(d1, d2, 32));
 }
 
-/* The stored blob (malloc'd) and its length. */
-static uint8_t *blob_get(size_t *n)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    uint8_t *b = NULL;
-    *n = 0;
-    if (sqlite3_open_v2(PATH, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) return NULL;
-    if (sqlite3_prepare_v2(db, "SELECT state FROM fold_snapshot WHERE id = 1", -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW && (b = malloc((size_t)sqlite3_column_bytes(st, 0) + 1))) {
-            *n = (size_t)sqlite3_column_bytes(st, 0);
-            memcpy(b, sqlite3_column_blob(st, 0), *n);
-        }
-        sqlite3_finalize(st);
-    }
-    sqlite3_close(db);
-    return b;
-}
-
-static int blob_put(const uint8_t *b, size_t n)
+/* The row's header (the blob's first TD_SNAP_HEADER bytes), 0 when there is one. */
+static int row_header(uint8_t hdr[TD_SNAP_HEADER])
 {
     sqlite3 *db;
     sqlite3_stmt *st;
     int rc = -1;
-    if (sqlite3_open_v2(PATH, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_open_v2(PATH, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_prepare_v2(db, "SELECT state FROM fold_snapshot WHERE id = 1", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == TD_SNAP_HEADER) {
+            memcpy(hdr, sqlite3_column_blob(st, 0), TD_SNAP_HEADER);
+            rc = 0;
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return rc;
+}
+
+/* The stored blob (malloc'd: the file its row names) and its length. */
+static uint8_t *blob_get(size_t *n)
+{
+    uint8_t hdr[TD_SNAP_HEADER], *b = NULL;
+    char *fp;
+    FILE *f;
+    long len;
+    *n = 0;
+    if (row_header(hdr) || !(fp = tdc_replica_fold_file(PATH, hdr))) return NULL;
+    if ((f = fopen(fp, "rb"))) {
+        if (!fseek(f, 0, SEEK_END) && (len = ftell(f)) > 0 && !fseek(f, 0, SEEK_SET) && (b = malloc((size_t)len)) &&
+            fread(b, 1, (size_t)len, f) == (size_t)len)
+            *n = (size_t)len;
+        fclose(f);
+    }
+    free(fp);
+    if (!*n) {
+        free(b);
+        b = NULL;
+    }
+    return b;
+}
+
+/* Write b over the file the row names, and its header into the row (as a build writing another format would). */
+static int blob_put(const uint8_t *b, size_t n)
+{
+    uint8_t hdr[TD_SNAP_HEADER];
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    char *fp;
+    FILE *f;
+    int rc = -1;
+    if (row_header(hdr) || !(fp = tdc_replica_fold_file(PATH, hdr))) return -1;
+    if ((f = fopen(fp, "wb"))) {
+        rc = fwrite(b, 1, n, f) == n ? 0 : -1;
+        if (fclose(f)) rc = -1;
+    }
+    free(fp);
+    if (rc || sqlite3_open_v2(PATH, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) return -1;
+    rc = -1;
     if (sqlite3_prepare_v2(db, "UPDATE fold_snapshot SET state = ?1 WHERE id = 1", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_blob(st, 1, b, (int)n, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 1, b, TD_SNAP_HEADER, SQLITE_STATIC);
         rc = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(db) == 1 ? 0 : -1;
         sqlite3_finalize(st);
     }
     sqlite3_close(db);
     return rc;
+}
+
+/* How many fold files lie beside the replica. */
+static int fold_files(void)
+{
+    DIR *d = opendir(DIR_);
+    struct dirent *de;
+    char pre[160];
+    int k = 0;
+    snprintf(pre, sizeof pre, "%s.fold-", TDC_REPLICA_FILE);
+    if (!d) return -1;
+    while ((de = readdir(d)))
+        if (!strncmp(de->d_name, pre, strlen(pre))) k++;
+    closedir(d);
+    return k;
 }
 
 /* Where the text section begins: after the header and the main part (its length in the header). */
@@ -187,13 +238,19 @@ static td_state *FULL;  /* the fold of every row of L */
 static void remove_db(void)
 {
     char p[160];
+    DIR *d;
+    struct dirent *de;
     snprintf(p, sizeof p, "%s-wal", PATH);
     unlink(p);
     snprintf(p, sizeof p, "%s-shm", PATH);
     unlink(p);
     unlink(PATH);
+    if ((d = opendir(DIR_))) {   /* and its fold files */
+        while ((de = readdir(d)))
+            if (de->d_name[0] != '.') unlinkat(dirfd(d), de->d_name, 0);
+        closedir(d);
+    }
 }
-
 /* A replica holding rows [0, CUT) with the fold stored, then rows [CUT, to). */
 static void make_replica(size_t to)
 {
@@ -295,6 +352,7 @@ static void test_damaged_texts(void)
     TT_EQ_INT(td_state_snap_texts_pending(tdc_replica_state(r)), 1);
     store(w, &L, CUT, L.len);
     TT_EQ_INT(tdc_replica_snapshot_save(w, 1, NULL, &e), 0);
+    TT_EQ_INT(fold_files(), 1);   /* the one r reads from is gone: its mapping still holds the bytes */
     {
         td_state *cut = fold(&L, CUT);
         same_as_fold(tdc_replica_state(r), cut);
@@ -339,6 +397,76 @@ static void test_format4_replaced(void)
     tdc_replica_close(r);
 }
 
+/* The fold file gone (a copied replica, a cleaned directory): the rows folded, and the file stored again. */
+static void test_file_missing(void)
+{
+    tdc_replica *r;
+    td_error e = {0};
+    uint8_t hdr[TD_SNAP_HEADER];
+    char *fp;
+
+    make_replica(L.len);
+    TT_EQ_INT(fold_files(), 1);
+    TT_EQ_INT(row_header(hdr), 0);
+    fp = tdc_replica_fold_file(PATH, hdr);
+    TT_CHECK(fp && unlink(fp) == 0);
+    free(fp);
+    TT_EQ_INT(tdc_replica_open(&r, PATH, CA, &e), 0);
+    if (!r) return;
+    TT_EQ_INT(tdc_replica_snapshot_loaded(r), 0);   /* every row folded */
+    same_as_fold(tdc_replica_state(r), FULL);
+    tdc_replica_close(r);
+    TT_EQ_INT(fold_files(), 1);   /* stored again by that open */
+    TT_EQ_INT(tdc_replica_open(&r, PATH, CA, &e), 0);
+    if (!r) return;
+    TT_EQ_INT(tdc_replica_snapshot_loaded(r), td_state_last_index(FULL));
+    same_as_fold(tdc_replica_state(r), FULL);
+    tdc_replica_close(r);
+}
+
+/* A fold an earlier build kept in the row itself: not used, the rows folded, and the fold stored as a file
+ * (the row keeps only the header); every save leaves one file. */
+static void test_row_blob_replaced(void)
+{
+    tdc_replica *r;
+    td_error e = {0};
+    uint8_t *b, hdr[TD_SNAP_HEADER];
+    size_t n;
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    char *fp;
+
+    make_replica(L.len);
+    b = blob_get(&n);
+    TT_CHECK(b != NULL);
+    if (!b) return;
+    TT_EQ_INT(row_header(hdr), 0);
+    fp = tdc_replica_fold_file(PATH, hdr);
+    TT_CHECK(fp && unlink(fp) == 0);
+    free(fp);
+    TT_EQ_INT(sqlite3_open_v2(PATH, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    TT_EQ_INT(sqlite3_prepare_v2(db, "UPDATE fold_snapshot SET state = ?1 WHERE id = 1", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_blob(st, 1, b, (int)n, SQLITE_STATIC);
+    TT_EQ_INT(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    free(b);
+    TT_EQ_INT(fold_files(), 0);
+    TT_EQ_INT(tdc_replica_open(&r, PATH, CA, &e), 0);
+    if (!r) return;
+    TT_EQ_INT(tdc_replica_snapshot_loaded(r), 0);
+    same_as_fold(tdc_replica_state(r), FULL);
+    tdc_replica_close(r);
+    TT_EQ_INT(row_header(hdr), 0);   /* the row holds the header only again */
+    TT_EQ_INT(fold_files(), 1);
+    TT_EQ_INT(tdc_replica_open(&r, PATH, CA, &e), 0);
+    if (!r) return;
+    TT_EQ_INT(tdc_replica_snapshot_loaded(r), td_state_last_index(FULL));
+    TT_EQ_INT(tdc_replica_snapshot_save(r, 1, NULL, &e), 0);   /* the same fold again: still one file */
+    tdc_replica_close(r);
+    TT_EQ_INT(fold_files(), 1);
+}
+
 int main(void)
 {
     static const char *periods[] = {"2025-01", "2025-02", "2025-03", "2025-04"};
@@ -358,6 +486,8 @@ int main(void)
     TT_RUN(test_lazy_texts);
     TT_RUN(test_damaged_texts);
     TT_RUN(test_format4_replaced);
+    TT_RUN(test_file_missing);
+    TT_RUN(test_row_blob_replaced);
 
     td_state_free(FULL);
     L_free(&L);
