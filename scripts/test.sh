@@ -162,7 +162,7 @@ deb_wait
 if [ -z "${TD_SKIP_FUZZ:-}" ]; then
     echo "== build (libFuzzer, clang)"
     CC=clang td_build "$TD_ROOT/build-fuzz" -DTD_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug
-    echo "== fuzz (${TD_FUZZ_SECONDS:-20} s per target)"
+    echo "== fuzz (${TD_FUZZ_SECONDS:-15} s per target)"
     tdctest "$TD_ROOT/build-fuzz" ctest --output-on-failure -j"$J" -R '^fuzz/'   # one core per fuzzer
 fi
 echo "== tất cả kiểm thử đều đạt"
