@@ -574,6 +574,9 @@ int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n)
 /* The reader goes through the blob once, front to back, through a window: the whole blob when it is in
  * memory, else a buffer refilled from the source (a blob in a database is not copied whole). */
 #define TD__WINDOW (1u << 20)
+/* A blob in memory is checksummed this much ahead of the reader: bytes still in the cache when it reads them
+ * (one pass over the main part, not a pass to checksum it and another to read it). */
+#define TD__MEM_STEP ((size_t)256 << 10)
 
 typedef struct td__sr {
     size_t n, off;     /* the blob's length; the next byte to read */
@@ -582,6 +585,7 @@ typedef struct td__sr {
     const uint8_t *w;  /* window: bytes [wbeg, wbeg + wlen) of the blob */
     size_t wbeg, wlen, wcap;
     uint8_t *own;      /* the window's buffer when read from a source */
+    const uint8_t *mem; /* the blob when it is in memory: the window grows over it as the reader advances */
     td_snap_read_fn rd;
     void *arg;
     td__xxh mac;       /* over the bytes as they come (td__snap_mac) */
@@ -601,6 +605,13 @@ static const uint8_t *td__r_need_slow(td__sr *r, size_t n)
     }
     keep = r->wbeg + r->wlen - r->off;
     if (keep >= n) return r->w + (r->off - r->wbeg);
+    if (r->mem) {   /* the next bytes of a blob in memory, checksummed as they come, read while in the cache */
+        size_t end = r->off + n, step = r->wbeg + r->wlen + TD__MEM_STEP;
+        if (end < step) end = step < r->n ? step : r->n;
+        td__xxh_update(&r->mac, r->mem + r->wbeg + r->wlen, end - (r->wbeg + r->wlen));
+        r->wlen = end - r->wbeg;
+        return r->w + (r->off - r->wbeg);
+    }
     if (!r->rd) {   /* defensive: an in-memory blob is all in the window */
         r->bad = TD_EPARSE;
         return NULL;
@@ -1369,10 +1380,9 @@ static int td__snap_decode_mem(const uint8_t *buf, size_t n, X509 *ca, td_state 
     r.n = TD_SNAP_HEADER + (size_t)main;
     r.off = r.wbeg = TD_SNAP_HEADER;
     r.w = buf + TD_SNAP_HEADER;
-    r.wlen = r.wcap = (size_t)main;
+    r.mem = buf;   /* the window starts empty and grows (td__r_need_slow) */
     td__xxh_init(&r.mac);
     td__xxh_update(&r.mac, buf, 48);
-    td__xxh_update(&r.mac, r.w, r.wlen);
     return td__snap_decode(&r, buf, ca, out, err);
 }
 

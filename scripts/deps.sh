@@ -21,9 +21,14 @@ td_install_deps() {
         return 1
     fi
 }
-# Configure and build into $1 with extra cmake args.
+# td_build DIR [-DVAR=VALUE...] [--target T...]: configure DIR with the -D
+# arguments and build every target, or only those named.
 td_build() {
-    local dir=$1; shift
-    cmake -S "$TD_ROOT" -B "$dir" -DTD_WERROR=ON "$@" >/dev/null &&
-        cmake --build "$dir" -j"$(nproc)"
+    local dir=$1 def=() tgt=()
+    shift
+    while [ $# -gt 0 ]; do
+        if [ "$1" = --target ]; then tgt+=(--target "$2"); shift 2; else def+=("$1"); shift; fi
+    done
+    cmake -S "$TD_ROOT" -B "$dir" -DTD_WERROR=ON "${def[@]}" >/dev/null &&
+        cmake --build "$dir" -j"$(nproc)" "${tgt[@]}"
 }
