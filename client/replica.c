@@ -817,7 +817,13 @@ static int tdc__fold_write(tdc_replica *r, const uint8_t *blob, size_t n, char *
     return TD_OK;
 }
 
-/* Every fold file of the replica but `keep` (earlier ones, and those of a replica since replaced). */
+/* A temporary fold file this much older than the file just saved was left by a save that never finished (a
+ * crash, a power cut): a save in progress writes its file in seconds.  File times against a file time, not the
+ * clock. */
+#define TDC_FOLD_TMP_STALE_S 3600
+
+/* Every fold file of the replica but `keep` (earlier ones, and those of a replica since replaced), and the
+ * temporary files of saves that never finished. */
 static void tdc__fold_prune(const char *db_path, const char *keep)
 {
     const char *slash = strrchr(db_path, '/');
@@ -825,17 +831,24 @@ static void tdc__fold_prune(const char *db_path, const char *keep)
     const char *base = slash ? slash + 1 : db_path;
     size_t bl = strlen(base), sl = strlen(TDC_FOLD_SUFFIX);
     const char *kb = strrchr(keep, '/') ? strrchr(keep, '/') + 1 : keep;
+    struct stat ks, ts;
     DIR *d;
     struct dirent *de;
     if (!dir || !(d = opendir(dir))) {
         free(dir);
         return;
     }
+    if (fstatat(dirfd(d), kb, &ks, 0)) ks.st_mtime = 0;
     while ((de = readdir(d))) {
-        const char *nm = de->d_name;
-        if (strncmp(nm, base, bl) || strncmp(nm + bl, TDC_FOLD_SUFFIX, sl) || strlen(nm + bl + sl) != TDC_FOLD_HEX ||
-            strspn(nm + bl + sl, "0123456789abcdef") != TDC_FOLD_HEX || !strcmp(nm, kb))
+        const char *nm = de->d_name, *tail = nm + bl + sl;
+        if (strncmp(nm, base, bl) || strncmp(nm + bl, TDC_FOLD_SUFFIX, sl) || !strcmp(nm, kb)) continue;
+        if (!strncmp(tail, "tmp.", 4)) {
+            if (!ks.st_mtime || fstatat(dirfd(d), nm, &ts, AT_SYMLINK_NOFOLLOW) || !S_ISREG(ts.st_mode) ||
+                ts.st_mtime > ks.st_mtime - TDC_FOLD_TMP_STALE_S)
+                continue;
+        } else if (strlen(tail) != TDC_FOLD_HEX || strspn(tail, "0123456789abcdef") != TDC_FOLD_HEX) {
             continue;
+        }
         if (unlinkat(dirfd(d), nm, 0) && errno != ENOENT)
             td_log_warn("%s%s: earlier fold file not removed: %s", dir, nm, strerror(errno));
     }

@@ -9,9 +9,12 @@
  *   - a snapshot of format 4 (an older build's): not used, the rows folded, and one of this format stored
  *     by that open, which the next open loads;
  *   - the fold's file missing, or the fold kept in its row (an earlier build): the rows folded and the fold
- *     stored as a file again; one file beside the replica after any number of saves.
+ *     stored as a file again; one file beside the replica after any number of saves; a temporary file a
+ *     crashed save left an hour before is removed by the next save, a recent one is not.
  */
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -467,6 +470,41 @@ static void test_row_blob_replaced(void)
     TT_EQ_INT(fold_files(), 1);
 }
 
+/* A temporary fold file an hour older than the file a save just wrote is one a crashed save left: removed by
+ * the next save; a recent one (a save in progress in another process) is left alone. */
+static void test_stale_tmp_removed(void)
+{
+    tdc_replica *r;
+    td_error e = {0};
+    uint8_t hdr[TD_SNAP_HEADER];
+    char old[256], young[256], *fp;
+    struct stat sb;
+    struct timespec tv[2];
+    FILE *f;
+
+    make_replica(L.len);
+    TT_EQ_INT(row_header(hdr), 0);
+    fp = tdc_replica_fold_file(PATH, hdr);
+    TT_CHECK(fp && stat(fp, &sb) == 0);
+    free(fp);
+    snprintf(old, sizeof old, "%s.fold-tmp.AAAAAA", PATH);
+    snprintf(young, sizeof young, "%s.fold-tmp.BBBBBB", PATH);
+    TT_CHECK((f = fopen(old, "wb")) && fclose(f) == 0);
+    TT_CHECK((f = fopen(young, "wb")) && fclose(f) == 0);
+    tv[0].tv_sec = tv[1].tv_sec = sb.st_mtime - 2 * 3600;   /* two hours before the fold file */
+    tv[0].tv_nsec = tv[1].tv_nsec = 0;
+    TT_EQ_INT(utimensat(AT_FDCWD, old, tv, 0), 0);
+    TT_EQ_INT(fold_files(), 3);
+    TT_EQ_INT(tdc_replica_open(&r, PATH, CA, &e), 0);
+    if (!r) return;
+    TT_EQ_INT(tdc_replica_snapshot_save(r, 1, NULL, &e), 0);
+    tdc_replica_close(r);
+    TT_CHECK(access(old, F_OK) != 0);
+    TT_CHECK(access(young, F_OK) == 0);
+    TT_EQ_INT(fold_files(), 2);
+    unlink(young);
+}
+
 int main(void)
 {
     static const char *periods[] = {"2025-01", "2025-02", "2025-03", "2025-04"};
@@ -488,6 +526,7 @@ int main(void)
     TT_RUN(test_format4_replaced);
     TT_RUN(test_file_missing);
     TT_RUN(test_row_blob_replaced);
+    TT_RUN(test_stale_tmp_removed);
 
     td_state_free(FULL);
     L_free(&L);
