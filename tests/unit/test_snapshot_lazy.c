@@ -491,7 +491,9 @@ static void test_stale_tmp_removed(void)
     snprintf(young, sizeof young, "%s.fold-tmp.BBBBBB", PATH);
     TT_CHECK((f = fopen(old, "wb")) && fclose(f) == 0);
     TT_CHECK((f = fopen(young, "wb")) && fclose(f) == 0);
-    tv[0].tv_sec = tv[1].tv_sec = sb.st_mtime - 2 * 3600;   /* two hours before the fold file */
+    /* years before the fold file (not "two hours before its mtime": under libfaketime, stat reports file times
+     * shifted by the fake clock's offset, and utimensat takes real ones) */
+    tv[0].tv_sec = tv[1].tv_sec = 946684800;   /* 01/01/2000 */
     tv[0].tv_nsec = tv[1].tv_nsec = 0;
     TT_EQ_INT(utimensat(AT_FDCWD, old, tv, 0), 0);
     TT_EQ_INT(fold_files(), 3);
