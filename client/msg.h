@@ -531,6 +531,7 @@
     "\"%s\": mở giao diện cho máy khác cần mã hóa TLS, chưa được hỗ trợ. Muốn dùng từ máy khác, " \
     "hãy cài tiendo trên máy đó."
 #define TD_MSG_UI_CRYPTO_INIT_FAILED "không khởi tạo được thư viện mật mã"
+#define TD_MSG_UI_MHD_LOAD "không nạp được thư viện máy chủ web %s (%s); hãy cài lại gói tiendo-client, gói này kéo theo thư viện đó"
 #define TD_MSG_UI_PORT_BUSY "không mở được cổng %ld%s trên %s (đang bận?): hãy chọn cổng khác bằng --port."
 #define TD_MSG_UI_AND_NEXT_PORTS " và các cổng kế tiếp"
 

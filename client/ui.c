@@ -8,6 +8,7 @@
  * runs in a thread of its own (ui_central.c).  The pages are ui_pages.c.
  */
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -33,6 +34,63 @@
 #include "utf8.h"
 #include "oserr.h"
 #include "msg.h"
+
+/* libmicrohttpd is loaded by `tiendo ui` when it starts, not linked into the program: linked, every command
+ * loaded it and the TLS libraries it depends on (GnuTLS and eight others) at its start, about 5 ms of each
+ * `tiendo status` on the reference machine for a library only this command uses (docs/ARCHITECTURE.md, "What a
+ * command costs at its start").  The library's file name (its soname) comes from the build. */
+#ifndef TDC_MHD_SONAME
+#error "TDC_MHD_SONAME: set by CMakeLists.txt from the libmicrohttpd the build found"
+#endif
+static struct {
+    __typeof__(MHD_add_response_header) *add_response_header;
+    __typeof__(MHD_create_post_processor) *create_post_processor;
+    __typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
+    __typeof__(MHD_destroy_post_processor) *destroy_post_processor;
+    __typeof__(MHD_destroy_response) *destroy_response;
+    __typeof__(MHD_get_connection_values) *get_connection_values;
+    __typeof__(MHD_get_daemon_info) *get_daemon_info;
+    __typeof__(MHD_lookup_connection_value) *lookup_connection_value;
+    __typeof__(MHD_post_process) *post_process;
+    __typeof__(MHD_queue_response) *queue_response;
+    __typeof__(MHD_start_daemon) *start_daemon;
+    __typeof__(MHD_stop_daemon) *stop_daemon;
+} tdc__mhd;
+
+/* 0, or 1 after saying on stderr what could not be loaded. */
+static int tdc__mhd_load(void)
+{
+    void *h;
+    const char *miss = NULL;
+    if (tdc__mhd.stop_daemon) return 0;
+    if (!(h = dlopen(TDC_MHD_SONAME, RTLD_NOW | RTLD_LOCAL))) {
+        const char *why = dlerror();
+        fprintf(stderr, "tiendo ui: " TD_MSG_UI_MHD_LOAD "\n", TDC_MHD_SONAME, why ? why : "?");
+        return 1;
+    }
+#define TDC__MHD_SYM(f)                                                          \
+    if (!miss && !(*(void **)&tdc__mhd.f = dlsym(h, "MHD_" #f))) miss = "MHD_" #f
+    TDC__MHD_SYM(add_response_header);
+    TDC__MHD_SYM(create_post_processor);
+    TDC__MHD_SYM(create_response_from_buffer);
+    TDC__MHD_SYM(destroy_post_processor);
+    TDC__MHD_SYM(destroy_response);
+    TDC__MHD_SYM(get_connection_values);
+    TDC__MHD_SYM(get_daemon_info);
+    TDC__MHD_SYM(lookup_connection_value);
+    TDC__MHD_SYM(post_process);
+    TDC__MHD_SYM(queue_response);
+    TDC__MHD_SYM(start_daemon);
+    TDC__MHD_SYM(stop_daemon);
+#undef TDC__MHD_SYM
+    if (miss) {
+        fprintf(stderr, "tiendo ui: " TD_MSG_UI_MHD_LOAD "\n", TDC_MHD_SONAME, miss);
+        memset(&tdc__mhd, 0, sizeof tdc__mhd);
+        dlclose(h);
+        return 1;
+    }
+    return 0;   /* h stays open until the process ends */
+}
 
 /* Syncthing's port is 8384; ours starts next to it and tries a few more
  * when another program (or another office's `tiendo ui`) holds it. */
@@ -231,7 +289,7 @@ static void tdc__req_done(void *cls, struct MHD_Connection *c, void **con_cls, e
     (void)c;
     (void)toe;
     if (!r) return;
-    if (r->pp) MHD_destroy_post_processor(r->pp);
+    if (r->pp) tdc__mhd.destroy_post_processor(r->pp);
     if (r->upload) fclose(r->upload);
     for (size_t i = 0; i < r->form.n; i++)
         if (!strcmp(r->form.v[i].key, "attach_file")) unlink(r->form.v[i].val);
@@ -248,28 +306,28 @@ static enum MHD_Result tdc__send(struct MHD_Connection *conn, unsigned status, c
                                  size_t len, const char *location, const char *cookie, const char *filename,
                                  const char *csp)
 {
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *resp = tdc__mhd.create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
     enum MHD_Result rc;
     if (!resp) {
         free(body);
         return MHD_NO;
     }
-    MHD_add_response_header(resp, "Content-Type", type);
-    MHD_add_response_header(resp, "Content-Security-Policy", csp ? csp : tdc__csp);
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    tdc__mhd.add_response_header(resp, "Content-Type", type);
+    tdc__mhd.add_response_header(resp, "Content-Security-Policy", csp ? csp : tdc__csp);
+    tdc__mhd.add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    tdc__mhd.add_response_header(resp, "X-Frame-Options", "DENY");
     /* the first URL carries the secret: never send it on as a Referer */
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
-    if (location) MHD_add_response_header(resp, "Location", location);
-    if (cookie) MHD_add_response_header(resp, "Set-Cookie", cookie);
+    tdc__mhd.add_response_header(resp, "Referrer-Policy", "no-referrer");
+    tdc__mhd.add_response_header(resp, "Cache-Control", "no-store");
+    if (location) tdc__mhd.add_response_header(resp, "Location", location);
+    if (cookie) tdc__mhd.add_response_header(resp, "Set-Cookie", cookie);
     if (filename) {
         char cd[256];
         snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", filename);
-        MHD_add_response_header(resp, "Content-Disposition", cd);
+        tdc__mhd.add_response_header(resp, "Content-Disposition", cd);
     }
-    rc = MHD_queue_response(conn, status, resp);
-    MHD_destroy_response(resp);
+    rc = tdc__mhd.queue_response(conn, status, resp);
+    tdc__mhd.destroy_response(resp);
     return rc;
 }
 
@@ -334,17 +392,17 @@ static enum MHD_Result tdc__handler(void *cls, struct MHD_Connection *conn, cons
     if (!r) {
         if (!(r = calloc(1, sizeof *r))) return MHD_NO;
         *con_cls = r;
-        if (is_post) r->pp = MHD_create_post_processor(conn, 16 * 1024, tdc__post_it, r);
+        if (is_post) r->pp = tdc__mhd.create_post_processor(conn, 16 * 1024, tdc__post_it, r);
         return MHD_YES;
     }
     if (is_post && *upload_data_size) {
-        if (r->pp && !r->too_big) MHD_post_process(r->pp, upload_data, *upload_data_size);
+        if (r->pp && !r->too_big) tdc__mhd.post_process(r->pp, upload_data, *upload_data_size);
         else r->too_big = 1;
         *upload_data_size = 0;
         return MHD_YES;
     }
     /* 1. DNS rebinding: a page of another site resolved to 127.0.0.1 */
-    host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
+    host = tdc__mhd.lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
     if (!tdc__host_ok(host))
         return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, TD_MSG_UI_REFUSED_TITLE,
                            TD_MSG_UI_HOST_NOT_LOCAL);
@@ -363,7 +421,7 @@ static enum MHD_Result tdc__handler(void *cls, struct MHD_Connection *conn, cons
         r->upload = NULL;
     }
     /* 3. the secret: from the printed URL once, then the cookie */
-    token = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "token");
+    token = tdc__mhd.lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "token");
     if (token && !is_post) {
         char set[200], *empty = strdup("");
         if (!tdc__eq_secret(token, ui->secret)) {
@@ -374,7 +432,7 @@ static enum MHD_Result tdc__handler(void *cls, struct MHD_Connection *conn, cons
         snprintf(set, sizeof set, "%s=%s; Path=/; HttpOnly; SameSite=Strict", TDC_UI_COOKIE, ui->secret);
         return tdc__send(conn, MHD_HTTP_SEE_OTHER, "text/plain", empty, 0, url, set, NULL, NULL);
     }
-    cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, TDC_UI_COOKIE);
+    cookie = tdc__mhd.lookup_connection_value(conn, MHD_COOKIE_KIND, TDC_UI_COOKIE);
     if (!tdc__eq_secret(cookie, ui->secret))
         return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, TD_MSG_UI_TOKEN_NEEDED_TITLE,
                            TD_MSG_UI_TOKEN_NEEDED);
@@ -388,7 +446,7 @@ static enum MHD_Result tdc__handler(void *cls, struct MHD_Connection *conn, cons
             return tdc__refuse(conn, MHD_HTTP_FORBIDDEN, TD_MSG_UI_REQUEST_REFUSED_TITLE,
                                TD_MSG_UI_CSRF_BAD);
     } else {
-        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, tdc__query_it, &r->form);
+        tdc__mhd.get_connection_values(conn, MHD_GET_ARGUMENT_KIND, tdc__query_it, &r->form);
     }
     /* the pages' context follows the background sync */
     {
@@ -644,6 +702,10 @@ int tdc_cmd_ui(int argc, char **argv)
         free(ui);
         return 1;
     }
+    if (tdc__mhd_load()) {
+        free(ui);
+        return 1;
+    }
     ui->interval_s = (uint64_t)interval;
     ui->max_backoff_ms = (uint64_t)max_backoff * 1000;
     if (tdc_app_open(&ui->ctx, ui->dir, &e)) {
@@ -671,7 +733,7 @@ int tdc_cmd_ui(int argc, char **argv)
             sin.sin_family = AF_INET;
             sin.sin_port = htons((uint16_t)p);
         }
-        d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | (v6 ? MHD_USE_IPv6 : 0), (uint16_t)p, NULL, NULL,
+        d = tdc__mhd.start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | (v6 ? MHD_USE_IPv6 : 0), (uint16_t)p, NULL, NULL,
                              tdc__handler, ui, MHD_OPTION_SOCK_ADDR,
                              v6 ? (struct sockaddr *)&sin6 : (struct sockaddr *)&sin, MHD_OPTION_NOTIFY_COMPLETED,
                              tdc__req_done, NULL, MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
@@ -685,7 +747,7 @@ int tdc_cmd_ui(int argc, char **argv)
         return 1;
     }
     {
-        const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+        const union MHD_DaemonInfo *di = tdc__mhd.get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
         ui->port = di ? di->port : (unsigned)port;
     }
     snprintf(url, sizeof url, "http://%s:%u/?token=%s", v6 ? "[::1]" : listen, ui->port, ui->secret);
@@ -709,7 +771,7 @@ int tdc_cmd_ui(int argc, char **argv)
     tdc_link_stop_on(&tdc__ui_stop);   /* a sync waiting on a silent server ends at once */
     tdc__sync_loop(ui);
 
-    MHD_stop_daemon(d);
+    tdc__mhd.stop_daemon(d);
     tdc_ui_audit_shutdown();
     while (waitpid(-1, NULL, WNOHANG) > 0) {
     }

@@ -76,6 +76,8 @@ set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA
     "${CMAKE_BINARY_DIR}/packaging/server-control/postinst;${CMAKE_BINARY_DIR}/packaging/server-control/prerm;${CMAKE_BINARY_DIR}/packaging/server-control/postrm;${CMAKE_BINARY_DIR}/packaging/server-control/conffiles")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_CLIENT_PACKAGE_NAME tiendo-client)
+# `tiendo ui` loads libmicrohttpd when it starts (dlopen): dpkg-shlibdeps cannot see it in the ELF file.
+set(CPACK_DEBIAN_CLIENT_PACKAGE_DEPENDS "${TD_MHD_DEB}")
 set(CPACK_COMPONENT_CLIENT_DESCRIPTION
     "tiendo office client\n The office client of tiendo: an offline SQLite replica of the plan and the\n agency's reports, progress entry, signed sync with the central server,\n audit and certificate renewal.")
 include(CPack)
