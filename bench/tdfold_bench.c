@@ -247,7 +247,8 @@ int main(int argc, char **argv)
                c50, n);
     }
 
-    /* the pages, on one context as `tiendo ui` keeps it */
+    /* the pages, on one context as `tiendo ui` keeps it (and opens it: without the records' image) */
+    tdc_replica_use_images(0);
     memset(&ui, 0, sizeof ui);
     ui.dir = dir;
     pthread_mutex_init(&ui.lock, NULL);

@@ -429,6 +429,9 @@ char *tdc_replica_fold_file(const char *db_path, const uint8_t *hdr)
 }
 
 static int tdc__rebuild(tdc_replica *r, X509 *ca, td_error *err);
+static int tdc__no_images;   /* tdc_replica_use_images(0) */
+static void tdc__image_store(tdc_replica *r, const td_state *st, const uint8_t hdr[TD_SNAP_HEADER], const char *fp);
+static uint8_t *tdc__image_map(const char *fp, size_t *n, int *exists);
 
 /* Where a loaded fold reads its reports' texts at their first use (common/derive_snap.h td_snap_src): the
  * mapped file, unmapped when the state is freed. */
@@ -490,7 +493,7 @@ static int tdc__snapshot_read(tdc_replica *r, const uint8_t hdr[TD_SNAP_HEADER],
                               const char **why, td_error *err)
 {
     tdc__texts_src *t = calloc(1, sizeof *t);
-    td_snap_src src = {tdc__texts_rd, NULL, tdc__texts_refold, tdc__texts_release, t};
+    td_snap_src src = {tdc__texts_rd, NULL, tdc__texts_refold, tdc__texts_release, t, NULL, 0};
     char *fp = NULL;
     struct stat sb;
     uint64_t body;
@@ -521,8 +524,16 @@ static int tdc__snapshot_read(tdc_replica *r, const uint8_t hdr[TD_SNAP_HEADER],
         if (memcmp(m, hdr, TD_SNAP_HEADER)) {
             *why = "its file is not the one its row names";
             rc = TD_OK;
-        } else if (!(rc = td_state_snap_decode_lazy(t->map, t->n, ca, &src, out, err))) {
-            t = NULL;   /* the state's now (or released already) */
+        } else {
+            int had = 0;
+            if (!tdc__no_images) src.img = tdc__image_map(fp, &src.img_n, &had);   /* the load's, whatever happens */
+            if (!(rc = td_state_snap_decode_lazy(t->map, t->n, ca, &src, out, err))) {
+                t = NULL;   /* the state's now (or released already) */
+                /* none yet (a fold stored by an earlier build), or one that is not this fold's: made once, now;
+                 * not when it could not be mapped (its address taken by another state of this process) */
+                if (!tdc__no_images && !td_state_snap_image_used(*out) && (!had || src.img))
+                    tdc__image_store(r, *out, hdr, fp);
+            }
         }
     }
     if (fd >= 0) close(fd);
@@ -817,6 +828,64 @@ static int tdc__fold_write(tdc_replica *r, const uint8_t *blob, size_t n, char *
     return TD_OK;
 }
 
+/* The records' image of fold file F (common/derive_snap.h td_state_snap_image): F followed by this. */
+#define TDC_IMAGE_SUFFIX ".img"
+
+/* The image of state st, whose blob has header hdr and is fold file fp, written beside it (a temporary file
+ * renamed).  Best effort: without it a load decodes the records into new memory, as before images. */
+static void tdc__image_store(tdc_replica *r, const td_state *st, const uint8_t hdr[TD_SNAP_HEADER], const char *fp)
+{
+    uint8_t *img = NULL;
+    size_t n = 0;
+    char *tmp = NULL, *ip = NULL;
+    td_error e = {0};
+    int64_t t0 = td_clock_mono_ms();
+    if (td_state_snap_image(st, hdr, TD_SNAP_IMAGE_BASE, &img, &n) ||
+        !(ip = malloc(strlen(fp) + sizeof TDC_IMAGE_SUFFIX))) {
+        td_log_warn("%s: records' image not stored: out of memory", fp);
+    } else if (!tdc__fold_write(r, img, n, &tmp, &e)) {
+        sprintf(ip, "%s" TDC_IMAGE_SUFFIX, fp);
+        if (rename(tmp, ip)) {
+            td_log_warn("%s: records' image not stored: %s", ip, strerror(errno));
+            unlink(tmp);
+        } else {
+            td_log_debug("%s: records' image (%zu bytes) stored in %lld ms", ip, n,
+                         (long long)(td_clock_mono_ms() - t0));
+        }
+    } else {
+        td_log_debug("%s: records' image not stored: %s", fp, e.msg);   /* a read-only directory, say */
+    }
+    free(tmp);
+    free(ip);
+    free(img);
+}
+
+/* The image of fold file fp mapped at the address it is made for, or NULL (none, or the address taken: by
+ * another state of this process, say). */
+static uint8_t *tdc__image_map(const char *fp, size_t *n, int *exists)
+{
+    char *ip = malloc(strlen(fp) + sizeof TDC_IMAGE_SUFFIX);
+    struct stat sb;
+    void *m = MAP_FAILED;
+    int fd = -1;
+    *n = 0;
+    *exists = 0;
+    if (ip) sprintf(ip, "%s" TDC_IMAGE_SUFFIX, fp);
+    if (ip && (fd = open(ip, O_RDONLY | O_CLOEXEC)) >= 0) *exists = 1;
+    if (fd >= 0 && !fstat(fd, &sb) && S_ISREG(sb.st_mode) && sb.st_size > 0 && (uint64_t)sb.st_size <= TD_SNAP_MAX)
+        m = mmap((void *)TD_SNAP_IMAGE_BASE, (size_t)sb.st_size, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, 0);
+    if (fd >= 0) close(fd);
+    free(ip);
+    if (m == MAP_FAILED) return NULL;
+    if (m != (void *)TD_SNAP_IMAGE_BASE) {   /* a kernel that takes the address as a hint only */
+        munmap(m, (size_t)sb.st_size);
+        return NULL;
+    }
+    *n = (size_t)sb.st_size;
+    return m;
+}
+
 /* A temporary fold file this much older than the file just saved was left by a save that never finished (a
  * crash, a power cut): a save in progress writes its file in seconds.  File times against a file time, not the
  * clock. */
@@ -841,13 +910,17 @@ static void tdc__fold_prune(const char *db_path, const char *keep)
     if (fstatat(dirfd(d), kb, &ks, 0)) ks.st_mtime = 0;
     while ((de = readdir(d))) {
         const char *nm = de->d_name, *tail = nm + bl + sl;
-        if (strncmp(nm, base, bl) || strncmp(nm + bl, TDC_FOLD_SUFFIX, sl) || !strcmp(nm, kb)) continue;
+        size_t kl = strlen(kb);
+        if (strncmp(nm, base, bl) || strncmp(nm + bl, TDC_FOLD_SUFFIX, sl) || !strcmp(nm, kb) ||
+            (!strncmp(nm, kb, kl) && !strcmp(nm + kl, TDC_IMAGE_SUFFIX)))
+            continue;
         if (!strncmp(tail, "tmp.", 4)) {
             if (!ks.st_mtime || fstatat(dirfd(d), nm, &ts, AT_SYMLINK_NOFOLLOW) || !S_ISREG(ts.st_mode) ||
                 ts.st_mtime > ks.st_mtime - TDC_FOLD_TMP_STALE_S)
                 continue;
-        } else if (strlen(tail) != TDC_FOLD_HEX || strspn(tail, "0123456789abcdef") != TDC_FOLD_HEX) {
-            continue;
+        } else if (strspn(tail, "0123456789abcdef") != TDC_FOLD_HEX ||
+                   (tail[TDC_FOLD_HEX] && strcmp(tail + TDC_FOLD_HEX, TDC_IMAGE_SUFFIX))) {
+            continue;   /* neither a fold file nor its image */
         }
         if (unlinkat(dirfd(d), nm, 0) && errno != ENOENT)
             td_log_warn("%s%s: earlier fold file not removed: %s", dir, nm, strerror(errno));
@@ -931,6 +1004,7 @@ int tdc_replica_snapshot_save(tdc_replica *r, int force, int *written, td_error 
     if (!rc && !(rc = tdc__exec(r, "COMMIT", err))) {
         if (written) *written = 1;
         tdc__fold_prune(r->path, fp);
+        tdc__image_store(r, r->st, blob, fp);
         td_log_debug("%s: fold snapshot at index %llu (%llu entries, %zu bytes) stored in %lld ms", fp,
                      (unsigned long long)last, (unsigned long long)count, n, (long long)(td_clock_mono_ms() - t0));
     }
@@ -944,6 +1018,11 @@ done:
     free(fp);
     free(blob);
     return rc;
+}
+
+void tdc_replica_use_images(int on)
+{
+    tdc__no_images = !on;
 }
 
 static int tdc__keep_at_exit;

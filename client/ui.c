@@ -706,6 +706,7 @@ int tdc_cmd_ui(int argc, char **argv)
         free(ui);
         return 1;
     }
+    tdc_replica_use_images(0);   /* it reads every report's texts at its start (replica.h) */
     ui->interval_s = (uint64_t)interval;
     ui->max_backoff_ms = (uint64_t)max_backoff * 1000;
     if (tdc_app_open(&ui->ctx, ui->dir, &e)) {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "attach.h"
@@ -101,6 +102,27 @@ static int td__grow(void **v, size_t *cap, size_t n, size_t more, size_t size)
     return td_grow(v, cap, n + more, size) ? TD_ENOMEM : 0;
 }
 
+/* An array of the image copied into the heap, with its capacity: the image is a read-only file mapping (a
+ * write copies one page) that cannot grow.  0 or TD_ENOMEM (nothing changed then). */
+static int td__img_copy(const td_state *st, void **v, size_t *cap, size_t n, size_t size)
+{
+    void *c;
+    if (!td__in_img(st, *v)) return 0;
+    if (!(c = malloc((n ? n : 1) * size))) return TD_ENOMEM;
+    memcpy(c, *v, n * size);
+    *v = c;
+    *cap = n;
+    return 0;
+}
+
+/* Before reports, report versions or their entries grow: those of the image copied into the heap. */
+static int td__img_thaw(td_state *st)
+{
+    return td__img_copy(st, (void **)&st->reports, &st->cap_reports, st->n_reports, sizeof *st->reports) ||
+           td__img_copy(st, (void **)&st->rents, &st->cap_rents, st->n_rents, sizeof *st->rents) ||
+           td__img_copy(st, (void **)&st->versions, &st->cap_versions, st->n_rents, sizeof *st->versions);
+}
+
 /* ------------------------------------------------------------------------ */
 
 
@@ -136,6 +158,7 @@ static void td__sfree(char *s)
 static void td__ofree(const td_state *st, void *p)
 {
     if (!p || p == td__empty) return;
+    if (st && td__in_img(st, p)) return;
     if (st && st->arena && (char *)p >= st->arena && (char *)p < st->arena + st->arena_len) return;
     if (st && st->tarena && (char *)p >= st->tarena && (char *)p < st->tarena + st->tarena_len) return;
     free(p);
@@ -374,7 +397,14 @@ void td_state_memo_set(const td_state *cst, int slot, void *p, void (*free_fn)(v
 
 static uint64_t td__fnv(const char *s);
 
-const char *td__intern(td_state *st, const char *s)
+static const char *td__intern_as(td_state *st, const char *s, int copy);
+
+const char *td__intern(td_state *st, const char *s) { return td__intern_as(st, s, 1); }
+
+const char *td__intern_img(td_state *st, const char *s) { return td__intern_as(st, s, 0); }
+
+/* copy: the state's copy is a strdup of s; else s itself (a slug in the state's image) */
+static const char *td__intern_as(td_state *st, const char *s, int copy)
 {
     size_t k;
     char *c;
@@ -394,7 +424,7 @@ const char *td__intern(td_state *st, const char *s)
         st->ag_slots = v;
         st->n_ag_slots = ns;
     }
-    if (!(c = strdup(s))) return NULL;
+    if (!(c = copy ? strdup(s) : (char *)s)) return NULL;
     for (k = td__fnv(s) & (st->n_ag_slots - 1); st->ag_slots[k]; k = (k + 1) & (st->n_ag_slots - 1)) {}
     st->ag_names[st->n_ag_names++] = c;
     st->ag_slots[k] = (uint32_t)st->n_ag_names;
@@ -423,14 +453,14 @@ void td_state_free(td_state *st)
         if (r->evidence || r->docs || r->attachments)
             td__evidence_free(st, r->evidence, r->n_evidence, r->docs, r->n_docs, r->attachments, r->n_attachments);
     }
-    free(st->reports);
-    free(st->versions);
+    if (!td__in_img(st, st->reports)) free(st->reports);
+    if (!td__in_img(st, st->versions)) free(st->versions);
     for (size_t i = 0; i < st->n_reviews; i++) td__sfree(st->reviews[i].comment);
     free(st->reviews);
     for (size_t i = 0; i < st->n_dchanges; i++) td__dchange_free(&st->dchanges[i]);
     free(st->dchanges);
     td__map_free(&st->report_map);
-    free(st->rents);
+    if (!td__in_img(st, st->rents)) free(st->rents);
     td__map_free(&st->rent_map);
     for (size_t i = 0; i < st->n_ivals; i++) td__sfree(st->ivals[i].text);
     free(st->ivals);
@@ -449,9 +479,11 @@ void td_state_free(td_state *st)
     td__texts_free(st);
     free(st->arena);
     free(st->tarena);
-    for (size_t i = 0; i < st->n_ag_names; i++) free(st->ag_names[i]);
+    for (size_t i = 0; i < st->n_ag_names; i++)
+        if (!td__in_img(st, st->ag_names[i])) free(st->ag_names[i]);
     free(st->ag_names);
     free(st->ag_slots);
+    if (st->img) munmap((void *)st->img, st->img_len);   /* nothing points into it any more */
     free(st);
 }
 
@@ -1415,7 +1447,7 @@ static int td__apply_report(td__ctx *c)
         }
     }
     if (!(result = td__sdup(p->result)) || !(diff = td__sdup(p->difficulties)) || !(prop = td__sdup(p->proposals)) ||
-        td__grow((void **)&st->reports, &st->cap_reports, st->n_reports, 1, sizeof *st->reports) ||
+        td__img_thaw(st) || td__grow((void **)&st->reports, &st->cap_reports, st->n_reports, 1, sizeof *st->reports) ||
         td__grow((void **)&st->rents, &st->cap_rents, st->n_rents, 1, sizeof *st->rents) ||
         td__grow((void **)&st->versions, &st->cap_versions, st->n_rents, 1, sizeof *st->versions) ||
         td__grow((void **)&st->conflicts, &st->cap_conflicts, st->n_conflicts, 1, sizeof *st->conflicts) ||
@@ -2146,7 +2178,7 @@ slow:
 const td_report *td_state_report(const td_state *st, uint32_t task, const char *agency, const char *period)
 {
     const td_report *r = td_state_report_notext(st, task, agency, period);
-    if (r) td__texts(st, r->task, r->agency, 0);
+    if (r) td__text1(st, (size_t)(r - st->reports));
     return r;
 }
 
@@ -2182,7 +2214,7 @@ const td_report *td_state_version_report_notext(const td_state *st, const td_rep
 const td_report *td_state_version_report(const td_state *st, const td_report_version *v)
 {
     const td_report *r = td_state_version_report_notext(st, v);
-    if (r) td__texts(st, r->task, r->agency, 0);
+    if (r) td__text1(st, (size_t)(r - st->reports));
     return r;
 }
 
@@ -2708,7 +2740,7 @@ static void td__dg_seed(const td_state *st, int what, size_t i, unsigned char ou
     switch (what) {
     case TD__DG_AUTHOR: td__h_str(&h, "author"); td__h_author(&h, &st->authors[i]); break;
     case TD__DG_REPORT:
-        td__texts(st, st->reports[i].task, st->reports[i].agency, 0);
+        td__text1(st, i);
         td__h_str(&h, "report");
         td__h_report(&h, &st->reports[i]);
         break;

@@ -71,6 +71,12 @@ struct td_state {
     uint32_t *ag_slots;
     size_t n_ag_slots;
 
+    /* The records' image (derive_snap.h td_snap_src.img): when a load used it, reports, versions and rents
+     * and the agency slugs lie in this mapping, owned by the snapshot's source, not malloc'd.  A pointer into
+     * [img, img + img_len) is never freed; an array there is copied out before it grows (td__img_thaw). */
+    const uint8_t *img;
+    size_t img_len;
+
     td_report *reports;
     size_t n_reports, cap_reports;
     /* One block holding the reports' texts and evidence as a snapshot loaded them (instead of a malloc
@@ -181,6 +187,13 @@ const char *td__intern(td_state *st, const char *s);
  * the rents, whose report the caller set); caches start empty.  0,
  * TD_ENOMEM, or TD_EPARSE for a report out of range. */
 int td__state_reindex(td_state *st);
+/* td__intern of a slug that lies in the state's image (s itself becomes the state's copy). */
+const char *td__intern_img(td_state *st, const char *s);
+/* Whether p points into the state's image. */
+static inline int td__in_img(const td_state *st, const void *p)
+{
+    return st->img && (const uint8_t *)p >= st->img && (const uint8_t *)p < st->img + st->img_len;
+}
 /* Build what td__state_reindex left for first use; 0 or TD_ENOMEM.  Every
  * reader of report_map, rent_map or the rents' keys calls it first. */
 int td__maps_ready(td_state *st);
@@ -194,6 +207,13 @@ void td__texts_need(td_state *st, uint32_t task, const char *agency, int r_all);
 static inline void td__texts(const td_state *st, uint32_t task, const char *agency, int r_all)
 {
     if (st->lazy) td__texts_need((td_state *)st, task, agency, r_all);
+}
+/* The texts of report i alone (a reader of one report: td_state_report, td_state_version_report), read from
+ * its chunk without writing the chunk's other reports. */
+void td__texts_one(td_state *st, size_t i);
+static inline void td__text1(const td_state *st, size_t i)
+{
+    if (st->lazy) td__texts_one((td_state *)st, i);
 }
 /* Report i's texts now come from the fold (td_state_apply replaced them): never read from the section. */
 void td__texts_replaced(td_state *st, size_t i);

@@ -259,6 +259,17 @@ static long td__pool_id(td__pool *p, const char *s)
         (o) += sizeof(v);                                                                                              \
     } while (0)
 
+/* The agencies of the reports, then of the versions, in their order of first use: the ids the records
+ * carry (the blob's and the image's alike).  0, or -1 when there are more than the pool holds. */
+static int td__pool_fill(const td_state *st, td__pool *pool)
+{
+    for (size_t i = 0; i < st->n_reports; i++)
+        if (td__pool_id(pool, st->reports[i].agency) < 0) return -1;
+    for (size_t i = 0; i < st->n_rents; i++)
+        if (td__pool_id(pool, st->versions[i].agency) < 0) return -1;
+    return 0;
+}
+
 static void td__put_author(const td_state *st, uint8_t *b, size_t *o, const unsigned char key[32])
 {
     const td_author *a = td_state_author(st, key);
@@ -428,10 +439,7 @@ int td_state_snap_encode(const td_state *st, uint8_t **out, size_t *n)
     if (st->dg && st->dg->n_touch > TD__DG_TOUCH_SNAP) td__dg_settle((td_state *)st);
     if (!(pool = calloc(1, sizeof *pool))) return TD_ENOMEM;
     /* the agencies first: the reader needs the pool before the records */
-    for (size_t i = 0; i < st->n_reports; i++)
-        if (td__pool_id(pool, st->reports[i].agency) < 0) w.oom = 1;
-    for (size_t i = 0; i < st->n_rents; i++)
-        if (td__pool_id(pool, st->versions[i].agency) < 0) w.oom = 1;
+    if (td__pool_fill(st, pool)) w.oom = 1;
     td__w(&w, hdr, sizeof hdr);   /* filled at the end */
     td__w_strs(&w, (char *const *)pool->s, pool->n);
 
@@ -945,9 +953,8 @@ static inline __attribute__((always_inline)) void td__r_author(td__sr *r, const 
     else if (!r->bad) r->bad = TD_EPARSE;
 }
 
-static void td__r_version(td__sr *r, td_state *st, const td__rpool *p, size_t i)
+static void td__r_version(td__sr *r, const td_state *st, const td__rpool *p, td_report_version *v, td__rent *rent)
 {
-    td_report_version *v = &st->versions[i];
     const uint8_t *b = td__r_span(r, TD__VERSION_FIXED);
     size_t o = 0;
     if (!b) return;
@@ -964,7 +971,7 @@ static void td__r_version(td__sr *r, td_state *st, const td__rpool *p, size_t i)
     TD__GET(b, o, v->state);
     TD__GET(b, o, v->percent);
     TD__GET(b, o, v->done_date);
-    TD__GET(b, o, st->rents[i].report);
+    TD__GET(b, o, rent->report);
     td__r_author(r, st, v->author);
 }
 
@@ -1000,13 +1007,208 @@ static void td__r_report(td__sr *r, const td_state *st, const td__rpool *p, td_r
     td__r_author(r, st, x->author);
 }
 
+/* --- the records' image (derive_snap.h td_state_snap_image) ------------------------------------------ */
+
+static const char td__img_magic[8] = {'T', 'D', 'I', 'M', 'A', 'G', 'E', 1};
+
+/* The image: this header, the slugs' offsets, the reports, the versions, their entries, then every string
+ * (the last byte 0), each region after the one before.  Offsets from the image's first byte. */
+typedef struct td__img_hdr {
+    char magic[8];
+    uint64_t base, len, layout;
+    uint8_t blob[TD_SNAP_HEADER];   /* the header of the blob the image belongs to */
+    uint64_t n_pool, pool_off;      /* n_pool uint64 offsets of the slugs, in the blob's pool order */
+    uint64_t n_reports, reports_off;
+    uint64_t n_versions, versions_off, rents_off;
+    uint64_t str_off, str_len, empty_off;
+} td__img_hdr;
+
+#define TD__ALIGN(x, a) (((x) + (size_t)(a) - 1) & ~((size_t)(a) - 1))
+
+/* A reader over one record of the blob's form in memory (the image is made by decoding it: what the load
+ * compares it with, by construction). */
+static void td__sr_over(td__sr *r, const uint8_t *b, size_t n)
+{
+    memset(r, 0, sizeof *r);
+    r->n = r->wlen = r->wcap = n;
+    r->w = b;
+}
+
+int td_state_snap_image(const td_state *st, const uint8_t hdr[TD_SNAP_HEADER], uintptr_t base, uint8_t **out,
+                        size_t *n)
+{
+    td__pool *pool = calloc(1, sizeof *pool);
+    td__rpool rp = {0};
+    td__img_hdr h;
+    uint8_t *b = NULL, rec[TD__REPORT_MAX > TD__VERSION_MAX ? TD__REPORT_MAX : TD__VERSION_MAX];
+    size_t at, so, str_len = 1;
+    int rc = TD_ENOMEM;
+    *out = NULL;
+    *n = 0;
+    if (!pool || td__pool_fill(st, pool)) goto out;
+    for (size_t i = 0; i < pool->n; i++) str_len += strlen(pool->s[i]) + 1;
+    for (size_t i = 0; i < st->n_reports; i++)
+        if (st->reports[i].review_comment && *st->reports[i].review_comment)
+            str_len += strlen(st->reports[i].review_comment) + 1;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, td__img_magic, 8);
+    h.base = base;
+    h.layout = td__snap_layout();
+    memcpy(h.blob, hdr, TD_SNAP_HEADER);
+    at = TD__ALIGN(sizeof h, 64);
+    h.n_pool = pool->n;
+    h.pool_off = at;
+    at = TD__ALIGN(at + pool->n * 8, 64);
+    h.n_reports = st->n_reports;
+    h.reports_off = at;
+    at = TD__ALIGN(at + st->n_reports * sizeof(td_report), 64);
+    h.n_versions = st->n_rents;
+    h.versions_off = at;
+    at = TD__ALIGN(at + st->n_rents * sizeof(td_report_version), 64);
+    h.rents_off = at;
+    at += st->n_rents * sizeof(td__rent);
+    h.str_off = h.empty_off = at;
+    h.str_len = str_len;
+    h.len = at + str_len;
+    if (h.len > TD_SNAP_MAX || !(b = calloc(1, h.len)) || (pool->n && !(rp.ip = malloc(pool->n * sizeof *rp.ip))))
+        goto out;
+    so = h.str_off + 1;   /* the byte before: "" */
+    rp.n = pool->n;
+    for (size_t i = 0; i < pool->n; i++) {
+        size_t l = strlen(pool->s[i]) + 1;
+        uint64_t off = so;
+        memcpy(b + so, pool->s[i], l);
+        memcpy(b + h.pool_off + i * 8, &off, 8);
+        rp.ip[i] = (const char *)(base + so);
+        so += l;
+    }
+    for (size_t i = 0; i < st->n_reports; i++) {
+        const td_report *r = &st->reports[i];
+        td_report *x = (td_report *)(void *)(b + h.reports_off) + i;
+        uint64_t ne, nd, na;
+        td__sr sr;
+        td__sr_over(&sr, rec, td__put_report(st, pool, rec, r));
+        td__r_report(&sr, st, &rp, x, &ne, &nd, &na);
+        if (sr.bad) goto out;
+        x->result = x->difficulties = x->proposals = x->review_comment = (char *)(base + h.empty_off);
+        if (r->review_comment && *r->review_comment) {
+            size_t l = strlen(r->review_comment) + 1;
+            memcpy(b + so, r->review_comment, l);
+            x->review_comment = (char *)(base + so);
+            so += l;
+        }
+    }
+    for (size_t i = 0; i < st->n_rents; i++) {
+        td__sr sr;
+        td__sr_over(&sr, rec, td__put_version(st, pool, rec, i));
+        td__r_version(&sr, st, &rp, (td_report_version *)(void *)(b + h.versions_off) + i,
+                      (td__rent *)(void *)(b + h.rents_off) + i);
+        if (sr.bad) goto out;
+    }
+    if (so != h.len) abort();   /* the strings fill their region exactly */
+    memcpy(b, &h, sizeof h);
+    *out = b;
+    *n = h.len;
+    b = NULL;
+    rc = 0;
+out:
+    free(b);
+    free(rp.ip);
+    free(pool);
+    return rc;
+}
+
+/* An image's view for the load: its records and strings where it lies, once its header is checked. */
+typedef struct td__imgv {
+    const td__img_hdr *h;
+    const uint8_t *b;
+    td_report *rep;
+    td_report_version *ver;
+    td__rent *rent;
+    const char *empty;
+    uintptr_t str, str_end;
+} td__imgv;
+
+/* Whether region [off, off + n * size) starts at or after `from`, aligned, and ends by `end`. */
+static int td__img_region(uint64_t off, uint64_t n, size_t size, uint64_t from, uint64_t end, size_t align)
+{
+    return off >= from && off <= end && !(off % align) && n <= (end - off) / size;
+}
+
+/* The image of the blob with header hdr, mapped at b (n bytes), when its header says it is this blob's
+ * image, made for this address by this build's layout, its regions in order and inside it; else 0. */
+static int td__img_open(td__imgv *v, uint8_t *b, size_t n, const uint8_t hdr[TD_SNAP_HEADER])
+{
+    const td__img_hdr *h = (const td__img_hdr *)(void *)b;
+    memset(v, 0, sizeof *v);
+    if (!b || n < sizeof *h || memcmp(h->magic, td__img_magic, 8) || h->base != (uintptr_t)b || h->len != n ||
+        h->layout != td__snap_layout() || memcmp(h->blob, hdr, TD_SNAP_HEADER))
+        return 0;
+    if (!td__img_region(h->pool_off, h->n_pool, 8, sizeof *h, n, 8) ||
+        !td__img_region(h->reports_off, h->n_reports, sizeof(td_report), h->pool_off + h->n_pool * 8, n,
+                        _Alignof(td_report)) ||
+        !td__img_region(h->versions_off, h->n_versions, sizeof(td_report_version),
+                        h->reports_off + h->n_reports * sizeof(td_report), n, _Alignof(td_report_version)) ||
+        !td__img_region(h->rents_off, h->n_versions, sizeof(td__rent),
+                        h->versions_off + h->n_versions * sizeof(td_report_version), n, _Alignof(td__rent)) ||
+        h->str_off < h->rents_off + h->n_versions * sizeof(td__rent) || h->str_off >= n || h->str_len != n - h->str_off ||
+        b[n - 1] || h->empty_off < h->str_off || h->empty_off >= n || b[h->empty_off])
+        return 0;
+    v->h = h;
+    v->b = b;
+    v->rep = (td_report *)(void *)(b + h->reports_off);
+    v->ver = (td_report_version *)(void *)(b + h->versions_off);
+    v->rent = (td__rent *)(void *)(b + h->rents_off);
+    v->empty = (const char *)b + h->empty_off;
+    v->str = (uintptr_t)b + h->str_off;
+    v->str_end = (uintptr_t)b + n;
+    return 1;
+}
+
+/* Slug `id` of the image, when it is the blob's slug s; else NULL. */
+static const char *td__img_slug(const td__imgv *v, size_t id, const char *s)
+{
+    uint64_t off;
+    const char *p;
+    if (id >= v->h->n_pool) return NULL;
+    memcpy(&off, v->b + v->h->pool_off + id * 8, 8);
+    if (off < v->h->str_off || off >= v->h->len) return NULL;
+    p = (const char *)v->b + off;   /* the region ends with a 0 */
+    return strcmp(p, s) ? NULL : p;
+}
+
+/* The blob's next string (a review comment) as the image has it: `have`, when it lies in the image's
+ * strings and holds the same text; td__empty-like "" of the image for an empty one; else NULL (the image is
+ * not the blob's).  A blob cut or damaged here sets r->bad as td__r_str would. */
+static const char *td__img_str(td__sr *r, const td__imgv *v, const char *have)
+{
+    uint32_t l = td__r_u32(r);
+    const uint8_t *b;
+    uintptr_t p = (uintptr_t)have;
+    if (r->bad) return NULL;
+    if (l == TD__SNAP_NULL) {
+        r->bad = TD_EPARSE;
+        return NULL;
+    }
+    if (!l) return have == v->empty ? have : NULL;
+    if (!(b = td__r_need(r, l))) return NULL;
+    if (memchr(b, 0, l)) {
+        r->bad = TD_EPARSE;
+        return NULL;
+    }
+    r->off += l;
+    if (p < v->str || p >= v->str_end || l >= v->str_end - p || memcmp(have, b, l) || have[l]) return NULL;
+    return have;
+}
+
 /* --- the text section, read at first use (derive_int.h td__texts_need) --------------------------- */
 
 typedef struct td__tchunk {
     uint32_t task, nrep;
     const char *agency;       /* the state's copy (td__intern) */
     uint64_t off, len, sum;   /* in the section; XXH64 of its bytes */
-    int loaded;
+    int loaded;               /* every report of it read */
+    int verified;             /* its checksum checked (a report of it read alone) */
 } td__tchunk;
 
 /* A report of the snapshot: its texts still in the section (pend), how much evidence they hold. */
@@ -1023,7 +1225,8 @@ struct td__lazy {
     size_t n_chunks, left;         /* chunks; those not read yet */
     td__tent *ent;                 /* the snapshot's reports: reports[0, n_ent) */
     size_t n_ent;
-    size_t n_single;               /* chunks read for readers of one report or one task */
+    size_t n_single;               /* chunks read for readers of one task */
+    size_t n_one;                  /* reports read alone, for readers of one report */
     int failed;                    /* neither the section nor the refold gave them: never tried again */
     size_t ar_used, ar_pop;        /* st->tarena: used, prefaulted */
 };
@@ -1049,6 +1252,8 @@ void td__texts_replaced(td_state *st, size_t i)
 }
 
 int td_state_snap_texts_pending(const td_state *st) { return st->lazy != NULL; }
+
+int td_state_snap_image_used(const td_state *st) { return st && st->img != NULL; }
 
 void td_state_snap_idle(const td_state *st)
 {
@@ -1097,28 +1302,42 @@ static size_t td__chunk_first(const td__lazy *lz, uint32_t task)
     return lo;
 }
 
-/* Chunk k (its bytes in buf, checked) into the reports it names: each of the snapshot's, of its task, each
- * after the one before. */
-static int td__chunk_parse(td_state *st, td__lazy *lz, const uint8_t *buf, const td__tchunk *k)
+/* A reader r over chunk k's bytes (buf, checked) that puts texts into the state's text block, past the list
+ * of the reports the chunk names, which it checks: each of the snapshot's, of the chunk's task and agency, each
+ * after the one before.  The list, or NULL (r->bad); *at: where report `want` stands in it (UINT32_MAX when it
+ * is not there). */
+static const uint8_t *td__chunk_open(td__sr *r, td_state *st, const td__lazy *lz, const uint8_t *buf,
+                                     const td__tchunk *k, uint32_t want, uint32_t *at)
 {
-    td__sr r = {0};
     const uint8_t *pos;
-    r.n = r.wlen = r.wcap = (size_t)k->len;
-    r.w = buf;
-    r.ar = st->tarena;
-    r.ar_cap = st->tarena_len;
-    r.ar_used = lz->ar_used;
-    r.ar_pop = lz->ar_pop;
-    r.what = "texts";
-    if ((pos = td__r_span(&r, (size_t)k->nrep * 4)))
-        for (uint32_t j = 0, prev = 0; j < k->nrep && !r.bad; j++) {
+    memset(r, 0, sizeof *r);
+    r->n = r->wlen = r->wcap = (size_t)k->len;
+    r->w = buf;
+    r->ar = st->tarena;
+    r->ar_cap = st->tarena_len;
+    r->ar_used = lz->ar_used;
+    r->ar_pop = lz->ar_pop;
+    r->what = "texts";
+    *at = UINT32_MAX;
+    if ((pos = td__r_span(r, (size_t)k->nrep * 4)))
+        for (uint32_t j = 0, prev = 0; j < k->nrep && !r->bad; j++) {
             uint32_t p;
             memcpy(&p, pos + 4 * j, 4);
             if (p >= lz->n_ent || (j && p <= prev) || st->reports[p].task != k->task ||
                 st->reports[p].agency != k->agency)
-                r.bad = TD_EPARSE;
+                r->bad = TD_EPARSE;
+            if (p == want) *at = j;
             prev = p;
         }
+    return r->bad ? NULL : pos;
+}
+
+/* Chunk k (its bytes in buf, checked) into the reports it names. */
+static int td__chunk_parse(td_state *st, td__lazy *lz, const uint8_t *buf, const td__tchunk *k)
+{
+    td__sr r;
+    uint32_t at;
+    const uint8_t *pos = td__chunk_open(&r, st, lz, buf, k, UINT32_MAX, &at);
     for (uint32_t j = 0; j < k->nrep && !r.bad; j++) {
         uint32_t p;
         td_report *x, scratch;
@@ -1147,9 +1366,95 @@ static int td__chunk_parse(td_state *st, td__lazy *lz, const uint8_t *buf, const
     return r.bad;
 }
 
-/* Read the chunks [from, to) not read yet from the source; 0 or an error (then the chunks that failed stay
- * to read). */
-static int td__texts_load(td_state *st, size_t from, size_t to, td_error *err)
+/* Past one string of the section, reading nothing into memory. */
+static void td__r_skip_str(td__sr *r)
+{
+    uint32_t l = td__r_u32(r);
+    if (r->bad || l == TD__SNAP_NULL) return;
+    if (td__r_need(r, l)) r->off += l;
+}
+
+/* Past one report's texts (td__r_texts reads them), with the evidence counts its entry e says. */
+static void td__r_skip_texts(td__sr *r, const td__tent *e)
+{
+    size_t n;
+    for (int k = 0; k < 3; k++) td__r_skip_str(r);
+    n = td__r_count(r, 4);
+    if (n != e->ne && !r->bad) r->bad = TD_EPARSE;
+    for (size_t k = 0; k < n && !r->bad; k++) td__r_skip_str(r);
+    for (size_t k = 0; k < e->nd && !r->bad; k++) {
+        (void)td__r_u32(r);
+        td__r_skip_str(r);
+        td__r_skip_str(r);
+    }
+    for (size_t k = 0; k < e->na && !r->bad; k++) {
+        if (td__r_need(r, 40)) r->off += 40;   /* sha256 and size */
+        td__r_skip_str(r);
+        td__r_skip_str(r);
+    }
+}
+
+/* Report `want` of chunk k (its bytes in buf, checked) read alone: the chunk's reports before it are walked
+ * past, nothing else of the chunk is written (the reports' records stay as they are: on a state whose records
+ * lie in its image, each record written is a page copied). */
+static int td__chunk_parse_one(td_state *st, td__lazy *lz, const uint8_t *buf, const td__tchunk *k, uint32_t want)
+{
+    td__sr r;
+    uint32_t at;
+    const uint8_t *pos = td__chunk_open(&r, st, lz, buf, k, want, &at);
+    if (!r.bad && at == UINT32_MAX) r.bad = TD_EPARSE;   /* the chunk does not name it */
+    for (uint32_t j = 0; j < at && !r.bad; j++) {
+        uint32_t p;
+        memcpy(&p, pos + 4 * j, 4);
+        td__r_skip_texts(&r, &lz->ent[p]);
+    }
+    if (!r.bad) {
+        td_report *x = &st->reports[want], t;
+        t = *x;
+        t.evidence = NULL;
+        t.docs = NULL;
+        t.attachments = NULL;
+        t.n_evidence = t.n_docs = t.n_attachments = 0;
+        td__r_texts(&r, &t, &lz->ent[want]);
+        if (!r.bad) {   /* whole, or not at all: the refold gives it */
+            x->result = t.result;
+            x->difficulties = t.difficulties;
+            x->proposals = t.proposals;
+            x->evidence = t.evidence;
+            x->n_evidence = t.n_evidence;
+            x->docs = t.docs;
+            x->n_docs = t.n_docs;
+            x->attachments = t.attachments;
+            x->n_attachments = t.n_attachments;
+            lz->ent[want].pend = 0;
+        }
+    }
+    lz->ar_used = r.ar_used;
+    lz->ar_pop = r.ar_pop;
+    return r.bad;
+}
+
+/* Chunk k's bytes from the source into *buf (of *cap bytes, grown as needed), checked against its checksum
+ * once. */
+static int td__chunk_get(td__lazy *lz, td__tchunk *k, uint8_t **buf, size_t *cap)
+{
+    if (k->len > *cap) {
+        free(*buf);
+        if (!(*buf = malloc((size_t)k->len))) {
+            *cap = 0;
+            return TD_ENOMEM;
+        }
+        *cap = (size_t)k->len;
+    }
+    if (k->len && lz->src.rd(lz->src.arg, lz->toff + k->off, *buf, (size_t)k->len)) return TD_EIO;
+    if (!k->verified && XXH64(*buf, (size_t)k->len, 0) != k->sum) return TD_EPARSE;
+    k->verified = 1;
+    return 0;
+}
+
+/* Read the chunks [from, to) not read yet from the source (with one != SIZE_MAX: only report `one`, of chunk
+ * `from`); 0 or an error (then the chunks that failed stay to read). */
+static int td__texts_load(td_state *st, size_t from, size_t to, size_t one, td_error *err)
 {
     td__lazy *lz = st->lazy;
     uint8_t hdr[TD_SNAP_HEADER], *buf = NULL;
@@ -1170,20 +1475,9 @@ static int td__texts_load(td_state *st, size_t from, size_t to, td_error *err)
     for (size_t c = from; !rc && c < to; c++) {
         td__tchunk *k = &lz->chunk[c];
         if (k->loaded) continue;
-        if (k->len > cap) {
-            free(buf);
-            if (!(buf = malloc((size_t)k->len))) {
-                rc = TD_ENOMEM;
-                break;
-            }
-            cap = (size_t)k->len;
-        }
-        if (k->len && lz->src.rd(lz->src.arg, lz->toff + k->off, buf, (size_t)k->len)) {
-            rc = TD_EIO;
-            break;
-        }
-        if (XXH64(buf, (size_t)k->len, 0) != k->sum) {
-            rc = TD_EPARSE;
+        if ((rc = td__chunk_get(lz, k, &buf, &cap))) break;
+        if (one != SIZE_MAX) {
+            rc = td__chunk_parse_one(st, lz, buf, k, (uint32_t)one);
             break;
         }
         if ((rc = td__chunk_parse(st, lz, buf, k))) break;
@@ -1226,7 +1520,11 @@ static int td__texts_refold(td_state *st, const char *why, td_error *err)
     for (size_t i = 0; i < lz->n_ent; i++) {
         td_report *a = &st->reports[i], *b = &f->reports[i];
         if (!lz->ent[i].pend) continue;
-        /* a's fields are empty (td__empty, NULL): swapped, f frees nothing of them */
+        /* a's fields are empty (td__empty, NULL; the image's "" is not f's to free): swapped, f frees nothing
+         * of them */
+        if (td__in_img(st, a->result)) a->result = td__empty;
+        if (td__in_img(st, a->difficulties)) a->difficulties = td__empty;
+        if (td__in_img(st, a->proposals)) a->proposals = td__empty;
 #define TD__SWAP(x)                                                                                                        do {                                                                                                                       __typeof__(a->x) t_ = a->x;                                                                                            a->x = b->x;                                                                                                           b->x = t_;                                                                                                         } while (0)
         TD__SWAP(result);
         TD__SWAP(difficulties);
@@ -1267,8 +1565,32 @@ void td__texts_need(td_state *st, uint32_t task, const char *agency, int all)
          * once */
         if ((lz->n_single += k) > lz->n_chunks / TD__TEXT_SINGLE_SHARE + 1) from = 0, to = lz->n_chunks;
     }
-    rc = td__texts_load(st, from, to, &e);
+    rc = td__texts_load(st, from, to, SIZE_MAX, &e);
     if (!st->lazy || !rc) return;   /* all read (the source released), or these */
+    if (lz->src.idle) lz->src.idle(lz->src.arg);   /* let go of the blob before the refold */
+    if (td__texts_refold(st, e.msg, &e2)) {
+        lz->failed = 1;
+        td_log_warn("fold snapshot: report texts not read (%s; %s): they show empty", e.msg, e2.msg);
+    }
+}
+
+void td__texts_one(td_state *st, size_t i)
+{
+    td__lazy *lz = st->lazy;
+    const td_report *x;
+    td_error e = {0}, e2 = {0};
+    size_t c;
+    if (!lz || lz->failed || i >= lz->n_ent || !lz->ent[i].pend) return;
+    x = &st->reports[i];
+    for (c = td__chunk_first(lz, x->task); c < lz->n_chunks && lz->chunk[c].task == x->task; c++)
+        if (lz->chunk[c].agency == x->agency) break;   /* the state's one copy of each slug: by address */
+    if (c == lz->n_chunks || lz->chunk[c].task != x->task || lz->chunk[c].loaded) return;
+    /* a reader that went through many reports one by one reads the rest at once */
+    if (++lz->n_one > lz->n_ent / TD__TEXT_SINGLE_SHARE + 1) {
+        td__texts_need(st, 0, NULL, 1);
+        return;
+    }
+    if (!td__texts_load(st, c, c + 1, i, &e)) return;
     if (lz->src.idle) lz->src.idle(lz->src.arg);   /* let go of the blob before the refold */
     if (td__texts_refold(st, e.msg, &e2)) {
         lz->failed = 1;
@@ -1345,8 +1667,9 @@ static const char *td__snap_check(const td_state *st)
     return NULL;
 }
 
-static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *ca, td_state **out, td_error *err);
-static int td__texts_load(td_state *st, size_t from, size_t to, td_error *err);
+static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *ca, uint8_t *img, size_t img_n,
+                           int *img_bad, td_state **out, td_error *err);
+static int td__texts_load(td_state *st, size_t from, size_t to, size_t one, td_error *err);
 
 static int td__mem_read(void *arg, uint64_t off, void *dst, size_t n)
 {
@@ -1361,7 +1684,7 @@ static int td__texts_now(td_state *st, td_snap_read_fn rd, void *arg, td_error *
     if (!st->lazy) return 0;
     st->lazy->src.rd = rd;
     st->lazy->src.arg = arg;
-    if ((rc = td__texts_load(st, 0, st->lazy->n_chunks, err))) {
+    if ((rc = td__texts_load(st, 0, st->lazy->n_chunks, SIZE_MAX, err))) {
         td_state_free(st);
         return rc;
     }
@@ -1369,12 +1692,17 @@ static int td__texts_now(td_state *st, td_snap_read_fn rd, void *arg, td_error *
 }
 
 /* The main part of a blob in memory, read where it lies (its whole main part is the window). */
-static int td__snap_decode_mem(const uint8_t *buf, size_t n, X509 *ca, td_state **out, td_error *err)
+static int td__snap_decode_mem(const uint8_t *buf, size_t n, X509 *ca, uint8_t *img, size_t img_n, int *img_bad,
+                               td_state **out, td_error *err)
 {
     td__sr r = {0};
     uint64_t last, count, body, main;
     int rc;
     *out = NULL;
+    if (img && (n < TD_SNAP_HEADER || (rc = td__snap_header(buf, n, &last, &count, &body, &main, NULL)))) {
+        munmap(img, img_n);   /* not this blob's, whatever it is */
+        img = NULL;
+    }
     if (n < TD_SNAP_HEADER) return td_state_snap_read(td__mem_read, (void *)buf, n, ca, out, err);
     if ((rc = td__snap_header(buf, n, &last, &count, &body, &main, err))) return rc;
     r.n = TD_SNAP_HEADER + (size_t)main;
@@ -1383,12 +1711,12 @@ static int td__snap_decode_mem(const uint8_t *buf, size_t n, X509 *ca, td_state 
     r.mem = buf;   /* the window starts empty and grows (td__r_need_slow) */
     td__xxh_init(&r.mac);
     td__xxh_update(&r.mac, buf, 48);
-    return td__snap_decode(&r, buf, ca, out, err);
+    return td__snap_decode(&r, buf, ca, img, img_n, img_bad, out, err);
 }
 
 int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out, td_error *err)
 {
-    int rc = td__snap_decode_mem(buf, n, ca, out, err);
+    int rc = td__snap_decode_mem(buf, n, ca, NULL, 0, NULL, out, err);
     if (!rc && (rc = td__texts_now(*out, td__mem_read, (void *)buf, err))) *out = NULL;
     return rc;
 }
@@ -1396,7 +1724,13 @@ int td_state_snap_decode(const uint8_t *buf, size_t n, X509 *ca, td_state **out,
 int td_state_snap_decode_lazy(const uint8_t *buf, size_t n, X509 *ca, const td_snap_src *texts, td_state **out,
                               td_error *err)
 {
-    int rc = td__snap_decode_mem(buf, n, ca, out, err);
+    int img_bad = 0;
+    int rc = td__snap_decode_mem(buf, n, ca, texts->img, texts->img_n, &img_bad, out, err);
+    if (rc && img_bad) {   /* the image is not this blob's (and is unmapped): the records decoded anew */
+        td_log_debug("fold snapshot: its records' image does not match it (%s): not used", err ? err->msg : "");
+        if (err) memset(err, 0, sizeof *err);
+        rc = td__snap_decode_mem(buf, n, ca, NULL, 0, NULL, out, err);
+    }
     if (rc) return rc;
     if ((*out)->lazy) (*out)->lazy->src = *texts;
     else if (texts->release) texts->release(texts->arg);   /* no text to read: the source is not needed */
@@ -1425,7 +1759,7 @@ static int td__snap_read(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, td_s
     r.w = r.own;
     td__xxh_init(&r.mac);
     td__xxh_update(&r.mac, hdr, 48);
-    rc = td__snap_decode(&r, hdr, ca, out, err);
+    rc = td__snap_decode(&r, hdr, ca, NULL, 0, NULL, out, err);
     free(r.own);
     return rc;
 }
@@ -1438,7 +1772,19 @@ int td_state_snap_read(td_snap_read_fn rd, void *arg, size_t n, X509 *ca, td_sta
 }
 
 /* The body after the header; the checksum is compared at the end, over everything read. */
-static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *ca, td_state **out, td_error *err)
+/* The records' image does not match the blob: this load ends, and starts again without it. */
+static int td__img_reject(td__sr *r, int *img_bad)
+{
+    if (!r->bad) {
+        r->what = "records' image";
+        r->bad = TD_EPARSE;
+        if (img_bad) *img_bad = 1;
+    }
+    return -1;
+}
+
+static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *ca, uint8_t *img, size_t img_n,
+                           int *img_bad, td_state **out, td_error *err)
 {
     td_state *st;
     uint64_t last, count;
@@ -1448,22 +1794,37 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
     uint32_t *rorder = NULL, *vorder = NULL;
     size_t c, n = r->n;
     td__lazy *lz = NULL;
-    int rc;
+    td__imgv iv;
+    int rc, use_img = 0;
 
     memcpy(&last, hdr + 24, 8);   /* the caller checked the header (td__snap_header) */
     memcpy(&count, hdr + 32, 8);
-    if (!(st = td_state_new(ca))) return td_error_set(err, TD_ENOMEM, "fold snapshot: out of memory | " TD_MSG_NOMEM);
+    if (!(st = td_state_new(ca))) {
+        if (img) munmap(img, img_n);
+        return td_error_set(err, TD_ENOMEM, "fold snapshot: out of memory | " TD_MSG_NOMEM);
+    }
     td_registry_free(&st->reg);
     memset(&st->reg, 0, sizeof st->reg);
     st->last_index = last;
     st->count = count;
+    /* the records' image: the state's from here (freed with it), used if every record matches it */
+    if (img && td__img_open(&iv, img, img_n, hdr)) {
+        st->img = img;
+        st->img_len = img_n;
+        use_img = 1;
+    } else if (img) {
+        munmap(img, img_n);
+    }
 
     r->what = "agencies of the reports";
     pool.s = td__r_strs(r, &pool.n, 0);
+    if (use_img && pool.n != iv.h->n_pool) use_img = td__img_reject(r, img_bad);
     if ((pool.ip = td__r_alloc(r, pool.n, sizeof *pool.ip))) {
-        for (size_t i = 0; i < pool.n && !r->bad; i++) {
+        for (size_t i = 0; i < pool.n && !r->bad && use_img >= 0; i++) {
+            const char *p = use_img ? td__img_slug(&iv, i, pool.s[i]) : NULL;
             if (strlen(pool.s[i]) > TD_AGENCY_MAX) r->bad = TD_EPARSE;
-            else if (!(pool.ip[i] = td__intern(st, pool.s[i]))) r->bad = TD_ENOMEM;
+            else if (use_img && !p) use_img = td__img_reject(r, img_bad);
+            else if (!(pool.ip[i] = p ? td__intern_img(st, p) : td__intern(st, pool.s[i]))) r->bad = TD_ENOMEM;
         }
     }
 
@@ -1498,21 +1859,41 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
 
     r->what = "reports";
     c = td__r_count(r, TD__REPORT_FIXED + 4);
-    if ((st->reports = td__r_alloc(r, c, sizeof *st->reports))) st->cap_reports = c;
+    if (use_img > 0 && (c != iv.h->n_reports || !c)) use_img = td__img_reject(r, img_bad);   /* none: no use */
+    if (use_img > 0) st->reports = iv.rep, st->cap_reports = c;
+    else if (use_img == 0 && (st->reports = td__r_alloc(r, c, sizeof *st->reports))) st->cap_reports = c;
     if (c && !r->bad && !(lz = calloc(1, sizeof *lz))) r->bad = TD_ENOMEM;
     if (lz && !(lz->ent = td__r_alloc(r, c, sizeof *lz->ent))) r->bad = TD_ENOMEM;
     /* the reports' review comments in one block: what remains of the blob bounds them (each text is
      * its bytes after a 4-byte length); pages never written are never touched */
-    if (st->reports && !r->bad) {
+    if (st->reports && !r->bad && !use_img) {
         size_t cap = (r->n - r->off) * 2 + 64;
         if ((r->ar = malloc(cap))) {
             st->arena = r->ar;
             st->arena_len = r->ar_cap = cap;
         }
     }
-    for (size_t i = 0; st->reports && i < c && !r->bad; i++) {
-        td_report *x = &st->reports[i];
+    for (size_t i = 0; st->reports && i < c && !r->bad && use_img >= 0; i++) {
+        td_report tmp, *x = &st->reports[i];
         uint64_t ne = 0, nd = 0, na = 0;
+        if (use_img) {   /* decoded beside the image's record, which must be the same */
+            memset(&tmp, 0, sizeof tmp);
+            td__r_report(r, st, &pool, &tmp, &ne, &nd, &na);
+            tmp.result = tmp.difficulties = tmp.proposals = (char *)iv.empty;
+            if (!(tmp.review_comment = (char *)td__img_str(r, &iv, x->review_comment)) ||
+                memcmp(&tmp, x, sizeof tmp)) {
+                use_img = td__img_reject(r, img_bad);
+                break;
+            }
+            st->n_reports = i + 1;
+            if (ne > TD_REPORT_EVIDENCE_MAX || nd > TD_REPORT_EVIDENCE_MAX || na > TD_REPORT_EVIDENCE_MAX)
+                r->bad = TD_EPARSE;
+            lz->ent[i].pend = 1;
+            lz->ent[i].ne = (uint8_t)ne;
+            lz->ent[i].nd = (uint8_t)nd;
+            lz->ent[i].na = (uint8_t)na;
+            continue;
+        }
         td__r_report(r, st, &pool, x, &ne, &nd, &na);
         /* owned fields safe to free before anything is read into them */
         x->result = x->difficulties = x->proposals = x->review_comment = td__empty;
@@ -1534,11 +1915,28 @@ static int td__snap_decode(td__sr *r, const uint8_t hdr[TD_SNAP_HEADER], X509 *c
 
     r->what = "report versions";
     c = td__r_count(r, TD__VERSION_FIXED + 4);
-    if ((st->rents = td__r_alloc(r, c, sizeof *st->rents)) &&
-        (st->versions = td__r_alloc(r, c, sizeof *st->versions))) {
+    if (use_img > 0 && c != iv.h->n_versions) use_img = td__img_reject(r, img_bad);
+    if (use_img > 0 && c) {
+        st->rents = iv.rent;
+        st->versions = iv.ver;
         st->n_rents = st->cap_rents = st->cap_versions = c;
-        for (size_t i = 0; i < c && !r->bad; i++) td__r_version(r, st, &pool, i);
+        for (size_t i = 0; i < c && !r->bad; i++) {
+            td_report_version tv;
+            td__rent tr;
+            memset(&tv, 0, sizeof tv);
+            memset(&tr, 0, sizeof tr);
+            td__r_version(r, st, &pool, &tv, &tr);
+            if (!r->bad && (memcmp(&tv, &iv.ver[i], sizeof tv) || memcmp(&tr, &iv.rent[i], sizeof tr))) {
+                use_img = td__img_reject(r, img_bad);
+                break;
+            }
+        }
+    } else if (use_img == 0 && (st->rents = td__r_alloc(r, c, sizeof *st->rents)) &&
+               (st->versions = td__r_alloc(r, c, sizeof *st->versions))) {
+        st->n_rents = st->cap_rents = st->cap_versions = c;
+        for (size_t i = 0; i < c && !r->bad; i++) td__r_version(r, st, &pool, &st->versions[i], &st->rents[i]);
     }
+
 
     r->what = "reviews";
     c = td__r_count(r, sizeof *st->reviews);

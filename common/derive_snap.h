@@ -28,7 +28,8 @@
  * Loading a state reads and checks the main part only when it comes from td_state_snap_decode_lazy: the
  * texts are read at their first use (td_state_report, td_state_version_report, td_state_task_reports,
  * td_state_reports, the digests, td_state_snap_encode...; never by the _notext readers of derive.h): the
- * report's chunk for a reader of one report, the task's for a reader of a task, all of them for a reader of
+ * report's texts alone for a reader of one report (its chunk walked up to them, the chunk's other reports left
+ * as they are), the task's chunks for a reader of a task, all of them for a reader of
  * all (or one that went through a quarter of them one by one), each chunk checked against its checksum and
  * the stored blob's header against the one loaded.  A chunk that fails (damaged, or the stored snapshot
  * replaced since) is taken from the source's refold instead (the fold of the log, derive.c: one fold).
@@ -109,7 +110,33 @@ typedef struct td_snap_src {
     int (*refold)(void *arg, uint64_t last_index, const char *why, td_state **out, td_error *err);
     void (*release)(void *arg);
     void *arg;
+    /* The records' image of this blob (td_state_snap_image), mapped (mmap, private, readable and writable) at
+     * the address it was made for, or NULL.  The load always takes it, success or not: a state that uses it
+     * unmaps it when freed, else the load unmaps it at once. */
+    uint8_t *img;
+    size_t img_n;
 } td_snap_src;
+
+/*
+ * The records' image: the reports, the report versions and their entries as this build lays them out in
+ * memory, with the agencies' slugs and the review comments they point to, every pointer made for one
+ * address (TD_SNAP_IMAGE_BASE).  A process that maps the image file there reads the records where they
+ * lie instead of writing ~48 MB of new records at each load (five years of a province): on a virtual
+ * machine every new page costs a fault the host serves, about 1.4 ms per MB on the reference machine,
+ * while the page cache's pages of a file are there already (docs/ARCHITECTURE.md, "The persisted fold").
+ *
+ * It is a cache of the blob, checked against it record by record: the load decodes each record of the main
+ * part as always, into a scratch record, and takes the image only if every record equals the image's (the
+ * pointers included, each checked to lie in the image's strings and to hold the same text).  Anything else
+ * (another build, another blob, a damaged byte, the address taken) and the load decodes into new memory
+ * as it would without an image.  Reports' texts are not in the image: they are read at first use.
+ * The image names the blob it belongs to by the blob's header.
+ */
+#define TD_SNAP_IMAGE_BASE ((uintptr_t)0x5e0000000000ull)
+/* Whether st's records lie in its image (tests, benchmarks, and whether to store one). */
+int td_state_snap_image_used(const td_state *st);
+int td_state_snap_image(const td_state *st, const uint8_t hdr[TD_SNAP_HEADER], uintptr_t base, uint8_t **out,
+                        size_t *n);
 
 /* td_state_snap_decode of the main part only, read where it lies in memory (a mapped file: client/replica.c),
  * without a copy: the texts are read from `texts` at their first use.  On success the state owns texts->arg

@@ -1,7 +1,8 @@
 /*
  * test_snapshot_lazy.c — a replica's stored fold whose reports' texts are read at their first use
  * (common/derive_snap.h, format 5; client/replica.c):
- *   - loaded, the texts wait; the _notext readers never read them; one task's reader reads that task's;
+ *   - loaded, the texts wait; the _notext readers never read them; one report's reader reads that report's
+ *     alone; one task's reader reads that task's;
  *     what a reader then sees (one task, then all, and the digest) is a full fold's, also for a report the
  *     fold replaced after the load;
  *   - a damaged text section, or a snapshot stored again after the load: the texts come from a fold of
@@ -14,6 +15,7 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <sys/stat.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -210,8 +212,8 @@ static int blob_put(const uint8_t *b, size_t n)
     return rc;
 }
 
-/* How many fold files lie beside the replica. */
-static int fold_files(void)
+/* How many fold files (images: 0) or records' images (images: 1) lie beside the replica. */
+static int fold_or_image_files(int images)
 {
     DIR *d = opendir(DIR_);
     struct dirent *de;
@@ -219,10 +221,57 @@ static int fold_files(void)
     int k = 0;
     snprintf(pre, sizeof pre, "%s.fold-", TDC_REPLICA_FILE);
     if (!d) return -1;
-    while ((de = readdir(d)))
-        if (!strncmp(de->d_name, pre, strlen(pre))) k++;
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (!strncmp(de->d_name, pre, strlen(pre)) && (l > 4 && !strcmp(de->d_name + l - 4, ".img")) == images) k++;
+    }
     closedir(d);
     return k;
+}
+#define fold_files() fold_or_image_files(0)
+#define image_files() fold_or_image_files(1)
+
+/* The path of the records' image of the stored fold (malloc'd), NULL when there is no row. */
+static char *image_path(void)
+{
+    uint8_t hdr[TD_SNAP_HEADER];
+    char *fp, *ip;
+    if (row_header(hdr) || !(fp = tdc_replica_fold_file(PATH, hdr))) return NULL;
+    if ((ip = malloc(strlen(fp) + 5))) sprintf(ip, "%s.img", fp);
+    free(fp);
+    return ip;
+}
+
+/* Bytes [off, off + n) of the stored image XORed with x. */
+static int image_poke(size_t off, size_t n, uint8_t x)
+{
+    char *ip = image_path();
+    int fd = ip ? open(ip, O_RDWR) : -1, rc = -1;
+    uint8_t b[64];
+    free(ip);
+    if (fd < 0 || n > sizeof b) goto out;
+    if (pread(fd, b, n, (off_t)off) != (ssize_t)n) goto out;
+    for (size_t i = 0; i < n; i++) b[i] ^= x;
+    if (pwrite(fd, b, n, (off_t)off) != (ssize_t)n) goto out;
+    rc = 0;
+out:
+    if (fd >= 0) close(fd);
+    return rc;
+}
+
+/* A field of the stored image's header (derive_snap.c td__img_hdr: 8 bytes each after magic, base, len,
+ * layout and the blob's 64-byte header). */
+static uint64_t image_field(int k)
+{
+    char *ip = image_path();
+    int fd = ip ? open(ip, O_RDONLY) : -1;
+    uint64_t v = 0;
+    free(ip);
+    if (fd >= 0) {
+        if (pread(fd, &v, 8, (off_t)(96 + 8 * k)) != 8) v = 0;
+        close(fd);
+    }
+    return v;
 }
 
 /* Where the text section begins: after the header and the main part (its length in the header). */
@@ -291,6 +340,16 @@ static void test_lazy_texts(void)
     TT_CHECK(n > 0);
     x = td_state_report_notext(st, 48, "so-y-te", "2025-03");
     TT_CHECK(x != NULL);
+    TT_EQ_INT(td_state_snap_texts_pending(st), 1);
+    /* one report's: its texts, a full fold's; its chunk's other reports still wait (a reader of one report
+     * writes no other record) */
+    x = td_state_report(st, 47, "so-y-te", "2025-02");
+    TT_CHECK(x != NULL);
+    if (x) same_texts(x, td_state_report(FULL, 47, "so-y-te", "2025-02"));
+    x = td_state_report_notext(st, 47, "so-y-te", "2025-03");
+    TT_CHECK(x != NULL && !strcmp(x->result, "") && x->n_evidence == 0);
+    x = td_state_report(FULL, 47, "so-y-te", "2025-03");
+    TT_CHECK(x != NULL && strcmp(x->result, ""));
     TT_EQ_INT(td_state_snap_texts_pending(st), 1);
     /* one task's: that task's texts, a full fold's; the others still wait */
     TT_EQ_INT(td_state_task_reports(st, 48, &mine, &nm), 0);
@@ -507,6 +566,110 @@ static void test_stale_tmp_removed(void)
     unlink(young);
 }
 
+
+/* The records' image (common/derive_snap.h td_state_snap_image): stored beside the fold; a load takes the
+ * reports and versions where the image lies, and what readers see (texts read later, written into those
+ * records; rows applied after the load, which copy them out first) is a full fold's. */
+static void test_image(void)
+{
+    tdc_replica *r;
+    td_error e = {0};
+
+    make_replica(CUT);   /* nothing after the fold: the records stay in the image */
+    TT_EQ_INT(fold_files(), 1);
+    TT_EQ_INT(image_files(), 1);
+    TT_EQ_INT(tdc_replica_open(&r, PATH, CA, &e), 0);
+    if (!r) return;
+    TT_EQ_INT(tdc_replica_snapshot_loaded(r), CUT);
+    TT_EQ_INT(td_state_snap_image_used(tdc_replica_state(r)), 1);
+    tdc_replica_close(r);
+
+    make_replica(L.len);   /* rows after the fold: applied to a state whose records lie in the image */
+    TT_EQ_INT(tdc_replica_open(&r, PATH, CA, &e), 0);
+    if (!r) return;
+    TT_EQ_INT(td_state_snap_image_used(tdc_replica_state(r)), 1);
+    same_as_fold(tdc_replica_state(r), FULL);
+    /* stored again: the new fold's image replaces the old one */
+    TT_EQ_INT(tdc_replica_snapshot_save(r, 1, NULL, &e), 0);
+    tdc_replica_close(r);
+    TT_EQ_INT(fold_files(), 1);
+    TT_EQ_INT(image_files(), 1);
+    TT_EQ_INT(tdc_replica_open(&r, PATH, CA, &e), 0);
+    if (!r) return;
+    TT_EQ_INT(tdc_replica_snapshot_loaded(r), td_state_last_index(FULL));
+    TT_EQ_INT(td_state_snap_image_used(tdc_replica_state(r)), 1);
+    same_as_fold(tdc_replica_state(r), FULL);
+    tdc_replica_close(r);
+}
+
+/* An image that is not its fold's records: a byte of a report's period, a review comment's pointer sent out
+ * of the image, a version's percent, the header's copy of the fold's header.  Not used (the records decoded
+ * into new memory, a full fold's all the same), and stored again by that load. */
+static void test_image_damaged(void)
+{
+    const size_t rep = sizeof(td_report), ver = sizeof(td_report_version);
+    struct {
+        const char *what;
+        int field;      /* image_field: 3 reports_off, 5 versions_off; -1: the header */
+        size_t off;
+        size_t n;
+    } pokes[] = {
+        {"a report's period", 3, rep + offsetof(td_report, period), 1},
+        {"a review comment's pointer", 3, 2 * rep + offsetof(td_report, review_comment), 8},
+        {"a report's agency pointer", 3, offsetof(td_report, agency) + 1, 1},
+        {"a version's percent", 5, 3 * ver + offsetof(td_report_version, percent), 1},
+        {"the fold's header it names", -1, 40, 1},
+    };
+    td_state *want = fold(&L, CUT);
+    for (size_t k = 0; k < sizeof pokes / sizeof pokes[0]; k++) {
+        tdc_replica *r;
+        td_error e = {0};
+        size_t at;
+        make_replica(CUT);
+        at = pokes[k].field < 0 ? pokes[k].off : (size_t)image_field(pokes[k].field) + pokes[k].off;
+        TT_CHECK(at > 0);
+        TT_EQ_INT(image_poke(at, pokes[k].n, 0x5a), 0);
+        TT_EQ_INT(tdc_replica_open(&r, PATH, CA, &e), 0);
+        if (!r) return;
+        if (td_state_snap_image_used(tdc_replica_state(r))) printf("  used despite: %s\n", pokes[k].what);
+        TT_EQ_INT(td_state_snap_image_used(tdc_replica_state(r)), 0);
+        TT_EQ_INT(tdc_replica_snapshot_loaded(r), CUT);
+        same_as_fold(tdc_replica_state(r), want);
+        tdc_replica_close(r);
+        TT_EQ_INT(image_files(), 1);
+        TT_EQ_INT(tdc_replica_open(&r, PATH, CA, &e), 0);   /* the image stored again by that load */
+        if (!r) return;
+        TT_EQ_INT(td_state_snap_image_used(tdc_replica_state(r)), 1);
+        tdc_replica_close(r);
+    }
+    td_state_free(want);
+}
+
+/* Two states of one replica in one process: the second finds the image's address taken, decodes its records
+ * into new memory, and leaves the image file alone. */
+static void test_image_busy(void)
+{
+    tdc_replica *a, *b;
+    td_error e = {0};
+    struct stat s1, s2;
+    char *ip;
+
+    make_replica(CUT);
+    ip = image_path();
+    TT_CHECK(ip && stat(ip, &s1) == 0);
+    TT_EQ_INT(tdc_replica_open(&a, PATH, CA, &e), 0);
+    if (!a) return;
+    TT_EQ_INT(tdc_replica_open(&b, PATH, CA, &e), 0);
+    if (!b) return;
+    TT_EQ_INT(td_state_snap_image_used(tdc_replica_state(a)), 1);
+    TT_EQ_INT(td_state_snap_image_used(tdc_replica_state(b)), 0);
+    same_as_fold(tdc_replica_state(b), tdc_replica_state(a));
+    tdc_replica_close(b);
+    tdc_replica_close(a);
+    TT_CHECK(ip && stat(ip, &s2) == 0 && s1.st_ino == s2.st_ino);   /* not written again */
+    free(ip);
+}
+
 int main(void)
 {
     static const char *periods[] = {"2025-01", "2025-02", "2025-03", "2025-04"};
@@ -529,6 +692,9 @@ int main(void)
     TT_RUN(test_file_missing);
     TT_RUN(test_row_blob_replaced);
     TT_RUN(test_stale_tmp_removed);
+    TT_RUN(test_image);
+    TT_RUN(test_image_damaged);
+    TT_RUN(test_image_busy);
 
     td_state_free(FULL);
     L_free(&L);
