@@ -840,6 +840,14 @@ static void tdc__image_store(tdc_replica *r, const td_state *st, const uint8_t h
     char *tmp = NULL, *ip = NULL;
     td_error e = {0};
     int64_t t0 = td_clock_mono_ms();
+    const char *slash = strrchr(fp, '/');
+    char *dir = slash ? strndup(fp, (size_t)(slash - fp + 1)) : strdup(".");
+    /* a directory this process cannot write (a replica read from read-only media): not made at all */
+    if (!dir || access(dir, W_OK)) {
+        free(dir);
+        return;
+    }
+    free(dir);
     if (td_state_snap_image(st, hdr, TD_SNAP_IMAGE_BASE, &img, &n) ||
         !(ip = malloc(strlen(fp) + sizeof TDC_IMAGE_SUFFIX))) {
         td_log_warn("%s: records' image not stored: out of memory", fp);

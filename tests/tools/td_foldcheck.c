@@ -35,6 +35,7 @@
 
 #include "derive.h"
 #include "derive_snap.h"
+#include "foldfile.h"
 #include "replica.h"
 
 typedef struct row {
@@ -97,69 +98,6 @@ static int full_digest(const char *path, X509 *ca, unsigned char out[32])
     return rc ? -1 : 0;
 }
 
-/* The stored blob (malloc'd, NULL when none): the file its row names. */
-static uint8_t *blob_get(const char *path, size_t *n)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    uint8_t *b = NULL;
-    char *fp = NULL;
-    FILE *f;
-    long len;
-    *n = 0;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) return NULL;
-    if (sqlite3_prepare_v2(db, "SELECT state FROM fold_snapshot", -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == TD_SNAP_HEADER)
-            fp = tdc_replica_fold_file(path, sqlite3_column_blob(st, 0));
-        sqlite3_finalize(st);
-    }
-    sqlite3_close(db);
-    if (fp && (f = fopen(fp, "rb"))) {
-        if (!fseek(f, 0, SEEK_END) && (len = ftell(f)) > 0 && !fseek(f, 0, SEEK_SET) && (b = malloc((size_t)len)) &&
-            fread(b, 1, (size_t)len, f) == (size_t)len)
-            *n = (size_t)len;
-        fclose(f);
-    }
-    free(fp);
-    if (!*n) {
-        free(b);
-        b = NULL;
-    }
-    return b;
-}
-
-/* Write the n bytes b over the stored fold's file (the name its row gives), and with head also b's header into
- * the row. */
-static int blob_put(const char *path, const uint8_t *b, size_t n, int head)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    char *fp = NULL;
-    FILE *f;
-    int rc = -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) return -1;
-    if (sqlite3_prepare_v2(db, "SELECT state FROM fold_snapshot", -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == TD_SNAP_HEADER)
-            fp = tdc_replica_fold_file(path, sqlite3_column_blob(st, 0));
-        sqlite3_finalize(st);
-    }
-    if (fp && (f = fopen(fp, "wb"))) {
-        rc = fwrite(b, 1, n, f) == n ? 0 : -1;
-        if (fclose(f)) rc = -1;
-    }
-    free(fp);
-    if (!rc && head) {
-        rc = -1;
-        if (sqlite3_prepare_v2(db, "UPDATE fold_snapshot SET state = ?1", -1, &st, NULL) == SQLITE_OK) {
-            sqlite3_bind_blob(st, 1, b, TD_SNAP_HEADER, SQLITE_STATIC);
-            rc = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(db) == 1 ? 0 : -1;
-            sqlite3_finalize(st);
-        }
-    }
-    sqlite3_close(db);
-    return rc;
-}
-
 /* Damage the stored snapshot: cut it to half (how 0), flip one byte in the middle of its main part (how 1), give
  * it another format number (how 2: an older build's snapshot, in its file and its row), or flip one byte in the
  * middle of its text section (how 3). */
@@ -167,7 +105,7 @@ static int damage(const char *path, int how)
 {
     size_t n;
     uint64_t main = 0;
-    uint8_t *b = blob_get(path, &n);
+    uint8_t *b = tt_fold_get(path, &n);
     int rc;
     if (!b || n <= TD_SNAP_HEADER) {
         free(b);
@@ -179,7 +117,7 @@ static int damage(const char *path, int how)
     else if (how == 2) b[8]++;
     else if (how == 3) b[TD_SNAP_HEADER + main + (n - TD_SNAP_HEADER - main) / 2] ^= 0x10;
     else b[TD_SNAP_HEADER + main / 2] ^= 0x10;
-    rc = blob_put(path, b, n, how == 2);
+    rc = tt_fold_put(path, b, n, how == 2);
     free(b);
     return rc;
 }
@@ -351,7 +289,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "td_foldcheck: snapshot with its texts damaged: loaded %d, new open = full fold %d\n",
                     snap != 0, !memcmp(dopen, df, 32));
             bad = 1;
-        } else if (!(b = blob_get(path, &bn)) || td_state_snap_decode(b, bn, ca, &whole, &e) ||
+        } else if (!(b = tt_fold_get(path, &bn)) || td_state_snap_decode(b, bn, ca, &whole, &e) ||
                    open_digest(path, ca, dopen, &snap) || !snap || memcmp(dopen, df, 32)) {
             fprintf(stderr, "td_foldcheck: snapshot with its texts damaged: not stored again (%s)\n", e.msg);
             bad = 1;

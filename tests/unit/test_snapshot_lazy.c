@@ -26,6 +26,7 @@
 #include "clock.h"
 #include "derive.h"
 #include "derive_snap.h"
+#include "foldfile.h"
 #include "log.pb-c.h"
 #include "plan.pb-c.h"
 #include "plan_fixture.h"
@@ -157,55 +158,6 @@ static int row_header(uint8_t hdr[TD_SNAP_HEADER])
             memcpy(hdr, sqlite3_column_blob(st, 0), TD_SNAP_HEADER);
             rc = 0;
         }
-        sqlite3_finalize(st);
-    }
-    sqlite3_close(db);
-    return rc;
-}
-
-/* The stored blob (malloc'd: the file its row names) and its length. */
-static uint8_t *blob_get(size_t *n)
-{
-    uint8_t hdr[TD_SNAP_HEADER], *b = NULL;
-    char *fp;
-    FILE *f;
-    long len;
-    *n = 0;
-    if (row_header(hdr) || !(fp = tdc_replica_fold_file(PATH, hdr))) return NULL;
-    if ((f = fopen(fp, "rb"))) {
-        if (!fseek(f, 0, SEEK_END) && (len = ftell(f)) > 0 && !fseek(f, 0, SEEK_SET) && (b = malloc((size_t)len)) &&
-            fread(b, 1, (size_t)len, f) == (size_t)len)
-            *n = (size_t)len;
-        fclose(f);
-    }
-    free(fp);
-    if (!*n) {
-        free(b);
-        b = NULL;
-    }
-    return b;
-}
-
-/* Write b over the file the row names, and its header into the row (as a build writing another format would). */
-static int blob_put(const uint8_t *b, size_t n)
-{
-    uint8_t hdr[TD_SNAP_HEADER];
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    char *fp;
-    FILE *f;
-    int rc = -1;
-    if (row_header(hdr) || !(fp = tdc_replica_fold_file(PATH, hdr))) return -1;
-    if ((f = fopen(fp, "wb"))) {
-        rc = fwrite(b, 1, n, f) == n ? 0 : -1;
-        if (fclose(f)) rc = -1;
-    }
-    free(fp);
-    if (rc || sqlite3_open_v2(PATH, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) return -1;
-    rc = -1;
-    if (sqlite3_prepare_v2(db, "UPDATE fold_snapshot SET state = ?1 WHERE id = 1", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_blob(st, 1, b, TD_SNAP_HEADER, SQLITE_STATIC);
-        rc = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(db) == 1 ? 0 : -1;
         sqlite3_finalize(st);
     }
     sqlite3_close(db);
@@ -381,11 +333,11 @@ static void test_damaged_texts(void)
     td_state *back = NULL;
 
     make_replica(CUT);
-    b = blob_get(&n);
+    b = tt_fold_get(PATH, &n);
     TT_CHECK(b && n > text_at(b) + 16);
     if (!b) return;
     b[text_at(b) + (n - text_at(b)) / 2] ^= 0x20;   /* a byte in the middle of the texts */
-    TT_EQ_INT(blob_put(b, n), 0);
+    TT_EQ_INT(tt_fold_put(PATH, b, n, 1), 0);
     TT_EQ_INT(td_state_snap_decode(b, n, CA, &back, &e), TD_EPARSE);   /* read whole: refused */
     free(b);
     TT_EQ_INT(tdc_replica_open(&r, PATH, CA, &e), 0);
@@ -398,7 +350,7 @@ static void test_damaged_texts(void)
     }
     tdc_replica_close(r);
     /* stored again: it reads whole */
-    b = blob_get(&n);
+    b = tt_fold_get(PATH, &n);
     TT_CHECK(b != NULL);
     if (b) {
         TT_EQ_INT(td_state_snap_decode(b, n, CA, &back, &e), 0);
@@ -434,18 +386,18 @@ static void test_format4_replaced(void)
     uint32_t fmt = 4;
 
     make_replica(L.len);
-    b = blob_get(&n);
+    b = tt_fold_get(PATH, &n);
     TT_CHECK(b != NULL);
     if (!b) return;
     memcpy(b + 8, &fmt, 4);
-    TT_EQ_INT(blob_put(b, n), 0);
+    TT_EQ_INT(tt_fold_put(PATH, b, n, 1), 0);
     free(b);
     TT_EQ_INT(tdc_replica_open(&r, PATH, CA, &e), 0);
     if (!r) return;
     TT_EQ_INT(tdc_replica_snapshot_loaded(r), 0);   /* every row folded */
     same_as_fold(tdc_replica_state(r), FULL);
     tdc_replica_close(r);
-    b = blob_get(&n);
+    b = tt_fold_get(PATH, &n);
     TT_CHECK(b && n > TD_SNAP_HEADER);
     if (b) {
         memcpy(&fmt, b + 8, 4);
@@ -499,7 +451,7 @@ static void test_row_blob_replaced(void)
     char *fp;
 
     make_replica(L.len);
-    b = blob_get(&n);
+    b = tt_fold_get(PATH, &n);
     TT_CHECK(b != NULL);
     if (!b) return;
     TT_EQ_INT(row_header(hdr), 0);
