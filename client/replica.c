@@ -831,6 +831,14 @@ static int tdc__fold_write(tdc_replica *r, const uint8_t *blob, size_t n, char *
 /* The records' image of fold file F (common/derive_snap.h td_state_snap_image): F followed by this. */
 #define TDC_IMAGE_SUFFIX ".img"
 
+/* The path of fold file fp's image (malloc'd; NULL when out of memory). */
+static char *tdc__image_path(const char *fp)
+{
+    char *ip = malloc(strlen(fp) + sizeof TDC_IMAGE_SUFFIX);
+    if (ip) sprintf(ip, "%s" TDC_IMAGE_SUFFIX, fp);
+    return ip;
+}
+
 /* The image of state st, whose blob has header hdr and is fold file fp, written beside it (a temporary file
  * renamed).  Best effort: without it a load decodes the records into new memory, as before images. */
 static void tdc__image_store(tdc_replica *r, const td_state *st, const uint8_t hdr[TD_SNAP_HEADER], const char *fp)
@@ -848,11 +856,9 @@ static void tdc__image_store(tdc_replica *r, const td_state *st, const uint8_t h
         return;
     }
     free(dir);
-    if (td_state_snap_image(st, hdr, TD_SNAP_IMAGE_BASE, &img, &n) ||
-        !(ip = malloc(strlen(fp) + sizeof TDC_IMAGE_SUFFIX))) {
+    if (td_state_snap_image(st, hdr, TD_SNAP_IMAGE_BASE, &img, &n) || !(ip = tdc__image_path(fp))) {
         td_log_warn("%s: records' image not stored: out of memory", fp);
     } else if (!tdc__fold_write(r, img, n, &tmp, &e)) {
-        sprintf(ip, "%s" TDC_IMAGE_SUFFIX, fp);
         if (rename(tmp, ip)) {
             td_log_warn("%s: records' image not stored: %s", ip, strerror(errno));
             unlink(tmp);
@@ -872,13 +878,12 @@ static void tdc__image_store(tdc_replica *r, const td_state *st, const uint8_t h
  * another state of this process, say). */
 static uint8_t *tdc__image_map(const char *fp, size_t *n, int *exists)
 {
-    char *ip = malloc(strlen(fp) + sizeof TDC_IMAGE_SUFFIX);
+    char *ip = tdc__image_path(fp);
     struct stat sb;
     void *m = MAP_FAILED;
     int fd = -1;
     *n = 0;
     *exists = 0;
-    if (ip) sprintf(ip, "%s" TDC_IMAGE_SUFFIX, fp);
     if (ip && (fd = open(ip, O_RDONLY | O_CLOEXEC)) >= 0) *exists = 1;
     if (fd >= 0 && !fstat(fd, &sb) && S_ISREG(sb.st_mode) && sb.st_size > 0 && (uint64_t)sb.st_size <= TD_SNAP_MAX)
         m = mmap((void *)TD_SNAP_IMAGE_BASE, (size_t)sb.st_size, PROT_READ | PROT_WRITE,
@@ -908,6 +913,7 @@ static void tdc__fold_prune(const char *db_path, const char *keep)
     const char *base = slash ? slash + 1 : db_path;
     size_t bl = strlen(base), sl = strlen(TDC_FOLD_SUFFIX);
     const char *kb = strrchr(keep, '/') ? strrchr(keep, '/') + 1 : keep;
+    size_t kl = strlen(kb);
     struct stat ks, ts;
     DIR *d;
     struct dirent *de;
@@ -918,7 +924,6 @@ static void tdc__fold_prune(const char *db_path, const char *keep)
     if (fstatat(dirfd(d), kb, &ks, 0)) ks.st_mtime = 0;
     while ((de = readdir(d))) {
         const char *nm = de->d_name, *tail = nm + bl + sl;
-        size_t kl = strlen(kb);
         if (strncmp(nm, base, bl) || strncmp(nm + bl, TDC_FOLD_SUFFIX, sl) || !strcmp(nm, kb) ||
             (!strncmp(nm, kb, kl) && !strcmp(nm + kl, TDC_IMAGE_SUFFIX)))
             continue;

@@ -102,8 +102,8 @@ static int td__grow(void **v, size_t *cap, size_t n, size_t more, size_t size)
     return td_grow(v, cap, n + more, size) ? TD_ENOMEM : 0;
 }
 
-/* An array of the image copied into the heap, with its capacity: the image is a read-only file mapping (a
- * write copies one page) that cannot grow.  0 or TD_ENOMEM (nothing changed then). */
+/* An array of the image copied into the heap, with its capacity: the image is a file mapping (a write copies
+ * its page) that cannot grow.  0 or TD_ENOMEM (nothing changed then). */
 static int td__img_copy(const td_state *st, void **v, size_t *cap, size_t n, size_t size)
 {
     void *c;

@@ -72,8 +72,9 @@ struct td_state {
     size_t n_ag_slots;
 
     /* The records' image (derive_snap.h td_snap_src.img): when a load used it, reports, versions and rents
-     * and the agency slugs lie in this mapping, owned by the snapshot's source, not malloc'd.  A pointer into
-     * [img, img + img_len) is never freed; an array there is copied out before it grows (td__img_thaw). */
+     * and the agency slugs lie in this mapping, which the state unmaps when freed, not in malloc'd memory.
+     * A pointer into [img, img + img_len) is never freed; an array there is copied out before it grows
+     * (td__img_thaw). */
     const uint8_t *img;
     size_t img_len;
 

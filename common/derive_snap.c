@@ -1012,7 +1012,8 @@ static void td__r_report(td__sr *r, const td_state *st, const td__rpool *p, td_r
 static const char td__img_magic[8] = {'T', 'D', 'I', 'M', 'A', 'G', 'E', 1};
 
 /* The image: this header, the slugs' offsets, the reports, the versions, their entries, then every string
- * (the last byte 0), each region after the one before.  Offsets from the image's first byte. */
+ * to its end ("" first, the last byte 0), each region after the one before.  Offsets from the image's first
+ * byte. */
 typedef struct td__img_hdr {
     char magic[8];
     uint64_t base, len, layout;
@@ -1020,7 +1021,7 @@ typedef struct td__img_hdr {
     uint64_t n_pool, pool_off;      /* n_pool uint64 offsets of the slugs, in the blob's pool order */
     uint64_t n_reports, reports_off;
     uint64_t n_versions, versions_off, rents_off;
-    uint64_t str_off, str_len, empty_off;
+    uint64_t str_off;
 } td__img_hdr;
 
 #define TD__ALIGN(x, a) (((x) + (size_t)(a) - 1) & ~((size_t)(a) - 1))
@@ -1067,8 +1068,7 @@ int td_state_snap_image(const td_state *st, const uint8_t hdr[TD_SNAP_HEADER], u
     at = TD__ALIGN(at + st->n_rents * sizeof(td_report_version), 64);
     h.rents_off = at;
     at += st->n_rents * sizeof(td__rent);
-    h.str_off = h.empty_off = at;
-    h.str_len = str_len;
+    h.str_off = at;
     h.len = at + str_len;
     if (h.len > TD_SNAP_MAX || !(b = calloc(1, h.len)) || (pool->n && !(rp.ip = malloc(pool->n * sizeof *rp.ip))))
         goto out;
@@ -1090,7 +1090,7 @@ int td_state_snap_image(const td_state *st, const uint8_t hdr[TD_SNAP_HEADER], u
         td__sr_over(&sr, rec, td__put_report(st, pool, rec, r));
         td__r_report(&sr, st, &rp, x, &ne, &nd, &na);
         if (sr.bad) goto out;
-        x->result = x->difficulties = x->proposals = x->review_comment = (char *)(base + h.empty_off);
+        x->result = x->difficulties = x->proposals = x->review_comment = (char *)(base + h.str_off);
         if (r->review_comment && *r->review_comment) {
             size_t l = strlen(r->review_comment) + 1;
             memcpy(b + so, r->review_comment, l);
@@ -1151,15 +1151,14 @@ static int td__img_open(td__imgv *v, uint8_t *b, size_t n, const uint8_t hdr[TD_
                         h->reports_off + h->n_reports * sizeof(td_report), n, _Alignof(td_report_version)) ||
         !td__img_region(h->rents_off, h->n_versions, sizeof(td__rent),
                         h->versions_off + h->n_versions * sizeof(td_report_version), n, _Alignof(td__rent)) ||
-        h->str_off < h->rents_off + h->n_versions * sizeof(td__rent) || h->str_off >= n || h->str_len != n - h->str_off ||
-        b[n - 1] || h->empty_off < h->str_off || h->empty_off >= n || b[h->empty_off])
+        h->str_off < h->rents_off + h->n_versions * sizeof(td__rent) || h->str_off >= n || b[h->str_off] || b[n - 1])
         return 0;
     v->h = h;
     v->b = b;
     v->rep = (td_report *)(void *)(b + h->reports_off);
     v->ver = (td_report_version *)(void *)(b + h->versions_off);
     v->rent = (td__rent *)(void *)(b + h->rents_off);
-    v->empty = (const char *)b + h->empty_off;
+    v->empty = (const char *)b + h->str_off;
     v->str = (uintptr_t)b + h->str_off;
     v->str_end = (uintptr_t)b + n;
     return 1;
