@@ -251,6 +251,11 @@ int tdc_cmd_sync(int argc, char **argv)
         return 2;
     }
     if (tdc_ctx_open(&c, dir, "sync")) return 1;
+    if (tdc_replica_read_only(c.rep)) {
+        fprintf(stderr, "tiendo sync: " TD_MSG_SYNC_READ_ONLY "\n", c.db_path);
+        tdc_ctx_close(&c);
+        return 1;
+    }
     run.c = &c;
     {
         /* warn renew-warn-days before the certificate expires

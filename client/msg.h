@@ -323,6 +323,15 @@
 
 #define TD_MSG_REPLICA_CHANGED_BY_OTHER "bản sao vừa được một chương trình khác thay đổi (vị trí %lld, cần %llu)"
 #define TD_MSG_REPLICA_SCHEMA_NEWER "cấu trúc dữ liệu phiên bản %d, mới hơn của chương trình này (%d): hãy cập nhật tiendo"
+#define TD_MSG_SYNC_READ_ONLY                                                                                  \
+    "bản sao %s nằm ở nơi chỉ đọc (không ghi được tệp hay thư mục của nó): không đồng bộ được vì không lưu được gì; "  \
+    "hãy chép cả thư mục thiết bị sang một thư mục ghi được, hoặc đồng bộ trên máy của văn phòng"
+#define TD_MSG_REPLICA_RO_OLD                                                                                  \
+    "cấu trúc dữ liệu phiên bản %d, cũ hơn của chương trình này (%d), mà bản sao nằm ở nơi chỉ đọc nên không nâng "  \
+    "cấp được: hãy chép cả thư mục thiết bị sang một thư mục ghi được rồi chạy lại"
+#define TD_MSG_REPLICA_RO_OPEN                                                                                 \
+    "bản sao nằm ở nơi chỉ đọc và không mở được để đọc (%s); hãy chép cả thư mục thiết bị sang một thư mục ghi "  \
+    "được rồi chạy lại"
 
 #define TD_MSG_ENTRY_DRAFT_SAVE_FAILED "không lưu được bản nháp: %s"
 #define TD_MSG_ENTRY_DRAFT_READ_FAILED "không đọc được bản nháp: %s"

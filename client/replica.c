@@ -41,6 +41,7 @@ struct tdc_replica {
     int no_snap;         /* tdc__rebuild folds the rows only, up to fold_until (0: all) */
     uint64_t fold_until;
     int in_read;         /* tdc_replica_fold_db inside the caller's read transaction: no BEGIN, no ROLLBACK */
+    int ro;              /* where this process cannot write (tdc__ro_place): opened read-only, nothing stored */
     /* COUNT(*) of pulled reads the whole table: kept while no connection
      * has written (PRAGMA data_version) and this one has not stored */
     uint64_t n_pulled;
@@ -351,6 +352,26 @@ static int tdc__gen_bump(tdc_replica *r, td_error *err)
 
 /* ---- open --------------------------------------------------------------- */
 
+/* Whether this process may create files in the directory of file `path`. */
+static int tdc__dir_writable(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, (size_t)(slash - path + 1)) : strdup(".");
+    int ok = dir && access(dir, W_OK) == 0;
+    free(dir);
+    return ok;
+}
+
+/* A replica that exists where this process cannot write it or beside it (read-only media, a copy handed to
+ * an inspector on a locked USB stick): opened read-only, nothing migrated or stored.  One that does not exist
+ * yet is created, where that can be done. */
+static int tdc__ro_place(const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb)) return 0;
+    return access(path, W_OK) != 0 || !tdc__dir_writable(path);
+}
+
 static int tdc__migrate(tdc_replica *r, td_error *err)
 {
     sqlite3_stmt *st;
@@ -362,6 +383,8 @@ static int tdc__migrate(tdc_replica *r, td_error *err)
     if (version > TDC_SCHEMA_VERSION)
         return td_error_set(err, TD_EDB, "%s: " TD_MSG_REPLICA_SCHEMA_NEWER, r->path,
                             version, TDC_SCHEMA_VERSION);
+    if (r->ro && version < TDC_SCHEMA_VERSION)
+        return td_error_set(err, TD_EDB, "%s: " TD_MSG_REPLICA_RO_OLD, r->path, version, TDC_SCHEMA_VERSION);
     while (version < TDC_SCHEMA_VERSION) {
         char pragma[64];
         /* Each migration and its version bump commit together, so a kill
@@ -439,6 +462,7 @@ typedef struct tdc__texts_src {
     sqlite3 *db;          /* borrowed: the replica's (its state never outlives it), for a refold */
     char *path;
     X509 *ca;
+    int ro;               /* the replica's tdc_replica.ro: the refold is not stored */
     const uint8_t *map;
     size_t n;
 } tdc__texts_src;
@@ -477,6 +501,7 @@ static int tdc__texts_refold(void *arg, uint64_t last, const char *why, td_state
     r.no_snap = 1;
     r.fold_until = last;
     r.in_read = !sqlite3_get_autocommit(t->db);   /* inside a reader's transaction: read there, store nothing */
+    r.ro = t->ro;
     if ((rc = tdc__rebuild(&r, t->ca, err))) {
         td_state_free(r.st);
         return rc;
@@ -507,6 +532,7 @@ static int tdc__snapshot_read(tdc_replica *r, const uint8_t hdr[TD_SNAP_HEADER],
     }
     t->db = r->db;
     t->ca = ca;
+    t->ro = r->ro;
     memcpy(&body, hdr + 40, 8);
     if ((fd = open(fp, O_RDONLY | O_CLOEXEC)) < 0) {
         *why = errno == ENOENT ? "its file is missing" : "its file cannot be opened";
@@ -668,7 +694,7 @@ static int tdc__rebuild(tdc_replica *r, X509 *ca, td_error *err)
         sqlite3_finalize(st);
     }
     tdc__rollback(r);   /* a read: nothing to commit */
-    if (r->snap_stale && !r->in_read) {   /* the next command loads the fold instead of folding again */
+    if (r->snap_stale && !r->in_read && !r->ro) {   /* the next command loads the fold instead of folding again */
         td_error x = {0};
         r->snap_stale = 0;
         if (tdc_replica_snapshot_save(r, 1, NULL, &x)) td_log_warn("%s: fold snapshot not stored: %s", r->path, x.msg);
@@ -720,16 +746,24 @@ int tdc_replica_open(tdc_replica **out, const char *path, X509 *ca, td_error *er
         free(r);
         return td_error_set(err, TD_ENOMEM, "replica %s", path);
     }
-    if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    if ((r->ro = tdc__ro_place(path))) {
+        td_error x = {0};
+        if (td_sqlite_open_ro_live(path, &r->db, &x)) {
+            rc = td_error_set(err, x.code, "%s: " TD_MSG_REPLICA_RO_OPEN, path, td_error_vi(&x));
+            goto fail;
+        }
+        td_log_debug("%s: cannot be written here: opened read-only, nothing is stored", path);
+    } else if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         rc = r->db ? tdc__dberr(r, err, "open") : td_error_set(err, TD_ENOMEM, "%s: open", path);
         goto fail;
     }
     sqlite3_busy_timeout(r->db, TDC_REPLICA_BUSY_MS);
     /* WAL: a reader (`tiendo status`) never blocks the sync's commit; FULL:
      * a committed batch with its cursor survives power loss, not only a
-     * killed process (docs/PROTOCOL.md §11). */
-    if ((rc = tdc__exec(r, "PRAGMA journal_mode = WAL", err)) ||
-        (rc = tdc__exec(r, "PRAGMA synchronous = FULL", err)) ||
+     * killed process (docs/PROTOCOL.md §11).  Both are the file's already
+     * when it is opened read-only. */
+    if ((!r->ro && ((rc = tdc__exec(r, "PRAGMA journal_mode = WAL", err)) ||
+                    (rc = tdc__exec(r, "PRAGMA synchronous = FULL", err)))) ||
         /* the fold at open reads every pulled row: mapped, not copied by
          * read(2) (SQLite falls back to reads where mmap is unavailable) */
         (rc = tdc__exec(r, "PRAGMA mmap_size = 1073741824", err)) || (rc = tdc__migrate(r, err)) ||
@@ -848,14 +882,8 @@ static void tdc__image_store(tdc_replica *r, const td_state *st, const uint8_t h
     char *tmp = NULL, *ip = NULL;
     td_error e = {0};
     int64_t t0 = td_clock_mono_ms();
-    const char *slash = strrchr(fp, '/');
-    char *dir = slash ? strndup(fp, (size_t)(slash - fp + 1)) : strdup(".");
     /* a directory this process cannot write (a replica read from read-only media): not made at all */
-    if (!dir || access(dir, W_OK)) {
-        free(dir);
-        return;
-    }
-    free(dir);
+    if (r->ro || !tdc__dir_writable(fp)) return;
     if (td_state_snap_image(st, hdr, TD_SNAP_IMAGE_BASE, &img, &n) || !(ip = tdc__image_path(fp))) {
         td_log_warn("%s: records' image not stored: out of memory", fp);
     } else if (!tdc__fold_write(r, img, n, &tmp, &e)) {
@@ -954,7 +982,7 @@ int tdc_replica_snapshot_save(tdc_replica *r, int force, int *written, td_error 
     int rc, found = 0, step, renamed = 0;
     if (written) *written = 0;
     /* a rescan in progress puts rows in below folded ones: its state is folded again at its end */
-    if (!r->st || r->refold || r->rescan_until || !(last = td_state_last_index(r->st))) return TD_OK;
+    if (!r->st || r->refold || r->rescan_until || r->ro || !(last = td_state_last_index(r->st))) return TD_OK;
     count = td_state_count(r->st);
     if ((rc = tdc__exec(r, "BEGIN", err))) return rc;
     if ((rc = tdc__meta_read(r, "pulled_gen", &gen, err))) goto done;
@@ -1062,6 +1090,8 @@ void tdc_replica_close(tdc_replica *r)
     free(r->path);
     free(r);
 }
+
+int tdc_replica_read_only(const tdc_replica *r) { return r->ro; }
 
 sqlite3 *tdc_replica_db(tdc_replica *r)
 {

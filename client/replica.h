@@ -140,6 +140,9 @@ void tdc_replica_use_images(int on);
  * Borrowed; valid until close. */
 struct sqlite3;
 struct sqlite3 *tdc_replica_db(tdc_replica *r);
+/* 1 when the replica was opened read-only because this process cannot write it or its directory (read-only
+ * media): it is read as it stands, and whatever would store something fails, nothing stored. */
+int tdc_replica_read_only(const tdc_replica *r);
 /*
  * The state folded from the pulled rows of a replica opened by someone else
  * (read-only: `tiendo audit history --dir`), as tdc_replica_open folds it:
