@@ -20,9 +20,6 @@
 #include "oserr.h"
 #include "msg.h"
 
-/* Growth step of the per-author table (a log has tens to hundreds of
- * devices; linear search with a last-hit cache is enough). */
-#define TDA_AUTHORS_STEP 64
 /* Prefix of the checkpoint extension line carrying the state digest. */
 #define TDA_STATE_EXT "tiendo-state "
 #define TDA_STATE_EXT_V2 "tiendo-state-v2 "
@@ -110,12 +107,7 @@ static tda_seq *tda__seq(tda_run *r, const unsigned char key[32])
             r->hit = i;
             return &r->seqs[i];
         }
-    if (r->n_seqs == r->cap_seqs) {
-        tda_seq *v = realloc(r->seqs, (r->cap_seqs + TDA_AUTHORS_STEP) * sizeof *v);
-        if (!v) return NULL;
-        r->seqs = v;
-        r->cap_seqs += TDA_AUTHORS_STEP;
-    }
+    if (TD_GROW(r->seqs, r->cap_seqs, r->n_seqs + 1)) return NULL;
     memcpy(r->seqs[r->n_seqs].key, key, 32);
     r->seqs[r->n_seqs].last = 0;
     r->hit = r->n_seqs;
@@ -143,14 +135,9 @@ static int tda__note_cert(tda_run *r, const Tiendo__Entry *e)
     for (size_t i = 0; i < r->n_certs; i++)
         if (!memcmp(r->certs[i].key, key, 32)) c = &r->certs[i];
     if (!c) {
-        if (r->n_certs == r->cap_certs) {
-            tda_certkey *v = realloc(r->certs, (r->cap_certs + TDA_AUTHORS_STEP) * sizeof *v);
-            if (!v) {
-                X509_free(x);
-                return TD_ENOMEM;
-            }
-            r->certs = v;
-            r->cap_certs += TDA_AUTHORS_STEP;
+        if (TD_GROW(r->certs, r->cap_certs, r->n_certs + 1)) {
+            X509_free(x);
+            return TD_ENOMEM;
         }
         c = &r->certs[r->n_certs++];
         memset(c, 0, sizeof *c);

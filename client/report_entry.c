@@ -12,6 +12,7 @@
 
 #include "blob.h"
 #include "clock.h"
+#include "grow.h"
 #include "csv.h"
 #include "derive.h"
 #include "draft.h"
@@ -114,18 +115,17 @@ int tdc_rep_set_text(char **dst, const char *s, const char **why)
 
 int tdc_rep_add_evidence(tdc_rep *r, const char *s, const char **why)
 {
-    char *n, **nv;
+    char *n;
     if (r->n_evidence >= TDC_EVIDENCE_MAX) {
         *why = TD_MSG_REPORT_TOO_MANY_EVIDENCE;
         return -1;
     }
     if (!(n = tdc_nfc(s, TDC_TEXT_MAX, why))) return -1;
-    if (!(nv = realloc(r->evidence, (r->n_evidence + 1) * sizeof *nv))) {
+    if (TD_GROW_ONE(r->evidence, r->n_evidence)) {
         free(n);
         *why = TD_MSG_NOMEM;
         return -1;
     }
-    r->evidence = nv;
     r->evidence[r->n_evidence++] = n;
     r->has_evidence = 1;
     return 0;
@@ -135,7 +135,7 @@ int tdc_rep_add_evidence(tdc_rep *r, const char *s, const char **why)
 int tdc_rep_add_doc(tdc_rep *r, const char *s, int today, const char **why)
 {
     char *all, *p, *date_s = NULL, *title = NULL;
-    tdc_doc d = {0}, *nv;
+    tdc_doc d = {0};
     if (r->n_docs >= TDC_EVIDENCE_MAX) {
         *why = TD_MSG_REPORT_TOO_MANY_DOCS_MAX;
         return -1;
@@ -172,13 +172,12 @@ int tdc_rep_add_doc(tdc_rep *r, const char *s, int today, const char **why)
      * later, freed) */
     d.title = strdup(title ? td_trim(title) : "");
     free(all);
-    if (!d.number || !d.title || !(nv = realloc(r->docs, (r->n_docs + 1) * sizeof *nv))) {
+    if (!d.number || !d.title || TD_GROW_ONE(r->docs, r->n_docs)) {
         free(d.number);
         free(d.title);
         *why = TD_MSG_NOMEM;
         return -1;
     }
-    r->docs = nv;
     r->docs[r->n_docs++] = d;
     r->has_docs = 1;
     return 0;
@@ -194,7 +193,6 @@ int tdc_rep_add_att(tdc_rep *r, tdc_replica *rep, const char *path, char *why_bu
 {
     tdc_blob_info bi;
     td_error e = {0};
-    tdc_att *nv;
     int rc;
     if (r->n_atts >= TD_ATTACH_PER_REPORT_MAX) {
         snprintf(why_buf, why_n, TD_MSG_REPORT_TOO_MANY_ATTACH_MAX, TD_ATTACH_PER_REPORT_MAX);
@@ -208,11 +206,10 @@ int tdc_rep_add_att(tdc_rep *r, tdc_replica *rep, const char *path, char *why_bu
         for (k = strlen(why_buf); k && why_buf[k - 1] == '.'; k--) why_buf[k - 1] = 0;
         return -1;
     }
-    if (!(nv = realloc(r->atts, (r->n_atts + 1) * sizeof *nv))) {
+    if (TD_GROW_ONE(r->atts, r->n_atts)) {
         snprintf(why_buf, why_n, TD_MSG_NOMEM);
         return -1;
     }
-    r->atts = nv;
     memset(&r->atts[r->n_atts], 0, sizeof r->atts[0]);
     memcpy(r->atts[r->n_atts].sha256, bi.sha256, 32);
     snprintf(r->atts[r->n_atts].name, sizeof r->atts[0].name, "%s", bi.name);
@@ -357,24 +354,21 @@ int tdc_rep_unpack(const uint8_t *p, size_t n, tdc_rep *r)
     for (size_t i = 0; i < rp->n_evidence; i++)
         if (tdc_rep_add_evidence(r, rp->evidence[i], &why)) goto out;
     for (size_t i = 0; i < rp->n_documents && i < TDC_EVIDENCE_MAX; i++) {
-        tdc_doc d = {0}, *nv;
+        tdc_doc d = {0};
         d.number = strdup(rp->documents[i]->number);
         d.title = strdup(rp->documents[i]->title);
         d.date = rp->documents[i]->date;
-        if (!d.number || !d.title || !(nv = realloc(r->docs, (r->n_docs + 1) * sizeof *nv))) {
+        if (!d.number || !d.title || TD_GROW_ONE(r->docs, r->n_docs)) {
             free(d.number);
             free(d.title);
             goto out;
         }
-        r->docs = nv;
         r->docs[r->n_docs++] = d;
     }
     for (size_t i = 0; i < rp->n_attachments && i < TD_ATTACH_PER_REPORT_MAX; i++) {
         const Tiendo__Attachment *a = rp->attachments[i];
-        tdc_att *nv;
         if (a->sha256.len != 32) continue;
-        if (!(nv = realloc(r->atts, (r->n_atts + 1) * sizeof *nv))) goto out;
-        r->atts = nv;
+        if (TD_GROW_ONE(r->atts, r->n_atts)) goto out;
         memset(&r->atts[r->n_atts], 0, sizeof r->atts[0]);
         memcpy(r->atts[r->n_atts].sha256, a->sha256.data, 32);
         snprintf(r->atts[r->n_atts].name, sizeof r->atts[0].name, "%s", a->name);

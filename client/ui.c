@@ -27,6 +27,7 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "grow.h"
 #include "cmds.h"
 #include "link.h"
 #include "log.h"
@@ -199,11 +200,7 @@ static int tdc__form_add(tdc_ui_form *f, const char *key, const char *val, size_
         return 0;
     }
     if (f->n >= TDC_UI_FIELDS_MAX) return -1;
-    {
-        tdc_ui_field *nv = realloc(f->v, (f->n + 1) * sizeof *nv);
-        if (!nv) return -1;
-        f->v = nv;
-    }
+    if (TD_GROW_ONE(f->v, f->n)) return -1;
     f->v[f->n].key = strdup(key);
     f->v[f->n].val = td_strndup(val ? val : "", val ? vlen : 0);
     if (!f->v[f->n].key || !f->v[f->n].val) {

@@ -39,6 +39,7 @@
 #include "central.h"
 #include "certwarn.h"
 #include "clock.h"
+#include "grow.h"
 #include "csv.h"
 #include "deadline.h"
 #include "entry.h"
@@ -595,11 +596,7 @@ static void tdc__page_dashboard(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc_u
                 for (j = 0; j < n_slugs && strcmp(slugs[j], ts[i].leads[k].agency); j++) {
                 }
                 if (j == n_slugs) {
-                    const char **ns = realloc(slugs, (n_slugs + 1) * sizeof *ns);
-                    size_t (*nc)[TD_STATUS_COUNT] = realloc(count, (n_slugs + 1) * sizeof *nc);
-                    if (ns) slugs = ns;
-                    if (nc) count = nc;
-                    if (!ns || !nc) goto agency_done;
+                    if (TD_GROW_ONE(slugs, n_slugs) || TD_GROW_ONE(count, n_slugs)) goto agency_done;
                     slugs[n_slugs] = ts[i].leads[k].agency;
                     memset(count[n_slugs], 0, sizeof count[n_slugs]);
                     n_slugs++;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "grow.h"
 #include "deadline.h"
 #include "derive.h"
 #include "draft.h"
@@ -676,9 +677,7 @@ static void tdc__page_report_post(tdc_ui *ui, const tdc_ui_form *q, FILE *f, tdc
         } else if (!found) {
             const td_report *cur = td_state_report(st, r.task, c->id.subject.agency, r.period);
             for (size_t i = 0; cur && i < cur->n_attachments && i < TD_ATTACH_PER_REPORT_MAX; i++) {
-                tdc_att *nv = realloc(r.atts, (r.n_atts + 1) * sizeof *nv);
-                if (!nv) break;
-                r.atts = nv;
+                if (TD_GROW_ONE(r.atts, r.n_atts)) break;
                 memset(&r.atts[r.n_atts], 0, sizeof r.atts[0]);
                 memcpy(r.atts[r.n_atts].sha256, cur->attachments[i].sha256, 32);
                 snprintf(r.atts[r.n_atts].name, sizeof r.atts[0].name, "%s", cur->attachments[i].name);

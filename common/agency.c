@@ -263,7 +263,7 @@ static int td__check_name(const char *name, td_error *err)
 
 int td_registry_add_agency(td_registry *reg, const td_agency *a, td_error *err)
 {
-    td_agency *v, n = {0};
+    td_agency n = {0};
     int rc;
     if (!td_slug_valid(a->slug))
         return td_error_set(err, TD_EARG, "\"%.80s\" is not a valid slug | mã cơ quan \"%.80s\" không hợp lệ "
@@ -277,13 +277,10 @@ int td_registry_add_agency(td_registry *reg, const td_agency *a, td_error *err)
     n = *a;
     n.slug = strdup(a->slug);
     n.name = strdup(a->name);
-    v = realloc(reg->agencies, (reg->n_agencies + 1) * sizeof *v);
-    if (!n.slug || !n.name || !v) {
-        if (v) reg->agencies = v;
+    if (!n.slug || !n.name || TD_GROW_ONE(reg->agencies, reg->n_agencies)) {
         td__agency_free(&n);
         return td_error_set(err, TD_ENOMEM, "out of memory adding agency %s | " TD_MSG_NOMEM, a->slug);
     }
-    reg->agencies = v;
     reg->agencies[reg->n_agencies++] = n;
     /* the official name always resolves */
     rc = td_registry_add_alias(reg, a->name, a->slug, err);
@@ -293,7 +290,7 @@ int td_registry_add_agency(td_registry *reg, const td_agency *a, td_error *err)
 
 int td_registry_add_group(td_registry *reg, const td_group *g, td_error *err)
 {
-    td_group n = {0}, *v;
+    td_group n = {0};
     int rc;
     if (!td_slug_valid(g->slug))
         return td_error_set(err, TD_EARG, "\"%.80s\" is not a valid slug | mã nhóm \"%.80s\" không hợp lệ "
@@ -310,9 +307,7 @@ int td_registry_add_group(td_registry *reg, const td_group *g, td_error *err)
     if (!n.slug || !n.name || (g->n_members && !n.members)) goto oom;
     for (; n.n_members < g->n_members; n.n_members++)
         if (!(n.members[n.n_members] = strdup(g->members[n.n_members]))) goto oom;
-    v = realloc(reg->groups, (reg->n_groups + 1) * sizeof *v);
-    if (!v) goto oom;
-    reg->groups = v;
+    if (TD_GROW_ONE(reg->groups, reg->n_groups)) goto oom;
     reg->groups[reg->n_groups++] = n;
     rc = td_registry_add_alias(reg, g->name, g->slug, err);
     if (rc == TD_EEXISTS) rc = 0;
@@ -331,7 +326,7 @@ static const td_alias *td__alias_by_key(const td_registry *reg, const char *key)
 
 int td_registry_add_alias(td_registry *reg, const char *text, const char *slug, td_error *err)
 {
-    td_alias a = {0}, *v;
+    td_alias a = {0};
     const td_alias *old;
     int rc;
     if ((rc = td__check_name(text, err))) return rc;
@@ -352,15 +347,12 @@ int td_registry_add_alias(td_registry *reg, const char *text, const char *slug, 
     }
     a.text = strdup(text);
     a.slug = strdup(slug);
-    v = realloc(reg->aliases, (reg->n_aliases + 1) * sizeof *v);
-    if (!a.text || !a.slug || !v) {
-        if (v) reg->aliases = v;
+    if (!a.text || !a.slug || TD_GROW_ONE(reg->aliases, reg->n_aliases)) {
         free(a.text);
         free(a.slug);
         free(a.key);
         return td_error_set(err, TD_ENOMEM, "out of memory adding an alias | " TD_MSG_NOMEM);
     }
-    reg->aliases = v;
     reg->aliases[reg->n_aliases++] = a;
     return 0;
 }
@@ -523,9 +515,7 @@ int td_registry_resolve_cell(const td_registry *reg, const char *cell, td_agency
         char *t;
         if (end == (size_t)-1) goto oom;
         if (end) {
-            td_agency_ref *g = realloc(rv, (nr + 1) * sizeof *rv);
-            if (!g) goto oom;
-            rv = g;
+            if (TD_GROW_ONE(rv, nr)) goto oom;
             memset(&rv[nr], 0, sizeof rv[nr]);
             rv[nr].group = group;
             rv[nr].slug = strdup(slug);
@@ -547,12 +537,10 @@ int td_registry_resolve_cell(const td_registry *reg, const char *cell, td_agency
         }
         if (!(t = td__span(cell, pv, i, end))) goto oom;
         if (*t) {
-            td_unresolved *g = realloc(uv, (nu + 1) * sizeof *uv);
-            if (!g) {
+            if (TD_GROW_ONE(uv, nu)) {
                 free(t);
                 goto oom;
             }
-            uv = g;
             uv[nu++].text = t;
         } else {
             free(t);   /* an empty piece: ",," or a trailing "." */
@@ -670,7 +658,6 @@ static const td_agency_change *td__ended_by(const td_registry *reg, const char *
 int td_registry_apply(td_registry *reg, const td_agency_change *ch, td_error *err)
 {
     td_agency_change copy;
-    td_agency_change *v;
     char d[16];
     size_t added = 0;
     int rc;
@@ -784,12 +771,11 @@ record:
         rc = td_error_set(err, TD_ENOMEM, "out of memory recording an agency change | " TD_MSG_NOMEM);
         goto undo_all;
     }
-    if (!(v = realloc(reg->changes, (reg->n_changes + 1) * sizeof *v))) {
+    if (TD_GROW_ONE(reg->changes, reg->n_changes)) {
         td_agency_change_free(&copy);
         rc = td_error_set(err, TD_ENOMEM, "out of memory recording an agency change | " TD_MSG_NOMEM);
         goto undo_all;
     }
-    reg->changes = v;
     reg->changes[reg->n_changes++] = copy;
     return 0;
 undo_all:

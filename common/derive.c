@@ -1228,13 +1228,8 @@ static int td__apply_plan(td__ctx *c)
         }
     tiendo__plan_change__free_unpacked(m, NULL);
     if (o == st->n_plans) {
-        td_plan *v = realloc(st->plans, (st->n_plans + 1) * sizeof *v);
-        uint64_t *pi;
-        if (!v) goto oom;
-        st->plans = v;
-        if (!(pi = realloc(st->plan_index, (st->n_plans + 1) * sizeof *pi))) goto oom;
-        st->plan_index = pi;
-        pi[st->n_plans] = c->index;
+        if (TD_GROW_ONE(st->plans, st->n_plans) || TD_GROW_ONE(st->plan_index, st->n_plans)) goto oom;
+        st->plan_index[st->n_plans] = c->index;
         td_plan_init(&st->plans[st->n_plans++]);
         added = 1;
     }
@@ -2824,16 +2819,9 @@ static int td__dg_sync(td_state *st)
     d->n_touch = 0;
     for (int w = 0; w < TD__DG_NMUT; w++) {
         size_t n = td__dg_count(st, w);
-        if (n > d->cap_mut[w]) {
-            size_t nc = d->cap_mut[w] ? d->cap_mut[w] : 64;
-            void *nv;
-            while (nc < n) nc *= 2;
-            if (!(nv = realloc(d->seed[w], nc * 32))) {
-                td__dg_invalidate(st);
-                return -1;
-            }
-            d->seed[w] = nv;
-            d->cap_mut[w] = nc;
+        if (TD_GROW(d->seed[w], d->cap_mut[w], n)) {
+            td__dg_invalidate(st);
+            return -1;
         }
         for (size_t i = d->n_mut[w]; i < n; i++) {
             td__dg_seed(st, w, i, d->seed[w][i]);

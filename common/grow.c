@@ -21,3 +21,13 @@ int td_grow(void *pp, size_t *cap, size_t need, size_t elem)
     *cap = nc;
     return 0;
 }
+
+int td_grow_one(void *pp, size_t n, size_t elem)
+{
+    void *p, *np;
+    if (!elem || n >= SIZE_MAX / elem) return -1;
+    memcpy(&p, pp, sizeof p);
+    if (!(np = realloc(p, (n + 1) * elem))) return -1;
+    memcpy(pp, &np, sizeof np);
+    return 0;
+}

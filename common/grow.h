@@ -26,4 +26,17 @@
 int td_grow(void *pp, size_t *cap, size_t need, size_t elem);
 #define TD_GROW(p, cap, need) td_grow(&(p), &(cap), (need), sizeof *(p))
 
+/*
+ * Room for one more element in an array that keeps no capacity: its size is
+ * its count n (short lists that other code copies or frees knowing only the
+ * count: a report's evidence, a registry's agencies), reallocated to n + 1
+ * elements.  0, or -1 (out of memory, or the size beyond SIZE_MAX); on
+ * failure the array is as it was.
+ *
+ *     if (TD_GROW_ONE(r->docs, r->n_docs)) return TD_ENOMEM;
+ *     r->docs[r->n_docs++] = d;
+ */
+int td_grow_one(void *pp, size_t n, size_t elem);
+#define TD_GROW_ONE(p, n) td_grow_one(&(p), (n), sizeof *(p))
+
 #endif

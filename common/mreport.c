@@ -5,6 +5,7 @@
  */
 #include "clock.h"
 #include "mreport.h"
+#include "grow.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -351,11 +352,9 @@ static int td__review_weight(td_review_state r)
 
 static int td__push_item(td_mr_item **v, size_t *n, const td_mr_task *t, const td_mr_lead *l)
 {
-    td_mr_item *nv = realloc(*v, (*n + 1) * sizeof *nv);
-    if (!nv) return TD_ENOMEM;
-    nv[*n].t = t;
-    nv[*n].l = l;
-    *v = nv;
+    if (TD_GROW_ONE(*v, *n)) return TD_ENOMEM;
+    (*v)[*n].t = t;
+    (*v)[*n].l = l;
     (*n)++;
     return 0;
 }
@@ -501,8 +500,7 @@ static td_mr_agency *td__agency_slot(td_mreport *r, const char *slug)
         if (r->agencies[i].slug == slug) return &r->agencies[i];
     for (size_t i = 0; i < r->n_agencies; i++)
         if (!strcmp(r->agencies[i].slug, slug)) return &r->agencies[i];
-    if (!(nv = realloc(r->agencies, (r->n_agencies + 1) * sizeof *nv))) return NULL;
-    r->agencies = nv;
+    if (TD_GROW_ONE(r->agencies, r->n_agencies)) return NULL;
     nv = &r->agencies[r->n_agencies++];
     memset(nv, 0, sizeof *nv);
     nv->slug = slug;
@@ -725,7 +723,6 @@ static int td__build_flagged(td_mreport *r, td_error *err)
     const td_report_version *ver = td_state_report_versions(r->st, &n);
     int64_t end_ms = td_state_day_end_ms(r->as_of);
     for (size_t i = 0; i < n; i++) {
-        td_mr_flagged *nv;
         const td_report *rep;
         if (!ver[i].time_flags) continue;
         rep = td_state_version_report_notext(r->st, &ver[i]);   /* its flags and dates only */
@@ -736,9 +733,8 @@ static int td__build_flagged(td_mreport *r, td_error *err)
         if (strcmp(rep->period, r->periods[0]) < 0 ||
             (strcmp(rep->period, r->period) > 0 && !(rep->time_flags & TD_TIMEF_FUTURE)))
             continue;
-        if (!(nv = realloc(r->flagged, (r->n_flagged + 1) * sizeof *nv)))
+        if (TD_GROW_ONE(r->flagged, r->n_flagged))
             return td_error_set(err, TD_ENOMEM, "out of memory | " TD_MSG_NOMEM);
-        r->flagged = nv;
         r->flagged[r->n_flagged++].r = rep;
     }
     if (r->n_flagged) qsort(r->flagged, r->n_flagged, sizeof *r->flagged, td__cmp_flagged);

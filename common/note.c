@@ -4,6 +4,7 @@
  * sections that forced each rule.
  */
 #include "note.h"
+#include "grow.h"
 
 #include <assert.h>
 #include <inttypes.h>
@@ -689,7 +690,7 @@ static int td__make_sig(const td_note_signer *signer, const char *text, size_t l
 
 int td_note_add_sig(td_note *n, const td_note_signer *s, uint64_t timestamp, td_error *err)
 {
-    td_note_sig sig, *grown;
+    td_note_sig sig;
     size_t i, j;
     int rc;
 
@@ -700,9 +701,8 @@ int td_note_add_sig(td_note *n, const td_note_signer *s, uint64_t timestamp, td_
     if (j >= TD_NOTE_SIGS_MAX)
         return td_error_set(err, TD_ETOOBIG, "note sign: already %u signatures | " TD_MSG_NOTE_SIGN_FULL,
                             TD_NOTE_SIGS_MAX, TD_NOTE_SIGS_MAX);
-    grown = realloc(n->sigs, (n->n_sigs + 1) * sizeof *n->sigs);
-    if (!grown) return td_error_set(err, TD_ENOMEM, "note sign: out of memory | " TD_MSG_NOMEM);
-    n->sigs = grown;
+    if (TD_GROW_ONE(n->sigs, n->n_sigs))
+        return td_error_set(err, TD_ENOMEM, "note sign: out of memory | " TD_MSG_NOMEM);
     if ((rc = td__make_sig(s, n->text, n->text_len, timestamp, &sig, err)) != 0) return rc;
     for (i = j = 0; i < n->n_sigs; i++) {
         if (n->sigs[i].key_id == s->key_id && strcmp(n->sigs[i].name, s->name) == 0)

@@ -1,5 +1,6 @@
 /* plan.c — see plan.h. */
 #include "plan.h"
+#include "grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,9 +180,9 @@ size_t td_plan_section_tasks(const td_plan *p, const char *code)
 static int td__append(void *arr, size_t *n, size_t max, void *x, size_t size, const char *what, void **out,
                       td_error *err)
 {
-    char *v;
+    char *v = arr;
     if (*n >= max) return td_error_set(err, TD_ETOOBIG, "quá %zu %s", max, what);
-    if (!(v = realloc(arr, (*n + 1) * size))) return td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
+    if (td_grow_one(&v, *n, size)) return td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
     memcpy(v + *n * size, x, size);
     memset(x, 0, size);
     (*n)++;
@@ -304,10 +305,9 @@ void td_plan_issues_free(td_plan_issues *is)
 
 static int td__issue(td_plan_issues *is, int line, int task, const char *ind, const char *col, const char *text)
 {
-    td_plan_issue *v = realloc(is->v, (is->n + 1) * sizeof *v);
+    td_plan_issue *v;
     int ok = 1;
-    if (!v) return TD_ENOMEM;
-    is->v = v;
+    if (TD_GROW_ONE(is->v, is->n)) return TD_ENOMEM;
     v = &is->v[is->n++];
     memset(v, 0, sizeof *v);
     v->line = line;

@@ -1,5 +1,6 @@
 /* plan_csv.c — see plan_csv.h. */
 #include "plan_csv.h"
+#include "grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -497,7 +498,6 @@ int td_csv_import_agencies(const char *buf, size_t n, const char *name, td_agenc
     while ((rc = td__next(&c, &r, err)) == 1) {
         td_agency a = {0};
         const char *slug, *nm, *kind, *from;
-        td_agency *g;
         int k;
         if (td__blank_rec(&r)) {
             td__rec_free(&r);
@@ -537,11 +537,10 @@ int td_csv_import_agencies(const char *buf, size_t n, const char *name, td_agenc
                 rc = td_error_set(err, TD_EPARSE, "%s:%d: mã %s đã có ở dòng trên", name, r.line, slug);
         if (rc != 1) break;
         a.kind = (td_agency_kind)k;
-        if (!(g = realloc(v, (nv + 1) * sizeof *v))) {
+        if (TD_GROW_ONE(v, nv)) {
             rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
             break;
         }
-        v = g;
         a.slug = strdup(slug);
         a.name = strdup(nm);
         v[nv++] = a;

@@ -218,7 +218,7 @@ static int td__table(const td__line *lines, size_t from, size_t to, int ncols, i
             goto row_done;
         }
         {
-            td__row r = {0}, *v;
+            td__row r = {0};
             char *code = NULL, *rest = NULL;
             int sec = td__section_cell(cells[0], &code, &rest);
             if (sec < 0) {
@@ -261,10 +261,9 @@ static int td__table(const td__line *lines, size_t from, size_t to, int ncols, i
             }
             if (rows->n >= TD_PLAN_TASKS_MAX + TD_PLAN_SECTIONS_MAX) {
                 rc = td_error_set(err, TD_ETOOBIG, "%s:%d: quá nhiều dòng", name, lineno);
-            } else if (!(v = realloc(rows->v, (rows->n + 1) * sizeof *v))) {
+            } else if (TD_GROW_ONE(rows->v, rows->n)) {
                 rc = td_error_set(err, TD_ENOMEM, TD_MSG_NOMEM);
             } else {
-                rows->v = v;
                 rows->v[rows->n++] = r;
                 memset(&r, 0, sizeof r);
             }

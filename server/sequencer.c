@@ -17,6 +17,7 @@
 #include "blobstore.h"
 #include "clock.h"
 #include "entry.h"
+#include "grow.h"
 #include "identity.h"
 #include "log.h"
 #include "log.pb-c.h"
@@ -412,19 +413,12 @@ static void tds__group_commit(tds_ledger *l, int durable)
     if (!durable && (g->nun || g->gen > g->synced)) {
         /* held until the sync of this commit (or of the last one, for
          * pushes that stored nothing: their acks follow the earlier ones) */
-        if (g->nun + nw > g->capun) {
-            size_t nc = g->capun ? g->capun : 16;
-            tds_group_waiter *nu;
-            while (nc < g->nun + nw) nc *= 2;
-            if (!(nu = realloc(g->un, nc * sizeof *nu))) {
-                /* cannot hold them: sync here */
-                int src = tds_logstore_wal_sync(l->store);
-                if (!src) g->synced = g->gen;
-                tds__release_unsynced(l, g->gen, src);
-                goto release;
-            }
-            g->un = nu;
-            g->capun = nc;
+        if (TD_GROW(g->un, g->capun, g->nun + nw)) {
+            /* cannot hold them: sync here */
+            int src = tds_logstore_wal_sync(l->store);
+            if (!src) g->synced = g->gen;
+            tds__release_unsynced(l, g->gen, src);
+            goto release;
         }
         for (size_t i = 0; i < nw; i++) {
             w[i].gen = g->gen;
@@ -507,13 +501,7 @@ static int tds__backlog_append(tds_ledger *l, size_t budget, td_error *err)
         }
         it->next_i = to;
         if (to < p->n) break;
-        if (g->nw == g->capw) {
-            size_t nc = g->capw ? 2 * g->capw : 16;
-            tds_group_waiter *nw = realloc(g->w, nc * sizeof *nw);
-            if (!nw) return td_error_set(err, TD_ENOMEM, "out of memory for a push");
-            g->w = nw;
-            g->capw = nc;
-        }
+        if (TD_GROW(g->w, g->capw, g->nw + 1)) return td_error_set(err, TD_ENOMEM, "out of memory for a push");
         g->w[g->nw++] = (tds_group_waiter){it->acks, p->n, it->done, it->arg, 0};
         tds__log_refusals(&it->peer, it->acks, p->n);
         if (!(g->bl_head = it->next)) g->bl_tail = NULL;
@@ -583,14 +571,9 @@ static void tds__push_check_peer(const tds_ledger *l, const tds_peer *peer, size
 /* Room for k more rows in the group. */
 static int tds__group_reserve(struct tds_group *g, size_t k)
 {
-    if (g->nrows + k <= g->caprows) return 0;
-    size_t nc = g->caprows ? g->caprows : 1024;
-    while (nc < g->nrows + k) nc *= 2;
-    tds_pending *nv = realloc(g->rows, nc * sizeof *nv);
-    if (!nv) return -1;
-    memset(nv + g->caprows, 0, (nc - g->caprows) * sizeof *nv);
-    g->rows = nv;
-    g->caprows = nc;
+    size_t old = g->caprows;
+    if (TD_GROW(g->rows, g->caprows, g->nrows + k)) return -1;
+    memset(g->rows + old, 0, (g->caprows - old) * sizeof *g->rows);
     return 0;
 }
 

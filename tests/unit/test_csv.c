@@ -143,11 +143,32 @@ static void test_grow(void)
     free(v);
 }
 
+static void test_grow_one(void)
+{
+    long *v = NULL;
+    size_t n = 0;
+    for (; n < 100; n++) {
+        if (TD_GROW_ONE(v, n)) {
+            TT_CHECK(0);
+            break;
+        }
+        v[n] = (long)n * 3;
+    }
+    TT_EQ_INT(n, 100);
+    TT_EQ_INT(v[99], 297);
+    TT_EQ_INT(v[0], 0);
+    /* n + 1 elements past SIZE_MAX: refused, the array as it was */
+    TT_EQ_INT(TD_GROW_ONE(v, SIZE_MAX / sizeof *v), -1);
+    TT_EQ_INT(v[99], 297);
+    free(v);
+}
+
 int main(void)
 {
     TT_RUN(test_fields);
     TT_RUN(test_lines_of_rows_and_fields);
     TT_RUN(test_errors);
     TT_RUN(test_grow);
+    TT_RUN(test_grow_one);
     return tt_report();
 }
