@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # replica_readonly.sh — a device directory where nothing can be written (a copy handed to an inspector on a
 # locked USB stick, read-only media; client/replica.h tdc_replica_read_only):
-#   - status, todo, tasks, task N, report show and audit history read it: exit 0 and the same output as the
-#     writable directory it was copied from;
+#   - status, todo, tasks, task N, report show, audit verify and audit history read it: exit 0 and the same
+#     output as the writable directory it was copied from;
 #   - report and sync are refused (exit 1), saying what is wrong and what to do;
 #   - a replica of an older schema there is refused with the same advice, not half-migrated;
 #   - no file of the directory changed and none was added (no -wal, -shm, fold or image files).
@@ -44,7 +44,7 @@ check "no -wal after the last command" test ! -e dev/replica.db-wal
 td_use_clock "2026-06-17 11:00!"   # both sides read at the same instant
 
 # the outputs of the writable directory, then its copy made read-only
-CMDS=("status" "todo" "tasks" "task 37" "report show 37 --period $PER" "audit history --task 37")
+CMDS=("status" "todo" "tasks" "task 37" "report show 37 --period $PER" "audit verify" "audit history --task 37")
 declare -A WANT
 for c in "${CMDS[@]}"; do
     # shellcheck disable=SC2086 # the command's words
@@ -59,6 +59,7 @@ say "read commands on the read-only copy"
 for c in "${CMDS[@]}"; do
     # shellcheck disable=SC2086
     run 0 "read-only: tiendo $c" "${ON_RO[@]}" "$W/ro" "$TD" $c --dir "$W/ro"
+    OUT=${OUT//"$W/ro"/"$W/dev"}   # where it read: named by audit verify
     if [ "$OUT" = "${WANT[$c]}" ]; then pass "read-only: tiendo $c says what the writable copy says"; else
         fail "read-only: tiendo $c differs:
 $(diff <(echo "${WANT[$c]}") <(echo "$OUT") | head -n 20)"
