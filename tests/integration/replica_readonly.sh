@@ -19,12 +19,17 @@ AG=so-khcn
 
 # "${ON_RO[@]}" DIR CMD...: CMD with DIR read-only: mounted read-only over itself in a mount namespace of
 # CMD's own, or (not root) as it is, its write permissions taken away beforehand.
-if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+if [ "$(id -u)" != 0 ]; then
+    RO_MODE=permissions
+    ON_RO=(sh -c 'shift && exec "$@"' on_ro)
+elif unshare -m true 2>/dev/null; then
     RO_MODE=mount
     ON_RO=(unshare -m sh -c 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@"' on_ro)
 else
-    RO_MODE=permissions
-    ON_RO=(sh -c 'shift && exec "$@"' on_ro)
+    # root writes whatever the permissions say: nothing here can be made read-only
+    say "skipped: root without mount namespaces (unshare -m) cannot make a directory read-only"
+    finish
+    exit
 fi
 # files DIR: every file of DIR with its size and checksum, one line each.
 files() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
